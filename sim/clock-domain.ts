@@ -1,0 +1,93 @@
+import { ComponentError } from "./errors.js";
+
+/** What a clock domain evaluates on each rising edge. */
+export interface Clocked {
+  readonly path: string;
+  /** Read current values, write next values. Runs once per rising edge of the domain. */
+  evaluate(): void;
+  /**
+   * True when evaluating now would change nothing and nothing will change until a signal
+   * changes or the component calls wake(). While every member is idle the kernel skips edges.
+   */
+  isIdle(): boolean;
+}
+
+/**
+ * A clock domain: rising edges at every time t > 0 with t ≡ phase (mod period). The kernel
+ * evaluates its members on each edge unless all of them are idle.
+ */
+export class ClockDomain {
+  readonly members: Clocked[] = [];
+  /** Time of the next edge the kernel will evaluate; Infinity while the domain sleeps. */
+  nextEdge: number;
+  /** Whether the clock itself is drawn in the waveform. */
+  traced = false;
+
+  constructor(readonly path: string, readonly period: number, readonly phase: number, now: number) {
+    if (!Number.isSafeInteger(period) || period < 2) throw new RangeError(`clock '${path}': period ${period} ps must be an integer of at least 2 ps`);
+    if (!Number.isSafeInteger(phase) || phase < 0 || phase >= period) {
+      throw new RangeError(`clock '${path}': phase ${phase} ps must be an integer in [0, ${period})`);
+    }
+    this.nextEdge = this.edgeAfter(now);
+  }
+
+  get sleeping(): boolean {
+    return this.nextEdge === Infinity;
+  }
+
+  /** First rising edge strictly after time t. */
+  edgeAfter(t: number): number {
+    return this.phase + (Math.floor((t - this.phase) / this.period) + 1) * this.period;
+  }
+
+  /** Time of the n-th rising edge after time t (n ≥ 1). */
+  edgesAfter(t: number, n: number): number {
+    return this.edgeAfter(t) + (n - 1) * this.period;
+  }
+
+  /** Number of rising edges in (0, t]: the cycle number of an edge at t. */
+  cycleAt(t: number): number {
+    if (t < this.phase) return 0;
+    return Math.floor((t - this.phase) / this.period) + (this.phase > 0 ? 1 : 0);
+  }
+
+  /** Clock level at time t: high for the first half of each period after an edge. */
+  levelAt(t: number): 0 | 1 {
+    if (t < this.phase || (this.phase === 0 && t < this.period)) return 0;
+    return (t - this.phase) % this.period < this.highTime ? 1 : 0;
+  }
+
+  get highTime(): number {
+    return Math.floor(this.period / 2);
+  }
+
+  add(member: Clocked): void {
+    this.members.push(member);
+  }
+
+  evaluate(time: number): void {
+    const members = this.members;
+    for (let index = 0; index < members.length; index++) {
+      const member = members[index]!;
+      try {
+        member.evaluate();
+      } catch (error) {
+        throw new ComponentError(member.path, time, this.cycleAt(time), error);
+      }
+    }
+  }
+
+  allIdle(): boolean {
+    const members = this.members;
+    for (let index = 0; index < members.length; index++) if (!members[index]!.isIdle()) return false;
+    return true;
+  }
+
+  sleep(): void {
+    this.nextEdge = Infinity;
+  }
+
+  wakeAfter(t: number): void {
+    if (this.nextEdge === Infinity) this.nextEdge = this.edgeAfter(t);
+  }
+}

@@ -1,0 +1,36 @@
+import { formatTime } from "./time.js";
+
+/** Base of every error the kernel raises about the model (never about the host). */
+export class SimulationError extends Error {
+  override name = "SimulationError";
+}
+
+/** A process or scheduled event threw: says which one and at what simulated time. */
+export class ProcessError extends SimulationError {
+  override name = "ProcessError";
+  constructor(readonly processName: string, readonly time: number, override readonly cause: unknown) {
+    super(`process '${processName}' threw at ${formatTime(time)}: ${describe(cause)}`, { cause });
+  }
+}
+
+/** A clocked component threw while evaluating an edge. */
+export class ComponentError extends SimulationError {
+  override name = "ComponentError";
+  constructor(readonly componentPath: string, readonly time: number, readonly cycle: number, override readonly cause: unknown) {
+    super(`component '${componentPath}' threw at ${formatTime(time)} (cycle ${cycle}): ${describe(cause)}`, { cause });
+  }
+}
+
+/** Misuse of a signal: width, conflicting drivers, registration after time has advanced. */
+export class SignalError extends SimulationError {
+  override name = "SignalError";
+}
+
+/** A parameter override or value that does not fit its declaration. */
+export class ParameterError extends SimulationError {
+  override name = "ParameterError";
+}
+
+export function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

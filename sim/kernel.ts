@@ -1,0 +1,371 @@
+import { ClockDomain, type Clocked } from "./clock-domain.js";
+import { ProcessError, SignalError, SimulationError } from "./errors.js";
+import { EventQueue, type QueueEntry } from "./event-queue.js";
+import { checkPath } from "./names.js";
+import { isCommand, Process, type ProcessBody, type ProcessScheduler } from "./process.js";
+import { Random } from "./random.js";
+import { type AnySignal, Signal, type SignalOptions, WideSignal, MAX_NUMBER_WIDTH } from "./signal.js";
+import { type EventHost, SimEvent } from "./sim-event.js";
+import { formatTime } from "./time.js";
+
+/** Observer of committed changes: the VCD tracer implements it. */
+export interface KernelTracer {
+  /** Called once, at the start of the first run, after every signal is registered. */
+  start(kernel: Kernel): void;
+  /** A traced signal or event changed in the current timestep. */
+  touch(traceIndex: number): void;
+  /** Timestep `now` is complete; the kernel is about to move to `next` (or stop there). */
+  timestepDone(now: number, next: number): void;
+  /** Flush buffered output so the file on disk is valid up to `now`. */
+  sync(now: number): void;
+  close(now: number): void;
+}
+
+interface Wakeup extends QueueEntry {
+  process: Process | null;
+  value: unknown;
+  callback: (() => void) | null;
+  label: string;
+}
+
+export interface KernelOptions {
+  /** The one seed behind every random stream in the model. */
+  seed?: number;
+  skipIdle?: boolean;
+}
+
+export interface RunOptions {
+  /** Stop at this absolute time (ps); events at exactly this time still run. */
+  until?: number;
+  /** Stop after this many rising edges of `clock` (default: the first registered clock). */
+  cycles?: number;
+  clock?: ClockDomain;
+  /** Checked after every timestep; the run stops when it returns true. */
+  stopWhen?: (kernel: Kernel) => boolean;
+}
+
+export type StopReason = "until" | "cycles" | "stopped" | "stop-condition" | "exhausted";
+
+export interface RunResult {
+  reason: StopReason;
+  time: number;
+  /** The argument of kernel.stop(), when that is why the run ended. */
+  message?: string;
+}
+
+export interface KernelStatistics {
+  timesteps: number;
+  phases: number;
+  edgesEvaluated: number;
+  componentEvaluations: number;
+  edgesSkipped: number;
+}
+
+/** Most delta cycles allowed at one simulated time before the kernel reports a zero-delay loop. */
+const MAX_DELTAS = 100_000;
+
+/**
+ * The simulation kernel: one integer-picosecond time base, clock domains, two-phase signals, a
+ * deterministic event queue and generator processes.
+ *
+ * Each phase runs, at one time: the queued process resumptions and callbacks that were due when
+ * the phase began, then the members of every clock domain with an edge at that time; then all
+ * written signals commit together. Resumptions scheduled at the same time run in a later phase
+ * of that time (a delta cycle), which sees the committed values.
+ */
+export class Kernel implements ProcessScheduler, EventHost {
+  now = 0;
+  phase = 0;
+  readonly pending: AnySignal[] = [];
+  readonly domains: ClockDomain[] = [];
+  readonly signals: AnySignal[] = [];
+  readonly events: SimEvent[] = [];
+  readonly statistics: KernelStatistics = { timesteps: 0, phases: 0, edgesEvaluated: 0, componentEvaluations: 0, edgesSkipped: 0 };
+  private readonly queue = new EventQueue<Wakeup>();
+  private readonly names = new Map<string, string>();
+  private tracer: KernelTracer | null = null;
+  private started = false;
+  private failure: SimulationError | null = null;
+  private stopMessage: string | null = null;
+  private processes: Process[] = [];
+  private readonly firedEvents: SimEvent[] = [];
+
+  readonly seed: number;
+  /** When false, every edge is evaluated even if all members are idle (to check that skipping changes nothing). */
+  readonly skipIdle: boolean;
+
+  constructor(options: KernelOptions = {}) {
+    this.seed = options.seed ?? 1;
+    this.skipIdle = options.skipIdle ?? true;
+    if (!Number.isSafeInteger(this.seed) || this.seed < 0) throw new RangeError(`seed ${this.seed} must be a non-negative integer`);
+  }
+
+  get hasStarted(): boolean {
+    return this.started;
+  }
+
+  // ---- registration (before the first run) ----
+
+  signal(path: string, width: number, options?: SignalOptions): Signal {
+    if (width > MAX_NUMBER_WIDTH) throw new SignalError(`signal '${path}': ${width} bits needs wideSignal() (numbers hold at most ${MAX_NUMBER_WIDTH})`);
+    return this.register(path, "signal", this.signals, new Signal(this, path, width, options));
+  }
+
+  wideSignal(path: string, width: number, options?: SignalOptions): WideSignal {
+    return this.register(path, "signal", this.signals, new WideSignal(this, path, width, options));
+  }
+
+  event(path: string): SimEvent {
+    return this.register(path, "event", this.events, new SimEvent(this, path));
+  }
+
+  clock(path: string, period: number, options: { phase?: number; traced?: boolean } = {}): ClockDomain {
+    const domain = this.register(path, "clock", this.domains, new ClockDomain(path, period, options.phase ?? 0, this.now));
+    domain.traced = options.traced ?? false;
+    return domain;
+  }
+
+  /** Attach a clocked member; allowed at any time (a member added later joins at the next edge). */
+  clocked(domain: ClockDomain, member: Clocked): void {
+    domain.add(member);
+    domain.wakeAfter(this.now);
+  }
+
+  traceWith(tracer: KernelTracer): void {
+    if (this.started) throw new SimulationError(`cannot attach a tracer after time has advanced (now ${formatTime(this.now)})`);
+    this.tracer = tracer;
+  }
+
+  /** A generator stream seeded from the kernel seed and a name, independent of other names. */
+  random(name: string): Random {
+    return Random.derive(this.seed, name);
+  }
+
+  private register<L, T extends L>(path: string, kind: string, list: L[], item: T): T {
+    if (this.started) throw new SignalError(`cannot register ${kind} '${path}' after time has advanced (now ${formatTime(this.now)})`);
+    checkPath(path, kind);
+    const previous = this.names.get(path);
+    if (previous !== undefined) throw new SignalError(`duplicate name '${path}': already registered as a ${previous}`);
+    this.names.set(path, kind);
+    list.push(item);
+    return item;
+  }
+
+  // ---- processes and scheduled callbacks ----
+
+  /** Start a generator process; it first runs in the next phase at the current time. */
+  process(name: string, body: ProcessBody | (() => ProcessBody)): Process {
+    const process = new Process(name, typeof body === "function" ? body() : body);
+    this.processes.push(process);
+    this.resumeAt(process, this.now);
+    return process;
+  }
+
+  /** Run a callback at now + delay (gem5's named event); it runs in the evaluate phase. */
+  schedule(delay: number, label: string, callback: () => void): void {
+    if (!Number.isSafeInteger(delay) || delay < 0) throw new RangeError(`schedule('${label}'): delay ${delay} must be a non-negative integer of ps`);
+    this.queue.push({ time: this.now + delay, process: null, value: undefined, callback, label });
+  }
+
+  resumeAt(process: Process, time: number, value?: unknown): void {
+    if (time < this.now) throw new SimulationError(`process '${process.name}' asked to resume at ${formatTime(time)}, before now (${formatTime(this.now)})`);
+    this.queue.push({ time, process, value, callback: null, label: process.name });
+  }
+
+  eventFired(event: SimEvent): void {
+    if (event.firePhase === this.phase) return;
+    event.firePhase = this.phase;
+    this.firedEvents.push(event);
+  }
+
+  /** Processes still running, with what each waits for: for diagnostics at the end of a run. */
+  liveProcesses(): ReadonlyArray<{ name: string; waitingFor: string }> {
+    this.processes = this.processes.filter((process) => !process.done);
+    return this.processes.map(({ name, waitingFor }) => ({ name, waitingFor }));
+  }
+
+  /** Ask the run to stop once the current timestep is complete. */
+  stop(message = "stop requested"): void {
+    this.stopMessage = message;
+  }
+
+  // ---- running ----
+
+  run(options: RunOptions = {}): RunResult {
+    if (this.failure) throw new SimulationError(`cannot run: the simulation already failed (${this.failure.message})`);
+    const limit = this.limitOf(options);
+    if (!this.started) this.begin();
+    this.stopMessage = null;
+    let reason: StopReason | null = null;
+    try {
+      let deltas = 0;
+      while (reason === null) {
+        const next = Math.min(this.nextEdgeTime(), this.queue.peekTime());
+        if (next > limit) {
+          reason = options.until !== undefined ? "until" : "cycles";
+          this.moveTo(limit);
+          break;
+        }
+        if (next === Infinity) {
+          reason = "exhausted";
+          break;
+        }
+        if (next > this.now) {
+          this.moveTo(next);
+          deltas = 0;
+        } else if (++deltas > MAX_DELTAS) {
+          throw new SimulationError(
+            `more than ${MAX_DELTAS} delta cycles at ${formatTime(this.now)}: a zero-delay loop (next: '${this.queue.peek()?.label}')`,
+          );
+        }
+        this.runPhase();
+        if (this.stopMessage !== null) reason = "stopped";
+        else if (options.stopWhen?.(this)) reason = "stop-condition";
+      }
+    } catch (error) {
+      this.failure = error instanceof SimulationError ? error : new SimulationError(`internal error at ${formatTime(this.now)}: ${String(error)}`, { cause: error });
+      this.tracer?.timestepDone(this.now, this.now);
+      this.tracer?.close(this.now);
+      throw this.failure;
+    }
+    this.tracer?.sync(this.now);
+    return reason === "stopped" ? { reason, time: this.now, message: this.stopMessage! } : { reason, time: this.now };
+  }
+
+  /** Finish the waveform (final timestamp) and release its file. */
+  close(): void {
+    if (this.failure) return;
+    if (!this.started) this.begin();
+    this.tracer?.timestepDone(this.now, this.now);
+    this.tracer?.close(this.now);
+  }
+
+  private limitOf(options: RunOptions): number {
+    if (options.until !== undefined && options.cycles !== undefined) throw new RangeError("run(): give either until or cycles, not both");
+    if (options.until !== undefined) {
+      if (!Number.isSafeInteger(options.until) || options.until < this.now) {
+        throw new RangeError(`run(): until ${options.until} ps must be an integer time not before now (${formatTime(this.now)})`);
+      }
+      return options.until;
+    }
+    if (options.cycles !== undefined) {
+      const clock = options.clock ?? this.domains[0];
+      if (!clock) throw new RangeError("run({ cycles }): there is no clock domain to count cycles of");
+      if (!Number.isSafeInteger(options.cycles) || options.cycles < 0) throw new RangeError(`run(): cycles ${options.cycles} must be a non-negative integer`);
+      return options.cycles === 0 ? this.now : clock.edgesAfter(this.now, options.cycles);
+    }
+    return Infinity;
+  }
+
+  private begin(): void {
+    this.started = true;
+    this.tracer?.start(this);
+    // Values written during construction commit at time 0, before anything runs.
+    this.phase++;
+    this.commit();
+  }
+
+  private nextEdgeTime(): number {
+    let next = Infinity;
+    const domains = this.domains;
+    for (let index = 0; index < domains.length; index++) {
+      const edge = domains[index]!.nextEdge;
+      if (edge < next) next = edge;
+    }
+    return next;
+  }
+
+  private moveTo(time: number): void {
+    if (time === this.now) return;
+    this.tracer?.timestepDone(this.now, time);
+    this.now = time;
+    this.statistics.timesteps++;
+  }
+
+  private runPhase(): void {
+    const now = this.now;
+    this.phase++;
+    this.statistics.phases++;
+    const queue = this.queue;
+    const mark = queue.sequenceMark;
+    for (let entry = queue.peek(); entry !== undefined && entry.time === now && entry.sequence < mark; entry = queue.peek()) {
+      queue.pop();
+      if (entry.process !== null) this.step(entry.process, entry.value);
+      else this.call(entry);
+    }
+    const domains = this.domains;
+    let edges = 0;
+    for (let index = 0; index < domains.length; index++) {
+      const domain = domains[index]!;
+      if (domain.nextEdge !== now) continue;
+      domain.evaluate(now);
+      domain.nextEdge = now + domain.period;
+      edges++;
+      this.statistics.componentEvaluations += domain.members.length;
+    }
+    this.statistics.edgesEvaluated += edges;
+    const changed = this.commit();
+    if (changed) {
+      for (let index = 0; index < domains.length; index++) domains[index]!.wakeAfter(now);
+    } else if (edges > 0 && this.skipIdle) {
+      for (let index = 0; index < domains.length; index++) {
+        const domain = domains[index]!;
+        if (domain.nextEdge === now + domain.period && domain.allIdle()) domain.sleep();
+      }
+    }
+  }
+
+  /** Commit every written signal together; returns whether any value changed. */
+  private commit(): boolean {
+    const pending = this.pending;
+    const tracer = this.tracer;
+    let changed = false;
+    for (let index = 0; index < pending.length; index++) {
+      const signal = pending[index]!;
+      if (!signal.commit()) continue;
+      changed = true;
+      if (signal.traceIndex >= 0) tracer!.touch(signal.traceIndex);
+      if (signal.waiters !== null) signal.releaseWaiters();
+    }
+    pending.length = 0;
+    const fired = this.firedEvents;
+    for (let index = 0; index < fired.length; index++) {
+      const event = fired[index]!;
+      event.release();
+      if (event.traceIndex >= 0) tracer!.touch(event.traceIndex);
+    }
+    fired.length = 0;
+    return changed;
+  }
+
+  private step(process: Process, value: unknown): void {
+    let result: IteratorResult<unknown, unknown>;
+    try {
+      result = process.body.next(value);
+    } catch (error) {
+      process.done = true;
+      throw new ProcessError(process.name, this.now, error);
+    }
+    if (result.done) {
+      process.done = true;
+      process.result = result.value;
+      process.waitingFor = "finished";
+      return;
+    }
+    const command = result.value;
+    if (!isCommand(command)) {
+      process.done = true;
+      throw new ProcessError(process.name, this.now, new TypeError(`yielded ${String(command)}, which is not a command (delay, edge, until or an event)`));
+    }
+    process.waitingFor = command.describe();
+    command.arm(this, process);
+  }
+
+  private call(entry: Wakeup): void {
+    try {
+      entry.callback!();
+    } catch (error) {
+      throw new ProcessError(entry.label, this.now, error);
+    }
+  }
+}

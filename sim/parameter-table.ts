@@ -1,0 +1,16 @@
+import type { Component } from "./component.js";
+
+/** The parameters of a built design as a Markdown table: path, value, default, unit, description. */
+export function parameterTable(top: Component): string {
+  const rows = [...top.walk()].flatMap((component) =>
+    component.declaredParameters.map(({ path, spec, value }) => {
+      const bounds = spec.choices ? spec.choices.join(" \\| ") : [spec.minimum, spec.maximum].some((bound) => bound !== undefined) ? `${spec.minimum ?? ""}..${spec.maximum ?? ""}` : "";
+      return `| \`${path}\` | ${format(value)} | ${format(spec.defaultValue)} | ${spec.unit ?? ""} | ${bounds} | ${spec.description} |`;
+    }),
+  );
+  return ["| parameter | value | default | unit | range | description |", "| --- | --- | --- | --- | --- | --- |", ...rows].join("\n") + "\n";
+}
+
+function format(value: unknown): string {
+  return typeof value === "string" ? `\`${value}\`` : String(value);
+}

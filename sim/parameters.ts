@@ -1,0 +1,128 @@
+import { ParameterError } from "./errors.js";
+
+export type ParameterKind = "integer" | "number" | "boolean" | "choice";
+
+/** A declared parameter: default, one-line description and bounds (gem5's Param habit). */
+export interface ParameterSpec<T> {
+  readonly kind: ParameterKind;
+  readonly defaultValue: T;
+  readonly description: string;
+  readonly unit?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly choices?: readonly string[];
+}
+
+export type ParameterSpecs = Readonly<Record<string, ParameterSpec<unknown>>>;
+
+export type ParameterValues<S extends ParameterSpecs> = { readonly [K in keyof S]: S[K] extends ParameterSpec<infer T> ? T : never };
+
+interface NumberBounds {
+  minimum?: number;
+  maximum?: number;
+  unit?: string;
+}
+
+export const param = {
+  integer: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, ...bounds }),
+  number: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "number", defaultValue, description, ...bounds }),
+  cycles: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "cycles", minimum: 0, ...bounds }),
+  bytes: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "bytes", minimum: 0, ...bounds }),
+  picoseconds: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "ps", minimum: 0, ...bounds }),
+  megahertz: (defaultValue: number, description: string): ParameterSpec<number> => ({ kind: "number", defaultValue, description, unit: "MHz", minimum: Number.MIN_VALUE }),
+  boolean: (defaultValue: boolean, description: string): ParameterSpec<boolean> => ({ kind: "boolean", defaultValue, description }),
+  choice: <const C extends string>(defaultValue: C, choices: readonly C[], description: string): ParameterSpec<C> => ({ kind: "choice", defaultValue, description, choices }),
+};
+
+/**
+ * Parameter values given by a scenario or test, by full dotted path (`top.fifo.depth`) or as a
+ * nested object. Every value must be claimed by a declared parameter: a typo is an error.
+ */
+export class ParameterOverrides {
+  private readonly values = new Map<string, unknown>();
+  private readonly claimed = new Set<string>();
+
+  constructor(values: Record<string, unknown> = {}, readonly source = "parameters") {
+    flatten(values, "", this.values);
+  }
+
+  take(path: string): { found: boolean; value: unknown } {
+    if (!this.values.has(path)) return { found: false, value: undefined };
+    this.claimed.add(path);
+    return { found: true, value: this.values.get(path) };
+  }
+
+  /** Throws if any value was not claimed by a declared parameter. */
+  checkAllClaimed(declared: readonly string[]): void {
+    const unclaimed = [...this.values.keys()].filter((path) => !this.claimed.has(path));
+    if (unclaimed.length === 0) return;
+    const lines = unclaimed.map((path) => {
+      const suggestion = closest(path, declared);
+      return `  ${path}: no such parameter${suggestion ? ` (did you mean ${suggestion}?)` : ""}`;
+    });
+    throw new ParameterError(`${this.source}: ${unclaimed.length} value(s) match no declared parameter:\n${lines.join("\n")}`);
+  }
+}
+
+export function resolveParameter<T>(path: string, spec: ParameterSpec<T>, overrides: ParameterOverrides): T {
+  const { found, value } = overrides.take(path);
+  if (!found) return spec.defaultValue;
+  return checkValue(path, spec, value, overrides.source);
+}
+
+function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, source: string): T {
+  const fail = (expected: string): never => {
+    throw new ParameterError(`${source}: ${path} = ${JSON.stringify(value)}: expected ${expected} (${spec.description})`);
+  };
+  switch (spec.kind) {
+    case "boolean":
+      if (typeof value !== "boolean") fail("true or false");
+      break;
+    case "choice":
+      if (typeof value !== "string" || !spec.choices!.includes(value)) fail(`one of ${spec.choices!.join(", ")}`);
+      break;
+    case "integer":
+    case "number": {
+      const unit = spec.unit ? ` ${spec.unit}` : "";
+      if (typeof value !== "number" || !Number.isFinite(value)) fail(`a number${unit}`);
+      if (spec.kind === "integer" && !Number.isSafeInteger(value)) fail(`an integer${unit}`);
+      if (spec.minimum !== undefined && (value as number) < spec.minimum) fail(`at least ${spec.minimum}${unit}`);
+      if (spec.maximum !== undefined && (value as number) > spec.maximum) fail(`at most ${spec.maximum}${unit}`);
+      break;
+    }
+  }
+  return value as T;
+}
+
+function flatten(values: Record<string, unknown>, prefix: string, into: Map<string, unknown>): void {
+  for (const [key, value] of Object.entries(values)) {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) flatten(value as Record<string, unknown>, path, into);
+    else into.set(path, value);
+  }
+}
+
+function closest(path: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.floor(path.length / 4)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(path, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,65 @@
+import type { ClockDomain } from "./clock-domain.js";
+import type { SignalBase, SignalPredicate } from "./signal.js";
+
+/** A generator coroutine run by the kernel: it yields commands and is resumed at simulated times. */
+export type ProcessBody = Generator<Command, unknown, any>;
+
+/** What a process can yield. The kernel arms it, and the command decides when the process resumes. */
+export interface Command {
+  arm(scheduler: ProcessScheduler, process: Process): void;
+  /** For diagnostics: what the process is waiting for. */
+  describe(): string;
+}
+
+export interface ProcessScheduler {
+  readonly now: number;
+  resumeAt(process: Process, time: number, value?: unknown): void;
+}
+
+export class Process {
+  done = false;
+  result: unknown = undefined;
+  waitingFor = "start";
+
+  constructor(readonly name: string, readonly body: ProcessBody) {}
+}
+
+export function isCommand(value: unknown): value is Command {
+  return typeof value === "object" && value !== null && typeof (value as Command).arm === "function";
+}
+
+/** Resume after a simulated duration in picoseconds; delay(0) resumes in the next delta cycle. */
+export function delay(duration: number): Command {
+  if (!Number.isSafeInteger(duration) || duration < 0) throw new RangeError(`delay(${duration}): a delay is a non-negative integer of picoseconds`);
+  return {
+    arm: (scheduler, process) => scheduler.resumeAt(process, scheduler.now + duration),
+    describe: () => `delay(${duration} ps)`,
+  };
+}
+
+/**
+ * Resume on the count-th next rising edge of a clock, in the same phase as the domain's
+ * components: the process reads the values before the edge and its writes commit with it.
+ */
+export function edge(clock: ClockDomain, count = 1): Command {
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`edge(${clock.path}, ${count}): count must be a positive integer`);
+  return {
+    arm: (scheduler, process) => scheduler.resumeAt(process, clock.edgesAfter(scheduler.now, count)),
+    describe: () => `edge(${clock.path}${count > 1 ? `, ${count}` : ""})`,
+  };
+}
+
+/**
+ * Resume once the signal holds the value (or satisfies the predicate), in the delta cycle after
+ * the commit that made it so; if it already does, in the next delta cycle. Yields the value.
+ */
+export function until<T extends number | bigint>(signal: SignalBase<T>, condition: T | SignalPredicate<T>): Command {
+  const predicate: SignalPredicate<T> = typeof condition === "function" ? condition : (value) => value === condition;
+  return {
+    arm: (scheduler, process) => {
+      if (predicate(signal.current)) scheduler.resumeAt(process, scheduler.now, signal.current);
+      else signal.addWaiter({ predicate, resume: (value) => scheduler.resumeAt(process, scheduler.now, value) });
+    },
+    describe: () => `until(${signal.path}${typeof condition === "function" ? ", predicate" : ` == ${condition}`})`,
+  };
+}

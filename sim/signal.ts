@@ -1,0 +1,163 @@
+import { SignalError } from "./errors.js";
+import type { EnumType } from "./enum-type.js";
+import { formatTime } from "./time.js";
+
+export type VariableKind = "wire" | "reg" | "integer";
+
+/** Widest signal held as a JavaScript number; wider ones hold a bigint. */
+export const MAX_NUMBER_WIDTH = 53;
+
+/** What a signal needs from the kernel: the current phase, the commit list and the clock for messages. */
+export interface SignalHost {
+  readonly now: number;
+  readonly phase: number;
+  readonly pending: AnySignal[];
+}
+
+export interface SignalOptions {
+  kind?: VariableKind;
+  /** Value before the first commit. */
+  initial?: number | bigint;
+  enumType?: EnumType;
+}
+
+export type SignalPredicate<T> = (value: T) => boolean;
+
+export interface SignalWaiter<T> {
+  readonly predicate: SignalPredicate<T>;
+  readonly resume: (value: T) => void;
+}
+
+/**
+ * A two-phase signal: reads see the value committed at the end of the previous phase; writes set
+ * the next value, and the kernel commits every written signal together, so the order in which
+ * components evaluate cannot change what any of them sees.
+ */
+export abstract class SignalBase<T extends number | bigint> {
+  current: T;
+  next: T;
+  /** Phase of the last write, to detect two different writes in one phase. */
+  writePhase = -1;
+  /** Position in the trace, or -1 when the signal is not dumped. */
+  traceIndex = -1;
+  waiters: SignalWaiter<T>[] | null = null;
+
+  constructor(
+    protected readonly host: SignalHost,
+    readonly path: string,
+    readonly width: number,
+    readonly kind: VariableKind,
+    readonly enumType: EnumType | undefined,
+    initial: T,
+  ) {
+    if (!Number.isInteger(width) || width < 1) throw new SignalError(`signal '${path}': width ${width} is not a positive integer`);
+    this.current = initial;
+    this.next = initial;
+  }
+
+  get value(): T {
+    return this.current;
+  }
+
+  get name(): string {
+    return this.path.slice(this.path.lastIndexOf(".") + 1);
+  }
+
+  /** Write the next value; it becomes visible to everyone after this phase commits. */
+  set(value: T): void {
+    const host = this.host;
+    if (!this.fits(value)) {
+      throw new SignalError(`value ${formatValue(value)} does not fit signal '${this.path}' (${this.width} bits) at ${formatTime(host.now)}`);
+    }
+    if (this.writePhase === host.phase) {
+      if (this.next !== value) {
+        throw new SignalError(
+          `signal '${this.path}' written twice in one phase at ${formatTime(host.now)} with different values ` +
+            `(${formatValue(this.next)} then ${formatValue(value)}); a signal has one driver`,
+        );
+      }
+      return;
+    }
+    this.writePhase = host.phase;
+    this.next = value;
+    host.pending.push(this as unknown as AnySignal);
+  }
+
+  /** Commit the next value; returns whether the value changed. */
+  commit(): boolean {
+    if (this.next === this.current) return false;
+    this.current = this.next;
+    return true;
+  }
+
+  addWaiter(waiter: SignalWaiter<T>): void {
+    (this.waiters ??= []).push(waiter);
+  }
+
+  /** Resume the waiters whose condition now holds; keep the rest. */
+  releaseWaiters(): void {
+    const waiters = this.waiters;
+    if (waiters === null) return;
+    const value = this.current;
+    const kept: SignalWaiter<T>[] = [];
+    for (const waiter of waiters) {
+      if (waiter.predicate(value)) waiter.resume(value);
+      else kept.push(waiter);
+    }
+    this.waiters = kept.length > 0 ? kept : null;
+  }
+
+  protected abstract fits(value: T): boolean;
+}
+
+/** Signals of 1 to 53 bits, held as numbers. */
+export class Signal extends SignalBase<number> {
+  private readonly maximum: number;
+
+  constructor(host: SignalHost, path: string, width: number, options: SignalOptions = {}) {
+    if (width > MAX_NUMBER_WIDTH) throw new SignalError(`signal '${path}': ${width} bits needs a WideSignal (numbers hold at most ${MAX_NUMBER_WIDTH})`);
+    super(host, path, width, options.kind ?? (width === 1 ? "wire" : "reg"), options.enumType, Number(options.initial ?? 0));
+    this.maximum = 2 ** width - 1;
+    if (!this.fits(this.current)) throw new SignalError(`signal '${path}': initial value ${this.current} does not fit ${width} bits`);
+  }
+
+  protected fits(value: number): boolean {
+    return value >= 0 && value <= this.maximum && Number.isInteger(value);
+  }
+}
+
+/** Signals wider than 53 bits, held as bigints (use bytesToBigint for byte buffers). */
+export class WideSignal extends SignalBase<bigint> {
+  private readonly maximum: bigint;
+
+  constructor(host: SignalHost, path: string, width: number, options: SignalOptions = {}) {
+    super(host, path, width, options.kind ?? "reg", undefined, BigInt(options.initial ?? 0n));
+    this.maximum = (1n << BigInt(width)) - 1n;
+    if (!this.fits(this.current)) throw new SignalError(`signal '${path}': initial value does not fit ${width} bits`);
+  }
+
+  protected fits(value: bigint): boolean {
+    return typeof value === "bigint" && value >= 0n && value <= this.maximum;
+  }
+}
+
+export type AnySignal = SignalBase<number> | SignalBase<bigint>;
+
+export function bytesToBigint(bytes: Uint8Array): bigint {
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return value;
+}
+
+export function bigintToBytes(value: bigint, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let index = length - 1; index >= 0; index--) {
+    bytes[index] = Number(value & 0xffn);
+    value >>= 8n;
+  }
+  return bytes;
+}
+
+function formatValue(value: number | bigint): string {
+  return typeof value === "bigint" || Number.isInteger(value) ? `0x${value.toString(16)}` : String(value);
+}

@@ -1,0 +1,35 @@
+/** Simulated time: integer picoseconds, the one time base of the whole model. */
+export type Picoseconds = number & { readonly __unit: "ps" };
+
+function whole(value: number, unit: string, scale: number): Picoseconds {
+  const picoseconds = value * scale;
+  const rounded = Math.round(picoseconds);
+  if (!Number.isFinite(value) || Math.abs(picoseconds - rounded) > 1e-6 || rounded < 0) {
+    throw new RangeError(`${value} ${unit} is not a whole, non-negative number of picoseconds`);
+  }
+  if (!Number.isSafeInteger(rounded)) throw new RangeError(`${value} ${unit} is beyond the representable time range`);
+  return rounded as Picoseconds;
+}
+
+export const ps = (value: number): Picoseconds => whole(value, "ps", 1);
+export const ns = (value: number): Picoseconds => whole(value, "ns", 1e3);
+export const us = (value: number): Picoseconds => whole(value, "us", 1e6);
+export const ms = (value: number): Picoseconds => whole(value, "ms", 1e9);
+
+/** Period of a clock given in megahertz, rejecting frequencies whose period is not whole picoseconds. */
+export function periodOfMegahertz(megahertz: number): Picoseconds {
+  const period = 1e6 / megahertz;
+  if (!(megahertz > 0) || Math.abs(period - Math.round(period)) > 1e-9) {
+    throw new RangeError(`${megahertz} MHz has a period of ${period} ps, which is not a whole number of picoseconds`);
+  }
+  return Math.round(period) as Picoseconds;
+}
+
+/** Human-readable time for messages: the largest unit that keeps the value exact. */
+export function formatTime(time: number): string {
+  if (time === 0) return "0 ps";
+  for (const [unit, scale] of [["ms", 1e9], ["us", 1e6], ["ns", 1e3]] as const) {
+    if (time % scale === 0) return `${time / scale} ${unit}`;
+  }
+  return `${time} ps`;
+}

@@ -1,0 +1,202 @@
+import type { ClockDomain } from "../clock-domain.js";
+import type { EnumType } from "../enum-type.js";
+import type { Kernel, KernelTracer } from "../kernel.js";
+import type { AnySignal } from "../signal.js";
+import type { SimEvent } from "../sim-event.js";
+import { checkWindow, ScopeMatcher, type TraceSelection } from "./selection.js";
+import type { TextSink } from "./sink.js";
+import { type VcdVariable, VcdWriter } from "./writer.js";
+
+export interface TracerOptions extends TraceSelection {
+  sink: TextSink;
+  /** $date text; defaults to a fixed sentence so that equal runs give equal files. */
+  date?: string;
+  comment?: string;
+}
+
+/** A dumped item, for the save-file and filter generators. */
+export interface TracedItem {
+  readonly path: string;
+  readonly width: number;
+  readonly kind: "wire" | "reg" | "integer" | "event" | "clock";
+  readonly enumType?: EnumType;
+}
+
+type Source = { kind: "signal"; signal: AnySignal } | { kind: "event"; event: SimEvent };
+
+interface TracedClock {
+  readonly domain: ClockDomain;
+  readonly variable: VcdVariable;
+  /** Next time at which the drawn clock changes level. */
+  nextTransition: number;
+}
+
+export const VERSION = "nicsim 0.1.0 simulation kernel";
+
+/**
+ * Records the kernel's committed changes into a VCD writer: only the selected scopes, only inside
+ * the time window. Within one timestep changes are written in the order of the sorted variable
+ * list, whatever order components ran in, so equal designs give byte-identical files. Clock
+ * levels are drawn from each domain's period, also across edges the kernel skipped while idle.
+ */
+export class VcdTracer implements KernelTracer {
+  readonly writer: VcdWriter;
+  readonly items: TracedItem[] = [];
+  private sources: Source[] = [];
+  private variables: VcdVariable[] = [];
+  private clocks: TracedClock[] = [];
+  private touched = new Int32Array(256);
+  private touchedCount = 0;
+  private marks = new Uint8Array(0);
+  private readonly matcher: ScopeMatcher;
+  private readonly from: number;
+  private readonly to: number;
+  private state: "waiting" | "dumping" | "ended" = "waiting";
+
+  constructor(options: TracerOptions) {
+    this.matcher = new ScopeMatcher(options);
+    ({ from: this.from, to: this.to } = checkWindow(options));
+    this.writer = new VcdWriter(options.sink, {
+      date: options.date ?? "not recorded: equal runs give byte-identical files",
+      version: VERSION,
+      comment: options.comment,
+    });
+  }
+
+  start(kernel: Kernel): void {
+    const entries: Array<{ path: string; source: Source | ClockDomain }> = [];
+    for (const signal of kernel.signals) if (this.matcher.matches(signal.path)) entries.push({ path: signal.path, source: { kind: "signal", signal } });
+    for (const event of kernel.events) if (this.matcher.matches(event.path)) entries.push({ path: event.path, source: { kind: "event", event } });
+    for (const domain of kernel.domains) if (domain.traced && this.matcher.matches(domain.path)) entries.push({ path: domain.path, source: domain });
+    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    for (const { path, source } of entries) {
+      if ("period" in source) {
+        const variable = this.writer.declare(path, "wire", 1);
+        this.clocks.push({ domain: source, variable, nextTransition: Infinity });
+        this.items.push({ path, width: 1, kind: "clock" });
+      } else if (source.kind === "event") {
+        source.event.traceIndex = this.sources.length;
+        this.sources.push(source);
+        this.variables.push(this.writer.declare(path, "event", 1));
+        this.items.push({ path, width: 1, kind: "event" });
+      } else {
+        const { signal } = source;
+        signal.traceIndex = this.sources.length;
+        this.sources.push(source);
+        this.variables.push(this.writer.declare(path, signal.kind, signal.width));
+        this.items.push({ path, width: signal.width, kind: signal.kind, enumType: signal.enumType });
+      }
+    }
+    this.marks = new Uint8Array(this.sources.length);
+  }
+
+  touch(index: number): void {
+    if (this.marks[index] === 1) return;
+    this.marks[index] = 1;
+    if (this.touchedCount === this.touched.length) {
+      const grown = new Int32Array(this.touched.length * 2);
+      grown.set(this.touched);
+      this.touched = grown;
+    }
+    this.touched[this.touchedCount++] = index;
+  }
+
+  timestepDone(now: number, next: number): void {
+    if (this.state === "dumping") {
+      this.drawClocks(now, true);
+      this.writeTouched(now);
+      if (next > this.to) this.end();
+      else this.drawClocks(next, false);
+      return;
+    }
+    this.clearTouched();
+    if (this.state === "waiting") {
+      if (this.from <= now) this.begin(now, next);
+      else if (this.from < next) this.begin(this.from, next);
+    }
+  }
+
+  sync(now: number): void {
+    if (this.state === "dumping") {
+      this.drawClocks(now, true);
+      this.writeTouched(now);
+    }
+    this.writer.flush();
+  }
+
+  close(now: number): void {
+    if (this.state === "dumping") {
+      this.drawClocks(now, true);
+      this.writeTouched(now);
+      this.writer.close(Math.min(now, this.to));
+    } else {
+      this.writer.close(this.state === "waiting" ? now : this.writer.currentTime);
+    }
+    this.state = "ended";
+  }
+
+  private begin(time: number, next: number): void {
+    this.state = "dumping";
+    const values = new Map<VcdVariable, number | bigint>();
+    this.sources.forEach((source, index) => {
+      if (source.kind === "signal") values.set(this.variables[index]!, source.signal.current);
+    });
+    for (const clock of this.clocks) {
+      values.set(clock.variable, clock.domain.levelAt(time));
+      clock.nextTransition = nextTransition(clock.domain, time);
+    }
+    this.writer.begin(time, (variable) => values.get(variable) ?? 0);
+    if (next > this.to) this.end();
+    else this.drawClocks(next, false);
+  }
+
+  private end(): void {
+    this.drawClocks(this.to, true);
+    this.writer.close(this.to);
+    this.state = "ended";
+  }
+
+  /** Write clock transitions up to `limit` (inclusive or not), in time order across clocks. */
+  private drawClocks(limit: number, inclusive: boolean): void {
+    const clocks = this.clocks;
+    if (clocks.length === 0) return;
+    for (;;) {
+      let earliest: TracedClock | null = null;
+      for (const clock of clocks) if (earliest === null || clock.nextTransition < earliest.nextTransition) earliest = clock;
+      const time = earliest!.nextTransition;
+      if (time > limit || (!inclusive && time === limit)) return;
+      this.writer.setTime(time);
+      for (const clock of clocks) {
+        if (clock.nextTransition !== time) continue;
+        this.writer.change(clock.variable, clock.domain.levelAt(time));
+        clock.nextTransition = nextTransition(clock.domain, time);
+      }
+    }
+  }
+
+  private writeTouched(now: number): void {
+    const count = this.touchedCount;
+    if (count === 0) return;
+    const touched = this.touched.subarray(0, count).sort();
+    this.writer.setTime(now);
+    for (let position = 0; position < count; position++) {
+      const index = touched[position]!;
+      const source = this.sources[index]!;
+      if (source.kind === "signal") this.writer.change(this.variables[index]!, source.signal.current);
+      else this.writer.trigger(this.variables[index]!);
+    }
+    this.clearTouched();
+  }
+
+  private clearTouched(): void {
+    for (let position = 0; position < this.touchedCount; position++) this.marks[this.touched[position]!] = 0;
+    this.touchedCount = 0;
+  }
+}
+
+function nextTransition(domain: ClockDomain, time: number): number {
+  const edge = domain.edgeAfter(time);
+  const previousEdge = edge - domain.period;
+  const fall = previousEdge + domain.highTime;
+  return previousEdge > 0 && fall > time ? fall : edge;
+}

@@ -1,0 +1,235 @@
+import "reflect-metadata";
+import { describe, expect, test } from "vitest";
+import { ComponentError, ProcessError, SignalError, SimulationError } from "../../sim/errors.js";
+import { Kernel } from "../../sim/kernel.js";
+import { delay, edge, until } from "../../sim/process.js";
+import { ns } from "../../sim/time.js";
+import { MemorySink } from "../../sim/vcd/sink.js";
+import { VcdTracer } from "../../sim/vcd/tracer.js";
+import { readVcd } from "../support/read-vcd.js";
+
+function swapDesign() {
+  const kernel = new Kernel();
+  const clock = kernel.clock("top.clk", 1000);
+  const a = kernel.signal("top.a", 8, { initial: 1 });
+  const b = kernel.signal("top.b", 8, { initial: 2 });
+  // Two registers that swap each edge: correct only if both read the pre-edge values.
+  kernel.clocked(clock, { path: "top.ra", evaluate: () => a.set(b.value), isIdle: () => false });
+  kernel.clocked(clock, { path: "top.rb", evaluate: () => b.set(a.value), isIdle: () => false });
+  return { kernel, clock, a, b };
+}
+
+describe("two-phase signals", () => {
+  test("registers that swap values see each other's committed values", () => {
+    const { kernel, a, b } = swapDesign();
+    kernel.run({ cycles: 1 });
+    expect([a.value, b.value]).toEqual([2, 1]);
+    kernel.run({ cycles: 1 });
+    expect([a.value, b.value]).toEqual([1, 2]);
+  });
+
+  test("two different writes to one signal in one phase are an error naming the signal and time", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 1000);
+    const s = kernel.signal("top.s", 4);
+    kernel.clocked(clock, { path: "top.one", evaluate: () => s.set(1), isIdle: () => false });
+    kernel.clocked(clock, { path: "top.two", evaluate: () => s.set(2), isIdle: () => false });
+    expect(() => kernel.run({ cycles: 1 })).toThrow(/component 'top.two' threw at 1 ns \(cycle 1\): signal 'top.s' written twice in one phase at 1 ns with different values \(0x1 then 0x2\)/);
+  });
+
+  test("values wider than the signal are rejected with the signal's name and width", () => {
+    const kernel = new Kernel();
+    const s = kernel.signal("top.s", 3);
+    expect(() => s.set(8)).toThrow(SignalError);
+    expect(() => s.set(8)).toThrow("value 0x8 does not fit signal 'top.s' (3 bits) at 0 ps");
+    expect(() => s.set(-1)).toThrow(/does not fit/);
+    expect(() => s.set(1.5)).toThrow(/does not fit/);
+    const wide = kernel.wideSignal("top.w", 100);
+    wide.set((1n << 100n) - 1n);
+    expect(() => wide.set(1n << 100n)).toThrow(/does not fit signal 'top.w' \(100 bits\)/);
+    expect(() => kernel.signal("top.n", 54)).toThrow(/needs wideSignal/);
+  });
+
+  test("registration after time has advanced, duplicate names and bad names are errors", () => {
+    const kernel = new Kernel();
+    kernel.signal("top.s", 1);
+    expect(() => kernel.signal("top.s", 2)).toThrow("duplicate name 'top.s': already registered as a signal");
+    expect(() => kernel.signal("top.bad name", 1)).toThrow(/segment 'bad name' is not a valid name/);
+    expect(() => kernel.signal("top.v[3]", 1)).toThrow(/not a valid name/);
+    kernel.run({ until: ns(5) });
+    expect(() => kernel.signal("top.late", 1)).toThrow("cannot register signal 'top.late' after time has advanced (now 5 ns)");
+  });
+});
+
+describe("processes", () => {
+  test("delay, edge, until and events resume at the right simulated times", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 4000, { phase: 1000 });
+    const flag = kernel.signal("top.flag", 1);
+    const go = kernel.event("top.go");
+    const log: string[] = [];
+    kernel.process("top.writer", function* () {
+      yield delay(ns(10));
+      flag.set(1);
+      log.push(`set@${kernel.now}`);
+      yield delay(ns(3));
+      go.fire();
+    });
+    kernel.process("top.reader", function* () {
+      const value: number = yield until(flag, 1);
+      log.push(`until@${kernel.now}=${value}`);
+      yield edge(clock);
+      log.push(`edge@${kernel.now}`);
+      yield go;
+      log.push(`go@${kernel.now}`);
+      yield edge(clock, 3);
+      log.push(`edge3@${kernel.now}`);
+    });
+    kernel.run();
+    // Edges at 1, 5, 9, 13, 17 ... ns (phase 1 ns, period 4 ns).
+    expect(log).toEqual(["set@10000", "until@10000=1", "edge@13000", "go@13000", "edge3@25000"]);
+  });
+
+  test("a process resumed by edge() reads the values before the edge, as the clocked logic does", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 1000);
+    const count = kernel.signal("top.count", 8);
+    kernel.clocked(clock, { path: "top.counter", evaluate: () => count.set(count.value + 1), isIdle: () => false });
+    const seen: number[] = [];
+    kernel.process("top.monitor", function* () {
+      for (let index = 0; index < 3; index++) {
+        yield edge(clock);
+        seen.push(count.value);
+      }
+    });
+    kernel.run({ cycles: 5 });
+    expect(seen).toEqual([0, 1, 2]);
+  });
+
+  test("a throwing process is reported by name and simulated time, and the waveform so far survives", async () => {
+    const kernel = new Kernel();
+    const s = kernel.signal("top.s", 8);
+    const sink = new MemorySink();
+    kernel.traceWith(new VcdTracer({ sink }));
+    kernel.process("top.driver.main", function* () {
+      yield delay(ns(1));
+      s.set(7);
+      yield delay(ns(2));
+      throw new Error("descriptor ring overrun");
+    });
+    let caught: unknown;
+    try {
+      kernel.run();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ProcessError);
+    expect((caught as ProcessError).message).toBe("process 'top.driver.main' threw at 3 ns: descriptor ring overrun");
+    expect((caught as ProcessError).time).toBe(3000);
+    expect(sink.closed).toBe(true);
+    const parsed = await readVcd(sink.text());
+    expect(parsed.changes.filter((change) => change.path === "top.s")).toEqual([{ time: 0, path: "top.s", value: 0n }, { time: 1000, path: "top.s", value: 7n }]);
+    expect(parsed.endTime).toBe(3000);
+    expect(() => kernel.run()).toThrow(/cannot run: the simulation already failed/);
+  });
+
+  test("a throwing component is reported with its path, time and cycle", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 2000);
+    let calls = 0;
+    kernel.clocked(clock, {
+      path: "top.nic.dma",
+      evaluate: () => {
+        if (++calls === 3) throw new RangeError("address out of range");
+      },
+      isIdle: () => false,
+    });
+    expect(() => kernel.run()).toThrow(ComponentError);
+    expect(() => new Kernel().run()).not.toThrow();
+    const again = new Kernel();
+    const clock2 = again.clock("top.clk", 2000);
+    let n = 0;
+    again.clocked(clock2, { path: "top.nic.dma", evaluate: () => { if (++n === 3) throw new RangeError("address out of range"); }, isIdle: () => false });
+    expect(() => again.run()).toThrow("component 'top.nic.dma' threw at 6 ns (cycle 3): address out of range");
+  });
+
+  test("yielding something that is not a command is a clear error", () => {
+    const kernel = new Kernel();
+    kernel.process("top.p", function* () {
+      yield 42 as never;
+    });
+    expect(() => kernel.run()).toThrow("process 'top.p' threw at 0 ps: yielded 42, which is not a command (delay, edge, until or an event)");
+  });
+
+  test("a zero-delay loop is reported instead of hanging", () => {
+    const kernel = new Kernel();
+    kernel.process("top.spin", function* () {
+      for (;;) yield delay(0);
+    });
+    expect(() => kernel.run()).toThrow(/more than 100000 delta cycles at 0 ps: a zero-delay loop \(next: 'top.spin'\)/);
+  });
+});
+
+describe("run control", () => {
+  test("until, cycles, stop conditions, stop() and exhaustion each end the run where they say", () => {
+    const { kernel, clock } = swapDesign();
+    expect(kernel.run({ cycles: 10 })).toEqual({ reason: "cycles", time: 10_000 });
+    expect(kernel.run({ until: 12_500 })).toEqual({ reason: "until", time: 12_500 });
+    expect(kernel.now).toBe(12_500);
+    expect(kernel.run({ cycles: 1 })).toEqual({ reason: "cycles", time: 13_000 });
+    expect(kernel.run({ stopWhen: (k) => k.now >= 20_000 })).toEqual({ reason: "stop-condition", time: 20_000 });
+    kernel.process("top.stopper", function* () {
+      yield edge(clock, 2);
+      kernel.stop("enough");
+    });
+    expect(kernel.run()).toEqual({ reason: "stopped", time: 22_000, message: "enough" });
+    const empty = new Kernel();
+    empty.process("top.once", function* () {
+      yield delay(ns(7));
+    });
+    expect(empty.run()).toEqual({ reason: "exhausted", time: 7000 });
+    expect(() => kernel.run({ until: 5 })).toThrow(/not before now/);
+  });
+
+  test("clock domains keep their own periods and phases", () => {
+    const kernel = new Kernel();
+    const fast = kernel.clock("top.fast", 4000);
+    const slow = kernel.clock("top.slow", 6400, { phase: 1000 });
+    const edges: string[] = [];
+    kernel.clocked(fast, { path: "top.f", evaluate: () => edges.push(`f${kernel.now}`), isIdle: () => false });
+    kernel.clocked(slow, { path: "top.s", evaluate: () => edges.push(`s${kernel.now}`), isIdle: () => false });
+    kernel.run({ until: 14_000 });
+    expect(edges).toEqual(["s1000", "f4000", "s7400", "f8000", "f12000", "s13800"]);
+    expect(slow.cycleAt(13_800)).toBe(3);
+    expect(fast.cycleAt(12_000)).toBe(3);
+    expect(() => kernel.clock("top.odd", 1000, { phase: 1000 })).toThrow(/phase 1000 ps must be an integer in \[0, 1000\)/);
+  });
+
+  test("idle domains are skipped: only the edges where something can happen are evaluated", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 1000);
+    const start = kernel.signal("top.start", 1);
+    let busy = 0;
+    let evaluations = 0;
+    kernel.clocked(clock, {
+      path: "top.worker",
+      evaluate: () => {
+        evaluations++;
+        if (start.value === 1 && busy === 0) busy = 5;
+        else if (busy > 0) busy--;
+      },
+      isIdle: () => busy === 0 && start.value === 0,
+    });
+    kernel.process("top.host", function* () {
+      yield delay(ns(100));
+      start.set(1);
+      yield delay(ns(1));
+      start.set(0);
+    });
+    kernel.run({ until: ns(1000) });
+    // One edge at 1 ns before sleeping; then the edges around the pulse and the 5 busy cycles.
+    expect(evaluations).toBeLessThan(12);
+    expect(kernel.statistics.edgesEvaluated).toBe(evaluations);
+    expect(kernel.now).toBe(ns(1000));
+  });
+});
