@@ -1,5 +1,4 @@
-import "reflect-metadata";
-import { container as rootContainer, type DependencyContainer, type InjectionToken } from "tsyringe";
+import { container as rootContainer, type DependencyContainer, type InjectionToken } from "./di.js";
 import type { ClockDomain, Clocked } from "./clock-domain.js";
 import type { EnumType } from "./enum-type.js";
 import type { Kernel } from "./kernel.js";

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import "reflect-metadata";
 import { performance } from "node:perf_hooks";
 import { buildPipelineDemo } from "../demo/build.js";
 import { parameterTable } from "../parameter-table.js";

@@ -1,4 +1,4 @@
-import { container } from "tsyringe";
+import { container } from "../di.js";
 import { buildDesign, type Design } from "../component.js";
 import { Kernel } from "../kernel.js";
 import { periodOfMegahertz } from "../time.js";

@@ -1,4 +1,4 @@
-import { inject, injectable } from "tsyringe";
+import { inject, injectable } from "../di.js";
 import type { ClockDomain } from "../clock-domain.js";
 import { ClockedComponent, Component, type ComponentContext, ComponentContextToken } from "../component.js";
 import { defineEnum } from "../enum-type.js";

@@ -1,5 +1,10 @@
 import type { TracedItem } from "./tracer.js";
 
+/** How GTKWave names a dumped variable: vectors get `[msb:0]`, integers and scalars do not. */
+export function gtkwaveName(item: TracedItem): string {
+  return item.width > 1 && item.kind !== "integer" ? `${item.path}[${item.width - 1}:0]` : item.path;
+}
+
 /** GTKWave trace flags (gtkwave's TR_* bits). */
 export const TraceFlag = {
   hex: 1 << 1,
@@ -26,7 +31,7 @@ export interface SaveFileOptions {
 
 /**
  * A .gtkw save file: opens the dump with one group per component (scope), enums through their
- * translate filters, vectors in hex. GTKWave names a vector `name[msb:0]`, so the save file does.
+ * translate filters, vectors in hex.
  */
 export function gtkwaveSaveFile(options: SaveFileOptions): string {
   const lines = [`[dumpfile] "${options.dumpFile}"`, `[savefile] "${options.saveFile}"`, "[timestart] 0", "[size] 1600 900", "[pos] -1 -1"];
@@ -59,7 +64,7 @@ export function gtkwaveSaveFile(options: SaveFileOptions): string {
       } else {
         setFlags(TraceFlag.rightJustify | TraceFlag.hex);
       }
-      lines.push(item.width > 1 ? `${item.path}[${item.width - 1}:0]` : item.path);
+      lines.push(gtkwaveName(item));
     }
     setFlags(TraceFlag.groupEnd | TraceFlag.blank);
     lines.push(`-${scope}`);

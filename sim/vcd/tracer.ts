@@ -177,15 +177,29 @@ export class VcdTracer implements KernelTracer {
   private writeTouched(now: number): void {
     const count = this.touchedCount;
     if (count === 0) return;
-    const touched = this.touched.subarray(0, count).sort();
     this.writer.setTime(now);
-    for (let position = 0; position < count; position++) {
-      const index = touched[position]!;
-      const source = this.sources[index]!;
-      if (source.kind === "signal") this.writer.change(this.variables[index]!, source.signal.current);
-      else this.writer.trigger(this.variables[index]!);
+    const marks = this.marks;
+    // Canonical order is variable order: scan the marks when many changed, else sort the few.
+    if (count * 8 > marks.length) {
+      for (let index = 0; index < marks.length; index++) {
+        if (marks[index] === 0) continue;
+        marks[index] = 0;
+        this.writeOne(index);
+      }
+    } else {
+      const touched = this.touched.subarray(0, count).sort();
+      for (let position = 0; position < count; position++) {
+        marks[touched[position]!] = 0;
+        this.writeOne(touched[position]!);
+      }
     }
-    this.clearTouched();
+    this.touchedCount = 0;
+  }
+
+  private writeOne(index: number): void {
+    const source = this.sources[index]!;
+    if (source.kind === "signal") this.writer.change(this.variables[index]!, source.signal.current);
+    else this.writer.trigger(this.variables[index]!);
   }
 
   private clearTouched(): void {

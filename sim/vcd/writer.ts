@@ -17,6 +17,10 @@ export interface VcdVariable {
   readonly code: string;
   /** Last value written; null before $dumpvars. */
   last: number | bigint | null;
+  /** Smallest value that does not fit (2^width), precomputed for the hot path. */
+  readonly limit: number | bigint;
+  /** Text after the value: the code alone for scalars, a space and the code for vectors. */
+  readonly suffix: string;
 }
 
 export interface VcdHeader {
@@ -81,7 +85,10 @@ export class VcdWriter {
     }
     const name = segments[segments.length - 1]!;
     if (scope.scopes.has(name)) throw new VcdError(`'${path}' is both a variable and a scope`);
-    const variable: VcdVariable = { path, type, width, code: identifierCode(this.variables.length), last: null };
+    const code = identifierCode(this.variables.length);
+    const scalar = width === 1 && type !== "integer";
+    const limit = width >= 53 ? 1n << BigInt(width) : 2 ** width;
+    const variable: VcdVariable = { path, type, width, code, last: null, limit, suffix: scalar ? `${code}\n` : ` ${code}\n` };
     this.variables.push(variable);
     this.paths.add(path);
     scope.variables.push(variable);
@@ -177,16 +184,13 @@ export class VcdWriter {
   }
 
   private checkFits(variable: VcdVariable, value: number | bigint): void {
-    const fits =
-      typeof value === "bigint"
-        ? value >= 0n && value < 1n << BigInt(variable.width)
-        : Number.isInteger(value) && value >= 0 && (variable.width >= 53 || value < 2 ** variable.width);
+    const fits = value >= 0 && value < variable.limit && (typeof value === "bigint" || Number.isInteger(value));
     if (!fits) throw new VcdError(`value 0x${value.toString(16)} is wider than '${variable.path}' (${variable.width} bits) at ${formatTime(this.time)}`);
   }
 
   private format(variable: VcdVariable, value: number | bigint): string {
-    if (variable.width === 1 && variable.type !== "integer") return `${value}${variable.code}\n`;
-    return `b${value.toString(2)} ${variable.code}\n`;
+    if (variable.suffix.length === variable.code.length + 1) return value + variable.suffix;
+    return "b" + value.toString(2) + variable.suffix;
   }
 
   private writeScopes(scope: ScopeNode, lines: string[]): void {

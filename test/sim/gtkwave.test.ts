@@ -1,0 +1,69 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { buildPipelineDemo } from "../../sim/demo/build.js";
+import { TraceFlag } from "../../sim/vcd/gtkw.js";
+import { recordWaveform } from "../../sim/vcd/waveform.js";
+import { requireTool } from "../support/tools.js";
+
+const available = requireTool("gtkwave", "gtkwave") && requireTool("xvfb-run", "xvfb");
+
+/** Lines GTKWave prints for a file it loaded cleanly; anything else is a complaint. */
+const BENIGN = [/^$/, /^GTKWave Analyzer v[\d.]+ \(w\)1999-\d+ BSI$/, /^\[\d+\] start time\.$/, /^\[\d+\] end time\.$/, /^Exiting early because of --exit request\.$/, /^Exiting\.$/, /^GTKWAVE \| Executing Tcl script/];
+
+function gtkwave(args: string[], cwd: string): string[] {
+  const result = spawnSync("xvfb-run", ["-a", "gtkwave", ...args], { cwd, encoding: "utf8", timeout: 120_000 });
+  if (result.error) throw result.error;
+  return `${result.stdout}\n${result.stderr}`.split("\n").map((line) => line.trim());
+}
+
+function complaints(lines: string[]): string[] {
+  return lines.filter((line) => !BENIGN.some((pattern) => pattern.test(line)) && !line.startsWith("TCL "));
+}
+
+describe.runIf(available)("GTKWave loads what we write", () => {
+  const folder = mkdtempSync(join(tmpdir(), "nicsim-gtkwave-"));
+  const { kernel, top } = buildPipelineDemo({ seed: 3 });
+  const waveform = recordWaveform(kernel, join(folder, "demo"));
+  kernel.run({ until: 1_000_000_000 });
+  const files = waveform.finish();
+
+  test("the VCD loads with no complaint and the end time the model reached", () => {
+    const lines = gtkwave(["-x", files.vcd], folder);
+    expect(complaints(lines)).toEqual([]);
+    expect(lines).toContain(`[${kernel.now}] end time.`);
+  });
+
+  test("the complaint check catches a broken file (unknown identifier, malformed value)", () => {
+    const broken = join(folder, "broken.vcd");
+    writeFileSync(broken, "$timescale 1ps $end\n$scope module top $end\n$var wire 1 ! a $end\n$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n0!\n$end\n#10\n1\"\n#20\n");
+    expect(complaints(gtkwave(["-x", broken], folder)).join("\n")).toMatch(/Unknown VCD identifier/);
+  });
+
+  test("the .gtkw opens the dump from another folder with every signal grouped per component and enums translated", () => {
+    const script = join(folder, "inspect.tcl");
+    writeFileSync(
+      script,
+      [
+        'puts "TCL DISPLAYED [gtkwave::getDisplayedSignals]"',
+        "for {set i 0} {$i < [gtkwave::getTotalNumTraces]} {incr i} { puts \"TCL TRACE [gtkwave::getTraceFlagsFromIndex $i] [gtkwave::getTraceNameFromIndex $i]\" }",
+        "gtkwave::/File/Quit",
+      ].join("\n"),
+    );
+    const elsewhere = mkdtempSync(join(tmpdir(), "nicsim-cwd-"));
+    const lines = gtkwave(["-S", script, files.gtkw], elsewhere);
+    expect(complaints(lines)).toEqual([]);
+    const displayed = lines.find((line) => line.startsWith("TCL DISPLAYED "))!.slice("TCL DISPLAYED ".length).trim().split(/\s+/);
+    const expected = waveform.tracer.items.map((item) => (item.width > 1 && item.kind !== "integer" ? `${item.path}[${item.width - 1}:0]` : item.path));
+    expect([...displayed].sort()).toEqual([...expected].sort());
+    const traces = lines.filter((line) => line.startsWith("TCL TRACE ")).map((line) => line.split(" "));
+    const groups = traces.filter(([, , flags]) => (Number(flags) & TraceFlag.groupBegin) !== 0).map(([, , , name]) => name);
+    expect(groups).toEqual(["top", "top.consumer", "top.fifo", "top.producer"]);
+    const translated = traces.filter(([, , flags]) => (Number(flags) & TraceFlag.fileTranslated) !== 0).map(([, , , name]) => name);
+    expect(translated).toEqual(["state[1:0]", "state[1:0]"]);
+    expect(files.filters).toHaveLength(2);
+    expect(top.producer.wordsSent.value).toBeGreaterThan(0);
+  });
+});
