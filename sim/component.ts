@@ -168,8 +168,9 @@ export interface Design<T extends Component> {
 }
 
 /**
- * Compose a design: a kernel, a container and the root component resolved by token. `setup`
- * receives the kernel before the tree is built, to declare clock domains the tree uses.
+ * Compose a design: the root component resolved by token in a child of `options.container`.
+ * Declare clock domains on the kernel first; `options.clock` is the root's domain, inherited by
+ * children. Parameter overrides no component claimed are an error here, before any run.
  */
 export function buildDesign<T extends Component>(
   kernel: Kernel,

@@ -7,6 +7,16 @@ import { MemorySink } from "../../sim/vcd/sink.js";
 import { VcdTracer } from "../../sim/vcd/tracer.js";
 import { readVcd } from "../support/read-vcd.js";
 
+/** The error a call throws, for tests that inspect its type and fields. */
+function thrown(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the call to throw");
+}
+
 function swapDesign() {
   const kernel = new Kernel();
   const clock = kernel.clock("top.clk", 1000);
@@ -116,12 +126,7 @@ describe("processes", () => {
       yield delay(ns(2));
       throw new Error("descriptor ring overrun");
     });
-    let caught: unknown;
-    try {
-      kernel.run();
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrown(() => kernel.run());
     expect(caught).toBeInstanceOf(ProcessError);
     expect((caught as ProcessError).message).toBe("process 'top.driver.main' threw at 3 ns: descriptor ring overrun");
     expect((caught as ProcessError).time).toBe(3000);
@@ -140,12 +145,7 @@ describe("processes", () => {
       if (++calls === 3) throw new RangeError("address out of range");
     };
     kernel.clocked(clock, { path: "top.nic.dma", evaluate: fail, isIdle: () => false });
-    let caught: unknown;
-    try {
-      kernel.run();
-    } catch (error) {
-      caught = error;
-    }
+    const caught = thrown(() => kernel.run());
     expect(caught).toBeInstanceOf(ComponentError);
     expect((caught as ComponentError).message).toBe("component 'top.nic.dma' threw at 6 ns (cycle 3): address out of range");
   });
