@@ -19,6 +19,8 @@ export interface VcdVariable {
   last: number | bigint | null;
   /** Smallest value that does not fit (2^width), precomputed for the hot path. */
   readonly limit: number | bigint;
+  /** Written as `0code`/`1code` rather than `bvalue code`. */
+  readonly scalar: boolean;
   /** Text after the value: the code alone for scalars, a space and the code for vectors. */
   readonly suffix: string;
 }
@@ -88,7 +90,7 @@ export class VcdWriter {
     const code = identifierCode(this.variables.length);
     const scalar = width === 1 && type !== "integer";
     const limit = width >= 53 ? 1n << BigInt(width) : 2 ** width;
-    const variable: VcdVariable = { path, type, width, code, last: null, limit, suffix: scalar ? `${code}\n` : ` ${code}\n` };
+    const variable: VcdVariable = { path, type, width, code, last: null, limit, scalar, suffix: scalar ? `${code}\n` : ` ${code}\n` };
     this.variables.push(variable);
     this.paths.add(path);
     scope.variables.push(variable);
@@ -189,7 +191,7 @@ export class VcdWriter {
   }
 
   private format(variable: VcdVariable, value: number | bigint): string {
-    if (variable.suffix.length === variable.code.length + 1) return value + variable.suffix;
+    if (variable.scalar) return value + variable.suffix;
     return "b" + value.toString(2) + variable.suffix;
   }
 
