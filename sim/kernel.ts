@@ -87,7 +87,8 @@ export class Kernel implements ProcessScheduler, EventHost {
   private started = false;
   private failure: SimulationError | null = null;
   private stopMessage: string | null = null;
-  private processes: Process[] = [];
+  /** Processes not yet finished; each leaves when it returns or throws, so long runs do not accumulate them. */
+  private readonly live = new Set<Process>();
   private readonly firedEvents: SimEvent[] = [];
 
   readonly seed: number;
@@ -156,7 +157,7 @@ export class Kernel implements ProcessScheduler, EventHost {
   /** Start a generator process; it first runs in the next phase at the current time. */
   process(name: string, body: ProcessBody | (() => ProcessBody)): Process {
     const process = new Process(name, typeof body === "function" ? body() : body);
-    this.processes.push(process);
+    this.live.add(process);
     this.resumeAt(process, this.now);
     return process;
   }
@@ -180,8 +181,7 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   /** Processes still running, with what each waits for: for diagnostics at the end of a run. */
   liveProcesses(): ReadonlyArray<{ name: string; waitingFor: string }> {
-    this.processes = this.processes.filter((process) => !process.done);
-    return this.processes.map(({ name, waitingFor }) => ({ name, waitingFor }));
+    return [...this.live].map(({ name, waitingFor }) => ({ name, waitingFor }));
   }
 
   /** Ask the run to stop once the current timestep is complete. */
@@ -343,22 +343,27 @@ export class Kernel implements ProcessScheduler, EventHost {
     try {
       result = process.body.next(value);
     } catch (error) {
-      process.done = true;
+      this.finish(process);
       throw new ProcessError(process.name, this.now, error);
     }
     if (result.done) {
-      process.done = true;
+      this.finish(process);
       process.result = result.value;
       process.waitingFor = "finished";
       return;
     }
     const command = result.value;
     if (!isCommand(command)) {
-      process.done = true;
+      this.finish(process);
       throw new ProcessError(process.name, this.now, new TypeError(`yielded ${String(command)}, which is not a command (delay, edge, until or an event)`));
     }
     process.waitingFor = command.describe();
     command.arm(this, process);
+  }
+
+  private finish(process: Process): void {
+    process.done = true;
+    this.live.delete(process);
   }
 
   private call(entry: Wakeup): void {

@@ -99,6 +99,19 @@ describe("processes", () => {
     expect(log).toEqual(["set@10000", "until@10000=1", "edge@13000", "go@13000", "edge3@25000"]);
   });
 
+  test("live processes are listed with what each waits for; finished ones are dropped", () => {
+    const kernel = new Kernel();
+    const ready = kernel.signal("top.ready", 1);
+    kernel.process("top.short", function* () {
+      yield delay(ns(1));
+    });
+    kernel.process("top.waiter", function* () {
+      yield until(ready, 1);
+    });
+    kernel.run({ until: ns(5) });
+    expect(kernel.liveProcesses()).toEqual([{ name: "top.waiter", waitingFor: "until(top.ready == 1)" }]);
+  });
+
   test("a process resumed by edge() reads the values before the edge, as the clocked logic does", () => {
     const kernel = new Kernel();
     const clock = kernel.clock("top.clk", 1000);
