@@ -22,6 +22,8 @@ export class ClockDomain {
   nextEdge: number;
   /** Whether the clock itself is drawn in the waveform. */
   traced = false;
+  /** Edges members asked to be evaluated at (wakeAt), ascending; a sleeping domain still takes them. */
+  private readonly wakeTimes: number[] = [];
 
   constructor(readonly path: string, readonly period: number, readonly phase: number, now: number) {
     if (!Number.isSafeInteger(period) || period < 2) throw new RangeError(`clock '${path}': period ${period} ps must be an integer of at least 2 ps`);
@@ -65,16 +67,24 @@ export class ClockDomain {
     this.members.push(member);
   }
 
-  evaluate(time: number): void {
+  /**
+   * Evaluate the members for the edge at `time`. With `skipIdle`, a member that reports itself
+   * idle is passed over: by its own contract, evaluating it would change nothing.
+   */
+  evaluate(time: number, skipIdle: boolean): number {
     const members = this.members;
+    let evaluated = 0;
     for (let index = 0; index < members.length; index++) {
       const member = members[index]!;
       try {
+        if (skipIdle && member.isIdle()) continue;
         member.evaluate();
+        evaluated++;
       } catch (error) {
         throw new ComponentError(member.path, time, this.cycleAt(time), error);
       }
     }
+    return evaluated;
   }
 
   allIdle(): boolean {
@@ -83,8 +93,24 @@ export class ClockDomain {
     return true;
   }
 
-  sleep(): void {
-    this.nextEdge = Infinity;
+  /** Sleep until the earliest edge a member asked for with wakeAt, or until woken. */
+  sleep(now: number): void {
+    const wakeTimes = this.wakeTimes;
+    while (wakeTimes.length > 0 && wakeTimes[0]! <= now) wakeTimes.shift();
+    this.nextEdge = wakeTimes[0] ?? Infinity;
+  }
+
+  /**
+   * Make sure the edge at or after `time` is evaluated even if the domain sleeps until then: how a
+   * member waiting out a known latency lets the domain sleep meanwhile.
+   */
+  wakeAt(time: number, now: number): void {
+    const edge = this.edgeAfter(Math.max(time - 1, now));
+    const wakeTimes = this.wakeTimes;
+    let index = wakeTimes.length;
+    while (index > 0 && wakeTimes[index - 1]! > edge) index--;
+    if (wakeTimes[index - 1] !== edge) wakeTimes.splice(index, 0, edge);
+    if (edge < this.nextEdge) this.nextEdge = edge;
   }
 
   wakeAfter(t: number): void {

@@ -144,6 +144,11 @@ export abstract class ClockedComponent extends Component implements Clocked {
     this.clock.wakeAfter(this.kernel.now);
   }
 
+  /** Be evaluated again `cycles` edges from now even if the domain sleeps meanwhile (a latency running out). */
+  protected wakeIn(cycles: number): void {
+    this.clock.wakeAt(this.kernel.now + cycles * this.clock.period, this.kernel.now);
+  }
+
   /** Cycle number of the edge being evaluated. */
   get cycle(): number {
     return this.clock.cycleAt(this.kernel.now);

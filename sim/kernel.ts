@@ -298,10 +298,9 @@ export class Kernel implements ProcessScheduler, EventHost {
     for (let index = 0; index < domains.length; index++) {
       const domain = domains[index]!;
       if (domain.nextEdge !== now) continue;
-      domain.evaluate(now);
+      this.statistics.componentEvaluations += domain.evaluate(now, this.skipIdle);
       domain.nextEdge = now + domain.period;
       edges++;
-      this.statistics.componentEvaluations += domain.members.length;
     }
     this.statistics.edgesEvaluated += edges;
     const changed = this.commit();
@@ -310,7 +309,7 @@ export class Kernel implements ProcessScheduler, EventHost {
     } else if (edges > 0 && this.skipIdle) {
       for (let index = 0; index < domains.length; index++) {
         const domain = domains[index]!;
-        if (domain.nextEdge === now + domain.period && domain.allIdle()) domain.sleep();
+        if (domain.nextEdge === now + domain.period && domain.allIdle()) domain.sleep(now);
       }
     }
   }

@@ -237,9 +237,33 @@ describe("run control", () => {
       start.set(0);
     });
     kernel.run({ until: ns(1000) });
-    // One edge at 1 ns before sleeping; then the edges around the pulse and the 5 busy cycles.
+    // One edge at 1 ns before sleeping (the idle member is passed over); then the pulse and the 5 busy cycles.
     expect(evaluations).toBeLessThan(12);
-    expect(kernel.statistics.edgesEvaluated).toBe(evaluations);
+    expect(kernel.statistics.componentEvaluations).toBe(evaluations);
+    expect(kernel.statistics.edgesEvaluated).toBe(evaluations + 1);
     expect(kernel.now).toBe(ns(1000));
+  });
+
+  test("wakeAt lets a sleeping domain take exactly the edge a member asked for", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 1000);
+    const seen: number[] = [];
+    let due = 0;
+    kernel.clocked(clock, {
+      path: "top.timer",
+      evaluate: () => {
+        seen.push(kernel.now);
+        if (due === 0) {
+          due = kernel.now + ns(40);
+          clock.wakeAt(due, kernel.now);
+        } else {
+          due = Infinity;
+        }
+      },
+      isIdle: () => due !== 0 && kernel.now < due,
+    });
+    kernel.run({ until: ns(100) });
+    expect(seen).toEqual([ns(1), ns(41)]);
+    expect(kernel.statistics.edgesEvaluated).toBe(2);
   });
 });
