@@ -1,0 +1,269 @@
+import { inject, injectable } from "../../sim/di.js";
+import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import { param } from "../../sim/parameters.js";
+import { delay, until } from "../../sim/process.js";
+import type { SimEvent } from "../../sim/sim-event.js";
+import { type DeviceBus, DeviceBusToken } from "../../hw/spec/bus.js";
+import * as R from "../../hw/spec/registers.js";
+import { decodeErrorEntry, type DeviceErrorEntry } from "./device-errors.js";
+import { isEndOfPacket, RxRing, TxRing } from "./rings.js";
+
+export interface DriverReceivedFrame {
+  readonly queue: number;
+  readonly time: number;
+  readonly bytes: Uint8Array;
+  readonly trafficClass: number;
+  /** Error code from the device's write-back (0: none). */
+  readonly error: number;
+}
+
+export interface BaseDriverStatistics {
+  txFrames: number;
+  txBytes: number;
+  txErrors: number;
+  rxFrames: number;
+  rxBytes: number;
+  rxErrors: number;
+  doorbells: number;
+  interrupts: number[];
+  polls: number;
+  budgetExhausted: number;
+  ringFullWaits: number;
+}
+
+class QueuePair {
+  pendingDoorbell = 0;
+  partial: Uint8Array[] = [];
+  constructor(readonly tx: TxRing, readonly rx: RxRing, readonly space: SimEvent) {}
+}
+
+/**
+ * The base driver (NIC driver): programs rings and interrupts through MMIO, posts frames with
+ * doorbell batching, reaps TX completions and receives frames in a NAPI-style poll with a budget
+ * per interrupt, and reads the device's error log on the error interrupt. It touches the device
+ * only through the DeviceBus and host memory. CPU time is charged per operation as a delay.
+ */
+@injectable()
+export class BaseDriver extends Component {
+  readonly params = this.parameters({
+    txRingDescriptors: param.integer(512, "Descriptors per TX ring", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS }),
+    rxRingDescriptors: param.integer(512, "Descriptors per RX ring", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS }),
+    txBufferBytes: param.bytes(2048, "Bytes per TX slot buffer; longer frames take several descriptors", { minimum: 64, maximum: 65535 }),
+    rxBufferBytes: param.bytes(2048, "Bytes per RX buffer (SRRCTL); longer frames span several", { minimum: 64, maximum: R.MAX_RECEIVE_BUFFER }),
+    doorbellBatch: param.integer(8, "Frames posted before the doorbell is rung even if more follow", { minimum: 1 }),
+    napiBudget: param.integer(64, "Frames received per poll before yielding the CPU", { minimum: 1 }),
+    interruptIntervalNanoseconds: param.integer(0, "EITR written for every queue vector", { minimum: 0, unit: "ns" }),
+    interruptPacketThreshold: param.integer(0, "EITR_PACKETS written for every queue vector (0: none)", { minimum: 0 }),
+    postNanoseconds: param.integer(20, "CPU time to post one descriptor", { minimum: 0, unit: "ns" }),
+    copyBytesPerNanosecond: param.integer(16, "CPU copy bandwidth into and out of buffers", { minimum: 1 }),
+    cleanNanoseconds: param.integer(10, "CPU time to clean one descriptor (TX or RX)", { minimum: 0, unit: "ns" }),
+    interruptNanoseconds: param.integer(1000, "CPU time to enter and leave the interrupt handler", { minimum: 0, unit: "ns" }),
+  });
+  readonly ready = this.signal("ready", 1);
+  readonly txFrames = this.signal("tx_frames", 32, { kind: "integer" });
+  readonly rxFrames = this.signal("rx_frames", 32, { kind: "integer" });
+  readonly doorbells = this.signal("doorbells", 32, { kind: "integer" });
+  readonly pollActive = this.signal("poll_active", 1);
+  readonly statistics: BaseDriverStatistics = { txFrames: 0, txBytes: 0, txErrors: 0, rxFrames: 0, rxBytes: 0, rxErrors: 0, doorbells: 0, interrupts: [], polls: 0, budgetExhausted: 0, ringFullWaits: 0 };
+  /** The device's error log as the driver read it, decoded. */
+  readonly deviceErrors: DeviceErrorEntry[] = [];
+  readonly received: DriverReceivedFrame[] = [];
+  keepReceived = true;
+  onReceive: (frame: DriverReceivedFrame) => void = () => {};
+  private pairs: QueuePair[] = [];
+  private readonly spaceEvents: SimEvent[] = [];
+  private activePolls = 0;
+  queues = 0;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(DeviceBusToken) readonly bus: DeviceBus) {
+    super(context);
+    for (let queue = 0; queue < R.MAX_QUEUES; queue++) this.spaceEvents.push(this.event(`tx_space${queue}`));
+    this.process("probe", () => this.probe());
+  }
+
+  /** Yield from a process until the driver has brought the device up. */
+  whenReady() {
+    return until(this.ready, 1);
+  }
+
+  /**
+   * Post one frame on a TX queue (a generator: `yield* driver.transmit(q, frame)`). Waits while
+   * the ring is full; rings the doorbell unless `more` frames follow, at least every doorbellBatch.
+   */
+  *transmit(queue: number, frame: Uint8Array, options: { more?: boolean; trafficClass?: number } = {}) {
+    const pair = this.pair(queue);
+    const needed = pair.tx.slotsFor(frame.length);
+    if (needed > pair.tx.descriptors - 1) throw new RangeError(`transmit on queue ${queue}: a ${frame.length}-byte frame needs ${needed} descriptors, more than the ring holds`);
+    while (pair.tx.free < needed) {
+      this.statistics.ringFullWaits++;
+      this.ringDoorbell(queue);
+      yield pair.space;
+    }
+    pair.tx.post(frame, options.trafficClass ?? queue);
+    pair.pendingDoorbell++;
+    this.statistics.txFrames++;
+    this.statistics.txBytes += frame.length;
+    this.txFrames.set(this.statistics.txFrames);
+    yield delay(this.cpu(this.params.postNanoseconds * needed, frame.length));
+    if (!options.more || pair.pendingDoorbell >= this.params.doorbellBatch) this.ringDoorbell(queue);
+  }
+
+  /** Ring the TX doorbell of a queue if frames were posted since the last one. */
+  ringDoorbell(queue: number): void {
+    const pair = this.pair(queue);
+    if (pair.pendingDoorbell === 0) return;
+    pair.pendingDoorbell = 0;
+    this.bus.mmioWrite(R.TDT(queue), pair.tx.nextToUse);
+    this.statistics.doorbells++;
+    this.doorbells.set(this.statistics.doorbells);
+  }
+
+  /** Frames posted on a queue and not yet reaped. */
+  inFlight(queue: number): number {
+    return this.pair(queue).tx.posted.length;
+  }
+
+  private pair(queue: number): QueuePair {
+    const pair = this.pairs[queue];
+    if (!pair) throw new RangeError(`queue ${queue}: the driver runs ${this.queues} queues${this.queues === 0 ? " (not probed yet: wait for whenReady())" : ""}`);
+    return pair;
+  }
+
+  private cpu(nanoseconds: number, copiedBytes: number): number {
+    return Math.round((nanoseconds + copiedBytes / this.params.copyBytesPerNanosecond) * 1000);
+  }
+
+  private *probe() {
+    const bus = this.bus;
+    const status = (yield bus.mmioRead(R.STATUS)) as number;
+    this.queues = (status >> 8) & 0xff;
+    const memory = bus.memory;
+    for (let queue = 0; queue < this.queues; queue++) {
+      const tx = new TxRing(memory, `${this.path} TX ${queue}`, this.params.txRingDescriptors, this.params.txBufferBytes);
+      const rx = new RxRing(memory, `${this.path} RX ${queue}`, this.params.rxRingDescriptors, this.params.rxBufferBytes);
+      this.pairs.push(new QueuePair(tx, rx, this.spaceEvents[queue]!));
+      bus.mmioWrite(R.TDBAL(queue), tx.base % 0x1_0000_0000);
+      bus.mmioWrite(R.TDBAH(queue), Math.floor(tx.base / 0x1_0000_0000));
+      bus.mmioWrite(R.TDLEN(queue), tx.lengthBytes);
+      bus.mmioWrite(R.TXDCTL(queue), R.QUEUE_ENABLE);
+      bus.mmioWrite(R.RDBAL(queue), rx.base % 0x1_0000_0000);
+      bus.mmioWrite(R.RDBAH(queue), Math.floor(rx.base / 0x1_0000_0000));
+      bus.mmioWrite(R.RDLEN(queue), rx.lengthBytes);
+      bus.mmioWrite(R.SRRCTL(queue), this.params.rxBufferBytes);
+      bus.mmioWrite(R.RXDCTL(queue), R.QUEUE_ENABLE);
+      bus.mmioWrite(R.RDT(queue), rx.fill());
+      bus.mmioWrite(R.EITR(queue), this.params.interruptIntervalNanoseconds);
+      bus.mmioWrite(R.EITR_PACKETS(queue), this.params.interruptPacketThreshold);
+      this.statistics.interrupts.push(0);
+      this.process(`napi${queue}`, () => this.napi(queue));
+    }
+    this.statistics.interrupts.push(0);
+    this.process("error_handler", () => this.errorHandler());
+    bus.mmioWrite(R.IMS, 0xffffffff);
+    bus.mmioWrite(R.CTRL, R.CTRL_TX_ENABLE | R.CTRL_RX_ENABLE);
+    // Reading back a register flushes the posted writes: the device is configured when it returns.
+    yield bus.mmioRead(R.STATUS);
+    this.ready.set(1);
+  }
+
+  /** One vector's interrupt handler and poll loop. */
+  private *napi(queue: number) {
+    const causes = R.vectorCauses(queue, this.queues);
+    for (;;) {
+      yield this.bus.interrupt(queue);
+      this.statistics.interrupts[queue]!++;
+      this.setPollActive(+1);
+      yield delay(this.params.interruptNanoseconds * 1000);
+      for (;;) {
+        this.statistics.polls++;
+        const cost = this.reapTransmitted(queue);
+        const { frames, nanoseconds } = this.receive(queue);
+        yield delay(cost + nanoseconds);
+        if (frames < this.params.napiBudget) break;
+        this.statistics.budgetExhausted++;
+      }
+      this.setPollActive(-1);
+      this.bus.mmioWrite(R.IMS, causes);
+    }
+  }
+
+  private setPollActive(change: number): void {
+    this.activePolls += change;
+    this.pollActive.set(this.activePolls > 0 ? 1 : 0);
+  }
+
+  /** Reclaim every written-back TX frame; returns the CPU time in ps. */
+  private reapTransmitted(queue: number): number {
+    const pair = this.pairs[queue]!;
+    let cleaned = 0;
+    for (let done = pair.tx.reap(); done; done = pair.tx.reap()) {
+      cleaned += done.frame.count;
+      if (done.error !== 0) this.statistics.txErrors++;
+    }
+    if (cleaned > 0) pair.space.fire();
+    return this.cpu(this.params.cleanNanoseconds * cleaned, 0);
+  }
+
+  /** Receive up to the budget of frames and give their buffers back (one RDT write). */
+  private receive(queue: number): { frames: number; nanoseconds: number } {
+    const pair = this.pairs[queue]!;
+    let frames = 0;
+    let descriptors = 0;
+    let copied = 0;
+    while (frames < this.params.napiBudget) {
+      const descriptor = pair.rx.take();
+      if (!descriptor) break;
+      descriptors++;
+      copied += descriptor.length;
+      pair.partial.push(descriptor.bytes);
+      if (!isEndOfPacket(descriptor)) continue;
+      const bytes = pair.partial.length === 1 ? pair.partial[0]! : joinParts(pair.partial);
+      pair.partial = [];
+      frames++;
+      if (descriptor.error !== 0) {
+        this.statistics.rxErrors++;
+        continue;
+      }
+      this.statistics.rxFrames++;
+      this.statistics.rxBytes += bytes.length;
+      const frame: DriverReceivedFrame = { queue, time: this.kernel.now, bytes, trafficClass: descriptor.trafficClass, error: descriptor.error };
+      if (this.keepReceived) this.received.push(frame);
+      this.onReceive(frame);
+    }
+    if (descriptors > 0) {
+      this.bus.mmioWrite(R.RDT(queue), pair.rx.nextToUse);
+      this.rxFrames.set(this.statistics.rxFrames);
+    }
+    return { frames, nanoseconds: this.cpu(this.params.cleanNanoseconds * descriptors, copied) };
+  }
+
+  private *errorHandler() {
+    const bus = this.bus;
+    for (;;) {
+      yield bus.interrupt(this.queues);
+      this.statistics.interrupts[this.queues]!++;
+      let waiting = (yield bus.mmioRead(R.ERRLOG_COUNT)) as number;
+      while (waiting > 0) {
+        const code = (yield bus.mmioRead(R.ERRLOG_CODE)) as number;
+        const location = (yield bus.mmioRead(R.ERRLOG_LOCATION)) as number;
+        const index = (yield bus.mmioRead(R.ERRLOG_INDEX)) as number;
+        const low = (yield bus.mmioRead(R.ERRLOG_VALUE_LO)) as number;
+        const high = (yield bus.mmioRead(R.ERRLOG_VALUE_HI)) as number;
+        bus.mmioWrite(R.ERRLOG_POP, 1);
+        this.deviceErrors.push(decodeErrorEntry(this.kernel.now, code, location, index, low, high));
+        waiting = (yield bus.mmioRead(R.ERRLOG_COUNT)) as number;
+      }
+      bus.mmioWrite(R.IMS, R.CAUSE_ERROR);
+    }
+  }
+}
+
+function joinParts(parts: Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}

@@ -1,0 +1,142 @@
+import type { HostAddress, HostMemory } from "../../sim/host/memory.js";
+import { DESCRIPTOR_BYTES, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, TX, TX_COMMAND_EOP, TX_COMMAND_RS, writeField } from "../../hw/spec/descriptors.js";
+import { RING_ALIGNMENT } from "../../hw/spec/registers.js";
+
+/** A descriptor ring and one buffer per slot, allocated in host memory. */
+abstract class Ring {
+  readonly base: HostAddress;
+  readonly buffers: HostAddress[] = [];
+  /** Next slot the driver fills (the tail it will write) and next slot it cleans. */
+  nextToUse = 0;
+  nextToClean = 0;
+
+  constructor(
+    readonly memory: HostMemory,
+    readonly label: string,
+    readonly descriptors: number,
+    readonly bufferBytes: number,
+  ) {
+    this.base = memory.allocate(descriptors * DESCRIPTOR_BYTES, `${label} ring`, RING_ALIGNMENT);
+    for (let slot = 0; slot < descriptors; slot++) this.buffers.push(memory.allocate(bufferBytes, `${label} buffer ${slot}`, 64));
+  }
+
+  get lengthBytes(): number {
+    return this.descriptors * DESCRIPTOR_BYTES;
+  }
+
+  descriptorAddress(slot: number): number {
+    return this.base + slot * DESCRIPTOR_BYTES;
+  }
+
+  next(slot: number): number {
+    return slot + 1 === this.descriptors ? 0 : slot + 1;
+  }
+}
+
+export interface PostedFrame {
+  readonly first: number;
+  readonly count: number;
+  readonly length: number;
+}
+
+/** The driver's side of a TX ring: copies frames into slot buffers and writes descriptors. */
+export class TxRing extends Ring {
+  /** Frames posted and not yet reaped, oldest first. */
+  readonly posted: PostedFrame[] = [];
+  inUse = 0;
+
+  /** Free slots; one always stays empty so that tail == head means an empty ring. */
+  get free(): number {
+    return this.descriptors - 1 - this.inUse;
+  }
+
+  slotsFor(length: number): number {
+    return Math.max(1, Math.ceil(length / this.bufferBytes));
+  }
+
+  /** Copy the frame into slot buffers and write its descriptors: RS and EOP on the last. */
+  post(frame: Uint8Array, trafficClass: number): PostedFrame {
+    const count = this.slotsFor(frame.length);
+    const first = this.nextToUse;
+    let slot = first;
+    for (let part = 0; part < count; part++) {
+      const chunk = frame.subarray(part * this.bufferBytes, Math.min((part + 1) * this.bufferBytes, frame.length));
+      this.memory.write(this.buffers[slot]!, chunk);
+      const descriptor = new Uint8Array(DESCRIPTOR_BYTES);
+      writeField(descriptor, TX.BUFFER_ADDRESS, 8, this.buffers[slot]!);
+      writeField(descriptor, TX.LENGTH, 2, chunk.length);
+      descriptor[TX.COMMAND] = part === count - 1 ? TX_COMMAND_EOP | TX_COMMAND_RS : 0;
+      descriptor[TX.CLASS] = trafficClass;
+      this.memory.write(this.descriptorAddress(slot), descriptor);
+      slot = this.next(slot);
+    }
+    this.nextToUse = slot;
+    this.inUse += count;
+    const posted = { first, count, length: frame.length };
+    this.posted.push(posted);
+    return posted;
+  }
+
+  /** Reclaim the oldest frame if the device wrote back its last descriptor; returns its error code, or null if not done. */
+  reap(): { frame: PostedFrame; error: number } | null {
+    const frame = this.posted[0];
+    if (!frame) return null;
+    const last = (frame.first + frame.count - 1) % this.descriptors;
+    const status = this.memory.read(this.descriptorAddress(last) + TX.STATUS, 2);
+    if (!(status[0]! & STATUS_DD)) return null;
+    this.memory.write(this.descriptorAddress(last) + TX.STATUS, new Uint8Array(2));
+    this.posted.shift();
+    this.inUse -= frame.count;
+    this.nextToClean = (frame.first + frame.count) % this.descriptors;
+    return { frame, error: status[1]! };
+  }
+}
+
+export interface ReceivedDescriptor {
+  readonly length: number;
+  readonly status: number;
+  readonly error: number;
+  readonly trafficClass: number;
+  readonly bytes: Uint8Array;
+}
+
+/** The driver's side of an RX ring: posts buffers and takes back written-back descriptors. */
+export class RxRing extends Ring {
+  /** Give every slot but one to the device; returns the tail to write. */
+  fill(): number {
+    for (let slot = 0; slot < this.descriptors - 1; slot++) this.give(slot);
+    this.nextToUse = this.descriptors - 1;
+    return this.nextToUse;
+  }
+
+  /** The next descriptor, if the device has written it back; its buffer is then given back. */
+  take(): ReceivedDescriptor | null {
+    const slot = this.nextToClean;
+    const writeBack = this.memory.read(this.descriptorAddress(slot) + RX_WRITE_BACK_OFFSET, DESCRIPTOR_BYTES - RX_WRITE_BACK_OFFSET);
+    const status = writeBack[RX.STATUS - RX_WRITE_BACK_OFFSET]!;
+    if (!(status & STATUS_DD)) return null;
+    const length = writeBack[0]! | (writeBack[1]! << 8);
+    const received: ReceivedDescriptor = {
+      length,
+      status,
+      error: writeBack[RX.ERROR - RX_WRITE_BACK_OFFSET]!,
+      trafficClass: writeBack[RX.CLASS - RX_WRITE_BACK_OFFSET]!,
+      bytes: this.memory.read(this.buffers[slot]!, length),
+    };
+    this.give(slot);
+    this.nextToClean = this.next(slot);
+    this.nextToUse = this.next(this.nextToUse);
+    return received;
+  }
+
+  /** Write the slot's descriptor in read format: its buffer address and a cleared write-back area. */
+  private give(slot: number): void {
+    const descriptor = new Uint8Array(DESCRIPTOR_BYTES);
+    writeField(descriptor, RX.BUFFER_ADDRESS, 8, this.buffers[slot]!);
+    this.memory.write(this.descriptorAddress(slot), descriptor);
+  }
+}
+
+export function isEndOfPacket(descriptor: ReceivedDescriptor): boolean {
+  return (descriptor.status & STATUS_EOP) !== 0;
+}

@@ -1,0 +1,17 @@
+import type { InjectionToken } from "../sim/di.js";
+import type { DmaEngine } from "./dma/engine.js";
+import type { ErrorLog } from "./error-log.js";
+import type { InterruptController } from "./interrupts.js";
+import type { Statistics } from "./statistics.js";
+
+/** What the NIC's blocks share: sizes from the NIC's parameters and the blocks they all call. */
+export interface NicShared {
+  readonly queues: number;
+  readonly maxFrameBytes: number;
+  readonly dma: DmaEngine;
+  readonly errors: ErrorLog;
+  readonly interrupts: InterruptController;
+  readonly statistics: Statistics;
+}
+
+export const NicSharedToken: InjectionToken<NicShared> = Symbol("NicShared");

@@ -1,0 +1,95 @@
+import { inject, injectable } from "../sim/di.js";
+import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
+import { formatTime } from "../sim/time.js";
+import { ERROR_DESCRIPTIONS, ErrorCode, type ErrorCodeName, FieldCode, type FieldCodeName, NO_INDEX, NO_QUEUE } from "./spec/errors.js";
+
+export type Direction = "tx" | "rx";
+
+export interface DeviceErrorReport {
+  readonly code: ErrorCodeName;
+  readonly queue?: number;
+  readonly direction?: Direction;
+  readonly index?: number;
+  readonly field: FieldCodeName;
+  /** The offending value: the address, length, tail or register offset. */
+  readonly value: number;
+  /** What the driver reading the datasheet would call the field ("TDT", "LENGTH"). */
+  readonly fieldName: string;
+}
+
+export interface Diagnostic extends DeviceErrorReport {
+  readonly time: number;
+  readonly message: string;
+}
+
+/** Entries the ERRLOG registers hold; older ones are dropped (the diagnostics keep them all). */
+export const ERROR_LOG_DEPTH = 64;
+
+/**
+ * The device's error log: every misuse or fault is kept as a diagnostic that names the queue,
+ * descriptor index and field, made readable through the ERRLOG registers, counted in
+ * ERROR_COUNT and signalled by the ERROR interrupt cause.
+ */
+@injectable()
+export class ErrorLog extends Component {
+  readonly count = this.signal("count", 32, { kind: "integer" });
+  readonly lastCode = this.signal("last_code", 8);
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly entries: Diagnostic[] = [];
+  private total = 0;
+  /** Called for each new entry: the interrupt controller raises the ERROR cause. */
+  onError: () => void = () => {};
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+    super(context);
+  }
+
+  report(report: DeviceErrorReport): Diagnostic {
+    const diagnostic: Diagnostic = { ...report, time: this.kernel.now, message: describeError(report) };
+    this.diagnostics.push(diagnostic);
+    this.entries.push(diagnostic);
+    if (this.entries.length > ERROR_LOG_DEPTH) this.entries.shift();
+    this.total = Math.min(this.total + 1, 0xffffffff);
+    this.count.set(this.total);
+    this.lastCode.set(ErrorCode[report.code]);
+    this.onError();
+    return diagnostic;
+  }
+
+  get errorCount(): number {
+    return this.total;
+  }
+
+  get waiting(): number {
+    return this.entries.length;
+  }
+
+  /** The oldest entry as the ERRLOG registers show it. */
+  head(): { code: number; location: number; index: number; value: number } | null {
+    const entry = this.entries[0];
+    if (!entry) return null;
+    const queue = entry.queue ?? NO_QUEUE;
+    const location = (queue | ((entry.direction === "rx" ? 1 : 0) << 8) | (FieldCode[entry.field] << 16)) >>> 0;
+    return { code: ErrorCode[entry.code], location, index: entry.index ?? NO_INDEX, value: entry.value };
+  }
+
+  pop(): void {
+    this.entries.shift();
+  }
+
+  format(diagnostic: Diagnostic): string {
+    return `${formatTime(diagnostic.time)}: ${diagnostic.message}`;
+  }
+}
+
+export function describeError(report: DeviceErrorReport): string {
+  const place: string[] = [];
+  if (report.queue !== undefined) place.push(`${report.direction === "rx" ? "RX" : "TX"} queue ${report.queue}`);
+  if (report.index !== undefined) place.push(`descriptor ${report.index}`);
+  place.push(`${report.fieldName} = ${formatValue(report.value)}`);
+  return `${report.code}: ${place.join(", ")}: ${ERROR_DESCRIPTIONS[report.code]}`;
+}
+
+function formatValue(value: number): string {
+  return value > 0xffff ? `0x${value.toString(16)}` : String(value);
+}

@@ -1,0 +1,149 @@
+import { inject, injectable } from "../sim/di.js";
+import { Channel } from "../sim/channel.js";
+import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../sim/component.js";
+import type { SimEvent } from "../sim/sim-event.js";
+import { CAUSE_ERROR, causeRxDone, causeTxDone, vectorCauses } from "./spec/registers.js";
+
+export const InterruptQueueCount = Symbol("InterruptQueueCount");
+
+/**
+ * Interrupt cause, mask and moderation, with one message-signalled vector per queue pair and
+ * one for errors. A vector fires when one of its causes is pending and enabled, and either its
+ * packet threshold (EITR_PACKETS) is reached or its interval (EITR) has passed since it last
+ * fired. Firing clears the vector's causes in ICR and in IMS (auto-clear, auto-mask): the driver
+ * polls, then sets IMS again, and a cause that arrived meanwhile fires at once.
+ */
+@injectable()
+export class InterruptController extends ClockedComponent {
+  readonly cause = this.signal("cause", 32);
+  readonly mask = this.signal("mask", 32);
+  readonly interruptsSignal = this.signal("interrupts", 32, { kind: "integer" });
+  readonly vectors: SimEvent[] = [];
+  /** Interrupts fired per vector, for reports and tests. */
+  readonly fired: number[];
+  private causeBits = 0;
+  private maskBits = 0;
+  private readonly interval: number[];
+  private readonly threshold: number[];
+  private readonly packets: number[];
+  private readonly lastFire: number[];
+  private readonly causesOf: number[];
+  /** Causes raised by other blocks, seen from the next phase on (whatever the evaluation order). */
+  private readonly raised: Channel<{ bits: number; vector: number; packets: number }>;
+  private dirty = false;
+  private nextDue = Infinity;
+  private total = 0;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(InterruptQueueCount) readonly queues: number) {
+    super(context);
+    const count = queues + 1;
+    for (let vector = 0; vector < count; vector++) this.vectors.push(this.event(vector === queues ? "vector_error" : `vector${vector}`));
+    this.fired = new Array<number>(count).fill(0);
+    this.interval = new Array<number>(count).fill(0);
+    this.threshold = new Array<number>(count).fill(0);
+    this.packets = new Array<number>(count).fill(0);
+    this.lastFire = new Array<number>(count).fill(0);
+    this.causesOf = Array.from({ length: count }, (_, vector) => vectorCauses(vector, queues));
+    this.raised = new Channel(this.kernel, this.clock);
+  }
+
+  get vectorCount(): number {
+    return this.queues + 1;
+  }
+
+  txDone(queue: number, packets: number): void {
+    this.raise(causeTxDone(queue), queue, packets);
+  }
+
+  rxDone(queue: number, packets: number): void {
+    this.raise(causeRxDone(queue), queue, packets);
+  }
+
+  error(): void {
+    this.raise(CAUSE_ERROR, this.queues, 1);
+  }
+
+  // ---- registers ----
+  readCause(): number {
+    return this.causeBits >>> 0;
+  }
+  clearCause(bits: number): void {
+    this.update(this.causeBits & ~bits, this.maskBits);
+  }
+  setCause(bits: number): void {
+    this.update(this.causeBits | bits, this.maskBits);
+  }
+  readMask(): number {
+    return this.maskBits >>> 0;
+  }
+  enable(bits: number): void {
+    this.update(this.causeBits, this.maskBits | bits);
+  }
+  disable(bits: number): void {
+    this.update(this.causeBits, this.maskBits & ~bits);
+  }
+  readInterval(vector: number): number {
+    return this.interval[vector]! / 1000;
+  }
+  writeInterval(vector: number, nanoseconds: number): void {
+    this.interval[vector] = nanoseconds * 1000;
+    this.touch();
+  }
+  readThreshold(vector: number): number {
+    return this.threshold[vector]!;
+  }
+  writeThreshold(vector: number, packets: number): void {
+    this.threshold[vector] = packets;
+    this.touch();
+  }
+
+  override isIdle(): boolean {
+    return !this.dirty && this.raised.length === 0 && this.nextDue > this.kernel.now;
+  }
+
+  evaluate(): void {
+    const now = this.kernel.now;
+    this.dirty = false;
+    this.nextDue = Infinity;
+    for (let raise = this.raised.take(); raise; raise = this.raised.take()) {
+      this.packets[raise.vector]! += raise.packets;
+      this.causeBits |= raise.bits;
+    }
+    for (let vector = 0; vector < this.causesOf.length; vector++) {
+      const causes = this.causesOf[vector]!;
+      if ((this.causeBits & this.maskBits & causes) === 0) continue;
+      const threshold = this.threshold[vector]!;
+      const due = this.lastFire[vector]! + this.interval[vector]!;
+      if ((threshold > 0 && this.packets[vector]! >= threshold) || now >= due) {
+        this.causeBits &= ~causes;
+        this.maskBits &= ~causes;
+        this.packets[vector] = 0;
+        this.lastFire[vector] = now;
+        this.fired[vector]!++;
+        this.total++;
+        this.vectors[vector]!.fire();
+      } else {
+        this.nextDue = Math.min(this.nextDue, due);
+        this.clock.wakeAt(due, now);
+      }
+    }
+    this.cause.set(this.causeBits >>> 0);
+    this.mask.set(this.maskBits >>> 0);
+    this.interruptsSignal.set(this.total);
+  }
+
+  private raise(bits: number, vector: number, packets: number): void {
+    this.raised.push({ bits, vector, packets });
+  }
+
+  private update(cause: number, mask: number): void {
+    this.causeBits = cause | 0;
+    this.maskBits = mask | 0;
+    this.touch();
+  }
+
+  private touch(): void {
+    this.dirty = true;
+    this.wake();
+  }
+}

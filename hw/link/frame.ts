@@ -1,0 +1,14 @@
+/** A frame on the wire: its bytes without FCS (padding included), and whether its FCS is good. */
+export interface WireFrame {
+  readonly bytes: Uint8Array;
+  /** The FCS itself is not carried; a peer can send a frame with a bad one to test the receiver. */
+  readonly fcsGood: boolean;
+}
+
+/** A frame from the TX engine to the MAC, with the queue it came from for the statistics. */
+export interface TransmitFrame {
+  readonly bytes: Uint8Array;
+  readonly queue: number;
+  /** Time the frame was ready in the TX buffer. */
+  readonly readyAt: number;
+}

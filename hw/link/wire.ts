@@ -1,0 +1,79 @@
+import { inject, injectable } from "../../sim/di.js";
+import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import { param } from "../../sim/parameters.js";
+import { MINIMUM_FRAME_BYTES, PREAMBLE_BYTES, FCS_BYTES, wireBytes } from "../../sim/packet/ethernet.js";
+import type { WireFrame } from "./frame.js";
+
+export type WireSide = "nic" | "peer";
+
+export interface WireEnd {
+  /** The frame's first bit arrives. */
+  frameStart(length: number): void;
+  /** The frame's last bit (FCS included) has arrived. */
+  frameEnd(frame: WireFrame): void;
+}
+
+/** Sees every frame as it passes the NIC's port: time of its last bit there, and its direction. */
+export type WireTap = (time: number, frame: WireFrame, from: WireSide) => void;
+
+export const WireToken = Symbol("Wire");
+
+/**
+ * The full-duplex link between the NIC and the remote peer, at one line rate. A frame sent at
+ * `start` occupies the line for its preamble, bytes, padding and FCS, then the inter-frame gap;
+ * it arrives at the far end after the propagation delay.
+ */
+@injectable()
+export class Wire extends Component {
+  readonly params = this.parameters({
+    gigabitsPerSecond: param.number(25, "Line rate", { minimum: 0.001, maximum: 1600, unit: "Gb/s" }),
+    propagationNanoseconds: param.integer(10, "Propagation delay of the cable", { minimum: 0, unit: "ns" }),
+  });
+  private readonly ends: Partial<Record<WireSide, WireEnd>> = {};
+  private readonly taps: WireTap[] = [];
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+    super(context);
+  }
+
+  attach(side: WireSide, end: WireEnd): void {
+    this.ends[side] = end;
+  }
+
+  tap(listener: WireTap): void {
+    this.taps.push(listener);
+  }
+
+  /** Picoseconds to send `bytes` bytes at the line rate (rounded up). */
+  duration(bytes: number): number {
+    return Math.ceil((bytes * 8000) / this.params.gigabitsPerSecond);
+  }
+
+  /** Time the line is busy with a frame, inter-frame gap included. */
+  occupancy(frameLength: number): number {
+    return this.duration(wireBytes(frameLength));
+  }
+
+  /** Send a frame whose first bit leaves at `start` (not before now). Returns when its last bit has left. */
+  transmit(from: WireSide, frame: WireFrame, start: number): number {
+    const now = this.kernel.now;
+    const padded = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
+    const end = start + this.duration(PREAMBLE_BYTES + padded + FCS_BYTES);
+    const delay = this.params.propagationNanoseconds * 1000;
+    const to = this.ends[from === "nic" ? "peer" : "nic"];
+    const onWire = padded === frame.bytes.length ? frame : { ...frame, bytes: pad(frame.bytes) };
+    this.kernel.schedule(start + delay - now, `${this.path}.start`, () => to?.frameStart(onWire.bytes.length));
+    this.kernel.schedule(end + delay - now, `${this.path}.end`, () => to?.frameEnd(onWire));
+    const tapTime = from === "nic" ? end : end + delay;
+    this.kernel.schedule(tapTime - now, `${this.path}.tap`, () => {
+      for (const tap of this.taps) tap(tapTime, onWire, from);
+    });
+    return end;
+  }
+}
+
+function pad(bytes: Uint8Array): Uint8Array {
+  const padded = new Uint8Array(MINIMUM_FRAME_BYTES);
+  padded.set(bytes);
+  return padded;
+}

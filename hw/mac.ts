@@ -1,0 +1,124 @@
+import { inject, injectable } from "../sim/di.js";
+import { Channel } from "../sim/channel.js";
+import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../sim/component.js";
+import { MINIMUM_FRAME_BYTES } from "../sim/packet/ethernet.js";
+import type { TransmitFrame, WireFrame } from "./link/frame.js";
+import { type Wire, WireToken } from "./link/wire.js";
+import { type NicShared, NicSharedToken } from "./config.js";
+
+/**
+ * The MAC, in its own clock domain (64 bits per cycle at the line rate). Transmit: takes frames
+ * from the TX buffer and serialises them back to back, exactly at the line rate (a frame may
+ * start between edges, as a deficit idle count allows), and frees their buffer space when the
+ * last bit has left. Receive: checks each arriving frame (FCS, size, enable) and passes it on.
+ */
+@injectable()
+export class Mac extends ClockedComponent {
+  readonly txBusy = this.signal("tx_busy", 1);
+  readonly txFrameLength = this.signal("tx_frame_length", 16);
+  readonly txFrames = this.signal("tx_frames", 32, { kind: "integer" });
+  readonly rxBusy = this.signal("rx_busy", 1);
+  readonly rxFrameLength = this.signal("rx_frame_length", 16);
+  readonly rxFrames = this.signal("rx_frames", 32, { kind: "integer" });
+  readonly rxErrors = this.signal("rx_errors", 32, { kind: "integer" });
+  /** Set by CTRL. */
+  transmitEnabled = false;
+  receiveEnabled = false;
+  fromTx!: Channel<TransmitFrame>;
+  freed!: Channel<number>;
+  toRx!: Channel<Uint8Array>;
+  private lineFreeAt = 0;
+  private sendingLength = 0;
+  private sent = 0;
+  private receiving = 0;
+  private receivingLength = 0;
+  private received = 0;
+  private errors = 0;
+  private dirty = true;
+
+  constructor(
+    @inject(ComponentContextToken) context: ComponentContext,
+    @inject(NicSharedToken) private readonly shared: NicShared,
+    @inject(WireToken) private readonly wire: Wire,
+  ) {
+    super(context);
+    wire.attach("nic", { frameStart: (length) => this.frameStart(length), frameEnd: (frame) => this.frameEnd(frame) });
+  }
+
+  /** CTRL write: a change of enable wakes the MAC. */
+  enable(transmit: boolean, receive: boolean): void {
+    this.transmitEnabled = transmit;
+    this.receiveEnabled = receive;
+    this.touch();
+  }
+
+  override isIdle(): boolean {
+    if (this.dirty) return false;
+    const now = this.kernel.now;
+    if (this.sendingLength > 0 && now >= this.lineFreeAt) return false;
+    return !(this.transmitEnabled && this.fromTx.ready && this.lineFreeAt <= now + this.clock.period);
+  }
+
+  evaluate(): void {
+    const now = this.kernel.now;
+    this.dirty = false;
+    if (now >= this.lineFreeAt) this.sendingLength = 0;
+    // Start at the edge before the line frees, so the next frame follows at exactly lineFreeAt.
+    if (this.transmitEnabled && this.lineFreeAt <= now + this.clock.period) {
+      const frame = this.fromTx.take();
+      if (frame) this.send(frame, Math.max(this.lineFreeAt, now));
+    }
+    this.txBusy.set(this.sendingLength > 0 ? 1 : 0);
+    this.txFrameLength.set(this.sendingLength);
+    this.txFrames.set(this.sent);
+    this.rxBusy.set(this.receiving > 0 ? 1 : 0);
+    this.rxFrameLength.set(this.receiving > 0 ? this.receivingLength : 0);
+    this.rxFrames.set(this.received);
+    this.rxErrors.set(this.errors);
+  }
+
+  private send(frame: TransmitFrame, start: number): void {
+    const now = this.kernel.now;
+    const end = this.wire.transmit("nic", { bytes: frame.bytes, fcsGood: true }, start);
+    this.lineFreeAt = start + this.wire.occupancy(frame.bytes.length);
+    this.sendingLength = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
+    this.clock.wakeAt(this.lineFreeAt - this.clock.period, now);
+    this.clock.wakeAt(this.lineFreeAt, now);
+    this.kernel.schedule(end - now, `${this.path}.sent`, () => {
+      this.sent++;
+      this.shared.statistics.txPackets[frame.queue]!++;
+      this.shared.statistics.txBytes[frame.queue]! += frame.bytes.length;
+      this.freed.push(frame.bytes.length);
+      this.touch();
+    });
+  }
+
+  private frameStart(length: number): void {
+    this.receiving++;
+    this.receivingLength = length;
+    this.touch();
+  }
+
+  private frameEnd(frame: WireFrame): void {
+    this.receiving--;
+    this.touch();
+    const length = frame.bytes.length;
+    let reason: string | null = null;
+    if (!this.receiveEnabled) reason = "RX_DISABLED";
+    else if (!frame.fcsGood) reason = "FCS_ERROR";
+    else if (length < MINIMUM_FRAME_BYTES) reason = "RUNT";
+    else if (length > this.shared.maxFrameBytes) reason = "OVERSIZE";
+    if (reason) {
+      this.errors++;
+      this.shared.statistics.drop(reason);
+      return;
+    }
+    this.received++;
+    this.toRx.push(frame.bytes);
+  }
+
+  private touch(): void {
+    this.dirty = true;
+    this.wake();
+  }
+}

@@ -1,0 +1,124 @@
+import { inject, injectable } from "../sim/di.js";
+import type { ClockDomain } from "../sim/clock-domain.js";
+import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
+import type { HostMemory } from "../sim/host/memory.js";
+import { HostMemoryToken } from "../sim/host/token.js";
+import { param } from "../sim/parameters.js";
+import type { Command } from "../sim/process.js";
+import type { SimEvent } from "../sim/sim-event.js";
+import { periodOfMegahertz } from "../sim/time.js";
+import { DmaEngine } from "./dma/engine.js";
+import { ErrorLog } from "./error-log.js";
+import { InterruptController, InterruptQueueCount } from "./interrupts.js";
+import { type Wire, WireToken } from "./link/wire.js";
+import { Mac } from "./mac.js";
+import { RegisterFile } from "./register-file.js";
+import { RxEngine } from "./rx/engine.js";
+import { type NicShared, NicSharedToken } from "./config.js";
+import type { DeviceBus } from "./spec/bus.js";
+import { MAX_QUEUES } from "./spec/registers.js";
+import { Statistics } from "./statistics.js";
+import { TxEngine } from "./tx/engine.js";
+
+/**
+ * The network interface card: register file, DMA engine, TX and RX engines with their rings,
+ * interrupt controller, error log and MAC. The host reaches it only through the DeviceBus it
+ * implements: MMIO reads (with latency), posted MMIO writes, and interrupt messages.
+ */
+@injectable()
+export class Nic extends Component implements DeviceBus {
+  readonly params = this.parameters({
+    queues: param.integer(MAX_QUEUES, "TX and RX queues (one per traffic class) and interrupt vectors besides the error vector", { minimum: 1, maximum: MAX_QUEUES }),
+    coreMegahertz: param.megahertz(250, "NIC core clock"),
+    maxFrameBytes: param.bytes(9216, "Longest frame (without FCS) the NIC sends or accepts", { minimum: 60, maximum: 65535 }),
+    mmioReadNanoseconds: param.integer(800, "Round trip of an MMIO register read", { minimum: 2, unit: "ns" }),
+    mmioWriteNanoseconds: param.integer(400, "Time for a posted MMIO write to reach the device", { minimum: 1, unit: "ns" }),
+  });
+  readonly coreClock: ClockDomain;
+  readonly macClock: ClockDomain;
+  readonly errorLog: ErrorLog;
+  readonly interrupts: InterruptController;
+  readonly dma: DmaEngine;
+  readonly tx: TxEngine;
+  readonly rx: RxEngine;
+  readonly mac: Mac;
+  readonly registers: RegisterFile;
+  readonly statistics: Statistics;
+  private lastWriteArrival = 0;
+
+  constructor(
+    @inject(ComponentContextToken) context: ComponentContext,
+    @inject(HostMemoryToken) readonly memory: HostMemory,
+    @inject(WireToken) wire: Wire,
+  ) {
+    super(context);
+    this.coreClock = this.kernel.clock(`${this.path}.clk_core`, periodOfMegahertz(this.params.coreMegahertz));
+    this.macClock = this.kernel.clock(`${this.path}.clk_mac`, macPeriod(wire.params.gigabitsPerSecond, `${wire.path}.gigabitsPerSecond`));
+    const queues = this.params.queues;
+    this.statistics = new Statistics(queues);
+    this.container.register(InterruptQueueCount, { useValue: queues });
+    this.errorLog = this.child(ErrorLog, "errors");
+    this.interrupts = this.child(InterruptController, "interrupts", { clock: this.coreClock });
+    this.dma = this.child(DmaEngine, "dma", { clock: this.coreClock });
+    const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
+    this.container.register(NicSharedToken, { useValue: shared });
+    this.tx = this.child(TxEngine, "tx", { clock: this.coreClock });
+    this.rx = this.child(RxEngine, "rx", { clock: this.coreClock });
+    this.mac = this.child(Mac, "mac", { clock: this.macClock });
+    this.registers = new RegisterFile(shared, this.tx, this.rx, this.mac);
+    this.errorLog.onError = () => this.interrupts.error();
+    this.tx.toMac.consumer = this.macClock;
+    this.mac.fromTx = this.tx.toMac;
+    this.mac.freed = this.tx.freed;
+    this.mac.toRx = this.rx.fromMac;
+  }
+
+  get queues(): number {
+    return this.params.queues;
+  }
+
+  mmioRead(offset: number): Command {
+    return {
+      arm: (scheduler, process) => {
+        const now = scheduler.now;
+        const half = (this.params.mmioReadNanoseconds * 1000) >> 1;
+        // A read does not pass the posted writes before it (PCIe ordering).
+        const arrival = Math.max(now + half, this.lastWriteArrival);
+        this.kernel.schedule(arrival - now, `${this.path}.mmio_read`, () => {
+          const value = this.registers.read(offset);
+          scheduler.resumeAt(process, arrival + half, value);
+        });
+      },
+      describe: () => `MMIO read of ${this.registers.nameOf(offset)}`,
+    };
+  }
+
+  mmioWrite(offset: number, value: number): void {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+      throw new RangeError(`MMIO write of ${value} to ${this.registers.nameOf(offset)}: registers take 32-bit unsigned integers`);
+    }
+    const now = this.kernel.now;
+    const arrival = Math.max(now + this.params.mmioWriteNanoseconds * 1000, this.lastWriteArrival);
+    this.lastWriteArrival = arrival;
+    this.kernel.schedule(arrival - now, `${this.path}.mmio_write`, () => this.registers.write(offset, value));
+  }
+
+  interrupt(vector: number): SimEvent {
+    const event = this.interrupts.vectors[vector];
+    if (!event) throw new RangeError(`interrupt vector ${vector}: the device has vectors 0 to ${this.interrupts.vectors.length - 1}`);
+    return event;
+  }
+
+  get diagnostics(): ErrorLog["diagnostics"] {
+    return this.errorLog.diagnostics;
+  }
+}
+
+/** The MAC clock: one 64-bit word per cycle at the line rate. */
+function macPeriod(gigabitsPerSecond: number, name: string): number {
+  const period = 64000 / gigabitsPerSecond;
+  if (Math.abs(period - Math.round(period)) > 1e-9) {
+    throw new RangeError(`${name} = ${gigabitsPerSecond}: the MAC clock (64 bits per cycle) would have a period of ${period} ps, not a whole number; choose a rate that divides 64000`);
+  }
+  return Math.round(period);
+}

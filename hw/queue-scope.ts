@@ -1,0 +1,30 @@
+import { inject, injectable } from "../sim/di.js";
+import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
+import type { RingRegisters } from "./ring.js";
+
+/**
+ * One queue's scope in the waveform (`top.nic.tx.q3`): its ring pointers, enable, doorbell, and
+ * the descriptors the device holds. Engines publish their state here once per evaluated edge,
+ * so a register write and an engine update in one phase never drive a signal twice.
+ */
+@injectable()
+export class QueueScope extends Component {
+  readonly head = this.signal("head", 16);
+  readonly tail = this.signal("tail", 16);
+  readonly enabled = this.signal("enabled", 1);
+  readonly doorbell = this.event("doorbell");
+  readonly cached = this.signal("descriptors_cached", 16);
+  readonly pending = this.signal("frames_pending", 16);
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+    super(context);
+  }
+
+  publish(ring: RingRegisters, cached: number, pending: number): void {
+    this.head.set(ring.head);
+    this.tail.set(ring.tail);
+    this.enabled.set(ring.enabled ? 1 : 0);
+    this.cached.set(Math.min(cached, 0xffff));
+    this.pending.set(Math.min(pending, 0xffff));
+  }
+}

@@ -1,0 +1,169 @@
+import type { NicShared } from "./config.js";
+import type { Mac } from "./mac.js";
+import type { RingRegisters } from "./ring.js";
+import type { RxEngine } from "./rx/engine.js";
+import { NO_QUEUE } from "./spec/errors.js";
+import * as R from "./spec/registers.js";
+import { register32 } from "./statistics.js";
+import type { TxEngine } from "./tx/engine.js";
+
+const QUEUE_STRIDE = R.TDBAL(1) - R.TDBAL(0);
+const STATISTICS_STRIDE = R.TQPC(1) - R.TQPC(0);
+
+/**
+ * Decodes MMIO offsets into the blocks' registers. Misuse (an offset with no register, a write
+ * to a read-only one) is logged as a device error rather than thrown: the driver learns of it
+ * the way it would from hardware.
+ */
+export class RegisterFile {
+  private control = 0;
+
+  constructor(
+    private readonly shared: NicShared,
+    private readonly tx: TxEngine,
+    private readonly rx: RxEngine,
+    private readonly mac: Mac,
+  ) {}
+
+  nameOf(offset: number): string {
+    return R.registerName(offset, this.shared.queues) ?? `offset 0x${offset.toString(16)}`;
+  }
+
+  read(offset: number): number {
+    const value = this.readValue(offset);
+    if (value === undefined) {
+      this.unknown(offset, "read");
+      return 0xffffffff;
+    }
+    return value >>> 0;
+  }
+
+  write(offset: number, value: number): void {
+    if (!this.writeValue(offset, value)) {
+      const known = R.registerName(offset, this.shared.queues);
+      if (known) this.shared.errors.report({ code: "READ_ONLY_REGISTER", field: "REGISTER", fieldName: known, value: offset, queue: this.queueOfOffset(offset) });
+      else this.unknown(offset, "write");
+    }
+  }
+
+  private unknown(offset: number, access: string): void {
+    this.shared.errors.report({ code: "UNKNOWN_REGISTER", field: "REGISTER", fieldName: `MMIO ${access} offset`, value: offset });
+  }
+
+  private queueOfOffset(offset: number): number | undefined {
+    const queue = this.queueRegister(offset);
+    return queue?.queue;
+  }
+
+  /** The queue and register within the queue block an offset falls in, if any. */
+  private queueRegister(offset: number): { queue: number; register: number; base: number } | undefined {
+    for (const base of [R.TDBAL(0), R.RDBAL(0)]) {
+      const delta = offset - base;
+      if (delta >= 0 && delta < QUEUE_STRIDE * this.shared.queues && offset % 4 === 0) {
+        return { queue: Math.floor(delta / QUEUE_STRIDE), register: base + (delta % QUEUE_STRIDE), base };
+      }
+    }
+    return undefined;
+  }
+
+  private readValue(offset: number): number | undefined {
+    const { errors, interrupts, statistics, queues } = this.shared;
+    switch (offset) {
+      case R.CTRL: return this.control;
+      case R.STATUS: return R.STATUS_LINK_UP | (errors.waiting > 0 ? R.STATUS_ERROR : 0) | (queues << 8);
+      case R.ERROR_COUNT: return errors.errorCount;
+      case R.ICR: return interrupts.readCause();
+      case R.IMS: return interrupts.readMask();
+      case R.ICS: case R.IMC: case R.ERRLOG_POP: return 0;
+      case R.ERRLOG_COUNT: return errors.waiting;
+      case R.ERRLOG_CODE: return errors.head()?.code ?? 0;
+      case R.ERRLOG_LOCATION: return errors.head()?.location ?? NO_QUEUE;
+      case R.ERRLOG_INDEX: return errors.head()?.index ?? 0;
+      case R.ERRLOG_VALUE_LO: return register32(errors.head()?.value ?? 0);
+      case R.ERRLOG_VALUE_HI: return Math.floor((errors.head()?.value ?? 0) / 0x1_0000_0000);
+    }
+    const vector = this.vectorRegister(offset);
+    if (vector) return vector.register === R.EITR(0) ? interrupts.readInterval(vector.vector) : interrupts.readThreshold(vector.vector);
+    const statistic = this.statisticRegister(offset);
+    if (statistic) {
+      const q = statistic.queue;
+      const counters = [statistics.txPackets, statistics.txBytes, statistics.rxPackets, statistics.rxBytes, statistics.rxBufferDrops];
+      const counter = counters[(statistic.register - R.TQPC(0)) / 4];
+      return counter ? register32(counter[q]!) : undefined;
+    }
+    const queue = this.queueRegister(offset);
+    if (!queue) return undefined;
+    const ring = queue.base === R.TDBAL(0) ? this.tx.ring(queue.queue) : this.rx.ring(queue.queue);
+    const register = queue.register - queue.base + R.TDBAL(0);
+    switch (register) {
+      case R.TDBAL(0): return ring.baseLow;
+      case R.TDBAH(0): return ring.baseHigh;
+      case R.TDLEN(0): return ring.lengthBytes;
+      case R.TDH(0): return ring.head;
+      case R.TDT(0): return ring.tail;
+      case R.TXDCTL(0): return ring.enabled ? R.QUEUE_ENABLE : 0;
+      case R.SRRCTL(0) - R.RDBAL(0) + R.TDBAL(0): return queue.base === R.RDBAL(0) ? this.rx.bufferSize(queue.queue) : undefined;
+    }
+    return undefined;
+  }
+
+  /** Returns false when nothing writable is at the offset. */
+  private writeValue(offset: number, value: number): boolean {
+    const { errors, interrupts } = this.shared;
+    switch (offset) {
+      case R.CTRL:
+        this.control = value & (R.CTRL_TX_ENABLE | R.CTRL_RX_ENABLE);
+        this.mac.enable((value & R.CTRL_TX_ENABLE) !== 0, (value & R.CTRL_RX_ENABLE) !== 0);
+        return true;
+      case R.ICR: interrupts.clearCause(value); return true;
+      case R.ICS: interrupts.setCause(value); return true;
+      case R.IMS: interrupts.enable(value); return true;
+      case R.IMC: interrupts.disable(value); return true;
+      case R.ERRLOG_POP: errors.pop(); return true;
+    }
+    const vector = this.vectorRegister(offset);
+    if (vector) {
+      if (vector.register === R.EITR(0)) interrupts.writeInterval(vector.vector, value);
+      else interrupts.writeThreshold(vector.vector, value);
+      return true;
+    }
+    const queue = this.queueRegister(offset);
+    if (!queue) return false;
+    const transmit = queue.base === R.TDBAL(0);
+    const ring: RingRegisters = transmit ? this.tx.ring(queue.queue) : this.rx.ring(queue.queue);
+    const register = queue.register - queue.base + R.TDBAL(0);
+    switch (register) {
+      case R.TDBAL(0): ring.baseLow = value; return true;
+      case R.TDBAH(0): ring.baseHigh = value; return true;
+      case R.TDLEN(0): ring.lengthBytes = value; return true;
+      case R.TDT(0):
+        if (transmit) this.tx.doorbell(queue.queue, value);
+        else this.rx.doorbell(queue.queue, value);
+        return true;
+      case R.TXDCTL(0):
+        if (transmit) this.tx.control(queue.queue, value);
+        else this.rx.control(queue.queue, value);
+        return true;
+      case R.SRRCTL(0) - R.RDBAL(0) + R.TDBAL(0):
+        if (transmit) return false;
+        this.rx.setBufferSize(queue.queue, value);
+        return true;
+    }
+    return false;
+  }
+
+  private vectorRegister(offset: number): { vector: number; register: number } | undefined {
+    for (const base of [R.EITR(0), R.EITR_PACKETS(0)]) {
+      const delta = offset - base;
+      const stride = R.EITR(1) - R.EITR(0);
+      if (delta >= 0 && delta % stride === 0 && delta / stride <= this.shared.queues) return { vector: delta / stride, register: base };
+    }
+    return undefined;
+  }
+
+  private statisticRegister(offset: number): { queue: number; register: number } | undefined {
+    const delta = offset - R.TQPC(0);
+    if (delta < 0 || delta >= STATISTICS_STRIDE * this.shared.queues || offset % 4 !== 0) return undefined;
+    return { queue: Math.floor(delta / STATISTICS_STRIDE), register: R.TQPC(0) + (delta % STATISTICS_STRIDE) };
+  }
+}

@@ -1,0 +1,92 @@
+import type { QueueScope } from "./queue-scope.js";
+import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
+import { MAX_RING_DESCRIPTORS, RING_ALIGNMENT } from "./spec/registers.js";
+import type { Direction, ErrorLog } from "./error-log.js";
+
+/**
+ * A descriptor ring as the device sees it through one queue's registers: base, length, head,
+ * tail and enable, with the checks a real device makes when the driver enables it or rings
+ * its doorbell. TX and RX queues both use it.
+ */
+export class RingRegisters {
+  baseLow = 0;
+  baseHigh = 0;
+  lengthBytes = 0;
+  head = 0;
+  tail = 0;
+  enabled = false;
+  /** Next descriptor to fetch into the device's cache. */
+  fetchPointer = 0;
+  descriptors = 0;
+  base = 0;
+
+  constructor(
+    readonly direction: Direction,
+    readonly queue: number,
+    private readonly errors: ErrorLog,
+    readonly scope: QueueScope,
+  ) {}
+
+  get registerPrefix(): string {
+    return this.direction === "tx" ? "TD" : "RD";
+  }
+
+  /** Descriptors posted by the driver and not yet fetched. */
+  get unfetched(): number {
+    return (this.tail - this.fetchPointer + this.descriptors) % this.descriptors;
+  }
+
+  addressOf(index: number): number {
+    return this.base + index * DESCRIPTOR_BYTES;
+  }
+
+  /** Enable after checking base and length; returns whether the ring is usable. */
+  enable(extraCheck: () => boolean = () => true): boolean {
+    const base = this.baseHigh * 0x1_0000_0000 + this.baseLow;
+    const prefix = this.registerPrefix;
+    if (base % RING_ALIGNMENT !== 0) {
+      this.report("UNALIGNED_RING_BASE", "RING_BASE", `${prefix}BAL`, base);
+      return false;
+    }
+    const descriptors = this.lengthBytes / DESCRIPTOR_BYTES;
+    if (this.lengthBytes === 0 || this.lengthBytes % RING_ALIGNMENT !== 0 || descriptors > MAX_RING_DESCRIPTORS) {
+      this.report("INVALID_RING_LENGTH", "RING_LENGTH", `${prefix}LEN`, this.lengthBytes);
+      return false;
+    }
+    if (!extraCheck()) return false;
+    this.base = base;
+    this.descriptors = descriptors;
+    this.head = this.tail = this.fetchPointer = 0;
+    this.enabled = true;
+    return true;
+  }
+
+  disable(): void {
+    this.enabled = false;
+  }
+
+  /** A tail write: the doorbell. Returns whether it was accepted. */
+  ringDoorbell(value: number): boolean {
+    const name = `${this.registerPrefix}T`;
+    if (!this.enabled) {
+      this.report("DOORBELL_ON_DISABLED_QUEUE", "TAIL", name, value);
+      return false;
+    }
+    if (value >= this.descriptors) {
+      this.report("TAIL_BEYOND_RING", "TAIL", name, value);
+      return false;
+    }
+    this.tail = value;
+    this.scope.doorbell.fire();
+    return true;
+  }
+
+  advanceHead(count: number): void {
+    this.head = (this.head + count) % this.descriptors;
+  }
+
+  report(code: Parameters<ErrorLog["report"]>[0]["code"], field: Parameters<ErrorLog["report"]>[0]["field"], fieldName: string, value: number, index?: number): void {
+    this.errors.report({ code, field, fieldName, value, queue: this.queue, direction: this.direction, index });
+  }
+}
+

@@ -1,0 +1,241 @@
+import { inject, injectable } from "../../sim/di.js";
+import { Channel } from "../../sim/channel.js";
+import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import { defineEnum } from "../../sim/enum-type.js";
+import { param } from "../../sim/parameters.js";
+import { frameTrafficClass } from "../../sim/packet/ethernet.js";
+import type { DmaCompletion } from "../dma/engine.js";
+import { type NicShared, NicSharedToken } from "../config.js";
+import { QueueScope } from "../queue-scope.js";
+import { RingRegisters } from "../ring.js";
+import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, writeField } from "../spec/descriptors.js";
+import { ErrorCode } from "../spec/errors.js";
+import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
+
+export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
+
+interface RxFrame {
+  readonly bytes: Uint8Array;
+  readonly trafficClass: number;
+}
+
+type Tag = { kind: "descriptors"; queue: number; first: number } | { kind: "write-back"; queue: number; frameLength: number; eop: boolean };
+
+class RxQueueState {
+  /** Buffer addresses of fetched descriptors, with their ring index. */
+  readonly cache: { index: number; address: number }[] = [];
+  readonly frames: RxFrame[] = [];
+  fetching = false;
+  bufferSize = 2048;
+  constructor(readonly ring: RingRegisters, readonly scope: QueueScope) {}
+}
+
+/**
+ * The receive engine: queues each frame from the MAC by its traffic class into the RX packet
+ * buffer, fetches RX descriptors in batches, writes the frame into as many buffers as it needs
+ * (SRRCTL bytes each), writes the descriptors back (length, DD, EOP, class) after the data, and
+ * raises RX_DONE once the write-back is in host memory. A frame waits in the buffer while its
+ * ring has no free descriptor (back-pressure); when the buffer is full it is dropped and counted.
+ */
+@injectable()
+export class RxEngine extends ClockedComponent {
+  readonly params = this.parameters({
+    descriptorBatch: param.integer(8, "RX descriptors fetched per DMA read", { minimum: 1, maximum: 64 }),
+    descriptorCache: param.integer(64, "RX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
+    bufferBytes: param.bytes(262144, "RX packet buffer holding frames until their ring has descriptors", { minimum: 16384 }),
+  });
+  readonly state = this.enumSignal("state", RxState);
+  readonly bufferUsed = this.signal("buffer_used", 32);
+  readonly dropped = this.signal("dropped", 32, { kind: "integer" });
+  readonly queues: RxQueueState[] = [];
+  /** Frames from the MAC that passed its checks. */
+  readonly fromMac: Channel<Uint8Array>;
+  private readonly completions: Channel<DmaCompletion<Tag>>;
+  private used = 0;
+  private drops = 0;
+  private nextQueue = 0;
+  private nextFetchQueue = 0;
+  /** Whether the MAC accepts frames (CTRL.RX_ENABLE). */
+  receiveEnabled = false;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(NicSharedToken) private readonly shared: NicShared) {
+    super(context);
+    for (let queue = 0; queue < shared.queues; queue++) {
+      const scope = this.child(QueueScope, `q${queue}`);
+      this.queues.push(new RxQueueState(new RingRegisters("rx", queue, shared.errors, scope), scope));
+    }
+    this.fromMac = new Channel(this.kernel, this.clock);
+    this.completions = new Channel(this.kernel, this.clock);
+  }
+
+  ring(queue: number): RingRegisters {
+    return this.queues[queue]!.ring;
+  }
+
+  bufferSize(queue: number): number {
+    return this.queues[queue]!.bufferSize;
+  }
+
+  setBufferSize(queue: number, value: number): void {
+    this.queues[queue]!.bufferSize = value;
+  }
+
+  /** RXDCTL write. */
+  control(queue: number, value: number): void {
+    const state = this.queues[queue]!;
+    if (value & 1) {
+      if (!state.ring.enabled) {
+        state.cache.length = 0;
+        state.ring.enable(() => this.checkBufferSize(state));
+      }
+    } else {
+      state.ring.disable();
+      state.cache.length = 0;
+    }
+    this.wake();
+  }
+
+  doorbell(queue: number, value: number): void {
+    if (this.queues[queue]!.ring.ringDoorbell(value)) this.wake();
+  }
+
+  private checkBufferSize(state: RxQueueState): boolean {
+    if (state.bufferSize === 0) state.ring.report("ZERO_LENGTH_BUFFER", "BUFFER_SIZE", "SRRCTL", 0);
+    else if (state.bufferSize > MAX_RECEIVE_BUFFER) state.ring.report("OVER_LENGTH_BUFFER", "BUFFER_SIZE", "SRRCTL", state.bufferSize);
+    else return true;
+    return false;
+  }
+
+  override isIdle(): boolean {
+    if (this.fromMac.length > 0 || this.completions.length > 0) return false;
+    for (const state of this.queues) {
+      const ring = state.ring;
+      if (!ring.enabled) continue;
+      if (ring.unfetched > 0 && !state.fetching && state.cache.length < this.params.descriptorCache) return false;
+      if (state.frames.length > 0 && state.cache.length >= this.descriptorsFor(state, state.frames[0]!)) return false;
+    }
+    return true;
+  }
+
+  evaluate(): void {
+    for (let bytes = this.fromMac.take(); bytes; bytes = this.fromMac.take()) this.admit(bytes);
+    for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
+    const delivered = this.deliver();
+    const fetched = this.fetchDescriptors();
+    this.state.set(RxState.code(delivered ? "DELIVER" : fetched ? "FETCH" : "IDLE"));
+    this.bufferUsed.set(this.used);
+    this.dropped.set(this.drops);
+    for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, state.frames.length);
+  }
+
+  /** The queue a traffic class maps to when there are fewer queues than classes. */
+  queueOf(trafficClass: number): number {
+    return Math.floor((trafficClass * this.queues.length) / MAX_QUEUES);
+  }
+
+  private admit(bytes: Uint8Array): void {
+    const trafficClass = frameTrafficClass(bytes);
+    const queue = this.queueOf(trafficClass);
+    const state = this.queues[queue]!;
+    if (!state.ring.enabled) return this.drop("RX_QUEUE_DISABLED");
+    if (this.used + bytes.length > this.params.bufferBytes) {
+      this.shared.statistics.rxBufferDrops[queue]!++;
+      return this.drop("RX_BUFFER_FULL");
+    }
+    this.used += bytes.length;
+    state.frames.push({ bytes, trafficClass });
+  }
+
+  private drop(reason: string): void {
+    this.drops++;
+    this.shared.statistics.drop(reason);
+  }
+
+  private descriptorsFor(state: RxQueueState, frame: RxFrame): number {
+    return Math.ceil(frame.bytes.length / state.bufferSize);
+  }
+
+  private fetchDescriptors(): boolean {
+    const count = this.queues.length;
+    for (let step = 0; step < count; step++) {
+      const queue = (this.nextFetchQueue + step) % count;
+      const state = this.queues[queue]!;
+      const ring = state.ring;
+      // A frame needing more buffers than the cache holds may fetch past it.
+      const needed = state.frames.length > 0 ? this.descriptorsFor(state, state.frames[0]!) : 0;
+      const room = Math.max(this.params.descriptorCache, needed) - state.cache.length;
+      if (!ring.enabled || state.fetching || ring.unfetched === 0 || room <= 0) continue;
+      const first = ring.fetchPointer;
+      const fetch = Math.min(this.params.descriptorBatch, ring.unfetched, ring.descriptors - first, room);
+      state.fetching = true;
+      ring.fetchPointer = (first + fetch) % ring.descriptors;
+      this.shared.dma.read(ring.addressOf(first), fetch * DESCRIPTOR_BYTES, this.completions, { kind: "descriptors", queue, first } as Tag);
+      this.nextFetchQueue = (queue + 1) % count;
+      return true;
+    }
+    return false;
+  }
+
+  /** Write one waiting frame into its queue's buffers, then write their descriptors back. */
+  private deliver(): boolean {
+    const count = this.queues.length;
+    for (let step = 0; step < count; step++) {
+      const queue = (this.nextQueue + step) % count;
+      const state = this.queues[queue]!;
+      const frame = state.frames[0];
+      if (!frame || !state.ring.enabled || state.cache.length < this.descriptorsFor(state, frame)) continue;
+      state.frames.shift();
+      this.used -= frame.bytes.length;
+      const buffers = state.cache.splice(0, this.descriptorsFor(state, frame));
+      const length = frame.bytes.length;
+      let error = 0;
+      buffers.forEach((buffer, position) => {
+        const start = position * state.bufferSize;
+        const chunk = frame.bytes.subarray(start, Math.min(start + state.bufferSize, length));
+        if (this.shared.dma.reachable(buffer.address, state.bufferSize)) {
+          this.shared.dma.write(buffer.address, chunk, null, null);
+        } else {
+          error = ErrorCode.DMA_UNMAPPED;
+          state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", "BUFFER_ADDRESS", buffer.address, buffer.index);
+        }
+        const eop = position === buffers.length - 1;
+        const writeBack = new Uint8Array(DESCRIPTOR_BYTES - RX_WRITE_BACK_OFFSET);
+        writeField(writeBack, RX.LENGTH - RX_WRITE_BACK_OFFSET, 2, chunk.length);
+        writeBack[RX.STATUS - RX_WRITE_BACK_OFFSET] = STATUS_DD | (eop ? STATUS_EOP : 0);
+        writeBack[RX.ERROR - RX_WRITE_BACK_OFFSET] = eop ? error : 0;
+        writeBack[RX.CLASS - RX_WRITE_BACK_OFFSET] = frame.trafficClass;
+        this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK_OFFSET, writeBack, this.completions, { kind: "write-back", queue, frameLength: length, eop } as Tag);
+      });
+      state.ring.advanceHead(buffers.length);
+      if (error) this.shared.statistics.drop("RX_DMA_ERROR");
+      this.nextQueue = (queue + 1) % count;
+      return true;
+    }
+    return false;
+  }
+
+  private complete(completion: DmaCompletion<Tag>): void {
+    const tag = completion.tag;
+    const state = this.queues[tag.queue]!;
+    if (tag.kind === "descriptors") {
+      state.fetching = false;
+      if (completion.error) {
+        state.ring.report(completion.error, "DESCRIPTOR", "descriptor ring at RDBAL", completion.address, tag.first);
+        state.ring.disable();
+        state.cache.length = 0;
+        return;
+      }
+      if (!state.ring.enabled) return;
+      const data = completion.data!;
+      for (let offset = 0; offset < data.length; offset += DESCRIPTOR_BYTES) {
+        state.cache.push({ index: tag.first + offset / DESCRIPTOR_BYTES, address: readField(data, offset + RX.BUFFER_ADDRESS, 8) });
+      }
+    } else if (completion.error) {
+      state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
+    } else if (tag.eop) {
+      this.shared.statistics.rxPackets[tag.queue]!++;
+      this.shared.statistics.rxBytes[tag.queue]! += tag.frameLength;
+      this.shared.interrupts.rxDone(tag.queue, 1);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Descriptor formats: 32 bytes, little-endian, in rings in host memory. The device writes a
+ * descriptor back over itself; the driver owns it again once the DD (descriptor done) bit is set.
+ */
+
+export const DESCRIPTOR_BYTES = 32;
+
+export interface DescriptorField {
+  readonly name: string;
+  readonly offset: number;
+  readonly bytes: number;
+  readonly description: string;
+}
+
+/** TX descriptor, as the driver writes it. */
+export const TX = {
+  BUFFER_ADDRESS: 0,
+  LENGTH: 8,
+  COMMAND: 10,
+  CLASS: 11,
+  SA_HANDLE: 12,
+  SA_POINTER: 16,
+  OFFLOAD: 24,
+  STATUS: 28,
+  ERROR: 29,
+} as const;
+
+/** TX COMMAND bits. */
+export const TX_COMMAND_EOP = 1 << 0;
+/** Report status: write the descriptor back with DD once the device has read its buffer. */
+export const TX_COMMAND_RS = 1 << 1;
+/** IPsec offload requested (used by the SA cache and crypto pipeline). */
+export const TX_COMMAND_IPSEC = 1 << 2;
+
+/** RX descriptor: the driver writes BUFFER_ADDRESS; the device writes the rest back. */
+export const RX = {
+  BUFFER_ADDRESS: 0,
+  LENGTH: 8,
+  STATUS: 10,
+  ERROR: 11,
+  CLASS: 12,
+  SPI: 16,
+  SA_HANDLE: 20,
+} as const;
+
+/** STATUS bits of both rings. */
+export const STATUS_DD = 1 << 0;
+export const STATUS_EOP = 1 << 1;
+/** RX: the device decrypted and authenticated the packet. */
+export const STATUS_IPSEC = 1 << 2;
+/** RX: ESP packet whose SA is not in the device's table ("not in table"), delivered encrypted. */
+export const STATUS_SA_MISS = 1 << 3;
+
+/** Bytes of an RX write-back: everything after the buffer address, written in one DMA write. */
+export const RX_WRITE_BACK_OFFSET = RX.LENGTH;
+
+export const TX_DESCRIPTOR_FIELDS: readonly DescriptorField[] = [
+  { name: "BUFFER_ADDRESS", offset: TX.BUFFER_ADDRESS, bytes: 8, description: "Host address of the buffer" },
+  { name: "LENGTH", offset: TX.LENGTH, bytes: 2, description: "Bytes in the buffer (1 or more; a frame's buffers add up to at most the maximum frame)" },
+  { name: "COMMAND", offset: TX.COMMAND, bytes: 1, description: "bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (offload)" },
+  { name: "CLASS", offset: TX.CLASS, bytes: 1, description: "Traffic class of the frame (0-7)" },
+  { name: "SA_HANDLE", offset: TX.SA_HANDLE, bytes: 4, description: "SA table handle for IPsec offload" },
+  { name: "SA_POINTER", offset: TX.SA_POINTER, bytes: 8, description: "Host address of the SA record" },
+  { name: "OFFLOAD", offset: TX.OFFLOAD, bytes: 2, description: "IPsec offload flags" },
+  { name: "STATUS", offset: TX.STATUS, bytes: 1, description: "Written back: bit 0 DD" },
+  { name: "ERROR", offset: TX.ERROR, bytes: 1, description: "Written back: error code, 0 if none (see Error codes)" },
+];
+
+export const RX_DESCRIPTOR_FIELDS: readonly DescriptorField[] = [
+  { name: "BUFFER_ADDRESS", offset: RX.BUFFER_ADDRESS, bytes: 8, description: "Host address of a buffer of SRRCTL bytes (written by the driver)" },
+  { name: "LENGTH", offset: RX.LENGTH, bytes: 2, description: "Written back: bytes placed in this buffer" },
+  { name: "STATUS", offset: RX.STATUS, bytes: 1, description: "Written back: bit 0 DD, bit 1 EOP, bit 2 IPSEC, bit 3 SA_MISS" },
+  { name: "ERROR", offset: RX.ERROR, bytes: 1, description: "Written back: error code, 0 if none" },
+  { name: "CLASS", offset: RX.CLASS, bytes: 1, description: "Written back: traffic class the frame was queued by" },
+  { name: "SPI", offset: RX.SPI, bytes: 4, description: "Written back: SPI of an ESP packet" },
+  { name: "SA_HANDLE", offset: RX.SA_HANDLE, bytes: 4, description: "Written back: SA table handle used" },
+];
+
+/** Little-endian field access on a descriptor image. */
+export function readField(bytes: Uint8Array, offset: number, size: 1 | 2 | 4 | 8): number {
+  let value = 0;
+  for (let index = size - 1; index >= 0; index--) value = value * 256 + bytes[offset + index]!;
+  return value;
+}
+
+export function writeField(bytes: Uint8Array, offset: number, size: 1 | 2 | 4 | 8, value: number): void {
+  for (let index = 0; index < size; index++) {
+    bytes[offset + index] = value % 256;
+    value = Math.floor(value / 256);
+  }
+}

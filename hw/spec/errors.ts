@@ -1,0 +1,59 @@
+/** Error codes the device logs (ERRLOG_CODE) and writes back in descriptors (ERROR byte). */
+export const ErrorCode = {
+  NONE: 0,
+  TAIL_BEYOND_RING: 1,
+  ZERO_LENGTH_BUFFER: 2,
+  OVER_LENGTH_BUFFER: 3,
+  UNALIGNED_RING_BASE: 4,
+  INVALID_RING_LENGTH: 5,
+  DMA_UNMAPPED: 6,
+  DMA_READ_ERROR: 7,
+  DMA_COMPLETION_TIMEOUT: 8,
+  DOORBELL_ON_DISABLED_QUEUE: 9,
+  UNKNOWN_REGISTER: 10,
+  READ_ONLY_REGISTER: 11,
+  INVALID_CLASS: 12,
+} as const;
+export type ErrorCodeName = keyof typeof ErrorCode;
+
+export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
+  NONE: "No error",
+  TAIL_BEYOND_RING: "A tail write (doorbell) named a descriptor index at or past the ring length; the write is ignored",
+  ZERO_LENGTH_BUFFER: "A TX descriptor with LENGTH 0, or an RX queue enabled with SRRCTL 0; the frame is dropped / the queue stays disabled",
+  OVER_LENGTH_BUFFER: "A TX frame longer than the maximum frame, or SRRCTL above the maximum; the frame is dropped / the queue stays disabled",
+  UNALIGNED_RING_BASE: "A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled",
+  INVALID_RING_LENGTH: "A queue enabled with a ring length of 0, not a multiple of 128 bytes, or too long; the queue stays disabled",
+  DMA_UNMAPPED: "A DMA address outside mapped host memory; the access is not made",
+  DMA_READ_ERROR: "A DMA read completed with an error (completer abort)",
+  DMA_COMPLETION_TIMEOUT: "A DMA read got no completion in time",
+  DOORBELL_ON_DISABLED_QUEUE: "A tail write to a queue that is not enabled; the write is ignored",
+  UNKNOWN_REGISTER: "An MMIO access to an offset with no register; reads return 0xFFFFFFFF",
+  READ_ONLY_REGISTER: "A write to a read-only register; it is ignored",
+  INVALID_CLASS: "A TX descriptor CLASS above 7",
+};
+
+/** Which field or register an error log entry points at (ERRLOG_LOCATION.FIELD). */
+export const FieldCode = {
+  NONE: 0,
+  RING_BASE: 1,
+  RING_LENGTH: 2,
+  TAIL: 3,
+  BUFFER_SIZE: 4,
+  BUFFER_ADDRESS: 5,
+  LENGTH: 6,
+  DESCRIPTOR: 7,
+  REGISTER: 8,
+  CLASS: 9,
+} as const;
+export type FieldCodeName = keyof typeof FieldCode;
+
+export const NO_QUEUE = 0xff;
+export const NO_INDEX = 0xffffffff;
+
+export function errorCodeName(code: number): ErrorCodeName | undefined {
+  return (Object.keys(ErrorCode) as ErrorCodeName[]).find((name) => ErrorCode[name] === code);
+}
+
+export function fieldCodeName(code: number): FieldCodeName | undefined {
+  return (Object.keys(FieldCode) as FieldCodeName[]).find((name) => FieldCode[name] === code);
+}

@@ -1,0 +1,185 @@
+/**
+ * The NIC's register map: 32-bit registers in BAR0, little-endian. 64-bit quantities are split
+ * into low and high halves. Offsets here are the only way the driver names a register.
+ */
+
+export type RegisterAccess = "RW" | "RO" | "WO" | "R/W1C";
+
+export interface RegisterField {
+  readonly name: string;
+  /** Lowest bit and width. */
+  readonly bit: number;
+  readonly width: number;
+  readonly description: string;
+}
+
+export interface RegisterSpec {
+  readonly name: string;
+  /** Offset of instance 0; per-queue or per-vector registers add `stride` per instance. */
+  readonly offset: number;
+  readonly stride?: number;
+  /** What an instance index counts: a queue or an interrupt vector. */
+  readonly instance?: "queue" | "vector";
+  readonly access: RegisterAccess;
+  readonly reset: number;
+  readonly description: string;
+  readonly fields?: readonly RegisterField[];
+}
+
+/** Queues per direction the register map has room for: one per 802.1p traffic class. */
+export const MAX_QUEUES = 8;
+/** Interrupt vectors: one per queue pair, plus the error vector after them. */
+export const MAX_VECTORS = MAX_QUEUES + 1;
+
+export const CTRL = 0x0000;
+export const STATUS = 0x0004;
+export const ERROR_COUNT = 0x0008;
+export const ICR = 0x0100;
+export const ICS = 0x0104;
+export const IMS = 0x0108;
+export const IMC = 0x010c;
+export const ERRLOG_COUNT = 0x0400;
+export const ERRLOG_CODE = 0x0404;
+export const ERRLOG_LOCATION = 0x0408;
+export const ERRLOG_INDEX = 0x040c;
+export const ERRLOG_VALUE_LO = 0x0410;
+export const ERRLOG_VALUE_HI = 0x0414;
+export const ERRLOG_POP = 0x0418;
+
+const VECTOR_STRIDE = 4;
+const QUEUE_STRIDE = 0x40;
+const STATISTICS_STRIDE = 0x20;
+
+export const EITR = (vector: number): number => 0x0200 + VECTOR_STRIDE * vector;
+export const EITR_PACKETS = (vector: number): number => 0x0280 + VECTOR_STRIDE * vector;
+
+export const TDBAL = (queue: number): number => 0x1000 + QUEUE_STRIDE * queue;
+export const TDBAH = (queue: number): number => 0x1004 + QUEUE_STRIDE * queue;
+export const TDLEN = (queue: number): number => 0x1008 + QUEUE_STRIDE * queue;
+export const TDH = (queue: number): number => 0x1010 + QUEUE_STRIDE * queue;
+export const TDT = (queue: number): number => 0x1018 + QUEUE_STRIDE * queue;
+export const TXDCTL = (queue: number): number => 0x1028 + QUEUE_STRIDE * queue;
+
+export const RDBAL = (queue: number): number => 0x2000 + QUEUE_STRIDE * queue;
+export const RDBAH = (queue: number): number => 0x2004 + QUEUE_STRIDE * queue;
+export const RDLEN = (queue: number): number => 0x2008 + QUEUE_STRIDE * queue;
+export const SRRCTL = (queue: number): number => 0x200c + QUEUE_STRIDE * queue;
+export const RDH = (queue: number): number => 0x2010 + QUEUE_STRIDE * queue;
+export const RDT = (queue: number): number => 0x2018 + QUEUE_STRIDE * queue;
+export const RXDCTL = (queue: number): number => 0x2028 + QUEUE_STRIDE * queue;
+
+export const TQPC = (queue: number): number => 0x3000 + STATISTICS_STRIDE * queue;
+export const TQBC = (queue: number): number => 0x3004 + STATISTICS_STRIDE * queue;
+export const RQPC = (queue: number): number => 0x3008 + STATISTICS_STRIDE * queue;
+export const RQBC = (queue: number): number => 0x300c + STATISTICS_STRIDE * queue;
+export const RQDPC = (queue: number): number => 0x3010 + STATISTICS_STRIDE * queue;
+
+export const CTRL_TX_ENABLE = 1 << 0;
+export const CTRL_RX_ENABLE = 1 << 1;
+export const STATUS_LINK_UP = 1 << 0;
+export const STATUS_ERROR = 1 << 1;
+export const QUEUE_ENABLE = 1 << 0;
+
+/** Interrupt cause bits: TX_DONE of queue q, RX_DONE of queue q, and ERROR. */
+export const causeTxDone = (queue: number): number => 1 << queue;
+export const causeRxDone = (queue: number): number => 1 << (MAX_QUEUES + queue);
+export const CAUSE_ERROR = 1 << 31;
+/** The causes vector v signals: the TX and RX done bits of queue v; the vector after the queues signals ERROR. */
+export function vectorCauses(vector: number, queues: number): number {
+  return vector === queues ? CAUSE_ERROR : (causeTxDone(vector) | causeRxDone(vector)) >>> 0;
+}
+
+/** Ring bases must be aligned to this many bytes, and ring lengths a multiple of it. */
+export const RING_ALIGNMENT = 128;
+/** Longest ring, in descriptors. */
+export const MAX_RING_DESCRIPTORS = 32768;
+/** Largest receive buffer SRRCTL can give (bytes). */
+export const MAX_RECEIVE_BUFFER = 16384;
+
+const queueNote = "(one per queue)";
+
+export const REGISTERS: readonly RegisterSpec[] = [
+  {
+    name: "CTRL", offset: CTRL, access: "RW", reset: 0, description: "Device control",
+    fields: [
+      { name: "TX_ENABLE", bit: 0, width: 1, description: "MAC transmit enabled; frames wait in the TX buffer while clear" },
+      { name: "RX_ENABLE", bit: 1, width: 1, description: "MAC receive enabled; frames arriving while clear are dropped (RX_DISABLED)" },
+    ],
+  },
+  {
+    name: "STATUS", offset: STATUS, access: "RO", reset: STATUS_LINK_UP, description: "Device status",
+    fields: [
+      { name: "LINK_UP", bit: 0, width: 1, description: "Link to the peer is up" },
+      { name: "ERROR", bit: 1, width: 1, description: "The error log holds at least one entry" },
+      { name: "QUEUES", bit: 8, width: 8, description: "Queue pairs this device was built with" },
+    ],
+  },
+  { name: "ERROR_COUNT", offset: ERROR_COUNT, access: "RO", reset: 0, description: "Errors logged since power-on (saturates at 2^32-1)" },
+  {
+    name: "ICR", offset: ICR, access: "R/W1C", reset: 0, description: "Interrupt cause; write 1 to clear a bit",
+    fields: [
+      { name: "TX_DONE", bit: 0, width: MAX_QUEUES, description: "Bit q: queue q wrote back a TX descriptor" },
+      { name: "RX_DONE", bit: MAX_QUEUES, width: MAX_QUEUES, description: "Bit q: queue q wrote back an RX descriptor" },
+      { name: "ERROR", bit: 31, width: 1, description: "An error was logged (see ERRLOG_*)" },
+    ],
+  },
+  { name: "ICS", offset: ICS, access: "WO", reset: 0, description: "Interrupt cause set: write 1s to raise causes from software (fields as ICR)" },
+  { name: "IMS", offset: IMS, access: "RW", reset: 0, description: "Interrupt mask: read the enabled causes; write 1s to enable. A vector that fires clears its causes here (auto-mask) until the driver sets them again" },
+  { name: "IMC", offset: IMC, access: "WO", reset: 0, description: "Interrupt mask clear: write 1s to disable causes" },
+  { name: "EITR", offset: EITR(0), stride: VECTOR_STRIDE, instance: "vector", access: "RW", reset: 0, description: "Moderation interval of vector v, ns: below the packet threshold, the vector fires no sooner than this after its previous interrupt (0: at once)" },
+  { name: "EITR_PACKETS", offset: EITR_PACKETS(0), stride: VECTOR_STRIDE, instance: "vector", access: "RW", reset: 0, description: "Packet threshold of vector v: once this many descriptors were written back since its previous interrupt, it fires regardless of EITR (0: no threshold)" },
+  {
+    name: "ERRLOG_COUNT", offset: ERRLOG_COUNT, access: "RO", reset: 0, description: "Entries waiting in the error log (oldest first; the log keeps the 64 most recent)",
+  },
+  { name: "ERRLOG_CODE", offset: ERRLOG_CODE, access: "RO", reset: 0, description: "Error code of the oldest entry (see Error codes)" },
+  {
+    name: "ERRLOG_LOCATION", offset: ERRLOG_LOCATION, access: "RO", reset: 0, description: "Where the oldest entry happened",
+    fields: [
+      { name: "QUEUE", bit: 0, width: 8, description: "Queue, or 0xFF when no queue is involved" },
+      { name: "DIRECTION", bit: 8, width: 1, description: "0: transmit, 1: receive" },
+      { name: "FIELD", bit: 16, width: 8, description: "Field or register at fault (see Field codes)" },
+    ],
+  },
+  { name: "ERRLOG_INDEX", offset: ERRLOG_INDEX, access: "RO", reset: 0, description: "Descriptor index of the oldest entry, or 0xFFFFFFFF" },
+  { name: "ERRLOG_VALUE_LO", offset: ERRLOG_VALUE_LO, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 31:0" },
+  { name: "ERRLOG_VALUE_HI", offset: ERRLOG_VALUE_HI, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 63:32" },
+  { name: "ERRLOG_POP", offset: ERRLOG_POP, access: "WO", reset: 0, description: "Write any value to drop the oldest entry" },
+  { name: "TDBAL", offset: TDBAL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `TX ring base, bits 31:0; ${RING_ALIGNMENT}-byte aligned ${queueNote}` },
+  { name: "TDBAH", offset: TDBAH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX ring base, bits 63:32" },
+  { name: "TDLEN", offset: TDLEN(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `TX ring length in bytes: a multiple of ${RING_ALIGNMENT}, at most ${MAX_RING_DESCRIPTORS} descriptors` },
+  { name: "TDH", offset: TDH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "TX head: the next descriptor the device will write back" },
+  { name: "TDT", offset: TDT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX tail (the doorbell): one past the last descriptor the driver has posted" },
+  {
+    name: "TXDCTL", offset: TXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX queue control",
+    fields: [{ name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it checks TDBAL/TDLEN and resets TDH and TDT to 0" }],
+  },
+  { name: "RDBAL", offset: RDBAL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `RX ring base, bits 31:0; ${RING_ALIGNMENT}-byte aligned` },
+  { name: "RDBAH", offset: RDBAH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX ring base, bits 63:32" },
+  { name: "RDLEN", offset: RDLEN(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `RX ring length in bytes: a multiple of ${RING_ALIGNMENT}, at most ${MAX_RING_DESCRIPTORS} descriptors` },
+  { name: "SRRCTL", offset: SRRCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 2048, description: `RX buffer size in bytes (1 to ${MAX_RECEIVE_BUFFER}); longer frames span several descriptors` },
+  { name: "RDH", offset: RDH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "RX head: the next descriptor the device will fill" },
+  { name: "RDT", offset: RDT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX tail (the doorbell): one past the last buffer the driver has posted" },
+  {
+    name: "RXDCTL", offset: RXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX queue control",
+    fields: [{ name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it checks RDBAL/RDLEN/SRRCTL and resets RDH and RDT to 0" }],
+  },
+  { name: "TQPC", offset: TQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames transmitted from queue q (wraps at 2^32)" },
+  { name: "TQBC", offset: TQBC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Bytes transmitted from queue q, without FCS (wraps)" },
+  { name: "RQPC", offset: RQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames delivered to queue q (wraps)" },
+  { name: "RQBC", offset: RQBC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Bytes delivered to queue q, without FCS (wraps)" },
+  { name: "RQDPC", offset: RQDPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames for queue q dropped because the RX buffer was full (wraps)" },
+];
+
+/** Name of the register at an offset ("TDT[3]"), for diagnostics; undefined when nothing is there. */
+export function registerName(offset: number, queues = MAX_QUEUES): string | undefined {
+  for (const register of REGISTERS) {
+    if (register.stride === undefined) {
+      if (register.offset === offset) return register.name;
+      continue;
+    }
+    const delta = offset - register.offset;
+    const count = register.instance === "vector" ? queues + 1 : queues;
+    if (delta >= 0 && delta % register.stride === 0 && delta / register.stride < count) return `${register.name}[${delta / register.stride}]`;
+  }
+  return undefined;
+}

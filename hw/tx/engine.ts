@@ -1,0 +1,272 @@
+import { inject, injectable } from "../../sim/di.js";
+import { Channel } from "../../sim/channel.js";
+import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import { defineEnum } from "../../sim/enum-type.js";
+import { param } from "../../sim/parameters.js";
+import type { DmaCompletion } from "../dma/engine.js";
+import type { TransmitFrame } from "../link/frame.js";
+import { type NicShared, NicSharedToken } from "../config.js";
+import { QueueScope } from "../queue-scope.js";
+import { RingRegisters } from "../ring.js";
+import { DESCRIPTOR_BYTES, readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_RS } from "../spec/descriptors.js";
+import { ErrorCode, type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
+import { MAX_QUEUES } from "../spec/registers.js";
+
+export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
+
+interface TxDescriptor {
+  readonly index: number;
+  readonly address: number;
+  readonly length: number;
+  readonly command: number;
+  readonly trafficClass: number;
+}
+
+interface Fault {
+  code: ErrorCodeName;
+  field: FieldCodeName;
+  fieldName: string;
+  index: number;
+  value: number;
+}
+
+interface TxPacket {
+  readonly queue: number;
+  readonly descriptors: TxDescriptor[];
+  readonly length: number;
+  readonly parts: (Uint8Array | null)[];
+  /** TX buffer bytes held for the frame until the MAC has sent it. */
+  reserved: number;
+  partsLeft: number;
+  fault: Fault | null;
+}
+
+type Tag = { kind: "descriptors"; queue: number; first: number; count: number } | { kind: "buffer"; packet: TxPacket; part: number } | { kind: "write-back"; queue: number; packets: number };
+
+class TxQueueState {
+  readonly cache: TxDescriptor[] = [];
+  fetching = false;
+  constructor(readonly ring: RingRegisters, readonly scope: QueueScope) {}
+}
+
+/**
+ * The transmit engine: fetches descriptors in batches from every enabled TX ring, reads each
+ * frame's buffers by DMA (several frames in flight), hands frames to the MAC in the order they
+ * were started, writes back DD, advances TDH and raises TX_DONE once the write-back is in host
+ * memory. Queues are served round-robin (the QoS schedulers replace this choice).
+ */
+@injectable()
+export class TxEngine extends ClockedComponent {
+  readonly params = this.parameters({
+    descriptorBatch: param.integer(8, "TX descriptors fetched per DMA read", { minimum: 1, maximum: 64 }),
+    descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
+    bufferBytes: param.bytes(65536, "TX packet buffer between DMA and MAC", { minimum: 1024 }),
+    framesInFlight: param.integer(64, "Frames whose buffers are being read at once", { minimum: 1, maximum: 4096 }),
+  });
+  readonly state = this.enumSignal("state", TxState);
+  readonly bufferUsed = this.signal("buffer_used", 32);
+  readonly framesReading = this.signal("frames_reading", 16);
+  readonly queues: TxQueueState[] = [];
+  /** Frames for the MAC, and TX buffer bytes the MAC has freed. */
+  readonly toMac: Channel<TransmitFrame>;
+  readonly freed: Channel<number>;
+  private readonly completions: Channel<DmaCompletion<Tag>>;
+  private readonly inFlight: TxPacket[] = [];
+  private used = 0;
+  private nextQueue = 0;
+  private nextFetchQueue = 0;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(NicSharedToken) private readonly shared: NicShared) {
+    super(context);
+    for (let queue = 0; queue < shared.queues; queue++) {
+      const scope = this.child(QueueScope, `q${queue}`);
+      this.queues.push(new TxQueueState(new RingRegisters("tx", queue, shared.errors, scope), scope));
+    }
+    this.completions = new Channel(this.kernel, this.clock);
+    this.freed = new Channel(this.kernel, this.clock);
+    this.toMac = new Channel(this.kernel);
+  }
+
+  ring(queue: number): RingRegisters {
+    return this.queues[queue]!.ring;
+  }
+
+  /** TXDCTL write. */
+  control(queue: number, value: number): void {
+    const state = this.queues[queue]!;
+    if (value & 1) {
+      if (!state.ring.enabled) {
+        state.cache.length = 0;
+        state.ring.enable();
+      }
+    } else {
+      state.ring.disable();
+      state.cache.length = 0;
+    }
+    this.wake();
+  }
+
+  /** TDT write: the doorbell. */
+  doorbell(queue: number, value: number): void {
+    if (this.queues[queue]!.ring.ringDoorbell(value)) this.wake();
+  }
+
+  override isIdle(): boolean {
+    if (this.completions.length > 0 || this.freed.length > 0) return false;
+    for (const state of this.queues) {
+      const ring = state.ring;
+      if (!ring.enabled) continue;
+      if (ring.unfetched > 0 && !state.fetching && state.cache.length < this.params.descriptorCache) return false;
+      if (state.cache.length > 0 && this.inFlight.length < this.params.framesInFlight) return false;
+    }
+    return this.inFlight.length === 0 || this.inFlight[0]!.partsLeft > 0;
+  }
+
+  evaluate(): void {
+    for (let bytes = this.freed.take(); bytes !== undefined; bytes = this.freed.take()) this.used -= bytes;
+    for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
+    let sent = false;
+    while (this.inFlight.length > 0 && this.inFlight[0]!.partsLeft === 0) {
+      this.finish(this.inFlight.shift()!);
+      sent = true;
+    }
+    const started = this.startFrame();
+    const fetched = this.fetchDescriptors();
+    this.state.set(TxState.code(sent ? "SEND" : started ? "READ" : fetched ? "FETCH" : "IDLE"));
+    this.bufferUsed.set(this.used);
+    this.framesReading.set(this.inFlight.length);
+    for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, 0);
+  }
+
+  private fetchDescriptors(): boolean {
+    const count = this.queues.length;
+    for (let step = 0; step < count; step++) {
+      const queue = (this.nextFetchQueue + step) % count;
+      const state = this.queues[queue]!;
+      const ring = state.ring;
+      const room = this.params.descriptorCache - state.cache.length;
+      if (!ring.enabled || state.fetching || ring.unfetched === 0 || room <= 0) continue;
+      const first = ring.fetchPointer;
+      const fetch = Math.min(this.params.descriptorBatch, ring.unfetched, ring.descriptors - first, room);
+      state.fetching = true;
+      ring.fetchPointer = (first + fetch) % ring.descriptors;
+      this.shared.dma.read(ring.addressOf(first), fetch * DESCRIPTOR_BYTES, this.completions, { kind: "descriptors", queue, first, count: fetch } as Tag);
+      this.nextFetchQueue = (queue + 1) % count;
+      return true;
+    }
+    return false;
+  }
+
+  /** Start reading the buffers of one frame whose descriptors, up to EOP, are in the cache. */
+  private startFrame(): boolean {
+    if (this.inFlight.length >= this.params.framesInFlight) return false;
+    const count = this.queues.length;
+    for (let step = 0; step < count; step++) {
+      const queue = (this.nextQueue + step) % count;
+      const state = this.queues[queue]!;
+      if (!state.ring.enabled) continue;
+      const end = state.cache.findIndex((descriptor) => descriptor.command & TX_COMMAND_EOP);
+      const cacheFull = state.cache.length >= this.params.descriptorCache;
+      if (end < 0 && !cacheFull) continue;
+      const descriptors = end < 0 ? state.cache.slice() : state.cache.slice(0, end + 1);
+      const length = descriptors.reduce((sum, descriptor) => sum + descriptor.length, 0);
+      const fault = this.check(descriptors, length, end < 0);
+      if (!fault && this.used + length > this.params.bufferBytes) continue;
+      state.cache.splice(0, descriptors.length);
+      const packet: TxPacket = { queue, descriptors, length, parts: descriptors.map(() => null), reserved: 0, partsLeft: 0, fault };
+      this.inFlight.push(packet);
+      if (!fault) {
+        this.used += length;
+        packet.reserved = length;
+        packet.partsLeft = descriptors.length;
+        descriptors.forEach((descriptor, part) => this.shared.dma.read(descriptor.address, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag));
+      }
+      this.nextQueue = (queue + 1) % count;
+      return true;
+    }
+    return false;
+  }
+
+  private check(descriptors: TxDescriptor[], length: number, noEnd: boolean): Fault | null {
+    for (const descriptor of descriptors) {
+      if (descriptor.length === 0) return { code: "ZERO_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH", index: descriptor.index, value: 0 };
+      if (descriptor.trafficClass >= MAX_QUEUES) return { code: "INVALID_CLASS", field: "CLASS", fieldName: "CLASS", index: descriptor.index, value: descriptor.trafficClass };
+    }
+    const last = descriptors[descriptors.length - 1]!;
+    if (noEnd || length > this.shared.maxFrameBytes) return { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH (sum over the frame)", index: last.index, value: length };
+    return null;
+  }
+
+  private complete(completion: DmaCompletion<Tag>): void {
+    const tag = completion.tag;
+    if (tag.kind === "descriptors") {
+      const state = this.queues[tag.queue]!;
+      state.fetching = false;
+      if (completion.error) {
+        state.ring.report(completion.error, "DESCRIPTOR", `descriptor ring at ${state.ring.registerPrefix}BAL`, completion.address, tag.first);
+        state.ring.disable();
+        state.cache.length = 0;
+        return;
+      }
+      if (!state.ring.enabled) return;
+      const data = completion.data!;
+      for (let offset = 0; offset < data.length; offset += DESCRIPTOR_BYTES) {
+        state.cache.push({
+          index: tag.first + offset / DESCRIPTOR_BYTES,
+          address: readField(data, offset + TX.BUFFER_ADDRESS, 8),
+          length: readField(data, offset + TX.LENGTH, 2),
+          command: data[offset + TX.COMMAND]!,
+          trafficClass: data[offset + TX.CLASS]!,
+        });
+      }
+    } else if (tag.kind === "buffer") {
+      const packet = tag.packet;
+      packet.partsLeft--;
+      if (completion.error) {
+        const descriptor = packet.descriptors[tag.part]!;
+        packet.fault ??= { code: completion.error, field: "BUFFER_ADDRESS", fieldName: "BUFFER_ADDRESS", index: descriptor.index, value: descriptor.address };
+      } else {
+        packet.parts[tag.part] = completion.data;
+      }
+    } else if (completion.error) {
+      this.ring(tag.queue).report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
+    } else {
+      this.shared.interrupts.txDone(tag.queue, tag.packets);
+    }
+  }
+
+  /** The oldest frame's buffers are all read: send it (or drop it if faulty) and write back. */
+  private finish(packet: TxPacket): void {
+    const state = this.queues[packet.queue]!;
+    if (packet.fault) {
+      const fault = packet.fault;
+      state.ring.report(fault.code, fault.field, fault.fieldName, fault.value, fault.index);
+      this.shared.statistics.drop("TX_DESCRIPTOR_ERROR");
+      this.used -= packet.reserved;
+    } else {
+      const bytes = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[], packet.length);
+      this.toMac.push({ bytes, queue: packet.queue, readyAt: this.kernel.now });
+    }
+    const ring = state.ring;
+    const error = packet.fault ? ErrorCode[packet.fault.code] : 0;
+    const last = packet.descriptors.length - 1;
+    packet.descriptors.forEach((descriptor, position) => {
+      // The status of RS descriptors, and always of a faulty frame's last one, so the driver learns of it.
+      if (!(descriptor.command & TX_COMMAND_RS) && !(error && position === last)) return;
+      const status = new Uint8Array([STATUS_DD, position === last ? error : 0, 0, 0]);
+      const tag: Tag = { kind: "write-back", queue: packet.queue, packets: position === last ? 1 : 0 };
+      this.shared.dma.write(ring.addressOf(descriptor.index) + TX.STATUS, status, this.completions, tag);
+    });
+    if (ring.enabled) ring.advanceHead(packet.descriptors.length);
+  }
+}
+
+function concatenate(parts: Uint8Array[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}

@@ -1,0 +1,134 @@
+import { SimulationError } from "../errors.js";
+
+/** A byte address in simulated host memory. */
+export type HostAddress = number & { readonly __brand: "HostAddress" };
+
+export function hostAddress(value: number | bigint): HostAddress {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 0) throw new RangeError(`host address ${value} is not a non-negative integer below 2^53`);
+  return number as HostAddress;
+}
+
+export function formatAddress(address: number): string {
+  return `0x${address.toString(16).padStart(9, "0")}`;
+}
+
+export class HostMemoryError extends SimulationError {}
+
+export interface Region {
+  readonly start: HostAddress;
+  readonly size: number;
+  readonly label: string;
+}
+
+const PAGE_BITS = 12;
+const PAGE_SIZE = 1 << PAGE_BITS;
+/** Allocations start above 4 GiB so that every 64-bit address register needs its high half. */
+const FIRST_ADDRESS = 0x1_0000_0000;
+
+/**
+ * Simulated host memory: sparse and byte-addressable, with an allocator for the driver's rings,
+ * buffers and SA records. Allocated regions are what the device may reach by DMA (as through an
+ * IOMMU): `isMapped` tells the DMA engine whether an access is legal. With `guard`, a CPU access
+ * outside every region throws, which catches driver bugs in tests at the line that made them.
+ */
+export class HostMemory {
+  private readonly pages = new Map<number, Uint8Array>();
+  private readonly regions: Region[] = [];
+  private nextFree = FIRST_ADDRESS;
+
+  constructor(readonly options: { guard?: boolean } = {}) {}
+
+  allocate(size: number, label: string, alignment = 64): HostAddress {
+    if (!Number.isSafeInteger(size) || size <= 0) throw new RangeError(`allocate '${label}': size ${size} must be a positive integer`);
+    if (!Number.isSafeInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0) {
+      throw new RangeError(`allocate '${label}': alignment ${alignment} must be a power of two`);
+    }
+    const start = hostAddress(Math.ceil(this.nextFree / alignment) * alignment);
+    this.nextFree = start + size;
+    this.regions.push({ start, size, label });
+    return start;
+  }
+
+  free(address: HostAddress): void {
+    const index = this.regions.findIndex((region) => region.start === address);
+    if (index < 0) throw new HostMemoryError(`free(${formatAddress(address)}): no region starts there`);
+    this.regions.splice(index, 1);
+  }
+
+  /** The region holding [address, address + length), or undefined. */
+  regionOf(address: number, length = 1): Region | undefined {
+    const regions = this.regions;
+    let low = 0;
+    let high = regions.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const region = regions[middle]!;
+      if (address < region.start) high = middle - 1;
+      else if (address >= region.start + region.size) low = middle + 1;
+      else return address + length <= region.start + region.size ? region : undefined;
+    }
+    return undefined;
+  }
+
+  isMapped(address: number, length: number): boolean {
+    return length > 0 && this.regionOf(address, length) !== undefined;
+  }
+
+  allocatedRegions(): readonly Region[] {
+    return this.regions;
+  }
+
+  read(address: number, length: number): Uint8Array {
+    this.check(address, length, "read");
+    const bytes = new Uint8Array(length);
+    this.copyOut(address, bytes);
+    return bytes;
+  }
+
+  write(address: number, bytes: Uint8Array): void {
+    this.check(address, bytes.length, "write");
+    let offset = 0;
+    while (offset < bytes.length) {
+      const at = address + offset;
+      const pageOffset = at & (PAGE_SIZE - 1);
+      const count = Math.min(PAGE_SIZE - pageOffset, bytes.length - offset);
+      this.page(at, true)!.set(bytes.subarray(offset, offset + count), pageOffset);
+      offset += count;
+    }
+  }
+
+  readU32(address: number): number {
+    const bytes = this.read(address, 4);
+    return (bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24)) >>> 0;
+  }
+
+  private copyOut(address: number, into: Uint8Array): void {
+    let offset = 0;
+    while (offset < into.length) {
+      const at = address + offset;
+      const pageOffset = at & (PAGE_SIZE - 1);
+      const count = Math.min(PAGE_SIZE - pageOffset, into.length - offset);
+      const page = this.page(at, false);
+      if (page) into.set(page.subarray(pageOffset, pageOffset + count), offset);
+      offset += count;
+    }
+  }
+
+  private page(address: number, create: boolean): Uint8Array | undefined {
+    const number = Math.floor(address / PAGE_SIZE);
+    let page = this.pages.get(number);
+    if (!page && create) this.pages.set(number, (page = new Uint8Array(PAGE_SIZE)));
+    return page;
+  }
+
+  private check(address: number, length: number, access: string): void {
+    if (!Number.isSafeInteger(address) || address < 0) throw new HostMemoryError(`${access} at ${address}: not a host address`);
+    if (!this.options.guard || length === 0 || this.regionOf(address, length)) return;
+    const inside = this.regionOf(address);
+    const where = inside
+      ? `runs past the end of '${inside.label}' (${formatAddress(inside.start)}, ${inside.size} bytes)`
+      : "is outside every allocated region";
+    throw new HostMemoryError(`${access} of ${length} bytes at ${formatAddress(address)} ${where}`);
+  }
+}

@@ -1,0 +1,71 @@
+import { internetChecksum } from "./checksum.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, type MacAddress } from "./ethernet.js";
+
+export type Ipv4Address = readonly [number, number, number, number];
+
+export function ipv4Address(text: string): Ipv4Address {
+  const parts = text.split(".").map(Number);
+  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255)) throw new RangeError(`'${text}' is not an IPv4 address`);
+  return parts as unknown as Ipv4Address;
+}
+
+export interface UdpFrameSpec {
+  destination: MacAddress;
+  source: MacAddress;
+  sourceIp: Ipv4Address;
+  destinationIp: Ipv4Address;
+  sourcePort: number;
+  destinationPort: number;
+  /** Differentiated services code point (6 bits); its top three bits are the traffic class. */
+  dscp: number;
+  /** Total frame length without FCS: at least 42 (headers), at most 65535 + 14. */
+  frameLength: number;
+  /** Fills the UDP payload; called with the payload buffer. */
+  fill?: (payload: Uint8Array) => void;
+  identification?: number;
+}
+
+const IPV4_HEADER_BYTES = 20;
+const UDP_HEADER_BYTES = 8;
+export const UDP_FRAME_OVERHEAD = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + UDP_HEADER_BYTES;
+
+/** An Ethernet/IPv4/UDP frame of an exact length, with valid IPv4 and UDP checksums. */
+export function udpFrame(spec: UdpFrameSpec): Uint8Array {
+  if (!Number.isInteger(spec.frameLength) || spec.frameLength < UDP_FRAME_OVERHEAD || spec.frameLength - ETHERNET_HEADER_BYTES > 0xffff) {
+    throw new RangeError(`UDP frame length ${spec.frameLength} must be between ${UDP_FRAME_OVERHEAD} and ${0xffff + ETHERNET_HEADER_BYTES}`);
+  }
+  const frame = new Uint8Array(spec.frameLength);
+  frame.set(spec.destination, 0);
+  frame.set(spec.source, 6);
+  frame[12] = ETHERTYPE_IPV4 >> 8;
+  frame[13] = ETHERTYPE_IPV4 & 0xff;
+  const ip = ETHERNET_HEADER_BYTES;
+  const ipLength = spec.frameLength - ETHERNET_HEADER_BYTES;
+  frame[ip] = 0x45;
+  frame[ip + 1] = (spec.dscp & 0x3f) << 2;
+  put16(frame, ip + 2, ipLength);
+  put16(frame, ip + 4, spec.identification ?? 0);
+  frame[ip + 6] = 0x40; // don't fragment
+  frame[ip + 8] = 64;
+  frame[ip + 9] = 17;
+  frame.set(spec.sourceIp, ip + 12);
+  frame.set(spec.destinationIp, ip + 16);
+  put16(frame, ip + 10, internetChecksum(frame, ip, ip + IPV4_HEADER_BYTES));
+  const udp = ip + IPV4_HEADER_BYTES;
+  const udpLength = ipLength - IPV4_HEADER_BYTES;
+  put16(frame, udp, spec.sourcePort);
+  put16(frame, udp + 2, spec.destinationPort);
+  put16(frame, udp + 4, udpLength);
+  spec.fill?.(frame.subarray(udp + UDP_HEADER_BYTES));
+  // Checksum over the pseudo-header (addresses, protocol, length) and the datagram.
+  let pseudo = 17 + udpLength;
+  for (let index = 0; index < 8; index += 2) pseudo += (frame[ip + 12 + index]! << 8) | frame[ip + 13 + index]!;
+  const checksum = internetChecksum(frame, udp, spec.frameLength, pseudo);
+  put16(frame, udp + 6, checksum === 0 ? 0xffff : checksum);
+  return frame;
+}
+
+function put16(bytes: Uint8Array, offset: number, value: number): void {
+  bytes[offset] = (value >> 8) & 0xff;
+  bytes[offset + 1] = value & 0xff;
+}

@@ -1,0 +1,38 @@
+import { inject, injectable } from "../sim/di.js";
+import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
+import { HostMemory } from "../sim/host/memory.js";
+import { HostMemoryToken } from "../sim/host/token.js";
+import { param } from "../sim/parameters.js";
+import { RemotePeer } from "../hw/link/peer.js";
+import { Wire, WireToken } from "../hw/link/wire.js";
+import { Nic } from "../hw/nic.js";
+import { DeviceBusToken } from "../hw/spec/bus.js";
+import { DriverStack } from "../driver/stack.js";
+
+/**
+ * A host with its driver stack and NIC, a wire, and the remote peer at the wire's far end.
+ * The driver reaches the NIC only through the DeviceBus and host memory registered here.
+ */
+@injectable()
+export class NicSystem extends Component {
+  readonly params = this.parameters({
+    hostMemoryGuard: param.boolean(true, "Throw when the host CPU touches memory outside every allocation (catches driver bugs)"),
+  });
+  readonly memory: HostMemory;
+  readonly wire: Wire;
+  readonly nic: Nic;
+  readonly peer: RemotePeer;
+  readonly driver: DriverStack;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+    super(context);
+    this.memory = new HostMemory({ guard: this.params.hostMemoryGuard });
+    this.container.register(HostMemoryToken, { useValue: this.memory });
+    this.wire = this.child(Wire, "wire");
+    this.container.register(WireToken, { useValue: this.wire });
+    this.nic = this.child(Nic, "nic");
+    this.container.register(DeviceBusToken, { useValue: this.nic });
+    this.peer = this.child(RemotePeer, "peer");
+    this.driver = this.child(DriverStack, "driver");
+  }
+}
