@@ -19,6 +19,11 @@ export interface SignalOptions {
   /** Value before the first commit. */
   initial?: number | bigint;
   enumType?: EnumType;
+  /**
+   * Let several writers set the signal in one phase, the last write winning: for software state
+   * (a driver counter) updated by several processes. Hardware signals keep one driver.
+   */
+  lastWriteWins?: boolean;
 }
 
 export type SignalPredicate<T> = (value: T) => boolean;
@@ -41,6 +46,7 @@ export abstract class SignalBase<T extends number | bigint> {
   /** Position in the trace, or -1 when the signal is not dumped. */
   traceIndex = -1;
   waiters: SignalWaiter<T>[] | null = null;
+  lastWriteWins = false;
 
   constructor(
     protected readonly host: SignalHost,
@@ -53,6 +59,11 @@ export abstract class SignalBase<T extends number | bigint> {
     if (!Number.isInteger(width) || width < 1) throw new SignalError(`signal '${path}': width ${width} is not a positive integer`);
     this.current = initial;
     this.next = initial;
+  }
+
+  /** Applied by subclasses after construction, from SignalOptions. */
+  protected applyOptions(options: SignalOptions): void {
+    this.lastWriteWins = options.lastWriteWins ?? false;
   }
 
   get value(): T {
@@ -70,7 +81,9 @@ export abstract class SignalBase<T extends number | bigint> {
       throw new SignalError(`value ${formatValue(value)} does not fit signal '${this.path}' (${this.width} bits) at ${formatTime(host.now)}`);
     }
     if (this.writePhase === host.phase) {
-      if (this.next !== value) {
+      if (this.next !== value && this.lastWriteWins) {
+        this.next = value;
+      } else if (this.next !== value) {
         throw new SignalError(
           `signal '${this.path}' written twice in one phase at ${formatTime(host.now)} with different values ` +
             `(${formatValue(this.next)} then ${formatValue(value)}); a signal has one driver`,
@@ -118,6 +131,7 @@ export class Signal extends SignalBase<number> {
     if (width > MAX_NUMBER_WIDTH) throw new SignalError(`signal '${path}': ${width} bits needs a WideSignal (numbers hold at most ${MAX_NUMBER_WIDTH})`);
     super(host, path, width, options.kind ?? (width === 1 ? "wire" : "reg"), options.enumType, Number(options.initial ?? 0));
     this.maximum = 2 ** width - 1;
+    this.applyOptions(options);
     if (!this.fits(this.current)) throw new SignalError(`signal '${path}': initial value ${this.current} does not fit ${width} bits`);
   }
 
@@ -133,6 +147,7 @@ export class WideSignal extends SignalBase<bigint> {
   constructor(host: SignalHost, path: string, width: number, options: SignalOptions = {}) {
     super(host, path, width, options.kind ?? "reg", undefined, BigInt(options.initial ?? 0n));
     this.maximum = (1n << BigInt(width)) - 1n;
+    this.applyOptions(options);
     if (!this.fits(this.current)) throw new SignalError(`signal '${path}': initial value does not fit ${width} bits`);
   }
 

@@ -60,10 +60,11 @@ export class BaseDriver extends Component {
     interruptNanoseconds: param.integer(1000, "CPU time to enter and leave the interrupt handler", { minimum: 0, unit: "ns" }),
   });
   readonly ready = this.signal("ready", 1);
-  readonly txFrames = this.signal("tx_frames", 32, { kind: "integer" });
-  readonly rxFrames = this.signal("rx_frames", 32, { kind: "integer" });
-  readonly doorbells = this.signal("doorbells", 32, { kind: "integer" });
-  readonly pollActive = this.signal("poll_active", 1);
+  // Written by several processes (senders, one poll loop per vector): the last write in a phase wins.
+  readonly txFrames = this.signal("tx_frames", 32, { kind: "integer", lastWriteWins: true });
+  readonly rxFrames = this.signal("rx_frames", 32, { kind: "integer", lastWriteWins: true });
+  readonly doorbells = this.signal("doorbells", 32, { kind: "integer", lastWriteWins: true });
+  readonly pollActive = this.signal("poll_active", 1, { lastWriteWins: true });
   readonly statistics: BaseDriverStatistics = { txFrames: 0, txBytes: 0, txErrors: 0, rxFrames: 0, rxBytes: 0, rxErrors: 0, doorbells: 0, interrupts: [], polls: 0, budgetExhausted: 0, ringFullWaits: 0 };
   /** The device's error log as the driver read it, decoded. */
   readonly deviceErrors: DeviceErrorEntry[] = [];

@@ -123,7 +123,8 @@ export class RxRing extends Ring {
       trafficClass: writeBack[RX.CLASS - RX_WRITE_BACK_OFFSET]!,
       bytes: this.memory.read(this.buffers[slot]!, length),
     };
-    this.give(slot);
+    // The slot at the tail is the one not given to the device; give it, and the slot just taken becomes that one.
+    this.give(this.nextToUse);
     this.nextToClean = this.next(slot);
     this.nextToUse = this.next(this.nextToUse);
     return received;

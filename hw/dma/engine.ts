@@ -50,7 +50,7 @@ export class DmaEngine extends ClockedComponent {
     readLatency: param.cycles(125, "Core cycles from a read request to the first byte of its completion"),
     writeLatency: param.cycles(50, "Core cycles from a posted write crossing the link to host memory holding it"),
     bytesPerCycle: param.integer(32, "Link bandwidth each way, bytes per core cycle", { minimum: 1, maximum: 4096, unit: "bytes" }),
-    maxOutstandingReads: param.integer(32, "Read requests in flight at once (tags)", { minimum: 1, maximum: 256 }),
+    maxOutstandingReads: param.integer(64, "Read requests in flight at once (tags)", { minimum: 1, maximum: 256 }),
     maxReadRequest: param.integer(512, "Largest read request", { minimum: 64, maximum: 4096, unit: "bytes" }),
     maxPayload: param.integer(256, "Largest write payload per transaction", { minimum: 64, maximum: 4096, unit: "bytes" }),
     readErrorProbability: param.number(0, "Fault injection: chance that a read request completes with an error", { minimum: 0, maximum: 1 }),

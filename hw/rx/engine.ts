@@ -8,6 +8,7 @@ import type { DmaCompletion } from "../dma/engine.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import { QueueScope } from "../queue-scope.js";
 import { RingRegisters } from "../ring.js";
+import { type DescriptorFetch, DescriptorPrefetch, fetchRoundRobin } from "../descriptor-prefetch.js";
 import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, writeField } from "../spec/descriptors.js";
 import { ErrorCode } from "../spec/errors.js";
 import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
@@ -19,15 +20,24 @@ interface RxFrame {
   readonly trafficClass: number;
 }
 
-type Tag = { kind: "descriptors"; queue: number; first: number } | { kind: "write-back"; queue: number; frameLength: number; eop: boolean };
+type Tag = DescriptorFetch | { kind: "write-back"; queue: number; frameLength: number; eop: boolean };
+
+interface RxBuffer {
+  readonly index: number;
+  readonly address: number;
+}
 
 class RxQueueState {
-  /** Buffer addresses of fetched descriptors, with their ring index. */
-  readonly cache: { index: number; address: number }[] = [];
+  readonly prefetch: DescriptorPrefetch<RxBuffer>;
   readonly frames: RxFrame[] = [];
-  fetching = false;
   bufferSize = 2048;
-  constructor(readonly ring: RingRegisters, readonly scope: QueueScope) {}
+  constructor(readonly ring: RingRegisters, readonly scope: QueueScope) {
+    this.prefetch = new DescriptorPrefetch(ring, (data, offset, index) => ({ index, address: readField(data, offset + RX.BUFFER_ADDRESS, 8) }));
+  }
+  /** Buffers of fetched descriptors, in ring order. */
+  get cache(): RxBuffer[] {
+    return this.prefetch.cache;
+  }
 }
 
 /**
@@ -52,6 +62,7 @@ export class RxEngine extends ClockedComponent {
   readonly fromMac: Channel<Uint8Array>;
   private readonly completions: Channel<DmaCompletion<Tag>>;
   private used = 0;
+  private readonly prefetches: DescriptorPrefetch<RxBuffer>[];
   private drops = 0;
   private nextQueue = 0;
   private nextFetchQueue = 0;
@@ -66,6 +77,7 @@ export class RxEngine extends ClockedComponent {
     }
     this.fromMac = new Channel(this.kernel, this.clock);
     this.completions = new Channel(this.kernel, this.clock);
+    this.prefetches = this.queues.map((state) => state.prefetch);
   }
 
   ring(queue: number): RingRegisters {
@@ -85,12 +97,12 @@ export class RxEngine extends ClockedComponent {
     const state = this.queues[queue]!;
     if (value & 1) {
       if (!state.ring.enabled) {
-        state.cache.length = 0;
+        state.prefetch.reset();
         state.ring.enable(() => this.checkBufferSize(state));
       }
     } else {
       state.ring.disable();
-      state.cache.length = 0;
+      state.prefetch.reset();
     }
     this.wake();
   }
@@ -111,7 +123,7 @@ export class RxEngine extends ClockedComponent {
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;
-      if (ring.unfetched > 0 && !state.fetching && state.cache.length < this.params.descriptorCache) return false;
+      if (state.prefetch.wantsFetch(this.capacity(state))) return false;
       if (state.frames.length > 0 && state.cache.length >= this.descriptorsFor(state, state.frames[0]!)) return false;
     }
     return true;
@@ -155,25 +167,17 @@ export class RxEngine extends ClockedComponent {
     return Math.ceil(frame.bytes.length / state.bufferSize);
   }
 
+  /** A frame needing more buffers than the cache holds may fetch past it. */
+  private capacity(state: RxQueueState): number {
+    const frame = state.frames[0];
+    return Math.max(this.params.descriptorCache, frame ? this.descriptorsFor(state, frame) : 0);
+  }
+
   private fetchDescriptors(): boolean {
-    const count = this.queues.length;
-    for (let step = 0; step < count; step++) {
-      const queue = (this.nextFetchQueue + step) % count;
-      const state = this.queues[queue]!;
-      const ring = state.ring;
-      // A frame needing more buffers than the cache holds may fetch past it.
-      const needed = state.frames.length > 0 ? this.descriptorsFor(state, state.frames[0]!) : 0;
-      const room = Math.max(this.params.descriptorCache, needed) - state.cache.length;
-      if (!ring.enabled || state.fetching || ring.unfetched === 0 || room <= 0) continue;
-      const first = ring.fetchPointer;
-      const fetch = Math.min(this.params.descriptorBatch, ring.unfetched, ring.descriptors - first, room);
-      state.fetching = true;
-      ring.fetchPointer = (first + fetch) % ring.descriptors;
-      this.shared.dma.read(ring.addressOf(first), fetch * DESCRIPTOR_BYTES, this.completions, { kind: "descriptors", queue, first } as Tag);
-      this.nextFetchQueue = (queue + 1) % count;
-      return true;
-    }
-    return false;
+    const queue = fetchRoundRobin(this.prefetches, this.nextFetchQueue, (prefetch) => this.capacity(this.queues[prefetch.ring.queue]!), this.shared.dma, this.completions, this.params.descriptorBatch);
+    if (queue < 0) return false;
+    this.nextFetchQueue = (queue + 1) % this.queues.length;
+    return true;
   }
 
   /** Write one waiting frame into its queue's buffers, then write their descriptors back. */
@@ -218,18 +222,7 @@ export class RxEngine extends ClockedComponent {
     const tag = completion.tag;
     const state = this.queues[tag.queue]!;
     if (tag.kind === "descriptors") {
-      state.fetching = false;
-      if (completion.error) {
-        state.ring.report(completion.error, "DESCRIPTOR", "descriptor ring at RDBAL", completion.address, tag.first);
-        state.ring.disable();
-        state.cache.length = 0;
-        return;
-      }
-      if (!state.ring.enabled) return;
-      const data = completion.data!;
-      for (let offset = 0; offset < data.length; offset += DESCRIPTOR_BYTES) {
-        state.cache.push({ index: tag.first + offset / DESCRIPTOR_BYTES, address: readField(data, offset + RX.BUFFER_ADDRESS, 8) });
-      }
+      state.prefetch.complete(tag, completion);
     } else if (completion.error) {
       state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
     } else if (tag.eop) {

@@ -82,8 +82,8 @@ export const QUEUE_ENABLE = 1 << 0;
 
 /** Interrupt cause bits: TX_DONE of queue q, RX_DONE of queue q, and ERROR. */
 export const causeTxDone = (queue: number): number => 1 << queue;
-export const causeRxDone = (queue: number): number => 1 << (MAX_QUEUES + queue);
-export const CAUSE_ERROR = 1 << 31;
+export const causeRxDone = (queue: number): number => (1 << (MAX_QUEUES + queue)) >>> 0;
+export const CAUSE_ERROR = 0x8000_0000;
 /** The causes vector v signals: the TX and RX done bits of queue v; the vector after the queues signals ERROR. */
 export function vectorCauses(vector: number, queues: number): number {
   return vector === queues ? CAUSE_ERROR : (causeTxDone(vector) | causeRxDone(vector)) >>> 0;

@@ -8,7 +8,8 @@ import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import { QueueScope } from "../queue-scope.js";
 import { RingRegisters } from "../ring.js";
-import { DESCRIPTOR_BYTES, readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_RS } from "../spec/descriptors.js";
+import { type DescriptorFetch, DescriptorPrefetch, fetchRoundRobin } from "../descriptor-prefetch.js";
+import { readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_RS } from "../spec/descriptors.js";
 import { ErrorCode, type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 
@@ -41,12 +42,26 @@ interface TxPacket {
   fault: Fault | null;
 }
 
-type Tag = { kind: "descriptors"; queue: number; first: number; count: number } | { kind: "buffer"; packet: TxPacket; part: number } | { kind: "write-back"; queue: number; packets: number };
+type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | { kind: "write-back"; queue: number; packets: number };
 
 class TxQueueState {
-  readonly cache: TxDescriptor[] = [];
-  fetching = false;
-  constructor(readonly ring: RingRegisters, readonly scope: QueueScope) {}
+  readonly prefetch: DescriptorPrefetch<TxDescriptor>;
+  constructor(readonly ring: RingRegisters, readonly scope: QueueScope) {
+    this.prefetch = new DescriptorPrefetch(ring, parseTxDescriptor);
+  }
+  get cache(): TxDescriptor[] {
+    return this.prefetch.cache;
+  }
+}
+
+function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxDescriptor {
+  return {
+    index,
+    address: readField(data, offset + TX.BUFFER_ADDRESS, 8),
+    length: readField(data, offset + TX.LENGTH, 2),
+    command: data[offset + TX.COMMAND]!,
+    trafficClass: data[offset + TX.CLASS]!,
+  };
 }
 
 /**
@@ -73,7 +88,13 @@ export class TxEngine extends ClockedComponent {
   private readonly completions: Channel<DmaCompletion<Tag>>;
   private readonly inFlight: TxPacket[] = [];
   private used = 0;
+  private readonly prefetches: DescriptorPrefetch<TxDescriptor>[];
   private nextQueue = 0;
+  /**
+   * The last attempt found no frame to start (none complete, or no TX buffer space): nothing
+   * changes that until a DMA completion, freed buffer space or a register write, which all wake us.
+   */
+  private stalled = false;
   private nextFetchQueue = 0;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(NicSharedToken) private readonly shared: NicShared) {
@@ -83,6 +104,7 @@ export class TxEngine extends ClockedComponent {
       this.queues.push(new TxQueueState(new RingRegisters("tx", queue, shared.errors, scope), scope));
     }
     this.completions = new Channel(this.kernel, this.clock);
+    this.prefetches = this.queues.map((state) => state.prefetch);
     this.freed = new Channel(this.kernel, this.clock);
     this.toMac = new Channel(this.kernel);
   }
@@ -96,12 +118,12 @@ export class TxEngine extends ClockedComponent {
     const state = this.queues[queue]!;
     if (value & 1) {
       if (!state.ring.enabled) {
-        state.cache.length = 0;
+        state.prefetch.reset();
         state.ring.enable();
       }
     } else {
       state.ring.disable();
-      state.cache.length = 0;
+      state.prefetch.reset();
     }
     this.wake();
   }
@@ -116,9 +138,9 @@ export class TxEngine extends ClockedComponent {
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;
-      if (ring.unfetched > 0 && !state.fetching && state.cache.length < this.params.descriptorCache) return false;
-      if (state.cache.length > 0 && this.inFlight.length < this.params.framesInFlight) return false;
+      if (state.prefetch.wantsFetch(this.params.descriptorCache)) return false;
     }
+    if (!this.stalled) return false;
     return this.inFlight.length === 0 || this.inFlight[0]!.partsLeft > 0;
   }
 
@@ -139,60 +161,59 @@ export class TxEngine extends ClockedComponent {
   }
 
   private fetchDescriptors(): boolean {
-    const count = this.queues.length;
-    for (let step = 0; step < count; step++) {
-      const queue = (this.nextFetchQueue + step) % count;
-      const state = this.queues[queue]!;
-      const ring = state.ring;
-      const room = this.params.descriptorCache - state.cache.length;
-      if (!ring.enabled || state.fetching || ring.unfetched === 0 || room <= 0) continue;
-      const first = ring.fetchPointer;
-      const fetch = Math.min(this.params.descriptorBatch, ring.unfetched, ring.descriptors - first, room);
-      state.fetching = true;
-      ring.fetchPointer = (first + fetch) % ring.descriptors;
-      this.shared.dma.read(ring.addressOf(first), fetch * DESCRIPTOR_BYTES, this.completions, { kind: "descriptors", queue, first, count: fetch } as Tag);
-      this.nextFetchQueue = (queue + 1) % count;
-      return true;
-    }
-    return false;
+    const queue = fetchRoundRobin(this.prefetches, this.nextFetchQueue, () => this.params.descriptorCache, this.shared.dma, this.completions, this.params.descriptorBatch);
+    if (queue < 0) return false;
+    this.nextFetchQueue = (queue + 1) % this.queues.length;
+    return true;
   }
 
   /** Start reading the buffers of one frame whose descriptors, up to EOP, are in the cache. */
   private startFrame(): boolean {
+    this.stalled = true;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
     const count = this.queues.length;
     for (let step = 0; step < count; step++) {
       const queue = (this.nextQueue + step) % count;
       const state = this.queues[queue]!;
       if (!state.ring.enabled) continue;
-      const end = state.cache.findIndex((descriptor) => descriptor.command & TX_COMMAND_EOP);
-      const cacheFull = state.cache.length >= this.params.descriptorCache;
-      if (end < 0 && !cacheFull) continue;
-      const descriptors = end < 0 ? state.cache.slice() : state.cache.slice(0, end + 1);
-      const length = descriptors.reduce((sum, descriptor) => sum + descriptor.length, 0);
-      const fault = this.check(descriptors, length, end < 0);
+      const cache = state.cache;
+      let end = -1;
+      let length = 0;
+      for (let index = 0; index < cache.length && end < 0; index++) {
+        length += cache[index]!.length;
+        if (cache[index]!.command & TX_COMMAND_EOP) end = index;
+      }
+      // Without EOP in a full cache, the frame can never be assembled: it is faulty.
+      if (end < 0 && cache.length < this.params.descriptorCache) continue;
+      const taken = end < 0 ? cache.length : end + 1;
+      const fault = this.check(cache, taken, length, end < 0);
       if (!fault && this.used + length > this.params.bufferBytes) continue;
-      state.cache.splice(0, descriptors.length);
-      const packet: TxPacket = { queue, descriptors, length, parts: descriptors.map(() => null), reserved: 0, partsLeft: 0, fault };
+      const descriptors = cache.splice(0, taken);
+      const packet: TxPacket = { queue, descriptors, length, parts: new Array(taken).fill(null), reserved: 0, partsLeft: 0, fault };
       this.inFlight.push(packet);
       if (!fault) {
         this.used += length;
         packet.reserved = length;
-        packet.partsLeft = descriptors.length;
-        descriptors.forEach((descriptor, part) => this.shared.dma.read(descriptor.address, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag));
+        packet.partsLeft = taken;
+        for (let part = 0; part < taken; part++) {
+          const descriptor = descriptors[part]!;
+          this.shared.dma.read(descriptor.address, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag);
+        }
       }
       this.nextQueue = (queue + 1) % count;
+      this.stalled = false;
       return true;
     }
     return false;
   }
 
-  private check(descriptors: TxDescriptor[], length: number, noEnd: boolean): Fault | null {
-    for (const descriptor of descriptors) {
+  private check(cache: TxDescriptor[], taken: number, length: number, noEnd: boolean): Fault | null {
+    for (let index = 0; index < taken; index++) {
+      const descriptor = cache[index]!;
       if (descriptor.length === 0) return { code: "ZERO_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH", index: descriptor.index, value: 0 };
       if (descriptor.trafficClass >= MAX_QUEUES) return { code: "INVALID_CLASS", field: "CLASS", fieldName: "CLASS", index: descriptor.index, value: descriptor.trafficClass };
     }
-    const last = descriptors[descriptors.length - 1]!;
+    const last = cache[taken - 1]!;
     if (noEnd || length > this.shared.maxFrameBytes) return { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH (sum over the frame)", index: last.index, value: length };
     return null;
   }
@@ -200,25 +221,7 @@ export class TxEngine extends ClockedComponent {
   private complete(completion: DmaCompletion<Tag>): void {
     const tag = completion.tag;
     if (tag.kind === "descriptors") {
-      const state = this.queues[tag.queue]!;
-      state.fetching = false;
-      if (completion.error) {
-        state.ring.report(completion.error, "DESCRIPTOR", `descriptor ring at ${state.ring.registerPrefix}BAL`, completion.address, tag.first);
-        state.ring.disable();
-        state.cache.length = 0;
-        return;
-      }
-      if (!state.ring.enabled) return;
-      const data = completion.data!;
-      for (let offset = 0; offset < data.length; offset += DESCRIPTOR_BYTES) {
-        state.cache.push({
-          index: tag.first + offset / DESCRIPTOR_BYTES,
-          address: readField(data, offset + TX.BUFFER_ADDRESS, 8),
-          length: readField(data, offset + TX.LENGTH, 2),
-          command: data[offset + TX.COMMAND]!,
-          trafficClass: data[offset + TX.CLASS]!,
-        });
-      }
+      this.queues[tag.queue]!.prefetch.complete(tag, completion);
     } else if (tag.kind === "buffer") {
       const packet = tag.packet;
       packet.partsLeft--;

@@ -1,0 +1,97 @@
+import type { Channel } from "../sim/channel.js";
+import type { DmaCompletion, DmaEngine } from "./dma/engine.js";
+import type { RingRegisters } from "./ring.js";
+import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
+
+export interface DescriptorFetch {
+  readonly kind: "descriptors";
+  readonly queue: number;
+  readonly first: number;
+  readonly count: number;
+  readonly generation: number;
+  data: Uint8Array | null;
+  done: boolean;
+}
+
+/**
+ * One queue's descriptor cache and the fetches filling it: several fetches may be in flight,
+ * and their descriptors enter the cache in ring order whatever order the DMA completes them in.
+ */
+export class DescriptorPrefetch<D> {
+  readonly cache: D[] = [];
+  private readonly fetches: DescriptorFetch[] = [];
+  private requested = 0;
+  /** Bumped on reset so that completions of fetches from before it are ignored. */
+  private generation = 0;
+
+  constructor(
+    readonly ring: RingRegisters,
+    private readonly parse: (bytes: Uint8Array, offset: number, index: number) => D,
+  ) {}
+
+  /** Descriptors cached or on their way. */
+  get held(): number {
+    return this.cache.length + this.requested;
+  }
+
+  /** Whether a fetch could start now under a cache of `capacity` descriptors. */
+  wantsFetch(capacity: number): boolean {
+    return this.ring.enabled && this.ring.unfetched > 0 && this.held < capacity;
+  }
+
+  fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number): void {
+    const ring = this.ring;
+    const first = ring.fetchPointer;
+    const count = Math.min(batch, ring.unfetched, ring.descriptors - first, capacity - this.held);
+    ring.fetchPointer = (first + count) % ring.descriptors;
+    const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, data: null, done: false };
+    this.fetches.push(fetch);
+    this.requested += count;
+    dma.read(ring.addressOf(first), count * DESCRIPTOR_BYTES, reply, fetch as Tag);
+  }
+
+  /** A fetch completed. A failed one disables the queue: the ring cannot be trusted. */
+  complete(fetch: DescriptorFetch, completion: DmaCompletion<unknown>): void {
+    if (fetch.generation !== this.generation) return;
+    if (completion.error) {
+      this.ring.report(completion.error, "DESCRIPTOR", `descriptor ring at ${this.ring.registerPrefix}BAL`, completion.address, fetch.first);
+      this.ring.disable();
+      this.reset();
+      return;
+    }
+    fetch.data = completion.data;
+    fetch.done = true;
+    while (this.fetches.length > 0 && this.fetches[0]!.done) {
+      const ready = this.fetches.shift()!;
+      this.requested -= ready.count;
+      for (let position = 0; position < ready.count; position++) this.cache.push(this.parse(ready.data!, position * DESCRIPTOR_BYTES, ready.first + position));
+    }
+  }
+
+  reset(): void {
+    this.cache.length = 0;
+    this.fetches.length = 0;
+    this.requested = 0;
+    this.generation++;
+  }
+}
+
+/** Start one descriptor fetch, for the first queue from `start` (round-robin) that wants one; returns that queue or -1. */
+export function fetchRoundRobin<D, Tag>(
+  prefetches: readonly DescriptorPrefetch<D>[],
+  start: number,
+  capacityOf: (prefetch: DescriptorPrefetch<D>) => number,
+  dma: DmaEngine,
+  reply: Channel<DmaCompletion<Tag>>,
+  batch: number,
+): number {
+  for (let step = 0; step < prefetches.length; step++) {
+    const queue = (start + step) % prefetches.length;
+    const prefetch = prefetches[queue]!;
+    const capacity = capacityOf(prefetch);
+    if (!prefetch.wantsFetch(capacity)) continue;
+    prefetch.fetch(dma, reply, capacity, batch);
+    return queue;
+  }
+  return -1;
+}

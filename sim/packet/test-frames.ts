@@ -1,0 +1,43 @@
+import { macAddress } from "./ethernet.js";
+import { ipv4Address, udpFrame, UDP_FRAME_OVERHEAD } from "./udp-frame.js";
+
+const HOST_MAC = macAddress("02:00:00:00:00:01");
+const PEER_MAC = macAddress("02:00:00:00:00:02");
+const HOST_IP = ipv4Address("10.0.0.1");
+const PEER_IP = ipv4Address("10.0.0.2");
+
+export type FrameDirection = "to-peer" | "to-host";
+
+/**
+ * A UDP frame that says where it belongs: its DSCP class selector is the traffic class, and the
+ * first payload bytes carry the class and a sequence number, so a receiver can check order per
+ * class and, with the seeded filler after them, every byte.
+ */
+export function sequencedFrame(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number): Uint8Array {
+  const toPeer = direction === "to-peer";
+  return udpFrame({
+    destination: toPeer ? PEER_MAC : HOST_MAC,
+    source: toPeer ? HOST_MAC : PEER_MAC,
+    sourceIp: toPeer ? HOST_IP : PEER_IP,
+    destinationIp: toPeer ? PEER_IP : HOST_IP,
+    sourcePort: 4000 + trafficClass,
+    destinationPort: 5000 + trafficClass,
+    dscp: trafficClass << 3,
+    frameLength,
+    identification: sequence & 0xffff,
+    fill: (payload) => {
+      const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+      if (payload.length >= 5) {
+        view.setUint8(0, trafficClass);
+        view.setUint32(1, sequence);
+      }
+      for (let index = 5; index < payload.length; index++) payload[index] = (index * 31 + sequence * 7 + trafficClass) & 0xff;
+    },
+  });
+}
+
+export function frameSequence(frame: Uint8Array): { trafficClass: number; sequence: number } {
+  const payload = UDP_FRAME_OVERHEAD;
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  return { trafficClass: view.getUint8(payload), sequence: view.getUint32(payload + 1) };
+}

@@ -1,0 +1,26 @@
+import { buildNicSystem, type SystemOptions } from "../../system/build.js";
+import type { NicSystem } from "../../system/nic-system.js";
+import type { Design } from "../../sim/component.js";
+import { frameSequence } from "../../sim/packet/test-frames.js";
+
+export function system(parameters: Record<string, unknown> = {}, options: SystemOptions = {}): Design<NicSystem> {
+  return buildNicSystem({ ...options, parameters });
+}
+
+/** Group frames by the class written in them, keeping arrival order; check byte-exactness against `expected`. */
+export function byClass(frames: Uint8Array[]): Map<number, Uint8Array[]> {
+  const groups = new Map<number, Uint8Array[]>();
+  for (const frame of frames) {
+    const { trafficClass } = frameSequence(frame);
+    if (!groups.has(trafficClass)) groups.set(trafficClass, []);
+    groups.get(trafficClass)!.push(frame);
+  }
+  return groups;
+}
+
+/** Compare two byte arrays, naming the first difference. */
+export function firstDifference(actual: Uint8Array, expected: Uint8Array): string | null {
+  if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
+  for (let index = 0; index < actual.length; index++) if (actual[index] !== expected[index]) return `byte ${index}: ${actual[index]}, expected ${expected[index]}`;
+  return null;
+}
