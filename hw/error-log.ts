@@ -1,7 +1,7 @@
 import { inject, injectable } from "../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
 import { formatTime } from "../sim/time.js";
-import { ERROR_DESCRIPTIONS, ErrorCode, type ErrorCodeName, FieldCode, type FieldCodeName, NO_INDEX, NO_QUEUE } from "./spec/errors.js";
+import { describeError, ErrorCode, type ErrorCodeName, FieldCode, type FieldCodeName, NO_INDEX, NO_QUEUE } from "./spec/errors.js";
 
 export type Direction = "tx" | "rx";
 
@@ -45,7 +45,7 @@ export class ErrorLog extends Component {
   }
 
   report(report: DeviceErrorReport): Diagnostic {
-    const diagnostic: Diagnostic = { ...report, time: this.kernel.now, message: describeError(report) };
+    const diagnostic: Diagnostic = { ...report, time: this.kernel.now, message: describeError({ ...report, label: report.fieldName }) };
     this.diagnostics.push(diagnostic);
     this.entries.push(diagnostic);
     if (this.entries.length > ERROR_LOG_DEPTH) this.entries.shift();
@@ -80,16 +80,4 @@ export class ErrorLog extends Component {
   format(diagnostic: Diagnostic): string {
     return `${formatTime(diagnostic.time)}: ${diagnostic.message}`;
   }
-}
-
-export function describeError(report: DeviceErrorReport): string {
-  const place: string[] = [];
-  if (report.queue !== undefined) place.push(`${report.direction === "rx" ? "RX" : "TX"} queue ${report.queue}`);
-  if (report.index !== undefined) place.push(`descriptor ${report.index}`);
-  place.push(`${report.fieldName} = ${formatValue(report.value)}`);
-  return `${report.code}: ${place.join(", ")}: ${ERROR_DESCRIPTIONS[report.code]}`;
-}
-
-function formatValue(value: number): string {
-  return value > 0xffff ? `0x${value.toString(16)}` : String(value);
 }

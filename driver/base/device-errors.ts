@@ -1,4 +1,4 @@
-import { errorCodeName, fieldCodeName, NO_INDEX, NO_QUEUE, ERROR_DESCRIPTIONS } from "../../hw/spec/errors.js";
+import { describeError, errorCodeName, fieldCodeName, NO_INDEX, NO_QUEUE } from "../../hw/spec/errors.js";
 
 /** An entry of the device's error log, as the driver read it from the ERRLOG registers. */
 export interface DeviceErrorEntry {
@@ -15,12 +15,14 @@ export interface DeviceErrorEntry {
 export function decodeErrorEntry(time: number, code: number, location: number, index: number, valueLow: number, valueHigh: number): DeviceErrorEntry {
   const queue = location & 0xff;
   const direction = (location >> 8) & 1 ? "rx" : "tx";
-  const field = fieldCodeName((location >> 16) & 0xff) ?? `field ${(location >> 16) & 0xff}`;
-  const name = errorCodeName(code) ?? `code ${code}`;
+  const fieldCode = (location >> 16) & 0xff;
+  const field = fieldCodeName(fieldCode);
+  const name = errorCodeName(code);
   const value = valueHigh * 0x1_0000_0000 + valueLow;
-  const where = [queue === NO_QUEUE ? null : `${direction.toUpperCase()} queue ${queue}`, index === NO_INDEX ? null : `descriptor ${index}`, `${field} = ${value}`]
-    .filter((part) => part !== null)
-    .join(", ");
-  const description = name in ERROR_DESCRIPTIONS ? ERROR_DESCRIPTIONS[name as keyof typeof ERROR_DESCRIPTIONS] : "unknown error code";
-  return { time, code: name, queue: queue === NO_QUEUE ? null : queue, direction, field, index: index === NO_INDEX ? null : index, value, message: `${name}: ${where}: ${description}` };
+  const entry = { time, queue: queue === NO_QUEUE ? null : queue, direction, index: index === NO_INDEX ? null : index, value } as const;
+  if (!name || !field) {
+    return { ...entry, code: name ?? `code ${code}`, field: field ?? `field ${fieldCode}`, message: `unknown error code ${code} or field ${fieldCode} in ERRLOG (value ${value})` };
+  }
+  const message = describeError({ code: name, field, label: field, value, direction, queue: entry.queue ?? undefined, index: entry.index ?? undefined });
+  return { ...entry, code: name, field, message };
 }

@@ -26,6 +26,7 @@ export interface BaseDriverStatistics {
   rxErrors: number;
   doorbells: number;
   interrupts: number[];
+  errorInterrupts: number;
   polls: number;
   budgetExhausted: number;
   ringFullWaits: number;
@@ -46,6 +47,7 @@ class QueuePair {
 @injectable()
 export class BaseDriver extends Component {
   readonly params = this.parameters({
+    queues: param.integer(0, "Queue pairs the driver brings up (0: every one the device has)", { minimum: 0, maximum: R.MAX_QUEUES }),
     txRingDescriptors: param.integer(512, "Descriptors per TX ring", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS }),
     rxRingDescriptors: param.integer(512, "Descriptors per RX ring", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS }),
     txBufferBytes: param.bytes(2048, "Bytes per TX slot buffer; longer frames take several descriptors", { minimum: 64, maximum: 65535 }),
@@ -65,7 +67,7 @@ export class BaseDriver extends Component {
   readonly rxFrames = this.signal("rx_frames", 32, { kind: "integer", lastWriteWins: true });
   readonly doorbells = this.signal("doorbells", 32, { kind: "integer", lastWriteWins: true });
   readonly pollActive = this.signal("poll_active", 1, { lastWriteWins: true });
-  readonly statistics: BaseDriverStatistics = { txFrames: 0, txBytes: 0, txErrors: 0, rxFrames: 0, rxBytes: 0, rxErrors: 0, doorbells: 0, interrupts: [], polls: 0, budgetExhausted: 0, ringFullWaits: 0 };
+  readonly statistics: BaseDriverStatistics = { txFrames: 0, txBytes: 0, txErrors: 0, rxFrames: 0, rxBytes: 0, rxErrors: 0, doorbells: 0, interrupts: [], errorInterrupts: 0, polls: 0, budgetExhausted: 0, ringFullWaits: 0 };
   /** The device's error log as the driver read it, decoded. */
   readonly deviceErrors: DeviceErrorEntry[] = [];
   readonly received: DriverReceivedFrame[] = [];
@@ -75,6 +77,8 @@ export class BaseDriver extends Component {
   private readonly spaceEvents: SimEvent[] = [];
   private activePolls = 0;
   queues = 0;
+  /** The device's error vector: the one after its queue vectors. */
+  errorVector = 0;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(DeviceBusToken) readonly bus: DeviceBus) {
     super(context);
@@ -137,7 +141,9 @@ export class BaseDriver extends Component {
   private *probe() {
     const bus = this.bus;
     const status = (yield bus.mmioRead(R.STATUS)) as number;
-    this.queues = (status >> 8) & 0xff;
+    const deviceQueues = (status >> 8) & 0xff;
+    this.queues = this.params.queues === 0 ? deviceQueues : Math.min(this.params.queues, deviceQueues);
+    this.errorVector = deviceQueues;
     const memory = bus.memory;
     for (let queue = 0; queue < this.queues; queue++) {
       const tx = new TxRing(memory, `${this.path} TX ${queue}`, this.params.txRingDescriptors, this.params.txBufferBytes);
@@ -158,9 +164,10 @@ export class BaseDriver extends Component {
       this.statistics.interrupts.push(0);
       this.process(`napi${queue}`, () => this.napi(queue));
     }
-    this.statistics.interrupts.push(0);
     this.process("error_handler", () => this.errorHandler());
-    bus.mmioWrite(R.IMS, 0xffffffff);
+    let enabled = R.CAUSE_ERROR;
+    for (let queue = 0; queue < this.queues; queue++) enabled = (enabled | R.vectorCauses(queue, deviceQueues)) >>> 0;
+    bus.mmioWrite(R.IMS, enabled);
     bus.mmioWrite(R.CTRL, R.CTRL_TX_ENABLE | R.CTRL_RX_ENABLE);
     // Reading back a register flushes the posted writes: the device is configured when it returns.
     yield bus.mmioRead(R.STATUS);
@@ -169,7 +176,7 @@ export class BaseDriver extends Component {
 
   /** One vector's interrupt handler and poll loop. */
   private *napi(queue: number) {
-    const causes = R.vectorCauses(queue, this.queues);
+    const causes = R.vectorCauses(queue, this.errorVector);
     for (;;) {
       yield this.bus.interrupt(queue);
       this.statistics.interrupts[queue]!++;
@@ -241,8 +248,8 @@ export class BaseDriver extends Component {
   private *errorHandler() {
     const bus = this.bus;
     for (;;) {
-      yield bus.interrupt(this.queues);
-      this.statistics.interrupts[this.queues]!++;
+      yield bus.interrupt(this.errorVector);
+      this.statistics.errorInterrupts++;
       let waiting = (yield bus.mmioRead(R.ERRLOG_COUNT)) as number;
       while (waiting > 0) {
         const code = (yield bus.mmioRead(R.ERRLOG_CODE)) as number;

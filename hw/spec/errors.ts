@@ -57,3 +57,27 @@ export function errorCodeName(code: number): ErrorCodeName | undefined {
 export function fieldCodeName(code: number): FieldCodeName | undefined {
   return (Object.keys(FieldCode) as FieldCodeName[]).find((name) => FieldCode[name] === code);
 }
+
+/** Fields whose values are addresses or offsets, shown in hex. */
+const HEX_FIELDS: ReadonlySet<FieldCodeName> = new Set(["RING_BASE", "BUFFER_ADDRESS", "DESCRIPTOR", "REGISTER"]);
+
+export interface ErrorDescription {
+  readonly code: ErrorCodeName;
+  readonly queue?: number;
+  readonly direction?: "tx" | "rx";
+  readonly index?: number;
+  readonly field: FieldCodeName;
+  /** How to name the field: the register or descriptor field ("TDT", "LENGTH"), or the field code. */
+  readonly label: string;
+  readonly value: number;
+}
+
+/** One line naming the error, the queue, descriptor index and field, and what the code means. */
+export function describeError(error: ErrorDescription): string {
+  const place: string[] = [];
+  if (error.queue !== undefined) place.push(`${error.direction === "rx" ? "RX" : "TX"} queue ${error.queue}`);
+  if (error.index !== undefined) place.push(`descriptor ${error.index}`);
+  const value = HEX_FIELDS.has(error.field) ? `0x${error.value.toString(16)}` : String(error.value);
+  place.push(`${error.label} = ${value}`);
+  return `${error.code}: ${place.join(", ")}: ${ERROR_DESCRIPTIONS[error.code]}`;
+}

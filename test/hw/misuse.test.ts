@@ -1,0 +1,212 @@
+import { describe, expect, test } from "vitest";
+import { ErrorCode } from "../../hw/spec/errors.js";
+import { STATUS_DD, TX_COMMAND_EOP, TX_COMMAND_RS } from "../../hw/spec/descriptors.js";
+import * as R from "../../hw/spec/registers.js";
+import { sequencedFrame, frameSequence } from "../../sim/packet/test-frames.js";
+import { delay, type ProcessBody } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import type { NicSystem } from "../../system/nic-system.js";
+import { RawQueue } from "../support/raw-queue.js";
+import { system } from "../support/nic.js";
+
+const EOP_RS = TX_COMMAND_EOP | TX_COMMAND_RS;
+
+interface Expected {
+  code: keyof typeof ErrorCode;
+  queue: number | null;
+  direction?: "tx" | "rx";
+  index: number | null;
+  field: string;
+  value: number;
+  /** Words the diagnostic message must contain. */
+  mentions: string[];
+}
+
+/**
+ * Run a misbehaving driver on queues 2 and 3 while the base driver owns 0 and 1, then check the
+ * device reported exactly the expected error every way it can, and that the simulation went on:
+ * a frame sent afterwards on queue 0 still reaches the peer.
+ */
+function misuse(body: (top: NicSystem) => ProcessBody, expected: Expected, parameters: Record<string, unknown> = {}): NicSystem {
+  const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2, ...parameters });
+  const driver = top.driver.base;
+  let errorCount = -1;
+  kernel.process("misbehaving", function* () {
+    yield driver.whenReady();
+    yield* body(top);
+    yield delay(us(20));
+    errorCount = (yield driver.bus.mmioRead(R.ERROR_COUNT)) as number;
+    yield* driver.transmit(0, sequencedFrame("to-peer", 0, 77, 100));
+  });
+  kernel.run({ until: us(100) });
+  const diagnostics = top.nic.diagnostics;
+  expect(diagnostics.map((diagnostic) => diagnostic.message)).toHaveLength(1);
+  const diagnostic = diagnostics[0]!;
+  expect(diagnostic.code).toBe(expected.code);
+  for (const word of expected.mentions) expect(diagnostic.message).toContain(word);
+  // The driver learned the same through the error interrupt and the ERRLOG registers.
+  expect(driver.statistics.errorInterrupts).toBe(1);
+  expect(driver.deviceErrors).toHaveLength(1);
+  const entry = driver.deviceErrors[0]!;
+  expect({ code: entry.code, queue: entry.queue, index: entry.index, field: entry.field }).toEqual({
+    code: expected.code,
+    queue: expected.queue,
+    index: expected.index,
+    field: expected.field,
+  });
+  // A value only known once the body ran (NaN here) is checked by the test itself.
+  if (!Number.isNaN(expected.value)) expect(entry.value).toBe(expected.value);
+  expect(entry.message).toBe(diagnostic.message.replace(diagnostic.fieldName, entry.field));
+  if (expected.queue !== null) expect(entry.direction).toBe(expected.direction ?? "tx");
+  expect(errorCount).toBe(1);
+  expect(top.peer.received.map((frame) => frameSequence(frame.bytes).sequence)).toContain(77);
+  return top;
+}
+
+describe("driver misuse raises a modelled error, never a crash", () => {
+  test("a tail beyond the ring", () => {
+    misuse(
+      function* (top) {
+        top.driver.base.bus.mmioWrite(R.TDT(1), 600);
+      },
+      { code: "TAIL_BEYOND_RING", queue: 1, index: null, field: "TAIL", value: 600, mentions: ["TX queue 1", "TDT = 600"] },
+    );
+  });
+
+  test("a zero-length buffer: the descriptor comes back done with the error code", () => {
+    let raw!: RawQueue;
+    misuse(
+      function* (top) {
+        raw = new RawQueue(top.driver.base.bus, "tx", 2);
+        const buffer = top.memory.allocate(2048, "buffer");
+        raw.writeTx(0, { address: buffer, length: 100, command: EOP_RS });
+        raw.writeTx(1, { address: buffer, length: 0, command: EOP_RS });
+        raw.doorbell(2);
+      },
+      { code: "ZERO_LENGTH_BUFFER", queue: 2, index: 1, field: "LENGTH", value: 0, mentions: ["TX queue 2", "descriptor 1", "LENGTH = 0"] },
+    );
+    expect(raw.writeBack(0)).toEqual({ status: STATUS_DD, error: 0 });
+    expect(raw.writeBack(1)).toEqual({ status: STATUS_DD, error: ErrorCode.ZERO_LENGTH_BUFFER });
+  });
+
+  test("an over-length frame across two buffers", () => {
+    misuse(
+      function* (top) {
+        const raw = new RawQueue(top.driver.base.bus, "tx", 2);
+        const buffer = top.memory.allocate(8192, "buffer");
+        raw.writeTx(0, { address: buffer, length: 6000, command: 0 });
+        raw.writeTx(1, { address: buffer, length: 6000, command: EOP_RS });
+        raw.doorbell(2);
+      },
+      { code: "OVER_LENGTH_BUFFER", queue: 2, index: 1, field: "LENGTH", value: 12000, mentions: ["TX queue 2", "descriptor 1", "12000"] },
+    );
+  });
+
+  test("an unaligned ring base: the queue stays disabled", () => {
+    let enabled = -1;
+    let base = 0;
+    const top = misuse(
+      function* (top) {
+        base = new RawQueue(top.driver.base.bus, "tx", 3, 64, { baseOffset: 32 }).base + 32;
+        enabled = (yield top.driver.base.bus.mmioRead(R.TXDCTL(3))) as number;
+      },
+      { code: "UNALIGNED_RING_BASE", queue: 3, index: null, field: "RING_BASE", value: NaN, mentions: ["TX queue 3", "TDBAL"] },
+    );
+    expect(enabled).toBe(0);
+    expect(top.driver.base.deviceErrors[0]!.value).toBe(base);
+  });
+
+  test("a TX buffer in unmapped memory", () => {
+    let raw!: RawQueue;
+    misuse(
+      function* (top) {
+        raw = new RawQueue(top.driver.base.bus, "tx", 2);
+        raw.writeTx(0, { address: 0x40, length: 64, command: EOP_RS });
+        raw.doorbell(1);
+      },
+      { code: "DMA_UNMAPPED", queue: 2, index: 0, field: "BUFFER_ADDRESS", value: 0x40, mentions: ["TX queue 2", "descriptor 0", "BUFFER_ADDRESS = 0x40"] },
+    );
+    expect(raw.writeBack(0)).toEqual({ status: STATUS_DD, error: ErrorCode.DMA_UNMAPPED });
+  });
+
+  test("an RX buffer in unmapped memory", () => {
+    misuse(
+      function* (top) {
+        const raw = new RawQueue(top.driver.base.bus, "rx", 2);
+        raw.writeRx(0, 0x1000);
+        raw.doorbell(1);
+        yield delay(us(2));
+        top.peer.send(sequencedFrame("to-host", 4, 1, 200));
+      },
+      { code: "DMA_UNMAPPED", queue: 2, direction: "rx", index: 0, field: "BUFFER_ADDRESS", value: 0x1000, mentions: ["RX queue 2", "descriptor 0"] },
+    );
+  });
+
+  test("a doorbell on a disabled queue", () => {
+    misuse(
+      function* (top) {
+        top.driver.base.bus.mmioWrite(R.TDT(3), 5);
+      },
+      { code: "DOORBELL_ON_DISABLED_QUEUE", queue: 3, index: null, field: "TAIL", value: 5, mentions: ["TX queue 3", "TDT = 5"] },
+    );
+  });
+
+  test("a read of an offset with no register returns all ones", () => {
+    let value = 0;
+    misuse(
+      function* (top) {
+        value = (yield top.driver.base.bus.mmioRead(0x0ffc)) as number;
+      },
+      { code: "UNKNOWN_REGISTER", queue: null, index: null, field: "REGISTER", value: 0x0ffc, mentions: ["0xffc"] },
+    );
+    expect(value).toBe(0xffffffff);
+  });
+
+  test("a write to a read-only register", () => {
+    misuse(
+      function* (top) {
+        top.driver.base.bus.mmioWrite(R.TDH(1), 3);
+      },
+      { code: "READ_ONLY_REGISTER", queue: 1, index: null, field: "REGISTER", value: R.TDH(1), mentions: ["TDH[1]"] },
+    );
+  });
+});
+
+describe("injected DMA faults", () => {
+  test("read errors on every request: descriptor fetches fail, each queue is disabled and reported", () => {
+    const { kernel, top } = system({ "top.nic.queues": 2, "top.nic.dma.readErrorProbability": 1 });
+    kernel.run({ until: us(50) });
+    const reports = top.nic.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.direction, diagnostic.queue, diagnostic.field]);
+    expect(reports).toEqual([
+      ["DMA_READ_ERROR", "rx", 0, "DESCRIPTOR"],
+      ["DMA_READ_ERROR", "rx", 1, "DESCRIPTOR"],
+    ]);
+    expect(top.nic.rx.ring(0).enabled).toBe(false);
+    expect(top.driver.base.deviceErrors.map((entry) => entry.code)).toEqual(["DMA_READ_ERROR", "DMA_READ_ERROR"]);
+  });
+
+  test("completion timeouts are reported after the timeout", () => {
+    const { kernel, top } = system({ "top.nic.queues": 1, "top.nic.dma.completionTimeoutProbability": 1, "top.nic.dma.completionTimeout": 2500 });
+    kernel.run({ until: us(50) });
+    expect(top.nic.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(["DMA_COMPLETION_TIMEOUT"]);
+    // RX descriptors are fetched once the driver enabled the queue (~4 us in), then 2500 cycles (10 us) pass.
+    expect(top.nic.diagnostics[0]!.time).toBeGreaterThan(us(10));
+  });
+
+  test("random extra read latency delays frames but keeps them whole and in order", () => {
+    const run = (extra: number) => {
+      const { kernel, top } = system({ "top.nic.queues": 1, "top.nic.dma.extraLatencyMaximum": extra }, { seed: 5 });
+      kernel.process("app", function* () {
+        yield top.driver.base.whenReady();
+        for (let sequence = 0; sequence < 200; sequence++) yield* top.driver.base.transmit(0, sequencedFrame("to-peer", 0, sequence, 60 + sequence * 7), { more: sequence % 4 !== 3 });
+      });
+      kernel.run({ until: us(500) });
+      return top.peer.received;
+    };
+    const plain = run(0);
+    const slow = run(400);
+    expect(slow.map((frame) => frameSequence(frame.bytes).sequence)).toEqual([...Array(200).keys()]);
+    slow.forEach((frame, index) => expect(frame.bytes).toEqual(plain[index]!.bytes));
+    expect(slow.at(-1)!.time).toBeGreaterThan(plain.at(-1)!.time);
+  });
+});
