@@ -113,7 +113,9 @@ export class ClockDomain {
     if (edge < this.nextEdge) this.nextEdge = edge;
   }
 
+  /** Evaluate the first edge after t, also when the domain sleeps until a later wakeAt edge. */
   wakeAfter(t: number): void {
-    if (this.nextEdge === Infinity) this.nextEdge = this.edgeAfter(t);
+    const edge = this.edgeAfter(t);
+    if (edge < this.nextEdge) this.nextEdge = edge;
   }
 }

@@ -266,4 +266,30 @@ describe("run control", () => {
     expect(seen).toEqual([ns(1), ns(41)]);
     expect(kernel.statistics.edgesEvaluated).toBe(2);
   });
+
+  test("a domain sleeping until a wakeAt edge still wakes early when woken", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 1000);
+    const seen: number[] = [];
+    let armed = false;
+    let poked = true;
+    kernel.clocked(clock, {
+      path: "top.timer",
+      evaluate: () => {
+        seen.push(kernel.now);
+        poked = false;
+        if (!armed) {
+          armed = true;
+          clock.wakeAt(ns(500), kernel.now);
+        }
+      },
+      isIdle: () => !poked && kernel.now !== ns(500),
+    });
+    kernel.schedule(ns(100) + 500, "poke", () => {
+      poked = true;
+      clock.wakeAfter(kernel.now);
+    });
+    kernel.run({ until: ns(1000) });
+    expect(seen).toEqual([ns(1), ns(101), ns(500)]);
+  });
 });

@@ -1,0 +1,82 @@
+import { describe, expect, test } from "vitest";
+import { sequencedFrame } from "../../sim/packet/test-frames.js";
+import { delay } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import { system } from "../support/nic.js";
+
+/** The peer sends `count` frames to queue 0, one every `spacing`; returns the times vector 0 fired. */
+function receiveSpaced(parameters: Record<string, unknown>, count: number, spacing: number) {
+  const { kernel, top } = system({ "top.nic.queues": 1, ...parameters });
+  const driver = top.driver.base;
+  const fired: number[] = [];
+  kernel.process("monitor", function* () {
+    for (;;) {
+      yield top.nic.interrupt(0);
+      fired.push(kernel.now);
+    }
+  });
+  kernel.process("peer-traffic", function* () {
+    yield driver.whenReady();
+    yield delay(us(20));
+    for (let sequence = 0; sequence < count; sequence++) {
+      top.peer.send(sequencedFrame("to-host", 0, sequence, 200));
+      yield delay(spacing);
+    }
+  });
+  kernel.run({ until: us(20) + count * spacing + us(200) });
+  expect(driver.received).toHaveLength(count);
+  expect(driver.statistics.interrupts[0]).toBe(fired.length);
+  return { fired, driver, top };
+}
+
+describe("interrupt moderation", () => {
+  test("without moderation every frame gets its own interrupt when the driver keeps up", () => {
+    const { fired } = receiveSpaced({}, 40, us(5));
+    expect(fired).toHaveLength(40);
+  });
+
+  test("a packet threshold of 8 gives one interrupt per 8 frames", () => {
+    const { fired, driver } = receiveSpaced({ "top.driver.base.interruptPacketThreshold": 8, "top.driver.base.interruptIntervalNanoseconds": 10_000_000 }, 64, us(2));
+    expect(fired).toHaveLength(8);
+    expect(driver.statistics.polls).toBe(8);
+  });
+
+  test("an interval of 10 us spaces interrupts at least 10 us apart, each covering the frames since the last", () => {
+    const { fired } = receiveSpaced({ "top.driver.base.interruptIntervalNanoseconds": 10_000 }, 100, us(1));
+    const gaps = fired.slice(1).map((time, index) => time - fired[index]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(us(10));
+    // 100 frames over 99 us: the first at once, then one per 10 us until the last frame is covered.
+    expect(fired).toHaveLength(11);
+  });
+
+  test("interval and threshold together: the threshold fires early within the interval", () => {
+    const { fired } = receiveSpaced({ "top.driver.base.interruptIntervalNanoseconds": 50_000, "top.driver.base.interruptPacketThreshold": 4 }, 40, us(1));
+    expect(fired).toHaveLength(10);
+  });
+
+  test("a masked vector does not fire; unmasking with a cause pending fires at once", () => {
+    const { kernel, top } = system({ "top.nic.queues": 1 });
+    const fired: number[] = [];
+    kernel.process("monitor", function* () {
+      for (;;) {
+        yield top.nic.interrupt(0);
+        fired.push(kernel.now);
+      }
+    });
+    kernel.process("test", function* () {
+      const bus = top.driver.base.bus;
+      yield top.driver.base.whenReady();
+      yield delay(us(5));
+      bus.mmioWrite(0x010c, 0xffffffff); // IMC: mask everything
+      bus.mmioWrite(0x0104, 1); // ICS: raise TX_DONE of queue 0 by software
+      yield delay(us(5));
+      expect(fired).toHaveLength(0);
+      expect((yield bus.mmioRead(0x0100)) as number).toBe(1); // ICR shows it pending
+      bus.mmioWrite(0x0108, 1); // IMS: unmask
+      yield delay(us(2));
+      expect(fired).toHaveLength(1);
+    });
+    kernel.run({ until: us(30) });
+    expect(fired).toHaveLength(1);
+  });
+});
