@@ -4,7 +4,7 @@ import type { Component } from "./component.js";
 export function parameterTable(top: Component): string {
   const rows = [...top.walk()].flatMap((component) =>
     component.declaredParameters.map(({ path, spec, value }) => {
-      const bounds = spec.choices ? spec.choices.join(" \\| ") : [spec.minimum, spec.maximum].some((bound) => bound !== undefined) ? `${spec.minimum ?? ""}..${spec.maximum ?? ""}` : "";
+      const bounds = spec.choices ? spec.choices.join(" \\| ") : [spec.minimum, spec.maximum].some((bound) => bound !== undefined) ? range(spec.minimum, spec.maximum) : "";
       return `| \`${path}\` | ${format(value)} | ${format(spec.defaultValue)} | ${spec.unit ?? ""} | ${bounds} | ${spec.description} |`;
     }),
   );
@@ -13,4 +13,10 @@ export function parameterTable(top: Component): string {
 
 function format(value: unknown): string {
   return typeof value === "string" ? `\`${value}\`` : String(value);
+}
+
+function range(minimum: number | undefined, maximum: number | undefined): string {
+  // A minimum of the smallest positive number means "above zero".
+  if (minimum === Number.MIN_VALUE) return maximum === undefined ? "> 0" : `> 0, ..${maximum}`;
+  return `${minimum ?? ""}..${maximum ?? ""}`;
 }

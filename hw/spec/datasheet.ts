@@ -1,0 +1,85 @@
+import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, TX_DESCRIPTOR_FIELDS } from "./descriptors.js";
+import { ERROR_DESCRIPTIONS, ErrorCode, type ErrorCodeName, FieldCode } from "./errors.js";
+import { MAX_QUEUES, REGISTERS, type RegisterSpec } from "./registers.js";
+
+const hex = (value: number, digits = 4): string => `0x${value.toString(16).toUpperCase().padStart(digits, "0")}`;
+
+function offsetOf(register: RegisterSpec): string {
+  if (register.stride === undefined) return hex(register.offset);
+  const index = register.instance === "vector" ? "v" : "q";
+  return `${hex(register.offset)} + ${hex(register.stride, 2)}·${index}`;
+}
+
+function bits(field: { bit: number; width: number }): string {
+  return field.width === 1 ? `${field.bit}` : `${field.bit + field.width - 1}:${field.bit}`;
+}
+
+function registerRows(): string[] {
+  const rows = ["| register | offset | access | reset | description |", "| --- | --- | --- | --- | --- |"];
+  for (const register of REGISTERS) {
+    const name = register.stride === undefined ? register.name : `${register.name}[${register.instance === "vector" ? "v" : "q"}]`;
+    rows.push(`| ${name} | ${offsetOf(register)} | ${register.access} | ${hex(register.reset, 1)} | ${register.description} |`);
+    for (const field of register.fields ?? []) rows.push(`| └ ${field.name} | bits ${bits(field)} | | | ${field.description} |`);
+  }
+  return rows;
+}
+
+function descriptorRows(fields: readonly DescriptorField[]): string[] {
+  return [
+    "| bytes | field | description |",
+    "| --- | --- | --- |",
+    ...fields.map((field) => `| ${field.offset}..${field.offset + field.bytes - 1} | ${field.name} | ${field.description} |`),
+  ];
+}
+
+/** The NIC's datasheet in Markdown, generated from the same definitions the model and driver use. */
+export function datasheetMarkdown(): string {
+  const errors = (Object.keys(ErrorCode) as ErrorCodeName[]).map((name) => `| ${ErrorCode[name]} | ${name} | ${ERROR_DESCRIPTIONS[name]} |`);
+  const fields = Object.entries(FieldCode).map(([name, code]) => `| ${code} | ${name} |`);
+  return [
+    "# NIC datasheet",
+    "",
+    "Generated from `hw/spec/` by `npm run datasheet`; a test keeps this file current.",
+    "",
+    "## Register map",
+    "",
+    `32-bit registers, little-endian. Up to ${MAX_QUEUES} queue pairs (q); vectors v = 0..queues, the last one being the error vector.`,
+    "",
+    ...registerRows(),
+    "",
+    "## Interrupts",
+    "",
+    "Vector q (one per queue pair) signals the causes TX_DONE[q] and RX_DONE[q]; the vector after the last queue signals ERROR.",
+    "A vector fires when one of its causes is pending in ICR and enabled in IMS, and either EITR_PACKETS descriptors were written",
+    "back since it last fired or EITR ns have passed since then. Firing clears its causes in ICR and in IMS (auto-clear, auto-mask);",
+    "the driver polls, then writes IMS to enable them again, and a cause raised meanwhile fires at once.",
+    "",
+    `## TX descriptor (${DESCRIPTOR_BYTES} bytes)`,
+    "",
+    ...descriptorRows(TX_DESCRIPTOR_FIELDS),
+    "",
+    "The device reads descriptors from TDH up to TDT, a frame being the descriptors up to one with EOP. Once it has read a frame's",
+    "buffers it writes STATUS (DD) and ERROR back into every descriptor with RS, and into the frame's last descriptor when the",
+    "frame was dropped for an error.",
+    "",
+    `## RX descriptor (${DESCRIPTOR_BYTES} bytes)`,
+    "",
+    ...descriptorRows(RX_DESCRIPTOR_FIELDS),
+    "",
+    "The driver writes BUFFER_ADDRESS and clears the rest; the device writes bytes 8..31 back after the frame's data, in one write,",
+    "with DD set. A frame longer than SRRCTL spans several descriptors; EOP marks its last.",
+    "",
+    "## Error codes (ERRLOG_CODE, descriptor ERROR)",
+    "",
+    "| code | name | meaning |",
+    "| --- | --- | --- |",
+    ...errors,
+    "",
+    "## Field codes (ERRLOG_LOCATION.FIELD)",
+    "",
+    "| code | field |",
+    "| --- | --- |",
+    ...fields,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,108 @@
+import type { Kernel } from "../sim/kernel.js";
+import { formatTime } from "../sim/time.js";
+import type { FlowRecord, PlainTraffic } from "./plain-traffic.js";
+
+export interface FlowReport {
+  trafficClass: number;
+  sent: number;
+  received: number;
+  bytes: number;
+  gigabitsPerSecond: number;
+  meanLatencyNanoseconds: number;
+  maximumLatencyNanoseconds: number;
+  outOfOrder: number;
+}
+
+/** What a run measured: only simulated quantities, so equal runs give equal reports. */
+export interface TrafficReport {
+  scenario: string;
+  seed: number;
+  outcome: string;
+  simulatedNanoseconds: number;
+  hostToPeer: FlowReport[];
+  peerToHost: FlowReport[];
+  nic: {
+    interruptsPerVector: number[];
+    drops: Record<string, number>;
+    dmaBytesRead: number;
+    dmaBytesWritten: number;
+    diagnostics: string[];
+  };
+  driver: {
+    doorbells: number;
+    polls: number;
+    budgetExhausted: number;
+    ringFullWaits: number;
+    deviceErrorsRead: number;
+  };
+  kernel: { timesteps: number; edgesEvaluated: number; componentEvaluations: number };
+}
+
+export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, outcome: string): TrafficReport {
+  const elapsed = kernel.now;
+  const flow = (record: FlowRecord, index: number): FlowReport => ({
+    trafficClass: top.traffic.classOf(index),
+    sent: record.sent,
+    received: record.received,
+    bytes: record.bytes,
+    gigabitsPerSecond: round((record.bytes * 8) / (elapsed / 1000), 3),
+    meanLatencyNanoseconds: record.received > 0 ? round(record.latencyTotal / record.received / 1000, 1) : 0,
+    maximumLatencyNanoseconds: round(record.latencyMaximum / 1000, 1),
+    outOfOrder: record.outOfOrder,
+  });
+  const driver = top.driver.base.statistics;
+  return {
+    scenario: name,
+    seed: kernel.seed,
+    outcome,
+    simulatedNanoseconds: elapsed / 1000,
+    hostToPeer: top.traffic.toPeer.map(flow),
+    peerToHost: top.traffic.toHost.map(flow),
+    nic: {
+      interruptsPerVector: [...top.nic.interrupts.fired],
+      drops: Object.fromEntries(top.nic.statistics.drops),
+      dmaBytesRead: top.nic.dma.readBytes.value,
+      dmaBytesWritten: top.nic.dma.writtenBytes.value,
+      diagnostics: top.nic.diagnostics.map((diagnostic) => `${formatTime(diagnostic.time)}: ${diagnostic.message}`),
+    },
+    driver: {
+      doorbells: driver.doorbells,
+      polls: driver.polls,
+      budgetExhausted: driver.budgetExhausted,
+      ringFullWaits: driver.ringFullWaits,
+      deviceErrorsRead: top.driver.base.deviceErrors.length,
+    },
+    kernel: { timesteps: kernel.statistics.timesteps, edgesEvaluated: kernel.statistics.edgesEvaluated, componentEvaluations: kernel.statistics.componentEvaluations },
+  };
+}
+
+export function formatTrafficReport(report: TrafficReport): string {
+  const lines = [`${report.scenario}: ${report.outcome} after ${formatTime(report.simulatedNanoseconds * 1000)} simulated (seed ${report.seed})`, ""];
+  const table = (title: string, flows: FlowReport[]) => {
+    lines.push(title, "  class    sent  received      bytes    Gb/s  mean latency ns  max latency ns  out of order");
+    for (const flow of flows) {
+      lines.push(
+        `  ${String(flow.trafficClass).padStart(5)} ${String(flow.sent).padStart(7)} ${String(flow.received).padStart(9)} ${String(flow.bytes).padStart(10)} ` +
+          `${flow.gigabitsPerSecond.toFixed(3).padStart(7)} ${flow.meanLatencyNanoseconds.toFixed(1).padStart(16)} ${flow.maximumLatencyNanoseconds.toFixed(1).padStart(15)} ${String(flow.outOfOrder).padStart(13)}`,
+      );
+    }
+    lines.push("");
+  };
+  table("host -> peer (driver TX queue, NIC, wire)", report.hostToPeer);
+  table("peer -> host (wire, NIC, driver RX queue)", report.peerToHost);
+  const drops = Object.entries(report.nic.drops);
+  lines.push(
+    `NIC: interrupts per vector ${report.nic.interruptsPerVector.join(" ")}; DMA read ${report.nic.dmaBytesRead} bytes, written ${report.nic.dmaBytesWritten} bytes`,
+    `     drops: ${drops.length === 0 ? "none" : drops.map(([reason, count]) => `${reason} ${count}`).join(", ")}`,
+    `     device errors: ${report.nic.diagnostics.length === 0 ? "none" : ""}`,
+    ...report.nic.diagnostics.map((line) => `       ${line}`),
+    `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}`,
+    `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges, ${report.kernel.componentEvaluations} component evaluations`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

@@ -1,0 +1,77 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { runPlainTraffic, type ScenarioResult } from "../../system/run-scenario.js";
+import { changesByPath, readVcd } from "../support/read-vcd.js";
+import { requireTool } from "../support/tools.js";
+
+const small = { "top.traffic.framesPerQueue": 60 };
+
+function run(seed: number, name: string): ScenarioResult & { out: string } {
+  const out = join(mkdtempSync(join(tmpdir(), "nicsim-scenario-")), name);
+  return { ...runPlainTraffic({ seed, parameters: small, out }), out };
+}
+
+const first = run(7, "first");
+
+describe("the plain-traffic scenario", () => {
+  test("every frame arrives, in order per class, with no drop and no device error", () => {
+    const report = first.report;
+    expect(report.outcome).toBe("all 480 frames arrived");
+    for (const flow of [...report.hostToPeer, ...report.peerToHost]) {
+      expect(flow).toMatchObject({ sent: 60, received: 60, outOfOrder: 0 });
+      expect(flow.meanLatencyNanoseconds).toBeGreaterThan(0);
+    }
+    expect(report.nic.drops).toEqual({});
+    expect(report.nic.diagnostics).toEqual([]);
+  });
+
+  test("equal seeds give byte-identical waveform, capture and report; another seed another capture", () => {
+    const again = run(7, "again");
+    for (const extension of [".vcd", ".pcap", ".report.json", ".report.txt"]) {
+      expect(readFileSync(`${again.out}${extension}`).equals(readFileSync(`${first.out}${extension}`)), extension).toBe(true);
+    }
+    // The save file names its own dump, so it differs only there.
+    expect(readFileSync(`${again.out}.gtkw`, "utf8").replaceAll("again", "first")).toBe(readFileSync(`${first.out}.gtkw`, "utf8"));
+    const other = run(8, "other");
+    expect(readFileSync(`${other.out}.pcap`).equals(readFileSync(`${first.out}.pcap`))).toBe(false);
+  });
+
+  test("the waveform shows ring pointers, doorbells, DMA, interrupts and the MAC", async () => {
+    const parsed = await readVcd(readFileSync(`${first.out}.vcd`, "utf8"));
+    const paths = new Set(parsed.variables.map((variable) => variable.path));
+    for (const path of ["top.nic.tx.q0.tail", "top.nic.tx.q0.head", "top.nic.rx.q2.tail", "top.nic.tx.q0.doorbell", "top.nic.dma.reads_in_flight", "top.nic.interrupts.vector0", "top.nic.interrupts.cause", "top.nic.mac.tx_busy", "top.nic.mac.tx_frame_length", "top.nic.mac.rx_busy", "top.driver.base.doorbells"]) {
+      expect(paths, path).toContain(path);
+    }
+    const changes = changesByPath(parsed);
+    const { top } = first.design;
+    // Every doorbell the driver rang on queue 0 shows as an event on the queue's doorbell.
+    const doorbellEvents = changes.get("top.nic.tx.q0.doorbell")!.length;
+    expect(doorbellEvents).toBeGreaterThan(0);
+    expect(changes.get("top.nic.tx.q0.tail")!.at(-1)!.value).toBe(BigInt(top.nic.tx.ring(0).tail));
+    expect(changes.get("top.nic.interrupts.vector0")!.length).toBe(top.nic.interrupts.fired[0]);
+    // The MAC's frame length is the length of each frame it sent (padded to 60).
+    const lengths = changes.get("top.nic.mac.tx_frame_length")!.map((change) => Number(change.value)).filter((value) => value > 0);
+    expect(new Set(lengths)).toEqual(new Set([60, 576, 1514]));
+  });
+});
+
+describe.runIf(requireTool("tshark", "tshark"))("the capture in tshark", () => {
+  test("reads back with no malformed frame or bad checksum, with the frames the receivers got", () => {
+    const result = spawnSync("tshark", ["-r", `${first.out}.pcap`, "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-T", "fields", "-e", "frame.len", "-e", "_ws.malformed", "-e", "_ws.expert.severity", "-e", "ip.src"], { encoding: "utf8" });
+    expect(result.status, result.stderr).toBe(0);
+    const rows = result.stdout.trim().split("\n").map((line) => line.split("\t"));
+    expect(rows).toHaveLength(480);
+    expect(rows.filter(([, malformed, severity]) => malformed !== "" || severity !== "")).toEqual([]);
+    const { top } = first.design;
+    const fromHost = rows.filter((row) => row[3] === "10.0.0.1").map((row) => Number(row[0])).sort();
+    const fromPeer = rows.filter((row) => row[3] === "10.0.0.2").map((row) => Number(row[0])).sort();
+    expect(fromHost).toHaveLength(240);
+    expect(fromPeer).toHaveLength(240);
+    expect(fromHost.reduce((a, b) => a + b)).toBe(first.report.hostToPeer.reduce((sum, flow) => sum + flow.bytes, 0));
+    expect(fromPeer.reduce((a, b) => a + b)).toBe(first.report.peerToHost.reduce((sum, flow) => sum + flow.bytes, 0));
+    expect(top.nic.statistics.txPackets.reduce((a, b) => a + b)).toBe(240);
+  });
+});
