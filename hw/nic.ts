@@ -52,8 +52,10 @@ export class Nic extends Component implements DeviceBus {
     @inject(WireToken) wire: Wire,
   ) {
     super(context);
-    this.coreClock = this.kernel.clock(`${this.path}.clk_core`, periodOfMegahertz(this.params.coreMegahertz));
-    this.macClock = this.kernel.clock(`${this.path}.clk_mac`, macPeriod(wire.params.gigabitsPerSecond, `${wire.path}.gigabitsPerSecond`));
+    // The NIC's blocks decide on their own state, woken by channels, register writes and wakeAt.
+    const clock = { wakeOnSignalChange: false };
+    this.coreClock = this.kernel.clock(`${this.path}.clk_core`, periodOfMegahertz(this.params.coreMegahertz), clock);
+    this.macClock = this.kernel.clock(`${this.path}.clk_mac`, macPeriod(wire.params.gigabitsPerSecond, `${wire.path}.gigabitsPerSecond`), clock);
     const queues = this.params.queues;
     this.statistics = new Statistics(queues);
     this.container.register(InterruptQueueCount, { useValue: queues });

@@ -22,6 +22,8 @@ export class ClockDomain {
   nextEdge: number;
   /** Whether the clock itself is drawn in the waveform. */
   traced = false;
+  /** Whether any committed signal change wakes the domain (see Kernel.clock). */
+  wakeOnSignalChange = true;
   /** Edges members asked to be evaluated at (wakeAt), ascending; a sleeping domain still takes them. */
   private readonly wakeTimes: number[] = [];
 

@@ -120,9 +120,15 @@ export class Kernel implements ProcessScheduler, EventHost {
     return this.register(path, "event", this.events, new SimEvent(this, path));
   }
 
-  clock(path: string, period: number, options: { phase?: number; traced?: boolean } = {}): ClockDomain {
+  /**
+   * A clock domain. With `wakeOnSignalChange: false` a sleeping domain is not woken by every
+   * committed signal change, only by its members (wake, wakeAt) and by channels they take from:
+   * for blocks whose members decide on their own state alone, as the NIC's do.
+   */
+  clock(path: string, period: number, options: { phase?: number; traced?: boolean; wakeOnSignalChange?: boolean } = {}): ClockDomain {
     const domain = this.register(path, "clock", this.domains, new ClockDomain(path, period, options.phase ?? 0, this.now));
     domain.traced = options.traced ?? false;
+    domain.wakeOnSignalChange = options.wakeOnSignalChange ?? true;
     return domain;
   }
 
@@ -305,7 +311,7 @@ export class Kernel implements ProcessScheduler, EventHost {
     this.statistics.edgesEvaluated += edges;
     const changed = this.commit();
     if (changed) {
-      for (let index = 0; index < domains.length; index++) domains[index]!.wakeAfter(now);
+      for (let index = 0; index < domains.length; index++) if (domains[index]!.wakeOnSignalChange) domains[index]!.wakeAfter(now);
     } else if (edges > 0 && this.skipIdle) {
       for (let index = 0; index < domains.length; index++) {
         const domain = domains[index]!;

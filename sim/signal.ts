@@ -77,6 +77,9 @@ export abstract class SignalBase<T extends number | bigint> {
   /** Write the next value; it becomes visible to everyone after this phase commits. */
   set(value: T): void {
     const host = this.host;
+    // Writing the value it already holds, first in a phase, changes nothing: skip the commit list.
+    // (Such a write then does not count towards the one-driver check.)
+    if (value === this.current && this.writePhase !== host.phase) return;
     if (!this.fits(value)) {
       throw new SignalError(`value ${formatValue(value)} does not fit signal '${this.path}' (${this.width} bits) at ${formatTime(host.now)}`);
     }
