@@ -67,6 +67,8 @@ export class Mac extends ClockedComponent {
     if (this.transmitEnabled && this.lineFreeAt <= now + this.clock.period) {
       const frame = this.fromTx.take();
       if (frame) this.send(frame, Math.max(this.lineFreeAt, now));
+      // Nothing follows: come back when the line frees, to show it idle.
+      else if (this.sendingLength > 0) this.clock.wakeAt(this.lineFreeAt, now);
     }
     this.txBusy.set(this.sendingLength > 0 ? 1 : 0);
     this.txFrameLength.set(this.sendingLength);
@@ -79,18 +81,17 @@ export class Mac extends ClockedComponent {
 
   private send(frame: TransmitFrame, start: number): void {
     const now = this.kernel.now;
-    const end = this.wire.transmit("nic", { bytes: frame.bytes, fcsGood: true }, start);
-    this.lineFreeAt = start + this.wire.occupancy(frame.bytes.length);
-    this.sendingLength = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
-    this.clock.wakeAt(this.lineFreeAt - this.clock.period, now);
-    this.clock.wakeAt(this.lineFreeAt, now);
-    this.kernel.schedule(end - now, `${this.path}.sent`, () => {
+    this.wire.transmit("nic", { bytes: frame.bytes, fcsGood: true }, start, () => {
       this.sent++;
       this.shared.statistics.txPackets[frame.queue]!++;
       this.shared.statistics.txBytes[frame.queue]! += frame.bytes.length;
       this.freed.push(frame.bytes.length);
       this.touch();
     });
+    this.lineFreeAt = start + this.wire.occupancy(frame.bytes.length);
+    this.sendingLength = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
+    // Look again an edge before the line frees, to start a waiting frame exactly then.
+    this.clock.wakeAt(this.lineFreeAt - this.clock.period, now);
   }
 
   private frameStart(length: number): void {

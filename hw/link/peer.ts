@@ -28,16 +28,15 @@ export class RemotePeer extends Component {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(WireToken) private readonly wire: Wire) {
     super(context);
-    wire.attach("peer", { frameStart: () => {}, frameEnd: (frame) => this.frameEnd(frame) });
+    wire.attach("peer", { frameEnd: (frame) => this.frameEnd(frame) });
   }
 
   /** Queue a frame (without FCS) for sending; returns when its last bit will have left. */
   send(bytes: Uint8Array, options: { fcsGood?: boolean } = {}): number {
     const start = Math.max(this.kernel.now, this.lineFreeAt);
-    const end = this.wire.transmit("peer", { bytes, fcsGood: options.fcsGood ?? true }, start);
+    const end = this.wire.transmit("peer", { bytes, fcsGood: options.fcsGood ?? true }, start, () => this.txFrames.set(++this.transmitted));
     this.lineFreeAt = start + this.wire.occupancy(bytes.length);
     this.sent++;
-    this.kernel.schedule(end - this.kernel.now, `${this.path}.sent`, () => this.txFrames.set(++this.transmitted));
     return end;
   }
 

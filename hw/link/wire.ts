@@ -7,8 +7,8 @@ import type { WireFrame } from "./frame.js";
 export type WireSide = "nic" | "peer";
 
 export interface WireEnd {
-  /** The frame's first bit arrives. */
-  frameStart(length: number): void;
+  /** The frame's first bit arrives; left out by an end that does not watch the line. */
+  frameStart?(length: number): void;
   /** The frame's last bit (FCS included) has arrived. */
   frameEnd(frame: WireFrame): void;
 }
@@ -54,20 +54,38 @@ export class Wire extends Component {
     return this.duration(wireBytes(frameLength));
   }
 
-  /** Send a frame whose first bit leaves at `start` (not before now). Returns when its last bit has left. */
-  transmit(from: WireSide, frame: WireFrame, start: number): number {
+  /**
+   * Send a frame whose first bit leaves at `start` (not before now); `onSent` runs when its last
+   * bit has left. Returns that time.
+   */
+  transmit(from: WireSide, frame: WireFrame, start: number, onSent?: () => void): number {
     const now = this.kernel.now;
     const padded = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
     const end = start + this.duration(PREAMBLE_BYTES + padded + FCS_BYTES);
     const delay = this.params.propagationNanoseconds * 1000;
     const to = this.ends[from === "nic" ? "peer" : "nic"];
     const onWire = padded === frame.bytes.length ? frame : { ...frame, bytes: pad(frame.bytes) };
-    this.kernel.schedule(start + delay - now, `${this.path}.start`, () => to?.frameStart(onWire.bytes.length));
-    this.kernel.schedule(end + delay - now, `${this.path}.end`, () => to?.frameEnd(onWire));
-    const tapTime = from === "nic" ? end : end + delay;
-    this.kernel.schedule(tapTime - now, `${this.path}.tap`, () => {
-      for (const tap of this.taps) tap(tapTime, onWire, from);
-    });
+    if (to?.frameStart) this.kernel.schedule(start + delay - now, `${this.path}.start`, () => to.frameStart!(onWire.bytes.length));
+    // The tap sits at the NIC's port: a frame from the NIC passes it as it leaves, one from the peer as it arrives.
+    const tap = () => {
+      for (const listener of this.taps) listener(this.kernel.now, onWire, from);
+    };
+    if (delay === 0) {
+      this.kernel.schedule(end - now, `${this.path}.end`, () => {
+        onSent?.();
+        tap();
+        to?.frameEnd(onWire);
+      });
+    } else {
+      this.kernel.schedule(end - now, `${this.path}.sent`, () => {
+        onSent?.();
+        if (from === "nic") tap();
+      });
+      this.kernel.schedule(end + delay - now, `${this.path}.end`, () => {
+        if (from === "peer") tap();
+        to?.frameEnd(onWire);
+      });
+    }
     return end;
   }
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,22 +5,9 @@ import { describe, expect, test } from "vitest";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
 import { TraceFlag } from "../../sim/vcd/gtkw.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
-import { requireTool } from "../support/tools.js";
+import { complaints, gtkwave, gtkwaveAvailable } from "../support/gtkwave.js";
 
-const available = requireTool("gtkwave", "gtkwave") && requireTool("xvfb-run", "xvfb");
-
-/** Lines GTKWave prints for a file it loaded cleanly; anything else is a complaint. */
-const BENIGN = [/^$/, /^GTKWave Analyzer v[\d.]+ \(w\)1999-\d+ BSI$/, /^\[\d+\] start time\.$/, /^\[\d+\] end time\.$/, /^Exiting early because of --exit request\.$/, /^Exiting\.$/, /^GTKWAVE \| Executing Tcl script/];
-
-function gtkwave(args: string[], cwd: string): string[] {
-  const result = spawnSync("xvfb-run", ["-a", "gtkwave", ...args], { cwd, encoding: "utf8", timeout: 120_000 });
-  if (result.error) throw result.error;
-  return `${result.stdout}\n${result.stderr}`.split("\n").map((line) => line.trim());
-}
-
-function complaints(lines: string[]): string[] {
-  return lines.filter((line) => !BENIGN.some((pattern) => pattern.test(line)) && !line.startsWith("TCL "));
-}
+const available = gtkwaveAvailable();
 
 describe.runIf(available)("GTKWave loads what we write", () => {
   const folder = mkdtempSync(join(tmpdir(), "nicsim-gtkwave-"));

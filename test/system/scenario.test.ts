@@ -1,10 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { TraceFlag } from "../../sim/vcd/gtkw.js";
 import { runPlainTraffic, type ScenarioResult } from "../../system/run-scenario.js";
 import { changesByPath, readVcd } from "../support/read-vcd.js";
+import { complaints, gtkwave, gtkwaveAvailable } from "../support/gtkwave.js";
 import { requireTool } from "../support/tools.js";
 
 const small = { "top.traffic.framesPerQueue": 60 };
@@ -73,5 +75,21 @@ describe.runIf(requireTool("tshark", "tshark"))("the capture in tshark", () => {
     expect(fromHost.reduce((a, b) => a + b)).toBe(first.report.hostToPeer.reduce((sum, flow) => sum + flow.bytes, 0));
     expect(fromPeer.reduce((a, b) => a + b)).toBe(first.report.peerToHost.reduce((sum, flow) => sum + flow.bytes, 0));
     expect(top.nic.statistics.txPackets.reduce((a, b) => a + b)).toBe(240);
+  });
+});
+
+describe.runIf(gtkwaveAvailable())("the waveform in GTKWave", () => {
+  test("loads without complaint, and the save file groups the NIC's blocks and translates their states", () => {
+    const folder = join(first.out, "..");
+    expect(complaints(gtkwave(["-x", `${first.out}.vcd`], folder))).toEqual([]);
+    const script = join(folder, "groups.tcl");
+    writeFileSync(script, ['for {set i 0} {$i < [gtkwave::getTotalNumTraces]} {incr i} { puts "TCL TRACE [gtkwave::getTraceFlagsFromIndex $i] [gtkwave::getTraceNameFromIndex $i]" }', "gtkwave::/File/Quit"].join("\n"));
+    const lines = gtkwave(["-S", script, `${first.out}.gtkw`], folder);
+    expect(complaints(lines)).toEqual([]);
+    const traces = lines.filter((line) => line.startsWith("TCL TRACE ")).map((line) => line.split(" "));
+    const groups = traces.filter(([, , flags]) => (Number(flags) & TraceFlag.groupBegin) !== 0).map(([, , , name]) => name);
+    for (const group of ["top.nic.dma", "top.nic.interrupts", "top.nic.mac", "top.nic.tx", "top.nic.tx.q0", "top.nic.rx.q7", "top.driver.base", "top.peer"]) expect(groups).toContain(group);
+    const translated = traces.filter(([, , flags]) => (Number(flags) & TraceFlag.fileTranslated) !== 0).map(([, , , name]) => name);
+    expect(translated).toEqual(["state[1:0]", "state[1:0]"]);
   });
 });

@@ -1,0 +1,59 @@
+import { describe, expect, test } from "vitest";
+import { Channel } from "../../sim/channel.js";
+import { HostMemory, HostMemoryError } from "../../sim/host/memory.js";
+import { Kernel } from "../../sim/kernel.js";
+import { internetChecksum } from "../../sim/packet/checksum.js";
+
+describe("host memory", () => {
+  test("allocations are aligned, above 4 GiB, and reads of never-written bytes are zero", () => {
+    const memory = new HostMemory();
+    const ring = memory.allocate(4096, "ring", 128);
+    const buffer = memory.allocate(100, "buffer", 4096);
+    expect(ring % 128).toBe(0);
+    expect(buffer % 4096).toBe(0);
+    expect(ring).toBeGreaterThanOrEqual(2 ** 32);
+    expect(memory.read(buffer, 4)).toEqual(new Uint8Array(4));
+  });
+
+  test("writes and reads cross page boundaries", () => {
+    const memory = new HostMemory();
+    const base = memory.allocate(3 * 4096, "span", 4096);
+    const bytes = Uint8Array.from({ length: 6000 }, (_, index) => index & 0xff);
+    memory.write(base + 4000, bytes);
+    expect(memory.read(base + 4000, 6000)).toEqual(bytes);
+    expect(memory.readU32(base + 4096)).toBe((96 | (97 << 8) | (98 << 16) | (99 << 24)) >>> 0);
+  });
+
+  test("mapping follows allocation and freeing; the guard names the region a stray access ran past", () => {
+    const memory = new HostMemory({ guard: true });
+    const buffer = memory.allocate(64, "rx buffer 3");
+    expect(memory.isMapped(buffer, 64)).toBe(true);
+    expect(memory.isMapped(buffer + 60, 8)).toBe(false);
+    expect(() => memory.write(buffer + 60, new Uint8Array(8))).toThrow(HostMemoryError);
+    expect(() => memory.write(buffer + 60, new Uint8Array(8))).toThrow(/runs past the end of 'rx buffer 3'/);
+    expect(() => memory.read(0x1000, 4)).toThrow(/outside every allocated region/);
+    memory.free(buffer);
+    expect(memory.isMapped(buffer, 1)).toBe(false);
+  });
+});
+
+describe("channel", () => {
+  test("an item pushed in a phase is taken from the next phase on, whatever the order within the phase", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 1000);
+    const channel = new Channel<number>(kernel, clock);
+    const seen: Array<[number, number | undefined]> = [];
+    // The consumer is registered before the producer, so it evaluates first in each phase.
+    kernel.clocked(clock, { path: "top.consumer", evaluate: () => seen.push([kernel.now, channel.take()]), isIdle: () => false });
+    kernel.clocked(clock, { path: "top.producer", evaluate: () => kernel.now === 2000 && channel.push(42), isIdle: () => false });
+    kernel.run({ until: 4000 });
+    expect(seen).toEqual([[1000, undefined], [2000, undefined], [3000, 42], [4000, undefined]]);
+  });
+});
+
+describe("packet checksum", () => {
+  test("the Internet checksum gives RFC 1071's value", () => {
+    // RFC 1071's example: 0x0001 f203 f4f5 f6f7 sums to 0xddf2, complemented 0x220d.
+    expect(internetChecksum(Uint8Array.from([0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]))).toBe(0x220d);
+  });
+});
