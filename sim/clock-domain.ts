@@ -1,3 +1,4 @@
+import { TimeHeap } from "./time-heap.js";
 import { ComponentError } from "./errors.js";
 
 /** What a clock domain evaluates on each rising edge. */
@@ -25,7 +26,7 @@ export class ClockDomain {
   /** Whether any committed signal change wakes the domain (see Kernel.clock). */
   wakeOnSignalChange = true;
   /** Edges members asked to be evaluated at (wakeAt), ascending; a sleeping domain still takes them. */
-  private readonly wakeTimes: number[] = [];
+  private readonly wakeTimes = new TimeHeap();
 
   constructor(readonly path: string, readonly period: number, readonly phase: number, now: number) {
     if (!Number.isSafeInteger(period) || period < 2) throw new RangeError(`clock '${path}': period ${period} ps must be an integer of at least 2 ps`);
@@ -74,6 +75,8 @@ export class ClockDomain {
    * idle is passed over: by its own contract, evaluating it would change nothing.
    */
   evaluate(time: number, skipIdle: boolean): number {
+    // Wake requests for this edge or earlier are served by evaluating it.
+    if (this.wakeTimes.size > 0) this.wakeTimes.dropThrough(time);
     const members = this.members;
     let evaluated = 0;
     for (let index = 0; index < members.length; index++) {
@@ -97,9 +100,8 @@ export class ClockDomain {
 
   /** Sleep until the earliest edge a member asked for with wakeAt, or until woken. */
   sleep(now: number): void {
-    const wakeTimes = this.wakeTimes;
-    while (wakeTimes.length > 0 && wakeTimes[0]! <= now) wakeTimes.shift();
-    this.nextEdge = wakeTimes[0] ?? Infinity;
+    this.wakeTimes.dropThrough(now);
+    this.nextEdge = this.wakeTimes.peek() ?? Infinity;
   }
 
   /**
@@ -108,10 +110,7 @@ export class ClockDomain {
    */
   wakeAt(time: number, now: number): void {
     const edge = this.edgeAfter(Math.max(time - 1, now));
-    const wakeTimes = this.wakeTimes;
-    let index = wakeTimes.length;
-    while (index > 0 && wakeTimes[index - 1]! > edge) index--;
-    if (wakeTimes[index - 1] !== edge) wakeTimes.splice(index, 0, edge);
+    this.wakeTimes.push(edge);
     if (edge < this.nextEdge) this.nextEdge = edge;
   }
 
