@@ -35,6 +35,10 @@ const FIRST_ADDRESS = 0x1_0000_0000;
 export class HostMemory {
   private readonly pages = new Map<number, Uint8Array>();
   private readonly regions: Region[] = [];
+  /** The last page and region touched: accesses cluster, so most lookups end here. */
+  private lastPageNumber = -1;
+  private lastPage: Uint8Array | undefined = undefined;
+  private lastRegion: Region | undefined = undefined;
   private nextFree = FIRST_ADDRESS;
 
   constructor(readonly options: { guard?: boolean } = {}) {}
@@ -54,10 +58,13 @@ export class HostMemory {
     const index = this.regions.findIndex((region) => region.start === address);
     if (index < 0) throw new HostMemoryError(`free(${formatAddress(address)}): no region starts there`);
     this.regions.splice(index, 1);
+    this.lastRegion = undefined;
   }
 
   /** The region holding [address, address + length), or undefined. */
   regionOf(address: number, length = 1): Region | undefined {
+    const last = this.lastRegion;
+    if (last !== undefined && address >= last.start && address + length <= last.start + last.size) return last;
     const regions = this.regions;
     let low = 0;
     let high = regions.length - 1;
@@ -66,7 +73,8 @@ export class HostMemory {
       const region = regions[middle]!;
       if (address < region.start) high = middle - 1;
       else if (address >= region.start + region.size) low = middle + 1;
-      else return address + length <= region.start + region.size ? region : undefined;
+      else if (address + length <= region.start + region.size) return (this.lastRegion = region);
+      else return undefined;
     }
     return undefined;
   }
@@ -81,6 +89,11 @@ export class HostMemory {
 
   read(address: number, length: number): Uint8Array {
     this.check(address, length, "read");
+    const pageOffset = address % PAGE_SIZE;
+    if (pageOffset + length <= PAGE_SIZE) {
+      const page = this.page(address, false);
+      return page ? page.slice(pageOffset, pageOffset + length) : new Uint8Array(length);
+    }
     const bytes = new Uint8Array(length);
     this.copyOut(address, bytes);
     return bytes;
@@ -88,10 +101,15 @@ export class HostMemory {
 
   write(address: number, bytes: Uint8Array): void {
     this.check(address, bytes.length, "write");
+    const pageOffset = address % PAGE_SIZE;
+    if (pageOffset + bytes.length <= PAGE_SIZE) {
+      this.page(address, true)!.set(bytes, pageOffset);
+      return;
+    }
     let offset = 0;
     while (offset < bytes.length) {
       const at = address + offset;
-      const pageOffset = at & (PAGE_SIZE - 1);
+      const pageOffset = at % PAGE_SIZE;
       const count = Math.min(PAGE_SIZE - pageOffset, bytes.length - offset);
       this.page(at, true)!.set(bytes.subarray(offset, offset + count), pageOffset);
       offset += count;
@@ -107,7 +125,7 @@ export class HostMemory {
     let offset = 0;
     while (offset < into.length) {
       const at = address + offset;
-      const pageOffset = at & (PAGE_SIZE - 1);
+      const pageOffset = at % PAGE_SIZE;
       const count = Math.min(PAGE_SIZE - pageOffset, into.length - offset);
       const page = this.page(at, false);
       if (page) into.set(page.subarray(pageOffset, pageOffset + count), offset);
@@ -117,13 +135,18 @@ export class HostMemory {
 
   private page(address: number, create: boolean): Uint8Array | undefined {
     const number = Math.floor(address / PAGE_SIZE);
+    if (number === this.lastPageNumber) return this.lastPage;
     let page = this.pages.get(number);
     if (!page && create) this.pages.set(number, (page = new Uint8Array(PAGE_SIZE)));
+    if (page) {
+      this.lastPageNumber = number;
+      this.lastPage = page;
+    }
     return page;
   }
 
   private check(address: number, length: number, access: string): void {
-    if (!Number.isSafeInteger(address) || address < 0) throw new HostMemoryError(`${access} at ${address}: not a host address`);
+    if (!(address >= 0 && address <= Number.MAX_SAFE_INTEGER && address % 1 === 0)) throw new HostMemoryError(`${access} at ${address}: not a host address`);
     if (!this.options.guard || length === 0 || this.regionOf(address, length)) return;
     const inside = this.regionOf(address);
     const where = inside
