@@ -8,7 +8,8 @@ import type { DmaCompletion } from "../dma/engine.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import { QueueScope } from "../queue-scope.js";
 import { RingRegisters } from "../ring.js";
-import { type DescriptorFetch, DescriptorPrefetch, fetchRoundRobin } from "../descriptor-prefetch.js";
+import { type DescriptorFetch, type DescriptorPrefetch, fetchRoundRobin } from "../descriptor-prefetch.js";
+import { QueueState } from "../queue-state.js";
 import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, writeField } from "../spec/descriptors.js";
 import { ErrorCode } from "../spec/errors.js";
 import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
@@ -27,16 +28,11 @@ interface RxBuffer {
   readonly address: number;
 }
 
-class RxQueueState {
-  readonly prefetch: DescriptorPrefetch<RxBuffer>;
+class RxQueueState extends QueueState<RxBuffer> {
   readonly frames: RxFrame[] = [];
   bufferSize = 2048;
-  constructor(readonly ring: RingRegisters, readonly scope: QueueScope) {
-    this.prefetch = new DescriptorPrefetch(ring, (data, offset, index) => ({ index, address: readField(data, offset + RX.BUFFER_ADDRESS, 8) }));
-  }
-  /** Buffers of fetched descriptors, in ring order. */
-  get cache(): RxBuffer[] {
-    return this.prefetch.cache;
+  constructor(ring: RingRegisters, scope: QueueScope) {
+    super(ring, scope, (data, offset, index) => ({ index, address: readField(data, offset + RX.BUFFER_ADDRESS, 8) }));
   }
 }
 
@@ -95,15 +91,7 @@ export class RxEngine extends ClockedComponent {
   /** RXDCTL write. */
   control(queue: number, value: number): void {
     const state = this.queues[queue]!;
-    if (value & 1) {
-      if (!state.ring.enabled) {
-        state.prefetch.reset();
-        state.ring.enable(() => this.checkBufferSize(state));
-      }
-    } else {
-      state.ring.disable();
-      state.prefetch.reset();
-    }
+    state.control(value, () => this.checkBufferSize(state));
     this.wake();
   }
 

@@ -8,7 +8,8 @@ import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import { QueueScope } from "../queue-scope.js";
 import { RingRegisters } from "../ring.js";
-import { type DescriptorFetch, DescriptorPrefetch, fetchRoundRobin } from "../descriptor-prefetch.js";
+import { type DescriptorFetch, type DescriptorPrefetch, fetchRoundRobin } from "../descriptor-prefetch.js";
+import { QueueState } from "../queue-state.js";
 import { readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_RS } from "../spec/descriptors.js";
 import { ErrorCode, type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
@@ -44,15 +45,7 @@ interface TxPacket {
 
 type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | { kind: "write-back"; queue: number; packets: number };
 
-class TxQueueState {
-  readonly prefetch: DescriptorPrefetch<TxDescriptor>;
-  constructor(readonly ring: RingRegisters, readonly scope: QueueScope) {
-    this.prefetch = new DescriptorPrefetch(ring, parseTxDescriptor);
-  }
-  get cache(): TxDescriptor[] {
-    return this.prefetch.cache;
-  }
-}
+type TxQueueState = QueueState<TxDescriptor>;
 
 function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxDescriptor {
   return {
@@ -101,7 +94,7 @@ export class TxEngine extends ClockedComponent {
     super(context);
     for (let queue = 0; queue < shared.queues; queue++) {
       const scope = this.child(QueueScope, `q${queue}`);
-      this.queues.push(new TxQueueState(new RingRegisters("tx", queue, shared.errors, scope), scope));
+      this.queues.push(new QueueState(new RingRegisters("tx", queue, shared.errors, scope), scope, parseTxDescriptor));
     }
     this.completions = new Channel(this.kernel, this.clock);
     this.prefetches = this.queues.map((state) => state.prefetch);
@@ -115,16 +108,7 @@ export class TxEngine extends ClockedComponent {
 
   /** TXDCTL write. */
   control(queue: number, value: number): void {
-    const state = this.queues[queue]!;
-    if (value & 1) {
-      if (!state.ring.enabled) {
-        state.prefetch.reset();
-        state.ring.enable();
-      }
-    } else {
-      state.ring.disable();
-      state.prefetch.reset();
-    }
+    this.queues[queue]!.control(value);
     this.wake();
   }
 
