@@ -67,8 +67,6 @@ export class Mac extends ClockedComponent {
     if (this.transmitEnabled && this.lineFreeAt <= now + this.clock.period) {
       const frame = this.fromTx.take();
       if (frame) this.send(frame, Math.max(this.lineFreeAt, now));
-      // Nothing follows: come back when the line frees, to show it idle.
-      else if (this.sendingLength > 0) this.clock.wakeAt(this.lineFreeAt, now);
     }
     this.txBusy.set(this.sendingLength > 0 ? 1 : 0);
     this.txFrameLength.set(this.sendingLength);
@@ -90,8 +88,9 @@ export class Mac extends ClockedComponent {
     });
     this.lineFreeAt = start + this.wire.occupancy(frame.bytes.length);
     this.sendingLength = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
-    // Look again an edge before the line frees, to start a waiting frame exactly then.
+    // Look again an edge before the line frees, to start a waiting frame exactly then, and when it frees.
     this.clock.wakeAt(this.lineFreeAt - this.clock.period, now);
+    this.clock.wakeAt(this.lineFreeAt, now);
   }
 
   private frameStart(length: number): void {

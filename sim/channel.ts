@@ -3,6 +3,7 @@ import type { ClockDomain } from "./clock-domain.js";
 interface Host {
   readonly now: number;
   readonly phase: number;
+  readonly edgesPending: boolean;
 }
 
 /**
@@ -21,7 +22,7 @@ export class Channel<T> {
   push(item: T): void {
     this.items.push(item);
     this.phases.push(this.host.phase);
-    this.consumer?.wakeAfter(this.host.now);
+    this.consumer?.wakeAfter(this.host.now, this.host.edgesPending);
   }
 
   /** Whether an item pushed in an earlier phase is waiting. */

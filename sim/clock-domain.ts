@@ -11,6 +11,8 @@ export interface Clocked {
    * changes or the component calls wake(). While every member is idle the kernel skips edges.
    */
   isIdle(): boolean;
+  /** Set by a member's wake(): evaluate it on the next edge whatever isIdle says. */
+  woken?: boolean;
 }
 
 /**
@@ -82,7 +84,8 @@ export class ClockDomain {
     for (let index = 0; index < members.length; index++) {
       const member = members[index]!;
       try {
-        if (skipIdle && member.isIdle()) continue;
+        if (skipIdle && !member.woken && member.isIdle()) continue;
+        member.woken = false;
         member.evaluate();
         evaluated++;
       } catch (error) {
@@ -94,7 +97,7 @@ export class ClockDomain {
 
   allIdle(): boolean {
     const members = this.members;
-    for (let index = 0; index < members.length; index++) if (!members[index]!.isIdle()) return false;
+    for (let index = 0; index < members.length; index++) if (members[index]!.woken || !members[index]!.isIdle()) return false;
     return true;
   }
 
@@ -114,9 +117,13 @@ export class ClockDomain {
     if (edge < this.nextEdge) this.nextEdge = edge;
   }
 
-  /** Evaluate the first edge after t, also when the domain sleeps until a later wakeAt edge. */
-  wakeAfter(t: number): void {
-    const edge = this.edgeAfter(t);
+  /**
+   * Evaluate the first edge after t, also when the domain sleeps until a later wakeAt edge. With
+   * `inclusive`, an edge at t itself is taken: for a wake from the part of a timestep that runs
+   * before the edges (a queued callback or process), where an awake domain would see it at t.
+   */
+  wakeAfter(t: number, inclusive = false): void {
+    const edge = inclusive && t > 0 && (t - this.phase) % this.period === 0 ? t : this.edgeAfter(t);
     if (edge < this.nextEdge) this.nextEdge = edge;
   }
 }

@@ -139,9 +139,12 @@ export abstract class ClockedComponent extends Component implements Clocked {
     return false;
   }
 
-  /** Call when state changes from outside the clock (a method call from a process). */
+  woken = false;
+
+  /** Call when state changes from outside the clock (a method call from a process): evaluated on the next edge. */
   protected wake(): void {
-    this.clock.wakeAfter(this.kernel.now);
+    this.woken = true;
+    this.clock.wakeAfter(this.kernel.now, this.kernel.edgesPending);
   }
 
   /** Be evaluated again `cycles` edges from now even if the domain sleeps meanwhile (a latency running out). */

@@ -91,6 +91,12 @@ export class Kernel implements ProcessScheduler, EventHost {
   private readonly live = new Set<Process>();
   private readonly firedEvents: SimEvent[] = [];
 
+  /**
+   * True in the first phase of a timestep until the clock domains have evaluated their edges: a
+   * domain woken then still takes its edge at this time, as it would had it been awake.
+   */
+  edgesPending = false;
+
   readonly seed: number;
   /** When false, every edge is evaluated even if all members are idle (to check that skipping changes nothing). */
   readonly skipIdle: boolean;
@@ -285,6 +291,7 @@ export class Kernel implements ProcessScheduler, EventHost {
     if (time === this.now) return;
     this.tracer?.timestepDone(this.now, time);
     this.now = time;
+    this.edgesPending = true;
     this.statistics.timesteps++;
   }
 
@@ -308,6 +315,7 @@ export class Kernel implements ProcessScheduler, EventHost {
       domain.nextEdge = now + domain.period;
       edges++;
     }
+    this.edgesPending = false;
     this.statistics.edgesEvaluated += edges;
     const changed = this.commit();
     if (changed) {

@@ -10,6 +10,8 @@ import { formatTrafficReport, trafficReport, type TrafficReport } from "./report
 
 export interface ScenarioOptions {
   seed?: number;
+  /** False evaluates every clock edge (to show that skipping idle edges changes nothing). */
+  skipIdle?: boolean;
   parameters?: Record<string, unknown>;
   parametersSource?: string;
   /** Output base: writes <base>.vcd, .gtkw, .pcap, .report.txt and .report.json. */
@@ -27,8 +29,8 @@ export interface ScenarioResult {
   wallMilliseconds: number;
 }
 
-export function buildPlainTraffic(options: Pick<ScenarioOptions, "seed" | "parameters" | "parametersSource"> = {}): Design<PlainTraffic> {
-  const kernel = new Kernel({ seed: options.seed });
+export function buildPlainTraffic(options: Pick<ScenarioOptions, "seed" | "parameters" | "parametersSource" | "skipIdle"> = {}): Design<PlainTraffic> {
+  const kernel = new Kernel({ seed: options.seed, skipIdle: options.skipIdle });
   return buildDesign(kernel, PlainTraffic, { container, parameters: options.parameters, parametersSource: options.parametersSource });
 }
 

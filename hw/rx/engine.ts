@@ -107,6 +107,8 @@ export class RxEngine extends ClockedComponent {
   }
 
   override isIdle(): boolean {
+    // The state shows what the last edge did; an edge that does nothing must still show IDLE.
+    if (this.state.value !== RxState.code("IDLE")) return false;
     if (this.fromMac.length > 0 || this.completions.length > 0) return false;
     for (const state of this.queues) {
       const ring = state.ring;

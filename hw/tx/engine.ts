@@ -118,6 +118,8 @@ export class TxEngine extends ClockedComponent {
   }
 
   override isIdle(): boolean {
+    // The state shows what the last edge did; an edge that does nothing must still show IDLE.
+    if (this.state.value !== TxState.code("IDLE")) return false;
     if (this.completions.length > 0 || this.freed.length > 0) return false;
     for (const state of this.queues) {
       const ring = state.ring;

@@ -292,4 +292,22 @@ describe("run control", () => {
     kernel.run({ until: ns(1000) });
     expect(seen).toEqual([ns(1), ns(101), ns(500)]);
   });
+
+  test("a sleeping domain woken by a callback at one of its edge times takes that edge, as it would awake", () => {
+    for (const skipIdle of [true, false]) {
+      const kernel = new Kernel({ skipIdle });
+      const clock = kernel.clock("top.clk", 1000);
+      const seen: number[] = [];
+      let work = 0;
+      const member = { path: "top.worker", woken: false, evaluate: () => work > 0 && seen.push(kernel.now) && work--, isIdle: () => work === 0 };
+      kernel.clocked(clock, member);
+      kernel.schedule(ns(50), "arrive", () => {
+        work = 1;
+        member.woken = true;
+        clock.wakeAfter(kernel.now, kernel.edgesPending);
+      });
+      kernel.run({ until: ns(100) });
+      expect(seen, `skipIdle ${skipIdle}`).toEqual([ns(50)]);
+    }
+  });
 });

@@ -11,9 +11,9 @@ import { requireTool } from "../support/tools.js";
 
 const small = { "top.traffic.framesPerQueue": 60 };
 
-function run(seed: number, name: string): ScenarioResult & { out: string } {
+function run(seed: number, name: string, skipIdle = true): ScenarioResult & { out: string } {
   const out = join(mkdtempSync(join(tmpdir(), "nicsim-scenario-")), name);
-  return { ...runPlainTraffic({ seed, parameters: small, out }), out };
+  return { ...runPlainTraffic({ seed, parameters: small, out, skipIdle }), out };
 }
 
 const first = run(7, "first");
@@ -39,6 +39,17 @@ describe("the plain-traffic scenario", () => {
     expect(readFileSync(`${again.out}.gtkw`, "utf8").replaceAll("again", "first")).toBe(readFileSync(`${first.out}.gtkw`, "utf8"));
     const other = run(8, "other");
     expect(readFileSync(`${other.out}.pcap`).equals(readFileSync(`${first.out}.pcap`))).toBe(false);
+  });
+
+  test("skipping idle edges changes nothing: every edge evaluated gives the same waveform, capture and report", () => {
+    const everyEdge = run(7, "first", false);
+    for (const extension of [".vcd", ".pcap"]) {
+      expect(readFileSync(`${everyEdge.out}${extension}`).equals(readFileSync(`${first.out}${extension}`)), extension).toBe(true);
+    }
+    const { kernel: _everyEdgeKernel, ...everyEdgeMeasured } = everyEdge.report;
+    const { kernel: _firstKernel, ...firstMeasured } = first.report;
+    expect(everyEdgeMeasured).toEqual(firstMeasured);
+    expect(everyEdge.report.kernel.componentEvaluations).toBeGreaterThan(5 * first.report.kernel.componentEvaluations);
   });
 
   test("the waveform shows ring pointers, doorbells, DMA, interrupts and the MAC", async () => {
