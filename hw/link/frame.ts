@@ -3,6 +3,8 @@ export interface WireFrame {
   readonly bytes: Uint8Array;
   /** The FCS itself is not carried; a peer can send a frame with a bad one to test the receiver. */
   readonly fcsGood: boolean;
+  /** Fault injection: a frame shorter than 60 bytes stays short (a runt) instead of being padded. */
+  readonly unpadded?: boolean;
 }
 
 /** A frame from the TX engine to the MAC, with the queue it came from for the statistics. */

@@ -31,10 +31,13 @@ export class RemotePeer extends Component {
     wire.attach("peer", { frameEnd: (frame) => this.frameEnd(frame) });
   }
 
-  /** Queue a frame (without FCS) for sending; returns when its last bit will have left. */
-  send(bytes: Uint8Array, options: { fcsGood?: boolean } = {}): number {
+  /**
+   * Queue a frame (without FCS) for sending; returns when its last bit will have left. Faults to
+   * inject: `fcsGood: false` (a corrupted frame), `pad: false` (a runt, left shorter than 60 bytes).
+   */
+  send(bytes: Uint8Array, options: { fcsGood?: boolean; pad?: boolean } = {}): number {
     const start = Math.max(this.kernel.now, this.lineFreeAt);
-    const end = this.wire.transmit("peer", { bytes, fcsGood: options.fcsGood ?? true }, start, () => this.txFrames.set(++this.transmitted));
+    const end = this.wire.transmit("peer", { bytes, fcsGood: options.fcsGood ?? true, unpadded: options.pad === false }, start, () => this.txFrames.set(++this.transmitted));
     this.lineFreeAt = start + this.wire.occupancy(bytes.length);
     this.sent++;
     return end;

@@ -60,7 +60,7 @@ export class Wire extends Component {
    */
   transmit(from: WireSide, frame: WireFrame, start: number, onSent?: () => void): number {
     const now = this.kernel.now;
-    const padded = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
+    const padded = frame.unpadded ? frame.bytes.length : Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
     const end = start + this.duration(PREAMBLE_BYTES + padded + FCS_BYTES);
     const delay = this.params.propagationNanoseconds * 1000;
     const to = this.ends[from === "nic" ? "peer" : "nic"];

@@ -142,6 +142,18 @@ describe("driver misuse raises a modelled error, never a crash", () => {
     );
   });
 
+  test("an RX queue enabled with a zero buffer size (SRRCTL) stays disabled", () => {
+    let enabled = -1;
+    misuse(
+      function* (top) {
+        new RawQueue(top.driver.base.bus, "rx", 3, 64, { bufferSize: 0 });
+        enabled = (yield top.driver.base.bus.mmioRead(R.RXDCTL(3))) as number;
+      },
+      { code: "ZERO_LENGTH_BUFFER", queue: 3, direction: "rx", index: null, field: "BUFFER_SIZE", value: 0, mentions: ["RX queue 3", "SRRCTL = 0"] },
+    );
+    expect(enabled).toBe(0);
+  });
+
   test("a doorbell on a disabled queue", () => {
     misuse(
       function* (top) {
@@ -208,5 +220,24 @@ describe("injected DMA faults", () => {
     expect(slow.map((frame) => frameSequence(frame.bytes).sequence)).toEqual([...Array(200).keys()]);
     slow.forEach((frame, index) => expect(frame.bytes).toEqual(plain[index]!.bytes));
     expect(slow.at(-1)!.time).toBeGreaterThan(plain.at(-1)!.time);
+  });
+});
+
+describe("malformed frames from the wire", () => {
+  test("bad FCS, runt and oversize frames are dropped and counted by reason; good ones around them arrive", () => {
+    const { kernel, top } = system({ "top.nic.queues": 1 });
+    kernel.process("peer-traffic", function* () {
+      yield top.driver.base.whenReady();
+      top.peer.send(sequencedFrame("to-host", 0, 0, 200));
+      top.peer.send(sequencedFrame("to-host", 0, 1, 200), { fcsGood: false });
+      top.peer.send(sequencedFrame("to-host", 0, 2, 9300));
+      top.peer.send(new Uint8Array(40), { pad: false });
+      top.peer.send(sequencedFrame("to-host", 0, 3, 200));
+    });
+    kernel.run({ until: us(60) });
+    expect(Object.fromEntries(top.nic.statistics.drops)).toEqual({ FCS_ERROR: 1, OVERSIZE: 1, RUNT: 1 });
+    expect(top.driver.base.received.map((frame) => frameSequence(frame.bytes).sequence)).toEqual([0, 3]);
+    expect(top.nic.mac.rxErrors.value).toBe(3);
+    expect(top.nic.diagnostics).toEqual([]);
   });
 });
