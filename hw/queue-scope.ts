@@ -20,9 +20,21 @@ export class QueueScope extends Component {
     super(context);
   }
 
+  /** The values last published, so that an unchanged queue costs a few comparisons. */
+  private publishedKey = -1;
+  private publishedCached = -1;
+  private publishedPending = -1;
+
   publish(ring: RingRegisters, cached: number, pending: number): void {
-    this.head.set(ring.head);
-    this.tail.set(ring.tail);
+    const head = ring.head;
+    const tail = ring.tail;
+    const key = head * 0x1_0000_0000 + tail * 0x10000 + (ring.enabled ? 1 : 0);
+    if (key === this.publishedKey && cached === this.publishedCached && pending === this.publishedPending) return;
+    this.publishedKey = key;
+    this.publishedCached = cached;
+    this.publishedPending = pending;
+    this.head.set(head);
+    this.tail.set(tail);
     this.enabled.set(ring.enabled ? 1 : 0);
     this.cached.set(Math.min(cached, 0xffff));
     this.pending.set(Math.min(pending, 0xffff));
