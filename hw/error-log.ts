@@ -1,6 +1,5 @@
 import { inject, injectable } from "../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
-import { formatTime } from "../sim/time.js";
 import { describeError, ErrorCode, type ErrorCodeName, FieldCode, type FieldCodeName, NO_INDEX, NO_QUEUE } from "./spec/errors.js";
 
 export type Direction = "tx" | "rx";
@@ -75,9 +74,5 @@ export class ErrorLog extends Component {
 
   pop(): void {
     this.entries.shift();
-  }
-
-  format(diagnostic: Diagnostic): string {
-    return `${formatTime(diagnostic.time)}: ${diagnostic.message}`;
   }
 }

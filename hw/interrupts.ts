@@ -47,10 +47,6 @@ export class InterruptController extends ClockedComponent {
     this.raised = new Channel(this.kernel, this.clock);
   }
 
-  get vectorCount(): number {
-    return this.queues + 1;
-  }
-
   txDone(queue: number, packets: number): void {
     this.raise(causeTxDone(queue), queue, packets);
   }

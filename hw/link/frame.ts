@@ -11,6 +11,4 @@ export interface WireFrame {
 export interface TransmitFrame {
   readonly bytes: Uint8Array;
   readonly queue: number;
-  /** Time the frame was ready in the TX buffer. */
-  readonly readyAt: number;
 }

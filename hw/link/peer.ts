@@ -43,11 +43,6 @@ export class RemotePeer extends Component {
     return end;
   }
 
-  /** Time at which the line from the peer is free again. */
-  get idleAt(): number {
-    return this.lineFreeAt;
-  }
-
   get receivedFrames(): number {
     return this.receivedCount;
   }

@@ -62,8 +62,6 @@ export class RxEngine extends ClockedComponent {
   private drops = 0;
   private nextQueue = 0;
   private nextFetchQueue = 0;
-  /** Whether the MAC accepts frames (CTRL.RX_ENABLE). */
-  receiveEnabled = false;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(NicSharedToken) private readonly shared: NicShared) {
     super(context);

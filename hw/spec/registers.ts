@@ -28,8 +28,6 @@ export interface RegisterSpec {
 
 /** Queues per direction the register map has room for: one per 802.1p traffic class. */
 export const MAX_QUEUES = 8;
-/** Interrupt vectors: one per queue pair, plus the error vector after them. */
-export const MAX_VECTORS = MAX_QUEUES + 1;
 
 export const CTRL = 0x0000;
 export const STATUS = 0x0004;

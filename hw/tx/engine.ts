@@ -234,7 +234,7 @@ export class TxEngine extends ClockedComponent {
       this.used -= packet.reserved;
     } else {
       const bytes = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[], packet.length);
-      this.toMac.push({ bytes, queue: packet.queue, readyAt: this.kernel.now });
+      this.toMac.push({ bytes, queue: packet.queue });
     }
     const ring = state.ring;
     const error = packet.fault ? ErrorCode[packet.fault.code] : 0;

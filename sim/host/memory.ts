@@ -83,10 +83,6 @@ export class HostMemory {
     return length > 0 && this.regionOf(address, length) !== undefined;
   }
 
-  allocatedRegions(): readonly Region[] {
-    return this.regions;
-  }
-
   read(address: number, length: number): Uint8Array {
     this.check(address, length, "read");
     const pageOffset = address % PAGE_SIZE;

@@ -1,7 +1,6 @@
 /** Ethernet II framing (IEEE 802.3) as the MAC and the packet builders use it. */
 
 export const ETHERNET_HEADER_BYTES = 14;
-export const VLAN_TAG_BYTES = 4;
 /** Smallest frame without FCS; shorter frames are padded by the sending MAC. */
 export const MINIMUM_FRAME_BYTES = 60;
 export const FCS_BYTES = 4;
