@@ -4,7 +4,6 @@ import { ClockedComponent, Component, type ComponentContext, ComponentContextTok
 import { defineEnum } from "../enum-type.js";
 import { param } from "../parameters.js";
 import { delay, until } from "../process.js";
-import type { Signal } from "../signal.js";
 
 export const ProducerState = defineEnum("producer_state", ["IDLE", "FETCH", "SEND"]);
 export const ConsumerState = defineEnum("consumer_state", ["IDLE", "SERIALISE"]);

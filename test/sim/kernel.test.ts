@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ComponentError, ProcessError, SignalError, SimulationError } from "../../sim/errors.js";
+import { ComponentError, ProcessError, SignalError } from "../../sim/errors.js";
 import { Kernel } from "../../sim/kernel.js";
 import { delay, edge, until } from "../../sim/process.js";
 import { ns } from "../../sim/time.js";
