@@ -1,0 +1,99 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import type { AesGcmBackend, IcvLength } from "../../sim/crypto/backend.js";
+import { GcmEngine } from "../../sim/crypto/gcm-engine.js";
+import { NobleBackend } from "../../sim/crypto/noble-backend.js";
+import { NodeCryptoBackend } from "../../sim/crypto/node-backend.js";
+
+const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ""), "hex"));
+const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+
+const backends: AesGcmBackend[] = [new NobleBackend(), new NodeCryptoBackend()];
+
+/** Test cases of "The Galois/Counter Mode of Operation (GCM)", McGrew and Viega, Appendix B (96-bit IVs). */
+const P64 = "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aafd255";
+const P60 = P64.slice(0, 120);
+const K3 = "feffe9928665731c6d6a8f9467308308";
+const IV3 = "cafebabefacedbaddecaf888";
+const A4 = "feedfacedeadbeeffeedfacedeadbeefabaddad2";
+const C3 = "42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091473f5985";
+const C15 = "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad";
+const gcmSpecCases = [
+  { name: "test case 1", key: "00".repeat(16), iv: "00".repeat(12), aad: "", plaintext: "", ciphertext: "", tag: "58e2fccefa7e3061367f1d57a4e7455a" },
+  { name: "test case 2", key: "00".repeat(16), iv: "00".repeat(12), aad: "", plaintext: "00".repeat(16), ciphertext: "0388dace60b6a392f328c2b971b2fe78", tag: "ab6e47d42cec13bdf53a67b21257bddf" },
+  { name: "test case 3", key: K3, iv: IV3, aad: "", plaintext: P64, ciphertext: C3, tag: "4d5c2af327cd64a62cf35abd2ba6fab4" },
+  { name: "test case 4", key: K3, iv: IV3, aad: A4, plaintext: P60, ciphertext: C3.slice(0, 120), tag: "5bc94fbc3221a5db94fae95ae7121a47" },
+  { name: "test case 13", key: "00".repeat(32), iv: "00".repeat(12), aad: "", plaintext: "", ciphertext: "", tag: "530f8afbc74536b9a963b4f1c4cb738b" },
+  { name: "test case 14", key: "00".repeat(32), iv: "00".repeat(12), aad: "", plaintext: "00".repeat(16), ciphertext: "cea7403d4d606b6e074ec5d3baf39d18", tag: "d0d1c8a799996bf0265b98b5d48ab919" },
+  { name: "test case 15", key: K3 + K3, iv: IV3, aad: "", plaintext: P64, ciphertext: C15, tag: "b094dac5d93471bdec1a502270e3cc6c" },
+  { name: "test case 16", key: K3 + K3, iv: IV3, aad: A4, plaintext: P60, ciphertext: C15.slice(0, 120), tag: "76fc6ece0f4e1768cddf8853bb2d551b" },
+];
+
+describe.each(backends)("AES-GCM through $name", (backend) => {
+  test.each(gcmSpecCases)("the GCM specification's $name", (vector) => {
+    const sealed = backend.seal(hex(vector.key), hex(vector.iv), hex(vector.aad), hex(vector.plaintext), 16);
+    expect(toHex(sealed)).toBe(vector.ciphertext + vector.tag);
+    expect(toHex(backend.open(hex(vector.key), hex(vector.iv), hex(vector.aad), sealed, 16)!)).toBe(vector.plaintext);
+    const engine = new GcmEngine(backend, hex(vector.key));
+    const plaintext = hex(vector.plaintext);
+    const output = new Uint8Array(plaintext.length);
+    const context = engine.step(engine.start(hex(vector.iv), hex(vector.aad), true), plaintext, output, Infinity);
+    expect(toHex(output) + toHex(engine.finish(context, 16))).toBe(vector.ciphertext + vector.tag);
+  });
+
+  test("8 and 12-byte ICVs are the leftmost bytes of the tag; a wrong one is refused", () => {
+    const vector = gcmSpecCases[3]!;
+    for (const icv of [8, 12] as IcvLength[]) {
+      const sealed = backend.seal(hex(vector.key), hex(vector.iv), hex(vector.aad), hex(vector.plaintext), icv);
+      expect(toHex(sealed)).toBe(vector.ciphertext + vector.tag.slice(0, icv * 2));
+      expect(toHex(backend.open(hex(vector.key), hex(vector.iv), hex(vector.aad), sealed, icv)!)).toBe(vector.plaintext);
+      sealed[sealed.length - 1]! ^= 1;
+      expect(backend.open(hex(vector.key), hex(vector.iv), hex(vector.aad), sealed, icv)).toBeNull();
+    }
+  });
+});
+
+const arbitraryInput = fc.record({
+  key: fc.uint8Array({ minLength: 16, maxLength: 16 }).chain((k) => fc.oneof(fc.constant(k), fc.uint8Array({ minLength: 32, maxLength: 32 }))),
+  nonce: fc.uint8Array({ minLength: 12, maxLength: 12 }),
+  aad: fc.uint8Array({ maxLength: 40 }),
+  plaintext: fc.uint8Array({ maxLength: 300 }),
+  icv: fc.constantFrom<IcvLength>(8, 12, 16),
+});
+
+describe("backends and the block engine agree", () => {
+  test("node:crypto and @noble/ciphers seal and open alike on random inputs", () => {
+    const [noble, node] = backends as [AesGcmBackend, AesGcmBackend];
+    fc.assert(
+      fc.property(arbitraryInput, ({ key, nonce, aad, plaintext, icv }) => {
+        const sealed = noble.seal(key, nonce, aad, plaintext, icv);
+        expect(toHex(node.seal(key, nonce, aad, plaintext, icv))).toBe(toHex(sealed));
+        expect(toHex(node.open(key, nonce, aad, sealed, icv)!)).toBe(toHex(plaintext));
+      }),
+      { numRuns: 200, seed: 1 },
+    );
+  });
+
+  test("suspended after any block and resumed from a saved copy, the engine gives the one-shot output, and decrypts back", () => {
+    const backend = backends[0]!;
+    fc.assert(
+      fc.property(arbitraryInput, fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 30 }), ({ key, nonce, aad, plaintext, icv }, slices) => {
+        const engine = new GcmEngine(backend, key);
+        const output = new Uint8Array(plaintext.length);
+        let context = engine.start(nonce, aad, true);
+        for (const blocks of slices) {
+          // Save the context (a structured copy, as a crypto engine would store it) and resume from the copy.
+          context = structuredClone(engine.step(context, plaintext, output, blocks));
+        }
+        context = engine.step(context, plaintext, output, Infinity);
+        const sealed = new Uint8Array([...output, ...engine.finish(context, icv)]);
+        expect(toHex(sealed)).toBe(toHex(backend.seal(key, nonce, aad, plaintext, icv)));
+        const back = new Uint8Array(plaintext.length);
+        const decrypting = engine.step(engine.start(nonce, aad, false), output, back, Infinity);
+        expect(toHex(back)).toBe(toHex(plaintext));
+        expect(toHex(engine.finish(decrypting, icv))).toBe(toHex(sealed.subarray(plaintext.length)));
+      }),
+      { numRuns: 200, seed: 2 },
+    );
+  });
+});
