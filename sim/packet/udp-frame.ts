@@ -1,13 +1,8 @@
 import { internetChecksum } from "./checksum.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, type MacAddress } from "./ethernet.js";
+import { type Ipv4Address, IPV4_HEADER_BYTES, PROTOCOL_UDP, writeIpv4Header } from "./ipv4.js";
 
-export type Ipv4Address = readonly [number, number, number, number];
-
-export function ipv4Address(text: string): Ipv4Address {
-  const parts = text.split(".").map(Number);
-  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255)) throw new RangeError(`'${text}' is not an IPv4 address`);
-  return parts as unknown as Ipv4Address;
-}
+export { type Ipv4Address, ipv4Address } from "./ipv4.js";
 
 export interface UdpFrameSpec {
   destination: MacAddress;
@@ -25,7 +20,6 @@ export interface UdpFrameSpec {
   identification?: number;
 }
 
-const IPV4_HEADER_BYTES = 20;
 const UDP_HEADER_BYTES = 8;
 export const UDP_FRAME_OVERHEAD = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + UDP_HEADER_BYTES;
 
@@ -41,16 +35,7 @@ export function udpFrame(spec: UdpFrameSpec): Uint8Array {
   frame[13] = ETHERTYPE_IPV4 & 0xff;
   const ip = ETHERNET_HEADER_BYTES;
   const ipLength = spec.frameLength - ETHERNET_HEADER_BYTES;
-  frame[ip] = 0x45;
-  frame[ip + 1] = (spec.dscp & 0x3f) << 2;
-  put16(frame, ip + 2, ipLength);
-  put16(frame, ip + 4, spec.identification ?? 0);
-  frame[ip + 6] = 0x40; // don't fragment
-  frame[ip + 8] = 64;
-  frame[ip + 9] = 17;
-  frame.set(spec.sourceIp, ip + 12);
-  frame.set(spec.destinationIp, ip + 16);
-  put16(frame, ip + 10, internetChecksum(frame, ip, ip + IPV4_HEADER_BYTES));
+  writeIpv4Header(frame, ip, { source: spec.sourceIp, destination: spec.destinationIp, protocol: PROTOCOL_UDP, dscp: spec.dscp, identification: spec.identification }, ipLength - IPV4_HEADER_BYTES);
   const udp = ip + IPV4_HEADER_BYTES;
   const udpLength = ipLength - IPV4_HEADER_BYTES;
   put16(frame, udp, spec.sourcePort);
@@ -58,7 +43,7 @@ export function udpFrame(spec: UdpFrameSpec): Uint8Array {
   put16(frame, udp + 4, udpLength);
   spec.fill?.(frame.subarray(udp + UDP_HEADER_BYTES));
   // Checksum over the pseudo-header (addresses, protocol, length) and the datagram.
-  let pseudo = 17 + udpLength;
+  let pseudo = PROTOCOL_UDP + udpLength;
   for (let index = 0; index < 8; index += 2) pseudo += (frame[ip + 12 + index]! << 8) | frame[ip + 13 + index]!;
   const checksum = internetChecksum(frame, udp, spec.frameLength, pseudo);
   put16(frame, udp + 6, checksum === 0 ? 0xffff : checksum);

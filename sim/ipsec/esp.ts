@@ -1,0 +1,183 @@
+import type { AesGcmBackend, IcvLength } from "../crypto/backend.js";
+import { PROTOCOL_NONE } from "../packet/ipv4.js";
+import { inferHighHalf, ReplayWindow } from "./replay-window.js";
+
+/** A Security Parameter Index: 32 bits; 0 to 255 are reserved (RFC 4303 2.1). */
+export type Spi = number & { readonly __brand: "Spi" };
+
+export class EspSaError extends Error {}
+
+/** The sender ran out of sequence numbers: the SA must be rekeyed (RFC 4303 3.3.3). */
+export class RekeyRequiredError extends EspSaError {}
+
+export function spi(value: number): Spi {
+  if (!Number.isInteger(value) || value < 256 || value > 0xffffffff) throw new EspSaError(`SPI ${value}: expected an integer from 256 to 2^32-1 (0 to 255 are reserved)`);
+  return value as Spi;
+}
+
+export const ESP_HEADER_BYTES = 8;
+export const ESP_IV_BYTES = 8;
+const SALT_BYTES = 4;
+
+/** What both ends of an ESP SA with AES-GCM (RFC 4106) know. */
+export interface EspSaParameters {
+  readonly spi: Spi;
+  /** Key material: the AES key (16 or 32 bytes) followed by the 4-byte salt. */
+  readonly keyMaterial: Uint8Array;
+  readonly icvLength: IcvLength;
+  /** Extended (64-bit) sequence numbers. */
+  readonly esn: boolean;
+}
+
+export function checkSaParameters(sa: EspSaParameters): void {
+  spi(sa.spi);
+  if (sa.keyMaterial.length !== 20 && sa.keyMaterial.length !== 36) {
+    throw new EspSaError(`SA ${hexSpi(sa.spi)}: key material of ${sa.keyMaterial.length} bytes; AES-GCM wants 20 (AES-128 key + salt) or 36 (AES-256 key + salt)`);
+  }
+  if (![8, 12, 16].includes(sa.icvLength)) throw new EspSaError(`SA ${hexSpi(sa.spi)}: ICV of ${sa.icvLength} bytes; expected 8, 12 or 16`);
+}
+
+export function hexSpi(value: number): string {
+  return `0x${value.toString(16).padStart(8, "0")}`;
+}
+
+function splitKey(sa: EspSaParameters): { key: Uint8Array; salt: Uint8Array } {
+  const keyLength = sa.keyMaterial.length - SALT_BYTES;
+  return { key: sa.keyMaterial.subarray(0, keyLength), salt: sa.keyMaterial.subarray(keyLength) };
+}
+
+/** AAD: SPI and sequence number, or SPI and both halves of an extended one (RFC 4106 5). */
+function additionalData(sa: EspSaParameters, high: number, low: number): Uint8Array {
+  const aad = new Uint8Array(sa.esn ? 12 : 8);
+  const view = new DataView(aad.buffer);
+  view.setUint32(0, sa.spi);
+  if (sa.esn) {
+    view.setUint32(4, high);
+    view.setUint32(8, low);
+  } else {
+    view.setUint32(4, low);
+  }
+  return aad;
+}
+
+function nonce(salt: Uint8Array, iv: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(12);
+  bytes.set(salt);
+  bytes.set(iv, SALT_BYTES);
+  return bytes;
+}
+
+/** Padding 1, 2, 3, … so that payload, padding, pad length and next header end on 4 bytes (RFC 4303 2.4). */
+export function paddingLength(payloadLength: number): number {
+  return (4 - ((payloadLength + 2) % 4)) % 4;
+}
+
+/**
+ * The sending side of an SA: sequence numbers start at 1 and never cycle; with ESN 64 bits are
+ * kept and the low 32 sent. The IV is the 64-bit sequence number, unique per key as RFC 4106 asks.
+ */
+export class EspOutbound {
+  private readonly key: Uint8Array;
+  private readonly salt: Uint8Array;
+  private high: number;
+  private low: number;
+
+  constructor(private readonly backend: AesGcmBackend, readonly sa: EspSaParameters, options: { nextSequence?: { high: number; low: number } } = {}) {
+    checkSaParameters(sa);
+    ({ key: this.key, salt: this.salt } = splitKey(sa));
+    this.high = options.nextSequence?.high ?? 0;
+    this.low = options.nextSequence?.low ?? 1;
+  }
+
+  /** The sequence number the next packet will carry. */
+  get nextSequence(): { high: number; low: number } {
+    return { high: this.high, low: this.low };
+  }
+
+  /** SPI, sequence, IV, encrypted payload and trailer, ICV. Throws RekeyRequiredError when the sequence numbers are spent. */
+  encapsulate(payload: Uint8Array, nextHeader: number, iv?: Uint8Array): Uint8Array {
+    const { high, low } = this.take();
+    const explicitIv = iv ?? sequenceIv(high, low);
+    const pad = paddingLength(payload.length);
+    const plaintext = new Uint8Array(payload.length + pad + 2);
+    plaintext.set(payload);
+    for (let index = 0; index < pad; index++) plaintext[payload.length + index] = index + 1;
+    plaintext[plaintext.length - 2] = pad;
+    plaintext[plaintext.length - 1] = nextHeader;
+    const sealed = this.backend.seal(this.key, nonce(this.salt, explicitIv), additionalData(this.sa, high, low), plaintext, this.sa.icvLength);
+    const packet = new Uint8Array(ESP_HEADER_BYTES + ESP_IV_BYTES + sealed.length);
+    const view = new DataView(packet.buffer);
+    view.setUint32(0, this.sa.spi);
+    view.setUint32(4, low);
+    packet.set(explicitIv, ESP_HEADER_BYTES);
+    packet.set(sealed, ESP_HEADER_BYTES + ESP_IV_BYTES);
+    return packet;
+  }
+
+  private take(): { high: number; low: number } {
+    if (this.high < 0) throw new RekeyRequiredError(`SA ${hexSpi(this.sa.spi)}: every sequence number is used; rekey required`);
+    const taken = { high: this.high, low: this.low };
+    if (this.low < 0xffffffff) this.low++;
+    else if (this.sa.esn && this.high < 0xffffffff) {
+      this.high++;
+      this.low = 0;
+    } else this.high = -1;
+    return taken;
+  }
+}
+
+function sequenceIv(high: number, low: number): Uint8Array {
+  const iv = new Uint8Array(ESP_IV_BYTES);
+  const view = new DataView(iv.buffer);
+  view.setUint32(0, high);
+  view.setUint32(4, low);
+  return iv;
+}
+
+export type EspDropReason = "TOO_SHORT" | "WRONG_SPI" | "REPLAYED" | "AUTHENTICATION_FAILED" | "BAD_PADDING" | "DUMMY_PACKET";
+
+export type EspInboundResult =
+  | { readonly kind: "payload"; readonly payload: Uint8Array; readonly nextHeader: number; readonly high: number; readonly low: number }
+  | { readonly kind: "dropped"; readonly reason: EspDropReason };
+
+/**
+ * The receiving side of an SA: the replay check comes before decryption and the window moves
+ * only once the ICV verified; with ESN the high half is inferred from the window. Dummy packets
+ * (next header 59) are dropped silently, by reason.
+ */
+export class EspInbound {
+  readonly window: ReplayWindow;
+  private readonly key: Uint8Array;
+  private readonly salt: Uint8Array;
+
+  constructor(private readonly backend: AesGcmBackend, readonly sa: EspSaParameters, options: { replayWindow?: number } = {}) {
+    checkSaParameters(sa);
+    ({ key: this.key, salt: this.salt } = splitKey(sa));
+    this.window = new ReplayWindow(options.replayWindow ?? 64);
+  }
+
+  decapsulate(packet: Uint8Array): EspInboundResult {
+    const minimum = ESP_HEADER_BYTES + ESP_IV_BYTES + 2 + this.sa.icvLength;
+    if (packet.length < minimum) return dropped("TOO_SHORT");
+    const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
+    if (view.getUint32(0) !== this.sa.spi) return dropped("WRONG_SPI");
+    const low = view.getUint32(4);
+    const high = this.sa.esn ? inferHighHalf(this.window, low) : 0;
+    if (high === null || !this.window.check(high, low)) return dropped("REPLAYED");
+    const iv = packet.subarray(ESP_HEADER_BYTES, ESP_HEADER_BYTES + ESP_IV_BYTES);
+    const plaintext = this.backend.open(this.key, nonce(this.salt, iv), additionalData(this.sa, high, low), packet.subarray(ESP_HEADER_BYTES + ESP_IV_BYTES), this.sa.icvLength);
+    if (plaintext === null) return dropped("AUTHENTICATION_FAILED");
+    this.window.accept(high, low);
+    const nextHeader = plaintext[plaintext.length - 1]!;
+    const pad = plaintext[plaintext.length - 2]!;
+    const payloadLength = plaintext.length - 2 - pad;
+    if (payloadLength < 0) return dropped("BAD_PADDING");
+    for (let index = 0; index < pad; index++) if (plaintext[payloadLength + index] !== index + 1) return dropped("BAD_PADDING");
+    if (nextHeader === PROTOCOL_NONE) return dropped("DUMMY_PACKET");
+    return { kind: "payload", payload: plaintext.subarray(0, payloadLength), nextHeader, high, low };
+  }
+}
+
+function dropped(reason: EspDropReason): EspInboundResult {
+  return { kind: "dropped", reason };
+}

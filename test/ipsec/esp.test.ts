@@ -1,0 +1,230 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import type { AesGcmBackend, IcvLength } from "../../sim/crypto/backend.js";
+import { NobleBackend } from "../../sim/crypto/noble-backend.js";
+import { NodeCryptoBackend } from "../../sim/crypto/node-backend.js";
+import { EspInbound, EspOutbound, EspSaError, paddingLength, RekeyRequiredError, spi, type EspSaParameters } from "../../sim/ipsec/esp.js";
+import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, macAddress } from "../../sim/packet/ethernet.js";
+import { ipv4Address, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_NONE } from "../../sim/packet/ipv4.js";
+import { PcapWriter } from "../../sim/packet/pcap.js";
+import { sequencedFrame } from "../../sim/packet/test-frames.js";
+import { requireTool } from "../support/tools.js";
+
+const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ""), "hex"));
+const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+const backends: AesGcmBackend[] = [new NobleBackend(), new NodeCryptoBackend()];
+
+/**
+ * ESP packets of "Test Cases for the use of GCM and GMAC in IPsec ESP", D. McGrew,
+ * draft-mcgrew-gcm-test-01, section 4: the first (AES-128, extended sequence numbers) and the
+ * AES-256 one. The plaintext there is the ESP payload with its trailer.
+ */
+const draftCases = [
+  {
+    name: "AES-128, ESN 0x8765432100000000",
+    keyMaterial: "4c80cdefbb5d10da906ac73c3613a634" + "2e443b68",
+    spi: 0x00004321,
+    esn: true,
+    high: 0x87654321,
+    low: 0x00000000,
+    iv: "4956ed7e3b244cfe",
+    plaintext:
+      "45000048699a000080114db7c0a80102c0a801010a9bf15638d301000001000000000000045f736970045f756470037369700963796265726369747902646b00" +
+      "0021000101020201",
+    sealed:
+      "fecf537e729d5b07dc30df528dd22b768d1b98736696a6fd348509fa13ceac34cfa2436f14a3f3cf65925bf1f4a13c5d15b21e1884f5ff6247aeabb786b93bce" +
+      "61bc17d768fd9732459018148f6cbe722fd04796562dfdb4",
+  },
+  {
+    name: "AES-256, sequence 2",
+    keyMaterial: "abbccddef00112233445566778899aababbccddef00112233445566778899aab" + "11223344",
+    spi: 0x4a2cbfe3,
+    esn: false,
+    high: 0,
+    low: 2,
+    iv: "0102030405060708",
+    plaintext: "4500003069a6400080062690c0a801029389155e0a9e008b2dc57ee0000000007002400020bf0000020405b40101040201020201",
+    sealed: "ff425c9b724599df7a3bcd510194e00d6a78107f1b0b1cbf06efae9d65a5d763748a637985771d347f0545659f14e99def842d8eb335f4eecfdbf831824b4c4915956c96",
+  },
+];
+
+describe.each(backends)("ESP with AES-GCM through $name", (backend) => {
+  test.each(draftCases)("draft-mcgrew-gcm-test-01: $name, encapsulated and decapsulated byte-exact", (vector) => {
+    const sa: EspSaParameters = { spi: spi(vector.spi), keyMaterial: hex(vector.keyMaterial), icvLength: 16, esn: vector.esn };
+    const plaintext = hex(vector.plaintext);
+    // The trailer: pad length and next header are the last two bytes of the plaintext.
+    const nextHeader = plaintext[plaintext.length - 1]!;
+    const payload = plaintext.subarray(0, plaintext.length - 2 - plaintext[plaintext.length - 2]!);
+    const packet = new EspOutbound(backend, sa, { nextSequence: { high: vector.high, low: vector.low } }).encapsulate(payload, nextHeader, hex(vector.iv));
+    const header = `${vector.spi.toString(16).padStart(8, "0")}${vector.low.toString(16).padStart(8, "0")}${vector.iv}`;
+    expect(toHex(packet)).toBe(header + vector.sealed);
+    const inbound = new EspInbound(backend, sa);
+    // An ESN receiver infers the high half from its window: bring the window just below the packet.
+    if (vector.esn) inbound.window.accept(vector.high - 1, 0xfffffff0);
+    const result = inbound.decapsulate(packet);
+    expect(result).toMatchObject({ kind: "payload", nextHeader, high: vector.high, low: vector.low });
+    expect(result.kind === "payload" && toHex(result.payload)).toBe(toHex(payload));
+  });
+});
+
+const backend = backends[0]!;
+const keyMaterial = Uint8Array.from({ length: 20 }, (_, index) => index * 7 + 1);
+const plainSa: EspSaParameters = { spi: spi(0x1000), keyMaterial, icvLength: 16, esn: false };
+
+describe("ESP sender", () => {
+  test("pads with 1, 2, 3, … to a 4-byte boundary", () => {
+    for (let length = 0; length < 16; length++) {
+      expect((length + paddingLength(length) + 2) % 4).toBe(0);
+      expect(paddingLength(length)).toBeLessThan(4);
+    }
+    const packet = new EspOutbound(backend, plainSa).encapsulate(new Uint8Array(5), 17);
+    const result = new EspInbound(backend, plainSa).decapsulate(packet);
+    expect(result).toMatchObject({ kind: "payload", nextHeader: 17 });
+  });
+
+  test("sequence numbers start at 1; the attempt to send past the last one is refused as rekey required", () => {
+    const fresh = new EspOutbound(backend, plainSa);
+    expect(new DataView(fresh.encapsulate(new Uint8Array(4), 4).buffer).getUint32(4)).toBe(1);
+    const ending = new EspOutbound(backend, plainSa, { nextSequence: { high: 0, low: 0xfffffffe } });
+    ending.encapsulate(new Uint8Array(4), 4);
+    ending.encapsulate(new Uint8Array(4), 4);
+    expect(() => ending.encapsulate(new Uint8Array(4), 4)).toThrow(RekeyRequiredError);
+    expect(() => ending.encapsulate(new Uint8Array(4), 4)).toThrow(/SA 0x00001000: every sequence number is used; rekey required/);
+  });
+
+  test("with ESN the sender keeps 64 bits and sends the low 32; the receiver infers the high half across the wrap", () => {
+    const sa = { ...plainSa, esn: true };
+    const outbound = new EspOutbound(backend, sa, { nextSequence: { high: 0, low: 0xfffffff0 } });
+    const inbound = new EspInbound(backend, sa);
+    inbound.window.accept(0, 0xffffffe0);
+    const packets = Array.from({ length: 40 }, (_, index) => outbound.encapsulate(Uint8Array.of(index), 59 - 1));
+    expect(outbound.nextSequence).toEqual({ high: 1, low: 24 });
+    // Deliver slightly out of order: swap neighbours.
+    const order = packets.map((_, index) => (index % 2 === 0 ? index + 1 : index - 1));
+    const results = order.map((index) => inbound.decapsulate(packets[index]!));
+    expect(results.every((result) => result.kind === "payload")).toBe(true);
+    expect(results.map((result) => (result.kind === "payload" ? result.high : -1)).slice(-4)).toEqual([1, 1, 1, 1]);
+    expect(inbound.window.highest).toEqual({ high: 1, low: 23 });
+  });
+
+  test("SA mistakes are refused with the SA named: bad key lengths, reserved SPIs, bad ICV lengths", () => {
+    expect(() => new EspOutbound(backend, { ...plainSa, keyMaterial: new Uint8Array(16) })).toThrow(/SA 0x00001000: key material of 16 bytes; AES-GCM wants 20 .* or 36/);
+    expect(() => spi(255)).toThrow(EspSaError);
+    expect(() => new EspInbound(backend, { ...plainSa, icvLength: 10 as IcvLength })).toThrow(/ICV of 10 bytes/);
+  });
+});
+
+describe("ESP receiver", () => {
+  test("replays and packets older than the window are dropped before decryption; out of order within it is accepted", () => {
+    const outbound = new EspOutbound(backend, plainSa);
+    const packets = Array.from({ length: 200 }, () => outbound.encapsulate(new Uint8Array(10), 17));
+    const inbound = new EspInbound(backend, plainSa, { replayWindow: 64 });
+    expect(inbound.decapsulate(packets[100]!).kind).toBe("payload");
+    expect(inbound.decapsulate(packets[100]!)).toEqual({ kind: "dropped", reason: "REPLAYED" });
+    expect(inbound.decapsulate(packets[40]!).kind).toBe("payload"); // sequence 41: 60 behind 101, inside 64
+    expect(inbound.decapsulate(packets[30]!)).toEqual({ kind: "dropped", reason: "REPLAYED" }); // 70 behind
+    expect(inbound.decapsulate(packets[199]!).kind).toBe("payload");
+    expect(inbound.decapsulate(packets[150]!).kind).toBe("payload");
+    expect(inbound.decapsulate(packets[120]!)).toEqual({ kind: "dropped", reason: "REPLAYED" }); // 80 behind 200
+    const wide = new EspInbound(backend, plainSa, { replayWindow: 128 });
+    wide.decapsulate(packets[199]!);
+    expect(wide.decapsulate(packets[120]!).kind).toBe("payload");
+  });
+
+  test("a dummy packet (next header 59) is dropped silently, by reason", () => {
+    const packet = new EspOutbound(backend, plainSa).encapsulate(new Uint8Array(30), PROTOCOL_NONE);
+    expect(new EspInbound(backend, plainSa).decapsulate(packet)).toEqual({ kind: "dropped", reason: "DUMMY_PACKET" });
+  });
+
+  test("random packets, keys and ICV lengths round-trip; a flipped bit anywhere fails and leaves the window unchanged", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 400 }),
+        fc.uint8Array({ minLength: 20, maxLength: 20 }).chain((short) => fc.oneof(fc.constant(short), fc.uint8Array({ minLength: 36, maxLength: 36 }))),
+        fc.constantFrom<IcvLength>(8, 12, 16),
+        fc.boolean(),
+        fc.nat(),
+        (payload, material, icvLength, esn, bitChoice) => {
+          const sa: EspSaParameters = { spi: spi(0x2000), keyMaterial: material, icvLength, esn };
+          const outbound = new EspOutbound(backend, sa);
+          const inbound = new EspInbound(backend, sa);
+          const first = outbound.encapsulate(payload, 4);
+          const second = outbound.encapsulate(payload, 4);
+          expect(inbound.decapsulate(first)).toMatchObject({ kind: "payload", nextHeader: 4 });
+          const before = inbound.window.highest;
+          const corrupted = second.slice();
+          const bit = bitChoice % (corrupted.length * 8);
+          corrupted[bit >> 3]! ^= 1 << (bit & 7);
+          const result = inbound.decapsulate(corrupted);
+          // A flip in the SPI makes it another SA's packet; in the sequence number it may name one
+          // already received (dropped before decryption); anywhere else the ICV does not verify.
+          const expected = bit < 32 ? ["WRONG_SPI"] : bit < 64 ? ["REPLAYED", "AUTHENTICATION_FAILED"] : ["AUTHENTICATION_FAILED"];
+          expect(result.kind).toBe("dropped");
+          expect(expected).toContain(result.kind === "dropped" ? result.reason : "");
+          expect(inbound.window.highest).toEqual(before);
+          const intact = inbound.decapsulate(second);
+          expect(intact.kind === "payload" && toHex(intact.payload)).toBe(toHex(payload));
+        },
+      ),
+      { numRuns: 300, seed: 3 },
+    );
+  });
+});
+
+describe.runIf(requireTool("tshark", "tshark"))("tshark decrypts what the model encrypted", () => {
+  test("with the esp_sa table the model writes, every ESP packet decrypts and every ICV is good", () => {
+    const folder = mkdtempSync(join(tmpdir(), "nicsim-esp-"));
+    const hostIp = ipv4Address("192.0.2.1");
+    const peerIp = ipv4Address("192.0.2.2");
+    const sas = [
+      { sa: { spi: spi(0x1001), keyMaterial: Uint8Array.from({ length: 20 }, (_, i) => i + 1), icvLength: 16 as IcvLength, esn: false }, source: hostIp, destination: peerIp },
+      { sa: { spi: spi(0x2002), keyMaterial: Uint8Array.from({ length: 36 }, (_, i) => 255 - i), icvLength: 16 as IcvLength, esn: false }, source: peerIp, destination: hostIp },
+    ];
+    const pcap = new PcapWriter(join(folder, "esp.pcap"));
+    sas.forEach(({ sa, source, destination }, direction) => {
+      const outbound = new EspOutbound(backend, sa);
+      for (let sequence = 0; sequence < 20; sequence++) {
+        // Tunnel mode: the inner packet is a whole IPv4/UDP packet (the test frame without Ethernet).
+        const inner = sequencedFrame(direction === 0 ? "to-peer" : "to-host", sequence % 8, sequence, 60 + sequence * 37).subarray(ETHERNET_HEADER_BYTES);
+        const esp = outbound.encapsulate(inner, PROTOCOL_IPV4);
+        const ip = ipv4Packet({ source, destination, protocol: PROTOCOL_ESP }, esp);
+        const frame = new Uint8Array(ETHERNET_HEADER_BYTES + ip.length);
+        frame.set(macAddress("02:00:00:00:00:02"), 0);
+        frame.set(macAddress("02:00:00:00:00:01"), 6);
+        frame[12] = ETHERTYPE_IPV4 >> 8;
+        frame[13] = ETHERTYPE_IPV4 & 0xff;
+        frame.set(ip, ETHERNET_HEADER_BYTES);
+        pcap.record((direction * 20 + sequence) * 1000, frame);
+      }
+    });
+    pcap.close();
+    const saFile = join(folder, "esp_sa");
+    writeEspSaFile(saFile, sas);
+    const records = readFileSync(saFile, "utf8").split("\n").filter((line) => line.startsWith('"'));
+    const result = spawnSync(
+      "tshark",
+      [
+        "-r", join(folder, "esp.pcap"),
+        "-o", "esp.enable_encryption_decode:TRUE",
+        "-o", "esp.enable_authentication_check:TRUE",
+        ...records.flatMap((record) => ["-o", `uat:esp_sa:${record}`]),
+        "-T", "fields", "-e", "esp.spi", "-e", "esp.icv_good", "-e", "udp.srcport", "-e", "_ws.malformed",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    const rows = result.stdout.trim().split("\n").map((line) => line.split("\t"));
+    expect(rows).toHaveLength(40);
+    for (const [spiField, icvGood, sourcePort, malformed] of rows) {
+      expect(["0x00001001", "0x00002002"]).toContain(spiField);
+      expect(icvGood).toBe("1");
+      expect(Number(sourcePort)).toBeGreaterThanOrEqual(49152);
+      expect(malformed ?? "").toBe("");
+    }
+  });
+});
