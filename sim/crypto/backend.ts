@@ -11,6 +11,11 @@ export interface AesGcmBackend {
   readonly name: string;
   /** Ciphertext followed by the leftmost `icvLength` bytes of the tag. */
   seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, icvLength: IcvLength): Uint8Array;
+  /**
+   * The same for a plaintext given in two parts (ESP's payload and its trailer), written into
+   * `output` at `offset`: a streaming backend saves joining them and copying the result.
+   */
+  sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, head: Uint8Array, tail: Uint8Array, icvLength: IcvLength, output: Uint8Array, offset: number): void;
   /** The plaintext, or null when the ICV does not verify. */
   open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, icvLength: IcvLength): Uint8Array | null;
   /** AES encryption (ECB) of whole 16-byte blocks. */

@@ -14,6 +14,14 @@ export class NobleBackend implements AesGcmBackend {
     return icvLength === TAG_BYTES ? sealed : sealed.subarray(0, plaintext.length + icvLength);
   }
 
+  sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, head: Uint8Array, tail: Uint8Array, icvLength: IcvLength, output: Uint8Array, offset: number): void {
+    // noble takes the plaintext whole: join the parts where the ciphertext will go, and encrypt that.
+    const plaintext = new Uint8Array(head.length + tail.length);
+    plaintext.set(head);
+    plaintext.set(tail, head.length);
+    output.set(this.seal(key, nonce, aad, plaintext, icvLength), offset);
+  }
+
   open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, icvLength: IcvLength): Uint8Array | null {
     checkKey(key);
     if (sealed.length < icvLength) return null;

@@ -1,21 +1,29 @@
 import { createCipheriv, createDecipheriv } from "node:crypto";
+import { uninitialised } from "../bytes.js";
 import { type AesGcmBackend, checkKey, type IcvLength } from "./backend.js";
 
 /** AES-GCM through node:crypto (OpenSSL): the fast backend. */
+const EMPTY = new Uint8Array(0);
+
 export class NodeCryptoBackend implements AesGcmBackend {
   readonly name = "node:crypto";
 
   seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, icvLength: IcvLength): Uint8Array {
+    const sealed = uninitialised(plaintext.length + icvLength);
+    this.sealInto(key, nonce, aad, plaintext, EMPTY, icvLength, sealed, 0);
+    return sealed;
+  }
+
+  sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, head: Uint8Array, tail: Uint8Array, icvLength: IcvLength, output: Uint8Array, offset: number): void {
     checkKey(key);
     const cipher = createCipheriv(key.length === 16 ? "aes-128-gcm" : "aes-256-gcm", key, nonce, { authTagLength: icvLength });
     cipher.setAAD(aad);
-    const head = cipher.update(plaintext);
-    const tail = cipher.final();
-    const sealed = new Uint8Array(plaintext.length + icvLength);
-    sealed.set(head, 0);
-    sealed.set(tail, head.length);
-    sealed.set(cipher.getAuthTag(), plaintext.length);
-    return sealed;
+    let at = offset;
+    for (const part of [cipher.update(head), tail.length > 0 ? cipher.update(tail) : EMPTY, cipher.final()]) {
+      output.set(part, at);
+      at += part.length;
+    }
+    output.set(cipher.getAuthTag(), at);
   }
 
   open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, icvLength: IcvLength): Uint8Array | null {
@@ -29,7 +37,7 @@ export class NodeCryptoBackend implements AesGcmBackend {
     try {
       const tail = decipher.final();
       if (tail.length === 0) return new Uint8Array(head.buffer, head.byteOffset, head.length);
-      const plaintext = new Uint8Array(length);
+      const plaintext = uninitialised(length);
       plaintext.set(head, 0);
       plaintext.set(tail, head.length);
       return plaintext;

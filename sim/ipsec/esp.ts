@@ -1,3 +1,4 @@
+import { read32, uninitialised, write32 } from "../bytes.js";
 import type { AesGcmBackend, IcvLength } from "../crypto/backend.js";
 import { PROTOCOL_NONE } from "../packet/ipv4.js";
 import { inferHighHalf, ReplayWindow } from "./replay-window.js";
@@ -48,20 +49,19 @@ function splitKey(sa: EspSaParameters): { key: Uint8Array; salt: Uint8Array } {
 
 /** AAD: SPI and sequence number, or SPI and both halves of an extended one (RFC 4106 5). */
 function additionalData(sa: EspSaParameters, high: number, low: number): Uint8Array {
-  const aad = new Uint8Array(sa.esn ? 12 : 8);
-  const view = new DataView(aad.buffer);
-  view.setUint32(0, sa.spi);
+  const aad = uninitialised(sa.esn ? 12 : 8);
+  write32(aad, 0, sa.spi);
   if (sa.esn) {
-    view.setUint32(4, high);
-    view.setUint32(8, low);
+    write32(aad, 4, high);
+    write32(aad, 8, low);
   } else {
-    view.setUint32(4, low);
+    write32(aad, 4, low);
   }
   return aad;
 }
 
 function nonce(salt: Uint8Array, iv: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(12);
+  const bytes = uninitialised(12);
   bytes.set(salt);
   bytes.set(iv, SALT_BYTES);
   return bytes;
@@ -99,18 +99,16 @@ export class EspOutbound {
     const { high, low } = this.take();
     const explicitIv = iv ?? sequenceIv(high, low);
     const pad = paddingLength(payload.length);
-    const plaintext = new Uint8Array(payload.length + pad + 2);
-    plaintext.set(payload);
-    for (let index = 0; index < pad; index++) plaintext[payload.length + index] = index + 1;
-    plaintext[plaintext.length - 2] = pad;
-    plaintext[plaintext.length - 1] = nextHeader;
-    const sealed = this.backend.seal(this.key, nonce(this.salt, explicitIv), additionalData(this.sa, high, low), plaintext, this.sa.icvLength);
-    const packet = new Uint8Array(ESP_HEADER_BYTES + ESP_IV_BYTES + sealed.length);
-    const view = new DataView(packet.buffer);
-    view.setUint32(0, this.sa.spi);
-    view.setUint32(4, low);
+    const trailer = uninitialised(pad + 2);
+    for (let index = 0; index < pad; index++) trailer[index] = index + 1;
+    trailer[pad] = pad;
+    trailer[pad + 1] = nextHeader;
+    const packet = uninitialised(ESP_HEADER_BYTES + ESP_IV_BYTES + payload.length + trailer.length + this.sa.icvLength);
+    write32(packet, 0, this.sa.spi);
+    write32(packet, 4, low);
     packet.set(explicitIv, ESP_HEADER_BYTES);
-    packet.set(sealed, ESP_HEADER_BYTES + ESP_IV_BYTES);
+    const aad = additionalData(this.sa, high, low);
+    this.backend.sealInto(this.key, nonce(this.salt, explicitIv), aad, payload, trailer, this.sa.icvLength, packet, ESP_HEADER_BYTES + ESP_IV_BYTES);
     return packet;
   }
 
@@ -127,10 +125,9 @@ export class EspOutbound {
 }
 
 function sequenceIv(high: number, low: number): Uint8Array {
-  const iv = new Uint8Array(ESP_IV_BYTES);
-  const view = new DataView(iv.buffer);
-  view.setUint32(0, high);
-  view.setUint32(4, low);
+  const iv = uninitialised(ESP_IV_BYTES);
+  write32(iv, 0, high);
+  write32(iv, 4, low);
   return iv;
 }
 
@@ -159,9 +156,8 @@ export class EspInbound {
   decapsulate(packet: Uint8Array): EspInboundResult {
     const minimum = ESP_HEADER_BYTES + ESP_IV_BYTES + 2 + this.sa.icvLength;
     if (packet.length < minimum) return dropped("TOO_SHORT");
-    const view = new DataView(packet.buffer, packet.byteOffset, packet.byteLength);
-    if (view.getUint32(0) !== this.sa.spi) return dropped("WRONG_SPI");
-    const low = view.getUint32(4);
+    if (read32(packet, 0) !== this.sa.spi) return dropped("WRONG_SPI");
+    const low = read32(packet, 4);
     const high = this.sa.esn ? inferHighHalf(this.window, low) : 0;
     if (high === null || !this.window.check(high, low)) return dropped("REPLAYED");
     const iv = packet.subarray(ESP_HEADER_BYTES, ESP_HEADER_BYTES + ESP_IV_BYTES);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { viewOf } from "../../sim/bytes.js";
 import type { AesGcmBackend, IcvLength } from "../../sim/crypto/backend.js";
 import { NobleBackend } from "../../sim/crypto/noble-backend.js";
 import { NodeCryptoBackend } from "../../sim/crypto/node-backend.js";
@@ -89,7 +90,7 @@ describe("ESP sender", () => {
 
   test("sequence numbers start at 1; the attempt to send past the last one is refused as rekey required", () => {
     const fresh = new EspOutbound(backend, plainSa);
-    expect(new DataView(fresh.encapsulate(new Uint8Array(4), 4).buffer).getUint32(4)).toBe(1);
+    expect(viewOf(fresh.encapsulate(new Uint8Array(4), 4)).getUint32(4)).toBe(1);
     const ending = new EspOutbound(backend, plainSa, { nextSequence: { high: 0, low: 0xfffffffe } });
     ending.encapsulate(new Uint8Array(4), 4);
     ending.encapsulate(new Uint8Array(4), 4);
