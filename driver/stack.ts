@@ -1,14 +1,18 @@
 import { inject, injectable } from "../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
 import { BaseDriver } from "./base/driver.js";
+import { IntermediateDriver } from "./intermediate/driver.js";
 
-/** The host's driver stack: the base (NIC) driver, and the IPsec layer above it once it exists. */
+/** The host's driver stack: the intermediate driver (IPsec) above the base (NIC) driver. */
 @injectable()
 export class DriverStack extends Component {
   readonly base: BaseDriver;
+  readonly intermediate: IntermediateDriver;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
     this.base = this.child(BaseDriver, "base");
+    this.container.register(BaseDriver, { useValue: this.base });
+    this.intermediate = this.child(IntermediateDriver, "intermediate");
   }
 }

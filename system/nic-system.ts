@@ -8,6 +8,8 @@ import { Wire, WireToken } from "../hw/link/wire.js";
 import { Nic } from "../hw/nic.js";
 import { DeviceBusToken } from "../hw/spec/bus.js";
 import { DriverStack } from "../driver/stack.js";
+import { AesGcmBackendToken } from "../sim/crypto/backend.js";
+import { NobleBackend } from "../sim/crypto/noble-backend.js";
 
 /**
  * A host with its driver stack and NIC, a wire, and the remote peer at the wire's far end.
@@ -27,6 +29,8 @@ export class NicSystem extends Component {
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
     this.memory = new HostMemory({ guard: this.params.hostMemoryGuard });
+    // @noble/ciphers unless the caller registered another backend (node:crypto is the fast one).
+    if (!this.container.isRegistered(AesGcmBackendToken, true)) this.container.register(AesGcmBackendToken, { useValue: new NobleBackend() });
     this.container.register(HostMemoryToken, { useValue: this.memory });
     this.wire = this.child(Wire, "wire");
     this.container.register(WireToken, { useValue: this.wire });

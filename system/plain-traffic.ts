@@ -2,7 +2,11 @@ import { inject, injectable } from "../sim/di.js";
 import type { ComponentContext } from "../sim/component.js";
 import { ComponentContextToken } from "../sim/component.js";
 import { param } from "../sim/parameters.js";
-import { frameSequence, sequencedFrame } from "../sim/packet/test-frames.js";
+import { packetSequence, sequencedPacket } from "../sim/packet/test-frames.js";
+import { AesGcmBackendToken } from "../sim/crypto/backend.js";
+import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
+import { EspPeer } from "./esp-peer.js";
+import { configureTunnels } from "./ipsec-setup.js";
 import { delay } from "../sim/process.js";
 import { Component } from "../sim/component.js";
 import { NicSystem } from "./nic-system.js";
@@ -21,17 +25,19 @@ export interface FlowRecord {
 }
 
 /**
- * The plain-traffic scenario: the host sends IMIX frames on several TX queues (one traffic class
- * each) and the peer sends frames of the same classes back, both with random gaps; the run ends
- * when every frame has arrived. Each frame carries its class and sequence number, so the
- * receivers check order and measure latency per class.
+ * The plain-traffic scenario, over IPsec: one customer per traffic class, each with its own IKE
+ * identity, ISAKMP profile, ipsec_qos_group and ESP tunnel to the remote gateway (inner addresses
+ * overlap between customers). The host sends IMIX packets through the intermediate driver, which
+ * encrypts them in software; the peer's gateway sends packets of the same classes back; the run
+ * ends when every packet has arrived and decrypted. Each carries its class and sequence number,
+ * so the receivers check order and measure latency per class.
  */
 @injectable()
 export class TrafficGenerator extends Component {
   readonly params = this.parameters({
     queues: param.integer(4, "Traffic classes (and queues) carrying traffic each way", { minimum: 1, maximum: 8 }),
     framesPerQueue: param.integer(400, "Frames sent per class in each direction", { minimum: 1 }),
-    meanGapNanoseconds: param.integer(500, "Mean gap between two frames of one sender (exponential)", { minimum: 0, unit: "ns" }),
+    meanGapNanoseconds: param.integer(4000, "Mean gap between two frames of one sender (exponential)", { minimum: 0, unit: "ns" }),
   });
   toPeer: FlowRecord[] = [];
   toHost: FlowRecord[] = [];
@@ -39,6 +45,9 @@ export class TrafficGenerator extends Component {
   /** Which flow (index into toPeer/toHost) carries a traffic class. */
   private readonly flowOfClass = new Map<number, number>();
   private system!: NicSystem;
+  private espPeer!: EspPeer;
+  /** Every SA of the run, for the esp_sa file written beside the capture. */
+  capturedSas: CapturedSa[] = [];
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
@@ -52,8 +61,12 @@ export class TrafficGenerator extends Component {
     this.toHost = flows();
     system.peer.keepReceived = false;
     system.driver.base.keepReceived = false;
-    system.peer.onReceive = (frame) => this.arrived("to-peer", frame.bytes, frame.time);
-    system.driver.base.onReceive = (frame) => this.arrived("to-host", frame.bytes, frame.time);
+    const customers = Array.from({ length: this.params.queues }, (_, flow) => ({ name: `customer-${String.fromCharCode(97 + flow)}`, trafficClass: this.classOf(flow), qosGroup: flow + 1 }));
+    const tunnels = configureTunnels(system.driver.intermediate, customers, this.random);
+    this.capturedSas = tunnels.captured;
+    this.espPeer = new EspPeer(system.peer, this.container.resolve(AesGcmBackendToken), tunnels.peer);
+    this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time);
+    system.driver.intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time);
     for (let queue = 0; queue < this.params.queues; queue++) {
       this.flowOfClass.set(this.classOf(queue), queue);
       this.process(`host_sender${queue}`, () => this.hostSender(queue));
@@ -84,15 +97,14 @@ export class TrafficGenerator extends Component {
   }
 
   private *hostSender(queue: number) {
-    const driver = this.system.driver.base;
-    yield driver.whenReady();
+    const intermediate = this.system.driver.intermediate;
+    yield this.system.driver.base.whenReady();
     const trafficClass = this.classOf(queue);
-    const transmitQueue = this.system.nic.rx.queueOf(trafficClass);
     for (let sequence = 0; sequence < this.params.framesPerQueue; sequence++) {
-      const frame = sequencedFrame("to-peer", trafficClass, sequence, this.size(queue, sequence));
+      const packet = sequencedPacket("to-peer", trafficClass, sequence, this.size(queue, sequence));
       this.sentAt.set(`to-peer ${trafficClass} ${sequence}`, this.kernel.now);
       this.toPeer[queue]!.sent++;
-      yield* driver.transmit(transmitQueue, frame, { trafficClass });
+      yield* intermediate.send(packet);
       yield delay(this.gap());
     }
   }
@@ -101,17 +113,17 @@ export class TrafficGenerator extends Component {
     yield this.system.driver.base.whenReady();
     const trafficClass = this.classOf(queue);
     for (let sequence = 0; sequence < this.params.framesPerQueue; sequence++) {
-      const frame = sequencedFrame("to-host", trafficClass, sequence, this.size(queue, sequence));
+      const packet = sequencedPacket("to-host", trafficClass, sequence, this.size(queue, sequence));
       this.sentAt.set(`to-host ${trafficClass} ${sequence}`, this.kernel.now);
       this.toHost[queue]!.sent++;
       // The peer's line is the limit: wait until it is free before queueing the next.
-      const end = this.system.peer.send(frame);
+      const end = this.espPeer.send(queue, packet);
       yield delay(Math.max(0, end - this.kernel.now) + this.gap());
     }
   }
 
   private arrived(direction: "to-peer" | "to-host", bytes: Uint8Array, time: number): void {
-    const { trafficClass, sequence } = frameSequence(bytes);
+    const { trafficClass, sequence } = packetSequence(bytes);
     const flow = (direction === "to-peer" ? this.toPeer : this.toHost)[this.flowOfClass.get(trafficClass) ?? -1];
     const key = `${direction} ${trafficClass} ${sequence}`;
     const sent = this.sentAt.get(key);

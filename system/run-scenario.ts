@@ -5,6 +5,7 @@ import { buildDesign, type Design } from "../sim/component.js";
 import { Kernel } from "../sim/kernel.js";
 import { recordWaveform, type WaveformFiles } from "../sim/vcd/waveform.js";
 import { recordCapture } from "../hw/link/capture.js";
+import { writeEspSaFile } from "../sim/ipsec/wireshark-esp-sa.js";
 import { PlainTraffic } from "./plain-traffic.js";
 import { formatTrafficReport, trafficReport, type TrafficReport } from "./report.js";
 
@@ -14,7 +15,7 @@ export interface ScenarioOptions {
   skipIdle?: boolean;
   parameters?: Record<string, unknown>;
   parametersSource?: string;
-  /** Output base: writes <base>.vcd, .gtkw, .pcap, .report.txt and .report.json. */
+  /** Output base: writes <base>.vcd, .gtkw, .pcap, .esp_sa, .report.txt and .report.json. */
   out?: string | null;
   waveform?: boolean;
   /** Simulated time limit, ps. */
@@ -43,7 +44,7 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const waveform = out && options.waveform !== false ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }) : null;
   const capture = out ? recordCapture(top.wire, `${out}.pcap`) : null;
   const started = performance.now();
-  const result = kernel.run({ until: options.limit ?? 1_000_000_000 });
+  const result = kernel.run({ until: options.limit ?? 100_000_000_000 });
   const wallMilliseconds = performance.now() - started;
   const files: string[] = [];
   if (waveform) {
@@ -53,7 +54,11 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
     kernel.close();
   }
   capture?.close();
-  if (capture) files.push(capture.path);
+  if (capture) {
+    // The keys leave the model here only, beside the capture, for the user's own decryption.
+    writeEspSaFile(`${out}.esp_sa`, top.traffic.capturedSas);
+    files.push(capture.path, `${out}.esp_sa`);
+  }
   const outcome = result.reason === "stopped" ? result.message! : `stopped by the time limit with ${top.traffic.arrivedFrames} of ${top.traffic.expectedFrames} frames arrived`;
   const report = trafficReport("plain-traffic", kernel, top, outcome);
   const text = formatTrafficReport(report);

@@ -95,7 +95,7 @@ export class BaseDriver extends Component {
    * Post one frame on a TX queue (a generator: `yield* driver.transmit(q, frame)`). Waits while
    * the ring is full; rings the doorbell unless `more` frames follow, at least every doorbellBatch.
    */
-  *transmit(queue: number, frame: Uint8Array, options: { more?: boolean; trafficClass?: number } = {}) {
+  *transmit(queue: number, frame: Uint8Array, options: { more?: boolean; trafficClass?: number; saPointer?: number } = {}) {
     const pair = this.pair(queue);
     const needed = pair.tx.slotsFor(frame.length);
     if (needed > pair.tx.descriptors - 1) throw new RangeError(`transmit on queue ${queue}: a ${frame.length}-byte frame needs ${needed} descriptors, more than the ring holds`);
@@ -104,7 +104,7 @@ export class BaseDriver extends Component {
       this.ringDoorbell(queue);
       yield pair.space;
     }
-    pair.tx.post(frame, options.trafficClass ?? queue);
+    pair.tx.post(frame, options.trafficClass ?? queue, options.saPointer ?? 0);
     pair.pendingDoorbell++;
     this.statistics.txFrames++;
     this.statistics.txBytes += frame.length;
@@ -121,6 +121,11 @@ export class BaseDriver extends Component {
     this.bus.mmioWrite(R.TDT(queue), pair.tx.nextToUse);
     this.statistics.doorbells++;
     this.doorbells.set(this.statistics.doorbells);
+  }
+
+  /** The TX queue that carries a traffic class (classes spread over the queues the driver runs). */
+  queueOfClass(trafficClass: number): number {
+    return Math.floor((trafficClass * this.queues) / R.MAX_QUEUES);
   }
 
   /** Frames posted on a queue and not yet reaped. */

@@ -55,7 +55,7 @@ export class TxRing extends Ring {
   }
 
   /** Copy the frame into slot buffers and write its descriptors: RS and EOP on the last. */
-  post(frame: Uint8Array, trafficClass: number): PostedFrame {
+  post(frame: Uint8Array, trafficClass: number, saPointer = 0): PostedFrame {
     const count = this.slotsFor(frame.length);
     const first = this.nextToUse;
     let slot = first;
@@ -67,6 +67,8 @@ export class TxRing extends Ring {
       writeField(descriptor, TX.LENGTH, 2, chunk.length);
       descriptor[TX.COMMAND] = part === count - 1 ? TX_COMMAND_EOP | TX_COMMAND_RS : 0;
       descriptor[TX.CLASS] = trafficClass;
+      // The SA pointer travels with the packet (seed 002); the NIC's SA cache uses it.
+      writeField(descriptor, TX.SA_POINTER, 8, saPointer);
       this.memory.write(this.descriptorAddress(slot), descriptor);
       slot = this.next(slot);
     }

@@ -1,6 +1,7 @@
 import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, TX_DESCRIPTOR_FIELDS } from "./descriptors.js";
 import { ERROR_DESCRIPTIONS, ErrorCode, type ErrorCodeName, FieldCode } from "./errors.js";
 import { MAX_QUEUES, REGISTERS, type RegisterSpec } from "./registers.js";
+import { SA_RECORD_ALIGNMENT, SA_RECORD_BYTES, SA_RECORD_FIELDS } from "./sa-record.js";
 
 const hex = (value: number, digits = 4): string => `0x${value.toString(16).toUpperCase().padStart(digits, "0")}`;
 
@@ -68,6 +69,13 @@ export function datasheetMarkdown(): string {
     "",
     "The driver writes BUFFER_ADDRESS and clears the rest; the device writes bytes 8..31 back after the frame's data, in one write,",
     "with DD set. A frame longer than SRRCTL spans several descriptors; EOP marks its last.",
+    "",
+    `## SA record (${SA_RECORD_BYTES} bytes in host memory, ${SA_RECORD_ALIGNMENT}-byte aligned)`,
+    "",
+    "The intermediate driver keeps each IPsec SA in host memory in this layout and passes a pointer to it with every packet",
+    "(TX descriptor SA_POINTER), so that the base driver and the NIC can reach the SA without a copy.",
+    "",
+    ...descriptorRows(SA_RECORD_FIELDS),
     "",
     "## Error codes (ERRLOG_CODE, descriptor ERROR)",
     "",

@@ -1,4 +1,4 @@
-import { macAddress } from "./ethernet.js";
+import { ETHERNET_HEADER_BYTES, macAddress } from "./ethernet.js";
 import { ipv4Address, udpFrame, UDP_FRAME_OVERHEAD } from "./udp-frame.js";
 
 const HOST_MAC = macAddress("02:00:00:00:00:01");
@@ -36,8 +36,18 @@ export function sequencedFrame(direction: FrameDirection, trafficClass: number, 
   });
 }
 
-export function frameSequence(frame: Uint8Array): { trafficClass: number; sequence: number } {
-  const payload = UDP_FRAME_OVERHEAD;
+export function frameSequence(frame: Uint8Array, headerBytes = ETHERNET_HEADER_BYTES): { trafficClass: number; sequence: number } {
+  const payload = UDP_FRAME_OVERHEAD - ETHERNET_HEADER_BYTES + headerBytes;
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   return { trafficClass: view.getUint8(payload), sequence: view.getUint32(payload + 1) };
+}
+
+/** The same for an IP packet (a frame without its Ethernet header), as IPsec tunnels carry them. */
+export function packetSequence(packet: Uint8Array): { trafficClass: number; sequence: number } {
+  return frameSequence(packet, 0);
+}
+
+/** The IPv4/UDP packet inside a sequenced frame. */
+export function sequencedPacket(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number): Uint8Array {
+  return sequencedFrame(direction, trafficClass, sequence, frameLength).subarray(ETHERNET_HEADER_BYTES);
 }

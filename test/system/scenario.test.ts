@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { TraceFlag } from "../../sim/vcd/gtkw.js";
+import { paddingLength } from "../../sim/ipsec/esp.js";
 import { runPlainTraffic, type ScenarioResult } from "../../system/run-scenario.js";
 import { changesByPath, readVcd } from "../support/read-vcd.js";
 import { complaints, gtkwave, gtkwaveAvailable } from "../support/gtkwave.js";
@@ -65,27 +66,40 @@ describe("the plain-traffic scenario", () => {
     expect(doorbellEvents).toBeGreaterThan(0);
     expect(changes.get("top.nic.tx.q0.tail")!.at(-1)!.value).toBe(BigInt(top.nic.tx.ring(0).tail));
     expect(changes.get("top.nic.interrupts.vector0")!.length).toBe(top.nic.interrupts.fired[0]);
-    // The MAC's frame length is the length of each frame it sent (padded to 60).
+    // The MAC sends ESP frames: each IMIX packet (frame length less 14) plus outer IPv4, ESP header and IV, trailer, ICV.
+    const espFrame = (frameLength: number) => {
+      const inner = frameLength - 14;
+      return 14 + 20 + 8 + 8 + inner + paddingLength(inner) + 2 + 16;
+    };
     const lengths = changes.get("top.nic.mac.tx_frame_length")!.map((change) => Number(change.value)).filter((value) => value > 0);
-    expect(new Set(lengths)).toEqual(new Set([60, 576, 1514]));
+    expect(new Set(lengths)).toEqual(new Set([60, 576, 1514].map(espFrame)));
   });
 });
 
 describe.runIf(requireTool("tshark", "tshark"))("the capture in tshark", () => {
-  test("reads back with no malformed frame or bad checksum, with the frames the receivers got", () => {
-    const result = spawnSync("tshark", ["-r", `${first.out}.pcap`, "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-T", "fields", "-e", "frame.len", "-e", "_ws.malformed", "-e", "_ws.expert.severity", "-e", "ip.src"], { encoding: "utf8" });
+  test("is ESP that tshark decrypts with the esp_sa file written beside it: every ICV good, the inner UDP intact", () => {
+    const records = readFileSync(`${first.out}.esp_sa`, "utf8").split("\n").filter((line) => line.startsWith('"'));
+    expect(records).toHaveLength(8);
+    const result = spawnSync(
+      "tshark",
+      [
+        "-r", `${first.out}.pcap`,
+        "-o", "esp.enable_encryption_decode:TRUE",
+        "-o", "esp.enable_authentication_check:TRUE",
+        "-o", "udp.check_checksum:TRUE",
+        ...records.flatMap((record) => ["-o", `uat:esp_sa:${record}`]),
+        "-T", "fields", "-e", "esp.spi", "-e", "esp.icv_good", "-e", "udp.srcport", "-e", "_ws.expert.severity", "-e", "_ws.malformed",
+      ],
+      { encoding: "utf8" },
+    );
     expect(result.status, result.stderr).toBe(0);
     const rows = result.stdout.trim().split("\n").map((line) => line.split("\t"));
     expect(rows).toHaveLength(480);
-    expect(rows.filter(([, malformed, severity]) => malformed !== "" || severity !== "")).toEqual([]);
-    const { top } = first.design;
-    const fromHost = rows.filter((row) => row[3] === "10.0.0.1").map((row) => Number(row[0])).sort();
-    const fromPeer = rows.filter((row) => row[3] === "10.0.0.2").map((row) => Number(row[0])).sort();
-    expect(fromHost).toHaveLength(240);
-    expect(fromPeer).toHaveLength(240);
-    expect(fromHost.reduce((a, b) => a + b)).toBe(first.report.hostToPeer.reduce((sum, flow) => sum + flow.bytes, 0));
-    expect(fromPeer.reduce((a, b) => a + b)).toBe(first.report.peerToHost.reduce((sum, flow) => sum + flow.bytes, 0));
-    expect(top.nic.statistics.txPackets.reduce((a, b) => a + b)).toBe(240);
+    expect(rows.filter(([, icvGood, port, severity, malformed]) => icvGood !== "1" || !port || (severity ?? "") !== "" || (malformed ?? "") !== "")).toEqual([]);
+    // Host to peer on SPIs 0x1000-0x1003, peer to host on 0x2000-0x2003.
+    expect(rows.filter(([spi]) => spi!.startsWith("0x0000100")).length).toBe(240);
+    expect(rows.filter(([spi]) => spi!.startsWith("0x0000200")).length).toBe(240);
+    expect(first.design.top.nic.statistics.txPackets.reduce((a, b) => a + b)).toBe(240);
   });
 });
 

@@ -1,0 +1,125 @@
+import type { HostAddress, HostMemory } from "../../sim/host/memory.js";
+import { checkSaParameters, type EspSaParameters, EspSaError, hexSpi, type Spi } from "../../sim/ipsec/esp.js";
+import { formatIpv4, type Ipv4Address, PROTOCOL_ESP } from "../../sim/packet/ipv4.js";
+import { writeField } from "../../hw/spec/descriptors.js";
+import { SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_FLAG_ESN, SA_FLAG_HAS_TAG, SA_RECORD, SA_RECORD_ALIGNMENT, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
+import type { IkeSa } from "./isadb.js";
+
+export type SaDirection = "outbound" | "inbound";
+
+/** An IPsec SA in the SADB, with the record in host memory that a pointer to it names. */
+export interface IpsecSa {
+  readonly uniqueId: number;
+  readonly protocol: typeof PROTOCOL_ESP;
+  readonly direction: SaDirection;
+  readonly parameters: EspSaParameters;
+  /** Tunnel endpoints. */
+  readonly source: Ipv4Address;
+  readonly destination: Ipv4Address;
+  /** ipsec_qos_group inherited from the IKE SA it was negotiated under; null: no tag (classify by the inner DSCP). */
+  readonly qosGroup: number | null;
+  readonly ikeSaId: number | null;
+  /** The SA record in host memory: the pointer the intermediate driver passes down with each packet. */
+  readonly record: HostAddress;
+}
+
+export class SadbError extends Error {}
+
+export interface SaRequest {
+  readonly direction: SaDirection;
+  readonly parameters: EspSaParameters;
+  readonly source: Ipv4Address;
+  readonly destination: Ipv4Address;
+}
+
+/**
+ * The IPsec SA database (SADB). An SA is identified by SPI, destination and protocol (RFC 4301
+ * 4.1) within its direction; adding a second one with the same triple, or deleting or rekeying
+ * one that does not exist, is an error that names it.
+ */
+export class Sadb {
+  private readonly byKey = new Map<string, IpsecSa>();
+  private nextId = 1;
+
+  constructor(private readonly memory: HostMemory) {}
+
+  /** Add an SA negotiated under an IKE SA: it inherits that IKE SA's ipsec_qos_group tag. */
+  negotiate(ikeSa: IkeSa, request: SaRequest): IpsecSa {
+    return this.insert(request, ikeSa.qosGroup, ikeSa.id);
+  }
+
+  /** Add a manually keyed SA (no IKE SA, so no tag). */
+  add(request: SaRequest, qosGroup: number | null = null): IpsecSa {
+    return this.insert(request, qosGroup, null);
+  }
+
+  find(direction: SaDirection, spi: number, destination?: Ipv4Address): IpsecSa | undefined {
+    if (destination) return this.byKey.get(key(direction, spi, destination));
+    for (const sa of this.byKey.values()) if (sa.direction === direction && sa.parameters.spi === spi) return sa;
+    return undefined;
+  }
+
+  delete(direction: SaDirection, spi: number, destination: Ipv4Address): void {
+    const sa = this.byKey.get(key(direction, spi, destination));
+    if (!sa) throw new SadbError(`cannot delete ${direction} SA ${hexSpi(spi)} to ${formatIpv4(destination)}: no such SA`);
+    this.byKey.delete(key(direction, spi, destination));
+    // Clear the keys before the memory is given back.
+    this.memory.write(sa.record, new Uint8Array(SA_RECORD_BYTES));
+    this.memory.free(sa.record);
+  }
+
+  /** Replace an SA with one under a new SPI and keys; same endpoints, tag and IKE SA. */
+  rekey(old: IpsecSa, spi: Spi, keyMaterial: Uint8Array): IpsecSa {
+    if (this.byKey.get(key(old.direction, old.parameters.spi, old.destination)) !== old) {
+      throw new SadbError(`cannot rekey ${old.direction} SA ${hexSpi(old.parameters.spi)}: it is not in the SADB`);
+    }
+    const fresh = this.insert({ ...old, parameters: { ...old.parameters, spi, keyMaterial } }, old.qosGroup, old.ikeSaId);
+    this.delete(old.direction, old.parameters.spi, old.destination);
+    return fresh;
+  }
+
+  all(): IpsecSa[] {
+    return [...this.byKey.values()];
+  }
+
+  private insert(request: SaRequest, qosGroup: number | null, ikeSaId: number | null): IpsecSa {
+    try {
+      checkSaParameters(request.parameters);
+    } catch (error) {
+      throw new SadbError(`cannot add ${request.direction} SA: ${(error as EspSaError).message}`);
+    }
+    const id = key(request.direction, request.parameters.spi, request.destination);
+    if (this.byKey.has(id)) {
+      throw new SadbError(`cannot add ${request.direction} SA ${hexSpi(request.parameters.spi)} to ${formatIpv4(request.destination)}: an SA with that SPI, destination and protocol exists`);
+    }
+    const record = this.memory.allocate(SA_RECORD_BYTES, `SA ${hexSpi(request.parameters.spi)} record`, SA_RECORD_ALIGNMENT);
+    const sa: IpsecSa = { uniqueId: this.nextId++, protocol: PROTOCOL_ESP, direction: request.direction, parameters: request.parameters, source: request.source, destination: request.destination, qosGroup, ikeSaId, record };
+    this.memory.write(record, encodeRecord(sa));
+    this.byKey.set(id, sa);
+    return sa;
+  }
+}
+
+function key(direction: SaDirection, spi: number, destination: Ipv4Address): string {
+  return `${direction} ${spi} ${formatIpv4(destination)}`;
+}
+
+/** The SA record layout of hw/spec/sa-record.ts. */
+export function encodeRecord(sa: IpsecSa): Uint8Array {
+  const bytes = new Uint8Array(SA_RECORD_BYTES);
+  const { parameters } = sa;
+  const keyLength = parameters.keyMaterial.length - 4;
+  writeField(bytes, SA_RECORD.UNIQUE_ID, 4, sa.uniqueId);
+  bytes[SA_RECORD.PROTOCOL] = sa.protocol;
+  bytes[SA_RECORD.DIRECTION] = sa.direction === "outbound" ? SA_DIRECTION_OUTBOUND : SA_DIRECTION_INBOUND;
+  bytes[SA_RECORD.FLAGS] = (parameters.esn ? SA_FLAG_ESN : 0) | (sa.qosGroup !== null ? SA_FLAG_HAS_TAG : 0);
+  bytes[SA_RECORD.QOS_GROUP] = sa.qosGroup ?? 0;
+  writeField(bytes, SA_RECORD.SPI, 4, parameters.spi);
+  bytes[SA_RECORD.KEY_LENGTH] = keyLength;
+  bytes[SA_RECORD.ICV_LENGTH] = parameters.icvLength;
+  bytes.set(parameters.keyMaterial.subarray(keyLength), SA_RECORD.SALT);
+  bytes.set(parameters.keyMaterial.subarray(0, keyLength), SA_RECORD.KEY);
+  bytes.set(sa.source, SA_RECORD.SOURCE);
+  bytes.set(sa.destination, SA_RECORD.DESTINATION);
+  return bytes;
+}

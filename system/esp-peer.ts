@@ -1,0 +1,63 @@
+import type { AesGcmBackend } from "../sim/crypto/backend.js";
+import { EspInbound, type EspDropReason, EspOutbound, type EspSaParameters } from "../sim/ipsec/esp.js";
+import { read32 } from "../sim/bytes.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType, macAddress } from "../sim/packet/ethernet.js";
+import { type Ipv4Address, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4 } from "../sim/packet/ipv4.js";
+import type { ReceivedFrame, RemotePeer } from "../hw/link/peer.js";
+
+export interface PeerTunnel {
+  /** The peer's end of host-to-peer traffic. */
+  readonly inbound: EspSaParameters;
+  /** The peer's end of peer-to-host traffic. */
+  readonly outbound: EspSaParameters;
+  readonly peerAddress: Ipv4Address;
+  readonly hostAddress: Ipv4Address;
+  readonly trafficClass: number;
+}
+
+/**
+ * The remote IPsec gateway: it decrypts the ESP the host sends and encrypts what it sends back,
+ * with its own copies of the SAs (the other end of each), through the same ESP code.
+ */
+export class EspPeer {
+  readonly drops = new Map<EspDropReason | "UNKNOWN_SPI", number>();
+  onDeliver: (packet: Uint8Array, frame: ReceivedFrame) => void = () => {};
+  private readonly inbound = new Map<number, EspInbound>();
+  private readonly outbound: EspOutbound[];
+
+  constructor(private readonly peer: RemotePeer, backend: AesGcmBackend, private readonly tunnels: readonly PeerTunnel[]) {
+    for (const tunnel of tunnels) this.inbound.set(tunnel.inbound.spi, new EspInbound(backend, tunnel.inbound));
+    this.outbound = tunnels.map((tunnel) => new EspOutbound(backend, tunnel.outbound));
+    peer.onReceive = (frame) => this.receive(frame);
+  }
+
+  /** Encrypt an inner IPv4 packet in tunnel `index` and send it to the host; returns when its last bit leaves. */
+  send(index: number, inner: Uint8Array): number {
+    const tunnel = this.tunnels[index]!;
+    const esp = this.outbound[index]!.encapsulate(inner, PROTOCOL_IPV4);
+    const outer = ipv4Packet({ source: tunnel.peerAddress, destination: tunnel.hostAddress, protocol: PROTOCOL_ESP, dscp: tunnel.trafficClass << 3 }, esp);
+    const frame = new Uint8Array(ETHERNET_HEADER_BYTES + outer.length);
+    frame.set(macAddress("02:00:00:00:00:01"), 0);
+    frame.set(macAddress("02:00:00:00:00:02"), 6);
+    frame[12] = ETHERTYPE_IPV4 >> 8;
+    frame[13] = ETHERTYPE_IPV4 & 0xff;
+    frame.set(outer, ETHERNET_HEADER_BYTES);
+    return this.peer.send(frame);
+  }
+
+  private receive(frame: ReceivedFrame): void {
+    if (etherType(frame.bytes) !== ETHERTYPE_IPV4) return;
+    const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
+    if (outer[9] !== PROTOCOL_ESP) return;
+    const esp = outer.subarray((outer[0]! & 0x0f) * 4, (outer[2]! << 8) | outer[3]!);
+    const inbound = this.inbound.get(read32(esp, 0));
+    if (!inbound) return this.drop("UNKNOWN_SPI");
+    const result = inbound.decapsulate(esp);
+    if (result.kind === "dropped") return this.drop(result.reason);
+    this.onDeliver(result.payload, frame);
+  }
+
+  private drop(reason: EspDropReason | "UNKNOWN_SPI"): void {
+    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+  }
+}

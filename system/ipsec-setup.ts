@@ -1,0 +1,55 @@
+import type { Random } from "../sim/random.js";
+import { type EspSaParameters, spi } from "../sim/ipsec/esp.js";
+import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
+import { ipv4Address, PROTOCOL_UDP } from "../sim/packet/ipv4.js";
+import { identity, subnetSpan } from "../driver/intermediate/identity.js";
+import { matchHostDomain } from "../driver/intermediate/isakmp-profile.js";
+import type { IntermediateDriver } from "../driver/intermediate/driver.js";
+import type { PeerTunnel } from "./esp-peer.js";
+
+export const HOST_GATEWAY = ipv4Address("192.0.2.1");
+export const PEER_GATEWAY = ipv4Address("192.0.2.2");
+/** Every customer uses the same inner addresses: only their IKE identities tell them apart (seed 001). */
+export const INNER_SUBNET = "10.0.0.0/24";
+export const INNER_PORT_BASE = 49200;
+
+export interface CustomerTunnel {
+  readonly name: string;
+  readonly trafficClass: number;
+  readonly qosGroup: number;
+}
+
+/**
+ * Configure the intermediate driver as the scenario's IPsec gateway: per customer an ISAKMP
+ * profile matching its identity and setting its ipsec_qos_group, a class map entry, an IKE SA,
+ * an outbound and an inbound ESP SA negotiated under it, and an SPD entry selecting the
+ * customer's traffic by destination port. Returns the peer's side of each tunnel and every SA
+ * for the esp_sa file.
+ */
+export function configureTunnels(intermediate: IntermediateDriver, customers: readonly CustomerTunnel[], random: Random): { peer: PeerTunnel[]; captured: CapturedSa[] } {
+  const peer: PeerTunnel[] = [];
+  const captured: CapturedSa[] = [];
+  customers.forEach((customer, index) => {
+    const domain = `${customer.name}.example`;
+    intermediate.profiles.add({ name: customer.name, matches: [matchHostDomain(domain)], ipsecQosGroup: customer.qosGroup });
+    intermediate.classMap.set(customer.qosGroup, customer.trafficClass);
+    const ikeSa = intermediate.isadb.establish("192.0.2.2", identity("ID_FQDN", `gw.${domain}`));
+    const keys = (): EspSaParameters["keyMaterial"] => random.bytes(20);
+    const toPeer: EspSaParameters = { spi: spi(0x1000 + index), keyMaterial: keys(), icvLength: 16, esn: false };
+    const toHost: EspSaParameters = { spi: spi(0x2000 + index), keyMaterial: keys(), icvLength: 16, esn: false };
+    const outbound = intermediate.sadb.negotiate(ikeSa, { direction: "outbound", parameters: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY });
+    intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
+    const port = INNER_PORT_BASE + customer.trafficClass;
+    intermediate.spd.add({
+      name: customer.name,
+      source: subnetSpan(4, INNER_SUBNET),
+      destination: subnetSpan(4, INNER_SUBNET),
+      protocol: PROTOCOL_UDP,
+      destinationPorts: [port, port],
+      action: { kind: "protect", sa: outbound },
+    });
+    peer.push({ inbound: toPeer, outbound: toHost, peerAddress: PEER_GATEWAY, hostAddress: HOST_GATEWAY, trafficClass: customer.trafficClass });
+    captured.push({ sa: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY }, { sa: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
+  });
+  return { peer, captured };
+}
