@@ -1,7 +1,7 @@
 import type { AesGcmBackend } from "../sim/crypto/backend.js";
 import { EspInbound, type EspDropReason, EspOutbound, type EspSaParameters } from "../sim/ipsec/esp.js";
 import { read32 } from "../sim/bytes.js";
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType, macAddress } from "../sim/packet/ethernet.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, macAddress } from "../sim/packet/ethernet.js";
 import { type Ipv4Address, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4 } from "../sim/packet/ipv4.js";
 import type { ReceivedFrame, RemotePeer } from "../hw/link/peer.js";
 
@@ -36,13 +36,7 @@ export class EspPeer {
     const tunnel = this.tunnels[index]!;
     const esp = this.outbound[index]!.encapsulate(inner, PROTOCOL_IPV4);
     const outer = ipv4Packet({ source: tunnel.peerAddress, destination: tunnel.hostAddress, protocol: PROTOCOL_ESP, dscp: tunnel.trafficClass << 3 }, esp);
-    const frame = new Uint8Array(ETHERNET_HEADER_BYTES + outer.length);
-    frame.set(macAddress("02:00:00:00:00:01"), 0);
-    frame.set(macAddress("02:00:00:00:00:02"), 6);
-    frame[12] = ETHERTYPE_IPV4 >> 8;
-    frame[13] = ETHERTYPE_IPV4 & 0xff;
-    frame.set(outer, ETHERNET_HEADER_BYTES);
-    return this.peer.send(frame);
+    return this.peer.send(ethernetFrame(macAddress("02:00:00:00:00:01"), macAddress("02:00:00:00:00:02"), outer));
   }
 
   private receive(frame: ReceivedFrame): void {

@@ -2,7 +2,7 @@ import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { type AesGcmBackend, AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { EspInbound, EspOutbound, type EspDropReason, RekeyRequiredError } from "../../sim/ipsec/esp.js";
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType, type MacAddress, macAddress } from "../../sim/packet/ethernet.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, type MacAddress, macAddress } from "../../sim/packet/ethernet.js";
 import { IPV4_HEADER_BYTES, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { param } from "../../sim/parameters.js";
 import { delay } from "../../sim/process.js";
@@ -159,13 +159,7 @@ export class IntermediateDriver extends Component {
   }
 
   private frame(packet: Uint8Array): Uint8Array {
-    const frame = new Uint8Array(ETHERNET_HEADER_BYTES + packet.length);
-    frame.set(this.gatewayMac, 0);
-    frame.set(this.localMac, 6);
-    frame[12] = ETHERTYPE_IPV4 >> 8;
-    frame[13] = ETHERTYPE_IPV4 & 0xff;
-    frame.set(packet, ETHERNET_HEADER_BYTES);
-    return frame;
+    return ethernetFrame(this.gatewayMac, this.localMac, packet);
   }
 
   private drop(reason: IntermediateDropReason): void {

@@ -39,3 +39,14 @@ export function frameTrafficClass(frame: Uint8Array): number {
   if (type === ETHERTYPE_IPV6 && frame.length >= 16) return (frame[14]! & 0x0f) >> 1;
   return 0;
 }
+
+/** An Ethernet II frame around a payload (an IPv4 packet unless told otherwise). */
+export function ethernetFrame(destination: MacAddress, source: MacAddress, payload: Uint8Array, type = ETHERTYPE_IPV4): Uint8Array {
+  const frame = new Uint8Array(ETHERNET_HEADER_BYTES + payload.length);
+  frame.set(destination, 0);
+  frame.set(source, 6);
+  frame[12] = type >> 8;
+  frame[13] = type & 0xff;
+  frame.set(payload, ETHERNET_HEADER_BYTES);
+  return frame;
+}

@@ -10,7 +10,7 @@ import { NobleBackend } from "../../sim/crypto/noble-backend.js";
 import { NodeCryptoBackend } from "../../sim/crypto/node-backend.js";
 import { EspInbound, EspOutbound, EspSaError, paddingLength, RekeyRequiredError, spi, type EspSaParameters } from "../../sim/ipsec/esp.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, macAddress } from "../../sim/packet/ethernet.js";
+import { ETHERNET_HEADER_BYTES, ethernetFrame, macAddress } from "../../sim/packet/ethernet.js";
 import { ipv4Address, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_NONE } from "../../sim/packet/ipv4.js";
 import { PcapWriter } from "../../sim/packet/pcap.js";
 import { sequencedFrame } from "../../sim/packet/test-frames.js";
@@ -194,13 +194,7 @@ describe.runIf(requireTool("tshark", "tshark"))("tshark decrypts what the model 
         const inner = sequencedFrame(direction === 0 ? "to-peer" : "to-host", sequence % 8, sequence, 60 + sequence * 37).subarray(ETHERNET_HEADER_BYTES);
         const esp = outbound.encapsulate(inner, PROTOCOL_IPV4);
         const ip = ipv4Packet({ source, destination, protocol: PROTOCOL_ESP }, esp);
-        const frame = new Uint8Array(ETHERNET_HEADER_BYTES + ip.length);
-        frame.set(macAddress("02:00:00:00:00:02"), 0);
-        frame.set(macAddress("02:00:00:00:00:01"), 6);
-        frame[12] = ETHERTYPE_IPV4 >> 8;
-        frame[13] = ETHERTYPE_IPV4 & 0xff;
-        frame.set(ip, ETHERNET_HEADER_BYTES);
-        pcap.record((direction * 20 + sequence) * 1000, frame);
+        pcap.record((direction * 20 + sequence) * 1000, ethernetFrame(macAddress("02:00:00:00:00:02"), macAddress("02:00:00:00:00:01"), ip));
       }
     });
     pcap.close();
