@@ -2,7 +2,8 @@ import type { AesGcmBackend } from "../sim/crypto/backend.js";
 import { EspInbound, type EspDropReason, EspOutbound, type EspSaParameters } from "../sim/ipsec/esp.js";
 import { read32 } from "../sim/bytes.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, macAddress } from "../sim/packet/ethernet.js";
-import { type Ipv4Address, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4 } from "../sim/packet/ipv4.js";
+import { type Ipv4Address, PROTOCOL_ESP } from "../sim/packet/ipv4.js";
+import { tunnelEncapsulate } from "../sim/ipsec/modes.js";
 import type { ReceivedFrame, RemotePeer } from "../hw/link/peer.js";
 
 export interface PeerTunnel {
@@ -34,8 +35,7 @@ export class EspPeer {
   /** Encrypt an inner IPv4 packet in tunnel `index` and send it to the host; returns when its last bit leaves. */
   send(index: number, inner: Uint8Array): number {
     const tunnel = this.tunnels[index]!;
-    const esp = this.outbound[index]!.encapsulate(inner, PROTOCOL_IPV4);
-    const outer = ipv4Packet({ source: tunnel.peerAddress, destination: tunnel.hostAddress, protocol: PROTOCOL_ESP, dscp: tunnel.trafficClass << 3 }, esp);
+    const outer = tunnelEncapsulate(this.outbound[index]!, inner, { source: tunnel.peerAddress, destination: tunnel.hostAddress, dscp: tunnel.trafficClass << 3 });
     return this.peer.send(ethernetFrame(macAddress("02:00:00:00:00:01"), macAddress("02:00:00:00:00:02"), outer));
   }
 

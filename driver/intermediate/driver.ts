@@ -3,7 +3,8 @@ import { Component, type ComponentContext, ComponentContextToken } from "../../s
 import { type AesGcmBackend, AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { EspInbound, EspOutbound, type EspDropReason, RekeyRequiredError } from "../../sim/ipsec/esp.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, type MacAddress, macAddress } from "../../sim/packet/ethernet.js";
-import { IPV4_HEADER_BYTES, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
+import { IPV4_HEADER_BYTES, PROTOCOL_ESP, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
+import { tunnelEncapsulate } from "../../sim/ipsec/modes.js";
 import { param } from "../../sim/parameters.js";
 import { delay } from "../../sim/process.js";
 import { BaseDriver } from "../base/driver.js";
@@ -91,14 +92,14 @@ export class IntermediateDriver extends Component {
     // With an ipsec_qos_group tag the class map decides; without one, the inner DSCP does (seed 001).
     const trafficClass = sa.qosGroup !== null ? (this.classMap.get(sa.qosGroup) ?? 0) : innerClass;
     yield* this.charge(packet.length);
-    let esp: Uint8Array;
+    let outer: Uint8Array;
     try {
-      esp = this.outboundOf(sa).encapsulate(packet, PROTOCOL_IPV4);
+      // The outer DSCP carries the class, so that the network (and the receiving NIC) can queue the ESP packet by it.
+      outer = tunnelEncapsulate(this.outboundOf(sa), packet, { source: sa.source, destination: sa.destination, dscp: trafficClass << 3 });
     } catch (error) {
       if (error instanceof RekeyRequiredError) return this.drop("REKEY_REQUIRED");
       throw error;
     }
-    const outer = ipv4Packet({ source: sa.source, destination: sa.destination, protocol: PROTOCOL_ESP, dscp: trafficClass << 3 }, esp);
     this.encrypted.set(++this.encryptedCount);
     yield* this.base.transmit(this.base.queueOfClass(trafficClass), this.frame(outer), { trafficClass, saPointer: sa.record });
   }

@@ -11,9 +11,11 @@ import { NodeCryptoBackend } from "../../sim/crypto/node-backend.js";
 import { EspInbound, EspOutbound, EspSaError, paddingLength, RekeyRequiredError, spi, type EspSaParameters } from "../../sim/ipsec/esp.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { ETHERNET_HEADER_BYTES, ethernetFrame, macAddress } from "../../sim/packet/ethernet.js";
-import { ipv4Address, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_NONE } from "../../sim/packet/ipv4.js";
+import { ipv4Address, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_NONE } from "../../sim/packet/ipv4.js";
 import { PcapWriter } from "../../sim/packet/pcap.js";
-import { sequencedFrame } from "../../sim/packet/test-frames.js";
+import { sequencedFrame, sequencedPacket } from "../../sim/packet/test-frames.js";
+import { transportDecapsulate, transportEncapsulate, tunnelEncapsulate } from "../../sim/ipsec/modes.js";
+import { internetChecksum } from "../../sim/packet/checksum.js";
 import { requireTool } from "../support/tools.js";
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ""), "hex"));
@@ -120,6 +122,26 @@ describe("ESP sender", () => {
   });
 });
 
+describe("tunnel and transport mode", () => {
+  test("transport mode moves the upper protocol into the next header and gives the original packet back", () => {
+    const packet = sequencedPacket("to-peer", 3, 9, 300);
+    const esp = transportEncapsulate(new EspOutbound(backend, plainSa), packet);
+    expect(esp[9]).toBe(PROTOCOL_ESP);
+    expect((esp[2]! << 8) | esp[3]!).toBe(esp.length);
+    expect(internetChecksum(esp, 0, 20)).toBe(0);
+    const back = transportDecapsulate(new EspInbound(backend, plainSa), esp);
+    expect("packet" in back && toHex(back.packet)).toBe(toHex(packet));
+  });
+
+  test("tunnel mode carries the whole inner packet (next header 4) under a new header", () => {
+    const inner = sequencedPacket("to-peer", 3, 9, 300);
+    const outer = tunnelEncapsulate(new EspOutbound(backend, plainSa), inner, { source: ipv4Address("192.0.2.1"), destination: ipv4Address("192.0.2.2") });
+    const result = new EspInbound(backend, plainSa).decapsulate(outer.subarray(20));
+    expect(result).toMatchObject({ kind: "payload", nextHeader: PROTOCOL_IPV4 });
+    expect(result.kind === "payload" && toHex(result.payload)).toBe(toHex(inner));
+  });
+});
+
 describe("ESP receiver", () => {
   test("replays and packets older than the window are dropped before decryption; out of order within it is accepted", () => {
     const outbound = new EspOutbound(backend, plainSa);
@@ -192,8 +214,7 @@ describe.runIf(requireTool("tshark", "tshark"))("tshark decrypts what the model 
       for (let sequence = 0; sequence < 20; sequence++) {
         // Tunnel mode: the inner packet is a whole IPv4/UDP packet (the test frame without Ethernet).
         const inner = sequencedFrame(direction === 0 ? "to-peer" : "to-host", sequence % 8, sequence, 60 + sequence * 37).subarray(ETHERNET_HEADER_BYTES);
-        const esp = outbound.encapsulate(inner, PROTOCOL_IPV4);
-        const ip = ipv4Packet({ source, destination, protocol: PROTOCOL_ESP }, esp);
+        const ip = tunnelEncapsulate(outbound, inner, { source, destination });
         pcap.record((direction * 20 + sequence) * 1000, ethernetFrame(macAddress("02:00:00:00:00:02"), macAddress("02:00:00:00:00:01"), ip));
       }
     });

@@ -1,0 +1,46 @@
+import { internetChecksum } from "../packet/checksum.js";
+import { type Ipv4Header, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4 } from "../packet/ipv4.js";
+import type { EspInbound, EspInboundResult, EspOutbound } from "./esp.js";
+
+/** Tunnel mode (RFC 4301 5.1.2.1): the whole inner packet is the ESP payload (next header 4) under a new outer header. */
+export function tunnelEncapsulate(outbound: EspOutbound, inner: Uint8Array, outer: Omit<Ipv4Header, "protocol">): Uint8Array {
+  return ipv4Packet({ ...outer, protocol: PROTOCOL_ESP }, outbound.encapsulate(inner, PROTOCOL_IPV4));
+}
+
+/**
+ * Transport mode (RFC 4303 3.1.1): ESP goes between the IPv4 header and the upper-layer
+ * protocol, whose number moves into the ESP next header. Options in the header are kept.
+ */
+export function transportEncapsulate(outbound: EspOutbound, packet: Uint8Array): Uint8Array {
+  const headerLength = (packet[0]! & 0x0f) * 4;
+  const esp = outbound.encapsulate(packet.subarray(headerLength, totalLength(packet)), packet[9]!);
+  return rebuild(packet.subarray(0, headerLength), PROTOCOL_ESP, esp);
+}
+
+/** The original packet back from a transport-mode ESP packet, or the reason it was dropped. */
+export function transportDecapsulate(inbound: EspInbound, packet: Uint8Array): { packet: Uint8Array } | Extract<EspInboundResult, { kind: "dropped" }> {
+  const headerLength = (packet[0]! & 0x0f) * 4;
+  const result = inbound.decapsulate(packet.subarray(headerLength, totalLength(packet)));
+  if (result.kind === "dropped") return result;
+  return { packet: rebuild(packet.subarray(0, headerLength), result.nextHeader, result.payload) };
+}
+
+function totalLength(packet: Uint8Array): number {
+  return (packet[2]! << 8) | packet[3]!;
+}
+
+/** The header with a new protocol, total length and checksum, followed by the new payload. */
+function rebuild(header: Uint8Array, protocol: number, payload: Uint8Array): Uint8Array {
+  const packet = new Uint8Array(header.length + payload.length);
+  packet.set(header);
+  packet.set(payload, header.length);
+  packet[9] = protocol;
+  packet[2] = packet.length >> 8;
+  packet[3] = packet.length & 0xff;
+  packet[10] = 0;
+  packet[11] = 0;
+  const checksum = internetChecksum(packet, 0, header.length);
+  packet[10] = checksum >> 8;
+  packet[11] = checksum & 0xff;
+  return packet;
+}
