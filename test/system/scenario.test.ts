@@ -42,6 +42,23 @@ describe("the plain-traffic scenario", () => {
     expect(readFileSync(`${other.out}.pcap`).equals(readFileSync(`${first.out}.pcap`))).toBe(false);
   });
 
+  test("keys stay inside: no key or salt appears in the waveform, the capture or the report, only in the esp_sa file", () => {
+    const keys = readFileSync(`${first.out}.esp_sa`, "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith('"'))
+      .map((line) => line.split(",")[5]!.replaceAll('"', "").slice(2));
+    expect(keys).toHaveLength(8);
+    const texts = [".vcd", ".report.txt", ".report.json", ".gtkw"].map((extension) => readFileSync(`${first.out}${extension}`, "utf8").toLowerCase());
+    const capture = readFileSync(`${first.out}.pcap`);
+    for (const key of keys) {
+      // The AES key (all but the last 4 bytes) and the salt, each as hex text and as raw bytes.
+      for (const secret of [key.slice(0, -8), key.slice(-8)]) {
+        for (const text of texts) expect(text.includes(secret)).toBe(false);
+        expect(capture.includes(Buffer.from(secret, "hex"))).toBe(false);
+      }
+    }
+  });
+
   test("skipping idle edges changes nothing: every edge evaluated gives the same waveform, capture and report", () => {
     const everyEdge = run(7, "first", false);
     for (const extension of [".vcd", ".pcap"]) {
