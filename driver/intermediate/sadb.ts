@@ -1,8 +1,7 @@
 import type { HostAddress, HostMemory } from "../../sim/host/memory.js";
 import { checkSaParameters, type EspSaParameters, EspSaError, hexSpi, type Spi } from "../../sim/ipsec/esp.js";
 import { formatIpv4, type Ipv4Address, PROTOCOL_ESP } from "../../sim/packet/ipv4.js";
-import { writeField } from "../../hw/spec/descriptors.js";
-import { SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_FLAG_ESN, SA_FLAG_HAS_TAG, SA_RECORD, SA_RECORD_ALIGNMENT, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
+import { encodeSaRecord, SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_RECORD_ALIGNMENT, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
 import type { IkeSa } from "./isadb.js";
 
 export type SaDirection = "outbound" | "inbound";
@@ -104,22 +103,18 @@ function key(direction: SaDirection, spi: number, destination: Ipv4Address): str
   return `${direction} ${spi} ${formatIpv4(destination)}`;
 }
 
-/** The SA record layout of hw/spec/sa-record.ts. */
+/** The SA record of hw/spec/sa-record.ts for an SA. */
 export function encodeRecord(sa: IpsecSa): Uint8Array {
-  const bytes = new Uint8Array(SA_RECORD_BYTES);
-  const { parameters } = sa;
-  const keyLength = parameters.keyMaterial.length - 4;
-  writeField(bytes, SA_RECORD.UNIQUE_ID, 4, sa.uniqueId);
-  bytes[SA_RECORD.PROTOCOL] = sa.protocol;
-  bytes[SA_RECORD.DIRECTION] = sa.direction === "outbound" ? SA_DIRECTION_OUTBOUND : SA_DIRECTION_INBOUND;
-  bytes[SA_RECORD.FLAGS] = (parameters.esn ? SA_FLAG_ESN : 0) | (sa.qosGroup !== null ? SA_FLAG_HAS_TAG : 0);
-  bytes[SA_RECORD.QOS_GROUP] = sa.qosGroup ?? 0;
-  writeField(bytes, SA_RECORD.SPI, 4, parameters.spi);
-  bytes[SA_RECORD.KEY_LENGTH] = keyLength;
-  bytes[SA_RECORD.ICV_LENGTH] = parameters.icvLength;
-  bytes.set(parameters.keyMaterial.subarray(keyLength), SA_RECORD.SALT);
-  bytes.set(parameters.keyMaterial.subarray(0, keyLength), SA_RECORD.KEY);
-  bytes.set(sa.source, SA_RECORD.SOURCE);
-  bytes.set(sa.destination, SA_RECORD.DESTINATION);
-  return bytes;
+  return encodeSaRecord({
+    uniqueId: sa.uniqueId,
+    protocol: sa.protocol,
+    direction: sa.direction === "outbound" ? SA_DIRECTION_OUTBOUND : SA_DIRECTION_INBOUND,
+    spi: sa.parameters.spi,
+    esn: sa.parameters.esn,
+    qosGroup: sa.qosGroup,
+    icvLength: sa.parameters.icvLength,
+    keyMaterial: sa.parameters.keyMaterial,
+    source: Uint8Array.from(sa.source),
+    destination: Uint8Array.from(sa.destination),
+  });
 }

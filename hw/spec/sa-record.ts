@@ -6,16 +6,21 @@
 export const SA_RECORD_BYTES = 128;
 export const SA_RECORD_ALIGNMENT = 64;
 
+/** "SAR1" as a little-endian word: what a record starts with, so that a stale pointer is caught. */
+export const SA_RECORD_MAGIC = 0x31524153;
+
 export const SA_RECORD = {
-  UNIQUE_ID: 0,
-  PROTOCOL: 4,
-  DIRECTION: 5,
-  FLAGS: 6,
-  QOS_GROUP: 7,
-  SPI: 8,
-  KEY_LENGTH: 12,
-  ICV_LENGTH: 13,
-  SALT: 16,
+  MAGIC: 0,
+  RECORD_LENGTH: 4,
+  PROTOCOL: 6,
+  DIRECTION: 7,
+  UNIQUE_ID: 8,
+  SPI: 12,
+  FLAGS: 16,
+  QOS_GROUP: 17,
+  KEY_LENGTH: 18,
+  ICV_LENGTH: 19,
+  SALT: 20,
   KEY: 32,
   SOURCE: 64,
   DESTINATION: 80,
@@ -31,9 +36,11 @@ export const SA_DIRECTION_OUTBOUND = 0;
 export const SA_DIRECTION_INBOUND = 1;
 
 export const SA_RECORD_FIELDS = [
-  { name: "UNIQUE_ID", offset: SA_RECORD.UNIQUE_ID, bytes: 4, description: "The SA's unique id in the SADB" },
+  { name: "MAGIC", offset: SA_RECORD.MAGIC, bytes: 4, description: `0x${SA_RECORD_MAGIC.toString(16)} ("SAR1"); cleared when the record is freed` },
+  { name: "RECORD_LENGTH", offset: SA_RECORD.RECORD_LENGTH, bytes: 2, description: `${SA_RECORD_BYTES}` },
   { name: "PROTOCOL", offset: SA_RECORD.PROTOCOL, bytes: 1, description: "IP protocol: 50 (ESP)" },
   { name: "DIRECTION", offset: SA_RECORD.DIRECTION, bytes: 1, description: "0 outbound, 1 inbound" },
+  { name: "UNIQUE_ID", offset: SA_RECORD.UNIQUE_ID, bytes: 4, description: "The SA's unique id in the SADB" },
   { name: "FLAGS", offset: SA_RECORD.FLAGS, bytes: 1, description: "bit 0 ESN, bit 1 HAS_TAG, bit 2 IPv6 addresses" },
   { name: "QOS_GROUP", offset: SA_RECORD.QOS_GROUP, bytes: 1, description: "ipsec_qos_group tag inherited from the IKE SA (valid with HAS_TAG)" },
   { name: "SPI", offset: SA_RECORD.SPI, bytes: 4, description: "Security Parameter Index" },
@@ -44,3 +51,79 @@ export const SA_RECORD_FIELDS = [
   { name: "SOURCE", offset: SA_RECORD.SOURCE, bytes: 16, description: "Tunnel source address (IPv4 in the first 4 bytes)" },
   { name: "DESTINATION", offset: SA_RECORD.DESTINATION, bytes: 16, description: "Tunnel destination address" },
 ] as const;
+
+/** An SA as the record carries it. */
+export interface SaRecordFields {
+  readonly uniqueId: number;
+  readonly protocol: number;
+  readonly direction: number;
+  readonly spi: number;
+  readonly esn: boolean;
+  readonly qosGroup: number | null;
+  readonly icvLength: number;
+  /** Key followed by salt, as RFC 4106 key material. */
+  readonly keyMaterial: Uint8Array;
+  readonly source: Uint8Array;
+  readonly destination: Uint8Array;
+}
+
+function write(bytes: Uint8Array, offset: number, size: number, value: number): void {
+  for (let index = 0; index < size; index++) bytes[offset + index] = Math.floor(value / 256 ** index) % 256;
+}
+
+function read(bytes: Uint8Array, offset: number, size: number): number {
+  let value = 0;
+  for (let index = size - 1; index >= 0; index--) value = value * 256 + bytes[offset + index]!;
+  return value;
+}
+
+export function encodeSaRecord(fields: SaRecordFields): Uint8Array {
+  const bytes = new Uint8Array(SA_RECORD_BYTES);
+  const keyLength = fields.keyMaterial.length - 4;
+  write(bytes, SA_RECORD.MAGIC, 4, SA_RECORD_MAGIC);
+  write(bytes, SA_RECORD.RECORD_LENGTH, 2, SA_RECORD_BYTES);
+  bytes[SA_RECORD.PROTOCOL] = fields.protocol;
+  bytes[SA_RECORD.DIRECTION] = fields.direction;
+  write(bytes, SA_RECORD.UNIQUE_ID, 4, fields.uniqueId);
+  write(bytes, SA_RECORD.SPI, 4, fields.spi);
+  bytes[SA_RECORD.FLAGS] = (fields.esn ? SA_FLAG_ESN : 0) | (fields.qosGroup !== null ? SA_FLAG_HAS_TAG : 0);
+  bytes[SA_RECORD.QOS_GROUP] = fields.qosGroup ?? 0;
+  bytes[SA_RECORD.KEY_LENGTH] = keyLength;
+  bytes[SA_RECORD.ICV_LENGTH] = fields.icvLength;
+  bytes.set(fields.keyMaterial.subarray(keyLength), SA_RECORD.SALT);
+  bytes.set(fields.keyMaterial.subarray(0, keyLength), SA_RECORD.KEY);
+  bytes.set(fields.source.subarray(0, 16), SA_RECORD.SOURCE);
+  bytes.set(fields.destination.subarray(0, 16), SA_RECORD.DESTINATION);
+  return bytes;
+}
+
+export type SaRecordProblem = "BAD_MAGIC" | "BAD_LENGTH" | "BAD_PROTOCOL" | "BAD_KEY_LENGTH" | "BAD_ICV_LENGTH";
+
+/** Read a record, or say what is wrong with it (as a device must before trusting a pointer). */
+export function decodeSaRecord(bytes: Uint8Array): SaRecordFields | { readonly problem: SaRecordProblem; readonly value: number } {
+  const magic = read(bytes, SA_RECORD.MAGIC, 4);
+  if (magic !== SA_RECORD_MAGIC) return { problem: "BAD_MAGIC", value: magic };
+  const length = read(bytes, SA_RECORD.RECORD_LENGTH, 2);
+  if (length !== SA_RECORD_BYTES) return { problem: "BAD_LENGTH", value: length };
+  if (bytes[SA_RECORD.PROTOCOL] !== 50) return { problem: "BAD_PROTOCOL", value: bytes[SA_RECORD.PROTOCOL]! };
+  const keyLength = bytes[SA_RECORD.KEY_LENGTH]!;
+  if (keyLength !== 16 && keyLength !== 32) return { problem: "BAD_KEY_LENGTH", value: keyLength };
+  const icvLength = bytes[SA_RECORD.ICV_LENGTH]!;
+  if (icvLength !== 8 && icvLength !== 12 && icvLength !== 16) return { problem: "BAD_ICV_LENGTH", value: icvLength };
+  const keyMaterial = new Uint8Array(keyLength + 4);
+  keyMaterial.set(bytes.subarray(SA_RECORD.KEY, SA_RECORD.KEY + keyLength));
+  keyMaterial.set(bytes.subarray(SA_RECORD.SALT, SA_RECORD.SALT + 4), keyLength);
+  const flags = bytes[SA_RECORD.FLAGS]!;
+  return {
+    uniqueId: read(bytes, SA_RECORD.UNIQUE_ID, 4),
+    protocol: 50,
+    direction: bytes[SA_RECORD.DIRECTION]!,
+    spi: read(bytes, SA_RECORD.SPI, 4),
+    esn: (flags & SA_FLAG_ESN) !== 0,
+    qosGroup: flags & SA_FLAG_HAS_TAG ? bytes[SA_RECORD.QOS_GROUP]! : null,
+    icvLength,
+    keyMaterial,
+    source: bytes.slice(SA_RECORD.SOURCE, SA_RECORD.SOURCE + 16),
+    destination: bytes.slice(SA_RECORD.DESTINATION, SA_RECORD.DESTINATION + 16),
+  };
+}

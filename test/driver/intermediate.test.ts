@@ -5,7 +5,7 @@ import { Isadb } from "../../driver/intermediate/isadb.js";
 import { Sadb } from "../../driver/intermediate/sadb.js";
 import { readField, TX } from "../../hw/spec/descriptors.js";
 import * as R from "../../hw/spec/registers.js";
-import { SA_FLAG_HAS_TAG, SA_RECORD, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
+import { decodeSaRecord, SA_FLAG_HAS_TAG, SA_RECORD, SA_RECORD_BYTES, SA_RECORD_MAGIC } from "../../hw/spec/sa-record.js";
 import { HostMemory, HostMemoryError } from "../../sim/host/memory.js";
 import { spi, type EspSaParameters } from "../../sim/ipsec/esp.js";
 import { ipv4Address } from "../../sim/packet/ipv4.js";
@@ -107,6 +107,9 @@ describe("ISADB and SADB", () => {
     const added = sadb.add({ direction: "inbound", parameters, source: peerGateway, destination: hostGateway });
     const bytes = memory.read(added.record, SA_RECORD_BYTES);
     expect(added.record % 64).toBe(0);
+    expect(readField(bytes, SA_RECORD.MAGIC, 4)).toBe(SA_RECORD_MAGIC);
+    expect(readField(bytes, SA_RECORD.RECORD_LENGTH, 2)).toBe(SA_RECORD_BYTES);
+    expect(decodeSaRecord(bytes)).toMatchObject({ uniqueId: added.uniqueId, spi: 0x4242, esn: false, qosGroup: null, icvLength: 16, keyMaterial: parameters.keyMaterial });
     expect(readField(bytes, SA_RECORD.UNIQUE_ID, 4)).toBe(added.uniqueId);
     expect(bytes[SA_RECORD.PROTOCOL]).toBe(50);
     expect(bytes[SA_RECORD.DIRECTION]).toBe(1);
