@@ -19,6 +19,9 @@ import type { DeviceBus } from "./spec/bus.js";
 import { MAX_QUEUES } from "./spec/registers.js";
 import { Statistics } from "./statistics.js";
 import { TxEngine } from "./tx/engine.js";
+import { CryptoEngine, SaCacheToken } from "./ipsec/crypto-engine.js";
+import { type IpsecOffload, IpsecOffloadToken } from "./ipsec/offload.js";
+import { SaCache } from "./ipsec/sa-cache.js";
 
 /**
  * The network interface card: register file, DMA engine, TX and RX engines with their rings,
@@ -43,6 +46,8 @@ export class Nic extends Component implements DeviceBus {
   readonly rx: RxEngine;
   readonly mac: Mac;
   readonly registers: RegisterFile;
+  readonly saCache: SaCache;
+  readonly offload: IpsecOffload;
   readonly statistics: Statistics;
   private lastWriteArrival = 0;
 
@@ -64,10 +69,19 @@ export class Nic extends Component implements DeviceBus {
     this.dma = this.child(DmaEngine, "dma", { clock: this.coreClock });
     const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
     this.container.register(NicSharedToken, { useValue: shared });
+    this.saCache = this.child(SaCache, "sacache");
+    this.container.register(SaCacheToken, { useValue: this.saCache });
+    this.offload = {
+      cache: this.saCache,
+      txCrypto: this.child(CryptoEngine, "crypto_tx", { clock: this.coreClock }),
+      rxCrypto: this.child(CryptoEngine, "crypto_rx", { clock: this.coreClock }),
+      pointerFetch: false,
+    };
+    this.container.register(IpsecOffloadToken, { useValue: this.offload });
     this.tx = this.child(TxEngine, "tx", { clock: this.coreClock });
     this.rx = this.child(RxEngine, "rx", { clock: this.coreClock });
     this.mac = this.child(Mac, "mac", { clock: this.macClock });
-    this.registers = new RegisterFile(shared, this.tx, this.rx, this.mac);
+    this.registers = new RegisterFile(shared, this.tx, this.rx, this.mac, this.offload);
     this.errorLog.onError = () => this.interrupts.error();
     this.tx.toMac.consumer = this.macClock;
     this.mac.fromTx = this.tx.toMac;

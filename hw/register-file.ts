@@ -2,7 +2,10 @@ import type { NicShared } from "./config.js";
 import type { Mac } from "./mac.js";
 import type { RingRegisters } from "./ring.js";
 import type { RxEngine } from "./rx/engine.js";
-import { NO_QUEUE } from "./spec/errors.js";
+import { ErrorCode, NO_QUEUE } from "./spec/errors.js";
+import { readField, writeField } from "./spec/descriptors.js";
+import { decodeSaRecord } from "./spec/sa-record.js";
+import type { IpsecOffload } from "./ipsec/offload.js";
 import * as R from "./spec/registers.js";
 import { register32 } from "./statistics.js";
 import type { TxEngine } from "./tx/engine.js";
@@ -17,12 +20,16 @@ const STATISTICS_STRIDE = R.TQPC(1) - R.TQPC(0);
  */
 export class RegisterFile {
   private control = 0;
+  /** The SA record image staged through SA_STAGE for the next SA_COMMAND. */
+  private readonly stage = new Uint8Array(R.SA_STAGE_WORDS * 4);
+  private saStatus = 0;
 
   constructor(
     private readonly shared: NicShared,
     private readonly tx: TxEngine,
     private readonly rx: RxEngine,
     private readonly mac: Mac,
+    private readonly offload: IpsecOffload,
   ) {}
 
   nameOf(offset: number): string {
@@ -82,6 +89,8 @@ export class RegisterFile {
       case R.ERRLOG_VALUE_LO: return register32(errors.head()?.value ?? 0);
       case R.ERRLOG_VALUE_HI: return Math.floor((errors.head()?.value ?? 0) / 0x1_0000_0000);
     }
+    const sa = this.readSaRegister(offset);
+    if (sa !== undefined) return sa;
     const vector = this.vectorRegister(offset);
     if (vector) return vector.register === R.EITR(0) ? interrupts.readInterval(vector.vector) : interrupts.readThreshold(vector.vector);
     const statistic = this.statisticRegister(offset);
@@ -121,6 +130,7 @@ export class RegisterFile {
       case R.IMC: interrupts.disable(value); return true;
       case R.ERRLOG_POP: errors.pop(); return true;
     }
+    if (this.writeSaRegister(offset, value)) return true;
     const vector = this.vectorRegister(offset);
     if (vector) {
       if (vector.register === R.EITR(0)) interrupts.writeInterval(vector.vector, value);
@@ -150,6 +160,57 @@ export class RegisterFile {
         return true;
     }
     return false;
+  }
+
+  private readSaRegister(offset: number): number | undefined {
+    const cache = this.offload.cache;
+    const counts = cache.counts;
+    if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) return readField(this.stage, offset - R.SA_STAGE(0), 4);
+    switch (offset) {
+      case R.SA_STATUS: return this.saStatus;
+      case R.SA_TABLE_SIZE: return cache.size("tx") | (cache.size("rx") << 16);
+      case R.SA_CTRL: return this.offload.pointerFetch ? R.SA_CTRL_POINTER_FETCH : 0;
+      case R.SA_TX_HITS: return register32(counts.txHits);
+      case R.SA_TX_MISSES: return register32(counts.txMisses);
+      case R.SA_RX_HITS: return register32(counts.rxHits);
+      case R.SA_RX_MISSES: return register32(counts.rxMisses);
+      case R.SA_FETCHES: return register32(counts.fetches);
+      case R.SA_COMMAND: return 0;
+    }
+    return undefined;
+  }
+
+  private writeSaRegister(offset: number, value: number): boolean {
+    if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) {
+      writeField(this.stage, offset - R.SA_STAGE(0), 4, value);
+      return true;
+    }
+    if (offset === R.SA_CTRL) {
+      this.offload.pointerFetch = (value & R.SA_CTRL_POINTER_FETCH) !== 0;
+      return true;
+    }
+    if (offset !== R.SA_COMMAND) return false;
+    const index = value & 0xffff;
+    const direction = value & R.SA_COMMAND_RX ? "rx" : "tx";
+    const operation = value & (3 << 24);
+    const cache = this.offload.cache;
+    const fail = (code: "INVALID_SA_HANDLE" | "SA_RECORD_INVALID", fieldName: string, reported: number) => {
+      this.saStatus = ErrorCode[code];
+      this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value: reported });
+    };
+    if (index >= cache.size(direction)) fail("INVALID_SA_HANDLE", `SA_COMMAND.INDEX (${direction.toUpperCase()} table of ${cache.size(direction)})`, index);
+    else if (operation === R.SA_COMMAND_INVALIDATE) {
+      cache.invalidate(direction, index);
+      this.saStatus = 0;
+    } else if (operation === R.SA_COMMAND_INSTALL) {
+      const fields = decodeSaRecord(this.stage);
+      if ("problem" in fields) fail("SA_RECORD_INVALID", `SA_STAGE (${fields.problem})`, fields.value);
+      else {
+        cache.install(direction, index, fields);
+        this.saStatus = 0;
+      }
+    } else fail("INVALID_SA_HANDLE", "SA_COMMAND.OPERATION", operation >>> 24);
+    return true;
   }
 
   private vectorRegister(offset: number): { vector: number; register: number } | undefined {

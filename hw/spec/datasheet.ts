@@ -7,7 +7,7 @@ const hex = (value: number, digits = 4): string => `0x${value.toString(16).toUpp
 
 function offsetOf(register: RegisterSpec): string {
   if (register.stride === undefined) return hex(register.offset);
-  const index = register.instance === "vector" ? "v" : "q";
+  const index = register.instance === "vector" ? "v" : register.instance === "word" ? "w" : "q";
   return `${hex(register.offset)} + ${hex(register.stride, 2)}·${index}`;
 }
 
@@ -18,7 +18,7 @@ function bits(field: { bit: number; width: number }): string {
 function registerRows(): string[] {
   const rows = ["| register | offset | access | reset | description |", "| --- | --- | --- | --- | --- |"];
   for (const register of REGISTERS) {
-    const name = register.stride === undefined ? register.name : `${register.name}[${register.instance === "vector" ? "v" : "q"}]`;
+    const name = register.stride === undefined ? register.name : `${register.name}[${register.instance === "vector" ? "v" : register.instance === "word" ? "w" : "q"}]`;
     rows.push(`| ${name} | ${offsetOf(register)} | ${register.access} | ${hex(register.reset, 1)} | ${register.description} |`);
     for (const field of register.fields ?? []) rows.push(`| └ ${field.name} | bits ${bits(field)} | | | ${field.description} |`);
   }

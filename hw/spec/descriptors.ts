@@ -57,10 +57,10 @@ export const RX_WRITE_BACK_OFFSET = RX.LENGTH;
 export const TX_DESCRIPTOR_FIELDS: readonly DescriptorField[] = [
   { name: "BUFFER_ADDRESS", offset: TX.BUFFER_ADDRESS, bytes: 8, description: "Host address of the buffer" },
   { name: "LENGTH", offset: TX.LENGTH, bytes: 2, description: "Bytes in the buffer (1 or more; a frame's buffers add up to at most the maximum frame)" },
-  { name: "COMMAND", offset: TX.COMMAND, bytes: 1, description: "bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (offload)" },
+  { name: "COMMAND", offset: TX.COMMAND, bytes: 1, description: "bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (encrypt the frame's ESP packet: its payload and trailer are plaintext, its ICV is filled in)" },
   { name: "CLASS", offset: TX.CLASS, bytes: 1, description: "Traffic class of the frame (0-7)" },
-  { name: "SA_HANDLE", offset: TX.SA_HANDLE, bytes: 4, description: "SA table handle for IPsec offload" },
-  { name: "SA_POINTER", offset: TX.SA_POINTER, bytes: 8, description: "Host address of the SA record" },
+  { name: "SA_HANDLE", offset: TX.SA_HANDLE, bytes: 4, description: "With IPSEC: TX SA table entry + 1 (0: none; with SA_CTRL.POINTER_FETCH, look up by SA_POINTER instead)" },
+  { name: "SA_POINTER", offset: TX.SA_POINTER, bytes: 8, description: "Host address of the SA record (hw/spec SA record layout)" },
   { name: "OFFLOAD", offset: TX.OFFLOAD, bytes: 2, description: "IPsec offload flags" },
   { name: "STATUS", offset: TX.STATUS, bytes: 1, description: "Written back: bit 0 DD" },
   { name: "ERROR", offset: TX.ERROR, bytes: 1, description: "Written back: error code, 0 if none (see Error codes)" },

@@ -13,6 +13,11 @@ export const ErrorCode = {
   UNKNOWN_REGISTER: 10,
   READ_ONLY_REGISTER: 11,
   INVALID_CLASS: 12,
+  INVALID_SA_HANDLE: 13,
+  SA_RECORD_INVALID: 14,
+  ESP_MALFORMED: 15,
+  ESP_ICV_FAILED: 16,
+  SA_INVALIDATED: 17,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -30,6 +35,11 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   UNKNOWN_REGISTER: "An MMIO access to an offset with no register; reads return 0xFFFFFFFF",
   READ_ONLY_REGISTER: "A write to a read-only register; it is ignored",
   INVALID_CLASS: "A TX descriptor CLASS above 7",
+  INVALID_SA_HANDLE: "An IPsec TX descriptor names an SA table entry that is out of range or empty, or an SA_COMMAND names an index out of range; the frame is dropped",
+  SA_RECORD_INVALID: "An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length; it is not used",
+  ESP_MALFORMED: "An ESP packet too short for its SA's header, IV and ICV, or whose SPI is not its SA's; TX drops it, RX flags it",
+  ESP_ICV_FAILED: "RX: the ICV did not verify; the packet is delivered flagged, undecrypted",
+  SA_INVALIDATED: "The SA table entry was invalidated while the packet was being processed; the packet is dropped",
 };
 
 /** Which field or register an error log entry points at (ERRLOG_LOCATION.FIELD). */
@@ -44,6 +54,9 @@ export const FieldCode = {
   DESCRIPTOR: 7,
   REGISTER: 8,
   CLASS: 9,
+  SA_HANDLE: 10,
+  SA_POINTER: 11,
+  SA_COMMAND: 12,
 } as const;
 export type FieldCodeName = keyof typeof FieldCode;
 

@@ -18,8 +18,8 @@ export interface RegisterSpec {
   /** Offset of instance 0; per-queue or per-vector registers add `stride` per instance. */
   readonly offset: number;
   readonly stride?: number;
-  /** What an instance index counts: a queue or an interrupt vector. */
-  readonly instance?: "queue" | "vector";
+  /** What an instance index counts: a queue, an interrupt vector or a word of a register array. */
+  readonly instance?: "queue" | "vector" | "word";
   readonly access: RegisterAccess;
   readonly reset: number;
   readonly description: string;
@@ -71,6 +71,24 @@ export const TQBC = (queue: number): number => 0x3004 + STATISTICS_STRIDE * queu
 export const RQPC = (queue: number): number => 0x3008 + STATISTICS_STRIDE * queue;
 export const RQBC = (queue: number): number => 0x300c + STATISTICS_STRIDE * queue;
 export const RQDPC = (queue: number): number => 0x3010 + STATISTICS_STRIDE * queue;
+
+/** SA table (the cryptography information table): a staged record image and a command register. */
+export const SA_STAGE = (word: number): number => 0x5000 + 4 * word;
+export const SA_STAGE_WORDS = 32;
+export const SA_COMMAND = 0x5080;
+export const SA_STATUS = 0x5084;
+export const SA_TABLE_SIZE = 0x5088;
+export const SA_CTRL = 0x508c;
+export const SA_TX_HITS = 0x5090;
+export const SA_TX_MISSES = 0x5094;
+export const SA_RX_HITS = 0x5098;
+export const SA_RX_MISSES = 0x509c;
+export const SA_FETCHES = 0x50a0;
+
+export const SA_COMMAND_RX = 1 << 16;
+export const SA_COMMAND_INSTALL = 1 << 24;
+export const SA_COMMAND_INVALIDATE = 2 << 24;
+export const SA_CTRL_POINTER_FETCH = 1 << 0;
 
 export const CTRL_TX_ENABLE = 1 << 0;
 export const CTRL_RX_ENABLE = 1 << 1;
@@ -142,6 +160,32 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "ERRLOG_VALUE_LO", offset: ERRLOG_VALUE_LO, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 31:0" },
   { name: "ERRLOG_VALUE_HI", offset: ERRLOG_VALUE_HI, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 63:32" },
   { name: "ERRLOG_POP", offset: ERRLOG_POP, access: "WO", reset: 0, description: "Write any value to drop the oldest entry" },
+  { name: "SA_STAGE", offset: SA_STAGE(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "SA record image (128 bytes, hw/spec SA record layout) for the next SA_COMMAND install" },
+  {
+    name: "SA_COMMAND", offset: SA_COMMAND, access: "WO", reset: 0, description: "Act on an SA table entry; the result is in SA_STATUS",
+    fields: [
+      { name: "INDEX", bit: 0, width: 16, description: "Entry index; a TX descriptor names entry i by SA_HANDLE i + 1" },
+      { name: "DIRECTION", bit: 16, width: 1, description: "0: TX table, 1: RX table" },
+      { name: "OPERATION", bit: 24, width: 2, description: "1: install the staged record, 2: invalidate the entry" },
+    ],
+  },
+  { name: "SA_STATUS", offset: SA_STATUS, access: "RO", reset: 0, description: "Result of the last SA_COMMAND: 0, or an error code" },
+  {
+    name: "SA_TABLE_SIZE", offset: SA_TABLE_SIZE, access: "RO", reset: 0, description: "Entries in each SA table",
+    fields: [
+      { name: "TX", bit: 0, width: 16, description: "TX entries" },
+      { name: "RX", bit: 16, width: 16, description: "RX entries" },
+    ],
+  },
+  {
+    name: "SA_CTRL", offset: SA_CTRL, access: "RW", reset: 0, description: "SA table control",
+    fields: [{ name: "POINTER_FETCH", bit: 0, width: 1, description: "TX misses are filled by reading the SA record through the descriptor's SA_POINTER (DMA)" }],
+  },
+  { name: "SA_TX_HITS", offset: SA_TX_HITS, access: "RO", reset: 0, description: "TX packets whose SA was in the table" },
+  { name: "SA_TX_MISSES", offset: SA_TX_MISSES, access: "RO", reset: 0, description: "TX packets whose SA had to be fetched (pointer fetch)" },
+  { name: "SA_RX_HITS", offset: SA_RX_HITS, access: "RO", reset: 0, description: "RX ESP packets whose SA was in the table" },
+  { name: "SA_RX_MISSES", offset: SA_RX_MISSES, access: "RO", reset: 0, description: "RX ESP packets delivered with SA_MISS" },
+  { name: "SA_FETCHES", offset: SA_FETCHES, access: "RO", reset: 0, description: "SA records read by DMA through a pointer" },
   { name: "TDBAL", offset: TDBAL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `TX ring base, bits 31:0; ${RING_ALIGNMENT}-byte aligned ${queueNote}` },
   { name: "TDBAH", offset: TDBAH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX ring base, bits 63:32" },
   { name: "TDLEN", offset: TDLEN(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `TX ring length in bytes: a multiple of ${RING_ALIGNMENT}, at most ${MAX_RING_DESCRIPTORS} descriptors` },
@@ -176,7 +220,7 @@ export function registerName(offset: number, queues = MAX_QUEUES): string | unde
       continue;
     }
     const delta = offset - register.offset;
-    const count = register.instance === "vector" ? queues + 1 : queues;
+    const count = register.instance === "vector" ? queues + 1 : register.instance === "word" ? SA_STAGE_WORDS : queues;
     if (delta >= 0 && delta % register.stride === 0 && delta / register.stride < count) return `${register.name}[${delta / register.stride}]`;
   }
   return undefined;

@@ -10,7 +10,12 @@ import { QueueScope } from "../queue-scope.js";
 import { RingRegisters } from "../ring.js";
 import { type DescriptorFetch, type DescriptorPrefetch, fetchRoundRobin } from "../descriptor-prefetch.js";
 import { QueueState } from "../queue-state.js";
-import { readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_RS } from "../spec/descriptors.js";
+import { readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../spec/descriptors.js";
+import { decodeSaRecord, SA_DIRECTION_OUTBOUND, SA_RECORD_BYTES } from "../spec/sa-record.js";
+import type { CryptoResult } from "../ipsec/crypto-engine.js";
+import { espLayout } from "../ipsec/esp-frame.js";
+import type { SaEntry } from "../ipsec/sa-cache.js";
+import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 
@@ -22,6 +27,8 @@ interface TxDescriptor {
   readonly length: number;
   readonly command: number;
   readonly trafficClass: number;
+  readonly saHandle: number;
+  readonly saPointer: number;
 }
 
 interface Fault {
@@ -41,9 +48,14 @@ interface TxPacket {
   reserved: number;
   partsLeft: number;
   fault: Fault | null;
+  /** Read, and (for IPsec) encrypted or refused: ready to leave in order. */
+  settled: boolean;
+  frame: Uint8Array | null;
+  /** Dropped without a driver fault (its SA was invalidated meanwhile): the write-back's error code. */
+  dropCode: ErrorCodeName | null;
 }
 
-type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | { kind: "write-back"; queue: number; packets: number };
+type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | { kind: "write-back"; queue: number; packets: number } | { kind: "sa-record"; packet: TxPacket; pointer: number };
 
 type TxQueueState = QueueState<TxDescriptor>;
 
@@ -54,6 +66,8 @@ function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxD
     length: readField(data, offset + TX.LENGTH, 2),
     command: data[offset + TX.COMMAND]!,
     trafficClass: data[offset + TX.CLASS]!,
+    saHandle: readField(data, offset + TX.SA_HANDLE, 4),
+    saPointer: readField(data, offset + TX.SA_POINTER, 8),
   };
 }
 
@@ -90,12 +104,19 @@ export class TxEngine extends ClockedComponent {
   private stalled = false;
   private nextFetchQueue = 0;
 
-  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(NicSharedToken) private readonly shared: NicShared) {
+  private readonly cryptoResults: Channel<CryptoResult<TxPacket>>;
+
+  constructor(
+    @inject(ComponentContextToken) context: ComponentContext,
+    @inject(NicSharedToken) private readonly shared: NicShared,
+    @inject(IpsecOffloadToken) private readonly offload: IpsecOffload,
+  ) {
     super(context);
     for (let queue = 0; queue < shared.queues; queue++) {
       const scope = this.child(QueueScope, `q${queue}`);
       this.queues.push(new QueueState(new RingRegisters("tx", queue, shared.errors, scope), scope, parseTxDescriptor));
     }
+    this.cryptoResults = new Channel(this.kernel, this.clock);
     this.completions = new Channel(this.kernel, this.clock);
     this.prefetches = this.queues.map((state) => state.prefetch);
     this.freed = new Channel(this.kernel, this.clock);
@@ -120,21 +141,22 @@ export class TxEngine extends ClockedComponent {
   override isIdle(): boolean {
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
     if (this.state.value !== TxState.code("IDLE")) return false;
-    if (this.completions.length > 0 || this.freed.length > 0) return false;
+    if (this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;
       if (state.prefetch.wantsFetch(this.params.descriptorCache)) return false;
     }
     if (!this.stalled) return false;
-    return this.inFlight.length === 0 || this.inFlight[0]!.partsLeft > 0;
+    return this.inFlight.length === 0 || !this.inFlight[0]!.settled;
   }
 
   evaluate(): void {
     for (let bytes = this.freed.take(); bytes !== undefined; bytes = this.freed.take()) this.used -= bytes;
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
     let sent = false;
-    while (this.inFlight.length > 0 && this.inFlight[0]!.partsLeft === 0) {
+    for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.encrypted(result);
+    while (this.inFlight.length > 0 && this.inFlight[0]!.settled) {
       this.finish(this.inFlight.shift()!);
       sent = true;
     }
@@ -175,7 +197,7 @@ export class TxEngine extends ClockedComponent {
       const fault = this.check(cache, taken, length, end < 0);
       if (!fault && this.used + length > this.params.bufferBytes) continue;
       const descriptors = cache.splice(0, taken);
-      const packet: TxPacket = { queue, descriptors, length, parts: new Array(taken).fill(null), reserved: 0, partsLeft: 0, fault };
+      const packet: TxPacket = { queue, descriptors, length, parts: new Array(taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
       this.inFlight.push(packet);
       if (!fault) {
         this.used += length;
@@ -217,6 +239,9 @@ export class TxEngine extends ClockedComponent {
       } else {
         packet.parts[tag.part] = completion.data;
       }
+      if (packet.partsLeft === 0) this.afterRead(packet);
+    } else if (tag.kind === "sa-record") {
+      this.recordFetched(tag.packet, tag.pointer, completion);
     } else if (completion.error) {
       this.ring(tag.queue).report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
     } else {
@@ -224,7 +249,65 @@ export class TxEngine extends ClockedComponent {
     }
   }
 
-  /** The oldest frame's buffers are all read: send it (or drop it if faulty) and write back. */
+  /** All buffers read: a plain frame is ready; an IPsec one first needs its SA and the crypto engine. */
+  private afterRead(packet: TxPacket): void {
+    if (packet.fault) {
+      packet.settled = true;
+      return;
+    }
+    packet.frame = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[], packet.length);
+    const first = packet.descriptors[0]!;
+    if (!(first.command & TX_COMMAND_IPSEC)) {
+      packet.settled = true;
+      return;
+    }
+    const cache = this.offload.cache;
+    if (first.saHandle === 0 && this.offload.pointerFetch) {
+      const entry = cache.txByPointerLookup(first.saPointer);
+      if (entry) return this.encrypt(packet, entry);
+      if (!this.shared.dma.reachable(first.saPointer, SA_RECORD_BYTES)) {
+        return this.refuse(packet, { code: "DMA_UNMAPPED", field: "SA_POINTER", fieldName: "SA_POINTER", index: first.index, value: first.saPointer });
+      }
+      this.shared.dma.read(first.saPointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", packet, pointer: first.saPointer } as Tag);
+      return;
+    }
+    const entry = cache.txByHandle(first.saHandle);
+    if (!entry) return this.refuse(packet, { code: "INVALID_SA_HANDLE", field: "SA_HANDLE", fieldName: "SA_HANDLE", index: first.index, value: first.saHandle });
+    this.encrypt(packet, entry);
+  }
+
+  /** A pointer fetch completed: check the record before trusting it, cache it, encrypt. */
+  private recordFetched(packet: TxPacket, pointer: number, completion: DmaCompletion<Tag>): void {
+    const index = packet.descriptors[0]!.index;
+    if (completion.error) return this.refuse(packet, { code: completion.error, field: "SA_POINTER", fieldName: "SA_POINTER", index, value: pointer });
+    const fields = decodeSaRecord(completion.data!);
+    if ("problem" in fields || fields.direction !== SA_DIRECTION_OUTBOUND) {
+      return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${"problem" in fields ? fields.problem : "not an outbound SA"})`, index, value: pointer });
+    }
+    this.encrypt(packet, this.offload.cache.installFetched(pointer, fields));
+  }
+
+  private encrypt(packet: TxPacket, entry: SaEntry): void {
+    const layout = espLayout(packet.frame!, entry.icvLength);
+    if (!layout || layout.spi !== entry.spi || entry.esn) {
+      const first = packet.descriptors[0]!;
+      return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName: entry.esn ? "SA (ESN is processed in software)" : "ESP packet", index: first.index, value: packet.length });
+    }
+    this.offload.txCrypto.submit({ encrypt: true, entry, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
+  }
+
+  private encrypted(result: CryptoResult<TxPacket>): void {
+    const packet = result.job.tag;
+    if (result.outcome !== "ok") packet.dropCode = "SA_INVALIDATED";
+    packet.settled = true;
+  }
+
+  private refuse(packet: TxPacket, fault: Fault): void {
+    packet.fault = fault;
+    packet.settled = true;
+  }
+
+  /** The oldest frame is settled: send it (or drop it if faulty) and write back. */
   private finish(packet: TxPacket): void {
     const state = this.queues[packet.queue]!;
     if (packet.fault) {
@@ -232,12 +315,15 @@ export class TxEngine extends ClockedComponent {
       state.ring.report(fault.code, fault.field, fault.fieldName, fault.value, fault.index);
       this.shared.statistics.drop("TX_DESCRIPTOR_ERROR");
       this.used -= packet.reserved;
+    } else if (packet.dropCode) {
+      this.shared.statistics.drop(packet.dropCode);
+      this.used -= packet.reserved;
     } else {
-      const bytes = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[], packet.length);
-      this.toMac.push({ bytes, queue: packet.queue });
+      this.toMac.push({ bytes: packet.frame!, queue: packet.queue });
     }
     const ring = state.ring;
-    const error = packet.fault ? ErrorCode[packet.fault.code] : 0;
+    const errorName = packet.fault?.code ?? packet.dropCode;
+    const error = errorName ? ErrorCode[errorName] : 0;
     const last = packet.descriptors.length - 1;
     packet.descriptors.forEach((descriptor, position) => {
       // The status of RS descriptors, and always of a faulty frame's last one, so the driver learns of it.

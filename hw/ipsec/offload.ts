@@ -1,0 +1,13 @@
+import type { CryptoEngine } from "./crypto-engine.js";
+import type { SaCache } from "./sa-cache.js";
+
+/** What the TX and RX engines use for inline IPsec: the SA table, a crypto engine each, and the fill mode. */
+export interface IpsecOffload {
+  readonly cache: SaCache;
+  readonly txCrypto: CryptoEngine;
+  readonly rxCrypto: CryptoEngine;
+  /** SA_CTRL.POINTER_FETCH: TX misses are filled by reading the record through the descriptor's SA_POINTER. */
+  pointerFetch: boolean;
+}
+
+export const IpsecOffloadToken = Symbol("IpsecOffload");
