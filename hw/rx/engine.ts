@@ -10,15 +10,25 @@ import { QueueScope } from "../queue-scope.js";
 import { RingRegisters } from "../ring.js";
 import { type DescriptorFetch, type DescriptorPrefetch, fetchRoundRobin } from "../descriptor-prefetch.js";
 import { QueueState } from "../queue-state.js";
-import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, writeField } from "../spec/descriptors.js";
+import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, STATUS_IPSEC, STATUS_SA_MISS, writeField } from "../spec/descriptors.js";
+import type { CryptoResult } from "../ipsec/crypto-engine.js";
+import { espLayout, espSelectors, isEspFrame } from "../ipsec/esp-frame.js";
+import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode } from "../spec/errors.js";
 import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
 
 interface RxFrame {
-  readonly bytes: Uint8Array;
+  bytes: Uint8Array;
   readonly trafficClass: number;
+  /** False while its ESP packet is being decrypted. */
+  ready: boolean;
+  /** RX write-back STATUS bits beyond DD/EOP (IPSEC, SA_MISS), ERROR code, SPI and SA handle. */
+  ipsecStatus: number;
+  error: number;
+  spi: number;
+  handle: number;
 }
 
 type Tag = DescriptorFetch | { kind: "write-back"; queue: number; frameLength: number; eop: boolean };
@@ -63,7 +73,13 @@ export class RxEngine extends ClockedComponent {
   private nextQueue = 0;
   private nextFetchQueue = 0;
 
-  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(NicSharedToken) private readonly shared: NicShared) {
+  private readonly cryptoResults: Channel<CryptoResult<RxFrame>>;
+
+  constructor(
+    @inject(ComponentContextToken) context: ComponentContext,
+    @inject(NicSharedToken) private readonly shared: NicShared,
+    @inject(IpsecOffloadToken) private readonly offload: IpsecOffload,
+  ) {
     super(context);
     for (let queue = 0; queue < shared.queues; queue++) {
       const scope = this.child(QueueScope, `q${queue}`);
@@ -71,6 +87,7 @@ export class RxEngine extends ClockedComponent {
     }
     this.fromMac = new Channel(this.kernel, this.clock);
     this.completions = new Channel(this.kernel, this.clock);
+    this.cryptoResults = new Channel(this.kernel, this.clock);
     this.prefetches = this.queues.map((state) => state.prefetch);
   }
 
@@ -107,12 +124,12 @@ export class RxEngine extends ClockedComponent {
   override isIdle(): boolean {
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
     if (this.state.value !== RxState.code("IDLE")) return false;
-    if (this.fromMac.length > 0 || this.completions.length > 0) return false;
+    if (this.fromMac.length > 0 || this.completions.length > 0 || this.cryptoResults.length > 0) return false;
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;
       if (state.prefetch.wantsFetch(this.capacity(state))) return false;
-      if (state.frames.length > 0 && state.cache.length >= this.descriptorsFor(state, state.frames[0]!)) return false;
+      if (state.frames.length > 0 && state.frames[0]!.ready && state.cache.length >= this.descriptorsFor(state, state.frames[0]!)) return false;
     }
     return true;
   }
@@ -120,6 +137,7 @@ export class RxEngine extends ClockedComponent {
   evaluate(): void {
     for (let bytes = this.fromMac.take(); bytes; bytes = this.fromMac.take()) this.admit(bytes);
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
+    for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.decrypted(result);
     const delivered = this.deliver();
     const fetched = this.fetchDescriptors();
     this.state.set(RxState.code(delivered ? "DELIVER" : fetched ? "FETCH" : "IDLE"));
@@ -143,7 +161,42 @@ export class RxEngine extends ClockedComponent {
       return this.drop("RX_BUFFER_FULL");
     }
     this.used += bytes.length;
-    state.frames.push({ bytes, trafficClass });
+    const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, spi: 0, handle: 0 };
+    state.frames.push(frame);
+    if (isEspFrame(bytes)) this.inspectEsp(frame);
+  }
+
+  /** Look the ESP packet's SA up: a hit goes to the crypto engine, a miss is flagged SA_MISS for the driver. */
+  private inspectEsp(frame: RxFrame): void {
+    const selectors = espSelectors(frame.bytes);
+    if (!selectors) return this.flag(frame, "ESP_MALFORMED");
+    frame.spi = selectors.spi;
+    const entry = this.offload.cache.rxLookup(selectors.spi, selectors.destination);
+    if (!entry) {
+      frame.ipsecStatus = STATUS_SA_MISS;
+      return;
+    }
+    frame.handle = entry.index + 1;
+    const layout = espLayout(frame.bytes, entry.icvLength);
+    if (!layout) return this.flag(frame, "ESP_MALFORMED");
+    // Decrypt a copy: the frame as it came off the wire may be held elsewhere (the capture).
+    frame.bytes = frame.bytes.slice();
+    frame.ready = false;
+    this.offload.rxCrypto.submit({ encrypt: false, entry, frame: frame.bytes, layout, tag: frame, reply: this.cryptoResults });
+  }
+
+  private decrypted(result: CryptoResult<RxFrame>): void {
+    const frame = result.job.tag;
+    frame.ready = true;
+    if (result.outcome === "ok") frame.ipsecStatus = STATUS_IPSEC;
+    else if (result.outcome === "icv-failed") this.flag(frame, "ESP_ICV_FAILED");
+    // The SA was invalidated meanwhile: the packet is untouched; software takes it as a miss.
+    else frame.ipsecStatus = STATUS_SA_MISS;
+  }
+
+  private flag(frame: RxFrame, code: "ESP_MALFORMED" | "ESP_ICV_FAILED"): void {
+    frame.error = ErrorCode[code];
+    this.shared.statistics.drop(code);
   }
 
   private drop(reason: string): void {
@@ -175,7 +228,7 @@ export class RxEngine extends ClockedComponent {
       const queue = (this.nextQueue + step) % count;
       const state = this.queues[queue]!;
       const frame = state.frames[0];
-      if (!frame || !state.ring.enabled || state.cache.length < this.descriptorsFor(state, frame)) continue;
+      if (!frame || !frame.ready || !state.ring.enabled || state.cache.length < this.descriptorsFor(state, frame)) continue;
       state.frames.shift();
       this.used -= frame.bytes.length;
       const buffers = state.cache.splice(0, this.descriptorsFor(state, frame));
@@ -193,9 +246,11 @@ export class RxEngine extends ClockedComponent {
         const eop = position === buffers.length - 1;
         const writeBack = new Uint8Array(DESCRIPTOR_BYTES - RX_WRITE_BACK_OFFSET);
         writeField(writeBack, RX.LENGTH - RX_WRITE_BACK_OFFSET, 2, chunk.length);
-        writeBack[RX.STATUS - RX_WRITE_BACK_OFFSET] = STATUS_DD | (eop ? STATUS_EOP : 0);
-        writeBack[RX.ERROR - RX_WRITE_BACK_OFFSET] = eop ? error : 0;
+        writeBack[RX.STATUS - RX_WRITE_BACK_OFFSET] = STATUS_DD | (eop ? STATUS_EOP | frame.ipsecStatus : 0);
+        writeBack[RX.ERROR - RX_WRITE_BACK_OFFSET] = eop ? error || frame.error : 0;
         writeBack[RX.CLASS - RX_WRITE_BACK_OFFSET] = frame.trafficClass;
+        writeField(writeBack, RX.SPI - RX_WRITE_BACK_OFFSET, 4, frame.spi);
+        writeField(writeBack, RX.SA_HANDLE - RX_WRITE_BACK_OFFSET, 4, frame.handle);
         this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK_OFFSET, writeBack, this.completions, { kind: "write-back", queue, frameLength: length, eop } as Tag);
       });
       state.ring.advanceHead(buffers.length);
