@@ -198,7 +198,10 @@ export class RegisterFile {
       this.saStatus = ErrorCode[code];
       this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value: reported });
     };
-    if (index >= cache.size(direction)) fail("INVALID_SA_HANDLE", `SA_COMMAND.INDEX (${direction.toUpperCase()} table of ${cache.size(direction)})`, index);
+    if (operation === R.SA_COMMAND_INVALIDATE_POINTER) {
+      cache.invalidatePointer(readField(this.stage, 0, 8));
+      this.saStatus = 0;
+    } else if (index >= cache.size(direction)) fail("INVALID_SA_HANDLE", `SA_COMMAND.INDEX (${direction.toUpperCase()} table of ${cache.size(direction)})`, index);
     else if (operation === R.SA_COMMAND_INVALIDATE) {
       cache.invalidate(direction, index);
       this.saStatus = 0;

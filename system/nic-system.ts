@@ -10,6 +10,7 @@ import { DeviceBusToken } from "../hw/spec/bus.js";
 import { DriverStack } from "../driver/stack.js";
 import { AesGcmBackendToken } from "../sim/crypto/backend.js";
 import { NobleBackend } from "../sim/crypto/noble-backend.js";
+import { InstallIfFree, SaPlacementPolicyToken } from "../driver/intermediate/policy.js";
 
 /**
  * A host with its driver stack and NIC, a wire, and the remote peer at the wire's far end.
@@ -31,6 +32,7 @@ export class NicSystem extends Component {
     this.memory = new HostMemory({ guard: this.params.hostMemoryGuard });
     // @noble/ciphers unless the caller registered another backend (node:crypto is the fast one).
     if (!this.container.isRegistered(AesGcmBackendToken, true)) this.container.register(AesGcmBackendToken, { useValue: new NobleBackend() });
+    if (!this.container.isRegistered(SaPlacementPolicyToken, true)) this.container.register(SaPlacementPolicyToken, { useValue: new InstallIfFree() });
     this.container.register(HostMemoryToken, { useValue: this.memory });
     this.wire = this.child(Wire, "wire");
     this.container.register(WireToken, { useValue: this.wire });

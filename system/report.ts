@@ -28,6 +28,16 @@ export interface TrafficReport {
     dmaBytesWritten: number;
     diagnostics: string[];
   };
+  ipsec: {
+    hardwareTx: number;
+    softwareTx: number;
+    hardwareRx: number;
+    softwareRx: number;
+    notInTableMessages: number;
+    installs: number;
+    cache: { txHits: number; txMisses: number; rxHits: number; rxMisses: number; fetches: number; evictions: number };
+    drops: Record<string, number>;
+  };
   driver: {
     doorbells: number;
     polls: number;
@@ -51,6 +61,8 @@ export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, o
     outOfOrder: record.outOfOrder,
   });
   const driver = top.driver.base.statistics;
+  const intermediate = top.driver.intermediate;
+  const cache = top.nic.saCache.counts;
   return {
     scenario: name,
     seed: kernel.seed,
@@ -64,6 +76,16 @@ export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, o
       dmaBytesRead: top.nic.dma.readBytes.value,
       dmaBytesWritten: top.nic.dma.writtenBytes.value,
       diagnostics: top.nic.diagnostics.map((diagnostic) => `${formatTime(diagnostic.time)}: ${diagnostic.message}`),
+    },
+    ipsec: {
+      hardwareTx: intermediate.counts.hardwareTx,
+      softwareTx: intermediate.counts.softwareTx,
+      hardwareRx: intermediate.counts.hardwareRx,
+      softwareRx: intermediate.counts.softwareRx,
+      notInTableMessages: intermediate.counts.notInTable,
+      installs: intermediate.counts.installs,
+      cache: { txHits: cache.txHits, txMisses: cache.txMisses, rxHits: cache.rxHits, rxMisses: cache.rxMisses, fetches: cache.fetches, evictions: cache.evictions },
+      drops: Object.fromEntries(intermediate.drops),
     },
     driver: {
       doorbells: driver.doorbells,
@@ -96,6 +118,10 @@ export function formatTrafficReport(report: TrafficReport): string {
     `     drops: ${drops.length === 0 ? "none" : drops.map(([reason, count]) => `${reason} ${count}`).join(", ")}`,
     `     device errors: ${report.nic.diagnostics.length === 0 ? "none" : ""}`,
     ...report.nic.diagnostics.map((line) => `       ${line}`),
+    `IPsec: NIC inline ${report.ipsec.hardwareTx} out, ${report.ipsec.hardwareRx} in; software ${report.ipsec.softwareTx} out, ${report.ipsec.softwareRx} in; ` +
+      `${report.ipsec.notInTableMessages} "not in table" messages, ${report.ipsec.installs} installs`,
+    `       SA table: TX ${report.ipsec.cache.txHits} hits ${report.ipsec.cache.txMisses} misses, RX ${report.ipsec.cache.rxHits} hits ${report.ipsec.cache.rxMisses} misses, ` +
+      `${report.ipsec.cache.fetches} fetches, ${report.ipsec.cache.evictions} evictions; drops: ${Object.entries(report.ipsec.drops).map(([reason, count]) => `${reason} ${count}`).join(", ") || "none"}`,
     `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}`,
     `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges, ${report.kernel.componentEvaluations} component evaluations`,
   );

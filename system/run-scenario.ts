@@ -30,9 +30,16 @@ export interface ScenarioResult {
   wallMilliseconds: number;
 }
 
+/**
+ * The scenario's own choices, under whatever the caller sets: SA tables of two entries each, so
+ * that four customers need more SAs than the NIC holds and the run shows hits, misses, installs
+ * and software fallback.
+ */
+export const PLAIN_TRAFFIC_DEFAULTS: Record<string, unknown> = { "top.nic.sacache.txEntries": 2, "top.nic.sacache.rxEntries": 2 };
+
 export function buildPlainTraffic(options: Pick<ScenarioOptions, "seed" | "parameters" | "parametersSource" | "skipIdle"> = {}): Design<PlainTraffic> {
   const kernel = new Kernel({ seed: options.seed, skipIdle: options.skipIdle });
-  return buildDesign(kernel, PlainTraffic, { container, parameters: options.parameters, parametersSource: options.parametersSource });
+  return buildDesign(kernel, PlainTraffic, { container, parameters: { ...PLAIN_TRAFFIC_DEFAULTS, ...options.parameters }, parametersSource: options.parametersSource });
 }
 
 /** Run the plain-traffic scenario; write its waveform, capture and report under `out`. */

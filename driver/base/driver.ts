@@ -7,6 +7,7 @@ import { type DeviceBus, DeviceBusToken } from "../../hw/spec/bus.js";
 import * as R from "../../hw/spec/registers.js";
 import { decodeErrorEntry, type DeviceErrorEntry } from "./device-errors.js";
 import { isEndOfPacket, RxRing, TxRing } from "./rings.js";
+import { NicSaTable } from "./sa-table.js";
 
 export interface DriverReceivedFrame {
   readonly queue: number;
@@ -15,6 +16,10 @@ export interface DriverReceivedFrame {
   readonly trafficClass: number;
   /** Error code from the device's write-back (0: none). */
   readonly error: number;
+  /** Write-back STATUS of the last descriptor: IPSEC (decrypted by the NIC) or SA_MISS. */
+  readonly status: number;
+  readonly spi: number;
+  readonly saHandle: number;
 }
 
 export interface BaseDriverStatistics {
@@ -60,6 +65,7 @@ export class BaseDriver extends Component {
     copyBytesPerNanosecond: param.integer(16, "CPU copy bandwidth into and out of buffers", { minimum: 1 }),
     cleanNanoseconds: param.integer(10, "CPU time to clean one descriptor (TX or RX)", { minimum: 0, unit: "ns" }),
     interruptNanoseconds: param.integer(1000, "CPU time to enter and leave the interrupt handler", { minimum: 0, unit: "ns" }),
+    saFill: param.choice("driver", ["driver", "pointer"] as const, "How the NIC's TX SA table is filled: the driver installs entries, or the NIC fetches SA records through descriptor SA pointers"),
   });
   readonly ready = this.signal("ready", 1);
   // Written by several processes (senders, one poll loop per vector): the last write in a phase wins.
@@ -74,6 +80,8 @@ export class BaseDriver extends Component {
   keepReceived = true;
   onReceive: (frame: DriverReceivedFrame) => void = () => {};
   private pairs: QueuePair[] = [];
+  /** The NIC's SA table as this driver programs it. */
+  readonly saTable: NicSaTable;
   private readonly spaceEvents: SimEvent[] = [];
   private activePolls = 0;
   queues = 0;
@@ -82,6 +90,7 @@ export class BaseDriver extends Component {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(DeviceBusToken) readonly bus: DeviceBus) {
     super(context);
+    this.saTable = new NicSaTable(bus);
     for (let queue = 0; queue < R.MAX_QUEUES; queue++) this.spaceEvents.push(this.event(`tx_space${queue}`));
     this.process("probe", () => this.probe());
   }
@@ -95,7 +104,7 @@ export class BaseDriver extends Component {
    * Post one frame on a TX queue (a generator: `yield* driver.transmit(q, frame)`). Waits while
    * the ring is full; rings the doorbell unless `more` frames follow, at least every doorbellBatch.
    */
-  *transmit(queue: number, frame: Uint8Array, options: { more?: boolean; trafficClass?: number; saPointer?: number } = {}) {
+  *transmit(queue: number, frame: Uint8Array, options: { more?: boolean; trafficClass?: number; ipsec?: { saPointer: number; saHandle: number } } = {}) {
     const pair = this.pair(queue);
     const needed = pair.tx.slotsFor(frame.length);
     if (needed > pair.tx.descriptors - 1) throw new RangeError(`transmit on queue ${queue}: a ${frame.length}-byte frame needs ${needed} descriptors, more than the ring holds`);
@@ -104,7 +113,7 @@ export class BaseDriver extends Component {
       this.ringDoorbell(queue);
       yield pair.space;
     }
-    pair.tx.post(frame, options.trafficClass ?? queue, options.saPointer ?? 0);
+    pair.tx.post(frame, options.trafficClass ?? queue, options.ipsec ?? null);
     pair.pendingDoorbell++;
     this.statistics.txFrames++;
     this.statistics.txBytes += frame.length;
@@ -128,6 +137,16 @@ export class BaseDriver extends Component {
     return Math.floor((trafficClass * this.queues) / R.MAX_QUEUES);
   }
 
+  /** Wait until every frame posted before now, on every queue, has been reaped (the device is done with its descriptors). */
+  *transmitFence() {
+    const targets = this.pairs.map((pair) => pair.tx.postedCount);
+    while (this.pairs.some((pair, queue) => pair.tx.reapedCount < targets[queue]!)) {
+      const queue = this.pairs.findIndex((pair, index) => pair.tx.reapedCount < targets[index]!);
+      this.ringDoorbell(queue);
+      yield this.pairs[queue]!.space;
+    }
+  }
+
   /** Frames posted on a queue and not yet reaped. */
   inFlight(queue: number): number {
     return this.pair(queue).tx.posted.length;
@@ -146,6 +165,8 @@ export class BaseDriver extends Component {
   private *probe() {
     const bus = this.bus;
     const status = (yield bus.mmioRead(R.STATUS)) as number;
+    yield* this.saTable.probe();
+    if (this.params.saFill === "pointer") bus.mmioWrite(R.SA_CTRL, R.SA_CTRL_POINTER_FETCH);
     const deviceQueues = (status >> 8) & 0xff;
     this.queues = this.params.queues === 0 ? deviceQueues : Math.min(this.params.queues, deviceQueues);
     this.errorVector = deviceQueues;
@@ -239,7 +260,7 @@ export class BaseDriver extends Component {
       }
       this.statistics.rxFrames++;
       this.statistics.rxBytes += bytes.length;
-      const frame: DriverReceivedFrame = { queue, time: this.kernel.now, bytes, trafficClass: descriptor.trafficClass, error: descriptor.error };
+      const frame: DriverReceivedFrame = { queue, time: this.kernel.now, bytes, trafficClass: descriptor.trafficClass, error: descriptor.error, status: descriptor.status, spi: descriptor.spi, saHandle: descriptor.saHandle };
       if (this.keepReceived) this.received.push(frame);
       this.onReceive(frame);
     }

@@ -1,5 +1,5 @@
 import type { HostAddress, HostMemory } from "../../sim/host/memory.js";
-import { DESCRIPTOR_BYTES, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, TX, TX_COMMAND_EOP, TX_COMMAND_RS, writeField } from "../../hw/spec/descriptors.js";
+import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS, writeField } from "../../hw/spec/descriptors.js";
 import { RING_ALIGNMENT } from "../../hw/spec/registers.js";
 
 /** A descriptor ring and one buffer per slot, allocated in host memory. */
@@ -44,6 +44,9 @@ export class TxRing extends Ring {
   /** Frames posted and not yet reaped, oldest first. */
   readonly posted: PostedFrame[] = [];
   inUse = 0;
+  /** Frames posted and reaped since the ring was made, for fences. */
+  postedCount = 0;
+  reapedCount = 0;
 
   /** Free slots; one always stays empty so that tail == head means an empty ring. */
   get free(): number {
@@ -55,7 +58,7 @@ export class TxRing extends Ring {
   }
 
   /** Copy the frame into slot buffers and write its descriptors: RS and EOP on the last. */
-  post(frame: Uint8Array, trafficClass: number, saPointer = 0): PostedFrame {
+  post(frame: Uint8Array, trafficClass: number, ipsec: { saPointer: number; saHandle: number } | null = null): PostedFrame {
     const count = this.slotsFor(frame.length);
     const first = this.nextToUse;
     let slot = first;
@@ -65,10 +68,13 @@ export class TxRing extends Ring {
       const descriptor = new Uint8Array(DESCRIPTOR_BYTES);
       writeField(descriptor, TX.BUFFER_ADDRESS, 8, this.buffers[slot]!);
       writeField(descriptor, TX.LENGTH, 2, chunk.length);
-      descriptor[TX.COMMAND] = part === count - 1 ? TX_COMMAND_EOP | TX_COMMAND_RS : 0;
+      descriptor[TX.COMMAND] = (part === count - 1 ? TX_COMMAND_EOP | TX_COMMAND_RS : 0) | (ipsec ? TX_COMMAND_IPSEC : 0);
       descriptor[TX.CLASS] = trafficClass;
-      // The SA pointer travels with the packet (seed 002); the NIC's SA cache uses it.
-      writeField(descriptor, TX.SA_POINTER, 8, saPointer);
+      if (ipsec) {
+        // The SA pointer travels with the packet (seed 002): the NIC looks the SA up by handle or, fetching, by pointer.
+        writeField(descriptor, TX.SA_POINTER, 8, ipsec.saPointer);
+        writeField(descriptor, TX.SA_HANDLE, 4, ipsec.saHandle);
+      }
       this.memory.write(this.descriptorAddress(slot), descriptor);
       slot = this.next(slot);
     }
@@ -76,6 +82,7 @@ export class TxRing extends Ring {
     this.inUse += count;
     const posted = { first, count, length: frame.length };
     this.posted.push(posted);
+    this.postedCount++;
     return posted;
   }
 
@@ -88,6 +95,7 @@ export class TxRing extends Ring {
     if (!(status[0]! & STATUS_DD)) return null;
     this.memory.write(this.descriptorAddress(last) + TX.STATUS, new Uint8Array(2));
     this.posted.shift();
+    this.reapedCount++;
     this.inUse -= frame.count;
     this.nextToClean = (frame.first + frame.count) % this.descriptors;
     return { frame, error: status[1]! };
@@ -99,6 +107,8 @@ export interface ReceivedDescriptor {
   readonly status: number;
   readonly error: number;
   readonly trafficClass: number;
+  readonly spi: number;
+  readonly saHandle: number;
   readonly bytes: Uint8Array;
 }
 
@@ -123,6 +133,8 @@ export class RxRing extends Ring {
       status,
       error: writeBack[RX.ERROR - RX_WRITE_BACK_OFFSET]!,
       trafficClass: writeBack[RX.CLASS - RX_WRITE_BACK_OFFSET]!,
+      spi: readField(writeBack, RX.SPI - RX_WRITE_BACK_OFFSET, 4),
+      saHandle: readField(writeBack, RX.SA_HANDLE - RX_WRITE_BACK_OFFSET, 4),
       bytes: this.memory.read(this.buffers[slot]!, length),
     };
     // The slot at the tail is the one not given to the device; give it, and the slot just taken becomes that one.

@@ -1,9 +1,14 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { type AesGcmBackend, AesGcmBackendToken } from "../../sim/crypto/backend.js";
-import { EspInbound, EspOutbound, type EspDropReason, RekeyRequiredError } from "../../sim/ipsec/esp.js";
+import { EspInbound, type EspInboundResult, EspOutbound, type EspDropReason, RekeyRequiredError } from "../../sim/ipsec/esp.js";
+import { defineEnum } from "../../sim/enum-type.js";
+import type { Command } from "../../sim/process.js";
+import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
+import type { DriverReceivedFrame } from "../base/driver.js";
+import { type SaPlacementPolicy, SaPlacementPolicyToken } from "./policy.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, type MacAddress, macAddress } from "../../sim/packet/ethernet.js";
-import { IPV4_HEADER_BYTES, PROTOCOL_ESP, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
+import { IPV4_HEADER_BYTES, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { tunnelEncapsulate } from "../../sim/ipsec/modes.js";
 import { param } from "../../sim/parameters.js";
 import { delay } from "../../sim/process.js";
@@ -13,6 +18,10 @@ import { Isadb } from "./isadb.js";
 import { type IpsecSa, Sadb } from "./sadb.js";
 import { Spd } from "./spd.js";
 import { read32 } from "../../sim/bytes.js";
+
+/** Messages between the base and intermediate drivers, as the waveform names them. */
+export const DriverMessage = defineEnum("driver_message", ["NONE", "TX_NOT_IN_TABLE", "RX_NOT_IN_TABLE", "INSTALL", "REMOVE"]);
+type DriverMessageName = "TX_NOT_IN_TABLE" | "RX_NOT_IN_TABLE" | "INSTALL" | "REMOVE";
 
 export interface DeliveredPacket {
   readonly packet: Uint8Array;
@@ -38,6 +47,9 @@ export class IntermediateDriver extends Component {
     cyclesPerPacket: param.integer(1500, "CPU cycles of software ESP per packet (lookup, headers, setup)", { minimum: 0, unit: "cycles" }),
     cyclesPerByte: param.number(1.5, "CPU cycles of software ESP per byte encrypted or decrypted", { minimum: 0, unit: "cycles" }),
     replayWindow: param.integer(64, "Anti-replay window of inbound SAs", { minimum: 32, maximum: 65536 }),
+    offload: param.boolean(true, "Place SAs in the NIC's SA table (as the placement policy decides) and let the NIC do ESP inline"),
+    offloadCyclesPerPacket: param.integer(300, "CPU cycles per packet to prepare ESP for inline offload (headers, sequence number)", { minimum: 0, unit: "cycles" }),
+    messageNanoseconds: param.integer(150, "Cost of a message between the base and intermediate drivers", { minimum: 0, unit: "ns" }),
   });
   readonly profiles = new IsakmpProfiles();
   readonly isadb = new Isadb(this.profiles);
@@ -49,12 +61,20 @@ export class IntermediateDriver extends Component {
   readonly encrypted = this.signal("encrypted", 32, { kind: "integer", lastWriteWins: true });
   readonly decrypted = this.signal("decrypted", 32, { kind: "integer", lastWriteWins: true });
   readonly softwareBusy = this.signal("sw_busy", 1, { lastWriteWins: true });
+  /** The last message between the drivers: its kind and the SA's table handle (0: none yet). */
+  readonly messageKind = this.enumSignal("message", DriverMessage);
+  readonly messageHandle = this.signal("message_handle", 17, { lastWriteWins: true });
+  readonly messageEvent = this.event("message_sent");
+  readonly hardwarePackets = this.signal("hw_packets", 32, { kind: "integer", lastWriteWins: true });
+  readonly softwarePackets = this.signal("sw_packets", 32, { kind: "integer", lastWriteWins: true });
+  /** Packets by path and direction: NIC inline or software ESP. */
+  readonly counts = { hardwareTx: 0, softwareTx: 0, hardwareRx: 0, softwareRx: 0, notInTable: 0, installs: 0, removals: 0 };
   onDeliver: (packet: DeliveredPacket) => void = () => {};
   localMac: MacAddress = macAddress("02:00:00:00:00:01");
   gatewayMac: MacAddress = macAddress("02:00:00:00:00:02");
   private readonly outbound = new Map<IpsecSa, EspOutbound>();
   private readonly inbound = new Map<IpsecSa, EspInbound>();
-  private readonly received: Uint8Array[] = [];
+  private readonly received: DriverReceivedFrame[] = [];
   private readonly arrival = this.event("esp_arrival");
   private busy = 0;
   private encryptedCount = 0;
@@ -64,11 +84,13 @@ export class IntermediateDriver extends Component {
     @inject(ComponentContextToken) context: ComponentContext,
     @inject(BaseDriver) readonly base: BaseDriver,
     @inject(AesGcmBackendToken) private readonly backend: AesGcmBackend,
+    @inject(SaPlacementPolicyToken) readonly policy: SaPlacementPolicy,
   ) {
     super(context);
+    this.messageKind.lastWriteWins = true;
     this.sadb = new Sadb(base.bus.memory);
     base.onReceive = (frame) => {
-      this.received.push(frame.bytes);
+      this.received.push(frame);
       this.arrival.fire();
     };
     this.process("receiver", () => this.receiver());
@@ -91,17 +113,63 @@ export class IntermediateDriver extends Component {
     const sa = entry.action.sa;
     // With an ipsec_qos_group tag the class map decides; without one, the inner DSCP does (seed 001).
     const trafficClass = sa.qosGroup !== null ? (this.classMap.get(sa.qosGroup) ?? 0) : innerClass;
-    yield* this.charge(packet.length);
-    let outer: Uint8Array;
+    const outer = { source: sa.source, destination: sa.destination, dscp: trafficClass << 3 };
+    const queue = this.base.queueOfClass(trafficClass);
+    const handle = yield* this.placeTx(sa);
     try {
+      if (handle !== null) {
+        // Inline: ESP laid out in plaintext, the NIC encrypts with the SA found through the handle or the pointer.
+        yield* this.charge(0, this.params.offloadCyclesPerPacket);
+        const esp = this.outboundOf(sa).prepare(packet, PROTOCOL_IPV4);
+        this.countPath("hardwareTx");
+        yield* this.base.transmit(queue, this.frame(ipv4Packet({ ...outer, protocol: PROTOCOL_ESP }, esp)), { trafficClass, ipsec: { saPointer: sa.record, saHandle: handle } });
+        return;
+      }
+      yield* this.charge(packet.length);
       // The outer DSCP carries the class, so that the network (and the receiving NIC) can queue the ESP packet by it.
-      outer = tunnelEncapsulate(this.outboundOf(sa), packet, { source: sa.source, destination: sa.destination, dscp: trafficClass << 3 });
+      const encrypted = tunnelEncapsulate(this.outboundOf(sa), packet, outer);
+      this.encrypted.set(++this.encryptedCount);
+      this.countPath("softwareTx");
+      yield* this.base.transmit(queue, this.frame(encrypted), { trafficClass });
     } catch (error) {
       if (error instanceof RekeyRequiredError) return this.drop("REKEY_REQUIRED");
       throw error;
     }
-    this.encrypted.set(++this.encryptedCount);
-    yield* this.base.transmit(this.base.queueOfClass(trafficClass), this.frame(outer), { trafficClass, saPointer: sa.record });
+  }
+
+  /**
+   * Where an outbound SA's packets are processed: the NIC handle to use (0 when the NIC fetches
+   * through the pointer), or null for software. A miss is a "not in table" message to this layer,
+   * which asks the placement policy.
+   */
+  private *placeTx(sa: IpsecSa): Generator<Command, number | null, unknown> {
+    if (!this.params.offload || sa.parameters.esn) return null;
+    if (this.base.params.saFill === "pointer") return 0;
+    const table = this.base.saTable;
+    const handle = table.handleOf(sa.record);
+    if (handle) return handle;
+    yield* this.message("TX_NOT_IN_TABLE", 0);
+    if (this.policy.decide({ direction: "tx", sa, freeEntries: table.freeEntries("tx"), time: this.kernel.now }) === "software") return null;
+    const installed = yield* table.install("tx", sa.record);
+    if (!installed) return null;
+    this.counts.installs++;
+    yield* this.message("INSTALL", installed);
+    return installed;
+  }
+
+  /** Take an SA out of use: out of the SPD, out of the NIC, and its record freed only once no posted packet can still name it. */
+  *deleteSa(sa: IpsecSa) {
+    this.spd.removeFor(sa);
+    if (this.base.saTable.isInstalled(sa.record) || this.base.params.saFill === "pointer") {
+      yield* this.base.saTable.remove(sa.record);
+      this.counts.removals++;
+      yield* this.message("REMOVE", 0);
+    }
+    // Descriptors posted before now may carry the record's pointer: wait until the device is done with them.
+    yield* this.base.transmitFence();
+    this.outbound.delete(sa);
+    this.inbound.delete(sa);
+    this.sadb.delete(sa.direction, sa.parameters.spi, sa.destination);
   }
 
   dropCount(reason: IntermediateDropReason): number {
@@ -113,8 +181,9 @@ export class IntermediateDriver extends Component {
       if (this.received.length === 0) yield this.arrival;
       const frame = this.received.shift();
       if (!frame) continue;
-      if (etherType(frame) !== ETHERTYPE_IPV4) continue;
-      const outer = frame.subarray(ETHERNET_HEADER_BYTES);
+      const bytes = frame.bytes;
+      if (etherType(bytes) !== ETHERTYPE_IPV4) continue;
+      const outer = bytes.subarray(ETHERNET_HEADER_BYTES);
       const headerLength = (outer[0]! & 0x0f) * 4;
       if (outer[9] !== PROTOCOL_ESP) {
         this.onDeliver({ packet: outer, time: this.kernel.now, sa: null });
@@ -127,19 +196,52 @@ export class IntermediateDriver extends Component {
         this.drop("UNKNOWN_SPI");
         continue;
       }
-      yield* this.charge(esp.length);
-      const result = this.inboundOf(sa).decapsulate(esp);
-      if (result.kind === "dropped") {
-        this.drop(result.reason);
+      if (frame.status & STATUS_IPSEC) {
+        // Decrypted and authenticated by the NIC; the replay window stays here.
+        yield* this.charge(0, this.params.offloadCyclesPerPacket);
+        this.deliver(this.inboundOf(sa).acceptDecrypted(esp), sa, "hardwareRx");
         continue;
       }
-      this.decrypted.set(++this.decryptedCount);
-      this.onDeliver({ packet: result.payload, time: this.kernel.now, sa });
+      if (frame.status & STATUS_SA_MISS && this.params.offload && !sa.parameters.esn) {
+        yield* this.message("RX_NOT_IN_TABLE", 0);
+        const table = this.base.saTable;
+        if (!table.isInstalled(sa.record) && this.policy.decide({ direction: "rx", sa, freeEntries: table.freeEntries("rx"), time: this.kernel.now }) === "install") {
+          const handle = yield* table.install("rx", sa.record);
+          if (handle) {
+            this.counts.installs++;
+            yield* this.message("INSTALL", handle);
+          }
+        }
+      }
+      yield* this.charge(esp.length);
+      this.deliver(this.inboundOf(sa).decapsulate(esp), sa, "softwareRx");
     }
   }
 
-  private *charge(bytes: number) {
-    const cycles = this.params.cyclesPerPacket + bytes * this.params.cyclesPerByte;
+  private deliver(result: EspInboundResult, sa: IpsecSa, path: "hardwareRx" | "softwareRx"): void {
+    if (result.kind === "dropped") return this.drop(result.reason);
+    if (path === "softwareRx") this.decrypted.set(++this.decryptedCount);
+    this.countPath(path);
+    this.onDeliver({ packet: result.payload, time: this.kernel.now, sa });
+  }
+
+  private countPath(path: "hardwareTx" | "softwareTx" | "hardwareRx" | "softwareRx"): void {
+    this.counts[path]++;
+    this.hardwarePackets.set(this.counts.hardwareTx + this.counts.hardwareRx);
+    this.softwarePackets.set(this.counts.softwareTx + this.counts.softwareRx);
+  }
+
+  /** A message between the layers: it costs time and shows in the waveform with its kind and handle. */
+  private *message(kind: DriverMessageName, handle: number) {
+    if (kind === "TX_NOT_IN_TABLE" || kind === "RX_NOT_IN_TABLE") this.counts.notInTable++;
+    this.messageKind.set(DriverMessage.code(kind));
+    this.messageHandle.set(handle);
+    this.messageEvent.fire();
+    yield delay(this.params.messageNanoseconds * 1000);
+  }
+
+  private *charge(bytes: number, perPacket = this.params.cyclesPerPacket) {
+    const cycles = perPacket + bytes * this.params.cyclesPerByte;
     const picoseconds = Math.round((cycles * 1e6) / this.params.cpuMegahertz);
     this.busy++;
     this.softwareBusy.set(1);

@@ -29,6 +29,21 @@ export class Spd {
     this.entries.push(entry);
   }
 
+  /** Drop every entry that protects with this SA (it is being deleted). */
+  removeFor(sa: IpsecSa): void {
+    for (let index = this.entries.length - 1; index >= 0; index--) {
+      const action = this.entries[index]!.action;
+      if (action.kind === "protect" && action.sa === sa) this.entries.splice(index, 1);
+    }
+  }
+
+  /** Point every entry that protects with `old` at `fresh` (a rekey). */
+  replace(old: IpsecSa, fresh: IpsecSa): void {
+    this.entries.forEach((entry, index) => {
+      if (entry.action.kind === "protect" && entry.action.sa === old) this.entries[index] = { ...entry, action: { kind: "protect", sa: fresh } };
+    });
+  }
+
   lookup(packet: PacketSelectors): SpdEntry | null {
     return (
       this.entries.find(

@@ -99,6 +99,12 @@ export class SaCache extends Component {
     return true;
   }
 
+  /** Invalidate the TX entry filled through this SA pointer, if any (the record is about to be freed). */
+  invalidatePointer(pointer: number): boolean {
+    const entry = this.txByPointer.get(pointer);
+    return entry ? this.invalidate("tx", entry.index) : false;
+  }
+
   /** Whether work started with `entry` may still use it. */
   isCurrent(entry: SaEntry): boolean {
     const table = entry.direction === "tx" ? this.tx : this.rx;

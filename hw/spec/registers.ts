@@ -88,6 +88,8 @@ export const SA_FETCHES = 0x50a0;
 export const SA_COMMAND_RX = 1 << 16;
 export const SA_COMMAND_INSTALL = 1 << 24;
 export const SA_COMMAND_INVALIDATE = 2 << 24;
+/** Invalidate the TX entry filled through the SA pointer staged in SA_STAGE words 0 and 1. */
+export const SA_COMMAND_INVALIDATE_POINTER = 3 << 24;
 export const SA_CTRL_POINTER_FETCH = 1 << 0;
 
 export const CTRL_TX_ENABLE = 1 << 0;
@@ -166,7 +168,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     fields: [
       { name: "INDEX", bit: 0, width: 16, description: "Entry index; a TX descriptor names entry i by SA_HANDLE i + 1" },
       { name: "DIRECTION", bit: 16, width: 1, description: "0: TX table, 1: RX table" },
-      { name: "OPERATION", bit: 24, width: 2, description: "1: install the staged record, 2: invalidate the entry" },
+      { name: "OPERATION", bit: 24, width: 2, description: "1: install the staged record, 2: invalidate the entry, 3: invalidate the TX entry fetched through the pointer staged in SA_STAGE[0..1]" },
     ],
   },
   { name: "SA_STATUS", offset: SA_STATUS, access: "RO", reset: 0, description: "Result of the last SA_COMMAND: 0, or an error code" },

@@ -96,6 +96,27 @@ export class EspOutbound {
 
   /** SPI, sequence, IV, encrypted payload and trailer, ICV. Throws RekeyRequiredError when the sequence numbers are spent. */
   encapsulate(payload: Uint8Array, nextHeader: number, iv?: Uint8Array): Uint8Array {
+    const { high, low, explicitIv, trailer, packet } = this.frame(payload, nextHeader, iv);
+    const aad = additionalData(this.sa, high, low);
+    this.backend.sealInto(this.key, nonce(this.salt, explicitIv), aad, payload, trailer, this.sa.icvLength, packet, ESP_HEADER_BYTES + ESP_IV_BYTES);
+    return packet;
+  }
+
+  /**
+   * The same packet with the payload and trailer still in plaintext and the ICV zero: what a
+   * driver hands to a NIC that encrypts inline. The sequence number is used up as for encapsulate.
+   */
+  prepare(payload: Uint8Array, nextHeader: number): Uint8Array {
+    const { packet, trailer } = this.frame(payload, nextHeader);
+    const data = ESP_HEADER_BYTES + ESP_IV_BYTES;
+    packet.set(payload, data);
+    packet.set(trailer, data + payload.length);
+    packet.fill(0, data + payload.length + trailer.length);
+    return packet;
+  }
+
+  /** Take a sequence number and lay out header, IV and trailer; the data and ICV are left to the caller. */
+  private frame(payload: Uint8Array, nextHeader: number, iv?: Uint8Array) {
     const { high, low } = this.take();
     const explicitIv = iv ?? sequenceIv(high, low);
     const pad = paddingLength(payload.length);
@@ -107,9 +128,7 @@ export class EspOutbound {
     write32(packet, 0, this.sa.spi);
     write32(packet, 4, low);
     packet.set(explicitIv, ESP_HEADER_BYTES);
-    const aad = additionalData(this.sa, high, low);
-    this.backend.sealInto(this.key, nonce(this.salt, explicitIv), aad, payload, trailer, this.sa.icvLength, packet, ESP_HEADER_BYTES + ESP_IV_BYTES);
-    return packet;
+    return { high, low, explicitIv, trailer, packet };
   }
 
   private take(): { high: number; low: number } {
@@ -154,16 +173,40 @@ export class EspInbound {
   }
 
   decapsulate(packet: Uint8Array): EspInboundResult {
+    const checked = this.checkSequence(packet);
+    if ("reason" in checked) return checked;
+    const { high, low } = checked;
+    const iv = packet.subarray(ESP_HEADER_BYTES, ESP_HEADER_BYTES + ESP_IV_BYTES);
+    const plaintext = this.backend.open(this.key, nonce(this.salt, iv), additionalData(this.sa, high, low), packet.subarray(ESP_HEADER_BYTES + ESP_IV_BYTES), this.sa.icvLength);
+    if (plaintext === null) return dropped("AUTHENTICATION_FAILED");
+    this.window.accept(high, low);
+    return this.unwrap(plaintext, high, low);
+  }
+
+  /**
+   * A packet a NIC has already decrypted and authenticated in place (payload and trailer in
+   * plaintext, ICV still at the end): the replay check and window update stay in software.
+   */
+  acceptDecrypted(packet: Uint8Array): EspInboundResult {
+    const checked = this.checkSequence(packet);
+    if ("reason" in checked) return checked;
+    this.window.accept(checked.high, checked.low);
+    return this.unwrap(packet.subarray(ESP_HEADER_BYTES + ESP_IV_BYTES, packet.length - this.sa.icvLength), checked.high, checked.low);
+  }
+
+  /** Length, SPI and the replay check, before any decryption. */
+  private checkSequence(packet: Uint8Array): { high: number; low: number } | Extract<EspInboundResult, { kind: "dropped" }> {
     const minimum = ESP_HEADER_BYTES + ESP_IV_BYTES + 2 + this.sa.icvLength;
     if (packet.length < minimum) return dropped("TOO_SHORT");
     if (read32(packet, 0) !== this.sa.spi) return dropped("WRONG_SPI");
     const low = read32(packet, 4);
     const high = this.sa.esn ? inferHighHalf(this.window, low) : 0;
     if (high === null || !this.window.check(high, low)) return dropped("REPLAYED");
-    const iv = packet.subarray(ESP_HEADER_BYTES, ESP_HEADER_BYTES + ESP_IV_BYTES);
-    const plaintext = this.backend.open(this.key, nonce(this.salt, iv), additionalData(this.sa, high, low), packet.subarray(ESP_HEADER_BYTES + ESP_IV_BYTES), this.sa.icvLength);
-    if (plaintext === null) return dropped("AUTHENTICATION_FAILED");
-    this.window.accept(high, low);
+    return { high, low };
+  }
+
+  /** Strip and check the trailer. */
+  private unwrap(plaintext: Uint8Array, high: number, low: number): EspInboundResult {
     const nextHeader = plaintext[plaintext.length - 1]!;
     const pad = plaintext[plaintext.length - 2]!;
     const payloadLength = plaintext.length - 2 - pad;
