@@ -31,8 +31,9 @@ export const ERROR_LOG_DEPTH = 64;
  */
 @injectable()
 export class ErrorLog extends Component {
-  readonly count = this.signal("count", 32, { kind: "integer" });
-  readonly lastCode = this.signal("last_code", 8);
+  // Several blocks may report in one phase: the last report's values stand.
+  readonly count = this.signal("count", 32, { kind: "integer", lastWriteWins: true });
+  readonly lastCode = this.signal("last_code", 8, { lastWriteWins: true });
   readonly diagnostics: Diagnostic[] = [];
   private readonly entries: Diagnostic[] = [];
   private total = 0;

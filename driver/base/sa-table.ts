@@ -61,17 +61,26 @@ export class NicSaTable {
     return index + 1;
   }
 
-  /** Invalidate the SA's entry in the NIC (and any entry the NIC fetched through the pointer) and free it. */
-  *remove(pointer: number): Generator<Command, void, unknown> {
-    const slot = this.byPointer.get(pointer);
+  /**
+   * Invalidate the SA's entry in the NIC (and any entry the NIC fetched through the pointer).
+   * The entry is not reused until `release` is called: the caller first makes sure no posted
+   * descriptor still names it.
+   */
+  *remove(pointer: number): Generator<Command, { direction: TableDirection; index: number } | null, unknown> {
+    const slot = this.byPointer.get(pointer) ?? null;
     if (slot) {
       this.bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INVALIDATE | (slot.direction === "rx" ? R.SA_COMMAND_RX : 0) | slot.index) >>> 0);
       this.byPointer.delete(pointer);
-      this.free[slot.direction].push(slot.index);
     }
     this.bus.mmioWrite(R.SA_STAGE(0), pointer % 0x1_0000_0000);
     this.bus.mmioWrite(R.SA_STAGE(1), Math.floor(pointer / 0x1_0000_0000));
     this.bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INVALIDATE_POINTER >>> 0);
     yield this.bus.mmioRead(R.SA_STATUS);
+    return slot;
+  }
+
+  /** Give an entry back for reuse, once nothing in flight can name it. */
+  release(slot: { direction: TableDirection; index: number }): void {
+    this.free[slot.direction].push(slot.index);
   }
 }

@@ -160,13 +160,16 @@ export class IntermediateDriver extends Component {
   /** Take an SA out of use: out of the SPD, out of the NIC, and its record freed only once no posted packet can still name it. */
   *deleteSa(sa: IpsecSa) {
     this.spd.removeFor(sa);
+    let slot: { direction: "tx" | "rx"; index: number } | null = null;
     if (this.base.saTable.isInstalled(sa.record) || this.base.params.saFill === "pointer") {
-      yield* this.base.saTable.remove(sa.record);
+      const handle = this.base.saTable.handleOf(sa.record);
+      slot = yield* this.base.saTable.remove(sa.record);
       this.counts.removals++;
-      yield* this.message("REMOVE", 0);
+      yield* this.message("REMOVE", handle);
     }
-    // Descriptors posted before now may carry the record's pointer: wait until the device is done with them.
+    // Descriptors posted before now may name the entry or carry the record's pointer: wait until the device is done with them.
     yield* this.base.transmitFence();
+    if (slot) this.base.saTable.release(slot);
     this.outbound.delete(sa);
     this.inbound.delete(sa);
     this.sadb.delete(sa.direction, sa.parameters.spi, sa.destination);

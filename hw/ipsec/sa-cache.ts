@@ -20,8 +20,12 @@ export interface SaEntry {
   readonly engine: GcmEngine;
   /** The SA record pointer it was fetched through (pointer-fetch mode), or null when the driver installed it. */
   readonly pointer: number | null;
-  /** Changes when the entry is invalidated or replaced, so that work started with the old SA is recognised. */
   readonly generation: number;
+  /**
+   * Set when the driver invalidates the entry (the SA is being deleted): work started with it is
+   * dropped. An entry merely replaced to make room is not revoked: its SA is still valid.
+   */
+  revoked: boolean;
 }
 
 /**
@@ -47,6 +51,8 @@ export class SaCache extends Component {
   private readonly tx: (SaEntry | null)[];
   private readonly rx: (SaEntry | null)[];
   private readonly rxByKey = new Map<string, SaEntry>();
+  /** TX entries the driver invalidated, kept until the slot is reused: descriptors still naming them are dropped as SA_INVALIDATED, not taken for driver mistakes. */
+  private readonly txRevoked = new Map<number, SaEntry>();
   private readonly txByPointer = new Map<number, SaEntry>();
   private generation = 1;
   /** Next TX entry to consider for replacement when pointer fetches fill a full table (a clock hand). */
@@ -63,7 +69,8 @@ export class SaCache extends Component {
   }
 
   install(direction: SaDirection, index: number, fields: SaRecordFields, pointer: number | null = null): SaEntry {
-    this.invalidate(direction, index);
+    this.vacate(direction, index);
+    if (direction === "tx") this.txRevoked.delete(index);
     const keyLength = fields.keyMaterial.length - 4;
     const entry: SaEntry = {
       index,
@@ -76,6 +83,7 @@ export class SaCache extends Component {
       engine: new GcmEngine(this.backend, fields.keyMaterial.slice(0, keyLength)),
       pointer,
       generation: this.generation++,
+      revoked: false,
     };
     if (direction === "tx") {
       this.tx[index] = entry;
@@ -88,15 +96,25 @@ export class SaCache extends Component {
     return entry;
   }
 
+  /** The driver takes the SA out of the table: work in progress with it is dropped. */
   invalidate(direction: SaDirection, index: number): boolean {
-    const table = direction === "tx" ? this.tx : this.rx;
-    const entry = table[index];
+    const entry = this.vacate(direction, index);
     if (!entry) return false;
-    table[index] = null;
-    if (direction === "tx" && entry.pointer !== null) this.txByPointer.delete(entry.pointer);
-    if (direction === "rx") this.rxByKey.delete(rxKey(entry.spi, entry.destination));
+    entry.revoked = true;
+    if (direction === "tx" && entry.pointer === null) this.txRevoked.set(index, entry);
     this.counts.invalidations++;
     return true;
+  }
+
+  /** Empty a slot (to reuse it, or on invalidation); returns what was there. */
+  private vacate(direction: SaDirection, index: number): SaEntry | null {
+    const table = direction === "tx" ? this.tx : this.rx;
+    const entry = table[index];
+    if (!entry) return null;
+    table[index] = null;
+    if (direction === "tx" && entry.pointer !== null && this.txByPointer.get(entry.pointer) === entry) this.txByPointer.delete(entry.pointer);
+    if (direction === "rx" && this.rxByKey.get(rxKey(entry.spi, entry.destination)) === entry) this.rxByKey.delete(rxKey(entry.spi, entry.destination));
+    return entry;
   }
 
   /** Invalidate the TX entry filled through this SA pointer, if any (the record is about to be freed). */
@@ -105,14 +123,13 @@ export class SaCache extends Component {
     return entry ? this.invalidate("tx", entry.index) : false;
   }
 
-  /** Whether work started with `entry` may still use it. */
+  /** Whether work started with `entry` may still use it: its SA was not invalidated meanwhile. */
   isCurrent(entry: SaEntry): boolean {
-    const table = entry.direction === "tx" ? this.tx : this.rx;
-    return table[entry.index]?.generation === entry.generation;
+    return !entry.revoked;
   }
 
   txByHandle(handle: number): SaEntry | null {
-    const entry = handle >= 1 && handle <= this.tx.length ? this.tx[handle - 1] : null;
+    const entry = handle >= 1 && handle <= this.tx.length ? (this.tx[handle - 1] ?? this.txRevoked.get(handle - 1)) : null;
     this.count(entry ? "txHits" : "txMisses");
     return entry ?? null;
   }

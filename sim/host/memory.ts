@@ -35,6 +35,8 @@ const FIRST_ADDRESS = 0x1_0000_0000;
 export class HostMemory {
   private readonly pages = new Map<number, Uint8Array>();
   private readonly regions: Region[] = [];
+  /** Freed regions, reused first-fit: freed memory comes back, as it does in a real allocator. */
+  private readonly freed: Region[] = [];
   /** The last page and region touched: accesses cluster, so most lookups end here. */
   private lastPageNumber = -1;
   private lastPage: Uint8Array | undefined = undefined;
@@ -48,6 +50,12 @@ export class HostMemory {
     if (!Number.isSafeInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0) {
       throw new RangeError(`allocate '${label}': alignment ${alignment} must be a power of two`);
     }
+    const reuse = this.freed.findIndex((region) => region.size >= size && region.start % alignment === 0);
+    if (reuse >= 0) {
+      const start = this.freed.splice(reuse, 1)[0]!.start;
+      this.insert({ start, size, label });
+      return start;
+    }
     const start = hostAddress(Math.ceil(this.nextFree / alignment) * alignment);
     this.nextFree = start + size;
     this.regions.push({ start, size, label });
@@ -57,8 +65,14 @@ export class HostMemory {
   free(address: HostAddress): void {
     const index = this.regions.findIndex((region) => region.start === address);
     if (index < 0) throw new HostMemoryError(`free(${formatAddress(address)}): no region starts there`);
-    this.regions.splice(index, 1);
+    this.freed.push(this.regions.splice(index, 1)[0]!);
     this.lastRegion = undefined;
+  }
+
+  private insert(region: Region): void {
+    let index = this.regions.length;
+    while (index > 0 && this.regions[index - 1]!.start > region.start) index--;
+    this.regions.splice(index, 0, region);
   }
 
   /** The region holding [address, address + length), or undefined. */

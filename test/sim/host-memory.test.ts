@@ -35,6 +35,16 @@ describe("host memory", () => {
     memory.free(buffer);
     expect(memory.isMapped(buffer, 1)).toBe(false);
   });
+
+  test("freed memory is handed out again, so a stale pointer may land in someone else's data", () => {
+    const memory = new HostMemory({ guard: true });
+    const first = memory.allocate(128, "SA record A");
+    memory.allocate(64, "other");
+    memory.free(first);
+    const second = memory.allocate(128, "SA record C");
+    expect(second).toBe(first);
+    expect(memory.regionOf(second)?.label).toBe("SA record C");
+  });
 });
 
 describe("channel", () => {

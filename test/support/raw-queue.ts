@@ -31,12 +31,14 @@ export class RawQueue {
     return this.base + index * DESCRIPTOR_BYTES;
   }
 
-  writeTx(index: number, fields: { address: number; length: number; command: number; trafficClass?: number }): void {
+  writeTx(index: number, fields: { address: number; length: number; command: number; trafficClass?: number; saHandle?: number; saPointer?: number }): void {
     const descriptor = new Uint8Array(DESCRIPTOR_BYTES);
     writeField(descriptor, TX.BUFFER_ADDRESS, 8, fields.address);
     writeField(descriptor, TX.LENGTH, 2, fields.length);
     descriptor[TX.COMMAND] = fields.command;
     descriptor[TX.CLASS] = fields.trafficClass ?? this.queue;
+    writeField(descriptor, TX.SA_HANDLE, 4, fields.saHandle ?? 0);
+    writeField(descriptor, TX.SA_POINTER, 8, fields.saPointer ?? 0);
     this.bus.memory.write(this.descriptorAddress(index), descriptor);
   }
 

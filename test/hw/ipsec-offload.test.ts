@@ -1,0 +1,216 @@
+import { describe, expect, test } from "vitest";
+import { ErrorCode } from "../../hw/spec/errors.js";
+import { STATUS_DD, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../../hw/spec/descriptors.js";
+import { SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
+import { EspOutbound } from "../../sim/ipsec/esp.js";
+import { ethernetFrame, macAddress } from "../../sim/packet/ethernet.js";
+import { ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4 } from "../../sim/packet/ipv4.js";
+import { sequencedPacket } from "../../sim/packet/test-frames.js";
+import { NobleBackend } from "../../sim/crypto/noble-backend.js";
+import { delay, type ProcessBody } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import type { NicSystem } from "../../system/nic-system.js";
+import { HOST_GATEWAY, PEER_GATEWAY } from "../../system/ipsec-setup.js";
+import { RawQueue } from "../support/raw-queue.js";
+import { tunnelledSystem } from "../support/tunnels.js";
+
+const SIZES = [60, 300, 1514];
+
+/** Both ways, `perCustomer` packets per customer, interleaved; returns the system after the run. */
+function exchange(customers: number, perCustomer: number, parameters: Record<string, unknown>) {
+  const run = tunnelledSystem(customers, parameters);
+  const { kernel, top, peer } = run;
+  const sent = { toPeer: [] as Uint8Array[], toHost: [] as Uint8Array[] };
+  kernel.process("host", function* () {
+    yield top.driver.base.whenReady();
+    for (let sequence = 0; sequence < perCustomer; sequence++) {
+      for (let customer = 0; customer < customers; customer++) {
+        const packet = sequencedPacket("to-peer", customer % 8, sequence * customers + customer, SIZES[(sequence + customer) % 3]!);
+        sent.toPeer.push(packet);
+        yield* top.driver.intermediate.send(packet);
+      }
+    }
+  });
+  kernel.process("peer", function* () {
+    yield top.driver.base.whenReady();
+    for (let sequence = 0; sequence < perCustomer; sequence++) {
+      for (let customer = 0; customer < customers; customer++) {
+        const packet = sequencedPacket("to-host", customer % 8, sequence * customers + customer, SIZES[(sequence + 2 * customer) % 3]!);
+        sent.toHost.push(packet);
+        const end = peer.send(customer, packet);
+        yield delay(Math.max(0, end - kernel.now) + 200_000);
+      }
+    }
+  });
+  kernel.run({ until: us(3000) });
+  return { ...run, sent };
+}
+
+/** Every packet arrived once, byte-exact, in order per class. */
+function expectDelivered(sent: Uint8Array[], delivered: Uint8Array[]) {
+  const key = (packet: Uint8Array) => Buffer.from(packet).toString("hex");
+  expect(delivered).toHaveLength(sent.length);
+  expect(new Set(delivered.map(key))).toEqual(new Set(sent.map(key)));
+}
+
+describe("inline IPsec with more SAs than table entries", () => {
+  test("driver-programmed fill: installs while entries are free, software after; every packet arrives byte-exact", () => {
+    const { top, sent, atPeer, atHost, peer } = exchange(8, 12, { "top.nic.sacache.txEntries": 3, "top.nic.sacache.rxEntries": 3 });
+    expectDelivered(sent.toPeer, atPeer);
+    expectDelivered(sent.toHost, atHost);
+    const counts = top.driver.intermediate.counts;
+    expect(counts.hardwareTx + counts.softwareTx).toBe(96);
+    expect(counts.hardwareRx + counts.softwareRx).toBe(96);
+    expect(counts.hardwareTx).toBe(3 * 12);
+    expect(counts.installs).toBe(6);
+    const cache = top.nic.saCache.counts;
+    expect(cache.txHits).toBe(counts.hardwareTx);
+    expect(cache.rxHits).toBe(counts.hardwareRx);
+    expect(cache.rxHits + cache.rxMisses).toBe(96);
+    expect(peer.drops.size).toBe(0);
+    expect(top.nic.diagnostics).toEqual([]);
+  });
+
+  test("pointer fetch: the NIC reads SA records through descriptor pointers and replaces entries round the clock", () => {
+    const { top, sent, atPeer, atHost } = exchange(8, 12, { "top.nic.sacache.txEntries": 3, "top.nic.sacache.rxEntries": 3, "top.driver.base.saFill": "pointer" });
+    expectDelivered(sent.toPeer, atPeer);
+    expectDelivered(sent.toHost, atHost);
+    const counts = top.driver.intermediate.counts;
+    expect(counts.hardwareTx).toBe(96);
+    expect(counts.softwareTx).toBe(0);
+    const cache = top.nic.saCache.counts;
+    expect(cache.fetches).toBe(cache.txMisses);
+    expect(cache.fetches).toBeGreaterThan(8);
+    expect(cache.evictions).toBe(cache.fetches - 3);
+    expect(cache.txHits + cache.txMisses).toBe(96);
+  });
+});
+
+/** A misbehaving driver on queue 3 (the base driver owns 0 to 2); returns the system after the run. */
+function raw(body: (top: NicSystem, queue: RawQueue) => ProcessBody, parameters: Record<string, unknown> = {}) {
+  const run = tunnelledSystem(2, { "top.nic.queues": 4, "top.driver.base.queues": 3, ...parameters });
+  run.kernel.process("raw", function* () {
+    yield run.top.driver.base.whenReady();
+    yield* body(run.top, new RawQueue(run.top.driver.base.bus, "tx", 3));
+  });
+  run.kernel.run({ until: us(60) });
+  return run;
+}
+
+/** An ESP frame prepared for inline encryption under SA `spi` (plaintext, zero ICV). */
+function preparedFrame(top: NicSystem, spiValue: number): Uint8Array {
+  const sa = top.driver.intermediate.sadb.find("outbound", spiValue)!;
+  const esp = new EspOutbound(new NobleBackend(), sa.parameters).prepare(sequencedPacket("to-peer", 0, 1, 200), PROTOCOL_IPV4);
+  return ethernetFrame(macAddress("02:00:00:00:00:02"), macAddress("02:00:00:00:00:01"), ipv4Packet({ source: HOST_GATEWAY, destination: PEER_GATEWAY, protocol: PROTOCOL_ESP }, esp));
+}
+
+function postIpsec(top: NicSystem, queue: RawQueue, frame: Uint8Array, fields: { saHandle?: number; saPointer?: number }): void {
+  const buffer = top.memory.allocate(2048, "raw buffer");
+  top.memory.write(buffer, frame);
+  queue.writeTx(0, { address: buffer, length: frame.length, command: TX_COMMAND_EOP | TX_COMMAND_RS | TX_COMMAND_IPSEC, ...fields });
+  queue.doorbell(1);
+}
+
+describe("bad IPsec input is dropped or flagged with a precise status, and counted", () => {
+  test("a handle out of range, and a handle naming an empty entry", () => {
+    for (const handle of [999, 5]) {
+      let queue!: RawQueue;
+      const { top } = raw(function* (top, q) {
+        queue = q;
+        postIpsec(top, q, preparedFrame(top, 0x1000), { saHandle: handle });
+      });
+      expect(top.nic.diagnostics.map((d) => [d.code, d.field, d.value])).toEqual([["INVALID_SA_HANDLE", "SA_HANDLE", handle]]);
+      expect(queue.writeBack(0)).toEqual({ status: STATUS_DD, error: ErrorCode.INVALID_SA_HANDLE });
+      expect(top.peer.receivedFrames).toBe(0);
+    }
+  });
+
+  test("pointer fetch through a pointer to unmapped memory, and to a record with a bad magic", () => {
+    const unmapped = raw(
+      function* (top, queue) {
+        postIpsec(top, queue, preparedFrame(top, 0x1000), { saPointer: 0x40 });
+      },
+      { "top.driver.base.saFill": "pointer" },
+    );
+    expect(unmapped.top.nic.diagnostics.map((d) => [d.code, d.field, d.value])).toEqual([["DMA_UNMAPPED", "SA_POINTER", 0x40]]);
+    let bogus = 0;
+    const badMagic = raw(
+      function* (top, queue) {
+        bogus = top.memory.allocate(SA_RECORD_BYTES, "not an SA record", 64);
+        top.memory.write(bogus, new Uint8Array(SA_RECORD_BYTES).fill(0x5a));
+        postIpsec(top, queue, preparedFrame(top, 0x1000), { saPointer: bogus });
+      },
+      { "top.driver.base.saFill": "pointer" },
+    );
+    const diagnostic = badMagic.top.nic.diagnostics[0]!;
+    expect([diagnostic.code, diagnostic.field, diagnostic.value]).toEqual(["SA_RECORD_INVALID", "SA_POINTER", bogus]);
+    expect(diagnostic.message).toContain("BAD_MAGIC");
+  });
+
+  test("RX: a truncated ESP packet and one whose ICV fails are flagged and counted, not delivered as good", () => {
+    const { kernel, top, peer, atHost } = tunnelledSystem(1, { "top.nic.sacache.rxEntries": 1 });
+    const frames: Uint8Array[] = [];
+    top.wire.tap((_, frame, from) => from === "peer" && frames.push(frame.bytes));
+    kernel.process("peer", function* () {
+      yield top.driver.base.whenReady();
+      // The first packet misses and makes the driver install the RX SA; the second hits.
+      peer.send(0, sequencedPacket("to-host", 0, 1, 300));
+      yield delay(us(10));
+      peer.send(0, sequencedPacket("to-host", 0, 2, 300));
+      yield delay(us(10));
+      const corrupted = frames[1]!.slice();
+      corrupted[corrupted.length - 1] = corrupted[corrupted.length - 1]! ^ 1;
+      top.peer.send(corrupted);
+      const truncated = frames[1]!.slice(0, 14 + 20 + 12);
+      truncated[14 + 3] = 12 + 20; // IPv4 total length of the cut packet
+      top.peer.send(truncated);
+      yield delay(us(10));
+    });
+    kernel.run({ until: us(60) });
+    expect(atHost).toHaveLength(2);
+    expect(top.nic.saCache.counts.rxHits).toBeGreaterThanOrEqual(2);
+    expect(Object.fromEntries(top.nic.statistics.drops)).toEqual({ ESP_ICV_FAILED: 1, ESP_MALFORMED: 1 });
+    expect(top.driver.base.statistics.rxErrors).toBe(2);
+  });
+});
+
+describe("delete and rekey while packets are in flight", () => {
+  test("an SA deleted mid-burst: no packet is processed with it after, its record is freed only when the NIC is done, and reused memory is never followed", () => {
+    for (const fill of ["driver", "pointer"] as const) {
+      const { kernel, top, peer, atPeer } = tunnelledSystem(2, { "top.nic.sacache.txEntries": 4, "top.driver.base.saFill": fill, "top.nic.crypto_tx.bytesPerCycle": 1 });
+      const intermediate = top.driver.intermediate;
+      let deletedAt = 0;
+      let reused = 0;
+      kernel.process("burst", function* () {
+        yield top.driver.base.whenReady();
+        for (let sequence = 0; sequence < 40; sequence++) {
+          yield* intermediate.send(sequencedPacket("to-peer", 0, sequence, 1400));
+          yield delay(us(1));
+        }
+      });
+      kernel.process("delete", function* () {
+        yield top.driver.base.whenReady();
+        // Mid-burst: a few packets are through, many are posted or in the crypto engine.
+        yield delay(us(30));
+        const sa = intermediate.sadb.find("outbound", 0x1000)!;
+        const record = sa.record;
+        yield* intermediate.deleteSa(sa);
+        deletedAt = kernel.now;
+        // A new SA takes the freed record's memory: a stale pointer would now lead to other keys.
+        const fresh = intermediate.sadb.add({ direction: "outbound", parameters: { ...sa.parameters, spi: 0x3000 as typeof sa.parameters.spi, keyMaterial: new Uint8Array(20).fill(7) }, source: sa.source, destination: sa.destination });
+        reused = fresh.record === record ? 1 : 0;
+      });
+      kernel.run({ until: us(400) });
+      expect(reused, fill).toBe(1);
+      expect(deletedAt, fill).toBeGreaterThan(0);
+      // Everything the peer got decrypted with the right SA; the rest was dropped (no policy after delete) or invalidated.
+      expect(peer.drops.size, fill).toBe(0);
+      const delivered = atPeer.length;
+      const invalidated = top.nic.statistics.drops.get("SA_INVALIDATED") ?? 0;
+      const noPolicy = intermediate.dropCount("NO_POLICY");
+      expect(delivered + invalidated + noPolicy, fill).toBe(40);
+      expect(delivered, fill).toBeGreaterThan(0);
+      expect(noPolicy, fill).toBeGreaterThan(0);
+    }
+  });
+});
