@@ -32,6 +32,11 @@ export class EspPeer {
     peer.onReceive = (frame) => this.receive(frame);
   }
 
+  /** Accept packets under an additional inbound SA (the other end of a rekey). */
+  addInbound(parameters: EspSaParameters, backend: AesGcmBackend): void {
+    this.inbound.set(parameters.spi, new EspInbound(backend, parameters));
+  }
+
   /** Encrypt an inner IPv4 packet in tunnel `index` and send it to the host; returns when its last bit leaves. */
   send(index: number, inner: Uint8Array): number {
     const tunnel = this.tunnels[index]!;

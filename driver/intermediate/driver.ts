@@ -1,7 +1,7 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { type AesGcmBackend, AesGcmBackendToken } from "../../sim/crypto/backend.js";
-import { EspInbound, type EspInboundResult, EspOutbound, type EspDropReason, RekeyRequiredError } from "../../sim/ipsec/esp.js";
+import { EspInbound, type EspInboundResult, EspOutbound, type EspDropReason, RekeyRequiredError, type Spi } from "../../sim/ipsec/esp.js";
 import { defineEnum } from "../../sim/enum-type.js";
 import type { Command } from "../../sim/process.js";
 import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
@@ -155,6 +155,17 @@ export class IntermediateDriver extends Component {
     this.counts.installs++;
     yield* this.message("INSTALL", installed);
     return installed;
+  }
+
+  /**
+   * Rekey: a new SA under a new SPI and keys takes over the old one's policy at once; the old one
+   * is then deleted as deleteSa does, so packets already on their way finish under it or are dropped.
+   */
+  *rekeySa(old: IpsecSa, spi: Spi, keyMaterial: Uint8Array) {
+    const fresh = this.sadb.add({ direction: old.direction, parameters: { ...old.parameters, spi, keyMaterial }, source: old.source, destination: old.destination }, old.qosGroup);
+    this.spd.replace(old, fresh);
+    yield* this.deleteSa(old);
+    return fresh;
   }
 
   /** Take an SA out of use: out of the SPD, out of the NIC, and its record freed only once no posted packet can still name it. */

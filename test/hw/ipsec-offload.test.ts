@@ -1,11 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { ErrorCode } from "../../hw/spec/errors.js";
 import { STATUS_DD, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../../hw/spec/descriptors.js";
-import { SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
+import { SA_RECORD_BYTES, SA_RECORD_MAGIC } from "../../hw/spec/sa-record.js";
+import * as R from "../../hw/spec/registers.js";
 import { EspOutbound } from "../../sim/ipsec/esp.js";
 import { ethernetFrame, macAddress } from "../../sim/packet/ethernet.js";
 import { ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4 } from "../../sim/packet/ipv4.js";
-import { sequencedPacket } from "../../sim/packet/test-frames.js";
+import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { NobleBackend } from "../../sim/crypto/noble-backend.js";
 import { delay, type ProcessBody } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
@@ -147,6 +148,49 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
     expect(diagnostic.message).toContain("BAD_MAGIC");
   });
 
+  test("a staged record with a bad length is refused by SA_COMMAND with SA_STATUS", () => {
+    let status = -1;
+    const { top } = raw(function* (top) {
+      const bus = top.driver.base.bus;
+      for (let word = 0; word < R.SA_STAGE_WORDS; word++) bus.mmioWrite(R.SA_STAGE(word), 0);
+      bus.mmioWrite(R.SA_STAGE(0), SA_RECORD_MAGIC);
+      bus.mmioWrite(R.SA_STAGE(1), 64); // RECORD_LENGTH 64 instead of 128
+      bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INSTALL | 3);
+      status = (yield bus.mmioRead(R.SA_STATUS)) as number;
+    });
+    expect(status).toBe(ErrorCode.SA_RECORD_INVALID);
+    expect(top.nic.diagnostics[0]!.message).toContain("BAD_LENGTH");
+  });
+
+  test("RX: a packet the NIC decrypted whose padding is wrong is dropped by the driver as BAD_PADDING", () => {
+    const { kernel, top, tunnels, atHost } = tunnelledSystem(1, { "top.nic.sacache.rxEntries": 1 });
+    kernel.process("peer", function* () {
+      yield top.driver.base.whenReady();
+      // Build the ESP packet by hand with padding 1, 3 (not 1, 2) under the peer's outbound SA.
+      const sa = tunnels.peer[0]!.outbound;
+      for (let sequence = 1; sequence <= 2; sequence++) {
+        const payload = sequencedPacket("to-host", 0, sequence, 301);
+        const plaintext = new Uint8Array(payload.length + 4);
+        plaintext.set(payload);
+        plaintext.set(sequence === 1 ? [1, 2, 2, 4] : [1, 3, 2, 4], payload.length);
+        const header = new Uint8Array(16);
+        new DataView(header.buffer).setUint32(0, sa.spi);
+        new DataView(header.buffer).setUint32(4, sequence);
+        new DataView(header.buffer).setUint32(12, sequence);
+        const nonce = new Uint8Array([...sa.keyMaterial.subarray(16), ...header.subarray(8)]);
+        const sealed = new NobleBackend().seal(sa.keyMaterial.subarray(0, 16), nonce, header.subarray(0, 8), plaintext, 16);
+        const esp = new Uint8Array([...header, ...sealed]);
+        top.peer.send(ethernetFrame(macAddress("02:00:00:00:00:01"), macAddress("02:00:00:00:00:02"), ipv4Packet({ source: PEER_GATEWAY, destination: HOST_GATEWAY, protocol: PROTOCOL_ESP }, esp)));
+        yield delay(us(10));
+      }
+    });
+    kernel.run({ until: us(60) });
+    expect(atHost).toHaveLength(1);
+    expect(top.driver.intermediate.counts.hardwareRx).toBe(0);
+    expect(top.driver.intermediate.dropCount("BAD_PADDING")).toBe(1);
+    expect(top.nic.saCache.counts.rxHits).toBe(1);
+  });
+
   test("RX: a truncated ESP packet and one whose ICV fails are flagged and counted, not delivered as good", () => {
     const { kernel, top, peer, atHost } = tunnelledSystem(1, { "top.nic.sacache.rxEntries": 1 });
     const frames: Uint8Array[] = [];
@@ -175,6 +219,35 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
 });
 
 describe("delete and rekey while packets are in flight", () => {
+  test("a rekey mid-burst: every packet arrives under the old SA or the new one, none under a deleted one", () => {
+    const { kernel, top, peer, atPeer } = tunnelledSystem(1, { "top.nic.crypto_tx.bytesPerCycle": 1 });
+    const intermediate = top.driver.intermediate;
+    const newKeys = new Uint8Array(20).fill(9);
+    peer.addInbound({ ...top.driver.intermediate.sadb.find("outbound", 0x1000)!.parameters, spi: 0x1100 as never, keyMaterial: newKeys }, new NobleBackend());
+    kernel.process("burst", function* () {
+      yield top.driver.base.whenReady();
+      for (let sequence = 0; sequence < 30; sequence++) {
+        yield* intermediate.send(sequencedPacket("to-peer", 0, sequence, 1400));
+        yield delay(us(1));
+      }
+    });
+    kernel.process("rekey", function* () {
+      yield top.driver.base.whenReady();
+      yield delay(us(20));
+      yield* intermediate.rekeySa(intermediate.sadb.find("outbound", 0x1000)!, 0x1100 as never, newKeys);
+    });
+    kernel.run({ until: us(400) });
+    expect(peer.drops.size).toBe(0);
+    const invalidated = top.nic.statistics.drops.get("SA_INVALIDATED") ?? 0;
+    expect(atPeer.length + invalidated).toBe(30);
+    expect(intermediate.sadb.find("outbound", 0x1000)).toBeUndefined();
+    // Packets queued under the old SA when it was deleted were dropped and counted; those after
+    // the rekey went out under the new SA, installed in the NIC in turn.
+    expect(invalidated).toBeGreaterThan(0);
+    expect(intermediate.counts.installs).toBe(2);
+    expect(packetSequence(atPeer.at(-1)!).sequence).toBe(29);
+  });
+
   test("an SA deleted mid-burst: no packet is processed with it after, its record is freed only when the NIC is done, and reused memory is never followed", () => {
     for (const fill of ["driver", "pointer"] as const) {
       const { kernel, top, peer, atPeer } = tunnelledSystem(2, { "top.nic.sacache.txEntries": 4, "top.driver.base.saFill": fill, "top.nic.crypto_tx.bytesPerCycle": 1 });
