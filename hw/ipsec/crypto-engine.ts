@@ -1,6 +1,5 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Channel } from "../../sim/channel.js";
-import { equalConstantTime } from "../../sim/crypto/backend.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { defineEnum } from "../../sim/enum-type.js";
 import { param } from "../../sim/parameters.js";
@@ -94,25 +93,25 @@ export class CryptoEngine extends ClockedComponent {
     this.waiting.set(Math.min(this.queue.length, 0xffff));
   }
 
-  /** The real bytes: AES-GCM over the ESP payload with AAD SPI ‖ sequence and nonce salt ‖ IV. */
+  /**
+   * The real bytes: AES-GCM over the ESP payload with AAD SPI ‖ sequence and nonce salt ‖ IV.
+   * Jobs here run start to finish (first come, first served), so the engine's one-shot path
+   * serves; a pipeline that suspends jobs steps the engine's context instead, to the same bytes.
+   */
   private run(job: CryptoJob<unknown>): CryptoOutcome {
     const { frame, layout, entry } = job;
     const nonce = new Uint8Array(12);
     nonce.set(entry.salt);
     nonce.set(frame.subarray(layout.ivOffset, layout.ivOffset + 8), 4);
-    const aad = frame.slice(layout.ivOffset - 8, layout.ivOffset);
-    const data = frame.subarray(layout.dataOffset, layout.dataEnd);
-    const output = new Uint8Array(data.length);
-    const engine = entry.engine;
-    const context = engine.step(engine.start(nonce, aad, job.encrypt), data, output, Infinity);
-    const icv = engine.finish(context, entry.icvLength as 8 | 12 | 16);
+    const aad = frame.subarray(layout.ivOffset - 8, layout.ivOffset);
+    const icvLength = entry.icvLength as 8 | 12 | 16;
     if (job.encrypt) {
-      frame.set(output, layout.dataOffset);
-      frame.set(icv, layout.dataEnd);
+      frame.set(entry.engine.sealWhole(nonce, aad, frame.subarray(layout.dataOffset, layout.dataEnd), icvLength), layout.dataOffset);
       return "ok";
     }
-    if (!equalConstantTime(icv, frame.subarray(layout.dataEnd, layout.icvEnd))) return "icv-failed";
-    frame.set(output, layout.dataOffset);
+    const plaintext = entry.engine.openWhole(nonce, aad, frame.subarray(layout.dataOffset, layout.icvEnd), icvLength);
+    if (plaintext === null) return "icv-failed";
+    frame.set(plaintext, layout.dataOffset);
     return "ok";
   }
 }

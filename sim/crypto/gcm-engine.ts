@@ -1,5 +1,29 @@
+import { GHASH } from "@noble/ciphers/_polyval.js";
 import { type AesGcmBackend, checkKey, type IcvLength } from "./backend.js";
-import { GhashKey, wordsToBytes } from "./ghash.js";
+
+/**
+ * @noble/ciphers' GHASH with its accumulator in the open: loaded from a context before each
+ * step and read back after it, which is what lets the engine suspend and resume.
+ */
+class OpenGhash extends GHASH {
+  load(state: Uint32Array): void {
+    this.s0 = state[0]! | 0;
+    this.s1 = state[1]! | 0;
+    this.s2 = state[2]! | 0;
+    this.s3 = state[3]! | 0;
+  }
+
+  save(): Uint32Array {
+    return Uint32Array.of(this.s0, this.s1, this.s2, this.s3);
+  }
+}
+
+/** The accumulator as bytes (noble keeps the block's bytes in little-endian words). */
+function stateBytes(state: Uint32Array): Uint8Array {
+  const bytes = new Uint8Array(16);
+  for (let index = 0; index < 16; index++) bytes[index] = (state[index >> 2]! >>> (8 * (index & 3))) & 0xff;
+  return bytes;
+}
 
 export const BLOCK_BYTES = 16;
 
@@ -22,14 +46,14 @@ export interface GcmContext {
 /**
  * AES-GCM one block at a time, with the state kept in a GcmContext that can be saved after any
  * block and resumed later, giving output byte-identical to a one-shot operation. The keystream
- * comes from the backend's AES block encryption; GHASH is computed here.
+ * comes from the backend's AES block encryption; GHASH is @noble/ciphers' with its accumulator saved in the context.
  */
 export class GcmEngine {
-  private readonly ghashKey: GhashKey;
+  private readonly ghash: OpenGhash;
 
   constructor(private readonly backend: AesGcmBackend, private readonly key: Uint8Array) {
     checkKey(key);
-    this.ghashKey = new GhashKey(backend.encryptBlocks(key, new Uint8Array(BLOCK_BYTES)));
+    this.ghash = new OpenGhash(backend.encryptBlocks(key, new Uint8Array(BLOCK_BYTES)));
   }
 
   /** Begin: J0 = nonce || 1, and GHASH over the zero-padded AAD. */
@@ -38,9 +62,9 @@ export class GcmEngine {
     const j0 = new Uint8Array(BLOCK_BYTES);
     j0.set(nonce);
     j0[15] = 1;
-    const ghash = new Uint32Array(4);
-    for (let offset = 0; offset < aad.length; offset += BLOCK_BYTES) this.ghashKey.absorb(ghash, aad, offset, aad.length - offset);
-    return { counter: increment(j0), ghash, offset: 0, aadLength: aad.length, j0, encrypt };
+    this.ghash.load(new Uint32Array(4));
+    if (aad.length > 0) this.ghash.update(aad);
+    return { counter: increment(j0), ghash: this.ghash.save(), offset: 0, aadLength: aad.length, j0, encrypt };
   }
 
   /**
@@ -61,10 +85,23 @@ export class GcmEngine {
     }
     const keystream = this.backend.encryptBlocks(this.key, counters);
     for (let index = start; index < end; index++) output[index] = input[index]! ^ keystream[index - start]!;
-    const ghash = context.ghash.slice();
     const ciphertext = context.encrypt ? output : input;
-    for (let offset = start; offset < end; offset += BLOCK_BYTES) this.ghashKey.absorb(ghash, ciphertext, offset, end - offset);
-    return { ...context, counter, ghash, offset: end };
+    this.ghash.load(context.ghash);
+    this.ghash.update(ciphertext.subarray(start, end));
+    return { ...context, counter, ghash: this.ghash.save(), offset: end };
+  }
+
+  /**
+   * A whole operation that will not be suspended, through the backend's one-shot AES-GCM: the same
+   * bytes as start, step to the end and finish (a property test checks it), at the backend's speed.
+   */
+  sealWhole(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, icvLength: IcvLength): Uint8Array {
+    return this.backend.seal(this.key, nonce, aad, plaintext, icvLength);
+  }
+
+  /** The plaintext of a whole sealed message, or null when its ICV does not verify. */
+  openWhole(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, icvLength: IcvLength): Uint8Array | null {
+    return this.backend.open(this.key, nonce, aad, sealed, icvLength);
   }
 
   /** The tag: E(K, J0) xor GHASH(... || len(A) || len(C)), cut to the ICV length. */
@@ -74,10 +111,10 @@ export class GcmEngine {
     view.setUint32(4, context.aadLength * 8);
     view.setUint32(8, Math.floor((context.offset * 8) / 0x1_0000_0000));
     view.setUint32(12, (context.offset * 8) >>> 0);
-    const ghash = context.ghash.slice();
-    this.ghashKey.absorb(ghash, lengths, 0);
+    this.ghash.load(context.ghash);
+    this.ghash.update(lengths);
     const mask = this.backend.encryptBlocks(this.key, context.j0);
-    const tag = wordsToBytes(ghash);
+    const tag = stateBytes(this.ghash.save());
     for (let index = 0; index < BLOCK_BYTES; index++) tag[index] = tag[index]! ^ mask[index]!;
     return tag.subarray(0, icvLength);
   }

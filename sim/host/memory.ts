@@ -1,3 +1,4 @@
+import { uninitialised } from "../bytes.js";
 import { SimulationError } from "../errors.js";
 
 /** A byte address in simulated host memory. */
@@ -102,7 +103,11 @@ export class HostMemory {
     const pageOffset = address % PAGE_SIZE;
     if (pageOffset + length <= PAGE_SIZE) {
       const page = this.page(address, false);
-      return page ? page.slice(pageOffset, pageOffset + length) : new Uint8Array(length);
+      if (!page) return new Uint8Array(length);
+      // A pooled copy: a fresh ArrayBuffer per read is costly in Node.
+      const bytes = uninitialised(length);
+      bytes.set(page.subarray(pageOffset, pageOffset + length));
+      return bytes;
     }
     const bytes = new Uint8Array(length);
     this.copyOut(address, bytes);
