@@ -1,14 +1,15 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Channel } from "../../sim/channel.js";
-import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import { type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { defineEnum } from "../../sim/enum-type.js";
 import { param } from "../../sim/parameters.js";
 import { frameTrafficClass } from "../../sim/packet/ethernet.js";
 import type { DmaCompletion } from "../dma/engine.js";
 import { type NicShared, NicSharedToken } from "../config.js";
-import { QueueScope } from "../queue-scope.js";
-import { RingRegisters } from "../ring.js";
-import { type DescriptorFetch, type DescriptorPrefetch, fetchRoundRobin } from "../descriptor-prefetch.js";
+import type { QueueScope } from "../queue-scope.js";
+import type { RingRegisters } from "../ring.js";
+import type { DescriptorFetch } from "../descriptor-prefetch.js";
+import { RingEngine } from "../ring-engine.js";
 import { QueueState } from "../queue-state.js";
 import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, STATUS_IPSEC, STATUS_SA_MISS, writeField } from "../spec/descriptors.js";
 import type { CryptoResult } from "../ipsec/crypto-engine.js";
@@ -54,7 +55,7 @@ class RxQueueState extends QueueState<RxBuffer> {
  * ring has no free descriptor (back-pressure); when the buffer is full it is dropped and counted.
  */
 @injectable()
-export class RxEngine extends ClockedComponent {
+export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   readonly params = this.parameters({
     descriptorBatch: param.integer(8, "RX descriptors fetched per DMA read", { minimum: 1, maximum: 64 }),
     descriptorCache: param.integer(64, "RX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
@@ -63,36 +64,22 @@ export class RxEngine extends ClockedComponent {
   readonly state = this.enumSignal("state", RxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
   readonly dropped = this.signal("dropped", 32, { kind: "integer" });
-  readonly queues: RxQueueState[] = [];
   /** Frames from the MAC that passed its checks. */
   readonly fromMac: Channel<Uint8Array>;
-  private readonly completions: Channel<DmaCompletion<Tag>>;
   private used = 0;
-  private readonly prefetches: DescriptorPrefetch<RxBuffer>[];
   private drops = 0;
   private nextQueue = 0;
-  private nextFetchQueue = 0;
 
   private readonly cryptoResults: Channel<CryptoResult<RxFrame>>;
 
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
-    @inject(NicSharedToken) private readonly shared: NicShared,
+    @inject(NicSharedToken) shared: NicShared,
     @inject(IpsecOffloadToken) private readonly offload: IpsecOffload,
   ) {
-    super(context);
-    for (let queue = 0; queue < shared.queues; queue++) {
-      const scope = this.child(QueueScope, `q${queue}`);
-      this.queues.push(new RxQueueState(new RingRegisters("rx", queue, shared.errors, scope), scope));
-    }
+    super(context, shared, "rx", (ring, scope) => new RxQueueState(ring, scope));
     this.fromMac = new Channel(this.kernel, this.clock);
-    this.completions = new Channel(this.kernel, this.clock);
     this.cryptoResults = new Channel(this.kernel, this.clock);
-    this.prefetches = this.queues.map((state) => state.prefetch);
-  }
-
-  ring(queue: number): RingRegisters {
-    return this.queues[queue]!.ring;
   }
 
   bufferSize(queue: number): number {
@@ -108,10 +95,6 @@ export class RxEngine extends ClockedComponent {
     const state = this.queues[queue]!;
     state.control(value, () => this.checkBufferSize(state));
     this.wake();
-  }
-
-  doorbell(queue: number, value: number): void {
-    if (this.queues[queue]!.ring.ringDoorbell(value)) this.wake();
   }
 
   private checkBufferSize(state: RxQueueState): boolean {
@@ -139,7 +122,7 @@ export class RxEngine extends ClockedComponent {
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
     for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.decrypted(result);
     const delivered = this.deliver();
-    const fetched = this.fetchDescriptors();
+    const fetched = this.fetchDescriptors((state) => this.capacity(state), this.params.descriptorBatch);
     this.state.set(RxState.code(delivered ? "DELIVER" : fetched ? "FETCH" : "IDLE"));
     this.bufferUsed.set(this.used);
     this.dropped.set(this.drops);
@@ -212,13 +195,6 @@ export class RxEngine extends ClockedComponent {
   private capacity(state: RxQueueState): number {
     const frame = state.frames[0];
     return Math.max(this.params.descriptorCache, frame ? this.descriptorsFor(state, frame) : 0);
-  }
-
-  private fetchDescriptors(): boolean {
-    const queue = fetchRoundRobin(this.prefetches, this.nextFetchQueue, (prefetch) => this.capacity(this.queues[prefetch.ring.queue]!), this.shared.dma, this.completions, this.params.descriptorBatch);
-    if (queue < 0) return false;
-    this.nextFetchQueue = (queue + 1) % this.queues.length;
-    return true;
   }
 
   /** Write one waiting frame into its queue's buffers, then write their descriptors back. */

@@ -1,14 +1,13 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Channel } from "../../sim/channel.js";
-import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import { type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { defineEnum } from "../../sim/enum-type.js";
 import { param } from "../../sim/parameters.js";
 import type { DmaCompletion } from "../dma/engine.js";
 import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
-import { QueueScope } from "../queue-scope.js";
-import { RingRegisters } from "../ring.js";
-import { type DescriptorFetch, type DescriptorPrefetch, fetchRoundRobin } from "../descriptor-prefetch.js";
+import type { DescriptorFetch } from "../descriptor-prefetch.js";
+import { RingEngine } from "../ring-engine.js";
 import { QueueState } from "../queue-state.js";
 import { readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../spec/descriptors.js";
 import { decodeSaRecord, SA_DIRECTION_OUTBOUND, SA_RECORD_BYTES } from "../spec/sa-record.js";
@@ -78,7 +77,7 @@ function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxD
  * memory. Queues are served round-robin (the QoS schedulers replace this choice).
  */
 @injectable()
-export class TxEngine extends ClockedComponent {
+export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   readonly params = this.parameters({
     descriptorBatch: param.integer(8, "TX descriptors fetched per DMA read", { minimum: 1, maximum: 64 }),
     descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
@@ -88,54 +87,35 @@ export class TxEngine extends ClockedComponent {
   readonly state = this.enumSignal("state", TxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
   readonly framesReading = this.signal("frames_reading", 16);
-  readonly queues: TxQueueState[] = [];
   /** Frames for the MAC, and TX buffer bytes the MAC has freed. */
   readonly toMac: Channel<TransmitFrame>;
   readonly freed: Channel<number>;
-  private readonly completions: Channel<DmaCompletion<Tag>>;
   private readonly inFlight: TxPacket[] = [];
   private used = 0;
-  private readonly prefetches: DescriptorPrefetch<TxDescriptor>[];
   private nextQueue = 0;
   /**
    * The last attempt found no frame to start (none complete, or no TX buffer space): nothing
    * changes that until a DMA completion, freed buffer space or a register write, which all wake us.
    */
   private stalled = false;
-  private nextFetchQueue = 0;
 
   private readonly cryptoResults: Channel<CryptoResult<TxPacket>>;
 
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
-    @inject(NicSharedToken) private readonly shared: NicShared,
+    @inject(NicSharedToken) shared: NicShared,
     @inject(IpsecOffloadToken) private readonly offload: IpsecOffload,
   ) {
-    super(context);
-    for (let queue = 0; queue < shared.queues; queue++) {
-      const scope = this.child(QueueScope, `q${queue}`);
-      this.queues.push(new QueueState(new RingRegisters("tx", queue, shared.errors, scope), scope, parseTxDescriptor));
-    }
+    super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this.clock);
-    this.completions = new Channel(this.kernel, this.clock);
-    this.prefetches = this.queues.map((state) => state.prefetch);
     this.freed = new Channel(this.kernel, this.clock);
     this.toMac = new Channel(this.kernel);
-  }
-
-  ring(queue: number): RingRegisters {
-    return this.queues[queue]!.ring;
   }
 
   /** TXDCTL write. */
   control(queue: number, value: number): void {
     this.queues[queue]!.control(value);
     this.wake();
-  }
-
-  /** TDT write: the doorbell. */
-  doorbell(queue: number, value: number): void {
-    if (this.queues[queue]!.ring.ringDoorbell(value)) this.wake();
   }
 
   override isIdle(): boolean {
@@ -161,18 +141,11 @@ export class TxEngine extends ClockedComponent {
       sent = true;
     }
     const started = this.startFrame();
-    const fetched = this.fetchDescriptors();
+    const fetched = this.fetchDescriptors(() => this.params.descriptorCache, this.params.descriptorBatch);
     this.state.set(TxState.code(sent ? "SEND" : started ? "READ" : fetched ? "FETCH" : "IDLE"));
     this.bufferUsed.set(this.used);
     this.framesReading.set(this.inFlight.length);
     for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, 0);
-  }
-
-  private fetchDescriptors(): boolean {
-    const queue = fetchRoundRobin(this.prefetches, this.nextFetchQueue, () => this.params.descriptorCache, this.shared.dma, this.completions, this.params.descriptorBatch);
-    if (queue < 0) return false;
-    this.nextFetchQueue = (queue + 1) % this.queues.length;
-    return true;
   }
 
   /** Start reading the buffers of one frame whose descriptors, up to EOP, are in the cache. */

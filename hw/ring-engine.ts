@@ -1,0 +1,46 @@
+import { Channel } from "../sim/channel.js";
+import { ClockedComponent, type ComponentContext } from "../sim/component.js";
+import type { DmaCompletion } from "./dma/engine.js";
+import { type DescriptorPrefetch, fetchRoundRobin } from "./descriptor-prefetch.js";
+import type { NicShared } from "./config.js";
+import { QueueScope } from "./queue-scope.js";
+import type { QueueState } from "./queue-state.js";
+import { RingRegisters } from "./ring.js";
+
+/**
+ * What the TX and RX engines share: one queue state per ring with its scope in the waveform, the
+ * DMA completion channel, the doorbell, and round-robin descriptor fetching across the queues.
+ */
+export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends ClockedComponent {
+  readonly queues: S[] = [];
+  protected readonly completions: Channel<DmaCompletion<Tag>>;
+  private readonly prefetches: DescriptorPrefetch<D>[];
+  private nextFetchQueue = 0;
+
+  constructor(context: ComponentContext, protected readonly shared: NicShared, direction: "tx" | "rx", makeState: (ring: RingRegisters, scope: QueueScope) => S) {
+    super(context);
+    for (let queue = 0; queue < shared.queues; queue++) {
+      const scope = this.child(QueueScope, `q${queue}`);
+      this.queues.push(makeState(new RingRegisters(direction, queue, shared.errors, scope), scope));
+    }
+    this.prefetches = this.queues.map((state) => state.prefetch);
+    this.completions = new Channel(this.kernel, this.clock);
+  }
+
+  ring(queue: number): RingRegisters {
+    return this.queues[queue]!.ring;
+  }
+
+  /** A tail write: the doorbell. */
+  doorbell(queue: number, value: number): void {
+    if (this.queues[queue]!.ring.ringDoorbell(value)) this.wake();
+  }
+
+  /** Start one descriptor fetch, round-robin over the queues; returns whether one started. */
+  protected fetchDescriptors(capacityOf: (state: S) => number, batch: number): boolean {
+    const queue = fetchRoundRobin(this.prefetches, this.nextFetchQueue, (prefetch) => capacityOf(this.queues[prefetch.ring.queue]!), this.shared.dma, this.completions, batch);
+    if (queue < 0) return false;
+    this.nextFetchQueue = (queue + 1) % this.queues.length;
+    return true;
+  }
+}
