@@ -1,0 +1,55 @@
+import type { CostModel } from "./metric-policy.js";
+import type { CachePolicy } from "./policies.js";
+import type { SaAccess } from "./trace.js";
+
+export interface PolicyOutcome {
+  readonly policy: string;
+  readonly accesses: number;
+  readonly hits: number;
+  readonly installs: number;
+  readonly evictions: number;
+  readonly hitRatio: number;
+  /** Bytes of packets processed by the NIC (hits, and misses that installed their SA). */
+  readonly hardwareByteShare: number;
+  readonly installsPerSecond: number;
+  /** CPU cycles spent on software packets and on installs. */
+  readonly softwareCycles: number;
+}
+
+export interface CpuCosts extends CostModel {
+  readonly softwareCyclesPerByte: number;
+}
+
+/** Replay a trace through a policy and measure what it did. */
+export function replay(trace: readonly SaAccess[], policy: CachePolicy, costs: CpuCosts): PolicyOutcome {
+  let hits = 0;
+  let installs = 0;
+  let evictions = 0;
+  let hardwareBytes = 0;
+  let totalBytes = 0;
+  let softwareCycles = 0;
+  for (const access of trace) {
+    const placement = policy.access(access);
+    totalBytes += access.bytes;
+    if (placement.hit) hits++;
+    if (placement.installed) {
+      installs++;
+      softwareCycles += costs.installCycles;
+    }
+    if (placement.evicted !== null) evictions++;
+    if (placement.hit || placement.installed) hardwareBytes += access.bytes;
+    else softwareCycles += costs.softwareCyclesPerPacket + costs.softwareCyclesPerByte * access.bytes;
+  }
+  const seconds = trace.length > 0 ? trace[trace.length - 1]!.time / 1e12 : 0;
+  return {
+    policy: policy.name,
+    accesses: trace.length,
+    hits,
+    installs,
+    evictions,
+    hitRatio: trace.length > 0 ? hits / trace.length : 0,
+    hardwareByteShare: totalBytes > 0 ? hardwareBytes / totalBytes : 0,
+    installsPerSecond: seconds > 0 ? installs / seconds : 0,
+    softwareCycles,
+  };
+}

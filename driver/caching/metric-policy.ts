@@ -1,0 +1,129 @@
+import type { CachePolicy, Placement } from "./policies.js";
+import type { SaAccess } from "./trace.js";
+
+/** Seed 003's steps, each a named parameter. */
+export interface MetricParameters {
+  /** The metric an SA starts with when the driver receives it (claim 7). */
+  readonly initial: number;
+  /** Added when the SA is added to the NIC's cache (claim 8). */
+  readonly installBonus: number;
+  /** Added for each packet of the SA (claim 9). */
+  readonly perPacket: number;
+  /**
+   * Every decayPeriod (ps), traffic or not, the metric is multiplied by decayFactor and then
+   * decayAmount is taken away, down to 0 (claim 10, the time-based analysis of claim 2).
+   */
+  readonly decayFactor: number;
+  readonly decayAmount: number;
+  readonly decayPeriod: number;
+  /** A non-cached SA replaces the lowest cached one when its metric is at least this much higher (claims 5 and 6). */
+  readonly threshold: number;
+}
+
+export interface CostModel {
+  /** CPU cycles to install an SA in the NIC (register writes and the status read, or the NIC's DMA fetch). */
+  readonly installCycles: number;
+  /** CPU cycles of a packet in software ESP, and on the inline path. */
+  readonly softwareCyclesPerPacket: number;
+  readonly hardwareCyclesPerPacket: number;
+}
+
+/**
+ * The replacement threshold a cost analysis gives (claim 6): a replacement pays an install, and
+ * pays off once the newcomer has that many more packets than the SA it displaces, each saving the
+ * difference between the software and the inline path; in metric units, times perPacket.
+ */
+export function thresholdFromCosts(costs: CostModel, perPacket: number): number {
+  const saving = costs.softwareCyclesPerPacket - costs.hardwareCyclesPerPacket;
+  if (saving <= 0) return Infinity;
+  return (costs.installCycles / saving) * perPacket;
+}
+
+interface Entry {
+  metric: number;
+  /** The decay period the metric is current for. */
+  period: number;
+}
+
+/** The metric policy of seed 003. */
+export class MetricPolicy implements CachePolicy {
+  readonly name = "metric";
+  private readonly entries = new Map<number, Entry>();
+  private readonly set = new Set<number>();
+
+  constructor(private readonly capacity: number, readonly parameters: MetricParameters) {}
+
+  /** The driver received the SA (claim 7): it starts at the initial metric. */
+  received(sa: number, time: number): void {
+    if (!this.entries.has(sa)) this.entries.set(sa, { metric: this.parameters.initial, period: this.periodOf(time) });
+  }
+
+  /** An SA's metric as of `time`, decay applied. */
+  metric(sa: number, time: number): number {
+    const entry = this.entries.get(sa);
+    if (!entry) return this.parameters.initial;
+    this.decay(entry, time);
+    return entry.metric;
+  }
+
+  access({ sa, time }: SaAccess): Placement {
+    this.received(sa, time);
+    const entry = this.entries.get(sa)!;
+    this.decay(entry, time);
+    entry.metric += this.parameters.perPacket;
+    if (this.set.has(sa)) return { hit: true, installed: false, evicted: null };
+    if (this.set.size < this.capacity) return this.install(sa, entry, null);
+    const lowest = this.lowestCached(time)!;
+    if (entry.metric >= lowest.metric + this.parameters.threshold) {
+      this.set.delete(lowest.sa);
+      return this.install(sa, entry, lowest.sa);
+    }
+    return { hit: false, installed: false, evicted: null };
+  }
+
+  cached(): ReadonlySet<number> {
+    return this.set;
+  }
+
+  /** The cached SA with the lowest metric now: the one a replacement would displace. */
+  lowestCached(time: number): { sa: number; metric: number } | null {
+    let lowest: { sa: number; metric: number } | null = null;
+    for (const sa of this.set) {
+      const metric = this.metric(sa, time);
+      if (!lowest || metric < lowest.metric || (metric === lowest.metric && sa < lowest.sa)) lowest = { sa, metric };
+    }
+    return lowest;
+  }
+
+  /** The non-cached SA with the highest metric now: the next candidate for the cache. */
+  bestNonCached(time: number): { sa: number; metric: number } | null {
+    let best: { sa: number; metric: number } | null = null;
+    for (const sa of this.entries.keys()) {
+      if (this.set.has(sa)) continue;
+      const metric = this.metric(sa, time);
+      if (!best || metric > best.metric) best = { sa, metric };
+    }
+    return best;
+  }
+
+  private install(sa: number, entry: Entry, evicted: number | null): Placement {
+    this.set.add(sa);
+    entry.metric += this.parameters.installBonus;
+    return { hit: false, installed: true, evicted };
+  }
+
+  private periodOf(time: number): number {
+    return this.parameters.decayPeriod > 0 ? Math.floor(time / this.parameters.decayPeriod) : 0;
+  }
+
+  private decay(entry: Entry, time: number): void {
+    const period = this.periodOf(time);
+    if (period <= entry.period) return;
+    const { decayFactor, decayAmount } = this.parameters;
+    // Long idle stretches: past a few hundred periods any decaying metric is 0.
+    const steps = period - entry.period;
+    if (steps > 512 && (decayFactor < 1 || decayAmount > 0)) entry.metric = 0;
+    else for (let step = 0; step < steps && entry.metric > 0; step++) entry.metric = Math.max(0, entry.metric * decayFactor - decayAmount);
+    entry.period = period;
+  }
+}

@@ -1,0 +1,44 @@
+import { readFileSync, writeFileSync } from "node:fs";
+
+/** One packet's use of an SA: which SA, when (ps), how many bytes, which way. */
+export interface SaAccess {
+  readonly sa: number;
+  readonly time: number;
+  readonly bytes: number;
+  readonly direction: "tx" | "rx";
+}
+
+/** Records the SA accesses of a run, to replay them against any policy. */
+export class TraceRecorder {
+  readonly accesses: SaAccess[] = [];
+
+  record(access: SaAccess): void {
+    this.accesses.push(access);
+  }
+}
+
+/** A trace file: one JSON object per line, {"sa":…,"time":…,"bytes":…,"direction":"tx"|"rx"}. */
+export function writeTrace(path: string, trace: readonly SaAccess[]): void {
+  writeFileSync(path, trace.map((access) => JSON.stringify(access)).join("\n") + "\n");
+}
+
+export function readTrace(path: string): SaAccess[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .map((line, index) => ({ line: line.trim(), number: index + 1 }))
+    .filter(({ line }) => line !== "")
+    .map(({ line, number }) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        throw new Error(`${path}:${number}: not JSON`);
+      }
+      const access = value as Partial<SaAccess>;
+      for (const field of ["sa", "time", "bytes"] as const) {
+        if (!Number.isSafeInteger(access[field]) || access[field]! < 0) throw new Error(`${path}:${number}: field '${field}' must be a non-negative integer`);
+      }
+      if (access.direction !== "tx" && access.direction !== "rx") throw new Error(`${path}:${number}: field 'direction' must be "tx" or "rx"`);
+      return access as SaAccess;
+    });
+}

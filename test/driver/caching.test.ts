@@ -1,0 +1,85 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { replay } from "../../driver/caching/evaluate.js";
+import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../../driver/caching/metric-policy.js";
+import { BeladyMin, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../../driver/caching/policies.js";
+import type { SaAccess } from "../../driver/caching/trace.js";
+import { scanWorkload, shiftingWorkload, zipfWorkload } from "../../driver/caching/workloads.js";
+
+const access = (sa: number, time: number): SaAccess => ({ sa, time, bytes: 100, direction: "tx" });
+const base: MetricParameters = { initial: 10, installBonus: 5, perPacket: 2, decayFactor: 1, decayAmount: 3, decayPeriod: 1000, threshold: 4 };
+
+describe("the metric policy, step by step (seed 003)", () => {
+  test("claim 7: an SA starts at the initial value when the driver receives it", () => {
+    const policy = new MetricPolicy(2, base);
+    policy.received(7, 0);
+    expect(policy.metric(7, 0)).toBe(10);
+  });
+
+  test("claims 8 and 9: each packet adds perPacket, being added to the cache adds installBonus", () => {
+    const policy = new MetricPolicy(2, base);
+    expect(policy.access(access(7, 10))).toEqual({ hit: false, installed: true, evicted: null });
+    expect(policy.metric(7, 10)).toBe(10 + 2 + 5);
+    expect(policy.access(access(7, 20))).toEqual({ hit: true, installed: false, evicted: null });
+    expect(policy.metric(7, 20)).toBe(19);
+  });
+
+  test("claim 10: every period the metric decays, traffic or not, down to 0", () => {
+    const policy = new MetricPolicy(2, base);
+    policy.access(access(7, 10)); // 17
+    expect(policy.metric(7, 999)).toBe(17);
+    expect(policy.metric(7, 1000)).toBe(14);
+    expect(policy.metric(7, 3500)).toBe(8);
+    expect(policy.metric(7, 100_000)).toBe(0);
+    const halving = new MetricPolicy(2, { ...base, decayFactor: 0.5, decayAmount: 0 });
+    halving.access(access(1, 0)); // 17
+    expect(halving.metric(1, 2000)).toBe(4.25);
+  });
+
+  test("claims 5 and 6: a non-cached SA replaces the lowest cached one only when it leads by the threshold", () => {
+    const policy = new MetricPolicy(2, { ...base, decayAmount: 0 });
+    policy.access(access(1, 0)); // 17, cached
+    policy.access(access(2, 1)); // 17, cached
+    policy.access(access(1, 2)); // 19
+    // SA 3 climbs: 12, 14, … and must reach 17 + 4 = 21 to displace SA 2.
+    const placements = [3, 4, 5, 6, 7].map((time) => policy.access(access(3, time)));
+    expect(placements.map((placement) => placement.installed)).toEqual([false, false, false, false, false]);
+    expect(policy.metric(3, 7)).toBe(20);
+    expect(policy.access(access(3, 8))).toEqual({ hit: false, installed: true, evicted: 2 });
+    expect(policy.metric(3, 8)).toBe(22 + 5);
+    expect([...policy.cached()].sort()).toEqual([1, 3]);
+  });
+
+  test("the cost analysis: the threshold is the install cost in packets saved, in metric units", () => {
+    expect(thresholdFromCosts({ installCycles: 6000, softwareCyclesPerPacket: 3300, hardwareCyclesPerPacket: 300 }, 2)).toBe(4);
+    expect(thresholdFromCosts({ installCycles: 6000, softwareCyclesPerPacket: 300, hardwareCyclesPerPacket: 300 }, 1)).toBe(Infinity);
+  });
+});
+
+describe("Belady's MIN is the bound", () => {
+  const arbitraryTrace = fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 300 }).map((sas) => sas.map((sa, index) => access(sa, index * 100)));
+  test("no online policy gets more hits than MIN, on random traces and cache sizes", () => {
+    const costs = { installCycles: 1000, softwareCyclesPerPacket: 2000, hardwareCyclesPerPacket: 100, softwareCyclesPerByte: 1 };
+    fc.assert(
+      fc.property(arbitraryTrace, fc.integer({ min: 1, max: 8 }), (trace, capacity) => {
+        const best = replay(trace, new BeladyMin(capacity, trace), costs).hits;
+        const online = [new StaticFirstCome(capacity), new LeastRecentlyUsed(capacity), new LeastFrequentlyUsed(capacity), new RandomReplacement(capacity, 3), new MetricPolicy(capacity, { ...base, decayPeriod: 500 })];
+        for (const policy of online) expect(replay(trace, policy, costs).hits, policy.name).toBeLessThanOrEqual(best);
+      }),
+      { numRuns: 300, seed: 4 },
+    );
+  });
+
+  test("on the generated workloads too", () => {
+    const shape = { sas: 64, packets: 4000, meanGap: 1_000_000, bytes: 1400, seed: 2 };
+    const costs = { installCycles: 4000, softwareCyclesPerPacket: 3600, hardwareCyclesPerPacket: 300, softwareCyclesPerByte: 0 };
+    for (const trace of [zipfWorkload(shape, 0.8), zipfWorkload(shape, 1.1), shiftingWorkload(shape, 16, 500), scanWorkload(shape, 16, 400, 40)]) {
+      for (const capacity of [4, 16, 32]) {
+        const best = replay(trace, new BeladyMin(capacity, trace), costs).hits;
+        for (const policy of [new LeastRecentlyUsed(capacity), new LeastFrequentlyUsed(capacity), new MetricPolicy(capacity, base)]) {
+          expect(replay(trace, policy, costs).hits).toBeLessThanOrEqual(best);
+        }
+      }
+    }
+  });
+});
