@@ -5,13 +5,15 @@ import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { datasheetMarkdown } from "../../hw/spec/datasheet.js";
 import { readmeParameterTables } from "../parameter-tables.js";
 import { runPlainTraffic } from "../run-scenario.js";
+import { runPolicyEvaluation } from "../policy-eval.js";
 
 const usage = `usage: nicsim <command>
   run [--seed N] [--out waveforms/plain-traffic] [--set path=value ...] [--no-waveform]
         run the plain-traffic scenario (driver, NIC, wire, peer); write its VCD, .gtkw, pcap and report
   demo [--seed N] [--out waveforms/demo]    run the kernel demonstration design
   params                                    print the parameter table (defaults and descriptions)
-  datasheet                                 print the NIC datasheet (registers, descriptors, error codes)`;
+  datasheet                                 print the NIC datasheet (registers, descriptors, error codes)
+  policy-eval [--out waveforms/policy-eval] compare SA caching policies with Belady's MIN on generated workloads`;
 
 function option(args: string[], name: string, fallback: string): string {
   const index = args.indexOf(name);
@@ -77,6 +79,11 @@ try {
   else if (command === "demo") demo(rest);
   else if (command === "params") process.stdout.write(readmeParameterTables());
   else if (command === "datasheet") process.stdout.write(datasheetMarkdown());
+  else if (command === "policy-eval") {
+    const result = runPolicyEvaluation(option(rest, "--out", "waveforms/policy-eval"));
+    process.stdout.write(result.text);
+    console.log(`wrote ${result.files.join("\n      ")}`);
+  }
   else {
     console.error(`unknown command '${command}'\n${usage}`);
     process.exitCode = 2;

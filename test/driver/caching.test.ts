@@ -83,3 +83,23 @@ describe("Belady's MIN is the bound", () => {
     }
   });
 });
+
+describe("the evaluator", () => {
+  test("writes a table, JSON and an SVG; MIN is 1.00 of itself and every policy is at most 1.00", async () => {
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const { evaluatePolicies, runPolicyEvaluation } = await import("../../system/policy-eval.js");
+    const rows = evaluatePolicies();
+    expect(rows).toHaveLength(15);
+    for (const row of rows) {
+      expect(row.outcomes.at(-1)!.ofMin).toBe(1);
+      for (const outcome of row.outcomes) expect(outcome.ofMin).toBeLessThanOrEqual(1);
+    }
+    const base = join(mkdtempSync(join(tmpdir(), "nicsim-policy-")), "eval");
+    const { files } = runPolicyEvaluation(base);
+    expect(files).toHaveLength(3);
+    expect(readFileSync(`${base}.svg`, "utf8")).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+    expect(JSON.parse(readFileSync(`${base}.json`, "utf8"))).toHaveLength(15);
+  });
+});

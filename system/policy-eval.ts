@@ -1,0 +1,124 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { type CpuCosts, type PolicyOutcome, replay } from "../driver/caching/evaluate.js";
+import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
+import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
+import type { SaAccess } from "../driver/caching/trace.js";
+import { burstWorkload, scanWorkload, shiftingWorkload, type WorkloadShape, zipfWorkload } from "../driver/caching/workloads.js";
+
+/** CPU costs of the model's defaults: an install through SA_STAGE/SA_COMMAND and a status read, software ESP of 1400 bytes, inline preparation. */
+export const MODEL_COSTS: CpuCosts = { installCycles: 4000, softwareCyclesPerPacket: 1500, softwareCyclesPerByte: 1.5, hardwareCyclesPerPacket: 300 };
+
+export function metricParameters(costs: CpuCosts, bytes: number): MetricParameters {
+  const perPacket = 1;
+  return {
+    initial: 0,
+    installBonus: 0,
+    perPacket,
+    decayFactor: 0.5,
+    decayAmount: 0,
+    decayPeriod: 2_000_000_000, // 2 ms: about 2000 packets at the workloads' rate
+    threshold: thresholdFromCosts({ ...costs, softwareCyclesPerPacket: costs.softwareCyclesPerPacket + costs.softwareCyclesPerByte * bytes }, perPacket),
+  };
+}
+
+export interface EvaluationRow {
+  readonly workload: string;
+  readonly sas: number;
+  readonly capacity: number;
+  readonly outcomes: (PolicyOutcome & { readonly ofMin: number })[];
+}
+
+export function workloads(seed = 1): Array<{ name: string; trace: SaAccess[]; sas: number; bytes: number }> {
+  const shape: WorkloadShape = { sas: 256, packets: 60_000, meanGap: 1_000_000, bytes: 1400, seed };
+  return [
+    { name: "zipf 0.8", trace: zipfWorkload(shape, 0.8), sas: shape.sas, bytes: shape.bytes },
+    { name: "zipf 1.1", trace: zipfWorkload(shape, 1.1), sas: shape.sas, bytes: shape.bytes },
+    { name: "shifting working set", trace: shiftingWorkload(shape, 32, 5000), sas: shape.sas, bytes: shape.bytes },
+    { name: "scan", trace: scanWorkload(shape, 32, 2000, 300), sas: shape.sas, bytes: shape.bytes },
+    { name: "bursts", trace: burstWorkload(shape, 50, 0.9), sas: shape.sas, bytes: shape.bytes },
+  ];
+}
+
+/** Every policy on every workload at 1/16, 1/4 and 1/2 of the SAs. */
+export function evaluatePolicies(costs: CpuCosts = MODEL_COSTS, seed = 1): EvaluationRow[] {
+  const rows: EvaluationRow[] = [];
+  for (const { name, trace, sas, bytes } of workloads(seed)) {
+    for (const capacity of [sas / 16, sas / 4, sas / 2]) {
+      const policies: CachePolicy[] = [
+        new MetricPolicy(capacity, metricParameters(costs, bytes)),
+        new StaticFirstCome(capacity),
+        new LeastRecentlyUsed(capacity),
+        new LeastFrequentlyUsed(capacity),
+        new RandomReplacement(capacity, seed),
+        new BeladyMin(capacity, trace),
+      ];
+      const outcomes = policies.map((policy) => replay(trace, policy, costs));
+      const best = outcomes.at(-1)!.hitRatio;
+      rows.push({ workload: name, sas, capacity, outcomes: outcomes.map((outcome) => ({ ...outcome, ofMin: best > 0 ? outcome.hitRatio / best : 1 })) });
+    }
+  }
+  return rows;
+}
+
+export function formatEvaluation(rows: readonly EvaluationRow[]): string {
+  const names = rows[0]!.outcomes.map((outcome) => outcome.policy);
+  const lines = [
+    "Hit ratio (fraction of MIN) per policy; then the metric policy's share of bytes in hardware, installs per second and software CPU (Gcycles).",
+    "",
+    `| workload | cache | ${names.join(" | ")} | metric: hw bytes | metric: installs/s | metric: sw Gcycles | lru: sw Gcycles |`,
+    `| --- | --- | ${names.map(() => "---").join(" | ")} | --- | --- | --- | --- |`,
+  ];
+  for (const row of rows) {
+    const metric = row.outcomes[0]!;
+    const lru = row.outcomes.find((outcome) => outcome.policy === "lru")!;
+    const cells = row.outcomes.map((outcome) => `${outcome.hitRatio.toFixed(3)} (${outcome.ofMin.toFixed(2)})`);
+    lines.push(
+      `| ${row.workload} | ${row.capacity}/${row.sas} | ${cells.join(" | ")} | ${(metric.hardwareByteShare * 100).toFixed(1)}% | ${Math.round(metric.installsPerSecond)} | ${(metric.softwareCycles / 1e9).toFixed(3)} | ${(lru.softwareCycles / 1e9).toFixed(3)} |`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A grouped bar chart of each policy's hit ratio as a fraction of MIN, per workload and cache size. */
+export function evaluationSvg(rows: readonly EvaluationRow[]): string {
+  const policies = rows[0]!.outcomes.map((outcome) => outcome.policy).filter((name) => name !== "min");
+  const colours = ["#d62728", "#7f7f7f", "#1f77b4", "#2ca02c", "#9467bd"];
+  const bar = 9;
+  const group = policies.length * bar + 12;
+  const width = 80 + rows.length * group;
+  const height = 320;
+  const plot = 240;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="10">`,
+    `<text x="10" y="14" font-size="12">Hit ratio as a fraction of Belady's MIN</text>`,
+  ];
+  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
+    const y = 20 + plot * (1 - tick);
+    parts.push(`<line x1="50" x2="${width - 10}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="20" y="${y + 3}">${tick.toFixed(2)}</text>`);
+  }
+  rows.forEach((row, index) => {
+    const x0 = 60 + index * group;
+    row.outcomes
+      .filter((outcome) => outcome.policy !== "min")
+      .forEach((outcome, slot) => {
+        const h = plot * Math.min(1, outcome.ofMin);
+        parts.push(`<rect x="${x0 + slot * bar}" y="${20 + plot - h}" width="${bar - 1}" height="${h}" fill="${colours[slot]}"><title>${row.workload}, cache ${row.capacity}: ${outcome.policy} ${outcome.ofMin.toFixed(3)}</title></rect>`);
+      });
+    parts.push(`<text x="${x0}" y="${20 + plot + 12}" transform="rotate(30 ${x0} ${20 + plot + 12})">${row.workload} ${row.capacity}</text>`);
+  });
+  policies.forEach((name, slot) => parts.push(`<rect x="${width - 90}" y="${24 + slot * 12}" width="8" height="8" fill="${colours[slot]}"/><text x="${width - 78}" y="${32 + slot * 12}">${name}</text>`));
+  parts.push("</svg>");
+  return `${parts.join("\n")}\n`;
+}
+
+/** Run the evaluation and write `<base>.json`, `<base>.svg` and `<base>.md`. */
+export function runPolicyEvaluation(base: string): { text: string; files: string[] } {
+  const rows = evaluatePolicies();
+  mkdirSync(dirname(base), { recursive: true });
+  const text = formatEvaluation(rows);
+  writeFileSync(`${base}.json`, `${JSON.stringify(rows, null, 2)}\n`);
+  writeFileSync(`${base}.svg`, evaluationSvg(rows));
+  writeFileSync(`${base}.md`, text);
+  return { text, files: [`${base}.json`, `${base}.svg`, `${base}.md`] };
+}
