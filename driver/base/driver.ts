@@ -90,7 +90,7 @@ export class BaseDriver extends Component {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(DeviceBusToken) readonly bus: DeviceBus) {
     super(context);
-    this.saTable = new NicSaTable(bus);
+    this.saTable = new NicSaTable(bus, () => this.transmitFence());
     for (let queue = 0; queue < R.MAX_QUEUES; queue++) this.spaceEvents.push(this.event(`tx_space${queue}`));
     this.process("probe", () => this.probe());
   }

@@ -14,7 +14,13 @@ export class NicSaTable {
   private readonly byPointer = new Map<number, { direction: TableDirection; index: number }>();
   private readonly free: Record<TableDirection, number[]> = { tx: [], rx: [] };
 
-  constructor(private readonly bus: DeviceBus) {}
+  /** `fence` waits until every descriptor posted so far is done (the base driver's transmit fence). */
+  constructor(private readonly bus: DeviceBus, private readonly fence: () => Generator<Command, void, unknown>) {}
+
+  /** The pointers of the SAs installed in one direction. */
+  installed(direction: TableDirection): number[] {
+    return [...this.byPointer].filter(([, slot]) => slot.direction === direction).map(([pointer]) => pointer);
+  }
 
   /** Learn the table sizes (SA_TABLE_SIZE), once the device is probed. */
   *probe(): Generator<Command, void, unknown> {
@@ -46,6 +52,24 @@ export class NicSaTable {
     if (this.byPointer.has(pointer)) return this.handleOf(pointer);
     const index = this.free[direction].shift();
     if (index === undefined) return 0;
+    return yield* this.write(direction, index, pointer);
+  }
+
+  /**
+   * Replace a cached SA by another in its entry, without dropping the victim's packets: the victim
+   * leaves the table view at once (its next packets go elsewhere), TX waits for the descriptors
+   * that may name its handle, then the entry is overwritten (work in the NIC keeps the old SA).
+   */
+  *replace(direction: TableDirection, victim: number, pointer: number): Generator<Command, number, unknown> {
+    const slot = this.byPointer.get(victim);
+    if (!slot || slot.direction !== direction || this.byPointer.has(pointer)) return 0;
+    this.byPointer.delete(victim);
+    if (direction === "tx") yield* this.fence();
+    return yield* this.write(direction, slot.index, pointer);
+  }
+
+  /** Stage the record behind `pointer` and install it in entry `index`; returns the handle, or 0 (entry freed) when refused. */
+  private *write(direction: TableDirection, index: number, pointer: number): Generator<Command, number, unknown> {
     const record = this.bus.memory.read(pointer, SA_RECORD_BYTES);
     for (let word = 0; word < R.SA_STAGE_WORDS; word++) {
       const value = (record[word * 4]! | (record[word * 4 + 1]! << 8) | (record[word * 4 + 2]! << 16) | (record[word * 4 + 3]! << 24)) >>> 0;

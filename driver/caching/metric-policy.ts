@@ -45,71 +45,73 @@ interface Entry {
   period: number;
 }
 
-/** The metric policy of seed 003. */
-export class MetricPolicy implements CachePolicy {
-  readonly name = "metric";
-  private readonly entries = new Map<number, Entry>();
-  private readonly set = new Set<number>();
+/**
+ * The metric bookkeeping of seed 003, shared by the offline policy and the driver's online one:
+ * values by SA, decayed lazily by the period count, raised per packet and on install.
+ */
+export class SaMetrics<K> {
+  private readonly entries = new Map<K, Entry>();
 
-  constructor(private readonly capacity: number, readonly parameters: MetricParameters) {}
+  constructor(readonly parameters: MetricParameters) {}
 
   /** The driver received the SA (claim 7): it starts at the initial metric. */
-  received(sa: number, time: number): void {
+  received(sa: K, time: number): void {
     if (!this.entries.has(sa)) this.entries.set(sa, { metric: this.parameters.initial, period: this.periodOf(time) });
   }
 
+  forget(sa: K): void {
+    this.entries.delete(sa);
+  }
+
   /** An SA's metric as of `time`, decay applied. */
-  metric(sa: number, time: number): number {
+  metric(sa: K, time: number): number {
     const entry = this.entries.get(sa);
     if (!entry) return this.parameters.initial;
     this.decay(entry, time);
     return entry.metric;
   }
 
-  access({ sa, time }: SaAccess): Placement {
+  /** A packet of the SA (claim 9). */
+  packet(sa: K, time: number): number {
     this.received(sa, time);
     const entry = this.entries.get(sa)!;
     this.decay(entry, time);
     entry.metric += this.parameters.perPacket;
-    if (this.set.has(sa)) return { hit: true, installed: false, evicted: null };
-    if (this.set.size < this.capacity) return this.install(sa, entry, null);
-    const lowest = this.lowestCached(time)!;
-    if (entry.metric >= lowest.metric + this.parameters.threshold) {
-      this.set.delete(lowest.sa);
-      return this.install(sa, entry, lowest.sa);
-    }
-    return { hit: false, installed: false, evicted: null };
+    return entry.metric;
   }
 
-  cached(): ReadonlySet<number> {
-    return this.set;
+  /** The SA was added to the cache (claim 8). */
+  installed(sa: K, time: number): void {
+    this.received(sa, time);
+    const entry = this.entries.get(sa)!;
+    this.decay(entry, time);
+    entry.metric += this.parameters.installBonus;
   }
 
-  /** The cached SA with the lowest metric now: the one a replacement would displace. */
-  lowestCached(time: number): { sa: number; metric: number } | null {
-    let lowest: { sa: number; metric: number } | null = null;
-    for (const sa of this.set) {
+  /** Whether `candidate` may replace `cached` (claims 5 and 6). */
+  replaces(candidate: K, cached: K, time: number): boolean {
+    return this.metric(candidate, time) >= this.metric(cached, time) + this.parameters.threshold;
+  }
+
+  /** The lowest-metric SA among `cached` now. */
+  lowest(cached: Iterable<K>, time: number, order: (a: K, b: K) => number = () => 0): { sa: K; metric: number } | null {
+    let lowest: { sa: K; metric: number } | null = null;
+    for (const sa of cached) {
       const metric = this.metric(sa, time);
-      if (!lowest || metric < lowest.metric || (metric === lowest.metric && sa < lowest.sa)) lowest = { sa, metric };
+      if (!lowest || metric < lowest.metric || (metric === lowest.metric && order(sa, lowest.sa) < 0)) lowest = { sa, metric };
     }
     return lowest;
   }
 
-  /** The non-cached SA with the highest metric now: the next candidate for the cache. */
-  bestNonCached(time: number): { sa: number; metric: number } | null {
-    let best: { sa: number; metric: number } | null = null;
+  /** The highest-metric SA not in `cached` now. */
+  best(cached: ReadonlySet<K>, time: number): { sa: K; metric: number } | null {
+    let best: { sa: K; metric: number } | null = null;
     for (const sa of this.entries.keys()) {
-      if (this.set.has(sa)) continue;
+      if (cached.has(sa)) continue;
       const metric = this.metric(sa, time);
       if (!best || metric > best.metric) best = { sa, metric };
     }
     return best;
-  }
-
-  private install(sa: number, entry: Entry, evicted: number | null): Placement {
-    this.set.add(sa);
-    entry.metric += this.parameters.installBonus;
-    return { hit: false, installed: true, evicted };
   }
 
   private periodOf(time: number): number {
@@ -125,5 +127,54 @@ export class MetricPolicy implements CachePolicy {
     if (steps > 512 && (decayFactor < 1 || decayAmount > 0)) entry.metric = 0;
     else for (let step = 0; step < steps && entry.metric > 0; step++) entry.metric = Math.max(0, entry.metric * decayFactor - decayAmount);
     entry.period = period;
+  }
+}
+
+/** The metric policy of seed 003, offline (over a trace). */
+export class MetricPolicy implements CachePolicy {
+  readonly name = "metric";
+  private readonly metrics: SaMetrics<number>;
+  private readonly set = new Set<number>();
+
+  constructor(private readonly capacity: number, readonly parameters: MetricParameters) {
+    this.metrics = new SaMetrics(parameters);
+  }
+
+  received(sa: number, time: number): void {
+    this.metrics.received(sa, time);
+  }
+
+  metric(sa: number, time: number): number {
+    return this.metrics.metric(sa, time);
+  }
+
+  access({ sa, time }: SaAccess): Placement {
+    this.metrics.packet(sa, time);
+    if (this.set.has(sa)) return { hit: true, installed: false, evicted: null };
+    if (this.set.size < this.capacity) return this.install(sa, time, null);
+    const lowest = this.metrics.lowest(this.set, time, (a, b) => a - b)!;
+    if (this.metrics.replaces(sa, lowest.sa, time)) {
+      this.set.delete(lowest.sa);
+      return this.install(sa, time, lowest.sa);
+    }
+    return { hit: false, installed: false, evicted: null };
+  }
+
+  cached(): ReadonlySet<number> {
+    return this.set;
+  }
+
+  lowestCached(time: number): { sa: number; metric: number } | null {
+    return this.metrics.lowest(this.set, time, (a, b) => a - b);
+  }
+
+  bestNonCached(time: number): { sa: number; metric: number } | null {
+    return this.metrics.best(this.set, time);
+  }
+
+  private install(sa: number, time: number, evicted: number | null): Placement {
+    this.set.add(sa);
+    this.metrics.installed(sa, time);
+    return { hit: false, installed: true, evicted };
   }
 }

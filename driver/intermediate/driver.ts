@@ -7,6 +7,7 @@ import type { Command } from "../../sim/process.js";
 import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
 import type { DriverReceivedFrame } from "../base/driver.js";
 import { type SaPlacementPolicy, SaPlacementPolicyToken } from "./policy.js";
+import { MetricPlacement } from "../caching/metric-placement.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, type MacAddress, macAddress } from "../../sim/packet/ethernet.js";
 import { IPV4_HEADER_BYTES, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { tunnelEncapsulate } from "../../sim/ipsec/modes.js";
@@ -20,8 +21,8 @@ import { Spd } from "./spd.js";
 import { read32 } from "../../sim/bytes.js";
 
 /** Messages between the base and intermediate drivers, as the waveform names them. */
-export const DriverMessage = defineEnum("driver_message", ["NONE", "TX_NOT_IN_TABLE", "RX_NOT_IN_TABLE", "INSTALL", "REMOVE"]);
-type DriverMessageName = "TX_NOT_IN_TABLE" | "RX_NOT_IN_TABLE" | "INSTALL" | "REMOVE";
+export const DriverMessage = defineEnum("driver_message", ["NONE", "TX_NOT_IN_TABLE", "RX_NOT_IN_TABLE", "INSTALL", "EVICT", "REMOVE"]);
+type DriverMessageName = "TX_NOT_IN_TABLE" | "RX_NOT_IN_TABLE" | "INSTALL" | "EVICT" | "REMOVE";
 
 export interface DeliveredPacket {
   readonly packet: Uint8Array;
@@ -50,6 +51,7 @@ export class IntermediateDriver extends Component {
     offload: param.boolean(true, "Place SAs in the NIC's SA table (as the placement policy decides) and let the NIC do ESP inline"),
     offloadCyclesPerPacket: param.integer(300, "CPU cycles per packet to prepare ESP for inline offload (headers, sequence number)", { minimum: 0, unit: "cycles" }),
     messageNanoseconds: param.integer(150, "Cost of a message between the base and intermediate drivers", { minimum: 0, unit: "ns" }),
+    placement: param.choice("token", ["token", "metric"] as const, "Which SAs the NIC caches: the policy registered under SaPlacementPolicyToken (default install-if-free), or seed 003's metric policy (parameters under .metric)"),
   });
   readonly profiles = new IsakmpProfiles();
   readonly isadb = new Isadb(this.profiles);
@@ -58,6 +60,8 @@ export class IntermediateDriver extends Component {
   /** class-map … match qos-group N: the traffic class each tag is queued in. */
   readonly classMap = new Map<number, number>();
   readonly drops = new Map<IntermediateDropReason, number>();
+  /** Where packets whose SA is not in the NIC's table go (seed 002's decision, seed 003's metric). */
+  readonly policy: SaPlacementPolicy;
   readonly encrypted = this.signal("encrypted", 32, { kind: "integer", lastWriteWins: true });
   readonly decrypted = this.signal("decrypted", 32, { kind: "integer", lastWriteWins: true });
   readonly softwareBusy = this.signal("sw_busy", 1, { lastWriteWins: true });
@@ -68,7 +72,7 @@ export class IntermediateDriver extends Component {
   readonly hardwarePackets = this.signal("hw_packets", 32, { kind: "integer", lastWriteWins: true });
   readonly softwarePackets = this.signal("sw_packets", 32, { kind: "integer", lastWriteWins: true });
   /** Packets by path and direction: NIC inline or software ESP. */
-  readonly counts = { hardwareTx: 0, softwareTx: 0, hardwareRx: 0, softwareRx: 0, notInTable: 0, installs: 0, removals: 0 };
+  readonly counts = { hardwareTx: 0, softwareTx: 0, hardwareRx: 0, softwareRx: 0, notInTable: 0, installs: 0, evictions: 0, removals: 0 };
   onDeliver: (packet: DeliveredPacket) => void = () => {};
   localMac: MacAddress = macAddress("02:00:00:00:00:01");
   gatewayMac: MacAddress = macAddress("02:00:00:00:00:02");
@@ -84,9 +88,10 @@ export class IntermediateDriver extends Component {
     @inject(ComponentContextToken) context: ComponentContext,
     @inject(BaseDriver) readonly base: BaseDriver,
     @inject(AesGcmBackendToken) private readonly backend: AesGcmBackend,
-    @inject(SaPlacementPolicyToken) readonly policy: SaPlacementPolicy,
+    @inject(SaPlacementPolicyToken) registered: SaPlacementPolicy,
   ) {
     super(context);
+    this.policy = this.params.placement === "metric" ? this.child(MetricPlacement, "metric") : registered;
     this.messageKind.lastWriteWins = true;
     this.sadb = new Sadb(base.bus.memory);
     base.onReceive = (frame) => {
@@ -115,6 +120,7 @@ export class IntermediateDriver extends Component {
     const trafficClass = sa.qosGroup !== null ? (this.classMap.get(sa.qosGroup) ?? 0) : innerClass;
     const outer = { source: sa.source, destination: sa.destination, dscp: trafficClass << 3 };
     const queue = this.base.queueOfClass(trafficClass);
+    this.policy.packet?.(sa, packet.length, this.kernel.now);
     const handle = yield* this.placeTx(sa);
     try {
       if (handle !== null) {
@@ -149,12 +155,28 @@ export class IntermediateDriver extends Component {
     const handle = table.handleOf(sa.record);
     if (handle) return handle;
     yield* this.message("TX_NOT_IN_TABLE", 0);
-    if (this.policy.decide({ direction: "tx", sa, freeEntries: table.freeEntries("tx"), time: this.kernel.now }) === "software") return null;
-    const installed = yield* table.install("tx", sa.record);
-    if (!installed) return null;
+    const installed = yield* this.place("tx", sa);
+    return installed || null;
+  }
+
+  /** Ask the policy about an SA that is not in the NIC's table, and carry out its decision; returns the handle, or 0. */
+  private *place(direction: "tx" | "rx", sa: IpsecSa): Generator<Command, number, unknown> {
+    const table = this.base.saTable;
+    const cached = table.installed(direction).map((pointer) => this.sadb.byRecord(pointer)).filter((entry): entry is IpsecSa => entry !== undefined);
+    const decision = this.policy.decide({ direction, sa, freeEntries: table.freeEntries(direction), cached, time: this.kernel.now });
+    if (decision === "software") return 0;
+    let handle: number;
+    if (decision === "install") handle = yield* table.install(direction, sa.record);
+    else {
+      yield* this.message("EVICT", table.handleOf(decision.replace.record));
+      handle = yield* table.replace(direction, decision.replace.record, sa.record);
+      if (handle) this.counts.evictions++;
+    }
+    if (!handle) return 0;
     this.counts.installs++;
-    yield* this.message("INSTALL", installed);
-    return installed;
+    this.policy.installed?.(sa, this.kernel.now);
+    yield* this.message("INSTALL", handle);
+    return handle;
   }
 
   /**
@@ -211,21 +233,16 @@ export class IntermediateDriver extends Component {
         continue;
       }
       if (frame.status & STATUS_IPSEC) {
+        this.policy.packet?.(sa, esp.length, this.kernel.now);
         // Decrypted and authenticated by the NIC; the replay window stays here.
         yield* this.charge(0, this.params.offloadCyclesPerPacket);
         this.deliver(this.inboundOf(sa).acceptDecrypted(esp), sa, "hardwareRx");
         continue;
       }
+      this.policy.packet?.(sa, esp.length, this.kernel.now);
       if (frame.status & STATUS_SA_MISS && this.params.offload && !sa.parameters.esn) {
         yield* this.message("RX_NOT_IN_TABLE", 0);
-        const table = this.base.saTable;
-        if (!table.isInstalled(sa.record) && this.policy.decide({ direction: "rx", sa, freeEntries: table.freeEntries("rx"), time: this.kernel.now }) === "install") {
-          const handle = yield* table.install("rx", sa.record);
-          if (handle) {
-            this.counts.installs++;
-            yield* this.message("INSTALL", handle);
-          }
-        }
+        if (!this.base.saTable.isInstalled(sa.record)) yield* this.place("rx", sa);
       }
       yield* this.charge(esp.length);
       this.deliver(this.inboundOf(sa).decapsulate(esp), sa, "softwareRx");

@@ -77,6 +77,12 @@ export class Sadb {
     return fresh;
   }
 
+  /** The SA whose record is at this address. */
+  byRecord(record: number): IpsecSa | undefined {
+    for (const sa of this.byKey.values()) if (sa.record === record) return sa;
+    return undefined;
+  }
+
   all(): IpsecSa[] {
     return [...this.byKey.values()];
   }

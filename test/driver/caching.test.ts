@@ -103,3 +103,39 @@ describe("the evaluator", () => {
     expect(JSON.parse(readFileSync(`${base}.json`, "utf8"))).toHaveLength(15);
   });
 });
+
+describe("the metric policy in the running driver", () => {
+  test("when popularity moves, it replaces cached SAs by hot ones without losing a packet", async () => {
+    const { tunnelledSystem } = await import("../support/tunnels.js");
+    const { sequencedPacket } = await import("../../sim/packet/test-frames.js");
+    const { delay } = await import("../../sim/process.js");
+    const { us } = await import("../../sim/time.js");
+    const { kernel, top, peer, atPeer } = tunnelledSystem(4, {
+      "top.nic.sacache.txEntries": 2,
+      "top.driver.intermediate.placement": "metric",
+      "top.driver.intermediate.metric.decayPeriodNanoseconds": 20_000,
+    });
+    const intermediate = top.driver.intermediate;
+    let sent = 0;
+    kernel.process("traffic", function* () {
+      yield top.driver.base.whenReady();
+      // First customers 0 and 1 are hot, then 2 and 3.
+      for (const hot of [[0, 1], [2, 3]]) {
+        for (let round = 0; round < 60; round++) {
+          for (const customer of hot) {
+            yield* intermediate.send(sequencedPacket("to-peer", customer, sent++, 400));
+            yield delay(us(1));
+          }
+        }
+      }
+    });
+    kernel.run({ until: us(2000) });
+    expect(atPeer).toHaveLength(sent);
+    expect(peer.drops.size).toBe(0);
+    expect(top.nic.statistics.drops.size).toBe(0);
+    expect(intermediate.counts.evictions).toBe(2);
+    const cached = top.driver.base.saTable.installed("tx").map((pointer) => intermediate.sadb.byRecord(pointer)!.parameters.spi);
+    expect(cached.sort()).toEqual([0x1002, 0x1003]);
+    expect(intermediate.policy.name).toBe("metric");
+  });
+});
