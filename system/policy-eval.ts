@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { type CpuCosts, type PolicyOutcome, replay } from "../driver/caching/evaluate.js";
 import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
 import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
-import type { SaAccess } from "../driver/caching/trace.js";
+import { readTrace, type SaAccess } from "../driver/caching/trace.js";
 import { burstWorkload, scanWorkload, shiftingWorkload, type WorkloadShape, zipfWorkload } from "../driver/caching/workloads.js";
 
 /** CPU costs of the model's defaults: an install through SA_STAGE/SA_COMMAND and a status read, software ESP of 1400 bytes, inline preparation. */
@@ -40,11 +40,14 @@ export function workloads(seed = 1): Array<{ name: string; trace: SaAccess[]; sa
   ];
 }
 
-/** Every policy on every workload at 1/16, 1/4 and 1/2 of the SAs. */
-export function evaluatePolicies(costs: CpuCosts = MODEL_COSTS, seed = 1): EvaluationRow[] {
+/** Every policy on every workload (the generated ones, or the traces given) at 1/16, 1/4 and 1/2 of the SAs. */
+export function evaluatePolicies(costs: CpuCosts = MODEL_COSTS, seed = 1, traces?: Array<{ name: string; trace: SaAccess[] }>): EvaluationRow[] {
   const rows: EvaluationRow[] = [];
-  for (const { name, trace, sas, bytes } of workloads(seed)) {
-    for (const capacity of [sas / 16, sas / 4, sas / 2]) {
+  const inputs = traces
+    ? traces.map(({ name, trace }) => ({ name, trace, sas: new Set(trace.map((access) => access.sa)).size, bytes: Math.round(trace.reduce((sum, access) => sum + access.bytes, 0) / Math.max(1, trace.length)) }))
+    : workloads(seed);
+  for (const { name, trace, sas, bytes } of inputs) {
+    for (const capacity of [...new Set([sas / 16, sas / 4, sas / 2].map((size) => Math.max(1, Math.round(size))))]) {
       const policies: CachePolicy[] = [
         new MetricPolicy(capacity, metricParameters(costs, bytes)),
         new StaticFirstCome(capacity),
@@ -113,8 +116,8 @@ export function evaluationSvg(rows: readonly EvaluationRow[]): string {
 }
 
 /** Run the evaluation and write `<base>.json`, `<base>.svg` and `<base>.md`. */
-export function runPolicyEvaluation(base: string): { text: string; files: string[] } {
-  const rows = evaluatePolicies();
+export function runPolicyEvaluation(base: string, tracePaths: string[] = []): { text: string; files: string[] } {
+  const rows = evaluatePolicies(MODEL_COSTS, 1, tracePaths.length > 0 ? tracePaths.map((path) => ({ name: path, trace: readTrace(path) })) : undefined);
   mkdirSync(dirname(base), { recursive: true });
   const text = formatEvaluation(rows);
   writeFileSync(`${base}.json`, `${JSON.stringify(rows, null, 2)}\n`);

@@ -6,6 +6,7 @@ import { Kernel } from "../sim/kernel.js";
 import { recordWaveform, type WaveformFiles } from "../sim/vcd/waveform.js";
 import { recordCapture } from "../hw/link/capture.js";
 import { writeEspSaFile } from "../sim/ipsec/wireshark-esp-sa.js";
+import { writeTrace } from "../driver/caching/trace.js";
 import { PlainTraffic } from "./plain-traffic.js";
 import { formatTrafficReport, trafficReport, type TrafficReport } from "./report.js";
 
@@ -64,7 +65,9 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   if (capture) {
     // The keys leave the model here only, beside the capture, for the user's own decryption.
     writeEspSaFile(`${out}.esp_sa`, top.traffic.capturedSas);
-    files.push(capture.path, `${out}.esp_sa`);
+    // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
+    writeTrace(`${out}.sa-trace.jsonl`, top.driver.intermediate.trace.accesses);
+    files.push(capture.path, `${out}.esp_sa`, `${out}.sa-trace.jsonl`);
   }
   const outcome = result.reason === "stopped" ? result.message! : `stopped by the time limit with ${top.traffic.arrivedFrames} of ${top.traffic.expectedFrames} frames arrived`;
   const report = trafficReport("plain-traffic", kernel, top, outcome);

@@ -8,6 +8,7 @@ import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
 import type { DriverReceivedFrame } from "../base/driver.js";
 import { type SaPlacementPolicy, SaPlacementPolicyToken } from "./policy.js";
 import { MetricPlacement } from "../caching/metric-placement.js";
+import { TraceRecorder } from "../caching/trace.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, type MacAddress, macAddress } from "../../sim/packet/ethernet.js";
 import { IPV4_HEADER_BYTES, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { tunnelEncapsulate } from "../../sim/ipsec/modes.js";
@@ -60,6 +61,8 @@ export class IntermediateDriver extends Component {
   /** class-map … match qos-group N: the traffic class each tag is queued in. */
   readonly classMap = new Map<number, number>();
   readonly drops = new Map<IntermediateDropReason, number>();
+  /** Every packet's SA use, to replay against other policies (see driver/caching). */
+  readonly trace = new TraceRecorder();
   /** Where packets whose SA is not in the NIC's table go (seed 002's decision, seed 003's metric). */
   readonly policy: SaPlacementPolicy;
   readonly encrypted = this.signal("encrypted", 32, { kind: "integer", lastWriteWins: true });
@@ -120,7 +123,7 @@ export class IntermediateDriver extends Component {
     const trafficClass = sa.qosGroup !== null ? (this.classMap.get(sa.qosGroup) ?? 0) : innerClass;
     const outer = { source: sa.source, destination: sa.destination, dscp: trafficClass << 3 };
     const queue = this.base.queueOfClass(trafficClass);
-    this.policy.packet?.(sa, packet.length, this.kernel.now);
+    this.use(sa, packet.length, "tx");
     const handle = yield* this.placeTx(sa);
     try {
       if (handle !== null) {
@@ -233,13 +236,13 @@ export class IntermediateDriver extends Component {
         continue;
       }
       if (frame.status & STATUS_IPSEC) {
-        this.policy.packet?.(sa, esp.length, this.kernel.now);
+        this.use(sa, esp.length, "rx");
         // Decrypted and authenticated by the NIC; the replay window stays here.
         yield* this.charge(0, this.params.offloadCyclesPerPacket);
         this.deliver(this.inboundOf(sa).acceptDecrypted(esp), sa, "hardwareRx");
         continue;
       }
-      this.policy.packet?.(sa, esp.length, this.kernel.now);
+      this.use(sa, esp.length, "rx");
       if (frame.status & STATUS_SA_MISS && this.params.offload && !sa.parameters.esn) {
         yield* this.message("RX_NOT_IN_TABLE", 0);
         if (!this.base.saTable.isInstalled(sa.record)) yield* this.place("rx", sa);
@@ -254,6 +257,12 @@ export class IntermediateDriver extends Component {
     if (path === "softwareRx") this.decrypted.set(++this.decryptedCount);
     this.countPath(path);
     this.onDeliver({ packet: result.payload, time: this.kernel.now, sa });
+  }
+
+  /** A packet of an SA: the policy's metric, and the trace. */
+  private use(sa: IpsecSa, bytes: number, direction: "tx" | "rx"): void {
+    this.policy.packet?.(sa, bytes, this.kernel.now);
+    this.trace.record({ sa: sa.uniqueId, time: this.kernel.now, bytes, direction });
   }
 
   private countPath(path: "hardwareTx" | "softwareTx" | "hardwareRx" | "softwareRx"): void {

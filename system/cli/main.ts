@@ -13,7 +13,8 @@ const usage = `usage: nicsim <command>
   demo [--seed N] [--out waveforms/demo]    run the kernel demonstration design
   params                                    print the parameter table (defaults and descriptions)
   datasheet                                 print the NIC datasheet (registers, descriptors, error codes)
-  policy-eval [--out waveforms/policy-eval] compare SA caching policies with Belady's MIN on generated workloads`;
+  policy-eval [--out waveforms/policy-eval] [--trace file.jsonl ...]
+        compare SA caching policies with Belady's MIN on generated workloads, or on recorded SA traces`;
 
 function option(args: string[], name: string, fallback: string): string {
   const index = args.indexOf(name);
@@ -80,7 +81,8 @@ try {
   else if (command === "params") process.stdout.write(readmeParameterTables());
   else if (command === "datasheet") process.stdout.write(datasheetMarkdown());
   else if (command === "policy-eval") {
-    const result = runPolicyEvaluation(option(rest, "--out", "waveforms/policy-eval"));
+    const traces = rest.flatMap((arg, index) => (arg === "--trace" && rest[index + 1] ? [rest[index + 1]!] : []));
+    const result = runPolicyEvaluation(option(rest, "--out", "waveforms/policy-eval"), traces);
     process.stdout.write(result.text);
     console.log(`wrote ${result.files.join("\n      ")}`);
   }
