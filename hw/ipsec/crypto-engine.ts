@@ -1,18 +1,22 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Channel } from "../../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import type { IcvLength } from "../../sim/crypto/backend.js";
+import { BLOCK_BYTES, type GcmContext } from "../../sim/crypto/gcm-engine.js";
 import { defineEnum } from "../../sim/enum-type.js";
 import { param } from "../../sim/parameters.js";
 import type { EspLayout } from "./esp-frame.js";
 import { type SaCache, type SaEntry } from "./sa-cache.js";
 
-export const CryptoState = defineEnum("crypto_state", ["IDLE", "ENCRYPT", "DECRYPT"]);
+export const CryptoState = defineEnum("crypto_state", ["IDLE", "KEY_SETUP", "RUNNING", "SAVING", "RESTORING"]);
 
 export type CryptoOutcome = "ok" | "icv-failed" | "invalidated";
 
 export interface CryptoJob<Tag> {
   readonly encrypt: boolean;
   readonly entry: SaEntry;
+  /** Higher runs first: the packet's traffic class (seed 000). */
+  readonly priority: number;
   /** The frame, changed in place: ciphertext and ICV written (encrypt) or plaintext (decrypt, when the ICV verifies). */
   readonly frame: Uint8Array;
   readonly layout: EspLayout;
@@ -23,15 +27,31 @@ export interface CryptoJob<Tag> {
 export interface CryptoResult<Tag> {
   readonly job: CryptoJob<Tag>;
   readonly outcome: CryptoOutcome;
+  /** Times this job was suspended for a higher-priority one. */
+  readonly preemptions: number;
 }
 
 export const SaCacheToken = Symbol("SaCache");
 
+type Phase = "KEY_SETUP" | "RUNNING" | "SAVING" | "RESTORING";
+
+/** A job in the engine: its real GCM state and how far it got. */
+interface Work {
+  readonly job: CryptoJob<unknown>;
+  /** The GCM context at `bytesDone`, once the job has been suspended (null: never stepped). */
+  context: GcmContext | null;
+  output: Uint8Array | null;
+  bytesDone: number;
+  preemptions: number;
+}
+
 /**
- * An inline AES-GCM engine serving jobs first come, first served, timed in cycles: key setup when
- * the SA differs from the previous job's, a pipeline latency, and bytesPerCycle of data. The bytes
- * are computed with the SA's block-granular GCM engine when the job completes, after checking the
- * SA was not invalidated meanwhile.
+ * The inline AES-GCM engine of seed 000: jobs in priority order; while one runs, every
+ * checkInterval cycles it looks for a ready job of strictly higher priority and, under
+ * preempt-resume, saves the running job's real GCM context (counter block, GHASH accumulator,
+ * offset) in a context slot (saveCycles), runs the higher one, and later restores (restoreCycles)
+ * and resumes it; under preempt-restart the suspended job starts over; under run-to-completion
+ * nothing is preempted. Timed by key setup, pipeline latency and bytes per cycle.
  */
 @injectable()
 export class CryptoEngine extends ClockedComponent {
@@ -39,18 +59,31 @@ export class CryptoEngine extends ClockedComponent {
     bytesPerCycle: param.integer(16, "Bytes encrypted or decrypted per core cycle", { minimum: 1, maximum: 1024, unit: "bytes" }),
     latency: param.cycles(20, "Pipeline latency of a job, core cycles"),
     keySetupCycles: param.cycles(10, "Core cycles to load a different SA's key schedule"),
+    policy: param.choice("preempt-resume", ["preempt-resume", "preempt-restart", "run-to-completion"] as const, "What a higher-priority job does to the running one"),
+    checkInterval: param.cycles(8, "Cycles between looks for a higher-priority job while one runs", { minimum: 1 }),
+    saveCycles: param.cycles(4, "Cycles to save a job's GCM context to a slot"),
+    restoreCycles: param.cycles(4, "Cycles to restore a saved context"),
+    contextSlots: param.integer(4, "Saved contexts the engine can hold (suspended jobs)", { minimum: 1, maximum: 64 }),
   });
   readonly state = this.enumSignal("state", CryptoState);
+  readonly jobClass = this.signal("job_class", 3);
   readonly handle = this.signal("handle", 17);
-  readonly jobBytes = this.signal("job_bytes", 16);
+  readonly byteOffset = this.signal("byte_offset", 16);
+  readonly stackDepth = this.signal("suspended", 7);
+  readonly preemption = this.event("preemption");
   readonly waiting = this.signal("jobs_waiting", 16);
   readonly completed = this.signal("jobs_done", 32, { kind: "integer" });
+  readonly counts = { jobs: 0, preemptions: 0, restarts: 0 };
   readonly incoming: Channel<CryptoJob<unknown>>;
-  private readonly queue: CryptoJob<unknown>[] = [];
-  private current: CryptoJob<unknown> | null = null;
-  private doneAt = 0;
+  private readonly queue: Work[] = [];
+  private readonly suspended: Work[] = [];
+  private current: Work | null = null;
+  private phase: Phase = "KEY_SETUP";
+  private phaseEnd = 0;
+  /** When the current job's RUNNING phase began, at its bytesDone. */
+  private runStart = 0;
   private lastEntry: SaEntry | null = null;
-  private done = 0;
+  private nextEvent = Infinity;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(SaCacheToken) private readonly cache: SaCache) {
     super(context);
@@ -63,55 +96,203 @@ export class CryptoEngine extends ClockedComponent {
 
   override isIdle(): boolean {
     if (this.incoming.length > 0) return false;
-    if (this.current) return this.kernel.now < this.doneAt;
-    return this.queue.length === 0 && this.state.value === CryptoState.code("IDLE");
+    if (this.current || this.queue.length > 0 || this.suspended.length > 0) return this.kernel.now < this.nextEvent;
+    return this.state.value === CryptoState.code("IDLE");
   }
 
   evaluate(): void {
     const now = this.kernel.now;
-    for (let job = this.incoming.take(); job; job = this.incoming.take()) this.queue.push(job);
-    if (this.current && now >= this.doneAt) {
-      const job = this.current;
-      this.current = null;
-      job.reply.push({ job, outcome: this.cache.isCurrent(job.entry) ? this.run(job) : "invalidated" });
-      this.completed.set(++this.done);
-    }
-    if (!this.current && this.queue.length > 0) {
-      const job = this.queue.shift()!;
-      const bytes = job.layout.dataEnd - job.layout.dataOffset;
-      const setup = job.entry === this.lastEntry ? 0 : this.params.keySetupCycles;
-      this.lastEntry = job.entry;
-      const cycles = this.cache.params.lookupCycles + setup + this.params.latency + Math.ceil(bytes / this.params.bytesPerCycle);
-      this.current = job;
-      this.doneAt = now + cycles * this.clock.period;
-      this.clock.wakeAt(this.doneAt, now);
-    }
-    const current = this.current;
-    this.state.set(CryptoState.code(current ? (current.encrypt ? "ENCRYPT" : "DECRYPT") : "IDLE"));
-    this.handle.set(current ? current.entry.index + 1 : 0);
-    this.jobBytes.set(current ? Math.min(current.layout.dataEnd - current.layout.dataOffset, 0xffff) : 0);
+    for (let job = this.incoming.take(); job; job = this.incoming.take()) this.enqueue({ job, context: null, output: null, bytesDone: 0, preemptions: 0 });
+    // Carry out everything due now: phase ends, completion, a preemption, the next job.
+    for (let step = 0; step < 8; step++) if (!this.advance(now)) break;
+    this.nextEvent = this.computeNextEvent(now);
+    if (this.nextEvent !== Infinity) this.clock.wakeAt(this.nextEvent, now);
+    const work = this.current;
+    this.state.set(CryptoState.code(work ? this.phase : "IDLE"));
+    this.jobClass.set(work ? work.job.priority & 7 : 0);
+    this.handle.set(work ? work.job.entry.index + 1 : 0);
+    // The offset the job (re)started from, updated at transitions only, so that idle edges can be skipped.
+    this.byteOffset.set(work ? Math.min(work.bytesDone, 0xffff) : 0);
+    this.stackDepth.set(Math.min(this.suspended.length, 127));
     this.waiting.set(Math.min(this.queue.length, 0xffff));
   }
 
-  /**
-   * The real bytes: AES-GCM over the ESP payload with AAD SPI ‖ sequence and nonce salt ‖ IV.
-   * Jobs here run start to finish (first come, first served), so the engine's one-shot path
-   * serves; a pipeline that suspends jobs steps the engine's context instead, to the same bytes.
-   */
-  private run(job: CryptoJob<unknown>): CryptoOutcome {
+  /** One transition due at `now`; returns whether anything happened. */
+  private advance(now: number): boolean {
+    const work = this.current;
+    const period = this.clock.period;
+    if (!work) return this.startNext(now);
+    if (this.phase !== "RUNNING") {
+      if (now < this.phaseEnd) return false;
+      if (this.phase === "SAVING") {
+        this.suspended.push(work);
+        this.current = null;
+        return true;
+      }
+      this.phase = "RUNNING";
+      this.runStart = now;
+      return true;
+    }
+    if (now >= this.runEnd(work)) {
+      this.complete(work);
+      this.current = null;
+      return true;
+    }
+    const cycles = Math.round((now - this.runStart) / period);
+    if (cycles > 0 && cycles % this.params.checkInterval === 0 && this.canPreempt(work)) {
+      this.preempt(work, now);
+      return true;
+    }
+    return false;
+  }
+
+  private startNext(now: number): boolean {
+    const resume = this.suspended[this.suspended.length - 1];
+    const next = this.queue[0];
+    if (!resume && !next) return false;
+    const period = this.clock.period;
+    let work: Work;
+    if (resume && (!next || resume.job.priority >= next.job.priority)) {
+      work = this.suspended.pop()!;
+      this.phase = "RESTORING";
+      this.phaseEnd = now + (this.params.restoreCycles + this.setupCycles(work)) * period;
+    } else {
+      work = this.queue.shift()!;
+      this.phase = "KEY_SETUP";
+      this.phaseEnd = now + (this.cache.params.lookupCycles + this.setupCycles(work) + this.params.latency) * period;
+    }
+    this.current = work;
+    return true;
+  }
+
+  private setupCycles(work: Work): number {
+    const setup = work.job.entry === this.lastEntry ? 0 : this.params.keySetupCycles;
+    this.lastEntry = work.job.entry;
+    return setup;
+  }
+
+  /** Suspend the running job at a block boundary, its real GCM state saved (or dropped, to restart). */
+  private preempt(work: Work, now: number): void {
+    this.counts.preemptions++;
+    work.preemptions++;
+    this.preemption.fire();
+    const reached = Math.floor(this.liveBytes(work, now) / BLOCK_BYTES) * BLOCK_BYTES;
+    if (this.params.policy === "preempt-restart") {
+      // The work done is lost; the job waits again from the start.
+      this.counts.restarts++;
+      work.context = null;
+      work.output = null;
+      work.bytesDone = 0;
+      this.current = null;
+      this.enqueue(work, true);
+      return;
+    }
+    this.stepTo(work, reached);
+    this.phase = "SAVING";
+    this.phaseEnd = now + this.params.saveCycles * this.clock.period;
+  }
+
+  /** Advance the job's GCM context to `bytes` of its data: the real intermediate state. */
+  private stepTo(work: Work, bytes: number): void {
+    const { job } = work;
+    const data = job.frame.subarray(job.layout.dataOffset, job.layout.dataEnd);
+    if (!work.context) {
+      work.context = job.entry.engine.start(nonceOf(job), aadOf(job), job.encrypt);
+      work.output = new Uint8Array(data.length);
+    }
+    const blocks = Math.ceil((bytes - work.context.offset) / BLOCK_BYTES);
+    if (blocks > 0) work.context = job.entry.engine.step(work.context, data, work.output!, blocks);
+    work.bytesDone = work.context.offset;
+  }
+
+  private complete(work: Work): void {
+    const { job } = work;
+    this.counts.jobs++;
+    this.completed.set(this.counts.jobs);
+    const outcome = this.cache.isCurrent(job.entry) ? this.compute(work) : "invalidated";
+    job.reply.push({ job, outcome, preemptions: work.preemptions });
+  }
+
+  /** The real bytes: AES-GCM over the ESP payload with AAD SPI ‖ sequence and nonce salt ‖ IV. */
+  private compute(work: Work): CryptoOutcome {
+    const { job } = work;
     const { frame, layout, entry } = job;
-    const nonce = new Uint8Array(12);
-    nonce.set(entry.salt);
-    nonce.set(frame.subarray(layout.ivOffset, layout.ivOffset + 8), 4);
-    const aad = frame.subarray(layout.ivOffset - 8, layout.ivOffset);
-    const icvLength = entry.icvLength as 8 | 12 | 16;
-    if (job.encrypt) {
-      frame.set(entry.engine.sealWhole(nonce, aad, frame.subarray(layout.dataOffset, layout.dataEnd), icvLength), layout.dataOffset);
+    const icvLength = entry.icvLength as IcvLength;
+    if (!work.context) {
+      // Never suspended: the engine's one-shot path, the same bytes (tested).
+      if (job.encrypt) {
+        frame.set(entry.engine.sealWhole(nonceOf(job), aadOf(job), frame.subarray(layout.dataOffset, layout.dataEnd), icvLength), layout.dataOffset);
+        return "ok";
+      }
+      const plaintext = entry.engine.openWhole(nonceOf(job), aadOf(job), frame.subarray(layout.dataOffset, layout.icvEnd), icvLength);
+      if (plaintext === null) return "icv-failed";
+      frame.set(plaintext, layout.dataOffset);
       return "ok";
     }
-    const plaintext = entry.engine.openWhole(nonce, aad, frame.subarray(layout.dataOffset, layout.icvEnd), icvLength);
-    if (plaintext === null) return "icv-failed";
-    frame.set(plaintext, layout.dataOffset);
+    // Resumed from a saved context: finish stepping it and compute the tag.
+    this.stepTo(work, layout.dataEnd - layout.dataOffset);
+    const icv = entry.engine.finish(work.context, icvLength);
+    if (job.encrypt) {
+      frame.set(work.output!, layout.dataOffset);
+      frame.set(icv, layout.dataEnd);
+      return "ok";
+    }
+    const received = frame.subarray(layout.dataEnd, layout.icvEnd);
+    let difference = 0;
+    for (let index = 0; index < icv.length; index++) difference |= icv[index]! ^ received[index]!;
+    if (difference !== 0) return "icv-failed";
+    frame.set(work.output!, layout.dataOffset);
     return "ok";
   }
+
+  private enqueue(work: Work, front = false): void {
+    // Stable priority order: after every job of equal or higher priority (or before equals, for a restarted one).
+    let index = front ? this.queue.findIndex((other) => other.job.priority <= work.job.priority) : this.queue.findIndex((other) => other.job.priority < work.job.priority);
+    if (index < 0) index = this.queue.length;
+    this.queue.splice(index, 0, work);
+  }
+
+  /** A ready job of strictly higher priority, and (to resume later) a free context slot. */
+  private canPreempt(work: Work): boolean {
+    const policy = this.params.policy;
+    if (policy === "run-to-completion" || this.queue.length === 0 || this.queue[0]!.job.priority <= work.job.priority) return false;
+    return policy === "preempt-restart" || this.suspended.length < this.params.contextSlots;
+  }
+
+  private total(work: Work): number {
+    return work.job.layout.dataEnd - work.job.layout.dataOffset;
+  }
+
+  private runEnd(work: Work): number {
+    return this.runStart + Math.ceil((this.total(work) - work.bytesDone) / this.params.bytesPerCycle) * this.clock.period;
+  }
+
+  private liveBytes(work: Work, now: number): number {
+    if (this.phase !== "RUNNING" || work !== this.current) return work.bytesDone;
+    return Math.min(this.total(work), work.bytesDone + Math.floor((now - this.runStart) / this.clock.period) * this.params.bytesPerCycle);
+  }
+
+  private computeNextEvent(now: number): number {
+    const work = this.current;
+    if (!work) return this.queue.length > 0 || this.suspended.length > 0 ? now + this.clock.period : Infinity;
+    if (this.phase !== "RUNNING") return this.phaseEnd;
+    const end = this.runEnd(work);
+    if (!this.canPreempt(work)) return end;
+    const period = this.clock.period;
+    const interval = this.params.checkInterval;
+    const cycles = Math.floor((now - this.runStart) / period);
+    const nextCheck = this.runStart + (Math.floor(cycles / interval) + 1) * interval * period;
+    return Math.min(end, nextCheck);
+  }
+}
+
+function nonceOf(job: CryptoJob<unknown>): Uint8Array {
+  const nonce = new Uint8Array(12);
+  nonce.set(job.entry.salt);
+  nonce.set(job.frame.subarray(job.layout.ivOffset, job.layout.ivOffset + 8), 4);
+  return nonce;
+}
+
+function aadOf(job: CryptoJob<unknown>): Uint8Array {
+  return job.frame.subarray(job.layout.ivOffset - 8, job.layout.ivOffset);
 }

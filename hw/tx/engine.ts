@@ -98,6 +98,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
    * changes that until a DMA completion, freed buffer space or a register write, which all wake us.
    */
   private stalled = false;
+  /** A frame settled since the last look: some may now leave. */
+  private settledSince = true;
 
   private readonly cryptoResults: Channel<CryptoResult<TxPacket>>;
 
@@ -128,7 +130,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       if (state.prefetch.wantsFetch(this.params.descriptorCache)) return false;
     }
     if (!this.stalled) return false;
-    return this.inFlight.length === 0 || !this.inFlight[0]!.settled;
+    return !this.settledSince;
   }
 
   evaluate(): void {
@@ -172,6 +174,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       const descriptors = cache.splice(0, taken);
       const packet: TxPacket = { queue, descriptors, length, parts: new Array(taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
       this.inFlight.push(packet);
+      if (fault) this.settledSince = true;
       if (!fault) {
         this.used += length;
         packet.reserved = length;
@@ -226,12 +229,14 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private afterRead(packet: TxPacket): void {
     if (packet.fault) {
       packet.settled = true;
+      this.settledSince = true;
       return;
     }
     packet.frame = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[], packet.length);
     const first = packet.descriptors[0]!;
     if (!(first.command & TX_COMMAND_IPSEC)) {
       packet.settled = true;
+      this.settledSince = true;
       return;
     }
     const cache = this.offload.cache;
@@ -266,18 +271,20 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       const first = packet.descriptors[0]!;
       return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName: entry.esn ? "SA (ESN is processed in software)" : "ESP packet", index: first.index, value: packet.length });
     }
-    this.offload.txCrypto.submit({ encrypt: true, entry, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
+    this.offload.txCrypto.submit({ encrypt: true, entry, priority: packet.descriptors[0]!.trafficClass, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
   }
 
   private encrypted(result: CryptoResult<TxPacket>): void {
     const packet = result.job.tag;
     if (result.outcome !== "ok") packet.dropCode = "SA_INVALIDATED";
     packet.settled = true;
+    this.settledSince = true;
   }
 
   private refuse(packet: TxPacket, fault: Fault): void {
     packet.fault = fault;
     packet.settled = true;
+    this.settledSince = true;
   }
 
   /** The oldest frame is settled: send it (or drop it if faulty) and write back. */
