@@ -37,6 +37,8 @@ export interface TrafficReport {
     installs: number;
     cache: { txHits: number; txMisses: number; rxHits: number; rxMisses: number; fetches: number; evictions: number };
     drops: Record<string, number>;
+    /** Preemptions in the TX and RX crypto engines, and jobs restarted. */
+    preemptions: { tx: number; rx: number; restarts: number };
   };
   driver: {
     doorbells: number;
@@ -86,6 +88,7 @@ export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, o
       installs: intermediate.counts.installs,
       cache: { txHits: cache.txHits, txMisses: cache.txMisses, rxHits: cache.rxHits, rxMisses: cache.rxMisses, fetches: cache.fetches, evictions: cache.evictions },
       drops: Object.fromEntries(intermediate.drops),
+      preemptions: { tx: top.nic.offload.txCrypto.counts.preemptions, rx: top.nic.offload.rxCrypto.counts.preemptions, restarts: top.nic.offload.txCrypto.counts.restarts + top.nic.offload.rxCrypto.counts.restarts },
     },
     driver: {
       doorbells: driver.doorbells,
@@ -122,6 +125,7 @@ export function formatTrafficReport(report: TrafficReport): string {
       `${report.ipsec.notInTableMessages} "not in table" messages, ${report.ipsec.installs} installs`,
     `       SA table: TX ${report.ipsec.cache.txHits} hits ${report.ipsec.cache.txMisses} misses, RX ${report.ipsec.cache.rxHits} hits ${report.ipsec.cache.rxMisses} misses, ` +
       `${report.ipsec.cache.fetches} fetches, ${report.ipsec.cache.evictions} evictions; drops: ${Object.entries(report.ipsec.drops).map(([reason, count]) => `${reason} ${count}`).join(", ") || "none"}`,
+    `       crypto engines: ${report.ipsec.preemptions.tx} preemptions encrypting, ${report.ipsec.preemptions.rx} decrypting, ${report.ipsec.preemptions.restarts} restarts`,
     `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}`,
     `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges, ${report.kernel.componentEvaluations} component evaluations`,
   );
