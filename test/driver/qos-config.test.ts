@@ -1,0 +1,104 @@
+import { describe, expect, test } from "vitest";
+import { identity } from "../../driver/intermediate/identity.js";
+import { applyQosConfig, parseQosConfig, parseQosConfigJson, QosConfigError, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { spi } from "../../sim/ipsec/esp.js";
+import { ipv4Address } from "../../sim/packet/ipv4.js";
+import { system } from "../support/nic.js";
+
+const SEED_EXAMPLE = `! The example of seed 001, with a second customer and the policy-map of the issue
+crypto isakmp profile customerA
+ match identity host domain customerA.example
+ set ipsec-qos-group 1
+crypto isakmp profile customerB
+ match identity group customerB
+ set ipsec-qos-group 2
+class-map match-any gold
+ match qos-group 1
+class-map match-any silver
+ match qos-group 2
+policy-map edge
+ class gold
+  priority percent 20
+ class silver
+  bandwidth percent 30
+ class class-default
+  bandwidth remaining percent 100
+`;
+
+describe("QoS configuration in the seed's syntax", () => {
+  test("parses profiles, class maps and the policy map, and orders the classes: priority highest, class-default 0", () => {
+    const config = parseQosConfig(SEED_EXAMPLE, "edge.cfg");
+    expect(config.profiles.map((profile) => [profile.name, profile.ipsecQosGroup])).toEqual([["customerA", 1], ["customerB", 2]]);
+    expect(config.classMaps.map((klass) => [klass.name, klass.qosGroups])).toEqual([["gold", [1]], ["silver", [2]]]);
+    expect(config.policyMaps[0]!.classes.map((klass) => [klass.name, klass.priorityPercent, klass.bandwidthPercent, klass.bandwidthRemainingPercent])).toEqual([
+      ["gold", 20, undefined, undefined],
+      ["silver", undefined, 30, undefined],
+      ["class-default", undefined, undefined, 100],
+    ]);
+    const { byClass, byQosGroup } = trafficClasses(config);
+    expect(Object.fromEntries(byClass)).toEqual({ gold: 7, silver: 6, "class-default": 0 });
+    expect(Object.fromEntries(byQosGroup)).toEqual({ 1: 7, 2: 6 });
+  });
+
+  const mistakes: Array<[string, string, RegExp]> = [
+    ["an unknown top-level word", "crypto isakmp profile a\n match identity group a\nclass-mop gold\n", /qos:3:1: expected 'crypto isakmp profile', 'class-map' or 'policy-map', found 'class-mop'/],
+    ["a bad match line", "crypto isakmp profile a\n match identity color blue\n", /qos:2:17: expected address, host, user or group after 'match identity', found 'color'/],
+    ["a bad address", "crypto isakmp profile a\n match identity address 10.0.300.0/24\n", /qos:2:17: '10.0.300.0' is not an IPv4 address/],
+    ["a profile without a match", "crypto isakmp profile lonely\n set ipsec-qos-group 3\n", /qos:1:1: crypto isakmp profile lonely has no 'match identity' line/],
+    ["a tag out of range", "crypto isakmp profile a\n match identity group a\n set ipsec-qos-group 300\n", /qos:3:22: expected an ipsec-qos-group \(0 to 255\), found '300'/],
+    ["an unknown class", "class-map gold\n match qos-group 1\npolicy-map edge\n class platinum\n  priority percent 10\n", /qos:4:1: policy-map edge: class platinum is not a class-map/],
+    ["percentages over 100", "class-map a\n match qos-group 1\nclass-map b\n match qos-group 2\npolicy-map edge\n class a\n  priority percent 60\n class b\n  bandwidth percent 50\n", /qos:5:1: policy-map edge: priority and bandwidth percentages add up to 110, over 100/],
+    ["priority and bandwidth in one class", "class-map a\n match qos-group 1\npolicy-map edge\n class a\n  priority percent 10\n  bandwidth percent 10\n", /qos:6:3: class a has both priority and bandwidth/],
+    ["a percentage that is not one", "class-map a\n match qos-group 1\npolicy-map edge\n class a\n  bandwidth percent lots\n", /qos:5:21: expected a percentage \(0 to 100\), found 'lots'/],
+  ];
+  test.each(mistakes)("rejects %s, naming line and column", (_, text, message) => {
+    expect(() => parseQosConfig(text, "qos")).toThrow(QosConfigError);
+    expect(() => parseQosConfig(text, "qos")).toThrow(message);
+  });
+
+  test("the JSON form gives the same configuration, and its errors name the JSON path", () => {
+    const json = JSON.stringify({
+      profiles: [{ name: "customerA", match: ["host domain customerA.example"], ipsecQosGroup: 1 }, { name: "customerB", match: ["group customerB"], ipsecQosGroup: 2 }],
+      classMaps: [{ name: "gold", qosGroups: [1] }, { name: "silver", qosGroups: [2] }],
+      policyMaps: [{ name: "edge", classes: [{ name: "gold", priorityPercent: 20 }, { name: "silver", bandwidthPercent: 30 }, { name: "class-default", bandwidthRemainingPercent: 100 }] }],
+    });
+    expect(Object.fromEntries(trafficClasses(parseQosConfigJson(json)).byQosGroup)).toEqual({ 1: 7, 2: 6 });
+    expect(() => parseQosConfigJson(JSON.stringify({ profiles: [{ name: "a", match: ["colour blue"] }] }), "q.json")).toThrow("q.json:1:1: profiles[0].match[0]: expected address, host, user or group");
+    expect(() => parseQosConfigJson(JSON.stringify({ policyMaps: [{ name: "p", classes: [{ name: "x", priorityPercent: 5 }] }] }), "q.json")).toThrow("class x is not a class-map");
+  });
+});
+
+describe("two customers with identical inner addresses get the QoS of their own profiles", () => {
+  test("their IKE identities select the profiles, the tags select the classes, and their packets leave on those queues", () => {
+    const { kernel, top } = system({ "top.nic.queues": 8 });
+    const intermediate = top.driver.intermediate;
+    applyQosConfig(intermediate, parseQosConfig(SEED_EXAMPLE));
+    const host = ipv4Address("192.0.2.1");
+    const peer = ipv4Address("192.0.2.2");
+    const a = intermediate.isadb.establish("198.51.100.7", identity("ID_FQDN", "vpn.customerA.example"));
+    const b = intermediate.isadb.establish("198.51.100.7", identity("ID_KEY_ID", "customerB"));
+    const key = (seed: number) => Uint8Array.from({ length: 20 }, (_, index) => index + seed);
+    const saA = intermediate.sadb.negotiate(a, { direction: "outbound", parameters: { spi: spi(0x1000), keyMaterial: key(1), icvLength: 16, esn: false }, source: host, destination: peer });
+    const saB = intermediate.sadb.negotiate(b, { direction: "outbound", parameters: { spi: spi(0x1001), keyMaterial: key(2), icvLength: 16, esn: false }, source: host, destination: peer });
+    // Same inner addresses; the SPD tells the customers apart by port here, as a VRF would in a router.
+    const inner = (port: number) => {
+      const packet = new Uint8Array(60);
+      packet.set([0x45, 0, 0, 60, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+      packet[22] = port >> 8;
+      packet[23] = port & 0xff;
+      return packet;
+    };
+    const any = { family: 4 as const, first: 0n, last: 2n ** 32n - 1n };
+    intermediate.spd.add({ name: "a", source: any, destination: any, destinationPorts: [1000, 1000], action: { kind: "protect", sa: saA } });
+    intermediate.spd.add({ name: "b", source: any, destination: any, destinationPorts: [2000, 2000], action: { kind: "protect", sa: saB } });
+    kernel.process("send", function* () {
+      yield top.driver.base.whenReady();
+      yield* intermediate.send(inner(1000));
+      yield* intermediate.send(inner(2000));
+    });
+    kernel.run({ until: 100_000_000 });
+    expect([saA.qosGroup, saB.qosGroup]).toEqual([1, 2]);
+    expect(top.nic.statistics.txPackets[7]).toBe(1);
+    expect(top.nic.statistics.txPackets[6]).toBe(1);
+  });
+});
