@@ -76,6 +76,7 @@ export class Nic extends Component implements DeviceBus {
       txCrypto: this.child(CryptoEngine, "crypto_tx", { clock: this.coreClock }),
       rxCrypto: this.child(CryptoEngine, "crypto_rx", { clock: this.coreClock }),
       pointerFetch: false,
+      qosClasses: new Map(),
     };
     this.container.register(IpsecOffloadToken, { useValue: this.offload });
     this.tx = this.child(TxEngine, "tx", { clock: this.coreClock });

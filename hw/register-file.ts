@@ -166,6 +166,15 @@ export class RegisterFile {
     const cache = this.offload.cache;
     const counts = cache.counts;
     if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) return readField(this.stage, offset - R.SA_STAGE(0), 4);
+    if (offset >= R.SA_QOS_MAP(0) && offset < R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS) && offset % 4 === 0) {
+      const word = (offset - R.SA_QOS_MAP(0)) / 4;
+      let value = 0;
+      for (let nibble = 0; nibble < 8; nibble++) {
+        const trafficClass = this.offload.qosClasses.get(word * 8 + nibble);
+        if (trafficClass !== undefined) value |= (8 | trafficClass) << (4 * nibble);
+      }
+      return value >>> 0;
+    }
     switch (offset) {
       case R.SA_STATUS: return this.saStatus;
       case R.SA_TABLE_SIZE: return cache.size("tx") | (cache.size("rx") << 16);
@@ -183,6 +192,15 @@ export class RegisterFile {
   private writeSaRegister(offset: number, value: number): boolean {
     if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) {
       writeField(this.stage, offset - R.SA_STAGE(0), 4, value);
+      return true;
+    }
+    if (offset >= R.SA_QOS_MAP(0) && offset < R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS) && offset % 4 === 0) {
+      const word = (offset - R.SA_QOS_MAP(0)) / 4;
+      for (let nibble = 0; nibble < 8; nibble++) {
+        const field = (value >>> (4 * nibble)) & 0xf;
+        if (field & 8) this.offload.qosClasses.set(word * 8 + nibble, field & 7);
+        else this.offload.qosClasses.delete(word * 8 + nibble);
+      }
       return true;
     }
     if (offset === R.SA_CTRL) {

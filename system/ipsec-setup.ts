@@ -48,6 +48,7 @@ export function configureTunnels(intermediate: IntermediateDriver, customers: re
       destinationPorts: [port, port],
       action: { kind: "protect", sa: outbound },
     });
+    intermediate.base.setQosClasses(intermediate.classMap);
     peer.push({ inbound: toPeer, outbound: toHost, peerAddress: PEER_GATEWAY, hostAddress: HOST_GATEWAY, trafficClass: customer.trafficClass });
     captured.push({ sa: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY }, { sa: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
   });

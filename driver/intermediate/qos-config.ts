@@ -248,5 +248,7 @@ export function applyQosConfig(intermediate: IntermediateDriver, config: QosConf
   for (const profile of config.profiles) intermediate.profiles.add({ name: profile.name, matches: profile.matches, ipsecQosGroup: profile.ipsecQosGroup });
   const { byClass, byQosGroup } = trafficClasses(config, policyName);
   for (const [group, trafficClass] of byQosGroup) intermediate.classMap.set(group, trafficClass);
+  // The NIC classifies received ESP by the same map, through the tag in its SA table.
+  intermediate.base.setQosClasses(intermediate.classMap);
   return byClass;
 }

@@ -8,6 +8,8 @@ export interface IpsecOffload {
   readonly rxCrypto: CryptoEngine;
   /** SA_CTRL.POINTER_FETCH: TX misses are filled by reading the record through the descriptor's SA_POINTER. */
   pointerFetch: boolean;
+  /** SA_QOS_MAP: the traffic class of each ipsec_qos_group tag, for receive. */
+  readonly qosClasses: Map<number, number>;
 }
 
 export const IpsecOffloadToken = Symbol("IpsecOffload");

@@ -16,6 +16,8 @@ export interface SaEntry {
   readonly destination: number;
   readonly icvLength: number;
   readonly esn: boolean;
+  /** The ipsec_qos_group tag the SA carries (seed 001), or null. */
+  readonly qosGroup: number | null;
   readonly salt: Uint8Array;
   readonly engine: GcmEngine;
   /** The SA record pointer it was fetched through (pointer-fetch mode), or null when the driver installed it. */
@@ -79,6 +81,7 @@ export class SaCache extends Component {
       destination: (fields.destination[0]! * 2 ** 24 + fields.destination[1]! * 2 ** 16 + fields.destination[2]! * 2 ** 8 + fields.destination[3]!),
       icvLength: fields.icvLength,
       esn: fields.esn,
+      qosGroup: fields.qosGroup,
       salt: fields.keyMaterial.slice(keyLength),
       engine: new GcmEngine(this.backend, fields.keyMaterial.slice(0, keyLength)),
       pointer,

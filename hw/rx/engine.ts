@@ -14,6 +14,7 @@ import { QueueState } from "../queue-state.js";
 import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, STATUS_IPSEC, STATUS_SA_MISS, writeField } from "../spec/descriptors.js";
 import type { CryptoResult } from "../ipsec/crypto-engine.js";
 import { espLayout, espSelectors, isEspFrame } from "../ipsec/esp-frame.js";
+import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode } from "../spec/errors.js";
 import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
@@ -135,7 +136,11 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   }
 
   private admit(bytes: Uint8Array): void {
-    const trafficClass = frameTrafficClass(bytes);
+    // An ESP packet's SA is looked up first: its tag, not the plaintext, gives the class (seed 001).
+    const esp = isEspFrame(bytes) ? this.lookupEsp(bytes) : null;
+    const tag = esp && "entry" in esp ? esp.entry?.qosGroup : undefined;
+    const tagged = tag !== null && tag !== undefined ? this.offload.qosClasses.get(tag) : undefined;
+    const trafficClass = tagged ?? frameTrafficClass(bytes);
     const queue = this.queueOf(trafficClass);
     const state = this.queues[queue]!;
     if (!state.ring.enabled) return this.drop("RX_QUEUE_DISABLED");
@@ -146,15 +151,20 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     this.used += bytes.length;
     const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, spi: 0, handle: 0 };
     state.frames.push(frame);
-    if (isEspFrame(bytes)) this.inspectEsp(frame);
+    if (esp) this.inspectEsp(frame, esp);
   }
 
-  /** Look the ESP packet's SA up: a hit goes to the crypto engine, a miss is flagged SA_MISS for the driver. */
-  private inspectEsp(frame: RxFrame): void {
-    const selectors = espSelectors(frame.bytes);
-    if (!selectors) return this.flag(frame, "ESP_MALFORMED");
-    frame.spi = selectors.spi;
-    const entry = this.offload.cache.rxLookup(selectors.spi, selectors.destination);
+  private lookupEsp(bytes: Uint8Array): { spi: number; entry: SaEntry | null } | { malformed: true } {
+    const selectors = espSelectors(bytes);
+    if (!selectors) return { malformed: true };
+    return { spi: selectors.spi, entry: this.offload.cache.rxLookup(selectors.spi, selectors.destination) };
+  }
+
+  /** A hit goes to the crypto engine, a miss is flagged SA_MISS for the driver. */
+  private inspectEsp(frame: RxFrame, esp: { spi: number; entry: SaEntry | null } | { malformed: true }): void {
+    if ("malformed" in esp) return this.flag(frame, "ESP_MALFORMED");
+    frame.spi = esp.spi;
+    const entry = esp.entry;
     if (!entry) {
       frame.ipsecStatus = STATUS_SA_MISS;
       return;

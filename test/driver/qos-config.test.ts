@@ -102,3 +102,27 @@ describe("two customers with identical inner addresses get the QoS of their own 
     expect(top.nic.statistics.txPackets[6]).toBe(1);
   });
 });
+
+describe("on receive the NIC classifies ESP by its SA's tag, never by the plaintext", () => {
+  test("a packet that hits the RX table is queued by its SA's ipsec_qos_group; a miss falls back to the outer DSCP", async () => {
+    const { tunnelledSystem } = await import("../support/tunnels.js");
+    const { sequencedPacket } = await import("../../sim/packet/test-frames.js");
+    const { delay } = await import("../../sim/process.js");
+    const { us } = await import("../../sim/time.js");
+    const { kernel, top, peer } = tunnelledSystem(1);
+    // Customer 0's tag 1 is in class 5, though its packets carry DSCP class 0 outside.
+    top.driver.intermediate.classMap.set(1, 5);
+    top.driver.base.setQosClasses(top.driver.intermediate.classMap);
+    kernel.process("peer", function* () {
+      yield top.driver.base.whenReady();
+      peer.send(0, sequencedPacket("to-host", 0, 1, 200));
+      yield delay(us(20));
+      peer.send(0, sequencedPacket("to-host", 0, 2, 200));
+    });
+    kernel.run({ until: us(60) });
+    expect(top.driver.base.received.map((frame) => [frame.queue, frame.status & 0xc])).toEqual([
+      [0, 8], // SA_MISS: classified by the outer DSCP
+      [5, 4], // IPSEC: classified by the tag
+    ]);
+  });
+});
