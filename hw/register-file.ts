@@ -167,13 +167,7 @@ export class RegisterFile {
     const counts = cache.counts;
     if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) return readField(this.stage, offset - R.SA_STAGE(0), 4);
     if (offset >= R.SA_QOS_MAP(0) && offset < R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS) && offset % 4 === 0) {
-      const word = (offset - R.SA_QOS_MAP(0)) / 4;
-      let value = 0;
-      for (let nibble = 0; nibble < 8; nibble++) {
-        const trafficClass = this.offload.qosClasses.get(word * 8 + nibble);
-        if (trafficClass !== undefined) value |= (8 | trafficClass) << (4 * nibble);
-      }
-      return value >>> 0;
+      return R.encodeQosMapWord(this.offload.qosClasses, (offset - R.SA_QOS_MAP(0)) / 4);
     }
     switch (offset) {
       case R.SA_STATUS: return this.saStatus;

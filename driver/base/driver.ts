@@ -149,14 +149,7 @@ export class BaseDriver extends Component {
 
   /** Program SA_QOS_MAP: the traffic class the NIC gives received ESP packets of each ipsec_qos_group tag. */
   setQosClasses(classes: ReadonlyMap<number, number>): void {
-    for (let word = 0; word < R.SA_QOS_MAP_WORDS; word++) {
-      let value = 0;
-      for (let nibble = 0; nibble < 8; nibble++) {
-        const trafficClass = classes.get(word * 8 + nibble);
-        if (trafficClass !== undefined) value |= (8 | (trafficClass & 7)) << (4 * nibble);
-      }
-      this.bus.mmioWrite(R.SA_QOS_MAP(word), value >>> 0);
-    }
+    for (let word = 0; word < R.SA_QOS_MAP_WORDS; word++) this.bus.mmioWrite(R.SA_QOS_MAP(word), R.encodeQosMapWord(classes, word));
   }
 
   /** Frames posted on a queue and not yet reaped. */

@@ -88,6 +88,16 @@ export const SA_FETCHES = 0x50a0;
 export const SA_QOS_MAP = (word: number): number => 0x5100 + 4 * word;
 export const SA_QOS_MAP_WORDS = 32;
 
+/** One SA_QOS_MAP word from a tag → class map: nibble t is tag 8·word + t, bit 3 valid, bits 2:0 class. */
+export function encodeQosMapWord(classes: ReadonlyMap<number, number>, word: number): number {
+  let value = 0;
+  for (let nibble = 0; nibble < 8; nibble++) {
+    const trafficClass = classes.get(word * 8 + nibble);
+    if (trafficClass !== undefined) value |= (8 | (trafficClass & 7)) << (4 * nibble);
+  }
+  return value >>> 0;
+}
+
 export const SA_COMMAND_RX = 1 << 16;
 export const SA_COMMAND_INSTALL = 1 << 24;
 export const SA_COMMAND_INVALIDATE = 2 << 24;
