@@ -8,6 +8,8 @@ import type { Statistics } from "./statistics.js";
 export interface NicShared {
   readonly queues: number;
   readonly maxFrameBytes: number;
+  /** Line rate in bytes per picosecond, for policing priority classes. */
+  readonly lineBytesPerPicosecond: number;
   readonly dma: DmaEngine;
   readonly errors: ErrorLog;
   readonly interrupts: InterruptController;

@@ -5,6 +5,7 @@ import { MINIMUM_FRAME_BYTES } from "../sim/packet/ethernet.js";
 import type { TransmitFrame, WireFrame } from "./link/frame.js";
 import { type Wire, WireToken } from "./link/wire.js";
 import { type NicShared, NicSharedToken } from "./config.js";
+import { ClassScheduler, EMPTY } from "./qos/class-scheduler.js";
 
 /**
  * The MAC, in its own clock domain (64 bits per cycle at the line rate). Transmit: takes frames
@@ -28,6 +29,11 @@ export class Mac extends ClockedComponent {
   freed!: Channel<number>;
   toRx!: Channel<Uint8Array>;
   private lineFreeAt = 0;
+  /** Frames from the TX buffer waiting for the wire, by queue. */
+  private readonly waiting: TransmitFrame[][];
+  private waitingFrames = 0;
+  /** Which queue goes on the wire next (the policy map; TX_SCHED). */
+  readonly scheduler: ClassScheduler;
   private sendingLength = 0;
   private sent = 0;
   private receiving = 0;
@@ -42,6 +48,8 @@ export class Mac extends ClockedComponent {
     @inject(WireToken) private readonly wire: Wire,
   ) {
     super(context);
+    this.waiting = Array.from({ length: shared.queues }, () => []);
+    this.scheduler = new ClassScheduler(shared.queues, shared.lineBytesPerPicosecond);
     wire.attach("nic", { frameStart: (length) => this.frameStart(length), frameEnd: (frame) => this.frameEnd(frame) });
   }
 
@@ -56,7 +64,7 @@ export class Mac extends ClockedComponent {
     if (this.dirty) return false;
     const now = this.kernel.now;
     if (this.sendingLength > 0 && now >= this.lineFreeAt) return false;
-    return !(this.transmitEnabled && this.fromTx.ready && this.lineFreeAt <= now + this.clock.period);
+    return !(this.transmitEnabled && (this.fromTx.ready || this.waitingFrames > 0) && this.lineFreeAt <= now + this.clock.period);
   }
 
   evaluate(): void {
@@ -64,9 +72,20 @@ export class Mac extends ClockedComponent {
     this.dirty = false;
     if (now >= this.lineFreeAt) this.sendingLength = 0;
     // Start at the edge before the line frees, so the next frame follows at exactly lineFreeAt.
-    if (this.transmitEnabled && this.lineFreeAt <= now + this.clock.period) {
-      const frame = this.fromTx.take();
-      if (frame) this.send(frame, Math.max(this.lineFreeAt, now));
+    for (let frame = this.fromTx.take(); frame; frame = this.fromTx.take()) {
+      this.waiting[frame.queue]!.push(frame);
+      this.waitingFrames++;
+    }
+    if (this.transmitEnabled && this.lineFreeAt <= now + this.clock.period && this.waitingFrames > 0) {
+      // The policy map at the wire: strict classes first (policed), the others by deficit round robin.
+      const size = (queue: number) => this.waiting[queue]![0]?.bytes.length ?? EMPTY;
+      const queue = this.scheduler.pick(now, size);
+      if (queue >= 0) {
+        const frame = this.waiting[queue]!.shift()!;
+        this.waitingFrames--;
+        this.scheduler.charge(queue, frame.bytes.length);
+        this.send(frame, Math.max(this.lineFreeAt, now));
+      }
     }
     this.txBusy.set(this.sendingLength > 0 ? 1 : 0);
     this.txFrameLength.set(this.sendingLength);

@@ -67,7 +67,7 @@ export class Nic extends Component implements DeviceBus {
     this.errorLog = this.child(ErrorLog, "errors");
     this.interrupts = this.child(InterruptController, "interrupts", { clock: this.coreClock });
     this.dma = this.child(DmaEngine, "dma", { clock: this.coreClock });
-    const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
+    const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, lineBytesPerPicosecond: wire.params.gigabitsPerSecond / 8000, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
     this.container.register(NicSharedToken, { useValue: shared });
     this.saCache = this.child(SaCache, "sacache");
     this.container.register(SaCacheToken, { useValue: this.saCache });

@@ -23,6 +23,7 @@ export class RegisterFile {
   /** The SA record image staged through SA_STAGE for the next SA_COMMAND. */
   private readonly stage = new Uint8Array(R.SA_STAGE_WORDS * 4);
   private saStatus = 0;
+  private readonly schedules: number[] = [];
 
   constructor(
     private readonly shared: NicShared,
@@ -166,6 +167,7 @@ export class RegisterFile {
     const cache = this.offload.cache;
     const counts = cache.counts;
     if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) return readField(this.stage, offset - R.SA_STAGE(0), 4);
+    if (offset >= R.TX_SCHED(0) && offset < R.TX_SCHED(this.shared.queues) && offset % 4 === 0) return this.schedules[(offset - R.TX_SCHED(0)) / 4] ?? 0;
     if (offset >= R.SA_QOS_MAP(0) && offset < R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS) && offset % 4 === 0) {
       return R.encodeQosMapWord(this.offload.qosClasses, (offset - R.SA_QOS_MAP(0)) / 4);
     }
@@ -195,6 +197,14 @@ export class RegisterFile {
         if (field & 8) this.offload.qosClasses.set(word * 8 + nibble, field & 7);
         else this.offload.qosClasses.delete(word * 8 + nibble);
       }
+      return true;
+    }
+    if (offset >= R.TX_SCHED(0) && offset < R.TX_SCHED(this.shared.queues) && offset % 4 === 0) {
+      const queue = (offset - R.TX_SCHED(0)) / 4;
+      const schedule = { strict: (value & R.TX_SCHED_STRICT) !== 0, percent: Math.min(100, value & 0x7f) };
+      this.tx.scheduler.configure(queue, schedule);
+      this.mac.scheduler.configure(queue, schedule);
+      this.schedules[queue] = value & (R.TX_SCHED_STRICT | 0x7f);
       return true;
     }
     if (offset === R.SA_CTRL) {

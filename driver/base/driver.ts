@@ -147,6 +147,17 @@ export class BaseDriver extends Component {
     }
   }
 
+  /**
+   * Program TX_SCHED for traffic classes: strict (a priority class) and its percent of the line.
+   * Before the device is probed the schedules wait, since which queue carries a class is not known yet.
+   */
+  setSchedules(byClass: ReadonlyMap<number, { strict: boolean; percent: number }>): void {
+    this.schedules = byClass;
+    if (this.queues === 0) return;
+    for (const [trafficClass, schedule] of byClass) this.bus.mmioWrite(R.TX_SCHED(this.queueOfClass(trafficClass)), (schedule.strict ? R.TX_SCHED_STRICT : 0) | (schedule.percent & 0x7f));
+  }
+  private schedules: ReadonlyMap<number, { strict: boolean; percent: number }> = new Map();
+
   /** Program SA_QOS_MAP: the traffic class the NIC gives received ESP packets of each ipsec_qos_group tag. */
   setQosClasses(classes: ReadonlyMap<number, number>): void {
     for (let word = 0; word < R.SA_QOS_MAP_WORDS; word++) this.bus.mmioWrite(R.SA_QOS_MAP(word), R.encodeQosMapWord(classes, word));
@@ -199,6 +210,7 @@ export class BaseDriver extends Component {
     let enabled = R.CAUSE_ERROR;
     for (let queue = 0; queue < this.queues; queue++) enabled = (enabled | R.vectorCauses(queue, deviceQueues)) >>> 0;
     bus.mmioWrite(R.IMS, enabled);
+    this.setSchedules(this.schedules);
     bus.mmioWrite(R.CTRL, R.CTRL_TX_ENABLE | R.CTRL_RX_ENABLE);
     // Reading back a register flushes the posted writes: the device is configured when it returns.
     yield bus.mmioRead(R.STATUS);

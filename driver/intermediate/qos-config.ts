@@ -250,5 +250,14 @@ export function applyQosConfig(intermediate: IntermediateDriver, config: QosConf
   for (const [group, trafficClass] of byQosGroup) intermediate.classMap.set(group, trafficClass);
   // The NIC classifies received ESP by the same map, through the tag in its SA table.
   intermediate.base.setQosClasses(intermediate.classMap);
+  // And schedules its queues by the policy map: priority classes strict, bandwidth classes by percent.
+  const policy = policyName ? config.policyMaps.find((map) => map.name === policyName) : config.policyMaps[0];
+  const schedules = new Map<number, { strict: boolean; percent: number }>();
+  for (const klass of policy?.classes ?? []) {
+    const trafficClass = byClass.get(klass.name);
+    if (trafficClass === undefined) continue;
+    schedules.set(trafficClass, { strict: klass.priorityPercent !== undefined, percent: klass.priorityPercent ?? klass.bandwidthPercent ?? 0 });
+  }
+  intermediate.base.setSchedules(schedules);
   return byClass;
 }

@@ -84,6 +84,10 @@ export const SA_TX_MISSES = 0x5094;
 export const SA_RX_HITS = 0x5098;
 export const SA_RX_MISSES = 0x509c;
 export const SA_FETCHES = 0x50a0;
+/** Scheduling of TX queue q (the policy map, in hardware): bits 6:0 percent of the line, bit 8 STRICT (a `priority` class). */
+export const TX_SCHED = (queue: number): number => 0x5200 + 4 * queue;
+export const TX_SCHED_STRICT = 1 << 8;
+
 /** Traffic class by ipsec_qos_group tag for RX classification: 8 tags per register, 4 bits each (bit 3 valid, bits 2:0 class). */
 export const SA_QOS_MAP = (word: number): number => 0x5100 + 4 * word;
 export const SA_QOS_MAP_WORDS = 32;
@@ -197,6 +201,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     fields: [{ name: "POINTER_FETCH", bit: 0, width: 1, description: "TX misses are filled by reading the SA record through the descriptor's SA_POINTER (DMA)" }],
   },
   { name: "SA_QOS_MAP", offset: SA_QOS_MAP(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs and misses use the outer DSCP" },
+  { name: "TX_SCHED", offset: TX_SCHED(0), stride: 4, instance: "queue", access: "RW", reset: 0, description: "How queue q is chosen at frame start and at the wire: bits 6:0 percent of the line, bit 8 STRICT. Strict queues go first, highest q first, each policed to its percent (0: unpoliced); the others share by deficit round robin in proportion to their percent, those with 0 splitting what is left" },
   { name: "SA_TX_HITS", offset: SA_TX_HITS, access: "RO", reset: 0, description: "TX packets whose SA was in the table" },
   { name: "SA_TX_MISSES", offset: SA_TX_MISSES, access: "RO", reset: 0, description: "TX packets whose SA had to be fetched (pointer fetch)" },
   { name: "SA_RX_HITS", offset: SA_RX_HITS, access: "RO", reset: 0, description: "RX ESP packets whose SA was in the table" },

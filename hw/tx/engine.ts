@@ -8,6 +8,7 @@ import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
+import { BLOCKED, ClassScheduler, EMPTY } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../spec/descriptors.js";
 import { decodeSaRecord, SA_DIRECTION_OUTBOUND, SA_RECORD_BYTES } from "../spec/sa-record.js";
@@ -83,6 +84,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
     bufferBytes: param.bytes(65536, "TX packet buffer between DMA and MAC", { minimum: 1024 }),
     framesInFlight: param.integer(64, "Frames whose buffers are being read at once", { minimum: 1, maximum: 4096 }),
+    priorityReserve: param.integer(8, "Of those, frames only strict (priority) queues may start", { minimum: 0, maximum: 4096 }),
   });
   readonly state = this.enumSignal("state", TxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
@@ -92,7 +94,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   readonly freed: Channel<number>;
   private readonly inFlight: TxPacket[] = [];
   private used = 0;
-  private nextQueue = 0;
+  /** Which queue starts the next frame (the policy map; TX_SCHED). */
+  readonly scheduler: ClassScheduler;
   /**
    * The last attempt found no frame to start (none complete, or no TX buffer space): nothing
    * changes that until a DMA completion, freed buffer space or a register write, which all wake us.
@@ -110,6 +113,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   ) {
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this.clock);
+    this.scheduler = new ClassScheduler(shared.queues, shared.lineBytesPerPicosecond);
     this.freed = new Channel(this.kernel, this.clock);
     this.toMac = new Channel(this.kernel);
   }
@@ -154,41 +158,54 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private startFrame(): boolean {
     this.stalled = true;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
-    const count = this.queues.length;
-    for (let step = 0; step < count; step++) {
-      const queue = (this.nextQueue + step) % count;
-      const state = this.queues[queue]!;
-      if (!state.ring.enabled) continue;
-      const cache = state.cache;
-      let end = -1;
-      let length = 0;
-      for (let index = 0; index < cache.length && end < 0; index++) {
-        length += cache[index]!.length;
-        if (cache[index]!.command & TX_COMMAND_EOP) end = index;
+    // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all.
+    const bulkLimit = this.params.framesInFlight - this.params.priorityReserve;
+    const heads = this.queues.map((state) => this.headFrame(state));
+    const size = (queue: number) => {
+      const head = heads[queue];
+      if (!head) return EMPTY;
+      // A frame that does not fit waits without losing its turn; a smaller one of another queue may go.
+      if (!head.fault && this.used + head.length > this.params.bufferBytes) return BLOCKED;
+      if (!this.scheduler.schedules[queue]!.strict && this.inFlight.length >= bulkLimit) return BLOCKED;
+      return head.length;
+    };
+    const queue = this.scheduler.pick(this.kernel.now, size);
+    if (queue < 0) return false;
+    const head = heads[queue]!;
+    this.scheduler.charge(queue, head.length);
+    const state = this.queues[queue]!;
+    const descriptors = state.cache.splice(0, head.taken);
+    const fault = head.fault;
+    const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
+    this.inFlight.push(packet);
+    if (fault) this.settledSince = true;
+    else {
+      this.used += head.length;
+      packet.reserved = head.length;
+      packet.partsLeft = head.taken;
+      for (let part = 0; part < head.taken; part++) {
+        const descriptor = descriptors[part]!;
+        this.shared.dma.read(descriptor.address, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag);
       }
-      // Without EOP in a full cache, the frame can never be assembled: it is faulty.
-      if (end < 0 && cache.length < this.params.descriptorCache) continue;
-      const taken = end < 0 ? cache.length : end + 1;
-      const fault = this.check(cache, taken, length, end < 0);
-      if (!fault && this.used + length > this.params.bufferBytes) continue;
-      const descriptors = cache.splice(0, taken);
-      const packet: TxPacket = { queue, descriptors, length, parts: new Array(taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
-      this.inFlight.push(packet);
-      if (fault) this.settledSince = true;
-      if (!fault) {
-        this.used += length;
-        packet.reserved = length;
-        packet.partsLeft = taken;
-        for (let part = 0; part < taken; part++) {
-          const descriptor = descriptors[part]!;
-          this.shared.dma.read(descriptor.address, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag);
-        }
-      }
-      this.nextQueue = (queue + 1) % count;
-      this.stalled = false;
-      return true;
     }
-    return false;
+    this.stalled = false;
+    return true;
+  }
+
+  /** The frame at the head of a queue's descriptor cache, if all its descriptors are there. */
+  private headFrame(state: TxQueueState): { taken: number; length: number; fault: Fault | null } | null {
+    if (!state.ring.enabled) return null;
+    const cache = state.cache;
+    let end = -1;
+    let length = 0;
+    for (let index = 0; index < cache.length && end < 0; index++) {
+      length += cache[index]!.length;
+      if (cache[index]!.command & TX_COMMAND_EOP) end = index;
+    }
+    // Without EOP in a full cache, the frame can never be assembled: it is faulty.
+    if (end < 0 && cache.length < this.params.descriptorCache) return null;
+    const taken = end < 0 ? cache.length : end + 1;
+    return { taken, length, fault: this.check(cache, taken, length, end < 0) };
   }
 
   private check(cache: TxDescriptor[], taken: number, length: number, noEnd: boolean): Fault | null {

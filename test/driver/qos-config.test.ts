@@ -3,6 +3,7 @@ import { identity } from "../../driver/intermediate/identity.js";
 import { applyQosConfig, parseQosConfig, parseQosConfigJson, QosConfigError, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { spi } from "../../sim/ipsec/esp.js";
 import { ipv4Address } from "../../sim/packet/ipv4.js";
+import * as R from "../../hw/spec/registers.js";
 import { system } from "../support/nic.js";
 
 const SEED_EXAMPLE = `! The example of seed 001, with a second customer and the policy-map of the issue
@@ -91,12 +92,16 @@ describe("two customers with identical inner addresses get the QoS of their own 
     const any = { family: 4 as const, first: 0n, last: 2n ** 32n - 1n };
     intermediate.spd.add({ name: "a", source: any, destination: any, destinationPorts: [1000, 1000], action: { kind: "protect", sa: saA } });
     intermediate.spd.add({ name: "b", source: any, destination: any, destinationPorts: [2000, 2000], action: { kind: "protect", sa: saB } });
+    const schedules: number[] = [];
     kernel.process("send", function* () {
       yield top.driver.base.whenReady();
+      for (let queue = 0; queue < 8; queue++) schedules.push((yield top.driver.base.bus.mmioRead(R.TX_SCHED(queue))) as number);
       yield* intermediate.send(inner(1000));
       yield* intermediate.send(inner(2000));
     });
     kernel.run({ until: 100_000_000 });
+    // The policy map in the NIC's schedulers: gold strict at 20% on queue 7, silver 30% on 6, the rest on 0.
+    expect(schedules).toEqual([0, 0, 0, 0, 0, 0, 30, R.TX_SCHED_STRICT | 20]);
     expect([saA.qosGroup, saB.qosGroup]).toEqual([1, 2]);
     expect(top.nic.statistics.txPackets[7]).toBe(1);
     expect(top.nic.statistics.txPackets[6]).toBe(1);
