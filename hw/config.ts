@@ -3,13 +3,14 @@ import type { DmaEngine } from "./dma/engine.js";
 import type { ErrorLog } from "./error-log.js";
 import type { InterruptController } from "./interrupts.js";
 import type { Statistics } from "./statistics.js";
+import type { QueueScheduler } from "./qos/class-scheduler.js";
 
 /** What the NIC's blocks share: sizes from the NIC's parameters and the blocks they all call. */
 export interface NicShared {
   readonly queues: number;
   readonly maxFrameBytes: number;
-  /** Line rate in bytes per picosecond, for policing priority classes. */
-  readonly lineBytesPerPicosecond: number;
+  /** A new scheduler for one place that serves the queues (policed at the line rate). */
+  readonly makeScheduler: () => QueueScheduler;
   readonly dma: DmaEngine;
   readonly errors: ErrorLog;
   readonly interrupts: InterruptController;

@@ -5,7 +5,7 @@ import { MINIMUM_FRAME_BYTES } from "../sim/packet/ethernet.js";
 import type { TransmitFrame, WireFrame } from "./link/frame.js";
 import { type Wire, WireToken } from "./link/wire.js";
 import { type NicShared, NicSharedToken } from "./config.js";
-import { ClassScheduler, EMPTY } from "./qos/class-scheduler.js";
+import { EMPTY, type QueueScheduler } from "./qos/class-scheduler.js";
 
 /**
  * The MAC, in its own clock domain (64 bits per cycle at the line rate). Transmit: takes frames
@@ -33,7 +33,7 @@ export class Mac extends ClockedComponent {
   private readonly waiting: TransmitFrame[][];
   private waitingFrames = 0;
   /** Which queue goes on the wire next (the policy map; TX_SCHED). */
-  readonly scheduler: ClassScheduler;
+  readonly scheduler: QueueScheduler;
   private sendingLength = 0;
   private sent = 0;
   private receiving = 0;
@@ -49,7 +49,7 @@ export class Mac extends ClockedComponent {
   ) {
     super(context);
     this.waiting = Array.from({ length: shared.queues }, () => []);
-    this.scheduler = new ClassScheduler(shared.queues, shared.lineBytesPerPicosecond);
+    this.scheduler = shared.makeScheduler();
     wire.attach("nic", { frameStart: (length) => this.frameStart(length), frameEnd: (frame) => this.frameEnd(frame) });
   }
 

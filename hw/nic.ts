@@ -22,6 +22,7 @@ import { TxEngine } from "./tx/engine.js";
 import { CryptoEngine, SaCacheToken } from "./ipsec/crypto-engine.js";
 import { type IpsecOffload, IpsecOffloadToken } from "./ipsec/offload.js";
 import { SaCache } from "./ipsec/sa-cache.js";
+import { ClassScheduler, QueueSchedulerFactoryToken } from "./qos/class-scheduler.js";
 
 /**
  * The network interface card: register file, DMA engine, TX and RX engines with their rings,
@@ -67,7 +68,12 @@ export class Nic extends Component implements DeviceBus {
     this.errorLog = this.child(ErrorLog, "errors");
     this.interrupts = this.child(InterruptController, "interrupts", { clock: this.coreClock });
     this.dma = this.child(DmaEngine, "dma", { clock: this.coreClock });
-    const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, lineBytesPerPicosecond: wire.params.gigabitsPerSecond / 8000, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
+    if (!this.container.isRegistered(QueueSchedulerFactoryToken, true)) {
+      this.container.register(QueueSchedulerFactoryToken, { useValue: (count, rate) => new ClassScheduler(count, rate) });
+    }
+    const lineBytesPerPicosecond = wire.params.gigabitsPerSecond / 8000;
+    const makeScheduler = this.container.resolve(QueueSchedulerFactoryToken);
+    const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, makeScheduler: () => makeScheduler(queues, lineBytesPerPicosecond), dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
     this.container.register(NicSharedToken, { useValue: shared });
     this.saCache = this.child(SaCache, "sacache");
     this.container.register(SaCacheToken, { useValue: this.saCache });

@@ -9,7 +9,7 @@ import { RingRegisters } from "./ring.js";
 
 /**
  * What the TX and RX engines share: one queue state per ring with its scope in the waveform, the
- * DMA completion channel, the doorbell, and round-robin descriptor fetching across the queues.
+ * DMA completion channel, the doorbell, and descriptor fetching across the queues (urgent ones first, then round-robin).
  */
 export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends ClockedComponent {
   readonly queues: S[] = [];
@@ -36,8 +36,20 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     if (this.queues[queue]!.ring.ringDoorbell(value)) this.wake();
   }
 
-  /** Start one descriptor fetch, round-robin over the queues; returns whether one started. */
+  /** Queues whose descriptors are fetched before the round-robin (the strict priority classes), highest first. */
+  protected urgentQueues(): readonly number[] {
+    return [];
+  }
+
+  /** Start one descriptor fetch: urgent queues first, then round-robin over the queues; returns whether one started. */
   protected fetchDescriptors(capacityOf: (state: S) => number, batch: number): boolean {
+    for (const urgent of this.urgentQueues()) {
+      const prefetch = this.prefetches[urgent]!;
+      const capacity = capacityOf(this.queues[urgent]!);
+      if (!prefetch.wantsFetch(capacity)) continue;
+      prefetch.fetch(this.shared.dma, this.completions, capacity, batch);
+      return true;
+    }
     const queue = fetchRoundRobin(this.prefetches, this.nextFetchQueue, (prefetch) => capacityOf(this.queues[prefetch.ring.queue]!), this.shared.dma, this.completions, batch);
     if (queue < 0) return false;
     this.nextFetchQueue = (queue + 1) % this.queues.length;

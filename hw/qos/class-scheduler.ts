@@ -1,3 +1,5 @@
+import type { InjectionToken } from "../../sim/di.js";
+
 /** What `size(queue)` returns for a queue with nothing to send. */
 export const EMPTY = -1;
 /** What `size(queue)` returns for a queue whose frame waits for room: it keeps its place. */
@@ -11,6 +13,23 @@ export interface QueueSchedule {
   readonly percent: number;
 }
 
+/** Chooses which queue goes next where the NIC serves its queues (frame start, the wire). */
+export interface QueueScheduler {
+  readonly schedules: readonly QueueSchedule[];
+  /** Queues served before the others, highest first (their descriptors are fetched first too). */
+  readonly strictQueues: readonly number[];
+  /** TX_SCHED was written for the queue. */
+  configure(queue: number, schedule: QueueSchedule): void;
+  /** The queue to serve next; `size(queue)` gives its head frame's bytes, EMPTY or BLOCKED. -1: none. */
+  pick(now: number, size: (queue: number) => number): number;
+  /** Account for a frame served from the queue pick() returned. */
+  charge(queue: number, bytes: number): void;
+}
+
+/** Makes the scheduler of each place the NIC serves queues; register another to try a different discipline. */
+export type QueueSchedulerFactory = (queues: number, lineBytesPerPicosecond: number) => QueueScheduler;
+export const QueueSchedulerFactoryToken: InjectionToken<QueueSchedulerFactory> = Symbol("QueueSchedulerFactory");
+
 /**
  * The class scheduler of the policy map: strict priority for `priority` classes, each policed to
  * its percentage of the line by a token bucket (over its rate it waits: it never takes more);
@@ -18,7 +37,7 @@ export interface QueueSchedule {
  * sharing what remains. Used where the NIC chooses which queue goes next: starting a
  * frame's DMA, and putting a frame on the wire.
  */
-export class ClassScheduler {
+export class ClassScheduler implements QueueScheduler {
   readonly schedules: QueueSchedule[];
   private readonly deficits: number[];
   private readonly tokens: number[];
@@ -37,8 +56,12 @@ export class ClassScheduler {
     this.tokens = new Array<number>(queues).fill(0);
   }
 
+  /** The strict queues, highest first: the ones served before any other. */
+  strictQueues: readonly number[] = [];
+
   configure(queue: number, schedule: QueueSchedule): void {
     this.schedules[queue] = schedule;
+    this.strictQueues = this.schedules.flatMap((other, index) => (other.strict ? [index] : [])).reverse();
   }
 
   /**

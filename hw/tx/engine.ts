@@ -8,7 +8,7 @@ import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
-import { BLOCKED, ClassScheduler, EMPTY } from "../qos/class-scheduler.js";
+import { BLOCKED, EMPTY, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../spec/descriptors.js";
 import { decodeSaRecord, SA_DIRECTION_OUTBOUND, SA_RECORD_BYTES } from "../spec/sa-record.js";
@@ -95,7 +95,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private readonly inFlight: TxPacket[] = [];
   private used = 0;
   /** Which queue starts the next frame (the policy map; TX_SCHED). */
-  readonly scheduler: ClassScheduler;
+  readonly scheduler: QueueScheduler;
   /**
    * The last attempt found no frame to start (none complete, or no TX buffer space): nothing
    * changes that until a DMA completion, freed buffer space or a register write, which all wake us.
@@ -113,7 +113,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   ) {
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this.clock);
-    this.scheduler = new ClassScheduler(shared.queues, shared.lineBytesPerPicosecond);
+    this.scheduler = shared.makeScheduler();
     this.freed = new Channel(this.kernel, this.clock);
     this.toMac = new Channel(this.kernel);
   }
@@ -152,6 +152,10 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.bufferUsed.set(this.used);
     this.framesReading.set(this.inFlight.length);
     for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, 0);
+  }
+
+  protected override urgentQueues(): readonly number[] {
+    return this.scheduler.strictQueues;
   }
 
   /** Start reading the buffers of one frame whose descriptors, up to EOP, are in the cache. */

@@ -3,6 +3,8 @@ import { sequencedFrame, frameSequence } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
 import { ms, us } from "../../sim/time.js";
 import { system } from "../support/nic.js";
+import { container } from "../../sim/di.js";
+import { type QueueSchedulerFactory, QueueSchedulerFactoryToken } from "../../hw/qos/class-scheduler.js";
 
 /**
  * All four classes backlogged on the wire: class 7 a priority class policed to 20%, classes 6
@@ -42,9 +44,11 @@ describe("the policy map's schedulers", () => {
     expect(Math.abs(shares.get(0)! - 0.3)).toBeLessThanOrEqual(0.02);
   });
 
-  test("a strict class's frames go ahead of backlogged bulk at frame start and at the wire", () => {
-    const run = (strict: boolean) => {
-      const { kernel, top } = system({ "top.nic.queues": 8 });
+  test("a strict class's frames go ahead of backlogged bulk at frame start and at the wire; a scheduler registered under the token replaces the policy map's", () => {
+    const run = (strict: boolean, scheduler?: QueueSchedulerFactory) => {
+      const scope = container.createChildContainer();
+      if (scheduler) scope.register(QueueSchedulerFactoryToken, { useValue: scheduler });
+      const { kernel, top } = system({ "top.nic.queues": 8 }, { container: scope });
       const driver = top.driver.base;
       if (strict) driver.setSchedules(new Map([[7, { strict: true, percent: 20 }]]));
       const latencies: number[] = [];
@@ -76,6 +80,25 @@ describe("the policy map's schedulers", () => {
     const withPriority = run(true);
     const without = run(false);
     expect(withPriority).toBeLessThan(without);
+    // A round robin that ignores TX_SCHED: the same configuration no longer helps the strict class.
+    const roundRobin: QueueSchedulerFactory = (queues) => {
+      let next = 0;
+      const schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0 }));
+      return {
+        schedules,
+        strictQueues: [],
+        configure: () => {},
+        pick: (_, size) => {
+          for (let step = 0; step < queues; step++) {
+            const queue = (next + step) % queues;
+            if (size(queue) >= 0) return (next = (queue + 1) % queues), queue;
+          }
+          return -1;
+        },
+        charge: () => {},
+      };
+    };
+    expect(run(true, roundRobin)).toBeGreaterThan(withPriority);
     // Doorbell write, descriptor and buffer reads, at most one frame already on the wire, then its own.
     expect(withPriority).toBeLessThan(us(4));
   });
