@@ -19,7 +19,8 @@ import type { DeviceBus } from "./spec/bus.js";
 import { MAX_QUEUES } from "./spec/registers.js";
 import { Statistics } from "./statistics.js";
 import { TxEngine } from "./tx/engine.js";
-import { CryptoEngine, SaCacheToken } from "./ipsec/crypto-engine.js";
+import { SaCacheToken } from "./ipsec/crypto-job.js";
+import { CryptoPipeline } from "./ipsec/crypto-pipeline.js";
 import { type IpsecOffload, IpsecOffloadToken } from "./ipsec/offload.js";
 import { SaCache } from "./ipsec/sa-cache.js";
 import { ClassScheduler, QueueSchedulerFactoryToken } from "./qos/class-scheduler.js";
@@ -79,8 +80,8 @@ export class Nic extends Component implements DeviceBus {
     this.container.register(SaCacheToken, { useValue: this.saCache });
     this.offload = {
       cache: this.saCache,
-      txCrypto: this.child(CryptoEngine, "crypto_tx", { clock: this.coreClock }),
-      rxCrypto: this.child(CryptoEngine, "crypto_rx", { clock: this.coreClock }),
+      txCrypto: this.child(CryptoPipeline, "crypto_tx", { clock: this.coreClock }),
+      rxCrypto: this.child(CryptoPipeline, "crypto_rx", { clock: this.coreClock }),
       pointerFetch: false,
       qosClasses: new Map(),
     };

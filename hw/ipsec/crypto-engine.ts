@@ -1,108 +1,75 @@
 import { inject, injectable } from "../../sim/di.js";
-import { Channel } from "../../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import type { IcvLength } from "../../sim/crypto/backend.js";
-import { BLOCK_BYTES, type GcmContext } from "../../sim/crypto/gcm-engine.js";
+import { BLOCK_BYTES } from "../../sim/crypto/gcm-engine.js";
 import { defineEnum } from "../../sim/enum-type.js";
-import { param } from "../../sim/parameters.js";
-import type { EspLayout } from "./esp-frame.js";
-import { type SaCache, type SaEntry } from "./sa-cache.js";
+import { type CryptoDispatch, CryptoDispatchToken, type CryptoJob, type CryptoOutcome, type EngineView, SaCacheToken, type Work } from "./crypto-job.js";
+import type { SaCache, SaEntry } from "./sa-cache.js";
 
 export const CryptoState = defineEnum("crypto_state", ["IDLE", "KEY_SETUP", "RUNNING", "SAVING", "RESTORING"]);
 
-export type CryptoOutcome = "ok" | "icv-failed" | "invalidated";
-
-export interface CryptoJob<Tag> {
-  readonly encrypt: boolean;
-  readonly entry: SaEntry;
-  /** Higher runs first: the packet's traffic class (seed 000). */
-  readonly priority: number;
-  /** The frame, changed in place: ciphertext and ICV written (encrypt) or plaintext (decrypt, when the ICV verifies). */
-  readonly frame: Uint8Array;
-  readonly layout: EspLayout;
-  readonly tag: Tag;
-  readonly reply: Channel<CryptoResult<Tag>>;
-}
-
-export interface CryptoResult<Tag> {
-  readonly job: CryptoJob<Tag>;
-  readonly outcome: CryptoOutcome;
-  /** Times this job was suspended for a higher-priority one. */
-  readonly preemptions: number;
-}
-
-export const SaCacheToken = Symbol("SaCache");
-
 type Phase = "KEY_SETUP" | "RUNNING" | "SAVING" | "RESTORING";
 
-/** A job in the engine: its real GCM state and how far it got. */
-interface Work {
-  readonly job: CryptoJob<unknown>;
-  /** The GCM context at `bytesDone`, once the job has been suspended (null: never stepped). */
-  context: GcmContext | null;
-  output: Uint8Array | null;
-  bytesDone: number;
-  preemptions: number;
-}
-
 /**
- * The inline AES-GCM engine of seed 000: jobs in priority order; while one runs, every
- * checkInterval cycles it looks for a ready job of strictly higher priority and, under
- * preempt-resume, saves the running job's real GCM context (counter block, GHASH accumulator,
- * offset) in a context slot (saveCycles), runs the higher one, and later restores (restoreCycles)
- * and resumes it; under preempt-restart the suspended job starts over; under run-to-completion
- * nothing is preempted. Timed by key setup, pipeline latency and bytes per cycle.
+ * One inline AES-GCM engine of seed 000, serving its direction's priority queue with the others:
+ * while a job runs, every checkInterval cycles it looks for a ready job of strictly higher
+ * priority and, if no engine is free and its own job is the lowest-priority one running, under
+ * preempt-resume saves the running job's real GCM context (counter block, GHASH accumulator,
+ * offset) in one of its context slots (saveCycles), runs the higher one, and later restores
+ * (restoreCycles) and resumes it; under preempt-restart the suspended job starts over; under
+ * run-to-completion nothing is preempted. Timed by key setup, pipeline latency and bytes per cycle.
  */
 @injectable()
-export class CryptoEngine extends ClockedComponent {
-  readonly params = this.parameters({
-    bytesPerCycle: param.integer(16, "Bytes encrypted or decrypted per core cycle", { minimum: 1, maximum: 1024, unit: "bytes" }),
-    latency: param.cycles(20, "Pipeline latency of a job, core cycles"),
-    keySetupCycles: param.cycles(10, "Core cycles to load a different SA's key schedule"),
-    policy: param.choice("preempt-resume", ["preempt-resume", "preempt-restart", "run-to-completion"] as const, "What a higher-priority job does to the running one"),
-    checkInterval: param.cycles(8, "Cycles between looks for a higher-priority job while one runs", { minimum: 1 }),
-    saveCycles: param.cycles(4, "Cycles to save a job's GCM context to a slot"),
-    restoreCycles: param.cycles(4, "Cycles to restore a saved context"),
-    contextSlots: param.integer(4, "Saved contexts the engine can hold (suspended jobs)", { minimum: 1, maximum: 64 }),
-  });
+export class CryptoEngine extends ClockedComponent implements EngineView {
   readonly state = this.enumSignal("state", CryptoState);
   readonly jobClass = this.signal("job_class", 3);
   readonly handle = this.signal("handle", 17);
   readonly byteOffset = this.signal("byte_offset", 16);
   readonly stackDepth = this.signal("suspended", 7);
   readonly preemption = this.event("preemption");
-  readonly waiting = this.signal("jobs_waiting", 16);
   readonly completed = this.signal("jobs_done", 32, { kind: "integer" });
-  readonly counts = { jobs: 0, preemptions: 0, restarts: 0 };
-  readonly incoming: Channel<CryptoJob<unknown>>;
-  private readonly queue: Work[] = [];
+  readonly counts = { jobs: 0, preemptions: 0, restarts: 0, busyPicoseconds: 0 };
+  private readonly params: CryptoDispatch["params"];
   private readonly suspended: Work[] = [];
   private current: Work | null = null;
   private phase: Phase = "KEY_SETUP";
   private phaseEnd = 0;
   /** When the current job's RUNNING phase began, at its bytesDone. */
   private runStart = 0;
+  /** When the engine last went from idle to busy. */
+  private busySince = 0;
   private lastEntry: SaEntry | null = null;
   private nextEvent = Infinity;
+  private seenEpoch = -1;
 
-  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(SaCacheToken) private readonly cache: SaCache) {
+  constructor(
+    @inject(ComponentContextToken) context: ComponentContext,
+    @inject(SaCacheToken) private readonly cache: SaCache,
+    @inject(CryptoDispatchToken) private readonly dispatch: CryptoDispatch,
+  ) {
     super(context);
-    this.incoming = new Channel(this.kernel, this.clock);
+    this.params = dispatch.params;
   }
 
-  submit<Tag>(job: CryptoJob<Tag>): void {
-    this.incoming.push(job as CryptoJob<unknown>);
+  get running(): Work | null {
+    return this.current;
+  }
+
+  /** Picoseconds spent working on a job (key setup, running, saving, restoring), up to `now`. */
+  busyUntil(now: number): number {
+    return this.counts.busyPicoseconds + (this.current ? now - this.busySince : 0);
   }
 
   override isIdle(): boolean {
-    if (this.incoming.length > 0) return false;
-    if (this.current || this.queue.length > 0 || this.suspended.length > 0) return this.kernel.now < this.nextEvent;
+    if (this.dispatch.epoch !== this.seenEpoch) return false;
+    if (!this.current && (this.dispatch.queue.length > 0 || this.suspended.length > 0)) return false;
+    if (this.current) return this.kernel.now < this.nextEvent;
     return this.state.value === CryptoState.code("IDLE");
   }
 
   evaluate(): void {
     const now = this.kernel.now;
-    for (let job = this.incoming.take(); job; job = this.incoming.take()) this.enqueue({ job, context: null, output: null, bytesDone: 0, preemptions: 0 });
+    const wasBusy = this.current !== null;
     // Carry out everything due now: phase ends, completion, a preemption, the next job.
     for (let step = 0; step < 8; step++) if (!this.advance(now)) break;
     this.nextEvent = this.computeNextEvent(now);
@@ -114,7 +81,10 @@ export class CryptoEngine extends ClockedComponent {
     // The offset the job (re)started from, updated at transitions only, so that idle edges can be skipped.
     this.byteOffset.set(work ? Math.min(work.bytesDone, 0xffff) : 0);
     this.stackDepth.set(Math.min(this.suspended.length, 127));
-    this.waiting.set(Math.min(this.queue.length, 0xffff));
+    const busy = this.current !== null;
+    if (busy && !wasBusy) this.busySince = now;
+    if (!busy && wasBusy) this.counts.busyPicoseconds += now - this.busySince;
+    this.seenEpoch = this.dispatch.epoch;
   }
 
   /** One transition due at `now`; returns whether anything happened. */
@@ -127,6 +97,7 @@ export class CryptoEngine extends ClockedComponent {
       if (this.phase === "SAVING") {
         this.suspended.push(work);
         this.current = null;
+        this.dispatch.changed();
         return true;
       }
       this.phase = "RUNNING";
@@ -136,6 +107,7 @@ export class CryptoEngine extends ClockedComponent {
     if (now >= this.runEnd(work)) {
       this.complete(work);
       this.current = null;
+      this.dispatch.changed();
       return true;
     }
     const cycles = Math.round((now - this.runStart) / period);
@@ -148,7 +120,7 @@ export class CryptoEngine extends ClockedComponent {
 
   private startNext(now: number): boolean {
     const resume = this.suspended[this.suspended.length - 1];
-    const next = this.queue[0];
+    const next = this.dispatch.queue[0];
     if (!resume && !next) return false;
     const period = this.clock.period;
     let work: Work;
@@ -157,11 +129,12 @@ export class CryptoEngine extends ClockedComponent {
       this.phase = "RESTORING";
       this.phaseEnd = now + (this.params.restoreCycles + this.setupCycles(work)) * period;
     } else {
-      work = this.queue.shift()!;
+      work = this.dispatch.queue.shift()!;
       this.phase = "KEY_SETUP";
       this.phaseEnd = now + (this.cache.params.lookupCycles + this.setupCycles(work) + this.params.latency) * period;
     }
     this.current = work;
+    this.dispatch.changed();
     return true;
   }
 
@@ -184,7 +157,7 @@ export class CryptoEngine extends ClockedComponent {
       work.output = null;
       work.bytesDone = 0;
       this.current = null;
-      this.enqueue(work, true);
+      this.dispatch.enqueue(work, true);
       return;
     }
     this.stepTo(work, reached);
@@ -245,17 +218,20 @@ export class CryptoEngine extends ClockedComponent {
     return "ok";
   }
 
-  private enqueue(work: Work, front = false): void {
-    // Stable priority order: after every job of equal or higher priority (or before equals, for a restarted one).
-    let index = front ? this.queue.findIndex((other) => other.job.priority <= work.job.priority) : this.queue.findIndex((other) => other.job.priority < work.job.priority);
-    if (index < 0) index = this.queue.length;
-    this.queue.splice(index, 0, work);
-  }
-
-  /** A ready job of strictly higher priority, and (to resume later) a free context slot. */
+  /**
+   * A ready job of strictly higher priority, no free engine to take it, this engine's job the
+   * lowest-priority one running (the first such engine), and (to resume later) a free context slot.
+   */
   private canPreempt(work: Work): boolean {
     const policy = this.params.policy;
-    if (policy === "run-to-completion" || this.queue.length === 0 || this.queue[0]!.job.priority <= work.job.priority) return false;
+    const head = this.dispatch.queue[0];
+    if (policy === "run-to-completion" || !head || head.job.priority <= work.job.priority) return false;
+    let lowest: EngineView | null = null;
+    for (const engine of this.dispatch.engines) {
+      if (!engine.running) return false;
+      if (!lowest || engine.running.job.priority < lowest.running!.job.priority) lowest = engine;
+    }
+    if (lowest !== this) return false;
     return policy === "preempt-restart" || this.suspended.length < this.params.contextSlots;
   }
 
@@ -274,7 +250,7 @@ export class CryptoEngine extends ClockedComponent {
 
   private computeNextEvent(now: number): number {
     const work = this.current;
-    if (!work) return this.queue.length > 0 || this.suspended.length > 0 ? now + this.clock.period : Infinity;
+    if (!work) return this.dispatch.queue.length > 0 || this.suspended.length > 0 ? now + this.clock.period : Infinity;
     if (this.phase !== "RUNNING") return this.phaseEnd;
     const end = this.runEnd(work);
     if (!this.canPreempt(work)) return end;

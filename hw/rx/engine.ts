@@ -12,7 +12,7 @@ import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
 import { QueueState } from "../queue-state.js";
 import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, STATUS_IPSEC, STATUS_SA_MISS, writeField } from "../spec/descriptors.js";
-import type { CryptoResult } from "../ipsec/crypto-engine.js";
+import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { espLayout, espSelectors, isEspFrame } from "../ipsec/esp-frame.js";
 import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";

@@ -3,7 +3,7 @@ import { buildPipelineDemo } from "../../sim/demo/build.js";
 import { formatTime } from "../../sim/time.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { datasheetMarkdown } from "../../hw/spec/datasheet.js";
-import { readmeParameterTables } from "../parameter-tables.js";
+import { readmeParameterTables, replaceReadmeParameterTables } from "../parameter-tables.js";
 import { runPlainTraffic } from "../run-scenario.js";
 import { runPolicyEvaluation } from "../policy-eval.js";
 
@@ -11,7 +11,7 @@ const usage = `usage: nicsim <command>
   run [--seed N] [--out waveforms/plain-traffic] [--set path=value ...] [--no-waveform]
         run the plain-traffic scenario (driver, NIC, wire, peer); write its VCD, .gtkw, pcap and report
   demo [--seed N] [--out waveforms/demo]    run the kernel demonstration design
-  params                                    print the parameter table (defaults and descriptions)
+  params [--readme README.md]               print the parameter table (defaults and descriptions), or rewrite it in the README
   datasheet                                 print the NIC datasheet (registers, descriptors, error codes)
   policy-eval [--out waveforms/policy-eval] [--trace file.jsonl ...]
         compare SA caching policies with Belady's MIN on generated workloads, or on recorded SA traces`;
@@ -78,7 +78,11 @@ const [command = "run", ...rest] = process.argv.slice(2);
 try {
   if (command === "run") run(rest);
   else if (command === "demo") demo(rest);
-  else if (command === "params") process.stdout.write(readmeParameterTables());
+  else if (command === "params") {
+    const readme = rest.includes("--readme") ? option(rest, "--readme", "README.md") : null;
+    if (readme) console.log(`${replaceReadmeParameterTables(readme) ? "updated" : "unchanged"}: ${readme}`);
+    else process.stdout.write(readmeParameterTables());
+  }
   else if (command === "datasheet") process.stdout.write(datasheetMarkdown());
   else if (command === "policy-eval") {
     const traces = rest.flatMap((arg, index) => (arg === "--trace" && rest[index + 1] ? [rest[index + 1]!] : []));

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
 import { datasheetMarkdown } from "../../hw/spec/datasheet.js";
-import { readmeParameterTables } from "../../system/parameter-tables.js";
+import { readmeParameterSection, readmeParameterTables } from "../../system/parameter-tables.js";
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
 
 test("the README's parameter tables are the ones the code generates (refresh with `npm run params`)", () => {
-  const section = read("README.md").split("<!-- parameters:start -->\n")[1]?.split("\n<!-- parameters:end -->")[0];
+  const section = readmeParameterSection(read("README.md"));
   expect(section).toBe(readmeParameterTables().trimEnd());
 });
 

@@ -84,7 +84,7 @@ describe("the plain-traffic scenario", () => {
   test("the waveform shows ring pointers, doorbells, DMA, interrupts and the MAC", async () => {
     const parsed = await readVcd(readFileSync(`${first.out}.vcd`, "utf8"));
     const paths = new Set(parsed.variables.map((variable) => variable.path));
-    for (const path of ["top.nic.sacache.tx_hits", "top.nic.sacache.rx_misses", "top.nic.crypto_tx.state", "top.nic.crypto_tx.preemption", "top.nic.crypto_rx.suspended", "top.driver.intermediate.message", "top.driver.intermediate.message_sent", "top.nic.tx.q0.tail", "top.nic.tx.q0.head", "top.nic.rx.q2.tail", "top.nic.tx.q0.doorbell", "top.nic.dma.reads_in_flight", "top.nic.interrupts.vector0", "top.nic.interrupts.cause", "top.nic.mac.tx_busy", "top.nic.mac.tx_frame_length", "top.nic.mac.rx_busy", "top.driver.base.doorbells"]) {
+    for (const path of ["top.nic.sacache.tx_hits", "top.nic.sacache.rx_misses", "top.nic.crypto_tx.engine0.state", "top.nic.crypto_tx.engine0.preemption", "top.nic.crypto_rx.engine0.suspended", "top.nic.crypto_tx.jobs_waiting", "top.driver.intermediate.message", "top.driver.intermediate.message_sent", "top.nic.tx.q0.tail", "top.nic.tx.q0.head", "top.nic.rx.q2.tail", "top.nic.tx.q0.doorbell", "top.nic.dma.reads_in_flight", "top.nic.interrupts.vector0", "top.nic.interrupts.cause", "top.nic.mac.tx_busy", "top.nic.mac.tx_frame_length", "top.nic.mac.rx_busy", "top.driver.base.doorbells"]) {
       expect(paths, path).toContain(path);
     }
     const changes = changesByPath(parsed);
