@@ -4,6 +4,7 @@ import type { ErrorLog } from "./error-log.js";
 import type { InterruptController } from "./interrupts.js";
 import type { Statistics } from "./statistics.js";
 import type { QueueScheduler } from "./qos/class-scheduler.js";
+import type { FrameStages } from "./trace/frame-stages.js";
 
 /** What the NIC's blocks share: sizes from the NIC's parameters and the blocks they all call. */
 export interface NicShared {
@@ -11,6 +12,8 @@ export interface NicShared {
   readonly maxFrameBytes: number;
   /** A new scheduler for one place that serves the queues (policed at the line rate). */
   readonly makeScheduler: () => QueueScheduler;
+  /** Stage timestamps of each frame, for whoever listens. */
+  readonly stages: FrameStages;
   readonly dma: DmaEngine;
   readonly errors: ErrorLog;
   readonly interrupts: InterruptController;

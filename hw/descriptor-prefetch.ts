@@ -39,7 +39,7 @@ export class DescriptorPrefetch<D> {
     return this.ring.enabled && this.ring.unfetched > 0 && this.held < capacity;
   }
 
-  fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number): void {
+  fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgent = false): void {
     const ring = this.ring;
     const first = ring.fetchPointer;
     const count = Math.min(batch, ring.unfetched, ring.descriptors - first, capacity - this.held);
@@ -47,7 +47,7 @@ export class DescriptorPrefetch<D> {
     const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, data: null, done: false };
     this.fetches.push(fetch);
     this.requested += count;
-    dma.read(ring.addressOf(first), count * DESCRIPTOR_BYTES, reply, fetch as Tag);
+    dma.read(ring.addressOf(first), count * DESCRIPTOR_BYTES, reply, fetch as Tag, urgent);
   }
 
   /** A fetch completed. A failed one disables the queue: the ring cannot be trusted. */

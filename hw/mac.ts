@@ -98,7 +98,9 @@ export class Mac extends ClockedComponent {
 
   private send(frame: TransmitFrame, start: number): void {
     const now = this.kernel.now;
+    this.shared.stages.record("tx", "wire-start", start, frame.packet, frame.bytes);
     this.wire.transmit("nic", { bytes: frame.bytes, fcsGood: true }, start, () => {
+      this.shared.stages.record("tx", "wire-end", this.kernel.now, frame.packet, frame.bytes);
       this.sent++;
       this.shared.statistics.txPackets[frame.queue]!++;
       this.shared.statistics.txBytes[frame.queue]! += frame.bytes.length;

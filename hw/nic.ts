@@ -24,6 +24,7 @@ import { CryptoPipeline } from "./ipsec/crypto-pipeline.js";
 import { type IpsecOffload, IpsecOffloadToken } from "./ipsec/offload.js";
 import { SaCache } from "./ipsec/sa-cache.js";
 import { ClassScheduler, QueueSchedulerFactoryToken } from "./qos/class-scheduler.js";
+import { FrameStages } from "./trace/frame-stages.js";
 
 /**
  * The network interface card: register file, DMA engine, TX and RX engines with their rings,
@@ -51,6 +52,8 @@ export class Nic extends Component implements DeviceBus {
   readonly saCache: SaCache;
   readonly offload: IpsecOffload;
   readonly statistics: Statistics;
+  /** Stage events of each frame (crypto queued, started, done; MAC; wire; descriptor done): attach a listener. */
+  readonly stages = new FrameStages();
   private lastWriteArrival = 0;
 
   constructor(
@@ -74,7 +77,7 @@ export class Nic extends Component implements DeviceBus {
     }
     const lineBytesPerPicosecond = wire.params.gigabitsPerSecond / 8000;
     const makeScheduler = this.container.resolve(QueueSchedulerFactoryToken);
-    const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, makeScheduler: () => makeScheduler(queues, lineBytesPerPicosecond), dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
+    const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, makeScheduler: () => makeScheduler(queues, lineBytesPerPicosecond), stages: this.stages, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
     this.container.register(NicSharedToken, { useValue: shared });
     this.saCache = this.child(SaCache, "sacache");
     this.container.register(SaCacheToken, { useValue: this.saCache });

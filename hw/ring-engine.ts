@@ -47,7 +47,7 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
       const prefetch = this.prefetches[urgent]!;
       const capacity = capacityOf(this.queues[urgent]!);
       if (!prefetch.wantsFetch(capacity)) continue;
-      prefetch.fetch(this.shared.dma, this.completions, capacity, batch);
+      prefetch.fetch(this.shared.dma, this.completions, capacity, batch, true);
       return true;
     }
     const queue = fetchRoundRobin(this.prefetches, this.nextFetchQueue, (prefetch) => capacityOf(this.queues[prefetch.ring.queue]!), this.shared.dma, this.completions, batch);

@@ -26,6 +26,8 @@ interface Request<Tag = unknown> {
   issued: number;
   chunksLeft: number;
   error: ErrorCodeName | null;
+  /** Issued before waiting reads that are not (a strict priority queue's descriptors and buffers). */
+  readonly urgent: boolean;
 }
 
 interface Due {
@@ -83,13 +85,14 @@ export class DmaEngine extends ClockedComponent {
     this.incoming = new Channel(this.kernel, this.clock);
   }
 
-  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag): void {
-    this.incoming.push({ write: false, address, length, bytes: null, reply: reply as Channel<DmaCompletion<unknown>>, tag, issued: 0, chunksLeft: 0, error: null });
+  /** Request a read; `urgent` ones are issued ahead of the other waiting reads (their chunks already issued stay on the link). */
+  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): void {
+    this.incoming.push({ write: false, address, length, bytes: null, reply: reply as Channel<DmaCompletion<unknown>>, tag, issued: 0, chunksLeft: 0, error: null, urgent });
   }
 
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
   write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
-    this.incoming.push({ write: true, address, length: bytes.length, bytes: bytes.slice(), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, issued: 0, chunksLeft: 0, error: null });
+    this.incoming.push({ write: true, address, length: bytes.length, bytes: bytes.slice(), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, issued: 0, chunksLeft: 0, error: null, urgent: false });
   }
 
   /** Whether a DMA to this range would be translated (the IOMMU check, made before issuing). */
@@ -134,7 +137,11 @@ export class DmaEngine extends ClockedComponent {
       this.pendingWrites++;
     } else {
       request.chunksLeft = Math.ceil(request.length / this.params.maxReadRequest);
-      this.reads.push(request);
+      if (!request.urgent) this.reads.push(request);
+      else {
+        const after = this.reads.findIndex((waiting) => !waiting.urgent);
+        this.reads.splice(after < 0 ? this.reads.length : after, 0, request);
+      }
     }
   }
 

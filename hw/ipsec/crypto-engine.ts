@@ -17,7 +17,8 @@ type Phase = "KEY_SETUP" | "RUNNING" | "SAVING" | "RESTORING";
  * preempt-resume saves the running job's real GCM context (counter block, GHASH accumulator,
  * offset) in one of its context slots (saveCycles), runs the higher one, and later restores
  * (restoreCycles) and resumes it; under preempt-restart the suspended job starts over; under
- * run-to-completion nothing is preempted. Timed by key setup, pipeline latency and bytes per cycle.
+ * run-to-completion nothing is preempted. A job in key setup or being restored holds no new
+ * state: at a check it is displaced without a save (back to the queue, or to its slot). Timed by key setup, pipeline latency and bytes per cycle.
  */
 @injectable()
 export class CryptoEngine extends ClockedComponent implements EngineView {
@@ -33,6 +34,8 @@ export class CryptoEngine extends ClockedComponent implements EngineView {
   private readonly suspended: Work[] = [];
   private current: Work | null = null;
   private phase: Phase = "KEY_SETUP";
+  /** When this engine took up its current job (key setup or restore): the check grid counts from it. */
+  private jobStart = 0;
   private phaseEnd = 0;
   /** When the current job's RUNNING phase began, at its bytesDone. */
   private runStart = 0;
@@ -69,6 +72,7 @@ export class CryptoEngine extends ClockedComponent implements EngineView {
 
   evaluate(): void {
     const now = this.kernel.now;
+    (globalThis as any).__dbg?.push(`${now/4000} eval phase=${this.phase} cur=${this.current?.job.priority} q=${this.dispatch.queue.map(w=>w.job.priority)} next=${this.nextEvent/4000}`);
     const wasBusy = this.current !== null;
     // Carry out everything due now: phase ends, completion, a preemption, the next job.
     for (let step = 0; step < 8; step++) if (!this.advance(now)) break;
@@ -90,10 +94,16 @@ export class CryptoEngine extends ClockedComponent implements EngineView {
   /** One transition due at `now`; returns whether anything happened. */
   private advance(now: number): boolean {
     const work = this.current;
-    const period = this.clock.period;
     if (!work) return this.startNext(now);
     if (this.phase !== "RUNNING") {
-      if (now < this.phaseEnd) return false;
+      if (now < this.phaseEnd) {
+        // Key setup and restore hold no new state: a higher job displaces them at a check without a save.
+        if (this.phase !== "SAVING" && this.checkDue(now, this.jobStart) && this.canDisplace(work)) {
+          this.displace(work);
+          return true;
+        }
+        return false;
+      }
       if (this.phase === "SAVING") {
         this.suspended.push(work);
         this.current = null;
@@ -110,8 +120,7 @@ export class CryptoEngine extends ClockedComponent implements EngineView {
       this.dispatch.changed();
       return true;
     }
-    const cycles = Math.round((now - this.runStart) / period);
-    if (cycles > 0 && cycles % this.params.checkInterval === 0 && this.canPreempt(work)) {
+    if (this.checkDue(now, this.jobStart) && this.canPreempt(work)) {
       this.preempt(work, now);
       return true;
     }
@@ -127,10 +136,14 @@ export class CryptoEngine extends ClockedComponent implements EngineView {
     if (resume && (!next || resume.job.priority >= next.job.priority)) {
       work = this.suspended.pop()!;
       this.phase = "RESTORING";
+      this.jobStart = now;
       this.phaseEnd = now + (this.params.restoreCycles + this.setupCycles(work)) * period;
     } else {
       work = this.dispatch.queue.shift()!;
+      if (!work.started) this.dispatch.stages.record(work.job.encrypt ? "tx" : "rx", "crypto-started", now, work.job.tag as object, work.job.frame);
+      work.started = true;
       this.phase = "KEY_SETUP";
+      this.jobStart = now;
       this.phaseEnd = now + (this.cache.params.lookupCycles + this.setupCycles(work) + this.params.latency) * period;
     }
     this.current = work;
@@ -142,6 +155,31 @@ export class CryptoEngine extends ClockedComponent implements EngineView {
     const setup = work.job.entry === this.lastEntry ? 0 : this.params.keySetupCycles;
     this.lastEntry = work.job.entry;
     return setup;
+  }
+
+  /** Whether `now` is a check point: a whole number (not zero) of checkIntervals since `since`. */
+  private checkDue(now: number, since: number): boolean {
+    const cycles = Math.round((now - since) / this.clock.period);
+    return cycles > 0 && cycles % this.params.checkInterval === 0;
+  }
+
+  /** The check point after `now`, counting from `since`. */
+  private nextCheck(now: number, since: number): number {
+    const period = this.clock.period;
+    const interval = this.params.checkInterval;
+    const cycles = Math.floor((now - since) / period);
+    return since + (Math.floor(cycles / interval) + 1) * interval * period;
+  }
+
+  /** Give up a job in key setup (back to the queue) or being restored (back to its slot). */
+  private displace(work: Work): void {
+    this.counts.preemptions++;
+    work.preemptions++;
+    this.preemption.fire();
+    this.current = null;
+    if (this.phase === "RESTORING") this.suspended.push(work);
+    else this.dispatch.enqueue(work, true);
+    this.dispatch.changed();
   }
 
   /** Suspend the running job at a block boundary, its real GCM state saved (or dropped, to restart). */
@@ -183,6 +221,7 @@ export class CryptoEngine extends ClockedComponent implements EngineView {
     this.counts.jobs++;
     this.completed.set(this.counts.jobs);
     const outcome = this.cache.isCurrent(job.entry) ? this.compute(work) : "invalidated";
+    this.dispatch.stages.record(job.encrypt ? "tx" : "rx", "crypto-done", this.kernel.now, job.tag as object, job.frame);
     job.reply.push({ job, outcome, preemptions: work.preemptions });
   }
 
@@ -218,21 +257,24 @@ export class CryptoEngine extends ClockedComponent implements EngineView {
     return "ok";
   }
 
-  /**
-   * A ready job of strictly higher priority, no free engine to take it, this engine's job the
-   * lowest-priority one running (the first such engine), and (to resume later) a free context slot.
-   */
+  /** Whether a running job may be suspended: it may be displaced, and (to resume later) a context slot is free. */
   private canPreempt(work: Work): boolean {
-    const policy = this.params.policy;
+    return this.canDisplace(work) && (this.params.policy === "preempt-restart" || this.suspended.length < this.params.contextSlots);
+  }
+
+  /**
+   * A ready job of strictly higher priority, no free engine to take it, and this engine's job the
+   * lowest-priority one running (the first such engine).
+   */
+  private canDisplace(work: Work): boolean {
     const head = this.dispatch.queue[0];
-    if (policy === "run-to-completion" || !head || head.job.priority <= work.job.priority) return false;
+    if (this.params.policy === "run-to-completion" || !head || head.job.priority <= work.job.priority) return false;
     let lowest: EngineView | null = null;
     for (const engine of this.dispatch.engines) {
       if (!engine.running) return false;
       if (!lowest || engine.running.job.priority < lowest.running!.job.priority) lowest = engine;
     }
-    if (lowest !== this) return false;
-    return policy === "preempt-restart" || this.suspended.length < this.params.contextSlots;
+    return lowest === this;
   }
 
   private total(work: Work): number {
@@ -251,14 +293,11 @@ export class CryptoEngine extends ClockedComponent implements EngineView {
   private computeNextEvent(now: number): number {
     const work = this.current;
     if (!work) return this.dispatch.queue.length > 0 || this.suspended.length > 0 ? now + this.clock.period : Infinity;
-    if (this.phase !== "RUNNING") return this.phaseEnd;
+    if (this.phase === "SAVING") return this.phaseEnd;
+    if (this.phase !== "RUNNING") return this.canDisplace(work) ? Math.min(this.phaseEnd, this.nextCheck(now, this.jobStart)) : this.phaseEnd;
     const end = this.runEnd(work);
     if (!this.canPreempt(work)) return end;
-    const period = this.clock.period;
-    const interval = this.params.checkInterval;
-    const cycles = Math.floor((now - this.runStart) / period);
-    const nextCheck = this.runStart + (Math.floor(cycles / interval) + 1) * interval * period;
-    return Math.min(end, nextCheck);
+    return Math.min(end, this.nextCheck(now, this.jobStart));
   }
 }
 

@@ -5,6 +5,7 @@ import type { ParameterValues } from "../../sim/parameters.js";
 import type { EspLayout } from "./esp-frame.js";
 import type { SaEntry } from "./sa-cache.js";
 import type { cryptoParameters } from "./crypto-parameters.js";
+import type { FrameStages } from "../trace/frame-stages.js";
 
 export type CryptoOutcome = "ok" | "icv-failed" | "invalidated";
 
@@ -35,6 +36,8 @@ export interface Work {
   output: Uint8Array | null;
   bytesDone: number;
   preemptions: number;
+  /** An engine has begun it (key setup) at least once. */
+  started: boolean;
 }
 
 /** What an engine sees of the other engines of its direction. */
@@ -51,6 +54,7 @@ export interface CryptoDispatch {
   readonly engines: readonly EngineView[];
   /** Bumped whenever a job arrives or an engine starts, suspends or finishes one: engines look again. */
   readonly epoch: number;
+  readonly stages: FrameStages;
   changed(): void;
   enqueue(work: Work, front?: boolean): void;
 }

@@ -4,6 +4,8 @@ import { ClockedComponent, type ComponentContext, ComponentContextToken } from "
 import { CryptoEngine } from "./crypto-engine.js";
 import { type CryptoDispatch, CryptoDispatchToken, type CryptoJob, type Work } from "./crypto-job.js";
 import { cryptoParameters } from "./crypto-parameters.js";
+import { type NicShared, NicSharedToken } from "../config.js";
+import type { FrameStages } from "../trace/frame-stages.js";
 
 /**
  * A direction's inline crypto: `engines` engines serving one queue of jobs in priority order
@@ -19,8 +21,11 @@ export class CryptoPipeline extends ClockedComponent implements CryptoDispatch {
   readonly engines: CryptoEngine[];
   epoch = 0;
 
-  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+  readonly stages: FrameStages;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(NicSharedToken) shared: NicShared) {
     super(context);
+    this.stages = shared.stages;
     this.incoming = new Channel(this.kernel, this.clock);
     // Constructed before its engines, the pipeline is evaluated before them on each edge: it queues the arrivals they take.
     this.container.register(CryptoDispatchToken, { useValue: this });
@@ -28,6 +33,7 @@ export class CryptoPipeline extends ClockedComponent implements CryptoDispatch {
   }
 
   submit<Tag>(job: CryptoJob<Tag>): void {
+    this.stages.record(job.encrypt ? "tx" : "rx", "crypto-queued", this.kernel.now, job.tag as object, job.frame);
     this.incoming.push(job as CryptoJob<unknown>);
   }
 
@@ -47,7 +53,7 @@ export class CryptoPipeline extends ClockedComponent implements CryptoDispatch {
   }
 
   evaluate(): void {
-    for (let job = this.incoming.take(); job; job = this.incoming.take()) this.enqueue({ job, context: null, output: null, bytesDone: 0, preemptions: 0 });
+    for (let job = this.incoming.take(); job; job = this.incoming.take()) this.enqueue({ job, context: null, output: null, bytesDone: 0, preemptions: 0, started: false });
     this.waiting.set(Math.min(this.queue.length, 0xffff));
   }
 

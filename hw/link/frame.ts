@@ -11,4 +11,6 @@ export interface WireFrame {
 export interface TransmitFrame {
   readonly bytes: Uint8Array;
   readonly queue: number;
+  /** The TX engine's packet, to name the frame in stage events. */
+  readonly packet: object;
 }

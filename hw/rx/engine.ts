@@ -33,7 +33,7 @@ interface RxFrame {
   handle: number;
 }
 
-type Tag = DescriptorFetch | { kind: "write-back"; queue: number; frameLength: number; eop: boolean };
+type Tag = DescriptorFetch | { kind: "write-back"; queue: number; frameLength: number; eop: boolean; frame: RxFrame };
 
 interface RxBuffer {
   readonly index: number;
@@ -237,7 +237,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
         writeBack[RX.CLASS - RX_WRITE_BACK_OFFSET] = frame.trafficClass;
         writeField(writeBack, RX.SPI - RX_WRITE_BACK_OFFSET, 4, frame.spi);
         writeField(writeBack, RX.SA_HANDLE - RX_WRITE_BACK_OFFSET, 4, frame.handle);
-        this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK_OFFSET, writeBack, this.completions, { kind: "write-back", queue, frameLength: length, eop } as Tag);
+        this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK_OFFSET, writeBack, this.completions, { kind: "write-back", queue, frameLength: length, eop, frame } as Tag);
       });
       state.ring.advanceHead(buffers.length);
       if (error) this.shared.statistics.drop("RX_DMA_ERROR");
@@ -255,6 +255,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     } else if (completion.error) {
       state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
     } else if (tag.eop) {
+      this.shared.stages.record("rx", "descriptor-done", this.kernel.now, tag.frame, tag.frame.bytes);
       this.shared.statistics.rxPackets[tag.queue]!++;
       this.shared.statistics.rxBytes[tag.queue]! += tag.frameLength;
       this.shared.interrupts.rxDone(tag.queue, 1);

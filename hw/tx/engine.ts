@@ -142,8 +142,18 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
     let sent = false;
     for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.encrypted(result);
-    while (this.inFlight.length > 0 && this.inFlight[0]!.settled) {
-      this.finish(this.inFlight.shift()!);
+    // Frames leave in order within their queue, not across queues: a high-priority frame does not wait for bulk being encrypted.
+    let waitingQueues = 0;
+    for (let index = 0; index < this.inFlight.length; ) {
+      const packet = this.inFlight[index]!;
+      const bit = 2 ** packet.queue;
+      if (!packet.settled || Math.floor(waitingQueues / bit) % 2 === 1) {
+        if (Math.floor(waitingQueues / bit) % 2 === 0) waitingQueues += bit;
+        index++;
+        continue;
+      }
+      this.inFlight.splice(index, 1);
+      this.finish(packet);
       sent = true;
     }
     const started = this.startFrame();
@@ -179,6 +189,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.scheduler.charge(queue, head.length);
     const state = this.queues[queue]!;
     const descriptors = state.cache.splice(0, head.taken);
+    const urgent = this.scheduler.schedules[queue]!.strict;
     const fault = head.fault;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
@@ -189,7 +200,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       packet.partsLeft = head.taken;
       for (let part = 0; part < head.taken; part++) {
         const descriptor = descriptors[part]!;
-        this.shared.dma.read(descriptor.address, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag);
+        this.shared.dma.read(descriptor.address, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag, urgent);
       }
     }
     this.stalled = false;
@@ -320,7 +331,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       this.shared.statistics.drop(packet.dropCode);
       this.used -= packet.reserved;
     } else {
-      this.toMac.push({ bytes: packet.frame!, queue: packet.queue });
+      this.toMac.push({ bytes: packet.frame!, queue: packet.queue, packet });
+      this.shared.stages.record("tx", "mac-queued", this.kernel.now, packet, packet.frame!);
     }
     const ring = state.ring;
     const errorName = packet.fault?.code ?? packet.dropCode;
