@@ -48,6 +48,8 @@ export interface LatencyBenchmarkResult {
   readonly offeredBulkBitsPerSecond: number;
   readonly preemptions: number;
   readonly restarts: number;
+  /** Share of the run the direction's crypto engines spent on jobs (key setup, running, saving, restoring). */
+  readonly cryptoBusy: number;
   readonly highDelivered: number;
   /** Largest frame's time on the wire (preamble, FCS and gap included), picoseconds. */
   readonly largestFrameOnWire: number;
@@ -193,6 +195,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     bulkBitsPerSecond: window > 0 ? (bulkBytes * 8 * 1e12) / window : 0,
     offeredBulkBitsPerSecond,
     preemptions: crypto.counts.preemptions,
+    cryptoBusy: crypto.engines.reduce((sum, engine) => sum + engine.busyUntil(kernel.now), 0) / (crypto.engines.length * kernel.now),
     restarts: crypto.counts.restarts,
     highDelivered: complete.length,
     largestFrameOnWire: top.wire.occupancy(largestFrame),

@@ -6,6 +6,7 @@ import { datasheetMarkdown } from "../../hw/spec/datasheet.js";
 import { readmeParameterTables, replaceReadmeParameterTables } from "../parameter-tables.js";
 import { runPlainTraffic } from "../run-scenario.js";
 import { runPolicyEvaluation } from "../policy-eval.js";
+import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
 
 const usage = `usage: nicsim <command>
   run [--seed N] [--out waveforms/plain-traffic] [--set path=value ...] [--no-waveform]
@@ -13,6 +14,8 @@ const usage = `usage: nicsim <command>
   demo [--seed N] [--out waveforms/demo]    run the kernel demonstration design
   params [--readme README.md]               print the parameter table (defaults and descriptions), or rewrite it in the README
   datasheet                                 print the NIC datasheet (registers, descriptors, error codes)
+  latency [--direction tx|rx] [--packets 200] [--gap-ns 10000] [--load 0.9] [--set path=value ...] [--out waveforms/latency]
+        high-priority latency by stage under bulk load, per crypto policy, and the bulk cost of preemption
   policy-eval [--out waveforms/policy-eval] [--trace file.jsonl ...]
         compare SA caching policies with Belady's MIN on generated workloads, or on recorded SA traces`;
 
@@ -62,6 +65,29 @@ function run(args: string[]): void {
   if (result.report.outcome.startsWith("stopped by the time limit")) process.exitCode = 1;
 }
 
+function number(args: string[], name: string, fallback: number, check: (value: number) => boolean, expected: string): number {
+  const text = option(args, name, String(fallback));
+  const value = Number(text);
+  if (!check(value)) throw new Error(`${name} ${text}: expected ${expected}`);
+  return value;
+}
+
+function latency(args: string[]): void {
+  const direction = option(args, "--direction", "both");
+  if (!["tx", "rx", "both"].includes(direction)) throw new Error(`--direction ${direction}: expected tx, rx or both`);
+  const reports = runLatencyReport({
+    directions: direction === "both" ? ["tx", "rx"] : [direction as "tx" | "rx"],
+    highPackets: number(args, "--packets", 200, (value) => Number.isSafeInteger(value) && value > 0, "a positive integer"),
+    highGapNanoseconds: number(args, "--gap-ns", 10_000, (value) => Number.isFinite(value) && value >= 100, "at least 100"),
+    load: number(args, "--load", 0.9, (value) => value > 0 && value <= 1, "a fraction of the line rate in (0, 1]"),
+    parameters: overrides(args),
+    seed: seedOf(args),
+    onRun: (label) => process.stderr.write(`  running ${label}\n`),
+  });
+  process.stdout.write(latencyReportMarkdown(reports));
+  console.log(`wrote ${writeLatencyReport(reports, option(args, "--out", "waveforms/latency")).join("\n      ")}`);
+}
+
 function demo(args: string[]): void {
   const seed = seedOf(args);
   const base = option(args, "--out", "waveforms/demo");
@@ -84,6 +110,7 @@ try {
     else process.stdout.write(readmeParameterTables());
   }
   else if (command === "datasheet") process.stdout.write(datasheetMarkdown());
+  else if (command === "latency") latency(rest);
   else if (command === "policy-eval") {
     const traces = rest.flatMap((arg, index) => (arg === "--trace" && rest[index + 1] ? [rest[index + 1]!] : []));
     const result = runPolicyEvaluation(option(rest, "--out", "waveforms/policy-eval"), traces);

@@ -4,6 +4,7 @@ import { read32 } from "../../sim/bytes.js";
 import { sequencedPacket } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
+import { percentiles } from "../../sim/stats/percentiles.js";
 import { tunnelledSystem } from "../support/tunnels.js";
 
 interface Arrival {
@@ -67,11 +68,6 @@ function run(arrivals: readonly Arrival[], policy: string, direction: "tx" | "rx
 
 const bulkAndSparse: Arrival[] = Array.from({ length: 60 }, (_, index) => (index % 6 === 5 ? { high: true, bytes: 128, gapNanoseconds: 300 } : { high: false, bytes: 1500, gapNanoseconds: 300 }));
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 describe("the preemptive crypto pipeline", () => {
   test("preempt-resume suspends bulk encryption for high-priority packets; every packet decrypts at the peer; sequence numbers never go backwards per SA", () => {
     const result = run(bulkAndSparse, "preempt-resume");
@@ -92,7 +88,7 @@ describe("the preemptive crypto pipeline", () => {
       expect(result.delivered).toBe(60);
       expect(result.peer.drops.size).toBe(0);
     }
-    expect(percentile(resume.latencies, 99)).toBeLessThan(percentile(complete.latencies, 99));
+    expect(percentiles(resume.latencies).p99).toBeLessThan(percentiles(complete.latencies).p99);
   });
 
   test("decryption is preemptible too: RX high-priority packets overtake bulk in the engine and every packet verifies", () => {
@@ -116,7 +112,7 @@ describe("the preemptive crypto pipeline", () => {
     // One engine falls behind and is preempted; three keep up, so a high-priority job finds one free.
     expect(one.counts.preemptions).toBeGreaterThan(0);
     expect(three.counts.preemptions).toBeLessThan(one.counts.preemptions);
-    expect(percentile(three.latencies, 99)).toBeLessThan(percentile(one.latencies, 99));
+    expect(percentiles(three.latencies).p99).toBeLessThan(percentiles(one.latencies).p99);
     if (direction === "tx") for (const [spi, sequences] of three.wire) expect(sequences, `SPI ${spi}`).toEqual([...sequences].sort((a, b) => a - b));
   });
 
