@@ -1,4 +1,5 @@
 import type { InjectionToken } from "../../sim/di.js";
+import { wireBytes } from "../../sim/packet/ethernet.js";
 
 /** What `size(queue)` returns for a queue with nothing to send. */
 export const EMPTY = -1;
@@ -42,18 +43,20 @@ export class ClassScheduler implements QueueScheduler {
   private readonly deficits: number[];
   private readonly tokens: number[];
   private lastRefill = 0;
+  private readonly bucketDepth: number;
   private next = 0;
 
   constructor(
     readonly queues: number,
     /** Line rate, bytes per picosecond, for policing. */
     private readonly lineBytesPerPicosecond: number,
-    /** DRR quantum of a 10% share; also the token bucket depth. */
-    private readonly quantum = 1514,
+    /** DRR quantum of a 10% share, bytes on the wire; twice it is the token bucket's depth. */
+    private readonly quantum = 1538,
   ) {
     this.schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0 }));
     this.deficits = new Array<number>(queues).fill(0);
     this.tokens = new Array<number>(queues).fill(0);
+    this.bucketDepth = 2 * quantum;
   }
 
   /** The strict queues, highest first: the ones served before any other. */
@@ -76,7 +79,8 @@ export class ClassScheduler implements QueueScheduler {
       if (!schedule.strict) continue;
       const bytes = size(queue);
       if (bytes < 0) continue;
-      if (schedule.percent === 0 || this.tokens[queue]! >= bytes) {
+      // A full bucket lets any frame go (a jumbo frame may cost more than the bucket holds).
+      if (schedule.percent === 0 || this.tokens[queue]! >= Math.min(wireBytes(bytes), this.bucketDepth)) {
         strict = queue;
         break;
       }
@@ -87,8 +91,10 @@ export class ClassScheduler implements QueueScheduler {
 
   /** Account for a frame served from the queue pick() returned. */
   charge(queue: number, bytes: number): void {
-    if (this.schedules[queue]!.strict) this.tokens[queue] = this.tokens[queue]! - bytes;
-    else this.deficits[queue] = this.deficits[queue]! - bytes;
+    // Shares are of the line: a frame costs its time on the wire (preamble, padding, FCS, gap).
+    const cost = wireBytes(bytes);
+    if (this.schedules[queue]!.strict) this.tokens[queue] = this.tokens[queue]! - cost;
+    else this.deficits[queue] = this.deficits[queue]! - cost;
   }
 
   /** A bandwidth queue's percent; the queues without one split what is left among those with frames waiting. */
@@ -107,7 +113,8 @@ export class ClassScheduler implements QueueScheduler {
   private roundRobin(size: (queue: number) => number): number {
     // Deficit round robin. A blocked queue keeps its deficit (it is not empty, only waiting for room).
     if (!this.anyReady(size)) return -1;
-    for (let pass = 0; pass < 64 * this.queues; pass++) {
+    // Ends: some queue is ready, and each round adds to its deficit.
+    for (;;) {
       const queue = this.next;
       const bytes = size(queue);
       if (bytes < 0) {
@@ -115,11 +122,10 @@ export class ClassScheduler implements QueueScheduler {
         this.next = (queue + 1) % this.queues;
         continue;
       }
-      if (this.deficits[queue]! >= bytes) return queue;
+      if (this.deficits[queue]! >= wireBytes(bytes)) return queue;
       this.deficits[queue] = this.deficits[queue]! + (this.quantum * this.weight(queue, size)) / 10;
       this.next = (queue + 1) % this.queues;
     }
-    return -1;
   }
 
   private anyReady(size: (queue: number) => number): boolean {
@@ -134,7 +140,7 @@ export class ClassScheduler implements QueueScheduler {
     for (let queue = 0; queue < this.queues; queue++) {
       const schedule = this.schedules[queue]!;
       if (!schedule.strict || schedule.percent === 0) continue;
-      this.tokens[queue] = Math.min(2 * this.quantum, this.tokens[queue]! + elapsed * this.lineBytesPerPicosecond * (schedule.percent / 100));
+      this.tokens[queue] = Math.min(this.bucketDepth, this.tokens[queue]! + elapsed * this.lineBytesPerPicosecond * (schedule.percent / 100));
     }
   }
 }

@@ -4,7 +4,8 @@ import { delay } from "../../sim/process.js";
 import { ms, us } from "../../sim/time.js";
 import { system } from "../support/nic.js";
 import { container } from "../../sim/di.js";
-import { type QueueSchedulerFactory, QueueSchedulerFactoryToken } from "../../hw/qos/class-scheduler.js";
+import { ClassScheduler, type QueueSchedulerFactory, QueueSchedulerFactoryToken } from "../../hw/qos/class-scheduler.js";
+import { wireBytes } from "../../sim/packet/ethernet.js";
 
 /**
  * All four classes backlogged on the wire: class 7 a priority class policed to 20%, classes 6
@@ -101,5 +102,44 @@ describe("the policy map's schedulers", () => {
     expect(run(true, roundRobin)).toBeGreaterThan(withPriority);
     // Doorbell write, descriptor and buffer reads, at most one frame already on the wire, then its own.
     expect(withPriority).toBeLessThan(us(4));
+  });
+});
+
+describe("the class scheduler alone, on a line that is always busy", () => {
+  /** Serve backlogged queues of fixed frame sizes for `seconds`; returns each queue's share of the line time. */
+  function serve(frames: Record<number, number>, schedules: Record<number, { strict: boolean; percent: number }>, seconds = 0.01) {
+    const lineBytesPerPicosecond = 25 / 8000;
+    const scheduler = new ClassScheduler(8, lineBytesPerPicosecond);
+    for (const [queue, schedule] of Object.entries(schedules)) scheduler.configure(Number(queue), schedule);
+    const used = new Map<number, number>();
+    let now = 0;
+    while (now < seconds * 1e12) {
+      const queue = scheduler.pick(now, (candidate) => frames[candidate] ?? -1);
+      if (queue < 0) throw new Error(`nothing picked at ${now} ps though every queue is backlogged`);
+      const bytes = wireBytes(frames[queue]!);
+      scheduler.charge(queue, frames[queue]!);
+      used.set(queue, (used.get(queue) ?? 0) + bytes);
+      now += bytes / lineBytesPerPicosecond;
+    }
+    const total = [...used.values()].reduce((sum, value) => sum + value, 0);
+    return (queue: number) => (used.get(queue) ?? 0) / total;
+  }
+
+  test("shares are of line time, whatever the frame sizes: 64-byte frames against 1514- and 9000-byte ones", () => {
+    const share = serve({ 1: 64, 2: 1514, 3: 9000 }, { 1: { strict: false, percent: 50 }, 2: { strict: false, percent: 30 }, 3: { strict: false, percent: 20 } });
+    expect(share(1)).toBeCloseTo(0.5, 2);
+    expect(share(2)).toBeCloseTo(0.3, 2);
+    expect(share(3)).toBeCloseTo(0.2, 2);
+  });
+
+  test("a strict queue of jumbo frames is policed to its rate and still sends, though a frame costs more than the bucket holds", () => {
+    const share = serve({ 7: 9000, 0: 1514 }, { 7: { strict: true, percent: 10 } });
+    expect(share(7)).toBeGreaterThan(0.09);
+    expect(share(7)).toBeLessThanOrEqual(0.1 + 0.01);
+  });
+
+  test("an unpoliced strict queue (0%) takes the whole line while it has frames", () => {
+    const share = serve({ 7: 128, 0: 1514 }, { 7: { strict: true, percent: 0 } });
+    expect(share(7)).toBe(1);
   });
 });
