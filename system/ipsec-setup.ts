@@ -5,6 +5,7 @@ import { ipv4Address, PROTOCOL_UDP } from "../sim/packet/ipv4.js";
 import { identity, subnetSpan } from "../driver/intermediate/identity.js";
 import { matchHostDomain } from "../driver/intermediate/isakmp-profile.js";
 import type { IntermediateDriver } from "../driver/intermediate/driver.js";
+import type { IkeSa } from "../driver/intermediate/isadb.js";
 import type { PeerTunnel } from "./esp-peer.js";
 
 export const HOST_GATEWAY = ipv4Address("192.0.2.1");
@@ -27,30 +28,49 @@ export interface CustomerTunnel {
  * for the esp_sa file.
  */
 export function configureTunnels(intermediate: IntermediateDriver, customers: readonly CustomerTunnel[], random: Random): { peer: PeerTunnel[]; captured: CapturedSa[] } {
-  const peer: PeerTunnel[] = [];
-  const captured: CapturedSa[] = [];
-  customers.forEach((customer, index) => {
+  const tunnels = new TunnelBuilder(intermediate, random);
+  customers.forEach((customer) => {
     const domain = `${customer.name}.example`;
     intermediate.profiles.add({ name: customer.name, matches: [matchHostDomain(domain)], ipsecQosGroup: customer.qosGroup });
     intermediate.classMap.set(customer.qosGroup, customer.trafficClass);
     const ikeSa = intermediate.isadb.establish("192.0.2.2", identity("ID_FQDN", `gw.${domain}`));
-    const keys = (): EspSaParameters["keyMaterial"] => random.bytes(20);
+    tunnels.add(ikeSa, customer.name, INNER_PORT_BASE + customer.trafficClass, customer.trafficClass);
+  });
+  intermediate.base.setQosClasses(intermediate.classMap);
+  return { peer: tunnels.peer, captured: tunnels.captured };
+}
+
+/**
+ * Negotiates ESP SA pairs under IKE SAs: an outbound and an inbound SA, and an SPD entry selecting
+ * the tunnel's inner traffic (every customer's 10.0.0.0/24) by destination port.
+ */
+export class TunnelBuilder {
+  readonly peer: PeerTunnel[] = [];
+  readonly captured: CapturedSa[] = [];
+
+  constructor(
+    private readonly intermediate: IntermediateDriver,
+    private readonly random: Random,
+  ) {}
+
+  /** Add a tunnel; returns its index (the peer's tunnel index) and its outbound SA. */
+  add(ikeSa: IkeSa, name: string, port: number, outerClass: number) {
+    const index = this.peer.length;
+    const keys = (): EspSaParameters["keyMaterial"] => this.random.bytes(20);
     const toPeer: EspSaParameters = { spi: spi(0x1000 + index), keyMaterial: keys(), icvLength: 16, esn: false };
     const toHost: EspSaParameters = { spi: spi(0x2000 + index), keyMaterial: keys(), icvLength: 16, esn: false };
-    const outbound = intermediate.sadb.negotiate(ikeSa, { direction: "outbound", parameters: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY });
-    intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
-    const port = INNER_PORT_BASE + customer.trafficClass;
-    intermediate.spd.add({
-      name: customer.name,
+    const outbound = this.intermediate.sadb.negotiate(ikeSa, { direction: "outbound", parameters: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY });
+    this.intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
+    this.intermediate.spd.add({
+      name,
       source: subnetSpan(4, INNER_SUBNET),
       destination: subnetSpan(4, INNER_SUBNET),
       protocol: PROTOCOL_UDP,
       destinationPorts: [port, port],
       action: { kind: "protect", sa: outbound },
     });
-    intermediate.base.setQosClasses(intermediate.classMap);
-    peer.push({ inbound: toPeer, outbound: toHost, peerAddress: PEER_GATEWAY, hostAddress: HOST_GATEWAY, trafficClass: customer.trafficClass });
-    captured.push({ sa: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY }, { sa: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
-  });
-  return { peer, captured };
+    this.peer.push({ inbound: toPeer, outbound: toHost, peerAddress: PEER_GATEWAY, hostAddress: HOST_GATEWAY, trafficClass: outerClass });
+    this.captured.push({ sa: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY }, { sa: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
+    return { index, outbound };
+  }
 }

@@ -1,6 +1,7 @@
 import type { Kernel } from "../sim/kernel.js";
 import { formatTime } from "../sim/time.js";
 import type { FlowRecord, PlainTraffic } from "./plain-traffic.js";
+import type { NicSystem } from "./nic-system.js";
 
 export interface FlowReport {
   trafficClass: number;
@@ -14,13 +15,18 @@ export interface FlowReport {
 }
 
 /** What a run measured: only simulated quantities, so equal runs give equal reports. */
-export interface TrafficReport {
+export interface TrafficReport extends SystemReport {
   scenario: string;
   seed: number;
   outcome: string;
   simulatedNanoseconds: number;
   hostToPeer: FlowReport[];
   peerToHost: FlowReport[];
+}
+
+
+/** The NIC's, the IPsec layer's, the driver's and the kernel's counts after a run. */
+export interface SystemReport {
   nic: {
     interruptsPerVector: number[];
     drops: Record<string, number>;
@@ -62,9 +68,6 @@ export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, o
     maximumLatencyNanoseconds: round(record.latencyMaximum / 1000, 1),
     outOfOrder: record.outOfOrder,
   });
-  const driver = top.driver.base.statistics;
-  const intermediate = top.driver.intermediate;
-  const cache = top.nic.saCache.counts;
   return {
     scenario: name,
     seed: kernel.seed,
@@ -72,6 +75,15 @@ export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, o
     simulatedNanoseconds: elapsed / 1000,
     hostToPeer: top.traffic.toPeer.map(flow),
     peerToHost: top.traffic.toHost.map(flow),
+    ...systemReport(kernel, top),
+  };
+}
+
+export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
+  const driver = top.driver.base.statistics;
+  const intermediate = top.driver.intermediate;
+  const cache = top.nic.saCache.counts;
+  return {
     nic: {
       interruptsPerVector: [...top.nic.interrupts.fired],
       drops: Object.fromEntries(top.nic.statistics.drops),
@@ -115,6 +127,13 @@ export function formatTrafficReport(report: TrafficReport): string {
   };
   table("host -> peer (driver TX queue, NIC, wire)", report.hostToPeer);
   table("peer -> host (wire, NIC, driver RX queue)", report.peerToHost);
+  lines.push(...formatSystemReport(report));
+  return `${lines.join("\n")}\n`;
+}
+
+/** The NIC, IPsec, driver and kernel lines of a report. */
+export function formatSystemReport(report: SystemReport): string[] {
+  const lines: string[] = [];
   const drops = Object.entries(report.nic.drops);
   lines.push(
     `NIC: interrupts per vector ${report.nic.interruptsPerVector.join(" ")}; DMA read ${report.nic.dmaBytesRead} bytes, written ${report.nic.dmaBytesWritten} bytes`,
@@ -129,7 +148,7 @@ export function formatTrafficReport(report: TrafficReport): string {
     `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}`,
     `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges, ${report.kernel.componentEvaluations} component evaluations`,
   );
-  return `${lines.join("\n")}\n`;
+  return lines;
 }
 
 function round(value: number, digits: number): number {

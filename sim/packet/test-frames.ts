@@ -13,7 +13,14 @@ export type FrameDirection = "to-peer" | "to-host";
  * first payload bytes carry the class and a sequence number, so a receiver can check order per
  * class and, with the seeded filler after them, every byte.
  */
-export function sequencedFrame(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number): Uint8Array {
+export interface SequencedFrameOptions {
+  /** UDP destination port (an SPD selector); 49200 + the class by default. */
+  readonly destinationPort?: number;
+  /** The DSCP class selector, when it differs from the tag byte in the payload. */
+  readonly dscpClass?: number;
+}
+
+export function sequencedFrame(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number, options: SequencedFrameOptions = {}): Uint8Array {
   const toPeer = direction === "to-peer";
   return udpFrame({
     destination: toPeer ? PEER_MAC : HOST_MAC,
@@ -21,8 +28,8 @@ export function sequencedFrame(direction: FrameDirection, trafficClass: number, 
     sourceIp: toPeer ? HOST_IP : PEER_IP,
     destinationIp: toPeer ? PEER_IP : HOST_IP,
     sourcePort: 49152 + trafficClass,
-    destinationPort: 49200 + trafficClass,
-    dscp: trafficClass << 3,
+    destinationPort: options.destinationPort ?? 49200 + trafficClass,
+    dscp: (options.dscpClass ?? trafficClass) << 3,
     frameLength,
     identification: sequence & 0xffff,
     fill: (payload) => {
@@ -48,6 +55,6 @@ export function packetSequence(packet: Uint8Array): { trafficClass: number; sequ
 }
 
 /** The IPv4/UDP packet inside a sequenced frame. */
-export function sequencedPacket(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number): Uint8Array {
-  return sequencedFrame(direction, trafficClass, sequence, frameLength).subarray(ETHERNET_HEADER_BYTES);
+export function sequencedPacket(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number, options?: SequencedFrameOptions): Uint8Array {
+  return sequencedFrame(direction, trafficClass, sequence, frameLength, options).subarray(ETHERNET_HEADER_BYTES);
 }

@@ -1,127 +1,224 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
 import { formatTime } from "../../sim/time.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
+import { readVcd } from "../../sim/vcd/read-vcd.js";
 import { datasheetMarkdown } from "../../hw/spec/datasheet.js";
 import { readmeParameterTables, replaceReadmeParameterTables } from "../parameter-tables.js";
 import { runPlainTraffic } from "../run-scenario.js";
 import { runPolicyEvaluation } from "../policy-eval.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
+import { defaultScenario } from "../scenario/default-scenario.js";
+import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
+import { runScenario } from "../scenario/run.js";
+import { formatSweep, runSweep, sweepGrid } from "../scenario/sweep.js";
+import { Progress } from "./progress.js";
 
-const usage = `usage: nicsim <command>
-  run [--seed N] [--out waveforms/plain-traffic] [--set path=value ...] [--no-waveform]
-        run the plain-traffic scenario (driver, NIC, wire, peer); write its VCD, .gtkw, pcap and report
-  demo [--seed N] [--out waveforms/demo]    run the kernel demonstration design
-  params [--readme README.md]               print the parameter table (defaults and descriptions), or rewrite it in the README
-  datasheet                                 print the NIC datasheet (registers, descriptors, error codes)
-  latency [--direction tx|rx] [--packets 200] [--gap-ns 10000] [--load 0.9] [--set path=value ...] [--out waveforms/latency]
-        high-priority latency by stage under bulk load, per crypto policy, and the bulk cost of preemption
-  policy-eval [--out waveforms/policy-eval] [--trace file.jsonl ...]
-        compare SA caching policies with Belady's MIN on generated workloads, or on recorded SA traces`;
-
-function option(args: string[], name: string, fallback: string): string {
-  const index = args.indexOf(name);
-  if (index < 0) return fallback;
-  const value = args[index + 1];
-  if (value === undefined) throw new Error(`${name} needs a value`);
-  return value;
+/** `path=value`: values parse as JSON when they can (numbers, booleans), else stay strings. */
+function assignment(text: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
+  const equals = text.indexOf("=");
+  if (equals <= 0) throw new InvalidArgumentError(`expected path=value, got '${text}'`);
+  return { ...previous, [text.slice(0, equals)]: parseValue(text.slice(equals + 1)) };
 }
 
-function seedOf(args: string[]): number {
-  const text = option(args, "--seed", "1");
-  const seed = Number(text);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed ${text}: expected a non-negative integer`);
-  return seed;
-}
-
-/** `--set top.nic.queues=4`: values parse as JSON when they can (numbers, booleans), else stay strings. */
-function overrides(args: string[]): Record<string, unknown> {
-  const parameters: Record<string, unknown> = {};
-  args.forEach((arg, index) => {
-    if (arg !== "--set") return;
-    const assignment = args[index + 1];
-    const equals = assignment?.indexOf("=") ?? -1;
-    if (!assignment || equals <= 0) throw new Error(`--set needs path=value, got '${assignment ?? ""}'`);
-    const text = assignment.slice(equals + 1);
-    let value: unknown = text;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      // not JSON: a plain string such as a choice
-    }
-    parameters[assignment.slice(0, equals)] = value;
-  });
-  return parameters;
-}
-
-function run(args: string[]): void {
-  const out = option(args, "--out", "waveforms/plain-traffic");
-  const result = runPlainTraffic({ seed: seedOf(args), parameters: overrides(args), parametersSource: "--set", out, waveform: !args.includes("--no-waveform") });
-  process.stdout.write(result.text);
-  const simulated = result.report.simulatedNanoseconds;
-  console.log(`wall ${result.wallMilliseconds.toFixed(0)} ms for ${formatTime(simulated * 1000)} simulated`);
-  console.log(`wrote ${result.files.join("\n      ")}`);
-  if (result.files.some((file) => file.endsWith(".gtkw"))) console.log(`open with: gtkwave ${out}.gtkw    (capture: wireshark ${out}.pcap)`);
-  if (result.report.outcome.startsWith("stopped by the time limit")) process.exitCode = 1;
-}
-
-function number(args: string[], name: string, fallback: number, check: (value: number) => boolean, expected: string): number {
-  const text = option(args, name, String(fallback));
-  const value = Number(text);
-  if (!check(value)) throw new Error(`${name} ${text}: expected ${expected}`);
-  return value;
-}
-
-function latency(args: string[]): void {
-  const direction = option(args, "--direction", "both");
-  if (!["tx", "rx", "both"].includes(direction)) throw new Error(`--direction ${direction}: expected tx, rx or both`);
-  const reports = runLatencyReport({
-    directions: direction === "both" ? ["tx", "rx"] : [direction as "tx" | "rx"],
-    highPackets: number(args, "--packets", 200, (value) => Number.isSafeInteger(value) && value > 0, "a positive integer"),
-    highGapNanoseconds: number(args, "--gap-ns", 10_000, (value) => Number.isFinite(value) && value >= 100, "at least 100"),
-    load: number(args, "--load", 0.9, (value) => value > 0 && value <= 1, "a fraction of the line rate in (0, 1]"),
-    parameters: overrides(args),
-    seed: seedOf(args),
-    onRun: (label) => process.stderr.write(`  running ${label}\n`),
-  });
-  process.stdout.write(latencyReportMarkdown(reports));
-  console.log(`wrote ${writeLatencyReport(reports, option(args, "--out", "waveforms/latency")).join("\n      ")}`);
-}
-
-function demo(args: string[]): void {
-  const seed = seedOf(args);
-  const base = option(args, "--out", "waveforms/demo");
-  const { kernel, top } = buildPipelineDemo({ seed });
-  const waveform = recordWaveform(kernel, base, { comment: `demonstration pipeline, seed ${seed}` });
-  const result = kernel.run({ until: 1_000_000_000 });
-  const files = waveform.finish();
-  console.log(`demo: ${result.message ?? result.reason} at ${formatTime(result.time)} (seed ${seed})`);
-  console.log(`  words requested ${top.requested.value}, sent ${top.producer.wordsSent.value}`);
-  console.log(`wrote ${files.vcd}\n      ${files.gtkw}\n      ${files.filters.join("\n      ")}`);
-}
-
-const [command = "run", ...rest] = process.argv.slice(2);
-try {
-  if (command === "run") run(rest);
-  else if (command === "demo") demo(rest);
-  else if (command === "params") {
-    const readme = rest.includes("--readme") ? option(rest, "--readme", "README.md") : null;
-    if (readme) console.log(`${replaceReadmeParameterTables(readme) ? "updated" : "unchanged"}: ${readme}`);
-    else process.stdout.write(readmeParameterTables());
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // not JSON: a plain string such as a choice
   }
-  else if (command === "datasheet") process.stdout.write(datasheetMarkdown());
-  else if (command === "latency") latency(rest);
-  else if (command === "policy-eval") {
-    const traces = rest.flatMap((arg, index) => (arg === "--trace" && rest[index + 1] ? [rest[index + 1]!] : []));
-    const result = runPolicyEvaluation(option(rest, "--out", "waveforms/policy-eval"), traces);
+}
+
+/** `path=v1,v2,…`: one axis of a sweep. */
+function axis(text: string, previous: Array<[string, unknown[]]> = []): Array<[string, unknown[]]> {
+  const equals = text.indexOf("=");
+  if (equals <= 0 || equals === text.length - 1) throw new InvalidArgumentError(`expected path=value,value,…, got '${text}'`);
+  return [...previous, [text.slice(0, equals), text.slice(equals + 1).split(",").map(parseValue)]];
+}
+
+function integer(name: string, minimum: number) {
+  return (text: string) => {
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value < minimum) throw new InvalidArgumentError(`${name} ${text}: expected an integer of at least ${minimum}`);
+    return value;
+  };
+}
+
+function fraction(text: string): number {
+  const value = Number(text);
+  if (!(value > 0 && value <= 1)) throw new InvalidArgumentError(`${text}: expected a fraction of the line rate in (0, 1]`);
+  return value;
+}
+
+const seedOption = () => new Option("--seed <n>", "random seed").argParser(integer("--seed", 0));
+const quietOption = () => new Option("--quiet", "no progress bar");
+
+const program = new Command("nicsim")
+  .description("Cycle-level co-simulation of an IPsec-offload NIC and its driver stack")
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program
+  .command("run", { isDefault: true })
+  .description("run a scenario (a .yaml or .json file; the built-in default scenario without one) and write its waveform, capture, summary and HTML report")
+  .argument("[scenario]", "scenario file")
+  .addOption(seedOption())
+  .option("--set <path=value>", "set a scenario value, e.g. nic.crypto_tx.bytesPerCycle=8 (repeatable)", assignment, {})
+  .option("--out <directory>", "where the files go (default: the scenario's outputs.directory)")
+  .option("--no-waveform", "do not write the VCD and .gtkw")
+  .addOption(quietOption())
+  .action((file: string | undefined, options: { seed?: number; set: Record<string, unknown>; out?: string; waveform: boolean; quiet?: boolean }) => {
+    const overrides = { ...options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.waveform ? {} : { "outputs.waveform": false }) };
+    const loaded = file ? loadScenarioFile(file, overrides) : defaultScenario(overrides);
+    const progress = new Progress(`run ${loaded.scenario.name}`, options.quiet);
+    const started = performance.now();
+    const result = runScenario(loaded, { directory: options.out, onProgress: (now, end) => progress.update(now / 1e6, end / 1e6, "µs") });
+    progress.stop();
+    process.stdout.write(result.text);
+    console.log(`\nwall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${result.files.join("\n      ")}`);
+    const gtkw = result.files.find((name) => name.endsWith(".gtkw"));
+    if (gtkw) console.log(`open with: gtkwave ${gtkw}    (capture: wireshark ${gtkw.replace(/\.gtkw$/, ".pcap")}; report: ${gtkw.replace(/\.gtkw$/, ".html")})`);
+    if (!result.summary.outcome.startsWith("every packet")) process.exitCode = 1;
+  });
+
+program
+  .command("sweep")
+  .description("run a scenario over a grid of values across worker threads; JSON lines and a table")
+  .argument("[scenario]", "scenario file (default: the built-in default scenario)")
+  .requiredOption("--grid <path=v1,v2,...>", "one axis of the grid (repeatable)", axis, [])
+  .option("--set <path=value>", "set a value in every configuration (repeatable)", assignment, {})
+  .option("--workers <n>", "worker threads (default: one per core)", integer("--workers", 1))
+  .option("--out <file>", "JSON lines output", "waveforms/sweep.jsonl")
+  .addOption(quietOption())
+  .action(async (file: string | undefined, options: { grid: Array<[string, unknown[]]>; set: Record<string, unknown>; workers?: number; out: string; quiet?: boolean }) => {
+    const points = sweepGrid(options.grid, options.set);
+    const progress = new Progress("sweep", options.quiet);
+    const started = performance.now();
+    const results = await runSweep(file ?? null, points, { workers: options.workers, onResult: (_, done) => progress.update(done, points.length, "runs") });
+    progress.stop();
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    const { dirname } = await import("node:path");
+    mkdirSync(dirname(options.out), { recursive: true });
+    writeFileSync(options.out, results.map((result) => JSON.stringify(result)).join("\n") + "\n");
+    process.stdout.write(formatSweep(results));
+    console.log(`\n${results.length} runs, wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${options.out}`);
+  });
+
+program
+  .command("inspect")
+  .description("list a VCD's signals, or print one signal's changes in a window")
+  .argument("<vcd>", "VCD file")
+  .option("--signal <path>", "the signal whose changes to print (e.g. top.nic.crypto_tx.engine0.state)")
+  .option("--from <us>", "window start, µs", Number, 0)
+  .option("--to <us>", "window end, µs", Number, Infinity)
+  .option("--match <text>", "list only signals whose path contains this")
+  .action(async (file: string, options: { signal?: string; from: number; to: number; match?: string }) => {
+    // The dump's timescale is 1 ps (the kernel's time base).
+    const from = options.from * 1e6;
+    const to = options.to * 1e6;
+    const parsed = await readVcd(readFileSync(file), (path, time) => path === options.signal && time >= from && time <= to);
+    if (!options.signal) {
+      for (const variable of parsed.variables) if (!options.match || variable.path.includes(options.match)) console.log(`${variable.path}  [${variable.width}]`);
+      return;
+    }
+    const variable = parsed.variables.find((candidate) => candidate.path === options.signal);
+    if (!variable) throw new Error(`${file}: no signal '${options.signal}'${suggest(options.signal, parsed.variables.map((candidate) => candidate.path))}`);
+    for (const change of parsed.changes) console.log(`${formatTime(change.time).padStart(14)}  ${change.value}`);
+  });
+
+program
+  .command("plain-traffic")
+  .description("the plain-traffic scenario (IMIX over four customers); --set takes full parameter paths (top.nic.queues=4)")
+  .addOption(seedOption())
+  .option("--set <path=value>", "parameter value (repeatable)", assignment, {})
+  .option("--out <base>", "output base", "waveforms/plain-traffic")
+  .option("--no-waveform", "do not write the VCD")
+  .action((options: { seed?: number; set: Record<string, unknown>; out: string; waveform: boolean }) => {
+    const result = runPlainTraffic({ seed: options.seed ?? 1, parameters: options.set, parametersSource: "--set", out: options.out, waveform: options.waveform });
+    process.stdout.write(result.text);
+    console.log(`wall ${result.wallMilliseconds.toFixed(0)} ms for ${formatTime(result.report.simulatedNanoseconds * 1000)} simulated`);
+    console.log(`wrote ${result.files.join("\n      ")}`);
+    if (result.report.outcome.startsWith("stopped by the time limit")) process.exitCode = 1;
+  });
+
+program
+  .command("latency")
+  .description("high-priority latency by stage under bulk load, per crypto policy, and the bulk cost of preemption")
+  .addOption(new Option("--direction <direction>", "tx, rx or both").choices(["tx", "rx", "both"]).default("both"))
+  .option("--packets <n>", "high-priority packets per run", integer("--packets", 1), 200)
+  .option("--gap-ns <ns>", "mean gap between high-priority packets", integer("--gap-ns", 100), 10_000)
+  .option("--load <fraction>", "bulk offered load, fraction of the line", fraction, 0.9)
+  .option("--set <path=value>", "parameter value, full path (repeatable)", assignment, {})
+  .addOption(seedOption())
+  .option("--out <base>", "output base", "waveforms/latency")
+  .action((options: { direction: string; packets: number; gapNs: number; load: number; set: Record<string, unknown>; seed?: number; out: string }) => {
+    const reports = runLatencyReport({
+      directions: options.direction === "both" ? ["tx", "rx"] : [options.direction as "tx" | "rx"],
+      highPackets: options.packets,
+      highGapNanoseconds: options.gapNs,
+      load: options.load,
+      parameters: options.set,
+      seed: options.seed ?? 1,
+      onRun: (label) => process.stderr.write(`  running ${label}\n`),
+    });
+    process.stdout.write(latencyReportMarkdown(reports));
+    console.log(`wrote ${writeLatencyReport(reports, options.out).join("\n      ")}`);
+  });
+
+program
+  .command("policy-eval")
+  .description("compare SA caching policies with Belady's MIN on generated workloads, or on recorded SA traces")
+  .option("--out <base>", "output base", "waveforms/policy-eval")
+  .option("--trace <file>", "an SA trace (.jsonl) to evaluate (repeatable)", (value: string, previous: string[] = []) => [...previous, value], [])
+  .action((options: { out: string; trace: string[] }) => {
+    const result = runPolicyEvaluation(options.out, options.trace);
     process.stdout.write(result.text);
     console.log(`wrote ${result.files.join("\n      ")}`);
-  }
-  else {
-    console.error(`unknown command '${command}'\n${usage}`);
-    process.exitCode = 2;
-  }
-} catch (error) {
-  console.error(`nicsim ${command}: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  });
+
+program
+  .command("params")
+  .description("print the parameter tables (defaults and descriptions), or rewrite them in a README")
+  .option("--readme <file>", "rewrite the table between the README's markers")
+  .action((options: { readme?: string }) => {
+    if (options.readme) console.log(`${replaceReadmeParameterTables(options.readme) ? "updated" : "unchanged"}: ${options.readme}`);
+    else process.stdout.write(readmeParameterTables());
+  });
+
+program
+  .command("datasheet")
+  .description("print the NIC datasheet (registers, descriptors, error codes)")
+  .action(() => {
+    process.stdout.write(datasheetMarkdown());
+  });
+
+program
+  .command("demo")
+  .description("run the kernel demonstration design")
+  .addOption(seedOption())
+  .option("--out <base>", "output base", "waveforms/demo")
+  .action((options: { seed?: number; out: string }) => {
+    const seed = options.seed ?? 1;
+    const { kernel, top } = buildPipelineDemo({ seed });
+    const waveform = recordWaveform(kernel, options.out, { comment: `demonstration pipeline, seed ${seed}` });
+    const result = kernel.run({ until: 1_000_000_000 });
+    const files = waveform.finish();
+    console.log(`demo: ${result.message ?? result.reason} at ${formatTime(result.time)} (seed ${seed})`);
+    console.log(`  words requested ${top.requested.value}, sent ${top.producer.wordsSent.value}`);
+    console.log(`wrote ${files.vcd}\n      ${files.gtkw}\n      ${files.filters.join("\n      ")}`);
+  });
+
+function suggest(name: string, candidates: readonly string[]): string {
+  const tail = name.split(".").pop()!;
+  const close = candidates.filter((candidate) => candidate.endsWith(`.${tail}`)).slice(0, 5);
+  return close.length ? ` (signals named '${tail}': ${close.join(", ")})` : "";
 }
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const command = process.argv[2] ?? "run";
+  if (error instanceof ScenarioError) console.error(`nicsim ${command}: the scenario cannot run:\n  ${error.problems.join("\n  ")}`);
+  else console.error(`nicsim ${command}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,72 @@
+import { lineChart } from "./svg-chart.js";
+import type { ScenarioSummary } from "./summary.js";
+
+const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * The run's report as one HTML file, with nothing to fetch: the plots are inline SVG, and the
+ * numbers behind them are embedded as JSON (`<script id="summary">`) for anyone who wants them.
+ */
+export function htmlReport(summary: ScenarioSummary, files: readonly string[]): string {
+  const samples = summary.samples;
+  const classesInUse = [...new Set(summary.classes.map((entry) => entry.trafficClass))].sort((a, b) => b - a);
+  const nameOf = (trafficClass: number) => summary.classes.find((entry) => entry.trafficClass === trafficClass)?.className ?? `class ${trafficClass}`;
+  const latency = lineChart(
+    Object.entries(summary.latencyDistribution).map(([name, values]) => ({ name, points: values.map((value, index) => [value, values.length > 1 ? index / (values.length - 1) : 1] as const) })),
+    { title: "Latency distribution per class (sender's call to decrypted delivery)", xLabel: "latency, µs (log scale)", yLabel: "fraction of packets", yMaximum: 1, logX: true },
+  );
+  const throughput = (direction: "toPeerGbps" | "toHostGbps", label: string) =>
+    lineChart(
+      classesInUse.map((trafficClass) => ({ name: `${nameOf(trafficClass)} (${trafficClass})`, points: samples.map((sample) => [sample.time, sample[direction][trafficClass]!] as const) })),
+      { title: `Wire throughput per class, ${label}`, xLabel: "simulated time, µs", yLabel: "Gb/s" },
+    );
+  const hits = lineChart(
+    [
+      { name: "TX", points: samples.map((sample) => [sample.time, sample.txHitRatio] as const) },
+      { name: "RX", points: samples.map((sample) => [sample.time, sample.rxHitRatio] as const) },
+    ],
+    { title: "SA cache hit ratio", xLabel: "simulated time, µs", yLabel: "hits / lookups", yMaximum: 1 },
+  );
+  const crypto = lineChart(
+    [
+      { name: "TX engines busy", points: samples.map((sample) => [sample.time, sample.txCryptoBusy] as const) },
+      { name: "RX engines busy", points: samples.map((sample) => [sample.time, sample.rxCryptoBusy] as const) },
+    ],
+    { title: "Crypto engine utilisation", xLabel: "simulated time, µs", yLabel: "share of time busy", yMaximum: 1 },
+  );
+  const preemptions = lineChart(
+    [
+      { name: "TX", points: samples.map((sample) => [sample.time, sample.txPreemptions] as const) },
+      { name: "RX", points: samples.map((sample) => [sample.time, sample.rxPreemptions] as const) },
+    ],
+    { title: "Crypto preemptions per sample interval", xLabel: "simulated time, µs", yLabel: "preemptions" },
+  );
+  const rows = summary.classes
+    .map((entry) => `<tr><td>${escape(entry.className)} (${entry.trafficClass})</td><td>${entry.direction}</td><td>${entry.received}</td><td>${entry.gigabitsPerSecond.toFixed(3)}</td><td>${entry.latency.p50}</td><td>${entry.latency.p99}</td><td>${entry.latency.max}</td></tr>`)
+    .join("\n");
+  const cache = summary.ipsec.cache;
+  // Embedded data must not close the script element early.
+  const data = JSON.stringify(summary).replace(/</g, "\\u003c");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>nicsim: ${escape(summary.scenario)}</title>
+<style>body{font-family:sans-serif;margin:2em;max-width:1400px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}.plots{display:flex;flex-wrap:wrap;gap:1em}code{background:#f4f4f4}</style>
+</head><body>
+<h1>nicsim: ${escape(summary.scenario)}</h1>
+<p>${escape(summary.outcome)}; seed ${summary.seed}; ${summary.trafficMicroseconds} µs of traffic, ${summary.simulatedMicroseconds} µs simulated.</p>
+<table><tr><th>class</th><th>direction</th><th>received</th><th>Gb/s</th><th>p50 µs</th><th>p99 µs</th><th>max µs</th></tr>
+${rows}
+</table>
+<p>SA table: TX ${cache.txHits} hits, ${cache.txMisses} misses; RX ${cache.rxHits} hits, ${cache.rxMisses} misses; ${summary.ipsec.installs} installs, ${cache.evictions} evictions. Software ESP: ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in. Crypto preemptions: TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}; restarts ${summary.crypto.tx.restarts + summary.crypto.rx.restarts}.</p>
+<div class="plots">
+${latency}
+${throughput("toPeerGbps", "host to peer")}
+${throughput("toHostGbps", "peer to host")}
+${hits}
+${crypto}
+${preemptions}
+</div>
+<p>Files of this run: ${files.map((file) => `<code>${escape(file)}</code>`).join(", ")}.</p>
+<script type="application/json" id="summary">${data}</script>
+</body></html>
+`;
+}

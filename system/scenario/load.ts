@@ -1,0 +1,148 @@
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
+import { identity, IdentityError } from "../../driver/intermediate/identity.js";
+import { parseQosConfig, parseQosConfigJson, type QosConfig } from "../../driver/intermediate/qos-config.js";
+import { type Scenario, scenarioSchema } from "./schema.js";
+
+/** A scenario that cannot run: every problem, each naming the file, line, column and path. */
+export class ScenarioError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+/** Where each path of a parsed YAML or JSON document starts, for messages. */
+export class SourceMap {
+  constructor(
+    readonly file: string,
+    private readonly document: Document | null,
+    private readonly lines: LineCounter | null,
+  ) {}
+
+  /** `file:line:column` of the deepest node on the path that exists. */
+  locate(path: readonly PropertyKey[]): string {
+    if (!this.document || !this.lines) return this.file;
+    let node: unknown = this.document.contents;
+    let range: [number, number, number] | undefined = (node as { range?: [number, number, number] })?.range;
+    for (const key of path) {
+      let next: unknown = undefined;
+      if (isMap(node)) next = node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(key))?.value ?? node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(key))?.key;
+      else if (isSeq(node) && typeof key === "number") next = node.items[key];
+      if (!next) break;
+      node = next;
+      range = (node as { range?: [number, number, number] }).range ?? range;
+    }
+    if (!range) return this.file;
+    const { line, col } = this.lines.linePos(range[0]);
+    return `${this.file}:${line}:${col}`;
+  }
+
+  /** The line a path's value starts on (for text embedded in the file, such as the QoS policy). */
+  lineOf(path: readonly PropertyKey[]): number {
+    const match = /:(\d+):\d+$/.exec(this.locate(path));
+    return match ? Number(match[1]) : 1;
+  }
+}
+
+export const formatPath = (path: readonly PropertyKey[]) => path.map((key, index) => (typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`)).join("") || "(top)";
+
+/** A scenario checked and ready: the values with defaults, its QoS policy parsed, where it came from. */
+export interface LoadedScenario {
+  readonly scenario: Scenario;
+  readonly qos: QosConfig | null;
+  readonly source: SourceMap;
+}
+
+/** Read a scenario file (.yaml, .yml or .json); `overrides` set values by dotted path first (`nic.crypto_tx.bytesPerCycle`). */
+export function loadScenarioFile(file: string, overrides: Record<string, unknown> = {}): LoadedScenario {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ScenarioError([`${file}: cannot read: ${(error as Error).message}`]);
+  }
+  const extension = extname(file).toLowerCase();
+  if (![".yaml", ".yml", ".json"].includes(extension)) throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
+  return parseScenarioText(text, file, overrides);
+}
+
+/** Parse and check scenario text (YAML, of which JSON is a subset). */
+export function parseScenarioText(text: string, file = "scenario", overrides: Record<string, unknown> = {}): LoadedScenario {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ScenarioError(document.errors.map((error) => {
+      const { line, col } = lines.linePos(error.pos[0]);
+      return `${file}:${line}:${col}: ${error.message.split("\n")[0]}`;
+    }));
+  }
+  const value = document.toJS() as unknown;
+  for (const [path, setting] of Object.entries(overrides)) setPath(value, path, setting, file);
+  return checkScenario(value, new SourceMap(file, document, lines));
+}
+
+/** Set a value by dotted path (`nic.sacache.txEntries`, `traffic.0.load`), creating objects on the way. */
+function setPath(root: unknown, path: string, value: unknown, file: string): void {
+  if (typeof root !== "object" || root === null) throw new ScenarioError([`${file}: the scenario is not a mapping, so --set ${path} has nowhere to go`]);
+  const keys = path.split(".");
+  let node = root as Record<string, unknown>;
+  keys.slice(0, -1).forEach((key, index) => {
+    const next = node[key];
+    if (next === undefined) node[key] = {};
+    else if (typeof next !== "object" || next === null) throw new ScenarioError([`--set ${path}: ${keys.slice(0, index + 1).join(".")} is a ${typeof next}, not a mapping`]);
+    node = node[key] as Record<string, unknown>;
+  });
+  node[keys[keys.length - 1]!] = value;
+}
+
+/** Check a scenario given as a value (the built-in default, or one a program builds). */
+export function checkScenario(value: unknown, source = new SourceMap("scenario", null, null)): LoadedScenario {
+  const parsed = scenarioSchema.safeParse(value);
+  if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((issue) => describeIssue(issue, source)));
+  const scenario = parsed.data;
+  const problems: string[] = [];
+  const problem = (path: PropertyKey[], message: string) => problems.push(`${source.locate(path)}: ${formatPath(path)}: ${message}`);
+  const customers = new Set<string>();
+  scenario.customers.forEach((customer, index) => {
+    if (customers.has(customer.name)) problem(["customers", index, "name"], `customer '${customer.name}' is defined twice`);
+    customers.add(customer.name);
+    try {
+      identity(customer.identity.type, customer.identity.value);
+    } catch (error) {
+      if (!(error instanceof IdentityError)) throw error;
+      problem(["customers", index, "identity", "value"], error.message);
+    }
+  });
+  const streams = new Set<string>();
+  scenario.traffic.forEach((stream, index) => {
+    if (streams.has(stream.name)) problem(["traffic", index, "name"], `stream '${stream.name}' is defined twice`);
+    streams.add(stream.name);
+    if (!customers.has(stream.customer)) problem(["traffic", index, "customer"], `no customer '${stream.customer}' (customers: ${[...customers].join(", ")})`);
+  });
+  const sas = scenario.customers.reduce((sum, customer) => sum + customer.sas, 0);
+  if (sas > 256) problem(["customers"], `${sas} SA pairs in all; at most 256 (their SPIs and inner ports must stay distinct)`);
+  let qos: QosConfig | null = null;
+  if (scenario.qos !== undefined) {
+    try {
+      qos = typeof scenario.qos === "string" ? parseQosConfig(scenario.qos, `${source.file} (qos)`) : parseQosConfigJson(JSON.stringify(scenario.qos), `${source.file} (qos)`);
+    } catch (error) {
+      const message = (error as Error).message;
+      // Line numbers of the policy text count from its first line in the file.
+      const line = /^.* \(qos\):(\d+):(\d+): (.*)$/s.exec(message);
+      if (line && typeof scenario.qos === "string") problems.push(`${source.file}:${source.lineOf(["qos"]) + Number(line[1])}:${line[2]}: qos: ${line[3]}`);
+      else problems.push(`${source.locate(["qos"])}: qos: ${message}`);
+    }
+  }
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return { scenario, qos, source };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, source: SourceMap): string {
+  const path = issue.path as PropertyKey[];
+  let message = issue.message;
+  if (issue.code === "unrecognized_keys") message = `unknown ${issue.keys.length === 1 ? "field" : "fields"} ${issue.keys.map((key) => `'${key}'`).join(", ")}`;
+  if (issue.code === "invalid_type" && message.includes("received undefined")) message = `required: ${message.replace(/^Invalid input: /, "")}`;
+  return `${source.locate(path)}: ${formatPath(path)}: ${message}`;
+}

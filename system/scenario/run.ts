@@ -1,0 +1,106 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
+import { buildDesign, type Design } from "../../sim/component.js";
+import { ParameterError } from "../../sim/errors.js";
+import { Kernel } from "../../sim/kernel.js";
+import { recordWaveform } from "../../sim/vcd/waveform.js";
+import { recordCapture } from "../../hw/link/capture.js";
+import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
+import { htmlReport } from "./html-report.js";
+import { type LoadedScenario, ScenarioError } from "./load.js";
+import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
+import { formatScenarioSummary, scenarioSummary, type ScenarioSummary } from "./summary.js";
+
+export interface RunOptions {
+  /** Override where files go (default: the scenario's outputs.directory); null writes nothing. */
+  readonly directory?: string | null;
+  /** Registrations (a crypto backend, a placement policy, a scheduler) the system should use. */
+  readonly container?: DependencyContainer;
+  /** Called as simulated time advances: now and the end of the traffic, ps. */
+  readonly onProgress?: (now: number, end: number) => void;
+}
+
+export interface ScenarioRun {
+  readonly design: Design<ScenarioSystem>;
+  readonly summary: ScenarioSummary;
+  readonly text: string;
+  readonly files: string[];
+}
+
+/**
+ * Build a scenario's system without running it: its parameters are checked here, so a mistake
+ * is reported (with the file and line) before anything runs.
+ */
+export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, "container"> = {}): Design<ScenarioSystem> {
+  const { scenario, source } = loaded;
+  const scope = (options.container ?? rootContainer).createChildContainer();
+  scope.register(LoadedScenarioToken, { useValue: loaded });
+  const kernel = new Kernel({ seed: scenario.seed });
+  try {
+    return buildDesign(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire }, parametersSource: source.file });
+  } catch (error) {
+    if (!(error instanceof ParameterError)) throw error;
+    // Name the scenario's own path (nic.crypto_tx.bytesPerCycle) and where it is in the file.
+    const problems = error.message
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => /top\.(nic|driver|wire)\./.test(line))
+      .map((line) => {
+        const path = /top\.((?:nic|driver|wire)\.[\w.]+)/.exec(line)![1]!;
+        const at = source.locate(path.split("."));
+        return `${at}: ${line.replace(/^.*?top\./, "").replace(/top\./g, "")}`;
+      });
+    throw new ScenarioError(problems.length > 0 ? problems : [error.message]);
+  }
+}
+
+/** Run a checked scenario: its traffic, then until every packet has arrived or a tenth more time has passed. Writes its files. */
+export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): ScenarioRun {
+  const { scenario } = loaded;
+  const design = buildScenario(loaded, options);
+  const { kernel, top } = design;
+  const directory = options.directory === undefined ? scenario.outputs.directory : options.directory;
+  const base = directory === null ? null : join(directory, scenario.name);
+  if (directory !== null) mkdirSync(directory, { recursive: true });
+  const waveform = base && scenario.outputs.waveform ? recordWaveform(kernel, base, { comment: `scenario ${scenario.name}, seed ${scenario.seed}` }) : null;
+  const capture = base && scenario.outputs.pcap ? recordCapture(top.wire, `${base}.pcap`) : null;
+  const end = top.traffic.trafficEnd;
+  const limit = Math.round(end * 1.1);
+  const step = Math.max(1, Math.round(end / 100));
+  let outcome = "";
+  for (let until = Math.min(step, limit); ; until = Math.min(until + step, limit)) {
+    const result = kernel.run({ until, stopWhen: () => top.traffic.settled });
+    options.onProgress?.(kernel.now, end);
+    if (result.reason === "stop-condition") {
+      outcome = "every packet arrived";
+      break;
+    }
+    if (until >= limit) {
+      outcome = "the drain time ran out with packets still in flight";
+      break;
+    }
+  }
+  top.traffic.sampler.sample();
+  const files: string[] = [];
+  if (waveform) {
+    const written = waveform.finish();
+    files.push(written.vcd, written.gtkw, ...written.filters);
+  } else kernel.close();
+  if (capture) {
+    capture.close();
+    // The keys leave the model here only, beside the capture, for the user's own decryption.
+    writeEspSaFile(`${base}.esp_sa`, top.traffic.captured);
+    files.push(capture.path, `${base}.esp_sa`);
+  }
+  const summary = scenarioSummary(scenario.name, kernel, top, outcome);
+  if (base) {
+    writeFileSync(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
+    files.push(`${base}.summary.json`);
+    if (scenario.outputs.html) {
+      writeFileSync(`${base}.html`, htmlReport(summary, [...files, `${base}.html`]));
+      files.push(`${base}.html`);
+    }
+  }
+  return { design, summary, text: formatScenarioSummary(summary), files };
+}

@@ -1,0 +1,182 @@
+import { inject, injectable } from "../../sim/di.js";
+import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
+import { identity } from "../../driver/intermediate/identity.js";
+import { applyQosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
+import { delay } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
+import { EspPeer } from "../esp-peer.js";
+import { INNER_PORT_BASE, TunnelBuilder } from "../ipsec-setup.js";
+import { NicSystem } from "../nic-system.js";
+import type { LoadedScenario } from "./load.js";
+import { Sampler } from "./measurements.js";
+import type { TrafficStream } from "./schema.js";
+
+export const LoadedScenarioToken = Symbol("LoadedScenario");
+
+type Direction = "to-peer" | "to-host";
+
+/** One direction of one stream: what was sent, what arrived, and each packet's latency. */
+export interface Flow {
+  readonly stream: string;
+  readonly direction: Direction;
+  readonly trafficClass: number;
+  sent: number;
+  received: number;
+  /** Inner bytes received. */
+  bytes: number;
+  outOfOrder: number;
+  /** From the sender's call to the decrypted delivery at the other end, ps. */
+  readonly latencies: number[];
+  /** Send time of each sequence number not yet arrived. */
+  readonly pending: Map<number, number>;
+  nextExpected: number;
+}
+
+const ETHERNET_HEADER = 14;
+/** Tunnel mode ESP around an inner packet: outer IPv4, SPI and sequence, IV, trailer padded to 4 bytes, ICV, and the Ethernet header. */
+export const espFrameBytes = (inner: number) => ETHERNET_HEADER + 20 + 16 + Math.ceil((inner + 2) / 4) * 4 + 16;
+
+/**
+ * A scenario's customers and traffic on a NIC system: per customer an IKE SA under the identity
+ * it presents (its ISAKMP profile, from the QoS policy, gives the ipsec_qos_group) and its SA
+ * pairs; per stream, senders on the host (through the intermediate driver) and at the remote
+ * gateway, spreading packets over the customer's SAs. Receivers check order and measure latency.
+ */
+@injectable()
+export class ScenarioTraffic extends Component {
+  readonly flows: Flow[] = [];
+  /** Class map name of each traffic class in use (class-default for 0). */
+  readonly classNames = new Map<number, string>();
+  captured: CapturedSa[] = [];
+  sampler!: Sampler;
+  private system!: NicSystem;
+  private espPeer!: EspPeer;
+  private endOfTraffic = 0;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+    super(context);
+  }
+
+  attach(system: NicSystem, loaded: LoadedScenario): void {
+    this.system = system;
+    const { scenario, qos } = loaded;
+    const intermediate = system.driver.intermediate;
+    system.peer.keepReceived = false;
+    system.driver.base.keepReceived = false;
+    if (qos) {
+      const { byClass } = trafficClasses(qos);
+      for (const [name, trafficClass] of byClass) this.classNames.set(trafficClass, name);
+      applyQosConfig(intermediate, qos);
+    }
+    if (!this.classNames.has(0)) this.classNames.set(0, "class-default");
+    const tunnels = new TunnelBuilder(intermediate, this.random);
+    const byCustomer = new Map<string, { tunnels: number[]; ports: number[]; trafficClass: number }>();
+    for (const customer of scenario.customers) {
+      const ikeSa = intermediate.isadb.establish("192.0.2.2", identity(customer.identity.type, customer.identity.value));
+      // The class its profile's tag maps to; an untagged SA falls back to the inner DSCP, class-default here.
+      const trafficClass = ikeSa.qosGroup !== null ? (intermediate.classMap.get(ikeSa.qosGroup) ?? 0) : 0;
+      const entry = { tunnels: [] as number[], ports: [] as number[], trafficClass };
+      for (let index = 0; index < customer.sas; index++) {
+        const port = INNER_PORT_BASE + tunnels.peer.length;
+        entry.tunnels.push(tunnels.add(ikeSa, `${customer.name}-${index}`, port, trafficClass).index);
+        entry.ports.push(port);
+      }
+      byCustomer.set(customer.name, entry);
+    }
+    intermediate.base.setQosClasses(intermediate.classMap);
+    this.captured = tunnels.captured;
+    this.espPeer = new EspPeer(system.peer, this.container.resolve(AesGcmBackendToken), tunnels.peer);
+    this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time);
+    intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time);
+    this.endOfTraffic = us(scenario.durationMicroseconds);
+    scenario.traffic.forEach((stream, index) => {
+      const customer = byCustomer.get(stream.customer)!;
+      const directions: Direction[] = stream.direction === "both" ? ["to-peer", "to-host"] : [stream.direction];
+      for (const direction of directions) {
+        const flow: Flow = { stream: stream.name, direction, trafficClass: customer.trafficClass, sent: 0, received: 0, bytes: 0, outOfOrder: 0, latencies: [], pending: new Map(), nextExpected: 0 };
+        this.flows.push(flow);
+        this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer));
+      }
+    });
+    this.sampler = new Sampler(this.kernel, system);
+    const interval = Math.max(1, Math.round(this.endOfTraffic / scenario.outputs.samples));
+    this.process("sampler", function* (this: ScenarioTraffic) {
+      for (;;) {
+        yield delay(interval);
+        this.sampler.sample();
+      }
+    }.bind(this));
+  }
+
+  /** Whether every packet sent has arrived (or been given up as lost, at the end). */
+  get settled(): boolean {
+    return this.kernel.now >= this.endOfTraffic && this.flows.every((flow) => flow.pending.size === 0);
+  }
+
+  get trafficEnd(): number {
+    return this.endOfTraffic;
+  }
+
+  private *sender(stream: TrafficStream, index: number, flow: Flow, customer: { tunnels: number[]; ports: number[] }) {
+    const system = this.system;
+    yield system.driver.base.whenReady();
+    const frameBytes = espFrameBytes(stream.packetBytes);
+    const mean = stream.load !== undefined ? system.wire.occupancy(frameBytes) / stream.load : us(stream.gapMicroseconds!);
+    let next = this.kernel.now;
+    for (let sequence = 0; ; sequence++) {
+      next += stream.pattern === "constant" ? mean : Math.round(this.random.exponential(mean));
+      if (next > this.endOfTraffic) return;
+      if (next > this.kernel.now) yield delay(Math.round(next - this.kernel.now));
+      const slot = sequence % customer.tunnels.length;
+      // The first payload byte names the stream; the DSCP is class-default's (only untagged SAs use it).
+      const packet = sequencedPacket(flow.direction, index, sequence, stream.packetBytes + ETHERNET_HEADER, { destinationPort: customer.ports[slot]!, dscpClass: 0 });
+      flow.pending.set(sequence, this.kernel.now);
+      flow.sent++;
+      if (flow.direction === "to-peer") yield* system.driver.intermediate.send(packet);
+      else {
+        const end = this.espPeer.send(customer.tunnels[slot]!, packet);
+        // The gateway's line is the limit: it does not queue more than it can send.
+        if (end > next) next = end - system.wire.occupancy(frameBytes);
+      }
+    }
+  }
+
+  private arrived(direction: Direction, packet: Uint8Array, time: number): void {
+    const { trafficClass: streamIndex, sequence } = packetSequence(packet);
+    const stream = this.flows.find((flow) => flow.direction === direction && flow.stream === this.streamName(streamIndex));
+    const sent = stream?.pending.get(sequence);
+    if (!stream || sent === undefined) return;
+    stream.pending.delete(sequence);
+    if (sequence !== stream.nextExpected) stream.outOfOrder++;
+    stream.nextExpected = sequence + 1;
+    stream.received++;
+    stream.bytes += packet.length;
+    stream.latencies.push(time - sent);
+  }
+
+  private streamNames: string[] = [];
+  private streamName(index: number): string | undefined {
+    return this.streamNames[index];
+  }
+
+  /** Record the stream names in scenario order (the payload carries the index). */
+  nameStreams(names: readonly string[]): void {
+    this.streamNames = [...names];
+  }
+}
+
+/** A NIC system running a scenario's traffic, at `top.traffic`. */
+@injectable()
+export class ScenarioSystem extends NicSystem {
+  readonly traffic: ScenarioTraffic;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(LoadedScenarioToken) loaded: LoadedScenario) {
+    super(context);
+    this.traffic = this.child(ScenarioTraffic, "traffic");
+    this.traffic.nameStreams(loaded.scenario.traffic.map((stream) => stream.name));
+    this.traffic.attach(this, loaded);
+  }
+}

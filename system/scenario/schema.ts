@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+const IDENTITY_TYPES = ["ID_IPV4_ADDR", "ID_FQDN", "ID_USER_FQDN", "ID_IPV4_ADDR_SUBNET", "ID_IPV6_ADDR", "ID_IPV6_ADDR_SUBNET", "ID_IPV4_ADDR_RANGE", "ID_IPV6_ADDR_RANGE", "ID_DER_ASN1_DN", "ID_DER_ASN1_GN", "ID_KEY_ID"] as const;
+
+/** Parameter overrides below a component, as a nested object (`crypto_tx: { bytesPerCycle: 8 }`). */
+const parameterTree: z.ZodType<Record<string, unknown>> = z.lazy(() => z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), parameterTree])));
+
+const customer = z.strictObject({
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' and '_', starting with a letter"),
+  /** The IKE phase-1 identity the customer's gateway presents: it selects the ISAKMP profile, hence the class. */
+  identity: z.strictObject({ type: z.enum(IDENTITY_TYPES), value: z.string().min(1) }),
+  /** IPsec SA pairs (tunnels) negotiated under the customer's IKE SA. */
+  sas: z.int().min(1).max(64).default(1),
+});
+
+const stream = z
+  .strictObject({
+    name: z.string().min(1),
+    customer: z.string(),
+    direction: z.enum(["to-peer", "to-host", "both"]),
+    /** Inner IPv4 packet length. */
+    packetBytes: z.int().min(64).max(9000),
+    /** Offered rate as a fraction of the line rate (of the ESP frames on the wire), or a mean gap. */
+    load: z.number().gt(0).max(1).optional(),
+    gapMicroseconds: z.number().gt(0).optional(),
+    /** constant: evenly spaced; poisson: exponential gaps with the same mean. */
+    pattern: z.enum(["constant", "poisson"]).default("poisson"),
+  })
+  .refine((value) => (value.load === undefined) !== (value.gapMicroseconds === undefined), { message: "give exactly one of load and gapMicroseconds" });
+
+const qosJson = z.looseObject({});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, "a name usable in file names: letters, digits, '-' and '_'"),
+  description: z.string().optional(),
+  seed: z.int().min(0).max(2 ** 32 - 1).default(1),
+  /** Simulated time the traffic runs; the run then drains for a further tenth. */
+  durationMicroseconds: z.number().gt(0).max(1_000_000),
+  /** Parameter overrides of the NIC (`top.nic`), the drivers (`top.driver`) and the wire (`top.wire`). */
+  nic: parameterTree.default({}),
+  driver: parameterTree.default({}),
+  wire: parameterTree.default({}),
+  /** The QoS policy: the seed's Cisco IOS text, or the same as JSON. */
+  qos: z.union([z.string(), qosJson]).optional(),
+  customers: z.array(customer).min(1),
+  traffic: z.array(stream).min(1),
+  outputs: z
+    .strictObject({
+      directory: z.string().default("waveforms"),
+      waveform: z.boolean().default(true),
+      pcap: z.boolean().default(true),
+      html: z.boolean().default(true),
+      /** Samples over the run for the plots. */
+      samples: z.int().min(10).max(10_000).default(100),
+    })
+    .default({ directory: "waveforms", waveform: true, pcap: true, html: true, samples: 100 }),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type TrafficStream = Scenario["traffic"][number];
+export type ScenarioCustomer = Scenario["customers"][number];

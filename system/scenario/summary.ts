@@ -1,0 +1,127 @@
+import type { Kernel } from "../../sim/kernel.js";
+import { percentiles } from "../../sim/stats/percentiles.js";
+import { systemReport, type SystemReport } from "../report.js";
+import type { Sample } from "./measurements.js";
+import { round } from "./measurements.js";
+import type { Flow, ScenarioSystem } from "./scenario-system.js";
+
+export interface LatencySummary {
+  readonly count: number;
+  /** Microseconds. */
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+export interface FlowSummary {
+  readonly stream: string;
+  readonly direction: "to-peer" | "to-host";
+  readonly trafficClass: number;
+  readonly className: string;
+  readonly sent: number;
+  readonly received: number;
+  readonly lost: number;
+  readonly outOfOrder: number;
+  /** Inner bytes delivered per second over the traffic's duration. */
+  readonly gigabitsPerSecond: number;
+  readonly latency: LatencySummary;
+}
+
+/** Everything a run measured, in simulated quantities only: equal runs give equal summaries. */
+export interface ScenarioSummary extends SystemReport {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly outcome: string;
+  readonly simulatedMicroseconds: number;
+  readonly trafficMicroseconds: number;
+  readonly flows: readonly FlowSummary[];
+  /** Per class and direction: the flows' latencies together. */
+  readonly classes: readonly { trafficClass: number; className: string; direction: string; received: number; gigabitsPerSecond: number; latency: LatencySummary }[];
+  /** The latency distribution per class and direction, for plots: sorted latencies thinned to at most 200 points, µs. */
+  readonly latencyDistribution: Record<string, number[]>;
+  readonly samples: readonly Sample[];
+  readonly crypto: { tx: { jobs: number; preemptions: number; restarts: number }; rx: { jobs: number; preemptions: number; restarts: number } };
+}
+
+const microseconds = (picoseconds: number) => round(picoseconds / 1e6);
+
+function latency(values: number[]): LatencySummary {
+  const summary = percentiles(values);
+  return { count: summary.count, p50: microseconds(summary.p50 || 0), p99: microseconds(summary.p99 || 0), max: microseconds(summary.max || 0) };
+}
+
+/** Sorted values thinned to at most `points`, keeping the first and the last. */
+function distribution(values: number[], points = 200): number[] {
+  const sorted = Float64Array.from(values).sort();
+  if (sorted.length <= points) return [...sorted].map(microseconds);
+  return Array.from({ length: points }, (_, index) => microseconds(sorted[Math.round((index * (sorted.length - 1)) / (points - 1))]!));
+}
+
+export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSystem, outcome: string): ScenarioSummary {
+  const traffic = top.traffic;
+  const seconds = traffic.trafficEnd / 1e12;
+  const className = (trafficClass: number) => traffic.classNames.get(trafficClass) ?? `class ${trafficClass}`;
+  const flowSummary = (flow: Flow): FlowSummary => ({
+    stream: flow.stream,
+    direction: flow.direction,
+    trafficClass: flow.trafficClass,
+    className: className(flow.trafficClass),
+    sent: flow.sent,
+    received: flow.received,
+    lost: flow.sent - flow.received,
+    outOfOrder: flow.outOfOrder,
+    gigabitsPerSecond: round((flow.bytes * 8) / seconds / 1e9),
+    latency: latency(flow.latencies),
+  });
+  const groups = new Map<string, Flow[]>();
+  for (const flow of traffic.flows) {
+    const key = `${flow.trafficClass} ${flow.direction}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(flow);
+  }
+  const classes = [...groups.entries()]
+    .sort(([a], [b]) => b.localeCompare(a))
+    .map(([, flows]) => {
+      const all = flows.flatMap((flow) => flow.latencies);
+      return {
+        trafficClass: flows[0]!.trafficClass,
+        className: className(flows[0]!.trafficClass),
+        direction: flows[0]!.direction,
+        received: flows.reduce((sum, flow) => sum + flow.received, 0),
+        gigabitsPerSecond: round((flows.reduce((sum, flow) => sum + flow.bytes, 0) * 8) / seconds / 1e9),
+        latency: latency(all),
+      };
+    });
+  const latencyDistribution = Object.fromEntries([...groups.entries()].map(([, flows]) => [`${className(flows[0]!.trafficClass)} ${flows[0]!.direction}`, distribution(flows.flatMap((flow) => flow.latencies))]));
+  const { txCrypto, rxCrypto } = top.nic.offload;
+  return {
+    scenario: name,
+    seed: kernel.seed,
+    outcome,
+    simulatedMicroseconds: microseconds(kernel.now),
+    trafficMicroseconds: microseconds(traffic.trafficEnd),
+    flows: traffic.flows.map(flowSummary),
+    classes,
+    latencyDistribution,
+    samples: traffic.sampler.samples,
+    crypto: { tx: txCrypto.counts, rx: rxCrypto.counts },
+    ...systemReport(kernel, top),
+  };
+}
+
+/** The short table `nicsim run` prints. */
+export function formatScenarioSummary(summary: ScenarioSummary): string {
+  const lines = [`${summary.scenario}: ${summary.outcome} (seed ${summary.seed}, ${summary.simulatedMicroseconds} µs simulated)`, ""];
+  lines.push("  class          direction  received     Gb/s  latency µs p50     p99     max");
+  for (const entry of summary.classes) {
+    lines.push(
+      `  ${`${entry.className} (${entry.trafficClass})`.padEnd(14)} ${entry.direction.padEnd(9)} ${String(entry.received).padStart(9)} ${entry.gigabitsPerSecond.toFixed(3).padStart(8)}  ` +
+        `${entry.latency.p50.toFixed(2).padStart(13)} ${entry.latency.p99.toFixed(2).padStart(7)} ${entry.latency.max.toFixed(2).padStart(7)}`,
+    );
+  }
+  const lost = summary.flows.reduce((sum, flow) => sum + flow.lost, 0);
+  lines.push("", `  lost ${lost}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; crypto preemptions TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}`);
+  const cache = summary.ipsec.cache;
+  lines.push(`  SA table: TX ${cache.txHits} hits ${cache.txMisses} misses, RX ${cache.rxHits} hits ${cache.rxMisses} misses; ${summary.ipsec.installs} installs, ${cache.evictions} evictions; software ESP ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in`);
+  return `${lines.join("\n")}\n`;
+}

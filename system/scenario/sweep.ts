@@ -1,0 +1,116 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { defaultScenario } from "./default-scenario.js";
+import { loadScenarioFile, ScenarioError } from "./load.js";
+import { runScenario } from "./run.js";
+import type { ScenarioSummary } from "./summary.js";
+
+/** One configuration of a sweep: the values it sets, by scenario path. */
+export interface SweepPoint {
+  readonly index: number;
+  readonly overrides: Record<string, unknown>;
+}
+
+/** What a sweep keeps of each run: the figures to compare. */
+export interface SweepResult {
+  readonly index: number;
+  readonly overrides: Record<string, unknown>;
+  readonly outcome: string;
+  readonly classes: ScenarioSummary["classes"];
+  readonly cache: ScenarioSummary["ipsec"]["cache"];
+  readonly softwareTx: number;
+  readonly softwareRx: number;
+  readonly preemptions: { tx: number; rx: number };
+  readonly lost: number;
+}
+
+/** Every combination of the axes' values, in order (the last axis varies fastest). */
+export function sweepGrid(axes: ReadonlyArray<readonly [string, readonly unknown[]]>, base: Record<string, unknown> = {}): SweepPoint[] {
+  let points: Record<string, unknown>[] = [{ ...base }];
+  for (const [path, values] of axes) points = points.flatMap((point) => values.map((value) => ({ ...point, [path]: value })));
+  return points.map((overrides, index) => ({ index, overrides }));
+}
+
+/** Run one configuration with no files written: what a worker does. */
+export function runSweepPoint(file: string | null, point: SweepPoint): SweepResult {
+  const overrides = { ...point.overrides, "outputs.waveform": false, "outputs.pcap": false, "outputs.html": false };
+  const loaded = file === null ? defaultScenario(overrides) : loadScenarioFile(file, overrides);
+  const { summary } = runScenario(loaded, { directory: null });
+  return {
+    index: point.index,
+    overrides: point.overrides,
+    outcome: summary.outcome,
+    classes: summary.classes,
+    cache: summary.ipsec.cache,
+    softwareTx: summary.ipsec.softwareTx,
+    softwareRx: summary.ipsec.softwareRx,
+    preemptions: { tx: summary.crypto.tx.preemptions, rx: summary.crypto.rx.preemptions },
+    lost: summary.flows.reduce((sum, flow) => sum + flow.lost, 0),
+  };
+}
+
+/**
+ * Run every point across worker threads (one per core by default). Each point is checked in the
+ * main thread first, so a bad value stops the sweep before any run. Results come back in point order.
+ */
+export async function runSweep(file: string | null, points: readonly SweepPoint[], options: { workers?: number; onResult?: (result: SweepResult, done: number) => void } = {}): Promise<SweepResult[]> {
+  for (const point of points) {
+    try {
+      if (file === null) defaultScenario(point.overrides);
+      else loadScenarioFile(file, point.overrides);
+    } catch (error) {
+      if (error instanceof ScenarioError) throw new ScenarioError(error.problems.map((problem) => `configuration ${point.index} (${JSON.stringify(point.overrides)}): ${problem}`));
+      throw error;
+    }
+  }
+  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), points.length));
+  const results: SweepResult[] = new Array(points.length);
+  let next = 0;
+  let done = 0;
+  const workerUrl = new URL("./sweep-worker.js", import.meta.url);
+  await Promise.all(
+    Array.from({ length: workers }, () =>
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(workerUrl, { workerData: { file } });
+        const feed = () => {
+          if (next >= points.length) {
+            void worker.terminate().then(() => resolve());
+            return;
+          }
+          worker.postMessage(points[next++]);
+        };
+        worker.on("message", (message: { result?: SweepResult; error?: string }) => {
+          if (message.error) {
+            void worker.terminate();
+            reject(new Error(message.error));
+            return;
+          }
+          results[message.result!.index] = message.result!;
+          options.onResult?.(message.result!, ++done);
+          feed();
+        });
+        worker.on("error", reject);
+        feed();
+      }),
+    ),
+  );
+  return results;
+}
+
+/** The sweep as a table: one row per configuration. */
+export function formatSweep(results: readonly SweepResult[]): string {
+  const paths = [...new Set(results.flatMap((result) => Object.keys(result.overrides)))];
+  const classKeys = [...new Set(results.flatMap((result) => result.classes.map((entry) => `${entry.className} ${entry.direction}`)))];
+  const header = [...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "lost"];
+  const rows = results.map((result) => [
+    ...paths.map((path) => String(result.overrides[path] ?? "")),
+    ...classKeys.map((key) => String(result.classes.find((entry) => `${entry.className} ${entry.direction}` === key)?.latency.p99 ?? "")),
+    String(result.cache.txHits),
+    String(result.cache.rxHits),
+    `${result.preemptions.tx}/${result.preemptions.rx}`,
+    String(result.lost),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column]!)).join("  ");
+  return `${[line(header), ...rows.map(line)].join("\n")}\n`;
+}
