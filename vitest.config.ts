@@ -1,2 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-export default defineConfig({ test: { include: ["test/**/*.test.ts"], testTimeout: 60_000 } });
+// `nicsim` is the package's own name: examples import it as users will.
+export default defineConfig({ resolve: { alias: { nicsim: fileURLToPath(new URL("./index.ts", import.meta.url)) } }, test: { include: ["test/**/*.test.ts"], testTimeout: 60_000 } });

@@ -13,11 +13,12 @@ import { NobleBackend } from "../sim/crypto/noble-backend.js";
 import { InstallIfFree, SaPlacementPolicyToken } from "../driver/intermediate/policy.js";
 
 /**
- * A host with its driver stack and NIC, a wire, and the remote peer at the wire's far end.
- * The driver reaches the NIC only through the DeviceBus and host memory registered here.
+ * A host's memory, the NIC on its bus, a wire, and the remote peer at the wire's far end: no
+ * driver. Bring your own, written against `nic` (the DeviceBus: MMIO reads and posted writes,
+ * interrupt events) and `memory` only.
  */
 @injectable()
-export class NicSystem extends Component {
+export class NicHardware extends Component {
   readonly params = this.parameters({
     hostMemoryGuard: param.boolean(true, "Throw when the host CPU touches memory outside every allocation (catches driver bugs)"),
   });
@@ -25,20 +26,32 @@ export class NicSystem extends Component {
   readonly wire: Wire;
   readonly nic: Nic;
   readonly peer: RemotePeer;
-  readonly driver: DriverStack;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
     this.memory = new HostMemory({ guard: this.params.hostMemoryGuard });
     // @noble/ciphers unless the caller registered another backend (node:crypto is the fast one).
     if (!this.container.isRegistered(AesGcmBackendToken, true)) this.container.register(AesGcmBackendToken, { useValue: new NobleBackend() });
-    if (!this.container.isRegistered(SaPlacementPolicyToken, true)) this.container.register(SaPlacementPolicyToken, { useValue: new InstallIfFree() });
     this.container.register(HostMemoryToken, { useValue: this.memory });
     this.wire = this.child(Wire, "wire");
     this.container.register(WireToken, { useValue: this.wire });
     this.nic = this.child(Nic, "nic");
     this.container.register(DeviceBusToken, { useValue: this.nic });
     this.peer = this.child(RemotePeer, "peer");
+  }
+}
+
+/**
+ * A host with its driver stack and NIC, a wire, and the remote peer at the wire's far end.
+ * The driver reaches the NIC only through the DeviceBus and host memory registered here.
+ */
+@injectable()
+export class NicSystem extends NicHardware {
+  readonly driver: DriverStack;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+    super(context);
+    if (!this.container.isRegistered(SaPlacementPolicyToken, true)) this.container.register(SaPlacementPolicyToken, { useValue: new InstallIfFree() });
     this.driver = this.child(DriverStack, "driver");
   }
 }

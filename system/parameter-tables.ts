@@ -5,7 +5,7 @@ import { buildPlainTraffic } from "./run-scenario.js";
 
 /** The README's parameter tables: the NIC system scenario, then the kernel demonstration. */
 export function readmeParameterTables(): string {
-  return `### NIC system (\`nicsim run\`)\n\n${parameterTable(buildPlainTraffic().top)}\n### Kernel demonstration (\`nicsim demo\`)\n\n${parameterTable(buildPipelineDemo().top)}`;
+  return `### NIC system (a scenario's \`nic\`, \`driver\` and \`wire\` are \`top.nic\`, \`top.driver\`, \`top.wire\`; \`top.traffic\` is \`nicsim plain-traffic\`'s)\n\n${parameterTable(buildPlainTraffic().top)}\n### Kernel demonstration (\`nicsim demo\`)\n\n${parameterTable(buildPipelineDemo().top)}`;
 }
 
 const START = "<!-- parameters:start -->\n";

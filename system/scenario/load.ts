@@ -21,18 +21,22 @@ export class SourceMap {
     private readonly lines: LineCounter | null,
   ) {}
 
-  /** `file:line:column` of the deepest node on the path that exists. */
+  /** `file:line:column` of the deepest node on the path that exists (of its key, for a mapping's entry). */
   locate(path: readonly PropertyKey[]): string {
     if (!this.document || !this.lines) return this.file;
     let node: unknown = this.document.contents;
     let range: [number, number, number] | undefined = (node as { range?: [number, number, number] })?.range;
     for (const key of path) {
       let next: unknown = undefined;
-      if (isMap(node)) next = node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(key))?.value ?? node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === String(key))?.key;
-      else if (isSeq(node) && typeof key === "number") next = node.items[key];
+      let at: unknown = undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+        next = pair?.value;
+        at = pair?.key;
+      } else if (isSeq(node) && typeof key === "number") next = at = node.items[key];
       if (!next) break;
       node = next;
-      range = (node as { range?: [number, number, number] }).range ?? range;
+      range = (at as { range?: [number, number, number] }).range ?? (node as { range?: [number, number, number] }).range ?? range;
     }
     if (!range) return this.file;
     const { line, col } = this.lines.linePos(range[0]);
@@ -57,14 +61,13 @@ export interface LoadedScenario {
 
 /** Read a scenario file (.yaml, .yml or .json); `overrides` set values by dotted path first (`nic.crypto_tx.bytesPerCycle`). */
 export function loadScenarioFile(file: string, overrides: Record<string, unknown> = {}): LoadedScenario {
+  if (![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase())) throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
     throw new ScenarioError([`${file}: cannot read: ${(error as Error).message}`]);
   }
-  const extension = extname(file).toLowerCase();
-  if (![".yaml", ".yml", ".json"].includes(extension)) throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
   return parseScenarioText(text, file, overrides);
 }
 

@@ -24,6 +24,8 @@ const CLASSES = 8;
 /** Samples the system every interval: what the wire carried per class, SA table hit ratios, crypto engine use. */
 export class Sampler {
   readonly samples: Sample[] = [];
+  /** Frames that crossed the NIC's port over the whole run, each way. */
+  readonly frames = { "to-peer": 0, "to-host": 0 };
   private readonly bytes = { "to-peer": new Array<number>(CLASSES).fill(0), "to-host": new Array<number>(CLASSES).fill(0) };
   private last = { time: 0, txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, txBusy: 0, rxBusy: 0, txPreemptions: 0, rxPreemptions: 0 };
 
@@ -34,7 +36,9 @@ export class Sampler {
     system.wire.tap((_, frame, from) => {
       const bytes = frame.bytes;
       const trafficClass = etherType(bytes) === ETHERTYPE_IPV4 ? bytes[ETHERNET_HEADER_BYTES + 1]! >> 5 : 0;
-      this.bytes[from === "nic" ? "to-peer" : "to-host"][trafficClass]! += wireBytes(bytes.length);
+      const direction = from === "nic" ? "to-peer" : "to-host";
+      this.bytes[direction][trafficClass]! += wireBytes(bytes.length);
+      this.frames[direction]++;
     });
   }
 

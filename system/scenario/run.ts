@@ -7,6 +7,7 @@ import { Kernel } from "../../sim/kernel.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
+import { writeTrace } from "../../driver/caching/trace.js";
 import { htmlReport } from "./html-report.js";
 import { type LoadedScenario, ScenarioError } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
@@ -55,7 +56,10 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
   }
 }
 
-/** Run a checked scenario: its traffic, then until every packet has arrived or a tenth more time has passed. Writes its files. */
+/** Time the run may go on after the traffic stops for packets in flight to arrive: at least this, or a tenth of the traffic time. */
+const DRAIN = 200_000_000;
+
+/** Run a checked scenario: its traffic, then until every packet has arrived or the drain time has passed. Writes its files. */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): ScenarioRun {
   const { scenario } = loaded;
   const design = buildScenario(loaded, options);
@@ -66,7 +70,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   const waveform = base && scenario.outputs.waveform ? recordWaveform(kernel, base, { comment: `scenario ${scenario.name}, seed ${scenario.seed}` }) : null;
   const capture = base && scenario.outputs.pcap ? recordCapture(top.wire, `${base}.pcap`) : null;
   const end = top.traffic.trafficEnd;
-  const limit = Math.round(end * 1.1);
+  const limit = end + Math.max(Math.round(end / 10), DRAIN);
   const step = Math.max(1, Math.round(end / 100));
   let outcome = "";
   for (let until = Math.min(step, limit); ; until = Math.min(until + step, limit)) {
@@ -92,6 +96,11 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     // The keys leave the model here only, beside the capture, for the user's own decryption.
     writeEspSaFile(`${base}.esp_sa`, top.traffic.captured);
     files.push(capture.path, `${base}.esp_sa`);
+  }
+  if (base) {
+    // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
+    writeTrace(`${base}.sa-trace.jsonl`, top.driver.intermediate.trace.accesses);
+    files.push(`${base}.sa-trace.jsonl`);
   }
   const summary = scenarioSummary(scenario.name, kernel, top, outcome);
   if (base) {

@@ -34,7 +34,7 @@ export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]+$/, "a name usable in file names: letters, digits, '-' and '_'"),
   description: z.string().optional(),
   seed: z.int().min(0).max(2 ** 32 - 1).default(1),
-  /** Simulated time the traffic runs; the run then drains for a further tenth. */
+  /** Simulated time the traffic runs; the run then drains for a further tenth (at least 200 µs). */
   durationMicroseconds: z.number().gt(0).max(1_000_000),
   /** Parameter overrides of the NIC (`top.nic`), the drivers (`top.driver`) and the wire (`top.wire`). */
   nic: parameterTree.default({}),

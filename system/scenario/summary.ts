@@ -40,6 +40,8 @@ export interface ScenarioSummary extends SystemReport {
   /** The latency distribution per class and direction, for plots: sorted latencies thinned to at most 200 points, µs. */
   readonly latencyDistribution: Record<string, number[]>;
   readonly samples: readonly Sample[];
+  /** Frames on the wire at the NIC's port (what the capture holds), each way. */
+  readonly wireFrames: { readonly toPeer: number; readonly toHost: number };
   readonly crypto: { tx: { jobs: number; preemptions: number; restarts: number }; rx: { jobs: number; preemptions: number; restarts: number } };
 }
 
@@ -104,6 +106,7 @@ export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSyste
     classes,
     latencyDistribution,
     samples: traffic.sampler.samples,
+    wireFrames: { toPeer: traffic.sampler.frames["to-peer"], toHost: traffic.sampler.frames["to-host"] },
     crypto: { tx: txCrypto.counts, rx: rxCrypto.counts },
     ...systemReport(kernel, top),
   };

@@ -1,0 +1,25 @@
+/**
+ * nicsim as a library: build the NIC (with or without the built-in drivers), drive it from your
+ * own processes through registers, descriptors in host memory and interrupts, run, and read
+ * what the device says about it. Scenarios, sweeps and the VCD reader are here too.
+ */
+export { buildNic, diagnostics, type DeviceDiagnostics } from "./system/hardware.js";
+export { buildNicSystem, type SystemOptions } from "./system/build.js";
+export { NicHardware, NicSystem } from "./system/nic-system.js";
+export * as registers from "./hw/spec/registers.js";
+export * as descriptors from "./hw/spec/descriptors.js";
+export { ErrorCode } from "./hw/spec/errors.js";
+export type { DeviceBus } from "./hw/spec/bus.js";
+export { delay, until, type ProcessBody } from "./sim/process.js";
+export { ns, us, ms, formatTime } from "./sim/time.js";
+export { Kernel } from "./sim/kernel.js";
+export { container } from "./sim/di.js";
+export { sequencedFrame, frameSequence } from "./sim/packet/test-frames.js";
+export { readVcd } from "./sim/vcd/read-vcd.js";
+export { recordWaveform } from "./sim/vcd/waveform.js";
+export { recordCapture } from "./hw/link/capture.js";
+export { defaultScenario } from "./system/scenario/default-scenario.js";
+export { checkScenario, loadScenarioFile, parseScenarioText, ScenarioError } from "./system/scenario/load.js";
+export { buildScenario, runScenario } from "./system/scenario/run.js";
+export { runSweep, sweepGrid } from "./system/scenario/sweep.js";
+export { scenarioSchema, type Scenario, type ScenarioInput } from "./system/scenario/schema.js";

@@ -1,0 +1,33 @@
+import { container as rootContainer } from "../sim/di.js";
+import { buildDesign, type Design } from "../sim/component.js";
+import { Kernel } from "../sim/kernel.js";
+import { formatTime } from "../sim/time.js";
+import type { Nic } from "../hw/nic.js";
+import { NicHardware } from "./nic-system.js";
+import type { SystemOptions } from "./build.js";
+
+/** The NIC, host memory, wire and peer with no driver: attach your own driver process to `top.nic` and `top.memory`. */
+export function buildNic(options: Omit<SystemOptions, "skipIdle"> & { skipIdle?: boolean } = {}): Design<NicHardware> {
+  const kernel = new Kernel({ seed: options.seed, skipIdle: options.skipIdle });
+  return buildDesign(kernel, NicHardware, { container: options.container ?? rootContainer, parameters: options.parameters, parametersSource: options.parametersSource });
+}
+
+export interface DeviceDiagnostics {
+  /** Every misuse or fault the device reported, in order: what, where (queue, descriptor, field), when. */
+  readonly errors: readonly string[];
+  /** Frames and packets the device dropped, by reason. */
+  readonly drops: Readonly<Record<string, number>>;
+  /** Frames sent and received per queue. */
+  readonly txPackets: readonly number[];
+  readonly rxPackets: readonly number[];
+}
+
+/** What the device says about the driver that drove it. */
+export function diagnostics(nic: Nic): DeviceDiagnostics {
+  return {
+    errors: nic.diagnostics.map((diagnostic) => `${formatTime(diagnostic.time)}: ${diagnostic.message}`),
+    drops: Object.fromEntries(nic.statistics.drops),
+    txPackets: [...nic.statistics.txPackets],
+    rxPackets: [...nic.statistics.rxPackets],
+  };
+}

@@ -1,0 +1,82 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { changesByPath, readVcd } from "../../sim/vcd/read-vcd.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
+import type { ScenarioSummary } from "../../system/scenario/summary.js";
+import { requireTool } from "../support/tools.js";
+
+// The default scenario, shortened: the same customers, classes, SAs and traffic for 200 µs.
+const directory = mkdtempSync(join(tmpdir(), "nicsim-default-"));
+const run = runScenario(defaultScenario({ durationMicroseconds: 200 }), { directory });
+const base = join(directory, "default");
+const summary = JSON.parse(readFileSync(`${base}.summary.json`, "utf8")) as ScenarioSummary;
+
+describe("the default scenario (shortened)", () => {
+  test("writes the waveform, save file, filters, capture, esp_sa, summary and HTML report", () => {
+    for (const suffix of [".vcd", ".gtkw", ".pcap", ".esp_sa", ".summary.json", ".html", ".filters/crypto_state.txt"]) expect(existsSync(`${base}${suffix}`), suffix).toBe(true);
+    expect(run.files).toContain(`${base}.html`);
+  });
+
+  test("carries gold, silver and bronze both ways, with every packet delivered in order", () => {
+    expect(summary.outcome).toBe("every packet arrived");
+    expect(summary.classes.map((entry) => `${entry.className} ${entry.direction}`).sort()).toEqual(["bronze to-host", "bronze to-peer", "gold to-host", "gold to-peer", "silver to-host", "silver to-peer"]);
+    for (const flow of summary.flows) {
+      expect(flow.lost, flow.stream).toBe(0);
+      expect(flow.outOfOrder, flow.stream).toBe(0);
+      expect(flow.received, flow.stream).toBeGreaterThan(0);
+    }
+    // More SAs than table entries: some packets take software ESP, and the crypto engines preempt bulk for gold.
+    expect(summary.ipsec.softwareTx + summary.ipsec.softwareRx).toBeGreaterThan(0);
+    expect(summary.crypto.tx.preemptions + summary.crypto.rx.preemptions).toBeGreaterThan(0);
+    const gold = summary.classes.find((entry) => entry.className === "gold" && entry.direction === "to-peer")!;
+    const bronze = summary.classes.find((entry) => entry.className === "bronze" && entry.direction === "to-peer")!;
+    expect(gold.latency.p99).toBeLessThan(bronze.latency.p99);
+  });
+
+  test("the VCD parses (vcd-stream) and its counters end where the summary says", async () => {
+    const parsed = await readVcd(readFileSync(`${base}.vcd`));
+    const changes = changesByPath(parsed);
+    const last = (path: string) => {
+      const list = changes.get(path);
+      expect(list, path).toBeDefined();
+      return Number(list![list!.length - 1]!.value);
+    };
+    expect(last("top.nic.sacache.tx_hits")).toBe(summary.ipsec.cache.txHits);
+    expect(last("top.nic.sacache.rx_misses")).toBe(summary.ipsec.cache.rxMisses);
+    expect(last("top.nic.crypto_tx.engine0.jobs_done")).toBe(summary.crypto.tx.jobs);
+    // Preemption events, one per preemption (an event is a pulse: count its rising edges).
+    const pulses = (changes.get("top.nic.crypto_tx.engine0.preemption") ?? []).filter((change) => change.value === 1n).length;
+    expect(pulses).toBe(summary.crypto.tx.preemptions);
+  });
+
+  test("the HTML report is self-contained and carries the summary's data and its six plots", () => {
+    const html = readFileSync(`${base}.html`, "utf8");
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
+    const embedded = /<script type="application\/json" id="summary">(.*)<\/script>/s.exec(html)![1]!;
+    expect(JSON.parse(embedded)).toEqual(summary);
+    expect(html.match(/<svg /g)).toHaveLength(6);
+    for (const title of ["Latency distribution per class", "Wire throughput per class, host to peer", "SA cache hit ratio", "Crypto engine utilisation", "Crypto preemptions"]) expect(html).toContain(title);
+  });
+
+  test("the same seed gives byte-identical summary and waveform", () => {
+    const again = mkdtempSync(join(tmpdir(), "nicsim-default-"));
+    runScenario(defaultScenario({ durationMicroseconds: 200 }), { directory: again });
+    expect(readFileSync(join(again, "default.summary.json"), "utf8")).toBe(readFileSync(`${base}.summary.json`, "utf8"));
+    expect(readFileSync(join(again, "default.vcd"), "utf8")).toBe(readFileSync(`${base}.vcd`, "utf8"));
+  });
+});
+
+describe.runIf(requireTool("tshark", "tshark"))("the default scenario's capture in tshark", () => {
+  test("holds every frame the summary counts, and decrypts with the esp_sa file: every ICV good", () => {
+    const records = readFileSync(`${base}.esp_sa`, "utf8").split("\n").filter((line) => line.startsWith('"'));
+    const result = spawnSync("tshark", ["-r", `${base}.pcap`, "-o", "esp.enable_encryption_decode:TRUE", "-o", "esp.enable_authentication_check:TRUE", ...records.flatMap((record) => ["-o", `uat:esp_sa:${record}`]), "-T", "fields", "-e", "esp.icv_good"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    expect(result.status, result.stderr).toBe(0);
+    const rows = result.stdout.trim().split("\n");
+    expect(rows).toHaveLength(summary.wireFrames.toPeer + summary.wireFrames.toHost);
+    expect(rows.filter((icvGood) => icvGood !== "1")).toEqual([]);
+  });
+});
