@@ -67,7 +67,14 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   const directory = options.directory === undefined ? scenario.outputs.directory : options.directory;
   const base = directory === null ? null : join(directory, scenario.name);
   if (directory !== null) mkdirSync(directory, { recursive: true });
-  const waveform = base && scenario.outputs.waveform ? recordWaveform(kernel, base, { comment: `scenario ${scenario.name}, seed ${scenario.seed}` }) : null;
+  const outputs = scenario.outputs;
+  const selection = {
+    scopes: outputs.waveformScopes,
+    exclude: outputs.waveformExclude,
+    from: outputs.waveformFromMicroseconds === undefined ? undefined : Math.round(outputs.waveformFromMicroseconds * 1e6),
+    to: outputs.waveformToMicroseconds === undefined ? undefined : Math.round(outputs.waveformToMicroseconds * 1e6),
+  };
+  const waveform = base && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }) : null;
   const capture = base && scenario.outputs.pcap ? recordCapture(top.wire, `${base}.pcap`) : null;
   const end = top.traffic.trafficEnd;
   const limit = end + Math.max(Math.round(end / 10), DRAIN);

@@ -48,6 +48,11 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       directory: z.string().default("waveforms"),
       waveform: z.boolean().default(true),
+      /** What the waveform holds: scope patterns (`*` within a name, `**` across levels) and a window in µs. */
+      waveformScopes: z.array(z.string().min(1)).optional(),
+      waveformExclude: z.array(z.string().min(1)).optional(),
+      waveformFromMicroseconds: z.number().min(0).optional(),
+      waveformToMicroseconds: z.number().gt(0).optional(),
       pcap: z.boolean().default(true),
       html: z.boolean().default(true),
       /** Samples over the run for the plots. */

@@ -50,7 +50,9 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
   for (const y of ticks(0, yMaximum)) {
     parts.push(`<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${py(y)}" y2="${py(y)}" stroke="#eee"/>`, `<text x="${margin.left - 6}" y="${py(y) + 4}" text-anchor="end">${y}</text>`);
   }
-  const xTicks = options.logX ? ticks(Math.floor(xMinimum), Math.ceil(xMaximum)).filter((value) => Number.isInteger(value)).map((value) => 10 ** value) : ticks(xMinimum, xMaximum);
+  // On a log axis: 1, 2 and 5 of each decade.
+  const decades = Array.from({ length: Math.ceil(xMaximum) - Math.floor(xMinimum) + 1 }, (_, index) => Math.floor(xMinimum) + index);
+  const xTicks = options.logX ? decades.flatMap((decade) => [1, 2, 5].map((factor) => Number((factor * 10 ** decade).toPrecision(6)))) : ticks(xMinimum, xMaximum);
   for (const x of xTicks) {
     if (transform(x) < xMinimum - 1e-9 || transform(x) > xMaximum + 1e-9) continue;
     parts.push(`<text x="${px(x)}" y="${margin.top + plotHeight + 15}" text-anchor="middle">${x}</text>`);
