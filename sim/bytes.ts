@@ -30,3 +30,10 @@ export function write32(bytes: Uint8Array, offset: number, value: number): void 
 export function read32(bytes: Uint8Array, offset: number): number {
   return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
 }
+
+/** Compare two byte arrays, naming the first difference (null: equal). */
+export function firstDifference(actual: Uint8Array, expected: Uint8Array): string | null {
+  if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
+  for (let index = 0; index < actual.length; index++) if (actual[index] !== expected[index]) return `byte ${index}: ${actual[index]}, expected ${expected[index]}`;
+  return null;
+}

@@ -39,9 +39,14 @@ export class EspPeer {
 
   /** Encrypt an inner IPv4 packet in tunnel `index` and send it to the host; returns when its last bit leaves. */
   send(index: number, inner: Uint8Array): number {
+    return this.peer.send(this.frame(index, inner));
+  }
+
+  /** The Ethernet frame that carries an inner packet through tunnel `index` (its ESP sequence number taken). */
+  frame(index: number, inner: Uint8Array): Uint8Array {
     const tunnel = this.tunnels[index]!;
     const outer = tunnelEncapsulate(this.outbound[index]!, inner, { source: tunnel.peerAddress, destination: tunnel.hostAddress, dscp: tunnel.trafficClass << 3 });
-    return this.peer.send(ethernetFrame(macAddress("02:00:00:00:00:01"), macAddress("02:00:00:00:00:02"), outer));
+    return ethernetFrame(macAddress("02:00:00:00:00:01"), macAddress("02:00:00:00:00:02"), outer);
   }
 
   private receive(frame: ReceivedFrame): void {

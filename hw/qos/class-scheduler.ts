@@ -25,6 +25,8 @@ export interface QueueScheduler {
   pick(now: number, size: (queue: number) => number): number;
   /** Account for a frame served from the queue pick() returned. */
   charge(queue: number, bytes: number): void;
+  /** After pick() found nothing: when a queue held back by its policed rate may go (Infinity: none is). */
+  readyAt(now: number, size: (queue: number) => number): number;
 }
 
 /** Makes the scheduler of each place the NIC serves queues; register another to try a different discipline. */
@@ -98,6 +100,20 @@ export class ClassScheduler implements QueueScheduler {
   }
 
   /** A bandwidth queue's percent; the queues without one split what is left among those with frames waiting. */
+  readyAt(now: number, size: (queue: number) => number): number {
+    this.refill(now);
+    let at = Infinity;
+    for (let queue = 0; queue < this.queues; queue++) {
+      const schedule = this.schedules[queue]!;
+      const bytes = size(queue);
+      if (!schedule.strict || schedule.percent === 0 || bytes < 0) continue;
+      const missing = Math.min(wireBytes(bytes), this.bucketDepth) - this.tokens[queue]!;
+      if (missing <= 0) continue;
+      at = Math.min(at, now + Math.ceil(missing / (this.lineBytesPerPicosecond * (schedule.percent / 100))));
+    }
+    return at;
+  }
+
   private weight(queue: number, size: (queue: number) => number): number {
     const schedule = this.schedules[queue]!;
     if (schedule.percent > 0) return schedule.percent;

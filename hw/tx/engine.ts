@@ -103,6 +103,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private stalled = false;
   /** A frame settled since the last look: some may now leave. */
   private settledSince = true;
+  /** When a queue held back by its policed rate may start a frame. */
+  private retryAt = Infinity;
 
   private readonly cryptoResults: Channel<CryptoResult<TxPacket>>;
 
@@ -125,6 +127,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   }
 
   override isIdle(): boolean {
+    if (this.kernel.now >= this.retryAt) return false;
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
     if (this.state.value !== TxState.code("IDLE")) return false;
     if (this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
@@ -184,7 +187,13 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       return head.length;
     };
     const queue = this.scheduler.pick(this.kernel.now, size);
-    if (queue < 0) return false;
+    if (queue < 0) {
+      // A policed queue may be waiting only for its rate: nothing else would wake us then.
+      this.retryAt = this.scheduler.readyAt(this.kernel.now, size);
+      if (this.retryAt !== Infinity) this.clock.wakeAt(this.retryAt, this.kernel.now);
+      return false;
+    }
+    this.retryAt = Infinity;
     const head = heads[queue]!;
     this.scheduler.charge(queue, head.length);
     const state = this.queues[queue]!;

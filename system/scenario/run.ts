@@ -56,8 +56,10 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
   }
 }
 
-/** Time the run may go on after the traffic stops for packets in flight to arrive: at least this, or a tenth of the traffic time. */
-const DRAIN = 200_000_000;
+/** Time after which a run in which nothing arrives and nothing crosses the wire is over: what has not arrived never will. */
+const QUIET = 100_000_000;
+/** The longest drain after the traffic: at least this, or twenty times the traffic's time. */
+const DRAIN_LIMIT = 2_000_000_000;
 
 /** Run a checked scenario: its traffic, then until every packet has arrived or the drain time has passed. Writes its files. */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): ScenarioRun {
@@ -77,14 +79,30 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   const waveform = base && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }) : null;
   const capture = base && scenario.outputs.pcap ? recordCapture(top.wire, `${base}.pcap`) : null;
   const end = top.traffic.trafficEnd;
-  const limit = end + Math.max(Math.round(end / 10), DRAIN);
+  // After the traffic, the run drains until every packet is in, or nothing has moved for QUIET.
+  const limit = end + Math.max(20 * end, DRAIN_LIMIT);
   const step = Math.max(1, Math.round(end / 100));
   let outcome = "";
-  for (let until = Math.min(step, limit); ; until = Math.min(until + step, limit)) {
+  let lastMove = 0;
+  let moved = -1;
+  for (let until = Math.min(step, limit); ; until = Math.min(until + (kernel.now >= end ? Math.min(step, QUIET / 4) : step), limit)) {
     const result = kernel.run({ until, stopWhen: () => top.traffic.settled });
+    const progress = top.traffic.progress;
+    if (progress !== moved) {
+      moved = progress;
+      lastMove = kernel.now;
+    }
     options.onProgress?.(kernel.now, end);
     if (result.reason === "stop-condition") {
       outcome = "every packet arrived";
+      break;
+    }
+    if (result.reason === "stopped") {
+      outcome = `stopped: ${result.message}`;
+      break;
+    }
+    if (kernel.now >= end && kernel.now - lastMove >= QUIET) {
+      outcome = `quiet for ${QUIET / 1e6} µs with packets not arrived`;
       break;
     }
     if (until >= limit) {
@@ -93,6 +111,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     }
   }
   top.traffic.sampler.sample();
+  top.traffic.finishChecks(outcome === "every packet arrived", !outcome.startsWith("the drain time"));
+  if (outcome === "every packet arrived" && top.traffic.scoreboard?.violations.length) outcome = `stopped: ${top.traffic.scoreboard.violations[0]}`;
   const files: string[] = [];
   if (waveform) {
     const written = waveform.finish();

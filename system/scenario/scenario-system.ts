@@ -12,7 +12,8 @@ import { INNER_PORT_BASE, TunnelBuilder } from "../ipsec-setup.js";
 import { NicSystem } from "../nic-system.js";
 import type { LoadedScenario } from "./load.js";
 import { Sampler } from "./measurements.js";
-import type { TrafficStream } from "./schema.js";
+import type { Scenario, TrafficStream } from "./schema.js";
+import { Scoreboard } from "./scoreboard.js";
 
 export const LoadedScenarioToken = Symbol("LoadedScenario");
 
@@ -33,6 +34,8 @@ export interface Flow {
   /** Send time of each sequence number not yet arrived. */
   readonly pending: Map<number, number>;
   nextExpected: number;
+  /** The packet sent with a sequence number, rebuilt to check what arrived. */
+  readonly packet: (sequence: number) => Uint8Array;
 }
 
 const ETHERNET_HEADER = 14;
@@ -52,6 +55,8 @@ export class ScenarioTraffic extends Component {
   readonly classNames = new Map<number, string>();
   captured: CapturedSa[] = [];
   sampler!: Sampler;
+  scoreboard: Scoreboard | null = null;
+  private faults: Scenario["faults"] = { corruptProbability: 0, replayProbability: 0 };
   private system!: NicSystem;
   private espPeer!: EspPeer;
   private endOfTraffic = 0;
@@ -92,11 +97,16 @@ export class ScenarioTraffic extends Component {
     this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time);
     intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time);
     this.endOfTraffic = us(scenario.durationMicroseconds);
+    this.faults = scenario.faults;
+    if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system);
     scenario.traffic.forEach((stream, index) => {
       const customer = byCustomer.get(stream.customer)!;
       const directions: Direction[] = stream.direction === "both" ? ["to-peer", "to-host"] : [stream.direction];
       for (const direction of directions) {
-        const flow: Flow = { stream: stream.name, direction, trafficClass: customer.trafficClass, sent: 0, received: 0, bytes: 0, outOfOrder: 0, latencies: [], pending: new Map(), nextExpected: 0 };
+        const packet = (sequence: number) =>
+          // The first payload byte names the stream; the DSCP is class-default's (only untagged SAs use it).
+          sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER, { destinationPort: customer.ports[sequence % customer.ports.length]!, dscpClass: 0 });
+        const flow: Flow = { stream: stream.name, direction, trafficClass: customer.trafficClass, sent: 0, received: 0, bytes: 0, outOfOrder: 0, latencies: [], pending: new Map(), nextExpected: 0, packet };
         this.flows.push(flow);
         this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer));
       }
@@ -124,30 +134,44 @@ export class ScenarioTraffic extends Component {
     const system = this.system;
     yield system.driver.base.whenReady();
     const frameBytes = espFrameBytes(stream.packetBytes);
-    const mean = stream.load !== undefined ? system.wire.occupancy(frameBytes) / stream.load : us(stream.gapMicroseconds!);
+    const mean = stream.load !== undefined ? system.wire.occupancy(frameBytes) / stream.load : Math.round(stream.gapMicroseconds! * 1e6);
     let next = this.kernel.now;
     for (let sequence = 0; ; sequence++) {
       next += stream.pattern === "constant" ? mean : Math.round(this.random.exponential(mean));
       if (next > this.endOfTraffic) return;
       if (next > this.kernel.now) yield delay(Math.round(next - this.kernel.now));
       const slot = sequence % customer.tunnels.length;
-      // The first payload byte names the stream; the DSCP is class-default's (only untagged SAs use it).
-      const packet = sequencedPacket(flow.direction, index, sequence, stream.packetBytes + ETHERNET_HEADER, { destinationPort: customer.ports[slot]!, dscpClass: 0 });
+      const packet = flow.packet(sequence);
       flow.pending.set(sequence, this.kernel.now);
       flow.sent++;
       if (flow.direction === "to-peer") yield* system.driver.intermediate.send(packet);
       else {
-        const end = this.espPeer.send(customer.tunnels[slot]!, packet);
+        const end = this.sendFromPeer(customer.tunnels[slot]!, packet);
         // The gateway's line is the limit: it does not queue more than it can send.
         if (end > next) next = end - system.wire.occupancy(frameBytes);
       }
     }
   }
 
+  /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
+  private sendFromPeer(tunnel: number, packet: Uint8Array): number {
+    const frame = this.espPeer.frame(tunnel, packet);
+    const { corruptProbability, replayProbability } = this.faults;
+    // Flip a byte of the ciphertext (past the outer headers, the SPI, sequence and IV): the ICV fails.
+    if (corruptProbability > 0 && this.random.bernoulli(corruptProbability)) frame[ETHERNET_HEADER + 20 + 16 + this.random.integer(0, 15)]! ^= 0x40;
+    if (replayProbability > 0 && this.random.bernoulli(replayProbability)) {
+      const replay = frame.slice();
+      this.scoreboard?.injected.add(replay);
+      this.kernel.schedule(us(this.random.integer(1, 20)), `${this.path}.replay`, () => this.system.peer.send(replay));
+    }
+    return this.system.peer.send(frame);
+  }
+
   private arrived(direction: Direction, packet: Uint8Array, time: number): void {
     const { trafficClass: streamIndex, sequence } = packetSequence(packet);
     const stream = this.flows.find((flow) => flow.direction === direction && flow.stream === this.streamName(streamIndex));
     const sent = stream?.pending.get(sequence);
+    if (stream && this.scoreboard) this.scoreboard.delivered(`${stream.stream} ${direction} packet ${sequence}`, sent !== undefined, packet, sequence < stream.sent ? stream.packet(sequence) : null);
     if (!stream || sent === undefined) return;
     stream.pending.delete(sequence);
     if (sequence !== stream.nextExpected) stream.outOfOrder++;
@@ -155,6 +179,24 @@ export class ScenarioTraffic extends Component {
     stream.received++;
     stream.bytes += packet.length;
     stream.latencies.push(time - sent);
+  }
+
+  /** Packets delivered and frames on the wire so far: it stops changing when the system is quiet. */
+  get progress(): number {
+    return this.flows.reduce((sum, flow) => sum + flow.received, 0) + this.sampler.frames["to-peer"] + this.sampler.frames["to-host"];
+  }
+
+  /**
+   * The end-of-run checks: undelivered packets against counted drops (when the run ended quiet:
+   * a run cut off by the drain limit may still hold packets in flight); counters against the
+   * wire and the driver.
+   */
+  finishChecks(settled: boolean, quiet: boolean): void {
+    if (!this.scoreboard || !quiet) return;
+    const undelivered = this.flows.reduce((sum, flow) => sum + flow.pending.size, 0);
+    const sum = (map: ReadonlyMap<unknown, number>) => [...map.values()].reduce((total, count) => total + count, 0);
+    const counted = sum(this.system.nic.statistics.drops) + sum(this.system.driver.intermediate.drops) + sum(this.espPeer.drops);
+    this.scoreboard.finish(undelivered, counted, settled);
   }
 
   private streamNames: string[] = [];

@@ -34,7 +34,7 @@ export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]+$/, "a name usable in file names: letters, digits, '-' and '_'"),
   description: z.string().optional(),
   seed: z.int().min(0).max(2 ** 32 - 1).default(1),
-  /** Simulated time the traffic runs; the run then drains for a further tenth (at least 200 µs). */
+  /** Simulated time the traffic runs; the run then drains until every packet is in, or nothing moves for 100 µs. */
   durationMicroseconds: z.number().gt(0).max(1_000_000),
   /** Parameter overrides of the NIC (`top.nic`), the drivers (`top.driver`) and the wire (`top.wire`). */
   nic: parameterTree.default({}),
@@ -43,6 +43,15 @@ export const scenarioSchema = z.strictObject({
   /** The QoS policy: the seed's Cisco IOS text, or the same as JSON. */
   qos: z.union([z.string(), qosJson]).optional(),
   customers: z.array(customer).min(1),
+  /** The scoreboards (conservation laws, order, payloads, counters); off only for speed. */
+  checks: z.boolean().default(true),
+  /** Faults the remote gateway injects into what it sends: corrupted frames (the ICV fails) and replays of earlier frames. */
+  faults: z
+    .strictObject({
+      corruptProbability: z.number().min(0).max(1).default(0),
+      replayProbability: z.number().min(0).max(1).default(0),
+    })
+    .default({ corruptProbability: 0, replayProbability: 0 }),
   traffic: z.array(stream).min(1),
   outputs: z
     .strictObject({

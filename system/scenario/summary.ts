@@ -32,6 +32,8 @@ export interface ScenarioSummary extends SystemReport {
   readonly scenario: string;
   readonly seed: number;
   readonly outcome: string;
+  /** What the scoreboards found wrong (empty: every law held). */
+  readonly violations: readonly string[];
   readonly simulatedMicroseconds: number;
   readonly trafficMicroseconds: number;
   readonly flows: readonly FlowSummary[];
@@ -100,6 +102,7 @@ export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSyste
     scenario: name,
     seed: kernel.seed,
     outcome,
+    violations: [...(traffic.scoreboard?.violations ?? [])],
     simulatedMicroseconds: microseconds(kernel.now),
     trafficMicroseconds: microseconds(traffic.trafficEnd),
     flows: traffic.flows.map(flowSummary),
@@ -124,6 +127,7 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   }
   const lost = summary.flows.reduce((sum, flow) => sum + flow.lost, 0);
   lines.push("", `  lost ${lost}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; crypto preemptions TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}`);
+  if (summary.violations.length > 0) lines.push(`  SCOREBOARD: ${summary.violations.length} violation(s); the first: ${summary.violations[0]}`);
   const cache = summary.ipsec.cache;
   lines.push(`  SA table: TX ${cache.txHits} hits ${cache.txMisses} misses, RX ${cache.rxHits} hits ${cache.rxMisses} misses; ${summary.ipsec.installs} installs, ${cache.evictions} evictions; software ESP ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in`);
   return `${lines.join("\n")}\n`;

@@ -97,6 +97,7 @@ describe("the policy map's schedulers", () => {
           return -1;
         },
         charge: () => {},
+        readyAt: () => Infinity,
       };
     };
     expect(run(true, roundRobin)).toBeGreaterThan(withPriority);

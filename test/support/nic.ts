@@ -18,9 +18,4 @@ export function byClass(frames: Uint8Array[]): Map<number, Uint8Array[]> {
   return groups;
 }
 
-/** Compare two byte arrays, naming the first difference. */
-export function firstDifference(actual: Uint8Array, expected: Uint8Array): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
-  for (let index = 0; index < actual.length; index++) if (actual[index] !== expected[index]) return `byte ${index}: ${actual[index]}, expected ${expected[index]}`;
-  return null;
-}
+export { firstDifference } from "../../sim/bytes.js";

@@ -1,0 +1,67 @@
+import type { Kernel } from "../../sim/kernel.js";
+import { formatTime } from "../../sim/time.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
+import { firstDifference, read32 } from "../../sim/bytes.js";
+import type { NicSystem } from "../nic-system.js";
+
+const PROTOCOL_ESP = 50;
+
+/**
+ * The run's conservation laws, checked as it goes: every packet delivered at most once and
+ * byte for byte as sent; within each SA the sequence numbers on the wire only increase; and,
+ * at the end, every packet not delivered is covered by a counted drop, and the NIC's counters
+ * agree with what crossed the wire and what the driver received. The first violation stops the
+ * run (its waveform is kept up to that point) with what, where and when.
+ */
+export class Scoreboard {
+  readonly violations: string[] = [];
+  /** Frames the fault injector put on the wire again on purpose (replays): exempt from the order check. */
+  readonly injected = new WeakSet<Uint8Array>();
+  private readonly lastSequence = new Map<number, number>();
+  private readonly framesFromNic = { count: 0 };
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly system: NicSystem,
+  ) {
+    system.wire.tap((_, frame, from) => {
+      if (from === "nic") this.framesFromNic.count++;
+      if (this.injected.has(frame.bytes)) return;
+      const bytes = frame.bytes;
+      if (etherType(bytes) !== ETHERTYPE_IPV4 || bytes[ETHERNET_HEADER_BYTES + 9] !== PROTOCOL_ESP) return;
+      const esp = ETHERNET_HEADER_BYTES + (bytes[ETHERNET_HEADER_BYTES]! & 0x0f) * 4;
+      const spi = read32(bytes, esp);
+      const sequence = read32(bytes, esp + 4);
+      const last = this.lastSequence.get(spi);
+      if (last !== undefined && sequence <= last) this.violate(`SPI 0x${spi.toString(16)}: ESP sequence ${sequence} on the wire (from the ${from}) after ${last}`);
+      this.lastSequence.set(spi, sequence);
+    });
+  }
+
+  violate(what: string): void {
+    const message = `scoreboard: ${what} at ${formatTime(this.kernel.now)}`;
+    this.violations.push(message);
+    if (this.violations.length === 1) this.kernel.stop(message);
+  }
+
+  /** A packet arrived: was it pending (not delivered before), and is it what was sent? */
+  delivered(where: string, wasPending: boolean, bytes: Uint8Array, expected: Uint8Array | null): void {
+    if (!wasPending) return this.violate(`${where}: delivered again (or never sent)`);
+    if (!expected) return;
+    const difference = firstDifference(bytes, expected);
+    if (difference) this.violate(`${where}: payload differs from what was sent (${difference})`);
+  }
+
+  /** At the end: undelivered packets against counted drops, and the counters against the wire and the driver. */
+  finish(undelivered: number, countedDrops: number, settled: boolean): void {
+    if (undelivered > countedDrops) this.violate(`${undelivered} packets undelivered but only ${countedDrops} drops counted`);
+    const nic = this.system.nic.statistics;
+    const transmitted = nic.txPackets.reduce((sum, count) => sum + count, 0);
+    if (transmitted !== this.framesFromNic.count) this.violate(`the NIC counted ${transmitted} frames sent (TQPC) but ${this.framesFromNic.count} left on the wire`);
+    if (settled && "driver" in this.system) {
+      const received = nic.rxPackets.reduce((sum, count) => sum + count, 0);
+      const driver = (this.system as NicSystem & { driver: { base: { statistics: { rxFrames: number } } } }).driver.base.statistics.rxFrames;
+      if (received !== driver) this.violate(`the NIC counted ${received} frames received (RQPC) but the driver took ${driver} from its rings`);
+    }
+  }
+}
