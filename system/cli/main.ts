@@ -91,12 +91,13 @@ program
   .option("--set <path=value>", "set a value in every configuration (repeatable)", assignment, {})
   .option("--workers <n>", "worker threads (default: one per core)", integer("--workers", 1))
   .option("--out <file>", "JSON lines output", "waveforms/sweep.jsonl")
+  .option("--keep <directory>", "also write each run's files (waveform, capture, summary, report) under <directory>/<index>")
   .addOption(quietOption())
-  .action(async (file: string | undefined, options: { grid: Array<[string, unknown[]]>; set: Record<string, unknown>; workers?: number; out: string; quiet?: boolean }) => {
+  .action(async (file: string | undefined, options: { grid: Array<[string, unknown[]]>; set: Record<string, unknown>; workers?: number; out: string; keep?: string; quiet?: boolean }) => {
     const points = sweepGrid(options.grid, options.set);
     const progress = new Progress("sweep", options.quiet);
     const started = performance.now();
-    const results = await runSweep(file ?? null, points, { workers: options.workers, onResult: (_, done) => progress.update(done, points.length, "runs") });
+    const results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, onResult: (_, done) => progress.update(done, points.length, "runs") });
     progress.stop();
     const { mkdirSync, writeFileSync } = await import("node:fs");
     const { dirname } = await import("node:path");

@@ -60,6 +60,8 @@ export class ScenarioTraffic extends Component {
   private system!: NicSystem;
   private espPeer!: EspPeer;
   private endOfTraffic = 0;
+  /** When the last injected replay leaves the gateway. */
+  private lastInjection = -Infinity;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
@@ -121,9 +123,10 @@ export class ScenarioTraffic extends Component {
     }.bind(this));
   }
 
-  /** Whether every packet sent has arrived (or been given up as lost, at the end). */
+  /** Whether every packet sent has arrived, and any replay the gateway injected has had time to be received and dropped. */
   get settled(): boolean {
-    return this.kernel.now >= this.endOfTraffic && this.flows.every((flow) => flow.pending.size === 0);
+    const now = this.kernel.now;
+    return now >= this.endOfTraffic && now >= this.lastInjection + us(20) && this.flows.every((flow) => flow.pending.size === 0);
   }
 
   get trafficEnd(): number {
@@ -162,7 +165,12 @@ export class ScenarioTraffic extends Component {
     if (replayProbability > 0 && this.random.bernoulli(replayProbability)) {
       const replay = frame.slice();
       this.scoreboard?.injected.add(replay);
-      this.kernel.schedule(us(this.random.integer(1, 20)), `${this.path}.replay`, () => this.system.peer.send(replay));
+      const after = us(this.random.integer(1, 20));
+      this.lastInjection = Math.max(this.lastInjection, this.kernel.now + after);
+      this.kernel.schedule(after, `${this.path}.replay`, () => {
+        // It leaves when the gateway's line is free: wait for that, not for when it was queued.
+        this.lastInjection = Math.max(this.lastInjection, this.system.peer.send(replay));
+      });
     }
     return this.system.peer.send(frame);
   }

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { defaultScenario } from "./default-scenario.js";
 import { loadScenarioFile, ScenarioError } from "./load.js";
@@ -31,11 +32,11 @@ export function sweepGrid(axes: ReadonlyArray<readonly [string, readonly unknown
   return points.map((overrides, index) => ({ index, overrides }));
 }
 
-/** Run one configuration with no files written: what a worker does. */
-export function runSweepPoint(file: string | null, point: SweepPoint): SweepResult {
-  const overrides = { ...point.overrides, "outputs.waveform": false, "outputs.pcap": false, "outputs.html": false };
+/** Run one configuration: what a worker does. Files are written under `keep`/<index> if given, else none. */
+export function runSweepPoint(file: string | null, point: SweepPoint, keep: string | null = null): SweepResult {
+  const overrides = keep ? point.overrides : { ...point.overrides, "outputs.waveform": false, "outputs.pcap": false, "outputs.html": false };
   const loaded = file === null ? defaultScenario(overrides) : loadScenarioFile(file, overrides);
-  const { summary } = runScenario(loaded, { directory: null });
+  const { summary } = runScenario(loaded, { directory: keep ? join(keep, String(point.index)) : null });
   return {
     index: point.index,
     overrides: point.overrides,
@@ -53,7 +54,7 @@ export function runSweepPoint(file: string | null, point: SweepPoint): SweepResu
  * Run every point across worker threads (one per core by default). Each point is checked in the
  * main thread first, so a bad value stops the sweep before any run. Results come back in point order.
  */
-export async function runSweep(file: string | null, points: readonly SweepPoint[], options: { workers?: number; onResult?: (result: SweepResult, done: number) => void } = {}): Promise<SweepResult[]> {
+export async function runSweep(file: string | null, points: readonly SweepPoint[], options: { workers?: number; keep?: string | null; onResult?: (result: SweepResult, done: number) => void } = {}): Promise<SweepResult[]> {
   for (const point of points) {
     try {
       if (file === null) defaultScenario(point.overrides);
@@ -71,7 +72,7 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
   await Promise.all(
     Array.from({ length: workers }, () =>
       new Promise<void>((resolve, reject) => {
-        const worker = new Worker(workerUrl, { workerData: { file } });
+        const worker = new Worker(workerUrl, { workerData: { file, keep: options.keep ?? null } });
         const feed = () => {
           if (next >= points.length) {
             void worker.terminate().then(() => resolve());

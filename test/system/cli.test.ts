@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { runSweepPoint, sweepGrid } from "../../system/scenario/sweep.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "nicsim-cli-"));
@@ -51,5 +53,17 @@ describe("nicsim on the command line", () => {
     const points = sweepGrid([["nic.crypto_tx.bytesPerCycle", [8, 16]], ["driver.intermediate.placement", ["token", "metric"]]], { durationMicroseconds: 60 });
     expect(lines).toEqual(points.map((point) => JSON.parse(JSON.stringify(runSweepPoint(null, point)))));
     expect(result.stdout).toContain("4 runs");
+  });
+
+  test("determinism: the same scenario and seed give byte-identical VCD, pcap and summary in two worker threads and in this thread", () => {
+    const result = nicsim("sweep", "--grid", "seed=7,7", "--set", "durationMicroseconds=80", "--workers", "2", "--keep", "threads", "--out", "threads.jsonl");
+    expect(result.status, result.stderr).toBe(0);
+    runScenario(defaultScenario({ seed: 7, durationMicroseconds: 80 }), { directory: join(directory, "here") });
+    // (The HTML names the files by their paths, which differ.)
+    for (const name of ["default.vcd", "default.pcap", "default.summary.json", "default.esp_sa"]) {
+      const here = readFileSync(join(directory, "here", name));
+      expect(readFileSync(join(directory, "threads/0", name)).equals(here), `worker 0 ${name}`).toBe(true);
+      expect(readFileSync(join(directory, "threads/1", name)).equals(here), `worker 1 ${name}`).toBe(true);
+    }
   });
 });

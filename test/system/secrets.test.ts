@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
+
+/** Every file under a folder. */
+function files(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+/** The forms a secret could take in an output: raw bytes, hex either case, base64, decimal lists, a VCD binary vector. */
+function forms(secret: Uint8Array): Buffer[] {
+  const hex = Buffer.from(secret).toString("hex");
+  const binary = BigInt(`0x${hex}`).toString(2);
+  return [Buffer.from(secret), Buffer.from(hex), Buffer.from(hex.toUpperCase()), Buffer.from(Buffer.from(secret).toString("base64")), Buffer.from(Array.from(secret).join(",")), Buffer.from(Array.from(secret).join(", ")), Buffer.from(`b${binary} `)];
+}
+
+describe("secrets stay inside", () => {
+  test("no key or salt appears in any output of a run (waveform, capture, summary, report, SA trace, printed text) but the esp_sa file", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-secrets-"));
+    const run = runScenario(defaultScenario({ durationMicroseconds: 150 }), { directory });
+    const secrets = run.design.top.traffic.captured.flatMap(({ sa }) => [
+      { name: `key of SPI 0x${sa.spi.toString(16)}`, bytes: sa.keyMaterial.subarray(0, sa.keyMaterial.length - 4) },
+      { name: `salt of SPI 0x${sa.spi.toString(16)}`, bytes: sa.keyMaterial.subarray(sa.keyMaterial.length - 4) },
+    ]);
+    expect(secrets.length).toBe(56);
+    const outputs = files(directory).filter((path) => !path.endsWith(".esp_sa"));
+    expect(outputs.map((path) => path.slice(directory.length + 1)).sort()).toEqual(
+      ["default.filters/crypto_state.txt", "default.filters/driver_message.txt", "default.filters/rx_state.txt", "default.filters/tx_state.txt", "default.gtkw", "default.html", "default.pcap", "default.sa-trace.jsonl", "default.summary.json", "default.vcd"].sort(),
+    );
+    const found: string[] = [];
+    const contents = [...outputs.map((path) => ({ path, bytes: readFileSync(path) })), { path: "printed summary", bytes: Buffer.from(run.text) }];
+    for (const { path, bytes } of contents) {
+      for (const secret of secrets) for (const form of forms(secret.bytes)) if (bytes.includes(form)) found.push(`${secret.name} in ${path} as ${JSON.stringify(form.toString("latin1").slice(0, 40))}`);
+    }
+    expect(found).toEqual([]);
+    // The esp_sa file is where they are meant to be: the scan finds them there, so it would find them elsewhere.
+    const espSa = readFileSync(join(directory, "default.esp_sa"));
+    expect(secrets.every((secret) => espSa.includes(Buffer.from(Buffer.from(secret.bytes).toString("hex"))))).toBe(true);
+  });
+});
