@@ -66,6 +66,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   const { scenario } = loaded;
   const design = buildScenario(loaded, options);
   const { kernel, top } = design;
+  top.driver.intermediate.trace.enabled = scenario.outputs.saTrace;
   const directory = options.directory === undefined ? scenario.outputs.directory : options.directory;
   const base = directory === null ? null : join(directory, scenario.name);
   if (directory !== null) mkdirSync(directory, { recursive: true });
@@ -124,7 +125,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     writeEspSaFile(`${base}.esp_sa`, top.traffic.captured);
     files.push(capture.path, `${base}.esp_sa`);
   }
-  if (base) {
+  if (base && outputs.saTrace) {
     // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
     writeTrace(`${base}.sa-trace.jsonl`, top.driver.intermediate.trace.accesses);
     files.push(`${base}.sa-trace.jsonl`);

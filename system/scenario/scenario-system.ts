@@ -5,6 +5,8 @@ import { identity } from "../../driver/intermediate/identity.js";
 import { applyQosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
+import { spi } from "../../sim/ipsec/esp.js";
+import type { IpsecSa } from "../../driver/intermediate/sadb.js";
 import { us } from "../../sim/time.js";
 import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { EspPeer } from "../esp-peer.js";
@@ -16,6 +18,9 @@ import type { Scenario, TrafficStream } from "./schema.js";
 import { Scoreboard } from "./scoreboard.js";
 
 export const LoadedScenarioToken = Symbol("LoadedScenario");
+
+/** Latencies kept per flow: exact percentiles up to this many packets, a uniform sample beyond. */
+export const LATENCY_SAMPLE = 100_000;
 
 type Direction = "to-peer" | "to-host";
 
@@ -29,7 +34,7 @@ export interface Flow {
   /** Inner bytes received. */
   bytes: number;
   outOfOrder: number;
-  /** From the sender's call to the decrypted delivery at the other end, ps. */
+  /** From the sender's call to the decrypted delivery at the other end, ps: every one, up to LATENCY_SAMPLE, then a uniform sample of that size. */
   readonly latencies: number[];
   /** Send time of each sequence number not yet arrived. */
   readonly pending: Map<number, number>;
@@ -56,7 +61,9 @@ export class ScenarioTraffic extends Component {
   captured: CapturedSa[] = [];
   sampler!: Sampler;
   scoreboard: Scoreboard | null = null;
-  private faults: Scenario["faults"] = { corruptProbability: 0, replayProbability: 0 };
+  private faults: Scenario["faults"] = { corruptProbability: 0, replayProbability: 0, rekeys: 0 };
+  /** The outbound SA of each tunnel now (a rekey replaces it). */
+  private readonly outboundSas: IpsecSa[] = [];
   private system!: NicSystem;
   private espPeer!: EspPeer;
   private endOfTraffic = 0;
@@ -88,7 +95,9 @@ export class ScenarioTraffic extends Component {
       const entry = { tunnels: [] as number[], ports: [] as number[], trafficClass };
       for (let index = 0; index < customer.sas; index++) {
         const port = INNER_PORT_BASE + tunnels.peer.length;
-        entry.tunnels.push(tunnels.add(ikeSa, `${customer.name}-${index}`, port, trafficClass).index);
+        const tunnel = tunnels.add(ikeSa, `${customer.name}-${index}`, port, trafficClass);
+        entry.tunnels.push(tunnel.index);
+        this.outboundSas.push(tunnel.outbound);
         entry.ports.push(port);
       }
       byCustomer.set(customer.name, entry);
@@ -113,6 +122,7 @@ export class ScenarioTraffic extends Component {
         this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer));
       }
     });
+    if (scenario.faults.rekeys > 0) this.process("rekeys", () => this.rekeys(scenario.faults.rekeys));
     this.sampler = new Sampler(this.kernel, system);
     const interval = Math.max(1, Math.round(this.endOfTraffic / scenario.outputs.samples));
     this.process("sampler", function* (this: ScenarioTraffic) {
@@ -156,6 +166,22 @@ export class ScenarioTraffic extends Component {
     }
   }
 
+  /** Rekey random tunnels' outbound SAs at random times in the traffic, one after another; the gateway learns each new SA first. */
+  private *rekeys(count: number) {
+    yield this.system.driver.base.whenReady();
+    const start = this.kernel.now;
+    const times = Array.from({ length: count }, () => start + this.random.integer(0, Math.max(0, this.endOfTraffic - start))).sort((a, b) => a - b);
+    for (const [index, time] of times.entries()) {
+      if (time > this.kernel.now) yield delay(time - this.kernel.now);
+      const tunnel = this.random.integer(0, this.outboundSas.length - 1);
+      const old = this.outboundSas[tunnel]!;
+      const parameters = { ...old.parameters, spi: spi(0x3000 + index), keyMaterial: this.random.bytes(old.parameters.keyMaterial.length) };
+      this.espPeer.addInbound(parameters, this.container.resolve(AesGcmBackendToken));
+      this.captured.push({ sa: parameters, source: old.source, destination: old.destination });
+      this.outboundSas[tunnel] = yield* this.system.driver.intermediate.rekeySa(old, parameters.spi, parameters.keyMaterial);
+    }
+  }
+
   /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
   private sendFromPeer(tunnel: number, packet: Uint8Array): number {
     const frame = this.espPeer.frame(tunnel, packet);
@@ -186,7 +212,12 @@ export class ScenarioTraffic extends Component {
     stream.nextExpected = sequence + 1;
     stream.received++;
     stream.bytes += packet.length;
-    stream.latencies.push(time - sent);
+    // Beyond the sample size, reservoir sampling keeps memory flat in long runs (and draws no random number before).
+    if (stream.latencies.length < LATENCY_SAMPLE) stream.latencies.push(time - sent);
+    else {
+      const slot = this.random.integer(0, stream.received - 1);
+      if (slot < LATENCY_SAMPLE) stream.latencies[slot] = time - sent;
+    }
   }
 
   /** Packets delivered and frames on the wire so far: it stops changing when the system is quiet. */

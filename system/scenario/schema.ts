@@ -50,8 +50,10 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       corruptProbability: z.number().min(0).max(1).default(0),
       replayProbability: z.number().min(0).max(1).default(0),
+      /** Outbound SAs rekeyed while traffic flows (at random times, random tunnels): packets under the old SA finish or are dropped and counted. */
+      rekeys: z.int().min(0).max(64).default(0),
     })
-    .default({ corruptProbability: 0, replayProbability: 0 }),
+    .default({ corruptProbability: 0, replayProbability: 0, rekeys: 0 }),
   traffic: z.array(stream).min(1),
   outputs: z
     .strictObject({
@@ -64,10 +66,12 @@ export const scenarioSchema = z.strictObject({
       waveformToMicroseconds: z.number().gt(0).optional(),
       pcap: z.boolean().default(true),
       html: z.boolean().default(true),
+      /** The run's SA accesses (`<name>.sa-trace.jsonl`, one record per packet) for `nicsim policy-eval --trace`. */
+      saTrace: z.boolean().default(true),
       /** Samples over the run for the plots. */
       samples: z.int().min(10).max(10_000).default(100),
     })
-    .default({ directory: "waveforms", waveform: true, pcap: true, html: true, samples: 100 }),
+    .default({ directory: "waveforms", waveform: true, pcap: true, html: true, saTrace: true, samples: 100 }),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

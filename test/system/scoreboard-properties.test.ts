@@ -9,7 +9,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 
 const CLASSES = ["gold", "silver", "bronze"];
 
-/** A random small scenario: customers, SAs against a table, traffic mix and priorities, fill mode, placement, crypto policy, DMA latency spikes and the gateway's faults. */
+/** A random small scenario: customers, SAs against a table, traffic mix and priorities, fill mode, placement, crypto policy, DMA latency spikes, the gateway's faults, and SAs rekeyed mid-flight. */
 const scenarios = fc
   .record({
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
@@ -35,6 +35,7 @@ const scenarios = fc
     ),
     corrupt: fc.constantFrom(0, 0, 0.03),
     replay: fc.constantFrom(0, 0, 0.03),
+    rekeys: fc.constantFrom(0, 0, 1, 2),
   })
   .map((draw): ScenarioInput => ({
     name: "random",
@@ -68,7 +69,7 @@ const scenarios = fc
       pattern: stream.pattern,
       ...(stream.load !== undefined ? { load: stream.load } : { gapMicroseconds: stream.gapMicroseconds }),
     })),
-    faults: { corruptProbability: draw.corrupt, replayProbability: draw.replay },
+    faults: { corruptProbability: draw.corrupt, replayProbability: draw.replay, rekeys: draw.rekeys },
     outputs: { waveform: false, pcap: false, html: false },
   }));
 
