@@ -1,7 +1,8 @@
 import type { Random } from "../sim/random.js";
 import { type EspSaParameters, spi } from "../sim/ipsec/esp.js";
 import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
-import { ipv4Address, PROTOCOL_UDP } from "../sim/packet/ipv4.js";
+import { ipv4Address, IPV4_HEADER_BYTES, PROTOCOL_UDP } from "../sim/packet/ipv4.js";
+import { ETHERNET_HEADER_BYTES } from "../sim/packet/ethernet.js";
 import { identity, subnetSpan } from "../driver/intermediate/identity.js";
 import { matchHostDomain } from "../driver/intermediate/isakmp-profile.js";
 import type { IntermediateDriver } from "../driver/intermediate/driver.js";
@@ -13,6 +14,9 @@ export const PEER_GATEWAY = ipv4Address("192.0.2.2");
 /** Every customer uses the same inner addresses: only their IKE identities tell them apart (seed 001). */
 export const INNER_SUBNET = "10.0.0.0/24";
 export const INNER_PORT_BASE = 49200;
+
+/** The Ethernet frame of a tunnel-mode ESP packet around an inner packet of `inner` bytes: outer IPv4, SPI and sequence, IV, trailer padded to 4 bytes, 16-byte ICV. */
+export const tunnelFrameBytes = (inner: number) => ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + 16 + Math.ceil((inner + 2) / 4) * 4 + 16;
 
 export interface CustomerTunnel {
   readonly name: string;

@@ -1,3 +1,4 @@
+import { ETHERNET_HEADER_BYTES } from "../sim/packet/ethernet.js";
 import { read32 } from "../sim/bytes.js";
 import { packetSequence, sequencedPacket } from "../sim/packet/test-frames.js";
 import { delay } from "../sim/process.js";
@@ -5,6 +6,7 @@ import { percentiles, type Percentiles } from "../sim/stats/percentiles.js";
 import { us } from "../sim/time.js";
 import type { StageEvent } from "../hw/trace/frame-stages.js";
 import { tunnelledSystem } from "./tunnelled-system.js";
+import { tunnelFrameBytes } from "./ipsec-setup.js";
 
 export type CryptoPolicy = "preempt-resume" | "preempt-restart" | "run-to-completion";
 
@@ -25,11 +27,8 @@ export interface LatencyBenchmarkOptions {
 /** Inner packet sizes of the two streams, bytes (IPv4 and UDP headers included). */
 export const BULK_PACKET_BYTES = 1500;
 export const HIGH_PACKET_BYTES = 128;
-const ETHERNET_HEADER = 14;
 const BULK_CLASS = 0;
 const HIGH_CLASS = 7;
-/** Tunnel mode ESP around an inner packet: outer IPv4, SPI and sequence, IV, trailer padded to 4 bytes, ICV. */
-const espFrameBytes = (inner: number) => ETHERNET_HEADER + 20 + 16 + Math.ceil((inner + 2) / 4) * 4 + 16;
 
 export const TX_STAGES = ["to crypto (descriptor and buffer DMA)", "crypto queue", "crypto", "waiting for the wire", "on the wire"] as const;
 export const RX_STAGES = ["to crypto (MAC, SA lookup)", "crypto queue", "crypto", "to host (buffer and descriptor write)"] as const;
@@ -95,8 +94,8 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
   const warmUp = us(50);
   let windowStart = Infinity;
   let windowEnd = 0;
-  const outerSpi = (bytes: Uint8Array) => read32(bytes, ETHERNET_HEADER + 20);
-  const outerSequence = (bytes: Uint8Array) => read32(bytes, ETHERNET_HEADER + 24);
+  const outerSpi = (bytes: Uint8Array) => read32(bytes, ETHERNET_HEADER_BYTES + 20);
+  const outerSequence = (bytes: Uint8Array) => read32(bytes, ETHERNET_HEADER_BYTES + 24);
   const arrivals = new Map<number, number>();
 
   top.nic.stages.listener = (event: StageEvent) => {
@@ -105,7 +104,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
       if (event.stage === "crypto-queued") {
         if (outerSpi(event.bytes) !== highSpi) return;
         // Still plaintext here: the inner packet carries its sequence in the stream.
-        frames.set(event.frame, packetSequence(event.bytes.subarray(ETHERNET_HEADER + 20 + 16)).sequence);
+        frames.set(event.frame, packetSequence(event.bytes.subarray(ETHERNET_HEADER_BYTES + 20 + 16)).sequence);
       }
       if (event.stage === "wire-end") {
         largestFrame = Math.max(largestFrame, event.bytes.length);
@@ -135,7 +134,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     mark(stream, "arrived", time);
   });
 
-  const bulkFrame = espFrameBytes(BULK_PACKET_BYTES);
+  const bulkFrame = tunnelFrameBytes(BULK_PACKET_BYTES);
   const bulkInterval = options.load > 0 ? Math.round(top.wire.occupancy(bulkFrame) / options.load) : 0;
   const offeredBulkBitsPerSecond = options.load > 0 ? (bulkFrame * 8 * 1e12) / bulkInterval : 0;
   let highDone = false;
@@ -144,7 +143,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     if (options.load <= 0) return;
     let next = kernel.now;
     for (let sequence = 0; !highDone; sequence++) {
-      const packet = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", BULK_CLASS, sequence, BULK_PACKET_BYTES + ETHERNET_HEADER);
+      const packet = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", BULK_CLASS, sequence, BULK_PACKET_BYTES + ETHERNET_HEADER_BYTES);
       if (direction === "tx") yield* driver.send(packet);
       else peer.send(0, packet);
       next += bulkInterval;
@@ -154,7 +153,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
   kernel.process("high", function* () {
     yield top.driver.base.whenReady();
     // The first packet of each SA installs it in the NIC's table; the measured ones follow the warm-up.
-    const first = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", HIGH_CLASS, 0xffffff, HIGH_PACKET_BYTES + ETHERNET_HEADER);
+    const first = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", HIGH_CLASS, 0xffffff, HIGH_PACKET_BYTES + ETHERNET_HEADER_BYTES);
     if (direction === "tx") yield* driver.send(first);
     else highEspSequence++, peer.send(1, first);
     yield delay(warmUp);
@@ -162,7 +161,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     for (let sequence = 0; sequence < options.highPackets; sequence++) {
       const gap = Math.round(options.highGapNanoseconds * 1000 * (0.5 + random.float()));
       yield delay(gap);
-      const packet = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", HIGH_CLASS, sequence, HIGH_PACKET_BYTES + ETHERNET_HEADER);
+      const packet = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", HIGH_CLASS, sequence, HIGH_PACKET_BYTES + ETHERNET_HEADER_BYTES);
       if (direction === "tx") {
         yield* driver.send(packet);
         // The driver rings the doorbell as send() returns.

@@ -105,7 +105,7 @@ export class IntermediateDriver extends Component {
   }
 
   /** Send an inner IPv4 packet through the SPD (a generator: `yield* intermediate.send(packet)`). */
-  *send(packet: Uint8Array) {
+  *send(packet: Uint8Array): Generator<Command, void, unknown> {
     if (packet.length < IPV4_HEADER_BYTES || packet[0]! >> 4 !== 4) return this.drop("NOT_IPV4");
     const protocol = packet[9]!;
     const headerLength = (packet[0]! & 0x0f) * 4;
@@ -125,10 +125,13 @@ export class IntermediateDriver extends Component {
     const queue = this.base.queueOfClass(trafficClass);
     this.use(sa, packet.length, "tx");
     const handle = yield* this.placeTx(sa);
+    // Rekeyed or deleted while we waited: the SPD now names the SA to use (its record may be freed).
+    if (!this.live(sa)) return yield* this.send(packet);
     try {
       if (handle !== null) {
         // Inline: ESP laid out in plaintext, the NIC encrypts with the SA found through the handle or the pointer.
         yield* this.charge(0, this.params.offloadCyclesPerPacket);
+        if (!this.live(sa)) return yield* this.send(packet);
         const esp = this.outboundOf(sa).prepare(packet, PROTOCOL_IPV4);
         this.countPath("hardwareTx");
         yield* this.base.transmit(queue, this.frame(ipv4Packet({ ...outer, protocol: PROTOCOL_ESP }, esp)), { trafficClass, ipsec: { saPointer: sa.record, saHandle: handle } });
@@ -158,12 +161,15 @@ export class IntermediateDriver extends Component {
     const handle = table.handleOf(sa.record);
     if (handle) return handle;
     yield* this.message("TX_NOT_IN_TABLE", 0);
+    if (!this.live(sa)) return null;
     const installed = yield* this.place("tx", sa);
     return installed || null;
   }
 
   /** Ask the policy about an SA that is not in the NIC's table, and carry out its decision; returns the handle, or 0. */
   private *place(direction: "tx" | "rx", sa: IpsecSa): Generator<Command, number, unknown> {
+    // An SA being deleted must not enter the table: its deletion has already taken it out, and its record is about to be freed.
+    if (!this.live(sa)) return 0;
     const table = this.base.saTable;
     const cached = table.installed(direction).map((pointer) => this.sadb.byRecord(pointer)).filter((entry): entry is IpsecSa => entry !== undefined);
     const decision = this.policy.decide({ direction, sa, freeEntries: table.freeEntries(direction), cached, time: this.kernel.now });
@@ -195,6 +201,7 @@ export class IntermediateDriver extends Component {
 
   /** Take an SA out of use: out of the SPD, out of the NIC, and its record freed only once no posted packet can still name it. */
   *deleteSa(sa: IpsecSa) {
+    this.retiring.add(sa);
     this.spd.removeFor(sa);
     let slot: { direction: "tx" | "rx"; index: number } | null = null;
     if (this.base.saTable.isInstalled(sa.record) || this.base.params.saFill === "pointer") {
@@ -209,7 +216,14 @@ export class IntermediateDriver extends Component {
     this.outbound.delete(sa);
     this.inbound.delete(sa);
     this.sadb.delete(sa.direction, sa.parameters.spi, sa.destination);
+    this.retiring.delete(sa);
   }
+
+  /** Whether an SA is in use: in the SADB, and not being deleted. */
+  private live(sa: IpsecSa): boolean {
+    return !this.retiring.has(sa) && this.sadb.byRecord(sa.record) === sa;
+  }
+  private readonly retiring = new Set<IpsecSa>();
 
   dropCount(reason: IntermediateDropReason): number {
     return this.drops.get(reason) ?? 0;

@@ -1,3 +1,4 @@
+import { ETHERNET_HEADER_BYTES } from "../../sim/packet/ethernet.js";
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
@@ -10,7 +11,7 @@ import type { IpsecSa } from "../../driver/intermediate/sadb.js";
 import { us } from "../../sim/time.js";
 import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { EspPeer } from "../esp-peer.js";
-import { INNER_PORT_BASE, TunnelBuilder } from "../ipsec-setup.js";
+import { INNER_PORT_BASE, TunnelBuilder, tunnelFrameBytes } from "../ipsec-setup.js";
 import { NicSystem } from "../nic-system.js";
 import type { LoadedScenario } from "./load.js";
 import { Sampler } from "./measurements.js";
@@ -43,9 +44,6 @@ export interface Flow {
   readonly packet: (sequence: number) => Uint8Array;
 }
 
-const ETHERNET_HEADER = 14;
-/** Tunnel mode ESP around an inner packet: outer IPv4, SPI and sequence, IV, trailer padded to 4 bytes, ICV, and the Ethernet header. */
-export const espFrameBytes = (inner: number) => ETHERNET_HEADER + 20 + 16 + Math.ceil((inner + 2) / 4) * 4 + 16;
 
 /**
  * A scenario's customers and traffic on a NIC system: per customer an IKE SA under the identity
@@ -108,6 +106,7 @@ export class ScenarioTraffic extends Component {
     this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time);
     intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time);
     this.endOfTraffic = us(scenario.durationMicroseconds);
+    this.streamNames = scenario.traffic.map((stream) => stream.name);
     this.faults = scenario.faults;
     if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system);
     scenario.traffic.forEach((stream, index) => {
@@ -116,7 +115,7 @@ export class ScenarioTraffic extends Component {
       for (const direction of directions) {
         const packet = (sequence: number) =>
           // The first payload byte names the stream; the DSCP is class-default's (only untagged SAs use it).
-          sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER, { destinationPort: customer.ports[sequence % customer.ports.length]!, dscpClass: 0 });
+          sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[sequence % customer.ports.length]!, dscpClass: 0 });
         const flow: Flow = { stream: stream.name, direction, trafficClass: customer.trafficClass, sent: 0, received: 0, bytes: 0, outOfOrder: 0, latencies: [], pending: new Map(), nextExpected: 0, packet };
         this.flows.push(flow);
         this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer));
@@ -146,7 +145,7 @@ export class ScenarioTraffic extends Component {
   private *sender(stream: TrafficStream, index: number, flow: Flow, customer: { tunnels: number[]; ports: number[] }) {
     const system = this.system;
     yield system.driver.base.whenReady();
-    const frameBytes = espFrameBytes(stream.packetBytes);
+    const frameBytes = tunnelFrameBytes(stream.packetBytes);
     const mean = stream.load !== undefined ? system.wire.occupancy(frameBytes) / stream.load : Math.round(stream.gapMicroseconds! * 1e6);
     let next = this.kernel.now;
     for (let sequence = 0; ; sequence++) {
@@ -187,7 +186,7 @@ export class ScenarioTraffic extends Component {
     const frame = this.espPeer.frame(tunnel, packet);
     const { corruptProbability, replayProbability } = this.faults;
     // Flip a byte of the ciphertext (past the outer headers, the SPI, sequence and IV): the ICV fails.
-    if (corruptProbability > 0 && this.random.bernoulli(corruptProbability)) frame[ETHERNET_HEADER + 20 + 16 + this.random.integer(0, 15)]! ^= 0x40;
+    if (corruptProbability > 0 && this.random.bernoulli(corruptProbability)) frame[ETHERNET_HEADER_BYTES + 20 + 16 + this.random.integer(0, 15)]! ^= 0x40;
     if (replayProbability > 0 && this.random.bernoulli(replayProbability)) {
       const replay = frame.slice();
       this.scoreboard?.injected.add(replay);
@@ -238,14 +237,10 @@ export class ScenarioTraffic extends Component {
     this.scoreboard.finish(undelivered, counted, settled);
   }
 
+  /** Stream names in scenario order: a packet's first payload byte is its stream's index. */
   private streamNames: string[] = [];
   private streamName(index: number): string | undefined {
     return this.streamNames[index];
-  }
-
-  /** Record the stream names in scenario order (the payload carries the index). */
-  nameStreams(names: readonly string[]): void {
-    this.streamNames = [...names];
   }
 }
 
@@ -257,7 +252,6 @@ export class ScenarioSystem extends NicSystem {
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(LoadedScenarioToken) loaded: LoadedScenario) {
     super(context);
     this.traffic = this.child(ScenarioTraffic, "traffic");
-    this.traffic.nameStreams(loaded.scenario.traffic.map((stream) => stream.name));
     this.traffic.attach(this, loaded);
   }
 }
