@@ -46,7 +46,11 @@ export class RegisterFile {
     return value >>> 0;
   }
 
+  /** Watchers of every register write as it lands (scoreboards); they must not change anything. */
+  readonly writeObservers: ((offset: number, value: number) => void)[] = [];
+
   write(offset: number, value: number): void {
+    for (const observer of this.writeObservers) observer(offset, value);
     if (!this.writeValue(offset, value)) {
       const known = R.registerName(offset, this.shared.queues);
       if (known) this.shared.errors.report({ code: "READ_ONLY_REGISTER", field: "REGISTER", fieldName: known, value: offset, queue: this.queueOfOffset(offset) });

@@ -76,9 +76,18 @@ export class RingRegisters {
       this.report("TAIL_BEYOND_RING", "TAIL", name, value);
       return false;
     }
+    // The device owns [head, tail); a new tail may only add to that, or a descriptor would be fetched twice.
+    if (this.distanceFromHead(value) < this.distanceFromHead(this.tail)) {
+      this.report("TAIL_OVERRUN", "TAIL", name, value);
+      return false;
+    }
     this.tail = value;
     this.scope.doorbell.fire();
     return true;
+  }
+
+  private distanceFromHead(index: number): number {
+    return (index - this.head + this.descriptors) % this.descriptors;
   }
 
   advanceHead(count: number): void {

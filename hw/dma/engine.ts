@@ -85,13 +85,18 @@ export class DmaEngine extends ClockedComponent {
     this.incoming = new Channel(this.kernel, this.clock);
   }
 
+  /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
+  readonly observers: ((request: { readonly write: boolean; readonly address: number; readonly length: number }) => void)[] = [];
+
   /** Request a read; `urgent` ones are issued ahead of the other waiting reads (their chunks already issued stay on the link). */
   read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): void {
+    for (const observer of this.observers) observer({ write: false, address, length });
     this.incoming.push({ write: false, address, length, bytes: null, reply: reply as Channel<DmaCompletion<unknown>>, tag, issued: 0, chunksLeft: 0, error: null, urgent });
   }
 
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
   write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
+    for (const observer of this.observers) observer({ write: true, address, length: bytes.length });
     this.incoming.push({ write: true, address, length: bytes.length, bytes: bytes.slice(), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, issued: 0, chunksLeft: 0, error: null, urgent: false });
   }
 

@@ -18,6 +18,7 @@ export const ErrorCode = {
   ESP_MALFORMED: 15,
   ESP_ICV_FAILED: 16,
   SA_INVALIDATED: 17,
+  TAIL_OVERRUN: 18,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -40,6 +41,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   ESP_MALFORMED: "An ESP packet too short for its SA's header, IV and ICV, or whose SPI is not its SA's; TX drops it, RX flags it",
   ESP_ICV_FAILED: "RX: the ICV did not verify; the packet is delivered flagged, undecrypted",
   SA_INVALIDATED: "The SA table entry was invalidated while the packet was being processed; the packet is dropped",
+  TAIL_OVERRUN: "A tail write that moves the tail back over descriptors the device still owns, or around the ring past the head (an overrun); the write is ignored",
 };
 
 /** Which field or register an error log entry points at (ERRLOG_LOCATION.FIELD). */

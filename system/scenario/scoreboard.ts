@@ -3,6 +3,7 @@ import { formatTime } from "../../sim/time.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
 import { firstDifference, read32 } from "../../sim/bytes.js";
 import type { NicSystem } from "../nic-system.js";
+import { RingMonitor } from "./ring-monitor.js";
 
 const PROTOCOL_ESP = 50;
 
@@ -10,7 +11,8 @@ const PROTOCOL_ESP = 50;
  * The run's conservation laws, checked as it goes: every packet delivered at most once and
  * byte for byte as sent; within each SA the sequence numbers on the wire only increase; and,
  * at the end, every packet not delivered is covered by a counted drop, and the NIC's counters
- * agree with what crossed the wire and what the driver received. The first violation stops the
+ * agree with what crossed the wire and what the driver received. Its ring monitor checks every
+ * doorbell, descriptor fetch and write-back. The first violation stops the
  * run (its waveform is kept up to that point) with what, where and when.
  */
 export class Scoreboard {
@@ -19,11 +21,15 @@ export class Scoreboard {
   readonly injected = new WeakSet<Uint8Array>();
   private readonly lastSequence = new Map<number, number>();
   private readonly framesFromNic = { count: 0 };
+  readonly rings: RingMonitor;
 
   constructor(
     private readonly kernel: Kernel,
     private readonly system: NicSystem,
   ) {
+    const rings = (this.rings = new RingMonitor(system.nic.queues, (what) => this.violate(what)));
+    system.nic.registers.writeObservers.push((offset, value) => rings.registerWritten(offset, value));
+    system.nic.dma.observers.push((request) => rings.dmaRequested(request));
     system.wire.tap((_, frame, from) => {
       if (from === "nic") this.framesFromNic.count++;
       if (this.injected.has(frame.bytes)) return;

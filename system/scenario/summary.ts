@@ -34,6 +34,8 @@ export interface ScenarioSummary extends SystemReport {
   readonly outcome: string;
   /** What the scoreboards found wrong (empty: every law held). */
   readonly violations: readonly string[];
+  /** What the ring monitor checked (null with checks off): doorbells, descriptor fetches and write-backs. */
+  readonly ringChecks: { readonly doorbells: number; readonly fetches: number; readonly writeBacks: number } | null;
   readonly simulatedMicroseconds: number;
   readonly trafficMicroseconds: number;
   readonly flows: readonly FlowSummary[];
@@ -103,6 +105,7 @@ export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSyste
     seed: kernel.seed,
     outcome,
     violations: [...(traffic.scoreboard?.violations ?? [])],
+    ringChecks: traffic.scoreboard ? { ...traffic.scoreboard.rings.checked } : null,
     simulatedMicroseconds: microseconds(kernel.now),
     trafficMicroseconds: microseconds(traffic.trafficEnd),
     flows: traffic.flows.map(flowSummary),
@@ -128,6 +131,7 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   const lost = summary.flows.reduce((sum, flow) => sum + flow.lost, 0);
   lines.push("", `  lost ${lost}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; crypto preemptions TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}`);
   if (summary.violations.length > 0) lines.push(`  SCOREBOARD: ${summary.violations.length} violation(s); the first: ${summary.violations[0]}`);
+  else if (summary.ringChecks) lines.push(`  scoreboard: every law held; rings: ${summary.ringChecks.doorbells} doorbells, ${summary.ringChecks.fetches} descriptor fetches, ${summary.ringChecks.writeBacks} write-backs checked`);
   const cache = summary.ipsec.cache;
   lines.push(`  SA table: TX ${cache.txHits} hits ${cache.txMisses} misses, RX ${cache.rxHits} hits ${cache.rxMisses} misses; ${summary.ipsec.installs} installs, ${cache.evictions} evictions; software ESP ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in`);
   return `${lines.join("\n")}\n`;

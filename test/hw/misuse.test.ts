@@ -89,6 +89,27 @@ describe("driver misuse raises a modelled error, never a crash", () => {
     expect(raw.writeBack(1)).toEqual({ status: STATUS_DD, error: ErrorCode.ZERO_LENGTH_BUFFER });
   });
 
+  test("a tail moved back over posted descriptors: ignored, and every posted descriptor is done exactly once", () => {
+    let raw!: RawQueue;
+    let head = -1;
+    const top = misuse(
+      function* (top) {
+        raw = new RawQueue(top.driver.base.bus, "tx", 2);
+        const buffer = top.memory.allocate(2048, "buffer");
+        for (let index = 0; index < 4; index++) raw.writeTx(index, { address: buffer, length: 100, command: EOP_RS });
+        raw.doorbell(4);
+        raw.doorbell(2);
+        yield delay(us(10));
+        head = (yield top.driver.base.bus.mmioRead(R.TDH(2))) as number;
+      },
+      { code: "TAIL_OVERRUN", queue: 2, index: null, field: "TAIL", value: 2, mentions: ["TX queue 2", "TDT = 2", "the write is ignored"] },
+    );
+    expect(head).toBe(4);
+    for (let index = 0; index < 4; index++) expect(raw.writeBack(index)).toEqual({ status: STATUS_DD, error: 0 });
+    // Four frames from queue 2, none twice (the peer also got the base driver's frame from queue 0).
+    expect(top.nic.statistics.txPackets[2]).toBe(4);
+  });
+
   test("an over-length frame across two buffers", () => {
     misuse(
       function* (top) {

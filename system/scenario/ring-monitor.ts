@@ -1,0 +1,133 @@
+import { DESCRIPTOR_BYTES, RX_WRITE_BACK_OFFSET, TX } from "../../hw/spec/descriptors.js";
+import * as R from "../../hw/spec/registers.js";
+
+type Direction = "tx" | "rx";
+
+/** One ring as the driver programmed it, and how far the device has fetched and written it back. */
+class WatchedRing {
+  baseLow = 0;
+  baseHigh = 0;
+  lengthBytes = 0;
+  enabled = false;
+  base = 0;
+  descriptors = 0;
+  /** One past the last descriptor the driver posted (its last accepted doorbell). */
+  tail = 0;
+  /** The next descriptor the device should fetch. */
+  fetched = 0;
+  /** One past the last descriptor the device wrote back. */
+  done = 0;
+
+  constructor(readonly direction: Direction, readonly queue: number) {}
+
+  get name(): string {
+    return `${this.direction.toUpperCase()} queue ${this.queue}`;
+  }
+
+  /** How far `index` is past `from`, going round the ring. */
+  distance(index: number, from: number): number {
+    return (index - from + this.descriptors) % this.descriptors;
+  }
+
+  holds(address: number): boolean {
+    return this.enabled && address >= this.base && address < this.base + this.descriptors * DESCRIPTOR_BYTES;
+  }
+}
+
+/**
+ * Watches every ring from outside the device: the geometry and doorbells from the driver's
+ * register writes, the descriptor fetches and write-backs from the device's DMA requests.
+ * The driver must never post over descriptors the device still owns; the device must fetch
+ * each posted descriptor exactly once and in order, never past the tail, and write back only
+ * descriptors it fetched, in ring order, each once.
+ */
+export class RingMonitor {
+  private readonly rings: WatchedRing[] = [];
+  /** Fetches and write-backs checked, so a report can show the monitor saw the traffic. */
+  readonly checked = { fetches: 0, writeBacks: 0, doorbells: 0 };
+
+  constructor(
+    private readonly queues: number,
+    private readonly violate: (what: string) => void,
+  ) {
+    for (let queue = 0; queue < queues; queue++) this.rings.push(new WatchedRing("tx", queue), new WatchedRing("rx", queue));
+  }
+
+  /** A register write as it reaches the device. */
+  registerWritten(offset: number, value: number): void {
+    const found = this.ringRegister(offset);
+    if (!found) return;
+    const { ring, register } = found;
+    switch (register) {
+      case R.TDBAL(0): ring.baseLow = value; break;
+      case R.TDBAH(0): ring.baseHigh = value; break;
+      case R.TDLEN(0): ring.lengthBytes = value; break;
+      case R.TXDCTL(0): this.control(ring, value); break;
+      case R.TDT(0): this.doorbell(ring, value); break;
+    }
+  }
+
+  /** A DMA request as the device makes it. */
+  dmaRequested(request: { readonly write: boolean; readonly address: number; readonly length: number }): void {
+    const ring = this.rings.find((candidate) => candidate.holds(request.address));
+    if (!ring) return;
+    if (request.write) this.writtenBack(ring, request.address);
+    else this.fetchedDescriptors(ring, request.address, request.length);
+  }
+
+  private ringRegister(offset: number): { ring: WatchedRing; register: number } | undefined {
+    const stride = R.TDBAL(1) - R.TDBAL(0);
+    for (const [index, base] of [R.TDBAL(0), R.RDBAL(0)].entries()) {
+      const delta = offset - base;
+      if (delta < 0 || delta >= stride * this.queues || offset % 4 !== 0) continue;
+      return { ring: this.rings[2 * Math.floor(delta / stride) + index]!, register: R.TDBAL(0) + (delta % stride) };
+    }
+    return undefined;
+  }
+
+  /** Enabling takes the geometry as the device does, when it is valid (the device reports invalid ones itself). */
+  private control(ring: WatchedRing, value: number): void {
+    if (!(value & R.QUEUE_ENABLE)) {
+      ring.enabled = false;
+      return;
+    }
+    if (ring.enabled) return;
+    const base = ring.baseHigh * 0x1_0000_0000 + ring.baseLow;
+    const descriptors = ring.lengthBytes / DESCRIPTOR_BYTES;
+    const valid = base % R.RING_ALIGNMENT === 0 && ring.lengthBytes > 0 && ring.lengthBytes % R.RING_ALIGNMENT === 0 && descriptors <= R.MAX_RING_DESCRIPTORS;
+    if (!valid) return;
+    Object.assign(ring, { enabled: true, base, descriptors, tail: 0, fetched: 0, done: 0 });
+  }
+
+  private doorbell(ring: WatchedRing, value: number): void {
+    if (!ring.enabled || value >= ring.descriptors) return;
+    this.checked.doorbells++;
+    if (ring.distance(value, ring.done) < ring.distance(ring.tail, ring.done)) {
+      return this.violate(`${ring.name}: the driver wrote tail ${value} while descriptors ${ring.done} to ${ring.tail - 1} were still the device's (ring overrun)`);
+    }
+    ring.tail = value;
+  }
+
+  private fetchedDescriptors(ring: WatchedRing, address: number, length: number): void {
+    this.checked.fetches++;
+    const first = (address - ring.base) / DESCRIPTOR_BYTES;
+    const count = length / DESCRIPTOR_BYTES;
+    const range = `descriptors ${first} to ${first + count - 1}`;
+    if (!Number.isInteger(first) || !Number.isInteger(count) || count < 1) return this.violate(`${ring.name}: the device read ${length} bytes at 0x${address.toString(16)}, not whole descriptors`);
+    if (first !== ring.fetched) return this.violate(`${ring.name}: the device fetched ${range} but the next unfetched descriptor was ${ring.fetched} (${ring.distance(first, ring.fetched) > ring.distance(ring.tail, ring.fetched) ? "fetched again" : "skipped some"})`);
+    if (count > ring.distance(ring.tail, ring.fetched)) return this.violate(`${ring.name}: the device fetched ${range} past the tail ${ring.tail} (descriptors the driver never posted)`);
+    ring.fetched = (first + count) % ring.descriptors;
+  }
+
+  private writtenBack(ring: WatchedRing, address: number): void {
+    this.checked.writeBacks++;
+    const offset = (address - ring.base) % DESCRIPTOR_BYTES;
+    const index = (address - ring.base - offset) / DESCRIPTOR_BYTES;
+    const expectedOffset = ring.direction === "tx" ? TX.STATUS : RX_WRITE_BACK_OFFSET;
+    if (offset !== expectedOffset) return this.violate(`${ring.name}: the device wrote descriptor ${index} at byte ${offset}, not its write-back fields (byte ${expectedOffset})`);
+    // TX writes back only report-status descriptors, so it may step over some; RX writes back every one.
+    const inOrder = ring.direction === "tx" ? ring.distance(index, ring.done) < ring.distance(ring.fetched, ring.done) : index === ring.done && ring.done !== ring.fetched;
+    if (!inOrder) return this.violate(`${ring.name}: the device wrote back descriptor ${index}, but the next one due was ${ring.done} and it had fetched up to ${ring.fetched} (written back twice, out of order, or never fetched)`);
+    ring.done = (index + 1) % ring.descriptors;
+  }
+}
