@@ -32,6 +32,8 @@ export class InterruptController extends ClockedComponent {
   private readonly raised: Channel<{ bits: number; vector: number; packets: number }>;
   private dirty = false;
   private nextDue = Infinity;
+  /** Until when every cause is stuck asserted (an injected interrupt storm). */
+  private stormUntil = -Infinity;
   private total = 0;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(InterruptQueueCount) readonly queues: number) {
@@ -57,6 +59,12 @@ export class InterruptController extends ClockedComponent {
 
   error(): void {
     this.raise(CAUSE_ERROR, this.queues, 1);
+  }
+
+  /** Fault injection: every cause stays asserted until `until`, so each vector fires again whenever it is unmasked and moderation allows; the driver finds nothing to do. */
+  storm(until: number): void {
+    this.stormUntil = Math.max(this.stormUntil, until);
+    this.touch();
   }
 
   // ---- registers ----
@@ -105,6 +113,7 @@ export class InterruptController extends ClockedComponent {
       this.packets[raise.vector]! += raise.packets;
       this.causeBits |= raise.bits;
     }
+    if (now < this.stormUntil) for (const causes of this.causesOf) this.causeBits |= causes;
     for (let vector = 0; vector < this.causesOf.length; vector++) {
       const causes = this.causesOf[vector]!;
       if ((this.causeBits & this.maskBits & causes) === 0) continue;

@@ -57,14 +57,14 @@ export class TunnelBuilder {
     private readonly random: Random,
   ) {}
 
-  /** Add a tunnel; returns its index (the peer's tunnel index) and its outbound SA. */
+  /** Add a tunnel; returns its index (the peer's tunnel index) and its outbound and inbound SAs. */
   add(ikeSa: IkeSa, name: string, port: number, outerClass: number) {
     const index = this.peer.length;
     const keys = (): EspSaParameters["keyMaterial"] => this.random.bytes(20);
     const toPeer: EspSaParameters = { spi: spi(0x1000 + index), keyMaterial: keys(), icvLength: 16, esn: false };
     const toHost: EspSaParameters = { spi: spi(0x2000 + index), keyMaterial: keys(), icvLength: 16, esn: false };
     const outbound = this.intermediate.sadb.negotiate(ikeSa, { direction: "outbound", parameters: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY });
-    this.intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
+    const inbound = this.intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
     this.intermediate.spd.add({
       name,
       source: subnetSpan(4, INNER_SUBNET),
@@ -75,6 +75,6 @@ export class TunnelBuilder {
     });
     this.peer.push({ inbound: toPeer, outbound: toHost, peerAddress: PEER_GATEWAY, hostAddress: HOST_GATEWAY, trafficClass: outerClass });
     this.captured.push({ sa: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY }, { sa: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
-    return { index, outbound };
+    return { index, outbound, inbound };
   }
 }

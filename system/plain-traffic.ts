@@ -1,4 +1,5 @@
 import { inject, injectable } from "../sim/di.js";
+import { ArrivalOrder } from "../sim/stats/arrival-order.js";
 import type { ComponentContext } from "../sim/component.js";
 import { ComponentContextToken } from "../sim/component.js";
 import { param } from "../sim/parameters.js";
@@ -21,7 +22,7 @@ export interface FlowRecord {
   /** Sum and maximum of send-to-receive latency, ps. */
   latencyTotal: number;
   latencyMaximum: number;
-  outOfOrder: number;
+  readonly order: ArrivalOrder;
 }
 
 /**
@@ -56,7 +57,7 @@ export class TrafficGenerator extends Component {
   /** Start the senders and receivers on a built system. */
   attach(system: NicSystem): void {
     this.system = system;
-    const flows = () => Array.from({ length: this.params.queues }, (): FlowRecord => ({ sent: 0, received: 0, bytes: 0, latencyTotal: 0, latencyMaximum: 0, outOfOrder: 0 }));
+    const flows = () => Array.from({ length: this.params.queues }, (): FlowRecord => ({ sent: 0, received: 0, bytes: 0, latencyTotal: 0, latencyMaximum: 0, order: new ArrivalOrder() }));
     this.toPeer = flows();
     this.toHost = flows();
     system.peer.keepReceived = false;
@@ -129,7 +130,7 @@ export class TrafficGenerator extends Component {
     const sent = this.sentAt.get(key);
     if (!flow || sent === undefined) return;
     this.sentAt.delete(key);
-    if (sequence !== flow.received) flow.outOfOrder++;
+    flow.order.arrived(sequence);
     flow.received++;
     flow.bytes += bytes.length;
     const latency = time - sent;

@@ -66,7 +66,7 @@ export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, o
     gigabitsPerSecond: round((record.bytes * 8) / (elapsed / 1000), 3),
     meanLatencyNanoseconds: record.received > 0 ? round(record.latencyTotal / record.received / 1000, 1) : 0,
     maximumLatencyNanoseconds: round(record.latencyMaximum / 1000, 1),
-    outOfOrder: record.outOfOrder,
+    outOfOrder: record.order.outOfOrder,
   });
   return {
     scenario: name,

@@ -57,13 +57,16 @@ export class NicSaTable {
 
   /**
    * Replace a cached SA by another in its entry, without dropping the victim's packets: the victim
-   * leaves the table view at once (its next packets go elsewhere), TX waits for the descriptors
-   * that may name its handle, then the entry is overwritten (work in the NIC keeps the old SA).
+   * leaves the table view at once (its next packets go elsewhere), TX waits for the packets that
+   * took its handle (`holdersDone`) and the descriptors that may name it, then the entry is
+   * overwritten (work in the NIC keeps the old SA).
    */
-  *replace(direction: TableDirection, victim: number, pointer: number): Generator<Command, number, unknown> {
+  *replace(direction: TableDirection, victim: number, pointer: number, holdersDone?: () => Generator<Command, void, unknown>): Generator<Command, number, unknown> {
     const slot = this.byPointer.get(victim);
     if (!slot || slot.direction !== direction || this.byPointer.has(pointer)) return 0;
     this.byPointer.delete(victim);
+    // Packets that took the handle before it left the view may still be on their way to the ring.
+    if (holdersDone) yield* holdersDone();
     if (direction === "tx") yield* this.fence();
     return yield* this.write(direction, slot.index, pointer);
   }

@@ -127,17 +127,20 @@ export class IntermediateDriver extends Component {
     const handle = yield* this.placeTx(sa);
     // Rekeyed or deleted while we waited: the SPD now names the SA to use (its record may be freed).
     if (!this.live(sa)) return yield* this.send(packet);
+    if (handle !== null) yield* this.charge(0, this.params.offloadCyclesPerPacket);
+    else yield* this.charge(packet.length);
+    // Deleted, or evicted from the NIC's table, while the CPU worked: start again.
+    if (!this.live(sa) || (handle && this.base.saTable.handleOf(sa.record) !== handle)) return yield* this.send(packet);
+    // From here the packet holds the SA: a delete waits for it before taking the SA out of the NIC and freeing its record.
+    this.senders.set(sa, (this.senders.get(sa) ?? 0) + 1);
     try {
       if (handle !== null) {
         // Inline: ESP laid out in plaintext, the NIC encrypts with the SA found through the handle or the pointer.
-        yield* this.charge(0, this.params.offloadCyclesPerPacket);
-        if (!this.live(sa)) return yield* this.send(packet);
         const esp = this.outboundOf(sa).prepare(packet, PROTOCOL_IPV4);
         this.countPath("hardwareTx");
         yield* this.base.transmit(queue, this.frame(ipv4Packet({ ...outer, protocol: PROTOCOL_ESP }, esp)), { trafficClass, ipsec: { saPointer: sa.record, saHandle: handle } });
         return;
       }
-      yield* this.charge(packet.length);
       // The outer DSCP carries the class, so that the network (and the receiving NIC) can queue the ESP packet by it.
       const encrypted = tunnelEncapsulate(this.outboundOf(sa), packet, outer);
       this.encrypted.set(++this.encryptedCount);
@@ -146,6 +149,13 @@ export class IntermediateDriver extends Component {
     } catch (error) {
       if (error instanceof RekeyRequiredError) return this.drop("REKEY_REQUIRED");
       throw error;
+    } finally {
+      const left = this.senders.get(sa)! - 1;
+      if (left > 0) this.senders.set(sa, left);
+      else {
+        this.senders.delete(sa);
+        if (this.awaited.has(sa)) this.senderDone.fire();
+      }
     }
   }
 
@@ -178,7 +188,8 @@ export class IntermediateDriver extends Component {
     if (decision === "install") handle = yield* table.install(direction, sa.record);
     else {
       yield* this.message("EVICT", table.handleOf(decision.replace.record));
-      handle = yield* table.replace(direction, decision.replace.record, sa.record);
+      const victim = decision.replace;
+      handle = yield* table.replace(direction, victim.record, sa.record, () => this.waitForSenders(victim));
       if (handle) this.counts.evictions++;
     }
     if (!handle) return 0;
@@ -203,6 +214,7 @@ export class IntermediateDriver extends Component {
   *deleteSa(sa: IpsecSa) {
     this.retiring.add(sa);
     this.spd.removeFor(sa);
+    yield* this.waitForSenders(sa);
     let slot: { direction: "tx" | "rx"; index: number } | null = null;
     if (this.base.saTable.isInstalled(sa.record) || this.base.params.saFill === "pointer") {
       const handle = this.base.saTable.handleOf(sa.record);
@@ -224,6 +236,17 @@ export class IntermediateDriver extends Component {
     return !this.retiring.has(sa) && this.sadb.byRecord(sa.record) === sa;
   }
   private readonly retiring = new Set<IpsecSa>();
+  /** Sends holding each SA (past their last liveness check, not yet posted to the base driver). */
+  private readonly senders = new Map<IpsecSa, number>();
+  private readonly awaited = new Set<IpsecSa>();
+  private readonly senderDone = this.event("sa_sender_done");
+
+  /** Until the packets already holding an SA are posted (one may be waiting for ring space with the SA's table handle). */
+  private *waitForSenders(sa: IpsecSa) {
+    this.awaited.add(sa);
+    while (this.senders.has(sa)) yield this.senderDone;
+    this.awaited.delete(sa);
+  }
 
   dropCount(reason: IntermediateDropReason): number {
     return this.drops.get(reason) ?? 0;

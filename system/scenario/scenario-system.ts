@@ -17,6 +17,7 @@ import type { LoadedScenario } from "./load.js";
 import { Sampler } from "./measurements.js";
 import type { Scenario, TrafficStream } from "./schema.js";
 import { Scoreboard } from "./scoreboard.js";
+import { ArrivalOrder } from "../../sim/stats/arrival-order.js";
 
 export const LoadedScenarioToken = Symbol("LoadedScenario");
 
@@ -34,12 +35,11 @@ export interface Flow {
   received: number;
   /** Inner bytes received. */
   bytes: number;
-  outOfOrder: number;
+  order: ArrivalOrder;
   /** From the sender's call to the decrypted delivery at the other end, ps: every one, up to LATENCY_SAMPLE, then a uniform sample of that size. */
   readonly latencies: number[];
   /** Send time of each sequence number not yet arrived. */
   readonly pending: Map<number, number>;
-  nextExpected: number;
   /** The packet sent with a sequence number, rebuilt to check what arrived. */
   readonly packet: (sequence: number) => Uint8Array;
 }
@@ -59,9 +59,9 @@ export class ScenarioTraffic extends Component {
   captured: CapturedSa[] = [];
   sampler!: Sampler;
   scoreboard: Scoreboard | null = null;
-  private faults: Scenario["faults"] = { corruptProbability: 0, replayProbability: 0, rekeys: 0 };
-  /** The outbound SA of each tunnel now (a rekey replaces it). */
-  private readonly outboundSas: IpsecSa[] = [];
+  private faults: Scenario["faults"] = { corruptProbability: 0, replayProbability: 0, rekeys: 0, deletes: 0, interruptStorms: 0 };
+  /** Each tunnel's SAs now: a rekey replaces the outbound one, a delete leaves null. */
+  private readonly tunnelSas: { outbound: IpsecSa | null; inbound: IpsecSa | null }[] = [];
   private system!: NicSystem;
   private espPeer!: EspPeer;
   private endOfTraffic = 0;
@@ -95,7 +95,7 @@ export class ScenarioTraffic extends Component {
         const port = INNER_PORT_BASE + tunnels.peer.length;
         const tunnel = tunnels.add(ikeSa, `${customer.name}-${index}`, port, trafficClass);
         entry.tunnels.push(tunnel.index);
-        this.outboundSas.push(tunnel.outbound);
+        this.tunnelSas.push({ outbound: tunnel.outbound, inbound: tunnel.inbound });
         entry.ports.push(port);
       }
       byCustomer.set(customer.name, entry);
@@ -116,12 +116,13 @@ export class ScenarioTraffic extends Component {
         const packet = (sequence: number) =>
           // The first payload byte names the stream; the DSCP is class-default's (only untagged SAs use it).
           sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[sequence % customer.ports.length]!, dscpClass: 0 });
-        const flow: Flow = { stream: stream.name, direction, trafficClass: customer.trafficClass, sent: 0, received: 0, bytes: 0, outOfOrder: 0, latencies: [], pending: new Map(), nextExpected: 0, packet };
+        const flow: Flow = { stream: stream.name, direction, trafficClass: customer.trafficClass, sent: 0, received: 0, bytes: 0, order: new ArrivalOrder(), latencies: [], pending: new Map(), packet };
         this.flows.push(flow);
         this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer));
       }
     });
-    if (scenario.faults.rekeys > 0) this.process("rekeys", () => this.rekeys(scenario.faults.rekeys));
+    if (scenario.faults.rekeys + scenario.faults.deletes > 0) this.process("sa_changes", () => this.saChanges(scenario.faults.rekeys, scenario.faults.deletes));
+    if (scenario.faults.interruptStorms > 0) this.process("interrupt_storms", () => this.interruptStorms(scenario.faults.interruptStorms));
     this.sampler = new Sampler(this.kernel, system);
     const interval = Math.max(1, Math.round(this.endOfTraffic / scenario.outputs.samples));
     this.process("sampler", function* (this: ScenarioTraffic) {
@@ -165,19 +166,49 @@ export class ScenarioTraffic extends Component {
     }
   }
 
-  /** Rekey random tunnels' outbound SAs at random times in the traffic, one after another; the gateway learns each new SA first. */
-  private *rekeys(count: number) {
-    yield this.system.driver.base.whenReady();
+  /** Random times in the traffic, in order. */
+  private timesInTraffic(count: number): number[] {
     const start = this.kernel.now;
-    const times = Array.from({ length: count }, () => start + this.random.integer(0, Math.max(0, this.endOfTraffic - start))).sort((a, b) => a - b);
-    for (const [index, time] of times.entries()) {
+    return Array.from({ length: count }, () => start + this.random.integer(0, Math.max(0, this.endOfTraffic - start))).sort((a, b) => a - b);
+  }
+
+  /**
+   * Rekeys and deletes at random times in the traffic, one after another (an IKE daemon handles
+   * one exchange at a time). A rekey replaces a random tunnel's outbound SA, the gateway learning
+   * the new SA first; a delete takes a random tunnel's outbound or inbound SA away for good.
+   */
+  private *saChanges(rekeys: number, deletes: number) {
+    yield this.system.driver.base.whenReady();
+    const changes = [...this.timesInTraffic(rekeys).map((time) => ({ time, kind: "rekey" as const })), ...this.timesInTraffic(deletes).map((time) => ({ time, kind: "delete" as const }))];
+    changes.sort((a, b) => a.time - b.time);
+    let rekeyed = 0;
+    for (const { time, kind } of changes) {
       if (time > this.kernel.now) yield delay(time - this.kernel.now);
-      const tunnel = this.random.integer(0, this.outboundSas.length - 1);
-      const old = this.outboundSas[tunnel]!;
-      const parameters = { ...old.parameters, spi: spi(0x3000 + index), keyMaterial: this.random.bytes(old.parameters.keyMaterial.length) };
+      const intermediate = this.system.driver.intermediate;
+      const live = this.tunnelSas.flatMap((sas, tunnel) => [...(sas.outbound ? [{ tunnel, direction: "outbound" as const }] : []), ...(sas.inbound && kind === "delete" ? [{ tunnel, direction: "inbound" as const }] : [])]);
+      if (live.length === 0) continue;
+      const { tunnel, direction } = live[this.random.integer(0, live.length - 1)]!;
+      const sas = this.tunnelSas[tunnel]!;
+      if (kind === "delete") {
+        const sa = sas[direction]!;
+        sas[direction] = null;
+        yield* intermediate.deleteSa(sa);
+        continue;
+      }
+      const old = sas.outbound!;
+      const parameters = { ...old.parameters, spi: spi(0x3000 + rekeyed++), keyMaterial: this.random.bytes(old.parameters.keyMaterial.length) };
       this.espPeer.addInbound(parameters, this.container.resolve(AesGcmBackendToken));
       this.captured.push({ sa: parameters, source: old.source, destination: old.destination });
-      this.outboundSas[tunnel] = yield* this.system.driver.intermediate.rekeySa(old, parameters.spi, parameters.keyMaterial);
+      sas.outbound = yield* intermediate.rekeySa(old, parameters.spi, parameters.keyMaterial);
+    }
+  }
+
+  /** Interrupt storms at random times in the traffic: every cause stuck for 2 to 20 µs. */
+  private *interruptStorms(count: number) {
+    yield this.system.driver.base.whenReady();
+    for (const time of this.timesInTraffic(count)) {
+      if (time > this.kernel.now) yield delay(time - this.kernel.now);
+      this.system.nic.interrupts.storm(this.kernel.now + us(this.random.integer(2, 20)));
     }
   }
 
@@ -207,8 +238,7 @@ export class ScenarioTraffic extends Component {
     if (stream && this.scoreboard) this.scoreboard.delivered(`${stream.stream} ${direction} packet ${sequence}`, sent !== undefined, packet, sequence < stream.sent ? stream.packet(sequence) : null);
     if (!stream || sent === undefined) return;
     stream.pending.delete(sequence);
-    if (sequence !== stream.nextExpected) stream.outOfOrder++;
-    stream.nextExpected = sequence + 1;
+    stream.order.arrived(sequence);
     stream.received++;
     stream.bytes += packet.length;
     // Beyond the sample size, reservoir sampling keeps memory flat in long runs (and draws no random number before).

@@ -45,15 +45,22 @@ export const scenarioSchema = z.strictObject({
   customers: z.array(customer).min(1),
   /** The scoreboards (conservation laws, order, payloads, counters); off only for speed. */
   checks: z.boolean().default(true),
-  /** Faults the remote gateway injects into what it sends: corrupted frames (the ICV fails) and replays of earlier frames. */
+  /** Faults: the remote gateway corrupts (the ICV fails) and replays frames; SAs are rekeyed and deleted mid-flight; the NIC's interrupt causes stick. */
   faults: z
     .strictObject({
       corruptProbability: z.number().min(0).max(1).default(0),
       replayProbability: z.number().min(0).max(1).default(0),
       /** Outbound SAs rekeyed while traffic flows (at random times, random tunnels): packets under the old SA finish or are dropped and counted. */
       rekeys: z.int().min(0).max(64).default(0),
+      /**
+       * SAs deleted without a successor (at random times, random tunnels, either direction): an outbound one takes its policy
+       * with it, so the tunnel's later packets are dropped as NO_POLICY; the gateway goes on sending under a deleted inbound one (UNKNOWN_SPI).
+       */
+      deletes: z.int().min(0).max(64).default(0),
+      /** Interrupt storms: for 2 to 20 µs at a random time, every interrupt cause stays asserted, so each vector fires again as soon as it is unmasked and its EITR allows. */
+      interruptStorms: z.int().min(0).max(64).default(0),
     })
-    .default({ corruptProbability: 0, replayProbability: 0, rekeys: 0 }),
+    .default({ corruptProbability: 0, replayProbability: 0, rekeys: 0, deletes: 0, interruptStorms: 0 }),
   traffic: z.array(stream).min(1),
   outputs: z
     .strictObject({

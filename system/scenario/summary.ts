@@ -75,7 +75,7 @@ export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSyste
     sent: flow.sent,
     received: flow.received,
     lost: flow.sent - flow.received,
-    outOfOrder: flow.outOfOrder,
+    outOfOrder: flow.order.outOfOrder,
     gigabitsPerSecond: round((flow.bytes * 8) / seconds / 1e9),
     latency: latency(flow.latencies),
   });

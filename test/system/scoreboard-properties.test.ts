@@ -9,7 +9,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 
 const CLASSES = ["gold", "silver", "bronze"];
 
-/** A random small scenario: customers, SAs against a table, traffic mix and priorities, fill mode, placement, crypto policy, DMA latency spikes, the gateway's faults, and SAs rekeyed mid-flight. */
+/** A random small scenario: customers, SAs against a table, traffic mix and priorities, fill mode, placement, crypto policy, DMA latency spikes, the gateway's faults, SAs rekeyed and deleted mid-flight, and interrupt storms. */
 const scenarios = fc
   .record({
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
@@ -36,6 +36,8 @@ const scenarios = fc
     corrupt: fc.constantFrom(0, 0, 0.03),
     replay: fc.constantFrom(0, 0, 0.03),
     rekeys: fc.constantFrom(0, 0, 1, 2),
+    deletes: fc.constantFrom(0, 0, 1, 2),
+    interruptStorms: fc.constantFrom(0, 0, 1),
   })
   .map((draw): ScenarioInput => ({
     name: "random",
@@ -69,7 +71,7 @@ const scenarios = fc
       pattern: stream.pattern,
       ...(stream.load !== undefined ? { load: stream.load } : { gapMicroseconds: stream.gapMicroseconds }),
     })),
-    faults: { corruptProbability: draw.corrupt, replayProbability: draw.replay, rekeys: draw.rekeys },
+    faults: { corruptProbability: draw.corrupt, replayProbability: draw.replay, rekeys: draw.rekeys, deletes: draw.deletes, interruptStorms: draw.interruptStorms },
     outputs: { waveform: false, pcap: false, html: false },
   }));
 
