@@ -53,18 +53,23 @@ export class RegisterFile {
     for (const observer of this.writeObservers) observer(offset, value);
     if (!this.writeValue(offset, value)) {
       const known = R.registerName(offset, this.shared.queues);
-      if (known) this.shared.errors.report({ code: "READ_ONLY_REGISTER", field: "REGISTER", fieldName: known, value: offset, queue: this.queueOfOffset(offset) });
+      if (known) this.shared.errors.report({ code: "READ_ONLY_REGISTER", field: "REGISTER", fieldName: known, value: offset, ...this.queueOfOffset(offset) });
       else this.unknown(offset, "write");
     }
+  }
+
+  private writeOnly(offset: number): number {
+    this.shared.errors.report({ code: "WRITE_ONLY_REGISTER", field: "REGISTER", fieldName: this.nameOf(offset), value: offset });
+    return 0;
   }
 
   private unknown(offset: number, access: string): void {
     this.shared.errors.report({ code: "UNKNOWN_REGISTER", field: "REGISTER", fieldName: `MMIO ${access} offset`, value: offset });
   }
 
-  private queueOfOffset(offset: number): number | undefined {
+  private queueOfOffset(offset: number): { queue?: number; direction?: "tx" | "rx" } {
     const queue = this.queueRegister(offset);
-    return queue?.queue;
+    return queue ? { queue: queue.queue, direction: queue.base === R.TDBAL(0) ? "tx" : "rx" } : {};
   }
 
   /** The queue and register within the queue block an offset falls in, if any. */
@@ -86,7 +91,7 @@ export class RegisterFile {
       case R.ERROR_COUNT: return errors.errorCount;
       case R.ICR: return interrupts.readCause();
       case R.IMS: return interrupts.readMask();
-      case R.ICS: case R.IMC: case R.ERRLOG_POP: return 0;
+      case R.ICS: case R.IMC: case R.ERRLOG_POP: case R.SA_COMMAND: return this.writeOnly(offset);
       case R.ERRLOG_COUNT: return errors.waiting;
       case R.ERRLOG_CODE: return errors.head()?.code ?? 0;
       case R.ERRLOG_LOCATION: return errors.head()?.location ?? NO_QUEUE;
@@ -147,6 +152,12 @@ export class RegisterFile {
     const transmit = queue.base === R.TDBAL(0);
     const ring: RingRegisters = transmit ? this.tx.ring(queue.queue) : this.rx.ring(queue.queue);
     const register = queue.register - queue.base + R.TDBAL(0);
+    const geometry = [R.TDBAL(0), R.TDBAH(0), R.TDLEN(0), R.SRRCTL(0) - R.RDBAL(0) + R.TDBAL(0)];
+    if (ring.enabled && geometry.includes(register) && (register !== geometry[3] || !transmit)) {
+      // The device holds its copy from the enable; a change now would let it write past the driver's buffers.
+      ring.report("QUEUE_REGISTER_WHILE_ENABLED", "REGISTER", this.nameOf(offset), value);
+      return true;
+    }
     switch (register) {
       case R.TDBAL(0): ring.baseLow = value; return true;
       case R.TDBAH(0): ring.baseHigh = value; return true;
@@ -184,7 +195,6 @@ export class RegisterFile {
       case R.SA_RX_HITS: return register32(counts.rxHits);
       case R.SA_RX_MISSES: return register32(counts.rxMisses);
       case R.SA_FETCHES: return register32(counts.fetches);
-      case R.SA_COMMAND: return 0;
     }
     return undefined;
   }
@@ -206,9 +216,10 @@ export class RegisterFile {
     if (offset >= R.TX_SCHED(0) && offset < R.TX_SCHED(this.shared.queues) && offset % 4 === 0) {
       const queue = (offset - R.TX_SCHED(0)) / 4;
       const schedule = { strict: (value & R.TX_SCHED_STRICT) !== 0, percent: Math.min(100, value & 0x7f) };
+      if ((value & 0x7f) > 100) this.shared.errors.report({ code: "VALUE_OUT_OF_RANGE", field: "REGISTER", fieldName: `${this.nameOf(offset)}.PERCENT`, value: value & 0x7f, queue });
       this.tx.scheduler.configure(queue, schedule);
       this.mac.scheduler.configure(queue, schedule);
-      this.schedules[queue] = value & (R.TX_SCHED_STRICT | 0x7f);
+      this.schedules[queue] = (value & R.TX_SCHED_STRICT) | schedule.percent;
       return true;
     }
     if (offset === R.SA_CTRL) {

@@ -19,6 +19,9 @@ export const ErrorCode = {
   ESP_ICV_FAILED: 16,
   SA_INVALIDATED: 17,
   TAIL_OVERRUN: 18,
+  WRITE_ONLY_REGISTER: 19,
+  QUEUE_REGISTER_WHILE_ENABLED: 20,
+  VALUE_OUT_OF_RANGE: 21,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -42,6 +45,9 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   ESP_ICV_FAILED: "RX: the ICV did not verify; the packet is delivered flagged, undecrypted",
   SA_INVALIDATED: "The SA table entry was invalidated while the packet was being processed; the packet is dropped",
   TAIL_OVERRUN: "A tail write that moves the tail back over descriptors the device still owns, or around the ring past the head (an overrun); the write is ignored",
+  WRITE_ONLY_REGISTER: "A read of a write-only register (ICS, IMC, ERRLOG_POP, SA_COMMAND); it returns 0",
+  QUEUE_REGISTER_WHILE_ENABLED: "A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first)",
+  VALUE_OUT_OF_RANGE: "A register field written beyond its range (TX_SCHED percent above 100); the nearest valid value is used",
 };
 
 /** Which field or register an error log entry points at (ERRLOG_LOCATION.FIELD). */

@@ -148,6 +148,23 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
     expect(diagnostic.message).toContain("BAD_MAGIC");
   });
 
+  test("TX: an IPSEC descriptor whose frame is not its SA's ESP (another SA's SPI), or too short for ESP, is dropped as ESP_MALFORMED", () => {
+    for (const make of [(top: NicSystem) => preparedFrame(top, 0x1000), (top: NicSystem) => preparedFrame(top, 0x1000).subarray(0, 60)] as const) {
+      let queue!: RawQueue;
+      const { top } = raw(
+        function* (top, q) {
+          queue = q;
+          const other = top.driver.intermediate.sadb.find("outbound", 0x1001)!;
+          postIpsec(top, q, make(top), { saPointer: other.record });
+        },
+        { "top.driver.base.saFill": "pointer" },
+      );
+      expect(top.nic.diagnostics.map((d) => [d.code, d.field, d.index])).toEqual([["ESP_MALFORMED", "LENGTH", 0]]);
+      expect(queue.writeBack(0)).toEqual({ status: STATUS_DD, error: ErrorCode.ESP_MALFORMED });
+      expect(top.peer.receivedFrames).toBe(0);
+    }
+  });
+
   test("a staged record with a bad length is refused by SA_COMMAND with SA_STATUS", () => {
     let status = -1;
     const { top } = raw(function* (top) {

@@ -1,0 +1,108 @@
+/**
+ * The catalogue of hostile inputs: each input, what the model does with it, and the test that
+ * shows it. `catalogue.test.ts` checks every test named here exists and that the catalogue
+ * covers every register, descriptor field and error code; `npm run catalogue` writes it out as
+ * docs/hostile-inputs.md.
+ */
+
+export interface HostileInput {
+  readonly input: string;
+  readonly outcome: string;
+  /** What it exercises: `register:NAME`, `tx:FIELD`, `rx:FIELD`, `error:CODE`, or a kind of input (`esp:`, `frame:`, `scenario:`, `policy:`). */
+  readonly covers: readonly string[];
+  /** The test file (from the repository root) and the test's name as written there (a `test.each` template keeps its `%s`). */
+  readonly test: readonly [file: string, name: string];
+}
+
+const MISUSE = "test/hostile/driver-misuse.test.ts";
+const REGISTERS = "test/hostile/registers.test.ts";
+const DESCRIPTORS = "test/hostile/descriptors.test.ts";
+const OFFLOAD = "test/hw/ipsec-offload.test.ts";
+const ESP = "test/ipsec/esp.test.ts";
+const INTERMEDIATE = "test/driver/intermediate.test.ts";
+const VALIDATION = "test/system/scenario-validation.test.ts";
+
+export const CATALOGUE: readonly HostileInput[] = [
+  // Registers, whichever they are.
+  { input: "A write to any read-only register", outcome: "READ_ONLY_REGISTER naming it (and its queue); the write is ignored", covers: ["error:READ_ONLY_REGISTER", "access:RO"], test: [REGISTERS, "a write to read-only %s is ignored"] },
+  { input: "A read of any write-only register", outcome: "WRITE_ONLY_REGISTER naming it; the read returns 0", covers: ["error:WRITE_ONLY_REGISTER", "access:WO"], test: [REGISTERS, "a read of write-only %s returns 0"] },
+  { input: "A per-queue or per-vector register of an instance the device does not have", outcome: "UNKNOWN_REGISTER with the offset; reads return all ones", covers: ["error:UNKNOWN_REGISTER", "access:instance"], test: [REGISTERS, "%s of an instance the device does not have is no register"] },
+  { input: "An unaligned access inside any register", outcome: "UNKNOWN_REGISTER with the offset; nothing changes", covers: ["error:UNKNOWN_REGISTER", "access:unaligned"], test: [REGISTERS, "an unaligned access inside %s is no register"] },
+  { input: "An offset where no register is", outcome: "UNKNOWN_REGISTER; the read returns 0xFFFFFFFF", covers: ["error:UNKNOWN_REGISTER"], test: [MISUSE, "a read of an offset with no register returns all ones"] },
+  // Register values.
+  { input: "TDT (or RDT) at or past the ring's end", outcome: "TAIL_BEYOND_RING; the doorbell is ignored", covers: ["register:TDT", "register:RDT", "error:TAIL_BEYOND_RING"], test: [MISUSE, "a tail beyond the ring"] },
+  { input: "TDT moved back over descriptors the device owns (a ring overrun)", outcome: "TAIL_OVERRUN; ignored, and each posted descriptor is processed exactly once", covers: ["register:TDT", "register:RDT", "error:TAIL_OVERRUN"], test: [MISUSE, "a tail moved back over posted descriptors: ignored, and every posted descriptor is done exactly once"] },
+  { input: "A doorbell on a queue that is not enabled", outcome: "DOORBELL_ON_DISABLED_QUEUE; ignored", covers: ["register:TDT", "error:DOORBELL_ON_DISABLED_QUEUE"], test: [MISUSE, "a doorbell on a disabled queue"] },
+  { input: "TXDCTL.ENABLE with a ring base not 128-byte aligned", outcome: "UNALIGNED_RING_BASE; the queue stays disabled", covers: ["register:TDBAL", "register:TDBAH", "register:TXDCTL", "error:UNALIGNED_RING_BASE"], test: [MISUSE, "an unaligned ring base: the queue stays disabled"] },
+  { input: "RXDCTL.ENABLE with a ring length that is not a multiple of 128 bytes", outcome: "INVALID_RING_LENGTH; the queue stays disabled", covers: ["register:RDLEN", "register:TDLEN", "register:RXDCTL", "register:RDBAL", "register:RDBAH", "error:INVALID_RING_LENGTH"], test: [REGISTERS, "a ring length that is not a multiple of 128 bytes: enabling is refused"] },
+  { input: "RXDCTL.ENABLE with SRRCTL 0", outcome: "ZERO_LENGTH_BUFFER; the queue stays disabled", covers: ["register:SRRCTL", "register:RXDCTL", "error:ZERO_LENGTH_BUFFER"], test: [MISUSE, "an RX queue enabled with a zero buffer size (SRRCTL) stays disabled"] },
+  { input: "Ring base, ring length or SRRCTL written while the queue is enabled", outcome: "QUEUE_REGISTER_WHILE_ENABLED; ignored (the device keeps what it took at the enable)", covers: ["register:TDBAL", "register:TDBAH", "register:TDLEN", "register:RDBAL", "register:RDBAH", "register:RDLEN", "register:SRRCTL", "error:QUEUE_REGISTER_WHILE_ENABLED"], test: [REGISTERS, "%s written while its queue is enabled is ignored (the device keeps what it took at the enable)"] },
+  { input: "TX_SCHED with a percent above 100", outcome: "VALUE_OUT_OF_RANGE; 100 is used and read back", covers: ["register:TX_SCHED", "error:VALUE_OUT_OF_RANGE"], test: [REGISTERS, "a TX_SCHED percent above 100 is taken as 100, and says so"] },
+  { input: "SA_COMMAND with an index past the table, or operation 0", outcome: "INVALID_SA_HANDLE; SA_STATUS holds the code", covers: ["register:SA_COMMAND", "error:INVALID_SA_HANDLE"], test: [REGISTERS, "SA_COMMAND with %s is refused, with SA_STATUS saying why"] },
+  { input: "SA_COMMAND install of a staged record with a bad length (SA_STAGE)", outcome: "SA_RECORD_INVALID naming the problem; SA_STATUS holds the code", covers: ["register:SA_COMMAND", "register:SA_STAGE", "error:SA_RECORD_INVALID"], test: [OFFLOAD, "a staged record with a bad length is refused by SA_COMMAND with SA_STATUS"] },
+  // Descriptors.
+  { input: "TX LENGTH 0", outcome: "ZERO_LENGTH_BUFFER; the descriptor comes back done with the code", covers: ["tx:LENGTH", "tx:STATUS", "tx:ERROR", "error:ZERO_LENGTH_BUFFER"], test: [MISUSE, "a zero-length buffer: the descriptor comes back done with the error code"] },
+  { input: "A TX frame longer than the maximum, across two buffers", outcome: "OVER_LENGTH_BUFFER at the frame's last descriptor; dropped", covers: ["tx:LENGTH", "error:OVER_LENGTH_BUFFER"], test: [MISUSE, "an over-length frame across two buffers"] },
+  { input: "TX BUFFER_ADDRESS in unmapped memory", outcome: "DMA_UNMAPPED; the read is not made, the descriptor comes back with the code", covers: ["tx:BUFFER_ADDRESS", "error:DMA_UNMAPPED"], test: [MISUSE, "a TX buffer in unmapped memory"] },
+  { input: "RX BUFFER_ADDRESS in unmapped memory", outcome: "DMA_UNMAPPED; the write is not made", covers: ["rx:BUFFER_ADDRESS", "error:DMA_UNMAPPED"], test: [MISUSE, "an RX buffer in unmapped memory"] },
+  { input: "TX CLASS above 7", outcome: "INVALID_CLASS; dropped, descriptor done with the code", covers: ["tx:CLASS", "error:INVALID_CLASS"], test: [DESCRIPTORS, "CLASS above 7: the frame is dropped as INVALID_CLASS, and its descriptor comes back done with that code"] },
+  { input: "TX OFFLOAD all ones; STATUS and ERROR set by the driver before posting", outcome: "No bits are defined in OFFLOAD: ignored; STATUS and ERROR are written over", covers: ["tx:OFFLOAD", "tx:STATUS", "tx:ERROR"], test: [DESCRIPTORS, "OFFLOAD has no bits defined: all ones there change nothing; STATUS and ERROR set by the driver are written over"] },
+  { input: "TX COMMAND without EOP on the last posted descriptor", outcome: "Not an error: the device waits for the rest of the frame", covers: ["tx:COMMAND"], test: [DESCRIPTORS, "COMMAND without EOP on the last posted descriptor: the device waits for the rest of the frame, and sends it whole once posted"] },
+  { input: "TX COMMAND.IPSEC on a frame that is not its SA's ESP (another SPI), or too short for ESP", outcome: "ESP_MALFORMED; dropped, descriptor done with the code", covers: ["tx:COMMAND", "tx:SA_POINTER", "error:ESP_MALFORMED"], test: [OFFLOAD, "TX: an IPSEC descriptor whose frame is not its SA's ESP (another SA's SPI), or too short for ESP, is dropped as ESP_MALFORMED"] },
+  { input: "TX SA_HANDLE out of range, or naming an empty entry", outcome: "INVALID_SA_HANDLE; dropped", covers: ["tx:SA_HANDLE", "error:INVALID_SA_HANDLE"], test: [OFFLOAD, "a handle out of range, and a handle naming an empty entry"] },
+  { input: "TX SA_POINTER to unmapped memory, or to a record with a bad magic", outcome: "DMA_UNMAPPED, or SA_RECORD_INVALID naming BAD_MAGIC; dropped", covers: ["tx:SA_POINTER", "error:DMA_UNMAPPED", "error:SA_RECORD_INVALID"], test: [OFFLOAD, "pointer fetch through a pointer to unmapped memory, and to a record with a bad magic"] },
+  { input: "An SA invalidated while its packets are in the NIC", outcome: "SA_INVALIDATED drops, counted; no packet uses it afterwards", covers: ["error:SA_INVALIDATED"], test: [OFFLOAD, "an SA deleted mid-burst: no packet is processed with it after, its record is freed only when the NIC is done, and reused memory is never followed"] },
+  { input: "RX write-back fields (LENGTH, STATUS, ERROR, CLASS, SPI, SA_HANDLE) left with garbage by the driver", outcome: "Written over by the device", covers: ["rx:LENGTH", "rx:STATUS", "rx:ERROR", "rx:CLASS", "rx:SPI", "rx:SA_HANDLE"], test: [DESCRIPTORS, "the write-back fields are the device's: whatever the driver left in them is written over"] },
+  // DMA faults.
+  { input: "DMA read errors (completer abort)", outcome: "DMA_READ_ERROR for each descriptor fetch; the queue is disabled and reported", covers: ["error:DMA_READ_ERROR"], test: [MISUSE, "read errors on every request: descriptor fetches fail, each queue is disabled and reported"] },
+  { input: "DMA completion timeouts", outcome: "DMA_COMPLETION_TIMEOUT after the timeout", covers: ["error:DMA_COMPLETION_TIMEOUT"], test: [MISUSE, "completion timeouts are reported after the timeout"] },
+  // Frames from the wire.
+  { input: "Bad FCS, runt and oversize frames", outcome: "Dropped and counted by reason (FCS_ERROR, RUNT, OVERSIZE); good frames around them arrive", covers: ["frame:bad-fcs", "frame:runt", "frame:oversize"], test: [MISUSE, "bad FCS, runt and oversize frames are dropped and counted by reason; good ones around them arrive"] },
+  { input: "Truncated ESP, and ESP whose ICV fails, through the NIC", outcome: "Flagged in the RX descriptor (ESP_MALFORMED, ESP_ICV_FAILED) and counted; never delivered as good", covers: ["esp:truncated", "esp:wrong-icv", "error:ESP_ICV_FAILED", "error:ESP_MALFORMED"], test: [OFFLOAD, "RX: a truncated ESP packet and one whose ICV fails are flagged and counted, not delivered as good"] },
+  { input: "ESP with wrong padding, decrypted by the NIC", outcome: "Dropped by the driver as BAD_PADDING", covers: ["esp:mis-padded"], test: [OFFLOAD, "RX: a packet the NIC decrypted whose padding is wrong is dropped by the driver as BAD_PADDING"] },
+  { input: "Replayed ESP, and ESP with an unknown SPI, at the intermediate driver", outcome: "Dropped and counted (REPLAYED, UNKNOWN_SPI)", covers: ["esp:replayed", "esp:unknown-spi"], test: [INTERMEDIATE, "inbound: a replayed ESP packet and one with an unknown SPI are dropped and counted by reason"] },
+  { input: "Replays and packets older than the window, in software ESP", outcome: "Dropped before decryption; out of order within the window accepted", covers: ["esp:replayed"], test: [ESP, "replays and packets older than the window are dropped before decryption; out of order within it is accepted"] },
+  { input: "ESP carrying a dummy packet (next header 59)", outcome: "Dropped silently, counted by reason", covers: ["esp:next-header-59"], test: [ESP, "a dummy packet (next header 59) is dropped silently, by reason"] },
+  { input: "ESP with any bit flipped", outcome: "The ICV fails; the replay window is unchanged", covers: ["esp:wrong-icv"], test: [ESP, "random packets, keys and ICV lengths round-trip; a flipped bit anywhere fails and leaves the window unchanged"] },
+  // Scenario and policy texts.
+  { input: "Scenario YAML that does not parse", outcome: "Rejected before the run, with line and column", covers: ["scenario:syntax"], test: [VALIDATION, "1. YAML that does not parse: the line and column"] },
+  { input: "Scenario with an unknown field, a missing one, a wrong type, a value out of range", outcome: "Rejected with the field's path and line", covers: ["scenario:field"], test: [VALIDATION, "2. an unknown field, as a typo would make"] },
+  { input: "Scenario naming a customer that does not exist, or defining one twice", outcome: "Rejected with the stream's or customer's line", covers: ["scenario:reference"], test: [VALIDATION, "7. a stream of a customer that does not exist"] },
+  { input: "Scenario with an unknown NIC parameter, or one out of range", outcome: "Rejected with the path, the line and a suggestion", covers: ["scenario:parameter"], test: [VALIDATION, "11. a NIC parameter that does not exist: the scenario's path, its line, and a suggestion"] },
+  { input: "QoS policy text with a mistake", outcome: "Rejected with its line in the scenario file", covers: ["policy:text"], test: [VALIDATION, "10. a mistake in the QoS policy: its line in the file, not in the policy text"] },
+  { input: "Bad IKE identities and ISAKMP profiles", outcome: "Refused with a reason", covers: ["policy:identity"], test: [INTERMEDIATE, "the first matching profile wins; bad identities and profiles are refused with a reason"] },
+];
+
+/** Registers where every value is valid, and why: the catalogue needs no value misuse for them. */
+export const ANY_VALUE_VALID: Readonly<Record<string, string>> = {
+  CTRL: "Two enable bits; the others are reserved and ignored",
+  ICR: "Write 1 to clear: any bits, cleared or not pending",
+  ICS: "Any causes may be raised from software (the interrupt storm fault does just that)",
+  IMS: "Any causes may be enabled",
+  IMC: "Any causes may be disabled",
+  EITR: "Any interval in ns, 0 meaning at once",
+  EITR_PACKETS: "Any threshold, 0 meaning none",
+  ERRLOG_POP: "Any value pops; an empty log stays empty",
+  SA_CTRL: "One bit; the others are reserved and ignored",
+  SA_QOS_MAP: "Any nibble is a valid tag → class entry or none",
+};
+
+/** The catalogue as a Markdown table, for docs/hostile-inputs.md. */
+export function renderCatalogue(): string {
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  const lines = [
+    "# Hostile inputs",
+    "",
+    "Generated from `test/hostile/catalogue.ts` by `npm run catalogue`; `test/hostile/catalogue.test.ts` checks that each test named here exists and that every register, descriptor field and error code is covered.",
+    "",
+    "| Input | What the model does | Test |",
+    "| --- | --- | --- |",
+    ...CATALOGUE.map((entry) => `| ${cell(entry.input)} | ${cell(entry.outcome)} | \`${entry.test[0]}\`: ${cell(entry.test[1])} |`),
+    "",
+    "Registers where every value is valid:",
+    "",
+    ...Object.entries(ANY_VALUE_VALID).map(([name, why]) => `- ${name}: ${why}`),
+    "",
+  ];
+  return lines.join("\n");
+}

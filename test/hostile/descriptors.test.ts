@@ -1,0 +1,104 @@
+import { describe, expect, test } from "vitest";
+import { ErrorCode } from "../../hw/spec/errors.js";
+import { DESCRIPTOR_BYTES, RX, STATUS_DD, STATUS_EOP, TX, TX_COMMAND_EOP, TX_COMMAND_RS, readField } from "../../hw/spec/descriptors.js";
+import { frameSequence, sequencedFrame } from "../../sim/packet/test-frames.js";
+import { delay } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import type { NicSystem } from "../../system/nic-system.js";
+import { RawQueue } from "../support/raw-queue.js";
+import { misuse } from "../support/misuse.js";
+import { system } from "../support/nic.js";
+
+const EOP_RS = TX_COMMAND_EOP | TX_COMMAND_RS;
+
+/** A hand-driven TX queue 2 beside the base driver's queues 0 and 1, without any expected error. */
+function handDriven(body: (top: NicSystem, raw: RawQueue) => Generator<unknown, void, unknown>) {
+  const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });
+  kernel.process("hand", function* () {
+    yield top.driver.base.whenReady();
+    yield* body(top, new RawQueue(top.driver.base.bus, "tx", 2)) as Generator<never, void, unknown>;
+  });
+  kernel.run({ until: us(60) });
+  return top;
+}
+
+function post(top: NicSystem, raw: RawQueue, index: number, frame: Uint8Array, command: number, trafficClass?: number) {
+  const buffer = top.memory.allocate(2048, "buffer");
+  top.memory.write(buffer, frame);
+  raw.writeTx(index, { address: buffer, length: frame.length, command, trafficClass });
+  return buffer;
+}
+
+describe("TX descriptor fields", () => {
+  test("CLASS above 7: the frame is dropped as INVALID_CLASS, and its descriptor comes back done with that code", () => {
+    let raw!: RawQueue;
+    misuse(
+      function* (top) {
+        raw = new RawQueue(top.driver.base.bus, "tx", 2);
+        post(top, raw, 0, sequencedFrame("to-peer", 2, 1, 200), EOP_RS, 9);
+        raw.doorbell(1);
+      },
+      { code: "INVALID_CLASS", queue: 2, index: 0, field: "CLASS", value: 9, mentions: ["TX queue 2", "descriptor 0", "CLASS = 9"] },
+    );
+    expect(raw.writeBack(0)).toEqual({ status: STATUS_DD, error: ErrorCode.INVALID_CLASS });
+  });
+
+  test("OFFLOAD has no bits defined: all ones there change nothing; STATUS and ERROR set by the driver are written over", () => {
+    let raw!: RawQueue;
+    const top = handDriven(function* (top, q) {
+      raw = q;
+      post(top, raw, 0, sequencedFrame("to-peer", 2, 1, 200), EOP_RS);
+      // The fields the driver should leave at zero: the device must not read them as its own.
+      top.memory.write(raw.descriptorAddress(0) + TX.OFFLOAD, new Uint8Array([0xff, 0xff, 0, 0, STATUS_DD, 0xee]));
+      raw.doorbell(1);
+    });
+    expect(top.nic.diagnostics).toEqual([]);
+    expect(top.peer.received.map((frame) => frameSequence(frame.bytes).sequence)).toEqual([1]);
+    expect(raw.writeBack(0)).toEqual({ status: STATUS_DD, error: 0 });
+  });
+
+  test("COMMAND without EOP on the last posted descriptor: the device waits for the rest of the frame, and sends it whole once posted", () => {
+    let sentBeforeEop = -1;
+    const frame = sequencedFrame("to-peer", 2, 1, 600);
+    const top = handDriven(function* (top, raw) {
+      const buffer = top.memory.allocate(2048, "buffer");
+      top.memory.write(buffer, frame);
+      raw.writeTx(0, { address: buffer, length: 300, command: 0 });
+      raw.doorbell(1);
+      yield delay(us(10));
+      sentBeforeEop = top.peer.receivedFrames;
+      raw.writeTx(1, { address: buffer + 300, length: frame.length - 300, command: EOP_RS });
+      raw.doorbell(2);
+    });
+    expect(sentBeforeEop).toBe(0);
+    expect(top.nic.diagnostics).toEqual([]);
+    expect(top.peer.received.map((received) => received.bytes.subarray(0, frame.length))).toEqual([frame]);
+  });
+});
+
+describe("RX descriptor fields", () => {
+  test("the write-back fields are the device's: whatever the driver left in them is written over", () => {
+    let raw!: RawQueue;
+    // Class 4 is queue 2 of four (the device queues class c on queue c × queues / 8).
+    const frame = sequencedFrame("to-host", 4, 1, 300);
+    const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });
+    kernel.process("hand", function* () {
+      yield top.driver.base.whenReady();
+      raw = new RawQueue(top.driver.base.bus, "rx", 2);
+      const buffer = top.memory.allocate(2048, "buffer");
+      raw.writeRx(0, buffer);
+      top.memory.write(raw.descriptorAddress(0) + RX.LENGTH, new Uint8Array(DESCRIPTOR_BYTES - RX.LENGTH).fill(0xa5));
+      raw.doorbell(1);
+      yield delay(us(2));
+      top.peer.send(frame);
+    });
+    kernel.run({ until: us(40) });
+    const descriptor = top.memory.read(raw.descriptorAddress(0), DESCRIPTOR_BYTES);
+    expect(top.nic.diagnostics).toEqual([]);
+    expect(readField(descriptor, RX.LENGTH, 2)).toBe(frame.length);
+    expect(descriptor[RX.STATUS]).toBe(STATUS_DD | STATUS_EOP);
+    expect(descriptor[RX.ERROR]).toBe(0);
+    expect(readField(descriptor, RX.SPI, 4)).toBe(0);
+    expect(readField(descriptor, RX.SA_HANDLE, 4)).toBe(0);
+  });
+});

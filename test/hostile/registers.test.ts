@@ -1,0 +1,147 @@
+import { describe, expect, test } from "vitest";
+import { ErrorCode } from "../../hw/spec/errors.js";
+import * as R from "../../hw/spec/registers.js";
+import { RawQueue } from "../support/raw-queue.js";
+import { misuse } from "../support/misuse.js";
+
+/** The harness's device has 4 queues: the base driver owns 0 and 1, the tests misuse 2 and 3. */
+const QUEUES = 4;
+const LAST_QUEUE = QUEUES - 1;
+
+/** The offset of an instance of a register, and the queue a diagnostic should name for it. */
+function instance(register: R.RegisterSpec, index: number): { offset: number; queue: number | null; direction?: "tx" | "rx" } {
+  const offset = register.offset + (register.stride ?? 0) * index;
+  const inQueueBlock = register.instance === "queue" && ((offset >= R.TDBAL(0) && offset < R.TDBAL(QUEUES)) || (offset >= R.RDBAL(0) && offset < R.RDBAL(QUEUES)));
+  if (!inQueueBlock) return { offset, queue: null };
+  return { offset, queue: index, direction: offset >= R.RDBAL(0) ? "rx" : "tx" };
+}
+
+const readOnly = R.REGISTERS.filter((register) => register.access === "RO");
+const writeOnly = R.REGISTERS.filter((register) => register.access === "WO");
+const perInstance = R.REGISTERS.filter((register) => register.instance === "queue" || register.instance === "vector");
+
+describe("every register: the wrong access is a modelled error naming it, and the run goes on", () => {
+  test.each(readOnly.map((register) => [register.name, register] as const))("a write to read-only %s is ignored", (_, register) => {
+    const { offset, queue, direction } = instance(register, register.stride ? LAST_QUEUE : 0);
+    let before = -1;
+    let after = -2;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        before = (yield bus.mmioRead(offset)) as number;
+        bus.mmioWrite(offset, 0x5a5a);
+        after = (yield bus.mmioRead(offset)) as number;
+      },
+      { code: "READ_ONLY_REGISTER", queue, direction, index: null, field: "REGISTER", value: offset, mentions: [register.stride ? `${register.name}[${LAST_QUEUE}]` : register.name, direction === "rx" ? "RX queue" : ""] },
+    );
+    // STATUS.ERROR is the one bit the write's own error changes.
+    if (register.name === "STATUS") expect(after & ~R.STATUS_ERROR).toBe(before & ~R.STATUS_ERROR);
+    else if (register.name !== "ERROR_COUNT" && !register.name.startsWith("ERRLOG")) expect(after).toBe(before);
+  });
+
+  test.each(writeOnly.map((register) => [register.name, register] as const))("a read of write-only %s returns 0", (_, register) => {
+    let value = -1;
+    misuse(
+      function* (top) {
+        value = (yield top.driver.base.bus.mmioRead(register.offset)) as number;
+      },
+      { code: "WRITE_ONLY_REGISTER", queue: null, index: null, field: "REGISTER", value: register.offset, mentions: [register.name, "returns 0"] },
+    );
+    expect(value).toBe(0);
+  });
+
+  test.each(perInstance.map((register) => [register.name, register] as const))("%s of an instance the device does not have is no register", (_, register) => {
+    // Queue registers stop at the device's queues, vector registers at its vectors (one per queue and the error vector).
+    const { offset } = instance(register, register.instance === "vector" ? QUEUES + 1 : QUEUES);
+    let value = 0;
+    misuse(
+      function* (top) {
+        value = (yield top.driver.base.bus.mmioRead(offset)) as number;
+      },
+      { code: "UNKNOWN_REGISTER", queue: null, index: null, field: "REGISTER", value: offset, mentions: [`0x${offset.toString(16)}`] },
+    );
+    expect(value).toBe(0xffffffff);
+  });
+
+  test.each(R.REGISTERS.map((register) => [register.name, register] as const))("an unaligned access inside %s is no register", (_, register) => {
+    const offset = register.offset + 2;
+    misuse(
+      function* (top) {
+        top.driver.base.bus.mmioWrite(offset, 1);
+      },
+      { code: "UNKNOWN_REGISTER", queue: null, index: null, field: "REGISTER", value: offset, mentions: [`0x${offset.toString(16)}`] },
+    );
+  });
+});
+
+describe("register values out of their range", () => {
+  test("a TX_SCHED percent above 100 is taken as 100, and says so", () => {
+    let readBack = -1;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        bus.mmioWrite(R.TX_SCHED(3), R.TX_SCHED_STRICT | 120);
+        readBack = (yield bus.mmioRead(R.TX_SCHED(3))) as number;
+      },
+      { code: "VALUE_OUT_OF_RANGE", queue: 3, index: null, field: "REGISTER", value: 120, mentions: ["TX_SCHED[3].PERCENT", "nearest valid value"] },
+    );
+    expect(readBack).toBe(R.TX_SCHED_STRICT | 100);
+  });
+
+  test("a ring length that is not a multiple of 128 bytes: enabling is refused", () => {
+    let enabled = -1;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        const base = bus.memory.allocate(4096, "ring", R.RING_ALIGNMENT);
+        bus.mmioWrite(R.RDBAL(3), base % 0x1_0000_0000);
+        bus.mmioWrite(R.RDBAH(3), Math.floor(base / 0x1_0000_0000));
+        bus.mmioWrite(R.RDLEN(3), 100);
+        bus.mmioWrite(R.RXDCTL(3), R.QUEUE_ENABLE);
+        enabled = (yield bus.mmioRead(R.RXDCTL(3))) as number;
+      },
+      { code: "INVALID_RING_LENGTH", queue: 3, direction: "rx", index: null, field: "RING_LENGTH", value: 100, mentions: ["RX queue 3", "RDLEN = 100"] },
+    );
+    expect(enabled).toBe(0);
+  });
+
+  test.each([
+    ["an INDEX past the table", R.SA_COMMAND_INVALIDATE | 4000, "SA_COMMAND.INDEX", 4000],
+    ["OPERATION 0", 7, "SA_COMMAND.OPERATION", 0],
+  ] as const)("SA_COMMAND with %s is refused, with SA_STATUS saying why", (_, command, label, value) => {
+    let status = -1;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        bus.mmioWrite(R.SA_COMMAND, command >>> 0);
+        status = (yield bus.mmioRead(R.SA_STATUS)) as number;
+      },
+      { code: "INVALID_SA_HANDLE", queue: null, index: null, field: "SA_COMMAND", value, mentions: [label] },
+    );
+    expect(status).toBe(ErrorCode.INVALID_SA_HANDLE);
+  });
+
+  test.each([
+    ["TDBAL", "tx", R.TDBAL],
+    ["TDBAH", "tx", R.TDBAH],
+    ["TDLEN", "tx", R.TDLEN],
+    ["RDBAL", "rx", R.RDBAL],
+    ["RDBAH", "rx", R.RDBAH],
+    ["RDLEN", "rx", R.RDLEN],
+    ["SRRCTL", "rx", R.SRRCTL],
+  ] as const)("%s written while its queue is enabled is ignored (the device keeps what it took at the enable)", (name, direction, register) => {
+    let before = -1;
+    let after = -2;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        new RawQueue(bus, direction, 2);
+        before = (yield bus.mmioRead(register(2))) as number;
+        bus.mmioWrite(register(2), 0x4000);
+        after = (yield bus.mmioRead(register(2))) as number;
+      },
+      { code: "QUEUE_REGISTER_WHILE_ENABLED", queue: 2, direction, index: null, field: "REGISTER", value: 0x4000, mentions: [`${direction.toUpperCase()} queue 2`, `${name}[2]`, "disable the queue first"] },
+    );
+    expect(after).toBe(before);
+  });
+});
