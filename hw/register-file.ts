@@ -10,7 +10,8 @@ import * as R from "./spec/registers.js";
 import { register32 } from "./statistics.js";
 import type { TxEngine } from "./tx/engine.js";
 
-const QUEUE_STRIDE = R.TDBAL(1) - R.TDBAL(0);
+/** A queue's ring geometry: the device takes it at the enable, so writes while enabled are refused. */
+const RING_GEOMETRY: ReadonlySet<number> = new Set([R.TDBAL(0), R.TDBAH(0), R.TDLEN(0), R.BLOCK_SRRCTL]);
 const STATISTICS_STRIDE = R.TQPC(1) - R.TQPC(0);
 
 /**
@@ -68,19 +69,8 @@ export class RegisterFile {
   }
 
   private queueOfOffset(offset: number): { queue?: number; direction?: "tx" | "rx" } {
-    const queue = this.queueRegister(offset);
-    return queue ? { queue: queue.queue, direction: queue.base === R.TDBAL(0) ? "tx" : "rx" } : {};
-  }
-
-  /** The queue and register within the queue block an offset falls in, if any. */
-  private queueRegister(offset: number): { queue: number; register: number; base: number } | undefined {
-    for (const base of [R.TDBAL(0), R.RDBAL(0)]) {
-      const delta = offset - base;
-      if (delta >= 0 && delta < QUEUE_STRIDE * this.shared.queues && offset % 4 === 0) {
-        return { queue: Math.floor(delta / QUEUE_STRIDE), register: base + (delta % QUEUE_STRIDE), base };
-      }
-    }
-    return undefined;
+    const at = R.queueRegisterAt(offset, this.shared.queues);
+    return at ? { queue: at.queue, direction: at.direction } : {};
   }
 
   private readValue(offset: number): number | undefined {
@@ -110,18 +100,17 @@ export class RegisterFile {
       const counter = counters[(statistic.register - R.TQPC(0)) / 4];
       return counter ? register32(counter[q]!) : undefined;
     }
-    const queue = this.queueRegister(offset);
+    const queue = R.queueRegisterAt(offset, this.shared.queues);
     if (!queue) return undefined;
-    const ring = queue.base === R.TDBAL(0) ? this.tx.ring(queue.queue) : this.rx.ring(queue.queue);
-    const register = queue.register - queue.base + R.TDBAL(0);
-    switch (register) {
+    const ring = queue.direction === "tx" ? this.tx.ring(queue.queue) : this.rx.ring(queue.queue);
+    switch (queue.register) {
       case R.TDBAL(0): return ring.baseLow;
       case R.TDBAH(0): return ring.baseHigh;
       case R.TDLEN(0): return ring.lengthBytes;
       case R.TDH(0): return ring.head;
       case R.TDT(0): return ring.tail;
       case R.TXDCTL(0): return ring.enabled ? R.QUEUE_ENABLE : 0;
-      case R.SRRCTL(0) - R.RDBAL(0) + R.TDBAL(0): return queue.base === R.RDBAL(0) ? this.rx.bufferSize(queue.queue) : undefined;
+      case R.BLOCK_SRRCTL: return this.rx.bufferSize(queue.queue);
     }
     return undefined;
   }
@@ -147,13 +136,12 @@ export class RegisterFile {
       else interrupts.writeThreshold(vector.vector, value);
       return true;
     }
-    const queue = this.queueRegister(offset);
+    const queue = R.queueRegisterAt(offset, this.shared.queues);
     if (!queue) return false;
-    const transmit = queue.base === R.TDBAL(0);
+    const transmit = queue.direction === "tx";
     const ring: RingRegisters = transmit ? this.tx.ring(queue.queue) : this.rx.ring(queue.queue);
-    const register = queue.register - queue.base + R.TDBAL(0);
-    const geometry = [R.TDBAL(0), R.TDBAH(0), R.TDLEN(0), R.SRRCTL(0) - R.RDBAL(0) + R.TDBAL(0)];
-    if (ring.enabled && geometry.includes(register) && (register !== geometry[3] || !transmit)) {
+    const register = queue.register;
+    if (ring.enabled && RING_GEOMETRY.has(register)) {
       // The device holds its copy from the enable; a change now would let it write past the driver's buffers.
       ring.report("QUEUE_REGISTER_WHILE_ENABLED", "REGISTER", this.nameOf(offset), value);
       return true;
@@ -170,8 +158,7 @@ export class RegisterFile {
         if (transmit) this.tx.control(queue.queue, value);
         else this.rx.control(queue.queue, value);
         return true;
-      case R.SRRCTL(0) - R.RDBAL(0) + R.TDBAL(0):
-        if (transmit) return false;
+      case R.BLOCK_SRRCTL:
         this.rx.setBufferSize(queue.queue, value);
         return true;
     }
@@ -215,8 +202,9 @@ export class RegisterFile {
     }
     if (offset >= R.TX_SCHED(0) && offset < R.TX_SCHED(this.shared.queues) && offset % 4 === 0) {
       const queue = (offset - R.TX_SCHED(0)) / 4;
-      const schedule = { strict: (value & R.TX_SCHED_STRICT) !== 0, percent: Math.min(100, value & 0x7f) };
-      if ((value & 0x7f) > 100) this.shared.errors.report({ code: "VALUE_OUT_OF_RANGE", field: "REGISTER", fieldName: `${this.nameOf(offset)}.PERCENT`, value: value & 0x7f, queue });
+      const written = value & 0x7f;
+      const schedule = { strict: (value & R.TX_SCHED_STRICT) !== 0, percent: Math.min(100, written) };
+      if (written > 100) this.shared.errors.report({ code: "VALUE_OUT_OF_RANGE", field: "REGISTER", fieldName: `${this.nameOf(offset)}.PERCENT`, value: written, queue });
       this.tx.scheduler.configure(queue, schedule);
       this.mac.scheduler.configure(queue, schedule);
       this.schedules[queue] = (value & R.TX_SCHED_STRICT) | schedule.percent;

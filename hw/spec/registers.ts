@@ -66,6 +66,24 @@ export const RDH = (queue: number): number => 0x2010 + QUEUE_STRIDE * queue;
 export const RDT = (queue: number): number => 0x2018 + QUEUE_STRIDE * queue;
 export const RXDCTL = (queue: number): number => 0x2028 + QUEUE_STRIDE * queue;
 
+/** SRRCTL's place in a queue block, counted as in the TX block (which has no register there). */
+export const BLOCK_SRRCTL = SRRCTL(0) - RDBAL(0) + TDBAL(0);
+
+/**
+ * Where an offset falls in the per-queue blocks of a device with `queues` queues: the direction,
+ * the queue, and the register named as in queue 0's TX block (RDT(3) gives TDT(0)), so that one
+ * switch serves both directions. Undefined outside the blocks, unaligned, or at the TX block's
+ * empty SRRCTL place.
+ */
+export function queueRegisterAt(offset: number, queues: number): { direction: "tx" | "rx"; queue: number; register: number } | undefined {
+  const direction = offset >= RDBAL(0) ? "rx" : "tx";
+  const delta = offset - (direction === "rx" ? RDBAL(0) : TDBAL(0));
+  if (offset % 4 !== 0 || delta < 0 || delta >= QUEUE_STRIDE * queues) return undefined;
+  const register = TDBAL(0) + (delta % QUEUE_STRIDE);
+  if (direction === "tx" && register === BLOCK_SRRCTL) return undefined;
+  return { direction, queue: Math.floor(delta / QUEUE_STRIDE), register };
+}
+
 export const TQPC = (queue: number): number => 0x3000 + STATISTICS_STRIDE * queue;
 export const TQBC = (queue: number): number => 0x3004 + STATISTICS_STRIDE * queue;
 export const RQPC = (queue: number): number => 0x3008 + STATISTICS_STRIDE * queue;

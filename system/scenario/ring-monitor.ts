@@ -76,13 +76,8 @@ export class RingMonitor {
   }
 
   private ringRegister(offset: number): { ring: WatchedRing; register: number } | undefined {
-    const stride = R.TDBAL(1) - R.TDBAL(0);
-    for (const [index, base] of [R.TDBAL(0), R.RDBAL(0)].entries()) {
-      const delta = offset - base;
-      if (delta < 0 || delta >= stride * this.queues || offset % 4 !== 0) continue;
-      return { ring: this.rings[2 * Math.floor(delta / stride) + index]!, register: R.TDBAL(0) + (delta % stride) };
-    }
-    return undefined;
+    const at = R.queueRegisterAt(offset, this.queues);
+    return at && { ring: this.rings[2 * at.queue + (at.direction === "tx" ? 0 : 1)]!, register: at.register };
   }
 
   /** Enabling takes the geometry as the device does, when it is valid (the device reports invalid ones itself). */

@@ -8,12 +8,11 @@ import { misuse } from "../support/misuse.js";
 const QUEUES = 4;
 const LAST_QUEUE = QUEUES - 1;
 
-/** The offset of an instance of a register, and the queue a diagnostic should name for it. */
+/** The offset of an instance of a register, and the queue a diagnostic should name for it (queue-block registers only). */
 function instance(register: R.RegisterSpec, index: number): { offset: number; queue: number | null; direction?: "tx" | "rx" } {
   const offset = register.offset + (register.stride ?? 0) * index;
-  const inQueueBlock = register.instance === "queue" && ((offset >= R.TDBAL(0) && offset < R.TDBAL(QUEUES)) || (offset >= R.RDBAL(0) && offset < R.RDBAL(QUEUES)));
-  if (!inQueueBlock) return { offset, queue: null };
-  return { offset, queue: index, direction: offset >= R.RDBAL(0) ? "rx" : "tx" };
+  const at = R.queueRegisterAt(offset, QUEUES);
+  return at ? { offset, queue: at.queue, direction: at.direction } : { offset, queue: null };
 }
 
 const readOnly = R.REGISTERS.filter((register) => register.access === "RO");
