@@ -185,7 +185,8 @@ export class ScenarioTraffic extends Component {
     for (const { time, kind } of changes) {
       if (time > this.kernel.now) yield delay(time - this.kernel.now);
       const intermediate = this.system.driver.intermediate;
-      const live = this.tunnelSas.flatMap((sas, tunnel) => [...(sas.outbound ? [{ tunnel, direction: "outbound" as const }] : []), ...(sas.inbound && kind === "delete" ? [{ tunnel, direction: "inbound" as const }] : [])]);
+      const directions = kind === "rekey" ? (["outbound"] as const) : (["outbound", "inbound"] as const);
+      const live = this.tunnelSas.flatMap((sas, tunnel) => directions.filter((direction) => sas[direction]).map((direction) => ({ tunnel, direction })));
       if (live.length === 0) continue;
       const { tunnel, direction } = live[this.random.integer(0, live.length - 1)]!;
       const sas = this.tunnelSas[tunnel]!;
