@@ -26,7 +26,7 @@ export class Mac extends ClockedComponent {
   transmitEnabled = false;
   receiveEnabled = false;
   fromTx!: Channel<TransmitFrame>;
-  freed!: Channel<number>;
+  freed!: Channel<{ readonly queue: number; readonly bytes: number }>;
   toRx!: Channel<Uint8Array>;
   private lineFreeAt = 0;
   /** Frames from the TX buffer waiting for the wire, by queue. */
@@ -104,7 +104,7 @@ export class Mac extends ClockedComponent {
       this.sent++;
       this.shared.statistics.txPackets[frame.queue]!++;
       this.shared.statistics.txBytes[frame.queue]! += frame.bytes.length;
-      this.freed.push(frame.bytes.length);
+      this.freed.push({ queue: frame.queue, bytes: frame.bytes.length });
       this.touch();
     });
     this.lineFreeAt = start + this.wire.occupancy(frame.bytes.length);

@@ -8,6 +8,7 @@ import { decodeSaRecord } from "./spec/sa-record.js";
 import type { IpsecOffload } from "./ipsec/offload.js";
 import * as R from "./spec/registers.js";
 import { register32 } from "./statistics.js";
+import { QosRegisters } from "./qos/qos-registers.js";
 import type { TxEngine } from "./tx/engine.js";
 
 /** A queue's ring geometry: the device takes it at the enable, so writes while enabled are refused. */
@@ -24,7 +25,7 @@ export class RegisterFile {
   /** The SA record image staged through SA_STAGE for the next SA_COMMAND. */
   private readonly stage = new Uint8Array(R.SA_STAGE_WORDS * 4);
   private saStatus = 0;
-  private readonly schedules: number[] = [];
+  private readonly qos: QosRegisters;
 
   constructor(
     private readonly shared: NicShared,
@@ -32,7 +33,9 @@ export class RegisterFile {
     private readonly rx: RxEngine,
     private readonly mac: Mac,
     private readonly offload: IpsecOffload,
-  ) {}
+  ) {
+    this.qos = new QosRegisters(shared, [tx.scheduler, mac.scheduler, offload.txCrypto, offload.rxCrypto], tx, (offset) => this.nameOf(offset));
+  }
 
   nameOf(offset: number): string {
     return R.registerName(offset, this.shared.queues) ?? `offset 0x${offset.toString(16)}`;
@@ -79,6 +82,7 @@ export class RegisterFile {
       case R.CTRL: return this.control;
       case R.STATUS: return R.STATUS_LINK_UP | (errors.waiting > 0 ? R.STATUS_ERROR : 0) | (queues << 8);
       case R.ERROR_COUNT: return errors.errorCount;
+      case R.MAXFRS: return this.shared.maxFrameBytes;
       case R.ICR: return interrupts.readCause();
       case R.IMS: return interrupts.readMask();
       case R.ICS: case R.IMC: case R.ERRLOG_POP: case R.SA_COMMAND: return this.writeOnly(offset);
@@ -89,7 +93,7 @@ export class RegisterFile {
       case R.ERRLOG_VALUE_LO: return register32(errors.head()?.value ?? 0);
       case R.ERRLOG_VALUE_HI: return Math.floor((errors.head()?.value ?? 0) / 0x1_0000_0000);
     }
-    const sa = this.readSaRegister(offset);
+    const sa = this.readSaRegister(offset) ?? this.qos.read(offset);
     if (sa !== undefined) return sa;
     const vector = this.vectorRegister(offset);
     if (vector) return vector.register === R.EITR(0) ? interrupts.readInterval(vector.vector) : interrupts.readThreshold(vector.vector);
@@ -129,7 +133,7 @@ export class RegisterFile {
       case R.IMC: interrupts.disable(value); return true;
       case R.ERRLOG_POP: errors.pop(); return true;
     }
-    if (this.writeSaRegister(offset, value)) return true;
+    if (this.writeSaRegister(offset, value) || this.qos.write(offset, value)) return true;
     const vector = this.vectorRegister(offset);
     if (vector) {
       if (vector.register === R.EITR(0)) interrupts.writeInterval(vector.vector, value);
@@ -169,7 +173,6 @@ export class RegisterFile {
     const cache = this.offload.cache;
     const counts = cache.counts;
     if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) return readField(this.stage, offset - R.SA_STAGE(0), 4);
-    if (offset >= R.TX_SCHED(0) && offset < R.TX_SCHED(this.shared.queues) && offset % 4 === 0) return this.schedules[(offset - R.TX_SCHED(0)) / 4] ?? 0;
     if (offset >= R.SA_QOS_MAP(0) && offset < R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS) && offset % 4 === 0) {
       return R.encodeQosMapWord(this.offload.qosClasses, (offset - R.SA_QOS_MAP(0)) / 4);
     }
@@ -198,16 +201,6 @@ export class RegisterFile {
         if (field & 8) this.offload.qosClasses.set(word * 8 + nibble, field & 7);
         else this.offload.qosClasses.delete(word * 8 + nibble);
       }
-      return true;
-    }
-    if (offset >= R.TX_SCHED(0) && offset < R.TX_SCHED(this.shared.queues) && offset % 4 === 0) {
-      const queue = (offset - R.TX_SCHED(0)) / 4;
-      const written = value & 0x7f;
-      const schedule = { strict: (value & R.TX_SCHED_STRICT) !== 0, percent: Math.min(100, written) };
-      if (written > 100) this.shared.errors.report({ code: "VALUE_OUT_OF_RANGE", field: "REGISTER", fieldName: `${this.nameOf(offset)}.PERCENT`, value: written, queue });
-      this.tx.scheduler.configure(queue, schedule);
-      this.mac.scheduler.configure(queue, schedule);
-      this.schedules[queue] = (value & R.TX_SCHED_STRICT) | schedule.percent;
       return true;
     }
     if (offset === R.SA_CTRL) {

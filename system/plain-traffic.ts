@@ -65,6 +65,8 @@ export class TrafficGenerator extends Component {
     const customers = Array.from({ length: this.params.queues }, (_, flow) => ({ name: `customer-${String.fromCharCode(97 + flow)}`, trafficClass: this.classOf(flow), qosGroup: flow + 1 }));
     const tunnels = configureTunnels(system.driver.intermediate, customers, this.random);
     this.capturedSas = tunnels.captured;
+    // The highest class is a priority class: its packets go first, on the wire and in the crypto engines (which it preempts).
+    system.driver.base.setSchedules(new Map([[this.classOf(this.params.queues - 1), { strict: true, percent: 20 }]]));
     this.espPeer = new EspPeer(system.peer, this.container.resolve(AesGcmBackendToken), tunnels.peer);
     this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time);
     system.driver.intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time);

@@ -40,8 +40,13 @@ export interface SystemReport {
     hardwareRx: number;
     softwareRx: number;
     notInTableMessages: number;
+    /** Messages between the drivers by kind (TX_NOT_IN_TABLE, RX_NOT_IN_TABLE, INSTALL, EVICT, REMOVE), each one in the waveform. */
+    messages: Record<string, number>;
+    /** SAs the driver installed in the NIC's table. */
     installs: number;
-    cache: { txHits: number; txMisses: number; rxHits: number; rxMisses: number; fetches: number; evictions: number };
+    /** Cached SAs overwritten by another, as the NIC counts them: by the driver's installs (its placement policy replacing one) and by pointer fetches into a full table. */
+    evictions: { total: number; byDriver: number; byPointerFetch: number };
+    cache: { txHits: number; txMisses: number; rxHits: number; rxMisses: number; fetches: number };
     drops: Record<string, number>;
     /** Preemptions in the TX and RX crypto engines, and jobs restarted. */
     preemptions: { tx: number; rx: number; restarts: number };
@@ -97,8 +102,10 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       hardwareRx: intermediate.counts.hardwareRx,
       softwareRx: intermediate.counts.softwareRx,
       notInTableMessages: intermediate.counts.notInTable,
+      messages: Object.fromEntries([...intermediate.messages.counts].sort(([a], [b]) => a.localeCompare(b))),
       installs: intermediate.counts.installs,
-      cache: { txHits: cache.txHits, txMisses: cache.txMisses, rxHits: cache.rxHits, rxMisses: cache.rxMisses, fetches: cache.fetches, evictions: cache.evictions },
+      evictions: { total: cache.evictions, byDriver: cache.evictionsByDriver, byPointerFetch: cache.evictionsByFetch },
+      cache: { txHits: cache.txHits, txMisses: cache.txMisses, rxHits: cache.rxHits, rxMisses: cache.rxMisses, fetches: cache.fetches },
       drops: Object.fromEntries(intermediate.drops),
       preemptions: { tx: top.nic.offload.txCrypto.counts.preemptions, rx: top.nic.offload.rxCrypto.counts.preemptions, restarts: top.nic.offload.txCrypto.counts.restarts + top.nic.offload.rxCrypto.counts.restarts },
     },
@@ -143,12 +150,17 @@ export function formatSystemReport(report: SystemReport): string[] {
     `IPsec: NIC inline ${report.ipsec.hardwareTx} out, ${report.ipsec.hardwareRx} in; software ${report.ipsec.softwareTx} out, ${report.ipsec.softwareRx} in; ` +
       `${report.ipsec.notInTableMessages} "not in table" messages, ${report.ipsec.installs} installs`,
     `       SA table: TX ${report.ipsec.cache.txHits} hits ${report.ipsec.cache.txMisses} misses, RX ${report.ipsec.cache.rxHits} hits ${report.ipsec.cache.rxMisses} misses, ` +
-      `${report.ipsec.cache.fetches} fetches, ${report.ipsec.cache.evictions} evictions; drops: ${Object.entries(report.ipsec.drops).map(([reason, count]) => `${reason} ${count}`).join(", ") || "none"}`,
+      `${report.ipsec.cache.fetches} fetches, ${describeEvictions(report.ipsec.evictions)}; drops: ${Object.entries(report.ipsec.drops).map(([reason, count]) => `${reason} ${count}`).join(", ") || "none"}`,
     `       crypto engines: ${report.ipsec.preemptions.tx} preemptions encrypting, ${report.ipsec.preemptions.rx} decrypting, ${report.ipsec.preemptions.restarts} restarts`,
     `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}`,
     `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges, ${report.kernel.componentEvaluations} component evaluations`,
   );
   return lines;
+}
+
+/** One eviction count, its parts named. */
+export function describeEvictions(evictions: SystemReport["ipsec"]["evictions"]): string {
+  return `${evictions.total} evictions (${evictions.byDriver} by the driver's placement policy, ${evictions.byPointerFetch} by pointer fetches)`;
 }
 
 function round(value: number, digits: number): number {

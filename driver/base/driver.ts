@@ -148,15 +148,28 @@ export class BaseDriver extends Component {
   }
 
   /**
-   * Program TX_SCHED for traffic classes: strict (a priority class) and its percent of the line.
+   * Program TX_SCHED for traffic classes: strict (a priority class) and its percent of the line, or
+   * a bandwidth class's minimum percent and its `bandwidth remaining` weight; and split the TX
+   * packet buffer (TXPBSIZE) equally among the queues of these classes and class-default's, the
+   * others keeping room for one longest frame (ixgbe's equal strategy over the classes in use).
    * Before the device is probed the schedules wait, since which queue carries a class is not known yet.
    */
-  setSchedules(byClass: ReadonlyMap<number, { strict: boolean; percent: number }>): void {
+  setSchedules(byClass: ReadonlyMap<number, { strict: boolean; percent: number; remaining?: number }>): void {
     this.schedules = byClass;
     if (this.queues === 0) return;
-    for (const [trafficClass, schedule] of byClass) this.bus.mmioWrite(R.TX_SCHED(this.queueOfClass(trafficClass)), (schedule.strict ? R.TX_SCHED_STRICT : 0) | (schedule.percent & 0x7f));
+    for (const [trafficClass, schedule] of byClass) this.bus.mmioWrite(R.TX_SCHED(this.queueOfClass(trafficClass)), R.encodeTxSched({ remaining: 0, ...schedule }));
+    const used = new Set([0, ...[...byClass.keys()].map((trafficClass) => this.queueOfClass(trafficClass))]);
+    const smallest = Math.ceil(this.maxFrameBytes / 1024);
+    const each = Math.floor((this.bufferKilobytes - smallest * (this.deviceQueues - used.size)) / used.size);
+    // Parts that shrink first, so that the device never sees the parts add up to more than the buffer.
+    for (let queue = 0; queue < this.deviceQueues; queue++) if (!used.has(queue)) this.bus.mmioWrite(R.TXPBSIZE(queue), smallest);
+    for (const queue of used) this.bus.mmioWrite(R.TXPBSIZE(queue), each);
   }
-  private schedules: ReadonlyMap<number, { strict: boolean; percent: number }> = new Map();
+  /** The device's longest frame and its TX packet buffer (the sum of the parts it came up with), read at the probe. */
+  private maxFrameBytes = 0;
+  private bufferKilobytes = 0;
+  private deviceQueues = 0;
+  private schedules: ReadonlyMap<number, { strict: boolean; percent: number; remaining?: number }> = new Map();
 
   /** Program SA_QOS_MAP: the traffic class the NIC gives received ESP packets of each ipsec_qos_group tag. */
   setQosClasses(classes: ReadonlyMap<number, number>): void {
@@ -184,6 +197,10 @@ export class BaseDriver extends Component {
     yield* this.saTable.probe();
     if (this.params.saFill === "pointer") bus.mmioWrite(R.SA_CTRL, R.SA_CTRL_POINTER_FETCH);
     const deviceQueues = (status >> 8) & 0xff;
+    this.deviceQueues = deviceQueues;
+    this.maxFrameBytes = (yield bus.mmioRead(R.MAXFRS)) as number;
+    // The parts come up equal (the datasheet's reset): the buffer is one of them times the queues.
+    this.bufferKilobytes = deviceQueues * ((yield bus.mmioRead(R.TXPBSIZE(0))) as number);
     this.queues = this.params.queues === 0 ? deviceQueues : Math.min(this.params.queues, deviceQueues);
     this.errorVector = deviceQueues;
     const memory = bus.memory;

@@ -2,7 +2,7 @@ import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { type AesGcmBackend, AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { EspInbound, type EspInboundResult, EspOutbound, type EspDropReason, RekeyRequiredError, type Spi } from "../../sim/ipsec/esp.js";
-import { defineEnum } from "../../sim/enum-type.js";
+import { DriverMessage, type DriverMessageName, MessageChannel } from "./message-channel.js";
 import type { Command } from "../../sim/process.js";
 import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
 import type { DriverReceivedFrame } from "../base/driver.js";
@@ -21,13 +21,12 @@ import { type IpsecSa, Sadb } from "./sadb.js";
 import { Spd } from "./spd.js";
 import { read32 } from "../../sim/bytes.js";
 
-/** Messages between the base and intermediate drivers, as the waveform names them. */
-export const DriverMessage = defineEnum("driver_message", ["NONE", "TX_NOT_IN_TABLE", "RX_NOT_IN_TABLE", "INSTALL", "EVICT", "REMOVE"]);
-type DriverMessageName = "TX_NOT_IN_TABLE" | "RX_NOT_IN_TABLE" | "INSTALL" | "EVICT" | "REMOVE";
 
 export interface DeliveredPacket {
   readonly packet: Uint8Array;
   readonly time: number;
+  /** When the base driver took its frame from the RX ring: from then on the packet was the host's. */
+  readonly received: number;
   /** The inbound SA that protected it, or null for a packet that bypassed IPsec. */
   readonly sa: IpsecSa | null;
 }
@@ -51,7 +50,7 @@ export class IntermediateDriver extends Component {
     replayWindow: param.integer(64, "Anti-replay window of inbound SAs", { minimum: 32, maximum: 65536 }),
     offload: param.boolean(true, "Place SAs in the NIC's SA table (as the placement policy decides) and let the NIC do ESP inline"),
     offloadCyclesPerPacket: param.integer(300, "CPU cycles per packet to prepare ESP for inline offload (headers, sequence number)", { minimum: 0, unit: "cycles" }),
-    messageNanoseconds: param.integer(150, "Cost of a message between the base and intermediate drivers", { minimum: 0, unit: "ns" }),
+    messageNanoseconds: param.integer(150, "Cost of a message between the base and intermediate drivers, handled one at a time (at least 1 ns, so that each has its own time in the waveform)", { minimum: 1, unit: "ns" }),
     placement: param.choice("token", ["token", "metric"] as const, "Which SAs the NIC caches: the policy registered under SaPlacementPolicyToken (default install-if-free), or seed 003's metric policy (parameters under .metric)"),
   });
   readonly profiles = new IsakmpProfiles();
@@ -70,8 +69,11 @@ export class IntermediateDriver extends Component {
   readonly softwareBusy = this.signal("sw_busy", 1, { lastWriteWins: true });
   /** The last message between the drivers: its kind and the SA's table handle (0: none yet). */
   readonly messageKind = this.enumSignal("message", DriverMessage);
-  readonly messageHandle = this.signal("message_handle", 17, { lastWriteWins: true });
+  readonly messageHandle = this.signal("message_handle", 17);
+  readonly messageCount = this.signal("message_count", 32, { kind: "integer" });
   readonly messageEvent = this.event("message_sent");
+  /** The path between the layers: every message in turn, each shown in the waveform. */
+  readonly messages: MessageChannel;
   readonly hardwarePackets = this.signal("hw_packets", 32, { kind: "integer", lastWriteWins: true });
   readonly softwarePackets = this.signal("sw_packets", 32, { kind: "integer", lastWriteWins: true });
   /** Packets by path and direction: NIC inline or software ESP. */
@@ -95,7 +97,7 @@ export class IntermediateDriver extends Component {
   ) {
     super(context);
     this.policy = this.params.placement === "metric" ? this.child(MetricPlacement, "metric") : registered;
-    this.messageKind.lastWriteWins = true;
+    this.messages = new MessageChannel(this.kernel, { kind: this.messageKind, handle: this.messageHandle, count: this.messageCount, sent: this.messageEvent }, this.params.messageNanoseconds * 1000);
     this.sadb = new Sadb(base.bus.memory);
     base.onReceive = (frame) => {
       this.received.push(frame);
@@ -262,7 +264,7 @@ export class IntermediateDriver extends Component {
       const outer = bytes.subarray(ETHERNET_HEADER_BYTES);
       const headerLength = (outer[0]! & 0x0f) * 4;
       if (outer[9] !== PROTOCOL_ESP) {
-        this.onDeliver({ packet: outer, time: this.kernel.now, sa: null });
+        this.onDeliver({ packet: outer, time: this.kernel.now, received: frame.time, sa: null });
         continue;
       }
       const esp = outer.subarray(headerLength, (outer[2]! << 8) | outer[3]!);
@@ -276,7 +278,7 @@ export class IntermediateDriver extends Component {
         this.use(sa, esp.length, "rx");
         // Decrypted and authenticated by the NIC; the replay window stays here.
         yield* this.charge(0, this.params.offloadCyclesPerPacket);
-        this.deliver(this.inboundOf(sa).acceptDecrypted(esp), sa, "hardwareRx");
+        this.deliver(this.inboundOf(sa).acceptDecrypted(esp), sa, frame, "hardwareRx");
         continue;
       }
       this.use(sa, esp.length, "rx");
@@ -285,15 +287,15 @@ export class IntermediateDriver extends Component {
         if (!this.base.saTable.isInstalled(sa.record)) yield* this.place("rx", sa);
       }
       yield* this.charge(esp.length);
-      this.deliver(this.inboundOf(sa).decapsulate(esp), sa, "softwareRx");
+      this.deliver(this.inboundOf(sa).decapsulate(esp), sa, frame, "softwareRx");
     }
   }
 
-  private deliver(result: EspInboundResult, sa: IpsecSa, path: "hardwareRx" | "softwareRx"): void {
+  private deliver(result: EspInboundResult, sa: IpsecSa, frame: DriverReceivedFrame, path: "hardwareRx" | "softwareRx"): void {
     if (result.kind === "dropped") return this.drop(result.reason);
     if (path === "softwareRx") this.decrypted.set(++this.decryptedCount);
     this.countPath(path);
-    this.onDeliver({ packet: result.payload, time: this.kernel.now, sa });
+    this.onDeliver({ packet: result.payload, time: this.kernel.now, received: frame.time, sa });
   }
 
   /** A packet of an SA: the policy's metric, and the trace. */
@@ -311,10 +313,7 @@ export class IntermediateDriver extends Component {
   /** A message between the layers: it costs time and shows in the waveform with its kind and handle. */
   private *message(kind: DriverMessageName, handle: number) {
     if (kind === "TX_NOT_IN_TABLE" || kind === "RX_NOT_IN_TABLE") this.counts.notInTable++;
-    this.messageKind.set(DriverMessage.code(kind));
-    this.messageHandle.set(handle);
-    this.messageEvent.fire();
-    yield delay(this.params.messageNanoseconds * 1000);
+    yield* this.messages.send(kind, handle);
   }
 
   private *charge(bytes: number, perPacket = this.params.cyclesPerPacket) {

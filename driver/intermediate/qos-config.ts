@@ -1,3 +1,4 @@
+import type { TxSchedule } from "../../hw/spec/registers.js";
 import { type IdentityMatch, matchAddress, matchGroup, matchHost, matchHostDomain, matchUser, matchUserDomain } from "./isakmp-profile.js";
 import type { IntermediateDriver } from "./driver.js";
 
@@ -50,10 +51,10 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
   const fail = (line: number, token: Token | undefined, message: string): never => {
     throw new QosConfigError(source, line, token?.column ?? 1, message);
   };
-  const integer = (line: number, token: Token | undefined, what: string, maximum: number): number => {
+  const integer = (line: number, token: Token | undefined, what: string, maximum: number, minimum = 0): number => {
     if (!token) return fail(line, token, `expected ${what}`);
     const value = Number(token.text);
-    if (!Number.isInteger(value) || value < 0 || value > maximum) fail(line, token, `expected ${what} (0 to ${maximum}), found '${token.text}'`);
+    if (!Number.isInteger(value) || value < minimum || value > maximum) fail(line, token, `expected ${what} (${minimum} to ${maximum}), found '${token.text}'`);
     return value;
   };
   const close = () => {
@@ -124,7 +125,7 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
     const klass = current.klass;
     if (first === "priority" && second === "percent") klass.priorityPercent = integer(line, words[2], "a percentage", 100);
     else if (first === "bandwidth" && second === "percent") klass.bandwidthPercent = integer(line, words[2], "a percentage", 100);
-    else if (first === "bandwidth" && second === "remaining" && third === "percent") klass.bandwidthRemainingPercent = integer(line, words[3], "a percentage", 100);
+    else if (first === "bandwidth" && second === "remaining" && third === "percent") klass.bandwidthRemainingPercent = integer(line, words[3], "a percentage", 100, 1);
     else fail(line, words[0], `expected 'priority percent N', 'bandwidth percent N' or 'bandwidth remaining percent N' in class ${klass.name}`);
     if (klass.priorityPercent !== undefined && (klass.bandwidthPercent !== undefined || klass.bandwidthRemainingPercent !== undefined)) {
       fail(line, words[0], `class ${klass.name} has both priority and bandwidth: a class is one or the other`);
@@ -166,7 +167,7 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
   };
   const list = (path: string, item: unknown): unknown[] => (Array.isArray(item) ? item : item === undefined ? [] : at(path, "expected a list"));
   const name = (path: string, item: any): string => (typeof item?.name === "string" && item.name !== "" ? item.name : at(`${path}.name`, "expected a name"));
-  const percent = (path: string, item: unknown): number | undefined => (item === undefined ? undefined : Number.isInteger(item) && (item as number) >= 0 && (item as number) <= 100 ? (item as number) : at(path, "expected a percentage 0 to 100"));
+  const percent = (path: string, item: unknown, minimum = 0): number | undefined => (item === undefined ? undefined : Number.isInteger(item) && (item as number) >= minimum && (item as number) <= 100 ? (item as number) : at(path, `expected a percentage ${minimum} to 100`));
   const config: QosConfig = {
     profiles: list("profiles", value?.profiles).map((profile: any, index) => {
       const path = `profiles[${index}]`;
@@ -191,7 +192,7 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
       line: 1,
       classes: list(`policyMaps[${index}].classes`, policy?.classes).map((klass: any, position) => {
         const path = `policyMaps[${index}].classes[${position}]`;
-        const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent), line: 1 };
+        const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, 1), line: 1 };
         if (result.priorityPercent !== undefined && (result.bandwidthPercent !== undefined || result.bandwidthRemainingPercent !== undefined)) at(path, `class ${result.name} has both priority and bandwidth: a class is one or the other`);
         return result;
       }),
@@ -243,6 +244,26 @@ export function trafficClasses(config: QosConfig, policyName?: string): { byClas
   return { byClass, byQosGroup };
 }
 
+/**
+ * Each class of a policy map as TX_SCHED holds it: `priority percent N` strict at N; `bandwidth
+ * percent N` a minimum of N; `bandwidth remaining percent N` an excess weight of N. Classes that
+ * are not priority classes and have no `bandwidth remaining percent` (class-default among them,
+ * configured or not) split equally what the others leave of 100 (IOS XE's equal sharing of the
+ * excess; classic IOS shares it in proportion to `bandwidth` instead: README, "QoS").
+ */
+export function classSchedules(policy: QosConfig["policyMaps"][number] | undefined): { klass: PolicyClass; schedule: TxSchedule }[] {
+  const classes = [...(policy?.classes ?? [])];
+  if (!classes.some((klass) => klass.name === "class-default")) classes.push({ name: "class-default", line: policy?.line ?? 0 });
+  const bandwidth = classes.filter((klass) => klass.priorityPercent === undefined);
+  const explicit = bandwidth.reduce((sum, klass) => sum + (klass.bandwidthRemainingPercent ?? 0), 0);
+  const unset = bandwidth.filter((klass) => klass.bandwidthRemainingPercent === undefined).length;
+  const split = unset > 0 ? Math.floor((100 - explicit) / unset) : 0;
+  return classes.map((klass) => ({
+    klass,
+    schedule: { strict: klass.priorityPercent !== undefined, percent: klass.priorityPercent ?? klass.bandwidthPercent ?? 0, remaining: klass.priorityPercent !== undefined ? 0 : (klass.bandwidthRemainingPercent ?? split) },
+  }));
+}
+
 /** Apply a configuration to the intermediate driver: its profiles, and the class map of tags to traffic classes. */
 export function applyQosConfig(intermediate: IntermediateDriver, config: QosConfig, policyName?: string): Map<string, number> {
   for (const profile of config.profiles) intermediate.profiles.add({ name: profile.name, matches: profile.matches, ipsecQosGroup: profile.ipsecQosGroup });
@@ -252,11 +273,10 @@ export function applyQosConfig(intermediate: IntermediateDriver, config: QosConf
   intermediate.base.setQosClasses(intermediate.classMap);
   // And schedules its queues by the policy map: priority classes strict, bandwidth classes by percent.
   const policy = policyName ? config.policyMaps.find((map) => map.name === policyName) : config.policyMaps[0];
-  const schedules = new Map<number, { strict: boolean; percent: number }>();
-  for (const klass of policy?.classes ?? []) {
+  const schedules = new Map<number, TxSchedule>();
+  for (const { klass, schedule } of classSchedules(policy)) {
     const trafficClass = byClass.get(klass.name);
-    if (trafficClass === undefined) continue;
-    schedules.set(trafficClass, { strict: klass.priorityPercent !== undefined, percent: klass.priorityPercent ?? klass.bandwidthPercent ?? 0 });
+    if (trafficClass !== undefined) schedules.set(trafficClass, schedule);
   }
   intermediate.base.setSchedules(schedules);
   return byClass;

@@ -1,71 +1,198 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Channel } from "../../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
-import { CryptoEngine } from "./crypto-engine.js";
-import { type CryptoDispatch, CryptoDispatchToken, type CryptoJob, type Work } from "./crypto-job.js";
-import { cryptoParameters } from "./crypto-parameters.js";
+import { ClassScheduler, EMPTY, type QueueSchedule } from "../qos/class-scheduler.js";
+import { MAX_QUEUES } from "../spec/registers.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { FrameStages } from "../trace/frame-stages.js";
+import { CryptoEngine, type EngineHost, EngineHostToken } from "./crypto-engine.js";
+import { type CryptoJob, SaCacheToken, type Work } from "./crypto-job.js";
+import { cryptoParameters } from "./crypto-parameters.js";
+import { newWork } from "./gcm-work.js";
+import type { SaCache, SaEntry } from "./sa-cache.js";
 
 /**
- * A direction's inline crypto: `engines` engines serving one queue of jobs in priority order
- * (the traffic class, seed 000). Jobs arrive on a channel; the engines take them, and preempt
- * each other's lower-priority work as CryptoEngine describes.
+ * A direction's inline crypto: `engines` pipelined engines (CryptoEngine) fed by one scheduler
+ * of jobs, queued by traffic class and ordered by the policy map in TX_SCHED, as on the wire:
+ * strict classes first, highest first, and their jobs suspend other classes' (seed 000);
+ * bandwidth classes share the engines by their minimums and weights, never preempting each
+ * other. Each edge it retires what is due, fills the engines' front stages (the engine whose data
+ * path frees soonest first), lets a waiting strict job into the front of the engine running the
+ * least urgent job, and at that engine's next check point suspends it.
  */
 @injectable()
-export class CryptoPipeline extends ClockedComponent implements CryptoDispatch {
+export class CryptoPipeline extends ClockedComponent implements EngineHost {
   readonly params = this.parameters(cryptoParameters);
   readonly waiting = this.signal("jobs_waiting", 16);
   readonly incoming: Channel<CryptoJob<unknown>>;
-  readonly queue: Work[] = [];
   readonly engines: CryptoEngine[];
-  epoch = 0;
-
   readonly stages: FrameStages;
+  /** Jobs waiting, by traffic class queue. */
+  private readonly queues: Work[][] = Array.from({ length: MAX_QUEUES }, () => []);
+  private readonly scheduler: ClassScheduler;
+  private waitingJobs = 0;
+  private nextEvent = Infinity;
 
-  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(NicSharedToken) shared: NicShared) {
+  constructor(
+    @inject(ComponentContextToken) context: ComponentContext,
+    @inject(NicSharedToken) shared: NicShared,
+    @inject(SaCacheToken) private readonly cache: SaCache,
+  ) {
     super(context);
     this.stages = shared.stages;
     this.incoming = new Channel(this.kernel, this.clock);
-    // Constructed before its engines, the pipeline is evaluated before them on each edge: it queues the arrivals they take.
-    this.container.register(CryptoDispatchToken, { useValue: this });
+    // Shares of the engines' data paths: a job costs its bytes; strict classes are policed at the wire, not here.
+    const capacity = (this.params.engines * this.params.bytesPerCycle) / this.clock.period;
+    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { cost: (bytes) => bytes, policeStrict: false });
+    this.container.register(EngineHostToken, { useValue: this });
     this.engines = Array.from({ length: this.params.engines }, (_, index) => this.child(CryptoEngine, `engine${index}`));
   }
 
+  get lookupCycles(): number {
+    return this.cache.params.lookupCycles;
+  }
+
+  get period(): number {
+    return this.clock.period;
+  }
+
+  isCurrent(entry: SaEntry): boolean {
+    return this.cache.isCurrent(entry);
+  }
+
   submit<Tag>(job: CryptoJob<Tag>): void {
-    this.stages.record(job.encrypt ? "tx" : "rx", "crypto-queued", this.kernel.now, job.tag as object, job.frame);
     this.incoming.push(job as CryptoJob<unknown>);
   }
 
-  /** Jobs completed, preemptions and restarts, over all engines. */
-  get counts(): { jobs: number; preemptions: number; restarts: number } {
-    const counts = { jobs: 0, preemptions: 0, restarts: 0 };
+  /** TX_SCHED was written: the class's place in the order of jobs. */
+  configure(queue: number, schedule: QueueSchedule): void {
+    this.scheduler.configure(queue, schedule);
+    this.wake();
+  }
+
+  requeue(work: Work): void {
+    this.queues[work.job.queue]!.unshift(work);
+    this.waitingJobs++;
+    this.scheduler.charge(work.job.queue, -work.bytes);
+  }
+
+  /** Jobs completed, suspensions (and displacements), context saves and restarts, over all engines. */
+  get counts(): { jobs: number; preemptions: number; saves: number; restarts: number; leastSaveProgress: number } {
+    const counts = { jobs: 0, preemptions: 0, saves: 0, restarts: 0, leastSaveProgress: Infinity };
     for (const engine of this.engines) {
       counts.jobs += engine.counts.jobs;
       counts.preemptions += engine.counts.preemptions;
+      counts.saves += engine.counts.saves;
       counts.restarts += engine.counts.restarts;
+      counts.leastSaveProgress = Math.min(counts.leastSaveProgress, engine.counts.leastSaveProgress);
     }
     return counts;
   }
 
   override isIdle(): boolean {
-    return this.incoming.length === 0 && this.waiting.value === Math.min(this.queue.length, 0xffff);
+    return this.incoming.length === 0 && this.kernel.now < this.nextEvent;
   }
 
   evaluate(): void {
-    for (let job = this.incoming.take(); job; job = this.incoming.take()) this.enqueue({ job, context: null, output: null, bytesDone: 0, preemptions: 0, started: false });
-    this.waiting.set(Math.min(this.queue.length, 0xffff));
+    const now = this.kernel.now;
+    for (let job = this.incoming.take(); job; job = this.incoming.take()) {
+      this.stages.record(job.encrypt ? "tx" : "rx", "crypto-queued", now, job.tag as object, job.frame);
+      this.queues[job.queue]!.push(newWork(job));
+      this.waitingJobs++;
+    }
+    for (const engine of this.engines) engine.finishDue(now);
+    this.dispatch(now);
+    for (const engine of this.engines) {
+      if (engine.front && engine.data && engine.checkDue(now) && engine.canSuspend && this.mayPreempt(engine.front.work, engine.data.work)) engine.suspend(now);
+    }
+    for (const engine of this.engines) engine.enterData(now);
+    // A front that moved on to the data path takes the next job now: its lookup overlaps the data.
+    this.dispatch(now);
+    for (const engine of this.engines) engine.enterData(now);
+    let next = Infinity;
+    for (const engine of this.engines) {
+      const checkWanted = engine.front !== null && engine.data !== null && this.mayPreempt(engine.front.work, engine.data.work);
+      next = Math.min(next, engine.nextEvent(now, checkWanted));
+      engine.publish(now);
+    }
+    this.nextEvent = next;
+    if (next !== Infinity) this.clock.wakeAt(next, now);
+    this.waiting.set(Math.min(this.waitingJobs, 0xffff));
   }
 
-  changed(): void {
-    this.epoch++;
+  /** Fill the engines' front stages: suspended jobs resume, then new jobs by the scheduler, then strict jobs displace less urgent fronts. */
+  private dispatch(now: number): void {
+    for (const engine of this.engines) {
+      const top = engine.suspended[engine.suspended.length - 1];
+      if (!engine.front && top && engine.hasRoom && !this.preemptorWaitingFor(top)) engine.resume(now);
+    }
+    const size = (queue: number) => this.queues[queue]![0]?.bytes ?? EMPTY;
+    for (;;) {
+      const engine = this.soonestFree(now);
+      if (!engine) break;
+      const queue = this.scheduler.pick(now, size);
+      if (queue < 0) break;
+      this.scheduler.charge(queue, this.queues[queue]![0]!.bytes);
+      engine.take(this.dequeue(queue), now);
+    }
+    if (this.params.policy === "run-to-completion") return;
+    for (const queue of this.scheduler.strictQueues) {
+      for (let head = this.queues[queue]![0]; head; head = this.queues[queue]![0]) {
+        const engine = this.leastUrgentFor(head);
+        if (!engine) break;
+        if (engine.front) engine.displaceFront();
+        this.scheduler.charge(queue, head.bytes);
+        engine.take(this.dequeue(queue), now);
+      }
+    }
   }
 
-  enqueue(work: Work, front = false): void {
-    // Stable priority order: after every job of equal or higher priority (or before equals, for a restarted one).
-    let index = front ? this.queue.findIndex((other) => other.job.priority <= work.job.priority) : this.queue.findIndex((other) => other.job.priority < work.job.priority);
-    if (index < 0) index = this.queue.length;
-    this.queue.splice(index, 0, work);
-    this.changed();
+  private dequeue(queue: number): Work {
+    this.waitingJobs--;
+    return this.queues[queue]!.shift()!;
+  }
+
+  /** An engine whose front is free and which has room, the one whose data path frees soonest. */
+  private soonestFree(now: number): CryptoEngine | null {
+    let best: CryptoEngine | null = null;
+    for (const engine of this.engines) {
+      if (engine.front || !engine.hasRoom) continue;
+      if (!best || engine.dataFreeAt(now) < best.dataFreeAt(now)) best = engine;
+    }
+    return best;
+  }
+
+  /** For a strict job no front could take: an engine whose front it may take over, the one running the least urgent job in its data path. */
+  private leastUrgentFor(work: Work): CryptoEngine | null {
+    let best: CryptoEngine | null = null;
+    let bestRank = Infinity;
+    for (const engine of this.engines) {
+      const blocking = engine.front?.work ?? engine.data?.work;
+      if (blocking && !this.mayPreempt(work, blocking)) continue;
+      const rank = engine.data ? this.rank(engine.data.work) : -1;
+      if (rank < bestRank) {
+        best = engine;
+        bestRank = rank;
+      }
+    }
+    return best;
+  }
+
+  private preemptorWaitingFor(work: Work): boolean {
+    for (const queue of this.scheduler.strictQueues) {
+      const head = this.queues[queue]![0];
+      if (head && this.mayPreempt(head, work)) return true;
+    }
+    return false;
+  }
+
+  /** Strict classes above every bandwidth class, higher queues above lower; bandwidth classes all alike. */
+  private rank(work: Work): number {
+    return this.scheduler.schedules[work.job.queue]!.strict ? 1 + work.job.queue : 0;
+  }
+
+  /** Only a strict class's job suspends another, and only one of a lower rank. */
+  private mayPreempt(work: Work, other: Work): boolean {
+    return this.scheduler.schedules[work.job.queue]!.strict && this.rank(work) > this.rank(other);
   }
 }

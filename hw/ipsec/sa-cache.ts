@@ -49,7 +49,8 @@ export class SaCache extends Component {
   readonly installs = this.signal("installs", 32, { kind: "integer", lastWriteWins: true });
   readonly evictions = this.signal("evictions", 32, { kind: "integer", lastWriteWins: true });
   readonly fetches = this.signal("fetches", 32, { kind: "integer", lastWriteWins: true });
-  readonly counts = { txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, installs: 0, evictions: 0, fetches: 0, invalidations: 0 };
+  /** Evictions: cached SAs overwritten by another, in all and by who wrote the new one (the driver's SA_COMMAND, or a pointer fetch). */
+  readonly counts = { txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, installs: 0, evictions: 0, evictionsByDriver: 0, evictionsByFetch: 0, fetches: 0, invalidations: 0 };
   private readonly tx: (SaEntry | null)[];
   private readonly rx: (SaEntry | null)[];
   private readonly rxByKey = new Map<string, SaEntry>();
@@ -71,7 +72,10 @@ export class SaCache extends Component {
   }
 
   install(direction: SaDirection, index: number, fields: SaRecordFields, pointer: number | null = null): SaEntry {
-    this.vacate(direction, index);
+    if (this.vacate(direction, index)) {
+      this.count("evictions");
+      this.counts[pointer === null ? "evictionsByDriver" : "evictionsByFetch"]++;
+    }
     if (direction === "tx") this.txRevoked.delete(index);
     const keyLength = fields.keyMaterial.length - 4;
     const entry: SaEntry = {
@@ -156,7 +160,6 @@ export class SaCache extends Component {
     if (index < 0) {
       index = this.hand;
       this.hand = (this.hand + 1) % this.tx.length;
-      this.count("evictions");
     }
     return this.install("tx", index, fields, pointer);
   }

@@ -1,5 +1,6 @@
 import type { InjectionToken } from "../../sim/di.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
+import type { TxSchedule } from "../spec/registers.js";
 
 /** What `size(queue)` returns for a queue with nothing to send. */
 export const EMPTY = -1;
@@ -7,23 +8,18 @@ export const EMPTY = -1;
 export const BLOCKED = -2;
 
 /** How one queue (traffic class) is scheduled, from its TX_SCHED register. */
-export interface QueueSchedule {
-  /** Served before the others (`priority percent`), policed to `percent` of the line. */
-  readonly strict: boolean;
-  /** Share of the line: the policed rate of a strict queue, the weight of a bandwidth one; 0: the rest. */
-  readonly percent: number;
-}
+export type QueueSchedule = TxSchedule;
 
-/** Chooses which queue goes next where the NIC serves its queues (frame start, the wire). */
+/** Chooses which queue goes next where the NIC serves its queues (frame start, the wire, the crypto engines). */
 export interface QueueScheduler {
   readonly schedules: readonly QueueSchedule[];
   /** Queues served before the others, highest first (their descriptors are fetched first too). */
   readonly strictQueues: readonly number[];
   /** TX_SCHED was written for the queue. */
   configure(queue: number, schedule: QueueSchedule): void;
-  /** The queue to serve next; `size(queue)` gives its head frame's bytes, EMPTY or BLOCKED. -1: none. */
+  /** The queue to serve next; `size(queue)` gives its head's bytes, EMPTY or BLOCKED. -1: none. */
   pick(now: number, size: (queue: number) => number): number;
-  /** Account for a frame served from the queue pick() returned. */
+  /** Account for a frame served from the queue pick() returned (negative bytes: give back a frame that was not served after all). */
   charge(queue: number, bytes: number): void;
   /** After pick() found nothing: when a queue held back by its policed rate may go (Infinity: none is). */
   readyAt(now: number, size: (queue: number) => number): number;
@@ -33,32 +29,61 @@ export interface QueueScheduler {
 export type QueueSchedulerFactory = (queues: number, lineBytesPerPicosecond: number) => QueueScheduler;
 export const QueueSchedulerFactoryToken: InjectionToken<QueueSchedulerFactory> = Symbol("QueueSchedulerFactory");
 
+export interface ClassSchedulerOptions {
+  /** DRR quantum of a 10 % weight, in cost units. */
+  readonly quantum?: number;
+  /** Depth of the policers' and the minimums' token buckets, cost units: two jumbo frames on the wire by default, so that no rate is lost while a long frame holds the line. */
+  readonly bucketDepth?: number;
+  /** What serving `bytes` costs: time on the wire by default (preamble, padding, FCS, gap). */
+  readonly cost?: (bytes: number) => number;
+  /** Police strict queues to their percent under congestion (the wire); off where the rate is policed elsewhere (the crypto engines). */
+  readonly policeStrict?: boolean;
+}
+
+/** How the last pick was made, so that charge() debits the right account. */
+type Account = "priority" | "unpoliced" | "minimum" | "excess";
+
 /**
- * The class scheduler of the policy map: strict priority for `priority` classes, each policed to
- * its percentage of the line by a token bucket (over its rate it waits: it never takes more);
- * deficit round robin across the other classes by their percentages, the classes without one
- * sharing what remains. Used where the NIC chooses which queue goes next: starting a
- * frame's DMA, and putting a frame on the wire.
+ * The class scheduler of the policy map, with the semantics of Cisco's LLQ and CBWFQ as IOS XE's
+ * scheduler has them (README: "QoS on encrypted traffic"):
+ * - `priority percent N` (STRICT): served before every other class, highest queue first, and
+ *   policed to N % of the line only under congestion, that is while another queue has a frame
+ *   waiting; on an otherwise idle link it may take more.
+ * - `bandwidth percent N`: a guaranteed minimum of N % of the line, served before any excess.
+ * - `bandwidth remaining percent N` (REMAINING): the class's weight in sharing the excess, what
+ *   priority classes and minimums leave. The driver gives the classes without one an equal split
+ *   of what the others leave of 100; a weight below 1 counts as 1, so no class is starved.
+ * Used where the NIC chooses which queue goes next: starting a frame's DMA, putting a frame on
+ * the wire, and starting crypto jobs.
  */
 export class ClassScheduler implements QueueScheduler {
   readonly schedules: QueueSchedule[];
-  private readonly deficits: number[];
+  /** Strict queues' policer tokens, bandwidth queues' minimum tokens (cost units). */
   private readonly tokens: number[];
+  private readonly deficits: number[];
   private lastRefill = 0;
+  private readonly quantum: number;
   private readonly bucketDepth: number;
-  private next = 0;
+  private readonly cost: (bytes: number) => number;
+  private readonly policeStrict: boolean;
+  /** Round-robin positions of the minimum and the excess passes. */
+  private nextMinimum = 0;
+  private nextExcess = 0;
+  private lastPick: { queue: number; account: Account } = { queue: -1, account: "excess" };
 
   constructor(
     readonly queues: number,
-    /** Line rate, bytes per picosecond, for policing. */
+    /** Line rate, bytes (cost units) per picosecond: the rate percentages are of. */
     private readonly lineBytesPerPicosecond: number,
-    /** DRR quantum of a 10% share, bytes on the wire; twice it is the token bucket's depth. */
-    private readonly quantum = 1538,
+    options: ClassSchedulerOptions = {},
   ) {
-    this.schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0 }));
+    this.quantum = options.quantum ?? 1538;
+    this.bucketDepth = options.bucketDepth ?? 2 * wireBytes(9216);
+    this.cost = options.cost ?? wireBytes;
+    this.policeStrict = options.policeStrict ?? true;
+    this.schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0, remaining: 0 }));
     this.deficits = new Array<number>(queues).fill(0);
-    this.tokens = new Array<number>(queues).fill(0);
-    this.bucketDepth = 2 * quantum;
+    this.tokens = new Array<number>(queues).fill(this.bucketDepth);
   }
 
   /** The strict queues, highest first: the ones served before any other. */
@@ -69,84 +94,121 @@ export class ClassScheduler implements QueueScheduler {
     this.strictQueues = this.schedules.flatMap((other, index) => (other.strict ? [index] : [])).reverse();
   }
 
-  /**
-   * The queue to serve next, given the size of each queue's head frame (or EMPTY, or BLOCKED: a
-   * frame that cannot start yet), or -1. Call charge() with what was served.
-   */
   pick(now: number, size: (queue: number) => number): number {
     this.refill(now);
-    let strict = -1;
-    for (let queue = this.queues - 1; queue >= 0; queue--) {
-      const schedule = this.schedules[queue]!;
-      if (!schedule.strict) continue;
+    const waiting = this.waitingQueues(size);
+    if (waiting === 0) return -1;
+    for (const queue of this.strictQueues) {
       const bytes = size(queue);
       if (bytes < 0) continue;
-      // A full bucket lets any frame go (a jumbo frame may cost more than the bucket holds).
-      if (schedule.percent === 0 || this.tokens[queue]! >= Math.min(wireBytes(bytes), this.bucketDepth)) {
-        strict = queue;
-        break;
-      }
+      if (!this.policed(queue) || this.hasTokens(queue, bytes)) return this.picked(queue, "priority");
+      // Not congested: only this queue has anything waiting, and the policer stands aside.
+      if (waiting === 1) return this.picked(queue, "unpoliced");
     }
-    if (strict >= 0) return strict;
-    return this.roundRobin((queue) => (this.schedules[queue]!.strict ? EMPTY : size(queue)));
+    const minimum = this.underMinimum(size);
+    if (minimum >= 0) return this.picked(minimum, "minimum");
+    const excess = this.excessRoundRobin(size);
+    return excess >= 0 ? this.picked(excess, "excess") : -1;
   }
 
-  /** Account for a frame served from the queue pick() returned. */
   charge(queue: number, bytes: number): void {
-    // Shares are of the line: a frame costs its time on the wire (preamble, padding, FCS, gap).
-    const cost = wireBytes(bytes);
-    if (this.schedules[queue]!.strict) this.tokens[queue] = this.tokens[queue]! - cost;
-    else this.deficits[queue] = this.deficits[queue]! - cost;
+    const cost = Math.sign(bytes) * this.cost(Math.abs(bytes));
+    const account = this.lastPick.queue === queue ? this.lastPick.account : this.schedules[queue]!.strict ? "priority" : "excess";
+    // The minimum pass moves on only once its pick is served: until then, pick() gives the same queue (it keeps its turn).
+    if (account === "minimum" && bytes > 0) this.nextMinimum = (queue + 1) % this.queues;
+    if (account === "priority" || account === "minimum") this.tokens[queue] = this.tokens[queue]! - cost;
+    else if (account === "excess") this.deficits[queue] = this.deficits[queue]! - cost;
   }
 
-  /** A bandwidth queue's percent; the queues without one split what is left among those with frames waiting. */
   readyAt(now: number, size: (queue: number) => number): number {
     this.refill(now);
     let at = Infinity;
-    for (let queue = 0; queue < this.queues; queue++) {
-      const schedule = this.schedules[queue]!;
+    for (const queue of this.strictQueues) {
       const bytes = size(queue);
-      if (!schedule.strict || schedule.percent === 0 || bytes < 0) continue;
-      const missing = Math.min(wireBytes(bytes), this.bucketDepth) - this.tokens[queue]!;
-      if (missing <= 0) continue;
-      at = Math.min(at, now + Math.ceil(missing / (this.lineBytesPerPicosecond * (schedule.percent / 100))));
+      if (bytes < 0 || !this.policed(queue)) continue;
+      const missing = this.need(bytes) - this.tokens[queue]!;
+      if (missing > 0) at = Math.min(at, now + Math.ceil(missing / this.rateOf(queue)));
     }
     return at;
   }
 
-  private weight(queue: number, size: (queue: number) => number): number {
-    const schedule = this.schedules[queue]!;
-    if (schedule.percent > 0) return schedule.percent;
-    let used = 0;
-    let sharing = 0;
-    for (let other = 0; other < this.queues; other++) {
-      used += this.schedules[other]!.percent;
-      if (this.schedules[other]!.percent === 0 && size(other) !== EMPTY) sharing++;
-    }
-    return Math.max(1, (100 - used) / Math.max(1, sharing));
+  private picked(queue: number, account: Account): number {
+    this.lastPick = { queue, account };
+    return queue;
   }
 
-  private roundRobin(size: (queue: number) => number): number {
-    // Deficit round robin. A blocked queue keeps its deficit (it is not empty, only waiting for room).
-    if (!this.anyReady(size)) return -1;
-    // Ends: some queue is ready, and each round adds to its deficit.
-    for (;;) {
-      const queue = this.next;
+  /** Queues with a frame waiting, served or blocked. */
+  private waitingQueues(size: (queue: number) => number): number {
+    let waiting = 0;
+    for (let queue = 0; queue < this.queues; queue++) if (size(queue) !== EMPTY) waiting++;
+    return waiting;
+  }
+
+  private policed(queue: number): boolean {
+    return this.policeStrict && this.schedules[queue]!.percent > 0;
+  }
+
+  /** Tokens a frame needs: its cost, but never more than a full bucket (a jumbo frame may cost more than the bucket holds). */
+  private need(bytes: number): number {
+    return Math.min(this.cost(bytes), this.bucketDepth);
+  }
+
+  private hasTokens(queue: number, bytes: number): boolean {
+    return this.tokens[queue]! >= this.need(bytes);
+  }
+
+  private rateOf(queue: number): number {
+    return this.lineBytesPerPicosecond * (this.schedules[queue]!.percent / 100);
+  }
+
+  /** A ready bandwidth queue still owed its minimum, in round-robin order. */
+  private underMinimum(size: (queue: number) => number): number {
+    for (let step = 0; step < this.queues; step++) {
+      const queue = (this.nextMinimum + step) % this.queues;
+      const schedule = this.schedules[queue]!;
       const bytes = size(queue);
-      if (bytes < 0) {
-        if (bytes === EMPTY) this.deficits[queue] = 0;
-        this.next = (queue + 1) % this.queues;
-        continue;
-      }
-      if (this.deficits[queue]! >= wireBytes(bytes)) return queue;
-      this.deficits[queue] = this.deficits[queue]! + (this.quantum * this.weight(queue, size)) / 10;
-      this.next = (queue + 1) % this.queues;
+      if (schedule.strict || schedule.percent === 0 || bytes < 0 || !this.hasTokens(queue, bytes)) continue;
+      return queue;
     }
+    return -1;
   }
 
-  private anyReady(size: (queue: number) => number): boolean {
-    for (let queue = 0; queue < this.queues; queue++) if (size(queue) >= 0) return true;
-    return false;
+  /** A bandwidth queue's weight in sharing the excess: REMAINING, a queue without one counting 1. */
+  private weight(queue: number): number {
+    return Math.max(1, this.schedules[queue]!.remaining);
+  }
+
+  /**
+   * Deficit round robin over the bandwidth queues by their excess weights, computed in one pass:
+   * the queue served is the first one whose deficit, visit by visit (a visit without enough adds
+   * its quantum), covers its head's cost. An empty queue's deficit is reset; a blocked one keeps it.
+   */
+  private excessRoundRobin(size: (queue: number) => number): number {
+    let winner = -1;
+    let winnerVisits = Infinity;
+    for (let step = 0; step < this.queues; step++) {
+      const queue = (this.nextExcess + step) % this.queues;
+      const bytes = this.schedules[queue]!.strict ? EMPTY : size(queue);
+      if (bytes === EMPTY) this.deficits[queue] = 0;
+      if (bytes < 0) continue;
+      const quantum = (this.quantum * this.weight(queue)) / 10;
+      const visits = 1 + Math.max(0, Math.ceil((this.cost(bytes) - this.deficits[queue]!) / quantum));
+      if (visits < winnerVisits) {
+        winner = queue;
+        winnerVisits = visits;
+      }
+    }
+    if (winner < 0) return -1;
+    // Every ready queue visited before the winner's last visit got a quantum per visit without enough.
+    const position = (winner - this.nextExcess + this.queues) % this.queues;
+    for (let step = 0; step < this.queues; step++) {
+      const queue = (this.nextExcess + step) % this.queues;
+      if (this.schedules[queue]!.strict || size(queue) < 0) continue;
+      const visits = step < position ? winnerVisits : winnerVisits - 1;
+      this.deficits[queue] = this.deficits[queue]! + (visits * this.quantum * this.weight(queue)) / 10;
+    }
+    this.nextExcess = winner;
+    return winner;
   }
 
   private refill(now: number): void {
@@ -154,9 +216,8 @@ export class ClassScheduler implements QueueScheduler {
     this.lastRefill = now;
     if (elapsed <= 0) return;
     for (let queue = 0; queue < this.queues; queue++) {
-      const schedule = this.schedules[queue]!;
-      if (!schedule.strict || schedule.percent === 0) continue;
-      this.tokens[queue] = Math.min(this.bucketDepth, this.tokens[queue]! + elapsed * this.lineBytesPerPicosecond * (schedule.percent / 100));
+      if (this.schedules[queue]!.percent === 0) continue;
+      this.tokens[queue] = Math.min(this.bucketDepth, this.tokens[queue]! + elapsed * this.rateOf(queue));
     }
   }
 }

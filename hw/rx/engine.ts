@@ -175,7 +175,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     // Decrypt a copy: the frame as it came off the wire may be held elsewhere (the capture).
     frame.bytes = frame.bytes.slice();
     frame.ready = false;
-    this.offload.rxCrypto.submit({ encrypt: false, entry, priority: frame.trafficClass, frame: frame.bytes, layout, tag: frame, reply: this.cryptoResults });
+    this.offload.rxCrypto.submit({ encrypt: false, entry, queue: this.queueOf(frame.trafficClass), frame: frame.bytes, layout, tag: frame, reply: this.cryptoResults });
   }
 
   private decrypted(result: CryptoResult<RxFrame>): void {

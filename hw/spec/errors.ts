@@ -47,7 +47,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   TAIL_OVERRUN: "A tail write that moves the tail back over descriptors the device still owns, or around the ring past the head (an overrun); the write is ignored",
   WRITE_ONLY_REGISTER: "A read of a write-only register (ICS, IMC, ERRLOG_POP, SA_COMMAND); it returns 0",
   QUEUE_REGISTER_WHILE_ENABLED: "A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first)",
-  VALUE_OUT_OF_RANGE: "A register field written beyond its range (TX_SCHED percent above 100); the nearest valid value is used",
+  VALUE_OUT_OF_RANGE: "A register field written beyond its range (a TX_SCHED percentage above 100); the nearest valid value is used",
 };
 
 /** Which field or register an error log entry points at (ERRLOG_LOCATION.FIELD). */

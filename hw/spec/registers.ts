@@ -32,6 +32,8 @@ export const MAX_QUEUES = 8;
 export const CTRL = 0x0000;
 export const STATUS = 0x0004;
 export const ERROR_COUNT = 0x0008;
+/** The longest frame (without FCS) the device sends and accepts, bytes. */
+export const MAXFRS = 0x0010;
 export const ICR = 0x0100;
 export const ICS = 0x0104;
 export const IMS = 0x0108;
@@ -102,9 +104,53 @@ export const SA_TX_MISSES = 0x5094;
 export const SA_RX_HITS = 0x5098;
 export const SA_RX_MISSES = 0x509c;
 export const SA_FETCHES = 0x50a0;
-/** Scheduling of TX queue q (the policy map, in hardware): bits 6:0 percent of the line, bit 8 STRICT (a `priority` class). */
+/** Scheduling of traffic class (queue) q: the policy map, in hardware (fields: TX_SCHED_FIELDS). */
 export const TX_SCHED = (queue: number): number => 0x5200 + 4 * queue;
-export const TX_SCHED_STRICT = 1 << 8;
+
+export const TX_SCHED_FIELDS = [
+  { name: "PERCENT", bit: 0, width: 7, description: "priority percent (STRICT) or bandwidth percent: the policed rate, or the guaranteed minimum, in percent of the line (0 to 100)" },
+  { name: "STRICT", bit: 8, width: 1, description: "A priority class: served before the others, policed to PERCENT under congestion (0: unpoliced), and its crypto jobs preempt other classes'" },
+  { name: "REMAINING", bit: 16, width: 7, description: "bandwidth remaining percent: the weight in sharing the excess (0: not set; such classes split what the others leave of 100)" },
+] as const satisfies readonly RegisterField[];
+
+/** Queue q's part of the TX packet buffer, in KB (per-class partitioning; fields: TXPBSIZE_FIELDS). */
+export const TXPBSIZE = (queue: number): number => 0x5240 + 4 * queue;
+export const TXPBSIZE_FIELDS = [{ name: "SIZE", bit: 0, width: 10, description: "KB of the TX packet buffer for queue q's frames: at least one longest frame (MAXFRS), all parts together at most the buffer" }] as const satisfies readonly RegisterField[];
+
+/** One queue's schedule as TX_SCHED holds it. */
+export interface TxSchedule {
+  readonly strict: boolean;
+  /** Policed rate (strict) or guaranteed minimum, percent of the line. */
+  readonly percent: number;
+  /** Weight in sharing the excess (`bandwidth remaining percent`); 0 when not set. */
+  readonly remaining: number;
+}
+
+function fieldMask(field: RegisterField): number {
+  return 2 ** field.width - 1;
+}
+
+/** Pack named field values into a register value, each at its bit position (values are masked to their width). */
+export function packFields(fields: readonly RegisterField[], values: Readonly<Record<string, number>>): number {
+  let value = 0;
+  for (const field of fields) value += ((values[field.name] ?? 0) & fieldMask(field)) * 2 ** field.bit;
+  return value >>> 0;
+}
+
+/** The named field values of a register value. */
+export function unpackFields(fields: readonly RegisterField[], value: number): Record<string, number> {
+  return Object.fromEntries(fields.map((field) => [field.name, Math.floor(value / 2 ** field.bit) & fieldMask(field)]));
+}
+
+export function encodeTxSched(schedule: TxSchedule): number {
+  return packFields(TX_SCHED_FIELDS, { PERCENT: schedule.percent, STRICT: schedule.strict ? 1 : 0, REMAINING: schedule.remaining });
+}
+
+/** TX_SCHED's fields as written (percentages may be out of range: the device checks them). */
+export function decodeTxSched(value: number): { strict: boolean; percent: number; remaining: number } {
+  const fields = unpackFields(TX_SCHED_FIELDS, value);
+  return { strict: fields.STRICT === 1, percent: fields.PERCENT!, remaining: fields.REMAINING! };
+}
 
 /** Traffic class by ipsec_qos_group tag for RX classification: 8 tags per register, 4 bits each (bit 3 valid, bits 2:0 class). */
 export const SA_QOS_MAP = (word: number): number => 0x5100 + 4 * word;
@@ -168,6 +214,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     ],
   },
   { name: "ERROR_COUNT", offset: ERROR_COUNT, access: "RO", reset: 0, description: "Errors logged since power-on (saturates at 2^32-1)" },
+  { name: "MAXFRS", offset: MAXFRS, access: "RO", reset: 9216, description: "The longest frame the device sends and accepts, bytes without FCS (the NIC's maxFrameBytes)" },
   {
     name: "ICR", offset: ICR, access: "R/W1C", reset: 0, description: "Interrupt cause; write 1 to clear a bit",
     fields: [
@@ -219,7 +266,16 @@ export const REGISTERS: readonly RegisterSpec[] = [
     fields: [{ name: "POINTER_FETCH", bit: 0, width: 1, description: "TX misses are filled by reading the SA record through the descriptor's SA_POINTER (DMA)" }],
   },
   { name: "SA_QOS_MAP", offset: SA_QOS_MAP(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs and misses use the outer DSCP" },
-  { name: "TX_SCHED", offset: TX_SCHED(0), stride: 4, instance: "queue", access: "RW", reset: 0, description: "How queue q is chosen at frame start and at the wire: bits 6:0 percent of the line, bit 8 STRICT. Strict queues go first, highest q first, each policed to its percent (0: unpoliced); the others share by deficit round robin in proportion to their percent, those with 0 splitting what is left" },
+  {
+    name: "TX_SCHED", offset: TX_SCHED(0), stride: 4, instance: "queue", access: "RW", reset: 0,
+    description: "How traffic class q is served at frame start, at the wire and in both directions' crypto engines (LLQ and CBWFQ): strict classes first, highest q first; then each bandwidth class up to its guaranteed minimum; then the excess by REMAINING weights",
+    fields: TX_SCHED_FIELDS,
+  },
+  {
+    name: "TXPBSIZE", offset: TXPBSIZE(0), stride: 4, instance: "queue", access: "RW", reset: 20,
+    description: "Queue q's part of the TX packet buffer in KB, when the buffer is partitioned per class (the 82599's TXPBSIZE): frames of a queue wait for room in their own part, so no class's frames can take another's room. Reset: the buffer split equally (20 KB each of 160 KB over 8 queues). A part below one longest frame, or parts adding up to more than the buffer, are refused with VALUE_OUT_OF_RANGE and the nearest valid size is used",
+    fields: TXPBSIZE_FIELDS,
+  },
   { name: "SA_TX_HITS", offset: SA_TX_HITS, access: "RO", reset: 0, description: "TX packets whose SA was in the table" },
   { name: "SA_TX_MISSES", offset: SA_TX_MISSES, access: "RO", reset: 0, description: "TX packets whose SA had to be fetched (pointer fetch)" },
   { name: "SA_RX_HITS", offset: SA_RX_HITS, access: "RO", reset: 0, description: "RX ESP packets whose SA was in the table" },

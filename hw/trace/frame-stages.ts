@@ -1,9 +1,15 @@
 /** The points a frame passes in the NIC, for latency broken down by stage. */
 export type FrameStage =
-  /** Handed to the crypto pipeline's queue. */
+  /** TX: the engine took the frame's descriptors and began reading its buffers (it holds TX buffer room from here). */
+  | "frame-started"
+  /** In the crypto pipeline's queue. */
   | "crypto-queued"
-  /** An engine began its work (key setup), the first time. */
+  /** An engine's front stage took it (SA lookup, key setup), the first time. */
   | "crypto-started"
+  /** Its lookup and key setup were done, the first time: ready for the data path. */
+  | "crypto-ready"
+  /** An engine's data path took it, the first time. */
+  | "crypto-running"
   | "crypto-done"
   /** Ready for the MAC, in its queue's order. */
   | "mac-queued"

@@ -18,6 +18,7 @@ import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
+import { TxBuffer } from "./tx-buffer.js";
 
 export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
 
@@ -82,18 +83,20 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   readonly params = this.parameters({
     descriptorBatch: param.integer(8, "TX descriptors fetched per DMA read", { minimum: 1, maximum: 64 }),
     descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
-    bufferBytes: param.bytes(65536, "TX packet buffer between DMA and MAC", { minimum: 1024 }),
+    bufferBytes: param.bytes(163840, "TX packet buffer between DMA and MAC (160 KB, as Intel's 82599)", { minimum: 1024 }),
+    bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
     framesInFlight: param.integer(64, "Frames whose buffers are being read at once", { minimum: 1, maximum: 4096 }),
     priorityReserve: param.integer(8, "Of those, frames only strict (priority) queues may start", { minimum: 0, maximum: 4096 }),
   });
   readonly state = this.enumSignal("state", TxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
   readonly framesReading = this.signal("frames_reading", 16);
-  /** Frames for the MAC, and TX buffer bytes the MAC has freed. */
+  /** Frames for the MAC, and TX buffer bytes the MAC has freed (by queue). */
   readonly toMac: Channel<TransmitFrame>;
-  readonly freed: Channel<number>;
+  readonly freed: Channel<{ readonly queue: number; readonly bytes: number }>;
   private readonly inFlight: TxPacket[] = [];
-  private used = 0;
+  /** The TX packet buffer, per class or shared (TXPBSIZE). */
+  readonly buffer: TxBuffer;
   /** Which queue starts the next frame (the policy map; TX_SCHED). */
   readonly scheduler: QueueScheduler;
   /**
@@ -118,6 +121,18 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.scheduler = shared.makeScheduler();
     this.freed = new Channel(this.kernel, this.clock);
     this.toMac = new Channel(this.kernel);
+    this.buffer = new TxBuffer(this.params, shared.queues, shared.maxFrameBytes, `${this.overrides.source}: ${this.path}`);
+  }
+
+  /** TXPBSIZE of a queue, bytes. */
+  partOf(queue: number): number {
+    return this.buffer.partOf(queue);
+  }
+
+  /** A TXPBSIZE write the register block has checked. */
+  setPart(queue: number, bytes: number): void {
+    this.buffer.setPart(queue, bytes);
+    this.wake();
   }
 
   /** TXDCTL write. */
@@ -141,7 +156,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   }
 
   evaluate(): void {
-    for (let bytes = this.freed.take(); bytes !== undefined; bytes = this.freed.take()) this.used -= bytes;
+    for (let freed = this.freed.take(); freed !== undefined; freed = this.freed.take()) this.buffer.free(freed.queue, freed.bytes);
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
     let sent = false;
     for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.encrypted(result);
@@ -159,12 +174,14 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       this.finish(packet);
       sent = true;
     }
+    // Every settled frame that may leave has left; the rest wait for a frame ahead of them to settle.
+    this.settledSince = false;
     const started = this.startFrame();
     const fetched = this.fetchDescriptors(() => this.params.descriptorCache, this.params.descriptorBatch);
     this.state.set(TxState.code(sent ? "SEND" : started ? "READ" : fetched ? "FETCH" : "IDLE"));
-    this.bufferUsed.set(this.used);
+    this.bufferUsed.set(this.buffer.bytesUsed);
     this.framesReading.set(this.inFlight.length);
-    for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, 0);
+    for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, this.buffer.framesHeld[state.ring.queue]!);
   }
 
   protected override urgentQueues(): readonly number[] {
@@ -178,15 +195,18 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all.
     const bulkLimit = this.params.framesInFlight - this.params.priorityReserve;
     const heads = this.queues.map((state) => this.headFrame(state));
+    const perClass = this.buffer.perClass;
     const size = (queue: number) => {
       const head = heads[queue];
       if (!head) return EMPTY;
-      // A frame that does not fit waits without losing its turn; a smaller one of another queue may go.
-      if (!head.fault && this.used + head.length > this.params.bufferBytes) return BLOCKED;
+      // Per class, a frame that does not fit in its queue's part waits; the other queues' parts are theirs.
+      if (perClass && !head.fault && !this.buffer.fits(queue, head.length)) return BLOCKED;
       if (!this.scheduler.schedules[queue]!.strict && this.inFlight.length >= bulkLimit) return BLOCKED;
       return head.length;
     };
     const queue = this.scheduler.pick(this.kernel.now, size);
+    // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
+    if (queue >= 0 && !perClass && !heads[queue]!.fault && !this.buffer.fits(queue, heads[queue]!.length)) return false;
     if (queue < 0) {
       // A policed queue may be waiting only for its rate: nothing else would wake us then.
       this.retryAt = this.scheduler.readyAt(this.kernel.now, size);
@@ -202,9 +222,10 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     const fault = head.fault;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
+    this.buffer.hold(queue, fault ? 0 : head.length);
+    this.shared.stages.record("tx", "frame-started", this.kernel.now, packet, EMPTY_FRAME);
     if (fault) this.settledSince = true;
     else {
-      this.used += head.length;
       packet.reserved = head.length;
       packet.partsLeft = head.taken;
       for (let part = 0; part < head.taken; part++) {
@@ -312,7 +333,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       const first = packet.descriptors[0]!;
       return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName: entry.esn ? "SA (ESN is processed in software)" : "ESP packet", index: first.index, value: packet.length });
     }
-    this.offload.txCrypto.submit({ encrypt: true, entry, priority: packet.descriptors[0]!.trafficClass, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
+    this.offload.txCrypto.submit({ encrypt: true, entry, queue: packet.queue, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
   }
 
   private encrypted(result: CryptoResult<TxPacket>): void {
@@ -335,10 +356,10 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       const fault = packet.fault;
       state.ring.report(fault.code, fault.field, fault.fieldName, fault.value, fault.index);
       this.shared.statistics.drop("TX_DESCRIPTOR_ERROR");
-      this.used -= packet.reserved;
+      this.buffer.free(packet.queue, packet.reserved);
     } else if (packet.dropCode) {
       this.shared.statistics.drop(packet.dropCode);
-      this.used -= packet.reserved;
+      this.buffer.free(packet.queue, packet.reserved);
     } else {
       this.toMac.push({ bytes: packet.frame!, queue: packet.queue, packet });
       this.shared.stages.record("tx", "mac-queued", this.kernel.now, packet, packet.frame!);
@@ -357,6 +378,9 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     if (ring.enabled) ring.advanceHead(packet.descriptors.length);
   }
 }
+
+/** Stage events before a frame's bytes are read carry none. */
+const EMPTY_FRAME = new Uint8Array(0);
 
 function concatenate(parts: Uint8Array[], length: number): Uint8Array {
   const bytes = new Uint8Array(length);

@@ -15,6 +15,7 @@ import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { runScenario } from "../scenario/run.js";
 import { formatSweep, runSweep, sweepGrid } from "../scenario/sweep.js";
 import { Progress } from "./progress.js";
+import { formatValidation, runValidation, writeValidation } from "../validation/suite.js";
 
 /** `path=value`: values parse as JSON when they can (numbers, booleans), else stay strings. */
 function assignment(text: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
@@ -166,6 +167,24 @@ program
     });
     process.stdout.write(latencyReportMarkdown(reports));
     console.log(`wrote ${writeLatencyReport(reports, options.out).join("\n      ")}`);
+  });
+
+program
+  .command("validate")
+  .description("run the model against closed forms (wire, DMA, crypto, shares, preemption, accounting, the kernel's work) and print every quantity beside its expected value")
+  .option("--fast", "the subset npm test runs (fewer sizes and configurations, shorter windows)")
+  .option("--only <name>", "run only this experiment (repeatable)", (value: string, previous: string[] = []) => [...previous, value], [])
+  .option("--markdown <file>", "also write the report as Markdown (npm run validate: docs/validation.md)")
+  .option("--json <file>", "also write the report as JSON")
+  .addOption(quietOption())
+  .action(async (options: { fast?: boolean; only: string[]; markdown?: string; json?: string; quiet?: boolean }) => {
+    const started = performance.now();
+    const report = await runValidation({ scale: options.fast ? "fast" : "full", only: options.only, onExperiment: (experiment) => options.quiet || process.stderr.write(`  running ${experiment.name}: ${experiment.title}\n`) });
+    process.stdout.write(formatValidation(report));
+    const command = ["nicsim validate", options.fast ? "--fast" : "", ...options.only.map((name) => `--only ${name}`)].filter(Boolean).join(" ");
+    const files = writeValidation(report, options.markdown ?? null, options.json ?? null, command);
+    console.log(`wall ${((performance.now() - started) / 1000).toFixed(1)} s${files.length > 0 ? `; wrote ${files.join(", ")}` : ""}`);
+    if (report.failed > 0) process.exitCode = 1;
   });
 
 program

@@ -1,5 +1,6 @@
 import { lineChart } from "./svg-chart.js";
 import type { ScenarioSummary } from "./summary.js";
+import { describeEvictions } from "../report.js";
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -56,7 +57,7 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
 <table><tr><th>class</th><th>direction</th><th>received</th><th>Gb/s</th><th>p50 µs</th><th>p99 µs</th><th>max µs</th></tr>
 ${rows}
 </table>
-<p>SA table: TX ${cache.txHits} hits, ${cache.txMisses} misses; RX ${cache.rxHits} hits, ${cache.rxMisses} misses; ${summary.ipsec.installs} installs, ${cache.evictions} evictions. Software ESP: ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in. Crypto preemptions: TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}; restarts ${summary.crypto.tx.restarts + summary.crypto.rx.restarts}.</p>
+<p>SA table: TX ${cache.txHits} hits, ${cache.txMisses} misses; RX ${cache.rxHits} hits, ${cache.rxMisses} misses; ${summary.ipsec.installs} installs, ${describeEvictions(summary.ipsec.evictions)}. Software ESP: ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in. Crypto preemptions: TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}; restarts ${summary.crypto.tx.restarts + summary.crypto.rx.restarts}.</p>
 <div class="plots">
 ${latency}
 ${throughput("toPeerGbps", "host to peer")}

@@ -9,6 +9,7 @@ import { delay } from "../../sim/process.js";
 import { spi } from "../../sim/ipsec/esp.js";
 import type { IpsecSa } from "../../driver/intermediate/sadb.js";
 import { us } from "../../sim/time.js";
+import type { Random } from "../../sim/random.js";
 import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { EspPeer } from "../esp-peer.js";
 import { INNER_PORT_BASE, TunnelBuilder, tunnelFrameBytes } from "../ipsec-setup.js";
@@ -17,33 +18,9 @@ import type { LoadedScenario } from "./load.js";
 import { Sampler } from "./measurements.js";
 import type { Scenario, TrafficStream } from "./schema.js";
 import { Scoreboard } from "./scoreboard.js";
-import { ArrivalOrder } from "../../sim/stats/arrival-order.js";
+import { type Direction, Flow } from "./flow.js";
 
 export const LoadedScenarioToken = Symbol("LoadedScenario");
-
-/** Latencies kept per flow: exact percentiles up to this many packets, a uniform sample beyond. */
-export const LATENCY_SAMPLE = 100_000;
-
-type Direction = "to-peer" | "to-host";
-
-/** One direction of one stream: what was sent, what arrived, and each packet's latency. */
-export interface Flow {
-  readonly stream: string;
-  readonly direction: Direction;
-  readonly trafficClass: number;
-  sent: number;
-  received: number;
-  /** Inner bytes received. */
-  bytes: number;
-  order: ArrivalOrder;
-  /** From the sender's call to the decrypted delivery at the other end, ps: every one, up to LATENCY_SAMPLE, then a uniform sample of that size. */
-  readonly latencies: number[];
-  /** Send time of each sequence number not yet arrived. */
-  readonly pending: Map<number, number>;
-  /** The packet sent with a sequence number, rebuilt to check what arrived. */
-  readonly packet: (sequence: number) => Uint8Array;
-}
-
 
 /**
  * A scenario's customers and traffic on a NIC system: per customer an IKE SA under the identity
@@ -65,6 +42,10 @@ export class ScenarioTraffic extends Component {
   private system!: NicSystem;
   private espPeer!: EspPeer;
   private endOfTraffic = 0;
+  /** Rekeys, deletes and interrupt storms: times and choices of their own, whatever the traffic does. */
+  private readonly faultRandom = this.kernel.random(`${this.path}.faults`);
+  /** Frames the gateway sent again on purpose (replays). */
+  injectedReplays = 0;
   /** When the last injected replay leaves the gateway. */
   private lastInjection = -Infinity;
 
@@ -103,8 +84,8 @@ export class ScenarioTraffic extends Component {
     intermediate.base.setQosClasses(intermediate.classMap);
     this.captured = tunnels.captured;
     this.espPeer = new EspPeer(system.peer, this.container.resolve(AesGcmBackendToken), tunnels.peer);
-    this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time);
-    intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time);
+    this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time, null);
+    intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time, delivered.received);
     this.endOfTraffic = us(scenario.durationMicroseconds);
     this.streamNames = scenario.traffic.map((stream) => stream.name);
     this.faults = scenario.faults;
@@ -116,7 +97,7 @@ export class ScenarioTraffic extends Component {
         const packet = (sequence: number) =>
           // The first payload byte names the stream; the DSCP is class-default's (only untagged SAs use it).
           sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[sequence % customer.ports.length]!, dscpClass: 0 });
-        const flow: Flow = { stream: stream.name, direction, trafficClass: customer.trafficClass, sent: 0, received: 0, bytes: 0, order: new ArrivalOrder(), latencies: [], pending: new Map(), packet };
+        const flow = new Flow(stream.name, direction, customer.trafficClass, packet, this.random);
         this.flows.push(flow);
         this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer));
       }
@@ -136,7 +117,7 @@ export class ScenarioTraffic extends Component {
   /** Whether every packet sent has arrived, and any replay the gateway injected has had time to be received and dropped. */
   get settled(): boolean {
     const now = this.kernel.now;
-    return now >= this.endOfTraffic && now >= this.lastInjection + us(20) && this.flows.every((flow) => flow.pending.size === 0);
+    return now >= this.endOfTraffic && now >= this.lastInjection + us(20) && this.flows.every((flow) => flow.undelivered === 0);
   }
 
   get trafficEnd(): number {
@@ -148,28 +129,28 @@ export class ScenarioTraffic extends Component {
     yield system.driver.base.whenReady();
     const frameBytes = tunnelFrameBytes(stream.packetBytes);
     const mean = stream.load !== undefined ? system.wire.occupancy(frameBytes) / stream.load : Math.round(stream.gapMicroseconds! * 1e6);
+    // Each flow draws from its own stream, so its arrivals (and the gateway's faults on them) do not change with the model's timing.
+    const random = this.kernel.random(`${this.path}.${stream.name}.${flow.direction}`);
     let next = this.kernel.now;
     for (let sequence = 0; ; sequence++) {
-      next += stream.pattern === "constant" ? mean : Math.round(this.random.exponential(mean));
+      next += stream.pattern === "constant" ? mean : Math.round(random.exponential(mean));
       if (next > this.endOfTraffic) return;
       if (next > this.kernel.now) yield delay(Math.round(next - this.kernel.now));
       const slot = sequence % customer.tunnels.length;
       const packet = flow.packet(sequence);
-      flow.pending.set(sequence, this.kernel.now);
-      flow.sent++;
-      if (flow.direction === "to-peer") yield* system.driver.intermediate.send(packet);
-      else {
-        const end = this.sendFromPeer(customer.tunnels[slot]!, packet);
-        // The gateway's line is the limit: it does not queue more than it can send.
-        if (end > next) next = end - system.wire.occupancy(frameBytes);
-      }
+      // Due at `next`: a sender that is late (held back by a full ring) makes its packets wait, and their latency shows it.
+      flow.send(sequence, next);
+      if (flow.direction === "to-peer") {
+        yield* system.driver.intermediate.send(packet);
+        flow.posted(sequence, this.kernel.now);
+      } else this.sendFromPeer(customer.tunnels[slot]!, packet, random);
     }
   }
 
   /** Random times in the traffic, in order. */
   private timesInTraffic(count: number): number[] {
     const start = this.kernel.now;
-    return Array.from({ length: count }, () => start + this.random.integer(0, Math.max(0, this.endOfTraffic - start))).sort((a, b) => a - b);
+    return Array.from({ length: count }, () => start + this.faultRandom.integer(0, Math.max(0, this.endOfTraffic - start))).sort((a, b) => a - b);
   }
 
   /**
@@ -188,7 +169,7 @@ export class ScenarioTraffic extends Component {
       const directions = kind === "rekey" ? (["outbound"] as const) : (["outbound", "inbound"] as const);
       const live = this.tunnelSas.flatMap((sas, tunnel) => directions.filter((direction) => sas[direction]).map((direction) => ({ tunnel, direction })));
       if (live.length === 0) continue;
-      const { tunnel, direction } = live[this.random.integer(0, live.length - 1)]!;
+      const { tunnel, direction } = live[this.faultRandom.integer(0, live.length - 1)]!;
       const sas = this.tunnelSas[tunnel]!;
       if (kind === "delete") {
         const sa = sas[direction]!;
@@ -197,7 +178,7 @@ export class ScenarioTraffic extends Component {
         continue;
       }
       const old = sas.outbound!;
-      const parameters = { ...old.parameters, spi: spi(0x3000 + rekeyed++), keyMaterial: this.random.bytes(old.parameters.keyMaterial.length) };
+      const parameters = { ...old.parameters, spi: spi(0x3000 + rekeyed++), keyMaterial: this.faultRandom.bytes(old.parameters.keyMaterial.length) };
       this.espPeer.addInbound(parameters, this.container.resolve(AesGcmBackendToken));
       this.captured.push({ sa: parameters, source: old.source, destination: old.destination });
       sas.outbound = yield* intermediate.rekeySa(old, parameters.spi, parameters.keyMaterial);
@@ -209,20 +190,21 @@ export class ScenarioTraffic extends Component {
     yield this.system.driver.base.whenReady();
     for (const time of this.timesInTraffic(count)) {
       if (time > this.kernel.now) yield delay(time - this.kernel.now);
-      this.system.nic.interrupts.storm(this.kernel.now + us(this.random.integer(2, 20)));
+      this.system.nic.interrupts.storm(this.kernel.now + us(this.faultRandom.integer(2, 20)));
     }
   }
 
   /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
-  private sendFromPeer(tunnel: number, packet: Uint8Array): number {
+  private sendFromPeer(tunnel: number, packet: Uint8Array, random: Random): number {
     const frame = this.espPeer.frame(tunnel, packet);
     const { corruptProbability, replayProbability } = this.faults;
     // Flip a byte of the ciphertext (past the outer headers, the SPI, sequence and IV): the ICV fails.
-    if (corruptProbability > 0 && this.random.bernoulli(corruptProbability)) frame[ETHERNET_HEADER_BYTES + 20 + 16 + this.random.integer(0, 15)]! ^= 0x40;
-    if (replayProbability > 0 && this.random.bernoulli(replayProbability)) {
+    if (corruptProbability > 0 && random.bernoulli(corruptProbability)) frame[ETHERNET_HEADER_BYTES + 20 + 16 + random.integer(0, 15)]! ^= 0x40;
+    if (replayProbability > 0 && random.bernoulli(replayProbability)) {
       const replay = frame.slice();
       this.scoreboard?.injected.add(replay);
-      const after = us(this.random.integer(1, 20));
+      this.injectedReplays++;
+      const after = us(random.integer(1, 20));
       this.lastInjection = Math.max(this.lastInjection, this.kernel.now + after);
       this.kernel.schedule(after, `${this.path}.replay`, () => {
         // It leaves when the gateway's line is free: wait for that, not for when it was queued.
@@ -232,22 +214,17 @@ export class ScenarioTraffic extends Component {
     return this.system.peer.send(frame);
   }
 
-  private arrived(direction: Direction, packet: Uint8Array, time: number): void {
+  private arrived(direction: Direction, packet: Uint8Array, time: number, received: number | null): void {
     const { trafficClass: streamIndex, sequence } = packetSequence(packet);
     const stream = this.flows.find((flow) => flow.direction === direction && flow.stream === this.streamName(streamIndex));
-    const sent = stream?.pending.get(sequence);
-    if (stream && this.scoreboard) this.scoreboard.delivered(`${stream.stream} ${direction} packet ${sequence}`, sent !== undefined, packet, sequence < stream.sent ? stream.packet(sequence) : null);
-    if (!stream || sent === undefined) return;
-    stream.pending.delete(sequence);
-    stream.order.arrived(sequence);
-    stream.received++;
-    stream.bytes += packet.length;
-    // Beyond the sample size, reservoir sampling keeps memory flat in long runs (and draws no random number before).
-    if (stream.latencies.length < LATENCY_SAMPLE) stream.latencies.push(time - sent);
-    else {
-      const slot = this.random.integer(0, stream.received - 1);
-      if (slot < LATENCY_SAMPLE) stream.latencies[slot] = time - sent;
-    }
+    const pending = stream?.isPending(sequence) ?? false;
+    if (stream && this.scoreboard) this.scoreboard.delivered(`${stream.stream} ${direction} packet ${sequence}`, pending, packet, sequence < stream.sent ? stream.packet(sequence) : null);
+    if (stream && pending) stream.arrived(sequence, packet.length, time, received);
+  }
+
+  /** Packets the gateway's ESP receiver dropped, every reason together. */
+  get gatewayDrops(): number {
+    return [...this.espPeer.drops.values()].reduce((sum, count) => sum + count, 0);
   }
 
   /** Packets delivered and frames on the wire so far: it stops changing when the system is quiet. */
@@ -262,9 +239,9 @@ export class ScenarioTraffic extends Component {
    */
   finishChecks(settled: boolean, quiet: boolean): void {
     if (!this.scoreboard || !quiet) return;
-    const undelivered = this.flows.reduce((sum, flow) => sum + flow.pending.size, 0);
+    const undelivered = this.flows.reduce((sum, flow) => sum + flow.undelivered, 0);
     const sum = (map: ReadonlyMap<unknown, number>) => [...map.values()].reduce((total, count) => total + count, 0);
-    const counted = sum(this.system.nic.statistics.drops) + sum(this.system.driver.intermediate.drops) + sum(this.espPeer.drops);
+    const counted = sum(this.system.nic.statistics.drops) + sum(this.system.driver.intermediate.drops) + this.gatewayDrops;
     this.scoreboard.finish(undelivered, counted, settled);
   }
 

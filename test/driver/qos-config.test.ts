@@ -100,8 +100,11 @@ describe("two customers with identical inner addresses get the QoS of their own 
       yield* intermediate.send(inner(2000));
     });
     kernel.run({ until: 100_000_000 });
-    // The policy map in the NIC's schedulers: gold strict at 20% on queue 7, silver 30% on 6, the rest on 0.
-    expect(schedules).toEqual([0, 0, 0, 0, 0, 0, 30, R.TX_SCHED_STRICT | 20]);
+    // The policy map in the NIC's schedulers: gold strict at 20% on queue 7, silver a 30% minimum on 6, class-default all the excess on 0.
+    const schedule = (strict: boolean, percent: number, remaining: number) => R.encodeTxSched({ strict, percent, remaining });
+    expect(schedules).toEqual([schedule(false, 0, 100), 0, 0, 0, 0, 0, schedule(false, 30, 0), schedule(true, 20, 0)]);
+    expect(schedules[7]).toBe((1 << 8) | 20);
+    expect(schedules[0]).toBe(100 << 16);
     expect([saA.qosGroup, saB.qosGroup]).toEqual([1, 2]);
     expect(top.nic.statistics.txPackets[7]).toBe(1);
     expect(top.nic.statistics.txPackets[6]).toBe(1);

@@ -79,12 +79,55 @@ describe("register values out of their range", () => {
     misuse(
       function* (top) {
         const bus = top.driver.base.bus;
-        bus.mmioWrite(R.TX_SCHED(3), R.TX_SCHED_STRICT | 120);
+        bus.mmioWrite(R.TX_SCHED(3), R.encodeTxSched({ strict: true, percent: 120, remaining: 0 }));
         readBack = (yield bus.mmioRead(R.TX_SCHED(3))) as number;
       },
       { code: "VALUE_OUT_OF_RANGE", queue: 3, index: null, field: "REGISTER", value: 120, mentions: ["TX_SCHED[3].PERCENT", "nearest valid value"] },
     );
-    expect(readBack).toBe(R.TX_SCHED_STRICT | 100);
+    expect(readBack).toBe(R.encodeTxSched({ strict: true, percent: 100, remaining: 0 }));
+  });
+
+  test("a TX_SCHED remaining percent above 100 is taken as 100, and says so", () => {
+    let readBack = -1;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        bus.mmioWrite(R.TX_SCHED(2), R.encodeTxSched({ strict: false, percent: 10, remaining: 127 }));
+        readBack = (yield bus.mmioRead(R.TX_SCHED(2))) as number;
+      },
+      { code: "VALUE_OUT_OF_RANGE", queue: 2, index: null, field: "REGISTER", value: 127, mentions: ["TX_SCHED[2].REMAINING", "nearest valid value"] },
+    );
+    expect(R.decodeTxSched(readBack)).toEqual({ strict: false, percent: 10, remaining: 100 });
+  });
+
+  test("a TXPBSIZE part smaller than one longest frame is taken as one, and says so", () => {
+    let readBack = -1;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        bus.mmioWrite(R.TXPBSIZE(3), 1);
+        readBack = (yield bus.mmioRead(R.TXPBSIZE(3))) as number;
+      },
+      { code: "VALUE_OUT_OF_RANGE", queue: 3, index: null, field: "REGISTER", value: 1, mentions: ["TXPBSIZE[3].SIZE", "nearest valid value"] },
+    );
+    // MAXFRS 9216 bytes: 9 KB.
+    expect(readBack).toBe(9);
+  });
+
+  test("TXPBSIZE parts adding up to more than the TX packet buffer: the part is cut to what is left, and says so", () => {
+    let readBack = -1;
+    let others = 0;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        for (let queue = 0; queue < QUEUES - 1; queue++) others += (yield bus.mmioRead(R.TXPBSIZE(queue))) as number;
+        bus.mmioWrite(R.TXPBSIZE(LAST_QUEUE), 1000);
+        readBack = (yield bus.mmioRead(R.TXPBSIZE(LAST_QUEUE))) as number;
+      },
+      { code: "VALUE_OUT_OF_RANGE", queue: LAST_QUEUE, index: null, field: "REGISTER", value: 1000, mentions: [`TXPBSIZE[${LAST_QUEUE}].SIZE`, "nearest valid value"] },
+    );
+    // The 160 KB buffer, less the other queues' parts.
+    expect(readBack).toBe(160 - others);
   });
 
   test("a ring length that is not a multiple of 128 bytes: enabling is refused", () => {

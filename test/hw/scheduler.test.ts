@@ -6,6 +6,7 @@ import { system } from "../support/nic.js";
 import { container } from "../../sim/di.js";
 import { ClassScheduler, type QueueSchedulerFactory, QueueSchedulerFactoryToken } from "../../hw/qos/class-scheduler.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
+import { expectedShares } from "../../system/validation/share-closed-form.js";
 
 /**
  * All four classes backlogged on the wire: class 7 a priority class policed to 20%, classes 6
@@ -36,13 +37,17 @@ function backlogged(window: number) {
 }
 
 describe("the policy map's schedulers", () => {
-  test("with every class backlogged, each class's share of the wire over 10 ms is within 2% of its configuration, and the priority class keeps to its rate", () => {
+  test("with every class backlogged, each class gets the share the closed form gives (IOS XE: minimums, then the excess split equally), within 0.5 points, and the priority class keeps to its rate", () => {
     const shares = backlogged(ms(10));
+    const expected = expectedShares([
+      { name: "7", priorityPercent: 20, offered: Infinity },
+      { name: "6", bandwidthPercent: 30, offered: Infinity },
+      { name: "5", bandwidthPercent: 20, offered: Infinity },
+      { name: "0", offered: Infinity },
+    ]);
+    expect(Object.fromEntries(expected)).toEqual({ 7: expect.closeTo(0.2, 10), 6: expect.closeTo(0.4, 10), 5: expect.closeTo(0.3, 10), 0: expect.closeTo(0.1, 10) });
     expect(shares.get(7)!).toBeLessThanOrEqual(0.2 + 0.005);
-    expect(Math.abs(shares.get(7)! - 0.2)).toBeLessThanOrEqual(0.02);
-    expect(Math.abs(shares.get(6)! - 0.3)).toBeLessThanOrEqual(0.02);
-    expect(Math.abs(shares.get(5)! - 0.2)).toBeLessThanOrEqual(0.02);
-    expect(Math.abs(shares.get(0)! - 0.3)).toBeLessThanOrEqual(0.02);
+    for (const [trafficClass, share] of expected) expect(Math.abs(shares.get(Number(trafficClass))! - share), `class ${trafficClass}`).toBeLessThanOrEqual(0.005);
   });
 
   test("a strict class's frames go ahead of backlogged bulk at frame start and at the wire; a scheduler registered under the token replaces the policy map's", () => {
@@ -84,7 +89,7 @@ describe("the policy map's schedulers", () => {
     // A round robin that ignores TX_SCHED: the same configuration no longer helps the strict class.
     const roundRobin: QueueSchedulerFactory = (queues) => {
       let next = 0;
-      const schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0 }));
+      const schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0, remaining: 0 }));
       return {
         schedules,
         strictQueues: [],
@@ -108,10 +113,10 @@ describe("the policy map's schedulers", () => {
 
 describe("the class scheduler alone, on a line that is always busy", () => {
   /** Serve backlogged queues of fixed frame sizes for `seconds`; returns each queue's share of the line time. */
-  function serve(frames: Record<number, number>, schedules: Record<number, { strict: boolean; percent: number }>, seconds = 0.01) {
+  function serve(frames: Record<number, number>, schedules: Record<number, { strict: boolean; percent: number; remaining?: number }>, seconds = 0.01) {
     const lineBytesPerPicosecond = 25 / 8000;
     const scheduler = new ClassScheduler(8, lineBytesPerPicosecond);
-    for (const [queue, schedule] of Object.entries(schedules)) scheduler.configure(Number(queue), schedule);
+    for (const [queue, schedule] of Object.entries(schedules)) scheduler.configure(Number(queue), { remaining: 0, ...schedule });
     const used = new Map<number, number>();
     let now = 0;
     while (now < seconds * 1e12) {

@@ -53,6 +53,38 @@ describe("the default scenario (shortened)", () => {
     expect(pulses).toBe(summary.crypto.tx.preemptions);
   });
 
+  test("one eviction count: the summary's is the NIC's, its parts named, and the driver evicted as many as the NIC counts for it", () => {
+    const { evictions } = summary.ipsec;
+    expect(evictions.total).toBe(evictions.byDriver + evictions.byPointerFetch);
+    expect(evictions.byDriver).toBe(run.design.top.driver.intermediate.counts.evictions);
+    expect(evictions.total).toBe(run.design.top.nic.saCache.counts.evictions);
+    // The metric policy replaces cached SAs in this run: the count is not zero by default.
+    expect(evictions.byDriver).toBeGreaterThan(0);
+    expect(run.text).toContain(`${evictions.total} evictions (${evictions.byDriver} by the driver's placement policy, ${evictions.byPointerFetch} by pointer fetches)`);
+  });
+
+  test("every message between the drivers is in the waveform, each at a time of its own, as many of each kind as the summary counts", async () => {
+    const parsed = await readVcd(readFileSync(`${base}.vcd`), (path) => path === "top.driver.intermediate.message" || path === "top.driver.intermediate.message_count");
+    // The names GTKWave shows, from the translate filter the run wrote (hex codes).
+    const kinds = readFileSync(`${base}.filters/driver_message.txt`, "utf8").trim().split("\n").filter((line) => !line.startsWith("#")).map((line) => line.split(" ")) as [string, string][];
+    const kindName = new Map(kinds.map(([code, name]) => [BigInt(`0x${code}`), name]));
+    const seen: Record<string, number> = {};
+    let kind = "NONE";
+    let count = 0n;
+    for (const change of parsed.changes) {
+      if (change.path.endsWith(".message")) kind = kindName.get(change.value) ?? `code ${change.value}`;
+      else if (change.value > 0n) {
+        // One message per step of the count: none shares a timestep with another.
+        expect(change.value).toBe(count + 1n);
+        count = change.value;
+        seen[kind] = (seen[kind] ?? 0) + 1;
+      }
+    }
+    expect(seen).toEqual(summary.ipsec.messages);
+    expect(summary.ipsec.messages.INSTALL).toBe(summary.ipsec.installs);
+    expect(summary.ipsec.messages.EVICT).toBe(summary.ipsec.evictions.byDriver);
+  });
+
   test("the HTML report is self-contained and carries the summary's data and its six plots", () => {
     const html = readFileSync(`${base}.html`, "utf8");
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);

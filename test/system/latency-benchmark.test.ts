@@ -26,8 +26,8 @@ describe("the latency benchmark: bulk at 90% of the line and a sparse high-prior
     expect(report.goals.waitMet).toBe(true);
     expect(resume!.cryptoWaitCycles.max).toBeLessThanOrEqual(resume!.checkInterval + resume!.saveCycles);
     expect(restart!.cryptoWaitCycles.max).toBeLessThanOrEqual(restart!.checkInterval);
-    // A 1570-byte bulk frame at 16 bytes per cycle is about 100 cycles of crypto.
-    expect(complete!.cryptoWaitCycles.p99).toBeGreaterThan(80);
+    // A 1570-byte bulk frame at 16 bytes per cycle is about 90 cycles in the data path: run to completion, a high job waits for most of one.
+    expect(complete!.cryptoWaitCycles.p99).toBeGreaterThan(4 * (resume!.checkInterval + resume!.saveCycles));
     expect(resume!.endToEnd.p99).toBeLessThan(complete!.endToEnd.p99);
     // The bulk is offered below every engine's capacity here: it keeps its rate under every policy.
     for (const result of report.loaded) expect(result.bulkBitsPerSecond / result.offeredBulkBitsPerSecond).toBeGreaterThan(0.97);

@@ -38,8 +38,6 @@ describe("the plain-traffic scenario", () => {
     expect(ipsec.hardwareRx).toBeGreaterThan(0);
     expect(ipsec.installs).toBe(4);
     expect(ipsec.notInTableMessages).toBeGreaterThan(0);
-    // Classes of different priority share the crypto engines: the higher ones preempt.
-    expect(ipsec.preemptions.tx + ipsec.preemptions.rx).toBeGreaterThan(0);
   });
 
   test("equal seeds give byte-identical waveform, capture and report; another seed another capture", () => {

@@ -1,0 +1,67 @@
+import { ParameterError } from "../../sim/errors.js";
+
+/**
+ * The TX packet buffer between DMA and the MAC: bytes and frames held per queue, and each
+ * queue's part (TXPBSIZE) when the buffer is partitioned per class, as DCB parts do it. Per
+ * class, a queue's frames wait for room in its own part only; shared, a frame waits for room in
+ * the whole buffer (and keeps its turn meanwhile, which the TX engine sees to).
+ */
+export class TxBuffer {
+  /** Bytes held, by queue and in all; frames started and not yet off the wire (or dropped), by queue. */
+  private readonly bytesBy: number[];
+  private used = 0;
+  readonly framesHeld: number[];
+  private readonly parts: number[];
+  readonly perClass: boolean;
+
+  constructor(
+    readonly params: { readonly bufferBytes: number; readonly bufferPartition: "per-class" | "shared" },
+    queues: number,
+    maxFrameBytes: number,
+    /** The parameter path, for the message when the sizes cannot work. */
+    where: string,
+  ) {
+    this.bytesBy = new Array<number>(queues).fill(0);
+    this.framesHeld = new Array<number>(queues).fill(0);
+    this.perClass = params.bufferPartition === "per-class";
+    // The equal split, in whole KB as TXPBSIZE holds it.
+    const equal = Math.floor(params.bufferBytes / queues / 1024) * 1024;
+    this.parts = new Array<number>(queues).fill(equal);
+    if ((this.perClass ? equal : params.bufferBytes) < maxFrameBytes) {
+      const place = this.perClass ? `each of the ${queues} queues' parts (${equal} bytes in whole KB)` : "the buffer";
+      throw new ParameterError(`${where}.bufferBytes = ${params.bufferBytes}: ${place} must hold the longest frame (maxFrameBytes = ${maxFrameBytes})`);
+    }
+  }
+
+  get bytesUsed(): number {
+    return this.used;
+  }
+
+  /** TXPBSIZE of a queue, bytes. */
+  partOf(queue: number): number {
+    return this.parts[queue]!;
+  }
+
+  setPart(queue: number, bytes: number): void {
+    this.parts[queue] = bytes;
+  }
+
+  /** Whether a frame of the queue fits: in its part (per class), or in the whole buffer (shared). */
+  fits(queue: number, bytes: number): boolean {
+    return this.perClass ? this.bytesBy[queue]! + bytes <= this.parts[queue]! : this.used + bytes <= this.params.bufferBytes;
+  }
+
+  /** A frame starts: it is held from here, with `bytes` of room (none for a frame refused before its read). */
+  hold(queue: number, bytes: number): void {
+    this.framesHeld[queue]!++;
+    this.bytesBy[queue]! += bytes;
+    this.used += bytes;
+  }
+
+  /** A frame has left (on the wire, or dropped): its room is free. */
+  free(queue: number, bytes: number): void {
+    this.framesHeld[queue]!--;
+    this.bytesBy[queue]! -= bytes;
+    this.used -= bytes;
+  }
+}

@@ -1,0 +1,92 @@
+import type { Random } from "../../sim/random.js";
+import { ArrivalOrder } from "../../sim/stats/arrival-order.js";
+
+/** Latencies kept per flow: exact percentiles up to this many packets, a uniform sample beyond. */
+export const LATENCY_SAMPLE = 100_000;
+
+export type Direction = "to-peer" | "to-host";
+
+interface Pending {
+  /** When the packet was due: its place in the stream's schedule, whether or not its sender was on time. */
+  readonly due: number;
+  /** To-peer: when the host had posted it to the NIC's ring. */
+  posted: number | null;
+}
+
+/**
+ * One direction of one stream: what was sent, what arrived, and each packet's latency, counted
+ * from when it was due, so that a sender held back by backpressure shows its backlog rather than
+ * hiding it. The host's part of each latency is kept beside it: to the peer, from due to posted
+ * on the NIC's ring; to the host, from the driver taking the frame off the ring to delivery.
+ */
+export class Flow {
+  sent = 0;
+  received = 0;
+  /** Inner bytes received. */
+  bytes = 0;
+  readonly order = new ArrivalOrder();
+  /** Due to delivered, ps: every one up to LATENCY_SAMPLE, then a uniform sample of that size. */
+  readonly latencies: number[] = [];
+  /** The host's part of the same packets' latencies, ps. */
+  readonly hostLatencies: number[] = [];
+  /** When the first packet was due and the last one delivered: the window the throughput is counted over. */
+  firstDue = Infinity;
+  lastDelivery = -Infinity;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(
+    readonly stream: string,
+    readonly direction: Direction,
+    readonly trafficClass: number,
+    /** The packet sent with a sequence number, rebuilt to check what arrived. */
+    readonly packet: (sequence: number) => Uint8Array,
+    private readonly random: Random,
+  ) {}
+
+  /** Packets sent and not yet arrived. */
+  get undelivered(): number {
+    return this.pending.size;
+  }
+
+  isPending(sequence: number): boolean {
+    return this.pending.has(sequence);
+  }
+
+  /** The packet with this sequence number is sent; it was due at `due`. */
+  send(sequence: number, due: number): void {
+    this.pending.set(sequence, { due, posted: null });
+    this.firstDue = Math.min(this.firstDue, due);
+    this.sent++;
+  }
+
+  /** The host has posted the packet on the NIC's ring. */
+  posted(sequence: number, time: number): void {
+    const pending = this.pending.get(sequence);
+    if (pending) pending.posted = time;
+  }
+
+  /** The packet arrived at `time`; to the host, its frame was taken off the ring at `received`. */
+  arrived(sequence: number, bytes: number, time: number, received: number | null): void {
+    const pending = this.pending.get(sequence)!;
+    this.pending.delete(sequence);
+    this.order.arrived(sequence);
+    this.received++;
+    this.bytes += bytes;
+    this.lastDelivery = Math.max(this.lastDelivery, time);
+    const host = this.direction === "to-peer" ? (pending.posted ?? time) - pending.due : time - (received ?? time);
+    // Beyond the sample size, reservoir sampling keeps memory flat in long runs (and draws no random number before).
+    let slot = this.latencies.length;
+    if (slot >= LATENCY_SAMPLE) slot = this.random.integer(0, this.received - 1);
+    if (slot >= LATENCY_SAMPLE) return;
+    this.latencies[slot] = time - pending.due;
+    this.hostLatencies[slot] = host;
+  }
+}
+
+/** Inner bits per second delivered by flows over their delivery window: from the first packet due to the last delivered. */
+export function windowBitsPerSecond(flows: readonly Flow[]): number {
+  const bytes = flows.reduce((sum, flow) => sum + flow.bytes, 0);
+  const start = Math.min(...flows.map((flow) => flow.firstDue));
+  const end = Math.max(...flows.map((flow) => flow.lastDelivery));
+  return end > start ? (bytes * 8 * 1e12) / (end - start) : 0;
+}

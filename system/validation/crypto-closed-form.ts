@@ -1,0 +1,45 @@
+import { wireBytes } from "../../sim/packet/ethernet.js";
+
+/** What the closed forms need of a direction's crypto engines (cycles are core cycles). */
+export interface CryptoTiming {
+  readonly engines: number;
+  readonly bytesPerCycle: number;
+  readonly latency: number;
+  readonly keySetupCycles: number;
+  readonly lookupCycles: number;
+  readonly pipelineDepth: number;
+  readonly coreMegahertz: number;
+}
+
+export const DEFAULT_CRYPTO: CryptoTiming = { engines: 1, bytesPerCycle: 16, latency: 20, keySetupCycles: 10, lookupCycles: 2, pipelineDepth: 8, coreMegahertz: 250 };
+
+/** Cycles a job of `dataBytes` holds the data path. */
+export function dataCycles(dataBytes: number, timing: CryptoTiming): number {
+  return Math.ceil(Math.max(1, dataBytes) / timing.bytesPerCycle);
+}
+
+/** Front-stage cycles of a job: the SA lookup, and the key setup when its key is not cached. */
+export function frontCycles(keyCached: boolean, timing: CryptoTiming): number {
+  return timing.lookupCycles + (keyCached ? 0 : timing.keySetupCycles);
+}
+
+/**
+ * Cycles between jobs of one engine when they come back to back: the data path, the front stage
+ * and the depth each bound it (a job holds one of pipelineDepth places from its front stage to
+ * its ICV): max(D, F, (F + D + latency) / depth).
+ */
+export function jobInterval(dataBytes: number, keyCached: boolean, timing: CryptoTiming): number {
+  const data = dataCycles(dataBytes, timing);
+  const front = frontCycles(keyCached, timing);
+  return Math.max(data, front, (front + data + timing.latency) / timing.pipelineDepth);
+}
+
+/** Jobs per second of a direction's engines, back to back. */
+export function jobRate(dataBytes: number, keyCached: boolean, timing: CryptoTiming): number {
+  return (timing.engines * timing.coreMegahertz * 1e6) / jobInterval(dataBytes, keyCached, timing);
+}
+
+/** The engines' capacity as a fraction of a line's time, for frames of `frameBytes` whose ESP data is `dataBytes`. */
+export function cryptoShareOfLine(dataBytes: number, frameBytes: number, lineBitsPerSecond: number, timing: CryptoTiming): number {
+  return (jobRate(dataBytes, true, timing) * wireBytes(frameBytes) * 8) / lineBitsPerSecond;
+}

@@ -1,0 +1,112 @@
+import { ETHERNET_HEADER_BYTES } from "../../sim/packet/ethernet.js";
+import { sequencedFrame, sequencedPacket } from "../../sim/packet/test-frames.js";
+import { delay } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import type { KernelStatistics } from "../../sim/kernel.js";
+import { buildNicSystem } from "../build.js";
+import { tunnelledSystem } from "../tunnelled-system.js";
+import type { Experiment, Measurement } from "./experiment.js";
+import { INSTANT_HOST } from "./host.js";
+
+/**
+ * The kernel's work per frame of each reference workload: its budget. The work is deterministic
+ * (the same on every machine), so a change that makes the model evaluate more fails here, in CI,
+ * rather than showing only as a slower benchmark. Lower a budget when the model gets cheaper.
+ */
+export const WORK_BUDGETS = {
+  "TX 1514-byte frames": { timesteps: 26, evaluations: 21 },
+  "TX 60-byte frames": { timesteps: 10, evaluations: 10.5 },
+  "RX 1514-byte frames": { timesteps: 30, evaluations: 22 },
+  "TX ESP, 1400-byte packets, inline": { timesteps: 35, evaluations: 29 },
+} as const;
+
+type Workload = keyof typeof WORK_BUDGETS;
+
+const FRAMES = 600;
+
+function difference(after: KernelStatistics, before: KernelStatistics) {
+  return { timesteps: after.timesteps - before.timesteps, edges: after.edgesEvaluated - before.edgesEvaluated, evaluations: after.componentEvaluations - before.componentEvaluations };
+}
+
+/** The kernel's work while the NIC has nothing to do: after bring-up, and after a burst of traffic has drained. */
+function idle(): Measurement[] {
+  const { kernel, top } = buildNicSystem({ parameters: INSTANT_HOST });
+  top.peer.keepReceived = false;
+  kernel.run({ until: us(50) });
+  let before = { ...kernel.statistics };
+  kernel.run({ until: us(1050) });
+  const brought = difference(kernel.statistics, before);
+  kernel.process("burst", function* () {
+    for (let sequence = 0; sequence < 200; sequence++) yield* top.driver.base.transmit(sequence % 8, sequencedFrame("to-peer", sequence % 8, sequence, 1514));
+    for (let queue = 0; queue < 8; queue++) top.driver.base.ringDoorbell(queue);
+    for (let sequence = 0; sequence < 200; sequence++) top.peer.send(sequencedFrame("to-host", sequence % 8, sequence, 1514));
+  });
+  kernel.run({ until: us(1200) });
+  before = { ...kernel.statistics };
+  kernel.run({ until: us(2200) });
+  const drained = difference(kernel.statistics, before);
+  return [
+    { quantity: "idle NIC after bring-up, 1 ms: clock edges evaluated", unit: "edges", expected: 0, measured: brought.edges, tolerance: { kind: "exact" } },
+    { quantity: "idle NIC after 400 frames drained, 1 ms: clock edges evaluated", unit: "edges", expected: 0, measured: drained.edges, tolerance: { kind: "exact" } },
+  ];
+}
+
+/** Run a workload of FRAMES frames at the line rate; the kernel's work between the first and the last frame on the wire, per frame. */
+function perFrame(workload: Workload): { timesteps: number; evaluations: number } {
+  const esp = workload.startsWith("TX ESP");
+  const design = esp ? tunnelledSystem([{ name: "bulk", trafficClass: 0, qosGroup: 1 }], { ...INSTANT_HOST, "top.driver.intermediate.offloadCyclesPerPacket": 0 }) : buildNicSystem({ parameters: INSTANT_HOST });
+  const { kernel, top } = design;
+  if (esp) (design as ReturnType<typeof tunnelledSystem>).peer.onDeliver = () => {};
+  top.peer.keepReceived = false;
+  top.driver.base.keepReceived = false;
+  const rx = workload.startsWith("RX");
+  const length = workload.includes("60-byte") ? 60 : 1514;
+  let frames = 0;
+  let first: KernelStatistics | null = null;
+  let last: KernelStatistics | null = null;
+  const seen = () => {
+    frames++;
+    if (frames === 50) first = { ...kernel.statistics };
+    if (frames === FRAMES - 50) last = { ...kernel.statistics };
+  };
+  if (rx) top.nic.stages.listener = (event) => event.stage === "descriptor-done" && seen();
+  else top.wire.tap((_, __, from) => from === "nic" && seen());
+  kernel.process("load", function* () {
+    yield top.driver.base.whenReady();
+    for (let sequence = 0; sequence < FRAMES; sequence++) {
+      if (esp) yield* top.driver.intermediate.send(sequencedPacket("to-peer", 0, sequence, 1400 + ETHERNET_HEADER_BYTES, { destinationPort: 49200 }));
+      else if (rx) {
+        const end = top.peer.send(sequencedFrame("to-host", 0, sequence, length));
+        if (end - kernel.now > 4 * top.wire.occupancy(length)) yield delay(end - kernel.now - 4 * top.wire.occupancy(length));
+      } else yield* top.driver.base.transmit(0, sequencedFrame("to-peer", 0, sequence, length), { more: true });
+    }
+    if (!rx && !esp) top.driver.base.ringDoorbell(0);
+  });
+  kernel.run({ until: 1e12 * 0.01, stopWhen: () => frames >= FRAMES });
+  const work = difference(last!, first!);
+  const counted = FRAMES - 100;
+  return { timesteps: work.timesteps / counted, evaluations: work.evaluations / counted };
+}
+
+export const kernelWork: Experiment = {
+  name: "kernel-work",
+  title: "The kernel's own work: an idle NIC evaluates no edges; timesteps and evaluations per frame within budget",
+  closedForm:
+    "An idle NIC has nothing to evaluate: every block reports idle and its clock sleeps until a register write, a DMA completion or a frame wakes it, " +
+    "so 1 ms without traffic evaluates no clock edge. At the line rate, the timesteps and component evaluations per frame of each reference workload " +
+    "(deterministic, the same on every machine) stay within the budgets in system/validation/kernel-work.ts.",
+  run() {
+    const rows = idle();
+    for (const workload of Object.keys(WORK_BUDGETS) as Workload[]) {
+      const measured = perFrame(workload);
+      const budget = WORK_BUDGETS[workload];
+      rows.push({ quantity: `${workload}: timesteps per frame`, unit: "timesteps", expected: budget.timesteps, measured: round(measured.timesteps), tolerance: { kind: "at-most" } });
+      rows.push({ quantity: `${workload}: component evaluations per frame`, unit: "evaluations", expected: budget.evaluations, measured: round(measured.evaluations), tolerance: { kind: "at-most" } });
+    }
+    return rows;
+  },
+};
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

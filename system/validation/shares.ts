@@ -1,0 +1,221 @@
+import { classSchedules, parseQosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { ETHERNET_HEADER_BYTES, frameTrafficClass, wireBytes } from "../../sim/packet/ethernet.js";
+import { sequencedFrame, sequencedPacket } from "../../sim/packet/test-frames.js";
+import { delay } from "../../sim/process.js";
+import { Random } from "../../sim/random.js";
+import { us } from "../../sim/time.js";
+import { buildNicSystem } from "../build.js";
+import { tunnelFrameBytes } from "../ipsec-setup.js";
+import { tunnelledSystem } from "../tunnelled-system.js";
+import type { Experiment, Measurement, Scale } from "./experiment.js";
+import { INSTANT_HOST } from "./host.js";
+import { expectedShares, type ShareClass } from "./share-closed-form.js";
+import { cryptoShareOfLine, DEFAULT_CRYPTO } from "./crypto-closed-form.js";
+
+/** Bytes of an ESP tunnel frame outside the encrypted data: Ethernet and outer IPv4 headers, SPI, sequence, IV, ICV. */
+const ESP_FRAME_OVERHEAD = ETHERNET_HEADER_BYTES + 20 + 16 + 16;
+
+/** A class of a configuration: its policy statements, what it offers, and the sizes of its frames (cycled). */
+export interface MeasuredClass extends ShareClass {
+  readonly sizes: readonly number[];
+}
+
+export interface ShareConfiguration {
+  readonly label: string;
+  readonly classes: readonly MeasuredClass[];
+  /** ESP through the inline crypto engines, slowed to `cryptoBytesPerCycle` so that they, not the wire, are the bottleneck. */
+  readonly cryptoBytesPerCycle?: number;
+}
+
+const BACKLOGGED = Infinity;
+export const SHARE_TOLERANCE = { kind: "absolute", value: 0.01 } as const;
+
+/** The policy map as IOS text: one class-map per class but class-default, the statements in order. */
+function policyText(classes: readonly MeasuredClass[]): string {
+  const lines: string[] = [];
+  classes.forEach((klass, index) => {
+    if (klass.name !== "class-default") lines.push(`class-map match-any ${klass.name}`, ` match qos-group ${index + 1}`);
+  });
+  lines.push("policy-map validation");
+  for (const klass of classes) {
+    lines.push(` class ${klass.name}`);
+    if (klass.priorityPercent !== undefined) lines.push(`  priority percent ${klass.priorityPercent}`);
+    if (klass.bandwidthPercent !== undefined) lines.push(`  bandwidth percent ${klass.bandwidthPercent}`);
+    if (klass.bandwidthRemainingPercent !== undefined) lines.push(`  bandwidth remaining percent ${klass.bandwidthRemainingPercent}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Run a configuration through the driver (its policy parsed from IOS text and programmed into
+ * TX_SCHED as the intermediate driver does) and the NIC; returns each class's share of the line's
+ * time in the window after the warm-up.
+ */
+export function measureShares(configuration: ShareConfiguration, windowMicroseconds: number, warmUpMicroseconds = 200, overrides: Record<string, unknown> = {}): Map<string, number> {
+  const config = parseQosConfig(policyText(configuration.classes), configuration.label);
+  const policy = config.policyMaps[0]!;
+  const { byClass } = trafficClasses(config);
+  const schedules = new Map(classSchedules(policy).map(({ klass, schedule }) => [byClass.get(klass.name)!, schedule]));
+  const esp = configuration.cryptoBytesPerCycle !== undefined;
+  const parameters = { "top.nic.queues": 8, ...INSTANT_HOST, ...(esp ? { "top.nic.crypto_tx.bytesPerCycle": configuration.cryptoBytesPerCycle, "top.driver.intermediate.offloadCyclesPerPacket": 0 } : {}), ...overrides };
+  const customers = configuration.classes.map((klass, index) => ({ name: klass.name, trafficClass: byClass.get(klass.name)!, qosGroup: index + 1 }));
+  const design = esp ? tunnelledSystem(customers, parameters) : buildNicSystem({ parameters });
+  const { kernel, top } = design;
+  top.driver.base.setSchedules(schedules);
+  top.peer.keepReceived = false;
+  if (esp) (design as ReturnType<typeof tunnelledSystem>).peer.onDeliver = () => {};
+  const start = us(warmUpMicroseconds);
+  const end = start + us(windowMicroseconds);
+  const wire = new Map<number, number>();
+  top.wire.tap((time, frame, from) => {
+    if (from !== "nic" || time < start || time >= end) return;
+    const trafficClass = frameTrafficClass(frame.bytes);
+    wire.set(trafficClass, (wire.get(trafficClass) ?? 0) + wireBytes(frame.bytes.length));
+  });
+  const random = Random.derive(1, configuration.label);
+  configuration.classes.forEach((klass) => {
+    const trafficClass = byClass.get(klass.name)!;
+    const sizes = klass.sizes.map((size) => size);
+    kernel.process(`sender_${klass.name}`, function* () {
+      yield top.driver.base.whenReady();
+      let next = kernel.now;
+      for (let sequence = 0; kernel.now < end; sequence++) {
+        const size = sizes[random.integer(0, sizes.length - 1)]!;
+        if (esp) yield* top.driver.intermediate.send(sequencedPacket("to-peer", trafficClass, sequence, size, { destinationPort: 49200 + trafficClass }));
+        else yield* top.driver.base.transmit(trafficClass, sequencedFrame("to-peer", trafficClass, sequence, size), { more: klass.offered === BACKLOGGED });
+        if (klass.offered === BACKLOGGED) continue;
+        // Open loop at the offered share of the line's time.
+        next += top.wire.occupancy(esp ? tunnelFrameBytes(size - ETHERNET_HEADER_BYTES) : size) / klass.offered;
+        if (next > kernel.now) yield delay(Math.round(next - kernel.now));
+      }
+    });
+  });
+  kernel.run({ until: end });
+  const lineBytes = (us(windowMicroseconds) * top.wire.params.gigabitsPerSecond) / 8000;
+  return new Map(configuration.classes.map((klass) => [klass.name, (wire.get(byClass.get(klass.name)!) ?? 0) / lineBytes]));
+}
+
+/** A crypto-bound configuration's engines as a fraction of the line (its classes send one inner size); the wire otherwise. */
+export function bottleneckOf(configuration: ShareConfiguration): number {
+  if (configuration.cryptoBytesPerCycle === undefined) return 1;
+  const inner = configuration.classes[0]!.sizes[0]! - ETHERNET_HEADER_BYTES;
+  const frame = tunnelFrameBytes(inner);
+  const espData = frame - ESP_FRAME_OVERHEAD;
+  return Math.min(1, cryptoShareOfLine(espData, frame, 25e9, { ...DEFAULT_CRYPTO, bytesPerCycle: configuration.cryptoBytesPerCycle }));
+}
+
+const SMALL = [64];
+const JUMBO = [9000];
+const STANDARD = [1514];
+const MIXED = [64, 128, 576, 1514, 4000, 9000];
+
+/** Named configurations: every kind of class, frame sizes mixed within and across classes, offered loads under and over each share. */
+export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
+  { label: "2 classes, bandwidth 70/30: 64-byte frames against 9000-byte frames", classes: [{ name: "small", bandwidthPercent: 70, offered: BACKLOGGED, sizes: SMALL }, { name: "class-default", bandwidthPercent: 30, offered: BACKLOGGED, sizes: JUMBO }] },
+  { label: "2 classes, bandwidth 30/70: the small frames have the small share", classes: [{ name: "small", bandwidthPercent: 30, offered: BACKLOGGED, sizes: SMALL }, { name: "class-default", bandwidthPercent: 70, offered: BACKLOGGED, sizes: JUMBO }] },
+  {
+    label: "3 classes: priority 20 (1514 B), bandwidth 50 (64 B), class-default (9000 B)",
+    classes: [{ name: "voice", priorityPercent: 20, offered: BACKLOGGED, sizes: STANDARD }, { name: "data", bandwidthPercent: 50, offered: BACKLOGGED, sizes: SMALL }, { name: "class-default", offered: BACKLOGGED, sizes: JUMBO }],
+  },
+  { label: "priority 10 offered 60 % on an otherwise idle link: the policer stands aside", classes: [{ name: "voice", priorityPercent: 10, offered: 0.6, sizes: MIXED }] },
+  { label: "priority 10 offered 60 % against backlogged bulk: policed to 10 %", classes: [{ name: "voice", priorityPercent: 10, offered: 0.6, sizes: STANDARD }, { name: "class-default", offered: BACKLOGGED, sizes: MIXED }] },
+  {
+    label: "4 classes by bandwidth remaining 60/30/10 and an unset class-default, mixed sizes",
+    classes: [
+      { name: "a", bandwidthRemainingPercent: 60, offered: BACKLOGGED, sizes: MIXED },
+      { name: "b", bandwidthRemainingPercent: 30, offered: BACKLOGGED, sizes: SMALL },
+      { name: "c", bandwidthRemainingPercent: 10, offered: BACKLOGGED, sizes: JUMBO },
+      { name: "class-default", offered: BACKLOGGED, sizes: STANDARD },
+    ],
+  },
+  {
+    label: "a class under its minimum: bandwidth 40 offered 15 %, the rest shared by remaining 75/25",
+    classes: [
+      { name: "light", bandwidthPercent: 40, offered: 0.15, sizes: MIXED },
+      { name: "heavy", bandwidthRemainingPercent: 75, offered: BACKLOGGED, sizes: SMALL },
+      { name: "class-default", bandwidthRemainingPercent: 25, offered: BACKLOGGED, sizes: JUMBO },
+    ],
+  },
+  {
+    label: "the default scenario's policy: priority 10, bandwidth 50 and 30, class-default remaining 100",
+    classes: [
+      { name: "gold", priorityPercent: 10, offered: 0.02, sizes: [142] },
+      { name: "silver", bandwidthPercent: 50, offered: BACKLOGGED, sizes: [1464] },
+      { name: "bronze", bandwidthPercent: 30, offered: BACKLOGGED, sizes: [1464] },
+      { name: "class-default", bandwidthRemainingPercent: 100, offered: BACKLOGGED, sizes: SMALL },
+    ],
+  },
+  {
+    label: "8 classes: priority, minimums with and without weights, weights alone, class-default; loads under and over",
+    classes: [
+      { name: "p", priorityPercent: 5, offered: 0.03, sizes: [200] },
+      { name: "b1", bandwidthPercent: 20, offered: BACKLOGGED, sizes: SMALL },
+      { name: "b2", bandwidthPercent: 15, bandwidthRemainingPercent: 40, offered: BACKLOGGED, sizes: JUMBO },
+      { name: "b3", bandwidthPercent: 10, offered: 0.04, sizes: MIXED },
+      { name: "r1", bandwidthRemainingPercent: 30, offered: BACKLOGGED, sizes: STANDARD },
+      { name: "r2", bandwidthRemainingPercent: 10, offered: BACKLOGGED, sizes: [256, 9000] },
+      { name: "b4", bandwidthPercent: 5, offered: BACKLOGGED, sizes: [128, 1514] },
+      { name: "class-default", offered: BACKLOGGED, sizes: MIXED },
+    ],
+  },
+  {
+    label: "ESP through crypto engines slowed to 6 bytes per cycle: bandwidth 30/70 holds in the engines too",
+    cryptoBytesPerCycle: 6,
+    classes: [{ name: "first", bandwidthPercent: 30, offered: BACKLOGGED, sizes: [1400] }, { name: "class-default", bandwidthPercent: 70, offered: BACKLOGGED, sizes: [1400] }],
+  },
+];
+
+/** Random configurations from a seed: 2 to 8 classes of every kind, frame sizes and loads drawn for each. */
+export function randomConfigurations(count: number, seed: number): ShareConfiguration[] {
+  const random = Random.derive(seed, "share-configurations");
+  return Array.from({ length: count }, (_, index) => {
+    const classCount = random.integer(2, 8);
+    let guaranteed = 0;
+    const classes: MeasuredClass[] = Array.from({ length: classCount }, (_, position) => {
+      const name = position === classCount - 1 ? "class-default" : `c${position}`;
+      const kind = name !== "class-default" && position === 0 && random.bernoulli(0.4) ? "priority" : (["minimum", "weight", "both", "none"] as const)[random.integer(0, 3)]!;
+      const room = Math.max(0, 90 - guaranteed);
+      const percent = Math.min(room, random.integer(1, 30));
+      guaranteed += kind === "priority" || kind === "minimum" || kind === "both" ? percent : 0;
+      const sizes = Array.from({ length: random.integer(1, 3) }, () => [64, 128, 256, 512, 1024, 1514, 4000, 9000][random.integer(0, 7)]!);
+      const offered = random.bernoulli(0.3) ? 0.01 * random.integer(1, 8) : BACKLOGGED;
+      return {
+        name,
+        sizes,
+        offered,
+        ...(kind === "priority" ? { priorityPercent: percent } : {}),
+        ...(kind === "minimum" || kind === "both" ? { bandwidthPercent: percent } : {}),
+        ...(kind === "weight" || kind === "both" ? { bandwidthRemainingPercent: random.integer(1, Math.max(1, Math.floor(100 / classCount))) } : {}),
+      };
+    });
+    return { label: `random ${index + 1} (seed ${seed}): ${classCount} classes`, classes };
+  });
+}
+
+const CONFIGURATIONS: Record<Scale, () => readonly ShareConfiguration[]> = {
+  fast: () => [NAMED_CONFIGURATIONS[0]!, NAMED_CONFIGURATIONS[2]!, NAMED_CONFIGURATIONS[4]!, NAMED_CONFIGURATIONS[9]!],
+  full: () => [...NAMED_CONFIGURATIONS, ...randomConfigurations(6, 14)],
+};
+
+export const shares: Experiment = {
+  name: "shares",
+  title: "Shares of the line under congestion, 2 to 8 classes, frame sizes mixed from 64 to 9000 bytes",
+  closedForm:
+    "If what the classes offer fits the line, each gets what it offers. Otherwise a priority class gets up to its percent; a bandwidth class up to its " +
+    "`bandwidth percent`; the rest of the line is shared by water-filling among the classes still wanting more, in proportion to their " +
+    "`bandwidth remaining percent` (classes without one split what the others leave of 100, each at least 1); what the bandwidth classes leave goes to " +
+    "the priority classes beyond their percent. Shares are of the line's time (preamble, FCS, gap counted), measured at the wire after a warm-up. The " +
+    "policy is IOS text, parsed and programmed into TX_SCHED by the driver.",
+  run(scale) {
+    const window = scale === "fast" ? 1500 : 4000;
+    const rows: Measurement[] = [];
+    for (const configuration of CONFIGURATIONS[scale]()) {
+      const expected = expectedShares(configuration.classes, bottleneckOf(configuration));
+      const measured = measureShares(configuration, window);
+      for (const klass of configuration.classes) {
+        rows.push({ quantity: `${configuration.label}: ${klass.name}`, unit: "share", expected: expected.get(klass.name)!, measured: measured.get(klass.name)!, tolerance: SHARE_TOLERANCE });
+      }
+    }
+    return rows;
+  },
+};

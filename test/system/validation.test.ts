@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { EXPERIMENTS, formatValidation, runValidation, validationMarkdown } from "../../system/validation/suite.js";
+
+describe("nicsim validate: the model against closed forms", () => {
+  test("the fast subset: every quantity of every experiment is within its tolerance", async () => {
+    const report = await runValidation({ scale: "fast" });
+    expect(report.experiments.map((experiment) => experiment.name)).toEqual(EXPERIMENTS.map((experiment) => experiment.name));
+    const failed = report.experiments.flatMap((experiment) => experiment.rows).filter((row) => !row.pass);
+    expect(failed.map((row) => `${row.experiment}: ${row.quantity}: expected ${row.expected}, measured ${row.measured}`)).toEqual([]);
+    expect(report.rows).toBeGreaterThan(60);
+    // Every experiment measured something, and the report states each closed form beside its table.
+    for (const experiment of report.experiments) expect(experiment.rows.length, experiment.name).toBeGreaterThan(0);
+    const markdown = validationMarkdown(report, "nicsim validate --fast");
+    for (const experiment of report.experiments) expect(markdown).toContain(experiment.closedForm);
+    expect(formatValidation(report)).toMatch(/\d+ of \d+ within tolerance \(fast scale\)\n$/);
+  }, 120_000);
+
+  test("an experiment that is not there is named, with the ones that are", async () => {
+    await expect(runValidation({ scale: "fast", only: ["wire-rat"] })).rejects.toThrow("no experiment named wire-rat; the experiments are wire-rate, dma, crypto, shares, preemption, accounting, kernel-work");
+  });
+
+  test("docs/validation.md is a full run in which every quantity passed (npm run validate)", () => {
+    expect(existsSync("docs/validation.md")).toBe(true);
+    const text = readFileSync("docs/validation.md", "utf8");
+    expect(text).toContain("(full scale)");
+    expect(text).not.toMatch(/\| FAIL \|/);
+    const json = JSON.parse(readFileSync("docs/validation.json", "utf8")) as { failed: number; rows: number; experiments: { name: string }[] };
+    expect(json.failed).toBe(0);
+    expect(json.experiments.map((experiment) => experiment.name)).toEqual(EXPERIMENTS.map((experiment) => experiment.name));
+  });
+});
