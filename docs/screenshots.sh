@@ -8,8 +8,8 @@ npm run build --silent
 out=$(mktemp -d)
 node dist/system/cli/main.js run --quiet --out "$out" \
   --set 'outputs.waveformScopes=["top.nic.crypto_tx.**","top.nic.mac","top.nic.sacache","top.driver.intermediate"]' \
-  --set outputs.waveformFromMicroseconds=300 --set outputs.waveformToMicroseconds=306 > /dev/null
-echo 'gtkwave::setZoomRangeTimes 301600000 303200000' > "$out/zoom.tcl"
+  --set outputs.waveformFromMicroseconds=230 --set outputs.waveformToMicroseconds=240 > /dev/null
+echo 'gtkwave::setZoomRangeTimes 234850000 235150000' > "$out/zoom.tcl"
 (cd "$out" && xvfb-run -a -s "-screen 0 1600x900x24" sh -c 'gtkwave -S zoom.tcl default.gtkw > gtkwave.log 2>&1 & sleep 6; import -window root screenshot.png; kill $! 2> /dev/null; true')
 cp "$out/screenshot.png" docs/gtkwave-default.png
 node dist/system/cli/main.js run --quiet > /dev/null

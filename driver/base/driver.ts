@@ -161,6 +161,8 @@ export class BaseDriver extends Component {
     const used = new Set([0, ...[...byClass.keys()].map((trafficClass) => this.queueOfClass(trafficClass))]);
     const smallest = Math.ceil(this.maxFrameBytes / 1024);
     const each = Math.floor((this.bufferKilobytes - smallest * (this.deviceQueues - used.size)) / used.size);
+    // A buffer too small to give every part a longest frame (a shared one, say) keeps the parts it came up with.
+    if (each < smallest) return;
     // Parts that shrink first, so that the device never sees the parts add up to more than the buffer.
     for (let queue = 0; queue < this.deviceQueues; queue++) if (!used.has(queue)) this.bus.mmioWrite(R.TXPBSIZE(queue), smallest);
     for (const queue of used) this.bus.mmioWrite(R.TXPBSIZE(queue), each);

@@ -15,7 +15,8 @@ import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { runScenario } from "../scenario/run.js";
 import { formatSweep, runSweep, sweepGrid } from "../scenario/sweep.js";
 import { Progress } from "./progress.js";
-import { formatValidation, runValidation, writeValidation } from "../validation/suite.js";
+import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
+import { replaceMarkedSection } from "../readme-section.js";
 
 /** `path=value`: values parse as JSON when they can (numbers, booleans), else stay strings. */
 function assignment(text: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
@@ -176,13 +177,15 @@ program
   .option("--only <name>", "run only this experiment (repeatable)", (value: string, previous: string[] = []) => [...previous, value], [])
   .option("--markdown <file>", "also write the report as Markdown (npm run validate: docs/validation.md)")
   .option("--json <file>", "also write the report as JSON")
+  .option("--readme <file>", "rewrite the summary table between the README's validation markers")
   .addOption(quietOption())
-  .action(async (options: { fast?: boolean; only: string[]; markdown?: string; json?: string; quiet?: boolean }) => {
+  .action(async (options: { fast?: boolean; only: string[]; markdown?: string; json?: string; readme?: string; quiet?: boolean }) => {
     const started = performance.now();
     const report = await runValidation({ scale: options.fast ? "fast" : "full", only: options.only, onExperiment: (experiment) => options.quiet || process.stderr.write(`  running ${experiment.name}: ${experiment.title}\n`) });
     process.stdout.write(formatValidation(report));
     const command = ["nicsim validate", options.fast ? "--fast" : "", ...options.only.map((name) => `--only ${name}`)].filter(Boolean).join(" ");
     const files = writeValidation(report, options.markdown ?? null, options.json ?? null, command);
+    if (options.readme && replaceMarkedSection(options.readme, "validation", validationSummary(report))) files.push(options.readme);
     console.log(`wall ${((performance.now() - started) / 1000).toFixed(1)} s${files.length > 0 ? `; wrote ${files.join(", ")}` : ""}`);
     if (report.failed > 0) process.exitCode = 1;
   });

@@ -113,6 +113,16 @@ const MIXED = [64, 128, 576, 1514, 4000, 9000];
 export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
   { label: "2 classes, bandwidth 70/30: 64-byte frames against 9000-byte frames", classes: [{ name: "small", bandwidthPercent: 70, offered: BACKLOGGED, sizes: SMALL }, { name: "class-default", bandwidthPercent: 30, offered: BACKLOGGED, sizes: JUMBO }] },
   { label: "2 classes, bandwidth 30/70: the small frames have the small share", classes: [{ name: "small", bandwidthPercent: 30, offered: BACKLOGGED, sizes: SMALL }, { name: "class-default", bandwidthPercent: 70, offered: BACKLOGGED, sizes: JUMBO }] },
+  { label: "2 classes by bandwidth remaining 30/70: 64-byte frames against 9000-byte frames", classes: [{ name: "small", bandwidthRemainingPercent: 30, offered: BACKLOGGED, sizes: SMALL }, { name: "class-default", bandwidthRemainingPercent: 70, offered: BACKLOGGED, sizes: JUMBO }] },
+  {
+    label: "4 classes: priority 10 (64 B), bandwidth 20 (9000 B) and 30 (128 B), class-default (4000 and 9000 B)",
+    classes: [
+      { name: "voice", priorityPercent: 10, offered: BACKLOGGED, sizes: SMALL },
+      { name: "jumbo", bandwidthPercent: 20, offered: BACKLOGGED, sizes: JUMBO },
+      { name: "small", bandwidthPercent: 30, offered: BACKLOGGED, sizes: [128] },
+      { name: "class-default", offered: BACKLOGGED, sizes: [4000, 9000] },
+    ],
+  },
   {
     label: "3 classes: priority 20 (1514 B), bandwidth 50 (64 B), class-default (9000 B)",
     classes: [{ name: "voice", priorityPercent: 20, offered: BACKLOGGED, sizes: STANDARD }, { name: "data", bandwidthPercent: 50, offered: BACKLOGGED, sizes: SMALL }, { name: "class-default", offered: BACKLOGGED, sizes: JUMBO }],
@@ -193,7 +203,7 @@ export function randomConfigurations(count: number, seed: number): ShareConfigur
 }
 
 const CONFIGURATIONS: Record<Scale, () => readonly ShareConfiguration[]> = {
-  fast: () => [NAMED_CONFIGURATIONS[0]!, NAMED_CONFIGURATIONS[2]!, NAMED_CONFIGURATIONS[4]!, NAMED_CONFIGURATIONS[9]!],
+  fast: () => ["2 classes by bandwidth remaining", "4 classes: priority 10", "3 classes", "priority 10 offered 60 % against", "ESP through"].map((label) => NAMED_CONFIGURATIONS.find((configuration) => configuration.label.startsWith(label))!),
   full: () => [...NAMED_CONFIGURATIONS, ...randomConfigurations(6, 14)],
 };
 

@@ -1,5 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { delay } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import { readVcd } from "../../sim/vcd/read-vcd.js";
+import { recordWaveform } from "../../sim/vcd/waveform.js";
+import { buildNicSystem } from "../../system/build.js";
 import { describe, expect, test } from "vitest";
 import { checkScenario } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
@@ -22,8 +28,13 @@ function expectShares(config: ShareConfiguration, overrides: Record<string, unkn
 }
 
 describe("shares of the line with mixed frame sizes", () => {
-  test.each(["per-class", "shared"] as const)("64-byte frames with 30 percent against 9000-byte frames with 70 percent: the shares hold with the TX buffer %s", (partition) => {
-    expectShares(configuration("2 classes, bandwidth 30/70"), { "top.nic.tx.bufferPartition": partition });
+  // A frame that did not fit the shared buffer was skipped while smaller frames of another class passed: the jumbo classes got nothing.
+  test.each([
+    ["per-class, 160 KB", { "top.nic.tx.bufferPartition": "per-class" }],
+    ["shared, 64 KB", { "top.nic.tx.bufferPartition": "shared", "top.nic.tx.bufferBytes": 65536 }],
+  ])("classes of 9000-byte frames keep their shares against classes of small frames, with the TX buffer %s", (_, overrides) => {
+    expectShares(configuration("2 classes by bandwidth remaining 30/70"), overrides);
+    expectShares(configuration("4 classes: priority 10 (64 B)"), overrides);
   });
 
   test("a TX buffer too small for one part per queue to hold the longest frame is refused before the run", () => {
@@ -111,6 +122,30 @@ describe("throughput and latency as a user reads them", () => {
       expect(entry.host.p99, entry.className).toBeGreaterThan(10);
       expect(entry.host.max, entry.className).toBeLessThanOrEqual(entry.latency.max);
     }
+  });
+});
+
+describe("every driver message is in the waveform", () => {
+  test("messages sent in the same timestep are handled one after another, each at a time of its own", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-messages-"));
+    const { kernel, top } = buildNicSystem();
+    const waveform = recordWaveform(kernel, join(directory, "messages"), { scopes: ["top.driver.intermediate"] });
+    const messages = top.driver.intermediate.messages;
+    for (const [kind, handle] of [["INSTALL", 1], ["EVICT", 2], ["INSTALL", 3]] as const) {
+      kernel.process(`sender_${handle}`, function* () {
+        yield delay(us(1));
+        yield* messages.send(kind, handle);
+      });
+    }
+    kernel.run({ until: us(5) });
+    waveform.finish();
+    const parsed = await readVcd(readFileSync(join(directory, "messages.vcd")), (path) => path.endsWith(".message_count") || path.endsWith(".message_handle"));
+    const counts = parsed.changes.filter((change) => change.path.endsWith(".message_count") && change.value > 0n);
+    expect(counts.map((change) => change.value)).toEqual([1n, 2n, 3n]);
+    // 150 ns apart, the messages' cost.
+    expect(counts.map((change) => change.time - counts[0]!.time)).toEqual([0, 150_000, 300_000]);
+    expect(parsed.changes.filter((change) => change.path.endsWith(".message_handle") && change.value > 0n).map((change) => Number(change.value))).toEqual([1, 2, 3]);
+    expect(Object.fromEntries(messages.counts)).toEqual({ INSTALL: 2, EVICT: 1 });
   });
 });
 
