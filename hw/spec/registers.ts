@@ -110,7 +110,7 @@ export const TX_SCHED = (queue: number): number => 0x5200 + 4 * queue;
 export const TX_SCHED_FIELDS = [
   { name: "PERCENT", bit: 0, width: 7, description: "priority percent (STRICT) or bandwidth percent: the policed rate, or the guaranteed minimum, in percent of the line (0 to 100)" },
   { name: "STRICT", bit: 8, width: 1, description: "A priority class: served before the others, policed to PERCENT under congestion (0: unpoliced), and its crypto jobs preempt other classes'" },
-  { name: "REMAINING", bit: 16, width: 7, description: "bandwidth remaining percent: the weight in sharing the excess (0: not set; such classes split what the others leave of 100)" },
+  { name: "REMAINING", bit: 16, width: 7, description: "bandwidth remaining percent: the weight in sharing the excess, what priority classes and minimums leave (a weight below 1 counts as 1); the driver gives classes without one an equal split of what the others leave of 100" },
 ] as const satisfies readonly RegisterField[];
 
 /** Queue q's part of the TX packet buffer, in KB (per-class partitioning; fields: TXPBSIZE_FIELDS). */
