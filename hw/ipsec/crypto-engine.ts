@@ -166,45 +166,45 @@ export class CryptoEngine extends Component {
     return cycles > 0 && cycles % this.host.params.checkInterval === 0;
   }
 
-  /** Whether the job in the data path may be suspended now: the policy allows it and a context slot is free. */
-  get canSuspend(): boolean {
-    const policy = this.host.params.policy;
-    return policy !== "run-to-completion" && (policy === "preempt-restart" || this.suspended.length < this.host.params.contextSlots);
+  /** Saved contexts the engine holds: in its slots, and those of resumed jobs on their way back (a resumed job keeps its slot until it is done). */
+  get contextsHeld(): number {
+    return this.suspended.length + (this.front?.work.context ? 1 : 0) + (this.data?.work.context ? 1 : 0);
   }
 
-  /** Suspend the job in the data path for the one in the front. */
-  suspend(now: number): void {
+  /**
+   * Suspend the job in the data path for the one in the front; returns false when it cannot be:
+   * the policy runs every job to completion, or a save is needed and no context slot is free. A job being restored goes back to its slot; one
+   * with no whole block of progress since it entered gives its place up without a save (back to
+   * its slot, or to the queue); under preempt-restart the job starts over.
+   */
+  suspend(now: number): boolean {
     const data = this.data!;
     const work = data.work;
+    const policy = this.host.params.policy;
+    if (policy === "run-to-completion") return false;
+    const reached = Math.floor(this.liveBytes(data, now) / BLOCK_BYTES) * BLOCK_BYTES;
+    const saving = policy === "preempt-resume" && data.phase === "RUNNING" && reached > work.bytesDone;
+    // A job saved for the first time needs a slot; a resumed one saves into its own.
+    if (saving && !work.context && this.contextsHeld >= this.host.params.contextSlots) return false;
     this.counts.preemptions++;
     work.preemptions++;
     this.preemption.fire();
-    if (data.phase === "RESTORING") {
-      // Being restored: its saved context is still in its slot.
-      this.freeData(now);
-      this.suspended.push(work);
-      return;
+    if (saving) {
+      this.counts.saves++;
+      this.counts.leastSaveProgress = Math.min(this.counts.leastSaveProgress, reached - work.bytesDone);
+      stepTo(work, reached);
+      data.phase = "SAVING";
+      data.phaseEnd = now + this.host.params.saveCycles * this.host.period;
+      return true;
     }
-    if (this.host.params.policy === "preempt-restart") {
+    this.freeData(now);
+    if (policy === "preempt-restart") {
       this.counts.restarts++;
       restart(work);
-      this.freeData(now);
-      this.host.requeue(work);
-      return;
     }
-    const reached = Math.floor(this.liveBytes(data, now) / BLOCK_BYTES) * BLOCK_BYTES;
-    if (reached <= work.bytesDone) {
-      // No whole block since it (re)entered: nothing new to save.
-      this.freeData(now);
-      if (work.context) this.suspended.push(work);
-      else this.host.requeue(work);
-      return;
-    }
-    this.counts.saves++;
-    this.counts.leastSaveProgress = Math.min(this.counts.leastSaveProgress, reached - work.bytesDone);
-    stepTo(work, reached);
-    data.phase = "SAVING";
-    data.phaseEnd = now + this.host.params.saveCycles * this.host.period;
+    if (work.context) this.suspended.push(work);
+    else this.host.requeue(work);
+    return true;
   }
 
   /** The next time this engine has something to do (Infinity: nothing); `checkWanted`: a waiting job could suspend the data path's. */

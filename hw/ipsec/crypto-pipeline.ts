@@ -103,7 +103,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     for (const engine of this.engines) engine.finishDue(now);
     this.dispatch(now);
     for (const engine of this.engines) {
-      if (engine.front && engine.data && engine.checkDue(now) && engine.canSuspend && this.mayPreempt(engine.front.work, engine.data.work)) engine.suspend(now);
+      if (engine.front && engine.data && engine.checkDue(now) && this.mayPreempt(engine.front.work, engine.data.work)) engine.suspend(now);
     }
     for (const engine of this.engines) engine.enterData(now);
     // A front that moved on to the data path takes the next job now: its lookup overlaps the data.
@@ -120,22 +120,43 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     this.waiting.set(Math.min(this.waitingJobs, 0xffff));
   }
 
-  /** Fill the engines' front stages: suspended jobs resume, then new jobs by the scheduler, then strict jobs displace less urgent fronts. */
+  /**
+   * Fill the engines' front stages until nothing more can move: suspended jobs resume unless a
+   * strict job that may suspend them waits; new jobs go by the scheduler to the engine whose data
+   * path frees soonest; strict jobs no front could take displace less urgent ones.
+   */
   private dispatch(now: number): void {
+    // Ends: each pass places a job in a free front or a more urgent one over a less urgent one.
+    for (let moved = true; moved; ) moved = this.resumeSuspended(now) || this.startWaiting(now) || this.placeStrict(now);
+  }
+
+  private resumeSuspended(now: number): boolean {
+    let moved = false;
     for (const engine of this.engines) {
       const top = engine.suspended[engine.suspended.length - 1];
-      if (!engine.front && top && engine.hasRoom && !this.preemptorWaitingFor(top)) engine.resume(now);
+      if (engine.front || !top || !engine.hasRoom || this.preemptorWaitingFor(top)) continue;
+      engine.resume(now);
+      moved = true;
     }
+    return moved;
+  }
+
+  private startWaiting(now: number): boolean {
     const size = (queue: number) => this.queues[queue]![0]?.bytes ?? EMPTY;
-    for (;;) {
-      const engine = this.soonestFree(now);
-      if (!engine) break;
+    let moved = false;
+    for (let engine = this.soonestFree(now); engine; engine = this.soonestFree(now)) {
       const queue = this.scheduler.pick(now, size);
       if (queue < 0) break;
       this.scheduler.charge(queue, this.queues[queue]![0]!.bytes);
       engine.take(this.dequeue(queue), now);
+      moved = true;
     }
-    if (this.params.policy === "run-to-completion") return;
+    return moved;
+  }
+
+  private placeStrict(now: number): boolean {
+    if (this.params.policy === "run-to-completion") return false;
+    let moved = false;
     for (const queue of this.scheduler.strictQueues) {
       for (let head = this.queues[queue]![0]; head; head = this.queues[queue]![0]) {
         const engine = this.leastUrgentFor(head);
@@ -143,8 +164,10 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
         if (engine.front) engine.displaceFront();
         this.scheduler.charge(queue, head.bytes);
         engine.take(this.dequeue(queue), now);
+        moved = true;
       }
     }
+    return moved;
   }
 
   private dequeue(queue: number): Work {
@@ -162,13 +185,19 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     return best;
   }
 
-  /** For a strict job no front could take: an engine whose front it may take over, the one running the least urgent job in its data path. */
+  /**
+   * For a strict job no front could take: an engine whose front it may take over, the one running
+   * the least urgent job in its data path. It takes the place of the front job it displaces, or of
+   * the data path's job it will suspend; the pipeline's other jobs must leave it room (depth).
+   */
   private leastUrgentFor(work: Work): CryptoEngine | null {
     let best: CryptoEngine | null = null;
     let bestRank = Infinity;
     for (const engine of this.engines) {
       const blocking = engine.front?.work ?? engine.data?.work;
       if (blocking && !this.mayPreempt(work, blocking)) continue;
+      const leaving = (engine.front ? 1 : 0) + (engine.data && this.mayPreempt(work, engine.data.work) ? 1 : 0);
+      if (engine.occupancy - leaving >= this.params.pipelineDepth) continue;
       const rank = engine.data ? this.rank(engine.data.work) : -1;
       if (rank < bestRank) {
         best = engine;

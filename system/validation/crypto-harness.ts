@@ -44,10 +44,11 @@ function espFrame(outbound: EspOutbound, dataBytes: number): Uint8Array {
 /**
  * Drive one direction's crypto pipeline of a NIC with no driver: SAs installed in its table,
  * jobs submitted at core edges as the TX engine would, completions timed as they come out.
- * `schedules` sets TX_SCHED per class queue (strict classes preempt).
+ * `schedules` sets TX_SCHED per class queue (strict classes preempt); `skipIdle: false` evaluates
+ * every edge, to check that idle skipping changes nothing.
  */
-export function runCryptoJobs(parameters: Record<string, unknown>, jobs: readonly HarnessJob[], schedules: ReadonlyMap<number, { strict: boolean; percent: number; remaining: number }> = new Map()): HarnessResult {
-  const { kernel, top } = buildNic({ parameters: { "top.nic.queues": 8, ...parameters } });
+export function runCryptoJobs(parameters: Record<string, unknown>, jobs: readonly HarnessJob[], schedules: ReadonlyMap<number, { strict: boolean; percent: number; remaining: number }> = new Map(), options: { skipIdle?: boolean } = {}): HarnessResult {
+  const { kernel, top } = buildNic({ parameters: { "top.nic.queues": 8, ...parameters }, skipIdle: options.skipIdle });
   const nic = top.nic;
   const crypto = nic.offload.txCrypto;
   for (const [queue, schedule] of schedules) crypto.configure(queue, schedule);

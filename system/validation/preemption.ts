@@ -6,7 +6,7 @@ interface Variant {
   readonly bytesPerCycle: number;
   readonly checkInterval: number;
   readonly saveCycles: number;
-  readonly policy: "preempt-resume" | "preempt-restart";
+  readonly policy: "preempt-resume" | "preempt-restart" | "run-to-completion";
   readonly engines: number;
 }
 
@@ -15,6 +15,7 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
     { bytesPerCycle: 16, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 1 },
     { bytesPerCycle: 2, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 1 },
     { bytesPerCycle: 16, checkInterval: 8, saveCycles: 4, policy: "preempt-restart", engines: 1 },
+    { bytesPerCycle: 16, checkInterval: 8, saveCycles: 4, policy: "run-to-completion", engines: 2 },
   ],
   full: [1, 2, 16, 64].flatMap((bytesPerCycle) =>
     [
@@ -22,7 +23,7 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
       { checkInterval: 8, saveCycles: 4 },
       { checkInterval: 32, saveCycles: 16 },
     ].flatMap(({ checkInterval, saveCycles }) =>
-      (["preempt-resume", "preempt-restart"] as const).flatMap((policy) => [1, 2].map((engines) => ({ bytesPerCycle, checkInterval, saveCycles, policy, engines }))),
+      (["preempt-resume", "preempt-restart", "run-to-completion"] as const).flatMap((policy) => [1, 2].map((engines) => ({ bytesPerCycle, checkInterval, saveCycles, policy, engines }))),
     ),
   ),
 };
@@ -49,7 +50,7 @@ export const preemption: Experiment = {
     "A job of a strict class (TX_SCHED.STRICT) that finds every engine's data path held by a lower class takes an engine's front stage at once; the job in " +
     "that data path is suspended at its next check point (at most checkInterval cycles away), its context saved in saveCycles (none under preempt-restart), " +
     "so the strict job's wait, its time in the queue plus its time ready but outside a data path, is at most checkInterval + saveCycles cycles " +
-    "(checkInterval under preempt-restart). A context is saved only with at least one whole 16-byte block of progress since the job last entered the data path.",
+    "(checkInterval under preempt-restart); under run-to-completion nothing is suspended. A context is saved only with at least one whole 16-byte block of progress since the job last entered the data path.",
   run(scale) {
     const rows: Measurement[] = [];
     const [bulk, strict] = scale === "fast" ? [40, 30] : [60, 60];
@@ -75,6 +76,11 @@ export const preemption: Experiment = {
         const wait = stages.get("crypto-started")! - stages.get("crypto-queued")! + (stages.get("crypto-running")! - stages.get("crypto-ready")!);
         longest = Math.max(longest, wait / result.period);
       });
+      if (variant.policy === "run-to-completion") {
+        // Nothing is suspended: the strict jobs wait for the jobs ahead of them.
+        rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 0, measured: result.counts.preemptions, tolerance: { kind: "exact" } });
+        return;
+      }
       const bound = variant.checkInterval + (variant.policy === "preempt-resume" ? variant.saveCycles : 0);
       rows.push({ quantity: `${label}: longest strict-job wait`, unit: "cycles", expected: bound, measured: longest, tolerance: { kind: "at-most" } });
       rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 1, measured: result.counts.preemptions, tolerance: { kind: "at-least" } });

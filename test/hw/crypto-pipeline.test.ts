@@ -1,0 +1,73 @@
+import { describe, expect, test } from "vitest";
+import { CryptoEngine } from "../../hw/ipsec/crypto-engine.js";
+import { runCryptoJobs, type HarnessJob } from "../../system/validation/crypto-harness.js";
+
+/** Cases an outside review of the pipelined crypto engines found, kept as regressions. */
+
+const strictFrom = (first: number) => new Map([0, 1, 2, 3, 4, 5, 6, 7].map((queue) => [queue, { strict: queue >= first, percent: 0, remaining: queue >= first ? 0 : 10 }]));
+
+/** Run with a watch on every engine after each step of the pipeline; returns the largest value `measure` took. */
+function watching(measure: (engine: CryptoEngine) => number, run: () => void): number {
+  let most = 0;
+  const enterData = CryptoEngine.prototype.enterData;
+  CryptoEngine.prototype.enterData = function (this: CryptoEngine, now: number) {
+    enterData.call(this, now);
+    most = Math.max(most, measure(this));
+  };
+  try {
+    run();
+  } finally {
+    CryptoEngine.prototype.enterData = enterData;
+  }
+  return most;
+}
+
+describe("the pipelined crypto engines", () => {
+  test("idle skipping changes nothing: a suspended job resumes at the same edge when its would-be preemptor went to another engine", () => {
+    const parameters = { "top.nic.crypto_tx.engines": 2, "top.nic.crypto_tx.latency": 0, "top.nic.crypto_tx.keySetupCycles": 30, "top.nic.crypto_tx.keyCacheEntries": 1, "top.nic.crypto_tx.checkInterval": 1, "top.nic.crypto_tx.saveCycles": 2, "top.nic.crypto_tx.restoreCycles": 2, "top.nic.crypto_tx.contextSlots": 2, "top.nic.sacache.lookupCycles": 0 };
+    const jobs: HarnessJob[] = [
+      { dataBytes: 3200, sa: 0, queue: 1 },
+      { dataBytes: 1600, sa: 1, queue: 1 },
+      { dataBytes: 784, sa: 3, queue: 6, atCycle: 40 },
+      { dataBytes: 800, sa: 2, queue: 5, atCycle: 40 },
+      { dataBytes: 160, sa: 4, queue: 4, atCycle: 50 },
+    ];
+    const skipping = runCryptoJobs(parameters, jobs, strictFrom(3));
+    const everyEdge = runCryptoJobs(parameters, jobs, strictFrom(3), { skipIdle: false });
+    expect(skipping.counts.preemptions).toBeGreaterThan(0);
+    expect(skipping.done).toEqual(everyEdge.done);
+    expect(skipping.counts).toEqual(everyEdge.counts);
+  });
+
+  test("an engine never holds more saved contexts than its slots, counting resumed jobs on their way back", () => {
+    const parameters = { "top.nic.crypto_tx.engines": 2, "top.nic.crypto_tx.latency": 0, "top.nic.crypto_tx.keySetupCycles": 0, "top.nic.crypto_tx.checkInterval": 1, "top.nic.crypto_tx.saveCycles": 4, "top.nic.crypto_tx.restoreCycles": 4, "top.nic.crypto_tx.contextSlots": 1, "top.nic.sacache.lookupCycles": 0 };
+    const jobs: HarnessJob[] = [
+      { dataBytes: 3200, sa: 0, queue: 3 },
+      { dataBytes: 96, sa: 1, queue: 7, atCycle: 1 },
+      { dataBytes: 160, sa: 1, queue: 7, atCycle: 2 },
+      { dataBytes: 1600, sa: 1, queue: 7, atCycle: 3 },
+      { dataBytes: 3200, sa: 2, queue: 5, atCycle: 4 },
+      { dataBytes: 1600, sa: 2, queue: 0, atCycle: 4 },
+      { dataBytes: 3200, sa: 2, queue: 6, atCycle: 20 },
+      { dataBytes: 200, sa: 2, queue: 6, atCycle: 110 },
+    ];
+    let result: ReturnType<typeof runCryptoJobs> | undefined;
+    const most = watching((engine) => engine.contextsHeld, () => (result = runCryptoJobs(parameters, jobs, strictFrom(3))));
+    expect(most).toBe(1);
+    expect(result!.counts.saves).toBeGreaterThan(0);
+    expect(result!.done.every((time) => Number.isFinite(time))).toBe(true);
+  });
+
+  test("pipeline depth 1 runs strict jobs one after another as it does bandwidth ones: only a job that suspends another may join it", () => {
+    const jobs = (queue: number): HarnessJob[] => Array.from({ length: 10 }, () => ({ dataBytes: 16, sa: 0, queue }));
+    const parameters = { "top.nic.crypto_tx.pipelineDepth": 1, "top.nic.crypto_tx.latency": 20 };
+    const cycles = (result: ReturnType<typeof runCryptoJobs>) => (Math.max(...result.done) - result.submitted) / result.period;
+    let strict: ReturnType<typeof runCryptoJobs> | undefined;
+    let bandwidth: ReturnType<typeof runCryptoJobs> | undefined;
+    expect(watching((engine) => engine.occupancy, () => (strict = runCryptoJobs(parameters, jobs(7), strictFrom(7))))).toBe(1);
+    expect(watching((engine) => engine.occupancy, () => (bandwidth = runCryptoJobs(parameters, jobs(0), strictFrom(7))))).toBe(1);
+    // Each job alone: lookup 2 + key setup 10 (the first) + 1 data + 20 latency.
+    expect(cycles(strict!)).toBe(cycles(bandwidth!));
+    expect(cycles(bandwidth!)).toBe(1 + 12 + 21 + 9 * 23);
+  });
+});
