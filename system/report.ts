@@ -42,10 +42,10 @@ export interface SystemReport {
     notInTableMessages: number;
     /** Messages between the drivers by kind (TX_NOT_IN_TABLE, RX_NOT_IN_TABLE, INSTALL, EVICT, REMOVE), each one in the waveform. */
     messages: Record<string, number>;
-    /** SAs the driver installed in the NIC's table. */
-    installs: number;
+    /** SAs written into the NIC's table, as the NIC counts them: by the driver (SA_COMMAND) and by pointer fetches. */
+    installs: TableWrites;
     /** Cached SAs overwritten by another, as the NIC counts them: by the driver's installs (its placement policy replacing one) and by pointer fetches into a full table. */
-    evictions: { total: number; byDriver: number; byPointerFetch: number };
+    evictions: TableWrites;
     cache: { txHits: number; txMisses: number; rxHits: number; rxMisses: number; fetches: number };
     drops: Record<string, number>;
     /** Preemptions in the TX and RX crypto engines, and jobs restarted. */
@@ -103,7 +103,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       softwareRx: intermediate.counts.softwareRx,
       notInTableMessages: intermediate.counts.notInTable,
       messages: Object.fromEntries([...intermediate.messages.counts].sort(([a], [b]) => a.localeCompare(b))),
-      installs: intermediate.counts.installs,
+      installs: { total: cache.installs, byDriver: cache.installsByDriver, byPointerFetch: cache.installsByFetch },
       evictions: { total: cache.evictions, byDriver: cache.evictionsByDriver, byPointerFetch: cache.evictionsByFetch },
       cache: { txHits: cache.txHits, txMisses: cache.txMisses, rxHits: cache.rxHits, rxMisses: cache.rxMisses, fetches: cache.fetches },
       drops: Object.fromEntries(intermediate.drops),
@@ -148,9 +148,9 @@ export function formatSystemReport(report: SystemReport): string[] {
     `     device errors: ${report.nic.diagnostics.length === 0 ? "none" : ""}`,
     ...report.nic.diagnostics.map((line) => `       ${line}`),
     `IPsec: NIC inline ${report.ipsec.hardwareTx} out, ${report.ipsec.hardwareRx} in; software ${report.ipsec.softwareTx} out, ${report.ipsec.softwareRx} in; ` +
-      `${report.ipsec.notInTableMessages} "not in table" messages, ${report.ipsec.installs} installs`,
+      `${report.ipsec.notInTableMessages} "not in table" messages, ${describeTableWrites(report.ipsec.installs, "installs")}`,
     `       SA table: TX ${report.ipsec.cache.txHits} hits ${report.ipsec.cache.txMisses} misses, RX ${report.ipsec.cache.rxHits} hits ${report.ipsec.cache.rxMisses} misses, ` +
-      `${report.ipsec.cache.fetches} fetches, ${describeEvictions(report.ipsec.evictions)}; drops: ${Object.entries(report.ipsec.drops).map(([reason, count]) => `${reason} ${count}`).join(", ") || "none"}`,
+      `${report.ipsec.cache.fetches} fetches, ${describeTableWrites(report.ipsec.evictions, "evictions")}; drops: ${Object.entries(report.ipsec.drops).map(([reason, count]) => `${reason} ${count}`).join(", ") || "none"}`,
     `       crypto engines: ${report.ipsec.preemptions.tx} preemptions encrypting, ${report.ipsec.preemptions.rx} decrypting, ${report.ipsec.preemptions.restarts} restarts`,
     `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}`,
     `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges, ${report.kernel.componentEvaluations} component evaluations`,
@@ -158,9 +158,16 @@ export function formatSystemReport(report: SystemReport): string[] {
   return lines;
 }
 
-/** One eviction count, its parts named. */
-export function describeEvictions(evictions: SystemReport["ipsec"]["evictions"]): string {
-  return `${evictions.total} evictions (${evictions.byDriver} by the driver's placement policy, ${evictions.byPointerFetch} by pointer fetches)`;
+/** Writes into the NIC's SA table, one count with its parts: by the driver, by the NIC's pointer fetches. */
+export interface TableWrites {
+  readonly total: number;
+  readonly byDriver: number;
+  readonly byPointerFetch: number;
+}
+
+/** One count of installs or evictions, its parts named. */
+export function describeTableWrites(writes: TableWrites, what: "installs" | "evictions"): string {
+  return `${writes.total} ${what} (${writes.byDriver} by the driver${what === "evictions" ? "'s placement policy" : ""}, ${writes.byPointerFetch} by pointer fetches)`;
 }
 
 function round(value: number, digits: number): number {

@@ -1,4 +1,4 @@
-import type { TxSchedule } from "../../hw/spec/registers.js";
+import { MAX_QUEUES, type TxSchedule } from "../../hw/spec/registers.js";
 import { type IdentityMatch, matchAddress, matchGroup, matchHost, matchHostDomain, matchUser, matchUserDomain } from "./isakmp-profile.js";
 import type { IntermediateDriver } from "./driver.js";
 
@@ -221,6 +221,8 @@ export function checkQosConfig(config: QosConfig, source = "qos config"): void {
     if (guaranteed > 100) throw new QosConfigError(source, policy.line, 1, `policy-map ${policy.name}: priority and bandwidth percentages add up to ${guaranteed}, over 100`);
     const remaining = policy.classes.reduce((sum, klass) => sum + (klass.bandwidthRemainingPercent ?? 0), 0);
     if (remaining > 100) throw new QosConfigError(source, policy.line, 1, `policy-map ${policy.name}: bandwidth remaining percentages add up to ${remaining}, over 100`);
+    const named = policy.classes.filter((klass) => klass.name !== "class-default").length;
+    if (named > MAX_QUEUES - 1) throw new QosConfigError(source, policy.line, 1, `policy-map ${policy.name}: ${named} classes besides class-default; the NIC has ${MAX_QUEUES - 1} traffic classes for them (7 down to 1) and class 0 for class-default`);
   }
   for (const profile of config.profiles) {
     if (profile.matches.length === 0) throw new QosConfigError(source, profile.line, 1, `crypto isakmp profile ${profile.name} has no 'match identity' line`);

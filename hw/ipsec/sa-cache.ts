@@ -49,8 +49,8 @@ export class SaCache extends Component {
   readonly installs = this.signal("installs", 32, { kind: "integer", lastWriteWins: true });
   readonly evictions = this.signal("evictions", 32, { kind: "integer", lastWriteWins: true });
   readonly fetches = this.signal("fetches", 32, { kind: "integer", lastWriteWins: true });
-  /** Evictions: cached SAs overwritten by another, in all and by who wrote the new one (the driver's SA_COMMAND, or a pointer fetch). */
-  readonly counts = { txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, installs: 0, evictions: 0, evictionsByDriver: 0, evictionsByFetch: 0, fetches: 0, invalidations: 0 };
+  /** Installs and evictions (cached SAs overwritten by another), in all and by who wrote the entry: the driver's SA_COMMAND, or a pointer fetch. */
+  readonly counts = { txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, installs: 0, installsByDriver: 0, installsByFetch: 0, evictions: 0, evictionsByDriver: 0, evictionsByFetch: 0, fetches: 0, invalidations: 0 };
   private readonly tx: (SaEntry | null)[];
   private readonly rx: (SaEntry | null)[];
   private readonly rxByKey = new Map<string, SaEntry>();
@@ -100,6 +100,7 @@ export class SaCache extends Component {
       this.rxByKey.set(rxKey(entry.spi, entry.destination), entry);
     }
     this.count("installs");
+    this.counts[pointer === null ? "installsByDriver" : "installsByFetch"]++;
     return entry;
   }
 

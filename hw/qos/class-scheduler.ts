@@ -47,8 +47,8 @@ type Account = "priority" | "unpoliced" | "minimum" | "excess";
  * The class scheduler of the policy map, with the semantics of Cisco's LLQ and CBWFQ as IOS XE's
  * scheduler has them (README: "QoS on encrypted traffic"):
  * - `priority percent N` (STRICT): served before every other class, highest queue first, and
- *   policed to N % of the line only under congestion, that is while another queue has a frame
- *   waiting; on an otherwise idle link it may take more.
+ *   policed to N % of the line only under congestion: over its rate it waits while any other
+ *   class can send, and goes when nothing else can (the line never idles while a frame waits).
  * - `bandwidth percent N`: a guaranteed minimum of N % of the line, served before any excess.
  * - `bandwidth remaining percent N` (REMAINING): the class's weight in sharing the excess, what
  *   priority classes and minimums leave. The driver gives the classes without one an equal split
@@ -96,19 +96,17 @@ export class ClassScheduler implements QueueScheduler {
 
   pick(now: number, size: (queue: number) => number): number {
     this.refill(now);
-    const waiting = this.waitingQueues(size);
-    if (waiting === 0) return -1;
     for (const queue of this.strictQueues) {
       const bytes = size(queue);
-      if (bytes < 0) continue;
-      if (!this.policed(queue) || this.hasTokens(queue, bytes)) return this.picked(queue, "priority");
-      // Not congested: only this queue has anything waiting, and the policer stands aside.
-      if (waiting === 1) return this.picked(queue, "unpoliced");
+      if (bytes >= 0 && (!this.policed(queue) || this.hasTokens(queue, bytes))) return this.picked(queue, "priority");
     }
     const minimum = this.underMinimum(size);
     if (minimum >= 0) return this.picked(minimum, "minimum");
     const excess = this.excessRoundRobin(size);
-    return excess >= 0 ? this.picked(excess, "excess") : -1;
+    if (excess >= 0) return this.picked(excess, "excess");
+    // Nothing else can go: a line with nothing else to send is not congested, and the policer stands aside.
+    for (const queue of this.strictQueues) if (size(queue) >= 0) return this.picked(queue, "unpoliced");
+    return -1;
   }
 
   charge(queue: number, bytes: number): void {
@@ -120,28 +118,14 @@ export class ClassScheduler implements QueueScheduler {
     else if (account === "excess") this.deficits[queue] = this.deficits[queue]! - cost;
   }
 
-  readyAt(now: number, size: (queue: number) => number): number {
-    this.refill(now);
-    let at = Infinity;
-    for (const queue of this.strictQueues) {
-      const bytes = size(queue);
-      if (bytes < 0 || !this.policed(queue)) continue;
-      const missing = this.need(bytes) - this.tokens[queue]!;
-      if (missing > 0) at = Math.min(at, now + Math.ceil(missing / this.rateOf(queue)));
-    }
-    return at;
+  /** Never: this scheduler holds no ready queue back (a policed priority class over its rate goes when nothing else can). */
+  readyAt(): number {
+    return Infinity;
   }
 
   private picked(queue: number, account: Account): number {
     this.lastPick = { queue, account };
     return queue;
-  }
-
-  /** Queues with a frame waiting, served or blocked. */
-  private waitingQueues(size: (queue: number) => number): number {
-    let waiting = 0;
-    for (let queue = 0; queue < this.queues; queue++) if (size(queue) !== EMPTY) waiting++;
-    return waiting;
   }
 
   private policed(queue: number): boolean {

@@ -19,6 +19,7 @@ import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 import { TxBuffer } from "./tx-buffer.js";
+import { ParameterError } from "../../sim/errors.js";
 
 export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
 
@@ -122,6 +123,9 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.freed = new Channel(this.kernel, this.clock);
     this.toMac = new Channel(this.kernel);
     this.buffer = new TxBuffer(this.params, shared.queues, shared.maxFrameBytes, `${this.overrides.source}: ${this.path}`);
+    if (this.params.priorityReserve >= this.params.framesInFlight) {
+      throw new ParameterError(`${this.overrides.source}: ${this.path}.priorityReserve = ${this.params.priorityReserve}: must be less than framesInFlight (${this.params.framesInFlight}), or no queue but the strict ones could ever start a frame`);
+    }
   }
 
   /** TXPBSIZE of a queue, bytes. */

@@ -83,10 +83,13 @@ export class Flow {
   }
 }
 
-/** Inner bits per second delivered by flows over their delivery window: from the first packet due to the last delivered. */
-export function windowBitsPerSecond(flows: readonly Flow[]): number {
+/** The delivery window of flows: from the first packet due to the last delivered. */
+export function deliveryWindow(flows: readonly Flow[]): { start: number; end: number } {
+  return { start: Math.min(...flows.map((flow) => flow.firstDue)), end: Math.max(...flows.map((flow) => flow.lastDelivery)) };
+}
+
+/** Inner bits per second that flows delivered over a window (one window for every class of a direction, so that their figures add up). */
+export function windowBitsPerSecond(flows: readonly Flow[], window: { start: number; end: number }): number {
   const bytes = flows.reduce((sum, flow) => sum + flow.bytes, 0);
-  const start = Math.min(...flows.map((flow) => flow.firstDue));
-  const end = Math.max(...flows.map((flow) => flow.lastDelivery));
-  return end > start ? (bytes * 8 * 1e12) / (end - start) : 0;
+  return window.end > window.start ? (bytes * 8 * 1e12) / (window.end - window.start) : 0;
 }

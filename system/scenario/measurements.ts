@@ -1,5 +1,5 @@
 import type { Kernel } from "../../sim/kernel.js";
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType, wireBytes } from "../../sim/packet/ethernet.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType, INTER_FRAME_GAP_BYTES, wireBytes } from "../../sim/packet/ethernet.js";
 import type { NicSystem } from "../nic-system.js";
 
 /** One sample interval of the run, for the report's plots over time. */
@@ -21,25 +21,48 @@ export interface Sample {
 
 const CLASSES = 8;
 
-/** Samples the system every interval: what the wire carried per class, SA table hit ratios, crypto engine use. */
+/** What a sample interval records of the NIC when it closes: the wire's part comes from the frames' times on the line. */
+type Reading = Omit<Sample, "toPeerGbps" | "toHostGbps"> & { readonly start: number; readonly end: number };
+
+/**
+ * Samples the system every interval: what the wire carried per class, SA table hit ratios, crypto
+ * engine use. A frame's time on the line (preamble to gap) is shared among the intervals it spans,
+ * so that no interval, the last and partial one included, shows more than the line carries.
+ */
 export class Sampler {
-  readonly samples: Sample[] = [];
   /** Frames that crossed the NIC's port over the whole run, each way. */
   readonly frames = { "to-peer": 0, "to-host": 0 };
-  private readonly bytes = { "to-peer": new Array<number>(CLASSES).fill(0), "to-host": new Array<number>(CLASSES).fill(0) };
+  /** Line time taken by each class, in bytes at the line rate, per interval of the grid. */
+  private readonly wireBytes = { "to-peer": [] as number[][], "to-host": [] as number[][] };
+  private readonly readings: Reading[] = [];
   private last = { time: 0, txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, txBusy: 0, rxBusy: 0, txPreemptions: 0, rxPreemptions: 0 };
 
   constructor(
     private readonly kernel: Kernel,
     private readonly system: NicSystem,
+    /** The sample grid: intervals end at its multiples, and the last one when the run does. */
+    private readonly interval: number,
   ) {
-    system.wire.tap((_, frame, from) => {
+    system.wire.tap((time, frame, from) => {
       const bytes = frame.bytes;
       const trafficClass = etherType(bytes) === ETHERTYPE_IPV4 ? bytes[ETHERNET_HEADER_BYTES + 1]! >> 5 : 0;
       const direction = from === "nic" ? "to-peer" : "to-host";
-      this.bytes[direction][trafficClass]! += wireBytes(bytes.length);
+      // The tap sees the frame's last bit (FCS included); its gap follows.
+      const onLine = system.wire.duration(wireBytes(bytes.length) - INTER_FRAME_GAP_BYTES);
+      this.spread(direction, trafficClass, time - onLine, time - onLine + system.wire.occupancy(bytes.length), wireBytes(bytes.length));
       this.frames[direction]++;
     });
+  }
+
+  /** Share `bytes` among the grid's intervals in proportion to how much of [start, end) falls in each. */
+  private spread(direction: "to-peer" | "to-host", trafficClass: number, start: number, end: number, bytes: number): void {
+    const bins = this.wireBytes[direction];
+    for (let bin = Math.max(0, Math.floor(start / this.interval)); bin * this.interval < end; bin++) {
+      const overlap = Math.min(end, (bin + 1) * this.interval) - Math.max(start, bin * this.interval);
+      if (overlap <= 0) continue;
+      while (bins.length <= bin) bins.push(new Array<number>(CLASSES).fill(0));
+      bins[bin]![trafficClass]! += (bytes * overlap) / (end - start);
+    }
   }
 
   /** Close the interval ending now. */
@@ -61,11 +84,10 @@ export class Sampler {
       rxPreemptions: rxCrypto.counts.preemptions,
     };
     const ratio = (hits: number, misses: number) => (hits + misses > 0 ? hits / (hits + misses) : null);
-    const gbps = (bytes: number[]) => bytes.map((count) => round((count * 8 * 1000) / interval));
-    this.samples.push({
+    this.readings.push({
+      start: this.last.time,
+      end: now,
       time: round(now / 1e6),
-      toPeerGbps: gbps(this.bytes["to-peer"]),
-      toHostGbps: gbps(this.bytes["to-host"]),
       txHitRatio: ratio(current.txHits - this.last.txHits, current.txMisses - this.last.txMisses),
       rxHitRatio: ratio(current.rxHits - this.last.rxHits, current.rxMisses - this.last.rxMisses),
       txCryptoBusy: round((current.txBusy - this.last.txBusy) / (interval * txCrypto.engines.length)),
@@ -73,9 +95,17 @@ export class Sampler {
       txPreemptions: current.txPreemptions - this.last.txPreemptions,
       rxPreemptions: current.rxPreemptions - this.last.rxPreemptions,
     });
-    this.bytes["to-peer"].fill(0);
-    this.bytes["to-host"].fill(0);
     this.last = current;
+  }
+
+  /** The samples so far, each interval's wire throughput counted from the line time its frames took in it. */
+  get samples(): Sample[] {
+    const gbps = (direction: "to-peer" | "to-host", reading: Reading) => {
+      // Interval k of the grid ends at (k + 1) · interval; the last one may end sooner, where the run did.
+      const bin = this.wireBytes[direction][Math.floor(reading.start / this.interval)];
+      return Array.from({ length: CLASSES }, (_, trafficClass) => round(((bin?.[trafficClass] ?? 0) * 8 * 1000) / (reading.end - reading.start)));
+    };
+    return this.readings.map(({ start: _start, end: _end, ...reading }) => ({ ...reading, toPeerGbps: gbps("to-peer", { start: _start, end: _end, ...reading }), toHostGbps: gbps("to-host", { start: _start, end: _end, ...reading }) }));
   }
 }
 

@@ -12,6 +12,7 @@ import { htmlReport } from "./html-report.js";
 import { type LoadedScenario, ScenarioError } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
 import { formatScenarioSummary, scenarioSummary, type ScenarioSummary } from "./summary.js";
+import { deviceFitProblems } from "./device-fit.js";
 
 export interface RunOptions {
   /** Override where files go (default: the scenario's outputs.directory); null writes nothing. */
@@ -38,8 +39,9 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
   const scope = (options.container ?? rootContainer).createChildContainer();
   scope.register(LoadedScenarioToken, { useValue: loaded });
   const kernel = new Kernel({ seed: scenario.seed });
+  let design: Design<ScenarioSystem>;
   try {
-    return buildDesign(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire }, parametersSource: source.file });
+    design = buildDesign(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire }, parametersSource: source.file });
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
     // Name the scenario's own path (nic.crypto_tx.bytesPerCycle) and where it is in the file.
@@ -54,6 +56,9 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
       });
     throw new ScenarioError(problems.length > 0 ? problems : [error.message]);
   }
+  const unfit = deviceFitProblems(loaded, design.top);
+  if (unfit.length > 0) throw new ScenarioError(unfit);
+  return design;
 }
 
 /** Time after which a run in which nothing arrives and nothing crosses the wire is over: what has not arrived never will. */

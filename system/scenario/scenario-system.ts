@@ -104,8 +104,8 @@ export class ScenarioTraffic extends Component {
     });
     if (scenario.faults.rekeys + scenario.faults.deletes > 0) this.process("sa_changes", () => this.saChanges(scenario.faults.rekeys, scenario.faults.deletes));
     if (scenario.faults.interruptStorms > 0) this.process("interrupt_storms", () => this.interruptStorms(scenario.faults.interruptStorms));
-    this.sampler = new Sampler(this.kernel, system);
     const interval = Math.max(1, Math.round(this.endOfTraffic / scenario.outputs.samples));
+    this.sampler = new Sampler(this.kernel, system, interval);
     this.process("sampler", function* (this: ScenarioTraffic) {
       for (;;) {
         yield delay(interval);

@@ -1,10 +1,10 @@
 import type { Kernel } from "../../sim/kernel.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
-import { describeEvictions, systemReport, type SystemReport } from "../report.js";
+import { describeTableWrites, systemReport, type SystemReport } from "../report.js";
 import type { Sample } from "./measurements.js";
 import { round } from "./measurements.js";
 import type { ScenarioSystem } from "./scenario-system.js";
-import { type Flow, windowBitsPerSecond } from "./flow.js";
+import { deliveryWindow, type Flow, windowBitsPerSecond } from "./flow.js";
 
 export interface LatencySummary {
   readonly count: number;
@@ -23,7 +23,7 @@ export interface FlowSummary {
   readonly received: number;
   readonly lost: number;
   readonly outOfOrder: number;
-  /** Inner bits delivered per second over the delivery window: from the first packet due to the last delivered. */
+  /** Inner bits delivered per second over its direction's delivery window: from the first packet due to the last delivered, in any class. */
   readonly gigabitsPerSecond: number;
   /** From when each packet was due to its delivery. */
   readonly latency: LatencySummary;
@@ -69,6 +69,8 @@ function distribution(values: number[], points = 200): number[] {
 
 export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSystem, outcome: string): ScenarioSummary {
   const traffic = top.traffic;
+  // One window per direction: the classes' figures add up to what the line carried, at most the line.
+  const windows = new Map((["to-peer", "to-host"] as const).map((direction) => [direction, deliveryWindow(traffic.flows.filter((flow) => flow.direction === direction))]));
   const className = (trafficClass: number) => traffic.classNames.get(trafficClass) ?? `class ${trafficClass}`;
   const flowSummary = (flow: Flow): FlowSummary => ({
     stream: flow.stream,
@@ -79,7 +81,7 @@ export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSyste
     received: flow.received,
     lost: flow.sent - flow.received,
     outOfOrder: flow.order.outOfOrder,
-    gigabitsPerSecond: round(windowBitsPerSecond([flow]) / 1e9),
+    gigabitsPerSecond: round(windowBitsPerSecond([flow], windows.get(flow.direction)!) / 1e9),
     latency: latency(flow.latencies),
     host: latency(flow.hostLatencies),
   });
@@ -97,7 +99,7 @@ export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSyste
         className: className(flows[0]!.trafficClass),
         direction: flows[0]!.direction,
         received: flows.reduce((sum, flow) => sum + flow.received, 0),
-        gigabitsPerSecond: round(windowBitsPerSecond(flows) / 1e9),
+        gigabitsPerSecond: round(windowBitsPerSecond(flows, windows.get(flows[0]!.direction)!) / 1e9),
         latency: latency(flows.flatMap((flow) => flow.latencies)),
         host: latency(flows.flatMap((flow) => flow.hostLatencies)),
       };
@@ -132,12 +134,12 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
         `${entry.latency.p50.toFixed(2).padStart(13)} ${entry.latency.p99.toFixed(2).padStart(7)} ${entry.latency.max.toFixed(2).padStart(7)} ${entry.host.p99.toFixed(2).padStart(18)}`,
     );
   }
-  lines.push("  (latency from when each packet was due; Gb/s over each class's delivery window; host: due to posted on the ring (to-peer), off the ring to delivered (to-host))");
+  lines.push("  (latency from when each packet was due; Gb/s over each direction's delivery window; host: due to posted on the ring (to-peer), off the ring to delivered (to-host))");
   const lost = summary.flows.reduce((sum, flow) => sum + flow.lost, 0);
   lines.push("", `  lost ${lost}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; crypto preemptions TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}`);
   if (summary.violations.length > 0) lines.push(`  SCOREBOARD: ${summary.violations.length} violation(s); the first: ${summary.violations[0]}`);
   else if (summary.ringChecks) lines.push(`  scoreboard: every law held; rings: ${summary.ringChecks.doorbells} doorbells, ${summary.ringChecks.fetches} descriptor fetches, ${summary.ringChecks.writeBacks} write-backs checked`);
   const cache = summary.ipsec.cache;
-  lines.push(`  SA table: TX ${cache.txHits} hits ${cache.txMisses} misses, RX ${cache.rxHits} hits ${cache.rxMisses} misses; ${summary.ipsec.installs} installs, ${describeEvictions(summary.ipsec.evictions)}; software ESP ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in`);
+  lines.push(`  SA table: TX ${cache.txHits} hits ${cache.txMisses} misses, RX ${cache.rxHits} hits ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}; software ESP ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in`);
   return `${lines.join("\n")}\n`;
 }

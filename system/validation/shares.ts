@@ -129,6 +129,16 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
   },
   { label: "priority 10 offered 60 % on an otherwise idle link: the policer stands aside", classes: [{ name: "voice", priorityPercent: 10, offered: 0.6, sizes: MIXED }] },
   { label: "priority 10 offered 60 % against backlogged bulk: policed to 10 %", classes: [{ name: "voice", priorityPercent: 10, offered: 0.6, sizes: STANDARD }, { name: "class-default", offered: BACKLOGGED, sizes: MIXED }] },
+  { label: "2 priority classes of 10 % offered 60 % each and nothing else: over their rates, they still fill the line", classes: [{ name: "p1", priorityPercent: 10, offered: 0.6, sizes: [1400] }, { name: "p2", priorityPercent: 10, offered: 0.6, sizes: [200, 1514] }] },
+  {
+    label: "3 priority classes of 5 % offered 30 % each, class-default 70 %",
+    classes: [
+      { name: "p1", priorityPercent: 5, offered: 0.3, sizes: [1400] },
+      { name: "p2", priorityPercent: 5, offered: 0.3, sizes: SMALL },
+      { name: "p3", priorityPercent: 5, offered: 0.3, sizes: JUMBO },
+      { name: "class-default", offered: 0.7, sizes: MIXED },
+    ],
+  },
   {
     label: "4 classes by bandwidth remaining 60/30/10 and an unset class-default, mixed sizes",
     classes: [
@@ -183,7 +193,7 @@ export function randomConfigurations(count: number, seed: number): ShareConfigur
     let guaranteed = 0;
     const classes: MeasuredClass[] = Array.from({ length: classCount }, (_, position) => {
       const name = position === classCount - 1 ? "class-default" : `c${position}`;
-      const kind = name !== "class-default" && position === 0 && random.bernoulli(0.4) ? "priority" : (["minimum", "weight", "both", "none"] as const)[random.integer(0, 3)]!;
+      const kind = name !== "class-default" && random.bernoulli(0.25) ? "priority" : (["minimum", "weight", "both", "none"] as const)[random.integer(0, 3)]!;
       const room = Math.max(0, 90 - guaranteed);
       const percent = Math.min(room, random.integer(1, 30));
       guaranteed += kind === "priority" || kind === "minimum" || kind === "both" ? percent : 0;
@@ -203,8 +213,8 @@ export function randomConfigurations(count: number, seed: number): ShareConfigur
 }
 
 const CONFIGURATIONS: Record<Scale, () => readonly ShareConfiguration[]> = {
-  fast: () => ["2 classes by bandwidth remaining", "4 classes: priority 10", "3 classes", "priority 10 offered 60 % against", "ESP through"].map((label) => NAMED_CONFIGURATIONS.find((configuration) => configuration.label.startsWith(label))!),
-  full: () => [...NAMED_CONFIGURATIONS, ...randomConfigurations(6, 14)],
+  fast: () => ["2 classes by bandwidth remaining", "4 classes: priority 10", "3 classes", "priority 10 offered 60 % against", "2 priority classes", "ESP through"].map((label) => NAMED_CONFIGURATIONS.find((configuration) => configuration.label.startsWith(label))!),
+  full: () => [...NAMED_CONFIGURATIONS, ...randomConfigurations(10, 14)],
 };
 
 export const shares: Experiment = {

@@ -83,6 +83,11 @@ describe("inline IPsec with more SAs than table entries", () => {
     expect(cache.fetches).toBe(cache.txMisses);
     expect(cache.fetches).toBeGreaterThan(8);
     expect(cache.evictions).toBe(cache.fetches - 3);
+    // One count of installs and one of evictions, each with its parts: TX entries the NIC's own fetches, RX ones the driver's.
+    expect(cache.installsByFetch).toBe(cache.fetches);
+    expect(cache.installsByDriver).toBe(top.driver.intermediate.counts.installs);
+    expect(cache.installs).toBe(cache.installsByFetch + cache.installsByDriver);
+    expect(cache.evictions).toBe(cache.evictionsByFetch + cache.evictionsByDriver);
     expect(cache.txHits + cache.txMisses).toBe(96);
   });
 });

@@ -53,6 +53,17 @@ describe("the default scenario (shortened)", () => {
     expect(pulses).toBe(summary.crypto.tx.preemptions);
   });
 
+  test("the throughput over time never shows more than the line: each frame's time on it is shared among the intervals it spans, the last and partial one included", () => {
+    const total = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0);
+    expect(summary.samples.length).toBeGreaterThan(50);
+    for (const sample of summary.samples) {
+      expect(total(sample.toPeerGbps), `to the peer at ${sample.time} µs`).toBeLessThanOrEqual(25.0001);
+      expect(total(sample.toHostGbps), `to the host at ${sample.time} µs`).toBeLessThanOrEqual(25.0001);
+    }
+    // The busiest intervals do fill the line: the cap is not from losing bytes.
+    expect(Math.max(...summary.samples.map((sample) => total(sample.toHostGbps)))).toBeGreaterThan(20);
+  });
+
   test("one eviction count: the summary's is the NIC's, its parts named, and the driver evicted as many as the NIC counts for it", () => {
     const { evictions } = summary.ipsec;
     expect(evictions.total).toBe(evictions.byDriver + evictions.byPointerFetch);
@@ -61,6 +72,9 @@ describe("the default scenario (shortened)", () => {
     // The metric policy replaces cached SAs in this run: the count is not zero by default.
     expect(evictions.byDriver).toBeGreaterThan(0);
     expect(run.text).toContain(`${evictions.total} evictions (${evictions.byDriver} by the driver's placement policy, ${evictions.byPointerFetch} by pointer fetches)`);
+    // Installs likewise: the NIC's count, the driver's part of it the driver's own count.
+    expect(summary.ipsec.installs.byDriver).toBe(run.design.top.driver.intermediate.counts.installs);
+    expect(summary.ipsec.installs.total).toBe(summary.ipsec.installs.byDriver + summary.ipsec.installs.byPointerFetch);
   });
 
   test("every message between the drivers is in the waveform, each at a time of its own, as many of each kind as the summary counts", async () => {
@@ -81,7 +95,7 @@ describe("the default scenario (shortened)", () => {
       }
     }
     expect(seen).toEqual(summary.ipsec.messages);
-    expect(summary.ipsec.messages.INSTALL).toBe(summary.ipsec.installs);
+    expect(summary.ipsec.messages.INSTALL).toBe(summary.ipsec.installs.byDriver);
     expect(summary.ipsec.messages.EVICT).toBe(summary.ipsec.evictions.byDriver);
   });
 

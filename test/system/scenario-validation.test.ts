@@ -118,6 +118,26 @@ describe("scenario files are checked before anything runs, and each mistake is n
     }
   });
 
+  test("15. frames that cannot fit the device or the driver's rings, a driver running fewer queues than the NIC steers to, and classes sharing a queue: every one, before the run", () => {
+    const text = VALID.replace("    packetBytes: 128", "    packetBytes: 1400")
+      .replace("nic:\n  sacache:\n    txEntries: 4", "nic:\n  maxFrameBytes: 1000\n  queues: 4\n  sacache:\n    txEntries: 4\ndriver:\n  base:\n    queues: 2\n    rxRingDescriptors: 8\n    rxBufferBytes: 128\n    txRingDescriptors: 8\n    txBufferBytes: 128")
+      .replace("    priority percent 20", "    priority percent 20\n  class-map match-any silver\n   match qos-group 2\n  policy-map unused\n   class silver\n    bandwidth percent 10")
+      .replace("  policy-map edge\n   class gold\n    priority percent 20", "  class-map match-any bronze\n   match qos-group 3\n  policy-map edge\n   class gold\n    priority percent 20\n   class bronze\n    bandwidth percent 30");
+    expect(problems(text)).toEqual([
+      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) is longer than the NIC takes (nic.maxFrameBytes = 1000)",
+      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 TX descriptors of driver.base.txBufferBytes (128 bytes); a frame may span at most 7 (the TX ring of 8 less one, and nic.tx.descriptorCache = 64)",
+      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 RX descriptors of driver.base.rxBufferBytes (128 bytes); the RX ring of 8 holds at most 7",
+      "s.yaml:10:5: driver.base.queues = 2: the NIC steers received frames by class over its 4 queues; a driver running 2 would have those for queues 2 to 3 dropped (RX_QUEUE_DISABLED)",
+      "s.yaml:15:1: qos: classes gold (7) and bronze (6) would share queue 1 of the 2 the driver runs, and one schedule: run 8 queues (nic.queues), one per traffic class",
+    ]);
+  });
+
+  test("16. TX frames reserved for strict queues that leave the others none", () => {
+    expect(problems(VALID.replace("    txEntries: 4", "    txEntries: 4\n  tx:\n    framesInFlight: 8\n    priorityReserve: 8"))).toEqual([
+      "s.yaml:8:5: nic.tx.priorityReserve = 8: must be less than framesInFlight (8), or no queue but the strict ones could ever start a frame",
+    ]);
+  });
+
   test("14. a file that is not a scenario file, and one that is missing", () => {
     expect(() => loadScenarioFile("scenario.txt")).toThrow("scenario.txt: expected a .yaml, .yml or .json scenario file");
     expect(() => loadScenarioFile("no-such-scenario.yaml")).toThrow(/^no-such-scenario\.yaml: cannot read: /);

@@ -1,0 +1,52 @@
+import { classSchedules, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { MAX_QUEUES } from "../../hw/spec/registers.js";
+import { tunnelFrameBytes } from "../ipsec-setup.js";
+import type { LoadedScenario } from "./load.js";
+import type { ScenarioSystem } from "./scenario-system.js";
+
+/**
+ * What a scenario asks of the device it was built with, checked before the run: every stream's
+ * frames fit the NIC (its longest frame, its RX packet buffer) and the driver's rings (their
+ * descriptors and buffers), each class of the policy map has a queue of its own, and the driver
+ * runs every queue the NIC steers received frames to. Returns every problem, each with its place
+ * in the file.
+ */
+export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): string[] {
+  const { scenario, qos, source } = loaded;
+  const problems: string[] = [];
+  const nic = top.nic;
+  const base = top.driver.base.params;
+  const longest = nic.params.maxFrameBytes;
+  const tx = nic.tx.params;
+  const rx = nic.rx.params;
+  scenario.traffic.forEach((stream, index) => {
+    const at = `${source.locate(["traffic", index, "packetBytes"])}: traffic[${index}].packetBytes = ${stream.packetBytes}`;
+    const frame = tunnelFrameBytes(stream.packetBytes);
+    if (frame > longest) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the NIC takes (nic.maxFrameBytes = ${longest})`);
+    const txDescriptors = Math.ceil(frame / base.txBufferBytes);
+    const txRoom = Math.min(base.txRingDescriptors - 1, tx.descriptorCache);
+    if (txDescriptors > txRoom) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${txDescriptors} TX descriptors of driver.base.txBufferBytes (${base.txBufferBytes} bytes); a frame may span at most ${txRoom} (the TX ring of ${base.txRingDescriptors} less one, and nic.tx.descriptorCache = ${tx.descriptorCache})`);
+    const rxDescriptors = Math.ceil(frame / base.rxBufferBytes);
+    if (rxDescriptors > base.rxRingDescriptors - 1) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${rxDescriptors} RX descriptors of driver.base.rxBufferBytes (${base.rxBufferBytes} bytes); the RX ring of ${base.rxRingDescriptors} holds at most ${base.rxRingDescriptors - 1}`);
+    if (frame > rx.bufferBytes) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the RX packet buffer (nic.rx.bufferBytes = ${rx.bufferBytes})`);
+  });
+  const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
+  if (driverQueues < nic.queues) {
+    problems.push(`${source.locate(["driver", "base", "queues"])}: driver.base.queues = ${base.queues}: the NIC steers received frames by class over its ${nic.queues} queues; a driver running ${driverQueues} would have those for queues ${driverQueues} to ${nic.queues - 1} dropped (RX_QUEUE_DISABLED)`);
+  }
+  if (qos) {
+    const policy = qos.policyMaps[0];
+    const { byClass } = trafficClasses(qos);
+    const onQueue = new Map<number, string[]>();
+    for (const { klass } of classSchedules(policy)) {
+      const trafficClass = byClass.get(klass.name);
+      if (trafficClass === undefined) continue;
+      const queue = Math.floor((trafficClass * driverQueues) / MAX_QUEUES);
+      onQueue.set(queue, [...(onQueue.get(queue) ?? []), `${klass.name} (${trafficClass})`]);
+    }
+    for (const [queue, classes] of onQueue) {
+      if (classes.length > 1) problems.push(`${source.locate(["qos"])}: qos: classes ${classes.join(" and ")} would share queue ${queue} of the ${driverQueues} the driver runs, and one schedule: run 8 queues (nic.queues), one per traffic class`);
+    }
+  }
+  return problems;
+}
