@@ -72,15 +72,15 @@ export function measureShares(configuration: ShareConfiguration, windowMicroseco
     const trafficClass = frameTrafficClass(frame.bytes);
     wire.set(trafficClass, (wire.get(trafficClass) ?? 0) + wireBytes(frame.bytes.length));
   });
-  const random = Random.derive(1, configuration.label);
   configuration.classes.forEach((klass) => {
     const trafficClass = byClass.get(klass.name)!;
-    const sizes = klass.sizes.map((size) => size);
+    // Each class draws its frame sizes from a stream of its own, whatever the others do.
+    const random = Random.derive(1, `${configuration.label}: ${klass.name}`);
     kernel.process(`sender_${klass.name}`, function* () {
       yield top.driver.base.whenReady();
       let next = kernel.now;
       for (let sequence = 0; kernel.now < end; sequence++) {
-        const size = sizes[random.integer(0, sizes.length - 1)]!;
+        const size = klass.sizes[random.integer(0, klass.sizes.length - 1)]!;
         if (esp) yield* top.driver.intermediate.send(sequencedPacket("to-peer", trafficClass, sequence, size, { destinationPort: 49200 + trafficClass }));
         else yield* top.driver.base.transmit(trafficClass, sequencedFrame("to-peer", trafficClass, sequence, size), { more: klass.offered === BACKLOGGED });
         if (klass.offered === BACKLOGGED) continue;
