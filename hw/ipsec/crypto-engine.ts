@@ -63,7 +63,8 @@ export class CryptoEngine extends Component {
   readonly jobClass = this.signal("job_class", 3);
   readonly handle = this.signal("handle", 17);
   readonly byteOffset = this.signal("byte_offset", 16);
-  readonly stackDepth = this.signal("suspended", 7);
+  /** Saved contexts the engine holds: suspended jobs, and resumed ones until they are done. */
+  readonly contexts = this.signal("suspended", 7);
   readonly keySetup = this.signal("key_setup", 1);
   readonly pipelineJobs = this.signal("pipeline_jobs", 9);
   readonly preemption = this.event("preemption");
@@ -232,7 +233,7 @@ export class CryptoEngine extends Component {
     this.handle.set(shown ? shown.job.entry.index + 1 : 0);
     // The offset the job (re)started from, updated at transitions only, so that idle edges can be skipped.
     this.byteOffset.set(data ? Math.min(data.work.bytesDone, 0xffff) : 0);
-    this.stackDepth.set(Math.min(this.suspended.length, 127));
+    this.contexts.set(Math.min(this.contextsHeld, 127));
     this.keySetup.set(this.front && this.front.readyAt > now ? 1 : 0);
     this.pipelineJobs.set(Math.min(this.tail.length, 511));
   }

@@ -181,7 +181,9 @@ program
   .addOption(quietOption())
   .action(async (options: { fast?: boolean; only: string[]; markdown?: string; json?: string; readme?: string; quiet?: boolean }) => {
     const started = performance.now();
-    const report = await runValidation({ scale: options.fast ? "fast" : "full", only: options.only, onExperiment: (experiment) => options.quiet || process.stderr.write(`  running ${experiment.name}: ${experiment.title}\n`) });
+    // Progress only where someone watches: a terminal, not CI.
+    const watched = !options.quiet && process.stderr.isTTY && !process.env.CI;
+    const report = await runValidation({ scale: options.fast ? "fast" : "full", only: options.only, onExperiment: (experiment) => watched && process.stderr.write(`  running ${experiment.name}: ${experiment.title}\n`) });
     process.stdout.write(formatValidation(report));
     const command = ["nicsim validate", options.fast ? "--fast" : "", ...options.only.map((name) => `--only ${name}`)].filter(Boolean).join(" ");
     const files = writeValidation(report, options.markdown ?? null, options.json ?? null, command);

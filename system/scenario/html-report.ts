@@ -57,7 +57,7 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
 <table><tr><th>class</th><th>direction</th><th>received</th><th>Gb/s</th><th>p50 µs</th><th>p99 µs</th><th>max µs</th><th>of which host, p99 µs</th></tr>
 ${rows}
 </table>
-<p>Latency from when each packet was due (its place in its stream's schedule) to its decrypted delivery; the host's part: to the peer, due to posted on the NIC's ring; to the host, off the ring to delivered. Gb/s over the delivery window of each direction, from its first packet due to its last delivered, the same for every class, so that they add up to what the line carried.</p>
+<p>Latency from when each packet was due (its place in its stream's schedule) to its decrypted delivery; the host's part: to the peer, due to posted on the NIC's ring; to the host, off the ring to delivered. Gb/s of inner packet bytes over the delivery window of each direction, from its first packet due to its last delivered, the same for every class of the direction, so that they add up to its total (the plots below count the wire's bytes: headers, padding and gaps too).</p>
 <p>SA table: TX ${cache.txHits} hits, ${cache.txMisses} misses; RX ${cache.rxHits} hits, ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}. Software ESP: ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in. Crypto preemptions: TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}; restarts ${summary.crypto.tx.restarts + summary.crypto.rx.restarts}.</p>
 <div class="plots">
 ${latency}

@@ -50,11 +50,21 @@ function number(value: number): string {
   return Number(value.toPrecision(6)).toString();
 }
 
-function relative(entry: Row): string {
-  return entry.relativeError === null ? "–" : `${(entry.relativeError * 100).toFixed(3)} %`;
+/** The error in the row's own terms: relative for rates, points of the line for shares, the difference for counts; none for bounds. */
+function error(entry: Row): string {
+  switch (entry.tolerance.kind) {
+    case "relative":
+      return entry.relativeError === null ? "–" : `${(entry.relativeError * 100).toFixed(3)} %`;
+    case "absolute":
+      return entry.unit === "share" ? `${((entry.measured - entry.expected) * 100).toFixed(2)} pt` : `${number(entry.measured - entry.expected)} ${entry.unit}`;
+    case "exact":
+      return entry.measured === entry.expected ? "0" : number(entry.measured - entry.expected);
+    default:
+      return "–";
+  }
 }
 
-const cells = (entry: Row) => [entry.quantity, entry.unit, number(entry.expected), number(entry.measured), relative(entry), describeTolerance(entry.tolerance, entry.unit), entry.pass ? "pass" : "FAIL"];
+const cells = (entry: Row) => [entry.quantity, entry.unit, number(entry.expected), number(entry.measured), error(entry), describeTolerance(entry.tolerance, entry.unit), entry.pass ? "pass" : "FAIL"];
 
 /** The report as the terminal prints it: one block per experiment, a line per quantity. */
 export function formatValidation(report: ValidationReport): string {
@@ -83,7 +93,7 @@ export function validationMarkdown(report: ValidationReport, command: string): s
   ];
   for (const experiment of report.experiments) {
     lines.push(`## ${experiment.title} (\`${experiment.name}\`)`, "", experiment.closedForm, "");
-    lines.push("| quantity | unit | expected | measured | relative error | tolerance | verdict |", "| --- | --- | --- | --- | --- | --- | --- |");
+    lines.push("| quantity | unit | expected | measured | error | tolerance | verdict |", "| --- | --- | --- | --- | --- | --- | --- |");
     for (const entry of experiment.rows) lines.push(`| ${cells(entry).map((cell) => cell.replaceAll("|", "\\|")).join(" | ")} |`);
     lines.push("");
   }
