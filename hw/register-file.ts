@@ -93,8 +93,8 @@ export class RegisterFile {
       case R.ERRLOG_VALUE_LO: return register32(errors.head()?.value ?? 0);
       case R.ERRLOG_VALUE_HI: return Math.floor((errors.head()?.value ?? 0) / 0x1_0000_0000);
     }
-    const sa = this.readSaRegister(offset) ?? this.qos.read(offset);
-    if (sa !== undefined) return sa;
+    const block = this.readSaRegister(offset) ?? this.qos.read(offset);
+    if (block !== undefined) return block;
     const vector = this.vectorRegister(offset);
     if (vector) return vector.register === R.EITR(0) ? interrupts.readInterval(vector.vector) : interrupts.readThreshold(vector.vector);
     const statistic = this.statisticRegister(offset);
