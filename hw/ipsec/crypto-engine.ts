@@ -6,7 +6,7 @@ import type { ParameterValues } from "../../sim/parameters.js";
 import type { FrameStages } from "../trace/frame-stages.js";
 import type { CryptoOutcome, Work } from "./crypto-job.js";
 import type { cryptoParameters } from "./crypto-parameters.js";
-import { computeWork, restart, stepTo } from "./gcm-work.js";
+import { computeWork } from "./gcm-work.js";
 import type { SaEntry } from "./sa-cache.js";
 
 /** The data path's state (KEY_SETUP: empty while the front stage prepares the next job). */
@@ -109,7 +109,7 @@ export class CryptoEngine extends Component {
 
   /** Take a job into the front stage: the SA lookup (not for a resumed job) and its key schedule. */
   take(work: Work, now: number): void {
-    const cycles = (work.context ? 0 : this.host.lookupCycles) + this.keyLoadCycles(work.job.entry);
+    const cycles = (work.operation.saved ? 0 : this.host.lookupCycles) + this.keyLoadCycles(work.job.entry);
     this.front = { work, readyAt: now + cycles * this.host.period };
     if (!work.started) this.host.stages.record(work.job.encrypt ? "tx" : "rx", "crypto-started", now, work.job.tag as object, work.job.frame);
     work.started = true;
@@ -124,7 +124,7 @@ export class CryptoEngine extends Component {
   displaceFront(): void {
     const work = this.front!.work;
     this.front = null;
-    if (work.context) this.suspended.push(work);
+    if (work.operation.saved) this.suspended.push(work);
     else this.host.requeue(work);
   }
 
@@ -154,7 +154,7 @@ export class CryptoEngine extends Component {
     if (!work.ready) this.host.stages.record(stage, "crypto-ready", front.readyAt, work.job.tag as object, work.job.frame);
     if (!work.running) this.host.stages.record(stage, "crypto-running", now, work.job.tag as object, work.job.frame);
     work.ready = work.running = true;
-    const restoring = work.context !== null;
+    const restoring = work.operation.saved;
     this.data = { work, phase: restoring ? "RESTORING" : "RUNNING", since: now, phaseEnd: now + (restoring ? this.host.params.restoreCycles * this.host.period : 0), runStart: now };
     this.busySince = now;
   }
@@ -169,7 +169,7 @@ export class CryptoEngine extends Component {
 
   /** Saved contexts the engine holds: in its slots, and those of resumed jobs on their way back (a resumed job keeps its slot until it is done). */
   get contextsHeld(): number {
-    return this.suspended.length + (this.front?.work.context ? 1 : 0) + (this.data?.work.context ? 1 : 0);
+    return this.suspended.length + (this.front?.work.operation.saved ? 1 : 0) + (this.data?.work.operation.saved ? 1 : 0);
   }
 
   /**
@@ -184,16 +184,16 @@ export class CryptoEngine extends Component {
     const policy = this.host.params.policy;
     if (policy === "run-to-completion") return false;
     const reached = Math.floor(this.liveBytes(data, now) / BLOCK_BYTES) * BLOCK_BYTES;
-    const saving = policy === "preempt-resume" && data.phase === "RUNNING" && reached > work.bytesDone;
+    const saving = policy === "preempt-resume" && data.phase === "RUNNING" && reached > work.operation.bytesDone;
     // A job saved for the first time needs a slot; a resumed one saves into its own.
-    if (saving && !work.context && this.contextsHeld >= this.host.params.contextSlots) return false;
+    if (saving && !work.operation.saved && this.contextsHeld >= this.host.params.contextSlots) return false;
     this.counts.preemptions++;
     work.preemptions++;
     this.preemption.fire();
     if (saving) {
       this.counts.saves++;
-      this.counts.leastSaveProgress = Math.min(this.counts.leastSaveProgress, reached - work.bytesDone);
-      stepTo(work, reached);
+      this.counts.leastSaveProgress = Math.min(this.counts.leastSaveProgress, reached - work.operation.bytesDone);
+      work.operation.stepTo(reached);
       data.phase = "SAVING";
       data.phaseEnd = now + this.host.params.saveCycles * this.host.period;
       return true;
@@ -201,9 +201,9 @@ export class CryptoEngine extends Component {
     this.freeData(now);
     if (policy === "preempt-restart") {
       this.counts.restarts++;
-      restart(work);
+      work.operation.restart();
     }
-    if (work.context) this.suspended.push(work);
+    if (work.operation.saved) this.suspended.push(work);
     else this.host.requeue(work);
     return true;
   }
@@ -232,7 +232,7 @@ export class CryptoEngine extends Component {
     this.jobClass.set(shown ? shown.job.queue & 7 : 0);
     this.handle.set(shown ? shown.job.entry.index + 1 : 0);
     // The offset the job (re)started from, updated at transitions only, so that idle edges can be skipped.
-    this.byteOffset.set(data ? Math.min(data.work.bytesDone, 0xffff) : 0);
+    this.byteOffset.set(data ? Math.min(data.work.operation.bytesDone, 0xffff) : 0);
     this.contexts.set(Math.min(this.contextsHeld, 127));
     this.keySetup.set(this.front && this.front.readyAt > now ? 1 : 0);
     this.pipelineJobs.set(Math.min(this.tail.length, 511));
@@ -263,7 +263,7 @@ export class CryptoEngine extends Component {
   }
 
   private runCycles(work: Work): number {
-    return Math.ceil((work.bytes - work.bytesDone) / this.host.params.bytesPerCycle);
+    return Math.ceil((work.bytes - work.operation.bytesDone) / this.host.params.bytesPerCycle);
   }
 
   private runEnd(data: DataPath): number {
@@ -271,7 +271,7 @@ export class CryptoEngine extends Component {
   }
 
   private liveBytes(data: DataPath, now: number): number {
-    if (data.phase !== "RUNNING") return data.work.bytesDone;
-    return Math.min(data.work.bytes, data.work.bytesDone + Math.floor((now - data.runStart) / this.host.period) * this.host.params.bytesPerCycle);
+    if (data.phase !== "RUNNING") return data.work.operation.bytesDone;
+    return Math.min(data.work.bytes, data.work.operation.bytesDone + Math.floor((now - data.runStart) / this.host.period) * this.host.params.bytesPerCycle);
   }
 }

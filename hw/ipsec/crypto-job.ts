@@ -1,5 +1,5 @@
 import type { Channel } from "../../sim/channel.js";
-import type { GcmContext } from "../../sim/crypto/gcm-engine.js";
+import type { GcmOperation } from "../../sim/crypto/gcm-operation.js";
 import type { EspLayout } from "./esp-frame.js";
 import type { SaEntry } from "./sa-cache.js";
 
@@ -29,10 +29,8 @@ export interface Work {
   readonly job: CryptoJob<unknown>;
   /** Bytes of the job's data (payload, padding, trailer): what its data path time and its scheduler cost count. */
   readonly bytes: number;
-  /** The GCM context at `bytesDone`, once the job has been suspended (null: never stepped). */
-  context: GcmContext | null;
-  output: Uint8Array | null;
-  bytesDone: number;
+  /** The AES-GCM of the job: its real state once suspended (`operation.saved`), and how far it got. */
+  readonly operation: GcmOperation;
   preemptions: number;
   /** Stage events already recorded: an engine's front took it, its key was ready, its data path took it. */
   started: boolean;
