@@ -101,8 +101,8 @@ export abstract class Component {
     return this.kernel.wideSignal(joinPath(this.path, name), width, options);
   }
 
-  protected enumSignal<N extends string>(name: string, enumType: EnumType<N>, initial?: N): Signal {
-    return this.kernel.signal(joinPath(this.path, name), enumType.width, { enumType, initial: initial === undefined ? 0 : enumType.code(initial) });
+  protected enumSignal<N extends string>(name: string, enumType: EnumType<N>, options: { initial?: N; lastWriteWins?: boolean } = {}): Signal {
+    return this.kernel.signal(joinPath(this.path, name), enumType.width, { enumType, initial: options.initial === undefined ? 0 : enumType.code(options.initial), lastWriteWins: options.lastWriteWins });
   }
 
   protected event(name: string): SimEvent {

@@ -1,3 +1,4 @@
+import type { PreemptionPolicy } from "../sim/crypto/preemption-policy.js";
 import { ETHERNET_HEADER_BYTES } from "../sim/packet/ethernet.js";
 import { read32 } from "../sim/bytes.js";
 import { packetSequence, sequencedPacket } from "../sim/packet/test-frames.js";
@@ -8,12 +9,11 @@ import type { StageEvent } from "../hw/trace/frame-stages.js";
 import { tunnelledSystem } from "./tunnelled-system.js";
 import { tunnelFrameBytes } from "./ipsec-setup.js";
 
-export type CryptoPolicy = "preempt-resume" | "preempt-restart" | "run-to-completion";
 
 export interface LatencyBenchmarkOptions {
   /** TX: doorbell to last bit on the wire. RX: last bit off the wire to descriptor done. */
   readonly direction: "tx" | "rx";
-  readonly policy: CryptoPolicy;
+  readonly policy: PreemptionPolicy;
   /** Bulk offered load, fraction of the line rate (0: the high-priority stream alone). */
   readonly load: number;
   readonly highPackets: number;

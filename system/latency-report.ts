@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
-import { type CryptoPolicy, type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
+import { type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
+import type { PreemptionPolicy } from "../sim/crypto/preemption-policy.js";
 
-export const POLICIES: readonly CryptoPolicy[] = ["run-to-completion", "preempt-resume", "preempt-restart"];
+export const POLICIES: readonly PreemptionPolicy[] = ["run-to-completion", "preempt-resume", "preempt-restart"];
 
 export interface LatencyReportOptions {
   readonly directions?: readonly ("tx" | "rx")[];
@@ -42,7 +43,7 @@ export function runLatencyReport(options: LatencyReportOptions = {}): DirectionR
   const common = { highPackets: options.highPackets ?? 200, highGapNanoseconds: options.highGapNanoseconds ?? 10_000, seed: options.seed, parameters: options.parameters };
   const load = options.load ?? 0.9;
   return (options.directions ?? ["tx", "rx"]).map((direction) => {
-    const run = (label: string, policy: CryptoPolicy, runLoad: number, parameters: Record<string, unknown> = {}) => {
+    const run = (label: string, policy: PreemptionPolicy, runLoad: number, parameters: Record<string, unknown> = {}) => {
       options.onRun?.(`${direction} ${label}`);
       return runLatencyBenchmark({ ...common, direction, policy, load: runLoad, parameters: { ...common.parameters, ...parameters } });
     };

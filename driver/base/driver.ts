@@ -8,6 +8,8 @@ import * as R from "../../hw/spec/registers.js";
 import { decodeErrorEntry, type DeviceErrorEntry } from "./device-errors.js";
 import { isEndOfPacket, RxRing, TxRing } from "./rings.js";
 import { NicSaTable } from "./sa-table.js";
+import { HostCpu } from "../cpu/host-cpu.js";
+import type { Command } from "../../sim/process.js";
 
 export interface DriverReceivedFrame {
   readonly queue: number;
@@ -47,7 +49,8 @@ class QueuePair {
  * The base driver (NIC driver): programs rings and interrupts through MMIO, posts frames with
  * doorbell batching, reaps TX completions and receives frames in a NAPI-style poll with a budget
  * per interrupt, and reads the device's error log on the error interrupt. It touches the device
- * only through the DeviceBus and host memory. CPU time is charged per operation as a delay.
+ * only through the DeviceBus and host memory. Each operation is a job on the host's cores, of the
+ * traffic class it serves, so that a queue of a higher class is polled first.
  */
 @injectable()
 export class BaseDriver extends Component {
@@ -65,6 +68,7 @@ export class BaseDriver extends Component {
     copyBytesPerNanosecond: param.integer(16, "CPU copy bandwidth into and out of buffers", { minimum: 1 }),
     cleanNanoseconds: param.integer(10, "CPU time to clean one descriptor (TX or RX)", { minimum: 0, unit: "ns" }),
     interruptNanoseconds: param.integer(1000, "CPU time to enter and leave the interrupt handler", { minimum: 0, unit: "ns" }),
+    mmioWriteNanoseconds: param.integer(100, "CPU time of one MMIO register write (an uncached store to the device)", { minimum: 0, unit: "ns" }),
     saFill: param.choice("driver", ["driver", "pointer"] as const, "How the NIC's TX SA table is filled: the driver installs entries, or the NIC fetches SA records through descriptor SA pointers"),
   });
   readonly ready = this.signal("ready", 1);
@@ -78,7 +82,8 @@ export class BaseDriver extends Component {
   readonly deviceErrors: DeviceErrorEntry[] = [];
   readonly received: DriverReceivedFrame[] = [];
   keepReceived = true;
-  onReceive: (frame: DriverReceivedFrame) => void = () => {};
+  /** Each received frame, in order per queue; work it returns runs before the poll goes on (the stack above, as in NAPI). */
+  onReceive: (frame: DriverReceivedFrame) => Generator<Command, void, unknown> | void = () => {};
   private pairs: QueuePair[] = [];
   /** The NIC's SA table as this driver programs it. */
   readonly saTable: NicSaTable;
@@ -88,9 +93,9 @@ export class BaseDriver extends Component {
   /** The device's error vector: the one after its queue vectors. */
   errorVector = 0;
 
-  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(DeviceBusToken) readonly bus: DeviceBus) {
+  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(DeviceBusToken) readonly bus: DeviceBus, @inject(HostCpu) readonly cpu: HostCpu) {
     super(context);
-    this.saTable = new NicSaTable(bus, () => this.transmitFence());
+    this.saTable = new NicSaTable(bus, cpu, { mmioWrite: this.params.mmioWriteNanoseconds * 1000, fence: (pointer) => this.saFence(pointer) });
     for (let queue = 0; queue < R.MAX_QUEUES; queue++) this.spaceEvents.push(this.event(`tx_space${queue}`));
     this.process("probe", () => this.probe());
   }
@@ -113,13 +118,15 @@ export class BaseDriver extends Component {
       this.ringDoorbell(queue);
       yield pair.space;
     }
-    pair.tx.post(frame, options.trafficClass ?? queue, options.ipsec ?? null);
+    const trafficClass = options.trafficClass ?? this.classOfQueue(queue);
+    pair.tx.post(frame, trafficClass, options.ipsec ?? null);
     pair.pendingDoorbell++;
     this.statistics.txFrames++;
     this.statistics.txBytes += frame.length;
     this.txFrames.set(this.statistics.txFrames);
-    yield delay(this.cpu(this.params.postNanoseconds * needed, frame.length));
-    if (!options.more || pair.pendingDoorbell >= this.params.doorbellBatch) this.ringDoorbell(queue);
+    const ring = !options.more || pair.pendingDoorbell >= this.params.doorbellBatch;
+    yield* this.cpu.run("TRANSMIT", trafficClass, this.cost(this.params.postNanoseconds * needed + (ring ? this.params.mmioWriteNanoseconds : 0), frame.length));
+    if (ring) this.ringDoorbell(queue);
   }
 
   /** Ring the TX doorbell of a queue if frames were posted since the last one. */
@@ -137,11 +144,19 @@ export class BaseDriver extends Component {
     return Math.floor((trafficClass * this.queues) / R.MAX_QUEUES);
   }
 
-  /** Wait until every frame posted before now, on every queue, has been reaped (the device is done with its descriptors). */
-  *transmitFence() {
-    const targets = this.pairs.map((pair) => pair.tx.postedCount);
-    while (this.pairs.some((pair, queue) => pair.tx.reapedCount < targets[queue]!)) {
-      const queue = this.pairs.findIndex((pair, index) => pair.tx.reapedCount < targets[index]!);
+  /** The highest traffic class a queue carries: the class its interrupts and polls are scheduled at. */
+  classOfQueue(queue: number): number {
+    return Math.min(R.MAX_QUEUES - 1, Math.ceil(((queue + 1) * R.MAX_QUEUES) / Math.max(1, this.queues)) - 1);
+  }
+
+  /**
+   * Wait until no posted descriptor names an SA (by its record pointer, and so by its handle):
+   * its table entry may then be reused, its record freed.
+   */
+  *saFence(pointer: number) {
+    for (;;) {
+      const queue = this.pairs.findIndex((pair) => pair.tx.posted.some((frame) => frame.saPointer === pointer));
+      if (queue < 0) return;
       this.ringDoorbell(queue);
       yield this.pairs[queue]!.space;
     }
@@ -189,7 +204,8 @@ export class BaseDriver extends Component {
     return pair;
   }
 
-  private cpu(nanoseconds: number, copiedBytes: number): number {
+  /** Picoseconds of CPU time: fixed nanoseconds, and bytes copied. */
+  private cost(nanoseconds: number, copiedBytes: number): number {
     return Math.round((nanoseconds + copiedBytes / this.params.copyBytesPerNanosecond) * 1000);
   }
 
@@ -236,20 +252,27 @@ export class BaseDriver extends Component {
     this.ready.set(1);
   }
 
-  /** One vector's interrupt handler and poll loop. */
+  /**
+   * One vector's interrupt handler and poll loop: a poll reaps TX completions and takes up to the
+   * budget of frames, then hands each up the stack, whose work runs before the next poll (so a
+   * host that cannot keep up leaves frames on the ring, and the NIC drops when it is full).
+   */
   private *napi(queue: number) {
     const causes = R.vectorCauses(queue, this.errorVector);
+    const trafficClass = this.classOfQueue(queue);
     for (;;) {
       yield this.bus.interrupt(queue);
       this.statistics.interrupts[queue]!++;
       this.setPollActive(+1);
-      yield delay(this.params.interruptNanoseconds * 1000);
+      yield* this.cpu.run("INTERRUPT", trafficClass, this.params.interruptNanoseconds * 1000);
       for (;;) {
         this.statistics.polls++;
-        const cost = this.reapTransmitted(queue);
-        const { frames, nanoseconds } = this.receive(queue);
-        yield delay(cost + nanoseconds);
-        if (frames < this.params.napiBudget) break;
+        const { frames, taken } = yield* this.cpu.hold("NAPI_POLL", trafficClass, this.poll(queue));
+        for (const frame of frames) {
+          const work = this.onReceive(frame);
+          if (work) yield* work;
+        }
+        if (taken < this.params.napiBudget) break;
         this.statistics.budgetExhausted++;
       }
       this.setPollActive(-1);
@@ -262,6 +285,19 @@ export class BaseDriver extends Component {
     this.pollActive.set(this.activePolls > 0 ? 1 : 0);
   }
 
+  /**
+   * One poll on a core: reap TX completions, take up to the budget of frames off the RX ring and
+   * give their buffers back, and, when the ring is drained, unmask the vector; the CPU time is
+   * spent before the frames go up.
+   */
+  private *poll(queue: number): Generator<Command, { frames: DriverReceivedFrame[]; taken: number }, unknown> {
+    const reaped = this.reapTransmitted(queue);
+    const { frames, taken, descriptors, copied } = this.receive(queue);
+    const writes = (descriptors > 0 ? 1 : 0) + (taken < this.params.napiBudget ? 1 : 0);
+    yield delay(reaped + this.cost(this.params.cleanNanoseconds * descriptors + this.params.mmioWriteNanoseconds * writes, copied));
+    return { frames, taken };
+  }
+
   /** Reclaim every written-back TX frame; returns the CPU time in ps. */
   private reapTransmitted(queue: number): number {
     const pair = this.pairs[queue]!;
@@ -271,16 +307,17 @@ export class BaseDriver extends Component {
       if (done.error !== 0) this.statistics.txErrors++;
     }
     if (cleaned > 0) pair.space.fire();
-    return this.cpu(this.params.cleanNanoseconds * cleaned, 0);
+    return this.cost(this.params.cleanNanoseconds * cleaned, 0);
   }
 
   /** Receive up to the budget of frames and give their buffers back (one RDT write). */
-  private receive(queue: number): { frames: number; nanoseconds: number } {
+  private receive(queue: number): { frames: DriverReceivedFrame[]; taken: number; descriptors: number; copied: number } {
     const pair = this.pairs[queue]!;
-    let frames = 0;
+    const frames: DriverReceivedFrame[] = [];
+    let taken = 0;
     let descriptors = 0;
     let copied = 0;
-    while (frames < this.params.napiBudget) {
+    while (taken < this.params.napiBudget) {
       const descriptor = pair.rx.take();
       if (!descriptor) break;
       descriptors++;
@@ -289,7 +326,7 @@ export class BaseDriver extends Component {
       if (!isEndOfPacket(descriptor)) continue;
       const bytes = pair.partial.length === 1 ? pair.partial[0]! : joinParts(pair.partial);
       pair.partial = [];
-      frames++;
+      taken++;
       if (descriptor.error !== 0) {
         this.statistics.rxErrors++;
         continue;
@@ -298,13 +335,13 @@ export class BaseDriver extends Component {
       this.statistics.rxBytes += bytes.length;
       const frame: DriverReceivedFrame = { queue, time: this.kernel.now, bytes, trafficClass: descriptor.trafficClass, error: descriptor.error, status: descriptor.status, spi: descriptor.spi, saHandle: descriptor.saHandle };
       if (this.keepReceived) this.received.push(frame);
-      this.onReceive(frame);
+      frames.push(frame);
     }
     if (descriptors > 0) {
       this.bus.mmioWrite(R.RDT(queue), pair.rx.nextToUse);
       this.rxFrames.set(this.statistics.rxFrames);
     }
-    return { frames, nanoseconds: this.cpu(this.params.cleanNanoseconds * descriptors, copied) };
+    return { frames, taken, descriptors, copied };
   }
 
   private *errorHandler() {

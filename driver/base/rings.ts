@@ -37,6 +37,8 @@ export interface PostedFrame {
   readonly first: number;
   readonly count: number;
   readonly length: number;
+  /** The SA record pointer its descriptors carry, for an IPsec frame. */
+  readonly saPointer: number | null;
 }
 
 /** The driver's side of a TX ring: copies frames into slot buffers and writes descriptors. */
@@ -80,7 +82,7 @@ export class TxRing extends Ring {
     }
     this.nextToUse = slot;
     this.inUse += count;
-    const posted = { first, count, length: frame.length };
+    const posted = { first, count, length: frame.length, saPointer: ipsec?.saPointer ?? null };
     this.posted.push(posted);
     this.postedCount++;
     return posted;

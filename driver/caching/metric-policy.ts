@@ -88,9 +88,9 @@ export class SaMetrics<K> {
     entry.metric += this.parameters.installBonus;
   }
 
-  /** Whether `candidate` may replace `cached` (claims 5 and 6). */
-  replaces(candidate: K, cached: K, time: number): boolean {
-    return this.metric(candidate, time) >= this.metric(cached, time) + this.parameters.threshold;
+  /** Whether `candidate` may replace `cached`: it leads by at least the threshold (claims 5 and 6; by default the parameters'). */
+  replaces(candidate: K, cached: K, time: number, threshold = this.parameters.threshold): boolean {
+    return this.metric(candidate, time) >= this.metric(cached, time) + threshold;
   }
 
   /** The lowest-metric SA among `cached` now. */
@@ -103,15 +103,19 @@ export class SaMetrics<K> {
     return lowest;
   }
 
-  /** The highest-metric SA not in `cached` now. */
-  best(cached: ReadonlySet<K>, time: number): { sa: K; metric: number } | null {
+  /** The highest-metric SA among `candidates` now (the first of equals). */
+  highest(candidates: Iterable<K>, time: number): { sa: K; metric: number } | null {
     let best: { sa: K; metric: number } | null = null;
-    for (const sa of this.entries.keys()) {
-      if (cached.has(sa)) continue;
+    for (const sa of candidates) {
       const metric = this.metric(sa, time);
       if (!best || metric > best.metric) best = { sa, metric };
     }
     return best;
+  }
+
+  /** Every SA it holds a metric for. */
+  known(): IterableIterator<K> {
+    return this.entries.keys();
   }
 
   private periodOf(time: number): number {
@@ -169,7 +173,7 @@ export class MetricPolicy implements CachePolicy {
   }
 
   bestNonCached(time: number): { sa: number; metric: number } | null {
-    return this.metrics.best(this.set, time);
+    return this.metrics.highest([...this.metrics.known()].filter((sa) => !this.set.has(sa)), time);
   }
 
   private install(sa: number, time: number, evicted: number | null): Placement {

@@ -1,11 +1,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
-/** One packet's use of an SA: which SA, when (ps), how many bytes, which way. */
+/** One packet's use of an SA: which SA, when (ps), how many bytes, which way, and (from a run) the path it took. */
 export interface SaAccess {
   readonly sa: number;
   readonly time: number;
   readonly bytes: number;
   readonly direction: "tx" | "rx";
+  /** The NIC inline, or software ESP on a host core. */
+  readonly path?: "hardware" | "software";
 }
 
 /** Records the SA accesses of a run, to replay them against any policy. */
@@ -19,7 +21,7 @@ export class TraceRecorder {
   }
 }
 
-/** A trace file: one JSON object per line, {"sa":…,"time":…,"bytes":…,"direction":"tx"|"rx"}. */
+/** A trace file: one JSON object per line, {"sa":…,"time":…,"bytes":…,"direction":"tx"|"rx"} and optionally "path":"hardware"|"software". */
 export function writeTrace(path: string, trace: readonly SaAccess[]): void {
   writeFileSync(path, trace.map((access) => JSON.stringify(access)).join("\n") + "\n");
 }
@@ -41,6 +43,7 @@ export function readTrace(path: string): SaAccess[] {
         if (!Number.isSafeInteger(access[field]) || access[field]! < 0) throw new Error(`${path}:${number}: field '${field}' must be a non-negative integer`);
       }
       if (access.direction !== "tx" && access.direction !== "rx") throw new Error(`${path}:${number}: field 'direction' must be "tx" or "rx"`);
+      if (access.path !== undefined && access.path !== "hardware" && access.path !== "software") throw new Error(`${path}:${number}: field 'path' must be "hardware" or "software" when given`);
       return access as SaAccess;
     });
 }

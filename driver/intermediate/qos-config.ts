@@ -246,6 +246,13 @@ export function trafficClasses(config: QosConfig, policyName?: string): { byClas
   return { byClass, byQosGroup };
 }
 
+/** The traffic classes of a policy map's priority classes (its low-latency queues). */
+export function priorityClasses(config: QosConfig, policyName?: string): Set<number> {
+  const policy = policyName ? config.policyMaps.find((map) => map.name === policyName) : config.policyMaps[0];
+  const { byClass } = trafficClasses(config, policyName);
+  return new Set((policy?.classes ?? []).filter((klass) => klass.priorityPercent !== undefined).map((klass) => byClass.get(klass.name)!));
+}
+
 /**
  * Each class of a policy map as TX_SCHED holds it: `priority percent N` strict at N; `bandwidth
  * percent N` a minimum of N; `bandwidth remaining percent N` an excess weight of N. Classes that

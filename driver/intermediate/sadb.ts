@@ -40,7 +40,11 @@ export class Sadb {
   private readonly byKey = new Map<string, IpsecSa>();
   private nextId = 1;
 
-  constructor(private readonly memory: HostMemory) {}
+  /** `listener` hears of every SA the database receives (negotiated, added, or a rekey's new one) and of every one it lets go. */
+  constructor(
+    private readonly memory: HostMemory,
+    private readonly listener: { added(sa: IpsecSa): void; removed(sa: IpsecSa): void } = { added: () => {}, removed: () => {} },
+  ) {}
 
   /** Add an SA negotiated under an IKE SA: it inherits that IKE SA's ipsec_qos_group tag. */
   negotiate(ikeSa: IkeSa, request: SaRequest): IpsecSa {
@@ -62,6 +66,8 @@ export class Sadb {
     const sa = this.byKey.get(key(direction, spi, destination));
     if (!sa) throw new SadbError(`cannot delete ${direction} SA ${hexSpi(spi)} to ${formatIpv4(destination)}: no such SA`);
     this.byKey.delete(key(direction, spi, destination));
+    this.byRecordAddress.delete(sa.record);
+    this.listener.removed(sa);
     // Clear the keys before the memory is given back.
     this.memory.write(sa.record, new Uint8Array(SA_RECORD_BYTES));
     this.memory.free(sa.record);
@@ -79,9 +85,9 @@ export class Sadb {
 
   /** The SA whose record is at this address. */
   byRecord(record: number): IpsecSa | undefined {
-    for (const sa of this.byKey.values()) if (sa.record === record) return sa;
-    return undefined;
+    return this.byRecordAddress.get(record);
   }
+  private readonly byRecordAddress = new Map<number, IpsecSa>();
 
   all(): IpsecSa[] {
     return [...this.byKey.values()];
@@ -101,6 +107,8 @@ export class Sadb {
     const sa: IpsecSa = { uniqueId: this.nextId++, protocol: PROTOCOL_ESP, direction: request.direction, parameters: request.parameters, source: request.source, destination: request.destination, qosGroup, ikeSaId, record };
     this.memory.write(record, encodeRecord(sa));
     this.byKey.set(id, sa);
+    this.byRecordAddress.set(record, sa);
+    this.listener.added(sa);
     return sa;
   }
 }

@@ -1,4 +1,5 @@
 import { param } from "../../sim/parameters.js";
+import { PREEMPTION_POLICIES } from "../../sim/crypto/preemption-policy.js";
 
 /**
  * The parameters of a direction's crypto pipeline, shared by its engines. The defaults describe a
@@ -15,7 +16,7 @@ export const cryptoParameters = {
   keySetupCycles: param.cycles(10, "Core cycles to load an SA's key schedule that is not in the engine's key cache"),
   keyCacheEntries: param.integer(4, "Expanded key schedules each engine keeps (least recently used replaced)", { minimum: 1, maximum: 1024 }),
   pipelineDepth: param.integer(8, "Jobs an engine holds at once (key setup, data path, pipeline tail); 1 runs jobs one after another with nothing overlapped, but for a preempting job's key setup beside the job it suspends", { minimum: 1, maximum: 256 }),
-  policy: param.choice("preempt-resume", ["preempt-resume", "preempt-restart", "run-to-completion"] as const, "What a waiting job of a higher strict class does to the running one"),
+  policy: param.choice("preempt-resume", PREEMPTION_POLICIES, "What a waiting job of a higher strict class does to the running one"),
   checkInterval: param.cycles(8, "Cycles between looks for a higher-priority job while one runs", { minimum: 1 }),
   saveCycles: param.cycles(4, "Cycles to save a job's GCM context to a slot"),
   restoreCycles: param.cycles(4, "Cycles to restore a saved context"),

@@ -2,6 +2,18 @@ import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import type { WireFrame } from "./frame.js";
 import { type Wire, WireToken } from "./wire.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
+
+interface Queued {
+  readonly bytes: Uint8Array;
+  readonly fcsGood: boolean;
+  readonly unpadded: boolean;
+}
+
+/** The traffic class an IPv4 frame's DSCP names (its top three bits), or -1 for any other frame. */
+function dscpClass(bytes: Uint8Array): number {
+  return bytes.length > ETHERNET_HEADER_BYTES + 1 && etherType(bytes) === ETHERTYPE_IPV4 ? bytes[ETHERNET_HEADER_BYTES + 1]! >> 5 : -1;
+}
 
 export interface ReceivedFrame {
   /** Time the frame's last bit arrived. */
@@ -11,7 +23,9 @@ export interface ReceivedFrame {
 
 /**
  * The remote end of the link: a station that sends frames back to back at the line rate in the
- * order given, and records (and hands to `onReceive`) every frame it receives.
+ * order given, and records (and hands to `onReceive`) every frame it receives. A gateway that
+ * runs low-latency queuing names its priority classes: an IPv4 frame whose DSCP falls in one of
+ * them goes ahead of the frames still waiting (never of one on the line).
  */
 @injectable()
 export class RemotePeer extends Component {
@@ -21,7 +35,12 @@ export class RemotePeer extends Component {
   /** Keep received frames in `received` (turn off for long runs that only count). */
   keepReceived = true;
   onReceive: (frame: ReceivedFrame) => void = () => {};
+  /** Traffic classes (DSCP / 8) whose frames go ahead of the others waiting. */
+  priorityClasses: ReadonlySet<number> = new Set();
   private lineFreeAt = 0;
+  /** With priority classes: the frames waiting for the line, priority ones and the rest, and whether a pump is set for when it frees. */
+  private readonly waiting = { priority: [] as Queued[], other: [] as Queued[] };
+  private pumpSet = false;
   private sent = 0;
   private transmitted = 0;
   private receivedCount = 0;
@@ -36,10 +55,41 @@ export class RemotePeer extends Component {
    * inject: `fcsGood: false` (a corrupted frame), `pad: false` (a runt, left shorter than 60 bytes).
    */
   send(bytes: Uint8Array, options: { fcsGood?: boolean; pad?: boolean } = {}): number {
-    const start = Math.max(this.kernel.now, this.lineFreeAt);
-    const end = this.wire.transmit("peer", { bytes, fcsGood: options.fcsGood ?? true, unpadded: options.pad === false }, start, () => this.txFrames.set(++this.transmitted));
-    this.lineFreeAt = start + this.wire.occupancy(bytes.length);
     this.sent++;
+    const frame = { bytes, fcsGood: options.fcsGood ?? true, unpadded: options.pad === false };
+    if (this.priorityClasses.size === 0) return this.transmit(frame, Math.max(this.kernel.now, this.lineFreeAt));
+    // With priority classes a frame waits in its queue until the line is free: the time returned is when it will have left (the gap after it included) if no priority frame comes after it.
+    const priority = this.priorityClasses.has(dscpClass(bytes));
+    const queue = priority ? this.waiting.priority : this.waiting.other;
+    queue.push(frame);
+    const ahead = [...this.waiting.priority, ...(priority ? [] : this.waiting.other)].reduce((sum, queued) => sum + this.wire.occupancy(queued.bytes.length), 0);
+    const end = Math.max(this.kernel.now, this.lineFreeAt) + ahead;
+    this.pump();
+    return end;
+  }
+
+  /** Send the next waiting frame, priority first, whenever the line is free. */
+  private pump(): void {
+    const now = this.kernel.now;
+    if (this.lineFreeAt > now) {
+      if (!this.pumpSet) {
+        this.pumpSet = true;
+        this.kernel.schedule(this.lineFreeAt - now, `${this.path}.pump`, () => {
+          this.pumpSet = false;
+          this.pump();
+        });
+      }
+      return;
+    }
+    const next = this.waiting.priority.shift() ?? this.waiting.other.shift();
+    if (!next) return;
+    this.transmit(next, now);
+    this.pump();
+  }
+
+  private transmit(frame: Queued, start: number): number {
+    const end = this.wire.transmit("peer", frame, start, () => this.txFrames.set(++this.transmitted));
+    this.lineFreeAt = start + this.wire.occupancy(frame.bytes.length);
     return end;
   }
 

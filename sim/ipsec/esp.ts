@@ -1,5 +1,7 @@
 import { read32, uninitialised, write32 } from "../bytes.js";
 import type { AesGcmBackend, IcvLength } from "../crypto/backend.js";
+import { GcmEngine } from "../crypto/gcm-engine.js";
+import { GcmOperation } from "../crypto/gcm-operation.js";
 import { PROTOCOL_NONE } from "../packet/ipv4.js";
 import { inferHighHalf, ReplayWindow } from "./replay-window.js";
 
@@ -73,6 +75,17 @@ export function paddingLength(payloadLength: number): number {
 }
 
 /**
+ * One packet's ESP work laid out for a crypto engine that may suspend it: the AES-GCM operation
+ * over its `bytes` of payload and trailer, then `finish` for the result.
+ */
+export interface EspSeal {
+  readonly operation: GcmOperation;
+  readonly bytes: number;
+  /** The ESP packet, encrypted and with its ICV. */
+  finish(): Uint8Array;
+}
+
+/**
  * The sending side of an SA: sequence numbers start at 1 and never cycle; with ESN 64 bits are
  * kept and the low 32 sent. The IV is the 64-bit sequence number, unique per key as RFC 4106 asks.
  */
@@ -81,6 +94,7 @@ export class EspOutbound {
   private readonly salt: Uint8Array;
   private high: number;
   private low: number;
+  private engine: GcmEngine | null = null;
 
   constructor(private readonly backend: AesGcmBackend, readonly sa: EspSaParameters, options: { nextSequence?: { high: number; low: number } } = {}) {
     checkSaParameters(sa);
@@ -103,16 +117,47 @@ export class EspOutbound {
   }
 
   /**
+   * The same packet laid out for a crypto engine that may be suspended between blocks (a host core
+   * doing software ESP): the operation to run over the payload and trailer, and `finish`, which
+   * writes its ciphertext and ICV into the packet. The sequence number is used up now.
+   */
+  seal(payload: Uint8Array, nextHeader: number): EspSeal {
+    const { high, low, packet } = this.layOut(payload, nextHeader);
+    const dataStart = ESP_HEADER_BYTES + ESP_IV_BYTES;
+    const data = packet.subarray(dataStart, packet.length - this.sa.icvLength);
+    const iv = packet.subarray(ESP_HEADER_BYTES, dataStart);
+    const operation = new GcmOperation(this.gcm(), nonce(this.salt, iv), additionalData(this.sa, high, low), data, true);
+    return {
+      operation,
+      bytes: data.length,
+      finish: () => {
+        const { ciphertext, icv } = operation.seal(this.sa.icvLength);
+        packet.set(ciphertext, dataStart);
+        packet.set(icv, packet.length - this.sa.icvLength);
+        return packet;
+      },
+    };
+  }
+
+  private gcm(): GcmEngine {
+    return (this.engine ??= new GcmEngine(this.backend, this.key));
+  }
+
+  /**
    * The same packet with the payload and trailer still in plaintext and the ICV zero: what a
    * driver hands to a NIC that encrypts inline. The sequence number is used up as for encapsulate.
    */
   prepare(payload: Uint8Array, nextHeader: number): Uint8Array {
-    const { packet, trailer } = this.frame(payload, nextHeader);
+    return this.layOut(payload, nextHeader).packet;
+  }
+
+  private layOut(payload: Uint8Array, nextHeader: number) {
+    const { high, low, packet, trailer } = this.frame(payload, nextHeader);
     const data = ESP_HEADER_BYTES + ESP_IV_BYTES;
     packet.set(payload, data);
     packet.set(trailer, data + payload.length);
     packet.fill(0, data + payload.length + trailer.length);
-    return packet;
+    return { high, low, packet };
   }
 
   /** Take a sequence number and lay out header, IV and trailer; the data and ICV are left to the caller. */
@@ -152,6 +197,13 @@ function sequenceIv(high: number, low: number): Uint8Array {
 
 export type EspDropReason = "TOO_SHORT" | "WRONG_SPI" | "REPLAYED" | "AUTHENTICATION_FAILED" | "BAD_PADDING" | "DUMMY_PACKET";
 
+/** One received packet's ESP work, checked and laid out for a crypto engine that may suspend it. */
+export interface EspOpen {
+  readonly operation: GcmOperation;
+  readonly bytes: number;
+  finish(): EspInboundResult;
+}
+
 export type EspInboundResult =
   | { readonly kind: "payload"; readonly payload: Uint8Array; readonly nextHeader: number; readonly high: number; readonly low: number }
   | { readonly kind: "dropped"; readonly reason: EspDropReason };
@@ -165,6 +217,7 @@ export class EspInbound {
   readonly window: ReplayWindow;
   private readonly key: Uint8Array;
   private readonly salt: Uint8Array;
+  private engine: GcmEngine | null = null;
 
   constructor(private readonly backend: AesGcmBackend, readonly sa: EspSaParameters, options: { replayWindow?: number } = {}) {
     checkSaParameters(sa);
@@ -173,14 +226,38 @@ export class EspInbound {
   }
 
   decapsulate(packet: Uint8Array): EspInboundResult {
+    const opened = this.open(packet);
+    return "reason" in opened ? opened : opened.finish();
+  }
+
+  /**
+   * The checks before decryption (length, SPI, replay), and the packet's ESP work laid out for a
+   * crypto engine that may suspend it. `finish` verifies the ICV and checks the replay window
+   * again (another copy may have been accepted while this one was decrypted) before moving it.
+   */
+  open(packet: Uint8Array): EspOpen | Extract<EspInboundResult, { kind: "dropped" }> {
     const checked = this.checkSequence(packet);
     if ("reason" in checked) return checked;
     const { high, low } = checked;
-    const iv = packet.subarray(ESP_HEADER_BYTES, ESP_HEADER_BYTES + ESP_IV_BYTES);
-    const plaintext = this.backend.open(this.key, nonce(this.salt, iv), additionalData(this.sa, high, low), packet.subarray(ESP_HEADER_BYTES + ESP_IV_BYTES), this.sa.icvLength);
-    if (plaintext === null) return dropped("AUTHENTICATION_FAILED");
-    this.window.accept(high, low);
-    return this.unwrap(plaintext, high, low);
+    const dataStart = ESP_HEADER_BYTES + ESP_IV_BYTES;
+    const icvStart = packet.length - this.sa.icvLength;
+    const data = packet.subarray(dataStart, icvStart);
+    const operation = new GcmOperation(this.gcm(), nonce(this.salt, packet.subarray(ESP_HEADER_BYTES, dataStart)), additionalData(this.sa, high, low), data, false);
+    return {
+      operation,
+      bytes: data.length,
+      finish: () => {
+        const plaintext = operation.open(packet.subarray(icvStart));
+        if (plaintext === null) return dropped("AUTHENTICATION_FAILED");
+        if (!this.window.check(high, low)) return dropped("REPLAYED");
+        this.window.accept(high, low);
+        return this.unwrap(plaintext, high, low);
+      },
+    };
+  }
+
+  private gcm(): GcmEngine {
+    return (this.engine ??= new GcmEngine(this.backend, this.key));
   }
 
   /**

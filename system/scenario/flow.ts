@@ -24,7 +24,8 @@ export class Flow {
   received = 0;
   /** Inner bytes received. */
   bytes = 0;
-  readonly order = new ArrivalOrder();
+  /** Order is kept per SA (ESP promises no more): a flow spread over several SAs counts reordering within each. */
+  private readonly orders: ArrivalOrder[];
   /** Due to delivered, ps: every one up to LATENCY_SAMPLE, then a uniform sample of that size. */
   readonly latencies: number[] = [];
   /** The host's part of the same packets' latencies, ps. */
@@ -41,7 +42,16 @@ export class Flow {
     /** The packet sent with a sequence number, rebuilt to check what arrived. */
     readonly packet: (sequence: number) => Uint8Array,
     private readonly random: Random,
-  ) {}
+    /** The SAs the flow's packets go round (packet n by SA n mod lanes). */
+    readonly lanes = 1,
+  ) {
+    this.orders = Array.from({ length: lanes }, () => new ArrivalOrder());
+  }
+
+  /** Packets that arrived behind one sent after them on the same SA. */
+  get outOfOrder(): number {
+    return this.orders.reduce((sum, order) => sum + order.outOfOrder, 0);
+  }
 
   /** Packets sent and not yet arrived. */
   get undelivered(): number {
@@ -69,7 +79,7 @@ export class Flow {
   arrived(sequence: number, bytes: number, time: number, received: number | null): void {
     const pending = this.pending.get(sequence)!;
     this.pending.delete(sequence);
-    this.order.arrived(sequence);
+    this.orders[sequence % this.lanes]!.arrived(sequence);
     this.received++;
     this.bytes += bytes;
     this.lastDelivery = Math.max(this.lastDelivery, time);

@@ -3,9 +3,10 @@ import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { identity } from "../../driver/intermediate/identity.js";
-import { applyQosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { applyQosConfig, priorityClasses, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
+import { Mailbox } from "../../sim/mailbox.js";
 import { spi } from "../../sim/ipsec/esp.js";
 import type { IpsecSa } from "../../driver/intermediate/sadb.js";
 import { us } from "../../sim/time.js";
@@ -63,6 +64,8 @@ export class ScenarioTraffic extends Component {
       const { byClass } = trafficClasses(qos);
       for (const [name, trafficClass] of byClass) this.classNames.set(trafficClass, name);
       applyQosConfig(intermediate, qos);
+      // The remote gateway runs the same policy on its egress: its priority classes go ahead of the bulk waiting there.
+      system.peer.priorityClasses = priorityClasses(qos);
     }
     if (!this.classNames.has(0)) this.classNames.set(0, "class-default");
     const tunnels = new TunnelBuilder(intermediate, this.random);
@@ -97,9 +100,10 @@ export class ScenarioTraffic extends Component {
         const packet = (sequence: number) =>
           // The first payload byte names the stream; the DSCP is class-default's (only untagged SAs use it).
           sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[sequence % customer.ports.length]!, dscpClass: 0 });
-        const flow = new Flow(stream.name, direction, customer.trafficClass, packet, this.random);
+        const flow = new Flow(stream.name, direction, customer.trafficClass, packet, this.random, customer.tunnels.length);
         this.flows.push(flow);
-        this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer));
+        const sockets = direction === "to-peer" ? customer.tunnels.map((_, slot) => this.socket(`${stream.name}_${direction}_sa${slot}`, flow)) : [];
+        this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer, sockets));
       }
     });
     if (scenario.faults.rekeys + scenario.faults.deletes > 0) this.process("sa_changes", () => this.saChanges(scenario.faults.rekeys, scenario.faults.deletes));
@@ -124,7 +128,25 @@ export class ScenarioTraffic extends Component {
     return this.endOfTraffic;
   }
 
-  private *sender(stream: TrafficStream, index: number, flow: Flow, customer: { tunnels: number[]; ports: number[] }) {
+  /**
+   * A host application's socket for one of a flow's SAs: it sends its packets in order, each
+   * through the intermediate driver, while the flow's other sockets send theirs on other cores.
+   */
+  private socket(name: string, flow: Flow): (sequence: number, packet: Uint8Array) => void {
+    const mailbox = new Mailbox<{ sequence: number; packet: Uint8Array }>(this.kernel, `${name}: the next packet`);
+    const system = this.system;
+    const kernel = this.kernel;
+    this.process(name, function* () {
+      for (;;) {
+        const next = yield* mailbox.take();
+        yield* system.driver.intermediate.send(next.packet);
+        flow.posted(next.sequence, kernel.now);
+      }
+    });
+    return (sequence, packet) => mailbox.push({ sequence, packet });
+  }
+
+  private *sender(stream: TrafficStream, index: number, flow: Flow, customer: { tunnels: number[]; ports: number[] }, sockets: ((sequence: number, packet: Uint8Array) => void)[]) {
     const system = this.system;
     yield system.driver.base.whenReady();
     const frameBytes = tunnelFrameBytes(stream.packetBytes);
@@ -140,10 +162,8 @@ export class ScenarioTraffic extends Component {
       const packet = flow.packet(sequence);
       // Due at `next`: a sender that is late (held back by a full ring) makes its packets wait, and their latency shows it.
       flow.send(sequence, next);
-      if (flow.direction === "to-peer") {
-        yield* system.driver.intermediate.send(packet);
-        flow.posted(sequence, this.kernel.now);
-      } else this.sendFromPeer(customer.tunnels[slot]!, packet, random);
+      if (flow.direction === "to-peer") sockets[slot]!(sequence, packet);
+      else this.sendFromPeer(customer.tunnels[slot]!, packet, random);
     }
   }
 

@@ -80,7 +80,7 @@ export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSyste
     sent: flow.sent,
     received: flow.received,
     lost: flow.sent - flow.received,
-    outOfOrder: flow.order.outOfOrder,
+    outOfOrder: flow.outOfOrder,
     gigabitsPerSecond: round(windowBitsPerSecond([flow], windows.get(flow.direction)!) / 1e9),
     latency: latency(flow.latencies),
     host: latency(flow.hostLatencies),

@@ -6,5 +6,6 @@ export const INSTANT_HOST = {
   "top.driver.base.postNanoseconds": 0,
   "top.driver.base.cleanNanoseconds": 0,
   "top.driver.base.interruptNanoseconds": 0,
+  "top.driver.base.mmioWriteNanoseconds": 0,
   "top.driver.base.copyBytesPerNanosecond": 1_000_000,
 } as const;

@@ -1,3 +1,4 @@
+import { PREEMPTION_POLICIES, type PreemptionPolicy } from "../../sim/crypto/preemption-policy.js";
 import { Random } from "../../sim/random.js";
 import { runCryptoJobs, type HarnessJob } from "./crypto-harness.js";
 import type { Experiment, Measurement, Scale } from "./experiment.js";
@@ -6,7 +7,7 @@ interface Variant {
   readonly bytesPerCycle: number;
   readonly checkInterval: number;
   readonly saveCycles: number;
-  readonly policy: "preempt-resume" | "preempt-restart" | "run-to-completion";
+  readonly policy: PreemptionPolicy;
   readonly engines: number;
 }
 
@@ -23,7 +24,7 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
       { checkInterval: 8, saveCycles: 4 },
       { checkInterval: 32, saveCycles: 16 },
     ].flatMap(({ checkInterval, saveCycles }) =>
-      (["preempt-resume", "preempt-restart", "run-to-completion"] as const).flatMap((policy) => [1, 2].map((engines) => ({ bytesPerCycle, checkInterval, saveCycles, policy, engines }))),
+      PREEMPTION_POLICIES.flatMap((policy) => [1, 2].map((engines) => ({ bytesPerCycle, checkInterval, saveCycles, policy, engines }))),
     ),
   ),
 };

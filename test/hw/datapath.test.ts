@@ -165,7 +165,9 @@ describe("rings wrap", () => {
       const { trafficClass, sequence } = frameSequence(frame.bytes);
       toPeer[trafficClass >> 2]!.push(sequence);
     };
-    driver.onReceive = (frame) => toHost[frame.queue]!.push(frameSequence(frame.bytes).sequence);
+    driver.onReceive = (frame) => {
+      toHost[frame.queue]!.push(frameSequence(frame.bytes).sequence);
+    };
     kernel.process("host-traffic", function* () {
       yield driver.whenReady();
       for (let sequence = 0; sequence < count; sequence++) {

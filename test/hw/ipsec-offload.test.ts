@@ -62,7 +62,8 @@ describe("inline IPsec with more SAs than table entries", () => {
     const counts = top.driver.intermediate.counts;
     expect(counts.hardwareTx + counts.softwareTx).toBe(96);
     expect(counts.hardwareRx + counts.softwareRx).toBe(96);
-    expect(counts.hardwareTx).toBe(3 * 12);
+    // The three SAs that find a free entry: their first packet goes through software while the install runs beside it.
+    expect(counts.hardwareTx).toBe(3 * 11);
     expect(counts.installs).toBe(6);
     const cache = top.nic.saCache.counts;
     expect(cache.txHits).toBe(counts.hardwareTx);

@@ -9,13 +9,13 @@ import { runScenario } from "../../system/scenario/run.js";
 import type { ScenarioSummary } from "../../system/scenario/summary.js";
 import { requireTool } from "../support/tools.js";
 
-// The default scenario, shortened: the same customers, classes, SAs and traffic for 200 µs.
+// The default scenario as `npm start` runs it.
 const directory = mkdtempSync(join(tmpdir(), "nicsim-default-"));
-const run = runScenario(defaultScenario({ durationMicroseconds: 200 }), { directory });
+const run = runScenario(defaultScenario(), { directory });
 const base = join(directory, "default");
 const summary = JSON.parse(readFileSync(`${base}.summary.json`, "utf8")) as ScenarioSummary;
 
-describe("the default scenario (shortened)", () => {
+describe("the default scenario", () => {
   test("writes the waveform, save file, filters, capture, esp_sa, summary and HTML report", () => {
     for (const suffix of [".vcd", ".gtkw", ".pcap", ".esp_sa", ".summary.json", ".html", ".filters/crypto_state.txt"]) expect(existsSync(`${base}${suffix}`), suffix).toBe(true);
     expect(run.files).toContain(`${base}.html`);
@@ -110,7 +110,7 @@ describe("the default scenario (shortened)", () => {
 
   test("the same seed gives byte-identical summary and waveform", () => {
     const again = mkdtempSync(join(tmpdir(), "nicsim-default-"));
-    runScenario(defaultScenario({ durationMicroseconds: 200 }), { directory: again });
+    runScenario(defaultScenario(), { directory: again });
     expect(readFileSync(join(again, "default.summary.json"), "utf8")).toBe(readFileSync(`${base}.summary.json`, "utf8"));
     expect(readFileSync(join(again, "default.vcd"), "utf8")).toBe(readFileSync(`${base}.vcd`, "utf8"));
   });

@@ -1,0 +1,312 @@
+import { inject, injectable } from "../../sim/di.js";
+import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import type { GcmOperation } from "../../sim/crypto/gcm-operation.js";
+import { BLOCK_BYTES } from "../../sim/crypto/gcm-engine.js";
+import { PREEMPTION_POLICIES } from "../../sim/crypto/preemption-policy.js";
+import { param } from "../../sim/parameters.js";
+import type { Command, Process } from "../../sim/process.js";
+import { CpuCore } from "./cpu-core.js";
+import type { CpuWorkName } from "./cpu-work.js";
+
+/** Software AES-GCM over a packet's data: a core runs it a block at a time and may suspend it. */
+export interface CryptoWork {
+  readonly operation: GcmOperation;
+  /** Bytes of data (payload and trailer) to encrypt or decrypt. */
+  readonly bytes: number;
+  /** CPU cycles before the data (lookup, headers, key and nonce setup), not preemptible. */
+  readonly setupCycles: number;
+  readonly cyclesPerByte: number;
+}
+
+interface Job {
+  readonly kind: CpuWorkName;
+  readonly trafficClass: number;
+  /** Place among jobs of one class: the order they first became ready, kept when one is suspended. */
+  readonly order: number;
+  readonly ready: number;
+  process: Process | null;
+  /** hold(): the process itself runs on the core until it releases it. */
+  readonly held: boolean;
+  /** Picoseconds of the part before the data still to run (all of a plain job). */
+  setupLeft: number;
+  readonly setupTotal: number;
+  readonly crypto: CryptoWork | null;
+  readonly picosecondsPerByte: number;
+  bytesDone: number;
+  core: CpuCore | null;
+  started: boolean;
+  /** When the current stretch on a core began, and a token that makes older callbacks void. */
+  segmentStart: number;
+  token: number;
+  /** Its callback is at a check point (a higher class was waiting when it was set). */
+  armed: boolean;
+}
+
+export interface CpuStatistics {
+  /** Busy picoseconds by kind of work (context switches apart). */
+  readonly busyByKind: Map<CpuWorkName | "CONTEXT_SWITCH", number>;
+  /** By traffic class: jobs, and the picoseconds they waited for a core before first running. */
+  readonly waits: Map<number, { jobs: number; total: number; maximum: number }>;
+  preemptions: number;
+  restarts: number;
+}
+
+/**
+ * The host's CPU: a number of cores at a clock, on which every piece of driver work runs and is
+ * charged. Ready jobs wait in one queue, highest traffic class first and in arrival order within
+ * a class; a free core takes the head. Software crypto is the one kind of job that yields: at
+ * every checkBytes of its data it looks for a waiting job of a higher class and, when no core is
+ * free and no running job is of a lower class, is suspended (its GCM state saved, or dropped
+ * under preempt-restart) and goes back to the queue in its old place (seed 000 on the host).
+ */
+@injectable()
+export class HostCpu extends Component {
+  readonly params = this.parameters({
+    cores: param.integer(4, "Host CPU cores that run driver work", { minimum: 1, maximum: 64 }),
+    megahertz: param.megahertz(3000, "Host CPU clock, which every cost counted in cycles is converted with"),
+    policy: param.choice("preempt-resume", PREEMPTION_POLICIES, "What a waiting job of a higher traffic class does to a running software crypto job"),
+    checkBytes: param.bytes(256, "Bytes of software crypto between looks for a waiting job of a higher class (a multiple of 16)", { minimum: 16, maximum: 65536 }),
+    switchCycles: param.cycles(300, "Cycles a core spends suspending a crypto job for another (saving its GCM state and switching stacks)"),
+  });
+  readonly cores: CpuCore[] = [];
+  readonly runQueue = this.signal("run_queue", 16, { kind: "integer", lastWriteWins: true });
+  readonly statistics: CpuStatistics = { busyByKind: new Map(), waits: new Map(), preemptions: 0, restarts: 0 };
+  private readonly ready: Job[] = [];
+  private nextOrder = 0;
+  private nextToken = 0;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+    super(context);
+    if (this.params.checkBytes % BLOCK_BYTES !== 0) throw new RangeError(`${this.path}.checkBytes = ${this.params.checkBytes}: a crypto job can stop only between 16-byte blocks`);
+    for (let index = 0; index < this.params.cores; index++) this.cores.push(this.child(CpuCore, `core${index}`));
+  }
+
+  /** Picoseconds of a number of cycles at the CPU's clock. */
+  picoseconds(cycles: number): number {
+    return Math.round((cycles * 1e6) / this.params.megahertz);
+  }
+
+  /** Run `picoseconds` of work of a kind for a class on a core, waiting for one first (nothing at all for 0). */
+  *run(kind: CpuWorkName, trafficClass: number, picoseconds: number): Generator<Command, void, unknown> {
+    if (picoseconds <= 0) return;
+    yield this.submit(this.job(kind, trafficClass, picoseconds, null, false));
+  }
+
+  /**
+   * Software crypto on a core: the setup, then the data a block at a time, suspended for waiting
+   * jobs of higher classes as the policy says. Returns once the operation has covered every byte
+   * that was charged (the caller finishes it).
+   */
+  *crypto(kind: CpuWorkName, trafficClass: number, work: CryptoWork): Generator<Command, void, unknown> {
+    yield this.submit(this.job(kind, trafficClass, this.picoseconds(work.setupCycles), work, false));
+  }
+
+  /**
+   * Hold a core while `body` runs (MMIO writes and a status read that stalls the core): the body
+   * must not wait for another core, or it could wait for itself.
+   */
+  *hold<T>(kind: CpuWorkName, trafficClass: number, body: Generator<Command, T, unknown>): Generator<Command, T, unknown> {
+    const job = this.job(kind, trafficClass, 0, null, true);
+    yield this.submit(job);
+    try {
+      return yield* body;
+    } finally {
+      this.leave(job);
+    }
+  }
+
+  /** Each core's busy time up to now (for utilisation). */
+  busy(): number[] {
+    return this.cores.map((core) => core.busy(this.kernel.now));
+  }
+
+  private job(kind: CpuWorkName, trafficClass: number, setup: number, crypto: CryptoWork | null, held: boolean): Job {
+    const picosecondsPerByte = crypto ? (crypto.cyclesPerByte * 1e6) / this.params.megahertz : 0;
+    return { kind, trafficClass, order: this.nextOrder++, ready: this.kernel.now, process: null, held, setupLeft: setup, setupTotal: setup, crypto, picosecondsPerByte, bytesDone: 0, core: null, started: false, segmentStart: 0, token: 0, armed: false };
+  }
+
+  /** The command a process yields to have a job run: it resumes when the job is done (or, held, when it has its core). */
+  private submit(job: Job): Command {
+    return {
+      arm: (_scheduler, process) => {
+        job.process = process;
+        this.enqueue(job);
+      },
+      describe: () => `${this.path}: ${job.kind} for class ${job.trafficClass}`,
+    };
+  }
+
+  private enqueue(job: Job): void {
+    let index = this.ready.length;
+    while (index > 0 && ahead(job, this.ready[index - 1]!)) index--;
+    this.ready.splice(index, 0, job);
+    this.dispatch();
+  }
+
+  /** Free cores take the head of the queue; a job still waiting arms checks in the lower-class crypto jobs running. */
+  private dispatch(): void {
+    for (const core of this.cores) {
+      if (this.ready.length === 0) break;
+      if (core.idle) this.start(this.ready.shift()!, core);
+    }
+    this.runQueue.set(this.ready.length);
+    const waiting = this.ready[0];
+    if (!waiting || this.params.policy === "run-to-completion") return;
+    for (const core of this.cores) {
+      const running = this.runningOn(core);
+      if (running?.crypto && !running.armed && running.trafficClass < waiting.trafficClass) this.schedule(running);
+    }
+  }
+
+  private runningOn(core: CpuCore): Job | null {
+    return this.onCore.get(core) ?? null;
+  }
+  private readonly onCore = new Map<CpuCore, Job>();
+
+  private start(job: Job, core: CpuCore): void {
+    const now = this.kernel.now;
+    if (!job.started) {
+      job.started = true;
+      const waits = this.statistics.waits.get(job.trafficClass) ?? { jobs: 0, total: 0, maximum: 0 };
+      waits.jobs++;
+      waits.total += now - job.ready;
+      waits.maximum = Math.max(waits.maximum, now - job.ready);
+      this.statistics.waits.set(job.trafficClass, waits);
+    }
+    job.core = core;
+    job.segmentStart = now;
+    this.onCore.set(core, job);
+    core.show(job.kind, job.trafficClass, now);
+    if (job.held) this.kernel.resumeAt(job.process!, now);
+    else this.schedule(job);
+  }
+
+  /**
+   * The job's next callback: its end, or, while a job of a higher class waits, its next check
+   * point (the next multiple of checkBytes of its data).
+   */
+  private schedule(job: Job, passed = 0): void {
+    const token = (job.token = ++this.nextToken);
+    const now = this.kernel.now;
+    const dataStart = job.segmentStart + job.setupLeft;
+    const crypto = job.crypto;
+    let target = crypto ? crypto.bytes : 0;
+    const waiting = this.ready[0];
+    job.armed = false;
+    if (crypto && waiting && waiting.trafficClass > job.trafficClass && this.params.policy !== "run-to-completion") {
+      const reached = Math.max(job.bytesDone, this.bytesAt(job, now), passed);
+      const check = (Math.floor(reached / this.params.checkBytes) + 1) * this.params.checkBytes;
+      if (check < crypto.bytes) {
+        target = check;
+        job.armed = true;
+      }
+    }
+    const at = dataStart + Math.round((target - job.bytesDone) * job.picosecondsPerByte);
+    this.kernel.schedule(Math.max(0, at - now), `${this.path} ${job.kind}`, () => {
+      if (job.token === token) this.reached(job, target);
+    });
+  }
+
+  /** Bytes of the job's data covered by `time` in its current stretch. */
+  private bytesAt(job: Job, time: number): number {
+    const intoData = time - job.segmentStart - job.setupLeft;
+    if (intoData <= 0 || !job.crypto) return job.bytesDone;
+    return Math.min(job.crypto.bytes, job.bytesDone + Math.floor(intoData / job.picosecondsPerByte));
+  }
+
+  /** A callback came due: the job is done, or at a check point (`bytes` of its data) where it may give way. */
+  private reached(job: Job, bytes: number): void {
+    if (!job.crypto || bytes >= job.crypto.bytes) return this.finish(job);
+    if (this.shouldYield(job)) return this.suspend(job, bytes);
+    this.schedule(job, bytes);
+  }
+
+  /** A higher class waits, and no running crypto job is of a lower class (or of this class and later): this one gives way. */
+  private shouldYield(job: Job): boolean {
+    // Cores switching after a suspension are already on their way to the jobs at the head of the queue.
+    const waiting = this.ready[this.switching];
+    if (!waiting || waiting.trafficClass <= job.trafficClass) return false;
+    for (const other of this.onCore.values()) {
+      // One still in its setup cannot give way yet.
+      if (other === job || !other.crypto || this.kernel.now < other.segmentStart + other.setupLeft) continue;
+      if (other.trafficClass < job.trafficClass || (other.trafficClass === job.trafficClass && other.order > job.order)) return false;
+    }
+    return true;
+  }
+
+  private suspend(job: Job, bytes: number): void {
+    const core = job.core!;
+    const now = this.kernel.now;
+    this.account(job, now);
+    if (this.params.policy === "preempt-resume") {
+      job.crypto!.operation.stepTo(bytes);
+      job.bytesDone = bytes;
+    } else {
+      job.crypto!.operation.restart();
+      job.bytesDone = 0;
+      job.setupLeft = job.setupTotal;
+      this.statistics.restarts++;
+    }
+    this.statistics.preemptions++;
+    core.countPreemption();
+    this.leaveCore(job);
+    this.enqueueSuspended(job);
+    const switchTime = this.picoseconds(this.params.switchCycles);
+    if (switchTime === 0) return this.idle(core);
+    core.show("CONTEXT_SWITCH", job.trafficClass, now);
+    this.switching++;
+    this.statistics.busyByKind.set("CONTEXT_SWITCH", (this.statistics.busyByKind.get("CONTEXT_SWITCH") ?? 0) + switchTime);
+    this.kernel.schedule(switchTime, `${this.path} switch`, () => {
+      this.switching--;
+      this.idle(core);
+    });
+  }
+  private switching = 0;
+
+  /** A suspended job goes back in its old place: ahead of every job of its class that became ready after it. */
+  private enqueueSuspended(job: Job): void {
+    let index = this.ready.length;
+    while (index > 0 && ahead(job, this.ready[index - 1]!)) index--;
+    this.ready.splice(index, 0, job);
+  }
+
+  private finish(job: Job): void {
+    const core = job.core!;
+    this.account(job, this.kernel.now);
+    this.leaveCore(job);
+    this.kernel.resumeAt(job.process!, this.kernel.now);
+    this.idle(core);
+  }
+
+  /** A held job's process is done with its core. */
+  private leave(job: Job): void {
+    const core = job.core!;
+    this.account(job, this.kernel.now);
+    this.leaveCore(job);
+    this.idle(core);
+  }
+
+  private leaveCore(job: Job): void {
+    this.onCore.delete(job.core!);
+    job.core = null;
+    job.token = 0;
+    job.armed = false;
+  }
+
+  private idle(core: CpuCore): void {
+    core.show("IDLE", 0, this.kernel.now);
+    this.dispatch();
+  }
+
+  /** Charge the stretch that ends now to the job's kind; what is left of its setup shrinks by the time spent in it. */
+  private account(job: Job, now: number): void {
+    const spent = now - job.segmentStart;
+    job.setupLeft = Math.max(0, job.setupLeft - spent);
+    this.statistics.busyByKind.set(job.kind, (this.statistics.busyByKind.get(job.kind) ?? 0) + spent);
+  }
+}
+
+/** Whether `job` goes ahead of `other` in the ready queue: a higher class, or the same class and earlier. */
+function ahead(job: Job, other: Job): boolean {
+  return job.trafficClass > other.trafficClass || (job.trafficClass === other.trafficClass && job.order < other.order);
+}

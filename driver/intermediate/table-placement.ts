@@ -1,0 +1,163 @@
+import type { Kernel } from "../../sim/kernel.js";
+import type { Command } from "../../sim/process.js";
+import type { BaseDriver } from "../base/driver.js";
+import type { DriverMessageName, MessageChannel } from "./message-channel.js";
+import type { PlacementDecision, SaPlacementPolicy } from "./policy.js";
+import type { CostModel } from "../caching/metric-policy.js";
+import { delay } from "../../sim/process.js";
+import type { SaHolders } from "./sa-holders.js";
+import type { IpsecSa, Sadb } from "./sadb.js";
+
+export type TableDirection = "tx" | "rx";
+
+/** What the placement did, counted: "not in table" messages, installs and evictions (those of the periodic look among them), removals. */
+export interface PlacementCounts {
+  notInTable: number;
+  installs: number;
+  evictions: number;
+  periodicInstalls: number;
+  periodicEvictions: number;
+  removals: number;
+}
+
+/**
+ * The intermediate driver's side of the NIC's SA table (seeds 002 and 003): "not in table"
+ * messages from the base driver go to the placement policy, and its decision (install, replace
+ * a cached SA, or software) is carried out through the base driver, with a message for each step.
+ */
+export class TablePlacement {
+  readonly counts: PlacementCounts = { notInTable: 0, installs: 0, evictions: 0, periodicInstalls: 0, periodicEvictions: 0, removals: 0 };
+
+  constructor(
+    /** The path its installs run under, as processes. */
+    private readonly name: string,
+    private readonly kernel: Kernel,
+    private readonly base: BaseDriver,
+    private readonly sadb: Sadb,
+    private readonly holders: SaHolders,
+    private readonly policy: SaPlacementPolicy,
+    private readonly messages: MessageChannel,
+    private readonly driver: {
+      /** The traffic class an SA's installs and removals run at on the host's cores. */
+      classOf(sa: IpsecSa): number;
+      /** What installs and packets cost the host now, for the policy's threshold. */
+      costs(): CostModel;
+    },
+  ) {
+    if (policy.period && policy.periodic) kernel.process(`${name}.periodic`, () => this.periodic(policy.period!));
+  }
+
+  /** Every period, traffic or not, the policy looks at each direction of the table and may cache an SA (seed 003's claim 42). */
+  private *periodic(period: number) {
+    yield this.base.whenReady();
+    for (;;) {
+      yield delay(period);
+      for (const direction of ["tx", "rx"] as const) {
+        // In pointer mode the NIC fills its TX table itself, from the pointers the packets carry.
+        if (direction === "tx" && this.base.params.saFill === "pointer") continue;
+        const cached = this.cached(direction);
+        const uncached = this.sadb.all().filter((sa) => (sa.direction === "outbound") === (direction === "tx") && !sa.parameters.esn && this.holders.live(sa) && !this.underway.has(sa) && !this.base.saTable.isInstalled(sa.record));
+        const table = this.base.saTable;
+        const decision = this.policy.periodic!({ direction, uncached, cached, freeEntries: table.freeEntries(direction), time: this.kernel.now, costs: this.driver.costs() });
+        if (!decision) continue;
+        this.carryOut(direction, decision.install, decision.replace ? { replace: decision.replace } : "install", true);
+      }
+    }
+  }
+
+  /**
+   * Where an outbound SA's packets are processed: the NIC handle to use (0 when the NIC fetches
+   * through the pointer), or null for software. A miss is a "not in table" message to this layer,
+   * which asks the placement policy; the packet goes through software while an install it decides
+   * on runs beside it, for the packets after.
+   */
+  *transmit(sa: IpsecSa): Generator<Command, number | null, unknown> {
+    if (this.base.params.saFill === "pointer") return 0;
+    const handle = this.base.saTable.handleOf(sa.record);
+    if (handle) return handle;
+    yield* this.message("TX_NOT_IN_TABLE", 0);
+    this.consider("tx", sa);
+    return null;
+  }
+
+  /** A received packet's SA was not in the NIC's table: the message comes up with the packet, and the policy may install the SA for the next ones. */
+  *receiveMiss(sa: IpsecSa): Generator<Command, void, unknown> {
+    yield* this.message("RX_NOT_IN_TABLE", 0);
+    if (!this.base.saTable.isInstalled(sa.record)) this.consider("rx", sa);
+  }
+
+  /** Ask the policy about an SA that is not in the NIC's table and, unless it says software, carry out its decision beside the traffic. */
+  private consider(direction: TableDirection, sa: IpsecSa): void {
+    // An SA being deleted must not enter the table: its deletion has already taken it out, and its record is about to be freed.
+    if (this.underway.has(sa) || !this.holders.live(sa)) return;
+    const table = this.base.saTable;
+    const decision = this.policy.decide({ direction, sa, freeEntries: table.freeEntries(direction), cached: this.cached(direction), time: this.kernel.now, costs: this.driver.costs() });
+    if (decision !== "software") this.carryOut(direction, sa, decision, false);
+  }
+
+  /** Install an SA (in a free entry, or in place of a cached one) beside the traffic. */
+  private carryOut(direction: TableDirection, sa: IpsecSa, decision: Exclude<PlacementDecision, "software">, periodic: boolean): void {
+    this.underway.add(sa);
+    const placement = this;
+    this.kernel.process(`${this.name}.install_${direction}_${sa.uniqueId}`, function* () {
+      const handle = decision === "install" ? yield* placement.install(direction, sa) : yield* placement.replace(direction, decision.replace, sa);
+      if (handle && periodic) placement.counts[decision === "install" ? "periodicInstalls" : "periodicEvictions"]++;
+      placement.underway.delete(sa);
+    });
+  }
+  /** SAs whose install is on its way: their further misses go through software without asking again. */
+  private readonly underway = new Set<IpsecSa>();
+
+  /** The SAs cached in one direction of the NIC's table. */
+  cached(direction: TableDirection): IpsecSa[] {
+    return this.base.saTable
+      .installed(direction)
+      .map((pointer) => this.sadb.byRecord(pointer))
+      .filter((entry): entry is IpsecSa => entry !== undefined);
+  }
+
+  private *install(direction: TableDirection, sa: IpsecSa): Generator<Command, number, unknown> {
+    const handle = yield* this.base.saTable.install(direction, sa.record, this.driver.classOf(sa), () => this.holders.live(sa));
+    return yield* this.installed(sa, handle);
+  }
+
+  /** Evict a cached SA for another, in its entry. */
+  *replace(direction: TableDirection, victim: IpsecSa, sa: IpsecSa): Generator<Command, number, unknown> {
+    const table = this.base.saTable;
+    yield* this.message("EVICT", table.handleOf(victim.record));
+    const handle = yield* table.replace(direction, victim.record, sa.record, this.driver.classOf(sa), () => this.holders.waitFor(victim), () => this.holders.live(sa));
+    if (handle) this.counts.evictions++;
+    return yield* this.installed(sa, handle);
+  }
+
+  private *installed(sa: IpsecSa, handle: number): Generator<Command, number, unknown> {
+    if (!handle) return 0;
+    if (!this.holders.live(sa)) {
+      // Deleted while its install was on its way (the deletion found nothing to remove): take it out again.
+      const slot = yield* this.base.saTable.remove(sa.record, this.driver.classOf(sa));
+      if (slot) this.base.saTable.release(slot);
+      return 0;
+    }
+    this.counts.installs++;
+    this.policy.installed?.(sa, this.kernel.now);
+    yield* this.message("INSTALL", handle);
+    return handle;
+  }
+
+  /** Take a deleted SA out of the NIC; returns its entry, to release once nothing in flight can name it. */
+  *remove(sa: IpsecSa): Generator<Command, { direction: TableDirection; index: number } | null, unknown> {
+    const table = this.base.saTable;
+    if (!table.isInstalled(sa.record) && this.base.params.saFill !== "pointer") return null;
+    const handle = table.handleOf(sa.record);
+    const slot = yield* table.remove(sa.record, this.driver.classOf(sa));
+    this.counts.removals++;
+    yield* this.message("REMOVE", handle);
+    return slot;
+  }
+
+  /** A message between the layers: it costs time and shows in the waveform with its kind and handle. */
+  private *message(kind: DriverMessageName, handle: number) {
+    if (kind === "TX_NOT_IN_TABLE" || kind === "RX_NOT_IN_TABLE") this.counts.notInTable++;
+    yield* this.messages.send(kind, handle);
+  }
+}
