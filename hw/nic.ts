@@ -23,6 +23,7 @@ import { SaCacheToken } from "./ipsec/crypto-job.js";
 import { CryptoPipeline } from "./ipsec/crypto-pipeline.js";
 import { type IpsecOffload, IpsecOffloadToken } from "./ipsec/offload.js";
 import { SaCache } from "./ipsec/sa-cache.js";
+import { SaRecordFetch } from "./ipsec/sa-record-fetch.js";
 import { ClassScheduler, QueueSchedulerFactoryToken } from "./qos/class-scheduler.js";
 import { FrameStages } from "./trace/frame-stages.js";
 
@@ -50,6 +51,7 @@ export class Nic extends Component implements DeviceBus {
   readonly mac: Mac;
   readonly registers: RegisterFile;
   readonly saCache: SaCache;
+  readonly recordFetch: SaRecordFetch;
   readonly offload: IpsecOffload;
   readonly statistics: Statistics;
   /** Stage events of each frame (crypto queued, started, done; MAC; wire; descriptor done): attach a listener. */
@@ -92,7 +94,8 @@ export class Nic extends Component implements DeviceBus {
     this.tx = this.child(TxEngine, "tx", { clock: this.coreClock });
     this.rx = this.child(RxEngine, "rx", { clock: this.coreClock });
     this.mac = this.child(Mac, "mac", { clock: this.macClock });
-    this.registers = new RegisterFile(shared, this.tx, this.rx, this.mac, this.offload);
+    this.recordFetch = this.child(SaRecordFetch, "sa_fetch", { clock: this.coreClock });
+    this.registers = new RegisterFile(shared, this.tx, this.rx, this.mac, this.offload, this.recordFetch);
     this.errorLog.onError = () => this.interrupts.error();
     this.tx.toMac.consumer = this.macClock;
     this.mac.fromTx = this.tx.toMac;

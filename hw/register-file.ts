@@ -6,6 +6,7 @@ import { ErrorCode, NO_QUEUE } from "./spec/errors.js";
 import { readField, writeField } from "./spec/descriptors.js";
 import { decodeSaRecord } from "./spec/sa-record.js";
 import type { IpsecOffload } from "./ipsec/offload.js";
+import type { SaRecordFetch } from "./ipsec/sa-record-fetch.js";
 import * as R from "./spec/registers.js";
 import { register32 } from "./statistics.js";
 import { QosRegisters } from "./qos/qos-registers.js";
@@ -33,7 +34,11 @@ export class RegisterFile {
     private readonly rx: RxEngine,
     private readonly mac: Mac,
     private readonly offload: IpsecOffload,
+    private readonly recordFetch: SaRecordFetch,
   ) {
+    recordFetch.onDone = (status) => {
+      this.saStatus = status;
+    };
     this.qos = new QosRegisters(shared, [tx.scheduler, mac.scheduler, offload.txCrypto, offload.rxCrypto], tx, (offset) => this.nameOf(offset));
   }
 
@@ -177,7 +182,7 @@ export class RegisterFile {
       return R.encodeQosMapWord(this.offload.qosClasses, (offset - R.SA_QOS_MAP(0)) / 4);
     }
     switch (offset) {
-      case R.SA_STATUS: return this.saStatus;
+      case R.SA_STATUS: return this.recordFetch.busy ? R.SA_STATUS_BUSY : this.saStatus;
       case R.SA_TABLE_SIZE: return cache.size("tx") | (cache.size("rx") << 16);
       case R.SA_CTRL: return this.offload.pointerFetch ? R.SA_CTRL_POINTER_FETCH : 0;
       case R.SA_TX_HITS: return register32(counts.txHits);
@@ -210,19 +215,23 @@ export class RegisterFile {
     if (offset !== R.SA_COMMAND) return false;
     const index = value & 0xffff;
     const direction = value & R.SA_COMMAND_RX ? "rx" : "tx";
-    const operation = value & (3 << 24);
+    const operation = (value & R.SA_COMMAND_OPERATION_MASK) >>> 0;
     const cache = this.offload.cache;
-    const fail = (code: "INVALID_SA_HANDLE" | "SA_RECORD_INVALID", fieldName: string, reported: number) => {
+    const fail = (code: "INVALID_SA_HANDLE" | "SA_RECORD_INVALID" | "SA_COMMAND_BUSY", fieldName: string, reported: number) => {
       this.saStatus = ErrorCode[code];
       this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value: reported });
     };
-    if (operation === R.SA_COMMAND_INVALIDATE_POINTER) {
+    if (this.recordFetch.busy) fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)", value);
+    else if (operation === R.SA_COMMAND_INVALIDATE_POINTER) {
       cache.invalidatePointer(readField(this.stage, 0, 8));
       this.saStatus = 0;
     } else if (index >= cache.size(direction)) fail("INVALID_SA_HANDLE", `SA_COMMAND.INDEX (${direction.toUpperCase()} table of ${cache.size(direction)})`, index);
     else if (operation === R.SA_COMMAND_INVALIDATE) {
       cache.invalidate(direction, index);
       this.saStatus = 0;
+    } else if (operation === R.SA_COMMAND_INSTALL_POINTER) {
+      this.saStatus = 0;
+      this.recordFetch.fetch(direction, index, readField(this.stage, 0, 8));
     } else if (operation === R.SA_COMMAND_INSTALL) {
       const fields = decodeSaRecord(this.stage);
       if ("problem" in fields) fail("SA_RECORD_INVALID", `SA_STAGE (${fields.problem})`, fields.value);

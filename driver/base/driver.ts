@@ -62,14 +62,14 @@ export class BaseDriver extends Component {
     rxBufferBytes: param.bytes(2048, "Bytes per RX buffer (SRRCTL); longer frames span several", { minimum: 64, maximum: R.MAX_RECEIVE_BUFFER }),
     doorbellBatch: param.integer(8, "Frames posted before the doorbell is rung even if more follow", { minimum: 1 }),
     napiBudget: param.integer(64, "Frames received per poll before yielding the CPU", { minimum: 1 }),
-    interruptIntervalNanoseconds: param.integer(0, "EITR written for every queue vector", { minimum: 0, unit: "ns" }),
+    interruptIntervalNanoseconds: param.integer(0, "EITR written for the vectors of queues that carry no priority (strict) class; those of priority classes get 0, so that their frames are not held back", { minimum: 0, unit: "ns" }),
     interruptPacketThreshold: param.integer(0, "EITR_PACKETS written for every queue vector (0: none)", { minimum: 0 }),
     postNanoseconds: param.integer(20, "CPU time to post one descriptor", { minimum: 0, unit: "ns" }),
     copyBytesPerNanosecond: param.integer(16, "CPU copy bandwidth into and out of buffers", { minimum: 1 }),
     cleanNanoseconds: param.integer(10, "CPU time to clean one descriptor (TX or RX)", { minimum: 0, unit: "ns" }),
     interruptNanoseconds: param.integer(1000, "CPU time to enter and leave the interrupt handler", { minimum: 0, unit: "ns" }),
     mmioWriteNanoseconds: param.integer(100, "CPU time of one MMIO register write (an uncached store to the device)", { minimum: 0, unit: "ns" }),
-    saFill: param.choice("driver", ["driver", "pointer"] as const, "How the NIC's TX SA table is filled: the driver installs entries, or the NIC fetches SA records through descriptor SA pointers"),
+    saFill: param.choice("driver", ["driver", "pointer"] as const, "How the NIC's SA tables are filled: the driver stages each record through SA_STAGE, or it passes pointers (TX entries filled by the NIC's fetch through the descriptor's SA pointer, RX ones by INSTALL_POINTER); either way the placement policy decides which SAs are cached"),
   });
   readonly ready = this.signal("ready", 1);
   // Written by several processes (senders, one poll loop per vector): the last write in a phase wins.
@@ -95,7 +95,7 @@ export class BaseDriver extends Component {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(DeviceBusToken) readonly bus: DeviceBus, @inject(HostCpu) readonly cpu: HostCpu) {
     super(context);
-    this.saTable = new NicSaTable(bus, cpu, { mmioWrite: this.params.mmioWriteNanoseconds * 1000, fence: (pointer) => this.saFence(pointer) });
+    this.saTable = new NicSaTable(bus, cpu, { fill: this.params.saFill, mmioWrite: this.params.mmioWriteNanoseconds * 1000, fence: (pointer) => this.saFence(pointer) });
     for (let queue = 0; queue < R.MAX_QUEUES; queue++) this.spaceEvents.push(this.event(`tx_space${queue}`));
     this.process("probe", () => this.probe());
   }
@@ -173,6 +173,8 @@ export class BaseDriver extends Component {
     this.schedules = byClass;
     if (this.queues === 0) return;
     for (const [trafficClass, schedule] of byClass) this.bus.mmioWrite(R.TX_SCHED(this.queueOfClass(trafficClass)), R.encodeTxSched({ remaining: 0, ...schedule }));
+    const strictQueues = new Set([...byClass].filter(([, schedule]) => schedule.strict).map(([trafficClass]) => this.queueOfClass(trafficClass)));
+    for (let queue = 0; queue < this.queues; queue++) this.bus.mmioWrite(R.EITR(queue), strictQueues.has(queue) ? 0 : this.params.interruptIntervalNanoseconds);
     const used = new Set([0, ...[...byClass.keys()].map((trafficClass) => this.queueOfClass(trafficClass))]);
     const smallest = Math.ceil(this.maxFrameBytes / 1024);
     const each = Math.floor((this.bufferKilobytes - smallest * (this.deviceQueues - used.size)) / used.size);

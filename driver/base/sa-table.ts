@@ -1,20 +1,31 @@
 import type { DeviceBus } from "../../hw/spec/bus.js";
 import * as R from "../../hw/spec/registers.js";
 import { SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
+import { Mutex } from "../../sim/mutex.js";
 import { type Command, delay } from "../../sim/process.js";
 import type { HostCpu } from "../cpu/host-cpu.js";
+import type { CpuWorkName } from "../cpu/cpu-work.js";
 
 export type TableDirection = "tx" | "rx";
+type Slot = { direction: TableDirection; index: number };
+
+/** SA_STATUS of a command the driver gave up before issuing (its SA was deleted meanwhile). */
+const NOT_WANTED = -1;
 
 /**
  * The base driver's view of the NIC's SA table: which SA pointer sits in which entry. It keeps
  * only the pointer and the handle; the SA itself stays in the intermediate driver's record and is
- * read through the pointer when it has to be installed (seed 002). Installs and removals hold a
- * host core for their MMIO writes and the SA_STATUS read that waits for them.
+ * reached through the pointer when it has to be installed (seed 002). With `fill: "driver"` the
+ * driver reads the record and stages it in SA_STAGE; with `fill: "pointer"` it hands the device
+ * the pointer: a TX entry is filled by the device's own fetch when the first descriptor carrying
+ * the pointer arrives, an RX entry by INSTALL_POINTER. Commands go one at a time (SA_STAGE is one
+ * set of registers), each holding a host core for its MMIO writes and the SA_STATUS reads.
  */
 export class NicSaTable {
-  private readonly byPointer = new Map<number, { direction: TableDirection; index: number }>();
+  private readonly byPointer = new Map<number, Slot>();
   private readonly free: Record<TableDirection, number[]> = { tx: [], rx: [] };
+  private readonly commands: Mutex;
+  private readonly installs = { count: 0, picoseconds: 0 };
 
   /**
    * `mmioWrite`: the CPU time of one register write (ps); `fence` waits until no posted
@@ -23,8 +34,10 @@ export class NicSaTable {
   constructor(
     private readonly bus: DeviceBus,
     private readonly cpu: HostCpu,
-    private readonly options: { readonly mmioWrite: number; readonly fence: (pointer: number) => Generator<Command, void, unknown> },
-  ) {}
+    private readonly options: { readonly fill: "driver" | "pointer"; readonly mmioWrite: number; readonly fence: (pointer: number) => Generator<Command, void, unknown> },
+  ) {
+    this.commands = new Mutex(cpu.kernel, "the SA command registers");
+  }
 
   /** The pointers of the SAs installed in one direction. */
   installed(direction: TableDirection): number[] {
@@ -38,10 +51,15 @@ export class NicSaTable {
     this.free.rx = Array.from({ length: sizes >>> 16 }, (_, index) => index);
   }
 
-  /** The TX handle (entry + 1) of an installed SA, or 0: the "in table" test. */
+  /** The TX handle (entry + 1) of an installed SA, or 0: the "in table" test. (With pointer fill, the entry the driver counts it in, not the device's.) */
   handleOf(pointer: number): number {
     const slot = this.byPointer.get(pointer);
     return slot ? slot.index + 1 : 0;
+  }
+
+  /** The SA_HANDLE a descriptor of an installed SA carries: its handle, or 0 with pointer fill (the device looks it up by the pointer). */
+  descriptorHandle(pointer: number): number {
+    return this.options.fill === "pointer" ? 0 : this.handleOf(pointer);
   }
 
   isInstalled(pointer: number): boolean {
@@ -52,24 +70,33 @@ export class NicSaTable {
     return this.free[direction].length;
   }
 
+  /** Mean time a core spent on an install so far (its writes and the SA_STATUS reads), or null before the first. */
+  meanInstallPicoseconds(): number | null {
+    return this.installs.count > 0 ? this.installs.picoseconds / this.installs.count : null;
+  }
+
+  /** The CPU time of an install's MMIO writes alone. */
+  installWritePicoseconds(): number {
+    return this.options.mmioWrite * (this.options.fill === "pointer" ? 3 : R.SA_STAGE_WORDS + 1);
+  }
+
   /**
-   * Install the SA behind `pointer` in a free entry: read the record through the pointer, stage it
-   * in SA_STAGE, issue SA_COMMAND, and read SA_STATUS back (which also waits for the posted writes).
-   * Returns the handle, or 0 when no entry is free or the device refused the record.
+   * Install the SA behind `pointer` in a free entry. `wanted` is asked once the command's turn
+   * has come: the SA may have been deleted (its record freed) while it waited. Returns the
+   * handle, or 0 when no entry is free, the SA is no longer wanted, or the device refused it.
    */
   *install(direction: TableDirection, pointer: number, trafficClass: number, wanted: () => boolean = () => true): Generator<Command, number, unknown> {
     if (this.byPointer.has(pointer)) return this.handleOf(pointer);
     const index = this.free[direction].shift();
     if (index === undefined) return 0;
-    return yield* this.write(direction, index, pointer, trafficClass, wanted);
+    return yield* this.fill(direction, index, pointer, trafficClass, wanted);
   }
 
   /**
    * Replace a cached SA by another in its entry, without dropping the victim's packets: the victim
    * leaves the table view at once (its next packets go elsewhere), TX waits for the packets that
    * took its handle (`holdersDone`) and the descriptors that may name it, then the entry is
-   * overwritten (work in the NIC keeps the old SA). `wanted` is asked once a core is free: the
-   * SA may have been deleted (its record freed) while the install waited.
+   * overwritten (work in the NIC keeps the old SA).
    */
   *replace(direction: TableDirection, victim: number, pointer: number, trafficClass: number, holdersDone: () => Generator<Command, void, unknown>, wanted: () => boolean): Generator<Command, number, unknown> {
     const slot = this.byPointer.get(victim);
@@ -78,12 +105,15 @@ export class NicSaTable {
     // Packets that took the handle before it left the view may still be on their way to the ring.
     yield* holdersDone();
     if (direction === "tx") yield* this.options.fence(victim);
-    return yield* this.write(direction, slot.index, pointer, trafficClass, wanted);
+    // With pointer fill the device chose the victim's entry itself: it is emptied through the pointer, and the newcomer's first descriptor fills one.
+    if (direction === "tx" && this.options.fill === "pointer") yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim));
+    return yield* this.fill(direction, slot.index, pointer, trafficClass, wanted);
   }
 
-  /** Stage the record behind `pointer` and install it in entry `index`; returns the handle, or 0 (entry freed) when refused. */
-  private *write(direction: TableDirection, index: number, pointer: number, trafficClass: number, wanted: () => boolean): Generator<Command, number, unknown> {
-    const status = yield* this.cpu.hold("SA_INSTALL", trafficClass, this.installCommand(direction, index, pointer, wanted));
+  /** Fill entry `index` with the SA behind `pointer`; returns the handle, or 0 (the entry freed) when refused. */
+  private *fill(direction: TableDirection, index: number, pointer: number, trafficClass: number, wanted: () => boolean): Generator<Command, number, unknown> {
+    // A TX entry under pointer fill is the device's to fill when the pointer first arrives (seed 002, claim 8): nothing to write.
+    const status = direction === "tx" && this.options.fill === "pointer" ? (wanted() ? 0 : NOT_WANTED) : yield* this.command("SA_INSTALL", trafficClass, () => this.installCommand(direction, index, pointer, wanted));
     if (status !== 0) {
       this.free[direction].push(index);
       return 0;
@@ -92,32 +122,53 @@ export class NicSaTable {
     return index + 1;
   }
 
-  /** Mean time a core spent on an install so far (its writes and the SA_STATUS read), or null before the first. */
-  meanInstallPicoseconds(): number | null {
-    return this.installs.count > 0 ? this.installs.picoseconds / this.installs.count : null;
-  }
-
-  /** The CPU time of an install's MMIO writes alone. */
-  installWritePicoseconds(): number {
-    return this.options.mmioWrite * (R.SA_STAGE_WORDS + 1);
-  }
-  private readonly installs = { count: 0, picoseconds: 0 };
-
-  /** On a core: the record read through the pointer into SA_STAGE, SA_COMMAND, and SA_STATUS read back (or -1, no longer wanted). */
-  private *installCommand(direction: TableDirection, index: number, pointer: number, wanted: () => boolean): Generator<Command, number, unknown> {
-    if (!wanted()) return -1;
-    const started = this.cpu.kernel.now;
-    const record = this.bus.memory.read(pointer, SA_RECORD_BYTES);
-    yield delay(this.installWritePicoseconds());
-    for (let word = 0; word < R.SA_STAGE_WORDS; word++) {
-      const value = (record[word * 4]! | (record[word * 4 + 1]! << 8) | (record[word * 4 + 2]! << 16) | (record[word * 4 + 3]! << 24)) >>> 0;
-      this.bus.mmioWrite(R.SA_STAGE(word), value);
+  /** One SA command at a time, on a core. */
+  private *command<T>(kind: CpuWorkName, trafficClass: number, body: () => Generator<Command, T, unknown>): Generator<Command, T, unknown> {
+    yield* this.commands.acquire();
+    try {
+      return yield* this.cpu.hold(kind, trafficClass, body());
+    } finally {
+      this.commands.release();
     }
-    this.bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INSTALL | (direction === "rx" ? R.SA_COMMAND_RX : 0) | index) >>> 0);
-    const status = (yield this.bus.mmioRead(R.SA_STATUS)) as number;
+  }
+
+  /** On a core: the record staged (read through the pointer into SA_STAGE, or the pointer itself), SA_COMMAND, and SA_STATUS read until done. */
+  private *installCommand(direction: TableDirection, index: number, pointer: number, wanted: () => boolean): Generator<Command, number, unknown> {
+    if (!wanted()) return NOT_WANTED;
+    const started = this.cpu.kernel.now;
+    const rx = direction === "rx" ? R.SA_COMMAND_RX : 0;
+    // The record is read while the SA is known to be alive; the writes take the core's time after.
+    const record = this.options.fill === "pointer" ? null : this.bus.memory.read(pointer, SA_RECORD_BYTES);
+    yield delay(this.installWritePicoseconds());
+    if (!record) {
+      this.stagePointer(pointer);
+      this.bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INSTALL_POINTER | rx | index) >>> 0);
+    } else {
+      for (let word = 0; word < R.SA_STAGE_WORDS; word++) {
+        const value = (record[word * 4]! | (record[word * 4 + 1]! << 8) | (record[word * 4 + 2]! << 16) | (record[word * 4 + 3]! << 24)) >>> 0;
+        this.bus.mmioWrite(R.SA_STAGE(word), value);
+      }
+      this.bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INSTALL | rx | index) >>> 0);
+    }
+    let status = (yield this.bus.mmioRead(R.SA_STATUS)) as number;
+    // The device is reading the record through the pointer: ask again.
+    while (status & R.SA_STATUS_BUSY) status = (yield this.bus.mmioRead(R.SA_STATUS)) as number;
     this.installs.count++;
     this.installs.picoseconds += this.cpu.kernel.now - started;
     return status;
+  }
+
+  private stagePointer(pointer: number): void {
+    this.bus.mmioWrite(R.SA_STAGE(0), pointer % 0x1_0000_0000);
+    this.bus.mmioWrite(R.SA_STAGE(1), Math.floor(pointer / 0x1_0000_0000));
+  }
+
+  /** Empty the TX entry the device filled through this pointer, if any. */
+  private *invalidatePointer(pointer: number): Generator<Command, void, unknown> {
+    yield delay(this.options.mmioWrite * 3);
+    this.stagePointer(pointer);
+    this.bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INVALIDATE_POINTER >>> 0);
+    yield this.bus.mmioRead(R.SA_STATUS);
   }
 
   /**
@@ -125,24 +176,25 @@ export class NicSaTable {
    * The entry is not reused until `release` is called: the caller first makes sure no posted
    * descriptor still names it.
    */
-  *remove(pointer: number, trafficClass: number): Generator<Command, { direction: TableDirection; index: number } | null, unknown> {
+  *remove(pointer: number, trafficClass: number): Generator<Command, Slot | null, unknown> {
     const slot = this.byPointer.get(pointer) ?? null;
     if (slot) this.byPointer.delete(pointer);
-    yield* this.cpu.hold("SA_REMOVE", trafficClass, this.removeCommand(pointer, slot));
+    // Under pointer fill a TX slot is only the driver's count: the device's entry is found by the pointer.
+    const byIndex = slot && !(slot.direction === "tx" && this.options.fill === "pointer") ? slot : null;
+    yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, byIndex));
     return slot;
   }
 
-  private *removeCommand(pointer: number, slot: { direction: TableDirection; index: number } | null): Generator<Command, void, unknown> {
-    yield delay(this.options.mmioWrite * (slot ? 4 : 3));
-    if (slot) this.bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INVALIDATE | (slot.direction === "rx" ? R.SA_COMMAND_RX : 0) | slot.index) >>> 0);
-    this.bus.mmioWrite(R.SA_STAGE(0), pointer % 0x1_0000_0000);
-    this.bus.mmioWrite(R.SA_STAGE(1), Math.floor(pointer / 0x1_0000_0000));
-    this.bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INVALIDATE_POINTER >>> 0);
-    yield this.bus.mmioRead(R.SA_STATUS);
+  private *removeCommand(pointer: number, slot: Slot | null): Generator<Command, void, unknown> {
+    if (slot) {
+      yield delay(this.options.mmioWrite);
+      this.bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INVALIDATE | (slot.direction === "rx" ? R.SA_COMMAND_RX : 0) | slot.index) >>> 0);
+    }
+    yield* this.invalidatePointer(pointer);
   }
 
   /** Give an entry back for reuse, once nothing in flight can name it. */
-  release(slot: { direction: TableDirection; index: number }): void {
+  release(slot: Slot): void {
     this.free[slot.direction].push(slot.index);
   }
 }

@@ -173,7 +173,7 @@ export class IntermediateDriver extends Component {
     // Packets of the SA with earlier sequence numbers go on the ring first.
     yield* this.sendOrder.turn(sa, ticket);
     // Deleted, or evicted from the NIC's table, while the CPU worked: start again (the sequence number taken is skipped).
-    if (!this.holders.live(sa) || (handle && this.base.saTable.handleOf(sa.record) !== handle)) {
+    if (!this.holders.live(sa) || (handle !== null && !this.placement.stillPlaced(sa, handle))) {
       this.sendOrder.done(sa, ticket);
       return yield* this.send(packet);
     }

@@ -53,8 +53,6 @@ export class TablePlacement {
     for (;;) {
       yield delay(period);
       for (const direction of ["tx", "rx"] as const) {
-        // In pointer mode the NIC fills its TX table itself, from the pointers the packets carry.
-        if (direction === "tx" && this.base.params.saFill === "pointer") continue;
         const cached = this.cached(direction);
         const uncached = this.sadb.all().filter((sa) => (sa.direction === "outbound") === (direction === "tx") && !sa.parameters.esn && this.holders.live(sa) && !this.underway.has(sa) && !this.base.saTable.isInstalled(sa.record));
         const table = this.base.saTable;
@@ -66,15 +64,14 @@ export class TablePlacement {
   }
 
   /**
-   * Where an outbound SA's packets are processed: the NIC handle to use (0 when the NIC fetches
-   * through the pointer), or null for software. A miss is a "not in table" message to this layer,
+   * Where an outbound SA's packets are processed: the handle its descriptors carry (0 when the NIC
+   * finds the SA by the pointer), or null for software. A miss is a "not in table" message to this layer,
    * which asks the placement policy; the packet goes through software while an install it decides
    * on runs beside it, for the packets after.
    */
   *transmit(sa: IpsecSa): Generator<Command, number | null, unknown> {
-    if (this.base.params.saFill === "pointer") return 0;
-    const handle = this.base.saTable.handleOf(sa.record);
-    if (handle) return handle;
+    const table = this.base.saTable;
+    if (table.isInstalled(sa.record)) return table.descriptorHandle(sa.record);
     yield* this.message("TX_NOT_IN_TABLE", 0);
     this.consider("tx", sa);
     return null;
@@ -142,6 +139,12 @@ export class TablePlacement {
     this.policy.installed?.(sa, this.kernel.now);
     yield* this.message("INSTALL", handle);
     return handle;
+  }
+
+  /** Whether packets may still go inline with the handle `transmit` gave: the SA was not evicted meanwhile. */
+  stillPlaced(sa: IpsecSa, handle: number): boolean {
+    const table = this.base.saTable;
+    return table.isInstalled(sa.record) && table.descriptorHandle(sa.record) === handle;
   }
 
   /** Take a deleted SA out of the NIC; returns its entry, to release once nothing in flight can name it. */

@@ -22,6 +22,7 @@ export const ErrorCode = {
   WRITE_ONLY_REGISTER: 19,
   QUEUE_REGISTER_WHILE_ENABLED: 20,
   VALUE_OUT_OF_RANGE: 21,
+  SA_COMMAND_BUSY: 22,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -48,6 +49,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   WRITE_ONLY_REGISTER: "A read of a write-only register (ICS, IMC, ERRLOG_POP, SA_COMMAND); it returns 0",
   QUEUE_REGISTER_WHILE_ENABLED: "A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first)",
   VALUE_OUT_OF_RANGE: "A register field written beyond its range (a TX_SCHED percentage above 100); the nearest valid value is used",
+  SA_COMMAND_BUSY: "An SA_COMMAND written while an INSTALL_POINTER is still reading its record (SA_STATUS.BUSY); the command is ignored",
 };
 
 /** Which field or register an error log entry points at (ERRLOG_LOCATION.FIELD). */

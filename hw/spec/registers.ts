@@ -171,6 +171,11 @@ export const SA_COMMAND_INSTALL = 1 << 24;
 export const SA_COMMAND_INVALIDATE = 2 << 24;
 /** Invalidate the TX entry filled through the SA pointer staged in SA_STAGE words 0 and 1. */
 export const SA_COMMAND_INVALIDATE_POINTER = 3 << 24;
+/** Install in the entry the SA record the device reads (DMA) through the pointer staged in SA_STAGE words 0 and 1. */
+export const SA_COMMAND_INSTALL_POINTER = 4 << 24;
+export const SA_COMMAND_OPERATION_MASK = 7 << 24;
+/** SA_STATUS while an INSTALL_POINTER fetch is on its way. */
+export const SA_STATUS_BUSY = 0x8000_0000;
 export const SA_CTRL_POINTER_FETCH = 1 << 0;
 
 export const CTRL_TX_ENABLE = 1 << 0;
@@ -250,10 +255,16 @@ export const REGISTERS: readonly RegisterSpec[] = [
     fields: [
       { name: "INDEX", bit: 0, width: 16, description: "Entry index; a TX descriptor names entry i by SA_HANDLE i + 1" },
       { name: "DIRECTION", bit: 16, width: 1, description: "0: TX table, 1: RX table" },
-      { name: "OPERATION", bit: 24, width: 2, description: "1: install the staged record, 2: invalidate the entry, 3: invalidate the TX entry fetched through the pointer staged in SA_STAGE[0..1]" },
+      { name: "OPERATION", bit: 24, width: 3, description: "1: install the staged record, 2: invalidate the entry, 3: invalidate the TX entry fetched through the pointer staged in SA_STAGE[0..1], 4: install the record the device reads through the pointer staged in SA_STAGE[0..1]" },
     ],
   },
-  { name: "SA_STATUS", offset: SA_STATUS, access: "RO", reset: 0, description: "Result of the last SA_COMMAND: 0, or an error code" },
+  {
+    name: "SA_STATUS", offset: SA_STATUS, access: "RO", reset: 0, description: "Result of the last SA_COMMAND: 0, or an error code",
+    fields: [
+      { name: "CODE", bit: 0, width: 16, description: "0, or the error code of the last command" },
+      { name: "BUSY", bit: 31, width: 1, description: "An INSTALL_POINTER is reading its record; a command written meanwhile is refused" },
+    ],
+  },
   {
     name: "SA_TABLE_SIZE", offset: SA_TABLE_SIZE, access: "RO", reset: 0, description: "Entries in each SA table",
     fields: [

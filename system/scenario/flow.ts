@@ -42,8 +42,9 @@ export class Flow {
     /** The packet sent with a sequence number, rebuilt to check what arrived. */
     readonly packet: (sequence: number) => Uint8Array,
     private readonly random: Random,
-    /** The SAs the flow's packets go round (packet n by SA n mod lanes). */
+    /** The SAs the flow's packets go round, and which one carries each packet. */
     readonly lanes = 1,
+    readonly laneOf: (sequence: number) => number = (sequence) => sequence % lanes,
   ) {
     this.orders = Array.from({ length: lanes }, () => new ArrivalOrder());
   }
@@ -79,7 +80,7 @@ export class Flow {
   arrived(sequence: number, bytes: number, time: number, received: number | null): void {
     const pending = this.pending.get(sequence)!;
     this.pending.delete(sequence);
-    this.orders[sequence % this.lanes]!.arrived(sequence);
+    this.orders[this.laneOf(sequence)]!.arrived(sequence);
     this.received++;
     this.bytes += bytes;
     this.lastDelivery = Math.max(this.lastDelivery, time);

@@ -20,6 +20,7 @@ import { Sampler } from "./measurements.js";
 import type { Scenario, TrafficStream } from "./schema.js";
 import { Scoreboard } from "./scoreboard.js";
 import { type Direction, Flow } from "./flow.js";
+import { laneChooser } from "./spread.js";
 
 export const LoadedScenarioToken = Symbol("LoadedScenario");
 
@@ -97,10 +98,11 @@ export class ScenarioTraffic extends Component {
       const customer = byCustomer.get(stream.customer)!;
       const directions: Direction[] = stream.direction === "both" ? ["to-peer", "to-host"] : [stream.direction];
       for (const direction of directions) {
+        const laneOf = laneChooser(stream.spread, customer.tunnels.length, index * 2 + (direction === "to-peer" ? 0 : 1));
         const packet = (sequence: number) =>
           // The first payload byte names the stream; the DSCP is class-default's (only untagged SAs use it).
-          sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[sequence % customer.ports.length]!, dscpClass: 0 });
-        const flow = new Flow(stream.name, direction, customer.trafficClass, packet, this.random, customer.tunnels.length);
+          sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[laneOf(sequence)]!, dscpClass: 0 });
+        const flow = new Flow(stream.name, direction, customer.trafficClass, packet, this.random, customer.tunnels.length, laneOf);
         this.flows.push(flow);
         const sockets = direction === "to-peer" ? customer.tunnels.map((_, slot) => this.socket(`${stream.name}_${direction}_sa${slot}`, flow)) : [];
         this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer, sockets));
@@ -158,7 +160,7 @@ export class ScenarioTraffic extends Component {
       next += stream.pattern === "constant" ? mean : Math.round(random.exponential(mean));
       if (next > this.endOfTraffic) return;
       if (next > this.kernel.now) yield delay(Math.round(next - this.kernel.now));
-      const slot = sequence % customer.tunnels.length;
+      const slot = flow.laneOf(sequence);
       const packet = flow.packet(sequence);
       // Due at `next`: a sender that is late (held back by a full ring) makes its packets wait, and their latency shows it.
       flow.send(sequence, next);

@@ -25,6 +25,8 @@ const stream = z
     gapMicroseconds: z.number().gt(0).optional(),
     /** constant: evenly spaced; poisson: exponential gaps with the same mean. */
     pattern: z.enum(["constant", "poisson"]).default("poisson"),
+    /** How packets go round the customer's SAs: even (in turn), or zipf (SA k of n carries a share proportional to 1/k). */
+    spread: z.enum(["even", "zipf"]).default("even"),
   })
   .refine((value) => (value.load === undefined) !== (value.gapMicroseconds === undefined), { message: "give exactly one of load and gapMicroseconds" });
 

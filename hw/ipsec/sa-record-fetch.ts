@@ -1,0 +1,85 @@
+import { inject, injectable } from "../../sim/di.js";
+import { Channel } from "../../sim/channel.js";
+import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import { type NicShared, NicSharedToken } from "../config.js";
+import type { DmaCompletion } from "../dma/engine.js";
+import { ErrorCode, type ErrorCodeName } from "../spec/errors.js";
+import { decodeSaRecord, SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_RECORD_BYTES } from "../spec/sa-record.js";
+import { SaCacheToken } from "./crypto-job.js";
+import type { SaCache, SaDirection } from "./sa-cache.js";
+
+interface Fetch {
+  readonly direction: SaDirection;
+  readonly index: number;
+  readonly pointer: number;
+}
+
+/**
+ * SA_COMMAND's INSTALL_POINTER: the device reads the SA record through the pointer the driver
+ * staged and installs it in the entry named, the driver passing only the pointer down (seed 002:
+ * the second layer reaches the cryptography information through the pointer to populate its
+ * table). SA_STATUS reads BUSY until the record has arrived and is installed, or refused.
+ */
+@injectable()
+export class SaRecordFetch extends ClockedComponent {
+  readonly busySignal = this.signal("fetch_busy", 1);
+  /** The result for SA_STATUS: BUSY while a fetch is on its way, then 0 or an error code. */
+  onDone: (status: number) => void = () => {};
+  private readonly completions: Channel<DmaCompletion<Fetch>>;
+  private pending: Fetch | null = null;
+
+  constructor(
+    @inject(ComponentContextToken) context: ComponentContext,
+    @inject(NicSharedToken) private readonly shared: NicShared,
+    @inject(SaCacheToken) private readonly cache: SaCache,
+  ) {
+    super(context);
+    this.completions = new Channel(this.kernel, this.clock);
+  }
+
+  get busy(): boolean {
+    return this.pending !== null;
+  }
+
+  /** Start a fetch; false when one is already on its way (the command is refused). */
+  fetch(direction: SaDirection, index: number, pointer: number): boolean {
+    if (this.pending) return false;
+    if (!this.shared.dma.reachable(pointer, SA_RECORD_BYTES)) {
+      this.refuse("DMA_UNMAPPED", "SA_STAGE (record pointer)", pointer);
+      return true;
+    }
+    this.pending = { direction, index, pointer };
+    this.busySignal.set(1);
+    this.shared.dma.read(pointer, SA_RECORD_BYTES, this.completions, this.pending);
+    return true;
+  }
+
+  override isIdle(): boolean {
+    return this.completions.length === 0;
+  }
+
+  evaluate(): void {
+    for (let completion = this.completions.take(); completion; completion = this.completions.take()) {
+      const { direction, index, pointer } = completion.tag;
+      this.pending = null;
+      this.busySignal.set(0);
+      if (completion.error) {
+        this.refuse(completion.error, "SA_STAGE (record pointer)", pointer);
+        continue;
+      }
+      const fields = decodeSaRecord(completion.data!);
+      const wanted = direction === "rx" ? SA_DIRECTION_INBOUND : SA_DIRECTION_OUTBOUND;
+      if ("problem" in fields || fields.direction !== wanted) {
+        this.refuse("SA_RECORD_INVALID", `SA record at the staged pointer (${"problem" in fields ? fields.problem : `not an ${direction === "rx" ? "inbound" : "outbound"} SA`})`, pointer);
+        continue;
+      }
+      this.cache.install(direction, index, fields, direction === "tx" ? pointer : null);
+      this.onDone(0);
+    }
+  }
+
+  private refuse(code: ErrorCodeName, fieldName: string, value: number): void {
+    this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value });
+    this.onDone(ErrorCode[code]);
+  }
+}
