@@ -2,6 +2,7 @@ import type { Kernel } from "../sim/kernel.js";
 import { formatTime } from "../sim/time.js";
 import type { FlowRecord, PlainTraffic } from "./plain-traffic.js";
 import type { NicSystem } from "./nic-system.js";
+import { describeHost, hostReport } from "./host-report.js";
 
 export interface FlowReport {
   trafficClass: number;
@@ -40,6 +41,8 @@ export interface SystemReport {
     hardwareRx: number;
     softwareRx: number;
     notInTableMessages: number;
+    /** Installs and evictions the placement policy made on its periodic look (seed 003's claim 42), among all. */
+    periodic: { installs: number; evictions: number };
     /** Messages between the drivers by kind (TX_NOT_IN_TABLE, RX_NOT_IN_TABLE, INSTALL, EVICT, REMOVE), each one in the waveform. */
     messages: Record<string, number>;
     /** SAs written into the NIC's table, as the NIC counts them: by the driver (SA_COMMAND) and by pointer fetches. */
@@ -50,6 +53,20 @@ export interface SystemReport {
     drops: Record<string, number>;
     /** Preemptions in the TX and RX crypto engines, and jobs restarted. */
     preemptions: { tx: number; rx: number; restarts: number };
+  };
+  /** The host's CPU: its cores' use over the run, what they did, how long each class waited for one, and software crypto suspended. */
+  host: {
+    cores: number;
+    megahertz: number;
+    policy: string;
+    /** Share of the run each core was busy. */
+    utilisation: number[];
+    /** Core time by kind of work, µs. */
+    busyMicroseconds: Record<string, number>;
+    /** By traffic class: jobs, and their wait for a core before first running, µs. */
+    waits: { trafficClass: number; jobs: number; meanMicroseconds: number; maximumMicroseconds: number }[];
+    preemptions: number;
+    restarts: number;
   };
   driver: {
     doorbells: number;
@@ -102,6 +119,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       hardwareRx: intermediate.counts.hardwareRx,
       softwareRx: intermediate.counts.softwareRx,
       notInTableMessages: intermediate.counts.notInTable,
+      periodic: { installs: intermediate.counts.periodicInstalls, evictions: intermediate.counts.periodicEvictions },
       messages: Object.fromEntries([...intermediate.messages.counts].sort(([a], [b]) => a.localeCompare(b))),
       installs: { total: cache.installs, byDriver: cache.installsByDriver, byPointerFetch: cache.installsByFetch },
       evictions: { total: cache.evictions, byDriver: cache.evictionsByDriver, byPointerFetch: cache.evictionsByFetch },
@@ -109,6 +127,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       drops: Object.fromEntries(intermediate.drops),
       preemptions: { tx: top.nic.offload.txCrypto.counts.preemptions, rx: top.nic.offload.rxCrypto.counts.preemptions, restarts: top.nic.offload.txCrypto.counts.restarts + top.nic.offload.rxCrypto.counts.restarts },
     },
+    host: hostReport(kernel, top.driver.cpu),
     driver: {
       doorbells: driver.doorbells,
       polls: driver.polls,
@@ -152,6 +171,7 @@ export function formatSystemReport(report: SystemReport): string[] {
     `       SA table: TX ${report.ipsec.cache.txHits} hits ${report.ipsec.cache.txMisses} misses, RX ${report.ipsec.cache.rxHits} hits ${report.ipsec.cache.rxMisses} misses, ` +
       `${report.ipsec.cache.fetches} fetches, ${describeTableWrites(report.ipsec.evictions, "evictions")}; drops: ${Object.entries(report.ipsec.drops).map(([reason, count]) => `${reason} ${count}`).join(", ") || "none"}`,
     `       crypto engines: ${report.ipsec.preemptions.tx} preemptions encrypting, ${report.ipsec.preemptions.rx} decrypting, ${report.ipsec.preemptions.restarts} restarts`,
+    describeHost(report.host),
     `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}`,
     `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges, ${report.kernel.componentEvaluations} component evaluations`,
   );

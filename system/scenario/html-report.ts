@@ -42,6 +42,19 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
     ],
     { title: "Crypto preemptions per sample interval", xLabel: "simulated time, µs", yLabel: "preemptions" },
   );
+  const cores = lineChart(
+    summary.host.utilisation.map((_, core) => ({ name: `core ${core}`, points: samples.map((sample) => [sample.time, sample.cpuBusy[core] ?? 0] as const) })),
+    { title: `Host CPU utilisation per core (${summary.host.cores} at ${summary.host.megahertz} MHz)`, xLabel: "simulated time, µs", yLabel: "share of time busy", yMaximum: 1 },
+  );
+  const hostPreemptions = lineChart([{ name: "software crypto", points: samples.map((sample) => [sample.time, sample.cpuPreemptions] as const) }], {
+    title: "Software crypto jobs suspended on the host per sample interval",
+    xLabel: "simulated time, µs",
+    yLabel: "suspensions",
+  });
+  const work = Object.entries(summary.host.busyMicroseconds)
+    .map(([kind, busy]) => `<tr><td>${kind}</td><td>${busy.toFixed(2)}</td></tr>`)
+    .join("\n");
+  const waits = summary.host.waits.map((wait) => `<tr><td>${escape(nameOf(wait.trafficClass))} (${wait.trafficClass})</td><td>${wait.jobs}</td><td>${wait.meanMicroseconds.toFixed(2)}</td><td>${wait.maximumMicroseconds.toFixed(2)}</td></tr>`).join("\n");
   const rows = summary.classes
     .map((entry) => `<tr><td>${escape(entry.className)} (${entry.trafficClass})</td><td>${entry.direction}</td><td>${entry.received}</td><td>${entry.gigabitsPerSecond.toFixed(3)}</td><td>${entry.latency.p50}</td><td>${entry.latency.p99}</td><td>${entry.latency.max}</td><td>${entry.host.p99}</td></tr>`)
     .join("\n");
@@ -66,6 +79,18 @@ ${throughput("toHostGbps", "peer to host")}
 ${hits}
 ${crypto}
 ${preemptions}
+${cores}
+${hostPreemptions}
+</div>
+<h2>Host CPU</h2>
+<p>${summary.host.cores} cores at ${summary.host.megahertz} MHz; software crypto is suspended for waiting jobs of higher classes (${escape(summary.host.policy)}): ${summary.host.preemptions} times, ${summary.host.restarts} restarted.</p>
+<div class="plots">
+<table><tr><th>work</th><th>core time, µs</th></tr>
+${work}
+</table>
+<table><tr><th>class</th><th>jobs</th><th>mean wait for a core, µs</th><th>longest, µs</th></tr>
+${waits}
+</table>
 </div>
 <p>Files of this run: ${files.map((file) => `<code>${escape(file)}</code>`).join(", ")}.</p>
 <script type="application/json" id="summary">${data}</script>

@@ -17,6 +17,9 @@ export interface Sample {
   readonly rxCryptoBusy: number;
   readonly txPreemptions: number;
   readonly rxPreemptions: number;
+  /** Share of the interval each host core was busy, and software crypto jobs suspended on the host. */
+  readonly cpuBusy: readonly number[];
+  readonly cpuPreemptions: number;
 }
 
 const CLASSES = 8;
@@ -26,7 +29,7 @@ type Reading = Omit<Sample, "toPeerGbps" | "toHostGbps"> & { readonly start: num
 
 /**
  * Samples the system every interval: what the wire carried per class, SA table hit ratios, crypto
- * engine use. A frame's time on the line (preamble to gap) is shared among the intervals it spans,
+ * engine use, host core use. A frame's time on the line (preamble to gap) is shared among the intervals it spans,
  * so that no interval, the last and partial one included, shows more than the line carries.
  */
 export class Sampler {
@@ -35,7 +38,7 @@ export class Sampler {
   /** Line time taken by each class, in bytes at the line rate, per interval of the grid. */
   private readonly wireBytes = { "to-peer": [] as number[][], "to-host": [] as number[][] };
   private readonly readings: Reading[] = [];
-  private last = { time: 0, txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, txBusy: 0, rxBusy: 0, txPreemptions: 0, rxPreemptions: 0 };
+  private last = { time: 0, txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, txBusy: 0, rxBusy: 0, txPreemptions: 0, rxPreemptions: 0, cpuBusy: [] as number[], cpuPreemptions: 0 };
 
   constructor(
     private readonly kernel: Kernel,
@@ -82,6 +85,8 @@ export class Sampler {
       rxBusy: busy(rxCrypto),
       txPreemptions: txCrypto.counts.preemptions,
       rxPreemptions: rxCrypto.counts.preemptions,
+      cpuBusy: this.system.driver.cpu.busy(),
+      cpuPreemptions: this.system.driver.cpu.statistics.preemptions,
     };
     const ratio = (hits: number, misses: number) => (hits + misses > 0 ? hits / (hits + misses) : null);
     this.readings.push({
@@ -94,6 +99,8 @@ export class Sampler {
       rxCryptoBusy: round((current.rxBusy - this.last.rxBusy) / (interval * rxCrypto.engines.length)),
       txPreemptions: current.txPreemptions - this.last.txPreemptions,
       rxPreemptions: current.rxPreemptions - this.last.rxPreemptions,
+      cpuBusy: current.cpuBusy.map((busy, core) => round((busy - (this.last.cpuBusy[core] ?? 0)) / interval)),
+      cpuPreemptions: current.cpuPreemptions - this.last.cpuPreemptions,
     });
     this.last = current;
   }

@@ -1,6 +1,7 @@
 import type { Kernel } from "../../sim/kernel.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
 import { describeTableWrites, systemReport, type SystemReport } from "../report.js";
+import { describeHost } from "../host-report.js";
 import type { Sample } from "./measurements.js";
 import { round } from "./measurements.js";
 import type { ScenarioSystem } from "./scenario-system.js";
@@ -136,10 +137,13 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   }
   lines.push("  (latency from when each packet was due; Gb/s over each direction's delivery window; host: due to posted on the ring (to-peer), off the ring to delivered (to-host))");
   const lost = summary.flows.reduce((sum, flow) => sum + flow.lost, 0);
-  lines.push("", `  lost ${lost}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; crypto preemptions TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}`);
+  lines.push("", `  lost ${lost}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; NIC crypto engine preemptions TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}`);
   if (summary.violations.length > 0) lines.push(`  SCOREBOARD: ${summary.violations.length} violation(s); the first: ${summary.violations[0]}`);
   else if (summary.ringChecks) lines.push(`  scoreboard: every law held; rings: ${summary.ringChecks.doorbells} doorbells, ${summary.ringChecks.fetches} descriptor fetches, ${summary.ringChecks.writeBacks} write-backs checked`);
   const cache = summary.ipsec.cache;
   lines.push(`  SA table: TX ${cache.txHits} hits ${cache.txMisses} misses, RX ${cache.rxHits} hits ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}; software ESP ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in`);
+  lines.push(`  placement: ${summary.ipsec.notInTableMessages} "not in table" messages; the periodic look installed ${summary.ipsec.periodic.installs} and evicted ${summary.ipsec.periodic.evictions}`);
+  const className = (trafficClass: number) => summary.classes.find((entry) => entry.trafficClass === trafficClass)?.className ?? `class ${trafficClass}`;
+  lines.push(`  ${describeHost(summary.host, className)}`);
   return `${lines.join("\n")}\n`;
 }

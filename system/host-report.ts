@@ -1,0 +1,30 @@
+import type { HostCpu } from "../driver/cpu/host-cpu.js";
+import type { Kernel } from "../sim/kernel.js";
+import type { SystemReport } from "./report.js";
+
+const microseconds = (picoseconds: number) => Math.round(picoseconds / 1e4) / 100;
+
+/** The host CPU's part of a report: use per core over the run, time by kind of work, waits by class. */
+export function hostReport(kernel: Kernel, cpu: HostCpu): SystemReport["host"] {
+  const elapsed = Math.max(1, kernel.now);
+  const { statistics, params } = cpu;
+  return {
+    cores: params.cores,
+    megahertz: params.megahertz,
+    policy: params.policy,
+    utilisation: cpu.busy().map((busy) => Math.round((busy / elapsed) * 1e4) / 1e4),
+    busyMicroseconds: Object.fromEntries([...statistics.busyByKind].sort(([a], [b]) => a.localeCompare(b)).map(([kind, busy]) => [kind, microseconds(busy)])),
+    waits: [...statistics.waits]
+      .sort(([a], [b]) => b - a)
+      .map(([trafficClass, waits]) => ({ trafficClass, jobs: waits.jobs, meanMicroseconds: microseconds(waits.total / waits.jobs), maximumMicroseconds: microseconds(waits.maximum) })),
+    preemptions: statistics.preemptions,
+    restarts: statistics.restarts,
+  };
+}
+
+/** One line on the host: its cores' use, and how long each class waited for one. */
+export function describeHost(host: SystemReport["host"], className: (trafficClass: number) => string = (trafficClass) => `class ${trafficClass}`): string {
+  const busy = host.utilisation.map((share) => `${Math.round(share * 100)}`).join("/");
+  const waits = host.waits.map((wait) => `${className(wait.trafficClass)} ${wait.meanMicroseconds.toFixed(2)}`).join(", ");
+  return `host: ${host.cores} cores at ${host.megahertz} MHz busy ${busy} %; software ESP suspended ${host.preemptions} times (${host.policy}); mean wait for a core, µs: ${waits || "none"}`;
+}
