@@ -115,7 +115,7 @@ export class IntermediateDriver extends Component {
     // The policy hears of each SA as the driver receives it (seed 003's claim 7), and forgets it when it goes.
     this.sadb = new Sadb(base.bus.memory, { added: (sa) => this.policy.received?.(sa, this.kernel.now), removed: (sa) => this.policy.forget?.(sa) });
     this.holders = new SaHolders(this.sadb, this.event("sa_holder_done"));
-    this.placement = new TablePlacement(`${this.path}.placement`, this.kernel, base, this.sadb, this.holders, this.policy, this.messages, { classOf: (sa) => this.classOf(sa), costs: () => this.costs() });
+    this.placement = new TablePlacement(`${this.path}.placement`, this.kernel, base, this.sadb, this.holders, this.policy, this.messages, { offload: this.params.offload, classOf: (sa) => this.classOf(sa), costs: () => this.costs() });
     base.onReceive = (frame) => this.receive(frame);
   }
 

@@ -38,13 +38,15 @@ export class TablePlacement {
     private readonly policy: SaPlacementPolicy,
     private readonly messages: MessageChannel,
     private readonly driver: {
+      /** Whether SAs go to the NIC at all (with offload off, nothing is ever installed). */
+      readonly offload: boolean;
       /** The traffic class an SA's installs and removals run at on the host's cores. */
       classOf(sa: IpsecSa): number;
       /** What installs and packets cost the host now, for the policy's threshold. */
       costs(): CostModel;
     },
   ) {
-    if (policy.period && policy.periodic) kernel.process(`${name}.periodic`, () => this.periodic(policy.period!));
+    if (driver.offload && policy.period && policy.periodic) kernel.process(`${name}.periodic`, () => this.periodic(policy.period!));
   }
 
   /** Every period, traffic or not, the policy looks at each direction of the table and may cache an SA (seed 003's claim 42). */

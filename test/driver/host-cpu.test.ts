@@ -5,7 +5,7 @@ import { NobleBackend } from "../../sim/crypto/noble-backend.js";
 import { EspOutbound, spi } from "../../sim/ipsec/esp.js";
 import { Kernel } from "../../sim/kernel.js";
 import { delay } from "../../sim/process.js";
-import { ns } from "../../sim/time.js";
+import { ns, us } from "../../sim/time.js";
 import { HostCpu } from "../../driver/cpu/host-cpu.js";
 import type { CpuWorkName } from "../../driver/cpu/cpu-work.js";
 
@@ -137,5 +137,66 @@ describe("host CPU", () => {
     expect(done.get("free")).toBe(5);
     expect(cpu.busy()).toEqual([0]);
     expect(() => simulate([], { checkBytes: 100 })).toThrow("top.cpu.checkBytes = 100: a crypto job can stop only between 16-byte blocks");
+  });
+});
+
+describe("the host's cores in the running driver (seed 000 on the host)", () => {
+  test("a gold packet's software ESP suspends a bulk jumbo frame's on the one core, which resumes and still arrives intact", async () => {
+    const { tunnelledSystem } = await import("../support/tunnels.js");
+    const { sequencedPacket, packetSequence } = await import("../../sim/packet/test-frames.js");
+    const run = tunnelledSystem(
+      [
+        { name: "bulk", trafficClass: 1, qosGroup: 1 },
+        { name: "gold", trafficClass: 7, qosGroup: 2 },
+      ],
+      { "top.driver.cpu.cores": 1, "top.driver.intermediate.offload": false, "top.nic.maxFrameBytes": 9216, "top.driver.base.txBufferBytes": 9216 },
+    );
+    const { kernel, top, atPeer, peer } = run;
+    const done = new Map<number, number>();
+    kernel.process("bulk", function* () {
+      yield top.driver.base.whenReady();
+      yield* top.driver.intermediate.send(sequencedPacket("to-peer", 1, 1, 9000));
+      done.set(1, kernel.now);
+    });
+    kernel.process("gold", function* () {
+      yield top.driver.base.whenReady();
+      // 1.5 µs into the bulk frame's 3 µs of encryption.
+      yield delay(ns(1500));
+      yield* top.driver.intermediate.send(sequencedPacket("to-peer", 7, 2, 200));
+      done.set(7, kernel.now);
+    });
+    kernel.run({ until: us(100) });
+    // Suspended for the gold packet's encryption (and again for the gold queue's own driver work that followed it).
+    expect(top.driver.cpu.statistics.preemptions).toBeGreaterThanOrEqual(1);
+    expect(top.driver.cpu.cores[0]!.preemptions).toBe(top.driver.cpu.statistics.preemptions);
+    expect(done.get(7)!).toBeLessThan(done.get(1)!);
+    // Both decrypted at the gateway (the ICV of the resumed one verified): the same bytes as if never suspended.
+    expect(peer.drops.size).toBe(0);
+    expect(atPeer.map((packet) => packetSequence(packet).trafficClass).sort()).toEqual([1, 7]);
+  });
+
+  test("received ESP of a higher class is decrypted first when the core is busy: NAPI polls and software crypto go by class", async () => {
+    const { tunnelledSystem } = await import("../support/tunnels.js");
+    const { sequencedPacket, packetSequence } = await import("../../sim/packet/test-frames.js");
+    const run = tunnelledSystem(
+      [
+        { name: "bulk", trafficClass: 2, qosGroup: 1 },
+        { name: "gold", trafficClass: 6, qosGroup: 2 },
+      ],
+      { "top.driver.cpu.cores": 1, "top.driver.intermediate.offload": false },
+    );
+    const { kernel, top, peer, atHost } = run;
+    kernel.process("peer", function* () {
+      yield top.driver.base.whenReady();
+      // Eight bulk packets, then one gold, back to back on the wire.
+      for (let index = 0; index < 8; index++) peer.send(0, sequencedPacket("to-host", 2, index, 1400));
+      peer.send(1, sequencedPacket("to-host", 6, 100, 200));
+    });
+    kernel.run({ until: us(100) });
+    const order = atHost.map((packet) => packetSequence(packet).trafficClass);
+    expect(order).toHaveLength(9);
+    // The gold packet arrived last but was not delivered last: it went ahead of the bulk still waiting for the core.
+    expect(order.indexOf(6)).toBeLessThan(8);
+    expect(top.driver.cpu.statistics.waits.get(6)!.maximum).toBeLessThan(top.driver.cpu.statistics.waits.get(2)!.maximum);
   });
 });

@@ -15,6 +15,15 @@ const run = runScenario(defaultScenario(), { directory });
 const base = join(directory, "default");
 const summary = JSON.parse(readFileSync(`${base}.summary.json`, "utf8")) as ScenarioSummary;
 
+function expectGoldAhead(result: ScenarioSummary) {
+  for (const direction of ["to-peer", "to-host"]) {
+    const classes = result.classes.filter((entry) => entry.direction === direction);
+    const gold = classes.find((entry) => entry.className === "gold")!;
+    const bestBulk = Math.min(...classes.filter((entry) => entry.className !== "gold").map((entry) => entry.latency.p99));
+    expect(gold.latency.p99, `${direction}: gold ${gold.latency.p99} µs against the best bulk class's ${bestBulk} µs`).toBeLessThanOrEqual(bestBulk / 2);
+  }
+}
+
 describe("the default scenario", () => {
   test("writes the waveform, save file, filters, capture, esp_sa, summary and HTML report", () => {
     for (const suffix of [".vcd", ".gtkw", ".pcap", ".esp_sa", ".summary.json", ".html", ".filters/crypto_state.txt"]) expect(existsSync(`${base}${suffix}`), suffix).toBe(true);
@@ -35,6 +44,28 @@ describe("the default scenario", () => {
     const gold = summary.classes.find((entry) => entry.className === "gold" && entry.direction === "to-peer")!;
     const bronze = summary.classes.find((entry) => entry.className === "bronze" && entry.direction === "to-peer")!;
     expect(gold.latency.p99).toBeLessThan(bronze.latency.p99);
+  });
+
+  test("gold's p99 latency, to the peer and to the host, is at most half the best bulk class's (seed 000 on the NIC and on the host's cores)", () => {
+    expectGoldAhead(summary);
+  });
+
+  test("more SAs than table entries, both paths both ways, the metric policy's periodic look evicting, and the host suspending bulk crypto for gold", () => {
+    const sas = run.design.top.driver.intermediate.sadb.all();
+    expect(sas.filter((sa) => sa.direction === "outbound").length).toBeGreaterThan(run.design.top.nic.saCache.size("tx"));
+    expect(sas.filter((sa) => sa.direction === "inbound").length).toBeGreaterThan(run.design.top.nic.saCache.size("rx"));
+    for (const path of ["hardwareTx", "softwareTx", "hardwareRx", "softwareRx"] as const) expect(summary.ipsec[path], path).toBeGreaterThan(0);
+    expect(summary.ipsec.periodic.evictions).toBeGreaterThan(0);
+    expect(summary.host.preemptions).toBeGreaterThan(0);
+    // Gold waits least for a core.
+    const waits = new Map(summary.host.waits.map((wait) => [wait.trafficClass, wait.meanMicroseconds]));
+    expect(waits.get(7)!).toBeLessThan(Math.min(waits.get(6)!, waits.get(5)!));
+  });
+
+  test("with offload off, every packet through the host's cores: gold still at most half the best bulk class's p99", () => {
+    const off = runScenario(defaultScenario({ "driver.intermediate.offload": false }), { directory: null });
+    expect(off.summary.ipsec.hardwareTx + off.summary.ipsec.hardwareRx).toBe(0);
+    expectGoldAhead(off.summary);
   });
 
   test("the VCD parses (vcd-stream) and its counters end where the summary says", async () => {

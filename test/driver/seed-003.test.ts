@@ -1,0 +1,194 @@
+import { describe, expect, test } from "vitest";
+import type { MetricPlacement } from "../../driver/caching/metric-placement.js";
+import { thresholdFromCosts } from "../../driver/caching/metric-policy.js";
+import type { IpsecSa } from "../../driver/intermediate/sadb.js";
+import * as R from "../../hw/spec/registers.js";
+import { spi } from "../../sim/ipsec/esp.js";
+import { sequencedPacket } from "../../sim/packet/test-frames.js";
+import { delay } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import { HOST_GATEWAY, PEER_GATEWAY } from "../../system/ipsec-setup.js";
+import { tunnelledSystem } from "../support/tunnels.js";
+
+/**
+ * Seed 003 in the running driver, a claim step each: the metric of each SA as the intermediate
+ * driver's placement policy keeps it, while real packets go through the NIC or software ESP.
+ * Customer i's tunnel has outbound SA 0x1000 + i and inbound SA 0x2000 + i, traffic class i.
+ */
+function metricSystem(metric: Record<string, unknown>, parameters: Record<string, unknown> = {}) {
+  const prefixed = Object.fromEntries(Object.entries(metric).map(([key, value]) => [`top.driver.intermediate.metric.${key}`, value]));
+  const run = tunnelledSystem(3, { "top.driver.intermediate.placement": "metric", "top.nic.sacache.txEntries": 1, "top.nic.sacache.rxEntries": 1, ...prefixed, ...parameters });
+  const intermediate = run.top.driver.intermediate;
+  const policy = intermediate.policy as MetricPlacement;
+  const sa = (value: number): IpsecSa => intermediate.sadb.all().find((entry) => entry.parameters.spi === value)!;
+  const metricOf = (value: number) => policy.metrics.metric(sa(value), run.kernel.now);
+  /** Send `count` packets of customer `customer` from the host, `gap` µs apart, from `at` µs. */
+  const send = (customer: number, count: number, at: number, gap = 2) =>
+    run.kernel.process(`send${customer}_${at}`, function* () {
+      yield run.top.driver.base.whenReady();
+      yield delay(Math.max(0, us(at) - run.kernel.now));
+      for (let index = 0; index < count; index++) {
+        yield* intermediate.send(sequencedPacket("to-peer", customer, at * 1000 + index, 300));
+        yield delay(us(gap));
+      }
+    });
+  return { ...run, intermediate, policy, sa, metricOf, send };
+}
+
+// No decay unless a test asks for it: every metric below is then exact.
+const STEADY = { decayFactor: 1, decayAmount: 0, policyPeriodNanoseconds: 0 };
+
+describe("seed 003 in the running driver, claim by claim", () => {
+  test("claim 7: every SA's metric is the initial value from the moment the driver receives it (negotiated, or a rekey's new SA)", () => {
+    const run = metricSystem({ ...STEADY, initial: 5 });
+    const known = [...run.policy.metrics.known()];
+    expect(known).toHaveLength(6);
+    expect(new Set(known)).toEqual(new Set(run.intermediate.sadb.all()));
+    for (const entry of known) expect(run.policy.metrics.metric(entry, 0)).toBe(5);
+    let fresh: IpsecSa | null = null;
+    run.kernel.process("rekey", function* () {
+      yield run.top.driver.base.whenReady();
+      run.policy.packet(run.sa(0x1001), 300, run.kernel.now);
+      fresh = yield* run.intermediate.rekeySa(run.sa(0x1001), spi(0x3001), new Uint8Array(20).fill(9));
+    });
+    run.kernel.run({ until: us(40) });
+    // The new SA starts at the initial value; the old one, gone, is forgotten.
+    expect(run.policy.metrics.metric(fresh!, run.kernel.now)).toBe(5);
+    expect([...run.policy.metrics.known()]).toContain(fresh);
+    expect([...run.policy.metrics.known()].map((entry) => entry.parameters.spi)).not.toContain(0x1001);
+  });
+
+  test("claims 8 and 9: each packet adds perPacket on either path and either way, and entering the NIC's table adds installBonus", () => {
+    const run = metricSystem({ ...STEADY, initial: 0, installBonus: 10, perPacket: 2 });
+    // Customer 0's outbound SA takes the one TX entry; customer 1's then stays in software.
+    run.send(0, 4, 0);
+    run.send(1, 3, 20);
+    run.kernel.process("peer", function* () {
+      yield run.top.driver.base.whenReady();
+      for (let index = 0; index < 5; index++) {
+        run.peer.send(2, sequencedPacket("to-host", 2, index, 300));
+        yield delay(us(3));
+      }
+    });
+    run.kernel.run({ until: us(80) });
+    const counts = run.intermediate.counts;
+    expect(counts.hardwareTx).toBeGreaterThan(0);
+    expect(counts.softwareTx).toBeGreaterThan(0);
+    expect(run.top.driver.base.saTable.isInstalled(run.sa(0x1000).record)).toBe(true);
+    expect(run.top.driver.base.saTable.isInstalled(run.sa(0x1001).record)).toBe(false);
+    expect(run.metricOf(0x1000)).toBe(4 * 2 + 10);
+    expect(run.metricOf(0x1001)).toBe(3 * 2);
+    // Received: the inbound SA counts too, and was installed into the free RX entry.
+    expect(run.metricOf(0x2002)).toBe(5 * 2 + 10);
+    expect(run.metricOf(0x1002)).toBe(0);
+  });
+
+  test("claims 10 and 44 (and 2): every decay period the metric is multiplied and reduced, traffic or not, down to 0", () => {
+    const run = metricSystem({ initial: 0, installBonus: 0, perPacket: 1, decayFactor: 0.5, decayAmount: 1, decayPeriodNanoseconds: 10_000, policyPeriodNanoseconds: 0 });
+    run.send(1, 20, 0, 0.2);
+    let atEnd = 0;
+    let endOfTraffic = 0;
+    run.kernel.process("watch", function* () {
+      yield run.top.driver.base.whenReady();
+      while (run.intermediate.counts.softwareTx + run.intermediate.counts.hardwareTx < 20) yield delay(us(0.1));
+      endOfTraffic = run.kernel.now;
+      atEnd = run.metricOf(0x1001);
+    });
+    run.kernel.run({ until: us(200) });
+    expect(atEnd).toBeGreaterThan(4);
+    const expected = (periods: number) => {
+      let value = atEnd;
+      for (let period = 0; period < periods; period++) value = Math.max(0, value * 0.5 - 1);
+      return value;
+    };
+    const periodsSince = (time: number) => Math.floor(time / us(10)) - Math.floor(endOfTraffic / us(10));
+    for (const time of [us(60), us(75), us(200)]) expect(run.policy.metrics.metric(run.sa(0x1001), time)).toBe(expected(periodsSince(time)));
+    expect(run.metricOf(0x1001)).toBe(0);
+  });
+
+  test("claims 5, 15 and 43: on a miss, an uncached SA replaces the lowest cached one once its metric leads by the threshold, and not a packet before", () => {
+    // Customer 0's SA is cached with 1 + 4 = 5; customer 1's reaches 5 + 3 = 8 at its 8th packet.
+    const run = metricSystem({ ...STEADY, initial: 0, installBonus: 4, perPacket: 1, threshold: 3, replaceOnMiss: true });
+    run.send(0, 1, 0);
+    const evictionsAfter: number[] = [];
+    run.kernel.process("customer1", function* () {
+      yield run.top.driver.base.whenReady();
+      yield delay(us(20));
+      for (let index = 0; index < 10; index++) {
+        yield* run.intermediate.send(sequencedPacket("to-peer", 1, index, 300));
+        yield delay(us(8));
+        evictionsAfter.push(run.intermediate.counts.evictions);
+      }
+    });
+    run.kernel.run({ until: us(200) });
+    expect(evictionsAfter).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    expect(run.intermediate.messages.counts.get("EVICT")).toBe(1);
+    const table = run.top.driver.base.saTable;
+    expect(table.isInstalled(run.sa(0x1001).record)).toBe(true);
+    expect(table.isInstalled(run.sa(0x1000).record)).toBe(false);
+    // The packets after the replacement went inline.
+    expect(run.intermediate.trace.accesses.filter((access) => access.direction === "tx" && access.path === "hardware").length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("claims 6 and 16: the threshold is the driver's install cost over what an inline packet saves, from its own parameters and the packet sizes it saw", () => {
+    const run = metricSystem({ ...STEADY, perPacket: 2 }, { "top.driver.intermediate.cyclesPerPacket": 1000, "top.driver.intermediate.cyclesPerByte": 3, "top.driver.intermediate.offloadCyclesPerPacket": 200, "top.driver.base.mmioWriteNanoseconds": 50 });
+    let before = run.intermediate.costs();
+    run.send(0, 3, 0);
+    run.kernel.run({ until: us(60) });
+    // Before any install: the 33 MMIO writes of one (SA_STAGE and SA_COMMAND), at 3 GHz.
+    expect(before.installCycles).toBe((R.SA_STAGE_WORDS + 1) * 50 * 3);
+    expect(before.softwareCyclesPerPacket).toBe(1000);
+    const after = run.intermediate.costs();
+    // After: the install as the core spent it, the writes and the SA_STATUS read that waited for them (the NIC's 800 ns read round trip, the writes' 400 ns inside it).
+    expect(after.installCycles).toBe(((R.SA_STAGE_WORDS + 1) * 50 + 800) * 3);
+    // Every packet so far was 300 bytes on the wire side of the SPD (the inner packet the policy counts).
+    expect(after.softwareCyclesPerPacket).toBe(1000 + 3 * 286);
+    expect(after.hardwareCyclesPerPacket).toBe(200);
+    expect(run.policy.threshold(after)).toBe(thresholdFromCosts(after, 2));
+    expect(run.policy.threshold(after)).toBeCloseTo((after.installCycles / (1000 + 3 * 286 - 200)) * 2, 10);
+    // A threshold set by hand overrides the analysis.
+    before = after;
+    expect(metricSystem({ threshold: 7 }).policy.threshold(before)).toBe(7);
+  });
+
+  test("claim 42: every policy period, without a packet or a miss, the best uncached SA replaces the lowest cached one when it leads, and fills a free entry", () => {
+    const run = metricSystem({ initial: 8, installBonus: 0, perPacket: 1, decayFactor: 0.5, decayAmount: 0, decayPeriodNanoseconds: 10_000, policyPeriodNanoseconds: 20_000, threshold: 2 }, { "top.nic.sacache.txEntries": 2 });
+    // Customer 0 takes one TX entry at its first packet; then nothing is sent.
+    run.send(0, 1, 0);
+    let added: IpsecSa | null = null;
+    run.kernel.process("negotiate", function* () {
+      yield delay(us(50));
+      // A new SA, never used: only the periodic look can cache it.
+      added = run.intermediate.sadb.add({ direction: "outbound", parameters: { spi: spi(0x4000), keyMaterial: new Uint8Array(20).fill(3), icvLength: 16, esn: false }, source: HOST_GATEWAY, destination: PEER_GATEWAY });
+    });
+    const notInTable: number[] = [];
+    run.kernel.process("watch", function* () {
+      yield delay(us(30));
+      notInTable.push(run.intermediate.counts.notInTable);
+      yield delay(us(150));
+      notInTable.push(run.intermediate.counts.notInTable);
+    });
+    run.kernel.run({ until: us(200) });
+    const table = run.top.driver.base.saTable;
+    const cached = () => table.installed("tx").map((pointer) => run.intermediate.sadb.byRecord(pointer)!.parameters.spi).sort((a, b) => a - b);
+    // At 20 µs the free TX entry went to the best uncached SA (0x1001, its initial 8 decayed to 2), and the free RX entry to
+    // 0x2000 likewise; at 60 µs the new SA (8 decayed to 4) led the lowest cached one (0x1001, down to 0.125) by the threshold and replaced it.
+    expect(run.intermediate.counts.periodicInstalls).toBe(2);
+    expect(table.installed("rx").map((pointer) => run.intermediate.sadb.byRecord(pointer)!.parameters.spi)).toEqual([0x2000]);
+    expect(run.intermediate.counts.periodicEvictions).toBe(1);
+    expect(cached()).toEqual([0x1000, 0x4000]);
+    expect(table.isInstalled(added!.record)).toBe(true);
+    // No packet missed meanwhile: the looks did it.
+    expect(notInTable[1]).toBe(notInTable[0]);
+  });
+
+  test("metrics are forgotten when the SA is deleted", () => {
+    const run = metricSystem({ ...STEADY, initial: 3 });
+    run.kernel.process("delete", function* () {
+      yield run.top.driver.base.whenReady();
+      yield* run.intermediate.deleteSa(run.sa(0x2001));
+    });
+    run.kernel.run({ until: us(30) });
+    expect([...run.policy.metrics.known()].map((entry) => entry.parameters.spi).sort()).toEqual([0x1000, 0x1001, 0x1002, 0x2000, 0x2002]);
+  });
+});
