@@ -4,13 +4,14 @@ import { accounting } from "./accounting.js";
 import { cryptoThroughput } from "./crypto-throughput.js";
 import { dmaBandwidth } from "./dma.js";
 import { describeTolerance, type Experiment, row, type Row, type Scale } from "./experiment.js";
+import { hostCpu } from "./host-cpu.js";
 import { kernelWork } from "./kernel-work.js";
 import { preemption } from "./preemption.js";
 import { shares } from "./shares.js";
 import { wireRate } from "./wire-rate.js";
 
 /** Every experiment of `nicsim validate`, in the order the report gives them. */
-export const EXPERIMENTS: readonly Experiment[] = [wireRate, dmaBandwidth, cryptoThroughput, shares, preemption, accounting, kernelWork];
+export const EXPERIMENTS: readonly Experiment[] = [wireRate, dmaBandwidth, cryptoThroughput, shares, preemption, hostCpu, accounting, kernelWork];
 
 export interface ExperimentReport {
   readonly name: string;
