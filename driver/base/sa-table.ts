@@ -122,15 +122,29 @@ export class NicSaTable {
     return index + 1;
   }
 
-  /** One SA command at a time, on a core. */
+  /**
+   * One SA command at a time (SA_STAGE is one set of registers), on a core of the SA's class.
+   * The command that holds the registers lends the class of any command waiting for them to its
+   * own wait for a core (priority inheritance): a bulk SA's install queued behind bulk work does
+   * not hold up gold's.
+   */
   private *command<T>(kind: CpuWorkName, trafficClass: number, body: () => Generator<Command, T, unknown>): Generator<Command, T, unknown> {
+    this.waitingClasses.push(trafficClass);
+    this.lendToHolder?.(trafficClass);
     yield* this.commands.acquire();
+    this.waitingClasses.splice(this.waitingClasses.indexOf(trafficClass), 1);
     try {
-      return yield* this.cpu.hold(kind, trafficClass, body());
+      const lent = Math.max(trafficClass, ...this.waitingClasses);
+      return yield* this.cpu.hold(kind, lent, body(), (raise) => {
+        this.lendToHolder = raise;
+      });
     } finally {
+      this.lendToHolder = null;
       this.commands.release();
     }
   }
+  private readonly waitingClasses: number[] = [];
+  private lendToHolder: ((trafficClass: number) => void) | null = null;
 
   /** On a core: the record staged (read through the pointer into SA_STAGE, or the pointer itself), SA_COMMAND, and SA_STATUS read until done. */
   private *installCommand(direction: TableDirection, index: number, pointer: number, wanted: () => boolean): Generator<Command, number, unknown> {

@@ -20,7 +20,7 @@ export interface CryptoWork {
 
 interface Job {
   readonly kind: CpuWorkName;
-  readonly trafficClass: number;
+  trafficClass: number;
   /** Place among jobs of one class: the order they first became ready, kept when one is suspended. */
   readonly order: number;
   readonly ready: number;
@@ -105,14 +105,25 @@ export class HostCpu extends Component {
    * Hold a core while `body` runs (MMIO writes and a status read that stalls the core): the body
    * must not wait for another core, or it could wait for itself.
    */
-  *hold<T>(kind: CpuWorkName, trafficClass: number, body: Generator<Command, T, unknown>): Generator<Command, T, unknown> {
+  *hold<T>(kind: CpuWorkName, trafficClass: number, body: Generator<Command, T, unknown>, raised?: (raise: (trafficClass: number) => void) => void): Generator<Command, T, unknown> {
     const job = this.job(kind, trafficClass, 0, null, true);
+    // While it waits for a core, the job's class may be raised (another job waiting on what this one will hold lends it its own).
+    raised?.((higher) => this.raise(job, higher));
     yield this.submit(job);
     try {
       return yield* body;
     } finally {
       this.leave(job);
     }
+  }
+
+  /** A job still waiting for a core moves up to a higher class (its place among that class's by when it became ready). */
+  private raise(job: Job, trafficClass: number): void {
+    const index = this.ready.indexOf(job);
+    if (index < 0 || trafficClass <= job.trafficClass) return;
+    this.ready.splice(index, 1);
+    job.trafficClass = trafficClass;
+    this.enqueue(job);
   }
 
   /** Each core's busy time up to now (for utilisation). */

@@ -22,6 +22,8 @@ export interface SweepResult {
   readonly softwareTx: number;
   readonly softwareRx: number;
   readonly preemptions: { tx: number; rx: number };
+  /** The host's cores: mean share of the run busy, and software crypto suspended. */
+  readonly host: { readonly busy: number; readonly preemptions: number };
   readonly lost: number;
 }
 
@@ -46,6 +48,7 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
     softwareTx: summary.ipsec.softwareTx,
     softwareRx: summary.ipsec.softwareRx,
     preemptions: { tx: summary.crypto.tx.preemptions, rx: summary.crypto.rx.preemptions },
+    host: { busy: summary.host.utilisation.reduce((sum, share) => sum + share, 0) / summary.host.utilisation.length, preemptions: summary.host.preemptions },
     lost: summary.flows.reduce((sum, flow) => sum + flow.lost, 0),
   };
 }
@@ -102,13 +105,15 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
 export function formatSweep(results: readonly SweepResult[]): string {
   const paths = [...new Set(results.flatMap((result) => Object.keys(result.overrides)))];
   const classKeys = [...new Set(results.flatMap((result) => result.classes.map((entry) => `${entry.className} ${entry.direction}`)))];
-  const header = [...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "lost"];
+  const header = [...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "host busy %", "host suspensions", "lost"];
   const rows = results.map((result) => [
     ...paths.map((path) => String(result.overrides[path] ?? "")),
     ...classKeys.map((key) => String(result.classes.find((entry) => `${entry.className} ${entry.direction}` === key)?.latency.p99 ?? "")),
     String(result.cache.txHits),
     String(result.cache.rxHits),
     `${result.preemptions.tx}/${result.preemptions.rx}`,
+    (result.host.busy * 100).toFixed(0),
+    String(result.host.preemptions),
     String(result.lost),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));

@@ -132,6 +132,37 @@ describe("host CPU", () => {
     expect(cpu.cores.map((core) => core.preemptions)).toEqual([1, 0]);
   });
 
+  test("a job waiting for a core can be raised to a higher class (priority inheritance), and goes ahead of those it now outranks", () => {
+    const kernel = new Kernel();
+    const { top } = buildDesign(kernel, Host, { parameters: { top: { cpu: { cores: 1 } } } });
+    const order: string[] = [];
+    let raise: ((trafficClass: number) => void) | null = null;
+    kernel.process("running", function* () {
+      yield* top.cpu.run("NAPI_POLL", 3, ns(1000));
+      order.push("running");
+    });
+    kernel.process("held", function* () {
+      yield delay(ns(10));
+      yield* top.cpu.hold("SA_INSTALL", 1, (function* () {
+        yield delay(ns(100));
+        order.push("held");
+      })(), (raiser) => {
+        raise = raiser;
+      });
+    });
+    kernel.process("other", function* () {
+      yield delay(ns(20));
+      yield* top.cpu.run("NAPI_POLL", 4, ns(100));
+      order.push("other");
+    });
+    kernel.process("lender", function* () {
+      yield delay(ns(500));
+      raise!(6);
+    });
+    kernel.run();
+    expect(order).toEqual(["running", "held", "other"]);
+  });
+
   test("free work takes no core, and a checkBytes between blocks is refused", () => {
     const { done, cpu } = simulate([{ name: "free", at: 5, trafficClass: 0, nanoseconds: 0 }], { cores: 1 });
     expect(done.get("free")).toBe(5);
