@@ -13,8 +13,9 @@ import { tunnelledSystem } from "../tunnelled-system.js";
 import { type Experiment, type Measurement, RATE_TOLERANCE, type Scale } from "./experiment.js";
 import { INSTANT_HOST } from "./host.js";
 
+/** A host CPU on its own, at `top.cpu`: for experiments and tests of its scheduling. */
 @injectable()
-class CpuAlone extends Component {
+export class CpuAlone extends Component {
   readonly cpu: HostCpu;
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);

@@ -1,22 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { buildDesign, Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
-import { inject, injectable } from "../../sim/di.js";
+import { buildDesign } from "../../sim/component.js";
 import { NobleBackend } from "../../sim/crypto/noble-backend.js";
 import { EspOutbound, spi } from "../../sim/ipsec/esp.js";
 import { Kernel } from "../../sim/kernel.js";
 import { delay } from "../../sim/process.js";
 import { ns, us } from "../../sim/time.js";
-import { HostCpu } from "../../driver/cpu/host-cpu.js";
+import { CpuAlone } from "../../system/validation/host-cpu.js";
 import type { CpuWorkName } from "../../driver/cpu/cpu-work.js";
 
-@injectable()
-class Host extends Component {
-  readonly cpu: HostCpu;
-  constructor(@inject(ComponentContextToken) context: ComponentContext) {
-    super(context);
-    this.cpu = this.child(HostCpu, "cpu");
-  }
-}
 
 const backend = new NobleBackend();
 const sa = { spi: spi(0x4000), keyMaterial: Uint8Array.from({ length: 20 }, (_, index) => index + 1), icvLength: 16 as const, esn: false };
@@ -32,7 +23,7 @@ interface Submission {
 
 function simulate(submissions: readonly Submission[], parameters: Record<string, unknown> = {}) {
   const kernel = new Kernel();
-  const { top } = buildDesign(kernel, Host, { parameters: { top: { cpu: { switchCycles: 300, ...parameters } } } });
+  const { top } = buildDesign(kernel, CpuAlone, { parameters: { top: { cpu: { switchCycles: 300, ...parameters } } } });
   const done = new Map<string, number>();
   const sealed = new Map<string, { packet: Uint8Array; expected: Uint8Array }>();
   for (const submission of submissions) {
@@ -134,7 +125,7 @@ describe("host CPU", () => {
 
   test("a job waiting for a core can be raised to a higher class (priority inheritance), and goes ahead of those it now outranks", () => {
     const kernel = new Kernel();
-    const { top } = buildDesign(kernel, Host, { parameters: { top: { cpu: { cores: 1 } } } });
+    const { top } = buildDesign(kernel, CpuAlone, { parameters: { top: { cpu: { cores: 1 } } } });
     const order: string[] = [];
     let raise: ((trafficClass: number) => void) | null = null;
     kernel.process("running", function* () {
