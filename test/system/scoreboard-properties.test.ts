@@ -9,7 +9,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 
 const CLASSES = ["gold", "silver", "bronze"];
 
-/** A random small scenario: customers, SAs against a table, traffic mix and priorities, fill mode, placement, crypto policy, DMA latency spikes, the gateway's faults, SAs rekeyed and deleted mid-flight, and interrupt storms. */
+/** A random small scenario: customers, SAs against a table, traffic mix and priorities and spread over the SAs, fill mode, placement (and the metric policy's periods and threshold), crypto policy in the NIC and on the host, the host's cores and check interval, interrupt moderation, DMA latency spikes, the gateway's faults, SAs rekeyed and deleted mid-flight, and interrupt storms. */
 const scenarios = fc
   .record({
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
@@ -21,6 +21,12 @@ const scenarios = fc
     engines: fc.integer({ min: 1, max: 2 }),
     bytesPerCycle: fc.constantFrom(4, 8, 16, 32),
     extraLatency: fc.constantFrom(0, 0, 40, 200),
+    cores: fc.constantFrom(1, 2, 4, 8),
+    hostPolicy: fc.constantFrom("preempt-resume", "preempt-restart", "run-to-completion"),
+    checkBytes: fc.constantFrom(16, 256, 4096),
+    switchCycles: fc.constantFrom(0, 300),
+    interruptInterval: fc.constantFrom(0, 0, 10_000),
+    metric: fc.record({ decayPeriodNanoseconds: fc.constantFrom(2_000, 100_000), policyPeriodNanoseconds: fc.constantFrom(0, 5_000, 50_000), threshold: fc.constantFrom(-1, 0, 2), replaceOnMiss: fc.boolean() }),
     customers: fc.array(fc.record({ sas: fc.integer({ min: 1, max: 4 }), group: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 3 }),
     streams: fc.array(
       fc.record({
@@ -30,6 +36,7 @@ const scenarios = fc
         load: fc.option(fc.double({ min: 0.02, max: 0.35, noNaN: true }), { nil: undefined }),
         gapMicroseconds: fc.double({ min: 0.5, max: 8, noNaN: true }),
         pattern: fc.constantFrom("poisson", "constant"),
+        spread: fc.constantFrom("even", "zipf"),
       }),
       { minLength: 1, maxLength: 4 },
     ),
@@ -49,7 +56,11 @@ const scenarios = fc
       crypto_rx: { policy: draw.policy, engines: draw.engines, bytesPerCycle: draw.bytesPerCycle },
       dma: { extraLatencyMaximum: draw.extraLatency },
     },
-    driver: { base: { saFill: draw.fill }, intermediate: { placement: draw.placement } },
+    driver: {
+      cpu: { cores: draw.cores, policy: draw.hostPolicy, checkBytes: draw.checkBytes, switchCycles: draw.switchCycles },
+      base: { saFill: draw.fill, interruptIntervalNanoseconds: draw.interruptInterval },
+      intermediate: { placement: draw.placement, ...(draw.placement === "metric" ? { metric: draw.metric } : {}) },
+    },
     // Group 4 has no profile: its SAs are untagged and fall back to the inner DSCP.
     qos: [
       ...draw.customers.flatMap((customer, index) => (customer.group <= 3 ? [`crypto isakmp profile c${index}`, ` match identity host domain c${index}.example`, ` set ipsec-qos-group ${customer.group}`] : [])),
@@ -69,6 +80,7 @@ const scenarios = fc
       direction: stream.direction,
       packetBytes: stream.packetBytes,
       pattern: stream.pattern,
+      spread: stream.spread,
       ...(stream.load !== undefined ? { load: stream.load } : { gapMicroseconds: stream.gapMicroseconds }),
     })),
     faults: { corruptProbability: draw.corrupt, replayProbability: draw.replay, rekeys: draw.rekeys, deletes: draw.deletes, interruptStorms: draw.interruptStorms },
