@@ -26,6 +26,7 @@ export class RegisterFile {
   /** The SA record image staged through SA_STAGE for the next SA_COMMAND. */
   private readonly stage = new Uint8Array(R.SA_STAGE_WORDS * 4);
   private saStatus = 0;
+  private statusAwaitsFetch = false;
   private readonly qos: QosRegisters;
 
   constructor(
@@ -36,8 +37,10 @@ export class RegisterFile {
     private readonly offload: IpsecOffload,
     private readonly recordFetch: SaRecordFetch,
   ) {
+    // SA_STATUS is the result of the last command: an INSTALL_POINTER's, unless a command came (and was refused) while it read its record.
     recordFetch.onDone = (status) => {
-      this.saStatus = status;
+      if (this.statusAwaitsFetch) this.saStatus = status;
+      this.statusAwaitsFetch = false;
     };
     this.qos = new QosRegisters(shared, [tx.scheduler, mac.scheduler, offload.txCrypto, offload.rxCrypto], tx, (offset) => this.nameOf(offset));
   }
@@ -221,7 +224,10 @@ export class RegisterFile {
       this.saStatus = ErrorCode[code];
       this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value: reported });
     };
-    if (this.recordFetch.busy) fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)", value);
+    if (this.recordFetch.busy) {
+      this.statusAwaitsFetch = false;
+      fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)", value);
+    }
     else if (operation === R.SA_COMMAND_INVALIDATE_POINTER) {
       cache.invalidatePointer(readField(this.stage, 0, 8));
       this.saStatus = 0;
@@ -231,6 +237,7 @@ export class RegisterFile {
       this.saStatus = 0;
     } else if (operation === R.SA_COMMAND_INSTALL_POINTER) {
       this.saStatus = 0;
+      this.statusAwaitsFetch = true;
       this.recordFetch.fetch(direction, index, readField(this.stage, 0, 8));
     } else if (operation === R.SA_COMMAND_INSTALL) {
       const fields = decodeSaRecord(this.stage);

@@ -29,7 +29,7 @@ export const param = {
   cycles: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "cycles", minimum: 0, ...bounds }),
   bytes: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "bytes", minimum: 0, ...bounds }),
   picoseconds: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "ps", minimum: 0, ...bounds }),
-  megahertz: (defaultValue: number, description: string): ParameterSpec<number> => ({ kind: "number", defaultValue, description, unit: "MHz", minimum: Number.MIN_VALUE }),
+  megahertz: (defaultValue: number, description: string): ParameterSpec<number> => ({ kind: "number", defaultValue, description, unit: "MHz", minimum: 1 }),
   boolean: (defaultValue: boolean, description: string): ParameterSpec<boolean> => ({ kind: "boolean", defaultValue, description }),
   choice: <const C extends string>(defaultValue: C, choices: readonly C[], description: string): ParameterSpec<C> => ({ kind: "choice", defaultValue, description, choices }),
 };

@@ -19,12 +19,20 @@ export function hostReport(kernel: Kernel, cpu: HostCpu): SystemReport["host"] {
       .map(([trafficClass, waits]) => ({ trafficClass, jobs: waits.jobs, meanMicroseconds: microseconds(waits.total / waits.jobs), maximumMicroseconds: microseconds(waits.maximum) })),
     preemptions: statistics.preemptions,
     restarts: statistics.restarts,
+    waitingAtEnd: cpu.runQueue.current,
   };
 }
 
 /** One line on the host: its cores' use, and how long each class waited for one. */
 export function describeHost(host: SystemReport["host"], className: (trafficClass: number) => string = (trafficClass) => `class ${trafficClass}`): string {
-  const busy = host.utilisation.map((share) => `${Math.round(share * 100)}`).join("/");
+  const percent = (share: number) => Math.round(share * 100);
+  const shares = host.utilisation;
+  // Past eight cores, the spread rather than every core.
+  const busy =
+    shares.length <= 8
+      ? `busy ${shares.map(percent).join("/")} %`
+      : `busy ${percent(shares.reduce((sum, share) => sum + share, 0) / shares.length)} % on average (${percent(Math.min(...shares))} to ${percent(Math.max(...shares))} %)`;
   const waits = host.waits.map((wait) => `${className(wait.trafficClass)} ${wait.meanMicroseconds.toFixed(2)}`).join(", ");
-  return `host: ${host.cores} cores at ${host.megahertz} MHz busy ${busy} %; software ESP suspended ${host.preemptions} times (${host.policy}); mean wait for a core, µs: ${waits || "none"}`;
+  const left = host.waitingAtEnd > 0 ? `; ${host.waitingAtEnd} jobs still waiting for a core at the end` : "";
+  return `host: ${host.cores} core${host.cores === 1 ? "" : "s"} at ${host.megahertz} MHz ${busy} over the run; software ESP suspended ${host.preemptions} times (${host.policy}); mean wait for a core before a job first runs, µs: ${waits || "none"}${left}`;
 }

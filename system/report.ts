@@ -67,6 +67,8 @@ export interface SystemReport {
     waits: { trafficClass: number; jobs: number; meanMicroseconds: number; maximumMicroseconds: number }[];
     preemptions: number;
     restarts: number;
+    /** Jobs still waiting for a core when the run ended (a host that could not keep up). */
+    waitingAtEnd: number;
   };
   driver: {
     doorbells: number;
@@ -187,7 +189,8 @@ export interface TableWrites {
 
 /** One count of installs or evictions, its parts named. */
 export function describeTableWrites(writes: TableWrites, what: "installs" | "evictions"): string {
-  return `${writes.total} ${what} (${writes.byDriver} by the driver${what === "evictions" ? "'s placement policy" : ""}, ${writes.byPointerFetch} by pointer fetches)`;
+  const noun = writes.total === 1 ? what.slice(0, -1) : what;
+  return `${writes.total} ${noun} (${writes.byDriver} by the driver${what === "evictions" ? "'s placement policy" : ""}, ${writes.byPointerFetch} by pointer fetches)`;
 }
 
 function round(value: number, digits: number): number {

@@ -74,7 +74,8 @@ export class MetricPlacement extends Component implements SaPlacementPolicy {
 
   periodic(view: TableView): PeriodicDecision | null {
     this.periodicLook.fire();
-    const best = this.metrics.highest(view.uncached, view.time);
+    // Only SAs that have carried traffic: a table is filled as packets need it (seed 002, claim 15), not ahead of them.
+    const best = this.metrics.highest(view.uncached.filter((sa) => this.metrics.carried(sa)), view.time);
     const lowest = this.lowest(view.cached, view.time);
     const threshold = this.show(lowest, best?.metric ?? 0, view.costs);
     // A free entry takes the best SA with any metric left; a full table swaps only for a lead of the threshold.

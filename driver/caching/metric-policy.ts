@@ -43,6 +43,8 @@ interface Entry {
   metric: number;
   /** The decay period the metric is current for. */
   period: number;
+  /** Packets counted since the SA was received. */
+  packets: number;
 }
 
 /**
@@ -56,7 +58,12 @@ export class SaMetrics<K> {
 
   /** The driver received the SA (claim 7): it starts at the initial metric. */
   received(sa: K, time: number): void {
-    if (!this.entries.has(sa)) this.entries.set(sa, { metric: this.parameters.initial, period: this.periodOf(time) });
+    if (!this.entries.has(sa)) this.entries.set(sa, { metric: this.parameters.initial, period: this.periodOf(time), packets: 0 });
+  }
+
+  /** Whether any packet of the SA has been counted. */
+  carried(sa: K): boolean {
+    return (this.entries.get(sa)?.packets ?? 0) > 0;
   }
 
   forget(sa: K): void {
@@ -77,6 +84,7 @@ export class SaMetrics<K> {
     const entry = this.entries.get(sa)!;
     this.decay(entry, time);
     entry.metric += this.parameters.perPacket;
+    entry.packets++;
     return entry.metric;
   }
 
@@ -125,13 +133,20 @@ export class SaMetrics<K> {
   private decay(entry: Entry, time: number): void {
     const period = this.periodOf(time);
     if (period <= entry.period) return;
-    const { decayFactor, decayAmount } = this.parameters;
-    // Long idle stretches: past a few hundred periods any decaying metric is 0.
-    const steps = period - entry.period;
-    if (steps > 512 && (decayFactor < 1 || decayAmount > 0)) entry.metric = 0;
-    else for (let step = 0; step < steps && entry.metric > 0; step++) entry.metric = Math.max(0, entry.metric * decayFactor - decayAmount);
+    entry.metric = decayed(entry.metric, period - entry.period, this.parameters.decayFactor, this.parameters.decayAmount);
     entry.period = period;
   }
+}
+
+/**
+ * `steps` periods of x ← max(0, x·f − a) at once. The sequence only falls, so it stays at 0 once
+ * there, and until then it is f^n·x − a·(1 + f + … + f^(n−1)): the closed form, however many periods
+ * an idle SA skipped.
+ */
+export function decayed(metric: number, steps: number, factor: number, amount: number): number {
+  const scale = factor ** steps;
+  const taken = factor === 1 ? amount * steps : (amount * (1 - scale)) / (1 - factor);
+  return Math.max(0, metric * scale - taken);
 }
 
 /** The metric policy of seed 003, offline (over a trace). */

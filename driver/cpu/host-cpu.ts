@@ -4,6 +4,7 @@ import type { GcmOperation } from "../../sim/crypto/gcm-operation.js";
 import { BLOCK_BYTES } from "../../sim/crypto/gcm-engine.js";
 import { PREEMPTION_POLICIES } from "../../sim/crypto/preemption-policy.js";
 import { param } from "../../sim/parameters.js";
+import { ParameterError } from "../../sim/errors.js";
 import type { Command, Process } from "../../sim/process.js";
 import { CpuCore } from "./cpu-core.js";
 import type { CpuWorkName } from "./cpu-work.js";
@@ -49,6 +50,8 @@ export interface CpuStatistics {
   readonly waits: Map<number, { jobs: number; total: number; maximum: number }>;
   preemptions: number;
   restarts: number;
+  /** Jobs finished: the host is at work while this grows. */
+  jobsDone: number;
 }
 
 /**
@@ -70,14 +73,14 @@ export class HostCpu extends Component {
   });
   readonly cores: CpuCore[] = [];
   readonly runQueue = this.signal("run_queue", 16, { kind: "integer", lastWriteWins: true });
-  readonly statistics: CpuStatistics = { busyByKind: new Map(), waits: new Map(), preemptions: 0, restarts: 0 };
+  readonly statistics: CpuStatistics = { busyByKind: new Map(), waits: new Map(), preemptions: 0, restarts: 0, jobsDone: 0 };
   private readonly ready: Job[] = [];
   private nextOrder = 0;
   private nextToken = 0;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
-    if (this.params.checkBytes % BLOCK_BYTES !== 0) throw new RangeError(`${this.path}.checkBytes = ${this.params.checkBytes}: a crypto job can stop only between 16-byte blocks`);
+    if (this.params.checkBytes % BLOCK_BYTES !== 0) throw new ParameterError(`${this.path}.checkBytes = ${this.params.checkBytes}: expected a multiple of 16 (a crypto job can stop only between 16-byte blocks)`);
     for (let index = 0; index < this.params.cores; index++) this.cores.push(this.child(CpuCore, `core${index}`));
   }
 
@@ -283,6 +286,7 @@ export class HostCpu extends Component {
 
   private finish(job: Job): void {
     const core = job.core!;
+    this.statistics.jobsDone++;
     this.account(job, this.kernel.now);
     this.leaveCore(job);
     this.kernel.resumeAt(job.process!, this.kernel.now);
@@ -292,6 +296,7 @@ export class HostCpu extends Component {
   /** A held job's process is done with its core. */
   private leave(job: Job): void {
     const core = job.core!;
+    this.statistics.jobsDone++;
     this.account(job, this.kernel.now);
     this.leaveCore(job);
     this.idle(core);

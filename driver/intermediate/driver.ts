@@ -205,14 +205,17 @@ export class IntermediateDriver extends Component {
     return fresh;
   }
 
-  /** Take an SA out of use: out of the SPD, out of the NIC, and its record freed only once no posted packet can still name it. */
+  /**
+   * Take an SA out of use: out of the SPD (no new packet takes it), its packets already posted
+   * sent, then out of the NIC, and its record freed. The fence comes before the invalidation: a
+   * descriptor still carrying the pointer after it would have the NIC read the record again.
+   */
   *deleteSa(sa: IpsecSa) {
     this.holders.retire(sa);
     this.spd.removeFor(sa);
     yield* this.holders.waitFor(sa);
-    const slot = yield* this.placement.remove(sa);
-    // Descriptors posted before now may name the entry or carry the record's pointer: wait until the device is done with them.
     yield* this.base.saFence(sa.record);
+    const slot = yield* this.placement.remove(sa);
     if (slot) this.base.saTable.release(slot);
     this.outbound.delete(sa);
     this.inbound.delete(sa);

@@ -71,10 +71,16 @@ export class SaCache extends Component {
     return direction === "tx" ? this.tx.length : this.rx.length;
   }
 
-  install(direction: SaDirection, index: number, fields: SaRecordFields, pointer: number | null = null): SaEntry {
+  /**
+   * Install a record in an entry: commanded by the driver (SA_COMMAND, the record staged or read
+   * through a pointer it gave), or by the NIC's own fetch on a TX miss. A TX entry read through a
+   * pointer is found by that pointer too.
+   */
+  install(direction: SaDirection, index: number, fields: SaRecordFields, origin: { readonly by: "driver" | "fetch"; readonly pointer?: number } = { by: "driver" }): SaEntry {
+    const pointer = origin.pointer ?? null;
     if (this.vacate(direction, index)) {
       this.count("evictions");
-      this.counts[pointer === null ? "evictionsByDriver" : "evictionsByFetch"]++;
+      this.counts[origin.by === "driver" ? "evictionsByDriver" : "evictionsByFetch"]++;
     }
     if (direction === "tx") this.txRevoked.delete(index);
     const keyLength = fields.keyMaterial.length - 4;
@@ -100,7 +106,7 @@ export class SaCache extends Component {
       this.rxByKey.set(rxKey(entry.spi, entry.destination), entry);
     }
     this.count("installs");
-    this.counts[pointer === null ? "installsByDriver" : "installsByFetch"]++;
+    this.counts[origin.by === "driver" ? "installsByDriver" : "installsByFetch"]++;
     return entry;
   }
 
@@ -142,6 +148,11 @@ export class SaCache extends Component {
     return entry ?? null;
   }
 
+  /** The TX entry filled through this pointer, if any, without counting a lookup. */
+  txCachedByPointer(pointer: number): SaEntry | null {
+    return this.txByPointer.get(pointer) ?? null;
+  }
+
   txByPointerLookup(pointer: number): SaEntry | null {
     const entry = this.txByPointer.get(pointer) ?? null;
     this.count(entry ? "txHits" : "txMisses");
@@ -156,13 +167,18 @@ export class SaCache extends Component {
 
   /** Install a record fetched through a pointer into a free TX entry, or replace the next one round the clock. */
   installFetched(pointer: number, fields: SaRecordFields): SaEntry {
-    this.count("fetches");
+    this.countFetch();
     let index = this.tx.indexOf(null);
     if (index < 0) {
       index = this.hand;
       this.hand = (this.hand + 1) % this.tx.length;
     }
-    return this.install("tx", index, fields, pointer);
+    return this.install("tx", index, fields, { by: "fetch", pointer });
+  }
+
+  /** A good record read by DMA through a pointer (a TX miss's fetch, or INSTALL_POINTER). */
+  countFetch(): void {
+    this.count("fetches");
   }
 
   private count(counter: "txHits" | "txMisses" | "rxHits" | "rxMisses" | "installs" | "evictions" | "fetches"): void {

@@ -4,7 +4,8 @@ import { ClockedComponent, type ComponentContext, ComponentContextToken } from "
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { DmaCompletion } from "../dma/engine.js";
 import { ErrorCode, type ErrorCodeName } from "../spec/errors.js";
-import { decodeSaRecord, SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_RECORD_BYTES } from "../spec/sa-record.js";
+import { SA_RECORD_BYTES } from "../spec/sa-record.js";
+import { checkFetchedRecord, recordPointerProblem } from "./record-fetches.js";
 import { SaCacheToken } from "./crypto-job.js";
 import type { SaCache, SaDirection } from "./sa-cache.js";
 
@@ -44,6 +45,11 @@ export class SaRecordFetch extends ClockedComponent {
   /** Start a fetch; false when one is already on its way (the command is refused). */
   fetch(direction: SaDirection, index: number, pointer: number): boolean {
     if (this.pending) return false;
+    const unaligned = recordPointerProblem(pointer);
+    if (unaligned) {
+      this.refuse("SA_RECORD_INVALID", `SA_STAGE (record pointer ${unaligned})`, pointer);
+      return true;
+    }
     if (!this.shared.dma.reachable(pointer, SA_RECORD_BYTES)) {
       this.refuse("DMA_UNMAPPED", "SA_STAGE (record pointer)", pointer);
       return true;
@@ -67,13 +73,13 @@ export class SaRecordFetch extends ClockedComponent {
         this.refuse(completion.error, "SA_STAGE (record pointer)", pointer);
         continue;
       }
-      const fields = decodeSaRecord(completion.data!);
-      const wanted = direction === "rx" ? SA_DIRECTION_INBOUND : SA_DIRECTION_OUTBOUND;
-      if ("problem" in fields || fields.direction !== wanted) {
-        this.refuse("SA_RECORD_INVALID", `SA record at the staged pointer (${"problem" in fields ? fields.problem : `not an ${direction === "rx" ? "inbound" : "outbound"} SA`})`, pointer);
+      const fields = checkFetchedRecord(completion.data!, direction);
+      if ("problem" in fields) {
+        this.refuse("SA_RECORD_INVALID", `SA record at the staged pointer (${fields.problem})`, pointer);
         continue;
       }
-      this.cache.install(direction, index, fields, direction === "tx" ? pointer : null);
+      this.cache.countFetch();
+      this.cache.install(direction, index, fields, { by: "driver", pointer: direction === "tx" ? pointer : undefined });
       this.onDone(0);
     }
   }

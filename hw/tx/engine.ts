@@ -11,7 +11,8 @@ import { RingEngine } from "../ring-engine.js";
 import { BLOCKED, EMPTY, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../spec/descriptors.js";
-import { decodeSaRecord, SA_DIRECTION_OUTBOUND, SA_RECORD_BYTES } from "../spec/sa-record.js";
+import { SA_RECORD_BYTES } from "../spec/sa-record.js";
+import { checkFetchedRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { espLayout } from "../ipsec/esp-frame.js";
 import type { SaEntry } from "../ipsec/sa-cache.js";
@@ -57,7 +58,7 @@ interface TxPacket {
   dropCode: ErrorCodeName | null;
 }
 
-type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | { kind: "write-back"; queue: number; packets: number } | { kind: "sa-record"; packet: TxPacket; pointer: number };
+type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | { kind: "write-back"; queue: number; packets: number } | { kind: "sa-record"; pointer: number };
 
 type TxQueueState = QueueState<TxDescriptor>;
 
@@ -111,6 +112,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private retryAt = Infinity;
 
   private readonly cryptoResults: Channel<CryptoResult<TxPacket>>;
+  private readonly recordFetches = new RecordFetches<TxPacket>();
 
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
@@ -283,7 +285,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       }
       if (packet.partsLeft === 0) this.afterRead(packet);
     } else if (tag.kind === "sa-record") {
-      this.recordFetched(tag.packet, tag.pointer, completion);
+      for (const packet of this.recordFetches.take(tag.pointer)) this.recordFetched(packet, tag.pointer, completion);
     } else if (completion.error) {
       this.ring(tag.queue).report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
     } else {
@@ -309,10 +311,12 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     if (first.saHandle === 0 && this.offload.pointerFetch) {
       const entry = cache.txByPointerLookup(first.saPointer);
       if (entry) return this.encrypt(packet, entry);
+      const unaligned = recordPointerProblem(first.saPointer);
+      if (unaligned) return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${unaligned})`, index: first.index, value: first.saPointer });
       if (!this.shared.dma.reachable(first.saPointer, SA_RECORD_BYTES)) {
         return this.refuse(packet, { code: "DMA_UNMAPPED", field: "SA_POINTER", fieldName: "SA_POINTER", index: first.index, value: first.saPointer });
       }
-      this.shared.dma.read(first.saPointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", packet, pointer: first.saPointer } as Tag);
+      if (this.recordFetches.add(first.saPointer, packet)) this.shared.dma.read(first.saPointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer: first.saPointer } as Tag);
       return;
     }
     const entry = cache.txByHandle(first.saHandle);
@@ -320,15 +324,14 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.encrypt(packet, entry);
   }
 
-  /** A pointer fetch completed: check the record before trusting it, cache it, encrypt. */
+  /** A pointer fetch completed, for one of the packets that waited for it: check the record before trusting it, cache it (once), encrypt. */
   private recordFetched(packet: TxPacket, pointer: number, completion: DmaCompletion<Tag>): void {
     const index = packet.descriptors[0]!.index;
     if (completion.error) return this.refuse(packet, { code: completion.error, field: "SA_POINTER", fieldName: "SA_POINTER", index, value: pointer });
-    const fields = decodeSaRecord(completion.data!);
-    if ("problem" in fields || fields.direction !== SA_DIRECTION_OUTBOUND) {
-      return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${"problem" in fields ? fields.problem : "not an outbound SA"})`, index, value: pointer });
-    }
-    this.encrypt(packet, this.offload.cache.installFetched(pointer, fields));
+    const fields = checkFetchedRecord(completion.data!, "tx");
+    if ("problem" in fields) return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${fields.problem})`, index, value: pointer });
+    const cache = this.offload.cache;
+    this.encrypt(packet, cache.txCachedByPointer(pointer) ?? cache.installFetched(pointer, fields));
   }
 
   private encrypt(packet: TxPacket, entry: SaEntry): void {

@@ -1,6 +1,7 @@
 import { lineChart } from "./svg-chart.js";
 import type { ScenarioSummary } from "./summary.js";
 import { describeTableWrites } from "../report.js";
+import { describePlacement } from "./summary.js";
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -71,7 +72,7 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
 ${rows}
 </table>
 <p>Latency from when each packet was due (its place in its stream's schedule) to its decrypted delivery; the host's part: to the peer, due to posted on the NIC's ring; to the host, off the ring to delivered. Gb/s of inner packet bytes over the delivery window of each direction, from its first packet due to its last delivered, the same for every class of the direction, so that they add up to its total (the plots below count the wire's bytes: headers, padding and gaps too).</p>
-<p>SA table: TX ${cache.txHits} hits, ${cache.txMisses} misses; RX ${cache.rxHits} hits, ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}. Software ESP: ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in. Crypto preemptions: TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}; restarts ${summary.crypto.tx.restarts + summary.crypto.rx.restarts}.</p>
+<p>SA table: TX ${cache.txHits} hits, ${cache.txMisses} misses; RX ${cache.rxHits} hits, ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}. Software ESP: ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in. NIC crypto engine preemptions: TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}; restarts ${summary.crypto.tx.restarts + summary.crypto.rx.restarts}. The ${escape(describePlacement(summary))}.</p>
 <div class="plots">
 ${latency}
 ${throughput("toPeerGbps", "host to peer")}

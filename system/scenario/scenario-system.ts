@@ -249,9 +249,9 @@ export class ScenarioTraffic extends Component {
     return [...this.espPeer.drops.values()].reduce((sum, count) => sum + count, 0);
   }
 
-  /** Packets delivered and frames on the wire so far: it stops changing when the system is quiet. */
+  /** Packets delivered, frames on the wire and jobs the host's cores finished so far: it stops changing when the system is quiet. */
   get progress(): number {
-    return this.flows.reduce((sum, flow) => sum + flow.received, 0) + this.sampler.frames["to-peer"] + this.sampler.frames["to-host"];
+    return this.flows.reduce((sum, flow) => sum + flow.received, 0) + this.sampler.frames["to-peer"] + this.sampler.frames["to-host"] + this.system.driver.cpu.statistics.jobsDone;
   }
 
   /**

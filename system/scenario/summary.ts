@@ -125,6 +125,12 @@ export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSyste
   };
 }
 
+/** The placement line: messages, and what the periodic look cached. */
+export function describePlacement(summary: ScenarioSummary): string {
+  const { periodic } = summary.ipsec;
+  return `placement: ${summary.ipsec.notInTableMessages} "not in table" messages; the periodic look cached ${periodic.installs} SAs into free entries and ${periodic.evictions} in place of cached ones`;
+}
+
 /** The short table `nicsim run` prints. */
 export function formatScenarioSummary(summary: ScenarioSummary): string {
   const lines = [`${summary.scenario}: ${summary.outcome} (seed ${summary.seed}, ${summary.simulatedMicroseconds} µs simulated)`, ""];
@@ -142,7 +148,7 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   else if (summary.ringChecks) lines.push(`  scoreboard: every law held; rings: ${summary.ringChecks.doorbells} doorbells, ${summary.ringChecks.fetches} descriptor fetches, ${summary.ringChecks.writeBacks} write-backs checked`);
   const cache = summary.ipsec.cache;
   lines.push(`  SA table: TX ${cache.txHits} hits ${cache.txMisses} misses, RX ${cache.rxHits} hits ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}; software ESP ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in`);
-  lines.push(`  placement: ${summary.ipsec.notInTableMessages} "not in table" messages; the periodic look installed ${summary.ipsec.periodic.installs} and evicted ${summary.ipsec.periodic.evictions}`);
+  lines.push(`  ${describePlacement(summary)}`);
   const className = (trafficClass: number) => summary.classes.find((entry) => entry.trafficClass === trafficClass)?.className ?? `class ${trafficClass}`;
   lines.push(`  ${describeHost(summary.host, className)}`);
   return `${lines.join("\n")}\n`;

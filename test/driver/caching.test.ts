@@ -139,3 +139,18 @@ describe("the metric policy in the running driver", () => {
     expect(intermediate.policy.name).toBe("metric");
   });
 });
+
+describe("the metric's decay over many periods at once", () => {
+  test("is the same as period by period, however long the SA was idle (no cut-off after some hundreds of periods)", async () => {
+    const { decayed } = await import("../../driver/caching/metric-policy.js");
+    const stepwise = (metric: number, steps: number, factor: number, amount: number) => {
+      for (let step = 0; step < steps; step++) metric = Math.max(0, metric * factor - amount);
+      return metric;
+    };
+    for (const [metric, steps, factor, amount] of [[100, 513, 0.999, 0], [10_000, 513, 1, 1], [100, 3, 0.5, 1], [5, 40, 0.9, 0.2], [1e6, 2000, 0.999, 0.01], [7, 0, 0.5, 3]] as const) {
+      expect(decayed(metric, steps, factor, amount)).toBeCloseTo(stepwise(metric, steps, factor, amount), 6);
+    }
+    expect(decayed(100, 513, 0.999, 0)).toBeCloseTo(59.85, 2);
+    expect(decayed(10_000, 513, 1, 1)).toBe(9487);
+  });
+});

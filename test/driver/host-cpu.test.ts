@@ -158,7 +158,7 @@ describe("host CPU", () => {
     const { done, cpu } = simulate([{ name: "free", at: 5, trafficClass: 0, nanoseconds: 0 }], { cores: 1 });
     expect(done.get("free")).toBe(5);
     expect(cpu.busy()).toEqual([0]);
-    expect(() => simulate([], { checkBytes: 100 })).toThrow("top.cpu.checkBytes = 100: a crypto job can stop only between 16-byte blocks");
+    expect(() => simulate([], { checkBytes: 100 })).toThrow("top.cpu.checkBytes = 100: expected a multiple of 16 (a crypto job can stop only between 16-byte blocks)");
   });
 });
 

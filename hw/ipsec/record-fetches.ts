@@ -1,0 +1,45 @@
+import { decodeSaRecord, SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_RECORD_ALIGNMENT, type SaRecordFields } from "../spec/sa-record.js";
+import type { SaDirection } from "./sa-cache.js";
+
+/**
+ * Why the device will not read an SA record through a pointer before it tries (the record layout
+ * puts records on 64-byte boundaries), or null.
+ */
+export function recordPointerProblem(pointer: number): string | null {
+  return pointer % SA_RECORD_ALIGNMENT === 0 ? null : `not on a ${SA_RECORD_ALIGNMENT}-byte boundary`;
+}
+
+/** A record read through a pointer, checked before it is trusted: its fields, or why not (for the error log). */
+export function checkFetchedRecord(bytes: Uint8Array, direction: SaDirection): SaRecordFields | { readonly problem: string; readonly value: number } {
+  const fields = decodeSaRecord(bytes);
+  if ("problem" in fields) return fields;
+  const wanted = direction === "rx" ? SA_DIRECTION_INBOUND : SA_DIRECTION_OUTBOUND;
+  return fields.direction === wanted ? fields : { problem: `not an ${direction === "rx" ? "inbound" : "outbound"} SA`, value: fields.direction };
+}
+
+/**
+ * TX records being read through their pointers: a packet that misses on a pointer whose record
+ * is already on its way waits for that read, rather than starting another (which would cache the
+ * SA twice and push out an SA the driver counts as cached).
+ */
+export class RecordFetches<Packet> {
+  private readonly waiting = new Map<number, Packet[]>();
+
+  /** Whether this packet's miss starts the read (the first on its pointer). */
+  add(pointer: number, packet: Packet): boolean {
+    const list = this.waiting.get(pointer);
+    if (list) {
+      list.push(packet);
+      return false;
+    }
+    this.waiting.set(pointer, [packet]);
+    return true;
+  }
+
+  /** The packets waiting for this pointer's record, in the order they missed. */
+  take(pointer: number): Packet[] {
+    const list = this.waiting.get(pointer) ?? [];
+    this.waiting.delete(pointer);
+    return list;
+  }
+}
