@@ -40,7 +40,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   UNKNOWN_REGISTER: "An MMIO access to an offset with no register; reads return 0xFFFFFFFF",
   READ_ONLY_REGISTER: "A write to a read-only register; it is ignored",
   INVALID_CLASS: "A TX descriptor CLASS above 7",
-  INVALID_SA_HANDLE: "An IPsec TX descriptor names an SA table entry that is out of range or empty, or an SA_COMMAND names an index out of range; the frame is dropped",
+  INVALID_SA_HANDLE: "An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND names an index out of range or an operation that is not defined (the command is ignored)",
   SA_RECORD_INVALID: "An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length; it is not used",
   ESP_MALFORMED: "An ESP packet too short for its SA's header, IV and ICV, or whose SPI is not its SA's; TX drops it, RX flags it",
   ESP_ICV_FAILED: "RX: the ICV did not verify; the packet is delivered flagged, undecrypted",
