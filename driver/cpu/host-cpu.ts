@@ -151,10 +151,15 @@ export class HostCpu extends Component {
   }
 
   private enqueue(job: Job): void {
+    this.insert(job);
+    this.dispatch();
+  }
+
+  /** Into the ready queue in its place: after the jobs of higher classes and those of its class that became ready before it (a suspended job keeps its old place). */
+  private insert(job: Job): void {
     let index = this.ready.length;
     while (index > 0 && ahead(job, this.ready[index - 1]!)) index--;
     this.ready.splice(index, 0, job);
-    this.dispatch();
   }
 
   /** Free cores take the head of the queue; a job still waiting arms checks in the lower-class crypto jobs running. */
@@ -167,14 +172,11 @@ export class HostCpu extends Component {
     const waiting = this.ready[0];
     if (!waiting || this.params.policy === "run-to-completion") return;
     for (const core of this.cores) {
-      const running = this.runningOn(core);
+      const running = this.onCore.get(core);
       if (running?.crypto && !running.armed && running.trafficClass < waiting.trafficClass) this.schedule(running);
     }
   }
 
-  private runningOn(core: CpuCore): Job | null {
-    return this.onCore.get(core) ?? null;
-  }
   private readonly onCore = new Map<CpuCore, Job>();
 
   private start(job: Job, core: CpuCore): void {
@@ -264,12 +266,12 @@ export class HostCpu extends Component {
     this.statistics.preemptions++;
     core.countPreemption();
     this.leaveCore(job);
-    this.enqueueSuspended(job);
+    this.insert(job);
     const switchTime = this.picoseconds(this.params.switchCycles);
     if (switchTime === 0) return this.idle(core);
     core.show("CONTEXT_SWITCH", job.trafficClass, now);
     this.switching++;
-    this.statistics.busyByKind.set("CONTEXT_SWITCH", (this.statistics.busyByKind.get("CONTEXT_SWITCH") ?? 0) + switchTime);
+    this.charge("CONTEXT_SWITCH", switchTime);
     this.kernel.schedule(switchTime, `${this.path} switch`, () => {
       this.switching--;
       this.idle(core);
@@ -277,28 +279,22 @@ export class HostCpu extends Component {
   }
   private switching = 0;
 
-  /** A suspended job goes back in its old place: ahead of every job of its class that became ready after it. */
-  private enqueueSuspended(job: Job): void {
-    let index = this.ready.length;
-    while (index > 0 && ahead(job, this.ready[index - 1]!)) index--;
-    this.ready.splice(index, 0, job);
-  }
-
+  /** A timed job is done: its process goes on. */
   private finish(job: Job): void {
-    const core = job.core!;
-    this.statistics.jobsDone++;
-    this.account(job, this.kernel.now);
-    this.leaveCore(job);
-    this.kernel.resumeAt(job.process!, this.kernel.now);
-    this.idle(core);
+    this.release(job, job.process);
   }
 
   /** A held job's process is done with its core. */
   private leave(job: Job): void {
+    this.release(job, null);
+  }
+
+  private release(job: Job, resume: Process | null): void {
     const core = job.core!;
     this.statistics.jobsDone++;
     this.account(job, this.kernel.now);
     this.leaveCore(job);
+    if (resume) this.kernel.resumeAt(resume, this.kernel.now);
     this.idle(core);
   }
 
@@ -318,7 +314,11 @@ export class HostCpu extends Component {
   private account(job: Job, now: number): void {
     const spent = now - job.segmentStart;
     job.setupLeft = Math.max(0, job.setupLeft - spent);
-    this.statistics.busyByKind.set(job.kind, (this.statistics.busyByKind.get(job.kind) ?? 0) + spent);
+    this.charge(job.kind, spent);
+  }
+
+  private charge(kind: CpuWorkName | "CONTEXT_SWITCH", picoseconds: number): void {
+    this.statistics.busyByKind.set(kind, (this.statistics.busyByKind.get(kind) ?? 0) + picoseconds);
   }
 }
 
