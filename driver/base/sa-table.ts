@@ -11,6 +11,8 @@ type Slot = { direction: TableDirection; index: number };
 
 /** SA_STATUS of a command the driver gave up before issuing (its SA was deleted meanwhile). */
 const NOT_WANTED = -1;
+/** SA_STATUS of a replacement given up with its victim still in the entry: the victim stays cached. */
+const VICTIM_KEPT = -2;
 
 /**
  * The base driver's view of the NIC's SA table: which SA pointer sits in which entry. It keeps
@@ -23,6 +25,8 @@ const NOT_WANTED = -1;
  */
 export class NicSaTable {
   private readonly byPointer = new Map<number, Slot>();
+  /** Victims of replacements under way: out of the driver's view, still in their NIC entries until the newcomer's install (or their deletion) empties them. */
+  private readonly leaving = new Map<number, Slot>();
   private readonly free: Record<TableDirection, number[]> = { tx: [], rx: [] };
   private readonly commands: Mutex;
   private readonly installs = { count: 0, picoseconds: 0 };
@@ -102,18 +106,30 @@ export class NicSaTable {
     const slot = this.byPointer.get(victim);
     if (!slot || slot.direction !== direction || this.byPointer.has(pointer)) return 0;
     this.byPointer.delete(victim);
+    this.leaving.set(victim, slot);
     // Packets that took the handle before it left the view may still be on their way to the ring.
     yield* holdersDone();
     if (direction === "tx") yield* this.options.fence(victim);
     // With pointer fill the device chose the victim's entry itself: it is emptied through the pointer, and the newcomer's first descriptor fills one.
-    if (direction === "tx" && this.options.fill === "pointer") yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim));
-    return yield* this.fill(direction, slot.index, pointer, trafficClass, wanted);
+    if (direction === "tx" && this.options.fill === "pointer") {
+      yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim));
+      this.leaving.delete(victim);
+    }
+    return yield* this.fill(direction, slot.index, pointer, trafficClass, wanted, victim);
   }
 
-  /** Fill entry `index` with the SA behind `pointer`; returns the handle, or 0 (the entry freed) when refused. */
-  private *fill(direction: TableDirection, index: number, pointer: number, trafficClass: number, wanted: () => boolean): Generator<Command, number, unknown> {
+  /**
+   * Fill entry `index` with the SA behind `pointer` (in place of `victim`'s, for a replacement);
+   * returns the handle, or 0 when refused: the entry freed, or, if the victim still holds it, the
+   * victim back in the view.
+   */
+  private *fill(direction: TableDirection, index: number, pointer: number, trafficClass: number, wanted: () => boolean, victim: number | null = null): Generator<Command, number, unknown> {
     // A TX entry under pointer fill is the device's to fill when the pointer first arrives (seed 002, claim 8): nothing to write.
-    const status = direction === "tx" && this.options.fill === "pointer" ? (wanted() ? 0 : NOT_WANTED) : yield* this.command("SA_INSTALL", trafficClass, () => this.installCommand(direction, index, pointer, wanted));
+    const status = direction === "tx" && this.options.fill === "pointer" ? (wanted() ? 0 : NOT_WANTED) : yield* this.command("SA_INSTALL", trafficClass, () => this.installCommand(direction, index, pointer, wanted, victim));
+    if (status === VICTIM_KEPT) {
+      this.byPointer.set(victim!, { direction, index });
+      return 0;
+    }
     if (status !== 0) {
       this.free[direction].push(index);
       return 0;
@@ -146,9 +162,15 @@ export class NicSaTable {
   private readonly waitingClasses: number[] = [];
   private lendToHolder: ((trafficClass: number) => void) | null = null;
 
-  /** On a core: the record staged (read through the pointer into SA_STAGE, or the pointer itself), SA_COMMAND, and SA_STATUS read until done. */
-  private *installCommand(direction: TableDirection, index: number, pointer: number, wanted: () => boolean): Generator<Command, number, unknown> {
-    if (!wanted()) return NOT_WANTED;
+  /**
+   * On a core: the record staged (read through the pointer into SA_STAGE, or the pointer itself),
+   * SA_COMMAND, and SA_STATUS read until done. Decided here, with the command registers held, so
+   * that a removal of the victim cannot come between: a victim still in the entry is overwritten,
+   * or kept if the newcomer is no longer wanted.
+   */
+  private *installCommand(direction: TableDirection, index: number, pointer: number, wanted: () => boolean, victim: number | null): Generator<Command, number, unknown> {
+    const victimInEntry = victim !== null && this.leaving.delete(victim);
+    if (!wanted()) return victimInEntry ? VICTIM_KEPT : NOT_WANTED;
     const started = this.cpu.kernel.now;
     const rx = direction === "rx" ? R.SA_COMMAND_RX : 0;
     // The record is read while the SA is known to be alive; the writes take the core's time after.
@@ -193,13 +215,20 @@ export class NicSaTable {
   *remove(pointer: number, trafficClass: number): Generator<Command, Slot | null, unknown> {
     const slot = this.byPointer.get(pointer) ?? null;
     if (slot) this.byPointer.delete(pointer);
-    // Under pointer fill a TX slot is only the driver's count: the device's entry is found by the pointer.
-    const byIndex = slot && !(slot.direction === "tx" && this.options.fill === "pointer") ? slot : null;
-    yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, byIndex));
+    yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, slot));
     return slot;
   }
 
-  private *removeCommand(pointer: number, slot: Slot | null): Generator<Command, void, unknown> {
+  /**
+   * On a core: invalidate the SA's entry by its index (its own, or, as a replacement's victim not
+   * yet overwritten, the one it still holds) and any entry the device filled through its pointer.
+   */
+  private *removeCommand(pointer: number, own: Slot | null): Generator<Command, void, unknown> {
+    const leaving = this.leaving.get(pointer) ?? null;
+    this.leaving.delete(pointer);
+    const held = own ?? leaving;
+    // Under pointer fill a TX slot is only the driver's count: the device's entry is found by the pointer.
+    const slot = held && !(held.direction === "tx" && this.options.fill === "pointer") ? held : null;
     if (slot) {
       yield delay(this.options.mmioWrite);
       this.bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INVALIDATE | (slot.direction === "rx" ? R.SA_COMMAND_RX : 0) | slot.index) >>> 0);

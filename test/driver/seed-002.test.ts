@@ -3,6 +3,7 @@ import type { IpsecSa } from "../../driver/intermediate/sadb.js";
 import { SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
 import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { NobleBackend } from "../../sim/crypto/noble-backend.js";
+import { read32 } from "../../sim/bytes.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
 import { tunnelledSystem } from "../support/tunnels.js";
@@ -164,6 +165,55 @@ describe.each(["driver", "pointer"] as const)("seed 002 with %s fill", (fill) =>
     // Customer 0's packets arrived until the delete; the later ones found no policy; none was lost without a count.
     expect(delivered(0) + run.intermediate.dropCount("NO_POLICY") + (run.top.nic.statistics.drops.get("SA_INVALIDATED") ?? 0)).toBe(sent);
     expect(delivered(1)).toBe(20);
+  });
+
+  test.each(["newcomer", "victim"] as const)("a replacement whose %s is deleted before the install leaves no stale entry: the victim kept, or emptied and the newcomer in", (deleted) => {
+    const run = system(fill, {
+      "top.driver.intermediate.placement": "metric",
+      "top.driver.intermediate.metric.replaceOnMiss": true,
+      "top.driver.intermediate.metric.threshold": 2,
+      "top.driver.intermediate.metric.installBonus": 0,
+      "top.driver.intermediate.metric.decayFactor": 1,
+      "top.driver.intermediate.metric.policyPeriodNanoseconds": 0,
+    });
+    const victim = run.sa(0x2000);
+    const newcomer = run.sa(0x2001);
+    // The moment the replacement starts (it waits for the victim's packets in flight), one of the two is deleted.
+    const holders = run.intermediate.holders;
+    const waitFor = holders.waitFor.bind(holders);
+    let replacing = false;
+    holders.waitFor = function* (sa: IpsecSa) {
+      if (sa === victim && !replacing) {
+        replacing = true;
+        run.kernel.process("delete", () => run.intermediate.deleteSa(deleted === "victim" ? victim : newcomer));
+      }
+      yield* waitFor(sa);
+    };
+    run.kernel.process("peer", function* () {
+      yield run.top.driver.base.whenReady();
+      for (let index = 0; index < 2; index++) {
+        run.peer.send(0, sequencedPacket("to-host", 0, index, 300));
+        yield delay(us(5));
+      }
+      yield delay(us(10));
+      for (let index = 0; index < 6; index++) {
+        run.peer.send(1, sequencedPacket("to-host", 1, index, 300));
+        yield delay(us(8));
+      }
+    });
+    run.kernel.run({ until: us(150) });
+    const cache = run.top.nic.saCache;
+    const nicHolds = (sa: IpsecSa) => cache.rxLookup(sa.parameters.spi, read32(Uint8Array.from(sa.destination), 0)) !== null;
+    expect(replacing).toBe(true);
+    const survivor = deleted === "victim" ? newcomer : victim;
+    expect(run.top.driver.base.saTable.installed("rx")).toEqual([survivor.record]);
+    expect(nicHolds(survivor)).toBe(true);
+    expect(nicHolds(deleted === "victim" ? victim : newcomer)).toBe(false);
+    // Deleting the one left empties the entry too.
+    run.kernel.process("delete_survivor", () => run.intermediate.deleteSa(survivor));
+    run.kernel.run({ until: us(250) });
+    expect(nicHolds(survivor)).toBe(false);
+    expect(run.top.driver.base.saTable.freeEntries("rx")).toBe(1);
   });
 
   test("REMOVE: a deleted SA leaves the NIC's table, and its record is freed only once the device is done with it", () => {
