@@ -262,9 +262,13 @@ export class ScenarioTraffic extends Component {
   finishChecks(settled: boolean, quiet: boolean): void {
     if (!this.scoreboard || !quiet) return;
     const undelivered = this.flows.reduce((sum, flow) => sum + flow.undelivered, 0);
+    this.scoreboard.finish(undelivered, this.countedDrops, settled);
+  }
+
+  /** Packets dropped with a counted reason: in the NIC, in the intermediate driver, and at the gateway. */
+  get countedDrops(): number {
     const sum = (map: ReadonlyMap<unknown, number>) => [...map.values()].reduce((total, count) => total + count, 0);
-    const counted = sum(this.system.nic.statistics.drops) + sum(this.system.driver.intermediate.drops) + this.gatewayDrops;
-    this.scoreboard.finish(undelivered, counted, settled);
+    return sum(this.system.nic.statistics.drops) + sum(this.system.driver.intermediate.drops) + this.gatewayDrops;
   }
 
   /** Stream names in scenario order: a packet's first payload byte is its stream's index. */
