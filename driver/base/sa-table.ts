@@ -7,7 +7,8 @@ import type { HostCpu } from "../cpu/host-cpu.js";
 import type { CpuWorkName } from "../cpu/cpu-work.js";
 
 export type TableDirection = "tx" | "rx";
-type Slot = { direction: TableDirection; index: number };
+/** An entry of one direction's table. */
+export type TableSlot = { direction: TableDirection; index: number };
 
 /** SA_STATUS of a command the driver gave up before issuing (its SA was deleted meanwhile). */
 const NOT_WANTED = -1;
@@ -24,9 +25,9 @@ const VICTIM_KEPT = -2;
  * set of registers), each holding a host core for its MMIO writes and the SA_STATUS reads.
  */
 export class NicSaTable {
-  private readonly byPointer = new Map<number, Slot>();
+  private readonly byPointer = new Map<number, TableSlot>();
   /** Victims of replacements under way: out of the driver's view, still in their NIC entries until the newcomer's install (or their deletion) empties them. */
-  private readonly leaving = new Map<number, Slot>();
+  private readonly leaving = new Map<number, TableSlot>();
   private readonly free: Record<TableDirection, number[]> = { tx: [], rx: [] };
   private readonly commands: Mutex;
   private readonly installs = { count: 0, picoseconds: 0 };
@@ -212,7 +213,7 @@ export class NicSaTable {
    * The entry is not reused until `release` is called: the caller first makes sure no posted
    * descriptor still names it.
    */
-  *remove(pointer: number, trafficClass: number): Generator<Command, Slot | null, unknown> {
+  *remove(pointer: number, trafficClass: number): Generator<Command, TableSlot | null, unknown> {
     const slot = this.byPointer.get(pointer) ?? null;
     if (slot) this.byPointer.delete(pointer);
     yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, slot));
@@ -223,7 +224,7 @@ export class NicSaTable {
    * On a core: invalidate the SA's entry by its index (its own, or, as a replacement's victim not
    * yet overwritten, the one it still holds) and any entry the device filled through its pointer.
    */
-  private *removeCommand(pointer: number, own: Slot | null): Generator<Command, void, unknown> {
+  private *removeCommand(pointer: number, own: TableSlot | null): Generator<Command, void, unknown> {
     const leaving = this.leaving.get(pointer) ?? null;
     this.leaving.delete(pointer);
     const held = own ?? leaving;
@@ -237,7 +238,7 @@ export class NicSaTable {
   }
 
   /** Give an entry back for reuse, once nothing in flight can name it. */
-  release(slot: Slot): void {
+  release(slot: TableSlot): void {
     this.free[slot.direction].push(slot.index);
   }
 }

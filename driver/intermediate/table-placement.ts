@@ -1,14 +1,13 @@
 import type { Kernel } from "../../sim/kernel.js";
 import type { Command } from "../../sim/process.js";
 import type { BaseDriver } from "../base/driver.js";
+import type { TableDirection, TableSlot } from "../base/sa-table.js";
 import type { DriverMessageName, MessageChannel } from "./message-channel.js";
 import type { PlacementDecision, SaPlacementPolicy } from "./policy.js";
 import type { CostModel } from "../caching/metric-policy.js";
 import { delay } from "../../sim/process.js";
 import type { SaHolders } from "./sa-holders.js";
 import type { IpsecSa, Sadb } from "./sadb.js";
-
-export type TableDirection = "tx" | "rx";
 
 /** What the placement did, counted: "not in table" messages, installs and evictions (those of the periodic look among them), removals. */
 export interface PlacementCounts {
@@ -150,7 +149,7 @@ export class TablePlacement {
   }
 
   /** Take a deleted SA out of the NIC; returns its entry, to release once nothing in flight can name it. */
-  *remove(sa: IpsecSa): Generator<Command, { direction: TableDirection; index: number } | null, unknown> {
+  *remove(sa: IpsecSa): Generator<Command, TableSlot | null, unknown> {
     const table = this.base.saTable;
     if (!table.isInstalled(sa.record) && this.base.params.saFill !== "pointer") return null;
     const handle = table.handleOf(sa.record);

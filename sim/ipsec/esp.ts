@@ -44,9 +44,22 @@ export function hexSpi(value: number): string {
   return `0x${value.toString(16).padStart(8, "0")}`;
 }
 
-function splitKey(sa: EspSaParameters): { key: Uint8Array; salt: Uint8Array } {
-  const keyLength = sa.keyMaterial.length - SALT_BYTES;
-  return { key: sa.keyMaterial.subarray(0, keyLength), salt: sa.keyMaterial.subarray(keyLength) };
+/** What either end of an SA holds of its keys: the AES key and the salt, checked, and its GCM engine, made when first needed. */
+abstract class SaKeys {
+  protected readonly key: Uint8Array;
+  protected readonly salt: Uint8Array;
+  private engine: GcmEngine | null = null;
+
+  constructor(protected readonly backend: AesGcmBackend, readonly sa: EspSaParameters) {
+    checkSaParameters(sa);
+    const keyLength = sa.keyMaterial.length - SALT_BYTES;
+    this.key = sa.keyMaterial.subarray(0, keyLength);
+    this.salt = sa.keyMaterial.subarray(keyLength);
+  }
+
+  protected gcm(): GcmEngine {
+    return (this.engine ??= new GcmEngine(this.backend, this.key));
+  }
 }
 
 /** AAD: SPI and sequence number, or SPI and both halves of an extended one (RFC 4106 5). */
@@ -89,16 +102,12 @@ export interface EspSeal {
  * The sending side of an SA: sequence numbers start at 1 and never cycle; with ESN 64 bits are
  * kept and the low 32 sent. The IV is the 64-bit sequence number, unique per key as RFC 4106 asks.
  */
-export class EspOutbound {
-  private readonly key: Uint8Array;
-  private readonly salt: Uint8Array;
+export class EspOutbound extends SaKeys {
   private high: number;
   private low: number;
-  private engine: GcmEngine | null = null;
 
-  constructor(private readonly backend: AesGcmBackend, readonly sa: EspSaParameters, options: { nextSequence?: { high: number; low: number } } = {}) {
-    checkSaParameters(sa);
-    ({ key: this.key, salt: this.salt } = splitKey(sa));
+  constructor(backend: AesGcmBackend, sa: EspSaParameters, options: { nextSequence?: { high: number; low: number } } = {}) {
+    super(backend, sa);
     this.high = options.nextSequence?.high ?? 0;
     this.low = options.nextSequence?.low ?? 1;
   }
@@ -137,10 +146,6 @@ export class EspOutbound {
         return packet;
       },
     };
-  }
-
-  private gcm(): GcmEngine {
-    return (this.engine ??= new GcmEngine(this.backend, this.key));
   }
 
   /**
@@ -213,15 +218,10 @@ export type EspInboundResult =
  * only once the ICV verified; with ESN the high half is inferred from the window. Dummy packets
  * (next header 59) are dropped silently, by reason.
  */
-export class EspInbound {
+export class EspInbound extends SaKeys {
   readonly window: ReplayWindow;
-  private readonly key: Uint8Array;
-  private readonly salt: Uint8Array;
-  private engine: GcmEngine | null = null;
-
-  constructor(private readonly backend: AesGcmBackend, readonly sa: EspSaParameters, options: { replayWindow?: number } = {}) {
-    checkSaParameters(sa);
-    ({ key: this.key, salt: this.salt } = splitKey(sa));
+  constructor(backend: AesGcmBackend, sa: EspSaParameters, options: { replayWindow?: number } = {}) {
+    super(backend, sa);
     this.window = new ReplayWindow(options.replayWindow ?? 64);
   }
 
@@ -254,10 +254,6 @@ export class EspInbound {
         return this.unwrap(plaintext, high, low);
       },
     };
-  }
-
-  private gcm(): GcmEngine {
-    return (this.engine ??= new GcmEngine(this.backend, this.key));
   }
 
   /**
