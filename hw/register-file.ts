@@ -193,6 +193,7 @@ export class RegisterFile {
       case R.SA_RX_HITS: return register32(counts.rxHits);
       case R.SA_RX_MISSES: return register32(counts.rxMisses);
       case R.SA_FETCHES: return register32(counts.fetches);
+      case R.SA_STALE_HANDLES: return register32(counts.staleHandles);
     }
     return undefined;
   }
@@ -220,7 +221,8 @@ export class RegisterFile {
     const direction = value & R.SA_COMMAND_RX ? "rx" : "tx";
     const operation = (value & R.SA_COMMAND_OPERATION_MASK) >>> 0;
     const cache = this.offload.cache;
-    const fail = (code: "INVALID_SA_HANDLE" | "SA_RECORD_INVALID" | "SA_COMMAND_BUSY", fieldName: string, reported: number) => {
+    const replace = (value & R.SA_COMMAND_REPLACE) !== 0;
+    const fail = (code: "INVALID_SA_HANDLE" | "SA_RECORD_INVALID" | "SA_COMMAND_BUSY" | "SA_ENTRY_OCCUPIED" | "SA_DUPLICATE", fieldName: string, reported: number) => {
       this.saStatus = ErrorCode[code];
       this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value: reported });
     };
@@ -238,14 +240,14 @@ export class RegisterFile {
     } else if (operation === R.SA_COMMAND_INSTALL_POINTER) {
       this.saStatus = 0;
       this.statusAwaitsFetch = true;
-      this.recordFetch.fetch(direction, index, readField(this.stage, 0, 8));
+      this.recordFetch.fetch(direction, index, readField(this.stage, 0, 8), replace);
     } else if (operation === R.SA_COMMAND_INSTALL) {
       const fields = decodeSaRecord(this.stage);
-      if ("problem" in fields) fail("SA_RECORD_INVALID", `SA_STAGE (${fields.problem})`, fields.value);
-      else {
-        cache.install(direction, index, fields);
-        this.saStatus = 0;
-      }
+      // A bad record's value is not echoed, only where it is wrong: staged from a wrong offset, any field may hold key or salt bytes.
+      if ("problem" in fields) return fail("SA_RECORD_INVALID", `SA_STAGE (${fields.problem} at byte ${fields.offset})`, fields.offset), true;
+      const installed = cache.commandInstall(direction, index, fields, replace);
+      if (installed.kind === "refused") fail(installed.code, `SA_COMMAND.INDEX (${direction.toUpperCase()} entry ${installed.otherIndex})`, installed.otherIndex);
+      else this.saStatus = R.saInstalledStatus(installed.entry.generation);
     } else fail("INVALID_SA_HANDLE", "SA_COMMAND.OPERATION", operation >>> 24);
     return true;
   }

@@ -7,8 +7,11 @@ import type { HostCpu } from "../cpu/host-cpu.js";
 import type { CpuWorkName } from "../cpu/cpu-work.js";
 
 export type TableDirection = "tx" | "rx";
-/** An entry of one direction's table. */
-export type TableSlot = { direction: TableDirection; index: number };
+/** An entry of one direction's table, and the handle the device gave the SA in it (entry + 1 and the entry's generation). */
+export type TableSlot = { direction: TableDirection; index: number; handle: number };
+
+/** A replacement's victim: its record pointer, and the entry and handle it held. */
+type Victim = { readonly pointer: number; readonly slot: TableSlot };
 
 /** SA_STATUS of a command the driver gave up before issuing (its SA was deleted meanwhile). */
 const NOT_WANTED = -1;
@@ -56,10 +59,9 @@ export class NicSaTable {
     this.free.rx = Array.from({ length: sizes >>> 16 }, (_, index) => index);
   }
 
-  /** The TX handle (entry + 1) of an installed SA, or 0: the "in table" test. (With pointer fill, the entry the driver counts it in, not the device's.) */
+  /** The handle of an installed SA (entry + 1, and the entry's generation from SA_STATUS), or 0: the "in table" test. (With pointer fill, TX: the entry the driver counts it in, not the device's.) */
   handleOf(pointer: number): number {
-    const slot = this.byPointer.get(pointer);
-    return slot ? slot.index + 1 : 0;
+    return this.byPointer.get(pointer)?.handle ?? 0;
   }
 
   /** The SA_HANDLE a descriptor of an installed SA carries: its handle, or 0 with pointer fill (the device looks it up by the pointer). */
@@ -116,7 +118,7 @@ export class NicSaTable {
       yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim));
       this.leaving.delete(victim);
     }
-    return yield* this.fill(direction, slot.index, pointer, trafficClass, wanted, victim);
+    return yield* this.fill(direction, slot.index, pointer, trafficClass, wanted, { pointer: victim, slot });
   }
 
   /**
@@ -124,19 +126,21 @@ export class NicSaTable {
    * returns the handle, or 0 when refused: the entry freed, or, if the victim still holds it, the
    * victim back in the view.
    */
-  private *fill(direction: TableDirection, index: number, pointer: number, trafficClass: number, wanted: () => boolean, victim: number | null = null): Generator<Command, number, unknown> {
+  private *fill(direction: TableDirection, index: number, pointer: number, trafficClass: number, wanted: () => boolean, victim: Victim | null = null): Generator<Command, number, unknown> {
     // A TX entry under pointer fill is the device's to fill when the pointer first arrives (seed 002, claim 8): nothing to write.
     const status = direction === "tx" && this.options.fill === "pointer" ? (wanted() ? 0 : NOT_WANTED) : yield* this.command("SA_INSTALL", trafficClass, () => this.installCommand(direction, index, pointer, wanted, victim));
     if (status === VICTIM_KEPT) {
-      this.byPointer.set(victim!, { direction, index });
+      this.byPointer.set(victim!.pointer, victim!.slot);
       return 0;
     }
-    if (status !== 0) {
+    if (status < 0 || (status & R.SA_STATUS_CODE_MASK) !== 0) {
       this.free[direction].push(index);
       return 0;
     }
-    this.byPointer.set(pointer, { direction, index });
-    return index + 1;
+    const generation = (status >>> R.SA_STATUS_GENERATION_SHIFT) & R.SA_STATUS_GENERATION_MASK;
+    const handle = ((generation << R.SA_STATUS_GENERATION_SHIFT) | (index + 1)) >>> 0;
+    this.byPointer.set(pointer, { direction, index, handle });
+    return handle;
   }
 
   /**
@@ -169,11 +173,12 @@ export class NicSaTable {
    * that a removal of the victim cannot come between: a victim still in the entry is overwritten,
    * or kept if the newcomer is no longer wanted.
    */
-  private *installCommand(direction: TableDirection, index: number, pointer: number, wanted: () => boolean, victim: number | null): Generator<Command, number, unknown> {
-    const victimInEntry = victim !== null && this.leaving.delete(victim);
+  private *installCommand(direction: TableDirection, index: number, pointer: number, wanted: () => boolean, victim: Victim | null): Generator<Command, number, unknown> {
+    const victimInEntry = victim !== null && this.leaving.delete(victim.pointer);
     if (!wanted()) return victimInEntry ? VICTIM_KEPT : NOT_WANTED;
     const started = this.cpu.kernel.now;
-    const rx = direction === "rx" ? R.SA_COMMAND_RX : 0;
+    // Over the victim still in the entry, the install says so (REPLACE): the device refuses to overwrite an SA otherwise.
+    const rx = (direction === "rx" ? R.SA_COMMAND_RX : 0) | (victimInEntry ? R.SA_COMMAND_REPLACE : 0);
     // The record is read while the SA is known to be alive; the writes take the core's time after.
     const record = this.options.fill === "pointer" ? null : this.bus.memory.read(pointer, SA_RECORD_BYTES);
     yield delay(this.installWritePicoseconds());

@@ -79,7 +79,7 @@ export class IntermediateDriver extends Component {
   readonly decrypted = this.signal("decrypted", 32, { kind: "integer", lastWriteWins: true });
   /** The last message between the drivers: its kind and the SA's table handle (0: none yet). */
   readonly messageKind = this.enumSignal("message", DriverMessage);
-  readonly messageHandle = this.signal("message_handle", 17);
+  readonly messageHandle = this.signal("message_handle", 32);
   readonly messageCount = this.signal("message_count", 32, { kind: "integer" });
   readonly messageEvent = this.event("message_sent");
   /** The path between the layers: every message in turn, each shown in the waveform. */

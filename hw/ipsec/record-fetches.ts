@@ -1,4 +1,4 @@
-import { decodeSaRecord, SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_RECORD_ALIGNMENT, type SaRecordFields } from "../spec/sa-record.js";
+import { decodeSaRecord, SA_RECORD, SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_RECORD_ALIGNMENT, type SaRecordFields } from "../spec/sa-record.js";
 import type { SaDirection } from "./sa-cache.js";
 
 /**
@@ -10,11 +10,11 @@ export function recordPointerProblem(pointer: number): string | null {
 }
 
 /** A record read through a pointer, checked before it is trusted: its fields, or why not (for the error log). */
-export function checkFetchedRecord(bytes: Uint8Array, direction: SaDirection): SaRecordFields | { readonly problem: string; readonly value: number } {
+export function checkFetchedRecord(bytes: Uint8Array, direction: SaDirection): SaRecordFields | { readonly problem: string; readonly offset: number } {
   const fields = decodeSaRecord(bytes);
   if ("problem" in fields) return fields;
   const wanted = direction === "rx" ? SA_DIRECTION_INBOUND : SA_DIRECTION_OUTBOUND;
-  return fields.direction === wanted ? fields : { problem: `not an ${direction === "rx" ? "inbound" : "outbound"} SA`, value: fields.direction };
+  return fields.direction === wanted ? fields : { problem: `not an ${direction === "rx" ? "inbound" : "outbound"} SA`, offset: SA_RECORD.DIRECTION };
 }
 
 /**

@@ -22,6 +22,7 @@ export interface SaEntry {
   readonly engine: GcmEngine;
   /** The SA record pointer it was fetched through (pointer-fetch mode), or null when the driver installed it. */
   readonly pointer: number | null;
+  /** How many times its slot has been filled (15 bits, never 0): with the index, the handle that names this SA and no later one. */
   readonly generation: number;
   /**
    * Set when the driver invalidates the entry (the SA is being deleted): work started with it is
@@ -29,6 +30,19 @@ export interface SaEntry {
    */
   revoked: boolean;
 }
+
+/** SA_HANDLE: entry + 1 in bits 15:0, the entry's generation in bits 30:16. */
+export const HANDLE_GENERATION_SHIFT = 16;
+export const HANDLE_GENERATION_MASK = 0x7fff;
+
+/** What a TX descriptor's SA_HANDLE names: the SA it was issued for, nothing, or an entry filled again since (a stale handle). */
+export type TxHandleLookup =
+  | { readonly kind: "entry"; readonly entry: SaEntry }
+  | { readonly kind: "invalid" }
+  | { readonly kind: "stale"; readonly entry: SaEntry | null };
+
+/** What SA_COMMAND's install did: the entry filled, or refused because it holds an SA and the command did not say REPLACE, or because the SA is in another entry already. */
+export type CommandedInstall = { readonly kind: "installed"; readonly entry: SaEntry } | { readonly kind: "refused"; readonly code: "SA_ENTRY_OCCUPIED" | "SA_DUPLICATE"; readonly otherIndex: number };
 
 /**
  * The SA cache table (the NIC's cryptography information table): a number of entries per
@@ -50,14 +64,16 @@ export class SaCache extends Component {
   readonly evictions = this.signal("evictions", 32, { kind: "integer", lastWriteWins: true });
   readonly fetches = this.signal("fetches", 32, { kind: "integer", lastWriteWins: true });
   /** Installs and evictions (cached SAs overwritten by another), in all and by who wrote the entry: the driver's SA_COMMAND, or a pointer fetch. */
-  readonly counts = { txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, installs: 0, installsByDriver: 0, installsByFetch: 0, evictions: 0, evictionsByDriver: 0, evictionsByFetch: 0, fetches: 0, invalidations: 0 };
+  readonly counts = { txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, installs: 0, installsByDriver: 0, installsByFetch: 0, evictions: 0, evictionsByDriver: 0, evictionsByFetch: 0, fetches: 0, invalidations: 0, staleHandles: 0 };
+  /** TX descriptors refused for a handle whose entry was filled again since it was issued (STALE_SA_HANDLE). */
+  readonly staleHandles = this.signal("stale_handles", 32, { kind: "integer", lastWriteWins: true });
   private readonly tx: (SaEntry | null)[];
   private readonly rx: (SaEntry | null)[];
   private readonly rxByKey = new Map<string, SaEntry>();
   /** TX entries the driver invalidated, kept until the slot is reused: descriptors still naming them are dropped as SA_INVALIDATED, not taken for driver mistakes. */
   private readonly txRevoked = new Map<number, SaEntry>();
   private readonly txByPointer = new Map<number, SaEntry>();
-  private generation = 1;
+  private readonly generations: Record<SaDirection, Uint16Array>;
   /** Next TX entry to consider for replacement when pointer fetches fill a full table (a clock hand). */
   private hand = 0;
 
@@ -65,10 +81,30 @@ export class SaCache extends Component {
     super(context);
     this.tx = new Array<SaEntry | null>(this.params.txEntries).fill(null);
     this.rx = new Array<SaEntry | null>(this.params.rxEntries).fill(null);
+    this.generations = { tx: new Uint16Array(this.params.txEntries), rx: new Uint16Array(this.params.rxEntries) };
   }
 
   size(direction: SaDirection): number {
     return direction === "tx" ? this.tx.length : this.rx.length;
+  }
+
+  /** The SA_HANDLE naming an entry's SA: its index + 1, and its generation, so that it names no SA put there later. */
+  static handleOf(entry: SaEntry): number {
+    return ((entry.generation << HANDLE_GENERATION_SHIFT) | (entry.index + 1)) >>> 0;
+  }
+
+  /**
+   * SA_COMMAND's install (of a staged record, or one read through a staged pointer): not over
+   * another SA unless it said REPLACE, and not when the same SA (SPI and destination) is already
+   * in another entry of the table.
+   */
+  commandInstall(direction: SaDirection, index: number, fields: SaRecordFields, replace: boolean, pointer?: number): CommandedInstall {
+    const table = direction === "tx" ? this.tx : this.rx;
+    const destination = destinationOf(fields);
+    const other = table.findIndex((entry, at) => at !== index && entry !== null && entry.spi === fields.spi && entry.destination === destination);
+    if (other >= 0) return { kind: "refused", code: "SA_DUPLICATE", otherIndex: other };
+    if (!replace && table[index]) return { kind: "refused", code: "SA_ENTRY_OCCUPIED", otherIndex: index };
+    return { kind: "installed", entry: this.install(direction, index, fields, { by: "driver", pointer }) };
   }
 
   /**
@@ -88,14 +124,14 @@ export class SaCache extends Component {
       index,
       direction,
       spi: fields.spi,
-      destination: (fields.destination[0]! * 2 ** 24 + fields.destination[1]! * 2 ** 16 + fields.destination[2]! * 2 ** 8 + fields.destination[3]!),
+      destination: destinationOf(fields),
       icvLength: fields.icvLength,
       esn: fields.esn,
       qosGroup: fields.qosGroup,
       salt: fields.keyMaterial.slice(keyLength),
       engine: new GcmEngine(this.backend, fields.keyMaterial.slice(0, keyLength)),
       pointer,
-      generation: this.generation++,
+      generation: this.nextGeneration(direction, index),
       revoked: false,
     };
     if (direction === "tx") {
@@ -108,6 +144,12 @@ export class SaCache extends Component {
     this.count("installs");
     this.counts[origin.by === "driver" ? "installsByDriver" : "installsByFetch"]++;
     return entry;
+  }
+
+  private nextGeneration(direction: SaDirection, index: number): number {
+    const generations = this.generations[direction];
+    generations[index] = (generations[index]! % HANDLE_GENERATION_MASK) + 1;
+    return generations[index]!;
   }
 
   /** The driver takes the SA out of the table: work in progress with it is dropped. */
@@ -142,10 +184,27 @@ export class SaCache extends Component {
     return !entry.revoked;
   }
 
-  txByHandle(handle: number): SaEntry | null {
-    const entry = handle >= 1 && handle <= this.tx.length ? (this.tx[handle - 1] ?? this.txRevoked.get(handle - 1)) : null;
-    this.count(entry ? "txHits" : "txMisses");
-    return entry ?? null;
+  /** The SA a TX descriptor's SA_HANDLE names (an invalidated one too, so that its packets count as SA_INVALIDATED), if its generation is still the entry's. */
+  txByHandle(handle: number): TxHandleLookup {
+    const index = (handle & 0xffff) - 1;
+    const generation = (handle >>> HANDLE_GENERATION_SHIFT) & HANDLE_GENERATION_MASK;
+    if (index < 0 || index >= this.tx.length || handle >>> 31 !== 0) return this.missed({ kind: "invalid" });
+    const entry = this.tx[index] ?? this.txRevoked.get(index) ?? null;
+    if (entry && entry.generation === generation) {
+      this.count("txHits");
+      return { kind: "entry", entry };
+    }
+    // Filled again since (or emptied and given a later generation): the handle was issued for an SA no longer there.
+    if (generation !== 0 && this.generations.tx[index] !== 0) {
+      this.staleHandles.set(++this.counts.staleHandles);
+      return this.missed({ kind: "stale", entry });
+    }
+    return this.missed({ kind: "invalid" });
+  }
+
+  private missed(lookup: TxHandleLookup): TxHandleLookup {
+    this.count("txMisses");
+    return lookup;
   }
 
   /** The TX entry filled through this pointer, if any, without counting a lookup. */
@@ -186,6 +245,10 @@ export class SaCache extends Component {
     const signals = { txHits: this.txHits, txMisses: this.txMisses, rxHits: this.rxHits, rxMisses: this.rxMisses, installs: this.installs, evictions: this.evictions, fetches: this.fetches };
     signals[counter].set(value);
   }
+}
+
+function destinationOf(fields: SaRecordFields): number {
+  return fields.destination[0]! * 2 ** 24 + fields.destination[1]! * 2 ** 16 + fields.destination[2]! * 2 ** 8 + fields.destination[3]!;
 }
 
 function rxKey(spi: number, destination: number): string {

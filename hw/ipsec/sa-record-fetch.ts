@@ -5,6 +5,7 @@ import { type NicShared, NicSharedToken } from "../config.js";
 import type { DmaCompletion } from "../dma/engine.js";
 import { ErrorCode, type ErrorCodeName } from "../spec/errors.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
+import { saInstalledStatus } from "../spec/registers.js";
 import { checkFetchedRecord, recordPointerProblem } from "./record-fetches.js";
 import { SaCacheToken } from "./crypto-job.js";
 import type { SaCache, SaDirection } from "./sa-cache.js";
@@ -13,6 +14,7 @@ interface Fetch {
   readonly direction: SaDirection;
   readonly index: number;
   readonly pointer: number;
+  readonly replace: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export class SaRecordFetch extends ClockedComponent {
   }
 
   /** Start a fetch; false when one is already on its way (the command is refused). */
-  fetch(direction: SaDirection, index: number, pointer: number): boolean {
+  fetch(direction: SaDirection, index: number, pointer: number, replace: boolean): boolean {
     if (this.pending) return false;
     const unaligned = recordPointerProblem(pointer);
     if (unaligned) {
@@ -54,7 +56,7 @@ export class SaRecordFetch extends ClockedComponent {
       this.refuse("DMA_UNMAPPED", "SA_STAGE (record pointer)", pointer);
       return true;
     }
-    this.pending = { direction, index, pointer };
+    this.pending = { direction, index, pointer, replace };
     this.busySignal.set(1);
     this.shared.dma.read(pointer, SA_RECORD_BYTES, this.completions, this.pending);
     return true;
@@ -66,7 +68,7 @@ export class SaRecordFetch extends ClockedComponent {
 
   evaluate(): void {
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) {
-      const { direction, index, pointer } = completion.tag;
+      const { direction, index, pointer, replace } = completion.tag;
       this.pending = null;
       this.busySignal.set(0);
       if (completion.error) {
@@ -79,8 +81,9 @@ export class SaRecordFetch extends ClockedComponent {
         continue;
       }
       this.cache.countFetch();
-      this.cache.install(direction, index, fields, { by: "driver", pointer: direction === "tx" ? pointer : undefined });
-      this.onDone(0);
+      const installed = this.cache.commandInstall(direction, index, fields, replace, direction === "tx" ? pointer : undefined);
+      if (installed.kind === "refused") this.refuse(installed.code, `SA_COMMAND.INDEX (${direction.toUpperCase()} entry ${installed.otherIndex})`, installed.otherIndex);
+      else this.onDone(saInstalledStatus(installed.entry.generation));
     }
   }
 

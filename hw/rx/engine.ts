@@ -14,7 +14,7 @@ import { QueueState } from "../queue-state.js";
 import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, STATUS_IPSEC, STATUS_SA_MISS, writeField } from "../spec/descriptors.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { espLayout, espSelectors, isEspFrame } from "../ipsec/esp-frame.js";
-import type { SaEntry } from "../ipsec/sa-cache.js";
+import { SaCache, type SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode } from "../spec/errors.js";
 import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
@@ -169,7 +169,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       frame.ipsecStatus = STATUS_SA_MISS;
       return;
     }
-    frame.handle = entry.index + 1;
+    frame.handle = SaCache.handleOf(entry);
     const layout = espLayout(frame.bytes, entry.icvLength);
     if (!layout) return this.flag(frame, "ESP_MALFORMED");
     // Decrypt a copy: the frame as it came off the wire may be held elsewhere (the capture).

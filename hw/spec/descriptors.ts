@@ -59,7 +59,7 @@ export const TX_DESCRIPTOR_FIELDS: readonly DescriptorField[] = [
   { name: "LENGTH", offset: TX.LENGTH, bytes: 2, description: "Bytes in the buffer (1 or more; a frame's buffers add up to at most the maximum frame)" },
   { name: "COMMAND", offset: TX.COMMAND, bytes: 1, description: "bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (encrypt the frame's ESP packet: its payload and trailer are plaintext, its ICV is filled in)" },
   { name: "CLASS", offset: TX.CLASS, bytes: 1, description: "Traffic class of the frame (0-7)" },
-  { name: "SA_HANDLE", offset: TX.SA_HANDLE, bytes: 4, description: "With IPSEC: TX SA table entry + 1 (0: none; with SA_CTRL.POINTER_FETCH, look up by SA_POINTER instead)" },
+  { name: "SA_HANDLE", offset: TX.SA_HANDLE, bytes: 4, description: "With IPSEC: the SA's handle, as SA_STATUS gave it at the install: bits 15:0 the TX SA table entry + 1, bits 30:16 the entry's generation (0: none; with SA_CTRL.POINTER_FETCH, look up by SA_POINTER instead)" },
   { name: "SA_POINTER", offset: TX.SA_POINTER, bytes: 8, description: "Host address of the SA record (hw/spec SA record layout)" },
   { name: "OFFLOAD", offset: TX.OFFLOAD, bytes: 2, description: "IPsec offload flags" },
   { name: "STATUS", offset: TX.STATUS, bytes: 1, description: "Written back: bit 0 DD" },
@@ -73,7 +73,7 @@ export const RX_DESCRIPTOR_FIELDS: readonly DescriptorField[] = [
   { name: "ERROR", offset: RX.ERROR, bytes: 1, description: "Written back: error code, 0 if none" },
   { name: "CLASS", offset: RX.CLASS, bytes: 1, description: "Written back: traffic class the frame was queued by" },
   { name: "SPI", offset: RX.SPI, bytes: 4, description: "Written back: SPI of an ESP packet" },
-  { name: "SA_HANDLE", offset: RX.SA_HANDLE, bytes: 4, description: "Written back: SA table handle used" },
+  { name: "SA_HANDLE", offset: RX.SA_HANDLE, bytes: 4, description: "Written back: the handle of the RX SA table entry used (bits 15:0 entry + 1, bits 30:16 its generation)" },
 ];
 
 /** Little-endian field access on a descriptor image. */

@@ -23,6 +23,9 @@ export const ErrorCode = {
   QUEUE_REGISTER_WHILE_ENABLED: 20,
   VALUE_OUT_OF_RANGE: 21,
   SA_COMMAND_BUSY: 22,
+  STALE_SA_HANDLE: 23,
+  SA_ENTRY_OCCUPIED: 24,
+  SA_DUPLICATE: 25,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -50,6 +53,9 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   QUEUE_REGISTER_WHILE_ENABLED: "A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first)",
   VALUE_OUT_OF_RANGE: "A register field written beyond its range (a TX_SCHED percentage above 100); the nearest valid value is used",
   SA_COMMAND_BUSY: "An SA_COMMAND written while an INSTALL_POINTER is still reading its record (SA_STATUS.BUSY); the command is ignored",
+  STALE_SA_HANDLE: "An IPsec TX descriptor's SA_HANDLE names an entry that has been filled or emptied since the handle was issued (its GENERATION is not the entry's): the SA it was issued for is gone; the frame is dropped and counted (SA_STALE_HANDLES)",
+  SA_ENTRY_OCCUPIED: "SA_COMMAND installs into an entry that holds an SA without REPLACE; the command is ignored and the entry keeps its SA",
+  SA_DUPLICATE: "SA_COMMAND installs an SA (SPI and destination) that another entry of the same table already holds; the command is ignored (value: the other entry's index)",
 };
 
 /** Which field or register an error log entry points at (ERRLOG_LOCATION.FIELD). */

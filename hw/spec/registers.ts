@@ -104,6 +104,7 @@ export const SA_TX_MISSES = 0x5094;
 export const SA_RX_HITS = 0x5098;
 export const SA_RX_MISSES = 0x509c;
 export const SA_FETCHES = 0x50a0;
+export const SA_STALE_HANDLES = 0x50a4;
 /** Scheduling of traffic class (queue) q: the policy map, in hardware (fields: TX_SCHED_FIELDS). */
 export const TX_SCHED = (queue: number): number => 0x5200 + 4 * queue;
 
@@ -174,6 +175,15 @@ export const SA_COMMAND_INVALIDATE_POINTER = 3 << 24;
 /** Install in the entry the SA record the device reads (DMA) through the pointer staged in SA_STAGE words 0 and 1. */
 export const SA_COMMAND_INSTALL_POINTER = 4 << 24;
 export const SA_COMMAND_OPERATION_MASK = 7 << 24;
+/** SA_COMMAND: the install may overwrite the SA the entry holds (a replacement); without it an occupied entry refuses the install. */
+export const SA_COMMAND_REPLACE = 1 << 28;
+/** SA_STATUS.GENERATION: the generation the last install gave its entry; the SA's handle is GENERATION << 16 | (entry + 1). */
+export const SA_STATUS_GENERATION_SHIFT = 16;
+export const SA_STATUS_GENERATION_MASK = 0x7fff;
+/** SA_STATUS after a successful install: no error code, and the entry's new generation. */
+export const saInstalledStatus = (generation: number): number => (generation & SA_STATUS_GENERATION_MASK) << SA_STATUS_GENERATION_SHIFT;
+/** SA_STATUS.CODE: 0, or the error code of the last SA_COMMAND. */
+export const SA_STATUS_CODE_MASK = 0xffff;
 /** SA_STATUS while an INSTALL_POINTER fetch is on its way. */
 export const SA_STATUS_BUSY = 0x8000_0000;
 export const SA_CTRL_POINTER_FETCH = 1 << 0;
@@ -253,15 +263,17 @@ export const REGISTERS: readonly RegisterSpec[] = [
   {
     name: "SA_COMMAND", offset: SA_COMMAND, access: "WO", reset: 0, description: "Act on an SA table entry; the result is in SA_STATUS",
     fields: [
-      { name: "INDEX", bit: 0, width: 16, description: "Entry index; a TX descriptor names entry i by SA_HANDLE i + 1" },
+      { name: "INDEX", bit: 0, width: 16, description: "Entry index; a TX descriptor names the SA in entry i by SA_HANDLE GENERATION << 16 | (i + 1), GENERATION from SA_STATUS after its install" },
       { name: "DIRECTION", bit: 16, width: 1, description: "0: TX table, 1: RX table" },
       { name: "OPERATION", bit: 24, width: 3, description: "1: install the staged record, 2: invalidate the entry, 3: invalidate the TX entry fetched through the pointer staged in SA_STAGE[0..1], 4: install the record the device reads through the pointer staged in SA_STAGE[0..1]" },
+      { name: "REPLACE", bit: 28, width: 1, description: "With 1 or 4: the entry may hold an SA, which the new one replaces (work in progress keeps the old one). Without it an occupied entry refuses the install with SA_ENTRY_OCCUPIED. Either way an SA already in another entry is refused with SA_DUPLICATE" },
     ],
   },
   {
     name: "SA_STATUS", offset: SA_STATUS, access: "RO", reset: 0, description: "Result of the last SA_COMMAND: 0, or an error code",
     fields: [
       { name: "CODE", bit: 0, width: 16, description: "0, or the error code of the last command" },
+      { name: "GENERATION", bit: 16, width: 15, description: "After an install: the entry's new generation (1 to 32767, counting every fill of the entry). The SA's handle, for TX descriptors' SA_HANDLE, is GENERATION << 16 | (entry + 1); a descriptor whose handle's generation is no longer the entry's is refused with STALE_SA_HANDLE" },
       { name: "BUSY", bit: 31, width: 1, description: "An INSTALL_POINTER is reading its record; a command written meanwhile is refused" },
     ],
   },
@@ -292,6 +304,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "SA_RX_HITS", offset: SA_RX_HITS, access: "RO", reset: 0, description: "RX ESP packets whose SA was in the table" },
   { name: "SA_RX_MISSES", offset: SA_RX_MISSES, access: "RO", reset: 0, description: "RX ESP packets delivered with SA_MISS" },
   { name: "SA_FETCHES", offset: SA_FETCHES, access: "RO", reset: 0, description: "SA records read by DMA through a pointer" },
+  { name: "SA_STALE_HANDLES", offset: SA_STALE_HANDLES, access: "RO", reset: 0, description: "TX descriptors refused with STALE_SA_HANDLE: their handle's generation was no longer their entry's" },
   { name: "TDBAL", offset: TDBAL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `TX ring base, bits 31:0; ${RING_ALIGNMENT}-byte aligned ${queueNote}` },
   { name: "TDBAH", offset: TDBAH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX ring base, bits 63:32" },
   { name: "TDLEN", offset: TDLEN(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `TX ring length in bytes: a multiple of ${RING_ALIGNMENT}, at most ${MAX_RING_DESCRIPTORS} descriptors` },

@@ -99,17 +99,19 @@ export function encodeSaRecord(fields: SaRecordFields): Uint8Array {
 
 export type SaRecordProblem = "BAD_MAGIC" | "BAD_LENGTH" | "BAD_PROTOCOL" | "BAD_KEY_LENGTH" | "BAD_ICV_LENGTH";
 
-/** Read a record, or say what is wrong with it (as a device must before trusting a pointer). */
-export function decodeSaRecord(bytes: Uint8Array): SaRecordFields | { readonly problem: SaRecordProblem; readonly value: number } {
-  const magic = read(bytes, SA_RECORD.MAGIC, 4);
-  if (magic !== SA_RECORD_MAGIC) return { problem: "BAD_MAGIC", value: magic };
-  const length = read(bytes, SA_RECORD.RECORD_LENGTH, 2);
-  if (length !== SA_RECORD_BYTES) return { problem: "BAD_LENGTH", value: length };
-  if (bytes[SA_RECORD.PROTOCOL] !== 50) return { problem: "BAD_PROTOCOL", value: bytes[SA_RECORD.PROTOCOL]! };
+/**
+ * Read a record, or say what is wrong with it (as a device must before trusting a pointer): which
+ * field, by its byte offset, and never the value found there. A record read from a wrong offset
+ * may have key or salt bytes in any field, and an error log is no place for them.
+ */
+export function decodeSaRecord(bytes: Uint8Array): SaRecordFields | { readonly problem: SaRecordProblem; readonly offset: number } {
+  if (read(bytes, SA_RECORD.MAGIC, 4) !== SA_RECORD_MAGIC) return { problem: "BAD_MAGIC", offset: SA_RECORD.MAGIC };
+  if (read(bytes, SA_RECORD.RECORD_LENGTH, 2) !== SA_RECORD_BYTES) return { problem: "BAD_LENGTH", offset: SA_RECORD.RECORD_LENGTH };
+  if (bytes[SA_RECORD.PROTOCOL] !== 50) return { problem: "BAD_PROTOCOL", offset: SA_RECORD.PROTOCOL };
   const keyLength = bytes[SA_RECORD.KEY_LENGTH]!;
-  if (keyLength !== 16 && keyLength !== 32) return { problem: "BAD_KEY_LENGTH", value: keyLength };
+  if (keyLength !== 16 && keyLength !== 32) return { problem: "BAD_KEY_LENGTH", offset: SA_RECORD.KEY_LENGTH };
   const icvLength = bytes[SA_RECORD.ICV_LENGTH]!;
-  if (icvLength !== 8 && icvLength !== 12 && icvLength !== 16) return { problem: "BAD_ICV_LENGTH", value: icvLength };
+  if (icvLength !== 8 && icvLength !== 12 && icvLength !== 16) return { problem: "BAD_ICV_LENGTH", offset: SA_RECORD.ICV_LENGTH };
   const keyMaterial = new Uint8Array(keyLength + 4);
   keyMaterial.set(bytes.subarray(SA_RECORD.KEY, SA_RECORD.KEY + keyLength));
   keyMaterial.set(bytes.subarray(SA_RECORD.SALT, SA_RECORD.SALT + 4), keyLength);

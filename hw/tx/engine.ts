@@ -319,9 +319,9 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       if (this.recordFetches.add(first.saPointer, packet)) this.shared.dma.read(first.saPointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer: first.saPointer } as Tag);
       return;
     }
-    const entry = cache.txByHandle(first.saHandle);
-    if (!entry) return this.refuse(packet, { code: "INVALID_SA_HANDLE", field: "SA_HANDLE", fieldName: "SA_HANDLE", index: first.index, value: first.saHandle });
-    this.encrypt(packet, entry);
+    const found = cache.txByHandle(first.saHandle);
+    if (found.kind !== "entry") return this.refuse(packet, { code: found.kind === "stale" ? "STALE_SA_HANDLE" : "INVALID_SA_HANDLE", field: "SA_HANDLE", fieldName: "SA_HANDLE", index: first.index, value: first.saHandle });
+    this.encrypt(packet, found.entry);
   }
 
   /** A pointer fetch completed, for one of the packets that waited for it: check the record before trusting it, cache it (once), encrypt. */

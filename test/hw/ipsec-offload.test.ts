@@ -1,20 +1,20 @@
 import { describe, expect, test } from "vitest";
 import type { SaAccess } from "../../driver/caching/trace.js";
 import { ErrorCode } from "../../hw/spec/errors.js";
-import { STATUS_DD, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../../hw/spec/descriptors.js";
+import { STATUS_DD } from "../../hw/spec/descriptors.js";
 import { SA_RECORD_BYTES, SA_RECORD_MAGIC } from "../../hw/spec/sa-record.js";
 import * as R from "../../hw/spec/registers.js";
-import { EspOutbound } from "../../sim/ipsec/esp.js";
 import { read32 } from "../../sim/bytes.js";
 import { ethernetFrame, macAddress } from "../../sim/packet/ethernet.js";
-import { ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4 } from "../../sim/packet/ipv4.js";
+import { ipv4Packet, PROTOCOL_ESP } from "../../sim/packet/ipv4.js";
 import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { NobleBackend } from "../../sim/crypto/noble-backend.js";
-import { delay, type ProcessBody } from "../../sim/process.js";
+import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
 import type { NicSystem } from "../../system/nic-system.js";
 import { HOST_GATEWAY, PEER_GATEWAY } from "../../system/ipsec-setup.js";
-import { RawQueue } from "../support/raw-queue.js";
+import { postIpsec, preparedFrame, raw } from "../support/raw-ipsec.js";
+import type { RawQueue } from "../support/raw-queue.js";
 import { tunnelledSystem } from "../support/tunnels.js";
 
 const SIZES = [60, 300, 1514];
@@ -111,31 +111,6 @@ function expectThreeSasInline(trace: readonly SaAccess[]) {
     for (const path of inline) expect(path, direction).toMatch(/^s+h+$/);
     for (const path of [...paths.values()].filter((path) => !path.includes("h"))) expect(path, direction).toMatch(/^s{12}$/);
   }
-}
-
-/** A misbehaving driver on queue 3 (the base driver owns 0 to 2); returns the system after the run. */
-function raw(body: (top: NicSystem, queue: RawQueue) => ProcessBody, parameters: Record<string, unknown> = {}) {
-  const run = tunnelledSystem(2, { "top.nic.queues": 4, "top.driver.base.queues": 3, ...parameters });
-  run.kernel.process("raw", function* () {
-    yield run.top.driver.base.whenReady();
-    yield* body(run.top, new RawQueue(run.top.driver.base.bus, "tx", 3));
-  });
-  run.kernel.run({ until: us(60) });
-  return run;
-}
-
-/** An ESP frame prepared for inline encryption under SA `spi` (plaintext, zero ICV). */
-function preparedFrame(top: NicSystem, spiValue: number): Uint8Array {
-  const sa = top.driver.intermediate.sadb.find("outbound", spiValue)!;
-  const esp = new EspOutbound(new NobleBackend(), sa.parameters).prepare(sequencedPacket("to-peer", 0, 1, 200), PROTOCOL_IPV4);
-  return ethernetFrame(macAddress("02:00:00:00:00:02"), macAddress("02:00:00:00:00:01"), ipv4Packet({ source: HOST_GATEWAY, destination: PEER_GATEWAY, protocol: PROTOCOL_ESP }, esp));
-}
-
-function postIpsec(top: NicSystem, queue: RawQueue, frame: Uint8Array, fields: { saHandle?: number; saPointer?: number }): void {
-  const buffer = top.memory.allocate(2048, "raw buffer");
-  top.memory.write(buffer, frame);
-  queue.writeTx(0, { address: buffer, length: frame.length, command: TX_COMMAND_EOP | TX_COMMAND_RS | TX_COMMAND_IPSEC, ...fields });
-  queue.doorbell(1);
 }
 
 describe("bad IPsec input is dropped or flagged with a precise status, and counted", () => {

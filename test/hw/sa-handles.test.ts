@@ -1,0 +1,130 @@
+import { describe, expect, test } from "vitest";
+import { STATUS_DD, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../../hw/spec/descriptors.js";
+import { ErrorCode } from "../../hw/spec/errors.js";
+import * as R from "../../hw/spec/registers.js";
+import { SA_RECORD, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
+import type { DeviceBus } from "../../hw/spec/bus.js";
+import { type Command, delay } from "../../sim/process.js";
+import type { NicSystem } from "../../system/nic-system.js";
+import { preparedFrame, raw } from "../support/raw-ipsec.js";
+import type { RawQueue } from "../support/raw-queue.js";
+
+/** Stage `bytes` (a record image) in SA_STAGE and give SA_COMMAND; returns SA_STATUS. */
+function* command(bus: DeviceBus, bytes: Uint8Array, value: number): Generator<Command, number, unknown> {
+  for (let word = 0; word < R.SA_STAGE_WORDS; word++) {
+    const at = word * 4;
+    bus.mmioWrite(R.SA_STAGE(word), (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0);
+  }
+  bus.mmioWrite(R.SA_COMMAND, value >>> 0);
+  return (yield bus.mmioRead(R.SA_STATUS)) as number;
+}
+
+function recordOf(top: NicSystem, direction: "outbound" | "inbound", spi: number): Uint8Array {
+  return top.memory.read(top.driver.intermediate.sadb.find(direction, spi)!.record, SA_RECORD_BYTES);
+}
+
+function handle(status: number, index: number): number {
+  return ((((status >>> R.SA_STATUS_GENERATION_SHIFT) & R.SA_STATUS_GENERATION_MASK) << 16) | (index + 1)) >>> 0;
+}
+
+/** Post one IPsec frame at descriptor `index` of the raw queue, naming the SA by `saHandle`. */
+function post(top: NicSystem, queue: RawQueue, index: number, frame: Uint8Array, saHandle: number): void {
+  const buffer = top.memory.allocate(2048, "raw buffer");
+  top.memory.write(buffer, frame);
+  queue.writeTx(index, { address: buffer, length: frame.length, command: TX_COMMAND_EOP | TX_COMMAND_RS | TX_COMMAND_IPSEC, saHandle });
+  queue.doorbell(index + 1);
+}
+
+const ENTRY = 1000;
+
+describe("SA handles carry their entry's generation", () => {
+  test("a handle issued for an SA names it, and after its entry is filled with another SA it is refused as STALE_SA_HANDLE and counted, not taken for the newcomer", () => {
+    const statuses: number[] = [];
+    let queue!: RawQueue;
+    let stale = -1;
+    const { top } = raw(function* (top, q) {
+      queue = q;
+      const bus = top.driver.base.bus;
+      statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1000), R.SA_COMMAND_INSTALL | ENTRY));
+      const first = handle(statuses[0]!, ENTRY);
+      post(top, q, 0, preparedFrame(top, 0x1000), first);
+      yield delay(10_000_000);
+      bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INVALIDATE | ENTRY);
+      statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1000), R.SA_COMMAND_INSTALL | ENTRY));
+      // The same SA back in the same entry: a new generation, so the first handle names nothing now.
+      post(top, q, 1, preparedFrame(top, 0x1000), first);
+      yield delay(10_000_000);
+      post(top, q, 2, preparedFrame(top, 0x1000), handle(statuses[1]!, ENTRY));
+      yield delay(10_000_000);
+      stale = (yield bus.mmioRead(R.SA_STALE_HANDLES)) as number;
+    });
+    expect(statuses.map((status) => status & R.SA_STATUS_CODE_MASK)).toEqual([0, 0]);
+    expect(handle(statuses[1]!, ENTRY)).not.toBe(handle(statuses[0]!, ENTRY));
+    expect(queue.writeBack(0)).toEqual({ status: STATUS_DD, error: 0 });
+    expect(queue.writeBack(1)).toEqual({ status: STATUS_DD, error: ErrorCode.STALE_SA_HANDLE });
+    expect(queue.writeBack(2)).toEqual({ status: STATUS_DD, error: 0 });
+    expect(top.nic.diagnostics.map((d) => [d.code, d.field, d.index, d.value])).toEqual([["STALE_SA_HANDLE", "SA_HANDLE", 1, handle(statuses[0]!, ENTRY)]]);
+    expect(stale).toBe(1);
+    expect(top.peer.receivedFrames).toBe(2);
+  });
+
+  test("an install over an occupied entry without REPLACE is refused (SA_ENTRY_OCCUPIED) and the entry keeps its SA and handle; with REPLACE it is overwritten", () => {
+    const statuses: number[] = [];
+    let queue!: RawQueue;
+    const { top } = raw(function* (top, q) {
+      queue = q;
+      const bus = top.driver.base.bus;
+      statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1000), R.SA_COMMAND_INSTALL | ENTRY));
+      statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1001), R.SA_COMMAND_INSTALL | ENTRY));
+      post(top, q, 0, preparedFrame(top, 0x1000), handle(statuses[0]!, ENTRY));
+      yield delay(10_000_000);
+      statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1001), R.SA_COMMAND_INSTALL | R.SA_COMMAND_REPLACE | ENTRY));
+      post(top, q, 1, preparedFrame(top, 0x1001), handle(statuses[2]!, ENTRY));
+    });
+    expect(statuses.map((status) => status & R.SA_STATUS_CODE_MASK)).toEqual([0, ErrorCode.SA_ENTRY_OCCUPIED, 0]);
+    expect([queue.writeBack(0), queue.writeBack(1)]).toEqual([{ status: STATUS_DD, error: 0 }, { status: STATUS_DD, error: 0 }]);
+    expect(top.nic.diagnostics.map((d) => [d.code, d.field, d.value])).toEqual([["SA_ENTRY_OCCUPIED", "SA_COMMAND", ENTRY]]);
+    expect(top.peer.receivedFrames).toBe(2);
+  });
+
+  test("the same SA installed in a second entry is refused (SA_DUPLICATE, naming the entry that holds it), in both tables", () => {
+    const statuses: number[] = [];
+    const { top } = raw(function* (top) {
+      const bus = top.driver.base.bus;
+      for (const [direction, spi, rx] of [["outbound", 0x1000, 0], ["inbound", 0x2000, R.SA_COMMAND_RX]] as const) {
+        statuses.push(yield* command(bus, recordOf(top, direction, spi), R.SA_COMMAND_INSTALL | rx | 3));
+        statuses.push(yield* command(bus, recordOf(top, direction, spi), R.SA_COMMAND_INSTALL | R.SA_COMMAND_REPLACE | rx | 4));
+      }
+    });
+    expect(statuses.map((status) => status & R.SA_STATUS_CODE_MASK)).toEqual([0, ErrorCode.SA_DUPLICATE, 0, ErrorCode.SA_DUPLICATE]);
+    expect(top.nic.diagnostics.map((d) => [d.code, d.value])).toEqual([["SA_DUPLICATE", 3], ["SA_DUPLICATE", 3]]);
+  });
+});
+
+describe("SA record errors name the field, never the bytes found in it", () => {
+  test("a record staged from a wrong offset (its key where the magic belongs) is refused without a byte of the key or salt in ERRLOG_VALUE or the diagnostic", () => {
+    let record = new Uint8Array();
+    let logged: number[] = [];
+    const { top } = raw(function* (top) {
+      const bus = top.driver.base.bus;
+      record = recordOf(top, "outbound", 0x1000);
+      // Off by the salt's offset: salt and key land on MAGIC, RECORD_LENGTH and on.
+      const shifted = new Uint8Array(SA_RECORD_BYTES);
+      shifted.set(record.subarray(SA_RECORD.SALT));
+      yield* command(bus, shifted, R.SA_COMMAND_INSTALL | 2);
+      logged = [(yield bus.mmioRead(R.ERRLOG_VALUE_LO)) as number, (yield bus.mmioRead(R.ERRLOG_VALUE_HI)) as number];
+    });
+    const secret = record.subarray(SA_RECORD.SALT, SA_RECORD.KEY + 16);
+    const diagnostic = top.nic.diagnostics[0]!;
+    expect([diagnostic.code, diagnostic.value]).toEqual(["SA_RECORD_INVALID", SA_RECORD.MAGIC]);
+    expect(logged).toEqual([SA_RECORD.MAGIC, 0]);
+    // No run of two secret bytes in hex, nor any word of them in decimal, either byte order (words of 5 digits or more: shorter numbers are everywhere).
+    const text = diagnostic.message.toLowerCase();
+    const view = new DataView(secret.buffer, secret.byteOffset, secret.byteLength);
+    for (let at = 0; at + 2 <= secret.length; at++) expect(text).not.toContain(Buffer.from(secret.subarray(at, at + 2)).toString("hex"));
+    for (let at = 0; at + 4 <= secret.length; at++) for (const little of [true, false]) {
+      const word = view.getUint32(at, little);
+      if (word >= 0x1_0000) expect(text).not.toContain(String(word));
+    }
+  });
+});
