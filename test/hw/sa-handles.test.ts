@@ -103,7 +103,7 @@ describe("SA handles carry their entry's generation", () => {
 
 describe("SA record errors name the field, never the bytes found in it", () => {
   test("a record staged from a wrong offset (its key where the magic belongs) is refused without a byte of the key or salt in ERRLOG_VALUE or the diagnostic", () => {
-    let record = new Uint8Array();
+    let record: Uint8Array = new Uint8Array();
     let logged: number[] = [];
     const { top } = raw(function* (top) {
       const bus = top.driver.base.bus;
