@@ -1,7 +1,7 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { type AesGcmBackend, AesGcmBackendToken } from "../../sim/crypto/backend.js";
-import { EspInbound, type EspInboundResult, EspOutbound, type EspDropReason, RekeyRequiredError, type Spi } from "../../sim/ipsec/esp.js";
+import { type EspInboundResult, type EspDropReason, RekeyRequiredError, type Spi } from "../../sim/ipsec/esp.js";
 import { DriverMessage, MessageChannel } from "./message-channel.js";
 import type { Command } from "../../sim/process.js";
 import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
@@ -20,7 +20,7 @@ import { IsakmpProfiles } from "./isakmp-profile.js";
 import { Isadb } from "./isadb.js";
 import { type IpsecSa, Sadb } from "./sadb.js";
 import { Spd } from "./spd.js";
-import { SaHolders } from "./sa-holders.js";
+import { SaLease, SaLifecycle } from "./sa-lifecycle.js";
 import { TablePlacement } from "./table-placement.js";
 import { SendOrder } from "./send-order.js";
 import { Mailbox } from "../../sim/mailbox.js";
@@ -36,7 +36,7 @@ export interface DeliveredPacket {
 }
 
 /** Why the intermediate driver dropped a packet, beside the ESP receiver's reasons. */
-export type IntermediateDropReason = EspDropReason | "SPD_DISCARD" | "NO_POLICY" | "UNKNOWN_SPI" | "REKEY_REQUIRED" | "NOT_IPV4" | "BACKLOG_FULL";
+export type IntermediateDropReason = EspDropReason | "SPD_DISCARD" | "NO_POLICY" | "NO_MATURE_SA" | "SA_DEAD" | "UNKNOWN_SPI" | "REKEY_REQUIRED" | "NOT_IPV4" | "BACKLOG_FULL";
 
 /** Each packet's path through ESP, as the waveform shows the last one: the NIC inline, or software on a host core. */
 export const EspPath = defineEnum("esp_path", ["NONE", "HARDWARE_TX", "SOFTWARE_TX", "HARDWARE_RX", "SOFTWARE_RX"]);
@@ -91,14 +91,14 @@ export class IntermediateDriver extends Component {
   readonly lastSpi = this.signal("path_spi", 32, { lastWriteWins: true });
   readonly pathEvent = this.event("path_taken");
   readonly placement: TablePlacement;
-  readonly holders: SaHolders;
+  /** Every SA's state (larval, mature, dying, dead), the leases packets hold on it, and its ESP state. */
+  readonly lifecycle: SaLifecycle;
+  readonly saStates = { mature: this.signal("sas_mature", 16, { kind: "integer", lastWriteWins: true }), dying: this.signal("sas_dying", 16, { kind: "integer", lastWriteWins: true }) };
   private readonly sendOrder = new SendOrder<IpsecSa>(this.event("sa_send_turn"));
   onDeliver: (packet: DeliveredPacket) => void = () => {};
   localMac: MacAddress = macAddress("02:00:00:00:00:01");
   gatewayMac: MacAddress = macAddress("02:00:00:00:00:02");
   private readonly paths: Record<PathCount, number> = { hardwareTx: 0, softwareTx: 0, hardwareRx: 0, softwareRx: 0 };
-  private readonly outbound = new Map<IpsecSa, EspOutbound>();
-  private readonly inbound = new Map<IpsecSa, EspInbound>();
   private encryptedCount = 0;
   private decryptedCount = 0;
 
@@ -106,16 +106,27 @@ export class IntermediateDriver extends Component {
     @inject(ComponentContextToken) context: ComponentContext,
     @inject(BaseDriver) readonly base: BaseDriver,
     @inject(HostCpu) readonly cpu: HostCpu,
-    @inject(AesGcmBackendToken) private readonly backend: AesGcmBackend,
+    @inject(AesGcmBackendToken) backend: AesGcmBackend,
     @inject(SaPlacementPolicyToken) registered: SaPlacementPolicy,
   ) {
     super(context);
     this.policy = this.params.placement === "metric" ? this.child(MetricPlacement, "metric") : registered;
     this.messages = new MessageChannel(this.kernel, { kind: this.messageKind, handle: this.messageHandle, count: this.messageCount, sent: this.messageEvent }, this.params.messageNanoseconds * 1000);
-    // The policy hears of each SA as the driver receives it (seed 003's claim 7), and forgets it when it goes.
-    this.sadb = new Sadb(base.bus.memory, { added: (sa) => this.policy.received?.(sa, this.kernel.now), removed: (sa) => this.policy.forget?.(sa) });
-    this.holders = new SaHolders(this.sadb, this.event("sa_holder_done"));
-    this.placement = new TablePlacement(`${this.path}.placement`, this.kernel, base, this.sadb, this.holders, this.policy, this.messages, { offload: this.params.offload, classOf: (sa) => this.classOf(sa), costs: () => this.costs() });
+    this.lifecycle = new SaLifecycle(backend, { replayWindow: this.params.replayWindow }, this.event("sa_lease_released"), (counts) => {
+      this.saStates.mature.set(counts.mature);
+      this.saStates.dying.set(counts.dying);
+    });
+    // Keys given with the SA (manual keying, as PF_KEY's SADB_ADD) make it mature at once. The policy
+    // hears of each SA as the driver receives it (seed 003's claim 7), and forgets it when it goes.
+    this.sadb = new Sadb(base.bus.memory, {
+      added: (sa) => {
+        this.lifecycle.born(sa);
+        this.lifecycle.mature(sa);
+        this.policy.received?.(sa, this.kernel.now);
+      },
+      removed: (sa) => this.policy.forget?.(sa),
+    });
+    this.placement = new TablePlacement(`${this.path}.placement`, this.kernel, base, this.sadb, this.lifecycle, this.policy, this.messages, { offload: this.params.offload, classOf: (sa) => this.classOf(sa), costs: () => this.costs() });
     base.onReceive = (frame) => this.receive(frame);
   }
 
@@ -144,24 +155,35 @@ export class IntermediateDriver extends Component {
       return;
     }
     const sa = entry.action.sa;
-    // With an ipsec_qos_group tag the class map decides; without one, the inner DSCP does (seed 001).
-    const trafficClass = sa.qosGroup !== null ? this.classOf(sa) : innerClass;
+    // The packet holds the SA from here until it is on the ring: a delete or a replacement of its NIC entry waits for it.
+    const lease = this.lifecycle.lease(sa);
+    if (!lease) return this.drop("NO_MATURE_SA");
+    try {
+      // With an ipsec_qos_group tag the class map decides; without one, the inner DSCP does (seed 001).
+      yield* this.sendUnder(lease, packet, sa.qosGroup !== null ? this.classOf(sa) : innerClass);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** The ESP packet of a leased SA, inline or in software, on the ring of its class in the order of its sequence numbers. */
+  private *sendUnder(lease: SaLease, packet: Uint8Array, trafficClass: number): Generator<Command, void, unknown> {
+    const sa = lease.sa;
     const outer = { source: sa.source, destination: sa.destination, dscp: trafficClass << 3 };
     const queue = this.base.queueOfClass(trafficClass);
     this.used(sa, packet.length);
-    const handle = this.params.offload && !sa.parameters.esn ? yield* this.placement.transmit(sa) : null;
-    // Rekeyed or deleted while we waited: the SPD now names the SA to use (its record may be freed).
-    if (!this.holders.live(sa)) return yield* this.send(packet);
+    const handle = this.params.offload && !sa.parameters.esn ? yield* this.placement.transmit(lease) : null;
     let esp: Uint8Array;
     let ticket: number;
     try {
       if (handle !== null) {
         // Inline: ESP laid out in plaintext, the NIC encrypts with the SA found through the handle or the pointer.
         yield* this.cpu.run("INLINE_TX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
-        esp = this.outboundOf(sa).prepare(packet, PROTOCOL_IPV4);
+        if (!lease.valid()) return this.drop("SA_DEAD");
+        esp = lease.outbound().prepare(packet, PROTOCOL_IPV4);
         ticket = this.sendOrder.take(sa);
       } else {
-        const seal = this.outboundOf(sa).seal(packet, PROTOCOL_IPV4);
+        const seal = lease.outbound().seal(packet, PROTOCOL_IPV4);
         ticket = this.sendOrder.take(sa);
         yield* this.cpu.crypto("ESP_ENCRYPT", trafficClass, { operation: seal.operation, bytes: seal.bytes, setupCycles: this.params.cyclesPerPacket, cyclesPerByte: this.params.cyclesPerByte });
         esp = seal.finish();
@@ -170,16 +192,11 @@ export class IntermediateDriver extends Component {
       if (error instanceof RekeyRequiredError) return this.drop("REKEY_REQUIRED");
       throw error;
     }
-    // Packets of the SA with earlier sequence numbers go on the ring first.
-    yield* this.sendOrder.turn(sa, ticket);
-    // Deleted, or evicted from the NIC's table, while the CPU worked: start again (the sequence number taken is skipped).
-    if (!this.holders.live(sa) || (handle !== null && !this.placement.stillPlaced(sa, handle))) {
-      this.sendOrder.done(sa, ticket);
-      return yield* this.send(packet);
-    }
-    // From here the packet holds the SA: a delete waits for it before taking the SA out of the NIC and freeing its record.
-    this.holders.hold(sa);
     try {
+      // Packets of the SA with earlier sequence numbers go on the ring first.
+      yield* this.sendOrder.turn(sa, ticket);
+      // Deletes wait for leases, so only an SA ended without waiting (a hard expiry) fails here.
+      if (!lease.valid()) return this.drop("SA_DEAD");
       this.took(handle !== null ? "hardwareTx" : "softwareTx", sa, packet.length);
       // The outer DSCP carries the class, so that the network (and the receiving NIC) can queue the ESP packet by it.
       const frame = this.frame(ipv4Packet({ ...outer, protocol: PROTOCOL_ESP }, esp));
@@ -189,16 +206,17 @@ export class IntermediateDriver extends Component {
         yield* this.base.transmit(queue, frame, { trafficClass });
       }
     } finally {
-      this.holders.release(sa);
       this.sendOrder.done(sa, ticket);
     }
   }
 
   /**
    * Rekey: a new SA under a new SPI and keys takes over the old one's policy at once; the old one
-   * is then deleted as deleteSa does, so packets already on their way finish under it or are dropped.
+   * is then deleted as deleteSa does, so packets already holding it finish under it. Returns the
+   * new SA, or null when the old one was no longer mature (being deleted, or rekeyed already).
    */
   *rekeySa(old: IpsecSa, spi: Spi, keyMaterial: Uint8Array) {
+    if (!this.lifecycle.usable(old)) return null;
     const fresh = this.sadb.add({ direction: old.direction, parameters: { ...old.parameters, spi, keyMaterial }, source: old.source, destination: old.destination }, old.qosGroup);
     this.spd.replace(old, fresh);
     yield* this.deleteSa(old);
@@ -206,21 +224,19 @@ export class IntermediateDriver extends Component {
   }
 
   /**
-   * Take an SA out of use: out of the SPD (no new packet takes it), its packets already posted
-   * sent, then out of the NIC, and its record freed. The fence comes before the invalidation: a
-   * descriptor still carrying the pointer after it would have the NIC read the record again.
+   * Take an SA out of use: out of the SPD and dying (no new packet takes it), the packets that
+   * hold it finished and their descriptors done, then out of the NIC, dead, and its record freed.
+   * The descriptors come before the invalidation: one still carrying the pointer after it would
+   * have the NIC read the record again. Deleting an SA already dying waits for it to be dead.
    */
   *deleteSa(sa: IpsecSa) {
-    this.holders.retire(sa);
     this.spd.removeFor(sa);
-    yield* this.holders.waitFor(sa);
+    if (!(yield* this.lifecycle.retire(sa))) return;
     yield* this.base.saFence(sa.record);
     const slot = yield* this.placement.remove(sa);
     if (slot) this.base.saTable.release(slot);
-    this.outbound.delete(sa);
-    this.inbound.delete(sa);
+    this.lifecycle.bury(sa);
     this.sadb.delete(sa.direction, sa.parameters.spi, sa.destination);
-    this.holders.retired(sa);
   }
 
   dropCount(reason: IntermediateDropReason): number {
@@ -240,7 +256,7 @@ export class IntermediateDriver extends Component {
     const esp = outer.subarray(headerLength, (outer[2]! << 8) | outer[3]!);
     // A unicast SA is found by its SPI alone (RFC 4301 4.1).
     const sa = esp.length >= 4 ? this.sadb.find("inbound", read32(esp, 0)) : undefined;
-    if (!sa || !this.holders.live(sa)) return this.drop("UNKNOWN_SPI");
+    if (!sa || !this.lifecycle.usable(sa)) return this.drop("UNKNOWN_SPI");
     let lane = this.lanes.get(sa);
     if (!lane) {
       const created = new Mailbox<{ frame: DriverReceivedFrame; esp: Uint8Array }>(this.kernel, `SA ${sa.uniqueId}: the next received packet`);
@@ -260,24 +276,34 @@ export class IntermediateDriver extends Component {
     }
   }
 
-  /** One ESP packet of an SA: its CPU work is of the class the NIC gave it. */
+  /** One ESP packet of an SA, under a lease taken when its turn comes: its CPU work is of the class the NIC gave it. */
   private *receiveEsp(frame: DriverReceivedFrame, esp: Uint8Array, sa: IpsecSa): Generator<Command, void, unknown> {
-    // Deleted while the packet waited: its inbound state is gone, and must not come back.
-    if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI");
+    // Being deleted while the packet waited: its inbound state is going, and must not come back.
+    const lease = this.lifecycle.lease(sa);
+    if (!lease) return this.drop("UNKNOWN_SPI");
+    try {
+      yield* this.receiveUnder(lease, frame, esp);
+    } finally {
+      lease.release();
+    }
+  }
+
+  private *receiveUnder(lease: SaLease, frame: DriverReceivedFrame, esp: Uint8Array): Generator<Command, void, unknown> {
+    const sa = lease.sa;
     const trafficClass = frame.trafficClass;
     this.used(sa, esp.length);
     if (frame.status & STATUS_IPSEC) {
       // Decrypted and authenticated by the NIC; the replay window stays here.
       yield* this.cpu.run("INLINE_RX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
-      if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI");
-      return this.deliver(this.inboundOf(sa).acceptDecrypted(esp), sa, frame, "hardwareRx");
+      if (!lease.valid()) return this.drop("SA_DEAD");
+      return this.deliver(lease.inbound().acceptDecrypted(esp), sa, frame, "hardwareRx");
     }
     if (frame.status & STATUS_SA_MISS && this.params.offload && !sa.parameters.esn) yield* this.placement.receiveMiss(sa);
-    if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI");
-    const opened = this.inboundOf(sa).open(esp);
+    if (!lease.valid()) return this.drop("SA_DEAD");
+    const opened = lease.inbound().open(esp);
     if ("reason" in opened) return this.drop(opened.reason);
     yield* this.cpu.crypto("ESP_DECRYPT", trafficClass, { operation: opened.operation, bytes: opened.bytes, setupCycles: this.params.cyclesPerPacket, cyclesPerByte: this.params.cyclesPerByte });
-    if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI");
+    if (!lease.valid()) return this.drop("SA_DEAD");
     this.deliver(opened.finish(), sa, frame, "softwareRx");
   }
 
@@ -320,18 +346,6 @@ export class IntermediateDriver extends Component {
     this.pathEvent.fire();
     const direction = path === "hardwareTx" || path === "softwareTx" ? "tx" : "rx";
     this.trace.record({ sa: sa.uniqueId, time: this.kernel.now, bytes, direction, path: path.startsWith("hardware") ? "hardware" : "software" });
-  }
-
-  private outboundOf(sa: IpsecSa): EspOutbound {
-    let state = this.outbound.get(sa);
-    if (!state) this.outbound.set(sa, (state = new EspOutbound(this.backend, sa.parameters)));
-    return state;
-  }
-
-  private inboundOf(sa: IpsecSa): EspInbound {
-    let state = this.inbound.get(sa);
-    if (!state) this.inbound.set(sa, (state = new EspInbound(this.backend, sa.parameters, { replayWindow: this.params.replayWindow })));
-    return state;
   }
 
   private frame(packet: Uint8Array): Uint8Array {

@@ -6,7 +6,7 @@ import type { DriverMessageName, MessageChannel } from "./message-channel.js";
 import type { PlacementDecision, SaPlacementPolicy } from "./policy.js";
 import type { CostModel } from "../caching/metric-policy.js";
 import { delay } from "../../sim/process.js";
-import type { SaHolders } from "./sa-holders.js";
+import type { SaLease, SaLifecycle } from "./sa-lifecycle.js";
 import type { IpsecSa, Sadb } from "./sadb.js";
 
 /** What the placement did, counted: "not in table" messages, installs and evictions (those of the periodic look among them), removals. */
@@ -33,7 +33,7 @@ export class TablePlacement {
     private readonly kernel: Kernel,
     private readonly base: BaseDriver,
     private readonly sadb: Sadb,
-    private readonly holders: SaHolders,
+    private readonly lifecycle: SaLifecycle,
     private readonly policy: SaPlacementPolicy,
     private readonly messages: MessageChannel,
     private readonly driver: {
@@ -55,7 +55,7 @@ export class TablePlacement {
       yield delay(period);
       for (const direction of ["tx", "rx"] as const) {
         const cached = this.cached(direction);
-        const uncached = this.sadb.all().filter((sa) => (sa.direction === "outbound") === (direction === "tx") && !sa.parameters.esn && this.holders.live(sa) && !this.underway.has(sa) && !this.base.saTable.isInstalled(sa.record));
+        const uncached = this.sadb.all().filter((sa) => (sa.direction === "outbound") === (direction === "tx") && !sa.parameters.esn && this.lifecycle.usable(sa) && !this.underway.has(sa) && !this.base.saTable.isInstalled(sa.record));
         const table = this.base.saTable;
         const decision = this.policy.periodic!({ direction, uncached, cached, freeEntries: table.freeEntries(direction), time: this.kernel.now, costs: this.driver.costs() });
         if (!decision) continue;
@@ -70,9 +70,14 @@ export class TablePlacement {
    * which asks the placement policy; the packet goes through software while an install it decides
    * on runs beside it, for the packets after.
    */
-  *transmit(sa: IpsecSa): Generator<Command, number | null, unknown> {
+  *transmit(lease: SaLease): Generator<Command, number | null, unknown> {
+    const sa = lease.sa;
     const table = this.base.saTable;
-    if (table.isInstalled(sa.record)) return table.descriptorHandle(sa.record);
+    if (table.isInstalled(sa.record)) {
+      // The packet holds the handle: a replacement of the entry waits until the packet is on the ring.
+      lease.holdHandle(table.descriptorHandle(sa.record));
+      return lease.handle;
+    }
     yield* this.message("TX_NOT_IN_TABLE", 0);
     this.consider("tx", sa);
     return null;
@@ -87,7 +92,7 @@ export class TablePlacement {
   /** Ask the policy about an SA that is not in the NIC's table and, unless it says software, carry out its decision beside the traffic. */
   private consider(direction: TableDirection, sa: IpsecSa): void {
     // An SA being deleted must not enter the table: its deletion has already taken it out, and its record is about to be freed.
-    if (this.underway.has(sa) || !this.holders.live(sa)) return;
+    if (this.underway.has(sa) || !this.lifecycle.usable(sa)) return;
     const table = this.base.saTable;
     const decision = this.policy.decide({ direction, sa, freeEntries: table.freeEntries(direction), cached: this.cached(direction), time: this.kernel.now, costs: this.driver.costs() });
     if (decision !== "software") this.carryOut(direction, sa, decision, false);
@@ -115,7 +120,7 @@ export class TablePlacement {
   }
 
   private *install(direction: TableDirection, sa: IpsecSa): Generator<Command, number, unknown> {
-    const handle = yield* this.base.saTable.install(direction, sa.record, this.driver.classOf(sa), () => this.holders.live(sa));
+    const handle = yield* this.base.saTable.install(direction, sa.record, this.driver.classOf(sa), () => this.lifecycle.usable(sa));
     return yield* this.installed(sa, handle);
   }
 
@@ -123,14 +128,14 @@ export class TablePlacement {
   *replace(direction: TableDirection, victim: IpsecSa, sa: IpsecSa): Generator<Command, number, unknown> {
     const table = this.base.saTable;
     yield* this.message("EVICT", table.handleOf(victim.record));
-    const handle = yield* table.replace(direction, victim.record, sa.record, this.driver.classOf(sa), () => this.holders.waitFor(victim), () => this.holders.live(sa));
+    const handle = yield* table.replace(direction, victim.record, sa.record, this.driver.classOf(sa), () => this.lifecycle.waitForHandles(victim), () => this.lifecycle.usable(sa));
     if (handle) this.counts.evictions++;
     return yield* this.installed(sa, handle);
   }
 
   private *installed(sa: IpsecSa, handle: number): Generator<Command, number, unknown> {
     if (!handle) return 0;
-    if (!this.holders.live(sa)) {
+    if (!this.lifecycle.usable(sa)) {
       // Deleted while its install was on its way (the deletion found nothing to remove): take it out again.
       const slot = yield* this.base.saTable.remove(sa.record, this.driver.classOf(sa));
       if (slot) this.base.saTable.release(slot);

@@ -148,7 +148,7 @@ describe.each(["driver", "pointer"] as const)("seed 002 with %s fill", (fill) =>
       freed = run.sa(0x1000).record;
       yield* run.intermediate.deleteSa(run.sa(0x1000));
       // The next record allocated may take the freed memory.
-      const fresh = yield* run.intermediate.rekeySa(run.sa(0x1001), 0x3001 as never, new Uint8Array(20).fill(7));
+      const fresh = (yield* run.intermediate.rekeySa(run.sa(0x1001), 0x3001 as never, new Uint8Array(20).fill(7)))!;
       run.peer.addInbound(fresh.parameters, new NobleBackend());
       for (let index = 0; index < 20; index++) {
         yield* run.intermediate.send(sequencedPacket("to-peer", 1, 50_000 + index, 300));
@@ -179,10 +179,10 @@ describe.each(["driver", "pointer"] as const)("seed 002 with %s fill", (fill) =>
     const victim = run.sa(0x2000);
     const newcomer = run.sa(0x2001);
     // The moment the replacement starts (it waits for the victim's packets in flight), one of the two is deleted.
-    const holders = run.intermediate.holders;
-    const waitFor = holders.waitFor.bind(holders);
+    const lifecycle = run.intermediate.lifecycle;
+    const waitFor = lifecycle.waitForHandles.bind(lifecycle);
     let replacing = false;
-    holders.waitFor = function* (sa: IpsecSa) {
+    lifecycle.waitForHandles = function* (sa: IpsecSa) {
       if (sa === victim && !replacing) {
         replacing = true;
         run.kernel.process("delete", () => run.intermediate.deleteSa(deleted === "victim" ? victim : newcomer));
