@@ -8,6 +8,8 @@ import { sequencedPacket } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
 import { tunnelledSystem } from "../support/tunnels.js";
+import { checkScenario } from "../../system/scenario/load.js";
+import { runScenario } from "../../system/scenario/run.js";
 
 /** Customer i's tunnel: outbound SA 0x1000 + i, inbound 0x2000 + i. */
 function sa(run: ReturnType<typeof tunnelledSystem>, spi: number): IpsecSa {
@@ -123,5 +125,30 @@ describe("the SA lifecycle: nothing uses an SA after a wait without its lease, a
     expect(sent).toBe(48);
     expect(run.atPeer.length).toBe(48);
     for (const [spi, list] of sequences) expect(list.every((sequence, index) => index === 0 || sequence > list[index - 1]!), `SPI ${spi.toString(16)}: ${list.join(",")}`).toBe(true);
+  });
+});
+
+describe("SA changes beside a policed strict class", () => {
+  test("rekeys and a delete while gold, over its priority percent, is policed: the deletes complete and every packet arrives or is counted (the TX stall of the issue, seed 11)", () => {
+    const classes = ["gold", "bronze"].flatMap((name, index) => [`crypto isakmp profile ${name}`, ` match identity host domain ${name}.example`, ` set ipsec-qos-group ${index + 1}`, `class-map match-any ${name}`, ` match qos-group ${index + 1}`]);
+    const { summary } = runScenario(
+      checkScenario({
+        name: "rekey-beside-policed-strict",
+        seed: 11,
+        durationMicroseconds: 300,
+        nic: { sacache: { txEntries: 2, rxEntries: 2 } },
+        qos: [...classes, "policy-map edge", " class gold", "  priority percent 5", " class bronze", "  bandwidth percent 30"].join("\n"),
+        customers: ["gold", "bronze"].map((name) => ({ name, identity: { type: "ID_FQDN" as const, value: `gw.${name}.example` }, sas: 2 })),
+        traffic: [
+          { name: "voice", customer: "gold", direction: "to-peer", packetBytes: 1400, load: 0.5 },
+          { name: "bulk", customer: "bronze", direction: "to-peer", packetBytes: 1400, load: 0.6 },
+        ],
+        faults: { rekeys: 3, deletes: 1 },
+        outputs: { waveform: false, pcap: false, html: false },
+      }),
+      { directory: null },
+    );
+    expect(summary.violations).toEqual([]);
+    expect(summary.outcome).toBe("every packet arrived");
   });
 });
