@@ -39,14 +39,9 @@ export function faultedQueues(value: number, queues: number): { direction: "tx" 
   return found;
 }
 
-/**
- * Read and pop the entries waiting in the ERRLOG registers, oldest first: those there when it
- * starts, so that errors arriving as fast as they are read cannot hold the handler (each raises
- * the ERROR cause again, and the next interrupt reads it).
- */
-export function* readErrorLog(bus: DeviceBus, now: () => number, read: (entry: DeviceErrorEntry) => void): Generator<Command, void, unknown> {
-  const waiting = (yield bus.mmioRead(R.ERRLOG_COUNT)) as number;
-  for (let entry = 0; entry < waiting; entry++) {
+/** Read and pop `count` entries of the ERRLOG registers (the caller read ERRLOG_COUNT), oldest first. */
+export function* readErrorEntries(bus: DeviceBus, count: number, now: () => number, read: (entry: DeviceErrorEntry) => void): Generator<Command, void, unknown> {
+  for (let entry = 0; entry < count; entry++) {
     const code = (yield bus.mmioRead(R.ERRLOG_CODE)) as number;
     const location = (yield bus.mmioRead(R.ERRLOG_LOCATION)) as number;
     const index = (yield bus.mmioRead(R.ERRLOG_INDEX)) as number;

@@ -6,7 +6,7 @@ import type { SimEvent } from "../../sim/sim-event.js";
 import { type DeviceBus, DeviceBusToken } from "../../hw/spec/bus.js";
 import * as R from "../../hw/spec/registers.js";
 import { Mutex } from "../../sim/mutex.js";
-import { type DeviceErrorEntry, faultedQueues, readErrorLog } from "./device-errors.js";
+import { type DeviceErrorEntry, faultedQueues, readErrorEntries } from "./device-errors.js";
 import { isEndOfPacket, RxRing, TxRing } from "./rings.js";
 import { NicSaTable } from "./sa-table.js";
 import { HostCpu } from "../cpu/host-cpu.js";
@@ -45,6 +45,9 @@ export interface BaseDriverStatistics {
   queueResets: number;
 }
 
+/** Error log entries the error handler reads between two looks at QUEUE_FAULTS. */
+const ERROR_ENTRIES_PER_LOOK = 4;
+
 /**
  * The base driver (NIC driver): programs rings and interrupts through MMIO, posts frames with
  * doorbell batching, reaps TX completions and receives frames in a NAPI-style poll with a budget
@@ -72,7 +75,7 @@ export class BaseDriver extends Component {
     mmioWriteNanoseconds: param.integer(100, "CPU time of one MMIO register write (an uncached store to the device)", { minimum: 0, unit: "ns" }),
     resetPollNanoseconds: param.integer(1000, "Queue reset: time between reads of TXDCTL/RXDCTL while the device still holds frames of the queue (BUSY)", { minimum: 1, unit: "ns" }),
     resetBackoffNanoseconds: param.integer(2000, "Queue reset: wait before resetting a queue that faulted again without progress, doubled at each such fault", { minimum: 0, unit: "ns" }),
-    resetBackoffMaximumNanoseconds: param.integer(1_000_000, "Queue reset: the longest such wait", { minimum: 0, unit: "ns" }),
+    resetBackoffMaximumNanoseconds: param.integer(50_000, "Queue reset: the longest such wait", { minimum: 0, unit: "ns" }),
     saFill: param.choice("driver", ["driver", "pointer"] as const, "How the NIC's SA tables are filled: the driver stages each record through SA_STAGE, or it passes pointers (TX entries filled by the NIC's fetch through the descriptor's SA pointer, RX ones by INSTALL_POINTER); either way the placement policy decides which SAs are cached"),
   });
   readonly ready = this.signal("ready", 1);
@@ -380,10 +383,16 @@ export class BaseDriver extends Component {
     for (;;) {
       yield bus.interrupt(this.errorVector);
       this.statistics.errorInterrupts++;
-      // Queues the device disabled on a fault first (their log entries may have been pushed out; their FAULT bits stay).
-      const faults = faultedQueues((yield bus.mmioRead(R.QUEUE_FAULTS)) as number, this.queues);
-      for (const { direction, queue } of faults) this.recovery.schedule(direction, queue);
-      yield* readErrorLog(bus, () => this.kernel.now, (entry) => this.deviceErrors.push(entry));
+      // The entries waiting now, a few at a time, and between them the queues the device disabled on a fault, which
+      // must not wait for the whole log (their entries may even have been pushed out of it; their FAULT bits stay).
+      // Entries arriving meanwhile raise the cause again, for the next interrupt: a stream of them cannot hold the handler.
+      const waiting = (yield bus.mmioRead(R.ERRLOG_COUNT)) as number;
+      for (let read = 0; ; read += ERROR_ENTRIES_PER_LOOK) {
+        const faults = faultedQueues((yield bus.mmioRead(R.QUEUE_FAULTS)) as number, this.queues);
+        for (const { direction, queue } of faults) this.recovery.schedule(direction, queue);
+        if (read >= waiting) break;
+        yield* readErrorEntries(bus, Math.min(ERROR_ENTRIES_PER_LOOK, waiting - read), () => this.kernel.now, (entry) => this.deviceErrors.push(entry));
+      }
       bus.mmioWrite(R.IMS, R.CAUSE_ERROR);
     }
   }

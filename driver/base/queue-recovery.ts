@@ -58,7 +58,7 @@ export class QueueRecovery {
   private readonly requests: Mailbox<{ direction: QueueDirection; queue: number }>;
 
   constructor(
-    kernel: Kernel,
+    private readonly kernel: Kernel,
     private readonly bus: DeviceBus,
     private readonly cpu: HostCpu,
     private readonly driver: RecoveryDriver,
@@ -78,13 +78,24 @@ export class QueueRecovery {
     return this.parameters.cleanNanoseconds * 1000;
   }
 
-  /** The device says (QUEUE_FAULTS) the queue is disabled by a fault: stop it at once, reset it in turn. */
+  /**
+   * The device says (QUEUE_FAULTS) the queue is disabled by a fault: stop it at once, and reset it
+   * in turn; later the more often it faulted without progress, so that a queue that cannot work
+   * costs little, and without holding up the resets of other queues.
+   */
   schedule(direction: QueueDirection, queue: number): void {
-    const state = this.driver.pair(queue).recovery[direction];
+    const pair = this.driver.pair(queue);
+    const state = pair.recovery[direction];
     if (state.scheduled) return;
     state.scheduled = true;
     state.stopped = true;
-    this.requests.push({ direction, queue });
+    const progress = direction === "tx" ? pair.tx.reapedCount : pair.rx.takenCount;
+    state.faultsInARow = progress === state.progressAtFault ? state.faultsInARow + 1 : 1;
+    state.progressAtFault = progress;
+    const request = { direction, queue };
+    if (state.faultsInARow === 1) return this.requests.push(request);
+    const wait = Math.min(this.parameters.resetBackoffNanoseconds * 2 ** (state.faultsInARow - 2), this.parameters.resetBackoffMaximumNanoseconds);
+    this.kernel.schedule(wait * 1000, `queue reset backoff (${direction.toUpperCase()} ${queue})`, () => this.requests.push(request));
   }
 
   *run(): Generator<Command, void, unknown> {
@@ -100,7 +111,7 @@ export class QueueRecovery {
   private *resetTx(queue: number): Generator<Command, boolean, unknown> {
     const pair = this.driver.pair(queue);
     const state = pair.recovery.tx;
-    if (!(yield* this.confirmFault(state, R.TXDCTL(queue), pair.tx.reapedCount))) return false;
+    if (!(yield* this.confirmFault(state, R.TXDCTL(queue)))) return false;
     const fault = R.decodeQueueFault((yield this.bus.mmioRead(R.TDFAULT(queue))) as number);
     this.bus.mmioWrite(R.TXDCTL(queue), 0);
     yield* this.waitUntilIdle(R.TXDCTL(queue));
@@ -125,7 +136,7 @@ export class QueueRecovery {
   private *resetRx(queue: number): Generator<Command, boolean, unknown> {
     const pair = this.driver.pair(queue);
     const state = pair.recovery.rx;
-    if (!(yield* this.confirmFault(state, R.RXDCTL(queue), pair.rx.takenCount))) return false;
+    if (!(yield* this.confirmFault(state, R.RXDCTL(queue)))) return false;
     this.bus.mmioWrite(R.RXDCTL(queue), 0);
     yield* this.waitUntilIdle(R.RXDCTL(queue));
     // Everything written back is in host memory: take it and hand it up, in order with the polls.
@@ -143,20 +154,12 @@ export class QueueRecovery {
     return true;
   }
 
-  /**
-   * Whether the queue is still disabled by a fault (a fault seen before an earlier reset's enable
-   * landed is no longer one); then wait longer the more often it faulted without progress.
-   */
-  private *confirmFault(state: QueueRecoveryState, control: number, progress: number): Generator<Command, boolean, unknown> {
-    if (!(((yield this.bus.mmioRead(control)) as number) & R.QUEUE_FAULT)) {
-      state.scheduled = false;
-      state.stopped = false;
-      return false;
-    }
-    state.faultsInARow = progress === state.progressAtFault ? state.faultsInARow + 1 : 1;
-    state.progressAtFault = progress;
-    if (state.faultsInARow > 1) yield delay(1000 * Math.min(this.parameters.resetBackoffNanoseconds * 2 ** (state.faultsInARow - 2), this.parameters.resetBackoffMaximumNanoseconds));
-    return true;
+  /** Whether the queue is still disabled by a fault (one seen before an earlier reset's enable landed is no longer one). */
+  private *confirmFault(state: QueueRecoveryState, control: number): Generator<Command, boolean, unknown> {
+    if (((yield this.bus.mmioRead(control)) as number) & R.QUEUE_FAULT) return true;
+    state.scheduled = false;
+    state.stopped = false;
+    return false;
   }
 
   /** Until the device holds nothing more of the queue (BUSY clear). */
