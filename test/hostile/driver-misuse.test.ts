@@ -170,7 +170,10 @@ describe("injected DMA faults", () => {
     const times = top.nic.diagnostics.filter((diagnostic) => diagnostic.queue === 0).map((diagnostic) => diagnostic.time);
     expect(times.length).toBeGreaterThanOrEqual(3);
     expect(times[2]! - times[1]!).toBeGreaterThan(times[1]! - times[0]!);
-    expect(top.driver.base.deviceErrors.map((entry) => entry.code)).toEqual(reports.map(() => "DMA_READ_ERROR"));
+    // The driver read them from the ERRLOG registers in order (the last may still be waiting for its interrupt).
+    const read = top.driver.base.deviceErrors.map((entry) => [entry.code, entry.direction, entry.queue, entry.field]);
+    expect(read.length).toBeGreaterThanOrEqual(reports.length - 1);
+    expect(read).toEqual(reports.slice(0, read.length));
   });
 
   test("completion timeouts are reported after the timeout", () => {
