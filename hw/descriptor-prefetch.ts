@@ -54,8 +54,7 @@ export class DescriptorPrefetch<D> {
   complete(fetch: DescriptorFetch, completion: DmaCompletion<unknown>): void {
     if (fetch.generation !== this.generation) return;
     if (completion.error) {
-      this.ring.report(completion.error, "DESCRIPTOR", `descriptor ring at ${this.ring.registerPrefix}BAL`, completion.address, fetch.first);
-      this.ring.disable();
+      this.ring.disableOnFault(completion.error, fetch.first);
       this.reset();
       return;
     }

@@ -12,6 +12,8 @@ export class QueueScope extends Component {
   readonly head = this.signal("head", 16);
   readonly tail = this.signal("tail", 16);
   readonly enabled = this.signal("enabled", 1);
+  /** The device disabled the queue after a failed descriptor fetch (TXDCTL/RXDCTL.FAULT), until the driver enables it again. */
+  readonly fault = this.signal("fault", 1);
   readonly doorbell = this.event("doorbell");
   readonly cached = this.signal("descriptors_cached", 16);
   readonly pending = this.signal("frames_pending", 16);
@@ -28,7 +30,7 @@ export class QueueScope extends Component {
   publish(ring: RingRegisters, cached: number, pending: number): void {
     const head = ring.head;
     const tail = ring.tail;
-    const key = head * 0x1_0000_0000 + tail * 0x10000 + (ring.enabled ? 1 : 0);
+    const key = head * 0x1_0000_0000 + tail * 0x10000 + (ring.enabled ? 1 : 0) + (ring.fault ? 2 : 0);
     if (key === this.publishedKey && cached === this.publishedCached && pending === this.publishedPending) return;
     this.publishedKey = key;
     this.publishedCached = cached;
@@ -36,6 +38,7 @@ export class QueueScope extends Component {
     this.head.set(head);
     this.tail.set(tail);
     this.enabled.set(ring.enabled ? 1 : 0);
+    this.fault.set(ring.fault ? 1 : 0);
     this.cached.set(Math.min(cached, 0xffff));
     this.pending.set(Math.min(pending, 0xffff));
   }

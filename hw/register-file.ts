@@ -70,6 +70,16 @@ export class RegisterFile {
     }
   }
 
+  /** QUEUE_FAULTS: bit q for TX queue q, bit 8 + q for RX queue q. */
+  private queueFaults(): number {
+    let value = 0;
+    for (let queue = 0; queue < this.shared.queues; queue++) {
+      if (this.tx.ring(queue).fault) value |= 1 << queue;
+      if (this.rx.ring(queue).fault) value |= 1 << (R.MAX_QUEUES + queue);
+    }
+    return value;
+  }
+
   private writeOnly(offset: number): number {
     this.shared.errors.report({ code: "WRITE_ONLY_REGISTER", field: "REGISTER", fieldName: this.nameOf(offset), value: offset });
     return 0;
@@ -91,6 +101,7 @@ export class RegisterFile {
       case R.STATUS: return R.STATUS_LINK_UP | (errors.waiting > 0 ? R.STATUS_ERROR : 0) | (queues << 8);
       case R.ERROR_COUNT: return errors.errorCount;
       case R.MAXFRS: return this.shared.maxFrameBytes;
+      case R.QUEUE_FAULTS: return this.queueFaults();
       case R.ICR: return interrupts.readCause();
       case R.IMS: return interrupts.readMask();
       case R.ICS: case R.IMC: case R.ERRLOG_POP: case R.SA_COMMAND: return this.writeOnly(offset);
@@ -121,7 +132,8 @@ export class RegisterFile {
       case R.TDLEN(0): return ring.lengthBytes;
       case R.TDH(0): return ring.head;
       case R.TDT(0): return ring.tail;
-      case R.TXDCTL(0): return ring.enabled ? R.QUEUE_ENABLE : 0;
+      case R.TXDCTL(0): return (ring.enabled ? R.QUEUE_ENABLE : 0) | (ring.fault ? R.QUEUE_FAULT : 0) | (ring.inDevice > 0 ? R.QUEUE_BUSY : 0);
+      case R.TDFAULT(0): return ring.faultRegister;
       case R.BLOCK_SRRCTL: return this.rx.bufferSize(queue.queue);
     }
     return undefined;

@@ -2,6 +2,7 @@ import type { QueueScope } from "./queue-scope.js";
 import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
 import { MAX_RING_DESCRIPTORS, RING_ALIGNMENT } from "./spec/registers.js";
 import type { Direction, ErrorLog } from "./error-log.js";
+import { type ErrorCodeName, ErrorCode } from "./spec/errors.js";
 
 /**
  * A descriptor ring as the device sees it through one queue's registers: base, length, head,
@@ -19,6 +20,10 @@ export class RingRegisters {
   fetchPointer = 0;
   descriptors = 0;
   base = 0;
+  /** The failed descriptor fetch that made the device disable the queue (TXDCTL.FAULT, TDFAULT), until the next enable. */
+  fault: { readonly code: ErrorCodeName; readonly index: number } | null = null;
+  /** Frames (TX) or write-backs (RX) of the queue still in the device: TXDCTL.BUSY while above 0. */
+  inDevice = 0;
 
   constructor(
     readonly direction: Direction,
@@ -58,11 +63,24 @@ export class RingRegisters {
     this.descriptors = descriptors;
     this.head = this.tail = this.fetchPointer = 0;
     this.enabled = true;
+    this.fault = null;
     return true;
   }
 
   disable(): void {
     this.enabled = false;
+  }
+
+  /** A descriptor fetch failed: the ring cannot be trusted, so the device disables the queue until the driver resets it. */
+  disableOnFault(code: ErrorCodeName, index: number): void {
+    this.report(code, "DESCRIPTOR", `descriptor ring at ${this.registerPrefix}BAL`, this.addressOf(index), index);
+    this.fault = { code, index };
+    this.disable();
+  }
+
+  /** TDFAULT/RDFAULT: the fault's code and first descriptor (QUEUE_FAULT_FIELDS), 0 without one. */
+  get faultRegister(): number {
+    return this.fault ? (ErrorCode[this.fault.code] | (this.fault.index << 16)) >>> 0 : 0;
   }
 
   /** A tail write: the doorbell. Returns whether it was accepted. */

@@ -76,6 +76,9 @@ export interface SystemReport {
     budgetExhausted: number;
     ringFullWaits: number;
     deviceErrorsRead: number;
+    /** Queues reset after the device disabled them on a fault, and the frames those resets lost, by reason. */
+    queueResets: number;
+    drops: Record<string, number>;
   };
   kernel: { timesteps: number; edgesEvaluated: number; componentEvaluations: number };
 }
@@ -136,6 +139,8 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       budgetExhausted: driver.budgetExhausted,
       ringFullWaits: driver.ringFullWaits,
       deviceErrorsRead: top.driver.base.deviceErrors.length,
+      queueResets: driver.queueResets,
+      drops: Object.fromEntries(top.driver.base.drops),
     },
     kernel: { timesteps: kernel.statistics.timesteps, edgesEvaluated: kernel.statistics.edgesEvaluated, componentEvaluations: kernel.statistics.componentEvaluations },
   };

@@ -1,4 +1,7 @@
 import { describeError, errorCodeName, fieldCodeName, NO_INDEX, NO_QUEUE } from "../../hw/spec/errors.js";
+import type { DeviceBus } from "../../hw/spec/bus.js";
+import * as R from "../../hw/spec/registers.js";
+import type { Command } from "../../sim/process.js";
 
 /** An entry of the device's error log, as the driver read it from the ERRLOG registers. */
 export interface DeviceErrorEntry {
@@ -25,4 +28,26 @@ export function decodeErrorEntry(time: number, code: number, location: number, i
   }
   const message = describeError({ code: name, field, label: field, value, direction, queue: entry.queue ?? undefined, index: entry.index ?? undefined });
   return { ...entry, code: name, field, message };
+}
+
+/** The queues a QUEUE_FAULTS value says the device disabled on a fault, among the first `queues`. */
+export function faultedQueues(value: number, queues: number): { direction: "tx" | "rx"; queue: number }[] {
+  const found: { direction: "tx" | "rx"; queue: number }[] = [];
+  for (const direction of ["tx", "rx"] as const) {
+    for (let queue = 0; queue < queues; queue++) if ((value >>> (queue + (direction === "rx" ? R.MAX_QUEUES : 0))) & 1) found.push({ direction, queue });
+  }
+  return found;
+}
+
+/** Read and pop `count` entries of the ERRLOG registers (the caller read ERRLOG_COUNT), oldest first. */
+export function* readErrorEntries(bus: DeviceBus, count: number, now: () => number, read: (entry: DeviceErrorEntry) => void): Generator<Command, void, unknown> {
+  for (let entry = 0; entry < count; entry++) {
+    const code = (yield bus.mmioRead(R.ERRLOG_CODE)) as number;
+    const location = (yield bus.mmioRead(R.ERRLOG_LOCATION)) as number;
+    const index = (yield bus.mmioRead(R.ERRLOG_INDEX)) as number;
+    const low = (yield bus.mmioRead(R.ERRLOG_VALUE_LO)) as number;
+    const high = (yield bus.mmioRead(R.ERRLOG_VALUE_HI)) as number;
+    bus.mmioWrite(R.ERRLOG_POP, 1);
+    read(decodeErrorEntry(now(), code, location, index, low, high));
+  }
 }

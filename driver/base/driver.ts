@@ -5,11 +5,15 @@ import { delay, until } from "../../sim/process.js";
 import type { SimEvent } from "../../sim/sim-event.js";
 import { type DeviceBus, DeviceBusToken } from "../../hw/spec/bus.js";
 import * as R from "../../hw/spec/registers.js";
-import { decodeErrorEntry, type DeviceErrorEntry } from "./device-errors.js";
+import { Mutex } from "../../sim/mutex.js";
+import { type DeviceErrorEntry, faultedQueues, readErrorEntries } from "./device-errors.js";
 import { isEndOfPacket, RxRing, TxRing } from "./rings.js";
 import { NicSaTable } from "./sa-table.js";
 import { HostCpu } from "../cpu/host-cpu.js";
 import type { Command } from "../../sim/process.js";
+import { QueuePair } from "./queue-pair.js";
+import { type BaseDrop, type BaseDropReason, joinParts, QueueRecovery } from "./queue-recovery.js";
+import { programRxRing, programTxRing } from "./ring-registers.js";
 
 export interface DriverReceivedFrame {
   readonly queue: number;
@@ -37,20 +41,20 @@ export interface BaseDriverStatistics {
   polls: number;
   budgetExhausted: number;
   ringFullWaits: number;
+  /** Queues (either direction) reset after the device disabled them on a fault. */
+  queueResets: number;
 }
 
-class QueuePair {
-  pendingDoorbell = 0;
-  partial: Uint8Array[] = [];
-  constructor(readonly tx: TxRing, readonly rx: RxRing, readonly space: SimEvent) {}
-}
+/** Error log entries the error handler reads between two looks at QUEUE_FAULTS. */
+const ERROR_ENTRIES_PER_LOOK = 4;
 
 /**
  * The base driver (NIC driver): programs rings and interrupts through MMIO, posts frames with
  * doorbell batching, reaps TX completions and receives frames in a NAPI-style poll with a budget
  * per interrupt, and reads the device's error log on the error interrupt. It touches the device
  * only through the DeviceBus and host memory. Each operation is a job on the host's cores, of the
- * traffic class it serves, so that a queue of a higher class is polled first.
+ * traffic class it serves, so that a queue of a higher class is polled first. A queue the device
+ * disables on a fault is reset by the recovery task (QueueRecovery), each frame lost counted.
  */
 @injectable()
 export class BaseDriver extends Component {
@@ -69,6 +73,9 @@ export class BaseDriver extends Component {
     cleanNanoseconds: param.integer(10, "CPU time to clean one descriptor (TX or RX)", { minimum: 0, unit: "ns" }),
     interruptNanoseconds: param.integer(1000, "CPU time to enter and leave the interrupt handler", { minimum: 0, unit: "ns" }),
     mmioWriteNanoseconds: param.integer(100, "CPU time of one MMIO register write (an uncached store to the device)", { minimum: 0, unit: "ns" }),
+    resetPollNanoseconds: param.integer(1000, "Queue reset: time between reads of TXDCTL/RXDCTL while the device still holds frames of the queue (BUSY)", { minimum: 1, unit: "ns" }),
+    resetBackoffNanoseconds: param.integer(2000, "Queue reset: wait before resetting a queue that faulted again without progress, doubled at each such fault", { minimum: 0, unit: "ns" }),
+    resetBackoffMaximumNanoseconds: param.integer(50_000, "Queue reset: the longest such wait", { minimum: 0, unit: "ns" }),
     saFill: param.choice("driver", ["driver", "pointer"] as const, "How the NIC's SA tables are filled: the driver stages each record through SA_STAGE, or it passes pointers (TX entries filled by the NIC's fetch through the descriptor's SA pointer, RX ones by INSTALL_POINTER); either way the placement policy decides which SAs are cached"),
   });
   readonly ready = this.signal("ready", 1);
@@ -77,7 +84,14 @@ export class BaseDriver extends Component {
   readonly rxFrames = this.signal("rx_frames", 32, { kind: "integer", lastWriteWins: true });
   readonly doorbells = this.signal("doorbells", 32, { kind: "integer", lastWriteWins: true });
   readonly pollActive = this.signal("poll_active", 1, { lastWriteWins: true });
-  readonly statistics: BaseDriverStatistics = { txFrames: 0, txBytes: 0, txErrors: 0, rxFrames: 0, rxBytes: 0, rxErrors: 0, doorbells: 0, interrupts: [], errorInterrupts: 0, polls: 0, budgetExhausted: 0, ringFullWaits: 0 };
+  /** The recovery task is resetting a queue, and the resets it has done. */
+  readonly recovering = this.signal("recovering", 1);
+  readonly queueResets = this.signal("queue_resets", 32, { kind: "integer" });
+  readonly statistics: BaseDriverStatistics = { txFrames: 0, txBytes: 0, txErrors: 0, rxFrames: 0, rxBytes: 0, rxErrors: 0, doorbells: 0, interrupts: [], errorInterrupts: 0, polls: 0, budgetExhausted: 0, ringFullWaits: 0, queueResets: 0 };
+  /** Frames the driver will never send or hand up, by reason (a queue reset's). */
+  readonly drops = new Map<BaseDropReason, number>();
+  /** Watchers of each such frame with its bytes (scoreboards); they must not change anything. */
+  readonly dropObservers: ((drop: BaseDrop) => void)[] = [];
   /** The device's error log as the driver read it, decoded. */
   readonly deviceErrors: DeviceErrorEntry[] = [];
   readonly received: DriverReceivedFrame[] = [];
@@ -88,6 +102,7 @@ export class BaseDriver extends Component {
   /** The NIC's SA table as this driver programs it. */
   readonly saTable: NicSaTable;
   private readonly spaceEvents: SimEvent[] = [];
+  private readonly recovery: QueueRecovery;
   private activePolls = 0;
   queues = 0;
   /** The device's error vector: the one after its queue vectors. */
@@ -97,6 +112,8 @@ export class BaseDriver extends Component {
     super(context);
     this.saTable = new NicSaTable(bus, cpu, { fill: this.params.saFill, mmioWrite: this.params.mmioWriteNanoseconds * 1000, fence: (pointer) => this.saFence(pointer) });
     for (let queue = 0; queue < R.MAX_QUEUES; queue++) this.spaceEvents.push(this.event(`tx_space${queue}`));
+    const driver = { pair: (queue: number) => this.pair(queue), classOfQueue: (queue: number) => this.classOfQueue(queue), reapTransmitted: (queue: number) => this.reapTransmitted(queue), pollAndDeliver: (queue: number) => this.pollAndDeliver(queue), dropped: (drop: BaseDrop) => this.dropped(drop) };
+    this.recovery = new QueueRecovery(this.kernel, bus, cpu, driver, this.params, { recovering: this.recovering, resets: this.queueResets, statistics: this.statistics });
     this.process("probe", () => this.probe());
   }
 
@@ -113,9 +130,12 @@ export class BaseDriver extends Component {
     const pair = this.pair(queue);
     const needed = pair.tx.slotsFor(frame.length);
     if (needed > pair.tx.descriptors - 1) throw new RangeError(`transmit on queue ${queue}: a ${frame.length}-byte frame needs ${needed} descriptors, more than the ring holds`);
-    while (pair.tx.free < needed) {
-      this.statistics.ringFullWaits++;
-      this.ringDoorbell(queue);
+    // A queue stopped for a reset holds its senders until it is back.
+    while (pair.recovery.tx.stopped || pair.tx.free < needed) {
+      if (!pair.recovery.tx.stopped) {
+        this.statistics.ringFullWaits++;
+        this.ringDoorbell(queue);
+      }
       yield pair.space;
     }
     const trafficClass = options.trafficClass ?? this.classOfQueue(queue);
@@ -132,7 +152,7 @@ export class BaseDriver extends Component {
   /** Ring the TX doorbell of a queue if frames were posted since the last one. */
   ringDoorbell(queue: number): void {
     const pair = this.pair(queue);
-    if (pair.pendingDoorbell === 0) return;
+    if (pair.pendingDoorbell === 0 || pair.recovery.tx.stopped) return;
     pair.pendingDoorbell = 0;
     this.bus.mmioWrite(R.TDT(queue), pair.tx.nextToUse);
     this.statistics.doorbells++;
@@ -200,7 +220,7 @@ export class BaseDriver extends Component {
     return this.pair(queue).tx.posted.length;
   }
 
-  private pair(queue: number): QueuePair {
+  pair(queue: number): QueuePair {
     const pair = this.pairs[queue];
     if (!pair) throw new RangeError(`queue ${queue}: the driver runs ${this.queues} queues${this.queues === 0 ? " (not probed yet: wait for whenReady())" : ""}`);
     return pair;
@@ -227,23 +247,16 @@ export class BaseDriver extends Component {
     for (let queue = 0; queue < this.queues; queue++) {
       const tx = new TxRing(memory, `${this.path} TX ${queue}`, this.params.txRingDescriptors, this.params.txBufferBytes);
       const rx = new RxRing(memory, `${this.path} RX ${queue}`, this.params.rxRingDescriptors, this.params.rxBufferBytes);
-      this.pairs.push(new QueuePair(tx, rx, this.spaceEvents[queue]!));
-      bus.mmioWrite(R.TDBAL(queue), tx.base % 0x1_0000_0000);
-      bus.mmioWrite(R.TDBAH(queue), Math.floor(tx.base / 0x1_0000_0000));
-      bus.mmioWrite(R.TDLEN(queue), tx.lengthBytes);
-      bus.mmioWrite(R.TXDCTL(queue), R.QUEUE_ENABLE);
-      bus.mmioWrite(R.RDBAL(queue), rx.base % 0x1_0000_0000);
-      bus.mmioWrite(R.RDBAH(queue), Math.floor(rx.base / 0x1_0000_0000));
-      bus.mmioWrite(R.RDLEN(queue), rx.lengthBytes);
-      bus.mmioWrite(R.SRRCTL(queue), this.params.rxBufferBytes);
-      bus.mmioWrite(R.RXDCTL(queue), R.QUEUE_ENABLE);
-      bus.mmioWrite(R.RDT(queue), rx.fill());
+      this.pairs.push(new QueuePair(tx, rx, this.spaceEvents[queue]!, new Mutex(this.kernel, `${this.path}: queue ${queue}'s poll`)));
+      programTxRing(bus, queue, tx);
+      programRxRing(bus, queue, rx, rx.fill());
       bus.mmioWrite(R.EITR(queue), this.params.interruptIntervalNanoseconds);
       bus.mmioWrite(R.EITR_PACKETS(queue), this.params.interruptPacketThreshold);
       this.statistics.interrupts.push(0);
       this.process(`napi${queue}`, () => this.napi(queue));
     }
     this.process("error_handler", () => this.errorHandler());
+    this.process("recovery", () => this.recovery.run());
     let enabled = R.CAUSE_ERROR;
     for (let queue = 0; queue < this.queues; queue++) enabled = (enabled | R.vectorCauses(queue, deviceQueues)) >>> 0;
     bus.mmioWrite(R.IMS, enabled);
@@ -267,12 +280,14 @@ export class BaseDriver extends Component {
       this.statistics.interrupts[queue]!++;
       this.setPollActive(+1);
       yield* this.cpu.run("INTERRUPT", trafficClass, this.params.interruptNanoseconds * 1000);
+      const lock = this.pairs[queue]!.pollLock;
       for (;;) {
-        this.statistics.polls++;
-        const { frames, taken } = yield* this.cpu.hold("NAPI_POLL", trafficClass, this.poll(queue));
-        for (const frame of frames) {
-          const work = this.onReceive(frame);
-          if (work) yield* work;
+        yield* lock.acquire();
+        let taken: number;
+        try {
+          ({ taken } = yield* this.pollAndDeliver(queue));
+        } finally {
+          lock.release();
         }
         if (taken < this.params.napiBudget) break;
         this.statistics.budgetExhausted++;
@@ -280,6 +295,22 @@ export class BaseDriver extends Component {
       this.setPollActive(-1);
       this.bus.mmioWrite(R.IMS, causes);
     }
+  }
+
+  /** One poll on a core, then the frames it took up the stack; the caller holds the queue's poll lock. */
+  private *pollAndDeliver(queue: number): Generator<Command, { taken: number; descriptors: number }, unknown> {
+    this.statistics.polls++;
+    const { frames, taken, descriptors } = yield* this.cpu.hold("NAPI_POLL", this.classOfQueue(queue), this.poll(queue));
+    for (const frame of frames) {
+      const work = this.onReceive(frame);
+      if (work) yield* work;
+    }
+    return { taken, descriptors };
+  }
+
+  private dropped(drop: BaseDrop): void {
+    this.drops.set(drop.reason, (this.drops.get(drop.reason) ?? 0) + 1);
+    for (const observer of this.dropObservers) observer(drop);
   }
 
   private setPollActive(change: number): void {
@@ -292,16 +323,16 @@ export class BaseDriver extends Component {
    * give their buffers back, and, when the ring is drained, unmask the vector; the CPU time is
    * spent before the frames go up.
    */
-  private *poll(queue: number): Generator<Command, { frames: DriverReceivedFrame[]; taken: number }, unknown> {
+  private *poll(queue: number): Generator<Command, { frames: DriverReceivedFrame[]; taken: number; descriptors: number }, unknown> {
     const reaped = this.reapTransmitted(queue);
     const { frames, taken, descriptors, copied } = this.receive(queue);
     const writes = (descriptors > 0 ? 1 : 0) + (taken < this.params.napiBudget ? 1 : 0);
     yield delay(reaped + this.cost(this.params.cleanNanoseconds * descriptors + this.params.mmioWriteNanoseconds * writes, copied));
-    return { frames, taken };
+    return { frames, taken, descriptors };
   }
 
   /** Reclaim every written-back TX frame; returns the CPU time in ps. */
-  private reapTransmitted(queue: number): number {
+  reapTransmitted(queue: number): number {
     const pair = this.pairs[queue]!;
     let cleaned = 0;
     for (let done = pair.tx.reap(); done; done = pair.tx.reap()) {
@@ -340,7 +371,8 @@ export class BaseDriver extends Component {
       frames.push(frame);
     }
     if (descriptors > 0) {
-      this.bus.mmioWrite(R.RDT(queue), pair.rx.nextToUse);
+      // A ring stopped for a reset gets its buffers back all at once when it is enabled again.
+      if (!pair.recovery.rx.stopped) this.bus.mmioWrite(R.RDT(queue), pair.rx.nextToUse);
       this.rxFrames.set(this.statistics.rxFrames);
     }
     return { frames, taken, descriptors, copied };
@@ -351,28 +383,17 @@ export class BaseDriver extends Component {
     for (;;) {
       yield bus.interrupt(this.errorVector);
       this.statistics.errorInterrupts++;
-      let waiting = (yield bus.mmioRead(R.ERRLOG_COUNT)) as number;
-      while (waiting > 0) {
-        const code = (yield bus.mmioRead(R.ERRLOG_CODE)) as number;
-        const location = (yield bus.mmioRead(R.ERRLOG_LOCATION)) as number;
-        const index = (yield bus.mmioRead(R.ERRLOG_INDEX)) as number;
-        const low = (yield bus.mmioRead(R.ERRLOG_VALUE_LO)) as number;
-        const high = (yield bus.mmioRead(R.ERRLOG_VALUE_HI)) as number;
-        bus.mmioWrite(R.ERRLOG_POP, 1);
-        this.deviceErrors.push(decodeErrorEntry(this.kernel.now, code, location, index, low, high));
-        waiting = (yield bus.mmioRead(R.ERRLOG_COUNT)) as number;
+      // The entries waiting now, a few at a time, and between them the queues the device disabled on a fault, which
+      // must not wait for the whole log (their entries may even have been pushed out of it; their FAULT bits stay).
+      // Entries arriving meanwhile raise the cause again, for the next interrupt: a stream of them cannot hold the handler.
+      const waiting = (yield bus.mmioRead(R.ERRLOG_COUNT)) as number;
+      for (let read = 0; ; read += ERROR_ENTRIES_PER_LOOK) {
+        const faults = faultedQueues((yield bus.mmioRead(R.QUEUE_FAULTS)) as number, this.queues);
+        for (const { direction, queue } of faults) this.recovery.schedule(direction, queue);
+        if (read >= waiting) break;
+        yield* readErrorEntries(bus, Math.min(ERROR_ENTRIES_PER_LOOK, waiting - read), () => this.kernel.now, (entry) => this.deviceErrors.push(entry));
       }
       bus.mmioWrite(R.IMS, R.CAUSE_ERROR);
     }
   }
-}
-
-function joinParts(parts: Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
 }

@@ -31,6 +31,13 @@ abstract class Ring {
   next(slot: number): number {
     return slot + 1 === this.descriptors ? 0 : slot + 1;
   }
+
+  /** Back to the state the device expects after an enable (head = tail = 0): every descriptor cleared, nothing in use. */
+  protected clear(): void {
+    this.memory.write(this.base, new Uint8Array(this.lengthBytes));
+    this.nextToUse = 0;
+    this.nextToClean = 0;
+  }
 }
 
 export interface PostedFrame {
@@ -46,7 +53,7 @@ export class TxRing extends Ring {
   /** Frames posted and not yet reaped, oldest first. */
   readonly posted: PostedFrame[] = [];
   inUse = 0;
-  /** Frames posted and reaped since the ring was made, for fences. */
+  /** Frames posted, and frames the device wrote back and the driver reaped, since the ring was made. */
   postedCount = 0;
   reapedCount = 0;
 
@@ -88,6 +95,30 @@ export class TxRing extends Ring {
     return posted;
   }
 
+  /** The frame's bytes, as copied into its slot buffers. */
+  bytesOf(frame: PostedFrame): Uint8Array {
+    const bytes = new Uint8Array(frame.length);
+    let slot = frame.first;
+    for (let offset = 0; offset < frame.length; offset += this.bufferBytes) {
+      bytes.set(this.memory.read(this.buffers[slot]!, Math.min(this.bufferBytes, frame.length - offset)), offset);
+      slot = this.next(slot);
+    }
+    return bytes;
+  }
+
+  /** Whether descriptor `index` is one of the frame's. */
+  holds(frame: PostedFrame, index: number): boolean {
+    return (index - frame.first + this.descriptors) % this.descriptors < frame.count;
+  }
+
+  /** Forget every frame still posted (the caller accounts for them) and clear the ring for a fresh enable. */
+  reset(): PostedFrame[] {
+    const lost = this.posted.splice(0);
+    this.inUse = 0;
+    this.clear();
+    return lost;
+  }
+
   /** Reclaim the oldest frame if the device wrote back its last descriptor; returns its error code, or null if not done. */
   reap(): { frame: PostedFrame; error: number } | null {
     const frame = this.posted[0];
@@ -116,6 +147,15 @@ export interface ReceivedDescriptor {
 
 /** The driver's side of an RX ring: posts buffers and takes back written-back descriptors. */
 export class RxRing extends Ring {
+  /** Descriptors taken back since the ring was made: whether a queue made progress. */
+  takenCount = 0;
+
+  /** Clear the ring and give every slot but one to the device again; returns the tail to write. */
+  reset(): number {
+    this.clear();
+    return this.fill();
+  }
+
   /** Give every slot but one to the device; returns the tail to write. */
   fill(): number {
     for (let slot = 0; slot < this.descriptors - 1; slot++) this.give(slot);
@@ -143,6 +183,7 @@ export class RxRing extends Ring {
     this.give(this.nextToUse);
     this.nextToClean = this.next(slot);
     this.nextToUse = this.next(this.nextToUse);
+    this.takenCount++;
     return received;
   }
 

@@ -13,6 +13,7 @@ export const CpuWork = defineEnum("cpu_work", [
   "SA_INSTALL",
   "SA_REMOVE",
   "CONTEXT_SWITCH",
+  "QUEUE_RESET",
 ]);
 
 /** The kinds of driver work a job can be; IDLE and CONTEXT_SWITCH are the core's own states. */

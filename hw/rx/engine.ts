@@ -238,6 +238,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
         writeField(writeBack, RX.SPI - RX_WRITE_BACK_OFFSET, 4, frame.spi);
         writeField(writeBack, RX.SA_HANDLE - RX_WRITE_BACK_OFFSET, 4, frame.handle);
         this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK_OFFSET, writeBack, this.completions, { kind: "write-back", queue, frameLength: length, eop, frame } as Tag);
+        state.ring.inDevice++;
       });
       state.ring.advanceHead(buffers.length);
       if (error) this.shared.statistics.drop("RX_DMA_ERROR");
@@ -250,9 +251,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private complete(completion: DmaCompletion<Tag>): void {
     const tag = completion.tag;
     const state = this.queues[tag.queue]!;
-    if (tag.kind === "descriptors") {
-      state.prefetch.complete(tag, completion);
-    } else if (completion.error) {
+    if (tag.kind === "descriptors") return state.prefetch.complete(tag, completion);
+    state.ring.inDevice--;
+    if (completion.error) {
       state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
     } else if (tag.eop) {
       this.shared.stages.record("rx", "descriptor-done", this.kernel.now, tag.frame, tag.frame.bytes);

@@ -29,6 +29,13 @@ export const ErrorCode = {
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
+/** The errors an injected DMA fault gives a read: the link's, not the driver's. */
+export type DmaFaultCode = "DMA_READ_ERROR" | "DMA_COMPLETION_TIMEOUT";
+
+export function isDmaFault(code: ErrorCodeName): code is DmaFaultCode {
+  return code === "DMA_READ_ERROR" || code === "DMA_COMPLETION_TIMEOUT";
+}
+
 export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   NONE: "No error",
   TAIL_BEYOND_RING: "A tail write (doorbell) named a descriptor index at or past the ring length; the write is ignored",
@@ -37,8 +44,8 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   UNALIGNED_RING_BASE: "A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled",
   INVALID_RING_LENGTH: "A queue enabled with a ring length of 0, not a multiple of 128 bytes, or too long; the queue stays disabled",
   DMA_UNMAPPED: "A DMA address outside mapped host memory; the access is not made",
-  DMA_READ_ERROR: "A DMA read completed with an error (completer abort)",
-  DMA_COMPLETION_TIMEOUT: "A DMA read got no completion in time",
+  DMA_READ_ERROR: "A DMA read completed with an error (completer abort). A descriptor fetch's disables the queue (TXDCTL/RXDCTL.FAULT, TDFAULT/RDFAULT) until the driver resets it; a TX buffer's or SA record's drops the frame, written back with this code",
+  DMA_COMPLETION_TIMEOUT: "A DMA read got no completion in time; what it does is as for DMA_READ_ERROR",
   DOORBELL_ON_DISABLED_QUEUE: "A tail write to a queue that is not enabled; the write is ignored",
   UNKNOWN_REGISTER: "An MMIO access to an offset with no register; reads return 0xFFFFFFFF",
   READ_ONLY_REGISTER: "A write to a read-only register; it is ignored",

@@ -34,6 +34,8 @@ export const STATUS = 0x0004;
 export const ERROR_COUNT = 0x0008;
 /** The longest frame (without FCS) the device sends and accepts, bytes. */
 export const MAXFRS = 0x0010;
+/** Which queues the device disabled after a descriptor fetch failed (fields: QUEUE_FAULTS_FIELDS). */
+export const QUEUE_FAULTS = 0x0014;
 export const ICR = 0x0100;
 export const ICS = 0x0104;
 export const IMS = 0x0108;
@@ -59,6 +61,8 @@ export const TDLEN = (queue: number): number => 0x1008 + QUEUE_STRIDE * queue;
 export const TDH = (queue: number): number => 0x1010 + QUEUE_STRIDE * queue;
 export const TDT = (queue: number): number => 0x1018 + QUEUE_STRIDE * queue;
 export const TXDCTL = (queue: number): number => 0x1028 + QUEUE_STRIDE * queue;
+/** The fault that disabled TX queue q (fields: QUEUE_FAULT_FIELDS). */
+export const TDFAULT = (queue: number): number => 0x1030 + QUEUE_STRIDE * queue;
 
 export const RDBAL = (queue: number): number => 0x2000 + QUEUE_STRIDE * queue;
 export const RDBAH = (queue: number): number => 0x2004 + QUEUE_STRIDE * queue;
@@ -67,6 +71,7 @@ export const SRRCTL = (queue: number): number => 0x200c + QUEUE_STRIDE * queue;
 export const RDH = (queue: number): number => 0x2010 + QUEUE_STRIDE * queue;
 export const RDT = (queue: number): number => 0x2018 + QUEUE_STRIDE * queue;
 export const RXDCTL = (queue: number): number => 0x2028 + QUEUE_STRIDE * queue;
+export const RDFAULT = (queue: number): number => 0x2030 + QUEUE_STRIDE * queue;
 
 /** SRRCTL's place in a queue block, counted as in the TX block (which has no register there). */
 export const BLOCK_SRRCTL = SRRCTL(0) - RDBAL(0) + TDBAL(0);
@@ -193,6 +198,35 @@ export const CTRL_RX_ENABLE = 1 << 1;
 export const STATUS_LINK_UP = 1 << 0;
 export const STATUS_ERROR = 1 << 1;
 export const QUEUE_ENABLE = 1 << 0;
+/** TXDCTL/RXDCTL, read only: the device disabled the queue itself, a descriptor fetch having failed. */
+export const QUEUE_FAULT = 1 << 1;
+/** TXDCTL/RXDCTL, read only: frames of the queue are still in the device (see QUEUE_CONTROL_FIELDS). */
+export const QUEUE_BUSY = 1 << 2;
+
+/** TXDCTL and RXDCTL: the enable the driver writes, and what the device says of the queue. */
+export const QUEUE_CONTROL_FIELDS = [
+  { name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT. Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY)" },
+  { name: "FAULT", bit: 1, width: 1, description: "Read only: the device disabled the queue itself because a descriptor fetch failed (DMA_READ_ERROR, DMA_COMPLETION_TIMEOUT, DMA_UNMAPPED), logged as an error; TDFAULT/RDFAULT say which fetch. Cleared by setting ENABLE" },
+  { name: "BUSY", bit: 2, width: 1, description: "Read only: frames of the queue are still in the device: TX, frames taken off the ring whose write-backs are not yet in host memory; RX, write-backs not yet in host memory. After the queue is disabled, the driver waits for BUSY to clear before it cleans and resets the ring" },
+] as const satisfies readonly RegisterField[];
+
+/** TDFAULT and RDFAULT: the descriptor fetch whose failure disabled the queue; 0 while FAULT is clear. */
+export const QUEUE_FAULT_FIELDS = [
+  { name: "CODE", bit: 0, width: 8, description: "The fetch's error code (DMA_READ_ERROR, DMA_COMPLETION_TIMEOUT or DMA_UNMAPPED)" },
+  { name: "INDEX", bit: 16, width: 16, description: "The first descriptor the failed fetch read: the frame it belongs to is the one the fault took" },
+] as const satisfies readonly RegisterField[];
+
+/** QUEUE_FAULTS: the FAULT bits of every queue in one read, for the error interrupt's handler. */
+export const QUEUE_FAULTS_FIELDS = [
+  { name: "TX", bit: 0, width: MAX_QUEUES, description: "Bit q: TXDCTL[q].FAULT" },
+  { name: "RX", bit: MAX_QUEUES, width: MAX_QUEUES, description: "Bit q: RXDCTL[q].FAULT" },
+] as const satisfies readonly RegisterField[];
+
+/** The fault a TDFAULT/RDFAULT value names. */
+export function decodeQueueFault(value: number): { code: number; index: number } {
+  const fields = unpackFields(QUEUE_FAULT_FIELDS, value);
+  return { code: fields.CODE!, index: fields.INDEX! };
+}
 
 /** Interrupt cause bits: TX_DONE of queue q, RX_DONE of queue q, and ERROR. */
 export const causeTxDone = (queue: number): number => 1 << queue;
@@ -230,6 +264,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
   },
   { name: "ERROR_COUNT", offset: ERROR_COUNT, access: "RO", reset: 0, description: "Errors logged since power-on (saturates at 2^32-1)" },
   { name: "MAXFRS", offset: MAXFRS, access: "RO", reset: 9216, description: "The longest frame the device sends and accepts, bytes without FCS (the NIC's maxFrameBytes)" },
+  { name: "QUEUE_FAULTS", offset: QUEUE_FAULTS, access: "RO", reset: 0, description: "Queues the device disabled after a failed descriptor fetch (their FAULT bits); the fault is also logged, raising the ERROR cause", fields: QUEUE_FAULTS_FIELDS },
   {
     name: "ICR", offset: ICR, access: "R/W1C", reset: 0, description: "Interrupt cause; write 1 to clear a bit",
     fields: [
@@ -310,20 +345,16 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "TDLEN", offset: TDLEN(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `TX ring length in bytes: a multiple of ${RING_ALIGNMENT}, at most ${MAX_RING_DESCRIPTORS} descriptors` },
   { name: "TDH", offset: TDH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "TX head: the next descriptor the device will write back" },
   { name: "TDT", offset: TDT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX tail (the doorbell): one past the last descriptor the driver has posted" },
-  {
-    name: "TXDCTL", offset: TXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX queue control",
-    fields: [{ name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it checks TDBAL/TDLEN and resets TDH and TDT to 0" }],
-  },
+  { name: "TXDCTL", offset: TXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX queue control and state", fields: QUEUE_CONTROL_FIELDS },
+  { name: "TDFAULT", offset: TDFAULT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "The failed descriptor fetch that disabled TX queue q (TXDCTL.FAULT); 0 when none. To recover: clear TXDCTL.ENABLE, wait for TXDCTL.BUSY to clear, reap the descriptors written back (the others will never be sent), clear the ring, write TDBAL/TDBAH/TDLEN and set TXDCTL.ENABLE", fields: QUEUE_FAULT_FIELDS },
   { name: "RDBAL", offset: RDBAL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `RX ring base, bits 31:0; ${RING_ALIGNMENT}-byte aligned` },
   { name: "RDBAH", offset: RDBAH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX ring base, bits 63:32" },
   { name: "RDLEN", offset: RDLEN(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `RX ring length in bytes: a multiple of ${RING_ALIGNMENT}, at most ${MAX_RING_DESCRIPTORS} descriptors` },
   { name: "SRRCTL", offset: SRRCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 2048, description: `RX buffer size in bytes (1 to ${MAX_RECEIVE_BUFFER}); longer frames span several descriptors` },
   { name: "RDH", offset: RDH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "RX head: the next descriptor the device will fill" },
   { name: "RDT", offset: RDT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX tail (the doorbell): one past the last buffer the driver has posted" },
-  {
-    name: "RXDCTL", offset: RXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX queue control",
-    fields: [{ name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it checks RDBAL/RDLEN/SRRCTL and resets RDH and RDT to 0" }],
-  },
+  { name: "RXDCTL", offset: RXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX queue control and state (fields as TXDCTL)", fields: QUEUE_CONTROL_FIELDS },
+  { name: "RDFAULT", offset: RDFAULT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "The failed descriptor fetch that disabled RX queue q (RXDCTL.FAULT); 0 when none. Frames for the queue that the device already holds wait for it in the RX packet buffer; frames arriving while it is disabled are dropped (RX_QUEUE_DISABLED). To recover: clear RXDCTL.ENABLE, wait for RXDCTL.BUSY to clear, take the descriptors written back, clear the ring, write RDBAL/RDBAH/RDLEN, set RXDCTL.ENABLE and give the buffers (RDT)", fields: QUEUE_FAULT_FIELDS },
   { name: "TQPC", offset: TQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames transmitted from queue q (wraps at 2^32)" },
   { name: "TQBC", offset: TQBC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Bytes transmitted from queue q, without FCS (wraps)" },
   { name: "RQPC", offset: RQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames delivered to queue q (wraps)" },

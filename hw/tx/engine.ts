@@ -10,69 +10,26 @@ import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
 import { BLOCKED, EMPTY, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
-import { readField, STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../spec/descriptors.js";
+import { STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../spec/descriptors.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import { checkFetchedRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { espLayout } from "../ipsec/esp-frame.js";
 import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
-import { ErrorCode, type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
+import { ErrorCode, isDmaFault } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 import { TxBuffer } from "./tx-buffer.js";
+import { concatenate, type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
 import { ParameterError } from "../../sim/errors.js";
 
 export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
 
-interface TxDescriptor {
-  readonly index: number;
-  readonly address: number;
-  readonly length: number;
-  readonly command: number;
-  readonly trafficClass: number;
-  readonly saHandle: number;
-  readonly saPointer: number;
-}
-
-interface Fault {
-  code: ErrorCodeName;
-  field: FieldCodeName;
-  fieldName: string;
-  index: number;
-  value: number;
-}
-
-interface TxPacket {
-  readonly queue: number;
-  readonly descriptors: TxDescriptor[];
-  readonly length: number;
-  readonly parts: (Uint8Array | null)[];
-  /** TX buffer bytes held for the frame until the MAC has sent it. */
-  reserved: number;
-  partsLeft: number;
-  fault: Fault | null;
-  /** Read, and (for IPsec) encrypted or refused: ready to leave in order. */
-  settled: boolean;
-  frame: Uint8Array | null;
-  /** Dropped without a driver fault (its SA was invalidated meanwhile): the write-back's error code. */
-  dropCode: ErrorCodeName | null;
-}
 
 type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | { kind: "write-back"; queue: number; packets: number } | { kind: "sa-record"; pointer: number };
 
 type TxQueueState = QueueState<TxDescriptor>;
 
-function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxDescriptor {
-  return {
-    index,
-    address: readField(data, offset + TX.BUFFER_ADDRESS, 8),
-    length: readField(data, offset + TX.LENGTH, 2),
-    command: data[offset + TX.COMMAND]!,
-    trafficClass: data[offset + TX.CLASS]!,
-    saHandle: readField(data, offset + TX.SA_HANDLE, 4),
-    saPointer: readField(data, offset + TX.SA_POINTER, 8),
-  };
-}
 
 /**
  * The transmit engine: fetches descriptors in batches from every enabled TX ring, reads each
@@ -228,6 +185,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     const fault = head.fault;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
+    state.ring.inDevice++;
     this.buffer.hold(queue, fault ? 0 : head.length);
     this.shared.stages.record("tx", "frame-started", this.kernel.now, packet, EMPTY_FRAME);
     if (fault) this.settledSince = true;
@@ -286,10 +244,10 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       if (packet.partsLeft === 0) this.afterRead(packet);
     } else if (tag.kind === "sa-record") {
       for (const packet of this.recordFetches.take(tag.pointer)) this.recordFetched(packet, tag.pointer, completion);
-    } else if (completion.error) {
-      this.ring(tag.queue).report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
     } else {
-      this.shared.interrupts.txDone(tag.queue, tag.packets);
+      this.ring(tag.queue).inDevice--;
+      if (completion.error) this.ring(tag.queue).report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
+      else this.shared.interrupts.txDone(tag.queue, tag.packets);
     }
   }
 
@@ -362,7 +320,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     if (packet.fault) {
       const fault = packet.fault;
       state.ring.report(fault.code, fault.field, fault.fieldName, fault.value, fault.index);
-      this.shared.statistics.drop("TX_DESCRIPTOR_ERROR");
+      // A fault on the link is counted as itself; the others are the descriptor's.
+      this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR");
       this.buffer.free(packet.queue, packet.reserved);
     } else if (packet.dropCode) {
       this.shared.statistics.drop(packet.dropCode);
@@ -381,20 +340,13 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       const status = new Uint8Array([STATUS_DD, position === last ? error : 0, 0, 0]);
       const tag: Tag = { kind: "write-back", queue: packet.queue, packets: position === last ? 1 : 0 };
       this.shared.dma.write(ring.addressOf(descriptor.index) + TX.STATUS, status, this.completions, tag);
+      ring.inDevice++;
     });
+    // The frame leaves the device's hands; its write-backs stay counted until they are in host memory.
+    ring.inDevice--;
     if (ring.enabled) ring.advanceHead(packet.descriptors.length);
   }
 }
 
 /** Stage events before a frame's bytes are read carry none. */
 const EMPTY_FRAME = new Uint8Array(0);
-
-function concatenate(parts: Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
-}

@@ -265,10 +265,10 @@ export class ScenarioTraffic extends Component {
     this.scoreboard.finish(undelivered, this.countedDrops, settled);
   }
 
-  /** Packets dropped with a counted reason: in the NIC, in the intermediate driver, and at the gateway. */
+  /** Packets dropped with a counted reason: in the NIC, in the drivers, and at the gateway. */
   get countedDrops(): number {
     const sum = (map: ReadonlyMap<unknown, number>) => [...map.values()].reduce((total, count) => total + count, 0);
-    return sum(this.system.nic.statistics.drops) + sum(this.system.driver.intermediate.drops) + this.gatewayDrops;
+    return sum(this.system.nic.statistics.drops) + sum(this.system.driver.base.drops) + sum(this.system.driver.intermediate.drops) + this.gatewayDrops;
   }
 
   /** Stream names in scenario order: a packet's first payload byte is its stream's index. */

@@ -91,7 +91,7 @@ function faultyScenario(scale: Scale): ScenarioInput {
     name: "conservation",
     seed: 5,
     durationMicroseconds: scale === "fast" ? 150 : 600,
-    nic: { sacache: { txEntries: 3, rxEntries: 3 }, rx: { bufferBytes: 16384 }, dma: { extraLatencyMaximum: 40 } },
+    nic: { sacache: { txEntries: 3, rxEntries: 3 }, rx: { bufferBytes: 16384 }, dma: { extraLatencyMaximum: 40, readErrorProbability: 0.004, completionTimeoutProbability: 0.002, completionTimeout: 2500 } },
     driver: { intermediate: { placement: "metric" } },
     customers: [
       { name: "a", identity: { type: "ID_FQDN", value: "gw.a.example" }, sas: 3 },
@@ -108,8 +108,8 @@ function faultyScenario(scale: Scale): ScenarioInput {
 
 /**
  * Conservation: every packet offered (and every replay the gateway injected) is delivered once
- * or dropped with exactly one counted reason somewhere: the NIC, the intermediate driver or the
- * gateway's ESP receiver.
+ * or dropped with exactly one counted reason somewhere: the NIC, the base driver (frames lost
+ * with a queue it reset), the intermediate driver or the gateway's ESP receiver.
  */
 function conservation(scale: Scale): Measurement[] {
   const run = runScenario(checkScenario(faultyScenario(scale)), { directory: null });
@@ -118,10 +118,12 @@ function conservation(scale: Scale): Measurement[] {
   const sent = sum(summary.flows.map((flow) => flow.sent));
   const delivered = sum(summary.flows.map((flow) => flow.received));
   const traffic = design.top.traffic;
-  const drops = sum(Object.values(summary.nic.drops)) + sum(Object.values(summary.ipsec.drops)) + traffic.gatewayDrops;
+  const drops = sum(Object.values(summary.nic.drops)) + sum(Object.values(summary.driver.drops)) + sum(Object.values(summary.ipsec.drops)) + traffic.gatewayDrops;
   return [
-    { quantity: `faults each way (corruption, replays, rekeys, deletes, an interrupt storm, RX buffer overflow): offered + injected replays`, unit: "packets", expected: delivered + drops, measured: sent + traffic.injectedReplays, tolerance: { kind: "exact" } },
+    { quantity: `faults each way (corruption, replays, rekeys, deletes, an interrupt storm, RX buffer overflow, DMA read errors and completion timeouts with the queues they disable reset by the driver): offered + injected replays`, unit: "packets", expected: delivered + drops, measured: sent + traffic.injectedReplays, tolerance: { kind: "exact" } },
     { quantity: "the same run: scoreboard violations", unit: "count", expected: 0, measured: summary.violations.length, tolerance: { kind: "exact" } },
+    // The faults must have struck, or the line above proves nothing about them.
+    { quantity: "the same run: queues the driver reset after a DMA fault", unit: "count", expected: 1, measured: summary.driver.queueResets, tolerance: { kind: "at-least" } },
   ];
 }
 
@@ -132,7 +134,7 @@ export const accounting: Experiment = {
     "Little's law: for each TX queue, the time-average number of frames the NIC holds (frames_pending in the waveform, read back with vcd-stream) equals the " +
     "queue's throughput times the mean time from frame start to its last bit on the wire (L = λW), the window's edges counted exactly: (1/T) Σ of each " +
     "frame's time in the NIC within the window, from the NIC's stage events. Conservation: packets " +
-    "offered plus replays the gateway injected equal packets delivered plus drops counted, each by one reason in one place.",
+    "offered plus replays the gateway injected equal packets delivered plus drops counted, each by one reason in one place, with DMA read errors and completion timeouts disabling queues that the driver resets.",
   async run(scale) {
     return [...(await littlesLaw(scale)), ...conservation(scale)];
   },

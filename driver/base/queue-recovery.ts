@@ -1,0 +1,190 @@
+import type { Kernel } from "../../sim/kernel.js";
+import { Mailbox } from "../../sim/mailbox.js";
+import { type Command, delay } from "../../sim/process.js";
+import type { Signal } from "../../sim/signal.js";
+import type { DeviceBus } from "../../hw/spec/bus.js";
+import { type DmaFaultCode, errorCodeName, isDmaFault } from "../../hw/spec/errors.js";
+import * as R from "../../hw/spec/registers.js";
+import type { HostCpu } from "../cpu/host-cpu.js";
+import type { QueuePair, QueueRecoveryState } from "./queue-pair.js";
+import { PROGRAM_RX_WRITES, PROGRAM_TX_WRITES, programRxRing, programTxRing } from "./ring-registers.js";
+
+/**
+ * Why the base driver dropped a frame: the TX frame whose descriptors a failed fetch read (by the
+ * fault's code; DMA_UNMAPPED when the ring itself is unmapped), or any other frame still posted
+ * on a ring that had to be reset.
+ */
+export type BaseDropReason = DmaFaultCode | "DMA_UNMAPPED" | "QUEUE_RESET";
+
+export type QueueDirection = "tx" | "rx";
+
+/** A frame the base driver will never send or hand up, with its bytes (what the scoreboards identify it by). */
+export interface BaseDrop {
+  readonly reason: BaseDropReason;
+  readonly queue: number;
+  readonly direction: QueueDirection;
+  readonly bytes: Uint8Array;
+}
+
+/** The base driver's parameters the recovery follows (described there), ns. */
+export interface QueueRecoveryParameters {
+  readonly resetPollNanoseconds: number;
+  readonly resetBackoffNanoseconds: number;
+  readonly resetBackoffMaximumNanoseconds: number;
+  readonly mmioWriteNanoseconds: number;
+  readonly cleanNanoseconds: number;
+}
+
+/** What the recovery uses of the base driver beyond the device: its queues and its poll. */
+export interface RecoveryDriver {
+  pair(queue: number): QueuePair;
+  classOfQueue(queue: number): number;
+  /** Reap written-back TX frames; the CPU time, ps. */
+  reapTransmitted(queue: number): number;
+  /** One poll of the queue and the frames handed up, with the queue's poll lock held; descriptors taken. */
+  pollAndDeliver(queue: number): Generator<Command, { descriptors: number }, unknown>;
+  dropped(drop: BaseDrop): void;
+}
+
+/**
+ * The driver's reset task for queues the device disabled after a failed descriptor fetch (as
+ * Linux ixgbe's service task runs its reset subtask): one process, resetting one queue at a
+ * time. It stops the queue, waits until the device has finished what it took (BUSY), reaps
+ * or takes what was written back, accounts every frame that will never be sent, clears the ring
+ * and programs it again. TX senders wait while their queue is stopped (as a stopped netdev
+ * queue holds the stack's packets) and go once it is back; none is dropped for waiting.
+ */
+export class QueueRecovery {
+  private readonly requests: Mailbox<{ direction: QueueDirection; queue: number }>;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly bus: DeviceBus,
+    private readonly cpu: HostCpu,
+    private readonly driver: RecoveryDriver,
+    private readonly parameters: QueueRecoveryParameters,
+    /** What it shows: a reset under way, and the resets done (in the waveform and the driver's statistics). */
+    private readonly shown: { readonly recovering: Signal; readonly resets: Signal; readonly statistics: { queueResets: number } },
+  ) {
+    this.requests = new Mailbox(kernel, "a queue to reset");
+  }
+
+  /** CPU time of an MMIO write and of cleaning a descriptor, ps. */
+  private get mmioWrite(): number {
+    return this.parameters.mmioWriteNanoseconds * 1000;
+  }
+
+  private get clean(): number {
+    return this.parameters.cleanNanoseconds * 1000;
+  }
+
+  /**
+   * The device says (QUEUE_FAULTS) the queue is disabled by a fault: stop it at once, and reset it
+   * in turn; later the more often it faulted without progress, so that a queue that cannot work
+   * costs little, and without holding up the resets of other queues.
+   */
+  schedule(direction: QueueDirection, queue: number): void {
+    const pair = this.driver.pair(queue);
+    const state = pair.recovery[direction];
+    if (state.scheduled) return;
+    state.scheduled = true;
+    state.stopped = true;
+    const progress = direction === "tx" ? pair.tx.reapedCount : pair.rx.takenCount;
+    state.faultsInARow = progress === state.progressAtFault ? state.faultsInARow + 1 : 1;
+    state.progressAtFault = progress;
+    const request = { direction, queue };
+    if (state.faultsInARow === 1) return this.requests.push(request);
+    const wait = Math.min(this.parameters.resetBackoffNanoseconds * 2 ** (state.faultsInARow - 2), this.parameters.resetBackoffMaximumNanoseconds);
+    this.kernel.schedule(wait * 1000, `queue reset backoff (${direction.toUpperCase()} ${queue})`, () => this.requests.push(request));
+  }
+
+  *run(): Generator<Command, void, unknown> {
+    for (;;) {
+      const { direction, queue } = yield* this.requests.take();
+      this.shown.recovering.set(1);
+      const reset = direction === "tx" ? yield* this.resetTx(queue) : yield* this.resetRx(queue);
+      if (reset) this.shown.resets.set(++this.shown.statistics.queueResets);
+      if (this.requests.length === 0) this.shown.recovering.set(0);
+    }
+  }
+
+  private *resetTx(queue: number): Generator<Command, boolean, unknown> {
+    const pair = this.driver.pair(queue);
+    const state = pair.recovery.tx;
+    if (!(yield* this.confirmFault(state, R.TXDCTL(queue)))) return false;
+    const fault = R.decodeQueueFault((yield this.bus.mmioRead(R.TDFAULT(queue))) as number);
+    this.bus.mmioWrite(R.TXDCTL(queue), 0);
+    yield* this.waitUntilIdle(R.TXDCTL(queue));
+    let work = this.driver.reapTransmitted(queue);
+    const code = errorCodeName(fault.code);
+    const faultReason: BaseDropReason = code && (isDmaFault(code) || code === "DMA_UNMAPPED") ? code : "QUEUE_RESET";
+    // What the device did not write back it will never send: the frame the failed fetch read by the fault, the rest by the reset.
+    for (const frame of pair.tx.posted) {
+      const reason = pair.tx.holds(frame, fault.index) ? faultReason : "QUEUE_RESET";
+      this.driver.dropped({ reason, queue, direction: "tx", bytes: pair.tx.bytesOf(frame) });
+      work += this.clean * frame.count;
+    }
+    pair.tx.reset();
+    pair.pendingDoorbell = 0;
+    yield* this.cpu.run("QUEUE_RESET", this.driver.classOfQueue(queue), work + this.mmioWrite * (PROGRAM_TX_WRITES + 1));
+    programTxRing(this.bus, queue, pair.tx);
+    yield* this.resume(state, "tx", queue, R.TXDCTL(queue));
+    pair.space.fire();
+    return true;
+  }
+
+  private *resetRx(queue: number): Generator<Command, boolean, unknown> {
+    const pair = this.driver.pair(queue);
+    const state = pair.recovery.rx;
+    if (!(yield* this.confirmFault(state, R.RXDCTL(queue)))) return false;
+    this.bus.mmioWrite(R.RXDCTL(queue), 0);
+    yield* this.waitUntilIdle(R.RXDCTL(queue));
+    // Everything written back is in host memory: take it and hand it up, in order with the polls.
+    yield* pair.pollLock.acquire();
+    try {
+      while ((yield* this.driver.pollAndDeliver(queue)).descriptors > 0);
+      // A frame whose last descriptor never came cannot be completed on the fresh ring.
+      if (pair.partial.length > 0) this.driver.dropped({ reason: "QUEUE_RESET", queue, direction: "rx", bytes: joinParts(pair.partial.splice(0)) });
+      yield* this.cpu.run("QUEUE_RESET", this.driver.classOfQueue(queue), this.clean * pair.rx.descriptors + this.mmioWrite * (PROGRAM_RX_WRITES + 1));
+      programRxRing(this.bus, queue, pair.rx, pair.rx.reset());
+      yield* this.resume(state, "rx", queue, R.RXDCTL(queue));
+    } finally {
+      pair.pollLock.release();
+    }
+    return true;
+  }
+
+  /** Whether the queue is still disabled by a fault (one seen before an earlier reset's enable landed is no longer one). */
+  private *confirmFault(state: QueueRecoveryState, control: number): Generator<Command, boolean, unknown> {
+    if (((yield this.bus.mmioRead(control)) as number) & R.QUEUE_FAULT) return true;
+    state.scheduled = false;
+    state.stopped = false;
+    return false;
+  }
+
+  /** Until the device holds nothing more of the queue (BUSY clear). */
+  private *waitUntilIdle(control: number): Generator<Command, void, unknown> {
+    while (((yield this.bus.mmioRead(control)) as number) & R.QUEUE_BUSY) yield delay(this.parameters.resetPollNanoseconds * 1000);
+  }
+
+  /**
+   * The enable is written: read it back (which flushes it) and let the queue go. A fault the
+   * read-back shows came after the enable, while this reset still stood for the queue: take it up.
+   */
+  private *resume(state: QueueRecoveryState, direction: QueueDirection, queue: number, control: number): Generator<Command, void, unknown> {
+    const value = (yield this.bus.mmioRead(control)) as number;
+    state.scheduled = false;
+    state.stopped = false;
+    if (value & R.QUEUE_FAULT) this.schedule(direction, queue);
+  }
+}
+
+export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}
