@@ -1,5 +1,5 @@
 import type { Random } from "../sim/random.js";
-import { type EspSaParameters, spi } from "../sim/ipsec/esp.js";
+import { type EspSaParameters, espPacketBytes, spi } from "../sim/ipsec/esp.js";
 import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
 import { ipv4Address, IPV4_HEADER_BYTES, PROTOCOL_UDP } from "../sim/packet/ipv4.js";
 import { ETHERNET_HEADER_BYTES } from "../sim/packet/ethernet.js";
@@ -16,7 +16,7 @@ export const INNER_SUBNET = "10.0.0.0/24";
 export const INNER_PORT_BASE = 49200;
 
 /** The Ethernet frame of a tunnel-mode ESP packet around an inner packet of `inner` bytes: outer IPv4, SPI and sequence, IV, trailer padded to 4 bytes, 16-byte ICV. */
-export const tunnelFrameBytes = (inner: number) => ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + 16 + Math.ceil((inner + 2) / 4) * 4 + 16;
+export const tunnelFrameBytes = (inner: number, icvLength = 16) => ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + espPacketBytes(inner, icvLength);
 
 export interface CustomerTunnel {
   readonly name: string;

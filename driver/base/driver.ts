@@ -14,36 +14,9 @@ import type { Command } from "../../sim/process.js";
 import { QueuePair } from "./queue-pair.js";
 import { type BaseDrop, type BaseDropReason, joinParts, QueueRecovery } from "./queue-recovery.js";
 import { programRxRing, programTxRing } from "./ring-registers.js";
+import type { BaseDriverStatistics, DriverReceivedFrame, TransmitOptions, TxReservation } from "./base-driver-types.js";
 
-export interface DriverReceivedFrame {
-  readonly queue: number;
-  readonly time: number;
-  readonly bytes: Uint8Array;
-  readonly trafficClass: number;
-  /** Error code from the device's write-back (0: none). */
-  readonly error: number;
-  /** Write-back STATUS of the last descriptor: IPSEC (decrypted by the NIC) or SA_MISS. */
-  readonly status: number;
-  readonly spi: number;
-  readonly saHandle: number;
-}
-
-export interface BaseDriverStatistics {
-  txFrames: number;
-  txBytes: number;
-  txErrors: number;
-  rxFrames: number;
-  rxBytes: number;
-  rxErrors: number;
-  doorbells: number;
-  interrupts: number[];
-  errorInterrupts: number;
-  polls: number;
-  budgetExhausted: number;
-  ringFullWaits: number;
-  /** Queues (either direction) reset after the device disabled them on a fault. */
-  queueResets: number;
-}
+export type { BaseDriverStatistics, DriverReceivedFrame, TransmitOptions, TxReservation } from "./base-driver-types.js";
 
 /** Error log entries the error handler reads between two looks at QUEUE_FAULTS. */
 const ERROR_ENTRIES_PER_LOOK = 4;
@@ -126,18 +99,50 @@ export class BaseDriver extends Component {
    * Post one frame on a TX queue (a generator: `yield* driver.transmit(q, frame)`). Waits while
    * the ring is full; rings the doorbell unless `more` frames follow, at least every doorbellBatch.
    */
-  *transmit(queue: number, frame: Uint8Array, options: { more?: boolean; trafficClass?: number; ipsec?: { saPointer: number; saHandle: number } } = {}) {
+  *transmit(queue: number, frame: Uint8Array, options: TransmitOptions = {}) {
+    yield* this.post(yield* this.reserve(queue, frame.length), frame, options);
+  }
+
+  /**
+   * Hold room on a TX queue's ring for a frame of `frameBytes`, to post later: a sender that must
+   * not be overtaken (ESP takes its sequence number once the room is held) reserves first. First
+   * come, first served: a frame waiting for room is never overtaken by a smaller one behind it.
+   */
+  *reserve(queue: number, frameBytes: number): Generator<Command, TxReservation, unknown> {
     const pair = this.pair(queue);
-    const needed = pair.tx.slotsFor(frame.length);
-    if (needed > pair.tx.descriptors - 1) throw new RangeError(`transmit on queue ${queue}: a ${frame.length}-byte frame needs ${needed} descriptors, more than the ring holds`);
+    const descriptors = pair.tx.slotsFor(frameBytes);
+    if (descriptors > pair.tx.descriptors - 1) throw new RangeError(`transmit on queue ${queue}: a ${frameBytes}-byte frame needs ${descriptors} descriptors, more than the ring holds`);
+    const line = pair.reservations;
+    const turn = line.issued++;
     // A queue stopped for a reset holds its senders until it is back.
-    while (pair.recovery.tx.stopped || pair.tx.free < needed) {
-      if (!pair.recovery.tx.stopped) {
+    while (pair.recovery.tx.stopped || line.serving !== turn || pair.tx.free - line.held < descriptors) {
+      if (!pair.recovery.tx.stopped && line.serving === turn) {
         this.statistics.ringFullWaits++;
         this.ringDoorbell(queue);
       }
       yield pair.space;
     }
+    line.serving++;
+    line.held += descriptors;
+    // The next in line may fit in what is left.
+    if (line.serving !== line.issued) pair.space.fire();
+    return { queue, descriptors };
+  }
+
+  /** Give back room reserved for a frame that will not be sent. */
+  cancel(reservation: TxReservation): void {
+    const pair = this.pair(reservation.queue);
+    pair.reservations.held -= reservation.descriptors;
+    pair.space.fire();
+  }
+
+  /** Post a frame in the room reserved for it. */
+  *post(reservation: TxReservation, frame: Uint8Array, options: TransmitOptions = {}) {
+    const { queue, descriptors } = reservation;
+    const pair = this.pair(queue);
+    if (pair.tx.slotsFor(frame.length) !== descriptors) throw new RangeError(`transmit on queue ${queue}: a ${frame.length}-byte frame does not take the ${descriptors} descriptors reserved for it`);
+    while (pair.recovery.tx.stopped) yield pair.space;
+    pair.reservations.held -= descriptors;
     const trafficClass = options.trafficClass ?? this.classOfQueue(queue);
     pair.tx.post(frame, trafficClass, options.ipsec ?? null);
     pair.pendingDoorbell++;
@@ -145,7 +150,7 @@ export class BaseDriver extends Component {
     this.statistics.txBytes += frame.length;
     this.txFrames.set(this.statistics.txFrames);
     const ring = !options.more || pair.pendingDoorbell >= this.params.doorbellBatch;
-    yield* this.cpu.run("TRANSMIT", trafficClass, this.cost(this.params.postNanoseconds * needed + (ring ? this.params.mmioWriteNanoseconds : 0), frame.length));
+    yield* this.cpu.run("TRANSMIT", trafficClass, this.cost(this.params.postNanoseconds * descriptors + (ring ? this.params.mmioWriteNanoseconds : 0), frame.length));
     if (ring) this.ringDoorbell(queue);
   }
 

@@ -17,6 +17,8 @@ export class QueueRecoveryState {
 /** A TX and an RX ring of one queue, and what the driver keeps for them. */
 export class QueuePair {
   pendingDoorbell = 0;
+  /** TX room held for frames about to be posted, and the line of senders waiting for room (served in order). */
+  readonly reservations = { held: 0, issued: 0, serving: 0 };
   /** Buffers of a received frame taken before its last descriptor. */
   partial: Uint8Array[] = [];
   readonly recovery = { tx: new QueueRecoveryState(), rx: new QueueRecoveryState() };

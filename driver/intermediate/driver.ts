@@ -1,7 +1,7 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { type AesGcmBackend, AesGcmBackendToken } from "../../sim/crypto/backend.js";
-import { type EspInboundResult, type EspDropReason, RekeyRequiredError, type Spi } from "../../sim/ipsec/esp.js";
+import { type EspInboundResult, type EspDropReason, espPacketBytes, RekeyRequiredError, type Spi } from "../../sim/ipsec/esp.js";
 import { DriverMessage, MessageChannel } from "./message-channel.js";
 import type { Command } from "../../sim/process.js";
 import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
@@ -173,13 +173,16 @@ export class IntermediateDriver extends Component {
     const queue = this.base.queueOfClass(trafficClass);
     this.used(sa, packet.length);
     const handle = this.params.offload && !sa.parameters.esn ? yield* this.placement.transmit(lease) : null;
+    // Inline, the host's share (ESP headers) comes before the ring; in software the encryption needs the sequence number.
+    if (handle !== null) yield* this.cpu.run("INLINE_TX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
+    if (!lease.valid()) return this.drop("SA_DEAD");
+    // Room on the ring first, then the sequence number: no frame of the SA can overtake another on its way to the wire.
+    const reservation = yield* this.base.reserve(queue, ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + espPacketBytes(packet.length, sa.parameters.icvLength));
     let esp: Uint8Array;
     let ticket: number;
     try {
       if (handle !== null) {
         // Inline: ESP laid out in plaintext, the NIC encrypts with the SA found through the handle or the pointer.
-        yield* this.cpu.run("INLINE_TX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
-        if (!lease.valid()) return this.drop("SA_DEAD");
         esp = lease.outbound().prepare(packet, PROTOCOL_IPV4);
         ticket = this.sendOrder.take(sa);
       } else {
@@ -189,21 +192,25 @@ export class IntermediateDriver extends Component {
         esp = seal.finish();
       }
     } catch (error) {
+      this.base.cancel(reservation);
       if (error instanceof RekeyRequiredError) return this.drop("REKEY_REQUIRED");
       throw error;
     }
     try {
-      // Packets of the SA with earlier sequence numbers go on the ring first.
+      // Packets of the SA with earlier sequence numbers, encrypted on other cores, go on the ring first.
       yield* this.sendOrder.turn(sa, ticket);
       // Deletes wait for leases, so only an SA ended without waiting (a hard expiry) fails here.
-      if (!lease.valid()) return this.drop("SA_DEAD");
+      if (!lease.valid()) {
+        this.base.cancel(reservation);
+        return this.drop("SA_DEAD");
+      }
       this.took(handle !== null ? "hardwareTx" : "softwareTx", sa, packet.length);
       // The outer DSCP carries the class, so that the network (and the receiving NIC) can queue the ESP packet by it.
       const frame = this.frame(ipv4Packet({ ...outer, protocol: PROTOCOL_ESP }, esp));
-      if (handle !== null) yield* this.base.transmit(queue, frame, { trafficClass, ipsec: { saPointer: sa.record, saHandle: handle } });
+      if (handle !== null) yield* this.base.post(reservation, frame, { trafficClass, ipsec: { saPointer: sa.record, saHandle: handle } });
       else {
         this.encrypted.set(++this.encryptedCount);
-        yield* this.base.transmit(queue, frame, { trafficClass });
+        yield* this.base.post(reservation, frame, { trafficClass });
       }
     } finally {
       this.sendOrder.done(sa, ticket);

@@ -87,6 +87,11 @@ export function paddingLength(payloadLength: number): number {
   return (4 - ((payloadLength + 2) % 4)) % 4;
 }
 
+/** Bytes of the ESP packet that carries `payloadLength` bytes: header, IV, payload, padding, pad length and next header, ICV. */
+export function espPacketBytes(payloadLength: number, icvLength: number): number {
+  return ESP_HEADER_BYTES + ESP_IV_BYTES + payloadLength + paddingLength(payloadLength) + 2 + icvLength;
+}
+
 /**
  * One packet's ESP work laid out for a crypto engine that may suspend it: the AES-GCM operation
  * over its `bytes` of payload and trailer, then `finish` for the result.
@@ -174,7 +179,7 @@ export class EspOutbound extends SaKeys {
     for (let index = 0; index < pad; index++) trailer[index] = index + 1;
     trailer[pad] = pad;
     trailer[pad + 1] = nextHeader;
-    const packet = uninitialised(ESP_HEADER_BYTES + ESP_IV_BYTES + payload.length + trailer.length + this.sa.icvLength);
+    const packet = uninitialised(espPacketBytes(payload.length, this.sa.icvLength));
     write32(packet, 0, this.sa.spi);
     write32(packet, 4, low);
     packet.set(explicitIv, ESP_HEADER_BYTES);
