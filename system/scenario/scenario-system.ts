@@ -24,6 +24,9 @@ import { laneChooser } from "./spread.js";
 
 export const LoadedScenarioToken = Symbol("LoadedScenario");
 
+/** The stream index a packet's payload starts with: four bytes, so that any number of streams a scenario can hold never alias. */
+const STREAM_TAG_BYTES = 4;
+
 /**
  * A scenario's customers and traffic on a NIC system: per customer an IKE SA under the identity
  * it presents (its ISAKMP profile, from the QoS policy, gives the ipsec_qos_group) and its SA
@@ -91,7 +94,6 @@ export class ScenarioTraffic extends Component {
     this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time, null);
     intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time, delivered.received);
     this.endOfTraffic = us(scenario.durationMicroseconds);
-    this.streamNames = scenario.traffic.map((stream) => stream.name);
     this.faults = scenario.faults;
     if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system);
     scenario.traffic.forEach((stream, index) => {
@@ -100,10 +102,11 @@ export class ScenarioTraffic extends Component {
       for (const direction of directions) {
         const laneOf = laneChooser(stream.spread, customer.tunnels.length, index * 2 + (direction === "to-peer" ? 0 : 1));
         const packet = (sequence: number) =>
-          // The first payload byte names the stream; the DSCP is class-default's (only untagged SAs use it).
-          sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[laneOf(sequence)]!, dscpClass: 0 });
+          // The first payload bytes name the stream (a 32-bit index: no two streams alias); the DSCP is class-default's (only untagged SAs use it).
+          sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[laneOf(sequence)]!, dscpClass: 0, tagBytes: STREAM_TAG_BYTES });
         const flow = new Flow(stream.name, direction, customer.trafficClass, packet, this.random, customer.tunnels.length, laneOf);
         this.flows.push(flow);
+        (this.flowsOfStream[index] ??= {})[direction] = flow;
         const sockets = direction === "to-peer" ? customer.tunnels.map((_, slot) => this.socket(`${stream.name}_${direction}_sa${slot}`, flow)) : [];
         this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer, sockets));
       }
@@ -237,8 +240,8 @@ export class ScenarioTraffic extends Component {
   }
 
   private arrived(direction: Direction, packet: Uint8Array, time: number, received: number | null): void {
-    const { trafficClass: streamIndex, sequence } = packetSequence(packet);
-    const stream = this.flows.find((flow) => flow.direction === direction && flow.stream === this.streamName(streamIndex));
+    const { trafficClass: streamIndex, sequence } = packetSequence(packet, STREAM_TAG_BYTES);
+    const stream = this.flowsOfStream[streamIndex]?.[direction];
     const pending = stream?.isPending(sequence) ?? false;
     if (stream && this.scoreboard) this.scoreboard.delivered(`${stream.stream} ${direction} packet ${sequence}`, pending, packet, sequence < stream.sent ? stream.packet(sequence) : null);
     if (stream && pending) stream.arrived(sequence, packet.length, time, received);
@@ -271,11 +274,8 @@ export class ScenarioTraffic extends Component {
     return sum(this.system.nic.statistics.drops) + sum(this.system.driver.intermediate.drops) + this.gatewayDrops;
   }
 
-  /** Stream names in scenario order: a packet's first payload byte is its stream's index. */
-  private streamNames: string[] = [];
-  private streamName(index: number): string | undefined {
-    return this.streamNames[index];
-  }
+  /** Each stream's flows by direction, in scenario order: a packet's first payload bytes are its stream's index. */
+  private readonly flowsOfStream: Partial<Record<Direction, Flow>>[] = [];
 }
 
 /** A NIC system running a scenario's traffic, at `top.traffic`. */
