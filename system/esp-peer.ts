@@ -37,6 +37,11 @@ export class EspPeer {
     this.inbound.set(parameters.spi, new EspInbound(backend, parameters));
   }
 
+  /** Send tunnel `index`'s packets under a new SA from now on (the other end of an inbound rekey). */
+  replaceOutbound(index: number, parameters: EspSaParameters, backend: AesGcmBackend): void {
+    this.outbound[index] = new EspOutbound(backend, parameters);
+  }
+
   /** Encrypt an inner IPv4 packet in tunnel `index` and send it to the host; returns when its last bit leaves. */
   send(index: number, inner: Uint8Array): number {
     return this.peer.send(this.frame(index, inner));

@@ -7,8 +7,6 @@ import { applyQosConfig, priorityClasses, trafficClasses } from "../../driver/in
 import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
 import { Mailbox } from "../../sim/mailbox.js";
-import { spi } from "../../sim/ipsec/esp.js";
-import type { IpsecSa } from "../../driver/intermediate/sadb.js";
 import { us } from "../../sim/time.js";
 import type { Random } from "../../sim/random.js";
 import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
@@ -21,6 +19,7 @@ import type { Scenario, TrafficStream } from "./schema.js";
 import { Scoreboard } from "./scoreboard.js";
 import { type Direction, Flow } from "./flow.js";
 import { laneChooser } from "./spread.js";
+import { SaChanges, type TunnelSas } from "./sa-changes.js";
 
 export const LoadedScenarioToken = Symbol("LoadedScenario");
 
@@ -41,9 +40,9 @@ export class ScenarioTraffic extends Component {
   captured: CapturedSa[] = [];
   sampler!: Sampler;
   scoreboard: Scoreboard | null = null;
-  private faults: Scenario["faults"] = { corruptProbability: 0, replayProbability: 0, rekeys: 0, deletes: 0, interruptStorms: 0 };
-  /** Each tunnel's SAs now: a rekey replaces the outbound one, a delete leaves null. */
-  private readonly tunnelSas: { outbound: IpsecSa | null; inbound: IpsecSa | null }[] = [];
+  private faults: Scenario["faults"] = { corruptProbability: 0, replayProbability: 0, rekeys: 0, inboundRekeys: 0, overlappingSaChanges: false, deletes: 0, interruptStorms: 0 };
+  /** Each tunnel's SAs now: a rekey replaces one, a delete leaves null. */
+  private readonly tunnelSas: TunnelSas[] = [];
   private system!: NicSystem;
   private espPeer!: EspPeer;
   private endOfTraffic = 0;
@@ -111,7 +110,14 @@ export class ScenarioTraffic extends Component {
         this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer, sockets));
       }
     });
-    if (scenario.faults.rekeys + scenario.faults.deletes > 0) this.process("sa_changes", () => this.saChanges(scenario.faults.rekeys, scenario.faults.deletes));
+    const { faults } = scenario;
+    if (faults.rekeys + faults.inboundRekeys + faults.deletes > 0) {
+      const changes = new SaChanges(this.kernel, this.faultRandom, intermediate, this.espPeer, this.container.resolve(AesGcmBackendToken), this.tunnelSas, this.captured);
+      this.process("sa_changes", function* (this: ScenarioTraffic) {
+        yield this.system.driver.base.whenReady();
+        yield* changes.run(faults, (count) => this.timesInTraffic(count), (name, body) => this.process(name, body));
+      }.bind(this));
+    }
     if (scenario.faults.interruptStorms > 0) this.process("interrupt_storms", () => this.interruptStorms(scenario.faults.interruptStorms));
     const interval = Math.max(1, Math.round(this.endOfTraffic / scenario.outputs.samples));
     this.sampler = new Sampler(this.kernel, system, interval);
@@ -176,38 +182,6 @@ export class ScenarioTraffic extends Component {
   private timesInTraffic(count: number): number[] {
     const start = this.kernel.now;
     return Array.from({ length: count }, () => start + this.faultRandom.integer(0, Math.max(0, this.endOfTraffic - start))).sort((a, b) => a - b);
-  }
-
-  /**
-   * Rekeys and deletes at random times in the traffic, one after another (an IKE daemon handles
-   * one exchange at a time). A rekey replaces a random tunnel's outbound SA, the gateway learning
-   * the new SA first; a delete takes a random tunnel's outbound or inbound SA away for good.
-   */
-  private *saChanges(rekeys: number, deletes: number) {
-    yield this.system.driver.base.whenReady();
-    const changes = [...this.timesInTraffic(rekeys).map((time) => ({ time, kind: "rekey" as const })), ...this.timesInTraffic(deletes).map((time) => ({ time, kind: "delete" as const }))];
-    changes.sort((a, b) => a.time - b.time);
-    let rekeyed = 0;
-    for (const { time, kind } of changes) {
-      if (time > this.kernel.now) yield delay(time - this.kernel.now);
-      const intermediate = this.system.driver.intermediate;
-      const directions = kind === "rekey" ? (["outbound"] as const) : (["outbound", "inbound"] as const);
-      const live = this.tunnelSas.flatMap((sas, tunnel) => directions.filter((direction) => sas[direction]).map((direction) => ({ tunnel, direction })));
-      if (live.length === 0) continue;
-      const { tunnel, direction } = live[this.faultRandom.integer(0, live.length - 1)]!;
-      const sas = this.tunnelSas[tunnel]!;
-      if (kind === "delete") {
-        const sa = sas[direction]!;
-        sas[direction] = null;
-        yield* intermediate.deleteSa(sa);
-        continue;
-      }
-      const old = sas.outbound!;
-      const parameters = { ...old.parameters, spi: spi(0x3000 + rekeyed++), keyMaterial: this.faultRandom.bytes(old.parameters.keyMaterial.length) };
-      this.espPeer.addInbound(parameters, this.container.resolve(AesGcmBackendToken));
-      this.captured.push({ sa: parameters, source: old.source, destination: old.destination });
-      sas.outbound = yield* intermediate.rekeySa(old, parameters.spi, parameters.keyMaterial);
-    }
   }
 
   /** Interrupt storms at random times in the traffic: every cause stuck for 2 to 20 µs. */
