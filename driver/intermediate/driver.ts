@@ -25,6 +25,7 @@ import { TablePlacement } from "./table-placement.js";
 import { SendOrder } from "./send-order.js";
 import { Mailbox } from "../../sim/mailbox.js";
 import { read32 } from "../../sim/bytes.js";
+import { DropCounter, type DroppedBytes } from "../../sim/stats/drop-counter.js";
 
 export interface DeliveredPacket {
   readonly packet: Uint8Array;
@@ -70,7 +71,7 @@ export class IntermediateDriver extends Component {
   readonly spd = new Spd();
   /** class-map … match qos-group N: the traffic class each tag is queued in. */
   readonly classMap = new Map<number, number>();
-  readonly drops = new Map<IntermediateDropReason, number>();
+  readonly drops = new DropCounter<IntermediateDropReason>();
   /** Every packet's SA use and path, to replay against other policies (see driver/caching). */
   readonly trace = new TraceRecorder();
   /** Where packets whose SA is not in the NIC's table go (seed 002's decision, seed 003's metric). */
@@ -131,13 +132,13 @@ export class IntermediateDriver extends Component {
 
   /** Send an inner IPv4 packet through the SPD (a generator: `yield* intermediate.send(packet)`). */
   *send(packet: Uint8Array): Generator<Command, void, unknown> {
-    if (packet.length < IPV4_HEADER_BYTES || packet[0]! >> 4 !== 4) return this.drop("NOT_IPV4");
+    if (packet.length < IPV4_HEADER_BYTES || packet[0]! >> 4 !== 4) return this.drop("NOT_IPV4", { packet });
     const protocol = packet[9]!;
     const headerLength = (packet[0]! & 0x0f) * 4;
     const destinationPort = protocol === PROTOCOL_UDP ? (packet[headerLength + 2]! << 8) | packet[headerLength + 3]! : undefined;
     const entry = this.spd.lookup({ source: BigInt(read32(packet, 12)), destination: BigInt(read32(packet, 16)), protocol, destinationPort });
-    if (!entry) return this.drop("NO_POLICY");
-    if (entry.action.kind === "discard") return this.drop("SPD_DISCARD");
+    if (!entry) return this.drop("NO_POLICY", { packet });
+    if (entry.action.kind === "discard") return this.drop("SPD_DISCARD", { packet });
     const innerClass = packet[1]! >> 5;
     if (entry.action.kind === "bypass") {
       yield* this.base.transmit(this.base.queueOfClass(innerClass), this.frame(packet), { trafficClass: innerClass });
@@ -167,7 +168,7 @@ export class IntermediateDriver extends Component {
         esp = seal.finish();
       }
     } catch (error) {
-      if (error instanceof RekeyRequiredError) return this.drop("REKEY_REQUIRED");
+      if (error instanceof RekeyRequiredError) return this.drop("REKEY_REQUIRED", { packet });
       throw error;
     }
     // Packets of the SA with earlier sequence numbers go on the ring first.
@@ -240,14 +241,14 @@ export class IntermediateDriver extends Component {
     const esp = outer.subarray(headerLength, (outer[2]! << 8) | outer[3]!);
     // A unicast SA is found by its SPI alone (RFC 4301 4.1).
     const sa = esp.length >= 4 ? this.sadb.find("inbound", read32(esp, 0)) : undefined;
-    if (!sa || !this.holders.live(sa)) return this.drop("UNKNOWN_SPI");
+    if (!sa || !this.holders.live(sa)) return this.drop("UNKNOWN_SPI", { frame: bytes });
     let lane = this.lanes.get(sa);
     if (!lane) {
       const created = new Mailbox<{ frame: DriverReceivedFrame; esp: Uint8Array }>(this.kernel, `SA ${sa.uniqueId}: the next received packet`);
       this.lanes.set(sa, (lane = created));
       this.process(`receive_sa${sa.uniqueId}`, () => this.receiveLane(sa, created));
     }
-    if (lane.length >= this.params.receiveBacklog) return this.drop("BACKLOG_FULL");
+    if (lane.length >= this.params.receiveBacklog) return this.drop("BACKLOG_FULL", { frame: bytes });
     lane.push({ frame, esp });
   }
   /** Per inbound SA, its received packets in order, processed on whichever core is free (as pcrypt spreads IPsec over CPUs). */
@@ -263,21 +264,21 @@ export class IntermediateDriver extends Component {
   /** One ESP packet of an SA: its CPU work is of the class the NIC gave it. */
   private *receiveEsp(frame: DriverReceivedFrame, esp: Uint8Array, sa: IpsecSa): Generator<Command, void, unknown> {
     // Deleted while the packet waited: its inbound state is gone, and must not come back.
-    if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI");
+    if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI", { frame: frame.bytes });
     const trafficClass = frame.trafficClass;
     this.used(sa, esp.length);
     if (frame.status & STATUS_IPSEC) {
       // Decrypted and authenticated by the NIC; the replay window stays here.
       yield* this.cpu.run("INLINE_RX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
-      if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI");
+      if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI", { frame: frame.bytes });
       return this.deliver(this.inboundOf(sa).acceptDecrypted(esp), sa, frame, "hardwareRx");
     }
     if (frame.status & STATUS_SA_MISS && this.params.offload && !sa.parameters.esn) yield* this.placement.receiveMiss(sa);
-    if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI");
+    if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI", { frame: frame.bytes });
     const opened = this.inboundOf(sa).open(esp);
-    if ("reason" in opened) return this.drop(opened.reason);
+    if ("reason" in opened) return this.drop(opened.reason, { frame: frame.bytes });
     yield* this.cpu.crypto("ESP_DECRYPT", trafficClass, { operation: opened.operation, bytes: opened.bytes, setupCycles: this.params.cyclesPerPacket, cyclesPerByte: this.params.cyclesPerByte });
-    if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI");
+    if (!this.holders.live(sa)) return this.drop("UNKNOWN_SPI", { frame: frame.bytes });
     this.deliver(opened.finish(), sa, frame, "softwareRx");
   }
 
@@ -304,7 +305,7 @@ export class IntermediateDriver extends Component {
   }
 
   private deliver(result: EspInboundResult, sa: IpsecSa, frame: DriverReceivedFrame, path: "hardwareRx" | "softwareRx"): void {
-    if (result.kind === "dropped") return this.drop(result.reason);
+    if (result.kind === "dropped") return this.drop(result.reason, { frame: frame.bytes });
     if (path === "softwareRx") this.decrypted.set(++this.decryptedCount);
     this.took(path, sa, frame.bytes.length);
     this.onDeliver({ packet: result.payload, time: this.kernel.now, received: frame.time, sa });
@@ -338,7 +339,7 @@ export class IntermediateDriver extends Component {
     return ethernetFrame(this.gatewayMac, this.localMac, packet);
   }
 
-  private drop(reason: IntermediateDropReason): void {
-    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+  private drop(reason: IntermediateDropReason, dropped: DroppedBytes): void {
+    this.drops.count(reason, dropped);
   }
 }

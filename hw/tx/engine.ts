@@ -362,10 +362,12 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     if (packet.fault) {
       const fault = packet.fault;
       state.ring.report(fault.code, fault.field, fault.fieldName, fault.value, fault.index);
-      this.shared.statistics.drop("TX_DESCRIPTOR_ERROR");
+      // A frame whose buffers could not all be read leaves its first part, if that much came.
+      const read = packet.frame ?? packet.parts[0] ?? null;
+      this.shared.statistics.drop("TX_DESCRIPTOR_ERROR", read ? { frame: read } : null);
       this.buffer.free(packet.queue, packet.reserved);
     } else if (packet.dropCode) {
-      this.shared.statistics.drop(packet.dropCode);
+      this.shared.statistics.drop(packet.dropCode, { frame: packet.frame! });
       this.buffer.free(packet.queue, packet.reserved);
     } else {
       this.toMac.push({ bytes: packet.frame!, queue: packet.queue, packet });

@@ -20,6 +20,7 @@ import { Scoreboard } from "./scoreboard.js";
 import { type Direction, Flow } from "./flow.js";
 import { laneChooser } from "./spread.js";
 import { SaChanges, type TunnelSas } from "./sa-changes.js";
+import { DropAttribution, type PacketIdentity } from "./drop-attribution.js";
 
 export const LoadedScenarioToken = Symbol("LoadedScenario");
 
@@ -94,7 +95,7 @@ export class ScenarioTraffic extends Component {
     intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time, delivered.received);
     this.endOfTraffic = us(scenario.durationMicroseconds);
     this.faults = scenario.faults;
-    if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system);
+    if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system, this.dropAttribution());
     scenario.traffic.forEach((stream, index) => {
       const customer = byCustomer.get(stream.customer)!;
       const directions: Direction[] = stream.direction === "both" ? ["to-peer", "to-host"] : [stream.direction];
@@ -174,7 +175,7 @@ export class ScenarioTraffic extends Component {
       // Due at `next`: a sender that is late (held back by a full ring) makes its packets wait, and their latency shows it.
       flow.send(sequence, next);
       if (flow.direction === "to-peer") sockets[slot]!(sequence, packet);
-      else this.sendFromPeer(customer.tunnels[slot]!, packet, random);
+      else this.sendFromPeer(customer.tunnels[slot]!, packet, random, { flow, sequence });
     }
   }
 
@@ -194,14 +195,16 @@ export class ScenarioTraffic extends Component {
   }
 
   /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
-  private sendFromPeer(tunnel: number, packet: Uint8Array, random: Random): number {
+  private sendFromPeer(tunnel: number, packet: Uint8Array, random: Random, identity: PacketIdentity): number {
     const frame = this.espPeer.frame(tunnel, packet);
+    this.scoreboard?.drops.sentToHost(frame, identity);
     const { corruptProbability, replayProbability } = this.faults;
     // Flip a byte of the ciphertext (past the outer headers, the SPI, sequence and IV): the ICV fails.
     if (corruptProbability > 0 && random.bernoulli(corruptProbability)) frame[ETHERNET_HEADER_BYTES + 20 + 16 + random.integer(0, 15)]! ^= 0x40;
     if (replayProbability > 0 && random.bernoulli(replayProbability)) {
       const replay = frame.slice();
       this.scoreboard?.injected.add(replay);
+      this.scoreboard?.drops.replayed(identity);
       this.injectedReplays++;
       const after = us(random.integer(1, 20));
       this.lastInjection = Math.max(this.lastInjection, this.kernel.now + after);
@@ -217,7 +220,10 @@ export class ScenarioTraffic extends Component {
     const { trafficClass: streamIndex, sequence } = packetSequence(packet, STREAM_TAG_BYTES);
     const stream = this.flowsOfStream[streamIndex]?.[direction];
     const pending = stream?.isPending(sequence) ?? false;
-    if (stream && this.scoreboard) this.scoreboard.delivered(`${stream.stream} ${direction} packet ${sequence}`, pending, packet, sequence < stream.sent ? stream.packet(sequence) : null);
+    if (stream && this.scoreboard) {
+      this.scoreboard.delivered(`${stream.stream} ${direction} packet ${sequence}`, pending, packet, sequence < stream.sent ? stream.packet(sequence) : null);
+      if (pending) this.scoreboard.drops.delivered({ flow: stream, sequence });
+    }
     if (stream && pending) stream.arrived(sequence, packet.length, time, received);
   }
 
@@ -238,8 +244,24 @@ export class ScenarioTraffic extends Component {
    */
   finishChecks(settled: boolean, quiet: boolean): void {
     if (!this.scoreboard || !quiet) return;
-    const undelivered = this.flows.reduce((sum, flow) => sum + flow.undelivered, 0);
-    this.scoreboard.finish(undelivered, this.countedDrops, settled);
+    this.scoreboard.finish(this.flows, settled);
+  }
+
+  /** Which packet each drop counted in the NIC, the intermediate driver or at the gateway took. */
+  private dropAttribution(): DropAttribution {
+    const attribution = new DropAttribution(
+      (streamIndex, direction) => this.flowsOfStream[streamIndex]?.[direction],
+      (packet) => {
+        const { trafficClass: stream, sequence } = packetSequence(packet, STREAM_TAG_BYTES);
+        return { stream, sequence };
+      },
+      (spi) => this.captured.find((captured) => captured.sa.spi === spi)?.sa,
+      this.container.resolve(AesGcmBackendToken),
+    );
+    this.system.nic.statistics.drops.observers.push((reason, bytes) => attribution.dropped("nic", reason, bytes));
+    this.system.driver.intermediate.drops.observers.push((reason, bytes) => attribution.dropped("intermediate", reason, bytes));
+    this.espPeer.drops.observers.push((reason, bytes) => attribution.dropped("gateway", reason, bytes));
+    return attribution;
   }
 
   /** Packets dropped with a counted reason: in the NIC, in the intermediate driver, and at the gateway. */
