@@ -362,9 +362,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     if (packet.fault) {
       const fault = packet.fault;
       state.ring.report(fault.code, fault.field, fault.fieldName, fault.value, fault.index);
-      // A frame whose buffers could not all be read leaves its first part, if that much came.
-      const read = packet.frame ?? packet.parts[0] ?? null;
-      this.shared.statistics.drop("TX_DESCRIPTOR_ERROR", read ? { frame: read } : null);
+      // A frame whose buffers could not all be read is named by where they are.
+      this.shared.statistics.drop("TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: packet.descriptors.map((descriptor) => ({ address: descriptor.address, length: descriptor.length })) });
       this.buffer.free(packet.queue, packet.reserved);
     } else if (packet.dropCode) {
       this.shared.statistics.drop(packet.dropCode, { frame: packet.frame! });

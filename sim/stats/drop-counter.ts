@@ -1,5 +1,8 @@
-/** What a drop site holds of what it dropped: an Ethernet frame, an IP packet, or nothing (its bytes never arrived). */
-export type DroppedBytes = { readonly frame: Uint8Array } | { readonly packet: Uint8Array } | null;
+/**
+ * What a drop site holds of what it dropped: an Ethernet frame, an IP packet, where its frame's
+ * buffers are in host memory (a device that could not read them), or nothing.
+ */
+export type DroppedBytes = { readonly frame: Uint8Array } | { readonly packet: Uint8Array } | { readonly hostBuffers: readonly { readonly address: number; readonly length: number }[] } | null;
 
 export type DropObserver<Reason> = (reason: Reason, dropped: DroppedBytes) => void;
 

@@ -1,5 +1,5 @@
 import type { AesGcmBackend } from "../../sim/crypto/backend.js";
-import { read32 } from "../../sim/bytes.js";
+import { concatenate, read32 } from "../../sim/bytes.js";
 import { EspInbound, ESP_HEADER_BYTES, ESP_IV_BYTES, type EspSaParameters } from "../../sim/ipsec/esp.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
 import { IPV4_HEADER_BYTES, PROTOCOL_ESP, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
@@ -42,6 +42,8 @@ export class DropAttribution {
     /** Every SA's parameters by SPI (rekeys add theirs), to open ESP the gateway dropped. */
     private readonly saBySpi: (spi: number) => EspSaParameters | undefined,
     private readonly backend: AesGcmBackend,
+    /** Host memory as it is now, or null where nothing is mapped: the frame of a drop that names only its buffers. */
+    private readonly hostBytes: (address: number, length: number) => Uint8Array | null,
   ) {}
 
   /** The gateway sent the frame of this packet. */
@@ -107,6 +109,12 @@ export class DropAttribution {
   }
 
   private identify(bytes: NonNullable<DroppedBytes>): PacketIdentity | null {
+    if ("hostBuffers" in bytes) {
+      // The driver frees a frame's buffers only after the device wrote back its descriptors: they still hold it.
+      const parts = bytes.hostBuffers.map((buffer) => this.hostBytes(buffer.address, buffer.length));
+      if (parts.some((part) => part === null)) return null;
+      return this.identify({ frame: concatenate(parts as Uint8Array[]) });
+    }
     let ip: Uint8Array;
     if ("packet" in bytes) ip = bytes.packet;
     else if (bytes.frame.length > ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES && etherType(bytes.frame) === ETHERTYPE_IPV4) ip = bytes.frame.subarray(ETHERNET_HEADER_BYTES);

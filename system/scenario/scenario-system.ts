@@ -257,6 +257,7 @@ export class ScenarioTraffic extends Component {
       },
       (spi) => this.captured.find((captured) => captured.sa.spi === spi)?.sa,
       this.container.resolve(AesGcmBackendToken),
+      (address, length) => (this.system.memory.isMapped(address, length) ? this.system.memory.read(address, length) : null),
     );
     this.system.nic.statistics.drops.observers.push((reason, bytes) => attribution.dropped("nic", reason, bytes));
     this.system.driver.intermediate.drops.observers.push((reason, bytes) => attribution.dropped("intermediate", reason, bytes));

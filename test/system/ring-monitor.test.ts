@@ -13,7 +13,7 @@ import { system } from "../support/nic.js";
 function watched(body: (raw: RawQueue, scoreboard: Scoreboard) => Generator<unknown, void, unknown> = function* () {}) {
   const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });
   // No scenario traffic: no packet for a drop to be attributed to.
-  const scoreboard = new Scoreboard(kernel, top, new DropAttribution(() => undefined, () => ({ stream: 0, sequence: 0 }), () => undefined, new NobleBackend()));
+  const scoreboard = new Scoreboard(kernel, top, new DropAttribution(() => undefined, () => ({ stream: 0, sequence: 0 }), () => undefined, new NobleBackend(), () => null));
   kernel.process("traffic", function* () {
     yield top.driver.base.whenReady();
     const raw = new RawQueue(top.driver.base.bus, "tx", 2, 64);
