@@ -131,7 +131,7 @@ export class Mac extends ClockedComponent {
     else if (length > this.shared.maxFrameBytes) reason = "OVERSIZE";
     if (reason) {
       this.errors++;
-      this.shared.statistics.drop(reason);
+      this.shared.statistics.drop(reason, { frame: frame.bytes });
       return;
     }
     this.received++;

@@ -1,3 +1,5 @@
+import { DropCounter, type DroppedBytes } from "../sim/stats/drop-counter.js";
+
 /** Per-queue counters behind the TQPC/TQBC/RQPC/RQBC/RQDPC registers, plus the drop reasons. */
 export class Statistics {
   readonly txPackets: number[];
@@ -6,7 +8,7 @@ export class Statistics {
   readonly rxBytes: number[];
   readonly rxBufferDrops: number[];
   /** Frames the device dropped, by reason (RX_BUFFER_FULL, FCS_ERROR, TX_DESCRIPTOR_ERROR, ...). */
-  readonly drops = new Map<string, number>();
+  readonly drops = new DropCounter<string>();
 
   constructor(queues: number) {
     const zeros = (): number[] => new Array<number>(queues).fill(0);
@@ -17,8 +19,9 @@ export class Statistics {
     this.rxBufferDrops = zeros();
   }
 
-  drop(reason: string): void {
-    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+  /** A frame dropped, with what the device holds of it (for the scoreboard to name the packet). */
+  drop(reason: string, dropped: DroppedBytes): void {
+    this.drops.count(reason, dropped);
   }
 }
 

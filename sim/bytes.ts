@@ -37,3 +37,14 @@ export function firstDifference(actual: Uint8Array, expected: Uint8Array): strin
   for (let index = 0; index < actual.length; index++) if (actual[index] !== expected[index]) return `byte ${index}: ${actual[index]}, expected ${expected[index]}`;
   return null;
 }
+
+/** Parts joined into one array, in order. */
+export function concatenate(parts: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
+}

@@ -5,6 +5,7 @@ import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, macAdd
 import { type Ipv4Address, PROTOCOL_ESP } from "../sim/packet/ipv4.js";
 import { tunnelEncapsulate } from "../sim/ipsec/modes.js";
 import type { ReceivedFrame, RemotePeer } from "../hw/link/peer.js";
+import { DropCounter } from "../sim/stats/drop-counter.js";
 
 export interface PeerTunnel {
   /** The peer's end of host-to-peer traffic. */
@@ -21,7 +22,7 @@ export interface PeerTunnel {
  * with its own copies of the SAs (the other end of each), through the same ESP code.
  */
 export class EspPeer {
-  readonly drops = new Map<EspDropReason | "UNKNOWN_SPI", number>();
+  readonly drops = new DropCounter<EspDropReason | "UNKNOWN_SPI">();
   onDeliver: (packet: Uint8Array, frame: ReceivedFrame) => void = () => {};
   private readonly inbound = new Map<number, EspInbound>();
   private readonly outbound: EspOutbound[];
@@ -35,6 +36,11 @@ export class EspPeer {
   /** Accept packets under an additional inbound SA (the other end of a rekey). */
   addInbound(parameters: EspSaParameters, backend: AesGcmBackend): void {
     this.inbound.set(parameters.spi, new EspInbound(backend, parameters));
+  }
+
+  /** Send tunnel `index`'s packets under a new SA from now on (the other end of an inbound rekey). */
+  replaceOutbound(index: number, parameters: EspSaParameters, backend: AesGcmBackend): void {
+    this.outbound[index] = new EspOutbound(backend, parameters);
   }
 
   /** Encrypt an inner IPv4 packet in tunnel `index` and send it to the host; returns when its last bit leaves. */
@@ -55,13 +61,13 @@ export class EspPeer {
     if (outer[9] !== PROTOCOL_ESP) return;
     const esp = outer.subarray((outer[0]! & 0x0f) * 4, (outer[2]! << 8) | outer[3]!);
     const inbound = this.inbound.get(read32(esp, 0));
-    if (!inbound) return this.drop("UNKNOWN_SPI");
+    if (!inbound) return this.drop("UNKNOWN_SPI", frame.bytes);
     const result = inbound.decapsulate(esp);
-    if (result.kind === "dropped") return this.drop(result.reason);
+    if (result.kind === "dropped") return this.drop(result.reason, frame.bytes);
     this.onDeliver(result.payload, frame);
   }
 
-  private drop(reason: EspDropReason | "UNKNOWN_SPI"): void {
-    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+  private drop(reason: EspDropReason | "UNKNOWN_SPI", frame: Uint8Array): void {
+    this.drops.count(reason, { frame });
   }
 }

@@ -25,6 +25,7 @@ import { TablePlacement } from "./table-placement.js";
 import { SendOrder } from "./send-order.js";
 import { Mailbox } from "../../sim/mailbox.js";
 import { read32 } from "../../sim/bytes.js";
+import { DropCounter, type DroppedBytes } from "../../sim/stats/drop-counter.js";
 
 export interface DeliveredPacket {
   readonly packet: Uint8Array;
@@ -70,7 +71,7 @@ export class IntermediateDriver extends Component {
   readonly spd = new Spd();
   /** class-map … match qos-group N: the traffic class each tag is queued in. */
   readonly classMap = new Map<number, number>();
-  readonly drops = new Map<IntermediateDropReason, number>();
+  readonly drops = new DropCounter<IntermediateDropReason>();
   /** Every packet's SA use and path, to replay against other policies (see driver/caching). */
   readonly trace = new TraceRecorder();
   /** Where packets whose SA is not in the NIC's table go (seed 002's decision, seed 003's metric). */
@@ -142,13 +143,13 @@ export class IntermediateDriver extends Component {
 
   /** Send an inner IPv4 packet through the SPD (a generator: `yield* intermediate.send(packet)`). */
   *send(packet: Uint8Array): Generator<Command, void, unknown> {
-    if (packet.length < IPV4_HEADER_BYTES || packet[0]! >> 4 !== 4) return this.drop("NOT_IPV4");
+    if (packet.length < IPV4_HEADER_BYTES || packet[0]! >> 4 !== 4) return this.drop("NOT_IPV4", { packet });
     const protocol = packet[9]!;
     const headerLength = (packet[0]! & 0x0f) * 4;
     const destinationPort = protocol === PROTOCOL_UDP ? (packet[headerLength + 2]! << 8) | packet[headerLength + 3]! : undefined;
     const entry = this.spd.lookup({ source: BigInt(read32(packet, 12)), destination: BigInt(read32(packet, 16)), protocol, destinationPort });
-    if (!entry) return this.drop("NO_POLICY");
-    if (entry.action.kind === "discard") return this.drop("SPD_DISCARD");
+    if (!entry) return this.drop("NO_POLICY", { packet });
+    if (entry.action.kind === "discard") return this.drop("SPD_DISCARD", { packet });
     const innerClass = packet[1]! >> 5;
     if (entry.action.kind === "bypass") {
       yield* this.base.transmit(this.base.queueOfClass(innerClass), this.frame(packet), { trafficClass: innerClass });
@@ -157,7 +158,7 @@ export class IntermediateDriver extends Component {
     const sa = entry.action.sa;
     // The packet holds the SA from here until it is on the ring: a delete or a replacement of its NIC entry waits for it.
     const lease = this.lifecycle.lease(sa);
-    if (!lease) return this.drop("NO_MATURE_SA");
+    if (!lease) return this.drop("NO_MATURE_SA", { packet });
     try {
       // With an ipsec_qos_group tag the class map decides; without one, the inner DSCP does (seed 001).
       yield* this.sendUnder(lease, packet, sa.qosGroup !== null ? this.classOf(sa) : innerClass);
@@ -175,7 +176,7 @@ export class IntermediateDriver extends Component {
     const handle = this.params.offload && !sa.parameters.esn ? yield* this.placement.transmit(lease) : null;
     // Inline, the host's share (ESP headers) comes before the ring; in software the encryption needs the sequence number.
     if (handle !== null) yield* this.cpu.run("INLINE_TX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
-    if (!lease.valid()) return this.drop("SA_DEAD");
+    if (!lease.valid()) return this.drop("SA_DEAD", { packet });
     // Room on the ring first, then the sequence number: no frame of the SA can overtake another on its way to the wire.
     const reservation = yield* this.base.reserve(queue, ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + espPacketBytes(packet.length, sa.parameters.icvLength));
     let esp: Uint8Array;
@@ -193,7 +194,7 @@ export class IntermediateDriver extends Component {
       }
     } catch (error) {
       this.base.cancel(reservation);
-      if (error instanceof RekeyRequiredError) return this.drop("REKEY_REQUIRED");
+      if (error instanceof RekeyRequiredError) return this.drop("REKEY_REQUIRED", { packet });
       throw error;
     }
     try {
@@ -202,7 +203,7 @@ export class IntermediateDriver extends Component {
       // Deletes wait for leases, so only an SA ended without waiting (a hard expiry) fails here.
       if (!lease.valid()) {
         this.base.cancel(reservation);
-        return this.drop("SA_DEAD");
+        return this.drop("SA_DEAD", { packet });
       }
       this.took(handle !== null ? "hardwareTx" : "softwareTx", sa, packet.length);
       // The outer DSCP carries the class, so that the network (and the receiving NIC) can queue the ESP packet by it.
@@ -263,14 +264,14 @@ export class IntermediateDriver extends Component {
     const esp = outer.subarray(headerLength, (outer[2]! << 8) | outer[3]!);
     // A unicast SA is found by its SPI alone (RFC 4301 4.1).
     const sa = esp.length >= 4 ? this.sadb.find("inbound", read32(esp, 0)) : undefined;
-    if (!sa || !this.lifecycle.usable(sa)) return this.drop("UNKNOWN_SPI");
+    if (!sa || !this.lifecycle.usable(sa)) return this.drop("UNKNOWN_SPI", { frame: bytes });
     let lane = this.lanes.get(sa);
     if (!lane) {
       const created = new Mailbox<{ frame: DriverReceivedFrame; esp: Uint8Array }>(this.kernel, `SA ${sa.uniqueId}: the next received packet`);
       this.lanes.set(sa, (lane = created));
       this.process(`receive_sa${sa.uniqueId}`, () => this.receiveLane(sa, created));
     }
-    if (lane.length >= this.params.receiveBacklog) return this.drop("BACKLOG_FULL");
+    if (lane.length >= this.params.receiveBacklog) return this.drop("BACKLOG_FULL", { frame: bytes });
     lane.push({ frame, esp });
   }
   /** Per inbound SA, its received packets in order, processed on whichever core is free (as pcrypt spreads IPsec over CPUs). */
@@ -287,7 +288,7 @@ export class IntermediateDriver extends Component {
   private *receiveEsp(frame: DriverReceivedFrame, esp: Uint8Array, sa: IpsecSa): Generator<Command, void, unknown> {
     // Being deleted while the packet waited: its inbound state is going, and must not come back.
     const lease = this.lifecycle.lease(sa);
-    if (!lease) return this.drop("UNKNOWN_SPI");
+    if (!lease) return this.drop("UNKNOWN_SPI", { frame: frame.bytes });
     try {
       yield* this.receiveUnder(lease, frame, esp);
     } finally {
@@ -302,15 +303,15 @@ export class IntermediateDriver extends Component {
     if (frame.status & STATUS_IPSEC) {
       // Decrypted and authenticated by the NIC; the replay window stays here.
       yield* this.cpu.run("INLINE_RX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
-      if (!lease.valid()) return this.drop("SA_DEAD");
+      if (!lease.valid()) return this.drop("SA_DEAD", { frame: frame.bytes });
       return this.deliver(lease.inbound().acceptDecrypted(esp), sa, frame, "hardwareRx");
     }
     if (frame.status & STATUS_SA_MISS && this.params.offload && !sa.parameters.esn) yield* this.placement.receiveMiss(sa);
-    if (!lease.valid()) return this.drop("SA_DEAD");
+    if (!lease.valid()) return this.drop("SA_DEAD", { frame: frame.bytes });
     const opened = lease.inbound().open(esp);
-    if ("reason" in opened) return this.drop(opened.reason);
+    if ("reason" in opened) return this.drop(opened.reason, { frame: frame.bytes });
     yield* this.cpu.crypto("ESP_DECRYPT", trafficClass, { operation: opened.operation, bytes: opened.bytes, setupCycles: this.params.cyclesPerPacket, cyclesPerByte: this.params.cyclesPerByte });
-    if (!lease.valid()) return this.drop("SA_DEAD");
+    if (!lease.valid()) return this.drop("SA_DEAD", { frame: frame.bytes });
     this.deliver(opened.finish(), sa, frame, "softwareRx");
   }
 
@@ -337,7 +338,7 @@ export class IntermediateDriver extends Component {
   }
 
   private deliver(result: EspInboundResult, sa: IpsecSa, frame: DriverReceivedFrame, path: "hardwareRx" | "softwareRx"): void {
-    if (result.kind === "dropped") return this.drop(result.reason);
+    if (result.kind === "dropped") return this.drop(result.reason, { frame: frame.bytes });
     if (path === "softwareRx") this.decrypted.set(++this.decryptedCount);
     this.took(path, sa, frame.bytes.length);
     this.onDeliver({ packet: result.payload, time: this.kernel.now, received: frame.time, sa });
@@ -359,7 +360,7 @@ export class IntermediateDriver extends Component {
     return ethernetFrame(this.gatewayMac, this.localMac, packet);
   }
 
-  private drop(reason: IntermediateDropReason): void {
-    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1);
+  private drop(reason: IntermediateDropReason, dropped: DroppedBytes): void {
+    this.drops.count(reason, dropped);
   }
 }

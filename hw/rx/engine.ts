@@ -143,10 +143,10 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const trafficClass = tagged ?? frameTrafficClass(bytes);
     const queue = this.queueOf(trafficClass);
     const state = this.queues[queue]!;
-    if (!state.ring.enabled) return this.drop("RX_QUEUE_DISABLED");
+    if (!state.ring.enabled) return this.drop("RX_QUEUE_DISABLED", bytes);
     if (this.used + bytes.length > this.params.bufferBytes) {
       this.shared.statistics.rxBufferDrops[queue]!++;
-      return this.drop("RX_BUFFER_FULL");
+      return this.drop("RX_BUFFER_FULL", bytes);
     }
     this.used += bytes.length;
     const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, spi: 0, handle: 0 };
@@ -189,12 +189,12 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   private flag(frame: RxFrame, code: "ESP_MALFORMED" | "ESP_ICV_FAILED"): void {
     frame.error = ErrorCode[code];
-    this.shared.statistics.drop(code);
+    this.shared.statistics.drop(code, { frame: frame.bytes });
   }
 
-  private drop(reason: string): void {
+  private drop(reason: string, bytes: Uint8Array): void {
     this.drops++;
-    this.shared.statistics.drop(reason);
+    this.shared.statistics.drop(reason, { frame: bytes });
   }
 
   private descriptorsFor(state: RxQueueState, frame: RxFrame): number {
@@ -241,7 +241,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
         state.ring.inDevice++;
       });
       state.ring.advanceHead(buffers.length);
-      if (error) this.shared.statistics.drop("RX_DMA_ERROR");
+      if (error) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
       this.nextQueue = (queue + 1) % count;
       return true;
     }

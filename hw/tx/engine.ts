@@ -320,11 +320,11 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     if (packet.fault) {
       const fault = packet.fault;
       state.ring.report(fault.code, fault.field, fault.fieldName, fault.value, fault.index);
-      // A fault on the link is counted as itself; the others are the descriptor's.
-      this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR");
+      // A fault on the link is counted as itself, the others as the descriptor's; a frame whose buffers could not all be read is named by where they are.
+      this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: packet.descriptors.map((descriptor) => ({ address: descriptor.address, length: descriptor.length })) });
       this.buffer.free(packet.queue, packet.reserved);
     } else if (packet.dropCode) {
-      this.shared.statistics.drop(packet.dropCode);
+      this.shared.statistics.drop(packet.dropCode, { frame: packet.frame! });
       this.buffer.free(packet.queue, packet.reserved);
     } else {
       this.toMac.push({ bytes: packet.frame!, queue: packet.queue, packet });

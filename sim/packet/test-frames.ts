@@ -10,48 +10,56 @@ export type FrameDirection = "to-peer" | "to-host";
 
 /**
  * A UDP frame that says where it belongs: its DSCP class selector is the traffic class, and the
- * first payload bytes carry the class and a sequence number, so a receiver can check order per
- * class and, with the seeded filler after them, every byte.
+ * first payload bytes carry the class (the tag) and a sequence number, so a receiver can check
+ * order per class and, with the seeded filler after them, every byte.
  */
 export interface SequencedFrameOptions {
   /** UDP destination port (an SPD selector); 49200 + the class by default. */
   readonly destinationPort?: number;
-  /** The DSCP class selector, when it differs from the tag byte in the payload. */
+  /** The DSCP class selector, when it differs from the tag in the payload. */
   readonly dscpClass?: number;
+  /** Bytes of the tag: 1 (a traffic class) by default; 4 for a tag that names one of many streams without aliasing. */
+  readonly tagBytes?: TagBytes;
 }
+
+export type TagBytes = 1 | 4;
 
 export function sequencedFrame(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number, options: SequencedFrameOptions = {}): Uint8Array {
   const toPeer = direction === "to-peer";
+  const tagBytes = options.tagBytes ?? 1;
   return udpFrame({
     destination: toPeer ? PEER_MAC : HOST_MAC,
     source: toPeer ? HOST_MAC : PEER_MAC,
     sourceIp: toPeer ? HOST_IP : PEER_IP,
     destinationIp: toPeer ? PEER_IP : HOST_IP,
-    sourcePort: 49152 + trafficClass,
+    // A wide tag keeps the source port in the dynamic range (49152 to 65535).
+    sourcePort: 49152 + (trafficClass % 16384),
     destinationPort: options.destinationPort ?? 49200 + trafficClass,
     dscp: (options.dscpClass ?? trafficClass) << 3,
     frameLength,
     identification: sequence & 0xffff,
     fill: (payload) => {
       const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-      if (payload.length >= 5) {
-        view.setUint8(0, trafficClass);
-        view.setUint32(1, sequence);
+      const stamp = tagBytes + 4;
+      if (payload.length >= stamp) {
+        if (tagBytes === 1) view.setUint8(0, trafficClass);
+        else view.setUint32(0, trafficClass);
+        view.setUint32(tagBytes, sequence);
       }
-      for (let index = 5; index < payload.length; index++) payload[index] = (index * 31 + sequence * 7 + trafficClass) & 0xff;
+      for (let index = stamp; index < payload.length; index++) payload[index] = (index * 31 + sequence * 7 + trafficClass) & 0xff;
     },
   });
 }
 
-export function frameSequence(frame: Uint8Array, headerBytes = ETHERNET_HEADER_BYTES): { trafficClass: number; sequence: number } {
+export function frameSequence(frame: Uint8Array, headerBytes = ETHERNET_HEADER_BYTES, tagBytes: TagBytes = 1): { trafficClass: number; sequence: number } {
   const payload = UDP_FRAME_OVERHEAD - ETHERNET_HEADER_BYTES + headerBytes;
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  return { trafficClass: view.getUint8(payload), sequence: view.getUint32(payload + 1) };
+  return { trafficClass: tagBytes === 1 ? view.getUint8(payload) : view.getUint32(payload), sequence: view.getUint32(payload + tagBytes) };
 }
 
 /** The same for an IP packet (a frame without its Ethernet header), as IPsec tunnels carry them. */
-export function packetSequence(packet: Uint8Array): { trafficClass: number; sequence: number } {
-  return frameSequence(packet, 0);
+export function packetSequence(packet: Uint8Array, tagBytes: TagBytes = 1): { trafficClass: number; sequence: number } {
+  return frameSequence(packet, 0, tagBytes);
 }
 
 /** The IPv4/UDP packet inside a sequenced frame. */

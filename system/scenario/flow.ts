@@ -11,6 +11,8 @@ interface Pending {
   readonly due: number;
   /** To-peer: when the host had posted it to the NIC's ring. */
   posted: number | null;
+  /** To-host: the SPI and ESP sequence number of the gateway's frame. */
+  frame: { spi: number; espSequence: number } | null;
 }
 
 /**
@@ -63,9 +65,25 @@ export class Flow {
     return this.pending.has(sequence);
   }
 
+  /** Sequence numbers of the packets sent and not yet arrived. */
+  pendingSequences(): IterableIterator<number> {
+    return this.pending.keys();
+  }
+
+  /** The gateway sent the packet in the frame of this SPI and ESP sequence number. */
+  sentInFrame(sequence: number, spi: number, espSequence: number): void {
+    const pending = this.pending.get(sequence);
+    if (pending) pending.frame = { spi, espSequence };
+  }
+
+  /** The gateway's frame of a pending packet, if it was sent to the host. */
+  frameOf(sequence: number): { spi: number; espSequence: number } | null {
+    return this.pending.get(sequence)?.frame ?? null;
+  }
+
   /** The packet with this sequence number is sent; it was due at `due`. */
   send(sequence: number, due: number): void {
-    this.pending.set(sequence, { due, posted: null });
+    this.pending.set(sequence, { due, posted: null, frame: null });
     this.firstDue = Math.min(this.firstDue, due);
     this.sent++;
   }

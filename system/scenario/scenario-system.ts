@@ -7,8 +7,6 @@ import { applyQosConfig, priorityClasses, trafficClasses } from "../../driver/in
 import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
 import { Mailbox } from "../../sim/mailbox.js";
-import { spi } from "../../sim/ipsec/esp.js";
-import type { IpsecSa } from "../../driver/intermediate/sadb.js";
 import { us } from "../../sim/time.js";
 import type { Random } from "../../sim/random.js";
 import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
@@ -21,8 +19,13 @@ import type { Scenario, TrafficStream } from "./schema.js";
 import { Scoreboard } from "./scoreboard.js";
 import { type Direction, Flow } from "./flow.js";
 import { laneChooser } from "./spread.js";
+import { SaChanges, type TunnelSas } from "./sa-changes.js";
+import { DropAttribution, type PacketIdentity } from "./drop-attribution.js";
 
 export const LoadedScenarioToken = Symbol("LoadedScenario");
+
+/** The stream index a packet's payload starts with: four bytes, so that any number of streams a scenario can hold never alias. */
+const STREAM_TAG_BYTES = 4;
 
 /**
  * A scenario's customers and traffic on a NIC system: per customer an IKE SA under the identity
@@ -38,9 +41,9 @@ export class ScenarioTraffic extends Component {
   captured: CapturedSa[] = [];
   sampler!: Sampler;
   scoreboard: Scoreboard | null = null;
-  private faults: Scenario["faults"] = { corruptProbability: 0, replayProbability: 0, rekeys: 0, deletes: 0, interruptStorms: 0 };
-  /** Each tunnel's SAs now: a rekey replaces the outbound one, a delete leaves null. */
-  private readonly tunnelSas: { outbound: IpsecSa | null; inbound: IpsecSa | null }[] = [];
+  private faults: Scenario["faults"] = { corruptProbability: 0, replayProbability: 0, rekeys: 0, inboundRekeys: 0, overlappingSaChanges: false, deletes: 0, interruptStorms: 0 };
+  /** Each tunnel's SAs now: a rekey replaces one, a delete leaves null. */
+  private readonly tunnelSas: TunnelSas[] = [];
   private system!: NicSystem;
   private espPeer!: EspPeer;
   private endOfTraffic = 0;
@@ -91,24 +94,31 @@ export class ScenarioTraffic extends Component {
     this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time, null);
     intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time, delivered.received);
     this.endOfTraffic = us(scenario.durationMicroseconds);
-    this.streamNames = scenario.traffic.map((stream) => stream.name);
     this.faults = scenario.faults;
-    if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system);
+    if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system, this.dropAttribution());
     scenario.traffic.forEach((stream, index) => {
       const customer = byCustomer.get(stream.customer)!;
       const directions: Direction[] = stream.direction === "both" ? ["to-peer", "to-host"] : [stream.direction];
       for (const direction of directions) {
         const laneOf = laneChooser(stream.spread, customer.tunnels.length, index * 2 + (direction === "to-peer" ? 0 : 1));
         const packet = (sequence: number) =>
-          // The first payload byte names the stream; the DSCP is class-default's (only untagged SAs use it).
-          sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[laneOf(sequence)]!, dscpClass: 0 });
+          // The first payload bytes name the stream (a 32-bit index: no two streams alias); the DSCP is class-default's (only untagged SAs use it).
+          sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[laneOf(sequence)]!, dscpClass: 0, tagBytes: STREAM_TAG_BYTES });
         const flow = new Flow(stream.name, direction, customer.trafficClass, packet, this.random, customer.tunnels.length, laneOf);
         this.flows.push(flow);
+        (this.flowsOfStream[index] ??= {})[direction] = flow;
         const sockets = direction === "to-peer" ? customer.tunnels.map((_, slot) => this.socket(`${stream.name}_${direction}_sa${slot}`, flow)) : [];
         this.process(`${stream.name}_${direction}`, () => this.sender(stream, index, flow, customer, sockets));
       }
     });
-    if (scenario.faults.rekeys + scenario.faults.deletes > 0) this.process("sa_changes", () => this.saChanges(scenario.faults.rekeys, scenario.faults.deletes));
+    const { faults } = scenario;
+    if (faults.rekeys + faults.inboundRekeys + faults.deletes > 0) {
+      const changes = new SaChanges(this.kernel, this.faultRandom, intermediate, this.espPeer, this.container.resolve(AesGcmBackendToken), this.tunnelSas, this.captured);
+      this.process("sa_changes", function* (this: ScenarioTraffic) {
+        yield this.system.driver.base.whenReady();
+        yield* changes.run(faults, (count) => this.timesInTraffic(count), (name, body) => this.process(name, body));
+      }.bind(this));
+    }
     if (scenario.faults.interruptStorms > 0) this.process("interrupt_storms", () => this.interruptStorms(scenario.faults.interruptStorms));
     const interval = Math.max(1, Math.round(this.endOfTraffic / scenario.outputs.samples));
     this.sampler = new Sampler(this.kernel, system, interval);
@@ -165,7 +175,7 @@ export class ScenarioTraffic extends Component {
       // Due at `next`: a sender that is late (held back by a full ring) makes its packets wait, and their latency shows it.
       flow.send(sequence, next);
       if (flow.direction === "to-peer") sockets[slot]!(sequence, packet);
-      else this.sendFromPeer(customer.tunnels[slot]!, packet, random);
+      else this.sendFromPeer(customer.tunnels[slot]!, packet, random, { flow, sequence });
     }
   }
 
@@ -173,38 +183,6 @@ export class ScenarioTraffic extends Component {
   private timesInTraffic(count: number): number[] {
     const start = this.kernel.now;
     return Array.from({ length: count }, () => start + this.faultRandom.integer(0, Math.max(0, this.endOfTraffic - start))).sort((a, b) => a - b);
-  }
-
-  /**
-   * Rekeys and deletes at random times in the traffic, one after another (an IKE daemon handles
-   * one exchange at a time). A rekey replaces a random tunnel's outbound SA, the gateway learning
-   * the new SA first; a delete takes a random tunnel's outbound or inbound SA away for good.
-   */
-  private *saChanges(rekeys: number, deletes: number) {
-    yield this.system.driver.base.whenReady();
-    const changes = [...this.timesInTraffic(rekeys).map((time) => ({ time, kind: "rekey" as const })), ...this.timesInTraffic(deletes).map((time) => ({ time, kind: "delete" as const }))];
-    changes.sort((a, b) => a.time - b.time);
-    let rekeyed = 0;
-    for (const { time, kind } of changes) {
-      if (time > this.kernel.now) yield delay(time - this.kernel.now);
-      const intermediate = this.system.driver.intermediate;
-      const directions = kind === "rekey" ? (["outbound"] as const) : (["outbound", "inbound"] as const);
-      const live = this.tunnelSas.flatMap((sas, tunnel) => directions.filter((direction) => sas[direction]).map((direction) => ({ tunnel, direction })));
-      if (live.length === 0) continue;
-      const { tunnel, direction } = live[this.faultRandom.integer(0, live.length - 1)]!;
-      const sas = this.tunnelSas[tunnel]!;
-      if (kind === "delete") {
-        const sa = sas[direction]!;
-        sas[direction] = null;
-        yield* intermediate.deleteSa(sa);
-        continue;
-      }
-      const old = sas.outbound!;
-      const parameters = { ...old.parameters, spi: spi(0x3000 + rekeyed++), keyMaterial: this.faultRandom.bytes(old.parameters.keyMaterial.length) };
-      this.espPeer.addInbound(parameters, this.container.resolve(AesGcmBackendToken));
-      this.captured.push({ sa: parameters, source: old.source, destination: old.destination });
-      sas.outbound = yield* intermediate.rekeySa(old, parameters.spi, parameters.keyMaterial);
-    }
   }
 
   /** Interrupt storms at random times in the traffic: every cause stuck for 2 to 20 µs. */
@@ -217,14 +195,16 @@ export class ScenarioTraffic extends Component {
   }
 
   /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
-  private sendFromPeer(tunnel: number, packet: Uint8Array, random: Random): number {
+  private sendFromPeer(tunnel: number, packet: Uint8Array, random: Random, identity: PacketIdentity): number {
     const frame = this.espPeer.frame(tunnel, packet);
+    this.scoreboard?.drops.sentToHost(frame, identity);
     const { corruptProbability, replayProbability } = this.faults;
     // Flip a byte of the ciphertext (past the outer headers, the SPI, sequence and IV): the ICV fails.
     if (corruptProbability > 0 && random.bernoulli(corruptProbability)) frame[ETHERNET_HEADER_BYTES + 20 + 16 + random.integer(0, 15)]! ^= 0x40;
     if (replayProbability > 0 && random.bernoulli(replayProbability)) {
       const replay = frame.slice();
       this.scoreboard?.injected.add(replay);
+      this.scoreboard?.drops.replayed(identity);
       this.injectedReplays++;
       const after = us(random.integer(1, 20));
       this.lastInjection = Math.max(this.lastInjection, this.kernel.now + after);
@@ -237,10 +217,13 @@ export class ScenarioTraffic extends Component {
   }
 
   private arrived(direction: Direction, packet: Uint8Array, time: number, received: number | null): void {
-    const { trafficClass: streamIndex, sequence } = packetSequence(packet);
-    const stream = this.flows.find((flow) => flow.direction === direction && flow.stream === this.streamName(streamIndex));
+    const { trafficClass: streamIndex, sequence } = packetSequence(packet, STREAM_TAG_BYTES);
+    const stream = this.flowsOfStream[streamIndex]?.[direction];
     const pending = stream?.isPending(sequence) ?? false;
-    if (stream && this.scoreboard) this.scoreboard.delivered(`${stream.stream} ${direction} packet ${sequence}`, pending, packet, sequence < stream.sent ? stream.packet(sequence) : null);
+    if (stream && this.scoreboard) {
+      this.scoreboard.delivered(`${stream.stream} ${direction} packet ${sequence}`, pending, packet, sequence < stream.sent ? stream.packet(sequence) : null);
+      if (pending) this.scoreboard.drops.delivered({ flow: stream, sequence });
+    }
     if (stream && pending) stream.arrived(sequence, packet.length, time, received);
   }
 
@@ -261,8 +244,25 @@ export class ScenarioTraffic extends Component {
    */
   finishChecks(settled: boolean, quiet: boolean): void {
     if (!this.scoreboard || !quiet) return;
-    const undelivered = this.flows.reduce((sum, flow) => sum + flow.undelivered, 0);
-    this.scoreboard.finish(undelivered, this.countedDrops, settled);
+    this.scoreboard.finish(this.flows, settled);
+  }
+
+  /** Which packet each drop counted in the NIC, the intermediate driver or at the gateway took. */
+  private dropAttribution(): DropAttribution {
+    const attribution = new DropAttribution(
+      (streamIndex, direction) => this.flowsOfStream[streamIndex]?.[direction],
+      (packet) => {
+        const { trafficClass: stream, sequence } = packetSequence(packet, STREAM_TAG_BYTES);
+        return { stream, sequence };
+      },
+      (spi) => this.captured.find((captured) => captured.sa.spi === spi)?.sa,
+      this.container.resolve(AesGcmBackendToken),
+      (address, length) => (this.system.memory.isMapped(address, length) ? this.system.memory.read(address, length) : null),
+    );
+    this.system.nic.statistics.drops.observers.push((reason, bytes) => attribution.dropped("nic", reason, bytes));
+    this.system.driver.intermediate.drops.observers.push((reason, bytes) => attribution.dropped("intermediate", reason, bytes));
+    this.espPeer.drops.observers.push((reason, bytes) => attribution.dropped("gateway", reason, bytes));
+    return attribution;
   }
 
   /** Packets dropped with a counted reason: in the NIC, in the drivers, and at the gateway. */
@@ -271,11 +271,8 @@ export class ScenarioTraffic extends Component {
     return sum(this.system.nic.statistics.drops) + sum(this.system.driver.base.drops) + sum(this.system.driver.intermediate.drops) + this.gatewayDrops;
   }
 
-  /** Stream names in scenario order: a packet's first payload byte is its stream's index. */
-  private streamNames: string[] = [];
-  private streamName(index: number): string | undefined {
-    return this.streamNames[index];
-  }
+  /** Each stream's flows by direction, in scenario order: a packet's first payload bytes are its stream's index. */
+  private readonly flowsOfStream: Partial<Record<Direction, Flow>>[] = [];
 }
 
 /** A NIC system running a scenario's traffic, at `top.traffic`. */

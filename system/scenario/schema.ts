@@ -54,6 +54,10 @@ export const scenarioSchema = z.strictObject({
       replayProbability: z.number().min(0).max(1).default(0),
       /** Outbound SAs rekeyed while traffic flows (at random times, random tunnels): packets under the old SA finish or are dropped and counted. */
       rekeys: z.int().min(0).max(64).default(0),
+      /** Inbound SAs rekeyed the same way: the host installs the new SA, the gateway sends under it from then on, the old one is deleted. */
+      inboundRekeys: z.int().min(0).max(64).default(0),
+      /** Rekeys and deletes each start at their own time, even while others are still under way (as when the host and the gateway start exchanges at once); otherwise one after another. */
+      overlappingSaChanges: z.boolean().default(false),
       /**
        * SAs deleted without a successor (at random times, random tunnels, either direction): an outbound one takes its policy
        * with it, so the tunnel's later packets are dropped as NO_POLICY; the gateway goes on sending under a deleted inbound one (UNKNOWN_SPI).
@@ -62,7 +66,7 @@ export const scenarioSchema = z.strictObject({
       /** Interrupt storms: for 2 to 20 µs at a random time, every interrupt cause stays asserted, so each vector fires again as soon as it is unmasked and its EITR allows. */
       interruptStorms: z.int().min(0).max(64).default(0),
     })
-    .default({ corruptProbability: 0, replayProbability: 0, rekeys: 0, deletes: 0, interruptStorms: 0 }),
+    .default({ corruptProbability: 0, replayProbability: 0, rekeys: 0, inboundRekeys: 0, overlappingSaChanges: false, deletes: 0, interruptStorms: 0 }),
   traffic: z.array(stream).min(1),
   outputs: z
     .strictObject({

@@ -4,16 +4,19 @@ import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/pack
 import { firstDifference, read32 } from "../../sim/bytes.js";
 import type { NicSystem } from "../nic-system.js";
 import { RingMonitor } from "./ring-monitor.js";
+import type { DropAttribution } from "./drop-attribution.js";
+import type { Flow } from "./flow.js";
 
 const PROTOCOL_ESP = 50;
 
 /**
  * The run's conservation laws, checked as it goes: every packet delivered at most once and
  * byte for byte as sent; within each SA the sequence numbers on the wire only increase; and,
- * at the end, every packet not delivered is covered by a counted drop, and the NIC's counters
- * agree with what crossed the wire and what the driver received. Its ring monitor checks every
- * doorbell, descriptor fetch and write-back. The first violation stops the
- * run (its waveform is kept up to that point) with what, where and when.
+ * at the end, every packet not delivered was taken by counted drops of its own (one per copy
+ * sent), and the NIC's counters agree with what crossed the wire and what the driver received.
+ * Its ring monitor checks every doorbell, descriptor fetch and write-back. The first violation
+ * stops the run (its waveform is kept up to that point) with what, where and when; it is the
+ * only one: what follows from it is not reported again.
  */
 export class Scoreboard {
   readonly violations: string[] = [];
@@ -26,6 +29,8 @@ export class Scoreboard {
   constructor(
     private readonly kernel: Kernel,
     private readonly system: NicSystem,
+    /** Which packet each counted drop took. */
+    readonly drops: DropAttribution,
   ) {
     const rings = (this.rings = new RingMonitor(system.nic.queues, (what) => this.violate(what)));
     system.nic.registers.writeObservers.push((offset, value) => rings.registerWritten(offset, value));
@@ -45,9 +50,10 @@ export class Scoreboard {
   }
 
   violate(what: string): void {
+    if (this.violations.length > 0) return;
     const message = `scoreboard: ${what} at ${formatTime(this.kernel.now)}`;
     this.violations.push(message);
-    if (this.violations.length === 1) this.kernel.stop(message);
+    this.kernel.stop(message);
   }
 
   /** A packet arrived: was it pending (not delivered before), and is it what was sent? */
@@ -58,12 +64,14 @@ export class Scoreboard {
     if (difference) this.violate(`${where}: payload differs from what was sent (${difference})`);
   }
 
-  /** At the end: undelivered packets against counted drops, and the counters against the wire and the driver. */
-  finish(undelivered: number, countedDrops: number, settled: boolean): void {
-    if (undelivered > countedDrops) this.violate(`${undelivered} packets undelivered but only ${countedDrops} drops counted`);
+  /** At the end of a quiet run that no violation stopped: undelivered packets against the drops that took them, and the counters against the wire and the driver. */
+  finish(flows: readonly Flow[], settled: boolean): void {
+    if (this.violations.length > 0) return;
+    const lost = this.drops.check(flows);
+    if (lost) return this.violate(lost);
     const nic = this.system.nic.statistics;
     const transmitted = nic.txPackets.reduce((sum, count) => sum + count, 0);
-    if (transmitted !== this.framesFromNic.count) this.violate(`the NIC counted ${transmitted} frames sent (TQPC) but ${this.framesFromNic.count} left on the wire`);
+    if (transmitted !== this.framesFromNic.count) return this.violate(`the NIC counted ${transmitted} frames sent (TQPC) but ${this.framesFromNic.count} left on the wire`);
     if (settled) {
       const received = nic.rxPackets.reduce((sum, count) => sum + count, 0);
       const driver = this.system.driver.base.statistics.rxFrames;

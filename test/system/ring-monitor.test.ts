@@ -4,13 +4,16 @@ import { sequencedFrame } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
 import { Scoreboard } from "../../system/scenario/scoreboard.js";
+import { DropAttribution } from "../../system/scenario/drop-attribution.js";
+import { NobleBackend } from "../../sim/crypto/noble-backend.js";
 import { RawQueue } from "../support/raw-queue.js";
 import { system } from "../support/nic.js";
 
 /** A NIC with four queues, the base driver on 0 and 1, a scoreboard watching, and a hand-driven TX ring on queue 2. */
 function watched(body: (raw: RawQueue, scoreboard: Scoreboard) => Generator<unknown, void, unknown> = function* () {}) {
   const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });
-  const scoreboard = new Scoreboard(kernel, top);
+  // No scenario traffic: no packet for a drop to be attributed to.
+  const scoreboard = new Scoreboard(kernel, top, new DropAttribution(() => undefined, () => ({ stream: 0, sequence: 0 }), () => undefined, new NobleBackend(), () => null));
   kernel.process("traffic", function* () {
     yield top.driver.base.whenReady();
     const raw = new RawQueue(top.driver.base.bus, "tx", 2, 64);

@@ -1,0 +1,20 @@
+/**
+ * What a drop site holds of what it dropped: an Ethernet frame, an IP packet, where its frame's
+ * buffers are in host memory (a device that could not read them), or nothing.
+ */
+export type DroppedBytes = { readonly frame: Uint8Array } | { readonly packet: Uint8Array } | { readonly hostBuffers: readonly { readonly address: number; readonly length: number }[] } | null;
+
+export type DropObserver<Reason> = (reason: Reason, dropped: DroppedBytes) => void;
+
+/**
+ * Drops by reason. Each one is also shown to observers with the bytes it took, so that a checker
+ * (the scenario's scoreboard) can tell which packet every drop took, not only how many there were.
+ */
+export class DropCounter<Reason> extends Map<Reason, number> {
+  readonly observers: DropObserver<Reason>[] = [];
+
+  count(reason: Reason, dropped: DroppedBytes): void {
+    this.set(reason, (this.get(reason) ?? 0) + 1);
+    for (const observer of this.observers) observer(reason, dropped);
+  }
+}
