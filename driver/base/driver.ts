@@ -6,6 +6,7 @@ import type { SimEvent } from "../../sim/sim-event.js";
 import { type DeviceBus, DeviceBusToken } from "../../hw/spec/bus.js";
 import * as R from "../../hw/spec/registers.js";
 import { Mutex } from "../../sim/mutex.js";
+import { DropCounter } from "../../sim/stats/drop-counter.js";
 import { type DeviceErrorEntry, faultedQueues, readErrorEntries } from "./device-errors.js";
 import { isEndOfPacket, RxRing, TxRing } from "./rings.js";
 import { NicSaTable } from "./sa-table.js";
@@ -61,10 +62,8 @@ export class BaseDriver extends Component {
   readonly recovering = this.signal("recovering", 1);
   readonly queueResets = this.signal("queue_resets", 32, { kind: "integer" });
   readonly statistics: BaseDriverStatistics = { txFrames: 0, txBytes: 0, txErrors: 0, rxFrames: 0, rxBytes: 0, rxErrors: 0, doorbells: 0, interrupts: [], errorInterrupts: 0, polls: 0, budgetExhausted: 0, ringFullWaits: 0, queueResets: 0 };
-  /** Frames the driver will never send or hand up, by reason (a queue reset's). */
-  readonly drops = new Map<BaseDropReason, number>();
-  /** Watchers of each such frame with its bytes (scoreboards); they must not change anything. */
-  readonly dropObservers: ((drop: BaseDrop) => void)[] = [];
+  /** Frames the driver will never send or hand up, by reason (a queue reset's), each shown to the observers with its bytes, queue and direction. */
+  readonly drops = new DropCounter<BaseDropReason, BaseDrop>();
   /** The device's error log as the driver read it, decoded. */
   readonly deviceErrors: DeviceErrorEntry[] = [];
   readonly received: DriverReceivedFrame[] = [];
@@ -314,8 +313,7 @@ export class BaseDriver extends Component {
   }
 
   private dropped(drop: BaseDrop): void {
-    this.drops.set(drop.reason, (this.drops.get(drop.reason) ?? 0) + 1);
-    for (const observer of this.dropObservers) observer(drop);
+    this.drops.count(drop.reason, drop);
   }
 
   private setPollActive(change: number): void {

@@ -4,16 +4,16 @@
  */
 export type DroppedBytes = { readonly frame: Uint8Array } | { readonly packet: Uint8Array } | { readonly hostBuffers: readonly { readonly address: number; readonly length: number }[] } | null;
 
-export type DropObserver<Reason> = (reason: Reason, dropped: DroppedBytes) => void;
+export type DropObserver<Reason, Dropped = DroppedBytes> = (reason: Reason, dropped: Dropped) => void;
 
 /**
- * Drops by reason. Each one is also shown to observers with the bytes it took, so that a checker
+ * Drops by reason. Each one is also shown to observers with what it took (the bytes, or a site's own record of them), so that a checker
  * (the scenario's scoreboard) can tell which packet every drop took, not only how many there were.
  */
-export class DropCounter<Reason> extends Map<Reason, number> {
-  readonly observers: DropObserver<Reason>[] = [];
+export class DropCounter<Reason, Dropped = DroppedBytes> extends Map<Reason, number> {
+  readonly observers: DropObserver<Reason, Dropped>[] = [];
 
-  count(reason: Reason, dropped: DroppedBytes): void {
+  count(reason: Reason, dropped: Dropped): void {
     this.set(reason, (this.get(reason) ?? 0) + 1);
     for (const observer of this.observers) observer(reason, dropped);
   }

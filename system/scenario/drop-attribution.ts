@@ -13,7 +13,7 @@ export interface PacketIdentity {
 }
 
 /** Where a drop was counted. */
-export type DropPlace = "nic" | "intermediate" | "gateway";
+export type DropPlace = "nic" | "driver" | "intermediate" | "gateway";
 
 /** Undelivered packets listed in a violation, at most. */
 const LISTED = 5;

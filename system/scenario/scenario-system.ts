@@ -260,6 +260,7 @@ export class ScenarioTraffic extends Component {
       (address, length) => (this.system.memory.isMapped(address, length) ? this.system.memory.read(address, length) : null),
     );
     this.system.nic.statistics.drops.observers.push((reason, bytes) => attribution.dropped("nic", reason, bytes));
+    this.system.driver.base.drops.observers.push((reason, drop) => attribution.dropped("driver", reason, { frame: drop.bytes }));
     this.system.driver.intermediate.drops.observers.push((reason, bytes) => attribution.dropped("intermediate", reason, bytes));
     this.espPeer.drops.observers.push((reason, bytes) => attribution.dropped("gateway", reason, bytes));
     return attribution;

@@ -30,7 +30,7 @@ function plainRun(parameters: Record<string, unknown>, frames: { queues: number;
   const { kernel, top } = design;
   const base = top.driver.base;
   const drops: BaseDrop[] = [];
-  base.dropObservers.push((drop) => drops.push(drop));
+  base.drops.observers.push((_, drop) => drops.push(drop));
   const sent = new Map<string, Uint8Array>();
   const toHost = new Set<string>();
   for (let queue = 0; queue < frames.queues; queue++) {
