@@ -32,10 +32,13 @@ const stream = z
 
 const qosJson = z.looseObject({});
 
+/** The largest seed: the kernel's random streams are seeded with 32 bits. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]+$/, "a name usable in file names: letters, digits, '-' and '_'"),
   description: z.string().optional(),
-  seed: z.int().min(0).max(2 ** 32 - 1).default(1),
+  seed: z.int().min(0).max(MAX_SEED).default(1),
   /** Simulated time the traffic runs; the run then drains until every packet is in, or nothing moves for 100 µs. */
   durationMicroseconds: z.number().gt(0).max(1_000_000),
   /** Parameter overrides of the NIC (`top.nic`), the drivers (`top.driver`) and the wire (`top.wire`). */
