@@ -37,7 +37,7 @@ import { FrameStages } from "./trace/frame-stages.js";
 export class Nic extends Component implements DeviceBus {
   readonly params = this.parameters({
     queues: param.integer(MAX_QUEUES, "TX and RX queues (one per traffic class) and interrupt vectors besides the error vector", { minimum: 1, maximum: MAX_QUEUES }),
-    coreMegahertz: param.megahertz(250, "NIC core clock"),
+    coreMegahertz: param.clockMegahertz(250, "NIC core clock"),
     maxFrameBytes: param.bytes(9216, "Longest frame (without FCS) the NIC sends or accepts", { minimum: 60, maximum: 65535 }),
     mmioReadNanoseconds: param.integer(800, "Round trip of an MMIO register read", { minimum: 2, unit: "ns" }),
     mmioWriteNanoseconds: param.integer(400, "Time for a posted MMIO write to reach the device", { minimum: 1, unit: "ns" }),

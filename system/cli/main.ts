@@ -1,12 +1,10 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
 import { formatTime } from "../../sim/time.js";
 import { OutputFiles } from "../../sim/output-files.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
-import { readVcd } from "../../sim/vcd/read-vcd.js";
 import { datasheetMarkdown } from "../../hw/spec/datasheet.js";
 import { readmeParameterTables, replaceReadmeParameterTables } from "../parameter-tables.js";
 import { runPlainTraffic } from "../run-scenario.js";
@@ -18,6 +16,7 @@ import { runScenario } from "../scenario/run.js";
 import { formatSweep, runSweep, sweepGrid } from "../scenario/sweep.js";
 import { overridePathProblem, segmentProblem } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
+import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { Progress } from "./progress.js";
 import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
@@ -63,6 +62,15 @@ function integer(name: string, minimum: number, maximum = Number.MAX_SAFE_INTEGE
     if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < minimum || value > maximum) {
       throw new InvalidArgumentError(`${name} '${text}': expected a whole number from ${minimum} to ${maximum}`);
     }
+    return value;
+  };
+}
+
+/** A time in µs: a non-negative decimal number. */
+function microseconds(name: string) {
+  return (text: string) => {
+    const value = Number(text);
+    if (!/^\s*\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(text) || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} '${text}': expected a time in µs, a non-negative number`);
     return value;
   };
 }
@@ -133,21 +141,11 @@ program
   .description("list a VCD's signals, or print one signal's changes in a window")
   .argument("<vcd>", "VCD file")
   .option("--signal <path>", "the signal whose changes to print (e.g. top.nic.crypto_tx.engine0.state)")
-  .option("--from <us>", "window start, µs", Number, 0)
-  .option("--to <us>", "window end, µs", Number, Infinity)
+  .option("--from <us>", "window start, µs (in the file's own $timescale)", microseconds("--from"), 0)
+  .option("--to <us>", "window end, µs (default: the end of the file)", microseconds("--to"))
   .option("--match <text>", "list only signals whose path contains this")
-  .action(async (file: string, options: { signal?: string; from: number; to: number; match?: string }) => {
-    // The dump's timescale is 1 ps (the kernel's time base).
-    const from = options.from * 1e6;
-    const to = options.to * 1e6;
-    const parsed = await readVcd(readFileSync(file), (path, time) => path === options.signal && time >= from && time <= to);
-    if (!options.signal) {
-      for (const variable of parsed.variables) if (!options.match || variable.path.includes(options.match)) console.log(`${variable.path}  [${variable.width}]`);
-      return;
-    }
-    const variable = parsed.variables.find((candidate) => candidate.path === options.signal);
-    if (!variable) throw new Error(`${file}: no signal '${options.signal}'${suggest(options.signal, parsed.variables.map((candidate) => candidate.path))}`);
-    for (const change of parsed.changes) console.log(`${formatTime(change.time).padStart(14)}  ${change.value}`);
+  .action(async (file: string, options: Omit<InspectOptions, "to"> & { to?: number }) => {
+    for (const line of await inspectVcd(file, { ...options, to: options.to ?? Infinity })) console.log(line);
   });
 
 program
@@ -253,12 +251,6 @@ program
     console.log(`  words requested ${top.requested.value}, sent ${top.producer.wordsSent.value}`);
     console.log(`wrote ${files.vcd}\n      ${files.gtkw}\n      ${files.filters.join("\n      ")}`);
   });
-
-function suggest(name: string, candidates: readonly string[]): string {
-  const tail = name.split(".").pop()!;
-  const close = candidates.filter((candidate) => candidate.endsWith(`.${tail}`)).slice(0, 5);
-  return close.length ? ` (signals named '${tail}': ${close.join(", ")})` : "";
-}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const command = process.argv[2] ?? "run";
