@@ -62,22 +62,38 @@ export class ParameterOverrides {
     return { found: true, value: this.values.get(path) };
   }
 
-  /** Throws if any value was not claimed by a declared parameter. */
+  /** Values that did not fit their declaration, kept so that every one is reported at once. */
+  readonly misfits: string[] = [];
+
+  /** A value that does not fit: its declaration's default stands in until every parameter has been seen. */
+  misfit(message: string): void {
+    this.misfits.push(message);
+  }
+
+  /** Throws, naming every value that did not fit and every value no declared parameter claimed. */
   checkAllClaimed(declared: readonly string[]): void {
     const unclaimed = [...this.values.keys()].filter((path) => !this.claimed.has(path));
-    if (unclaimed.length === 0) return;
+    const problems = this.misfits;
+    if (unclaimed.length === 0 && problems.length === 0) return;
     const lines = unclaimed.map((path) => {
       const suggestion = closest(path, declared);
       return `  ${path}: no such parameter${suggestion ? ` (did you mean ${suggestion}?)` : ""}`;
     });
-    throw new ParameterError(`${this.source}: ${unclaimed.length} value(s) match no declared parameter:\n${lines.join("\n")}`);
+    const unclaimedText = unclaimed.length === 0 ? [] : [`${this.source}: ${unclaimed.length} value(s) match no declared parameter:\n${lines.join("\n")}`];
+    throw new ParameterError([...problems, ...unclaimedText].join("\n"));
   }
 }
 
 export function resolveParameter<T>(path: string, spec: ParameterSpec<T>, overrides: ParameterOverrides): T {
   const { found, value } = overrides.take(path);
   if (!found) return spec.defaultValue;
-  return checkValue(path, spec, value, overrides.source);
+  try {
+    return checkValue(path, spec, value, overrides.source);
+  } catch (error) {
+    if (!(error instanceof ParameterError)) throw error;
+    overrides.misfit(error.message);
+    return spec.defaultValue;
+  }
 }
 
 function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, source: string): T {
