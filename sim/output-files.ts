@@ -100,7 +100,7 @@ export class OutputFiles implements OutputNames {
   left(): LeftFile[] {
     return [...this.files].flatMap(([path, state]) => {
       const temporary = temporaryName(path);
-      return existsSync(temporary) ? [{ path: temporary, state, bytes: statSync(temporary).size }] : [];
+      return existsSync(temporary) && statSync(temporary).isFile() ? [{ path: temporary, state, bytes: statSync(temporary).size }] : [];
     });
   }
 }
