@@ -1,11 +1,11 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { identity, IdentityError } from "../../driver/intermediate/identity.js";
 import { parseQosConfig, parseQosConfigJson, type QosConfig } from "../../driver/intermediate/qos-config.js";
 import { applyOverrides } from "./overrides.js";
-import { type Scenario, scenarioSchema } from "./schema.js";
+import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
 
 /** A scenario that cannot run: every problem, each naming the file, line, column and path. */
 export class ScenarioError extends Error {
@@ -70,8 +70,12 @@ export function loadScenarioFile(file: string, overrides: Record<string, unknown
   if (![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase())) throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
   let text: string;
   try {
+    // Parsing a huge file takes long before its size can be refused field by field.
+    const bytes = statSync(file).size;
+    if (bytes > LIMITS.fileBytes) throw new ScenarioError([`${file}: ${bytes} bytes; a scenario file is at most ${LIMITS.fileBytes} (one of ${LIMITS.streams} streams takes well under 1 MB)`]);
     text = readFileSync(file, "utf8");
   } catch (error) {
+    if (error instanceof ScenarioError) throw error;
     throw new ScenarioError([`${file}: cannot read: ${(error as Error).message}`]);
   }
   return parseScenarioText(text, file, overrides);

@@ -9,6 +9,7 @@ export const LIMITS = {
   streams: 4096,
   /** A shorter mean gap rounds to nothing in the kernel's picoseconds, or offers far more than any line carries. */
   gapMicroseconds: 0.001,
+  fileBytes: 8 * 1024 * 1024,
 } as const;
 
 /** A time in µs that is a whole number of picoseconds, the kernel's time base. */

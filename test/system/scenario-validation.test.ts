@@ -173,6 +173,12 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
+  test("20. a scenario file larger than any scenario needs is refused before it is parsed", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "nicsim-")), "huge.yaml");
+    writeFileSync(file, `${VALID}${"# padding\n".repeat(LIMITS.fileBytes / 10 + 1)}`);
+    expect(() => loadScenarioFile(file)).toThrow(new RegExp(`^${file.replace(/[.]/g, "\\.")}: \\d+ bytes; a scenario file is at most ${LIMITS.fileBytes}`));
+  });
+
   test("19. ring lengths the device refuses, a NIC clock whose period is not whole picoseconds, a wire rate the MAC clock cannot have, and values out of range: every one at once, each at its line", () => {
     const text = VALID.replace("nic:\n  sacache:\n    txEntries: 4", "nic:\n  coreMegahertz: 300\n  sacache:\n    txEntries: 0\n    rxEntrys: 4\ndriver:\n  base:\n    txRingDescriptors: 9\n    rxRingDescriptors: 30");
     expect(problems(text)).toEqual([
