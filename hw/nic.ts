@@ -3,6 +3,7 @@ import type { ClockDomain } from "../sim/clock-domain.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
 import type { HostMemory } from "../sim/host/memory.js";
 import { HostMemoryToken } from "../sim/host/token.js";
+import { ParameterError } from "../sim/errors.js";
 import { param } from "../sim/parameters.js";
 import type { Command } from "../sim/process.js";
 import type { SimEvent } from "../sim/sim-event.js";
@@ -36,7 +37,7 @@ import { FrameStages } from "./trace/frame-stages.js";
 export class Nic extends Component implements DeviceBus {
   readonly params = this.parameters({
     queues: param.integer(MAX_QUEUES, "TX and RX queues (one per traffic class) and interrupt vectors besides the error vector", { minimum: 1, maximum: MAX_QUEUES }),
-    coreMegahertz: param.megahertz(250, "NIC core clock"),
+    coreMegahertz: param.clockMegahertz(250, "NIC core clock"),
     maxFrameBytes: param.bytes(9216, "Longest frame (without FCS) the NIC sends or accepts", { minimum: 60, maximum: 65535 }),
     mmioReadNanoseconds: param.integer(800, "Round trip of an MMIO register read", { minimum: 2, unit: "ns" }),
     mmioWriteNanoseconds: param.integer(400, "Time for a posted MMIO write to reach the device", { minimum: 1, unit: "ns" }),
@@ -148,7 +149,7 @@ export class Nic extends Component implements DeviceBus {
 function macPeriod(gigabitsPerSecond: number, name: string): number {
   const period = 64000 / gigabitsPerSecond;
   if (Math.abs(period - Math.round(period)) > 1e-9) {
-    throw new RangeError(`${name} = ${gigabitsPerSecond}: the MAC clock (64 bits per cycle) would have a period of ${period} ps, not a whole number; choose a rate that divides 64000`);
+    throw new ParameterError(`${name} = ${gigabitsPerSecond}: the MAC clock (64 bits per cycle) would have a period of ${period} ps, not a whole number; choose a rate that divides 64000`);
   }
   return Math.round(period);
 }

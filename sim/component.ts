@@ -3,6 +3,7 @@ import type { ClockDomain, Clocked } from "./clock-domain.js";
 import type { EnumType } from "./enum-type.js";
 import type { Kernel } from "./kernel.js";
 import { joinPath } from "./names.js";
+import { ParameterError } from "./errors.js";
 import { ParameterOverrides, resolveParameter, type ParameterSpec, type ParameterSpecs, type ParameterValues } from "./parameters.js";
 import type { ProcessBody, Process } from "./process.js";
 import type { Random } from "./random.js";
@@ -189,7 +190,14 @@ export function buildDesign<T extends Component>(
   const overrides = new ParameterOverrides(options.parameters, options.parametersSource);
   const context: ComponentContext = { kernel, parent: null, name: options.name ?? "top", container, overrides, clock: options.clock ?? null };
   container.register(ComponentContextToken, { useValue: context });
-  const top = container.resolve(token);
+  let top: T;
+  try {
+    top = container.resolve(token);
+  } catch (error) {
+    // A component objecting to its values: reported with every value that did not fit before it.
+    if (!(error instanceof ParameterError)) throw error;
+    throw new ParameterError([...overrides.misfits, error.message].join("\n"));
+  }
   overrides.checkAllClaimed([...top.walk()].flatMap((component) => component.declaredParameters.map((parameter) => parameter.path)));
   return { kernel, top, container };
 }

@@ -11,6 +11,8 @@ export interface ParameterSpec<T> {
   readonly minimum?: number;
   readonly maximum?: number;
   readonly choices?: readonly string[];
+  /** A further rule on a number: what is expected when the value breaks it, else null. */
+  readonly check?: (value: number) => string | null;
 }
 
 export type ParameterSpecs = Readonly<Record<string, ParameterSpec<unknown>>>;
@@ -30,9 +32,17 @@ export const param = {
   bytes: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "bytes", minimum: 0, ...bounds }),
   picoseconds: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "ps", minimum: 0, ...bounds }),
   megahertz: (defaultValue: number, description: string): ParameterSpec<number> => ({ kind: "number", defaultValue, description, unit: "MHz", minimum: 1 }),
+  /** The frequency of a clock domain, whose period must be whole picoseconds (and at least 2). */
+  clockMegahertz: (defaultValue: number, description: string): ParameterSpec<number> => ({ kind: "number", defaultValue, description, unit: "MHz", minimum: 1, check: wholePeriod }),
   boolean: (defaultValue: boolean, description: string): ParameterSpec<boolean> => ({ kind: "boolean", defaultValue, description }),
   choice: <const C extends string>(defaultValue: C, choices: readonly C[], description: string): ParameterSpec<C> => ({ kind: "choice", defaultValue, description, choices }),
 };
+
+function wholePeriod(megahertz: number): string | null {
+  const period = 1e6 / megahertz;
+  const whole = Math.abs(period - Math.round(period)) <= 1e-9 && period >= 2;
+  return whole ? null : `a frequency whose period is a whole number of picoseconds, at least 2 (1000000 / ${megahertz} = ${period} ps)`;
+}
 
 /**
  * Parameter values given by a scenario or test, by full dotted path (`top.fifo.depth`) or as a
@@ -52,22 +62,38 @@ export class ParameterOverrides {
     return { found: true, value: this.values.get(path) };
   }
 
-  /** Throws if any value was not claimed by a declared parameter. */
+  /** Values that did not fit their declaration, kept so that every one is reported at once. */
+  readonly misfits: string[] = [];
+
+  /** A value that does not fit: its declaration's default stands in until every parameter has been seen. */
+  misfit(message: string): void {
+    this.misfits.push(message);
+  }
+
+  /** Throws, naming every value that did not fit and every value no declared parameter claimed. */
   checkAllClaimed(declared: readonly string[]): void {
     const unclaimed = [...this.values.keys()].filter((path) => !this.claimed.has(path));
-    if (unclaimed.length === 0) return;
+    const problems = this.misfits;
+    if (unclaimed.length === 0 && problems.length === 0) return;
     const lines = unclaimed.map((path) => {
       const suggestion = closest(path, declared);
       return `  ${path}: no such parameter${suggestion ? ` (did you mean ${suggestion}?)` : ""}`;
     });
-    throw new ParameterError(`${this.source}: ${unclaimed.length} value(s) match no declared parameter:\n${lines.join("\n")}`);
+    const unclaimedText = unclaimed.length === 0 ? [] : [`${this.source}: ${unclaimed.length} value(s) match no declared parameter:\n${lines.join("\n")}`];
+    throw new ParameterError([...problems, ...unclaimedText].join("\n"));
   }
 }
 
 export function resolveParameter<T>(path: string, spec: ParameterSpec<T>, overrides: ParameterOverrides): T {
   const { found, value } = overrides.take(path);
   if (!found) return spec.defaultValue;
-  return checkValue(path, spec, value, overrides.source);
+  try {
+    return checkValue(path, spec, value, overrides.source);
+  } catch (error) {
+    if (!(error instanceof ParameterError)) throw error;
+    overrides.misfit(error.message);
+    return spec.defaultValue;
+  }
 }
 
 function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, source: string): T {
@@ -88,6 +114,8 @@ function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, sou
       if (spec.kind === "integer" && !Number.isSafeInteger(value)) fail(`an integer${unit}`);
       if (spec.minimum !== undefined && (value as number) < spec.minimum) fail(`at least ${spec.minimum}${unit}`);
       if (spec.maximum !== undefined && (value as number) > spec.maximum) fail(`at most ${spec.maximum}${unit}`);
+      const expected = spec.check?.(value as number);
+      if (expected) fail(expected);
       break;
     }
   }

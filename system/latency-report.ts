@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { makeDirectory } from "../sim/output-files.js";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
 import { type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
@@ -98,7 +99,7 @@ export function latencyReportMarkdown(reports: readonly DirectionReport[]): stri
 
 /** Write the report's JSON (every percentile in picoseconds) and Markdown next to `out`. */
 export function writeLatencyReport(reports: readonly DirectionReport[], out: string): string[] {
-  mkdirSync(dirname(out), { recursive: true });
+  makeDirectory(dirname(out));
   writeFileSync(`${out}.json`, `${JSON.stringify(reports, null, 2)}\n`);
   writeFileSync(`${out}.md`, latencyReportMarkdown(reports));
   return [`${out}.json`, `${out}.md`];

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { leavingFilesOnFailure, OutputFiles } from "../sim/output-files.js";
 import { type CpuCosts, type PolicyOutcome, replay } from "../driver/caching/evaluate.js";
 import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
 import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
@@ -115,13 +115,25 @@ export function evaluationSvg(rows: readonly EvaluationRow[]): string {
   return `${parts.join("\n")}\n`;
 }
 
-/** Run the evaluation and write `<base>.json`, `<base>.svg` and `<base>.md`. */
+/** Read each trace file; a trace without accesses has nothing to evaluate (no cache size, no hit ratio), so it is refused. */
+function readTraces(paths: readonly string[]): Array<{ name: string; trace: SaAccess[] }> {
+  return paths.map((path) => {
+    const trace = readTrace(path);
+    if (trace.length === 0) throw new Error(`${path}: the trace holds no SA accesses (no line with a record), so there is nothing to evaluate`);
+    return { name: path, trace };
+  });
+}
+
+/** Run the evaluation and write `<base>.json`, `<base>.svg` and `<base>.md`, each given its name once all are written. */
 export function runPolicyEvaluation(base: string, tracePaths: string[] = []): { text: string; files: string[] } {
-  const rows = evaluatePolicies(MODEL_COSTS, 1, tracePaths.length > 0 ? tracePaths.map((path) => ({ name: path, trace: readTrace(path) })) : undefined);
-  mkdirSync(dirname(base), { recursive: true });
+  // First, so that a directory the files cannot go to is known before the evaluation.
+  const outputs = new OutputFiles(dirname(base));
+  const rows = evaluatePolicies(MODEL_COSTS, 1, tracePaths.length > 0 ? readTraces(tracePaths) : undefined);
   const text = formatEvaluation(rows);
-  writeFileSync(`${base}.json`, `${JSON.stringify(rows, null, 2)}\n`);
-  writeFileSync(`${base}.svg`, evaluationSvg(rows));
-  writeFileSync(`${base}.md`, text);
-  return { text, files: [`${base}.json`, `${base}.svg`, `${base}.md`] };
+  return leavingFilesOnFailure(outputs, () => {}, () => {
+    outputs.write(`${base}.json`, `${JSON.stringify(rows, null, 2)}\n`);
+    outputs.write(`${base}.svg`, evaluationSvg(rows));
+    outputs.write(`${base}.md`, text);
+    return { text, files: outputs.commit() };
+  });
 }

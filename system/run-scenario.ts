@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { container } from "../sim/di.js";
 import { buildDesign, type Design } from "../sim/component.js";
 import { Kernel } from "../sim/kernel.js";
+import { leavingFilesOnFailure, OutputFiles } from "../sim/output-files.js";
 import { recordWaveform, type WaveformFiles } from "../sim/vcd/waveform.js";
 import { recordCapture } from "../hw/link/capture.js";
 import { writeEspSaFile } from "../sim/ipsec/wireshark-esp-sa.js";
@@ -48,34 +48,42 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const design = buildPlainTraffic(options);
   const { kernel, top } = design;
   const out = options.out ?? null;
-  if (out) mkdirSync(dirname(out), { recursive: true });
-  const waveform = out && options.waveform !== false ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }) : null;
-  const capture = out ? recordCapture(top.wire, `${out}.pcap`) : null;
-  const started = performance.now();
-  const result = kernel.run({ until: options.limit ?? 100_000_000_000 });
-  const wallMilliseconds = performance.now() - started;
-  const files: string[] = [];
-  if (waveform) {
-    const written: WaveformFiles = waveform.finish();
-    files.push(written.vcd, written.gtkw, ...written.filters);
-  } else {
+  // Each file is written under a temporary name and given its own when the run is over.
+  const outputs = out ? new OutputFiles(dirname(out)) : null;
+  const waveform = out && outputs && options.waveform !== false ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }, outputs) : null;
+  const capture = out && outputs ? recordCapture(top.wire, `${out}.pcap`, outputs) : null;
+  const flush = () => {
     kernel.close();
-  }
-  capture?.close();
-  if (capture) {
-    // The keys leave the model here only, beside the capture, for the user's own decryption.
-    writeEspSaFile(`${out}.esp_sa`, top.traffic.capturedSas);
-    // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
-    writeTrace(`${out}.sa-trace.jsonl`, top.driver.intermediate.trace.accesses);
-    files.push(capture.path, `${out}.esp_sa`, `${out}.sa-trace.jsonl`);
-  }
-  const outcome = result.reason === "stopped" ? result.message! : `stopped by the time limit with ${top.traffic.arrivedFrames} of ${top.traffic.expectedFrames} frames arrived`;
-  const report = trafficReport("plain-traffic", kernel, top, outcome);
-  const text = formatTrafficReport(report);
-  if (out) {
-    writeFileSync(`${out}.report.txt`, text);
-    writeFileSync(`${out}.report.json`, `${JSON.stringify(report, null, 2)}\n`);
-    files.push(`${out}.report.txt`, `${out}.report.json`);
-  }
-  return { design, report, text, files, wallMilliseconds };
+    capture?.writer.close();
+  };
+  return leavingFilesOnFailure(outputs, flush, () => {
+    const started = performance.now();
+    const result = kernel.run({ until: options.limit ?? 100_000_000_000 });
+    const wallMilliseconds = performance.now() - started;
+    const files: string[] = [];
+    if (waveform) {
+      const written: WaveformFiles = waveform.finish();
+      files.push(written.vcd, written.gtkw, ...written.filters);
+    } else {
+      kernel.close();
+    }
+    capture?.close();
+    if (out && outputs && capture) {
+      // The keys leave the model here only, beside the capture, for the user's own decryption.
+      outputs.writeWith(`${out}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.capturedSas));
+      // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
+      outputs.writeWith(`${out}.sa-trace.jsonl`, (path) => writeTrace(path, top.driver.intermediate.trace.accesses));
+      files.push(capture.path, `${out}.esp_sa`, `${out}.sa-trace.jsonl`);
+    }
+    const outcome = result.reason === "stopped" ? result.message! : `stopped by the time limit with ${top.traffic.arrivedFrames} of ${top.traffic.expectedFrames} frames arrived`;
+    const report = trafficReport("plain-traffic", kernel, top, outcome);
+    const text = formatTrafficReport(report);
+    if (out && outputs) {
+      outputs.write(`${out}.report.txt`, text);
+      outputs.write(`${out}.report.json`, `${JSON.stringify(report, null, 2)}\n`);
+      files.push(`${out}.report.txt`, `${out}.report.json`);
+      outputs.commit();
+    }
+    return { design, report, text, files, wallMilliseconds };
+  });
 }

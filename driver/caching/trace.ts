@@ -38,6 +38,7 @@ export function readTrace(path: string): SaAccess[] {
       } catch {
         throw new Error(`${path}:${number}: not JSON`);
       }
+      if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${path}:${number}: expected an object {"sa":…,"time":…,"bytes":…,"direction":…}, found ${value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`}`);
       const access = value as Partial<SaAccess>;
       for (const field of ["sa", "time", "bytes"] as const) {
         if (!Number.isSafeInteger(access[field]) || access[field]! < 0) throw new Error(`${path}:${number}: field '${field}' must be a non-negative integer`);

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { checkVcd, type Timescale } from "./check-vcd.js";
 
 const require = createRequire(import.meta.url);
 // The WASM path of vcd-stream: gives the scope tree, and needs no native addon.
@@ -43,6 +44,8 @@ export interface ParsedVcd {
   /** The last timestamp in the file. */
   endTime: number;
   timescale: string | undefined;
+  /** The file's time unit, from its $timescale (1 ps when it declares none). */
+  timeUnit: Timescale;
 }
 
 const CHUNK = 128 * 1024;
@@ -50,8 +53,11 @@ const CHUNK = 128 * 1024;
 /**
  * Parse a VCD with vcd-stream: header in one write, body in chunks of at most 128 KiB. `keep`
  * chooses the changes to return (all by default), so a large dump can be searched for one signal.
+ * A file that is not a whole VCD (truncated, or garbage) is refused first, with the line where it
+ * goes wrong (MalformedVcdError): the parser itself would stop quietly and return what it had.
  */
 export async function readVcd(text: string | Uint8Array, keep: (path: string, time: number) => boolean = () => true): Promise<ParsedVcd> {
+  const timescale = checkVcd(typeof text === "string" ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8"));
   const stream = await webVcdParser(await createVCD());
   const raw: Array<{ code: string; time: number; command: number; value: bigint | undefined; mask: bigint | undefined }> = [];
   let pathOf: Map<string, string> | null = null;
@@ -80,7 +86,7 @@ export async function readVcd(text: string | Uint8Array, keep: (path: string, ti
     const scalar = command === 14 ? 0n : command === 15 ? 1n : undefined;
     return { time, path: variable.path, value: scalar ?? value ?? 0n };
   });
-  return { variables, changes, endTime: Number(stream.getTime()), timescale: stream.info.timescale };
+  return { variables, changes, endTime: Number(stream.getTime()), timescale: stream.info.timescale, timeUnit: timescale };
 }
 
 function variablesOf(root: ScopeNode): ParsedVariable[] {

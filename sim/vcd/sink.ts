@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
+import { makeDirectory } from "../output-files.js";
 
 /** Where a streaming writer puts its text. Writes are synchronous: no event loop inside the model. */
 export interface TextSink {
@@ -11,7 +12,7 @@ export class FileSink implements TextSink {
   private descriptor: number | null;
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectory(dirname(path));
     this.descriptor = openSync(path, "w");
   }
 

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import type { Kernel } from "../kernel.js";
+import { DIRECT, type OutputNames } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
 import type { TraceSelection } from "./selection.js";
 import { FileSink } from "./sink.js";
@@ -15,20 +16,22 @@ export interface WaveformFiles {
 
 /**
  * Attach a VCD tracer writing `<base>.vcd`; after the run, call the returned finish() to close the
- * dump and write `<base>.gtkw` and the enum filters in `<base>.filters/`.
+ * dump and write `<base>.gtkw` and the enum filters in `<base>.filters/`. `names` says where each
+ * file is written until the run is over (straight to its name by default).
  */
-export function recordWaveform(kernel: Kernel, base: string, selection: TraceSelection & { comment?: string } = {}): { tracer: VcdTracer; finish: () => WaveformFiles } {
+export function recordWaveform(kernel: Kernel, base: string, selection: TraceSelection & { comment?: string } = {}, names: OutputNames = DIRECT): { tracer: VcdTracer; finish: () => WaveformFiles } {
   const vcd = `${base}.vcd`;
-  const tracer = new VcdTracer({ ...selection, sink: new FileSink(vcd) });
+  const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)) });
   kernel.traceWith(tracer);
   const finish = (): WaveformFiles => {
     kernel.close();
-    return writeSaveFiles(tracer, base);
+    names.written(vcd);
+    return writeSaveFiles(tracer, base, names);
   };
   return { tracer, finish };
 }
 
-export function writeSaveFiles(tracer: VcdTracer, base: string): WaveformFiles {
+export function writeSaveFiles(tracer: VcdTracer, base: string, names: OutputNames = DIRECT): WaveformFiles {
   const folder = dirname(base);
   const gtkw = `${base}.gtkw`;
   const filterFolder = `${base}.filters`;
@@ -36,12 +39,13 @@ export function writeSaveFiles(tracer: VcdTracer, base: string): WaveformFiles {
   const filters: string[] = [];
   for (const item of tracer.items) {
     if (!item.enumType || filterFiles.has(item.enumType.name)) continue;
-    mkdirSync(filterFolder, { recursive: true });
     const file = join(filterFolder, filterFileName(item.enumType));
-    writeFileSync(file, translateFilter(item.enumType));
+    writeFileSync(names.open(file), translateFilter(item.enumType));
+    names.written(file);
     filterFiles.set(item.enumType.name, relative(folder, file));
     filters.push(file);
   }
-  writeFileSync(gtkw, gtkwaveSaveFile({ dumpFile: basename(`${base}.vcd`), saveFile: basename(gtkw), items: tracer.items, filterFiles }));
+  writeFileSync(names.open(gtkw), gtkwaveSaveFile({ dumpFile: basename(`${base}.vcd`), saveFile: basename(gtkw), items: tracer.items, filterFiles }));
+  names.written(gtkw);
   return { vcd: `${base}.vcd`, gtkw, filters };
 }

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
 import { formatTime } from "../../sim/time.js";
+import { OutputFiles } from "../../sim/output-files.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
-import { readVcd } from "../../sim/vcd/read-vcd.js";
 import { datasheetMarkdown } from "../../hw/spec/datasheet.js";
 import { readmeParameterTables, replaceReadmeParameterTables } from "../parameter-tables.js";
 import { runPlainTraffic } from "../run-scenario.js";
@@ -14,15 +14,27 @@ import { defaultScenario } from "../scenario/default-scenario.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { runScenario } from "../scenario/run.js";
 import { formatSweep, runSweep, sweepGrid } from "../scenario/sweep.js";
+import { overridePathProblem, segmentProblem } from "../scenario/overrides.js";
+import { MAX_SEED } from "../scenario/schema.js";
+import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { Progress } from "./progress.js";
 import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
 
-/** `path=value`: values parse as JSON when they can (numbers, booleans), else stay strings. */
-function assignment(text: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
-  const equals = text.indexOf("=");
-  if (equals <= 0) throw new InvalidArgumentError(`expected path=value, got '${text}'`);
-  return { ...previous, [text.slice(0, equals)]: parseValue(text.slice(equals + 1)) };
+/** `path=value` for a scenario: the path must name a place in the scenario (values parse as JSON when they can, else stay strings). */
+const scenarioAssignment = assignment("--set", overridePathProblem);
+/** `path=value` with a full parameter path (`top.nic.queues`), which the parameters check themselves. */
+const parameterAssignment = assignment("--set", segmentProblem);
+
+function assignment(option: string, pathProblem: (path: string) => string | null) {
+  return (text: string, previous: Record<string, unknown> = {}): Record<string, unknown> => {
+    const equals = text.indexOf("=");
+    if (equals <= 0) throw new InvalidArgumentError(`${option} ${text}: expected path=value`);
+    const path = text.slice(0, equals);
+    const problem = pathProblem(path);
+    if (problem !== null) throw new InvalidArgumentError(`${option} ${path}: ${problem}`);
+    return { ...previous, [path]: parseValue(text.slice(equals + 1)) };
+  };
 }
 
 function parseValue(text: string): unknown {
@@ -36,25 +48,40 @@ function parseValue(text: string): unknown {
 /** `path=v1,v2,…`: one axis of a sweep. */
 function axis(text: string, previous: Array<[string, unknown[]]> = []): Array<[string, unknown[]]> {
   const equals = text.indexOf("=");
-  if (equals <= 0 || equals === text.length - 1) throw new InvalidArgumentError(`expected path=value,value,…, got '${text}'`);
-  return [...previous, [text.slice(0, equals), text.slice(equals + 1).split(",").map(parseValue)]];
+  if (equals <= 0 || equals === text.length - 1) throw new InvalidArgumentError(`--grid ${text}: expected path=value,value,…`);
+  const path = text.slice(0, equals);
+  const problem = overridePathProblem(path);
+  if (problem !== null) throw new InvalidArgumentError(`--grid ${path}: ${problem}`);
+  return [...previous, [path, text.slice(equals + 1).split(",").map(parseValue)]];
 }
 
-function integer(name: string, minimum: number) {
+/** A whole number written in decimal digits (no sign, exponent, fraction or blank), within its range. */
+function integer(name: string, minimum: number, maximum = Number.MAX_SAFE_INTEGER) {
   return (text: string) => {
     const value = Number(text);
-    if (!Number.isSafeInteger(value) || value < minimum) throw new InvalidArgumentError(`${name} ${text}: expected an integer of at least ${minimum}`);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < minimum || value > maximum) {
+      throw new InvalidArgumentError(`${name} '${text}': expected a whole number from ${minimum} to ${maximum}`);
+    }
+    return value;
+  };
+}
+
+/** A time in µs: a non-negative decimal number. */
+function microseconds(name: string) {
+  return (text: string) => {
+    const value = Number(text);
+    if (!/^\s*\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(text) || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} '${text}': expected a time in µs, a non-negative number`);
     return value;
   };
 }
 
 function fraction(text: string): number {
   const value = Number(text);
-  if (!(value > 0 && value <= 1)) throw new InvalidArgumentError(`${text}: expected a fraction of the line rate in (0, 1]`);
+  if (text.trim() === "" || !(value > 0 && value <= 1)) throw new InvalidArgumentError(`--load '${text}': expected a fraction of the line rate in (0, 1]`);
   return value;
 }
 
-const seedOption = () => new Option("--seed <n>", "random seed").argParser(integer("--seed", 0));
+const seedOption = () => new Option("--seed <n>", "random seed (0 to 4294967295)").argParser(integer("--seed", 0, MAX_SEED));
 const quietOption = () => new Option("--quiet", "no progress bar");
 
 const program = new Command("nicsim")
@@ -67,7 +94,7 @@ program
   .description("run a scenario (a .yaml or .json file; the built-in default scenario without one) and write its waveform, capture, summary and HTML report")
   .argument("[scenario]", "scenario file")
   .addOption(seedOption())
-  .option("--set <path=value>", "set a scenario value, e.g. nic.crypto_tx.bytesPerCycle=8 (repeatable)", assignment, {})
+  .option("--set <path=value>", "set a scenario value, e.g. nic.crypto_tx.bytesPerCycle=8 (repeatable)", scenarioAssignment, {})
   .option("--out <directory>", "where the files go (default: the scenario's outputs.directory)")
   .option("--no-waveform", "do not write the VCD and .gtkw")
   .addOption(quietOption())
@@ -90,21 +117,21 @@ program
   .description("run a scenario over a grid of values across worker threads; JSON lines and a table")
   .argument("[scenario]", "scenario file (default: the built-in default scenario)")
   .requiredOption("--grid <path=v1,v2,...>", "one axis of the grid (repeatable)", axis, [])
-  .option("--set <path=value>", "set a value in every configuration (repeatable)", assignment, {})
+  .option("--set <path=value>", "set a value in every configuration (repeatable)", scenarioAssignment, {})
   .option("--workers <n>", "worker threads (default: one per core)", integer("--workers", 1))
   .option("--out <file>", "JSON lines output", "waveforms/sweep.jsonl")
   .option("--keep <directory>", "also write each run's files (waveform, capture, summary, report) under <directory>/<index>")
   .addOption(quietOption())
   .action(async (file: string | undefined, options: { grid: Array<[string, unknown[]]>; set: Record<string, unknown>; workers?: number; out: string; keep?: string; quiet?: boolean }) => {
     const points = sweepGrid(options.grid, options.set);
+    // Before the runs, so that a directory the results cannot go to is known at once.
+    const outputs = new OutputFiles(dirname(options.out));
     const progress = new Progress("sweep", options.quiet);
     const started = performance.now();
     const results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, onResult: (_, done) => progress.update(done, points.length, "runs") });
     progress.stop();
-    const { mkdirSync, writeFileSync } = await import("node:fs");
-    const { dirname } = await import("node:path");
-    mkdirSync(dirname(options.out), { recursive: true });
-    writeFileSync(options.out, results.map((result) => JSON.stringify(result)).join("\n") + "\n");
+    outputs.write(options.out, results.map((result) => JSON.stringify(result)).join("\n") + "\n");
+    outputs.commit();
     process.stdout.write(formatSweep(results));
     console.log(`\n${results.length} runs, wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${options.out}`);
   });
@@ -114,28 +141,18 @@ program
   .description("list a VCD's signals, or print one signal's changes in a window")
   .argument("<vcd>", "VCD file")
   .option("--signal <path>", "the signal whose changes to print (e.g. top.nic.crypto_tx.engine0.state)")
-  .option("--from <us>", "window start, µs", Number, 0)
-  .option("--to <us>", "window end, µs", Number, Infinity)
+  .option("--from <us>", "window start, µs (in the file's own $timescale)", microseconds("--from"), 0)
+  .option("--to <us>", "window end, µs (default: the end of the file)", microseconds("--to"))
   .option("--match <text>", "list only signals whose path contains this")
-  .action(async (file: string, options: { signal?: string; from: number; to: number; match?: string }) => {
-    // The dump's timescale is 1 ps (the kernel's time base).
-    const from = options.from * 1e6;
-    const to = options.to * 1e6;
-    const parsed = await readVcd(readFileSync(file), (path, time) => path === options.signal && time >= from && time <= to);
-    if (!options.signal) {
-      for (const variable of parsed.variables) if (!options.match || variable.path.includes(options.match)) console.log(`${variable.path}  [${variable.width}]`);
-      return;
-    }
-    const variable = parsed.variables.find((candidate) => candidate.path === options.signal);
-    if (!variable) throw new Error(`${file}: no signal '${options.signal}'${suggest(options.signal, parsed.variables.map((candidate) => candidate.path))}`);
-    for (const change of parsed.changes) console.log(`${formatTime(change.time).padStart(14)}  ${change.value}`);
+  .action(async (file: string, options: Omit<InspectOptions, "to"> & { to?: number }) => {
+    for (const line of await inspectVcd(file, { ...options, to: options.to ?? Infinity })) console.log(line);
   });
 
 program
   .command("plain-traffic")
   .description("the plain-traffic scenario (IMIX over four customers); --set takes full parameter paths (top.nic.queues=4)")
   .addOption(seedOption())
-  .option("--set <path=value>", "parameter value (repeatable)", assignment, {})
+  .option("--set <path=value>", "parameter value (repeatable)", parameterAssignment, {})
   .option("--out <base>", "output base", "waveforms/plain-traffic")
   .option("--no-waveform", "do not write the VCD")
   .action((options: { seed?: number; set: Record<string, unknown>; out: string; waveform: boolean }) => {
@@ -153,7 +170,7 @@ program
   .option("--packets <n>", "high-priority packets per run", integer("--packets", 1), 200)
   .option("--gap-ns <ns>", "mean gap between high-priority packets", integer("--gap-ns", 100), 10_000)
   .option("--load <fraction>", "bulk offered load, fraction of the line", fraction, 0.9)
-  .option("--set <path=value>", "parameter value, full path (repeatable)", assignment, {})
+  .option("--set <path=value>", "parameter value, full path (repeatable)", parameterAssignment, {})
   .addOption(seedOption())
   .option("--out <base>", "output base", "waveforms/latency")
   .action((options: { direction: string; packets: number; gapNs: number; load: number; set: Record<string, unknown>; seed?: number; out: string }) => {
@@ -234,12 +251,6 @@ program
     console.log(`  words requested ${top.requested.value}, sent ${top.producer.wordsSent.value}`);
     console.log(`wrote ${files.vcd}\n      ${files.gtkw}\n      ${files.filters.join("\n      ")}`);
   });
-
-function suggest(name: string, candidates: readonly string[]): string {
-  const tail = name.split(".").pop()!;
-  const close = candidates.filter((candidate) => candidate.endsWith(`.${tail}`)).slice(0, 5);
-  return close.length ? ` (signals named '${tail}': ${close.join(", ")})` : "";
-}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const command = process.argv[2] ?? "run";

@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { identity, IdentityError } from "../../driver/intermediate/identity.js";
 import { parseQosConfig, parseQosConfigJson, type QosConfig } from "../../driver/intermediate/qos-config.js";
-import { type Scenario, scenarioSchema } from "./schema.js";
+import { applyOverrides } from "./overrides.js";
+import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
 
 /** A scenario that cannot run: every problem, each naming the file, line, column and path. */
 export class ScenarioError extends Error {
@@ -19,10 +20,15 @@ export class SourceMap {
     readonly file: string,
     private readonly document: Document | null,
     private readonly lines: LineCounter | null,
+    /** Dotted paths set from outside the file (`--set`): values at or below them are named by the option. */
+    private readonly overrides: readonly string[] = [],
   ) {}
 
-  /** `file:line:column` of the deepest node on the path that exists (of its key, for a mapping's entry). */
+  /** `file:line:column` of the deepest node on the path that exists (of its key, for a mapping's entry), or the `--set` that gave the value. */
   locate(path: readonly PropertyKey[]): string {
+    const dotted = path.map(String).join(".");
+    const override = this.overrides.find((set) => dotted === set || dotted.startsWith(`${set}.`));
+    if (override !== undefined) return `--set ${override}`;
     if (!this.document || !this.lines) return this.file;
     let node: unknown = this.document.contents;
     let range: [number, number, number] | undefined = (node as { range?: [number, number, number] })?.range;
@@ -64,8 +70,12 @@ export function loadScenarioFile(file: string, overrides: Record<string, unknown
   if (![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase())) throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
   let text: string;
   try {
+    // Parsing a huge file takes long before its size can be refused field by field.
+    const bytes = statSync(file).size;
+    if (bytes > LIMITS.fileBytes) throw new ScenarioError([`${file}: ${bytes} bytes; a scenario file is at most ${LIMITS.fileBytes} (one of ${LIMITS.streams} streams takes well under 1 MB)`]);
     text = readFileSync(file, "utf8");
   } catch (error) {
+    if (error instanceof ScenarioError) throw error;
     throw new ScenarioError([`${file}: cannot read: ${(error as Error).message}`]);
   }
   return parseScenarioText(text, file, overrides);
@@ -82,22 +92,9 @@ export function parseScenarioText(text: string, file = "scenario", overrides: Re
     }));
   }
   const value = document.toJS() as unknown;
-  for (const [path, setting] of Object.entries(overrides)) setPath(value, path, setting, file);
-  return checkScenario(value, new SourceMap(file, document, lines));
-}
-
-/** Set a value by dotted path (`nic.sacache.txEntries`, `traffic.0.load`), creating objects on the way. */
-function setPath(root: unknown, path: string, value: unknown, file: string): void {
-  if (typeof root !== "object" || root === null) throw new ScenarioError([`${file}: the scenario is not a mapping, so --set ${path} has nowhere to go`]);
-  const keys = path.split(".");
-  let node = root as Record<string, unknown>;
-  keys.slice(0, -1).forEach((key, index) => {
-    const next = node[key];
-    if (next === undefined) node[key] = {};
-    else if (typeof next !== "object" || next === null) throw new ScenarioError([`--set ${path}: ${keys.slice(0, index + 1).join(".")} is a ${typeof next}, not a mapping`]);
-    node = node[key] as Record<string, unknown>;
-  });
-  node[keys[keys.length - 1]!] = value;
+  const problems = applyOverrides(value, overrides);
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return checkScenario(value, new SourceMap(file, document, lines, Object.keys(overrides)));
 }
 
 /** Check a scenario given as a value (the built-in default, or one a program builds). */
@@ -128,14 +125,15 @@ export function checkScenario(value: unknown, source = new SourceMap("scenario",
   if (sas > 256) problem(["customers"], `${sas} SA pairs in all; at most 256 (their SPIs and inner ports must stay distinct)`);
   let qos: QosConfig | null = null;
   if (scenario.qos !== undefined) {
+    const qosAt = source.locate(["qos"]);
     try {
       qos = typeof scenario.qos === "string" ? parseQosConfig(scenario.qos, `${source.file} (qos)`) : parseQosConfigJson(JSON.stringify(scenario.qos), `${source.file} (qos)`);
     } catch (error) {
       const message = (error as Error).message;
       // Line numbers of the policy text count from its first line in the file.
       const line = /^.* \(qos\):(\d+):(\d+): (.*)$/s.exec(message);
-      if (line && typeof scenario.qos === "string") problems.push(`${source.file}:${source.lineOf(["qos"]) + Number(line[1])}:${line[2]}: qos: ${line[3]}`);
-      else problems.push(`${source.locate(["qos"])}: qos: ${message}`);
+      if (line && typeof scenario.qos === "string" && !qosAt.startsWith("--set")) problems.push(`${source.file}:${source.lineOf(["qos"]) + Number(line[1])}:${line[2]}: qos: ${line[3]}`);
+      else problems.push(`${qosAt}: qos: ${message}`);
     }
   }
   if (problems.length > 0) throw new ScenarioError(problems);

@@ -1,11 +1,11 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
 import { buildDesign, type Design } from "../../sim/component.js";
 import { ParameterError } from "../../sim/errors.js";
 import { Kernel } from "../../sim/kernel.js";
+import { leavingFilesOnFailure, OutputFiles } from "../../sim/output-files.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
-import { recordCapture } from "../../hw/link/capture.js";
+import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { writeTrace } from "../../driver/caching/trace.js";
 import { htmlReport } from "./html-report.js";
@@ -21,6 +21,14 @@ export interface RunOptions {
   readonly container?: DependencyContainer;
   /** Called as simulated time advances: now and the end of the traffic, ps. */
   readonly onProgress?: (now: number, end: number) => void;
+}
+
+/** Where a run's files go while it runs: their base name, the set they are written through, and the two streamed during the run. */
+interface RunFiles {
+  readonly base: string | null;
+  readonly files: OutputFiles | null;
+  readonly waveform: ReturnType<typeof recordWaveform> | null;
+  readonly capture: Capture | null;
 }
 
 export interface ScenarioRun {
@@ -74,7 +82,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   top.driver.intermediate.trace.enabled = scenario.outputs.saTrace;
   const directory = options.directory === undefined ? scenario.outputs.directory : options.directory;
   const base = directory === null ? null : join(directory, scenario.name);
-  if (directory !== null) mkdirSync(directory, { recursive: true });
+  // Each file is written under a temporary name and given its own when the run is over.
+  const files = directory === null ? null : new OutputFiles(directory);
   const outputs = scenario.outputs;
   const selection = {
     scopes: outputs.waveformScopes,
@@ -82,8 +91,20 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     from: outputs.waveformFromMicroseconds === undefined ? undefined : Math.round(outputs.waveformFromMicroseconds * 1e6),
     to: outputs.waveformToMicroseconds === undefined ? undefined : Math.round(outputs.waveformToMicroseconds * 1e6),
   };
-  const waveform = base && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }) : null;
-  const capture = base && scenario.outputs.pcap ? recordCapture(top.wire, `${base}.pcap`) : null;
+  const waveform = base && files && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files) : null;
+  const capture = base && files && outputs.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null;
+  const flush = () => {
+    kernel.close();
+    capture?.writer.close();
+  };
+  return leavingFilesOnFailure(files, flush, () => runAndWrite(loaded, design, options, { base, files, waveform, capture }));
+}
+
+/** The run itself, then its files: written through `files`, then given their own names. */
+function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, options: RunOptions, writing: RunFiles): ScenarioRun {
+  const { scenario } = loaded;
+  const { kernel, top } = design;
+  const { base, files: outputFiles, waveform, capture } = writing;
   const end = top.traffic.trafficEnd;
   // After the traffic, the run drains until every packet is in, or nothing has moved for QUIET.
   const limit = end + Math.max(20 * end, DRAIN_LIMIT);
@@ -127,22 +148,23 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   if (capture) {
     capture.close();
     // The keys leave the model here only, beside the capture, for the user's own decryption.
-    writeEspSaFile(`${base}.esp_sa`, top.traffic.captured);
+    outputFiles!.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured));
     files.push(capture.path, `${base}.esp_sa`);
   }
-  if (base && outputs.saTrace) {
+  if (base && scenario.outputs.saTrace) {
     // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
-    writeTrace(`${base}.sa-trace.jsonl`, top.driver.intermediate.trace.accesses);
+    outputFiles!.writeWith(`${base}.sa-trace.jsonl`, (path) => writeTrace(path, top.driver.intermediate.trace.accesses));
     files.push(`${base}.sa-trace.jsonl`);
   }
   const summary = scenarioSummary(scenario.name, kernel, top, outcome);
   if (base) {
-    writeFileSync(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
+    outputFiles!.write(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
     files.push(`${base}.summary.json`);
     if (scenario.outputs.html) {
-      writeFileSync(`${base}.html`, htmlReport(summary, [...files, `${base}.html`]));
+      outputFiles!.write(`${base}.html`, htmlReport(summary, [...files, `${base}.html`]));
       files.push(`${base}.html`);
     }
   }
+  outputFiles?.commit();
   return { design, summary, text: formatScenarioSummary(summary), files };
 }

@@ -1,5 +1,20 @@
 import { z } from "zod";
 
+/**
+ * Sizes a scenario may have. A run holds a process per stream and direction, and a socket per SA of
+ * each stream sent to the peer: far beyond these, memory runs out before anything useful is shown.
+ */
+export const LIMITS = {
+  customers: 256,
+  streams: 4096,
+  /** A shorter mean gap rounds to nothing in the kernel's picoseconds, or offers far more than any line carries. */
+  gapMicroseconds: 0.001,
+  fileBytes: 8 * 1024 * 1024,
+} as const;
+
+/** A time in µs that is a whole number of picoseconds, the kernel's time base. */
+const wholePicoseconds = (microseconds: number) => Math.abs(microseconds * 1e6 - Math.round(microseconds * 1e6)) <= 1e-6;
+
 const IDENTITY_TYPES = ["ID_IPV4_ADDR", "ID_FQDN", "ID_USER_FQDN", "ID_IPV4_ADDR_SUBNET", "ID_IPV6_ADDR", "ID_IPV6_ADDR_SUBNET", "ID_IPV4_ADDR_RANGE", "ID_IPV6_ADDR_RANGE", "ID_DER_ASN1_DN", "ID_DER_ASN1_GN", "ID_KEY_ID"] as const;
 
 /** Parameter overrides below a component, as a nested object (`crypto_tx: { bytesPerCycle: 8 }`). */
@@ -22,7 +37,7 @@ const stream = z
     packetBytes: z.int().min(64).max(9000),
     /** Offered rate as a fraction of the line rate (of the ESP frames on the wire), or a mean gap. */
     load: z.number().gt(0).max(1).optional(),
-    gapMicroseconds: z.number().gt(0).optional(),
+    gapMicroseconds: z.number().min(LIMITS.gapMicroseconds, `at least ${LIMITS.gapMicroseconds} µs (1 ns): a shorter gap rounds to nothing in picoseconds, or offers more than any line carries`).optional(),
     /** constant: evenly spaced; poisson: exponential gaps with the same mean. */
     pattern: z.enum(["constant", "poisson"]).default("poisson"),
     /** How packets go round the customer's SAs: even (in turn), or zipf (SA k of n carries a share proportional to 1/k). */
@@ -32,19 +47,22 @@ const stream = z
 
 const qosJson = z.looseObject({});
 
+/** The largest seed: the kernel's random streams are seeded with 32 bits. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]+$/, "a name usable in file names: letters, digits, '-' and '_'"),
   description: z.string().optional(),
-  seed: z.int().min(0).max(2 ** 32 - 1).default(1),
+  seed: z.int().min(0).max(MAX_SEED).default(1),
   /** Simulated time the traffic runs; the run then drains until every packet is in, or nothing moves for 100 µs. */
-  durationMicroseconds: z.number().gt(0).max(1_000_000),
+  durationMicroseconds: z.number().gt(0).max(1_000_000).refine(wholePicoseconds, "a whole number of picoseconds (at most six decimals)"),
   /** Parameter overrides of the NIC (`top.nic`), the drivers (`top.driver`) and the wire (`top.wire`). */
   nic: parameterTree.default({}),
   driver: parameterTree.default({}),
   wire: parameterTree.default({}),
   /** The QoS policy: the seed's Cisco IOS text, or the same as JSON. */
   qos: z.union([z.string(), qosJson]).optional(),
-  customers: z.array(customer).min(1),
+  customers: z.array(customer).min(1).max(LIMITS.customers),
   /** The scoreboards (conservation laws, order, payloads, counters); off only for speed. */
   checks: z.boolean().default(true),
   /** Faults: the remote gateway corrupts (the ICV fails) and replays frames; SAs are rekeyed and deleted mid-flight; the NIC's interrupt causes stick. */
@@ -67,7 +85,7 @@ export const scenarioSchema = z.strictObject({
       interruptStorms: z.int().min(0).max(64).default(0),
     })
     .default({ corruptProbability: 0, replayProbability: 0, rekeys: 0, inboundRekeys: 0, overlappingSaChanges: false, deletes: 0, interruptStorms: 0 }),
-  traffic: z.array(stream).min(1),
+  traffic: z.array(stream).min(1).max(LIMITS.streams),
   outputs: z
     .strictObject({
       directory: z.string().default("waveforms"),

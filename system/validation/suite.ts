@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { makeDirectory } from "../../sim/output-files.js";
 import { dirname } from "node:path";
 import { accounting } from "./accounting.js";
 import { cryptoThroughput } from "./crypto-throughput.js";
@@ -130,12 +131,12 @@ export function validationSummary(report: ValidationReport): string {
 export function writeValidation(report: ValidationReport, markdown: string | null, json: string | null, command: string): string[] {
   const files: string[] = [];
   if (markdown) {
-    mkdirSync(dirname(markdown), { recursive: true });
+    makeDirectory(dirname(markdown));
     writeFileSync(markdown, validationMarkdown(report, command));
     files.push(markdown);
   }
   if (json) {
-    mkdirSync(dirname(json), { recursive: true });
+    makeDirectory(dirname(json));
     writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
     files.push(json);
   }

@@ -4,6 +4,7 @@ import { RX_DESCRIPTOR_FIELDS, TX_DESCRIPTOR_FIELDS } from "../../hw/spec/descri
 import { ErrorCode } from "../../hw/spec/errors.js";
 import { REGISTERS } from "../../hw/spec/registers.js";
 import { ANY_VALUE_VALID, CATALOGUE, renderCatalogue } from "./catalogue.js";
+import { COMMAND_LINE } from "./command-line.js";
 
 const covered = new Set(CATALOGUE.flatMap((entry) => entry.covers));
 
@@ -37,6 +38,14 @@ describe("the catalogue of hostile inputs", () => {
 
   test("every kind of ESP packet the issue lists has an entry", () => {
     for (const kind of ["truncated", "mis-padded", "wrong-icv", "unknown-spi", "replayed", "next-header-59"]) expect(covered.has(`esp:${kind}`), kind).toBe(true);
+  });
+
+  test("every command-line entry is run (by test/system/cli.test.ts) and says what must come out", () => {
+    expect(readFileSync("test/system/cli.test.ts", "utf8")).toContain("test.each(COMMAND_LINE.map(");
+    for (const entry of COMMAND_LINE) expect(entry.stderr.length + (entry.stdout?.length ?? 0), entry.input).toBeGreaterThan(0);
+    // Each kind of hostile input the issue lists, by the command it comes through.
+    for (const command of ["run", "inspect", "policy-eval"]) expect(COMMAND_LINE.some((entry) => entry.args[0] === command), command).toBe(true);
+    for (const option of ["--set", "--seed", "--out", "--from"]) expect(COMMAND_LINE.some((entry) => entry.args.includes(option)), option).toBe(true);
   });
 
   test("docs/hostile-inputs.md is the catalogue as it is now (npm run catalogue)", () => {

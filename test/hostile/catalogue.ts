@@ -5,6 +5,8 @@
  * docs/hostile-inputs.md.
  */
 
+import { COMMAND_LINE } from "./command-line.js";
+
 export interface HostileInput {
   readonly input: string;
   readonly outcome: string;
@@ -22,6 +24,7 @@ const HANDLES = "test/hw/sa-handles.test.ts";
 const ESP = "test/ipsec/esp.test.ts";
 const INTERMEDIATE = "test/driver/intermediate.test.ts";
 const VALIDATION = "test/system/scenario-validation.test.ts";
+const OUTPUTS = "test/hostile/outputs.test.ts";
 
 export const CATALOGUE: readonly HostileInput[] = [
   // Registers, whichever they are.
@@ -79,6 +82,11 @@ export const CATALOGUE: readonly HostileInput[] = [
   { input: "Scenario naming a customer that does not exist, or defining one twice", outcome: "Rejected with the stream's or customer's line", covers: ["scenario:reference"], test: [VALIDATION, "7. a stream of a customer that does not exist"] },
   { input: "Scenario with an unknown NIC parameter, or one out of range", outcome: "Rejected with the path, the line and a suggestion", covers: ["scenario:parameter"], test: [VALIDATION, "11. a NIC parameter that does not exist: the scenario's path, its line, and a suggestion"] },
   { input: "QoS policy text with a mistake", outcome: "Rejected with its line in the scenario file", covers: ["policy:text"], test: [VALIDATION, "10. a mistake in the QoS policy: its line in the file, not in the policy text"] },
+  { input: "`--set` through an object's prototype, to a field the scenario does not have, or past a list's end", outcome: "Refused naming the `--set`; nothing is set, no prototype is touched", covers: ["scenario:override"], test: [VALIDATION, "17. --set: a path through an object's prototype is refused and pollutes nothing; a path the schema does not have, or past a list's end, is named; a bad value set so is named by its --set"] },
+  { input: "Scenario of more streams than a run can hold, a gap that rounds to 0 ps, a duration not in whole picoseconds, more offered than the line carries by far", outcome: "Rejected before the run, naming the field and the limit", covers: ["scenario:size"], test: [VALIDATION, "18. sizes: more streams or customers than a run can hold, a gap that rounds to nothing, a duration not in whole picoseconds, and more offered than the line carries by far"] },
+  { input: "A scenario file larger than any scenario needs (8 MiB)", outcome: "Refused before it is parsed, with its size and the limit", covers: ["scenario:size"], test: [VALIDATION, "20. a scenario file larger than any scenario needs is refused before it is parsed"] },
+  { input: "Ring lengths the device refuses, a NIC clock or wire rate whose period is not whole picoseconds, several parameter mistakes together", outcome: "Every one rejected before the run at once, each at its line", covers: ["scenario:cross-field"], test: [VALIDATION, "19. ring lengths the device refuses, a NIC clock whose period is not whole picoseconds, a wire rate the MAC clock cannot have, and values out of range: every one at once, each at its line"] },
+  { input: "A run that fails in the middle (a component throws)", outcome: "No file gets its own name; the files left under temporary names are listed with their state (partial or complete); an earlier run's files are untouched", covers: ["run:failure"], test: [OUTPUTS, "a run that fails mid-run names each file it left and its state, and leaves an earlier run's files as they were"] },
   { input: "Bad IKE identities and ISAKMP profiles", outcome: "Refused with a reason", covers: ["policy:identity"], test: [INTERMEDIATE, "the first matching profile wins; bad identities and profiles are refused with a reason"] },
 ];
 
@@ -107,6 +115,14 @@ export function renderCatalogue(): string {
     "| Input | What the model does | Test |",
     "| --- | --- | --- |",
     ...CATALOGUE.map((entry) => `| ${cell(entry.input)} | ${cell(entry.outcome)} | \`${entry.test[0]}\`: ${cell(entry.test[1])} |`),
+    "",
+    "## On the command line",
+    "",
+    "Each is run as written in `test/hostile/command-line.ts` (by `test/system/cli.test.ts`), which checks the exit status and the error text.",
+    "",
+    "| Input | What nicsim does | Exit status | Error text (part), or output |",
+    "| --- | --- | --- | --- |",
+    ...COMMAND_LINE.map((entry) => `| ${cell(entry.input)} | ${cell(entry.outcome)} | ${entry.status} | ${[...entry.stderr, ...(entry.stdout ?? [])].map((text) => `\`${cell(text)}\``).join("; ")} |`),
     "",
     "Registers where every value is valid:",
     "",

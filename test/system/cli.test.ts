@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { runSweepPoint, sweepGrid } from "../../system/scenario/sweep.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
+import { COMMAND_LINE } from "../hostile/command-line.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "nicsim-cli-"));
@@ -65,5 +66,23 @@ describe("nicsim on the command line", () => {
       expect(readFileSync(join(directory, "threads/0", name)).equals(here), `worker 0 ${name}`).toBe(true);
       expect(readFileSync(join(directory, "threads/1", name)).equals(here), `worker 1 ${name}`).toBe(true);
     }
+  });
+});
+
+describe("hostile command-line input (the catalogue's, test/hostile/command-line.ts): the exit status and a precise error, never an exception", () => {
+  test.each(COMMAND_LINE.map((entry) => [entry.input, entry] as const))("%s", (_, entry) => {
+    const here = mkdtempSync(join(directory, "hostile-"));
+    for (const [name, text] of Object.entries(entry.files ?? {})) {
+      mkdirSync(dirname(join(here, name)), { recursive: true });
+      if (name.endsWith("/")) mkdirSync(join(here, name));
+      else writeFileSync(join(here, name), text);
+    }
+    // A hang (as under /proc) fails here rather than holding the suite.
+    const result = spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), ...entry.args], { cwd: here, encoding: "utf8", timeout: 30_000, env: { ...process.env, CI: "true" } });
+    expect(result.error, "nicsim did not finish").toBeUndefined();
+    expect(result.status, result.stderr).toBe(entry.status);
+    for (const text of entry.stderr) expect(result.stderr).toContain(text);
+    for (const text of entry.stdout ?? []) expect(result.stdout).toContain(text);
+    expect(result.stderr, "a stack trace").not.toMatch(/\n\s+at /);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { loadScenarioFile, parseScenarioText, ScenarioError } from "../../system/scenario/load.js";
+import { LIMITS } from "../../system/scenario/schema.js";
 import { buildScenario } from "../../system/scenario/run.js";
 
 /** A small valid scenario; each test breaks one thing in it. */
@@ -33,9 +34,9 @@ traffic:
 `;
 
 /** The problems a scenario text is rejected with (building it too, so parameters are checked). */
-function problems(text: string, file = "s.yaml"): string[] {
+function problems(text: string, file = "s.yaml", overrides: Record<string, unknown> = {}): string[] {
   try {
-    buildScenario(parseScenarioText(text, file));
+    buildScenario(parseScenarioText(text, file, overrides));
   } catch (error) {
     if (error instanceof ScenarioError) return [...error.problems];
     throw error;
@@ -141,5 +142,57 @@ describe("scenario files are checked before anything runs, and each mistake is n
   test("14. a file that is not a scenario file, and one that is missing", () => {
     expect(() => loadScenarioFile("scenario.txt")).toThrow("scenario.txt: expected a .yaml, .yml or .json scenario file");
     expect(() => loadScenarioFile("no-such-scenario.yaml")).toThrow(/^no-such-scenario\.yaml: cannot read: /);
+  });
+
+  test("17. --set: a path through an object's prototype is refused and pollutes nothing; a path the schema does not have, or past a list's end, is named; a bad value set so is named by its --set", () => {
+    for (const path of ["__proto__.polluted", "constructor.prototype.polluted", "nic.__proto__.polluted"]) {
+      expect(problems(VALID, "s.yaml", { [path]: 1 })).toEqual([expect.stringMatching(new RegExp(`^--set ${path.replace(/\./g, "\\.")}: '(__proto__|constructor)' cannot be a path segment`))]);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(problems(VALID, "s.yaml", { "custmers.0.sas": 2, "traffic.3.load": 0.1, "durationMicroseconds.x": 1 })).toEqual([
+      "--set custmers.0.sas: the scenario has no field 'custmers' (fields: name, description, seed, durationMicroseconds, nic, driver, wire, qos, customers, checks, faults, traffic, outputs)",
+      "--set traffic.3.load: traffic has 1 entry, so there is no traffic.3",
+      "--set durationMicroseconds.x: durationMicroseconds is a number, not a mapping, so it has no 'x'",
+    ]);
+    expect(problems(VALID, "s.yaml", { "traffic.0.packetBytes": "big", "nic.sacache.txEntries": 0 })).toEqual(["--set traffic.0.packetBytes: traffic[0].packetBytes: Invalid input: expected number, received string"]);
+    expect(problems(VALID, "s.yaml", { "nic.sacache.txEntries": 0 })).toEqual([expect.stringMatching(/^--set nic\.sacache\.txEntries: nic\.sacache\.txEntries = 0: expected at least 1/)]);
+  });
+
+  test("18. sizes: more streams or customers than a run can hold, a gap that rounds to nothing, a duration not in whole picoseconds, and more offered than the line carries by far", () => {
+    const streams = Array.from({ length: LIMITS.streams + 1 }, (_, index) => `  - { name: s${index}, customer: a, direction: to-peer, packetBytes: 100, gapMicroseconds: 5 }`).join("\n");
+    expect(problems(VALID.slice(0, VALID.indexOf("traffic:")) + `traffic:\n${streams}\n`)).toEqual(["s.yaml:19:1: traffic: Too big: expected array to have <=4096 items"]);
+    expect(problems(VALID.replace("gapMicroseconds: 5", "gapMicroseconds: 0.0000001"))).toEqual([
+      "s.yaml:24:5: traffic[0].gapMicroseconds: at least 0.001 µs (1 ns): a shorter gap rounds to nothing in picoseconds, or offers more than any line carries",
+    ]);
+    expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50.0000001"))).toEqual(["s.yaml:2:1: durationMicroseconds: a whole number of picoseconds (at most six decimals)"]);
+    const overload = problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 100000").replace("gapMicroseconds: 5", "gapMicroseconds: 0.001").replace("packetBytes: 128", "packetBytes: 1400"));
+    expect(overload).toEqual([
+      expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams offer about 200000000 packets in it; a run takes at most 20000000: .* \(the most: s\.yaml:20:5: traffic\[0\] 'voice' to-peer, about 100000000 packets\)$/),
+      expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams to-peer offer \d+\.\d times what the line carries \(wire\.gigabitsPerSecond = 25\), so about \d+ packets \([\d.]+ GB\) would wait in memory; at most 1000000 packets and 1 GB may/),
+      expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams to-host offer/),
+    ]);
+  });
+
+  test("20. a scenario file larger than any scenario needs is refused before it is parsed", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "nicsim-")), "huge.yaml");
+    writeFileSync(file, `${VALID}${"# padding\n".repeat(LIMITS.fileBytes / 10 + 1)}`);
+    expect(() => loadScenarioFile(file)).toThrow(new RegExp(`^${file.replace(/[.]/g, "\\.")}: \\d+ bytes; a scenario file is at most ${LIMITS.fileBytes}`));
+  });
+
+  test("19. ring lengths the device refuses, a NIC clock whose period is not whole picoseconds, a wire rate the MAC clock cannot have, and values out of range: every one at once, each at its line", () => {
+    const text = VALID.replace("nic:\n  sacache:\n    txEntries: 4", "nic:\n  coreMegahertz: 300\n  sacache:\n    txEntries: 0\n    rxEntrys: 4\ndriver:\n  base:\n    txRingDescriptors: 9\n    rxRingDescriptors: 30");
+    expect(problems(text)).toEqual([
+      "s.yaml:4:3: nic.coreMegahertz = 300: expected a frequency whose period is a whole number of picoseconds, at least 2 (1000000 / 300 = 3333.3333333333335 ps) (NIC core clock)",
+      "s.yaml:6:5: nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
+      "s.yaml:7:5: nic.sacache.rxEntrys: no such parameter (did you mean nic.sacache.rxEntries?)",
+    ]);
+    // Once the parameters fit, the rings (which need them) are checked: both at once.
+    expect(problems(text.replace("  coreMegahertz: 300\n", "").replace("txEntries: 0", "txEntries: 4").replace("rxEntrys", "rxEntries"))).toEqual([
+      "s.yaml:9:5: driver.base.txRingDescriptors = 9: the ring's length (288 bytes, TDLEN) must be a multiple of 128 bytes, so a multiple of 4 descriptors",
+      "s.yaml:10:5: driver.base.rxRingDescriptors = 30: the ring's length (960 bytes, RDLEN) must be a multiple of 128 bytes, so a multiple of 4 descriptors",
+    ]);
+    expect(problems(VALID.replace("nic:", "wire:\n  gigabitsPerSecond: 3\nnic:"))).toEqual([
+      "s.yaml:4:3: wire.gigabitsPerSecond = 3: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps, not a whole number; choose a rate that divides 64000",
+    ]);
   });
 });

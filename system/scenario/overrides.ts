@@ -1,0 +1,92 @@
+import type { z } from "zod";
+import { scenarioSchema } from "./schema.js";
+
+/** Path segments that would reach an object's prototype instead of a value of the scenario. */
+const FORBIDDEN_SEGMENTS = ["__proto__", "constructor", "prototype"];
+
+/** Why a dotted path (`nic.crypto_tx.bytesPerCycle`) cannot name a place in a scenario, or null when it can. */
+export function overridePathProblem(path: string): string | null {
+  return segmentProblem(path) ?? schemaPathProblem(scenarioSchema, path.split("."));
+}
+
+/** Why a dotted path of any kind (a scenario's, or a full parameter path such as `top.nic.queues`) is malformed, or null. */
+export function segmentProblem(path: string): string | null {
+  const keys = path.split(".");
+  if (keys.some((key) => key === "")) return `'${path}' has an empty segment`;
+  const forbidden = keys.find((key) => FORBIDDEN_SEGMENTS.includes(key));
+  return forbidden === undefined ? null : `'${forbidden}' cannot be a path segment (it names an object's prototype, not a value)`;
+}
+
+/**
+ * Whether the schema has a place at `keys`: fields of mappings, indices of lists. Below the
+ * parameter trees (nic, driver, wire) and the QoS policy anything goes here; the parameters
+ * check those later, with suggestions.
+ */
+function schemaPathProblem(schema: z.core.$ZodType, keys: readonly string[]): string | null {
+  let node = schema;
+  for (const [index, key] of keys.entries()) {
+    const where = keys.slice(0, index).join(".") || "the scenario";
+    node = unwrap(node);
+    const definition = node._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    if (definition.type === "object") {
+      const field = Object.hasOwn(definition.shape!, key) ? definition.shape![key] : undefined;
+      if (field === undefined) return `${where} has no field '${key}' (fields: ${Object.keys(definition.shape!).join(", ")})`;
+      node = field;
+    } else if (definition.type === "array") {
+      if (!/^(0|[1-9]\d*)$/.test(key)) return `${where} is a list: '${key}' is not an index`;
+      node = definition.element!;
+    } else if (["lazy", "record", "union"].includes(definition.type)) return null;
+    else return `${where} is a ${definition.type}, not a mapping, so it has no '${key}'`;
+  }
+  return null;
+}
+
+/** The schema inside defaults, optionals and pipes. */
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let node = schema;
+  for (;;) {
+    const definition = node._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+    if (definition.innerType) node = definition.innerType;
+    else if (definition.type === "pipe" && definition.in) node = definition.in;
+    else return node;
+  }
+}
+
+/**
+ * Set values by dotted path (`nic.sacache.txEntries`, `traffic.0.load`), creating mappings on the
+ * way. Returns every problem, each naming its `--set` path; nothing is set when there is one.
+ */
+export function applyOverrides(root: unknown, overrides: Record<string, unknown>): string[] {
+  if (typeof root !== "object" || root === null || Array.isArray(root)) return Object.keys(overrides).map((path) => `--set ${path}: the scenario is not a mapping, so this has nowhere to go`);
+  const problems: string[] = [];
+  const settings: Array<() => void> = [];
+  for (const [path, value] of Object.entries(overrides)) {
+    const problem = overridePathProblem(path) ?? placeProblem(root, path.split("."));
+    if (problem !== null) problems.push(`--set ${path}: ${problem}`);
+    else settings.push(() => setPath(root as Record<string, unknown>, path.split("."), value));
+  }
+  if (problems.length === 0) for (const set of settings) set();
+  return problems;
+}
+
+/** What in the scenario's own values stands in the way of the path (a value where a mapping is needed, an index past a list's end). */
+function placeProblem(root: object, keys: readonly string[]): string | null {
+  let node: unknown = root;
+  for (const [index, key] of keys.slice(0, -1).entries()) {
+    node = Object.hasOwn(node as object, key) ? (node as Record<string, unknown>)[key] : undefined;
+    const where = keys.slice(0, index + 1).join(".");
+    if (node === undefined) return null;
+    if (Array.isArray(node) && !(Number(keys[index + 1]) < node.length)) return `${where} has ${node.length} ${node.length === 1 ? "entry" : "entries"}, so there is no ${where}.${keys[index + 1]}`;
+    if (typeof node !== "object" || node === null) return `${where} is ${node === null ? "null" : `a ${typeof node}`}, not a mapping`;
+  }
+  return null;
+}
+
+function setPath(root: Record<string, unknown>, keys: readonly string[], value: unknown): void {
+  let node = root;
+  for (const key of keys.slice(0, -1)) {
+    if (!Object.hasOwn(node, key)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}

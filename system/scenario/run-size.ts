@@ -1,0 +1,56 @@
+import { tunnelFrameBytes } from "../ipsec-setup.js";
+import type { Direction } from "./flow.js";
+import type { LoadedScenario } from "./load.js";
+import type { ScenarioSystem } from "./scenario-system.js";
+
+/**
+ * The most a run may offer. In all: a run of 20 million packets takes hours. Beyond what the line
+ * carries: every packet sent and not yet delivered is held in memory, about a kilobyte besides its
+ * bytes, so what an overloaded run piles up is what runs out of memory.
+ */
+export const OFFERED_LIMITS = { packets: 20_000_000, excessPackets: 1_000_000, excessBytes: 1_000_000_000 } as const;
+
+interface Offer {
+  readonly index: number;
+  readonly name: string;
+  readonly direction: Direction;
+  readonly packets: number;
+  readonly bytes: number;
+  /** Time the packets take on the wire, ps. */
+  readonly wireTime: number;
+}
+
+/** Whether what the streams offer over the run (duration times rate) stays within OFFERED_LIMITS; the problems, each naming its field. */
+export function runSizeProblems(loaded: LoadedScenario, top: ScenarioSystem): string[] {
+  const { scenario, source } = loaded;
+  const duration = scenario.durationMicroseconds * 1e6;
+  const at = `${source.locate(["durationMicroseconds"])}: durationMicroseconds = ${scenario.durationMicroseconds}`;
+  const offers: Offer[] = scenario.traffic.flatMap((stream, index) => {
+    const occupancy = top.wire.occupancy(tunnelFrameBytes(stream.packetBytes));
+    const interval = stream.load !== undefined ? occupancy / stream.load : Math.round(stream.gapMicroseconds! * 1e6);
+    const packets = duration / interval;
+    const directions: Direction[] = stream.direction === "both" ? ["to-peer", "to-host"] : [stream.direction];
+    return directions.map((direction) => ({ index, name: stream.name, direction, packets, bytes: packets * stream.packetBytes, wireTime: packets * occupancy }));
+  });
+  const most = (among: readonly Offer[]) => {
+    const top = among.reduce((best, offer) => (offer.packets > best.packets ? offer : best));
+    return `the most: ${source.locate(["traffic", top.index])}: traffic[${top.index}] '${top.name}' ${top.direction}, about ${Math.round(top.packets)} packets`;
+  };
+  const problems: string[] = [];
+  const packets = offers.reduce((sum, offer) => sum + offer.packets, 0);
+  if (packets > OFFERED_LIMITS.packets) problems.push(`${at}: the streams offer about ${Math.round(packets)} packets in it; a run takes at most ${OFFERED_LIMITS.packets}: shorten the run or lower the rates (${most(offers)})`);
+  for (const direction of ["to-peer", "to-host"] as const) {
+    const going = offers.filter((offer) => offer.direction === direction);
+    const load = going.reduce((sum, offer) => sum + offer.wireTime, 0) / duration;
+    if (load <= 1) continue;
+    // What the line cannot carry in the run waits in memory.
+    const excessPackets = going.reduce((sum, offer) => sum + offer.packets, 0) * (1 - 1 / load);
+    const excessBytes = going.reduce((sum, offer) => sum + offer.bytes, 0) * (1 - 1 / load);
+    if (excessPackets <= OFFERED_LIMITS.excessPackets && excessBytes <= OFFERED_LIMITS.excessBytes) continue;
+    problems.push(
+      `${at}: the streams ${direction} offer ${load.toFixed(1)} times what the line carries (wire.gigabitsPerSecond = ${top.wire.params.gigabitsPerSecond}), so about ${Math.round(excessPackets)} packets (${(excessBytes / 1e9).toFixed(2)} GB) would wait in memory; ` +
+        `at most ${OFFERED_LIMITS.excessPackets} packets and ${OFFERED_LIMITS.excessBytes / 1e9} GB may: lower the rates or shorten the run (${most(going)})`,
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,98 @@
+/**
+ * Hostile input on the command line and in the files it names: each entry is run as it is written
+ * here (test/system/cli.test.ts runs `nicsim` with its arguments, in a fresh directory holding its
+ * files) and must end with its exit status and error text, never a JavaScript exception.
+ */
+
+export interface HostileCommand {
+  readonly input: string;
+  readonly outcome: string;
+  /** nicsim's arguments. */
+  readonly args: readonly string[];
+  /** Files made in the directory first: name → contents; a name ending in `/` is a directory. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Text the error output must hold, and the exit status. */
+  readonly stderr: readonly string[];
+  readonly status: number;
+  /** Text the standard output must hold, for an input that is not an error. */
+  readonly stdout?: readonly string[];
+}
+
+/** A small scenario; entries change one thing in it. */
+const SCENARIO = `name: small
+durationMicroseconds: 20
+customers:
+  - name: a
+    identity: { type: ID_KEY_ID, value: a }
+traffic:
+  - name: s
+    customer: a
+    direction: both
+    packetBytes: 200
+    gapMicroseconds: 5
+`;
+
+/** A VCD of one signal, whose time unit is 1 ns: it rises at 1 µs and falls at 2.5 µs. */
+const VCD = `$timescale 1 ns $end
+$scope module top $end
+$var wire 1 ! a $end
+$upscope $end
+$enddefinitions $end
+#0
+$dumpvars
+0!
+$end
+#1000
+1!
+#2500
+0!
+`;
+
+const RUN = ["run", "--quiet", "--no-waveform", "--out", "out"];
+const manyStreams = Array.from({ length: 4097 }, (_, index) => `  - { name: s${index}, customer: a, direction: to-peer, packetBytes: 100, gapMicroseconds: 5 }`).join("\n");
+
+export const COMMAND_LINE: readonly HostileCommand[] = [
+  { input: "`run --set __proto__.polluted=1`", outcome: "Refused, naming the option and the segment; nothing is set", args: ["run", "--set", "__proto__.polluted=1"], stderr: ["--set __proto__.polluted: '__proto__' cannot be a path segment"], status: 1 },
+  { input: "`run --set constructor.prototype.x=1`", outcome: "Refused, naming the option and the segment", args: ["run", "--set", "constructor.prototype.x=1"], stderr: ["--set constructor.prototype.x: 'constructor' cannot be a path segment"], status: 1 },
+  { input: "`run --set` with a path the scenario does not have (`custmers.0.sas=2`)", outcome: "Refused with the fields the scenario has", args: ["run", "--set", "custmers.0.sas=2"], stderr: ["--set custmers.0.sas: the scenario has no field 'custmers' (fields: name,"], status: 1 },
+  { input: "`run --set` past the end of a list (`traffic.7.load=0.1`)", outcome: "Refused with the list's length", args: [...RUN, "small.yaml", "--set", "traffic.7.load=0.1"], files: { "small.yaml": SCENARIO }, stderr: ["--set traffic.7.load: traffic has 1 entry, so there is no traffic.7"], status: 1 },
+  { input: "`--seed \"\"` (which ran seed 0)", outcome: "Refused: a whole number from 0 to 4294967295", args: ["run", "--seed", ""], stderr: ["--seed '': expected a whole number from 0 to 4294967295"], status: 1 },
+  { input: "`--seed 1e3`", outcome: "Refused: digits only", args: ["run", "--seed", "1e3"], stderr: ["--seed '1e3': expected a whole number from 0 to 4294967295"], status: 1 },
+  { input: "`run --out /proc/nicsim` (where no directory can be made)", outcome: "Fails at once, naming the directory and why (Node's recursive mkdir never returns there)", args: [...RUN.slice(0, -1), "/proc/nicsim", "small.yaml"], files: { "small.yaml": SCENARIO }, stderr: ["output directory /proc/nicsim: cannot create /proc/nicsim (ENOENT: no such file or directory)"], status: 1 },
+  { input: "`run --out taken` where `taken` is a file", outcome: "Fails at once, naming it", args: [...RUN.slice(0, -1), "taken/sub", "small.yaml"], files: { "small.yaml": SCENARIO, taken: "a file" }, stderr: ["output directory taken/sub:", "/taken exists and is not a directory"], status: 1 },
+  {
+    input: "A run that fails after its files were opened (here: the report cannot be written)",
+    outcome: "No file gets its own name; each file left under its temporary name is listed with its state; an earlier run's files are untouched",
+    args: [...RUN, "small.yaml"],
+    files: { "small.yaml": SCENARIO, "out/small.html.partial/": "" },
+    stderr: ["EISDIR", "The run failed; no file was given its own name", "out/small.pcap.partial: complete", "out/small.summary.json.partial: complete"],
+    status: 1,
+  },
+  { input: "`inspect` of a truncated VCD (cut in its header)", outcome: "Refused with the file, the line and what was expected", args: ["inspect", "cut.vcd"], files: { "cut.vcd": VCD.slice(0, VCD.indexOf("$upscope") + 4) }, stderr: ["cut.vcd:4: not a whole VCD: the file ends in the middle of this line: it is truncated"], status: 1 },
+  { input: "`inspect` of a VCD truncated in its body", outcome: "Refused with the line where it stops", args: ["inspect", "cut.vcd", "--signal", "top.a"], files: { "cut.vcd": VCD.slice(0, -2) }, stderr: ["cut.vcd:13: not a whole VCD: the file ends in the middle of this line: it is truncated"], status: 1 },
+  { input: "`inspect` of a file that is not a VCD", outcome: "Refused at line 1 with what was expected", args: ["inspect", "garbage.vcd"], files: { "garbage.vcd": "\u0000\u0001PK garbage\n" }, stderr: ["garbage.vcd:1: not a whole VCD: expected a declaration"], status: 1 },
+  { input: "`inspect` of a VCD whose `$timescale` is not 1 ps", outcome: "--from/--to and the printed times are in the file's own time unit", args: ["inspect", "ns.vcd", "--signal", "top.a", "--from", "0.5", "--to", "2"], files: { "ns.vcd": VCD }, stderr: [], stdout: ["1 us  1"], status: 0 },
+  { input: "`inspect --from abc`", outcome: "Refused, naming the option", args: ["inspect", "ns.vcd", "--signal", "top.a", "--from", "abc"], files: { "ns.vcd": VCD }, stderr: ["--from 'abc': expected a time in µs, a non-negative number"], status: 1 },
+  { input: "`inspect --from 5 --to 1`", outcome: "Refused: the window is empty", args: ["inspect", "ns.vcd", "--signal", "top.a", "--from", "5", "--to", "1"], files: { "ns.vcd": VCD }, stderr: ["--from 5 is after --to 1: the window is empty"], status: 1 },
+  { input: "`policy-eval --trace` with a `null` line", outcome: "Refused with the file, the line and what was expected", args: ["policy-eval", "--trace", "null.jsonl"], files: { "null.jsonl": '{"sa":1,"time":0,"bytes":100,"direction":"tx"}\nnull\n' }, stderr: ["null.jsonl:2: expected an object"], status: 1 },
+  { input: "`policy-eval --trace` of an empty trace", outcome: "Refused: nothing to evaluate", args: ["policy-eval", "--trace", "empty.jsonl"], files: { "empty.jsonl": "\n" }, stderr: ["empty.jsonl: the trace holds no SA accesses"], status: 1 },
+  { input: "A scenario of 4097 streams", outcome: "Refused before the run with the limit", args: [...RUN, "many.yaml"], files: { "many.yaml": SCENARIO.slice(0, SCENARIO.indexOf("traffic:")) + `traffic:\n${manyStreams}\n` }, stderr: ["many.yaml:6:1: traffic: Too big: expected array to have <=4096 items"], status: 1 },
+  { input: "A gap that rounds to 0 ps", outcome: "Refused before the run, naming the field", args: [...RUN, "gap.yaml"], files: { "gap.yaml": SCENARIO.replace("gapMicroseconds: 5", "gapMicroseconds: 0.0000001") }, stderr: ["gap.yaml:11:5: traffic[0].gapMicroseconds: at least 0.001 µs (1 ns)"], status: 1 },
+  {
+    input: "A scenario offering far more than the line carries (duration × rate)",
+    outcome: "Refused before the run: what would wait in memory, and the limit",
+    args: [...RUN, "over.yaml"],
+    files: { "over.yaml": SCENARIO.replace("durationMicroseconds: 20", "durationMicroseconds: 10000").replace("gapMicroseconds: 5", "gapMicroseconds: 0.001").replace("packetBytes: 200", "packetBytes: 1400") },
+    stderr: ["over.yaml:2:1: durationMicroseconds = 10000: the streams to-peer offer", "would wait in memory; at most 1000000 packets and 1 GB may"],
+    status: 1,
+  },
+  {
+    input: "Ring lengths the device refuses (not a multiple of 128 bytes)",
+    outcome: "Both refused before the run, each at its line",
+    args: [...RUN, "rings.yaml"],
+    files: { "rings.yaml": `${SCENARIO}driver:\n  base:\n    txRingDescriptors: 9\n    rxRingDescriptors: 30\n` },
+    stderr: ["rings.yaml:14:5: driver.base.txRingDescriptors = 9: the ring's length (288 bytes, TDLEN) must be a multiple of 128 bytes", "rings.yaml:15:5: driver.base.rxRingDescriptors = 30"],
+    status: 1,
+  },
+  { input: "A wire rate the MAC clock cannot have (`wire.gigabitsPerSecond: 3`)", outcome: "Refused before the run at its line", args: [...RUN, "small.yaml", "--set", "wire.gigabitsPerSecond=3"], files: { "small.yaml": SCENARIO }, stderr: ["--set wire.gigabitsPerSecond: wire.gigabitsPerSecond = 3: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps"], status: 1 },
+];
