@@ -21,6 +21,8 @@ const REGISTERS = "test/hostile/registers.test.ts";
 const DESCRIPTORS = "test/hostile/descriptors.test.ts";
 const OFFLOAD = "test/hw/ipsec-offload.test.ts";
 const HANDLES = "test/hw/sa-handles.test.ts";
+const RECOVERY = "test/driver/recovery.test.ts";
+const LIFECYCLE = "test/driver/sa-lifecycle.test.ts";
 const ESP = "test/ipsec/esp.test.ts";
 const INTERMEDIATE = "test/driver/intermediate.test.ts";
 const VALIDATION = "test/system/scenario-validation.test.ts";
@@ -66,8 +68,11 @@ export const CATALOGUE: readonly HostileInput[] = [
   { input: "An SA invalidated while its packets are in the NIC", outcome: "SA_INVALIDATED drops, counted; no packet uses it afterwards", covers: ["error:SA_INVALIDATED"], test: [OFFLOAD, "an SA deleted mid-burst: no packet is processed with it after, its record is freed only when the NIC is done, and reused memory is never followed"] },
   { input: "RX write-back fields (LENGTH, STATUS, ERROR, CLASS, SPI, SA_HANDLE) left with garbage by the driver", outcome: "Written over by the device", covers: ["rx:LENGTH", "rx:STATUS", "rx:ERROR", "rx:CLASS", "rx:SPI", "rx:SA_HANDLE"], test: [DESCRIPTORS, "the write-back fields are the device's: whatever the driver left in them is written over"] },
   // DMA faults.
-  { input: "DMA read errors (completer abort)", outcome: "DMA_READ_ERROR for each descriptor fetch; the queue is disabled and reported", covers: ["error:DMA_READ_ERROR"], test: [MISUSE, "read errors on every request: descriptor fetches fail, each queue is disabled and reported"] },
+  { input: "DMA read errors (completer abort)", outcome: "DMA_READ_ERROR for each descriptor fetch; the queue is disabled and reported, and reset by the driver again and again, backing off", covers: ["error:DMA_READ_ERROR"], test: [MISUSE, "read errors on every request: descriptor fetches fail, each queue is disabled and reported"] },
   { input: "DMA completion timeouts", outcome: "DMA_COMPLETION_TIMEOUT after the timeout", covers: ["error:DMA_COMPLETION_TIMEOUT"], test: [MISUSE, "completion timeouts are reported after the timeout"] },
+  { input: "DMA read errors and completion timeouts under traffic, rings of 16 to 1024, frames up to 9000 bytes", outcome: "The queue the device disabled is reset by the base driver (TXDCTL/RXDCTL.FAULT, QUEUE_FAULTS); every frame lost is counted by reason (the fault's code, QUEUE_RESET) with its bytes, and traffic goes on", covers: ["error:DMA_READ_ERROR", "error:DMA_COMPLETION_TIMEOUT", "fault:queue-reset"], test: [RECOVERY, "%s: every frame arrives once or is counted by reason, the driver's drops name exactly the frames lost on its rings"] },
+  { input: "A replayed ESP packet waiting for a core while its inbound SA is deleted", outcome: "Dropped (UNKNOWN_SPI): the SA's lease is refused once it is dying; its replay window is never made again", covers: ["esp:replay-after-delete"], test: [LIFECYCLE, "offload %s: replays waiting for a core while their inbound SA is deleted are dropped, not accepted by a fresh replay window"] },
+  { input: "Two rekeys and a delete of one SA at once", outcome: "One new SA; the second rekey returns null; the delete waits for the packets holding the SA; none lost uncounted", covers: ["sa:concurrent-changes"], test: [LIFECYCLE, "a rekey, a second rekey of the same SA and a delete at once: one new SA, the old one dead once its packets are out, no packet lost uncounted"] },
   // Frames from the wire.
   { input: "Bad FCS, runt and oversize frames", outcome: "Dropped and counted by reason (FCS_ERROR, RUNT, OVERSIZE); good frames around them arrive", covers: ["frame:bad-fcs", "frame:runt", "frame:oversize"], test: [MISUSE, "bad FCS, runt and oversize frames are dropped and counted by reason; good ones around them arrive"] },
   { input: "Truncated ESP, and ESP whose ICV fails, through the NIC", outcome: "Flagged in the RX descriptor (ESP_MALFORMED, ESP_ICV_FAILED) and counted; never delivered as good", covers: ["esp:truncated", "esp:wrong-icv", "error:ESP_ICV_FAILED", "error:ESP_MALFORMED"], test: [OFFLOAD, "RX: a truncated ESP packet and one whose ICV fails are flagged and counted, not delivered as good"] },
