@@ -13,7 +13,8 @@ import { NicSaTable } from "./sa-table.js";
 import { HostCpu } from "../cpu/host-cpu.js";
 import type { Command } from "../../sim/process.js";
 import { QueuePair } from "./queue-pair.js";
-import { type BaseDrop, type BaseDropReason, joinParts, QueueRecovery } from "./queue-recovery.js";
+import { type BaseDrop, type BaseDropReason, QueueRecovery } from "./queue-recovery.js";
+import { concatenate } from "../../sim/bytes.js";
 import { programRxRing, programTxRing } from "./ring-registers.js";
 import type { BaseDriverStatistics, DriverReceivedFrame, TransmitOptions, TxReservation } from "./base-driver-types.js";
 
@@ -360,7 +361,7 @@ export class BaseDriver extends Component {
       copied += descriptor.length;
       pair.partial.push(descriptor.bytes);
       if (!isEndOfPacket(descriptor)) continue;
-      const bytes = pair.partial.length === 1 ? pair.partial[0]! : joinParts(pair.partial);
+      const bytes = pair.partial.length === 1 ? pair.partial[0]! : concatenate(pair.partial);
       pair.partial = [];
       taken++;
       if (descriptor.error !== 0) {

@@ -1,3 +1,4 @@
+import { concatenate } from "../../sim/bytes.js";
 import type { Kernel } from "../../sim/kernel.js";
 import { Mailbox } from "../../sim/mailbox.js";
 import { type Command, delay } from "../../sim/process.js";
@@ -144,7 +145,7 @@ export class QueueRecovery {
     try {
       while ((yield* this.driver.pollAndDeliver(queue)).descriptors > 0);
       // A frame whose last descriptor never came cannot be completed on the fresh ring.
-      if (pair.partial.length > 0) this.driver.dropped({ reason: "QUEUE_RESET", queue, direction: "rx", bytes: joinParts(pair.partial.splice(0)) });
+      if (pair.partial.length > 0) this.driver.dropped({ reason: "QUEUE_RESET", queue, direction: "rx", bytes: concatenate(pair.partial.splice(0)) });
       yield* this.cpu.run("QUEUE_RESET", this.driver.classOfQueue(queue), this.clean * pair.rx.descriptors + this.mmioWrite * (PROGRAM_RX_WRITES + 1));
       programRxRing(this.bus, queue, pair.rx, pair.rx.reset());
       yield* this.resume(state, "rx", queue, R.RXDCTL(queue));
@@ -177,14 +178,4 @@ export class QueueRecovery {
     state.stopped = false;
     if (value & R.QUEUE_FAULT) this.schedule(direction, queue);
   }
-}
-
-export function joinParts(parts: readonly Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
 }

@@ -20,7 +20,8 @@ import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, isDmaFault } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 import { TxBuffer } from "./tx-buffer.js";
-import { concatenate, type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
+import { type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
+import { concatenate } from "../../sim/bytes.js";
 import { ParameterError } from "../../sim/errors.js";
 
 export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
@@ -258,7 +259,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       this.settledSince = true;
       return;
     }
-    packet.frame = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[], packet.length);
+    packet.frame = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[]);
     const first = packet.descriptors[0]!;
     if (!(first.command & TX_COMMAND_IPSEC)) {
       packet.settled = true;

@@ -49,14 +49,3 @@ export function parseTxDescriptor(data: Uint8Array, offset: number, index: numbe
     saPointer: readField(data, offset + TX.SA_POINTER, 8),
   };
 }
-
-/** The frame from its buffers, in order. */
-export function concatenate(parts: Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
-}
