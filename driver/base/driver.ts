@@ -10,6 +10,7 @@ import { DropCounter } from "../../sim/stats/drop-counter.js";
 import { type DeviceErrorEntry, faultedQueues, readErrorEntries } from "./device-errors.js";
 import { isEndOfPacket, RxRing, TxRing } from "./rings.js";
 import { NicSaTable } from "./sa-table.js";
+import { type ClassSchedule, TxSchedules } from "./tx-schedules.js";
 import { HostCpu } from "../cpu/host-cpu.js";
 import type { Command } from "../../sim/process.js";
 import { QueuePair } from "./queue-pair.js";
@@ -74,6 +75,7 @@ export class BaseDriver extends Component {
   private pairs: QueuePair[] = [];
   /** The NIC's SA table as this driver programs it. */
   readonly saTable: NicSaTable;
+  private readonly txSchedules: TxSchedules;
   private readonly spaceEvents: SimEvent[] = [];
   private readonly recovery: QueueRecovery;
   private activePolls = 0;
@@ -83,6 +85,7 @@ export class BaseDriver extends Component {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(DeviceBusToken) readonly bus: DeviceBus, @inject(HostCpu) readonly cpu: HostCpu) {
     super(context);
+    this.txSchedules = new TxSchedules(bus, { queueOfClass: (trafficClass) => this.queueOfClass(trafficClass), interruptIntervalNanoseconds: this.params.interruptIntervalNanoseconds });
     this.saTable = new NicSaTable(bus, cpu, { fill: this.params.saFill, mmioWrite: this.params.mmioWriteNanoseconds * 1000, fence: (pointer) => this.saFence(pointer) });
     for (let queue = 0; queue < R.MAX_QUEUES; queue++) this.spaceEvents.push(this.event(`tx_space${queue}`));
     const driver = { pair: (queue: number) => this.pair(queue), classOfQueue: (queue: number) => this.classOfQueue(queue), reapTransmitted: (queue: number) => this.reapTransmitted(queue), pollAndDeliver: (queue: number) => this.pollAndDeliver(queue), dropped: (drop: BaseDrop) => this.dropped(drop) };
@@ -187,33 +190,10 @@ export class BaseDriver extends Component {
     }
   }
 
-  /**
-   * Program TX_SCHED for traffic classes: strict (a priority class) and its percent of the line, or
-   * a bandwidth class's minimum percent and its `bandwidth remaining` weight; and split the TX
-   * packet buffer (TXPBSIZE) equally among the queues of these classes and class-default's, the
-   * others keeping room for one longest frame (ixgbe's equal strategy over the classes in use).
-   * Before the device is probed the schedules wait, since which queue carries a class is not known yet.
-   */
-  setSchedules(byClass: ReadonlyMap<number, { strict: boolean; percent: number; remaining?: number }>): void {
-    this.schedules = byClass;
-    if (this.queues === 0) return;
-    for (const [trafficClass, schedule] of byClass) this.bus.mmioWrite(R.TX_SCHED(this.queueOfClass(trafficClass)), R.encodeTxSched({ remaining: 0, ...schedule }));
-    const strictQueues = new Set([...byClass].filter(([, schedule]) => schedule.strict).map(([trafficClass]) => this.queueOfClass(trafficClass)));
-    for (let queue = 0; queue < this.queues; queue++) this.bus.mmioWrite(R.EITR(queue), strictQueues.has(queue) ? 0 : this.params.interruptIntervalNanoseconds);
-    const used = new Set([0, ...[...byClass.keys()].map((trafficClass) => this.queueOfClass(trafficClass))]);
-    const smallest = Math.ceil(this.maxFrameBytes / 1024);
-    const each = Math.floor((this.bufferKilobytes - smallest * (this.deviceQueues - used.size)) / used.size);
-    // A buffer too small to give every part a longest frame (a shared one, say) keeps the parts it came up with.
-    if (each < smallest) return;
-    // Parts that shrink first, so that the device never sees the parts add up to more than the buffer.
-    for (let queue = 0; queue < this.deviceQueues; queue++) if (!used.has(queue)) this.bus.mmioWrite(R.TXPBSIZE(queue), smallest);
-    for (const queue of used) this.bus.mmioWrite(R.TXPBSIZE(queue), each);
+  /** Program the class schedules and the TX packet buffer's split (see TxSchedules); before the probe they wait for it. */
+  setSchedules(byClass: ReadonlyMap<number, ClassSchedule>): void {
+    this.txSchedules.set(byClass);
   }
-  /** The device's longest frame and its TX packet buffer (the sum of the parts it came up with), read at the probe. */
-  private maxFrameBytes = 0;
-  private bufferKilobytes = 0;
-  private deviceQueues = 0;
-  private schedules: ReadonlyMap<number, { strict: boolean; percent: number; remaining?: number }> = new Map();
 
   /** Program SA_QOS_MAP: the traffic class the NIC gives received ESP packets of each ipsec_qos_group tag. */
   setQosClasses(classes: ReadonlyMap<number, number>): void {
@@ -242,10 +222,7 @@ export class BaseDriver extends Component {
     yield* this.saTable.probe();
     if (this.params.saFill === "pointer") bus.mmioWrite(R.SA_CTRL, R.SA_CTRL_POINTER_FETCH);
     const deviceQueues = (status >> 8) & 0xff;
-    this.deviceQueues = deviceQueues;
-    this.maxFrameBytes = (yield bus.mmioRead(R.MAXFRS)) as number;
-    // The parts come up equal (the datasheet's reset): the buffer is one of them times the queues.
-    this.bufferKilobytes = deviceQueues * ((yield bus.mmioRead(R.TXPBSIZE(0))) as number);
+    yield* this.txSchedules.probe(deviceQueues);
     this.queues = this.params.queues === 0 ? deviceQueues : Math.min(this.params.queues, deviceQueues);
     this.errorVector = deviceQueues;
     const memory = bus.memory;
@@ -265,7 +242,7 @@ export class BaseDriver extends Component {
     let enabled = R.CAUSE_ERROR;
     for (let queue = 0; queue < this.queues; queue++) enabled = (enabled | R.vectorCauses(queue, deviceQueues)) >>> 0;
     bus.mmioWrite(R.IMS, enabled);
-    this.setSchedules(this.schedules);
+    this.txSchedules.program(this.queues);
     bus.mmioWrite(R.CTRL, R.CTRL_TX_ENABLE | R.CTRL_RX_ENABLE);
     // Reading back a register flushes the posted writes: the device is configured when it returns.
     yield bus.mmioRead(R.STATUS);
