@@ -4,7 +4,8 @@ import type { RingRegisters } from "./ring.js";
 import type { RxEngine } from "./rx/engine.js";
 import { ErrorCode, NO_QUEUE } from "./spec/errors.js";
 import { readField, writeField } from "./spec/descriptors.js";
-import { decodeSaRecord } from "./spec/sa-record.js";
+import { checkRecord } from "./ipsec/record-fetches.js";
+import { refusalLabel } from "./ipsec/sa-cache.js";
 import type { IpsecOffload } from "./ipsec/offload.js";
 import type { SaRecordFetch } from "./ipsec/sa-record-fetch.js";
 import * as R from "./spec/registers.js";
@@ -254,11 +255,11 @@ export class RegisterFile {
       this.statusAwaitsFetch = true;
       this.recordFetch.fetch(direction, index, readField(this.stage, 0, 8), replace);
     } else if (operation === R.SA_COMMAND_INSTALL) {
-      const fields = decodeSaRecord(this.stage);
+      const fields = checkRecord(this.stage, direction);
       // A bad record's value is not echoed, only where it is wrong: staged from a wrong offset, any field may hold key or salt bytes.
       if ("problem" in fields) return fail("SA_RECORD_INVALID", `SA_STAGE (${fields.problem} at byte ${fields.offset})`, fields.offset), true;
       const installed = cache.commandInstall(direction, index, fields, replace);
-      if (installed.kind === "refused") fail(installed.code, `SA_COMMAND.INDEX (${direction.toUpperCase()} entry ${installed.otherIndex})`, installed.otherIndex);
+      if (installed.kind === "refused") fail(installed.code, refusalLabel(direction, index, installed), installed.otherIndex);
       else this.saStatus = R.saInstalledStatus(installed.entry.generation);
     } else fail("INVALID_SA_HANDLE", "SA_COMMAND.OPERATION", operation >>> 24);
     return true;

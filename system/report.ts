@@ -49,7 +49,8 @@ export interface SystemReport {
     installs: TableWrites;
     /** Cached SAs overwritten by another, as the NIC counts them: by the driver's installs (its placement policy replacing one) and by pointer fetches into a full table. */
     evictions: TableWrites;
-    cache: { txHits: number; txMisses: number; rxHits: number; rxMisses: number; fetches: number };
+    /** Lookups in the NIC's table; staleHandles: TX descriptors refused for a handle whose entry was filled or invalidated since (SA_STALE_HANDLES). */
+    cache: { txHits: number; txMisses: number; rxHits: number; rxMisses: number; fetches: number; staleHandles: number };
     drops: Record<string, number>;
     /** Preemptions in the TX and RX crypto engines, and jobs restarted. */
     preemptions: { tx: number; rx: number; restarts: number };
@@ -128,7 +129,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       messages: Object.fromEntries([...intermediate.messages.counts].sort(([a], [b]) => a.localeCompare(b))),
       installs: { total: cache.installs, byDriver: cache.installsByDriver, byPointerFetch: cache.installsByFetch },
       evictions: { total: cache.evictions, byDriver: cache.evictionsByDriver, byPointerFetch: cache.evictionsByFetch },
-      cache: { txHits: cache.txHits, txMisses: cache.txMisses, rxHits: cache.rxHits, rxMisses: cache.rxMisses, fetches: cache.fetches },
+      cache: { txHits: cache.txHits, txMisses: cache.txMisses, rxHits: cache.rxHits, rxMisses: cache.rxMisses, fetches: cache.fetches, staleHandles: cache.staleHandles },
       drops: Object.fromEntries(intermediate.drops),
       preemptions: { tx: top.nic.offload.txCrypto.counts.preemptions, rx: top.nic.offload.rxCrypto.counts.preemptions, restarts: top.nic.offload.txCrypto.counts.restarts + top.nic.offload.rxCrypto.counts.restarts },
     },

@@ -9,8 +9,8 @@ export function recordPointerProblem(pointer: number): string | null {
   return pointer % SA_RECORD_ALIGNMENT === 0 ? null : `not on a ${SA_RECORD_ALIGNMENT}-byte boundary`;
 }
 
-/** A record read through a pointer, checked before it is trusted: its fields, or why not (for the error log). */
-export function checkFetchedRecord(bytes: Uint8Array, direction: SaDirection): SaRecordFields | { readonly problem: string; readonly offset: number } {
+/** A record (staged, or read through a pointer), checked before it is trusted, for the table of `direction`: its fields, or why not and where (for the error log). */
+export function checkRecord(bytes: Uint8Array, direction: SaDirection): SaRecordFields | { readonly problem: string; readonly offset: number } {
   const fields = decodeSaRecord(bytes);
   if ("problem" in fields) return fields;
   const wanted = direction === "rx" ? SA_DIRECTION_INBOUND : SA_DIRECTION_OUTBOUND;

@@ -22,7 +22,7 @@ export interface SaEntry {
   readonly engine: GcmEngine;
   /** The SA record pointer it was fetched through (pointer-fetch mode), or null when the driver installed it. */
   readonly pointer: number | null;
-  /** How many times its slot has been filled (15 bits, never 0): with the index, the handle that names this SA and no later one. */
+  /** Its slot's count of fills (15 bits, never 0, wrapping from 32767 to 1): with the index, the handle that names this SA and no later one (once it is invalidated, none). */
   readonly generation: number;
   /**
    * Set when the driver invalidates the entry (the SA is being deleted): work started with it is
@@ -43,6 +43,12 @@ export type TxHandleLookup =
 
 /** What SA_COMMAND's install did: the entry filled, or refused because it holds an SA and the command did not say REPLACE, or because the SA is in another entry already. */
 export type CommandedInstall = { readonly kind: "installed"; readonly entry: SaEntry } | { readonly kind: "refused"; readonly code: "SA_ENTRY_OCCUPIED" | "SA_DUPLICATE"; readonly otherIndex: number };
+
+/** How the error log names a refused install: the entry commanded, and why (the entry it holds, or the other entry holding the SA). */
+export function refusalLabel(direction: SaDirection, index: number, refusal: Extract<CommandedInstall, { kind: "refused" }>): string {
+  const table = direction.toUpperCase();
+  return refusal.code === "SA_DUPLICATE" ? `SA_COMMAND.INDEX ${index} (the SA is already in ${table} entry ${refusal.otherIndex})` : `SA_COMMAND.INDEX ${index} (${table} entry ${index} holds an SA and REPLACE is not set)`;
+}
 
 /**
  * The SA cache table (the NIC's cryptography information table): a number of entries per
@@ -70,8 +76,6 @@ export class SaCache extends Component {
   private readonly tx: (SaEntry | null)[];
   private readonly rx: (SaEntry | null)[];
   private readonly rxByKey = new Map<string, SaEntry>();
-  /** TX entries the driver invalidated, kept until the slot is reused: descriptors still naming them are dropped as SA_INVALIDATED, not taken for driver mistakes. */
-  private readonly txRevoked = new Map<number, SaEntry>();
   private readonly txByPointer = new Map<number, SaEntry>();
   private readonly generations: Record<SaDirection, Uint16Array>;
   /** Next TX entry to consider for replacement when pointer fetches fill a full table (a clock hand). */
@@ -118,7 +122,6 @@ export class SaCache extends Component {
       this.count("evictions");
       this.counts[origin.by === "driver" ? "evictionsByDriver" : "evictionsByFetch"]++;
     }
-    if (direction === "tx") this.txRevoked.delete(index);
     const keyLength = fields.keyMaterial.length - 4;
     const entry: SaEntry = {
       index,
@@ -157,7 +160,6 @@ export class SaCache extends Component {
     const entry = this.vacate(direction, index);
     if (!entry) return false;
     entry.revoked = true;
-    if (direction === "tx" && entry.pointer === null) this.txRevoked.set(index, entry);
     this.counts.invalidations++;
     return true;
   }
@@ -184,12 +186,12 @@ export class SaCache extends Component {
     return !entry.revoked;
   }
 
-  /** The SA a TX descriptor's SA_HANDLE names (an invalidated one too, so that its packets count as SA_INVALIDATED), if its generation is still the entry's. */
+  /** The SA a TX descriptor's SA_HANDLE names, if its generation is still the entry's. */
   txByHandle(handle: number): TxHandleLookup {
     const index = (handle & 0xffff) - 1;
     const generation = (handle >>> HANDLE_GENERATION_SHIFT) & HANDLE_GENERATION_MASK;
     if (index < 0 || index >= this.tx.length || handle >>> 31 !== 0) return this.missed({ kind: "invalid" });
-    const entry = this.tx[index] ?? this.txRevoked.get(index) ?? null;
+    const entry = this.tx[index] ?? null;
     if (entry && entry.generation === generation) {
       this.count("txHits");
       return { kind: "entry", entry };

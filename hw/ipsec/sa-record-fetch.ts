@@ -6,9 +6,9 @@ import type { DmaCompletion } from "../dma/engine.js";
 import { ErrorCode, type ErrorCodeName } from "../spec/errors.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import { saInstalledStatus } from "../spec/registers.js";
-import { checkFetchedRecord, recordPointerProblem } from "./record-fetches.js";
+import { checkRecord, recordPointerProblem } from "./record-fetches.js";
 import { SaCacheToken } from "./crypto-job.js";
-import type { SaCache, SaDirection } from "./sa-cache.js";
+import { refusalLabel, type SaCache, type SaDirection } from "./sa-cache.js";
 
 interface Fetch {
   readonly direction: SaDirection;
@@ -75,14 +75,14 @@ export class SaRecordFetch extends ClockedComponent {
         this.refuse(completion.error, "SA_STAGE (record pointer)", pointer);
         continue;
       }
-      const fields = checkFetchedRecord(completion.data!, direction);
+      const fields = checkRecord(completion.data!, direction);
       if ("problem" in fields) {
         this.refuse("SA_RECORD_INVALID", `SA record at the staged pointer (${fields.problem})`, pointer);
         continue;
       }
       this.cache.countFetch();
       const installed = this.cache.commandInstall(direction, index, fields, replace, direction === "tx" ? pointer : undefined);
-      if (installed.kind === "refused") this.refuse(installed.code, `SA_COMMAND.INDEX (${direction.toUpperCase()} entry ${installed.otherIndex})`, installed.otherIndex);
+      if (installed.kind === "refused") this.refuse(installed.code, refusalLabel(direction, index, installed), installed.otherIndex);
       else this.onDone(saInstalledStatus(installed.entry.generation));
     }
   }

@@ -308,7 +308,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     name: "SA_STATUS", offset: SA_STATUS, access: "RO", reset: 0, description: "Result of the last SA_COMMAND: 0, or an error code",
     fields: [
       { name: "CODE", bit: 0, width: 16, description: "0, or the error code of the last command" },
-      { name: "GENERATION", bit: 16, width: 15, description: "After an install: the entry's new generation (1 to 32767, counting every fill of the entry). The SA's handle, for TX descriptors' SA_HANDLE, is GENERATION << 16 | (entry + 1); a descriptor whose handle's generation is no longer the entry's is refused with STALE_SA_HANDLE" },
+      { name: "GENERATION", bit: 16, width: 15, description: "After an install: the entry's new generation (1 to 32767, counting every fill of the entry, and wrapping from 32767 to 1: a handle held across 32767 fills of its entry would name it again). A handle names its SA until the entry is filled again or invalidated. The SA's handle, for TX descriptors' SA_HANDLE, is GENERATION << 16 | (entry + 1); a descriptor whose handle's generation is no longer the entry's is refused with STALE_SA_HANDLE" },
       { name: "BUSY", bit: 31, width: 1, description: "An INSTALL_POINTER is reading its record; a command written meanwhile is refused" },
     ],
   },

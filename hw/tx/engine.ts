@@ -12,7 +12,7 @@ import { BLOCKED, EMPTY, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../spec/descriptors.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
-import { checkFetchedRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
+import { checkRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { espLayout } from "../ipsec/esp-frame.js";
 import type { SaEntry } from "../ipsec/sa-cache.js";
@@ -287,7 +287,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private recordFetched(packet: TxPacket, pointer: number, completion: DmaCompletion<Tag>): void {
     const index = packet.descriptors[0]!.index;
     if (completion.error) return this.refuse(packet, { code: completion.error, field: "SA_POINTER", fieldName: "SA_POINTER", index, value: pointer });
-    const fields = checkFetchedRecord(completion.data!, "tx");
+    const fields = checkRecord(completion.data!, "tx");
     if ("problem" in fields) return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${fields.problem})`, index, value: pointer });
     const cache = this.offload.cache;
     this.encrypt(packet, cache.txCachedByPointer(pointer) ?? cache.installFetched(pointer, fields));

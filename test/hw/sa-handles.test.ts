@@ -68,6 +68,25 @@ describe("SA handles carry their entry's generation", () => {
     expect(top.peer.receivedFrames).toBe(2);
   });
 
+  test("after an invalidation the SA's handle is stale, whether or not the entry is filled again: refused as STALE_SA_HANDLE, never checked against the SA that was there", () => {
+    const statuses: number[] = [];
+    let queue!: RawQueue;
+    const { top } = raw(function* (top, q) {
+      queue = q;
+      const bus = top.driver.base.bus;
+      statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1001), R.SA_COMMAND_INSTALL | ENTRY));
+      bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INVALIDATE | ENTRY);
+      yield bus.mmioRead(R.SA_STATUS);
+      // Its own frame, and another SA's frame, both under the handle of the SA invalidated.
+      post(top, q, 0, preparedFrame(top, 0x1001), handle(statuses[0]!, ENTRY));
+      yield delay(10_000_000);
+      post(top, q, 1, preparedFrame(top, 0x1000), handle(statuses[0]!, ENTRY));
+    });
+    expect([queue.writeBack(0), queue.writeBack(1)]).toEqual([{ status: STATUS_DD, error: ErrorCode.STALE_SA_HANDLE }, { status: STATUS_DD, error: ErrorCode.STALE_SA_HANDLE }]);
+    expect(top.nic.saCache.counts.staleHandles).toBe(2);
+    expect(top.peer.receivedFrames).toBe(0);
+  });
+
   test("an install over an occupied entry without REPLACE is refused (SA_ENTRY_OCCUPIED) and the entry keeps its SA and handle; with REPLACE it is overwritten", () => {
     const statuses: number[] = [];
     let queue!: RawQueue;
@@ -98,6 +117,20 @@ describe("SA handles carry their entry's generation", () => {
     });
     expect(statuses.map((status) => status & R.SA_STATUS_CODE_MASK)).toEqual([0, ErrorCode.SA_DUPLICATE, 0, ErrorCode.SA_DUPLICATE]);
     expect(top.nic.diagnostics.map((d) => [d.code, d.value])).toEqual([["SA_DUPLICATE", 3], ["SA_DUPLICATE", 3]]);
+    // The entry commanded, and the one that holds the SA.
+    expect(top.nic.diagnostics[0]!.message).toContain("SA_COMMAND.INDEX 4 (the SA is already in TX entry 3)");
+  });
+
+  test("an outbound SA's record installed in the RX table, or an inbound one in the TX table, is refused as SA_RECORD_INVALID naming DIRECTION", () => {
+    const statuses: number[] = [];
+    const { top } = raw(function* (top) {
+      const bus = top.driver.base.bus;
+      statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1000), R.SA_COMMAND_INSTALL | R.SA_COMMAND_RX | 3));
+      statuses.push(yield* command(bus, recordOf(top, "inbound", 0x2000), R.SA_COMMAND_INSTALL | 3));
+    });
+    expect(statuses).toEqual([ErrorCode.SA_RECORD_INVALID, ErrorCode.SA_RECORD_INVALID]);
+    expect(top.nic.diagnostics.map((d) => [d.code, d.value])).toEqual([["SA_RECORD_INVALID", SA_RECORD.DIRECTION], ["SA_RECORD_INVALID", SA_RECORD.DIRECTION]]);
+    expect(top.nic.diagnostics[0]!.message).toContain("not an inbound SA");
   });
 });
 
