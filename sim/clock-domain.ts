@@ -101,6 +101,12 @@ export class ClockDomain {
     return true;
   }
 
+  /** Whether a member has work: one not idle, or an edge asked for ahead (a latency running out). */
+  hasWork(now: number): boolean {
+    this.wakeTimes.dropThrough(now);
+    return this.wakeTimes.size > 0 || !this.allIdle();
+  }
+
   /** Sleep until the earliest edge a member asked for with wakeAt, or until woken. */
   sleep(now: number): void {
     this.wakeTimes.dropThrough(now);

@@ -78,6 +78,11 @@ export class Kernel implements ProcessScheduler, EventHost {
   phase = 0;
   readonly pending: AnySignal[] = [];
   readonly domains: ClockDomain[] = [];
+
+  /** Whether any clocked component has work now or later (an idle model has none, and evaluates nothing). */
+  hasClockedWork(): boolean {
+    return this.domains.some((domain) => domain.hasWork(this.now));
+  }
   readonly signals: AnySignal[] = [];
   readonly events: SimEvent[] = [];
   readonly statistics: KernelStatistics = { timesteps: 0, phases: 0, edgesEvaluated: 0, componentEvaluations: 0, edgesSkipped: 0 };

@@ -31,6 +31,8 @@ export class Wire extends Component {
   });
   private readonly ends: Partial<Record<WireSide, WireEnd>> = {};
   private readonly taps: WireTap[] = [];
+  /** Frames sent and not yet at the far end. */
+  framesInFlight = 0;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
@@ -65,6 +67,7 @@ export class Wire extends Component {
     const delay = this.params.propagationNanoseconds * 1000;
     const to = this.ends[from === "nic" ? "peer" : "nic"];
     const onWire = padded === frame.bytes.length ? frame : { ...frame, bytes: pad(frame.bytes) };
+    this.framesInFlight++;
     if (to?.frameStart) this.kernel.schedule(start + delay - now, `${this.path}.start`, () => to.frameStart!(onWire.bytes.length));
     // The tap sits at the NIC's port: a frame from the NIC passes it as it leaves, one from the peer as it arrives.
     const tap = () => {
@@ -74,6 +77,7 @@ export class Wire extends Component {
       this.kernel.schedule(end - now, `${this.path}.end`, () => {
         onSent?.();
         tap();
+        this.framesInFlight--;
         to?.frameEnd(onWire);
       });
     } else {
@@ -83,6 +87,7 @@ export class Wire extends Component {
       });
       this.kernel.schedule(end + delay - now, `${this.path}.end`, () => {
         if (from === "peer") tap();
+        this.framesInFlight--;
         to?.frameEnd(onWire);
       });
     }

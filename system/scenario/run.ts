@@ -69,7 +69,7 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
   return design;
 }
 
-/** Time after which a run in which nothing arrives and nothing crosses the wire is over: what has not arrived never will. */
+/** Time after which a run in which nothing arrives, nothing is on the wire, no core works and no block has work is over: what has not arrived never will. */
 const QUIET = 100_000_000;
 /** The longest drain after the traffic: at least this, or twenty times the traffic's time. */
 const DRAIN_LIMIT = 2_000_000_000;
@@ -115,7 +115,8 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   for (let until = Math.min(step, limit); ; until = Math.min(until + (kernel.now >= end ? Math.min(step, QUIET / 4) : step), limit)) {
     const result = kernel.run({ until, stopWhen: () => top.traffic.settled });
     const progress = top.traffic.progress;
-    if (progress !== moved) {
+    // Quiet is nothing moving and nothing under way: a slow link or block is not a stuck one.
+    if (progress !== moved || top.traffic.busy) {
       moved = progress;
       lastMove = kernel.now;
     }

@@ -232,9 +232,14 @@ export class ScenarioTraffic extends Component {
     return [...this.espPeer.drops.values()].reduce((sum, count) => sum + count, 0);
   }
 
-  /** Packets delivered, frames on the wire and jobs the host's cores finished so far: it stops changing when the system is quiet. */
+  /** Packets delivered, frames on the wire, and the host's cores' busy time so far (a long job on a slow core counts as it runs). */
   get progress(): number {
-    return this.flows.reduce((sum, flow) => sum + flow.received, 0) + this.sampler.frames["to-peer"] + this.sampler.frames["to-host"] + this.system.driver.cpu.statistics.jobsDone;
+    return this.flows.reduce((sum, flow) => sum + flow.received, 0) + this.sampler.frames["to-peer"] + this.sampler.frames["to-host"] + this.system.driver.cpu.busy().reduce((sum, busy) => sum + busy, 0);
+  }
+
+  /** Work under way that will move packets without anything counted changing meanwhile: a frame crossing a slow wire, a clocked block waiting out a long latency. */
+  get busy(): boolean {
+    return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork();
   }
 
   /**
