@@ -69,6 +69,11 @@ export class NicSaTable {
     return this.options.fill === "pointer" ? 0 : this.handleOf(pointer);
   }
 
+  /** Whether the SA is in one of the NIC's entries as far as the driver knows: installed, or a replacement's victim not yet overwritten. */
+  inAnEntry(pointer: number): boolean {
+    return this.byPointer.has(pointer) || this.leaving.has(pointer);
+  }
+
   isInstalled(pointer: number): boolean {
     return this.byPointer.has(pointer);
   }
@@ -94,6 +99,8 @@ export class NicSaTable {
    */
   *install(direction: TableDirection, pointer: number, trafficClass: number, wanted: () => boolean = () => true): Generator<Command, number, unknown> {
     if (this.byPointer.has(pointer)) return this.handleOf(pointer);
+    // A replacement's victim is still in its entry until the newcomer's install: a second copy would be refused (SA_DUPLICATE).
+    if (this.inAnEntry(pointer)) return 0;
     const index = this.free[direction].shift();
     if (index === undefined) return 0;
     return yield* this.fill(direction, index, pointer, trafficClass, wanted);
@@ -107,7 +114,8 @@ export class NicSaTable {
    */
   *replace(direction: TableDirection, victim: number, pointer: number, trafficClass: number, holdersDone: () => Generator<Command, void, unknown>, wanted: () => boolean): Generator<Command, number, unknown> {
     const slot = this.byPointer.get(victim);
-    if (!slot || slot.direction !== direction || this.byPointer.has(pointer)) return 0;
+    // A newcomer still in an entry (installed, or itself a victim on its way out) would be a second copy (SA_DUPLICATE).
+    if (!slot || slot.direction !== direction || this.inAnEntry(pointer)) return 0;
     this.byPointer.delete(victim);
     this.leaving.set(victim, slot);
     // Packets that took the handle before it left the view may still be on their way to the ring.
@@ -197,7 +205,8 @@ export class NicSaTable {
     while (status & R.SA_STATUS_BUSY) status = (yield this.bus.mmioRead(R.SA_STATUS)) as number;
     this.installs.count++;
     this.installs.picoseconds += this.cpu.kernel.now - started;
-    return status;
+    // Refused, the command changed nothing: a victim that was in the entry still is.
+    return victimInEntry && status & R.SA_STATUS_CODE_MASK ? VICTIM_KEPT : status;
   }
 
   private stagePointer(pointer: number): void {

@@ -156,7 +156,8 @@ export class TablePlacement {
   /** Take a deleted SA out of the NIC; returns its entry, to release once nothing in flight can name it. */
   *remove(sa: IpsecSa): Generator<Command, TableSlot | null, unknown> {
     const table = this.base.saTable;
-    if (!table.isInstalled(sa.record) && this.base.params.saFill !== "pointer") return null;
+    // A replacement's victim is still in its entry until the newcomer's install: it is emptied too.
+    if (!table.inAnEntry(sa.record) && this.base.params.saFill !== "pointer") return null;
     const handle = table.handleOf(sa.record);
     const slot = yield* table.remove(sa.record, this.driver.classOf(sa));
     this.counts.removals++;

@@ -18,31 +18,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { checkScenario } from "../../system/scenario/load.js";
-import { runScenario } from "../../system/scenario/run.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { randomScenarios } from "./fuzz-scenarios.js";
+import { runProblems } from "./fuzz-problems.js";
 
 /** How many random scenarios: 200 in the suite, thousands under `npm run fuzz`. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const SEED = Number(process.env.FUZZ_SEED ?? 2026);
 const SHRINK_SECONDS = Number(process.env.FUZZ_SHRINK_SECONDS ?? 120);
 const DMA_FAULTS = process.env.FUZZ_DMA_FAULTS !== "0";
-
-/** What is wrong with a scenario's run: scoreboard violations, a stopped run, a NIC that had to evict an SA itself. */
-function problems(input: ScenarioInput): string[] {
-  let summary;
-  try {
-    ({ summary } = runScenario(checkScenario(input), { directory: null }));
-  } catch (error) {
-    return [`the run threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`];
-  }
-  const found = [...summary.violations];
-  if (summary.outcome.startsWith("stopped") && found.length === 0) found.push(summary.outcome);
-  // With pointer fill the driver keeps at most a table's worth of SAs: the NIC never has to push one out itself.
-  if (summary.ipsec.evictions.byPointerFetch !== 0) found.push(`the NIC evicted ${summary.ipsec.evictions.byPointerFetch} SAs on its own (pointer fill)`);
-  return found;
-}
 
 /** Print a failing scenario (stderr, not held back by the test runner) and save it; returns the file. */
 function report(title: string, input: ScenarioInput, found: readonly string[], file: string): string {
@@ -63,7 +47,7 @@ describe("the scoreboards hold on random scenarios", () => {
         // Past the deadline shrinking stops: every further candidate is skipped, and the smallest failure so far stands.
         fc.pre(Date.now() <= shrinkDeadline);
         if (!first) runs++;
-        const found = problems(input);
+        const found = runProblems(input);
         if (found.length === 0) return true;
         if (!first) {
           const file = join(tmpdir(), `nicsim-fuzz-seed${SEED}-run${runs}.json`);
