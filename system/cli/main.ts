@@ -10,14 +10,13 @@ import { readmeParameterTables, replaceReadmeParameterTables } from "../paramete
 import { runPlainTraffic } from "../run-scenario.js";
 import { runPolicyEvaluation } from "../policy-eval.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
-import { defaultScenario } from "../scenario/default-scenario.js";
-import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
-import { runScenario } from "../scenario/run.js";
+import { ScenarioError } from "../scenario/load.js";
 import { formatSweep, runSweep, sweepGrid } from "../scenario/sweep.js";
 import { overridePathProblem, segmentProblem } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { Progress } from "./progress.js";
+import { runCommand } from "./run-command.js";
 import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
 
@@ -98,18 +97,9 @@ program
   .option("--out <directory>", "where the files go (default: the scenario's outputs.directory)")
   .option("--no-waveform", "do not write the VCD and .gtkw")
   .addOption(quietOption())
-  .action((file: string | undefined, options: { seed?: number; set: Record<string, unknown>; out?: string; waveform: boolean; quiet?: boolean }) => {
+  .action(async (file: string | undefined, options: { seed?: number; set: Record<string, unknown>; out?: string; waveform: boolean; quiet?: boolean }) => {
     const overrides = { ...options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.waveform ? {} : { "outputs.waveform": false }) };
-    const loaded = file ? loadScenarioFile(file, overrides) : defaultScenario(overrides);
-    const progress = new Progress(`run ${loaded.scenario.name}`, options.quiet);
-    const started = performance.now();
-    const result = runScenario(loaded, { directory: options.out, onProgress: (now, end) => progress.update(now / 1e6, end / 1e6, "µs") });
-    progress.stop();
-    process.stdout.write(result.text);
-    console.log(`\nwall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${result.files.join("\n      ")}`);
-    const gtkw = result.files.find((name) => name.endsWith(".gtkw"));
-    if (gtkw) console.log(`open with: gtkwave ${gtkw}    (capture: wireshark ${gtkw.replace(/\.gtkw$/, ".pcap")}; report: ${gtkw.replace(/\.gtkw$/, ".html")})`);
-    if (!result.summary.outcome.startsWith("every packet")) process.exitCode = 1;
+    await runCommand(file, { overrides, out: options.out, quiet: options.quiet });
   });
 
 program
@@ -145,7 +135,13 @@ program
   .option("--to <us>", "window end, µs (default: the end of the file)", microseconds("--to"))
   .option("--match <text>", "list only signals whose path contains this")
   .action(async (file: string, options: Omit<InspectOptions, "to"> & { to?: number }) => {
-    for (const line of await inspectVcd(file, { ...options, to: options.to ?? Infinity })) console.log(line);
+    const { lines, warnings } = await inspectVcd(file, { ...options, to: options.to ?? Infinity });
+    for (const line of lines) console.log(line);
+    // On stderr for a person, and in the listing too, so that output kept in a file says it.
+    for (const warning of warnings) {
+      console.error(`nicsim inspect: warning: ${warning}`);
+      console.log(`# warning: ${warning}`);
+    }
   });
 
 program
