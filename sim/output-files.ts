@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 
 /** Where an output file is written, and when it is done: straight to its name, or under a temporary one until the run has finished. */
 export interface OutputNames {
@@ -43,7 +43,7 @@ export const DIRECT: OutputNames = {
 
 export type OutputState = "complete" | "partial";
 
-/** A file a failed run left behind: its temporary name, and whether it holds all it was to hold. */
+/** A file a run that did not finish left behind: its temporary name, and whether it holds all it was to hold. */
 export interface LeftFile {
   readonly path: string;
   readonly state: OutputState;
@@ -53,6 +53,18 @@ export interface LeftFile {
 /** The name a file has until its run has finished. */
 const temporaryName = (path: string) => `${path}.partial`;
 
+/** The file system calls that give files their names: replaced in tests by one that fails part way. */
+export interface Renamer {
+  rename(from: string, to: string): void;
+}
+
+/** Where the files go, and who said so (`--out`, or the scenario's line), for messages. */
+export interface OutputPlace {
+  readonly directory: string;
+  /** The option or the place in a file that gave the directory; named in every message about it. */
+  readonly givenBy?: string;
+}
+
 /**
  * The files of one run, written under temporary names (`<name>.partial`) and renamed to their own
  * names only when the whole run has finished: a run that fails leaves no file that looks finished,
@@ -60,14 +72,22 @@ const temporaryName = (path: string) => `${path}.partial`;
  */
 export class OutputFiles implements OutputNames {
   private readonly files = new Map<string, OutputState>();
+  private readonly renamed: string[] = [];
+  readonly directory: string;
 
-  constructor(readonly directory: string) {
-    makeDirectory(directory);
+  constructor(place: OutputPlace | string, private readonly renamer: Renamer = { rename: renameSync }) {
+    const { directory, givenBy } = typeof place === "string" ? { directory: place, givenBy: undefined } : place;
+    this.directory = directory;
+    const named = givenBy === undefined ? directory : `${directory} (${givenBy})`;
+    makeDirectory(directory, named);
+    checkWritable(directory, named);
   }
 
   open(path: string): string {
     if (this.files.has(path)) throw new OutputError(`${path}: written twice in one run`);
     makeDirectory(dirname(path));
+    const problem = targetProblem(path);
+    if (problem !== null) throw new OutputError(problem);
     this.files.set(path, "partial");
     return temporaryName(path);
   }
@@ -88,12 +108,31 @@ export class OutputFiles implements OutputNames {
     this.written(path);
   }
 
-  /** Give every file its own name; returns the names, in the order the files were opened. */
+  /**
+   * Give every file its own name; returns the names, in the order the files were opened. Every
+   * name is checked first, so a name that cannot be taken (a directory, a directory not writable)
+   * fails before any file is renamed; a rename that still fails part way is named, and `renamedFiles`
+   * says which files had their own names by then.
+   */
   commit(): string[] {
     const unfinished = [...this.files].filter(([, state]) => state !== "complete").map(([path]) => path);
     if (unfinished.length > 0) throw new OutputError(`not finished: ${unfinished.join(", ")}`);
-    for (const path of this.files.keys()) renameSync(temporaryName(path), path);
+    const problems = [...this.files.keys()].map(targetProblem).filter((problem) => problem !== null);
+    if (problems.length > 0) throw new OutputError(`cannot give the files their own names, so none was renamed:\n  ${problems.join("\n  ")}`);
+    for (const path of this.files.keys()) {
+      try {
+        this.renamer.rename(temporaryName(path), path);
+      } catch (error) {
+        throw new OutputError(`renaming ${temporaryName(path)} to ${path}: ${(error as Error).message}`);
+      }
+      this.renamed.push(path);
+    }
     return [...this.files.keys()];
+  }
+
+  /** The files given their own names so far (by a commit that failed part way: the others are left). */
+  get renamedFiles(): readonly string[] {
+    return this.renamed;
   }
 
   /** The files as they are now on disk, under their temporary names (those not created at all are left out). */
@@ -102,6 +141,31 @@ export class OutputFiles implements OutputNames {
       const temporary = temporaryName(path);
       return existsSync(temporary) && statSync(temporary).isFile() ? [{ path: temporary, state, bytes: statSync(temporary).size }] : [];
     });
+  }
+}
+
+/** Why a file cannot be given the name `path` (a directory has it, or its directory cannot be written), or null. */
+function targetProblem(path: string): string | null {
+  if (existsSync(path) && statSync(path).isDirectory()) return `${path} is a directory, so the file cannot have that name`;
+  try {
+    accessSync(dirname(path), constants.W_OK);
+  } catch (error) {
+    return `${path}: its directory cannot be written (${(error as Error).message.split(",")[0]})`;
+  }
+  return null;
+}
+
+/**
+ * Whether files can be made in `directory`: a file is made there and removed. A directory the
+ * permissions allow can still refuse files (under /proc or /sys), which only trying shows.
+ */
+function checkWritable(directory: string, named: string): void {
+  const probe = join(directory, `.nicsim-${process.pid}.probe`);
+  try {
+    closeSync(openSync(probe, "wx"));
+    unlinkSync(probe);
+  } catch (error) {
+    throw new OutputError(`output directory ${named}: cannot create files in it (${(error as Error).message.split(",")[0]})`);
   }
 }
 
@@ -120,22 +184,30 @@ export function leavingFilesOnFailure<T>(outputs: OutputFiles | null, flush: () 
     } catch {
       // The failure may be in the writer itself: what is on disk is then all there is.
     }
-    throw new RunFailedError(error, outputs.left());
+    throw new RunFailedError(error, outputs.left(), outputs.renamedFiles);
   }
 }
 
-/** A run that failed: what failed, and the files it left. */
+/** A run that failed or was interrupted: why, the files it left under temporary names, and those it had given their own names. */
 export class RunFailedError extends Error {
   constructor(
     readonly failure: unknown,
     readonly left: readonly LeftFile[],
+    readonly renamed: readonly string[] = [],
   ) {
-    super(`${failure instanceof Error ? failure.message : String(failure)}\n${describeLeftFiles(left)}`);
+    super(`${failure instanceof Error ? failure.message : String(failure)}\n${describeLeftFiles(left, renamed)}`);
   }
 }
 
-export function describeLeftFiles(left: readonly LeftFile[]): string {
-  if (left.length === 0) return "The run failed before writing any file.";
-  const lines = left.map(({ path, state, bytes }) => `  ${path}: ${state === "complete" ? "complete" : "partial, cut off by the failure"} (${bytes} bytes)`);
-  return `The run failed; no file was given its own name (those of an earlier run are as they were). Left under temporary names:\n${lines.join("\n")}`;
+export function describeLeftFiles(left: readonly LeftFile[], renamed: readonly string[] = []): string {
+  const lines = left.map(({ path, state, bytes }) => `  ${path}: ${state === "complete" ? "complete" : "partial, cut off where the run stopped"} (${bytes} bytes)`);
+  if (renamed.length === 0) {
+    if (left.length === 0) return "The run did not finish, and wrote no file.";
+    return `The run did not finish; no file was given its own name (those of an earlier run are as they were). Left under temporary names:\n${lines.join("\n")}`;
+  }
+  return [
+    `The run finished, but giving its files their own names failed part way. Given their own names (this run's files, complete):`,
+    ...renamed.map((path) => `  ${path}`),
+    left.length === 0 ? "No file is left under a temporary name." : `Left under temporary names (files of an earlier run with these names are as they were):\n${lines.join("\n")}`,
+  ].join("\n");
 }

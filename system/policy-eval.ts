@@ -115,19 +115,23 @@ export function evaluationSvg(rows: readonly EvaluationRow[]): string {
   return `${parts.join("\n")}\n`;
 }
 
-/** Read each trace file; a trace without accesses has nothing to evaluate (no cache size, no hit ratio), so it is refused. */
+/**
+ * Read each trace file. A trace must span two distinct times: with none there is nothing to
+ * evaluate (no cache size, no hit ratio), and with one the installs per second are a rate over no time.
+ */
 function readTraces(paths: readonly string[]): Array<{ name: string; trace: SaAccess[] }> {
   return paths.map((path) => {
     const trace = readTrace(path);
     if (trace.length === 0) throw new Error(`${path}: the trace holds no SA accesses (no line with a record), so there is nothing to evaluate`);
+    if (trace[0]!.time === trace.at(-1)!.time) throw new Error(`${path}: every record is at ${trace[0]!.time} ps: a trace must span two distinct times, for installs per second to be a rate over some time`);
     return { name: path, trace };
   });
 }
 
-/** Run the evaluation and write `<base>.json`, `<base>.svg` and `<base>.md`, each given its name once all are written. */
-export function runPolicyEvaluation(base: string, tracePaths: string[] = []): { text: string; files: string[] } {
+/** Run the evaluation and write `<base>.json`, `<base>.svg` and `<base>.md`, each given its name once all are written. `givenBy` names the option that gave `base`, for messages. */
+export function runPolicyEvaluation(base: string, tracePaths: string[] = [], givenBy?: string): { text: string; files: string[] } {
   // First, so that a directory the files cannot go to is known before the evaluation.
-  const outputs = new OutputFiles(dirname(base));
+  const outputs = new OutputFiles({ directory: dirname(base), givenBy });
   const rows = evaluatePolicies(MODEL_COSTS, 1, tracePaths.length > 0 ? readTraces(tracePaths) : undefined);
   const text = formatEvaluation(rows);
   return leavingFilesOnFailure(outputs, () => {}, () => {

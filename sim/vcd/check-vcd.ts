@@ -4,6 +4,8 @@
  * Reports the first place where the file is not a VCD, with its line and what was expected there.
  */
 
+import { END_MARKER } from "./end-marker.js";
+
 /** Where a VCD is malformed: the line, and what was expected there. */
 export class MalformedVcdError extends Error {
   constructor(
@@ -12,6 +14,15 @@ export class MalformedVcdError extends Error {
   ) {
     super(`line ${line}: ${problem}`);
   }
+}
+
+/** What the check learns of a whole VCD: its time unit, who wrote it, and whether it ends with nicsim's end marker. */
+export interface VcdShape {
+  readonly timescale: Timescale;
+  /** The $version text, or null without one. */
+  readonly version: string | null;
+  /** The last thing in the file is nicsim's end-of-dump comment. */
+  readonly endMarker: boolean;
 }
 
 /** A `$timescale`: 1, 10 or 100 of s, ms, us, ns, ps or fs, so one time unit is magnitude × 10^exponent seconds. */
@@ -52,8 +63,8 @@ function* tokens(text: string): Generator<Token> {
   }
 }
 
-/** Check a VCD's structure; returns its timescale (1 ps when it declares none). Throws MalformedVcdError. */
-export function checkVcd(text: string): Timescale {
+/** Check a VCD's structure; returns its timescale (1 ps when it declares none), its $version and whether it ends with the end marker. Throws MalformedVcdError. */
+export function checkVcd(text: string): VcdShape {
   try {
     return checkStructure(text);
   } catch (error) {
@@ -66,7 +77,7 @@ export function checkVcd(text: string): Timescale {
   }
 }
 
-function checkStructure(text: string): Timescale {
+function checkStructure(text: string): VcdShape {
   const stream = tokens(text);
   const lastLine = (text.match(/\n/g)?.length ?? 0) + 1;
   let last: Token = { text: "", line: 1 };
@@ -86,12 +97,15 @@ function checkStructure(text: string): Timescale {
     }
   };
   let timescale: Timescale = { text: "1ps", magnitude: 1, unit: "ps", exponent: -12 };
+  let version: string | null = null;
+  let endMarker = false;
   const widths = new Map<string, number>();
   const scopes: Token[] = [];
   // The header: declarations up to $enddefinitions.
   for (;;) {
     const token = next("a declaration ($scope, $var, $upscope, $timescale, … or $enddefinitions)");
-    if (TEXT_SECTIONS.has(token.text)) untilEnd(token);
+    if (token.text === "$version") version = untilEnd(token).map((part) => part.text).join(" ");
+    else if (TEXT_SECTIONS.has(token.text)) untilEnd(token);
     else if (token.text === "$timescale") timescale = parseTimescale(token, untilEnd(token));
     else if (token.text === "$scope") {
       const body = untilEnd(token);
@@ -120,10 +134,11 @@ function checkStructure(text: string): Timescale {
   for (let result = stream.next(); !result.done; result = stream.next()) {
     const token = (last = result.value);
     const first = token.text[0]!;
+    endMarker = false;
     if (token.text === "$end") {
       if (section === null) throw new MalformedVcdError(token.line, "$end with no section open");
       section = null;
-    } else if (token.text === "$comment") untilEnd(token);
+    } else if (token.text === "$comment") endMarker = untilEnd(token).map((part) => part.text).join(" ").startsWith(END_MARKER);
     else if (DUMP_SECTIONS.has(token.text)) {
       if (section !== null) throw new MalformedVcdError(token.line, `${token.text} inside ${section.text} opened on line ${section.line}`);
       section = token;
@@ -143,7 +158,7 @@ function checkStructure(text: string): Timescale {
   }
   if (section !== null) throw new MalformedVcdError(lastLine, `${section.text} opened on line ${section.line} is never closed by $end: the file is truncated`);
   if (text.length > 0 && !text.endsWith("\n")) throw new MalformedVcdError(last.line, `the last line is cut off (no end of line after '${abbreviate(last.text)}'): the file is truncated`);
-  return timescale;
+  return { timescale, version, endMarker };
 }
 
 function parseTimescale(token: Token, body: readonly Token[]): Timescale {

@@ -46,6 +46,9 @@ export interface ParsedVcd {
   timescale: string | undefined;
   /** The file's time unit, from its $timescale (1 ps when it declares none). */
   timeUnit: Timescale;
+  /** The $version text (null without one), and whether the file ends with nicsim's end marker. */
+  version: string | null;
+  endMarker: boolean;
 }
 
 const CHUNK = 128 * 1024;
@@ -57,7 +60,7 @@ const CHUNK = 128 * 1024;
  * goes wrong (MalformedVcdError): the parser itself would stop quietly and return what it had.
  */
 export async function readVcd(text: string | Uint8Array, keep: (path: string, time: number) => boolean = () => true): Promise<ParsedVcd> {
-  const timescale = checkVcd(typeof text === "string" ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8"));
+  const shape = checkVcd(typeof text === "string" ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8"));
   const stream = await webVcdParser(await createVCD());
   const raw: Array<{ code: string; time: number; command: number; value: bigint | undefined; mask: bigint | undefined }> = [];
   let pathOf: Map<string, string> | null = null;
@@ -86,7 +89,7 @@ export async function readVcd(text: string | Uint8Array, keep: (path: string, ti
     const scalar = command === 14 ? 0n : command === 15 ? 1n : undefined;
     return { time, path: variable.path, value: scalar ?? value ?? 0n };
   });
-  return { variables, changes, endTime: Number(stream.getTime()), timescale: stream.info.timescale, timeUnit: timescale };
+  return { variables, changes, endTime: Number(stream.getTime()), timescale: stream.info.timescale, timeUnit: shape.timescale, version: shape.version, endMarker: shape.endMarker };
 }
 
 function variablesOf(root: ScopeNode): ParsedVariable[] {

@@ -52,6 +52,7 @@ export class VcdTracer implements KernelTracer {
   private readonly from: number;
   private readonly to: number;
   private state: "waiting" | "dumping" | "ended" = "waiting";
+  private finished = false;
 
   constructor(options: TracerOptions) {
     this.matcher = new ScopeMatcher(options);
@@ -124,13 +125,19 @@ export class VcdTracer implements KernelTracer {
     this.writer.flush();
   }
 
+  /** The run finished: closing now ends the dump with the end marker (a close without this leaves the dump marked as cut off). */
+  runFinished(): void {
+    this.finished = true;
+  }
+
   close(now: number): void {
+    const runEnd = this.finished ? now : undefined;
     if (this.state === "dumping") {
       this.drawClocks(now, true);
       this.writeTouched(now);
-      this.writer.close(Math.min(now, this.to));
+      this.writer.close(Math.min(now, this.to), runEnd);
     } else {
-      this.writer.close(this.state === "waiting" ? now : this.writer.currentTime);
+      this.writer.close(this.state === "waiting" ? now : this.writer.currentTime, runEnd);
     }
     this.state = "ended";
   }
@@ -152,7 +159,7 @@ export class VcdTracer implements KernelTracer {
 
   private end(): void {
     this.drawClocks(this.to, true);
-    this.writer.close(this.to);
+    this.writer.endDump(this.to);
     this.state = "ended";
   }
 

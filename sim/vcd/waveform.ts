@@ -24,6 +24,7 @@ export function recordWaveform(kernel: Kernel, base: string, selection: TraceSel
   const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)) });
   kernel.traceWith(tracer);
   const finish = (): WaveformFiles => {
+    tracer.runFinished();
     kernel.close();
     names.written(vcd);
     return writeSaveFiles(tracer, base, names);

@@ -1,6 +1,7 @@
 import { SimulationError } from "../errors.js";
 import { checkPath } from "../names.js";
 import { formatTime } from "../time.js";
+import { endMarkerComment } from "./end-marker.js";
 import { identifierCode } from "./identifier.js";
 import type { TextSink } from "./sink.js";
 
@@ -54,7 +55,8 @@ export class VcdWriter {
   private buffer = "";
   private time = -1;
   private timeWritten = false;
-  private state: "declaring" | "dumping" | "closed" = "declaring";
+  /** ended: the last timestamp is written (the window closed), the file is still open for the end marker. */
+  private state: "declaring" | "dumping" | "ended" | "closed" = "declaring";
   changesWritten = 0;
   bytesWritten = 0;
 
@@ -151,22 +153,34 @@ export class VcdWriter {
     this.buffer = "";
   }
 
-  /** Write the final timestamp (when later than the last one), flush and close the sink. */
-  close(finalTime: number): void {
-    if (this.state === "closed") return;
+  /** Write the final timestamp (when later than the last one) and flush: no value changes after this. */
+  endDump(finalTime: number): void {
+    if (this.state === "ended" || this.state === "closed") return;
     if (this.state === "declaring") this.begin(finalTime, () => 0);
     if (finalTime > this.time) {
       this.checkTime(finalTime);
       this.buffer += `#${finalTime}\n`;
       this.time = finalTime;
     }
+    this.state = "ended";
+    this.flush();
+  }
+
+  /**
+   * End the dump at `finalTime` and close the sink. `runEnd`, given only when the run finished,
+   * writes the end marker: a dump closed without it (a failed or interrupted run) reads as cut off.
+   */
+  close(finalTime: number, runEnd?: number): void {
+    if (this.state === "closed") return;
+    this.endDump(finalTime);
+    if (runEnd !== undefined) this.buffer += endMarkerComment(runEnd);
     this.state = "closed";
     this.flush();
     this.sink.close();
   }
 
   private emit(text: string): void {
-    if (this.state !== "dumping") throw new VcdError(this.state === "closed" ? "write after close" : "value change before begin()");
+    if (this.state !== "dumping") throw new VcdError(this.state === "declaring" ? "value change before begin()" : "write after the dump's end");
     if (!this.timeWritten) {
       this.buffer += `#${this.time}\n`;
       this.timeWritten = true;

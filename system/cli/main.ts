@@ -10,14 +10,13 @@ import { readmeParameterTables, replaceReadmeParameterTables } from "../paramete
 import { runPlainTraffic } from "../run-scenario.js";
 import { runPolicyEvaluation } from "../policy-eval.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
-import { defaultScenario } from "../scenario/default-scenario.js";
-import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
-import { runScenario } from "../scenario/run.js";
+import { ScenarioError } from "../scenario/load.js";
 import { formatSweep, runSweep, sweepGrid } from "../scenario/sweep.js";
 import { overridePathProblem, segmentProblem } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { Progress } from "./progress.js";
+import { runCommand } from "./run-command.js";
 import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
 
@@ -59,7 +58,7 @@ function axis(text: string, previous: Array<[string, unknown[]]> = []): Array<[s
 function integer(name: string, minimum: number, maximum = Number.MAX_SAFE_INTEGER) {
   return (text: string) => {
     const value = Number(text);
-    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < minimum || value > maximum) {
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < minimum || value > maximum) {
       throw new InvalidArgumentError(`${name} '${text}': expected a whole number from ${minimum} to ${maximum}`);
     }
     return value;
@@ -72,6 +71,14 @@ function microseconds(name: string) {
     const value = Number(text);
     if (!/^\s*\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(text) || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} '${text}': expected a time in µs, a non-negative number`);
     return value;
+  };
+}
+
+/** A path to write to: an empty or blank one would quietly mean the current directory (or a file named by spaces). */
+function outputPath(name: string) {
+  return (text: string) => {
+    if (text.trim() === "") throw new InvalidArgumentError(`${name} '${text}': expected a path (say '.' for the current directory)`);
+    return text;
   };
 }
 
@@ -95,21 +102,12 @@ program
   .argument("[scenario]", "scenario file")
   .addOption(seedOption())
   .option("--set <path=value>", "set a scenario value, e.g. nic.crypto_tx.bytesPerCycle=8 (repeatable)", scenarioAssignment, {})
-  .option("--out <directory>", "where the files go (default: the scenario's outputs.directory)")
+  .option("--out <directory>", "where the files go (default: the scenario's outputs.directory)", outputPath("--out"))
   .option("--no-waveform", "do not write the VCD and .gtkw")
   .addOption(quietOption())
-  .action((file: string | undefined, options: { seed?: number; set: Record<string, unknown>; out?: string; waveform: boolean; quiet?: boolean }) => {
+  .action(async (file: string | undefined, options: { seed?: number; set: Record<string, unknown>; out?: string; waveform: boolean; quiet?: boolean }) => {
     const overrides = { ...options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.waveform ? {} : { "outputs.waveform": false }) };
-    const loaded = file ? loadScenarioFile(file, overrides) : defaultScenario(overrides);
-    const progress = new Progress(`run ${loaded.scenario.name}`, options.quiet);
-    const started = performance.now();
-    const result = runScenario(loaded, { directory: options.out, onProgress: (now, end) => progress.update(now / 1e6, end / 1e6, "µs") });
-    progress.stop();
-    process.stdout.write(result.text);
-    console.log(`\nwall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${result.files.join("\n      ")}`);
-    const gtkw = result.files.find((name) => name.endsWith(".gtkw"));
-    if (gtkw) console.log(`open with: gtkwave ${gtkw}    (capture: wireshark ${gtkw.replace(/\.gtkw$/, ".pcap")}; report: ${gtkw.replace(/\.gtkw$/, ".html")})`);
-    if (!result.summary.outcome.startsWith("every packet")) process.exitCode = 1;
+    await runCommand(file, { overrides, out: options.out, quiet: options.quiet });
   });
 
 program
@@ -119,13 +117,13 @@ program
   .requiredOption("--grid <path=v1,v2,...>", "one axis of the grid (repeatable)", axis, [])
   .option("--set <path=value>", "set a value in every configuration (repeatable)", scenarioAssignment, {})
   .option("--workers <n>", "worker threads (default: one per core)", integer("--workers", 1))
-  .option("--out <file>", "JSON lines output", "waveforms/sweep.jsonl")
-  .option("--keep <directory>", "also write each run's files (waveform, capture, summary, report) under <directory>/<index>")
+  .option("--out <file>", "JSON lines output", outputPath("--out"), "waveforms/sweep.jsonl")
+  .option("--keep <directory>", "also write each run's files (waveform, capture, summary, report) under <directory>/<index>", outputPath("--keep"))
   .addOption(quietOption())
   .action(async (file: string | undefined, options: { grid: Array<[string, unknown[]]>; set: Record<string, unknown>; workers?: number; out: string; keep?: string; quiet?: boolean }) => {
     const points = sweepGrid(options.grid, options.set);
     // Before the runs, so that a directory the results cannot go to is known at once.
-    const outputs = new OutputFiles(dirname(options.out));
+    const outputs = new OutputFiles({ directory: dirname(options.out), givenBy: "--out" });
     const progress = new Progress("sweep", options.quiet);
     const started = performance.now();
     const results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, onResult: (_, done) => progress.update(done, points.length, "runs") });
@@ -145,7 +143,13 @@ program
   .option("--to <us>", "window end, µs (default: the end of the file)", microseconds("--to"))
   .option("--match <text>", "list only signals whose path contains this")
   .action(async (file: string, options: Omit<InspectOptions, "to"> & { to?: number }) => {
-    for (const line of await inspectVcd(file, { ...options, to: options.to ?? Infinity })) console.log(line);
+    const { lines, warnings } = await inspectVcd(file, { ...options, to: options.to ?? Infinity });
+    for (const line of lines) console.log(line);
+    // On stderr for a person, and in the listing too, so that output kept in a file says it.
+    for (const warning of warnings) {
+      console.error(`nicsim inspect: warning: ${warning}`);
+      console.log(`# warning: ${warning}`);
+    }
   });
 
 program
@@ -153,7 +157,7 @@ program
   .description("the plain-traffic scenario (IMIX over four customers); --set takes full parameter paths (top.nic.queues=4)")
   .addOption(seedOption())
   .option("--set <path=value>", "parameter value (repeatable)", parameterAssignment, {})
-  .option("--out <base>", "output base", "waveforms/plain-traffic")
+  .option("--out <base>", "output base", outputPath("--out"), "waveforms/plain-traffic")
   .option("--no-waveform", "do not write the VCD")
   .action((options: { seed?: number; set: Record<string, unknown>; out: string; waveform: boolean }) => {
     const result = runPlainTraffic({ seed: options.seed ?? 1, parameters: options.set, parametersSource: "--set", out: options.out, waveform: options.waveform });
@@ -172,7 +176,7 @@ program
   .option("--load <fraction>", "bulk offered load, fraction of the line", fraction, 0.9)
   .option("--set <path=value>", "parameter value, full path (repeatable)", parameterAssignment, {})
   .addOption(seedOption())
-  .option("--out <base>", "output base", "waveforms/latency")
+  .option("--out <base>", "output base", outputPath("--out"), "waveforms/latency")
   .action((options: { direction: string; packets: number; gapNs: number; load: number; set: Record<string, unknown>; seed?: number; out: string }) => {
     const reports = runLatencyReport({
       directions: options.direction === "both" ? ["tx", "rx"] : [options.direction as "tx" | "rx"],
@@ -212,10 +216,10 @@ program
 program
   .command("policy-eval")
   .description("compare SA caching policies with Belady's MIN on generated workloads, or on recorded SA traces")
-  .option("--out <base>", "output base", "waveforms/policy-eval")
+  .option("--out <base>", "output base", outputPath("--out"), "waveforms/policy-eval")
   .option("--trace <file>", "an SA trace (.jsonl) to evaluate (repeatable)", (value: string, previous: string[] = []) => [...previous, value], [])
   .action((options: { out: string; trace: string[] }) => {
-    const result = runPolicyEvaluation(options.out, options.trace);
+    const result = runPolicyEvaluation(options.out, options.trace, "--out");
     process.stdout.write(result.text);
     console.log(`wrote ${result.files.join("\n      ")}`);
   });
@@ -240,7 +244,7 @@ program
   .command("demo")
   .description("run the kernel demonstration design")
   .addOption(seedOption())
-  .option("--out <base>", "output base", "waveforms/demo")
+  .option("--out <base>", "output base", outputPath("--out"), "waveforms/demo")
   .action((options: { seed?: number; out: string }) => {
     const seed = options.seed ?? 1;
     const { kernel, top } = buildPipelineDemo({ seed });

@@ -29,9 +29,12 @@ export class SourceMap {
     const dotted = path.map(String).join(".");
     const override = this.overrides.find((set) => dotted === set || dotted.startsWith(`${set}.`));
     if (override !== undefined) return `--set ${override}`;
-    if (!this.document || !this.lines) return this.file;
+    // A place the file does not have, made by a `--set` below it (`--set outputs.waveformScopes.0=x` makes a mapping there): the option made it.
+    const below = this.overrides.find((set) => set.startsWith(`${dotted}.`));
+    if (!this.document || !this.lines) return below !== undefined ? `--set ${below}` : this.file;
     let node: unknown = this.document.contents;
     let range: [number, number, number] | undefined = (node as { range?: [number, number, number] })?.range;
+    let found = 0;
     for (const key of path) {
       let next: unknown = undefined;
       let at: unknown = undefined;
@@ -41,9 +44,11 @@ export class SourceMap {
         at = pair?.key;
       } else if (isSeq(node) && typeof key === "number") next = at = node.items[key];
       if (!next) break;
+      found++;
       node = next;
       range = (at as { range?: [number, number, number] }).range ?? (node as { range?: [number, number, number] }).range ?? range;
     }
+    if (below !== undefined && found < path.length) return `--set ${below}`;
     if (!range) return this.file;
     const { line, col } = this.lines.linePos(range[0]);
     return `${this.file}:${line}:${col}`;
@@ -121,6 +126,10 @@ export function checkScenario(value: unknown, source = new SourceMap("scenario",
     streams.add(stream.name);
     if (!customers.has(stream.customer)) problem(["traffic", index, "customer"], `no customer '${stream.customer}' (customers: ${[...customers].join(", ")})`);
   });
+  const { waveformFromMicroseconds: from, waveformToMicroseconds: to } = scenario.outputs;
+  if (from !== undefined && to !== undefined && to < from) {
+    problem(["outputs", "waveformToMicroseconds"], `${to} µs is before outputs.waveformFromMicroseconds = ${from} µs (${source.locate(["outputs", "waveformFromMicroseconds"])}): the waveform's window would end before it starts`);
+  }
   const sas = scenario.customers.reduce((sum, customer) => sum + customer.sas, 0);
   if (sas > 256) problem(["customers"], `${sas} SA pairs in all; at most 256 (their SPIs and inner ports must stay distinct)`);
   let qos: QosConfig | null = null;

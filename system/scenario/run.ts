@@ -17,6 +17,8 @@ import { deviceFitProblems } from "./device-fit.js";
 export interface RunOptions {
   /** Override where files go (default: the scenario's outputs.directory); null writes nothing. */
   readonly directory?: string | null;
+  /** What gave `directory` (the option, `--out`), named in messages about it; the scenario's line when it is the scenario's own. */
+  readonly directoryGivenBy?: string;
   /** Registrations (a crypto backend, a placement policy, a scheduler) the system should use. */
   readonly container?: DependencyContainer;
   /** Called as simulated time advances: now and the end of the traffic, ps. */
@@ -83,7 +85,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   const directory = options.directory === undefined ? scenario.outputs.directory : options.directory;
   const base = directory === null ? null : join(directory, scenario.name);
   // Each file is written under a temporary name and given its own when the run is over.
-  const files = directory === null ? null : new OutputFiles(directory);
+  const givenBy = options.directory === undefined ? `${loaded.source.locate(["outputs", "directory"])}: outputs.directory` : options.directoryGivenBy;
+  const files = directory === null ? null : new OutputFiles({ directory, givenBy });
   const outputs = scenario.outputs;
   const selection = {
     scopes: outputs.waveformScopes,

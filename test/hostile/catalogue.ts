@@ -27,6 +27,8 @@ const ESP = "test/ipsec/esp.test.ts";
 const INTERMEDIATE = "test/driver/intermediate.test.ts";
 const VALIDATION = "test/system/scenario-validation.test.ts";
 const OUTPUTS = "test/hostile/outputs.test.ts";
+const CLI = "test/system/cli.test.ts";
+const FUZZ = "test/system/scoreboard-properties.test.ts";
 
 export const CATALOGUE: readonly HostileInput[] = [
   // Registers, whichever they are.
@@ -92,6 +94,12 @@ export const CATALOGUE: readonly HostileInput[] = [
   { input: "A scenario file larger than any scenario needs (8 MiB)", outcome: "Refused before it is parsed, with its size and the limit", covers: ["scenario:size"], test: [VALIDATION, "20. a scenario file larger than any scenario needs is refused before it is parsed"] },
   { input: "Ring lengths the device refuses, a NIC clock or wire rate whose period is not whole picoseconds, several parameter mistakes together", outcome: "Every one rejected before the run at once, each at its line", covers: ["scenario:cross-field"], test: [VALIDATION, "19. ring lengths the device refuses, a NIC clock whose period is not whole picoseconds, a wire rate the MAC clock cannot have, and values out of range: every one at once, each at its line"] },
   { input: "A run that fails in the middle (a component throws)", outcome: "No file gets its own name; the files left under temporary names are listed with their state (partial or complete); an earlier run's files are untouched", covers: ["run:failure"], test: [OUTPUTS, "a run that fails mid-run names each file it left and its state, and leaves an earlier run's files as they were"] },
+  { input: "A name one of a run's files cannot take (a directory made there during the run)", outcome: "Every name is checked before any file is renamed: none is renamed, and the files left are listed", covers: ["run:rename"], test: [OUTPUTS, "a name taken by a directory (made during the run) fails before any file is renamed"] },
+  { input: "A rename that still fails part way through giving a run's files their names", outcome: "The report lists the files renamed and those left under temporary names, with their state", covers: ["run:rename"], test: [OUTPUTS, "a rename failing part way: the report names the files renamed and those left, with their state"] },
+  { input: "SIGINT (Ctrl-C) or SIGTERM during `nicsim run`", outcome: "The run stops at its next step; the waveform and capture are flushed, each file left is named with its state and size; exit status 130 or 143 (a second signal stops at once)", covers: ["run:signal"], test: [CLI, "%s: exit status %i, each file left named with its state and size, none given its own name"] },
+  { input: "A waveform window that ends before it starts (`outputs.waveformToMicroseconds` < `waveformFromMicroseconds`)", outcome: "Rejected at load, at the field's line or its `--set`, before any file is made", covers: ["scenario:cross-field"], test: [VALIDATION, "21. a waveform window that ends before it starts: at load, at the field's line (or its --set), not at run time; one that starts at its end is allowed"] },
+  { input: "`--set` below a place the scenario file does not have (`outputs.waveformScopes.0=x`)", outcome: "Rejected, blamed on the `--set`, not on the file's line", covers: ["scenario:override"], test: [VALIDATION, "22. a --set that makes a place the file does not have is blamed on the option, not on the file"] },
+  { input: "FUZZ_SEED, FUZZ_RUNS, FUZZ_SHRINK_SECONDS or FUZZ_DMA_FAULTS not a value the fuzzer can use (`abc`, ` 7`, `0` runs)", outcome: "`npm run fuzz` refuses it, naming the variable and what it takes (rather than running \"seed NaN\")", covers: ["fuzz:environment"], test: [FUZZ, "%s=%j is refused with the variable's name"] },
   { input: "Bad IKE identities and ISAKMP profiles", outcome: "Refused with a reason", covers: ["policy:identity"], test: [INTERMEDIATE, "the first matching profile wins; bad identities and profiles are refused with a reason"] },
 ];
 

@@ -16,6 +16,8 @@ export interface HostileCommand {
   readonly status: number;
   /** Text the standard output must hold, for an input that is not an error. */
   readonly stdout?: readonly string[];
+  /** Paths (in the directory) that must not exist afterwards: files that must not have been given their own names, or made at all. */
+  readonly absent?: readonly string[];
 }
 
 /** A small scenario; entries change one thing in it. */
@@ -48,6 +50,13 @@ $end
 0!
 `;
 
+/** The VCD above as nicsim writes it: its $version names nicsim, and a finished run's dump ends with the end marker. */
+const NICSIM_VCD = `$version\n\tnicsim 0.1.0 simulation kernel\n$end\n${VCD}`;
+const END_MARKER = "$comment\n\tnicsim: end of dump; the run finished at 3000 ps\n$end\n";
+
+/** A trace of two records. */
+const record = (time: number) => `{"sa":1,"time":${time},"bytes":100,"direction":"tx"}`;
+
 const RUN = ["run", "--quiet", "--no-waveform", "--out", "out"];
 const manyStreams = Array.from({ length: 4097 }, (_, index) => `  - { name: s${index}, customer: a, direction: to-peer, packetBytes: 100, gapMicroseconds: 5 }`).join("\n");
 
@@ -58,23 +67,53 @@ export const COMMAND_LINE: readonly HostileCommand[] = [
   { input: "`run --set` past the end of a list (`traffic.7.load=0.1`)", outcome: "Refused with the list's length", args: [...RUN, "small.yaml", "--set", "traffic.7.load=0.1"], files: { "small.yaml": SCENARIO }, stderr: ["--set traffic.7.load: traffic has 1 entry, so there is no traffic.7"], status: 1 },
   { input: "`--seed \"\"` (which ran seed 0)", outcome: "Refused: a whole number from 0 to 4294967295", args: ["run", "--seed", ""], stderr: ["--seed '': expected a whole number from 0 to 4294967295"], status: 1 },
   { input: "`--seed 1e3`", outcome: "Refused: digits only", args: ["run", "--seed", "1e3"], stderr: ["--seed '1e3': expected a whole number from 0 to 4294967295"], status: 1 },
-  { input: "`run --out /proc/nicsim` (where no directory can be made)", outcome: "Fails at once, naming the directory and why (Node's recursive mkdir never returns there)", args: [...RUN.slice(0, -1), "/proc/nicsim", "small.yaml"], files: { "small.yaml": SCENARIO }, stderr: ["output directory /proc/nicsim: cannot create /proc/nicsim (ENOENT: no such file or directory)"], status: 1 },
-  { input: "`run --out taken` where `taken` is a file", outcome: "Fails at once, naming it", args: [...RUN.slice(0, -1), "taken/sub", "small.yaml"], files: { "small.yaml": SCENARIO, taken: "a file" }, stderr: ["output directory taken/sub:", "/taken exists and is not a directory"], status: 1 },
+  { input: "`--seed ' 1'` (a blank around the digits)", outcome: "Refused: digits only", args: ["run", "--seed", " 1"], stderr: ["--seed ' 1': expected a whole number from 0 to 4294967295"], status: 1 },
+  { input: "`run --out ''` (which wrote into the current directory)", outcome: "Refused, naming the option; nothing is written", args: ["run", "--quiet", "--out", "", "small.yaml"], files: { "small.yaml": SCENARIO }, stderr: ["--out '': expected a path (say '.' for the current directory)"], status: 1, absent: ["small.summary.json", "small.pcap"] },
+  { input: "`policy-eval --out ''`", outcome: "Refused, naming the option", args: ["policy-eval", "--out", ""], stderr: ["--out '': expected a path"], status: 1 },
+  { input: "`run --out /proc/nicsim` (where no directory can be made)", outcome: "Fails at once, naming the directory, the option and why (Node's recursive mkdir never returns there)", args: [...RUN.slice(0, -1), "/proc/nicsim", "small.yaml"], files: { "small.yaml": SCENARIO }, stderr: ["output directory /proc/nicsim (--out): cannot create /proc/nicsim (ENOENT: no such file or directory)"], status: 1 },
+  { input: "`run --out /proc/self` (a directory in which no file can be made)", outcome: "Fails before the run, naming the output directory and the option", args: [...RUN.slice(0, -1), "/proc/self", "small.yaml"], files: { "small.yaml": SCENARIO }, stderr: ["output directory /proc/self (--out): cannot create files in it (ENOENT"], status: 1 },
+  { input: "`run --out /sys/kernel` (a directory that refuses new files)", outcome: "Fails before the run, naming the output directory and the option", args: [...RUN.slice(0, -1), "/sys/kernel", "small.yaml"], files: { "small.yaml": SCENARIO }, stderr: ["output directory /sys/kernel (--out): cannot create files in it ("], status: 1 },
+  { input: "`run --out taken` where `taken` is a file", outcome: "Fails at once, naming it", args: [...RUN.slice(0, -1), "taken/sub", "small.yaml"], files: { "small.yaml": SCENARIO, taken: "a file" }, stderr: ["output directory taken/sub (--out):", "/taken exists and is not a directory"], status: 1 },
   {
     input: "A run that fails after its files were opened (here: the report cannot be written)",
     outcome: "No file gets its own name; each file left under its temporary name is listed with its state; an earlier run's files are untouched",
     args: [...RUN, "small.yaml"],
     files: { "small.yaml": SCENARIO, "out/small.html.partial/": "" },
-    stderr: ["EISDIR", "The run failed; no file was given its own name", "out/small.pcap.partial: complete", "out/small.summary.json.partial: complete"],
+    stderr: ["EISDIR", "The run did not finish; no file was given its own name", "out/small.pcap.partial: complete", "out/small.summary.json.partial: complete"],
     status: 1,
+    absent: ["out/small.pcap", "out/small.summary.json"],
   },
+  {
+    input: "A directory where one of a run's files is to go (`out/small.html/`), which made the last rename fail after the others",
+    outcome: "Every name is checked before any file is renamed: none is, and each file left is listed with its state",
+    args: ["run", "--quiet", "--out", "out", "small.yaml"],
+    files: { "small.yaml": SCENARIO, "out/small.html/": "" },
+    stderr: ["out/small.html is a directory, so the file cannot have that name", "no file was given its own name", "out/small.vcd.partial: complete", "out/small.pcap.partial: complete", "out/small.summary.json.partial: complete"],
+    status: 1,
+    absent: ["out/small.vcd", "out/small.pcap", "out/small.esp_sa", "out/small.summary.json", "out/small.gtkw"],
+  },
+  {
+    input: "A waveform window that ends before it starts (`--set outputs.waveformFromMicroseconds=50 --set outputs.waveformToMicroseconds=10`)",
+    outcome: "Refused at load, naming both options, before any file is made",
+    args: ["run", "--quiet", "--out", "out", "small.yaml", "--set", "outputs.waveformFromMicroseconds=50", "--set", "outputs.waveformToMicroseconds=10"],
+    files: { "small.yaml": SCENARIO },
+    stderr: ["--set outputs.waveformToMicroseconds: outputs.waveformToMicroseconds: 10 µs is before outputs.waveformFromMicroseconds = 50 µs (--set outputs.waveformFromMicroseconds)"],
+    status: 1,
+    absent: ["out"],
+  },
+  { input: "`run --set outputs.waveformScopes.0=x` where the scenario has no list there", outcome: "Refused, blamed on the option (not on the scenario file's line)", args: [...RUN, "small.yaml", "--set", "outputs.waveformScopes.0=x"], files: { "small.yaml": SCENARIO }, stderr: ["--set outputs.waveformScopes.0: outputs.waveformScopes: Invalid input: expected array"], status: 1 },
   { input: "`inspect` of a truncated VCD (cut in its header)", outcome: "Refused with the file, the line and what was expected", args: ["inspect", "cut.vcd"], files: { "cut.vcd": VCD.slice(0, VCD.indexOf("$upscope") + 4) }, stderr: ["cut.vcd:4: not a whole VCD: the file ends in the middle of this line: it is truncated"], status: 1 },
   { input: "`inspect` of a VCD truncated in its body", outcome: "Refused with the line where it stops", args: ["inspect", "cut.vcd", "--signal", "top.a"], files: { "cut.vcd": VCD.slice(0, -2) }, stderr: ["cut.vcd:13: not a whole VCD: the file ends in the middle of this line: it is truncated"], status: 1 },
+  { input: "`inspect` of a VCD nicsim wrote, cut at a line boundary (what a killed run leaves)", outcome: "Listed, with a warning on stderr and in the listing: the end-of-dump marker is missing, so the file is cut off", args: ["inspect", "cut.vcd", "--signal", "top.a"], files: { "cut.vcd": NICSIM_VCD.slice(0, NICSIM_VCD.indexOf("#2500")) }, stderr: ["cut.vcd: written by nicsim but without its end-of-dump marker: the file is cut off"], stdout: ["1 us  1", "# warning: cut.vcd: written by nicsim but without its end-of-dump marker"], status: 0 },
+  { input: "`inspect` of a VCD nicsim wrote under a run's temporary name (`x.vcd.partial`)", outcome: "Listed, with a warning that the run did not finish", args: ["inspect", "x.vcd.partial"], files: { "x.vcd.partial": NICSIM_VCD + END_MARKER }, stderr: ["x.vcd.partial: a temporary name: the run writing this file did not finish"], stdout: ["top.a  [1]"], status: 0 },
+  { input: "`inspect` of a whole VCD nicsim wrote (ending with its end marker)", outcome: "Listed, with no warning", args: ["inspect", "whole.vcd", "--signal", "top.a"], files: { "whole.vcd": NICSIM_VCD + END_MARKER }, stderr: [], stdout: ["2500 ns  0"], status: 0 },
   { input: "`inspect` of a file that is not a VCD", outcome: "Refused at line 1 with what was expected", args: ["inspect", "garbage.vcd"], files: { "garbage.vcd": "\u0000\u0001PK garbage\n" }, stderr: ["garbage.vcd:1: not a whole VCD: expected a declaration"], status: 1 },
   { input: "`inspect` of a VCD whose `$timescale` is not 1 ps", outcome: "--from/--to and the printed times are in the file's own time unit", args: ["inspect", "ns.vcd", "--signal", "top.a", "--from", "0.5", "--to", "2"], files: { "ns.vcd": VCD }, stderr: [], stdout: ["1 us  1"], status: 0 },
   { input: "`inspect --from abc`", outcome: "Refused, naming the option", args: ["inspect", "ns.vcd", "--signal", "top.a", "--from", "abc"], files: { "ns.vcd": VCD }, stderr: ["--from 'abc': expected a time in µs, a non-negative number"], status: 1 },
   { input: "`inspect --from 5 --to 1`", outcome: "Refused: the window is empty", args: ["inspect", "ns.vcd", "--signal", "top.a", "--from", "5", "--to", "1"], files: { "ns.vcd": VCD }, stderr: ["--from 5 is after --to 1: the window is empty"], status: 1 },
   { input: "`policy-eval --trace` with a `null` line", outcome: "Refused with the file, the line and what was expected", args: ["policy-eval", "--trace", "null.jsonl"], files: { "null.jsonl": '{"sa":1,"time":0,"bytes":100,"direction":"tx"}\nnull\n' }, stderr: ["null.jsonl:2: expected an object"], status: 1 },
+  { input: "`policy-eval --trace` whose times go backwards", outcome: "Refused with the file, the line and the earlier line", args: ["policy-eval", "--trace", "back.jsonl"], files: { "back.jsonl": `${record(5)}\n${record(3)}\n` }, stderr: ["back.jsonl:2: time 3 ps is before 5 ps on line 1: a trace's records are in time order"], status: 1 },
+  { input: "`policy-eval --trace` of a trace at one time (which reported 10^12 installs/s)", outcome: "Refused: a rate needs two distinct times", args: ["policy-eval", "--trace", "one.jsonl"], files: { "one.jsonl": `${record(5)}\n` }, stderr: ["one.jsonl: every record is at 5 ps: a trace must span two distinct times"], status: 1 },
   { input: "`policy-eval --trace` of an empty trace", outcome: "Refused: nothing to evaluate", args: ["policy-eval", "--trace", "empty.jsonl"], files: { "empty.jsonl": "\n" }, stderr: ["empty.jsonl: the trace holds no SA accesses"], status: 1 },
   { input: "A scenario of 4097 streams", outcome: "Refused before the run with the limit", args: [...RUN, "many.yaml"], files: { "many.yaml": SCENARIO.slice(0, SCENARIO.indexOf("traffic:")) + `traffic:\n${manyStreams}\n` }, stderr: ["many.yaml:6:1: traffic: Too big: expected array to have <=4096 items"], status: 1 },
   { input: "A gap that rounds to 0 ps", outcome: "Refused before the run, naming the field", args: [...RUN, "gap.yaml"], files: { "gap.yaml": SCENARIO.replace("gapMicroseconds: 5", "gapMicroseconds: 0.0000001") }, stderr: ["gap.yaml:11:5: traffic[0].gapMicroseconds: at least 0.001 µs (1 ns)"], status: 1 },

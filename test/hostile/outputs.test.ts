@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { container } from "../../sim/di.js";
 import { type AesGcmBackend, AesGcmBackendToken, type IcvLength } from "../../sim/crypto/backend.js";
 import { NobleBackend } from "../../sim/crypto/noble-backend.js";
-import { RunFailedError } from "../../sim/output-files.js";
+import { leavingFilesOnFailure, OutputFiles, RunFailedError } from "../../sim/output-files.js";
+import { END_MARKER } from "../../sim/vcd/end-marker.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
 
@@ -39,6 +40,9 @@ describe("a run's files: written under temporary names, given their own at the e
     const run = runScenario(scenario(), { directory });
     for (const file of run.files) expect(existsSync(file), file).toBe(true);
     expect([...contents(directory).keys()].filter((name) => name.endsWith(".partial"))).toEqual([]);
+    // The finished dump ends with the marker that says so, naming the run's end time.
+    const vcd = readFileSync(join(directory, "default.vcd"), "utf8");
+    expect(vcd.endsWith(`$comment\n\t${END_MARKER}; the run finished at ${run.design.kernel.now} ps\n$end\n`), vcd.slice(-200)).toBe(true);
   });
 
   test("a run that fails mid-run names each file it left and its state, and leaves an earlier run's files as they were", () => {
@@ -63,13 +67,61 @@ describe("a run's files: written under temporary names, given their own at the e
     ]);
     for (const { path, bytes } of failed.left) {
       expect(statSync(path).size).toBe(bytes);
-      expect(failed.message).toContain(`${path}: partial, cut off by the failure (${bytes} bytes)`);
+      expect(failed.message).toContain(`${path}: partial, cut off where the run stopped (${bytes} bytes)`);
     }
+    // The dump cut off by the failure does not claim to be whole.
+    expect(readFileSync(failed.left[0]!.path, "utf8")).not.toContain(END_MARKER);
     // The pcap holds what was captured before the failure (flushed), not only its header.
     expect(failed.left[1]!.bytes).toBeGreaterThan(24);
     // The earlier run's files are untouched: none was replaced by a file of the failed run.
     const after = contents(directory);
     for (const [name, bytes] of before) expect(after.get(name)?.equals(bytes), name).toBe(true);
     expect([...after.keys()].filter((name) => !before.has(name)).sort()).toEqual(["default.pcap.partial", "default.vcd.partial"]);
+  });
+});
+
+describe("giving a run's files their own names: all or none as far as can be known, and truthful when a rename fails part way", () => {
+  /** Three files written and finished under temporary names, in a fresh directory. */
+  const threeFiles = (renamer?: { rename(from: string, to: string): void }) => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-commit-"));
+    const outputs = new OutputFiles({ directory }, renamer);
+    for (const name of ["a.vcd", "b.pcap", "c.html"]) outputs.write(join(directory, name), name);
+    return { directory, outputs };
+  };
+
+  test("a name taken by a directory (made during the run) fails before any file is renamed", () => {
+    const { directory, outputs } = threeFiles();
+    mkdirSync(join(directory, "c.html"));
+    expect(() => outputs.commit()).toThrow(`${join(directory, "c.html")} is a directory, so the file cannot have that name`);
+    expect(outputs.renamedFiles).toEqual([]);
+    expect(existsSync(join(directory, "a.vcd"))).toBe(false);
+    expect(existsSync(join(directory, "a.vcd.partial"))).toBe(true);
+  });
+
+  test("a rename failing part way: the report names the files renamed and those left, with their state", () => {
+    let renames = 0;
+    const { directory, outputs } = threeFiles({
+      rename: (from, to) => {
+        if (++renames === 2) throw new Error("EIO: i/o error, rename");
+        renameSync(from, to);
+      },
+    });
+    let failure: unknown = null;
+    try {
+      leavingFilesOnFailure(outputs, () => {}, () => outputs.commit());
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(RunFailedError);
+    const failed = failure as RunFailedError;
+    expect(failed.renamed).toEqual([join(directory, "a.vcd")]);
+    expect(failed.left.map(({ path, state }) => [path, state])).toEqual([
+      [join(directory, "b.pcap.partial"), "complete"],
+      [join(directory, "c.html.partial"), "complete"],
+    ]);
+    expect(failed.message).toContain(`renaming ${join(directory, "b.pcap.partial")} to ${join(directory, "b.pcap")}: EIO`);
+    expect(failed.message).toContain(`giving its files their own names failed part way. Given their own names (this run's files, complete):\n  ${join(directory, "a.vcd")}`);
+    expect(failed.message).toContain(`${join(directory, "c.html.partial")}: complete (6 bytes)`);
+    expect(failed.message).not.toContain("no file was given its own name");
   });
 });

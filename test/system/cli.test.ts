@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -7,6 +8,7 @@ import { runSweepPoint, sweepGrid } from "../../system/scenario/sweep.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
 import { COMMAND_LINE } from "../hostile/command-line.js";
+import { END_MARKER } from "../../sim/vcd/end-marker.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "nicsim-cli-"));
@@ -37,6 +39,8 @@ describe("nicsim on the command line", () => {
   test("inspect lists a VCD's signals and prints one signal's changes in a window; an unknown signal is named", () => {
     const listed = nicsim("inspect", "out/default.vcd", "--match", "crypto_tx.engine0");
     expect(listed.stdout).toContain("top.nic.crypto_tx.engine0.state  [3]");
+    // A finished run's dump ends with its end marker: no warning that it is cut off.
+    expect(listed.stderr).toBe("");
     const changes = nicsim("inspect", "out/default.vcd", "--signal", "top.nic.sacache.tx_hits", "--from", "0", "--to", "100");
     const lines = changes.stdout.trim().split("\n");
     expect(lines.length).toBeGreaterThan(2);
@@ -69,6 +73,37 @@ describe("nicsim on the command line", () => {
   });
 });
 
+describe("a run stopped by a signal flushes its files and names each one left", () => {
+  test.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s: exit status %i, each file left named with its state and size, none given its own name", async (signal, status) => {
+    const here = mkdtempSync(join(directory, "signal-"));
+    // Long enough (tens of seconds) that the run cannot finish before the signal.
+    const child = spawn(process.execPath, [join(root, "dist/system/cli/main.js"), "run", "--quiet", "--out", "out", "--set", "durationMicroseconds=20000"], { cwd: here, env: { ...process.env, CI: "true" } });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const vcd = join(here, "out/default.vcd.partial");
+    const pcap = join(here, "out/default.pcap.partial");
+    // Signalled once both files exist and the dump has been written to: the run is under way, whatever the machine's speed.
+    while (!(existsSync(vcd) && existsSync(pcap) && statSync(vcd).size > 0)) {
+      expect(child.exitCode, stderr).toBeNull();
+      await sleep(50);
+    }
+    child.kill(signal);
+    expect(await exited, stderr).toBe(status);
+    expect(stderr).toContain(`interrupted by ${signal} at `);
+    expect(stderr).toContain("no file was given its own name");
+    for (const path of [vcd, pcap]) expect(stderr).toContain(`${path.slice(here.length + 1)}: partial, cut off where the run stopped (${statSync(path).size} bytes)`);
+    // Flushed: the capture holds frames, not only its 24-byte header; the dump does not claim to be whole.
+    expect(statSync(pcap).size).toBeGreaterThan(24);
+    expect(readFileSync(vcd, "utf8")).not.toContain(END_MARKER);
+    expect(existsSync(join(here, "out/default.vcd"))).toBe(false);
+    expect(stderr, "a stack trace").not.toMatch(/\n\s+at /);
+  }, 120_000);
+});
+
 describe("hostile command-line input (the catalogue's, test/hostile/command-line.ts): the exit status and a precise error, never an exception", () => {
   test.each(COMMAND_LINE.map((entry) => [entry.input, entry] as const))("%s", (_, entry) => {
     const here = mkdtempSync(join(directory, "hostile-"));
@@ -83,6 +118,9 @@ describe("hostile command-line input (the catalogue's, test/hostile/command-line
     expect(result.status, result.stderr).toBe(entry.status);
     for (const text of entry.stderr) expect(result.stderr).toContain(text);
     for (const text of entry.stdout ?? []) expect(result.stdout).toContain(text);
+    // An input that is not an error, and warns of nothing, says nothing on stderr.
+    if (entry.stderr.length === 0) expect(result.stderr).toBe("");
+    for (const path of entry.absent ?? []) expect(existsSync(join(here, path)), `${path} exists`).toBe(false);
     expect(result.stderr, "a stack trace").not.toMatch(/\n\s+at /);
   });
 });

@@ -195,4 +195,17 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "s.yaml:4:3: wire.gigabitsPerSecond = 3: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps, not a whole number; choose a rate that divides 64000",
     ]);
   });
+
+  test("21. a waveform window that ends before it starts: at load, at the field's line (or its --set), not at run time; one that starts at its end is allowed", () => {
+    const windowed = (from: number, to: number) => `${VALID}outputs:\n  waveformFromMicroseconds: ${from}\n  waveformToMicroseconds: ${to}\n`;
+    expect(problems(windowed(50, 10))).toEqual(["s.yaml:27:3: outputs.waveformToMicroseconds: 10 µs is before outputs.waveformFromMicroseconds = 50 µs (s.yaml:26:3): the waveform's window would end before it starts"]);
+    expect(problems(windowed(10, 10))).toEqual([]);
+    expect(problems(windowed(10, 20), "s.yaml", { "outputs.waveformFromMicroseconds": 30 })).toEqual([
+      "s.yaml:27:3: outputs.waveformToMicroseconds: 20 µs is before outputs.waveformFromMicroseconds = 30 µs (--set outputs.waveformFromMicroseconds): the waveform's window would end before it starts",
+    ]);
+  });
+
+  test("22. a --set that makes a place the file does not have is blamed on the option, not on the file", () => {
+    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes.0": "x" })).toEqual(["--set outputs.waveformScopes.0: outputs.waveformScopes: Invalid input: expected array, received object"]);
+  });
 });

@@ -21,12 +21,10 @@ import { describe, expect, test } from "vitest";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { randomScenarios } from "./fuzz-scenarios.js";
 import { runProblems } from "./fuzz-problems.js";
+import { fuzzSettings } from "./fuzz-settings.js";
 
 /** How many random scenarios: 200 in the suite, thousands under `npm run fuzz`. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
-const SEED = Number(process.env.FUZZ_SEED ?? 2026);
-const SHRINK_SECONDS = Number(process.env.FUZZ_SHRINK_SECONDS ?? 120);
-const DMA_FAULTS = process.env.FUZZ_DMA_FAULTS !== "0";
+const { runs: RUNS, seed: SEED, shrinkSeconds: SHRINK_SECONDS, dmaFaults: DMA_FAULTS } = fuzzSettings(process.env);
 
 /** Print a failing scenario (stderr, not held back by the test runner) and save it; returns the file. */
 function report(title: string, input: ScenarioInput, found: readonly string[], file: string): string {
@@ -68,4 +66,22 @@ describe("the scoreboards hold on random scenarios", () => {
     expect(result.failed, String(result.errorInstance)).toBe(false);
     expect(runs).toBe(RUNS);
   }, Math.max(120_000, RUNS * 2_000) + SHRINK_SECONDS * 1000);
+});
+
+describe("the fuzzer's settings from the environment", () => {
+  test.each([
+    ["FUZZ_SEED", "abc"],
+    ["FUZZ_SEED", " 7"],
+    ["FUZZ_RUNS", "abc"],
+    ["FUZZ_RUNS", "0"],
+    ["FUZZ_SHRINK_SECONDS", "-1"],
+    ["FUZZ_DMA_FAULTS", "no"],
+  ])("%s=%j is refused with the variable's name", (name, value) => {
+    expect(() => fuzzSettings({ [name]: value })).toThrow(`${name}='${value}': expected`);
+  });
+
+  test("unset ones take their defaults, set ones their values", () => {
+    expect(fuzzSettings({})).toEqual({ runs: 200, seed: 2026, shrinkSeconds: 120, dmaFaults: true });
+    expect(fuzzSettings({ FUZZ_RUNS: "3000", FUZZ_SEED: "1700000000", FUZZ_SHRINK_SECONDS: "0", FUZZ_DMA_FAULTS: "0" })).toEqual({ runs: 3000, seed: 1_700_000_000, shrinkSeconds: 0, dmaFaults: false });
+  });
 });

@@ -1,0 +1,87 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { constants } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { describeLeftFiles } from "../../sim/output-files.js";
+import { defaultScenario } from "../scenario/default-scenario.js";
+import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
+import { Progress } from "./progress.js";
+import type { RunOutcome, RunReport, RunRequest } from "./run-worker.js";
+
+export interface RunCommandOptions {
+  readonly overrides: Record<string, unknown>;
+  readonly out?: string;
+  readonly quiet?: boolean;
+}
+
+/** The signals that stop a run; the exit status is 128 + the signal's number (130, 143), as a shell's. */
+const STOPPING_SIGNALS = ["SIGINT", "SIGTERM"] as const;
+type StoppingSignal = (typeof STOPPING_SIGNALS)[number];
+
+/**
+ * `nicsim run`: check the scenario here, then run it in a thread of its own. SIGINT or SIGTERM
+ * stops the run at its next step; its files are flushed and each one left is named with its state,
+ * as for a failed run, and the exit status is 130 or 143. A second signal stops at once.
+ */
+export async function runCommand(file: string | undefined, options: RunCommandOptions): Promise<void> {
+  // Checked before the thread starts, so that a mistake is reported at once, with its file and line.
+  const loaded = file ? loadScenarioFile(file, options.overrides) : defaultScenario(options.overrides);
+  const { name } = loaded.scenario;
+  const directory = options.out ?? loaded.scenario.outputs.directory;
+  const progress = new Progress(`run ${name}`, options.quiet);
+  const started = performance.now();
+  const interrupt = new SharedArrayBuffer(4);
+  const request: RunRequest = { file: file ?? null, overrides: options.overrides, out: options.out, interrupt };
+  const worker = new Worker(new URL("./run-worker.js", import.meta.url), { workerData: request });
+  let received: StoppingSignal | null = null;
+  const onSignal = (signal: StoppingSignal) => {
+    progress.stop();
+    if (received !== null) {
+      // The run did not reach its next step in time for the user: what is on disk stays as it is.
+      process.stderr.write(`nicsim run: ${signal} again: stopped at once, without flushing.\n${describeLeftFiles(partialFiles(directory, name))}\n`);
+      process.exit(128 + constants.signals[signal]);
+    }
+    received = signal;
+    Atomics.store(new Int32Array(interrupt), 0, constants.signals[signal]);
+    process.stderr.write(`nicsim run: ${signal}: stopping the run at its next step to flush its files (${signal} again stops at once)\n`);
+  };
+  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+  try {
+    const final = await new Promise<RunOutcome>((resolve, reject) => {
+      worker.on("message", (message: RunReport) => {
+        if (message.kind === "progress") progress.update(message.now / 1e6, message.end / 1e6, "µs");
+        else resolve(message);
+      });
+      worker.on("error", reject);
+      worker.on("exit", () => reject(new Error("the run's thread stopped without a result")));
+    });
+    progress.stop();
+    if (final.kind === "scenario") throw new ScenarioError(final.problems);
+    if (final.kind === "failed") {
+      if (received === null) throw new Error(final.message);
+      process.stderr.write(`nicsim run: ${final.message}\n`);
+    } else {
+      process.stdout.write(final.text);
+      console.log(`\nwall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${final.files.join("\n      ")}`);
+      const gtkw = final.files.find((path) => path.endsWith(".gtkw"));
+      if (gtkw) console.log(`open with: gtkwave ${gtkw}    (capture: wireshark ${gtkw.replace(/\.gtkw$/, ".pcap")}; report: ${gtkw.replace(/\.gtkw$/, ".html")})`);
+      if (!final.outcome.startsWith("every packet")) process.exitCode = 1;
+      if (received !== null) process.stderr.write(`nicsim run: the run had finished before ${received} stopped it: its files are complete.\n`);
+    }
+    if (received !== null) process.exitCode = 128 + constants.signals[received];
+  } finally {
+    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+    await worker.terminate();
+  }
+}
+
+/** A run's files under their temporary names, as they are on disk (for a run stopped at once, whose own list is out of reach). */
+function partialFiles(directory: string, name: string): Array<{ path: string; state: "partial"; bytes: number }> {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory, { recursive: true, encoding: "utf8" })
+    .filter((entry) => entry.startsWith(name) && entry.endsWith(".partial"))
+    .sort()
+    .map((entry) => join(directory, entry))
+    .filter((path) => statSync(path).isFile())
+    .map((path) => ({ path, state: "partial" as const, bytes: statSync(path).size }));
+}

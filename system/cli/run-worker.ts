@@ -1,0 +1,51 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { defaultScenario } from "../scenario/default-scenario.js";
+import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
+import { runScenario } from "../scenario/run.js";
+
+/** What `nicsim run` asks of its run's thread. */
+export interface RunRequest {
+  readonly file: string | null;
+  readonly overrides: Record<string, unknown>;
+  readonly out?: string;
+  /** One Int32: 0, or the number of the signal that interrupts the run (set by the main thread). */
+  readonly interrupt: SharedArrayBuffer;
+}
+
+/** What the run's thread reports: progress, then one outcome. */
+export type RunReport = { readonly kind: "progress"; readonly now: number; readonly end: number } | RunOutcome;
+
+export type RunOutcome =
+  | { readonly kind: "finished"; readonly text: string; readonly files: readonly string[]; readonly outcome: string }
+  | { readonly kind: "scenario"; readonly problems: readonly string[] }
+  | { readonly kind: "failed"; readonly message: string };
+
+/** The main thread received a signal: the run stops here, and its files are flushed and reported as a failed run's are. */
+export class RunInterrupted extends Error {
+  constructor(signal: string, now: number, end: number) {
+    super(`interrupted by ${signal} at ${(now / 1e6).toFixed(3)} µs of simulated time (the traffic runs for ${(end / 1e6).toFixed(3)} µs)`);
+  }
+}
+
+// The run, in a thread of its own: a run holds its thread for its whole length, and signals reach
+// only the main thread's event loop, which stays free here to receive them.
+const request = workerData as RunRequest;
+const interrupt = new Int32Array(request.interrupt);
+const signalNames: Readonly<Record<number, string>> = { 2: "SIGINT", 15: "SIGTERM" };
+const report = (message: RunReport) => parentPort!.postMessage(message);
+try {
+  const loaded = request.file ? loadScenarioFile(request.file, request.overrides) : defaultScenario(request.overrides);
+  const result = runScenario(loaded, {
+    directory: request.out,
+    directoryGivenBy: request.out === undefined ? undefined : "--out",
+    onProgress: (now, end) => {
+      const signal = Atomics.load(interrupt, 0);
+      if (signal !== 0) throw new RunInterrupted(signalNames[signal] ?? `signal ${signal}`, now, end);
+      report({ kind: "progress", now, end });
+    },
+  });
+  report({ kind: "finished", text: result.text, files: result.files, outcome: result.summary.outcome });
+} catch (error) {
+  if (error instanceof ScenarioError) report({ kind: "scenario", problems: error.problems });
+  else report({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
+}
