@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-import { dirname } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
 import { formatTime } from "../../sim/time.js";
-import { OutputFiles } from "../../sim/output-files.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { datasheetMarkdown } from "../../hw/spec/datasheet.js";
 import { readmeParameterTables, replaceReadmeParameterTables } from "../parameter-tables.js";
@@ -11,12 +9,11 @@ import { runPlainTraffic } from "../run-scenario.js";
 import { runPolicyEvaluation } from "../policy-eval.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
 import { ScenarioError } from "../scenario/load.js";
-import { formatSweep, runSweep, sweepGrid } from "../scenario/sweep.js";
 import { overridePathProblem, segmentProblem } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
-import { Progress } from "./progress.js";
 import { runCommand } from "./run-command.js";
+import { sweepCommand, sweepMergeCommand, type SweepCommandOptions } from "./sweep-command.js";
 import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
 
@@ -112,27 +109,24 @@ program
 
 program
   .command("sweep")
-  .description("run a scenario over a grid of values across worker threads; JSON lines and a table")
+  .description("run a scenario over a grid of values across worker threads, or one shard's share of it; JSON lines and a table")
   .argument("[scenario]", "scenario file (default: the built-in default scenario)")
   .requiredOption("--grid <path=v1,v2,...>", "one axis of the grid (repeatable)", axis, [])
   .option("--set <path=value>", "set a value in every configuration (repeatable)", scenarioAssignment, {})
   .option("--workers <n>", "worker threads (default: one per core)", integer("--workers", 1))
-  .option("--out <file>", "JSON lines output", outputPath("--out"), "waveforms/sweep.jsonl")
+  .option("--shard <k/n>", "run only shard k of n: the configurations whose index is k modulo n (also from SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX); join the shards with sweep-merge")
+  .option("--shard-count <n>", "the number of shards, when JOB_COMPLETION_INDEX gives this one's number (or set NICSIM_SHARD_COUNT)")
+  .option("--out <file>", "JSON lines output (default: waveforms/sweep.jsonl; a shard's: waveforms/sweep.shard-<k>-of-<n>.jsonl)", outputPath("--out"))
   .option("--keep <directory>", "also write each run's files (waveform, capture, summary, report) under <directory>/<index>", outputPath("--keep"))
   .addOption(quietOption())
-  .action(async (file: string | undefined, options: { grid: Array<[string, unknown[]]>; set: Record<string, unknown>; workers?: number; out: string; keep?: string; quiet?: boolean }) => {
-    const points = sweepGrid(options.grid, options.set);
-    // Before the runs, so that a directory the results cannot go to is known at once.
-    const outputs = new OutputFiles({ directory: dirname(options.out), givenBy: "--out" });
-    const progress = new Progress("sweep", options.quiet);
-    const started = performance.now();
-    const results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, onResult: (_, done) => progress.update(done, points.length, "runs") });
-    progress.stop();
-    outputs.write(options.out, results.map((result) => JSON.stringify(result)).join("\n") + "\n");
-    outputs.commit();
-    process.stdout.write(formatSweep(results));
-    console.log(`\n${results.length} runs, wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${options.out}`);
-  });
+  .action((file: string | undefined, options: SweepCommandOptions) => sweepCommand(file, options));
+
+program
+  .command("sweep-merge")
+  .description("join the outputs of every shard of a sweep into the JSON lines and table the unsharded sweep gives")
+  .argument("<shards...>", "the shards' JSON lines outputs")
+  .option("--out <file>", "JSON lines output", outputPath("--out"), "waveforms/sweep.jsonl")
+  .action((files: string[], options: { out: string }) => sweepMergeCommand(files, options));
 
 program
   .command("inspect")

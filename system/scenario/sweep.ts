@@ -4,6 +4,7 @@ import { Worker } from "node:worker_threads";
 import { defaultScenario } from "./default-scenario.js";
 import { loadScenarioFile, ScenarioError } from "./load.js";
 import { runScenario } from "./run.js";
+import type { Scenario } from "./schema.js";
 import type { ScenarioSummary } from "./summary.js";
 
 /** One configuration of a sweep: the values it sets, by scenario path. */
@@ -53,21 +54,27 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
   };
 }
 
+/** Load every point's scenario as its run will, so that a bad value stops the sweep before any run; the scenarios, in point order. */
+export function checkSweepPoints(file: string | null, points: readonly SweepPoint[]): Scenario[] {
+  return points.map((point) => {
+    try {
+      return (file === null ? defaultScenario(point.overrides) : loadScenarioFile(file, point.overrides)).scenario;
+    } catch (error) {
+      if (error instanceof ScenarioError) throw new ScenarioError(error.problems.map((problem) => `configuration ${point.index} (${JSON.stringify(point.overrides)}): ${problem}`));
+      throw error;
+    }
+  });
+}
+
 /**
  * Run every point across worker threads (one per core by default). Each point is checked in the
  * main thread first, so a bad value stops the sweep before any run. Results come back in point order.
  */
 export async function runSweep(file: string | null, points: readonly SweepPoint[], options: { workers?: number; keep?: string | null; onResult?: (result: SweepResult, done: number) => void } = {}): Promise<SweepResult[]> {
-  for (const point of points) {
-    try {
-      if (file === null) defaultScenario(point.overrides);
-      else loadScenarioFile(file, point.overrides);
-    } catch (error) {
-      if (error instanceof ScenarioError) throw new ScenarioError(error.problems.map((problem) => `configuration ${point.index} (${JSON.stringify(point.overrides)}): ${problem}`));
-      throw error;
-    }
-  }
+  checkSweepPoints(file, points);
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), points.length));
+  // A shard's points keep their places in the whole grid: results go where their point is in `points`.
+  const positions = new Map(points.map((point, position) => [point.index, position]));
   const results: SweepResult[] = new Array(points.length);
   let next = 0;
   let done = 0;
@@ -89,7 +96,7 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
             reject(new Error(message.error));
             return;
           }
-          results[message.result!.index] = message.result!;
+          results[positions.get(message.result!.index)!] = message.result!;
           options.onResult?.(message.result!, ++done);
           feed();
         });

@@ -1,0 +1,53 @@
+import { dirname } from "node:path";
+import { OutputFiles } from "../../sim/output-files.js";
+import { mergeShards } from "../scenario/sweep-merge.js";
+import { readShardFile, shardFileText, sweepLines } from "../scenario/sweep-shard-file.js";
+import { resolveShard, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
+import { checkSweepPoints, formatSweep, runSweep, sweepGrid } from "../scenario/sweep.js";
+import { Progress } from "./progress.js";
+
+export interface SweepCommandOptions extends ShardOptions {
+  readonly grid: Array<[string, unknown[]]>;
+  readonly set: Record<string, unknown>;
+  readonly workers?: number;
+  readonly out?: string;
+  readonly keep?: string;
+  readonly quiet?: boolean;
+}
+
+/** Where a sweep's JSON lines go without --out: one name per shard, so that shards sharing a directory do not overwrite each other. */
+const defaultOut = (shard: { index: number; count: number } | null) => (shard ? `waveforms/sweep.shard-${shard.index}-of-${shard.count}.jsonl` : "waveforms/sweep.jsonl");
+
+/**
+ * `nicsim sweep`: the whole grid, or one shard's share of it (from --shard or a SLURM array task or
+ * Kubernetes Indexed Job). A shard checks every configuration of the grid, not only its own, so that
+ * a bad value stops every shard at once, and so that its fingerprint covers the whole sweep.
+ */
+export async function sweepCommand(file: string | undefined, options: SweepCommandOptions, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const shard = resolveShard(options, environment);
+  const grid = sweepGrid(options.grid, options.set);
+  const scenarios = shard ? checkSweepPoints(file ?? null, grid) : [];
+  const points = shard ? shardPoints(grid, shard) : grid;
+  const out = options.out ?? defaultOut(shard);
+  // Before the runs, so that a directory the results cannot go to is known at once.
+  const outputs = new OutputFiles({ directory: dirname(out), givenBy: options.out === undefined ? "the default of --out" : "--out" });
+  const progress = new Progress(shard ? `sweep shard ${shard.index}/${shard.count}` : "sweep", options.quiet);
+  const started = performance.now();
+  const results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, onResult: (_, done) => progress.update(done, points.length, "runs") });
+  progress.stop();
+  outputs.write(out, shard ? shardFileText(shard, grid, scenarios, results) : sweepLines(results));
+  outputs.commit();
+  process.stdout.write(formatSweep(results));
+  const wall = `wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}`;
+  console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${results.length} of ${grid.length} runs, ${wall}` : `\n${results.length} runs, ${wall}`);
+}
+
+/** `nicsim sweep-merge`: the shards' outputs joined into the JSON lines and table of the whole sweep, as one unsharded sweep gives them. */
+export function sweepMergeCommand(files: readonly string[], options: { readonly out: string }): void {
+  const merged = mergeShards(files.map(readShardFile));
+  const outputs = new OutputFiles({ directory: dirname(options.out), givenBy: "--out" });
+  outputs.write(options.out, merged.text);
+  outputs.commit();
+  process.stdout.write(formatSweep(merged.results));
+  console.log(`\n${merged.results.length} runs from ${merged.shards} shards; wrote ${options.out}`);
+}

@@ -1,0 +1,101 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Scenario } from "./schema.js";
+import type { Shard } from "./sweep-shard.js";
+import type { SweepPoint, SweepResult } from "./sweep.js";
+
+/**
+ * The first line of a shard's output: which shard of which sweep it holds. The fingerprint is a
+ * SHA-256 of the nicsim version and every configuration's whole scenario (the file's values, its
+ * defaults, the `--set` and grid values), so shards of another scenario, grid or version differ.
+ */
+export interface ShardHeader {
+  readonly index: number;
+  readonly count: number;
+  /** Configurations in the whole grid. */
+  readonly points: number;
+  readonly nicsim: string;
+  readonly fingerprint: string;
+}
+
+/** The key of the header line's one field, which no result line has. */
+const HEADER_KEY = "nicsimSweepShard";
+
+/** nicsim's version, from the package.json above this module (in a checkout, compiled or not, and installed). */
+export function nicsimVersion(): string {
+  for (let directory = dirname(fileURLToPath(import.meta.url)); ; directory = dirname(directory)) {
+    const file = join(directory, "package.json");
+    if (existsSync(file)) {
+      const found = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (found.name === "nicsim" && found.version) return found.version;
+    }
+    if (dirname(directory) === directory) return "unknown";
+  }
+}
+
+/** The fingerprint of a sweep: its version and the scenarios of all its configurations, in order. */
+export function sweepFingerprint(scenarios: readonly Scenario[]): string {
+  return `sha256:${createHash("sha256").update(JSON.stringify({ nicsim: nicsimVersion(), scenarios })).digest("hex")}`;
+}
+
+/** The sweep's results as JSON lines, one per configuration: the output of a sweep, and the rows of a shard's. */
+export function sweepLines(results: readonly SweepResult[]): string {
+  return results.map((result) => `${JSON.stringify(result)}\n`).join("");
+}
+
+/** A shard's output: its header line, then its results. */
+export function shardFileText(shard: Shard, points: readonly SweepPoint[], scenarios: readonly Scenario[], results: readonly SweepResult[]): string {
+  const header: ShardHeader = { index: shard.index, count: shard.count, points: points.length, nicsim: nicsimVersion(), fingerprint: sweepFingerprint(scenarios) };
+  return `${JSON.stringify({ [HEADER_KEY]: header })}\n${sweepLines(results)}`;
+}
+
+/** A shard's output that cannot be merged: the message names the file (and line). */
+export class SweepMergeError extends Error {}
+
+/** A shard's output as read: its header, and each result with its line's text and number. */
+export interface ShardFile {
+  readonly file: string;
+  readonly header: ShardHeader;
+  readonly rows: ReadonlyArray<{ readonly line: number; readonly text: string; readonly result: SweepResult }>;
+}
+
+/** Read one shard's output, checking its header and that each line is a result. */
+export function readShardFile(file: string): ShardFile {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new SweepMergeError(`${file}: cannot be read (${(error as Error).message.split(",")[0]})`);
+  }
+  const lines = text.split("\n");
+  if (lines.at(-1) !== "") throw new SweepMergeError(`${file}:${lines.length}: the last line has no newline: the file is cut off`);
+  lines.pop();
+  const header = parseHeader(lines[0]);
+  if (header === null) throw new SweepMergeError(`${file}:1: not a sweep shard's output (its first line is not the header 'nicsim sweep --shard' writes${lines[0]?.startsWith('{"index":') ? "; this looks like a whole sweep's output" : ""})`);
+  const rows = lines.slice(1).map((line, position) => {
+    const number = position + 2;
+    let result: unknown;
+    try {
+      result = JSON.parse(line);
+    } catch {
+      throw new SweepMergeError(`${file}:${number}: not JSON`);
+    }
+    const index = (result as { index?: unknown } | null)?.index;
+    if (typeof result !== "object" || result === null || !Number.isSafeInteger(index)) throw new SweepMergeError(`${file}:${number}: not a sweep result (no configuration index)`);
+    return { line: number, text: line, result: result as SweepResult };
+  });
+  return { file, header, rows };
+}
+
+function parseHeader(line: string | undefined): ShardHeader | null {
+  try {
+    const header = (JSON.parse(line ?? "") as Record<string, ShardHeader | undefined>)[HEADER_KEY];
+    const whole = (value: unknown, minimum: number) => Number.isSafeInteger(value) && (value as number) >= minimum;
+    if (!header || !whole(header.index, 0) || !whole(header.count, 1) || !whole(header.points, 0) || typeof header.nicsim !== "string" || typeof header.fingerprint !== "string") return null;
+    return header;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,111 @@
+import type { SweepPoint } from "./sweep.js";
+
+/**
+ * One machine's share of a sweep: shard `index` of `count` runs the points whose index modulo
+ * `count` is `index` (round robin, so that an axis of long and short runs spreads over every shard).
+ * The share depends only on the grid and k/n, never on the machine or its threads.
+ */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+  /** The option and environment variables that said so, for messages and the shard's output. */
+  readonly givenBy: string;
+}
+
+/** A shard that cannot be: the message names the option or variable at fault. */
+export class ShardError extends Error {}
+
+/** What the command line says about sharding (the raw texts, checked here with the environment's). */
+export interface ShardOptions {
+  readonly shard?: string;
+  readonly shardCount?: string;
+}
+
+/** The environment variables read, by their owners' names. */
+export const SHARD_VARIABLES = {
+  slurmId: "SLURM_ARRAY_TASK_ID",
+  slurmCount: "SLURM_ARRAY_TASK_COUNT",
+  slurmMinimum: "SLURM_ARRAY_TASK_MIN",
+  slurmStep: "SLURM_ARRAY_TASK_STEP",
+  kubernetesIndex: "JOB_COMPLETION_INDEX",
+  count: "NICSIM_SHARD_COUNT",
+} as const;
+
+/** One source's word on the shard number, the number of shards, or both. */
+interface Claim {
+  readonly index?: number;
+  readonly count?: number;
+  readonly givenBy: string;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** A whole number in decimal digits (no sign, blank, fraction or exponent). */
+function wholeNumber(text: string, name: string, minimum: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < minimum) throw new ShardError(`${name} '${text}': expected a whole number of at least ${minimum}`);
+  return value;
+}
+
+/** `--shard k/n`. */
+function optionClaim(text: string): Claim {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  if (!match) throw new ShardError(`--shard '${text}': expected k/n, this shard's number k (from 0) and the number of shards n, as in --shard 0/4`);
+  return { index: wholeNumber(match[1]!, "--shard's k", 0), count: wholeNumber(match[2]!, "--shard's n", 1), givenBy: `--shard ${text}` };
+}
+
+/** A SLURM array task: k = (ID − MIN) / STEP, n = COUNT, for arrays such as --array=0-7 or 1-8 or 0-14:2. */
+function slurmClaim(environment: Environment): Claim | null {
+  const { slurmId, slurmCount, slurmMinimum, slurmStep } = SHARD_VARIABLES;
+  const idText = environment[slurmId];
+  if (idText === undefined) return null;
+  const countText = environment[slurmCount];
+  if (countText === undefined) throw new ShardError(`${slurmId} is set (${idText}) but ${slurmCount} is not: cannot tell the number of shards (give --shard k/n)`);
+  const id = wholeNumber(idText, slurmId, 0);
+  const count = wholeNumber(countText, slurmCount, 1);
+  const minimum = environment[slurmMinimum] === undefined ? 0 : wholeNumber(environment[slurmMinimum]!, slurmMinimum, 0);
+  const step = environment[slurmStep] === undefined ? 1 : wholeNumber(environment[slurmStep]!, slurmStep, 1);
+  const givenBy = `${slurmId}=${id}, ${slurmMinimum}=${minimum}, ${slurmStep}=${step}, ${slurmCount}=${count}`;
+  const offset = id - minimum;
+  if (offset < 0 || offset % step !== 0 || offset / step >= count) {
+    throw new ShardError(`${givenBy}: not task 0 to ${count - 1} of an evenly spaced array (--array=0-7, 1-8 and 0-14:2 are; a list such as 1,3,7 is not); give --shard k/n instead`);
+  }
+  return { index: offset / step, count, givenBy };
+}
+
+/**
+ * The shard this process runs, from `--shard`, `--shard-count` and the environment (a SLURM array
+ * task, a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with NICSIM_SHARD_COUNT); null when nothing
+ * asks for sharding. Sources that are given must agree.
+ */
+export function resolveShard(options: ShardOptions, environment: Environment): Shard | null {
+  const claims: Claim[] = [];
+  if (options.shard !== undefined) claims.push(optionClaim(options.shard));
+  if (options.shardCount !== undefined) claims.push({ count: wholeNumber(options.shardCount, "--shard-count", 1), givenBy: `--shard-count ${options.shardCount}` });
+  const slurm = slurmClaim(environment);
+  if (slurm) claims.push(slurm);
+  const { kubernetesIndex, count } = SHARD_VARIABLES;
+  if (environment[kubernetesIndex] !== undefined) claims.push({ index: wholeNumber(environment[kubernetesIndex]!, kubernetesIndex, 0), givenBy: `${kubernetesIndex}=${environment[kubernetesIndex]}` });
+  if (environment[count] !== undefined) claims.push({ count: wholeNumber(environment[count]!, count, 1), givenBy: `${count}=${environment[count]}` });
+  if (claims.length === 0) return null;
+  const index = agreed(claims, "index", "shard numbers");
+  const shardCount = agreed(claims, "count", "numbers of shards");
+  const givenBy = claims.map((claim) => claim.givenBy).join("; ");
+  if (index === null) throw new ShardError(`${givenBy}: gives the number of shards but not this shard's number: give --shard k/n, or run as a SLURM array task (${SHARD_VARIABLES.slurmId}) or a Kubernetes Indexed Job (${kubernetesIndex})`);
+  if (shardCount === null) throw new ShardError(`${givenBy}: gives this shard's number but not the number of shards: give --shard-count n or set ${count} (a Kubernetes Job's completions)`);
+  if (index >= shardCount) throw new ShardError(`${givenBy}: shard ${index} of ${shardCount} does not exist (shards are numbered 0 to ${shardCount - 1})`);
+  return { index, count: shardCount, givenBy };
+}
+
+/** The one value the claims that speak of `key` give, or null when none does; different values are a conflict. */
+function agreed(claims: readonly Claim[], key: "index" | "count", what: string): number | null {
+  const speaking = claims.filter((claim) => claim[key] !== undefined);
+  const values = new Set(speaking.map((claim) => claim[key]));
+  if (values.size > 1) throw new ShardError(`conflicting ${what}: ${speaking.map((claim) => `${claim[key]} from ${claim.givenBy}`).join(" but ")}`);
+  return speaking.length === 0 ? null : speaking[0]![key]!;
+}
+
+/** The points shard k of n runs: those whose index is k modulo n. */
+export function shardPoints(points: readonly SweepPoint[], shard: Pick<Shard, "index" | "count">): SweepPoint[] {
+  return points.filter((point) => point.index % shard.count === shard.index);
+}
