@@ -9,6 +9,7 @@ import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
 import { COMMAND_LINE } from "../hostile/command-line.js";
 import { END_MARKER } from "../../sim/vcd/end-marker.js";
+import { describeShardedSweeps } from "./sweep-shards-cli.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "nicsim-cli-"));
@@ -72,6 +73,8 @@ describe("nicsim on the command line", () => {
     }
   });
 });
+
+describeShardedSweeps(join(root, "dist/system/cli/main.js"), directory);
 
 describe("a run stopped by a signal flushes its files and names each one left", () => {
   test.each([

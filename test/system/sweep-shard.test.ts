@@ -1,0 +1,82 @@
+import { describe, expect, test } from "vitest";
+import { resolveShard, shardPoints, ShardError, SHARD_VARIABLES } from "../../system/scenario/sweep-shard.js";
+import { sweepGrid } from "../../system/scenario/sweep.js";
+
+const shardOf = (options: { shard?: string; shardCount?: string }, environment: Record<string, string> = {}) => {
+  const shard = resolveShard(options, environment);
+  return shard && { index: shard.index, count: shard.count };
+};
+const refusal = (options: { shard?: string; shardCount?: string }, environment: Record<string, string> = {}) => {
+  try {
+    resolveShard(options, environment);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ShardError);
+    return (error as Error).message;
+  }
+  throw new Error("not refused");
+};
+
+describe("which shard a sweep runs", () => {
+  test("nothing asks for sharding: the whole grid", () => {
+    expect(resolveShard({}, { PATH: "/bin" })).toBeNull();
+  });
+
+  test("--shard k/n", () => {
+    expect(shardOf({ shard: "1/4" })).toEqual({ index: 1, count: 4 });
+    expect(shardOf({ shard: "0/1" })).toEqual({ index: 0, count: 1 });
+  });
+
+  test("a SLURM array task: k = (ID − MIN) / STEP, n = COUNT, for arrays starting at 0 or not, and stepped ones", () => {
+    expect(shardOf({}, { SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_COUNT: "4", SLURM_ARRAY_TASK_MIN: "0" })).toEqual({ index: 2, count: 4 });
+    expect(shardOf({}, { SLURM_ARRAY_TASK_ID: "5", SLURM_ARRAY_TASK_COUNT: "4", SLURM_ARRAY_TASK_MIN: "4" })).toEqual({ index: 1, count: 4 });
+    expect(shardOf({}, { SLURM_ARRAY_TASK_ID: "8", SLURM_ARRAY_TASK_COUNT: "4", SLURM_ARRAY_TASK_MIN: "2", SLURM_ARRAY_TASK_STEP: "3" })).toEqual({ index: 2, count: 4 });
+    // Agreeing with --shard is no conflict.
+    expect(shardOf({ shard: "1/4" }, { SLURM_ARRAY_TASK_ID: "5", SLURM_ARRAY_TASK_COUNT: "4", SLURM_ARRAY_TASK_MIN: "4" })).toEqual({ index: 1, count: 4 });
+  });
+
+  test("a Kubernetes Indexed Job: JOB_COMPLETION_INDEX, with the number of shards from NICSIM_SHARD_COUNT or --shard-count", () => {
+    expect(shardOf({}, { JOB_COMPLETION_INDEX: "3", NICSIM_SHARD_COUNT: "4" })).toEqual({ index: 3, count: 4 });
+    expect(shardOf({ shardCount: "4" }, { JOB_COMPLETION_INDEX: "0" })).toEqual({ index: 0, count: 4 });
+  });
+
+  test.each([
+    [{ shard: "4/4" }, {}, "--shard 4/4: shard 4 of 4 does not exist (shards are numbered 0 to 3)"],
+    [{ shard: "1/0" }, {}, "--shard's n '0': expected a whole number of at least 1"],
+    [{ shard: "a/4" }, {}, "--shard 'a/4': expected k/n"],
+    [{ shard: "1.5/4" }, {}, "--shard '1.5/4': expected k/n"],
+    [{ shard: "-1/4" }, {}, "--shard '-1/4': expected k/n"],
+    [{ shard: "2" }, {}, "--shard '2': expected k/n"],
+    [{ shardCount: "x" }, { JOB_COMPLETION_INDEX: "1" }, "--shard-count 'x': expected a whole number of at least 1"],
+    [{ shardCount: "4" }, {}, "--shard-count 4: gives the number of shards but not this shard's number"],
+    [{}, { JOB_COMPLETION_INDEX: "1" }, "JOB_COMPLETION_INDEX=1: gives this shard's number but not the number of shards: give --shard-count n or set NICSIM_SHARD_COUNT"],
+    [{}, { JOB_COMPLETION_INDEX: "one", NICSIM_SHARD_COUNT: "4" }, "JOB_COMPLETION_INDEX 'one': expected a whole number of at least 0"],
+    [{}, { JOB_COMPLETION_INDEX: "1", NICSIM_SHARD_COUNT: "2.0" }, "NICSIM_SHARD_COUNT '2.0': expected a whole number of at least 1"],
+    [{}, { JOB_COMPLETION_INDEX: "4", NICSIM_SHARD_COUNT: "4" }, "JOB_COMPLETION_INDEX=4; NICSIM_SHARD_COUNT=4: shard 4 of 4 does not exist"],
+    [{}, { SLURM_ARRAY_TASK_ID: "3" }, "SLURM_ARRAY_TASK_ID is set (3) but SLURM_ARRAY_TASK_COUNT is not"],
+    [{}, { SLURM_ARRAY_TASK_ID: "", SLURM_ARRAY_TASK_COUNT: "4" }, "SLURM_ARRAY_TASK_ID '': expected a whole number of at least 0"],
+    // --array=1,3,7: the IDs are not evenly spaced, so an ID cannot say which share it is.
+    [{}, { SLURM_ARRAY_TASK_ID: "7", SLURM_ARRAY_TASK_COUNT: "3", SLURM_ARRAY_TASK_MIN: "1" }, "SLURM_ARRAY_TASK_ID=7, SLURM_ARRAY_TASK_MIN=1, SLURM_ARRAY_TASK_STEP=1, SLURM_ARRAY_TASK_COUNT=3: not task 0 to 2 of an evenly spaced array"],
+    [{ shard: "1/4" }, { SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_COUNT: "4" }, "conflicting shard numbers: 1 from --shard 1/4 but 2 from SLURM_ARRAY_TASK_ID=2"],
+    [{ shard: "1/4" }, { JOB_COMPLETION_INDEX: "1", NICSIM_SHARD_COUNT: "5" }, "conflicting numbers of shards: 4 from --shard 1/4 but 5 from NICSIM_SHARD_COUNT=5"],
+    [{ shardCount: "3" }, { JOB_COMPLETION_INDEX: "1", NICSIM_SHARD_COUNT: "4" }, "conflicting numbers of shards: 3 from --shard-count 3 but 4 from NICSIM_SHARD_COUNT=4"],
+  ] as const)("refused: %j with %j", (options, environment, message) => {
+    expect(refusal(options, environment)).toContain(message);
+  });
+
+  test("the variables named in the messages are those SLURM and Kubernetes set", () => {
+    expect(Object.values(SHARD_VARIABLES)).toEqual(["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP", "JOB_COMPLETION_INDEX", "NICSIM_SHARD_COUNT"]);
+  });
+
+  test("shard k of n runs the points whose index is k modulo n: every point in exactly one shard", () => {
+    const grid = sweepGrid([["seed", [1, 2, 3, 4, 5]], ["durationMicroseconds", [10, 20]]]);
+    const shares = [0, 1, 2, 3].map((index) => shardPoints(grid, { index, count: 4 }).map((point) => point.index));
+    expect(shares).toEqual([
+      [0, 4, 8],
+      [1, 5, 9],
+      [2, 6],
+      [3, 7],
+    ]);
+    // More shards than points: the last ones are empty, and still shards of the sweep.
+    expect(shardPoints(grid, { index: 11, count: 12 })).toEqual([]);
+  });
+});
