@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import { overridePathProblem } from "../../system/scenario/overrides.js";
 import { resolveShard, shardPoints, ShardError, SHARD_VARIABLES } from "../../system/scenario/sweep-shard.js";
 import { sweepGrid } from "../../system/scenario/sweep.js";
 
@@ -79,4 +82,24 @@ describe("which shard a sweep runs", () => {
     // More shards than points: the last ones are empty, and still shards of the sweep.
     expect(shardPoints(grid, { index: 11, count: 12 })).toEqual([]);
   });
+});
+
+test("the README's Kubernetes Indexed Job and SLURM script give every shard and a grid the scenario has", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const section = readme.slice(readme.indexOf("### Sweeps over many machines"), readme.indexOf("## Reading the waveforms"));
+  const job = parse(/```yaml\n([^]*?)```/.exec(section)![1]!) as {
+    spec: { completionMode: string; completions: number; template: { spec: { containers: Array<{ command: string[]; env: Array<{ name: string; value: string }> }> } } };
+  };
+  const [container] = job.spec.template.spec.containers;
+  expect(job.spec.completionMode).toBe("Indexed");
+  const count = container!.env.find((variable) => variable.name === SHARD_VARIABLES.count)!.value;
+  expect(resolveShard({}, { JOB_COMPLETION_INDEX: String(job.spec.completions - 1), NICSIM_SHARD_COUNT: count })).toMatchObject({ index: job.spec.completions - 1, count: job.spec.completions });
+  expect(container!.command.slice(0, 2)).toEqual(["nicsim", "sweep"]);
+  const grids = (words: readonly string[]) => words.flatMap((word, position) => (words[position - 1] === "--grid" ? [word.split("=")[0]!] : []));
+  const slurm = section.slice(section.indexOf("#SBATCH"), section.indexOf("```yaml"));
+  expect(grids(slurm.split(/\s+/))).toEqual(grids(container!.command));
+  for (const path of grids(container!.command)) expect(overridePathProblem(path), path).toBeNull();
+  // --array=0-15: sixteen tasks, merged as sixteen shards.
+  expect(slurm).toContain("--array=0-15");
+  expect(slurm).toContain(`sweep.shard-*-of-${job.spec.completions}.jsonl`);
 });
