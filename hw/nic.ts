@@ -16,7 +16,7 @@ import { Mac } from "./mac.js";
 import { RegisterFile } from "./register-file.js";
 import { RxEngine } from "./rx/engine.js";
 import { type NicShared, NicSharedToken } from "./config.js";
-import type { DeviceBus } from "./spec/bus.js";
+import { type DeviceBus, registerValue } from "./spec/bus.js";
 import { MAX_QUEUES } from "./spec/registers.js";
 import { Statistics } from "./statistics.js";
 import { TxEngine } from "./tx/engine.js";
@@ -124,10 +124,8 @@ export class Nic extends Component implements DeviceBus {
     };
   }
 
-  mmioWrite(offset: number, value: number): void {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-      throw new RangeError(`MMIO write of ${value} to ${this.registers.nameOf(offset)}: registers take 32-bit unsigned integers`);
-    }
+  mmioWrite(offset: number, written: number): void {
+    const value = registerValue(written, () => this.registers.nameOf(offset));
     const now = this.kernel.now;
     const arrival = Math.max(now + this.params.mmioWriteNanoseconds * 1000, this.lastWriteArrival);
     this.lastWriteArrival = arrival;

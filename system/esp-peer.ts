@@ -6,6 +6,7 @@ import { type Ipv4Address, PROTOCOL_ESP } from "../sim/packet/ipv4.js";
 import { tunnelEncapsulate } from "../sim/ipsec/modes.js";
 import type { ReceivedFrame, RemotePeer } from "../hw/link/peer.js";
 import { DropCounter } from "../sim/stats/drop-counter.js";
+import { classDscp } from "../sim/packet/dscp.js";
 
 export interface PeerTunnel {
   /** The peer's end of host-to-peer traffic. */
@@ -51,7 +52,7 @@ export class EspPeer {
   /** The Ethernet frame that carries an inner packet through tunnel `index` (its ESP sequence number taken). */
   frame(index: number, inner: Uint8Array): Uint8Array {
     const tunnel = this.tunnels[index]!;
-    const outer = tunnelEncapsulate(this.outbound[index]!, inner, { source: tunnel.peerAddress, destination: tunnel.hostAddress, dscp: tunnel.trafficClass << 3 });
+    const outer = tunnelEncapsulate(this.outbound[index]!, inner, { source: tunnel.peerAddress, destination: tunnel.hostAddress, dscp: classDscp(tunnel.trafficClass) });
     return ethernetFrame(macAddress("02:00:00:00:00:01"), macAddress("02:00:00:00:00:02"), outer);
   }
 

@@ -26,6 +26,7 @@ import { SendOrder } from "./send-order.js";
 import { Mailbox } from "../../sim/mailbox.js";
 import { read32 } from "../../sim/bytes.js";
 import { DropCounter, type DroppedBytes } from "../../sim/stats/drop-counter.js";
+import { classDscp, dscpClass } from "../../sim/packet/dscp.js";
 
 export interface DeliveredPacket {
   readonly packet: Uint8Array;
@@ -150,7 +151,7 @@ export class IntermediateDriver extends Component {
     const entry = this.spd.lookup({ source: BigInt(read32(packet, 12)), destination: BigInt(read32(packet, 16)), protocol, destinationPort });
     if (!entry) return this.drop("NO_POLICY", { packet });
     if (entry.action.kind === "discard") return this.drop("SPD_DISCARD", { packet });
-    const innerClass = packet[1]! >> 5;
+    const innerClass = dscpClass(packet[1]! >> 2);
     if (entry.action.kind === "bypass") {
       yield* this.base.transmit(this.base.queueOfClass(innerClass), this.frame(packet), { trafficClass: innerClass });
       return;
@@ -170,7 +171,7 @@ export class IntermediateDriver extends Component {
   /** The ESP packet of a leased SA, inline or in software, on the ring of its class in the order of its sequence numbers. */
   private *sendUnder(lease: SaLease, packet: Uint8Array, trafficClass: number): Generator<Command, void, unknown> {
     const sa = lease.sa;
-    const outer = { source: sa.source, destination: sa.destination, dscp: trafficClass << 3 };
+    const outer = { source: sa.source, destination: sa.destination, dscp: classDscp(trafficClass) };
     const queue = this.base.queueOfClass(trafficClass);
     this.used(sa, packet.length);
     const handle = this.params.offload && !sa.parameters.esn ? yield* this.placement.transmit(lease) : null;

@@ -3,6 +3,7 @@ import { Component, type ComponentContext, ComponentContextToken } from "../../s
 import type { WireFrame } from "./frame.js";
 import { type Wire, WireToken } from "./wire.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
+import { dscpClass as classOfDscp } from "../../sim/packet/dscp.js";
 
 interface Queued {
   readonly bytes: Uint8Array;
@@ -10,9 +11,9 @@ interface Queued {
   readonly unpadded: boolean;
 }
 
-/** The traffic class an IPv4 frame's DSCP names (its top three bits), or -1 for any other frame. */
+/** The traffic class an IPv4 frame's DSCP names (sim/packet/dscp.ts), or -1 for any other frame. */
 function dscpClass(bytes: Uint8Array): number {
-  return bytes.length > ETHERNET_HEADER_BYTES + 1 && etherType(bytes) === ETHERTYPE_IPV4 ? bytes[ETHERNET_HEADER_BYTES + 1]! >> 5 : -1;
+  return bytes.length > ETHERNET_HEADER_BYTES + 1 && etherType(bytes) === ETHERTYPE_IPV4 ? classOfDscp(bytes[ETHERNET_HEADER_BYTES + 1]! >> 2) : -1;
 }
 
 export interface ReceivedFrame {

@@ -10,10 +10,26 @@ export interface DeviceBus {
   readonly memory: HostMemory;
   /** Yield it from a process: resumes with the register's 32-bit value after the MMIO read latency. */
   mmioRead(offset: number): Command;
-  /** Posted: returns at once; writes reach the device in order, after the MMIO write latency. */
+  /**
+   * Posted: returns at once; writes reach the device in order, after the MMIO write latency.
+   * `value` is a 32-bit pattern, unsigned or as JavaScript's bit operators make it (`a | b` with
+   * bit 31 set is negative): both mean the same bits.
+   */
   mmioWrite(offset: number, value: number): void;
   /** The message-signalled interrupt of a vector: yield it to wait for the next one. */
   interrupt(vector: number): SimEvent;
+}
+
+/**
+ * The unsigned 32-bit pattern of a register value: integers from -2^31 to 2^32 - 1, so that the
+ * signed results of `|`, `&`, `<<` and `~` are taken as the bits they stand for. Anything else
+ * (fractions, NaN, values beyond 32 bits) is refused, naming the register, rather than truncated.
+ */
+export function registerValue(value: number, register: () => string): number {
+  if (!Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) {
+    throw new RangeError(`MMIO write of ${value} to ${register()}: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)`);
+  }
+  return value >>> 0;
 }
 
 export const DeviceBusToken = Symbol("DeviceBus");

@@ -26,12 +26,19 @@ const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
 /** Allocations start above 4 GiB so that every 64-bit address register needs its high half. */
 const FIRST_ADDRESS = 0x1_0000_0000;
+/**
+ * Unmapped bytes after every allocation, so that running off its end (slot N of an N-slot ring,
+ * buffer N of N) reaches no one's data: the CPU guard and the device's DMA both refuse it. A whole
+ * page keeps every allocation's offset within its page what it would be without red zones.
+ */
+export const RED_ZONE_BYTES = PAGE_SIZE;
 
 /**
  * Simulated host memory: sparse and byte-addressable, with an allocator for the driver's rings,
  * buffers and SA records. Allocated regions are what the device may reach by DMA (as through an
  * IOMMU): `isMapped` tells the DMA engine whether an access is legal. With `guard`, a CPU access
  * outside every region throws, which catches driver bugs in tests at the line that made them.
+ * Allocations are separated by red zones (RED_ZONE_BYTES), mapped to no one.
  */
 export class HostMemory {
   private readonly pages = new Map<number, Uint8Array>();
@@ -58,7 +65,7 @@ export class HostMemory {
       return start;
     }
     const start = hostAddress(Math.ceil(this.nextFree / alignment) * alignment);
-    this.nextFree = start + size;
+    this.nextFree = start + size + RED_ZONE_BYTES;
     this.regions.push({ start, size, label });
     return start;
   }
@@ -92,6 +99,13 @@ export class HostMemory {
       else return undefined;
     }
     return undefined;
+  }
+
+  /** The region whose red zone holds `address`, if any: for naming what a stray access ran off. */
+  regionBefore(address: number): Region | undefined {
+    let region: Region | undefined;
+    for (const candidate of this.regions) if (candidate.start <= address) region = candidate;
+    return region !== undefined && address >= region.start + region.size && address < region.start + region.size + RED_ZONE_BYTES ? region : undefined;
   }
 
   isMapped(address: number, length: number): boolean {
@@ -164,9 +178,12 @@ export class HostMemory {
     if (!(address >= 0 && address <= Number.MAX_SAFE_INTEGER && address % 1 === 0)) throw new HostMemoryError(`${access} at ${address}: not a host address`);
     if (!this.options.guard || length === 0 || this.regionOf(address, length)) return;
     const inside = this.regionOf(address);
+    const before = inside ? undefined : this.regionBefore(address);
     const where = inside
       ? `runs past the end of '${inside.label}' (${formatAddress(inside.start)}, ${inside.size} bytes)`
-      : "is outside every allocated region";
+      : before
+        ? `is in the red zone ${address - (before.start + before.size)} bytes after the end of '${before.label}' (${formatAddress(before.start)}, ${before.size} bytes)`
+        : "is outside every allocated region";
     throw new HostMemoryError(`${access} of ${length} bytes at ${formatAddress(address)} ${where}`);
   }
 }

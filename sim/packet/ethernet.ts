@@ -1,4 +1,5 @@
 /** Ethernet II framing (IEEE 802.3) as the MAC and the packet builders use it. */
+import { dscpClass } from "./dscp.js";
 
 export const ETHERNET_HEADER_BYTES = 14;
 /** Smallest frame without FCS; shorter frames are padded by the sending MAC. */
@@ -30,12 +31,12 @@ export function etherType(frame: Uint8Array): number {
 
 /**
  * The traffic class a frame asks for: the 802.1Q priority code point when tagged, else the class
- * selector of the IPv4 DSCP or IPv6 traffic class (top three bits), else 0.
+ * class of the IPv4 DSCP (sim/packet/dscp.ts) or the IPv6 traffic class's top three bits, else 0.
  */
 export function frameTrafficClass(frame: Uint8Array): number {
   const type = etherType(frame);
   if (type === ETHERTYPE_VLAN && frame.length >= 16) return frame[14]! >> 5;
-  if (type === ETHERTYPE_IPV4 && frame.length >= 16) return frame[15]! >> 5;
+  if (type === ETHERTYPE_IPV4 && frame.length >= 16) return dscpClass(frame[15]! >> 2);
   if (type === ETHERTYPE_IPV6 && frame.length >= 16) return (frame[14]! & 0x0f) >> 1;
   return 0;
 }

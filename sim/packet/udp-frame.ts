@@ -11,7 +11,7 @@ export interface UdpFrameSpec {
   destinationIp: Ipv4Address;
   sourcePort: number;
   destinationPort: number;
-  /** Differentiated services code point (6 bits); its top three bits are the traffic class. */
+  /** Differentiated services code point (6 bits): its traffic class is sim/packet/dscp.ts's. */
   dscp: number;
   /** Total frame length without FCS: at least 42 (headers), at most 65535 + 14. */
   frameLength: number;

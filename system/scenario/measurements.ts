@@ -1,4 +1,5 @@
 import type { Kernel } from "../../sim/kernel.js";
+import { dscpClass } from "../../sim/packet/dscp.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType, INTER_FRAME_GAP_BYTES, wireBytes } from "../../sim/packet/ethernet.js";
 import type { NicSystem } from "../nic-system.js";
 
@@ -6,7 +7,7 @@ import type { NicSystem } from "../nic-system.js";
 export interface Sample {
   /** End of the interval, µs. */
   readonly time: number;
-  /** Wire throughput by traffic class (the outer DSCP class selector), Gb/s, each way. */
+  /** Wire throughput by traffic class (of the outer DSCP: sim/packet/dscp.ts), Gb/s, each way. */
   readonly toPeerGbps: readonly number[];
   readonly toHostGbps: readonly number[];
   /** SA table hits over lookups in the interval (null: no lookups). */
@@ -48,7 +49,7 @@ export class Sampler {
   ) {
     system.wire.tap((time, frame, from) => {
       const bytes = frame.bytes;
-      const trafficClass = etherType(bytes) === ETHERTYPE_IPV4 ? bytes[ETHERNET_HEADER_BYTES + 1]! >> 5 : 0;
+      const trafficClass = etherType(bytes) === ETHERTYPE_IPV4 ? dscpClass(bytes[ETHERNET_HEADER_BYTES + 1]! >> 2) : 0;
       const direction = from === "nic" ? "to-peer" : "to-host";
       // The tap sees the frame's last bit (FCS included); its gap follows.
       const onLine = system.wire.duration(wireBytes(bytes.length) - INTER_FRAME_GAP_BYTES);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Channel } from "../../sim/channel.js";
-import { HostMemory, HostMemoryError } from "../../sim/host/memory.js";
+import { HostMemory, HostMemoryError, RED_ZONE_BYTES } from "../../sim/host/memory.js";
 import { Kernel } from "../../sim/kernel.js";
 import { internetChecksum } from "../../sim/packet/checksum.js";
 
@@ -65,5 +65,32 @@ describe("packet checksum", () => {
   test("the Internet checksum gives RFC 1071's value", () => {
     // RFC 1071's example: 0x0001 f203 f4f5 f6f7 sums to 0xddf2, complemented 0x220d.
     expect(internetChecksum(Uint8Array.from([0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]))).toBe(0x220d);
+  });
+});
+
+describe("red zones between allocations", () => {
+  test("slot N of an N-slot ring is in no allocation: the device may not reach it, and the guard names the ring", () => {
+    const memory = new HostMemory({ guard: true });
+    const slots = 8;
+    const ring = memory.allocate(slots * 16, "tx ring 0", 128);
+    const next = memory.allocate(4096, "tx buffers", 64);
+    expect(memory.isMapped(ring + (slots - 1) * 16, 16)).toBe(true);
+    expect(memory.isMapped(ring + slots * 16, 16)).toBe(false);
+    expect(next).toBeGreaterThanOrEqual(ring + slots * 16 + RED_ZONE_BYTES);
+    expect(() => memory.write(ring + slots * 16, new Uint8Array(16))).toThrow(/red zone 0 bytes after the end of 'tx ring 0'/);
+  });
+
+  test("buffer N of an N-buffer pool is in the red zone too", () => {
+    const memory = new HostMemory();
+    const pool = memory.allocate(4 * 2048, "rx buffers", 4096);
+    memory.allocate(64, "neighbour");
+    expect(memory.isMapped(pool + 4 * 2048, 2048)).toBe(false);
+  });
+
+  test("red zones keep an allocation's offset within its page", () => {
+    const memory = new HostMemory();
+    const first = memory.allocate(100, "a", 64);
+    const second = memory.allocate(100, "b", 64);
+    expect((second - first) % 4096).toBe(128);
   });
 });
