@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { identity } from "../../driver/intermediate/identity.js";
-import { applyQosConfig, parseQosConfig, parseQosConfigJson, QosConfigError, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { applyQosConfig, parseQosConfig, QosConfigError, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { spi } from "../../sim/ipsec/esp.js";
 import { ipv4Address } from "../../sim/packet/ipv4.js";
 import * as R from "../../hw/spec/registers.js";
@@ -42,9 +43,9 @@ describe("QoS configuration in the seed's syntax", () => {
   });
 
   const mistakes: Array<[string, string, RegExp]> = [
-    ["an unknown top-level word", "crypto isakmp profile a\n match identity group a\nclass-mop gold\n", /qos:3:1: expected 'crypto isakmp profile', 'class-map' or 'policy-map', found 'class-mop'/],
-    ["a bad match line", "crypto isakmp profile a\n match identity color blue\n", /qos:2:17: expected address, host, user or group after 'match identity', found 'color'/],
-    ["a bad address", "crypto isakmp profile a\n match identity address 10.0.300.0/24\n", /qos:2:17: '10.0.300.0' is not an IPv4 address/],
+    ["an unknown top-level word", "crypto isakmp profile a\n match identity group a\nclass-mop gold\n", /qos:3:1: not supported: 'class-mop gold' \(did you mean class-map\?\); at the top level this model takes 'crypto isakmp profile NAME', 'class-map NAME'/],
+    ["a bad match line", "crypto isakmp profile a\n match identity color blue\n", /^qos:2:2: not supported: 'match identity color blue'; in crypto isakmp profile a this model takes 'match identity address ADDRESS \[MASK\]', 'match identity host NAME'/],
+    ["a bad address", "crypto isakmp profile a\n match identity address 10.0.300.0/24\n", /^qos:2:25: '10.0.300.0' is not an IPv4 address$/],
     ["a profile without a match", "crypto isakmp profile lonely\n set ipsec-qos-group 3\n", /qos:1:1: crypto isakmp profile lonely has no 'match identity' line/],
     ["a tag out of range", "crypto isakmp profile a\n match identity group a\n set ipsec-qos-group 300\n", /qos:3:22: expected an ipsec-qos-group \(0 to 255\), found '300'/],
     ["an unknown class", "class-map gold\n match qos-group 1\npolicy-map edge\n class platinum\n  priority percent 10\n", /qos:4:1: policy-map edge: class platinum is not a class-map/],
@@ -66,7 +67,7 @@ describe("QoS configuration in the seed's syntax", () => {
       policyMaps: [{ name: "edge", classes: [{ name: "gold", priorityPercent: 20 }, { name: "silver", bandwidthPercent: 30 }, { name: "class-default", bandwidthRemainingPercent: 100 }] }],
     });
     expect(Object.fromEntries(trafficClasses(parseQosConfigJson(json)).byQosGroup)).toEqual({ 1: 7, 2: 6 });
-    expect(() => parseQosConfigJson(JSON.stringify({ profiles: [{ name: "a", match: ["colour blue"] }] }), "q.json")).toThrow("q.json:1:1: profiles[0].match[0]: expected address, host, user or group");
+    expect(() => parseQosConfigJson(JSON.stringify({ profiles: [{ name: "a", match: ["colour blue"] }] }), "q.json")).toThrow("q.json:1:1: profiles[0].match[0]: not supported: 'match identity colour blue'");
     expect(() => parseQosConfigJson(JSON.stringify({ policyMaps: [{ name: "p", classes: [{ name: "x", priorityPercent: 5 }] }] }), "q.json")).toThrow("class x is not a class-map");
   });
 });

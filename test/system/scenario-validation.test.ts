@@ -56,7 +56,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
   test("2. an unknown field, as a typo would make", () => {
     expect(problems(VALID.replace("customers:", "custmers:"))).toEqual([
       "s.yaml:1:1: customers: required: expected array, received undefined",
-      "s.yaml:1:1: (top): unknown field 'custmers'",
+      "s.yaml:15:1: custmers: unknown field (did you mean customers?)",
     ]);
   });
 
@@ -154,7 +154,10 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "--set traffic.3.load: traffic has 1 entry, so there is no traffic.3",
       "--set durationMicroseconds.x: durationMicroseconds is a number, not a mapping, so it has no 'x'",
     ]);
-    expect(problems(VALID, "s.yaml", { "traffic.0.packetBytes": "big", "nic.sacache.txEntries": 0 })).toEqual(["--set traffic.0.packetBytes: traffic[0].packetBytes: Invalid input: expected number, received string"]);
+    expect(problems(VALID, "s.yaml", { "traffic.0.packetBytes": "big", "nic.sacache.txEntries": 0 })).toEqual([
+      "--set traffic.0.packetBytes: traffic[0].packetBytes: Invalid input: expected number, received string",
+      "--set nic.sacache.txEntries: nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
+    ]);
     expect(problems(VALID, "s.yaml", { "nic.sacache.txEntries": 0 })).toEqual([expect.stringMatching(/^--set nic\.sacache\.txEntries: nic\.sacache\.txEntries = 0: expected at least 1/)]);
   });
 
