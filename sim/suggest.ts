@@ -22,14 +22,17 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   return suggestion === undefined ? "" : ` (did you mean ${suggestion}?)`;
 }
 
-/** Levenshtein distance: insertions, deletions and substitutions of one character each. */
+/** Edit distance: insertions, deletions, substitutions and swaps of neighbours (the commonest typo) of one character each. */
 export function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j]!, before[j - 2]! + 1);
     }
+    before = previous;
     previous = current;
   }
   return previous[b.length]!;
