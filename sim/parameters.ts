@@ -1,4 +1,5 @@
 import { ParameterError } from "./errors.js";
+import { didYouMean } from "./suggest.js";
 
 export type ParameterKind = "integer" | "number" | "boolean" | "choice";
 
@@ -75,10 +76,7 @@ export class ParameterOverrides {
     const unclaimed = [...this.values.keys()].filter((path) => !this.claimed.has(path));
     const problems = this.misfits;
     if (unclaimed.length === 0 && problems.length === 0) return;
-    const lines = unclaimed.map((path) => {
-      const suggestion = closest(path, declared);
-      return `  ${path}: no such parameter${suggestion ? ` (did you mean ${suggestion}?)` : ""}`;
-    });
+    const lines = unclaimed.map((path) => `  ${path}: no such parameter${didYouMean(path, declared)}`);
     const unclaimedText = unclaimed.length === 0 ? [] : [`${this.source}: ${unclaimed.length} value(s) match no declared parameter:\n${lines.join("\n")}`];
     throw new ParameterError([...problems, ...unclaimedText].join("\n"));
   }
@@ -128,29 +126,4 @@ function flatten(values: Record<string, unknown>, prefix: string, into: Map<stri
     if (typeof value === "object" && value !== null && !Array.isArray(value)) flatten(value as Record<string, unknown>, path, into);
     else into.set(path, value);
   }
-}
-
-function closest(path: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(path.length / 4)) + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(path, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -1,10 +1,13 @@
 import { MAX_QUEUES, type TxSchedule } from "../../hw/spec/registers.js";
+import { type CommandForm, integerValue, matchCommand, type QosProblem, type Token, tokens } from "./ios-commands.js";
 import { type IdentityMatch, matchAddress, matchGroup, matchHost, matchHostDomain, matchUser, matchUserDomain } from "./isakmp-profile.js";
 import type { IntermediateDriver } from "./driver.js";
 
+export type { QosProblem } from "./ios-commands.js";
+
 /** A QoS policy configuration: ISAKMP profiles that set tags, class maps that match them, and a policy map. */
 export interface QosConfig {
-  readonly profiles: ReadonlyArray<{ readonly name: string; readonly matches: readonly IdentityMatch[]; readonly ipsecQosGroup?: number; readonly line: number }>;
+  readonly profiles: ReadonlyArray<{ readonly name: string; readonly matches: readonly IdentityMatch[]; readonly ipsecQosGroup?: number; readonly line: number; readonly ipsecQosGroupLine?: number }>;
   readonly classMaps: ReadonlyArray<{ readonly name: string; readonly qosGroups: readonly number[]; readonly line: number }>;
   readonly policyMaps: ReadonlyArray<{ readonly name: string; readonly classes: readonly PolicyClass[]; readonly line: number }>;
 }
@@ -17,189 +20,168 @@ export interface PolicyClass {
   readonly line: number;
 }
 
+/** A configuration that cannot be applied: every problem in it, each at its line and column. */
 export class QosConfigError extends Error {
-  constructor(readonly source: string, readonly line: number, readonly column: number, message: string) {
-    super(`${source}:${line}:${column}: ${message}`);
+  constructor(readonly source: string, readonly problems: readonly QosProblem[]) {
+    super(problems.map((problem) => `${source}:${problem.line}:${problem.column}: ${problem.message}`).join("\n"));
   }
 }
 
-interface Token {
-  readonly text: string;
-  readonly column: number;
-}
+const NAME = (what: string) => ({ placeholder: "NAME", expected: what });
+const NUMBER = (what: string) => ({ placeholder: "N", expected: what });
 
-function tokens(line: string): Token[] {
-  const result: Token[] = [];
-  const pattern = /\S+/g;
-  for (let match = pattern.exec(line); match; match = pattern.exec(line)) result.push({ text: match[0], column: match.index + 1 });
-  return result;
-}
+/** The supported subset of IOS (README, "QoS on encrypted traffic"), by block. */
+const TOP_FORMS: CommandForm<"profile" | "class-map" | "policy-map">[] = [
+  { name: "profile", words: ["crypto", "isakmp", "profile"], values: [NAME("a profile name")] },
+  { name: "class-map", words: ["class-map"], values: [NAME("a class-map name")] },
+  { name: "class-map", words: ["class-map", "match-any"], values: [NAME("a class-map name")] },
+  { name: "class-map", words: ["class-map", "match-all"], values: [NAME("a class-map name")] },
+  { name: "policy-map", words: ["policy-map"], values: [NAME("a policy-map name")] },
+];
+type IdentityForm = "address" | "host" | "host domain" | "user" | "user domain" | "group";
+const IDENTITY_FORMS: CommandForm<IdentityForm>[] = [
+  { name: "address", words: ["match", "identity", "address"], values: [{ placeholder: "ADDRESS", expected: "an address, subnet or range" }, { placeholder: "MASK", expected: "a mask", optional: true }] },
+  { name: "host", words: ["match", "identity", "host"], values: [NAME("a host name")] },
+  { name: "host domain", words: ["match", "identity", "host", "domain"], values: [NAME("a domain name")] },
+  { name: "user", words: ["match", "identity", "user"], values: [NAME("a user (user@domain)")] },
+  { name: "user domain", words: ["match", "identity", "user", "domain"], values: [NAME("a domain name")] },
+  { name: "group", words: ["match", "identity", "group"], values: [NAME("a group name")] },
+];
+const PROFILE_FORMS: CommandForm<IdentityForm | "tag">[] = [...IDENTITY_FORMS, { name: "tag", words: ["set", "ipsec-qos-group"], values: [NUMBER("a tag (0 to 255)")] }];
+const CLASS_MAP_FORMS: CommandForm<"qos-group">[] = [{ name: "qos-group", words: ["match", "qos-group"], values: [NUMBER("a qos-group (0 to 255)")] }];
+const CLASS_FORM: CommandForm<"class"> = { name: "class", words: ["class"], values: [NAME("a class name")] };
+type Action = "priority" | "bandwidth" | "remaining";
+const ACTION_FORMS: CommandForm<Action | "class">[] = [
+  { name: "priority", words: ["priority", "percent"], values: [NUMBER("a percentage")] },
+  { name: "bandwidth", words: ["bandwidth", "percent"], values: [NUMBER("a percentage")] },
+  { name: "remaining", words: ["bandwidth", "remaining", "percent"], values: [NUMBER("a percentage")] },
+  CLASS_FORM,
+];
+
+type MutableClass = { -readonly [K in keyof PolicyClass]: PolicyClass[K] };
+type Block =
+  | { kind: "profile"; matches: IdentityMatch[]; tag?: number; tagLine?: number; name: string; line: number; refusedMatch: boolean }
+  | { kind: "class-map"; groups: number[]; name: string; line: number }
+  | { kind: "policy-map"; index: number; klass: MutableClass | null }
+  /** Below a line that was refused: its indented lines are not looked at. */
+  | { kind: "refused" };
 
 /**
  * Parse the Cisco IOS-style configuration of seed 001 (`crypto isakmp profile`, `class-map`,
- * `policy-map`). Each error names the line and column and what was expected; the semantic checks
- * (unknown classes, percentages over 100, priority and bandwidth in one class, a profile
- * without a match) run before anything is applied.
+ * `policy-map`): strictly, every line, and every problem at once (each at its line and column):
+ * an incomplete line, words left over, a command outside the supported subset ("not supported"),
+ * then the checks across lines (unknown classes, percentages over 100, priority and bandwidth in
+ * one class, a profile without a match, a name defined twice).
  */
 export function parseQosConfig(text: string, source = "qos config"): QosConfig {
   const profiles: QosConfig["profiles"][number][] = [];
   const classMaps: QosConfig["classMaps"][number][] = [];
   const policyMaps: { name: string; classes: PolicyClass[]; line: number }[] = [];
-  type Block = { kind: "profile"; matches: IdentityMatch[]; tag?: number; name: string; line: number } | { kind: "class-map"; groups: number[]; name: string; line: number } | { kind: "policy-map"; index: number } | { kind: "policy-class"; policy: number; klass: { name: string; line: number; priorityPercent?: number; bandwidthPercent?: number; bandwidthRemainingPercent?: number } };
+  const problems: QosProblem[] = [];
   let block: Block | null = null;
-  let policyBlock: number | null = null;
-  const fail = (line: number, token: Token | undefined, message: string): never => {
-    throw new QosConfigError(source, line, token?.column ?? 1, message);
-  };
-  const integer = (line: number, token: Token | undefined, what: string, maximum: number, minimum = 0): number => {
-    if (!token) return fail(line, token, `expected ${what}`);
-    const value = Number(token.text);
-    if (!Number.isInteger(value) || value < minimum || value > maximum) fail(line, token, `expected ${what} (${minimum} to ${maximum}), found '${token.text}'`);
-    return value;
+  const value = (result: number | QosProblem): number | undefined => {
+    if (typeof result === "number") return result;
+    problems.push(result);
+    return undefined;
   };
   const close = () => {
-    if (block?.kind === "profile") {
-      if (block.matches.length === 0) throw new QosConfigError(source, block.line, 1, `crypto isakmp profile ${block.name} has no 'match identity' line`);
-      profiles.push({ name: block.name, matches: block.matches, ipsecQosGroup: block.tag, line: block.line });
-    } else if (block?.kind === "class-map") {
-      classMaps.push({ name: block.name, qosGroups: block.groups, line: block.line });
-    } else if (block?.kind === "policy-class") {
-      policyMaps[block.policy]!.classes.push(block.klass);
-    }
+    // A profile whose match line was refused is not also reported as one without a match.
+    if (block?.kind === "profile" && !block.refusedMatch) profiles.push({ name: block.name, matches: block.matches, ipsecQosGroup: block.tag, ipsecQosGroupLine: block.tagLine, line: block.line });
+    else if (block?.kind === "class-map") classMaps.push({ name: block.name, qosGroups: block.groups, line: block.line });
+    else if (block?.kind === "policy-map" && block.klass) policyMaps[block.index]!.classes.push(block.klass);
   };
   text.split("\n").forEach((raw, index) => {
     const line = index + 1;
-    const words = tokens(raw.replace(/!.*$/, ""));
+    const words = tokens(raw);
     if (words.length === 0) return;
-    const [first, second, third] = words.map((word) => word.text.toLowerCase());
-    const indented = /^\s/.test(raw);
-    if (!indented) {
+    if (!/^\s/.test(raw)) {
       close();
-      block = null;
-      policyBlock = null;
-      if (first === "crypto" && (second === "isakmp" && third === "profile" ? true : second === "isakmp-profile")) {
-        const nameToken = second === "isakmp-profile" ? words[2] : words[3];
-        if (!nameToken) fail(line, undefined, "expected a profile name after 'crypto isakmp profile'");
-        block = { kind: "profile", matches: [], name: nameToken!.text, line };
-      } else if (first === "class-map") {
-        const named = words[1] && ["match-any", "match-all"].includes(words[1].text) ? words[2] : words[1];
-        if (!named) fail(line, words[1], "expected a class-map name");
-        block = { kind: "class-map", groups: [], name: named!.text, line };
-      } else if (first === "policy-map") {
-        if (!words[1]) fail(line, undefined, "expected a policy-map name");
-        policyMaps.push({ name: words[1]!.text, classes: [], line });
-        policyBlock = policyMaps.length - 1;
-        block = { kind: "policy-map", index: policyBlock };
-      } else {
-        fail(line, words[0], `expected 'crypto isakmp profile', 'class-map' or 'policy-map', found '${words[0]!.text}'`);
+      block = { kind: "refused" };
+      const command = matchCommand(words, line, TOP_FORMS, "at the top level");
+      if (command.kind === "problem") return void problems.push(command.problem);
+      const name = command.values[0]!.text;
+      if (command.form.name === "profile") block = { kind: "profile", matches: [], name, line, refusedMatch: false };
+      else if (command.form.name === "class-map") block = { kind: "class-map", groups: [], name, line };
+      else {
+        policyMaps.push({ name, classes: [], line });
+        block = { kind: "policy-map", index: policyMaps.length - 1, klass: null };
       }
       return;
     }
     const current = block as Block | null;
-    if (current === null) return fail(line, words[0], "an indented line outside any block");
+    if (current === null) return void problems.push({ line, column: words[0]!.column, message: "an indented line outside any block" });
+    if (current.kind === "refused") return;
     if (current.kind === "profile") {
-      if (first === "match" && second === "identity") {
-        try {
-          current.matches.push(parseIdentityMatch(words.slice(2).map((word) => word.text)));
-        } catch (error) {
-          return fail(line, words[2] ?? words[1], (error as Error).message);
-        }
-      } else if (first === "set" && (second === "ipsec-qos-group" || second === "ipsec_qos_group")) {
-        current.tag = integer(line, words[2], "an ipsec-qos-group", 255);
-      } else fail(line, words[0], `expected 'match identity …' or 'set ipsec-qos-group N' in crypto isakmp profile ${current.name}`);
+      const command = matchCommand(words, line, PROFILE_FORMS, `in crypto isakmp profile ${current.name}`);
+      current.refusedMatch ||= command.kind === "problem" ? words[0]!.text.toLowerCase() === "match" : false;
+      if (command.kind === "problem") return void problems.push(command.problem);
+      if (command.form.name === "tag") {
+        current.tag = value(integerValue(command.values[0]!, line, "an ipsec-qos-group", 255));
+        current.tagLine = line;
+      } else {
+        const match = identityMatch(command.form.name as IdentityForm, command.values, line);
+        if ("message" in match) {
+          problems.push(match);
+          current.refusedMatch = true;
+        } else current.matches.push(match);
+      }
       return;
     }
     if (current.kind === "class-map") {
-      if (first === "match" && second === "qos-group") current.groups.push(integer(line, words[2], "a qos-group", 255));
-      else fail(line, words[0], `expected 'match qos-group N' in class-map ${current.name}`);
+      const command = matchCommand(words, line, CLASS_MAP_FORMS, `in class-map ${current.name}`);
+      if (command.kind === "problem") return void problems.push(command.problem);
+      const group = value(integerValue(command.values[0]!, line, "a qos-group", 255));
+      if (group !== undefined) current.groups.push(group);
       return;
     }
     // In a policy-map: 'class NAME' opens a class; its actions are indented further.
-    if (first === "class") {
+    const policy = policyMaps[current.index]!;
+    const command = current.klass === null ? matchCommand(words, line, [CLASS_FORM], `in policy-map ${policy.name}`) : matchCommand(words, line, ACTION_FORMS, `in class ${current.klass.name}`);
+    if (command.kind === "problem") return void problems.push(command.problem);
+    if (command.form.name === "class") {
       close();
-      if (!words[1]) fail(line, undefined, "expected a class name");
-      block = { kind: "policy-class", policy: policyBlock!, klass: { name: words[1]!.text, line } };
+      current.klass = { name: command.values[0]!.text, line };
       return;
     }
-    if (current.kind !== "policy-class") return fail(line, words[0], "expected 'class NAME' in a policy-map");
-    const klass = current.klass;
-    if (first === "priority" && second === "percent") klass.priorityPercent = integer(line, words[2], "a percentage", 100);
-    else if (first === "bandwidth" && second === "percent") klass.bandwidthPercent = integer(line, words[2], "a percentage", 100);
-    else if (first === "bandwidth" && second === "remaining" && third === "percent") klass.bandwidthRemainingPercent = integer(line, words[3], "a percentage", 100, 1);
-    else fail(line, words[0], `expected 'priority percent N', 'bandwidth percent N' or 'bandwidth remaining percent N' in class ${klass.name}`);
+    const klass = current.klass!;
+    const action = command.form.name as Action;
+    const percent = value(integerValue(command.values[0]!, line, "a percentage", 100, action === "remaining" ? 1 : 0));
+    if (action === "priority") klass.priorityPercent = percent;
+    else if (action === "bandwidth") klass.bandwidthPercent = percent;
+    else klass.bandwidthRemainingPercent = percent;
     if (klass.priorityPercent !== undefined && (klass.bandwidthPercent !== undefined || klass.bandwidthRemainingPercent !== undefined)) {
-      fail(line, words[0], `class ${klass.name} has both priority and bandwidth: a class is one or the other`);
+      problems.push({ line, column: words[0]!.column, message: `class ${klass.name} has both priority and bandwidth: a class is one or the other` });
     }
   });
   close();
   const config: QosConfig = { profiles, classMaps, policyMaps };
-  checkQosConfig(config, source);
+  problems.push(...qosConfigProblems(config));
+  if (problems.length > 0) throw new QosConfigError(source, problems.sort((a, b) => a.line - b.line || a.column - b.column));
   return config;
 }
 
-/** The words after `match identity`: `address A [MASK]`, `host [domain] N`, `user [domain] N`, `group N`. */
-export function parseIdentityMatch(words: readonly string[]): IdentityMatch {
-  const [kind, ...rest] = words;
-  const value = rest[rest.length - 1];
-  if (!kind || !value) throw new Error("expected 'match identity address|host|user|group …'");
-  if (kind === "address") return matchAddress(rest.length === 2 && !rest[0]!.includes("/") ? `${rest[0]}/${maskLength(rest[1]!)}` : value);
-  if (kind === "host") return rest[0] === "domain" ? matchHostDomain(value) : matchHost(value);
-  if (kind === "user") return rest[0] === "domain" ? matchUserDomain(value) : matchUser(value);
-  if (kind === "group") return matchGroup(value);
-  throw new Error(`expected address, host, user or group after 'match identity', found '${kind}'`);
-}
-
-/**
- * The same configuration as JSON: {"profiles": [{"name", "match": ["host domain a.example", …],
- * "ipsecQosGroup"}], "classMaps": [{"name", "qosGroups": [1]}], "policyMaps": [{"name",
- * "classes": [{"name", "priorityPercent" | "bandwidthPercent" | "bandwidthRemainingPercent"}]}]}.
- * Errors name the JSON path.
- */
-export function parseQosConfigJson(text: string, source = "qos config"): QosConfig {
-  let value: any;
+/** The match of a `match identity` line, or the problem with its value. */
+function identityMatch(form: IdentityForm, values: readonly Token[], line: number): IdentityMatch | QosProblem {
+  const [first, second] = values;
   try {
-    value = JSON.parse(text);
+    if (form === "address") {
+      if (second && first!.text.includes("/")) return { line, column: second.column, message: `unexpected '${second.text}': ${first!.text} has its prefix length already` };
+      return matchAddress(second ? `${first!.text}/${maskLength(second.text)}` : first!.text);
+    }
+    const name = first!.text;
+    return form === "host" ? matchHost(name) : form === "host domain" ? matchHostDomain(name) : form === "user" ? matchUser(name) : form === "user domain" ? matchUserDomain(name) : matchGroup(name);
   } catch (error) {
-    throw new QosConfigError(source, 1, 1, `not JSON: ${(error as Error).message}`);
+    return { line, column: first!.column, message: (error as Error).message };
   }
-  const at = (path: string, message: string): never => {
-    throw new QosConfigError(source, 1, 1, `${path}: ${message}`);
-  };
-  const list = (path: string, item: unknown): unknown[] => (Array.isArray(item) ? item : item === undefined ? [] : at(path, "expected a list"));
-  const name = (path: string, item: any): string => (typeof item?.name === "string" && item.name !== "" ? item.name : at(`${path}.name`, "expected a name"));
-  const percent = (path: string, item: unknown, minimum = 0): number | undefined => (item === undefined ? undefined : Number.isInteger(item) && (item as number) >= minimum && (item as number) <= 100 ? (item as number) : at(path, `expected a percentage ${minimum} to 100`));
-  const config: QosConfig = {
-    profiles: list("profiles", value?.profiles).map((profile: any, index) => {
-      const path = `profiles[${index}]`;
-      const matches = list(`${path}.match`, profile?.match).map((line, position) => {
-        try {
-          return parseIdentityMatch(String(line).split(/\s+/));
-        } catch (error) {
-          return at(`${path}.match[${position}]`, (error as Error).message);
-        }
-      });
-      const tag = profile?.ipsecQosGroup;
-      if (tag !== undefined && !(Number.isInteger(tag) && tag >= 0 && tag <= 255)) at(`${path}.ipsecQosGroup`, "expected 0 to 255");
-      return { name: name(path, profile), matches, ipsecQosGroup: tag, line: 1 };
-    }),
-    classMaps: list("classMaps", value?.classMaps).map((klass: any, index) => ({
-      name: name(`classMaps[${index}]`, klass),
-      qosGroups: list(`classMaps[${index}].qosGroups`, klass?.qosGroups).map((group, position) => (Number.isInteger(group) && (group as number) >= 0 && (group as number) <= 255 ? (group as number) : at(`classMaps[${index}].qosGroups[${position}]`, "expected 0 to 255"))),
-      line: 1,
-    })),
-    policyMaps: list("policyMaps", value?.policyMaps).map((policy: any, index) => ({
-      name: name(`policyMaps[${index}]`, policy),
-      line: 1,
-      classes: list(`policyMaps[${index}].classes`, policy?.classes).map((klass: any, position) => {
-        const path = `policyMaps[${index}].classes[${position}]`;
-        const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, 1), line: 1 };
-        if (result.priorityPercent !== undefined && (result.bandwidthPercent !== undefined || result.bandwidthRemainingPercent !== undefined)) at(path, `class ${result.name} has both priority and bandwidth: a class is one or the other`);
-        return result;
-      }),
-    })),
-  };
-  checkQosConfig(config, source);
-  return config;
+}
+
+/** The words after `match identity` (`host domain a.example`), as the JSON form gives them. */
+export function parseIdentityMatch(words: readonly string[]): IdentityMatch {
+  const line = tokens(["match", "identity", ...words].join(" "));
+  const command = matchCommand(line, 1, IDENTITY_FORMS, "in 'match identity'");
+  const match = command.kind === "problem" ? command.problem : identityMatch(command.form.name, command.values, 1);
+  if ("message" in match) throw new Error(match.message);
+  return match;
 }
 
 function maskLength(mask: string): number {
@@ -209,24 +191,60 @@ function maskLength(mask: string): number {
   return length;
 }
 
-/** The checks a configuration must pass before it is applied (also for the JSON form). */
-export function checkQosConfig(config: QosConfig, source = "qos config"): void {
+/** The checks across lines a configuration must pass before it is applied (also for the JSON form): every problem. */
+export function qosConfigProblems(config: QosConfig): QosProblem[] {
+  const problems: QosProblem[] = [];
+  const at = (line: number, message: string) => problems.push({ line, column: 1, message });
   const classNames = new Set(config.classMaps.map((klass) => klass.name));
+  const twice = (items: ReadonlyArray<{ name: string; line: number }>, what: string) => {
+    const seen = new Map<string, number>();
+    for (const item of items) {
+      const first = seen.get(item.name);
+      if (first !== undefined) at(item.line, `${what} ${item.name} is defined twice (first on line ${first})`);
+      else seen.set(item.name, item.line);
+    }
+  };
+  twice(config.profiles, "crypto isakmp profile");
+  twice(config.classMaps, "class-map");
+  twice(config.policyMaps, "policy-map");
   for (const policy of config.policyMaps) {
+    twice(policy.classes, `policy-map ${policy.name}: class`);
     let guaranteed = 0;
     for (const klass of policy.classes) {
-      if (klass.name !== "class-default" && !classNames.has(klass.name)) throw new QosConfigError(source, klass.line, 1, `policy-map ${policy.name}: class ${klass.name} is not a class-map`);
+      if (klass.name !== "class-default" && !classNames.has(klass.name)) at(klass.line, `policy-map ${policy.name}: class ${klass.name} is not a class-map`);
       guaranteed += (klass.priorityPercent ?? 0) + (klass.bandwidthPercent ?? 0);
     }
-    if (guaranteed > 100) throw new QosConfigError(source, policy.line, 1, `policy-map ${policy.name}: priority and bandwidth percentages add up to ${guaranteed}, over 100`);
+    if (guaranteed > 100) at(policy.line, `policy-map ${policy.name}: priority and bandwidth percentages add up to ${guaranteed}, over 100`);
     const remaining = policy.classes.reduce((sum, klass) => sum + (klass.bandwidthRemainingPercent ?? 0), 0);
-    if (remaining > 100) throw new QosConfigError(source, policy.line, 1, `policy-map ${policy.name}: bandwidth remaining percentages add up to ${remaining}, over 100`);
-    const named = policy.classes.filter((klass) => klass.name !== "class-default").length;
-    if (named > MAX_QUEUES - 1) throw new QosConfigError(source, policy.line, 1, `policy-map ${policy.name}: ${named} classes besides class-default; the NIC has ${MAX_QUEUES - 1} traffic classes for them (7 down to 1) and class 0 for class-default`);
+    if (remaining > 100) at(policy.line, `policy-map ${policy.name}: bandwidth remaining percentages add up to ${remaining}, over 100`);
+    const named = new Set(policy.classes.filter((klass) => klass.name !== "class-default").map((klass) => klass.name)).size;
+    if (named > MAX_QUEUES - 1) at(policy.line, `policy-map ${policy.name}: ${named} classes besides class-default; the NIC has ${MAX_QUEUES - 1} traffic classes for them (7 down to 1) and class 0 for class-default`);
   }
   for (const profile of config.profiles) {
-    if (profile.matches.length === 0) throw new QosConfigError(source, profile.line, 1, `crypto isakmp profile ${profile.name} has no 'match identity' line`);
+    if (profile.matches.length === 0) at(profile.line, `crypto isakmp profile ${profile.name} has no 'match identity' line`);
   }
+  return problems;
+}
+
+/**
+ * What is accepted but likely not meant: a tag that no class of the policy map matches, whose
+ * traffic quietly lands in class-default.
+ */
+export function qosConfigWarnings(config: QosConfig, policyName?: string): QosProblem[] {
+  const policy = policyName ? config.policyMaps.find((map) => map.name === policyName) : config.policyMaps[0];
+  const used = new Set(policy?.classes.map((klass) => klass.name));
+  const warnings: QosProblem[] = [];
+  for (const profile of config.profiles) {
+    const tag = profile.ipsecQosGroup;
+    if (tag === undefined) continue;
+    const matching = config.classMaps.filter((klass) => klass.qosGroups.includes(tag));
+    const at = { line: profile.ipsecQosGroupLine ?? profile.line, column: 1 };
+    if (matching.length === 0) warnings.push({ ...at, message: `crypto isakmp profile ${profile.name} sets ipsec-qos-group ${tag}, which no class-map matches: its traffic lands in class-default` });
+    else if (policy && !matching.some((klass) => used.has(klass.name))) {
+      warnings.push({ ...at, message: `crypto isakmp profile ${profile.name} sets ipsec-qos-group ${tag}, matched by class-map ${matching.map((klass) => klass.name).join(", ")}, which policy-map ${policy.name} has no class for: its traffic lands in class-default` });
+    }
+  }
+  return warnings;
 }
 
 /**

@@ -1,11 +1,18 @@
 import { readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { identity, IdentityError } from "../../driver/intermediate/identity.js";
-import { parseQosConfig, parseQosConfigJson, type QosConfig } from "../../driver/intermediate/qos-config.js";
-import { applyOverrides } from "./overrides.js";
+import { parseQosConfig, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings } from "../../driver/intermediate/qos-config.js";
+import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
+import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
+import { didYouMean } from "../../sim/suggest.js";
+import { applyOverrides, schemaFields } from "./overrides.js";
+import { parameterProblems } from "./parameter-check.js";
+import { referenceProblems } from "./references.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
+import { formatPath, SourceMap } from "./source-map.js";
+
+export { formatPath, SourceMap } from "./source-map.js";
 
 /** A scenario that cannot run: every problem, each naming the file, line, column and path. */
 export class ScenarioError extends Error {
@@ -14,60 +21,13 @@ export class ScenarioError extends Error {
   }
 }
 
-/** Where each path of a parsed YAML or JSON document starts, for messages. */
-export class SourceMap {
-  constructor(
-    readonly file: string,
-    private readonly document: Document | null,
-    private readonly lines: LineCounter | null,
-    /** Dotted paths set from outside the file (`--set`): values at or below them are named by the option. */
-    private readonly overrides: readonly string[] = [],
-  ) {}
-
-  /** `file:line:column` of the deepest node on the path that exists (of its key, for a mapping's entry), or the `--set` that gave the value. */
-  locate(path: readonly PropertyKey[]): string {
-    const dotted = path.map(String).join(".");
-    const override = this.overrides.find((set) => dotted === set || dotted.startsWith(`${set}.`));
-    if (override !== undefined) return `--set ${override}`;
-    // A place the file does not have, made by a `--set` below it (`--set outputs.waveformScopes.0=x` makes a mapping there): the option made it.
-    const below = this.overrides.find((set) => set.startsWith(`${dotted}.`));
-    if (!this.document || !this.lines) return below !== undefined ? `--set ${below}` : this.file;
-    let node: unknown = this.document.contents;
-    let range: [number, number, number] | undefined = (node as { range?: [number, number, number] })?.range;
-    let found = 0;
-    for (const key of path) {
-      let next: unknown = undefined;
-      let at: unknown = undefined;
-      if (isMap(node)) {
-        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
-        next = pair?.value;
-        at = pair?.key;
-      } else if (isSeq(node) && typeof key === "number") next = at = node.items[key];
-      if (!next) break;
-      found++;
-      node = next;
-      range = (at as { range?: [number, number, number] }).range ?? (node as { range?: [number, number, number] }).range ?? range;
-    }
-    if (below !== undefined && found < path.length) return `--set ${below}`;
-    if (!range) return this.file;
-    const { line, col } = this.lines.linePos(range[0]);
-    return `${this.file}:${line}:${col}`;
-  }
-
-  /** The line a path's value starts on (for text embedded in the file, such as the QoS policy). */
-  lineOf(path: readonly PropertyKey[]): number {
-    const match = /:(\d+):\d+$/.exec(this.locate(path));
-    return match ? Number(match[1]) : 1;
-  }
-}
-
-export const formatPath = (path: readonly PropertyKey[]) => path.map((key, index) => (typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`)).join("") || "(top)";
-
-/** A scenario checked and ready: the values with defaults, its QoS policy parsed, where it came from. */
+/** A scenario checked and ready: the values with defaults, its QoS policy parsed, where it came from, and what in it is accepted but likely not meant. */
 export interface LoadedScenario {
   readonly scenario: Scenario;
   readonly qos: QosConfig | null;
   readonly source: SourceMap;
+  /** Each naming its place in the file, for the run to print. */
+  readonly warnings: readonly string[];
 }
 
 /** Read a scenario file (.yaml, .yml or .json); `overrides` set values by dotted path first (`nic.crypto_tx.bytesPerCycle`). */
@@ -97,62 +57,72 @@ export function parseScenarioText(text: string, file = "scenario", overrides: Re
     }));
   }
   const value = document.toJS() as unknown;
+  // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.
   const problems = applyOverrides(value, overrides);
-  if (problems.length > 0) throw new ScenarioError(problems);
-  return checkScenario(value, new SourceMap(file, document, lines, Object.keys(overrides)));
+  return checkScenario(value, new SourceMap(file, document, lines, Object.keys(overrides), text), problems);
 }
 
-/** Check a scenario given as a value (the built-in default, or one a program builds). */
-export function checkScenario(value: unknown, source = new SourceMap("scenario", null, null)): LoadedScenario {
-  const parsed = scenarioSchema.safeParse(value);
-  if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((issue) => describeIssue(issue, source)));
-  const scenario = parsed.data;
-  const problems: string[] = [];
+/**
+ * Check a scenario given as a value (the built-in default, or one a program builds): every
+ * mistake in one pass, the schema's, the references', every line of the QoS policy's and, when
+ * there are any, the parameters' too (built on a stand-in scenario), in the file's order.
+ * A scenario without mistakes has its parameters checked when it is built (`buildScenario`).
+ */
+export function checkScenario(value: unknown, source = new SourceMap("scenario", null, null), earlier: readonly string[] = [], container: DependencyContainer = rootContainer): LoadedScenario {
+  const problems: string[] = [...earlier];
   const problem = (path: PropertyKey[], message: string) => problems.push(`${source.locate(path)}: ${formatPath(path)}: ${message}`);
-  const customers = new Set<string>();
-  scenario.customers.forEach((customer, index) => {
-    if (customers.has(customer.name)) problem(["customers", index, "name"], `customer '${customer.name}' is defined twice`);
-    customers.add(customer.name);
-    try {
-      identity(customer.identity.type, customer.identity.value);
-    } catch (error) {
-      if (!(error instanceof IdentityError)) throw error;
-      problem(["customers", index, "identity", "value"], error.message);
-    }
-  });
-  const streams = new Set<string>();
-  scenario.traffic.forEach((stream, index) => {
-    if (streams.has(stream.name)) problem(["traffic", index, "name"], `stream '${stream.name}' is defined twice`);
-    streams.add(stream.name);
-    if (!customers.has(stream.customer)) problem(["traffic", index, "customer"], `no customer '${stream.customer}' (customers: ${[...customers].join(", ")})`);
-  });
-  const { waveformFromMicroseconds: from, waveformToMicroseconds: to } = scenario.outputs;
-  if (from !== undefined && to !== undefined && to < from) {
-    problem(["outputs", "waveformToMicroseconds"], `${to} µs is before outputs.waveformFromMicroseconds = ${from} µs (${source.locate(["outputs", "waveformFromMicroseconds"])}): the waveform's window would end before it starts`);
-  }
-  const sas = scenario.customers.reduce((sum, customer) => sum + customer.sas, 0);
-  if (sas > 256) problem(["customers"], `${sas} SA pairs in all; at most 256 (their SPIs and inner ports must stay distinct)`);
-  let qos: QosConfig | null = null;
-  if (scenario.qos !== undefined) {
-    const qosAt = source.locate(["qos"]);
-    try {
-      qos = typeof scenario.qos === "string" ? parseQosConfig(scenario.qos, `${source.file} (qos)`) : parseQosConfigJson(JSON.stringify(scenario.qos), `${source.file} (qos)`);
-    } catch (error) {
-      const message = (error as Error).message;
-      // Line numbers of the policy text count from its first line in the file.
-      const line = /^.* \(qos\):(\d+):(\d+): (.*)$/s.exec(message);
-      if (line && typeof scenario.qos === "string" && !qosAt.startsWith("--set")) problems.push(`${source.file}:${source.lineOf(["qos"]) + Number(line[1])}:${line[2]}: qos: ${line[3]}`);
-      else problems.push(`${qosAt}: qos: ${message}`);
-    }
-  }
-  if (problems.length > 0) throw new ScenarioError(problems);
-  return { scenario, qos, source };
+  const parsed = scenarioSchema.safeParse(value);
+  if (!parsed.success) for (const issue of parsed.error.issues) describeIssue(issue, value, problem);
+  referenceProblems(value, source, problem);
+  const given = (value as { qos?: unknown } | null)?.qos;
+  const { qos, warnings } = checkQos(given, source, problems);
+  if (problems.length > 0) throw new ScenarioError(inFileOrder([...problems, ...parameterProblems(value, source, container)], source.file));
+  return { scenario: parsed.data!, qos, source, warnings };
 }
 
-function describeIssue(issue: z.core.$ZodIssue, source: SourceMap): string {
+/** The QoS policy (IOS text or JSON) parsed, its problems added to `problems`; its warnings, each at its place in the file. */
+function checkQos(given: unknown, source: SourceMap, problems: string[]): { qos: QosConfig | null; warnings: string[] } {
+  if (typeof given !== "string" && (typeof given !== "object" || given === null || Array.isArray(given))) return { qos: null, warnings: [] };
+  const at = (problem: QosProblem, kind = "") => {
+    // A policy in a literal block (`qos: |`) is placed at its line and column in the file; otherwise at the policy's line and column within it.
+    const place = typeof given === "string" ? source.inText(["qos"], problem.line, problem.column) : null;
+    return place !== null ? `${place}: qos: ${kind}${problem.message}` : `${source.locate(["qos"])}: qos${typeof given === "string" ? ` line ${problem.line}, column ${problem.column}` : ""}: ${kind}${problem.message}`;
+  };
+  try {
+    const qos = typeof given === "string" ? parseQosConfig(given) : parseQosConfigJson(JSON.stringify(given));
+    return { qos, warnings: qosConfigWarnings(qos).map((warning) => at(warning, "warning: ")) };
+  } catch (error) {
+    if (!(error instanceof QosConfigError)) throw error;
+    problems.push(...error.problems.map((problem) => at(problem)));
+    return { qos: null, warnings: [] };
+  }
+}
+
+/** The schema's finding as a problem: an unknown field at its own place, with the field it is nearest; a value not among the choices, with the nearest choice. */
+function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: PropertyKey[], message: string) => void): void {
   const path = issue.path as PropertyKey[];
+  if (issue.code === "unrecognized_keys") {
+    const fields = schemaFields(path);
+    for (const key of issue.keys) problem([...path, key], `unknown field${didYouMean(key, fields)}`);
+    return;
+  }
   let message = issue.message;
-  if (issue.code === "unrecognized_keys") message = `unknown ${issue.keys.length === 1 ? "field" : "fields"} ${issue.keys.map((key) => `'${key}'`).join(", ")}`;
   if (issue.code === "invalid_type" && message.includes("received undefined")) message = `required: ${message.replace(/^Invalid input: /, "")}`;
-  return `${source.locate(path)}: ${formatPath(path)}: ${message}`;
+  if (issue.code === "invalid_value") {
+    const given = path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], value);
+    if (typeof given === "string") message += didYouMean(given, issue.values.map(String));
+  }
+  problem(path, message);
+}
+
+/** Problems at places in the file in the order of the file; the others (the command line's, the whole file's) first, as they came. */
+function inFileOrder(problems: readonly string[], file: string): string[] {
+  const place = (problem: string) => {
+    const match = problem.startsWith(`${file}:`) ? /^(\d+):(\d+):/.exec(problem.slice(file.length + 1)) : null;
+    return match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  };
+  return problems
+    .map((problem, index) => ({ problem, index, at: place(problem) }))
+    .sort((a, b) => a.at[0]! - b.at[0]! || a.at[1]! - b.at[1]! || a.index - b.index)
+    .map(({ problem }) => problem);
 }

@@ -41,6 +41,20 @@ function schemaPathProblem(schema: z.core.$ZodType, keys: readonly string[]): st
   return null;
 }
 
+/** The fields of the mapping at a path of the scenario (`customers.0.identity`), for "did you mean"; none where it is not a mapping. */
+export function schemaFields(path: readonly PropertyKey[]): string[] {
+  let node: z.core.$ZodType = scenarioSchema;
+  for (const key of [...path.map(String), null]) {
+    node = unwrap(node);
+    const definition = node._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    if (key === null) return definition.type === "object" ? Object.keys(definition.shape!) : [];
+    if (definition.type === "object" && Object.hasOwn(definition.shape!, key)) node = definition.shape![key]!;
+    else if (definition.type === "array") node = definition.element!;
+    else return [];
+  }
+  return [];
+}
+
 /** The schema inside defaults, optionals and pipes. */
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let node = schema;
@@ -54,7 +68,8 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
 
 /**
  * Set values by dotted path (`nic.sacache.txEntries`, `traffic.0.load`), creating mappings on the
- * way. Returns every problem, each naming its `--set` path; nothing is set when there is one.
+ * way. Returns every problem, each naming its `--set` path; the paths without one are set, so
+ * that the scenario's own mistakes are reported with these in the same pass.
  */
 export function applyOverrides(root: unknown, overrides: Record<string, unknown>): string[] {
   if (typeof root !== "object" || root === null || Array.isArray(root)) return Object.keys(overrides).map((path) => `--set ${path}: the scenario is not a mapping, so this has nowhere to go`);
@@ -65,7 +80,7 @@ export function applyOverrides(root: unknown, overrides: Record<string, unknown>
     if (problem !== null) problems.push(`--set ${path}: ${problem}`);
     else settings.push(() => setPath(root as Record<string, unknown>, path.split("."), value));
   }
-  if (problems.length === 0) for (const set of settings) set();
+  for (const set of settings) set();
   return problems;
 }
 

@@ -1,8 +1,6 @@
 import { join } from "node:path";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
-import { buildDesign, type Design } from "../../sim/component.js";
-import { ParameterError } from "../../sim/errors.js";
-import { Kernel } from "../../sim/kernel.js";
+import type { Design } from "../../sim/component.js";
 import { leavingFilesOnFailure, OutputFiles } from "../../sim/output-files.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
@@ -10,7 +8,8 @@ import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { writeTrace } from "../../driver/caching/trace.js";
 import { htmlReport } from "./html-report.js";
 import { type LoadedScenario, ScenarioError } from "./load.js";
-import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
+import type { ScenarioSystem } from "./scenario-system.js";
+import { buildScenarioDesign } from "./parameter-check.js";
 import { formatScenarioSummary, scenarioSummary, type ScenarioSummary } from "./summary.js";
 import { deviceFitProblems } from "./device-fit.js";
 
@@ -45,27 +44,9 @@ export interface ScenarioRun {
  * is reported (with the file and line) before anything runs.
  */
 export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, "container"> = {}): Design<ScenarioSystem> {
-  const { scenario, source } = loaded;
-  const scope = (options.container ?? rootContainer).createChildContainer();
-  scope.register(LoadedScenarioToken, { useValue: loaded });
-  const kernel = new Kernel({ seed: scenario.seed });
-  let design: Design<ScenarioSystem>;
-  try {
-    design = buildDesign(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire }, parametersSource: source.file });
-  } catch (error) {
-    if (!(error instanceof ParameterError)) throw error;
-    // Name the scenario's own path (nic.crypto_tx.bytesPerCycle) and where it is in the file.
-    const problems = error.message
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => /top\.(nic|driver|wire)\./.test(line))
-      .map((line) => {
-        const path = /top\.((?:nic|driver|wire)\.[\w.]+)/.exec(line)![1]!;
-        const at = source.locate(path.split("."));
-        return `${at}: ${line.replace(/^.*?top\./, "").replace(/top\./g, "")}`;
-      });
-    throw new ScenarioError(problems.length > 0 ? problems : [error.message]);
-  }
+  const built = buildScenarioDesign(loaded, options.container ?? rootContainer);
+  if (built.kind === "refused") throw new ScenarioError(built.problems);
+  const design = built.design;
   const unfit = deviceFitProblems(loaded, design.top);
   if (unfit.length > 0) throw new ScenarioError(unfit);
   return design;
@@ -170,5 +151,6 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     }
   }
   outputFiles?.commit();
-  return { design, summary, text: formatScenarioSummary(summary), files };
+  // What the scenario has that is accepted but likely not meant is printed with the run.
+  return { design, summary, text: [...loaded.warnings.map((warning) => `${warning}\n`), formatScenarioSummary(summary)].join(""), files };
 }

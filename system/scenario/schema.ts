@@ -15,7 +15,7 @@ export const LIMITS = {
 /** A time in µs that is a whole number of picoseconds, the kernel's time base. */
 const wholePicoseconds = (microseconds: number) => Math.abs(microseconds * 1e6 - Math.round(microseconds * 1e6)) <= 1e-6;
 
-const IDENTITY_TYPES = ["ID_IPV4_ADDR", "ID_FQDN", "ID_USER_FQDN", "ID_IPV4_ADDR_SUBNET", "ID_IPV6_ADDR", "ID_IPV6_ADDR_SUBNET", "ID_IPV4_ADDR_RANGE", "ID_IPV6_ADDR_RANGE", "ID_DER_ASN1_DN", "ID_DER_ASN1_GN", "ID_KEY_ID"] as const;
+export const IDENTITY_TYPES = ["ID_IPV4_ADDR", "ID_FQDN", "ID_USER_FQDN", "ID_IPV4_ADDR_SUBNET", "ID_IPV6_ADDR", "ID_IPV6_ADDR_SUBNET", "ID_IPV4_ADDR_RANGE", "ID_IPV6_ADDR_RANGE", "ID_DER_ASN1_DN", "ID_DER_ASN1_GN", "ID_KEY_ID"] as const;
 
 /** Parameter overrides below a component, as a nested object (`crypto_tx: { bytesPerCycle: 8 }`). */
 const parameterTree: z.ZodType<Record<string, unknown>> = z.lazy(() => z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), parameterTree])));

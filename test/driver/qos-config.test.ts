@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { identity } from "../../driver/intermediate/identity.js";
-import { applyQosConfig, parseQosConfig, parseQosConfigJson, QosConfigError, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { applyQosConfig, parseQosConfig, QosConfigError, qosConfigWarnings, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { spi } from "../../sim/ipsec/esp.js";
 import { ipv4Address } from "../../sim/packet/ipv4.js";
 import * as R from "../../hw/spec/registers.js";
@@ -42,9 +43,9 @@ describe("QoS configuration in the seed's syntax", () => {
   });
 
   const mistakes: Array<[string, string, RegExp]> = [
-    ["an unknown top-level word", "crypto isakmp profile a\n match identity group a\nclass-mop gold\n", /qos:3:1: expected 'crypto isakmp profile', 'class-map' or 'policy-map', found 'class-mop'/],
-    ["a bad match line", "crypto isakmp profile a\n match identity color blue\n", /qos:2:17: expected address, host, user or group after 'match identity', found 'color'/],
-    ["a bad address", "crypto isakmp profile a\n match identity address 10.0.300.0/24\n", /qos:2:17: '10.0.300.0' is not an IPv4 address/],
+    ["an unknown top-level word", "crypto isakmp profile a\n match identity group a\nclass-mop gold\n", /qos:3:1: not supported: 'class-mop gold' \(did you mean class-map\?\); at the top level this model takes 'crypto isakmp profile NAME', 'class-map NAME'/],
+    ["a bad match line", "crypto isakmp profile a\n match identity color blue\n", /^qos:2:2: not supported: 'match identity color blue'; in crypto isakmp profile a this model takes 'match identity address ADDRESS \[MASK\]', 'match identity host NAME'/],
+    ["a bad address", "crypto isakmp profile a\n match identity address 10.0.300.0/24\n", /^qos:2:25: '10.0.300.0' is not an IPv4 address$/],
     ["a profile without a match", "crypto isakmp profile lonely\n set ipsec-qos-group 3\n", /qos:1:1: crypto isakmp profile lonely has no 'match identity' line/],
     ["a tag out of range", "crypto isakmp profile a\n match identity group a\n set ipsec-qos-group 300\n", /qos:3:22: expected an ipsec-qos-group \(0 to 255\), found '300'/],
     ["an unknown class", "class-map gold\n match qos-group 1\npolicy-map edge\n class platinum\n  priority percent 10\n", /qos:4:1: policy-map edge: class platinum is not a class-map/],
@@ -66,7 +67,7 @@ describe("QoS configuration in the seed's syntax", () => {
       policyMaps: [{ name: "edge", classes: [{ name: "gold", priorityPercent: 20 }, { name: "silver", bandwidthPercent: 30 }, { name: "class-default", bandwidthRemainingPercent: 100 }] }],
     });
     expect(Object.fromEntries(trafficClasses(parseQosConfigJson(json)).byQosGroup)).toEqual({ 1: 7, 2: 6 });
-    expect(() => parseQosConfigJson(JSON.stringify({ profiles: [{ name: "a", match: ["colour blue"] }] }), "q.json")).toThrow("q.json:1:1: profiles[0].match[0]: expected address, host, user or group");
+    expect(() => parseQosConfigJson(JSON.stringify({ profiles: [{ name: "a", match: ["colour blue"] }] }), "q.json")).toThrow("q.json:1:1: profiles[0].match[0]: not supported: 'match identity colour blue'");
     expect(() => parseQosConfigJson(JSON.stringify({ policyMaps: [{ name: "p", classes: [{ name: "x", priorityPercent: 5 }] }] }), "q.json")).toThrow("class x is not a class-map");
   });
 });
@@ -134,5 +135,78 @@ describe("on receive the NIC classifies ESP by its SA's tag, never by the plaint
       [0, 8], // SA_MISS: classified by the outer DSCP
       [5, 4], // IPSEC: classified by the tag
     ]);
+  });
+});
+
+/** The problems of a configuration, as `line:column: message`. */
+function iosProblems(text: string): string[] {
+  try {
+    parseQosConfig(text, "q");
+  } catch (error) {
+    if (error instanceof QosConfigError) return error.problems.map((problem) => `${problem.line}:${problem.column}: ${problem.message}`);
+    throw error;
+  }
+  return [];
+}
+
+const PROFILE = "crypto isakmp profile a\n match identity group a\n";
+
+describe("the IOS parser is strict: incomplete lines, words left over and commands outside the subset are refused, every one at once", () => {
+  test("an incomplete line is an error, not a value taken from its keyword (`match identity host domain` is not a host named 'domain')", () => {
+    expect(iosProblems("crypto isakmp profile a\n match identity host domain\n")).toEqual(["2:29: incomplete: 'match identity host domain' needs a domain name (match identity host domain NAME)"]);
+    expect(iosProblems("crypto isakmp profile a\n match identity user domain\n")).toEqual(["2:29: incomplete: 'match identity user domain' needs a domain name (match identity user domain NAME)"]);
+    expect(iosProblems("crypto isakmp profile a\n match identity host\n")).toEqual(["2:22: incomplete: 'match identity host' needs a host name (match identity host NAME)"]);
+    expect(iosProblems("crypto isakmp profile\n")).toEqual(["1:23: incomplete: 'crypto isakmp profile' needs a profile name (crypto isakmp profile NAME)"]);
+    expect(iosProblems(`${PROFILE}class-map match-any\n match qos-group 1\n`)).toEqual(["3:21: incomplete: 'class-map match-any' needs a class-map name (class-map match-any NAME)"]);
+    expect(iosProblems(`${PROFILE} set ipsec-qos-group\n`)).toEqual(["3:22: incomplete: 'set ipsec-qos-group' needs a tag (0 to 255) (set ipsec-qos-group N)"]);
+    expect(iosProblems("class-map gold\n match qos-group 1\npolicy-map edge\n class gold\n  priority percent\n")).toEqual(["5:20: incomplete: 'priority percent' needs a percentage (priority percent N)"]);
+    // With its domain, the same line is a domain match: a host below it matches.
+    const profile = parseQosConfig("crypto isakmp profile a\n match identity host domain example.com\n").profiles[0]!;
+    expect(profile.matches).toEqual([{ kind: "host", name: "example.com", domain: true }]);
+  });
+
+  test("words after a complete command are an error at the first of them", () => {
+    expect(iosProblems(`${PROFILE} set ipsec-qos-group 1 2\n`)).toEqual(["3:24: unexpected '2': 'set ipsec-qos-group N' ends before it"]);
+    expect(iosProblems("crypto isakmp profile a\n match identity host gw.a.example extra\n")).toEqual(["2:35: unexpected 'extra': 'match identity host NAME' ends before it"]);
+    expect(iosProblems("crypto isakmp profile a\n match identity address 10.0.0.0/8 255.0.0.0\n")).toEqual(["2:36: unexpected '255.0.0.0': 10.0.0.0/8 has its prefix length already"]);
+    expect(iosProblems("class-map gold\n match qos-group 1\npolicy-map edge extra\n")).toEqual(["3:17: unexpected 'extra': 'policy-map NAME' ends before it"]);
+  });
+
+  test("common IOS commands outside the subset are refused as not supported, with the line and what is supported there", () => {
+    const refused: Array<[string, string]> = [
+      ["service-policy output edge\n", "1:1: not supported: 'service-policy output edge'; at the top level this model takes 'crypto isakmp profile NAME', 'class-map NAME'"],
+      ["interface GigabitEthernet0/0\n service-policy output edge\n", "1:1: not supported: 'interface GigabitEthernet0/0'; at the top level"],
+      ["class-map gold\n match dscp ef\n", "2:2: not supported: 'match dscp ef'; in class-map gold this model takes 'match qos-group N'"],
+      ["class-map gold\n match qos-group 1\npolicy-map edge\n class gold\n  police 1000000\n", "5:3: not supported: 'police 1000000'; in class gold this model takes 'priority percent N', 'bandwidth percent N', 'bandwidth remaining percent N', 'class NAME'"],
+      ["class-map gold\n match qos-group 1\npolicy-map edge\n class gold\n  shape average 1000000\n", "5:3: not supported: 'shape average 1000000'; in class gold"],
+      ["class-map gold\n match qos-group 1\npolicy-map edge\n class gold\n  priority 1000\n", "5:3: not supported: 'priority 1000'; in class gold"],
+      ["class-map gold\n match qos-group 1\npolicy-map edge\n class gold\n  set dscp ef\n", "5:3: not supported: 'set dscp ef'; in class gold"],
+      ["class-map gold\n match qos-group 1\npolicy-map edge\n class gold\n  priorty percent 10\n", "5:3: not supported: 'priorty percent 10' (did you mean priority?); in class gold"],
+      [`${PROFILE} keyring k\n`, "3:2: not supported: 'keyring k'; in crypto isakmp profile a"],
+    ];
+    for (const [text, message] of refused) expect(iosProblems(text)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test("every problem of a configuration at once, in line order, across lines and blocks", () => {
+    const text = ["crypto isakmp profile a", " match identity host domain", " set ipsec-qos-group 300", "crypto isakmp profile a", " match identity group b", "class-map gold", " match dscp ef", " match qos-group 1", "policy-map edge", " class gold", "  police 8000", "  priority percent 60", " class silver", "  bandwidth percent 50", ""].join("\n");
+    expect(iosProblems(text)).toEqual([
+      "2:29: incomplete: 'match identity host domain' needs a domain name (match identity host domain NAME)",
+      "3:22: expected an ipsec-qos-group (0 to 255), found '300'",
+      expect.stringMatching(/^7:2: not supported: 'match dscp ef'/),
+      "9:1: policy-map edge: priority and bandwidth percentages add up to 110, over 100",
+      expect.stringMatching(/^11:3: not supported: 'police 8000'/),
+      "13:1: policy-map edge: class silver is not a class-map",
+    ]);
+    // The second profile a is a name defined twice once the first is complete.
+    expect(iosProblems(text.replace(" match identity host domain\n", " match identity host domain a.example\n")).slice(0, 2)).toEqual(["3:22: expected an ipsec-qos-group (0 to 255), found '300'", "4:1: crypto isakmp profile a is defined twice (first on line 1)"]);
+  });
+
+  test("a tag no class map matches, or one whose class map the policy has no class for, is a warning at the line that sets it", () => {
+    const text = "crypto isakmp profile a\n match identity group a\n set ipsec-qos-group 5\ncrypto isakmp profile b\n match identity group b\n set ipsec-qos-group 2\nclass-map gold\n match qos-group 1\nclass-map silver\n match qos-group 2\npolicy-map edge\n class gold\n  priority percent 10\n";
+    expect(qosConfigWarnings(parseQosConfig(text))).toEqual([
+      { line: 3, column: 1, message: "crypto isakmp profile a sets ipsec-qos-group 5, which no class-map matches: its traffic lands in class-default" },
+      { line: 6, column: 1, message: "crypto isakmp profile b sets ipsec-qos-group 2, matched by class-map silver, which policy-map edge has no class for: its traffic lands in class-default" },
+    ]);
+    expect(qosConfigWarnings(parseQosConfig(SEED_EXAMPLE))).toEqual([]);
   });
 });

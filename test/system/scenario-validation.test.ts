@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { loadScenarioFile, parseScenarioText, ScenarioError } from "../../system/scenario/load.js";
 import { LIMITS } from "../../system/scenario/schema.js";
-import { buildScenario } from "../../system/scenario/run.js";
+import { buildScenario, runScenario } from "../../system/scenario/run.js";
 
 /** A small valid scenario; each test breaks one thing in it. */
 const VALID = `name: small
@@ -56,7 +56,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
   test("2. an unknown field, as a typo would make", () => {
     expect(problems(VALID.replace("customers:", "custmers:"))).toEqual([
       "s.yaml:1:1: customers: required: expected array, received undefined",
-      "s.yaml:1:1: (top): unknown field 'custmers'",
+      "s.yaml:15:1: custmers: unknown field (did you mean customers?)",
     ]);
   });
 
@@ -154,7 +154,10 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "--set traffic.3.load: traffic has 1 entry, so there is no traffic.3",
       "--set durationMicroseconds.x: durationMicroseconds is a number, not a mapping, so it has no 'x'",
     ]);
-    expect(problems(VALID, "s.yaml", { "traffic.0.packetBytes": "big", "nic.sacache.txEntries": 0 })).toEqual(["--set traffic.0.packetBytes: traffic[0].packetBytes: Invalid input: expected number, received string"]);
+    expect(problems(VALID, "s.yaml", { "traffic.0.packetBytes": "big", "nic.sacache.txEntries": 0 })).toEqual([
+      "--set traffic.0.packetBytes: traffic[0].packetBytes: Invalid input: expected number, received string",
+      "--set nic.sacache.txEntries: nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
+    ]);
     expect(problems(VALID, "s.yaml", { "nic.sacache.txEntries": 0 })).toEqual([expect.stringMatching(/^--set nic\.sacache\.txEntries: nic\.sacache\.txEntries = 0: expected at least 1/)]);
   });
 
@@ -208,4 +211,95 @@ describe("scenario files are checked before anything runs, and each mistake is n
   test("22. a --set that makes a place the file does not have is blamed on the option, not on the file", () => {
     expect(problems(VALID, "s.yaml", { "outputs.waveformScopes.0": "x" })).toEqual(["--set outputs.waveformScopes.0: outputs.waveformScopes: Invalid input: expected array, received object"]);
   });
+
+  test("23. a scenario with mistakes of every kind: all of them in one load, each at its true line and column, misspelt names with the name meant", () => {
+    expect(problems(PLANTED, "p.yaml")).toEqual([
+      "p.yaml:3:1: seeed: unknown field (did you mean seed?)",
+      "p.yaml:6:5: nic.sacache.txEntrys: no such parameter (did you mean nic.sacache.txEntries?)",
+      "p.yaml:7:5: nic.sacache.rxEntries = 0: expected at least 1 (RX SA table entries)",
+      "p.yaml:10:5: driver.base.queus: no such parameter (did you mean driver.base.queues?)",
+      "p.yaml:13:31: qos: incomplete: 'match identity host domain' needs a domain name (match identity host domain NAME)",
+      `p.yaml:17:4: qos: not supported: 'match dscp ef'; in class-map gold this model takes 'match qos-group N' (README, "QoS on encrypted traffic")`,
+      "p.yaml:20:25: qos: unexpected '30': 'priority percent N' ends before it",
+      `p.yaml:21:5: qos: not supported: 'police 1000000'; in class gold this model takes 'priority percent N', 'bandwidth percent N', 'bandwidth remaining percent N', 'class NAME' (README, "QoS on encrypted traffic")`,
+      "p.yaml:22:3: qos: policy-map edge: class platinum is not a class-map",
+      expect.stringMatching(/^p\.yaml:25:17: customers\[0\]\.identity\.type: Invalid option: expected one of .* \(did you mean ID_FQDN\?\)$/),
+      "p.yaml:26:5: customers[1].name: customer 'a' is defined twice",
+      "p.yaml:28:5: customers[1].sas: Too small: expected number to be >=1",
+      "p.yaml:31:5: traffic[0].customer: no customer 'b' (customers: a)",
+      'p.yaml:32:5: traffic[0].direction: Invalid option: expected one of "to-peer"|"to-host"|"both"',
+      "p.yaml:33:5: traffic[0].packetBytes: Too big: expected number to be <=9000",
+      "p.yaml:35:5: traffic[0].lod: unknown field (did you mean load?)",
+      "p.yaml:36:5: traffic[1].name: stream 'voice' is defined twice",
+      "p.yaml:43:3: outputs.waveformToMicroseconds: 10 µs is before outputs.waveformFromMicroseconds = 50 µs (p.yaml:42:3): the waveform's window would end before it starts",
+      "p.yaml:44:3: outputs.sampels: unknown field (did you mean samples?)",
+    ]);
+  });
+
+  test("24. a QoS mistake is at its true column whatever the block's indentation; a policy in a quoted string is placed within it", () => {
+    const deeper = VALID.replace(/^qos: \|\n((?:  .*\n)+)/m, (_, block: string) => `qos: |\n${block.replace(/^  /gm, "      ")}`);
+    expect(problems(deeper.replace("priority percent 20", "priority percnt 20"))).toEqual([expect.stringMatching(/^s\.yaml:14:9: qos: not supported: 'priority percnt 20'/)]);
+    const quoted = VALID.replace(/^qos: \|\n(?:  .*\n)+/m, 'qos: "class-map gold\\n match qos-group 1\\npolicy-map edge\\n class gold\\n  priority percent 20 20"\n');
+    expect(problems(quoted)).toEqual(["s.yaml:6:1: qos line 5, column 23: unexpected '20': 'priority percent N' ends before it"]);
+  });
+
+  test("25. a misspelt customer is named with the customer meant; a one-letter name is not guessed at", () => {
+    expect(problems(VALID.replace("  - name: a\n", "  - name: alpha\n").replace("    customer: a", "    customer: alpah"))).toEqual(["s.yaml:21:5: traffic[0].customer: no customer 'alpah' (did you mean alpha?) (customers: alpha)"]);
+  });
+
+  test("26. a tag no class map matches is accepted, with a warning at its line that the run prints", () => {
+    const untagged = VALID.replace("   set ipsec-qos-group 1", "   set ipsec-qos-group 4");
+    const loaded = parseScenarioText(untagged, "s.yaml");
+    expect(loaded.warnings).toEqual(["s.yaml:9:3: qos: warning: crypto isakmp profile a sets ipsec-qos-group 4, which no class-map matches: its traffic lands in class-default"]);
+    expect(parseScenarioText(VALID, "s.yaml").warnings).toEqual([]);
+    const run = runScenario(parseScenarioText(untagged.replace("durationMicroseconds: 50", "durationMicroseconds: 5"), "s.yaml"), { directory: null });
+    expect(run.text.split("\n")[0]).toBe(loaded.warnings[0]);
+  });
 });
+
+/** Mistakes of every kind, one or two a line: test 23. */
+const PLANTED = `name: planted
+durationMicroseconds: 50
+seeed: 3
+nic:
+  sacache:
+    txEntrys: 4
+    rxEntries: 0
+driver:
+  base:
+    queus: 8
+qos: |
+  crypto isakmp profile a
+   match identity host domain
+   set ipsec-qos-group 1
+  class-map match-any gold
+   match qos-group 1
+   match dscp ef
+  policy-map edge
+   class gold
+    priority percent 20 30
+    police 1000000
+   class platinum
+customers:
+  - name: a
+    identity: { type: ID_FQDM, value: gw.a.example }
+  - name: a
+    identity: { type: ID_KEY_ID, value: k }
+    sas: 0
+traffic:
+  - name: voice
+    customer: b
+    direction: sideways
+    packetBytes: 20000
+    gapMicroseconds: 5
+    lod: 0.5
+  - name: voice
+    customer: a
+    direction: to-peer
+    packetBytes: 128
+    load: 0.1
+outputs:
+  waveformFromMicroseconds: 50
+  waveformToMicroseconds: 10
+  sampels: 100
+`;

@@ -1,0 +1,57 @@
+import { type PolicyClass, type QosConfig, QosConfigError, type QosProblem, parseIdentityMatch, qosConfigProblems } from "./qos-config.js";
+
+/**
+ * The QoS configuration as JSON: {"profiles": [{"name", "match": ["host domain a.example", …],
+ * "ipsecQosGroup"}], "classMaps": [{"name", "qosGroups": [1]}], "policyMaps": [{"name",
+ * "classes": [{"name", "priorityPercent" | "bandwidthPercent" | "bandwidthRemainingPercent"}]}]}.
+ * Every problem is reported at once, each naming its JSON path.
+ */
+export function parseQosConfigJson(text: string, source = "qos config"): QosConfig {
+  let value: any;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new QosConfigError(source, [{ line: 1, column: 1, message: `not JSON: ${(error as Error).message}` }]);
+  }
+  const problems: QosProblem[] = [];
+  const at = (path: string, message: string): undefined => void problems.push({ line: 1, column: 1, message: `${path}: ${message}` });
+  const list = (path: string, item: unknown): unknown[] => (Array.isArray(item) ? item : item === undefined ? [] : (at(path, "expected a list"), []));
+  const name = (path: string, item: any): string => (typeof item?.name === "string" && item.name !== "" ? item.name : (at(`${path}.name`, "expected a name"), ""));
+  const percent = (path: string, item: unknown, minimum = 0): number | undefined => (item === undefined ? undefined : Number.isInteger(item) && (item as number) >= minimum && (item as number) <= 100 ? (item as number) : at(path, `expected a percentage ${minimum} to 100`));
+  const config: QosConfig = {
+    profiles: list("profiles", value?.profiles).flatMap((profile: any, index) => {
+      const path = `profiles[${index}]`;
+      const before = problems.length;
+      const matches = list(`${path}.match`, profile?.match).flatMap((line, position) => {
+        try {
+          return [parseIdentityMatch(String(line).split(/\s+/))];
+        } catch (error) {
+          at(`${path}.match[${position}]`, (error as Error).message);
+          return [];
+        }
+      });
+      const tag = profile?.ipsecQosGroup;
+      if (tag !== undefined && !(Number.isInteger(tag) && tag >= 0 && tag <= 255)) at(`${path}.ipsecQosGroup`, "expected 0 to 255");
+      // A profile whose match was refused is not also reported as one without a match.
+      return matches.length === 0 && problems.length > before ? [] : [{ name: name(path, profile), matches, ipsecQosGroup: tag, line: 1 }];
+    }),
+    classMaps: list("classMaps", value?.classMaps).map((klass: any, index) => ({
+      name: name(`classMaps[${index}]`, klass),
+      qosGroups: list(`classMaps[${index}].qosGroups`, klass?.qosGroups).flatMap((group, position) => (Number.isInteger(group) && (group as number) >= 0 && (group as number) <= 255 ? [group as number] : (at(`classMaps[${index}].qosGroups[${position}]`, "expected 0 to 255"), []))),
+      line: 1,
+    })),
+    policyMaps: list("policyMaps", value?.policyMaps).map((policy: any, index) => ({
+      name: name(`policyMaps[${index}]`, policy),
+      line: 1,
+      classes: list(`policyMaps[${index}].classes`, policy?.classes).map((klass: any, position) => {
+        const path = `policyMaps[${index}].classes[${position}]`;
+        const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, 1), line: 1 };
+        if (result.priorityPercent !== undefined && (result.bandwidthPercent !== undefined || result.bandwidthRemainingPercent !== undefined)) at(path, `class ${result.name} has both priority and bandwidth: a class is one or the other`);
+        return result;
+      }),
+    })),
+  };
+  problems.push(...qosConfigProblems(config));
+  if (problems.length > 0) throw new QosConfigError(source, problems);
+  return config;
+}

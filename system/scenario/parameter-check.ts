@@ -1,0 +1,60 @@
+import { buildDesign, type Design } from "../../sim/component.js";
+import type { DependencyContainer } from "../../sim/di.js";
+import { ParameterError } from "../../sim/errors.js";
+import { Kernel } from "../../sim/kernel.js";
+import type { LoadedScenario } from "./load.js";
+import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
+import { scenarioSchema } from "./schema.js";
+import type { SourceMap } from "./source-map.js";
+
+export type ScenarioDesign = { readonly kind: "built"; readonly design: Design<ScenarioSystem> } | { readonly kind: "refused"; readonly problems: readonly string[] };
+
+/**
+ * Build a scenario's system: its parameters (under nic, driver, wire) are checked here, every one
+ * at once, each named by the scenario's own path (nic.crypto_tx.bytesPerCycle) and its place in the file.
+ */
+export function buildScenarioDesign(loaded: LoadedScenario, container: DependencyContainer): ScenarioDesign {
+  const { scenario, source } = loaded;
+  const scope = container.createChildContainer();
+  scope.register(LoadedScenarioToken, { useValue: loaded });
+  const kernel = new Kernel({ seed: scenario.seed });
+  try {
+    return { kind: "built", design: buildDesign(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire }, parametersSource: source.file }) };
+  } catch (error) {
+    if (!(error instanceof ParameterError)) throw error;
+    const problems = error.message
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => /top\.(nic|driver|wire)\./.test(line))
+      .map((line) => {
+        const path = /top\.((?:nic|driver|wire)\.[\w.]+)/.exec(line)![1]!;
+        return `${source.locate(path.split("."))}: ${line.replace(/^.*?top\./, "").replace(/top\./g, "")}`;
+      });
+    return { kind: "refused", problems: problems.length > 0 ? problems : [error.message] };
+  }
+}
+
+const record = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+/** A scenario with nothing wrong in it, to carry the parameters of one that has mistakes elsewhere. */
+const STAND_IN = {
+  name: "parameters",
+  durationMicroseconds: 1,
+  checks: false,
+  customers: [{ name: "a", identity: { type: "ID_FQDN", value: "a.example" } }],
+  traffic: [{ name: "s", customer: "a", direction: "to-peer", packetBytes: 64, load: 0.01 }],
+} as const;
+
+/**
+ * The parameter problems of a scenario that has mistakes elsewhere (its schema, its references,
+ * its policy): its parameter trees are built on a stand-in scenario, so that they are reported
+ * in the same pass as the rest.
+ */
+export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer): readonly string[] {
+  const given = record(value);
+  // A tree the schema refuses (a list, a null) is reported by the schema; the others are checked.
+  const tree = (key: "nic" | "driver" | "wire") => (scenarioSchema.shape[key].safeParse(given[key]).success ? record(given[key]) : {});
+  const scenario = scenarioSchema.parse({ ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire") });
+  const outcome = buildScenarioDesign({ scenario, qos: null, source, warnings: [] }, container);
+  return outcome.kind === "refused" ? outcome.problems : [];
+}

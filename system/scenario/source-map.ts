@@ -1,0 +1,68 @@
+import { isMap, isScalar, isSeq, type LineCounter, type Document, type Node } from "yaml";
+
+/** Where each path of a parsed YAML or JSON document starts, for messages. */
+export class SourceMap {
+  constructor(
+    readonly file: string,
+    private readonly document: Document | null,
+    private readonly lines: LineCounter | null,
+    /** Dotted paths set from outside the file (`--set`): values at or below them are named by the option. */
+    private readonly overrides: readonly string[] = [],
+    /** The file's text, to place positions inside a block of text (the QoS policy) at their true column. */
+    private readonly text: string = "",
+  ) {}
+
+  /** `file:line:column` of the deepest node on the path that exists (of its key, for a mapping's entry), or the `--set` that gave the value. */
+  locate(path: readonly PropertyKey[]): string {
+    const dotted = path.map(String).join(".");
+    const override = this.overrides.find((set) => dotted === set || dotted.startsWith(`${set}.`));
+    if (override !== undefined) return `--set ${override}`;
+    // A place the file does not have, made by a `--set` below it (`--set outputs.waveformScopes.0=x` makes a mapping there): the option made it.
+    const below = this.overrides.find((set) => set.startsWith(`${dotted}.`));
+    if (!this.document || !this.lines) return below !== undefined ? `--set ${below}` : this.file;
+    const { found, range } = this.walk(path);
+    if (below !== undefined && found < path.length) return `--set ${below}`;
+    if (!range) return this.file;
+    const { line, col } = this.lines.linePos(range[0]);
+    return `${this.file}:${line}:${col}`;
+  }
+
+  /**
+   * `file:line:column` of a line and column inside the text at `path`, when that text is a literal
+   * block (`qos: |`) whose lines are the file's lines; null otherwise (a quoted string, JSON, a `--set`).
+   */
+  inText(path: readonly PropertyKey[], line: number, column: number): string | null {
+    if (!this.lines || this.overrides.some((set) => set === path.map(String).join("."))) return null;
+    const { found, node } = this.walk(path);
+    if (found < path.length || !isScalar(node) || node.type !== "BLOCK_LITERAL" || !node.range) return null;
+    // The block's lines follow its header (`|`) line; each lost the block's indentation.
+    const fileLine = this.lines.linePos(node.range[0]).line + line;
+    const text = (this.text.split("\n")[fileLine - 1] ?? "").replace(/\r$/, "");
+    const valueLine = String(node.value).split("\n")[line - 1] ?? "";
+    const indent = valueLine === "" ? 0 : Math.max(0, text.length - valueLine.length);
+    return `${this.file}:${fileLine}:${column + indent}`;
+  }
+
+  /** How far the path goes into the document, the node it reaches, and the range to name (a mapping entry's key). */
+  private walk(path: readonly PropertyKey[]): { found: number; node: unknown; range: [number, number, number] | undefined } {
+    let node: unknown = this.document?.contents;
+    let range: [number, number, number] | undefined = (node as Node | undefined)?.range ?? undefined;
+    let found = 0;
+    for (const key of path) {
+      let next: unknown = undefined;
+      let at: unknown = undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+        next = pair?.value;
+        at = pair?.key;
+      } else if (isSeq(node) && typeof key === "number") next = at = node.items[key];
+      if (!next) break;
+      found++;
+      node = next;
+      range = (at as Node).range ?? (node as Node).range ?? range;
+    }
+    return { found, node, range };
+  }
+}
+
+export const formatPath = (path: readonly PropertyKey[]) => path.map((key, index) => (typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`)).join("") || "(top)";
