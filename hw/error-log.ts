@@ -1,5 +1,6 @@
 import { inject, injectable } from "../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
+import { defineEnum } from "../sim/enum-type.js";
 import { describeError, ErrorCode, type ErrorCodeName, FieldCode, type FieldCodeName, NO_INDEX, NO_QUEUE } from "./spec/errors.js";
 
 export type Direction = "tx" | "rx";
@@ -21,6 +22,9 @@ export interface Diagnostic extends DeviceErrorReport {
   readonly message: string;
 }
 
+/** ERRLOG_CODE as traced, named in GTKWave: the codes are dense from 0, so a code's name is its place in the list. */
+export const ErrorCodeEnum = defineEnum("error_code", Object.keys(ErrorCode) as ErrorCodeName[]);
+
 /** Entries the ERRLOG registers hold; older ones are dropped (the diagnostics keep them all). */
 export const ERROR_LOG_DEPTH = 64;
 
@@ -33,7 +37,7 @@ export const ERROR_LOG_DEPTH = 64;
 export class ErrorLog extends Component {
   // Several blocks may report in one phase: the last report's values stand.
   readonly count = this.signal("count", 32, { kind: "integer", lastWriteWins: true });
-  readonly lastCode = this.signal("last_code", 8, { lastWriteWins: true });
+  readonly lastCode = this.enumSignal("last_code", ErrorCodeEnum, { lastWriteWins: true });
   readonly diagnostics: Diagnostic[] = [];
   private readonly entries: Diagnostic[] = [];
   private total = 0;

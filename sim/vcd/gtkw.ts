@@ -1,3 +1,4 @@
+import type { StoryLayout, TraceGroup } from "./story.js";
 import type { TracedItem } from "./tracer.js";
 
 /** How GTKWave names a dumped variable: vectors get `[msb:0]`, integers and scalars do not. */
@@ -8,67 +9,86 @@ export function gtkwaveName(item: TracedItem): string {
 /** GTKWave trace flags (gtkwave's TR_* bits). */
 export const TraceFlag = {
   hex: 1 << 1,
+  decimal: 1 << 2,
   binary: 1 << 3,
   rightJustify: 1 << 5,
   blank: 1 << 9,
+  collapsed: 1 << 12,
   fileTranslated: 1 << 13,
   closed: 1 << 22,
   groupBegin: 1 << 23,
   groupEnd: 1 << 24,
 } as const;
 
+/** The window's size in the save file, and the width of its wave area in it (GTKWave 3.3 with the panes below), in pixels. */
+const WINDOW = { width: 1600, height: 900 };
+export const WAVE_AREA_PIXELS = 1000;
+/** GTKWave draws 200 pixels per frame; its zoom z shows 2^-z time units per frame. */
+const PIXELS_PER_FRAME = 200;
+
 export interface SaveFileOptions {
   /** Dump file name relative to the save file's folder. */
   dumpFile: string;
   /** This save file's own name: with it GTKWave finds the dump relative to wherever the pair moves. */
   saveFile: string;
-  items: readonly TracedItem[];
   /** Filter file (relative to the save file's folder) for each enum name. */
   filterFiles: ReadonlyMap<string, string>;
-  /** Initial visible window in ps. */
-  zoom?: { from: number; to: number };
+  /** Window, markers and groups (see story.ts). */
+  layout: StoryLayout;
+}
+
+/** GTKWave's zoom for a window of `span` time units across the wave area. */
+export function zoomFor(span: number): number {
+  return -Math.log2((Math.max(1, span) * PIXELS_PER_FRAME) / WAVE_AREA_PIXELS);
+}
+
+/** The `*` line: zoom, primary marker (none), then the 26 named markers' times (-1 unset). */
+function markerLines(layout: StoryLayout): string[] {
+  const times = Array.from({ length: 26 }, (_, index) => layout.markers[index]?.time ?? -1);
+  const names = layout.markers.map((marker, index) => `[markername] ${String.fromCharCode(65 + index)}${marker.name}`);
+  return [`*${zoomFor(layout.window.to - layout.window.from).toFixed(6)} -1 ${times.join(" ")}`, ...names];
 }
 
 /**
- * A .gtkw save file: opens the dump with one group per component (scope), enums through their
- * translate filters, vectors in hex.
+ * A .gtkw save file: opens the dump on the layout's window with its markers, its groups open or
+ * closed, enums through their translate filters, counters in decimal.
  */
 export function gtkwaveSaveFile(options: SaveFileOptions): string {
-  const lines = [`[dumpfile] "${options.dumpFile}"`, `[savefile] "${options.saveFile}"`, "[timestart] 0", "[size] 1600 900", "[pos] -1 -1"];
-  if (options.zoom) lines.push(`[zoom_range] ${options.zoom.from} ${options.zoom.to}`);
-  lines.push("[sst_width] 260", "[signals_width] 280", "[sst_expanded] 1", "[sst_vpaned_height] 300");
-  const groups = new Map<string, TracedItem[]>();
-  for (const item of options.items) {
-    const scope = item.path.slice(0, item.path.lastIndexOf("."));
-    let group = groups.get(scope);
-    if (!group) groups.set(scope, (group = []));
-    group.push(item);
-  }
+  const { layout } = options;
+  const lines = [`[dumpfile] "${options.dumpFile}"`, `[savefile] "${options.saveFile}"`, `[timestart] ${layout.window.from}`, `[size] ${WINDOW.width} ${WINDOW.height}`, "[pos] -1 -1"];
+  lines.push(...markerLines(layout));
+  lines.push("[sst_width] 260", "[signals_width] 300", "[sst_expanded] 1", "[sst_vpaned_height] 300");
   let currentFlags = -1;
   const setFlags = (flags: number): void => {
     if (flags === currentFlags) return;
     lines.push(`@${flags.toString(16)}`);
     currentFlags = flags;
   };
-  for (const scope of [...groups.keys()].sort()) {
-    setFlags(TraceFlag.groupBegin | TraceFlag.blank);
-    lines.push(`-${scope}`);
-    for (const item of groups.get(scope)!) {
-      const filter = item.enumType ? options.filterFiles.get(item.enumType.name) : undefined;
-      if (filter !== undefined) {
-        lines.push(`^1 ${filter}`);
-        currentFlags = -1;
-        setFlags(TraceFlag.fileTranslated | TraceFlag.rightJustify | TraceFlag.hex);
-      } else if (item.width === 1) {
-        setFlags(TraceFlag.rightJustify | TraceFlag.binary);
-      } else {
-        setFlags(TraceFlag.rightJustify | TraceFlag.hex);
-      }
-      lines.push(gtkwaveName(item));
+  const writeItem = (item: TracedItem): void => {
+    const filter = item.enumType ? options.filterFiles.get(item.enumType.name) : undefined;
+    if (filter !== undefined) {
+      lines.push(`^1 ${filter}`);
+      currentFlags = -1;
+      setFlags(TraceFlag.fileTranslated | TraceFlag.rightJustify | TraceFlag.hex);
+    } else if (item.width === 1 && item.kind !== "integer") {
+      setFlags(TraceFlag.rightJustify | TraceFlag.binary);
+    } else {
+      setFlags(TraceFlag.rightJustify | (layout.hex(item) ? TraceFlag.hex : TraceFlag.decimal));
     }
-    setFlags(TraceFlag.groupEnd | TraceFlag.blank);
-    lines.push(`-${scope}`);
-  }
+    lines.push(gtkwaveName(item));
+  };
+  const writeGroup = (group: TraceGroup): void => {
+    const closed = group.open ? 0 : TraceFlag.closed;
+    setFlags(TraceFlag.groupBegin | TraceFlag.blank | closed);
+    lines.push(`-${group.name}`);
+    for (const member of group.members) {
+      if ("members" in member) writeGroup(member);
+      else writeItem(member);
+    }
+    setFlags(TraceFlag.groupEnd | TraceFlag.blank | (group.open ? 0 : TraceFlag.closed | TraceFlag.collapsed));
+    lines.push(`-${group.name}`);
+  };
+  layout.groups.forEach(writeGroup);
   lines.push("[pattern_trace] 1", "[pattern_trace] 0");
   return lines.join("\n") + "\n";
 }

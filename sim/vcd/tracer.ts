@@ -3,6 +3,7 @@ import type { EnumType } from "../enum-type.js";
 import type { Kernel, KernelTracer } from "../kernel.js";
 import type { AnySignal } from "../signal.js";
 import type { SimEvent } from "../sim-event.js";
+import { Activity } from "./activity.js";
 import { checkWindow, ScopeMatcher, type TraceSelection } from "./selection.js";
 import type { TextSink } from "./sink.js";
 import { type VcdVariable, VcdWriter } from "./writer.js";
@@ -12,6 +13,8 @@ export interface TracerOptions extends TraceSelection {
   /** $date text; defaults to a fixed sentence so that equal runs give equal files. */
   date?: string;
   comment?: string;
+  /** Paths (dotted patterns) whose every change is kept in `activity`, for the save file's story. */
+  watch?: readonly string[];
 }
 
 /** A dumped item, for the save-file and filter generators. */
@@ -42,6 +45,8 @@ export const VERSION = "nicsim 0.1.0 simulation kernel";
 export class VcdTracer implements KernelTracer {
   readonly writer: VcdWriter;
   readonly items: TracedItem[] = [];
+  /** What each dumped signal and event did inside the window. */
+  readonly activity: Activity;
   private sources: Source[] = [];
   private variables: VcdVariable[] = [];
   private clocks: TracedClock[] = [];
@@ -57,6 +62,7 @@ export class VcdTracer implements KernelTracer {
   constructor(options: TracerOptions) {
     this.matcher = new ScopeMatcher(options);
     ({ from: this.from, to: this.to } = checkWindow(options));
+    this.activity = new Activity(options.watch ?? []);
     this.writer = new VcdWriter(options.sink, {
       date: options.date ?? "not recorded: equal runs give byte-identical files",
       version: VERSION,
@@ -78,12 +84,14 @@ export class VcdTracer implements KernelTracer {
       } else if (source.kind === "event") {
         source.event.traceIndex = this.sources.length;
         this.sources.push(source);
+        this.activity.add(path);
         this.variables.push(this.writer.declare(path, "event", 1));
         this.items.push({ path, width: 1, kind: "event" });
       } else {
         const { signal } = source;
         signal.traceIndex = this.sources.length;
         this.sources.push(source);
+        this.activity.add(path);
         this.variables.push(this.writer.declare(path, signal.kind, signal.width));
         this.items.push({ path, width: signal.width, kind: signal.kind, enumType: signal.enumType });
       }
@@ -136,6 +144,7 @@ export class VcdTracer implements KernelTracer {
       this.drawClocks(now, true);
       this.writeTouched(now);
       this.writer.close(Math.min(now, this.to), runEnd);
+      this.activity.to = Math.min(now, this.to);
     } else {
       this.writer.close(this.state === "waiting" ? now : this.writer.currentTime, runEnd);
     }
@@ -146,7 +155,9 @@ export class VcdTracer implements KernelTracer {
     this.state = "dumping";
     const values = new Map<VcdVariable, number | bigint>();
     this.sources.forEach((source, index) => {
-      if (source.kind === "signal") values.set(this.variables[index]!, source.signal.current);
+      const value = source.kind === "signal" ? source.signal.current : 0;
+      if (source.kind === "signal") values.set(this.variables[index]!, value);
+      this.activity.began(index, time, value);
     });
     for (const clock of this.clocks) {
       values.set(clock.variable, clock.domain.levelAt(time));
@@ -158,6 +169,7 @@ export class VcdTracer implements KernelTracer {
   }
 
   private end(): void {
+    this.activity.to = this.to;
     this.drawClocks(this.to, true);
     this.writer.endDump(this.to);
     this.state = "ended";
@@ -205,8 +217,14 @@ export class VcdTracer implements KernelTracer {
 
   private writeOne(index: number): void {
     const source = this.sources[index]!;
-    if (source.kind === "signal") this.writer.change(this.variables[index]!, source.signal.current);
-    else this.writer.trigger(this.variables[index]!);
+    const now = this.writer.currentTime;
+    if (source.kind === "signal") {
+      this.writer.change(this.variables[index]!, source.signal.current);
+      this.activity.changed(index, now, source.signal.current);
+    } else {
+      this.writer.trigger(this.variables[index]!);
+      this.activity.changed(index, now, 1);
+    }
   }
 
   private clearTouched(): void {

@@ -4,6 +4,7 @@ import type { Kernel } from "../kernel.js";
 import { DIRECT, type OutputNames } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
 import type { TraceSelection } from "./selection.js";
+import { layOut, storySignals, type WaveformStory } from "./story.js";
 import { FileSink } from "./sink.js";
 import { VcdTracer } from "./tracer.js";
 import { filterFileName, translateFilter } from "./translate-filter.js";
@@ -17,22 +18,23 @@ export interface WaveformFiles {
 /**
  * Attach a VCD tracer writing `<base>.vcd`; after the run, call the returned finish() to close the
  * dump and write `<base>.gtkw` and the enum filters in `<base>.filters/`. `names` says where each
- * file is written until the run is over (straight to its name by default).
+ * file is written until the run is over (straight to its name by default). With a story, the save
+ * file opens on it (see story.ts).
  */
-export function recordWaveform(kernel: Kernel, base: string, selection: TraceSelection & { comment?: string } = {}, names: OutputNames = DIRECT): { tracer: VcdTracer; finish: () => WaveformFiles } {
+export function recordWaveform(kernel: Kernel, base: string, selection: TraceSelection & { comment?: string } = {}, names: OutputNames = DIRECT, story?: WaveformStory): { tracer: VcdTracer; finish: () => WaveformFiles } {
   const vcd = `${base}.vcd`;
-  const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)) });
+  const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)), watch: story ? storySignals(story) : [] });
   kernel.traceWith(tracer);
   const finish = (): WaveformFiles => {
     tracer.runFinished();
     kernel.close();
     names.written(vcd);
-    return writeSaveFiles(tracer, base, names);
+    return writeSaveFiles(tracer, base, names, story);
   };
   return { tracer, finish };
 }
 
-export function writeSaveFiles(tracer: VcdTracer, base: string, names: OutputNames = DIRECT): WaveformFiles {
+export function writeSaveFiles(tracer: VcdTracer, base: string, names: OutputNames = DIRECT, story?: WaveformStory): WaveformFiles {
   const folder = dirname(base);
   const gtkw = `${base}.gtkw`;
   const filterFolder = `${base}.filters`;
@@ -46,7 +48,7 @@ export function writeSaveFiles(tracer: VcdTracer, base: string, names: OutputNam
     filterFiles.set(item.enumType.name, relative(folder, file));
     filters.push(file);
   }
-  writeFileSync(names.open(gtkw), gtkwaveSaveFile({ dumpFile: basename(`${base}.vcd`), saveFile: basename(gtkw), items: tracer.items, filterFiles }));
+  writeFileSync(names.open(gtkw), gtkwaveSaveFile({ dumpFile: basename(`${base}.vcd`), saveFile: basename(gtkw), filterFiles, layout: layOut(tracer.items, tracer.activity, story) }));
   names.written(gtkw);
   return { vcd: `${base}.vcd`, gtkw, filters };
 }

@@ -12,6 +12,7 @@ import type { ScenarioSystem } from "./scenario-system.js";
 import { buildScenarioDesign } from "./parameter-check.js";
 import { formatScenarioSummary, scenarioSummary, type ScenarioSummary } from "./summary.js";
 import { deviceFitProblems } from "./device-fit.js";
+import { SCENARIO_STORY } from "./waveform-story.js";
 
 export interface RunOptions {
   /** Override where files go (default: the scenario's outputs.directory); null writes nothing. */
@@ -75,7 +76,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     from: outputs.waveformFromMicroseconds === undefined ? undefined : Math.round(outputs.waveformFromMicroseconds * 1e6),
     to: outputs.waveformToMicroseconds === undefined ? undefined : Math.round(outputs.waveformToMicroseconds * 1e6),
   };
-  const waveform = base && files && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files) : null;
+  const waveform = base && files && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files, SCENARIO_STORY) : null;
   const capture = base && files && outputs.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null;
   const flush = () => {
     kernel.close();

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
 import { TraceFlag } from "../../sim/vcd/gtkw.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { complaints, gtkwave, gtkwaveAvailable } from "../support/gtkwave.js";
@@ -51,5 +53,36 @@ describe.runIf(available)("GTKWave loads what we write", () => {
     expect(translated).toEqual(["state[1:0]", "state[1:0]"]);
     expect(files.filters).toHaveLength(2);
     expect(top.producer.wordsSent.value).toBeGreaterThan(0);
+  });
+});
+
+describe.runIf(available)("GTKWave opens the default run's save file as shipped", () => {
+  const folder = mkdtempSync(join(tmpdir(), "nicsim-gtkwave-default-"));
+  runScenario(defaultScenario({ durationMicroseconds: 60 }), { directory: folder });
+
+  test("with no complaint, on a window holding its named markers, stages in order and error codes translated", () => {
+    const script = join(folder, "inspect.tcl");
+    writeFileSync(
+      script,
+      [
+        'puts "TCL WINDOW [gtkwave::getWindowStartTime] [gtkwave::getWindowEndTime]"',
+        'foreach letter {A B C D} { puts "TCL MARKER $letter [gtkwave::getNamedMarker $letter]" }',
+        "for {set i 0} {$i < [gtkwave::getTotalNumTraces]} {incr i} { puts \"TCL TRACE [gtkwave::getTraceFlagsFromIndex $i] [gtkwave::getTraceNameFromIndex $i]\" }",
+        "gtkwave::/File/Quit",
+      ].join("\n"),
+    );
+    const lines = gtkwave(["-S", script, "default.gtkw"], folder);
+    expect(complaints(lines)).toEqual([]);
+    const [from, to] = lines.find((line) => line.startsWith("TCL WINDOW "))!.split(" ").slice(2).map(Number);
+    expect(from).toBeGreaterThan(0);
+    expect(to! - from!).toBeGreaterThan(500_000);
+    const markers = lines.filter((line) => line.startsWith("TCL MARKER ")).map((line) => Number(line.split(" ")[3])).filter((time) => time >= 0);
+    expect(markers.length).toBeGreaterThanOrEqual(2);
+    for (const time of markers) expect(time >= from! && time <= to!, `marker at ${time} ps in ${from}..${to}`).toBe(true);
+    const traces = lines.filter((line) => line.startsWith("TCL TRACE ")).map((line) => line.split(" "));
+    const stages = traces.filter(([, , flags, ...name]) => (Number(flags) & TraceFlag.groupBegin) !== 0 && !name.join(" ").startsWith("top."));
+    expect(stages.map(([, , , ...name]) => name.join(" "))).toEqual(["driver", "rings", "DMA", "SA table", "crypto", "MAC", "wire", "interrupts and errors"]);
+    const lastCode = traces.find(([, , , name]) => name === "last_code[4:0]")!;
+    expect(Number(lastCode[2]) & TraceFlag.fileTranslated).not.toBe(0);
   });
 });

@@ -141,7 +141,7 @@ describe.runIf(gtkwaveAvailable())("the waveform in GTKWave", () => {
     const groups = traces.filter(([, , flags]) => (Number(flags) & TraceFlag.groupBegin) !== 0).map(([, , , name]) => name);
     for (const group of ["top.nic.dma", "top.nic.interrupts", "top.nic.mac", "top.nic.tx", "top.nic.tx.q0", "top.nic.rx.q7", "top.nic.sacache", "top.nic.crypto_tx", "top.driver.base", "top.driver.intermediate", "top.driver.cpu", "top.driver.cpu.core0", "top.driver.cpu.core3", "top.peer"]) expect(groups).toContain(group);
     const translated = traces.filter(([, , flags]) => (Number(flags) & TraceFlag.fileTranslated) !== 0).map(([, , , name]) => name);
-    // The TX and RX engines' states, the two crypto engines' states, the drivers' message kind, each packet's ESP path, and what each of the four cores does.
-    expect(translated.sort()).toEqual(["message[2:0]", "path[2:0]", "state[1:0]", "state[1:0]", "state[2:0]", "state[2:0]", ...Array(4).fill("work[3:0]")]);
+    // The TX and RX engines' states, the two crypto engines' states, the drivers' message kind, each packet's ESP path, what each of the four cores does, and the error log's last code.
+    expect(translated.sort()).toEqual(["last_code[4:0]", "message[2:0]", "path[2:0]", "state[1:0]", "state[1:0]", "state[2:0]", "state[2:0]", ...Array(4).fill("work[3:0]")]);
   });
 });

@@ -33,7 +33,7 @@ describe("secrets stay inside", () => {
     expect(secrets.length).toBe(52);
     const outputs = files(directory).filter((path) => !path.endsWith(".esp_sa"));
     expect(outputs.map((path) => path.slice(directory.length + 1)).sort()).toEqual(
-      ["default.filters/cpu_work.txt", "default.filters/crypto_state.txt", "default.filters/driver_message.txt", "default.filters/esp_path.txt", "default.filters/rx_state.txt", "default.filters/tx_state.txt", "default.gtkw", "default.html", "default.pcap", "default.sa-trace.jsonl", "default.summary.json", "default.vcd"].sort(),
+      ["default.filters/cpu_work.txt", "default.filters/crypto_state.txt", "default.filters/driver_message.txt", "default.filters/error_code.txt", "default.filters/esp_path.txt", "default.filters/rx_state.txt", "default.filters/tx_state.txt", "default.gtkw", "default.html", "default.pcap", "default.sa-trace.jsonl", "default.summary.json", "default.vcd"].sort(),
     );
     const found: string[] = [];
     const contents = [...outputs.map((path) => ({ path, bytes: readFileSync(path) })), { path: "printed summary", bytes: Buffer.from(run.text) }];

@@ -1,0 +1,114 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { TraceFlag, WAVE_AREA_PIXELS } from "../../sim/vcd/gtkw.js";
+import { changesByPath, readVcd } from "../../sim/vcd/read-vcd.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
+
+/** A save file read back: window, named markers, top-level groups, and each trace with its flags, filter and enclosing groups. */
+function readSaveFile(text: string) {
+  const lines = text.split("\n");
+  const timestart = Number(/^\[timestart\] (\d+)$/m.exec(text)![1]);
+  const [zoom, , ...named] = lines.find((line) => line.startsWith("*"))!.slice(1).split(" ").map(Number);
+  const span = (2 ** -zoom! * WAVE_AREA_PIXELS) / 200;
+  const names = lines.filter((line) => line.startsWith("[markername] ")).map((line) => line.slice("[markername] ".length));
+  const markers = names.map((name, index) => ({ letter: name[0]!, name: name.slice(1), time: named[index]! }));
+  const traces: Array<{ name: string; flags: number; filter: string | null; groups: string[] }> = [];
+  const groups: Array<{ name: string; flags: number; depth: number }> = [];
+  const open: string[] = [];
+  let flags = 0;
+  let filter: string | null = null;
+  for (const line of lines) {
+    if (line.startsWith("@")) flags = Number.parseInt(line.slice(1), 16);
+    else if (line.startsWith("^1 ")) filter = line.slice(3);
+    else if (line.startsWith("-")) {
+      if (flags & TraceFlag.groupBegin) {
+        groups.push({ name: line.slice(1), flags, depth: open.length });
+        open.push(line.slice(1));
+      } else open.pop();
+    } else if (line.startsWith("top.")) {
+      traces.push({ name: line, flags, filter, groups: [...open] });
+      filter = null;
+    }
+  }
+  return { window: { from: timestart, to: timestart + span }, markers, groups, traces };
+}
+
+describe("the default run's save file opens on its story", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-story-"));
+  const run = runScenario(defaultScenario({ durationMicroseconds: 60 }), { directory });
+  const base = join(directory, "default");
+  const saved = readSaveFile(readFileSync(`${base}.gtkw`, "utf8"));
+
+  /** Each dumped path's change times after the start (the dump begins at 0: nothing moves at 0). */
+  const changeTimes = async (): Promise<Map<string, number[]>> => {
+    const vcd = await readVcd(readFileSync(`${base}.vcd`));
+    return new Map([...changesByPath(vcd)].map(([path, list]) => [path, list.map((change) => change.time).filter((time) => time > 0)]));
+  };
+
+  test("a window around the first crypto preemption of the run, with named markers inside it", async () => {
+    const changes = await changeTimes();
+    const preemptions = [...changes].filter(([path]) => /^top\.nic\.crypto_(tx|rx)\.engine\d+\.preemption$/.test(path)).flatMap(([, times]) => times);
+    const first = Math.min(...preemptions);
+    expect(saved.window.from).toBeGreaterThan(0);
+    expect(saved.window.from).toBeLessThan(first);
+    expect(saved.window.to).toBeGreaterThan(first);
+    expect(saved.window.to - saved.window.from).toBeGreaterThan(500_000);
+    expect(saved.markers.length).toBeGreaterThanOrEqual(2);
+    expect(saved.markers.map((marker) => marker.letter)).toEqual(saved.markers.map((_, index) => String.fromCharCode(65 + index)));
+    for (const marker of saved.markers) {
+      expect(marker.time, marker.name).toBeGreaterThanOrEqual(saved.window.from);
+      expect(marker.time, marker.name).toBeLessThanOrEqual(saved.window.to);
+    }
+    expect(saved.markers.find((marker) => / crypto suspends$/.test(marker.name))?.time).toBe(first);
+    expect(run.summary.outcome).toBe("every packet arrived");
+  });
+
+  test("groups in data-flow order, only the ones holding a marker open", () => {
+    const stages = saved.groups.filter((group) => group.depth === 0);
+    expect(stages.map((group) => group.name)).toEqual(["driver", "rings", "DMA", "SA table", "crypto", "MAC", "wire", "interrupts and errors"]);
+    const opened = saved.groups.filter((group) => group.depth === 1 && (group.flags & TraceFlag.closed) === 0).map((group) => group.name);
+    expect(opened).toEqual(["top.driver.cpu.core0", "top.nic.crypto_tx.engine0"]);
+    expect(stages.filter((group) => (group.flags & TraceFlag.closed) === 0).map((group) => group.name)).toEqual(["driver", "crypto"]);
+  });
+
+  test("queues that carried nothing are left out, the others are there", async () => {
+    const changes = await changeTimes();
+    const shown = new Set(saved.traces.map((trace) => /^top\.nic\.(tx|rx)\.q\d+/.exec(trace.name)?.[0]));
+    const carried = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((queue) => [`top.nic.tx.q${queue}`, `top.nic.rx.q${queue}`]).filter((queue) => (changes.get(`${queue}.head`) ?? []).length > 0);
+    expect(carried.length).toBeGreaterThan(0);
+    expect(carried.length).toBeLessThan(16);
+    expect([...shown].filter((queue) => queue !== undefined).sort()).toEqual(carried.sort());
+  });
+
+  test("counters in decimal, error codes and other enums through their translate filters", () => {
+    const counters = ["top.nic.sacache.installs", "top.driver.cpu.core0.preemptions", "top.nic.errors.count", "top.nic.mac.tx_frames"];
+    for (const name of counters) {
+      const trace = saved.traces.find((entry) => entry.name === name)!;
+      expect(trace.flags & (TraceFlag.decimal | TraceFlag.hex), name).toBe(TraceFlag.decimal);
+    }
+    expect(saved.traces.find((trace) => trace.name.startsWith("top.nic.errors.last_code"))?.filter).toBe("default.filters/error_code.txt");
+    expect(readFileSync(join(directory, "default.filters/error_code.txt"), "utf8")).toMatch(/^19 SA_DUPLICATE$/m);
+    for (const trace of saved.traces.filter((entry) => /\.(state|work|path|message)\[/.test(entry.name))) expect(trace.filter, trace.name).toMatch(/^default\.filters\/\w+\.txt$/);
+  });
+});
+
+describe("the story is found in what the run did, not at fixed times", () => {
+  test("a dump that ends before any crypto preemption opens on the first host preemption in it", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-story-early-"));
+    runScenario(defaultScenario({ durationMicroseconds: 30, "outputs.waveformFromMicroseconds": 1, "outputs.waveformToMicroseconds": 20 }), { directory });
+    const base = join(directory, "default");
+    const saved = readSaveFile(readFileSync(`${base}.gtkw`, "utf8"));
+    const vcd = await readVcd(readFileSync(`${base}.vcd`));
+    const preempted = [...changesByPath(vcd)].filter(([path]) => /^top\.driver\.cpu\.core\d+\.preempted$/.test(path)).flatMap(([, list]) => list.map((change) => change.time).filter((time) => time > 1_000_000));
+    const cryptoSuspends = vcd.changes.filter((change) => /\.crypto_(tx|rx)\.engine\d+\.preemption$/.test(change.path) && change.time > 1_000_000);
+    expect(cryptoSuspends).toEqual([]);
+    const first = Math.min(...preempted);
+    expect(saved.markers[0]).toMatchObject({ time: first, name: expect.stringMatching(/^core\d preempted$/) });
+    expect(saved.window.from).toBeGreaterThanOrEqual(1_000_000);
+    expect(saved.window.from).toBeLessThan(first);
+    expect(saved.window.to).toBeGreaterThan(first);
+  });
+});
