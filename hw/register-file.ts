@@ -66,7 +66,8 @@ export class RegisterFile {
     for (const observer of this.writeObservers) observer(offset, value);
     if (!this.writeValue(offset, value)) {
       const known = R.registerName(offset, this.shared.queues);
-      if (known) this.shared.errors.report({ code: "READ_ONLY_REGISTER", field: "REGISTER", fieldName: known, value: offset, ...this.queueOfOffset(offset) });
+      // The value the write tried to put there (the register's name says where).
+      if (known) this.shared.errors.report({ code: "READ_ONLY_REGISTER", field: "REGISTER", fieldName: known, value: value >>> 0, ...this.queueOfOffset(offset) });
       else this.unknown(offset, "write");
     }
   }
@@ -82,7 +83,8 @@ export class RegisterFile {
   }
 
   private writeOnly(offset: number): number {
-    this.shared.errors.report({ code: "WRITE_ONLY_REGISTER", field: "REGISTER", fieldName: this.nameOf(offset), value: offset });
+    // A read has no value of its own: the offset is what is reported, and labelled so, not as the register's value.
+    this.shared.errors.report({ code: "WRITE_ONLY_REGISTER", field: "REGISTER", fieldName: `offset of ${this.nameOf(offset)}`, value: offset });
     return 0;
   }
 

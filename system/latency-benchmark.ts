@@ -22,6 +22,8 @@ export interface LatencyBenchmarkOptions {
   readonly seed?: number;
   /** Further parameter overrides (crypto engines, bytes per cycle, …). */
   readonly parameters?: Record<string, unknown>;
+  /** What gave `parameters` (`--set`), named in a mistake's message. */
+  readonly parametersSource?: string;
 }
 
 /** Inner packet sizes of the two streams, bytes (IPv4 and UDP headers included). */
@@ -69,7 +71,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     { name: "bulk", trafficClass: BULK_CLASS, qosGroup: 1 },
     { name: "latency", trafficClass: HIGH_CLASS, qosGroup: 2 },
   ];
-  const design = tunnelledSystem(customers, { [`top.nic.crypto_${direction}.policy`]: options.policy, ...options.parameters }, { seed: options.seed ?? 1 });
+  const design = tunnelledSystem(customers, { [`top.nic.crypto_${direction}.policy`]: options.policy, ...options.parameters }, { seed: options.seed ?? 1, parametersSource: options.parametersSource });
   const { kernel, top, peer } = design;
   const driver = top.driver.intermediate;
   top.driver.base.setSchedules(new Map([[HIGH_CLASS, { strict: true, percent: 20 }]]));

@@ -15,6 +15,8 @@ export interface LatencyReportOptions {
   /** Crypto bytes per cycle for the crypto-bound runs that show the bulk throughput cost of preemption. */
   readonly saturatedBytesPerCycle?: number;
   readonly parameters?: Record<string, unknown>;
+  /** What gave `parameters` (`--set`), named in a mistake's message. */
+  readonly parametersSource?: string;
   readonly seed?: number;
   /** Called before each run, for progress. */
   readonly onRun?: (label: string) => void;
@@ -41,7 +43,7 @@ export interface DirectionReport {
 
 /** Run the benchmark for each direction: unloaded, then each crypto policy under load, then crypto-bound. */
 export function runLatencyReport(options: LatencyReportOptions = {}): DirectionReport[] {
-  const common = { highPackets: options.highPackets ?? 200, highGapNanoseconds: options.highGapNanoseconds ?? 10_000, seed: options.seed, parameters: options.parameters };
+  const common = { highPackets: options.highPackets ?? 200, highGapNanoseconds: options.highGapNanoseconds ?? 10_000, seed: options.seed, parameters: options.parameters, parametersSource: options.parametersSource };
   const load = options.load ?? 0.9;
   return (options.directions ?? ["tx", "rx"]).map((direction) => {
     const run = (label: string, policy: PreemptionPolicy, runLoad: number, parameters: Record<string, unknown> = {}) => {

@@ -17,7 +17,8 @@ function bits(field: { bit: number; width: number }): string {
 
 function registerRows(): string[] {
   const rows = ["| register | offset | access | reset | description |", "| --- | --- | --- | --- | --- |"];
-  for (const register of REGISTERS) {
+  // In offset order, as a reader looks an address up (REGISTERS is grouped by function).
+  for (const register of [...REGISTERS].sort((a, b) => a.offset - b.offset)) {
     const name = register.stride === undefined ? register.name : `${register.name}[${register.instance === "vector" ? "v" : register.instance === "word" ? "w" : "q"}]`;
     rows.push(`| ${name} | ${offsetOf(register)} | ${register.access} | ${hex(register.reset, 1)} | ${register.description} |`);
     for (const field of register.fields ?? []) rows.push(`| └ ${field.name} | bits ${bits(field)} | | | ${field.description} |`);

@@ -20,6 +20,7 @@ export const TX = {
   CLASS: 11,
   SA_HANDLE: 12,
   SA_POINTER: 16,
+  /** Reserved: no flags defined; the device does not read it. */
   OFFLOAD: 24,
   STATUS: 28,
   ERROR: 29,
@@ -61,7 +62,7 @@ export const TX_DESCRIPTOR_FIELDS: readonly DescriptorField[] = [
   { name: "CLASS", offset: TX.CLASS, bytes: 1, description: "Traffic class of the frame (0-7)" },
   { name: "SA_HANDLE", offset: TX.SA_HANDLE, bytes: 4, description: "With IPSEC: the SA's handle, as SA_STATUS gave it at the install: bits 15:0 the TX SA table entry + 1, bits 30:16 the entry's generation (0: none; with SA_CTRL.POINTER_FETCH, look up by SA_POINTER instead)" },
   { name: "SA_POINTER", offset: TX.SA_POINTER, bytes: 8, description: "Host address of the SA record (hw/spec SA record layout)" },
-  { name: "OFFLOAD", offset: TX.OFFLOAD, bytes: 2, description: "IPsec offload flags" },
+  { name: "OFFLOAD", offset: TX.OFFLOAD, bytes: 2, description: "Reserved: no flags are defined, the device does not read these bytes, and the drivers write 0 (offload is asked for by COMMAND bit 2, IPSEC)" },
   { name: "STATUS", offset: TX.STATUS, bytes: 1, description: "Written back: bit 0 DD" },
   { name: "ERROR", offset: TX.ERROR, bytes: 1, description: "Written back: error code, 0 if none (see Error codes)" },
 ];

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { formatTime } from "../../sim/time.js";
 import { MalformedVcdError, type Timescale } from "../../sim/vcd/check-vcd.js";
 import { type ParsedVcd, readVcd } from "../../sim/vcd/read-vcd.js";
 import { writtenByNicsim } from "../../sim/vcd/end-marker.js";
+import { signalNamesBeside, type SignalNames } from "../../sim/vcd/read-translate-filters.js";
 
 export interface InspectOptions {
   /** The signal whose changes to print; without one, the signals are listed. */
@@ -38,13 +38,34 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
     throw error;
   }
   const warnings = cutOffWarnings(file, parsed);
-  if (!options.signal) return { lines: parsed.variables.filter((variable) => !options.match || variable.path.includes(options.match)).map((variable) => `${variable.path}  [${variable.width}]`), warnings };
+  const named = signalNamesBeside(file);
+  if (!options.signal) {
+    return {
+      lines: parsed.variables
+        .filter((variable) => !options.match || variable.path.includes(options.match))
+        .map((variable) => `${variable.path}  [${variable.width}]${named.has(variable.path) ? `  names from ${named.get(variable.path)!.file}` : ""}`),
+      warnings,
+    };
+  }
   const variable = parsed.variables.find((candidate) => candidate.path === options.signal);
   if (!variable) throw new Error(`${file}: no signal '${options.signal}'${suggest(options.signal, parsed.variables.map((candidate) => candidate.path))}`);
   const perMicrosecond = ticksPerMicrosecond(parsed.timeUnit);
-  const from = options.from * perMicrosecond;
-  const to = options.to * perMicrosecond;
-  return { lines: parsed.changes.filter((change) => change.time >= from && change.time <= to).map((change) => `${timeText(change.time, parsed.timeUnit).padStart(14)}  ${change.value}`), warnings };
+  // The window in whole ticks of the file.
+  const from = Math.ceil(options.from * perMicrosecond);
+  const to = Math.floor(options.to * perMicrosecond);
+  const value = valueText(named.get(variable.path));
+  const time = (ticks: number) => `${microsecondsText(ticks, parsed.timeUnit).padStart(16)} µs`;
+  // The value the signal holds as the window opens: its last change before it (none when the window opens before the first).
+  const before = parsed.changes.filter((change) => change.time < from).at(-1);
+  const inside = parsed.changes.filter((change) => change.time >= from && change.time <= to);
+  const atStart = before !== undefined && inside[0]?.time !== from ? [`${time(from)}  ${value(before.value)}  (held since ${microsecondsText(before.time, parsed.timeUnit)} µs)`] : [];
+  return { lines: [`# ${variable.path}: times in µs (the file's $timescale is ${parsed.timeUnit.text})`, ...atStart, ...inside.map((change) => `${time(change.time)}  ${value(change.value)}`)], warnings };
+}
+
+/** A value as the signal's translate filter names it (the number too, when the filter has no name for it), or in decimal. */
+function valueText(names: SignalNames | undefined): (value: bigint) => string {
+  if (!names) return (value) => value.toString();
+  return (value) => names.names.get(value) ?? `${value} (no name for it in ${names.file})`;
 }
 
 /**
@@ -55,7 +76,7 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
 function cutOffWarnings(file: string, parsed: ParsedVcd): string[] {
   const warnings: string[] = [];
   if (file.endsWith(".partial")) warnings.push(`${file}: a temporary name: the run writing this file did not finish (or is still running), so it may hold only part of the run`);
-  if (writtenByNicsim(parsed.version) && !parsed.endMarker) warnings.push(`${file}: written by nicsim but without its end-of-dump marker: the file is cut off (a run killed or failed), and ends at ${timeText(parsed.endTime, parsed.timeUnit)} (or was written before nicsim marked the end)`);
+  if (writtenByNicsim(parsed.version) && !parsed.endMarker) warnings.push(`${file}: written by nicsim but without its end-of-dump marker: the file is cut off (a run killed or failed), and ends at ${microsecondsText(parsed.endTime, parsed.timeUnit)} µs (or was written before nicsim marked the end)`);
   return warnings;
 }
 
@@ -64,9 +85,15 @@ function ticksPerMicrosecond(unit: Timescale): number {
   return 10 ** (-6 - unit.exponent) / unit.magnitude;
 }
 
-/** A time of the file, in the largest unit that keeps it exact (femtoseconds as they are). */
-function timeText(ticks: number, unit: Timescale): string {
-  return unit.exponent >= -12 ? formatTime(ticks * unit.magnitude * 10 ** (unit.exponent + 12)) : `${ticks * unit.magnitude} fs`;
+/**
+ * A time of the file in µs, with as many decimals as its $timescale resolves (6 for ps, 3 for
+ * ns): one unit for every line, and exact.
+ */
+function microsecondsText(ticks: number, unit: Timescale): string {
+  const decimals = Math.max(0, -6 - unit.exponent);
+  const scaled = BigInt(ticks) * BigInt(unit.magnitude) * 10n ** BigInt(Math.max(0, unit.exponent + 6));
+  const text = scaled.toString().padStart(decimals + 1, "0");
+  return decimals === 0 ? text : `${text.slice(0, -decimals)}.${text.slice(-decimals)}`;
 }
 
 function suggest(name: string, candidates: readonly string[]): string {

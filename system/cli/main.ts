@@ -9,26 +9,27 @@ import { runPlainTraffic } from "../run-scenario.js";
 import { runPolicyEvaluation } from "../policy-eval.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
 import { ScenarioError } from "../scenario/load.js";
-import { overridePathProblem, segmentProblem } from "../scenario/overrides.js";
+import { overridePathProblem, parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { runCommand } from "./run-command.js";
+import { nicsimVersion } from "../scenario/sweep-shard-file.js";
 import { sweepCommand, sweepMergeCommand, type SweepCommandOptions } from "./sweep-command.js";
 import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
 
 /** `path=value` for a scenario: the path must name a place in the scenario (values parse as JSON when they can, else stay strings). */
-const scenarioAssignment = assignment("--set", overridePathProblem);
-/** `path=value` with a full parameter path (`top.nic.queues`), which the parameters check themselves. */
-const parameterAssignment = assignment("--set", segmentProblem);
+const scenarioAssignment = assignment(scenarioPath, overridePathProblem);
+/** `path=value` for a design's parameter, the same path as a scenario's (`nic.queues` or `top.nic.queues`); the parameters check it themselves. */
+const parameterAssignment = assignment(parameterPath, segmentProblem);
 
-function assignment(option: string, pathProblem: (path: string) => string | null) {
+function assignment(spelling: (path: string) => string, pathProblem: (path: string) => string | null) {
   return (text: string, previous: Record<string, unknown> = {}): Record<string, unknown> => {
     const equals = text.indexOf("=");
-    if (equals <= 0) throw new InvalidArgumentError(`${option} ${text}: expected path=value`);
-    const path = text.slice(0, equals);
+    if (equals <= 0) throw new InvalidArgumentError(`--set ${text}: expected path=value`);
+    const path = spelling(text.slice(0, equals));
     const problem = pathProblem(path);
-    if (problem !== null) throw new InvalidArgumentError(`${option} ${path}: ${problem}`);
+    if (problem !== null) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${problem}`);
     return { ...previous, [path]: parseValue(text.slice(equals + 1)) };
   };
 }
@@ -45,9 +46,9 @@ function parseValue(text: string): unknown {
 function axis(text: string, previous: Array<[string, unknown[]]> = []): Array<[string, unknown[]]> {
   const equals = text.indexOf("=");
   if (equals <= 0 || equals === text.length - 1) throw new InvalidArgumentError(`--grid ${text}: expected path=value,value,…`);
-  const path = text.slice(0, equals);
+  const path = scenarioPath(text.slice(0, equals));
   const problem = overridePathProblem(path);
-  if (problem !== null) throw new InvalidArgumentError(`--grid ${path}: ${problem}`);
+  if (problem !== null) throw new InvalidArgumentError(`--grid ${text.slice(0, equals)}: ${problem}`);
   return [...previous, [path, text.slice(equals + 1).split(",").map(parseValue)]];
 }
 
@@ -88,8 +89,15 @@ function fraction(text: string): number {
 const seedOption = () => new Option("--seed <n>", "random seed (0 to 4294967295)").argParser(integer("--seed", 0, MAX_SEED));
 const quietOption = () => new Option("--quiet", "no progress bar");
 
+// A reader that stops early (`nicsim run | head`) ends the output, not with a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 const program = new Command("nicsim")
   .description("Cycle-level co-simulation of an IPsec-offload NIC and its driver stack")
+  .version(nicsimVersion(), "-V, --version", "print the version")
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
@@ -98,7 +106,7 @@ program
   .description("run a scenario (a .yaml or .json file; the built-in default scenario without one) and write its waveform, capture, summary and HTML report")
   .argument("[scenario]", "scenario file")
   .addOption(seedOption())
-  .option("--set <path=value>", "set a scenario value, e.g. nic.crypto_tx.bytesPerCycle=8 (repeatable)", scenarioAssignment, {})
+  .option("--set <path=value>", "set a scenario value, e.g. nic.crypto_tx.bytesPerCycle=8 or durationMicroseconds=100 (`top.` before a path is optional; repeatable)", scenarioAssignment, {})
   .option("--out <directory>", "where the files go (default: the scenario's outputs.directory)", outputPath("--out"))
   .option("--no-waveform", "do not write the VCD and .gtkw")
   .addOption(quietOption())
@@ -148,9 +156,9 @@ program
 
 program
   .command("plain-traffic")
-  .description("the plain-traffic scenario (IMIX over four customers); --set takes full parameter paths (top.nic.queues=4)")
+  .description("the plain-traffic scenario (IMIX over four customers)")
   .addOption(seedOption())
-  .option("--set <path=value>", "parameter value (repeatable)", parameterAssignment, {})
+  .option("--set <path=value>", "parameter value, e.g. nic.queues=4 (`top.` before a path is optional; repeatable)", parameterAssignment, {})
   .option("--out <base>", "output base", outputPath("--out"), "waveforms/plain-traffic")
   .option("--no-waveform", "do not write the VCD")
   .action((options: { seed?: number; set: Record<string, unknown>; out: string; waveform: boolean }) => {
@@ -168,7 +176,7 @@ program
   .option("--packets <n>", "high-priority packets per run", integer("--packets", 1), 200)
   .option("--gap-ns <ns>", "mean gap between high-priority packets", integer("--gap-ns", 100), 10_000)
   .option("--load <fraction>", "bulk offered load, fraction of the line", fraction, 0.9)
-  .option("--set <path=value>", "parameter value, full path (repeatable)", parameterAssignment, {})
+  .option("--set <path=value>", "parameter value, e.g. nic.crypto_tx.bytesPerCycle=8 (`top.` before a path is optional; repeatable)", parameterAssignment, {})
   .addOption(seedOption())
   .option("--out <base>", "output base", outputPath("--out"), "waveforms/latency")
   .action((options: { direction: string; packets: number; gapNs: number; load: number; set: Record<string, unknown>; seed?: number; out: string }) => {
@@ -178,6 +186,7 @@ program
       highGapNanoseconds: options.gapNs,
       load: options.load,
       parameters: options.set,
+      parametersSource: "--set",
       seed: options.seed ?? 1,
       onRun: (label) => process.stderr.write(`  running ${label}\n`),
     });

@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import { describeLeftFiles } from "../../sim/output-files.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
+import { endedWell } from "../scenario/run-ending.js";
 import { Progress } from "./progress.js";
 import type { RunOutcome, RunReport, RunRequest } from "./run-worker.js";
 
@@ -65,7 +66,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
       console.log(`\nwall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${final.files.join("\n      ")}`);
       const gtkw = final.files.find((path) => path.endsWith(".gtkw"));
       if (gtkw) console.log(`open with: gtkwave ${gtkw}    (capture: wireshark ${gtkw.replace(/\.gtkw$/, ".pcap")}; report: ${gtkw.replace(/\.gtkw$/, ".html")})`);
-      if (!final.outcome.startsWith("every packet")) process.exitCode = 1;
+      if (!endedWell(final.ending)) process.exitCode = 1;
       if (received !== null) process.stderr.write(`nicsim run: the run had finished before ${received} stopped it: its files are complete.\n`);
     }
     if (received !== null) process.exitCode = 128 + constants.signals[received];

@@ -2,6 +2,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { runScenario } from "../scenario/run.js";
+import type { RunEnding } from "../scenario/run-ending.js";
 
 /** What `nicsim run` asks of its run's thread. */
 export interface RunRequest {
@@ -16,7 +17,7 @@ export interface RunRequest {
 export type RunReport = { readonly kind: "progress"; readonly now: number; readonly end: number } | RunOutcome;
 
 export type RunOutcome =
-  | { readonly kind: "finished"; readonly text: string; readonly files: readonly string[]; readonly outcome: string }
+  | { readonly kind: "finished"; readonly text: string; readonly files: readonly string[]; readonly ending: RunEnding }
   | { readonly kind: "scenario"; readonly problems: readonly string[] }
   | { readonly kind: "failed"; readonly message: string };
 
@@ -44,7 +45,7 @@ try {
       report({ kind: "progress", now, end });
     },
   });
-  report({ kind: "finished", text: result.text, files: result.files, outcome: result.summary.outcome });
+  report({ kind: "finished", text: result.text, files: result.files, ending: result.summary.ending });
 } catch (error) {
   if (error instanceof ScenarioError) report({ kind: "scenario", problems: error.problems });
   else report({ kind: "failed", message: error instanceof Error ? error.message : String(error) });

@@ -4,6 +4,23 @@ import { scenarioSchema } from "./schema.js";
 /** Path segments that would reach an object's prototype instead of a value of the scenario. */
 const FORBIDDEN_SEGMENTS = ["__proto__", "constructor", "prototype"];
 
+/** The design's root, which full parameter paths (`top.nic.queues`) start with and scenario paths (`nic.queues`) leave out. */
+const DESIGN_ROOT = "top.";
+
+/**
+ * The one spelling of a command line's path, as a scenario names it: `top.nic.queues` and
+ * `nic.queues` are the same place, so every command (`run`, `sweep --grid`, `plain-traffic`,
+ * `latency`) takes either.
+ */
+export function scenarioPath(path: string): string {
+  return path.startsWith(DESIGN_ROOT) ? path.slice(DESIGN_ROOT.length) : path;
+}
+
+/** The same path as a design's full parameter path (`nic.queues` and `top.nic.queues` both give `top.nic.queues`). */
+export function parameterPath(path: string): string {
+  return DESIGN_ROOT + scenarioPath(path);
+}
+
 /** Why a dotted path (`nic.crypto_tx.bytesPerCycle`) cannot name a place in a scenario, or null when it can. */
 export function overridePathProblem(path: string): string | null {
   return segmentProblem(path) ?? schemaPathProblem(scenarioSchema, path.split("."));

@@ -13,6 +13,7 @@ import { buildScenarioDesign } from "./parameter-check.js";
 import { formatScenarioSummary, scenarioSummary, type ScenarioSummary } from "./summary.js";
 import { deviceFitProblems } from "./device-fit.js";
 import { SCENARIO_STORY } from "./waveform-story.js";
+import type { RunEnding } from "./run-ending.js";
 
 export interface RunOptions {
   /** Override where files go (default: the scenario's outputs.directory); null writes nothing. */
@@ -94,10 +95,10 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   // After the traffic, the run drains until every packet is in, or nothing has moved for QUIET.
   const limit = end + Math.max(20 * end, DRAIN_LIMIT);
   const step = Math.max(1, Math.round(end / 100));
-  let outcome = "";
+  let ending: RunEnding | null = null;
   let lastMove = 0;
   let moved = -1;
-  for (let until = Math.min(step, limit); ; until = Math.min(until + (kernel.now >= end ? Math.min(step, QUIET / 4) : step), limit)) {
+  for (let until = Math.min(step, limit); ending === null; until = Math.min(until + (kernel.now >= end ? Math.min(step, QUIET / 4) : step), limit)) {
     const result = kernel.run({ until, stopWhen: () => top.traffic.settled });
     const progress = top.traffic.progress;
     // Quiet is nothing moving and nothing under way: a slow link or block is not a stuck one.
@@ -106,26 +107,18 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
       lastMove = kernel.now;
     }
     options.onProgress?.(kernel.now, end);
-    if (result.reason === "stop-condition") {
-      outcome = "every packet arrived";
-      break;
-    }
-    if (result.reason === "stopped") {
-      outcome = `stopped: ${result.message}`;
-      break;
-    }
-    if (kernel.now >= end && kernel.now - lastMove >= QUIET) {
-      outcome = `quiet for ${QUIET / 1e6} µs with packets not arrived`;
-      break;
-    }
-    if (until >= limit) {
-      outcome = "the drain time ran out with packets still in flight";
-      break;
-    }
+    if (result.reason === "stop-condition") ending = { kind: "arrived" };
+    else if (result.reason === "stopped") ending = { kind: "stopped", message: result.message ?? "" };
+    else if (kernel.now >= end && kernel.now - lastMove >= QUIET) ending = { kind: "not-arrived", quietMicroseconds: QUIET / 1e6 };
+    else if (until >= limit) ending = { kind: "drain-limit" };
   }
   top.traffic.sampler.sample();
-  top.traffic.finishChecks(outcome === "every packet arrived", !outcome.startsWith("the drain time"));
-  if (outcome === "every packet arrived" && top.traffic.scoreboard?.violations.length) outcome = `stopped: ${top.traffic.scoreboard.violations[0]}`;
+  top.traffic.finishChecks(ending.kind === "arrived", ending.kind !== "drain-limit");
+  const violations = top.traffic.scoreboard?.violations ?? [];
+  const lost = top.traffic.flows.reduce((sum, flow) => sum + flow.sent - flow.received, 0);
+  if ((ending.kind === "arrived" || ending.kind === "not-arrived") && violations.length > 0) ending = { kind: "stopped", message: violations[0]! };
+  // Quiet with packets missing is a success when the scoreboard matched each to a counted drop (it would be a violation otherwise; with checks off, by count alone).
+  else if (ending.kind === "not-arrived" && lost <= top.traffic.countedDrops) ending = { kind: "accounted", quietMicroseconds: ending.quietMicroseconds, dropped: lost };
   const files: string[] = [];
   if (waveform) {
     const written = waveform.finish();
@@ -142,7 +135,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     outputFiles!.writeWith(`${base}.sa-trace.jsonl`, (path) => writeTrace(path, top.driver.intermediate.trace.accesses));
     files.push(`${base}.sa-trace.jsonl`);
   }
-  const summary = scenarioSummary(scenario.name, kernel, top, outcome);
+  const summary = scenarioSummary(scenario, kernel, top, ending);
   if (base) {
     outputFiles!.write(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
     files.push(`${base}.summary.json`);

@@ -6,6 +6,8 @@ import type { Sample } from "./measurements.js";
 import { round } from "./measurements.js";
 import type { ScenarioSystem } from "./scenario-system.js";
 import { deliveryWindow, type Flow, windowBitsPerSecond } from "./flow.js";
+import { describeEnding, describeFaults, type RunEnding } from "./run-ending.js";
+import type { Scenario } from "./schema.js";
 
 export interface LatencySummary {
   readonly count: number;
@@ -36,7 +38,11 @@ export interface FlowSummary {
 export interface ScenarioSummary extends SystemReport {
   readonly scenario: string;
   readonly seed: number;
+  /** How the run ended, in words (`ending` says it as a value). */
   readonly outcome: string;
+  readonly ending: RunEnding;
+  /** The faults the scenario injected, in words (empty: none). */
+  readonly faults: readonly string[];
   /** What the scoreboards found wrong (empty: every law held). */
   readonly violations: readonly string[];
   /** What the ring monitor checked (null with checks off): doorbells, descriptor fetches and write-backs. */
@@ -70,7 +76,7 @@ function distribution(values: number[], points = 200): number[] {
   return Array.from({ length: points }, (_, index) => microseconds(sorted[Math.round((index * (sorted.length - 1)) / (points - 1))]!));
 }
 
-export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSystem, outcome: string): ScenarioSummary {
+export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, kernel: Kernel, top: ScenarioSystem, ending: RunEnding): ScenarioSummary {
   const traffic = top.traffic;
   // One window per direction: the classes' figures add up to what the line carried, at most the line.
   const windows = new Map((["to-peer", "to-host"] as const).map((direction) => [direction, deliveryWindow(traffic.flows.filter((flow) => flow.direction === direction))]));
@@ -110,9 +116,11 @@ export function scenarioSummary(name: string, kernel: Kernel, top: ScenarioSyste
   const latencyDistribution = Object.fromEntries([...groups.entries()].map(([, flows]) => [`${className(flows[0]!.trafficClass)} ${flows[0]!.direction}`, distribution(flows.flatMap((flow) => flow.latencies))]));
   const { txCrypto, rxCrypto } = top.nic.offload;
   return {
-    scenario: name,
+    scenario: scenario.name,
     seed: kernel.seed,
-    outcome,
+    outcome: describeEnding(ending),
+    ending,
+    faults: describeFaults(scenario.faults),
     violations: [...(traffic.scoreboard?.violations ?? [])],
     ringChecks: traffic.scoreboard ? { ...traffic.scoreboard.rings.checked } : null,
     simulatedMicroseconds: microseconds(kernel.now),
@@ -136,7 +144,9 @@ export function describePlacement(summary: ScenarioSummary): string {
 
 /** The short table `nicsim run` prints. */
 export function formatScenarioSummary(summary: ScenarioSummary): string {
-  const lines = [`${summary.scenario}: ${summary.outcome} (seed ${summary.seed}, ${summary.simulatedMicroseconds} µs simulated)`, ""];
+  const lines = [`${summary.scenario}: ${summary.outcome} (seed ${summary.seed}, ${summary.simulatedMicroseconds} µs simulated)`];
+  if (summary.faults.length > 0) lines.push(`  faults injected: ${summary.faults.join(", ")}`);
+  lines.push("");
   lines.push("  class          direction  received     Gb/s  latency µs p50     p99     max  of which host p99");
   for (const entry of summary.classes) {
     lines.push(
@@ -151,7 +161,7 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   const lostText = lost === 0 ? "lost 0" : `lost ${lost} (${Math.min(lost, summary.countedDrops)} counted drops${away > 0 ? `, ${away} still on their way when the run ended` : ""})`;
   lines.push("", `  ${lostText}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; NIC crypto engine preemptions TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}`);
   if (summary.violations.length > 0) lines.push(`  SCOREBOARD: ${summary.violations.length} violation(s); the first: ${summary.violations[0]}`);
-  else if (summary.ringChecks) lines.push(`  scoreboard: every law ${summary.outcome.startsWith("the drain time") ? "checked held (not the count of lost packets: the run ended with packets on their way)" : "held"}; rings: ${summary.ringChecks.doorbells} doorbells, ${summary.ringChecks.fetches} descriptor fetches, ${summary.ringChecks.writeBacks} write-backs checked`);
+  else if (summary.ringChecks) lines.push(`  scoreboard: every law ${summary.ending.kind === "drain-limit" ? "checked held (not the count of lost packets: the run ended with packets on their way)" : "held"}; rings: ${summary.ringChecks.doorbells} doorbells, ${summary.ringChecks.fetches} descriptor fetches, ${summary.ringChecks.writeBacks} write-backs checked`);
   const cache = summary.ipsec.cache;
   lines.push(`  SA table: TX ${cache.txHits} hits ${cache.txMisses} misses, RX ${cache.rxHits} hits ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}; software ESP ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in`);
   lines.push(`  ${describePlacement(summary)}`);

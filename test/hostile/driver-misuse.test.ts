@@ -148,7 +148,7 @@ describe("driver misuse raises a modelled error, never a crash", () => {
       function* (top) {
         top.driver.base.bus.mmioWrite(R.TDH(1), 3);
       },
-      { code: "READ_ONLY_REGISTER", queue: 1, index: null, field: "REGISTER", value: R.TDH(1), mentions: ["TDH[1]"] },
+      { code: "READ_ONLY_REGISTER", queue: 1, index: null, field: "REGISTER", value: 3, mentions: ["TDH[1] = 0x3"] },
     );
   });
 });

@@ -31,7 +31,7 @@ describe("every register: the wrong access is a modelled error naming it, and th
         bus.mmioWrite(offset, 0x5a5a);
         after = (yield bus.mmioRead(offset)) as number;
       },
-      { code: "READ_ONLY_REGISTER", queue, direction, index: null, field: "REGISTER", value: offset, mentions: [register.stride ? `${register.name}[${LAST_QUEUE}]` : register.name, direction === "rx" ? "RX queue" : ""] },
+      { code: "READ_ONLY_REGISTER", queue, direction, index: null, field: "REGISTER", value: 0x5a5a, mentions: [`${register.stride ? `${register.name}[${LAST_QUEUE}]` : register.name} = 0x5a5a`, direction === "rx" ? "RX queue" : ""] },
     );
     // STATUS.ERROR is the one bit the write's own error changes.
     if (register.name === "STATUS") expect(after & ~R.STATUS_ERROR).toBe(before & ~R.STATUS_ERROR);
@@ -44,7 +44,7 @@ describe("every register: the wrong access is a modelled error naming it, and th
       function* (top) {
         value = (yield top.driver.base.bus.mmioRead(register.offset)) as number;
       },
-      { code: "WRITE_ONLY_REGISTER", queue: null, index: null, field: "REGISTER", value: register.offset, mentions: [register.name, "returns 0"] },
+      { code: "WRITE_ONLY_REGISTER", queue: null, index: null, field: "REGISTER", value: register.offset, mentions: [`offset of ${register.name} = 0x${register.offset.toString(16)}`, "returns 0"] },
     );
     expect(value).toBe(0);
   });

@@ -75,6 +75,91 @@ describe("nicsim on the command line", () => {
 });
 
 describeShardedSweeps(join(root, "dist/system/cli/main.js"), directory);
+describe("one command-line grammar", () => {
+  test("--version prints package.json's version", () => {
+    const result = nicsim("--version");
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
+  });
+
+  test("--set takes the same path with or without top. in run, sweep --grid, plain-traffic and latency", () => {
+    const run = nicsim("run", "--quiet", "--no-waveform", "--out", "grammar", "--set", "durationMicroseconds=20", "--set", "top.nic.sacache.txEntries=4");
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(directory, "grammar/default.summary.json"), "utf8")).scenario).toBe("default");
+    const sweep = nicsim("sweep", "--quiet", "--grid", "top.nic.sacache.txEntries=4,8", "--set", "top.durationMicroseconds=20", "--workers", "1", "--out", "grammar.jsonl");
+    expect(sweep.status, sweep.stderr).toBe(0);
+    // Recorded under the scenario's own spelling, whichever was typed.
+    expect(readFileSync(join(directory, "grammar.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line).overrides)).toEqual([
+      { durationMicroseconds: 20, "nic.sacache.txEntries": 4 },
+      { durationMicroseconds: 20, "nic.sacache.txEntries": 8 },
+    ]);
+    const plain = nicsim("plain-traffic", "--no-waveform", "--out", "plain", "--set", "nic.queues=2", "--set", "traffic.queues=2", "--set", "top.traffic.framesPerQueue=10");
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain("all 40 frames arrived");
+  });
+
+  test("a mistake in --set is blamed on --set in every command, the path as the user spelt it", () => {
+    const run = nicsim("run", "--quiet", "--set", "top.nic.queues=99");
+    expect(run.stderr).toContain("--set nic.queues: nic.queues = 99: expected at most 8");
+    const plain = nicsim("plain-traffic", "--no-waveform", "--out", "plain", "--set", "nic.queues=99");
+    expect(plain.stderr).toContain("nicsim plain-traffic: --set: top.nic.queues = 99: expected at most 8");
+    const latency = nicsim("latency", "--packets", "2", "--set", "nic.bogus=1");
+    expect(latency.stderr).toContain("nicsim latency: --set: 1 value(s) match no declared parameter");
+    const grid = nicsim("sweep", "--grid", "top.nic.bogus..x=1");
+    expect(grid.stderr).toContain("--grid top.nic.bogus..x: 'nic.bogus..x' has an empty segment");
+    for (const result of [run, plain, latency, grid]) {
+      expect(result.status).toBe(1);
+      expect(result.stderr).not.toMatch(/default\.yaml|\n\s+at /);
+    }
+  });
+
+  test("a fault run whose every loss is a counted drop succeeds, says so, and lists the faults injected", () => {
+    const result = nicsim("run", "--quiet", "--no-waveform", "--out", "faults", "--set", "durationMicroseconds=60", "--set", "faults.deletes=3", "--set", "faults.interruptStorms=1");
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^default: every packet arrived or was dropped with a counted reason \((\d+) dropped\)/);
+    expect(result.stdout).toContain("\n  faults injected: 3 SA deletes, 1 interrupt storm\n");
+    const summary = JSON.parse(readFileSync(join(directory, "faults/default.summary.json"), "utf8"));
+    expect(summary.ending.kind).toBe("accounted");
+    expect(summary.ending.dropped).toBeGreaterThan(0);
+    expect(summary.ending.dropped).toBe(summary.flows.reduce((sum: number, flow: { lost: number }) => sum + flow.lost, 0));
+  });
+});
+
+describe("inspect", () => {
+  const vcd = ["$timescale 1 ns $end", "$scope module top $end", "$var reg 2 ! state $end", "$var integer 32 \" count $end", "$upscope $end", "$enddefinitions $end", "#0", "$dumpvars", "b0 !", "b0 \"", "$end", "#1000", "b1 !", "b101 \"", "#2500", "b10 !", "#4000", "b11 !", ""].join("\n");
+  const gtkw = ["[dumpfile] \"states.vcd\"", "@22", "top.count[31:0]", "^1 states.filters/machine.txt", "@2022", "top.state[1:0]", ""].join("\n");
+  const filter = "# GTKWave translate filter for enum machine (generated)\n0 IDLE\n1 BUSY\n2 DONE\n";
+  beforeAll(() => {
+    mkdirSync(join(directory, "states.filters"), { recursive: true });
+    writeFileSync(join(directory, "states.vcd"), vcd);
+    writeFileSync(join(directory, "states.gtkw"), gtkw);
+    writeFileSync(join(directory, "states.filters/machine.txt"), filter);
+  });
+
+  test("an enum signal's values by name (from the translate filter the save file names), a code it has no name for as a number", () => {
+    const result = nicsim("inspect", "states.vcd", "--signal", "top.state");
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.split("\n").slice(1, 5).map((line) => line.trim())).toEqual(["0.000 µs  IDLE", "1.000 µs  BUSY", "2.500 µs  DONE", "4.000 µs  3 (no name for it in states.filters/machine.txt)"]);
+    // Not an enum: a number, in decimal.
+    expect(nicsim("inspect", "states.vcd", "--signal", "top.count").stdout).toContain("1.000 µs  5\n");
+    expect(nicsim("inspect", "states.vcd", "--match", "state").stdout).toContain("top.state  [2]  names from ");
+  });
+
+  test("one time unit throughout, to the file's $timescale; the value held as the window opens comes first", () => {
+    const result = nicsim("inspect", "states.vcd", "--signal", "top.state", "--from", "2", "--to", "3");
+    expect(result.stdout).toBe("# top.state: times in µs (the file's $timescale is 1 ns)\n           2.000 µs  BUSY  (held since 1.000 µs)\n           2.500 µs  DONE\n");
+    // A window opening on a change prints that change once.
+    expect(nicsim("inspect", "states.vcd", "--signal", "top.state", "--from", "1", "--to", "1").stdout.split("\n").filter((line) => line.includes("µs  ")).map((line) => line.trim())).toEqual(["1.000 µs  BUSY"]);
+  });
+
+  test("a run's own dump: the crypto engine's state by name", () => {
+    const result = nicsim("inspect", "out/default.vcd", "--signal", "top.nic.crypto_tx.engine0.state");
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^\s+0\.000000 µs  IDLE$/m);
+    expect(result.stdout).toMatch(/ µs  RUNNING$/m);
+    expect(result.stdout).not.toMatch(/ µs  \d+$/m);
+  });
+});
 
 describe("a run stopped by a signal flushes its files and names each one left", () => {
   test.each([

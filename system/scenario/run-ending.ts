@@ -1,0 +1,53 @@
+import type { Scenario } from "./schema.js";
+
+/**
+ * How a scenario run ended. `arrived` and `accounted` are successes: with faults injected, a
+ * packet dropped for a reason the NIC, the drivers or the gateway counted is the model working.
+ */
+export type RunEnding =
+  /** Every packet sent arrived. */
+  | { readonly kind: "arrived" }
+  /** Nothing moved for `quietMicroseconds`; every packet that did not arrive was dropped with a counted reason. */
+  | { readonly kind: "accounted"; readonly quietMicroseconds: number; readonly dropped: number }
+  /** Nothing moved for `quietMicroseconds` with packets neither arrived nor dropped with a counted reason. */
+  | { readonly kind: "not-arrived"; readonly quietMicroseconds: number }
+  /** A scoreboard law failed, or the run stopped itself with a message. */
+  | { readonly kind: "stopped"; readonly message: string }
+  /** The drain time after the traffic ran out with packets still on their way. */
+  | { readonly kind: "drain-limit" };
+
+/** Whether the run did what it should: its exit status is 0. */
+export function endedWell(ending: RunEnding): boolean {
+  return ending.kind === "arrived" || ending.kind === "accounted";
+}
+
+/** The ending in words, as the summary's `outcome` and the first line of `nicsim run` give it. */
+export function describeEnding(ending: RunEnding): string {
+  switch (ending.kind) {
+    case "arrived":
+      return "every packet arrived";
+    case "accounted":
+      return `every packet arrived or was dropped with a counted reason (${ending.dropped} dropped)`;
+    case "not-arrived":
+      return `quiet for ${ending.quietMicroseconds} µs with packets not arrived and not counted as dropped`;
+    case "stopped":
+      return `stopped: ${ending.message}`;
+    case "drain-limit":
+      return "the drain time ran out with packets still in flight";
+  }
+}
+
+/** The faults a scenario injects, in words (empty: none). */
+export function describeFaults(faults: Scenario["faults"]): string[] {
+  const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
+  const percent = (probability: number) => `${Number((probability * 100).toPrecision(3))}%`;
+  return [
+    ...(faults.corruptProbability > 0 ? [`the gateway corrupts ${percent(faults.corruptProbability)} of its frames (ICV fails)`] : []),
+    ...(faults.replayProbability > 0 ? [`the gateway replays ${percent(faults.replayProbability)} of its frames`] : []),
+    ...counted(faults.rekeys, "outbound rekey", "outbound rekeys"),
+    ...counted(faults.inboundRekeys, "inbound rekey", "inbound rekeys"),
+    ...counted(faults.deletes, "SA delete", "SA deletes"),
+    ...counted(faults.interruptStorms, "interrupt storm", "interrupt storms"),
+    ...(faults.overlappingSaChanges && faults.rekeys + faults.inboundRekeys + faults.deletes > 1 ? ["SA changes overlapping"] : []),
+  ];
+}
