@@ -4,6 +4,7 @@ import { type CpuCosts, type PolicyOutcome, replay } from "../driver/caching/eva
 import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
 import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
 import { readTrace, type SaAccess } from "../driver/caching/trace.js";
+import { evaluationSvg } from "./policy-eval-chart.js";
 import { burstWorkload, scanWorkload, shiftingWorkload, type WorkloadShape, zipfWorkload } from "../driver/caching/workloads.js";
 
 /** CPU costs of the model's defaults: an install through SA_STAGE/SA_COMMAND and a status read, software ESP of 1400 bytes, inline preparation. */
@@ -81,38 +82,6 @@ export function formatEvaluation(rows: readonly EvaluationRow[]): string {
     );
   }
   return `${lines.join("\n")}\n`;
-}
-
-/** A grouped bar chart of each policy's hit ratio as a fraction of MIN, per workload and cache size. */
-export function evaluationSvg(rows: readonly EvaluationRow[]): string {
-  const policies = rows[0]!.outcomes.map((outcome) => outcome.policy).filter((name) => name !== "min");
-  const colours = ["#d62728", "#7f7f7f", "#1f77b4", "#2ca02c", "#9467bd"];
-  const bar = 9;
-  const group = policies.length * bar + 12;
-  const width = 80 + rows.length * group;
-  const height = 320;
-  const plot = 240;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="10">`,
-    `<text x="10" y="14" font-size="12">Hit ratio as a fraction of Belady's MIN</text>`,
-  ];
-  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
-    const y = 20 + plot * (1 - tick);
-    parts.push(`<line x1="50" x2="${width - 10}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="20" y="${y + 3}">${tick.toFixed(2)}</text>`);
-  }
-  rows.forEach((row, index) => {
-    const x0 = 60 + index * group;
-    row.outcomes
-      .filter((outcome) => outcome.policy !== "min")
-      .forEach((outcome, slot) => {
-        const h = plot * Math.min(1, outcome.ofMin);
-        parts.push(`<rect x="${x0 + slot * bar}" y="${20 + plot - h}" width="${bar - 1}" height="${h}" fill="${colours[slot]}"><title>${row.workload}, cache ${row.capacity}: ${outcome.policy} ${outcome.ofMin.toFixed(3)}</title></rect>`);
-      });
-    parts.push(`<text x="${x0}" y="${20 + plot + 12}" transform="rotate(30 ${x0} ${20 + plot + 12})">${row.workload} ${row.capacity}</text>`);
-  });
-  policies.forEach((name, slot) => parts.push(`<rect x="${width - 90}" y="${24 + slot * 12}" width="8" height="8" fill="${colours[slot]}"/><text x="${width - 78}" y="${32 + slot * 12}">${name}</text>`));
-  parts.push("</svg>");
-  return `${parts.join("\n")}\n`;
 }
 
 /**
