@@ -3,7 +3,8 @@ import { leavingFilesOnFailure, OutputFiles } from "../sim/output-files.js";
 import { type CpuCosts, type PolicyOutcome, replay } from "../driver/caching/evaluate.js";
 import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
 import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
-import { readTrace, type SaAccess } from "../driver/caching/trace.js";
+import { readTrace, type SaAccess, type TableEntries } from "../driver/caching/trace.js";
+import { evaluationSvg } from "./policy-eval-chart.js";
 import { burstWorkload, scanWorkload, shiftingWorkload, type WorkloadShape, zipfWorkload } from "../driver/caching/workloads.js";
 
 /** CPU costs of the model's defaults: an install through SA_STAGE/SA_COMMAND and a status read, software ESP of 1400 bytes, inline preparation. */
@@ -29,7 +30,7 @@ export interface EvaluationRow {
   readonly outcomes: (PolicyOutcome & { readonly ofMin: number })[];
 }
 
-export function workloads(seed = 1): Array<{ name: string; trace: SaAccess[]; sas: number; bytes: number }> {
+export function workloads(seed = 1): Workload[] {
   const shape: WorkloadShape = { sas: 256, packets: 60_000, meanGap: 1_000_000, bytes: 1400, seed };
   return [
     { name: "zipf 0.8", trace: zipfWorkload(shape, 0.8), sas: shape.sas, bytes: shape.bytes },
@@ -40,14 +41,44 @@ export function workloads(seed = 1): Array<{ name: string; trace: SaAccess[]; sa
   ];
 }
 
-/** Every policy on every workload (the generated ones, or the traces given) at 1/16, 1/4 and 1/2 of the SAs. */
-export function evaluatePolicies(costs: CpuCosts = MODEL_COSTS, seed = 1, traces?: Array<{ name: string; trace: SaAccess[] }>): EvaluationRow[] {
+/** A recorded trace to evaluate; with its run's table sizes, each direction is replayed against its own table of that size. */
+export interface TraceInput {
+  readonly name: string;
+  readonly trace: SaAccess[];
+  readonly tableEntries?: TableEntries | null;
+}
+
+/** One workload to replay: at the given table sizes, or at 1/16, 1/4 and 1/2 of its SAs. */
+interface Workload {
+  readonly name: string;
+  readonly trace: SaAccess[];
+  readonly sas: number;
+  readonly bytes: number;
+  readonly capacities?: readonly number[];
+}
+
+function traceWorkloads({ name, trace, tableEntries }: TraceInput): Workload[] {
+  const workload = (label: string, accesses: SaAccess[], capacities?: number[]): Workload => ({
+    name: label,
+    trace: accesses,
+    sas: new Set(accesses.map((access) => access.sa)).size,
+    bytes: Math.round(accesses.reduce((sum, access) => sum + access.bytes, 0) / Math.max(1, accesses.length)),
+    capacities,
+  });
+  if (!tableEntries) return [workload(name, trace)];
+  // The NIC has a table each way: the run's sizes, each replayed with its direction's accesses.
+  return (["tx", "rx"] as const).flatMap((direction) => {
+    const accesses = trace.filter((access) => access.direction === direction);
+    return accesses.length > 0 ? [workload(`${name} ${direction}`, accesses, [tableEntries[direction]])] : [];
+  });
+}
+
+/** Every policy on every workload (the generated ones, or the traces given) at 1/16, 1/4 and 1/2 of the SAs, or a trace's run's table sizes. */
+export function evaluatePolicies(costs: CpuCosts = MODEL_COSTS, seed = 1, traces?: readonly TraceInput[]): EvaluationRow[] {
   const rows: EvaluationRow[] = [];
-  const inputs = traces
-    ? traces.map(({ name, trace }) => ({ name, trace, sas: new Set(trace.map((access) => access.sa)).size, bytes: Math.round(trace.reduce((sum, access) => sum + access.bytes, 0) / Math.max(1, trace.length)) }))
-    : workloads(seed);
-  for (const { name, trace, sas, bytes } of inputs) {
-    for (const capacity of [...new Set([sas / 16, sas / 4, sas / 2].map((size) => Math.max(1, Math.round(size))))]) {
+  const inputs: Workload[] = traces ? traces.flatMap(traceWorkloads) : workloads(seed);
+  for (const { name, trace, sas, bytes, capacities } of inputs) {
+    for (const capacity of capacities ?? [...new Set([sas / 16, sas / 4, sas / 2].map((size) => Math.max(1, Math.round(size))))]) {
       const policies: CachePolicy[] = [
         new MetricPolicy(capacity, metricParameters(costs, bytes)),
         new StaticFirstCome(capacity),
@@ -83,56 +114,28 @@ export function formatEvaluation(rows: readonly EvaluationRow[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A grouped bar chart of each policy's hit ratio as a fraction of MIN, per workload and cache size. */
-export function evaluationSvg(rows: readonly EvaluationRow[]): string {
-  const policies = rows[0]!.outcomes.map((outcome) => outcome.policy).filter((name) => name !== "min");
-  const colours = ["#d62728", "#7f7f7f", "#1f77b4", "#2ca02c", "#9467bd"];
-  const bar = 9;
-  const group = policies.length * bar + 12;
-  const width = 80 + rows.length * group;
-  const height = 320;
-  const plot = 240;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="10">`,
-    `<text x="10" y="14" font-size="12">Hit ratio as a fraction of Belady's MIN</text>`,
-  ];
-  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
-    const y = 20 + plot * (1 - tick);
-    parts.push(`<line x1="50" x2="${width - 10}" y1="${y}" y2="${y}" stroke="#ddd"/><text x="20" y="${y + 3}">${tick.toFixed(2)}</text>`);
-  }
-  rows.forEach((row, index) => {
-    const x0 = 60 + index * group;
-    row.outcomes
-      .filter((outcome) => outcome.policy !== "min")
-      .forEach((outcome, slot) => {
-        const h = plot * Math.min(1, outcome.ofMin);
-        parts.push(`<rect x="${x0 + slot * bar}" y="${20 + plot - h}" width="${bar - 1}" height="${h}" fill="${colours[slot]}"><title>${row.workload}, cache ${row.capacity}: ${outcome.policy} ${outcome.ofMin.toFixed(3)}</title></rect>`);
-      });
-    parts.push(`<text x="${x0}" y="${20 + plot + 12}" transform="rotate(30 ${x0} ${20 + plot + 12})">${row.workload} ${row.capacity}</text>`);
-  });
-  policies.forEach((name, slot) => parts.push(`<rect x="${width - 90}" y="${24 + slot * 12}" width="8" height="8" fill="${colours[slot]}"/><text x="${width - 78}" y="${32 + slot * 12}">${name}</text>`));
-  parts.push("</svg>");
-  return `${parts.join("\n")}\n`;
-}
-
 /**
  * Read each trace file. A trace must span two distinct times: with none there is nothing to
  * evaluate (no cache size, no hit ratio), and with one the installs per second are a rate over no time.
+ * Table sizes given (`tableEntries`) replace the ones a trace's run recorded.
  */
-function readTraces(paths: readonly string[]): Array<{ name: string; trace: SaAccess[] }> {
+function readTraces(paths: readonly string[], tableEntries?: TableEntries): TraceInput[] {
   return paths.map((path) => {
-    const trace = readTrace(path);
+    const { accesses: trace, tableEntries: recorded } = readTrace(path);
     if (trace.length === 0) throw new Error(`${path}: the trace holds no SA accesses (no line with a record), so there is nothing to evaluate`);
     if (trace[0]!.time === trace.at(-1)!.time) throw new Error(`${path}: every record is at ${trace[0]!.time} ps: a trace must span two distinct times, for installs per second to be a rate over some time`);
-    return { name: path, trace };
+    return { name: path, trace, tableEntries: tableEntries ?? recorded };
   });
 }
 
-/** Run the evaluation and write `<base>.json`, `<base>.svg` and `<base>.md`, each given its name once all are written. `givenBy` names the option that gave `base`, for messages. */
-export function runPolicyEvaluation(base: string, tracePaths: string[] = [], givenBy?: string): { text: string; files: string[] } {
+/**
+ * Run the evaluation and write `<base>.json`, `<base>.svg` and `<base>.md`, each given its name once all are written. `givenBy` names the option that gave `base`, for messages.
+ * Traces are replayed at their runs' table sizes unless `tableEntries` gives others.
+ */
+export function runPolicyEvaluation(base: string, tracePaths: string[] = [], givenBy?: string, tableEntries?: TableEntries): { text: string; files: string[] } {
   // First, so that a directory the files cannot go to is known before the evaluation.
   const outputs = new OutputFiles({ directory: dirname(base), givenBy });
-  const rows = evaluatePolicies(MODEL_COSTS, 1, tracePaths.length > 0 ? readTraces(tracePaths) : undefined);
+  const rows = evaluatePolicies(MODEL_COSTS, 1, tracePaths.length > 0 ? readTraces(tracePaths, tableEntries) : undefined);
   const text = formatEvaluation(rows);
   return leavingFilesOnFailure(outputs, () => {}, () => {
     outputs.write(`${base}.json`, `${JSON.stringify(rows, null, 2)}\n`);
@@ -140,4 +143,12 @@ export function runPolicyEvaluation(base: string, tracePaths: string[] = [], giv
     outputs.write(`${base}.md`, text);
     return { text, files: outputs.commit() };
   });
+}
+
+/** `--table-entries 8` (both tables) or `8,16` (TX, RX): the sizes, or what is wrong with the text. */
+export function parseTableEntries(text: string): TableEntries | string {
+  const match = /^(\d+)(?:,(\d+))?$/.exec(text.trim());
+  const tx = Number(match?.[1]);
+  const rx = Number(match?.[2] ?? match?.[1]);
+  return match && tx >= 1 && rx >= 1 && tx <= 65535 && rx <= 65535 ? { tx, rx } : "expected entries for both tables (8) or for TX and RX (8,16), each from 1 to 65535";
 }

@@ -21,33 +21,67 @@ export class TraceRecorder {
   }
 }
 
-/** A trace file: one JSON object per line, {"sa":…,"time":…,"bytes":…,"direction":"tx"|"rx"} and optionally "path":"hardware"|"software". */
-export function writeTrace(path: string, trace: readonly SaAccess[]): void {
-  writeFileSync(path, trace.map((access) => JSON.stringify(access)).join("\n") + "\n");
+/** The SA tables of the run a trace comes from: their entries each way. */
+export interface TableEntries {
+  readonly tx: number;
+  readonly rx: number;
 }
 
-/** Read a trace file: each record checked, and the records in time order (as a run records them), each problem named by its line. */
-export function readTrace(path: string): SaAccess[] {
+/** A trace as read: the run's table sizes (null in traces written before they were recorded, or by hand) and the accesses. */
+export interface SaTrace {
+  readonly tableEntries: TableEntries | null;
+  readonly accesses: SaAccess[];
+}
+
+/**
+ * A trace file: one JSON object per line, {"sa":…,"time":…,"bytes":…,"direction":"tx"|"rx"} and
+ * optionally "path":"hardware"|"software"; a run's trace starts with {"tableEntries":{"tx":…,"rx":…}}.
+ */
+export function writeTrace(path: string, trace: readonly SaAccess[], tableEntries: TableEntries): void {
+  writeFileSync(path, [JSON.stringify({ tableEntries: { tx: tableEntries.tx, rx: tableEntries.rx } }), ...trace.map((access) => JSON.stringify(access))].join("\n") + "\n");
+}
+
+/** Read a trace file: its header if the first record is one, each record checked, and the records in time order (as a run records them), each problem named by its line. */
+export function readTrace(path: string): SaTrace {
   let previous: { time: number; line: number } | null = null;
-  return readFileSync(path, "utf8")
+  let tableEntries: TableEntries | null = null;
+  const accesses: SaAccess[] = [];
+  const lines = readFileSync(path, "utf8")
     .split("\n")
     .map((line, index) => ({ line: line.trim(), number: index + 1 }))
-    .filter(({ line }) => line !== "")
-    .map(({ line, number }) => {
-      const access = parseRecord(line, `${path}:${number}`);
-      if (previous !== null && access.time < previous.time) throw new Error(`${path}:${number}: time ${access.time} ps is before ${previous.time} ps on line ${previous.line}: a trace's records are in time order`);
-      previous = { time: access.time, line: number };
-      return access;
-    });
+    .filter(({ line }) => line !== "");
+  lines.forEach(({ line, number }, index) => {
+    const value = parseJson(line, `${path}:${number}`);
+    if (index === 0 && typeof value === "object" && value !== null && "tableEntries" in value) {
+      tableEntries = parseHeader(value.tableEntries, `${path}:${number}`);
+      return;
+    }
+    const access = parseRecord(value, `${path}:${number}`);
+    if (previous !== null && access.time < previous.time) throw new Error(`${path}:${number}: time ${access.time} ps is before ${previous.time} ps on line ${previous.line}: a trace's records are in time order`);
+    previous = { time: access.time, line: number };
+    accesses.push(access);
+  });
+  return { tableEntries, accesses };
 }
 
-function parseRecord(line: string, at: string): SaAccess {
-  let value: unknown;
+function parseJson(line: string, at: string): unknown {
   try {
-    value = JSON.parse(line);
+    return JSON.parse(line);
   } catch {
     throw new Error(`${at}: not JSON`);
   }
+}
+
+function parseHeader(value: unknown, at: string): TableEntries {
+  const entries = (typeof value === "object" && value !== null ? value : {}) as Partial<Record<keyof TableEntries, unknown>>;
+  for (const direction of ["tx", "rx"] as const) {
+    const count = entries[direction];
+    if (!Number.isSafeInteger(count) || (count as number) < 1) throw new Error(`${at}: field 'tableEntries.${direction}' must be a whole number of entries, at least 1`);
+  }
+  return { tx: entries.tx as number, rx: entries.rx as number };
+}
+
+function parseRecord(value: unknown, at: string): SaAccess {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${at}: expected an object {"sa":…,"time":…,"bytes":…,"direction":…}, found ${value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`}`);
   const access = value as Partial<SaAccess>;
   for (const field of ["sa", "time", "bytes"] as const) {

@@ -6,7 +6,8 @@ import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { datasheetMarkdown } from "../../hw/spec/datasheet.js";
 import { readmeParameterTables, replaceReadmeParameterTables } from "../parameter-tables.js";
 import { runPlainTraffic } from "../run-scenario.js";
-import { runPolicyEvaluation } from "../policy-eval.js";
+import { parseTableEntries, runPolicyEvaluation } from "../policy-eval.js";
+import type { TableEntries } from "../../driver/caching/trace.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
 import { ScenarioError } from "../scenario/load.js";
 import { overridePathProblem, parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
@@ -221,8 +222,13 @@ program
   .description("compare SA caching policies with Belady's MIN on generated workloads, or on recorded SA traces")
   .option("--out <base>", "output base", outputPath("--out"), "waveforms/policy-eval")
   .option("--trace <file>", "an SA trace (.jsonl) to evaluate (repeatable)", (value: string, previous: string[] = []) => [...previous, value], [])
-  .action((options: { out: string; trace: string[] }) => {
-    const result = runPolicyEvaluation(options.out, options.trace, "--out");
+  .option("--table-entries <tx[,rx]>", "SA table sizes to replay traces at (default: the sizes of each trace's run)", (text: string) => {
+    const entries = parseTableEntries(text);
+    if (typeof entries === "string") throw new InvalidArgumentError(`--table-entries '${text}': ${entries}`);
+    return entries;
+  })
+  .action((options: { out: string; trace: string[]; tableEntries?: TableEntries }) => {
+    const result = runPolicyEvaluation(options.out, options.trace, "--out", options.tableEntries);
     process.stdout.write(result.text);
     console.log(`wrote ${result.files.join("\n      ")}`);
   });

@@ -1,4 +1,5 @@
-import { lineChart } from "./svg-chart.js";
+import { lineChart, type Series } from "./svg-chart.js";
+import { classStyle } from "./class-style.js";
 import type { ScenarioSummary } from "./summary.js";
 import { describeTableWrites } from "../report.js";
 import { describePlacement } from "./summary.js";
@@ -13,14 +14,23 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
   const samples = summary.samples;
   const classesInUse = [...new Set(summary.classes.map((entry) => entry.trafficClass))].sort((a, b) => b - a);
   const nameOf = (trafficClass: number) => summary.classes.find((entry) => entry.trafficClass === trafficClass)?.className ?? `class ${trafficClass}`;
-  const latency = lineChart(
-    Object.entries(summary.latencyDistribution).map(([name, values]) => ({ name, points: values.map((value, index) => [value, values.length > 1 ? index / (values.length - 1) : 1] as const) })),
-    { title: "Latency distribution per class (from when due to decrypted delivery)", xLabel: "latency, µs (log scale)", yLabel: "fraction of packets", yMaximum: 1, logX: true },
-  );
+  // Each class keeps its look (colour and dash) in every chart; the directions get a chart each.
+  const classSeries = (trafficClass: number, points: Series["points"]): Series => ({ name: `${nameOf(trafficClass)} (${trafficClass})`, points, style: classStyle(trafficClass) });
+  const latency = (direction: string, label: string) =>
+    lineChart(
+      summary.classes
+        .filter((entry) => entry.direction === direction)
+        .map((entry) => {
+          const values = summary.latencyDistribution[`${entry.className} ${direction}`] ?? [];
+          return classSeries(entry.trafficClass, values.map((value, index) => [value, values.length > 1 ? index / (values.length - 1) : 1] as const));
+        }),
+      { title: `Latency distribution per class, ${label}`, xLabel: "latency from when due to decrypted delivery, µs (log scale)", yLabel: "fraction of packets", yMaximum: 1, logX: true },
+    );
+  const { intervalMicroseconds, lineGigabitsPerSecond } = summary.sampling;
   const throughput = (direction: "toPeerGbps" | "toHostGbps", label: string) =>
     lineChart(
-      classesInUse.map((trafficClass) => ({ name: `${nameOf(trafficClass)} (${trafficClass})`, points: samples.map((sample) => [sample.time, sample[direction][trafficClass]!] as const) })),
-      { title: `Wire throughput per class, ${label}`, xLabel: "simulated time, µs", yLabel: "Gb/s" },
+      classesInUse.map((trafficClass) => classSeries(trafficClass, samples.map((sample) => [sample.time, sample[direction][trafficClass]!] as const))),
+      { title: `Wire throughput per class, ${label}`, xLabel: "simulated time, µs (end of each sample interval)", yLabel: "Gb/s", limit: { value: lineGigabitsPerSecond, label: `line rate ${lineGigabitsPerSecond} Gb/s` } },
     );
   const hits = lineChart(
     [
@@ -41,14 +51,14 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
       { name: "TX", points: samples.map((sample) => [sample.time, sample.txPreemptions] as const) },
       { name: "RX", points: samples.map((sample) => [sample.time, sample.rxPreemptions] as const) },
     ],
-    { title: "Crypto preemptions per sample interval", xLabel: "simulated time, µs", yLabel: "preemptions" },
+    { title: `Crypto preemptions per ${intervalMicroseconds} µs interval`, xLabel: "simulated time, µs", yLabel: "preemptions" },
   );
   const cores = lineChart(
     summary.host.utilisation.map((_, core) => ({ name: `core ${core}`, points: samples.map((sample) => [sample.time, sample.cpuBusy[core] ?? 0] as const) })),
     { title: `Host CPU utilisation per core (${summary.host.cores} at ${summary.host.megahertz} MHz)`, xLabel: "simulated time, µs", yLabel: "share of time busy", yMaximum: 1 },
   );
   const hostPreemptions = lineChart([{ name: "software crypto", points: samples.map((sample) => [sample.time, sample.cpuPreemptions] as const) }], {
-    title: "Software crypto jobs suspended on the host per sample interval",
+    title: `Software crypto jobs suspended on the host per ${intervalMicroseconds} µs`,
     xLabel: "simulated time, µs",
     yLabel: "suspensions",
   });
@@ -73,8 +83,10 @@ ${rows}
 </table>
 <p>Latency from when each packet was due (its place in its stream's schedule) to its decrypted delivery; the host's part: to the peer, due to posted on the NIC's ring; to the host, off the ring to delivered. Gb/s of inner packet bytes over the delivery window of each direction, from its first packet due to its last delivered, the same for every class of the direction, so that they add up to its total (the plots below count the wire's bytes: headers, padding and gaps too).</p>
 <p>SA table: TX ${cache.txHits} hits, ${cache.txMisses} misses; RX ${cache.rxHits} hits, ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}. Software ESP: ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in. NIC crypto engine preemptions: TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}; restarts ${summary.crypto.tx.restarts + summary.crypto.rx.restarts}. The ${escape(describePlacement(summary))}.</p>
+<p class="sampling">The plots over time have one point per sample interval of ${intervalMicroseconds} µs, at its end; the last interval ends with the run, so it may be shorter. Wire throughput counts each frame's time on the line (preamble to inter-frame gap) in the intervals it spans, so no point exceeds the line rate of ${lineGigabitsPerSecond} Gb/s.</p>
 <div class="plots">
-${latency}
+${latency("to-peer", "host to peer")}
+${latency("to-host", "peer to host")}
 ${throughput("toPeerGbps", "host to peer")}
 ${throughput("toHostGbps", "peer to host")}
 ${hits}

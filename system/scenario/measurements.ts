@@ -23,10 +23,32 @@ export interface Sample {
   readonly cpuPreemptions: number;
 }
 
+/** How the samples were taken: every interval (the last one ends with the run), on a line of this rate. */
+export interface Sampling {
+  readonly intervalMicroseconds: number;
+  readonly lineGigabitsPerSecond: number;
+}
+
 const CLASSES = 8;
 
 /** What a sample interval records of the NIC when it closes: the wire's part comes from the frames' times on the line. */
-type Reading = Omit<Sample, "toPeerGbps" | "toHostGbps"> & { readonly start: number; readonly end: number };
+type Reading = Omit<Sample, "toPeerGbps" | "toHostGbps"> & { readonly start: number; readonly end: number; readonly beyondEnd: Record<Direction, Spill | undefined> };
+
+type Direction = "to-peer" | "to-host";
+
+/** A frame's line time, in bytes at the line rate, and where it lies: [start, end) in ps. */
+interface Occupancy {
+  readonly trafficClass: number;
+  readonly start: number;
+  readonly end: number;
+  readonly bytes: number;
+}
+
+/** Bytes of one class counted in an interval's bin but lying after the interval's end. */
+interface Spill {
+  readonly trafficClass: number;
+  readonly bytes: number;
+}
 
 /**
  * Samples the system every interval: what the wire carried per class, SA table hit ratios, crypto
@@ -39,13 +61,15 @@ export class Sampler {
   /** Line time taken by each class, in bytes at the line rate, per interval of the grid. */
   private readonly wireBytes = { "to-peer": [] as number[][], "to-host": [] as number[][] };
   private readonly readings: Reading[] = [];
+  /** The latest frame each way: the only one whose line time (its gap) can reach past the time a sample closes. */
+  private readonly latest: Record<Direction, Occupancy | undefined> = { "to-peer": undefined, "to-host": undefined };
   private last = { time: 0, txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, txBusy: 0, rxBusy: 0, txPreemptions: 0, rxPreemptions: 0, cpuBusy: [] as number[], cpuPreemptions: 0 };
 
   constructor(
     private readonly kernel: Kernel,
     private readonly system: NicSystem,
     /** The sample grid: intervals end at its multiples, and the last one when the run does. */
-    private readonly interval: number,
+    readonly interval: number,
   ) {
     system.wire.tap((time, frame, from) => {
       const bytes = frame.bytes;
@@ -53,13 +77,15 @@ export class Sampler {
       const direction = from === "nic" ? "to-peer" : "to-host";
       // The tap sees the frame's last bit (FCS included); its gap follows.
       const onLine = system.wire.duration(wireBytes(bytes.length) - INTER_FRAME_GAP_BYTES);
-      this.spread(direction, trafficClass, time - onLine, time - onLine + system.wire.occupancy(bytes.length), wireBytes(bytes.length));
+      const occupancy = { trafficClass, start: time - onLine, end: time - onLine + system.wire.occupancy(bytes.length), bytes: wireBytes(bytes.length) };
+      this.spread(direction, occupancy);
+      this.latest[direction] = occupancy;
       this.frames[direction]++;
     });
   }
 
-  /** Share `bytes` among the grid's intervals in proportion to how much of [start, end) falls in each. */
-  private spread(direction: "to-peer" | "to-host", trafficClass: number, start: number, end: number, bytes: number): void {
+  /** Share a frame's bytes among the grid's intervals in proportion to how much of its line time falls in each. */
+  private spread(direction: Direction, { trafficClass, start, end, bytes }: Occupancy): void {
     const bins = this.wireBytes[direction];
     for (let bin = Math.max(0, Math.floor(start / this.interval)); bin * this.interval < end; bin++) {
       const overlap = Math.min(end, (bin + 1) * this.interval) - Math.max(start, bin * this.interval);
@@ -67,6 +93,22 @@ export class Sampler {
       while (bins.length <= bin) bins.push(new Array<number>(CLASSES).fill(0));
       bins[bin]![trafficClass]! += (bytes * overlap) / (end - start);
     }
+  }
+
+  /**
+   * The part of the latest frame's line time that its interval's bin holds after `time`: counted
+   * in a bin, but not in an interval that closes early (the run's last, partial one).
+   */
+  private spill(direction: Direction, start: number, time: number): Spill | undefined {
+    const frame = this.latest[direction];
+    const binEnd = (Math.floor(start / this.interval) + 1) * this.interval;
+    const overlap = frame ? Math.min(frame.end, binEnd) - Math.max(frame.start, time) : 0;
+    return frame && overlap > 0 ? { trafficClass: frame.trafficClass, bytes: (frame.bytes * overlap) / (frame.end - frame.start) } : undefined;
+  }
+
+  /** The grid's interval in µs, and the line rate the wire plots cannot exceed, for the report to state. */
+  get sampling(): Sampling {
+    return { intervalMicroseconds: round(this.interval / 1e6), lineGigabitsPerSecond: this.system.wire.params.gigabitsPerSecond };
   }
 
   /** Close the interval ending now. */
@@ -93,6 +135,7 @@ export class Sampler {
     this.readings.push({
       start: this.last.time,
       end: now,
+      beyondEnd: { "to-peer": this.spill("to-peer", this.last.time, now), "to-host": this.spill("to-host", this.last.time, now) },
       time: round(now / 1e6),
       txHitRatio: ratio(current.txHits - this.last.txHits, current.txMisses - this.last.txMisses),
       rxHitRatio: ratio(current.rxHits - this.last.rxHits, current.rxMisses - this.last.rxMisses),
@@ -108,12 +151,17 @@ export class Sampler {
 
   /** The samples so far, each interval's wire throughput counted from the line time its frames took in it. */
   get samples(): Sample[] {
-    const gbps = (direction: "to-peer" | "to-host", reading: Reading) => {
-      // Interval k of the grid ends at (k + 1) · interval; the last one may end sooner, where the run did.
-      const bin = this.wireBytes[direction][Math.floor(reading.start / this.interval)];
-      return Array.from({ length: CLASSES }, (_, trafficClass) => round(((bin?.[trafficClass] ?? 0) * 8 * 1000) / (reading.end - reading.start)));
+    const gbps = (direction: Direction, { start, end, beyondEnd }: Reading) => {
+      // Interval k of the grid ends at (k + 1) · interval; the last one may end sooner, where the run did, so what its bin holds after that is left out.
+      const bin = this.wireBytes[direction][Math.floor(start / this.interval)];
+      const spill = beyondEnd[direction];
+      const bytes = (trafficClass: number) => (bin?.[trafficClass] ?? 0) - (spill?.trafficClass === trafficClass ? spill.bytes : 0);
+      return Array.from({ length: CLASSES }, (_, trafficClass) => round((bytes(trafficClass) * 8 * 1000) / (end - start)));
     };
-    return this.readings.map(({ start: _start, end: _end, ...reading }) => ({ ...reading, toPeerGbps: gbps("to-peer", { start: _start, end: _end, ...reading }), toHostGbps: gbps("to-host", { start: _start, end: _end, ...reading }) }));
+    return this.readings.map((reading) => {
+      const { start: _start, end: _end, beyondEnd: _beyondEnd, ...sample } = reading;
+      return { ...sample, toPeerGbps: gbps("to-peer", reading), toHostGbps: gbps("to-host", reading) };
+    });
   }
 }
 

@@ -132,7 +132,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   }
   if (base && scenario.outputs.saTrace) {
     // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
-    outputFiles!.writeWith(`${base}.sa-trace.jsonl`, (path) => writeTrace(path, top.driver.intermediate.trace.accesses));
+    outputFiles!.writeWith(`${base}.sa-trace.jsonl`, (path) => writeTrace(path, top.driver.intermediate.trace.accesses, { tx: top.nic.offload.cache.params.txEntries, rx: top.nic.offload.cache.params.rxEntries }));
     files.push(`${base}.sa-trace.jsonl`);
   }
   const summary = scenarioSummary(scenario, kernel, top, ending);

@@ -2,7 +2,7 @@ import type { Kernel } from "../../sim/kernel.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
 import { describeTableWrites, systemReport, type SystemReport } from "../report.js";
 import { describeHost } from "../host-report.js";
-import type { Sample } from "./measurements.js";
+import type { Sample, Sampling } from "./measurements.js";
 import { round } from "./measurements.js";
 import type { ScenarioSystem } from "./scenario-system.js";
 import { deliveryWindow, type Flow, windowBitsPerSecond } from "./flow.js";
@@ -55,6 +55,7 @@ export interface ScenarioSummary extends SystemReport {
   /** The latency distribution per class and direction, for plots: sorted latencies thinned to at most 200 points, µs. */
   readonly latencyDistribution: Record<string, number[]>;
   readonly samples: readonly Sample[];
+  readonly sampling: Sampling;
   /** Frames on the wire at the NIC's port (what the capture holds), each way. */
   readonly wireFrames: { readonly toPeer: number; readonly toHost: number };
   readonly crypto: { tx: { jobs: number; preemptions: number; restarts: number }; rx: { jobs: number; preemptions: number; restarts: number } };
@@ -129,6 +130,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     classes,
     latencyDistribution,
     samples: traffic.sampler.samples,
+    sampling: traffic.sampler.sampling,
     wireFrames: { toPeer: traffic.sampler.frames["to-peer"], toHost: traffic.sampler.frames["to-host"] },
     crypto: { tx: txCrypto.counts, rx: rxCrypto.counts },
     countedDrops: traffic.countedDrops,

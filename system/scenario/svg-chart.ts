@@ -2,6 +2,14 @@ export interface Series {
   readonly name: string;
   /** [x, y] points; y null leaves a gap. */
   readonly points: readonly (readonly [number, number | null])[];
+  /** A fixed look (a traffic class's, the same in every chart); otherwise by the series' place. */
+  readonly style?: LineStyle;
+}
+
+export interface LineStyle {
+  readonly colour: string;
+  /** SVG stroke-dasharray; empty: solid. */
+  readonly dash: string;
 }
 
 export interface ChartOptions {
@@ -13,6 +21,8 @@ export interface ChartOptions {
   /** Fixed y range; otherwise from 0 to the largest value. */
   readonly yMaximum?: number;
   readonly logX?: boolean;
+  /** A labelled horizontal line no value should cross (the line rate). */
+  readonly limit?: { readonly value: number; readonly label: string };
 }
 
 const COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
@@ -39,7 +49,7 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
   const transform = (x: number) => (options.logX ? Math.log10(Math.max(x, 1e-9)) : x);
   const xMinimum = xs.length ? Math.min(...xs.map(transform)) : 0;
   const xMaximum = xs.length ? Math.max(...xs.map(transform)) : 1;
-  const yMaximum = options.yMaximum ?? (ys.length ? Math.max(...ys) * 1.05 || 1 : 1);
+  const yMaximum = options.yMaximum ?? (Math.max(...ys, options.limit?.value ?? 0) * 1.05 || 1);
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const px = (x: number) => margin.left + ((transform(x) - xMinimum) / (xMaximum - xMinimum || 1)) * plotWidth;
@@ -59,8 +69,13 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
   }
   parts.push(`<text x="${margin.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle">${escape(options.xLabel)}</text>`);
   parts.push(`<text transform="translate(14 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escape(options.yLabel)}</text>`);
+  if (options.limit) {
+    const y = py(options.limit.value).toFixed(1);
+    parts.push(`<line class="limit" x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${y}" y2="${y}" stroke="#000" stroke-dasharray="1 3"/>`, `<text x="${margin.left + plotWidth - 4}" y="${Number(y) - 4}" text-anchor="end">${escape(options.limit.label)}</text>`);
+  }
   series.forEach((one, index) => {
-    const colour = COLOURS[index % COLOURS.length];
+    const { colour, dash } = one.style ?? { colour: COLOURS[index % COLOURS.length]!, dash: "" };
+    const dashed = dash ? ` stroke-dasharray="${dash}"` : "";
     let path = "";
     let pen = false;
     for (const [x, y] of one.points) {
@@ -71,9 +86,9 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
       path += `${pen ? "L" : "M"}${px(x).toFixed(1)},${py(Math.min(y, yMaximum)).toFixed(1)}`;
       pen = true;
     }
-    parts.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="1.5"><title>${escape(one.name)}</title></path>`);
+    parts.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="1.5"${dashed}><title>${escape(one.name)}</title></path>`);
     const legendY = margin.top + 14 * index + 8;
-    parts.push(`<line x1="${width - margin.right + 10}" x2="${width - margin.right + 28}" y1="${legendY}" y2="${legendY}" stroke="${colour}" stroke-width="2"/>`, `<text x="${width - margin.right + 32}" y="${legendY + 4}">${escape(one.name)}</text>`);
+    parts.push(`<line x1="${width - margin.right + 10}" x2="${width - margin.right + 28}" y1="${legendY}" y2="${legendY}" stroke="${colour}" stroke-width="2"${dashed}/>`, `<text x="${width - margin.right + 32}" y="${legendY + 4}">${escape(one.name)}</text>`);
   });
   parts.push("</svg>");
   return parts.join("\n");

@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { readTrace } from "../../driver/caching/trace.js";
+import { parseTableEntries, runPolicyEvaluation } from "../../system/policy-eval.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
+
+const directory = mkdtempSync(join(tmpdir(), "nicsim-trace-"));
+// Tables of different sizes each way, so that each is seen to reach its own direction.
+runScenario(defaultScenario({ durationMicroseconds: 30, "nic.sacache.txEntries": 5, "nic.sacache.rxEntries": 7, "outputs.waveform": false, "outputs.pcap": false, "outputs.html": false }), { directory });
+const tracePath = join(directory, "default.sa-trace.jsonl");
+
+const capacities = (base: string) => (JSON.parse(readFileSync(`${base}.json`, "utf8")) as { workload: string; capacity: number }[]).map(({ workload, capacity }) => `${workload.slice(tracePath.length + 1)} ${capacity}`);
+
+describe("an SA trace carries its run's table sizes", () => {
+  test("the run writes them in a header that reading picks up", () => {
+    expect(readFileSync(tracePath, "utf8").split("\n")[0]).toBe('{"tableEntries":{"tx":5,"rx":7}}');
+    const { tableEntries, accesses } = readTrace(tracePath);
+    expect(tableEntries).toEqual({ tx: 5, rx: 7 });
+    expect(accesses.length).toBeGreaterThan(10);
+  });
+
+  test("policy-eval --trace replays each direction at its run's table size, unless told others", () => {
+    runPolicyEvaluation(join(directory, "recorded"), [tracePath]);
+    expect(capacities(join(directory, "recorded"))).toEqual(["tx 5", "rx 7"]);
+    runPolicyEvaluation(join(directory, "given"), [tracePath], undefined, { tx: 3, rx: 2 });
+    expect(capacities(join(directory, "given"))).toEqual(["tx 3", "rx 2"]);
+  });
+
+  test("a trace without a header (an older one, or written by hand) is still read, at fractions of its SAs", () => {
+    const old = join(directory, "old.jsonl");
+    writeFileSync(old, readFileSync(tracePath, "utf8").split("\n").slice(1).join("\n"));
+    expect(readTrace(old).tableEntries).toBeNull();
+    runPolicyEvaluation(join(directory, "old"), [old]);
+    const rows = JSON.parse(readFileSync(join(directory, "old.json"), "utf8")) as { workload: string; capacity: number }[];
+    expect(rows.map((row) => row.workload)).toEqual(rows.map(() => old));
+    expect(rows.length).toBeGreaterThan(1);
+  });
+
+  test("a bad header or table size is refused, naming the line and the field", () => {
+    const bad = join(directory, "bad.jsonl");
+    writeFileSync(bad, '{"tableEntries":{"tx":0,"rx":4}}\n');
+    expect(() => readTrace(bad)).toThrow(`${bad}:1: field 'tableEntries.tx' must be a whole number of entries, at least 1`);
+    expect(parseTableEntries("8")).toEqual({ tx: 8, rx: 8 });
+    expect(parseTableEntries("8,16")).toEqual({ tx: 8, rx: 16 });
+    expect(parseTableEntries("8,")).toMatch(/^expected entries/);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, test } from "vitest";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { htmlReport } from "../../system/scenario/html-report.js";
+import { runScenario } from "../../system/scenario/run.js";
+
+// No cable delay: the run ends as the last frame to the peer passes the port, inside a partial last interval, with its gap still to come.
+const { summary } = runScenario(defaultScenario({ durationMicroseconds: 40, "wire.propagationNanoseconds": 0 }), { directory: null });
+const html = htmlReport(summary, []);
+const charts = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+const chart = (title: string) => charts.find((svg) => svg.includes(`>${title}</text>`))!;
+/** Each path's series name and its stroke and dash, as drawn. */
+const looks = (svg: string) => [...svg.matchAll(/<path d="[^"]*" fill="none" stroke="([^"]+)" stroke-width="1.5"(?: stroke-dasharray="([^"]+)")?><title>([^<]+)<\/title>/g)].map(([, colour, dash, name]) => ({ name: name!, look: `${colour} ${dash ?? "solid"}` }));
+
+describe("the report's plots", () => {
+  const { intervalMicroseconds, lineGigabitsPerSecond } = summary.sampling;
+
+  test("no interval, the last and partial one included, carries more than the line", () => {
+    const last = summary.samples.at(-1)!;
+    // The case the test is for: a last interval shorter than the grid's.
+    expect(last.time - summary.samples.at(-2)!.time).toBeLessThan(intervalMicroseconds);
+    expect(lineGigabitsPerSecond).toBe(25);
+    // Each value is rounded to four decimals, so a sum of eight may pass the line by their rounding.
+    for (const sample of summary.samples) {
+      for (const values of [sample.toPeerGbps, sample.toHostGbps]) {
+        for (const value of values) expect(value).toBeLessThanOrEqual(lineGigabitsPerSecond);
+        expect(values.reduce((sum, value) => sum + value, 0)).toBeLessThanOrEqual(lineGigabitsPerSecond + 8 * 0.00005);
+      }
+    }
+    // And the busy end of the run does fill the line: the fix leaves out only what lies after the run.
+    expect(last.toPeerGbps.reduce((sum, value) => sum + value, 0)).toBeGreaterThan(lineGigabitsPerSecond * 0.99);
+  });
+
+  test("no plotted throughput point lies above the line rate's line", () => {
+    for (const title of ["Wire throughput per class, host to peer", "Wire throughput per class, peer to host"]) {
+      const svg = chart(title);
+      const limit = Number(/<line class="limit" x1="[^"]+" x2="[^"]+" y1="([^"]+)"/.exec(svg)![1]);
+      const ys = [...svg.matchAll(/<path d="([^"]+)"/g)].flatMap(([, path]) => [...path!.matchAll(/[ML][\d.]+,([\d.]+)/g)].map(([, y]) => Number(y)));
+      expect(ys.length).toBeGreaterThan(summary.samples.length);
+      // SVG's y grows downwards.
+      for (const y of ys) expect(y).toBeGreaterThanOrEqual(limit);
+    }
+  });
+
+  test("each class has one look in every chart, and the classes' looks differ", () => {
+    const perClass = new Map<string, Set<string>>();
+    const classCharts = charts.filter((svg) => /Latency distribution|Wire throughput/.test(svg));
+    expect(classCharts).toHaveLength(4);
+    for (const svg of classCharts) {
+      const drawn = looks(svg);
+      expect(drawn.map(({ name }) => name).sort()).toEqual(["bronze (5)", "gold (7)", "silver (6)"]);
+      for (const { name, look } of drawn) perClass.set(name, (perClass.get(name) ?? new Set()).add(look));
+    }
+    for (const [, seen] of perClass) expect(seen.size).toBe(1);
+    const colours = [...perClass.values()].map((seen) => [...seen][0]!.split(" ")[0]);
+    const dashes = [...perClass.values()].map((seen) => [...seen][0]!.split(" ").slice(1).join(" "));
+    expect(new Set(colours).size).toBe(3);
+    expect(new Set(dashes).size).toBe(3);
+  });
+
+  test("the sample interval is stated beside the plots and in the charts counted per interval", () => {
+    expect(intervalMicroseconds).toBe(summary.samples[0]!.time);
+    expect(html).toContain(`one point per sample interval of ${intervalMicroseconds} µs`);
+    expect(html).toContain(`line rate of ${lineGigabitsPerSecond} Gb/s`);
+    expect(chart(`Crypto preemptions per ${intervalMicroseconds} µs interval`)).toBeDefined();
+  });
+});
