@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { defaultScenario } from "./default-scenario.js";
 import { loadScenarioFile, ScenarioError } from "./load.js";
+import { parameterProblems } from "./parameter-check.js";
+import { container as rootContainer } from "../../sim/di.js";
 import { runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
 import type { ScenarioSummary } from "./summary.js";
@@ -56,13 +58,24 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
 
 /** Load every point's scenario as its run will, so that a bad value stops the sweep before any run; the scenarios, in point order. */
 export function checkSweepPoints(file: string | null, points: readonly SweepPoint[]): Scenario[] {
+  // Parameter trees checked once each: grid points that differ only elsewhere share theirs.
+  const checked = new Map<string, readonly string[]>();
   return points.map((point) => {
+    const name = `configuration ${point.index} (${JSON.stringify(point.overrides)})`;
+    let loaded;
     try {
-      return (file === null ? defaultScenario(point.overrides) : loadScenarioFile(file, point.overrides)).scenario;
+      loaded = file === null ? defaultScenario(point.overrides) : loadScenarioFile(file, point.overrides);
     } catch (error) {
-      if (error instanceof ScenarioError) throw new ScenarioError(error.problems.map((problem) => `configuration ${point.index} (${JSON.stringify(point.overrides)}): ${problem}`));
+      if (error instanceof ScenarioError) throw new ScenarioError(error.problems.map((problem) => `${name}: ${problem}`));
       throw error;
     }
+    // The values under nic, driver and wire are checked when a system is built: build one for each, before any run.
+    const { nic, driver, wire } = loaded.scenario;
+    const key = JSON.stringify([nic, driver, wire]);
+    let problems = checked.get(key);
+    if (!problems) checked.set(key, (problems = parameterProblems({ nic, driver, wire }, loaded.source, rootContainer)));
+    if (problems.length > 0) throw new ScenarioError(problems.map((problem) => `${name}: ${problem}`));
+    return loaded.scenario;
   });
 }
 

@@ -3,7 +3,8 @@ import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { overridePathProblem } from "../../system/scenario/overrides.js";
 import { resolveShard, shardPoints, ShardError, SHARD_VARIABLES } from "../../system/scenario/sweep-shard.js";
-import { sweepGrid } from "../../system/scenario/sweep.js";
+import { checkSweepPoints, sweepGrid } from "../../system/scenario/sweep.js";
+import { ScenarioError } from "../../system/scenario/load.js";
 
 const shardOf = (options: { shard?: string; shardCount?: string }, environment: Record<string, string> = {}) => {
   const shard = resolveShard(options, environment);
@@ -102,4 +103,19 @@ test("the README's Kubernetes Indexed Job and SLURM script give every shard and 
   // --array=0-15: sixteen tasks, merged as sixteen shards.
   expect(slurm).toContain("--array=0-15");
   expect(slurm).toContain(`sweep.shard-*-of-${job.spec.completions}.jsonl`);
+});
+
+describe("a sweep checks every configuration before any run", () => {
+  test("a bad parameter value in the grid's last configuration is refused up front, naming the configuration, in every shard", () => {
+    const grid = sweepGrid([["driver.cpu.cores", [1, 2, 3, 0]], ["nic.crypto_tx.bytesPerCycle", [8, "7x"]]], { durationMicroseconds: 20 });
+    let problems: readonly string[] = [];
+    try {
+      checkSweepPoints(null, grid);
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.join("\n")).toMatch(/configuration \d+ .*driver\.cpu\.cores = 0: expected at least 1|configuration \d+ .*bytesPerCycle = "7x"/);
+  });
 });
