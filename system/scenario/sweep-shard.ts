@@ -27,6 +27,7 @@ export const SHARD_VARIABLES = {
   slurmCount: "SLURM_ARRAY_TASK_COUNT",
   slurmMinimum: "SLURM_ARRAY_TASK_MIN",
   slurmStep: "SLURM_ARRAY_TASK_STEP",
+  slurmMaximum: "SLURM_ARRAY_TASK_MAX",
   kubernetesIndex: "JOB_COMPLETION_INDEX",
   count: "NICSIM_SHARD_COUNT",
 } as const;
@@ -56,7 +57,7 @@ function optionClaim(text: string): Claim {
 
 /** A SLURM array task: k = (ID − MIN) / STEP, n = COUNT, for arrays such as --array=0-7 or 1-8 or 0-14:2. */
 function slurmClaim(environment: Environment): Claim | null {
-  const { slurmId, slurmCount, slurmMinimum, slurmStep } = SHARD_VARIABLES;
+  const { slurmId, slurmCount, slurmMinimum, slurmStep, slurmMaximum } = SHARD_VARIABLES;
   const idText = environment[slurmId];
   if (idText === undefined) return null;
   const countText = environment[slurmCount];
@@ -67,7 +68,10 @@ function slurmClaim(environment: Environment): Claim | null {
   const step = environment[slurmStep] === undefined ? 1 : wholeNumber(environment[slurmStep]!, slurmStep, 1);
   const givenBy = `${slurmId}=${id}, ${slurmMinimum}=${minimum}, ${slurmStep}=${step}, ${slurmCount}=${count}`;
   const offset = id - minimum;
-  if (offset < 0 || offset % step !== 0 || offset / step >= count) {
+  // A list (--array=1,3,7) has as many tasks as an even range from MIN to MAX only if it is one: every task can tell.
+  const maximum = environment[slurmMaximum] === undefined ? null : wholeNumber(environment[slurmMaximum]!, slurmMaximum, 0);
+  const evenlySpaced = maximum === null || (maximum - minimum) / step + 1 === count;
+  if (!evenlySpaced || offset < 0 || offset % step !== 0 || offset / step >= count) {
     throw new ShardError(`${givenBy}: not task 0 to ${count - 1} of an evenly spaced array (--array=0-7, 1-8 and 0-14:2 are; a list such as 1,3,7 is not); give --shard k/n instead`);
   }
   return { index: offset / step, count, givenBy };

@@ -68,7 +68,7 @@ describe("which shard a sweep runs", () => {
   });
 
   test("the variables named in the messages are those SLURM and Kubernetes set", () => {
-    expect(Object.values(SHARD_VARIABLES)).toEqual(["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP", "JOB_COMPLETION_INDEX", "NICSIM_SHARD_COUNT"]);
+    expect(Object.values(SHARD_VARIABLES)).toEqual(["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP", "SLURM_ARRAY_TASK_MAX", "JOB_COMPLETION_INDEX", "NICSIM_SHARD_COUNT"]);
   });
 
   test("shard k of n runs the points whose index is k modulo n: every point in exactly one shard", () => {
@@ -118,4 +118,13 @@ describe("a sweep checks every configuration before any run", () => {
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.join("\n")).toMatch(/configuration \d+ .*driver\.cpu\.cores = 0: expected at least 1|configuration \d+ .*bytesPerCycle = "7x"/);
   });
+});
+
+test("every task of a SLURM array given as a list (--array=1,3,7) refuses, not only the last", () => {
+  for (const id of ["1", "3", "7"]) {
+    const environment = { SLURM_ARRAY_TASK_ID: id, SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_MAX: "7", SLURM_ARRAY_TASK_STEP: "1", SLURM_ARRAY_TASK_COUNT: "3" };
+    expect(() => resolveShard({}, environment), id).toThrow(ShardError);
+  }
+  // An evenly spaced array with MAX given still works.
+  expect(resolveShard({}, { SLURM_ARRAY_TASK_ID: "5", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_MAX: "7", SLURM_ARRAY_TASK_STEP: "2", SLURM_ARRAY_TASK_COUNT: "4" })).toMatchObject({ index: 2, count: 4 });
 });
