@@ -10,10 +10,12 @@ const DESIGN_ROOT = "top.";
 /**
  * The one spelling of a command line's path, as a scenario names it: `top.nic.queues` and
  * `nic.queues` are the same place, so every command (`run`, `sweep --grid`, `plain-traffic`,
- * `latency`) takes either.
+ * `latency`) takes either; and `traffic[0].load`, as messages print it, is `traffic.0.load`.
  */
 export function scenarioPath(path: string): string {
-  return path.startsWith(DESIGN_ROOT) ? path.slice(DESIGN_ROOT.length) : path;
+  // The form error messages print a list's element in (`traffic[0].load`) is `traffic.0.load` too.
+  const dotted = path.replace(/\[(\d+)\]/g, ".$1");
+  return dotted.startsWith(DESIGN_ROOT) ? dotted.slice(DESIGN_ROOT.length) : dotted;
 }
 
 /** The same path as a design's full parameter path (`nic.queues` and `top.nic.queues` both give `top.nic.queues`). */

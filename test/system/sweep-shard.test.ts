@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
-import { overridePathProblem } from "../../system/scenario/overrides.js";
+import { overridePathProblem, scenarioPath } from "../../system/scenario/overrides.js";
 import { resolveShard, shardPoints, ShardError, SHARD_VARIABLES } from "../../system/scenario/sweep-shard.js";
 import { checkSweepPoints, sweepGrid } from "../../system/scenario/sweep.js";
 import { ScenarioError } from "../../system/scenario/load.js";
@@ -127,4 +127,9 @@ test("every task of a SLURM array given as a list (--array=1,3,7) refuses, not o
   }
   // An evenly spaced array with MAX given still works.
   expect(resolveShard({}, { SLURM_ARRAY_TASK_ID: "5", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_MAX: "7", SLURM_ARRAY_TASK_STEP: "2", SLURM_ARRAY_TASK_COUNT: "4" })).toMatchObject({ index: 2, count: 4 });
+});
+
+test("a path as error messages print it (traffic[0].load) is the same place as traffic.0.load, with or without top.", () => {
+  for (const typed of ["traffic[0].load", "traffic.0.load", "top.traffic[0].load"]) expect(scenarioPath(typed)).toBe("traffic.0.load");
+  expect(overridePathProblem(scenarioPath("traffic[1].packetBytes"))).toBeNull();
 });
