@@ -73,7 +73,7 @@ export class RingRegisters {
 
   /** A descriptor fetch failed: the ring cannot be trusted, so the device disables the queue until the driver resets it. */
   disableOnFault(code: ErrorCodeName, index: number): void {
-    this.report(code, "DESCRIPTOR", `descriptor ring at ${this.registerPrefix}BAL`, this.addressOf(index), index);
+    this.report(code, "DESCRIPTOR", `address of the descriptor (ring at ${this.registerPrefix}BAL + ${DESCRIPTOR_BYTES} × index)`, this.addressOf(index), index);
     this.fault = { code, index };
     this.disable();
   }

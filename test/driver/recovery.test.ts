@@ -168,6 +168,9 @@ describe("queue recovery after DMA faults (base driver, plain frames)", () => {
     expect(read.faulted).toBe(R.QUEUE_FAULT);
     expect(R.decodeQueueFault(read.fault!)).toEqual({ code: ErrorCode.DMA_UNMAPPED, index: 0 });
     expect([read.enabled, read.cleared]).toEqual([R.QUEUE_ENABLE, 0]);
+    // The value logged is the descriptor's address, and the message says so (not the ring base register's value).
+    const fault = top.nic.diagnostics.find((diagnostic) => diagnostic.code === "DMA_UNMAPPED" && diagnostic.field === "DESCRIPTOR")!;
+    expect(fault.message).toContain("address of the descriptor");
   });
 });
 
