@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { existsSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { closestName, didYouMean } from "../../sim/suggest.js";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
 import { formatTime } from "../../sim/time.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
@@ -112,6 +114,10 @@ program
   .option("--no-waveform", "do not write the VCD and .gtkw")
   .addOption(quietOption())
   .action(async (file: string | undefined, options: { seed?: number; set: Record<string, unknown>; out?: string; waveform: boolean; quiet?: boolean }) => {
+    // `run` is the default command, so a misspelt command arrives here as a scenario file: say which it was.
+    if (file !== undefined && !/\.(ya?ml|json)$/i.test(file) && !existsSync(file) && closestName(file, program.commands.map((command) => command.name())) !== undefined) {
+      throw new InvalidArgumentError(`unknown command '${file}'${didYouMean(file, program.commands.map((command) => command.name()))}`);
+    }
     const overrides = { ...options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.waveform ? {} : { "outputs.waveform": false }) };
     await runCommand(file, { overrides, out: options.out, quiet: options.quiet });
   });
