@@ -12,7 +12,7 @@ export class SourceMap {
     private readonly text: string = "",
   ) {}
 
-  /** `file:line:column` of the deepest node on the path that exists (of its key, for a mapping's entry), or the `--set` that gave the value. */
+  /** `file:line:column` of the deepest node on the path that exists (of its key, for a mapping's entry), or the `--set` that gave the value; naming a `--set` that changed something inside it too. */
   locate(path: readonly PropertyKey[]): string {
     const dotted = path.map(String).join(".");
     const override = this.overrides.find((set) => dotted === set || dotted.startsWith(`${set}.`));
@@ -24,7 +24,8 @@ export class SourceMap {
     if (below !== undefined && found < path.length) return `--set ${below}`;
     if (!range) return this.file;
     const { line, col } = this.lines.linePos(range[0]);
-    return `${this.file}:${line}:${col}`;
+    // A place of the file that a `--set` changed inside (a stream given a load beside its gap): both had a part.
+    return `${this.file}:${line}:${col}${below !== undefined ? ` (with --set ${below})` : ""}`;
   }
 
   /**

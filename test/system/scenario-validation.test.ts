@@ -303,3 +303,19 @@ outputs:
   waveformToMicroseconds: 10
   sampels: 100
 `;
+
+describe("a mistake made between the file and a --set names both", () => {
+  test("a stream given a load by --set beside the gap its file gives it is placed at the stream's line, with the --set", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-blame-"));
+    const file = join(directory, "s.yaml");
+    writeFileSync(file, ["name: s", "durationMicroseconds: 20", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - name: v", "    customer: a", "    direction: both", "    packetBytes: 200", "    gapMicroseconds: 5", ""].join("\n"));
+    let problems: readonly string[] = [];
+    try {
+      loadScenarioFile(file, { "traffic.0.load": 0.2 });
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems.join("\n")).toContain(`${file}:7:5 (with --set traffic.0.load): traffic[0]: give exactly one of load and gapMicroseconds`);
+  });
+});
