@@ -13,6 +13,8 @@ import type { ScenarioSummary } from "./summary.js";
 export interface SweepPoint {
   readonly index: number;
   readonly overrides: Record<string, unknown>;
+  /** Which of the overrides are the grid's axes (`--grid`), the others being the sweep's `--set`: for messages. */
+  readonly grid?: readonly string[];
 }
 
 /** What a sweep keeps of each run: the figures to compare. */
@@ -34,7 +36,8 @@ export interface SweepResult {
 export function sweepGrid(axes: ReadonlyArray<readonly [string, readonly unknown[]]>, base: Record<string, unknown> = {}): SweepPoint[] {
   let points: Record<string, unknown>[] = [{ ...base }];
   for (const [path, values] of axes) points = points.flatMap((point) => values.map((value) => ({ ...point, [path]: value })));
-  return points.map((overrides, index) => ({ index, overrides }));
+  const grid = axes.map(([path]) => path);
+  return points.map((overrides, index) => ({ index, overrides, grid }));
 }
 
 /** Run one configuration: what a worker does. Files are written under `keep`/<index> if given, else none. */
@@ -66,7 +69,7 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
     try {
       loaded = file === null ? defaultScenario(point.overrides) : loadScenarioFile(file, point.overrides);
     } catch (error) {
-      if (error instanceof ScenarioError) throw new ScenarioError(error.problems.map((problem) => `${name}: ${problem}`));
+      if (error instanceof ScenarioError) throw new ScenarioError(error.problems.map((problem) => `${name}: ${fromGrid(problem, point)}`));
       throw error;
     }
     // The values under nic, driver and wire are checked when a system is built: build one for each, before any run.
@@ -74,9 +77,14 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
     const key = JSON.stringify([nic, driver, wire]);
     let problems = checked.get(key);
     if (!problems) checked.set(key, (problems = parameterProblems({ nic, driver, wire }, loaded.source, rootContainer)));
-    if (problems.length > 0) throw new ScenarioError(problems.map((problem) => `${name}: ${problem}`));
+    if (problems.length > 0) throw new ScenarioError(problems.map((problem) => `${name}: ${fromGrid(problem, point)}`));
     return loaded.scenario;
   });
+}
+
+/** The loader names every override `--set`; those that came from the grid are named `--grid`. */
+function fromGrid(problem: string, point: SweepPoint): string {
+  return (point.grid ?? []).reduce((text, path) => text.replaceAll(`--set ${path}`, `--grid ${path}`), problem);
 }
 
 /**

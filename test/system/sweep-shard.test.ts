@@ -117,6 +117,9 @@ describe("a sweep checks every configuration before any run", () => {
     }
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.join("\n")).toMatch(/configuration \d+ .*driver\.cpu\.cores = 0: expected at least 1|configuration \d+ .*bytesPerCycle = "7x"/);
+    // The value came from --grid, and the message says so.
+    expect(problems.join("\n")).toMatch(/--grid (driver\.cpu\.cores|nic\.crypto_tx\.bytesPerCycle)/);
+    expect(problems.join("\n")).not.toMatch(/--set (driver\.cpu\.cores|nic\.crypto_tx\.bytesPerCycle)/);
   });
 });
 
