@@ -149,10 +149,13 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   const lines = [`${summary.scenario}: ${summary.outcome} (seed ${summary.seed}, ${summary.simulatedMicroseconds} µs simulated)`];
   if (summary.faults.length > 0) lines.push(`  faults injected: ${summary.faults.join(", ")}`);
   lines.push("");
-  lines.push("  class          direction  received     Gb/s  latency µs p50     p99     max  of which host p99");
+  // The class column as wide as its longest name (class-default (0) is wider than the heading).
+  const label = (entry: (typeof summary.classes)[number]) => `${entry.className} (${entry.trafficClass})`;
+  const width = Math.max(14, ...summary.classes.map((entry) => label(entry).length));
+  lines.push(`  ${"class".padEnd(width)} direction  received     Gb/s  latency µs p50     p99     max  of which host p99`);
   for (const entry of summary.classes) {
     lines.push(
-      `  ${`${entry.className} (${entry.trafficClass})`.padEnd(14)} ${entry.direction.padEnd(9)} ${String(entry.received).padStart(9)} ${entry.gigabitsPerSecond.toFixed(3).padStart(8)}  ` +
+      `  ${label(entry).padEnd(width)} ${entry.direction.padEnd(9)} ${String(entry.received).padStart(9)} ${entry.gigabitsPerSecond.toFixed(3).padStart(8)}  ` +
         `${entry.latency.p50.toFixed(2).padStart(13)} ${entry.latency.p99.toFixed(2).padStart(7)} ${entry.latency.max.toFixed(2).padStart(7)} ${entry.host.p99.toFixed(2).padStart(18)}`,
     );
   }
