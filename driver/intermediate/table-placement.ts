@@ -147,12 +147,6 @@ export class TablePlacement {
     return handle;
   }
 
-  /** Whether packets may still go inline with the handle `transmit` gave: the SA was not evicted meanwhile. */
-  stillPlaced(sa: IpsecSa, handle: number): boolean {
-    const table = this.base.saTable;
-    return table.isInstalled(sa.record) && table.descriptorHandle(sa.record) === handle;
-  }
-
   /** Take a deleted SA out of the NIC; returns its entry, to release once nothing in flight can name it. */
   *remove(sa: IpsecSa): Generator<Command, TableSlot | null, unknown> {
     const table = this.base.saTable;

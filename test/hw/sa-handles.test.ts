@@ -1,12 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { STATUS_DD, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../../hw/spec/descriptors.js";
+import { STATUS_DD } from "../../hw/spec/descriptors.js";
 import { ErrorCode } from "../../hw/spec/errors.js";
 import * as R from "../../hw/spec/registers.js";
 import { SA_RECORD, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
 import type { DeviceBus } from "../../hw/spec/bus.js";
 import { type Command, delay } from "../../sim/process.js";
 import type { NicSystem } from "../../system/nic-system.js";
-import { preparedFrame, raw } from "../support/raw-ipsec.js";
+import { postIpsec, preparedFrame, raw } from "../support/raw-ipsec.js";
 import type { RawQueue } from "../support/raw-queue.js";
 
 /** Stage `bytes` (a record image) in SA_STAGE and give SA_COMMAND; returns SA_STATUS. */
@@ -27,14 +27,6 @@ function handle(status: number, index: number): number {
   return ((((status >>> R.SA_STATUS_GENERATION_SHIFT) & R.SA_STATUS_GENERATION_MASK) << 16) | (index + 1)) >>> 0;
 }
 
-/** Post one IPsec frame at descriptor `index` of the raw queue, naming the SA by `saHandle`. */
-function post(top: NicSystem, queue: RawQueue, index: number, frame: Uint8Array, saHandle: number): void {
-  const buffer = top.memory.allocate(2048, "raw buffer");
-  top.memory.write(buffer, frame);
-  queue.writeTx(index, { address: buffer, length: frame.length, command: TX_COMMAND_EOP | TX_COMMAND_RS | TX_COMMAND_IPSEC, saHandle });
-  queue.doorbell(index + 1);
-}
-
 const ENTRY = 1000;
 
 describe("SA handles carry their entry's generation", () => {
@@ -47,14 +39,14 @@ describe("SA handles carry their entry's generation", () => {
       const bus = top.driver.base.bus;
       statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1000), R.SA_COMMAND_INSTALL | ENTRY));
       const first = handle(statuses[0]!, ENTRY);
-      post(top, q, 0, preparedFrame(top, 0x1000), first);
+      postIpsec(top, q, preparedFrame(top, 0x1000), { saHandle: first }, 0);
       yield delay(10_000_000);
       bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INVALIDATE | ENTRY);
       statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1000), R.SA_COMMAND_INSTALL | ENTRY));
       // The same SA back in the same entry: a new generation, so the first handle names nothing now.
-      post(top, q, 1, preparedFrame(top, 0x1000), first);
+      postIpsec(top, q, preparedFrame(top, 0x1000), { saHandle: first }, 1);
       yield delay(10_000_000);
-      post(top, q, 2, preparedFrame(top, 0x1000), handle(statuses[1]!, ENTRY));
+      postIpsec(top, q, preparedFrame(top, 0x1000), { saHandle: handle(statuses[1]!, ENTRY) }, 2);
       yield delay(10_000_000);
       stale = (yield bus.mmioRead(R.SA_STALE_HANDLES)) as number;
     });
@@ -78,9 +70,9 @@ describe("SA handles carry their entry's generation", () => {
       bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INVALIDATE | ENTRY);
       yield bus.mmioRead(R.SA_STATUS);
       // Its own frame, and another SA's frame, both under the handle of the SA invalidated.
-      post(top, q, 0, preparedFrame(top, 0x1001), handle(statuses[0]!, ENTRY));
+      postIpsec(top, q, preparedFrame(top, 0x1001), { saHandle: handle(statuses[0]!, ENTRY) }, 0);
       yield delay(10_000_000);
-      post(top, q, 1, preparedFrame(top, 0x1000), handle(statuses[0]!, ENTRY));
+      postIpsec(top, q, preparedFrame(top, 0x1000), { saHandle: handle(statuses[0]!, ENTRY) }, 1);
     });
     expect([queue.writeBack(0), queue.writeBack(1)]).toEqual([{ status: STATUS_DD, error: ErrorCode.STALE_SA_HANDLE }, { status: STATUS_DD, error: ErrorCode.STALE_SA_HANDLE }]);
     expect(top.nic.saCache.counts.staleHandles).toBe(2);
@@ -95,10 +87,10 @@ describe("SA handles carry their entry's generation", () => {
       const bus = top.driver.base.bus;
       statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1000), R.SA_COMMAND_INSTALL | ENTRY));
       statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1001), R.SA_COMMAND_INSTALL | ENTRY));
-      post(top, q, 0, preparedFrame(top, 0x1000), handle(statuses[0]!, ENTRY));
+      postIpsec(top, q, preparedFrame(top, 0x1000), { saHandle: handle(statuses[0]!, ENTRY) }, 0);
       yield delay(10_000_000);
       statuses.push(yield* command(bus, recordOf(top, "outbound", 0x1001), R.SA_COMMAND_INSTALL | R.SA_COMMAND_REPLACE | ENTRY));
-      post(top, q, 1, preparedFrame(top, 0x1001), handle(statuses[2]!, ENTRY));
+      postIpsec(top, q, preparedFrame(top, 0x1001), { saHandle: handle(statuses[2]!, ENTRY) }, 1);
     });
     expect(statuses.map((status) => status & R.SA_STATUS_CODE_MASK)).toEqual([0, ErrorCode.SA_ENTRY_OCCUPIED, 0]);
     expect([queue.writeBack(0), queue.writeBack(1)]).toEqual([{ status: STATUS_DD, error: 0 }, { status: STATUS_DD, error: 0 }]);

@@ -29,10 +29,11 @@ export function preparedFrame(top: NicSystem, spiValue: number): Uint8Array {
   return ethernetFrame(macAddress("02:00:00:00:00:02"), macAddress("02:00:00:00:00:01"), ipv4Packet({ source: HOST_GATEWAY, destination: PEER_GATEWAY, protocol: PROTOCOL_ESP }, esp));
 }
 
-export function postIpsec(top: NicSystem, queue: RawQueue, frame: Uint8Array, fields: { saHandle?: number; saPointer?: number }): void {
+/** Post one IPsec frame at descriptor `index` of the raw queue (the ones before it already posted), naming its SA by handle or pointer. */
+export function postIpsec(top: NicSystem, queue: RawQueue, frame: Uint8Array, fields: { saHandle?: number; saPointer?: number }, index = 0): void {
   const buffer = top.memory.allocate(2048, "raw buffer");
   top.memory.write(buffer, frame);
-  queue.writeTx(0, { address: buffer, length: frame.length, command: TX_COMMAND_EOP | TX_COMMAND_RS | TX_COMMAND_IPSEC, ...fields });
-  queue.doorbell(1);
+  queue.writeTx(index, { address: buffer, length: frame.length, command: TX_COMMAND_EOP | TX_COMMAND_RS | TX_COMMAND_IPSEC, ...fields });
+  queue.doorbell(index + 1);
 }
 
