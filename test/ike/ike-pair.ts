@@ -6,7 +6,7 @@ import { Random } from "../../sim/random.js";
 
 export const HOST_ADDRESS = "192.0.2.1";
 export const GATEWAY_ADDRESS = "198.51.100.7";
-export const PRE_SHARED_KEY = new TextEncoder().encode("correct horse battery staple");
+export const PRE_SHARED_KEY = new TextEncoder().encode("correct-horse-battery-staple");
 export const INTERVAL = 1_000_000_000; // 1 ms in picoseconds
 export const LIMIT = 3;
 
