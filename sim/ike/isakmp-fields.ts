@@ -130,6 +130,8 @@ export function struct<const Fields extends readonly AnyField[]>(name: string, f
       const scope: Scope = new Map();
       const record: Record<string, unknown> = {};
       for (const field of fields) {
+        // Where each field starts, so that a later check (a count) can name its place.
+        scope.set(`@${field.name}`, reader.offset);
         const value = field.read(reader, scope);
         if (isMalformed(value)) return value;
         if (typeof value === "number") scope.set(field.name, value);

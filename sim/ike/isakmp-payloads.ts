@@ -112,7 +112,7 @@ function payloadList<const Name extends string, Item>(name: Name, itemNumber: nu
         if (header.nextPayload !== itemNumber) return reader.fail("UNKNOWN_PAYLOAD", `${item.name}[${items.length - 1}].nextPayload`, start);
       }
       if (reader.remaining() !== 0) return reader.fail("PAYLOAD_LENGTH", name);
-      if (countField !== undefined && scope.get(countField) !== items.length) return reader.fail("BAD_COUNT", countField);
+      if (countField !== undefined && scope.get(countField) !== items.length) return reader.fail("BAD_COUNT", countField, scope.get(`@${countField}`));
       return items;
     },
     write(writer, items) {

@@ -75,3 +75,30 @@ test("an identity the responder has no profile for still completes phase 1 (prof
   const { pair } = phase1("aggressive", new IkePair(gatewayOptions({ identity: fqdnId("branch-17.customer.example") }), hostOptions()));
   expect(new TextDecoder().decode(pair.of("host", "phase1-up")[0]!.peerIdentity.data)).toBe("branch-17.customer.example");
 });
+
+describe("determinism", () => {
+  function conversation(seed: number): string[] {
+    const pair = new IkePair(gatewayOptions({ seed }), hostOptions({ seed }));
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+    pair.run("gateway", pair.gateway.quickMode(pair.of("gateway", "phase1-up")[0]!.session, 0));
+    return pair.wire.map((delivery) => hex(delivery.action.bytes));
+  }
+
+  test("the same seed gives the same bytes on the wire; another seed gives other bytes", () => {
+    const first = conversation(11);
+    expect(first).toHaveLength(9);
+    expect(conversation(11)).toEqual(first);
+    const other = conversation(12);
+    expect(other).toHaveLength(9);
+    other.forEach((bytes, index) => expect(bytes).not.toBe(first[index]));
+  });
+
+  test("the work is counted: one DH key pair and one g^xy per side, seven hashes per side in Main Mode, and the bytes through AES-CBC", () => {
+    const pair = new IkePair(gatewayOptions(), hostOptions());
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+    const encrypted = (message: string) => pair.wire.find((delivery) => delivery.action.message === message)!.action.bytes.length - 28;
+    // SKEYID, SKEYID_d, SKEYID_a, SKEYID_e, the first IV, HASH_I and HASH_R on each side.
+    expect(pair.gatewayWork).toEqual({ modularExponentiations: 2, hashes: 7, cipherBytes: encrypted("MM5") + encrypted("MM6") });
+    expect(pair.hostWork).toEqual({ modularExponentiations: 2, hashes: 7, cipherBytes: encrypted("MM5") + encrypted("MM6") });
+  });
+});

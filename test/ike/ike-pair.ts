@@ -1,6 +1,6 @@
 /** Two IKE nodes joined by a test wire that carries each "send" to the other side, with drops on request. */
 import { IkeNode } from "../../sim/ike/ike-node.js";
-import type { IkeHashAlgorithm } from "../../sim/ike/ike-crypto.js";
+import { type IkeHashAlgorithm, type IkeWork, noWork } from "../../sim/ike/ike-crypto.js";
 import type { IdPayload, IkeAction, IkeNodeConfig, IkeStep } from "../../sim/ike/ike-types.js";
 import { Random } from "../../sim/random.js";
 
@@ -59,6 +59,8 @@ export class IkePair {
   readonly wire: Delivery[] = [];
   readonly gatewayActions: IkeAction[] = [];
   readonly hostActions: IkeAction[] = [];
+  readonly gatewayWork: IkeWork = noWork();
+  readonly hostWork: IkeWork = noWork();
   now = 0;
   /** Return true to lose a message on the wire. */
   lose: (delivery: Omit<Delivery, "delivered">) => boolean = () => false;
@@ -73,6 +75,10 @@ export class IkePair {
     const queue: { from: "gateway" | "host"; step: IkeStep }[] = [{ from, step }];
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       (item.from === "gateway" ? this.gatewayActions : this.hostActions).push(...item.step.actions);
+      const work = item.from === "gateway" ? this.gatewayWork : this.hostWork;
+      work.modularExponentiations += item.step.work.modularExponentiations;
+      work.hashes += item.step.work.hashes;
+      work.cipherBytes += item.step.work.cipherBytes;
       for (const action of item.step.actions) {
         if (action.kind !== "send") continue;
         const lost = this.lose({ from: item.from, action, time: this.now });

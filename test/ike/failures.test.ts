@@ -1,0 +1,149 @@
+import { describe, expect, test } from "vitest";
+import { gatewayOptions, GATEWAY_ADDRESS, HOST_ADDRESS, hostOptions, IkePair, INTERVAL, LIMIT } from "./ike-pair.js";
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+
+describe("lost messages", () => {
+  test("a lost MM3 is retransmitted by the initiator after the interval, and phase 1 completes", () => {
+    const pair = new IkePair(gatewayOptions(), hostOptions());
+    let lost = false;
+    pair.lose = ({ action }) => !lost && action.message === "MM3" && (lost = true);
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+    expect(pair.of("gateway", "phase1-up")).toEqual([]);
+    expect(pair.gateway.nextDeadline()).toBe(INTERVAL);
+    pair.runTimers();
+    expect(pair.messages()).toEqual(["gateway:MM1", "host:MM2", "gateway:MM3(lost)", "gateway:MM3(again)", "host:MM4", "gateway:MM5", "host:MM6"]);
+    expect(pair.wire[3]!.time).toBe(INTERVAL);
+    expect(hex(pair.wire[3]!.action.bytes)).toBe(hex(pair.wire[2]!.action.bytes));
+    expect(pair.of("gateway", "phase1-up")).toHaveLength(1);
+    expect(pair.of("host", "phase1-up")).toHaveLength(1);
+  });
+
+  test.each([["MM6", "main", "gateway:MM5(again)", "host:MM6(again)"], ["QM2", "main", "gateway:QM1(again)", "host:QM2(again)"]] as const)(
+    "a lost %s (a reply): the responder answers the duplicate request with the same reply bytes",
+    (lostMessage, mode, retransmitted, resent) => {
+      const pair = new IkePair(gatewayOptions(), hostOptions());
+      let lost = false;
+      pair.lose = ({ action }) => !lost && action.message === lostMessage && (lost = true);
+      pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, mode, 0));
+      const session = (pair.of("gateway", "phase1-up")[0] ?? pair.of("gateway", "state")[0])!.session;
+      if (lostMessage === "QM2") pair.run("gateway", pair.gateway.quickMode(session, 0));
+      pair.runTimers();
+      const messages = pair.messages();
+      expect(messages).toContain(retransmitted);
+      expect(messages).toContain(resent);
+      const replies = pair.wire.filter((delivery) => delivery.action.message === lostMessage);
+      expect(replies).toHaveLength(2);
+      expect(hex(replies[1]!.action.bytes)).toBe(hex(replies[0]!.action.bytes));
+      expect(pair.of("host", lostMessage === "QM2" ? "quick-mode-up" : "phase1-up")).toHaveLength(1);
+      expect(pair.of("gateway", lostMessage === "QM2" ? "quick-mode-up" : "phase1-up")).toHaveLength(1);
+    },
+  );
+
+  test.each(["AM3", "QM3"] as const)("a lost %s (the last message): the responder resends its reply and the initiator answers with the same last message", (lostMessage) => {
+    const pair = new IkePair(gatewayOptions(), hostOptions());
+    let lost = false;
+    pair.lose = ({ action }) => !lost && action.message === lostMessage && (lost = true);
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "aggressive", 0));
+    if (lostMessage === "QM3") pair.run("gateway", pair.gateway.quickMode(pair.of("gateway", "phase1-up")[0]!.session, 0));
+    const kind = lostMessage === "QM3" ? "quick-mode-up" : "phase1-up";
+    expect(pair.of("host", kind)).toEqual([]);
+    pair.runTimers();
+    const finals = pair.wire.filter((delivery) => delivery.action.message === lostMessage);
+    expect(finals.map((delivery) => delivery.delivered)).toEqual([false, true]);
+    expect(hex(finals[1]!.action.bytes)).toBe(hex(finals[0]!.action.bytes));
+    expect(pair.of("host", kind)).toHaveLength(1);
+    expect(pair.of("gateway", kind)).toHaveLength(1);
+  });
+
+  test("an initiator whose messages are all lost retransmits `limit` times, then fails phase 1 with RETRANSMISSION_LIMIT", () => {
+    const pair = new IkePair(gatewayOptions(), hostOptions());
+    pair.lose = () => true;
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+    pair.runTimers();
+    expect(pair.messages()).toEqual(["gateway:MM1(lost)", ...new Array<string>(LIMIT).fill("gateway:MM1(again)(lost)")]);
+    expect(pair.wire.map((delivery) => delivery.time)).toEqual([0, INTERVAL, 2 * INTERVAL, 3 * INTERVAL]);
+    expect(pair.of("gateway", "phase1-failed")).toEqual([{ kind: "phase1-failed", session: pair.of("gateway", "state")[0]!.session, peerAddress: HOST_ADDRESS, reason: "RETRANSMISSION_LIMIT" }]);
+    expect(pair.now).toBe((LIMIT + 1) * INTERVAL);
+    expect(pair.gateway.nextDeadline()).toBeNull();
+    expect(pair.gateway.sessionCount).toBe(0);
+  });
+
+  test("a quick mode whose replies are all lost fails with RETRANSMISSION_LIMIT, and the ISAKMP SA stays up", () => {
+    const pair = new IkePair(gatewayOptions(), hostOptions());
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+    const session = pair.of("gateway", "phase1-up")[0]!.session;
+    pair.lose = ({ action }) => action.message === "QM2";
+    pair.run("gateway", pair.gateway.quickMode(session, 0));
+    pair.runTimers();
+    expect(pair.of("gateway", "quick-mode-failed").map((action) => action.reason)).toEqual(["RETRANSMISSION_LIMIT"]);
+    expect(pair.of("host", "quick-mode-failed").map((action) => action.reason)).toEqual(["RETRANSMISSION_LIMIT"]);
+    expect(pair.gateway.sessionInfo(session)?.state).toBe("QM1");
+    pair.lose = () => false;
+    pair.run("gateway", pair.gateway.quickMode(session, pair.now));
+    expect(pair.of("gateway", "quick-mode-up")).toHaveLength(1);
+  });
+
+  test("a Main Mode responder left waiting gives up with PEER_TIMEOUT after the initiator would have", () => {
+    const pair = new IkePair(gatewayOptions(), hostOptions());
+    pair.lose = ({ from }) => from === "gateway" && pair.wire.length > 0;
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+    pair.runTimers();
+    expect(pair.of("host", "phase1-failed").map((action) => action.reason)).toEqual(["PEER_TIMEOUT"]);
+    expect(pair.of("gateway", "phase1-failed").map((action) => action.reason)).toEqual(["RETRANSMISSION_LIMIT"]);
+    expect(pair.host.sessionCount).toBe(0);
+  });
+});
+
+describe("authentication", () => {
+  const wrongKey = new TextEncoder().encode("not the same key");
+
+  test("Main Mode with a wrong pre-shared key: the responder cannot read MM5 and fails AUTHENTICATION_FAILED; no SA anywhere", () => {
+    const pair = new IkePair(gatewayOptions({ preSharedKey: wrongKey }), hostOptions());
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+    pair.runTimers();
+    expect(pair.of("host", "phase1-failed").map((action) => action.reason)).toEqual(["AUTHENTICATION_FAILED"]);
+    expect(pair.of("gateway", "phase1-failed").map((action) => action.reason)).toEqual(["RETRANSMISSION_LIMIT"]);
+    expect([...pair.of("gateway", "phase1-up"), ...pair.of("host", "phase1-up")]).toEqual([]);
+    const reasons = JSON.stringify([...pair.hostActions, ...pair.gatewayActions].filter((action) => action.kind !== "send"));
+    expect(reasons).not.toContain(hex(wrongKey));
+    expect(reasons).not.toContain("not the same key");
+  });
+
+  test("Aggressive Mode with a wrong pre-shared key: the initiator finds HASH_R wrong and fails AUTHENTICATION_FAILED", () => {
+    const pair = new IkePair(gatewayOptions({ preSharedKey: wrongKey }), hostOptions());
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "aggressive", 0));
+    pair.runTimers();
+    expect(pair.of("gateway", "dropped")[0]).toEqual({ kind: "dropped", peerAddress: HOST_ADDRESS, reason: "BAD_HASH", field: "HASH_R" });
+    expect(pair.of("gateway", "phase1-failed").map((action) => action.reason)).toEqual(["AUTHENTICATION_FAILED"]);
+    // The failed session is forgotten: the responder's AM2 retransmissions meet an unknown cookie, and it gives up.
+    expect(pair.of("gateway", "dropped").slice(1).map((action) => action.reason)).toEqual(new Array<string>(LIMIT).fill("UNKNOWN_COOKIE"));
+    expect(pair.of("host", "phase1-failed").map((action) => action.reason)).toEqual(["RETRANSMISSION_LIMIT"]);
+    expect(pair.of("host", "phase1-up")).toEqual([]);
+  });
+
+  test("a responder without a key for the peer fails NO_PRESHARED_KEY; Main Mode looks it up by address, Aggressive Mode by identity", () => {
+    for (const mode of ["main", "aggressive"] as const) {
+      const pair = new IkePair(gatewayOptions(), hostOptions({ preSharedKey: null }));
+      pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, mode, 0));
+      expect(pair.of("host", "phase1-failed").map((action) => action.reason)).toEqual(["NO_PRESHARED_KEY"]);
+    }
+  });
+
+  test("the lookups a responder makes: the address in Main Mode, the clear identity in Aggressive Mode", async () => {
+    const { makeNode, ipv4Id } = await import("./ike-pair.js");
+    for (const mode of ["main", "aggressive"] as const) {
+      const gateway = makeNode("gateway", gatewayOptions());
+      const host = makeNode("host", hostOptions());
+      let step = gateway.node.connect(HOST_ADDRESS, mode, 0);
+      for (let turn = 0, from = "gateway"; turn < 6 && step.actions.some((action) => action.kind === "send"); turn++, from = from === "gateway" ? "host" : "gateway") {
+        const bytes = step.actions.find((action) => action.kind === "send")!;
+        if (bytes.kind !== "send") break;
+        step = from === "gateway" ? host.node.receive(GATEWAY_ADDRESS, bytes.bytes, 0) : gateway.node.receive(HOST_ADDRESS, bytes.bytes, 0);
+      }
+      const expected = mode === "main" ? { address: GATEWAY_ADDRESS } : { identity: ipv4Id(GATEWAY_ADDRESS) };
+      expect(host.lookups).toEqual([expected]);
+      expect(gateway.lookups).toEqual([{ address: HOST_ADDRESS }]);
+    }
+  });
+});
