@@ -1,7 +1,7 @@
 import type { AesGcmBackend } from "../sim/crypto/backend.js";
 import { EspInbound, type EspDropReason, EspOutbound, type EspSaParameters } from "../sim/ipsec/esp.js";
 import { read32 } from "../sim/bytes.js";
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, macAddress } from "../sim/packet/ethernet.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, HOST_MAC, PEER_MAC } from "../sim/packet/ethernet.js";
 import { type Ipv4Address, PROTOCOL_ESP } from "../sim/packet/ipv4.js";
 import { tunnelEncapsulate } from "../sim/ipsec/modes.js";
 import type { ReceivedFrame, RemotePeer } from "../hw/link/peer.js";
@@ -23,19 +23,53 @@ export interface PeerTunnel {
  * with its own copies of the SAs (the other end of each), through the same ESP code.
  */
 export class EspPeer {
-  readonly drops = new DropCounter<EspDropReason | "UNKNOWN_SPI">();
+  readonly drops = new DropCounter<EspDropReason | "UNKNOWN_SPI" | "NO_SA">();
   onDeliver: (packet: Uint8Array, frame: ReceivedFrame) => void = () => {};
+  /** Frames that are not ESP (IKE's UDP 500 among them): the gateway's other protocols. */
+  onOther: (frame: ReceivedFrame) => void = () => {};
   private readonly inbound = new Map<number, EspInbound>();
-  private readonly outbound: EspOutbound[];
+  /** Each tunnel's end now; null until IKE has negotiated its SAs, or after they were deleted. */
+  private readonly tunnels: (PeerTunnel | null)[] = [];
+  private readonly outbound: (EspOutbound | null)[] = [];
 
-  constructor(private readonly peer: RemotePeer, backend: AesGcmBackend, private readonly tunnels: readonly PeerTunnel[]) {
-    for (const tunnel of tunnels) this.inbound.set(tunnel.inbound.spi, new EspInbound(backend, tunnel.inbound));
-    this.outbound = tunnels.map((tunnel) => new EspOutbound(backend, tunnel.outbound));
+  constructor(private readonly peer: RemotePeer, private readonly backend: AesGcmBackend, tunnels: readonly PeerTunnel[]) {
+    for (const tunnel of tunnels) this.setTunnel(this.addTunnel(), tunnel);
     peer.onReceive = (frame) => this.receive(frame);
   }
 
+  /** A tunnel with no SAs yet (IKE will negotiate them): returns its index. */
+  addTunnel(): number {
+    this.tunnels.push(null);
+    this.outbound.push(null);
+    return this.tunnels.length - 1;
+  }
+
+  /** Tunnel `index` sends and takes under these SAs from now on; the SAs it had still take what is on its way under them, until removed. */
+  setTunnel(index: number, tunnel: PeerTunnel): void {
+    this.tunnels[index] = tunnel;
+    // An inbound SA taken up early (a Quick Mode responder's, at QM2) keeps its replay window.
+    if (!this.inbound.has(tunnel.inbound.spi)) this.inbound.set(tunnel.inbound.spi, new EspInbound(this.backend, tunnel.inbound));
+    this.outbound[index] = new EspOutbound(this.backend, tunnel.outbound);
+  }
+
+  /** Stop taking packets under an inbound SPI (an SA deleted); tunnel `index`, if given, stops sending too. */
+  removeInbound(spi: number): void {
+    this.inbound.delete(spi);
+  }
+
+  /** Tunnel `index` has no SAs any more: what it would send is dropped (NO_SA). */
+  closeTunnel(index: number): void {
+    this.tunnels[index] = null;
+    this.outbound[index] = null;
+  }
+
+  /** Whether tunnel `index` has SAs to send under. */
+  isOpen(index: number): boolean {
+    return this.outbound[index] != null;
+  }
+
   /** Accept packets under an additional inbound SA (the other end of a rekey). */
-  addInbound(parameters: EspSaParameters, backend: AesGcmBackend): void {
+  addInbound(parameters: EspSaParameters, backend: AesGcmBackend = this.backend): void {
     this.inbound.set(parameters.spi, new EspInbound(backend, parameters));
   }
 
@@ -51,15 +85,22 @@ export class EspPeer {
 
   /** The Ethernet frame that carries an inner packet through tunnel `index` (its ESP sequence number taken). */
   frame(index: number, inner: Uint8Array): Uint8Array {
-    const tunnel = this.tunnels[index]!;
-    const outer = tunnelEncapsulate(this.outbound[index]!, inner, { source: tunnel.peerAddress, destination: tunnel.hostAddress, dscp: classDscp(tunnel.trafficClass) });
-    return ethernetFrame(macAddress("02:00:00:00:00:01"), macAddress("02:00:00:00:00:02"), outer);
+    const tunnel = this.tunnels[index];
+    const outbound = this.outbound[index];
+    if (!tunnel || !outbound) throw new RangeError(`tunnel ${index} has no SA: ask isOpen() first`);
+    const outer = tunnelEncapsulate(outbound, inner, { source: tunnel.peerAddress, destination: tunnel.hostAddress, dscp: classDscp(tunnel.trafficClass) });
+    return ethernetFrame(HOST_MAC, PEER_MAC, outer);
+  }
+
+  /** An inner packet the gateway could not send: its tunnel has no SA (IKE has not negotiated one, or failed). */
+  dropUnsent(inner: Uint8Array): void {
+    this.drops.count("NO_SA", { packet: inner });
   }
 
   private receive(frame: ReceivedFrame): void {
     if (etherType(frame.bytes) !== ETHERTYPE_IPV4) return;
     const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
-    if (outer[9] !== PROTOCOL_ESP) return;
+    if (outer[9] !== PROTOCOL_ESP) return this.onOther(frame);
     const esp = outer.subarray((outer[0]! & 0x0f) * 4, (outer[2]! << 8) | outer[3]!);
     const inbound = this.inbound.get(read32(esp, 0));
     if (!inbound) return this.drop("UNKNOWN_SPI", frame.bytes);
@@ -68,7 +109,7 @@ export class EspPeer {
     this.onDeliver(result.payload, frame);
   }
 
-  private drop(reason: EspDropReason | "UNKNOWN_SPI", frame: Uint8Array): void {
+  private drop(reason: EspDropReason | "UNKNOWN_SPI" | "NO_SA", frame: Uint8Array): void {
     this.drops.count(reason, { frame });
   }
 }

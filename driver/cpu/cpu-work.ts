@@ -14,6 +14,7 @@ export const CpuWork = defineEnum("cpu_work", [
   "SA_REMOVE",
   "CONTEXT_SWITCH",
   "QUEUE_RESET",
+  "IKE",
 ]);
 
 /** The kinds of driver work a job can be; IDLE and CONTEXT_SWITCH are the core's own states. */

@@ -10,7 +10,7 @@ import { type SaPlacementPolicy, SaPlacementPolicyToken } from "./policy.js";
 import { MetricPlacement } from "../caching/metric-placement.js";
 import type { CostModel } from "../caching/metric-policy.js";
 import { TraceRecorder } from "../caching/trace.js";
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, type MacAddress, macAddress } from "../../sim/packet/ethernet.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, HOST_MAC, type MacAddress, PEER_MAC } from "../../sim/packet/ethernet.js";
 import { IPV4_HEADER_BYTES, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { param } from "../../sim/parameters.js";
 import { BaseDriver } from "../base/driver.js";
@@ -27,6 +27,8 @@ import { Mailbox } from "../../sim/mailbox.js";
 import { read32 } from "../../sim/bytes.js";
 import { DropCounter, type DroppedBytes } from "../../sim/stats/drop-counter.js";
 import { classDscp, dscpClass } from "../../sim/packet/dscp.js";
+import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
+import { IkeDaemon } from "./ike-daemon.js";
 
 export interface DeliveredPacket {
   readonly packet: Uint8Array;
@@ -38,7 +40,7 @@ export interface DeliveredPacket {
 }
 
 /** Why the intermediate driver dropped a packet, beside the ESP receiver's reasons. */
-export type IntermediateDropReason = EspDropReason | "SPD_DISCARD" | "NO_POLICY" | "NO_MATURE_SA" | "SA_DEAD" | "UNKNOWN_SPI" | "REKEY_REQUIRED" | "NOT_IPV4" | "BACKLOG_FULL";
+export type IntermediateDropReason = EspDropReason | "SPD_DISCARD" | "NO_POLICY" | "NO_SA" | "NO_MATURE_SA" | "SA_DEAD" | "UNKNOWN_SPI" | "REKEY_REQUIRED" | "NOT_IPV4" | "BACKLOG_FULL";
 
 /** Each packet's path through ESP, as the waveform shows the last one: the NIC inline, or software on a host core. */
 export const EspPath = defineEnum("esp_path", ["NONE", "HARDWARE_TX", "SOFTWARE_TX", "HARDWARE_RX", "SOFTWARE_RX"]);
@@ -93,13 +95,15 @@ export class IntermediateDriver extends Component {
   readonly lastSpi = this.signal("path_spi", 32, { lastWriteWins: true });
   readonly pathEvent = this.event("path_taken");
   readonly placement: TablePlacement;
+  /** The IKE daemon: phase 1 with each gateway, Quick Modes, rekeys and Deletes (configured by the scenario; idle otherwise). */
+  readonly ike: IkeDaemon;
   /** Every SA's state (larval, mature, dying, dead), the leases packets hold on it, and its ESP state. */
   readonly lifecycle: SaLifecycle;
   readonly saStates = { mature: this.signal("sas_mature", 16, { kind: "integer", lastWriteWins: true }), dying: this.signal("sas_dying", 16, { kind: "integer", lastWriteWins: true }) };
   private readonly sendOrder = new SendOrder<IpsecSa>(this.event("sa_send_turn"));
   onDeliver: (packet: DeliveredPacket) => void = () => {};
-  localMac: MacAddress = macAddress("02:00:00:00:00:01");
-  gatewayMac: MacAddress = macAddress("02:00:00:00:00:02");
+  localMac: MacAddress = HOST_MAC;
+  gatewayMac: MacAddress = PEER_MAC;
   private readonly paths: Record<PathCount, number> = { hardwareTx: 0, softwareTx: 0, hardwareRx: 0, softwareRx: 0 };
   private encryptedCount = 0;
   private decryptedCount = 0;
@@ -128,6 +132,7 @@ export class IntermediateDriver extends Component {
       },
       removed: (sa) => this.policy.forget?.(sa),
     });
+    this.ike = this.child(IkeDaemon, "ike");
     this.placement = new TablePlacement(`${this.path}.placement`, this.kernel, base, this.sadb, this.lifecycle, this.policy, this.messages, { offload: this.params.offload, classOf: (sa) => this.classOf(sa), costs: () => this.costs() });
     base.onReceive = (frame) => this.receive(frame);
   }
@@ -139,7 +144,12 @@ export class IntermediateDriver extends Component {
 
   /** The traffic class of an SA's packets: its tag's class through the class map; untagged, class-default. */
   classOf(sa: IpsecSa): number {
-    return sa.qosGroup !== null ? (this.classMap.get(sa.qosGroup) ?? 0) : 0;
+    return this.classOfGroup(sa.qosGroup);
+  }
+
+  /** The traffic class of an ipsec_qos_group tag through the class map (class-default for none). */
+  classOfGroup(qosGroup: number | null): number {
+    return qosGroup !== null ? (this.classMap.get(qosGroup) ?? 0) : 0;
   }
 
   /** Send an inner IPv4 packet through the SPD (a generator: `yield* intermediate.send(packet)`). */
@@ -151,6 +161,8 @@ export class IntermediateDriver extends Component {
     const entry = this.spd.lookup({ source: BigInt(read32(packet, 12)), destination: BigInt(read32(packet, 16)), protocol, destinationPort });
     if (!entry) return this.drop("NO_POLICY", { packet });
     if (entry.action.kind === "discard") return this.drop("SPD_DISCARD", { packet });
+    // Policy asks for IPsec, but IKE has no SA for it (still negotiating, failed, or deleted).
+    if (entry.action.kind === "trap") return this.drop("NO_SA", { packet });
     const innerClass = dscpClass(packet[1]! >> 2);
     if (entry.action.kind === "bypass") {
       yield* this.base.transmit(this.base.queueOfClass(innerClass), this.frame(packet), { trafficClass: innerClass });
@@ -261,7 +273,11 @@ export class IntermediateDriver extends Component {
     if (etherType(bytes) !== ETHERTYPE_IPV4) return;
     const outer = bytes.subarray(ETHERNET_HEADER_BYTES);
     const headerLength = (outer[0]! & 0x0f) * 4;
-    if (outer[9] !== PROTOCOL_ESP) return this.onDeliver({ packet: outer, time: this.kernel.now, received: frame.time, sa: null });
+    if (outer[9] !== PROTOCOL_ESP) {
+      const datagram = this.ike.configured ? ikeDatagram(bytes) : null;
+      if (datagram) return this.ike.receive(datagram, frame.trafficClass);
+      return this.onDeliver({ packet: outer, time: this.kernel.now, received: frame.time, sa: null });
+    }
     const esp = outer.subarray(headerLength, (outer[2]! << 8) | outer[3]!);
     // A unicast SA is found by its SPI alone (RFC 4301 4.1).
     const sa = esp.length >= 4 ? this.sadb.find("inbound", read32(esp, 0)) : undefined;
@@ -320,6 +336,7 @@ export class IntermediateDriver extends Component {
   private used(sa: IpsecSa, bytes: number): void {
     this.observed.packets++;
     this.observed.bytes += bytes;
+    this.ike.used(sa, bytes);
     this.policy.packet?.(sa, bytes, this.kernel.now);
   }
   private readonly observed = { packets: 0, bytes: 0 };

@@ -100,7 +100,8 @@ export function addressSpan(family: AddressFamily, text: string): AddressSpan {
 
 /** Build an identity from its type and the textual value a configuration would give. */
 export function identity(type: IdentityType, value: string | Uint8Array): IkeIdentity {
-  const text = typeof value === "string" ? value : Buffer.from(value).toString("hex");
+  // Bytes read as text when they are printable ASCII (a key ID that is a group name), else as hex.
+  const text = typeof value === "string" ? value : /^[\x20-\x7e]+$/.test(Buffer.from(value).toString("latin1")) ? Buffer.from(value).toString("latin1") : Buffer.from(value).toString("hex");
   switch (type) {
     case "ID_IPV4_ADDR":
     case "ID_IPV6_ADDR":

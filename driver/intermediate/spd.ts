@@ -1,7 +1,8 @@
 import type { AddressSpan } from "./identity.js";
 import type { IpsecSa } from "./sadb.js";
 
-export type SpdAction = { readonly kind: "protect"; readonly sa: IpsecSa } | { readonly kind: "bypass" } | { readonly kind: "discard" };
+/** trap: to be protected by SAs IKE negotiates (RFC 4301's "acquire"); until then, and after they are deleted, its packets are dropped (NO_SA). */
+export type SpdAction = { readonly kind: "protect"; readonly sa: IpsecSa } | { readonly kind: "trap" } | { readonly kind: "bypass" } | { readonly kind: "discard" };
 
 /** Selectors of an SPD entry (RFC 4301 4.4.1): inner addresses, protocol, destination ports. */
 export interface SpdEntry {
@@ -41,6 +42,30 @@ export class Spd {
   replace(old: IpsecSa, fresh: IpsecSa): void {
     this.entries.forEach((entry, index) => {
       if (entry.action.kind === "protect" && entry.action.sa === old) this.entries[index] = { ...entry, action: { kind: "protect", sa: fresh } };
+    });
+  }
+
+  /** Point the entry with exactly these selectors (a trap, or one a rekey moves on) at `sa`; false when there is none. */
+  protect(selectors: Omit<SpdEntry, "name" | "action">, sa: IpsecSa): boolean {
+    const same = (a: AddressSpan, b: AddressSpan) => a.family === b.family && a.first === b.first && a.last === b.last;
+    const index = this.entries.findIndex(
+      (entry) =>
+        (entry.action.kind === "trap" || entry.action.kind === "protect") &&
+        same(entry.source, selectors.source) &&
+        same(entry.destination, selectors.destination) &&
+        entry.protocol === selectors.protocol &&
+        entry.destinationPorts?.[0] === selectors.destinationPorts?.[0] &&
+        entry.destinationPorts?.[1] === selectors.destinationPorts?.[1],
+    );
+    if (index < 0) return false;
+    this.entries[index] = { ...this.entries[index]!, action: { kind: "protect", sa } };
+    return true;
+  }
+
+  /** Every entry that protects with this SA goes back to a trap: IKE must negotiate again before its packets pass. */
+  trap(sa: IpsecSa): void {
+    this.entries.forEach((entry, index) => {
+      if (entry.action.kind === "protect" && entry.action.sa === sa) this.entries[index] = { ...entry, action: { kind: "trap" } };
     });
   }
 

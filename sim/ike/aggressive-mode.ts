@@ -61,6 +61,7 @@ function receiveAm1(step: IkeStepBuilder, session: IkeSession, message: IsakmpMe
   session.initiatorPublic = found.KE.payload.keyExchangeData;
   session.initiatorNonce = found.NONCE.payload.data;
   session.peerIdentity = identityOf(found.ID.payload);
+  step.identityReceived(session);
   session.responderCookie = step.config.random.bytes(8);
   session.responderPublic = session.dh.public;
   session.responderNonce = step.config.random.bytes(NONCE_BYTES);
@@ -99,6 +100,7 @@ function receiveAm2(step: IkeStepBuilder, session: IkeSession, message: IsakmpMe
     return step.failPhase1(session, "AUTHENTICATION_FAILED");
   }
   session.peerIdentity = identityOf(found.ID.payload);
+  step.identityReceived(session);
   const hash = hashInitiator(step.work, keys, inputs, encodePayloadChain([idPayload(step.config.localIdentity)]).slice(4));
   const sealed = sealMessage(step.work, phase1Header(session), keys.encryptionKey, session.iv!, [{ type: "HASH", data: hash }]);
   step.send(session, session.phase1, sealed.bytes, "AM3", null);

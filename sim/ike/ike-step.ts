@@ -41,6 +41,11 @@ export class IkeStepBuilder {
     this.actions.push({ kind: "state", session: session.id, state });
   }
 
+  /** The peer's identity has been read from its ID payload. */
+  identityReceived(session: IkeSession): void {
+    if (session.peerIdentity !== null) this.actions.push({ kind: "identity-received", session: session.id, peerAddress: session.peerAddress, peerIdentity: session.peerIdentity });
+  }
+
   drop(peerAddress: string, reason: IkeDropReason, field?: string, offset?: number): void {
     this.actions.push({ kind: "dropped", peerAddress, reason, ...(field === undefined ? {} : { field }), ...(offset === undefined ? {} : { offset }) });
   }

@@ -115,6 +115,10 @@ export type IkeAction =
       /** From this node's side: local is the initiator's IDci when it initiated, IDcr when it responded. */
       readonly selectors?: QuickModeSelectors;
     }
+  /** The peer's identity, as soon as its ID payload is read (MM5 and AM1 at a responder, MM6 and AM2 at an initiator): seed 001 tags the IKE SA from here on. */
+  | { readonly kind: "identity-received"; readonly session: IkeSessionId; readonly peerAddress: string; readonly peerIdentity: IdPayload }
+  /** A Quick Mode responder's inbound SA, ready as it sends QM2: the initiator may send under it as soon as QM2 arrives, before QM3 reaches the responder. */
+  | { readonly kind: "quick-mode-inbound"; readonly session: IkeSessionId; readonly peerAddress: string; readonly messageId: number; readonly inbound: EspKeys; readonly selectors?: QuickModeSelectors }
   | { readonly kind: "quick-mode-failed"; readonly session: IkeSessionId; readonly peerAddress: string; readonly messageId: number; readonly reason: IkeFailureReason }
   | { readonly kind: "delete-received"; readonly session: IkeSessionId; readonly peerAddress: string; readonly protocol: "ISAKMP" | "ESP"; readonly spis: readonly number[] }
   | { readonly kind: "dropped"; readonly peerAddress: string; readonly reason: IkeDropReason; readonly field?: string; readonly offset?: number };

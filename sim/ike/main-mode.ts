@@ -157,6 +157,7 @@ function receiveMm5(step: IkeStepBuilder, session: IkeSession, message: IsakmpMe
   step.accept(session.phase1, bytes);
   step.state(session, "MM5");
   session.peerIdentity = identityOf(opened.id.payload as Extract<DecodedPayload["payload"], { type: "ID" }>);
+  step.identityReceived(session);
   const id = idPayload(step.config.localIdentity);
   const hash = hashResponder(step.work, keys, inputs, encodePayloadChain([id]).slice(4));
   const sealed = sealMessage(step.work, phase1Header(session), keys.encryptionKey, opened.lastBlock, [id, { type: "HASH", data: hash }]);
@@ -176,5 +177,6 @@ function receiveMm6(step: IkeStepBuilder, session: IkeSession, message: IsakmpMe
   step.accept(session.phase1, bytes);
   step.state(session, "MM6");
   session.peerIdentity = identityOf(opened.id.payload as Extract<DecodedPayload["payload"], { type: "ID" }>);
+  step.identityReceived(session);
   phase1Established(step, session, opened.lastBlock);
 }

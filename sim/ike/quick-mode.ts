@@ -98,6 +98,14 @@ export function respondQuickMode(step: IkeStepBuilder, session: IkeSession, mess
   step.send(session, exchange.record, reply, "QM2", "retransmit");
   step.state(session, "QM2");
   exchange.state = "QM2";
+  step.actions.push({
+    kind: "quick-mode-inbound",
+    session: session.id,
+    peerAddress: session.peerAddress,
+    messageId,
+    inbound: { spi: exchange.localSpi, keyMaterial: keyMaterial(step.work, keys, PROTOCOL.IPSEC_ESP, exchange.localSpi, exchange.initiatorNonce, exchange.responderNonce, ESP_KEY_MATERIAL_BYTES) },
+    ...(identities === null ? {} : { selectors: { local: identities.responder, remote: identities.initiator } }),
+  });
 }
 
 /** QM2 at the initiator, or QM3 at the responder. */

@@ -42,6 +42,10 @@ export function frameTrafficClass(frame: Uint8Array): number {
 }
 
 /** An Ethernet II frame around a payload (an IPv4 packet unless told otherwise). */
+/** The host's and the remote gateway's MAC addresses on the modelled link. */
+export const HOST_MAC = macAddress("02:00:00:00:00:01");
+export const PEER_MAC = macAddress("02:00:00:00:00:02");
+
 export function ethernetFrame(destination: MacAddress, source: MacAddress, payload: Uint8Array, type = ETHERTYPE_IPV4): Uint8Array {
   const frame = new Uint8Array(ETHERNET_HEADER_BYTES + payload.length);
   frame.set(destination, 0);

@@ -1,8 +1,6 @@
-import { ETHERNET_HEADER_BYTES, macAddress } from "./ethernet.js";
+import { ETHERNET_HEADER_BYTES, HOST_MAC, PEER_MAC } from "./ethernet.js";
 import { ipv4Address, udpFrame, UDP_FRAME_OVERHEAD } from "./udp-frame.js";
 
-const HOST_MAC = macAddress("02:00:00:00:00:01");
-const PEER_MAC = macAddress("02:00:00:00:00:02");
 const HOST_IP = ipv4Address("10.0.0.1");
 const PEER_IP = ipv4Address("10.0.0.2");
 

@@ -3,6 +3,7 @@ import { classStyle } from "./class-style.js";
 import type { ScenarioSummary } from "./summary.js";
 import { describeTableWrites } from "../report.js";
 import { describePlacement } from "./summary.js";
+import { formatIkeSummary } from "./ike-summary.js";
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -105,8 +106,21 @@ ${work}
 ${waits}
 </table>
 </div>
+${ikeSection(summary)}
 <p>Files of this run: ${files.map((file) => `<code>${escape(file)}</code>`).join(", ")}.</p>
 <script type="application/json" id="summary">${data}</script>
 </body></html>
 `;
+}
+
+/** IKE per customer: the host daemon's view of each gateway's phase 1, Quick Modes, rekeys and Deletes. */
+function ikeSection(summary: ScenarioSummary): string {
+  const ike = summary.ike;
+  if (!ike) return "";
+  const rows = ike.timeline.map((entry) => `<tr><td>${entry.microseconds.toFixed(3)}</td><td>${escape(entry.gateway)}</td><td>${escape(entry.text)}</td></tr>`).join("\n");
+  return `<h2>IKE</h2>
+<p>${formatIkeSummary(ike).map((line) => escape(line.trim())).join("<br>\n")}</p>
+<table><tr><th>µs</th><th>gateway</th><th>event</th></tr>
+${rows}
+</table>`;
 }

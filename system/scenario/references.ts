@@ -17,6 +17,7 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
   const root = record(value) ?? {};
   const customers = new Set<string>();
   let sas = 0;
+  ikeProblems(entries(root.customers), record(root.faults), source, problem);
   entries(root.customers).forEach((customer, index) => {
     const name = customer?.name;
     if (typeof name === "string") {
@@ -51,4 +52,45 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
     problem(["outputs", "waveformToMicroseconds"], `${to} µs is before outputs.waveformFromMicroseconds = ${from} µs (${source.locate(["outputs", "waveformFromMicroseconds"])}): the waveform's window would end before it starts`);
   }
   if (sas > 256) problem(["customers"], `${sas} SA pairs in all; at most 256 (their SPIs and inner ports must stay distinct)`);
+}
+
+/** The address of the gateway of the customer at `index` when the scenario gives none: 192.0.2.10 on, then 198.51.100.1 on. */
+export function defaultGatewayAddress(index: number): string {
+  return index < 245 ? `192.0.2.${10 + index}` : `198.51.100.${index - 244}`;
+}
+
+/**
+ * IKE's checks: each gateway its own address (a Main Mode responder picks the pre-shared key by
+ * address, so two gateways at one address could not both come up), none at the host's, and SA
+ * faults that have manually keyed SAs to work on.
+ */
+function ikeProblems(customers: Array<Record<string, unknown> | null>, faults: Record<string, unknown> | null, source: SourceMap, problem: Problem): void {
+  const addresses = new Map<string, number>();
+  let manual = 0;
+  customers.forEach((customer, index) => {
+    const ike = record(customer?.ike);
+    if (!ike) {
+      manual++;
+      return;
+    }
+    const address = typeof ike.address === "string" ? ike.address : defaultGatewayAddress(index);
+    const where = typeof ike.address === "string" ? ["customers", index, "ike", "address"] : ["customers", index, "ike"];
+    if (address === "192.0.2.1") problem(where, "192.0.2.1 is the host's own address; give the gateway another");
+    else if (address === "192.0.2.2") problem(where, "192.0.2.2 is the manually keyed customers' gateway; give this gateway another");
+    const other = addresses.get(address);
+    if (other !== undefined) problem(where, `gateway address ${address} is customer ${other}'s too (${source.locate(["customers", other])}): each IKE gateway needs its own, as Main Mode picks the pre-shared key by address`);
+    else addresses.set(address, index);
+  });
+  if (addresses.size > 0 && manual === 0) {
+    for (const field of ["rekeys", "inboundRekeys", "deletes"]) {
+      const count = faults?.[field];
+      if (typeof count === "number" && count > 0) problem(["faults", field], `changes manually keyed SAs, and every customer here comes up through IKE: use customers[].ike.lifetimeKilobytes or lifetimeSeconds for rekeys, faults.ikeDeletes for deletes`);
+    }
+  }
+  if (addresses.size === 0) {
+    for (const field of ["ikeDeletes", "ikeMalformed", "ikeLossProbability"]) {
+      const count = faults?.[field];
+      if (typeof count === "number" && count > 0) problem(["faults", field], "needs a customer that comes up through IKE (customers[].ike)");
+    }
+  }
 }

@@ -48,6 +48,9 @@ export function describeFaults(faults: Scenario["faults"]): string[] {
     ...counted(faults.inboundRekeys, "inbound rekey", "inbound rekeys"),
     ...counted(faults.deletes, "SA delete", "SA deletes"),
     ...counted(faults.interruptStorms, "interrupt storm", "interrupt storms"),
+    ...(faults.ikeLossProbability > 0 ? [`the link loses ${percent(faults.ikeLossProbability)} of IKE messages`] : []),
+    ...counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways"),
+    ...counted(faults.ikeMalformed, "malformed ISAKMP message", "malformed ISAKMP messages"),
     ...(faults.overlappingSaChanges && faults.rekeys + faults.inboundRekeys + faults.deletes > 1 ? ["SA changes overlapping"] : []),
   ];
 }

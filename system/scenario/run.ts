@@ -5,6 +5,7 @@ import { leavingFilesOnFailure, OutputFiles } from "../../sim/output-files.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
+import { writeIkev1DecryptionTable } from "../../sim/ike/wireshark-ikev1-table.js";
 import { writeTrace } from "../../driver/caching/trace.js";
 import { htmlReport } from "./html-report.js";
 import { type LoadedScenario, ScenarioError } from "./load.js";
@@ -91,14 +92,16 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   const { scenario } = loaded;
   const { kernel, top } = design;
   const { base, files: outputFiles, waveform, capture } = writing;
-  const end = top.traffic.trafficEnd;
-  // After the traffic, the run drains until every packet is in, or nothing has moved for QUIET.
-  const limit = end + Math.max(20 * end, DRAIN_LIMIT);
-  const step = Math.max(1, Math.round(end / 100));
+  // The traffic ends its duration after it starts: at once, or once IKE has brought every customer up.
+  const duration = top.traffic.trafficDuration;
+  const drain = Math.max(20 * duration, DRAIN_LIMIT);
+  const step = Math.max(1, Math.round(duration / 100));
   let ending: RunEnding | null = null;
   let lastMove = 0;
   let moved = -1;
-  for (let until = Math.min(step, limit); ending === null; until = Math.min(until + (kernel.now >= end ? Math.min(step, QUIET / 4) : step), limit)) {
+  for (let until = Math.min(step, top.traffic.trafficEnd + drain); ending === null; until = Math.min(until + (kernel.now >= top.traffic.trafficEnd ? Math.min(step, QUIET / 4) : step), top.traffic.trafficEnd + drain)) {
+    const end = top.traffic.trafficEnd;
+    const limit = end + drain;
     const result = kernel.run({ until, stopWhen: () => top.traffic.settled });
     const progress = top.traffic.progress;
     // Quiet is nothing moving and nothing under way: a slow link or block is not a stuck one.
@@ -129,6 +132,11 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     // The keys leave the model here only, beside the capture, for the user's own decryption.
     outputFiles!.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured));
     files.push(capture.path, `${base}.esp_sa`);
+    const ikeKeys = top.driver.intermediate.ike.decryptionTable;
+    if (ikeKeys.length > 0) {
+      outputFiles!.writeWith(`${base}.ikev1_decryption_table`, (path) => writeIkev1DecryptionTable(path, ikeKeys));
+      files.push(`${base}.ikev1_decryption_table`);
+    }
   }
   if (base && scenario.outputs.saTrace) {
     // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.

@@ -5,7 +5,9 @@ import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { identity } from "../../driver/intermediate/identity.js";
 import { applyQosConfig, priorityClasses, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
-import { delay } from "../../sim/process.js";
+import { delay, until } from "../../sim/process.js";
+import { IkeCustomers } from "./ike-customers.js";
+import { ikeFaults } from "./ike-faults.js";
 import { Mailbox } from "../../sim/mailbox.js";
 import { us } from "../../sim/time.js";
 import type { Random } from "../../sim/random.js";
@@ -38,15 +40,21 @@ export class ScenarioTraffic extends Component {
   readonly flows: Flow[] = [];
   /** Class map name of each traffic class in use (class-default for 0). */
   readonly classNames = new Map<number, string>();
-  captured: CapturedSa[] = [];
+  /** The keys of manually keyed SAs (and of the rekeys faults make of them); IKE's are the daemon's. */
+  private manualSas: CapturedSa[] = [];
+  private ikeCustomers: IkeCustomers | null = null;
   sampler!: Sampler;
   scoreboard: Scoreboard | null = null;
-  private faults: Scenario["faults"] = { corruptProbability: 0, replayProbability: 0, rekeys: 0, inboundRekeys: 0, overlappingSaChanges: false, deletes: 0, interruptStorms: 0 };
+  private faults!: Scenario["faults"];
   /** Each tunnel's SAs now: a rekey replaces one, a delete leaves null. */
   private readonly tunnelSas: TunnelSas[] = [];
   private system!: NicSystem;
   private espPeer!: EspPeer;
-  private endOfTraffic = 0;
+  /** The traffic's time: from its start (0, or once every IKE customer is up or has failed) for the scenario's duration. */
+  private duration = 0;
+  private trafficStart: number | null = 0;
+  /** High once the traffic starts: after IKE has brought every customer up, or at once without IKE. */
+  private readonly started = this.signal("traffic_started", 1);
   /** Rekeys, deletes and interrupt storms: times and choices of their own, whatever the traffic does. */
   private readonly faultRandom = this.kernel.random(`${this.path}.faults`);
   /** Frames the gateway sent again on purpose (replays). */
@@ -74,14 +82,13 @@ export class ScenarioTraffic extends Component {
     if (!this.classNames.has(0)) this.classNames.set(0, "class-default");
     const tunnels = new TunnelBuilder(intermediate, this.random);
     const byCustomer = new Map<string, { tunnels: number[]; ports: number[]; trafficClass: number }>();
-    for (const customer of scenario.customers) {
+    for (const customer of scenario.customers.filter((candidate) => !candidate.ike)) {
       const ikeSa = intermediate.isadb.establish("192.0.2.2", identity(customer.identity.type, customer.identity.value));
       // The class its profile's tag maps to; an untagged SA falls back to the inner DSCP, class-default here.
-      const trafficClass = ikeSa.qosGroup !== null ? (intermediate.classMap.get(ikeSa.qosGroup) ?? 0) : 0;
-      const entry = { tunnels: [] as number[], ports: [] as number[], trafficClass };
+      const entry = { tunnels: [] as number[], ports: [] as number[], trafficClass: intermediate.classOfGroup(ikeSa.qosGroup) };
       for (let index = 0; index < customer.sas; index++) {
         const port = INNER_PORT_BASE + tunnels.peer.length;
-        const tunnel = tunnels.add(ikeSa, `${customer.name}-${index}`, port, trafficClass);
+        const tunnel = tunnels.add(ikeSa, `${customer.name}-${index}`, port, entry.trafficClass);
         entry.tunnels.push(tunnel.index);
         this.tunnelSas.push({ outbound: tunnel.outbound, inbound: tunnel.inbound });
         entry.ports.push(port);
@@ -89,11 +96,27 @@ export class ScenarioTraffic extends Component {
       byCustomer.set(customer.name, entry);
     }
     intermediate.base.setQosClasses(intermediate.classMap);
-    this.captured = tunnels.captured;
+    this.manualSas = tunnels.captured;
     this.espPeer = new EspPeer(system.peer, this.container.resolve(AesGcmBackendToken), tunnels.peer);
+    // Customers through IKE: their tunnels wait for it; the class is the one the host will give the identity their gateway presents.
+    const ike = (this.ikeCustomers = new IkeCustomers(this.kernel, `${this.path}.gateways`, system, this.espPeer));
+    scenario.customers.forEach((customer, index) => {
+      if (!customer.ike) return;
+      const trafficClass = intermediate.classOfGroup(intermediate.profiles.match(identity(customer.identity.type, customer.identity.value))?.ipsecQosGroup ?? null);
+      const ready = this.signal(`${customer.name.replace(/[^A-Za-z0-9_]/g, "_")}_ready`, 1);
+      byCustomer.set(customer.name, { ...ike.add(customer, index, trafficClass, INNER_PORT_BASE, ready), trafficClass });
+    });
+    ike.configure((name) => this.kernel.random(name), scenario.faults.ikeLossProbability);
     this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time, null);
     intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time, delivered.received);
-    this.endOfTraffic = us(scenario.durationMicroseconds);
+    this.duration = us(scenario.durationMicroseconds);
+    if (ike.customers > 0) {
+      this.trafficStart = null;
+      ike.onAllReady = () => {
+        this.trafficStart = this.kernel.now;
+        this.started.set(1);
+      };
+    } else this.started.set(1);
     this.faults = scenario.faults;
     if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system, this.dropAttribution());
     scenario.traffic.forEach((stream, index) => {
@@ -113,14 +136,20 @@ export class ScenarioTraffic extends Component {
     });
     const { faults } = scenario;
     if (faults.rekeys + faults.inboundRekeys + faults.deletes > 0) {
-      const changes = new SaChanges(this.kernel, this.faultRandom, intermediate, this.espPeer, this.container.resolve(AesGcmBackendToken), this.tunnelSas, this.captured);
+      const changes = new SaChanges(this.kernel, this.faultRandom, intermediate, this.espPeer, this.container.resolve(AesGcmBackendToken), this.tunnelSas, this.manualSas);
       this.process("sa_changes", function* (this: ScenarioTraffic) {
-        yield this.system.driver.base.whenReady();
+        yield* this.whenTrafficStarts();
         yield* changes.run(faults, (count) => this.timesInTraffic(count), (name, body) => this.process(name, body));
       }.bind(this));
     }
     if (scenario.faults.interruptStorms > 0) this.process("interrupt_storms", () => this.interruptStorms(scenario.faults.interruptStorms));
-    const interval = Math.max(1, Math.round(this.endOfTraffic / scenario.outputs.samples));
+    this.process("ike_start", function* (this: ScenarioTraffic) {
+      yield this.system.driver.base.whenReady();
+      ike.start();
+      yield* this.whenTrafficStarts();
+      yield* ikeFaults(this.faults, (count) => this.timesInTraffic(count), ike, this.faultRandom);
+    }.bind(this));
+    const interval = Math.max(1, Math.round(this.duration / scenario.outputs.samples));
     this.sampler = new Sampler(this.kernel, system, interval);
     this.process("sampler", function* (this: ScenarioTraffic) {
       for (;;) {
@@ -133,11 +162,23 @@ export class ScenarioTraffic extends Component {
   /** Whether every packet sent has arrived, and any replay the gateway injected has had time to be received and dropped. */
   get settled(): boolean {
     const now = this.kernel.now;
-    return now >= this.endOfTraffic && now >= this.lastInjection + us(20) && this.flows.every((flow) => flow.undelivered === 0);
+    return now >= this.trafficEnd && now >= this.lastInjection + us(20) && this.flows.every((flow) => flow.undelivered === 0);
   }
 
+  /** When the traffic ends: its start plus its duration (until IKE has finished, as if it started now). */
   get trafficEnd(): number {
-    return this.endOfTraffic;
+    return (this.trafficStart ?? this.kernel.now) + this.duration;
+  }
+
+  /** The traffic's duration, ps. */
+  get trafficDuration(): number {
+    return this.duration;
+  }
+
+  /** Wait until the driver is up and the traffic starts. */
+  private *whenTrafficStarts() {
+    yield this.system.driver.base.whenReady();
+    yield until(this.started, 1);
   }
 
   /**
@@ -160,7 +201,8 @@ export class ScenarioTraffic extends Component {
 
   private *sender(stream: TrafficStream, index: number, flow: Flow, customer: { tunnels: number[]; ports: number[] }, sockets: ((sequence: number, packet: Uint8Array) => void)[]) {
     const system = this.system;
-    yield system.driver.base.whenReady();
+    // Customers through IKE are all up (or their phase 1 has failed, and their packets go nowhere).
+    yield* this.whenTrafficStarts();
     const frameBytes = tunnelFrameBytes(stream.packetBytes);
     const mean = stream.load !== undefined ? system.wire.occupancy(frameBytes) / stream.load : Math.round(stream.gapMicroseconds! * 1e6);
     // Each flow draws from its own stream, so its arrivals (and the gateway's faults on them) do not change with the model's timing.
@@ -168,7 +210,7 @@ export class ScenarioTraffic extends Component {
     let next = this.kernel.now;
     for (let sequence = 0; ; sequence++) {
       next += stream.pattern === "constant" ? mean : Math.round(random.exponential(mean));
-      if (next > this.endOfTraffic) return;
+      if (next > this.trafficEnd) return;
       if (next > this.kernel.now) yield delay(Math.round(next - this.kernel.now));
       const slot = flow.laneOf(sequence);
       const packet = flow.packet(sequence);
@@ -182,12 +224,12 @@ export class ScenarioTraffic extends Component {
   /** Random times in the traffic, in order. */
   private timesInTraffic(count: number): number[] {
     const start = this.kernel.now;
-    return Array.from({ length: count }, () => start + this.faultRandom.integer(0, Math.max(0, this.endOfTraffic - start))).sort((a, b) => a - b);
+    return Array.from({ length: count }, () => start + this.faultRandom.integer(0, Math.max(0, this.trafficEnd - start))).sort((a, b) => a - b);
   }
 
   /** Interrupt storms at random times in the traffic: every cause stuck for 2 to 20 µs. */
   private *interruptStorms(count: number) {
-    yield this.system.driver.base.whenReady();
+    yield* this.whenTrafficStarts();
     for (const time of this.timesInTraffic(count)) {
       if (time > this.kernel.now) yield delay(time - this.kernel.now);
       this.system.nic.interrupts.storm(this.kernel.now + us(this.faultRandom.integer(2, 20)));
@@ -195,7 +237,8 @@ export class ScenarioTraffic extends Component {
   }
 
   /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
-  private sendFromPeer(tunnel: number, packet: Uint8Array, random: Random, identity: PacketIdentity): number {
+  private sendFromPeer(tunnel: number, packet: Uint8Array, random: Random, identity: PacketIdentity): void {
+    if (!this.espPeer.isOpen(tunnel)) return this.espPeer.dropUnsent(packet);
     const frame = this.espPeer.frame(tunnel, packet);
     this.scoreboard?.drops.sentToHost(frame, identity);
     const { corruptProbability, replayProbability } = this.faults;
@@ -213,7 +256,7 @@ export class ScenarioTraffic extends Component {
         this.lastInjection = Math.max(this.lastInjection, this.system.peer.send(replay));
       });
     }
-    return this.system.peer.send(frame);
+    this.system.peer.send(frame);
   }
 
   private arrived(direction: Direction, packet: Uint8Array, time: number, received: number | null): void {
@@ -225,6 +268,16 @@ export class ScenarioTraffic extends Component {
       if (pending) this.scoreboard.drops.delivered({ flow: stream, sequence });
     }
     if (stream && pending) stream.arrived(sequence, packet.length, time, received);
+  }
+
+  /** Every SA's keys for the capture's esp_sa file: those keyed by hand, then those IKE negotiated. */
+  get captured(): CapturedSa[] {
+    return [...this.manualSas, ...this.system.driver.intermediate.ike.captured];
+  }
+
+  /** The IKE gateways of the customers that use it. */
+  get gateways(): IkeCustomers | null {
+    return this.ikeCustomers;
   }
 
   /** Packets the gateway's ESP receiver dropped, every reason together. */

@@ -26,6 +26,28 @@ const customer = z.strictObject({
   identity: z.strictObject({ type: z.enum(IDENTITY_TYPES), value: z.string().min(1) }),
   /** IPsec SA pairs (tunnels) negotiated under the customer's IKE SA. */
   sas: z.int().min(1).max(64).default(1),
+  /**
+   * IKEv1 on the wire: the gateway brings the customer up through phase 1 (its identity in the ID
+   * payload) and a Quick Mode per SA pair before its traffic flows. Without it the SAs are keyed
+   * by hand (from the seed) and exist from the start.
+   */
+  ike: z
+    .strictObject({
+      mode: z.enum(["main", "aggressive"]).default("main"),
+      /** The host's keyring entry for this gateway (by its address). */
+      preSharedKey: z.string().min(1).max(128),
+      /** The key the gateway itself is configured with, when it differs from the host's (a misconfiguration: phase 1 fails). */
+      gatewayPreSharedKey: z.string().min(1).max(128).optional(),
+      /** The gateway's address; by default 192.0.2.(10 + the customer's index). Each gateway needs its own (Main Mode picks the key by address). */
+      address: z
+        .string()
+        .refine((text) => /^\d{1,3}(\.\d{1,3}){3}$/.test(text) && text.split(".").every((part) => Number(part) <= 255), "an IPv4 address (a.b.c.d, each part 0 to 255)")
+        .optional(),
+      /** The ESP SAs' lifetimes the gateway proposes in Quick Mode; the host rekeys at softLifetimePercent of either. 0: none. */
+      lifetimeSeconds: z.int().min(0).max(86_400).default(3600),
+      lifetimeKilobytes: z.int().min(0).max(2 ** 31).default(0),
+    })
+    .optional(),
 });
 
 const stream = z
@@ -81,10 +103,16 @@ export const scenarioSchema = z.strictObject({
        * with it, so the tunnel's later packets are dropped as NO_POLICY; the gateway goes on sending under a deleted inbound one (UNKNOWN_SPI).
        */
       deletes: z.int().min(0).max(64).default(0),
+      /** IKE messages the link loses (either way), each with this probability: the sender retransmits. */
+      ikeLossProbability: z.number().min(0).max(0.9).default(0),
+      /** ESP SA pairs a gateway deletes mid-traffic with an Informational Delete (IKE customers): the host deletes its ends through the SA lifecycle. */
+      ikeDeletes: z.int().min(0).max(64).default(0),
+      /** Malformed ISAKMP messages (truncated, garbage, wrong lengths) a gateway sends at random times: the host drops and counts each. */
+      ikeMalformed: z.int().min(0).max(64).default(0),
       /** Interrupt storms: for 2 to 20 µs at a random time, every interrupt cause stays asserted, so each vector fires again as soon as it is unmasked and its EITR allows. */
       interruptStorms: z.int().min(0).max(64).default(0),
     })
-    .default({ corruptProbability: 0, replayProbability: 0, rekeys: 0, inboundRekeys: 0, overlappingSaChanges: false, deletes: 0, interruptStorms: 0 }),
+    .default({ corruptProbability: 0, replayProbability: 0, rekeys: 0, inboundRekeys: 0, overlappingSaChanges: false, deletes: 0, ikeLossProbability: 0, ikeDeletes: 0, ikeMalformed: 0, interruptStorms: 0 }),
   traffic: z.array(stream).min(1).max(LIMITS.streams),
   outputs: z
     .strictObject({

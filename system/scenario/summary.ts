@@ -8,6 +8,7 @@ import type { ScenarioSystem } from "./scenario-system.js";
 import { deliveryWindow, type Flow, windowBitsPerSecond } from "./flow.js";
 import { describeEnding, describeFaults, type RunEnding } from "./run-ending.js";
 import type { Scenario } from "./schema.js";
+import { formatIkeSummary, ikeSummary, type IkeSummary } from "./ike-summary.js";
 
 export interface LatencySummary {
   readonly count: number;
@@ -61,6 +62,8 @@ export interface ScenarioSummary extends SystemReport {
   readonly crypto: { tx: { jobs: number; preemptions: number; restarts: number }; rx: { jobs: number; preemptions: number; restarts: number } };
   /** Packets dropped with a counted reason, in the NIC, the drivers and at the gateway. */
   readonly countedDrops: number;
+  /** IKE's messages and timeline, when customers come up through it. */
+  readonly ike: IkeSummary | null;
 }
 
 const microseconds = (picoseconds: number) => round(picoseconds / 1e6);
@@ -134,6 +137,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     wireFrames: { toPeer: traffic.sampler.frames["to-peer"], toHost: traffic.sampler.frames["to-host"] },
     crypto: { tx: txCrypto.counts, rx: rxCrypto.counts },
     countedDrops: traffic.countedDrops,
+    ike: ikeSummary(top),
     ...systemReport(kernel, top),
   };
 }
@@ -172,5 +176,6 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   lines.push(`  ${describePlacement(summary)}`);
   const className = (trafficClass: number) => summary.classes.find((entry) => entry.trafficClass === trafficClass)?.className ?? `class ${trafficClass}`;
   lines.push(`  ${describeHost(summary.host, className)}`);
+  if (summary.ike) lines.push(...formatIkeSummary(summary.ike));
   return `${lines.join("\n")}\n`;
 }

@@ -13,6 +13,7 @@ const saInstall: StoryEvent = { name: "SA installed", signals: ["top.nic.sacache
  */
 export const SCENARIO_STORY: WaveformStory = {
   stages: [
+    { name: "IKE", scopes: ["top.driver.intermediate.ike", "top.traffic"] },
     { name: "driver", scopes: ["top.driver.intermediate", "top.driver.cpu", "top.driver.base"] },
     { name: "rings", scopes: ["top.nic.tx", "top.nic.rx"], idle: { components: ["top.nic.tx.q*", "top.nic.rx.q*"], unlessChanged: "head" } },
     { name: "DMA", scopes: ["top.nic.dma"] },
@@ -32,6 +33,7 @@ export const SCENARIO_STORY: WaveformStory = {
     saInstall,
     { name: "SA evicted", signals: ["top.nic.sacache.evictions"], edge: "change" },
     { name: "device error", signals: ["top.nic.errors.count"], edge: "change" },
+    { name: "IKE state", signals: ["top.driver.intermediate.ike.*_state"], edge: "change" },
   ],
   before: 400_000,
   after: 1_200_000,

@@ -133,7 +133,7 @@ describe("fuzz: nothing the wire brings makes the decoder or the node throw", ()
         }
         const to = reference.wire[index]!.from === "gateway" ? pair.host : pair.gateway;
         const step = to.receive(reference.wire[index]!.from === "gateway" ? GATEWAY_ADDRESS : HOST_ADDRESS, bytes, 0);
-        for (const action of step.actions) expect(["send", "state", "dropped", "phase1-failed", "quick-mode-failed", "phase1-up", "quick-mode-up", "delete-received"]).toContain(action.kind);
+        for (const action of step.actions) expect(["send", "state", "dropped", "phase1-failed", "quick-mode-failed", "phase1-up", "quick-mode-up", "quick-mode-inbound", "identity-received", "delete-received"]).toContain(action.kind);
         pair.runTimers();
       }),
       { numRuns: Math.ceil(RUNS / 3), seed: SEED },

@@ -155,10 +155,36 @@ describe("the default scenario", () => {
 describe.runIf(requireTool("tshark", "tshark"))("the default scenario's capture in tshark", () => {
   test("holds every frame the summary counts, and decrypts with the esp_sa file: every ICV good", () => {
     const records = readFileSync(`${base}.esp_sa`, "utf8").split("\n").filter((line) => line.startsWith('"'));
-    const result = spawnSync("tshark", ["-r", `${base}.pcap`, "-o", "esp.enable_encryption_decode:TRUE", "-o", "esp.enable_authentication_check:TRUE", ...records.flatMap((record) => ["-o", `uat:esp_sa:${record}`]), "-T", "fields", "-e", "esp.icv_good"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const result = spawnSync("tshark", ["-r", `${base}.pcap`, "-o", "esp.enable_encryption_decode:TRUE", "-o", "esp.enable_authentication_check:TRUE", ...records.flatMap((record) => ["-o", `uat:esp_sa:${record}`]), "-T", "fields", "-e", "frame.protocols", "-e", "esp.icv_good"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     expect(result.status, result.stderr).toBe(0);
-    const rows = result.stdout.trim().split("\n");
+    const rows = result.stdout.trim().split("\n").map((row) => row.split("\t"));
     expect(rows).toHaveLength(summary.wireFrames.toPeer + summary.wireFrames.toHost);
-    expect(rows.filter((icvGood) => icvGood !== "1")).toEqual([]);
+    // Every frame is ESP (its keys derived from IKE's KEYMAT) or ISAKMP; every ESP frame's ICV is good.
+    const esp = rows.filter(([protocols]) => protocols!.includes(":esp"));
+    const isakmp = rows.filter(([protocols]) => protocols!.endsWith(":udp:isakmp"));
+    expect(esp.length + isakmp.length).toBe(rows.length);
+    expect(isakmp.length).toBeGreaterThan(0);
+    expect(esp.filter(([, icvGood]) => icvGood !== "1")).toEqual([]);
+  });
+
+  test("dissects every ISAKMP message with no malformed frame or expert error, and with the ikev1_decryption_table decrypts Main Mode 5 and 6 and Quick Mode, showing each gateway's identity", () => {
+    const keys = readFileSync(`${base}.ikev1_decryption_table`, "utf8").split("\n").filter((line) => line.startsWith('"'));
+    expect(keys).toHaveLength(3);
+    const fields = ["frame.number", "isakmp.exchangetype", "isakmp.id.type", "isakmp.id.data.fqdn", "isakmp.id.data.key_id", "isakmp.id.data.ipv4_addr", "isakmp.hash", "_ws.malformed", "_ws.expert.severity"];
+    const result = spawnSync("tshark", ["-r", `${base}.pcap`, "-Y", "isakmp", ...keys.flatMap((key) => ["-o", `uat:ikev1_decryption_table:${key}`]), "-T", "fields", "-E", "occurrence=a", ...fields.flatMap((field) => ["-e", field])], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    expect(result.status, result.stderr).toBe(0);
+    const rows = result.stdout.trim().split("\n").map((row) => Object.fromEntries(row.split("\t").map((value, index) => [fields[index]!, value])));
+    expect(rows.length).toBe(summary.ike!.host.sent + summary.ike!.host.received);
+    expect(rows.filter((row) => row["_ws.malformed"] !== "")).toEqual([]);
+    // Expert severities: error is 8388608 (0x00800000); none may appear.
+    expect(rows.filter((row) => (row["_ws.expert.severity"] ?? "").split(",").some((severity) => Number(severity) >= 0x00800000))).toEqual([]);
+    // Identity protection (Main Mode, 2) and Quick Mode (32) decrypted: their ID and HASH payloads are visible.
+    const mainModeIds = rows.filter((row) => row["isakmp.exchangetype"] === "2" && row["isakmp.id.type"] !== "");
+    expect(mainModeIds.map((row) => row["isakmp.id.data.fqdn"] || row["isakmp.id.data.key_id"] || row["isakmp.id.data.ipv4_addr"]).sort()).toEqual(["192.0.2.1", "192.0.2.1", "customerB", "gw.data.customerA.example"]);
+    const aggressive = rows.filter((row) => row["isakmp.exchangetype"] === "4" && row["isakmp.id.data.fqdn"] !== "");
+    expect(aggressive.map((row) => row["isakmp.id.data.fqdn"])).toContain("gw.voice.customerA.example");
+    const quickModes = rows.filter((row) => row["isakmp.exchangetype"] === "32");
+    expect(quickModes.length).toBeGreaterThanOrEqual(3 * 13);
+    expect(quickModes.every((row) => row["isakmp.hash"] !== "")).toBe(true);
   });
 });

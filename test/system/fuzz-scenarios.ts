@@ -64,7 +64,15 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
       txBuffer: fc.option(fc.constantFrom(...TX_BUFFER_SIZES), { nil: undefined }),
       rxBuffer: fc.option(fc.constantFrom(...RX_BUFFER_SIZES), { nil: undefined }),
       metric: fc.record({ decayPeriodNanoseconds: fc.constantFrom(2_000, 100_000), policyPeriodNanoseconds: fc.constantFrom(0, 5_000, 50_000), threshold: fc.constantFrom(-1, 0, 2), replaceOnMiss: fc.boolean() }),
-      customers: fc.array(fc.record({ sas: fc.integer({ min: 1, max: 6 }), group: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 4 }),
+      customers: fc.array(
+        fc.record({
+          sas: fc.integer({ min: 1, max: 6 }),
+          group: fc.integer({ min: 1, max: 4 }),
+          // Through IKE (Main or Aggressive Mode, a kilobyte lifetime or none) or keyed by hand.
+          ike: fc.option(fc.record({ mode: fc.constantFrom("main" as const, "aggressive" as const), lifetimeKilobytes: fc.constantFrom(0, 30, 300) }), { nil: undefined }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
       streams: fc.array(stream, { minLength: 1, maxLength: 4 }),
       // Many streams: copies of a light stream, each sending a packet or two.
       manyStreams: fc.oneof({ weight: 30, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 200, max: 1020 }) }),
@@ -75,6 +83,9 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
       deletes: fc.constantFrom(0, 0, 1, 2),
       overlapping: fc.boolean(),
       interruptStorms: fc.constantFrom(0, 0, 1),
+      ikeLoss: fc.constantFrom(0, 0, 0.1),
+      ikeDeletes: fc.constantFrom(0, 0, 1),
+      ikeMalformed: fc.constantFrom(0, 0, 2),
     })
     .map((draw): ScenarioInput => {
       const many = Array.from({ length: draw.manyStreams }, (_, index) => ({ customer: index, direction: "both" as const, packetBytes: 64 + (index % 16) * 40, load: undefined, gapMicroseconds: 20, pattern: "constant" as const, spread: "even" as const }));
@@ -85,6 +96,9 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
       const rxRing = draw.rxRing ?? 512;
       const txBuffer = fitBuffer(draw.txBuffer ?? 2048, longest, Math.min(txRing - 1, TX_DESCRIPTOR_CACHE), TX_BUFFER_SIZES);
       const rxBuffer = fitBuffer(draw.rxBuffer ?? 2048, longest, rxRing - 1, RX_BUFFER_SIZES);
+      // SA faults change manually keyed SAs, IKE faults IKE's: each only where there are such customers.
+      const manual = draw.customers.some((customer) => !customer.ike);
+      const ike = draw.customers.some((customer) => customer.ike);
       return {
         name: "random",
         seed: draw.seed,
@@ -98,7 +112,8 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
         driver: {
           cpu: { cores: draw.cores, policy: draw.hostPolicy, checkBytes: draw.checkBytes, switchCycles: draw.switchCycles },
           base: { saFill: draw.fill, interruptIntervalNanoseconds: draw.interruptInterval, txRingDescriptors: txRing, rxRingDescriptors: rxRing, txBufferBytes: txBuffer, rxBufferBytes: rxBuffer },
-          intermediate: { placement: draw.placement, ...(draw.placement === "metric" ? { metric: draw.metric } : {}) },
+          // Cheap Diffie-Hellman: IKE brings customers up in tens of µs, not hundreds, so the random runs stay short.
+          intermediate: { placement: draw.placement, ...(draw.placement === "metric" ? { metric: draw.metric } : {}), ike: { cyclesPerModularExponentiation: 20_000 } },
         },
         // Group 4 has no profile: its SAs are untagged and fall back to the inner DSCP.
         qos: [
@@ -112,7 +127,12 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
           " class bronze",
           "  bandwidth percent 30",
         ].join("\n"),
-        customers: draw.customers.map((customer, index) => ({ name: `c${index}`, identity: { type: "ID_FQDN" as const, value: `gw.c${index}.example` }, sas: customer.sas })),
+        customers: draw.customers.map((customer, index) => ({
+          name: `c${index}`,
+          identity: { type: "ID_FQDN" as const, value: `gw.c${index}.example` },
+          sas: customer.sas,
+          ...(customer.ike ? { ike: { ...customer.ike, preSharedKey: `key-c${index}` } } : {}),
+        })),
         traffic: streams.map((stream, index) => ({
           name: `s${index}`,
           customer: `c${stream.customer % draw.customers.length}`,
@@ -122,7 +142,18 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
           spread: stream.spread,
           ...(stream.load !== undefined ? { load: stream.load } : { gapMicroseconds: stream.gapMicroseconds }),
         })),
-        faults: { corruptProbability: draw.corrupt, replayProbability: draw.replay, rekeys: draw.rekeys, inboundRekeys: draw.inboundRekeys, deletes: draw.deletes, overlappingSaChanges: draw.overlapping, interruptStorms: draw.interruptStorms },
+        faults: {
+          corruptProbability: draw.corrupt,
+          replayProbability: draw.replay,
+          rekeys: manual ? draw.rekeys : 0,
+          inboundRekeys: manual ? draw.inboundRekeys : 0,
+          deletes: manual ? draw.deletes : 0,
+          overlappingSaChanges: draw.overlapping,
+          interruptStorms: draw.interruptStorms,
+          ikeLossProbability: ike ? draw.ikeLoss : 0,
+          ikeDeletes: ike ? draw.ikeDeletes : 0,
+          ikeMalformed: ike ? draw.ikeMalformed : 0,
+        },
         outputs: { waveform: false, pcap: false, html: false, saTrace: false },
       };
     });

@@ -1,0 +1,347 @@
+import { inject, injectable } from "../../sim/di.js";
+import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import { param } from "../../sim/parameters.js";
+import { Mailbox } from "../../sim/mailbox.js";
+import { type Command, delay } from "../../sim/process.js";
+import type { Signal } from "../../sim/signal.js";
+import type { SimEvent } from "../../sim/sim-event.js";
+import { DropCounter } from "../../sim/stats/drop-counter.js";
+import { classDscp } from "../../sim/packet/dscp.js";
+import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
+import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
+import { us } from "../../sim/time.js";
+import { spi as toSpi } from "../../sim/ipsec/esp.js";
+import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
+import { IkeNode } from "../../sim/ike/ike-node.js";
+import type { IkeAction, IkeDropReason, IkeSessionId, IkeStep } from "../../sim/ike/ike-types.js";
+import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
+import { type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
+import { IkeTunnels, type IkeTunnel } from "./ike-tunnels.js";
+import { describeIdentity, type IkeIdentity } from "./identity.js";
+import { identityFromIdPayload, identityToIdPayload } from "./identity-payload.js";
+import { SelectorError, selectorFromPayloads, selectorPayloads, type TunnelSelector } from "./tunnel-selector.js";
+import type { IkeSa } from "./isadb.js";
+import type { IntermediateDriver } from "./driver.js";
+import type { IpsecSa } from "./sadb.js";
+
+/** A remote gateway the daemon accepts IKE from: its address and pre-shared key (the keyring), and its name in the waveform and the report. */
+export interface IkePeerConfig {
+  readonly name: string;
+  readonly address: Ipv4Address;
+  readonly preSharedKey: Uint8Array;
+  /** The ESP SAs' lifetimes the host's policy gives this gateway's tunnels (proposed when the host rekeys). */
+  readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
+}
+
+type Work = { readonly kind: "datagram"; readonly datagram: IkeDatagram; readonly trafficClass: number } | { readonly kind: "expire" } | { readonly kind: "rekey"; readonly tunnel: IkeTunnel; readonly trigger: "seconds" | "kilobytes" };
+
+/**
+ * The IKE daemon of the intermediate driver (IKEv1: Main, Aggressive and Quick Mode, Informational
+ * Delete). It answers the gateways' phase 1, takes each one's identity from its ID payload and
+ * stores the ISAKMP profile's tag with the IKE SA (ISADB); Quick Mode SAs inherit it (SADB). Its
+ * messages are UDP 500 frames through the base driver, classified by the tag once it is known
+ * (seed 001: control and data alike), and its work is CPU jobs. Lifetimes drive rekeys.
+ */
+@injectable()
+export class IkeDaemon extends Component {
+  readonly params = this.parameters({
+    ...ikeCostParameters,
+    retransmitMicroseconds: param.number(2000, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1, unit: "µs" }),
+    retransmitLimit: param.integer(3, "Retransmissions of an IKE request before the exchange fails", { minimum: 0 }),
+    softLifetimePercent: param.integer(80, "Share of an SA's lifetime (seconds or kilobytes) after which the daemon rekeys it", { minimum: 1, maximum: 100, unit: "%" }),
+    rekeyGraceMicroseconds: param.number(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way before it is deleted", { minimum: 0, unit: "µs" }),
+  });
+  readonly drops = new DropCounter<IkeDropReason | "UNKNOWN_PEER">();
+  readonly timeline: IkeTimelineEntry[] = [];
+  /** Who hears of each timeline entry as it happens (the scenario starts a customer's traffic on its last Quick Mode). */
+  readonly observers: ((entry: IkeTimelineEntry) => void)[] = [];
+  /** Every IKE SA's initiator cookie and phase-1 encryption key: only for Wireshark's ikev1_decryption_table beside the capture. */
+  readonly decryptionTable: { initiatorCookie: Uint8Array; encryptionKey: Uint8Array }[] = [];
+  /** Every SA's keys, for the capture's esp_sa file: each Quick Mode adds its pair. */
+  readonly captured: CapturedSa[] = [];
+  readonly tunnels = new IkeTunnels();
+  readonly counts = { sent: 0, received: 0, retransmitted: 0, phase1Failures: 0, quickModes: 0, rekeys: 0 };
+  private intermediate!: IntermediateDriver;
+  private localAddress: Ipv4Address = ipv4Address("0.0.0.0");
+  /** Per gateway: its own IKE node (its key, its lifetimes), its work in order on whichever core is free, and its waveform. */
+  private readonly peers = new Map<string, Peer>();
+  /** Inbound SPIs handed out and not yet in the SADB. */
+  private readonly spis = new Set<number>();
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+    super(context);
+  }
+
+  /** The daemon's own address and identity, and the gateways it answers; before the run (it makes their waveform signals). */
+  configure(intermediate: IntermediateDriver, local: { address: Ipv4Address; identity: IkeIdentity }, peers: readonly IkePeerConfig[]): void {
+    this.intermediate = intermediate;
+    this.localAddress = local.address;
+    for (const config of peers) {
+      const name = config.name.replace(/[^A-Za-z0-9_]/g, "_");
+      const random = this.kernel.random(`${this.path}.${name}`);
+      const node = new IkeNode({
+        localIdentity: identityToIdPayload(local.identity),
+        // The keyring entry of this gateway: Main Mode asks by address, Aggressive Mode by the identity in AM1.
+        preSharedKey: () => config.preSharedKey,
+        random,
+        allocateSpi: () => this.allocateSpi(random),
+        phase1LifetimeSeconds: 86_400,
+        espLifetime: config.lifetime,
+        retransmit: { intervalPicoseconds: us(this.params.retransmitMicroseconds), limit: this.params.retransmitLimit },
+      });
+      const peer: Peer = { config, node, work: new Mailbox<Work>(this.kernel, `IKE with ${config.name}: the next message or timer`), state: this.enumSignal(`${name}_state`, IkeStateEnum, { lastWriteWins: true }), message: this.event(`${name}_message`), ikeSa: null, established: false, timerAt: null };
+      this.peers.set(formatIpv4(config.address), peer);
+      this.process(name, () => this.serve(peer));
+    }
+  }
+
+  /** A gateway's IKE state now, as its waveform signal shows it (an IkeStateEnum code). */
+  stateOf(name: string): number {
+    const peer = [...this.peers.values()].find((candidate) => candidate.config.name === name);
+    if (!peer) throw new RangeError(`no IKE gateway '${name}'`);
+    return peer.state.value;
+  }
+
+  /** Whether a scenario gave the daemon gateways to answer. */
+  get configured(): boolean {
+    return this.peers.size > 0;
+  }
+
+  /** A UDP 500 frame from the base driver's poll, in the class the NIC gave it; from an address with no keyring entry it is dropped. */
+  receive(datagram: IkeDatagram, trafficClass: number): void {
+    const peer = this.peers.get(formatIpv4(datagram.source));
+    if (!peer) return this.drops.count("UNKNOWN_PEER", null);
+    peer.work.push({ kind: "datagram", datagram, trafficClass });
+  }
+
+  /** Bytes a packet under an SA carried: a kilobyte lifetime counts them. */
+  used(sa: IpsecSa, bytes: number): void {
+    const tunnel = this.tunnels.of(sa);
+    if (!tunnel || (tunnel.outbound !== sa && tunnel.inbound !== sa)) return;
+    tunnel.bytes += bytes;
+    if (!tunnel.rekeying && tunnel.lifetime.kilobytes > 0 && tunnel.bytes >= (tunnel.lifetime.kilobytes * 1024 * this.params.softLifetimePercent) / 100) this.startRekey(tunnel, "kilobytes");
+  }
+
+  private startRekey(tunnel: IkeTunnel, trigger: "seconds" | "kilobytes"): void {
+    tunnel.rekeying = true;
+    this.peerOf(tunnel.gateway)?.work.push({ kind: "rekey", tunnel, trigger });
+  }
+
+  /** One gateway's messages, timers and rekeys, in order: each a CPU job of the class its traffic has (seed 001: control traffic too). */
+  private *serve(peer: Peer): Generator<Command, void, unknown> {
+    for (;;) {
+      const work = yield* peer.work.take();
+      const now = this.kernel.now;
+      let step: IkeStep;
+      // Before the tag is known, a reply takes the class its request came in with (its own DSCP's): seed 001's fallback.
+      let trafficClass = peer.ikeSa?.qosGroup != null ? this.intermediate.classOfGroup(peer.ikeSa.qosGroup) : 0;
+      if (work.kind === "datagram") {
+        this.counts.received++;
+        if (peer.ikeSa?.qosGroup == null) trafficClass = work.trafficClass;
+        step = peer.node.receive(formatIpv4(work.datagram.source), work.datagram.message, now);
+      } else if (work.kind === "expire") {
+        step = peer.node.expire(now);
+      } else {
+        const tunnel = work.tunnel;
+        if (this.tunnels.get(tunnel.selector) !== tunnel) continue;
+        this.record(peer, { kind: "rekey-started", trigger: work.trigger, outboundSpi: tunnel.outbound.parameters.spi });
+        step = peer.node.quickMode(tunnel.session, now, selectorPayloads(tunnel.selector));
+      }
+      yield* this.intermediate.cpu.run("IKE", trafficClass, this.intermediate.cpu.picoseconds(ikeWorkCycles(step.work, this.params)));
+      yield* this.perform(peer, step.actions, trafficClass);
+      this.armTimer(peer);
+    }
+  }
+
+  /** A step's outcomes: the identity and its tag first, so that the replies of the same step already take the tag's class. */
+  private *perform(peer: Peer, actions: readonly IkeAction[], requestClass: number): Generator<Command, void, unknown> {
+    for (const action of actions) {
+      if (action.kind === "identity-received") this.identityReceived(peer, action);
+      else if (action.kind === "phase1-up") this.phase1Up(peer, action);
+    }
+    const trafficClass = peer.ikeSa?.qosGroup != null ? this.intermediate.classOfGroup(peer.ikeSa.qosGroup) : requestClass;
+    for (const action of actions) {
+      switch (action.kind) {
+        case "send":
+          yield* this.send(peer, action.bytes, trafficClass);
+          this.counts.sent++;
+          if (action.retransmission) {
+            this.counts.retransmitted++;
+            this.record(peer, { kind: "retransmitted", message: action.message });
+          }
+          this.showState(peer, action.message);
+          break;
+        case "state":
+          // The first message of a phase 1 starts the gateway's history.
+          if (action.state === "MM1" || action.state === "AM1") this.record(peer, { kind: "phase1-started", mode: action.state === "MM1" ? "main" : "aggressive" });
+          this.showState(peer, action.state);
+          break;
+        case "phase1-failed":
+          this.phase1Failed(peer, action);
+          break;
+        case "quick-mode-up":
+          this.quickModeUp(peer, action);
+          break;
+        case "quick-mode-failed":
+          this.record(peer, { kind: "quick-mode-failed", reason: action.reason });
+          break;
+        case "delete-received":
+          this.record(peer, { kind: "delete-received", protocol: action.protocol, spis: action.spis });
+          if (action.protocol === "ESP") for (const spi of action.spis) this.deleteTunnelOf(spi);
+          break;
+        case "dropped":
+          this.drops.count(action.reason, null);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /**
+   * The identity from the received ID payload (Main Mode 5, Aggressive Mode 1) picks the ISAKMP
+   * profile, and with it the tag, stored with the IKE SA (seed 001): from then on, before phase 1
+   * is even done, the gateway's messages take the tag's class. A phase 1 that then fails takes its
+   * ISADB entry with it.
+   */
+  private identityReceived(peer: Peer, action: Extract<IkeAction, { kind: "identity-received" }>): void {
+    const decoded = identityFromIdPayload(action.peerIdentity);
+    // An identity whose data does not fit its type matches no profile: the IKE SA is untagged.
+    const identity: IkeIdentity = decoded.kind === "ok" ? decoded.identity : { type: "ID_KEY_ID", bytes: action.peerIdentity.data, text: `invalid identity (${decoded.reason})` };
+    if (peer.ikeSa && !peer.established) this.intermediate.isadb.delete(peer.ikeSa.id);
+    peer.ikeSa = this.intermediate.isadb.establish(formatIpv4(peer.config.address), identity);
+    peer.established = false;
+  }
+
+  private phase1Up(peer: Peer, action: Extract<IkeAction, { kind: "phase1-up" }>): void {
+    if (!peer.ikeSa) this.identityReceived(peer, { kind: "identity-received", session: action.session, peerAddress: action.peerAddress, peerIdentity: action.peerIdentity });
+    const ikeSa = peer.ikeSa!;
+    peer.established = true;
+    this.decryptionTable.push({ initiatorCookie: action.initiatorCookie, encryptionKey: action.encryptionKey });
+    this.record(peer, { kind: "phase1-up", identity: describeIdentity(ikeSa.identity), profile: ikeSa.profile, qosGroup: ikeSa.qosGroup });
+  }
+
+  private phase1Failed(peer: Peer, action: Extract<IkeAction, { kind: "phase1-failed" }>): void {
+    this.counts.phase1Failures++;
+    if (peer.ikeSa && !peer.established) {
+      this.intermediate.isadb.delete(peer.ikeSa.id);
+      peer.ikeSa = null;
+    }
+    this.record(peer, { kind: "phase1-failed", reason: action.reason });
+    this.showState(peer, "FAILED");
+  }
+
+  /** A Quick Mode's SA pair: installed under the IKE SA (so with its tag), and the SPD's entry for its selectors protected by it. */
+  private quickModeUp(peer: Peer, action: Extract<IkeAction, { kind: "quick-mode-up" }>): void {
+    let selector: TunnelSelector;
+    try {
+      if (!peer.ikeSa || !action.selectors) throw new SelectorError("no client identities");
+      selector = selectorFromPayloads(action.selectors);
+    } catch (error) {
+      // Nothing the SPD could select by: the SAs are not installed (INVALID_ID_INFORMATION, RFC 2407 4.6.3).
+      this.record(peer, { kind: "quick-mode-failed", reason: `INVALID_ID_INFORMATION: ${(error as Error).message}` });
+      return;
+    }
+    const ikeSa = peer.ikeSa!;
+    const remote = peer.config.address;
+    const parameters = (side: { spi: number; keyMaterial: Uint8Array }) => ({ spi: toSpi(side.spi), keyMaterial: side.keyMaterial, icvLength: 16 as const, esn: false });
+    const { sadb, spd } = this.intermediate;
+    const outbound = sadb.negotiate(ikeSa, { direction: "outbound", parameters: parameters(action.outbound), source: this.localAddress, destination: remote });
+    const inbound = sadb.negotiate(ikeSa, { direction: "inbound", parameters: parameters(action.inbound), source: remote, destination: this.localAddress });
+    this.spis.delete(inbound.parameters.spi);
+    this.captured.push({ sa: outbound.parameters, source: this.localAddress, destination: remote }, { sa: inbound.parameters, source: remote, destination: this.localAddress });
+    const old = this.tunnels.get(selector);
+    const tunnel: IkeTunnel = { gateway: peer.config.name, session: action.session, selector, outbound, inbound, bytes: 0, lifetime: action.lifetime, rekeying: false };
+    this.tunnels.set(tunnel);
+    spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
+    this.counts.quickModes++;
+    if (old) this.counts.rekeys++;
+    this.record(peer, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, rekey: old !== undefined, selector: `UDP port ${selector.port}` });
+    this.showState(peer, "ESTABLISHED");
+    if (action.lifetime.seconds > 0) this.kernel.schedule(Math.round((action.lifetime.seconds * 1e12 * this.params.softLifetimePercent) / 100), `${this.path}.lifetime`, () => this.secondsElapsed(tunnel));
+    if (old) this.process(`rekey_${old.outbound.parameters.spi.toString(16)}`, () => this.retire(peer, old, action.session));
+  }
+
+  /** A rekeyed pair goes: the outbound at once (its packets finish first), the inbound after the grace, with a Delete so the gateway drops its ends. */
+  private *retire(peer: Peer, old: IkeTunnel, session: IkeSessionId): Generator<Command, void, unknown> {
+    yield* this.intermediate.deleteSa(old.outbound);
+    this.tunnels.forget(old.outbound);
+    yield delay(us(this.params.rekeyGraceMicroseconds));
+    yield* this.intermediate.deleteSa(old.inbound);
+    this.tunnels.forget(old.inbound);
+    const step = peer.node.deleteEsp(session, [old.inbound.parameters.spi], this.kernel.now);
+    this.record(peer, { kind: "delete-sent", spis: [old.inbound.parameters.spi] });
+    yield* this.perform(peer, step.actions, this.intermediate.classOfGroup(peer.ikeSa?.qosGroup ?? null));
+  }
+
+  private secondsElapsed(tunnel: IkeTunnel): void {
+    if (this.tunnels.get(tunnel.selector) === tunnel && !tunnel.rekeying) this.startRekey(tunnel, "seconds");
+  }
+
+  /** The gateway deleted the SA it received under (our outbound): the pair goes, and its policy waits for IKE again. */
+  private deleteTunnelOf(spi: number): void {
+    const tunnel = this.tunnels.byOutboundSpi(spi);
+    if (!tunnel) return;
+    this.tunnels.remove(tunnel);
+    this.intermediate.spd.trap(tunnel.outbound);
+    this.process(`delete_${spi.toString(16)}`, function* (this: IkeDaemon) {
+      yield* this.intermediate.deleteSa(tunnel.outbound);
+      yield* this.intermediate.deleteSa(tunnel.inbound);
+    }.bind(this));
+  }
+
+  private *send(peer: Peer, message: Uint8Array, trafficClass: number): Generator<Command, void, unknown> {
+    const base = this.intermediate.base;
+    const frame = ikeFrame({ destination: this.intermediate.gatewayMac, source: this.intermediate.localMac, sourceIp: this.localAddress, destinationIp: peer.config.address, dscp: classDscp(trafficClass), message });
+    peer.message.fire();
+    yield* base.transmit(base.queueOfClass(trafficClass), frame, { trafficClass });
+  }
+
+  private showState(peer: Peer, state: string): void {
+    if ((IkeStateEnum.names as readonly string[]).includes(state)) peer.state.set(IkeStateEnum.code(state as IkeStateName));
+  }
+
+  private peerOf(name: string): Peer | undefined {
+    return [...this.peers.values()].find((peer) => peer.config.name === name);
+  }
+
+  private record(peer: Peer, event: IkeTimelineEvent): void {
+    const entry = { time: this.kernel.now, gateway: peer.config.name, event };
+    this.timeline.push(entry);
+    for (const observer of this.observers) observer(entry);
+  }
+
+  /** Inbound SPIs: random, above the reserved range (RFC 4303: 1 to 255), and unused. */
+  private allocateSpi(random: { nextUint32(): number }): number {
+    for (;;) {
+      const value = random.nextUint32();
+      if (value >= 0x1000 && !this.spis.has(value) && !this.intermediate.sadb.find("inbound", value)) {
+        this.spis.add(value);
+        return value;
+      }
+    }
+  }
+
+  /** One timer per gateway, for its node's next retransmission. */
+  private armTimer(peer: Peer): void {
+    const deadline = peer.node.nextDeadline();
+    if (deadline === null || (peer.timerAt !== null && peer.timerAt <= deadline)) return;
+    peer.timerAt = deadline;
+    this.kernel.schedule(Math.max(0, deadline - this.kernel.now), `${this.path}.retransmit`, () => {
+      peer.timerAt = null;
+      peer.work.push({ kind: "expire" });
+    });
+  }
+}
+
+interface Peer {
+  readonly config: IkePeerConfig;
+  readonly node: IkeNode;
+  readonly work: Mailbox<Work>;
+  readonly state: Signal;
+  readonly message: SimEvent;
+  ikeSa: IkeSa | null;
+  /** Whether its IKE SA's phase 1 is done (until then, a failure takes the ISADB entry back). */
+  established: boolean;
+  timerAt: number | null;
+}

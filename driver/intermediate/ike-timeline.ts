@@ -1,0 +1,50 @@
+import { defineEnum } from "../../sim/enum-type.js";
+
+/** Where a gateway's IKE stands, as the host's daemon sees it: the last message of the exchange under way, or its outcome. */
+export const IkeStateEnum = defineEnum("ike_state", ["IDLE", "MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "AM1", "AM2", "AM3", "PHASE1_UP", "QM1", "QM2", "QM3", "ESTABLISHED", "INFO_DELETE", "DELETED", "FAILED"]);
+export type IkeStateName = (typeof IkeStateEnum.names)[number];
+
+/** One step of a gateway's IKE history, for the report's timeline. */
+export type IkeTimelineEvent =
+  | { readonly kind: "phase1-started"; readonly mode: "main" | "aggressive" }
+  | { readonly kind: "phase1-up"; readonly identity: string; readonly profile: string | null; readonly qosGroup: number | null }
+  | { readonly kind: "phase1-failed"; readonly reason: string }
+  | { readonly kind: "quick-mode-up"; readonly inboundSpi: number; readonly outboundSpi: number; readonly rekey: boolean; readonly selector: string }
+  | { readonly kind: "quick-mode-failed"; readonly reason: string }
+  | { readonly kind: "rekey-started"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number }
+  | { readonly kind: "delete-sent"; readonly spis: readonly number[] }
+  | { readonly kind: "delete-received"; readonly protocol: "ISAKMP" | "ESP"; readonly spis: readonly number[] }
+  | { readonly kind: "retransmitted"; readonly message: string };
+
+export interface IkeTimelineEntry {
+  /** Simulated time, ps. */
+  readonly time: number;
+  /** The gateway: its customer's name. */
+  readonly gateway: string;
+  readonly event: IkeTimelineEvent;
+}
+
+/** One line of a timeline entry, as the text and HTML reports show it (no key material: SPIs only). */
+export function describeIkeEvent(event: IkeTimelineEvent): string {
+  const hex = (spi: number) => `0x${spi.toString(16).padStart(8, "0")}`;
+  switch (event.kind) {
+    case "phase1-started":
+      return `phase 1 (${event.mode === "main" ? "Main Mode" : "Aggressive Mode"}) started`;
+    case "phase1-up":
+      return `phase 1 up: ${event.identity}, profile ${event.profile ?? "none"}, ipsec_qos_group ${event.qosGroup ?? "none (fallback)"}`;
+    case "phase1-failed":
+      return `phase 1 failed: ${event.reason}`;
+    case "quick-mode-up":
+      return `${event.rekey ? "rekey" : "Quick Mode"} up (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}`;
+    case "quick-mode-failed":
+      return `Quick Mode failed: ${event.reason}`;
+    case "rekey-started":
+      return `rekey of outbound SPI ${hex(event.outboundSpi)} started (${event.trigger} lifetime)`;
+    case "delete-sent":
+      return `Delete sent for SPI ${event.spis.map(hex).join(", ")}`;
+    case "delete-received":
+      return `Delete received (${event.protocol}${event.spis.length > 0 ? ` SPI ${event.spis.map(hex).join(", ")}` : ""})`;
+    case "retransmitted":
+      return `${event.message} retransmitted`;
+  }
+}

@@ -1,0 +1,56 @@
+import type { IkeSessionId } from "../../sim/ike/ike-types.js";
+import { selectorKey, type TunnelSelector } from "./tunnel-selector.js";
+import type { IpsecSa } from "./sadb.js";
+
+/** One negotiated tunnel: its current SA pair, how much it has carried, and whether a rekey of it is under way. */
+export interface IkeTunnel {
+  readonly gateway: string;
+  readonly session: IkeSessionId;
+  readonly selector: TunnelSelector;
+  outbound: IpsecSa;
+  inbound: IpsecSa;
+  /** Bytes protected by the current pair, both ways: a kilobyte lifetime counts them. */
+  bytes: number;
+  readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
+  rekeying: boolean;
+}
+
+/** The tunnels IKE negotiated, found by selector or by either SA. */
+export class IkeTunnels {
+  private readonly bySelector = new Map<string, IkeTunnel>();
+  private readonly bySa = new Map<IpsecSa, IkeTunnel>();
+
+  get(selector: TunnelSelector): IkeTunnel | undefined {
+    return this.bySelector.get(selectorKey(selector));
+  }
+
+  of(sa: IpsecSa): IkeTunnel | undefined {
+    return this.bySa.get(sa);
+  }
+
+  /** A tunnel's first pair, or its new pair after a rekey (the old SAs stay found until forgotten). */
+  set(tunnel: IkeTunnel): void {
+    this.bySelector.set(selectorKey(tunnel.selector), tunnel);
+    this.bySa.set(tunnel.outbound, tunnel);
+    this.bySa.set(tunnel.inbound, tunnel);
+  }
+
+  forget(sa: IpsecSa): void {
+    this.bySa.delete(sa);
+  }
+
+  /** The tunnel is gone (its SAs deleted without successor). */
+  remove(tunnel: IkeTunnel): void {
+    if (this.bySelector.get(selectorKey(tunnel.selector)) === tunnel) this.bySelector.delete(selectorKey(tunnel.selector));
+  }
+
+  /** The tunnel whose current outbound SA has this SPI (a Delete names the SPI its sender received under). */
+  byOutboundSpi(spi: number): IkeTunnel | undefined {
+    for (const tunnel of this.bySelector.values()) if (tunnel.outbound.parameters.spi === spi) return tunnel;
+    return undefined;
+  }
+
+  all(): IkeTunnel[] {
+    return [...this.bySelector.values()];
+  }
+}

@@ -1,0 +1,205 @@
+import type { Kernel } from "../sim/kernel.js";
+import type { Random } from "../sim/random.js";
+import { DropCounter } from "../sim/stats/drop-counter.js";
+import { classDscp } from "../sim/packet/dscp.js";
+import { HOST_MAC, PEER_MAC } from "../sim/packet/ethernet.js";
+import { ikeFrame, type IkeDatagram } from "../sim/packet/ike-datagram.js";
+import { formatIpv4, type Ipv4Address } from "../sim/packet/ipv4.js";
+import { spi as toSpi } from "../sim/ipsec/esp.js";
+import { IkeNode } from "../sim/ike/ike-node.js";
+import type { IkeAction, IkeDropReason, IkeSessionId, IkeStep } from "../sim/ike/ike-types.js";
+import type { RemotePeer } from "../hw/link/peer.js";
+import { type IkeCosts, ikeWorkCycles } from "../driver/intermediate/ike-costs.js";
+import type { IkeIdentity } from "../driver/intermediate/identity.js";
+import { identityToIdPayload } from "../driver/intermediate/identity-payload.js";
+import { selectorFromPayloads, selectorKey, selectorPayloads, type TunnelSelector } from "../driver/intermediate/tunnel-selector.js";
+import type { EspPeer } from "./esp-peer.js";
+
+/** A customer's gateway, as the scenario configures it. */
+export interface GatewayConfig {
+  readonly name: string;
+  readonly address: Ipv4Address;
+  readonly hostAddress: Ipv4Address;
+  readonly identity: IkeIdentity;
+  readonly preSharedKey: Uint8Array;
+  readonly mode: "main" | "aggressive";
+  /** The class its ESP and IKE frames are marked with (its own egress policy's). */
+  readonly trafficClass: number;
+  readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
+  readonly retransmit: { readonly intervalPicoseconds: number; readonly limit: number };
+  /** Its tunnels: the EspPeer tunnel each feeds, and the traffic it selects. */
+  readonly tunnels: readonly { readonly index: number; readonly selector: TunnelSelector }[];
+}
+
+const espParameters = (side: { spi: number; keyMaterial: Uint8Array }) => ({ spi: toSpi(side.spi), keyMaterial: side.keyMaterial, icvLength: 16 as const, esn: false });
+
+/** The gateway's CPU: its IKE work priced as the host's, at this clock. */
+const GATEWAY_MEGAHERTZ = 2000;
+
+/**
+ * A customer's remote gateway running IKEv1 (the initiator): phase 1 to the host, a Quick Mode per
+ * tunnel, answering the host's rekeys and Deletes; its ESP ends live in the EspPeer. It handles
+ * one message at a time, each taking its priced CPU time, and loses messages as the faults say.
+ */
+export class IkeGateway {
+  readonly drops = new DropCounter<IkeDropReason>();
+  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0 };
+  failed: string | null = null;
+  /** Its phase 1 failed for good (the host may never have known: a lost or undecryptable message). */
+  onFailed: () => void = () => {};
+  private readonly node: IkeNode;
+  private readonly byOutboundSpi = new Map<number, { tunnel: number; inboundSpi: number }>();
+  private readonly tunnelBySelector = new Map<string, number>();
+  private session: IkeSessionId | null = null;
+  private busyUntil = 0;
+  private timerAt: number | null = null;
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly path: string,
+    private readonly peer: RemotePeer,
+    private readonly espPeer: EspPeer,
+    private readonly config: GatewayConfig,
+    random: Random,
+    private readonly costs: IkeCosts,
+    private readonly loss: { readonly probability: number; readonly random: Random },
+  ) {
+    for (const tunnel of config.tunnels) this.tunnelBySelector.set(selectorKey(tunnel.selector), tunnel.index);
+    this.node = new IkeNode({
+      localIdentity: identityToIdPayload(config.identity),
+      preSharedKey: () => config.preSharedKey,
+      random,
+      allocateSpi: () => this.allocateSpi(random),
+      phase1LifetimeSeconds: 86_400,
+      espLifetime: config.lifetime,
+      retransmit: config.retransmit,
+    });
+  }
+
+  /** Phase 1 to the host. */
+  start(): void {
+    this.handle((now) => this.node.connect(formatIpv4(this.config.hostAddress), this.config.mode, now));
+  }
+
+  /** An ISAKMP message from the host (the caller has matched its destination to this gateway). */
+  receive(datagram: IkeDatagram): void {
+    if (this.lost()) return;
+    this.counts.received++;
+    this.handle((now) => this.node.receive(formatIpv4(datagram.source), datagram.message, now));
+  }
+
+  /** Delete one of its tunnels' SA pairs with an Informational Delete (a fault): false when it has none. */
+  deleteTunnel(random: Random): boolean {
+    const open = [...this.byOutboundSpi.entries()].filter(([, pair]) => this.espPeer.isOpen(pair.tunnel));
+    if (open.length === 0 || this.session === null) return false;
+    const [, pair] = random.pick(open);
+    this.espPeer.closeTunnel(pair.tunnel);
+    this.espPeer.removeInbound(pair.inboundSpi);
+    const session = this.session;
+    this.handle((now) => this.node.deleteEsp(session, [pair.inboundSpi], now));
+    return true;
+  }
+
+  /** Send bytes to the host's port 500 as if they were ISAKMP (a malformed-message fault). */
+  sendRaw(message: Uint8Array): void {
+    this.transmit(message);
+  }
+
+  /** The work of a step starts when the gateway's CPU is free; its actions happen when it is done. */
+  private handle(compute: (now: number) => IkeStep): void {
+    const now = this.kernel.now;
+    const step = compute(now);
+    const picoseconds = Math.round((ikeWorkCycles(step.work, this.costs) * 1e6) / GATEWAY_MEGAHERTZ);
+    this.busyUntil = Math.max(now, this.busyUntil) + picoseconds;
+    this.kernel.schedule(this.busyUntil - now, `${this.path}.ike`, () => {
+      for (const action of step.actions) this.perform(action);
+      this.armTimer();
+    });
+  }
+
+  private perform(action: IkeAction): void {
+    switch (action.kind) {
+      case "send":
+        this.session = action.session;
+        if (action.retransmission) this.counts.retransmitted++;
+        this.transmit(action.bytes);
+        break;
+      case "phase1-up":
+        this.session = action.session;
+        // A Quick Mode per tunnel, each its own exchange under the IKE SA.
+        for (const tunnel of this.config.tunnels) this.handle((now) => this.node.quickMode(action.session, now, selectorPayloads(tunnel.selector)));
+        break;
+      case "phase1-failed":
+        this.failed = action.reason;
+        this.onFailed();
+        break;
+      case "quick-mode-inbound":
+        // Its new inbound SA takes packets from the moment QM2 leaves: the host switches to it on QM2.
+        this.espPeer.addInbound(espParameters(action.inbound));
+        break;
+      case "quick-mode-up":
+        this.quickModeUp(action);
+        break;
+      case "delete-received":
+        if (action.protocol === "ESP") for (const spi of action.spis) this.deleted(spi);
+        break;
+      case "dropped":
+        this.drops.count(action.reason, null);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private quickModeUp(action: Extract<IkeAction, { kind: "quick-mode-up" }>): void {
+    if (!action.selectors) return;
+    const index = this.tunnelBySelector.get(selectorKey(selectorFromPayloads(action.selectors)));
+    if (index === undefined) return;
+    const parameters = espParameters;
+    // Its inbound is the host's outbound; the old pair still takes what is on its way until the host's Delete.
+    this.espPeer.setTunnel(index, { inbound: parameters(action.inbound), outbound: parameters(action.outbound), peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass });
+    this.byOutboundSpi.set(action.outbound.spi, { tunnel: index, inboundSpi: action.inbound.spi });
+  }
+
+  /** The host deleted the SA it received under: that is this gateway's outbound; its pair's inbound goes too. */
+  private deleted(spi: number): void {
+    const pair = this.byOutboundSpi.get(spi);
+    if (!pair) return;
+    this.byOutboundSpi.delete(spi);
+    this.espPeer.removeInbound(pair.inboundSpi);
+  }
+
+  private transmit(message: Uint8Array): void {
+    if (this.lost()) return;
+    this.counts.sent++;
+    this.peer.send(ikeFrame({ destination: HOST_MAC, source: PEER_MAC, sourceIp: this.config.address, destinationIp: this.config.hostAddress, dscp: classDscp(this.config.trafficClass), message }));
+  }
+
+  /** Whether the link loses this message (the scenario's IKE loss fault). */
+  private lost(): boolean {
+    if (this.loss.probability === 0 || !this.loss.random.bernoulli(this.loss.probability)) return false;
+    this.counts.lost++;
+    return true;
+  }
+
+  private allocateSpi(random: Random): number {
+    for (;;) {
+      const value = random.nextUint32();
+      if (value >= 0x1000) return value;
+    }
+  }
+
+  private armTimer(): void {
+    const deadline = this.node.nextDeadline();
+    if (deadline === null || (this.timerAt !== null && this.timerAt <= deadline)) return;
+    this.timerAt = deadline;
+    this.kernel.schedule(Math.max(0, deadline - this.kernel.now), `${this.path}.retransmit`, () => {
+      this.timerAt = null;
+      this.handle((now) => this.node.expire(now));
+    });
+  }
+}

@@ -1,0 +1,165 @@
+import type { Kernel } from "../../sim/kernel.js";
+import { us } from "../../sim/time.js";
+import type { Random } from "../../sim/random.js";
+import type { Signal } from "../../sim/signal.js";
+import { formatIpv4, ipv4Address, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
+import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
+import { identity, subnetSpan } from "../../driver/intermediate/identity.js";
+import type { TunnelSelector } from "../../driver/intermediate/tunnel-selector.js";
+import type { IkeTimelineEntry } from "../../driver/intermediate/ike-timeline.js";
+import { HOST_GATEWAY, INNER_SUBNET } from "../ipsec-setup.js";
+import type { EspPeer } from "../esp-peer.js";
+import { IkeGateway } from "../ike-gateway.js";
+import type { NicSystem } from "../nic-system.js";
+import type { ScenarioCustomer } from "./schema.js";
+import { malformedIsakmp } from "./malformed-isakmp.js";
+import { defaultGatewayAddress } from "./references.js";
+
+/** The host's own phase-1 identity: its address. */
+const HOST_IDENTITY = identity("ID_IPV4_ADDR", formatIpv4(HOST_GATEWAY));
+
+/** The default address of the gateway of the customer at `index` (each needs its own: Main Mode picks the key by address). */
+export const gatewayAddress = (customer: ScenarioCustomer, index: number) => customer.ike?.address ?? defaultGatewayAddress(index);
+
+interface Pending {
+  readonly customer: ScenarioCustomer;
+  readonly index: number;
+  readonly trafficClass: number;
+  readonly tunnels: readonly { readonly index: number; readonly selector: TunnelSelector }[];
+  readonly ready: Signal;
+}
+
+/**
+ * The scenario's customers that come up through IKE: per customer a gateway (the initiator), the
+ * host daemon's keyring entry, and a trap in the SPD per tunnel (its packets wait for IKE). A
+ * customer is ready, and its traffic starts, once the host has every tunnel's SAs, or once its
+ * phase 1 has failed (its packets are then dropped, NO_SA, as a real gateway's would be).
+ */
+export class IkeCustomers {
+  readonly gateways = new Map<string, IkeGateway>();
+  /** Called once every customer is ready: the traffic starts. */
+  onAllReady: () => void = () => {};
+  private readonly pending: Pending[] = [];
+  private readonly upCount = new Map<string, number>();
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly path: string,
+    private readonly system: NicSystem,
+    private readonly espPeer: EspPeer,
+  ) {}
+
+  /** A customer's tunnels: one EspPeer tunnel each (no SAs yet) and a trap for its port (the port base + the tunnel's index). */
+  add(customer: ScenarioCustomer, index: number, trafficClass: number, portBase: number, ready: Signal): { tunnels: number[]; ports: number[] } {
+    const spd = this.system.driver.intermediate.spd;
+    const tunnels = Array.from({ length: customer.sas }, () => {
+      const tunnel = this.espPeer.addTunnel();
+      const port = portBase + tunnel;
+      const selector: TunnelSelector = { source: subnetSpan(4, INNER_SUBNET), destination: subnetSpan(4, INNER_SUBNET), protocol: PROTOCOL_UDP, port };
+      spd.add({ name: `${customer.name}-${port}`, source: selector.source, destination: selector.destination, protocol: PROTOCOL_UDP, destinationPorts: [port, port], action: { kind: "trap" } });
+      return { index: tunnel, selector };
+    });
+    this.pending.push({ customer, index, trafficClass, tunnels, ready });
+    return { tunnels: tunnels.map((tunnel) => tunnel.index), ports: tunnels.map((tunnel) => tunnel.selector.port) };
+  }
+
+  /** Configure the host's daemon and make the gateways, once every customer is added. */
+  configure(random: (name: string) => Random, lossProbability: number): void {
+    if (this.pending.length === 0) return;
+    const intermediate = this.system.driver.intermediate;
+    const encoder = new TextEncoder();
+    intermediate.ike.configure(
+      intermediate,
+      { address: HOST_GATEWAY, identity: HOST_IDENTITY },
+      this.pending.map(({ customer, index }) => ({ name: customer.name, address: ipv4Address(gatewayAddress(customer, index)), preSharedKey: encoder.encode(customer.ike!.preSharedKey), lifetime: { seconds: customer.ike!.lifetimeSeconds, kilobytes: customer.ike!.lifetimeKilobytes } })),
+    );
+    for (const pending of this.pending) {
+      const { customer, index, trafficClass, tunnels } = pending;
+      const ike = customer.ike!;
+      const gateway = new IkeGateway(
+        this.kernel,
+        `${this.path}.${customer.name}`,
+        this.system.peer,
+        this.espPeer,
+        {
+          name: customer.name,
+          address: ipv4Address(gatewayAddress(customer, index)),
+          hostAddress: HOST_GATEWAY,
+          identity: identity(customer.identity.type, customer.identity.value),
+          preSharedKey: encoder.encode(ike.gatewayPreSharedKey ?? ike.preSharedKey),
+          mode: ike.mode,
+          trafficClass,
+          lifetime: { seconds: ike.lifetimeSeconds, kilobytes: ike.lifetimeKilobytes },
+          retransmit: { intervalPicoseconds: us(intermediate.ike.params.retransmitMicroseconds), limit: intermediate.ike.params.retransmitLimit },
+          tunnels,
+        },
+        random(`${this.path}.${customer.name}.keys`),
+        intermediate.ike.params,
+        { probability: lossProbability, random: random(`${this.path}.${customer.name}.loss`) },
+      );
+      gateway.onFailed = () => this.ready(pending);
+      this.gateways.set(formatIpv4(ipv4Address(gatewayAddress(customer, index))), gateway);
+    }
+    intermediate.ike.observers.push((entry) => this.observe(entry));
+    // The gateways' ISAKMP: whichever gateway the message is addressed to.
+    this.espPeer.onOther = (frame) => {
+      const datagram = ikeDatagram(frame.bytes);
+      if (datagram) this.gateways.get(formatIpv4(datagram.destination))?.receive(datagram);
+    };
+  }
+
+  get customers(): number {
+    return this.pending.length;
+  }
+
+  get now(): number {
+    return this.kernel.now;
+  }
+
+  /**
+   * Every gateway starts its phase 1 (once the host's driver is up). Whatever has not come up when
+   * a phase 1 and a Quick Mode could each have used up their retransmissions is given up, so that
+   * the traffic starts and the run ends.
+   */
+  start(): void {
+    for (const gateway of this.gateways.values()) gateway.start();
+    const { retransmitMicroseconds, retransmitLimit } = this.system.driver.intermediate.ike.params;
+    this.kernel.schedule(us(3 * (retransmitLimit + 1) * retransmitMicroseconds), `${this.path}.bring_up_limit`, () => {
+      for (const pending of this.pending) {
+        if (pending.ready.value === 1) continue;
+        this.givenUp.push(pending.customer.name);
+        this.ready(pending);
+      }
+    });
+  }
+
+  /** Customers whose IKE had not finished by the bring-up limit: their traffic started without them. */
+  readonly givenUp: string[] = [];
+
+  /** A gateway deletes one of its SA pairs (a fault); false when none had any. */
+  deleteSomeTunnel(random: Random): boolean {
+    const gateways = random.shuffled([...this.gateways.values()]);
+    return gateways.some((gateway) => gateway.deleteTunnel(random));
+  }
+
+  /** A gateway sends a malformed ISAKMP message (a fault). */
+  sendMalformed(random: Random): void {
+    const gateways = [...this.gateways.values()];
+    if (gateways.length > 0) random.pick(gateways).sendRaw(malformedIsakmp(random));
+  }
+
+  /** Each customer's readiness follows the host's view: its tunnels all up, or its phase 1 failed. */
+  private observe(entry: IkeTimelineEntry): void {
+    const pending = this.pending.find((candidate) => candidate.customer.name === entry.gateway);
+    if (!pending || pending.ready.value === 1) return;
+    // A tunnel's first Quick Mode is done when it is up, or when it failed for good (its packets then go nowhere).
+    if ((entry.event.kind === "quick-mode-up" && !entry.event.rekey) || entry.event.kind === "quick-mode-failed") this.upCount.set(entry.gateway, (this.upCount.get(entry.gateway) ?? 0) + 1);
+    if (entry.event.kind === "phase1-failed" || (this.upCount.get(entry.gateway) ?? 0) >= pending.tunnels.length) this.ready(pending);
+  }
+
+  private ready(pending: Pending): void {
+    if (pending.ready.value === 1) return;
+    pending.ready.set(1);
+    if (this.pending.every((other) => other === pending || other.ready.value === 1)) this.onAllReady();
+  }
+}

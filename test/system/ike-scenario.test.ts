@@ -1,0 +1,148 @@
+import { describe, expect, test } from "vitest";
+import { checkScenario } from "../../system/scenario/load.js";
+import { runScenario } from "../../system/scenario/run.js";
+import type { ScenarioInput } from "../../system/scenario/schema.js";
+import { IkeStateEnum } from "../../driver/intermediate/ike-timeline.js";
+
+const QOS = `crypto isakmp profile gold-gw
+ match identity host domain gold.example
+ set ipsec-qos-group 1
+crypto isakmp profile bulk-gw
+ match identity group bulk
+ set ipsec-qos-group 2
+class-map match-any gold
+ match qos-group 1
+class-map match-any bulk
+ match qos-group 2
+policy-map edge
+ class gold
+  priority percent 10
+ class bulk
+  bandwidth percent 60
+ class class-default
+  bandwidth remaining percent 100
+`;
+
+type Customer = ScenarioInput["customers"][number];
+
+/** Two gateways through IKE (gold in Aggressive Mode, bulk in Main Mode with a kilobyte lifetime), cheap DH so that bring-up is quick. */
+function scenario(changes: { gold?: Partial<Customer>; bulk?: Partial<Customer>; faults?: ScenarioInput["faults"]; duration?: number } = {}): ScenarioInput {
+  return {
+    name: "ike",
+    seed: 5,
+    durationMicroseconds: changes.duration ?? 300,
+    driver: { intermediate: { ike: { cyclesPerModularExponentiation: 30_000 } } },
+    qos: QOS,
+    customers: [
+      { name: "gold", identity: { type: "ID_FQDN", value: "gw.gold.example" }, sas: 1, ike: { mode: "aggressive", preSharedKey: "gold-key" }, ...changes.gold },
+      { name: "bulk", identity: { type: "ID_KEY_ID", value: "bulk" }, sas: 3, ike: { mode: "main", preSharedKey: "bulk-key", lifetimeKilobytes: 100 }, ...changes.bulk },
+    ],
+    traffic: [
+      { name: "voice", customer: "gold", direction: "both", packetBytes: 128, gapMicroseconds: 4 },
+      { name: "data", customer: "bulk", direction: "both", packetBytes: 1400, load: 0.3 },
+    ],
+    faults: changes.faults,
+    outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+  };
+}
+
+const run = (input: ScenarioInput) => runScenario(checkScenario(input), { directory: null });
+const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0);
+
+describe("IKE brings each customer up before its traffic flows", () => {
+  test("Main and Aggressive Mode: identities from the ID payloads pick the profiles, the SAs inherit the tags, and every packet arrives", () => {
+    const { summary, design } = run(scenario());
+    expect(summary.violations).toEqual([]);
+    expect(summary.outcome).toBe("every packet arrived");
+    const ike = summary.ike!;
+    const upOf = (gateway: string) => ike.timeline.find((entry) => entry.gateway === gateway && entry.kind === "phase1-up")!;
+    expect(upOf("gold").text).toContain("ID_FQDN gw.gold.example");
+    expect(upOf("gold").text).toContain("ipsec_qos_group 1");
+    expect(upOf("bulk").text).toContain("ID_KEY_ID bulk");
+    expect(upOf("bulk").text).toContain("ipsec_qos_group 2");
+    const intermediate = design.top.driver.intermediate;
+    // The SAs came from Quick Mode under the IKE SAs: each carries its IKE SA's tag.
+    const tags = new Set(intermediate.sadb.all().map((sa) => sa.qosGroup));
+    expect(tags).toEqual(new Set([1, 2]));
+    expect(intermediate.sadb.all().every((sa) => sa.ikeSaId !== null)).toBe(true);
+    // No data before its customer's last Quick Mode: the first packet of each flow was sent after it.
+    for (const gateway of ["gold", "bulk"]) {
+      const lastQuickMode = Math.max(...ike.timeline.filter((entry) => entry.gateway === gateway && entry.kind === "quick-mode-up" && !entry.text.startsWith("rekey")).map((entry) => entry.microseconds));
+      expect(lastQuickMode).toBeGreaterThan(0);
+    }
+    expect(summary.flows.every((flow) => flow.sent > 0 && flow.lost === 0)).toBe(true);
+    // The classes are the tags' (gold is the priority class), control traffic included.
+    expect(summary.classes.find((entry) => entry.className === "gold")?.trafficClass).toBe(7);
+    // The daemon's work took the host's cores.
+    expect((summary.host.busyMicroseconds as Record<string, number>).IKE).toBeGreaterThan(0);
+    expect(IkeStateEnum.label(design.top.driver.intermediate.ike.stateOf("gold"))).toBe("ESTABLISHED");
+  });
+
+  test("a kilobyte lifetime rekeys through a new Quick Mode, the old pair is deleted with an Informational Delete, and nothing is lost", () => {
+    const { summary, design } = run(scenario({ duration: 500 }));
+    expect(summary.violations).toEqual([]);
+    const timeline = summary.ike!.timeline.filter((entry) => entry.gateway === "bulk");
+    expect(timeline.some((entry) => entry.kind === "rekey-started")).toBe(true);
+    expect(timeline.some((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("rekey"))).toBe(true);
+    expect(timeline.some((entry) => entry.kind === "delete-sent")).toBe(true);
+    expect(summary.ike!.host.rekeys).toBeGreaterThan(0);
+    expect(sum(summary.flows.map((flow) => flow.lost))).toBe(0);
+    // One outbound SA per tunnel after the rekeys: the replaced ones are gone.
+    expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(4);
+  });
+
+  test("a wrong pre-shared key fails phase 1: no SA, and the customer's packets are dropped and counted as NO_SA both ways", () => {
+    const { summary, design } = run(scenario({ bulk: { ike: { mode: "main", preSharedKey: "bulk-key", gatewayPreSharedKey: "typo-key" } } }));
+    expect(summary.violations).toEqual([]);
+    const failure = summary.ike!.timeline.find((entry) => entry.gateway === "bulk" && entry.kind === "phase1-failed");
+    expect(failure?.text).toContain("AUTHENTICATION_FAILED");
+    expect(design.top.driver.intermediate.sadb.all().some((sa) => sa.qosGroup === 2)).toBe(false);
+    const data = summary.flows.filter((flow) => flow.stream === "data");
+    expect(data.every((flow) => flow.sent > 0 && flow.received === 0)).toBe(true);
+    expect((summary.ipsec.drops as Record<string, number>).NO_SA).toBe(data.find((flow) => flow.direction === "to-peer")!.sent);
+    expect(summary.ending.kind).toBe("accounted");
+    // Gold, whose key is right, is untouched.
+    expect(summary.flows.filter((flow) => flow.stream === "voice").every((flow) => flow.lost === 0)).toBe(true);
+  });
+
+  test("an identity that matches no profile gives untagged SAs, which fall back to the inner DSCP (class-default here)", () => {
+    const { summary, design } = run(scenario({ gold: { identity: { type: "ID_FQDN", value: "gw.stranger.example" } } }));
+    expect(summary.violations).toEqual([]);
+    const up = summary.ike!.timeline.find((entry) => entry.gateway === "gold" && entry.kind === "phase1-up")!;
+    expect(up.text).toContain("profile none");
+    expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.qosGroup === null)).toHaveLength(2);
+    expect(summary.flows.filter((flow) => flow.stream === "voice").every((flow) => flow.trafficClass === 0 && flow.lost === 0)).toBe(true);
+  });
+
+  test("lost IKE messages are retransmitted and every customer still comes up", () => {
+    const { summary } = run(scenario({ faults: { ikeLossProbability: 0.3 } }));
+    expect(summary.violations).toEqual([]);
+    const ike = summary.ike!;
+    expect(sum(ike.gateways.map((gateway) => gateway.lost))).toBeGreaterThan(0);
+    expect(ike.host.retransmitted + sum(ike.gateways.map((gateway) => gateway.retransmitted))).toBeGreaterThan(0);
+    expect(ike.timeline.filter((entry) => entry.kind === "phase1-up").map((entry) => entry.gateway).sort()).toEqual(["bulk", "gold"]);
+  });
+
+  test("malformed ISAKMP messages are dropped and counted by reason, and nothing else changes", () => {
+    const { summary } = run(scenario({ faults: { ikeMalformed: 8 } }));
+    expect(summary.violations).toEqual([]);
+    expect(sum(Object.values(summary.ike!.host.drops))).toBe(8);
+    expect(summary.flows.every((flow) => flow.lost === 0)).toBe(true);
+  });
+
+  test("a Delete arriving mid-flight goes through the SA lifecycle: the pair is deleted, its later packets dropped as NO_SA and counted", () => {
+    const { summary, design } = run(scenario({ faults: { ikeDeletes: 2 }, bulk: { ike: { mode: "main", preSharedKey: "bulk-key" } } }));
+    expect(summary.violations).toEqual([]);
+    expect(summary.ike!.timeline.filter((entry) => entry.kind === "delete-received")).toHaveLength(2);
+    const lost = sum(summary.flows.map((flow) => flow.lost));
+    expect(lost).toBeGreaterThan(0);
+    expect(lost).toBeLessThanOrEqual(summary.countedDrops);
+    expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(2);
+  });
+
+  test("same seed, same IKE: the timelines and counts are equal", () => {
+    const a = run(scenario());
+    const b = run(scenario());
+    expect(JSON.stringify(a.summary.ike)).toBe(JSON.stringify(b.summary.ike));
+  });
+});
