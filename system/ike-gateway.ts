@@ -1,7 +1,6 @@
 import type { Kernel } from "../sim/kernel.js";
 import type { Random } from "../sim/random.js";
 import { DropCounter } from "../sim/stats/drop-counter.js";
-import { classDscp } from "../sim/packet/dscp.js";
 import { HOST_MAC, PEER_MAC } from "../sim/packet/ethernet.js";
 import { ikeFrame, type IkeDatagram } from "../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address } from "../sim/packet/ipv4.js";
@@ -23,7 +22,7 @@ export interface GatewayConfig {
   readonly identity: IkeIdentity;
   readonly preSharedKey: Uint8Array;
   readonly mode: "main" | "aggressive";
-  /** The class its ESP and IKE frames are marked with (its own egress policy's). */
+  /** The class its ESP frames are marked with (its own egress policy's). */
   readonly trafficClass: number;
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
   readonly retransmit: { readonly intervalPicoseconds: number; readonly limit: number };
@@ -176,7 +175,8 @@ export class IkeGateway {
   private transmit(message: Uint8Array): void {
     if (this.lost()) return;
     this.counts.sent++;
-    this.peer.send(ikeFrame({ destination: HOST_MAC, source: PEER_MAC, sourceIp: this.config.address, destinationIp: this.config.hostAddress, dscp: classDscp(this.config.trafficClass), message }));
+    // Best effort, as a gateway marks its IKE unless told otherwise: the host learns the class only from the identity (seed 001).
+    this.peer.send(ikeFrame({ destination: HOST_MAC, source: PEER_MAC, sourceIp: this.config.address, destinationIp: this.config.hostAddress, dscp: 0, message }));
   }
 
   /** Whether the link loses this message (the scenario's IKE loss fault). */

@@ -102,6 +102,12 @@ export class IkeDaemon extends Component {
     return peer.state.value;
   }
 
+  /** Whether a message or timer is waiting for a gateway's lane, or being handled. */
+  get busy(): boolean {
+    return this.handling > 0 || [...this.peers.values()].some((peer) => peer.work.length > 0);
+  }
+  private handling = 0;
+
   /** Whether a scenario gave the daemon gateways to answer. */
   get configured(): boolean {
     return this.peers.size > 0;
@@ -131,26 +137,34 @@ export class IkeDaemon extends Component {
   private *serve(peer: Peer): Generator<Command, void, unknown> {
     for (;;) {
       const work = yield* peer.work.take();
-      const now = this.kernel.now;
-      let step: IkeStep;
-      // Before the tag is known, a reply takes the class its request came in with (its own DSCP's): seed 001's fallback.
-      let trafficClass = peer.ikeSa?.qosGroup != null ? this.intermediate.classOfGroup(peer.ikeSa.qosGroup) : 0;
-      if (work.kind === "datagram") {
-        this.counts.received++;
-        if (peer.ikeSa?.qosGroup == null) trafficClass = work.trafficClass;
-        step = peer.node.receive(formatIpv4(work.datagram.source), work.datagram.message, now);
-      } else if (work.kind === "expire") {
-        step = peer.node.expire(now);
-      } else {
-        const tunnel = work.tunnel;
-        if (this.tunnels.get(tunnel.selector) !== tunnel) continue;
-        this.record(peer, { kind: "rekey-started", trigger: work.trigger, outboundSpi: tunnel.outbound.parameters.spi });
-        step = peer.node.quickMode(tunnel.session, now, selectorPayloads(tunnel.selector));
-      }
-      yield* this.intermediate.cpu.run("IKE", trafficClass, this.intermediate.cpu.picoseconds(ikeWorkCycles(step.work, this.params)));
-      yield* this.perform(peer, step.actions, trafficClass);
-      this.armTimer(peer);
+      this.handling++;
+      yield* this.handle(peer, work);
+      this.handling--;
     }
+  }
+
+  private *handle(peer: Peer, work: Work): Generator<Command, void, unknown> {
+    const now = this.kernel.now;
+    let step: IkeStep;
+    // Before the tag is known, a reply takes the class its request came in with (its own DSCP's): seed 001's fallback.
+    let trafficClass = peer.ikeSa?.qosGroup != null ? this.intermediate.classOfGroup(peer.ikeSa.qosGroup) : 0;
+    if (work.kind === "datagram") {
+      this.counts.received++;
+      if (peer.ikeSa?.qosGroup == null) trafficClass = work.trafficClass;
+      step = peer.node.receive(formatIpv4(work.datagram.source), work.datagram.message, now);
+    } else if (work.kind === "expire") {
+      step = peer.node.expire(now);
+    } else {
+      const tunnel = work.tunnel;
+      if (this.tunnels.get(tunnel.selector) !== tunnel) return;
+      this.record(peer, { kind: "rekey-started", trigger: work.trigger, outboundSpi: tunnel.outbound.parameters.spi });
+      step = peer.node.quickMode(tunnel.session, now, selectorPayloads(tunnel.selector));
+    }
+    // A phase 1 starts when its first message is taken, before the work it costs.
+    for (const action of step.actions) if (action.kind === "state" && (action.state === "MM1" || action.state === "AM1")) this.record(peer, { kind: "phase1-started", mode: action.state === "MM1" ? "main" : "aggressive" });
+    yield* this.intermediate.cpu.run("IKE", trafficClass, this.intermediate.cpu.picoseconds(ikeWorkCycles(step.work, this.params)));
+    yield* this.perform(peer, step.actions, trafficClass);
+    this.armTimer(peer);
   }
 
   /** A step's outcomes: the identity and its tag first, so that the replies of the same step already take the tag's class. */
@@ -172,8 +186,6 @@ export class IkeDaemon extends Component {
           this.showState(peer, action.message);
           break;
         case "state":
-          // The first message of a phase 1 starts the gateway's history.
-          if (action.state === "MM1" || action.state === "AM1") this.record(peer, { kind: "phase1-started", mode: action.state === "MM1" ? "main" : "aggressive" });
           this.showState(peer, action.state);
           break;
         case "phase1-failed":

@@ -35,10 +35,16 @@ export interface Phase1KeyInputs {
 export function derivePhase1Keys(work: IkeWork, inputs: Phase1KeyInputs): Phase1Keys {
   const { hash, sharedSecret: gxy, initiatorCookie: ckyI, responderCookie: ckyR } = inputs;
   const skeyid = prf(work, hash, inputs.preSharedKey, inputs.initiatorNonce, inputs.responderNonce);
+  const { skeyidD, skeyidA, skeyidE } = skeyidChain(work, hash, skeyid, gxy, ckyI, ckyR);
+  return new Phase1Keys(hash, skeyid, skeyidD, skeyidA, skeyidE, encryptionKey(work, hash, skeyidE, inputs.encryptionKeyBytes));
+}
+
+/** Section 5: SKEYID_d, SKEYID_a and SKEYID_e from SKEYID, g^xy and the cookies, whatever the authentication method. */
+export function skeyidChain(work: IkeWork, hash: IkeHashAlgorithm, skeyid: Uint8Array, gxy: Uint8Array, ckyI: Uint8Array, ckyR: Uint8Array) {
   const skeyidD = prf(work, hash, skeyid, gxy, ckyI, ckyR, Uint8Array.of(0));
   const skeyidA = prf(work, hash, skeyid, skeyidD, gxy, ckyI, ckyR, Uint8Array.of(1));
   const skeyidE = prf(work, hash, skeyid, skeyidA, gxy, ckyI, ckyR, Uint8Array.of(2));
-  return new Phase1Keys(hash, skeyid, skeyidD, skeyidA, skeyidE, encryptionKey(work, hash, skeyidE, inputs.encryptionKeyBytes));
+  return { skeyidD, skeyidA, skeyidE };
 }
 
 /** Appendix B: SKEYID_e itself when long enough, else K1 | K2 | ... with K1 = prf(SKEYID_e, 0), Kn = prf(SKEYID_e, Kn-1). */
@@ -104,11 +110,15 @@ export function quickModeHash3(work: IkeWork, keys: Phase1Keys, messageId: numbe
  * Kn = prf(SKEYID_d, Kn-1 | protocol | SPI | Ni_b | Nr_b), KEYMAT = K1 | K2 | ... cut to `length`.
  */
 export function keyMaterial(work: IkeWork, keys: Phase1Keys, protocol: number, spi: number, initiatorNonce: Uint8Array, responderNonce: Uint8Array, length: number): Uint8Array {
-  const seed = [Uint8Array.of(protocol), uint32Bytes(spi), initiatorNonce, responderNonce];
+  return expandKeyMaterial(work, keys.hash, keys.skeyidD, [Uint8Array.of(protocol), uint32Bytes(spi), initiatorNonce, responderNonce], length);
+}
+
+/** KEYMAT's expansion of a seed under SKEYID_d: K1 = prf(SKEYID_d, seed), Kn = prf(SKEYID_d, Kn-1 | seed). */
+export function expandKeyMaterial(work: IkeWork, hash: IkeHashAlgorithm, skeyidD: Uint8Array, seed: readonly Uint8Array[], length: number): Uint8Array {
   const blocks: Uint8Array[] = [];
   let total = 0;
   for (let previous: Uint8Array | null = null; total < length; ) {
-    previous = prf(work, keys.hash, keys.skeyidD, ...(previous === null ? seed : [previous, ...seed]));
+    previous = prf(work, hash, skeyidD, ...(previous === null ? seed : [previous, ...seed]));
     blocks.push(previous);
     total += previous.length;
   }

@@ -108,6 +108,16 @@ export class IkeCustomers {
     };
   }
 
+  /**
+   * Whether no IKE message is on its way into the host: every one the gateways sent has been taken
+   * by the daemon, and the daemon has nothing left to handle (a retransmission timer may still run).
+   */
+  get quiet(): boolean {
+    const daemon = this.system.driver.intermediate.ike;
+    const sent = [...this.gateways.values()].reduce((sum, gateway) => sum + gateway.counts.sent, 0);
+    return sent === daemon.counts.received && !daemon.busy;
+  }
+
   get customers(): number {
     return this.pending.length;
   }
@@ -126,7 +136,7 @@ export class IkeCustomers {
     const { retransmitMicroseconds, retransmitLimit } = this.system.driver.intermediate.ike.params;
     this.kernel.schedule(us(3 * (retransmitLimit + 1) * retransmitMicroseconds), `${this.path}.bring_up_limit`, () => {
       for (const pending of this.pending) {
-        if (pending.ready.value === 1) continue;
+        if (this.readyCustomers.has(pending)) continue;
         this.givenUp.push(pending.customer.name);
         this.ready(pending);
       }
@@ -151,15 +161,18 @@ export class IkeCustomers {
   /** Each customer's readiness follows the host's view: its tunnels all up, or its phase 1 failed. */
   private observe(entry: IkeTimelineEntry): void {
     const pending = this.pending.find((candidate) => candidate.customer.name === entry.gateway);
-    if (!pending || pending.ready.value === 1) return;
+    if (!pending || this.readyCustomers.has(pending)) return;
     // A tunnel's first Quick Mode is done when it is up, or when it failed for good (its packets then go nowhere).
     if ((entry.event.kind === "quick-mode-up" && !entry.event.rekey) || entry.event.kind === "quick-mode-failed") this.upCount.set(entry.gateway, (this.upCount.get(entry.gateway) ?? 0) + 1);
     if (entry.event.kind === "phase1-failed" || (this.upCount.get(entry.gateway) ?? 0) >= pending.tunnels.length) this.ready(pending);
   }
 
+  /** A signal's value changes only when its phase commits: readiness is counted here, the signal shows it. */
   private ready(pending: Pending): void {
-    if (pending.ready.value === 1) return;
+    if (this.readyCustomers.has(pending)) return;
+    this.readyCustomers.add(pending);
     pending.ready.set(1);
-    if (this.pending.every((other) => other === pending || other.ready.value === 1)) this.onAllReady();
+    if (this.readyCustomers.size === this.pending.length) this.onAllReady();
   }
+  private readonly readyCustomers = new Set<Pending>();
 }

@@ -31,7 +31,8 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const rekeys = quickModes.filter((entry) => entry.text.startsWith("rekey")).length;
     const deletes = own.filter((entry) => entry.kind === "delete-sent" || entry.kind === "delete-received").length;
     const phase1 = up ? `phase 1 up at ${up.microseconds} µs` : `phase 1 failed (${gateway.failed ?? own.find((entry) => entry.kind === "phase1-failed")?.text ?? "no reply"})`;
-    lines.push(`    ${gateway.name}: ${phase1}, ${quickModes.length - rekeys} Quick Modes, ${rekeys} rekeys, ${deletes} Deletes${gateway.lost > 0 ? `, ${gateway.lost} messages lost on the link` : ""}${describeDrops(gateway.drops)}`);
+    const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+    lines.push(`    ${gateway.name}: ${phase1}, ${count(quickModes.length - rekeys, "Quick Mode")}, ${count(rekeys, "rekey")}, ${count(deletes, "Delete")}${gateway.lost > 0 ? `, ${gateway.lost} messages lost on the link` : ""}${describeDrops(gateway.drops)}`);
   }
   return lines;
 }

@@ -162,7 +162,7 @@ export class ScenarioTraffic extends Component {
   /** Whether every packet sent has arrived, and any replay the gateway injected has had time to be received and dropped. */
   get settled(): boolean {
     const now = this.kernel.now;
-    return now >= this.trafficEnd && now >= this.lastInjection + us(20) && this.flows.every((flow) => flow.undelivered === 0);
+    return now >= this.trafficEnd && now >= this.lastInjection + us(20) && this.flows.every((flow) => flow.undelivered === 0) && (this.ikeCustomers?.quiet ?? true);
   }
 
   /** When the traffic ends: its start plus its duration (until IKE has finished, as if it started now). */

@@ -42,10 +42,11 @@ describe("nicsim on the command line", () => {
     expect(listed.stdout).toContain("top.nic.crypto_tx.engine0.state  [3]");
     // A finished run's dump ends with its end marker: no warning that it is cut off.
     expect(listed.stderr).toBe("");
-    const changes = nicsim("inspect", "out/default.vcd", "--signal", "top.nic.sacache.tx_hits", "--from", "0", "--to", "100");
+    // The whole run: the traffic starts once IKE has brought the customers up.
+    const summary = JSON.parse(readFileSync(join(directory, "out/default.summary.json"), "utf8"));
+    const changes = nicsim("inspect", "out/default.vcd", "--signal", "top.nic.sacache.tx_hits", "--from", "0", "--to", String(summary.simulatedMicroseconds));
     const lines = changes.stdout.trim().split("\n");
     expect(lines.length).toBeGreaterThan(2);
-    const summary = JSON.parse(readFileSync(join(directory, "out/default.summary.json"), "utf8"));
     expect(Number(lines[lines.length - 1]!.trim().split(/\s+/).pop())).toBeLessThanOrEqual(summary.ipsec.cache.txHits);
     const unknown = nicsim("inspect", "out/default.vcd", "--signal", "top.nic.crypto_tx.state");
     expect(unknown.status).toBe(1);
@@ -114,10 +115,10 @@ describe("one command-line grammar", () => {
   });
 
   test("a fault run whose every loss is a counted drop succeeds, says so, and lists the faults injected", () => {
-    const result = nicsim("run", "--quiet", "--no-waveform", "--out", "faults", "--set", "durationMicroseconds=60", "--set", "faults.deletes=3", "--set", "faults.interruptStorms=1");
+    const result = nicsim("run", "--quiet", "--no-waveform", "--out", "faults", "--set", "durationMicroseconds=60", "--set", "faults.ikeDeletes=3", "--set", "faults.interruptStorms=1");
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^default: every packet arrived or was dropped with a counted reason \((\d+) dropped\)/);
-    expect(result.stdout).toContain("\n  faults injected: 3 SA deletes, 1 interrupt storm\n");
+    expect(result.stdout).toContain("\n  faults injected: 1 interrupt storm, 3 Informational Deletes from gateways\n");
     const summary = JSON.parse(readFileSync(join(directory, "faults/default.summary.json"), "utf8"));
     expect(summary.ending.kind).toBe("accounted");
     expect(summary.ending.dropped).toBeGreaterThan(0);

@@ -1,4 +1,9 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { requireTool } from "../support/tools.js";
 import { checkScenario } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
@@ -91,6 +96,26 @@ describe("IKE brings each customer up before its traffic flows", () => {
     expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(4);
   });
 
+  test("a seconds lifetime rekeys too: at softLifetimePercent of it, through a new Quick Mode, with no packet lost", () => {
+    const { summary } = run({
+      name: "seconds",
+      seed: 2,
+      durationMicroseconds: 12_000,
+      // 1 % of a 1 s lifetime: the rekey comes 10 ms after the first Quick Mode.
+      driver: { intermediate: { ike: { cyclesPerModularExponentiation: 30_000, softLifetimePercent: 1 } } },
+      customers: [{ name: "c", identity: { type: "ID_FQDN", value: "gw.c.example" }, sas: 1, ike: { mode: "main", preSharedKey: "k", lifetimeSeconds: 1 } }],
+      traffic: [{ name: "t", customer: "c", direction: "both", packetBytes: 200, gapMicroseconds: 100, pattern: "constant" }],
+      outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+    });
+    expect(summary.outcome).toBe("every packet arrived");
+    const timeline = summary.ike!.timeline;
+    const up = timeline.find((entry) => entry.kind === "quick-mode-up")!;
+    const rekey = timeline.find((entry) => entry.kind === "rekey-started")!;
+    expect(rekey.text).toContain("seconds lifetime");
+    expect(rekey.microseconds - up.microseconds).toBeCloseTo(10_000, 3);
+    expect(timeline.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("rekey"))).toHaveLength(1);
+  });
+
   test("a wrong pre-shared key fails phase 1: no SA, and the customer's packets are dropped and counted as NO_SA both ways", () => {
     const { summary, design } = run(scenario({ bulk: { ike: { mode: "main", preSharedKey: "bulk-key", gatewayPreSharedKey: "typo-key" } } }));
     expect(summary.violations).toEqual([]);
@@ -146,3 +171,23 @@ describe("IKE brings each customer up before its traffic flows", () => {
     expect(JSON.stringify(a.summary.ike)).toBe(JSON.stringify(b.summary.ike));
   });
 });
+
+describe.runIf(requireTool("tshark", "tshark"))("IKE's control traffic is classified by the tag once the identity is known (seed 001)", () => {
+  test("replies before the ID payload take the request's class (best effort here), those after it the tag's: AM2 already, MM6 and every Quick Mode", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-ike-"));
+    runScenario(checkScenario({ ...scenario(), outputs: { waveform: false, pcap: true, html: false, saTrace: false } }), { directory });
+    const result = spawnSync("tshark", ["-r", join(directory, "ike.pcap"), "-Y", "isakmp && ip.src == 192.0.2.1", "-T", "fields", "-e", "ip.dst", "-e", "isakmp.exchangetype", "-e", "ip.dsfield.dscp"], { encoding: "utf8" });
+    expect(result.status, result.stderr).toBe(0);
+    const rows = result.stdout.trim().split("\n").map((row) => row.split("\t"));
+    const to = (address: string) => rows.filter(([destination]) => destination === address).map(([, exchange, dscp]) => `${exchange}:${dscp}`);
+    // gold (192.0.2.10, Aggressive Mode 4): AM2 is the first reply, sent once AM1's identity tagged the IKE SA: EF (gold, class 7).
+    expect(to("192.0.2.10")[0]).toBe("4:46");
+    expect(to("192.0.2.10").filter((row) => row.startsWith("32:")).every((row) => row === "32:46")).toBe(true);
+    // bulk (192.0.2.11, Main Mode 2): MM2 and MM4 before the identity, best effort like the requests; MM6 and the Quick Modes AF41 (bulk, class 6).
+    const bulk = to("192.0.2.11");
+    expect(bulk.slice(0, 3)).toEqual(["2:0", "2:0", "2:34"]);
+    expect(bulk.filter((row) => row.startsWith("32:")).length).toBeGreaterThanOrEqual(3);
+    expect(bulk.filter((row) => row.startsWith("32:")).every((row) => row === "32:34")).toBe(true);
+  });
+});
+

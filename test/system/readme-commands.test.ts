@@ -33,6 +33,7 @@ const SKIPPED: Record<string, string> = {
   "nicsim sweep-merge <shards…> --out sweep.jsonl": "a form with placeholders; test/system/sweep-shards-cli.ts merges four shards",
   "nicsim sweep --grid nic.crypto_tx.bytesPerCycle=8,16,32,64 --grid driver.cpu.cores=1,2,4,8 \\": "a line of the SLURM job script (a 128-point grid); test/system/sweep-shard.test.ts checks the script and the manifest",
   'tshark -r waveforms/default.pcap -o esp.enable_encryption_decode:TRUE -o esp.enable_authentication_check:TRUE "${args[@]}"': "an external tool reading a run's capture; the capture tests run tshark on it",
+  'tshark -r waveforms/default.pcap -Y isakmp -V "${args[@]}" | grep -E "Exchange type|ID type|FQDN|Key ID"': "an external tool reading a run's capture; test/system/default-scenario.test.ts runs tshark with the run's ikev1_decryption_table",
 };
 
 /** The cheap nicsim arguments for each command, and for an npm script the CLI command its package.json script must run. */

@@ -29,11 +29,19 @@ describe("secrets stay inside", () => {
       { name: `key of SPI 0x${sa.spi.toString(16)}`, bytes: sa.keyMaterial.subarray(0, sa.keyMaterial.length - 4) },
       { name: `salt of SPI 0x${sa.spi.toString(16)}`, bytes: sa.keyMaterial.subarray(sa.keyMaterial.length - 4) },
     ]);
-    // 13 SA pairs, a key and a salt each.
-    expect(secrets.length).toBe(52);
-    const outputs = files(directory).filter((path) => !path.endsWith(".esp_sa"));
+    // 13 SA pairs (and the rekeys' pairs), a key and a salt each.
+    expect(secrets.length).toBeGreaterThanOrEqual(52);
+    // IKE's: each gateway's pre-shared key (as the scenario gives it, text) and each IKE SA's phase-1 encryption key.
+    const encoder = new TextEncoder();
+    const ikeSecrets = [
+      ...defaultScenario().scenario.customers.map((customer) => ({ name: `pre-shared key of ${customer.name}`, bytes: encoder.encode(customer.ike!.preSharedKey) })),
+      ...run.design.top.driver.intermediate.ike.decryptionTable.map((entry, index) => ({ name: `phase-1 encryption key ${index}`, bytes: entry.encryptionKey })),
+    ];
+    expect(ikeSecrets.length).toBe(6);
+    secrets.push(...ikeSecrets);
+    const outputs = files(directory).filter((path) => !path.endsWith(".esp_sa") && !path.endsWith(".ikev1_decryption_table"));
     expect(outputs.map((path) => path.slice(directory.length + 1)).sort()).toEqual(
-      ["default.filters/cpu_work.txt", "default.filters/crypto_state.txt", "default.filters/driver_message.txt", "default.filters/error_code.txt", "default.filters/esp_path.txt", "default.filters/rx_state.txt", "default.filters/tx_state.txt", "default.gtkw", "default.html", "default.pcap", "default.sa-trace.jsonl", "default.summary.json", "default.vcd"].sort(),
+      ["default.filters/cpu_work.txt", "default.filters/crypto_state.txt", "default.filters/driver_message.txt", "default.filters/ike_state.txt", "default.filters/error_code.txt", "default.filters/esp_path.txt", "default.filters/rx_state.txt", "default.filters/tx_state.txt", "default.gtkw", "default.html", "default.pcap", "default.sa-trace.jsonl", "default.summary.json", "default.vcd"].sort(),
     );
     const found: string[] = [];
     const contents = [...outputs.map((path) => ({ path, bytes: readFileSync(path) })), { path: "printed summary", bytes: Buffer.from(run.text) }];
@@ -43,6 +51,9 @@ describe("secrets stay inside", () => {
     expect(found).toEqual([]);
     // The esp_sa file is where they are meant to be: the scan finds them there, so it would find them elsewhere.
     const espSa = readFileSync(join(directory, "default.esp_sa"));
-    expect(secrets.every((secret) => espSa.includes(Buffer.from(Buffer.from(secret.bytes).toString("hex"))))).toBe(true);
+    const espSecrets = secrets.filter((secret) => secret.name.startsWith("key of") || secret.name.startsWith("salt of"));
+    expect(espSecrets.every((secret) => espSa.includes(Buffer.from(Buffer.from(secret.bytes).toString("hex"))))).toBe(true);
+    const ikeTable = readFileSync(join(directory, "default.ikev1_decryption_table"));
+    expect(ikeSecrets.filter((secret) => secret.name.startsWith("phase-1")).every((secret) => ikeTable.includes(Buffer.from(Buffer.from(secret.bytes).toString("hex"))))).toBe(true);
   });
 });

@@ -68,10 +68,10 @@ describe("the default run's save file opens on its story", () => {
 
   test("groups in data-flow order, only the ones holding a marker open", () => {
     const stages = saved.groups.filter((group) => group.depth === 0);
-    expect(stages.map((group) => group.name)).toEqual(["driver", "rings", "DMA", "SA table", "crypto", "MAC", "wire", "interrupts and errors"]);
+    expect(stages.map((group) => group.name)).toEqual(["IKE", "driver", "rings", "DMA", "SA table", "crypto", "MAC", "wire", "interrupts and errors"]);
     const opened = saved.groups.filter((group) => group.depth === 1 && (group.flags & TraceFlag.closed) === 0).map((group) => group.name);
-    expect(opened).toEqual(["top.driver.cpu.core0", "top.nic.crypto_tx.engine0"]);
-    expect(stages.filter((group) => (group.flags & TraceFlag.closed) === 0).map((group) => group.name)).toEqual(["driver", "crypto"]);
+    expect(opened).toEqual(["top.driver.cpu.core2", "top.nic.sacache", "top.nic.crypto_tx.engine0"]);
+    expect(stages.filter((group) => (group.flags & TraceFlag.closed) === 0).map((group) => group.name)).toEqual(["driver", "SA table", "crypto"]);
   });
 
   test("queues that carried nothing are left out, the others are there", async () => {
@@ -98,16 +98,20 @@ describe("the default run's save file opens on its story", () => {
 describe("the story is found in what the run did, not at fixed times", () => {
   test("a dump that ends before any crypto preemption opens on the first host preemption in it", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-story-early-"));
-    runScenario(defaultScenario({ durationMicroseconds: 30, "outputs.waveformFromMicroseconds": 1, "outputs.waveformToMicroseconds": 20 }), { directory });
+    // The traffic starts once IKE has brought every customer up: the window is its first 1 to 20 µs.
+    const traffic = runScenario(defaultScenario({ durationMicroseconds: 30, "outputs.waveform": false, "outputs.pcap": false, "outputs.html": false }), { directory: null }).design.top.traffic;
+    const start = (traffic.trafficEnd - traffic.trafficDuration) / 1e6;
+    runScenario(defaultScenario({ durationMicroseconds: 30, "outputs.waveformFromMicroseconds": start + 1, "outputs.waveformToMicroseconds": start + 20 }), { directory });
     const base = join(directory, "default");
     const saved = readSaveFile(readFileSync(`${base}.gtkw`, "utf8"));
     const vcd = await readVcd(readFileSync(`${base}.vcd`));
-    const preempted = [...changesByPath(vcd)].filter(([path]) => /^top\.driver\.cpu\.core\d+\.preempted$/.test(path)).flatMap(([, list]) => list.map((change) => change.time).filter((time) => time > 1_000_000));
-    const cryptoSuspends = vcd.changes.filter((change) => /\.crypto_(tx|rx)\.engine\d+\.preemption$/.test(change.path) && change.time > 1_000_000);
+    const from = Math.round((start + 1) * 1e6);
+    const preempted = [...changesByPath(vcd)].filter(([path]) => /^top\.driver\.cpu\.core\d+\.preempted$/.test(path)).flatMap(([, list]) => list.map((change) => change.time).filter((time) => time > from));
+    const cryptoSuspends = vcd.changes.filter((change) => /\.crypto_(tx|rx)\.engine\d+\.preemption$/.test(change.path) && change.time > from);
     expect(cryptoSuspends).toEqual([]);
     const first = Math.min(...preempted);
     expect(saved.markers[0]).toMatchObject({ time: first, name: expect.stringMatching(/^core\d preempted$/) });
-    expect(saved.window.from).toBeGreaterThanOrEqual(1_000_000);
+    expect(saved.window.from).toBeGreaterThanOrEqual(from);
     expect(saved.window.from).toBeLessThan(first);
     expect(saved.window.to).toBeGreaterThan(first);
   });
