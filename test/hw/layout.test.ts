@@ -53,6 +53,9 @@ describe("a layout's encoder and decoder", () => {
     expect(() => TX_DESCRIPTOR.fields.trafficClass.write(image, -1)).toThrow(/TX descriptor CLASS: -1 is not an integer/);
     expect(() => TX_DESCRIPTOR.fields.bufferAddress.write(image, 1.5)).toThrow(/BUFFER_ADDRESS: 1.5/);
     expect(() => TX_DESCRIPTOR.fields.bufferAddress.write(image, 2 ** 64)).toThrow(/BUFFER_ADDRESS/);
+    // The whole-layout encoder refuses the same way.
+    expect(() => TX_DESCRIPTOR.encode({ length: 65536 })).toThrow("TX descriptor LENGTH: 65536 is not an integer from 0 to 2^16 - 1 (2 bytes)");
+    expect(() => RX_WRITE_BACK.encode({ spi: -1 })).toThrow("RX write-back SPI: -1 is not an integer from 0 to 2^32 - 1 (4 bytes)");
     const secret = new Uint8Array(33).fill(0x5a);
     let message = "";
     try {
