@@ -29,6 +29,8 @@ const VALIDATION = "test/system/scenario-validation.test.ts";
 const OUTPUTS = "test/hostile/outputs.test.ts";
 const CLI = "test/system/cli.test.ts";
 const FUZZ = "test/system/scoreboard-properties.test.ts";
+const IKE = "test/system/ike-scenario.test.ts";
+const ISAKMP = "test/ike/malformed.test.ts";
 
 export const CATALOGUE: readonly HostileInput[] = [
   // Registers, whichever they are.
@@ -84,6 +86,12 @@ export const CATALOGUE: readonly HostileInput[] = [
   { input: "ESP carrying a dummy packet (next header 59)", outcome: "Dropped silently, counted by reason", covers: ["esp:next-header-59"], test: [ESP, "a dummy packet (next header 59) is dropped silently, by reason"] },
   { input: "ESP with any bit flipped", outcome: "The ICV fails; the replay window is unchanged", covers: ["esp:wrong-icv"], test: [ESP, "random packets, keys and ICV lengths round-trip; a flipped bit anywhere fails and leaves the window unchanged"] },
   // Scenario and policy texts.
+  { input: "An ISAKMP message to the host's UDP 500 that is truncated, longer or shorter than its header says, of another version, or whose payloads run past its end", outcome: "Dropped by the IKE daemon and counted by reason (TRUNCATED, LENGTH_MISMATCH, BAD_VERSION, PAYLOAD_LENGTH, …); no IKE SA or traffic changes", covers: ["ike:malformed"], test: [IKE, "malformed ISAKMP messages are dropped and counted by reason, and nothing else changes"] },
+  { input: "An ISAKMP message for no IKE SA the host has (an unknown cookie), or a first message without the payloads its exchange needs", outcome: "Dropped with its reason (UNKNOWN_COOKIE, MISSING_PAYLOAD); no session is left behind", covers: ["ike:malformed"], test: [ISAKMP, "a first message without the payloads its exchange needs leaves no session behind"] },
+  { input: "An ISAKMP message from an address with no keyring entry", outcome: "Dropped and counted (UNKNOWN_PEER); the gateways' IKE SAs are untouched", covers: ["ike:unknown-peer"], test: [IKE, "an ISAKMP message from an address with no keyring entry is dropped and counted (UNKNOWN_PEER), and a gateway's garbage never reaches another's IKE SA"] },
+  { input: "A gateway configured with the wrong pre-shared key", outcome: "Phase 1 fails (AUTHENTICATION_FAILED): no SA; the customer's packets are dropped and counted as NO_SA both ways; the run succeeds as accounted", covers: ["ike:authentication"], test: [IKE, "a wrong pre-shared key fails phase 1: no SA, and the customer's packets are dropped and counted as NO_SA both ways"] },
+  { input: "An Informational Delete of an SA pair while its traffic flows", outcome: "The pair is deleted through the SA lifecycle (packets holding it finish), its policy goes back to a trap, later packets are counted as NO_SA", covers: ["ike:delete"], test: [IKE, "a Delete arriving mid-flight goes through the SA lifecycle: the pair is deleted, its later packets dropped as NO_SA and counted"] },
+  { input: "Two IKE gateways at one address, a gateway at the host's address, IKE faults without IKE customers, SA faults with only IKE customers", outcome: "Rejected at load, at the field's line, with what to use instead", covers: ["scenario:cross-field"], test: [VALIDATION, "24. IKE: a gateway address taken twice or the host's, faults without the customers they act on"] },
   { input: "Scenario YAML that does not parse", outcome: "Rejected before the run, with line and column", covers: ["scenario:syntax"], test: [VALIDATION, "1. YAML that does not parse: the line and column"] },
   { input: "Scenario with an unknown field, a missing one, a wrong type, a value out of range", outcome: "Rejected with the field's path and line", covers: ["scenario:field"], test: [VALIDATION, "2. an unknown field, as a typo would make"] },
   { input: "Scenario naming a customer that does not exist, or defining one twice", outcome: "Rejected with the stream's or customer's line", covers: ["scenario:reference"], test: [VALIDATION, "7. a stream of a customer that does not exist"] },

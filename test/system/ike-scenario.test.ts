@@ -5,7 +5,11 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { requireTool } from "../support/tools.js";
 import { checkScenario } from "../../system/scenario/load.js";
-import { runScenario } from "../../system/scenario/run.js";
+import { buildScenario, runScenario } from "../../system/scenario/run.js";
+import { ikeFrame } from "../../sim/packet/ike-datagram.js";
+import { HOST_MAC, PEER_MAC } from "../../sim/packet/ethernet.js";
+import { ipv4Address } from "../../sim/packet/ipv4.js";
+import { us } from "../../sim/time.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { IkeStateEnum } from "../../driver/intermediate/ike-timeline.js";
 
@@ -153,6 +157,20 @@ describe("IKE brings each customer up before its traffic flows", () => {
     expect(summary.violations).toEqual([]);
     expect(sum(Object.values(summary.ike!.host.drops))).toBe(8);
     expect(summary.flows.every((flow) => flow.lost === 0)).toBe(true);
+  });
+
+  test("an ISAKMP message from an address with no keyring entry is dropped and counted (UNKNOWN_PEER), and a gateway's garbage never reaches another's IKE SA", () => {
+    const design = buildScenario(checkScenario(scenario()));
+    const { kernel, top } = design;
+    const stranger = (message: Uint8Array) => top.peer.send(ikeFrame({ destination: HOST_MAC, source: PEER_MAC, sourceIp: ipv4Address("203.0.113.9"), destinationIp: ipv4Address("192.0.2.1"), dscp: 0, message }));
+    kernel.schedule(us(150), "stranger", () => {
+      stranger(new Uint8Array(40));
+      stranger(Uint8Array.from({ length: 300 }, (_, index) => index & 0xff));
+    });
+    kernel.run({ until: us(400) });
+    const daemon = top.driver.intermediate.ike;
+    expect(daemon.drops.get("UNKNOWN_PEER")).toBe(2);
+    expect(daemon.timeline.filter((entry) => entry.event.kind === "phase1-up").map((entry) => entry.gateway).sort()).toEqual(["bulk", "gold"]);
   });
 
   test("a Delete arriving mid-flight goes through the SA lifecycle: the pair is deleted, its later packets dropped as NO_SA and counted", () => {

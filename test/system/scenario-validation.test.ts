@@ -212,6 +212,26 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID, "s.yaml", { "outputs.waveformScopes.0": "x" })).toEqual(["--set outputs.waveformScopes.0: outputs.waveformScopes: Invalid input: expected array, received object"]);
   });
 
+  test("24. IKE: a gateway address taken twice or the host's, faults without the customers they act on", () => {
+    const twoGateways = VALID.replace(
+      "    sas: 2\n",
+      "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.50 }\n  - name: b\n    identity: { type: ID_FQDN, value: gw.b.example }\n    ike: { preSharedKey: k2, address: 192.0.2.50 }\n",
+    );
+    expect(problems(twoGateways)).toEqual([
+      "s.yaml:22:30: customers[1].ike.address: gateway address 192.0.2.50 is customer 0's too (s.yaml:16:5): each IKE gateway needs its own, as Main Mode picks the pre-shared key by address",
+    ]);
+    const atHost = VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.1 }\n");
+    expect(problems(atHost)).toEqual(["s.yaml:19:30: customers[0].ike.address: 192.0.2.1 is the host's own address; give the gateway another"]);
+    expect(problems(VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 999.1.1.1 }\n"))).toEqual([
+      "s.yaml:19:30: customers[0].ike.address: an IPv4 address (a.b.c.d, each part 0 to 255)",
+    ]);
+    expect(problems(`${VALID}faults:\n  ikeDeletes: 2\n`)).toEqual(["s.yaml:26:3: faults.ikeDeletes: needs a customer that comes up through IKE (customers[].ike)"]);
+    const allIke = VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1 }\n");
+    expect(problems(`${allIke}faults:\n  rekeys: 1\n`)).toEqual([
+      "s.yaml:27:3: faults.rekeys: changes manually keyed SAs, and every customer here comes up through IKE: use customers[].ike.lifetimeKilobytes or lifetimeSeconds for rekeys, faults.ikeDeletes for deletes",
+    ]);
+  });
+
   test("23. a scenario with mistakes of every kind: all of them in one load, each at its true line and column, misspelt names with the name meant", () => {
     expect(problems(PLANTED, "p.yaml")).toEqual([
       "p.yaml:3:1: seeed: unknown field (did you mean seed?)",
