@@ -20,6 +20,7 @@ import { nicsimVersion } from "../scenario/sweep-shard-file.js";
 import { sweepCommand, sweepMergeCommand, type SweepCommandOptions } from "./sweep-command.js";
 import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
+import { serveCommand, type ServeCommandOptions } from "./serve-command.js";
 
 /** `path=value` for a scenario: the path must name a place in the scenario (values parse as JSON when they can, else stay strings). */
 const scenarioAssignment = assignment(scenarioPath, overridePathProblem);
@@ -175,6 +176,21 @@ program
     console.log(`wrote ${result.files.join("\n      ")}`);
     if (result.report.outcome.startsWith("stopped by the time limit")) process.exitCode = 1;
   });
+
+program
+  .command("serve")
+  .description("the NIC as a device server for a driver in another process (C, Python): a Unix domain socket or stdin/stdout; writes the run's waveform, capture and summary when the client leaves")
+  .argument("[command...]", "a client program to start (after --), with NICSIM_SOCKET set; the exit status is its own")
+  .option("--socket <path>", "serve on this Unix domain socket")
+  .option("--stdio", "serve the process that started the server, on stdin and stdout")
+  .option("--scenario <file>", "take the name, seed, nic and wire parameters and outputs from a scenario file")
+  .addOption(seedOption())
+  .option("--set <path=value>", "parameter value, e.g. nic.queues=1 (`top.` before a path is optional; repeatable)", parameterAssignment, {})
+  .option("--name <name>", "the run's name: its files are <out>/<name>.* (default: the scenario's, or serve)")
+  .option("--out <directory>", "where the files go (default: the scenario's outputs.directory, or waveforms)", outputPath("--out"))
+  .option("--call-ns <ns>", "simulated CPU time every client request costs (default 20)", integer("--call-ns", 0, 1_000_000_000))
+  .option("--no-waveform", "do not write the VCD and .gtkw")
+  .action((command: string[], options: ServeCommandOptions) => serveCommand(command, options));
 
 program
   .command("latency")
