@@ -3,6 +3,8 @@
  * pointer to it can travel with a packet to the base driver and on to the NIC (seed 002).
  * 128 bytes, 64-byte aligned, little-endian.
  */
+import type { DescriptorField } from "./descriptors.js";
+
 export const SA_RECORD_BYTES = 128;
 export const SA_RECORD_ALIGNMENT = 64;
 
@@ -38,10 +40,17 @@ export const SA_DIRECTION_INBOUND = 1;
 export const SA_RECORD_FIELDS = [
   { name: "MAGIC", offset: SA_RECORD.MAGIC, bytes: 4, description: `0x${SA_RECORD_MAGIC.toString(16)} ("SAR1"); cleared when the record is freed` },
   { name: "RECORD_LENGTH", offset: SA_RECORD.RECORD_LENGTH, bytes: 2, description: `${SA_RECORD_BYTES}` },
-  { name: "PROTOCOL", offset: SA_RECORD.PROTOCOL, bytes: 1, description: "IP protocol: 50 (ESP)" },
-  { name: "DIRECTION", offset: SA_RECORD.DIRECTION, bytes: 1, description: "0 outbound, 1 inbound" },
+  { name: "PROTOCOL", offset: SA_RECORD.PROTOCOL, bytes: 1, description: "IP protocol: 50 (ESP)", values: { ESP: 50 } },
+  { name: "DIRECTION", offset: SA_RECORD.DIRECTION, bytes: 1, description: "0 outbound, 1 inbound", values: { OUTBOUND: SA_DIRECTION_OUTBOUND, INBOUND: SA_DIRECTION_INBOUND } },
   { name: "UNIQUE_ID", offset: SA_RECORD.UNIQUE_ID, bytes: 4, description: "The SA's unique id in the SADB" },
-  { name: "FLAGS", offset: SA_RECORD.FLAGS, bytes: 1, description: "bit 0 ESN, bit 1 HAS_TAG, bit 2 IPv6 addresses" },
+  {
+    name: "FLAGS", offset: SA_RECORD.FLAGS, bytes: 1, description: "bit 0 ESN, bit 1 HAS_TAG, bit 2 IPv6 addresses",
+    fields: [
+      { name: "ESN", bit: 0, width: 1, description: "Extended sequence numbers" },
+      { name: "HAS_TAG", bit: 1, width: 1, description: "QOS_GROUP holds an ipsec_qos_group tag; without it, classify by the inner DSCP" },
+      { name: "IPV6", bit: 2, width: 1, description: "SOURCE and DESTINATION are IPv6 addresses" },
+    ],
+  },
   { name: "QOS_GROUP", offset: SA_RECORD.QOS_GROUP, bytes: 1, description: "ipsec_qos_group tag inherited from the IKE SA (valid with HAS_TAG)" },
   { name: "SPI", offset: SA_RECORD.SPI, bytes: 4, description: "Security Parameter Index" },
   { name: "KEY_LENGTH", offset: SA_RECORD.KEY_LENGTH, bytes: 1, description: "AES key bytes: 16 or 32" },
@@ -50,7 +59,7 @@ export const SA_RECORD_FIELDS = [
   { name: "KEY", offset: SA_RECORD.KEY, bytes: 32, description: "AES key (first KEY_LENGTH bytes)" },
   { name: "SOURCE", offset: SA_RECORD.SOURCE, bytes: 16, description: "Tunnel source address (IPv4 in the first 4 bytes)" },
   { name: "DESTINATION", offset: SA_RECORD.DESTINATION, bytes: 16, description: "Tunnel destination address" },
-] as const;
+] as const satisfies readonly DescriptorField[];
 
 /** An SA as the record carries it. */
 export interface SaRecordFields {

@@ -6,6 +6,7 @@ import { buildPipelineDemo } from "../../sim/demo/build.js";
 import { formatTime } from "../../sim/time.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { datasheetMarkdown } from "../../hw/spec/datasheet.js";
+import { cHeader } from "../../hw/spec/c-header.js";
 import { readmeParameterTables, replaceReadmeParameterTables } from "../parameter-tables.js";
 import { runPlainTraffic } from "../run-scenario.js";
 import { parseTableEntries, runPolicyEvaluation } from "../policy-eval.js";
@@ -269,6 +270,13 @@ program
   .description("print the NIC datasheet (registers, descriptors, error codes)")
   .action(() => {
     process.stdout.write(datasheetMarkdown());
+  });
+
+program
+  .command("c-header")
+  .description("print the C header of the device interface (clients/c/nicsim_device.h: registers, layouts, error codes)")
+  .action(() => {
+    process.stdout.write(cHeader());
   });
 
 program
