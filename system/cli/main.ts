@@ -22,6 +22,9 @@ import { sweepCommand, sweepMergeCommand, type SweepCommandOptions } from "./swe
 import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
 import { serveCommand, type ServeCommandOptions } from "./serve-command.js";
+import { protocolCHeader } from "../serve/protocol-c-header.js";
+import { protocolMarkdown } from "../serve/protocol-docs.js";
+import { protocolPython } from "../serve/protocol-python.js";
 
 /** `path=value` for a scenario: the path must name a place in the scenario (values parse as JSON when they can, else stay strings). */
 const scenarioAssignment = assignment(scenarioPath, overridePathProblem);
@@ -277,6 +280,14 @@ program
   .description("print the C header of the device interface (clients/c/nicsim_device.h: registers, layouts, error codes)")
   .action(() => {
     process.stdout.write(cHeader());
+  });
+
+program
+  .command("protocol")
+  .description("print the device protocol of nicsim serve: its documentation, C header or Python constants")
+  .addOption(new Option("--format <format>", "docs (docs/device-protocol.md), c (clients/c/nicsim_protocol.h) or python (clients/python/nicsim_protocol.py)").choices(["docs", "c", "python"]).default("docs"))
+  .action((options: { format: "docs" | "c" | "python" }) => {
+    process.stdout.write({ docs: protocolMarkdown, c: protocolCHeader, python: protocolPython }[options.format]());
   });
 
 program
