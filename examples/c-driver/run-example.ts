@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeDirectory } from "../../sim/output-files.js";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig } from "../../system/serve/served-run.js";
 import { type ServeOutcome, serveOnSocket } from "../../system/serve/server.js";
 
@@ -23,7 +24,7 @@ export function cDriverSources(): string[] {
 
 /** Build the example driver with the system C compiler (`cc`); returns the binary's path, or throws with the compiler's words. */
 export function buildCDriver(binary = join(root, "waveforms/bin/c-driver")): string {
-  mkdirSync(dirname(binary), { recursive: true });
+  makeDirectory(dirname(binary));
   const result = spawnSync("cc", [...C_FLAGS, "-I", join(root, "clients/c"), "-o", binary, ...cDriverSources()], { encoding: "utf8" });
   if (result.error) throw new Error(`cc: ${result.error.message} (install a C compiler: apt-get install gcc libc6-dev)`);
   if (result.status !== 0) throw new Error(`cc failed:\n${result.stdout}${result.stderr}`);
@@ -36,12 +37,12 @@ export function exampleConfig(directory: string, name = "c-driver"): ServeConfig
 }
 
 /** Build the driver and run it against `nicsim serve` on a socket of its own; resolves when both are done. */
-export async function runCDriverExample(options: { directory?: string; args?: readonly string[]; name?: string; socket?: string } = {}): Promise<ServeOutcome> {
+export async function runCDriverExample(options: { directory?: string; args?: readonly string[]; name?: string; socket?: string; onClientOutput?: (text: string) => void } = {}): Promise<ServeOutcome> {
   const binary = buildCDriver();
   const directory = options.directory ?? join(root, "waveforms");
   const socket = options.socket ?? join(directory, `${options.name ?? "c-driver"}.sock`);
-  mkdirSync(directory, { recursive: true });
-  return serveOnSocket(exampleConfig(directory, options.name), socket, { command: [binary, ...(options.args ?? [])] });
+  makeDirectory(directory);
+  return serveOnSocket(exampleConfig(directory, options.name), socket, { command: [binary, ...(options.args ?? [])], onClientOutput: options.onClientOutput });
 }
 
 // `npm run example:c-driver [-- --bug]`: build, serve, run, and exit with the driver's status.

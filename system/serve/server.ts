@@ -28,6 +28,8 @@ export interface SocketOptions {
   /** A client program to start once the socket listens, with NICSIM_SOCKET set to its path: the run is over when it has exited. */
   readonly command?: readonly string[];
   readonly onListening?: (path: string) => void;
+  /** The client's stdout and stderr, as it writes them; without it they are the server's own. */
+  readonly onClientOutput?: (text: string) => void;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function serveOnSocket(config: ServeConfig, path: string, options: 
   options.onListening?.(path);
   let clientStatus: number | null = null;
   if (options.command) {
-    const { status, problem } = await runClient(options.command, path);
+    const { status, problem } = await runClient(options.command, path, options.onClientOutput);
     clientStatus = status;
     // Its connection closes as it exits, which ends the run; a client that never connected ends it here.
     if (!connection) runEnded(run.finish({ kind: "no-client", reason: problem ?? `${options.command[0]} exited with status ${status} without connecting` }));
@@ -74,10 +76,12 @@ export async function serveOnSocket(config: ServeConfig, path: string, options: 
 }
 
 /** Start the client program with NICSIM_SOCKET set; resolves with its exit status once it has exited (127 when it could not start). */
-function runClient(command: readonly string[], path: string): Promise<{ status: number; problem: string | null }> {
+function runClient(command: readonly string[], path: string, onOutput?: (text: string) => void): Promise<{ status: number; problem: string | null }> {
   const [program, ...args] = command;
   return new Promise((resolve) => {
-    const child = spawn(program!, args, { stdio: "inherit", env: { ...process.env, NICSIM_SOCKET: path } });
+    const child = spawn(program!, args, { stdio: onOutput ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...process.env, NICSIM_SOCKET: path } });
+    child.stdout?.on("data", (chunk: Buffer) => onOutput!(chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => onOutput!(chunk.toString()));
     child.on("error", (error) => resolve({ status: 127, problem: `${program}: ${error.message}` }));
     child.on("exit", (code, signal) => resolve({ status: code ?? 128 + (signal === "SIGKILL" ? 9 : 15), problem: null }));
   });
