@@ -103,6 +103,7 @@ const refuse = (error: ProtocolErrorName, messageType: number, text: string): De
 /** The value a field's declaration refuses, in words, or null. Text is named by length only: it is the sender's, shown to no one. */
 function valueProblem(field: FieldSpec, value: number): string | null {
   if (field.choices && !field.choices.includes(value)) return `${value}; expected one of ${field.choices.join(", ")}`;
+  if (field.range && field.range[0] === field.range[1] && value !== field.range[0]) return `0x${value.toString(16)}; expected 0x${field.range[0].toString(16)}`;
   if (field.range && (value < field.range[0] || value > field.range[1])) return `${value}; expected ${field.range[0]} to ${field.range[1]}`;
   return null;
 }
