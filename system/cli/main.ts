@@ -25,6 +25,7 @@ import { serveCommand, type ServeCommandOptions } from "./serve-command.js";
 import { protocolCHeader } from "../serve/protocol-c-header.js";
 import { protocolMarkdown } from "../serve/protocol-docs.js";
 import { protocolPython } from "../serve/protocol-python.js";
+import { devicePython } from "../serve/device-python.js";
 
 /** `path=value` for a scenario: the path must name a place in the scenario (values parse as JSON when they can, else stay strings). */
 const scenarioAssignment = assignment(scenarioPath, overridePathProblem);
@@ -284,10 +285,10 @@ program
 
 program
   .command("protocol")
-  .description("print the device protocol of nicsim serve: its documentation, C header or Python constants")
-  .addOption(new Option("--format <format>", "docs (docs/device-protocol.md), c (clients/c/nicsim_protocol.h) or python (clients/python/nicsim_protocol.py)").choices(["docs", "c", "python"]).default("docs"))
-  .action((options: { format: "docs" | "c" | "python" }) => {
-    process.stdout.write({ docs: protocolMarkdown, c: protocolCHeader, python: protocolPython }[options.format]());
+  .description("print the device protocol of nicsim serve (its documentation, C header or Python constants), or the device's constants for Python")
+  .addOption(new Option("--format <format>", "docs (docs/device-protocol.md), c (clients/c/nicsim_protocol.h), python (clients/python/nicsim_protocol.py) or python-device (clients/python/nicsim_device.py)").choices(["docs", "c", "python", "python-device"]).default("docs"))
+  .action((options: { format: "docs" | "c" | "python" | "python-device" }) => {
+    process.stdout.write({ docs: protocolMarkdown, c: protocolCHeader, python: protocolPython, "python-device": devicePython }[options.format]());
   });
 
 program

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadScenarioFile } from "../scenario/load.js";
@@ -55,11 +55,12 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   let outcome: ServeOutcome;
   if (options.stdio) outcome = await serveOnStreams(config, process.stdin, process.stdout);
   else {
-    const path = options.socket ?? join(mkdtempSync(join(tmpdir(), "nicsim-serve-")), "device.sock");
+    const temporary = options.socket === undefined ? mkdtempSync(join(tmpdir(), "nicsim-serve-")) : null;
+    const path = options.socket ?? join(temporary!, "device.sock");
     outcome = await serveOnSocket(config, path, {
       command: command.length > 0 ? command : undefined,
       onListening: (listening) => process.stderr.write(`nicsim serve: ${config.name} listening on ${listening}${command.length > 0 ? `; starting ${command.join(" ")}` : ""}\n`),
-    });
+    }).finally(() => temporary && rmSync(temporary, { recursive: true, force: true }));
   }
   const { result, clientStatus } = outcome;
   say(result.text);

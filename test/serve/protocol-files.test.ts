@@ -8,6 +8,7 @@ import { PROTOCOL_C_HEADER_PATH, protocolCHeader } from "../../system/serve/prot
 import { decodeMessage, encodeMessage, layoutOf, type MessageValues, sender } from "../../system/serve/protocol-codec.js";
 import { PROTOCOL_DOCS_PATH, protocolMarkdown } from "../../system/serve/protocol-docs.js";
 import { PROTOCOL_PYTHON_PATH, protocolPython } from "../../system/serve/protocol-python.js";
+import { DEVICE_PYTHON_PATH, devicePython } from "../../system/serve/device-python.js";
 import { requireTool } from "../support/tools.js";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -17,6 +18,7 @@ describe("one table, everything derived from it", () => {
     [PROTOCOL_DOCS_PATH, protocolMarkdown],
     [PROTOCOL_C_HEADER_PATH, protocolCHeader],
     [PROTOCOL_PYTHON_PATH, protocolPython],
+    [DEVICE_PYTHON_PATH, devicePython],
   ])("%s is what hw/spec/device-protocol.ts generates (refresh with `npm run protocol`)", (path, generate) => {
     const committed = readFileSync(join(root, path), "utf8");
     expect(committed === generate(), `${path} is stale: run \`npm run protocol\``).toBe(true);
