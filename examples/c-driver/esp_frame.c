@@ -25,13 +25,29 @@ static void ipv4_header(uint8_t *header, uint32_t total_length, uint8_t protocol
   put16(header + 10, ~sum & 0xffff);
 }
 
-size_t esp_frame_outbound(uint8_t *frame, const esp_sa *sa, uint32_t esp_sequence, uint32_t sequence, uint16_t inner_bytes) {
-  static const uint8_t host_mac[6] = {2, 0, 0, 0, 0, 1}, peer_mac[6] = {2, 0, 0, 0, 0, 2};
-  size_t padding = (4 - (inner_bytes + 2u) % 4) % 4;
-  size_t esp_bytes = 8 + 8 + inner_bytes + padding + 2 + ESP_ICV_BYTES;
+/* The inner IPv4/UDP packet: 10.0.0.1 to 10.0.0.2, the sequence number first in its payload, then filler. */
+static void inner_packet(uint8_t *inner, uint32_t sequence, uint16_t inner_bytes) {
+  ipv4_header(inner, inner_bytes, 17, 0x0a000001u, 0x0a000002u, (uint16_t)sequence);
+  put16(inner + 20, 49152);
+  put16(inner + 22, 49200);
+  put16(inner + 24, inner_bytes - 20u);
+  put16(inner + 26, 0); /* no UDP checksum */
+  put32(inner + 28, sequence);
+  for (size_t index = 32; index < inner_bytes; index++) inner[index] = (uint8_t)(index * 31 + sequence * 7);
+}
+
+static const uint8_t host_mac[6] = {2, 0, 0, 0, 0, 1}, peer_mac[6] = {2, 0, 0, 0, 0, 2};
+
+static void ethernet_header(uint8_t *frame) {
   memcpy(frame, peer_mac, 6);
   memcpy(frame + 6, host_mac, 6);
   put16(frame + 12, 0x0800);
+}
+
+size_t esp_frame_outbound(uint8_t *frame, const esp_sa *sa, uint32_t esp_sequence, uint32_t sequence, uint16_t inner_bytes) {
+  size_t padding = (4 - (inner_bytes + 2u) % 4) % 4;
+  size_t esp_bytes = 8 + 8 + inner_bytes + padding + 2 + ESP_ICV_BYTES;
+  ethernet_header(frame);
   ipv4_header(frame + 14, (uint32_t)(20 + esp_bytes), 50, sa->source, sa->destination, (uint16_t)esp_sequence);
   uint8_t *esp = frame + 34;
   put32(esp, sa->spi);
@@ -40,13 +56,7 @@ size_t esp_frame_outbound(uint8_t *frame, const esp_sa *sa, uint32_t esp_sequenc
   put32(esp + 8, 0);
   put32(esp + 12, esp_sequence);
   uint8_t *inner = frame + ESP_INNER_OFFSET;
-  ipv4_header(inner, inner_bytes, 17, 0x0a000001u, 0x0a000002u, (uint16_t)sequence);
-  put16(inner + 20, 49152);
-  put16(inner + 22, 49200);
-  put16(inner + 24, inner_bytes - 20u);
-  put16(inner + 26, 0); /* no UDP checksum */
-  put32(inner + 28, sequence);
-  for (size_t index = 32; index < inner_bytes; index++) inner[index] = (uint8_t)(index * 31 + sequence * 7);
+  inner_packet(inner, sequence, inner_bytes);
   uint8_t *trailer = inner + inner_bytes;
   for (size_t index = 0; index < padding; index++) trailer[index] = (uint8_t)(index + 1);
   trailer[padding] = (uint8_t)padding;
@@ -64,4 +74,15 @@ long esp_frame_inbound_sequence(const uint8_t *frame, size_t length, uint32_t sp
   size_t inner_bytes = (size_t)(trailer_end - 2 - trailer_end[-2] - inner);
   if (inner_bytes < 32 || get16(inner + 2) != inner_bytes || inner[9] != 17) return -1;
   return (long)get32(inner + 28);
+}
+
+size_t plain_frame(uint8_t *frame, uint32_t sequence, uint16_t inner_bytes) {
+  ethernet_header(frame);
+  inner_packet(frame + 14, sequence, inner_bytes);
+  return 14u + inner_bytes;
+}
+
+long plain_frame_sequence(const uint8_t *frame, size_t length) {
+  if (length < 14 + 32 || get16(frame + 12) != 0x0800 || frame[14 + 9] != 17 || get16(frame + 14 + 2) != length - 14) return -1;
+  return (long)get32(frame + 14 + 28);
 }

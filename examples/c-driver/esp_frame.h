@@ -29,4 +29,8 @@ size_t esp_frame_outbound(uint8_t *frame, const esp_sa *sa, uint32_t esp_sequenc
  */
 long esp_frame_inbound_sequence(const uint8_t *frame, size_t length, uint32_t spi);
 
+/* The same inner packet in a plain Ethernet frame (no ESP), and its sequence number back (-1: not one of ours). */
+size_t plain_frame(uint8_t *frame, uint32_t sequence, uint16_t inner_bytes);
+long plain_frame_sequence(const uint8_t *frame, size_t length);
+
 #endif /* ESP_FRAME_H */

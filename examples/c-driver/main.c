@@ -6,8 +6,9 @@
  * DOORBELL_BATCH frames); receiving is interrupt driven (MSI-X vector 0, moderated by EITR), with
  * RX refill of one RDT write per poll; errors come on the error vector, read from ERRLOG.
  *
- *   c-driver [--frames N] [--bug]     (connects to NICSIM_SOCKET; see `nicsim serve -- c-driver`)
+ *   c-driver [--frames N] [--bug] [--plain]     (connects to NICSIM_SOCKET; see `nicsim serve -- c-driver`)
  *
+ * --plain sends the same inner packets without ESP (the peer echoes them as they are).
  * --bug rings the TX doorbell with a tail past the end of the ring first: the device refuses it
  * and says so (ERRLOG, the error interrupt, and its diagnostic), then the driver goes on correctly.
  * Exits 0 when every frame went out and came back (and, with --bug, the device reported the bug).
@@ -35,6 +36,7 @@ typedef struct {
   uint32_t vector_mask, error_vector;
   uint32_t tx_handle;
   uint64_t tx_record;
+  int plain;
   uint32_t sent, reaped, tx_errors, received, received_inline, out_of_order, error_entries, tail_beyond_ring;
 } driver;
 
@@ -94,8 +96,8 @@ static void transmit(driver *d, uint32_t frames) {
   uint8_t frame[BUFFER_BYTES];
   while (d->sent < frames && tx_ring_free(&d->tx) > 0) {
     uint32_t sequence = d->sent++;
-    size_t length = esp_frame_outbound(frame, &TO_PEER, sequence + 1, sequence, INNER_BYTES);
-    uint8_t command = NICSIM_TX_DESCRIPTOR_COMMAND_EOP_BIT | NICSIM_TX_DESCRIPTOR_COMMAND_RS_BIT | NICSIM_TX_DESCRIPTOR_COMMAND_IPSEC_BIT;
+    size_t length = d->plain ? plain_frame(frame, sequence, INNER_BYTES) : esp_frame_outbound(frame, &TO_PEER, sequence + 1, sequence, INNER_BYTES);
+    uint8_t command = NICSIM_TX_DESCRIPTOR_COMMAND_EOP_BIT | NICSIM_TX_DESCRIPTOR_COMMAND_RS_BIT | (d->plain ? 0 : NICSIM_TX_DESCRIPTOR_COMMAND_IPSEC_BIT);
     tx_ring_post(&d->tx, frame, (uint16_t)length, command, d->tx_handle, d->tx_record);
     if (d->tx.unrung == DOORBELL_BATCH) tx_ring_doorbell(&d->tx);
   }
@@ -109,7 +111,7 @@ static void poll(driver *d) {
   uint32_t taken = 0;
   while (rx_ring_take(&d->rx, &frame)) {
     taken++;
-    long sequence = esp_frame_inbound_sequence(frame.bytes, frame.length, TO_HOST.spi);
+    long sequence = d->plain ? plain_frame_sequence(frame.bytes, frame.length) : esp_frame_inbound_sequence(frame.bytes, frame.length, TO_HOST.spi);
     if (frame.error != 0 || sequence < 0) continue;
     if ((uint32_t)sequence != d->received) d->out_of_order++;
     d->received++;
@@ -132,15 +134,17 @@ static void ring_wrong_doorbell(driver *d) {
 
 int main(int argc, char **argv) {
   uint32_t frames = 128;
-  int bug = 0;
+  int bug = 0, plain = 0;
   for (int index = 1; index < argc; index++) {
     if (strcmp(argv[index], "--bug") == 0) bug = 1;
+    else if (strcmp(argv[index], "--plain") == 0) plain = 1;
     else if (strcmp(argv[index], "--frames") == 0 && index + 1 < argc) frames = (uint32_t)strtoul(argv[++index], NULL, 10);
-    else return fprintf(stderr, "usage: %s [--frames N] [--bug]\n", argv[0]), 2;
+    else return fprintf(stderr, "usage: %s [--frames N] [--bug] [--plain]\n", argv[0]), 2;
   }
   char reason[512];
   driver d;
   memset(&d, 0, sizeof d);
+  d.plain = plain;
   d.device = nicsim_connect_env(bug ? "c-driver --bug" : "c-driver", reason, sizeof reason);
   if (!d.device) return fprintf(stderr, "c-driver: %s\n", reason), 1;
   nicsim_on_diagnostic(d.device, print_diagnostic, NULL);
@@ -159,9 +163,9 @@ int main(int argc, char **argv) {
   }
   nicsim_peer_counts peer = {0};
   nicsim_peer_status(d.device, &peer);
-  printf("c-driver: sent %u frames (%u written back with an error), the peer decrypted %u; received %u (%u decrypted inline by the NIC, %u out of order); %u device error log entries; %.3f µs simulated\n",
-         d.reaped, d.tx_errors, peer.decrypted, d.received, d.received_inline, d.out_of_order, d.error_entries, (double)nicsim_now_ps(d.device) / 1e6);
-  int traffic_arrived = d.reaped == frames && d.tx_errors == 0 && peer.decrypted >= frames && d.received == frames && d.received_inline == frames && d.out_of_order == 0;
+  printf("c-driver: sent %u frames (%u written back with an error), the peer received %u and decrypted %u; received %u (%u decrypted inline by the NIC, %u out of order); %u device error log entries; %.3f µs simulated\n",
+         d.reaped, d.tx_errors, peer.received, peer.decrypted, d.received, d.received_inline, d.out_of_order, d.error_entries, (double)nicsim_now_ps(d.device) / 1e6);
+  int traffic_arrived = d.reaped == frames && d.tx_errors == 0 && (plain ? peer.received : peer.decrypted) >= frames && d.received == frames && d.received_inline == (plain ? 0 : frames) && d.out_of_order == 0;
   int bug_reported = !bug || d.tail_beyond_ring == 1;
   int clean = nicsim_goodbye(d.device) == 0;
   if (!traffic_arrived) fprintf(stderr, "c-driver: not every frame arrived both ways\n");
