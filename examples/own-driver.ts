@@ -24,10 +24,7 @@ export function runOwnDriver(options: { tailBeyondRing?: boolean } = {}) {
       const frame = sequencedFrame("to-peer", 0, index, 200);
       const buffer = memory.allocate(frame.length, `frame ${index}`);
       memory.write(buffer, frame);
-      const descriptor = new Uint8Array(D.DESCRIPTOR_BYTES);
-      D.writeField(descriptor, D.TX.BUFFER_ADDRESS, 8, buffer);
-      D.writeField(descriptor, D.TX.LENGTH, 2, frame.length);
-      descriptor[D.TX.COMMAND] = D.TX_COMMAND_EOP | D.TX_COMMAND_RS;
+      const descriptor = D.TX_DESCRIPTOR.encode({ bufferAddress: buffer, length: frame.length, command: D.TX_COMMAND_EOP | D.TX_COMMAND_RS });
       memory.write(ring + index * D.DESCRIPTOR_BYTES, descriptor);
     }
     // The doorbell: the tail register names the first slot the device may not use.

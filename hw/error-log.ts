@@ -1,6 +1,7 @@
 import { inject, injectable } from "../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
 import { defineEnum } from "../sim/enum-type.js";
+import { ERRLOG_LOCATION_FIELDS } from "./spec/registers.js";
 import { describeError, ErrorCode, type ErrorCodeName, FieldCode, type FieldCodeName, NO_INDEX, NO_QUEUE } from "./spec/errors.js";
 
 export type Direction = "tx" | "rx";
@@ -73,7 +74,7 @@ export class ErrorLog extends Component {
     const entry = this.entries[0];
     if (!entry) return null;
     const queue = entry.queue ?? NO_QUEUE;
-    const location = (queue | ((entry.direction === "rx" ? 1 : 0) << 8) | (FieldCode[entry.field] << 16)) >>> 0;
+    const location = ERRLOG_LOCATION_FIELDS.pack({ QUEUE: queue, DIRECTION: entry.direction === "rx" ? 1 : 0, FIELD: FieldCode[entry.field] });
     return { code: ErrorCode[entry.code], location, index: entry.index ?? NO_INDEX, value: entry.value };
   }
 

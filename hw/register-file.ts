@@ -3,7 +3,7 @@ import type { Mac } from "./mac.js";
 import type { RingRegisters } from "./ring.js";
 import type { RxEngine } from "./rx/engine.js";
 import { ErrorCode, NO_QUEUE } from "./spec/errors.js";
-import { readField, writeField } from "./spec/descriptors.js";
+import { SA_STAGE_POINTER, stageWord, writeStageWord } from "./spec/sa-stage.js";
 import { checkRecord } from "./ipsec/record-fetches.js";
 import { refusalLabel } from "./ipsec/sa-cache.js";
 import type { IpsecOffload } from "./ipsec/offload.js";
@@ -72,14 +72,15 @@ export class RegisterFile {
     }
   }
 
-  /** QUEUE_FAULTS: bit q for TX queue q, bit 8 + q for RX queue q. */
+  /** QUEUE_FAULTS: bit q of TX for TX queue q, of RX for RX queue q. */
   private queueFaults(): number {
-    let value = 0;
+    let tx = 0;
+    let rx = 0;
     for (let queue = 0; queue < this.shared.queues; queue++) {
-      if (this.tx.ring(queue).fault) value |= 1 << queue;
-      if (this.rx.ring(queue).fault) value |= 1 << (R.MAX_QUEUES + queue);
+      if (this.tx.ring(queue).fault) tx |= 1 << queue;
+      if (this.rx.ring(queue).fault) rx |= 1 << queue;
     }
-    return value;
+    return R.QUEUE_FAULTS_FIELDS.pack({ TX: tx, RX: rx });
   }
 
   private writeOnly(offset: number): number {
@@ -101,7 +102,7 @@ export class RegisterFile {
     const { errors, interrupts, statistics, queues } = this.shared;
     switch (offset) {
       case R.CTRL: return this.control;
-      case R.STATUS: return R.STATUS_LINK_UP | (errors.waiting > 0 ? R.STATUS_ERROR : 0) | (queues << 8);
+      case R.STATUS: return R.STATUS_FIELDS.pack({ LINK_UP: 1, ERROR: errors.waiting > 0 ? 1 : 0, QUEUES: queues });
       case R.ERROR_COUNT: return errors.errorCount;
       case R.MAXFRS: return this.shared.maxFrameBytes;
       case R.QUEUE_FAULTS: return this.queueFaults();
@@ -112,8 +113,8 @@ export class RegisterFile {
       case R.ERRLOG_CODE: return errors.head()?.code ?? 0;
       case R.ERRLOG_LOCATION: return errors.head()?.location ?? NO_QUEUE;
       case R.ERRLOG_INDEX: return errors.head()?.index ?? 0;
-      case R.ERRLOG_VALUE_LO: return register32(errors.head()?.value ?? 0);
-      case R.ERRLOG_VALUE_HI: return Math.floor((errors.head()?.value ?? 0) / 0x1_0000_0000);
+      case R.ERRLOG_VALUE_LO: return R.registerHalves(errors.head()?.value ?? 0).low;
+      case R.ERRLOG_VALUE_HI: return R.registerHalves(errors.head()?.value ?? 0).high;
     }
     const block = this.readSaRegister(offset) ?? this.qos.read(offset);
     if (block !== undefined) return block;
@@ -135,7 +136,7 @@ export class RegisterFile {
       case R.TDLEN(0): return ring.lengthBytes;
       case R.TDH(0): return ring.head;
       case R.TDT(0): return ring.tail;
-      case R.TXDCTL(0): return (ring.enabled ? R.QUEUE_ENABLE : 0) | (ring.fault ? R.QUEUE_FAULT : 0) | (ring.inDevice > 0 ? R.QUEUE_BUSY : 0);
+      case R.TXDCTL(0): return R.QUEUE_CONTROL_FIELDS.pack({ ENABLE: ring.enabled ? 1 : 0, FAULT: ring.fault ? 1 : 0, BUSY: ring.inDevice > 0 ? 1 : 0 });
       case R.TDFAULT(0): return ring.faultRegister;
       case R.BLOCK_SRRCTL: return this.rx.bufferSize(queue.queue);
     }
@@ -147,8 +148,8 @@ export class RegisterFile {
     const { errors, interrupts } = this.shared;
     switch (offset) {
       case R.CTRL:
-        this.control = value & (R.CTRL_TX_ENABLE | R.CTRL_RX_ENABLE);
-        this.mac.enable((value & R.CTRL_TX_ENABLE) !== 0, (value & R.CTRL_RX_ENABLE) !== 0);
+        this.control = value & R.CTRL_FIELDS.mask;
+        this.mac.enable(R.CTRL_FIELDS.TX_ENABLE.get(value) === 1, R.CTRL_FIELDS.RX_ENABLE.get(value) === 1);
         return true;
       case R.ICR: interrupts.clearCause(value); return true;
       case R.ICS: interrupts.setCause(value); return true;
@@ -195,14 +196,14 @@ export class RegisterFile {
   private readSaRegister(offset: number): number | undefined {
     const cache = this.offload.cache;
     const counts = cache.counts;
-    if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) return readField(this.stage, offset - R.SA_STAGE(0), 4);
+    if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) return stageWord(this.stage, (offset - R.SA_STAGE(0)) / 4);
     if (offset >= R.SA_QOS_MAP(0) && offset < R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS) && offset % 4 === 0) {
       return R.encodeQosMapWord(this.offload.qosClasses, (offset - R.SA_QOS_MAP(0)) / 4);
     }
     switch (offset) {
       case R.SA_STATUS: return this.recordFetch.busy ? R.SA_STATUS_BUSY : this.saStatus;
-      case R.SA_TABLE_SIZE: return cache.size("tx") | (cache.size("rx") << 16);
-      case R.SA_CTRL: return this.offload.pointerFetch ? R.SA_CTRL_POINTER_FETCH : 0;
+      case R.SA_TABLE_SIZE: return R.SA_TABLE_SIZE_FIELDS.pack({ TX: cache.size("tx"), RX: cache.size("rx") });
+      case R.SA_CTRL: return R.SA_CTRL_FIELDS.pack({ POINTER_FETCH: this.offload.pointerFetch ? 1 : 0 });
       case R.SA_TX_HITS: return register32(counts.txHits);
       case R.SA_TX_MISSES: return register32(counts.txMisses);
       case R.SA_RX_HITS: return register32(counts.rxHits);
@@ -215,28 +216,28 @@ export class RegisterFile {
 
   private writeSaRegister(offset: number, value: number): boolean {
     if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) {
-      writeField(this.stage, offset - R.SA_STAGE(0), 4, value);
+      writeStageWord(this.stage, (offset - R.SA_STAGE(0)) / 4, value);
       return true;
     }
     if (offset >= R.SA_QOS_MAP(0) && offset < R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS) && offset % 4 === 0) {
-      const word = (offset - R.SA_QOS_MAP(0)) / 4;
-      for (let nibble = 0; nibble < 8; nibble++) {
-        const field = (value >>> (4 * nibble)) & 0xf;
-        if (field & 8) this.offload.qosClasses.set(word * 8 + nibble, field & 7);
-        else this.offload.qosClasses.delete(word * 8 + nibble);
+      for (const { tag, trafficClass } of R.decodeQosMapWord(value, (offset - R.SA_QOS_MAP(0)) / 4)) {
+        if (trafficClass !== undefined) this.offload.qosClasses.set(tag, trafficClass);
+        else this.offload.qosClasses.delete(tag);
       }
       return true;
     }
     if (offset === R.SA_CTRL) {
-      this.offload.pointerFetch = (value & R.SA_CTRL_POINTER_FETCH) !== 0;
+      this.offload.pointerFetch = R.SA_CTRL_FIELDS.POINTER_FETCH.get(value) === 1;
       return true;
     }
     if (offset !== R.SA_COMMAND) return false;
-    const index = value & 0xffff;
-    const direction = value & R.SA_COMMAND_RX ? "rx" : "tx";
-    const operation = (value & R.SA_COMMAND_OPERATION_MASK) >>> 0;
+    const command = R.SA_COMMAND_FIELDS.unpack(value);
+    const index = command.INDEX;
+    const direction = command.DIRECTION ? "rx" : "tx";
+    const operation = command.OPERATION;
+    const operations = R.SA_COMMAND_FIELDS.OPERATION.values;
     const cache = this.offload.cache;
-    const replace = (value & R.SA_COMMAND_REPLACE) !== 0;
+    const replace = command.REPLACE === 1;
     const fail = (code: "INVALID_SA_HANDLE" | "SA_RECORD_INVALID" | "SA_COMMAND_BUSY" | "SA_ENTRY_OCCUPIED" | "SA_DUPLICATE", fieldName: string, reported: number) => {
       this.saStatus = ErrorCode[code];
       this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value: reported });
@@ -245,25 +246,25 @@ export class RegisterFile {
       this.statusAwaitsFetch = false;
       fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)", value);
     }
-    else if (operation === R.SA_COMMAND_INVALIDATE_POINTER) {
-      cache.invalidatePointer(readField(this.stage, 0, 8));
+    else if (operation === operations.INVALIDATE_POINTER) {
+      cache.invalidatePointer(SA_STAGE_POINTER.decode(this.stage).pointer);
       this.saStatus = 0;
     } else if (index >= cache.size(direction)) fail("INVALID_SA_HANDLE", `SA_COMMAND.INDEX (${direction.toUpperCase()} table of ${cache.size(direction)})`, index);
-    else if (operation === R.SA_COMMAND_INVALIDATE) {
+    else if (operation === operations.INVALIDATE) {
       cache.invalidate(direction, index);
       this.saStatus = 0;
-    } else if (operation === R.SA_COMMAND_INSTALL_POINTER) {
+    } else if (operation === operations.INSTALL_POINTER) {
       this.saStatus = 0;
       this.statusAwaitsFetch = true;
-      this.recordFetch.fetch(direction, index, readField(this.stage, 0, 8), replace);
-    } else if (operation === R.SA_COMMAND_INSTALL) {
+      this.recordFetch.fetch(direction, index, SA_STAGE_POINTER.decode(this.stage).pointer, replace);
+    } else if (operation === operations.INSTALL) {
       const fields = checkRecord(this.stage, direction);
       // A bad record's value is not echoed, only where it is wrong: staged from a wrong offset, any field may hold key or salt bytes.
       if ("problem" in fields) return fail("SA_RECORD_INVALID", `SA_STAGE (${fields.problem} at byte ${fields.offset})`, fields.offset), true;
       const installed = cache.commandInstall(direction, index, fields, replace);
       if (installed.kind === "refused") fail(installed.code, refusalLabel(direction, index, installed), installed.otherIndex);
       else this.saStatus = R.saInstalledStatus(installed.entry.generation);
-    } else fail("INVALID_SA_HANDLE", "SA_COMMAND.OPERATION", operation >>> 24);
+    } else fail("INVALID_SA_HANDLE", "SA_COMMAND.OPERATION", operation);
     return true;
   }
 

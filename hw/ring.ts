@@ -1,6 +1,6 @@
 import type { QueueScope } from "./queue-scope.js";
 import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
-import { MAX_RING_DESCRIPTORS, RING_ALIGNMENT } from "./spec/registers.js";
+import { fromRegisterHalves, MAX_RING_DESCRIPTORS, QUEUE_FAULT_FIELDS, RING_ALIGNMENT } from "./spec/registers.js";
 import type { Direction, ErrorLog } from "./error-log.js";
 import { type ErrorCodeName, ErrorCode } from "./spec/errors.js";
 
@@ -47,7 +47,7 @@ export class RingRegisters {
 
   /** Enable after checking base and length; returns whether the ring is usable. */
   enable(extraCheck: () => boolean = () => true): boolean {
-    const base = this.baseHigh * 0x1_0000_0000 + this.baseLow;
+    const base = fromRegisterHalves(this.baseLow, this.baseHigh);
     const prefix = this.registerPrefix;
     if (base % RING_ALIGNMENT !== 0) {
       this.report("UNALIGNED_RING_BASE", "RING_BASE", `${prefix}BAL`, base);
@@ -80,7 +80,7 @@ export class RingRegisters {
 
   /** TDFAULT/RDFAULT: the fault's code and first descriptor (QUEUE_FAULT_FIELDS), 0 without one. */
   get faultRegister(): number {
-    return this.fault ? (ErrorCode[this.fault.code] | (this.fault.index << 16)) >>> 0 : 0;
+    return this.fault ? QUEUE_FAULT_FIELDS.pack({ CODE: ErrorCode[this.fault.code], INDEX: this.fault.index }) : 0;
   }
 
   /** A tail write: the doorbell. Returns whether it was accepted. */

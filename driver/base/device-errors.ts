@@ -16,12 +16,11 @@ export interface DeviceErrorEntry {
 }
 
 export function decodeErrorEntry(time: number, code: number, location: number, index: number, valueLow: number, valueHigh: number): DeviceErrorEntry {
-  const queue = location & 0xff;
-  const direction = (location >> 8) & 1 ? "rx" : "tx";
-  const fieldCode = (location >> 16) & 0xff;
+  const { QUEUE: queue, DIRECTION: receive, FIELD: fieldCode } = R.ERRLOG_LOCATION_FIELDS.unpack(location);
+  const direction = receive ? "rx" : "tx";
   const field = fieldCodeName(fieldCode);
   const name = errorCodeName(code);
-  const value = valueHigh * 0x1_0000_0000 + valueLow;
+  const value = R.fromRegisterHalves(valueLow, valueHigh);
   const entry = { time, queue: queue === NO_QUEUE ? null : queue, direction, index: index === NO_INDEX ? null : index, value } as const;
   if (!name || !field) {
     return { ...entry, code: name ?? `code ${code}`, field: field ?? `field ${fieldCode}`, message: `unknown error code ${code} or field ${fieldCode} in ERRLOG (value ${value})` };
@@ -34,7 +33,8 @@ export function decodeErrorEntry(time: number, code: number, location: number, i
 export function faultedQueues(value: number, queues: number): { direction: "tx" | "rx"; queue: number }[] {
   const found: { direction: "tx" | "rx"; queue: number }[] = [];
   for (const direction of ["tx", "rx"] as const) {
-    for (let queue = 0; queue < queues; queue++) if ((value >>> (queue + (direction === "rx" ? R.MAX_QUEUES : 0))) & 1) found.push({ direction, queue });
+    const faults = R.QUEUE_FAULTS_FIELDS[direction === "rx" ? "RX" : "TX"].get(value);
+    for (let queue = 0; queue < queues; queue++) if ((faults >>> queue) & 1) found.push({ direction, queue });
   }
   return found;
 }

@@ -221,7 +221,7 @@ export class BaseDriver extends Component {
     const status = (yield bus.mmioRead(R.STATUS)) as number;
     yield* this.saTable.probe();
     if (this.params.saFill === "pointer") bus.mmioWrite(R.SA_CTRL, R.SA_CTRL_POINTER_FETCH);
-    const deviceQueues = (status >> 8) & 0xff;
+    const deviceQueues = R.STATUS_FIELDS.QUEUES.get(status);
     yield* this.txSchedules.probe(deviceQueues);
     this.queues = this.params.queues === 0 ? deviceQueues : Math.min(this.params.queues, deviceQueues);
     this.errorVector = deviceQueues;

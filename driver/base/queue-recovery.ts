@@ -157,7 +157,7 @@ export class QueueRecovery {
 
   /** Whether the queue is still disabled by a fault (one seen before an earlier reset's enable landed is no longer one). */
   private *confirmFault(state: QueueRecoveryState, control: number): Generator<Command, boolean, unknown> {
-    if (((yield this.bus.mmioRead(control)) as number) & R.QUEUE_FAULT) return true;
+    if (R.QUEUE_CONTROL_FIELDS.FAULT.get((yield this.bus.mmioRead(control)) as number)) return true;
     state.scheduled = false;
     state.stopped = false;
     return false;
@@ -165,7 +165,7 @@ export class QueueRecovery {
 
   /** Until the device holds nothing more of the queue (BUSY clear). */
   private *waitUntilIdle(control: number): Generator<Command, void, unknown> {
-    while (((yield this.bus.mmioRead(control)) as number) & R.QUEUE_BUSY) yield delay(this.parameters.resetPollNanoseconds * 1000);
+    while (R.QUEUE_CONTROL_FIELDS.BUSY.get((yield this.bus.mmioRead(control)) as number)) yield delay(this.parameters.resetPollNanoseconds * 1000);
   }
 
   /**
@@ -176,6 +176,6 @@ export class QueueRecovery {
     const value = (yield this.bus.mmioRead(control)) as number;
     state.scheduled = false;
     state.stopped = false;
-    if (value & R.QUEUE_FAULT) this.schedule(direction, queue);
+    if (R.QUEUE_CONTROL_FIELDS.FAULT.get(value)) this.schedule(direction, queue);
   }
 }

@@ -4,16 +4,18 @@ import type { RxRing, TxRing } from "./rings.js";
 
 /** The MMIO writes that give the device a TX ring and enable it: at the probe, and after a reset. */
 export function programTxRing(bus: DeviceBus, queue: number, ring: TxRing): void {
-  bus.mmioWrite(R.TDBAL(queue), ring.base % 0x1_0000_0000);
-  bus.mmioWrite(R.TDBAH(queue), Math.floor(ring.base / 0x1_0000_0000));
+  const base = R.registerHalves(ring.base);
+  bus.mmioWrite(R.TDBAL(queue), base.low);
+  bus.mmioWrite(R.TDBAH(queue), base.high);
   bus.mmioWrite(R.TDLEN(queue), ring.lengthBytes);
   bus.mmioWrite(R.TXDCTL(queue), R.QUEUE_ENABLE);
 }
 
 /** The same for an RX ring, its buffer size and the tail giving the device its buffers. */
 export function programRxRing(bus: DeviceBus, queue: number, ring: RxRing, tail: number): void {
-  bus.mmioWrite(R.RDBAL(queue), ring.base % 0x1_0000_0000);
-  bus.mmioWrite(R.RDBAH(queue), Math.floor(ring.base / 0x1_0000_0000));
+  const base = R.registerHalves(ring.base);
+  bus.mmioWrite(R.RDBAL(queue), base.low);
+  bus.mmioWrite(R.RDBAH(queue), base.high);
   bus.mmioWrite(R.RDLEN(queue), ring.lengthBytes);
   bus.mmioWrite(R.SRRCTL(queue), ring.bufferBytes);
   bus.mmioWrite(R.RXDCTL(queue), R.QUEUE_ENABLE);

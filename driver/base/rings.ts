@@ -1,5 +1,5 @@
 import type { HostAddress, HostMemory } from "../../sim/host/memory.js";
-import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS, writeField } from "../../hw/spec/descriptors.js";
+import { DESCRIPTOR_BYTES, RX_DESCRIPTOR, RX_STATUS_FIELDS, RX_WRITE_BACK, TX_COMMAND_FIELDS, TX_DESCRIPTOR, TX_STATUS_FIELDS, TX_WRITE_BACK } from "../../hw/spec/descriptors.js";
 import { RING_ALIGNMENT } from "../../hw/spec/registers.js";
 
 /** A descriptor ring and one buffer per slot, allocated in host memory. */
@@ -74,16 +74,16 @@ export class TxRing extends Ring {
     for (let part = 0; part < count; part++) {
       const chunk = frame.subarray(part * this.bufferBytes, Math.min((part + 1) * this.bufferBytes, frame.length));
       this.memory.write(this.buffers[slot]!, chunk);
-      const descriptor = new Uint8Array(DESCRIPTOR_BYTES);
-      writeField(descriptor, TX.BUFFER_ADDRESS, 8, this.buffers[slot]!);
-      writeField(descriptor, TX.LENGTH, 2, chunk.length);
-      descriptor[TX.COMMAND] = (part === count - 1 ? TX_COMMAND_EOP | TX_COMMAND_RS : 0) | (ipsec ? TX_COMMAND_IPSEC : 0);
-      descriptor[TX.CLASS] = trafficClass;
-      if (ipsec) {
+      const last = part === count - 1 ? 1 : 0;
+      const descriptor = TX_DESCRIPTOR.encode({
+        bufferAddress: this.buffers[slot]!,
+        length: chunk.length,
+        command: TX_COMMAND_FIELDS.pack({ EOP: last, RS: last, IPSEC: ipsec ? 1 : 0 }),
+        trafficClass,
         // The SA pointer travels with the packet (seed 002): the NIC looks the SA up by handle or, fetching, by pointer.
-        writeField(descriptor, TX.SA_POINTER, 8, ipsec.saPointer);
-        writeField(descriptor, TX.SA_HANDLE, 4, ipsec.saHandle);
-      }
+        saPointer: ipsec?.saPointer,
+        saHandle: ipsec?.saHandle,
+      });
       this.memory.write(this.descriptorAddress(slot), descriptor);
       slot = this.next(slot);
     }
@@ -124,26 +124,20 @@ export class TxRing extends Ring {
     const frame = this.posted[0];
     if (!frame) return null;
     const last = (frame.first + frame.count - 1) % this.descriptors;
-    const status = this.memory.read(this.descriptorAddress(last) + TX.STATUS, 2);
-    if (!(status[0]! & STATUS_DD)) return null;
-    this.memory.write(this.descriptorAddress(last) + TX.STATUS, new Uint8Array(2));
+    const writeBackAddress = this.descriptorAddress(last) + TX_WRITE_BACK.at;
+    const writeBack = TX_WRITE_BACK.decode(this.memory.read(writeBackAddress, TX_WRITE_BACK.bytes));
+    if (!TX_STATUS_FIELDS.DD.get(writeBack.status)) return null;
+    this.memory.write(writeBackAddress, new Uint8Array(TX_WRITE_BACK.bytes));
     this.posted.shift();
     this.reapedCount++;
     this.inUse -= frame.count;
     this.nextToClean = (frame.first + frame.count) % this.descriptors;
-    return { frame, error: status[1]! };
+    return { frame, error: writeBack.error };
   }
 }
 
-export interface ReceivedDescriptor {
-  readonly length: number;
-  readonly status: number;
-  readonly error: number;
-  readonly trafficClass: number;
-  readonly spi: number;
-  readonly saHandle: number;
-  readonly bytes: Uint8Array;
-}
+/** An RX descriptor as the device wrote it back, and the bytes of its buffer. */
+export type ReceivedDescriptor = Readonly<ReturnType<typeof RX_WRITE_BACK.decode>> & { readonly bytes: Uint8Array };
 
 /** The driver's side of an RX ring: posts buffers and takes back written-back descriptors. */
 export class RxRing extends Ring {
@@ -166,19 +160,12 @@ export class RxRing extends Ring {
   /** The next descriptor, if the device has written it back; its buffer is then given back. */
   take(): ReceivedDescriptor | null {
     const slot = this.nextToClean;
-    const writeBack = this.memory.read(this.descriptorAddress(slot) + RX_WRITE_BACK_OFFSET, DESCRIPTOR_BYTES - RX_WRITE_BACK_OFFSET);
-    const status = writeBack[RX.STATUS - RX_WRITE_BACK_OFFSET]!;
-    if (!(status & STATUS_DD)) return null;
-    const length = writeBack[0]! | (writeBack[1]! << 8);
-    const received: ReceivedDescriptor = {
-      length,
-      status,
-      error: writeBack[RX.ERROR - RX_WRITE_BACK_OFFSET]!,
-      trafficClass: writeBack[RX.CLASS - RX_WRITE_BACK_OFFSET]!,
-      spi: readField(writeBack, RX.SPI - RX_WRITE_BACK_OFFSET, 4),
-      saHandle: readField(writeBack, RX.SA_HANDLE - RX_WRITE_BACK_OFFSET, 4),
-      bytes: this.memory.read(this.buffers[slot]!, length),
-    };
+    const image = this.memory.read(this.descriptorAddress(slot) + RX_WRITE_BACK.at, RX_WRITE_BACK.bytes);
+    // Polled until the device is done: the status byte first, the rest only once DD says it is there.
+    if (!RX_STATUS_FIELDS.DD.get(RX_WRITE_BACK.fields.status.read(image))) return null;
+    // The buffer's bytes go on the decoded object itself: a copy costs as much again as the decode.
+    const received = RX_WRITE_BACK.decode(image) as ReturnType<typeof RX_WRITE_BACK.decode> & { bytes: Uint8Array };
+    received.bytes = this.memory.read(this.buffers[slot]!, received.length);
     // The slot at the tail is the one not given to the device; give it, and the slot just taken becomes that one.
     this.give(this.nextToUse);
     this.nextToClean = this.next(slot);
@@ -189,12 +176,10 @@ export class RxRing extends Ring {
 
   /** Write the slot's descriptor in read format: its buffer address and a cleared write-back area. */
   private give(slot: number): void {
-    const descriptor = new Uint8Array(DESCRIPTOR_BYTES);
-    writeField(descriptor, RX.BUFFER_ADDRESS, 8, this.buffers[slot]!);
-    this.memory.write(this.descriptorAddress(slot), descriptor);
+    this.memory.write(this.descriptorAddress(slot), RX_DESCRIPTOR.encode({ bufferAddress: this.buffers[slot]! }));
   }
 }
 
 export function isEndOfPacket(descriptor: ReceivedDescriptor): boolean {
-  return (descriptor.status & STATUS_EOP) !== 0;
+  return RX_STATUS_FIELDS.EOP.get(descriptor.status) === 1;
 }

@@ -1,6 +1,8 @@
 import type { DeviceBus } from "../../hw/spec/bus.js";
+import { SA_HANDLE_FIELDS } from "../../hw/spec/descriptors.js";
 import * as R from "../../hw/spec/registers.js";
 import { SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
+import { pointerStageWords, stageWords } from "../../hw/spec/sa-stage.js";
 import { Mutex } from "../../sim/mutex.js";
 import { type Command, delay } from "../../sim/process.js";
 import type { HostCpu } from "../cpu/host-cpu.js";
@@ -13,6 +15,7 @@ export type TableSlot = { direction: TableDirection; index: number; handle: numb
 /** A replacement's victim: its record pointer, and the entry and handle it held. */
 type Victim = { readonly pointer: number; readonly slot: TableSlot };
 
+const operations = R.SA_COMMAND_FIELDS.OPERATION.values;
 /** SA_STATUS of a command the driver gave up before issuing (its SA was deleted meanwhile). */
 const NOT_WANTED = -1;
 /** SA_STATUS of a replacement given up with its victim still in the entry: the victim stays cached. */
@@ -55,8 +58,8 @@ export class NicSaTable {
   /** Learn the table sizes (SA_TABLE_SIZE), once the device is probed. */
   *probe(): Generator<Command, void, unknown> {
     const sizes = (yield this.bus.mmioRead(R.SA_TABLE_SIZE)) as number;
-    this.free.tx = Array.from({ length: sizes & 0xffff }, (_, index) => index);
-    this.free.rx = Array.from({ length: sizes >>> 16 }, (_, index) => index);
+    this.free.tx = Array.from({ length: R.SA_TABLE_SIZE_FIELDS.TX.get(sizes) }, (_, index) => index);
+    this.free.rx = Array.from({ length: R.SA_TABLE_SIZE_FIELDS.RX.get(sizes) }, (_, index) => index);
   }
 
   /** The handle of an installed SA (entry + 1, and the entry's generation from SA_STATUS), or 0: the "in table" test. (With pointer fill, TX: the entry the driver counts it in, not the device's.) */
@@ -141,12 +144,11 @@ export class NicSaTable {
       this.byPointer.set(victim!.pointer, victim!.slot);
       return 0;
     }
-    if (status < 0 || (status & R.SA_STATUS_CODE_MASK) !== 0) {
+    if (status < 0 || R.SA_STATUS_FIELDS.CODE.get(status) !== 0) {
       this.free[direction].push(index);
       return 0;
     }
-    const generation = (status >>> R.SA_STATUS_GENERATION_SHIFT) & R.SA_STATUS_GENERATION_MASK;
-    const handle = ((generation << R.SA_STATUS_GENERATION_SHIFT) | (index + 1)) >>> 0;
+    const handle = SA_HANDLE_FIELDS.pack({ ENTRY: index + 1, GENERATION: R.SA_STATUS_FIELDS.GENERATION.get(status) });
     this.byPointer.set(pointer, { direction, index, handle });
     return handle;
   }
@@ -186,39 +188,35 @@ export class NicSaTable {
     if (!wanted()) return victimInEntry ? VICTIM_KEPT : NOT_WANTED;
     const started = this.cpu.kernel.now;
     // Over the victim still in the entry, the install says so (REPLACE): the device refuses to overwrite an SA otherwise.
-    const rx = (direction === "rx" ? R.SA_COMMAND_RX : 0) | (victimInEntry ? R.SA_COMMAND_REPLACE : 0);
+    const install = (operation: number) => R.SA_COMMAND_FIELDS.pack({ INDEX: index, DIRECTION: direction === "rx" ? 1 : 0, OPERATION: operation, REPLACE: victimInEntry ? 1 : 0 });
     // The record is read while the SA is known to be alive; the writes take the core's time after.
     const record = this.options.fill === "pointer" ? null : this.bus.memory.read(pointer, SA_RECORD_BYTES);
     yield delay(this.installWritePicoseconds());
     if (!record) {
       this.stagePointer(pointer);
-      this.bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INSTALL_POINTER | rx | index) >>> 0);
+      this.bus.mmioWrite(R.SA_COMMAND, install(operations.INSTALL_POINTER));
     } else {
-      for (let word = 0; word < R.SA_STAGE_WORDS; word++) {
-        const value = (record[word * 4]! | (record[word * 4 + 1]! << 8) | (record[word * 4 + 2]! << 16) | (record[word * 4 + 3]! << 24)) >>> 0;
-        this.bus.mmioWrite(R.SA_STAGE(word), value);
-      }
-      this.bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INSTALL | rx | index) >>> 0);
+      stageWords(record).forEach((value, word) => this.bus.mmioWrite(R.SA_STAGE(word), value));
+      this.bus.mmioWrite(R.SA_COMMAND, install(operations.INSTALL));
     }
     let status = (yield this.bus.mmioRead(R.SA_STATUS)) as number;
     // The device is reading the record through the pointer: ask again.
-    while (status & R.SA_STATUS_BUSY) status = (yield this.bus.mmioRead(R.SA_STATUS)) as number;
+    while (R.SA_STATUS_FIELDS.BUSY.get(status)) status = (yield this.bus.mmioRead(R.SA_STATUS)) as number;
     this.installs.count++;
     this.installs.picoseconds += this.cpu.kernel.now - started;
     // Refused, the command changed nothing: a victim that was in the entry still is.
-    return victimInEntry && status & R.SA_STATUS_CODE_MASK ? VICTIM_KEPT : status;
+    return victimInEntry && R.SA_STATUS_FIELDS.CODE.get(status) !== 0 ? VICTIM_KEPT : status;
   }
 
   private stagePointer(pointer: number): void {
-    this.bus.mmioWrite(R.SA_STAGE(0), pointer % 0x1_0000_0000);
-    this.bus.mmioWrite(R.SA_STAGE(1), Math.floor(pointer / 0x1_0000_0000));
+    pointerStageWords(pointer).forEach((value, word) => this.bus.mmioWrite(R.SA_STAGE(word), value));
   }
 
   /** Empty the TX entry the device filled through this pointer, if any. */
   private *invalidatePointer(pointer: number): Generator<Command, void, unknown> {
     yield delay(this.options.mmioWrite * 3);
     this.stagePointer(pointer);
-    this.bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INVALIDATE_POINTER >>> 0);
+    this.bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_FIELDS.pack({ OPERATION: operations.INVALIDATE_POINTER }));
     yield this.bus.mmioRead(R.SA_STATUS);
   }
 
@@ -246,7 +244,7 @@ export class NicSaTable {
     const slot = held && !(held.direction === "tx" && this.options.fill === "pointer") ? held : null;
     if (slot) {
       yield delay(this.options.mmioWrite);
-      this.bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INVALIDATE | (slot.direction === "rx" ? R.SA_COMMAND_RX : 0) | slot.index) >>> 0);
+      this.bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_FIELDS.pack({ INDEX: slot.index, DIRECTION: slot.direction === "rx" ? 1 : 0, OPERATION: operations.INVALIDATE }));
     }
     yield* this.invalidatePointer(pointer);
   }

@@ -4,6 +4,7 @@ import type { AesGcmBackend } from "../../sim/crypto/backend.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { GcmEngine } from "../../sim/crypto/gcm-engine.js";
 import { param } from "../../sim/parameters.js";
+import { SA_HANDLE_FIELDS } from "../spec/descriptors.js";
 import type { SaRecordFields } from "../spec/sa-record.js";
 
 export type SaDirection = "tx" | "rx";
@@ -30,10 +31,6 @@ export interface SaEntry {
    */
   revoked: boolean;
 }
-
-/** SA_HANDLE: entry + 1 in bits 15:0, the entry's generation in bits 30:16. */
-export const HANDLE_GENERATION_SHIFT = 16;
-export const HANDLE_GENERATION_MASK = 0x7fff;
 
 /** What a TX descriptor's SA_HANDLE names: the SA it was issued for, nothing, or an entry filled again since (a stale handle). */
 export type TxHandleLookup =
@@ -94,7 +91,7 @@ export class SaCache extends Component {
 
   /** The SA_HANDLE naming an entry's SA: its index + 1, and its generation, so that it names no SA put there later. */
   static handleOf(entry: SaEntry): number {
-    return ((entry.generation << HANDLE_GENERATION_SHIFT) | (entry.index + 1)) >>> 0;
+    return SA_HANDLE_FIELDS.pack({ ENTRY: entry.index + 1, GENERATION: entry.generation });
   }
 
   /**
@@ -151,7 +148,7 @@ export class SaCache extends Component {
 
   private nextGeneration(direction: SaDirection, index: number): number {
     const generations = this.generations[direction];
-    generations[index] = (generations[index]! % HANDLE_GENERATION_MASK) + 1;
+    generations[index] = (generations[index]! % SA_HANDLE_FIELDS.GENERATION.max) + 1;
     return generations[index]!;
   }
 
@@ -188,9 +185,10 @@ export class SaCache extends Component {
 
   /** The SA a TX descriptor's SA_HANDLE names, if its generation is still the entry's. */
   txByHandle(handle: number): TxHandleLookup {
-    const index = (handle & 0xffff) - 1;
-    const generation = (handle >>> HANDLE_GENERATION_SHIFT) & HANDLE_GENERATION_MASK;
-    if (index < 0 || index >= this.tx.length || handle >>> 31 !== 0) return this.missed({ kind: "invalid" });
+    const index = SA_HANDLE_FIELDS.ENTRY.get(handle) - 1;
+    const generation = SA_HANDLE_FIELDS.GENERATION.get(handle);
+    // Bit 31 is reserved: a handle with it set was never issued.
+    if (index < 0 || index >= this.tx.length || (handle & ~SA_HANDLE_FIELDS.mask) !== 0) return this.missed({ kind: "invalid" });
     const entry = this.tx[index] ?? null;
     if (entry && entry.generation === generation) {
       this.count("txHits");

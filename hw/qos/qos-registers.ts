@@ -66,7 +66,7 @@ export class QosRegisters {
   }
 
   private writePart(queue: number, offset: number, value: number): void {
-    const kilobytes = R.unpackFields(R.TXPBSIZE_FIELDS, value).SIZE!;
+    const kilobytes = R.TXPBSIZE_FIELDS.SIZE.get(value);
     const smallest = Math.ceil(this.shared.maxFrameBytes / 1024);
     let others = 0;
     for (let other = 0; other < this.shared.queues; other++) if (other !== queue) others += this.buffer.partOf(other) / 1024;

@@ -11,7 +11,7 @@ import type { RingRegisters } from "../ring.js";
 import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
 import { QueueState } from "../queue-state.js";
-import { DESCRIPTOR_BYTES, readField, RX, RX_WRITE_BACK_OFFSET, STATUS_DD, STATUS_EOP, STATUS_IPSEC, STATUS_SA_MISS, writeField } from "../spec/descriptors.js";
+import { RX_DESCRIPTOR, RX_STATUS_FIELDS, RX_WRITE_BACK } from "../spec/descriptors.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { espLayout, espSelectors, isEspFrame } from "../ipsec/esp-frame.js";
 import { SaCache, type SaEntry } from "../ipsec/sa-cache.js";
@@ -44,7 +44,7 @@ class RxQueueState extends QueueState<RxBuffer> {
   readonly frames: RxFrame[] = [];
   bufferSize = 2048;
   constructor(ring: RingRegisters, scope: QueueScope) {
-    super(ring, scope, (data, offset, index) => ({ index, address: readField(data, offset + RX.BUFFER_ADDRESS, 8) }));
+    super(ring, scope, (data, offset, index) => ({ index, address: RX_DESCRIPTOR.fields.bufferAddress.read(data, offset) }));
   }
 }
 
@@ -166,7 +166,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     frame.spi = esp.spi;
     const entry = esp.entry;
     if (!entry) {
-      frame.ipsecStatus = STATUS_SA_MISS;
+      frame.ipsecStatus = RX_STATUS_FIELDS.SA_MISS.mask;
       return;
     }
     frame.handle = SaCache.handleOf(entry);
@@ -181,10 +181,10 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private decrypted(result: CryptoResult<RxFrame>): void {
     const frame = result.job.tag;
     frame.ready = true;
-    if (result.outcome === "ok") frame.ipsecStatus = STATUS_IPSEC;
+    if (result.outcome === "ok") frame.ipsecStatus = RX_STATUS_FIELDS.IPSEC.mask;
     else if (result.outcome === "icv-failed") this.flag(frame, "ESP_ICV_FAILED");
     // The SA was invalidated meanwhile: the packet is untouched; software takes it as a miss.
-    else frame.ipsecStatus = STATUS_SA_MISS;
+    else frame.ipsecStatus = RX_STATUS_FIELDS.SA_MISS.mask;
   }
 
   private flag(frame: RxFrame, code: "ESP_MALFORMED" | "ESP_ICV_FAILED"): void {
@@ -230,14 +230,15 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
           state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", "BUFFER_ADDRESS", buffer.address, buffer.index);
         }
         const eop = position === buffers.length - 1;
-        const writeBack = new Uint8Array(DESCRIPTOR_BYTES - RX_WRITE_BACK_OFFSET);
-        writeField(writeBack, RX.LENGTH - RX_WRITE_BACK_OFFSET, 2, chunk.length);
-        writeBack[RX.STATUS - RX_WRITE_BACK_OFFSET] = STATUS_DD | (eop ? STATUS_EOP | frame.ipsecStatus : 0);
-        writeBack[RX.ERROR - RX_WRITE_BACK_OFFSET] = eop ? error || frame.error : 0;
-        writeBack[RX.CLASS - RX_WRITE_BACK_OFFSET] = frame.trafficClass;
-        writeField(writeBack, RX.SPI - RX_WRITE_BACK_OFFSET, 4, frame.spi);
-        writeField(writeBack, RX.SA_HANDLE - RX_WRITE_BACK_OFFSET, 4, frame.handle);
-        this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK_OFFSET, writeBack, this.completions, { kind: "write-back", queue, frameLength: length, eop, frame } as Tag);
+        const writeBack = RX_WRITE_BACK.encode({
+          length: chunk.length,
+          status: RX_STATUS_FIELDS.DD.mask | (eop ? RX_STATUS_FIELDS.EOP.mask | frame.ipsecStatus : 0),
+          error: eop ? error || frame.error : 0,
+          trafficClass: frame.trafficClass,
+          spi: frame.spi,
+          saHandle: frame.handle,
+        });
+        this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK.at, writeBack, this.completions, { kind: "write-back", queue, frameLength: length, eop, frame } as Tag);
         state.ring.inDevice++;
       });
       state.ring.advanceHead(buffers.length);

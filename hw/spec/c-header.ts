@@ -1,4 +1,4 @@
-import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, RX_WRITE_BACK_OFFSET, TX_DESCRIPTOR_FIELDS } from "./descriptors.js";
+import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, RX_WRITE_BACK, TX_DESCRIPTOR_FIELDS, TX_WRITE_BACK } from "./descriptors.js";
 import { ERROR_DESCRIPTIONS, ErrorCode, type ErrorCodeName, FieldCode, NO_INDEX, NO_QUEUE } from "./errors.js";
 import { MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTERS, RING_ALIGNMENT, type RegisterField, type RegisterSpec, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "./registers.js";
 import { SA_RECORD_ALIGNMENT, SA_RECORD_BYTES, SA_RECORD_FIELDS, SA_RECORD_MAGIC } from "./sa-record.js";
@@ -63,7 +63,7 @@ function layout(out: Definitions, prefix: string, title: string, bytesName: stri
     out.text(comment(`${prefix}.${field.name}, bytes ${field.offset}..${field.offset + field.bytes - 1}: ${field.description}`));
     out.define(`${prefix}_${field.name}_OFFSET`, `${field.offset}u`);
     out.define(`${prefix}_${field.name}_SIZE`, `${field.bytes}u`);
-    for (const bits of field.fields ?? []) bitField(out, `${prefix}_${field.name}`, bits);
+    for (const bits of field.bits?.list ?? []) bitField(out, `${prefix}_${field.name}`, bits);
     for (const [name, value] of Object.entries(field.values ?? {})) out.define(`${prefix}_${field.name}_${name}`, `${value}u`);
   }
   for (const [index, field] of ordered.entries()) {
@@ -155,9 +155,11 @@ export function cHeader(): string {
   out.define("DESCRIPTOR_BYTES", `${DESCRIPTOR_BYTES}u`);
   layout(out, "TX_DESCRIPTOR", `TX descriptor (${DESCRIPTOR_BYTES} bytes), as the driver writes it; the device writes STATUS and ERROR back`, "DESCRIPTOR_BYTES", TX_DESCRIPTOR_FIELDS);
   layout(out, "RX_DESCRIPTOR", `RX descriptor (${DESCRIPTOR_BYTES} bytes): the driver writes BUFFER_ADDRESS, the device writes the rest back in one write`, "DESCRIPTOR_BYTES", RX_DESCRIPTOR_FIELDS);
-  out.text(comment("The RX write-back: the bytes from this offset to the descriptor's end"));
-  out.define("RX_WRITE_BACK_OFFSET", `${RX_WRITE_BACK_OFFSET}u`);
-  out.define("RX_WRITE_BACK_BYTES", `${DESCRIPTOR_BYTES - RX_WRITE_BACK_OFFSET}u`);
+  out.text(comment("The write-backs: the device writes these bytes of a descriptor in one write (TX: STATUS, ERROR and zeros; RX: all after BUFFER_ADDRESS)"));
+  out.define("TX_WRITE_BACK_OFFSET", `${TX_WRITE_BACK.at}u`);
+  out.define("TX_WRITE_BACK_BYTES", `${TX_WRITE_BACK.bytes}u`);
+  out.define("RX_WRITE_BACK_OFFSET", `${RX_WRITE_BACK.at}u`);
+  out.define("RX_WRITE_BACK_BYTES", `${RX_WRITE_BACK.bytes}u`);
 
   out.text("");
   out.text(comment(`SA record: ${SA_RECORD_BYTES} bytes in host memory, ${SA_RECORD_ALIGNMENT}-byte aligned; also the image staged in SA_STAGE`));

@@ -3,17 +3,14 @@
  * into low and high halves. Offsets here are the only way the driver names a register.
  */
 
-export type RegisterAccess = "RW" | "RO" | "WO" | "R/W1C";
+import type { RegisterField } from "./bit-field.js";
+import * as F from "./register-fields.js";
+import { MAX_QUEUES } from "./register-fields.js";
 
-export interface RegisterField {
-  readonly name: string;
-  /** Lowest bit and width. */
-  readonly bit: number;
-  readonly width: number;
-  readonly description: string;
-  /** Names of values the field may hold (the field's value, not shifted to its bit). */
-  readonly values?: Readonly<Record<string, number>>;
-}
+export * from "./register-fields.js";
+export type { RegisterField } from "./bit-field.js";
+
+export type RegisterAccess = "RW" | "RO" | "WO" | "R/W1C";
 
 export interface RegisterSpec {
   readonly name: string;
@@ -28,15 +25,12 @@ export interface RegisterSpec {
   readonly fields?: readonly RegisterField[];
 }
 
-/** Queues per direction the register map has room for: one per 802.1p traffic class. */
-export const MAX_QUEUES = 8;
-
 export const CTRL = 0x0000;
 export const STATUS = 0x0004;
 export const ERROR_COUNT = 0x0008;
 /** The longest frame (without FCS) the device sends and accepts, bytes. */
 export const MAXFRS = 0x0010;
-/** Which queues the device disabled after a descriptor fetch failed (fields: QUEUE_FAULTS_FIELDS). */
+/** Which queues the device disabled after a descriptor fetch failed (fields: F.QUEUE_FAULTS_FIELDS.list). */
 export const QUEUE_FAULTS = 0x0014;
 export const ICR = 0x0100;
 export const ICS = 0x0104;
@@ -63,7 +57,7 @@ export const TDLEN = (queue: number): number => 0x1008 + QUEUE_STRIDE * queue;
 export const TDH = (queue: number): number => 0x1010 + QUEUE_STRIDE * queue;
 export const TDT = (queue: number): number => 0x1018 + QUEUE_STRIDE * queue;
 export const TXDCTL = (queue: number): number => 0x1028 + QUEUE_STRIDE * queue;
-/** The fault that disabled TX queue q (fields: QUEUE_FAULT_FIELDS). */
+/** The fault that disabled TX queue q (fields: F.QUEUE_FAULT_FIELDS.list). */
 export const TDFAULT = (queue: number): number => 0x1030 + QUEUE_STRIDE * queue;
 
 export const RDBAL = (queue: number): number => 0x2000 + QUEUE_STRIDE * queue;
@@ -74,6 +68,18 @@ export const RDH = (queue: number): number => 0x2010 + QUEUE_STRIDE * queue;
 export const RDT = (queue: number): number => 0x2018 + QUEUE_STRIDE * queue;
 export const RXDCTL = (queue: number): number => 0x2028 + QUEUE_STRIDE * queue;
 export const RDFAULT = (queue: number): number => 0x2030 + QUEUE_STRIDE * queue;
+
+const REGISTER_SPAN = 0x1_0000_0000;
+
+/** A 64-bit quantity (a ring base, an error's value) as its two registers hold it, low half first. */
+export function registerHalves(value: number): { low: number; high: number } {
+  return { low: value % REGISTER_SPAN, high: Math.floor(value / REGISTER_SPAN) };
+}
+
+/** The 64-bit quantity two registers hold. */
+export function fromRegisterHalves(low: number, high: number): number {
+  return high * REGISTER_SPAN + low;
+}
 
 /** SRRCTL's place in a queue block, counted as in the TX block (which has no register there). */
 export const BLOCK_SRRCTL = SRRCTL(0) - RDBAL(0) + TDBAL(0);
@@ -112,132 +118,15 @@ export const SA_RX_HITS = 0x5098;
 export const SA_RX_MISSES = 0x509c;
 export const SA_FETCHES = 0x50a0;
 export const SA_STALE_HANDLES = 0x50a4;
-/** Scheduling of traffic class (queue) q: the policy map, in hardware (fields: TX_SCHED_FIELDS). */
+/** Scheduling of traffic class (queue) q: the policy map, in hardware (fields: F.TX_SCHED_FIELDS.list). */
 export const TX_SCHED = (queue: number): number => 0x5200 + 4 * queue;
 
-export const TX_SCHED_FIELDS = [
-  { name: "PERCENT", bit: 0, width: 7, description: "priority percent (STRICT) or bandwidth percent: the policed rate, or the guaranteed minimum, in percent of the line (0 to 100)" },
-  { name: "STRICT", bit: 8, width: 1, description: "A priority class: served before the others, policed to PERCENT under congestion (0: unpoliced), and its crypto jobs preempt other classes'" },
-  { name: "REMAINING", bit: 16, width: 7, description: "bandwidth remaining percent: the weight in sharing the excess, what priority classes and minimums leave (a weight below 1 counts as 1); the driver gives classes without one an equal split of what the others leave of 100" },
-] as const satisfies readonly RegisterField[];
-
-/** Queue q's part of the TX packet buffer, in KB (per-class partitioning; fields: TXPBSIZE_FIELDS). */
+/** Queue q's part of the TX packet buffer, in KB (per-class partitioning; fields: F.TXPBSIZE_FIELDS.list). */
 export const TXPBSIZE = (queue: number): number => 0x5240 + 4 * queue;
-export const TXPBSIZE_FIELDS = [{ name: "SIZE", bit: 0, width: 10, description: "KB of the TX packet buffer for queue q's frames: at least one longest frame (MAXFRS), all parts together at most the buffer" }] as const satisfies readonly RegisterField[];
-
-/** One queue's schedule as TX_SCHED holds it. */
-export interface TxSchedule {
-  readonly strict: boolean;
-  /** Policed rate (strict) or guaranteed minimum, percent of the line. */
-  readonly percent: number;
-  /** Weight in sharing the excess (`bandwidth remaining percent`); 0 when not set. */
-  readonly remaining: number;
-}
-
-function fieldMask(field: RegisterField): number {
-  return 2 ** field.width - 1;
-}
-
-/** Pack named field values into a register value, each at its bit position (values are masked to their width). */
-export function packFields(fields: readonly RegisterField[], values: Readonly<Record<string, number>>): number {
-  let value = 0;
-  for (const field of fields) value += ((values[field.name] ?? 0) & fieldMask(field)) * 2 ** field.bit;
-  return value >>> 0;
-}
-
-/** The named field values of a register value. */
-export function unpackFields(fields: readonly RegisterField[], value: number): Record<string, number> {
-  return Object.fromEntries(fields.map((field) => [field.name, Math.floor(value / 2 ** field.bit) & fieldMask(field)]));
-}
-
-export function encodeTxSched(schedule: TxSchedule): number {
-  return packFields(TX_SCHED_FIELDS, { PERCENT: schedule.percent, STRICT: schedule.strict ? 1 : 0, REMAINING: schedule.remaining });
-}
-
-/** TX_SCHED's fields as written (percentages may be out of range: the device checks them). */
-export function decodeTxSched(value: number): { strict: boolean; percent: number; remaining: number } {
-  const fields = unpackFields(TX_SCHED_FIELDS, value);
-  return { strict: fields.STRICT === 1, percent: fields.PERCENT!, remaining: fields.REMAINING! };
-}
 
 /** Traffic class by ipsec_qos_group tag for RX classification: 8 tags per register, 4 bits each (bit 3 valid, bits 2:0 class). */
 export const SA_QOS_MAP = (word: number): number => 0x5100 + 4 * word;
 export const SA_QOS_MAP_WORDS = 32;
-
-/** One SA_QOS_MAP word from a tag → class map: nibble t is tag 8·word + t, bit 3 valid, bits 2:0 class. */
-export function encodeQosMapWord(classes: ReadonlyMap<number, number>, word: number): number {
-  let value = 0;
-  for (let nibble = 0; nibble < 8; nibble++) {
-    const trafficClass = classes.get(word * 8 + nibble);
-    if (trafficClass !== undefined) value |= (8 | (trafficClass & 7)) << (4 * nibble);
-  }
-  return value >>> 0;
-}
-
-export const SA_COMMAND_RX = 1 << 16;
-export const SA_COMMAND_INSTALL = 1 << 24;
-export const SA_COMMAND_INVALIDATE = 2 << 24;
-/** Invalidate the TX entry filled through the SA pointer staged in SA_STAGE words 0 and 1. */
-export const SA_COMMAND_INVALIDATE_POINTER = 3 << 24;
-/** Install in the entry the SA record the device reads (DMA) through the pointer staged in SA_STAGE words 0 and 1. */
-export const SA_COMMAND_INSTALL_POINTER = 4 << 24;
-export const SA_COMMAND_OPERATION_MASK = 7 << 24;
-/** SA_COMMAND: the install may overwrite the SA the entry holds (a replacement); without it an occupied entry refuses the install. */
-export const SA_COMMAND_REPLACE = 1 << 28;
-/** SA_STATUS.GENERATION: the generation the last install gave its entry; the SA's handle is GENERATION << 16 | (entry + 1). */
-export const SA_STATUS_GENERATION_SHIFT = 16;
-export const SA_STATUS_GENERATION_MASK = 0x7fff;
-/** SA_STATUS after a successful install: no error code, and the entry's new generation. */
-export const saInstalledStatus = (generation: number): number => (generation & SA_STATUS_GENERATION_MASK) << SA_STATUS_GENERATION_SHIFT;
-/** SA_STATUS.CODE: 0, or the error code of the last SA_COMMAND. */
-export const SA_STATUS_CODE_MASK = 0xffff;
-/** SA_STATUS while an INSTALL_POINTER fetch is on its way. */
-export const SA_STATUS_BUSY = 0x8000_0000;
-export const SA_CTRL_POINTER_FETCH = 1 << 0;
-
-export const CTRL_TX_ENABLE = 1 << 0;
-export const CTRL_RX_ENABLE = 1 << 1;
-export const STATUS_LINK_UP = 1 << 0;
-export const STATUS_ERROR = 1 << 1;
-export const QUEUE_ENABLE = 1 << 0;
-/** TXDCTL/RXDCTL, read only: the device disabled the queue itself, a descriptor fetch having failed. */
-export const QUEUE_FAULT = 1 << 1;
-/** TXDCTL/RXDCTL, read only: frames of the queue are still in the device (see QUEUE_CONTROL_FIELDS). */
-export const QUEUE_BUSY = 1 << 2;
-
-/** TXDCTL and RXDCTL: the enable the driver writes, and what the device says of the queue. */
-export const QUEUE_CONTROL_FIELDS = [
-  { name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT. Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY)" },
-  { name: "FAULT", bit: 1, width: 1, description: "Read only: the device disabled the queue itself because a descriptor fetch failed (DMA_READ_ERROR, DMA_COMPLETION_TIMEOUT, DMA_UNMAPPED), logged as an error; TDFAULT/RDFAULT say which fetch. Cleared by setting ENABLE" },
-  { name: "BUSY", bit: 2, width: 1, description: "Read only: frames of the queue are still in the device: TX, frames taken off the ring whose write-backs are not yet in host memory; RX, write-backs not yet in host memory. After the queue is disabled, the driver waits for BUSY to clear before it cleans and resets the ring" },
-] as const satisfies readonly RegisterField[];
-
-/** TDFAULT and RDFAULT: the descriptor fetch whose failure disabled the queue; 0 while FAULT is clear. */
-export const QUEUE_FAULT_FIELDS = [
-  { name: "CODE", bit: 0, width: 8, description: "The fetch's error code (DMA_READ_ERROR, DMA_COMPLETION_TIMEOUT or DMA_UNMAPPED)" },
-  { name: "INDEX", bit: 16, width: 16, description: "The first descriptor the failed fetch read: the frame it belongs to is the one the fault took" },
-] as const satisfies readonly RegisterField[];
-
-/** QUEUE_FAULTS: the FAULT bits of every queue in one read, for the error interrupt's handler. */
-export const QUEUE_FAULTS_FIELDS = [
-  { name: "TX", bit: 0, width: MAX_QUEUES, description: "Bit q: TXDCTL[q].FAULT" },
-  { name: "RX", bit: MAX_QUEUES, width: MAX_QUEUES, description: "Bit q: RXDCTL[q].FAULT" },
-] as const satisfies readonly RegisterField[];
-
-/** The fault a TDFAULT/RDFAULT value names. */
-export function decodeQueueFault(value: number): { code: number; index: number } {
-  const fields = unpackFields(QUEUE_FAULT_FIELDS, value);
-  return { code: fields.CODE!, index: fields.INDEX! };
-}
-
-/** Interrupt cause bits: TX_DONE of queue q, RX_DONE of queue q, and ERROR. */
-export const causeTxDone = (queue: number): number => 1 << queue;
-export const causeRxDone = (queue: number): number => (1 << (MAX_QUEUES + queue)) >>> 0;
-export const CAUSE_ERROR = 0x8000_0000;
-/** The causes vector v signals: the TX and RX done bits of queue v; the vector after the queues signals ERROR. */
-export function vectorCauses(vector: number, queues: number): number {
-  return vector === queues ? CAUSE_ERROR : (causeTxDone(vector) | causeRxDone(vector)) >>> 0;
-}
 
 /** Ring bases must be aligned to this many bytes, and ring lengths a multiple of it. */
 export const RING_ALIGNMENT = 128;
@@ -251,29 +140,18 @@ const queueNote = "(one per queue)";
 export const REGISTERS: readonly RegisterSpec[] = [
   {
     name: "CTRL", offset: CTRL, access: "RW", reset: 0, description: "Device control",
-    fields: [
-      { name: "TX_ENABLE", bit: 0, width: 1, description: "MAC transmit enabled; frames wait in the TX buffer while clear" },
-      { name: "RX_ENABLE", bit: 1, width: 1, description: "MAC receive enabled; frames arriving while clear are dropped (RX_DISABLED)" },
-    ],
+    fields: F.CTRL_FIELDS.list,
   },
   {
-    name: "STATUS", offset: STATUS, access: "RO", reset: STATUS_LINK_UP, description: "Device status",
-    fields: [
-      { name: "LINK_UP", bit: 0, width: 1, description: "Link to the peer is up" },
-      { name: "ERROR", bit: 1, width: 1, description: "The error log holds at least one entry" },
-      { name: "QUEUES", bit: 8, width: 8, description: "Queue pairs this device was built with" },
-    ],
+    name: "STATUS", offset: STATUS, access: "RO", reset: F.STATUS_LINK_UP, description: "Device status",
+    fields: F.STATUS_FIELDS.list,
   },
   { name: "ERROR_COUNT", offset: ERROR_COUNT, access: "RO", reset: 0, description: "Errors logged since power-on (saturates at 2^32-1)" },
   { name: "MAXFRS", offset: MAXFRS, access: "RO", reset: 9216, description: "The longest frame the device sends and accepts, bytes without FCS (the NIC's maxFrameBytes)" },
-  { name: "QUEUE_FAULTS", offset: QUEUE_FAULTS, access: "RO", reset: 0, description: "Queues the device disabled after a failed descriptor fetch (their FAULT bits); the fault is also logged, raising the ERROR cause", fields: QUEUE_FAULTS_FIELDS },
+  { name: "QUEUE_FAULTS", offset: QUEUE_FAULTS, access: "RO", reset: 0, description: "Queues the device disabled after a failed descriptor fetch (their FAULT bits); the fault is also logged, raising the ERROR cause", fields: F.QUEUE_FAULTS_FIELDS.list },
   {
     name: "ICR", offset: ICR, access: "R/W1C", reset: 0, description: "Interrupt cause; write 1 to clear a bit",
-    fields: [
-      { name: "TX_DONE", bit: 0, width: MAX_QUEUES, description: "Bit q: queue q wrote back a TX descriptor" },
-      { name: "RX_DONE", bit: MAX_QUEUES, width: MAX_QUEUES, description: "Bit q: queue q wrote back an RX descriptor" },
-      { name: "ERROR", bit: 31, width: 1, description: "An error was logged (see ERRLOG_*)" },
-    ],
+    fields: F.ICR_FIELDS.list,
   },
   { name: "ICS", offset: ICS, access: "WO", reset: 0, description: "Interrupt cause set: write 1s to raise causes from software (fields as ICR)" },
   { name: "IMS", offset: IMS, access: "RW", reset: 0, description: "Interrupt mask: read the enabled causes; write 1s to enable. A vector that fires clears its causes here (auto-mask) until the driver sets them again" },
@@ -286,11 +164,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "ERRLOG_CODE", offset: ERRLOG_CODE, access: "RO", reset: 0, description: "Error code of the oldest entry (see Error codes)" },
   {
     name: "ERRLOG_LOCATION", offset: ERRLOG_LOCATION, access: "RO", reset: 0, description: "Where the oldest entry happened",
-    fields: [
-      { name: "QUEUE", bit: 0, width: 8, description: "Queue, or 0xFF when no queue is involved" },
-      { name: "DIRECTION", bit: 8, width: 1, description: "0: transmit, 1: receive" },
-      { name: "FIELD", bit: 16, width: 8, description: "Field or register at fault (see Field codes)" },
-    ],
+    fields: F.ERRLOG_LOCATION_FIELDS.list,
   },
   { name: "ERRLOG_INDEX", offset: ERRLOG_INDEX, access: "RO", reset: 0, description: "Descriptor index of the oldest entry, or 0xFFFFFFFF" },
   { name: "ERRLOG_VALUE_LO", offset: ERRLOG_VALUE_LO, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 31:0" },
@@ -299,42 +173,30 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "SA_STAGE", offset: SA_STAGE(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "SA record image (128 bytes, hw/spec SA record layout) for the next SA_COMMAND install" },
   {
     name: "SA_COMMAND", offset: SA_COMMAND, access: "WO", reset: 0, description: "Act on an SA table entry; the result is in SA_STATUS",
-    fields: [
-      { name: "INDEX", bit: 0, width: 16, description: "Entry index; a TX descriptor names the SA in entry i by SA_HANDLE GENERATION << 16 | (i + 1), GENERATION from SA_STATUS after its install" },
-      { name: "DIRECTION", bit: 16, width: 1, description: "0: TX table, 1: RX table" },
-      { name: "OPERATION", bit: 24, width: 3, values: { INSTALL: 1, INVALIDATE: 2, INVALIDATE_POINTER: 3, INSTALL_POINTER: 4 }, description: "1: install the staged record, 2: invalidate the entry, 3: invalidate the TX entry fetched through the pointer staged in SA_STAGE[0..1], 4: install the record the device reads through the pointer staged in SA_STAGE[0..1]" },
-      { name: "REPLACE", bit: 28, width: 1, description: "With 1 or 4: the entry may hold an SA, which the new one replaces (work in progress keeps the old one). Without it an occupied entry refuses the install with SA_ENTRY_OCCUPIED. Either way an SA already in another entry is refused with SA_DUPLICATE" },
-    ],
+    fields: F.SA_COMMAND_FIELDS.list,
   },
   {
     name: "SA_STATUS", offset: SA_STATUS, access: "RO", reset: 0, description: "Result of the last SA_COMMAND: 0, or an error code",
-    fields: [
-      { name: "CODE", bit: 0, width: 16, description: "0, or the error code of the last command" },
-      { name: "GENERATION", bit: 16, width: 15, description: "After an install: the entry's new generation (1 to 32767, counting every fill of the entry, and wrapping from 32767 to 1: a handle held across 32767 fills of its entry would name it again). A handle names its SA until the entry is filled again or invalidated. The SA's handle, for TX descriptors' SA_HANDLE, is GENERATION << 16 | (entry + 1); a descriptor whose handle's generation is no longer the entry's is refused with STALE_SA_HANDLE" },
-      { name: "BUSY", bit: 31, width: 1, description: "An INSTALL_POINTER is reading its record; a command written meanwhile is refused" },
-    ],
+    fields: F.SA_STATUS_FIELDS.list,
   },
   {
     name: "SA_TABLE_SIZE", offset: SA_TABLE_SIZE, access: "RO", reset: 0, description: "Entries in each SA table",
-    fields: [
-      { name: "TX", bit: 0, width: 16, description: "TX entries" },
-      { name: "RX", bit: 16, width: 16, description: "RX entries" },
-    ],
+    fields: F.SA_TABLE_SIZE_FIELDS.list,
   },
   {
     name: "SA_CTRL", offset: SA_CTRL, access: "RW", reset: 0, description: "SA table control",
-    fields: [{ name: "POINTER_FETCH", bit: 0, width: 1, description: "TX misses are filled by reading the SA record through the descriptor's SA_POINTER (DMA)" }],
+    fields: F.SA_CTRL_FIELDS.list,
   },
   { name: "SA_QOS_MAP", offset: SA_QOS_MAP(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs and misses use the outer DSCP" },
   {
     name: "TX_SCHED", offset: TX_SCHED(0), stride: 4, instance: "queue", access: "RW", reset: 0,
     description: "How traffic class q is served at frame start, at the wire and in both directions' crypto engines (LLQ and CBWFQ): strict classes first, highest q first; then each bandwidth class up to its guaranteed minimum; then the excess by REMAINING weights",
-    fields: TX_SCHED_FIELDS,
+    fields: F.TX_SCHED_FIELDS.list,
   },
   {
     name: "TXPBSIZE", offset: TXPBSIZE(0), stride: 4, instance: "queue", access: "RW", reset: 20,
     description: "Queue q's part of the TX packet buffer in KB, when the buffer is partitioned per class (the 82599's TXPBSIZE): frames of a queue wait for room in their own part, so no class's frames can take another's room. Reset: the buffer split equally (20 KB each of 160 KB over 8 queues). A part below one longest frame, or parts adding up to more than the buffer, are refused with VALUE_OUT_OF_RANGE and the nearest valid size is used",
-    fields: TXPBSIZE_FIELDS,
+    fields: F.TXPBSIZE_FIELDS.list,
   },
   { name: "SA_TX_HITS", offset: SA_TX_HITS, access: "RO", reset: 0, description: "TX packets whose SA was in the table" },
   { name: "SA_TX_MISSES", offset: SA_TX_MISSES, access: "RO", reset: 0, description: "TX packets whose SA had to be fetched (pointer fetch)" },
@@ -347,16 +209,16 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "TDLEN", offset: TDLEN(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `TX ring length in bytes: a multiple of ${RING_ALIGNMENT}, at most ${MAX_RING_DESCRIPTORS} descriptors` },
   { name: "TDH", offset: TDH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "TX head: the next descriptor the device will write back" },
   { name: "TDT", offset: TDT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX tail (the doorbell): one past the last descriptor the driver has posted" },
-  { name: "TXDCTL", offset: TXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX queue control and state", fields: QUEUE_CONTROL_FIELDS },
-  { name: "TDFAULT", offset: TDFAULT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "The failed descriptor fetch that disabled TX queue q (TXDCTL.FAULT); 0 when none. To recover: clear TXDCTL.ENABLE, wait for TXDCTL.BUSY to clear, reap the descriptors written back (the others will never be sent), clear the ring, write TDBAL/TDBAH/TDLEN and set TXDCTL.ENABLE", fields: QUEUE_FAULT_FIELDS },
+  { name: "TXDCTL", offset: TXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "TX queue control and state", fields: F.QUEUE_CONTROL_FIELDS.list },
+  { name: "TDFAULT", offset: TDFAULT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "The failed descriptor fetch that disabled TX queue q (TXDCTL.FAULT); 0 when none. To recover: clear TXDCTL.ENABLE, wait for TXDCTL.BUSY to clear, reap the descriptors written back (the others will never be sent), clear the ring, write TDBAL/TDBAH/TDLEN and set TXDCTL.ENABLE", fields: F.QUEUE_FAULT_FIELDS.list },
   { name: "RDBAL", offset: RDBAL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `RX ring base, bits 31:0; ${RING_ALIGNMENT}-byte aligned` },
   { name: "RDBAH", offset: RDBAH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX ring base, bits 63:32" },
   { name: "RDLEN", offset: RDLEN(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `RX ring length in bytes: a multiple of ${RING_ALIGNMENT}, at most ${MAX_RING_DESCRIPTORS} descriptors` },
   { name: "SRRCTL", offset: SRRCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 2048, description: `RX buffer size in bytes (1 to ${MAX_RECEIVE_BUFFER}); longer frames span several descriptors` },
   { name: "RDH", offset: RDH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "RX head: the next descriptor the device will fill" },
   { name: "RDT", offset: RDT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX tail (the doorbell): one past the last buffer the driver has posted" },
-  { name: "RXDCTL", offset: RXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX queue control and state (fields as TXDCTL)", fields: QUEUE_CONTROL_FIELDS },
-  { name: "RDFAULT", offset: RDFAULT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "The failed descriptor fetch that disabled RX queue q (RXDCTL.FAULT); 0 when none. Frames for the queue that the device already holds wait for it in the RX packet buffer; frames arriving while it is disabled are dropped (RX_QUEUE_DISABLED). To recover: clear RXDCTL.ENABLE, wait for RXDCTL.BUSY to clear, take the descriptors written back, clear the ring, write RDBAL/RDBAH/RDLEN, set RXDCTL.ENABLE and give the buffers (RDT)", fields: QUEUE_FAULT_FIELDS },
+  { name: "RXDCTL", offset: RXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX queue control and state (fields as TXDCTL)", fields: F.QUEUE_CONTROL_FIELDS.list },
+  { name: "RDFAULT", offset: RDFAULT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "The failed descriptor fetch that disabled RX queue q (RXDCTL.FAULT); 0 when none. Frames for the queue that the device already holds wait for it in the RX packet buffer; frames arriving while it is disabled are dropped (RX_QUEUE_DISABLED). To recover: clear RXDCTL.ENABLE, wait for RXDCTL.BUSY to clear, take the descriptors written back, clear the ring, write RDBAL/RDBAH/RDLEN, set RXDCTL.ENABLE and give the buffers (RDT)", fields: F.QUEUE_FAULT_FIELDS.list },
   { name: "TQPC", offset: TQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames transmitted from queue q (wraps at 2^32)" },
   { name: "TQBC", offset: TQBC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Bytes transmitted from queue q, without FCS (wraps)" },
   { name: "RQPC", offset: RQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames delivered to queue q (wraps)" },

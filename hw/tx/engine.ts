@@ -10,7 +10,7 @@ import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
 import { BLOCKED, EMPTY, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
-import { STATUS_DD, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS } from "../spec/descriptors.js";
+import { TX_COMMAND_FIELDS, TX_STATUS_FIELDS, TX_WRITE_BACK } from "../spec/descriptors.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import { checkRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
@@ -195,7 +195,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       packet.partsLeft = head.taken;
       for (let part = 0; part < head.taken; part++) {
         const descriptor = descriptors[part]!;
-        this.shared.dma.read(descriptor.address, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag, urgent);
+        this.shared.dma.read(descriptor.bufferAddress, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag, urgent);
       }
     }
     this.stalled = false;
@@ -210,7 +210,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     let length = 0;
     for (let index = 0; index < cache.length && end < 0; index++) {
       length += cache[index]!.length;
-      if (cache[index]!.command & TX_COMMAND_EOP) end = index;
+      if (TX_COMMAND_FIELDS.EOP.get(cache[index]!.command)) end = index;
     }
     // Without EOP in a full cache, the frame can never be assembled: it is faulty.
     if (end < 0 && cache.length < this.params.descriptorCache) return null;
@@ -238,7 +238,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       packet.partsLeft--;
       if (completion.error) {
         const descriptor = packet.descriptors[tag.part]!;
-        packet.fault ??= { code: completion.error, field: "BUFFER_ADDRESS", fieldName: "BUFFER_ADDRESS", index: descriptor.index, value: descriptor.address };
+        packet.fault ??= { code: completion.error, field: "BUFFER_ADDRESS", fieldName: "BUFFER_ADDRESS", index: descriptor.index, value: descriptor.bufferAddress };
       } else {
         packet.parts[tag.part] = completion.data;
       }
@@ -261,7 +261,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     }
     packet.frame = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[]);
     const first = packet.descriptors[0]!;
-    if (!(first.command & TX_COMMAND_IPSEC)) {
+    if (!TX_COMMAND_FIELDS.IPSEC.get(first.command)) {
       packet.settled = true;
       this.settledSince = true;
       return;
@@ -322,7 +322,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       const fault = packet.fault;
       state.ring.report(fault.code, fault.field, fault.fieldName, fault.value, fault.index);
       // A fault on the link is counted as itself, the others as the descriptor's; a frame whose buffers could not all be read is named by where they are.
-      this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: packet.descriptors.map((descriptor) => ({ address: descriptor.address, length: descriptor.length })) });
+      this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: packet.descriptors.map((descriptor) => ({ address: descriptor.bufferAddress, length: descriptor.length })) });
       this.buffer.free(packet.queue, packet.reserved);
     } else if (packet.dropCode) {
       this.shared.statistics.drop(packet.dropCode, { frame: packet.frame! });
@@ -337,10 +337,10 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     const last = packet.descriptors.length - 1;
     packet.descriptors.forEach((descriptor, position) => {
       // The status of RS descriptors, and always of a faulty frame's last one, so the driver learns of it.
-      if (!(descriptor.command & TX_COMMAND_RS) && !(error && position === last)) return;
-      const status = new Uint8Array([STATUS_DD, position === last ? error : 0, 0, 0]);
+      if (!TX_COMMAND_FIELDS.RS.get(descriptor.command) && !(error && position === last)) return;
+      const writeBack = TX_WRITE_BACK.encode({ status: TX_STATUS_FIELDS.DD.mask, error: position === last ? error : 0 });
       const tag: Tag = { kind: "write-back", queue: packet.queue, packets: position === last ? 1 : 0 };
-      this.shared.dma.write(ring.addressOf(descriptor.index) + TX.STATUS, status, this.completions, tag);
+      this.shared.dma.write(ring.addressOf(descriptor.index) + TX_WRITE_BACK.at, writeBack, this.completions, tag);
       ring.inDevice++;
     });
     // The frame leaves the device's hands; its write-backs stay counted until they are in host memory.

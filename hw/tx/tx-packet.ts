@@ -1,16 +1,8 @@
 import { type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
-import { readField, TX } from "../spec/descriptors.js";
+import { TX_READ_FORMAT } from "../spec/descriptors.js";
 
-/** A TX descriptor as the engine fetched it (read format). */
-export interface TxDescriptor {
-  readonly index: number;
-  readonly address: number;
-  readonly length: number;
-  readonly command: number;
-  readonly trafficClass: number;
-  readonly saHandle: number;
-  readonly saPointer: number;
-}
+/** A TX descriptor as the engine fetched it (read format), and its place in the ring. */
+export type TxDescriptor = Readonly<ReturnType<typeof TX_READ_FORMAT.decode>> & { readonly index: number };
 
 /** Why a frame is refused, for the error log and its write-back. */
 export interface Fault {
@@ -39,13 +31,8 @@ export interface TxPacket {
 }
 
 export function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxDescriptor {
-  return {
-    index,
-    address: readField(data, offset + TX.BUFFER_ADDRESS, 8),
-    length: readField(data, offset + TX.LENGTH, 2),
-    command: data[offset + TX.COMMAND]!,
-    trafficClass: data[offset + TX.CLASS]!,
-    saHandle: readField(data, offset + TX.SA_HANDLE, 4),
-    saPointer: readField(data, offset + TX.SA_POINTER, 8),
-  };
+  // The index goes on the decoded object itself: a copy, or Object.assign, costs as much again as the decode.
+  const descriptor = TX_READ_FORMAT.decode(data, offset) as ReturnType<typeof TX_READ_FORMAT.decode> & { index: number };
+  descriptor.index = index;
+  return descriptor;
 }

@@ -3,8 +3,7 @@ import { identity, IdentityError, type IdentityType } from "../../driver/interme
 import { IsakmpProfiles, matchAddress, matchDer, matchGroup, matchHost, matchHostDomain, matchUser, matchUserDomain } from "../../driver/intermediate/isakmp-profile.js";
 import { Isadb } from "../../driver/intermediate/isadb.js";
 import { Sadb } from "../../driver/intermediate/sadb.js";
-import { readField } from "../../hw/spec/descriptors.js";
-import { decodeSaRecord, SA_FLAG_HAS_TAG, SA_RECORD, SA_RECORD_BYTES, SA_RECORD_MAGIC } from "../../hw/spec/sa-record.js";
+import { decodeSaRecord, SA_FLAG_HAS_TAG, SA_RECORD, SA_RECORD_BYTES, SA_RECORD_LAYOUT, SA_RECORD_MAGIC } from "../../hw/spec/sa-record.js";
 import { HostMemory, HostMemoryError } from "../../sim/host/memory.js";
 import { spi, type EspSaParameters } from "../../sim/ipsec/esp.js";
 import { ipv4Address } from "../../sim/packet/ipv4.js";
@@ -106,13 +105,16 @@ describe("ISADB and SADB", () => {
     const added = sadb.add({ direction: "inbound", parameters, source: peerGateway, destination: hostGateway });
     const bytes = memory.read(added.record, SA_RECORD_BYTES);
     expect(added.record % 64).toBe(0);
-    expect(readField(bytes, SA_RECORD.MAGIC, 4)).toBe(SA_RECORD_MAGIC);
-    expect(readField(bytes, SA_RECORD.RECORD_LENGTH, 2)).toBe(SA_RECORD_BYTES);
+    const fields = SA_RECORD_LAYOUT.decode(bytes);
+    expect(fields.magic).toBe(SA_RECORD_MAGIC);
+    expect(fields.recordLength).toBe(SA_RECORD_BYTES);
     expect(decodeSaRecord(bytes)).toMatchObject({ uniqueId: added.uniqueId, spi: 0x4242, esn: false, qosGroup: null, icvLength: 16, keyMaterial: parameters.keyMaterial });
-    expect(readField(bytes, SA_RECORD.UNIQUE_ID, 4)).toBe(added.uniqueId);
+    expect(fields.uniqueId).toBe(added.uniqueId);
     expect(bytes[SA_RECORD.PROTOCOL]).toBe(50);
     expect(bytes[SA_RECORD.DIRECTION]).toBe(1);
-    expect(readField(bytes, SA_RECORD.SPI, 4)).toBe(0x4242);
+    expect(fields.spi).toBe(0x4242);
+    // The SPI is little-endian at byte 12, as the datasheet says.
+    expect([...bytes.subarray(12, 16)]).toEqual([0x42, 0x42, 0, 0]);
     expect(bytes[SA_RECORD.KEY_LENGTH]).toBe(16);
     expect(bytes.subarray(SA_RECORD.KEY, SA_RECORD.KEY + 16)).toEqual(parameters.keyMaterial.subarray(0, 16));
     expect(bytes.subarray(SA_RECORD.SALT, SA_RECORD.SALT + 4)).toEqual(parameters.keyMaterial.subarray(16));

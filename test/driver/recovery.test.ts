@@ -137,7 +137,7 @@ describe("queue recovery after DMA faults (base driver, plain frames)", () => {
       const tx = new RawQueue(bus, "tx", 1, 64);
       const buffer = bus.memory.allocate(9000, "test frame", 64);
       bus.memory.write(buffer, sequencedFrame("to-peer", 1, 0, 9000));
-      tx.writeTx(0, { address: buffer, length: 9000, command: TX_COMMAND_EOP | TX_COMMAND_RS });
+      tx.writeTx(0, { bufferAddress: buffer, length: 9000, command: TX_COMMAND_EOP | TX_COMMAND_RS });
       bus.mmioWrite(R.TDT(1), 1);
       // The frame's buffer is being read: the queue is busy; disabled meanwhile, it stays busy until the write-back is in.
       yield delay(us(1.2));

@@ -27,8 +27,8 @@ describe("driver misuse raises a modelled error, never a crash", () => {
       function* (top) {
         raw = new RawQueue(top.driver.base.bus, "tx", 2);
         const buffer = top.memory.allocate(2048, "buffer");
-        raw.writeTx(0, { address: buffer, length: 100, command: EOP_RS });
-        raw.writeTx(1, { address: buffer, length: 0, command: EOP_RS });
+        raw.writeTx(0, { bufferAddress: buffer, length: 100, command: EOP_RS });
+        raw.writeTx(1, { bufferAddress: buffer, length: 0, command: EOP_RS });
         raw.doorbell(2);
       },
       { code: "ZERO_LENGTH_BUFFER", queue: 2, index: 1, field: "LENGTH", value: 0, mentions: ["TX queue 2", "descriptor 1", "LENGTH = 0"] },
@@ -44,7 +44,7 @@ describe("driver misuse raises a modelled error, never a crash", () => {
       function* (top) {
         raw = new RawQueue(top.driver.base.bus, "tx", 2);
         const buffer = top.memory.allocate(2048, "buffer");
-        for (let index = 0; index < 4; index++) raw.writeTx(index, { address: buffer, length: 100, command: EOP_RS });
+        for (let index = 0; index < 4; index++) raw.writeTx(index, { bufferAddress: buffer, length: 100, command: EOP_RS });
         raw.doorbell(4);
         raw.doorbell(2);
         yield delay(us(10));
@@ -63,8 +63,8 @@ describe("driver misuse raises a modelled error, never a crash", () => {
       function* (top) {
         const raw = new RawQueue(top.driver.base.bus, "tx", 2);
         const buffer = top.memory.allocate(8192, "buffer");
-        raw.writeTx(0, { address: buffer, length: 6000, command: 0 });
-        raw.writeTx(1, { address: buffer, length: 6000, command: EOP_RS });
+        raw.writeTx(0, { bufferAddress: buffer, length: 6000, command: 0 });
+        raw.writeTx(1, { bufferAddress: buffer, length: 6000, command: EOP_RS });
         raw.doorbell(2);
       },
       { code: "OVER_LENGTH_BUFFER", queue: 2, index: 1, field: "LENGTH", value: 12000, mentions: ["TX queue 2", "descriptor 1", "12000"] },
@@ -90,7 +90,7 @@ describe("driver misuse raises a modelled error, never a crash", () => {
     misuse(
       function* (top) {
         raw = new RawQueue(top.driver.base.bus, "tx", 2);
-        raw.writeTx(0, { address: 0x40, length: 64, command: EOP_RS });
+        raw.writeTx(0, { bufferAddress: 0x40, length: 64, command: EOP_RS });
         raw.doorbell(1);
       },
       { code: "DMA_UNMAPPED", queue: 2, index: 0, field: "BUFFER_ADDRESS", value: 0x40, mentions: ["TX queue 2", "descriptor 0", "BUFFER_ADDRESS = 0x40"] },

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { C_HEADER_PATH, cHeader } from "../../hw/spec/c-header.js";
-import { readField, RX, RX_DESCRIPTOR_FIELDS, STATUS_SA_MISS, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS, TX_DESCRIPTOR_FIELDS } from "../../hw/spec/descriptors.js";
+import { RX, RX_DESCRIPTOR_FIELDS, STATUS_SA_MISS, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS, TX_DESCRIPTOR, TX_DESCRIPTOR_FIELDS } from "../../hw/spec/descriptors.js";
 import { ErrorCode, FieldCode } from "../../hw/spec/errors.js";
 import * as R from "../../hw/spec/registers.js";
-import { encodeSaRecord, SA_RECORD, SA_RECORD_FIELDS } from "../../hw/spec/sa-record.js";
+import { encodeSaRecord, SA_RECORD_FIELDS, SA_RECORD_MAGIC } from "../../hw/spec/sa-record.js";
 import { requireTool } from "../support/tools.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -66,6 +66,8 @@ ${print("TX.LENGTH", "NICSIM_TX_DESCRIPTOR_LENGTH_OFFSET")}
 ${print("RX.SA_HANDLE", "NICSIM_RX_DESCRIPTOR_SA_HANDLE_OFFSET")}
 ${print("RX.STATUS.SA_MISS", "NICSIM_RX_DESCRIPTOR_STATUS_SA_MISS_BIT")}
 ${print("STALE_SA_HANDLE", "NICSIM_ERROR_CODE_STALE_SA_HANDLE")}
+${print("TX write-back", "NICSIM_TX_WRITE_BACK_OFFSET * 100 + NICSIM_TX_WRITE_BACK_BYTES")}
+${print("RX write-back", "NICSIM_RX_WRITE_BACK_OFFSET * 100 + NICSIM_RX_WRITE_BACK_BYTES")}
 ${print("generation", "NICSIM_FIELD_GET(SA_STATUS_GENERATION, status)")}
 ${print("install pointer", "NICSIM_FIELD_PREP(SA_COMMAND_OPERATION, NICSIM_SA_COMMAND_OPERATION_INSTALL_POINTER) | NICSIM_FIELD_PREP(SA_COMMAND_REPLACE, 1)")}
   printf("error 23 %s\\n", nicsim_error_name(23));
@@ -121,6 +123,8 @@ describe.runIf(requireTool("gcc", "gcc libc6-dev"))("the header in C (gcc -std=c
     expect(output.get("RX.SA_HANDLE")).toBe(String(RX.SA_HANDLE));
     expect(output.get("RX.STATUS.SA_MISS")).toBe(String(STATUS_SA_MISS));
     expect(output.get("STALE_SA_HANDLE")).toBe(String(ErrorCode.STALE_SA_HANDLE));
+    expect(output.get("TX write-back")).toBe(String(TX.STATUS * 100 + 4));
+    expect(output.get("RX write-back")).toBe(String(RX.LENGTH * 100 + 24));
     expect(output.get("generation")).toBe("1234");
     expect(output.get("install pointer")).toBe(String((R.SA_COMMAND_INSTALL_POINTER | R.SA_COMMAND_REPLACE) >>> 0));
     expect(output.get("error 23")).toBe("STALE_SA_HANDLE");
@@ -128,7 +132,7 @@ describe.runIf(requireTool("gcc", "gcc libc6-dev"))("the header in C (gcc -std=c
   });
 
   test("reads an SA record the model encoded, field by field", () => {
-    expect(output.get("record.MAGIC")).toBe(String(readField(record, SA_RECORD.MAGIC, 4)));
+    expect(output.get("record.MAGIC")).toBe(String(SA_RECORD_MAGIC));
     expect(output.get("record.SPI")).toBe(String(0xc0ffee01));
     expect(output.get("record.UNIQUE_ID")).toBe(String(0x0a0b0c0d));
     expect(output.get("record.KEY_LENGTH")).toBe("32");
@@ -139,11 +143,10 @@ describe.runIf(requireTool("gcc", "gcc libc6-dev"))("the header in C (gcc -std=c
   test("writes a TX descriptor the model reads back as written", () => {
     const descriptor = Buffer.from(output.get("descriptor") ?? "", "hex");
     expect(descriptor).toHaveLength(32);
-    expect(readField(descriptor, TX.BUFFER_ADDRESS, 8)).toBe(0x123456789a);
-    expect(readField(descriptor, TX.LENGTH, 2)).toBe(1514);
-    expect(descriptor[TX.COMMAND]).toBe(TX_COMMAND_EOP | TX_COMMAND_RS | TX_COMMAND_IPSEC);
-    expect(descriptor[TX.CLASS]).toBe(5);
-    expect(readField(descriptor, TX.SA_HANDLE, 4)).toBe(((3 << 16) | 8) >>> 0);
+    expect(TX_DESCRIPTOR.decode(descriptor)).toEqual({
+      bufferAddress: 0x123456789a, length: 1514, command: TX_COMMAND_EOP | TX_COMMAND_RS | TX_COMMAND_IPSEC, trafficClass: 5, saHandle: ((3 << 16) | 8) >>> 0, saPointer: 0, offload: 0, status: 0, error: 0,
+    });
+    expect([...descriptor.subarray(TX.LENGTH, TX.LENGTH + 2)]).toEqual([1514 & 0xff, 1514 >> 8]);
   });
 
   test("every register, field, layout field and code evaluates to its hw/spec value", () => {

@@ -33,7 +33,7 @@ export function preparedFrame(top: NicSystem, spiValue: number): Uint8Array {
 export function postIpsec(top: NicSystem, queue: RawQueue, frame: Uint8Array, fields: { saHandle?: number; saPointer?: number }, index = 0): void {
   const buffer = top.memory.allocate(2048, "raw buffer");
   top.memory.write(buffer, frame);
-  queue.writeTx(index, { address: buffer, length: frame.length, command: TX_COMMAND_EOP | TX_COMMAND_RS | TX_COMMAND_IPSEC, ...fields });
+  queue.writeTx(index, { bufferAddress: buffer, length: frame.length, command: TX_COMMAND_EOP | TX_COMMAND_RS | TX_COMMAND_IPSEC, ...fields });
   queue.doorbell(index + 1);
 }
 

@@ -27,9 +27,7 @@ function offByOne(options: { hostMemoryGuard: boolean; writeSlotN?: boolean }) {
     bus.mmioWrite(R.RXDCTL(0), R.QUEUE_ENABLE);
     bus.mmioWrite(R.CTRL, R.CTRL_RX_ENABLE);
     for (let index = 0; index < buffers; index++) {
-      const descriptor = new Uint8Array(D.DESCRIPTOR_BYTES);
-      D.writeField(descriptor, D.RX.BUFFER_ADDRESS, 8, pool + (index + 1) * BUFFER_BYTES);
-      memory.write(ring + index * D.DESCRIPTOR_BYTES, descriptor);
+      memory.write(ring + index * D.DESCRIPTOR_BYTES, D.RX_DESCRIPTOR.encode({ bufferAddress: pool + (index + 1) * BUFFER_BYTES }));
     }
     if (options.writeSlotN) memory.write(transmitRing + slots * D.DESCRIPTOR_BYTES, new Uint8Array(D.DESCRIPTOR_BYTES));
     bus.mmioWrite(R.RDT(0), buffers);

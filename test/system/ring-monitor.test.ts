@@ -41,7 +41,7 @@ describe("the ring monitor", () => {
   test("a driver that moves the tail back over descriptors the device owns is caught (and the device refuses it)", () => {
     const { violations, top } = watched(function* (raw) {
       const buffer = raw.bus.memory.allocate(256, "buffer");
-      for (let index = 0; index < 4; index++) raw.writeTx(index, { address: buffer, length: 64, command: TX_COMMAND_EOP | TX_COMMAND_RS });
+      for (let index = 0; index < 4; index++) raw.writeTx(index, { bufferAddress: buffer, length: 64, command: TX_COMMAND_EOP | TX_COMMAND_RS });
       raw.doorbell(4);
       raw.doorbell(1);
     });
@@ -54,7 +54,7 @@ describe("the ring monitor", () => {
     const forged = (make: (raw: RawQueue, scoreboard: Scoreboard) => void) =>
       watched(function* (raw, scoreboard) {
         const buffer = raw.bus.memory.allocate(256, "buffer");
-        for (let index = 0; index < 2; index++) raw.writeTx(index, { address: buffer, length: 64, command: TX_COMMAND_EOP | TX_COMMAND_RS });
+        for (let index = 0; index < 2; index++) raw.writeTx(index, { bufferAddress: buffer, length: 64, command: TX_COMMAND_EOP | TX_COMMAND_RS });
         raw.doorbell(2);
         yield delay(us(5));
         make(raw, scoreboard);
