@@ -13,7 +13,7 @@ function layout(name: string, fields: readonly DescriptorField[]): string[] {
 
 /** The bit fields of every layout field that has them, as "LAYOUT.FIELD": {name: (shift, width)}. */
 function layoutBits(name: string, fields: readonly DescriptorField[]): string[] {
-  return fields.filter((field) => field.fields).map((field) => `    "${name}.${field.name}": {${field.fields!.map((bits) => `"${bits.name}": (${bits.bit}, ${bits.width})`).join(", ")}},`);
+  return fields.filter((field) => field.bits).map((field) => `    "${name}.${field.name}": {${field.bits!.list.map((bits) => `"${bits.name}": (${bits.bit}, ${bits.width})`).join(", ")}},`);
 }
 
 /**

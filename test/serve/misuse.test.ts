@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { DESCRIPTOR_BYTES, TX, TX_COMMAND_EOP, TX_COMMAND_RS, writeField } from "../../hw/spec/descriptors.js";
+import { DESCRIPTOR_BYTES, TX, TX_COMMAND_FIELDS, TX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
 import * as R from "../../hw/spec/registers.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
@@ -26,11 +26,7 @@ function* misbehave(io: DriverIo, seen: number[]): Generator<Step, number, numbe
   io.write(R.TDT(0), 9);
   yield { wait: us(2) };
   const buffer = io.allocate(64, 64, "bad buffer");
-  const descriptor = new Uint8Array(DESCRIPTOR_BYTES);
-  writeField(descriptor, TX.BUFFER_ADDRESS, 8, buffer);
-  writeField(descriptor, TX.LENGTH, 2, 0);
-  descriptor[TX.COMMAND] = TX_COMMAND_EOP | TX_COMMAND_RS;
-  io.memoryWrite(ring, descriptor);
+  io.memoryWrite(ring, TX_DESCRIPTOR.encode({ bufferAddress: buffer, length: 0, command: TX_COMMAND_FIELDS.pack({ EOP: 1, RS: 1 }) }));
   io.write(R.TDT(0), 1);
   yield { wait: us(5) };
   for (const register of [R.ERROR_COUNT, R.ERRLOG_COUNT, R.ERRLOG_CODE, R.ERRLOG_LOCATION, R.ERRLOG_INDEX, R.ERRLOG_VALUE_LO]) seen.push(yield { read: register });
