@@ -1,7 +1,7 @@
 import { PROTOCOL_ERRORS, type ProtocolErrorName } from "../../hw/spec/device-protocol.js";
 import { SimulationError } from "../../sim/errors.js";
 import { MessageFramer } from "./message-framer.js";
-import { decodeMessage, encodeMessage, layoutOf } from "./protocol-codec.js";
+import { clipText, decodeMessage, encodeMessage, layoutOf } from "./protocol-codec.js";
 import type { ServedRun, ServedRunResult } from "./served-run.js";
 import type { ServeEnding } from "./serve-summary.js";
 
@@ -45,8 +45,9 @@ export class Connection {
       try {
         served = this.run.session.serve(decoded.message);
       } catch (error) {
-        if (!(error instanceof SimulationError)) throw error;
-        return this.refuse("SIMULATION", layoutOf(decoded.message.name).spec.code, error.message, { kind: "simulation-error", message: error.message });
+        // The model failed (or the server did): the client is told, and the run still ends with its files.
+        const message = error instanceof SimulationError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+        return this.refuse("SIMULATION", layoutOf(decoded.message.name).spec.code, message, { kind: "simulation-error", message });
       }
       if (served.kind === "refused") return this.refuse(served.error, served.messageType, served.text);
       for (const bytes of served.out) this.sink.write(bytes);
@@ -62,8 +63,7 @@ export class Connection {
 
   private refuse(error: ProtocolErrorName, messageType: number, text: string, ending?: ServeEnding): void {
     const code = protocolErrorCode(error);
-    // Text is bounded like every text field; what was wrong is said in its first words.
-    this.sink.write(encodeMessage("ERROR", { code, message_type: messageType, message: text.slice(0, 1000) }));
+    this.sink.write(encodeMessage("ERROR", { code, message_type: messageType, message: clipText(text) }));
     this.end(ending ?? { kind: "protocol-error", error, message: text });
   }
 

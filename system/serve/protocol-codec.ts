@@ -1,4 +1,4 @@
-import { type FieldSpec, fieldBytes, HEADER_BYTES, MAX_MESSAGE_BYTES, type MessageName, type MessageSpec, MESSAGES, type ProtocolErrorName } from "../../hw/spec/device-protocol.js";
+import { type FieldSpec, fieldBytes, HEADER_BYTES, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES, type MessageName, type MessageSpec, MESSAGES, type ProtocolErrorName } from "../../hw/spec/device-protocol.js";
 
 /**
  * The one encoder and the one decoder of the device protocol, both derived from the message
@@ -155,4 +155,11 @@ export function readHeader(bytes: Uint8Array): { length: number; type: number; p
   const type = readNumber(bytes, 4, 4);
   const problem = length < HEADER_BYTES || length > MAX_MESSAGE_BYTES ? `header.length: ${length}; a message is ${HEADER_BYTES} to ${MAX_MESSAGE_BYTES} bytes` : null;
   return { length, type, problem };
+}
+
+/** Text cut to what a text field holds (whole characters): what was wrong is said in its first words. */
+export function clipText(text: string): string {
+  let clipped = text;
+  while (textEncoder.encode(clipped).length > MAX_TEXT_BYTES) clipped = clipped.slice(0, Math.floor(clipped.length * 0.9));
+  return clipped;
 }

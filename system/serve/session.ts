@@ -10,7 +10,7 @@ import type { NicHardware } from "../nic-system.js";
 import { BenchPeer } from "./bench-peer.js";
 import { DeviceClock } from "./device-clock.js";
 import { DmaWrites } from "./dma-writes.js";
-import { encodeMessage, layoutOf, type Message, type MessageValues, type Refusal } from "./protocol-codec.js";
+import { clipText, encodeMessage, layoutOf, type Message, type MessageValues, type Refusal } from "./protocol-codec.js";
 
 /** What serving one message gave: messages to send (notifications, then the reply), and whether the client said goodbye; or a refusal. */
 export type Served = { readonly kind: "served"; readonly out: readonly Uint8Array[]; readonly goodbye: boolean } | ({ readonly kind: "refused" } & Refusal);
@@ -148,7 +148,7 @@ export class DeviceSession {
     const diagnostics = this.design.top.nic.diagnostics;
     for (; this.diagnosticsSent < diagnostics.length; this.diagnosticsSent++) {
       const diagnostic = diagnostics[this.diagnosticsSent]!;
-      out.push(encodeMessage("DIAGNOSTIC", { time_ps: diagnostic.time, code: ErrorCode[diagnostic.code], message: diagnostic.message }));
+      out.push(encodeMessage("DIAGNOSTIC", { time_ps: diagnostic.time, code: ErrorCode[diagnostic.code], message: clipText(diagnostic.message) }));
     }
     return out;
   }
