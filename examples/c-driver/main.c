@@ -37,7 +37,7 @@ typedef struct {
   uint32_t tx_handle;
   uint64_t tx_record;
   int plain;
-  uint32_t sent, reaped, tx_errors, received, received_inline, out_of_order, error_entries, tail_beyond_ring;
+  uint32_t sent, reaped, tx_errors, received, received_inline, out_of_order, error_entries, tail_beyond_ring, interrupts, timeouts;
 } driver;
 
 static void print_diagnostic(void *context, uint64_t time_ps, uint32_t code, const char *message) {
@@ -158,14 +158,16 @@ int main(int argc, char **argv) {
   while ((d.reaped < frames || d.received < frames) && !nicsim_error(d.device) && nicsim_now_ps(d.device) - start < MAX_RUN_PS) {
     transmit(&d, frames);
     uint32_t vectors = nicsim_wait_interrupt(d.device, d.vector_mask, 200 * NANOSECONDS * 1000);
+    if (vectors == 0) d.timeouts++;
+    else d.interrupts++;
     if (vectors & 1u << d.error_vector) read_error_log(&d);
     poll(&d);
   }
   nicsim_peer_counts peer = {0};
   nicsim_peer_status(d.device, &peer);
-  printf("c-driver: sent %u frames (%u written back with an error), the peer received %u and decrypted %u; received %u (%u decrypted inline by the NIC, %u out of order); %u device error log entries; %.3f µs simulated\n",
-         d.reaped, d.tx_errors, peer.received, peer.decrypted, d.received, d.received_inline, d.out_of_order, d.error_entries, (double)nicsim_now_ps(d.device) / 1e6);
-  int traffic_arrived = d.reaped == frames && d.tx_errors == 0 && (plain ? peer.received : peer.decrypted) >= frames && d.received == frames && d.received_inline == (plain ? 0 : frames) && d.out_of_order == 0;
+  printf("c-driver: sent %u frames (%u written back with an error), the peer received %u and decrypted %u; received %u (%u decrypted inline by the NIC, %u out of order); %u device error log entries; %u interrupts, %u waits timed out; %.3f µs simulated\n",
+         d.reaped, d.tx_errors, peer.received, peer.decrypted, d.received, d.received_inline, d.out_of_order, d.error_entries, d.interrupts, d.timeouts, (double)nicsim_now_ps(d.device) / 1e6);
+  int traffic_arrived = d.reaped == frames && d.tx_errors == 0 && (plain ? peer.received : peer.decrypted) >= frames && d.received == frames && d.received_inline == (plain ? 0 : frames) && d.out_of_order == 0 && d.timeouts == 0;
   int bug_reported = !bug || d.tail_beyond_ring == 1;
   int clean = nicsim_goodbye(d.device) == 0;
   if (!traffic_arrived) fprintf(stderr, "c-driver: not every frame arrived both ways\n");

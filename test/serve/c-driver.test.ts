@@ -28,7 +28,9 @@ describe.runIf(hasCompiler)("the C client and the example C driver against nicsi
     const { result, clientStatus } = await runCDriverExample({ directory, onClientOutput: (text) => (output += text) });
     expect(clientStatus, output).toBe(0);
     expect(result.summary.ending.kind).toBe("goodbye");
-    expect(output).toContain("sent 128 frames (0 written back with an error), the peer received 128 and decrypted 128; received 128 (128 decrypted inline by the NIC, 0 out of order)");
+    expect(output).toContain("sent 128 frames (0 written back with an error), the peer received 128 and decrypted 128; received 128 (128 decrypted inline by the NIC, 0 out of order); 0 device error log entries;");
+    // Interrupt driven: every wait ended with an interrupt, none with its timeout.
+    expect(Number(/(\d+) interrupts, 0 waits timed out/.exec(output)?.[1])).toBeGreaterThan(5);
     const frames = captureFrames(join(directory, "c-driver.pcap"));
     const toPeer = frames.filter((frame) => frame.direction === "to-peer");
     const toHost = frames.filter((frame) => frame.direction === "to-host");

@@ -53,6 +53,10 @@ describe("a message the server cannot take gets ERROR naming the message and the
     client.hello();
     client.sendBytes(raw(0x04, 12));
     expect(refusal(client)).toEqual({ error: "WRONG_LENGTH", type: 0x04, text: "MMIO_WRITE.length: 12 bytes; MMIO_WRITE is 16" });
+    const longer = new LoopbackClient();
+    longer.hello();
+    longer.sendBytes(raw(0x03, 16));
+    expect(refusal(longer)).toEqual({ error: "WRONG_LENGTH", type: 0x03, text: "MMIO_READ.length: 16 bytes; MMIO_READ is 12" });
     const tail = new LoopbackClient();
     tail.hello();
     tail.sendBytes(encodeMessage("PEER_SA", { spi: 0x1001, source: 1, destination: 2, direction: 0, icv_bytes: 16, key_material: new Uint8Array(20) }).subarray(0, 8 + 14 + 19).map((byte, index) => (index === 0 ? 8 + 14 + 19 : byte)));
