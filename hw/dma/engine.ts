@@ -87,6 +87,8 @@ export class DmaEngine extends ClockedComponent {
 
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
   readonly observers: ((request: { readonly write: boolean; readonly address: number; readonly length: number }) => void)[] = [];
+  /** Watchers of every write as host memory takes it (a driver in another process keeps a copy of its memory); they must not change anything. */
+  readonly landed: ((address: number, length: number) => void)[] = [];
 
   /** Request a read; `urgent` ones are issued ahead of the other waiting reads (their chunks already issued stay on the link). */
   read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): void {
@@ -194,6 +196,7 @@ export class DmaEngine extends ClockedComponent {
     } else if (request.write) {
       this.memory.write(request.address, request.bytes!);
       this.totalWritten += request.length;
+      for (const watcher of this.landed) watcher(request.address, request.length);
     } else {
       data = this.memory.read(request.address, request.length);
       this.totalRead += request.length;

@@ -21,6 +21,11 @@ import { nicsimVersion } from "../scenario/sweep-shard-file.js";
 import { sweepCommand, sweepMergeCommand, type SweepCommandOptions } from "./sweep-command.js";
 import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
+import { serveCommand, type ServeCommandOptions } from "./serve-command.js";
+import { protocolCHeader } from "../serve/protocol-c-header.js";
+import { protocolMarkdown } from "../serve/protocol-docs.js";
+import { protocolPython } from "../serve/protocol-python.js";
+import { devicePython } from "../serve/device-python.js";
 
 /** `path=value` for a scenario: the path must name a place in the scenario (values parse as JSON when they can, else stay strings). */
 const scenarioAssignment = assignment(scenarioPath, overridePathProblem);
@@ -178,6 +183,21 @@ program
   });
 
 program
+  .command("serve")
+  .description("the NIC as a device server for a driver in another process (C, Python): a Unix domain socket or stdin/stdout; writes the run's waveform, capture and summary when the client leaves")
+  .argument("[command...]", "a client program to start (after --), with NICSIM_SOCKET set; the exit status is its own")
+  .option("--socket <path>", "serve on this Unix domain socket")
+  .option("--stdio", "serve the process that started the server, on stdin and stdout")
+  .option("--scenario <file>", "take the name, seed, nic and wire parameters and outputs from a scenario file")
+  .addOption(seedOption())
+  .option("--set <path=value>", "parameter value, e.g. nic.queues=1 (`top.` before a path is optional; repeatable)", parameterAssignment, {})
+  .option("--name <name>", "the run's name: its files are <out>/<name>.* (default: the scenario's, or serve)")
+  .option("--out <directory>", "where the files go (default: the scenario's outputs.directory, or waveforms)", outputPath("--out"))
+  .option("--call-ns <ns>", "simulated CPU time every client request costs (default 20)", integer("--call-ns", 0, 1_000_000_000))
+  .option("--no-waveform", "do not write the VCD and .gtkw")
+  .action((command: string[], options: ServeCommandOptions) => serveCommand(command, options));
+
+program
   .command("latency")
   .description("high-priority latency by stage under bulk load, per crypto policy, and the bulk cost of preemption")
   .addOption(new Option("--direction <direction>", "tx, rx or both").choices(["tx", "rx", "both"]).default("both"))
@@ -261,6 +281,14 @@ program
   .description("print the C header of the device interface (clients/c/nicsim_device.h: registers, layouts, error codes)")
   .action(() => {
     process.stdout.write(cHeader());
+  });
+
+program
+  .command("protocol")
+  .description("print the device protocol of nicsim serve (its documentation, C header or Python constants), or the device's constants for Python")
+  .addOption(new Option("--format <format>", "docs (docs/device-protocol.md), c (clients/c/nicsim_protocol.h), python (clients/python/nicsim_protocol.py) or python-device (clients/python/nicsim_device.py)").choices(["docs", "c", "python", "python-device"]).default("docs"))
+  .action((options: { format: "docs" | "c" | "python" | "python-device" }) => {
+    process.stdout.write({ docs: protocolMarkdown, c: protocolCHeader, python: protocolPython, "python-device": devicePython }[options.format]());
   });
 
 program

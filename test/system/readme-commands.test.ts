@@ -32,6 +32,10 @@ const SKIPPED: Record<string, string> = {
   "nicsim sweep --shard k/n": "a form with placeholders; test/system/sweep-shards-cli.ts runs sharded sweeps every way a shard can be named",
   "nicsim sweep-merge <shards…> --out sweep.jsonl": "a form with placeholders; test/system/sweep-shards-cli.ts merges four shards",
   "nicsim sweep --grid nic.crypto_tx.bytesPerCycle=8,16,32,64 --grid driver.cpu.cores=1,2,4,8 \\": "a line of the SLURM job script (a 128-point grid); test/system/sweep-shard.test.ts checks the script and the manifest",
+  "npm run example:c-driver": "builds examples/c-driver with cc and runs it against nicsim serve (runCDriverExample, which test/serve/c-driver.test.ts runs)",
+  "npm run example:c-driver -- --bug": "the example with its deliberate bug: test/serve/c-driver.test.ts runs it",
+  "nicsim serve --socket PATH": "a form with a placeholder; test/serve/python-client.test.ts serves on a socket",
+  "nicsim serve --stdio": "serves the process that started it, on its stdin and stdout: test/serve/python-client.test.ts runs a bench that way",
   'tshark -r waveforms/default.pcap -o esp.enable_encryption_decode:TRUE -o esp.enable_authentication_check:TRUE "${args[@]}"': "an external tool reading a run's capture; the capture tests run tshark on it",
   'tshark -r waveforms/default.pcap -Y isakmp -V "${args[@]}" | grep -E "Exchange type|ID type|FQDN|Key ID"': "an external tool reading a run's capture; test/system/default-scenario.test.ts runs tshark with the run's ikev1_decryption_table",
 };
@@ -61,6 +65,10 @@ const CHEAP: Record<string, { readonly args: readonly string[]; readonly script?
   "npm run catalogue": { args: [], script: "import('./dist/test/hostile/catalogue.js')" },
   "nicsim plain-traffic": { args: ["plain-traffic", "--no-waveform", "--out", "plain-traffic", "--set", "traffic.framesPerQueue=5"] },
   "nicsim demo": { args: ["demo", "--out", "demo"] },
+  "npm run protocol": { args: ["protocol", "--format", "c"], script: "node dist/system/cli/main.js protocol" },
+  // A client the server starts: the Python test bench (python3 is on CI's apt line).
+  "nicsim serve": { args: ["serve", "--out", "serve", "--", "python3", join(root, "test/serve/python_bench.py")] },
+  "nicsim serve --name my-driver --set nic.queues=1 -- ./my-driver": { args: ["serve", "--name", "my-driver", "--set", "nic.queues=1", "--out", "serve", "--", "python3", join(root, "test/serve/python_bench.py")] },
 };
 
 /** The commands the README shows, in order: lines of its code blocks (indented or fenced) and inline code spans. */

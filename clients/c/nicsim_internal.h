@@ -1,0 +1,40 @@
+/* What the client's sources share: the connection and the two steps of every message. Not for drivers. */
+#ifndef NICSIM_INTERNAL_H
+#define NICSIM_INTERNAL_H
+
+#include <sys/types.h>
+
+#include "nicsim.h"
+
+typedef struct {
+  uint64_t address;
+  uint32_t bytes;
+  uint8_t *copy;
+} region;
+
+struct nicsim {
+  int fd;
+  pid_t server; /* the server process nicsim_spawn started, or 0 */
+  nicsim_device_info info;
+  uint64_t now_ps;
+  char error[1100];
+  int failed;
+  /* Posted messages wait here until the next request (or a full buffer) sends them together. */
+  uint8_t *out;
+  size_t out_used, out_size;
+  uint8_t *in;
+  region *regions;
+  size_t region_count, region_capacity;
+  nicsim_diagnostic_handler on_diagnostic;
+  void *diagnostic_context;
+};
+
+/*
+ * A message laid out in the send buffer, its header written and its fixed fields zeroed (NULL after
+ * an error). It happens a call's cost later; a reply's time replaces this count.
+ */
+uint8_t *nicsim_begin(nicsim *device, uint32_t type, size_t fixed_bytes, size_t tail_bytes);
+/* Send what is buffered (the request last), then read until its reply: returns the reply, or NULL after an error. */
+const uint8_t *nicsim_exchange(nicsim *device, uint32_t reply_type, size_t *reply_length);
+
+#endif /* NICSIM_INTERNAL_H */

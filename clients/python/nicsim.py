@@ -1,0 +1,239 @@
+"""A Python client of `nicsim serve` (docs/device-protocol.md), for test benches: standard library only.
+
+    from nicsim import Client
+    device = Client.connect_env("my bench")          # NICSIM_SOCKET, set by `nicsim serve -- python3 bench.py`
+    status = device.mmio_read(nicsim_device.register("STATUS"))
+    ring = device.alloc(64 * 32, 128, "tx ring")     # a region of host memory; device.host(ring, n) is its copy
+    device.memory_write(ring, descriptor_bytes)
+    device.mmio_write(nicsim_device.register("TDT", 0), 1)
+    vectors = device.wait_interrupt(0b1, 100_000_000)
+    device.goodbye()
+
+Host memory is the server's; this client keeps a copy of each region it allocates, which the
+server's MEMORY_UPDATE messages bring up to date before every reply. Messages are encoded and
+decoded from nicsim_protocol.MESSAGES, generated from the same table as the server's codec.
+"""
+
+import os
+import socket
+import struct
+import subprocess
+
+import nicsim_protocol as protocol
+
+
+class NicsimError(Exception):
+    """The connection failed, or the server refused a message (then `code` is its protocol error name)."""
+
+    def __init__(self, message, code=None):
+        super().__init__(message)
+        self.code = code
+
+
+def encode(name, **values):
+    """One message: the header, the fixed fields in the table's order, then the tail (bytes or text)."""
+    code, _kind, layout, names, tail, tail_kind, _reply = protocol.MESSAGES[name]
+    body = struct.pack(layout, *(values[field] for field in names))
+    if tail is not None:
+        content = values[tail]
+        body += content.encode("utf-8") if tail_kind == "text" else bytes(content)
+    return struct.pack(protocol.HEADER_FORMAT, protocol.HEADER_BYTES + len(body), code) + body
+
+
+_BY_CODE = {entry[0]: name for name, entry in protocol.MESSAGES.items()}
+
+
+def decode(message):
+    """(name, values) of one whole message."""
+    _length, code = struct.unpack_from(protocol.HEADER_FORMAT, message)
+    name = _BY_CODE.get(code)
+    if name is None:
+        raise NicsimError("the server sent a message of unknown type 0x%x" % code)
+    _code, _kind, layout, names, tail, tail_kind, _reply = protocol.MESSAGES[name]
+    values = dict(zip(names, struct.unpack_from(layout, message, protocol.HEADER_BYTES)))
+    if tail is not None:
+        content = bytes(message[protocol.HEADER_BYTES + struct.calcsize(layout):])
+        values[tail] = content.decode("utf-8") if tail_kind == "text" else content
+    return name, values
+
+
+class Client:
+    """One connection to a served device, from HELLO to GOODBYE."""
+
+    def __init__(self, reader, writer, name="python", closer=None):
+        self._read = reader
+        self._write = writer
+        self._close = closer or (lambda: None)
+        self._pending = []
+        self._regions = []
+        self.diagnostics = []
+        self.on_diagnostic = None
+        self.now_ps = self.call_ps = 0
+        reply = self._request("HELLO", magic=protocol.MAGIC, major=protocol.VERSION_MAJOR, minor=protocol.VERSION_MINOR, client_name=name)
+        self.queues = reply["queues"]
+        self.vectors = reply["vectors"]
+        self.call_ps = reply["call_ps"]
+        self.now_ps = reply["time_ps"]
+
+    @classmethod
+    def connect_unix(cls, path, name="python"):
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.connect(path)
+        return cls(_receiver(connection.recv), connection.sendall, name, connection.close)
+
+    @classmethod
+    def connect_env(cls, name="python"):
+        path = os.environ.get("NICSIM_SOCKET")
+        if not path:
+            raise NicsimError("NICSIM_SOCKET is not set: run under `nicsim serve -- <command>`, or use connect_unix")
+        return cls.connect_unix(path, name)
+
+    @classmethod
+    def spawn(cls, argv, name="python"):
+        """Start the server (argv ends in `serve --stdio`) and talk to it on its stdin and stdout."""
+        server = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+        def write(data):
+            server.stdin.write(data)
+            server.stdin.flush()
+
+        def close():
+            server.stdin.close()
+            server.wait()
+
+        return cls(_receiver(server.stdout.read1), write, name, close)
+
+    @classmethod
+    def over_streams(cls, reader, writer, name="python"):
+        """A client whose server is at the other end of two binary streams (a process started by the server)."""
+
+        def write(data):
+            writer.write(data)
+            writer.flush()
+
+        return cls(_receiver(reader.read1), write, name)
+
+    # ---- the wire ----
+
+    def _post(self, name, **values):
+        self._pending.append(encode(name, **values))
+        self.now_ps += self.call_ps
+
+    def _request(self, name, **values):
+        self._pending.append(encode(name, **values))
+        self.now_ps += self.call_ps
+        self._write(b"".join(self._pending))
+        self._pending = []
+        expected = protocol.MESSAGES[name][6]
+        while True:
+            reply, values = decode(self._read())
+            if reply == expected:
+                if "time_ps" in values:
+                    self.now_ps = values["time_ps"]
+                return values
+            if reply == "ERROR":
+                raise NicsimError("protocol error %s: %s" % (protocol.PROTOCOL_ERRORS.get(values["code"], values["code"]), values["message"]), protocol.PROTOCOL_ERRORS.get(values["code"]))
+            if reply == "MEMORY_UPDATE":
+                self._update(values["address"], values["data"])
+            elif reply == "DIAGNOSTIC":
+                self.diagnostics.append(values["message"])
+                if self.on_diagnostic:
+                    self.on_diagnostic(values["time_ps"], values["code"], values["message"])
+            else:
+                raise NicsimError("the server sent %s while this client waited for %s" % (reply, expected))
+
+    def _update(self, address, data):
+        copy = self.host(address, len(data))
+        if copy is None:
+            raise NicsimError("MEMORY_UPDATE of %d bytes at 0x%x: outside every region of this client" % (len(data), address))
+        copy[:] = data
+
+    # ---- the device ----
+
+    def mmio_read(self, offset):
+        return self._request("MMIO_READ", offset=offset)["value"]
+
+    def mmio_write(self, offset, value):
+        self._post("MMIO_WRITE", offset=offset, value=value & 0xFFFFFFFF)
+
+    def alloc(self, size, alignment, label):
+        address = self._request("ALLOCATE", bytes=size, alignment=alignment, label=label)["address"]
+        self._regions.append((address, bytearray(size)))
+        return address
+
+    def host(self, address, length):
+        """A writable view of this client's copy of [address, address + length), or None outside every region."""
+        for start, copy in self._regions:
+            if start <= address and address + length <= start + len(copy):
+                return memoryview(copy)[address - start:address - start + length]
+        return None
+
+    def memory_write(self, address, data):
+        """Copy into this client's copy (inside a region) and send to the device."""
+        copy = self.host(address, len(data))
+        if copy is not None:
+            copy[:] = data
+        for offset in range(0, len(data), protocol.MAX_DATA_BYTES):
+            self._post("MEMORY_WRITE", address=address + offset, data=bytes(data[offset:offset + protocol.MAX_DATA_BYTES]))
+
+    def memory_read(self, address, length):
+        """The server's copy of host memory."""
+        return b"".join(self._request("MEMORY_READ", address=address + offset, bytes=min(protocol.MAX_DATA_BYTES, length - offset))["data"] for offset in range(0, length, protocol.MAX_DATA_BYTES))
+
+    def wait(self, duration_ps):
+        self._request("WAIT", duration_ps=duration_ps)
+        return self.now_ps
+
+    def wait_interrupt(self, mask, timeout_ps):
+        """The vectors of `mask` delivered (0: the timeout passed)."""
+        return self._request("WAIT_INTERRUPT", timeout_ps=timeout_ps, mask=mask)["vectors"]
+
+    # ---- the peer (the test bench) ----
+
+    def peer_sa(self, spi, source, destination, direction, icv_bytes, key_material):
+        self._post("PEER_SA", spi=spi, source=source, destination=destination, direction=direction, icv_bytes=icv_bytes, key_material=key_material)
+
+    def peer_echo(self, enable=True):
+        self._post("PEER_ECHO", enable=1 if enable else 0)
+
+    def peer_send(self, count, gap_ps, size, traffic_class=0, esp=False):
+        self._post("PEER_SEND", gap_ps=gap_ps, count=count, bytes=size, traffic_class=traffic_class, esp=1 if esp else 0)
+
+    def peer_status(self):
+        return self._request("PEER_STATUS")
+
+    # ---- the end ----
+
+    def goodbye(self):
+        """The run ends and writes its files; the connection is closed."""
+        self._request("GOODBYE")
+        self._close()
+        return self.now_ps
+
+    def disconnect(self):
+        """Close without GOODBYE: the server records a disconnect."""
+        self._close()
+
+
+def _receiver(read):
+    """A function returning the next whole message from a byte source (`read(n)` returning up to n bytes)."""
+    buffered = bytearray()
+
+    def take(count):
+        while len(buffered) < count:
+            chunk = read(65536)
+            if not chunk:
+                raise NicsimError("the server closed the connection")
+            buffered.extend(chunk)
+        taken = bytes(buffered[:count])
+        del buffered[:count]
+        return taken
+
+    def next_message():
+        header = take(protocol.HEADER_BYTES)
+        length, _code = struct.unpack(protocol.HEADER_FORMAT, header)
+        if length < protocol.HEADER_BYTES or length > protocol.MAX_MESSAGE_BYTES:
+            raise NicsimError("the server sent a header of length %d" % length)
+        return header + take(length - protocol.HEADER_BYTES)
+
+    return next_message

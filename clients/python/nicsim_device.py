@@ -1,0 +1,179 @@
+"""The nicsim NIC's device interface for Python test benches: registers, fields, layouts, error codes.
+
+Generated from hw/spec by `npm run protocol`: do not edit; a test fails when it is stale. A register is
+REGISTERS[name] = (offset of instance 0, stride or 0); register(name, index) gives an instance's offset.
+Fields are (shift, width); layout fields (offset, bytes), little-endian.
+"""
+
+DESCRIPTOR_BYTES = 32
+RING_ALIGNMENT = 128
+SA_RECORD_BYTES = 128
+SA_RECORD_ALIGNMENT = 64
+SA_RECORD_MAGIC = 0x31524153
+
+REGISTERS = {
+    "CTRL": (0x0, 0x0),
+    "STATUS": (0x4, 0x0),
+    "ERROR_COUNT": (0x8, 0x0),
+    "MAXFRS": (0x10, 0x0),
+    "QUEUE_FAULTS": (0x14, 0x0),
+    "ICR": (0x100, 0x0),
+    "ICS": (0x104, 0x0),
+    "IMS": (0x108, 0x0),
+    "IMC": (0x10C, 0x0),
+    "EITR": (0x200, 0x4),
+    "EITR_PACKETS": (0x280, 0x4),
+    "ERRLOG_COUNT": (0x400, 0x0),
+    "ERRLOG_CODE": (0x404, 0x0),
+    "ERRLOG_LOCATION": (0x408, 0x0),
+    "ERRLOG_INDEX": (0x40C, 0x0),
+    "ERRLOG_VALUE_LO": (0x410, 0x0),
+    "ERRLOG_VALUE_HI": (0x414, 0x0),
+    "ERRLOG_POP": (0x418, 0x0),
+    "SA_STAGE": (0x5000, 0x4),
+    "SA_COMMAND": (0x5080, 0x0),
+    "SA_STATUS": (0x5084, 0x0),
+    "SA_TABLE_SIZE": (0x5088, 0x0),
+    "SA_CTRL": (0x508C, 0x0),
+    "SA_QOS_MAP": (0x5100, 0x4),
+    "TX_SCHED": (0x5200, 0x4),
+    "TXPBSIZE": (0x5240, 0x4),
+    "SA_TX_HITS": (0x5090, 0x0),
+    "SA_TX_MISSES": (0x5094, 0x0),
+    "SA_RX_HITS": (0x5098, 0x0),
+    "SA_RX_MISSES": (0x509C, 0x0),
+    "SA_FETCHES": (0x50A0, 0x0),
+    "SA_STALE_HANDLES": (0x50A4, 0x0),
+    "TDBAL": (0x1000, 0x40),
+    "TDBAH": (0x1004, 0x40),
+    "TDLEN": (0x1008, 0x40),
+    "TDH": (0x1010, 0x40),
+    "TDT": (0x1018, 0x40),
+    "TXDCTL": (0x1028, 0x40),
+    "TDFAULT": (0x1030, 0x40),
+    "RDBAL": (0x2000, 0x40),
+    "RDBAH": (0x2004, 0x40),
+    "RDLEN": (0x2008, 0x40),
+    "SRRCTL": (0x200C, 0x40),
+    "RDH": (0x2010, 0x40),
+    "RDT": (0x2018, 0x40),
+    "RXDCTL": (0x2028, 0x40),
+    "RDFAULT": (0x2030, 0x40),
+    "TQPC": (0x3000, 0x20),
+    "TQBC": (0x3004, 0x20),
+    "RQPC": (0x3008, 0x20),
+    "RQBC": (0x300C, 0x20),
+    "RQDPC": (0x3010, 0x20),
+}
+
+REGISTER_FIELDS = {
+    "CTRL": {"TX_ENABLE": (0, 1), "RX_ENABLE": (1, 1)},
+    "STATUS": {"LINK_UP": (0, 1), "ERROR": (1, 1), "QUEUES": (8, 8)},
+    "QUEUE_FAULTS": {"TX": (0, 8), "RX": (8, 8)},
+    "ICR": {"TX_DONE": (0, 8), "RX_DONE": (8, 8), "ERROR": (31, 1)},
+    "ERRLOG_LOCATION": {"QUEUE": (0, 8), "DIRECTION": (8, 1), "FIELD": (16, 8)},
+    "SA_COMMAND": {"INDEX": (0, 16), "DIRECTION": (16, 1), "OPERATION": (24, 3), "REPLACE": (28, 1)},
+    "SA_STATUS": {"CODE": (0, 16), "GENERATION": (16, 15), "BUSY": (31, 1)},
+    "SA_TABLE_SIZE": {"TX": (0, 16), "RX": (16, 16)},
+    "SA_CTRL": {"POINTER_FETCH": (0, 1)},
+    "TX_SCHED": {"PERCENT": (0, 7), "STRICT": (8, 1), "REMAINING": (16, 7)},
+    "TXPBSIZE": {"SIZE": (0, 10)},
+    "TXDCTL": {"ENABLE": (0, 1), "FAULT": (1, 1), "BUSY": (2, 1)},
+    "TDFAULT": {"CODE": (0, 8), "INDEX": (16, 16)},
+    "RXDCTL": {"ENABLE": (0, 1), "FAULT": (1, 1), "BUSY": (2, 1)},
+    "RDFAULT": {"CODE": (0, 8), "INDEX": (16, 16)},
+}
+
+LAYOUTS = {
+    "TX_DESCRIPTOR": {
+        "BUFFER_ADDRESS": (0, 8),
+        "LENGTH": (8, 2),
+        "COMMAND": (10, 1),
+        "CLASS": (11, 1),
+        "SA_HANDLE": (12, 4),
+        "SA_POINTER": (16, 8),
+        "OFFLOAD": (24, 2),
+        "STATUS": (28, 1),
+        "ERROR": (29, 1),
+    },
+    "RX_DESCRIPTOR": {
+        "BUFFER_ADDRESS": (0, 8),
+        "LENGTH": (8, 2),
+        "STATUS": (10, 1),
+        "ERROR": (11, 1),
+        "CLASS": (12, 1),
+        "SPI": (16, 4),
+        "SA_HANDLE": (20, 4),
+    },
+    "SA_RECORD": {
+        "MAGIC": (0, 4),
+        "RECORD_LENGTH": (4, 2),
+        "PROTOCOL": (6, 1),
+        "DIRECTION": (7, 1),
+        "UNIQUE_ID": (8, 4),
+        "FLAGS": (16, 1),
+        "QOS_GROUP": (17, 1),
+        "SPI": (12, 4),
+        "KEY_LENGTH": (18, 1),
+        "ICV_LENGTH": (19, 1),
+        "SALT": (20, 4),
+        "KEY": (32, 32),
+        "SOURCE": (64, 16),
+        "DESTINATION": (80, 16),
+    },
+}
+
+LAYOUT_FIELDS = {
+    "TX_DESCRIPTOR.COMMAND": {"EOP": (0, 1), "RS": (1, 1), "IPSEC": (2, 1)},
+    "TX_DESCRIPTOR.SA_HANDLE": {"ENTRY": (0, 16), "GENERATION": (16, 15)},
+    "TX_DESCRIPTOR.STATUS": {"DD": (0, 1)},
+    "RX_DESCRIPTOR.STATUS": {"DD": (0, 1), "EOP": (1, 1), "IPSEC": (2, 1), "SA_MISS": (3, 1)},
+    "RX_DESCRIPTOR.SA_HANDLE": {"ENTRY": (0, 16), "GENERATION": (16, 15)},
+}
+
+ERROR_CODES = {
+    0: "NONE",
+    1: "TAIL_BEYOND_RING",
+    2: "ZERO_LENGTH_BUFFER",
+    3: "OVER_LENGTH_BUFFER",
+    4: "UNALIGNED_RING_BASE",
+    5: "INVALID_RING_LENGTH",
+    6: "DMA_UNMAPPED",
+    7: "DMA_READ_ERROR",
+    8: "DMA_COMPLETION_TIMEOUT",
+    9: "DOORBELL_ON_DISABLED_QUEUE",
+    10: "UNKNOWN_REGISTER",
+    11: "READ_ONLY_REGISTER",
+    12: "INVALID_CLASS",
+    13: "INVALID_SA_HANDLE",
+    14: "SA_RECORD_INVALID",
+    15: "ESP_MALFORMED",
+    16: "ESP_ICV_FAILED",
+    17: "SA_INVALIDATED",
+    18: "TAIL_OVERRUN",
+    19: "WRITE_ONLY_REGISTER",
+    20: "QUEUE_REGISTER_WHILE_ENABLED",
+    21: "VALUE_OUT_OF_RANGE",
+    22: "SA_COMMAND_BUSY",
+    23: "STALE_SA_HANDLE",
+    24: "SA_ENTRY_OCCUPIED",
+    25: "SA_DUPLICATE",
+}
+
+
+def register(name, index=0):
+    """The offset of instance `index` of a register (a queue, vector or word)."""
+    offset, stride = REGISTERS[name]
+    return offset + stride * index
+
+
+def field(register_name, field_name, value):
+    """The value of a register's bit field in a register value."""
+    shift, width = REGISTER_FIELDS[register_name][field_name]
+    return (value >> shift) & ((1 << width) - 1)
+
+
+def bit(layout_field, name):
+    """The mask of a one-bit flag of a layout field, e.g. bit("TX_DESCRIPTOR.COMMAND", "EOP")."""
+    shift, width = LAYOUT_FIELDS[layout_field][name]
+    return ((1 << width) - 1) << shift

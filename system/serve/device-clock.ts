@@ -1,0 +1,60 @@
+import type { Nic } from "../../hw/nic.js";
+import type { Kernel } from "../../sim/kernel.js";
+
+/**
+ * The client's time, by one rule: the client's requests happen at the current simulated time
+ * plus the cost of a call, and only the client moves time on (a wait, a wait for an interrupt, or
+ * the round trip of a register read it makes). Interrupt messages (MSI-X) are latched per vector
+ * as the device sends them, until a wait for their vector delivers them.
+ */
+export class DeviceClock {
+  /** Vectors that fired and were not delivered yet, bit v for vector v. */
+  latched = 0;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly nic: Nic,
+  ) {
+    const clock = this;
+    for (let vector = 0; vector <= nic.queues; vector++) {
+      kernel.process(`client_msix${vector}`, function* () {
+        for (;;) {
+          yield nic.interrupt(vector);
+          clock.latched |= 1 << vector;
+        }
+      });
+    }
+  }
+
+  /** Let `picoseconds` pass: the model runs up to then, events at that time included. */
+  advance(picoseconds: number): void {
+    this.kernel.run({ until: this.limit(picoseconds) });
+  }
+
+  wait(picoseconds: number): void {
+    this.advance(picoseconds);
+  }
+
+  /** A register read, made now: the model runs until its value is back (its round trip, after the posted writes before it). */
+  mmioRead(offset: number): number {
+    const result: { value: number | null } = { value: null };
+    const nic = this.nic;
+    this.kernel.process("client_mmio_read", function* () {
+      result.value = (yield nic.mmioRead(offset)) as number;
+    });
+    this.kernel.run({ stopWhen: () => result.value !== null });
+    return result.value!;
+  }
+
+  /** Wait until a vector in `mask` is latched, at most `timeout` ps; deliver (unlatch) those in the mask and return them (0: timed out). */
+  waitInterrupt(timeout: number, mask: number): number {
+    if ((this.latched & mask) === 0) this.kernel.run({ until: this.limit(timeout), stopWhen: () => (this.latched & mask) !== 0 });
+    const delivered = this.latched & mask;
+    this.latched &= ~mask;
+    return delivered >>> 0;
+  }
+
+  private limit(picoseconds: number): number {
+    return Math.min(Number.MAX_SAFE_INTEGER, this.kernel.now + picoseconds);
+  }
+}

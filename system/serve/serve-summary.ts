@@ -1,0 +1,75 @@
+import { PROTOCOL_VERSION, type ProtocolErrorName } from "../../hw/spec/device-protocol.js";
+import { formatTime } from "../../sim/time.js";
+import { type DeviceDiagnostics, diagnostics } from "../hardware.js";
+import type { PeerCounts } from "./bench-peer.js";
+import type { ServedRun } from "./served-run.js";
+
+/** How a served run ended. */
+export type ServeEnding =
+  | { readonly kind: "goodbye" }
+  /** The client went away without GOODBYE; `cutOff` names a message it left half sent. */
+  | { readonly kind: "disconnected"; readonly cutOff: string | null }
+  /** The client never connected (its command exited first, or the server was stopped). */
+  | { readonly kind: "no-client"; readonly reason: string }
+  | { readonly kind: "protocol-error"; readonly error: ProtocolErrorName; readonly message: string }
+  | { readonly kind: "simulation-error"; readonly message: string };
+
+export interface ServeSummary {
+  readonly name: string;
+  readonly seed: number;
+  readonly protocol: string;
+  readonly ending: ServeEnding & { readonly text: string };
+  readonly simulatedNanoseconds: number;
+  readonly client: { readonly name: string | null; readonly callNanoseconds: number; readonly messages: Readonly<Record<string, number>> };
+  readonly frames: { readonly toPeer: number; readonly toHost: number };
+  readonly peer: PeerCounts & { readonly refusals: Readonly<Record<string, number>>; readonly echo: boolean };
+  readonly device: DeviceDiagnostics;
+  readonly files: readonly string[];
+}
+
+/** The ending in words. */
+export function describeEnding(ending: ServeEnding): string {
+  switch (ending.kind) {
+    case "goodbye":
+      return "the client said goodbye";
+    case "disconnected":
+      return `the client disconnected without GOODBYE${ending.cutOff ? `, in the middle of a message (${ending.cutOff})` : ""}`;
+    case "no-client":
+      return `no client connected: ${ending.reason}`;
+    case "protocol-error":
+      return `protocol error ${ending.error}: ${ending.message}`;
+    case "simulation-error":
+      return `the model failed: ${ending.message}`;
+  }
+}
+
+export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonly string[]): ServeSummary {
+  const { kernel, top } = run.design;
+  const session = run.session;
+  const statistics = top.nic.statistics;
+  const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
+  return {
+    name: run.config.name,
+    seed: run.config.seed,
+    protocol: `${PROTOCOL_VERSION.major}.${PROTOCOL_VERSION.minor}`,
+    ending: { ...ending, text: describeEnding(ending) },
+    simulatedNanoseconds: kernel.now / 1000,
+    client: { name: session.clientName, callNanoseconds: run.config.callPicoseconds / 1000, messages: Object.fromEntries([...session.counts].sort(([a], [b]) => a.localeCompare(b))) },
+    frames: { toPeer: sum(statistics.txPackets), toHost: sum(statistics.rxPackets) },
+    peer: { ...session.peer.counts, refusals: Object.fromEntries(session.peer.refusals), echo: session.peer.echo },
+    device: diagnostics(top.nic),
+    files,
+  };
+}
+
+/** A few lines for a person: how it ended, the traffic each way, and what the device objected to. */
+export function formatServeSummary(summary: ServeSummary): string {
+  const lines = [
+    `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(summary.simulatedNanoseconds * 1000)} simulated, client ${summary.client.name ?? "none"})`,
+    `  frames: ${summary.frames.toPeer} sent by the NIC, ${summary.frames.toHost} delivered to the host; peer received ${summary.peer.received}, decrypted ${summary.peer.decrypted}, refused ${summary.peer.refused}, sent ${summary.peer.sent}`,
+    `  device errors: ${summary.device.errors.length}${summary.device.errors.length > 0 ? "" : " (none)"}`,
+    ...summary.device.errors.slice(0, 10).map((error) => `    ${error}`),
+  ];
+  if (summary.device.errors.length > 10) lines.push(`    … ${summary.device.errors.length - 10} more in the summary file`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,94 @@
+import { join } from "node:path";
+import { container as rootContainer } from "../../sim/di.js";
+import type { Design } from "../../sim/component.js";
+import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
+import { NobleBackend } from "../../sim/crypto/noble-backend.js";
+import { OutputFiles } from "../../sim/output-files.js";
+import { recordWaveform } from "../../sim/vcd/waveform.js";
+import { type Capture, recordCapture } from "../../hw/link/capture.js";
+import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
+import { buildNic } from "../hardware.js";
+import type { NicHardware } from "../nic-system.js";
+import { DeviceSession } from "./session.js";
+import { formatServeSummary, type ServeEnding, serveSummary, type ServeSummary } from "./serve-summary.js";
+
+/** What a served run is built from: a scenario's name, seed, device parameters and outputs, or the options'. */
+export interface ServeConfig {
+  readonly name: string;
+  readonly seed: number;
+  /** Parameters by path (`top.nic.queues`), or trees (`top.nic`: { queues: 1 }). */
+  readonly parameters: Record<string, unknown>;
+  readonly parametersSource?: string;
+  /** Where the files go; null writes none (tests of the protocol alone). */
+  readonly directory: string | null;
+  readonly waveform: boolean;
+  readonly pcap: boolean;
+  /** Simulated CPU time every request costs the client, ps. */
+  readonly callPicoseconds: number;
+}
+
+export const DEFAULT_CALL_NANOSECONDS = 20;
+
+export interface ServedRunResult {
+  readonly summary: ServeSummary;
+  readonly text: string;
+  readonly files: readonly string[];
+}
+
+/**
+ * One run of the device for one client: the NIC, host memory, wire and peer with no driver, the
+ * client's session, and the run's files (VCD, .gtkw, pcap, esp_sa, summary), streamed while it
+ * runs and given their own names when it ends, however it ends.
+ */
+export class ServedRun {
+  readonly design: Design<NicHardware>;
+  readonly session: DeviceSession;
+  private readonly base: string | null;
+  private readonly files: OutputFiles | null;
+  private readonly waveform: ReturnType<typeof recordWaveform> | null;
+  private readonly capture: Capture | null;
+  private result: ServedRunResult | null = null;
+
+  constructor(readonly config: ServeConfig) {
+    const container = rootContainer.createChildContainer();
+    const backend = new NobleBackend();
+    container.register(AesGcmBackendToken, { useValue: backend });
+    this.design = buildNic({ seed: config.seed, parameters: config.parameters, parametersSource: config.parametersSource, container });
+    this.session = new DeviceSession(this.design, { callPicoseconds: config.callPicoseconds }, backend);
+    const { kernel, top } = this.design;
+    this.base = config.directory === null ? null : join(config.directory, config.name);
+    this.files = config.directory === null ? null : new OutputFiles(config.directory);
+    this.waveform = this.base && this.files && config.waveform ? recordWaveform(kernel, this.base, { comment: `nicsim serve ${config.name}, seed ${config.seed}` }, this.files) : null;
+    this.capture = this.base && this.files && config.pcap ? recordCapture(top.wire, `${this.base}.pcap`, this.files) : null;
+  }
+
+  get finished(): ServedRunResult | null {
+    return this.result;
+  }
+
+  /** End the run (once): close the waveform and capture, write the esp_sa file and the summary, give the files their names. */
+  finish(ending: ServeEnding): ServedRunResult {
+    if (this.result) return this.result;
+    const { kernel } = this.design;
+    const files: string[] = [];
+    if (this.waveform) {
+      const written = this.waveform.finish();
+      files.push(written.vcd, written.gtkw, ...written.filters);
+    } else kernel.close();
+    if (this.capture) {
+      this.capture.close();
+      files.push(this.capture.path);
+      // The keys leave the model here only, beside the capture, for the user's own decryption.
+      if (this.session.peer.sas.length > 0) {
+        this.files!.writeWith(`${this.base}.esp_sa`, (path) => writeEspSaFile(path, this.session.peer.sas));
+        files.push(`${this.base}.esp_sa`);
+      }
+    }
+    if (this.base) files.push(`${this.base}.summary.json`);
+    const summary = serveSummary(this, ending, files);
+    if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
+    this.files?.commit();
+    this.result = { summary, text: formatServeSummary(summary), files };
+    return this.result;
+  }
+}

@@ -1,0 +1,42 @@
+import { expect, test } from "vitest";
+import { TX_COMMAND_FIELDS, TX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
+import * as R from "../../hw/spec/registers.js";
+import { sequencedFrame } from "../../sim/packet/test-frames.js";
+import type { Message } from "../../system/serve/protocol-codec.js";
+import { LoopbackClient } from "./loopback-client.js";
+
+type Reply<N extends Message["name"]> = Extract<Message, { name: N }>["values"];
+
+test("time by one rule: each call costs its CPU time, a read its round trip, a wait its duration; an interrupt ends a wait at its own time and stays latched until a wait for its vector", () => {
+  const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 }, callPicoseconds: 50_000 });
+  expect((client.hello().values as Reply<"HELLO_REPLY">).time_ps).toBe(50_000);
+  // A read: 50 ns of call, then the 800 ns round trip.
+  expect((client.request("MMIO_READ", { offset: R.STATUS }).values as Reply<"MMIO_READ_REPLY">).time_ps).toBe(900_000);
+  const ring = (client.request("ALLOCATE", { bytes: 8 * 32, alignment: 128, label: "ring" }).values as Reply<"ALLOCATE_REPLY">).address;
+  const buffer = (client.request("ALLOCATE", { bytes: 256, alignment: 64, label: "buffer" }).values as Reply<"ALLOCATE_REPLY">).address;
+  const frame = sequencedFrame("to-peer", 0, 0, 200);
+  client.send("MEMORY_WRITE", { address: buffer, data: frame });
+  client.send("MEMORY_WRITE", { address: ring, data: TX_DESCRIPTOR.encode({ bufferAddress: buffer, length: frame.length, command: TX_COMMAND_FIELDS.pack({ EOP: 1, RS: 1 }) }) });
+  for (const [offset, value] of [[R.TDBAL(0), ring % 2 ** 32], [R.TDBAH(0), Math.floor(ring / 2 ** 32)], [R.TDLEN(0), 256], [R.TXDCTL(0), R.QUEUE_ENABLE], [R.IMS, R.causeTxDone(0)], [R.CTRL, R.CTRL_TX_ENABLE]] as const) client.send("MMIO_WRITE", { offset, value });
+  // Eleven calls since the read (two allocations, two memory writes, seven register writes with the doorbell); the wait starts after its own.
+  const before = 900_000 + 11 * 50_000;
+  client.send("MMIO_WRITE", { offset: R.TDT(0), value: 1 });
+  const first = client.request("WAIT_INTERRUPT", { timeout_ps: 1_000_000_000, mask: 0b1 }).values as Reply<"WAIT_REPLY">;
+  expect(first.vectors).toBe(0b1);
+  expect(first.time_ps).toBeGreaterThan(before + 50_000);
+  expect(first.time_ps).toBeLessThan(before + 10_000_000);
+  expect(client.run.design.top.nic.interrupts.fired[0]).toBe(1);
+  // The descriptor's write-back reached the client before the reply (DD in its copy of the ring).
+  const update = client.received.find((message): message is Extract<Message, { name: "MEMORY_UPDATE" }> => message.name === "MEMORY_UPDATE" && message.values.address <= ring + 28 && ring + 28 < message.values.address + message.values.data.length)!;
+  expect(update.values.data[ring + 28 - update.values.address]! & 1).toBe(1);
+  // Nothing more comes: a wait times out at its deadline, delivering nothing.
+  const second = client.request("WAIT_INTERRUPT", { timeout_ps: 5_000_000, mask: 0b1 }).values as Reply<"WAIT_REPLY">;
+  expect(second).toEqual({ time_ps: first.time_ps + 50_000 + 5_000_000, vectors: 0, pending: 0 });
+  // An interrupt that fires while the client does something else stays latched: the next wait for it returns at once.
+  client.send("MMIO_WRITE", { offset: R.IMS, value: R.causeTxDone(0) });
+  client.send("MMIO_WRITE", { offset: R.ICS, value: R.causeTxDone(0) });
+  const waited = client.request("WAIT", { duration_ps: 10_000_000 }).values as Reply<"WAIT_REPLY">;
+  expect(waited.pending).toBe(0b1);
+  const latched = client.request("WAIT_INTERRUPT", { timeout_ps: 1_000_000_000, mask: 0b1 }).values as Reply<"WAIT_REPLY">;
+  expect(latched).toEqual({ time_ps: waited.time_ps + 50_000, vectors: 0b1, pending: 0 });
+});

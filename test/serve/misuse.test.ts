@@ -1,0 +1,96 @@
+import { expect, test } from "vitest";
+import { DESCRIPTOR_BYTES, TX, TX_COMMAND_FIELDS, TX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
+import * as R from "../../hw/spec/registers.js";
+import { delay } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import { buildNic } from "../../system/hardware.js";
+import type { Message } from "../../system/serve/protocol-codec.js";
+import { LoopbackClient } from "./loopback-client.js";
+
+/** What a misbehaving driver does, step by step: register reads and waits are yielded (they take time), the rest is done through `io`. */
+type Step = { readonly read: number } | { readonly wait: number };
+interface DriverIo {
+  write(offset: number, value: number): void;
+  allocate(bytes: number, alignment: number, label: string): number;
+  memoryWrite(address: number, bytes: Uint8Array): void;
+}
+
+/** Two mistakes: a doorbell past the ring, then a zero-length TX buffer; the error log is read back after each. */
+function* misbehave(io: DriverIo, seen: number[]): Generator<Step, number, number> {
+  const ring = io.allocate(8 * DESCRIPTOR_BYTES, R.RING_ALIGNMENT, "bad ring");
+  io.write(R.TDBAL(0), ring % 2 ** 32);
+  io.write(R.TDBAH(0), Math.floor(ring / 2 ** 32));
+  io.write(R.TDLEN(0), 8 * DESCRIPTOR_BYTES);
+  io.write(R.TXDCTL(0), R.QUEUE_ENABLE);
+  io.write(R.CTRL, R.CTRL_TX_ENABLE);
+  io.write(R.TDT(0), 9);
+  yield { wait: us(2) };
+  const buffer = io.allocate(64, 64, "bad buffer");
+  io.memoryWrite(ring, TX_DESCRIPTOR.encode({ bufferAddress: buffer, length: 0, command: TX_COMMAND_FIELDS.pack({ EOP: 1, RS: 1 }) }));
+  io.write(R.TDT(0), 1);
+  yield { wait: us(5) };
+  for (const register of [R.ERROR_COUNT, R.ERRLOG_COUNT, R.ERRLOG_CODE, R.ERRLOG_LOCATION, R.ERRLOG_INDEX, R.ERRLOG_VALUE_LO]) seen.push(yield { read: register });
+  io.write(R.ERRLOG_POP, 1);
+  for (const register of [R.ERRLOG_COUNT, R.ERRLOG_CODE, R.ERRLOG_LOCATION, R.ERRLOG_INDEX, R.ERRLOG_VALUE_LO]) seen.push(yield { read: register });
+  return ring;
+}
+
+test("driver misuse over the socket is diagnosed exactly as in-process: the same diagnostics, error log registers and descriptor write-back", () => {
+  // In-process: the driver is a process on the model's kernel, through the DeviceBus.
+  const { kernel, top } = buildNic({ parameters: { "top.nic.queues": 1 } });
+  const inProcess: number[] = [];
+  let inProcessRing = 0;
+  kernel.process("misbehaving", function* () {
+    const io: DriverIo = { write: (offset, value) => top.nic.mmioWrite(offset, value), allocate: (bytes, alignment, label) => top.memory.allocate(bytes, label, alignment), memoryWrite: (address, bytes) => top.memory.write(address, bytes) };
+    const steps = misbehave(io, inProcess);
+    for (let step = steps.next(0); ; ) {
+      if (step.done) {
+        inProcessRing = step.value;
+        return;
+      }
+      step = "read" in step.value ? steps.next((yield top.nic.mmioRead(step.value.read)) as number) : (yield delay(step.value.wait), steps.next(0));
+    }
+  });
+  kernel.run({ until: us(50) });
+
+  // Over the protocol: the same steps as messages.
+  const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+  client.hello();
+  const overSocket: number[] = [];
+  const io: DriverIo = {
+    write: (offset, value) => client.send("MMIO_WRITE", { offset, value }),
+    allocate: (bytes, alignment, label) => (client.request("ALLOCATE", { bytes, alignment, label }) as Extract<Message, { name: "ALLOCATE_REPLY" }>).values.address,
+    memoryWrite: (address, data) => client.send("MEMORY_WRITE", { address, data }),
+  };
+  const steps = misbehave(io, overSocket);
+  let ring = 0;
+  for (let step = steps.next(0); ; ) {
+    if (step.done) {
+      ring = step.value;
+      break;
+    }
+    if ("read" in step.value) step = steps.next((client.request("MMIO_READ", { offset: step.value.read }) as Extract<Message, { name: "MMIO_READ_REPLY" }>).values.value);
+    else {
+      client.request("WAIT", { duration_ps: step.value.wait });
+      step = steps.next(0);
+    }
+  }
+
+  const served = client.run.design.top.nic.diagnostics;
+  expect(served.map((diagnostic) => diagnostic.message)).toEqual([
+    "TAIL_BEYOND_RING: TX queue 0, TDT = 9: A tail write (doorbell) named a descriptor index at or past the ring length; the write is ignored",
+    expect.stringMatching(/^ZERO_LENGTH_BUFFER: TX queue 0, descriptor 0, LENGTH = 0: /),
+  ]);
+  expect(served.map(({ code, message, queue, index, field, value }) => ({ code, message, queue, index, field, value }))).toEqual(top.nic.diagnostics.map(({ code, message, queue, index, field, value }) => ({ code, message, queue, index, field, value })));
+  // The driver's reads of ERROR_COUNT and the ERRLOG registers, before and after a pop, are the same.
+  expect(overSocket).toEqual(inProcess);
+  expect(overSocket.slice(0, 3)).toEqual([2, 2, 1]);
+  // The descriptor written back with the code, in the client's copy (MEMORY_UPDATE) as in-process memory.
+  const updates = client.received.filter((message): message is Extract<Message, { name: "MEMORY_UPDATE" }> => message.name === "MEMORY_UPDATE");
+  const writeBack = updates.find((update) => update.values.address <= ring + TX.STATUS && ring + TX.STATUS < update.values.address + update.values.data.length)!;
+  const offset = ring + TX.STATUS - writeBack.values.address;
+  expect([...writeBack.values.data.subarray(offset, offset + 2)]).toEqual([...top.memory.read(inProcessRing + TX.STATUS, 2)]);
+  expect([...top.memory.read(inProcessRing + TX.STATUS, 2)]).toEqual([1, 2]);
+  // And the client was told in words, before the replies that followed.
+  expect(client.received.filter((message) => message.name === "DIAGNOSTIC").map((message) => (message.values as { message: string }).message)).toEqual(served.map((diagnostic) => diagnostic.message));
+});

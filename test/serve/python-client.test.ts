@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { checkVcd } from "../../sim/vcd/check-vcd.js";
+import { DEFAULT_CALL_NANOSECONDS, type ServeConfig } from "../../system/serve/served-run.js";
+import { serveOnSocket, serveOnStreams } from "../../system/serve/server.js";
+import { requireTool } from "../support/tools.js";
+import { captureFrames } from "./capture-frames.js";
+
+const bench = new URL("./python_bench.py", import.meta.url).pathname;
+const config = (directory: string, name: string): ServeConfig => ({ name, seed: 1, parameters: { "top.nic.queues": 1 }, directory, waveform: true, pcap: true, callPicoseconds: DEFAULT_CALL_NANOSECONDS * 1000 });
+
+describe.runIf(requireTool("python3", "python3"))("the Python client (clients/python), a small test bench", () => {
+  test("over the socket: frames both ways, interrupt-driven, with the run's files", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-python-"));
+    let output = "";
+    const { result, clientStatus } = await serveOnSocket(config(directory, "python"), join(directory, "device.sock"), { command: ["python3", bench], onClientOutput: (text) => (output += text) });
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("python bench: probe: 1 queues, 2 vectors");
+    expect(output).toContain("sent 12 (reaped 12), the peer received 12 and sent 20; received 20");
+    expect(result.summary.ending.kind).toBe("goodbye");
+    expect(result.summary.frames).toEqual({ toPeer: 12, toHost: 20 });
+    const frames = captureFrames(join(directory, "python.pcap"));
+    expect(frames.filter((frame) => frame.direction === "to-peer")).toHaveLength(12);
+    expect(frames.filter((frame) => frame.direction === "to-host")).toHaveLength(20);
+    expect(checkVcd(readFileSync(join(directory, "python.vcd"), "utf8")).endMarker).toBe(true);
+  }, 60_000);
+
+  test("over stdin and stdout (the server at the other end of the bench's own streams): the same run", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-python-stdio-"));
+    const child = spawn("python3", [bench, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const { result } = await serveOnStreams(config(directory, "python-stdio"), child.stdout, child.stdin);
+    expect(await exited, output).toBe(0);
+    expect(output).toContain("received 20");
+    expect(result.summary.frames).toEqual({ toPeer: 12, toHost: 20 });
+    // The same messages give the same device: the socket run's capture, byte for byte (times included).
+    const socketRun = mkdtempSync(join(tmpdir(), "nicsim-python-again-"));
+    await serveOnSocket(config(socketRun, "python-stdio"), join(socketRun, "device.sock"), { command: ["python3", bench], onClientOutput: () => {} });
+    expect(readFileSync(join(socketRun, "python-stdio.pcap")).equals(readFileSync(join(directory, "python-stdio.pcap")))).toBe(true);
+  }, 60_000);
+
+  test("a bench that leaves without GOODBYE ends the run: files closed, the summary says so", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-python-gone-"));
+    const { result, clientStatus } = await serveOnSocket(config(directory, "gone"), join(directory, "device.sock"), { command: ["python3", bench, "--disconnect"], onClientOutput: () => {} });
+    expect(clientStatus).toBe(0);
+    const summary = JSON.parse(readFileSync(join(directory, "gone.summary.json"), "utf8"));
+    expect(summary.ending).toEqual({ kind: "disconnected", cutOff: null, text: "the client disconnected without GOODBYE" });
+    expect(result.summary.frames.toPeer).toBe(12);
+    expect(checkVcd(readFileSync(join(directory, "gone.vcd"), "utf8")).endMarker).toBe(true);
+    expect(captureFrames(join(directory, "gone.pcap")).length).toBeGreaterThanOrEqual(12);
+  }, 60_000);
+});
