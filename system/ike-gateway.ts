@@ -6,11 +6,9 @@ import { ikeFrame, type IkeDatagram } from "../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address } from "../sim/packet/ipv4.js";
 import { spi as toSpi } from "../sim/ipsec/esp.js";
 import { IkeNode } from "../sim/ike/ike-node.js";
-import type { IkeAction, IkeDropReason, IkeSessionId, IkeStep } from "../sim/ike/ike-types.js";
+import type { IdPayload, IkeAction, IkeDropReason, IkeSessionId, IkeStep } from "../sim/ike/ike-types.js";
 import type { RemotePeer } from "../hw/link/peer.js";
 import { type IkeCosts, ikeWorkCycles } from "../driver/intermediate/ike-costs.js";
-import type { IkeIdentity } from "../driver/intermediate/identity.js";
-import { identityToIdPayload } from "../driver/intermediate/identity-payload.js";
 import { selectorFromPayloads, selectorKey, selectorPayloads, type TunnelSelector } from "../driver/intermediate/tunnel-selector.js";
 import type { EspPeer } from "./esp-peer.js";
 
@@ -19,7 +17,8 @@ export interface GatewayConfig {
   readonly name: string;
   readonly address: Ipv4Address;
   readonly hostAddress: Ipv4Address;
-  readonly identity: IkeIdentity;
+  /** The ID payload it presents, as configured. */
+  readonly identity: IdPayload;
   readonly preSharedKey: Uint8Array;
   readonly mode: "main" | "aggressive";
   /** The class its ESP frames are marked with (its own egress policy's). */
@@ -42,10 +41,12 @@ const GATEWAY_MEGAHERTZ = 2000;
  */
 export class IkeGateway {
   readonly drops = new DropCounter<IkeDropReason>();
-  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0 };
+  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0 };
   failed: string | null = null;
   /** Its phase 1 failed for good (the host may never have known: a lost or undecryptable message). */
   onFailed: () => void = () => {};
+  /** One of its tunnels' Quick Modes failed for good (the host may never have heard of it). */
+  onQuickModeFailed: () => void = () => {};
   private readonly node: IkeNode;
   private readonly byOutboundSpi = new Map<number, { tunnel: number; inboundSpi: number }>();
   private readonly tunnelBySelector = new Map<string, number>();
@@ -69,7 +70,7 @@ export class IkeGateway {
   ) {
     for (const tunnel of config.tunnels) this.tunnelBySelector.set(selectorKey(tunnel.selector), tunnel.index);
     this.node = new IkeNode({
-      localIdentity: identityToIdPayload(config.identity),
+      localIdentity: config.identity,
       preSharedKey: () => config.preSharedKey,
       random,
       allocateSpi: () => this.allocateSpi(random),
@@ -135,6 +136,10 @@ export class IkeGateway {
       case "phase1-failed":
         this.failed = action.reason;
         this.onFailed();
+        break;
+      case "quick-mode-failed":
+        this.counts.quickModeFailures++;
+        this.onQuickModeFailed();
         break;
       case "quick-mode-inbound":
         // Its new inbound SA takes packets from the moment QM2 leaves: the host switches to it on QM2.

@@ -2,7 +2,7 @@ import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { param } from "../../sim/parameters.js";
 import { Mailbox } from "../../sim/mailbox.js";
-import { type Command, delay } from "../../sim/process.js";
+import type { Command } from "../../sim/process.js";
 import type { Signal } from "../../sim/signal.js";
 import type { SimEvent } from "../../sim/sim-event.js";
 import { DropCounter } from "../../sim/stats/drop-counter.js";
@@ -10,13 +10,12 @@ import { classDscp } from "../../sim/packet/dscp.js";
 import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
-import { spi as toSpi } from "../../sim/ipsec/esp.js";
-import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { IkeNode } from "../../sim/ike/ike-node.js";
-import type { IkeAction, IkeDropReason, IkeSessionId, IkeStep } from "../../sim/ike/ike-types.js";
+import type { IkeAction, IkeDropReason, IkeStep } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
-import { type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
-import { IkeTunnels, type IkeTunnel } from "./ike-tunnels.js";
+import { IkeMessageEnum, type IkeMessageEnumName, type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
+import type { IkeTunnel } from "./ike-tunnels.js";
+import { IkeSaKeeper } from "./ike-sa-keeper.js";
 import { describeIdentity, type IkeIdentity } from "./identity.js";
 import { identityFromIdPayload, identityToIdPayload } from "./identity-payload.js";
 import { SelectorError, selectorFromPayloads, selectorPayloads, type TunnelSelector } from "./tunnel-selector.js";
@@ -49,7 +48,7 @@ export class IkeDaemon extends Component {
     retransmitMicroseconds: param.number(2000, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1, unit: "µs" }),
     retransmitLimit: param.integer(3, "Retransmissions of an IKE request before the exchange fails", { minimum: 0 }),
     softLifetimePercent: param.integer(80, "Share of an SA's lifetime (seconds or kilobytes) after which the daemon rekeys it", { minimum: 1, maximum: 100, unit: "%" }),
-    rekeyGraceMicroseconds: param.number(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way before it is deleted", { minimum: 0, unit: "µs" }),
+    rekeyGraceMicroseconds: param.number(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way once the gateway sends under the new one", { minimum: 0, unit: "µs" }),
   });
   readonly drops = new DropCounter<IkeDropReason | "UNKNOWN_PEER">();
   readonly timeline: IkeTimelineEntry[] = [];
@@ -57,10 +56,9 @@ export class IkeDaemon extends Component {
   readonly observers: ((entry: IkeTimelineEntry) => void)[] = [];
   /** Every IKE SA's initiator cookie and phase-1 encryption key: only for Wireshark's ikev1_decryption_table beside the capture. */
   readonly decryptionTable: { initiatorCookie: Uint8Array; encryptionKey: Uint8Array }[] = [];
-  /** Every SA's keys, for the capture's esp_sa file: each Quick Mode adds its pair. */
-  readonly captured: CapturedSa[] = [];
-  readonly tunnels = new IkeTunnels();
-  readonly counts = { sent: 0, received: 0, retransmitted: 0, phase1Failures: 0, quickModes: 0, rekeys: 0 };
+  readonly counts = { sent: 0, received: 0, retransmitted: 0, phase1Failures: 0 };
+  /** The IPsec SAs IKE negotiated, through their lifetimes, rekeys, expiries and Deletes. */
+  keeper!: IkeSaKeeper;
   private intermediate!: IntermediateDriver;
   private localAddress: Ipv4Address = ipv4Address("0.0.0.0");
   /** Per gateway: its own IKE node (its key, its lifetimes), its work in order on whichever core is free, and its waveform. */
@@ -76,6 +74,20 @@ export class IkeDaemon extends Component {
   configure(intermediate: IntermediateDriver, local: { address: Ipv4Address; identity: IkeIdentity }, peers: readonly IkePeerConfig[]): void {
     this.intermediate = intermediate;
     this.localAddress = local.address;
+    const params = this.params;
+    this.keeper = new IkeSaKeeper(
+      this.kernel,
+      intermediate,
+      {
+        // A rekey's old inbound SA waits for the gateway at most as long as QM3 could take to reach it through retransmissions.
+        settings: () => ({ softLifetimePercent: params.softLifetimePercent, rekeyGraceMicroseconds: params.rekeyGraceMicroseconds, switchWaitMicroseconds: (params.retransmitLimit + 1) * params.retransmitMicroseconds }),
+        record: (gateway, event) => this.record(this.peerOf(gateway)!, event),
+        rekey: (tunnel, trigger) => this.peerOf(tunnel.gateway)?.work.push({ kind: "rekey", tunnel, trigger }),
+        sendDelete: (tunnel, spis) => this.sendDelete(tunnel, spis),
+        process: (name, body) => this.process(name, body),
+      },
+      this.signal("inbound_switches", 32, { kind: "integer", lastWriteWins: true }),
+    );
     for (const config of peers) {
       const name = config.name.replace(/[^A-Za-z0-9_]/g, "_");
       const random = this.kernel.random(`${this.path}.${name}`);
@@ -89,7 +101,7 @@ export class IkeDaemon extends Component {
         espLifetime: config.lifetime,
         retransmit: { intervalPicoseconds: us(this.params.retransmitMicroseconds), limit: this.params.retransmitLimit },
       });
-      const peer: Peer = { config, node, work: new Mailbox<Work>(this.kernel, `IKE with ${config.name}: the next message or timer`), state: this.enumSignal(`${name}_state`, IkeStateEnum, { lastWriteWins: true }), message: this.event(`${name}_message`), ikeSa: null, established: false, timerAt: null };
+      const peer: Peer = { config, node, work: new Mailbox<Work>(this.kernel, `IKE with ${config.name}: the next message or timer`), state: this.enumSignal(`${name}_state`, IkeStateEnum, { lastWriteWins: true }), exchange: this.enumSignal(`${name}_exchange`, IkeMessageEnum, { lastWriteWins: true }), message: this.event(`${name}_message`), ikeSa: null, established: false, timerAt: null };
       this.peers.set(formatIpv4(config.address), peer);
       this.process(name, () => this.serve(peer));
     }
@@ -120,17 +132,9 @@ export class IkeDaemon extends Component {
     peer.work.push({ kind: "datagram", datagram, trafficClass });
   }
 
-  /** Bytes a packet under an SA carried: a kilobyte lifetime counts them. */
+  /** Bytes a packet under an SA carried: its kilobyte lifetime counts them. */
   used(sa: IpsecSa, bytes: number): void {
-    const tunnel = this.tunnels.of(sa);
-    if (!tunnel || (tunnel.outbound !== sa && tunnel.inbound !== sa)) return;
-    tunnel.bytes += bytes;
-    if (!tunnel.rekeying && tunnel.lifetime.kilobytes > 0 && tunnel.bytes >= (tunnel.lifetime.kilobytes * 1024 * this.params.softLifetimePercent) / 100) this.startRekey(tunnel, "kilobytes");
-  }
-
-  private startRekey(tunnel: IkeTunnel, trigger: "seconds" | "kilobytes"): void {
-    tunnel.rekeying = true;
-    this.peerOf(tunnel.gateway)?.work.push({ kind: "rekey", tunnel, trigger });
+    this.keeper?.used(sa, bytes);
   }
 
   /** One gateway's messages, timers and rekeys, in order: each a CPU job of the class its traffic has (seed 001: control traffic too). */
@@ -156,12 +160,16 @@ export class IkeDaemon extends Component {
       step = peer.node.expire(now);
     } else {
       const tunnel = work.tunnel;
-      if (this.tunnels.get(tunnel.selector) !== tunnel) return;
+      if (this.keeper.tunnels.get(tunnel.selector) !== tunnel) return;
       this.record(peer, { kind: "rekey-started", trigger: work.trigger, outboundSpi: tunnel.outbound.parameters.spi });
       step = peer.node.quickMode(tunnel.session, now, selectorPayloads(tunnel.selector));
     }
-    // A phase 1 starts when its first message is taken, before the work it costs.
-    for (const action of step.actions) if (action.kind === "state" && (action.state === "MM1" || action.state === "AM1")) this.record(peer, { kind: "phase1-started", mode: action.state === "MM1" ? "main" : "aggressive" });
+    // The message taken shows when it is taken, before the work it costs; a phase 1 starts there.
+    const taken = work.kind === "datagram" ? step.actions.find((action) => action.kind === "state") : undefined;
+    if (taken?.kind === "state") {
+      this.showMessage(peer, taken.state);
+      if (taken.state === "MM1" || taken.state === "AM1") this.record(peer, { kind: "phase1-started", mode: taken.state === "MM1" ? "main" : "aggressive" });
+    }
     yield* this.intermediate.cpu.run("IKE", trafficClass, this.intermediate.cpu.picoseconds(ikeWorkCycles(step.work, this.params)));
     yield* this.perform(peer, step.actions, trafficClass);
     this.armTimer(peer);
@@ -183,7 +191,7 @@ export class IkeDaemon extends Component {
             this.counts.retransmitted++;
             this.record(peer, { kind: "retransmitted", message: action.message });
           }
-          this.showState(peer, action.message);
+          this.showMessage(peer, action.message);
           break;
         case "state":
           this.showState(peer, action.state);
@@ -199,7 +207,7 @@ export class IkeDaemon extends Component {
           break;
         case "delete-received":
           this.record(peer, { kind: "delete-received", protocol: action.protocol, spis: action.spis });
-          if (action.protocol === "ESP") for (const spi of action.spis) this.deleteTunnelOf(spi);
+          if (action.protocol === "ESP") for (const spi of action.spis) this.keeper.deleteTunnelOf(spi);
           break;
         case "dropped":
           this.drops.count(action.reason, null);
@@ -243,7 +251,7 @@ export class IkeDaemon extends Component {
     this.showState(peer, "FAILED");
   }
 
-  /** A Quick Mode's SA pair: installed under the IKE SA (so with its tag), and the SPD's entry for its selectors protected by it. */
+  /** A Quick Mode's SA pair, handed to the keeper with its tunnel's selector. */
   private quickModeUp(peer: Peer, action: Extract<IkeAction, { kind: "quick-mode-up" }>): void {
     let selector: TunnelSelector;
     try {
@@ -254,52 +262,16 @@ export class IkeDaemon extends Component {
       this.record(peer, { kind: "quick-mode-failed", reason: `INVALID_ID_INFORMATION: ${(error as Error).message}` });
       return;
     }
-    const ikeSa = peer.ikeSa!;
-    const remote = peer.config.address;
-    const parameters = (side: { spi: number; keyMaterial: Uint8Array }) => ({ spi: toSpi(side.spi), keyMaterial: side.keyMaterial, icvLength: 16 as const, esn: false });
-    const { sadb, spd } = this.intermediate;
-    const outbound = sadb.negotiate(ikeSa, { direction: "outbound", parameters: parameters(action.outbound), source: this.localAddress, destination: remote });
-    const inbound = sadb.negotiate(ikeSa, { direction: "inbound", parameters: parameters(action.inbound), source: remote, destination: this.localAddress });
-    this.spis.delete(inbound.parameters.spi);
-    this.captured.push({ sa: outbound.parameters, source: this.localAddress, destination: remote }, { sa: inbound.parameters, source: remote, destination: this.localAddress });
-    const old = this.tunnels.get(selector);
-    const tunnel: IkeTunnel = { gateway: peer.config.name, session: action.session, selector, outbound, inbound, bytes: 0, lifetime: action.lifetime, rekeying: false };
-    this.tunnels.set(tunnel);
-    spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
-    this.counts.quickModes++;
-    if (old) this.counts.rekeys++;
-    this.record(peer, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, rekey: old !== undefined, selector: `UDP port ${selector.port}` });
+    this.spis.delete(action.inbound.spi);
+    this.keeper.install({ gateway: peer.config.name, session: action.session, ikeSa: peer.ikeSa!, local: this.localAddress, remote: peer.config.address, selector, inbound: action.inbound, outbound: action.outbound, lifetime: action.lifetime });
     this.showState(peer, "ESTABLISHED");
-    if (action.lifetime.seconds > 0) this.kernel.schedule(Math.round((action.lifetime.seconds * 1e12 * this.params.softLifetimePercent) / 100), `${this.path}.lifetime`, () => this.secondsElapsed(tunnel));
-    if (old) this.process(`rekey_${old.outbound.parameters.spi.toString(16)}`, () => this.retire(peer, old, action.session));
   }
 
-  /** A rekeyed pair goes: the outbound at once (its packets finish first), the inbound after the grace, with a Delete so the gateway drops its ends. */
-  private *retire(peer: Peer, old: IkeTunnel, session: IkeSessionId): Generator<Command, void, unknown> {
-    yield* this.intermediate.deleteSa(old.outbound);
-    this.tunnels.forget(old.outbound);
-    yield delay(us(this.params.rekeyGraceMicroseconds));
-    yield* this.intermediate.deleteSa(old.inbound);
-    this.tunnels.forget(old.inbound);
-    const step = peer.node.deleteEsp(session, [old.inbound.parameters.spi], this.kernel.now);
-    this.record(peer, { kind: "delete-sent", spis: [old.inbound.parameters.spi] });
+  /** An Informational Delete on the tunnel's IKE SA, in the class of its tag. */
+  private *sendDelete(tunnel: IkeTunnel, spis: readonly number[]): Generator<Command, void, unknown> {
+    const peer = this.peerOf(tunnel.gateway)!;
+    const step = peer.node.deleteEsp(tunnel.session, spis, this.kernel.now);
     yield* this.perform(peer, step.actions, this.intermediate.classOfGroup(peer.ikeSa?.qosGroup ?? null));
-  }
-
-  private secondsElapsed(tunnel: IkeTunnel): void {
-    if (this.tunnels.get(tunnel.selector) === tunnel && !tunnel.rekeying) this.startRekey(tunnel, "seconds");
-  }
-
-  /** The gateway deleted the SA it received under (our outbound): the pair goes, and its policy waits for IKE again. */
-  private deleteTunnelOf(spi: number): void {
-    const tunnel = this.tunnels.byOutboundSpi(spi);
-    if (!tunnel) return;
-    this.tunnels.remove(tunnel);
-    this.intermediate.spd.trap(tunnel.outbound);
-    this.process(`delete_${spi.toString(16)}`, function* (this: IkeDaemon) {
-      yield* this.intermediate.deleteSa(tunnel.outbound);
-      yield* this.intermediate.deleteSa(tunnel.inbound);
-    }.bind(this));
   }
 
   private *send(peer: Peer, message: Uint8Array, trafficClass: number): Generator<Command, void, unknown> {
@@ -307,6 +279,10 @@ export class IkeDaemon extends Component {
     const frame = ikeFrame({ destination: this.intermediate.gatewayMac, source: this.intermediate.localMac, sourceIp: this.localAddress, destinationIp: peer.config.address, dscp: classDscp(trafficClass), message });
     peer.message.fire();
     yield* base.transmit(base.queueOfClass(trafficClass), frame, { trafficClass });
+  }
+
+  private showMessage(peer: Peer, message: string): void {
+    if ((IkeMessageEnum.names as readonly string[]).includes(message)) peer.exchange.set(IkeMessageEnum.code(message as IkeMessageEnumName));
   }
 
   private showState(peer: Peer, state: string): void {
@@ -350,7 +326,10 @@ interface Peer {
   readonly config: IkePeerConfig;
   readonly node: IkeNode;
   readonly work: Mailbox<Work>;
+  /** The session's state after each step (PHASE1_UP, ESTABLISHED, FAILED …). */
   readonly state: Signal;
+  /** The last message taken or sent (MM1 … QM3, INFO_DELETE): each at its own time. */
+  readonly exchange: Signal;
   readonly message: SimEvent;
   ikeSa: IkeSa | null;
   /** Whether its IKE SA's phase 1 is done (until then, a failure takes the ISADB entry back). */

@@ -4,6 +4,10 @@ import { defineEnum } from "../../sim/enum-type.js";
 export const IkeStateEnum = defineEnum("ike_state", ["IDLE", "MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "AM1", "AM2", "AM3", "PHASE1_UP", "QM1", "QM2", "QM3", "ESTABLISHED", "INFO_DELETE", "DELETED", "FAILED"]);
 export type IkeStateName = (typeof IkeStateEnum.names)[number];
 
+/** The last IKE message a gateway's exchange took or sent, as the host's daemon handled it. */
+export const IkeMessageEnum = defineEnum("ike_message", ["NONE", "MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "AM1", "AM2", "AM3", "QM1", "QM2", "QM3", "INFO_DELETE", "INFO_NOTIFY"]);
+export type IkeMessageEnumName = (typeof IkeMessageEnum.names)[number];
+
 /** One step of a gateway's IKE history, for the report's timeline. */
 export type IkeTimelineEvent =
   | { readonly kind: "phase1-started"; readonly mode: "main" | "aggressive" }
@@ -12,6 +16,7 @@ export type IkeTimelineEvent =
   | { readonly kind: "quick-mode-up"; readonly inboundSpi: number; readonly outboundSpi: number; readonly rekey: boolean; readonly selector: string }
   | { readonly kind: "quick-mode-failed"; readonly reason: string }
   | { readonly kind: "rekey-started"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number }
+  | { readonly kind: "expired"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number; readonly inboundSpi: number; readonly successor: boolean }
   | { readonly kind: "delete-sent"; readonly spis: readonly number[] }
   | { readonly kind: "delete-received"; readonly protocol: "ISAKMP" | "ESP"; readonly spis: readonly number[] }
   | { readonly kind: "retransmitted"; readonly message: string };
@@ -40,6 +45,8 @@ export function describeIkeEvent(event: IkeTimelineEvent): string {
       return `Quick Mode failed: ${event.reason}`;
     case "rekey-started":
       return `rekey of outbound SPI ${hex(event.outboundSpi)} started (${event.trigger} lifetime)`;
+    case "expired":
+      return `SA pair outbound ${hex(event.outboundSpi)}, inbound ${hex(event.inboundSpi)} expired (hard ${event.trigger} lifetime)${event.successor ? "" : " without a successor: its policy waits for IKE again"}`;
     case "delete-sent":
       return `Delete sent for SPI ${event.spis.map(hex).join(", ")}`;
     case "delete-received":

@@ -9,10 +9,13 @@ export interface IkeTunnel {
   readonly selector: TunnelSelector;
   outbound: IpsecSa;
   inbound: IpsecSa;
-  /** Bytes protected by the current pair, both ways: a kilobyte lifetime counts them. */
-  bytes: number;
+  /** Bytes each SA of the pair protected: each has its own kilobyte lifetime. */
+  outboundBytes: number;
+  inboundBytes: number;
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
   rekeying: boolean;
+  /** Ended: expired, deleted by the gateway, or retired after a rekey. */
+  expired: boolean;
 }
 
 /** The tunnels IKE negotiated, found by selector or by either SA. */

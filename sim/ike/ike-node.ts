@@ -147,6 +147,8 @@ export class IkeNode {
       if (created.phase1.lastReceived === null) this.forget(created);
       return;
     }
+    // The initiator's first message again (its reply lost or still being made): it carries no responder cookie yet.
+    if (session.role === "responder" && firstPhase1 && isZero(header.responderCookie) && this.duplicate(step, session, session.phase1, bytes)) return;
     const adopting = session.role === "initiator" && isZero(session.responderCookie);
     if (!adopting && !sameBytes(header.responderCookie, session.responderCookie) && !(isZero(header.responderCookie) && header.exchangeType === EXCHANGE.INFORMATIONAL)) {
       return step.drop(peerAddress, "UNKNOWN_COOKIE", "header.responderCookie", 8);

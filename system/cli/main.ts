@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { redactArguments } from "../scenario/secret-paths.js";
 import { existsSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { closestName, didYouMean } from "../../sim/suggest.js";
@@ -108,7 +109,7 @@ const program = new Command("nicsim")
   .description("Cycle-level co-simulation of an IPsec-offload NIC and its driver stack")
   .version(nicsimVersion(), "-V, --version", "print the version")
   .showHelpAfterError()
-  .configureOutput({ outputError: (text, write) => write(text) });
+  .configureOutput({ outputError: (text, write) => write(redactArguments(text)) });
 
 program
   .command("run", { isDefault: true })

@@ -78,7 +78,7 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
 <style>body{font-family:sans-serif;margin:2em;max-width:1400px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}.plots{display:flex;flex-wrap:wrap;gap:1em}code{background:#f4f4f4}</style>
 </head><body>
 <h1>nicsim: ${escape(summary.scenario)}</h1>
-<p>${escape(summary.outcome)}; seed ${summary.seed}; ${summary.trafficMicroseconds} µs of traffic, ${summary.simulatedMicroseconds} µs simulated.</p>
+<p>${escape(summary.outcome)}; seed ${summary.seed}; ${summary.trafficMicroseconds} µs of traffic from ${summary.trafficStartMicroseconds} µs, ${summary.simulatedMicroseconds} µs simulated.</p>
 <table><tr><th>class</th><th>direction</th><th>received</th><th>Gb/s</th><th>p50 µs</th><th>p99 µs</th><th>max µs</th><th>of which host, p99 µs</th></tr>
 ${rows}
 </table>

@@ -5,6 +5,8 @@ import type { Signal } from "../../sim/signal.js";
 import { formatIpv4, ipv4Address, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
 import { identity, subnetSpan } from "../../driver/intermediate/identity.js";
+import { identityToIdPayload } from "../../driver/intermediate/identity-payload.js";
+import type { IdPayload } from "../../sim/ike/ike-types.js";
 import type { TunnelSelector } from "../../driver/intermediate/tunnel-selector.js";
 import type { IkeTimelineEntry } from "../../driver/intermediate/ike-timeline.js";
 import { HOST_GATEWAY, INNER_SUBNET } from "../ipsec-setup.js";
@@ -40,7 +42,6 @@ export class IkeCustomers {
   /** Called once every customer is ready: the traffic starts. */
   onAllReady: () => void = () => {};
   private readonly pending: Pending[] = [];
-  private readonly upCount = new Map<string, number>();
 
   constructor(
     private readonly kernel: Kernel,
@@ -85,7 +86,7 @@ export class IkeCustomers {
           name: customer.name,
           address: ipv4Address(gatewayAddress(customer, index)),
           hostAddress: HOST_GATEWAY,
-          identity: identity(customer.identity.type, customer.identity.value),
+          identity: presentedIdentity(customer),
           preSharedKey: encoder.encode(ike.gatewayPreSharedKey ?? ike.preSharedKey),
           mode: ike.mode,
           trafficClass,
@@ -98,6 +99,8 @@ export class IkeCustomers {
         { probability: lossProbability, random: random(`${this.path}.${customer.name}.loss`) },
       );
       gateway.onFailed = () => this.ready(pending);
+      // A tunnel whose Quick Mode the gateway gave up on is done too: it will not come up.
+      gateway.onQuickModeFailed = () => this.tunnelDone(pending);
       this.gateways.set(formatIpv4(ipv4Address(gatewayAddress(customer, index))), gateway);
     }
     intermediate.ike.observers.push((entry) => this.observe(entry));
@@ -137,14 +140,14 @@ export class IkeCustomers {
     this.kernel.schedule(us(3 * (retransmitLimit + 1) * retransmitMicroseconds), `${this.path}.bring_up_limit`, () => {
       for (const pending of this.pending) {
         if (this.readyCustomers.has(pending)) continue;
-        this.givenUp.push(pending.customer.name);
+        this.givenUp.push({ name: pending.customer.name, time: this.kernel.now });
         this.ready(pending);
       }
     });
   }
 
-  /** Customers whose IKE had not finished by the bring-up limit: their traffic started without them. */
-  readonly givenUp: string[] = [];
+  /** Customers whose IKE had not finished by the bring-up limit (and when): their traffic started without them. */
+  readonly givenUp: { readonly name: string; readonly time: number }[] = [];
 
   /** A gateway deletes one of its SA pairs (a fault); false when none had any. */
   deleteSomeTunnel(random: Random): boolean {
@@ -162,9 +165,23 @@ export class IkeCustomers {
   private observe(entry: IkeTimelineEntry): void {
     const pending = this.pending.find((candidate) => candidate.customer.name === entry.gateway);
     if (!pending || this.readyCustomers.has(pending)) return;
+    if (entry.event.kind === "quick-mode-up" && !entry.event.rekey) this.tunnelsUp.set(entry.gateway, (this.tunnelsUp.get(entry.gateway) ?? 0) + 1);
     // A tunnel's first Quick Mode is done when it is up, or when it failed for good (its packets then go nowhere).
-    if ((entry.event.kind === "quick-mode-up" && !entry.event.rekey) || entry.event.kind === "quick-mode-failed") this.upCount.set(entry.gateway, (this.upCount.get(entry.gateway) ?? 0) + 1);
-    if (entry.event.kind === "phase1-failed" || (this.upCount.get(entry.gateway) ?? 0) >= pending.tunnels.length) this.ready(pending);
+    if ((entry.event.kind === "quick-mode-up" && !entry.event.rekey) || entry.event.kind === "quick-mode-failed") this.tunnelDone(pending);
+    if (entry.event.kind === "phase1-failed") this.ready(pending);
+  }
+
+  private tunnelDone(pending: Pending): void {
+    const name = pending.customer.name;
+    this.tunnelsDone.set(name, (this.tunnelsDone.get(name) ?? 0) + 1);
+    if (this.tunnelsDone.get(name)! >= pending.tunnels.length) this.ready(pending);
+  }
+  private readonly tunnelsDone = new Map<string, number>();
+  private readonly tunnelsUp = new Map<string, number>();
+
+  /** How many of a customer's tunnels came up through their first Quick Mode, of how many. */
+  tunnels(name: string): { up: number; of: number } {
+    return { up: this.tunnelsUp.get(name) ?? 0, of: this.pending.find((pending) => pending.customer.name === name)?.tunnels.length ?? 0 };
   }
 
   /** A signal's value changes only when its phase commits: readiness is counted here, the signal shows it. */
@@ -175,4 +192,11 @@ export class IkeCustomers {
     if (this.readyCustomers.size === this.pending.length) this.onAllReady();
   }
   private readonly readyCustomers = new Set<Pending>();
+}
+
+/** The ID payload a gateway presents: its identity's, with names as the scenario spells them (the host compares them without case). */
+function presentedIdentity(customer: ScenarioCustomer): IdPayload {
+  const { type, value } = customer.identity;
+  const payload = identityToIdPayload(identity(type, value));
+  return type === "ID_FQDN" || type === "ID_USER_FQDN" ? { ...payload, data: new TextEncoder().encode(value.replace(/\.$/, "")) } : payload;
 }

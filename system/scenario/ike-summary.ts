@@ -4,8 +4,33 @@ import { round } from "./measurements.js";
 
 /** What IKE did in a run: the host daemon's counts, each gateway's, and every customer's timeline. No key material: SPIs and names only. */
 export interface IkeSummary {
-  readonly host: { readonly sent: number; readonly received: number; readonly retransmitted: number; readonly phase1Failures: number; readonly quickModes: number; readonly rekeys: number; readonly drops: Record<string, number> };
-  readonly gateways: readonly { readonly name: string; readonly sent: number; readonly received: number; readonly lost: number; readonly retransmitted: number; readonly failed: string | null; readonly drops: Record<string, number> }[];
+  readonly host: {
+    readonly sent: number;
+    readonly received: number;
+    readonly retransmitted: number;
+    /** Phase 1s the host itself saw fail (a gateway may fail one the host never heard the end of). */
+    readonly phase1Failures: number;
+    readonly quickModes: number;
+    readonly rekeys: number;
+    /** SA pairs ended by a hard lifetime with no successor. */
+    readonly expired: number;
+    readonly drops: Record<string, number>;
+  };
+  readonly gateways: readonly {
+    readonly name: string;
+    readonly sent: number;
+    readonly received: number;
+    readonly lost: number;
+    readonly retransmitted: number;
+    /** Why the gateway's phase 1 failed, as the gateway saw it; null when it came up. */
+    readonly failed: string | null;
+    readonly quickModeFailures: number;
+    /** Its tunnels that came up through their first Quick Mode, of how many. */
+    readonly tunnels: { readonly up: number; readonly of: number };
+    /** When the bring-up limit gave it up (µs), or null. */
+    readonly givenUpMicroseconds: number | null;
+    readonly drops: Record<string, number>;
+  }[];
   /** Per customer, in time order: µs and what happened. */
   readonly timeline: readonly { readonly microseconds: number; readonly gateway: string; readonly kind: string; readonly text: string }[];
 }
@@ -14,30 +39,41 @@ export function ikeSummary(top: ScenarioSystem): IkeSummary | null {
   const gateways = top.traffic.gateways;
   if (!gateways || gateways.gateways.size === 0) return null;
   const daemon = top.driver.intermediate.ike;
+  const { quickModes, rekeys, expired } = daemon.keeper.counts;
   return {
-    host: { ...daemon.counts, drops: Object.fromEntries(daemon.drops) },
-    gateways: [...gateways.gateways.values()].map((gateway) => ({ name: gateway.name, ...gateway.counts, failed: gateway.failed, drops: Object.fromEntries(gateway.drops) })),
+    host: { ...daemon.counts, quickModes, rekeys, expired, drops: Object.fromEntries(daemon.drops) },
+    gateways: [...gateways.gateways.values()].map((gateway) => {
+      const givenUp = gateways.givenUp.find((entry) => entry.name === gateway.name);
+      return { name: gateway.name, ...gateway.counts, failed: gateway.failed, tunnels: gateways.tunnels(gateway.name), givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
+    }),
     timeline: daemon.timeline.map((entry) => ({ microseconds: round(entry.time / 1e6), gateway: entry.gateway, kind: entry.event.kind, text: describeIkeEvent(entry.event) })),
   };
 }
 
-/** The run's IKE in a few lines: per customer, phase 1 and its Quick Modes, rekeys and deletes. */
+const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
+/** The run's IKE in a few lines: per customer, phase 1 and its tunnels, rekeys and deletes, and what failed and where. */
 export function formatIkeSummary(ike: IkeSummary): string[] {
-  const lines = [`  IKE: ${ike.host.received} messages in, ${ike.host.sent} out (${ike.host.retransmitted} retransmitted); ${ike.host.quickModes} Quick Modes, ${ike.host.rekeys} of them rekeys; ${ike.host.phase1Failures} phase-1 failures${describeDrops(ike.host.drops)}`];
+  const { host } = ike;
+  const lines = [
+    `  IKE: ${host.received} messages in, ${host.sent} out (${host.retransmitted} retransmitted); ${count(host.quickModes, "Quick Mode")}, ${host.rekeys} of them rekeys; ${count(host.expired, "SA pair")} expired; ${count(host.phase1Failures, "phase-1 failure")} seen by the host${describeDrops(host.drops)}`,
+  ];
   for (const gateway of ike.gateways) {
     const own = ike.timeline.filter((entry) => entry.gateway === gateway.name);
     const up = own.find((entry) => entry.kind === "phase1-up");
-    const quickModes = own.filter((entry) => entry.kind === "quick-mode-up");
-    const rekeys = quickModes.filter((entry) => entry.text.startsWith("rekey")).length;
+    const hostFailure = own.find((entry) => entry.kind === "phase1-failed")?.text.replace(/^phase 1 failed: /, "");
+    const rekeys = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("rekey")).length;
     const deletes = own.filter((entry) => entry.kind === "delete-sent" || entry.kind === "delete-received").length;
-    const phase1 = up ? `phase 1 up at ${up.microseconds} µs` : `phase 1 failed (${gateway.failed ?? own.find((entry) => entry.kind === "phase1-failed")?.text ?? "no reply"})`;
-    const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
-    lines.push(`    ${gateway.name}: ${phase1}, ${count(quickModes.length - rekeys, "Quick Mode")}, ${count(rekeys, "rekey")}, ${count(deletes, "Delete")}${gateway.lost > 0 ? `, ${gateway.lost} messages lost on the link` : ""}${describeDrops(gateway.drops)}`);
+    const failures = [hostFailure ? `host: ${hostFailure}` : null, gateway.failed ? `gateway: ${gateway.failed}` : null].filter((text) => text !== null);
+    const phase1 = up ? `phase 1 up at ${up.microseconds} µs` : `phase 1 failed (${failures.length > 0 ? failures.join("; ") : "no reply"})`;
+    const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${gateway.quickModeFailures > 0 ? ` (${count(gateway.quickModeFailures, "Quick Mode")} failed at the gateway)` : ""}`;
+    const givenUp = gateway.givenUpMicroseconds !== null ? `; GIVEN UP at ${gateway.givenUpMicroseconds} µs, the bring-up limit: its traffic started without it` : "";
+    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${count(deletes, "Delete")}${gateway.lost > 0 ? `, ${gateway.lost} messages lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
   }
   return lines;
 }
 
 function describeDrops(drops: Record<string, number>): string {
   const entries = Object.entries(drops);
-  return entries.length === 0 ? "" : `; dropped ${entries.map(([reason, count]) => `${count} ${reason}`).join(", ")}`;
+  return entries.length === 0 ? "" : `; dropped ${entries.map(([reason, n]) => `${n} ${reason}`).join(", ")}`;
 }

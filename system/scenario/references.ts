@@ -18,10 +18,16 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
   const customers = new Set<string>();
   let sas = 0;
   ikeProblems(entries(root.customers), record(root.faults), source, problem);
+  const signalNames = new Map<string, string>();
   entries(root.customers).forEach((customer, index) => {
     const name = customer?.name;
     if (typeof name === "string") {
       if (customers.has(name)) problem(["customers", index, "name"], `customer '${name}' is defined twice`);
+      // The waveform names a customer's signals with '_' for '-': two names may not meet there.
+      const signal = name.replace(/[^A-Za-z0-9_]/g, "_");
+      const other = signalNames.get(signal);
+      if (other !== undefined && other !== name) problem(["customers", index, "name"], `customer '${name}' and customer '${other}' would name the same waveform signals (${signal}_…): the waveform writes '-' as '_'`);
+      signalNames.set(signal, name);
       customers.add(name);
     }
     sas += typeof customer?.sas === "number" ? customer.sas : 1;
@@ -54,6 +60,16 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
   if (sas > 256) problem(["customers"], `${sas} SA pairs in all; at most 256 (their SPIs and inner ports must stay distinct)`);
 }
 
+/** Why an IPv4 address cannot be a gateway's, or null when it can. */
+function unusableAddress([first, second, third, fourth]: number[]): string | null {
+  if (first === 0) return "in 0.0.0.0/8 (this network)";
+  if (first === 127) return "a loopback address";
+  if (first! >= 224 && first! <= 239) return "a multicast address";
+  if (first! >= 240) return first === 255 && second === 255 && third === 255 && fourth === 255 ? "the broadcast address" : "reserved (240.0.0.0/4)";
+  if (first === 10 && second === 0 && third === 0) return "inside the tunnels' own inner subnet 10.0.0.0/24";
+  return null;
+}
+
 /** The address of the gateway of the customer at `index` when the scenario gives none: 192.0.2.10 on, then 198.51.100.1 on. */
 export function defaultGatewayAddress(index: number): string {
   return index < 245 ? `192.0.2.${10 + index}` : `198.51.100.${index - 244}`;
@@ -73,9 +89,15 @@ function ikeProblems(customers: Array<Record<string, unknown> | null>, faults: R
       manual++;
       return;
     }
-    const address = typeof ike.address === "string" ? ike.address : defaultGatewayAddress(index);
+    const given = typeof ike.address === "string" ? ike.address : defaultGatewayAddress(index);
     const where = typeof ike.address === "string" ? ["customers", index, "ike", "address"] : ["customers", index, "ike"];
-    if (address === "192.0.2.1") problem(where, "192.0.2.1 is the host's own address; give the gateway another");
+    const parts = given.split(".").map(Number);
+    // The schema refuses what is not a.b.c.d; here the ones a gateway cannot have.
+    if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part > 255)) return;
+    const address = parts.join(".");
+    const unusable = unusableAddress(parts);
+    if (unusable) problem(where, `${given} is ${unusable}: a gateway needs a unicast address of its own`);
+    else if (address === "192.0.2.1") problem(where, "192.0.2.1 is the host's own address; give the gateway another");
     else if (address === "192.0.2.2") problem(where, "192.0.2.2 is the manually keyed customers' gateway; give this gateway another");
     const other = addresses.get(address);
     if (other !== undefined) problem(where, `gateway address ${address} is customer ${other}'s too (${source.locate(["customers", other])}): each IKE gateway needs its own, as Main Mode picks the pre-shared key by address`);

@@ -133,7 +133,8 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     outputFiles!.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured));
     files.push(capture.path, `${base}.esp_sa`);
     const ikeKeys = top.driver.intermediate.ike.decryptionTable;
-    if (ikeKeys.length > 0) {
+    // With IKE customers the file is always there, empty when no phase 1 came up.
+    if (top.driver.intermediate.ike.configured) {
       outputFiles!.writeWith(`${base}.ikev1_decryption_table`, (path) => writeIkev1DecryptionTable(path, ikeKeys));
       files.push(`${base}.ikev1_decryption_table`);
     }

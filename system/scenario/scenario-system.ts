@@ -272,7 +272,8 @@ export class ScenarioTraffic extends Component {
 
   /** Every SA's keys for the capture's esp_sa file: those keyed by hand, then those IKE negotiated. */
   get captured(): CapturedSa[] {
-    return [...this.manualSas, ...this.system.driver.intermediate.ike.captured];
+    const ike = this.system.driver.intermediate.ike;
+    return [...this.manualSas, ...(ike.configured ? ike.keeper.captured : [])];
   }
 
   /** The IKE gateways of the customers that use it. */
@@ -281,6 +282,10 @@ export class ScenarioTraffic extends Component {
   }
 
   /** Packets the gateway's ESP receiver dropped, every reason together. */
+  get gatewayDropsByReason(): Record<string, number> {
+    return Object.fromEntries(this.espPeer.drops);
+  }
+
   get gatewayDrops(): number {
     return [...this.espPeer.drops.values()].reduce((sum, count) => sum + count, 0);
   }

@@ -41,7 +41,7 @@ const customer = z.strictObject({
       /** The gateway's address; by default 192.0.2.(10 + the customer's index). Each gateway needs its own (Main Mode picks the key by address). */
       address: z
         .string()
-        .refine((text) => /^\d{1,3}(\.\d{1,3}){3}$/.test(text) && text.split(".").every((part) => Number(part) <= 255), "an IPv4 address (a.b.c.d, each part 0 to 255)")
+        .refine((text) => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(text) && text.split(".").every((part) => Number(part) <= 255), "an IPv4 address (a.b.c.d, each part 0 to 255, without leading zeros)")
         .optional(),
       /** The ESP SAs' lifetimes the gateway proposes in Quick Mode; the host rekeys at softLifetimePercent of either. 0: none. */
       lifetimeSeconds: z.int().min(0).max(86_400).default(3600),

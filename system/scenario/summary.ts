@@ -49,6 +49,8 @@ export interface ScenarioSummary extends SystemReport {
   /** What the ring monitor checked (null with checks off): doorbells, descriptor fetches and write-backs. */
   readonly ringChecks: { readonly doorbells: number; readonly fetches: number; readonly writeBacks: number } | null;
   readonly simulatedMicroseconds: number;
+  /** When the traffic started (0, or once IKE brought every customer up) and how long it ran. */
+  readonly trafficStartMicroseconds: number;
   readonly trafficMicroseconds: number;
   readonly flows: readonly FlowSummary[];
   /** Per class and direction: the flows' latencies together. */
@@ -62,6 +64,10 @@ export interface ScenarioSummary extends SystemReport {
   readonly crypto: { tx: { jobs: number; preemptions: number; restarts: number }; rx: { jobs: number; preemptions: number; restarts: number } };
   /** Packets dropped with a counted reason, in the NIC, the drivers and at the gateway. */
   readonly countedDrops: number;
+  /** The policy's class-map name of each traffic class the scenario uses (class-default for 0). */
+  readonly classNames: Record<number, string>;
+  /** The remote gateway's drops by reason (its ESP receiver's, and packets it had no SA to send under). */
+  readonly gatewayDrops: Record<string, number>;
   /** IKE's messages and timeline, when customers come up through it. */
   readonly ike: IkeSummary | null;
 }
@@ -128,7 +134,8 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     violations: [...(traffic.scoreboard?.violations ?? [])],
     ringChecks: traffic.scoreboard ? { ...traffic.scoreboard.rings.checked } : null,
     simulatedMicroseconds: microseconds(kernel.now),
-    trafficMicroseconds: microseconds(traffic.trafficEnd),
+    trafficStartMicroseconds: microseconds(traffic.trafficEnd - traffic.trafficDuration),
+    trafficMicroseconds: microseconds(traffic.trafficDuration),
     flows: traffic.flows.map(flowSummary),
     classes,
     latencyDistribution,
@@ -137,6 +144,8 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     wireFrames: { toPeer: traffic.sampler.frames["to-peer"], toHost: traffic.sampler.frames["to-host"] },
     crypto: { tx: txCrypto.counts, rx: rxCrypto.counts },
     countedDrops: traffic.countedDrops,
+    gatewayDrops: traffic.gatewayDropsByReason,
+    classNames: Object.fromEntries(traffic.classNames),
     ike: ikeSummary(top),
     ...systemReport(kernel, top),
   };
@@ -169,13 +178,29 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   const away = lost - Math.min(lost, summary.countedDrops);
   const lostText = lost === 0 ? "lost 0" : `lost ${lost} (${Math.min(lost, summary.countedDrops)} counted drops${away > 0 ? `, ${away} still on their way when the run ended` : ""})`;
   lines.push("", `  ${lostText}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; NIC crypto engine preemptions TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}`);
+  if (lost > 0) lines.push(`  counted drops by place: ${describeDropPlaces(summary)}`);
   if (summary.violations.length > 0) lines.push(`  SCOREBOARD: ${summary.violations.length} violation(s); the first: ${summary.violations[0]}`);
   else if (summary.ringChecks) lines.push(`  scoreboard: every law ${summary.ending.kind === "drain-limit" ? "checked held (not the count of lost packets: the run ended with packets on their way)" : "held"}; rings: ${summary.ringChecks.doorbells} doorbells, ${summary.ringChecks.fetches} descriptor fetches, ${summary.ringChecks.writeBacks} write-backs checked`);
   const cache = summary.ipsec.cache;
   lines.push(`  SA table: TX ${cache.txHits} hits ${cache.txMisses} misses, RX ${cache.rxHits} hits ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}; software ESP ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in`);
   lines.push(`  ${describePlacement(summary)}`);
-  const className = (trafficClass: number) => summary.classes.find((entry) => entry.trafficClass === trafficClass)?.className ?? `class ${trafficClass}`;
+  const className = (trafficClass: number) => summary.classNames[trafficClass] ?? `class ${trafficClass}`;
   lines.push(`  ${describeHost(summary.host, className)}`);
   if (summary.ike) lines.push(...formatIkeSummary(summary.ike));
   return `${lines.join("\n")}\n`;
+}
+
+/** Where each counted drop was, and why: the NIC's, the drivers' and the gateway's reasons. */
+export function describeDropPlaces(summary: ScenarioSummary): string {
+  const places = [
+    ["NIC", summary.nic.drops],
+    ["base driver", summary.driver.drops],
+    ["host IPsec", summary.ipsec.drops],
+    ["gateway", summary.gatewayDrops],
+  ] as const;
+  const parts = places.flatMap(([place, drops]) => {
+    const entries = Object.entries(drops as Record<string, number>).filter(([, count]) => count > 0);
+    return entries.length === 0 ? [] : [`${place} ${entries.map(([reason, count]) => `${reason} ${count}`).join(", ")}`];
+  });
+  return parts.length === 0 ? "none" : parts.join("; ");
 }

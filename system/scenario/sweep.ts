@@ -1,3 +1,4 @@
+import { redactSecrets } from "./secret-paths.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -47,7 +48,7 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
   const { summary } = runScenario(loaded, { directory: keep ? join(keep, String(point.index)) : null });
   return {
     index: point.index,
-    overrides: point.overrides,
+    overrides: redactSecrets(point.overrides),
     outcome: summary.outcome,
     classes: summary.classes,
     cache: summary.ipsec.cache,
@@ -64,7 +65,7 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
   // Parameter trees checked once each: grid points that differ only elsewhere share theirs.
   const checked = new Map<string, readonly string[]>();
   return points.map((point) => {
-    const name = `configuration ${point.index} (${JSON.stringify(point.overrides)})`;
+    const name = `configuration ${point.index} (${JSON.stringify(redactSecrets(point.overrides))})`;
     let loaded;
     try {
       loaded = file === null ? defaultScenario(point.overrides) : loadScenarioFile(file, point.overrides);

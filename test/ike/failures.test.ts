@@ -40,6 +40,24 @@ describe("lost messages", () => {
     },
   );
 
+  test.each([["MM2", "main", "gateway:MM1(again)", "host:MM2(again)"], ["AM2", "aggressive", "gateway:AM1(again)", "host:AM2(again)"]] as const)(
+    "a lost %s (the reply to a first message, which carries no responder cookie): the responder answers the repeated first message with the same reply",
+    (lostMessage, mode, retransmitted, resent) => {
+      const pair = new IkePair(gatewayOptions(), hostOptions());
+      let lost = false;
+      pair.lose = ({ action }) => !lost && action.message === lostMessage && (lost = true);
+      pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, mode, 0));
+      pair.runTimers();
+      expect(pair.messages()).toContain(retransmitted);
+      expect(pair.messages()).toContain(resent);
+      const replies = pair.wire.filter((delivery) => delivery.action.message === lostMessage);
+      expect(hex(replies[1]!.action.bytes)).toBe(hex(replies[0]!.action.bytes));
+      expect(pair.of("host", "dropped")).toEqual([]);
+      expect(pair.of("host", "phase1-up")).toHaveLength(1);
+      expect(pair.of("gateway", "phase1-up")).toHaveLength(1);
+    },
+  );
+
   test.each(["AM3", "QM3"] as const)("a lost %s (the last message): the responder resends its reply and the initiator answers with the same last message", (lostMessage) => {
     const pair = new IkePair(gatewayOptions(), hostOptions());
     let lost = false;

@@ -198,10 +198,10 @@ describe.runIf(requireTool("tshark", "tshark"))("the default scenario's capture 
     expect(rows.filter((row) => (row["_ws.expert.severity"] ?? "").split(",").some((severity) => Number(severity) >= 0x00800000))).toEqual([]);
     // Identity protection (Main Mode, 2) and Quick Mode (32) decrypted: their ID and HASH payloads are visible.
     const mainModeIds = rows.filter((row) => row["isakmp.exchangetype"] === "2" && row["isakmp.id.type"] !== "");
-    expect(mainModeIds.map((row) => row["isakmp.id.data.fqdn"] || row["isakmp.id.data.key_id"] || row["isakmp.id.data.ipv4_addr"]).sort()).toEqual(["192.0.2.1", "192.0.2.1", Buffer.from("customerB").toString("hex"), "gw.data.customera.example"].sort());
+    expect(mainModeIds.map((row) => row["isakmp.id.data.fqdn"] || row["isakmp.id.data.key_id"] || row["isakmp.id.data.ipv4_addr"]).sort()).toEqual(["192.0.2.1", "192.0.2.1", Buffer.from("customerB").toString("hex"), "gw.data.customerA.example"].sort());
     const aggressive = rows.filter((row) => row["isakmp.exchangetype"] === "4" && row["isakmp.id.data.fqdn"] !== "");
-    // Domain names travel as the identity holds them, in lower case (they compare without case).
-    expect(aggressive.map((row) => row["isakmp.id.data.fqdn"])).toContain("gw.voice.customera.example");
+    // Names travel as the scenario spells them (the host compares them without case).
+    expect(aggressive.map((row) => row["isakmp.id.data.fqdn"])).toContain("gw.voice.customerA.example");
     const quickModes = rows.filter((row) => row["isakmp.exchangetype"] === "32");
     expect(quickModes.length).toBeGreaterThanOrEqual(3 * 13);
     expect(quickModes.every((row) => row["isakmp.hash"] !== "")).toBe(true);

@@ -88,8 +88,10 @@ describe("IKE brings each customer up before its traffic flows", () => {
   });
 
   test("a kilobyte lifetime rekeys through a new Quick Mode, the old pair is deleted with an Informational Delete, and nothing is lost", () => {
-    const { summary, design } = run(scenario({ duration: 500 }));
+    // Rekeyed at half its lifetime: the new pair is up long before the old one's hard limit.
+    const { summary, design } = run({ ...scenario({ duration: 500 }), driver: { intermediate: { ike: { cyclesPerModularExponentiation: 30_000, softLifetimePercent: 50 } } } });
     expect(summary.violations).toEqual([]);
+    expect(summary.ike!.host.expired).toBe(0);
     const timeline = summary.ike!.timeline.filter((entry) => entry.gateway === "bulk");
     expect(timeline.some((entry) => entry.kind === "rekey-started")).toBe(true);
     expect(timeline.some((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("rekey"))).toBe(true);
@@ -98,6 +100,21 @@ describe("IKE brings each customer up before its traffic flows", () => {
     expect(sum(summary.flows.map((flow) => flow.lost))).toBe(0);
     // One outbound SA per tunnel after the rekeys: the replaced ones are gone.
     expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(4);
+  });
+
+  test("a hard kilobyte lifetime ends the pair with no successor: a Delete goes to the gateway, the policy waits for IKE again, and later packets are counted as NO_SA", () => {
+    // Soft at 100 %: no rekey comes before the hard limit.
+    const { summary } = run({ ...scenario({ duration: 400 }), driver: { intermediate: { ike: { cyclesPerModularExponentiation: 30_000, softLifetimePercent: 100 } } } });
+    expect(summary.violations).toEqual([]);
+    const expired = summary.ike!.timeline.filter((entry) => entry.kind === "expired");
+    expect(expired.length).toBeGreaterThan(0);
+    expect(expired.every((entry) => entry.gateway === "bulk" && entry.text.includes("without a successor"))).toBe(true);
+    expect(summary.ike!.timeline.filter((entry) => entry.kind === "delete-sent")).toHaveLength(expired.length);
+    expect(summary.ike!.timeline.some((entry) => entry.kind === "rekey-started")).toBe(false);
+    const data = summary.flows.filter((flow) => flow.stream === "data");
+    expect(data.every((flow) => flow.lost > 0)).toBe(true);
+    expect((summary.ipsec.drops as Record<string, number>).NO_SA).toBeGreaterThan(0);
+    expect(summary.ending.kind).toBe("accounted");
   });
 
   test("a seconds lifetime rekeys too: at softLifetimePercent of it, through a new Quick Mode, with no packet lost", () => {

@@ -223,8 +223,16 @@ describe("scenario files are checked before anything runs, and each mistake is n
     const atHost = VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.1 }\n");
     expect(problems(atHost)).toEqual(["s.yaml:19:30: customers[0].ike.address: 192.0.2.1 is the host's own address; give the gateway another"]);
     expect(problems(VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 999.1.1.1 }\n"))).toEqual([
-      "s.yaml:19:30: customers[0].ike.address: an IPv4 address (a.b.c.d, each part 0 to 255)",
+      "s.yaml:19:30: customers[0].ike.address: an IPv4 address (a.b.c.d, each part 0 to 255, without leading zeros)",
     ]);
+    // Leading zeros could read as octal, and 192.0.2.010 would be 192.0.2.10's twin.
+    expect(problems(VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.010 }\n"))[0]).toContain("without leading zeros");
+    for (const [address, why] of [["224.0.0.1", "a multicast address"], ["255.255.255.255", "the broadcast address"], ["0.0.0.0", "in 0.0.0.0/8"], ["10.0.0.5", "inside the tunnels' own inner subnet"]]) {
+      expect(problems(VALID.replace("    sas: 2\n", `    sas: 2\n    ike: { preSharedKey: k1, address: ${address} }\n`))).toEqual([expect.stringContaining(`customers[0].ike.address: ${address} is ${why}`)]);
+    }
+    // Names the waveform would write alike.
+    const alike = VALID.replace("    sas: 2\n", "    sas: 2\n  - name: a_b\n    identity: { type: ID_FQDN, value: gw.b.example }\n  - name: a-b\n    identity: { type: ID_FQDN, value: gw.c.example }\n");
+    expect(problems(alike)).toEqual(["s.yaml:21:5: customers[2].name: customer 'a-b' and customer 'a_b' would name the same waveform signals (a_b_…): the waveform writes '-' as '_'"]);
     expect(problems(`${VALID}faults:\n  ikeDeletes: 2\n`)).toEqual(["s.yaml:26:3: faults.ikeDeletes: needs a customer that comes up through IKE (customers[].ike)"]);
     const allIke = VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1 }\n");
     expect(problems(`${allIke}faults:\n  rekeys: 1\n`)).toEqual([

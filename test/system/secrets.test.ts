@@ -41,7 +41,7 @@ describe("secrets stay inside", () => {
     secrets.push(...ikeSecrets);
     const outputs = files(directory).filter((path) => !path.endsWith(".esp_sa") && !path.endsWith(".ikev1_decryption_table"));
     expect(outputs.map((path) => path.slice(directory.length + 1)).sort()).toEqual(
-      ["default.filters/cpu_work.txt", "default.filters/crypto_state.txt", "default.filters/driver_message.txt", "default.filters/ike_state.txt", "default.filters/error_code.txt", "default.filters/esp_path.txt", "default.filters/rx_state.txt", "default.filters/tx_state.txt", "default.gtkw", "default.html", "default.pcap", "default.sa-trace.jsonl", "default.summary.json", "default.vcd"].sort(),
+      ["default.filters/cpu_work.txt", "default.filters/crypto_state.txt", "default.filters/driver_message.txt", "default.filters/ike_message.txt", "default.filters/ike_state.txt", "default.filters/error_code.txt", "default.filters/esp_path.txt", "default.filters/rx_state.txt", "default.filters/tx_state.txt", "default.gtkw", "default.html", "default.pcap", "default.sa-trace.jsonl", "default.summary.json", "default.vcd"].sort(),
     );
     const found: string[] = [];
     const contents = [...outputs.map((path) => ({ path, bytes: readFileSync(path) })), { path: "printed summary", bytes: Buffer.from(run.text) }];
@@ -55,5 +55,17 @@ describe("secrets stay inside", () => {
     expect(espSecrets.every((secret) => espSa.includes(Buffer.from(Buffer.from(secret.bytes).toString("hex"))))).toBe(true);
     const ikeTable = readFileSync(join(directory, "default.ikev1_decryption_table"));
     expect(ikeSecrets.filter((secret) => secret.name.startsWith("phase-1")).every((secret) => ikeTable.includes(Buffer.from(Buffer.from(secret.bytes).toString("hex"))))).toBe(true);
+  });
+});
+
+describe("pre-shared keys stay where the user gave them", () => {
+  test("a sweep over a pre-shared key records and prints <secret> for it, and a command-line mistake never echoes a --set value", async () => {
+    const { runSweepPoint } = await import("../../system/scenario/sweep.js");
+    const { redactArguments } = await import("../../system/scenario/secret-paths.js");
+    const result = runSweepPoint(null, { index: 0, overrides: { durationMicroseconds: 5, "customers.0.ike.preSharedKey": "SWEEP-PSK-1", "customers.1.ike.gatewayPreSharedKey": "SWEEP-PSK-2" } });
+    expect(JSON.stringify(result)).not.toMatch(/SWEEP-PSK/);
+    expect(result.overrides["customers.0.ike.preSharedKey"]).toBe("<secret>");
+    expect(result.overrides.durationMicroseconds).toBe(5);
+    expect(redactArguments("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKy=ka-secret' is invalid.")).toBe("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKy=…' is invalid.");
   });
 });

@@ -1,0 +1,163 @@
+import type { Kernel } from "../../sim/kernel.js";
+import { type Command, delay, type ProcessBody, until } from "../../sim/process.js";
+import type { Signal } from "../../sim/signal.js";
+import { us } from "../../sim/time.js";
+import { spi as toSpi } from "../../sim/ipsec/esp.js";
+import type { Ipv4Address } from "../../sim/packet/ipv4.js";
+import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
+import type { EspKeys, IkeSessionId, Lifetime } from "../../sim/ike/ike-types.js";
+import type { IkeTimelineEvent } from "./ike-timeline.js";
+import { IkeTunnels, type IkeTunnel } from "./ike-tunnels.js";
+import type { TunnelSelector } from "./tunnel-selector.js";
+import type { IntermediateDriver } from "./driver.js";
+import type { IkeSa } from "./isadb.js";
+import type { IpsecSa } from "./sadb.js";
+
+/** What the keeper asks of the daemon: its settings, the timeline, rekeys and Deletes on a gateway's IKE SA. */
+export interface SaKeeperHooks {
+  readonly settings: () => { readonly softLifetimePercent: number; readonly switchWaitMicroseconds: number; readonly rekeyGraceMicroseconds: number };
+  record(gateway: string, event: IkeTimelineEvent): void;
+  rekey(tunnel: IkeTunnel, trigger: "seconds" | "kilobytes"): void;
+  /** Send an Informational Delete of these inbound SPIs on the tunnel's IKE SA. */
+  sendDelete(tunnel: IkeTunnel, spis: readonly number[]): Generator<Command, void, unknown>;
+  process(name: string, body: () => ProcessBody): void;
+}
+
+/** A Quick Mode's outcome, as the daemon hands it over. */
+export interface NegotiatedPair {
+  readonly gateway: string;
+  readonly session: IkeSessionId;
+  readonly ikeSa: IkeSa;
+  readonly local: Ipv4Address;
+  readonly remote: Ipv4Address;
+  readonly selector: TunnelSelector;
+  readonly inbound: EspKeys;
+  readonly outbound: EspKeys;
+  readonly lifetime: Lifetime;
+}
+
+/**
+ * The IPsec SAs IKE negotiated, through their lives: installed with their tunnel's policy,
+ * counted against their lifetimes (each SA its own bytes, RFC 2407 4.5), rekeyed at the soft
+ * limit, and at the hard limit expired without a successor. A rekey's old outbound SA goes at
+ * once; its old inbound one only once the gateway sends under the new one (or it expires), so
+ * that nothing the gateway sends meanwhile is lost.
+ */
+export class IkeSaKeeper {
+  readonly tunnels = new IkeTunnels();
+  /** Every SA's keys, for the capture's esp_sa file: each Quick Mode adds its pair. */
+  readonly captured: CapturedSa[] = [];
+  readonly counts = { quickModes: 0, rekeys: 0, expired: 0 };
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly intermediate: IntermediateDriver,
+    private readonly hooks: SaKeeperHooks,
+    /** Counts the first packets new inbound SAs take: a retiring pair waits on it. */
+    private readonly switches: Signal,
+  ) {}
+
+  /** A Quick Mode's SA pair: installed under the IKE SA (so with its tag), and the SPD's entry for its selectors protected by it. */
+  install(pair: NegotiatedPair): IkeTunnel {
+    const parameters = (side: EspKeys) => ({ spi: toSpi(side.spi), keyMaterial: side.keyMaterial, icvLength: 16 as const, esn: false });
+    const { sadb, spd } = this.intermediate;
+    const outbound = sadb.negotiate(pair.ikeSa, { direction: "outbound", parameters: parameters(pair.outbound), source: pair.local, destination: pair.remote });
+    const inbound = sadb.negotiate(pair.ikeSa, { direction: "inbound", parameters: parameters(pair.inbound), source: pair.remote, destination: pair.local });
+    this.captured.push({ sa: outbound.parameters, source: pair.local, destination: pair.remote }, { sa: inbound.parameters, source: pair.remote, destination: pair.local });
+    const { selector } = pair;
+    const old = this.tunnels.get(selector);
+    const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: 0, lifetime: pair.lifetime, rekeying: false, expired: false };
+    this.tunnels.set(tunnel);
+    spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
+    this.counts.quickModes++;
+    if (old) this.counts.rekeys++;
+    this.hooks.record(pair.gateway, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, rekey: old !== undefined, selector: `UDP port ${selector.port}` });
+    const { seconds } = pair.lifetime;
+    if (seconds > 0) {
+      const at = (percent: number) => Math.round((seconds * 1e12 * percent) / 100);
+      this.kernel.schedule(at(this.hooks.settings().softLifetimePercent), "ike.soft_lifetime", () => this.soft(tunnel, "seconds"));
+      this.kernel.schedule(at(100), "ike.hard_lifetime", () => this.expire(tunnel, "seconds"));
+    }
+    if (old) this.hooks.process(`rekey_${old.outbound.parameters.spi.toString(16)}`, () => this.retire(old, tunnel));
+    return tunnel;
+  }
+
+  /** Bytes a packet under an SA carried: each SA counts its own against its kilobyte lifetime. */
+  used(sa: IpsecSa, bytes: number): void {
+    const tunnel = this.tunnels.of(sa);
+    if (!tunnel) return;
+    const carried = sa === tunnel.outbound ? (tunnel.outboundBytes += bytes) : sa === tunnel.inbound ? (tunnel.inboundBytes += bytes) : 0;
+    if (sa === tunnel.inbound && tunnel.inboundBytes === bytes) this.switches.set(this.switches.value + 1);
+    const limit = tunnel.lifetime.kilobytes * 1024;
+    if (limit === 0) return;
+    if (carried >= limit) this.expire(tunnel, "kilobytes");
+    else if (carried >= (limit * this.hooks.settings().softLifetimePercent) / 100) this.soft(tunnel, "kilobytes");
+  }
+
+  /** The gateway deleted the SA it received under (our outbound): the pair goes, and its policy waits for IKE again. */
+  deleteTunnelOf(spi: number): void {
+    const tunnel = this.tunnels.byOutboundSpi(spi);
+    if (tunnel) this.end(tunnel, null);
+  }
+
+  private soft(tunnel: IkeTunnel, trigger: "seconds" | "kilobytes"): void {
+    if (this.tunnels.get(tunnel.selector) !== tunnel || tunnel.rekeying || tunnel.expired) return;
+    tunnel.rekeying = true;
+    this.hooks.rekey(tunnel, trigger);
+  }
+
+  /** An SA's hard lifetime is reached: its pair ends whether a successor exists or not, with a Delete to the gateway. */
+  private expire(tunnel: IkeTunnel, trigger: "seconds" | "kilobytes"): void {
+    if (tunnel.expired) return;
+    this.counts.expired++;
+    this.hooks.record(tunnel.gateway, { kind: "expired", trigger, outboundSpi: tunnel.outbound.parameters.spi, inboundSpi: tunnel.inbound.parameters.spi, successor: this.tunnels.get(tunnel.selector) !== tunnel });
+    this.end(tunnel, tunnel);
+  }
+
+  /** The pair is deleted through the SA lifecycle; when it was still the tunnel's, its policy goes back to a trap. `notify` sends the gateway a Delete. */
+  private end(tunnel: IkeTunnel, notify: IkeTunnel | null): void {
+    tunnel.expired = true;
+    if (this.tunnels.get(tunnel.selector) === tunnel) {
+      this.tunnels.remove(tunnel);
+      this.intermediate.spd.trap(tunnel.outbound);
+    }
+    this.hooks.process(`delete_${tunnel.outbound.parameters.spi.toString(16)}`, function* (this: IkeSaKeeper) {
+      yield* this.intermediate.deleteSa(tunnel.outbound);
+      yield* this.intermediate.deleteSa(tunnel.inbound);
+      this.tunnels.forget(tunnel.outbound);
+      this.tunnels.forget(tunnel.inbound);
+      if (notify) yield* this.delete(notify, [tunnel.inbound.parameters.spi]);
+    }.bind(this));
+  }
+
+  /**
+   * A rekeyed pair goes: the outbound SA at once (its packets finish first); the inbound one once
+   * the gateway sends under the new pair (its QM3 may have been lost and resent), or at the switch
+   * wait's end, then a Delete so the gateway drops its ends.
+   */
+  private *retire(old: IkeTunnel, fresh: IkeTunnel): Generator<Command, void, unknown> {
+    yield* this.intermediate.deleteSa(old.outbound);
+    this.tunnels.forget(old.outbound);
+    let waited = false;
+    this.kernel.schedule(us(this.hooks.settings().switchWaitMicroseconds), "ike.switch_wait", () => {
+      waited = true;
+      this.switches.set(this.switches.value + 1);
+    });
+    while (!old.expired && !waited && fresh.inboundBytes === 0) {
+      const seen = this.switches.value;
+      yield until(this.switches, (value) => value !== seen);
+    }
+    // Frames already on their way under the old SA still arrive a little after the first under the new.
+    if (!old.expired) yield delay(us(this.hooks.settings().rekeyGraceMicroseconds));
+    if (old.expired) return;
+    old.expired = true;
+    yield* this.intermediate.deleteSa(old.inbound);
+    this.tunnels.forget(old.inbound);
+    yield* this.delete(old, [old.inbound.parameters.spi]);
+  }
+
+  private *delete(tunnel: IkeTunnel, spis: readonly number[]): Generator<Command, void, unknown> {
+    this.hooks.record(tunnel.gateway, { kind: "delete-sent", spis });
+    yield* this.hooks.sendDelete(tunnel, spis);
+  }
+}
