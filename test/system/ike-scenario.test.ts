@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import { requireTool } from "../support/tools.js";
 import { checkScenario } from "../../system/scenario/load.js";
 import { buildScenario, runScenario } from "../../system/scenario/run.js";
+import { IkeGateway } from "../../system/ike-gateway.js";
 import { ikeFrame } from "../../sim/packet/ike-datagram.js";
 import { HOST_MAC, PEER_MAC } from "../../sim/packet/ethernet.js";
 import { ipv4Address } from "../../sim/packet/ipv4.js";
@@ -100,6 +101,28 @@ describe("IKE brings each customer up before its traffic flows", () => {
     expect(sum(summary.flows.map((flow) => flow.lost))).toBe(0);
     // One outbound SA per tunnel after the rekeys: the replaced ones are gone.
     expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(4);
+  });
+
+  test("a rekey whose QM3 is lost: the old inbound SA waits until the gateway, given QM3 again, sends under the new one, so nothing is lost", () => {
+    const input = { ...scenario({ duration: 500 }), driver: { intermediate: { ike: { cyclesPerModularExponentiation: 30_000, softLifetimePercent: 50, retransmitMicroseconds: 100, rekeyGraceMicroseconds: 10 } } } };
+    // bulk's gateway takes three QM2s (its three tunnels), then the host's QM1 and QM3 of the first rekey: the QM3 never arrives.
+    const receive = IkeGateway.prototype.receive;
+    let quickModes = 0;
+    IkeGateway.prototype.receive = function (this: IkeGateway, datagram) {
+      if (this.name === "bulk" && datagram.message[18] === 32 && ++quickModes === 5) return;
+      receive.call(this, datagram);
+    };
+    let summary;
+    try {
+      summary = run(input).summary;
+    } finally {
+      IkeGateway.prototype.receive = receive;
+    }
+    expect(quickModes).toBeGreaterThan(5);
+    expect(summary.ike!.host.retransmitted).toBeGreaterThan(0);
+    expect(summary.violations).toEqual([]);
+    expect(summary.flows.every((flow) => flow.lost === 0)).toBe(true);
+    expect(summary.ike!.timeline.some((entry) => entry.kind === "delete-sent")).toBe(true);
   });
 
   test("a hard kilobyte lifetime ends the pair with no successor: a Delete goes to the gateway, the policy waits for IKE again, and later packets are counted as NO_SA", () => {
