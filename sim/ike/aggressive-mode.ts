@@ -6,16 +6,14 @@
 import { openMessage, sealMessage } from "./ike-cipher.js";
 import { sameBytes } from "./ike-crypto.js";
 import { hashInitiator, hashResponder } from "./ike-keys.js";
-import { acceptPhase1Reply, choosePhase1, phase1SaPayload } from "./ike-proposals.js";
+import { acceptPhase1Reply, choosePhase1 } from "./ike-proposals.js";
 import type { IkeSession } from "./ike-session.js";
 import type { IkeStepBuilder } from "./ike-step.js";
 import { type DecodedPayload, encodePayloadChain, encodePlainMessage, type IsakmpMessage } from "./isakmp-codec.js";
-import { authenticationInputs, bodyOf, deriveSessionKeys, identityOf, idPayload, NONCE_BYTES, phase1Established, phase1Header, refuseProposal, requirePayloads, validNonce } from "./phase1.js";
+import { authenticationInputs, bodyOf, deriveSessionKeys, identityOf, idPayload, NONCE_BYTES, offerPhase1, phase1Established, phase1Header, plainPayloads, refuseProposal, requirePayloads, validNonce } from "./phase1.js";
 
 export function startAggressiveMode(step: IkeStepBuilder, session: IkeSession): void {
-  session.offered = { hash: step.config.phase1Hash ?? "sha256", lifetimeSeconds: step.config.phase1LifetimeSeconds };
-  const sa = phase1SaPayload(session.offered);
-  session.initiatorSaBody = encodePayloadChain([sa]).slice(4);
+  const sa = offerPhase1(step, session);
   session.initiatorPublic = session.dh.public;
   session.initiatorNonce = step.config.random.bytes(NONCE_BYTES);
   const message = encodePlainMessage(phase1Header(session), [
@@ -40,12 +38,6 @@ export function receiveAggressiveMode(step: IkeStepBuilder, session: IkeSession,
     default:
       step.drop(session.peerAddress, "UNEXPECTED_MESSAGE", "header.exchangeType");
   }
-}
-
-function plainPayloads(step: IkeStepBuilder, session: IkeSession, message: IsakmpMessage): readonly DecodedPayload[] | null {
-  if (message.body.kind === "plain") return message.body.payloads;
-  step.drop(session.peerAddress, "UNEXPECTED_MESSAGE", "header.flags");
-  return null;
 }
 
 function receiveAm1(step: IkeStepBuilder, session: IkeSession, message: IsakmpMessage, bytes: Uint8Array): void {

@@ -5,17 +5,15 @@
 import { openMessage, sealMessage } from "./ike-cipher.js";
 import { hashInitiator, hashResponder } from "./ike-keys.js";
 import { sameBytes } from "./ike-crypto.js";
-import { acceptPhase1Reply, choosePhase1, phase1SaPayload } from "./ike-proposals.js";
+import { acceptPhase1Reply, choosePhase1 } from "./ike-proposals.js";
 import type { IkeSession } from "./ike-session.js";
 import type { IkeStepBuilder } from "./ike-step.js";
 import { type DecodedPayload, encodePayloadChain, encodePlainMessage, type IsakmpMessage } from "./isakmp-codec.js";
-import { authenticationInputs, bodyOf, deriveSessionKeys, identityOf, idPayload, NONCE_BYTES, phase1Established, phase1Header, refuseProposal, requirePayloads, validNonce } from "./phase1.js";
+import { authenticationInputs, bodyOf, deriveSessionKeys, identityOf, idPayload, NONCE_BYTES, offerPhase1, phase1Established, phase1Header, plainPayloads, refuseProposal, requirePayloads, validNonce } from "./phase1.js";
 
 /** MM1: the initiator's offer. */
 export function startMainMode(step: IkeStepBuilder, session: IkeSession): void {
-  session.offered = { hash: step.config.phase1Hash ?? "sha256", lifetimeSeconds: step.config.phase1LifetimeSeconds };
-  const sa = phase1SaPayload(session.offered);
-  session.initiatorSaBody = encodePayloadChain([sa]).slice(4);
+  const sa = offerPhase1(step, session);
   step.send(session, session.phase1, encodePlainMessage(phase1Header(session), [sa]), "MM1", "retransmit");
   step.state(session, "MM1");
   session.expected = "MM2";
@@ -38,12 +36,6 @@ export function receiveMainMode(step: IkeStepBuilder, session: IkeSession, messa
     default:
       step.drop(session.peerAddress, "UNEXPECTED_MESSAGE", "header.exchangeType");
   }
-}
-
-function plainPayloads(step: IkeStepBuilder, session: IkeSession, message: IsakmpMessage): readonly DecodedPayload[] | null {
-  if (message.body.kind === "plain") return message.body.payloads;
-  step.drop(session.peerAddress, "UNEXPECTED_MESSAGE", "header.flags");
-  return null;
 }
 
 function receiveMm1(step: IkeStepBuilder, session: IkeSession, message: IsakmpMessage, bytes: Uint8Array): void {

@@ -2,10 +2,10 @@
 import type { IkeStepBuilder } from "./ike-step.js";
 import type { IkeSession } from "./ike-session.js";
 import { derivePhase1Keys, type AuthenticationInputs } from "./ike-keys.js";
-import { PHASE1_KEY_BYTES } from "./ike-proposals.js";
+import { PHASE1_KEY_BYTES, phase1SaPayload } from "./ike-proposals.js";
 import type { IdPayload, PreSharedKeyLookup } from "./ike-types.js";
 import { phase1Iv } from "./ike-keys.js";
-import { type DecodedPayload, encodePlainMessage, type HeaderFields } from "./isakmp-codec.js";
+import { type DecodedPayload, encodePayloadChain, encodePlainMessage, type HeaderFields, type IsakmpMessage } from "./isakmp-codec.js";
 import { DOI_IPSEC, EXCHANGE, NOTIFY, PROTOCOL } from "./isakmp-numbers.js";
 import type { Payload, PayloadName, PayloadOf } from "./isakmp-payloads.js";
 
@@ -17,6 +17,21 @@ const NONCE_MAXIMUM = 256;
 export function phase1Header(session: IkeSession): HeaderFields {
   const exchangeType = session.mode === "main" ? EXCHANGE.MAIN_MODE : EXCHANGE.AGGRESSIVE_MODE;
   return { initiatorCookie: session.initiatorCookie, responderCookie: session.responderCookie, exchangeType, flags: 0, messageId: 0 };
+}
+
+/** An initiator's phase-1 offer: what it proposes, kept with the SA payload's body for the HASHes. */
+export function offerPhase1(step: IkeStepBuilder, session: IkeSession): PayloadOf<"SA"> {
+  session.offered = { hash: step.config.phase1Hash ?? "sha256", lifetimeSeconds: step.config.phase1LifetimeSeconds };
+  const sa = phase1SaPayload(session.offered);
+  session.initiatorSaBody = encodePayloadChain([sa]).slice(4);
+  return sa;
+}
+
+/** The payloads of a message that must come in clear; an encrypted one is unexpected. */
+export function plainPayloads(step: IkeStepBuilder, session: IkeSession, message: IsakmpMessage): readonly DecodedPayload[] | null {
+  if (message.body.kind === "plain") return message.body.payloads;
+  step.drop(session.peerAddress, "UNEXPECTED_MESSAGE", "header.flags");
+  return null;
 }
 
 export function idPayload(id: IdPayload): PayloadOf<"ID"> {
