@@ -1,0 +1,176 @@
+/**
+ * The value-change section of a VCD (IEEE 1364 §18.2.3.6–18.2.3.8): `#<time>`, scalar changes
+ * `[01xXzZ]<id>`, vectors `[bB][01xXzZ]+ <id>`, reals `[rR]<number> <id>`, the $dump… sections and
+ * $comment. Read by hand, one character at a time: times are whole numbers of any size in the file,
+ * and are kept exact up to 2^53 - 1 (a JavaScript number); a later one is refused at its line.
+ */
+
+import type { ParsedVariable } from "./read-declarations.js";
+
+export interface ParsedChange {
+  time: number;
+  path: string;
+  value: bigint;
+}
+
+/** A VCD that is well formed but holds what the reader cannot give back exactly: the line, and what. */
+export class UnreadableVcdError extends Error {
+  constructor(
+    readonly line: number,
+    readonly problem: string,
+  ) {
+    super(`line ${line}: ${problem}`);
+  }
+}
+
+/** Where to start: the index after the declarations, and its line. */
+export interface BodyStart {
+  readonly index: number;
+  readonly line: number;
+}
+
+export interface ValueChanges {
+  readonly changes: ParsedChange[];
+  /** The last timestamp (0 without one). */
+  readonly endTime: number;
+}
+
+const SPACE = 32;
+const TAB = 9;
+const NEWLINE = 10;
+const RETURN = 13;
+const HASH = 35;
+const DOLLAR = 36;
+const ZERO = 48;
+const ONE = 49;
+/** Vectors this long or shorter are summed as a number, exactly, before becoming a bigint. */
+const EXACT_BITS = 52;
+
+/**
+ * The changes `keep` chooses, in file order; a code declared by several $vars (an alias) gives a
+ * change to each. Values are 0 and 1 only: an x or z, or a real, in a kept change is refused at
+ * its line. The values listed by $dumpoff are skipped: they say the values are unknown from then
+ * (all x), not that they changed.
+ */
+export function readValueChanges(text: string, start: BodyStart, variables: readonly ParsedVariable[], keep: (path: string, time: number) => boolean): ValueChanges {
+  const pathsOf = new Map<string, string[]>();
+  for (const variable of variables) {
+    const paths = pathsOf.get(variable.code);
+    if (paths) paths.push(variable.path);
+    else pathsOf.set(variable.code, [variable.path]);
+  }
+  const changes: ParsedChange[] = [];
+  const length = text.length;
+  let index = start.index;
+  let line = start.line;
+  let time = 0;
+  let dumpOff = false;
+  /** Skip spaces and line ends from `index`; returns where the next word begins. */
+  const skipSpace = (): void => {
+    for (; index < length; index++) {
+      const code = text.charCodeAt(index);
+      if (code === NEWLINE) line++;
+      else if (code !== SPACE && code !== TAB && code !== RETURN) return;
+    }
+  };
+  /** The end of the word at `index`. */
+  const wordEnd = (from: number): number => {
+    let end = from;
+    while (end < length) {
+      const code = text.charCodeAt(end);
+      if (code === SPACE || code === NEWLINE || code === TAB || code === RETURN) break;
+      end++;
+    }
+    return end;
+  };
+  for (;;) {
+    skipSpace();
+    if (index >= length) break;
+    const first = text.charCodeAt(index);
+    const end = wordEnd(index);
+    if (first === HASH) {
+      time = timestamp(text, index, end, line);
+      index = end;
+      continue;
+    }
+    if (first === DOLLAR) {
+      const keyword = text.slice(index, end);
+      index = end;
+      if (keyword === "$comment") skipComment();
+      else if (keyword === "$dumpoff") dumpOff = true;
+      else if (keyword === "$end") dumpOff = false;
+      continue;
+    }
+    const changeLine = line;
+    let valueStart: number;
+    let valueEnd: number;
+    let code: string;
+    if (first === 98 /* b */ || first === 66 /* B */ || first === 114 /* r */ || first === 82 /* R */) {
+      valueStart = index + 1;
+      valueEnd = end;
+      index = end;
+      skipSpace();
+      const codeEnd = wordEnd(index);
+      code = text.slice(index, codeEnd);
+      index = codeEnd;
+    } else {
+      valueStart = index;
+      valueEnd = index + 1;
+      code = text.slice(index + 1, end);
+      index = end;
+    }
+    if (dumpOff) continue;
+    const real = first === 114 || first === 82;
+    const paths = pathsOf.get(code);
+    if (paths === undefined) throw new UnreadableVcdError(changeLine, `change for undeclared identifier '${code}' at ${time}`);
+    for (const path of paths) {
+      if (!keep(path, time)) continue;
+      const value = real ? null : bits(text, valueStart, valueEnd);
+      if (value === null) throw new UnreadableVcdError(changeLine, `${real ? "a real" : "an x or z"} value for ${path} at ${time}: only 0 and 1 bits are read`);
+      changes.push({ time, path, value });
+    }
+  }
+  return { changes, endTime: time };
+
+  /** Past the `$end` that closes a $comment (a word of its own: `a$end` is text). */
+  function skipComment(): void {
+    for (;;) {
+      skipSpace();
+      if (index >= length) return;
+      const end = wordEnd(index);
+      const closes = end - index === 4 && text.startsWith("$end", index);
+      index = end;
+      if (closes) return;
+    }
+  }
+}
+
+/** `#<digits>` from `start` to `end`, exact, or refused when it passes 2^53 - 1. */
+function timestamp(text: string, start: number, end: number, line: number): number {
+  let value = 0;
+  // Each partial sum below 2^53 is exact, and one at or past it stays there: the check after is enough.
+  for (let index = start + 1; index < end; index++) value = value * 10 + (text.charCodeAt(index) - ZERO);
+  if (value > Number.MAX_SAFE_INTEGER) {
+    throw new UnreadableVcdError(line, `timestamp '${text.slice(start, Math.min(end, start + 40))}' is past 2^53 - 1 (${Number.MAX_SAFE_INTEGER}), the last time held exactly`);
+  }
+  return value;
+}
+
+/** The binary digits from `start` to `end` as a number, or null when one is x or z. */
+function bits(text: string, start: number, end: number): bigint | null {
+  if (end - start <= EXACT_BITS) {
+    let value = 0;
+    for (let index = start; index < end; index++) {
+      const digit = text.charCodeAt(index);
+      if (digit === ONE) value = value * 2 + 1;
+      else if (digit === ZERO) value *= 2;
+      else return null;
+    }
+    return BigInt(value);
+  }
+  for (let index = start; index < end; index++) {
+    const digit = text.charCodeAt(index);
+    if (digit !== ZERO && digit !== ONE) return null;
+  }
+  return BigInt(`0b${text.slice(start, end)}`);
+}

@@ -1,0 +1,129 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { inspectVcd } from "../../system/cli/inspect.js";
+import { MemorySink } from "../../sim/vcd/sink.js";
+import { VcdWriter } from "../../sim/vcd/writer.js";
+import { type ParsedChange, readVcd, UnreadableVcdError } from "../../sim/vcd/read-vcd.js";
+
+const TWO_TO_32 = 2 ** 32;
+const LAST_EXACT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A dump from the project's writer with changes on both sides of 2^32 ps (where a 32-bit time
+ * wraps or saturates) and up to 2^53 - 1, and the changes it was told to write, in order.
+ */
+function longDump(): { text: string; written: ParsedChange[]; finalTime: number } {
+  const sink = new MemorySink();
+  const writer = new VcdWriter(sink, { date: "fixed", version: "test" });
+  const state = writer.declare("top.driver.state", "reg", 3);
+  const count = writer.declare("top.driver.count", "integer", 32);
+  const wide = writer.declare("top.nic.key_id", "reg", 80);
+  const flag = writer.declare("top.nic.flag", "wire", 1);
+  const variables = [state, count, wide, flag];
+  const written: ParsedChange[] = [];
+  writer.begin(0, () => 0);
+  for (const variable of variables) written.push({ time: 0, path: variable.path, value: 0n });
+  const times = [1_000_000, TWO_TO_32 - 1, TWO_TO_32, TWO_TO_32 + 1, 11_434_304_042, 2 ** 40 + 3, LAST_EXACT - 1];
+  times.forEach((time, step) => {
+    writer.setTime(time);
+    const values: Array<number | bigint> = [(step % 7) + 1, time % 1_000_003, (1n << 79n) | BigInt(time), (step + 1) % 2];
+    variables.forEach((variable, index) => {
+      writer.change(variable, values[index]!);
+      written.push({ time, path: variable.path, value: BigInt(values[index]!) });
+    });
+  });
+  writer.close(LAST_EXACT);
+  return { text: sink.text(), written, finalTime: LAST_EXACT };
+}
+
+describe("VCD times past 2^32 ps", () => {
+  test("a dump with changes at 2^32 - 1, 2^32, 2^32 + 1, 11434304042 and 2^53 - 2 ps reads back change for change, at the file's times", async () => {
+    const { text, written, finalTime } = longDump();
+    expect(text).toContain("\n#11434304042\n");
+    for (const input of [text, Buffer.from(text, "utf8")]) {
+      const parsed = await readVcd(input);
+      expect(parsed.changes).toEqual(written);
+      expect(parsed.endTime).toBe(finalTime);
+    }
+    // The keep filter sees the exact times too.
+    const late = await readVcd(text, (path, time) => path === "top.driver.state" && time > TWO_TO_32);
+    expect(late.changes.map((change) => change.time)).toEqual([TWO_TO_32 + 1, 11_434_304_042, 2 ** 40 + 3, LAST_EXACT - 1]);
+  });
+
+  test("a timestamp past 2^53 - 1 is refused at its line, not rounded; 2^53 - 1 itself is exact", async () => {
+    const head = ["$timescale 1ps $end", "$scope module top $end", "$var wire 1 ! a $end", "$upscope $end", "$enddefinitions $end", "#0", "0!"];
+    const exact = await readVcd([...head, `#${LAST_EXACT}`, "1!", ""].join("\n"));
+    expect(exact.changes.at(-1)).toEqual({ time: LAST_EXACT, path: "top.a", value: 1n });
+    for (const late of ["9007199254740992", "123456789012345678901234567890"]) {
+      const reading = readVcd([...head, `#${late}`, "1!", ""].join("\n"));
+      await expect(reading).rejects.toBeInstanceOf(UnreadableVcdError);
+      await expect(reading).rejects.toMatchObject({ line: 8, message: expect.stringContaining(`timestamp '#${late}' is past 2^53 - 1`) });
+    }
+  });
+
+  test("x, z and real values kept are refused at their line, passed over when not kept; $dumpoff's x values are skipped; an alias's change goes to each of its paths", async () => {
+    const head = ["$timescale 1 ns $end", "$scope module top $end", "$var wire 1 ! a $end", "$var reg 4 \" v $end", "$var real 64 # r $end", "$var reg 64 $ w $end", "$var wire 1 ! same_as_a $end", "$upscope $end", "$enddefinitions $end"];
+    const body = ["#0", "$dumpvars", "1!", "b1010 \"", "$end", "#5", "$dumpoff", "x!", "bx \"", "$end", "#9", "$dumpon", "0!", "b11 \"", "$end", ""];
+    const parsed = await readVcd([...head, ...body].join("\n"));
+    expect(parsed.changes).toEqual([
+      { time: 0, path: "top.a", value: 1n },
+      { time: 0, path: "top.same_as_a", value: 1n },
+      { time: 0, path: "top.v", value: 10n },
+      { time: 9, path: "top.a", value: 0n },
+      { time: 9, path: "top.same_as_a", value: 0n },
+      { time: 9, path: "top.v", value: 3n },
+    ]);
+    // Each change refused, and a signal that passes it over (not kept, it is not read), with what that signal reads.
+    const refusals = [
+      ["z!", "an x or z value for top.a at 4", "top.v", []],
+      ["b1x0 \"", "an x or z value for top.v at 4", "top.a", [{ time: 0, path: "top.a", value: 0n }]],
+      ["r2.5 #", "a real value for top.r at 4", "top.a", [{ time: 0, path: "top.a", value: 0n }]],
+      // Wider than a number holds exactly: read another way, refused the same.
+      [`b1${"0".repeat(59)}z $`, "an x or z value for top.w at 4", "top.a", [{ time: 0, path: "top.a", value: 0n }]],
+    ] as const;
+    for (const [change, problem, other, otherChanges] of refusals) {
+      const text = [...head, "#0", "0!", "#4", change, ""].join("\n");
+      await expect(readVcd(text)).rejects.toMatchObject({ line: 13, message: `line 13: ${problem}: only 0 and 1 bits are read` });
+      expect((await readVcd(text, (path) => path === other)).changes).toEqual(otherChanges);
+    }
+  });
+
+  test("declarations: paths through nested scopes, a range naming the whole vector dropped, a part range kept, the $timescale as written", async () => {
+    const text = ["$comment $enddefinitions is only text here $end", "$timescale", "  10 ns", "$end", "$scope module top $end", "$var reg 8 ! data [7:0] $end", "$scope task inner $end", "$var reg 4 \" part [7:4] $end", "$upscope $end", "$var wire 1 # last $end", "$upscope $end", "$var wire 1 % root $end", "$enddefinitions $end", "#3", "b1 !", ""].join("\n");
+    const parsed = await readVcd(text);
+    expect(parsed.variables).toEqual([
+      { path: "top.data", type: "reg", width: 8, code: "!" },
+      { path: "top.inner.part[7:4]", type: "reg", width: 4, code: '"' },
+      { path: "top.last", type: "wire", width: 1, code: "#" },
+      { path: "root", type: "wire", width: 1, code: "%" },
+    ]);
+    expect(parsed.timescale).toBe("10 ns");
+    expect(parsed.changes).toEqual([{ time: 3, path: "top.data", value: 1n }]);
+  });
+
+  test("inspect prints a change past 4.3 ms at its time, and the value held as a window past it opens", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-vcd-long-"));
+    const file = join(directory, "long.vcd");
+    writeFileSync(file, longDump().text);
+    const window = await inspectVcd(file, { signal: "top.driver.state", from: 11_000, to: 12_000 });
+    expect(window.lines).toEqual([
+      "# top.driver.state: times in µs (the file's $timescale is 1ps)",
+      // Held since the change at 2^32 + 1 ps (step 3: value 4).
+      "    11000.000000 µs  4  (held since 4294.967297 µs)",
+      "    11434.304042 µs  5",
+    ]);
+    const all = await inspectVcd(file, { signal: "top.driver.state", from: 0, to: Infinity });
+    expect(all.lines.slice(1).map((line) => line.trim())).toEqual([
+      "0.000000 µs  0",
+      "1.000000 µs  1",
+      "4294.967295 µs  2",
+      "4294.967296 µs  3",
+      "4294.967297 µs  4",
+      "11434.304042 µs  5",
+      "1099511.627779 µs  6",
+      "9007199254.740990 µs  7",
+    ]);
+  });
+});
