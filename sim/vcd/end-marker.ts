@@ -1,7 +1,7 @@
 /**
  * VCD has no end marker of its own: a dump cut off at a line boundary (what a killed run leaves)
  * reads as a shorter, whole one. nicsim ends every dump of a finished run with this comment
- * (IEEE 1364 §18.2 allows $comment among the value changes; GTKWave and vcd-stream skip it), and
+ * (IEEE 1364 §18.2 allows $comment among the value changes; GTKWave and VCD readers skip it), and
  * `inspect` warns when a file nicsim wrote lacks it.
  */
 export const END_MARKER = "nicsim: end of dump";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { MalformedVcdError, type Timescale } from "../../sim/vcd/check-vcd.js";
+import { UnreadableVcdError } from "../../sim/vcd/read-value-changes.js";
 import { type ParsedVcd, readVcd } from "../../sim/vcd/read-vcd.js";
 import { writtenByNicsim } from "../../sim/vcd/end-marker.js";
 import { signalNamesBeside, type SignalNames } from "../../sim/vcd/read-translate-filters.js";
@@ -35,6 +36,7 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
     parsed = await readVcd(bytes, (path) => path === options.signal);
   } catch (error) {
     if (error instanceof MalformedVcdError) throw new Error(`${file}:${error.line}: not a whole VCD: ${error.problem}`);
+    if (error instanceof UnreadableVcdError) throw new Error(`${file}:${error.line}: ${error.problem}`);
     throw error;
   }
   const warnings = cutOffWarnings(file, parsed);

@@ -23,7 +23,7 @@ const LITTLE_CLASSES = [
 
 /**
  * Little's law per TX queue: the time-average of the frames the NIC holds for the queue, read
- * from the waveform's frames_pending with vcd-stream, against the queue's throughput times the
+ * from the waveform's frames_pending (sim/vcd/read-vcd.ts), against the queue's throughput times the
  * mean time a frame spends from frame start to its last bit on the wire (the NIC's stage events).
  */
 async function littlesLaw(scale: Scale): Promise<Measurement[]> {
@@ -131,7 +131,7 @@ export const accounting: Experiment = {
   name: "accounting",
   title: "Accounting: Little's law per queue, and conservation of packets under faults",
   closedForm:
-    "Little's law: for each TX queue, the time-average number of frames the NIC holds (frames_pending in the waveform, read back with vcd-stream) equals the " +
+    "Little's law: for each TX queue, the time-average number of frames the NIC holds (frames_pending in the waveform, read back from the VCD) equals the " +
     "queue's throughput times the mean time from frame start to its last bit on the wire (L = λW), the window's edges counted exactly: (1/T) Σ of each " +
     "frame's time in the NIC within the window, from the NIC's stage events. Conservation: packets " +
     "offered plus replays the gateway injected equal packets delivered plus drops counted, each by one reason in one place, with DMA read errors and completion timeouts disabling queues that the driver resets.",

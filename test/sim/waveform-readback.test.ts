@@ -20,7 +20,7 @@ function expectedChanges(log: Array<{ time: number; path: string; value: number 
   return expected;
 }
 
-describe("VCD read back with vcd-stream", () => {
+describe("VCD read back", () => {
   test("hierarchy and every value change match what the synthetic design did", async () => {
     const { design, text, log } = runSynthetic({ seed: 7, cycles: 300, log: true, parameters: { top: { banks: 6 } } });
     const parsed = await readVcd(text);

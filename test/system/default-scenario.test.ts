@@ -85,7 +85,7 @@ describe("the default scenario", () => {
     expectGoldAhead(off.summary);
   });
 
-  test("the VCD parses (vcd-stream) and its counters end where the summary says", async () => {
+  test("the VCD parses and its counters end where the summary says", async () => {
     const parsed = await readVcd(readFileSync(`${base}.vcd`));
     const changes = changesByPath(parsed);
     const last = (path: string) => {
