@@ -6,7 +6,7 @@ import { ikeFrame, type IkeDatagram } from "../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address } from "../sim/packet/ipv4.js";
 import { spi as toSpi } from "../sim/ipsec/esp.js";
 import { IkeNode } from "../sim/ike/ike-node.js";
-import type { IdPayload, IkeAction, IkeDropReason, IkeSessionId, IkeStep } from "../sim/ike/ike-types.js";
+import type { IdPayload, IkeAction, IkeDropReason, IkeSessionId, IkeStep, QuickModeSelectors } from "../sim/ike/ike-types.js";
 import type { RemotePeer } from "../hw/link/peer.js";
 import { type IkeCosts, ikeWorkCycles } from "../driver/intermediate/ike-costs.js";
 import { selectorFromPayloads, selectorKey, selectorPayloads, type TunnelSelector } from "../driver/intermediate/tunnel-selector.js";
@@ -24,7 +24,7 @@ export interface GatewayConfig {
   /** The class its ESP frames are marked with (its own egress policy's). */
   readonly trafficClass: number;
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
-  readonly retransmit: { readonly intervalPicoseconds: number; readonly limit: number };
+  readonly retransmit: { readonly intervalPicoseconds: number; readonly limit: number; readonly backoff: number };
   /** Its tunnels: the EspPeer tunnel each feeds, and the traffic it selects. */
   readonly tunnels: readonly { readonly index: number; readonly selector: TunnelSelector }[];
 }
@@ -50,6 +50,9 @@ export class IkeGateway {
   private readonly node: IkeNode;
   private readonly byOutboundSpi = new Map<number, { tunnel: number; inboundSpi: number }>();
   private readonly tunnelBySelector = new Map<string, number>();
+  /** Quick Modes the host started that this gateway answered, and per tunnel the latest of them. */
+  private readonly answered = new Set<number>();
+  private readonly latestAnswered = new Map<number, number>();
   private session: IkeSessionId | null = null;
   private busyUntil = 0;
   private timerAt: number | null = null;
@@ -141,10 +144,14 @@ export class IkeGateway {
         this.counts.quickModeFailures++;
         this.onQuickModeFailed();
         break;
-      case "quick-mode-inbound":
+      case "quick-mode-inbound": {
         // Its new inbound SA takes packets from the moment QM2 leaves: the host switches to it on QM2.
         this.espPeer.addInbound(espParameters(action.inbound));
+        const index = this.tunnelOf(action.selectors);
+        this.answered.add(action.messageId);
+        if (index !== undefined) this.latestAnswered.set(index, action.messageId);
         break;
+      }
       case "quick-mode-up":
         this.quickModeUp(action);
         break;
@@ -159,10 +166,21 @@ export class IkeGateway {
     }
   }
 
+  /** The tunnel a Quick Mode's client identities name, if they name one of its own. */
+  private tunnelOf(selectors: QuickModeSelectors | undefined): number | undefined {
+    if (!selectors) return undefined;
+    try {
+      return this.tunnelBySelector.get(selectorKey(selectorFromPayloads(selectors)));
+    } catch {
+      return undefined;
+    }
+  }
+
   private quickModeUp(action: Extract<IkeAction, { kind: "quick-mode-up" }>): void {
-    if (!action.selectors) return;
-    const index = this.tunnelBySelector.get(selectorKey(selectorFromPayloads(action.selectors)));
+    const index = this.tunnelOf(action.selectors);
     if (index === undefined) return;
+    // A late QM3 of an earlier rekey must not take the tunnel back to SAs the host has moved on from.
+    if (this.answered.has(action.messageId) && this.latestAnswered.get(index) !== action.messageId) return;
     const parameters = espParameters;
     // Its inbound is the host's outbound; the old pair still takes what is on its way until the host's Delete.
     this.espPeer.setTunnel(index, { inbound: parameters(action.inbound), outbound: parameters(action.outbound), peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass });

@@ -162,7 +162,10 @@ export class IntermediateDriver extends Component {
     if (!entry) return this.drop("NO_POLICY", { packet });
     if (entry.action.kind === "discard") return this.drop("SPD_DISCARD", { packet });
     // Policy asks for IPsec, but IKE has no SA for it (still negotiating, failed, or deleted).
-    if (entry.action.kind === "trap") return this.drop("NO_SA", { packet });
+    if (entry.action.kind === "trap") {
+      if (entry.protocol !== undefined && entry.destinationPorts) this.ike.acquire({ source: entry.source, destination: entry.destination, protocol: entry.protocol, port: entry.destinationPorts[0] });
+      return this.drop("NO_SA", { packet });
+    }
     const innerClass = dscpClass(packet[1]! >> 2);
     if (entry.action.kind === "bypass") {
       yield* this.base.transmit(this.base.queueOfClass(innerClass), this.frame(packet), { trafficClass: innerClass });

@@ -11,7 +11,7 @@ import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
 import { IkeNode } from "../../sim/ike/ike-node.js";
-import type { IkeAction, IkeDropReason, IkeStep } from "../../sim/ike/ike-types.js";
+import { type IdPayload, type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
 import { IkeMessageEnum, type IkeMessageEnumName, type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
 import type { IkeTunnel } from "./ike-tunnels.js";
@@ -32,7 +32,12 @@ export interface IkePeerConfig {
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
 }
 
-type Work = { readonly kind: "datagram"; readonly datagram: IkeDatagram; readonly trafficClass: number } | { readonly kind: "expire" } | { readonly kind: "rekey"; readonly tunnel: IkeTunnel; readonly trigger: "seconds" | "kilobytes" };
+type Trapped = NonNullable<ReturnType<IkeSaKeeper["takeTrapped"]>>;
+type Work =
+  | { readonly kind: "datagram"; readonly datagram: IkeDatagram; readonly trafficClass: number }
+  | { readonly kind: "expire" }
+  | { readonly kind: "rekey"; readonly tunnel: IkeTunnel; readonly trigger: "seconds" | "kilobytes" }
+  | { readonly kind: "acquire"; readonly trapped: Trapped };
 
 /**
  * The IKE daemon of the intermediate driver (IKEv1: Main, Aggressive and Quick Mode, Informational
@@ -47,6 +52,7 @@ export class IkeDaemon extends Component {
     ...ikeCostParameters,
     retransmitMicroseconds: param.number(2000, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1, unit: "µs" }),
     retransmitLimit: param.integer(3, "Retransmissions of an IKE request before the exchange fails", { minimum: 0 }),
+    retransmitBackoff: param.number(1.8, "Factor each wait for a reply grows by, retransmission after retransmission (strongSwan's retransmit_base)", { minimum: 1, maximum: 4 }),
     softLifetimePercent: param.integer(80, "Share of an SA's lifetime (seconds or kilobytes) after which the daemon rekeys it", { minimum: 1, maximum: 100, unit: "%" }),
     rekeyGraceMicroseconds: param.number(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way once the gateway sends under the new one", { minimum: 0, unit: "µs" }),
   });
@@ -56,7 +62,7 @@ export class IkeDaemon extends Component {
   readonly observers: ((entry: IkeTimelineEntry) => void)[] = [];
   /** Every IKE SA's initiator cookie and phase-1 encryption key: only for Wireshark's ikev1_decryption_table beside the capture. */
   readonly decryptionTable: { initiatorCookie: Uint8Array; encryptionKey: Uint8Array }[] = [];
-  readonly counts = { sent: 0, received: 0, retransmitted: 0, phase1Failures: 0 };
+  readonly counts = { sent: 0, received: 0, retransmitted: 0, phase1Failures: 0, quickModeFailures: 0 };
   /** The IPsec SAs IKE negotiated, through their lifetimes, rekeys, expiries and Deletes. */
   keeper!: IkeSaKeeper;
   private intermediate!: IntermediateDriver;
@@ -80,7 +86,7 @@ export class IkeDaemon extends Component {
       intermediate,
       {
         // A rekey's old inbound SA waits for the gateway at most as long as QM3 could take to reach it through retransmissions.
-        settings: () => ({ softLifetimePercent: params.softLifetimePercent, rekeyGraceMicroseconds: params.rekeyGraceMicroseconds, switchWaitMicroseconds: (params.retransmitLimit + 1) * params.retransmitMicroseconds }),
+        settings: () => ({ softLifetimePercent: params.softLifetimePercent, rekeyGraceMicroseconds: params.rekeyGraceMicroseconds, switchWaitMicroseconds: retransmitSpan(this.retransmit) / 1e6 }),
         record: (gateway, event) => this.record(this.peerOf(gateway)!, event),
         rekey: (tunnel, trigger) => this.peerOf(tunnel.gateway)?.work.push({ kind: "rekey", tunnel, trigger }),
         sendDelete: (tunnel, spis) => this.sendDelete(tunnel, spis),
@@ -99,9 +105,9 @@ export class IkeDaemon extends Component {
         allocateSpi: () => this.allocateSpi(random),
         phase1LifetimeSeconds: 86_400,
         espLifetime: config.lifetime,
-        retransmit: { intervalPicoseconds: us(this.params.retransmitMicroseconds), limit: this.params.retransmitLimit },
+        retransmit: this.retransmit,
       });
-      const peer: Peer = { config, node, work: new Mailbox<Work>(this.kernel, `IKE with ${config.name}: the next message or timer`), state: this.enumSignal(`${name}_state`, IkeStateEnum, { lastWriteWins: true }), exchange: this.enumSignal(`${name}_exchange`, IkeMessageEnum, { lastWriteWins: true }), message: this.event(`${name}_message`), ikeSa: null, established: false, timerAt: null };
+      const peer: Peer = { config, node, work: new Mailbox<Work>(this.kernel, `IKE with ${config.name}: the next message or timer`), state: this.enumSignal(`${name}_state`, IkeStateEnum, { lastWriteWins: true }), exchange: this.enumSignal(`${name}_exchange`, IkeMessageEnum, { lastWriteWins: true }), message: this.event(`${name}_message`), taken: this.event(`${name}_taken`), ikeSa: null, established: false, timerAt: null };
       this.peers.set(formatIpv4(config.address), peer);
       this.process(name, () => this.serve(peer));
     }
@@ -112,6 +118,11 @@ export class IkeDaemon extends Component {
     const peer = [...this.peers.values()].find((candidate) => candidate.config.name === name);
     if (!peer) throw new RangeError(`no IKE gateway '${name}'`);
     return peer.state.value;
+  }
+
+  /** The host's and the gateways' retransmission schedule. */
+  get retransmit() {
+    return { intervalPicoseconds: us(this.params.retransmitMicroseconds), limit: this.params.retransmitLimit, backoff: this.params.retransmitBackoff };
   }
 
   /** Whether a message or timer is waiting for a gateway's lane, or being handled. */
@@ -131,6 +142,17 @@ export class IkeDaemon extends Component {
     if (!peer) return this.drops.count("UNKNOWN_PEER", null);
     peer.work.push({ kind: "datagram", datagram, trafficClass });
   }
+
+  /**
+   * A packet hit a trap (RFC 4301's acquire): if its tunnel's SAs ended (expired, or deleted by
+   * the gateway) under an IKE SA still up, the host negotiates the tunnel again with a Quick Mode.
+   */
+  acquire(selector: TunnelSelector): void {
+    const trapped = this.configured ? this.keeper.takeTrapped(selector) : undefined;
+    if (trapped) this.peerOf(trapped.gateway)?.work.push({ kind: "acquire", trapped });
+  }
+  /** Acquires under way, by port, to be offered again if their Quick Mode fails. */
+  private readonly acquiring = new Map<number, Trapped>();
 
   /** Bytes a packet under an SA carried: its kilobyte lifetime counts them. */
   used(sa: IpsecSa, bytes: number): void {
@@ -158,6 +180,12 @@ export class IkeDaemon extends Component {
       step = peer.node.receive(formatIpv4(work.datagram.source), work.datagram.message, now);
     } else if (work.kind === "expire") {
       step = peer.node.expire(now);
+    } else if (work.kind === "acquire") {
+      // The IKE SA may have gone meanwhile: then there is nothing to negotiate under.
+      if (!peer.established || peer.node.sessionInfo(work.trapped.session)?.state === undefined) return;
+      this.record(peer, { kind: "acquire", selector: `UDP port ${work.trapped.selector.port}` });
+      this.acquiring.set(work.trapped.selector.port, work.trapped);
+      step = peer.node.quickMode(work.trapped.session, now, selectorPayloads(work.trapped.selector));
     } else {
       const tunnel = work.tunnel;
       if (this.keeper.tunnels.get(tunnel.selector) !== tunnel) return;
@@ -168,6 +196,7 @@ export class IkeDaemon extends Component {
     const taken = work.kind === "datagram" ? step.actions.find((action) => action.kind === "state") : undefined;
     if (taken?.kind === "state") {
       this.showMessage(peer, taken.state);
+      peer.taken.fire();
       if (taken.state === "MM1" || taken.state === "AM1") this.record(peer, { kind: "phase1-started", mode: taken.state === "MM1" ? "main" : "aggressive" });
     }
     yield* this.intermediate.cpu.run("IKE", trafficClass, this.intermediate.cpu.picoseconds(ikeWorkCycles(step.work, this.params)));
@@ -203,7 +232,9 @@ export class IkeDaemon extends Component {
           this.quickModeUp(peer, action);
           break;
         case "quick-mode-failed":
+          this.counts.quickModeFailures++;
           this.record(peer, { kind: "quick-mode-failed", reason: action.reason });
+          for (const trapped of this.acquiring.values()) if (trapped.gateway === peer.config.name) this.keeper.untake(trapped);
           break;
         case "delete-received":
           this.record(peer, { kind: "delete-received", protocol: action.protocol, spis: action.spis });
@@ -238,7 +269,7 @@ export class IkeDaemon extends Component {
     const ikeSa = peer.ikeSa!;
     peer.established = true;
     this.decryptionTable.push({ initiatorCookie: action.initiatorCookie, encryptionKey: action.encryptionKey });
-    this.record(peer, { kind: "phase1-up", identity: describeIdentity(ikeSa.identity), profile: ikeSa.profile, qosGroup: ikeSa.qosGroup });
+    this.record(peer, { kind: "phase1-up", identity: describeAsReceived(action.peerIdentity, ikeSa.identity), profile: ikeSa.profile, qosGroup: ikeSa.qosGroup });
   }
 
   private phase1Failed(peer: Peer, action: Extract<IkeAction, { kind: "phase1-failed" }>): void {
@@ -263,6 +294,7 @@ export class IkeDaemon extends Component {
       return;
     }
     this.spis.delete(action.inbound.spi);
+    this.acquiring.delete(selector.port);
     this.keeper.install({ gateway: peer.config.name, session: action.session, ikeSa: peer.ikeSa!, local: this.localAddress, remote: peer.config.address, selector, inbound: action.inbound, outbound: action.outbound, lifetime: action.lifetime });
     this.showState(peer, "ESTABLISHED");
   }
@@ -331,8 +363,15 @@ interface Peer {
   /** The last message taken or sent (MM1 … QM3, INFO_DELETE): each at its own time. */
   readonly exchange: Signal;
   readonly message: SimEvent;
+  /** Fires per message taken, a copy of the last one included. */
+  readonly taken: SimEvent;
   ikeSa: IkeSa | null;
   /** Whether its IKE SA's phase 1 is done (until then, a failure takes the ISADB entry back). */
   established: boolean;
   timerAt: number | null;
+}
+
+/** An identity as the gateway sent it: names in their own case (the profiles compare them without case), others as described. */
+function describeAsReceived(payload: IdPayload, identity: IkeIdentity): string {
+  return identity.type === "ID_FQDN" || identity.type === "ID_USER_FQDN" ? `${identity.type} ${new TextDecoder().decode(payload.data)}` : describeIdentity(identity);
 }

@@ -8,7 +8,7 @@ import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
 import type { EspKeys, IkeSessionId, Lifetime } from "../../sim/ike/ike-types.js";
 import type { IkeTimelineEvent } from "./ike-timeline.js";
 import { IkeTunnels, type IkeTunnel } from "./ike-tunnels.js";
-import type { TunnelSelector } from "./tunnel-selector.js";
+import { selectorKey, type TunnelSelector } from "./tunnel-selector.js";
 import type { IntermediateDriver } from "./driver.js";
 import type { IkeSa } from "./isadb.js";
 import type { IpsecSa } from "./sadb.js";
@@ -48,6 +48,8 @@ export class IkeSaKeeper {
   /** Every SA's keys, for the capture's esp_sa file: each Quick Mode adds its pair. */
   readonly captured: CapturedSa[] = [];
   readonly counts = { quickModes: 0, rekeys: 0, expired: 0 };
+  /** Selectors that had SAs before: a Quick Mode for one is a rekey (or a renegotiation after an expiry or a Delete). */
+  private readonly everHad = new Set<string>();
 
   constructor(
     private readonly kernel: Kernel,
@@ -66,12 +68,15 @@ export class IkeSaKeeper {
     this.captured.push({ sa: outbound.parameters, source: pair.local, destination: pair.remote }, { sa: inbound.parameters, source: pair.remote, destination: pair.local });
     const { selector } = pair;
     const old = this.tunnels.get(selector);
+    const again = this.everHad.has(selectorKey(selector));
+    this.everHad.add(selectorKey(selector));
+    this.trapped.delete(selectorKey(selector));
     const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: 0, lifetime: pair.lifetime, rekeying: false, expired: false };
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
     this.counts.quickModes++;
-    if (old) this.counts.rekeys++;
-    this.hooks.record(pair.gateway, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, rekey: old !== undefined, selector: `UDP port ${selector.port}` });
+    if (again) this.counts.rekeys++;
+    this.hooks.record(pair.gateway, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, rekey: again, selector: `UDP port ${selector.port}` });
     const { seconds } = pair.lifetime;
     if (seconds > 0) {
       const at = (percent: number) => Math.round((seconds * 1e12 * percent) / 100);
@@ -92,6 +97,22 @@ export class IkeSaKeeper {
     if (limit === 0) return;
     if (carried >= limit) this.expire(tunnel, "kilobytes");
     else if (carried >= (limit * this.hooks.settings().softLifetimePercent) / 100) this.soft(tunnel, "kilobytes");
+  }
+
+  /** Tunnels whose SAs ended with none after them, by selector: a packet that hits their trap has IKE negotiate them again (an acquire). */
+  private readonly trapped = new Map<string, { readonly gateway: string; readonly session: IkeSessionId; readonly selector: TunnelSelector }>();
+
+  /** The tunnel a trap's selector belongs to, if its SAs ended; taken once (the Quick Mode it starts puts it back when it fails). */
+  takeTrapped(selector: TunnelSelector): { readonly gateway: string; readonly session: IkeSessionId; readonly selector: TunnelSelector } | undefined {
+    const key = selectorKey(selector);
+    const found = this.trapped.get(key);
+    this.trapped.delete(key);
+    return found;
+  }
+
+  /** An acquire's Quick Mode failed: the next packet may try again. */
+  untake(trapped: { readonly gateway: string; readonly session: IkeSessionId; readonly selector: TunnelSelector }): void {
+    if (!this.tunnels.get(trapped.selector)) this.trapped.set(selectorKey(trapped.selector), trapped);
   }
 
   /** The gateway deleted the SA it received under (our outbound): the pair goes, and its policy waits for IKE again. */
@@ -120,6 +141,7 @@ export class IkeSaKeeper {
     if (this.tunnels.get(tunnel.selector) === tunnel) {
       this.tunnels.remove(tunnel);
       this.intermediate.spd.trap(tunnel.outbound);
+      this.trapped.set(selectorKey(tunnel.selector), { gateway: tunnel.gateway, session: tunnel.session, selector: tunnel.selector });
     }
     this.hooks.process(`delete_${tunnel.outbound.parameters.spi.toString(16)}`, function* (this: IkeSaKeeper) {
       yield* this.intermediate.deleteSa(tunnel.outbound);

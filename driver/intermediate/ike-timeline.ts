@@ -15,6 +15,7 @@ export type IkeTimelineEvent =
   | { readonly kind: "phase1-failed"; readonly reason: string }
   | { readonly kind: "quick-mode-up"; readonly inboundSpi: number; readonly outboundSpi: number; readonly rekey: boolean; readonly selector: string }
   | { readonly kind: "quick-mode-failed"; readonly reason: string }
+  | { readonly kind: "acquire"; readonly selector: string }
   | { readonly kind: "rekey-started"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number }
   | { readonly kind: "expired"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number; readonly inboundSpi: number; readonly successor: boolean }
   | { readonly kind: "delete-sent"; readonly spis: readonly number[] }
@@ -43,6 +44,8 @@ export function describeIkeEvent(event: IkeTimelineEvent): string {
       return `${event.rekey ? "rekey" : "Quick Mode"} up (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}`;
     case "quick-mode-failed":
       return `Quick Mode failed: ${event.reason}`;
+    case "acquire":
+      return `a packet hit the trap of ${event.selector}: Quick Mode started to negotiate it again`;
     case "rekey-started":
       return `rekey of outbound SPI ${hex(event.outboundSpi)} started (${event.trigger} lifetime)`;
     case "expired":

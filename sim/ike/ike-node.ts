@@ -8,7 +8,7 @@ import { startAggressiveMode, receiveAggressiveMode } from "./aggressive-mode.js
 import { DiffieHellmanKeyPair, sameBytes } from "./ike-crypto.js";
 import { type ExchangeRecord, IkeSession } from "./ike-session.js";
 import { IkeStepBuilder } from "./ike-step.js";
-import { type IkeMode, type IkeNodeConfig, type IkeSessionId, type IkeState, type IkeStep, IkeUsageError, type QuickModeSelectors } from "./ike-types.js";
+import { type IkeMode, type IkeNodeConfig, type IkeSessionId, type IkeState, type IkeStep, IkeUsageError, type QuickModeSelectors, retransmitWait } from "./ike-types.js";
 import { receiveInformational, receivePlainNotification, sendEspDelete, sendIsakmpDelete } from "./informational.js";
 import { decodeMessage, type IsakmpMessage } from "./isakmp-codec.js";
 import { COOKIE_BYTES, EXCHANGE } from "./isakmp-numbers.js";
@@ -112,7 +112,7 @@ export class IkeNode {
     if (timer.kind === "retransmit" && timer.retransmissions < this.config.retransmit.limit) {
       step.resend(session, record);
       timer.retransmissions++;
-      timer.deadline = step.now + this.config.retransmit.intervalPicoseconds;
+      timer.deadline = step.now + retransmitWait(this.config.retransmit, timer.retransmissions);
       return;
     }
     fail();
@@ -174,7 +174,8 @@ export class IkeNode {
   /** A copy of the last message taken: its reply was lost, send it again (or drop when there was none). */
   private duplicate(step: IkeStepBuilder, session: IkeSession, record: ExchangeRecord, bytes: Uint8Array): boolean {
     if (record.lastReceived === null || !sameBytes(record.lastReceived, bytes)) return false;
-    if (record.lastSent === null) step.drop(session.peerAddress, "DUPLICATE", "header");
+    // Answering a copy of a final message with the message before it would start the two sides bouncing.
+    if (record.lastSent === null || !record.answered) step.drop(session.peerAddress, "DUPLICATE", "header");
     else step.resend(session, record);
     return true;
   }

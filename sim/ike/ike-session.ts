@@ -21,6 +21,8 @@ export interface ExchangeTimer {
 export class ExchangeRecord {
   lastReceived: Uint8Array | null = null;
   lastSent: { readonly bytes: Uint8Array; readonly message: IkeMessageName } | null = null;
+  /** Whether the last message sent answers the last one received: a copy of a final message (AM3, MM6, QM3) has no answer to repeat. */
+  answered = false;
   timer: ExchangeTimer | null = null;
 }
 

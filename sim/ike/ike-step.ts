@@ -1,7 +1,7 @@
 /** Collects the actions and the work of one call into the IKE node; the helpers every exchange uses. */
 import { noWork } from "./ike-crypto.js";
 import type { ExchangeRecord, IkeSession, QuickModeExchange, TimerKind } from "./ike-session.js";
-import type { IkeAction, IkeDropReason, IkeFailureReason, IkeMessageName, IkeNodeConfig, IkeState, IkeStep } from "./ike-types.js";
+import { type IkeAction, type IkeDropReason, type IkeFailureReason, type IkeMessageName, type IkeNodeConfig, type IkeState, type IkeStep, retransmitSpan, retransmitWait } from "./ike-types.js";
 
 export class IkeStepBuilder {
   readonly actions: IkeAction[] = [];
@@ -19,8 +19,9 @@ export class IkeStepBuilder {
   /** Send a new message of an exchange; `timer` says what to do if nothing comes back. */
   send(session: IkeSession, record: ExchangeRecord, bytes: Uint8Array, message: IkeMessageName, timer: TimerKind | null): void {
     record.lastSent = { bytes, message };
-    const { intervalPicoseconds, limit } = this.config.retransmit;
-    record.timer = timer === null ? null : { kind: timer, deadline: this.now + (timer === "retransmit" ? intervalPicoseconds : intervalPicoseconds * (limit + 1)), retransmissions: 0 };
+    record.answered = record.lastReceived !== null;
+    const { retransmit } = this.config;
+    record.timer = timer === null ? null : { kind: timer, deadline: this.now + (timer === "retransmit" ? retransmitWait(retransmit, 0) : retransmitSpan(retransmit)), retransmissions: 0 };
     this.actions.push({ kind: "send", session: session.id, peerAddress: session.peerAddress, bytes, message, retransmission: false });
   }
 
@@ -67,6 +68,7 @@ export class IkeStepBuilder {
   /** Marks a message of an exchange as taken: its duplicates get the reply again, and its timer stops. */
   accept(record: ExchangeRecord, bytes: Uint8Array): void {
     record.lastReceived = bytes;
+    record.answered = false;
     record.timer = null;
   }
 }

@@ -73,7 +73,8 @@ export interface IkeNodeConfig {
   readonly phase1LifetimeSeconds: number;
   /** Proposed in Quick Mode SA attributes (life type seconds and kilobytes). */
   readonly espLifetime: Lifetime;
-  readonly retransmit: { readonly intervalPicoseconds: number; readonly limit: number };
+  /** The first wait for a reply, how many times a request is sent again, and the factor each wait grows by (strongSwan's retransmit_base; 1: constant). */
+  readonly retransmit: { readonly intervalPicoseconds: number; readonly limit: number; readonly backoff?: number };
   /** The hash (and HMAC PRF) an initiator offers for phase 1; responders accept SHA and SHA2-256. Default SHA2-256. */
   readonly phase1Hash?: IkeHashAlgorithm;
 }
@@ -130,3 +131,15 @@ export interface IkeStep {
 
 /** A caller's mistake (an unknown session, quick mode before phase 1): thrown, as it is not the peer's doing. */
 export class IkeUsageError extends Error {}
+
+/** The wait before retransmission `n` (0: the first), growing by the backoff factor each time. */
+export function retransmitWait(retransmit: IkeNodeConfig["retransmit"], n: number): number {
+  return Math.round(retransmit.intervalPicoseconds * (retransmit.backoff ?? 1) ** n);
+}
+
+/** How long an initiator goes on before it gives up: every wait of its retransmissions and the last one's. */
+export function retransmitSpan(retransmit: IkeNodeConfig["retransmit"]): number {
+  let total = 0;
+  for (let n = 0; n <= retransmit.limit; n++) total += retransmitWait(retransmit, n);
+  return total;
+}

@@ -14,7 +14,7 @@ const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;
 export function htmlReport(summary: ScenarioSummary, files: readonly string[]): string {
   const samples = summary.samples;
   const classesInUse = [...new Set(summary.classes.map((entry) => entry.trafficClass))].sort((a, b) => b - a);
-  const nameOf = (trafficClass: number) => summary.classes.find((entry) => entry.trafficClass === trafficClass)?.className ?? `class ${trafficClass}`;
+  const nameOf = (trafficClass: number) => summary.classNames[trafficClass] ?? `class ${trafficClass}`;
   // Each class keeps its look (colour and dash) in every chart; the directions get a chart each.
   const classSeries = (trafficClass: number, points: Series["points"]): Series => ({ name: `${nameOf(trafficClass)} (${trafficClass})`, points, style: classStyle(trafficClass) });
   const latency = (direction: string, label: string) =>

@@ -1,12 +1,11 @@
 import type { Kernel } from "../../sim/kernel.js";
-import { us } from "../../sim/time.js";
 import type { Random } from "../../sim/random.js";
 import type { Signal } from "../../sim/signal.js";
 import { formatIpv4, ipv4Address, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
 import { identity, subnetSpan } from "../../driver/intermediate/identity.js";
 import { identityToIdPayload } from "../../driver/intermediate/identity-payload.js";
-import type { IdPayload } from "../../sim/ike/ike-types.js";
+import { type IdPayload, retransmitSpan } from "../../sim/ike/ike-types.js";
 import type { TunnelSelector } from "../../driver/intermediate/tunnel-selector.js";
 import type { IkeTimelineEntry } from "../../driver/intermediate/ike-timeline.js";
 import { HOST_GATEWAY, INNER_SUBNET } from "../ipsec-setup.js";
@@ -91,7 +90,7 @@ export class IkeCustomers {
           mode: ike.mode,
           trafficClass,
           lifetime: { seconds: ike.lifetimeSeconds, kilobytes: ike.lifetimeKilobytes },
-          retransmit: { intervalPicoseconds: us(intermediate.ike.params.retransmitMicroseconds), limit: intermediate.ike.params.retransmitLimit },
+          retransmit: intermediate.ike.retransmit,
           tunnels,
         },
         random(`${this.path}.${customer.name}.keys`),
@@ -136,8 +135,7 @@ export class IkeCustomers {
    */
   start(): void {
     for (const gateway of this.gateways.values()) gateway.start();
-    const { retransmitMicroseconds, retransmitLimit } = this.system.driver.intermediate.ike.params;
-    this.kernel.schedule(us(3 * (retransmitLimit + 1) * retransmitMicroseconds), `${this.path}.bring_up_limit`, () => {
+    this.kernel.schedule(3 * retransmitSpan(this.system.driver.intermediate.ike.retransmit), `${this.path}.bring_up_limit`, () => {
       for (const pending of this.pending) {
         if (this.readyCustomers.has(pending)) continue;
         this.givenUp.push({ name: pending.customer.name, time: this.kernel.now });
@@ -152,8 +150,13 @@ export class IkeCustomers {
   /** A gateway deletes one of its SA pairs (a fault); false when none had any. */
   deleteSomeTunnel(random: Random): boolean {
     const gateways = random.shuffled([...this.gateways.values()]);
-    return gateways.some((gateway) => gateway.deleteTunnel(random));
+    const done = gateways.some((gateway) => gateway.deleteTunnel(random));
+    if (done) this.faultsMade.ikeDeletes++;
+    return done;
   }
+
+  /** The IKE faults actually made: a Delete needs a tunnel with SAs to delete. */
+  readonly faultsMade = { ikeDeletes: 0 };
 
   /** A gateway sends a malformed ISAKMP message (a fault). */
   sendMalformed(random: Random): void {

@@ -10,6 +10,8 @@ export interface IkeSummary {
     readonly retransmitted: number;
     /** Phase 1s the host itself saw fail (a gateway may fail one the host never heard the end of). */
     readonly phase1Failures: number;
+    /** Quick Modes the host saw fail (RETRANSMISSION_LIMIT, NO_PROPOSAL_CHOSEN, INVALID_ID_INFORMATION …). */
+    readonly quickModeFailures: number;
     readonly quickModes: number;
     readonly rekeys: number;
     /** SA pairs ended by a hard lifetime with no successor. */
@@ -56,7 +58,7 @@ const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 export function formatIkeSummary(ike: IkeSummary): string[] {
   const { host } = ike;
   const lines = [
-    `  IKE: ${host.received} messages in, ${host.sent} out (${host.retransmitted} retransmitted); ${count(host.quickModes, "Quick Mode")}, ${host.rekeys} of them rekeys; ${count(host.expired, "SA pair")} expired; ${count(host.phase1Failures, "phase-1 failure")} seen by the host${describeDrops(host.drops)}`,
+    `  IKE: ${host.received} messages in, ${host.sent} out (${host.retransmitted} retransmitted); ${count(host.quickModes, "Quick Mode")}, ${host.rekeys} of them rekeys, ${host.quickModeFailures} failed; ${count(host.expired, "SA pair")} expired; ${count(host.phase1Failures, "phase-1 failure")} seen by the host${describeDrops(host.drops)}`,
   ];
   for (const gateway of ike.gateways) {
     const own = ike.timeline.filter((entry) => entry.gateway === gateway.name);
@@ -66,7 +68,12 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const deletes = own.filter((entry) => entry.kind === "delete-sent" || entry.kind === "delete-received").length;
     const failures = [hostFailure ? `host: ${hostFailure}` : null, gateway.failed ? `gateway: ${gateway.failed}` : null].filter((text) => text !== null);
     const phase1 = up ? `phase 1 up at ${up.microseconds} µs` : `phase 1 failed (${failures.length > 0 ? failures.join("; ") : "no reply"})`;
-    const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${gateway.quickModeFailures > 0 ? ` (${count(gateway.quickModeFailures, "Quick Mode")} failed at the gateway)` : ""}`;
+    const hostQuickModeFailures = own.filter((entry) => entry.kind === "quick-mode-failed").map((entry) => entry.text.replace(/^Quick Mode failed: /, ""));
+    const quickModeFailures = [
+      ...(hostQuickModeFailures.length > 0 ? [`${count(hostQuickModeFailures.length, "Quick Mode")} failed at the host: ${[...new Set(hostQuickModeFailures)].join(", ")}`] : []),
+      ...(gateway.quickModeFailures > 0 ? [`${count(gateway.quickModeFailures, "Quick Mode")} failed at the gateway`] : []),
+    ];
+    const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${quickModeFailures.length > 0 ? ` (${quickModeFailures.join("; ")})` : ""}`;
     const givenUp = gateway.givenUpMicroseconds !== null ? `; GIVEN UP at ${gateway.givenUpMicroseconds} µs, the bring-up limit: its traffic started without it` : "";
     lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${count(deletes, "Delete")}${gateway.lost > 0 ? `, ${gateway.lost} messages lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
   }

@@ -38,7 +38,7 @@ export function describeEnding(ending: RunEnding): string {
 }
 
 /** The faults a scenario injects, in words (empty: none). */
-export function describeFaults(faults: Scenario["faults"]): string[] {
+export function describeFaults(faults: Scenario["faults"], made: { readonly ikeDeletes: number } | null = null): string[] {
   const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
   const percent = (probability: number) => `${Number((probability * 100).toPrecision(3))}%`;
   return [
@@ -49,7 +49,7 @@ export function describeFaults(faults: Scenario["faults"]): string[] {
     ...counted(faults.deletes, "SA delete", "SA deletes"),
     ...counted(faults.interruptStorms, "interrupt storm", "interrupt storms"),
     ...(faults.ikeLossProbability > 0 ? [`the link loses ${percent(faults.ikeLossProbability)} of IKE messages`] : []),
-    ...counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways"),
+    ...(faults.ikeDeletes === 0 ? [] : [`${counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways")[0]}${made && made.ikeDeletes < faults.ikeDeletes ? ` asked, ${made.ikeDeletes} made (no more tunnels had SAs when the others were due)` : ""}`]),
     ...counted(faults.ikeMalformed, "malformed ISAKMP message", "malformed ISAKMP messages"),
     ...(faults.overlappingSaChanges && faults.rekeys + faults.inboundRekeys + faults.deletes > 1 ? ["SA changes overlapping"] : []),
   ];

@@ -130,7 +130,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     seed: kernel.seed,
     outcome: describeEnding(ending),
     ending,
-    faults: describeFaults(scenario.faults),
+    faults: describeFaults(scenario.faults, traffic.gateways?.faultsMade ?? null),
     violations: [...(traffic.scoreboard?.violations ?? [])],
     ringChecks: traffic.scoreboard ? { ...traffic.scoreboard.rings.checked } : null,
     simulatedMicroseconds: microseconds(kernel.now),

@@ -136,7 +136,10 @@ export function formatSweep(results: readonly SweepResult[]): string {
   const classKeys = [...new Set(results.flatMap((result) => result.classes.map((entry) => `${entry.className} ${entry.direction}`)))];
   const header = [...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "host busy %", "host suspensions", "lost"];
   const rows = results.map((result) => [
-    ...paths.map((path) => String(result.overrides[path] ?? "")),
+    ...paths.map((path) => {
+      const value = result.overrides[path] ?? "";
+      return typeof value === "object" ? JSON.stringify(value) : String(value);
+    }),
     ...classKeys.map((key) => String(result.classes.find((entry) => `${entry.className} ${entry.direction}` === key)?.latency.p99 ?? "")),
     String(result.cache.txHits),
     String(result.cache.rxHits),

@@ -58,6 +58,19 @@ describe("lost messages", () => {
     },
   );
 
+  test.each([["AM3", "aggressive", "host"], ["MM6", "main", "gateway"]] as const)(
+    "a copy of a final message (%s) is dropped as DUPLICATE, not answered with the message before it: the two sides never bounce",
+    (final, mode, receiver) => {
+      const pair = new IkePair(gatewayOptions(), hostOptions());
+      pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, mode, 0));
+      const last = pair.wire.find((delivery) => delivery.action.message === final)!;
+      const node = receiver === "host" ? pair.host : pair.gateway;
+      const step = node.receive(receiver === "host" ? GATEWAY_ADDRESS : HOST_ADDRESS, last.action.bytes, 0);
+      expect(step.actions.filter((action) => action.kind === "send")).toEqual([]);
+      expect(step.actions.filter((action) => action.kind === "dropped").map((action) => action.kind === "dropped" && action.reason)).toEqual(["DUPLICATE"]);
+    },
+  );
+
   test.each(["AM3", "QM3"] as const)("a lost %s (the last message): the responder resends its reply and the initiator answers with the same last message", (lostMessage) => {
     const pair = new IkePair(gatewayOptions(), hostOptions());
     let lost = false;
@@ -72,6 +85,16 @@ describe("lost messages", () => {
     expect(hex(finals[1]!.action.bytes)).toBe(hex(finals[0]!.action.bytes));
     expect(pair.of("host", kind)).toHaveLength(1);
     expect(pair.of("gateway", kind)).toHaveLength(1);
+  });
+
+  test("with a backoff, each wait for a reply grows by its factor (as strongSwan's retransmit_base), and the responder waits their sum", () => {
+    const pair = new IkePair({ ...gatewayOptions(), backoff: 2 }, { ...hostOptions(), backoff: 2 });
+    pair.lose = ({ action }) => action.message === "MM1" || action.message === "MM3";
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+    pair.runTimers();
+    expect(pair.wire.map((delivery) => delivery.time)).toEqual([0, INTERVAL, 3 * INTERVAL, 7 * INTERVAL]);
+    expect(pair.of("gateway", "phase1-failed").map((action) => action.kind === "phase1-failed" && action.reason)).toEqual(["RETRANSMISSION_LIMIT"]);
+    expect(pair.now).toBe(15 * INTERVAL);
   });
 
   test("an initiator whose messages are all lost retransmits `limit` times, then fails phase 1 with RETRANSMISSION_LIMIT", () => {

@@ -24,6 +24,8 @@ export interface NodeOptions {
   readonly preSharedKey?: Uint8Array | null;
   readonly hash?: IkeHashAlgorithm;
   readonly firstSpi: number;
+  /** Factor each wait for a reply grows by (none: constant waits). */
+  readonly backoff?: number;
 }
 
 export function makeNode(name: string, options: NodeOptions): { node: IkeNode; lookups: unknown[] } {
@@ -39,7 +41,7 @@ export function makeNode(name: string, options: NodeOptions): { node: IkeNode; l
     allocateSpi: () => nextSpi++,
     phase1LifetimeSeconds: 86400,
     espLifetime: { seconds: 3600, kilobytes: 4_608_000 },
-    retransmit: { intervalPicoseconds: INTERVAL, limit: LIMIT },
+    retransmit: { intervalPicoseconds: INTERVAL, limit: LIMIT, ...(options.backoff === undefined ? {} : { backoff: options.backoff }) },
     ...(options.hash === undefined ? {} : { phase1Hash: options.hash }),
   };
   return { node: new IkeNode(config), lookups };

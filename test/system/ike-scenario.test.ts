@@ -213,14 +213,22 @@ describe("IKE brings each customer up before its traffic flows", () => {
     expect(daemon.timeline.filter((entry) => entry.event.kind === "phase1-up").map((entry) => entry.gateway).sort()).toEqual(["bulk", "gold"]);
   });
 
-  test("a Delete arriving mid-flight goes through the SA lifecycle: the pair is deleted, its later packets dropped as NO_SA and counted", () => {
+  test("a Delete arriving mid-flight goes through the SA lifecycle: the pair is deleted, its packets counted as NO_SA until the next one hits the trap and the host negotiates it again", () => {
     const { summary, design } = run(scenario({ faults: { ikeDeletes: 2 }, bulk: { ike: { mode: "main", preSharedKey: "bulk-key" } } }));
     expect(summary.violations).toEqual([]);
-    expect(summary.ike!.timeline.filter((entry) => entry.kind === "delete-received")).toHaveLength(2);
+    const timeline = summary.ike!.timeline;
+    expect(timeline.filter((entry) => entry.kind === "delete-received")).toHaveLength(2);
     const lost = sum(summary.flows.map((flow) => flow.lost));
     expect(lost).toBeGreaterThan(0);
     expect(lost).toBeLessThanOrEqual(summary.countedDrops);
-    expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(2);
+    expect((summary.ipsec.drops as Record<string, number>).NO_SA).toBeGreaterThan(0);
+    // Each deleted tunnel comes back through an acquire: a Quick Mode the host starts, after the Delete.
+    for (const deleted of timeline.filter((entry) => entry.kind === "delete-received")) {
+      const acquire = timeline.find((entry) => entry.gateway === deleted.gateway && entry.kind === "acquire" && entry.microseconds > deleted.microseconds);
+      expect(acquire, deleted.text).toBeDefined();
+      expect(timeline.some((entry) => entry.gateway === deleted.gateway && entry.kind === "quick-mode-up" && entry.microseconds > acquire!.microseconds)).toBe(true);
+    }
+    expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(4);
   });
 
   test("same seed, same IKE: the timelines and counts are equal", () => {

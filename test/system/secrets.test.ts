@@ -62,10 +62,14 @@ describe("pre-shared keys stay where the user gave them", () => {
   test("a sweep over a pre-shared key records and prints <secret> for it, and a command-line mistake never echoes a --set value", async () => {
     const { runSweepPoint } = await import("../../system/scenario/sweep.js");
     const { redactArguments } = await import("../../system/scenario/secret-paths.js");
-    const result = runSweepPoint(null, { index: 0, overrides: { durationMicroseconds: 5, "customers.0.ike.preSharedKey": "SWEEP-PSK-1", "customers.1.ike.gatewayPreSharedKey": "SWEEP-PSK-2" } });
+    const result = runSweepPoint(null, {
+      index: 0,
+      overrides: { durationMicroseconds: 5, "customers.0.ike.preSharedKey": "SWEEP-PSK-1", "customers.1.ike.gatewayPreSharedKey": "SWEEP-PSK-2", "customers.2.ike": { mode: "main", preSharedKey: "SWEEP-PSK-3" } },
+    });
     expect(JSON.stringify(result)).not.toMatch(/SWEEP-PSK/);
     expect(result.overrides["customers.0.ike.preSharedKey"]).toBe("<secret>");
     expect(result.overrides.durationMicroseconds).toBe(5);
+    expect(result.overrides["customers.2.ike"]).toEqual({ mode: "main", preSharedKey: "<secret>" });
     expect(redactArguments("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKy=ka-secret' is invalid.")).toBe("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKy=…' is invalid.");
   });
 });
