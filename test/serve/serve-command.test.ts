@@ -85,7 +85,7 @@ describe("a second client is refused, and the run still ends as with one", () =>
     const path = join(directory, "device.sock");
     const first = await SocketClient.connect(path);
     await first.hello("A");
-    const stays = await SocketClient.connect(path);
+    const stays = await SocketClient.connect(path, true);
     const leaves = await SocketClient.connect(path);
     for (const refused of [stays, leaves]) {
       const error = await refused.next();
@@ -98,6 +98,7 @@ describe("a second client is refused, and the run still ends as with one", () =>
     expect(stdout).toContain("serve: the client disconnected without GOODBYE (seed 1, 20 ns simulated, client A)");
     expect(stdout).toContain(`wrote ${join(directory, "out", "serve.vcd")}`);
     expect(process.exitCode).toBe(1);
+    // The server closed it when the run was over.
     await stays.whenClosed();
   });
 });

@@ -21,17 +21,20 @@ export class SocketClient {
       }
       this.waiting?.();
     });
-    socket.on("close", () => {
-      this.closed = true;
-      this.waiting?.();
-    });
+    // The server's end of the stream closing ('end') is what counts: a half-open client's own stays open.
+    for (const event of ["end", "close"]) {
+      socket.on(event, () => {
+        this.closed = true;
+        this.waiting?.();
+      });
+    }
     socket.on("error", () => {});
   }
 
-  /** Connect once the server listens (its socket file exists). */
-  static async connect(path: string): Promise<SocketClient> {
+  /** Connect once the server listens (its socket file exists); `allowHalfOpen` keeps its side open when the server closes its own, as a client that does not read on would. */
+  static async connect(path: string, allowHalfOpen = false): Promise<SocketClient> {
     while (!existsSync(path)) await sleep(20);
-    const socket = createConnection(path);
+    const socket = createConnection({ path, allowHalfOpen });
     await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
     return new SocketClient(socket);
   }
