@@ -64,7 +64,9 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   const onSignal = (signal: StoppingSignal) => {
     if (stop.signal !== null) {
       // The run has not come to its end in time for the user: what is on disk stays as it is.
-      process.stderr.write(`nicsim serve: ${signal} again: stopped at once, without flushing.\n${describeLeftFiles(run?.left() ?? [])}\n`);
+      const ended = run?.finished;
+      const files = ended && ended.left.length === 0 ? `The run had ended: its files have their own names.` : describeLeftFiles(run?.left() ?? []);
+      process.stderr.write(`nicsim serve: ${signal} again: stopped at once, without flushing.\n${files}\n`);
       process.exit(128 + constants.signals[signal]);
     }
     process.stderr.write(`nicsim serve: ${signal}: ending the run between two of the client's messages to flush its files (${signal} again stops at once)\n`);

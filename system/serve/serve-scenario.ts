@@ -16,7 +16,9 @@ import { formatPath, SourceMap } from "../scenario/source-map.js";
  */
 export const RUN_ONLY_FIELDS = ["durationMicroseconds", "customers", "traffic"] as const;
 /** Fields serve accepts in a run's scenario and does not use. */
-export const UNUSED_BY_SERVE = ["description", ...RUN_ONLY_FIELDS, "driver", "qos", "checks", "faults"] as const;
+export const UNUSED_BY_SERVE = [...RUN_ONLY_FIELDS, "driver", "qos", "checks", "faults"] as const;
+/** The outputs a served run writes as a run does; the others (the HTML report, the SA trace, the waveform's scopes and window) it does not. */
+const SERVE_OUTPUTS = ["directory", "waveform", "pcap"];
 
 /** A run's scenario schema with the run-only fields optional: every other rule holds, unknown fields are still refused. */
 export const serveScenarioSchema = scenarioSchema.partial({ durationMicroseconds: true, customers: true, traffic: true });
@@ -62,8 +64,10 @@ export function parseServeScenario(text: string, file = "scenario"): LoadedServe
   // The nic and wire trees are checked here too, so that a wrong parameter is named by its line.
   problems.push(...parameterProblems(value, source, rootContainer));
   if (problems.length > 0) throw new ScenarioError(inFileOrder(problems, file));
-  const given = Object.keys(value as object);
-  return { scenario: parsed.data!, unused: given.filter((key) => (UNUSED_BY_SERVE as readonly string[]).includes(key)) };
+  const given = value as Record<string, unknown>;
+  const outputs = typeof given.outputs === "object" && given.outputs !== null ? Object.keys(given.outputs).filter((key) => !SERVE_OUTPUTS.includes(key)) : [];
+  const unused = [...Object.keys(given).filter((key) => (UNUSED_BY_SERVE as readonly string[]).includes(key)), ...outputs.map((key) => `outputs.${key}`)];
+  return { scenario: parsed.data!, unused };
 }
 
 /** The schema's finding as problems, each with its path: an unknown field at its own place, with the field it is nearest. */

@@ -29,9 +29,9 @@ test("a serve scenario needs no durationMicroseconds, customers or traffic (serv
   expect(notes).toEqual([]);
   // A run's scenario serves as it is; what serve does not use is said.
   const run = join(directory, "run.yaml");
-  writeFileSync(run, ["name: r", "durationMicroseconds: 10", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - { name: s, customer: a, direction: both, packetBytes: 100, load: 0.1 }", ""].join("\n"));
+  writeFileSync(run, ["name: r", "description: a run", "outputs:", "  html: false", "durationMicroseconds: 10", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - { name: s, customer: a, direction: both, packetBytes: 100, load: 0.1 }", ""].join("\n"));
   expect(serveConfig({ scenario: run, set: {}, waveform: true }, (text) => notes.push(text)).name).toBe("r");
-  expect(notes).toEqual([`nicsim serve: ${run}: durationMicroseconds, customers, traffic not used: the client is the driver (serve needs none of durationMicroseconds, customers, traffic)\n`]);
+  expect(notes).toEqual([`nicsim serve: ${run}: durationMicroseconds, customers, traffic, outputs.html not used: the client is the driver (serve needs none of durationMicroseconds, customers, traffic)\n`]);
 });
 
 test("a serve scenario still refuses unknown fields, wrong values and wrong parameters, each at its line", () => {
