@@ -64,7 +64,7 @@ export class Connection {
    * The client's stream ended (or failed): a run not over yet ends as a disconnect, naming a
    * message left half sent, and the signal that killed the client program when that is known.
    */
-  disconnected(killedBy: string | null = null): void {
+  disconnected(killedBy: NodeJS.Signals | null = null): void {
     if (this.closed) return;
     const cutOff = this.framer.describePending();
     if (killedBy !== null) this.end({ kind: "client-killed", signal: killedBy, cutOff });

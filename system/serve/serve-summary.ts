@@ -11,7 +11,7 @@ export type ServeEnding =
   /** The client went away without GOODBYE; `cutOff` names a message it left half sent. */
   | { readonly kind: "disconnected"; readonly cutOff: string | null }
   /** The client program the server started was killed by a signal (SIGSEGV, SIGKILL…) before its GOODBYE. */
-  | { readonly kind: "client-killed"; readonly signal: string; readonly cutOff: string | null }
+  | { readonly kind: "client-killed"; readonly signal: NodeJS.Signals; readonly cutOff: string | null }
   /** The client never connected (its command exited first, or its input ended before any message). */
   | { readonly kind: "no-client"; readonly reason: string }
   /** The server was stopped by a signal between two of the client's messages; its files stay under temporary names. */
