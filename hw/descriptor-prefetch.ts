@@ -9,6 +9,8 @@ export interface DescriptorFetch {
   readonly first: number;
   readonly count: number;
   readonly generation: number;
+  /** The first of its descriptors outside mapped memory when it was asked for (the DMA engine then refuses it), or null. */
+  readonly firstUnmapped: number | null;
   data: Uint8Array | null;
   done: boolean;
 }
@@ -44,17 +46,20 @@ export class DescriptorPrefetch<D> {
     const first = ring.fetchPointer;
     const count = Math.min(batch, ring.unfetched, ring.descriptors - first, capacity - this.held);
     ring.fetchPointer = (first + count) % ring.descriptors;
-    const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, data: null, done: false };
+    const address = ring.addressOf(first);
+    // Which descriptor runs off mapped memory, for the error log, should the engine refuse the fetch: one lookup when it will not.
+    const firstUnmapped = dma.reachable(address, count * DESCRIPTOR_BYTES) ? null : this.firstUnmapped(dma, first, count);
+    const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, firstUnmapped, data: null, done: false };
     this.fetches.push(fetch);
     this.requested += count;
-    dma.read(ring.addressOf(first), count * DESCRIPTOR_BYTES, reply, fetch as Tag, urgent);
+    dma.read(address, count * DESCRIPTOR_BYTES, reply, fetch as Tag, urgent);
   }
 
   /** A fetch completed. A failed one disables the queue: the ring cannot be trusted. */
   complete(fetch: DescriptorFetch, completion: DmaCompletion<unknown>): void {
     if (fetch.generation !== this.generation) return;
     if (completion.error) {
-      this.ring.disableOnFault(completion.error, fetch.first);
+      this.ring.disableOnFault(completion.error, fetch, completion.error === "DMA_UNMAPPED" ? (fetch.firstUnmapped ?? fetch.first) : fetch.first);
       this.reset();
       return;
     }
@@ -65,6 +70,12 @@ export class DescriptorPrefetch<D> {
       this.requested -= ready.count;
       for (let position = 0; position < ready.count; position++) this.cache.push(this.parse(ready.data!, position * DESCRIPTOR_BYTES, ready.first + position));
     }
+  }
+
+  /** The first of `count` descriptors from `first` outside mapped memory (a ring that runs past its region runs off at one). */
+  private firstUnmapped(dma: DmaEngine, first: number, count: number): number {
+    for (let index = first; index < first + count; index++) if (!dma.reachable(this.ring.addressOf(index), DESCRIPTOR_BYTES)) return index;
+    return first;
   }
 
   reset(): void {

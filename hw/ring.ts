@@ -71,10 +71,18 @@ export class RingRegisters {
     this.enabled = false;
   }
 
-  /** A descriptor fetch failed: the ring cannot be trusted, so the device disables the queue until the driver resets it. */
-  disableOnFault(code: ErrorCodeName, index: number): void {
-    this.report(code, "DESCRIPTOR", `address of the descriptor (ring at ${this.registerPrefix}BAL + ${DESCRIPTOR_BYTES} × index)`, this.addressOf(index), index);
-    this.fault = { code, index };
+  /**
+   * A descriptor fetch failed: the ring cannot be trusted, so the device disables the queue until
+   * the driver resets it. The log names `culprit`, the descriptor the fetch failed on (the first
+   * outside mapped memory, for DMA_UNMAPPED), and which fetch it was; TDFAULT/RDFAULT keep the
+   * fetch's first descriptor, the one recovery starts from.
+   */
+  disableOnFault(code: ErrorCodeName, fetch: { readonly first: number; readonly count: number }, culprit = fetch.first): void {
+    const last = fetch.first + fetch.count - 1;
+    const role = code === "DMA_UNMAPPED" ? "the first outside mapped memory" : "the first";
+    const which = fetch.count === 1 ? "" : `; ${role} of the fetch of descriptors ${fetch.first} to ${last}`;
+    this.report(code, "DESCRIPTOR", `address of the descriptor (ring at ${this.registerPrefix}BAL + ${DESCRIPTOR_BYTES} × index${which})`, this.addressOf(culprit), culprit);
+    this.fault = { code, index: fetch.first };
     this.disable();
   }
 

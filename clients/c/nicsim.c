@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void fail(nicsim *device, const char *format, ...) {
+void nicsim_fail(nicsim *device, const char *format, ...) {
   if (device->failed) return;
   device->failed = 1;
   va_list arguments;
@@ -34,7 +34,7 @@ static int send_all(nicsim *device, const uint8_t *bytes, size_t length) {
     ssize_t sent = send(device->fd, bytes, length, MSG_NOSIGNAL);
     if (sent < 0 && errno == EINTR) continue;
     if (sent <= 0) {
-      fail(device, "the connection to the server is lost (%s)", strerror(errno));
+      nicsim_fail(device, "the connection to the server is lost (%s)", strerror(errno));
       return -1;
     }
     bytes += sent;
@@ -55,8 +55,14 @@ static int flush(nicsim *device) {
  * an error). It happens a call's cost later; a reply's time replaces this count.
  */
 uint8_t *nicsim_begin(nicsim *device, uint32_t type, size_t fixed_bytes, size_t tail_bytes) {
+  if (device->failed) return NULL;
+  // Checked before anything is laid out: a tail past the protocol's maximum would run past the send buffer.
+  if (tail_bytes > nicsim_msg_tail_max(type) || fixed_bytes != nicsim_msg_fixed_bytes(type)) {
+    nicsim_fail(device, "a message of type 0x%x with a tail of %zu bytes: that type's tail holds at most %u (NICSIM_MSG_*_MAX); nothing was sent", type, tail_bytes, (unsigned)nicsim_msg_tail_max(type));
+    return NULL;
+  }
   size_t length = fixed_bytes + tail_bytes;
-  if (device->failed || (device->out_used + length > device->out_size && flush(device) != 0)) return NULL;
+  if (device->out_used + length > device->out_size && flush(device) != 0) return NULL;
   device->now_ps += device->info.call_ps;
   uint8_t *message = device->out + device->out_used;
   memset(message, 0, fixed_bytes);
@@ -71,7 +77,7 @@ static int receive_all(nicsim *device, uint8_t *bytes, size_t length) {
     ssize_t got = recv(device->fd, bytes, length, 0);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {
-      fail(device, "the server closed the connection");
+      nicsim_fail(device, "the server closed the connection");
       return -1;
     }
     bytes += got;
@@ -95,12 +101,13 @@ static void take_notification(nicsim *device, uint32_t type, const uint8_t *mess
     size_t bytes = length - NICSIM_MSG_MEMORY_UPDATE_FIXED_BYTES;
     region *target = region_of(device, address, bytes);
     if (!target) {
-      fail(device, "MEMORY_UPDATE of %zu bytes at 0x%llx: outside every region of this client", bytes, (unsigned long long)address);
+      nicsim_fail(device, "MEMORY_UPDATE of %zu bytes at 0x%llx: outside every region of this client", bytes, (unsigned long long)address);
       return;
     }
     memcpy(target->copy + (address - target->address), message + NICSIM_MSG_MEMORY_UPDATE_DATA_OFFSET, bytes);
   } else if (type == NICSIM_MSG_DIAGNOSTIC) {
-    char text[NICSIM_MSG_MAX_TEXT_BYTES + 1];
+    // The length was checked against the table: the text fits.
+    char text[NICSIM_MSG_DIAGNOSTIC_MESSAGE_MAX + 1];
     size_t bytes = length - NICSIM_MSG_DIAGNOSTIC_FIXED_BYTES;
     memcpy(text, message + NICSIM_MSG_DIAGNOSTIC_MESSAGE_OFFSET, bytes);
     text[bytes] = 0;
@@ -117,13 +124,18 @@ const uint8_t *nicsim_exchange(nicsim *device, uint32_t reply_type, size_t *repl
     uint32_t length = (uint32_t)NICSIM_READ(message, MSG_HEADER_LENGTH);
     uint32_t type = (uint32_t)NICSIM_READ(message, MSG_HEADER_TYPE);
     if (length < NICSIM_MSG_HEADER_BYTES || length > NICSIM_MSG_MAX_BYTES) {
-      fail(device, "the server sent a header of length %u", length);
+      nicsim_fail(device, "the server sent a header of length %u", length);
       return NULL;
     }
     if (receive_all(device, message + NICSIM_MSG_HEADER_BYTES, length - NICSIM_MSG_HEADER_BYTES) != 0) return NULL;
+    uint32_t fixed = nicsim_msg_fixed_bytes(type);
+    if (fixed != 0 && (length < fixed || length - fixed > nicsim_msg_tail_max(type))) {
+      nicsim_fail(device, "the server sent a message of type 0x%x and %u bytes: not a length that type has", type, length);
+      return NULL;
+    }
     if (type == NICSIM_MSG_ERROR) {
       size_t bytes = length - NICSIM_MSG_ERROR_FIXED_BYTES;
-      fail(device, "the server refused a message (protocol error %u): %.*s", (unsigned)NICSIM_READ(message, MSG_ERROR_CODE), (int)bytes, (const char *)message + NICSIM_MSG_ERROR_MESSAGE_OFFSET);
+      nicsim_fail(device, "the server refused a message (protocol error %u): %.*s", (unsigned)NICSIM_READ(message, MSG_ERROR_CODE), (int)bytes, (const char *)message + NICSIM_MSG_ERROR_MESSAGE_OFFSET);
       return NULL;
     }
     if (type == reply_type) {
@@ -131,7 +143,7 @@ const uint8_t *nicsim_exchange(nicsim *device, uint32_t reply_type, size_t *repl
       return message;
     }
     if (type != NICSIM_MSG_MEMORY_UPDATE && type != NICSIM_MSG_DIAGNOSTIC) {
-      fail(device, "the server sent type 0x%x while this client waited for 0x%x", type, reply_type);
+      nicsim_fail(device, "the server sent type 0x%x while this client waited for 0x%x", type, reply_type);
       return NULL;
     }
     take_notification(device, type, message, length);
@@ -139,7 +151,7 @@ const uint8_t *nicsim_exchange(nicsim *device, uint32_t reply_type, size_t *repl
   }
 }
 
-static nicsim *hello(int fd, pid_t server, const char *client_name, char *reason, size_t size) {
+nicsim *nicsim_hello(int fd, pid_t server, const char *client_name, char *reason, size_t size) {
   nicsim *device = calloc(1, sizeof *device);
   if (device) {
     device->out_size = 256 * 1024;
@@ -191,7 +203,7 @@ nicsim *nicsim_connect_unix(const char *path, const char *client_name, char *rea
     if (fd >= 0) close(fd);
     return NULL;
   }
-  return hello(fd, 0, client_name, reason, size);
+  return nicsim_hello(fd, 0, client_name, reason, size);
 }
 
 nicsim *nicsim_connect_env(const char *client_name, char *reason, size_t size) {
@@ -201,31 +213,6 @@ nicsim *nicsim_connect_env(const char *client_name, char *reason, size_t size) {
     return NULL;
   }
   return nicsim_connect_unix(path, client_name, reason, size);
-}
-
-nicsim *nicsim_spawn(char *const argv[], const char *client_name, char *reason, size_t size) {
-  int pair[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) != 0) {
-    snprintf(reason, size, "socketpair: %s", strerror(errno));
-    return NULL;
-  }
-  pid_t child = fork();
-  if (child < 0) {
-    snprintf(reason, size, "fork: %s", strerror(errno));
-    close(pair[0]), close(pair[1]);
-    return NULL;
-  }
-  if (child == 0) {
-    // The server's stdin and stdout are its end of the pair; stderr stays the client's.
-    dup2(pair[1], 0);
-    dup2(pair[1], 1);
-    close(pair[0]), close(pair[1]);
-    execvp(argv[0], argv);
-    fprintf(stderr, "nicsim_spawn: cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-  }
-  close(pair[1]);
-  return hello(pair[0], child, client_name, reason, size);
 }
 
 static void release(nicsim *device) {
@@ -295,12 +282,12 @@ uint64_t nicsim_alloc(nicsim *device, uint32_t bytes, uint32_t alignment, const 
   if (device->region_count == device->region_capacity) {
     size_t capacity = device->region_capacity ? 2 * device->region_capacity : 16;
     region *grown = realloc(device->regions, capacity * sizeof *grown);
-    if (!grown) return fail(device, "out of memory for region %s", label), 0;
+    if (!grown) return nicsim_fail(device, "out of memory for region %s", label), 0;
     device->regions = grown;
     device->region_capacity = capacity;
   }
   uint8_t *copy = calloc(1, bytes);
-  if (!copy) return fail(device, "out of memory for region %s", label), 0;
+  if (!copy) return nicsim_fail(device, "out of memory for region %s", label), 0;
   device->regions[device->region_count++] = (region){address, bytes, copy};
   return address;
 }
@@ -327,7 +314,7 @@ void nicsim_memory_write(nicsim *device, uint64_t address, const void *data, siz
 void nicsim_memory_sync(nicsim *device, uint64_t address, size_t length) {
   void *copy = nicsim_host(device, address, length);
   if (!copy) {
-    fail(device, "nicsim_memory_sync of %zu bytes at 0x%llx: not inside one region of this client", length, (unsigned long long)address);
+    nicsim_fail(device, "nicsim_memory_sync of %zu bytes at 0x%llx: not inside one region of this client", length, (unsigned long long)address);
     return;
   }
   nicsim_memory_write(device, address, copy, length);

@@ -20,6 +20,10 @@
 #include "nicsim_device.h"
 #include "nicsim_protocol.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct nicsim nicsim;
 
 /* What HELLO_REPLY said of the device. */
@@ -72,13 +76,21 @@ void nicsim_memory_sync(nicsim *device, uint64_t address, size_t length);
 /* Read the server's copy (needs no region of the client's); returns 0 on success. */
 int nicsim_memory_read(nicsim *device, uint64_t address, void *data, size_t length);
 
-/* Let time pass; returns the time after. */
+/*
+ * Let time pass; returns the time after. NICSIM_WAIT_FOREVER (or any duration from 2^53 ps) has no
+ * limit: the model runs until nothing is left to happen in it.
+ */
 uint64_t nicsim_wait(nicsim *device, uint64_t duration_ps);
-/* Wait for an interrupt of a vector in `mask`, at most `timeout_ps`: the vectors delivered, 0 on timeout. */
+/*
+ * Wait for an interrupt of a vector in `mask`, at most `timeout_ps`: the vectors delivered, 0 on
+ * timeout. With NICSIM_WAIT_FOREVER it waits until one comes, or returns 0 once nothing is left to
+ * happen in the model (no interrupt can come any more).
+ */
 uint32_t nicsim_wait_interrupt(nicsim *device, uint32_t mask, uint64_t timeout_ps);
 
 /* The remote peer (the test bench). Addresses are IPv4 as a << 24 | b << 16 | c << 8 | d. */
 enum { NICSIM_PEER_DECRYPTS = 0, NICSIM_PEER_ENCRYPTS = 1 };
+/* key_material: the AES key then the 4-byte salt, 20 or 36 bytes (another length is an error here, nothing sent). */
 void nicsim_peer_sa(nicsim *device, uint32_t spi, uint32_t source, uint32_t destination, int direction, uint8_t icv_bytes, const uint8_t *key_material, size_t key_material_bytes);
 void nicsim_peer_echo(nicsim *device, int enable);
 void nicsim_peer_send(nicsim *device, uint32_t count, uint64_t gap_ps, uint16_t bytes, uint8_t traffic_class, int esp);
@@ -89,5 +101,9 @@ typedef struct {
 } nicsim_peer_counts;
 /* Returns 0 on success. */
 int nicsim_peer_status(nicsim *device, nicsim_peer_counts *counts);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* NICSIM_H */

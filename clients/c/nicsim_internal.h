@@ -29,6 +29,16 @@ struct nicsim {
   void *diagnostic_context;
 };
 
+/* Say HELLO on a connected stream `fd` (of a server process `server` to wait for at the end, or 0): the connection, or NULL with `reason`. */
+nicsim *nicsim_hello(int fd, pid_t server, const char *client_name, char *reason, size_t size);
+
+/* Record the first error (later calls then do nothing); printf-style. */
+void nicsim_fail(nicsim *device, const char *format, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 /*
  * A message laid out in the send buffer, its header written and its fixed fields zeroed (NULL after
  * an error). It happens a call's cost later; a reply's time replaces this count.

@@ -4,6 +4,15 @@
 #include "nicsim_internal.h"
 
 void nicsim_peer_sa(nicsim *device, uint32_t spi, uint32_t source, uint32_t destination, int direction, uint8_t icv_bytes, const uint8_t *key_material, size_t key_material_bytes) {
+  // 20 and 36 (the key of AES-128 or AES-256, then the salt) are the only lengths from _MIN to _MAX.
+  if (key_material_bytes != NICSIM_MSG_PEER_SA_KEY_MATERIAL_MIN && key_material_bytes != NICSIM_MSG_PEER_SA_KEY_MATERIAL_MAX) {
+    nicsim_fail(device, "nicsim_peer_sa: key_material_bytes %zu; expected %u (AES-128 key and salt) or %u (AES-256 key and salt); nothing was sent", key_material_bytes, NICSIM_MSG_PEER_SA_KEY_MATERIAL_MIN, NICSIM_MSG_PEER_SA_KEY_MATERIAL_MAX);
+    return;
+  }
+  if (!key_material) {
+    nicsim_fail(device, "nicsim_peer_sa: key_material is NULL; nothing was sent");
+    return;
+  }
   uint8_t *message = nicsim_begin(device, NICSIM_MSG_PEER_SA, NICSIM_MSG_PEER_SA_FIXED_BYTES, key_material_bytes);
   if (!message) return;
   NICSIM_WRITE(message, MSG_PEER_SA_SPI, spi);

@@ -12,6 +12,10 @@
 
 #include "nicsim_device.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* "NSIM", HELLO.magic */
 #define NICSIM_PROTOCOL_MAGIC 0x4D49534Eu
 #define NICSIM_PROTOCOL_VERSION_MAJOR 1u
@@ -29,6 +33,10 @@
 #define NICSIM_MSG_MAX_DATA_BYTES 65536u
 /* The longest text field */
 #define NICSIM_MSG_MAX_TEXT_BYTES 4096u
+/* A WAIT duration or WAIT_INTERRUPT timeout without a limit (nicsim_wait, nicsim_wait_interrupt) */
+#define NICSIM_WAIT_FOREVER UINT64_C(0xFFFFFFFFFFFFFFFF)
+/* Durations and timeouts from here up (2^53 ps) have no limit either */
+#define NICSIM_WAIT_FOREVER_FROM UINT64_C(9007199254740992)
 
 /* HELLO (request): The first message of a connection: the client's protocol version. A major version other than the server's is refused (VERSION). */
 #define NICSIM_MSG_HELLO 0x01u
@@ -172,17 +180,17 @@
 #define NICSIM_MSG_MEMORY_READ_REPLY_DATA_MIN 1u
 #define NICSIM_MSG_MEMORY_READ_REPLY_DATA_MAX 65536u
 
-/* WAIT (request): Let simulated time pass: the client's time moves on by the duration. */
+/* WAIT (request): Let simulated time pass: the client's time moves on by the duration. Without a limit (WAIT_FOREVER), the model runs until nothing is left to happen in it (no event pending), and the reply says when that was. */
 #define NICSIM_MSG_WAIT 0x08u
 #define NICSIM_MSG_WAIT_FIXED_BYTES 16u
-/* How long, ps */
+/* How long, ps; from 2^53 (WAIT_FOREVER = 2^64 - 1), or past the last time the model can represent: no limit */
 #define NICSIM_MSG_WAIT_DURATION_PS_OFFSET 8u
 #define NICSIM_MSG_WAIT_DURATION_PS_SIZE 8u
 
-/* WAIT_INTERRUPT (request): Wait for an interrupt message of a vector in the mask, at most the timeout: returns at once if one is already latched, else at the first one or when the timeout has passed. */
+/* WAIT_INTERRUPT (request): Wait for an interrupt message of a vector in the mask, at most the timeout: returns at once if one is already latched, else at the first one or when the timeout has passed. Without a limit (WAIT_FOREVER), it returns at the first one, or with vectors 0 once nothing is left to happen in the model (no event pending: no interrupt can come any more). */
 #define NICSIM_MSG_WAIT_INTERRUPT 0x09u
 #define NICSIM_MSG_WAIT_INTERRUPT_FIXED_BYTES 20u
-/* The longest wait, ps (0: only look) */
+/* The longest wait, ps (0: only look); from 2^53 (WAIT_FOREVER = 2^64 - 1), or past the last time the model can represent: no limit */
 #define NICSIM_MSG_WAIT_INTERRUPT_TIMEOUT_PS_OFFSET 8u
 #define NICSIM_MSG_WAIT_INTERRUPT_TIMEOUT_PS_SIZE 8u
 /* Bit v: vector v (bits beyond the device's vectors are refused) */
@@ -324,11 +332,75 @@
 #define NICSIM_PROTOCOL_ERROR_BAD_VALUE 4u
 /* HELLO's major version is not the server's */
 #define NICSIM_PROTOCOL_ERROR_VERSION 5u
-/* A message out of order: anything before HELLO, or a second HELLO */
+/* A message out of order: anything before HELLO, a second HELLO, or a second client while one is served */
 #define NICSIM_PROTOCOL_ERROR_ORDER 6u
 /* A host memory access outside every region allocated (the same words as the in-process memory guard) */
 #define NICSIM_PROTOCOL_ERROR_MEMORY 7u
 /* The model failed while serving the message */
 #define NICSIM_PROTOCOL_ERROR_SIMULATION 8u
+
+/* The fixed length of a message type (header and fixed fields: its whole length without a tail), or 0 for a type no message has. */
+static inline uint32_t nicsim_msg_fixed_bytes(uint32_t type) {
+  switch (type) {
+  case NICSIM_MSG_HELLO: return NICSIM_MSG_HELLO_FIXED_BYTES;
+  case NICSIM_MSG_HELLO_REPLY: return NICSIM_MSG_HELLO_REPLY_FIXED_BYTES;
+  case NICSIM_MSG_GOODBYE: return NICSIM_MSG_GOODBYE_FIXED_BYTES;
+  case NICSIM_MSG_GOODBYE_REPLY: return NICSIM_MSG_GOODBYE_REPLY_FIXED_BYTES;
+  case NICSIM_MSG_MMIO_READ: return NICSIM_MSG_MMIO_READ_FIXED_BYTES;
+  case NICSIM_MSG_MMIO_READ_REPLY: return NICSIM_MSG_MMIO_READ_REPLY_FIXED_BYTES;
+  case NICSIM_MSG_MMIO_WRITE: return NICSIM_MSG_MMIO_WRITE_FIXED_BYTES;
+  case NICSIM_MSG_ALLOCATE: return NICSIM_MSG_ALLOCATE_FIXED_BYTES;
+  case NICSIM_MSG_ALLOCATE_REPLY: return NICSIM_MSG_ALLOCATE_REPLY_FIXED_BYTES;
+  case NICSIM_MSG_MEMORY_WRITE: return NICSIM_MSG_MEMORY_WRITE_FIXED_BYTES;
+  case NICSIM_MSG_MEMORY_READ: return NICSIM_MSG_MEMORY_READ_FIXED_BYTES;
+  case NICSIM_MSG_MEMORY_READ_REPLY: return NICSIM_MSG_MEMORY_READ_REPLY_FIXED_BYTES;
+  case NICSIM_MSG_WAIT: return NICSIM_MSG_WAIT_FIXED_BYTES;
+  case NICSIM_MSG_WAIT_INTERRUPT: return NICSIM_MSG_WAIT_INTERRUPT_FIXED_BYTES;
+  case NICSIM_MSG_WAIT_REPLY: return NICSIM_MSG_WAIT_REPLY_FIXED_BYTES;
+  case NICSIM_MSG_PEER_SA: return NICSIM_MSG_PEER_SA_FIXED_BYTES;
+  case NICSIM_MSG_PEER_ECHO: return NICSIM_MSG_PEER_ECHO_FIXED_BYTES;
+  case NICSIM_MSG_PEER_SEND: return NICSIM_MSG_PEER_SEND_FIXED_BYTES;
+  case NICSIM_MSG_PEER_STATUS: return NICSIM_MSG_PEER_STATUS_FIXED_BYTES;
+  case NICSIM_MSG_PEER_STATUS_REPLY: return NICSIM_MSG_PEER_STATUS_REPLY_FIXED_BYTES;
+  case NICSIM_MSG_MEMORY_UPDATE: return NICSIM_MSG_MEMORY_UPDATE_FIXED_BYTES;
+  case NICSIM_MSG_DIAGNOSTIC: return NICSIM_MSG_DIAGNOSTIC_FIXED_BYTES;
+  case NICSIM_MSG_ERROR: return NICSIM_MSG_ERROR_FIXED_BYTES;
+  default: return 0u;
+  }
+}
+
+/* The longest tail (bytes or text to the end of the message) a message type has: 0 for one without a tail. */
+static inline uint32_t nicsim_msg_tail_max(uint32_t type) {
+  switch (type) {
+  case NICSIM_MSG_HELLO: return NICSIM_MSG_HELLO_CLIENT_NAME_MAX;
+  case NICSIM_MSG_HELLO_REPLY: return 0u;
+  case NICSIM_MSG_GOODBYE: return 0u;
+  case NICSIM_MSG_GOODBYE_REPLY: return 0u;
+  case NICSIM_MSG_MMIO_READ: return 0u;
+  case NICSIM_MSG_MMIO_READ_REPLY: return 0u;
+  case NICSIM_MSG_MMIO_WRITE: return 0u;
+  case NICSIM_MSG_ALLOCATE: return NICSIM_MSG_ALLOCATE_LABEL_MAX;
+  case NICSIM_MSG_ALLOCATE_REPLY: return 0u;
+  case NICSIM_MSG_MEMORY_WRITE: return NICSIM_MSG_MEMORY_WRITE_DATA_MAX;
+  case NICSIM_MSG_MEMORY_READ: return 0u;
+  case NICSIM_MSG_MEMORY_READ_REPLY: return NICSIM_MSG_MEMORY_READ_REPLY_DATA_MAX;
+  case NICSIM_MSG_WAIT: return 0u;
+  case NICSIM_MSG_WAIT_INTERRUPT: return 0u;
+  case NICSIM_MSG_WAIT_REPLY: return 0u;
+  case NICSIM_MSG_PEER_SA: return NICSIM_MSG_PEER_SA_KEY_MATERIAL_MAX;
+  case NICSIM_MSG_PEER_ECHO: return 0u;
+  case NICSIM_MSG_PEER_SEND: return 0u;
+  case NICSIM_MSG_PEER_STATUS: return 0u;
+  case NICSIM_MSG_PEER_STATUS_REPLY: return 0u;
+  case NICSIM_MSG_MEMORY_UPDATE: return NICSIM_MSG_MEMORY_UPDATE_DATA_MAX;
+  case NICSIM_MSG_DIAGNOSTIC: return NICSIM_MSG_DIAGNOSTIC_MESSAGE_MAX;
+  case NICSIM_MSG_ERROR: return NICSIM_MSG_ERROR_MESSAGE_MAX;
+  default: return 0u;
+  }
+}
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* NICSIM_PROTOCOL_H */

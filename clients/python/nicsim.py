@@ -181,11 +181,13 @@ class Client:
         return b"".join(self._request("MEMORY_READ", address=address + offset, bytes=min(protocol.MAX_DATA_BYTES, length - offset))["data"] for offset in range(0, length, protocol.MAX_DATA_BYTES))
 
     def wait(self, duration_ps):
+        """Let time pass; protocol.WAIT_FOREVER: until nothing is left to happen in the model."""
         self._request("WAIT", duration_ps=duration_ps)
         return self.now_ps
 
     def wait_interrupt(self, mask, timeout_ps):
-        """The vectors of `mask` delivered (0: the timeout passed)."""
+        """The vectors of `mask` delivered (0: the timeout passed). With protocol.WAIT_FOREVER it waits without
+        a limit: until an interrupt of the mask, or 0 once nothing is left to happen (no interrupt can come)."""
         return self._request("WAIT_INTERRUPT", timeout_ps=timeout_ps, mask=mask)["vectors"]
 
     # ---- the peer (the test bench) ----

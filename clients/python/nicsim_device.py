@@ -1,15 +1,29 @@
-"""The nicsim NIC's device interface for Python test benches: registers, fields, layouts, error codes.
+"""The nicsim NIC's device interface for Python test benches: registers, fields, layouts, limits, error and field codes.
 
-Generated from hw/spec by `npm run protocol`: do not edit; a test fails when it is stale. A register is
-REGISTERS[name] = (offset of instance 0, stride or 0); register(name, index) gives an instance's offset.
-Fields are (shift, width); layout fields (offset, bytes), little-endian.
+Generated from hw/spec by `npm run protocol`: do not edit; a test fails when it is stale, and another when it
+lacks a constant clients/c/nicsim_device.h has. A register is REGISTERS[name] = (offset of instance 0, stride
+or 0), with REGISTER_INSTANCES[name] instances; register(name, index) gives an instance's offset. Fields are
+(shift, width) and their named values (not shifted) in *_VALUES; layout fields (offset, bytes), little-endian.
 """
 
 DESCRIPTOR_BYTES = 32
 RING_ALIGNMENT = 128
+MAX_QUEUES = 8
+MAX_RING_DESCRIPTORS = 32768
+MAX_RECEIVE_BUFFER = 16384
+SA_STAGE_WORDS = 32
+SA_QOS_MAP_WORDS = 32
 SA_RECORD_BYTES = 128
 SA_RECORD_ALIGNMENT = 64
 SA_RECORD_MAGIC = 0x31524153
+# The bytes of a descriptor the device writes back in one write (TX: STATUS, ERROR and zeros; RX: all after BUFFER_ADDRESS).
+TX_WRITE_BACK_OFFSET = 28
+TX_WRITE_BACK_BYTES = 4
+RX_WRITE_BACK_OFFSET = 8
+RX_WRITE_BACK_BYTES = 24
+# ERRLOG_LOCATION.QUEUE and ERRLOG_INDEX when no queue or descriptor is involved.
+NO_QUEUE = 0xFF
+NO_INDEX = 0xFFFFFFFF
 
 REGISTERS = {
     "CTRL": (0x0, 0x0),
@@ -66,6 +80,61 @@ REGISTERS = {
     "RQDPC": (0x3010, 0x20),
 }
 
+REGISTER_INSTANCES = {
+    "CTRL": 1,
+    "STATUS": 1,
+    "ERROR_COUNT": 1,
+    "MAXFRS": 1,
+    "QUEUE_FAULTS": 1,
+    "ICR": 1,
+    "ICS": 1,
+    "IMS": 1,
+    "IMC": 1,
+    "EITR": 9,
+    "EITR_PACKETS": 9,
+    "ERRLOG_COUNT": 1,
+    "ERRLOG_CODE": 1,
+    "ERRLOG_LOCATION": 1,
+    "ERRLOG_INDEX": 1,
+    "ERRLOG_VALUE_LO": 1,
+    "ERRLOG_VALUE_HI": 1,
+    "ERRLOG_POP": 1,
+    "SA_STAGE": 32,
+    "SA_COMMAND": 1,
+    "SA_STATUS": 1,
+    "SA_TABLE_SIZE": 1,
+    "SA_CTRL": 1,
+    "SA_QOS_MAP": 32,
+    "TX_SCHED": 8,
+    "TXPBSIZE": 8,
+    "SA_TX_HITS": 1,
+    "SA_TX_MISSES": 1,
+    "SA_RX_HITS": 1,
+    "SA_RX_MISSES": 1,
+    "SA_FETCHES": 1,
+    "SA_STALE_HANDLES": 1,
+    "TDBAL": 8,
+    "TDBAH": 8,
+    "TDLEN": 8,
+    "TDH": 8,
+    "TDT": 8,
+    "TXDCTL": 8,
+    "TDFAULT": 8,
+    "RDBAL": 8,
+    "RDBAH": 8,
+    "RDLEN": 8,
+    "SRRCTL": 8,
+    "RDH": 8,
+    "RDT": 8,
+    "RXDCTL": 8,
+    "RDFAULT": 8,
+    "TQPC": 8,
+    "TQBC": 8,
+    "RQPC": 8,
+    "RQBC": 8,
+    "RQDPC": 8,
+}
+
 REGISTER_FIELDS = {
     "CTRL": {"TX_ENABLE": (0, 1), "RX_ENABLE": (1, 1)},
     "STATUS": {"LINK_UP": (0, 1), "ERROR": (1, 1), "QUEUES": (8, 8)},
@@ -82,6 +151,10 @@ REGISTER_FIELDS = {
     "TDFAULT": {"CODE": (0, 8), "INDEX": (16, 16)},
     "RXDCTL": {"ENABLE": (0, 1), "FAULT": (1, 1), "BUSY": (2, 1)},
     "RDFAULT": {"CODE": (0, 8), "INDEX": (16, 16)},
+}
+
+REGISTER_FIELD_VALUES = {
+    "SA_COMMAND.OPERATION": {"INSTALL": 1, "INVALIDATE": 2, "INVALIDATE_POINTER": 3, "INSTALL_POINTER": 4},
 }
 
 LAYOUTS = {
@@ -129,6 +202,12 @@ LAYOUT_FIELDS = {
     "TX_DESCRIPTOR.STATUS": {"DD": (0, 1)},
     "RX_DESCRIPTOR.STATUS": {"DD": (0, 1), "EOP": (1, 1), "IPSEC": (2, 1), "SA_MISS": (3, 1)},
     "RX_DESCRIPTOR.SA_HANDLE": {"ENTRY": (0, 16), "GENERATION": (16, 15)},
+    "SA_RECORD.FLAGS": {"ESN": (0, 1), "HAS_TAG": (1, 1), "IPV6": (2, 1)},
+}
+
+LAYOUT_FIELD_VALUES = {
+    "SA_RECORD.PROTOCOL": {"ESP": 50},
+    "SA_RECORD.DIRECTION": {"OUTBOUND": 0, "INBOUND": 1},
 }
 
 ERROR_CODES = {
@@ -160,10 +239,33 @@ ERROR_CODES = {
     25: "SA_DUPLICATE",
 }
 
+FIELD_CODES = {
+    0: "NONE",
+    1: "RING_BASE",
+    2: "RING_LENGTH",
+    3: "TAIL",
+    4: "BUFFER_SIZE",
+    5: "BUFFER_ADDRESS",
+    6: "LENGTH",
+    7: "DESCRIPTOR",
+    8: "REGISTER",
+    9: "CLASS",
+    10: "SA_HANDLE",
+    11: "SA_POINTER",
+    12: "SA_COMMAND",
+}
+
+# The same by name: ERROR_CODE["TAIL_BEYOND_RING"], FIELD_CODE["TAIL"].
+ERROR_CODE = {name: code for code, name in ERROR_CODES.items()}
+FIELD_CODE = {name: code for code, name in FIELD_CODES.items()}
+
 
 def register(name, index=0):
-    """The offset of instance `index` of a register (a queue, vector or word)."""
+    """The offset of instance `index` of a register (a queue, vector or word); an index it does not have is refused."""
     offset, stride = REGISTERS[name]
+    count = REGISTER_INSTANCES[name]
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < count:
+        raise ValueError("%s has instances 0 to %d; not %r" % (name, count - 1, index) if count > 1 else "%s has one instance (index 0); not %r" % (name, index))
     return offset + stride * index
 
 
@@ -171,6 +273,12 @@ def field(register_name, field_name, value):
     """The value of a register's bit field in a register value."""
     shift, width = REGISTER_FIELDS[register_name][field_name]
     return (value >> shift) & ((1 << width) - 1)
+
+
+def place(register_name, field_name, value):
+    """A field value put in place in a register value (NICSIM_FIELD_PREP): place("SA_COMMAND", "OPERATION", 1)."""
+    shift, width = REGISTER_FIELDS[register_name][field_name]
+    return (value & ((1 << width) - 1)) << shift
 
 
 def bit(layout_field, name):

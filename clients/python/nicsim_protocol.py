@@ -13,6 +13,9 @@ HEADER_FORMAT = "<II"
 MAX_MESSAGE_BYTES = 65552
 MAX_DATA_BYTES = 65536
 MAX_TEXT_BYTES = 4096
+# A WAIT duration or WAIT_INTERRUPT timeout without a limit; any from WAIT_FOREVER_FROM (2^53 ps) up has none either.
+WAIT_FOREVER = 0xFFFFFFFFFFFFFFFF
+WAIT_FOREVER_FROM = 9007199254740992
 
 MESSAGES = {
     "HELLO": (0x01, "request", "<IHH", ("magic", "major", "minor"), "client_name", "text", "HELLO_REPLY"),

@@ -69,8 +69,8 @@ function layout(out: Definitions, prefix: string, title: string, bytesName: stri
   for (const [index, field] of ordered.entries()) {
     const end = `NICSIM_${prefix}_${field.name}_OFFSET + NICSIM_${prefix}_${field.name}_SIZE`;
     const next = ordered[index + 1];
-    if (next) out.text(`_Static_assert(${end} <= NICSIM_${prefix}_${next.name}_OFFSET, "${prefix}.${field.name} overlaps ${next.name}");`);
-    else out.text(`_Static_assert(${end} <= NICSIM_${bytesName}, "${prefix}.${field.name} ends past the layout");`);
+    if (next) out.text(`NICSIM_STATIC_ASSERT(${end} <= NICSIM_${prefix}_${next.name}_OFFSET, "${prefix}.${field.name} overlaps ${next.name}");`);
+    else out.text(`NICSIM_STATIC_ASSERT(${end} <= NICSIM_${bytesName}, "${prefix}.${field.name} ends past the layout");`);
   }
 }
 
@@ -100,6 +100,14 @@ const PREAMBLE = [
   "#define NICSIM_DEVICE_H",
   "",
   "#include <stdint.h>",
+  "",
+  comment("C++ includes this header too: its static_assert is C11's _Static_assert, and the functions keep C linkage."),
+  "#ifdef __cplusplus",
+  "#define NICSIM_STATIC_ASSERT(condition, message) static_assert(condition, message)",
+  'extern "C" {',
+  "#else",
+  "#define NICSIM_STATIC_ASSERT(condition, message) _Static_assert(condition, message)",
+  "#endif",
   "",
   comment("The value of bit field FIELD (a name without NICSIM_ and _SHIFT/_MASK) in a register or field value."),
   "#define NICSIM_FIELD_GET(FIELD, value) ((((uint32_t)(value)) & NICSIM_##FIELD##_MASK) >> NICSIM_##FIELD##_SHIFT)",
@@ -167,7 +175,7 @@ export function cHeader(): string {
   out.define("SA_RECORD_ALIGNMENT", `${SA_RECORD_ALIGNMENT}u`);
   out.define("SA_RECORD_MAGIC", literal(SA_RECORD_MAGIC, 8));
   layout(out, "SA_RECORD", "SA record fields", "SA_RECORD_BYTES", SA_RECORD_FIELDS);
-  out.text(`_Static_assert(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an SA record fills SA_STAGE");`);
+  out.text(`NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an SA record fills SA_STAGE");`);
 
   out.text("");
   out.text(comment("Error codes (ERRLOG_CODE, descriptor ERROR, SA_STATUS.CODE)"));
@@ -179,5 +187,5 @@ export function cHeader(): string {
   out.define("NO_QUEUE", literal(NO_QUEUE, 2));
   out.define("NO_INDEX", literal(NO_INDEX, 8));
 
-  return [...PREAMBLE, ...out.lines, ...errorNameFunction(), "", "#endif /* NICSIM_DEVICE_H */", ""].join("\n");
+  return [...PREAMBLE, ...out.lines, ...errorNameFunction(), "", "#ifdef __cplusplus", "}", "#endif", "", "#endif /* NICSIM_DEVICE_H */", ""].join("\n");
 }

@@ -19,6 +19,13 @@ export const HEADER_FIELDS = [
 export const MAX_DATA_BYTES = 65536;
 /** The longest text (client name, region label, error or diagnostic text), bytes of UTF-8. */
 export const MAX_TEXT_BYTES = 4096;
+/**
+ * Simulated time is kept in picoseconds as exact integers, up to 2^53 - 1 (about 104 days): a wait
+ * of 2^53 ps or more, such as WAIT_FOREVER, has no limit.
+ */
+export const WAIT_FOREVER_FROM = 2 ** 53;
+/** The duration clients send to wait without a limit: the largest u64 (UINT64_MAX). */
+export const WAIT_FOREVER = 2n ** 64n - 1n;
 
 export type FieldType = "u8" | "u16" | "u32" | "u64" | "bytes" | "text";
 
@@ -34,6 +41,11 @@ export interface FieldSpec {
   readonly lengths?: readonly [number, number];
   /** The only lengths a bytes field may have, when they are not a range. */
   readonly lengthChoices?: readonly number[];
+  /**
+   * A u64 duration that may be longer than any simulated time: a value from WAIT_FOREVER_FROM up,
+   * or one that would end past the last representable time, means no limit (decoded as Infinity).
+   */
+  readonly unbounded?: true;
 }
 
 /**
@@ -55,6 +67,8 @@ export interface MessageSpec {
 }
 
 const time = <Name extends string>(name: Name, description: string) => ({ name, type: "u64", description }) as const;
+const FOREVER_WORDS = "from 2^53 (WAIT_FOREVER = 2^64 - 1), or past the last time the model can represent: no limit";
+const duration = <Name extends string>(name: Name, description: string) => ({ name, type: "u64", description: `${description}; ${FOREVER_WORDS}`, unbounded: true }) as const;
 const data = (description: string) => ({ name: "data", type: "bytes", description, lengths: [1, MAX_DATA_BYTES] }) as const;
 const text = <Name extends string>(name: Name, description: string, minimum = 0) => ({ name, type: "text", description, lengths: [minimum, MAX_TEXT_BYTES] as const }) as const;
 
@@ -152,14 +166,14 @@ export const MESSAGES = [
   },
   {
     name: "WAIT", code: 0x08, kind: "request", reply: "WAIT_REPLY",
-    description: "Let simulated time pass: the client's time moves on by the duration.",
-    fields: [time("duration_ps", "How long, ps")],
+    description: "Let simulated time pass: the client's time moves on by the duration. Without a limit (WAIT_FOREVER), the model runs until nothing is left to happen in it (no event pending), and the reply says when that was.",
+    fields: [duration("duration_ps", "How long, ps")],
   },
   {
     name: "WAIT_INTERRUPT", code: 0x09, kind: "request", reply: "WAIT_REPLY",
-    description: "Wait for an interrupt message of a vector in the mask, at most the timeout: returns at once if one is already latched, else at the first one or when the timeout has passed.",
+    description: "Wait for an interrupt message of a vector in the mask, at most the timeout: returns at once if one is already latched, else at the first one or when the timeout has passed. Without a limit (WAIT_FOREVER), it returns at the first one, or with vectors 0 once nothing is left to happen in the model (no event pending: no interrupt can come any more).",
     fields: [
-      time("timeout_ps", "The longest wait, ps (0: only look)"),
+      duration("timeout_ps", "The longest wait, ps (0: only look)"),
       { name: "mask", type: "u32", description: "Bit v: vector v (bits beyond the device's vectors are refused)", range: [1, 0xffff_ffff] },
     ],
   },
@@ -250,7 +264,7 @@ export const PROTOCOL_ERRORS = [
   { name: "WRONG_LENGTH", code: 3, description: "The length is not the message's (fixed fields, and a tail within its bounds)" },
   { name: "BAD_VALUE", code: 4, description: "A field holds a value the message does not allow (named: message.field)" },
   { name: "VERSION", code: 5, description: "HELLO's major version is not the server's" },
-  { name: "ORDER", code: 6, description: "A message out of order: anything before HELLO, or a second HELLO" },
+  { name: "ORDER", code: 6, description: "A message out of order: anything before HELLO, a second HELLO, or a second client while one is served" },
   { name: "MEMORY", code: 7, description: "A host memory access outside every region allocated (the same words as the in-process memory guard)" },
   { name: "SIMULATION", code: 8, description: "The model failed while serving the message" },
 ] as const;

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadScenarioFile } from "../scenario/load.js";
-import { DEFAULT_CALL_NANOSECONDS, type ServeConfig } from "../serve/served-run.js";
+import { describeLeftFiles } from "../../sim/output-files.js";
+import { DEFAULT_CALL_NANOSECONDS, type ServeConfig, type ServedRun } from "../serve/served-run.js";
+import { loadServeScenario, RUN_ONLY_FIELDS } from "../serve/serve-scenario.js";
 import { type ServeOutcome, serveOnSocket, serveOnStreams } from "../serve/server.js";
+import { STOPPING_SIGNALS, type StoppingSignal, StopRequest } from "../serve/stop-request.js";
 
 export interface ServeCommandOptions {
   readonly socket?: string;
@@ -22,20 +24,23 @@ export interface ServeCommandOptions {
 export class ServeOptionError extends Error {}
 
 /**
- * The run's configuration: a scenario's name, seed, nic and wire parameters and outputs (its
- * customers, traffic and drivers are not used: the client is the driver), then the options.
+ * The run's configuration: a serve scenario's name, seed, nic and wire parameters and outputs
+ * (a run's scenario serves too: its customers, traffic and drivers are not used, the client is
+ * the driver), then the options.
  */
-export function serveConfig(options: ServeCommandOptions): ServeConfig {
-  const loaded = options.scenario ? loadScenarioFile(options.scenario).scenario : null;
-  const parameters = { ...(loaded ? { "top.nic": loaded.nic, "top.wire": loaded.wire } : {}), ...options.set };
+export function serveConfig(options: ServeCommandOptions, note: (text: string) => void = () => {}): ServeConfig {
+  const loaded = options.scenario ? loadServeScenario(options.scenario) : null;
+  if (loaded && loaded.unused.length > 0) note(`nicsim serve: ${options.scenario}: ${loaded.unused.join(", ")} not used: the client is the driver (serve needs none of ${RUN_ONLY_FIELDS.join(", ")})\n`);
+  const scenario = loaded?.scenario;
+  const parameters = { ...(scenario ? { "top.nic": scenario.nic, "top.wire": scenario.wire } : {}), ...options.set };
   return {
-    name: options.name ?? loaded?.name ?? "serve",
-    seed: options.seed ?? loaded?.seed ?? 1,
+    name: options.name ?? scenario?.name ?? "serve",
+    seed: options.seed ?? scenario?.seed ?? 1,
     parameters,
     parametersSource: options.scenario ?? "--set",
-    directory: options.out ?? loaded?.outputs.directory ?? "waveforms",
-    waveform: options.waveform && (loaded?.outputs.waveform ?? true),
-    pcap: loaded?.outputs.pcap ?? true,
+    directory: options.out ?? scenario?.outputs.directory ?? "waveforms",
+    waveform: options.waveform && (scenario?.outputs.waveform ?? true),
+    pcap: scenario?.outputs.pcap ?? true,
     callPicoseconds: (options.callNs ?? DEFAULT_CALL_NANOSECONDS) * 1000,
   };
 }
@@ -44,27 +49,57 @@ export function serveConfig(options: ServeCommandOptions): ServeConfig {
  * `nicsim serve`: the device for one driver in another process, on a Unix domain socket or on
  * stdin and stdout. With a command after `--`, the server starts it (NICSIM_SOCKET names the
  * socket, a temporary one unless --socket gives it) and exits with its status, or 1 when the run
- * did not end with the client's GOODBYE.
+ * did not end with the client's GOODBYE. SIGINT or SIGTERM ends the run between two of the
+ * client's messages, its files flushed and left under temporary names, as `nicsim run` does;
+ * the exit status is then 130 or 143, and a second signal stops at once.
  */
 export async function serveCommand(command: readonly string[], options: ServeCommandOptions): Promise<void> {
   if (options.stdio && (options.socket !== undefined || command.length > 0)) throw new ServeOptionError("--stdio serves the process that started the server: give neither --socket nor a command with it");
   if (!options.stdio && options.socket === undefined && command.length === 0) throw new ServeOptionError("say where to serve: --socket <path>, --stdio, or a client command after --");
-  const config = serveConfig(options);
   // With --stdio, stdout carries the protocol: words for a person go to stderr.
   const say = (text: string) => (options.stdio ? process.stderr : process.stdout).write(text);
+  const config = serveConfig(options, (text) => process.stderr.write(text));
+  const stop = new StopRequest();
+  let run: ServedRun | null = null;
+  const onSignal = (signal: StoppingSignal) => {
+    if (stop.signal !== null) {
+      // The run has not come to its end in time for the user: what is on disk stays as it is.
+      const ended = run?.finished;
+      const files = ended && ended.left.length === 0 ? `The run had ended: its files have their own names.` : describeLeftFiles(run?.left() ?? []);
+      process.stderr.write(`nicsim serve: ${signal} again: stopped at once, without flushing.\n${files}\n`);
+      process.exit(128 + constants.signals[signal]);
+    }
+    process.stderr.write(`nicsim serve: ${signal}: ending the run between two of the client's messages to flush its files (${signal} again stops at once)\n`);
+    stop.request(signal);
+  };
+  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
   let outcome: ServeOutcome;
-  if (options.stdio) outcome = await serveOnStreams(config, process.stdin, process.stdout);
-  else {
-    const temporary = options.socket === undefined ? mkdtempSync(join(tmpdir(), "nicsim-serve-")) : null;
-    const path = options.socket ?? join(temporary!, "device.sock");
-    outcome = await serveOnSocket(config, path, {
-      command: command.length > 0 ? command : undefined,
-      onListening: (listening) => process.stderr.write(`nicsim serve: ${config.name} listening on ${listening}${command.length > 0 ? `; starting ${command.join(" ")}` : ""}\n`),
-    }).finally(() => temporary && rmSync(temporary, { recursive: true, force: true }));
+  try {
+    outcome = await serve(command, options, config, { stop, onRun: (built) => (run = built) });
+  } finally {
+    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
   }
   const { result, clientStatus } = outcome;
   say(result.text);
-  say(`wrote ${result.files.join("\n      ")}\n`);
-  if (clientStatus !== null && clientStatus !== 0) process.exitCode = clientStatus;
-  else if (result.summary.ending.kind !== "goodbye") process.exitCode = 1;
+  if (result.left.length > 0) say(`${describeLeftFiles(result.left)}\n`);
+  else say(`wrote ${result.files.join("\n      ")}\n`);
+  const ending = result.summary.ending;
+  if (ending.kind === "interrupted") process.exitCode = 128 + constants.signals[ending.signal];
+  else if (clientStatus !== null && clientStatus !== 0) process.exitCode = clientStatus;
+  else if (ending.kind !== "goodbye") process.exitCode = 1;
+  if (stop.signal !== null && ending.kind !== "interrupted") {
+    process.stderr.write(`nicsim serve: the run had ended before ${stop.signal} stopped it: its files are complete.\n`);
+    process.exitCode = 128 + constants.signals[stop.signal];
+  }
+}
+
+function serve(command: readonly string[], options: ServeCommandOptions, config: ServeConfig, serving: { stop: StopRequest; onRun: (run: ServedRun) => void }): Promise<ServeOutcome> {
+  if (options.stdio) return serveOnStreams(config, process.stdin, process.stdout, serving);
+  const temporary = options.socket === undefined ? mkdtempSync(join(tmpdir(), "nicsim-serve-")) : null;
+  const path = options.socket ?? join(temporary!, "device.sock");
+  return serveOnSocket(config, path, {
+    ...serving,
+    command: command.length > 0 ? command : undefined,
+    onListening: (listening) => process.stderr.write(`nicsim serve: ${config.name} listening on ${listening}${command.length > 0 ? `; starting ${command.join(" ")}` : ""}\n`),
+  }).finally(() => temporary && rmSync(temporary, { recursive: true, force: true }));
 }

@@ -4,6 +4,7 @@ import { MessageFramer } from "./message-framer.js";
 import { clipText, decodeMessage, encodeMessage, layoutOf } from "./protocol-codec.js";
 import type { ServedRun, ServedRunResult } from "./served-run.js";
 import type { ServeEnding } from "./serve-summary.js";
+import type { StoppingSignal } from "./stop-request.js";
 
 /** Where a connection's bytes go: written in order; `end` closes the stream after what was written. */
 export interface ByteSink {
@@ -20,11 +21,14 @@ export interface ByteSink {
 export class Connection {
   private readonly framer = new MessageFramer();
   private closed = false;
+  private receivedAny = false;
 
   constructor(
     private readonly run: ServedRun,
     private readonly sink: ByteSink,
     private readonly onEnd: (result: ServedRunResult) => void = () => {},
+    /** Why a stream that ends before its first byte had no client (`--stdio` with nothing at the other end); without it, such a stream is a disconnect. */
+    private readonly silentEnd: string | null = null,
   ) {}
 
   get ended(): boolean {
@@ -34,6 +38,7 @@ export class Connection {
   /** Bytes from the client: every whole message in them is served now. */
   receive(chunk: Uint8Array): void {
     if (this.closed) return;
+    if (chunk.length > 0) this.receivedAny = true;
     this.framer.push(chunk);
     for (;;) {
       const frame = this.framer.next();
@@ -55,10 +60,22 @@ export class Connection {
     }
   }
 
-  /** The client's stream ended (or failed): a run not over yet ends as a disconnect, naming a message left half sent. */
-  disconnected(): void {
+  /**
+   * The client's stream ended (or failed): a run not over yet ends as a disconnect, naming a
+   * message left half sent, and the signal that killed the client program when that is known.
+   */
+  disconnected(killedBy: NodeJS.Signals | null = null): void {
     if (this.closed) return;
-    this.end({ kind: "disconnected", cutOff: this.framer.describePending() });
+    const cutOff = this.framer.describePending();
+    if (killedBy !== null) this.end({ kind: "client-killed", signal: killedBy, cutOff });
+    else if (!this.receivedAny && this.silentEnd !== null) this.end({ kind: "no-client", reason: this.silentEnd });
+    else this.end({ kind: "disconnected", cutOff });
+  }
+
+  /** The server was stopped by a signal: the run ends here, between two messages, and the client's stream is closed. */
+  interrupt(signal: StoppingSignal): void {
+    if (this.closed) return;
+    this.end({ kind: "interrupted", signal });
   }
 
   private refuse(error: ProtocolErrorName, messageType: number, text: string, ending?: ServeEnding): void {

@@ -26,9 +26,10 @@ export class DeviceClock {
     }
   }
 
-  /** Let `picoseconds` pass: the model runs up to then, events at that time included. */
+  /** Let `picoseconds` pass: the model runs up to then, events at that time included; without a limit (Infinity), until nothing is left to happen. */
   advance(picoseconds: number): void {
-    this.kernel.run({ until: this.limit(picoseconds) });
+    const until = this.limit(picoseconds);
+    this.kernel.run(until === null ? {} : { until });
   }
 
   wait(picoseconds: number): void {
@@ -48,13 +49,17 @@ export class DeviceClock {
 
   /** Wait until a vector in `mask` is latched, at most `timeout` ps; deliver (unlatch) those in the mask and return them (0: timed out). */
   waitInterrupt(timeout: number, mask: number): number {
-    if ((this.latched & mask) === 0) this.kernel.run({ until: this.limit(timeout), stopWhen: () => (this.latched & mask) !== 0 });
+    const until = this.limit(timeout);
+    const stopWhen = () => (this.latched & mask) !== 0;
+    if ((this.latched & mask) === 0) this.kernel.run(until === null ? { stopWhen } : { until, stopWhen });
     const delivered = this.latched & mask;
     this.latched &= ~mask;
     return delivered >>> 0;
   }
 
-  private limit(picoseconds: number): number {
-    return Math.min(Number.MAX_SAFE_INTEGER, this.kernel.now + picoseconds);
+  /** The time `picoseconds` from now, or null for no limit: a wait that would end past the last representable time has none. */
+  private limit(picoseconds: number): number | null {
+    const end = this.kernel.now + picoseconds;
+    return end > Number.MAX_SAFE_INTEGER ? null : end;
   }
 }

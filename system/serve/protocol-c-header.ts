@@ -1,4 +1,4 @@
-import { HEADER_BYTES, HEADER_FIELDS, MAX_DATA_BYTES, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES, MESSAGES, PROTOCOL_ERRORS, PROTOCOL_MAGIC, PROTOCOL_VERSION, fieldBytes } from "../../hw/spec/device-protocol.js";
+import { HEADER_BYTES, HEADER_FIELDS, MAX_DATA_BYTES, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES, type MessageName, MESSAGES, PROTOCOL_ERRORS, PROTOCOL_MAGIC, PROTOCOL_VERSION, WAIT_FOREVER, WAIT_FOREVER_FROM, fieldBytes } from "../../hw/spec/device-protocol.js";
 import { layoutOf } from "./protocol-codec.js";
 
 export const PROTOCOL_C_HEADER_PATH = "clients/c/nicsim_protocol.h";
@@ -22,6 +22,10 @@ export function protocolCHeader(): string {
     "",
     '#include "nicsim_device.h"',
     "",
+    "#ifdef __cplusplus",
+    'extern "C" {',
+    "#endif",
+    "",
     ...define("NICSIM_PROTOCOL_MAGIC", `0x${PROTOCOL_MAGIC.toString(16).toUpperCase()}u`, '"NSIM", HELLO.magic'),
     ...define("NICSIM_PROTOCOL_VERSION_MAJOR", PROTOCOL_VERSION.major),
     ...define("NICSIM_PROTOCOL_VERSION_MINOR", PROTOCOL_VERSION.minor),
@@ -30,6 +34,8 @@ export function protocolCHeader(): string {
     ...define("NICSIM_MSG_MAX_BYTES", MAX_MESSAGE_BYTES, "The longest message"),
     ...define("NICSIM_MSG_MAX_DATA_BYTES", MAX_DATA_BYTES, "The most data bytes in one memory message"),
     ...define("NICSIM_MSG_MAX_TEXT_BYTES", MAX_TEXT_BYTES, "The longest text field"),
+    ...define("NICSIM_WAIT_FOREVER", `UINT64_C(0x${WAIT_FOREVER.toString(16).toUpperCase()})`, "A WAIT duration or WAIT_INTERRUPT timeout without a limit (nicsim_wait, nicsim_wait_interrupt)"),
+    ...define("NICSIM_WAIT_FOREVER_FROM", `UINT64_C(${WAIT_FOREVER_FROM})`, "Durations and timeouts from here up (2^53 ps) have no limit either"),
     "",
   ];
   for (const spec of MESSAGES) {
@@ -50,6 +56,31 @@ export function protocolCHeader(): string {
   }
   lines.push("/* Protocol error codes (ERROR.code) */");
   for (const error of PROTOCOL_ERRORS) lines.push(...define(`NICSIM_PROTOCOL_ERROR_${error.name}`, error.code, error.description));
-  lines.push("", "#endif /* NICSIM_PROTOCOL_H */", "");
+  lines.push("", ...lengthFunctions(), "", "#ifdef __cplusplus", "}", "#endif", "", "#endif /* NICSIM_PROTOCOL_H */", "");
   return lines.join("\n");
+}
+
+/** Each type's fixed length and longest tail, for a client that checks what it is sent (and what it sends) against the table. */
+function lengthFunctions(): string[] {
+  const tailMaximum = (name: MessageName) => {
+    const tail = layoutOf(name).tail;
+    return tail ? `NICSIM_MSG_${name}_${tail.field.name.toUpperCase()}_MAX` : "0u";
+  };
+  return [
+    "/* The fixed length of a message type (header and fixed fields: its whole length without a tail), or 0 for a type no message has. */",
+    "static inline uint32_t nicsim_msg_fixed_bytes(uint32_t type) {",
+    "  switch (type) {",
+    ...MESSAGES.map((spec) => `  case NICSIM_MSG_${spec.name}: return NICSIM_MSG_${spec.name}_FIXED_BYTES;`),
+    "  default: return 0u;",
+    "  }",
+    "}",
+    "",
+    "/* The longest tail (bytes or text to the end of the message) a message type has: 0 for one without a tail. */",
+    "static inline uint32_t nicsim_msg_tail_max(uint32_t type) {",
+    "  switch (type) {",
+    ...MESSAGES.map((spec) => `  case NICSIM_MSG_${spec.name}: return ${tailMaximum(spec.name)};`),
+    "  default: return 0u;",
+    "  }",
+    "}",
+  ];
 }

@@ -1,4 +1,4 @@
-import { type FieldSpec, fieldBytes, HEADER_BYTES, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES, type MessageName, type MessageSpec, MESSAGES, type ProtocolErrorName } from "../../hw/spec/device-protocol.js";
+import { type FieldSpec, fieldBytes, HEADER_BYTES, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES, type MessageName, type MessageSpec, MESSAGES, type ProtocolErrorName, WAIT_FOREVER_FROM } from "../../hw/spec/device-protocol.js";
 
 /**
  * The one encoder and the one decoder of the device protocol, both derived from the message
@@ -82,8 +82,10 @@ export function encodeMessage<N extends MessageName>(name: N, values: MessageVal
   for (const { field, offset } of layout.fixed) {
     const value = given[field.name];
     const size = fieldBytes(field.type as "u8");
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value >= 2 ** (8 * size)) throw new RangeError(`${name}.${field.name}: ${String(value)} is not a ${field.type}`);
-    writeNumber(bytes, offset, size, value);
+    // No limit travels as the largest u64 (WAIT_FOREVER).
+    if (value === Infinity && field.unbounded) bytes.fill(0xff, offset, offset + size);
+    else if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value >= 2 ** (8 * size)) throw new RangeError(`${name}.${field.name}: ${String(value)} is not a ${field.type}`);
+    else writeNumber(bytes, offset, size, value);
   }
   bytes.set(tail, layout.fixedBytes);
   return bytes;
@@ -124,8 +126,9 @@ export function decodeMessage(bytes: Uint8Array, from: "client" | "server"): Dec
   const values: Record<string, number | Uint8Array | string> = {};
   for (const { field, offset } of layout.fixed) {
     const size = fieldBytes(field.type as "u8");
-    if (size === 8 && readNumber(bytes, offset + 4, 4) >= 2 ** 21) return refuse("BAD_VALUE", code, `${name}.${field.name}: beyond 2^53`);
-    const value = readNumber(bytes, offset, size);
+    const beyond = size === 8 && readNumber(bytes, offset + 4, 4) >= WAIT_FOREVER_FROM / 2 ** 32;
+    if (beyond && !field.unbounded) return refuse("BAD_VALUE", code, `${name}.${field.name}: beyond 2^53`);
+    const value = beyond ? Infinity : readNumber(bytes, offset, size);
     const problem = valueProblem(field, value);
     if (problem !== null) return refuse("BAD_VALUE", code, `${name}.${field.name}: ${problem}`);
     values[field.name] = value;

@@ -1,4 +1,4 @@
-import { HEADER_BYTES, HEADER_FIELDS, MAX_DATA_BYTES, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES, MESSAGES, type MessageKind, PROTOCOL_ERRORS, PROTOCOL_MAGIC, PROTOCOL_VERSION, type FieldSpec, fieldBytes } from "../../hw/spec/device-protocol.js";
+import { HEADER_BYTES, HEADER_FIELDS, MAX_DATA_BYTES, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES, MESSAGES, type MessageKind, PROTOCOL_ERRORS, PROTOCOL_MAGIC, PROTOCOL_VERSION, type FieldSpec, fieldBytes, WAIT_FOREVER } from "../../hw/spec/device-protocol.js";
 import { type FieldLayout, layoutOf } from "./protocol-codec.js";
 import { PROTOCOL_PREFACE } from "./protocol-preface.js";
 
@@ -8,6 +8,7 @@ const hex = (value: number, digits = 2) => `0x${value.toString(16).padStart(digi
 
 /** What a field may hold, in words. */
 function allowed(field: FieldSpec): string {
+  if (field.unbounded) return "any; from 2^53 no limit";
   if (field.choices) return field.choices.join(", ");
   if (field.range) return field.range[0] === field.range[1] ? hex(field.range[0], 8) : `${field.range[0]} to ${field.range[1]}`;
   if (field.lengthChoices) return `${field.lengthChoices.join(" or ")} bytes`;
@@ -40,7 +41,9 @@ export function protocolMarkdown(): string {
     "## Header",
     "",
     `Every message starts with these ${HEADER_BYTES} bytes; a message is ${HEADER_BYTES} to ${MAX_MESSAGE_BYTES} bytes long. Magic: ${hex(PROTOCOL_MAGIC, 8)} ("NSIM");`,
-    `data fields carry at most ${MAX_DATA_BYTES} bytes, text fields at most ${MAX_TEXT_BYTES}.`,
+    `data fields carry at most ${MAX_DATA_BYTES} bytes, text fields at most ${MAX_TEXT_BYTES}. A u64 field holds at most 2^53 - 1 (simulated time is exact to`,
+    `2^53 ps), except the durations of WAIT and WAIT_INTERRUPT, where any value from 2^53 up, or one that would end past 2^53 - 1 ps,`,
+    `means no limit: WAIT_FOREVER is 0x${WAIT_FOREVER.toString(16)} (\`NICSIM_WAIT_FOREVER\` in C, \`WAIT_FOREVER\` in Python).`,
     "",
     "| offset | bytes | field | type | description |",
     "| --- | --- | --- | --- | --- |",

@@ -11,12 +11,21 @@ and \`.filters/\`, \`.pcap\`, \`.esp_sa\` (when the client gave the peer SAs) an
 ## Transports
 
 - \`nicsim serve --socket PATH\`: a Unix domain socket (stream). The first client to connect drives
-  the device; a second one is refused with ERROR (ORDER).
+  the device; a second one is refused with ERROR (ORDER) and does not change how the run ends. The
+  path holds at most 107 bytes (\`sun_path\`): a longer one is refused before the server listens.
 - \`nicsim serve --stdio\`: requests on stdin, replies on stdout, for a client that starts the
   server as its child (\`nicsim_spawn\` in C, \`Client.spawn\` in Python). Words for a person go to stderr.
 - \`nicsim serve [--socket PATH] -- ./driver args…\`: the server starts the driver with
   \`NICSIM_SOCKET\` set to the socket (a temporary one without \`--socket\`) and exits with the
-  driver's exit status (or 1 if the run did not end with GOODBYE).
+  driver's exit status (or 1 if the run did not end with GOODBYE). The run ends once the driver has
+  exited, so that a driver killed by a signal is named in the summary ("the client was killed by
+  SIGSEGV") and the status is 128 + the signal's number, as a shell gives it.
+
+Ctrl-C (SIGINT) or SIGTERM ends a run between two of the client's messages, as \`nicsim run\` is
+stopped: the waveform and capture are flushed and closed, the summary says "interrupted by SIGINT",
+the files are left under their temporary names (\`<name>.vcd.partial\`, …) and listed with their
+state, a driver the server started is sent SIGTERM, and the exit status is 130 or 143; a second
+signal stops at once. A message being served finishes first (a long WAIT runs to its end).
 
 ## Messages
 
@@ -39,7 +48,9 @@ Simulated time is the model's, in picoseconds, and only the client moves it on:
 - an MMIO_READ then runs the model until the value is back (the NIC's read round trip, after
   the posted writes before it): the reply's time is the client's time from then on;
 - WAIT moves the client's time on by its duration; WAIT_INTERRUPT until an interrupt it waits
-  for, or its timeout.
+  for, or its timeout. A duration of WAIT_FOREVER (2^64 - 1; any from 2^53 ps, or one ending past
+  the last representable time) has no limit: the wait ends at the interrupt, or when nothing is
+  left to happen in the model (no event pending, so that no interrupt can come), at that time.
 
 Nothing else advances time: a client computing between two messages takes no simulated time
 beyond the cost of its next call. A driver that wants to model its own work waits for it.

@@ -1,4 +1,4 @@
-import { HEADER_BYTES, MAX_DATA_BYTES, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES, MESSAGES, PROTOCOL_ERRORS, PROTOCOL_MAGIC, PROTOCOL_VERSION } from "../../hw/spec/device-protocol.js";
+import { HEADER_BYTES, MAX_DATA_BYTES, MAX_MESSAGE_BYTES, MAX_TEXT_BYTES, MESSAGES, PROTOCOL_ERRORS, PROTOCOL_MAGIC, PROTOCOL_VERSION, WAIT_FOREVER, WAIT_FOREVER_FROM } from "../../hw/spec/device-protocol.js";
 import { layoutOf } from "./protocol-codec.js";
 
 export const PROTOCOL_PYTHON_PATH = "clients/python/nicsim_protocol.py";
@@ -27,6 +27,9 @@ export function protocolPython(): string {
     `MAX_MESSAGE_BYTES = ${MAX_MESSAGE_BYTES}`,
     `MAX_DATA_BYTES = ${MAX_DATA_BYTES}`,
     `MAX_TEXT_BYTES = ${MAX_TEXT_BYTES}`,
+    "# A WAIT duration or WAIT_INTERRUPT timeout without a limit; any from WAIT_FOREVER_FROM (2^53 ps) up has none either.",
+    `WAIT_FOREVER = 0x${WAIT_FOREVER.toString(16).toUpperCase()}`,
+    `WAIT_FOREVER_FROM = ${WAIT_FOREVER_FROM}`,
     "",
     "MESSAGES = {",
   ];

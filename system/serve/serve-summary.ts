@@ -3,14 +3,19 @@ import { formatTime } from "../../sim/time.js";
 import { type DeviceDiagnostics, diagnostics } from "../hardware.js";
 import type { PeerCounts } from "./bench-peer.js";
 import type { ServedRun } from "./served-run.js";
+import type { StoppingSignal } from "./stop-request.js";
 
 /** How a served run ended. */
 export type ServeEnding =
   | { readonly kind: "goodbye" }
   /** The client went away without GOODBYE; `cutOff` names a message it left half sent. */
   | { readonly kind: "disconnected"; readonly cutOff: string | null }
-  /** The client never connected (its command exited first, or the server was stopped). */
+  /** The client program the server started was killed by a signal (SIGSEGV, SIGKILL…) before its GOODBYE. */
+  | { readonly kind: "client-killed"; readonly signal: NodeJS.Signals; readonly cutOff: string | null }
+  /** The client never connected (its command exited first, or its input ended before any message). */
   | { readonly kind: "no-client"; readonly reason: string }
+  /** The server was stopped by a signal between two of the client's messages; its files stay under temporary names. */
+  | { readonly kind: "interrupted"; readonly signal: StoppingSignal }
   | { readonly kind: "protocol-error"; readonly error: ProtocolErrorName; readonly message: string }
   | { readonly kind: "simulation-error"; readonly message: string };
 
@@ -33,15 +38,21 @@ export function describeEnding(ending: ServeEnding): string {
     case "goodbye":
       return "the client said goodbye";
     case "disconnected":
-      return `the client disconnected without GOODBYE${ending.cutOff ? `, in the middle of a message (${ending.cutOff})` : ""}`;
+      return `the client disconnected without GOODBYE${cutOff(ending.cutOff)}`;
+    case "client-killed":
+      return `the client was killed by ${ending.signal}, without GOODBYE${cutOff(ending.cutOff)}`;
     case "no-client":
       return `no client connected: ${ending.reason}`;
+    case "interrupted":
+      return `interrupted by ${ending.signal}: the server was stopped between two of the client's messages`;
     case "protocol-error":
       return `protocol error ${ending.error}: ${ending.message}`;
     case "simulation-error":
       return `the model failed: ${ending.message}`;
   }
 }
+
+const cutOff = (words: string | null) => (words ? `, in the middle of a message (${words})` : "");
 
 export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonly string[]): ServeSummary {
   const { kernel, top } = run.design;

@@ -3,7 +3,7 @@ import { container as rootContainer } from "../../sim/di.js";
 import type { Design } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { NobleBackend } from "../../sim/crypto/noble-backend.js";
-import { OutputFiles } from "../../sim/output-files.js";
+import { type LeftFile, OutputFiles } from "../../sim/output-files.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
@@ -32,7 +32,10 @@ export const DEFAULT_CALL_NANOSECONDS = 20;
 export interface ServedRunResult {
   readonly summary: ServeSummary;
   readonly text: string;
+  /** The files, under their own names: none for a run stopped by a signal, whose files are `left`. */
   readonly files: readonly string[];
+  /** The files left under temporary names (a run stopped by a signal), each with its state. */
+  readonly left: readonly LeftFile[];
 }
 
 /**
@@ -66,7 +69,11 @@ export class ServedRun {
     return this.result;
   }
 
-  /** End the run (once): close the waveform and capture, write the esp_sa file and the summary, give the files their names. */
+  /**
+   * End the run (once): close the waveform and capture, write the esp_sa file and the summary, and
+   * give the files their names; a run stopped by a signal leaves them under their temporary names,
+   * as `nicsim run` does, so that it replaces no earlier run's files.
+   */
   finish(ending: ServeEnding): ServedRunResult {
     if (this.result) return this.result;
     const { kernel } = this.design;
@@ -87,8 +94,14 @@ export class ServedRun {
     if (this.base) files.push(`${this.base}.summary.json`);
     const summary = serveSummary(this, ending, files);
     if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
-    this.files?.commit();
-    this.result = { summary, text: formatServeSummary(summary), files };
+    const interrupted = ending.kind === "interrupted";
+    if (!interrupted) this.files?.commit();
+    this.result = { summary, text: formatServeSummary(summary), files: interrupted ? [] : files, left: interrupted ? this.left() : [] };
     return this.result;
+  }
+
+  /** The run's files still under temporary names, as they are on disk now (all of them before the run has ended). */
+  left(): LeftFile[] {
+    return this.files?.left() ?? [];
   }
 }

@@ -1,11 +1,12 @@
-import { spawn } from "node:child_process";
-import { existsSync, lstatSync, unlinkSync } from "node:fs";
+import { existsSync, unlinkSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
-import { Connection } from "./connection.js";
+import { ClientProgram, describeNoConnection, exitStatus } from "./client-program.js";
+import { Connection, protocolErrorCode } from "./connection.js";
 import { encodeMessage } from "./protocol-codec.js";
-import { protocolErrorCode } from "./connection.js";
 import { type ServeConfig, ServedRun, type ServedRunResult } from "./served-run.js";
+import { prepareSocketPath } from "./socket-path.js";
+import type { StopRequest } from "./stop-request.js";
 
 export interface ServeOutcome {
   readonly result: ServedRunResult;
@@ -13,18 +14,28 @@ export interface ServeOutcome {
   readonly clientStatus: number | null;
 }
 
+export interface ServeOptions {
+  /** A stop asked from outside (a signal): the run ends between two messages, its files flushed. */
+  readonly stop?: StopRequest;
+  /** Called with the run once it is built: what a stop that cannot wait reports (its files on disk). */
+  readonly onRun?: (run: ServedRun) => void;
+}
+
 /** Serve one run over a pair of streams (stdin and stdout for `--stdio`): resolves when the run is over. */
-export function serveOnStreams(config: ServeConfig, input: Readable, output: Writable): Promise<ServeOutcome> {
+export function serveOnStreams(config: ServeConfig, input: Readable, output: Writable, options: ServeOptions = {}): Promise<ServeOutcome> {
   const run = new ServedRun(config);
+  options.onRun?.(run);
   return new Promise((resolve) => {
-    const connection = new Connection(run, { write: (bytes) => output.write(bytes), end: () => input.pause() }, (result) => resolve({ result, clientStatus: null }));
+    const sink = { write: (bytes: Uint8Array) => output.write(bytes), end: () => input.pause() };
+    const connection = new Connection(run, sink, (result) => resolve({ result, clientStatus: null }), "its input ended before any message");
     input.on("data", (chunk: Buffer) => connection.receive(chunk));
     input.on("end", () => connection.disconnected());
     input.on("error", () => connection.disconnected());
+    options.stop?.onRequest((signal) => connection.interrupt(signal));
   });
 }
 
-export interface SocketOptions {
+export interface SocketOptions extends ServeOptions {
   /** A client program to start once the socket listens, with NICSIM_SOCKET set to its path: the run is over when it has exited. */
   readonly command?: readonly string[];
   readonly onListening?: (path: string) => void;
@@ -34,28 +45,38 @@ export interface SocketOptions {
 
 /**
  * Serve one run on a Unix domain socket: the first client to connect drives the device; others
- * are refused. A socket file left by an earlier server is replaced; any other file is not.
+ * are refused. A socket file left by an earlier server is replaced; any other file is not. With a
+ * command, the run ends once the program has exited, so that the summary can name the signal
+ * that killed it.
  */
 export async function serveOnSocket(config: ServeConfig, path: string, options: SocketOptions = {}): Promise<ServeOutcome> {
-  if (existsSync(path)) {
-    if (!lstatSync(path).isSocket()) throw new Error(`--socket ${path}: a file that is not a socket is there; choose another path`);
-    unlinkSync(path);
-  }
+  prepareSocketPath(path);
   const run = new ServedRun(config);
+  options.onRun?.(run);
   const server = createServer();
+  const sockets = new Set<Socket>();
   let connection: Connection | null = null;
+  let client: ClientProgram | null = null;
   let runEnded: (result: ServedRunResult) => void = () => {};
   const ended = new Promise<ServedRunResult>((resolve) => (runEnded = resolve));
   server.on("connection", (socket: Socket) => {
-    if (connection) {
-      socket.end(encodeMessage("ERROR", { code: protocolErrorCode("ORDER"), message_type: 0, message: "the device serves one client per run, and it has one" }));
-      return;
-    }
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    if (connection || run.finished) return refuse(socket);
     const accepted = new Connection(run, { write: (bytes) => socket.write(bytes), end: () => socket.end() }, runEnded);
     connection = accepted;
     socket.on("data", (chunk: Buffer) => accepted.receive(chunk));
-    socket.on("close", () => accepted.disconnected());
-    socket.on("error", () => accepted.disconnected());
+    socket.on("close", () => {
+      // A program the server started is waited for: the summary then says whether a signal killed it.
+      if (client) void client.exited.then((exit) => accepted.disconnected(exit.kind === "killed" ? exit.signal : null));
+      else accepted.disconnected();
+    });
+  });
+  options.stop?.onRequest((signal) => {
+    if (connection) connection.interrupt(signal);
+    else if (!run.finished) runEnded(run.finish({ kind: "interrupted", signal }));
+    client?.stop();
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -63,26 +84,23 @@ export async function serveOnSocket(config: ServeConfig, path: string, options: 
   });
   options.onListening?.(path);
   let clientStatus: number | null = null;
-  if (options.command) {
-    const { status, problem } = await runClient(options.command, path, options.onClientOutput);
-    clientStatus = status;
+  if (options.command && !run.finished) {
+    client = new ClientProgram(options.command, path, options.onClientOutput);
+    const exit = await client.exited;
+    clientStatus = exitStatus(exit);
     // Its connection closes as it exits, which ends the run; a client that never connected ends it here.
-    if (!connection) runEnded(run.finish({ kind: "no-client", reason: problem ?? `${options.command[0]} exited with status ${status} without connecting` }));
+    if (!connection && !run.finished) runEnded(run.finish({ kind: "no-client", reason: describeNoConnection(exit, options.command[0]!) }));
   }
   const result = await ended;
+  // A refused client still connected would hold the server open.
+  for (const socket of sockets) socket.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (existsSync(path)) unlinkSync(path);
   return { result, clientStatus };
 }
 
-/** Start the client program with NICSIM_SOCKET set; resolves with its exit status once it has exited (127 when it could not start). */
-function runClient(command: readonly string[], path: string, onOutput?: (text: string) => void): Promise<{ status: number; problem: string | null }> {
-  const [program, ...args] = command;
-  return new Promise((resolve) => {
-    const child = spawn(program!, args, { stdio: onOutput ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...process.env, NICSIM_SOCKET: path } });
-    child.stdout?.on("data", (chunk: Buffer) => onOutput!(chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => onOutput!(chunk.toString()));
-    child.on("error", (error) => resolve({ status: 127, problem: `${program}: ${error.message}` }));
-    child.on("exit", (code, signal) => resolve({ status: code ?? 128 + (signal === "SIGKILL" ? 9 : 15), problem: null }));
-  });
+/** A client beyond the first: told why, its bytes read and dropped so that its leaving is seen, and closed. */
+function refuse(socket: Socket): void {
+  socket.resume();
+  socket.end(encodeMessage("ERROR", { code: protocolErrorCode("ORDER"), message_type: 0, message: "the device serves one client per run, and it has one" }));
 }

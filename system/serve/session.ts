@@ -93,7 +93,7 @@ export class DeviceSession {
   }
 
   private hello(values: MessageValues<"HELLO">): Served {
-    if (this.helloDone) return refusal("ORDER", "HELLO", "HELLO.magic: a second HELLO on one connection");
+    if (this.helloDone) return refusal("ORDER", "HELLO", "HELLO: a second HELLO on one connection (HELLO is its first message only)");
     if (values.major !== PROTOCOL_VERSION.major) return refusal("VERSION", "HELLO", `HELLO.major: the client speaks version ${values.major}.${values.minor}, the server ${PROTOCOL_VERSION.major}.${PROTOCOL_VERSION.minor}`);
     this.clientName = values.client_name;
     this.clock.advance(this.options.callPicoseconds);

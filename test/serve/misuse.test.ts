@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
 import { DESCRIPTOR_BYTES, TX, TX_COMMAND_FIELDS, TX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
+import { ErrorCode } from "../../hw/spec/errors.js";
 import * as R from "../../hw/spec/registers.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
@@ -93,4 +94,23 @@ test("driver misuse over the socket is diagnosed exactly as in-process: the same
   expect([...top.memory.read(inProcessRing + TX.STATUS, 2)]).toEqual([1, 2]);
   // And the client was told in words, before the replies that followed.
   expect(client.received.filter((message) => message.name === "DIAGNOSTIC").map((message) => (message.values as { message: string }).message)).toEqual(served.map((diagnostic) => diagnostic.message));
+});
+
+test("a ring running past its region: DMA_UNMAPPED names the first descriptor outside mapped memory and the fetch it was in; TDFAULT the fetch's first", () => {
+  const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+  client.hello();
+  const reply = <N extends Message["name"]>(message: Message) => message.values as Extract<Message, { name: N }>["values"];
+  // A region of 10 descriptors, a ring of 16: descriptors 10 to 15 lie in the red zone after it.
+  const ring = reply<"ALLOCATE_REPLY">(client.request("ALLOCATE", { bytes: 10 * DESCRIPTOR_BYTES, alignment: R.RING_ALIGNMENT, label: "short ring" })).address;
+  const buffer = reply<"ALLOCATE_REPLY">(client.request("ALLOCATE", { bytes: 128, alignment: 64, label: "buffer" })).address;
+  for (let index = 0; index < 10; index++) client.send("MEMORY_WRITE", { address: ring + index * DESCRIPTOR_BYTES, data: TX_DESCRIPTOR.encode({ bufferAddress: buffer, length: 64, command: TX_COMMAND_FIELDS.pack({ EOP: 1 }) }) });
+  for (const [offset, value] of [[R.TDBAL(0), ring % 2 ** 32], [R.TDBAH(0), Math.floor(ring / 2 ** 32)], [R.TDLEN(0), 16 * DESCRIPTOR_BYTES], [R.TXDCTL(0), R.QUEUE_ENABLE], [R.CTRL, R.CTRL_TX_ENABLE], [R.TDT(0), 15]] as const) client.send("MMIO_WRITE", { offset, value });
+  client.request("WAIT", { duration_ps: us(5) });
+  const unmapped = client.run.design.top.nic.diagnostics.filter((diagnostic) => diagnostic.code === "DMA_UNMAPPED");
+  expect(unmapped.map((diagnostic) => diagnostic.message)).toEqual([
+    `DMA_UNMAPPED: TX queue 0, descriptor 10, address of the descriptor (ring at TDBAL + 32 × index; the first outside mapped memory of the fetch of descriptors 8 to 14) = 0x${(ring + 10 * DESCRIPTOR_BYTES).toString(16)}: A DMA address outside mapped host memory; the access is not made`,
+  ]);
+  const read = (offset: number) => reply<"MMIO_READ_REPLY">(client.request("MMIO_READ", { offset })).value;
+  expect(R.decodeQueueFault(read(R.TDFAULT(0)))).toEqual({ code: ErrorCode.DMA_UNMAPPED, index: 8 });
+  expect(read(R.ERRLOG_INDEX)).toBe(10);
 });

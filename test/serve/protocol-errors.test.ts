@@ -91,7 +91,7 @@ describe("a message the server cannot take gets ERROR naming the message and the
     const twice = new LoopbackClient();
     twice.hello();
     twice.hello();
-    expect(refusal(twice)).toEqual({ error: "ORDER", type: 0x01, text: "HELLO.magic: a second HELLO on one connection" });
+    expect(refusal(twice)).toEqual({ error: "ORDER", type: 0x01, text: "HELLO: a second HELLO on one connection (HELLO is its first message only)" });
     const magic = new LoopbackClient();
     magic.request("HELLO", { magic: 0x12345678, major: 1, minor: 0, client_name: "" });
     expect(refusal(magic)).toEqual({ error: "BAD_VALUE", type: 0x01, text: "HELLO.magic: 0x12345678; expected 0x4d49534e" });

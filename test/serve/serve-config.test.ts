@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { expect, test } from "vitest";
 import { serveCommand, serveConfig, ServeOptionError } from "../../system/cli/serve-command.js";
 import { ServedRun } from "../../system/serve/served-run.js";
+import { ScenarioError } from "../../system/scenario/load.js";
 
 test("a scenario gives the served run its name, seed, nic and wire parameters and outputs; options win over it", () => {
   const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-config-"));
@@ -17,6 +18,37 @@ test("a scenario gives the served run its name, seed, nic and wire parameters an
   const overridden = serveConfig({ scenario: file, set: { "top.nic.queues": 1 }, seed: 3, name: "other", out: directory, callNs: 5, waveform: true });
   expect(overridden).toMatchObject({ name: "other", seed: 3, directory, callPicoseconds: 5000 });
   expect(new ServedRun({ ...overridden, directory: null }).design.top.nic.queues).toBe(1);
+});
+
+test("a serve scenario needs no durationMicroseconds, customers or traffic (serve does not use them)", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-scenario-"));
+  const file = join(directory, "m.yaml");
+  writeFileSync(file, ["name: m", "seed: 4", "nic:", "  queues: 2", ""].join("\n"));
+  const notes: string[] = [];
+  expect(serveConfig({ scenario: file, set: {}, waveform: true }, (text) => notes.push(text))).toMatchObject({ name: "m", seed: 4, parameters: { "top.nic": { queues: 2 } }, directory: "waveforms" });
+  expect(notes).toEqual([]);
+  // A run's scenario serves as it is; what serve does not use is said.
+  const run = join(directory, "run.yaml");
+  writeFileSync(run, ["name: r", "description: a run", "outputs:", "  html: false", "durationMicroseconds: 10", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - { name: s, customer: a, direction: both, packetBytes: 100, load: 0.1 }", ""].join("\n"));
+  expect(serveConfig({ scenario: run, set: {}, waveform: true }, (text) => notes.push(text)).name).toBe("r");
+  expect(notes).toEqual([`nicsim serve: ${run}: durationMicroseconds, customers, traffic, outputs.html not used: the client is the driver (serve needs none of durationMicroseconds, customers, traffic)\n`]);
+});
+
+test("a serve scenario still refuses unknown fields, wrong values and wrong parameters, each at its line", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-scenario-bad-"));
+  const file = join(directory, "bad.yaml");
+  writeFileSync(file, ["name: m", "sede: 4", "nic:", "  queues: 99", "outputs:", "  pcapp: false", ""].join("\n"));
+  let problems: readonly string[] = [];
+  try {
+    serveConfig({ scenario: file, set: {}, waveform: true });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    problems = (error as ScenarioError).problems;
+  }
+  expect(problems).toHaveLength(3);
+  expect(problems[0]).toBe(`${file}:2:1: sede: unknown field (did you mean seed?)`);
+  expect(problems[1]).toMatch(new RegExp(`^${file}:4:3: nic\\.queues`));
+  expect(problems[2]).toBe(`${file}:6:3: outputs.pcapp: unknown field (did you mean pcap?)`);
 });
 
 test("serve refuses options that do not go together, before serving", async () => {

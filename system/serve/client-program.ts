@@ -1,0 +1,59 @@
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+
+/** How the client program the server started ended. */
+export type ClientExit =
+  | { readonly kind: "exited"; readonly status: number }
+  | { readonly kind: "killed"; readonly signal: NodeJS.Signals }
+  | { readonly kind: "not-started"; readonly problem: string };
+
+/** The exit status a shell would give: the program's own, 128 + the signal's number when killed, 127 when it could not start. */
+export function exitStatus(exit: ClientExit): number {
+  switch (exit.kind) {
+    case "exited":
+      return exit.status;
+    case "killed":
+      return 128 + (constants.signals[exit.signal] ?? 0);
+    case "not-started":
+      return 127;
+  }
+}
+
+/** Why the program never connected, in words. */
+export function describeNoConnection(exit: ClientExit, program: string): string {
+  switch (exit.kind) {
+    case "exited":
+      return `${program} exited with status ${exit.status} without connecting`;
+    case "killed":
+      return `${program} was killed by ${exit.signal} without connecting`;
+    case "not-started":
+      return exit.problem;
+  }
+}
+
+/** The client program, started with NICSIM_SOCKET set: its exit, and a way to stop it when the server is stopped. */
+export class ClientProgram {
+  readonly exited: Promise<ClientExit>;
+  private running = true;
+  private readonly kill: (signal: NodeJS.Signals) => void;
+
+  constructor(command: readonly string[], socketPath: string, onOutput?: (text: string) => void) {
+    const [program, ...args] = command;
+    const child = spawn(program!, args, { stdio: onOutput ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...process.env, NICSIM_SOCKET: socketPath } });
+    child.stdout?.on("data", (chunk: Buffer) => onOutput!(chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => onOutput!(chunk.toString()));
+    this.kill = (signal) => child.kill(signal);
+    this.exited = new Promise<ClientExit>((resolve) => {
+      child.on("error", (error) => resolve({ kind: "not-started", problem: `${program}: ${error.message}` }));
+      child.on("exit", (code, signal) => resolve(signal !== null ? { kind: "killed", signal } : { kind: "exited", status: code ?? 0 }));
+    }).then((exit) => {
+      this.running = false;
+      return exit;
+    });
+  }
+
+  /** Ask the program to stop (SIGTERM), if it still runs. */
+  stop(): void {
+    if (this.running) this.kill("SIGTERM");
+  }
+}

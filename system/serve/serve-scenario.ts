@@ -1,0 +1,94 @@
+import { readFileSync, statSync } from "node:fs";
+import { extname } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { container as rootContainer } from "../../sim/di.js";
+import { didYouMean } from "../../sim/suggest.js";
+import { ScenarioError } from "../scenario/load.js";
+import { schemaFields } from "../scenario/overrides.js";
+import { parameterProblems } from "../scenario/parameter-check.js";
+import { LIMITS, scenarioSchema } from "../scenario/schema.js";
+import { formatPath, SourceMap } from "../scenario/source-map.js";
+
+/**
+ * The fields a run needs and a served run does not: `nicsim serve --scenario` takes a file
+ * without them, and a run's scenario file as it is (the client is the driver, so they are not used).
+ */
+export const RUN_ONLY_FIELDS = ["durationMicroseconds", "customers", "traffic"] as const;
+/** Fields serve accepts in a run's scenario and does not use. */
+export const UNUSED_BY_SERVE = [...RUN_ONLY_FIELDS, "driver", "qos", "checks", "faults"] as const;
+/** The outputs a served run writes as a run does; the others (the HTML report, the SA trace, the waveform's scopes and window) it does not. */
+const SERVE_OUTPUTS = ["directory", "waveform", "pcap"];
+
+/** A run's scenario schema with the run-only fields optional: every other rule holds, unknown fields are still refused. */
+export const serveScenarioSchema = scenarioSchema.partial({ durationMicroseconds: true, customers: true, traffic: true });
+export type ServeScenario = z.infer<typeof serveScenarioSchema>;
+
+export interface LoadedServeScenario {
+  readonly scenario: ServeScenario;
+  /** Fields the file gives that serve does not use, in the file's order. */
+  readonly unused: readonly string[];
+}
+
+/** Read a serve scenario (.yaml, .yml or .json): every problem at once, each with its file, line and column. */
+export function loadServeScenario(file: string): LoadedServeScenario {
+  if (![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase())) throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
+  let text: string;
+  try {
+    const bytes = statSync(file).size;
+    if (bytes > LIMITS.fileBytes) throw new ScenarioError([`${file}: ${bytes} bytes; a scenario file is at most ${LIMITS.fileBytes}`]);
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if (error instanceof ScenarioError) throw error;
+    throw new ScenarioError([`${file}: cannot read: ${(error as Error).message}`]);
+  }
+  return parseServeScenario(text, file);
+}
+
+export function parseServeScenario(text: string, file = "scenario"): LoadedServeScenario {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ScenarioError(document.errors.map((error) => {
+      const { line, col } = lines.linePos(error.pos[0]);
+      return `${file}:${line}:${col}: ${error.message.split("\n")[0]}`;
+    }));
+  }
+  const value = document.toJS() as unknown;
+  const source = new SourceMap(file, document, lines, [], text);
+  const problems: string[] = [];
+  const parsed = serveScenarioSchema.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) for (const [path, message] of describeIssue(issue)) problems.push(`${source.locate(path)}: ${formatPath(path)}: ${message}`);
+  }
+  // The nic and wire trees are checked here too, so that a wrong parameter is named by its line.
+  problems.push(...parameterProblems(value, source, rootContainer));
+  if (problems.length > 0) throw new ScenarioError(inFileOrder(problems, file));
+  const given = value as Record<string, unknown>;
+  const outputs = typeof given.outputs === "object" && given.outputs !== null ? Object.keys(given.outputs).filter((key) => !SERVE_OUTPUTS.includes(key)) : [];
+  const unused = [...Object.keys(given).filter((key) => (UNUSED_BY_SERVE as readonly string[]).includes(key)), ...outputs.map((key) => `outputs.${key}`)];
+  return { scenario: parsed.data!, unused };
+}
+
+/** The schema's finding as problems, each with its path: an unknown field at its own place, with the field it is nearest. */
+function describeIssue(issue: z.core.$ZodIssue): Array<[PropertyKey[], string]> {
+  const path = issue.path as PropertyKey[];
+  if (issue.code === "unrecognized_keys") {
+    const fields = schemaFields(path);
+    return issue.keys.map((key) => [[...path, key], `unknown field${didYouMean(key, fields)}`]);
+  }
+  const message = issue.code === "invalid_type" && issue.message.includes("received undefined") ? `required: ${issue.message.replace(/^Invalid input: /, "")}` : issue.message;
+  return [[path, message]];
+}
+
+/** Problems in the order of the file's lines; those placed nowhere in it first, as they came. */
+function inFileOrder(problems: readonly string[], file: string): string[] {
+  const place = (problem: string) => {
+    const match = problem.startsWith(`${file}:`) ? /^(\d+):(\d+):/.exec(problem.slice(file.length + 1)) : null;
+    return match ? Number(match[1]) * 1e6 + Number(match[2]) : 0;
+  };
+  return problems
+    .map((problem, index) => ({ problem, index, order: place(problem) }))
+    .sort((a, b) => a.order - b.order || a.index - b.index)
+    .map(({ problem }) => problem);
+}

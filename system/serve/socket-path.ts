@@ -1,0 +1,33 @@
+import { existsSync, lstatSync, statSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
+
+/** The longest path a Unix domain socket can have: sockaddr_un.sun_path holds 108 bytes with the terminating zero. */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+/** A socket path the server cannot listen on, and why. */
+export class SocketPathError extends Error {}
+
+/**
+ * Check a socket path before listening, and remove a socket an earlier server left there. Node
+ * would cut a longer path short without a word, and report a missing directory as EACCES.
+ */
+export function prepareSocketPath(path: string): void {
+  const bytes = Buffer.byteLength(path);
+  if (bytes > MAX_SOCKET_PATH_BYTES) throw new SocketPathError(`socket path ${path}: ${bytes} bytes; a Unix domain socket's path holds at most ${MAX_SOCKET_PATH_BYTES}: choose a shorter one (a relative path, or one under /tmp)`);
+  if (bytes === 0) throw new SocketPathError("socket path: empty");
+  const directory = dirname(path);
+  if (!existsSync(directory)) throw new SocketPathError(`socket path ${path}: the directory ${directory} does not exist`);
+  if (!statSync(directory).isDirectory()) throw new SocketPathError(`socket path ${path}: ${directory} is not a directory`);
+  if (existsSync(path) || isDanglingLink(path)) {
+    if (!lstatSync(path).isSocket()) throw new SocketPathError(`socket path ${path}: a file that is not a socket is there; choose another path`);
+    unlinkSync(path);
+  }
+}
+
+function isDanglingLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

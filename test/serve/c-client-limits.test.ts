@@ -1,0 +1,98 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { DEFAULT_CALL_NANOSECONDS, type ServeConfig } from "../../system/serve/served-run.js";
+import { serveOnSocket } from "../../system/serve/server.js";
+import { requireTool } from "../support/tools.js";
+
+const root = new URL("../..", import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), "nicsim-c-limits-"));
+const hasCompiler = requireTool("cc", "gcc libc6-dev");
+const hasCxx = requireTool("g++", "g++");
+const clientSources = readdirSync(join(root, "clients/c")).filter((file) => file.endsWith(".c")).map((file) => join(root, "clients/c", file));
+
+/** Whether the compiler builds and runs a program with AddressSanitizer here; skipped with a message when not. */
+function addressSanitizer(): boolean {
+  if (!hasCompiler) return false;
+  writeFileSync(join(work, "probe.c"), "int main(void) { return 0; }\n");
+  const build = spawnSync("cc", ["-fsanitize=address", "-o", join(work, "probe"), join(work, "probe.c")], { encoding: "utf8" });
+  const works = build.status === 0 && spawnSync(join(work, "probe")).status === 0;
+  if (!works) console.warn(`skipping the AddressSanitizer build of the C client's limits (cc -fsanitize=address does not work here: ${build.stderr.trim().split("\n")[0] ?? "the program does not run"}); it is built without`);
+  return works;
+}
+
+/** test/serve/c_client_limits.c with the client, with AddressSanitizer when it works (an overflow then aborts the program). */
+function buildLimits(): string {
+  const binary = join(work, "c_client_limits");
+  const sanitize = addressSanitizer() ? ["-fsanitize=address", "-fno-omit-frame-pointer"] : [];
+  const build = spawnSync("cc", ["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", ...sanitize, "-I", join(root, "clients/c"), "-o", binary, join(root, "test/serve/c_client_limits.c"), ...clientSources], { encoding: "utf8" });
+  expect(build.status, build.stderr).toBe(0);
+  return binary;
+}
+
+const config = (name: string): ServeConfig => ({ name, seed: 1, parameters: { "top.nic.queues": 1 }, directory: null, waveform: false, pcap: false, callPicoseconds: DEFAULT_CALL_NANOSECONDS * 1000 });
+
+describe.runIf(hasCompiler)("the C client checks what it sends against the protocol's limits, and says what failed", () => {
+  const binary = buildLimits();
+  const serveCase = async (name: string) => {
+    let output = "";
+    const outcome = await serveOnSocket(config(name), join(work, `${name}.sock`), { command: [binary, name], onClientOutput: (text) => (output += text) });
+    return { ...outcome, output };
+  };
+
+  test("a key of 300000 bytes is refused before it is laid out (no write past the send buffer), and nothing is sent after", async () => {
+    const { clientStatus, output, result } = await serveCase("oversized-key");
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("error: nicsim_peer_sa: key_material_bytes 300000; expected 20 (AES-128 key and salt) or 36 (AES-256 key and salt); nothing was sent");
+    expect(result.summary.ending).toMatchObject({ kind: "disconnected", cutOff: null });
+    expect(result.summary.client.messages).toEqual({ HELLO: 1 });
+  });
+
+  test("a key of 21 bytes is refused by the client, not by the server", async () => {
+    const { clientStatus, output, result } = await serveCase("wrong-key");
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("error: nicsim_peer_sa: key_material_bytes 21; expected 20");
+    expect(result.summary.client.messages).toEqual({ HELLO: 1 });
+  });
+
+  test("any message whose tail is longer than its type allows is refused where it is laid out", async () => {
+    const { clientStatus, output, result } = await serveCase("oversized-message");
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("error: a message of type 0x6 with a tail of 300000 bytes: that type's tail holds at most 65536 (NICSIM_MSG_*_MAX); nothing was sent");
+    expect(result.summary.client.messages).toEqual({ HELLO: 1 });
+  });
+
+  test("NICSIM_WAIT_FOREVER waits without a limit: on an idle device, until nothing is left to happen", async () => {
+    const { clientStatus, output, result } = await serveCase("wait-forever");
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("error: none");
+    // HELLO, WAIT_INTERRUPT and WAIT, 20 ns each: nothing else happens in an idle device.
+    expect(output).toContain("vectors 0, then 60000 ps");
+    expect(result.summary.ending.kind).toBe("goodbye");
+  });
+
+  test("nicsim_spawn of a server that cannot be started says why (exec's errno), not that the server closed the connection", () => {
+    const run = spawnSync(binary, ["spawn-missing"], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe("not connected: cannot run /nonexistent/nicsim-server: No such file or directory");
+  });
+});
+
+describe.runIf(hasCompiler && hasCxx)("the C client's headers from C++", () => {
+  test("a C++ file including nicsim.h (and so nicsim_device.h and nicsim_protocol.h) builds with g++ -Wall -Wextra -Werror -pedantic and links to the C client", () => {
+    const objects = clientSources.map((source, index) => {
+      const object = join(work, `client${index}.o`);
+      const build = spawnSync("cc", ["-std=c11", "-Wall", "-Wextra", "-Werror", "-I", join(root, "clients/c"), "-c", source, "-o", object], { encoding: "utf8" });
+      expect(build.status, build.stderr).toBe(0);
+      return object;
+    });
+    const binary = join(work, "cpp_client");
+    const build = spawnSync("g++", ["-std=c++11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I", join(root, "clients/c"), "-o", binary, join(root, "test/serve/cpp_client.cpp"), ...objects], { encoding: "utf8" });
+    expect(build.status, build.stderr).toBe(0);
+    const run = spawnSync(binary, { encoding: "utf8" });
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe("not connected; cannot connect to /nonexistent/nicsim.sock: No such file or directory; LENGTH 1500; HELLO 16 bytes; code 1 TAIL_BEYOND_RING");
+  });
+});

@@ -1,0 +1,47 @@
+/*
+ * What the C client must refuse or report itself, run by c-client-limits.test.ts (built with
+ * AddressSanitizer where the compiler has it): c_client_limits CASE, under `nicsim serve -- ...`.
+ *   oversized-key      nicsim_peer_sa with 300000 key bytes: refused before it is laid out
+ *   wrong-key          nicsim_peer_sa with 21 key bytes: refused here, not by the server
+ *   oversized-message  a message whose tail is longer than its type allows (the internal nicsim_begin)
+ *   wait-forever       nicsim_wait_interrupt and nicsim_wait with NICSIM_WAIT_FOREVER on an idle device
+ *   spawn-missing      nicsim_spawn of a server that cannot be started (no NICSIM_SOCKET needed)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nicsim_internal.h"
+
+int main(int argc, char **argv) {
+  const char *which = argc > 1 ? argv[1] : "";
+  char reason[512];
+  if (strcmp(which, "spawn-missing") == 0) {
+    char program[] = "/nonexistent/nicsim-server", serve[] = "serve", stdio[] = "--stdio";
+    char *server[] = {program, serve, stdio, NULL};
+    nicsim *device = nicsim_spawn(server, "limits", reason, sizeof reason);
+    printf("%s: %s\n", device ? "connected" : "not connected", device ? "" : reason);
+    return device ? 1 : 0;
+  }
+  nicsim *device = nicsim_connect_env("limits", reason, sizeof reason);
+  if (!device) return fprintf(stderr, "c_client_limits: %s\n", reason), 2;
+  if (strcmp(which, "oversized-key") == 0) {
+    uint8_t *key = calloc(1, 300000);
+    nicsim_peer_sa(device, 0x1001, 1, 2, NICSIM_PEER_DECRYPTS, 16, key, 300000);
+    free(key);
+  } else if (strcmp(which, "wrong-key") == 0) {
+    uint8_t key[21] = {0};
+    nicsim_peer_sa(device, 0x1001, 1, 2, NICSIM_PEER_DECRYPTS, 16, key, sizeof key);
+  } else if (strcmp(which, "oversized-message") == 0) {
+    nicsim_begin(device, NICSIM_MSG_MEMORY_WRITE, NICSIM_MSG_MEMORY_WRITE_FIXED_BYTES, 300000);
+  } else if (strcmp(which, "wait-forever") == 0) {
+    uint32_t vectors = nicsim_wait_interrupt(device, 1u, NICSIM_WAIT_FOREVER);
+    uint64_t after = nicsim_wait(device, NICSIM_WAIT_FOREVER);
+    printf("vectors %u, then %llu ps\n", vectors, (unsigned long long)after);
+  } else return fprintf(stderr, "c_client_limits: no case %s\n", which), 2;
+  const char *error = nicsim_error(device);
+  printf("error: %s\n", error ? error : "none");
+  // After an error nothing more is sent, GOODBYE included: the server sees the client leave.
+  nicsim_goodbye(device);
+  return 0;
+}

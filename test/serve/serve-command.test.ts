@@ -1,0 +1,104 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { END_MARKER } from "../../sim/vcd/end-marker.js";
+import { serveCommand, type ServeCommandOptions } from "../../system/cli/serve-command.js";
+import { requireTool } from "../support/tools.js";
+import { SocketClient } from "./socket-client.js";
+
+/** What `nicsim serve` printed, as a person sees it, and its exit status. */
+let stdout = "";
+let stderr = "";
+beforeEach(() => {
+  stdout = stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((text: string | Uint8Array) => ((stdout += String(text)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((text: string | Uint8Array) => ((stderr += String(text)), true));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const options = (directory: string, extra: Partial<ServeCommandOptions> = {}): ServeCommandOptions => ({ socket: join(directory, "device.sock"), out: join(directory, "out"), set: { "top.nic.queues": 1 }, waveform: true, ...extra });
+
+describe("nicsim serve stopped by a signal ends the run as nicsim run does: files flushed and listed, the summary says so, 128 + the signal's number", () => {
+  test("SIGINT between two of the client's messages: every file closed and left under its temporary name, the summary saying interrupted, status 130", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-sigint-"));
+    const served = serveCommand([], options(directory));
+    const client = await SocketClient.connect(join(directory, "device.sock"));
+    await client.hello();
+    client.send("WAIT", { duration_ps: 2_000_000 });
+    expect((await client.next()).name).toBe("WAIT_REPLY");
+    process.emit("SIGINT", "SIGINT");
+    await served;
+    await client.whenClosed();
+    expect(process.exitCode).toBe(130);
+    expect(stderr).toContain("nicsim serve: SIGINT: ending the run between two of the client's messages to flush its files (SIGINT again stops at once)");
+    expect(stdout).toContain("serve: interrupted by SIGINT: the server was stopped between two of the client's messages (seed 1, 2040 ns simulated, client socket-client)");
+    expect(stdout).toContain("no file was given its own name");
+    const out = join(directory, "out");
+    for (const file of ["serve.vcd", "serve.gtkw", "serve.pcap", "serve.summary.json"]) {
+      expect(existsSync(join(out, file)), file).toBe(false);
+      expect(stdout).toContain(`${join(out, file)}.partial: complete (${statSync(join(out, `${file}.partial`)).size} bytes)`);
+    }
+    // Flushed and closed: the dump ends with its end marker, the capture has its header, the summary is whole.
+    expect(readFileSync(join(out, "serve.vcd.partial"), "utf8")).toContain(END_MARKER);
+    expect(statSync(join(out, "serve.pcap.partial")).size).toBeGreaterThanOrEqual(24);
+    expect(JSON.parse(readFileSync(join(out, "serve.summary.json.partial"), "utf8")).ending).toEqual({ kind: "interrupted", signal: "SIGINT", text: "interrupted by SIGINT: the server was stopped between two of the client's messages" });
+  });
+
+  test.runIf(requireTool("python3", "python3"))("SIGTERM while the client program has not connected: the run ends, the program is stopped, status 143", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-sigterm-"));
+    const started = Date.now();
+    const served = serveCommand(["python3", "-c", "import time; time.sleep(30)"], options(directory));
+    while (!stderr.includes("listening on")) await sleep(20);
+    process.emit("SIGTERM", "SIGTERM");
+    await served;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(process.exitCode).toBe(143);
+    expect(stdout).toContain("serve: interrupted by SIGTERM");
+    expect(readdirSync(join(directory, "out")).filter((file) => file.endsWith(".partial")).sort()).toEqual(["serve.gtkw.partial", "serve.pcap.partial", "serve.summary.json.partial", "serve.vcd.partial"]);
+  });
+
+  test.runIf(requireTool("python3", "python3"))("a second signal stops at once, naming the files as they are", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-twice-"));
+    const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
+    // A client program that outlives the first signal (it ignores SIGTERM), so that the server is still waiting for it.
+    const ready = join(directory, "ready");
+    const served = serveCommand(["python3", "-c", `import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); open(${JSON.stringify(ready)}, "w").close(); time.sleep(2)`], options(directory));
+    while (!existsSync(ready)) await sleep(20);
+    process.emit("SIGTERM", "SIGTERM");
+    process.emit("SIGTERM", "SIGTERM");
+    expect(exit).toHaveBeenCalledWith(143);
+    expect(stderr).toContain("nicsim serve: SIGTERM again: stopped at once, without flushing.\nThe run did not finish; no file was given its own name");
+    expect(stderr).toContain(`${join(directory, "out", "serve.vcd.partial")}: complete`);
+    await served;
+  });
+});
+
+describe("a second client is refused, and the run still ends as with one", () => {
+  test("client A, then B refused with ERROR (ORDER) and left connected, another refused and gone; A leaves: the run's text, status 1 for its disconnect", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-second-"));
+    const served = serveCommand([], options(directory));
+    const path = join(directory, "device.sock");
+    const first = await SocketClient.connect(path);
+    await first.hello("A");
+    const stays = await SocketClient.connect(path, true);
+    const leaves = await SocketClient.connect(path);
+    for (const refused of [stays, leaves]) {
+      const error = await refused.next();
+      expect(error).toMatchObject({ name: "ERROR", values: { code: 6, message: "the device serves one client per run, and it has one" } });
+    }
+    leaves.socket.end();
+    await sleep(50);
+    first.socket.end();
+    await served;
+    expect(stdout).toContain("serve: the client disconnected without GOODBYE (seed 1, 20 ns simulated, client A)");
+    expect(stdout).toContain(`wrote ${join(directory, "out", "serve.vcd")}`);
+    expect(process.exitCode).toBe(1);
+    // The server closed it when the run was over.
+    await stays.whenClosed();
+  });
+});

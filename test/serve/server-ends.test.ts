@@ -1,0 +1,112 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { describe, expect, test } from "vitest";
+import { TX_COMMAND_FIELDS, TX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
+import * as R from "../../hw/spec/registers.js";
+import { sequencedFrame } from "../../sim/packet/test-frames.js";
+import { encodeMessage, type Message } from "../../system/serve/protocol-codec.js";
+import { DEFAULT_CALL_NANOSECONDS, type ServeConfig } from "../../system/serve/served-run.js";
+import { serveOnSocket, serveOnStreams } from "../../system/serve/server.js";
+import { requireTool } from "../support/tools.js";
+import { LoopbackClient } from "./loopback-client.js";
+
+const python = new URL("../../clients/python", import.meta.url).pathname;
+const config = (name: string): ServeConfig => ({ name, seed: 1, parameters: { "top.nic.queues": 1 }, directory: null, waveform: false, pcap: false, callPicoseconds: DEFAULT_CALL_NANOSECONDS * 1000 });
+type WaitReply = Extract<Message, { name: "WAIT_REPLY" }>["values"];
+
+describe.runIf(requireTool("python3", "python3"))("a client program killed by a signal", () => {
+  test("SIGSEGV: the exit status is 128 + its number (139), and the summary names the signal", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-killed-"));
+    const program = `import os, signal, sys; sys.path.insert(0, ${JSON.stringify(python)}); from nicsim import Client; device = Client.connect_env("crashes"); device.mmio_read(0); os.kill(os.getpid(), signal.SIGSEGV)`;
+    const { result, clientStatus } = await serveOnSocket(config("killed"), join(directory, "device.sock"), { command: ["python3", "-c", program], onClientOutput: () => {} });
+    expect(clientStatus).toBe(139);
+    expect(result.summary.ending).toEqual({ kind: "client-killed", signal: "SIGSEGV", cutOff: null, text: "the client was killed by SIGSEGV, without GOODBYE" });
+    expect(result.text).toMatch(/^killed: the client was killed by SIGSEGV, without GOODBYE \(seed 1, /);
+  });
+
+  test("killed before connecting: no client, the signal named", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-killed-early-"));
+    const { result, clientStatus } = await serveOnSocket(config("early"), join(directory, "device.sock"), { command: ["python3", "-c", "import os, signal; os.kill(os.getpid(), signal.SIGABRT)"], onClientOutput: () => {} });
+    expect(clientStatus).toBe(134);
+    expect(result.summary.ending).toMatchObject({ kind: "no-client", reason: "python3 was killed by SIGABRT without connecting" });
+  });
+});
+
+describe("socket paths are checked before the server listens", () => {
+  test("a path longer than a Unix domain socket holds (107 bytes) is refused, not cut short", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-long-"));
+    const path = join(directory, `${"x".repeat(120 - directory.length)}.sock`);
+    await expect(serveOnSocket(config("long"), path)).rejects.toThrow(`socket path ${path}: ${Buffer.byteLength(path)} bytes; a Unix domain socket's path holds at most 107: choose a shorter one (a relative path, or one under /tmp)`);
+  }, 5_000);
+
+  test("a directory that does not exist is named as such", async () => {
+    const path = join(tmpdir(), "nicsim-no-such-directory", "device.sock");
+    await expect(serveOnSocket(config("missing"), path)).rejects.toThrow(`socket path ${path}: the directory ${join(tmpdir(), "nicsim-no-such-directory")} does not exist`);
+  }, 5_000);
+
+  test("a file that is not a socket is left alone", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-file-"));
+    writeFileSync(join(directory, "device.sock"), "mine");
+    await expect(serveOnSocket(config("file"), join(directory, "device.sock"))).rejects.toThrow("a file that is not a socket is there; choose another path");
+  }, 5_000);
+});
+
+test("--stdio with nothing at the other end (its input ends before any message): no client connected", async () => {
+  const { result } = await serveOnStreams(config("nobody"), Readable.from([]), new PassThrough());
+  expect(result.summary.ending).toEqual({ kind: "no-client", reason: "its input ended before any message", text: "no client connected: its input ended before any message" });
+});
+
+describe("a wait without a limit (WAIT_FOREVER, or any duration from 2^53 ps) is no error", () => {
+  test.runIf(requireTool("python3", "python3"))("the Python client's WAIT_FOREVER", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-forever-"));
+    const program = `import sys; sys.path.insert(0, ${JSON.stringify(python)}); import nicsim_protocol; from nicsim import Client; device = Client.connect_env("forever"); print(device.wait_interrupt(1, nicsim_protocol.WAIT_FOREVER), device.wait(nicsim_protocol.WAIT_FOREVER)); device.goodbye()`;
+    let output = "";
+    const { result, clientStatus } = await serveOnSocket(config("forever"), join(directory, "device.sock"), { command: ["python3", "-c", program], onClientOutput: (text) => (output += text) });
+    expect(clientStatus, output).toBe(0);
+    expect(output.trim()).toBe("0 60000");
+    expect(result.summary.ending.kind).toBe("goodbye");
+  });
+
+  /** A WAIT_INTERRUPT whose timeout field holds `bytes`, little-endian: what a C client sends for UINT64_MAX. */
+  function waitInterrupt(timeout: bigint, mask: number): Uint8Array {
+    const bytes = new Uint8Array(20);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, 20, true);
+    view.setUint32(4, 0x09, true);
+    view.setBigUint64(8, timeout, true);
+    view.setUint32(16, mask, true);
+    return bytes;
+  }
+
+  test("on an idle device WAIT_INTERRUPT with 2^64 - 1 returns at once with no vector, as nothing is left to happen; WAIT the same", () => {
+    const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+    client.hello();
+    client.sendBytes(waitInterrupt(2n ** 64n - 1n, 0b1));
+    expect(client.received.at(-1)).toEqual({ name: "WAIT_REPLY", values: { time_ps: 40_000, vectors: 0, pending: 0 } });
+    expect((client.request("WAIT", { duration_ps: Infinity }).values as WaitReply).time_ps).toBe(60_000);
+    expect(client.result).toBeNull();
+  });
+
+  test("with a frame on its way it waits for the interrupt, however far; 2^53 counts as no limit too", () => {
+    const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+    client.hello();
+    const ring = (client.request("ALLOCATE", { bytes: 8 * 32, alignment: 128, label: "ring" }).values as { address: number }).address;
+    const buffer = (client.request("ALLOCATE", { bytes: 256, alignment: 64, label: "buffer" }).values as { address: number }).address;
+    const frame = sequencedFrame("to-peer", 0, 0, 200);
+    client.send("MEMORY_WRITE", { address: buffer, data: frame });
+    client.send("MEMORY_WRITE", { address: ring, data: TX_DESCRIPTOR.encode({ bufferAddress: buffer, length: frame.length, command: TX_COMMAND_FIELDS.pack({ EOP: 1, RS: 1 }) }) });
+    for (const [offset, value] of [[R.TDBAL(0), ring % 2 ** 32], [R.TDBAH(0), Math.floor(ring / 2 ** 32)], [R.TDLEN(0), 256], [R.TXDCTL(0), R.QUEUE_ENABLE], [R.IMS, R.causeTxDone(0)], [R.CTRL, R.CTRL_TX_ENABLE], [R.TDT(0), 1]] as const) client.send("MMIO_WRITE", { offset, value });
+    client.sendBytes(waitInterrupt(2n ** 53n, 0b1));
+    const reply = client.received.at(-1) as Extract<Message, { name: "WAIT_REPLY" }>;
+    expect(reply.name).toBe("WAIT_REPLY");
+    expect(reply.values.vectors).toBe(0b1);
+    expect(client.run.design.top.nic.interrupts.fired[0]).toBe(1);
+    // A time field that is not a duration still refuses what it cannot hold.
+    const send = encodeMessage("PEER_SEND", { gap_ps: 1, count: 1, bytes: 100, traffic_class: 0, esp: 0 });
+    new DataView(send.buffer).setBigUint64(8, 2n ** 53n, true);
+    client.sendBytes(send);
+    expect(client.result?.summary.ending).toMatchObject({ kind: "protocol-error", error: "BAD_VALUE", message: "PEER_SEND.gap_ps: beyond 2^53" });
+  });
+});
