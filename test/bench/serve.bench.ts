@@ -62,7 +62,7 @@ function inProcessFrames(): number {
 
 async function socketReads(): Promise<number> {
   const binary = join(work, "mmio-client");
-  const build = spawnSync("cc", [...C_FLAGS, "-I", join(root, "clients/c"), "-o", binary, join(root, "test/bench/mmio-client.c"), join(root, "clients/c/nicsim.c"), join(root, "clients/c/nicsim_peer.c")], { encoding: "utf8" });
+  const build = spawnSync("cc", [...C_FLAGS, "-I", join(root, "clients/c"), "-o", binary, join(root, "test/bench/mmio-client.c"), join(root, "clients/c/nicsim.c"), join(root, "clients/c/nicsim_peer.c"), join(root, "clients/c/nicsim_spawn.c")], { encoding: "utf8" });
   if (build.status !== 0) throw new Error(`cc failed:\n${build.stderr}`);
   let output = "";
   await serveOnSocket(quiet, join(work, "reads.sock"), { command: [binary, String(READS)], onClientOutput: (text) => (output += text) });
