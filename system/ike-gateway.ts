@@ -5,7 +5,8 @@ import { HOST_MAC, PEER_MAC } from "../sim/packet/ethernet.js";
 import { ikeFrame, type IkeDatagram } from "../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address } from "../sim/packet/ipv4.js";
 import { spi as toSpi } from "../sim/ipsec/esp.js";
-import { IkeNode } from "../sim/ike/ike-node.js";
+import type { IkeNode } from "../sim/ike/ike-node.js";
+import { peerNode } from "../driver/intermediate/ike-peer-node.js";
 import type { IdPayload, IkeAction, IkeDropReason, IkeSessionId, IkeStep, QuickModeSelectors } from "../sim/ike/ike-types.js";
 import type { RemotePeer } from "../hw/link/peer.js";
 import { type IkeCosts, ikeWorkCycles } from "../driver/intermediate/ike-costs.js";
@@ -72,15 +73,7 @@ export class IkeGateway {
     private readonly loss: { readonly probability: number; readonly random: Random },
   ) {
     for (const tunnel of config.tunnels) this.tunnelBySelector.set(selectorKey(tunnel.selector), tunnel.index);
-    this.node = new IkeNode({
-      localIdentity: config.identity,
-      preSharedKey: () => config.preSharedKey,
-      random,
-      allocateSpi: () => this.allocateSpi(random),
-      phase1LifetimeSeconds: 86_400,
-      espLifetime: config.lifetime,
-      retransmit: config.retransmit,
-    });
+    this.node = peerNode({ identity: config.identity, preSharedKey: config.preSharedKey, random, allocateSpi: () => this.allocateSpi(random), espLifetime: config.lifetime, retransmit: config.retransmit });
   }
 
   /** Phase 1 to the host. */

@@ -10,7 +10,8 @@ import { classDscp } from "../../sim/packet/dscp.js";
 import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
-import { IkeNode } from "../../sim/ike/ike-node.js";
+import type { IkeNode } from "../../sim/ike/ike-node.js";
+import { peerNode } from "./ike-peer-node.js";
 import { type IdPayload, type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
 import { IkeMessageEnum, type IkeMessageEnumName, type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
@@ -97,16 +98,7 @@ export class IkeDaemon extends Component {
     for (const config of peers) {
       const name = config.name.replace(/[^A-Za-z0-9_]/g, "_");
       const random = this.kernel.random(`${this.path}.${name}`);
-      const node = new IkeNode({
-        localIdentity: identityToIdPayload(local.identity),
-        // The keyring entry of this gateway: Main Mode asks by address, Aggressive Mode by the identity in AM1.
-        preSharedKey: () => config.preSharedKey,
-        random,
-        allocateSpi: () => this.allocateSpi(random),
-        phase1LifetimeSeconds: 86_400,
-        espLifetime: config.lifetime,
-        retransmit: this.retransmit,
-      });
+      const node = peerNode({ identity: identityToIdPayload(local.identity), preSharedKey: config.preSharedKey, random, allocateSpi: () => this.allocateSpi(random), espLifetime: config.lifetime, retransmit: this.retransmit });
       const peer: Peer = { config, node, work: new Mailbox<Work>(this.kernel, `IKE with ${config.name}: the next message or timer`), state: this.enumSignal(`${name}_state`, IkeStateEnum, { lastWriteWins: true }), exchange: this.enumSignal(`${name}_exchange`, IkeMessageEnum, { lastWriteWins: true }), message: this.event(`${name}_message`), taken: this.event(`${name}_taken`), ikeSa: null, established: false, timerAt: null };
       this.peers.set(formatIpv4(config.address), peer);
       this.process(name, () => this.serve(peer));

@@ -32,22 +32,25 @@ export interface LoadedScenario {
 
 /** Read a scenario file (.yaml, .yml or .json); `overrides` set values by dotted path first (`nic.crypto_tx.bytesPerCycle`). */
 export function loadScenarioFile(file: string, overrides: Record<string, unknown> = {}): LoadedScenario {
+  return parseScenarioText(readScenarioText(file), file, overrides);
+}
+
+/** A scenario file's text, refused with its name when it is no .yaml, .yml or .json file, too large, or unreadable. */
+export function readScenarioText(file: string): string {
   if (![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase())) throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
-  let text: string;
   try {
     // Parsing a huge file takes long before its size can be refused field by field.
     const bytes = statSync(file).size;
     if (bytes > LIMITS.fileBytes) throw new ScenarioError([`${file}: ${bytes} bytes; a scenario file is at most ${LIMITS.fileBytes} (one of ${LIMITS.streams} streams takes well under 1 MB)`]);
-    text = readFileSync(file, "utf8");
+    return readFileSync(file, "utf8");
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
     throw new ScenarioError([`${file}: cannot read: ${(error as Error).message}`]);
   }
-  return parseScenarioText(text, file, overrides);
 }
 
-/** Parse and check scenario text (YAML, of which JSON is a subset). */
-export function parseScenarioText(text: string, file = "scenario", overrides: Record<string, unknown> = {}): LoadedScenario {
+/** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
+export function parseScenarioDocument(text: string, file: string) {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -56,7 +59,12 @@ export function parseScenarioText(text: string, file = "scenario", overrides: Re
       return `${file}:${line}:${col}: ${error.message.split("\n")[0]}`;
     }));
   }
-  const value = document.toJS() as unknown;
+  return { document, lines, value: document.toJS() as unknown };
+}
+
+/** Parse and check scenario text (YAML, of which JSON is a subset). */
+export function parseScenarioText(text: string, file = "scenario", overrides: Record<string, unknown> = {}): LoadedScenario {
+  const { document, lines, value } = parseScenarioDocument(text, file);
   // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.
   const problems = applyOverrides(value, overrides);
   return checkScenario(value, new SourceMap(file, document, lines, Object.keys(overrides), text), problems);

@@ -1,13 +1,10 @@
-import { readFileSync, statSync } from "node:fs";
-import { extname } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { container as rootContainer } from "../../sim/di.js";
 import { didYouMean } from "../../sim/suggest.js";
-import { ScenarioError } from "../scenario/load.js";
+import { parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
 import { schemaFields } from "../scenario/overrides.js";
 import { parameterProblems } from "../scenario/parameter-check.js";
-import { LIMITS, scenarioSchema } from "../scenario/schema.js";
+import { scenarioSchema } from "../scenario/schema.js";
 import { formatPath, SourceMap } from "../scenario/source-map.js";
 
 /**
@@ -32,29 +29,11 @@ export interface LoadedServeScenario {
 
 /** Read a serve scenario (.yaml, .yml or .json): every problem at once, each with its file, line and column. */
 export function loadServeScenario(file: string): LoadedServeScenario {
-  if (![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase())) throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
-  let text: string;
-  try {
-    const bytes = statSync(file).size;
-    if (bytes > LIMITS.fileBytes) throw new ScenarioError([`${file}: ${bytes} bytes; a scenario file is at most ${LIMITS.fileBytes}`]);
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if (error instanceof ScenarioError) throw error;
-    throw new ScenarioError([`${file}: cannot read: ${(error as Error).message}`]);
-  }
-  return parseServeScenario(text, file);
+  return parseServeScenario(readScenarioText(file), file);
 }
 
 export function parseServeScenario(text: string, file = "scenario"): LoadedServeScenario {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ScenarioError(document.errors.map((error) => {
-      const { line, col } = lines.linePos(error.pos[0]);
-      return `${file}:${line}:${col}: ${error.message.split("\n")[0]}`;
-    }));
-  }
-  const value = document.toJS() as unknown;
+  const { document, lines, value } = parseScenarioDocument(text, file);
   const source = new SourceMap(file, document, lines, [], text);
   const problems: string[] = [];
   const parsed = serveScenarioSchema.safeParse(value);

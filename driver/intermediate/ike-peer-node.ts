@@ -1,0 +1,23 @@
+import { IkeNode } from "../../sim/ike/ike-node.js";
+import type { IdPayload, IkeNodeConfig, Lifetime } from "../../sim/ike/ike-types.js";
+import type { Random } from "../../sim/random.js";
+
+/** A phase-1 SA's lifetime, proposed and accepted: a day, as strongSwan's and Cisco's defaults are. */
+const PHASE1_LIFETIME_SECONDS = 86_400;
+
+/**
+ * The IKE node of one end of one gateway's IKE: the host's daemon has one per gateway, each
+ * gateway one of its own. One pre-shared key: Main Mode asks by address, Aggressive Mode by the
+ * identity in AM1, and both find the same entry.
+ */
+export function peerNode(options: { identity: IdPayload; preSharedKey: Uint8Array; random: Random; allocateSpi: () => number; espLifetime: Lifetime; retransmit: IkeNodeConfig["retransmit"] }): IkeNode {
+  return new IkeNode({
+    localIdentity: options.identity,
+    preSharedKey: () => options.preSharedKey,
+    random: options.random,
+    allocateSpi: options.allocateSpi,
+    phase1LifetimeSeconds: PHASE1_LIFETIME_SECONDS,
+    espLifetime: options.espLifetime,
+    retransmit: options.retransmit,
+  });
+}
