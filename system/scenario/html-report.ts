@@ -117,10 +117,11 @@ ${ikeSection(summary)}
 function ikeSection(summary: ScenarioSummary): string {
   const ike = summary.ike;
   if (!ike) return "";
-  const rows = ike.timeline.map((entry) => `<tr><td>${entry.microseconds.toFixed(3)}</td><td>${escape(entry.gateway)}</td><td>${escape(entry.text)}</td></tr>`).join("\n");
+  // Words read from the left; the table's numbers stay right-aligned.
+  const rows = ike.timeline.map((entry) => `<tr><td>${entry.microseconds.toFixed(3)}</td><td>${escape(entry.gateway)}</td><td style="text-align: left">${escape(entry.text)}</td></tr>`).join("\n");
   return `<h2>IKE</h2>
 <p>${formatIkeSummary(ike).map((line) => escape(line.trim())).join("<br>\n")}</p>
-<table><tr><th>µs</th><th>gateway</th><th>event</th></tr>
+<table><tr><th>µs</th><th>gateway</th><th style="text-align: left">event</th></tr>
 ${rows}
 </table>`;
 }
