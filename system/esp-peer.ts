@@ -68,6 +68,11 @@ export class EspPeer {
     return this.outbound[index] != null;
   }
 
+  /** The SPI tunnel `index` sends under now, or null when it has no SA. */
+  outboundSpi(index: number): number | null {
+    return this.tunnels[index]?.outbound.spi ?? null;
+  }
+
   /** Accept packets under an additional inbound SA (the other end of a rekey). */
   addInbound(parameters: EspSaParameters, backend: AesGcmBackend = this.backend): void {
     this.inbound.set(parameters.spi, new EspInbound(backend, parameters));

@@ -90,9 +90,11 @@ export class IkeGateway {
 
   /** Delete one of its tunnels' SA pairs with an Informational Delete (a fault): false when it has none. */
   deleteTunnel(random: Random): boolean {
-    const open = [...this.byOutboundSpi.entries()].filter(([, pair]) => this.espPeer.isOpen(pair.tunnel));
+    // Only the pairs tunnels send under now: an older pair of a tunnel is gone already, or going.
+    const open = [...this.byOutboundSpi.entries()].filter(([spi, pair]) => this.espPeer.outboundSpi(pair.tunnel) === spi);
     if (open.length === 0 || this.session === null) return false;
-    const [, pair] = random.pick(open);
+    const [spi, pair] = random.pick(open);
+    this.byOutboundSpi.delete(spi);
     this.espPeer.closeTunnel(pair.tunnel);
     this.espPeer.removeInbound(pair.inboundSpi);
     const session = this.session;

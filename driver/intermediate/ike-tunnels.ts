@@ -47,9 +47,9 @@ export class IkeTunnels {
     if (this.bySelector.get(selectorKey(tunnel.selector)) === tunnel) this.bySelector.delete(selectorKey(tunnel.selector));
   }
 
-  /** The tunnel whose current outbound SA has this SPI (a Delete names the SPI its sender received under). */
+  /** The pair whose outbound SA has this SPI (a Delete names the SPI its sender received under): a tunnel's current one, or one a rekey is retiring. */
   byOutboundSpi(spi: number): IkeTunnel | undefined {
-    for (const tunnel of this.bySelector.values()) if (tunnel.outbound.parameters.spi === spi) return tunnel;
+    for (const tunnel of this.bySa.values()) if (tunnel.outbound.parameters.spi === spi && !tunnel.expired) return tunnel;
     return undefined;
   }
 
