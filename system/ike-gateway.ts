@@ -6,7 +6,7 @@ import { ikeFrame, type IkeDatagram } from "../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address } from "../sim/packet/ipv4.js";
 import { spi as toSpi } from "../sim/ipsec/esp.js";
 import type { IkeNode } from "../sim/ike/ike-node.js";
-import { peerNode } from "../driver/intermediate/ike-peer-node.js";
+import { peerNode, RetransmitTimer } from "../driver/intermediate/ike-peer-node.js";
 import type { IdPayload, IkeAction, IkeDropReason, IkeSessionId, IkeStep, QuickModeSelectors } from "../sim/ike/ike-types.js";
 import type { RemotePeer } from "../hw/link/peer.js";
 import { type IkeCosts, ikeWorkCycles } from "../driver/intermediate/ike-costs.js";
@@ -56,7 +56,7 @@ export class IkeGateway {
   private readonly latestAnswered = new Map<number, number>();
   private session: IkeSessionId | null = null;
   private busyUntil = 0;
-  private timerAt: number | null = null;
+  private readonly timer: RetransmitTimer;
 
   get name(): string {
     return this.config.name;
@@ -73,6 +73,7 @@ export class IkeGateway {
     private readonly loss: { readonly probability: number; readonly random: Random },
   ) {
     for (const tunnel of config.tunnels) this.tunnelBySelector.set(selectorKey(tunnel.selector), tunnel.index);
+    this.timer = new RetransmitTimer(kernel, `${path}.retransmit`, () => this.handle((now) => this.node.expire(now)));
     this.node = peerNode({ identity: config.identity, preSharedKey: config.preSharedKey, random, allocateSpi: () => this.allocateSpi(random), espLifetime: config.lifetime, retransmit: config.retransmit });
   }
 
@@ -115,7 +116,7 @@ export class IkeGateway {
     this.busyUntil = Math.max(now, this.busyUntil) + picoseconds;
     this.kernel.schedule(this.busyUntil - now, `${this.path}.ike`, () => {
       for (const action of step.actions) this.perform(action);
-      this.armTimer();
+      this.timer.arm(this.node);
     });
   }
 
@@ -211,13 +212,5 @@ export class IkeGateway {
     }
   }
 
-  private armTimer(): void {
-    const deadline = this.node.nextDeadline();
-    if (deadline === null || (this.timerAt !== null && this.timerAt <= deadline)) return;
-    this.timerAt = deadline;
-    this.kernel.schedule(Math.max(0, deadline - this.kernel.now), `${this.path}.retransmit`, () => {
-      this.timerAt = null;
-      this.handle((now) => this.node.expire(now));
-    });
-  }
+
 }

@@ -11,7 +11,7 @@ import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
 import type { IkeNode } from "../../sim/ike/ike-node.js";
-import { peerNode } from "./ike-peer-node.js";
+import { peerNode, RetransmitTimer } from "./ike-peer-node.js";
 import { type IdPayload, type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
 import { IkeMessageEnum, type IkeMessageEnumName, type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
@@ -99,7 +99,9 @@ export class IkeDaemon extends Component {
       const name = config.name.replace(/[^A-Za-z0-9_]/g, "_");
       const random = this.kernel.random(`${this.path}.${name}`);
       const node = peerNode({ identity: identityToIdPayload(local.identity), preSharedKey: config.preSharedKey, random, allocateSpi: () => this.allocateSpi(random), espLifetime: config.lifetime, retransmit: this.retransmit });
-      const peer: Peer = { config, node, work: new Mailbox<Work>(this.kernel, `IKE with ${config.name}: the next message or timer`), state: this.enumSignal(`${name}_state`, IkeStateEnum, { lastWriteWins: true }), exchange: this.enumSignal(`${name}_exchange`, IkeMessageEnum, { lastWriteWins: true }), message: this.event(`${name}_message`), taken: this.event(`${name}_taken`), ikeSa: null, established: false, timerAt: null };
+      const work = new Mailbox<Work>(this.kernel, `IKE with ${config.name}: the next message or timer`);
+      const timer = new RetransmitTimer(this.kernel, `${this.path}.retransmit`, () => work.push({ kind: "expire" }));
+      const peer: Peer = { config, node, work, timer, state: this.enumSignal(`${name}_state`, IkeStateEnum, { lastWriteWins: true }), exchange: this.enumSignal(`${name}_exchange`, IkeMessageEnum, { lastWriteWins: true }), message: this.event(`${name}_message`), taken: this.event(`${name}_taken`), ikeSa: null, established: false };
       this.peers.set(formatIpv4(config.address), peer);
       this.process(name, () => this.serve(peer));
     }
@@ -107,7 +109,7 @@ export class IkeDaemon extends Component {
 
   /** A gateway's IKE state now, as its waveform signal shows it (an IkeStateEnum code). */
   stateOf(name: string): number {
-    const peer = [...this.peers.values()].find((candidate) => candidate.config.name === name);
+    const peer = this.peerOf(name);
     if (!peer) throw new RangeError(`no IKE gateway '${name}'`);
     return peer.state.value;
   }
@@ -165,10 +167,9 @@ export class IkeDaemon extends Component {
     const now = this.kernel.now;
     let step: IkeStep;
     // Before the tag is known, a reply takes the class its request came in with (its own DSCP's): seed 001's fallback.
-    let trafficClass = peer.ikeSa?.qosGroup != null ? this.intermediate.classOfGroup(peer.ikeSa.qosGroup) : 0;
+    const trafficClass = this.classOf(peer, work.kind === "datagram" ? work.trafficClass : 0);
     if (work.kind === "datagram") {
       this.counts.received++;
-      if (peer.ikeSa?.qosGroup == null) trafficClass = work.trafficClass;
       step = peer.node.receive(formatIpv4(work.datagram.source), work.datagram.message, now);
     } else if (work.kind === "expire") {
       step = peer.node.expire(now);
@@ -193,7 +194,7 @@ export class IkeDaemon extends Component {
     }
     yield* this.intermediate.cpu.run("IKE", trafficClass, this.intermediate.cpu.picoseconds(ikeWorkCycles(step.work, this.params)));
     yield* this.perform(peer, step.actions, trafficClass);
-    this.armTimer(peer);
+    peer.timer.arm(peer.node);
   }
 
   /** A step's outcomes: the identity and its tag first, so that the replies of the same step already take the tag's class. */
@@ -202,7 +203,7 @@ export class IkeDaemon extends Component {
       if (action.kind === "identity-received") this.identityReceived(peer, action);
       else if (action.kind === "phase1-up") this.phase1Up(peer, action);
     }
-    const trafficClass = peer.ikeSa?.qosGroup != null ? this.intermediate.classOfGroup(peer.ikeSa.qosGroup) : requestClass;
+    const trafficClass = this.classOf(peer, requestClass);
     for (const action of actions) {
       switch (action.kind) {
         case "send":
@@ -295,7 +296,7 @@ export class IkeDaemon extends Component {
   private *sendDelete(tunnel: IkeTunnel, spis: readonly number[]): Generator<Command, void, unknown> {
     const peer = this.peerOf(tunnel.gateway)!;
     const step = peer.node.deleteEsp(tunnel.session, spis, this.kernel.now);
-    yield* this.perform(peer, step.actions, this.intermediate.classOfGroup(peer.ikeSa?.qosGroup ?? null));
+    yield* this.perform(peer, step.actions, this.classOf(peer, 0));
   }
 
   private *send(peer: Peer, message: Uint8Array, trafficClass: number): Generator<Command, void, unknown> {
@@ -311,6 +312,12 @@ export class IkeDaemon extends Component {
 
   private showState(peer: Peer, state: string): void {
     if ((IkeStateEnum.names as readonly string[]).includes(state)) peer.state.set(IkeStateEnum.code(state as IkeStateName));
+  }
+
+  /** The class of a gateway's IKE: its tag's once the identity is known, else the fallback. */
+  private classOf(peer: Peer, fallback: number): number {
+    const tag = peer.ikeSa?.qosGroup ?? null;
+    return tag !== null ? this.intermediate.classOfGroup(tag) : fallback;
   }
 
   private peerOf(name: string): Peer | undefined {
@@ -333,23 +340,13 @@ export class IkeDaemon extends Component {
       }
     }
   }
-
-  /** One timer per gateway, for its node's next retransmission. */
-  private armTimer(peer: Peer): void {
-    const deadline = peer.node.nextDeadline();
-    if (deadline === null || (peer.timerAt !== null && peer.timerAt <= deadline)) return;
-    peer.timerAt = deadline;
-    this.kernel.schedule(Math.max(0, deadline - this.kernel.now), `${this.path}.retransmit`, () => {
-      peer.timerAt = null;
-      peer.work.push({ kind: "expire" });
-    });
-  }
 }
 
 interface Peer {
   readonly config: IkePeerConfig;
   readonly node: IkeNode;
   readonly work: Mailbox<Work>;
+  readonly timer: RetransmitTimer;
   /** The session's state after each step (PHASE1_UP, ESTABLISHED, FAILED …). */
   readonly state: Signal;
   /** The last message taken or sent (MM1 … QM3, INFO_DELETE): each at its own time. */
@@ -360,7 +357,6 @@ interface Peer {
   ikeSa: IkeSa | null;
   /** Whether its IKE SA's phase 1 is done (until then, a failure takes the ISADB entry back). */
   established: boolean;
-  timerAt: number | null;
 }
 
 /** An identity as the gateway sent it: names in their own case (the profiles compare them without case), others as described. */

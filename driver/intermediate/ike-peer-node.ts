@@ -1,5 +1,6 @@
 import { IkeNode } from "../../sim/ike/ike-node.js";
 import type { IdPayload, IkeNodeConfig, Lifetime } from "../../sim/ike/ike-types.js";
+import type { Kernel } from "../../sim/kernel.js";
 import type { Random } from "../../sim/random.js";
 
 /** A phase-1 SA's lifetime, proposed and accepted: a day, as strongSwan's and Cisco's defaults are. */
@@ -20,4 +21,26 @@ export function peerNode(options: { identity: IdPayload; preSharedKey: Uint8Arra
     espLifetime: options.espLifetime,
     retransmit: options.retransmit,
   });
+}
+
+/** One kernel timer for a node's next retransmission: armed after each step, never twice for a time already covered. */
+export class RetransmitTimer {
+  private at: number | null = null;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly label: string,
+    /** What to do when it is due: hand the node `expire(now)`, as the caller handles work. */
+    private readonly due: () => void,
+  ) {}
+
+  arm(node: IkeNode): void {
+    const deadline = node.nextDeadline();
+    if (deadline === null || (this.at !== null && this.at <= deadline)) return;
+    this.at = deadline;
+    this.kernel.schedule(Math.max(0, deadline - this.kernel.now), this.label, () => {
+      this.at = null;
+      this.due();
+    });
+  }
 }

@@ -52,8 +52,4 @@ export class IkeTunnels {
     for (const tunnel of this.bySa.values()) if (tunnel.outbound.parameters.spi === spi && !tunnel.expired) return tunnel;
     return undefined;
   }
-
-  all(): IkeTunnel[] {
-    return [...this.bySelector.values()];
-  }
 }

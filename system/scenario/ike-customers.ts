@@ -1,7 +1,7 @@
 import type { Kernel } from "../../sim/kernel.js";
 import type { Random } from "../../sim/random.js";
 import type { Signal } from "../../sim/signal.js";
-import { formatIpv4, ipv4Address, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
+import { formatIpv4, type Ipv4Address, ipv4Address, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
 import { identity, subnetSpan } from "../../driver/intermediate/identity.js";
 import { identityToIdPayload } from "../../driver/intermediate/identity-payload.js";
@@ -19,12 +19,12 @@ import { defaultGatewayAddress } from "./references.js";
 /** The host's own phase-1 identity: its address. */
 const HOST_IDENTITY = identity("ID_IPV4_ADDR", formatIpv4(HOST_GATEWAY));
 
-/** The default address of the gateway of the customer at `index` (each needs its own: Main Mode picks the key by address). */
-export const gatewayAddress = (customer: ScenarioCustomer, index: number) => customer.ike?.address ?? defaultGatewayAddress(index);
-
 interface Pending {
   readonly customer: ScenarioCustomer;
-  readonly index: number;
+  /** Its gateway's address: the scenario's, or by default from the customer's index (each needs its own: Main Mode picks the key by address). */
+  readonly address: Ipv4Address;
+  /** The ESP SAs' lifetimes, the host's policy and the gateway's proposal alike. */
+  readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
   readonly trafficClass: number;
   readonly tunnels: readonly { readonly index: number; readonly selector: TunnelSelector }[];
   readonly ready: Signal;
@@ -59,7 +59,9 @@ export class IkeCustomers {
       spd.add({ name: `${customer.name}-${port}`, source: selector.source, destination: selector.destination, protocol: PROTOCOL_UDP, destinationPorts: [port, port], action: { kind: "trap" } });
       return { index: tunnel, selector };
     });
-    this.pending.push({ customer, index, trafficClass, tunnels, ready });
+    const ike = customer.ike!;
+    const address = ipv4Address(ike.address ?? defaultGatewayAddress(index));
+    this.pending.push({ customer, address, lifetime: { seconds: ike.lifetimeSeconds, kilobytes: ike.lifetimeKilobytes }, trafficClass, tunnels, ready });
     return { tunnels: tunnels.map((tunnel) => tunnel.index), ports: tunnels.map((tunnel) => tunnel.selector.port) };
   }
 
@@ -71,10 +73,10 @@ export class IkeCustomers {
     intermediate.ike.configure(
       intermediate,
       { address: HOST_GATEWAY, identity: HOST_IDENTITY },
-      this.pending.map(({ customer, index }) => ({ name: customer.name, address: ipv4Address(gatewayAddress(customer, index)), preSharedKey: encoder.encode(customer.ike!.preSharedKey), lifetime: { seconds: customer.ike!.lifetimeSeconds, kilobytes: customer.ike!.lifetimeKilobytes } })),
+      this.pending.map(({ customer, address, lifetime }) => ({ name: customer.name, address, preSharedKey: encoder.encode(customer.ike!.preSharedKey), lifetime })),
     );
     for (const pending of this.pending) {
-      const { customer, index, trafficClass, tunnels } = pending;
+      const { customer, address, lifetime, trafficClass, tunnels } = pending;
       const ike = customer.ike!;
       const gateway = new IkeGateway(
         this.kernel,
@@ -83,13 +85,13 @@ export class IkeCustomers {
         this.espPeer,
         {
           name: customer.name,
-          address: ipv4Address(gatewayAddress(customer, index)),
+          address,
           hostAddress: HOST_GATEWAY,
           identity: presentedIdentity(customer),
           preSharedKey: encoder.encode(ike.gatewayPreSharedKey ?? ike.preSharedKey),
           mode: ike.mode,
           trafficClass,
-          lifetime: { seconds: ike.lifetimeSeconds, kilobytes: ike.lifetimeKilobytes },
+          lifetime,
           retransmit: intermediate.ike.retransmit,
           tunnels,
         },
@@ -100,7 +102,7 @@ export class IkeCustomers {
       gateway.onFailed = () => this.ready(pending);
       // A tunnel whose Quick Mode the gateway gave up on is done too: it will not come up.
       gateway.onQuickModeFailed = () => this.tunnelDone(pending);
-      this.gateways.set(formatIpv4(ipv4Address(gatewayAddress(customer, index))), gateway);
+      this.gateways.set(formatIpv4(address), gateway);
     }
     intermediate.ike.observers.push((entry) => this.observe(entry));
     // The gateways' ISAKMP: whichever gateway the message is addressed to.

@@ -318,7 +318,12 @@ export class ScenarioTraffic extends Component {
         const { trafficClass: stream, sequence } = packetSequence(packet, STREAM_TAG_BYTES);
         return { stream, sequence };
       },
-      (spi) => this.captured.find((captured) => captured.sa.spi === spi)?.sa,
+      // Searched where the keys are, not in a list made afresh for each drop.
+      (spi) => {
+        const ike = this.system.driver.intermediate.ike;
+        const bySpi = (captured: CapturedSa) => captured.sa.spi === spi;
+        return (this.manualSas.find(bySpi) ?? (ike.configured ? ike.keeper.captured.find(bySpi) : undefined))?.sa;
+      },
       this.container.resolve(AesGcmBackendToken),
       (address, length) => (this.system.memory.isMapped(address, length) ? this.system.memory.read(address, length) : null),
     );
