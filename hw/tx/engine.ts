@@ -125,8 +125,9 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     let sent = false;
     for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.encrypted(result);
     // Frames leave in order within their queue, not across queues: a high-priority frame does not wait for bulk being encrypted.
+    // Only a frame settling can let one leave, so the frames in flight are looked at only then.
     let waitingQueues = 0;
-    for (let index = 0; index < this.inFlight.length; ) {
+    for (let index = 0; this.settledSince && index < this.inFlight.length; ) {
       const packet = this.inFlight[index]!;
       const bit = 2 ** packet.queue;
       if (!packet.settled || Math.floor(waitingQueues / bit) % 2 === 1) {

@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defaultScenario } from "./scenario/default-scenario.js";
+import { runScenario } from "./scenario/run.js";
+
+/**
+ * Reference runs whose outputs must not change when only the model's speed does: a change that
+ * computes a block's timing instead of stepping it must leave every waveform change, captured
+ * frame and summary figure where it was. Each varies a dimension the default does not.
+ */
+export const REFERENCE_RUNS: Record<string, Record<string, unknown>> = {
+  default: {},
+  "software ESP on two cores": { "driver.intermediate.offload": false, "driver.cpu.cores": 2, durationMicroseconds: 300 },
+  "small rings, jumbo frames, slow DMA": {
+    "driver.base.txRingDescriptors": 8,
+    "driver.base.rxRingDescriptors": 8,
+    "nic.tx.descriptorCache": 4,
+    "nic.rx.descriptorCache": 4,
+    "nic.dma.extraLatencyMaximum": 40,
+    "traffic.2.packetBytes": 8000,
+    durationMicroseconds: 300,
+  },
+  "lost IKE messages": { "faults.ikeLossProbability": 0.2, durationMicroseconds: 300, seed: 11 },
+};
+
+/** The files compared: those whose bytes the model alone decides (the HTML report also names the output directory). */
+const COMPARED = [".vcd", ".pcap", ".summary.json", ".esp_sa", ".sa-trace.jsonl", ".ikev1_decryption_table"];
+
+export type OutputHashes = Record<string, string>;
+
+/** Run one reference and hash its outputs by file suffix. */
+export function referenceHashes(name: string): OutputHashes {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-reference-"));
+  try {
+    runScenario(defaultScenario(REFERENCE_RUNS[name]), { directory });
+    const hashes: OutputHashes = {};
+    for (const suffix of COMPARED) hashes[suffix] = createHash("sha256").update(readFileSync(join(directory, `default${suffix}`))).digest("hex");
+    return hashes;
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,21 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { REFERENCE_RUNS, referenceHashes } from "../../system/reference-outputs.js";
+
+// Recorded from the model before its timing was computed rather than stepped (issue 17); a change
+// meant to alter the outputs records them again with `npm run reference:update` and says why.
+const recorded = JSON.parse(readFileSync(new URL("../reference/outputs.json", import.meta.url), "utf8")) as Record<string, Record<string, string>>;
+
+describe("the reference runs' outputs are byte-identical to the recorded ones", () => {
+  test("every reference run has recorded hashes", () => {
+    expect(Object.keys(recorded).sort()).toEqual(Object.keys(REFERENCE_RUNS).sort());
+  });
+
+  for (const name of Object.keys(REFERENCE_RUNS)) {
+    test(name, () => {
+      const hashes = referenceHashes(name);
+      const changed = Object.keys(hashes).filter((suffix) => hashes[suffix] !== recorded[name]?.[suffix]);
+      expect(changed, `${name}: these outputs changed; if that is meant, run \`npm run reference:update\` and say why in the commit`).toEqual([]);
+    }, 60_000);
+  }
+});
