@@ -136,7 +136,10 @@ export class RegisterFile {
       case R.TDLEN(0): return ring.lengthBytes;
       case R.TDH(0): return ring.head;
       case R.TDT(0): return ring.tail;
-      case R.TXDCTL(0): return R.QUEUE_CONTROL_FIELDS.pack({ ENABLE: ring.enabled ? 1 : 0, FAULT: ring.fault ? 1 : 0, BUSY: ring.inDevice > 0 ? 1 : 0 });
+      case R.TXDCTL(0): {
+        const control = { ENABLE: ring.enabled ? 1 : 0, FAULT: ring.fault ? 1 : 0, BUSY: ring.inDevice > 0 ? 1 : 0 };
+        return queue.direction === "tx" ? R.TX_QUEUE_CONTROL_FIELDS.pack({ ...control, WTHRESH: this.tx.writeBack.thresholds[queue.queue]! }) : R.QUEUE_CONTROL_FIELDS.pack(control);
+      }
       case R.TDFAULT(0): return ring.faultRegister;
       case R.BLOCK_SRRCTL: return this.rx.bufferSize(queue.queue);
     }

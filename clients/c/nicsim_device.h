@@ -188,7 +188,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TDT_STRIDE 0x40u
 #define NICSIM_TDT(q) (0x1018u + 0x40u * (uint32_t)(q))
 
-/* TXDCTL[q] (RW, reset 0x0): TX queue control and state */
+/* TXDCTL[q] (RW, reset 0x0): TX queue control and state, and descriptor write-back coalescing (WTHRESH) */
 #define NICSIM_TXDCTL_STRIDE 0x40u
 #define NICSIM_TXDCTL(q) (0x1028u + 0x40u * (uint32_t)(q))
 /* TXDCTL.ENABLE: Queue enabled; setting it checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT. Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
@@ -206,6 +206,10 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TXDCTL_BUSY_WIDTH 1u
 #define NICSIM_TXDCTL_BUSY_MASK 0x00000004u
 #define NICSIM_TXDCTL_BUSY_BIT 0x00000004u
+/* TXDCTL.WTHRESH: Write-back threshold (as the 82599's): 0 writes each RS descriptor's STATUS and ERROR back as its frame leaves; n > 0 keeps done descriptors, RS or not, until n wait (or the oldest has waited nic.tx.writeBackDelay, or the queue is disabled), then writes them back whole in one burst */
+#define NICSIM_TXDCTL_WTHRESH_SHIFT 16u
+#define NICSIM_TXDCTL_WTHRESH_WIDTH 7u
+#define NICSIM_TXDCTL_WTHRESH_MASK 0x007F0000u
 
 /* TDFAULT[q] (RO, reset 0x0): The failed descriptor fetch that disabled TX queue q (TXDCTL.FAULT); 0 when none. To recover: clear TXDCTL.ENABLE, wait for TXDCTL.BUSY to clear, reap the descriptors written back (the others will never be sent), clear the ring, write TDBAL/TDBAH/TDLEN and set TXDCTL.ENABLE */
 #define NICSIM_TDFAULT_STRIDE 0x40u
@@ -243,7 +247,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_RDT_STRIDE 0x40u
 #define NICSIM_RDT(q) (0x2018u + 0x40u * (uint32_t)(q))
 
-/* RXDCTL[q] (RW, reset 0x0): RX queue control and state (fields as TXDCTL) */
+/* RXDCTL[q] (RW, reset 0x0): RX queue control and state (ENABLE, FAULT and BUSY as TXDCTL) */
 #define NICSIM_RXDCTL_STRIDE 0x40u
 #define NICSIM_RXDCTL(q) (0x2028u + 0x40u * (uint32_t)(q))
 /* RXDCTL.ENABLE: Queue enabled; setting it checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT. Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */

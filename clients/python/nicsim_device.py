@@ -147,7 +147,7 @@ REGISTER_FIELDS = {
     "SA_CTRL": {"POINTER_FETCH": (0, 1)},
     "TX_SCHED": {"PERCENT": (0, 7), "STRICT": (8, 1), "REMAINING": (16, 7)},
     "TXPBSIZE": {"SIZE": (0, 10)},
-    "TXDCTL": {"ENABLE": (0, 1), "FAULT": (1, 1), "BUSY": (2, 1)},
+    "TXDCTL": {"ENABLE": (0, 1), "FAULT": (1, 1), "BUSY": (2, 1), "WTHRESH": (16, 7)},
     "TDFAULT": {"CODE": (0, 8), "INDEX": (16, 16)},
     "RXDCTL": {"ENABLE": (0, 1), "FAULT": (1, 1), "BUSY": (2, 1)},
     "RDFAULT": {"CODE": (0, 8), "INDEX": (16, 16)},

@@ -38,6 +38,7 @@ export class BaseDriver extends Component {
     queues: param.integer(0, "Queue pairs the driver brings up (0: every one the device has)", { minimum: 0, maximum: R.MAX_QUEUES }),
     txRingDescriptors: param.integer(512, "Descriptors per TX ring", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS }),
     rxRingDescriptors: param.integer(512, "Descriptors per RX ring", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS }),
+    txWriteBackThreshold: param.integer(0, "TXDCTL.WTHRESH for every TX ring: 0 has each frame's RS descriptor written back as the frame leaves; n > 0 lets the device gather n done descriptors and write them back in one burst (ixgbe uses 8 at low interrupt rates)", { minimum: 0, maximum: 127 }),
     txBufferBytes: param.bytes(2048, "Bytes per TX slot buffer; longer frames take several descriptors", { minimum: 64, maximum: 65535 }),
     rxBufferBytes: param.bytes(2048, "Bytes per RX buffer (SRRCTL); longer frames span several", { minimum: 64, maximum: R.MAX_RECEIVE_BUFFER }),
     doorbellBatch: param.integer(8, "Frames posted before the doorbell is rung even if more follow", { minimum: 1 }),
@@ -228,6 +229,7 @@ export class BaseDriver extends Component {
     const memory = bus.memory;
     for (let queue = 0; queue < this.queues; queue++) {
       const tx = new TxRing(memory, `${this.path} TX ${queue}`, this.params.txRingDescriptors, this.params.txBufferBytes);
+      tx.writeBackThreshold = this.params.txWriteBackThreshold;
       const rx = new RxRing(memory, `${this.path} RX ${queue}`, this.params.rxRingDescriptors, this.params.rxBufferBytes);
       this.pairs.push(new QueuePair(tx, rx, this.spaceEvents[queue]!, new Mutex(this.kernel, `${this.path}: queue ${queue}'s poll`)));
       programTxRing(bus, queue, tx);

@@ -8,7 +8,7 @@ export function programTxRing(bus: DeviceBus, queue: number, ring: TxRing): void
   bus.mmioWrite(R.TDBAL(queue), base.low);
   bus.mmioWrite(R.TDBAH(queue), base.high);
   bus.mmioWrite(R.TDLEN(queue), ring.lengthBytes);
-  bus.mmioWrite(R.TXDCTL(queue), R.QUEUE_ENABLE);
+  bus.mmioWrite(R.TXDCTL(queue), R.TX_QUEUE_CONTROL_FIELDS.pack({ ENABLE: 1, WTHRESH: ring.writeBackThreshold }));
 }
 
 /** The same for an RX ring, its buffer size and the tail giving the device its buffers. */

@@ -56,6 +56,8 @@ export class TxRing extends Ring {
   /** Frames posted, and frames the device wrote back and the driver reaped, since the ring was made. */
   postedCount = 0;
   reapedCount = 0;
+  /** TXDCTL.WTHRESH the driver asks for: done descriptors the device gathers before writing them back (0: each RS one at once). */
+  writeBackThreshold = 0;
 
   /** Free slots; one always stays empty so that tail == head means an empty ring. */
   get free(): number {

@@ -61,10 +61,19 @@ export const SA_QOS_MAP_ENTRY_FIELDS = bitFields([
 export const SA_QOS_MAP_TAGS_PER_WORD = 8;
 const NIBBLE_BITS = 4;
 
-export const QUEUE_CONTROL_FIELDS = bitFields([
+const QUEUE_CONTROL = [
   { name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT. Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY)" },
   { name: "FAULT", bit: 1, width: 1, description: "Read only: the device disabled the queue itself because a descriptor fetch failed (DMA_READ_ERROR, DMA_COMPLETION_TIMEOUT, DMA_UNMAPPED), logged as an error; TDFAULT/RDFAULT say which fetch. Cleared by setting ENABLE" },
   { name: "BUSY", bit: 2, width: 1, description: "Read only: frames of the queue are still in the device: TX, frames taken off the ring whose write-backs are not yet in host memory; RX, write-backs not yet in host memory. After the queue is disabled, the driver waits for BUSY to clear before it cleans and resets the ring" },
+] as const;
+export const QUEUE_CONTROL_FIELDS = bitFields([...QUEUE_CONTROL]);
+/** TXDCTL: the queue control fields, and the write-back threshold. */
+export const TX_QUEUE_CONTROL_FIELDS = bitFields([
+  ...QUEUE_CONTROL,
+  {
+    name: "WTHRESH", bit: 16, width: 7,
+    description: "Write-back threshold (as the 82599's): 0 writes each RS descriptor's STATUS and ERROR back as its frame leaves; n > 0 keeps done descriptors, RS or not, until n wait (or the oldest has waited nic.tx.writeBackDelay, or the queue is disabled), then writes them back whole in one burst",
+  },
 ]);
 
 export const QUEUE_FAULT_FIELDS = bitFields([

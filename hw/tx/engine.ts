@@ -10,7 +10,8 @@ import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
 import { BLOCKED, EMPTY, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
-import { TX_COMMAND_FIELDS, TX_STATUS_FIELDS, TX_WRITE_BACK } from "../spec/descriptors.js";
+import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
+import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import { checkRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
@@ -20,6 +21,7 @@ import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, isDmaFault } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 import { TxBuffer } from "./tx-buffer.js";
+import { TxWriteBack, type WriteBackTag } from "./write-back.js";
 import { type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
 import { concatenate } from "../../sim/bytes.js";
 import { ParameterError } from "../../sim/errors.js";
@@ -27,7 +29,7 @@ import { ParameterError } from "../../sim/errors.js";
 export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
 
 
-type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | { kind: "write-back"; queue: number; packets: number } | { kind: "sa-record"; pointer: number };
+type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | WriteBackTag | { kind: "sa-record"; pointer: number };
 
 type TxQueueState = QueueState<TxDescriptor>;
 
@@ -47,6 +49,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
     framesInFlight: param.integer(64, "Frames whose buffers are being read at once", { minimum: 1, maximum: 4096 }),
     priorityReserve: param.integer(8, "Of those, frames only strict (priority) queues may start", { minimum: 0, maximum: 4096 }),
+    writeBackDelay: param.cycles(256, "With TXDCTL.WTHRESH set, core cycles a done descriptor waits for the threshold before it is written back anyway (the 82599 flushes on its interrupt timer)"),
   });
   readonly state = this.enumSignal("state", TxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
@@ -71,6 +74,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
 
   private readonly cryptoResults: Channel<CryptoResult<TxPacket>>;
   private readonly recordFetches = new RecordFetches<TxPacket>();
+  /** Descriptor write-back, coalesced by TXDCTL.WTHRESH. */
+  readonly writeBack: TxWriteBack;
 
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
@@ -82,6 +87,12 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.scheduler = shared.makeScheduler();
     this.freed = new Channel(this.kernel, this.clock);
     this.toMac = new Channel(this.kernel);
+    this.writeBack = new TxWriteBack(
+      shared.queues,
+      (address, bytes, tag) => shared.dma.write(address, bytes, this.completions, tag),
+      () => this.params.writeBackDelay * this.clock.period,
+      (time) => this.clock.wakeAt(time, this.kernel.now),
+    );
     this.buffer = new TxBuffer(this.params, shared.queues, shared.maxFrameBytes, `${this.overrides.source}: ${this.path}`);
     if (this.params.priorityReserve >= this.params.framesInFlight) {
       throw new ParameterError(`${this.overrides.source}: ${this.path}.priorityReserve = ${this.params.priorityReserve}: must be less than framesInFlight (${this.params.framesInFlight}), or no queue but the strict ones could ever start a frame`);
@@ -99,14 +110,16 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.wake();
   }
 
-  /** TXDCTL write. */
+  /** TXDCTL write: enable or disable the queue, and its write-back threshold; disabling writes back what waits. */
   control(queue: number, value: number): void {
+    this.writeBack.thresholds[queue] = TX_QUEUE_CONTROL_FIELDS.WTHRESH.get(value);
+    if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value)) this.writeBack.flush(queue, this.queues[queue]!.ring);
     this.queues[queue]!.control(value);
     this.wake();
   }
 
   override isIdle(): boolean {
-    if (this.kernel.now >= this.retryAt) return false;
+    if (this.kernel.now >= this.retryAt || this.kernel.now >= this.writeBack.nextDue) return false;
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
     if (this.state.value !== TxState.code("IDLE")) return false;
     if (this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
@@ -122,6 +135,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   evaluate(): void {
     for (let freed = this.freed.take(); freed !== undefined; freed = this.freed.take()) this.buffer.free(freed.queue, freed.bytes);
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
+    this.writeBack.flushDue(this.kernel.now, (queue) => this.queues[queue]!.ring);
     let sent = false;
     for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.encrypted(result);
     // Frames leave in order within their queue, not across queues: a high-priority frame does not wait for bulk being encrypted.
@@ -335,15 +349,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     const ring = state.ring;
     const errorName = packet.fault?.code ?? packet.dropCode;
     const error = errorName ? ErrorCode[errorName] : 0;
-    const last = packet.descriptors.length - 1;
-    packet.descriptors.forEach((descriptor, position) => {
-      // The status of RS descriptors, and always of a faulty frame's last one, so the driver learns of it.
-      if (!TX_COMMAND_FIELDS.RS.get(descriptor.command) && !(error && position === last)) return;
-      const writeBack = TX_WRITE_BACK.encode({ status: TX_STATUS_FIELDS.DD.mask, error: position === last ? error : 0 });
-      const tag: Tag = { kind: "write-back", queue: packet.queue, packets: position === last ? 1 : 0 };
-      this.shared.dma.write(ring.addressOf(descriptor.index) + TX_WRITE_BACK.at, writeBack, this.completions, tag);
-      ring.inDevice++;
-    });
+    this.writeBack.frameDone(packet.queue, ring, packet.descriptors, error, this.kernel.now);
     // The frame leaves the device's hands; its write-backs stay counted until they are in host memory.
     ring.inDevice--;
     if (ring.enabled) ring.advanceHead(packet.descriptors.length);

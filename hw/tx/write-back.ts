@@ -1,0 +1,106 @@
+import type { RingRegisters } from "../ring.js";
+import { DESCRIPTOR_BYTES, TX_COMMAND_FIELDS, TX_DESCRIPTOR, TX_STATUS_FIELDS, TX_WRITE_BACK } from "../spec/descriptors.js";
+import type { TxDescriptor } from "./tx-packet.js";
+
+/** A descriptor write-back in flight: which queue's, and how many frames it completes (for TX_DONE). */
+export interface WriteBackTag {
+  readonly kind: "write-back";
+  readonly queue: number;
+  readonly packets: number;
+}
+
+interface Done {
+  readonly descriptor: TxDescriptor;
+  readonly error: number;
+  /** The frame's last descriptor: writing it back completes a frame. */
+  readonly last: boolean;
+}
+
+/**
+ * TX descriptor write-back, with TXDCTL.WTHRESH coalescing as Intel's 82599 has it. With WTHRESH
+ * 0, each RS descriptor (and a faulty frame's last) gets its STATUS and ERROR written as soon as
+ * its frame leaves. With WTHRESH n > 0, every done descriptor of the queue waits in the device;
+ * once n wait, or the oldest has waited `delayCycles`, or the queue is disabled, they are written
+ * back whole in one burst (two at the ring's end): fewer, longer PCIe writes for later DD bits.
+ */
+export class TxWriteBack {
+  /** WTHRESH of each queue, as the driver last wrote TXDCTL. */
+  readonly thresholds: number[];
+  private readonly waiting: Done[][];
+  /** When each queue's oldest waiting descriptor must be written back whatever the count. */
+  private readonly dueAt: number[];
+
+  constructor(
+    queues: number,
+    /** Post a DMA write whose completion comes back with the tag. */
+    private readonly write: (address: number, bytes: Uint8Array, tag: WriteBackTag) => void,
+    private readonly delay: () => number,
+    private readonly wakeAt: (time: number) => void,
+  ) {
+    this.thresholds = new Array(queues).fill(0);
+    this.waiting = Array.from({ length: queues }, () => []);
+    this.dueAt = new Array(queues).fill(Infinity);
+  }
+
+  /** The earliest time a queue's waiting descriptors are due. */
+  get nextDue(): number {
+    let next = Infinity;
+    for (const time of this.dueAt) if (time < next) next = time;
+    return next;
+  }
+
+  /** A frame left the device (sent or dropped): write its descriptors back, now or once enough wait. */
+  frameDone(queue: number, ring: RingRegisters, descriptors: readonly TxDescriptor[], error: number, now: number): void {
+    const last = descriptors.length - 1;
+    if (this.thresholds[queue] === 0) {
+      descriptors.forEach((descriptor, position) => {
+        // The status of RS descriptors, and always of a faulty frame's last one, so the driver learns of it.
+        if (!TX_COMMAND_FIELDS.RS.get(descriptor.command) && !(error && position === last)) return;
+        const writeBack = TX_WRITE_BACK.encode({ status: TX_STATUS_FIELDS.DD.mask, error: position === last ? error : 0 });
+        this.issue(ring, ring.addressOf(descriptor.index) + TX_WRITE_BACK.at, writeBack, queue, position === last ? 1 : 0);
+      });
+      return;
+    }
+    const waiting = this.waiting[queue]!;
+    // Waiting write-backs keep the queue BUSY: the first holds the ring's count for the burst.
+    if (waiting.length === 0) {
+      ring.inDevice++;
+      this.dueAt[queue] = now + this.delay();
+      this.wakeAt(this.dueAt[queue]!);
+    }
+    descriptors.forEach((descriptor, position) => waiting.push({ descriptor, error: position === last ? error : 0, last: position === last }));
+    if (waiting.length >= this.thresholds[queue]!) this.flush(queue, ring);
+  }
+
+  /** Write back every queue whose oldest waiting descriptor is due. */
+  flushDue(now: number, ringOf: (queue: number) => RingRegisters): void {
+    for (let queue = 0; queue < this.dueAt.length; queue++) if (this.dueAt[queue]! <= now) this.flush(queue, ringOf(queue));
+  }
+
+  /** Write back what a queue has waiting, in one DMA write per run of consecutive ring slots. */
+  flush(queue: number, ring: RingRegisters): void {
+    const waiting = this.waiting[queue]!;
+    this.dueAt[queue] = Infinity;
+    if (waiting.length === 0) return;
+    // The burst's first write took the count when the first descriptor began to wait.
+    ring.inDevice--;
+    let start = 0;
+    for (let index = 1; index <= waiting.length; index++) {
+      if (index < waiting.length && waiting[index]!.descriptor.index === waiting[index - 1]!.descriptor.index + 1) continue;
+      const run = waiting.slice(start, index);
+      const bytes = new Uint8Array(run.length * DESCRIPTOR_BYTES);
+      run.forEach((done, position) => {
+        const { bufferAddress, length, command, trafficClass, saHandle, saPointer } = done.descriptor;
+        bytes.set(TX_DESCRIPTOR.encode({ bufferAddress, length, command, trafficClass, saHandle, saPointer, offload: 0, status: TX_STATUS_FIELDS.DD.mask, error: done.error }), position * DESCRIPTOR_BYTES);
+      });
+      this.issue(ring, ring.addressOf(run[0]!.descriptor.index), bytes, queue, run.filter((done) => done.last).length);
+      start = index;
+    }
+    waiting.length = 0;
+  }
+
+  private issue(ring: RingRegisters, address: number, bytes: Uint8Array, queue: number, packets: number): void {
+    this.write(address, bytes, { kind: "write-back", queue, packets });
+    ring.inDevice++;
+  }
+}
