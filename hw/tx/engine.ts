@@ -58,6 +58,9 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   readonly toMac: Channel<TransmitFrame>;
   readonly freed: Channel<{ readonly queue: number; readonly bytes: number }>;
   private readonly inFlight: TxPacket[] = [];
+  /** Frames in flight of each queue, and how many queues have any. */
+  private readonly inFlightByQueue = new Array<number>(MAX_QUEUES).fill(0);
+  private queuesInFlight = 0;
   /** The TX packet buffer, per class or shared (TXPBSIZE). */
   readonly buffer: TxBuffer;
   /** Which queue starts the next frame (the policy map; TX_SCHED). */
@@ -123,13 +126,13 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
     if (this.state.value !== TxState.code("IDLE")) return false;
     if (this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
+    if (!this.stalled || this.settledSince) return false;
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;
       if (state.prefetch.wantsFetch(this.params.descriptorCache)) return false;
     }
-    if (!this.stalled) return false;
-    return !this.settledSince;
+    return true;
   }
 
   evaluate(): void {
@@ -141,15 +144,21 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     // Frames leave in order within their queue, not across queues: a high-priority frame does not wait for bulk being encrypted.
     // Only a frame settling can let one leave, so the frames in flight are looked at only then.
     let waitingQueues = 0;
-    for (let index = 0; this.settledSince && index < this.inFlight.length; ) {
+    let waitingCount = 0;
+    // Once every queue with a frame in flight has one waiting ahead, no later frame can leave.
+    for (let index = 0; this.settledSince && index < this.inFlight.length && waitingCount < this.queuesInFlight; ) {
       const packet = this.inFlight[index]!;
-      const bit = 2 ** packet.queue;
-      if (!packet.settled || Math.floor(waitingQueues / bit) % 2 === 1) {
-        if (Math.floor(waitingQueues / bit) % 2 === 0) waitingQueues += bit;
+      const bit = 1 << packet.queue;
+      if (!packet.settled || (waitingQueues & bit) !== 0) {
+        if ((waitingQueues & bit) === 0) {
+          waitingQueues |= bit;
+          waitingCount++;
+        }
         index++;
         continue;
       }
       this.inFlight.splice(index, 1);
+      if (--this.inFlightByQueue[packet.queue]! === 0) this.queuesInFlight--;
       this.finish(packet);
       sent = true;
     }
@@ -201,6 +210,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     const fault = head.fault;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
+    if (this.inFlightByQueue[queue]!++ === 0) this.queuesInFlight++;
     state.ring.inDevice++;
     this.buffer.hold(queue, fault ? 0 : head.length);
     this.shared.stages.record("tx", "frame-started", this.kernel.now, packet, EMPTY_FRAME);

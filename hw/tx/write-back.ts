@@ -43,10 +43,11 @@ export class TxWriteBack {
   }
 
   /** The earliest time a queue's waiting descriptors are due. */
-  get nextDue(): number {
-    let next = Infinity;
-    for (const time of this.dueAt) if (time < next) next = time;
-    return next;
+  nextDue = Infinity;
+
+  private setDue(queue: number, time: number): void {
+    this.dueAt[queue] = time;
+    this.nextDue = Math.min(...this.dueAt);
   }
 
   /** A frame left the device (sent or dropped): write its descriptors back, now or once enough wait. */
@@ -65,7 +66,7 @@ export class TxWriteBack {
     // Waiting write-backs keep the queue BUSY: the first holds the ring's count for the burst.
     if (waiting.length === 0) {
       ring.inDevice++;
-      this.dueAt[queue] = now + this.delay();
+      this.setDue(queue, now + this.delay());
       this.wakeAt(this.dueAt[queue]!);
     }
     descriptors.forEach((descriptor, position) => waiting.push({ descriptor, error: position === last ? error : 0, last: position === last }));
@@ -80,8 +81,8 @@ export class TxWriteBack {
   /** Write back what a queue has waiting, in one DMA write per run of consecutive ring slots. */
   flush(queue: number, ring: RingRegisters): void {
     const waiting = this.waiting[queue]!;
-    this.dueAt[queue] = Infinity;
     if (waiting.length === 0) return;
+    this.setDue(queue, Infinity);
     // The burst's first write took the count when the first descriptor began to wait.
     ring.inDevice--;
     let start = 0;
