@@ -12,7 +12,7 @@ import { buildCDriver, C_FLAGS, exampleConfig } from "../../examples/c-driver/ru
 import { serveOnSocket } from "../../system/serve/server.js";
 
 /**
- * `npm run bench` (its serve part): the cost of driving the model from another process. MMIO round
+ * `npm run bench:serve`: the cost of driving the model from another process. MMIO round
  * trips per second (wall time) and frames per second both ways, through the socket with the C
  * client, beside the same work done in-process (a kernel process reading STATUS; the base driver
  * sending frames the peer echoes). Both run with no waveform or capture, so that only the path is

@@ -1,0 +1,81 @@
+import { WORKLOADS, type WorkloadName, type WorkloadReport } from "./reference-workloads.js";
+
+/** A row's goal (issue 17): a rate of frames on the wire per wall-second, or a cost against another row. */
+export type Goal =
+  | { readonly kind: "frames-per-second"; readonly atLeast: number }
+  | { readonly kind: "slower-than"; readonly baseline: string; readonly atMost: number }
+  | { readonly kind: "none" };
+
+export interface BenchRow {
+  readonly id: string;
+  readonly workload: WorkloadName;
+  readonly size: number;
+  readonly goal: Goal;
+}
+
+/** Peak memory of two runs of one workload, one `factor` times the other's length: flat when the long one's is at most `atMost` times the short one's. */
+export interface MemoryFlatCheck {
+  readonly short: string;
+  readonly long: string;
+  readonly atMost: number;
+}
+
+export interface Measured {
+  readonly row: BenchRow;
+  readonly report: WorkloadReport;
+}
+
+const whole = (value: number) => Math.round(value).toLocaleString("en-US");
+
+/** A row's size as the table says it: frames or packets offered, or the scenario's length against its own (`scenarioMicroseconds`). */
+function sizeLabel(row: BenchRow, scenarioMicroseconds: number): string {
+  if (row.workload.startsWith("default-scenario")) return `${Number((row.size / scenarioMicroseconds).toFixed(2))}x (${whole(row.size)} µs)`;
+  return `${whole(row.size)} ${row.workload.startsWith("esp") ? "packets" : "frames"}`;
+}
+const megabytes = (kilobytes: number) => (kilobytes / 1024).toFixed(0);
+const verdict = (met: boolean) => (met ? "met" : "NOT met");
+const secondsPerFrame = (report: WorkloadReport) => report.seconds / report.wireFrames;
+
+function goalCell(goal: Goal, report: WorkloadReport, byId: ReadonlyMap<string, WorkloadReport>): string {
+  switch (goal.kind) {
+    case "none":
+      return "-";
+    case "frames-per-second":
+      return `>= ${whole(goal.atLeast)} frames/wall-s: ${verdict(report.wireFrames / report.seconds >= goal.atLeast)}`;
+    case "slower-than": {
+      const baseline = byId.get(goal.baseline);
+      if (!baseline) throw new Error(`goal of ${report.workload}: no row ${goal.baseline} to compare with`);
+      const ratio = secondsPerFrame(report) / secondsPerFrame(baseline);
+      return `<= ${goal.atMost}x the wall time per frame of ${goal.baseline}: ${ratio.toFixed(2)}x, ${verdict(ratio <= goal.atMost)}`;
+    }
+  }
+}
+
+/**
+ * The Markdown table: one line per row, then the memory check's row. Ratios are to
+ * `sealsPerSecond`; scenario lengths are given against `scenarioMicroseconds`, the scenario's own.
+ */
+export function renderTable(sealsPerSecond: number, measured: readonly Measured[], memory: MemoryFlatCheck, scenarioMicroseconds: number): string[] {
+  const byId = new Map(measured.map(({ row, report }) => [row.id, report]));
+  const lines = [
+    "| workload | size | wall s | frames on the wire | frames/wall-s | ÷ seal rate | NIC cycles/wall-s | ÷ seal rate | timesteps/frame | peak RSS MB | goal |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const { row, report } of measured) {
+    const frames = report.wireFrames / report.seconds;
+    const cycles = report.nicCycles / report.seconds;
+    lines.push(
+      `| ${WORKLOADS[row.workload].label} | ${sizeLabel(row, scenarioMicroseconds)} | ${report.seconds.toFixed(2)} | ${whole(report.wireFrames)} | ${whole(frames)} | ${(frames / sealsPerSecond).toFixed(3)} | ` +
+        `${whole(cycles)} | ${(cycles / sealsPerSecond).toFixed(2)} | ${(report.timesteps / report.wireFrames).toFixed(1)} | ${megabytes(report.peakResidentKilobytes)} | ${goalCell(row.goal, report, byId)} |`,
+    );
+  }
+  const short = byId.get(memory.short);
+  const long = byId.get(memory.long);
+  if (!short || !long) throw new Error(`memory check: rows ${memory.short} and ${memory.long} are both needed`);
+  const growth = long.peakResidentKilobytes / short.peakResidentKilobytes;
+  lines.push(
+    `| memory flat in run length: ${memory.short} and ${memory.long} | | | | | | | | | ${megabytes(short.peakResidentKilobytes)}, ${megabytes(long.peakResidentKilobytes)} | ` +
+      `<= ${memory.atMost}x: ${growth.toFixed(2)}x, ${verdict(growth <= memory.atMost)} |`,
+  );
+  return lines;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, test } from "vitest";
+import { parseWorkloadReport, runWorkload, type WorkloadName, type WorkloadReport } from "./reference-workloads.js";
+import { type BenchRow, renderTable } from "./reference-table.js";
+
+/**
+ * `npm run bench`'s workloads, run in-process on a tiny size, so that the benchmark cannot rot
+ * silently: each produces the JSON line the bench parses, with every frame it offered counted on
+ * the wire and delivered. No timing is asserted.
+ */
+const viaJson = (report: WorkloadReport) => parseWorkloadReport(JSON.stringify(report));
+
+describe("the reference workloads, on a tiny size", () => {
+  test.each(["plain-tx-60", "plain-tx-1500", "plain-rx-60", "plain-rx-1500", "esp-tx-1400"] as const)("%s: 200 frames offered, 200 on the wire and delivered", (name: WorkloadName) => {
+    const report = viaJson(runWorkload(name, 200));
+    expect(report).toMatchObject({ workload: name, size: 200, offered: 200, wireFrames: 200, delivered: 200 });
+    expect(report.timesteps).toBeGreaterThan(0);
+    expect(report.nicCycles).toBeGreaterThan(0);
+    expect(report.simulatedPicoseconds).toBeGreaterThan(0);
+    expect(report.seconds).toBeGreaterThan(0);
+    expect(report.peakResidentKilobytes).toBeGreaterThan(0);
+  });
+
+  test.each(["default-scenario", "default-scenario-waveform"] as const)("%s, 20 µs: frames on the wire both ways, packets delivered", (name: WorkloadName) => {
+    const report = viaJson(runWorkload(name, 20));
+    expect(report.offered).toBeNull();
+    expect(report.delivered).toBeGreaterThan(0);
+    // Each delivered packet crossed the wire, and IKE's exchanges too.
+    expect(report.wireFrames).toBeGreaterThan(report.delivered);
+    expect(report.timesteps).toBeGreaterThan(0);
+    expect(report.nicCycles).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe("the workload report line", () => {
+  const good = { workload: "plain-tx-60", size: 8, offered: 8, wireFrames: 8, delivered: 8, seconds: 0.5, simulatedPicoseconds: 1, nicCycles: 1, timesteps: 3, peakResidentKilobytes: 1024 };
+
+  test("a good line is read back as it was written", () => {
+    expect(parseWorkloadReport(JSON.stringify(good))).toEqual(good);
+  });
+
+  test("a bad line is refused naming the field, or as not JSON", () => {
+    expect(() => parseWorkloadReport(JSON.stringify({ ...good, wireFrames: undefined }))).toThrow(/wireFrames/);
+    expect(() => parseWorkloadReport(JSON.stringify({ ...good, workload: "plain-tx-61" }))).toThrow(/workload/);
+    expect(() => parseWorkloadReport("Error: out of memory")).toThrow(/not JSON/);
+  });
+});
+
+describe("the table", () => {
+  const report = (workload: WorkloadName, wireFrames: number, seconds: number, peakResidentKilobytes = 102_400): WorkloadReport => ({
+    workload,
+    size: wireFrames,
+    offered: wireFrames,
+    wireFrames,
+    delivered: wireFrames,
+    seconds,
+    simulatedPicoseconds: 1,
+    nicCycles: 1_000_000,
+    timesteps: 10 * wireFrames,
+    peakResidentKilobytes,
+  });
+  const row = (id: string, workload: WorkloadName, goal: BenchRow["goal"]): BenchRow => ({ id, workload, size: workload.startsWith("default") ? 10_000 : 1000, goal });
+
+  test("goals met and not met, ratios to the seal rate, the memory row", () => {
+    const lines = renderTable(
+      500_000,
+      [
+        { row: row("fast", "plain-tx-60", { kind: "frames-per-second", atLeast: 200_000 }), report: report("plain-tx-60", 1000, 0.004) },
+        { row: row("slow", "plain-tx-60", { kind: "frames-per-second", atLeast: 200_000 }), report: report("plain-tx-60", 1000, 0.01) },
+        { row: row("plain", "default-scenario", { kind: "none" }), report: report("default-scenario", 1000, 1, 100 * 1024) },
+        { row: row("traced", "default-scenario-waveform", { kind: "slower-than", baseline: "plain", atMost: 1.5 }), report: report("default-scenario-waveform", 1000, 2, 120 * 1024) },
+      ],
+      { short: "plain", long: "traced", atMost: 1.25 },
+      1000,
+    );
+    expect(lines).toHaveLength(2 + 4 + 1);
+    // 250,000 frames/s is half the seal rate; 100,000 a fifth.
+    expect(lines[2]).toContain("| 250,000 | 0.500 |");
+    expect(lines[2]).toMatch(/>= 200,000 frames\/wall-s: met \|$/);
+    expect(lines[3]).toContain("| 100,000 | 0.200 |");
+    expect(lines[3]).toMatch(/NOT met \|$/);
+    expect(lines[4]).toContain("| 10x (10,000 µs) |");
+    expect(lines[5]).toMatch(/2\.00x, NOT met \|$/);
+    expect(lines[6]).toMatch(/\| 100, 120 \| <= 1.25x: 1.20x, met \|$/);
+  });
+});

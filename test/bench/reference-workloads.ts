@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { NodeCryptoBackend } from "../../sim/crypto/node-backend.js";
+import { measureInlineEsp } from "./inline-esp-workload.js";
+import { measurePlain } from "./plain-workload.js";
+import { measureDefaultScenario } from "./scenario-workload.js";
+import type { WorkloadMeasurement } from "./workload-measurement.js";
+
+/**
+ * The reference workloads of `npm run bench` (issue 17), each measured in a process of its own:
+ * a workload's size is frames (packets for ESP) offered, or a scenario's durationMicroseconds.
+ */
+export const WORKLOADS = {
+  "plain-tx-60": { label: "plain TX, 60-byte frames", measure: (size: number) => measurePlain("tx", 60, size) },
+  "plain-tx-1500": { label: "plain TX, 1500-byte frames", measure: (size: number) => measurePlain("tx", 1500, size) },
+  "plain-rx-60": { label: "plain RX, 60-byte frames", measure: (size: number) => measurePlain("rx", 60, size) },
+  "plain-rx-1500": { label: "plain RX, 1500-byte frames", measure: (size: number) => measurePlain("rx", 1500, size) },
+  "esp-tx-1400": {
+    label: "inline ESP TX, 1400-byte packets, 4 SAs, node:crypto",
+    measure: (size: number) => measureInlineEsp({ packets: size, packetBytes: 1400, backend: new NodeCryptoBackend(), sas: 4 }),
+  },
+  "default-scenario": { label: "default scenario, no waveform", measure: (size: number) => measureDefaultScenario(size, false) },
+  "default-scenario-waveform": { label: "default scenario, waveform", measure: (size: number) => measureDefaultScenario(size, true) },
+} as const satisfies Record<string, { label: string; measure: (size: number) => WorkloadMeasurement }>;
+
+export type WorkloadName = keyof typeof WORKLOADS;
+
+export function isWorkloadName(name: string): name is WorkloadName {
+  return Object.hasOwn(WORKLOADS, name);
+}
+
+/** The short run before the timed one, so that the timed one runs JIT-compiled code. */
+export function warmUpSize(name: WorkloadName, size: number): number {
+  if (name.startsWith("default-scenario")) return Math.min(size, 100);
+  // Plain workloads offer a multiple of 4 frames, one share per queue.
+  return Math.max(4, Math.min(4000, Math.floor(size / 40) * 4));
+}
+
+/** What a workload's process prints: one JSON line of this shape. */
+const ReportSchema = z.object({
+  workload: z.enum(Object.keys(WORKLOADS) as [WorkloadName, ...WorkloadName[]]),
+  size: z.number().int().positive(),
+  offered: z.number().int().nonnegative().nullable(),
+  wireFrames: z.number().int().nonnegative(),
+  delivered: z.number().int().nonnegative(),
+  seconds: z.number().positive(),
+  simulatedPicoseconds: z.number().nonnegative(),
+  nicCycles: z.number().nonnegative(),
+  timesteps: z.number().int().nonnegative(),
+  /** The process's peak resident memory (maxRSS), warm-up included. */
+  peakResidentKilobytes: z.number().positive(),
+});
+
+export type WorkloadReport = z.infer<typeof ReportSchema>;
+
+/** Measure one workload in this process; the peak memory is this process's so far. */
+export function runWorkload(name: WorkloadName, size: number): WorkloadReport {
+  const measured = WORKLOADS[name].measure(size);
+  return {
+    workload: name,
+    size,
+    offered: measured.offered,
+    wireFrames: measured.wireFrames,
+    delivered: measured.delivered,
+    seconds: measured.seconds,
+    simulatedPicoseconds: measured.simulatedPicoseconds,
+    nicCycles: measured.nicCycles,
+    timesteps: measured.timesteps,
+    peakResidentKilobytes: process.resourceUsage().maxRSS,
+  };
+}
+
+/** A workload process's output line, checked: a bad line is refused naming the field. */
+export function parseWorkloadReport(line: string): WorkloadReport {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new Error(`workload report is not JSON (${(error as Error).message}): ${line.slice(0, 200)}`);
+  }
+  const parsed = ReportSchema.safeParse(value);
+  if (!parsed.success) throw new Error(`workload report: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "(line)"}: ${issue.message}`).join("; ")}`);
+  return parsed.data;
+}

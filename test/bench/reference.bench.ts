@@ -1,0 +1,49 @@
+import { spawnSync } from "node:child_process";
+import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { loadScenarioFile } from "../../system/scenario/load.js";
+import { parseWorkloadReport } from "./reference-workloads.js";
+import { defaultScenarioFile } from "./scenario-workload.js";
+import { type BenchRow, type Measured, renderTable } from "./reference-table.js";
+import { sealRate } from "./seal-rate.js";
+
+/**
+ * `npm run bench`: the reference workloads of issue 17 in one table, each run in a process of its
+ * own, beside this machine's raw node:crypto seal rate measured in the same run (and each rate's
+ * ratio to it, which compares across machines and loads better than the rate does).
+ * Sizes keep the whole under about 3 minutes on a 2-core machine.
+ */
+// The default scenario's own length (1x), from its file.
+const scenarioMicroseconds = loadScenarioFile(defaultScenarioFile()).scenario.durationMicroseconds;
+const ROWS: readonly BenchRow[] = [
+  { id: "tx-60", workload: "plain-tx-60", size: 80_000, goal: { kind: "frames-per-second", atLeast: 200_000 } },
+  { id: "tx-1500", workload: "plain-tx-1500", size: 40_000, goal: { kind: "frames-per-second", atLeast: 100_000 } },
+  { id: "rx-60", workload: "plain-rx-60", size: 80_000, goal: { kind: "frames-per-second", atLeast: 200_000 } },
+  { id: "rx-1500", workload: "plain-rx-1500", size: 40_000, goal: { kind: "frames-per-second", atLeast: 100_000 } },
+  { id: "esp-1400", workload: "esp-tx-1400", size: 24_000, goal: { kind: "frames-per-second", atLeast: 50_000 } },
+  { id: "default-1x", workload: "default-scenario", size: scenarioMicroseconds, goal: { kind: "none" } },
+  { id: "default-10x", workload: "default-scenario", size: 10 * scenarioMicroseconds, goal: { kind: "frames-per-second", atLeast: 20_000 } },
+  { id: "default-10x-waveform", workload: "default-scenario-waveform", size: 10 * scenarioMicroseconds, goal: { kind: "slower-than", baseline: "default-10x", atMost: 1.5 } },
+];
+
+const child = fileURLToPath(new URL("./workload-process.js", import.meta.url));
+
+function measureRow(row: BenchRow): Measured {
+  const result = spawnSync(process.execPath, ["--expose-gc", child, row.workload, String(row.size)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 });
+  if (result.status !== 0) throw new Error(`${row.id}: the workload process ended with ${result.status ?? result.signal}`);
+  const lines = result.stdout.trim().split("\n");
+  return { row, report: parseWorkloadReport(lines[lines.length - 1] ?? "") };
+}
+
+const started = performance.now();
+const seals = sealRate(1400, 1);
+console.log(`\nreference workloads (issue 17): each in its own process after a warm-up run; tracing off; node:crypto registered; Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`);
+console.log(`raw node:crypto AES-128-GCM seal, 1400 bytes, 8-byte AAD, 16-byte tag: ${Math.round(seals).toLocaleString("en-US")} seals/s (this machine, this run)\n`);
+const measured: Measured[] = [];
+for (const row of ROWS) {
+  process.stderr.write(`  ${row.id}…\n`);
+  measured.push(measureRow(row));
+}
+for (const line of renderTable(seals, measured, { short: "default-1x", long: "default-10x", atMost: 1.25 }, scenarioMicroseconds)) console.log(line);
+console.log(`\nframes on the wire: the workload's direction for plain and ESP rows, both ways (IKE included) for the scenario; timesteps/frame over the whole run; ` +
+  `peak RSS: the workload's process, warm-up included. Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
