@@ -10,15 +10,45 @@ export interface SaAccess {
   readonly path?: "hardware" | "software";
 }
 
-/** Records the SA accesses of a run, to replay them against any policy. */
+/** Text gathered before it goes to a streaming sink. */
+const FLUSH_CHARACTERS = 64 * 1024;
+
+/**
+ * Records the SA accesses of a run, to replay them against any policy: kept in `accesses`, or,
+ * streaming to a file, written as they come so memory does not grow with the run.
+ */
 export class TraceRecorder {
   readonly accesses: SaAccess[] = [];
   /** Off in long runs, where a record per packet would grow without bound. */
   enabled = true;
+  private sink: ((text: string) => void) | null = null;
+  private pending = "";
+
+  /** From now on, write each access's line to `sink` (in chunks) instead of keeping it; the header first. */
+  stream(sink: (text: string) => void, tableEntries: TableEntries): void {
+    this.sink = sink;
+    this.pending = `${traceHeader(tableEntries)}\n`;
+  }
 
   record(access: SaAccess): void {
-    if (this.enabled) this.accesses.push(access);
+    if (!this.enabled) return;
+    if (this.sink === null) {
+      this.accesses.push(access);
+      return;
+    }
+    this.pending += `${JSON.stringify(access)}\n`;
+    if (this.pending.length >= FLUSH_CHARACTERS) this.flush();
   }
+
+  /** Write what is gathered to the streaming sink. */
+  flush(): void {
+    if (this.sink !== null && this.pending !== "") this.sink(this.pending);
+    this.pending = "";
+  }
+}
+
+function traceHeader(tableEntries: TableEntries): string {
+  return JSON.stringify({ tableEntries: { tx: tableEntries.tx, rx: tableEntries.rx } });
 }
 
 /** The SA tables of the run a trace comes from: their entries each way. */
@@ -38,7 +68,7 @@ export interface SaTrace {
  * optionally "path":"hardware"|"software"; a run's trace starts with {"tableEntries":{"tx":…,"rx":…}}.
  */
 export function writeTrace(path: string, trace: readonly SaAccess[], tableEntries: TableEntries): void {
-  writeFileSync(path, [JSON.stringify({ tableEntries: { tx: tableEntries.tx, rx: tableEntries.rx } }), ...trace.map((access) => JSON.stringify(access))].join("\n") + "\n");
+  writeFileSync(path, [traceHeader(tableEntries), ...trace.map((access) => JSON.stringify(access))].join("\n") + "\n");
 }
 
 /** Read a trace file: its header if the first record is one, each record checked, and the records in time order (as a run records them), each problem named by its line. */

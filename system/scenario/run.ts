@@ -6,7 +6,7 @@ import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { writeIkev1DecryptionTable } from "../../sim/ike/wireshark-ikev1-table.js";
-import { writeTrace } from "../../driver/caching/trace.js";
+import { SaTraceFile } from "./sa-trace-file.js";
 import { htmlReport } from "./html-report.js";
 import { type LoadedScenario, ScenarioError } from "./load.js";
 import type { ScenarioSystem } from "./scenario-system.js";
@@ -33,6 +33,7 @@ interface RunFiles {
   readonly files: OutputFiles | null;
   readonly waveform: ReturnType<typeof recordWaveform> | null;
   readonly capture: Capture | null;
+  readonly saTrace: SaTraceFile | null;
 }
 
 export interface ScenarioRun {
@@ -80,18 +81,21 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   };
   const waveform = base && files && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files, SCENARIO_STORY) : null;
   const capture = base && files && outputs.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null;
+  const tableEntries = { tx: top.nic.offload.cache.params.txEntries, rx: top.nic.offload.cache.params.rxEntries };
+  const saTrace = base && files && outputs.saTrace ? new SaTraceFile(top.driver.intermediate.trace, `${base}.sa-trace.jsonl`, files, tableEntries) : null;
   const flush = () => {
     kernel.close();
     capture?.writer.close();
+    saTrace?.close();
   };
-  return leavingFilesOnFailure(files, flush, () => runAndWrite(loaded, design, options, { base, files, waveform, capture }));
+  return leavingFilesOnFailure(files, flush, () => runAndWrite(loaded, design, options, { base, files, waveform, capture, saTrace }));
 }
 
 /** The run itself, then its files: written through `files`, then given their own names. */
 function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, options: RunOptions, writing: RunFiles): ScenarioRun {
   const { scenario } = loaded;
   const { kernel, top } = design;
-  const { base, files: outputFiles, waveform, capture } = writing;
+  const { base, files: outputFiles, waveform, capture, saTrace } = writing;
   // The traffic ends its duration after it starts: at once, or once IKE has brought every customer up.
   const duration = top.traffic.trafficDuration;
   const drain = Math.max(20 * duration, DRAIN_LIMIT);
@@ -139,10 +143,10 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
       files.push(`${base}.ikev1_decryption_table`);
     }
   }
-  if (base && scenario.outputs.saTrace) {
+  if (saTrace) {
     // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
-    outputFiles!.writeWith(`${base}.sa-trace.jsonl`, (path) => writeTrace(path, top.driver.intermediate.trace.accesses, { tx: top.nic.offload.cache.params.txEntries, rx: top.nic.offload.cache.params.rxEntries }));
-    files.push(`${base}.sa-trace.jsonl`);
+    saTrace.finish();
+    files.push(saTrace.path);
   }
   const summary = scenarioSummary(scenario, kernel, top, ending);
   if (base) {

@@ -1,0 +1,22 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { readTrace } from "../../driver/caching/trace.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
+
+test("a run writes its SA trace as it goes: the file has every access, and memory keeps none", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-sa-trace-"));
+  const run = runScenario(defaultScenario({ durationMicroseconds: 400, "outputs.waveform": false }), { directory });
+  const path = join(directory, "default.sa-trace.jsonl");
+  expect(run.files).toContain(path);
+  const trace = readTrace(path);
+  expect(trace.tableEntries).toEqual({ tx: run.design.top.nic.offload.cache.params.txEntries, rx: run.design.top.nic.offload.cache.params.rxEntries });
+  // More than one flush's worth would show a chunk boundary problem as a line readTrace refuses.
+  expect(trace.accesses.length).toBeGreaterThan(500);
+  expect(readFileSync(path, "utf8").length).toBeGreaterThan(64 * 1024);
+  const summary = run.summary;
+  expect(trace.accesses.length).toBe(summary.ipsec.hardwareTx + summary.ipsec.hardwareRx + summary.ipsec.softwareTx + summary.ipsec.softwareRx);
+  expect(run.design.top.driver.intermediate.trace.accesses).toEqual([]);
+});
