@@ -22,6 +22,7 @@ const ROWS: readonly BenchRow[] = [
   { id: "rx-1500", workload: "plain-rx-1500", size: 40_000, goal: { kind: "frames-per-second", atLeast: 100_000 } },
   { id: "esp-1400", workload: "esp-tx-1400", size: 24_000, goal: { kind: "frames-per-second", atLeast: 50_000 } },
   { id: "default-1x", workload: "default-scenario", size: scenarioMicroseconds, goal: { kind: "none" } },
+  { id: "default-3x", workload: "default-scenario", size: 3 * scenarioMicroseconds, goal: { kind: "none" } },
   { id: "default-10x", workload: "default-scenario", size: 10 * scenarioMicroseconds, goal: { kind: "frames-per-second", atLeast: 20_000 } },
   { id: "default-10x-waveform", workload: "default-scenario-waveform", size: 10 * scenarioMicroseconds, goal: { kind: "slower-than", baseline: "default-10x", atMost: 1.5 } },
 ];
@@ -44,6 +45,6 @@ for (const row of ROWS) {
   process.stderr.write(`  ${row.id}…\n`);
   measured.push(measureRow(row));
 }
-for (const line of renderTable(seals, measured, { short: "default-1x", long: "default-10x", atMost: 1.25 }, scenarioMicroseconds)) console.log(line);
+for (const line of renderTable(seals, measured, { short: "default-3x", long: "default-10x", atMost: 1.25 }, scenarioMicroseconds)) console.log(line);
 console.log(`\nframes on the wire: the workload's direction for plain and ESP rows, both ways (IKE included) for the scenario; timesteps/frame over the whole run; ` +
-  `peak RSS: the workload's process, warm-up included. Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  `peak RSS: the workload's process, warm-up included (V8 grows its heap with a longer run even when what it holds does not); live heap: after a collection at the run's end, the model still held, which the memory row compares from 3x (by when the channels, histograms and compiled code have reached their size) to 10x. Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);

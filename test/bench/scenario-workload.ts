@@ -20,8 +20,8 @@ export function defaultScenarioFile(): string {
 /**
  * The default scenario for `durationMicroseconds` of traffic, through the library as `nicsim run`
  * runs it, with node:crypto registered. Only the waveform differs between the two forms: each
- * writes its summary into a temporary directory (removed afterwards), neither a capture, report or
- * SA trace (the trace is kept in memory for the whole run, which a flat-memory check must not see).
+ * writes its summary and SA trace into a temporary directory (removed afterwards), neither a capture
+ * nor a report.
  */
 export function measureDefaultScenario(durationMicroseconds: number, waveform: boolean): WorkloadMeasurement {
   const loaded = loadScenarioFile(defaultScenarioFile(), {
@@ -29,7 +29,6 @@ export function measureDefaultScenario(durationMicroseconds: number, waveform: b
     "outputs.waveform": waveform,
     "outputs.pcap": false,
     "outputs.html": false,
-    "outputs.saTrace": false,
   });
   const scope = container.createChildContainer();
   scope.register(AesGcmBackendToken, { useValue: new NodeCryptoBackend() });

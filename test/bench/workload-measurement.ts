@@ -17,9 +17,13 @@ export interface WorkloadMeasurement {
   readonly simulatedPicoseconds: number;
   readonly nicCycles: number;
   readonly timesteps: number;
+  /** Bytes the heap holds after a collection at the end of the run, the model still alive: what the run keeps. */
+  readonly liveHeapBytes: number;
 }
 
 /** The kernel's side of a measurement, read once the run is over. */
-export function simulated(kernel: Kernel, nic: Nic): Pick<WorkloadMeasurement, "simulatedPicoseconds" | "nicCycles" | "timesteps"> {
-  return { simulatedPicoseconds: kernel.now, nicCycles: nic.coreClock.cycleAt(kernel.now), timesteps: kernel.statistics.timesteps };
+export function simulated(kernel: Kernel, nic: Nic): Pick<WorkloadMeasurement, "simulatedPicoseconds" | "nicCycles" | "timesteps" | "liveHeapBytes"> {
+  // With --expose-gc (the bench's processes) the heap is what the run holds; without it (vitest) an upper bound.
+  globalThis.gc?.();
+  return { simulatedPicoseconds: kernel.now, nicCycles: nic.coreClock.cycleAt(kernel.now), timesteps: kernel.statistics.timesteps, liveHeapBytes: process.memoryUsage().heapUsed };
 }
