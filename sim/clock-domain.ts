@@ -13,6 +13,12 @@ export interface Clocked {
   isIdle(): boolean;
   /** Set by a member's wake(): evaluate it on the next edge whatever isIdle says. */
   woken?: boolean;
+  /**
+   * As isIdle, for this edge alone: an item pushed into one of its channels during this edge,
+   * which it cannot take before the next, does not count. The domain skips the member when this
+   * holds, and keeps awake while isIdle does not.
+   */
+  idleThisEdge?(): boolean;
 }
 
 /**
@@ -84,7 +90,7 @@ export class ClockDomain {
     for (let index = 0; index < members.length; index++) {
       const member = members[index]!;
       try {
-        if (skipIdle && !member.woken && member.isIdle()) continue;
+        if (skipIdle && !member.woken && (member.idleThisEdge === undefined ? member.isIdle() : member.idleThisEdge())) continue;
         member.woken = false;
         member.evaluate();
         evaluated++;

@@ -66,6 +66,11 @@ export class SaRecordFetch extends ClockedComponent {
     return this.completions.length === 0;
   }
 
+  /** A completion the DMA engine pushed during this edge is taken at the next. */
+  idleThisEdge(): boolean {
+    return !this.completions.ready;
+  }
+
   evaluate(): void {
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) {
       const { direction, index, pointer, replace } = completion.tag;

@@ -106,9 +106,18 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   }
 
   override isIdle(): boolean {
+    return this.idle(false);
+  }
+
+  idleThisEdge(): boolean {
+    return this.idle(true);
+  }
+
+  /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
+  private idle(takeableOnly: boolean): boolean {
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
     if (this.state.value !== RxState.code("IDLE")) return false;
-    if (this.fromMac.length > 0 || this.completions.length > 0 || this.cryptoResults.length > 0) return false;
+    if (takeableOnly ? this.fromMac.ready || this.completions.ready || this.cryptoResults.ready : this.fromMac.length > 0 || this.completions.length > 0 || this.cryptoResults.length > 0) return false;
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;

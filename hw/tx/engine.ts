@@ -122,10 +122,19 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   }
 
   override isIdle(): boolean {
+    return this.idle(false);
+  }
+
+  idleThisEdge(): boolean {
+    return this.idle(true);
+  }
+
+  /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
+  private idle(takeableOnly: boolean): boolean {
     if (this.kernel.now >= this.retryAt || this.kernel.now >= this.writeBack.nextDue) return false;
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
     if (this.state.value !== TxState.code("IDLE")) return false;
-    if (this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
+    if (takeableOnly ? this.completions.ready || this.freed.ready || this.cryptoResults.ready : this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
     if (!this.stalled || this.settledSince) return false;
     for (const state of this.queues) {
       const ring = state.ring;
