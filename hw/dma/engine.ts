@@ -4,39 +4,12 @@ import { ClockedComponent, type ComponentContext, ComponentContextToken } from "
 import { HostMemoryToken } from "../../sim/host/token.js";
 import type { HostMemory } from "../../sim/host/memory.js";
 import { param } from "../../sim/parameters.js";
-import type { ErrorCodeName } from "../spec/errors.js";
+import { DueQueues } from "./due-queues.js";
+import { piecesOf, ReadLookahead } from "./read-lookahead.js";
+import { type DmaCompletion, type DmaRequest, type Due, DueSource, type ReadRequest } from "./request.js";
+import { PostedWriteLink } from "./write-link.js";
 
-export interface DmaCompletion<Tag> {
-  readonly tag: Tag;
-  readonly address: number;
-  readonly length: number;
-  /** Bytes read, for a read that succeeded. */
-  readonly data: Uint8Array | null;
-  readonly error: ErrorCodeName | null;
-}
-
-interface Request<Tag = unknown> {
-  readonly write: boolean;
-  readonly address: number;
-  readonly length: number;
-  readonly bytes: Uint8Array | null;
-  readonly reply: Channel<DmaCompletion<Tag>> | null;
-  readonly tag: Tag;
-  /** Read chunks not yet issued / not yet completed, and the first error among them. */
-  issued: number;
-  chunksLeft: number;
-  error: ErrorCodeName | null;
-  /** Issued before waiting reads that are not (a strict priority queue's descriptors and buffers). */
-  readonly urgent: boolean;
-}
-
-interface Due {
-  time: number;
-  request: Request;
-  /** Whether this releases a read tag (a read chunk's completion). */
-  tag: boolean;
-  error: ErrorCodeName | null;
-}
+export type { DmaCompletion } from "./request.js";
 
 /**
  * The DMA engine between the device and host memory, modelled as PCIe: reads are split into
@@ -45,6 +18,14 @@ interface Due {
  * writes are posted, split into maxPayload chunks, and land in memory writeLatency cycles after
  * they cross the link, in order. Accesses outside mapped memory and injected faults complete with
  * an error instead of touching memory.
+ *
+ * Transaction-level, with the times of an engine evaluated on every edge: a write's pieces and
+ * its landing are worked out in closed form when it is taken. Read pieces are issued one per edge
+ * while a tag is free, but the engine runs only on edges where something shows (a request
+ * completes, the tags in use or the waiting reads change: reads_in_flight shows every piece) and
+ * then does the edges in between, which by the look-ahead change nothing, in order: their
+ * issues, random draws and completion times are those the per-cycle engine had. Deferring the
+ * issues keeps an urgent read taken later able to go ahead of pieces not issued yet.
  */
 @injectable()
 export class DmaEngine extends ClockedComponent {
@@ -67,22 +48,34 @@ export class DmaEngine extends ClockedComponent {
   readonly writtenBytes = this.signal("written_bytes", 48, { kind: "integer" });
   readonly errors = this.signal("errors", 32, { kind: "integer" });
 
-  private readonly incoming: Channel<Request>;
-  private readonly reads: Request[] = [];
-  private readonly writes: Request[] = [];
-  private readonly due: Due[] = [];
+  private readonly incoming: Channel<DmaRequest>;
+  private readonly reads: ReadRequest[] = [];
+  private readonly due = new DueQueues();
+  private readonly writeLink: PostedWriteLink;
+  private readonly lookahead: ReadLookahead;
   private tagsInUse = 0;
-  private writeChunkOffset = 0;
   private downstreamFree = 0;
-  private upstreamFree = 0;
   private pendingWrites = 0;
   private totalRead = 0;
   private totalWritten = 0;
   private errorCount = 0;
+  /** Requests completed so far: the catch-up checks it handled none (they are planned edges). */
+  private completed = 0;
+  /** The last edge whose work is done. */
+  private doneThrough = 0;
+  /** The next edge on which something shows, and the latest edge a wake was asked for. */
+  private nextChange = Infinity;
+  private wakeAsked = -Infinity;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
     super(context);
     this.incoming = new Channel(this.kernel, this.clock);
+    const period = this.clock.period;
+    const { maxPayload, bytesPerCycle, maxOutstandingReads, maxReadRequest, readLatency, completionTimeout } = this.params;
+    this.writeLink = new PostedWriteLink({ period, maxPayload, bytesPerCycle });
+    // A piece's completion is handled no sooner than its latency (or timeout), and never on its own issue edge.
+    const fewestTurnaroundCycles = Math.max(1, Math.min(readLatency, completionTimeout));
+    this.lookahead = new ReadLookahead({ period, maxOutstandingReads, maxReadRequest, fewestTurnaroundCycles });
   }
 
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
@@ -93,13 +86,14 @@ export class DmaEngine extends ClockedComponent {
   /** Request a read; `urgent` ones are issued ahead of the other waiting reads (their chunks already issued stay on the link). */
   read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): void {
     for (const observer of this.observers) observer({ write: false, address, length });
-    this.incoming.push({ write: false, address, length, bytes: null, reply: reply as Channel<DmaCompletion<unknown>>, tag, issued: 0, chunksLeft: 0, error: null, urgent });
+    const request: ReadRequest = { kind: "read", address, length, reply: reply as Channel<DmaCompletion<unknown>>, tag, error: null, urgent, issued: 0, chunksLeft: 0, plannedBy: 0, plannedCompletions: 0 };
+    this.incoming.push(request);
   }
 
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
   write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
     for (const observer of this.observers) observer({ write: true, address, length: bytes.length });
-    this.incoming.push({ write: true, address, length: bytes.length, bytes: bytes.slice(), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, issued: 0, chunksLeft: 0, error: null, urgent: false });
+    this.incoming.push({ kind: "write", address, length: bytes.length, bytes: bytes.slice(), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, error: null });
   }
 
   /** Whether a DMA to this range would be translated (the IOMMU check, made before issuing). */
@@ -108,112 +102,130 @@ export class DmaEngine extends ClockedComponent {
   }
 
   override isIdle(): boolean {
-    if (this.incoming.length > 0) return false;
-    const now = this.kernel.now;
-    if (this.due.length > 0 && this.due[0]!.time <= now) return false;
-    if (this.reads.length > 0 && this.tagsInUse < this.params.maxOutstandingReads) return false;
-    return this.writes.length === 0 || this.upstreamFree > now;
+    return this.incoming.length === 0 && this.kernel.now < this.nextChange;
   }
 
   evaluate(): void {
     const now = this.kernel.now;
-    const period = this.clock.period;
+    this.catchUp(now);
     for (let request = this.incoming.take(); request; request = this.incoming.take()) this.accept(request, now);
-    while (this.due.length > 0 && this.due[0]!.time <= now) this.complete(this.due.shift()!);
-    // One read request and one write chunk may start per cycle.
-    const read = this.reads[0];
-    if (read && this.tagsInUse < this.params.maxOutstandingReads) this.issueRead(read, now, period);
-    const write = this.writes[0];
-    if (write && this.upstreamFree <= now) this.issueWrite(write, now, period);
+    this.step(now);
+    this.doneThrough = now;
     this.readsInFlight.set(this.tagsInUse);
     this.readsWaiting.set(Math.min(this.reads.length, 0xffff));
     this.writesPending.set(Math.min(this.pendingWrites, 0xffff));
     this.readBytes.set(this.totalRead);
     this.writtenBytes.set(this.totalWritten);
     this.errors.set(this.errorCount);
+    this.planWake(now);
   }
 
-  private accept(request: Request, now: number): void {
-    if (!this.memory.isMapped(request.address, request.length)) {
-      request.error = "DMA_UNMAPPED";
-      this.schedule({ time: now + this.clock.period, request, tag: false, error: "DMA_UNMAPPED" });
-      return;
-    }
-    if (request.write) {
-      this.writes.push(request);
-      this.pendingWrites++;
-    } else {
-      request.chunksLeft = Math.ceil(request.length / this.params.maxReadRequest);
-      if (!request.urgent) this.reads.push(request);
-      else {
-        const after = this.reads.findIndex((waiting) => !waiting.urgent);
-        this.reads.splice(after < 0 ? this.reads.length : after, 0, request);
+  /** Do the work of the edges since the last run, each of which (by the plan) changed nothing visible. */
+  private catchUp(now: number): void {
+    const period = this.clock.period;
+    for (let edge = this.nextWorkEdge(period); edge < now; edge = this.nextWorkEdge(period)) {
+      const tags = this.tagsInUse;
+      const waiting = this.reads.length;
+      const completed = this.completed;
+      this.step(edge);
+      this.doneThrough = edge;
+      if (this.tagsInUse !== tags || this.reads.length !== waiting || this.completed !== completed) {
+        throw new Error(`DMA engine: the edge at ${edge} ps changed what the engine shows, but no wake was planned for it`);
       }
     }
   }
 
-  private issueRead(request: Request, now: number, period: number): void {
+  /** The first edge after the last one done on which there is work: a completion due, or a read to issue. */
+  private nextWorkEdge(period: number): number {
+    const after = this.doneThrough;
+    const issue = this.reads.length > 0 && this.tagsInUse < this.params.maxOutstandingReads ? after + period : Infinity;
+    return Math.min(issue, this.due.nextReadyEdge(after, period));
+  }
+
+  /** One edge's work, as a per-cycle engine does it: completions due, then one read request issued. */
+  private step(edge: number): void {
+    for (let due = this.due.takeReady(edge); due; due = this.due.takeReady(edge)) this.complete(due);
+    const read = this.reads[0];
+    if (read && this.tagsInUse < this.params.maxOutstandingReads) this.issueRead(read, edge);
+  }
+
+  private planWake(now: number): void {
+    const writes = this.due.writes.at(0);
+    const unmapped = this.due.unmapped.at(0);
+    const period = this.clock.period;
+    // Every write landing and unmapped error completes a request; the read side is looked ahead.
+    const limit = Math.min(writes ? Math.max(writes.time, now + period) : Infinity, unmapped ? Math.max(unmapped.time, now + period) : Infinity);
+    this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, limit);
+    if (this.nextChange !== Infinity && this.nextChange !== this.wakeAsked) {
+      this.clock.wakeAt(this.nextChange, now);
+      this.wakeAsked = this.nextChange;
+    }
+  }
+
+  private schedule(time: number, scheduledEdge: number, source: DueSource, request: DmaRequest, error: Due["error"]): void {
+    this.due.add({ time, scheduledEdge, source, request, error });
+  }
+
+  private accept(request: DmaRequest, now: number): void {
+    if (!this.memory.isMapped(request.address, request.length)) {
+      request.error = "DMA_UNMAPPED";
+      this.schedule(now + this.clock.period, now, DueSource.unmapped, request, "DMA_UNMAPPED");
+      return;
+    }
+    if (request.kind === "write") {
+      this.pendingWrites++;
+      const { lastPieceEdge, crossed } = this.writeLink.book(request.length, now);
+      this.schedule(crossed + this.params.writeLatency * this.clock.period, lastPieceEdge, DueSource.write, request, null);
+      return;
+    }
+    request.chunksLeft = Math.ceil(request.length / this.params.maxReadRequest);
+    if (!request.urgent) this.reads.push(request);
+    else {
+      const after = this.reads.findIndex((waiting) => !waiting.urgent);
+      this.reads.splice(after < 0 ? this.reads.length : after, 0, request);
+    }
+  }
+
+  private issueRead(request: ReadRequest, edge: number): void {
     const { maxReadRequest, readLatency, bytesPerCycle } = this.params;
+    const period = this.clock.period;
     const bytes = Math.min(maxReadRequest, request.length - request.issued * maxReadRequest);
     request.issued++;
-    if (request.issued * maxReadRequest >= request.length) this.reads.shift();
+    if (request.issued >= piecesOf(request.length, maxReadRequest)) this.reads.shift();
     this.tagsInUse++;
     const random = this.random;
+    // The draws are made in issue order, as many per piece as a per-cycle engine makes.
     if (this.params.completionTimeoutProbability > 0 && random.bernoulli(this.params.completionTimeoutProbability)) {
-      this.schedule({ time: now + this.params.completionTimeout * period, request, tag: true, error: "DMA_COMPLETION_TIMEOUT" });
+      this.schedule(edge + this.params.completionTimeout * period, edge, DueSource.read, request, "DMA_COMPLETION_TIMEOUT");
       return;
     }
     const extra = this.params.extraLatencyMaximum > 0 ? random.integer(0, this.params.extraLatencyMaximum) : 0;
-    const arrival = now + (readLatency + extra) * period;
+    const arrival = edge + (readLatency + extra) * period;
     const done = Math.max(arrival, this.downstreamFree) + Math.ceil(bytes / bytesPerCycle) * period;
     this.downstreamFree = done;
     const error = this.params.readErrorProbability > 0 && random.bernoulli(this.params.readErrorProbability) ? "DMA_READ_ERROR" : null;
-    this.schedule({ time: done, request, tag: true, error });
-  }
-
-  private issueWrite(request: Request, now: number, period: number): void {
-    const bytes = Math.min(this.params.maxPayload, request.length - this.writeChunkOffset);
-    this.writeChunkOffset += bytes;
-    this.upstreamFree = now + Math.ceil(bytes / this.params.bytesPerCycle) * period;
-    if (this.writeChunkOffset < request.length) {
-      this.wakeAtTime(this.upstreamFree);
-      return;
-    }
-    this.writes.shift();
-    this.writeChunkOffset = 0;
-    this.schedule({ time: this.upstreamFree + this.params.writeLatency * period, request, tag: false, error: null });
-    if (this.writes.length > 0) this.wakeAtTime(this.upstreamFree);
+    this.schedule(done, edge, DueSource.read, request, error);
   }
 
   private complete(due: Due): void {
     const request = due.request;
-    if (due.tag) this.tagsInUse--;
+    const read = request.kind === "read";
+    if (due.source === DueSource.read) this.tagsInUse--;
     if (due.error && !request.error) request.error = due.error;
-    if (!request.write && due.tag && --request.chunksLeft > 0) return;
+    if (read && due.source === DueSource.read && --request.chunksLeft > 0) return;
+    this.completed++;
     let data: Uint8Array | null = null;
     if (request.error) {
       this.errorCount++;
-    } else if (request.write) {
-      this.memory.write(request.address, request.bytes!);
+    } else if (request.kind === "write") {
+      this.memory.write(request.address, request.bytes);
       this.totalWritten += request.length;
       for (const watcher of this.landed) watcher(request.address, request.length);
     } else {
       data = this.memory.read(request.address, request.length);
       this.totalRead += request.length;
     }
-    if (request.write && request.error !== "DMA_UNMAPPED") this.pendingWrites--;
+    if (!read && request.error !== "DMA_UNMAPPED") this.pendingWrites--;
     request.reply?.push({ tag: request.tag, address: request.address, length: request.length, data, error: request.error });
-  }
-
-  private schedule(due: Due): void {
-    const list = this.due;
-    let index = list.length;
-    while (index > 0 && list[index - 1]!.time > due.time) index--;
-    list.splice(index, 0, due);
-    this.wakeAtTime(due.time);
-  }
-
-  private wakeAtTime(time: number): void {
-    this.clock.wakeAt(time, this.kernel.now);
   }
 }

@@ -18,7 +18,7 @@ import { runScenario } from "../scenario/run.js";
 export const WORK_BUDGETS = {
   "TX 1514-byte frames": { timesteps: 26, evaluations: 21 },
   "TX 60-byte frames": { timesteps: 10, evaluations: 10.5 },
-  "RX 1514-byte frames": { timesteps: 30, evaluations: 22 },
+  "RX 1514-byte frames": { timesteps: 23, evaluations: 15.5 },
   "RX 60-byte frames": { timesteps: 12, evaluations: 10.5 },
   "TX ESP, 1400-byte packets, inline": { timesteps: 35, evaluations: 29 },
   "TX ESP, 1400-byte packets, software on the host's cores": { timesteps: 34, evaluations: 25 },

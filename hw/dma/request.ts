@@ -1,0 +1,66 @@
+import type { Channel } from "../../sim/channel.js";
+import type { ErrorCodeName } from "../spec/errors.js";
+
+export interface DmaCompletion<Tag> {
+  readonly tag: Tag;
+  readonly address: number;
+  readonly length: number;
+  /** Bytes read, for a read that succeeded. */
+  readonly data: Uint8Array | null;
+  readonly error: ErrorCodeName | null;
+}
+
+interface RequestCommon {
+  readonly address: number;
+  readonly length: number;
+  readonly reply: Channel<DmaCompletion<unknown>> | null;
+  readonly tag: unknown;
+  /** The first error among its pieces, in the order their completions are handled. */
+  error: ErrorCodeName | null;
+}
+
+export interface ReadRequest extends RequestCommon {
+  readonly kind: "read";
+  /** Issued before waiting reads that are not (a strict priority queue's descriptors and buffers). */
+  readonly urgent: boolean;
+  /** Read requests (pieces of at most maxReadRequest bytes) issued so far. */
+  issued: number;
+  /** Pieces whose completion has not been handled yet, issued or not. */
+  chunksLeft: number;
+  /** The planner's scratch: which look-ahead last counted this read's completions, and how many. */
+  plannedBy: number;
+  plannedCompletions: number;
+}
+
+export interface WriteRequest extends RequestCommon {
+  readonly kind: "write";
+  readonly bytes: Uint8Array;
+}
+
+export type DmaRequest = ReadRequest | WriteRequest;
+
+/**
+ * What may happen in one cycle, in this order: requests taken (an unmapped one's error is due a
+ * cycle later), one read request issued, one write piece started. Completions due at the same
+ * time are handled in the order they were scheduled, which is this order within a cycle.
+ */
+export const DueSource = { unmapped: 0, read: 1, write: 2 } as const;
+export type DueSource = (typeof DueSource)[keyof typeof DueSource];
+
+/** A completion the engine will handle: a read piece's (it frees a tag), a write's landing, an unmapped access's error. */
+export interface Due {
+  /** When it is due: handled on the first edge at or after it that follows the edge that scheduled it (a zero timeout is due on its own issue edge). */
+  readonly time: number;
+  /** The edge whose work scheduled it: the request taken, the read piece issued, the write's last piece started. */
+  readonly scheduledEdge: number;
+  readonly source: DueSource;
+  readonly request: DmaRequest;
+  readonly error: ErrorCodeName | null;
+}
+
+/** Order of handling among completions ready on one edge: by time, then by when they were scheduled. */
+export function handledBefore(first: Due, second: Due): boolean {
+  if (first.time !== second.time) return first.time < second.time;
+  if (first.scheduledEdge !== second.scheduledEdge) return first.scheduledEdge < second.scheduledEdge;
+  return first.source < second.source;
+}

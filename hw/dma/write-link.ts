@@ -1,0 +1,37 @@
+/** Link parameters a posted write's timing follows from. */
+export interface WriteLinkTiming {
+  readonly period: number;
+  readonly maxPayload: number;
+  readonly bytesPerCycle: number;
+}
+
+export interface PostedWrite {
+  /** Edge on which its last piece starts crossing (the edge a per-cycle engine schedules its landing on). */
+  readonly lastPieceEdge: number;
+  /** Time its last piece has crossed the link. */
+  readonly crossed: number;
+}
+
+/**
+ * The upstream link as posted writes use it, in closed form: writes cross in the order they were
+ * taken, split into pieces of at most maxPayload bytes; a piece starts on the edge the piece
+ * before it has crossed (⌈bytes/bytesPerCycle⌉ cycles, at least one, so one piece starts per edge).
+ */
+export class PostedWriteLink {
+  /** When the last piece booked so far has crossed. */
+  private free = 0;
+
+  constructor(private readonly timing: WriteLinkTiming) {}
+
+  /** Book the link for a write of `length` bytes (at least one: an empty access is unmapped) taken on the edge at `taken`. */
+  book(length: number, taken: number): PostedWrite {
+    if (!Number.isSafeInteger(length) || length < 1) throw new RangeError(`posted write of ${length} bytes: a write taken has at least one byte`);
+    const { period, maxPayload, bytesPerCycle } = this.timing;
+    const first = Math.max(taken, this.free);
+    const pieces = Math.ceil(length / maxPayload);
+    const lastPieceEdge = first + (pieces - 1) * Math.ceil(maxPayload / bytesPerCycle) * period;
+    const crossed = lastPieceEdge + Math.ceil((length - (pieces - 1) * maxPayload) / bytesPerCycle) * period;
+    this.free = crossed;
+    return { lastPieceEdge, crossed };
+  }
+}

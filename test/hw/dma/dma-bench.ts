@@ -1,0 +1,183 @@
+import { Channel } from "../../../sim/channel.js";
+import { buildDesign, ClockedComponent, Component, type ComponentContext, ComponentContextToken } from "../../../sim/component.js";
+import { container, inject, injectable, type InjectionToken } from "../../../sim/di.js";
+import { HostMemory } from "../../../sim/host/memory.js";
+import { HostMemoryToken } from "../../../sim/host/token.js";
+import { Kernel } from "../../../sim/kernel.js";
+import { MemorySink } from "../../../sim/vcd/sink.js";
+import { VcdTracer } from "../../../sim/vcd/tracer.js";
+import { DmaEngine } from "../../../hw/dma/engine.js";
+import type { DmaCompletion } from "../../../hw/dma/request.js";
+import { PerCycleDmaEngine } from "./per-cycle-dma-engine.js";
+
+/** Who makes a request: a block evaluated before the engine on the same edge, one after it, or the host between edges. */
+export type Maker = "block-before" | "block-after" | "host";
+
+export type DmaAction =
+  | { readonly kind: "read"; readonly urgent: boolean; readonly buffer: number; readonly offset: number; readonly length: number }
+  | { readonly kind: "write"; readonly replies: boolean; readonly buffer: number; readonly offset: number; readonly length: number; readonly fill: number }
+  /** The host CPU storing into a buffer: what a read takes depends on whether it completes before or after. */
+  | { readonly kind: "store"; readonly buffer: number; readonly offset: number; readonly length: number; readonly fill: number };
+
+export interface TimedAction {
+  readonly cycle: number;
+  readonly maker: Maker;
+  /** Picoseconds after the edge, for the host (0: at the edge, before the blocks evaluate it). */
+  readonly delay: number;
+  readonly action: DmaAction;
+}
+
+export interface DmaWorkload {
+  readonly parameters: Readonly<Record<string, number>>;
+  /** Core clock phase, ps (the period is 4000 ps). */
+  readonly phase: number;
+  readonly seed: number;
+  readonly actions: readonly TimedAction[];
+}
+
+/** Each completion as handed over: when, which request, what it carried. */
+export interface Handed {
+  readonly time: number;
+  readonly tag: number;
+  readonly error: string | null;
+  readonly data: string | null;
+}
+
+export interface DmaRunResult {
+  readonly handed: readonly Handed[];
+  readonly landed: readonly string[];
+  readonly vcd: string;
+  readonly memory: string;
+  /** Edges on which the engine itself was evaluated. */
+  readonly engineEvaluations: number;
+  readonly end: number;
+}
+
+export const PERIOD = 4000;
+/** Buffer sizes; a buffer index past the end names an address no one mapped. */
+export const BUFFERS = [64, 1024, 4096, 12000];
+
+/** Hands a completion's fields over at once: read data comes in a pooled buffer. */
+class RecordingChannel extends Channel<DmaCompletion<number>> {
+  readonly handed: Handed[] = [];
+  constructor(private readonly kernel: Kernel) {
+    super(kernel);
+  }
+  override push(item: DmaCompletion<number>): void {
+    super.push(item);
+    this.handed.push({ time: this.kernel.now, tag: item.tag, error: item.error, data: item.data ? Buffer.from(item.data).toString("hex") : null });
+  }
+}
+
+const WorkloadToken: InjectionToken<DmaWorkload> = Symbol("DmaWorkload");
+const EngineToken: InjectionToken<DmaEngine> = Symbol("DmaEngineUnderTest");
+
+function fillBytes(length: number, fill: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let index = 0; index < length; index++) bytes[index] = (fill + index * 131) & 0xff;
+  return bytes;
+}
+
+interface Target {
+  readonly engine: DmaEngine;
+  readonly memory: HostMemory;
+  readonly buffers: readonly number[];
+  readonly replies: RecordingChannel;
+}
+
+function perform(target: Target, index: number, action: DmaAction): void {
+  const base = action.buffer < target.buffers.length ? target.buffers[action.buffer]! : 0x7000_0000;
+  const address = base + action.offset;
+  if (action.kind === "read") target.engine.read(address, action.length, target.replies, index, action.urgent);
+  else if (action.kind === "write") target.engine.write(address, fillBytes(action.length, action.fill), action.replies ? target.replies : null, index);
+  else if (target.memory.isMapped(address, action.length)) target.memory.write(address, fillBytes(action.length, action.fill));
+}
+
+/** A block in the engine's clock domain making its share of the requests on their edges. */
+@injectable()
+class Requester extends ClockedComponent {
+  private next = 0;
+  target: Target | null = null;
+  mine: { index: number; time: number; action: DmaAction }[] = [];
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+    super(context);
+  }
+
+  start(): void {
+    if (this.mine.length > 0) this.clock.wakeAt(this.mine[0]!.time, this.kernel.now);
+  }
+
+  override isIdle(): boolean {
+    return this.next >= this.mine.length || this.kernel.now < this.mine[this.next]!.time;
+  }
+
+  evaluate(): void {
+    const now = this.kernel.now;
+    for (; this.next < this.mine.length && this.mine[this.next]!.time <= now; this.next++) perform(this.target!, this.mine[this.next]!.index, this.mine[this.next]!.action);
+    if (this.next < this.mine.length) this.clock.wakeAt(this.mine[this.next]!.time, now);
+  }
+}
+
+@injectable()
+class DmaBench extends Component {
+  readonly memory = new HostMemory({ guard: true });
+  readonly before: Requester;
+  readonly dma: DmaEngine;
+  readonly after: Requester;
+  readonly replies: RecordingChannel;
+  readonly landed: string[] = [];
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(WorkloadToken) workload: DmaWorkload) {
+    super(context);
+    this.container.register(HostMemoryToken, { useValue: this.memory });
+    const buffers = BUFFERS.map((size, index) => this.memory.allocate(size, `buffer ${index}`));
+    this.before = this.child(Requester, "before");
+    this.dma = this.child(EngineToken, "dma");
+    this.after = this.child(Requester, "after");
+    this.replies = new RecordingChannel(this.kernel);
+    const target: Target = { engine: this.dma, memory: this.memory, buffers, replies: this.replies };
+    this.dma.landed.push((address, length) => this.landed.push(`${this.kernel.now} ${address} ${length}`));
+    this.before.target = target;
+    this.after.target = target;
+    const clock = this.before.clock;
+    workload.actions.forEach((timed, index) => {
+      const time = clock.edgesAfter(0, timed.cycle + 1) + (timed.maker === "host" ? timed.delay : 0);
+      if (timed.maker === "host") this.kernel.schedule(time, `host ${index}`, () => perform(target, index, timed.action));
+      else (timed.maker === "block-before" ? this.before : this.after).mine.push({ index, time, action: timed.action });
+    });
+    for (const requester of [this.before, this.after]) {
+      requester.mine.sort((first, second) => first.time - second.time || first.index - second.index);
+      requester.start();
+    }
+  }
+
+  memoryText(): string {
+    return BUFFERS.map((size, index) => Buffer.from(this.memory.read(this.before.target!.buffers[index]!, size)).toString("hex")).join("\n");
+  }
+}
+
+/**
+ * Run a workload on the transaction-level engine or on the per-cycle oracle, every edge evaluated
+ * or idle edges skipped, until `until` ps (or, without it, until nothing is left to do).
+ */
+export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaWorkload, options: { skipIdle: boolean; until?: number }): DmaRunResult {
+  const kernel = new Kernel({ seed: workload.seed, skipIdle: options.skipIdle });
+  const clock = kernel.clock("top.clk_core", PERIOD, { phase: workload.phase, wakeOnSignalChange: false });
+  const scope = container.createChildContainer();
+  scope.register(WorkloadToken, { useValue: workload });
+  scope.register(EngineToken, { useClass: (engine === "per-cycle" ? PerCycleDmaEngine : DmaEngine) as unknown as typeof DmaEngine });
+  const parameters = Object.fromEntries(Object.entries(workload.parameters).map(([key, value]) => [`top.dma.${key}`, value]));
+  const { top } = buildDesign(kernel, DmaBench, { container: scope, parameters, clock });
+  let engineEvaluations = 0;
+  const evaluate = top.dma.evaluate.bind(top.dma);
+  top.dma.evaluate = () => {
+    engineEvaluations++;
+    evaluate();
+  };
+  const sink = new MemorySink();
+  kernel.traceWith(new VcdTracer({ sink }));
+  kernel.run(options.until === undefined ? {} : { until: options.until });
+  kernel.close();
+  return { handed: top.replies.handed, landed: top.landed, vcd: sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now };
+}

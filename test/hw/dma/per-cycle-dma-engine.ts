@@ -1,0 +1,215 @@
+import { inject, injectable } from "../../../sim/di.js";
+import { Channel } from "../../../sim/channel.js";
+import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../../sim/component.js";
+import { HostMemoryToken } from "../../../sim/host/token.js";
+import type { HostMemory } from "../../../sim/host/memory.js";
+import { param } from "../../../sim/parameters.js";
+import type { ErrorCodeName } from "../../../hw/spec/errors.js";
+import type { DmaCompletion } from "../../../hw/dma/request.js";
+
+interface Request<Tag = unknown> {
+  readonly write: boolean;
+  readonly address: number;
+  readonly length: number;
+  readonly bytes: Uint8Array | null;
+  readonly reply: Channel<DmaCompletion<Tag>> | null;
+  readonly tag: Tag;
+  /** Read chunks not yet issued / not yet completed, and the first error among them. */
+  issued: number;
+  chunksLeft: number;
+  error: ErrorCodeName | null;
+  /** Issued before waiting reads that are not (a strict priority queue's descriptors and buffers). */
+  readonly urgent: boolean;
+}
+
+interface Due {
+  time: number;
+  request: Request;
+  /** Whether this releases a read tag (a read chunk's completion). */
+  tag: boolean;
+  error: ErrorCodeName | null;
+}
+
+/**
+ * The oracle for the transaction-level DmaEngine: the engine as it was before it went
+ * transaction-level (commit a775d7b), copied unchanged but for its name and imports. It issues one
+ * read request per evaluated edge and one write piece per link slot, waking itself per piece.
+ *
+ * The DMA engine between the device and host memory, modelled as PCIe: reads are split into
+ * read requests of at most maxReadRequest bytes, each holding one of maxOutstandingReads tags
+ * until its completion arrives after readLatency cycles and crosses the link at bytesPerCycle;
+ * writes are posted, split into maxPayload chunks, and land in memory writeLatency cycles after
+ * they cross the link, in order. Accesses outside mapped memory and injected faults complete with
+ * an error instead of touching memory.
+ */
+@injectable()
+export class PerCycleDmaEngine extends ClockedComponent {
+  readonly params = this.parameters({
+    readLatency: param.cycles(125, "Core cycles from a read request to the first byte of its completion"),
+    writeLatency: param.cycles(50, "Core cycles from a posted write crossing the link to host memory holding it"),
+    bytesPerCycle: param.integer(32, "Link bandwidth each way, bytes per core cycle", { minimum: 1, maximum: 4096, unit: "bytes" }),
+    maxOutstandingReads: param.integer(64, "Read requests in flight at once (tags)", { minimum: 1, maximum: 256 }),
+    maxReadRequest: param.integer(512, "Largest read request", { minimum: 64, maximum: 4096, unit: "bytes" }),
+    maxPayload: param.integer(256, "Largest write payload per transaction", { minimum: 64, maximum: 4096, unit: "bytes" }),
+    readErrorProbability: param.number(0, "Fault injection: chance that a read request completes with an error", { minimum: 0, maximum: 1 }),
+    completionTimeoutProbability: param.number(0, "Fault injection: chance that a read request never completes", { minimum: 0, maximum: 1 }),
+    completionTimeout: param.cycles(12500, "Core cycles after which a read request without completion fails"),
+    extraLatencyMaximum: param.cycles(0, "Fault injection: each read request waits a further random 0..N cycles"),
+  });
+  readonly readsInFlight = this.signal("reads_in_flight", 9);
+  readonly readsWaiting = this.signal("reads_waiting", 16);
+  readonly writesPending = this.signal("writes_pending", 16);
+  readonly readBytes = this.signal("read_bytes", 48, { kind: "integer" });
+  readonly writtenBytes = this.signal("written_bytes", 48, { kind: "integer" });
+  readonly errors = this.signal("errors", 32, { kind: "integer" });
+
+  private readonly incoming: Channel<Request>;
+  private readonly reads: Request[] = [];
+  private readonly writes: Request[] = [];
+  private readonly due: Due[] = [];
+  private tagsInUse = 0;
+  private writeChunkOffset = 0;
+  private downstreamFree = 0;
+  private upstreamFree = 0;
+  private pendingWrites = 0;
+  private totalRead = 0;
+  private totalWritten = 0;
+  private errorCount = 0;
+
+  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
+    super(context);
+    this.incoming = new Channel(this.kernel, this.clock);
+  }
+
+  /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
+  readonly observers: ((request: { readonly write: boolean; readonly address: number; readonly length: number }) => void)[] = [];
+  /** Watchers of every write as host memory takes it (a driver in another process keeps a copy of its memory); they must not change anything. */
+  readonly landed: ((address: number, length: number) => void)[] = [];
+
+  /** Request a read; `urgent` ones are issued ahead of the other waiting reads (their chunks already issued stay on the link). */
+  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): void {
+    for (const observer of this.observers) observer({ write: false, address, length });
+    this.incoming.push({ write: false, address, length, bytes: null, reply: reply as Channel<DmaCompletion<unknown>>, tag, issued: 0, chunksLeft: 0, error: null, urgent });
+  }
+
+  /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
+  write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
+    for (const observer of this.observers) observer({ write: true, address, length: bytes.length });
+    this.incoming.push({ write: true, address, length: bytes.length, bytes: bytes.slice(), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, issued: 0, chunksLeft: 0, error: null, urgent: false });
+  }
+
+  /** Whether a DMA to this range would be translated (the IOMMU check, made before issuing). */
+  reachable(address: number, length: number): boolean {
+    return this.memory.isMapped(address, length);
+  }
+
+  override isIdle(): boolean {
+    if (this.incoming.length > 0) return false;
+    const now = this.kernel.now;
+    if (this.due.length > 0 && this.due[0]!.time <= now) return false;
+    if (this.reads.length > 0 && this.tagsInUse < this.params.maxOutstandingReads) return false;
+    return this.writes.length === 0 || this.upstreamFree > now;
+  }
+
+  evaluate(): void {
+    const now = this.kernel.now;
+    const period = this.clock.period;
+    for (let request = this.incoming.take(); request; request = this.incoming.take()) this.accept(request, now);
+    while (this.due.length > 0 && this.due[0]!.time <= now) this.complete(this.due.shift()!);
+    // One read request and one write chunk may start per cycle.
+    const read = this.reads[0];
+    if (read && this.tagsInUse < this.params.maxOutstandingReads) this.issueRead(read, now, period);
+    const write = this.writes[0];
+    if (write && this.upstreamFree <= now) this.issueWrite(write, now, period);
+    this.readsInFlight.set(this.tagsInUse);
+    this.readsWaiting.set(Math.min(this.reads.length, 0xffff));
+    this.writesPending.set(Math.min(this.pendingWrites, 0xffff));
+    this.readBytes.set(this.totalRead);
+    this.writtenBytes.set(this.totalWritten);
+    this.errors.set(this.errorCount);
+  }
+
+  private accept(request: Request, now: number): void {
+    if (!this.memory.isMapped(request.address, request.length)) {
+      request.error = "DMA_UNMAPPED";
+      this.schedule({ time: now + this.clock.period, request, tag: false, error: "DMA_UNMAPPED" });
+      return;
+    }
+    if (request.write) {
+      this.writes.push(request);
+      this.pendingWrites++;
+    } else {
+      request.chunksLeft = Math.ceil(request.length / this.params.maxReadRequest);
+      if (!request.urgent) this.reads.push(request);
+      else {
+        const after = this.reads.findIndex((waiting) => !waiting.urgent);
+        this.reads.splice(after < 0 ? this.reads.length : after, 0, request);
+      }
+    }
+  }
+
+  private issueRead(request: Request, now: number, period: number): void {
+    const { maxReadRequest, readLatency, bytesPerCycle } = this.params;
+    const bytes = Math.min(maxReadRequest, request.length - request.issued * maxReadRequest);
+    request.issued++;
+    if (request.issued * maxReadRequest >= request.length) this.reads.shift();
+    this.tagsInUse++;
+    const random = this.random;
+    if (this.params.completionTimeoutProbability > 0 && random.bernoulli(this.params.completionTimeoutProbability)) {
+      this.schedule({ time: now + this.params.completionTimeout * period, request, tag: true, error: "DMA_COMPLETION_TIMEOUT" });
+      return;
+    }
+    const extra = this.params.extraLatencyMaximum > 0 ? random.integer(0, this.params.extraLatencyMaximum) : 0;
+    const arrival = now + (readLatency + extra) * period;
+    const done = Math.max(arrival, this.downstreamFree) + Math.ceil(bytes / bytesPerCycle) * period;
+    this.downstreamFree = done;
+    const error = this.params.readErrorProbability > 0 && random.bernoulli(this.params.readErrorProbability) ? "DMA_READ_ERROR" : null;
+    this.schedule({ time: done, request, tag: true, error });
+  }
+
+  private issueWrite(request: Request, now: number, period: number): void {
+    const bytes = Math.min(this.params.maxPayload, request.length - this.writeChunkOffset);
+    this.writeChunkOffset += bytes;
+    this.upstreamFree = now + Math.ceil(bytes / this.params.bytesPerCycle) * period;
+    if (this.writeChunkOffset < request.length) {
+      this.wakeAtTime(this.upstreamFree);
+      return;
+    }
+    this.writes.shift();
+    this.writeChunkOffset = 0;
+    this.schedule({ time: this.upstreamFree + this.params.writeLatency * period, request, tag: false, error: null });
+    if (this.writes.length > 0) this.wakeAtTime(this.upstreamFree);
+  }
+
+  private complete(due: Due): void {
+    const request = due.request;
+    if (due.tag) this.tagsInUse--;
+    if (due.error && !request.error) request.error = due.error;
+    if (!request.write && due.tag && --request.chunksLeft > 0) return;
+    let data: Uint8Array | null = null;
+    if (request.error) {
+      this.errorCount++;
+    } else if (request.write) {
+      this.memory.write(request.address, request.bytes!);
+      this.totalWritten += request.length;
+      for (const watcher of this.landed) watcher(request.address, request.length);
+    } else {
+      data = this.memory.read(request.address, request.length);
+      this.totalRead += request.length;
+    }
+    if (request.write && request.error !== "DMA_UNMAPPED") this.pendingWrites--;
+    request.reply?.push({ tag: request.tag, address: request.address, length: request.length, data, error: request.error });
+  }
+
+  private schedule(due: Due): void {
+    const list = this.due;
+    let index = list.length;
+    while (index > 0 && list[index - 1]!.time > due.time) index--;
+    list.splice(index, 0, due);
+    this.wakeAtTime(due.time);
+  }
+
+  private wakeAtTime(time: number): void {
+    this.clock.wakeAt(time, this.kernel.now);
+  }
+}

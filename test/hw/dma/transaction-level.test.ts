@@ -1,0 +1,122 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { BUFFERS, type DmaAction, type DmaRunResult, type DmaWorkload, PERIOD, runDma, type TimedAction } from "./dma-bench.js";
+
+const parameters = fc.record({
+  readLatency: fc.oneof(fc.constantFrom(0, 1, 125), fc.integer({ min: 0, max: 200 })),
+  writeLatency: fc.oneof(fc.constantFrom(0, 1, 50), fc.integer({ min: 0, max: 80 })),
+  bytesPerCycle: fc.constantFrom(4, 8, 16, 32, 64, 4096),
+  maxOutstandingReads: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.constant(64)),
+  maxReadRequest: fc.constantFrom(64, 128, 512, 4096),
+  maxPayload: fc.constantFrom(64, 128, 256, 512),
+  readErrorProbability: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 0.5, noNaN: true })),
+  completionTimeoutProbability: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 0.3, noNaN: true })),
+  completionTimeout: fc.oneof(fc.constantFrom(0, 1), fc.integer({ min: 0, max: 400 })),
+  extraLatencyMaximum: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 60 })),
+});
+
+const length = fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 100, max: 2000 }), fc.integer({ min: 2000, max: 4000 }), fc.constant(0));
+// Buffer index BUFFERS.length names unmapped memory; offsets and lengths may also run past a buffer's end.
+const buffer = fc.oneof({ weight: 1, arbitrary: fc.constant(BUFFERS.length) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: BUFFERS.length - 2 }) }, { weight: 6, arbitrary: fc.constant(BUFFERS.length - 1) });
+const place = { buffer, offset: fc.integer({ min: 0, max: 300 }), length };
+const action: fc.Arbitrary<DmaAction> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("read" as const), urgent: fc.boolean(), ...place }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("write" as const), replies: fc.boolean(), fill: fc.integer({ min: 0, max: 255 }), ...place }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("store" as const), fill: fc.integer({ min: 0, max: 255 }), ...place }) },
+);
+const timed: fc.Arbitrary<TimedAction> = fc.record({
+  cycle: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 400 })),
+  maker: fc.constantFrom("block-before" as const, "block-after" as const, "host" as const),
+  delay: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: PERIOD - 1 })),
+  action,
+});
+const workload: fc.Arbitrary<DmaWorkload> = fc.record({
+  parameters,
+  phase: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: PERIOD - 1 })),
+  seed: fc.integer({ min: 0, max: 1_000_000 }),
+  actions: fc.array(timed, { minLength: 1, maxLength: 60, size: "medium" }),
+});
+
+/** What must match between the engines: every completion's time, data and error, the landings, memory, the waveform. */
+function outcome(run: DmaRunResult) {
+  return { handed: run.handed, landed: run.landed, memory: run.memory, vcd: run.vcd, end: run.end };
+}
+
+/**
+ * The transaction-level engine (idle edges skipped, as the model runs, and every edge evaluated)
+ * against the per-cycle engine it replaced, evaluated on every edge, on the same workload.
+ */
+function compare(load: DmaWorkload): { fast: DmaRunResult; oracle: DmaRunResult } {
+  const natural = runDma("transaction-level", load, { skipIdle: true });
+  const until = natural.end + 20 * PERIOD;
+  const fast = runDma("transaction-level", load, { skipIdle: true, until });
+  const everyEdge = runDma("transaction-level", load, { skipIdle: false, until });
+  const oracle = runDma("per-cycle", load, { skipIdle: false, until });
+  expect(outcome(fast)).toEqual(outcome(oracle));
+  expect(outcome(everyEdge)).toEqual(outcome(oracle));
+  // Every read and every write with a reply channel was answered within the run.
+  const answered = load.actions.filter(({ action }) => action.kind === "read" || (action.kind === "write" && action.replies)).length;
+  expect(fast.handed).toHaveLength(answered);
+  return { fast, oracle };
+}
+
+describe("the transaction-level DMA engine against the per-cycle engine", () => {
+  test("random mixes of reads, urgent reads, writes, unmapped accesses, host stores and injected faults: the same completions, data, errors, memory and waveform", () => {
+    fc.assert(
+      fc.property(workload, (load) => {
+        compare(load);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  const lone = (action: DmaAction, overrides: Record<string, number> = {}): DmaWorkload => ({
+    parameters: overrides,
+    phase: 0,
+    seed: 1,
+    actions: [{ cycle: 3, maker: "block-after", delay: 0, action }],
+  });
+
+  test("a 4 KB write is evaluated when taken and when it lands, not once per 256-byte piece", () => {
+    const { fast, oracle } = compare(lone({ kind: "write", replies: true, buffer: 2, offset: 0, length: 4096, fill: 7 }));
+    expect(fast.engineEvaluations).toBe(2);
+    // The per-cycle engine: taken with its first piece, 15 more pieces, landing.
+    expect(oracle.engineEvaluations).toBeGreaterThanOrEqual(17);
+  });
+
+  test("a 1500-byte read still shows each of its three pieces on reads_in_flight, so it runs on their issue and completion edges", () => {
+    const { fast } = compare(lone({ kind: "read", urgent: false, buffer: 2, offset: 0, length: 1500 }));
+    expect(fast.engineEvaluations).toBe(6);
+  });
+
+  test("with every tag busy, a freed tag taken again on the same edge shows nothing, and the engine sleeps through it", () => {
+    const reads: TimedAction[] = Array.from({ length: 12 }, (_, index) => ({ cycle: index % 3, maker: "block-after" as const, delay: 0, action: { kind: "read" as const, urgent: false, buffer: 3, offset: index * 512, length: 2048 } }));
+    const { fast, oracle } = compare({ parameters: { maxOutstandingReads: 8 }, phase: 0, seed: 1, actions: reads });
+    expect(fast.engineEvaluations).toBeLessThan(oracle.engineEvaluations / 2);
+  });
+
+  test("seeded faults: read errors, completion timeouts and extra latency come out the same, draw for draw", () => {
+    const reads: TimedAction[] = Array.from({ length: 30 }, (_, index) => ({ cycle: index * 7, maker: "block-before" as const, delay: 0, action: { kind: "read" as const, urgent: index % 4 === 0, buffer: 3, offset: index * 300, length: 300 + index * 50 } }));
+    const faults = { readErrorProbability: 0.1, completionTimeoutProbability: 0.05, completionTimeout: 300, extraLatencyMaximum: 40, maxOutstandingReads: 4 };
+    const { fast } = compare({ parameters: faults, phase: 1000, seed: 17, actions: reads });
+    const errors = new Set(fast.handed.map((handed) => handed.error));
+    expect(errors).toContain("DMA_READ_ERROR");
+    expect(errors).toContain("DMA_COMPLETION_TIMEOUT");
+    expect(errors).toContain(null);
+  });
+
+  test("a write taken while the previous write's last piece still crosses starts when the link frees, as evaluating every edge has it (the per-cycle engine, skipping idle edges, waited for something to wake its clock)", () => {
+    const write = (cycle: number, fill: number): TimedAction => ({ cycle, maker: "block-after", delay: 0, action: { kind: "write", replies: true, buffer: 3, offset: fill * 256, length: 256, fill } });
+    const load: DmaWorkload = { parameters: {}, phase: 0, seed: 1, actions: [write(0, 1), write(3, 2)] };
+    const until = 200 * PERIOD;
+    const fast = runDma("transaction-level", load, { skipIdle: true, until });
+    const everyEdge = runDma("per-cycle", load, { skipIdle: false, until });
+    const skipping = runDma("per-cycle", load, { skipIdle: true, until });
+    // Made on edges 1 and 4, taken on edges 2 and 5; 8 cycles on the link each, 50 more to land: the second starts on edge 10.
+    // The per-cycle engine left it waiting until the first write landed (edge 60) woke its clock.
+    const landings = (run: DmaRunResult) => run.handed.map((handed) => handed.time / PERIOD);
+    expect(landings(everyEdge)).toEqual([60, 68]);
+    expect(landings(fast)).toEqual(landings(everyEdge));
+    expect(landings(skipping)).toEqual([60, 118]);
+  });
+});
