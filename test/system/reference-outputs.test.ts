@@ -18,4 +18,14 @@ describe("the reference runs' outputs are byte-identical to the recorded ones", 
       expect(changed, `${name}: these outputs changed; if that is meant, run \`npm run reference:update\` and say why in the commit`).toEqual([]);
     }, 60_000);
   }
+
+  // What the model does must not depend on whether anyone records the waveform.
+  for (const name of ["software ESP on two cores", "small rings, jumbo frames, slow DMA"]) {
+    test(`${name}, without the waveform: the same capture, summary and key files`, () => {
+      const hashes = referenceHashes(name, { waveform: false });
+      expect(Object.keys(hashes)).not.toContain(".vcd");
+      const changed = Object.keys(hashes).filter((suffix) => hashes[suffix] !== recorded[name]?.[suffix]);
+      expect(changed).toEqual([]);
+    }, 60_000);
+  }
 });
