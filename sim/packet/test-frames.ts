@@ -44,9 +44,31 @@ export function sequencedFrame(direction: FrameDirection, trafficClass: number, 
         else view.setUint32(0, trafficClass);
         view.setUint32(tagBytes, sequence);
       }
-      for (let index = stamp; index < payload.length; index++) payload[index] = (index * 31 + sequence * 7 + trafficClass) & 0xff;
+      fillPattern(payload, stamp, (sequence * 7 + trafficClass) & 0xff);
     },
   });
+}
+
+/** The filler's bytes for each offset (index × 31 + offset) mod 256, 512 long so that any 256 of them run from any start: the pattern repeats every 256. */
+const PATTERNS = new Map<number, Uint8Array>();
+
+function pattern(offset: number): Uint8Array {
+  let bytes = PATTERNS.get(offset);
+  if (bytes === undefined) {
+    bytes = new Uint8Array(512);
+    for (let index = 0; index < bytes.length; index++) bytes[index] = (index * 31 + offset) & 0xff;
+    PATTERNS.set(offset, bytes);
+  }
+  return bytes;
+}
+
+/** payload[index] = (index × 31 + offset) mod 256 from `start` on, copied in runs of 256 rather than computed per byte. */
+function fillPattern(payload: Uint8Array, start: number, offset: number): void {
+  const bytes = pattern(offset);
+  for (let index = start; index < payload.length; index += 256) {
+    const from = index & 0xff;
+    payload.set(bytes.subarray(from, from + Math.min(256, payload.length - index)), index);
+  }
 }
 
 export function frameSequence(frame: Uint8Array, headerBytes = ETHERNET_HEADER_BYTES, tagBytes: TagBytes = 1): { trafficClass: number; sequence: number } {
