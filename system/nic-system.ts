@@ -9,7 +9,7 @@ import { Nic } from "../hw/nic.js";
 import { DeviceBusToken } from "../hw/spec/bus.js";
 import { DriverStack } from "../driver/stack.js";
 import { AesGcmBackendToken } from "../sim/crypto/backend.js";
-import { NobleBackend } from "../sim/crypto/noble-backend.js";
+import { CRYPTO_BACKENDS, cryptoBackend, DEFAULT_CRYPTO_BACKEND } from "../sim/crypto/backend-choice.js";
 import { InstallIfFree, SaPlacementPolicyToken } from "../driver/intermediate/policy.js";
 
 /**
@@ -21,6 +21,7 @@ import { InstallIfFree, SaPlacementPolicyToken } from "../driver/intermediate/po
 export class NicHardware extends Component {
   readonly params = this.parameters({
     hostMemoryGuard: param.boolean(true, "Throw when the host CPU touches memory outside every allocation (catches driver bugs)"),
+    cryptoBackend: param.choice(DEFAULT_CRYPTO_BACKEND, CRYPTO_BACKENDS, "AES-GCM the model computes with: node (node:crypto, OpenSSL) or noble (@noble/ciphers, pure JavaScript); the same bytes either way"),
   });
   readonly memory: HostMemory;
   readonly wire: Wire;
@@ -30,8 +31,8 @@ export class NicHardware extends Component {
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
     this.memory = new HostMemory({ guard: this.params.hostMemoryGuard });
-    // @noble/ciphers unless the caller registered another backend (node:crypto is the fast one).
-    if (!this.container.isRegistered(AesGcmBackendToken, true)) this.container.register(AesGcmBackendToken, { useValue: new NobleBackend() });
+    // The chosen backend, unless the caller registered one of its own (a test's, wrapping another).
+    if (!this.container.isRegistered(AesGcmBackendToken, true)) this.container.register(AesGcmBackendToken, { useValue: cryptoBackend(this.params.cryptoBackend) });
     this.container.register(HostMemoryToken, { useValue: this.memory });
     this.wire = this.child(Wire, "wire");
     this.container.register(WireToken, { useValue: this.wire });

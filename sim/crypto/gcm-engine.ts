@@ -99,9 +99,9 @@ export class GcmEngine {
     return this.backend.seal(this.key, nonce, aad, plaintext, icvLength);
   }
 
-  /** The plaintext of a whole sealed message, or null when its ICV does not verify. */
-  openWhole(nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, icvLength: IcvLength): Uint8Array | null {
-    return this.backend.open(this.key, nonce, aad, sealed, icvLength);
+  /** The plaintext of a whole message, or null when its ICV does not verify. */
+  openWhole(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, icv: Uint8Array): Uint8Array | null {
+    return this.backend.open(this.key, nonce, aad, ciphertext, icv);
   }
 
   /** The tag: E(K, J0) xor GHASH(... || len(A) || len(C)), cut to the ICV length. */

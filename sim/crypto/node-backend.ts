@@ -1,49 +1,49 @@
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { uninitialised } from "../bytes.js";
-import { type AesGcmBackend, checkKey, type IcvLength } from "./backend.js";
+import { type AesGcmBackend, checkIcvLength, checkKey, checkRegion, type IcvLength } from "./backend.js";
 
-/** AES-GCM through node:crypto (OpenSSL): the fast backend. */
-const EMPTY = new Uint8Array(0);
+function algorithm(key: Uint8Array): "aes-128-gcm" | "aes-256-gcm" {
+  checkKey(key);
+  return key.length === 16 ? "aes-128-gcm" : "aes-256-gcm";
+}
 
+/**
+ * AES-GCM through node:crypto (OpenSSL): the default backend, for every job that runs whole.
+ * OpenSSL cannot hand its state out between blocks, so the suspendable engine takes only its
+ * AES blocks from here (see GcmEngine).
+ */
 export class NodeCryptoBackend implements AesGcmBackend {
   readonly name = "node:crypto";
 
   seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, icvLength: IcvLength): Uint8Array {
     const sealed = uninitialised(plaintext.length + icvLength);
-    this.sealInto(key, nonce, aad, plaintext, EMPTY, icvLength, sealed, 0);
+    encrypt(key, nonce, aad, plaintext, sealed, 0, icvLength);
     return sealed;
   }
 
-  sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, head: Uint8Array, tail: Uint8Array, icvLength: IcvLength, output: Uint8Array, offset: number): void {
-    checkKey(key);
-    const cipher = createCipheriv(key.length === 16 ? "aes-128-gcm" : "aes-256-gcm", key, nonce, { authTagLength: icvLength });
-    cipher.setAAD(aad);
-    let at = offset;
-    for (const part of [cipher.update(head), tail.length > 0 ? cipher.update(tail) : EMPTY, cipher.final()]) {
-      output.set(part, at);
-      at += part.length;
-    }
-    output.set(cipher.getAuthTag(), at);
+  sealInPlace(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, start: number, end: number, icvLength: IcvLength): void {
+    checkRegion(buffer, start, end, icvLength);
+    encrypt(key, nonce, aad, buffer.subarray(start, end), buffer, start, icvLength);
   }
 
-  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, icvLength: IcvLength): Uint8Array | null {
-    checkKey(key);
-    if (sealed.length < icvLength) return null;
-    const length = sealed.length - icvLength;
-    const decipher = createDecipheriv(key.length === 16 ? "aes-128-gcm" : "aes-256-gcm", key, nonce, { authTagLength: icvLength });
+  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, icv: Uint8Array): Uint8Array | null {
+    checkIcvLength(icv.length);
+    const decipher = createDecipheriv(algorithm(key), key, nonce, OPTIONS[icv.length]);
     decipher.setAAD(aad);
-    decipher.setAuthTag(sealed.subarray(length));
-    const head = decipher.update(sealed.subarray(0, length));
+    decipher.setAuthTag(icv);
+    const body = decipher.update(ciphertext);
+    let rest: Buffer;
     try {
-      const tail = decipher.final();
-      if (tail.length === 0) return new Uint8Array(head.buffer, head.byteOffset, head.length);
-      const plaintext = uninitialised(length);
-      plaintext.set(head, 0);
-      plaintext.set(tail, head.length);
-      return plaintext;
+      rest = decipher.final();
     } catch {
       return null;
     }
+    // GCM is a stream mode: OpenSSL gives every byte from update, and final only checks the tag.
+    if (rest.length === 0) return new Uint8Array(body.buffer, body.byteOffset, body.length);
+    const plaintext = uninitialised(body.length + rest.length);
+    plaintext.set(body);
+    plaintext.set(rest, body.length);
+    return plaintext;
   }
 
   encryptBlocks(key: Uint8Array, blocks: Uint8Array): Uint8Array {
@@ -53,4 +53,23 @@ export class NodeCryptoBackend implements AesGcmBackend {
     const out = cipher.update(blocks);
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
   }
+}
+
+/** The options of a cipher, one per ICV length: made once. */
+const OPTIONS: Record<IcvLength, { authTagLength: IcvLength }> = { 8: { authTagLength: 8 }, 12: { authTagLength: 12 }, 16: { authTagLength: 16 } };
+
+/**
+ * One update() over the whole plaintext, its output copied into `output` at `offset` (where the
+ * plaintext itself may lie: node:crypto has no update into a given buffer), then the ICV after it.
+ */
+function encrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, output: Uint8Array, offset: number, icvLength: IcvLength): void {
+  checkIcvLength(icvLength);
+  const cipher = createCipheriv(algorithm(key), key, nonce, OPTIONS[icvLength]);
+  cipher.setAAD(aad);
+  const body = cipher.update(plaintext);
+  output.set(body, offset);
+  // GCM is a stream mode: OpenSSL gives every byte from update and none from final.
+  const rest = cipher.final();
+  if (rest.length > 0) output.set(rest, offset + body.length);
+  output.set(cipher.getAuthTag(), offset + plaintext.length);
 }

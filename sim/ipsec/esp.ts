@@ -20,7 +20,10 @@ export function spi(value: number): Spi {
 
 export const ESP_HEADER_BYTES = 8;
 export const ESP_IV_BYTES = 8;
+/** Where the encrypted data (payload, padding, pad length, next header) starts: after the header and the IV. */
+const DATA_START = ESP_HEADER_BYTES + ESP_IV_BYTES;
 const SALT_BYTES = 4;
+const NONCE_BYTES = SALT_BYTES + ESP_IV_BYTES;
 
 /** What both ends of an ESP SA with AES-GCM (RFC 4106) know. */
 export interface EspSaParameters {
@@ -49,22 +52,34 @@ abstract class SaKeys {
   protected readonly key: Uint8Array;
   protected readonly salt: Uint8Array;
   private engine: GcmEngine | null = null;
+  /** Nonce and AAD of a job that runs whole, written over for each: the backends keep neither once they return. */
+  private readonly scratchNonce = new Uint8Array(NONCE_BYTES);
+  private readonly scratchAad: Uint8Array;
 
   constructor(protected readonly backend: AesGcmBackend, readonly sa: EspSaParameters) {
     checkSaParameters(sa);
     const keyLength = sa.keyMaterial.length - SALT_BYTES;
     this.key = sa.keyMaterial.subarray(0, keyLength);
     this.salt = sa.keyMaterial.subarray(keyLength);
+    this.scratchAad = new Uint8Array(sa.esn ? 12 : 8);
   }
 
   protected gcm(): GcmEngine {
     return (this.engine ??= new GcmEngine(this.backend, this.key));
   }
+
+  /** The nonce of the packet's whole job: salt and the packet's IV. */
+  protected wholeNonce(packet: Uint8Array): Uint8Array {
+    return writeNonce(this.scratchNonce, this.salt, packet);
+  }
+
+  protected wholeAad(high: number, low: number): Uint8Array {
+    return writeAdditionalData(this.scratchAad, this.sa, high, low);
+  }
 }
 
 /** AAD: SPI and sequence number, or SPI and both halves of an extended one (RFC 4106 5). */
-function additionalData(sa: EspSaParameters, high: number, low: number): Uint8Array {
-  const aad = uninitialised(sa.esn ? 12 : 8);
+function writeAdditionalData(aad: Uint8Array, sa: EspSaParameters, high: number, low: number): Uint8Array {
   write32(aad, 0, sa.spi);
   if (sa.esn) {
     write32(aad, 4, high);
@@ -75,11 +90,20 @@ function additionalData(sa: EspSaParameters, high: number, low: number): Uint8Ar
   return aad;
 }
 
-function nonce(salt: Uint8Array, iv: Uint8Array): Uint8Array {
-  const bytes = uninitialised(12);
-  bytes.set(salt);
-  bytes.set(iv, SALT_BYTES);
+/** A job that may be suspended keeps its AAD: an array of its own. */
+function additionalData(sa: EspSaParameters, high: number, low: number): Uint8Array {
+  return writeAdditionalData(uninitialised(sa.esn ? 12 : 8), sa, high, low);
+}
+
+/** Nonce = salt ‖ the IV the packet carries (RFC 4106 4). */
+function writeNonce(bytes: Uint8Array, salt: Uint8Array, packet: Uint8Array): Uint8Array {
+  for (let index = 0; index < SALT_BYTES; index++) bytes[index] = salt[index]!;
+  for (let index = 0; index < ESP_IV_BYTES; index++) bytes[SALT_BYTES + index] = packet[ESP_HEADER_BYTES + index]!;
   return bytes;
+}
+
+function nonce(salt: Uint8Array, packet: Uint8Array): Uint8Array {
+  return writeNonce(uninitialised(NONCE_BYTES), salt, packet);
 }
 
 /** Padding 1, 2, 3, … so that payload, padding, pad length and next header end on 4 bytes (RFC 4303 2.4). */
@@ -122,11 +146,14 @@ export class EspOutbound extends SaKeys {
     return { high: this.high, low: this.low };
   }
 
-  /** SPI, sequence, IV, encrypted payload and trailer, ICV. Throws RekeyRequiredError when the sequence numbers are spent. */
+  /**
+   * SPI, sequence, IV, encrypted payload and trailer, ICV: the packet allocated once, the payload
+   * copied into it once with the trailer right after it, and that region sealed where it lies.
+   * Throws RekeyRequiredError when the sequence numbers are spent.
+   */
   encapsulate(payload: Uint8Array, nextHeader: number, iv?: Uint8Array): Uint8Array {
-    const { high, low, explicitIv, trailer, packet } = this.frame(payload, nextHeader, iv);
-    const aad = additionalData(this.sa, high, low);
-    this.backend.sealInto(this.key, nonce(this.salt, explicitIv), aad, payload, trailer, this.sa.icvLength, packet, ESP_HEADER_BYTES + ESP_IV_BYTES);
+    const { high, low, packet } = this.layOut(payload, nextHeader, iv);
+    this.backend.sealInPlace(this.key, this.wholeNonce(packet), this.wholeAad(high, low), packet, DATA_START, packet.length - this.sa.icvLength, this.sa.icvLength);
     return packet;
   }
 
@@ -137,17 +164,17 @@ export class EspOutbound extends SaKeys {
    */
   seal(payload: Uint8Array, nextHeader: number): EspSeal {
     const { high, low, packet } = this.layOut(payload, nextHeader);
-    const dataStart = ESP_HEADER_BYTES + ESP_IV_BYTES;
-    const data = packet.subarray(dataStart, packet.length - this.sa.icvLength);
-    const iv = packet.subarray(ESP_HEADER_BYTES, dataStart);
-    const operation = new GcmOperation(this.gcm(), nonce(this.salt, iv), additionalData(this.sa, high, low), data, true);
+    const icvStart = packet.length - this.sa.icvLength;
+    packet.fill(0, icvStart);
+    const data = packet.subarray(DATA_START, icvStart);
+    const operation = new GcmOperation(this.gcm(), nonce(this.salt, packet), additionalData(this.sa, high, low), data, true);
     return {
       operation,
       bytes: data.length,
       finish: () => {
         const { ciphertext, icv } = operation.seal(this.sa.icvLength);
-        packet.set(ciphertext, dataStart);
-        packet.set(icv, packet.length - this.sa.icvLength);
+        packet.set(ciphertext, DATA_START);
+        packet.set(icv, icvStart);
         return packet;
       },
     };
@@ -158,32 +185,29 @@ export class EspOutbound extends SaKeys {
    * driver hands to a NIC that encrypts inline. The sequence number is used up as for encapsulate.
    */
   prepare(payload: Uint8Array, nextHeader: number): Uint8Array {
-    return this.layOut(payload, nextHeader).packet;
+    const { packet } = this.layOut(payload, nextHeader);
+    return packet.fill(0, packet.length - this.sa.icvLength);
   }
 
-  private layOut(payload: Uint8Array, nextHeader: number) {
-    const { high, low, packet, trailer } = this.frame(payload, nextHeader);
-    const data = ESP_HEADER_BYTES + ESP_IV_BYTES;
-    packet.set(payload, data);
-    packet.set(trailer, data + payload.length);
-    packet.fill(0, data + payload.length + trailer.length);
-    return { high, low, packet };
-  }
-
-  /** Take a sequence number and lay out header, IV and trailer; the data and ICV are left to the caller. */
-  private frame(payload: Uint8Array, nextHeader: number, iv?: Uint8Array) {
+  /** Take a sequence number and write header, IV, payload, padding and trailer into a new packet; the ICV is left to the caller. */
+  private layOut(payload: Uint8Array, nextHeader: number, iv?: Uint8Array): { high: number; low: number; packet: Uint8Array } {
+    if (iv !== undefined && iv.length !== ESP_IV_BYTES) throw new EspSaError(`SA ${hexSpi(this.sa.spi)}: an explicit IV of ${iv.length} bytes; ESP with AES-GCM carries ${ESP_IV_BYTES}`);
     const { high, low } = this.take();
-    const explicitIv = iv ?? sequenceIv(high, low);
-    const pad = paddingLength(payload.length);
-    const trailer = uninitialised(pad + 2);
-    for (let index = 0; index < pad; index++) trailer[index] = index + 1;
-    trailer[pad] = pad;
-    trailer[pad + 1] = nextHeader;
     const packet = uninitialised(espPacketBytes(payload.length, this.sa.icvLength));
     write32(packet, 0, this.sa.spi);
     write32(packet, 4, low);
-    packet.set(explicitIv, ESP_HEADER_BYTES);
-    return { high, low, explicitIv, trailer, packet };
+    if (iv === undefined) {
+      // The IV is the 64-bit sequence number.
+      write32(packet, ESP_HEADER_BYTES, high);
+      write32(packet, ESP_HEADER_BYTES + 4, low);
+    } else packet.set(iv, ESP_HEADER_BYTES);
+    packet.set(payload, DATA_START);
+    const pad = paddingLength(payload.length);
+    let at = DATA_START + payload.length;
+    for (let value = 1; value <= pad; value++) packet[at++] = value;
+    packet[at++] = pad;
+    packet[at] = nextHeader;
+    return { high, low, packet };
   }
 
   private take(): { high: number; low: number } {
@@ -196,13 +220,6 @@ export class EspOutbound extends SaKeys {
     } else this.high = -1;
     return taken;
   }
-}
-
-function sequenceIv(high: number, low: number): Uint8Array {
-  const iv = uninitialised(ESP_IV_BYTES);
-  write32(iv, 0, high);
-  write32(iv, 4, low);
-  return iv;
 }
 
 export type EspDropReason = "TOO_SHORT" | "WRONG_SPI" | "REPLAYED" | "AUTHENTICATION_FAILED" | "BAD_PADDING" | "DUMMY_PACKET";
@@ -230,9 +247,14 @@ export class EspInbound extends SaKeys {
     this.window = new ReplayWindow(options.replayWindow ?? 64);
   }
 
+  /** The checks before decryption, then the ciphertext opened where it lies in the packet, and the checks after. */
   decapsulate(packet: Uint8Array): EspInboundResult {
-    const opened = this.open(packet);
-    return "reason" in opened ? opened : opened.finish();
+    const checked = this.checkSequence(packet);
+    if ("reason" in checked) return checked;
+    const { high, low } = checked;
+    const icvStart = packet.length - this.sa.icvLength;
+    const plaintext = this.backend.open(this.key, this.wholeNonce(packet), this.wholeAad(high, low), packet.subarray(DATA_START, icvStart), packet.subarray(icvStart));
+    return this.verified(plaintext, high, low);
   }
 
   /**
@@ -244,21 +266,18 @@ export class EspInbound extends SaKeys {
     const checked = this.checkSequence(packet);
     if ("reason" in checked) return checked;
     const { high, low } = checked;
-    const dataStart = ESP_HEADER_BYTES + ESP_IV_BYTES;
     const icvStart = packet.length - this.sa.icvLength;
-    const data = packet.subarray(dataStart, icvStart);
-    const operation = new GcmOperation(this.gcm(), nonce(this.salt, packet.subarray(ESP_HEADER_BYTES, dataStart)), additionalData(this.sa, high, low), data, false);
-    return {
-      operation,
-      bytes: data.length,
-      finish: () => {
-        const plaintext = operation.open(packet.subarray(icvStart));
-        if (plaintext === null) return dropped("AUTHENTICATION_FAILED");
-        if (!this.window.check(high, low)) return dropped("REPLAYED");
-        this.window.accept(high, low);
-        return this.unwrap(plaintext, high, low);
-      },
-    };
+    const data = packet.subarray(DATA_START, icvStart);
+    const operation = new GcmOperation(this.gcm(), nonce(this.salt, packet), additionalData(this.sa, high, low), data, false);
+    return { operation, bytes: data.length, finish: () => this.verified(operation.open(packet.subarray(icvStart)), high, low) };
+  }
+
+  /** After decryption: the ICV verified (plaintext not null), the window checked again and moved, the trailer stripped. */
+  private verified(plaintext: Uint8Array | null, high: number, low: number): EspInboundResult {
+    if (plaintext === null) return dropped("AUTHENTICATION_FAILED");
+    if (!this.window.check(high, low)) return dropped("REPLAYED");
+    this.window.accept(high, low);
+    return this.unwrap(plaintext, high, low);
   }
 
   /**
@@ -269,12 +288,12 @@ export class EspInbound extends SaKeys {
     const checked = this.checkSequence(packet);
     if ("reason" in checked) return checked;
     this.window.accept(checked.high, checked.low);
-    return this.unwrap(packet.subarray(ESP_HEADER_BYTES + ESP_IV_BYTES, packet.length - this.sa.icvLength), checked.high, checked.low);
+    return this.unwrap(packet.subarray(DATA_START, packet.length - this.sa.icvLength), checked.high, checked.low);
   }
 
   /** Length, SPI and the replay check, before any decryption. */
   private checkSequence(packet: Uint8Array): { high: number; low: number } | Extract<EspInboundResult, { kind: "dropped" }> {
-    const minimum = ESP_HEADER_BYTES + ESP_IV_BYTES + 2 + this.sa.icvLength;
+    const minimum = DATA_START + 2 + this.sa.icvLength;
     if (packet.length < minimum) return dropped("TOO_SHORT");
     if (read32(packet, 0) !== this.sa.spi) return dropped("WRONG_SPI");
     const low = read32(packet, 4);

@@ -32,7 +32,7 @@ export function serveConfig(options: ServeCommandOptions, note: (text: string) =
   const loaded = options.scenario ? loadServeScenario(options.scenario) : null;
   if (loaded && loaded.unused.length > 0) note(`nicsim serve: ${options.scenario}: ${loaded.unused.join(", ")} not used: the client is the driver (serve needs none of ${RUN_ONLY_FIELDS.join(", ")})\n`);
   const scenario = loaded?.scenario;
-  const parameters = { ...(scenario ? { "top.nic": scenario.nic, "top.wire": scenario.wire } : {}), ...options.set };
+  const parameters = { ...(scenario ? { "top.nic": scenario.nic, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend } : {}), ...options.set };
   return {
     name: options.name ?? scenario?.name ?? "serve",
     seed: options.seed ?? scenario?.seed ?? 1,

@@ -19,7 +19,7 @@ export function buildScenarioDesign(loaded: LoadedScenario, container: Dependenc
   scope.register(LoadedScenarioToken, { useValue: loaded });
   const kernel = new Kernel({ seed: scenario.seed });
   try {
-    return { kind: "built", design: buildDesign(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire }, parametersSource: source.file }) };
+    return { kind: "built", design: buildDesign(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend }, parametersSource: source.file }) };
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
     const problems = error.message

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CRYPTO_BACKENDS, DEFAULT_CRYPTO_BACKEND } from "../../sim/crypto/backend-choice.js";
 
 /**
  * Sizes a scenario may have. A run holds a process per stream and direction, and a socket per SA of
@@ -87,6 +88,8 @@ export const scenarioSchema = z.strictObject({
   customers: z.array(customer).min(1).max(LIMITS.customers),
   /** The scoreboards (conservation laws, order, payloads, counters); off only for speed. */
   checks: z.boolean().default(true),
+  /** The AES-GCM the model computes with (the parameter `top.cryptoBackend`): node (node:crypto, OpenSSL) or noble (@noble/ciphers, pure JavaScript); the same bytes either way. */
+  cryptoBackend: z.enum(CRYPTO_BACKENDS).default(DEFAULT_CRYPTO_BACKEND),
   /** Faults: the remote gateway corrupts (the ICV fails) and replays frames; SAs are rekeyed and deleted mid-flight; the NIC's interrupt causes stick. */
   faults: z
     .strictObject({

@@ -2,7 +2,6 @@ import { join } from "node:path";
 import { container as rootContainer } from "../../sim/di.js";
 import type { Design } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
-import { NobleBackend } from "../../sim/crypto/noble-backend.js";
 import { type LeftFile, OutputFiles } from "../../sim/output-files.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
@@ -53,11 +52,9 @@ export class ServedRun {
   private result: ServedRunResult | null = null;
 
   constructor(readonly config: ServeConfig) {
-    const container = rootContainer.createChildContainer();
-    const backend = new NobleBackend();
-    container.register(AesGcmBackendToken, { useValue: backend });
-    this.design = buildNic({ seed: config.seed, parameters: config.parameters, parametersSource: config.parametersSource, container });
-    this.session = new DeviceSession(this.design, { callPicoseconds: config.callPicoseconds }, backend);
+    // The design registers the backend its parameters choose (top.cryptoBackend); the peer uses the same.
+    this.design = buildNic({ seed: config.seed, parameters: config.parameters, parametersSource: config.parametersSource, container: rootContainer.createChildContainer() });
+    this.session = new DeviceSession(this.design, { callPicoseconds: config.callPicoseconds }, this.design.container.resolve(AesGcmBackendToken));
     const { kernel, top } = this.design;
     this.base = config.directory === null ? null : join(config.directory, config.name);
     this.files = config.directory === null ? null : new OutputFiles(config.directory);

@@ -4,7 +4,7 @@ import { ethernetFrame, macAddress } from "../../sim/packet/ethernet.js";
 import { ipv4Address, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4 } from "../../sim/packet/ipv4.js";
 import { edge } from "../../sim/process.js";
 import { Random } from "../../sim/random.js";
-import { NobleBackend } from "../../sim/crypto/noble-backend.js";
+import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { espLayout } from "../../hw/ipsec/esp-frame.js";
 import type { CryptoResult } from "../../hw/ipsec/crypto-job.js";
 import type { SaEntry } from "../../hw/ipsec/sa-cache.js";
@@ -48,11 +48,11 @@ function espFrame(outbound: EspOutbound, dataBytes: number): Uint8Array {
  * every edge, to check that idle skipping changes nothing.
  */
 export function runCryptoJobs(parameters: Record<string, unknown>, jobs: readonly HarnessJob[], schedules: ReadonlyMap<number, { strict: boolean; percent: number; remaining: number }> = new Map(), options: { skipIdle?: boolean } = {}): HarnessResult {
-  const { kernel, top } = buildNic({ parameters: { "top.nic.queues": 8, ...parameters }, skipIdle: options.skipIdle });
+  const { kernel, top, container } = buildNic({ parameters: { "top.nic.queues": 8, ...parameters }, skipIdle: options.skipIdle });
   const nic = top.nic;
   const crypto = nic.offload.txCrypto;
   for (const [queue, schedule] of schedules) crypto.configure(queue, schedule);
-  const backend = new NobleBackend();
+  const backend = container.resolve(AesGcmBackendToken);
   const random = Random.derive(1, "crypto-harness");
   const saCount = Math.max(...jobs.map((job) => job.sa)) + 1;
   const entries: SaEntry[] = [];

@@ -1,6 +1,6 @@
 import { inject, injectable } from "../../sim/di.js";
 import { buildDesign, Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
-import { NobleBackend } from "../../sim/crypto/noble-backend.js";
+import { cryptoBackend } from "../../sim/crypto/backend-choice.js";
 import { EspOutbound, spi } from "../../sim/ipsec/esp.js";
 import { Kernel } from "../../sim/kernel.js";
 import { ETHERNET_HEADER_BYTES } from "../../sim/packet/ethernet.js";
@@ -26,7 +26,7 @@ export class CpuAlone extends Component {
 const MEGAHERTZ = 3000;
 const SETUP = 1500;
 const PER_BYTE = 1.5;
-const backend = new NobleBackend();
+const backend = cryptoBackend();
 const sa = { spi: spi(0x5000), keyMaterial: new Uint8Array(20).fill(1), icvLength: 16 as const, esn: false };
 const picoseconds = (cycles: number) => Math.round((cycles * 1e6) / MEGAHERTZ);
 /** A job of B data bytes as the CPU times it: its setup, then its data. */

@@ -19,12 +19,12 @@ class FailingBackend implements AesGcmBackend {
   seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, icvLength: IcvLength): Uint8Array {
     return this.inner.seal(key, nonce, aad, plaintext, icvLength);
   }
-  sealInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, head: Uint8Array, tail: Uint8Array, icvLength: IcvLength, output: Uint8Array, offset: number): void {
-    this.inner.sealInto(key, nonce, aad, head, tail, icvLength, output, offset);
+  sealInPlace(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, start: number, end: number, icvLength: IcvLength): void {
+    this.inner.sealInPlace(key, nonce, aad, buffer, start, end, icvLength);
   }
-  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, icvLength: IcvLength): Uint8Array | null {
+  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, icv: Uint8Array): Uint8Array | null {
     if (--this.opens < 0) throw new Error("the injected failure");
-    return this.inner.open(key, nonce, aad, sealed, icvLength);
+    return this.inner.open(key, nonce, aad, ciphertext, icv);
   }
   encryptBlocks(key: Uint8Array, blocks: Uint8Array): Uint8Array {
     return this.inner.encryptBlocks(key, blocks);

@@ -41,7 +41,7 @@ class OneBadOpen implements AesGcmBackend {
   private readonly inner = new NobleBackend();
   constructor(private readonly nth: number) {}
   seal: AesGcmBackend["seal"] = (...args) => this.inner.seal(...args);
-  sealInto: AesGcmBackend["sealInto"] = (...args) => this.inner.sealInto(...args);
+  sealInPlace: AesGcmBackend["sealInPlace"] = (...args) => this.inner.sealInPlace(...args);
   encryptBlocks: AesGcmBackend["encryptBlocks"] = (...args) => this.inner.encryptBlocks(...args);
   open: AesGcmBackend["open"] = (...args) => {
     const plaintext = this.inner.open(...args);
