@@ -30,6 +30,11 @@ export interface AesGcmBackend {
 /** The crypto backend the model uses: the scenario's `cryptoBackend` (node:crypto unless it says noble), or one a caller registered. */
 export const AesGcmBackendToken: InjectionToken<AesGcmBackend> = Symbol("AesGcmBackend");
 
+/** Raw AES encryption takes whole 16-byte blocks only. */
+export function checkBlocks(blocks: Uint8Array): void {
+  if (blocks.length % 16 !== 0) throw new RangeError(`AES block encryption of ${blocks.length} bytes: not whole 16-byte blocks`);
+}
+
 export function checkKey(key: Uint8Array): void {
   if (key.length !== 16 && key.length !== 32) throw new RangeError(`AES-GCM key of ${key.length} bytes: expected 16 (AES-128) or 32 (AES-256)`);
 }

@@ -1,5 +1,5 @@
 import { ecb, gcm } from "@noble/ciphers/aes.js";
-import { type AesGcmBackend, checkIcvLength, checkKey, checkRegion, equalConstantTime, type IcvLength } from "./backend.js";
+import { type AesGcmBackend, checkBlocks, checkIcvLength, checkKey, checkRegion, equalConstantTime, type IcvLength } from "./backend.js";
 
 const TAG_BYTES = 16;
 
@@ -45,6 +45,7 @@ export class NobleBackend implements AesGcmBackend {
 
   encryptBlocks(key: Uint8Array, blocks: Uint8Array): Uint8Array {
     checkKey(key);
+    checkBlocks(blocks);
     return ecb(key, { disablePadding: true }).encrypt(blocks);
   }
 }

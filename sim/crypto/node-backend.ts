@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv } from "node:crypto";
+import { type Cipher, createCipheriv, createDecipheriv } from "node:crypto";
 import { uninitialised } from "../bytes.js";
-import { type AesGcmBackend, checkIcvLength, checkKey, checkRegion, type IcvLength } from "./backend.js";
+import { type AesGcmBackend, checkBlocks, checkIcvLength, checkKey, checkRegion, type IcvLength } from "./backend.js";
 
 function algorithm(key: Uint8Array): "aes-128-gcm" | "aes-256-gcm" {
   checkKey(key);
@@ -47,12 +47,33 @@ export class NodeCryptoBackend implements AesGcmBackend {
   }
 
   encryptBlocks(key: Uint8Array, blocks: Uint8Array): Uint8Array {
+    checkBlocks(blocks);
+    const out = this.blockCipher(key).update(blocks);
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  }
+
+  /**
+   * An ECB cipher per key, made once: ECB on whole blocks keeps no state between calls, and making
+   * a cipher costs more than a suspended GCM step's few blocks. The key's bytes are compared on
+   * each use, so a key changed in place gets a new cipher.
+   */
+  private readonly blockCiphers = new WeakMap<Uint8Array, { readonly bytes: Uint8Array; readonly cipher: Cipher }>();
+
+  private blockCipher(key: Uint8Array): Cipher {
+    const cached = this.blockCiphers.get(key);
+    if (cached !== undefined && equalBytes(cached.bytes, key)) return cached.cipher;
     checkKey(key);
     const cipher = createCipheriv(key.length === 16 ? "aes-128-ecb" : "aes-256-ecb", key, null);
     cipher.setAutoPadding(false);
-    const out = cipher.update(blocks);
-    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+    this.blockCiphers.set(key, { bytes: key.slice(), cipher });
+    return cipher;
   }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 /** The options of a cipher, one per ICV length: made once. */

@@ -131,3 +131,28 @@ describe("backends and the block engine agree", () => {
     );
   });
 });
+
+describe("raw AES block encryption (the suspendable engine's keystream)", () => {
+  // FIPS 197 Appendix C.1 (AES-128) and C.3 (AES-256).
+  const plaintext = hex("00112233445566778899aabbccddeeff");
+  const fips = [
+    { key: hex("000102030405060708090a0b0c0d0e0f"), ciphertext: "69c4e0d86a7b0430d8cdb78070b4c55a" },
+    { key: hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"), ciphertext: "8ea2b7ca516745bfeafc49904b496089" },
+  ];
+
+  for (const backend of backends) {
+    test(`${backend.name}: FIPS 197 vectors, repeated calls with one key, and a key changed in place`, () => {
+      for (const { key, ciphertext } of fips) {
+        expect(toHex(backend.encryptBlocks(key, plaintext))).toBe(ciphertext);
+        // A second call with the same key object gives the same block (a cached cipher keeps no state).
+        expect(toHex(backend.encryptBlocks(key, Uint8Array.from([...plaintext, ...plaintext])))).toBe(ciphertext + ciphertext);
+      }
+      const key = fips[0]!.key.slice();
+      expect(toHex(backend.encryptBlocks(key, plaintext))).toBe(fips[0]!.ciphertext);
+      key.fill(0);
+      // AES-128 with the all-zero key (FIPS 197 is silent; this is GCM's H for test case 1's key, E(K, 0^128), on the zero block).
+      expect(toHex(backend.encryptBlocks(key, new Uint8Array(16)))).toBe("66e94bd4ef8a2c3b884cfa59ca342b2e");
+      expect(() => backend.encryptBlocks(key, new Uint8Array(15))).toThrow(RangeError);
+    });
+  }
+});
