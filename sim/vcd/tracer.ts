@@ -5,11 +5,11 @@ import type { AnySignal } from "../signal.js";
 import type { SimEvent } from "../sim-event.js";
 import { Activity } from "./activity.js";
 import { checkWindow, ScopeMatcher, type TraceSelection } from "./selection.js";
-import type { TextSink } from "./sink.js";
+import type { ByteSink } from "./sink.js";
 import { type VcdVariable, VcdWriter } from "./writer.js";
 
 export interface TracerOptions extends TraceSelection {
-  sink: TextSink;
+  sink: ByteSink;
   /** $date text; defaults to a fixed sentence so that equal runs give equal files. */
   date?: string;
   comment?: string;

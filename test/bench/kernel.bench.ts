@@ -2,7 +2,7 @@ import { performance } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSyntheticDesign } from "../../sim/demo/build.js";
-import { CountingSink, FileSink, type TextSink } from "../../sim/vcd/sink.js";
+import { CountingSink, FileSink, type ByteSink } from "../../sim/vcd/sink.js";
 import { VcdTracer } from "../../sim/vcd/tracer.js";
 
 const BANKS = 32;
@@ -16,7 +16,7 @@ interface Measurement {
   bytes: number;
 }
 
-function measure(label: string, sink: TextSink | null): Measurement {
+function measure(label: string, sink: ByteSink | null): Measurement {
   const { kernel } = buildSyntheticDesign({ seed: 1, parameters: { "top.banks": BANKS } });
   const tracer = sink ? new VcdTracer({ sink }) : null;
   if (tracer) kernel.traceWith(tracer);
