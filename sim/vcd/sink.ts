@@ -2,13 +2,16 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { makeDirectory } from "../output-files.js";
 
-/** Where a streaming writer puts its text. Writes are synchronous: no event loop inside the model. */
-export interface TextSink {
-  write(text: string): void;
+/**
+ * Where a streaming writer puts its bytes. Writes are synchronous (no event loop inside the model)
+ * and the bytes are the writer's reused buffer: a sink consumes or copies them before returning.
+ */
+export interface ByteSink {
+  write(bytes: Uint8Array): void;
   close(): void;
 }
 
-export class FileSink implements TextSink {
+export class FileSink implements ByteSink {
   private descriptor: number | null;
 
   constructor(readonly path: string) {
@@ -16,9 +19,11 @@ export class FileSink implements TextSink {
     this.descriptor = openSync(path, "w");
   }
 
-  write(text: string): void {
+  write(bytes: Uint8Array): void {
     if (this.descriptor === null) throw new Error(`write to closed file ${this.path}`);
-    writeSync(this.descriptor, text);
+    // writeSync may write less than asked; the rest follows.
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(this.descriptor, bytes, offset, bytes.length - offset);
   }
 
   close(): void {
@@ -27,30 +32,35 @@ export class FileSink implements TextSink {
   }
 }
 
-/** Keeps every write, for tests that read a dump back. */
-export class MemorySink implements TextSink {
-  readonly writes: string[] = [];
+/** Keeps a copy of every write, for tests that read a dump back. */
+export class MemorySink implements ByteSink {
+  readonly writes: Uint8Array[] = [];
   closed = false;
 
-  write(text: string): void {
-    this.writes.push(text);
+  write(bytes: Uint8Array): void {
+    this.writes.push(bytes.slice());
   }
 
   close(): void {
     this.closed = true;
   }
 
+  bytes(): Buffer {
+    return Buffer.concat(this.writes);
+  }
+
+  /** The dump as text (UTF-8). */
   text(): string {
-    return this.writes.join("");
+    return this.bytes().toString("utf8");
   }
 }
 
 /** Counts bytes and drops them: for benchmarks of the writer itself. */
-export class CountingSink implements TextSink {
+export class CountingSink implements ByteSink {
   bytes = 0;
 
-  write(text: string): void {
-    this.bytes += text.length;
+  write(bytes: Uint8Array): void {
+    this.bytes += bytes.length;
   }
 
   close(): void {}

@@ -5,11 +5,11 @@ import type { AnySignal } from "../signal.js";
 import type { SimEvent } from "../sim-event.js";
 import { Activity } from "./activity.js";
 import { checkWindow, ScopeMatcher, type TraceSelection } from "./selection.js";
-import type { TextSink } from "./sink.js";
+import type { ByteSink } from "./sink.js";
 import { type VcdVariable, VcdWriter } from "./writer.js";
 
 export interface TracerOptions extends TraceSelection {
-  sink: TextSink;
+  sink: ByteSink;
   /** $date text; defaults to a fixed sentence so that equal runs give equal files. */
   date?: string;
   comment?: string;
@@ -48,6 +48,8 @@ export class VcdTracer implements KernelTracer {
   /** What each dumped signal and event did inside the window. */
   readonly activity: Activity;
   private sources: Source[] = [];
+  /** By trace index: the dumped signal, or null for an event (read per change without unpacking a Source). */
+  private signals: (AnySignal | null)[] = [];
   private variables: VcdVariable[] = [];
   private clocks: TracedClock[] = [];
   private touched = new Int32Array(256);
@@ -84,6 +86,7 @@ export class VcdTracer implements KernelTracer {
       } else if (source.kind === "event") {
         source.event.traceIndex = this.sources.length;
         this.sources.push(source);
+        this.signals.push(null);
         this.activity.add(path);
         this.variables.push(this.writer.declare(path, "event", 1));
         this.items.push({ path, width: 1, kind: "event" });
@@ -91,6 +94,7 @@ export class VcdTracer implements KernelTracer {
         const { signal } = source;
         signal.traceIndex = this.sources.length;
         this.sources.push(source);
+        this.signals.push(signal);
         this.activity.add(path);
         this.variables.push(this.writer.declare(path, signal.kind, signal.width));
         this.items.push({ path, width: signal.width, kind: signal.kind, enumType: signal.enumType });
@@ -216,11 +220,12 @@ export class VcdTracer implements KernelTracer {
   }
 
   private writeOne(index: number): void {
-    const source = this.sources[index]!;
+    const signal = this.signals[index]!;
     const now = this.writer.currentTime;
-    if (source.kind === "signal") {
-      this.writer.change(this.variables[index]!, source.signal.current);
-      this.activity.changed(index, now, source.signal.current);
+    if (signal !== null) {
+      const value = signal.current;
+      this.writer.change(this.variables[index]!, value);
+      this.activity.changed(index, now, value);
     } else {
       this.writer.trigger(this.variables[index]!);
       this.activity.changed(index, now, 1);

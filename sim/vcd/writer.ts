@@ -3,7 +3,8 @@ import { checkPath } from "../names.js";
 import { formatTime } from "../time.js";
 import { endMarkerComment } from "./end-marker.js";
 import { identifierCode } from "./identifier.js";
-import type { TextSink } from "./sink.js";
+import { OutputBuffer, TIME_LINE_BYTES } from "./output-buffer.js";
+import type { ByteSink } from "./sink.js";
 
 export type VcdVariableType = "wire" | "reg" | "integer" | "event";
 
@@ -22,8 +23,10 @@ export interface VcdVariable {
   readonly limit: number | bigint;
   /** Written as `0code`/`1code` rather than `bvalue code`. */
   readonly scalar: boolean;
-  /** Text after the value: the code alone for scalars, a space and the code for vectors. */
-  readonly suffix: string;
+  /** ASCII after the value: the code and newline for scalars, a space, the code and newline for vectors. */
+  readonly suffix: Uint8Array;
+  /** Most bytes one value change of it takes ('b', the width's digits, the suffix). */
+  readonly changeBytes: number;
 }
 
 export interface VcdHeader {
@@ -40,27 +43,37 @@ interface ScopeNode {
   readonly scopes: Map<string, ScopeNode>;
 }
 
-/** Flush the buffered text to the sink once it holds this many characters. */
-const FLUSH_THRESHOLD = 64 * 1024;
+/** Codes are printable ASCII: their UTF-8 bytes are the ASCII bytes. */
+const ASCII = new TextEncoder();
+const ASCII_ZERO = 0x30;
+const ASCII_ONE = 0x31;
+const ASCII_B = 0x62;
 
 /**
  * Streaming IEEE 1364 VCD writer. Variables are declared first; begin() writes the header and
- * $dumpvars; then values change at non-decreasing times. Output is buffered and flushed in chunks,
- * so memory does not grow with the length of the run.
+ * $dumpvars; then values change at non-decreasing times. Value changes are formatted as ASCII
+ * straight into a fixed byte buffer handed to the sink in chunks, so memory does not grow with the
+ * length of the run and no string is built per change.
  */
 export class VcdWriter {
   private readonly root: ScopeNode = { name: "", variables: [], scopes: new Map() };
   private readonly variables: VcdVariable[] = [];
   private readonly paths = new Set<string>();
-  private buffer = "";
+  private readonly output: OutputBuffer;
   private time = -1;
   private timeWritten = false;
   /** ended: the last timestamp is written (the window closed), the file is still open for the end marker. */
   private state: "declaring" | "dumping" | "ended" | "closed" = "declaring";
   changesWritten = 0;
-  bytesWritten = 0;
 
-  constructor(private readonly sink: TextSink, private readonly header: VcdHeader) {}
+  constructor(private readonly sink: ByteSink, private readonly header: VcdHeader) {
+    this.output = new OutputBuffer(sink);
+  }
+
+  /** Bytes handed to the sink so far. */
+  get bytesWritten(): number {
+    return this.output.bytesWritten;
+  }
 
   get currentTime(): number {
     return this.time;
@@ -92,7 +105,9 @@ export class VcdWriter {
     const code = identifierCode(this.variables.length);
     const scalar = width === 1 && type !== "integer";
     const limit = width >= 53 ? 1n << BigInt(width) : 2 ** width;
-    const variable: VcdVariable = { path, type, width, code, last: null, limit, scalar, suffix: scalar ? `${code}\n` : ` ${code}\n` };
+    const suffix = ASCII.encode(scalar ? `${code}\n` : ` ${code}\n`);
+    const changeBytes = (scalar ? 1 : 1 + width) + suffix.length;
+    const variable: VcdVariable = { path, type, width, code, last: null, limit, scalar, suffix, changeBytes };
     this.variables.push(variable);
     this.paths.add(path);
     scope.variables.push(variable);
@@ -108,20 +123,22 @@ export class VcdWriter {
     lines.push("$timescale 1ps $end");
     this.writeScopes(this.root, lines);
     lines.push("$enddefinitions $end");
-    this.buffer += lines.join("\n") + "\n";
+    this.output.text(lines.join("\n") + "\n");
     this.checkTime(time);
     this.time = time;
-    this.buffer += `#${time}\n$dumpvars\n`;
+    this.output.reserve(TIME_LINE_BYTES);
+    this.output.time(time);
+    this.output.text("$dumpvars\n");
     for (const variable of this.variables) {
       if (variable.type === "event") continue;
       const value = initialValue(variable);
       this.checkFits(variable, value);
       variable.last = value;
-      this.buffer += this.format(variable, value);
+      this.output.reserve(variable.changeBytes);
+      this.writeValue(variable, value);
     }
-    this.buffer += "$end\n";
+    this.output.text("$end\n");
     this.timeWritten = true;
-    this.flushIfFull();
   }
 
   /** Move to a later (or the same) time; `#time` is written only when something changes then. */
@@ -137,20 +154,20 @@ export class VcdWriter {
     if (value === variable.last) return;
     this.checkFits(variable, value);
     variable.last = value;
-    this.emit(this.format(variable, value));
+    this.startChange(variable);
+    this.writeValue(variable, value);
   }
 
   /** An occurrence of an event variable at the current time. */
   trigger(variable: VcdVariable): void {
     if (variable.type !== "event") throw new VcdError(`'${variable.path}' is not an event`);
-    this.emit(`1${variable.code}\n`);
+    this.startChange(variable);
+    this.output.byte(ASCII_ONE);
+    this.output.append(variable.suffix);
   }
 
   flush(): void {
-    if (this.buffer.length === 0) return;
-    this.bytesWritten += Buffer.byteLength(this.buffer);
-    this.sink.write(this.buffer);
-    this.buffer = "";
+    this.output.flush();
   }
 
   /** Write the final timestamp (when later than the last one) and flush: no value changes after this. */
@@ -159,7 +176,8 @@ export class VcdWriter {
     if (this.state === "declaring") this.begin(finalTime, () => 0);
     if (finalTime > this.time) {
       this.checkTime(finalTime);
-      this.buffer += `#${finalTime}\n`;
+      this.output.reserve(TIME_LINE_BYTES);
+      this.output.time(finalTime);
       this.time = finalTime;
     }
     this.state = "ended";
@@ -173,25 +191,21 @@ export class VcdWriter {
   close(finalTime: number, runEnd?: number): void {
     if (this.state === "closed") return;
     this.endDump(finalTime);
-    if (runEnd !== undefined) this.buffer += endMarkerComment(runEnd);
+    if (runEnd !== undefined) this.output.text(endMarkerComment(runEnd));
     this.state = "closed";
     this.flush();
     this.sink.close();
   }
 
-  private emit(text: string): void {
+  /** Reserve room for the change and a `#time` line; write that line when this is the time's first change. */
+  private startChange(variable: VcdVariable): void {
     if (this.state !== "dumping") throw new VcdError(this.state === "declaring" ? "value change before begin()" : "write after the dump's end");
+    this.output.reserve(TIME_LINE_BYTES + variable.changeBytes);
     if (!this.timeWritten) {
-      this.buffer += `#${this.time}\n`;
+      this.output.time(this.time);
       this.timeWritten = true;
     }
-    this.buffer += text;
     this.changesWritten++;
-    if (this.buffer.length >= FLUSH_THRESHOLD) this.flush();
-  }
-
-  private flushIfFull(): void {
-    if (this.buffer.length >= FLUSH_THRESHOLD) this.flush();
   }
 
   private checkTime(time: number): void {
@@ -204,9 +218,15 @@ export class VcdWriter {
     if (!fits) throw new VcdError(`value 0x${value.toString(16)} is wider than '${variable.path}' (${variable.width} bits) at ${formatTime(this.time)}`);
   }
 
-  private format(variable: VcdVariable, value: number | bigint): string {
-    if (variable.scalar) return value + variable.suffix;
-    return "b" + value.toString(2) + variable.suffix;
+  /** `0code`/`1code` for scalars, `bdigits code` for vectors; room was reserved. */
+  private writeValue(variable: VcdVariable, value: number | bigint): void {
+    if (variable.scalar) {
+      this.output.byte(ASCII_ZERO + Number(value));
+    } else {
+      this.output.byte(ASCII_B);
+      this.output.binary(value);
+    }
+    this.output.append(variable.suffix);
   }
 
   private writeScopes(scope: ScopeNode, lines: string[]): void {
