@@ -175,8 +175,9 @@ describe("a run stopped by a signal flushes its files and names each one left", 
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     const vcd = join(here, "out/default.vcd.partial");
     const pcap = join(here, "out/default.pcap.partial");
-    // Signalled once both files exist and the dump has been written to: the run is under way, whatever the machine's speed.
-    while (!(existsSync(vcd) && existsSync(pcap) && statSync(vcd).size > 0)) {
+    // Signalled once both files exist and the dump has had two 64 KB chunks written (the header alone is one at most): the run
+    // is under way past its first frames on the wire (IKE's, from the start), whatever the machine's speed.
+    while (!(existsSync(vcd) && existsSync(pcap) && statSync(vcd).size > 128 * 1024)) {
       expect(child.exitCode, stderr).toBeNull();
       await sleep(50);
     }
