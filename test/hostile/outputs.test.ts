@@ -9,6 +9,7 @@ import { leavingFilesOnFailure, OutputFiles, RunFailedError } from "../../sim/ou
 import { END_MARKER } from "../../sim/vcd/end-marker.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
+import { readTrace } from "../../driver/caching/trace.js";
 
 /** The model's AES-GCM, until it has opened `opens` packets: then it fails, as a component with a bug would, in the middle of the run. */
 class FailingBackend implements AesGcmBackend {
@@ -60,10 +61,11 @@ describe("a run's files: written under temporary names, given their own at the e
     expect(failure).toBeInstanceOf(RunFailedError);
     const failed = failure as RunFailedError;
     expect(failed.message).toContain("the injected failure");
-    // The waveform and the capture were being streamed when the run failed: each is left partial, under its temporary name.
+    // The waveform, the capture and the SA trace were being streamed when the run failed: each is left partial, under its temporary name.
     expect(failed.left.map(({ path, state }) => [path, state])).toEqual([
       [join(directory, "default.vcd.partial"), "partial"],
       [join(directory, "default.pcap.partial"), "partial"],
+      [join(directory, "default.sa-trace.jsonl.partial"), "partial"],
     ]);
     for (const { path, bytes } of failed.left) {
       expect(statSync(path).size).toBe(bytes);
@@ -76,7 +78,11 @@ describe("a run's files: written under temporary names, given their own at the e
     // The earlier run's files are untouched: none was replaced by a file of the failed run.
     const after = contents(directory);
     for (const [name, bytes] of before) expect(after.get(name)?.equals(bytes), name).toBe(true);
-    expect([...after.keys()].filter((name) => !before.has(name)).sort()).toEqual(["default.pcap.partial", "default.vcd.partial"]);
+    expect([...after.keys()].filter((name) => !before.has(name)).sort()).toEqual(["default.pcap.partial", "default.sa-trace.jsonl.partial", "default.vcd.partial"]);
+    // The trace holds its header and the accesses up to the failure, each line whole, in time order.
+    const trace = readTrace(failed.left[2]!.path);
+    expect(trace.tableEntries).not.toBeNull();
+    expect(trace.accesses.length).toBeGreaterThan(0);
   });
 });
 
