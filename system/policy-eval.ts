@@ -132,7 +132,7 @@ function readTraces(paths: readonly string[], tableEntries?: TableEntries): Trac
  * Run the evaluation and write `<base>.json`, `<base>.svg` and `<base>.md`, each given its name once all are written. `givenBy` names the option that gave `base`, for messages.
  * Traces are replayed at their runs' table sizes unless `tableEntries` gives others.
  */
-export function runPolicyEvaluation(base: string, tracePaths: string[] = [], givenBy?: string, tableEntries?: TableEntries): { text: string; files: string[] } {
+export function runPolicyEvaluation(base: string, tracePaths: string[] = [], givenBy?: string, tableEntries?: TableEntries): { text: string; files: string[]; warnings: string[] } {
   // First, so that a directory the files cannot go to is known before the evaluation.
   const outputs = new OutputFiles({ directory: dirname(base), givenBy });
   const rows = evaluatePolicies(MODEL_COSTS, 1, tracePaths.length > 0 ? readTraces(tracePaths, tableEntries) : undefined);
@@ -141,8 +141,13 @@ export function runPolicyEvaluation(base: string, tracePaths: string[] = [], giv
     outputs.write(`${base}.json`, `${JSON.stringify(rows, null, 2)}\n`);
     outputs.write(`${base}.svg`, evaluationSvg(rows));
     outputs.write(`${base}.md`, text);
-    return { text, files: outputs.commit() };
+    return { text, files: outputs.commit(), warnings: partialTraceWarnings(tracePaths) };
   });
+}
+
+/** A trace under a run's temporary name was cut off where that run stopped (or is still being written): its accesses end early. */
+function partialTraceWarnings(paths: readonly string[]): string[] {
+  return paths.filter((path) => path.endsWith(".partial")).map((path) => `${path}: a temporary name: the run writing this trace did not finish (or is still running), so it holds only the accesses up to where it stopped`);
 }
 
 /** `--table-entries 8` (both tables) or `8,16` (TX, RX): the sizes, or what is wrong with the text. */

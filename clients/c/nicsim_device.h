@@ -180,7 +180,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TDLEN_STRIDE 0x40u
 #define NICSIM_TDLEN(q) (0x1008u + 0x40u * (uint32_t)(q))
 
-/* TDH[q] (RO, reset 0x0): TX head: the next descriptor the device will write back */
+/* TDH[q] (RO, reset 0x0): TX head: the first descriptor of the oldest frame the device has not yet sent or dropped (with TXDCTL.WTHRESH, the write-backs of those before it may still wait) */
 #define NICSIM_TDH_STRIDE 0x40u
 #define NICSIM_TDH(q) (0x1010u + 0x40u * (uint32_t)(q))
 

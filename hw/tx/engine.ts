@@ -49,7 +49,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
     framesInFlight: param.integer(64, "Frames whose buffers are being read at once", { minimum: 1, maximum: 4096 }),
     priorityReserve: param.integer(8, "Of those, frames only strict (priority) queues may start", { minimum: 0, maximum: 4096 }),
-    writeBackDelay: param.cycles(256, "With TXDCTL.WTHRESH set, core cycles a done descriptor waits for the threshold before it is written back anyway (the 82599 flushes on its interrupt timer)"),
+    writeBackDelay: param.cycles(256, "With TXDCTL.WTHRESH set, core cycles a done descriptor waits for the threshold before it is written back anyway (the 82599 flushes on its interrupt timer)", { maximum: 1_000_000_000 }),
   });
   readonly state = this.enumSignal("state", TxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
@@ -113,10 +113,11 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.wake();
   }
 
-  /** TXDCTL write: enable or disable the queue, and its write-back threshold; disabling writes back what waits. */
+  /** TXDCTL write: enable or disable the queue, and its write-back threshold; disabling or a new threshold writes back what waits. */
   control(queue: number, value: number): void {
-    this.writeBack.thresholds[queue] = TX_QUEUE_CONTROL_FIELDS.WTHRESH.get(value);
-    if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value)) this.writeBack.flush(queue, this.queues[queue]!.ring);
+    const threshold = TX_QUEUE_CONTROL_FIELDS.WTHRESH.get(value);
+    if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value) || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue, this.queues[queue]!.ring);
+    this.writeBack.thresholds[queue] = threshold;
     this.queues[queue]!.control(value);
     this.wake();
   }

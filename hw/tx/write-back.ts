@@ -20,7 +20,8 @@ interface Done {
  * TX descriptor write-back, with TXDCTL.WTHRESH coalescing as Intel's 82599 has it. With WTHRESH
  * 0, each RS descriptor (and a faulty frame's last) gets its STATUS and ERROR written as soon as
  * its frame leaves. With WTHRESH n > 0, every done descriptor of the queue waits in the device;
- * once n wait, or the oldest has waited `delayCycles`, or the queue is disabled, they are written
+ * once n wait, or the oldest has waited nic.tx.writeBackDelay, or TXDCTL is written (the queue disabled or
+ * WTHRESH changed), or the queue is disabled when a frame finishes, they are written
  * back whole in one burst (two at the ring's end): fewer, longer PCIe writes for later DD bits.
  */
 export class TxWriteBack {
@@ -70,7 +71,8 @@ export class TxWriteBack {
       this.wakeAt(this.dueAt[queue]!);
     }
     descriptors.forEach((descriptor, position) => waiting.push({ descriptor, error: position === last ? error : 0, last: position === last }));
-    if (waiting.length >= this.thresholds[queue]!) this.flush(queue, ring);
+    // A disabled queue's frames still in the device are written back as they finish, so that BUSY clears.
+    if (waiting.length >= this.thresholds[queue]! || !ring.enabled) this.flush(queue, ring);
   }
 
   /** Write back every queue whose oldest waiting descriptor is due. */

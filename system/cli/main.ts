@@ -257,6 +257,7 @@ program
   })
   .action((options: { out: string; trace: string[]; tableEntries?: TableEntries }) => {
     const result = runPolicyEvaluation(options.out, options.trace, "--out", options.tableEntries);
+    for (const warning of result.warnings) process.stderr.write(`nicsim policy-eval: warning: ${warning}\n`);
     process.stdout.write(result.text);
     console.log(`wrote ${result.files.join("\n      ")}`);
   });

@@ -71,7 +71,7 @@ export class RingMonitor {
   dmaRequested(request: { readonly write: boolean; readonly address: number; readonly length: number }): void {
     const ring = this.rings.find((candidate) => candidate.holds(request.address));
     if (!ring) return;
-    if (request.write) this.writtenBack(ring, request.address);
+    if (request.write) this.writtenBack(ring, request.address, request.length);
     else this.fetchedDescriptors(ring, request.address, request.length);
   }
 
@@ -114,15 +114,23 @@ export class RingMonitor {
     ring.fetched = (first + count) % ring.descriptors;
   }
 
-  private writtenBack(ring: WatchedRing, address: number): void {
+  private writtenBack(ring: WatchedRing, address: number, length: number): void {
     this.checked.writeBacks++;
     const offset = (address - ring.base) % DESCRIPTOR_BYTES;
     const index = (address - ring.base - offset) / DESCRIPTOR_BYTES;
+    // With TXDCTL.WTHRESH the device writes done TX descriptors back whole, several at once from byte 0 of the first.
+    const burst = ring.direction === "tx" && offset === 0 && length % DESCRIPTOR_BYTES === 0 ? length / DESCRIPTOR_BYTES : 0;
     const expectedOffset = ring.direction === "tx" ? TX.STATUS : RX_WRITE_BACK_OFFSET;
-    if (offset !== expectedOffset) return this.violate(`${ring.name}: the device wrote descriptor ${index} at byte ${offset}, not its write-back fields (byte ${expectedOffset})`);
-    // TX writes back only report-status descriptors, so it may step over some; RX writes back every one.
-    const inOrder = ring.direction === "tx" ? ring.distance(index, ring.done) < ring.distance(ring.fetched, ring.done) : index === ring.done && ring.done !== ring.fetched;
-    if (!inOrder) return this.violate(`${ring.name}: the device wrote back descriptor ${index}, but the next one due was ${ring.done} and it had fetched up to ${ring.fetched} (written back twice, out of order, or never fetched)`);
-    ring.done = (index + 1) % ring.descriptors;
+    if (burst === 0 && offset !== expectedOffset) {
+      return this.violate(`${ring.name}: the device wrote descriptor ${index} at byte ${offset}, not its write-back fields (byte ${expectedOffset})${ring.direction === "tx" ? " nor whole descriptors" : ""}`);
+    }
+    const last = (index + Math.max(burst, 1) - 1) % ring.descriptors;
+    if (burst > 0 && index + burst > ring.descriptors) return this.violate(`${ring.name}: the device wrote descriptors ${index} to ${index + burst - 1} back in one write, past the ring's end (${ring.descriptors} descriptors)`);
+    // TX writes back only report-status descriptors (WTHRESH 0), so it may step over some; RX writes back every one.
+    const fetched = (at: number) => ring.distance(at, ring.done) < ring.distance(ring.fetched, ring.done);
+    const inOrder = ring.direction === "tx" ? fetched(index) && fetched(last) && ring.distance(last, ring.done) >= ring.distance(index, ring.done) : index === ring.done && ring.done !== ring.fetched;
+    const which = burst > 1 ? `descriptors ${index} to ${last}` : `descriptor ${index}`;
+    if (!inOrder) return this.violate(`${ring.name}: the device wrote back ${which}, but the next one due was ${ring.done} and it had fetched up to ${ring.fetched} (written back twice, out of order, or never fetched)`);
+    ring.done = (last + 1) % ring.descriptors;
   }
 }

@@ -59,7 +59,7 @@ function goalCell(goal: Goal, report: WorkloadReport, byId: ReadonlyMap<string, 
 export function renderTable(sealsPerSecond: number, measured: readonly Measured[], memory: MemoryFlatCheck, scenarioMicroseconds: number): string[] {
   const byId = new Map(measured.map(({ row, report }) => [row.id, report]));
   const lines = [
-    "| workload | size | wall s | frames on the wire | frames/wall-s | ÷ seal rate | NIC cycles/wall-s | ÷ seal rate | timesteps/frame | peak RSS MB | live heap MB | goal |",
+    "| workload | size | wall s | frames on the wire | frames/wall-s | frames ÷ seals | NIC cycles/wall-s | cycles ÷ seals | timesteps/frame | peak RSS MB | live heap MB | goal |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const { row, report } of measured) {

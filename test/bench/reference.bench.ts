@@ -46,5 +46,7 @@ for (const row of ROWS) {
   measured.push(measureRow(row));
 }
 for (const line of renderTable(seals, measured, { short: "default-3x", long: "default-10x", atMost: 1.25 }, scenarioMicroseconds)) console.log(line);
-console.log(`\nframes on the wire: the workload's direction for plain and ESP rows, both ways (IKE included) for the scenario; timesteps/frame over the whole run; ` +
+console.log(`\nframes on the wire: the workload's direction for plain and ESP rows, both ways (IKE included) for the scenario; ` +
+  `NIC cycles/wall-s: the NIC core clock's cycles simulated per second of wall time; frames ÷ seals and cycles ÷ seals: each rate divided by the raw seal rate above (a machine-independent figure); ` +
+  `timesteps/frame over the whole run, start-up included (nicsim validate's kernel-work counts between the 50th and the 550th frame, so its figures are lower); ` +
   `peak RSS: the workload's process, warm-up included (V8 grows its heap with a longer run even when what it holds does not); live heap: after a collection at the run's end, the model still held, which the memory row compares from 3x (by when the channels, histograms and compiled code have reached their size) to 10x. Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);

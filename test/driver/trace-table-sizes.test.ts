@@ -39,6 +39,13 @@ describe("an SA trace carries its run's table sizes", () => {
     expect(rows.length).toBeGreaterThan(1);
   });
 
+  test("a trace under a run's temporary name (.partial) is evaluated with a warning that it ends early; a whole one gets none", () => {
+    const partial = join(directory, "cut.sa-trace.jsonl.partial");
+    writeFileSync(partial, readFileSync(tracePath, "utf8"));
+    expect(runPolicyEvaluation(join(directory, "cut"), [partial]).warnings).toEqual([`${partial}: a temporary name: the run writing this trace did not finish (or is still running), so it holds only the accesses up to where it stopped`]);
+    expect(runPolicyEvaluation(join(directory, "whole"), [tracePath]).warnings).toEqual([]);
+  });
+
   test("a bad header or table size is refused, naming the line and the field", () => {
     const bad = join(directory, "bad.jsonl");
     writeFileSync(bad, '{"tableEntries":{"tx":0,"rx":4}}\n');

@@ -65,5 +65,9 @@ describe("the ring monitor", () => {
     expect(forged((raw, s) => s.rings.dmaRequested({ write: true, address: descriptor(raw, 1) + TX.STATUS, length: 4 }))[0]).toMatch(/TX queue 2: the device wrote back descriptor 1, but the next one due was 2 and it had fetched up to 2/);
     expect(forged((raw, s) => s.rings.dmaRequested({ write: true, address: descriptor(raw, 5) + TX.STATUS, length: 4 }))[0]).toMatch(/wrote back descriptor 5, but the next one due was 2/);
     expect(forged((raw, s) => s.rings.dmaRequested({ write: true, address: descriptor(raw, 1) + RX_WRITE_BACK_OFFSET, length: 24 }))[0]).toMatch(/wrote descriptor 1 at byte 8, not its write-back fields \(byte 28\)/);
+    // Write-backs coalesced by TXDCTL.WTHRESH come as whole descriptors from byte 0, several at once.
+    expect(forged((raw, s) => s.rings.dmaRequested({ write: true, address: descriptor(raw, 0), length: 2 * DESCRIPTOR_BYTES }))[0]).toMatch(/TX queue 2: the device wrote back descriptors 0 to 1, but the next one due was 2 and it had fetched up to 2/);
+    expect(forged((raw, s) => s.rings.dmaRequested({ write: true, address: descriptor(raw, 2), length: 2 * DESCRIPTOR_BYTES }))[0]).toMatch(/wrote back descriptors 2 to 3, but the next one due was 2 and it had fetched up to 2 \(written back twice, out of order, or never fetched\)/);
+    expect(forged((raw, s) => s.rings.dmaRequested({ write: true, address: descriptor(raw, 0), length: 40 }))[0]).toMatch(/wrote descriptor 0 at byte 0, not its write-back fields \(byte 28\) nor whole descriptors/);
   });
 });
