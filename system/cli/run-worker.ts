@@ -24,7 +24,7 @@ export type RunOutcome =
 /** The main thread received a signal: the run stops here, and its files are flushed and reported as a failed run's are. */
 export class RunInterrupted extends Error {
   constructor(signal: string, now: number, end: number) {
-    super(`interrupted by ${signal} at ${(now / 1e6).toFixed(3)} µs of simulated time (the traffic runs for ${(end / 1e6).toFixed(3)} µs)`);
+    super(`interrupted by ${signal} at ${(now / 1e6).toFixed(3)} µs of simulated time (the traffic ends at ${(end / 1e6).toFixed(3)} µs)`);
   }
 }
 
