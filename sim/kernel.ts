@@ -77,6 +77,7 @@ export class Kernel implements ProcessScheduler, EventHost {
   now = 0;
   phase = 0;
   readonly pending: AnySignal[] = [];
+  pendingCount = 0;
   readonly domains: ClockDomain[] = [];
 
   /** Whether any clocked component has work now or later (an idle model has none, and evaluates nothing). */
@@ -338,21 +339,22 @@ export class Kernel implements ProcessScheduler, EventHost {
     const pending = this.pending;
     const tracer = this.tracer;
     let changed = false;
-    for (let index = 0; index < pending.length; index++) {
+    for (let index = 0; index < this.pendingCount; index++) {
       const signal = pending[index]!;
       if (!signal.commit()) continue;
       changed = true;
       if (signal.traceIndex >= 0) tracer!.touch(signal.traceIndex);
       if (signal.waiters !== null) signal.releaseWaiters();
     }
-    pending.length = 0;
+    // The list is reused: truncating an array costs V8 a runtime call every phase.
+    this.pendingCount = 0;
     const fired = this.firedEvents;
     for (let index = 0; index < fired.length; index++) {
       const event = fired[index]!;
       event.release();
       if (event.traceIndex >= 0) tracer!.touch(event.traceIndex);
     }
-    fired.length = 0;
+    if (fired.length !== 0) fired.length = 0;
     return changed;
   }
 
@@ -367,7 +369,7 @@ export class Kernel implements ProcessScheduler, EventHost {
     if (result.done) {
       this.finish(process);
       process.result = result.value;
-      process.waitingFor = "finished";
+      process.waitingOn = "finished";
       return;
     }
     const command = result.value;
@@ -375,7 +377,7 @@ export class Kernel implements ProcessScheduler, EventHost {
       this.finish(process);
       throw new ProcessError(process.name, this.now, new TypeError(`yielded ${String(command)}, which is not a command (delay, edge, until or an event)`));
     }
-    process.waitingFor = command.describe();
+    process.waitingOn = command;
     command.arm(this, process);
   }
 

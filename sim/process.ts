@@ -19,9 +19,14 @@ export interface ProcessScheduler {
 export class Process {
   done = false;
   result: unknown = undefined;
-  waitingFor = "start";
+  /** What the process last yielded; described only when asked (diagnostics), not at every step. */
+  waitingOn: Command | "start" | "finished" = "start";
 
   constructor(readonly name: string, readonly body: ProcessBody) {}
+
+  get waitingFor(): string {
+    return typeof this.waitingOn === "string" ? this.waitingOn : this.waitingOn.describe();
+  }
 }
 
 export function isCommand(value: unknown): value is Command {

@@ -11,7 +11,9 @@ export const MAX_NUMBER_WIDTH = 53;
 export interface SignalHost {
   readonly now: number;
   readonly phase: number;
+  /** Signals written this phase, the first `pendingCount` of them (the array is reused, never truncated). */
   readonly pending: AnySignal[];
+  pendingCount: number;
 }
 
 export interface SignalOptions {
@@ -96,7 +98,7 @@ export abstract class SignalBase<T extends number | bigint> {
     }
     this.writePhase = host.phase;
     this.next = value;
-    host.pending.push(this as unknown as AnySignal);
+    host.pending[host.pendingCount++] = this as unknown as AnySignal;
   }
 
   /** Commit the next value; returns whether the value changed. */

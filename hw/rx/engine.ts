@@ -20,6 +20,9 @@ import { ErrorCode } from "../spec/errors.js";
 import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
+const IDLE = RxState.code("IDLE");
+const FETCH = RxState.code("FETCH");
+const DELIVER = RxState.code("DELIVER");
 
 interface RxFrame {
   bytes: Uint8Array;
@@ -116,7 +119,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
   private idle(takeableOnly: boolean): boolean {
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
-    if (this.state.value !== RxState.code("IDLE")) return false;
+    if (this.state.value !== IDLE) return false;
     if (takeableOnly ? this.fromMac.ready || this.completions.ready || this.cryptoResults.ready : this.fromMac.length > 0 || this.completions.length > 0 || this.cryptoResults.length > 0) return false;
     for (const state of this.queues) {
       const ring = state.ring;
@@ -132,8 +135,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
     for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.decrypted(result);
     const delivered = this.deliver();
-    const fetched = this.fetchDescriptors((state) => this.capacity(state), this.params.descriptorBatch);
-    this.state.set(RxState.code(delivered ? "DELIVER" : fetched ? "FETCH" : "IDLE"));
+    const fetched = this.fetchDescriptors(this.capacityOf, this.params.descriptorBatch);
+    this.state.set(delivered ? DELIVER : fetched ? FETCH : IDLE);
     this.bufferUsed.set(this.used);
     this.dropped.set(this.drops);
     for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, state.frames.length);
@@ -211,6 +214,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   }
 
   /** A frame needing more buffers than the cache holds may fetch past it. */
+  private readonly capacityOf = (state: RxQueueState) => this.capacity(state);
+
   private capacity(state: RxQueueState): number {
     const frame = state.frames[0];
     return Math.max(this.params.descriptorCache, frame ? this.descriptorsFor(state, frame) : 0);

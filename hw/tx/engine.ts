@@ -27,6 +27,10 @@ import { concatenate } from "../../sim/bytes.js";
 import { ParameterError } from "../../sim/errors.js";
 
 export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
+const IDLE = TxState.code("IDLE");
+const FETCH = TxState.code("FETCH");
+const READ = TxState.code("READ");
+const SEND = TxState.code("SEND");
 
 
 type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | WriteBackTag | { kind: "sa-record"; pointer: number };
@@ -72,6 +76,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private stalled = false;
   /** A frame settled since the last look: some may now leave. */
   private settledSince = true;
+  /** Descriptors a queue's cache holds (the same for every queue). */
+  private readonly cacheCapacity = () => this.params.descriptorCache;
   /** When a queue held back by its policed rate may start a frame. */
   private retryAt = Infinity;
 
@@ -134,7 +140,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private idle(takeableOnly: boolean): boolean {
     if (this.kernel.now >= this.retryAt || this.kernel.now >= this.writeBack.nextDue) return false;
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
-    if (this.state.value !== TxState.code("IDLE")) return false;
+    if (this.state.value !== IDLE) return false;
     if (takeableOnly ? this.completions.ready || this.freed.ready || this.cryptoResults.ready : this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
     if (!this.stalled || this.settledSince) return false;
     for (const state of this.queues) {
@@ -148,7 +154,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   evaluate(): void {
     for (let freed = this.freed.take(); freed !== undefined; freed = this.freed.take()) this.buffer.free(freed.queue, freed.bytes);
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
-    this.writeBack.flushDue(this.kernel.now, (queue) => this.queues[queue]!.ring);
+    if (this.kernel.now >= this.writeBack.nextDue) this.writeBack.flushDue(this.kernel.now, (queue) => this.queues[queue]!.ring);
     let sent = false;
     for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.encrypted(result);
     // Frames leave in order within their queue, not across queues: a high-priority frame does not wait for bulk being encrypted.
@@ -175,8 +181,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     // Every settled frame that may leave has left; the rest wait for a frame ahead of them to settle.
     this.settledSince = false;
     const started = this.startFrame();
-    const fetched = this.fetchDescriptors(() => this.params.descriptorCache, this.params.descriptorBatch);
-    this.state.set(TxState.code(sent ? "SEND" : started ? "READ" : fetched ? "FETCH" : "IDLE"));
+    const fetched = this.fetchDescriptors(this.cacheCapacity, this.params.descriptorBatch);
+    this.state.set(sent ? SEND : started ? READ : fetched ? FETCH : IDLE);
     this.bufferUsed.set(this.buffer.bytesUsed);
     this.framesReading.set(this.inFlight.length);
     for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, this.buffer.framesHeld[state.ring.queue]!);
