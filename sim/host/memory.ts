@@ -23,6 +23,8 @@ export interface Region {
 }
 
 const PAGE_BITS = 12;
+/** Up to this many bytes, a copy loop beats making a subarray for TypedArray.set. */
+const SHORT_COPY_BYTES = 64;
 const PAGE_SIZE = 1 << PAGE_BITS;
 /** Allocations start above 4 GiB so that every 64-bit address register needs its high half. */
 const FIRST_ADDRESS = 0x1_0000_0000;
@@ -120,7 +122,9 @@ export class HostMemory {
       if (!page) return new Uint8Array(length);
       // A pooled copy: a fresh ArrayBuffer per read is costly in Node.
       const bytes = uninitialised(length);
-      bytes.set(page.subarray(pageOffset, pageOffset + length));
+      // Short reads (descriptors, write-backs, small frames) copy faster byte by byte than through a subarray.
+      if (length <= SHORT_COPY_BYTES) for (let index = 0; index < length; index++) bytes[index] = page[pageOffset + index]!;
+      else bytes.set(page.subarray(pageOffset, pageOffset + length));
       return bytes;
     }
     const bytes = new Uint8Array(length);
@@ -132,7 +136,9 @@ export class HostMemory {
     this.check(address, bytes.length, "write");
     const pageOffset = address % PAGE_SIZE;
     if (pageOffset + bytes.length <= PAGE_SIZE) {
-      this.page(address, true)!.set(bytes, pageOffset);
+      const page = this.page(address, true)!;
+      if (bytes.length <= SHORT_COPY_BYTES) for (let index = 0; index < bytes.length; index++) page[pageOffset + index] = bytes[index]!;
+      else page.set(bytes, pageOffset);
       return;
     }
     let offset = 0;
