@@ -23,6 +23,7 @@ import { MAX_QUEUES } from "../spec/registers.js";
 import { TxBuffer } from "./tx-buffer.js";
 import { TxWriteBack, type WriteBackTag } from "./write-back.js";
 import { type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
+import { type HeadFrame, headFrame } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
 import { ParameterError } from "../../sim/errors.js";
 
@@ -36,6 +37,7 @@ const SEND = TxState.code("SEND");
 type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | WriteBackTag | { kind: "sa-record"; pointer: number };
 
 type TxQueueState = QueueState<TxDescriptor>;
+
 
 
 /**
@@ -196,21 +198,12 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private startFrame(): boolean {
     this.stalled = true;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
-    // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all.
-    const bulkLimit = this.params.framesInFlight - this.params.priorityReserve;
-    const heads = this.queues.map((state) => this.headFrame(state));
-    const perClass = this.buffer.perClass;
-    const size = (queue: number) => {
-      const head = heads[queue];
-      if (!head) return EMPTY;
-      // Per class, a frame that does not fit in its queue's part waits; the other queues' parts are theirs.
-      if (perClass && !head.fault && !this.buffer.fits(queue, head.length)) return BLOCKED;
-      if (!this.scheduler.schedules[queue]!.strict && this.inFlight.length >= bulkLimit) return BLOCKED;
-      return head.length;
-    };
+    // Each queue's head frame is worked out when the scheduler first asks for its size.
+    this.heads.fill(undefined);
+    const size = this.headSize;
     const queue = this.scheduler.pick(this.kernel.now, size);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
-    if (queue >= 0 && !perClass && !heads[queue]!.fault && !this.buffer.fits(queue, heads[queue]!.length)) return false;
+    if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
     if (queue < 0) {
       // A policed queue may be waiting only for its rate: nothing else would wake us then.
       this.retryAt = this.scheduler.readyAt(this.kernel.now, size);
@@ -218,7 +211,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       return false;
     }
     this.retryAt = Infinity;
-    const head = heads[queue]!;
+    const head = this.headOf(queue)!;
     this.scheduler.charge(queue, head.length);
     const state = this.queues[queue]!;
     const descriptors = state.cache.splice(0, head.taken);
@@ -243,32 +236,28 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     return true;
   }
 
-  /** The frame at the head of a queue's descriptor cache, if all its descriptors are there. */
-  private headFrame(state: TxQueueState): { taken: number; length: number; fault: Fault | null } | null {
-    if (!state.ring.enabled) return null;
-    const cache = state.cache;
-    let end = -1;
-    let length = 0;
-    for (let index = 0; index < cache.length && end < 0; index++) {
-      length += cache[index]!.length;
-      if (TX_COMMAND_FIELDS.EOP.get(cache[index]!.command)) end = index;
+  /** Head frames of the queues as far as the scheduler asked, this frame start (undefined: not worked out yet). */
+  private readonly heads: (HeadFrame | null | undefined)[] = new Array(MAX_QUEUES).fill(undefined);
+
+  private headOf(queue: number): HeadFrame | null {
+    let head = this.heads[queue];
+    if (head === undefined) {
+      const state = this.queues[queue]!;
+      head = this.heads[queue] = state.ring.enabled ? headFrame(state.cache, this.params.descriptorCache, this.shared.maxFrameBytes) : null;
     }
-    // Without EOP in a full cache, the frame can never be assembled: it is faulty.
-    if (end < 0 && cache.length < this.params.descriptorCache) return null;
-    const taken = end < 0 ? cache.length : end + 1;
-    return { taken, length, fault: this.check(cache, taken, length, end < 0) };
+    return head;
   }
 
-  private check(cache: TxDescriptor[], taken: number, length: number, noEnd: boolean): Fault | null {
-    for (let index = 0; index < taken; index++) {
-      const descriptor = cache[index]!;
-      if (descriptor.length === 0) return { code: "ZERO_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH", index: descriptor.index, value: 0 };
-      if (descriptor.trafficClass >= MAX_QUEUES) return { code: "INVALID_CLASS", field: "CLASS", fieldName: "CLASS", index: descriptor.index, value: descriptor.trafficClass };
-    }
-    const last = cache[taken - 1]!;
-    if (noEnd || length > this.shared.maxFrameBytes) return { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH (sum over the frame)", index: last.index, value: length };
-    return null;
-  }
+  /** A queue's size for the scheduler: its head frame's bytes, EMPTY, or BLOCKED while it may not start. */
+  private readonly headSize = (queue: number): number => {
+    const head = this.headOf(queue);
+    if (!head) return EMPTY;
+    // Per class, a frame that does not fit in its queue's part waits; the other queues' parts are theirs.
+    if (this.buffer.perClass && !head.fault && !this.buffer.fits(queue, head.length)) return BLOCKED;
+    // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all.
+    if (!this.scheduler.schedules[queue]!.strict && this.inFlight.length >= this.params.framesInFlight - this.params.priorityReserve) return BLOCKED;
+    return head.length;
+  };
 
   private complete(completion: DmaCompletion<Tag>): void {
     const tag = completion.tag;
