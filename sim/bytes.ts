@@ -48,3 +48,11 @@ export function concatenate(parts: readonly Uint8Array[]): Uint8Array {
   }
   return joined;
 }
+
+/** Whether two byte arrays are equal, compared in time independent of where the first difference is (ICVs, hashes, keys). */
+export function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let index = 0; index < a.length; index++) difference |= a[index]! ^ b[index]!;
+  return difference === 0;
+}

@@ -1,3 +1,4 @@
+import { equalConstantTime } from "../../sim/bytes.js";
 import { type AddressFamily, type AddressSpan, IdentityError, type IkeIdentity, rangeSpan, subnetSpan, addressSpan } from "./identity.js";
 
 /** One `match identity …` line of an ISAKMP profile. */
@@ -30,10 +31,6 @@ function within(inner: AddressSpan, outer: AddressSpan): boolean {
   return inner.family === outer.family && inner.first >= outer.first && inner.last <= outer.last;
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, index) => byte === b[index]);
-}
-
 /** Whether a peer's identity satisfies one match line: an address, subnet or range identity must lie wholly inside. */
 export function identityMatches(match: IdentityMatch, id: IkeIdentity): boolean {
   switch (match.kind) {
@@ -44,7 +41,7 @@ export function identityMatches(match: IdentityMatch, id: IkeIdentity): boolean 
     case "user":
       return id.type === "ID_USER_FQDN" && (match.domain ? id.name.slice(id.name.lastIndexOf("@") + 1) === match.name : id.name === match.name);
     case "bytes":
-      return id.type === match.type && equalBytes(id.bytes, match.bytes);
+      return id.type === match.type && equalConstantTime(id.bytes, match.bytes);
   }
 }
 

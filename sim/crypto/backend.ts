@@ -50,11 +50,3 @@ export function checkRegion(buffer: Uint8Array, start: number, end: number, icvL
     throw new RangeError(`AES-GCM in place from ${start} to ${end} and a ${icvLength}-byte ICV after it: outside the ${buffer.length}-byte buffer`);
   }
 }
-
-/** Compare in time independent of where the first difference is. */
-export function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let index = 0; index < a.length; index++) difference |= a[index]! ^ b[index]!;
-  return difference === 0;
-}

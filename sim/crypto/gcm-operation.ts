@@ -1,3 +1,4 @@
+import { equalConstantTime } from "../bytes.js";
 import type { IcvLength } from "./backend.js";
 import { BLOCK_BYTES, type GcmContext, type GcmEngine } from "./gcm-engine.js";
 
@@ -63,8 +64,6 @@ export class GcmOperation {
     if (!this.context) return this.engine.openWhole(this.nonce, this.aad, this.data, icv);
     this.stepTo(this.data.length);
     const expected = this.engine.finish(this.context, icvLength);
-    let difference = 0;
-    for (let index = 0; index < expected.length; index++) difference |= expected[index]! ^ icv[index]!;
-    return difference === 0 ? this.output! : null;
+    return equalConstantTime(expected, icv) ? this.output! : null;
   }
 }

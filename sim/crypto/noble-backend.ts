@@ -1,5 +1,6 @@
 import { ecb, gcm } from "@noble/ciphers/aes.js";
-import { type AesGcmBackend, checkBlocks, checkIcvLength, checkKey, checkRegion, equalConstantTime, type IcvLength } from "./backend.js";
+import { type AesGcmBackend, checkBlocks, checkIcvLength, checkKey, checkRegion, type IcvLength } from "./backend.js";
+import { equalConstantTime } from "../bytes.js";
 
 const TAG_BYTES = 16;
 

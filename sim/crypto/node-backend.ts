@@ -1,5 +1,5 @@
 import { type Cipher, createCipheriv, createDecipheriv } from "node:crypto";
-import { uninitialised } from "../bytes.js";
+import { equalConstantTime, uninitialised } from "../bytes.js";
 import { type AesGcmBackend, checkBlocks, checkIcvLength, checkKey, checkRegion, type IcvLength } from "./backend.js";
 
 function algorithm(key: Uint8Array): "aes-128-gcm" | "aes-256-gcm" {
@@ -61,19 +61,13 @@ export class NodeCryptoBackend implements AesGcmBackend {
 
   private blockCipher(key: Uint8Array): Cipher {
     const cached = this.blockCiphers.get(key);
-    if (cached !== undefined && equalBytes(cached.bytes, key)) return cached.cipher;
+    if (cached !== undefined && equalConstantTime(cached.bytes, key)) return cached.cipher;
     checkKey(key);
     const cipher = createCipheriv(key.length === 16 ? "aes-128-ecb" : "aes-256-ecb", key, null);
     cipher.setAutoPadding(false);
     this.blockCiphers.set(key, { bytes: key.slice(), cipher });
     return cipher;
   }
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
-  return true;
 }
 
 /** The options of a cipher, one per ICV length: made once. */

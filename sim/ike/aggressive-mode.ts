@@ -4,7 +4,7 @@
  * encrypted (as strongSwan and Cisco do, and Wireshark decrypts); a clear AM3 is accepted too.
  */
 import { openMessage, sealMessage } from "./ike-cipher.js";
-import { sameBytes } from "./ike-crypto.js";
+import { equalConstantTime } from "../bytes.js";
 import { hashInitiator, hashResponder } from "./ike-keys.js";
 import { acceptPhase1Reply, choosePhase1 } from "./ike-proposals.js";
 import type { IkeSession } from "./ike-session.js";
@@ -87,7 +87,7 @@ function receiveAm2(step: IkeStepBuilder, session: IkeSession, message: IsakmpMe
   if (!deriveSessionKeys(step, session, { address: session.peerAddress })) return;
   const keys = session.requireKeys();
   const inputs = authenticationInputs(session);
-  if (!sameBytes(found.HASH.payload.data, hashResponder(step.work, keys, inputs, bodyOf(found.ID)))) {
+  if (!equalConstantTime(found.HASH.payload.data, hashResponder(step.work, keys, inputs, bodyOf(found.ID)))) {
     step.drop(session.peerAddress, "BAD_HASH", "HASH_R");
     return step.failPhase1(session, "AUTHENTICATION_FAILED");
   }
@@ -119,7 +119,7 @@ function receiveAm3(step: IkeStepBuilder, session: IkeSession, message: IsakmpMe
   const found = requirePayloads(step, session, payloads, ["HASH"]);
   if (!found) return step.failPhase1(session, "AUTHENTICATION_FAILED");
   const expected = hashInitiator(step.work, keys, authenticationInputs(session), encodePayloadChain([idPayload(session.peerIdentity!)]).slice(4));
-  if (!sameBytes(found.HASH.payload.data, expected)) {
+  if (!equalConstantTime(found.HASH.payload.data, expected)) {
     step.drop(session.peerAddress, "BAD_HASH", "HASH_I");
     return step.failPhase1(session, "AUTHENTICATION_FAILED");
   }

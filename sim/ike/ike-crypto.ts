@@ -118,14 +118,6 @@ export function lastBlock(ciphertext: Uint8Array): Uint8Array {
   return ciphertext.slice(ciphertext.length - AES_BLOCK_BYTES);
 }
 
-/** Constant-time comparison of two hashes. */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let index = 0; index < a.length; index++) difference |= a[index]! ^ b[index]!;
-  return difference === 0;
-}
-
 export function uint32Bytes(value: number): Uint8Array {
   return Uint8Array.of(value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
 }

@@ -5,7 +5,8 @@
  * the caller calls `expire(now)` at `nextDeadline()`.
  */
 import { startAggressiveMode, receiveAggressiveMode } from "./aggressive-mode.js";
-import { DiffieHellmanKeyPair, sameBytes } from "./ike-crypto.js";
+import { DiffieHellmanKeyPair } from "./ike-crypto.js";
+import { equalConstantTime } from "../bytes.js";
 import { type ExchangeRecord, IkeSession } from "./ike-session.js";
 import { IkeStepBuilder } from "./ike-step.js";
 import { type IkeMode, type IkeNodeConfig, type IkeSessionId, type IkeState, type IkeStep, IkeUsageError, type QuickModeSelectors, retransmitWait } from "./ike-types.js";
@@ -150,7 +151,7 @@ export class IkeNode {
     // The initiator's first message again (its reply lost or still being made): it carries no responder cookie yet.
     if (session.role === "responder" && firstPhase1 && isZero(header.responderCookie) && this.duplicate(step, session, session.phase1, bytes)) return;
     const adopting = session.role === "initiator" && isZero(session.responderCookie);
-    if (!adopting && !sameBytes(header.responderCookie, session.responderCookie) && !(isZero(header.responderCookie) && header.exchangeType === EXCHANGE.INFORMATIONAL)) {
+    if (!adopting && !equalConstantTime(header.responderCookie, session.responderCookie) && !(isZero(header.responderCookie) && header.exchangeType === EXCHANGE.INFORMATIONAL)) {
       return step.drop(peerAddress, "UNKNOWN_COOKIE", "header.responderCookie", 8);
     }
     if (firstPhase1) {
@@ -173,7 +174,7 @@ export class IkeNode {
 
   /** A copy of the last message taken: its reply was lost, send it again (or drop when there was none). */
   private duplicate(step: IkeStepBuilder, session: IkeSession, record: ExchangeRecord, bytes: Uint8Array): boolean {
-    if (record.lastReceived === null || !sameBytes(record.lastReceived, bytes)) return false;
+    if (record.lastReceived === null || !equalConstantTime(record.lastReceived, bytes)) return false;
     // Answering a copy of a final message with the message before it would start the two sides bouncing.
     if (record.lastSent === null || !record.answered) step.drop(session.peerAddress, "DUPLICATE", "header");
     else step.resend(session, record);

@@ -4,7 +4,7 @@
  * notification ends the initiator's attempt (unauthenticated, as RFC 2408 5.6 allows).
  */
 import { bytesAfterFirst, openMessage, sealMessage } from "./ike-cipher.js";
-import { sameBytes } from "./ike-crypto.js";
+import { equalConstantTime } from "../bytes.js";
 import { hashOfMessage, messageIv } from "./ike-keys.js";
 import { spiBytes, spiNumber } from "./ike-proposals.js";
 import type { IkeSession } from "./ike-session.js";
@@ -52,7 +52,7 @@ export function receiveInformational(step: IkeStepBuilder, session: IkeSession, 
   if (opened.kind === "malformed") return step.drop(session.peerAddress, opened.reason, opened.field, opened.offset);
   const first = opened.payloads[0]?.payload;
   if (first?.type !== "HASH") return step.drop(session.peerAddress, "MISSING_PAYLOAD", "HASH");
-  if (!sameBytes(first.data, hashOfMessage(step.work, keys, messageId, bytesAfterFirst(opened.payloads)))) return step.drop(session.peerAddress, "BAD_HASH", "HASH(1)");
+  if (!equalConstantTime(first.data, hashOfMessage(step.work, keys, messageId, bytesAfterFirst(opened.payloads)))) return step.drop(session.peerAddress, "BAD_HASH", "HASH(1)");
   for (const { payload } of opened.payloads.slice(1)) {
     if (payload.type === "DELETE") receiveDelete(step, session, payload);
     else if (payload.type === "NOTIFICATION") receiveNotification(step, session, payload);
@@ -67,7 +67,7 @@ function receiveDelete(step: IkeStepBuilder, session: IkeSession, payload: Extra
   const cookies = new Uint8Array(ISAKMP_SPI_BYTES);
   cookies.set(session.initiatorCookie);
   cookies.set(session.responderCookie, 8);
-  if (payload.protocolId === PROTOCOL.ISAKMP && payload.spis.some((spi) => sameBytes(spi, cookies))) {
+  if (payload.protocolId === PROTOCOL.ISAKMP && payload.spis.some((spi) => equalConstantTime(spi, cookies))) {
     step.actions.push({ kind: "delete-received", session: session.id, peerAddress: session.peerAddress, protocol: "ISAKMP", spis: [] });
     step.state(session, "DELETED");
     return;

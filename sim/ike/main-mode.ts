@@ -4,7 +4,7 @@
  */
 import { openMessage, sealMessage } from "./ike-cipher.js";
 import { hashInitiator, hashResponder } from "./ike-keys.js";
-import { sameBytes } from "./ike-crypto.js";
+import { equalConstantTime } from "../bytes.js";
 import { acceptPhase1Reply, choosePhase1 } from "./ike-proposals.js";
 import type { IkeSession } from "./ike-session.js";
 import type { IkeStepBuilder } from "./ike-step.js";
@@ -142,7 +142,7 @@ function receiveMm5(step: IkeStepBuilder, session: IkeSession, message: IsakmpMe
   if (opened === null) return;
   const keys = session.requireKeys();
   const inputs = authenticationInputs(session);
-  if (!sameBytes(opened.hash, hashInitiator(step.work, keys, inputs, bodyOf(opened.id)))) {
+  if (!equalConstantTime(opened.hash, hashInitiator(step.work, keys, inputs, bodyOf(opened.id)))) {
     step.drop(session.peerAddress, "BAD_HASH", "HASH_I");
     return step.failPhase1(session, "AUTHENTICATION_FAILED");
   }
@@ -162,7 +162,7 @@ function receiveMm6(step: IkeStepBuilder, session: IkeSession, message: IsakmpMe
   const opened = openIdentity(step, session, message);
   if (opened === null) return;
   const keys = session.requireKeys();
-  if (!sameBytes(opened.hash, hashResponder(step.work, keys, authenticationInputs(session), bodyOf(opened.id)))) {
+  if (!equalConstantTime(opened.hash, hashResponder(step.work, keys, authenticationInputs(session), bodyOf(opened.id)))) {
     step.drop(session.peerAddress, "BAD_HASH", "HASH_R");
     return step.failPhase1(session, "AUTHENTICATION_FAILED");
   }

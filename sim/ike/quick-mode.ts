@@ -4,7 +4,7 @@
  * derives from its receiver's SPI.
  */
 import { bytesAfterFirst, openMessage, sealMessage } from "./ike-cipher.js";
-import { sameBytes } from "./ike-crypto.js";
+import { equalConstantTime } from "../bytes.js";
 import { hashOfMessage, keyMaterial, messageIv, quickModeHash2, quickModeHash3 } from "./ike-keys.js";
 import { chooseQuickMode, quickModeSaPayload } from "./ike-proposals.js";
 import { type IkeSession, QuickModeExchange } from "./ike-session.js";
@@ -74,7 +74,7 @@ export function respondQuickMode(step: IkeStepBuilder, session: IkeSession, mess
   const messageId = message.header.messageId;
   const opened = openQuickMode(step, session, message, messageIv(step.work, keys.hash, session.lastPhase1Block!, messageId));
   if (opened === null) return;
-  if (!sameBytes(opened.hash, hashOfMessage(step.work, keys, messageId, bytesAfterFirst(opened.payloads)))) return step.drop(session.peerAddress, "BAD_HASH", "HASH(1)");
+  if (!equalConstantTime(opened.hash, hashOfMessage(step.work, keys, messageId, bytesAfterFirst(opened.payloads)))) return step.drop(session.peerAddress, "BAD_HASH", "HASH(1)");
   const [sa] = findAll(opened.payloads, "SA");
   const [nonce] = findAll(opened.payloads, "NONCE");
   const ids = findAll(opened.payloads, "ID");
@@ -115,12 +115,12 @@ export function continueQuickMode(step: IkeStepBuilder, session: IkeSession, exc
   const opened = openQuickMode(step, session, message, exchange.iv);
   if (opened === null) return;
   if (exchange.role === "responder") {
-    if (!sameBytes(opened.hash, quickModeHash3(step.work, keys, exchange.messageId, exchange.initiatorNonce, exchange.responderNonce!))) return step.drop(session.peerAddress, "BAD_HASH", "HASH(3)");
+    if (!equalConstantTime(opened.hash, quickModeHash3(step.work, keys, exchange.messageId, exchange.initiatorNonce, exchange.responderNonce!))) return step.drop(session.peerAddress, "BAD_HASH", "HASH(3)");
     step.accept(exchange.record, bytes);
     step.state(session, "QM3");
     return quickModeUp(step, session, exchange);
   }
-  if (!sameBytes(opened.hash, quickModeHash2(step.work, keys, exchange.messageId, exchange.initiatorNonce, bytesAfterFirst(opened.payloads)))) return step.drop(session.peerAddress, "BAD_HASH", "HASH(2)");
+  if (!equalConstantTime(opened.hash, quickModeHash2(step.work, keys, exchange.messageId, exchange.initiatorNonce, bytesAfterFirst(opened.payloads)))) return step.drop(session.peerAddress, "BAD_HASH", "HASH(2)");
   const [sa] = findAll(opened.payloads, "SA");
   const [nonce] = findAll(opened.payloads, "NONCE");
   if (sa === undefined || nonce === undefined) return step.drop(session.peerAddress, "MISSING_PAYLOAD", sa === undefined ? "SA" : "NONCE");
