@@ -38,8 +38,6 @@ type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } 
 
 type TxQueueState = QueueState<TxDescriptor>;
 
-
-
 /**
  * The transmit engine: fetches descriptors in batches from every enabled TX ring, reads each
  * frame's buffers by DMA (several frames in flight), hands frames to the MAC in the order they
@@ -100,6 +98,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.toMac = new Channel(this.kernel);
     this.writeBack = new TxWriteBack(
       shared.queues,
+      (queue) => this.queues[queue]!.ring,
       (address, bytes, tag) => shared.dma.write(address, bytes, this.completions, tag),
       () => this.params.writeBackDelay * this.clock.period,
       (time) => this.clock.wakeAt(time, this.kernel.now),
@@ -124,7 +123,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   /** TXDCTL write: enable or disable the queue, and its write-back threshold; disabling or a new threshold writes back what waits. */
   control(queue: number, value: number): void {
     const threshold = TX_QUEUE_CONTROL_FIELDS.WTHRESH.get(value);
-    if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value) || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue, this.queues[queue]!.ring);
+    if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value) || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue);
     this.writeBack.thresholds[queue] = threshold;
     this.queues[queue]!.control(value);
     this.wake();
@@ -156,7 +155,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   evaluate(): void {
     for (let freed = this.freed.take(); freed !== undefined; freed = this.freed.take()) this.buffer.free(freed.queue, freed.bytes);
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
-    if (this.kernel.now >= this.writeBack.nextDue) this.writeBack.flushDue(this.kernel.now, (queue) => this.queues[queue]!.ring);
+    if (this.kernel.now >= this.writeBack.nextDue) this.writeBack.flushDue(this.kernel.now);
     let sent = false;
     for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.encrypted(result);
     // Frames leave in order within their queue, not across queues: a high-priority frame does not wait for bulk being encrypted.
@@ -200,13 +199,12 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     if (this.inFlight.length >= this.params.framesInFlight) return false;
     // Each queue's head frame is worked out when the scheduler first asks for its size.
     this.heads.fill(undefined);
-    const size = this.headSize;
-    const queue = this.scheduler.pick(this.kernel.now, size);
+    const queue = this.scheduler.pick(this.kernel.now, this.headSize);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
     if (queue < 0) {
       // A policed queue may be waiting only for its rate: nothing else would wake us then.
-      this.retryAt = this.scheduler.readyAt(this.kernel.now, size);
+      this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
       if (this.retryAt !== Infinity) this.clock.wakeAt(this.retryAt, this.kernel.now);
       return false;
     }
@@ -364,7 +362,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     const ring = state.ring;
     const errorName = packet.fault?.code ?? packet.dropCode;
     const error = errorName ? ErrorCode[errorName] : 0;
-    this.writeBack.frameDone(packet.queue, ring, packet.descriptors, error, this.kernel.now);
+    this.writeBack.frameDone(packet.queue, packet.descriptors, error, this.kernel.now);
     // The frame leaves the device's hands; its write-backs stay counted until they are in host memory.
     ring.inDevice--;
     if (ring.enabled) ring.advanceHead(packet.descriptors.length);

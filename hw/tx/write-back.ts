@@ -33,6 +33,7 @@ export class TxWriteBack {
 
   constructor(
     queues: number,
+    private readonly ringOf: (queue: number) => RingRegisters,
     /** Post a DMA write whose completion comes back with the tag. */
     private readonly write: (address: number, bytes: Uint8Array, tag: WriteBackTag) => void,
     private readonly delay: () => number,
@@ -52,7 +53,8 @@ export class TxWriteBack {
   }
 
   /** A frame left the device (sent or dropped): write its descriptors back, now or once enough wait. */
-  frameDone(queue: number, ring: RingRegisters, descriptors: readonly TxDescriptor[], error: number, now: number): void {
+  frameDone(queue: number, descriptors: readonly TxDescriptor[], error: number, now: number): void {
+    const ring = this.ringOf(queue);
     const last = descriptors.length - 1;
     if (this.thresholds[queue] === 0) {
       descriptors.forEach((descriptor, position) => {
@@ -72,18 +74,19 @@ export class TxWriteBack {
     }
     descriptors.forEach((descriptor, position) => waiting.push({ descriptor, error: position === last ? error : 0, last: position === last }));
     // A disabled queue's frames still in the device are written back as they finish, so that BUSY clears.
-    if (waiting.length >= this.thresholds[queue]! || !ring.enabled) this.flush(queue, ring);
+    if (waiting.length >= this.thresholds[queue]! || !ring.enabled) this.flush(queue);
   }
 
   /** Write back every queue whose oldest waiting descriptor is due. */
-  flushDue(now: number, ringOf: (queue: number) => RingRegisters): void {
-    for (let queue = 0; queue < this.dueAt.length; queue++) if (this.dueAt[queue]! <= now) this.flush(queue, ringOf(queue));
+  flushDue(now: number): void {
+    for (let queue = 0; queue < this.dueAt.length; queue++) if (this.dueAt[queue]! <= now) this.flush(queue);
   }
 
   /** Write back what a queue has waiting, in one DMA write per run of consecutive ring slots. */
-  flush(queue: number, ring: RingRegisters): void {
+  flush(queue: number): void {
     const waiting = this.waiting[queue]!;
     if (waiting.length === 0) return;
+    const ring = this.ringOf(queue);
     this.setDue(queue, Infinity);
     // The burst's first write took the count when the first descriptor began to wait.
     ring.inDevice--;
