@@ -51,7 +51,13 @@ export interface LeftFile {
 }
 
 /** The name a file has until its run has finished. */
-const temporaryName = (path: string) => `${path}.partial`;
+const TEMPORARY_SUFFIX = ".partial";
+const temporaryName = (path: string) => `${path}${TEMPORARY_SUFFIX}`;
+
+/** Whether a file has a run's temporary name: the run writing it did not finish, or is still running. */
+export function isTemporaryName(path: string): boolean {
+  return path.endsWith(TEMPORARY_SUFFIX);
+}
 
 /** The file system calls that give files their names: replaced in tests by one that fails part way. */
 export interface Renamer {

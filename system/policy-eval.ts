@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { leavingFilesOnFailure, OutputFiles } from "../sim/output-files.js";
+import { isTemporaryName, leavingFilesOnFailure, OutputFiles } from "../sim/output-files.js";
 import { type CpuCosts, type PolicyOutcome, replay } from "../driver/caching/evaluate.js";
 import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
 import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
@@ -147,7 +147,7 @@ export function runPolicyEvaluation(base: string, tracePaths: string[] = [], giv
 
 /** A trace under a run's temporary name was cut off where that run stopped (or is still being written): its accesses end early. */
 function partialTraceWarnings(paths: readonly string[]): string[] {
-  return paths.filter((path) => path.endsWith(".partial")).map((path) => `${path}: a temporary name: the run writing this trace did not finish (or is still running), so it holds only the accesses up to where it stopped`);
+  return paths.filter(isTemporaryName).map((path) => `${path}: a temporary name: the run writing this trace did not finish (or is still running), so it holds only the accesses up to where it stopped`);
 }
 
 /** `--table-entries 8` (both tables) or `8,16` (TX, RX): the sizes, or what is wrong with the text. */

@@ -213,9 +213,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     return Math.ceil(frame.bytes.length / state.bufferSize);
   }
 
-  /** A frame needing more buffers than the cache holds may fetch past it. */
   private readonly capacityOf = (state: RxQueueState) => this.capacity(state);
 
+  /** A frame needing more buffers than the cache holds may fetch past it. */
   private capacity(state: RxQueueState): number {
     const frame = state.frames[0];
     return Math.max(this.params.descriptorCache, frame ? this.descriptorsFor(state, frame) : 0);

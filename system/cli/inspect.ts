@@ -3,6 +3,7 @@ import { MalformedVcdError, type Timescale } from "../../sim/vcd/check-vcd.js";
 import { UnreadableVcdError } from "../../sim/vcd/read-value-changes.js";
 import { type ParsedVcd, readVcd } from "../../sim/vcd/read-vcd.js";
 import { writtenByNicsim } from "../../sim/vcd/end-marker.js";
+import { isTemporaryName } from "../../sim/output-files.js";
 import { signalNamesBeside, type SignalNames } from "../../sim/vcd/read-translate-filters.js";
 
 export interface InspectOptions {
@@ -77,7 +78,7 @@ function valueText(names: SignalNames | undefined): (value: bigint) => string {
  */
 function cutOffWarnings(file: string, parsed: ParsedVcd): string[] {
   const warnings: string[] = [];
-  if (file.endsWith(".partial")) warnings.push(`${file}: a temporary name: the run writing this file did not finish (or is still running), so it may hold only part of the run`);
+  if (isTemporaryName(file)) warnings.push(`${file}: a temporary name: the run writing this file did not finish (or is still running), so it may hold only part of the run`);
   if (writtenByNicsim(parsed.version) && !parsed.endMarker) warnings.push(`${file}: written by nicsim but without its end-of-dump marker: the file is cut off (a run killed or failed), and ends at ${microsecondsText(parsed.endTime, parsed.timeUnit)} µs (or was written before nicsim marked the end)`);
   return warnings;
 }

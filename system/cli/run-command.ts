@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { describeLeftFiles } from "../../sim/output-files.js";
+import { describeLeftFiles, isTemporaryName } from "../../sim/output-files.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { endedWell } from "../scenario/run-ending.js";
@@ -80,7 +80,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
 function partialFiles(directory: string, name: string): Array<{ path: string; state: "partial"; bytes: number }> {
   if (!existsSync(directory)) return [];
   return readdirSync(directory, { recursive: true, encoding: "utf8" })
-    .filter((entry) => entry.startsWith(name) && entry.endsWith(".partial"))
+    .filter((entry) => entry.startsWith(name) && isTemporaryName(entry))
     .sort()
     .map((entry) => join(directory, entry))
     .filter((path) => statSync(path).isFile())
