@@ -1,9 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { loadScenarioFile } from "../../system/scenario/load.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { parseWorkloadReport } from "./reference-workloads.js";
-import { defaultScenarioFile } from "./scenario-workload.js";
 import { type BenchRow, type Measured, renderTable } from "./reference-table.js";
 import { sealRate } from "./seal-rate.js";
 
@@ -14,7 +13,7 @@ import { sealRate } from "./seal-rate.js";
  * Sizes keep the whole under about 3 minutes on a 2-core machine.
  */
 // The default scenario's own length (1x), from its file.
-const scenarioMicroseconds = loadScenarioFile(defaultScenarioFile()).scenario.durationMicroseconds;
+const scenarioMicroseconds = defaultScenario().scenario.durationMicroseconds;
 const ROWS: readonly BenchRow[] = [
   { id: "tx-60", workload: "plain-tx-60", size: 80_000, goal: { kind: "frames-per-second", atLeast: 200_000 } },
   { id: "tx-1500", workload: "plain-tx-1500", size: 40_000, goal: { kind: "frames-per-second", atLeast: 100_000 } },

@@ -2,20 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { container } from "../../sim/di.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { NodeCryptoBackend } from "../../sim/crypto/node-backend.js";
-import { loadScenarioFile } from "../../system/scenario/load.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
 import { simulated, type WorkloadMeasurement } from "./workload-measurement.js";
-
-/** scenarios/default.yaml, found from this file in the sources (vitest) and in dist/ alike. */
-export function defaultScenarioFile(): string {
-  const here = fileURLToPath(new URL(".", import.meta.url));
-  const root = here.includes("/dist/") ? join(here, "../../..") : join(here, "../..");
-  return join(root, "scenarios/default.yaml");
-}
 
 /**
  * The default scenario for `durationMicroseconds` of traffic, through the library as `nicsim run`
@@ -24,7 +16,7 @@ export function defaultScenarioFile(): string {
  * nor a report.
  */
 export function measureDefaultScenario(durationMicroseconds: number, waveform: boolean): WorkloadMeasurement {
-  const loaded = loadScenarioFile(defaultScenarioFile(), {
+  const loaded = defaultScenario({
     durationMicroseconds,
     "outputs.waveform": waveform,
     "outputs.pcap": false,
