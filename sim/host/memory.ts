@@ -23,8 +23,6 @@ export interface Region {
 }
 
 const PAGE_BITS = 12;
-/** Up to this many bytes, a copy loop beats making a subarray for TypedArray.set. */
-const SHORT_COPY_BYTES = 64;
 const PAGE_SIZE = 1 << PAGE_BITS;
 /** Allocations start above 4 GiB so that every 64-bit address register needs its high half. */
 const FIRST_ADDRESS = 0x1_0000_0000;
@@ -122,9 +120,7 @@ export class HostMemory {
       if (!page) return new Uint8Array(length);
       // A pooled copy: a fresh ArrayBuffer per read is costly in Node.
       const bytes = uninitialised(length);
-      // Short reads (descriptors, write-backs, small frames) copy faster byte by byte than through a subarray.
-      if (length <= SHORT_COPY_BYTES) for (let index = 0; index < length; index++) bytes[index] = page[pageOffset + index]!;
-      else bytes.set(page.subarray(pageOffset, pageOffset + length));
+      copy(page, pageOffset, bytes, 0, length);
       return bytes;
     }
     const bytes = new Uint8Array(length);
@@ -136,9 +132,7 @@ export class HostMemory {
     this.check(address, bytes.length, "write");
     const pageOffset = address % PAGE_SIZE;
     if (pageOffset + bytes.length <= PAGE_SIZE) {
-      const page = this.page(address, true)!;
-      if (bytes.length <= SHORT_COPY_BYTES) for (let index = 0; index < bytes.length; index++) page[pageOffset + index] = bytes[index]!;
-      else page.set(bytes, pageOffset);
+      copy(bytes, 0, this.page(address, true)!, pageOffset, bytes.length);
       return;
     }
     let offset = 0;
@@ -192,4 +186,13 @@ export class HostMemory {
         : "is outside every allocated region";
     throw new HostMemoryError(`${access} of ${length} bytes at ${formatAddress(address)} ${where}`);
   }
+}
+
+/** Up to this many bytes, a copy loop beats making a subarray for TypedArray.set. */
+const SHORT_COPY_BYTES = 64;
+
+/** Copy `length` bytes; short ones (descriptors, write-backs, small frames) byte by byte. */
+function copy(source: Uint8Array, sourceOffset: number, target: Uint8Array, targetOffset: number, length: number): void {
+  if (length <= SHORT_COPY_BYTES) for (let index = 0; index < length; index++) target[targetOffset + index] = source[sourceOffset + index]!;
+  else target.set(sourceOffset === 0 && length === source.length ? source : source.subarray(sourceOffset, sourceOffset + length), targetOffset);
 }

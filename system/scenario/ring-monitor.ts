@@ -124,7 +124,7 @@ export class RingMonitor {
     if (burst === 0 && offset !== expectedOffset) {
       return this.violate(`${ring.name}: the device wrote descriptor ${index} at byte ${offset}, not its write-back fields (byte ${expectedOffset})${ring.direction === "tx" ? " nor whole descriptors" : ""}`);
     }
-    const last = (index + Math.max(burst, 1) - 1) % ring.descriptors;
+    const last = index + Math.max(burst, 1) - 1;
     if (burst > 0 && index + burst > ring.descriptors) return this.violate(`${ring.name}: the device wrote descriptors ${index} to ${index + burst - 1} back in one write, past the ring's end (${ring.descriptors} descriptors)`);
     // TX writes back only report-status descriptors (WTHRESH 0), so it may step over some; RX writes back every one.
     const fetched = (at: number) => ring.distance(at, ring.done) < ring.distance(ring.fetched, ring.done);
