@@ -178,7 +178,7 @@ export class DmaEngine extends ClockedComponent {
       this.schedule(crossed + this.params.writeLatency * this.clock.period, lastPieceEdge, DueSource.write, request, null);
       return;
     }
-    request.chunksLeft = Math.ceil(request.length / this.params.maxReadRequest);
+    request.chunksLeft = piecesOf(request.length, this.params.maxReadRequest);
     if (!request.urgent) this.reads.push(request);
     else {
       const after = this.reads.findIndex((waiting) => !waiting.urgent);
