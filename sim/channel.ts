@@ -3,13 +3,13 @@ import type { ClockDomain } from "./clock-domain.js";
 interface Host {
   readonly now: number;
   readonly phase: number;
-  readonly edgesPending: boolean;
 }
 
 /**
  * A FIFO between components, two-phase like a signal: an item pushed in one phase can be taken
  * from the next phase on, so whether the consumer evaluates before or after the producer in a
- * phase never changes what it sees. A push wakes the consumer's clock domain.
+ * phase never changes what it sees. A push wakes the consumer's clock domain for its first edge
+ * after now: an edge at now runs in the pushing phase, too early to take the item.
  */
 export class Channel<T> {
   private readonly items: T[] = [];
@@ -22,7 +22,7 @@ export class Channel<T> {
   push(item: T): void {
     this.items.push(item);
     this.phases.push(this.host.phase);
-    this.consumer?.wakeAfter(this.host.now, this.host.edgesPending);
+    this.consumer?.wakeAfter(this.host.now);
   }
 
   /** Whether an item pushed in an earlier phase is waiting. */

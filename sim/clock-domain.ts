@@ -35,6 +35,8 @@ export class ClockDomain {
   wakeOnSignalChange = true;
   /** Edges members asked to be evaluated at (wakeAt), ascending; a sleeping domain still takes them. */
   private readonly wakeTimes = new TimeHeap();
+  /** The latest edge a wakeAfter asked for. */
+  private wokenFor = -Infinity;
 
   constructor(readonly path: string, readonly period: number, readonly phase: number, now: number) {
     if (!Number.isSafeInteger(period) || period < 2) throw new RangeError(`clock '${path}': period ${period} ps must be an integer of at least 2 ps`);
@@ -116,7 +118,9 @@ export class ClockDomain {
   /** Sleep until the earliest edge a member asked for with wakeAt, or until woken. */
   sleep(now: number): void {
     this.wakeTimes.dropThrough(now);
-    this.nextEdge = this.wakeTimes.peek() ?? Infinity;
+    const asked = this.wakeTimes.peek() ?? Infinity;
+    // A wake for the next edge asked during this timestep (a push into a member's channel) still stands.
+    this.nextEdge = this.wokenFor > now && this.wokenFor < asked ? this.wokenFor : asked;
   }
 
   /**
@@ -136,6 +140,7 @@ export class ClockDomain {
    */
   wakeAfter(t: number, inclusive = false): void {
     const edge = inclusive && t > 0 && (t - this.phase) % this.period === 0 ? t : this.edgeAfter(t);
+    if (edge > this.wokenFor) this.wokenFor = edge;
     if (edge < this.nextEdge) this.nextEdge = edge;
   }
 }

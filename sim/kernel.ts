@@ -324,13 +324,12 @@ export class Kernel implements ProcessScheduler, EventHost {
     this.edgesPending = false;
     this.statistics.edgesEvaluated += edges;
     const changed = this.commit();
-    if (changed) {
-      for (let index = 0; index < domains.length; index++) if (domains[index]!.wakeOnSignalChange) domains[index]!.wakeAfter(now);
-    } else if (edges > 0 && this.skipIdle) {
-      for (let index = 0; index < domains.length; index++) {
-        const domain = domains[index]!;
-        if (domain.nextEdge === now + domain.period && domain.allIdle()) domain.sleep(now);
-      }
+    if (edges === 0 && !changed) return;
+    for (let index = 0; index < domains.length; index++) {
+      const domain = domains[index]!;
+      // A domain that no signal change wakes sleeps as soon as its members are idle, changes or not.
+      if (changed && domain.wakeOnSignalChange) domain.wakeAfter(now);
+      else if (edges > 0 && this.skipIdle && domain.nextEdge === now + domain.period && domain.allIdle()) domain.sleep(now);
     }
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { ComponentError, ProcessError, SignalError } from "../../sim/errors.js";
+import { Channel } from "../../sim/channel.js";
 import { Kernel } from "../../sim/kernel.js";
 import { delay, edge, until } from "../../sim/process.js";
 import { ns } from "../../sim/time.js";
@@ -308,6 +309,43 @@ describe("run control", () => {
       });
       kernel.run({ until: ns(100) });
       expect(seen, `skipIdle ${skipIdle}`).toEqual([ns(50)]);
+    }
+  });
+  test("a domain no signal change wakes sleeps once its members are idle, even after an edge that changed a signal", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 1000, { wakeOnSignalChange: false });
+    const level = kernel.signal("top.level", 8);
+    let writes = 3;
+    kernel.clocked(clock, { path: "top.writer", evaluate: () => writes > 0 && level.set(level.value + writes--), isIdle: () => writes === 0 });
+    kernel.run({ until: ns(100) });
+    expect(level.value).toBe(6);
+    // The three writing edges and nothing after: the edge that wrote last puts the domain to sleep.
+    expect(kernel.statistics.edgesEvaluated).toBe(3);
+  });
+
+  test("an item pushed into a later domain's channel at an edge both share is taken at the consumer's next edge, changes or not", () => {
+    for (const changeSignal of [false, true]) {
+      const kernel = new Kernel();
+      const fast = kernel.clock("top.fast", 1000, { wakeOnSignalChange: false });
+      const slow = kernel.clock("top.slow", 4000, { wakeOnSignalChange: false });
+      const marker = kernel.signal("top.marker", 1);
+      const channel = new Channel<number>(kernel, slow);
+      const taken: number[] = [];
+      let sent = false;
+      // The producer pushes at 4 ns, an edge of both domains; the consumer, evaluated after it, cannot take the item yet.
+      kernel.clocked(fast, {
+        path: "top.producer",
+        evaluate: () => {
+          if (kernel.now !== ns(4)) return;
+          channel.push(7);
+          sent = true;
+          if (changeSignal) marker.set(1);
+        },
+        isIdle: () => sent,
+      });
+      kernel.clocked(slow, { path: "top.consumer", evaluate: () => void (channel.ready && taken.push(kernel.now, channel.take()!)), isIdle: () => !channel.ready });
+      kernel.run({ until: ns(100) });
+      expect(taken, `signal changed: ${changeSignal}`).toEqual([ns(8), 7]);
     }
   });
 });
