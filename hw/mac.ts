@@ -60,6 +60,19 @@ export class Mac extends ClockedComponent {
     this.touch();
   }
 
+  /** With a frame on the line: the edge before it frees when a frame waits to follow it, else when it frees, to show the line idle. */
+  nextWakeTime(): number {
+    if (this.sendingLength === 0) return Infinity;
+    return this.transmitEnabled && (this.waitingFrames > 0 || this.fromTx.length > 0) ? this.lineFreeAt - this.clock.period : this.lineFreeAt;
+  }
+
+  /** A frame from the TX buffer: the MAC looks at it on the edge it could start it, not before. */
+  readonly frameQueued = {
+    wakeAfter: (time: number): void => {
+      this.clock.wakeAt(Math.max(this.lineFreeAt - this.clock.period, time + 1), time);
+    },
+  };
+
   override isIdle(): boolean {
     if (this.dirty) return false;
     const now = this.kernel.now;
@@ -97,7 +110,6 @@ export class Mac extends ClockedComponent {
   }
 
   private send(frame: TransmitFrame, start: number): void {
-    const now = this.kernel.now;
     this.shared.stages.record("tx", "wire-start", start, frame.packet, frame.bytes);
     this.wire.transmit("nic", { bytes: frame.bytes, fcsGood: true }, start, () => {
       this.shared.stages.record("tx", "wire-end", this.kernel.now, frame.packet, frame.bytes);
@@ -109,9 +121,6 @@ export class Mac extends ClockedComponent {
     });
     this.lineFreeAt = start + this.wire.occupancy(frame.bytes.length);
     this.sendingLength = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
-    // Look again an edge before the line frees, to start a waiting frame exactly then, and when it frees.
-    this.clock.wakeAt(this.lineFreeAt - this.clock.period, now);
-    this.clock.wakeAt(this.lineFreeAt, now);
   }
 
   private frameStart(length: number): void {

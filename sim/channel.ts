@@ -1,8 +1,11 @@
-import type { ClockDomain } from "./clock-domain.js";
-
 interface Host {
   readonly now: number;
   readonly phase: number;
+}
+
+/** Whoever takes from a channel, woken by each push: a clock domain, or a member that knows which edge it needs. */
+export interface ChannelConsumer {
+  wakeAfter(time: number): void;
 }
 
 /**
@@ -16,8 +19,7 @@ export class Channel<T> {
   private readonly phases: number[] = [];
   private head = 0;
 
-  /** The clock domain of whoever takes from the channel, woken by each push. */
-  constructor(private readonly host: Host, public consumer: ClockDomain | null = null) {}
+  constructor(private readonly host: Host, public consumer: ChannelConsumer | null = null) {}
 
   push(item: T): void {
     this.items.push(item);

@@ -19,6 +19,12 @@ export interface Clocked {
    * holds, and keeps awake while isIdle does not.
    */
   idleThisEdge?(): boolean;
+  /**
+   * The earliest time the member must be evaluated at (the first edge at or after it) with no wake
+   * from outside, or Infinity. Asked as its domain goes to sleep, so a plan changed while evaluating
+   * leaves no stale wake behind (an empty edge); a change while the domain sleeps needs a wake.
+   */
+  nextWakeTime?(): number;
 }
 
 /**
@@ -37,6 +43,8 @@ export class ClockDomain {
   private readonly wakeTimes = new TimeHeap();
   /** The latest edge a wakeAfter asked for. */
   private wokenFor = -Infinity;
+  /** Members that say when they next need an edge (nextWakeTime). */
+  private readonly timedMembers: Required<Pick<Clocked, "nextWakeTime">>[] = [];
 
   constructor(readonly path: string, readonly period: number, readonly phase: number, now: number) {
     if (!Number.isSafeInteger(period) || period < 2) throw new RangeError(`clock '${path}': period ${period} ps must be an integer of at least 2 ps`);
@@ -78,6 +86,7 @@ export class ClockDomain {
 
   add(member: Clocked): void {
     this.members.push(member);
+    if (member.nextWakeTime) this.timedMembers.push(member as Required<Pick<Clocked, "nextWakeTime">>);
   }
 
   /**
@@ -112,13 +121,20 @@ export class ClockDomain {
   /** Whether a member has work: one not idle, or an edge asked for ahead (a latency running out). */
   hasWork(now: number): boolean {
     this.wakeTimes.dropThrough(now);
-    return this.wakeTimes.size > 0 || !this.allIdle();
+    return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity);
   }
 
-  /** Sleep until the earliest edge a member asked for with wakeAt, or until woken. */
+  /** Sleep until the earliest edge a member asked for (wakeAt, nextWakeTime), or until woken. */
   sleep(now: number): void {
     this.wakeTimes.dropThrough(now);
-    const asked = this.wakeTimes.peek() ?? Infinity;
+    let asked = this.wakeTimes.peek() ?? Infinity;
+    const timed = this.timedMembers;
+    for (let index = 0; index < timed.length; index++) {
+      const time = timed[index]!.nextWakeTime();
+      if (time === Infinity) continue;
+      const edge = this.edgeAfter(Math.max(time - 1, now));
+      if (edge < asked) asked = edge;
+    }
     // A wake for the next edge asked during this timestep (a push into a member's channel) still stands.
     this.nextEdge = this.wokenFor > now && this.wokenFor < asked ? this.wokenFor : asked;
   }

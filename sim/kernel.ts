@@ -58,7 +58,8 @@ export interface KernelStatistics {
   phases: number;
   edgesEvaluated: number;
   componentEvaluations: number;
-  edgesSkipped: number;
+  /** Edges taken on which every member was idle: a wake no one needed. */
+  emptyEdges: number;
 }
 
 /** Most delta cycles allowed at one simulated time before the kernel reports a zero-delay loop. */
@@ -86,7 +87,7 @@ export class Kernel implements ProcessScheduler, EventHost {
   }
   readonly signals: AnySignal[] = [];
   readonly events: SimEvent[] = [];
-  readonly statistics: KernelStatistics = { timesteps: 0, phases: 0, edgesEvaluated: 0, componentEvaluations: 0, edgesSkipped: 0 };
+  readonly statistics: KernelStatistics = { timesteps: 0, phases: 0, edgesEvaluated: 0, componentEvaluations: 0, emptyEdges: 0 };
   private readonly queue = new EventQueue<Wakeup>();
   private readonly names = new Map<string, string>();
   private tracer: KernelTracer | null = null;
@@ -317,7 +318,9 @@ export class Kernel implements ProcessScheduler, EventHost {
     for (let index = 0; index < domains.length; index++) {
       const domain = domains[index]!;
       if (domain.nextEdge !== now) continue;
-      this.statistics.componentEvaluations += domain.evaluate(now, this.skipIdle);
+      const evaluated = domain.evaluate(now, this.skipIdle);
+      this.statistics.componentEvaluations += evaluated;
+      if (evaluated === 0) this.statistics.emptyEdges++;
       domain.nextEdge = now + domain.period;
       edges++;
     }

@@ -348,4 +348,24 @@ describe("run control", () => {
       expect(taken, `signal changed: ${changeSignal}`).toEqual([ns(8), 7]);
     }
   });
+  test("a member's nextWakeTime, asked as its domain goes to sleep, sets the edges it takes", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 1000, { wakeOnSignalChange: false });
+    const seen: number[] = [];
+    let due = 0;
+    kernel.clocked(clock, {
+      path: "top.timer",
+      // Each evaluation plans the next: 10 ns on, then 20 ns, then nothing.
+      evaluate: () => {
+        seen.push(kernel.now);
+        due = seen.length === 1 ? kernel.now + ns(10) : seen.length === 2 ? kernel.now + ns(20) - 500 : Infinity;
+      },
+      isIdle: () => kernel.now < due,
+      nextWakeTime: () => due,
+    });
+    kernel.run({ until: ns(100) });
+    // 30.5 ns falls between edges: the first edge after it is taken.
+    expect(seen).toEqual([ns(1), ns(11), ns(31)]);
+    expect(kernel.statistics.emptyEdges).toBe(0);
+  });
 });
