@@ -22,10 +22,12 @@ export type { DmaCompletion } from "./request.js";
  * Transaction-level, with the times of an engine evaluated on every edge: a write's pieces and
  * its landing are worked out in closed form when it is taken. Read pieces are issued one per edge
  * while a tag is free, but the engine runs only on edges where something shows (a request
- * completes, the tags in use or the waiting reads change: reads_in_flight shows every piece) and
- * then does the edges in between, which by the look-ahead change nothing, in order: their
- * issues, random draws and completion times are those the per-cycle engine had. Deferring the
- * issues keeps an urgent read taken later able to go ahead of pieces not issued yet.
+ * completes and, when the waveform or a process watches reads_in_flight or reads_waiting, the
+ * tags in use or the waiting reads change) and then does the edges in between, which by the
+ * look-ahead change nothing shown, in order: their issues, random draws and completion times are
+ * those the per-cycle engine had. Deferring the issues keeps an urgent read taken later able to
+ * go ahead of pieces not issued yet. Unwatched, those two signals are brought up to date only on
+ * the edges the engine runs.
  */
 @injectable()
 export class DmaEngine extends ClockedComponent {
@@ -66,6 +68,8 @@ export class DmaEngine extends ClockedComponent {
   /** The next edge on which something shows, and the latest edge a wake was asked for. */
   private nextChange = Infinity;
   private wakeAsked = -Infinity;
+  /** Whether anything sees reads_in_flight and reads_waiting (the waveform, a waiting process): then every piece's edge is run. */
+  private piecesShown = true;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
     super(context);
@@ -129,7 +133,7 @@ export class DmaEngine extends ClockedComponent {
       const completed = this.completed;
       this.step(edge);
       this.doneThrough = edge;
-      if (this.tagsInUse !== tags || this.reads.length !== waiting || this.completed !== completed) {
+      if (this.completed !== completed || (this.piecesShown && (this.tagsInUse !== tags || this.reads.length !== waiting))) {
         throw new Error(`DMA engine: the edge at ${edge} ps changed what the engine shows, but no wake was planned for it`);
       }
     }
@@ -155,7 +159,8 @@ export class DmaEngine extends ClockedComponent {
     const period = this.clock.period;
     // Every write landing and unmapped error completes a request; the read side is looked ahead.
     const limit = Math.min(writes ? Math.max(writes.time, now + period) : Infinity, unmapped ? Math.max(unmapped.time, now + period) : Infinity);
-    this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, limit);
+    this.piecesShown = this.readsInFlight.traceIndex >= 0 || this.readsWaiting.traceIndex >= 0 || this.readsInFlight.waiters !== null || this.readsWaiting.waiters !== null;
+    this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, limit, this.piecesShown);
     if (this.nextChange !== Infinity && this.nextChange !== this.wakeAsked) {
       this.clock.wakeAt(this.nextChange, now);
       this.wakeAsked = this.nextChange;

@@ -21,7 +21,8 @@ export function piecesOf(length: number, maxReadRequest: number): number {
 
 /**
  * Finds the next edge on which the read side changes what it shows: a read completes (its data
- * is taken from memory and handed over), the tags in use change, or the first waiting read has
+ * is taken from memory and handed over) and, while the pieces are shown (reads_in_flight and
+ * reads_waiting are traced or waited on), the tags in use change or the first waiting read has
  * its last piece issued. Edges between change nothing visible: a tag freed and taken again on the
  * same edge, as happens while every tag is busy. The look-ahead issues nothing and draws no
  * random numbers; the engine issues for real when it next runs, in the same order.
@@ -37,7 +38,7 @@ export class ReadLookahead {
    * not known yet (it comes with its random draws), so the look-ahead stops where the first such
    * completion could be handled.
    */
-  nextChange(now: number, tagsInUse: number, waiting: ReadRequest | undefined, dues: ReadDues, limit: number): number {
+  nextChange(now: number, tagsInUse: number, waiting: ReadRequest | undefined, dues: ReadDues, limit: number, piecesShown: boolean): number {
     const { period, maxOutstandingReads, maxReadRequest, fewestTurnaroundCycles } = this.timing;
     const pass = ++this.pass;
     let tags = tagsInUse;
@@ -65,9 +66,9 @@ export class ReadLookahead {
       if (piecesToIssue > 0 && tags < maxOutstandingReads) {
         tags++;
         if (firstIssued === Infinity) firstIssued = edge;
-        if (--piecesToIssue === 0) return edge;
+        if (--piecesToIssue === 0 && piecesShown) return edge;
       }
-      if (tags !== tagsBefore) return edge;
+      if (tags !== tagsBefore && piecesShown) return edge;
     }
   }
 }

@@ -4,6 +4,7 @@ import { container, inject, injectable, type InjectionToken } from "../../../sim
 import { HostMemory } from "../../../sim/host/memory.js";
 import { HostMemoryToken } from "../../../sim/host/token.js";
 import { Kernel } from "../../../sim/kernel.js";
+import { until } from "../../../sim/process.js";
 import { MemorySink } from "../../../sim/vcd/sink.js";
 import { VcdTracer } from "../../../sim/vcd/tracer.js";
 import { DmaEngine } from "../../../hw/dma/engine.js";
@@ -51,6 +52,7 @@ export interface DmaRunResult {
   /** Edges on which the engine itself was evaluated. */
   readonly engineEvaluations: number;
   readonly end: number;
+  readonly watcherResumed: number | null;
 }
 
 export const PERIOD = 4000;
@@ -157,11 +159,20 @@ class DmaBench extends Component {
   }
 }
 
+export interface RunOptions {
+  readonly skipIdle: boolean;
+  readonly until?: number;
+  /** Without the waveform (vcd is empty); the engine then shows its read pieces only to a watcher. */
+  readonly untraced?: boolean;
+  /** A process waits, from the start, for reads_in_flight to reach this many pieces; when it resumes is in `watcherResumed`. */
+  readonly watchReadsInFlight?: number;
+}
+
 /**
  * Run a workload on the transaction-level engine or on the per-cycle oracle, every edge evaluated
  * or idle edges skipped, until `until` ps (or, without it, until nothing is left to do).
  */
-export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaWorkload, options: { skipIdle: boolean; until?: number }): DmaRunResult {
+export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaWorkload, options: RunOptions): DmaRunResult {
   const kernel = new Kernel({ seed: workload.seed, skipIdle: options.skipIdle });
   const clock = kernel.clock("top.clk_core", PERIOD, { phase: workload.phase, wakeOnSignalChange: false });
   const scope = container.createChildContainer();
@@ -176,8 +187,16 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
     evaluate();
   };
   const sink = new MemorySink();
-  kernel.traceWith(new VcdTracer({ sink }));
+  if (!options.untraced) kernel.traceWith(new VcdTracer({ sink }));
+  let watcherResumed: number | null = null;
+  const watched = options.watchReadsInFlight;
+  if (watched !== undefined) {
+    kernel.process("top.watcher", function* () {
+      yield until(top.dma.readsInFlight, watched);
+      watcherResumed = kernel.now;
+    });
+  }
   kernel.run(options.until === undefined ? {} : { until: options.until });
   kernel.close();
-  return { handed: top.replies.handed, landed: top.landed, vcd: sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now };
+  return { handed: top.replies.handed, landed: top.landed, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now, watcherResumed };
 }

@@ -46,18 +46,21 @@ function outcome(run: DmaRunResult) {
  * The transaction-level engine (idle edges skipped, as the model runs, and every edge evaluated)
  * against the per-cycle engine it replaced, evaluated on every edge, on the same workload.
  */
-function compare(load: DmaWorkload): { fast: DmaRunResult; oracle: DmaRunResult } {
+function compare(load: DmaWorkload): { fast: DmaRunResult; oracle: DmaRunResult; untraced: DmaRunResult } {
   const natural = runDma("transaction-level", load, { skipIdle: true });
   const until = natural.end + 20 * PERIOD;
   const fast = runDma("transaction-level", load, { skipIdle: true, until });
   const everyEdge = runDma("transaction-level", load, { skipIdle: false, until });
   const oracle = runDma("per-cycle", load, { skipIdle: false, until });
+  const untraced = runDma("transaction-level", load, { skipIdle: true, until, untraced: true });
   expect(outcome(fast)).toEqual(outcome(oracle));
   expect(outcome(everyEdge)).toEqual(outcome(oracle));
+  // Without the waveform the read pieces' edges are not run, and nothing else may change.
+  expect({ ...outcome(untraced), vcd: oracle.vcd }).toEqual(outcome(oracle));
   // Every read and every write with a reply channel was answered within the run.
   const answered = load.actions.filter(({ action }) => action.kind === "read" || (action.kind === "write" && action.replies)).length;
   expect(fast.handed).toHaveLength(answered);
-  return { fast, oracle };
+  return { fast, oracle, untraced };
 }
 
 describe("the transaction-level DMA engine against the per-cycle engine", () => {
@@ -87,6 +90,21 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
   test("a 1500-byte read still shows each of its three pieces on reads_in_flight, so it runs on their issue and completion edges", () => {
     const { fast } = compare(lone({ kind: "read", urgent: false, buffer: 2, offset: 0, length: 1500 }));
     expect(fast.engineEvaluations).toBe(6);
+  });
+
+  test("without the waveform, the same 1500-byte read runs the engine when taken, when its first piece's completion time must be drawn, and when it completes", () => {
+    const { fast, untraced } = compare(lone({ kind: "read", urgent: false, buffer: 2, offset: 0, length: 1500 }));
+    expect(untraced.engineEvaluations).toBe(3);
+    expect(untraced.handed).toEqual(fast.handed);
+  });
+
+  test("a process waiting on reads_in_flight sees every piece without the waveform too: it resumes when the waveform shows the value", () => {
+    const load = lone({ kind: "read", urgent: false, buffer: 2, offset: 0, length: 1500 });
+    const traced = runDma("transaction-level", load, { skipIdle: true, watchReadsInFlight: 3 });
+    const untraced = runDma("transaction-level", load, { skipIdle: true, untraced: true, watchReadsInFlight: 3 });
+    // Three pieces issued on three edges after the read is taken: in flight 1, 2, then 3.
+    expect(traced.watcherResumed).toBe(7 * PERIOD);
+    expect(untraced.watcherResumed).toBe(traced.watcherResumed);
   });
 
   test("with every tag busy, a freed tag taken again on the same edge shows nothing, and the engine sleeps through it", () => {
