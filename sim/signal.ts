@@ -49,6 +49,11 @@ export abstract class SignalBase<T extends number | bigint> {
   traceIndex = -1;
   waiters: SignalWaiter<T>[] | null = null;
   lastWriteWins = false;
+  /**
+   * Called when a process starts waiting on the signal: a block that, unwatched, brings it up to
+   * date only when it runs for other reasons wakes here to show it edge by edge again.
+   */
+  onWatched: (() => void) | null = null;
 
   constructor(
     protected readonly host: SignalHost,
@@ -108,8 +113,14 @@ export abstract class SignalBase<T extends number | bigint> {
     return true;
   }
 
+  /** Whether anything sees each change: the waveform, or a process waiting on it. */
+  get watched(): boolean {
+    return this.traceIndex >= 0 || this.waiters !== null;
+  }
+
   addWaiter(waiter: SignalWaiter<T>): void {
     (this.waiters ??= []).push(waiter);
+    this.onWatched?.();
   }
 
   /** Resume the waiters whose condition now holds; keep the rest. */

@@ -80,6 +80,8 @@ export class DmaEngine extends ClockedComponent {
     // A piece's completion is handled no sooner than its latency (or timeout), and never on its own issue edge.
     const fewestTurnaroundCycles = Math.max(1, Math.min(readLatency, completionTimeout));
     this.lookahead = new ReadLookahead({ period, maxOutstandingReads, maxReadRequest, fewestTurnaroundCycles });
+    // A process starting to wait on them wakes the engine, which shows every piece from its next edge on.
+    this.readsInFlight.onWatched = this.readsWaiting.onWatched = () => this.wake();
   }
 
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
@@ -159,7 +161,7 @@ export class DmaEngine extends ClockedComponent {
     const period = this.clock.period;
     // Every write landing and unmapped error completes a request; the read side is looked ahead.
     const limit = Math.min(writes ? Math.max(writes.time, now + period) : Infinity, unmapped ? Math.max(unmapped.time, now + period) : Infinity);
-    this.piecesShown = this.readsInFlight.traceIndex >= 0 || this.readsWaiting.traceIndex >= 0 || this.readsInFlight.waiters !== null || this.readsWaiting.waiters !== null;
+    this.piecesShown = this.readsInFlight.watched || this.readsWaiting.watched;
     this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, limit, this.piecesShown);
     if (this.nextChange !== Infinity && this.nextChange !== this.wakeAsked) {
       this.clock.wakeAt(this.nextChange, now);

@@ -4,7 +4,7 @@ import { container, inject, injectable, type InjectionToken } from "../../../sim
 import { HostMemory } from "../../../sim/host/memory.js";
 import { HostMemoryToken } from "../../../sim/host/token.js";
 import { Kernel } from "../../../sim/kernel.js";
-import { until } from "../../../sim/process.js";
+import { delay, until } from "../../../sim/process.js";
 import { MemorySink } from "../../../sim/vcd/sink.js";
 import { VcdTracer } from "../../../sim/vcd/tracer.js";
 import { DmaEngine } from "../../../hw/dma/engine.js";
@@ -164,8 +164,10 @@ export interface RunOptions {
   readonly until?: number;
   /** Without the waveform (vcd is empty); the engine then shows its read pieces only to a watcher. */
   readonly untraced?: boolean;
-  /** A process waits, from the start, for reads_in_flight to reach this many pieces; when it resumes is in `watcherResumed`. */
+  /** A process waits for reads_in_flight to reach this many pieces; when it resumes is in `watcherResumed`. */
   readonly watchReadsInFlight?: number;
+  /** When that process starts waiting (ps; from the start without it). */
+  readonly watchFrom?: number;
 }
 
 /**
@@ -191,7 +193,9 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
   let watcherResumed: number | null = null;
   const watched = options.watchReadsInFlight;
   if (watched !== undefined) {
+    const from = options.watchFrom ?? 0;
     kernel.process("top.watcher", function* () {
+      if (from > 0) yield delay(from);
       yield until(top.dma.readsInFlight, watched);
       watcherResumed = kernel.now;
     });

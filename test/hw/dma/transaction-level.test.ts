@@ -107,6 +107,17 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
     expect(untraced.watcherResumed).toBe(traced.watcherResumed);
   });
 
+  test("a process that starts waiting on reads_in_flight after the read was planned without it wakes the engine, and sees the pieces that follow on their edges", () => {
+    const load = lone({ kind: "read", urgent: false, buffer: 2, offset: 0, length: 1500 });
+    // Between the first piece's issue (edge 5) and the third's (edge 7).
+    const options = { skipIdle: true, watchReadsInFlight: 3, watchFrom: 5 * PERIOD + PERIOD / 2 };
+    const traced = runDma("transaction-level", load, options);
+    const untraced = runDma("transaction-level", load, { ...options, untraced: true });
+    expect(traced.watcherResumed).toBe(7 * PERIOD);
+    expect(untraced.watcherResumed).toBe(traced.watcherResumed);
+    expect(untraced.handed).toEqual(traced.handed);
+  });
+
   test("with every tag busy, a freed tag taken again on the same edge shows nothing, and the engine sleeps through it", () => {
     const reads: TimedAction[] = Array.from({ length: 12 }, (_, index) => ({ cycle: index % 3, maker: "block-after" as const, delay: 0, action: { kind: "read" as const, urgent: false, buffer: 3, offset: index * 512, length: 2048 } }));
     const { fast, oracle } = compare({ parameters: { maxOutstandingReads: 8 }, phase: 0, seed: 1, actions: reads });
