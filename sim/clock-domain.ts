@@ -8,7 +8,8 @@ export interface Clocked {
   evaluate(): void;
   /**
    * True when evaluating now would change nothing and nothing will change until a signal
-   * changes or the component calls wake(). While every member is idle the kernel skips edges.
+   * changes, the component calls wake(), a time it asked for (wakeAt, nextWakeTime) comes or an
+   * item reaches one of its channels. While every member is idle the kernel skips edges.
    */
   isIdle(): boolean;
   /** Set by a member's wake(): evaluate it on the next edge whatever isIdle says. */

@@ -116,7 +116,7 @@ function defaultScenarioWork(): Work {
 
 export const kernelWork: Experiment = {
   name: "kernel-work",
-  title: "The kernel's own work: an idle NIC evaluates no edges; timesteps and evaluations per frame within budget",
+  title: "The kernel's own work: an idle NIC evaluates no edges; timesteps, evaluations and empty edges per frame within budget",
   closedForm:
     "An idle NIC has nothing to evaluate: every block reports idle and its clock sleeps until a register write, a DMA completion or a frame wakes it, " +
     "so 1 ms without traffic evaluates no clock edge. At the line rate, the timesteps and component evaluations per frame of each reference workload " +

@@ -311,6 +311,7 @@ describe("run control", () => {
       expect(seen, `skipIdle ${skipIdle}`).toEqual([ns(50)]);
     }
   });
+
   test("a domain no signal change wakes sleeps once its members are idle, even after an edge that changed a signal", () => {
     const kernel = new Kernel();
     const clock = kernel.clock("top.clk", 1000, { wakeOnSignalChange: false });
@@ -348,6 +349,7 @@ describe("run control", () => {
       expect(taken, `signal changed: ${changeSignal}`).toEqual([ns(8), 7]);
     }
   });
+
   test("a member's nextWakeTime, asked as its domain goes to sleep, sets the edges it takes", () => {
     const kernel = new Kernel();
     const clock = kernel.clock("top.clk", 1000, { wakeOnSignalChange: false });
