@@ -15,6 +15,8 @@ export const InterruptQueueCount = Symbol("InterruptQueueCount");
  */
 @injectable()
 export class InterruptController extends ClockedComponent {
+  // Woken by its channels, register writes and the times it asks for: not asked isIdle while it sleeps.
+  override readonly sleepsUntilWoken = true;
   readonly cause = this.signal("cause", 32);
   readonly mask = this.signal("mask", 32);
   readonly interruptsSignal = this.signal("interrupts", 32, { kind: "integer" });
@@ -46,7 +48,7 @@ export class InterruptController extends ClockedComponent {
     this.packets = new Array<number>(count).fill(0);
     this.lastFire = new Array<number>(count).fill(0);
     this.causesOf = Array.from({ length: count }, (_, vector) => vectorCauses(vector, queues));
-    this.raised = new Channel(this.kernel, this.clock);
+    this.raised = new Channel(this.kernel, this);
   }
 
   txDone(queue: number, packets: number): void {
@@ -129,7 +131,7 @@ export class InterruptController extends ClockedComponent {
         this.vectors[vector]!.fire();
       } else {
         this.nextDue = Math.min(this.nextDue, due);
-        this.clock.wakeAt(due, now);
+        this.wakeAt(due);
       }
     }
     this.cause.set(this.causeBits >>> 0);

@@ -15,6 +15,8 @@ import { EMPTY, type QueueScheduler } from "./qos/class-scheduler.js";
  */
 @injectable()
 export class Mac extends ClockedComponent {
+  // Woken by its channels, register writes and the times it asks for: not asked isIdle while it sleeps.
+  override readonly sleepsUntilWoken = true;
   readonly txBusy = this.signal("tx_busy", 1);
   readonly txFrameLength = this.signal("tx_frame_length", 16);
   readonly txFrames = this.signal("tx_frames", 32, { kind: "integer" });
@@ -69,7 +71,7 @@ export class Mac extends ClockedComponent {
   /** A frame from the TX buffer: the MAC looks at it on the edge it could start it, not before. */
   readonly frameQueued = {
     wakeAfter: (time: number): void => {
-      this.clock.wakeAt(Math.max(this.lineFreeAt - this.clock.period, time + 1), time);
+      this.wakeAt(Math.max(this.lineFreeAt - this.clock.period, time + 1));
     },
   };
 

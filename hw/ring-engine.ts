@@ -12,6 +12,8 @@ import { RingRegisters } from "./ring.js";
  * DMA completion channel, the doorbell, and descriptor fetching across the queues (urgent ones first, then round-robin).
  */
 export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends ClockedComponent {
+  // Woken by its channels, register writes and the times it asks for: not asked isIdle while it sleeps.
+  override readonly sleepsUntilWoken = true;
   readonly queues: S[] = [];
   protected readonly completions: Channel<DmaCompletion<Tag>>;
   private readonly prefetches: DescriptorPrefetch<D>[];
@@ -24,7 +26,7 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
       this.queues.push(makeState(new RingRegisters(direction, queue, shared.errors, scope), scope));
     }
     this.prefetches = this.queues.map((state) => state.prefetch);
-    this.completions = new Channel(this.kernel, this.clock);
+    this.completions = new Channel(this.kernel, this);
   }
 
   ring(queue: number): RingRegisters {

@@ -26,6 +26,14 @@ export interface Clocked {
    * leaves no stale wake behind (an empty edge); a change while the domain sleeps needs a wake.
    */
   nextWakeTime?(): number;
+  /**
+   * Opt in: every way the member gets work is a wake (wake(), a push into one of its channels,
+   * a time it asked for, nextWakeTime), so once it is idle the domain stops asking it isIdle until
+   * one of those comes: idle members are not polled.
+   */
+  readonly sleepsUntilWoken?: boolean;
+  /** For such a member, kept by its domain: whether it may have work, and so is asked isIdle on an edge. */
+  awake?: boolean;
 }
 
 /**
@@ -41,13 +49,19 @@ export class ClockDomain {
   /** Whether any committed signal change wakes the domain (see Kernel.clock). */
   wakeOnSignalChange = true;
   /** Edges members asked to be evaluated at (wakeAt), ascending; a sleeping domain still takes them. */
-  private readonly wakeTimes = new TimeHeap();
+  private readonly wakeTimes = new TimeHeap<Clocked | null>();
   /** The latest edge a wakeAfter asked for. */
   private wokenFor = -Infinity;
   /** Members that say when they next need an edge (nextWakeTime). */
-  private readonly timedMembers: Required<Pick<Clocked, "nextWakeTime">>[] = [];
+  private readonly timedMembers: (Clocked & Required<Pick<Clocked, "nextWakeTime">>)[] = [];
+  /** A wake time's member, or every member for a time no member owns: awake on that edge. */
+  private readonly rouse = (owner: Clocked | null): void => {
+    if (owner !== null) owner.awake = true;
+    else this.rouseAll();
+  };
 
-  constructor(readonly path: string, readonly period: number, readonly phase: number, now: number) {
+  /** `work.idleChecks` counts the members asked whether they are idle (the kernel's statistics). */
+  constructor(readonly path: string, readonly period: number, readonly phase: number, now: number, private readonly work: { idleChecks: number } = { idleChecks: 0 }) {
     if (!Number.isSafeInteger(period) || period < 2) throw new RangeError(`clock '${path}': period ${period} ps must be an integer of at least 2 ps`);
     if (!Number.isSafeInteger(phase) || phase < 0 || phase >= period) {
       throw new RangeError(`clock '${path}': phase ${phase} ps must be an integer in [0, ${period})`);
@@ -87,7 +101,13 @@ export class ClockDomain {
 
   add(member: Clocked): void {
     this.members.push(member);
-    if (member.nextWakeTime) this.timedMembers.push(member as Required<Pick<Clocked, "nextWakeTime">>);
+    member.awake = true;
+    if (member.nextWakeTime) this.timedMembers.push(member as Clocked & Required<Pick<Clocked, "nextWakeTime">>);
+  }
+
+  /** Every member may have work (a signal changed, for a domain that wakes on one). */
+  rouseAll(): void {
+    for (let index = 0; index < this.members.length; index++) this.members[index]!.awake = true;
   }
 
   /**
@@ -96,14 +116,17 @@ export class ClockDomain {
    */
   evaluate(time: number, skipIdle: boolean): number {
     // Wake requests for this edge or earlier are served by evaluating it.
-    if (this.wakeTimes.size > 0) this.wakeTimes.dropThrough(time);
+    if (this.wakeTimes.size > 0) this.wakeTimes.dropThrough(time, this.rouse);
+    const timed = this.timedMembers;
+    for (let index = 0; index < timed.length; index++) if (timed[index]!.nextWakeTime() <= time) timed[index]!.awake = true;
     const members = this.members;
     let evaluated = 0;
     for (let index = 0; index < members.length; index++) {
       const member = members[index]!;
       try {
-        if (skipIdle && !member.woken && (member.idleThisEdge === undefined ? member.isIdle() : member.idleThisEdge())) continue;
+        if (skipIdle && !member.woken && ((member.sleepsUntilWoken && !member.awake) || this.idleNow(member))) continue;
         member.woken = false;
+        member.awake = true;
         member.evaluate();
         evaluated++;
       } catch (error) {
@@ -113,21 +136,45 @@ export class ClockDomain {
     return evaluated;
   }
 
+  /** Whether the member has nothing to do on this edge; one that sleeps until woken, idle beyond it too, goes to sleep. */
+  private idleNow(member: Clocked): boolean {
+    this.work.idleChecks++;
+    if (member.idleThisEdge === undefined) {
+      if (!member.isIdle()) return false;
+    } else {
+      if (!member.idleThisEdge()) return false;
+      if (!member.sleepsUntilWoken) return true;
+      // Idle for this edge only (an item it can take at the next) keeps it awake.
+      this.work.idleChecks++;
+      if (!member.isIdle()) return true;
+    }
+    if (member.sleepsUntilWoken) member.awake = false;
+    return true;
+  }
+
+  /** Whether every member is idle; a member that sleeps until woken and is found idle is no longer asked. */
   allIdle(): boolean {
     const members = this.members;
-    for (let index = 0; index < members.length; index++) if (members[index]!.woken || !members[index]!.isIdle()) return false;
+    for (let index = 0; index < members.length; index++) {
+      const member = members[index]!;
+      if (member.woken) return false;
+      if (member.sleepsUntilWoken && !member.awake) continue;
+      this.work.idleChecks++;
+      if (!member.isIdle()) return false;
+      if (member.sleepsUntilWoken) member.awake = false;
+    }
     return true;
   }
 
   /** Whether a member has work: one not idle, or an edge asked for ahead (a latency running out). */
   hasWork(now: number): boolean {
-    this.wakeTimes.dropThrough(now);
+    this.wakeTimes.dropThrough(now, this.rouse);
     return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity);
   }
 
   /** Sleep until the earliest edge a member asked for (wakeAt, nextWakeTime), or until woken. */
   sleep(now: number): void {
-    this.wakeTimes.dropThrough(now);
+    this.wakeTimes.dropThrough(now, this.rouse);
     let asked = this.wakeTimes.peek() ?? Infinity;
     const timed = this.timedMembers;
     for (let index = 0; index < timed.length; index++) {
@@ -142,11 +189,12 @@ export class ClockDomain {
 
   /**
    * Make sure the edge at or after `time` is evaluated even if the domain sleeps until then: how a
-   * member waiting out a known latency lets the domain sleep meanwhile.
+   * member waiting out a known latency lets the domain sleep meanwhile. The member (every member
+   * when not given) is awake on that edge.
    */
-  wakeAt(time: number, now: number): void {
+  wakeAt(time: number, now: number, member: Clocked | null = null): void {
     const edge = this.edgeAfter(Math.max(time - 1, now));
-    this.wakeTimes.push(edge);
+    this.wakeTimes.push(edge, member);
     if (edge < this.nextEdge) this.nextEdge = edge;
   }
 

@@ -141,16 +141,31 @@ export abstract class ClockedComponent extends Component implements Clocked {
   }
 
   woken = false;
+  /** See Clocked.sleepsUntilWoken: a block that says every way it gets work overrides this with true. */
+  readonly sleepsUntilWoken: boolean = false;
+  awake = true;
 
   /** Call when state changes from outside the clock (a method call from a process): evaluated on the next edge. */
   protected wake(): void {
     this.woken = true;
+    this.awake = true;
     this.clock.wakeAfter(this.kernel.now, this.kernel.edgesPending);
   }
 
-  /** Be evaluated again `cycles` edges from now even if the domain sleeps meanwhile (a latency running out). */
+  /** An item was pushed into one of its channels at `time`: looked at on the first edge after. */
+  wakeAfter(time: number): void {
+    this.awake = true;
+    this.clock.wakeAfter(time);
+  }
+
+  /** Be evaluated on the first edge at or after `time` even if the domain sleeps meanwhile (a latency running out). */
+  protected wakeAt(time: number): void {
+    this.clock.wakeAt(time, this.kernel.now, this);
+  }
+
+  /** Be evaluated again `cycles` edges from now even if the domain sleeps meanwhile. */
   protected wakeIn(cycles: number): void {
-    this.clock.wakeAt(this.kernel.now + cycles * this.clock.period, this.kernel.now);
+    this.wakeAt(this.kernel.now + cycles * this.clock.period);
   }
 
   /** Cycle number of the edge being evaluated. */

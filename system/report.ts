@@ -81,7 +81,7 @@ export interface SystemReport {
     queueResets: number;
     drops: Record<string, number>;
   };
-  kernel: { timesteps: number; edgesEvaluated: number; componentEvaluations: number; emptyEdges: number };
+  kernel: { timesteps: number; edgesEvaluated: number; componentEvaluations: number; emptyEdges: number; idleChecks: number };
 }
 
 export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, outcome: string): TrafficReport {
@@ -143,7 +143,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       queueResets: driver.queueResets,
       drops: Object.fromEntries(top.driver.base.drops),
     },
-    kernel: { timesteps: kernel.statistics.timesteps, edgesEvaluated: kernel.statistics.edgesEvaluated, componentEvaluations: kernel.statistics.componentEvaluations, emptyEdges: kernel.statistics.emptyEdges },
+    kernel: { timesteps: kernel.statistics.timesteps, edgesEvaluated: kernel.statistics.edgesEvaluated, componentEvaluations: kernel.statistics.componentEvaluations, emptyEdges: kernel.statistics.emptyEdges, idleChecks: kernel.statistics.idleChecks },
   };
 }
 
@@ -181,7 +181,7 @@ export function formatSystemReport(report: SystemReport): string[] {
     `       crypto engines: ${report.ipsec.preemptions.tx} preemptions encrypting, ${report.ipsec.preemptions.rx} decrypting, ${report.ipsec.preemptions.restarts} restarts`,
     describeHost(report.host),
     `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}`,
-    `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges (${report.kernel.emptyEdges} on which no block ran), ${report.kernel.componentEvaluations} component evaluations`,
+    `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges (${report.kernel.emptyEdges} on which no block ran), ${report.kernel.componentEvaluations} component evaluations, ${report.kernel.idleChecks} idle checks`,
   );
   return lines;
 }

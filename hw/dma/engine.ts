@@ -31,6 +31,8 @@ export type { DmaCompletion } from "./request.js";
  */
 @injectable()
 export class DmaEngine extends ClockedComponent {
+  // Woken by its channels, register writes and the times it asks for: not asked isIdle while it sleeps.
+  override readonly sleepsUntilWoken = true;
   readonly params = this.parameters({
     readLatency: param.cycles(125, "Core cycles from a read request to the first byte of its completion"),
     writeLatency: param.cycles(50, "Core cycles from a posted write crossing the link to host memory holding it"),
@@ -73,7 +75,7 @@ export class DmaEngine extends ClockedComponent {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
     super(context);
-    this.incoming = new Channel(this.kernel, this.clock);
+    this.incoming = new Channel(this.kernel, this);
     const period = this.clock.period;
     const { maxPayload, bytesPerCycle, maxOutstandingReads, maxReadRequest, readLatency, completionTimeout } = this.params;
     this.writeLink = new PostedWriteLink({ period, maxPayload, bytesPerCycle });
@@ -164,7 +166,7 @@ export class DmaEngine extends ClockedComponent {
     this.piecesShown = this.readsInFlight.watched || this.readsWaiting.watched;
     this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, limit, this.piecesShown);
     if (this.nextChange !== Infinity && this.nextChange !== this.wakeAsked) {
-      this.clock.wakeAt(this.nextChange, now);
+      this.wakeAt(this.nextChange);
       this.wakeAsked = this.nextChange;
     }
   }

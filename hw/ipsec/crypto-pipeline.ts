@@ -22,6 +22,8 @@ import type { SaCache, SaEntry } from "./sa-cache.js";
  */
 @injectable()
 export class CryptoPipeline extends ClockedComponent implements EngineHost {
+  // Woken by its channels, register writes and the times it asks for: not asked isIdle while it sleeps.
+  override readonly sleepsUntilWoken = true;
   readonly params = this.parameters(cryptoParameters);
   readonly waiting = this.signal("jobs_waiting", 16);
   readonly incoming: Channel<CryptoJob<unknown>>;
@@ -40,7 +42,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   ) {
     super(context);
     this.stages = shared.stages;
-    this.incoming = new Channel(this.kernel, this.clock);
+    this.incoming = new Channel(this.kernel, this);
     // Shares of the engines' data paths: a job costs its bytes; strict classes are policed at the wire, not here.
     const capacity = (this.params.engines * this.params.bytesPerCycle) / this.clock.period;
     this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { cost: (bytes) => bytes, policeStrict: false });
@@ -116,7 +118,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       engine.publish(now);
     }
     this.nextEvent = next;
-    if (next !== Infinity) this.clock.wakeAt(next, now);
+    if (next !== Infinity) this.wakeAt(next);
     this.waiting.set(Math.min(this.waitingJobs, 0xffff));
   }
 

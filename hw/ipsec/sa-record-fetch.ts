@@ -25,6 +25,8 @@ interface Fetch {
  */
 @injectable()
 export class SaRecordFetch extends ClockedComponent {
+  // Woken by its channels, register writes and the times it asks for: not asked isIdle while it sleeps.
+  override readonly sleepsUntilWoken = true;
   readonly busySignal = this.signal("fetch_busy", 1);
   /** The result for SA_STATUS: BUSY while a fetch is on its way, then 0 or an error code. */
   onDone: (status: number) => void = () => {};
@@ -37,7 +39,7 @@ export class SaRecordFetch extends ClockedComponent {
     @inject(SaCacheToken) private readonly cache: SaCache,
   ) {
     super(context);
-    this.completions = new Channel(this.kernel, this.clock);
+    this.completions = new Channel(this.kernel, this);
   }
 
   get busy(): boolean {

@@ -82,8 +82,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     @inject(IpsecOffloadToken) private readonly offload: IpsecOffload,
   ) {
     super(context, shared, "rx", (ring, scope) => new RxQueueState(ring, scope));
-    this.fromMac = new Channel(this.kernel, this.clock);
-    this.cryptoResults = new Channel(this.kernel, this.clock);
+    this.fromMac = new Channel(this.kernel, this);
+    this.cryptoResults = new Channel(this.kernel, this);
   }
 
   bufferSize(queue: number): number {

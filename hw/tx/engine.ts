@@ -92,16 +92,16 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     @inject(IpsecOffloadToken) private readonly offload: IpsecOffload,
   ) {
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
-    this.cryptoResults = new Channel(this.kernel, this.clock);
+    this.cryptoResults = new Channel(this.kernel, this);
     this.scheduler = shared.makeScheduler();
-    this.freed = new Channel(this.kernel, this.clock);
+    this.freed = new Channel(this.kernel, this);
     this.toMac = new Channel(this.kernel);
     this.writeBack = new TxWriteBack(
       shared.queues,
       (queue) => this.queues[queue]!.ring,
       (address, bytes, tag) => shared.dma.write(address, bytes, this.completions, tag),
       () => this.params.writeBackDelay * this.clock.period,
-      (time) => this.clock.wakeAt(time, this.kernel.now),
+      (time) => this.wakeAt(time),
     );
     this.buffer = new TxBuffer(this.params, shared.queues, shared.maxFrameBytes, `${this.overrides.source}: ${this.path}`);
     if (this.params.priorityReserve >= this.params.framesInFlight) {
@@ -205,7 +205,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     if (queue < 0) {
       // A policed queue may be waiting only for its rate: nothing else would wake us then.
       this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
-      if (this.retryAt !== Infinity) this.clock.wakeAt(this.retryAt, this.kernel.now);
+      if (this.retryAt !== Infinity) this.wakeAt(this.retryAt);
       return false;
     }
     this.retryAt = Infinity;
