@@ -12,6 +12,14 @@ export interface OutputNames {
 /** A directory the outputs cannot go to, or a file they cannot be written as: the path and why. */
 export class OutputError extends Error {}
 
+/** A write to an output file that failed (a full disk, a quota), naming the file as it is on disk. */
+export function writeFailure(path: string, error: unknown): OutputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  // Node's message is "ENOSPC: no space left on device, write": the reason alone, then its code.
+  const reason = error instanceof Error ? error.message.replace(/^[A-Z0-9_]+: /, "").replace(/, (write|close)$/, "") : String(error);
+  return new OutputError(`could not write ${path}: ${reason}${code !== undefined && !reason.includes(code) ? ` (${code})` : ""}`);
+}
+
 /**
  * Make a directory and its missing parents one level at a time. Node's own recursive mkdir never
  * returns for a path under /proc, where every mkdir fails with ENOENT; here each failure is reported
@@ -104,7 +112,12 @@ export class OutputFiles implements OutputNames {
 
   /** Write a whole file. */
   write(path: string, contents: string | Uint8Array): void {
-    writeFileSync(this.open(path), contents);
+    const temporary = this.open(path);
+    try {
+      writeFileSync(temporary, contents);
+    } catch (error) {
+      throw writeFailure(temporary, error);
+    }
     this.written(path);
   }
 

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { FileSink } from "../vcd/sink.js";
 
 /** Link type 1: Ethernet frames without FCS. */
 const LINKTYPE_ETHERNET = 1;
@@ -11,13 +11,13 @@ const SNAPSHOT_LENGTH = 262144;
  * Wireshark read. Times are simulated picoseconds, truncated to nanoseconds.
  */
 export class PcapWriter {
-  private readonly file: number;
+  private readonly file: FileSink;
   private buffer = Buffer.alloc(1 << 16);
   private used = 0;
   frames = 0;
 
   constructor(readonly path: string) {
-    this.file = openSync(path, "w");
+    this.file = new FileSink(path);
     const header = Buffer.alloc(24);
     header.writeUInt32LE(NANOSECOND_MAGIC, 0);
     header.writeUInt16LE(2, 4);
@@ -41,13 +41,13 @@ export class PcapWriter {
 
   close(): void {
     this.flush();
-    closeSync(this.file);
+    this.file.close();
   }
 
   private append(bytes: Uint8Array): void {
     if (this.used + bytes.length > this.buffer.length) this.flush();
     if (bytes.length > this.buffer.length) {
-      writeSync(this.file, bytes);
+      this.file.write(bytes);
       return;
     }
     this.buffer.set(bytes, this.used);
@@ -55,7 +55,7 @@ export class PcapWriter {
   }
 
   private flush(): void {
-    if (this.used > 0) writeSync(this.file, this.buffer, 0, this.used);
+    if (this.used > 0) this.file.write(this.buffer.subarray(0, this.used));
     this.used = 0;
   }
 }

@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { makeDirectory } from "../output-files.js";
+import { makeDirectory, writeFailure } from "../output-files.js";
 
 /**
  * Where a streaming writer puts its bytes. Writes are synchronous (no event loop inside the model)
@@ -11,6 +11,7 @@ export interface ByteSink {
   close(): void;
 }
 
+/** An output file written as the run goes; a failed write names the file. */
 export class FileSink implements ByteSink {
   private descriptor: number | null;
 
@@ -23,12 +24,22 @@ export class FileSink implements ByteSink {
     if (this.descriptor === null) throw new Error(`write to closed file ${this.path}`);
     // writeSync may write less than asked; the rest follows.
     let offset = 0;
-    while (offset < bytes.length) offset += writeSync(this.descriptor, bytes, offset, bytes.length - offset);
+    try {
+      while (offset < bytes.length) offset += writeSync(this.descriptor, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      throw writeFailure(this.path, error);
+    }
   }
 
   close(): void {
-    if (this.descriptor !== null) closeSync(this.descriptor);
+    const descriptor = this.descriptor;
     this.descriptor = null;
+    if (descriptor === null) return;
+    try {
+      closeSync(descriptor);
+    } catch (error) {
+      throw writeFailure(this.path, error);
+    }
   }
 }
 

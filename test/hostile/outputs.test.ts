@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -84,6 +84,28 @@ describe("a run's files: written under temporary names, given their own at the e
     expect(trace.tableEntries).not.toBeNull();
     expect(trace.accesses.length).toBeGreaterThan(0);
   });
+});
+
+describe("a full disk: the failed write names the file it was writing", () => {
+  // /dev/full refuses every write with ENOSPC: a file's temporary name linked to it is a disk that is full for that file alone.
+  const fullDisk = existsSync("/dev/full");
+  for (const file of ["default.vcd", "default.pcap", "default.sa-trace.jsonl", "default.summary.json"]) {
+    test.runIf(fullDisk)(`writing ${file} fails: the run stops naming it and lists the other files it left`, () => {
+      const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-"));
+      symlinkSync("/dev/full", join(directory, `${file}.partial`));
+      let failure: unknown = null;
+      try {
+        runScenario(scenario(), { directory });
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).toBeInstanceOf(RunFailedError);
+      const failed = failure as RunFailedError;
+      expect(failed.message).toContain(`could not write ${join(directory, `${file}.partial`)}: no space left on device (ENOSPC)`);
+      expect(failed.left.length).toBeGreaterThan(0);
+      for (const { path } of failed.left) expect(failed.message).toContain(path);
+    });
+  }
 });
 
 describe("giving a run's files their own names: all or none as far as can be known, and truthful when a rename fails part way", () => {
