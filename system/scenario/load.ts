@@ -118,6 +118,8 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: 
   if (issue.code === "invalid_type" && message.includes("received undefined")) message = `required: ${message.replace(/^Invalid input: /, "")}`;
   if (issue.code === "invalid_value") {
     const given = path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], value);
+    // Worded as the parameters' own check words it, so a value refused by either reads the same.
+    message = `${JSON.stringify(given)}: expected one of ${issue.values.map(String).join(", ")}`;
     if (typeof given === "string") message += didYouMean(given, issue.values.map(String));
   }
   problem(path, message);

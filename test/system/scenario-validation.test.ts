@@ -86,7 +86,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
   });
 
   test("9. an identity of an unknown type, and one whose value is not of its type", () => {
-    expect(problems(VALID.replace("type: ID_FQDN", "type: ID_FOO"))).toEqual([expect.stringMatching(/^s\.yaml:17:\d+: customers\[0\]\.identity\.type: Invalid option: expected one of "ID_IPV4_ADDR"\|/)]);
+    expect(problems(VALID.replace("type: ID_FQDN", "type: ID_FOO"))).toEqual([expect.stringMatching(/^s\.yaml:17:\d+: customers\[0\]\.identity\.type: "ID_FOO": expected one of ID_IPV4_ADDR, /)]);
     expect(problems(VALID.replace("{ type: ID_FQDN, value: gw.a.example }", "{ type: ID_IPV4_ADDR, value: gw.a.example }"))).toEqual([expect.stringMatching(/^s\.yaml:17:\d+: customers\[0\]\.identity\.value: .*gw\.a\.example/)]);
   });
 
@@ -251,11 +251,11 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "p.yaml:20:25: qos: unexpected '30': 'priority percent N' ends before it",
       `p.yaml:21:5: qos: not supported: 'police 1000000'; in class gold this model takes 'priority percent N', 'bandwidth percent N', 'bandwidth remaining percent N', 'class NAME' (README, "QoS on encrypted traffic")`,
       "p.yaml:22:3: qos: policy-map edge: class platinum is not a class-map",
-      expect.stringMatching(/^p\.yaml:25:17: customers\[0\]\.identity\.type: Invalid option: expected one of .* \(did you mean ID_FQDN\?\)$/),
+      expect.stringMatching(/^p\.yaml:25:17: customers\[0\]\.identity\.type: "[^"]+": expected one of .* \(did you mean ID_FQDN\?\)$/),
       "p.yaml:26:5: customers[1].name: customer 'a' is defined twice",
       "p.yaml:28:5: customers[1].sas: Too small: expected number to be >=1",
       "p.yaml:31:5: traffic[0].customer: no customer 'b' (customers: a)",
-      'p.yaml:32:5: traffic[0].direction: Invalid option: expected one of "to-peer"|"to-host"|"both"',
+      'p.yaml:32:5: traffic[0].direction: "sideways": expected one of to-peer, to-host, both',
       "p.yaml:33:5: traffic[0].packetBytes: Too big: expected number to be <=9000",
       "p.yaml:35:5: traffic[0].lod: unknown field (did you mean load?)",
       "p.yaml:36:5: traffic[1].name: stream 'voice' is defined twice",
