@@ -6,6 +6,7 @@ import { isCommand, Process, type ProcessBody, type ProcessScheduler } from "./p
 import { Random } from "./random.js";
 import { type AnySignal, Signal, type SignalOptions, WideSignal, MAX_NUMBER_WIDTH } from "./signal.js";
 import { type EventHost, SimEvent } from "./sim-event.js";
+import { type KernelStatistics, newKernelStatistics } from "./kernel-statistics.js";
 import { formatTime } from "./time.js";
 
 /** Observer of committed changes: the VCD tracer implements it. */
@@ -53,17 +54,6 @@ export interface RunResult {
   message?: string;
 }
 
-export interface KernelStatistics {
-  timesteps: number;
-  phases: number;
-  edgesEvaluated: number;
-  componentEvaluations: number;
-  /** Edges taken on which every member was idle: a wake no one needed. */
-  emptyEdges: number;
-  /** Members asked whether they are idle: polling, which members that sleep until woken are spared. */
-  idleChecks: number;
-}
-
 /** Most delta cycles allowed at one simulated time before the kernel reports a zero-delay loop. */
 const MAX_DELTAS = 100_000;
 
@@ -89,7 +79,7 @@ export class Kernel implements ProcessScheduler, EventHost {
   }
   readonly signals: AnySignal[] = [];
   readonly events: SimEvent[] = [];
-  readonly statistics: KernelStatistics = { timesteps: 0, phases: 0, edgesEvaluated: 0, componentEvaluations: 0, emptyEdges: 0, idleChecks: 0 };
+  readonly statistics: KernelStatistics = newKernelStatistics();
   private readonly queue = new EventQueue<Wakeup>();
   private readonly names = new Map<string, string>();
   private tracer: KernelTracer | null = null;

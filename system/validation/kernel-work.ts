@@ -2,7 +2,7 @@ import { ETHERNET_HEADER_BYTES } from "../../sim/packet/ethernet.js";
 import { sequencedFrame, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
-import type { KernelStatistics } from "../../sim/kernel.js";
+import type { KernelStatistics } from "../../sim/kernel-statistics.js";
 import { buildNicSystem } from "../build.js";
 import { tunnelledSystem } from "../tunnelled-system.js";
 import type { Experiment, Measurement } from "./experiment.js";

@@ -1,0 +1,15 @@
+/** What the kernel did, counted: the model's own work, deterministic for a seed and configuration. */
+export interface KernelStatistics {
+  timesteps: number;
+  phases: number;
+  edgesEvaluated: number;
+  componentEvaluations: number;
+  /** Edges taken on which every member was idle: a wake no one needed. */
+  emptyEdges: number;
+  /** Members asked whether they are idle: polling, which members that sleep until woken are spared. */
+  idleChecks: number;
+}
+
+export function newKernelStatistics(): KernelStatistics {
+  return { timesteps: 0, phases: 0, edgesEvaluated: 0, componentEvaluations: 0, emptyEdges: 0, idleChecks: 0 };
+}
