@@ -152,13 +152,18 @@ export abstract class ClockedComponent extends Component implements Clocked {
     this.clock.wakeAfter(this.kernel.now, this.kernel.edgesPending);
   }
 
-  /** An item was pushed into one of its channels at `time`: looked at on the first edge after. */
+  /**
+   * An item was pushed into one of its channels at `time`: asked on the first edge after, when it
+   * can take it, even if it said idle in the pushing phase (an isIdle that counts only takeable items).
+   */
   wakeAfter(time: number): void {
-    this.awake = true;
-    this.clock.wakeAfter(time);
+    this.clock.wakeAt(time + 1, time, this);
   }
 
-  /** Be evaluated on the first edge at or after `time` even if the domain sleeps meanwhile (a latency running out). */
+  /**
+   * Have the first edge at or after `time` (absolute, ps) taken even if the domain sleeps meanwhile,
+   * and this member asked on it (a latency running out): isIdle must say false once the time has come.
+   */
   protected wakeAt(time: number): void {
     this.clock.wakeAt(time, this.kernel.now, this);
   }

@@ -28,9 +28,12 @@ class Worker extends ClockedComponent {
     this.wakeAt(time);
   }
 
+  /** Whether isIdle counts only the items it can take now (not those pushed during this edge). */
+  takeableOnly = false;
+
   override isIdle(): boolean {
     this.idleChecks++;
-    return this.inbox.length === 0 && this.kernel.now < this.due;
+    return (this.takeableOnly ? !this.inbox.ready : this.inbox.length === 0) && this.kernel.now < this.due;
   }
 
   evaluate(): void {
@@ -42,10 +45,12 @@ class Worker extends ClockedComponent {
   }
 }
 
-/** Keeps the clock awake for its first `edges` edges, as a busy neighbour does. */
+/** Keeps the clock awake for its first `edges` edges, as a busy neighbour does; pushes into `target` on its edge at `pushAt`. */
 @injectable()
 class Neighbour extends ClockedComponent {
   edges = 100;
+  target: Channel<number> | null = null;
+  pushAt = -1;
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
   }
@@ -54,6 +59,7 @@ class Neighbour extends ClockedComponent {
   }
   evaluate(): void {
     this.edges--;
+    if (this.kernel.now === this.pushAt) this.target?.push(9);
   }
 }
 
@@ -72,7 +78,7 @@ function pair(sleeps: boolean) {
   const scope = container.createChildContainer();
   scope.register(SleepsToken, { useValue: sleeps });
   const { top } = buildDesign(kernel, Pair, { container: scope, clock });
-  return { kernel, worker: top.worker };
+  return { kernel, worker: top.worker, neighbour: top.neighbour };
 }
 
 describe("a member that sleeps until woken", () => {
@@ -100,6 +106,18 @@ describe("a member that sleeps until woken", () => {
         [ns(11), 7],
         [ns(41), "due"],
       ]);
+    }
+  });
+
+  test("takes an item a block pushed during an edge at the next, even if its isIdle counts only takeable items", () => {
+    for (const [sleeps, neighbourEdges] of [[true, 100], [true, 3], [false, 3]] as const) {
+      const { kernel, worker, neighbour } = pair(sleeps);
+      worker.takeableOnly = true;
+      neighbour.edges = neighbourEdges;
+      neighbour.target = worker.inbox;
+      neighbour.pushAt = ns(3);
+      kernel.run({ until: ns(200) });
+      expect(worker.handled, `sleeps until woken: ${sleeps}, neighbour busy for ${neighbourEdges} edges`).toEqual([[ns(4), 9]]);
     }
   });
 });
