@@ -18,6 +18,25 @@ function thrown(call: () => unknown): unknown {
   throw new Error("expected the call to throw");
 }
 
+/** A member that records each edge it runs on and plans its next run by `plan` (Infinity: none), asked for by wakeAt or told by nextWakeTime. */
+function plannedTimer(plan: (now: number, runs: number) => number, asks: "wakeAt" | "nextWakeTime", clockOptions: { wakeOnSignalChange?: boolean } = {}) {
+  const kernel = new Kernel();
+  const clock = kernel.clock("top.clk", 1000, clockOptions);
+  const seen: number[] = [];
+  let due = 0;
+  kernel.clocked(clock, {
+    path: "top.timer",
+    evaluate: () => {
+      seen.push(kernel.now);
+      due = plan(kernel.now, seen.length);
+      if (asks === "wakeAt" && due !== Infinity) clock.wakeAt(due, kernel.now);
+    },
+    isIdle: () => kernel.now < due,
+    ...(asks === "nextWakeTime" ? { nextWakeTime: () => due } : {}),
+  });
+  return { kernel, seen };
+}
+
 function swapDesign() {
   const kernel = new Kernel();
   const clock = kernel.clock("top.clk", 1000);
@@ -246,23 +265,7 @@ describe("run control", () => {
   });
 
   test("wakeAt lets a sleeping domain take exactly the edge a member asked for", () => {
-    const kernel = new Kernel();
-    const clock = kernel.clock("top.clk", 1000);
-    const seen: number[] = [];
-    let due = 0;
-    kernel.clocked(clock, {
-      path: "top.timer",
-      evaluate: () => {
-        seen.push(kernel.now);
-        if (due === 0) {
-          due = kernel.now + ns(40);
-          clock.wakeAt(due, kernel.now);
-        } else {
-          due = Infinity;
-        }
-      },
-      isIdle: () => due !== 0 && kernel.now < due,
-    });
+    const { kernel, seen } = plannedTimer((now, runs) => (runs === 1 ? now + ns(40) : Infinity), "wakeAt");
     kernel.run({ until: ns(100) });
     expect(seen).toEqual([ns(1), ns(41)]);
     expect(kernel.statistics.edgesEvaluated).toBe(2);
@@ -351,20 +354,9 @@ describe("run control", () => {
   });
 
   test("a member's nextWakeTime, asked as its domain goes to sleep, sets the edges it takes", () => {
-    const kernel = new Kernel();
-    const clock = kernel.clock("top.clk", 1000, { wakeOnSignalChange: false });
-    const seen: number[] = [];
-    let due = 0;
-    kernel.clocked(clock, {
-      path: "top.timer",
-      // Each evaluation plans the next: 10 ns on, then 20 ns, then nothing.
-      evaluate: () => {
-        seen.push(kernel.now);
-        due = seen.length === 1 ? kernel.now + ns(10) : seen.length === 2 ? kernel.now + ns(20) - 500 : Infinity;
-      },
-      isIdle: () => kernel.now < due,
-      nextWakeTime: () => due,
-    });
+    // Each run plans the next: 10 ns on, then 20 ns less half an edge, then nothing.
+    const plan = (now: number, runs: number) => (runs === 1 ? now + ns(10) : runs === 2 ? now + ns(20) - 500 : Infinity);
+    const { kernel, seen } = plannedTimer(plan, "nextWakeTime", { wakeOnSignalChange: false });
     kernel.run({ until: ns(100) });
     // 30.5 ns falls between edges: the first edge after it is taken.
     expect(seen).toEqual([ns(1), ns(11), ns(31)]);
