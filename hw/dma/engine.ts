@@ -3,8 +3,8 @@ import { Channel } from "../../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { HostMemoryToken } from "../../sim/host/token.js";
 import type { HostMemory } from "../../sim/host/memory.js";
-import { param } from "../../sim/parameters.js";
 import { DueQueues } from "./due-queues.js";
+import { DMA_PARAMETERS } from "./parameters.js";
 import { piecesOf, ReadLookahead } from "./read-lookahead.js";
 import { type DmaCompletion, type DmaRequest, type Due, DueSource, type ReadRequest } from "./request.js";
 import { PostedWriteLink } from "./write-link.js";
@@ -33,18 +33,7 @@ export type { DmaCompletion } from "./request.js";
 export class DmaEngine extends ClockedComponent {
   // Woken by its channels, register writes and the times it asks for: not asked isIdle while it sleeps.
   override readonly sleepsUntilWoken = true;
-  readonly params = this.parameters({
-    readLatency: param.cycles(125, "Core cycles from a read request to the first byte of its completion"),
-    writeLatency: param.cycles(50, "Core cycles from a posted write crossing the link to host memory holding it"),
-    bytesPerCycle: param.integer(32, "Link bandwidth each way, bytes per core cycle", { minimum: 1, maximum: 4096, unit: "bytes" }),
-    maxOutstandingReads: param.integer(64, "Read requests in flight at once (tags)", { minimum: 1, maximum: 256 }),
-    maxReadRequest: param.integer(512, "Largest read request", { minimum: 64, maximum: 4096, unit: "bytes" }),
-    maxPayload: param.integer(256, "Largest write payload per transaction", { minimum: 64, maximum: 4096, unit: "bytes" }),
-    readErrorProbability: param.number(0, "Fault injection: chance that a read request completes with an error", { minimum: 0, maximum: 1 }),
-    completionTimeoutProbability: param.number(0, "Fault injection: chance that a read request never completes", { minimum: 0, maximum: 1 }),
-    completionTimeout: param.cycles(12500, "Core cycles after which a read request without completion fails"),
-    extraLatencyMaximum: param.cycles(0, "Fault injection: each read request waits a further random 0..N cycles"),
-  });
+  readonly params = this.parameters(DMA_PARAMETERS);
   readonly readsInFlight = this.signal("reads_in_flight", 9);
   readonly readsWaiting = this.signal("reads_waiting", 16);
   readonly writesPending = this.signal("writes_pending", 16);
