@@ -69,11 +69,9 @@ export class Mac extends ClockedComponent {
   }
 
   /** A frame from the TX buffer: the MAC looks at it on the edge it could start it, not before. */
-  readonly frameQueued = {
-    wakeAfter: (time: number): void => {
-      this.wakeAt(Math.max(this.lineFreeAt - this.clock.period, time + 1));
-    },
-  };
+  override wakeAfter(time: number): void {
+    this.wakeAt(Math.max(this.lineFreeAt - this.clock.period, time + 1));
+  }
 
   override isIdle(): boolean {
     if (this.dirty) return false;

@@ -98,7 +98,7 @@ export class Nic extends Component implements DeviceBus {
     this.recordFetch = this.child(SaRecordFetch, "sa_fetch", { clock: this.coreClock });
     this.registers = new RegisterFile(shared, this.tx, this.rx, this.mac, this.offload, this.recordFetch);
     this.errorLog.onError = () => this.interrupts.error();
-    this.tx.toMac.consumer = this.mac.frameQueued;
+    this.tx.toMac.consumer = this.mac;
     this.mac.fromTx = this.tx.toMac;
     this.mac.freed = this.tx.freed;
     this.mac.toRx = this.rx.fromMac;

@@ -78,6 +78,11 @@ export class ClockDomain {
     return this.phase + (Math.floor((t - this.phase) / this.period) + 1) * this.period;
   }
 
+  /** First rising edge at or after `time`, and after `now`. */
+  private edgeFrom(time: number, now: number): number {
+    return this.edgeAfter(Math.max(time - 1, now));
+  }
+
   /** Time of the n-th rising edge after time t (n ≥ 1). */
   edgesAfter(t: number, n: number): number {
     return this.edgeAfter(t) + (n - 1) * this.period;
@@ -180,10 +185,10 @@ export class ClockDomain {
     for (let index = 0; index < timed.length; index++) {
       const time = timed[index]!.nextWakeTime();
       if (time === Infinity) continue;
-      const edge = this.edgeAfter(Math.max(time - 1, now));
+      const edge = this.edgeFrom(time, now);
       if (edge < asked) asked = edge;
     }
-    // A wake for the next edge asked during this timestep (a push into a member's channel) still stands.
+    // A wakeAfter for the next edge asked during this timestep (a push into a channel the domain takes from) still stands.
     this.nextEdge = this.wokenFor > now && this.wokenFor < asked ? this.wokenFor : asked;
   }
 
@@ -193,7 +198,7 @@ export class ClockDomain {
    * when not given) is awake on that edge.
    */
   wakeAt(time: number, now: number, member: Clocked | null = null): void {
-    const edge = this.edgeAfter(Math.max(time - 1, now));
+    const edge = this.edgeFrom(time, now);
     this.wakeTimes.push(edge, member);
     if (edge < this.nextEdge) this.nextEdge = edge;
   }

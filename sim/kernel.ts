@@ -326,8 +326,7 @@ export class Kernel implements ProcessScheduler, EventHost {
       if (changed && domain.wakeOnSignalChange) {
         domain.rouseAll();
         domain.wakeAfter(now);
-      }
-      else if (edges > 0 && this.skipIdle && domain.nextEdge === now + domain.period && domain.allIdle()) domain.sleep(now);
+      } else if (edges > 0 && this.skipIdle && domain.nextEdge === now + domain.period && domain.allIdle()) domain.sleep(now);
     }
   }
 
