@@ -91,8 +91,7 @@ export class Mac extends ClockedComponent {
     }
     if (this.transmitEnabled && this.lineFreeAt <= now + this.clock.period && this.waitingFrames > 0) {
       // The policy map at the wire: strict classes first (policed), the others by deficit round robin.
-      const size = (queue: number) => this.waiting[queue]![0]?.bytes.length ?? EMPTY;
-      const queue = this.scheduler.pick(now, size);
+      const queue = this.scheduler.pick(now, this.headBytes);
       if (queue >= 0) {
         const frame = this.waiting[queue]!.shift()!;
         this.waitingFrames--;
@@ -108,6 +107,9 @@ export class Mac extends ClockedComponent {
     this.rxFrames.set(this.received);
     this.rxErrors.set(this.errors);
   }
+
+  /** A queue's head frame's bytes for the scheduler, or EMPTY. */
+  private readonly headBytes = (queue: number): number => this.waiting[queue]![0]?.bytes.length ?? EMPTY;
 
   private send(frame: TransmitFrame, start: number): void {
     this.shared.stages.record("tx", "wire-start", start, frame.packet, frame.bytes);

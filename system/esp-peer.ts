@@ -1,7 +1,7 @@
 import type { AesGcmBackend } from "../sim/crypto/backend.js";
 import { EspInbound, type EspDropReason, EspOutbound, type EspSaParameters } from "../sim/ipsec/esp.js";
 import { read32 } from "../sim/bytes.js";
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, HOST_MAC, PEER_MAC } from "../sim/packet/ethernet.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType, HOST_MAC, PEER_MAC, writeEthernetHeader } from "../sim/packet/ethernet.js";
 import { type Ipv4Address, PROTOCOL_ESP } from "../sim/packet/ipv4.js";
 import { tunnelEncapsulate } from "../sim/ipsec/modes.js";
 import type { ReceivedFrame, RemotePeer } from "../hw/link/peer.js";
@@ -93,8 +93,9 @@ export class EspPeer {
     const tunnel = this.tunnels[index];
     const outbound = this.outbound[index];
     if (!tunnel || !outbound) throw new RangeError(`tunnel ${index} has no SA: ask isOpen() first`);
-    const outer = tunnelEncapsulate(outbound, inner, { source: tunnel.peerAddress, destination: tunnel.hostAddress, dscp: classDscp(tunnel.trafficClass) });
-    return ethernetFrame(HOST_MAC, PEER_MAC, outer);
+    const frame = tunnelEncapsulate(outbound, inner, { source: tunnel.peerAddress, destination: tunnel.hostAddress, dscp: classDscp(tunnel.trafficClass) }, ETHERNET_HEADER_BYTES);
+    writeEthernetHeader(frame, HOST_MAC, PEER_MAC);
+    return frame;
   }
 
   /** An inner packet the gateway could not send: its tunnel has no SA (IKE has not negotiated one, or failed). */

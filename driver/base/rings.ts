@@ -48,6 +48,9 @@ export interface PostedFrame {
   readonly saPointer: number | null;
 }
 
+/** What the driver writes over a reaped descriptor's write-back area (host memory copies it). */
+const CLEARED_TX_WRITE_BACK = new Uint8Array(TX_WRITE_BACK.bytes);
+
 /** The driver's side of a TX ring: copies frames into slot buffers and writes descriptors. */
 export class TxRing extends Ring {
   /** Frames posted and not yet reaped, oldest first. */
@@ -129,7 +132,7 @@ export class TxRing extends Ring {
     const writeBackAddress = this.descriptorAddress(last) + TX_WRITE_BACK.at;
     const writeBack = TX_WRITE_BACK.decode(this.memory.read(writeBackAddress, TX_WRITE_BACK.bytes));
     if (!TX_STATUS_FIELDS.DD.get(writeBack.status)) return null;
-    this.memory.write(writeBackAddress, new Uint8Array(TX_WRITE_BACK.bytes));
+    this.memory.write(writeBackAddress, CLEARED_TX_WRITE_BACK);
     this.posted.shift();
     this.reapedCount++;
     this.inUse -= frame.count;

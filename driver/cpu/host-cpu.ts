@@ -183,11 +183,11 @@ export class HostCpu extends Component {
     const now = this.kernel.now;
     if (!job.started) {
       job.started = true;
-      const waits = this.statistics.waits.get(job.trafficClass) ?? { jobs: 0, total: 0, maximum: 0 };
+      let waits = this.statistics.waits.get(job.trafficClass);
+      if (waits === undefined) this.statistics.waits.set(job.trafficClass, (waits = { jobs: 0, total: 0, maximum: 0 }));
       waits.jobs++;
       waits.total += now - job.ready;
       waits.maximum = Math.max(waits.maximum, now - job.ready);
-      this.statistics.waits.set(job.trafficClass, waits);
     }
     job.core = core;
     job.segmentStart = now;
@@ -218,10 +218,18 @@ export class HostCpu extends Component {
       }
     }
     const at = dataStart + Math.round((target - job.bytesDone) * job.picosecondsPerByte);
-    this.kernel.schedule(Math.max(0, at - now), `${this.path} ${job.kind}`, () => {
+    this.kernel.schedule(Math.max(0, at - now), this.labelOf(job.kind), () => {
       if (job.token === token) this.reached(job, target);
     });
   }
+
+  /** The label of a kind of job's callbacks, made once per kind rather than per job. */
+  private labelOf(kind: CpuWorkName): string {
+    let label = this.labels.get(kind);
+    if (label === undefined) this.labels.set(kind, (label = `${this.path} ${kind}`));
+    return label;
+  }
+  private readonly labels = new Map<CpuWorkName, string>();
 
   /** Bytes of the job's data covered by `time` in its current stretch. */
   private bytesAt(job: Job, time: number): number {

@@ -10,8 +10,8 @@ import { type SaPlacementPolicy, SaPlacementPolicyToken } from "./policy.js";
 import { MetricPlacement } from "../caching/metric-placement.js";
 import type { CostModel } from "../caching/metric-policy.js";
 import { TraceRecorder } from "../caching/trace.js";
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, HOST_MAC, type MacAddress, PEER_MAC } from "../../sim/packet/ethernet.js";
-import { IPV4_HEADER_BYTES, ipv4Packet, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
+import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, HOST_MAC, type MacAddress, PEER_MAC, writeEthernetHeader } from "../../sim/packet/ethernet.js";
+import { IPV4_HEADER_BYTES, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_UDP, writeIpv4Header } from "../../sim/packet/ipv4.js";
 import { param } from "../../sim/parameters.js";
 import { BaseDriver } from "../base/driver.js";
 import { HostCpu } from "../cpu/host-cpu.js";
@@ -45,6 +45,9 @@ export type IntermediateDropReason = EspDropReason | "SPD_DISCARD" | "NO_POLICY"
 /** Each packet's path through ESP, as the waveform shows the last one: the NIC inline, or software on a host core. */
 export const EspPath = defineEnum("esp_path", ["NONE", "HARDWARE_TX", "SOFTWARE_TX", "HARDWARE_RX", "SOFTWARE_RX"]);
 type PathCount = "hardwareTx" | "softwareTx" | "hardwareRx" | "softwareRx";
+/** Ethernet and outer IPv4 headers in front of an ESP packet in tunnel mode. */
+const OUTER_HEADER_BYTES = ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES;
+
 const PATH_NAMES = { hardwareTx: "HARDWARE_TX", softwareTx: "SOFTWARE_TX", hardwareRx: "HARDWARE_RX", softwareRx: "SOFTWARE_RX" } as const;
 
 /**
@@ -186,7 +189,6 @@ export class IntermediateDriver extends Component {
   /** The ESP packet of a leased SA, inline or in software, on the ring of its class in the order of its sequence numbers. */
   private *sendUnder(lease: SaLease, packet: Uint8Array, trafficClass: number): Generator<Command, void, unknown> {
     const sa = lease.sa;
-    const outer = { source: sa.source, destination: sa.destination, dscp: classDscp(trafficClass) };
     const queue = this.base.queueOfClass(trafficClass);
     this.used(sa, packet.length);
     const handle = this.params.offload && !sa.parameters.esn ? yield* this.placement.transmit(lease) : null;
@@ -194,19 +196,20 @@ export class IntermediateDriver extends Component {
     if (handle !== null) yield* this.cpu.run("INLINE_TX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
     if (!lease.valid()) return this.drop("SA_DEAD", { packet });
     // Room on the ring first, then the sequence number: no frame of the SA can overtake another on its way to the wire.
-    const reservation = yield* this.base.reserve(queue, ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + espPacketBytes(packet.length, sa.parameters.icvLength));
-    let esp: Uint8Array;
+    const reservation = yield* this.base.reserve(queue, OUTER_HEADER_BYTES + espPacketBytes(packet.length, sa.parameters.icvLength));
+    // The ESP packet is laid out after room for the outer headers: the frame is one buffer, written once.
+    let frame: Uint8Array;
     let ticket: number;
     try {
       if (handle !== null) {
         // Inline: ESP laid out in plaintext, the NIC encrypts with the SA found through the handle or the pointer.
-        esp = lease.outbound().prepare(packet, PROTOCOL_IPV4);
+        frame = lease.outbound().prepare(packet, PROTOCOL_IPV4, OUTER_HEADER_BYTES);
         ticket = this.sendOrder.take(sa);
       } else {
-        const seal = lease.outbound().seal(packet, PROTOCOL_IPV4);
+        const seal = lease.outbound().seal(packet, PROTOCOL_IPV4, OUTER_HEADER_BYTES);
         ticket = this.sendOrder.take(sa);
         yield* this.cpu.crypto("ESP_ENCRYPT", trafficClass, { operation: seal.operation, bytes: seal.bytes, setupCycles: this.params.cyclesPerPacket, cyclesPerByte: this.params.cyclesPerByte });
-        esp = seal.finish();
+        frame = seal.finish();
       }
     } catch (error) {
       this.base.cancel(reservation);
@@ -223,7 +226,8 @@ export class IntermediateDriver extends Component {
       }
       this.took(handle !== null ? "hardwareTx" : "softwareTx", sa, packet.length);
       // The outer DSCP carries the class, so that the network (and the receiving NIC) can queue the ESP packet by it.
-      const frame = this.frame(ipv4Packet({ ...outer, protocol: PROTOCOL_ESP }, esp));
+      writeEthernetHeader(frame, this.gatewayMac, this.localMac);
+      writeIpv4Header(frame, ETHERNET_HEADER_BYTES, { source: sa.source, destination: sa.destination, dscp: classDscp(trafficClass), protocol: PROTOCOL_ESP }, frame.length - OUTER_HEADER_BYTES);
       if (handle !== null) yield* this.base.post(reservation, frame, { trafficClass, ipsec: { saPointer: sa.record, saHandle: handle } });
       else {
         this.encrypted.set(++this.encryptedCount);

@@ -69,7 +69,9 @@ export class ClassScheduler implements QueueScheduler {
   /** Round-robin positions of the minimum and the excess passes. */
   private nextMinimum = 0;
   private nextExcess = 0;
-  private lastPick: { queue: number; account: Account } = { queue: -1, account: "excess" };
+  /** The last pick's queue and account (fields, not an object per pick: the TX engine and the MAC pick per frame). */
+  private lastQueue = -1;
+  private lastAccount: Account = "excess";
 
   constructor(
     readonly queues: number,
@@ -111,7 +113,7 @@ export class ClassScheduler implements QueueScheduler {
 
   charge(queue: number, bytes: number): void {
     const cost = Math.sign(bytes) * this.cost(Math.abs(bytes));
-    const account = this.lastPick.queue === queue ? this.lastPick.account : this.schedules[queue]!.strict ? "priority" : "excess";
+    const account = this.lastQueue === queue ? this.lastAccount : this.schedules[queue]!.strict ? "priority" : "excess";
     // The minimum pass moves on only once its pick is served: until then, pick() gives the same queue (it keeps its turn).
     if (account === "minimum" && bytes > 0) this.nextMinimum = (queue + 1) % this.queues;
     if (account === "priority" || account === "minimum") this.tokens[queue] = this.tokens[queue]! - cost;
@@ -124,7 +126,8 @@ export class ClassScheduler implements QueueScheduler {
   }
 
   private picked(queue: number, account: Account): number {
-    this.lastPick = { queue, account };
+    this.lastQueue = queue;
+    this.lastAccount = account;
     return queue;
   }
 

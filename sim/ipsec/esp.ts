@@ -149,12 +149,13 @@ export class EspOutbound extends SaKeys {
   /**
    * SPI, sequence, IV, encrypted payload and trailer, ICV: the packet allocated once, the payload
    * copied into it once with the trailer right after it, and that region sealed where it lies.
-   * Throws RekeyRequiredError when the sequence numbers are spent.
+   * Throws RekeyRequiredError when the sequence numbers are spent. With `headroom`, the buffer
+   * returned starts with that many bytes for the caller's outer headers, then the packet.
    */
-  encapsulate(payload: Uint8Array, nextHeader: number, iv?: Uint8Array): Uint8Array {
-    const { high, low, packet } = this.layOut(payload, nextHeader, iv);
+  encapsulate(payload: Uint8Array, nextHeader: number, iv?: Uint8Array, headroom = 0): Uint8Array {
+    const { high, low, packet, whole } = this.layOut(payload, nextHeader, iv, headroom);
     this.backend.sealInPlace(this.key, this.wholeNonce(packet), this.wholeAad(high, low), packet, DATA_START, packet.length - this.sa.icvLength, this.sa.icvLength);
-    return packet;
+    return whole;
   }
 
   /**
@@ -162,8 +163,8 @@ export class EspOutbound extends SaKeys {
    * doing software ESP): the operation to run over the payload and trailer, and `finish`, which
    * writes its ciphertext and ICV into the packet. The sequence number is used up now.
    */
-  seal(payload: Uint8Array, nextHeader: number): EspSeal {
-    const { high, low, packet } = this.layOut(payload, nextHeader);
+  seal(payload: Uint8Array, nextHeader: number, headroom = 0): EspSeal {
+    const { high, low, packet, whole } = this.layOut(payload, nextHeader, undefined, headroom);
     const icvStart = packet.length - this.sa.icvLength;
     packet.fill(0, icvStart);
     const data = packet.subarray(DATA_START, icvStart);
@@ -175,7 +176,7 @@ export class EspOutbound extends SaKeys {
         const { ciphertext, icv } = operation.seal(this.sa.icvLength);
         packet.set(ciphertext, DATA_START);
         packet.set(icv, icvStart);
-        return packet;
+        return whole;
       },
     };
   }
@@ -184,16 +185,21 @@ export class EspOutbound extends SaKeys {
    * The same packet with the payload and trailer still in plaintext and the ICV zero: what a
    * driver hands to a NIC that encrypts inline. The sequence number is used up as for encapsulate.
    */
-  prepare(payload: Uint8Array, nextHeader: number): Uint8Array {
-    const { packet } = this.layOut(payload, nextHeader);
-    return packet.fill(0, packet.length - this.sa.icvLength);
+  prepare(payload: Uint8Array, nextHeader: number, headroom = 0): Uint8Array {
+    const { packet, whole } = this.layOut(payload, nextHeader, undefined, headroom);
+    packet.fill(0, packet.length - this.sa.icvLength);
+    return whole;
   }
 
-  /** Take a sequence number and write header, IV, payload, padding and trailer into a new packet; the ICV is left to the caller. */
-  private layOut(payload: Uint8Array, nextHeader: number, iv?: Uint8Array): { high: number; low: number; packet: Uint8Array } {
+  /**
+   * Take a sequence number and write header, IV, payload, padding and trailer into a new packet; the ICV is left to the caller.
+   * `headroom` bytes before it are left for the outer headers (IPv4, Ethernet), so that the whole frame is one buffer, written once.
+   */
+  private layOut(payload: Uint8Array, nextHeader: number, iv: Uint8Array | undefined, headroom: number): { high: number; low: number; packet: Uint8Array; whole: Uint8Array } {
     if (iv !== undefined && iv.length !== ESP_IV_BYTES) throw new EspSaError(`SA ${hexSpi(this.sa.spi)}: an explicit IV of ${iv.length} bytes; ESP with AES-GCM carries ${ESP_IV_BYTES}`);
     const { high, low } = this.take();
-    const packet = uninitialised(espPacketBytes(payload.length, this.sa.icvLength));
+    const whole = uninitialised(headroom + espPacketBytes(payload.length, this.sa.icvLength));
+    const packet = headroom === 0 ? whole : whole.subarray(headroom);
     write32(packet, 0, this.sa.spi);
     write32(packet, 4, low);
     if (iv === undefined) {
@@ -207,7 +213,7 @@ export class EspOutbound extends SaKeys {
     for (let value = 1; value <= pad; value++) packet[at++] = value;
     packet[at++] = pad;
     packet[at] = nextHeader;
-    return { high, low, packet };
+    return { high, low, packet, whole };
   }
 
   private take(): { high: number; low: number } {

@@ -1,5 +1,6 @@
 import { internetChecksum } from "./checksum.js";
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, type MacAddress } from "./ethernet.js";
+import { ETHERNET_HEADER_BYTES, type MacAddress, writeEthernetHeader } from "./ethernet.js";
+import { zeroed } from "../bytes.js";
 import { type Ipv4Address, IPV4_HEADER_BYTES, PROTOCOL_UDP, writeIpv4Header } from "./ipv4.js";
 
 export { type Ipv4Address, ipv4Address } from "./ipv4.js";
@@ -28,11 +29,8 @@ export function udpFrame(spec: UdpFrameSpec): Uint8Array {
   if (!Number.isInteger(spec.frameLength) || spec.frameLength < UDP_FRAME_OVERHEAD || spec.frameLength - ETHERNET_HEADER_BYTES > 0xffff) {
     throw new RangeError(`UDP frame length ${spec.frameLength} must be between ${UDP_FRAME_OVERHEAD} and ${0xffff + ETHERNET_HEADER_BYTES}`);
   }
-  const frame = new Uint8Array(spec.frameLength);
-  frame.set(spec.destination, 0);
-  frame.set(spec.source, 6);
-  frame[12] = ETHERTYPE_IPV4 >> 8;
-  frame[13] = ETHERTYPE_IPV4 & 0xff;
+  const frame = zeroed(spec.frameLength);
+  writeEthernetHeader(frame, spec.destination, spec.source);
   const ip = ETHERNET_HEADER_BYTES;
   const ipLength = spec.frameLength - ETHERNET_HEADER_BYTES;
   writeIpv4Header(frame, ip, { source: spec.sourceIp, destination: spec.destinationIp, protocol: PROTOCOL_UDP, dscp: spec.dscp, identification: spec.identification }, ipLength - IPV4_HEADER_BYTES);
