@@ -5,6 +5,14 @@ export class SimulationError extends Error {
   override name = "SimulationError";
 }
 
+/**
+ * A directory the outputs cannot go to, or a file they cannot be written as: the path and why. The
+ * run's own failure, not the model's: the kernel passes it on as it is, from whichever process wrote.
+ */
+export class OutputError extends SimulationError {
+  override name = "OutputError";
+}
+
 /** A process or scheduled event threw: says which one and at what simulated time. */
 export class ProcessError extends SimulationError {
   override name = "ProcessError";

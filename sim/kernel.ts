@@ -1,5 +1,5 @@
 import { ClockDomain, type Clocked } from "./clock-domain.js";
-import { ProcessError, SignalError, SimulationError } from "./errors.js";
+import { OutputError, ProcessError, SignalError, SimulationError } from "./errors.js";
 import { EventQueue, type QueueEntry } from "./event-queue.js";
 import { checkPath } from "./names.js";
 import { isCommand, Process, type ProcessBody, type ProcessScheduler } from "./process.js";
@@ -360,7 +360,7 @@ export class Kernel implements ProcessScheduler, EventHost {
       result = process.body.next(value);
     } catch (error) {
       this.finish(process);
-      throw new ProcessError(process.name, this.now, error);
+      throw error instanceof OutputError ? error : new ProcessError(process.name, this.now, error);
     }
     if (result.done) {
       this.finish(process);
@@ -386,7 +386,7 @@ export class Kernel implements ProcessScheduler, EventHost {
     try {
       entry.callback!();
     } catch (error) {
-      throw new ProcessError(entry.label, this.now, error);
+      throw error instanceof OutputError ? error : new ProcessError(entry.label, this.now, error);
     }
   }
 }

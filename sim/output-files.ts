@@ -1,5 +1,6 @@
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { OutputError } from "./errors.js";
 
 /** Where an output file is written, and when it is done: straight to its name, or under a temporary one until the run has finished. */
 export interface OutputNames {
@@ -9,8 +10,7 @@ export interface OutputNames {
   written(path: string): void;
 }
 
-/** A directory the outputs cannot go to, or a file they cannot be written as: the path and why. */
-export class OutputError extends Error {}
+export { OutputError };
 
 /** A write to an output file that failed (a full disk, a quota), naming the file as it is on disk. */
 export function writeFailure(path: string, error: unknown): OutputError {

@@ -103,7 +103,7 @@ function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, sou
       if (typeof value !== "boolean") fail("true or false");
       break;
     case "choice":
-      if (typeof value !== "string" || !spec.choices!.includes(value)) fail(`one of ${spec.choices!.join(", ")}`);
+      if (typeof value !== "string" || !spec.choices!.includes(value)) fail(`one of ${spec.choices!.join(", ")}${typeof value === "string" ? didYouMean(value, spec.choices!) : ""}`);
       break;
     case "integer":
     case "number": {

@@ -78,7 +78,7 @@ export function parseScenarioText(text: string, file = "scenario", overrides: Re
  */
 export function checkScenario(value: unknown, source = new SourceMap("scenario", null, null), earlier: readonly string[] = [], container: DependencyContainer = rootContainer): LoadedScenario {
   const problems: string[] = [...earlier];
-  const problem = (path: PropertyKey[], message: string) => problems.push(`${source.locate(path)}: ${formatPath(path)}: ${message}`);
+  const problem = (path: PropertyKey[], message: string) => problems.push(source.at(path, `${formatPath(path)}: ${message}`));
   const parsed = scenarioSchema.safeParse(value);
   if (!parsed.success) for (const issue of parsed.error.issues) describeIssue(issue, value, problem);
   referenceProblems(value, source, problem);

@@ -28,7 +28,7 @@ export function buildScenarioDesign(loaded: LoadedScenario, container: Dependenc
       .filter((line) => /top\.(nic|driver|wire)\./.test(line))
       .map((line) => {
         const path = /top\.((?:nic|driver|wire)\.[\w.]+)/.exec(line)![1]!;
-        return `${source.locate(path.split("."))}: ${line.replace(/^.*?top\./, "").replace(/top\./g, "")}`;
+        return source.at(path.split("."), line.replace(/^.*?top\./, "").replace(/top\./g, ""));
       });
     return { kind: "refused", problems: problems.length > 0 ? problems : [error.message] };
   }

@@ -29,6 +29,20 @@ export class SourceMap {
   }
 
   /**
+   * `place: text`, for a text that starts by naming the path; a `--set` of that very path is named
+   * once (`--set cryptoBackend: "x": …`, not `--set cryptoBackend: cryptoBackend: "x": …`).
+   */
+  at(path: readonly PropertyKey[], text: string): string {
+    const place = this.locate(path);
+    const dotted = path.map(String).join(".");
+    if (place !== `--set ${dotted}`) return `${place}: ${text}`;
+    // The text may name the path with its indices in brackets (traffic[0].load); the option's spelling stands for both.
+    const bracketed = path.map((key, index) => (typeof key === "number" ? `[${key}]` : `${index > 0 ? "." : ""}${String(key)}`)).join("");
+    const named = [dotted, bracketed].find((form) => text.startsWith(form));
+    return named === undefined ? `${place}: ${text}` : `--set ${dotted}${text.slice(named.length)}`;
+  }
+
+  /**
    * `file:line:column` of a line and column inside the text at `path`, when that text is a literal
    * block (`qos: |`) whose lines are the file's lines; null otherwise (a quoted string, JSON, a `--set`).
    */

@@ -98,7 +98,7 @@ export const COMMAND_LINE: readonly HostileCommand[] = [
     outcome: "Refused at load, naming both options, before any file is made",
     args: ["run", "--quiet", "--out", "out", "small.yaml", "--set", "outputs.waveformFromMicroseconds=50", "--set", "outputs.waveformToMicroseconds=10"],
     files: { "small.yaml": SCENARIO },
-    stderr: ["--set outputs.waveformToMicroseconds: outputs.waveformToMicroseconds: 10 µs is before outputs.waveformFromMicroseconds = 50 µs (--set outputs.waveformFromMicroseconds)"],
+    stderr: ["--set outputs.waveformToMicroseconds: 10 µs is before outputs.waveformFromMicroseconds = 50 µs (--set outputs.waveformFromMicroseconds)"],
     status: 1,
     absent: ["out"],
   },
@@ -134,5 +134,5 @@ export const COMMAND_LINE: readonly HostileCommand[] = [
     stderr: ["rings.yaml:14:5: driver.base.txRingDescriptors = 9: the ring's length (288 bytes, TDLEN) must be a multiple of 128 bytes", "rings.yaml:15:5: driver.base.rxRingDescriptors = 30"],
     status: 1,
   },
-  { input: "A wire rate the MAC clock cannot have (`wire.gigabitsPerSecond: 3`)", outcome: "Refused before the run at its line", args: [...RUN, "small.yaml", "--set", "wire.gigabitsPerSecond=3"], files: { "small.yaml": SCENARIO }, stderr: ["--set wire.gigabitsPerSecond: wire.gigabitsPerSecond = 3: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps"], status: 1 },
+  { input: "A wire rate the MAC clock cannot have (`wire.gigabitsPerSecond: 3`)", outcome: "Refused before the run at its line", args: [...RUN, "small.yaml", "--set", "wire.gigabitsPerSecond=3"], files: { "small.yaml": SCENARIO }, stderr: ["--set wire.gigabitsPerSecond = 3: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps"], status: 1 },
 ];

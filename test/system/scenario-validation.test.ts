@@ -155,10 +155,15 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "--set durationMicroseconds.x: durationMicroseconds is a number, not a mapping, so it has no 'x'",
     ]);
     expect(problems(VALID, "s.yaml", { "traffic.0.packetBytes": "big", "nic.sacache.txEntries": 0 })).toEqual([
-      "--set traffic.0.packetBytes: traffic[0].packetBytes: Invalid input: expected number, received string",
-      "--set nic.sacache.txEntries: nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
+      "--set traffic.0.packetBytes: Invalid input: expected number, received string",
+      "--set nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
     ]);
-    expect(problems(VALID, "s.yaml", { "nic.sacache.txEntries": 0 })).toEqual([expect.stringMatching(/^--set nic\.sacache\.txEntries: nic\.sacache\.txEntries = 0: expected at least 1/)]);
+    expect(problems(VALID, "s.yaml", { "nic.sacache.txEntries": 0 })).toEqual([expect.stringMatching(/^--set nic\.sacache\.txEntries = 0: expected at least 1/)]);
+    // A misspelt choice is answered with the one meant, from a parameter as from the scenario's own fields.
+    expect(problems(VALID, "s.yaml", { "driver.intermediate.placement": "metrik", cryptoBackend: "nobel" })).toEqual([
+      '--set cryptoBackend: "nobel": expected one of node, noble (did you mean noble?)',
+      expect.stringMatching(/^--set driver\.intermediate\.placement = "metrik": expected one of token, metric \(did you mean metric\?\) \(Which SAs/),
+    ]);
   });
 
   test("18. sizes: more streams or customers than a run can hold, a gap that rounds to nothing, a duration not in whole picoseconds, and more offered than the line carries by far", () => {
