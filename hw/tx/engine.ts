@@ -197,8 +197,6 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private startFrame(): boolean {
     this.stalled = true;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
-    // Each queue's head frame is worked out when the scheduler first asks for its size.
-    this.heads.fill(undefined);
     const queue = this.scheduler.pick(this.kernel.now, this.headSize);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
@@ -234,15 +232,26 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     return true;
   }
 
-  /** Head frames of the queues as far as the scheduler asked, this frame start (undefined: not worked out yet). */
-  private readonly heads: (HeadFrame | null | undefined)[] = new Array(MAX_QUEUES).fill(undefined);
+  /**
+   * Each queue's head frame as last worked out, with the cache's first descriptor and length then.
+   * The cache only grows at its end and loses descriptors from its front (or is emptied and
+   * refilled with new ones), so the same first descriptor means the same frame once its EOP was
+   * there, and the same frame (none yet) while the length is the same too.
+   */
+  private readonly heads: (HeadFrame | null)[] = new Array(MAX_QUEUES).fill(null);
+  private readonly headFirsts: (TxDescriptor | undefined)[] = new Array(MAX_QUEUES).fill(undefined);
+  private readonly headLengths: number[] = new Array(MAX_QUEUES).fill(0);
 
   private headOf(queue: number): HeadFrame | null {
-    let head = this.heads[queue];
-    if (head === undefined) {
-      const state = this.queues[queue]!;
-      head = this.heads[queue] = state.ring.enabled ? headFrame(state.cache, this.params.descriptorCache, this.shared.maxFrameBytes) : null;
-    }
+    const state = this.queues[queue]!;
+    if (!state.ring.enabled) return null;
+    const cache = state.cache;
+    const known = this.heads[queue] ?? null;
+    if (cache[0] === this.headFirsts[queue] && (known !== null || cache.length === this.headLengths[queue])) return known;
+    const head = headFrame(cache, this.params.descriptorCache, this.shared.maxFrameBytes);
+    this.heads[queue] = head;
+    this.headFirsts[queue] = cache[0];
+    this.headLengths[queue] = cache.length;
     return head;
   }
 
