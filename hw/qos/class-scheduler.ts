@@ -86,6 +86,7 @@ export class ClassScheduler implements QueueScheduler {
     this.schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0, remaining: 0 }));
     this.deficits = new Array<number>(queues).fill(0);
     this.tokens = new Array<number>(queues).fill(this.bucketDepth);
+    this.sizes = new Array<number>(queues).fill(EMPTY);
   }
 
   /** The strict queues, highest first: the ones served before any other. */
@@ -98,18 +99,24 @@ export class ClassScheduler implements QueueScheduler {
 
   pick(now: number, size: (queue: number) => number): number {
     this.refill(now);
+    // Each queue's size asked once: the passes below look at most queues more than once.
+    const sizes = this.sizes;
+    for (let queue = 0; queue < this.queues; queue++) sizes[queue] = size(queue);
     for (const queue of this.strictQueues) {
-      const bytes = size(queue);
+      const bytes = sizes[queue]!;
       if (bytes >= 0 && (!this.policed(queue) || this.hasTokens(queue, bytes))) return this.picked(queue, "priority");
     }
-    const minimum = this.underMinimum(size);
+    const minimum = this.underMinimum(sizes);
     if (minimum >= 0) return this.picked(minimum, "minimum");
-    const excess = this.excessRoundRobin(size);
+    const excess = this.excessRoundRobin(sizes);
     if (excess >= 0) return this.picked(excess, "excess");
     // Nothing else can go: a line with nothing else to send is not congested, and the policer stands aside.
-    for (const queue of this.strictQueues) if (size(queue) >= 0) return this.picked(queue, "unpoliced");
+    for (const queue of this.strictQueues) if (sizes[queue]! >= 0) return this.picked(queue, "unpoliced");
     return -1;
   }
+
+  /** The queues' sizes during a pick. */
+  private readonly sizes: number[];
 
   charge(queue: number, bytes: number): void {
     const cost = Math.sign(bytes) * this.cost(Math.abs(bytes));
@@ -149,11 +156,11 @@ export class ClassScheduler implements QueueScheduler {
   }
 
   /** A ready bandwidth queue still owed its minimum, in round-robin order. */
-  private underMinimum(size: (queue: number) => number): number {
+  private underMinimum(sizes: readonly number[]): number {
     for (let step = 0; step < this.queues; step++) {
       const queue = (this.nextMinimum + step) % this.queues;
       const schedule = this.schedules[queue]!;
-      const bytes = size(queue);
+      const bytes = sizes[queue]!;
       if (schedule.strict || schedule.percent === 0 || bytes < 0 || !this.hasTokens(queue, bytes)) continue;
       return queue;
     }
@@ -170,12 +177,12 @@ export class ClassScheduler implements QueueScheduler {
    * the queue served is the first one whose deficit, visit by visit (a visit without enough adds
    * its quantum), covers its head's cost. An empty queue's deficit is reset; a blocked one keeps it.
    */
-  private excessRoundRobin(size: (queue: number) => number): number {
+  private excessRoundRobin(sizes: readonly number[]): number {
     let winner = -1;
     let winnerVisits = Infinity;
     for (let step = 0; step < this.queues; step++) {
       const queue = (this.nextExcess + step) % this.queues;
-      const bytes = this.schedules[queue]!.strict ? EMPTY : size(queue);
+      const bytes = this.schedules[queue]!.strict ? EMPTY : sizes[queue]!;
       if (bytes === EMPTY) this.deficits[queue] = 0;
       if (bytes < 0) continue;
       const quantum = (this.quantum * this.weight(queue)) / 10;
@@ -190,7 +197,7 @@ export class ClassScheduler implements QueueScheduler {
     const position = (winner - this.nextExcess + this.queues) % this.queues;
     for (let step = 0; step < this.queues; step++) {
       const queue = (this.nextExcess + step) % this.queues;
-      if (this.schedules[queue]!.strict || size(queue) < 0) continue;
+      if (this.schedules[queue]!.strict || sizes[queue]! < 0) continue;
       const visits = step < position ? winnerVisits : winnerVisits - 1;
       this.deficits[queue] = this.deficits[queue]! + (visits * this.quantum * this.weight(queue)) / 10;
     }
