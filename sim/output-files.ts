@@ -20,6 +20,15 @@ export function writeFailure(path: string, error: unknown): OutputError {
   return new OutputError(`could not write ${path}: ${reason}${code !== undefined && !reason.includes(code) ? ` (${code})` : ""}`);
 }
 
+/** Write a whole file; a failure (a full disk) names the file. */
+export function writeWholeFile(path: string, contents: string | Uint8Array): void {
+  try {
+    writeFileSync(path, contents);
+  } catch (error) {
+    throw writeFailure(path, error);
+  }
+}
+
 /**
  * Make a directory and its missing parents one level at a time. Node's own recursive mkdir never
  * returns for a path under /proc, where every mkdir fails with ENOENT; here each failure is reported
@@ -112,12 +121,7 @@ export class OutputFiles implements OutputNames {
 
   /** Write a whole file. */
   write(path: string, contents: string | Uint8Array): void {
-    const temporary = this.open(path);
-    try {
-      writeFileSync(temporary, contents);
-    } catch (error) {
-      throw writeFailure(temporary, error);
-    }
+    writeWholeFile(this.open(path), contents);
     this.written(path);
   }
 

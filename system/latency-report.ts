@@ -1,5 +1,4 @@
-import { writeFileSync } from "node:fs";
-import { makeDirectory } from "../sim/output-files.js";
+import { makeDirectory, writeWholeFile } from "../sim/output-files.js";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
 import { type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
@@ -102,7 +101,7 @@ export function latencyReportMarkdown(reports: readonly DirectionReport[]): stri
 /** Write the report's JSON (every percentile in picoseconds) and Markdown next to `out`. */
 export function writeLatencyReport(reports: readonly DirectionReport[], out: string): string[] {
   makeDirectory(dirname(out));
-  writeFileSync(`${out}.json`, `${JSON.stringify(reports, null, 2)}\n`);
-  writeFileSync(`${out}.md`, latencyReportMarkdown(reports));
+  writeWholeFile(`${out}.json`, `${JSON.stringify(reports, null, 2)}\n`);
+  writeWholeFile(`${out}.md`, latencyReportMarkdown(reports));
   return [`${out}.json`, `${out}.md`];
 }

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeWholeFile } from "../../sim/output-files.js";
 
 /** One packet's use of an SA: which SA, when (ps), how many bytes, which way, and (from a run) the path it took. */
 export interface SaAccess {
@@ -74,7 +75,7 @@ export interface SaTrace {
  * optionally "path":"hardware"|"software"; a run's trace starts with {"tableEntries":{"tx":…,"rx":…}}.
  */
 export function writeTrace(path: string, trace: readonly SaAccess[], tableEntries: TableEntries): void {
-  writeFileSync(path, [traceHeader(tableEntries), ...trace.map((access) => JSON.stringify(access))].join("\n") + "\n");
+  writeWholeFile(path, [traceHeader(tableEntries), ...trace.map((access) => JSON.stringify(access))].join("\n") + "\n");
 }
 
 /** Read a trace file: its header if the first record is one, each record checked, and the records in time order (as a run records them), each problem named by its line. */

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { writeWholeFile } from "../output-files.js";
 
 /** What Wireshark needs to decrypt one IKEv1 SA: it derives the IVs itself from the KE payloads. */
 export interface Ikev1DecryptionEntry {
@@ -18,5 +18,5 @@ export function ikev1DecryptionRecord(entry: Ikev1DecryptionEntry): string {
 
 /** Write the `ikev1_decryption_table` file (copy it into a Wireshark profile, or pass its lines with `-o uat:ikev1_decryption_table:<line>`). */
 export function writeIkev1DecryptionTable(path: string, entries: readonly Ikev1DecryptionEntry[]): void {
-  writeFileSync(path, `# Wireshark IKEv1 decryption table written by nicsim: these lines hold keys.\n${entries.map(ikev1DecryptionRecord).join("\n")}\n`);
+  writeWholeFile(path, `# Wireshark IKEv1 decryption table written by nicsim: these lines hold keys.\n${entries.map(ikev1DecryptionRecord).join("\n")}\n`);
 }

@@ -106,6 +106,11 @@ function nonce(salt: Uint8Array, packet: Uint8Array): Uint8Array {
   return writeNonce(uninitialised(NONCE_BYTES), salt, packet);
 }
 
+/** Room asked for before a packet: a whole number of bytes, checked before a sequence number is taken. */
+export function checkHeadroom(headroom: number): void {
+  if (!Number.isSafeInteger(headroom) || headroom < 0) throw new RangeError(`headroom ${String(headroom)}: expected a whole number of bytes, at least 0`);
+}
+
 /** Padding 1, 2, 3, … so that payload, padding, pad length and next header end on 4 bytes (RFC 4303 2.4). */
 export function paddingLength(payloadLength: number): number {
   return (4 - ((payloadLength + 2) % 4)) % 4;
@@ -197,9 +202,11 @@ export class EspOutbound extends SaKeys {
    */
   private layOut(payload: Uint8Array, nextHeader: number, iv: Uint8Array | undefined, headroom: number): { high: number; low: number; packet: Uint8Array; whole: Uint8Array } {
     if (iv !== undefined && iv.length !== ESP_IV_BYTES) throw new EspSaError(`SA ${hexSpi(this.sa.spi)}: an explicit IV of ${iv.length} bytes; ESP with AES-GCM carries ${ESP_IV_BYTES}`);
+    checkHeadroom(headroom);
     const { high, low } = this.take();
     const whole = uninitialised(headroom + espPacketBytes(payload.length, this.sa.icvLength));
-    const packet = headroom === 0 ? whole : whole.subarray(headroom);
+    // Zeroed, so that a caller that leaves some of it unwritten sends no stale memory.
+    const packet = headroom === 0 ? whole : whole.fill(0, 0, headroom).subarray(headroom);
     write32(packet, 0, this.sa.spi);
     write32(packet, 4, low);
     if (iv === undefined) {

@@ -1,12 +1,13 @@
 import { internetChecksum } from "../packet/checksum.js";
 import { type Ipv4Header, IPV4_HEADER_BYTES, PROTOCOL_ESP, PROTOCOL_IPV4, writeIpv4Header } from "../packet/ipv4.js";
-import type { EspInbound, EspInboundResult, EspOutbound } from "./esp.js";
+import { checkHeadroom, type EspInbound, type EspInboundResult, type EspOutbound } from "./esp.js";
 
 /**
  * Tunnel mode (RFC 4301 5.1.2.1): the whole inner packet is the ESP payload (next header 4) under a new outer header.
  * `headroom` bytes are left before the outer header, for the caller's link header: one buffer for the frame.
  */
 export function tunnelEncapsulate(outbound: EspOutbound, inner: Uint8Array, outer: Omit<Ipv4Header, "protocol">, headroom = 0): Uint8Array {
+  checkHeadroom(headroom);
   const packet = outbound.encapsulate(inner, PROTOCOL_IPV4, undefined, headroom + IPV4_HEADER_BYTES);
   writeIpv4Header(packet, headroom, { ...outer, protocol: PROTOCOL_ESP }, packet.length - headroom - IPV4_HEADER_BYTES);
   return packet;

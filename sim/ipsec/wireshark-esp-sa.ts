@@ -1,6 +1,6 @@
-import { writeFileSync } from "node:fs";
 import { formatIpv4, type Ipv4Address } from "../packet/ipv4.js";
 import { type EspSaParameters, hexSpi } from "./esp.js";
+import { writeWholeFile } from "../output-files.js";
 
 export interface CapturedSa {
   readonly sa: EspSaParameters;
@@ -26,5 +26,5 @@ export function espSaRecord({ sa, source, destination }: CapturedSa): string {
 
 /** Write the `esp_sa` file (copy it into a Wireshark profile, or pass its lines with `-o uat:esp_sa:<line>`). */
 export function writeEspSaFile(path: string, sas: readonly CapturedSa[]): void {
-  writeFileSync(path, `# Wireshark ESP SAs written by nicsim: these lines hold keys.\n${sas.map(espSaRecord).join("\n")}\n`);
+  writeWholeFile(path, `# Wireshark ESP SAs written by nicsim: these lines hold keys.\n${sas.map(espSaRecord).join("\n")}\n`);
 }

@@ -1,7 +1,6 @@
-import { writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import type { Kernel } from "../kernel.js";
-import { DIRECT, type OutputNames } from "../output-files.js";
+import { DIRECT, type OutputNames, writeWholeFile } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
 import type { TraceSelection } from "./selection.js";
 import { layOut, storySignals, type WaveformStory } from "./story.js";
@@ -43,12 +42,12 @@ export function writeSaveFiles(tracer: VcdTracer, base: string, names: OutputNam
   for (const item of tracer.items) {
     if (!item.enumType || filterFiles.has(item.enumType.name)) continue;
     const file = join(filterFolder, filterFileName(item.enumType));
-    writeFileSync(names.open(file), translateFilter(item.enumType));
+    writeWholeFile(names.open(file), translateFilter(item.enumType));
     names.written(file);
     filterFiles.set(item.enumType.name, relative(folder, file));
     filters.push(file);
   }
-  writeFileSync(names.open(gtkw), gtkwaveSaveFile({ dumpFile: basename(`${base}.vcd`), saveFile: basename(gtkw), filterFiles, layout: layOut(tracer.items, tracer.activity, story) }));
+  writeWholeFile(names.open(gtkw), gtkwaveSaveFile({ dumpFile: basename(`${base}.vcd`), saveFile: basename(gtkw), filterFiles, layout: layOut(tracer.items, tracer.activity, story) }));
   names.written(gtkw);
   return { vcd: `${base}.vcd`, gtkw, filters };
 }

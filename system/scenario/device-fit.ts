@@ -22,7 +22,7 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): 
   const tx = nic.tx.params;
   const rx = nic.rx.params;
   scenario.traffic.forEach((stream, index) => {
-    const at = `${source.locate(["traffic", index, "packetBytes"])}: traffic[${index}].packetBytes = ${stream.packetBytes}`;
+    const at = source.at(["traffic", index, "packetBytes"], `traffic[${index}].packetBytes = ${stream.packetBytes}`);
     const frame = tunnelFrameBytes(stream.packetBytes);
     if (frame > longest) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the NIC takes (nic.maxFrameBytes = ${longest})`);
     const txDescriptors = Math.ceil(frame / base.txBufferBytes);
@@ -35,11 +35,11 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): 
   for (const [ring, register, descriptors] of [["txRingDescriptors", "TDLEN", base.txRingDescriptors], ["rxRingDescriptors", "RDLEN", base.rxRingDescriptors]] as const) {
     // The device refuses to enable a queue whose ring length is not a whole number of 128-byte blocks: the run would carry nothing on it.
     const bytes = descriptors * DESCRIPTOR_BYTES;
-    if (bytes % RING_ALIGNMENT !== 0) problems.push(`${source.locate(["driver", "base", ring])}: driver.base.${ring} = ${descriptors}: the ring's length (${bytes} bytes, ${register}) must be a multiple of ${RING_ALIGNMENT} bytes, so a multiple of ${RING_ALIGNMENT / DESCRIPTOR_BYTES} descriptors`);
+    if (bytes % RING_ALIGNMENT !== 0) problems.push(source.at(["driver", "base", ring], `driver.base.${ring} = ${descriptors}: the ring's length (${bytes} bytes, ${register}) must be a multiple of ${RING_ALIGNMENT} bytes, so a multiple of ${RING_ALIGNMENT / DESCRIPTOR_BYTES} descriptors`));
   }
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
   if (driverQueues < nic.queues) {
-    problems.push(`${source.locate(["driver", "base", "queues"])}: driver.base.queues = ${base.queues}: the NIC steers received frames by class over its ${nic.queues} queues; a driver running ${driverQueues} would have those for queues ${driverQueues} to ${nic.queues - 1} dropped (RX_QUEUE_DISABLED)`);
+    problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: the NIC steers received frames by class over its ${nic.queues} queues; a driver running ${driverQueues} would have those for queues ${driverQueues} to ${nic.queues - 1} dropped (RX_QUEUE_DISABLED)`));
   }
   if (qos) {
     const policy = qos.policyMaps[0];

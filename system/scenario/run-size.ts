@@ -24,7 +24,7 @@ interface Offer {
 export function runSizeProblems(loaded: LoadedScenario, top: ScenarioSystem): string[] {
   const { scenario, source } = loaded;
   const duration = scenario.durationMicroseconds * 1e6;
-  const at = `${source.locate(["durationMicroseconds"])}: durationMicroseconds = ${scenario.durationMicroseconds}`;
+  const at = source.at(["durationMicroseconds"], `durationMicroseconds = ${scenario.durationMicroseconds}`);
   const offers: Offer[] = scenario.traffic.flatMap((stream, index) => {
     const occupancy = top.wire.occupancy(tunnelFrameBytes(stream.packetBytes));
     const interval = stream.load !== undefined ? occupancy / stream.load : Math.round(stream.gapMicroseconds! * 1e6);

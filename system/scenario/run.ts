@@ -70,7 +70,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   const directory = options.directory === undefined ? scenario.outputs.directory : options.directory;
   const base = directory === null ? null : join(directory, scenario.name);
   // Each file is written under a temporary name and given its own when the run is over.
-  const givenBy = options.directory === undefined ? `${loaded.source.locate(["outputs", "directory"])}: outputs.directory` : options.directoryGivenBy;
+  const givenBy = options.directory === undefined ? loaded.source.at(["outputs", "directory"], "outputs.directory") : options.directoryGivenBy;
   const files = directory === null ? null : new OutputFiles({ directory, givenBy });
   const outputs = scenario.outputs;
   const selection = {

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { runSweepPoint, type SweepPoint } from "./sweep.js";
+import { pointFailure, runSweepPoint, type SweepPoint } from "./sweep.js";
 
 // One sweep worker: runs the configurations it is sent, one at a time, and returns their figures.
 const { file, keep } = workerData as { file: string | null; keep: string | null };
@@ -7,6 +7,6 @@ parentPort!.on("message", (point: SweepPoint) => {
   try {
     parentPort!.postMessage({ result: runSweepPoint(file, point, keep) });
   } catch (error) {
-    parentPort!.postMessage({ error: `configuration ${point.index}: ${error instanceof Error ? error.message : String(error)}` });
+    parentPort!.postMessage({ error: pointFailure(point, error) });
   }
 });

@@ -65,7 +65,7 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
   // Parameter trees checked once each: grid points that differ only elsewhere share theirs.
   const checked = new Map<string, readonly string[]>();
   return points.map((point) => {
-    const name = `configuration ${point.index} (${JSON.stringify(redactSecrets(point.overrides))})`;
+    const name = pointName(point);
     let loaded;
     try {
       loaded = file === null ? defaultScenario(point.overrides) : loadScenarioFile(file, point.overrides);
@@ -81,6 +81,17 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
     if (problems.length > 0) throw new ScenarioError(problems.map((problem) => `${name}: ${fromGrid(problem, point)}`));
     return loaded.scenario;
   });
+}
+
+/** A configuration as messages name it: its index and the values it sets. */
+function pointName(point: SweepPoint): string {
+  return `configuration ${point.index} (${JSON.stringify(redactSecrets(point.overrides))})`;
+}
+
+/** Why a point's run failed, as the sweep's own check words a problem: a scenario refused when built (the device's fit) is named like one refused when loaded. */
+export function pointFailure(point: SweepPoint, error: unknown): string {
+  if (error instanceof ScenarioError) return error.problems.map((problem) => `${pointName(point)}: ${fromGrid(problem, point)}`).join("\n");
+  return `configuration ${point.index}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** The loader names every override `--set`; those that came from the grid are named `--grid`. */

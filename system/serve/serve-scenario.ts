@@ -38,7 +38,7 @@ export function parseServeScenario(text: string, file = "scenario"): LoadedServe
   const problems: string[] = [];
   const parsed = serveScenarioSchema.safeParse(value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) for (const [path, message] of describeIssue(issue)) problems.push(`${source.locate(path)}: ${formatPath(path)}: ${message}`);
+    for (const issue of parsed.error.issues) for (const [path, message] of describeIssue(issue)) problems.push(source.at(path, `${formatPath(path)}: ${message}`));
   }
   // The nic and wire trees are checked here too, so that a wrong parameter is named by its line.
   problems.push(...parameterProblems(value, source, rootContainer));

@@ -1,5 +1,4 @@
-import { writeFileSync } from "node:fs";
-import { makeDirectory } from "../../sim/output-files.js";
+import { makeDirectory, writeWholeFile } from "../../sim/output-files.js";
 import { dirname } from "node:path";
 import { accounting } from "./accounting.js";
 import { cryptoThroughput } from "./crypto-throughput.js";
@@ -132,12 +131,12 @@ export function writeValidation(report: ValidationReport, markdown: string | nul
   const files: string[] = [];
   if (markdown) {
     makeDirectory(dirname(markdown));
-    writeFileSync(markdown, validationMarkdown(report, command));
+    writeWholeFile(markdown, validationMarkdown(report, command));
     files.push(markdown);
   }
   if (json) {
     makeDirectory(dirname(json));
-    writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+    writeWholeFile(json, `${JSON.stringify(report, null, 2)}\n`);
     files.push(json);
   }
   return files;

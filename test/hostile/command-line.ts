@@ -134,5 +134,21 @@ export const COMMAND_LINE: readonly HostileCommand[] = [
     stderr: ["rings.yaml:14:5: driver.base.txRingDescriptors = 9: the ring's length (288 bytes, TDLEN) must be a multiple of 128 bytes", "rings.yaml:15:5: driver.base.rxRingDescriptors = 30"],
     status: 1,
   },
+  {
+    input: "A ring length the device refuses, given with `--set`, and the same value as a sweep's grid axis",
+    outcome: "Refused before the run, named once by the option that gave it (`--grid` for the sweep's axis, with the configuration's values)",
+    args: [...RUN, "small.yaml", "--set", "driver.base.txRingDescriptors=9"],
+    files: { "small.yaml": SCENARIO },
+    stderr: ["--set driver.base.txRingDescriptors = 9: the ring's length (288 bytes, TDLEN) must be a multiple of 128 bytes"],
+    status: 1,
+  },
+  {
+    input: "`sweep --grid driver.base.txRingDescriptors=8,9`: the second configuration's ring the device refuses",
+    outcome: "The sweep stops naming the configuration, its values and the `--grid` axis",
+    args: ["sweep", "small.yaml", "--grid", "driver.base.txRingDescriptors=8,9", "--workers", "1", "--out", "sweep"],
+    files: { "small.yaml": SCENARIO },
+    stderr: ['configuration 1 ({"driver.base.txRingDescriptors":9}): --grid driver.base.txRingDescriptors = 9: the ring\'s length (288 bytes, TDLEN)'],
+    status: 1,
+  },
   { input: "A wire rate the MAC clock cannot have (`wire.gigabitsPerSecond: 3`)", outcome: "Refused before the run at its line", args: [...RUN, "small.yaml", "--set", "wire.gigabitsPerSecond=3"], files: { "small.yaml": SCENARIO }, stderr: ["--set wire.gigabitsPerSecond = 3: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps"], status: 1 },
 ];

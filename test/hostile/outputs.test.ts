@@ -89,7 +89,7 @@ describe("a run's files: written under temporary names, given their own at the e
 describe("a full disk: the failed write names the file it was writing", () => {
   // /dev/full refuses every write with ENOSPC: a file's temporary name linked to it is a disk that is full for that file alone.
   const fullDisk = existsSync("/dev/full");
-  for (const file of ["default.vcd", "default.pcap", "default.sa-trace.jsonl", "default.summary.json"]) {
+  for (const file of ["default.vcd", "default.gtkw", "default.pcap", "default.esp_sa", "default.ikev1_decryption_table", "default.sa-trace.jsonl", "default.summary.json"]) {
     test.runIf(fullDisk)(`writing ${file} fails: the run stops naming it and lists the other files it left`, () => {
       const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-"));
       symlinkSync("/dev/full", join(directory, `${file}.partial`));
