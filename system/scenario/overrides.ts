@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { didYouMean } from "../../sim/suggest.js";
 import { scenarioSchema } from "./schema.js";
 
 /** Path segments that would reach an object's prototype instead of a value of the scenario. */
@@ -49,7 +50,7 @@ function schemaPathProblem(schema: z.core.$ZodType, keys: readonly string[]): st
     const definition = node._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
     if (definition.type === "object") {
       const field = Object.hasOwn(definition.shape!, key) ? definition.shape![key] : undefined;
-      if (field === undefined) return `${where} has no field '${key}' (fields: ${Object.keys(definition.shape!).join(", ")})`;
+      if (field === undefined) return `${where} has no field '${key}'${didYouMean(key, Object.keys(definition.shape!))} (fields: ${Object.keys(definition.shape!).join(", ")})`;
       node = field;
     } else if (definition.type === "array") {
       if (!/^(0|[1-9]\d*)$/.test(key)) return `${where} is a list: '${key}' is not an index`;
