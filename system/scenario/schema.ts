@@ -119,7 +119,8 @@ export const scenarioSchema = z.strictObject({
   traffic: z.array(stream).min(1).max(LIMITS.streams),
   outputs: z
     .strictObject({
-      directory: z.string().default("waveforms"),
+      // Empty would write into whatever directory the run starts in, as `--out ''` is refused for.
+      directory: z.string().refine((text) => text.trim() !== "", "expected a path (say '.' for the current directory)").default("waveforms"),
       waveform: z.boolean().default(true),
       /** What the waveform holds: scope patterns (`*` within a name, `**` across levels) and a window in µs. */
       waveformScopes: z.array(z.string().min(1)).optional(),

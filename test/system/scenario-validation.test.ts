@@ -159,6 +159,8 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "--set nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
     ]);
     expect(problems(VALID, "s.yaml", { "nic.sacache.txEntries": 0 })).toEqual([expect.stringMatching(/^--set nic\.sacache\.txEntries = 0: expected at least 1/)]);
+    // An empty directory would write into wherever the run starts, as `--out ''` is refused for.
+    for (const directory of ["", "  "]) expect(problems(VALID, "s.yaml", { "outputs.directory": directory })).toEqual(["--set outputs.directory: expected a path (say '.' for the current directory)"]);
     // A misspelt choice is answered with the one meant, from a parameter as from the scenario's own fields.
     expect(problems(VALID, "s.yaml", { "driver.intermediate.placement": "metrik", cryptoBackend: "nobel" })).toEqual([
       '--set cryptoBackend: "nobel": expected one of node, noble (did you mean noble?)',
