@@ -37,7 +37,7 @@ export class TraceRecorder {
       this.accesses.push(access);
       return;
     }
-    this.pending += accessLine(access);
+    this.pending += `${accessLine(access)}\n`;
     if (this.pending.length >= FLUSH_CHARACTERS) this.flush();
   }
 
@@ -48,10 +48,10 @@ export class TraceRecorder {
   }
 }
 
-/** An access's line: what JSON.stringify gives for it (integers, two fixed words), written out because it runs per packet. */
+/** An access's line, the one format of the trace's lines: JSON, spelt out because a run writes one per packet. */
 function accessLine(access: SaAccess): string {
   const path = access.path === undefined ? "" : `,"path":"${access.path}"`;
-  return `{"sa":${access.sa},"time":${access.time},"bytes":${access.bytes},"direction":"${access.direction}"${path}}\n`;
+  return `{"sa":${access.sa},"time":${access.time},"bytes":${access.bytes},"direction":"${access.direction}"${path}}`;
 }
 
 function traceHeader(tableEntries: TableEntries): string {
@@ -75,7 +75,7 @@ export interface SaTrace {
  * optionally "path":"hardware"|"software"; a run's trace starts with {"tableEntries":{"tx":…,"rx":…}}.
  */
 export function writeTrace(path: string, trace: readonly SaAccess[], tableEntries: TableEntries): void {
-  writeWholeFile(path, [traceHeader(tableEntries), ...trace.map((access) => JSON.stringify(access))].join("\n") + "\n");
+  writeWholeFile(path, [traceHeader(tableEntries), ...trace.map(accessLine)].join("\n") + "\n");
 }
 
 /** Read a trace file: its header if the first record is one, each record checked, and the records in time order (as a run records them), each problem named by its line. */
