@@ -75,6 +75,27 @@ export function schemaFields(path: readonly PropertyKey[]): string[] {
   return [];
 }
 
+/** From `present` keys on the scenario has nothing, and the `--set` makes mappings: a list among them cannot be indexed into (an object would be made there), but is set whole. */
+function missingListProblem(keys: readonly string[], present: number): string | null {
+  for (let end = present; end < keys.length; end++) {
+    const list = keys.slice(0, end).join(".");
+    if (schemaIsList(keys.slice(0, end))) return `the scenario has no ${list} to index into; set the whole list (--set '${list}=["…"]')`;
+  }
+  return null;
+}
+
+/** Whether the schema has a list at the path. */
+function schemaIsList(path: readonly string[]): boolean {
+  let node: z.core.$ZodType = scenarioSchema;
+  for (const key of path) {
+    const definition = unwrap(node)._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    if (definition.type === "object" && Object.hasOwn(definition.shape!, key)) node = definition.shape![key]!;
+    else if (definition.type === "array") node = definition.element!;
+    else return false;
+  }
+  return (unwrap(node)._zod.def as { type: string }).type === "array";
+}
+
 /** The schema inside defaults, optionals and pipes. */
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let node = schema;
@@ -110,7 +131,7 @@ function placeProblem(root: object, keys: readonly string[]): string | null {
   for (const [index, key] of keys.slice(0, -1).entries()) {
     node = Object.hasOwn(node as object, key) ? (node as Record<string, unknown>)[key] : undefined;
     const where = keys.slice(0, index + 1).join(".");
-    if (node === undefined) return null;
+    if (node === undefined) return missingListProblem(keys, index + 1);
     if (Array.isArray(node) && !(Number(keys[index + 1]) < node.length)) return `${where} has ${node.length} ${node.length === 1 ? "entry" : "entries"}, so there is no ${where}.${keys[index + 1]}`;
     if (typeof node !== "object" || node === null) return `${where} is ${node === null ? "null" : `a ${typeof node}`}, not a mapping`;
   }

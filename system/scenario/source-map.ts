@@ -21,7 +21,9 @@ export class SourceMap {
     const below = this.overrides.find((set) => set.startsWith(`${dotted}.`));
     if (!this.document || !this.lines) return below !== undefined ? `--set ${below}` : this.file;
     const { found, range } = this.walk(path);
-    if (below !== undefined && found < path.length) return `--set ${below}`;
+    // The file stops short of the path where a `--set` made a mapping (`--set customers.0.ike.address=…` where the customer has no ike): the option made that place.
+    const madeBy = found < path.length ? this.overrides.find((set) => sameStart(set.split("."), path, found + 1)) : undefined;
+    if (madeBy !== undefined) return `--set ${madeBy}`;
     if (!range) return this.file;
     const { line, col } = this.lines.linePos(range[0]);
     // A place of the file that a `--set` changed inside (a stream given a load beside its gap): both had a part.
@@ -81,3 +83,10 @@ export class SourceMap {
 }
 
 export const formatPath = (path: readonly PropertyKey[]) => path.map((key, index) => (typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`)).join("") || "(top)";
+
+/** Whether two paths agree in their first `count` keys. */
+function sameStart(a: readonly string[], b: readonly PropertyKey[], count: number): boolean {
+  if (a.length < count || b.length < count) return false;
+  for (let index = 0; index < count; index++) if (a[index] !== String(b[index])) return false;
+  return true;
+}

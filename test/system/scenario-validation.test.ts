@@ -216,7 +216,9 @@ describe("scenario files are checked before anything runs, and each mistake is n
   });
 
   test("22. a --set that makes a place the file does not have is blamed on the option, not on the file", () => {
-    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes.0": "x" })).toEqual(["--set outputs.waveformScopes.0: outputs.waveformScopes: Invalid input: expected array, received object"]);
+    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes.0": "x" })).toEqual([`--set outputs.waveformScopes.0: the scenario has no outputs.waveformScopes to index into; set the whole list (--set 'outputs.waveformScopes=["…"]')`]);
+    // The customer has no ike mapping in the file: the option made it, and what it lacks is the option's doing, not the customer line's.
+    expect(problems(VALID, "s.yaml", { "customers.0.ike.address": "192.0.2.9" })).toEqual(["--set customers.0.ike.address: customers[0].ike.preSharedKey: required: expected string, received undefined"]);
   });
 
   test("24. IKE: a gateway address taken twice or the host's, faults without the customers they act on", () => {
