@@ -13,6 +13,7 @@ import type { ScenarioSystem } from "./scenario-system.js";
 import { buildScenarioDesign } from "./parameter-check.js";
 import { formatScenarioSummary, scenarioSummary, type ScenarioSummary } from "./summary.js";
 import { deviceFitProblems } from "./device-fit.js";
+import { waveformScopeProblems } from "./waveform-scopes.js";
 import { SCENARIO_STORY } from "./waveform-story.js";
 import type { RunEnding } from "./run-ending.js";
 
@@ -51,7 +52,7 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
   const built = buildScenarioDesign(loaded, options.container ?? rootContainer);
   if (built.kind === "refused") throw new ScenarioError(built.problems);
   const design = built.design;
-  const unfit = deviceFitProblems(loaded, design.top);
+  const unfit = [...deviceFitProblems(loaded, design.top), ...waveformScopeProblems(loaded, design.kernel)];
   if (unfit.length > 0) throw new ScenarioError(unfit);
   return design;
 }

@@ -37,11 +37,14 @@ export class SourceMap {
   at(path: readonly PropertyKey[], text: string): string {
     const place = this.locate(path);
     const dotted = path.map(String).join(".");
-    if (place !== `--set ${dotted}`) return `${place}: ${text}`;
-    // The text may name the path with its indices in brackets (traffic[0].load); the option's spelling stands for both.
+    // The text may name the path with its indices in brackets (traffic[0].load).
     const bracketed = path.map((key, index) => (typeof key === "number" ? `[${key}]` : `${index > 0 ? "." : ""}${String(key)}`)).join("");
     const named = [dotted, bracketed].find((form) => text.startsWith(form));
-    return named === undefined ? `${place}: ${text}` : `--set ${dotted}${text.slice(named.length)}`;
+    const set = place.startsWith("--set ") ? place.slice("--set ".length) : null;
+    if (named === undefined || set === null) return `${place}: ${text}`;
+    // The option's own path, in its spelling; a place inside the value it set (a list's element), as the text names it.
+    if (dotted === set) return `--set ${set}${text.slice(named.length)}`;
+    return dotted.startsWith(`${set}.`) ? `--set ${text}` : `${place}: ${text}`;
   }
 
   /**

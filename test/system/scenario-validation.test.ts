@@ -215,8 +215,21 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
+  test("23. a waveform scope pattern that selects nothing of the design is refused at its place, with the top. it may lack", () => {
+    const scoped = `${VALID}outputs:\n  waveformScopes: ["top.nic.tx.**", "nic.rx.**", "top.nope"]\n`;
+    expect(problems(scoped)).toEqual([
+      "s.yaml:26:37: outputs.waveformScopes[1]: 'nic.rx.**' selects no signal of the design (did you mean top.nic.rx.**? design paths start at top)",
+      "s.yaml:26:50: outputs.waveformScopes[2]: 'top.nope' selects no signal of the design",
+    ]);
+    // With the waveform off the patterns select nothing anyway.
+    expect(problems(`${scoped}  waveform: false\n`)).toEqual([]);
+    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": ["nic.**"] })).toEqual(["--set outputs.waveformScopes[0]: 'nic.**' selects no signal of the design (did you mean top.nic.**? design paths start at top)"]);
+  });
+
   test("22. a --set that makes a place the file does not have is blamed on the option, not on the file", () => {
     expect(problems(VALID, "s.yaml", { "outputs.waveformScopes.0": "x" })).toEqual([`--set outputs.waveformScopes.0: the scenario has no outputs.waveformScopes to index into; set the whole list (--set 'outputs.waveformScopes=["…"]')`]);
+    // A value set whole is named by the option, each element where the text names it, once.
+    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": [1] })).toEqual(["--set outputs.waveformScopes[0]: Invalid input: expected string, received number"]);
     // The customer has no ike mapping in the file: the option made it, and what it lacks is the option's doing, not the customer line's.
     expect(problems(VALID, "s.yaml", { "customers.0.ike.address": "192.0.2.9" })).toEqual(["--set customers.0.ike.address: customers[0].ike.preSharedKey: required: expected string, received undefined"]);
   });
