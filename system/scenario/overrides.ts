@@ -61,39 +61,34 @@ function schemaPathProblem(schema: z.core.$ZodType, keys: readonly string[]): st
   return null;
 }
 
-/** The fields of the mapping at a path of the scenario (`customers.0.identity`), for "did you mean"; none where it is not a mapping. */
-export function schemaFields(path: readonly PropertyKey[]): string[] {
-  let node: z.core.$ZodType = scenarioSchema;
-  for (const key of [...path.map(String), null]) {
-    node = unwrap(node);
-    const definition = node._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
-    if (key === null) return definition.type === "object" ? Object.keys(definition.shape!) : [];
+type SchemaDefinition = { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+
+/** The schema's definition at a path of the scenario (fields of mappings, elements of lists), inside defaults and optionals; null where the schema has no such place. */
+function schemaAt(path: readonly PropertyKey[]): SchemaDefinition | null {
+  let definition = unwrap(scenarioSchema)._zod.def as SchemaDefinition;
+  for (const key of path.map(String)) {
+    let node: z.core.$ZodType;
     if (definition.type === "object" && Object.hasOwn(definition.shape!, key)) node = definition.shape![key]!;
     else if (definition.type === "array") node = definition.element!;
-    else return [];
+    else return null;
+    definition = unwrap(node)._zod.def as SchemaDefinition;
   }
-  return [];
+  return definition;
+}
+
+/** The fields of the mapping at a path of the scenario (`customers.0.identity`), for "did you mean"; none where it is not a mapping. */
+export function schemaFields(path: readonly PropertyKey[]): string[] {
+  const definition = schemaAt(path);
+  return definition?.type === "object" ? Object.keys(definition.shape!) : [];
 }
 
 /** From `present` keys on the scenario has nothing, and the `--set` makes mappings: a list among them cannot be indexed into (an object would be made there), but is set whole. */
 function missingListProblem(keys: readonly string[], present: number): string | null {
   for (let end = present; end < keys.length; end++) {
     const list = keys.slice(0, end).join(".");
-    if (schemaIsList(keys.slice(0, end))) return `the scenario has no ${list} to index into; set the whole list (--set '${list}=["…"]')`;
+    if (schemaAt(keys.slice(0, end))?.type === "array") return `the scenario has no ${list} to index into; set the whole list (--set '${list}=["…"]')`;
   }
   return null;
-}
-
-/** Whether the schema has a list at the path. */
-function schemaIsList(path: readonly string[]): boolean {
-  let node: z.core.$ZodType = scenarioSchema;
-  for (const key of path) {
-    const definition = unwrap(node)._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
-    if (definition.type === "object" && Object.hasOwn(definition.shape!, key)) node = definition.shape![key]!;
-    else if (definition.type === "array") node = definition.element!;
-    else return false;
-  }
-  return (unwrap(node)._zod.def as { type: string }).type === "array";
 }
 
 /** The schema inside defaults, optionals and pipes. */
