@@ -24,6 +24,7 @@ interface NumberBounds {
   minimum?: number;
   maximum?: number;
   unit?: string;
+  check?: (value: number) => string | null;
 }
 
 export const param = {

@@ -59,6 +59,15 @@ export interface LatencyBenchmarkResult {
   readonly drops: number;
 }
 
+/** The benchmark's system, built and not run: its parameters are checked here. */
+export function buildLatencyBenchmark(options: Pick<LatencyBenchmarkOptions, "direction" | "policy" | "parameters" | "parametersSource" | "seed">): ReturnType<typeof tunnelledSystem> {
+  const customers = [
+    { name: "bulk", trafficClass: BULK_CLASS, qosGroup: 1 },
+    { name: "latency", trafficClass: HIGH_CLASS, qosGroup: 2 },
+  ];
+  return tunnelledSystem(customers, { [`top.nic.crypto_${options.direction}.policy`]: options.policy, ...options.parameters }, { seed: options.seed ?? 1, parametersSource: options.parametersSource });
+}
+
 /**
  * The benchmark of seed 000's claim: bulk low-priority 1500-byte ESP traffic at `load` of the
  * line, and a sparse high-priority stream of 128-byte packets, through the inline crypto. The
@@ -67,11 +76,7 @@ export interface LatencyBenchmarkResult {
  */
 export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBenchmarkResult {
   const direction = options.direction;
-  const customers = [
-    { name: "bulk", trafficClass: BULK_CLASS, qosGroup: 1 },
-    { name: "latency", trafficClass: HIGH_CLASS, qosGroup: 2 },
-  ];
-  const design = tunnelledSystem(customers, { [`top.nic.crypto_${direction}.policy`]: options.policy, ...options.parameters }, { seed: options.seed ?? 1, parametersSource: options.parametersSource });
+  const design = buildLatencyBenchmark(options);
   const { kernel, top, peer } = design;
   const driver = top.driver.intermediate;
   top.driver.base.setSchedules(new Map([[HIGH_CLASS, { strict: true, percent: 20 }]]));

@@ -1,7 +1,7 @@
 import { makeDirectory, writeWholeFile } from "../sim/output-files.js";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
-import { type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
+import { buildLatencyBenchmark, type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
 import type { PreemptionPolicy } from "../sim/crypto/preemption-policy.js";
 
 export const POLICIES: readonly PreemptionPolicy[] = ["run-to-completion", "preempt-resume", "preempt-restart"];
@@ -44,7 +44,10 @@ export interface DirectionReport {
 export function runLatencyReport(options: LatencyReportOptions = {}): DirectionReport[] {
   const common = { highPackets: options.highPackets ?? 200, highGapNanoseconds: options.highGapNanoseconds ?? 10_000, seed: options.seed, parameters: options.parameters, parametersSource: options.parametersSource };
   const load = options.load ?? 0.9;
-  return (options.directions ?? ["tx", "rx"]).map((direction) => {
+  const directions = options.directions ?? ["tx", "rx"];
+  // A parameter mistake is refused before the first run starts, not after it.
+  for (const direction of directions) buildLatencyBenchmark({ ...common, direction, policy: "preempt-resume" });
+  return directions.map((direction) => {
     const run = (label: string, policy: PreemptionPolicy, runLoad: number, parameters: Record<string, unknown> = {}) => {
       options.onRun?.(`${direction} ${label}`);
       return runLatencyBenchmark({ ...common, direction, policy, load: runLoad, parameters: { ...common.parameters, ...parameters } });

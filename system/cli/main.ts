@@ -14,10 +14,11 @@ import { parseTableEntries, runPolicyEvaluation } from "../policy-eval.js";
 import type { TableEntries } from "../../driver/caching/trace.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
 import { ScenarioError } from "../scenario/load.js";
-import { overridePathProblem, parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
+import { parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { runCommand } from "./run-command.js";
+import { commandLineParameterError } from "./command-line-parameters.js";
 import { nicsimVersion } from "../scenario/sweep-shard-file.js";
 import { sweepCommand, sweepMergeCommand, type SweepCommandOptions } from "./sweep-command.js";
 import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
@@ -28,8 +29,8 @@ import { protocolMarkdown } from "../serve/protocol-docs.js";
 import { protocolPython } from "../serve/protocol-python.js";
 import { devicePython } from "../serve/device-python.js";
 
-/** `path=value` for a scenario: the path must name a place in the scenario (values parse as JSON when they can, else stay strings). */
-const scenarioAssignment = assignment(scenarioPath, overridePathProblem);
+/** `path=value` for a scenario (values parse as JSON when they can, else stay strings); whether the path names a place in it is checked when the scenario is loaded, with its other mistakes. */
+const scenarioAssignment = assignment(scenarioPath, segmentProblem);
 /** `path=value` for a design's parameter, the same path as a scenario's (`nic.queues` or `top.nic.queues`); the parameters check it themselves. */
 const parameterAssignment = assignment(parameterPath, segmentProblem);
 
@@ -57,8 +58,9 @@ function axis(text: string, previous: Array<[string, unknown[]]> = []): Array<[s
   const equals = text.indexOf("=");
   if (equals <= 0 || equals === text.length - 1) throw new InvalidArgumentError(`--grid ${text}: expected path=value,value,…`);
   const path = scenarioPath(text.slice(0, equals));
-  const problem = overridePathProblem(path);
+  const problem = segmentProblem(path);
   if (problem !== null) throw new InvalidArgumentError(`--grid ${text.slice(0, equals)}: ${problem}`);
+  // Whether the path names a place in the scenario is checked with each configuration's other mistakes.
   return [...previous, [path, text.slice(equals + 1).split(",").map(parseValue)]];
 }
 
@@ -176,7 +178,12 @@ program
   .option("--out <base>", "output base", outputPath("--out"), "waveforms/plain-traffic")
   .option("--no-waveform", "do not write the VCD")
   .action((options: { seed?: number; set: Record<string, unknown>; out: string; waveform: boolean }) => {
-    const result = runPlainTraffic({ seed: options.seed ?? 1, parameters: options.set, parametersSource: "--set", out: options.out, waveform: options.waveform });
+    let result;
+    try {
+      result = runPlainTraffic({ seed: options.seed ?? 1, parameters: options.set, parametersSource: "--set", out: options.out, waveform: options.waveform });
+    } catch (error) {
+      throw commandLineParameterError(error, options.set, "plain-traffic");
+    }
     process.stdout.write(result.text);
     console.log(`wall ${result.wallMilliseconds.toFixed(0)} ms for ${formatTime(result.report.simulatedNanoseconds * 1000)} simulated`);
     console.log(`wrote ${result.files.join("\n      ")}`);
@@ -209,16 +216,21 @@ program
   .addOption(seedOption())
   .option("--out <base>", "output base", outputPath("--out"), "waveforms/latency")
   .action((options: { direction: string; packets: number; gapNs: number; load: number; set: Record<string, unknown>; seed?: number; out: string }) => {
-    const reports = runLatencyReport({
-      directions: options.direction === "both" ? ["tx", "rx"] : [options.direction as "tx" | "rx"],
-      highPackets: options.packets,
-      highGapNanoseconds: options.gapNs,
-      load: options.load,
-      parameters: options.set,
-      parametersSource: "--set",
-      seed: options.seed ?? 1,
-      onRun: (label) => process.stderr.write(`  running ${label}\n`),
-    });
+    let reports;
+    try {
+      reports = runLatencyReport({
+        directions: options.direction === "both" ? ["tx", "rx"] : [options.direction as "tx" | "rx"],
+        highPackets: options.packets,
+        highGapNanoseconds: options.gapNs,
+        load: options.load,
+        parameters: options.set,
+        parametersSource: "--set",
+        seed: options.seed ?? 1,
+        onRun: (label) => process.stderr.write(`  running ${label}\n`),
+      });
+    } catch (error) {
+      throw commandLineParameterError(error, options.set, "latency");
+    }
     process.stdout.write(latencyReportMarkdown(reports));
     console.log(`wrote ${writeLatencyReport(reports, options.out).join("\n      ")}`);
   });

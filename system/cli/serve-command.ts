@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeLeftFiles } from "../../sim/output-files.js";
+import { commandLineParameterError } from "./command-line-parameters.js";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig, type ServedRun } from "../serve/served-run.js";
 import { loadServeScenario, RUN_ONLY_FIELDS } from "../serve/serve-scenario.js";
 import { type ServeOutcome, serveOnSocket, serveOnStreams } from "../serve/server.js";
@@ -76,6 +77,8 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   let outcome: ServeOutcome;
   try {
     outcome = await serve(command, options, config, { stop, onRun: (built) => (run = built) });
+  } catch (error) {
+    throw commandLineParameterError(error, options.set, options.scenario ?? "serve");
   } finally {
     for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
   }

@@ -3,7 +3,7 @@ import { OutputFiles } from "../../sim/output-files.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, sweepLines } from "../scenario/sweep-shard-file.js";
 import { resolveShard, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
-import { checkSweepPoints, formatSweep, runSweep, sweepGrid } from "../scenario/sweep.js";
+import { checkSweepPoints, formatSweep, runSweep, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import { Progress } from "./progress.js";
 
 export interface SweepCommandOptions extends ShardOptions {
@@ -20,20 +20,20 @@ const defaultOut = (shard: { index: number; count: number } | null) => (shard ? 
 
 /**
  * `nicsim sweep`: the whole grid, or one shard's share of it (from --shard or a SLURM array task or
- * Kubernetes Indexed Job). A shard checks every configuration of the grid, not only its own, so that
- * a bad value stops every shard at once, and so that its fingerprint covers the whole sweep.
+ * Kubernetes Indexed Job). Every configuration of the grid is checked before any run, a shard's too,
+ * so that a bad value stops every shard at once, and so that a shard's fingerprint covers the whole sweep.
  */
 export async function sweepCommand(file: string | undefined, options: SweepCommandOptions, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
   const shard = resolveShard(options, environment);
   const grid = sweepGrid(options.grid, options.set);
-  const scenarios = shard ? checkSweepPoints(file ?? null, grid) : [];
+  const scenarios = checkSweepPoints(file ?? null, grid, sweepAxesProblems(options.grid, options.set));
   const points = shard ? shardPoints(grid, shard) : grid;
   const out = options.out ?? defaultOut(shard);
   // Before the runs, so that a directory the results cannot go to is known at once.
   const outputs = new OutputFiles({ directory: dirname(out), givenBy: options.out === undefined ? "the default of --out" : "--out" });
   const progress = new Progress(shard ? `sweep shard ${shard.index}/${shard.count}` : "sweep", options.quiet);
   const started = performance.now();
-  const results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, onResult: (_, done) => progress.update(done, points.length, "runs") });
+  const results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, checked: true, onResult: (_, done) => progress.update(done, points.length, "runs") });
   progress.stop();
   outputs.write(out, shard ? shardFileText(shard, grid, scenarios, results) : sweepLines(results));
   outputs.commit();

@@ -1,6 +1,5 @@
 import { classSchedules, trafficClasses } from "../../driver/intermediate/qos-config.js";
-import { DESCRIPTOR_BYTES } from "../../hw/spec/descriptors.js";
-import { MAX_QUEUES, RING_ALIGNMENT } from "../../hw/spec/registers.js";
+import { MAX_QUEUES } from "../../hw/spec/registers.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
 import type { LoadedScenario } from "./load.js";
 import { runSizeProblems } from "./run-size.js";
@@ -10,7 +9,7 @@ import type { ScenarioSystem } from "./scenario-system.js";
  * What a scenario asks of the device it was built with, checked before the run: every stream's
  * frames fit the NIC (its longest frame, its RX packet buffer) and the driver's rings (their
  * descriptors and buffers), each class of the policy map has a queue of its own, and the driver
- * runs every queue the NIC steers received frames to, the rings have lengths the device accepts, and
+ * runs every queue the NIC steers received frames to, and
  * the run offers no more than a run can hold. Returns every problem, each with its place in the file.
  */
 export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): string[] {
@@ -32,11 +31,6 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): 
     if (rxDescriptors > base.rxRingDescriptors - 1) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${rxDescriptors} RX descriptors of driver.base.rxBufferBytes (${base.rxBufferBytes} bytes); the RX ring of ${base.rxRingDescriptors} holds at most ${base.rxRingDescriptors - 1}`);
     if (frame > rx.bufferBytes) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the RX packet buffer (nic.rx.bufferBytes = ${rx.bufferBytes})`);
   });
-  for (const [ring, register, descriptors] of [["txRingDescriptors", "TDLEN", base.txRingDescriptors], ["rxRingDescriptors", "RDLEN", base.rxRingDescriptors]] as const) {
-    // The device refuses to enable a queue whose ring length is not a whole number of 128-byte blocks: the run would carry nothing on it.
-    const bytes = descriptors * DESCRIPTOR_BYTES;
-    if (bytes % RING_ALIGNMENT !== 0) problems.push(source.at(["driver", "base", ring], `driver.base.${ring} = ${descriptors}: the ring's length (${bytes} bytes, ${register}) must be a multiple of ${RING_ALIGNMENT} bytes, so a multiple of ${RING_ALIGNMENT / DESCRIPTOR_BYTES} descriptors`));
-  }
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
   if (driverQueues < nic.queues) {
     problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: the NIC steers received frames by class over its ${nic.queues} queues; a driver running ${driverQueues} would have those for queues ${driverQueues} to ${nic.queues - 1} dropped (RX_QUEUE_DISABLED)`));

@@ -126,7 +126,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: 
 }
 
 /** Problems at places in the file in the order of the file; the others (the command line's, the whole file's) first, as they came. */
-function inFileOrder(problems: readonly string[], file: string): string[] {
+export function inFileOrder(problems: readonly string[], file: string): string[] {
   const place = (problem: string) => {
     const match = problem.startsWith(`${file}:`) ? /^(\d+):(\d+):/.exec(problem.slice(file.length + 1)) : null;
     return match ? [Number(match[1]), Number(match[2])] : [0, 0];

@@ -22,16 +22,25 @@ export function buildScenarioDesign(loaded: LoadedScenario, container: Dependenc
     return { kind: "built", design: buildDesign(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend }, parametersSource: source.file }) };
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
-    const problems = error.message
-      .split("\n")
-      .map((line) => line.trim())
-      .filter((line) => /top\.(nic|driver|wire)\./.test(line))
-      .map((line) => {
-        const path = /top\.((?:nic|driver|wire)\.[\w.]+)/.exec(line)![1]!;
-        return source.at(path.split("."), line.replace(/^.*?top\./, "").replace(/top\./g, ""));
-      });
-    return { kind: "refused", problems: problems.length > 0 ? problems : [error.message] };
+    return { kind: "refused", problems: parameterErrorProblems(error, source) };
   }
+}
+
+/**
+ * A ParameterError's findings as problems, each worded by its parameter's scenario path
+ * (nic.queues, not top.nic.queues) at the place that gave the value: its line in the file, or
+ * the `--set` of it, named once. The error's own framing (its source, its headings) is dropped.
+ */
+export function parameterErrorProblems(error: ParameterError, source: SourceMap): string[] {
+  const problems = error.message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => /top\.\w/.test(line))
+    .map((line) => {
+      const path = /top\.(\w+(?:\.\w+)*)/.exec(line)![1]!;
+      return source.at(path.split("."), line.replace(/^.*?top\./, "").replace(/top\./g, ""));
+    });
+  return problems.length > 0 ? problems : [error.message];
 }
 
 const record = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});

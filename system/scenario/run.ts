@@ -8,7 +8,7 @@ import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { writeIkev1DecryptionTable } from "../../sim/ike/wireshark-ikev1-table.js";
 import { SaTraceFile } from "./sa-trace-file.js";
 import { htmlReport } from "./html-report.js";
-import { type LoadedScenario, ScenarioError } from "./load.js";
+import { inFileOrder, type LoadedScenario, ScenarioError } from "./load.js";
 import type { ScenarioSystem } from "./scenario-system.js";
 import { buildScenarioDesign } from "./parameter-check.js";
 import { formatScenarioSummary, scenarioSummary, type ScenarioSummary } from "./summary.js";
@@ -50,10 +50,10 @@ export interface ScenarioRun {
  */
 export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, "container"> = {}): Design<ScenarioSystem> {
   const built = buildScenarioDesign(loaded, options.container ?? rootContainer);
-  if (built.kind === "refused") throw new ScenarioError(built.problems);
+  if (built.kind === "refused") throw new ScenarioError(inFileOrder(built.problems, loaded.source.file));
   const design = built.design;
   const unfit = [...deviceFitProblems(loaded, design.top), ...waveformScopeProblems(loaded, design.kernel)];
-  if (unfit.length > 0) throw new ScenarioError(unfit);
+  if (unfit.length > 0) throw new ScenarioError(inFileOrder(unfit, loaded.source.file));
   return design;
 }
 

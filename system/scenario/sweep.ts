@@ -4,9 +4,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { defaultScenario } from "./default-scenario.js";
 import { loadScenarioFile, ScenarioError } from "./load.js";
-import { parameterProblems } from "./parameter-check.js";
-import { container as rootContainer } from "../../sim/di.js";
-import { runScenario } from "./run.js";
+import { buildScenario, runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
 import type { ScenarioSummary } from "./summary.js";
 
@@ -60,28 +58,58 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
   };
 }
 
-/** Load every point's scenario as its run will, so that a bad value stops the sweep before any run; the scenarios, in point order. */
-export function checkSweepPoints(file: string | null, points: readonly SweepPoint[]): Scenario[] {
-  // Parameter trees checked once each: grid points that differ only elsewhere share theirs.
-  const checked = new Map<string, readonly string[]>();
-  return points.map((point) => {
-    const name = pointName(point);
-    let loaded;
+/**
+ * Load and build every point's scenario as its run will, so that a bad value stops the sweep before
+ * any run, with every configuration's mistakes at once; the scenarios, in point order.
+ */
+export function checkSweepPoints(file: string | null, points: readonly SweepPoint[], earlier: readonly string[] = []): Scenario[] {
+  const refused: Array<{ readonly point: SweepPoint; readonly problems: readonly string[] }> = [];
+  const scenarios = points.map((point) => {
     try {
-      loaded = file === null ? defaultScenario(point.overrides) : loadScenarioFile(file, point.overrides);
+      const loaded = file === null ? defaultScenario(point.overrides) : loadScenarioFile(file, point.overrides);
+      // Parameters, the device's fit and the waveform's scopes are checked when a system is built.
+      buildScenario(loaded);
+      return loaded.scenario;
     } catch (error) {
-      if (error instanceof ScenarioError) throw new ScenarioError(error.problems.map((problem) => `${name}: ${fromGrid(problem, point)}`));
-      throw error;
+      if (!(error instanceof ScenarioError)) throw error;
+      refused.push({ point, problems: error.problems.map((problem) => fromGrid(problem, point)) });
+      return null;
     }
-    // The values under nic, driver and wire are checked when a system is built: build one for each, before any run.
-    const { nic, driver, wire } = loaded.scenario;
-    const key = JSON.stringify([nic, driver, wire]);
-    let problems = checked.get(key);
-    if (!problems) checked.set(key, (problems = parameterProblems({ nic, driver, wire }, loaded.source, rootContainer)));
-    if (problems.length > 0) throw new ScenarioError(problems.map((problem) => `${name}: ${fromGrid(problem, point)}`));
-    return loaded.scenario;
+  });
+  if (refused.length > 0 || earlier.length > 0) throw new ScenarioError([...earlier, ...groupedProblems(refused, points.length)]);
+  return scenarios as Scenario[];
+}
+
+/** Most configurations to list by index for one problem before giving how many more have it. */
+const LISTED_CONFIGURATIONS = 8;
+
+/** Each problem once, with the configurations that have it: one by its values, several by index, or every one. */
+function groupedProblems(refused: ReadonlyArray<{ readonly point: SweepPoint; readonly problems: readonly string[] }>, configurations: number): string[] {
+  const holders = new Map<string, SweepPoint[]>();
+  for (const { point, problems } of refused) for (const problem of problems) holders.set(problem, [...(holders.get(problem) ?? []), point]);
+  return [...holders].map(([problem, points]) => {
+    if (points.length === 1) return `${pointName(points[0]!)}: ${problem}`;
+    if (points.length === configurations) return `every configuration: ${problem}`;
+    const indices = points.slice(0, LISTED_CONFIGURATIONS).map((point) => point.index).join(", ");
+    return `configurations ${indices}${points.length > LISTED_CONFIGURATIONS ? ` and ${points.length - LISTED_CONFIGURATIONS} more` : ""}: ${problem}`;
   });
 }
+
+/** What in the axes and the values set in every configuration contradicts itself: a path given as two axes, or both set and swept. */
+export function sweepAxesProblems(axes: ReadonlyArray<readonly [string, readonly unknown[]]>, set: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const given = new Map<string, unknown[]>();
+  for (const [path, values] of axes) {
+    const earlier = given.get(path);
+    given.set(path, [...(earlier ?? []), ...values]);
+    if (earlier !== undefined) problems.push(`--grid ${path}: given as two axes; give its values once (--grid ${path}=${given.get(path)!.map(commandLineValue).join(",")})`);
+    else if (Object.hasOwn(set, path)) problems.push(`--grid ${path}: also given by --set ${path}, whose value the grid's would replace; drop one`);
+  }
+  return problems;
+}
+
+/** A value as a command line gives it: a string bare, anything else as JSON. */
+const commandLineValue = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
 
 /** A configuration as messages name it: its index and the values it sets. */
 function pointName(point: SweepPoint): string {
@@ -103,8 +131,9 @@ function fromGrid(problem: string, point: SweepPoint): string {
  * Run every point across worker threads (one per core by default). Each point is checked in the
  * main thread first, so a bad value stops the sweep before any run. Results come back in point order.
  */
-export async function runSweep(file: string | null, points: readonly SweepPoint[], options: { workers?: number; keep?: string | null; onResult?: (result: SweepResult, done: number) => void } = {}): Promise<SweepResult[]> {
-  checkSweepPoints(file, points);
+export async function runSweep(file: string | null, points: readonly SweepPoint[], options: { workers?: number; keep?: string | null; onResult?: (result: SweepResult, done: number) => void; checked?: boolean } = {}): Promise<SweepResult[]> {
+  // A caller that checked the points already (checkSweepPoints) says so, and they are not built twice.
+  if (!options.checked) checkSweepPoints(file, points);
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), points.length));
   // A shard's points keep their places in the whole grid: results go where their point is in `points`.
   const positions = new Map(points.map((point, position) => [point.index, position]));

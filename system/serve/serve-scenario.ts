@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { container as rootContainer } from "../../sim/di.js";
 import { didYouMean } from "../../sim/suggest.js";
-import { parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
+import { inFileOrder, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
 import { schemaFields } from "../scenario/overrides.js";
 import { parameterProblems } from "../scenario/parameter-check.js";
 import { scenarioSchema } from "../scenario/schema.js";
@@ -58,16 +58,4 @@ function describeIssue(issue: z.core.$ZodIssue): Array<[PropertyKey[], string]> 
   }
   const message = issue.code === "invalid_type" && issue.message.includes("received undefined") ? `required: ${issue.message.replace(/^Invalid input: /, "")}` : issue.message;
   return [[path, message]];
-}
-
-/** Problems in the order of the file's lines; those placed nowhere in it first, as they came. */
-function inFileOrder(problems: readonly string[], file: string): string[] {
-  const place = (problem: string) => {
-    const match = problem.startsWith(`${file}:`) ? /^(\d+):(\d+):/.exec(problem.slice(file.length + 1)) : null;
-    return match ? Number(match[1]) * 1e6 + Number(match[2]) : 0;
-  };
-  return problems
-    .map((problem, index) => ({ problem, index, order: place(problem) }))
-    .sort((a, b) => a.order - b.order || a.index - b.index)
-    .map(({ problem }) => problem);
 }

@@ -99,16 +99,19 @@ describe("one command-line grammar", () => {
     expect(plain.stdout).toContain("all 40 frames arrived");
   });
 
-  test("a mistake in --set is blamed on --set in every command, the path as the user spelt it", () => {
+  test("a mistake in --set is worded the same in every command: the option and the path once, every mistake at once, before anything runs", () => {
     const run = nicsim("run", "--quiet", "--set", "top.nic.queues=99");
     expect(run.stderr).toContain("--set nic.queues = 99: expected at most 8");
-    const plain = nicsim("plain-traffic", "--no-waveform", "--out", "plain", "--set", "nic.queues=99");
-    expect(plain.stderr).toContain("nicsim plain-traffic: --set: top.nic.queues = 99: expected at most 8");
+    const plain = nicsim("plain-traffic", "--no-waveform", "--out", "plain", "--set", "nic.queues=99", "--set", "driver.base.rxRingDescriptors=10");
+    expect(plain.stderr).toContain("nicsim plain-traffic: the scenario cannot run:\n  --set nic.queues = 99: expected at most 8");
+    expect(plain.stderr).toContain("\n  --set driver.base.rxRingDescriptors = 10: expected a multiple of 4 descriptors");
     const latency = nicsim("latency", "--packets", "2", "--set", "nic.bogus=1");
-    expect(latency.stderr).toContain("nicsim latency: --set: 1 value(s) match no declared parameter");
+    expect(latency.stderr).toBe("nicsim latency: the scenario cannot run:\n  --set nic.bogus: no such parameter (did you mean nic.queues?)\n");
+    const serve = nicsim("serve", "--stdio", "--set", "top.nic.queues=99");
+    expect(serve.stderr).toContain("nicsim serve: the scenario cannot run:\n  --set nic.queues = 99: expected at most 8");
     const grid = nicsim("sweep", "--grid", "top.nic.bogus..x=1");
     expect(grid.stderr).toContain("--grid top.nic.bogus..x: 'nic.bogus..x' has an empty segment");
-    for (const result of [run, plain, latency, grid]) {
+    for (const result of [run, plain, latency, serve, grid]) {
       expect(result.status).toBe(1);
       expect(result.stderr).not.toMatch(/default\.yaml|\n\s+at /);
     }

@@ -119,17 +119,17 @@ describe("scenario files are checked before anything runs, and each mistake is n
     }
   });
 
-  test("15. frames that cannot fit the device or the driver's rings, a driver running fewer queues than the NIC steers to, and classes sharing a queue: every one, before the run", () => {
+  test("15. frames that cannot fit the device or the driver's rings, a driver running fewer queues than the NIC steers to, and classes sharing a queue: every one, before the run, in the file's order", () => {
     const text = VALID.replace("    packetBytes: 128", "    packetBytes: 1400")
       .replace("nic:\n  sacache:\n    txEntries: 4", "nic:\n  maxFrameBytes: 1000\n  queues: 4\n  sacache:\n    txEntries: 4\ndriver:\n  base:\n    queues: 2\n    rxRingDescriptors: 8\n    rxBufferBytes: 128\n    txRingDescriptors: 8\n    txBufferBytes: 128")
       .replace("    priority percent 20", "    priority percent 20\n  class-map match-any silver\n   match qos-group 2\n  policy-map unused\n   class silver\n    bandwidth percent 10")
       .replace("  policy-map edge\n   class gold\n    priority percent 20", "  class-map match-any bronze\n   match qos-group 3\n  policy-map edge\n   class gold\n    priority percent 20\n   class bronze\n    bandwidth percent 30");
     expect(problems(text)).toEqual([
+      "s.yaml:10:5: driver.base.queues = 2: the NIC steers received frames by class over its 4 queues; a driver running 2 would have those for queues 2 to 3 dropped (RX_QUEUE_DISABLED)",
+      "s.yaml:15:1: qos: classes gold (7) and bronze (6) would share queue 1 of the 2 the driver runs, and one schedule: run 8 queues (nic.queues), one per traffic class",
       "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) is longer than the NIC takes (nic.maxFrameBytes = 1000)",
       "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 TX descriptors of driver.base.txBufferBytes (128 bytes); a frame may span at most 7 (the TX ring of 8 less one, and nic.tx.descriptorCache = 64)",
       "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 RX descriptors of driver.base.rxBufferBytes (128 bytes); the RX ring of 8 holds at most 7",
-      "s.yaml:10:5: driver.base.queues = 2: the NIC steers received frames by class over its 4 queues; a driver running 2 would have those for queues 2 to 3 dropped (RX_QUEUE_DISABLED)",
-      "s.yaml:15:1: qos: classes gold (7) and bronze (6) would share queue 1 of the 2 the driver runs, and one schedule: run 8 queues (nic.queues), one per traffic class",
     ]);
   });
 
@@ -195,11 +195,8 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "s.yaml:4:3: nic.coreMegahertz = 300: expected a frequency whose period is a whole number of picoseconds, at least 2 (1000000 / 300 = 3333.3333333333335 ps) (NIC core clock)",
       "s.yaml:6:5: nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
       "s.yaml:7:5: nic.sacache.rxEntrys: no such parameter (did you mean nic.sacache.rxEntries?)",
-    ]);
-    // Once the parameters fit, the rings (which need them) are checked: both at once.
-    expect(problems(text.replace("  coreMegahertz: 300\n", "").replace("txEntries: 0", "txEntries: 4").replace("rxEntrys", "rxEntries"))).toEqual([
-      "s.yaml:9:5: driver.base.txRingDescriptors = 9: the ring's length (288 bytes, TDLEN) must be a multiple of 128 bytes, so a multiple of 4 descriptors",
-      "s.yaml:10:5: driver.base.rxRingDescriptors = 30: the ring's length (960 bytes, RDLEN) must be a multiple of 128 bytes, so a multiple of 4 descriptors",
+      "s.yaml:10:5: driver.base.txRingDescriptors = 9: expected a multiple of 4 descriptors (9 of 32 bytes make a TDLEN of 288, not a multiple of 128) (Descriptors per TX ring, a multiple of 4 (TDLEN is whole 128-byte blocks))",
+      "s.yaml:11:5: driver.base.rxRingDescriptors = 30: expected a multiple of 4 descriptors (30 of 32 bytes make a RDLEN of 960, not a multiple of 128) (Descriptors per RX ring, a multiple of 4 (RDLEN is whole 128-byte blocks))",
     ]);
     expect(problems(VALID.replace("nic:", "wire:\n  gigabitsPerSecond: 3\nnic:"))).toEqual([
       "s.yaml:4:3: wire.gigabitsPerSecond = 3: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps, not a whole number; choose a rate that divides 64000",

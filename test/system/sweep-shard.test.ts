@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { overridePathProblem, scenarioPath } from "../../system/scenario/overrides.js";
 import { resolveShard, shardPoints, ShardError, SHARD_VARIABLES } from "../../system/scenario/sweep-shard.js";
-import { checkSweepPoints, sweepGrid } from "../../system/scenario/sweep.js";
+import { checkSweepPoints, sweepAxesProblems, sweepGrid } from "../../system/scenario/sweep.js";
 import { ScenarioError } from "../../system/scenario/load.js";
 
 const shardOf = (options: { shard?: string; shardCount?: string }, environment: Record<string, string> = {}) => {
@@ -115,11 +115,36 @@ describe("a sweep checks every configuration before any run", () => {
       if (!(error instanceof ScenarioError)) throw error;
       problems = error.problems;
     }
-    expect(problems.length).toBeGreaterThan(0);
-    expect(problems.join("\n")).toMatch(/configuration \d+ .*driver\.cpu\.cores = 0: expected at least 1|configuration \d+ .*bytesPerCycle = "7x"/);
-    // The value came from --grid, and the message says so.
-    expect(problems.join("\n")).toMatch(/--grid (driver\.cpu\.cores|nic\.crypto_tx\.bytesPerCycle)/);
-    expect(problems.join("\n")).not.toMatch(/--set (driver\.cpu\.cores|nic\.crypto_tx\.bytesPerCycle)/);
+    // Every configuration refused, each problem once with the configurations that have it; the values came from --grid, and the messages say so.
+    expect(problems.map((problem) => problem.slice(0, problem.indexOf(" ("))).sort()).toEqual([
+      'configurations 1, 3, 5, 7: --grid nic.crypto_tx.bytesPerCycle = "7x": expected a number bytes',
+      "configurations 6, 7: --grid driver.cpu.cores = 0: expected at least 1",
+    ]);
+  });
+
+  const refusal = (points: ReturnType<typeof sweepGrid>, earlier: readonly string[] = []): readonly string[] => {
+    try {
+      checkSweepPoints(null, points, earlier);
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      return error.problems;
+    }
+    return [];
+  };
+
+  test("a problem every configuration has is said once; one that many have names the first eight and counts the rest", () => {
+    const misspelt = refusal(sweepGrid([["seed", [1, 2, 3]]], { durationMicroseconds: 20, "traffic.0.lod": 0.1 }));
+    expect(misspelt).toEqual([expect.stringMatching(/^every configuration: --set traffic\.0\.lod: traffic\.0 has no field 'lod' \(did you mean load\?\)/)]);
+    const many = refusal(sweepGrid([["seed", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], ["driver.cpu.cores", [1, 0]]], { durationMicroseconds: 20 }));
+    expect(many).toEqual([expect.stringMatching(/^configurations 1, 3, 5, 7, 9, 11, 13, 15 and 2 more: --grid driver\.cpu\.cores = 0: expected at least 1/)]);
+    // The command line's own contradictions come first, with the configurations' problems.
+    expect(refusal(sweepGrid([["seed", [1]]], { durationMicroseconds: 0 }), ["--grid seed: given as two axes"])).toEqual(["--grid seed: given as two axes", expect.stringMatching(/^configuration 0 \(.*\): --set durationMicroseconds: Too small/)]);
+  });
+
+  test("a path given as two axes, or both set and swept, is refused with how to give it once", () => {
+    expect(sweepAxesProblems([["nic.queues", [2]], ["seed", [1, 2]], ["nic.queues", [4, "x"]]], {})).toEqual(["--grid nic.queues: given as two axes; give its values once (--grid nic.queues=2,4,x)"]);
+    expect(sweepAxesProblems([["seed", [1, 2]]], { seed: 3 })).toEqual(["--grid seed: also given by --set seed, whose value the grid's would replace; drop one"]);
+    expect(sweepAxesProblems([["seed", [1, 2]], ["nic.queues", [2, 4]]], { durationMicroseconds: 20 })).toEqual([]);
   });
 });
 
