@@ -41,15 +41,21 @@ function assignment(spelling: (path: string) => string, pathProblem: (path: stri
     const path = spelling(text.slice(0, equals));
     const problem = pathProblem(path);
     if (problem !== null) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${problem}`);
-    return { ...previous, [path]: parseValue(text.slice(equals + 1)) };
+    return { ...previous, [path]: parseValue(text.slice(equals + 1), `--set ${text.slice(0, equals)}`) };
   };
 }
 
-function parseValue(text: string): unknown {
+/**
+ * A value as JSON when it parses, else a plain string such as a choice; one that starts as JSON's
+ * list, mapping or string must parse (as a string it would hide the slip). The message shows no
+ * part of it, as it may hold a key.
+ */
+function parseValue(text: string, option: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return text; // not JSON: a plain string such as a choice
+    if (/^\s*[[{"]/.test(text)) throw new InvalidArgumentError(`${option}: the value starts as JSON (with [, { or ") but does not parse as JSON`);
+    return text;
   }
 }
 
@@ -61,7 +67,8 @@ function axis(text: string, previous: Array<[string, unknown[]]> = []): Array<[s
   const problem = segmentProblem(path);
   if (problem !== null) throw new InvalidArgumentError(`--grid ${text.slice(0, equals)}: ${problem}`);
   // Whether the path names a place in the scenario is checked with each configuration's other mistakes.
-  return [...previous, [path, text.slice(equals + 1).split(",").map(parseValue)]];
+  // Values are split at commas: a list or mapping cannot be one (it is refused as JSON cut short).
+  return [...previous, [path, text.slice(equals + 1).split(",").map((value) => parseValue(value, `--grid ${text.slice(0, equals)}`))]];
 }
 
 /** A whole number written in decimal digits (no sign, exponent, fraction or blank), within its range. */

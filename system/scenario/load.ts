@@ -115,9 +115,11 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: 
     return;
   }
   let message = issue.message;
+  const given = path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], value);
   if (issue.code === "invalid_type" && message.includes("received undefined")) message = `required: ${message.replace(/^Invalid input: /, "")}`;
+  // A refinement's own message says what is expected; the value refused goes before it, as for a choice.
+  if (issue.code === "custom" && (typeof given === "string" || typeof given === "number")) message = `${JSON.stringify(given)}: ${message}`;
   if (issue.code === "invalid_value") {
-    const given = path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], value);
     // Worded as the parameters' own check words it, so a value refused by either reads the same.
     message = `${JSON.stringify(given)}: expected one of ${issue.values.map(String).join(", ")}`;
     if (typeof given === "string") message += didYouMean(given, issue.values.map(String));

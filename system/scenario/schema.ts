@@ -42,7 +42,7 @@ const customer = z.strictObject({
       /** The gateway's address; by default 192.0.2.(10 + the customer's index). Each gateway needs its own (Main Mode picks the key by address). */
       address: z
         .string()
-        .refine((text) => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(text) && text.split(".").every((part) => Number(part) <= 255), "an IPv4 address (a.b.c.d, each part 0 to 255, without leading zeros)")
+        .refine((text) => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(text) && text.split(".").every((part) => Number(part) <= 255), "expected an IPv4 address (a.b.c.d, each part 0 to 255, without leading zeros)")
         .optional(),
       /** The ESP SAs' lifetimes the gateway proposes in Quick Mode; the host rekeys at softLifetimePercent of either. 0: none. */
       lifetimeSeconds: z.int().min(0).max(86_400).default(3600),
@@ -78,7 +78,7 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   seed: z.int().min(0).max(MAX_SEED).default(1),
   /** Simulated time the traffic runs; the run then drains until every packet is in, or nothing moves for 100 µs. */
-  durationMicroseconds: z.number().gt(0).max(1_000_000).refine(wholePicoseconds, "a whole number of picoseconds (at most six decimals)"),
+  durationMicroseconds: z.number().gt(0).max(1_000_000).refine(wholePicoseconds, "expected a whole number of picoseconds (at most six decimals)"),
   /** Parameter overrides of the NIC (`top.nic`), the drivers (`top.driver`) and the wire (`top.wire`). */
   nic: parameterTree.default({}),
   driver: parameterTree.default({}),

@@ -64,6 +64,13 @@ export const COMMAND_LINE: readonly HostileCommand[] = [
   { input: "`run --set __proto__.polluted=1`", outcome: "Refused, naming the option and the segment; nothing is set", args: ["run", "--set", "__proto__.polluted=1"], stderr: ["--set __proto__.polluted: '__proto__' cannot be a path segment"], status: 1 },
   { input: "`run --set constructor.prototype.x=1`", outcome: "Refused, naming the option and the segment", args: ["run", "--set", "constructor.prototype.x=1"], stderr: ["--set constructor.prototype.x: 'constructor' cannot be a path segment"], status: 1 },
   { input: "`run --set` with a path the scenario does not have (`custmers.0.sas=2`)", outcome: "Refused with the field meant and the fields the scenario has", args: ["run", "--set", "custmers.0.sas=2"], stderr: ["--set custmers.0.sas: the scenario has no field 'custmers' (did you mean customers?) (fields: name,"], status: 1 },
+  {
+    input: "`run --set` of a list cut short (`outputs.waveformScopes=[\"top.nic.**\"`), which was taken as a string",
+    outcome: "Refused, naming the option; no part of the value is shown (it may hold a key)",
+    args: ["run", "--set", 'outputs.waveformScopes=["top.nic.**"'],
+    stderr: ['--set outputs.waveformScopes: the value starts as JSON (with [, { or ") but does not parse as JSON'],
+    status: 1,
+  },
   { input: "`run --set` past the end of a list (`traffic.7.load=0.1`)", outcome: "Refused with the list's length", args: [...RUN, "small.yaml", "--set", "traffic.7.load=0.1"], files: { "small.yaml": SCENARIO }, stderr: ["--set traffic.7.load: traffic has 1 entry, so there is no traffic.7"], status: 1 },
   { input: "`--seed \"\"` (which ran seed 0)", outcome: "Refused: a whole number from 0 to 4294967295", args: ["run", "--seed", ""], stderr: ["--seed '': expected a whole number from 0 to 4294967295"], status: 1 },
   { input: "A misspelt command (`nicsim runn`), which `run`, the default command, took for a scenario file", outcome: "Refused as an unknown command, with the command meant", args: ["runn"], stderr: ["unknown command 'runn' (did you mean run?)"], status: 1 },

@@ -160,7 +160,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
     expect(problems(VALID, "s.yaml", { "nic.sacache.txEntries": 0 })).toEqual([expect.stringMatching(/^--set nic\.sacache\.txEntries = 0: expected at least 1/)]);
     // An empty directory would write into wherever the run starts, as `--out ''` is refused for.
-    for (const directory of ["", "  "]) expect(problems(VALID, "s.yaml", { "outputs.directory": directory })).toEqual(["--set outputs.directory: expected a path (say '.' for the current directory)"]);
+    for (const directory of ["", "  "]) expect(problems(VALID, "s.yaml", { "outputs.directory": directory })).toEqual([`--set outputs.directory: ${JSON.stringify(directory)}: expected a path (say '.' for the current directory)`]);
     // A misspelt choice is answered with the one meant, from a parameter as from the scenario's own fields.
     expect(problems(VALID, "s.yaml", { "driver.intermediate.placement": "metrik", cryptoBackend: "nobel" })).toEqual([
       '--set cryptoBackend: "nobel": expected one of node, noble (did you mean noble?)',
@@ -174,7 +174,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID.replace("gapMicroseconds: 5", "gapMicroseconds: 0.0000001"))).toEqual([
       "s.yaml:24:5: traffic[0].gapMicroseconds: at least 0.001 µs (1 ns): a shorter gap rounds to nothing in picoseconds, or offers more than any line carries",
     ]);
-    expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50.0000001"))).toEqual(["s.yaml:2:1: durationMicroseconds: a whole number of picoseconds (at most six decimals)"]);
+    expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50.0000001"))).toEqual(["s.yaml:2:1: durationMicroseconds: 50.0000001: expected a whole number of picoseconds (at most six decimals)"]);
     const overload = problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 100000").replace("gapMicroseconds: 5", "gapMicroseconds: 0.001").replace("packetBytes: 128", "packetBytes: 1400"));
     expect(overload).toEqual([
       expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams offer about 200000000 packets in it; a run takes at most 20000000: .* \(the most: s\.yaml:20:5: traffic\[0\] 'voice' to-peer, about 100000000 packets\)$/),
@@ -242,7 +242,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
     const atHost = VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.1 }\n");
     expect(problems(atHost)).toEqual(["s.yaml:19:30: customers[0].ike.address: 192.0.2.1 is the host's own address; give the gateway another"]);
     expect(problems(VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 999.1.1.1 }\n"))).toEqual([
-      "s.yaml:19:30: customers[0].ike.address: an IPv4 address (a.b.c.d, each part 0 to 255, without leading zeros)",
+      "s.yaml:19:30: customers[0].ike.address: \"999.1.1.1\": expected an IPv4 address (a.b.c.d, each part 0 to 255, without leading zeros)",
     ]);
     // Leading zeros could read as octal, and 192.0.2.010 would be 192.0.2.10's twin.
     expect(problems(VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.010 }\n"))[0]).toContain("without leading zeros");
