@@ -107,6 +107,11 @@ export class InterruptController extends ClockedComponent {
     return !this.dirty && this.raised.length === 0 && this.nextDue > this.kernel.now;
   }
 
+  /** The earliest interval that runs out with a cause pending, asked as the domain goes to sleep. */
+  nextWakeTime(): number {
+    return this.nextDue;
+  }
+
   evaluate(): void {
     const now = this.kernel.now;
     this.dirty = false;
@@ -131,7 +136,6 @@ export class InterruptController extends ClockedComponent {
         this.vectors[vector]!.fire();
       } else {
         this.nextDue = Math.min(this.nextDue, due);
-        this.wakeAt(due);
       }
     }
     this.cause.set(this.causeBits >>> 0);

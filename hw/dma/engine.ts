@@ -56,9 +56,8 @@ export class DmaEngine extends ClockedComponent {
   private completed = 0;
   /** The last edge whose work is done. */
   private doneThrough = 0;
-  /** The next edge on which something shows, and the latest edge a wake was asked for. */
+  /** The next edge on which something shows. */
   private nextChange = Infinity;
-  private wakeAsked = -Infinity;
   /** Whether anything sees reads_in_flight and reads_waiting (the waveform, a waiting process): then every piece's edge is run. */
   private piecesShown = true;
 
@@ -154,10 +153,11 @@ export class DmaEngine extends ClockedComponent {
     const limit = Math.min(writes ? Math.max(writes.time, now + period) : Infinity, unmapped ? Math.max(unmapped.time, now + period) : Infinity);
     this.piecesShown = this.readsInFlight.watched || this.readsWaiting.watched;
     this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, limit, this.piecesShown);
-    if (this.nextChange !== Infinity && this.nextChange !== this.wakeAsked) {
-      this.wakeAt(this.nextChange);
-      this.wakeAsked = this.nextChange;
-    }
+  }
+
+  /** The next edge the plan has work on, asked as the domain goes to sleep: a plan changed since leaves no stale wake (an empty edge). */
+  nextWakeTime(): number {
+    return this.nextChange;
   }
 
   private schedule(time: number, scheduledEdge: number, source: DueSource, request: DmaRequest, error: Due["error"]): void {

@@ -118,8 +118,12 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       engine.publish(now);
     }
     this.nextEvent = next;
-    if (next !== Infinity) this.wakeAt(next);
     this.waiting.set(Math.min(this.waitingJobs, 0xffff));
+  }
+
+  /** The engines' next event, asked as the domain goes to sleep: a plan changed since leaves no stale wake (an empty edge). */
+  nextWakeTime(): number {
+    return this.nextEvent;
   }
 
   /**
