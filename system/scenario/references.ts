@@ -81,7 +81,7 @@ export function defaultGatewayAddress(index: number): string {
  * faults that have manually keyed SAs to work on.
  */
 function ikeProblems(customers: Array<Record<string, unknown> | null>, faults: Record<string, unknown> | null, source: SourceMap, problem: Problem): void {
-  const addresses = new Map<string, number>();
+  const addresses = new Map<string, { readonly index: number; readonly where: PropertyKey[] }>();
   let manual = 0;
   customers.forEach((customer, index) => {
     const ike = record(customer?.ike);
@@ -100,8 +100,9 @@ function ikeProblems(customers: Array<Record<string, unknown> | null>, faults: R
     else if (address === "192.0.2.1") problem(where, "192.0.2.1 is the host's own address; give the gateway another");
     else if (address === "192.0.2.2") problem(where, "192.0.2.2 is the manually keyed customers' gateway; give this gateway another");
     const other = addresses.get(address);
-    if (other !== undefined) problem(where, `gateway address ${address} is customer ${other}'s too (${source.locate(["customers", other])}): each IKE gateway needs its own, as Main Mode picks the pre-shared key by address`);
-    else addresses.set(address, index);
+    // The other customer is named at the place its address came from (its own line, or the --set that gave it).
+    if (other !== undefined) problem(where, `gateway address ${address} is customer ${other.index}'s too (${source.locate(other.where)}): each IKE gateway needs its own, as Main Mode picks the pre-shared key by address`);
+    else addresses.set(address, { index, where });
   });
   if (addresses.size > 0 && manual === 0) {
     for (const field of ["rekeys", "inboundRekeys", "deletes"]) {

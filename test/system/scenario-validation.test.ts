@@ -237,7 +237,11 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.50 }\n  - name: b\n    identity: { type: ID_FQDN, value: gw.b.example }\n    ike: { preSharedKey: k2, address: 192.0.2.50 }\n",
     );
     expect(problems(twoGateways)).toEqual([
-      "s.yaml:22:30: customers[1].ike.address: gateway address 192.0.2.50 is customer 0's too (s.yaml:16:5): each IKE gateway needs its own, as Main Mode picks the pre-shared key by address",
+      "s.yaml:22:30: customers[1].ike.address: gateway address 192.0.2.50 is customer 0's too (s.yaml:19:30): each IKE gateway needs its own, as Main Mode picks the pre-shared key by address",
+    ]);
+    // The other customer's address is named where it came from: a --set of it, not the customer's line.
+    expect(problems(twoGateways, "s.yaml", { "customers.0.ike.address": "192.0.2.60", "customers.1.ike.address": "192.0.2.60" })).toEqual([
+      "--set customers.1.ike.address: gateway address 192.0.2.60 is customer 0's too (--set customers.0.ike.address): each IKE gateway needs its own, as Main Mode picks the pre-shared key by address",
     ]);
     const atHost = VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.1 }\n");
     expect(problems(atHost)).toEqual(["s.yaml:19:30: customers[0].ike.address: 192.0.2.1 is the host's own address; give the gateway another"]);
