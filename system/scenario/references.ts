@@ -49,7 +49,7 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
       streams.add(name);
     }
     const customer = stream?.customer;
-    if (Array.isArray(root.customers) && typeof customer === "string" && !customers.has(customer)) problem(["traffic", index, "customer"], `no customer '${customer}'${didYouMean(customer, customers)} (customers: ${[...customers].join(", ")})`);
+    if (Array.isArray(root.customers) && typeof customer === "string" && !customers.has(customer)) problem(["traffic", index, "customer"], `no customer '${customer}'${renamedBy(customer, root.customers, source) ?? didYouMean(customer, customers)} (customers: ${[...customers].join(", ")})`);
   });
   const outputs = record(root.outputs);
   const from = outputs?.waveformFromMicroseconds;
@@ -58,6 +58,15 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
     problem(["outputs", "waveformToMicroseconds"], `${to} µs is before outputs.waveformFromMicroseconds = ${from} µs (${source.locate(["outputs", "waveformFromMicroseconds"])}): the waveform's window would end before it starts`);
   }
   if (sas > 256) problem(["customers"], `${sas} SA pairs in all; at most 256 (their SPIs and inner ports must stay distinct)`);
+}
+
+/** How a `--set` renamed the customer a stream names (the file has that name at a customer a `--set` gave another), or null. */
+function renamedBy(name: string, customers: readonly unknown[], source: SourceMap): string | null {
+  for (let index = 0; index < customers.length; index++) {
+    const place = source.locate(["customers", index, "name"]);
+    if (place.startsWith("--set ") && source.fileValue(["customers", index, "name"]) === name) return `: ${place} renamed it to '${String(record(customers[index])?.name)}'`;
+  }
+  return null;
 }
 
 /** Why an IPv4 address cannot be a gateway's, or null when it can. */

@@ -47,6 +47,12 @@ export class SourceMap {
     return dotted.startsWith(`${set}.`) ? `--set ${text}` : `${place}: ${text}`;
   }
 
+  /** The scalar the file itself has at a path, before any `--set`: undefined where it has none. */
+  fileValue(path: readonly PropertyKey[]): unknown {
+    const { found, node } = this.walk(path);
+    return found === path.length && isScalar(node) ? node.value : undefined;
+  }
+
   /**
    * `file:line:column` of a line and column inside the text at `path`, when that text is a literal
    * block (`qos: |`) whose lines are the file's lines; null otherwise (a quoted string, JSON, a `--set`).

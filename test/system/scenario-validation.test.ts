@@ -78,6 +78,10 @@ describe("scenario files are checked before anything runs, and each mistake is n
 
   test("7. a stream of a customer that does not exist", () => {
     expect(problems(VALID.replace("    customer: a", "    customer: b"))).toEqual(["s.yaml:21:5: traffic[0].customer: no customer 'b' (customers: a)"]);
+    // A customer renamed by --set: the stream that names the old name is told which --set renamed it, not offered another customer.
+    expect(problems(VALID.replace("    sas: 2\n", "    sas: 2\n  - name: ab\n    identity: { type: ID_FQDN, value: ab.example }\n"), "s.yaml", { "customers.0.name": "zz" })).toEqual([
+      "s.yaml:23:5: traffic[0].customer: no customer 'a': --set customers.0.name renamed it to 'zz' (customers: zz, ab)",
+    ]);
   });
 
   test("8. a customer defined twice", () => {
