@@ -3,7 +3,6 @@ import type { ClockDomain } from "../sim/clock-domain.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
 import type { HostMemory } from "../sim/host/memory.js";
 import { HostMemoryToken } from "../sim/host/token.js";
-import { ParameterError } from "../sim/errors.js";
 import { param } from "../sim/parameters.js";
 import type { Command } from "../sim/process.js";
 import type { SimEvent } from "../sim/sim-event.js";
@@ -11,7 +10,7 @@ import { periodOfMegahertz } from "../sim/time.js";
 import { DmaEngine } from "./dma/engine.js";
 import { ErrorLog } from "./error-log.js";
 import { InterruptController, InterruptQueueCount } from "./interrupts.js";
-import { type Wire, WireToken } from "./link/wire.js";
+import { type Wire, WireToken, macPeriod } from "./link/wire.js";
 import { Mac } from "./mac.js";
 import { RegisterFile } from "./register-file.js";
 import { RxEngine } from "./rx/engine.js";
@@ -68,7 +67,7 @@ export class Nic extends Component implements DeviceBus {
     // The NIC's blocks decide on their own state, woken by channels, register writes and wakeAt.
     const clock = { wakeOnSignalChange: false };
     this.coreClock = this.kernel.clock(`${this.path}.clk_core`, periodOfMegahertz(this.params.coreMegahertz), clock);
-    this.macClock = this.kernel.clock(`${this.path}.clk_mac`, macPeriod(wire.params.gigabitsPerSecond, `${wire.path}.gigabitsPerSecond`), clock);
+    this.macClock = this.kernel.clock(`${this.path}.clk_mac`, Math.round(macPeriod(wire.params.gigabitsPerSecond)), clock);
     const queues = this.params.queues;
     this.statistics = new Statistics(queues);
     this.container.register(InterruptQueueCount, { useValue: queues });
@@ -141,13 +140,4 @@ export class Nic extends Component implements DeviceBus {
   get diagnostics(): ErrorLog["diagnostics"] {
     return this.errorLog.diagnostics;
   }
-}
-
-/** The MAC clock: one 64-bit word per cycle at the line rate. */
-function macPeriod(gigabitsPerSecond: number, name: string): number {
-  const period = 64000 / gigabitsPerSecond;
-  if (Math.abs(period - Math.round(period)) > 1e-9) {
-    throw new ParameterError(`${name} = ${gigabitsPerSecond}: the MAC clock (64 bits per cycle) would have a period of ${period} ps, not a whole number; choose a rate that divides 64000`);
-  }
-  return Math.round(period);
 }

@@ -79,6 +79,16 @@ export abstract class Component {
     return values as ParameterValues<S>;
   }
 
+  /**
+   * A declared value that fits its own bounds but not another value: reported with every other
+   * misfit when the design is built, so one run names them all; the design is never run.
+   */
+  protected misfitParameter(key: string, why: string): void {
+    const path = joinPath(this.path, key);
+    const value = this.declaredParameters.find((parameter) => parameter.path === path)?.value;
+    this.overrides.misfit(`${this.overrides.source}: ${path} = ${JSON.stringify(value)}: ${why}`);
+  }
+
   /** Create a child by token in a child container; `clock` moves it into another domain. */
   protected child<T extends Component>(token: InjectionToken<T>, name: string, options: { clock?: ClockDomain } = {}): T {
     const container = this.container.createChildContainer();

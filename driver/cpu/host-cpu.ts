@@ -4,7 +4,6 @@ import type { GcmOperation } from "../../sim/crypto/gcm-operation.js";
 import { BLOCK_BYTES } from "../../sim/crypto/gcm-engine.js";
 import { PREEMPTION_POLICIES } from "../../sim/crypto/preemption-policy.js";
 import { param } from "../../sim/parameters.js";
-import { ParameterError } from "../../sim/errors.js";
 import type { Command, Process } from "../../sim/process.js";
 import { CpuCore } from "./cpu-core.js";
 import type { CpuWorkName } from "./cpu-work.js";
@@ -68,7 +67,7 @@ export class HostCpu extends Component {
     cores: param.integer(4, "Host CPU cores that run driver work", { minimum: 1, maximum: 64 }),
     megahertz: param.megahertz(3000, "Host CPU clock, which every cost counted in cycles is converted with"),
     policy: param.choice("preempt-resume", PREEMPTION_POLICIES, "What a waiting job of a higher traffic class does to a running software crypto job"),
-    checkBytes: param.bytes(256, "Bytes of software crypto between looks for a waiting job of a higher class (a multiple of 16)", { minimum: 16, maximum: 65536 }),
+    checkBytes: param.bytes(256, "Bytes of software crypto between looks for a waiting job of a higher class (a multiple of 16)", { minimum: 16, maximum: 65536, check: wholeBlocks }),
     switchCycles: param.cycles(300, "Cycles a core spends suspending a crypto job for another (saving its GCM state and switching stacks)"),
   });
   readonly cores: CpuCore[] = [];
@@ -80,7 +79,6 @@ export class HostCpu extends Component {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
-    if (this.params.checkBytes % BLOCK_BYTES !== 0) throw new ParameterError(`${this.path}.checkBytes = ${this.params.checkBytes}: expected a multiple of 16 (a crypto job can stop only between 16-byte blocks)`);
     for (let index = 0; index < this.params.cores; index++) this.cores.push(this.child(CpuCore, `core${index}`));
   }
 
@@ -333,4 +331,9 @@ export class HostCpu extends Component {
 /** Whether `job` goes ahead of `other` in the ready queue: a higher class, or the same class and earlier. */
 function ahead(job: Job, other: Job): boolean {
   return job.trafficClass > other.trafficClass || (job.trafficClass === other.trafficClass && job.order < other.order);
+}
+
+/** A crypto job can stop only between 16-byte blocks. */
+function wholeBlocks(bytes: number): string | null {
+  return bytes % BLOCK_BYTES === 0 ? null : `a multiple of ${BLOCK_BYTES} (a crypto job can stop only between ${BLOCK_BYTES}-byte blocks)`;
 }

@@ -26,7 +26,7 @@ export const WireToken = Symbol("Wire");
 @injectable()
 export class Wire extends Component {
   readonly params = this.parameters({
-    gigabitsPerSecond: param.number(25, "Line rate", { minimum: 0.001, maximum: 1600, unit: "Gb/s" }),
+    gigabitsPerSecond: param.number(25, "Line rate", { minimum: 0.001, maximum: 1600, unit: "Gb/s", check: wholeMacPeriod }),
     propagationNanoseconds: param.integer(10, "Propagation delay of the cable", { minimum: 0, unit: "ns" }),
   });
   private readonly ends: Partial<Record<WireSide, WireEnd>> = {};
@@ -99,4 +99,15 @@ function pad(bytes: Uint8Array): Uint8Array {
   const padded = new Uint8Array(MINIMUM_FRAME_BYTES);
   padded.set(bytes);
   return padded;
+}
+
+/** The MAC clock moves one 64-bit word per cycle at the line rate: its period must be whole picoseconds. */
+export function macPeriod(gigabitsPerSecond: number): number {
+  return 64000 / gigabitsPerSecond;
+}
+
+function wholeMacPeriod(gigabitsPerSecond: number): string | null {
+  const period = macPeriod(gigabitsPerSecond);
+  if (Math.abs(period - Math.round(period)) <= 1e-9) return null;
+  return `a rate that divides 64000: the MAC clock (64 bits per cycle) would have a period of ${period} ps, not a whole number`;
 }

@@ -25,7 +25,6 @@ import { TxWriteBack, type WriteBackTag } from "./write-back.js";
 import { type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
 import { type HeadFrame, headFrame } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
-import { ParameterError } from "../../sim/errors.js";
 
 export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
 const IDLE = TxState.code("IDLE");
@@ -103,9 +102,11 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       () => this.params.writeBackDelay * this.clock.period,
       (time) => this.wakeAt(time),
     );
-    this.buffer = new TxBuffer(this.params, shared.queues, shared.maxFrameBytes, `${this.overrides.source}: ${this.path}`);
+    this.buffer = new TxBuffer(this.params, shared.queues);
+    const sizeProblem = this.buffer.sizeProblem(shared.maxFrameBytes);
+    if (sizeProblem) this.misfitParameter("bufferBytes", sizeProblem);
     if (this.params.priorityReserve >= this.params.framesInFlight) {
-      throw new ParameterError(`${this.overrides.source}: ${this.path}.priorityReserve = ${this.params.priorityReserve}: must be less than framesInFlight (${this.params.framesInFlight}), or no queue but the strict ones could ever start a frame`);
+      this.misfitParameter("priorityReserve", `must be less than framesInFlight (${this.params.framesInFlight}), or no queue but the strict ones could ever start a frame`);
     }
   }
 

@@ -1,5 +1,3 @@
-import { ParameterError } from "../../sim/errors.js";
-
 /**
  * The TX packet buffer between DMA and the MAC: bytes and frames held per queue, and each
  * queue's part (TXPBSIZE) when the buffer is partitioned per class, as DCB parts do it. Per
@@ -17,9 +15,6 @@ export class TxBuffer {
   constructor(
     readonly params: { readonly bufferBytes: number; readonly bufferPartition: "per-class" | "shared" },
     queues: number,
-    maxFrameBytes: number,
-    /** The parameter path, for the message when the sizes cannot work. */
-    where: string,
   ) {
     this.bytesBy = new Array<number>(queues).fill(0);
     this.framesHeld = new Array<number>(queues).fill(0);
@@ -27,10 +22,15 @@ export class TxBuffer {
     // The equal split, in whole KB as TXPBSIZE holds it.
     const equal = Math.floor(params.bufferBytes / queues / 1024) * 1024;
     this.parts = new Array<number>(queues).fill(equal);
-    if ((this.perClass ? equal : params.bufferBytes) < maxFrameBytes) {
-      const place = this.perClass ? `each of the ${queues} queues' parts (${equal} bytes in whole KB)` : "the buffer";
-      throw new ParameterError(`${where}.bufferBytes = ${params.bufferBytes}: ${place} must hold the longest frame (maxFrameBytes = ${maxFrameBytes})`);
-    }
+  }
+
+  /** Why the sizes cannot work (a frame that could never fit would wait forever), or null. */
+  sizeProblem(maxFrameBytes: number): string | null {
+    const queues = this.parts.length;
+    const equal = this.parts[0]!;
+    if ((this.perClass ? equal : this.params.bufferBytes) >= maxFrameBytes) return null;
+    const place = this.perClass ? `each of the ${queues} queues' parts (${equal} bytes in whole KB)` : "the buffer";
+    return `${place} must hold the longest frame (maxFrameBytes = ${maxFrameBytes})`;
   }
 
   get bytesUsed(): number {

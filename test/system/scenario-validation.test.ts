@@ -143,6 +143,17 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
+  test("16b. rules between values (priorityReserve, the buffer's parts) and rules on one value (the MAC's period, checkBytes' blocks) broken together: every one, --set first, then in the file's order", () => {
+    const text = VALID.replace("    txEntries: 4", "    txEntries: 4\n  tx:\n    framesInFlight: 8\n    priorityReserve: 8\n    bufferBytes: 16384")
+      .replace("nic:\n", "wire:\n  gigabitsPerSecond: 3\nnic:\n");
+    expect(problems(text, "s.yaml", { "driver.cpu.checkBytes": 100 })).toEqual([
+      expect.stringMatching(/^--set driver\.cpu\.checkBytes = 100: expected a multiple of 16 \(a crypto job can stop only between 16-byte blocks\)/),
+      expect.stringMatching(/^s\.yaml:4:3: wire\.gigabitsPerSecond = 3: expected a rate that divides 64000: the MAC clock \(64 bits per cycle\) would have a period of 21333\.3+\d* ps, not a whole number/),
+      "s.yaml:10:5: nic.tx.priorityReserve = 8: must be less than framesInFlight (8), or no queue but the strict ones could ever start a frame",
+      "s.yaml:11:5: nic.tx.bufferBytes = 16384: each of the 8 queues' parts (2048 bytes in whole KB) must hold the longest frame (maxFrameBytes = 9216)",
+    ]);
+  });
+
   test("14. a file that is not a scenario file, and one that is missing", () => {
     expect(() => loadScenarioFile("scenario.txt")).toThrow("scenario.txt: expected a .yaml, .yml or .json scenario file");
     expect(() => loadScenarioFile("no-such-scenario.yaml")).toThrow(/^no-such-scenario\.yaml: cannot read: /);
@@ -194,16 +205,14 @@ describe("scenario files are checked before anything runs, and each mistake is n
   });
 
   test("19. ring lengths the device refuses, a NIC clock whose period is not whole picoseconds, a wire rate the MAC clock cannot have, and values out of range: every one at once, each at its line", () => {
-    const text = VALID.replace("nic:\n  sacache:\n    txEntries: 4", "nic:\n  coreMegahertz: 300\n  sacache:\n    txEntries: 0\n    rxEntrys: 4\ndriver:\n  base:\n    txRingDescriptors: 9\n    rxRingDescriptors: 30");
+    const text = VALID.replace("nic:\n  sacache:\n    txEntries: 4", "wire:\n  gigabitsPerSecond: 3\nnic:\n  coreMegahertz: 300\n  sacache:\n    txEntries: 0\n    rxEntrys: 4\ndriver:\n  base:\n    txRingDescriptors: 9\n    rxRingDescriptors: 30");
     expect(problems(text)).toEqual([
-      "s.yaml:4:3: nic.coreMegahertz = 300: expected a frequency whose period is a whole number of picoseconds, at least 2 (1000000 / 300 = 3333.3333333333335 ps) (NIC core clock)",
-      "s.yaml:6:5: nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
-      "s.yaml:7:5: nic.sacache.rxEntrys: no such parameter (did you mean nic.sacache.rxEntries?)",
-      "s.yaml:10:5: driver.base.txRingDescriptors = 9: expected a multiple of 4 descriptors (9 of 32 bytes make a TDLEN of 288, not a multiple of 128) (Descriptors per TX ring, a multiple of 4 (TDLEN is whole 128-byte blocks))",
-      "s.yaml:11:5: driver.base.rxRingDescriptors = 30: expected a multiple of 4 descriptors (30 of 32 bytes make a RDLEN of 960, not a multiple of 128) (Descriptors per RX ring, a multiple of 4 (RDLEN is whole 128-byte blocks))",
-    ]);
-    expect(problems(VALID.replace("nic:", "wire:\n  gigabitsPerSecond: 3\nnic:"))).toEqual([
-      "s.yaml:4:3: wire.gigabitsPerSecond = 3: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps, not a whole number; choose a rate that divides 64000",
+      "s.yaml:4:3: wire.gigabitsPerSecond = 3: expected a rate that divides 64000: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps, not a whole number (Line rate)",
+      "s.yaml:6:3: nic.coreMegahertz = 300: expected a frequency whose period is a whole number of picoseconds, at least 2 (1000000 / 300 = 3333.3333333333335 ps) (NIC core clock)",
+      "s.yaml:8:5: nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
+      "s.yaml:9:5: nic.sacache.rxEntrys: no such parameter (did you mean nic.sacache.rxEntries?)",
+      "s.yaml:12:5: driver.base.txRingDescriptors = 9: expected a multiple of 4 descriptors (9 of 32 bytes make a TDLEN of 288, not a multiple of 128) (Descriptors per TX ring, a multiple of 4 (TDLEN is whole 128-byte blocks))",
+      "s.yaml:13:5: driver.base.rxRingDescriptors = 30: expected a multiple of 4 descriptors (30 of 32 bytes make a RDLEN of 960, not a multiple of 128) (Descriptors per RX ring, a multiple of 4 (RDLEN is whole 128-byte blocks))",
     ]);
   });
 
