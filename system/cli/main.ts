@@ -37,7 +37,7 @@ const parameterAssignment = assignment(parameterPath, segmentProblem);
 function assignment(spelling: (path: string) => string, pathProblem: (path: string) => string | null) {
   return (text: string, previous: Record<string, unknown> = {}): Record<string, unknown> => {
     const equals = text.indexOf("=");
-    if (equals <= 0) throw new InvalidArgumentError(`--set ${text}: expected path=value`);
+    if (equals <= 0) throw new InvalidArgumentError(`--set: expected path=value, with a path before the '=' (the argument is not shown: it may hold a key)`);
     const path = spelling(text.slice(0, equals));
     const problem = pathProblem(path);
     if (problem !== null) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${problem}`);
@@ -62,7 +62,8 @@ function parseValue(text: string, option: string): unknown {
 /** `path=v1,v2,…`: one axis of a sweep. */
 function axis(text: string, previous: Array<[string, unknown[]]> = []): Array<[string, unknown[]]> {
   const equals = text.indexOf("=");
-  if (equals <= 0 || equals === text.length - 1) throw new InvalidArgumentError(`--grid ${text}: expected path=value,value,…`);
+  if (equals <= 0) throw new InvalidArgumentError(`--grid: expected path=value,value,…, with a path before the '=' (the argument is not shown: it may hold a key)`);
+  if (equals === text.length - 1) throw new InvalidArgumentError(`--grid ${text.slice(0, equals)}: expected path=value,value,…, with values after the '='`);
   const path = scenarioPath(text.slice(0, equals));
   const problem = segmentProblem(path);
   if (problem !== null) throw new InvalidArgumentError(`--grid ${text.slice(0, equals)}: ${problem}`);

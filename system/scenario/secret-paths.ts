@@ -4,8 +4,18 @@
  */
 export const REDACTED = "<secret>";
 
+/**
+ * A field that holds a key: preSharedKey and gatewayPreSharedKey, and any misspelling of a key's
+ * name (pre_shared_key, psk, secret), whose value is a key all the same.
+ */
 export function isSecretPath(path: string): boolean {
-  return /(^|\.)(gatewayPreSharedKey|preSharedKey)$/i.test(path);
+  const last = path.slice(path.lastIndexOf(".") + 1).toLowerCase().replace(/[_-]/g, "");
+  return /key$|psk|secret|password|preshared/.test(last);
+}
+
+/** A place above a key (a customer, its ike): a text given there whole may be the key put one level too high. */
+function holdsSecrets(path: string): boolean {
+  return /^customers(\.\d+(\.ike)?)?$/.test(path);
 }
 
 /** The overrides with every secret's value replaced, inside objects and lists given whole too. */
@@ -14,13 +24,19 @@ export function redactSecrets(overrides: Readonly<Record<string, unknown>>): Rec
 }
 
 function redactValue(path: string, value: unknown): unknown {
-  if (isSecretPath(path)) return REDACTED;
+  if (isSecretPath(path) || (holdsSecrets(path) && typeof value === "string")) return REDACTED;
   if (Array.isArray(value)) return value.map((item, index) => redactValue(`${path}.${index}`, item));
   if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(`${path}.${key}`, item)]));
   return value;
 }
 
-/** A command-line message with the values of `path=value` arguments taken out: a misspelt key's path still names it, its value never shows. */
+/**
+ * A command-line message with the values of `path=value` arguments taken out: a misspelt key's
+ * path still names it, its value never shows; a --set or --grid argument without '=' shows not at
+ * all (it may be a key with ':' for '=').
+ */
 export function redactArguments(text: string): string {
-  return text.replace(/argument '([^'=]*)=[^']*'/g, "argument '$1=…'");
+  return text
+    .replace(/(option '--(?:set|grid) [^']*' argument ')[^'=]*(')/g, "$1…$2")
+    .replace(/argument '([^'=]*)=[^']*'/g, "argument '$1=…'");
 }

@@ -18,6 +18,8 @@ export interface HostileCommand {
   readonly stdout?: readonly string[];
   /** Paths (in the directory) that must not exist afterwards: files that must not have been given their own names, or made at all. */
   readonly absent?: readonly string[];
+  /** Text that must show nowhere in the output: a key given where it should not be. */
+  readonly unshown?: readonly string[];
 }
 
 /** A small scenario; entries change one thing in it. */
@@ -182,5 +184,8 @@ export const COMMAND_LINE: readonly HostileCommand[] = [
     status: 1,
     absent: ["sweep.jsonl"],
   },
-  { input: "A wire rate the MAC clock cannot have (`wire.gigabitsPerSecond: 3`)", outcome: "Refused before the run at its line", args: [...RUN, "small.yaml", "--set", "wire.gigabitsPerSecond=3"], files: { "small.yaml": SCENARIO }, stderr: ["--set wire.gigabitsPerSecond = 3: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps"], status: 1 },
+  { input: "A wire rate the MAC clock cannot have (`wire.gigabitsPerSecond: 3`)", outcome: "Refused before the run at its line", args: [...RUN, "small.yaml", "--set", "wire.gigabitsPerSecond=3"], files: { "small.yaml": SCENARIO }, stderr: ["--set wire.gigabitsPerSecond = 3: expected a rate that divides 64000: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps"], status: 1 },
+  { input: "A --set with nothing before its '=', or ':' typed for '=', whose value is a key (`--set =KEY`, `--set customers.0.ike.preSharedKey:KEY`)", outcome: "Refused, saying what a --set takes; the argument is not shown, as it may hold a key", args: [...RUN, "small.yaml", "--set", "=hostile-key-1", "--set", "customers.0.ike.preSharedKey:hostile-key-2"], files: { "small.yaml": SCENARIO }, stderr: ["--set: expected path=value, with a path before the '=' (the argument is not shown: it may hold a key)"], status: 1, unshown: ["hostile-key-1"] },
+  { input: "The same with ':' for '=' alone (`--set customers.0.ike.preSharedKey:KEY`)", outcome: "Refused without the argument", args: [...RUN, "small.yaml", "--set", "customers.0.ike.preSharedKey:hostile-key-2"], files: { "small.yaml": SCENARIO }, stderr: ["--set: expected path=value"], status: 1, unshown: ["hostile-key-2"] },
+  { input: "A sweep over a key under a misspelt name, or given whole where its customer's ike goes, with a mistake in some configurations (`--grid customers.0.ike.pre_shared_key=K1 --grid customers.0.ike=K2 --grid nic.sacache.txEntries=0,4`)", outcome: "Every mistake named; the configurations' values show <secret> for each key", args: ["sweep", "small.yaml", "--grid", "customers.0.ike.pre_shared_key=hostile-key-3", "--grid", "customers.0.ike=hostile-key-4", "--grid", "nic.sacache.txEntries=0,4"], files: { "small.yaml": SCENARIO }, stderr: ['configuration 0 ({"customers.0.ike.pre_shared_key":"<secret>","customers.0.ike":"<secret>","nic.sacache.txEntries":0})'], status: 1, unshown: ["hostile-key-3", "hostile-key-4"] },
 ];

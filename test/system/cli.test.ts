@@ -214,6 +214,7 @@ describe("hostile command-line input (the catalogue's, test/hostile/command-line
     // An input that is not an error, and warns of nothing, says nothing on stderr.
     if (entry.stderr.length === 0) expect(result.stderr).toBe("");
     for (const path of entry.absent ?? []) expect(existsSync(join(here, path)), `${path} exists`).toBe(false);
+    for (const text of entry.unshown ?? []) expect(result.stdout + result.stderr, `${text} shown`).not.toContain(text);
     expect(result.stderr, "a stack trace").not.toMatch(/\n\s+at /);
   });
 });

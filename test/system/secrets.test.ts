@@ -72,4 +72,33 @@ describe("pre-shared keys stay where the user gave them", () => {
     expect(result.overrides["customers.2.ike"]).toEqual({ mode: "main", preSharedKey: "<secret>" });
     expect(redactArguments("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKy=ka-secret' is invalid.")).toBe("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKy=…' is invalid.");
   });
+
+  test("a key under a misspelt name, or given whole where its customer or ike goes, is still a key; fields that only mention keys are shown", async () => {
+    const { redactSecrets, redactArguments } = await import("../../system/scenario/secret-paths.js");
+    const given = {
+      "customers.0.ike.pre_shared_key": "K1",
+      "customers.0.ike.psk": "K2",
+      "customers.1.ike": "K3",
+      "customers.2": "K4",
+      "customers.3.ike.gateway-secret": "K5",
+      "nic.crypto_tx.keyCacheEntries": 4,
+      "nic.crypto_tx.keySetupCycles": 8,
+      "faults.rekeys": 2,
+      "customers.4.ike.address": "192.0.2.40",
+    };
+    expect(redactSecrets(given)).toEqual({
+      "customers.0.ike.pre_shared_key": "<secret>",
+      "customers.0.ike.psk": "<secret>",
+      "customers.1.ike": "<secret>",
+      "customers.2": "<secret>",
+      "customers.3.ike.gateway-secret": "<secret>",
+      "nic.crypto_tx.keyCacheEntries": 4,
+      "nic.crypto_tx.keySetupCycles": 8,
+      "faults.rekeys": 2,
+      "customers.4.ike.address": "192.0.2.40",
+    });
+    // Without '=' the argument may be a key typed with ':' for '=': none of it shows.
+    expect(redactArguments("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKey:ka-secret' is invalid.")).toBe("error: option '--set <path=value>' argument '…' is invalid.");
+    expect(redactArguments("error: option '--seed <n>' argument 'abc' is invalid.")).toBe("error: option '--seed <n>' argument 'abc' is invalid.");
+  });
 });
