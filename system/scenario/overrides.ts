@@ -112,12 +112,18 @@ export function applyOverrides(root: unknown, overrides: Record<string, unknown>
   const problems: string[] = [];
   const settings: Array<() => void> = [];
   for (const [path, value] of Object.entries(overrides)) {
-    const problem = overridePathProblem(path) ?? placeProblem(root, path.split("."));
+    const problem = overridePathProblem(path) ?? enclosingProblem(path, overrides) ?? placeProblem(root, path.split("."));
     if (problem !== null) problems.push(`--set ${path}: ${problem}`);
     else settings.push(() => setPath(root as Record<string, unknown>, path.split("."), value));
   }
   for (const set of settings) set();
   return problems;
+}
+
+/** Another override that gives a place around this path whole: which of the two should stand is not for the loader to guess. */
+function enclosingProblem(path: string, overrides: Record<string, unknown>): string | null {
+  const enclosing = Object.keys(overrides).find((other) => path.startsWith(`${other}.`));
+  return enclosing === undefined ? null : `inside ${enclosing}, which --set ${enclosing} gives whole; give one or the other`;
 }
 
 /** What in the scenario's own values stands in the way of the path (a value where a mapping is needed, an index past a list's end). */

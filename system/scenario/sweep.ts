@@ -98,13 +98,16 @@ function groupedProblems(refused: ReadonlyArray<{ readonly point: SweepPoint; re
 /** What in the axes and the values set in every configuration contradicts itself: a path given as two axes, or both set and swept. */
 export function sweepAxesProblems(axes: ReadonlyArray<readonly [string, readonly unknown[]]>, set: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const given = new Map<string, unknown[]>();
-  for (const [path, values] of axes) {
-    const earlier = given.get(path);
-    given.set(path, [...(earlier ?? []), ...values]);
-    if (earlier !== undefined) problems.push(`--grid ${path}: given as two axes; give its values once (--grid ${path}=${given.get(path)!.map(commandLineValue).join(",")})`);
-    else if (Object.hasOwn(set, path)) problems.push(`--grid ${path}: also given by --set ${path}, whose value the grid's would replace; drop one`);
+  const byPath = new Map<string, unknown[][]>();
+  for (const [path, values] of axes) byPath.set(path, [...(byPath.get(path) ?? []), [...values]]);
+  for (const [path, lists] of byPath) {
+    const values = lists.flat();
+    const distinct = [...new Map(values.map((value) => [JSON.stringify(value), value])).values()];
+    if (lists.length > 1) problems.push(`--grid ${path}: given as ${lists.length} axes; give its values once (--grid ${path}=${distinct.map(commandLineValue).join(",")})`);
+    else if (distinct.length < values.length) problems.push(`--grid ${path}: a value given twice would run its configurations twice; give each once (--grid ${path}=${distinct.map(commandLineValue).join(",")})`);
+    if (Object.hasOwn(set, path)) problems.push(`--grid ${path}: also given by --set ${path}, whose value the grid's would replace; drop one`);
   }
+  // A path inside another given whole is each configuration's problem, found as it is loaded.
   return problems;
 }
 
@@ -122,10 +125,12 @@ export function pointFailure(point: SweepPoint, error: unknown): string {
   return `configuration ${point.index}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** The loader names every override `--set`; those that came from the grid are named `--grid`. */
+/** The loader names every override `--set`; those that came from the grid are named `--grid` (the whole path: `--set seedz` is not `--grid seed`'s). */
 function fromGrid(problem: string, point: SweepPoint): string {
-  return (point.grid ?? []).reduce((text, path) => text.replaceAll(`--set ${path}`, `--grid ${path}`), problem);
+  return (point.grid ?? []).reduce((text, path) => text.replace(new RegExp(`--set ${escapeRegExp(path)}(?![\\w.\\[-])`, "g"), `--grid ${path}`), problem);
 }
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * Run every point across worker threads (one per core by default). Each point is checked in the

@@ -154,6 +154,13 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
+  test("17b. a --set inside a place another --set gives whole (traffic.0=x, traffic.0.load=0.3) is refused by name, not with a JavaScript error", () => {
+    expect(problems(VALID, "s.yaml", { "traffic.0": "x", "traffic.0.load": 0.3 })).toEqual([
+      "--set traffic.0.load: inside traffic.0, which --set traffic.0 gives whole; give one or the other",
+      "--set traffic.0: Invalid input: expected object, received string",
+    ]);
+  });
+
   test("14. a file that is not a scenario file, and one that is missing", () => {
     expect(() => loadScenarioFile("scenario.txt")).toThrow("scenario.txt: expected a .yaml, .yml or .json scenario file");
     expect(() => loadScenarioFile("no-such-scenario.yaml")).toThrow(/^no-such-scenario\.yaml: cannot read: /);

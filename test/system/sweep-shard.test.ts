@@ -141,8 +141,22 @@ describe("a sweep checks every configuration before any run", () => {
     expect(refusal(sweepGrid([["seed", [1]]], { durationMicroseconds: 0 }), ["--grid seed: given as two axes"])).toEqual(["--grid seed: given as two axes", expect.stringMatching(/^configuration 0 \(.*\): --set durationMicroseconds: Too small/)]);
   });
 
-  test("a path given as two axes, or both set and swept, is refused with how to give it once", () => {
-    expect(sweepAxesProblems([["nic.queues", [2]], ["seed", [1, 2]], ["nic.queues", [4, "x"]]], {})).toEqual(["--grid nic.queues: given as two axes; give its values once (--grid nic.queues=2,4,x)"]);
+  test("a --set is named --set though a --grid's path begins its own (seed, seedz); a path inside another given whole is refused, not a JavaScript error", () => {
+    const points = sweepGrid([["seed", [1, 2]]], { seedz: 3, durationMicroseconds: 20 });
+    expect(refusal(points)).toEqual([expect.stringMatching(/^every configuration: --set seedz: the scenario has no field 'seedz'/)]);
+    expect(refusal(sweepGrid([["traffic.0.load", [0.1, 0.2]]], { "traffic.0": "x", durationMicroseconds: 20 }))).toEqual([
+      "every configuration: --grid traffic.0.load: inside traffic.0, which --set traffic.0 gives whole; give one or the other",
+      "every configuration: --set traffic.0: Invalid input: expected object, received string",
+    ]);
+  });
+
+  test("a path given as two axes (or three: said once, each value once), a value given twice in an axis, or a path both set and swept, is refused with how to give it once", () => {
+    expect(sweepAxesProblems([["nic.queues", [2]], ["seed", [1, 2]], ["nic.queues", [4, "x"]]], {})).toEqual(["--grid nic.queues: given as 2 axes; give its values once (--grid nic.queues=2,4,x)"]);
+    expect(sweepAxesProblems([["seed", [1, 2]], ["seed", [3]], ["seed", [2, 4]]], {})).toEqual(["--grid seed: given as 3 axes; give its values once (--grid seed=1,2,3,4)"]);
+    expect(sweepAxesProblems([["seed", [1, 2, 1]], ["nic.crypto_tx.policy", ["preempt-resume", "preempt-resume"]]], {})).toEqual([
+      "--grid seed: a value given twice would run its configurations twice; give each once (--grid seed=1,2)",
+      "--grid nic.crypto_tx.policy: a value given twice would run its configurations twice; give each once (--grid nic.crypto_tx.policy=preempt-resume)",
+    ]);
     expect(sweepAxesProblems([["seed", [1, 2]]], { seed: 3 })).toEqual(["--grid seed: also given by --set seed, whose value the grid's would replace; drop one"]);
     expect(sweepAxesProblems([["seed", [1, 2]], ["nic.queues", [2, 4]]], { durationMicroseconds: 20 })).toEqual([]);
   });
