@@ -5,6 +5,10 @@ import { describeLeftFiles } from "../../sim/output-files.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig, type ServedRun } from "../serve/served-run.js";
 import { loadServeScenario, RUN_ONLY_FIELDS } from "../serve/serve-scenario.js";
+import { container as rootContainer } from "../../sim/di.js";
+import { buildNic } from "../hardware.js";
+import { inFileOrder, ScenarioError } from "../scenario/load.js";
+import { scenarioPath } from "../scenario/overrides.js";
 import { type ServeOutcome, serveOnSocket, serveOnStreams } from "../serve/server.js";
 import { STOPPING_SIGNALS, type StoppingSignal, StopRequest } from "../serve/stop-request.js";
 
@@ -47,6 +51,34 @@ export function serveConfig(options: ServeCommandOptions, note: (text: string) =
 }
 
 /**
+ * The configuration, its device built once before anything is served, so that the file's
+ * mistakes and the --set's are reported together (a file's alone hid the others).
+ */
+export function checkedServeConfig(options: ServeCommandOptions, note: (text: string) => void = () => {}): ServeConfig {
+  const driverPaths = Object.keys(options.set).filter((path) => path.startsWith("top.driver."));
+  const set = Object.fromEntries(Object.entries(options.set).filter(([path]) => !driverPaths.includes(path)));
+  const problems = driverPaths.map((path) => `--set ${scenarioPath(path)}: serve has no driver (the client is the driver), so no driver parameter applies`);
+  let config: ServeConfig | null = null;
+  try {
+    config = serveConfig({ ...options, set }, note);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    problems.push(...error.problems);
+  }
+  // With the file refused, the --set values are checked alone.
+  const parameters = config?.parameters ?? set;
+  try {
+    buildNic({ parameters, parametersSource: config?.parametersSource ?? "--set", container: rootContainer.createChildContainer() });
+  } catch (error) {
+    const refused = commandLineParameterError(error, set, options.scenario ?? "serve");
+    if (!(refused instanceof ScenarioError)) throw refused;
+    problems.push(...refused.problems.filter((problem) => config !== null || problem.startsWith("--set ")));
+  }
+  if (problems.length > 0) throw new ScenarioError(options.scenario ? inFileOrder(problems, options.scenario) : problems);
+  return config!;
+}
+
+/**
  * `nicsim serve`: the device for one driver in another process, on a Unix domain socket or on
  * stdin and stdout. With a command after `--`, the server starts it (NICSIM_SOCKET names the
  * socket, a temporary one unless --socket gives it) and exits with its status, or 1 when the run
@@ -59,7 +91,7 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   if (!options.stdio && options.socket === undefined && command.length === 0) throw new ServeOptionError("say where to serve: --socket <path>, --stdio, or a client command after --");
   // With --stdio, stdout carries the protocol: words for a person go to stderr.
   const say = (text: string) => (options.stdio ? process.stderr : process.stdout).write(text);
-  const config = serveConfig(options, (text) => process.stderr.write(text));
+  const config = checkedServeConfig(options, (text) => process.stderr.write(text));
   const stop = new StopRequest();
   let run: ServedRun | null = null;
   const onSignal = (signal: StoppingSignal) => {

@@ -3,7 +3,7 @@ import { OutputFiles } from "../../sim/output-files.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, sweepLines } from "../scenario/sweep-shard-file.js";
 import { resolveShard, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
-import { checkSweepPoints, formatSweep, runSweep, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
+import { checkSweepPoints, formatSweep, runSweep, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import { Progress } from "./progress.js";
 
 export interface SweepCommandOptions extends ShardOptions {
@@ -26,6 +26,7 @@ const defaultOut = (shard: { index: number; count: number } | null) => (shard ? 
 export async function sweepCommand(file: string | undefined, options: SweepCommandOptions, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
   const shard = resolveShard(options, environment);
   const grid = sweepGrid(options.grid, options.set);
+  for (const note of sweepAxesNotes(options.grid)) process.stderr.write(`nicsim sweep: note: ${note}\n`);
   const scenarios = checkSweepPoints(file ?? null, grid, sweepAxesProblems(options.grid, options.set));
   const points = shard ? shardPoints(grid, shard) : grid;
   const out = options.out ?? defaultOut(shard);

@@ -107,7 +107,7 @@ function checkQos(given: unknown, source: SourceMap, problems: string[]): { qos:
 }
 
 /** The schema's finding as a problem: an unknown field at its own place, with the field it is nearest; a value not among the choices, with the nearest choice. */
-function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: PropertyKey[], message: string) => void): void {
+export function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: PropertyKey[], message: string) => void): void {
   const path = issue.path as PropertyKey[];
   if (issue.code === "unrecognized_keys") {
     const fields = schemaFields(path);

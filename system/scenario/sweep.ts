@@ -104,11 +104,19 @@ export function sweepAxesProblems(axes: ReadonlyArray<readonly [string, readonly
     const values = lists.flat();
     const distinct = [...new Map(values.map((value) => [JSON.stringify(value), value])).values()];
     if (lists.length > 1) problems.push(`--grid ${path}: given as ${lists.length} axes; give its values once (--grid ${path}=${distinct.map(commandLineValue).join(",")})`);
-    else if (distinct.length < values.length) problems.push(`--grid ${path}: a value given twice would run its configurations twice; give each once (--grid ${path}=${distinct.map(commandLineValue).join(",")})`);
     if (Object.hasOwn(set, path)) problems.push(`--grid ${path}: also given by --set ${path}, whose value the grid's would replace; drop one`);
   }
   // A path inside another given whole is each configuration's problem, found as it is loaded.
   return problems;
+}
+
+/** What the axes do that may not be meant: a value given twice in an axis runs its configurations twice (as a check of determinism would). */
+export function sweepAxesNotes(axes: ReadonlyArray<readonly [string, readonly unknown[]]>): string[] {
+  return axes.flatMap(([path, values]) => {
+    const seen = values.map((value) => JSON.stringify(value));
+    const twice = [...new Set(seen.filter((value, index) => seen.indexOf(value) !== index))];
+    return twice.length === 0 ? [] : [`--grid ${path}: ${twice.join(", ")} given more than once: those configurations run as many times (as a check of determinism would); give each once to run each once`];
+  });
 }
 
 /** A value as a command line gives it: a string bare, anything else as JSON. */

@@ -1,8 +1,6 @@
 import type { z } from "zod";
 import { container as rootContainer } from "../../sim/di.js";
-import { didYouMean } from "../../sim/suggest.js";
-import { inFileOrder, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
-import { schemaFields } from "../scenario/overrides.js";
+import { describeIssue, inFileOrder, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
 import { parameterProblems } from "../scenario/parameter-check.js";
 import { scenarioSchema } from "../scenario/schema.js";
 import { formatPath, SourceMap } from "../scenario/source-map.js";
@@ -38,7 +36,7 @@ export function parseServeScenario(text: string, file = "scenario"): LoadedServe
   const problems: string[] = [];
   const parsed = serveScenarioSchema.safeParse(value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) for (const [path, message] of describeIssue(issue)) problems.push(source.at(path, `${formatPath(path)}: ${message}`));
+    for (const issue of parsed.error.issues) describeIssue(issue, value, (path, message) => problems.push(source.at(path, `${formatPath(path)}: ${message}`)));
   }
   // The nic and wire trees are checked here too, so that a wrong parameter is named by its line.
   problems.push(...parameterProblems(value, source, rootContainer));
@@ -47,15 +45,4 @@ export function parseServeScenario(text: string, file = "scenario"): LoadedServe
   const outputs = typeof given.outputs === "object" && given.outputs !== null ? Object.keys(given.outputs).filter((key) => !SERVE_OUTPUTS.includes(key)) : [];
   const unused = [...Object.keys(given).filter((key) => (UNUSED_BY_SERVE as readonly string[]).includes(key)), ...outputs.map((key) => `outputs.${key}`)];
   return { scenario: parsed.data!, unused };
-}
-
-/** The schema's finding as problems, each with its path: an unknown field at its own place, with the field it is nearest. */
-function describeIssue(issue: z.core.$ZodIssue): Array<[PropertyKey[], string]> {
-  const path = issue.path as PropertyKey[];
-  if (issue.code === "unrecognized_keys") {
-    const fields = schemaFields(path);
-    return issue.keys.map((key) => [[...path, key], `unknown field${didYouMean(key, fields)}`]);
-  }
-  const message = issue.code === "invalid_type" && issue.message.includes("received undefined") ? `required: ${issue.message.replace(/^Invalid input: /, "")}` : issue.message;
-  return [[path, message]];
 }

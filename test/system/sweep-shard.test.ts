@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { overridePathProblem, scenarioPath } from "../../system/scenario/overrides.js";
 import { resolveShard, shardPoints, ShardError, SHARD_VARIABLES } from "../../system/scenario/sweep-shard.js";
-import { checkSweepPoints, sweepAxesProblems, sweepGrid } from "../../system/scenario/sweep.js";
+import { checkSweepPoints, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../../system/scenario/sweep.js";
 import { ScenarioError } from "../../system/scenario/load.js";
 
 const shardOf = (options: { shard?: string; shardCount?: string }, environment: Record<string, string> = {}) => {
@@ -150,12 +150,14 @@ describe("a sweep checks every configuration before any run", () => {
     ]);
   });
 
-  test("a path given as two axes (or three: said once, each value once), a value given twice in an axis, or a path both set and swept, is refused with how to give it once", () => {
+  test("a path given as two axes (or three: said once, each value once), or a path both set and swept, is refused with how to give it once; a value given twice in an axis is noted", () => {
     expect(sweepAxesProblems([["nic.queues", [2]], ["seed", [1, 2]], ["nic.queues", [4, "x"]]], {})).toEqual(["--grid nic.queues: given as 2 axes; give its values once (--grid nic.queues=2,4,x)"]);
     expect(sweepAxesProblems([["seed", [1, 2]], ["seed", [3]], ["seed", [2, 4]]], {})).toEqual(["--grid seed: given as 3 axes; give its values once (--grid seed=1,2,3,4)"]);
-    expect(sweepAxesProblems([["seed", [1, 2, 1]], ["nic.crypto_tx.policy", ["preempt-resume", "preempt-resume"]]], {})).toEqual([
-      "--grid seed: a value given twice would run its configurations twice; give each once (--grid seed=1,2)",
-      "--grid nic.crypto_tx.policy: a value given twice would run its configurations twice; give each once (--grid nic.crypto_tx.policy=preempt-resume)",
+    // A value given twice is allowed (a determinism check runs one configuration twice), and noted.
+    expect(sweepAxesProblems([["seed", [1, 2, 1]]], {})).toEqual([]);
+    expect(sweepAxesNotes([["seed", [1, 2, 1, 2]], ["nic.queues", [2, 4]], ["nic.crypto_tx.policy", ["preempt-resume", "preempt-resume"]]])).toEqual([
+      "--grid seed: 1, 2 given more than once: those configurations run as many times (as a check of determinism would); give each once to run each once",
+      '--grid nic.crypto_tx.policy: "preempt-resume" given more than once: those configurations run as many times (as a check of determinism would); give each once to run each once',
     ]);
     expect(sweepAxesProblems([["seed", [1, 2]]], { seed: 3 })).toEqual(["--grid seed: also given by --set seed, whose value the grid's would replace; drop one"]);
     expect(sweepAxesProblems([["seed", [1, 2]], ["nic.queues", [2, 4]]], { durationMicroseconds: 20 })).toEqual([]);
