@@ -72,6 +72,18 @@ export class ParameterOverrides {
     this.misfits.push(message);
   }
 
+  /**
+   * Values under `prefix` belong to a part this design does not build (a policy not chosen): each
+   * is claimed and reported as a misfit saying why, rather than as a parameter that does not exist.
+   */
+  notBuilt(prefix: string, why: string): void {
+    for (const [path, value] of this.values) {
+      if (this.claimed.has(path) || !path.startsWith(`${prefix}.`)) continue;
+      this.claimed.add(path);
+      this.misfit(`${this.source}: ${path} = ${JSON.stringify(value)}: ${why}`);
+    }
+  }
+
   /** Throws, naming every value that did not fit and every value no declared parameter claimed. */
   checkAllClaimed(declared: readonly string[]): void {
     const unclaimed = [...this.values.keys()].filter((path) => !this.claimed.has(path));

@@ -1,3 +1,4 @@
+import { ParameterError } from "../sim/errors.js";
 import { makeDirectory, writeWholeFile } from "../sim/output-files.js";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
@@ -45,8 +46,18 @@ export function runLatencyReport(options: LatencyReportOptions = {}): DirectionR
   const common = { highPackets: options.highPackets ?? 200, highGapNanoseconds: options.highGapNanoseconds ?? 10_000, seed: options.seed, parameters: options.parameters, parametersSource: options.parametersSource };
   const load = options.load ?? 0.9;
   const directions = options.directions ?? ["tx", "rx"];
-  // A parameter mistake is refused before the first run starts, not after it.
-  for (const direction of directions) buildLatencyBenchmark({ ...common, direction, policy: "preempt-resume" });
+  // The policy of each direction measured is what the report varies: a value given for it would relabel every row.
+  const varied = directions.map((direction) => `top.nic.crypto_${direction}.policy`).filter((path) => Object.hasOwn(options.parameters ?? {}, path));
+  const problems = varied.map((path) => `${options.parametersSource ?? "parameters"}: ${path} = ${JSON.stringify(options.parameters![path])}: the report runs each crypto policy in turn (its rows are the policies); drop this value`);
+  // A parameter mistake is refused before the first run starts, not after it, with the others.
+  const others = Object.fromEntries(Object.entries(options.parameters ?? {}).filter(([path]) => !varied.includes(path)));
+  try {
+    for (const direction of directions) buildLatencyBenchmark({ ...common, parameters: others, direction, policy: "preempt-resume" });
+  } catch (error) {
+    if (!(error instanceof ParameterError)) throw error;
+    problems.push(error.message);
+  }
+  if (problems.length > 0) throw new ParameterError(problems.join("\n"));
   return directions.map((direction) => {
     const run = (label: string, policy: PreemptionPolicy, runLoad: number, parameters: Record<string, unknown> = {}) => {
       options.onRun?.(`${direction} ${label}`);

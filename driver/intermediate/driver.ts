@@ -120,6 +120,7 @@ export class IntermediateDriver extends Component {
   ) {
     super(context);
     this.policy = this.params.placement === "metric" ? this.child(MetricPlacement, "metric") : registered;
+    if (this.params.placement !== "metric") this.overrides.notBuilt(`${this.path}.metric`, `applies only with ${this.path.replace(/^top\./, "")}.placement: metric (it is ${this.params.placement})`);
     this.messages = new MessageChannel(this.kernel, { kind: this.messageKind, handle: this.messageHandle, count: this.messageCount, sent: this.messageEvent }, this.params.messageNanoseconds * 1000);
     this.lifecycle = new SaLifecycle(backend, { replayWindow: this.params.replayWindow }, this.event("sa_lease_released"), (counts) => {
       this.saStates.mature.set(counts.mature);

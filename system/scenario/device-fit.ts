@@ -20,16 +20,21 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): 
   const longest = nic.params.maxFrameBytes;
   const tx = nic.tx.params;
   const rx = nic.rx.params;
+  // A value the stream's frames do not fit is named with where it was given (its line or its --set), when it was.
+  const given = (path: string, value: number, unit = "") => {
+    const origin = source.origin(path.split("."));
+    return `${path} = ${value}${unit}${origin === null ? "" : origin.startsWith("--set ") ? `, by ${origin}` : ` at ${origin}`}`;
+  };
   scenario.traffic.forEach((stream, index) => {
     const at = source.at(["traffic", index, "packetBytes"], `traffic[${index}].packetBytes = ${stream.packetBytes}`);
     const frame = tunnelFrameBytes(stream.packetBytes);
-    if (frame > longest) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the NIC takes (nic.maxFrameBytes = ${longest})`);
+    if (frame > longest) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the NIC takes (${given("nic.maxFrameBytes", longest)})`);
     const txDescriptors = Math.ceil(frame / base.txBufferBytes);
     const txRoom = Math.min(base.txRingDescriptors - 1, tx.descriptorCache);
-    if (txDescriptors > txRoom) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${txDescriptors} TX descriptors of driver.base.txBufferBytes (${base.txBufferBytes} bytes); a frame may span at most ${txRoom} (the TX ring of ${base.txRingDescriptors} less one, and nic.tx.descriptorCache = ${tx.descriptorCache})`);
+    if (txDescriptors > txRoom) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${txDescriptors} TX descriptors of ${base.txBufferBytes} bytes (${given("driver.base.txBufferBytes", base.txBufferBytes)}); a frame may span at most ${txRoom} (the TX ring of ${base.txRingDescriptors} less one, ${given("driver.base.txRingDescriptors", base.txRingDescriptors)}, and ${given("nic.tx.descriptorCache", tx.descriptorCache)})`);
     const rxDescriptors = Math.ceil(frame / base.rxBufferBytes);
-    if (rxDescriptors > base.rxRingDescriptors - 1) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${rxDescriptors} RX descriptors of driver.base.rxBufferBytes (${base.rxBufferBytes} bytes); the RX ring of ${base.rxRingDescriptors} holds at most ${base.rxRingDescriptors - 1}`);
-    if (frame > rx.bufferBytes) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the RX packet buffer (nic.rx.bufferBytes = ${rx.bufferBytes})`);
+    if (rxDescriptors > base.rxRingDescriptors - 1) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${rxDescriptors} RX descriptors of ${base.rxBufferBytes} bytes (${given("driver.base.rxBufferBytes", base.rxBufferBytes)}); the RX ring of ${base.rxRingDescriptors} (${given("driver.base.rxRingDescriptors", base.rxRingDescriptors)}) holds at most ${base.rxRingDescriptors - 1}`);
+    if (frame > rx.bufferBytes) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the RX packet buffer (${given("nic.rx.bufferBytes", rx.bufferBytes)})`);
   });
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
   if (driverQueues < nic.queues) {

@@ -66,8 +66,8 @@ export function parseScenarioDocument(text: string, file: string) {
 export function parseScenarioText(text: string, file = "scenario", overrides: Record<string, unknown> = {}): LoadedScenario {
   const { document, lines, value } = parseScenarioDocument(text, file);
   // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.
-  const problems = applyOverrides(value, overrides);
-  return checkScenario(value, new SourceMap(file, document, lines, Object.keys(overrides), text), problems);
+  const { problems, applied } = applyOverrides(value, overrides);
+  return checkScenario(value, new SourceMap(file, document, lines, applied, text), problems);
 }
 
 /**

@@ -86,7 +86,10 @@ export function schemaFields(path: readonly PropertyKey[]): string[] {
 function missingListProblem(keys: readonly string[], present: number): string | null {
   for (let end = present; end < keys.length; end++) {
     const list = keys.slice(0, end).join(".");
-    if (schemaAt(keys.slice(0, end))?.type === "array") return `the scenario has no ${list} to index into; set the whole list (--set '${list}=["…"]')`;
+    const definition = schemaAt(keys.slice(0, end));
+    if (definition?.type !== "array") continue;
+    const element = unwrap(definition.element!)._zod.def.type === "object" ? "{…}" : '"…"';
+    return `the scenario has no ${list} to index into; set the whole list (--set '${list}=[${element}]')`;
   }
   return null;
 }
@@ -104,20 +107,21 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
 
 /**
  * Set values by dotted path (`nic.sacache.txEntries`, `traffic.0.load`), creating mappings on the
- * way. Returns every problem, each naming its `--set` path; the paths without one are set, so
- * that the scenario's own mistakes are reported with these in the same pass.
+ * way. Returns every problem, each naming its `--set` path, and the paths set: those without a
+ * problem, so that the scenario's own mistakes are reported with these in the same pass (and a
+ * mistake at a place a refused `--set` named is the file's).
  */
-export function applyOverrides(root: unknown, overrides: Record<string, unknown>): string[] {
-  if (typeof root !== "object" || root === null || Array.isArray(root)) return Object.keys(overrides).map((path) => `--set ${path}: the scenario is not a mapping, so this has nowhere to go`);
+export function applyOverrides(root: unknown, overrides: Record<string, unknown>): { problems: string[]; applied: string[] } {
+  if (typeof root !== "object" || root === null || Array.isArray(root)) return { problems: Object.keys(overrides).map((path) => `--set ${path}: the scenario is not a mapping, so this has nowhere to go`), applied: [] };
   const problems: string[] = [];
-  const settings: Array<() => void> = [];
-  for (const [path, value] of Object.entries(overrides)) {
+  const applied: string[] = [];
+  for (const path of Object.keys(overrides)) {
     const problem = overridePathProblem(path) ?? enclosingProblem(path, overrides) ?? placeProblem(root, path.split("."));
     if (problem !== null) problems.push(`--set ${path}: ${problem}`);
-    else settings.push(() => setPath(root as Record<string, unknown>, path.split("."), value));
+    else applied.push(path);
   }
-  for (const set of settings) set();
-  return problems;
+  for (const path of applied) setPath(root as Record<string, unknown>, path.split("."), overrides[path]);
+  return { problems, applied };
 }
 
 /** Another override that gives a place around this path whole: which of the two should stand is not for the loader to guess. */

@@ -49,7 +49,7 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
       streams.add(name);
     }
     const customer = stream?.customer;
-    if (Array.isArray(root.customers) && typeof customer === "string" && !customers.has(customer)) problem(["traffic", index, "customer"], `no customer '${customer}'${renamedBy(customer, root.customers, source) ?? didYouMean(customer, customers)} (customers: ${[...customers].join(", ")})`);
+    if (Array.isArray(root.customers) && typeof customer === "string" && !customers.has(customer)) problem(["traffic", index, "customer"], `no customer '${customer}'${renamedBy(customer, root.customers, source) ?? didYouMean(customer, customers)} (${customers.size === 0 ? "no customer has a name" : `customers: ${[...customers].join(", ")}`})`);
   });
   const outputs = record(root.outputs);
   const from = outputs?.waveformFromMicroseconds;
@@ -64,7 +64,9 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
 function renamedBy(name: string, customers: readonly unknown[], source: SourceMap): string | null {
   for (let index = 0; index < customers.length; index++) {
     const place = source.locate(["customers", index, "name"]);
-    if (place.startsWith("--set ") && source.fileValue(["customers", index, "name"]) === name) return `: ${place} renamed it to '${String(record(customers[index])?.name)}'`;
+    if (!place.startsWith("--set ") || source.fileValue(["customers", index, "name"]) !== name) continue;
+    const renamed = record(customers[index])?.name;
+    return typeof renamed === "string" ? `: ${place} renamed it to '${renamed}'` : `: ${place} replaced that customer with one without a name`;
   }
   return null;
 }

@@ -47,6 +47,18 @@ export class SourceMap {
     return dotted.startsWith(`${set}.`) ? `--set ${text}` : `${place}: ${text}`;
   }
 
+  /** Where a value was given: the `--set` that gave it, or its line in the file; null where neither did (its default stands). */
+  origin(path: readonly PropertyKey[]): string | null {
+    const dotted = path.map(String).join(".");
+    const override = this.overrides.find((set) => dotted === set || dotted.startsWith(`${set}.`));
+    if (override !== undefined) return `--set ${override}`;
+    if (!this.lines) return null;
+    const { found, range } = this.walk(path);
+    if (found < path.length || !range) return null;
+    const { line, col } = this.lines.linePos(range[0]);
+    return `${this.file}:${line}:${col}`;
+  }
+
   /** The scalar the file itself has at a path, before any `--set`: undefined where it has none. */
   fileValue(path: readonly PropertyKey[]): unknown {
     const { found, node } = this.walk(path);

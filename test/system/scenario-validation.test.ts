@@ -131,9 +131,9 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(text)).toEqual([
       "s.yaml:10:5: driver.base.queues = 2: the NIC steers received frames by class over its 4 queues; a driver running 2 would have those for queues 2 to 3 dropped (RX_QUEUE_DISABLED)",
       "s.yaml:15:1: qos: classes gold (7) and bronze (6) would share queue 1 of the 2 the driver runs, and one schedule: run 8 queues (nic.queues), one per traffic class",
-      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) is longer than the NIC takes (nic.maxFrameBytes = 1000)",
-      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 TX descriptors of driver.base.txBufferBytes (128 bytes); a frame may span at most 7 (the TX ring of 8 less one, and nic.tx.descriptorCache = 64)",
-      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 RX descriptors of driver.base.rxBufferBytes (128 bytes); the RX ring of 8 holds at most 7",
+      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) is longer than the NIC takes (nic.maxFrameBytes = 1000 at s.yaml:4:3)",
+      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 TX descriptors of 128 bytes (driver.base.txBufferBytes = 128 at s.yaml:14:5); a frame may span at most 7 (the TX ring of 8 less one, driver.base.txRingDescriptors = 8 at s.yaml:13:5, and nic.tx.descriptorCache = 64)",
+      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 RX descriptors of 128 bytes (driver.base.rxBufferBytes = 128 at s.yaml:12:5); the RX ring of 8 (driver.base.rxRingDescriptors = 8 at s.yaml:11:5) holds at most 7",
     ]);
   });
 
@@ -158,6 +158,27 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID, "s.yaml", { "traffic.0": "x", "traffic.0.load": 0.3 })).toEqual([
       "--set traffic.0.load: inside traffic.0, which --set traffic.0 gives whole; give one or the other",
       "--set traffic.0: Invalid input: expected object, received string",
+    ]);
+  });
+
+  test("15b. a value a stream does not fit is named with where it was given: its --set, its line, or nothing for a default", () => {
+    expect(problems(VALID, "s.yaml", { "nic.maxFrameBytes": 100 })).toEqual([
+      "s.yaml:23:5: traffic[0].packetBytes = 128: its ESP frame (198 bytes) is longer than the NIC takes (nic.maxFrameBytes = 100, by --set nic.maxFrameBytes)",
+    ]);
+    expect(problems(VALID.replace("    packetBytes: 128", "    packetBytes: 9000"), "s.yaml", { "driver.base.txBufferBytes": 128 })).toEqual([
+      "s.yaml:23:5: traffic[0].packetBytes = 9000: its ESP frame (9070 bytes) needs 71 TX descriptors of 128 bytes (driver.base.txBufferBytes = 128, by --set driver.base.txBufferBytes); a frame may span at most 64 (the TX ring of 512 less one, driver.base.txRingDescriptors = 512, and nic.tx.descriptorCache = 64)",
+    ]);
+  });
+
+  test("17c. a --set into a list the file lacks is blamed on the --set and the file's missing list on the file, with a hint in the list's shape; a customer replaced by one without a name is said so", () => {
+    const withoutTraffic = VALID.slice(0, VALID.indexOf("traffic:"));
+    expect(problems(withoutTraffic, "s.yaml", { "traffic.0.load": 0.3 })).toEqual([
+      "--set traffic.0.load: the scenario has no traffic to index into; set the whole list (--set 'traffic=[{…}]')",
+      "s.yaml:1:1: traffic: required: expected array, received undefined",
+    ]);
+    expect(problems(VALID, "s.yaml", { "customers.0": null })).toEqual([
+      "--set customers.0: Invalid input: expected object, received null",
+      expect.stringMatching(/^s\.yaml:\d+:\d+: traffic\[0\]\.customer: no customer '\w+': --set customers\.0 replaced that customer with one without a name \(no customer has a name\)$/),
     ]);
   });
 
