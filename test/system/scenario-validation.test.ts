@@ -4,45 +4,8 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { loadScenarioFile, parseScenarioText, ScenarioError } from "../../system/scenario/load.js";
 import { LIMITS } from "../../system/scenario/schema.js";
-import { buildScenario, runScenario } from "../../system/scenario/run.js";
-
-/** A small valid scenario; each test breaks one thing in it. */
-const VALID = `name: small
-durationMicroseconds: 50
-nic:
-  sacache:
-    txEntries: 4
-qos: |
-  crypto isakmp profile a
-   match identity host domain a.example
-   set ipsec-qos-group 1
-  class-map match-any gold
-   match qos-group 1
-  policy-map edge
-   class gold
-    priority percent 20
-customers:
-  - name: a
-    identity: { type: ID_FQDN, value: gw.a.example }
-    sas: 2
-traffic:
-  - name: voice
-    customer: a
-    direction: both
-    packetBytes: 128
-    gapMicroseconds: 5
-`;
-
-/** The problems a scenario text is rejected with (building it too, so parameters are checked). */
-function problems(text: string, file = "s.yaml", overrides: Record<string, unknown> = {}): string[] {
-  try {
-    buildScenario(parseScenarioText(text, file, overrides));
-  } catch (error) {
-    if (error instanceof ScenarioError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
+import { runScenario } from "../../system/scenario/run.js";
+import { problems, VALID } from "./scenario-fixture.js";
 
 describe("scenario files are checked before anything runs, and each mistake is named precisely", () => {
   test("the valid scenario has no problem", () => {
@@ -154,13 +117,6 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
-  test("17b. a --set inside a place another --set gives whole (traffic.0=x, traffic.0.load=0.3) is refused by name, not with a JavaScript error", () => {
-    expect(problems(VALID, "s.yaml", { "traffic.0": "x", "traffic.0.load": 0.3 })).toEqual([
-      "--set traffic.0.load: inside traffic.0, which --set traffic.0 gives whole; give one or the other",
-      "--set traffic.0: Invalid input: expected object, received string",
-    ]);
-  });
-
   test("15b. a value a stream does not fit is named with where it was given: its --set, its line, or nothing for a default", () => {
     expect(problems(VALID, "s.yaml", { "nic.maxFrameBytes": 100 })).toEqual([
       "s.yaml:23:5: traffic[0].packetBytes = 128: its ESP frame (198 bytes) is longer than the NIC takes (nic.maxFrameBytes = 100, by --set nic.maxFrameBytes)",
@@ -170,45 +126,9 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
-  test("17c. a --set into a list the file lacks is blamed on the --set and the file's missing list on the file, with a hint in the list's shape; a customer replaced by one without a name is said so", () => {
-    const withoutTraffic = VALID.slice(0, VALID.indexOf("traffic:"));
-    expect(problems(withoutTraffic, "s.yaml", { "traffic.0.load": 0.3 })).toEqual([
-      "--set traffic.0.load: the scenario has no traffic to index into; set the whole list (--set 'traffic=[{…}]')",
-      "s.yaml:1:1: traffic: required: expected array, received undefined",
-    ]);
-    expect(problems(VALID, "s.yaml", { "customers.0": null })).toEqual([
-      "--set customers.0: Invalid input: expected object, received null",
-      expect.stringMatching(/^s\.yaml:\d+:\d+: traffic\[0\]\.customer: no customer '\w+': --set customers\.0 replaced that customer with one without a name \(no customer has a name\)$/),
-    ]);
-  });
-
   test("14. a file that is not a scenario file, and one that is missing", () => {
     expect(() => loadScenarioFile("scenario.txt")).toThrow("scenario.txt: expected a .yaml, .yml or .json scenario file");
     expect(() => loadScenarioFile("no-such-scenario.yaml")).toThrow(/^no-such-scenario\.yaml: cannot read: /);
-  });
-
-  test("17. --set: a path through an object's prototype is refused and pollutes nothing; a path the schema does not have, or past a list's end, is named; a bad value set so is named by its --set", () => {
-    for (const path of ["__proto__.polluted", "constructor.prototype.polluted", "nic.__proto__.polluted"]) {
-      expect(problems(VALID, "s.yaml", { [path]: 1 })).toEqual([expect.stringMatching(new RegExp(`^--set ${path.replace(/\./g, "\\.")}: '(__proto__|constructor)' cannot be a path segment`))]);
-    }
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(problems(VALID, "s.yaml", { "custmers.0.sas": 2, "traffic.3.load": 0.1, "durationMicroseconds.x": 1 })).toEqual([
-      "--set custmers.0.sas: the scenario has no field 'custmers' (did you mean customers?) (fields: name, description, seed, durationMicroseconds, nic, driver, wire, qos, customers, checks, cryptoBackend, faults, traffic, outputs)",
-      "--set traffic.3.load: traffic has 1 entry, so there is no traffic.3",
-      "--set durationMicroseconds.x: durationMicroseconds is a number, not a mapping, so it has no 'x'",
-    ]);
-    expect(problems(VALID, "s.yaml", { "traffic.0.packetBytes": "big", "nic.sacache.txEntries": 0 })).toEqual([
-      "--set traffic.0.packetBytes: Invalid input: expected number, received string",
-      "--set nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
-    ]);
-    expect(problems(VALID, "s.yaml", { "nic.sacache.txEntries": 0 })).toEqual([expect.stringMatching(/^--set nic\.sacache\.txEntries = 0: expected at least 1/)]);
-    // An empty directory would write into wherever the run starts, as `--out ''` is refused for.
-    for (const directory of ["", "  "]) expect(problems(VALID, "s.yaml", { "outputs.directory": directory })).toEqual([`--set outputs.directory: ${JSON.stringify(directory)}: expected a path (say '.' for the current directory)`]);
-    // A misspelt choice is answered with the one meant, from a parameter as from the scenario's own fields.
-    expect(problems(VALID, "s.yaml", { "driver.intermediate.placement": "metrik", cryptoBackend: "nobel" })).toEqual([
-      '--set cryptoBackend: "nobel": expected one of node, noble (did you mean noble?)',
-      expect.stringMatching(/^--set driver\.intermediate\.placement = "metrik": expected one of token, metric \(did you mean metric\?\) \(Which SAs/),
-    ]);
   });
 
   test("18. sizes: more streams or customers than a run can hold, a gap that rounds to nothing, a duration not in whole picoseconds, and more offered than the line carries by far", () => {
@@ -262,14 +182,6 @@ describe("scenario files are checked before anything runs, and each mistake is n
     // With the waveform off the patterns select nothing anyway.
     expect(problems(`${scoped}  waveform: false\n`)).toEqual([]);
     expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": ["nic.**"] })).toEqual(["--set outputs.waveformScopes[0]: 'nic.**' selects no signal of the design (did you mean top.nic.**? design paths start at top)"]);
-  });
-
-  test("22. a --set that makes a place the file does not have is blamed on the option, not on the file", () => {
-    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes.0": "x" })).toEqual([`--set outputs.waveformScopes.0: the scenario has no outputs.waveformScopes to index into; set the whole list (--set 'outputs.waveformScopes=["…"]')`]);
-    // A value set whole is named by the option, each element where the text names it, once.
-    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": [1] })).toEqual(["--set outputs.waveformScopes[0]: Invalid input: expected string, received number"]);
-    // The customer has no ike mapping in the file: the option made it, and what it lacks is the option's doing, not the customer line's.
-    expect(problems(VALID, "s.yaml", { "customers.0.ike.address": "192.0.2.9" })).toEqual(["--set customers.0.ike.address: customers[0].ike.preSharedKey: required: expected string, received undefined"]);
   });
 
   test("24. IKE: a gateway address taken twice or the host's, faults without the customers they act on", () => {
@@ -395,19 +307,3 @@ outputs:
   waveformToMicroseconds: 10
   sampels: 100
 `;
-
-describe("a mistake made between the file and a --set names both", () => {
-  test("a stream given a load by --set beside the gap its file gives it is placed at the stream's line, with the --set", () => {
-    const directory = mkdtempSync(join(tmpdir(), "nicsim-blame-"));
-    const file = join(directory, "s.yaml");
-    writeFileSync(file, ["name: s", "durationMicroseconds: 20", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - name: v", "    customer: a", "    direction: both", "    packetBytes: 200", "    gapMicroseconds: 5", ""].join("\n"));
-    let problems: readonly string[] = [];
-    try {
-      loadScenarioFile(file, { "traffic.0.load": 0.2 });
-    } catch (error) {
-      if (!(error instanceof ScenarioError)) throw error;
-      problems = error.problems;
-    }
-    expect(problems.join("\n")).toContain(`${file}:7:5 (with --set traffic.0.load): traffic[0]: give exactly one of load and gapMicroseconds`);
-  });
-});
