@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
@@ -37,6 +37,8 @@ export function loadScenarioFile(file: string, overrides: Record<string, unknown
 
 /** A scenario file's text, refused with its name when it is no .yaml, .yml or .json file, too large, or unreadable. */
 export function readScenarioText(file: string): string {
+  // A `path=value` given without --set may be a key: it is not shown.
+  if (file.includes("=") && !existsSync(file)) throw new ScenarioError([`the scenario file's name has '=' in it and no such file exists: a path=value is given with --set (the argument is not shown: it may hold a key)`]);
   if (![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase())) throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
   try {
     // Parsing a huge file takes long before its size can be refused field by field.

@@ -6,11 +6,11 @@ export const REDACTED = "<secret>";
 
 /**
  * A field that holds a key: preSharedKey and gatewayPreSharedKey, and any misspelling of a key's
- * name (pre_shared_key, psk, secret), whose value is a key all the same.
+ * name (pre_shared_key, psk, secret, passphrase), whose value is a key all the same.
  */
 export function isSecretPath(path: string): boolean {
   const last = path.slice(path.lastIndexOf(".") + 1).toLowerCase().replace(/[_-]/g, "");
-  return /key$|psk|secret|password|preshared/.test(last);
+  return /key$|psk|secret|pass|preshared/.test(last);
 }
 
 /** A place above a key (a customer, its ike): a text given there whole may be the key put one level too high. */
@@ -23,7 +23,8 @@ export function redactSecrets(overrides: Readonly<Record<string, unknown>>): Rec
   return Object.fromEntries(Object.entries(overrides).map(([path, value]) => [path, redactValue(path, value)]));
 }
 
-function redactValue(path: string, value: unknown): unknown {
+/** A value as messages may show it: <secret> for a key, and for any key inside it. */
+export function redactValue(path: string, value: unknown): unknown {
   if (isSecretPath(path) || (holdsSecrets(path) && typeof value === "string")) return REDACTED;
   if (Array.isArray(value)) return value.map((item, index) => redactValue(`${path}.${index}`, item));
   if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(`${path}.${key}`, item)]));

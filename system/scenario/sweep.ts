@@ -1,4 +1,4 @@
-import { redactSecrets } from "./secret-paths.js";
+import { redactSecrets, redactValue } from "./secret-paths.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -103,7 +103,7 @@ export function sweepAxesProblems(axes: ReadonlyArray<readonly [string, readonly
   for (const [path, lists] of byPath) {
     const values = lists.flat();
     const distinct = [...new Map(values.map((value) => [JSON.stringify(value), value])).values()];
-    if (lists.length > 1) problems.push(`--grid ${path}: given as ${lists.length} axes; give its values once (--grid ${path}=${distinct.map(commandLineValue).join(",")})`);
+    if (lists.length > 1) problems.push(`--grid ${path}: given as ${lists.length} axes; give its values once (--grid ${path}=${distinct.map((value) => commandLineValue(redactValue(path, value))).join(",")})`);
     if (Object.hasOwn(set, path)) problems.push(`--grid ${path}: also given by --set ${path}, whose value the grid's would replace; drop one`);
   }
   // A path inside another given whole is each configuration's problem, found as it is loaded.
@@ -114,7 +114,7 @@ export function sweepAxesProblems(axes: ReadonlyArray<readonly [string, readonly
 export function sweepAxesNotes(axes: ReadonlyArray<readonly [string, readonly unknown[]]>): string[] {
   return axes.flatMap(([path, values]) => {
     const seen = values.map((value) => JSON.stringify(value));
-    const twice = [...new Set(seen.filter((value, index) => seen.indexOf(value) !== index))];
+    const twice = [...new Set(seen.filter((value, index) => seen.indexOf(value) !== index))].map((value) => JSON.stringify(redactValue(path, JSON.parse(value))));
     return twice.length === 0 ? [] : [`--grid ${path}: ${twice.join(", ")} given more than once: those configurations run as many times (as a check of determinism would); give each once to run each once`];
   });
 }

@@ -100,5 +100,26 @@ describe("pre-shared keys stay where the user gave them", () => {
     // Without '=' the argument may be a key typed with ':' for '=': none of it shows.
     expect(redactArguments("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKey:ka-secret' is invalid.")).toBe("error: option '--set <path=value>' argument '…' is invalid.");
     expect(redactArguments("error: option '--seed <n>' argument 'abc' is invalid.")).toBe("error: option '--seed <n>' argument 'abc' is invalid.");
+    expect(redactSecrets({ "customers.0.ike.passphrase": "K6" })).toEqual({ "customers.0.ike.passphrase": "<secret>" });
+  });
+
+  test("a sweep's advice on its axes shows no key, and a path=value given where the scenario file goes is not echoed", async () => {
+    const { sweepAxesNotes, sweepAxesProblems } = await import("../../system/scenario/sweep.js");
+    const { readScenarioText } = await import("../../system/scenario/load.js");
+    const axes: Array<[string, unknown[]]> = [
+      ["customers.0.ike.preSharedKey", ["AXIS-KEY-1", "AXIS-KEY-1"]],
+      ["customers.1.ike", [{ preSharedKey: "AXIS-KEY-2" }]],
+      ["customers.1.ike", [{ preSharedKey: "AXIS-KEY-3" }]],
+    ];
+    const said = [...sweepAxesProblems(axes, {}), ...sweepAxesNotes(axes)].join("\n");
+    expect(said).toContain('--grid customers.1.ike: given as 2 axes; give its values once (--grid customers.1.ike={"preSharedKey":"<secret>"},{"preSharedKey":"<secret>"})');
+    expect(said).toContain('--grid customers.0.ike.preSharedKey: "<secret>" given more than once');
+    expect(said).not.toMatch(/AXIS-KEY/);
+    expect(() => readScenarioText("customers.0.ike.preSharedKey=POSITIONAL-KEY")).toThrow(/a path=value is given with --set \(the argument is not shown/);
+    try {
+      readScenarioText("customers.0.ike.preSharedKey=POSITIONAL-KEY");
+    } catch (error) {
+      expect(String((error as Error).message) + JSON.stringify(error)).not.toMatch(/POSITIONAL-KEY/);
+    }
   });
 });
