@@ -10,6 +10,8 @@ import type { FrameStages } from "./trace/frame-stages.js";
 export interface NicShared {
   readonly queues: number;
   readonly maxFrameBytes: number;
+  /** Its parameter's path, for messages about values it does not fit. */
+  readonly maxFrameBytesPath: string;
   /** A new scheduler for one place that serves the queues (policed at the line rate). */
   readonly makeScheduler: () => QueueScheduler;
   /** Stage timestamps of each frame, for whoever listens. */

@@ -103,10 +103,10 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       (time) => this.wakeAt(time),
     );
     this.buffer = new TxBuffer(this.params, shared.queues);
-    const sizeProblem = this.buffer.sizeProblem(shared.maxFrameBytes);
+    const sizeProblem = this.buffer.sizeProblem(shared.maxFrameBytes, shared.maxFrameBytesPath);
     if (sizeProblem) this.misfitParameter("bufferBytes", sizeProblem);
     if (this.params.priorityReserve >= this.params.framesInFlight) {
-      this.misfitParameter("priorityReserve", `must be less than framesInFlight (${this.params.framesInFlight}), or no queue but the strict ones could ever start a frame`);
+      this.misfitParameter("priorityReserve", `must be less than ${this.path}.framesInFlight (${this.params.framesInFlight}), or no queue but the strict ones could ever start a frame`);
     }
   }
 

@@ -25,12 +25,12 @@ export class TxBuffer {
   }
 
   /** Why the sizes cannot work (a frame that could never fit would wait forever), or null. */
-  sizeProblem(maxFrameBytes: number): string | null {
+  sizeProblem(maxFrameBytes: number, maxFrameBytesPath: string): string | null {
     const queues = this.parts.length;
     const equal = this.parts[0]!;
     if ((this.perClass ? equal : this.params.bufferBytes) >= maxFrameBytes) return null;
     const place = this.perClass ? `each of the ${queues} queues' parts (${equal} bytes in whole KB)` : "the buffer";
-    return `${place} must hold the longest frame (maxFrameBytes = ${maxFrameBytes})`;
+    return `${place} must hold the longest frame (${maxFrameBytesPath} = ${maxFrameBytes})`;
   }
 
   get bytesUsed(): number {

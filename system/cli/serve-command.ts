@@ -34,7 +34,8 @@ export class ServeOptionError extends Error {}
  * the driver), then the options.
  */
 export function serveConfig(options: ServeCommandOptions, note: (text: string) => void = () => {}): ServeConfig {
-  const loaded = options.scenario ? loadServeScenario(options.scenario) : null;
+  // The --set values are set in the file first, so that it is checked with them (a rule between two values may hold only with both).
+  const loaded = options.scenario ? loadServeScenario(options.scenario, Object.fromEntries(Object.entries(options.set).map(([path, value]) => [scenarioPath(path), value]))) : null;
   if (loaded && loaded.unused.length > 0) note(`nicsim serve: ${options.scenario}: ${loaded.unused.join(", ")} not used: the client is the driver (serve needs none of ${RUN_ONLY_FIELDS.join(", ")})\n`);
   const scenario = loaded?.scenario;
   const parameters = { ...(scenario ? { "top.nic": scenario.nic, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend } : {}), ...options.set };
@@ -55,9 +56,11 @@ export function serveConfig(options: ServeCommandOptions, note: (text: string) =
  * mistakes and the --set's are reported together (a file's alone hid the others).
  */
 export function checkedServeConfig(options: ServeCommandOptions, note: (text: string) => void = () => {}): ServeConfig {
-  const driverPaths = Object.keys(options.set).filter((path) => path.startsWith("top.driver."));
-  const set = Object.fromEntries(Object.entries(options.set).filter(([path]) => !driverPaths.includes(path)));
-  const problems = driverPaths.map((path) => `--set ${scenarioPath(path)}: serve has no driver (the client is the driver), so no driver parameter applies`);
+  const isDevice = (path: string) => /^top\.(nic|wire|cryptoBackend)(\.|$)/.test(path);
+  const set = Object.fromEntries(Object.entries(options.set).filter(([path]) => isDevice(path)));
+  const problems = Object.keys(options.set)
+    .filter((path) => !isDevice(path))
+    .map((path) => `--set ${scenarioPath(path)}: ${path.startsWith("top.driver") ? "serve has no driver (the client is the driver), so no driver parameter applies" : "serve's --set gives the device's parameters (nic, wire, cryptoBackend); the rest comes from --scenario, --seed, --name or --out"}`);
   let config: ServeConfig | null = null;
   try {
     config = serveConfig({ ...options, set }, note);
@@ -65,14 +68,15 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
     if (!(error instanceof ScenarioError)) throw error;
     problems.push(...error.problems);
   }
-  // With the file refused, the --set values are checked alone.
-  const parameters = config?.parameters ?? set;
-  try {
-    buildNic({ parameters, parametersSource: config?.parametersSource ?? "--set", container: rootContainer.createChildContainer() });
-  } catch (error) {
-    const refused = commandLineParameterError(error, set, options.scenario ?? "serve");
-    if (!(refused instanceof ScenarioError)) throw refused;
-    problems.push(...refused.problems.filter((problem) => config !== null || problem.startsWith("--set ")));
+  // A scenario file is checked with the --set values in it; without one, they are checked by building the device.
+  if (!options.scenario) {
+    try {
+      buildNic({ parameters: set, parametersSource: "--set", container: rootContainer.createChildContainer() });
+    } catch (error) {
+      const refused = commandLineParameterError(error, set, "serve");
+      if (!(refused instanceof ScenarioError)) throw refused;
+      problems.push(...refused.problems);
+    }
   }
   if (problems.length > 0) throw new ScenarioError(options.scenario ? inFileOrder(problems, options.scenario) : problems);
   return config!;

@@ -37,8 +37,14 @@ export function parameterErrorProblems(error: ParameterError, source: SourceMap)
     .map((line) => line.trim())
     .filter((line) => /top\.\w/.test(line))
     .map((line) => {
-      const path = /top\.(\w+(?:\.\w+)*)/.exec(line)![1]!;
-      return source.at(path.split("."), line.replace(/^.*?top\./, "").replace(/top\./g, ""));
+      // A rule between values is placed at the first of them that was given (the others given are named after it).
+      const paths = [...new Set([...line.matchAll(/top\.(\w+(?:\.\w+)*)/g)].map((match) => match[1]!))];
+      const origins = new Map(paths.map((path) => [path, source.origin(path.split("."))]));
+      const given = paths.filter((path) => origins.get(path) !== null);
+      const placed = given[0] ?? paths[0]!;
+      const others = given.filter((path) => path !== placed).map((path) => `${path} ${origins.get(path)!.startsWith("--set ") ? "by" : "at"} ${origins.get(path)}`);
+      const text = line.replace(/^.*?top\./, "").replace(/top\./g, "");
+      return source.at(placed.split("."), others.length === 0 ? text : `${text} (${others.join("; ")})`);
     });
   return problems.length > 0 ? problems : [error.message];
 }

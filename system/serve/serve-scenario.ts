@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { container as rootContainer } from "../../sim/di.js";
 import { describeIssue, inFileOrder, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
+import { applyOverrides } from "../scenario/overrides.js";
 import { parameterProblems } from "../scenario/parameter-check.js";
 import { scenarioSchema } from "../scenario/schema.js";
 import { formatPath, SourceMap } from "../scenario/source-map.js";
@@ -26,14 +27,15 @@ export interface LoadedServeScenario {
 }
 
 /** Read a serve scenario (.yaml, .yml or .json): every problem at once, each with its file, line and column. */
-export function loadServeScenario(file: string): LoadedServeScenario {
-  return parseServeScenario(readScenarioText(file), file);
+export function loadServeScenario(file: string, overrides: Record<string, unknown> = {}): LoadedServeScenario {
+  return parseServeScenario(readScenarioText(file), file, overrides);
 }
 
-export function parseServeScenario(text: string, file = "scenario"): LoadedServeScenario {
+/** `overrides` set values by the scenario's dotted path first (`nic.tx.framesInFlight`), as a run's `--set` does. */
+export function parseServeScenario(text: string, file = "scenario", overrides: Record<string, unknown> = {}): LoadedServeScenario {
   const { document, lines, value } = parseScenarioDocument(text, file);
-  const source = new SourceMap(file, document, lines, [], text);
-  const problems: string[] = [];
+  const { problems, applied } = applyOverrides(value, overrides);
+  const source = new SourceMap(file, document, lines, applied, text);
   const parsed = serveScenarioSchema.safeParse(value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) describeIssue(issue, value, (path, message) => problems.push(source.at(path, `${formatPath(path)}: ${message}`)));

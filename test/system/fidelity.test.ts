@@ -39,7 +39,7 @@ describe("shares of the line with mixed frame sizes", () => {
   });
 
   test("a TX buffer too small for one part per queue to hold the longest frame is refused before the run", () => {
-    expect(() => runCryptoJobs({ "top.nic.tx.bufferBytes": 65536 }, [{ dataBytes: 64, sa: 0, queue: 0 }])).toThrow("top.nic.tx.bufferBytes = 65536: each of the 8 queues' parts (8192 bytes in whole KB) must hold the longest frame (maxFrameBytes = 9216)");
+    expect(() => runCryptoJobs({ "top.nic.tx.bufferBytes": 65536 }, [{ dataBytes: 64, sa: 0, queue: 0 }])).toThrow("top.nic.tx.bufferBytes = 65536: each of the 8 queues' parts (8192 bytes in whole KB) must hold the longest frame (top.nic.maxFrameBytes = 9216)");
   });
 });
 

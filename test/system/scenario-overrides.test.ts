@@ -59,6 +59,15 @@ describe("values given on the command line (--set) are checked with the file's, 
 });
 
 describe("a mistake made between the file and a --set names both", () => {
+  test("a rule between two values is placed at the one given (its --set or line), not at the other's default; the other given is named after it", () => {
+    expect(problems(VALID, "s.yaml", { "nic.maxFrameBytes": 30000 })).toEqual([
+      "--set nic.maxFrameBytes: nic.tx.bufferBytes = 163840: each of the 8 queues' parts (20480 bytes in whole KB) must hold the longest frame (nic.maxFrameBytes = 30000)",
+    ]);
+    expect(problems(VALID.replace("    txEntries: 4", "    txEntries: 4\n  tx:\n    priorityReserve: 4"), "s.yaml", { "nic.tx.framesInFlight": 2 })).toEqual([
+      "s.yaml:7:5: nic.tx.priorityReserve = 4: must be less than nic.tx.framesInFlight (2), or no queue but the strict ones could ever start a frame (nic.tx.framesInFlight by --set nic.tx.framesInFlight)",
+    ]);
+  });
+
   test("a stream given a load by --set beside the gap its file gives it is placed at the stream's line, with the --set", () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-blame-"));
     const file = join(directory, "s.yaml");

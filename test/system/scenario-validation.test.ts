@@ -102,7 +102,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
 
   test("16. TX frames reserved for strict queues that leave the others none", () => {
     expect(problems(VALID.replace("    txEntries: 4", "    txEntries: 4\n  tx:\n    framesInFlight: 8\n    priorityReserve: 8"))).toEqual([
-      "s.yaml:8:5: nic.tx.priorityReserve = 8: must be less than framesInFlight (8), or no queue but the strict ones could ever start a frame",
+      "s.yaml:8:5: nic.tx.priorityReserve = 8: must be less than nic.tx.framesInFlight (8), or no queue but the strict ones could ever start a frame (nic.tx.framesInFlight at s.yaml:7:5)",
     ]);
   });
 
@@ -112,8 +112,8 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(text, "s.yaml", { "driver.cpu.checkBytes": 100 })).toEqual([
       expect.stringMatching(/^--set driver\.cpu\.checkBytes = 100: expected a multiple of 16 \(a crypto job can stop only between 16-byte blocks\)/),
       expect.stringMatching(/^s\.yaml:4:3: wire\.gigabitsPerSecond = 3: expected a rate that divides 64000: the MAC clock \(64 bits per cycle\) would have a period of 21333\.3+\d* ps, not a whole number/),
-      "s.yaml:10:5: nic.tx.priorityReserve = 8: must be less than framesInFlight (8), or no queue but the strict ones could ever start a frame",
-      "s.yaml:11:5: nic.tx.bufferBytes = 16384: each of the 8 queues' parts (2048 bytes in whole KB) must hold the longest frame (maxFrameBytes = 9216)",
+      "s.yaml:10:5: nic.tx.priorityReserve = 8: must be less than nic.tx.framesInFlight (8), or no queue but the strict ones could ever start a frame (nic.tx.framesInFlight at s.yaml:9:5)",
+      "s.yaml:11:5: nic.tx.bufferBytes = 16384: each of the 8 queues' parts (2048 bytes in whole KB) must hold the longest frame (nic.maxFrameBytes = 9216)",
     ]);
   });
 
