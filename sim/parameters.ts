@@ -133,6 +133,13 @@ function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, sou
   return value as T;
 }
 
+/** Parameter values by full dotted path, whether given so or as nested objects. */
+export function flattenParameters(values: Record<string, unknown>): Map<string, unknown> {
+  const flat = new Map<string, unknown>();
+  flatten(values, "", flat);
+  return flat;
+}
+
 function flatten(values: Record<string, unknown>, prefix: string, into: Map<string, unknown>): void {
   for (const [key, value] of Object.entries(values)) {
     const path = prefix === "" ? key : `${prefix}.${key}`;

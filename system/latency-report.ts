@@ -1,4 +1,5 @@
 import { ParameterError } from "../sim/errors.js";
+import { flattenParameters } from "../sim/parameters.js";
 import { makeDirectory, writeWholeFile } from "../sim/output-files.js";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
@@ -47,10 +48,12 @@ export function runLatencyReport(options: LatencyReportOptions = {}): DirectionR
   const load = options.load ?? 0.9;
   const directions = options.directions ?? ["tx", "rx"];
   // The policy of each direction measured is what the report varies: a value given for it would relabel every row.
-  const varied = directions.map((direction) => `top.nic.crypto_${direction}.policy`).filter((path) => Object.hasOwn(options.parameters ?? {}, path));
-  const problems = varied.map((path) => `${options.parametersSource ?? "parameters"}: ${path} = ${JSON.stringify(options.parameters![path])}: the report runs each crypto policy in turn (its rows are the policies); drop this value`);
+  // Given by path or inside an object (nic.crypto_tx = { policy: … }).
+  const given = flattenParameters(options.parameters ?? {});
+  const varied = directions.map((direction) => `top.nic.crypto_${direction}.policy`).filter((path) => given.has(path));
+  const problems = varied.map((path) => `${options.parametersSource ?? "parameters"}: ${path} = ${JSON.stringify(given.get(path))}: the report runs each crypto policy in turn (its rows are the policies); drop this value`);
   // A parameter mistake is refused before the first run starts, not after it, with the others.
-  const others = Object.fromEntries(Object.entries(options.parameters ?? {}).filter(([path]) => !varied.includes(path)));
+  const others = Object.fromEntries([...given].filter(([path]) => !varied.includes(path)));
   try {
     for (const direction of directions) buildLatencyBenchmark({ ...common, parameters: others, direction, policy: "preempt-resume" });
   } catch (error) {

@@ -29,12 +29,15 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): 
     const at = source.at(["traffic", index, "packetBytes"], `traffic[${index}].packetBytes = ${stream.packetBytes}`);
     const frame = tunnelFrameBytes(stream.packetBytes);
     if (frame > longest) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the NIC takes (${given("nic.maxFrameBytes", longest)})`);
+    // A stream is checked against the rings it uses: the TX ring for frames to the peer, the RX ring for frames to the host.
+    const sends = stream.direction !== "to-host";
+    const receives = stream.direction !== "to-peer";
     const txDescriptors = Math.ceil(frame / base.txBufferBytes);
     const txRoom = Math.min(base.txRingDescriptors - 1, tx.descriptorCache);
-    if (txDescriptors > txRoom) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${txDescriptors} TX descriptors of ${base.txBufferBytes} bytes (${given("driver.base.txBufferBytes", base.txBufferBytes)}); a frame may span at most ${txRoom} (the TX ring of ${base.txRingDescriptors} less one, ${given("driver.base.txRingDescriptors", base.txRingDescriptors)}, and ${given("nic.tx.descriptorCache", tx.descriptorCache)})`);
+    if (sends && txDescriptors > txRoom) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${txDescriptors} TX descriptors of ${base.txBufferBytes} bytes (${given("driver.base.txBufferBytes", base.txBufferBytes)}); a frame may span at most ${txRoom} (the TX ring of ${base.txRingDescriptors} less one, ${given("driver.base.txRingDescriptors", base.txRingDescriptors)}, and ${given("nic.tx.descriptorCache", tx.descriptorCache)})`);
     const rxDescriptors = Math.ceil(frame / base.rxBufferBytes);
-    if (rxDescriptors > base.rxRingDescriptors - 1) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${rxDescriptors} RX descriptors of ${base.rxBufferBytes} bytes (${given("driver.base.rxBufferBytes", base.rxBufferBytes)}); the RX ring of ${base.rxRingDescriptors} (${given("driver.base.rxRingDescriptors", base.rxRingDescriptors)}) holds at most ${base.rxRingDescriptors - 1}`);
-    if (frame > rx.bufferBytes) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the RX packet buffer (${given("nic.rx.bufferBytes", rx.bufferBytes)})`);
+    if (receives && rxDescriptors > base.rxRingDescriptors - 1) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${rxDescriptors} RX descriptors of ${base.rxBufferBytes} bytes (${given("driver.base.rxBufferBytes", base.rxBufferBytes)}); the RX ring of ${base.rxRingDescriptors} (${given("driver.base.rxRingDescriptors", base.rxRingDescriptors)}) holds at most ${base.rxRingDescriptors - 1}`);
+    if (receives && frame > rx.bufferBytes) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the RX packet buffer (${given("nic.rx.bufferBytes", rx.bufferBytes)})`);
   });
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
   if (driverQueues < nic.queues) {

@@ -124,6 +124,14 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID.replace("    packetBytes: 128", "    packetBytes: 9000"), "s.yaml", { "driver.base.txBufferBytes": 128 })).toEqual([
       "s.yaml:23:5: traffic[0].packetBytes = 9000: its ESP frame (9070 bytes) needs 71 TX descriptors of 128 bytes (driver.base.txBufferBytes = 128, by --set driver.base.txBufferBytes); a frame may span at most 64 (the TX ring of 512 less one, driver.base.txRingDescriptors = 512, and nic.tx.descriptorCache = 64)",
     ]);
+    // Each stream against the rings it uses: a stream to the host takes no TX descriptors, one to the peer no RX descriptors.
+    const jumbo = VALID.replace("    packetBytes: 128", "    packetBytes: 9000");
+    expect(problems(jumbo.replace("direction: both", "direction: to-host"), "s.yaml", { "driver.base.txBufferBytes": 128 })).toEqual([]);
+    const smallRx = { "driver.base.rxRingDescriptors": 8, "driver.base.rxBufferBytes": 1024 };
+    expect(problems(jumbo.replace("direction: both", "direction: to-peer"), "s.yaml", smallRx)).toEqual([]);
+    expect(problems(jumbo.replace("direction: both", "direction: to-host"), "s.yaml", smallRx)).toEqual([
+      "s.yaml:23:5: traffic[0].packetBytes = 9000: its ESP frame (9070 bytes) needs 9 RX descriptors of 1024 bytes (driver.base.rxBufferBytes = 1024, by --set driver.base.rxBufferBytes); the RX ring of 8 (driver.base.rxRingDescriptors = 8, by --set driver.base.rxRingDescriptors) holds at most 7",
+    ]);
   });
 
   test("14. a file that is not a scenario file, and one that is missing", () => {
