@@ -41,6 +41,8 @@ function assignment(spelling: (path: string) => string, pathProblem: (path: stri
     const path = spelling(text.slice(0, equals));
     const problem = pathProblem(path);
     if (problem !== null) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${problem}`);
+    // The same place twice (in either spelling): the later would silently replace the earlier.
+    if (Object.hasOwn(previous, path)) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${path} is given by an earlier --set too; give it once`);
     return { ...previous, [path]: parseValue(text.slice(equals + 1), `--set ${text.slice(0, equals)}`) };
   };
 }
@@ -135,6 +137,9 @@ program
     if (file !== undefined && !/\.(ya?ml|json)$/i.test(file) && !existsSync(file) && closestName(file, program.commands.map((command) => command.name())) !== undefined) {
       throw new InvalidArgumentError(`unknown command '${file}'${didYouMean(file, program.commands.map((command) => command.name()))}`);
     }
+    // An option and a --set of the same field: which should stand is not for the command to guess.
+    const clashes = [...(options.seed !== undefined && Object.hasOwn(options.set, "seed") ? ["--set seed: also given by --seed; drop one"] : []), ...(!options.waveform && Object.hasOwn(options.set, "outputs.waveform") ? ["--set outputs.waveform: also given by --no-waveform; drop one"] : [])];
+    if (clashes.length > 0) throw new ScenarioError(clashes);
     const overrides = { ...options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.waveform ? {} : { "outputs.waveform": false }) };
     await runCommand(file, { overrides, out: options.out, quiet: options.quiet });
   });

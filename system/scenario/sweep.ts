@@ -133,9 +133,16 @@ export function pointFailure(point: SweepPoint, error: unknown): string {
   return `configuration ${point.index}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** The loader names every override `--set`; those that came from the grid are named `--grid` (the whole path: `--set seedz` is not `--grid seed`'s). */
+/**
+ * The loader names every override `--set`; those that came from the grid are named `--grid`: the
+ * axis's path, or a place inside the value it gives (`nic.tx.bufferBytes` of `--grid nic.tx=…`),
+ * in either spelling (`customers[0]`), but not a longer name (`--set seedz` is not `--grid seed`'s).
+ */
 function fromGrid(problem: string, point: SweepPoint): string {
-  return (point.grid ?? []).reduce((text, path) => text.replace(new RegExp(`--set ${escapeRegExp(path)}(?![\\w.\\[-])`, "g"), `--grid ${path}`), problem);
+  return (point.grid ?? []).reduce((text, path) => {
+    const bracketed = path.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+    return text.replace(new RegExp(`--set (${escapeRegExp(path)}|${escapeRegExp(bracketed)})(?![\\w-])`, "g"), "--grid $1");
+  }, problem);
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

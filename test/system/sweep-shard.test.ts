@@ -144,6 +144,9 @@ describe("a sweep checks every configuration before any run", () => {
   test("a --set is named --set though a --grid's path begins its own (seed, seedz); a path inside another given whole is refused, not a JavaScript error", () => {
     const points = sweepGrid([["seed", [1, 2]]], { seedz: 3, durationMicroseconds: 20 });
     expect(refusal(points)).toEqual([expect.stringMatching(/^every configuration: --set seedz: the scenario has no field 'seedz'/)]);
+    // A place inside an axis's value is the axis's, in either spelling.
+    expect(refusal(sweepGrid([["customers.0", [{ name: "a" }, { name: "b" }]]], { durationMicroseconds: 20 }))[0]).toMatch(/^every configuration: --grid customers\[0\]\.identity: required/);
+    expect(refusal(sweepGrid([["nic.tx", [{ bufferBytes: 2048 }]]], { durationMicroseconds: 20 }))).toEqual([expect.stringMatching(/: --grid nic\.tx\.bufferBytes = 2048: each of the 8 queues' parts/)]);
     expect(refusal(sweepGrid([["traffic.0.load", [0.1, 0.2]]], { "traffic.0": "x", durationMicroseconds: 20 }))).toEqual([
       "every configuration: --grid traffic.0.load: inside traffic.0, which --set traffic.0 gives whole; give one or the other",
       "every configuration: --set traffic.0: Invalid input: expected object, received string",
