@@ -70,8 +70,31 @@ function axis(text: string, previous: Array<[string, unknown[]]> = []): Array<[s
   const problem = segmentProblem(path);
   if (problem !== null) throw new InvalidArgumentError(`--grid ${text.slice(0, equals)}: ${problem}`);
   // Whether the path names a place in the scenario is checked with each configuration's other mistakes.
-  // Values are split at commas: a list or mapping cannot be one (it is refused as JSON cut short).
-  return [...previous, [path, text.slice(equals + 1).split(",").map((value) => parseValue(value, `--grid ${text.slice(0, equals)}`))]];
+  // Values are split at the commas between them: not those inside a JSON list, mapping or string.
+  return [...previous, [path, splitValues(text.slice(equals + 1)).map((value) => parseValue(value, `--grid ${text.slice(0, equals)}`))]];
+}
+
+/** `a,{"b":1,"c":2},"d,e"`: the values of an axis, split at commas outside brackets and quotes. */
+function splitValues(text: string): string[] {
+  const values: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index];
+    if (quoted) {
+      if (character === "\\") index++;
+      else if (character === '"') quoted = false;
+    } else if (character === '"') quoted = true;
+    else if (character === "[" || character === "{") depth++;
+    else if ((character === "]" || character === "}") && depth > 0) depth--;
+    else if (character === "," && depth === 0) {
+      values.push(text.slice(start, index));
+      start = index + 1;
+    }
+  }
+  values.push(text.slice(start));
+  return values;
 }
 
 /** A whole number written in decimal digits (no sign, exponent, fraction or blank), within its range. */
