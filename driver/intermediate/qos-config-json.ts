@@ -1,3 +1,4 @@
+import { didYouMean } from "../../sim/suggest.js";
 import { type PolicyClass, type QosConfig, QosConfigError, type QosProblem, parseIdentityMatch, qosConfigProblems } from "./qos-config.js";
 
 /**
@@ -17,10 +18,17 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
   const at = (path: string, message: string): undefined => void problems.push({ line: 1, column: 1, message: `${path}: ${message}` });
   const list = (path: string, item: unknown): unknown[] => (Array.isArray(item) ? item : item === undefined ? [] : (at(path, "expected a list"), []));
   const name = (path: string, item: any): string => (typeof item?.name === "string" && item.name !== "" ? item.name : (at(`${path}.name`, "expected a name"), ""));
+  // A misspelt field would otherwise drop what it holds without a word (a policy map's classes, a class's share).
+  const fields = (path: string, item: unknown, known: readonly string[]): void => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) return;
+    for (const key of Object.keys(item)) if (!known.includes(key)) at(path === "" ? key : `${path}.${key}`, `unknown field${didYouMean(key, known)} (fields: ${known.join(", ")})`);
+  };
+  fields("", value, ["profiles", "classMaps", "policyMaps"]);
   const percent = (path: string, item: unknown, minimum = 0): number | undefined => (item === undefined ? undefined : Number.isInteger(item) && (item as number) >= minimum && (item as number) <= 100 ? (item as number) : at(path, `expected a percentage ${minimum} to 100`));
   const config: QosConfig = {
     profiles: list("profiles", value?.profiles).flatMap((profile: any, index) => {
       const path = `profiles[${index}]`;
+      fields(path, profile, ["name", "match", "ipsecQosGroup"]);
       const before = problems.length;
       const matches = list(`${path}.match`, profile?.match).flatMap((line, position) => {
         try {
@@ -36,15 +44,16 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
       return matches.length === 0 && problems.length > before ? [] : [{ name: name(path, profile), matches, ipsecQosGroup: tag, line: 1 }];
     }),
     classMaps: list("classMaps", value?.classMaps).map((klass: any, index) => ({
-      name: name(`classMaps[${index}]`, klass),
+      name: (fields(`classMaps[${index}]`, klass, ["name", "qosGroups"]), name(`classMaps[${index}]`, klass)),
       qosGroups: list(`classMaps[${index}].qosGroups`, klass?.qosGroups).flatMap((group, position) => (Number.isInteger(group) && (group as number) >= 0 && (group as number) <= 255 ? [group as number] : (at(`classMaps[${index}].qosGroups[${position}]`, "expected 0 to 255"), []))),
       line: 1,
     })),
     policyMaps: list("policyMaps", value?.policyMaps).map((policy: any, index) => ({
-      name: name(`policyMaps[${index}]`, policy),
+      name: (fields(`policyMaps[${index}]`, policy, ["name", "classes"]), name(`policyMaps[${index}]`, policy)),
       line: 1,
       classes: list(`policyMaps[${index}].classes`, policy?.classes).map((klass: any, position) => {
         const path = `policyMaps[${index}].classes[${position}]`;
+        fields(path, klass, ["name", "priorityPercent", "bandwidthPercent", "bandwidthRemainingPercent"]);
         const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, 1), line: 1 };
         if (result.priorityPercent !== undefined && (result.bandwidthPercent !== undefined || result.bandwidthRemainingPercent !== undefined)) at(path, `class ${result.name} has both priority and bandwidth: a class is one or the other`);
         return result;

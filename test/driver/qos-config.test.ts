@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { identity } from "../../driver/intermediate/identity.js";
-import { applyQosConfig, parseQosConfig, QosConfigError, qosConfigWarnings, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { applyQosConfig, parseQosConfig, QosConfigError, type QosProblem, qosConfigWarnings, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { spi } from "../../sim/ipsec/esp.js";
 import { ipv4Address } from "../../sim/packet/ipv4.js";
@@ -69,6 +69,24 @@ describe("QoS configuration in the seed's syntax", () => {
     expect(Object.fromEntries(trafficClasses(parseQosConfigJson(json)).byQosGroup)).toEqual({ 1: 7, 2: 6 });
     expect(() => parseQosConfigJson(JSON.stringify({ profiles: [{ name: "a", match: ["colour blue"] }] }), "q.json")).toThrow("q.json:1:1: profiles[0].match[0]: not supported: 'match identity colour blue'");
     expect(() => parseQosConfigJson(JSON.stringify({ policyMaps: [{ name: "p", classes: [{ name: "x", priorityPercent: 5 }] }] }), "q.json")).toThrow("class x is not a class-map");
+  });
+
+  test("a misspelt field of the JSON form is refused at its path with the field meant, at every level (it dropped what it held without a word)", () => {
+    let problems: readonly QosProblem[] = [];
+    try {
+      parseQosConfigJson(JSON.stringify({ bad: 1, profiles: [{ name: "a", match: ["group a"], ipsecQosGrup: 1 }], classMaps: [{ name: "gold", qosGroup: [1] }], policyMaps: [{ name: "p", clases: [] }, { name: "q", classes: [{ name: "gold", priorityPercnt: 5 }] }] }));
+    } catch (error) {
+      if (!(error instanceof QosConfigError)) throw error;
+      problems = error.problems;
+    }
+    const messages = problems.map((problem) => problem.message);
+    expect(messages).toEqual(expect.arrayContaining([
+      "bad: unknown field (fields: profiles, classMaps, policyMaps)",
+      "profiles[0].ipsecQosGrup: unknown field (did you mean ipsecQosGroup?) (fields: name, match, ipsecQosGroup)",
+      "classMaps[0].qosGroup: unknown field (did you mean qosGroups?) (fields: name, qosGroups)",
+      "policyMaps[0].clases: unknown field (did you mean classes?) (fields: name, classes)",
+      "policyMaps[1].classes[0].priorityPercnt: unknown field (did you mean priorityPercent?) (fields: name, priorityPercent, bandwidthPercent, bandwidthRemainingPercent)",
+    ]));
   });
 });
 
