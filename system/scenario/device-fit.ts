@@ -54,7 +54,7 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): 
       onQueue.set(queue, [...(onQueue.get(queue) ?? []), `${klass.name} (${trafficClass})`]);
     }
     for (const [queue, classes] of onQueue) {
-      if (classes.length > 1) problems.push(`${source.locate(["qos"])}: qos: classes ${classes.join(" and ")} would share queue ${queue} of the ${driverQueues} the driver runs, and one schedule: run 8 queues (nic.queues), one per traffic class`);
+      if (classes.length > 1) problems.push(`${source.locate(["qos"])}: qos: classes ${classes.join(" and ")} would share queue ${queue} of the ${driverQueues} the driver runs (${given("nic.queues", nic.queues)}${base.queues === 0 ? "" : `; ${given("driver.base.queues", base.queues)}`}), and one schedule: run 8 queues (nic.queues), one per traffic class`);
     }
   }
   return [...problems, ...runSizeProblems(loaded, top)];

@@ -63,6 +63,9 @@ describe("a mistake made between the file and a --set names both", () => {
     expect(problems(VALID, "s.yaml", { "nic.maxFrameBytes": 30000 })).toEqual([
       "--set nic.maxFrameBytes: nic.tx.bufferBytes = 163840: each of the 8 queues' parts (20480 bytes in whole KB) must hold the longest frame (nic.maxFrameBytes = 30000)",
     ]);
+    // Classes made to share a queue by a --set of the queues: the policy's line, and the --set.
+    const threeClasses = VALID.replace("    priority percent 20", "    priority percent 20\n  class-map match-any silver\n   match qos-group 2\n  class-map match-any bronze\n   match qos-group 3").replace("   class gold\n    priority percent 20", "   class gold\n    priority percent 20\n   class bronze\n    bandwidth percent 30");
+    expect(problems(threeClasses, "s.yaml", { "nic.queues": 2 })).toEqual([expect.stringMatching(/^s\.yaml:\d+:1: qos: classes gold \(7\) and bronze \(\d\) would share queue 1 of the 2 the driver runs \(nic\.queues = 2, by --set nic\.queues\)/)]);
     expect(problems(VALID.replace("    txEntries: 4", "    txEntries: 4\n  tx:\n    priorityReserve: 4"), "s.yaml", { "nic.tx.framesInFlight": 2 })).toEqual([
       "s.yaml:7:5: nic.tx.priorityReserve = 4: must be less than nic.tx.framesInFlight (2), or no queue but the strict ones could ever start a frame (nic.tx.framesInFlight by --set nic.tx.framesInFlight)",
     ]);
