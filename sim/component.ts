@@ -216,6 +216,21 @@ export function buildDesign<T extends Component>(
   token: InjectionToken<T>,
   options: DesignOptions & { clock?: ClockDomain } = {},
 ): Design<T> {
+  const built = buildDesignChecked(kernel, token, options);
+  if (built.problem !== null) throw built.problem;
+  return built.design!;
+}
+
+/**
+ * Build a design and say its parameter problems rather than throw them: the design too when every
+ * component could be built (values that did not fit had their defaults stand in), so that checks
+ * of the whole (a scenario's fit to the device) can be reported with them; null when one could not.
+ */
+export function buildDesignChecked<T extends Component>(
+  kernel: Kernel,
+  token: InjectionToken<T>,
+  options: DesignOptions & { clock?: ClockDomain } = {},
+): { design: Design<T> | null; problem: ParameterError | null } {
   const container = (options.container ?? rootContainer).createChildContainer();
   const overrides = new ParameterOverrides(options.parameters, options.parametersSource);
   const context: ComponentContext = { kernel, parent: null, name: options.name ?? "top", container, overrides, clock: options.clock ?? null };
@@ -226,8 +241,14 @@ export function buildDesign<T extends Component>(
   } catch (error) {
     // A component objecting to its values: reported with every value that did not fit before it.
     if (!(error instanceof ParameterError)) throw error;
-    throw new ParameterError([...overrides.misfits, error.message].join("\n"));
+    return { design: null, problem: new ParameterError([...overrides.misfits, error.message].join("\n")) };
   }
-  overrides.checkAllClaimed([...top.walk()].flatMap((component) => component.declaredParameters.map((parameter) => parameter.path)));
-  return { kernel, top, container };
+  const design = { kernel, top, container };
+  try {
+    overrides.checkAllClaimed([...top.walk()].flatMap((component) => component.declaredParameters.map((parameter) => parameter.path)));
+  } catch (error) {
+    if (!(error instanceof ParameterError)) throw error;
+    return { design, problem: error };
+  }
+  return { design, problem: null };
 }

@@ -1,13 +1,14 @@
-import { buildDesign, type Design } from "../../sim/component.js";
+import { buildDesignChecked, type Design } from "../../sim/component.js";
 import type { DependencyContainer } from "../../sim/di.js";
-import { ParameterError } from "../../sim/errors.js";
+import type { ParameterError } from "../../sim/errors.js";
 import { Kernel } from "../../sim/kernel.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
 import { scenarioSchema } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 
-export type ScenarioDesign = { readonly kind: "built"; readonly design: Design<ScenarioSystem> } | { readonly kind: "refused"; readonly problems: readonly string[] };
+/** Refused with its design when every component could be built (defaults standing in for the values refused), so the scenario's fit can be checked too. */
+export type ScenarioDesign = { readonly kind: "built"; readonly design: Design<ScenarioSystem> } | { readonly kind: "refused"; readonly problems: readonly string[]; readonly design: Design<ScenarioSystem> | null };
 
 /**
  * Build a scenario's system: its parameters (under nic, driver, wire) are checked here, every one
@@ -18,12 +19,8 @@ export function buildScenarioDesign(loaded: LoadedScenario, container: Dependenc
   const scope = container.createChildContainer();
   scope.register(LoadedScenarioToken, { useValue: loaded });
   const kernel = new Kernel({ seed: scenario.seed });
-  try {
-    return { kind: "built", design: buildDesign(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend }, parametersSource: source.file }) };
-  } catch (error) {
-    if (!(error instanceof ParameterError)) throw error;
-    return { kind: "refused", problems: parameterErrorProblems(error, source) };
-  }
+  const { design, problem } = buildDesignChecked(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend }, parametersSource: source.file });
+  return problem === null ? { kind: "built", design: design! } : { kind: "refused", problems: parameterErrorProblems(problem, source), design };
 }
 
 /**

@@ -50,11 +50,12 @@ export interface ScenarioRun {
  */
 export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, "container"> = {}): Design<ScenarioSystem> {
   const built = buildScenarioDesign(loaded, options.container ?? rootContainer);
-  if (built.kind === "refused") throw new ScenarioError(inFileOrder(built.problems, loaded.source.file));
   const design = built.design;
-  const unfit = [...deviceFitProblems(loaded, design.top), ...waveformScopeProblems(loaded, design.kernel)];
-  if (unfit.length > 0) throw new ScenarioError(inFileOrder(unfit, loaded.source.file));
-  return design;
+  // The scenario's fit is checked on a design built with refused values' defaults too, so that neither kind of mistake hides the other.
+  const unfit = design === null ? [] : [...deviceFitProblems(loaded, design.top), ...waveformScopeProblems(loaded, design.kernel)];
+  const problems = [...(built.kind === "refused" ? built.problems : []), ...unfit];
+  if (problems.length > 0) throw new ScenarioError(inFileOrder(problems, loaded.source.file));
+  return design!;
 }
 
 /** Time after which a run in which nothing arrives, nothing is on the wire, no core works and no block has work is over: what has not arrived never will. */

@@ -124,6 +124,11 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID.replace("    packetBytes: 128", "    packetBytes: 9000"), "s.yaml", { "driver.base.txBufferBytes": 128 })).toEqual([
       "s.yaml:23:5: traffic[0].packetBytes = 9000: its ESP frame (9070 bytes) needs 71 TX descriptors of 128 bytes (driver.base.txBufferBytes = 128, by --set driver.base.txBufferBytes); a frame may span at most 64 (the TX ring of 512 less one, driver.base.txRingDescriptors = 512, and nic.tx.descriptorCache = 64)",
     ]);
+    // A value refused by its own rule does not hide a stream that does not fit another.
+    expect(problems(VALID, "s.yaml", { "nic.maxFrameBytes": 100, "driver.cpu.checkBytes": 100 })).toEqual([
+      expect.stringMatching(/^--set driver\.cpu\.checkBytes = 100: expected a multiple of 16/),
+      "s.yaml:23:5: traffic[0].packetBytes = 128: its ESP frame (198 bytes) is longer than the NIC takes (nic.maxFrameBytes = 100, by --set nic.maxFrameBytes)",
+    ]);
     // Each stream against the rings it uses: a stream to the host takes no TX descriptors, one to the peer no RX descriptors.
     const jumbo = VALID.replace("    packetBytes: 128", "    packetBytes: 9000");
     expect(problems(jumbo.replace("direction: both", "direction: to-host"), "s.yaml", { "driver.base.txBufferBytes": 128 })).toEqual([]);
