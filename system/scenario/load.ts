@@ -120,7 +120,7 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: 
   const given = path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], value);
   if (issue.code === "invalid_type" && message.includes("received undefined")) message = `required: ${message.replace(/^Invalid input: /, "")}`;
   // A refinement's own message says what is expected; the value refused goes before it, as for a choice.
-  if (issue.code === "custom" && (typeof given === "string" || typeof given === "number")) message = `${JSON.stringify(given)}: ${message}`;
+  if (issue.code === "custom" && (typeof given === "string" || typeof given === "number")) message = `${shown(given)}: ${message}`;
   if (issue.code === "invalid_value") {
     // Worded as the parameters' own check words it, so a value refused by either reads the same.
     message = `${JSON.stringify(given)}: expected one of ${issue.values.map(String).join(", ")}`;
@@ -128,6 +128,9 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: 
   }
   problem(path, message);
 }
+
+/** A value as a message shows it: as JSON, but a number JSON cannot hold (a YAML .inf, 1e400) as itself. */
+const shown = (value: unknown): string => (typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value));
 
 /** Problems at places in the file in the order of the file; the others (the command line's, the whole file's) first, as they came. */
 export function inFileOrder(problems: readonly string[], file: string): string[] {

@@ -4,6 +4,7 @@ import type { ParameterError } from "../../sim/errors.js";
 import { Kernel } from "../../sim/kernel.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
+import { checkableParameters } from "./parameter-tree.js";
 import { scenarioSchema } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 
@@ -35,7 +36,8 @@ export function parameterErrorProblems(error: ParameterError, source: SourceMap)
     .filter((line) => /top\.\w/.test(line))
     .map((line) => {
       // A rule between values is placed at the first of them that was given (the others given are named after it).
-      const paths = [...new Set([...line.matchAll(/top\.(\w+(?:\.\w+)*)/g)].map((match) => match[1]!))];
+      // (A path offered as "did you mean" is no value of the rule's.)
+      const paths = [...new Set([...line.replace(/\(did you mean [^)]*\)/g, "").matchAll(/top\.(\w+(?:\.\w+)*)/g)].map((match) => match[1]!))];
       const origins = new Map(paths.map((path) => [path, source.origin(path.split("."))]));
       const given = paths.filter((path) => origins.get(path) !== null);
       const placed = given[0] ?? paths[0]!;
@@ -64,8 +66,8 @@ const STAND_IN = {
  */
 export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer): readonly string[] {
   const given = record(value);
-  // A tree the schema refuses (a list, a null) is reported by the schema; the others are checked.
-  const tree = (key: "nic" | "driver" | "wire") => (scenarioSchema.shape[key].safeParse(given[key]).success ? record(given[key]) : {});
+  // Values the schema refuses (an empty value, a list) are reported by the schema; the others are checked.
+  const tree = (key: "nic" | "driver" | "wire") => checkableParameters(given[key]);
   const scenario = scenarioSchema.parse({ ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire") });
   const outcome = buildScenarioDesign({ scenario, qos: null, source, warnings: [] }, container);
   return outcome.kind === "refused" ? outcome.problems : [];

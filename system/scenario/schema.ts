@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CRYPTO_BACKENDS, DEFAULT_CRYPTO_BACKEND } from "../../sim/crypto/backend-choice.js";
+import { parameterTree } from "./parameter-tree.js";
 
 /**
  * Sizes a scenario may have. A run holds a process per stream and direction, and a socket per SA of
@@ -18,8 +19,6 @@ const wholePicoseconds = (microseconds: number) => Math.abs(microseconds * 1e6 -
 
 export const IDENTITY_TYPES = ["ID_IPV4_ADDR", "ID_FQDN", "ID_USER_FQDN", "ID_IPV4_ADDR_SUBNET", "ID_IPV6_ADDR", "ID_IPV6_ADDR_SUBNET", "ID_IPV4_ADDR_RANGE", "ID_IPV6_ADDR_RANGE", "ID_DER_ASN1_DN", "ID_DER_ASN1_GN", "ID_KEY_ID"] as const;
 
-/** Parameter overrides below a component, as a nested object (`crypto_tx: { bytesPerCycle: 8 }`). */
-const parameterTree: z.ZodType<Record<string, unknown>> = z.lazy(() => z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), parameterTree])));
 
 const customer = z.strictObject({
   name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' and '_', starting with a letter"),

@@ -177,6 +177,18 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
+  test("19b. an empty value, a list or an infinite number among the parameters is refused at its own line, and the values beside it are still checked", () => {
+    const text = VALID.replace("nic:\n  sacache:\n    txEntries: 4", "nic:\n  queues:\n  bogus: 1\n  maxFrameBytes: 59\n  tx:\n    bufferBytes:\ndriver:\n  cpu:\n    cores: [2]\nwire:\n  gigabitsPerSecond: .inf");
+    expect(problems(text)).toEqual([
+      "s.yaml:4:3: nic.queues: no value given: expected a number, a text or true/false",
+      "s.yaml:5:3: nic.bogus: no such parameter (did you mean nic.queues?)",
+      "s.yaml:6:3: nic.maxFrameBytes = 59: expected at least 60 bytes (Longest frame (without FCS) the NIC sends or accepts)",
+      "s.yaml:8:5: nic.tx.bufferBytes: no value given: expected a number, a text or true/false",
+      "s.yaml:11:5: driver.cpu.cores: a list: a parameter takes one value (a number, a text or true/false), or a mapping of parameters",
+      "s.yaml:13:3: wire.gigabitsPerSecond: Infinity: not a finite number",
+    ]);
+  });
+
   test("21. a waveform window that ends before it starts: at load, at the field's line (or its --set), not at run time; one that starts at its end is allowed", () => {
     const windowed = (from: number, to: number) => `${VALID}outputs:\n  waveformFromMicroseconds: ${from}\n  waveformToMicroseconds: ${to}\n`;
     expect(problems(windowed(50, 10))).toEqual(["s.yaml:27:3: outputs.waveformToMicroseconds: 10 µs is before outputs.waveformFromMicroseconds = 50 µs (s.yaml:26:3): the waveform's window would end before it starts"]);

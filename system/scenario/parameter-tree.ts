@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+type Tree = Record<string, unknown>;
+
+const isMapping = (value: unknown): value is Tree => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Why a value in a parameter tree can be neither a parameter's value nor a mapping of them, or null. */
+function leafProblem(value: unknown): string | null {
+  if (value === null || value === undefined) return "no value given: expected a number, a text or true/false";
+  if (Array.isArray(value)) return "a list: a parameter takes one value (a number, a text or true/false), or a mapping of parameters";
+  if (typeof value === "number" && !Number.isFinite(value)) return "not a finite number";
+  if (typeof value === "number" || typeof value === "string" || typeof value === "boolean" || isMapping(value)) return null;
+  return "expected a number, a text or true/false";
+}
+
+/** Every value below `tree` that cannot be a parameter's, at its own path. */
+function treeProblems(tree: Tree, path: readonly string[], problem: (path: string[], message: string) => void): void {
+  for (const [key, value] of Object.entries(tree)) {
+    const message = leafProblem(value);
+    if (message !== null) problem([...path, key], message);
+    else if (isMapping(value)) treeProblems(value, [...path, key], problem);
+  }
+}
+
+/**
+ * Parameter overrides below a component, as a nested object (`crypto_tx: { bytesPerCycle: 8 }`):
+ * each value that cannot be a parameter's (empty, a list) is refused at its own path, not as its
+ * whole branch, so that the others are still checked.
+ */
+export const parameterTree = z.record(z.string(), z.unknown()).superRefine((tree, context) => treeProblems(tree, [], (path, message) => context.addIssue({ code: "custom", path, message })));
+
+/** The tree without the values the schema refuses: what the parameters can still check. */
+export function checkableParameters(value: unknown): Tree {
+  if (!isMapping(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([key, item]) => (leafProblem(item) !== null ? [] : [[key, isMapping(item) ? checkableParameters(item) : item]])),
+  );
+}
