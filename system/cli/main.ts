@@ -15,7 +15,7 @@ import type { TableEntries } from "../../driver/caching/trace.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
 import { ScenarioError } from "../scenario/load.js";
 import { parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
-import { MAX_SEED } from "../scenario/schema.js";
+import { MAX_SEED, runName } from "../scenario/schema.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { runCommand } from "./run-command.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
@@ -95,6 +95,13 @@ function splitValues(text: string): string[] {
   }
   values.push(text.slice(start));
   return values;
+}
+
+/** A run's name, as a scenario's name must be. */
+function nameOption(text: string): string {
+  const checked = runName.safeParse(text);
+  if (!checked.success) throw new InvalidArgumentError(`--name: expected ${checked.error.issues.map((issue) => issue.message).join("; ")}`);
+  return text;
 }
 
 /** A whole number written in decimal digits (no sign, exponent, fraction or blank), within its range. */
@@ -235,7 +242,7 @@ program
   .option("--scenario <file>", "take the name, seed, nic and wire parameters and outputs from a scenario file (durationMicroseconds, customers and traffic may be left out: serve does not use them)")
   .addOption(seedOption())
   .option("--set <path=value>", "parameter value, e.g. nic.queues=1 (`top.` before a path is optional; repeatable)", parameterAssignment, {})
-  .option("--name <name>", "the run's name: its files are <out>/<name>.* (default: the scenario's, or serve)")
+  .option("--name <name>", "the run's name: its files are <out>/<name>.* (default: the scenario's, or serve)", nameOption)
   .option("--out <directory>", "where the files go (default: the scenario's outputs.directory, or waveforms)", outputPath("--out"))
   .option("--call-ns <ns>", "simulated CPU time every client request costs (default 20)", integer("--call-ns", 0, 1_000_000_000))
   .option("--no-waveform", "do not write the VCD and .gtkw")

@@ -69,11 +69,14 @@ const stream = z
 
 const qosJson = z.looseObject({});
 
+/** A run's name: it names the run's files (with suffixes such as .summary.json.partial), and a file name is at most 255 bytes. */
+export const runName = z.string().regex(/^[A-Za-z0-9_-]+$/, "a name usable in file names: letters, digits, '-' and '_'").max(128, "at most 128 characters: it names the run's files, with their suffixes");
+
 /** The largest seed: the kernel's random streams are seeded with 32 bits. */
 export const MAX_SEED = 2 ** 32 - 1;
 
 export const scenarioSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_-]+$/, "a name usable in file names: letters, digits, '-' and '_'"),
+  name: runName,
   description: z.string().optional(),
   seed: z.int().min(0).max(MAX_SEED).default(1),
   /** Simulated time the traffic runs; the run then drains until every packet is in, or nothing moves for 100 µs. */
