@@ -82,7 +82,7 @@ export function checkScenario(value: unknown, source = new SourceMap("scenario",
   const problems: string[] = [...earlier];
   const problem = (path: PropertyKey[], message: string) => problems.push(source.at(path, `${formatPath(path)}: ${message}`));
   const parsed = scenarioSchema.safeParse(value);
-  if (!parsed.success) for (const issue of parsed.error.issues) describeIssue(issue, value, problem);
+  if (!parsed.success) describeIssues(parsed.error.issues, value, problem);
   referenceProblems(value, source, problem);
   const given = (value as { qos?: unknown } | null)?.qos;
   const { qos, warnings } = checkQos(given, source, problems);
@@ -109,7 +109,12 @@ function checkQos(given: unknown, source: SourceMap, problems: string[]): { qos:
 }
 
 /** The schema's finding as a problem: an unknown field at its own place, with the field it is nearest; a value not among the choices, with the nearest choice. */
-export function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: PropertyKey[], message: string) => void): void {
+/** The schema's findings as problems, a value that breaks two bounds once. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], value: unknown, problem: (path: PropertyKey[], message: string) => void): void {
+  for (const issue of tightestBounds(issues)) describeIssue(issue, value, problem);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: PropertyKey[], message: string) => void): void {
   const path = issue.path as PropertyKey[];
   if (issue.code === "unrecognized_keys") {
     const fields = schemaFields(path);
@@ -127,6 +132,19 @@ export function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: 
     if (typeof given === "string") message += didYouMean(given, issue.values.map(String));
   }
   problem(path, message);
+}
+
+/** Of two bounds a value breaks at one place (an integer's safe range and the field's own), the tighter: one message, not two. */
+function tightestBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const key = (issue: z.core.$ZodIssue) => `${issue.code}:${issue.path.map(String).join(".")}`;
+  const bound = (issue: z.core.$ZodIssue) => Number((issue as { maximum?: unknown; minimum?: unknown }).maximum ?? -Number((issue as { minimum?: unknown }).minimum ?? 0));
+  const kept = new Map<string, z.core.$ZodIssue>();
+  const rest: z.core.$ZodIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code !== "too_big" && issue.code !== "too_small") rest.push(issue);
+    else if (!kept.has(key(issue)) || bound(issue) < bound(kept.get(key(issue))!)) kept.set(key(issue), issue);
+  }
+  return [...rest, ...kept.values()];
 }
 
 /** A value as a message shows it: as JSON, but a number JSON cannot hold (a YAML .inf, 1e400) as itself. */

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { container as rootContainer } from "../../sim/di.js";
-import { describeIssue, inFileOrder, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
+import { describeIssues, inFileOrder, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
 import { applyOverrides } from "../scenario/overrides.js";
 import { parameterProblems } from "../scenario/parameter-check.js";
 import { scenarioSchema } from "../scenario/schema.js";
@@ -38,7 +38,7 @@ export function parseServeScenario(text: string, file = "scenario", overrides: R
   const source = new SourceMap(file, document, lines, applied, text);
   const parsed = serveScenarioSchema.safeParse(value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) describeIssue(issue, value, (path, message) => problems.push(source.at(path, `${formatPath(path)}: ${message}`)));
+    describeIssues(parsed.error.issues, value, (path, message) => problems.push(source.at(path, `${formatPath(path)}: ${message}`)));
   }
   // The nic and wire trees are checked here too, so that a wrong parameter is named by its line.
   problems.push(...parameterProblems(value, source, rootContainer));

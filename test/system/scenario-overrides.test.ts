@@ -6,6 +6,10 @@ import { loadScenarioFile, ScenarioError } from "../../system/scenario/load.js";
 import { problems, VALID } from "./scenario-fixture.js";
 
 describe("values given on the command line (--set) are checked with the file's, and blamed on the option that gave them", () => {
+  test("17d. a value past both an integer's safe range and its field's own bound is told the tighter bound, once", () => {
+    expect(problems(VALID, "s.yaml", { seed: 99999999999999999999 })).toEqual(["--set seed: Too big: expected number to be <=4294967295"]);
+  });
+
   test("17b. a --set inside a place another --set gives whole (traffic.0=x, traffic.0.load=0.3) is refused by name, not with a JavaScript error", () => {
     expect(problems(VALID, "s.yaml", { "traffic.0": "x", "traffic.0.load": 0.3 })).toEqual([
       "--set traffic.0.load: inside traffic.0, which --set traffic.0 gives whole; give one or the other",
