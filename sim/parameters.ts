@@ -89,10 +89,18 @@ export class ParameterOverrides {
     const unclaimed = [...this.values.keys()].filter((path) => !this.claimed.has(path));
     const problems = this.misfits;
     if (unclaimed.length === 0 && problems.length === 0) return;
-    const lines = unclaimed.map((path) => `  ${path}: no such parameter${didYouMean(path, declared)}`);
+    const lines = unclaimed.map((path) => `  ${path}: ${groupProblem(path, declared) ?? `no such parameter${didYouMean(path, declared)}`}`);
     const unclaimedText = unclaimed.length === 0 ? [] : [`${this.source}: ${unclaimed.length} value(s) match no declared parameter:\n${lines.join("\n")}`];
     throw new ParameterError([...problems, ...unclaimedText].join("\n"));
   }
+}
+
+/** A value given to a group of parameters (`nic.tx: 5`): the group's own names, to give one of them instead. */
+function groupProblem(path: string, declared: readonly string[]): string | null {
+  const members = [...new Set(declared.filter((other) => other.startsWith(`${path}.`)).map((other) => other.slice(path.length + 1).split(".")[0]!))];
+  if (members.length === 0) return null;
+  const shown = members.length > 8 ? `${members.slice(0, 8).join(", ")}, …` : members.join(", ");
+  return `a group of parameters, not one: give its own (${shown})`;
 }
 
 export function resolveParameter<T>(path: string, spec: ParameterSpec<T>, overrides: ParameterOverrides): T {

@@ -10,6 +10,10 @@ describe("values given on the command line (--set) are checked with the file's, 
     expect(problems(VALID, "s.yaml", { seed: 99999999999999999999 })).toEqual(["--set seed: Too big: expected number to be <=4294967295"]);
   });
 
+  test("17e. a value given to a group of parameters (nic.tx=5) is told it is a group, with the group's parameters", () => {
+    expect(problems(VALID, "s.yaml", { "driver.cpu": "fast" })).toEqual(["--set driver.cpu: a group of parameters, not one: give its own (cores, megahertz, policy, checkBytes, switchCycles)"]);
+  });
+
   test("17b. a --set inside a place another --set gives whole (traffic.0=x, traffic.0.load=0.3) is refused by name, not with a JavaScript error", () => {
     expect(problems(VALID, "s.yaml", { "traffic.0": "x", "traffic.0.load": 0.3 })).toEqual([
       "--set traffic.0.load: inside traffic.0, which --set traffic.0 gives whole; give one or the other",
