@@ -13,7 +13,7 @@ export class SourceMap {
   ) {}
 
   /** `file:line:column` of the deepest node on the path that exists (of its key, for a mapping's entry), or the `--set` that gave the value; naming a `--set` that changed something inside it too. */
-  locate(path: readonly PropertyKey[]): string {
+  locate(path: readonly PropertyKey[], text?: string): string {
     const dotted = path.map(String).join(".");
     const override = this.overrides.find((set) => dotted === set || dotted.startsWith(`${set}.`));
     if (override !== undefined) return `--set ${override}`;
@@ -26,8 +26,9 @@ export class SourceMap {
     if (madeBy !== undefined) return `--set ${madeBy}`;
     if (!range) return this.file;
     const { line, col } = this.lines.linePos(range[0]);
-    // A place of the file that a `--set` changed inside (a stream given a load beside its gap): both had a part.
-    return `${this.file}:${line}:${col}${below !== undefined ? ` (with --set ${below})` : ""}`;
+    // A place of the file that a `--set` changed inside (a stream given a load beside its gap): both had a part; a `--set` of a field the message does not name had none.
+    const part = text === undefined ? below : this.overrides.find((set) => set.startsWith(`${dotted}.`) && text.includes(set.slice(dotted.length + 1).split(".")[0]!));
+    return `${this.file}:${line}:${col}${part !== undefined ? ` (with --set ${part})` : ""}`;
   }
 
   /**
@@ -35,7 +36,7 @@ export class SourceMap {
    * once (`--set cryptoBackend: "x": …`, not `--set cryptoBackend: cryptoBackend: "x": …`).
    */
   at(path: readonly PropertyKey[], text: string): string {
-    const place = this.locate(path);
+    const place = this.locate(path, text);
     const dotted = path.map(String).join(".");
     // The text may name the path with its indices in brackets (traffic[0].load).
     const bracketed = path.map((key, index) => (typeof key === "number" ? `[${key}]` : `${index > 0 ? "." : ""}${String(key)}`)).join("");

@@ -91,5 +91,15 @@ describe("a mistake made between the file and a --set names both", () => {
       problems = error.problems;
     }
     expect(problems.join("\n")).toContain(`${file}:7:5 (with --set traffic.0.load): traffic[0]: give exactly one of load and gapMicroseconds`);
+    // A --set of a field the message does not name had no part in it.
+    const both = ["name: s", "durationMicroseconds: 20", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - name: v", "    customer: a", "    direction: both", "    packetBytes: 200", "    gapMicroseconds: 5", "    load: 0.2", ""].join("\n");
+    writeFileSync(file, both);
+    try {
+      loadScenarioFile(file, { "traffic.0.name": "w" });
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems).toContain(`${file}:7:5: traffic[0]: give exactly one of load and gapMicroseconds`);
   });
 });
