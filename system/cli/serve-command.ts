@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describeLeftFiles } from "../../sim/output-files.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig, type ServedRun } from "../serve/served-run.js";
-import { loadServeScenario, RUN_ONLY_FIELDS } from "../serve/serve-scenario.js";
+import { loadServeScenario, RUN_ONLY_FIELDS, SERVE_OUTPUTS } from "../serve/serve-scenario.js";
 import { container as rootContainer } from "../../sim/di.js";
 import { buildNic } from "../hardware.js";
 import { inFileOrder, ScenarioError } from "../scenario/load.js";
@@ -36,7 +36,7 @@ export class ServeOptionError extends Error {}
 export function serveConfig(options: ServeCommandOptions, note: (text: string) => void = () => {}): ServeConfig {
   // The --set values are set in the file first, so that it is checked with them (a rule between two values may hold only with both).
   const loaded = options.scenario ? loadServeScenario(options.scenario, Object.fromEntries(Object.entries(options.set).map(([path, value]) => [scenarioPath(path), value]))) : null;
-  if (loaded && loaded.unused.length > 0) note(`nicsim serve: ${options.scenario}: ${loaded.unused.join(", ")} not used: the client is the driver (serve needs none of ${RUN_ONLY_FIELDS.join(", ")})\n`);
+  if (loaded && loaded.unused.length > 0) note(`nicsim serve: ${options.scenario}: ${loaded.unused.join(", ")} not used: serve takes a scenario's name, seed, nic, wire, cryptoBackend and outputs (${SERVE_OUTPUTS.join(", ")}); the client is the driver (${RUN_ONLY_FIELDS.join(", ")} may be left out)\n`);
   const scenario = loaded?.scenario;
   const parameters = { ...(scenario ? { "top.nic": scenario.nic, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend } : {}), ...options.set };
   return {

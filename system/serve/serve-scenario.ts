@@ -14,7 +14,7 @@ export const RUN_ONLY_FIELDS = ["durationMicroseconds", "customers", "traffic"] 
 /** Fields serve accepts in a run's scenario and does not use. */
 export const UNUSED_BY_SERVE = [...RUN_ONLY_FIELDS, "driver", "qos", "checks", "faults"] as const;
 /** The outputs a served run writes as a run does; the others (the HTML report, the SA trace, the waveform's scopes and window) it does not. */
-const SERVE_OUTPUTS = ["directory", "waveform", "pcap"];
+export const SERVE_OUTPUTS = ["directory", "waveform", "pcap"];
 
 /** A run's scenario schema with the run-only fields optional: every other rule holds, unknown fields are still refused. */
 export const serveScenarioSchema = scenarioSchema.partial({ durationMicroseconds: true, customers: true, traffic: true });

@@ -31,7 +31,7 @@ test("a serve scenario needs no durationMicroseconds, customers or traffic (serv
   const run = join(directory, "run.yaml");
   writeFileSync(run, ["name: r", "description: a run", "outputs:", "  html: false", "durationMicroseconds: 10", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - { name: s, customer: a, direction: both, packetBytes: 100, load: 0.1 }", ""].join("\n"));
   expect(serveConfig({ scenario: run, set: {}, waveform: true }, (text) => notes.push(text)).name).toBe("r");
-  expect(notes).toEqual([`nicsim serve: ${run}: durationMicroseconds, customers, traffic, outputs.html not used: the client is the driver (serve needs none of durationMicroseconds, customers, traffic)\n`]);
+  expect(notes).toEqual([`nicsim serve: ${run}: durationMicroseconds, customers, traffic, outputs.html not used: serve takes a scenario's name, seed, nic, wire, cryptoBackend and outputs (directory, waveform, pcap); the client is the driver (durationMicroseconds, customers, traffic may be left out)\n`]);
 });
 
 test("a serve scenario still refuses unknown fields, wrong values and wrong parameters, each at its line", () => {
