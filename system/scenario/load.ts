@@ -52,16 +52,27 @@ export function readScenarioText(file: string): string {
 }
 
 /** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
+/** Alias expansions a scenario file may make: far more than any scenario needs, far fewer than exhaust memory. */
+const MAX_ALIAS_COUNT = 1000;
+
 export function parseScenarioDocument(text: string, file: string) {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ScenarioError(document.errors.map((error) => {
       const { line, col } = lines.linePos(error.pos[0]);
-      return `${file}:${line}:${col}: ${error.message.split("\n")[0]}`;
+      // The library's advice is for its own callers: a scenario is one document.
+      const message = error.code === "MULTIPLE_DOCS" ? "a second YAML document ('---'): a scenario file holds one" : error.message.split("\n")[0];
+      return `${file}:${line}:${col}: ${message}`;
     }));
   }
-  return { document, lines, value: document.toJS() as unknown };
+  try {
+    return { document, lines, value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+  } catch (error) {
+    // Aliases that would expand past any scenario's size (a "billion laughs"): refused, not expanded.
+    const reason = (error as Error).message;
+    throw new ScenarioError([/alias/i.test(reason) ? `${file}: its YAML aliases (*name) would expand to more than ${MAX_ALIAS_COUNT} copies; a scenario needs far fewer` : `${file}: ${reason}`]);
+  }
 }
 
 /** Parse and check scenario text (YAML, of which JSON is a subset). */

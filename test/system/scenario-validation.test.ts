@@ -159,6 +159,12 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
+  test("20b. a second YAML document, and aliases that would expand without end, are refused with the file's name in the scenario's words", () => {
+    expect(problems(`${VALID}---\nname: other\n`)).toEqual([expect.stringMatching(/^s\.yaml:\d+:1: a second YAML document \('---'\): a scenario file holds one$/)]);
+    const laughs = ["a: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]", ...Array.from({ length: 9 }, (_, level) => `b${level}: &a${level + 1} [${Array(9).fill(`*a${level}`).join(", ")}]`)].join("\n");
+    expect(problems(`${laughs}\n${VALID}`)).toEqual(["s.yaml: its YAML aliases (*name) would expand to more than 1000 copies; a scenario needs far fewer"]);
+  });
+
   test("20. a scenario file larger than any scenario needs is refused before it is parsed", () => {
     const file = join(mkdtempSync(join(tmpdir(), "nicsim-")), "huge.yaml");
     writeFileSync(file, `${VALID}${"# padding\n".repeat(LIMITS.fileBytes / 10 + 1)}`);
