@@ -77,10 +77,18 @@ export function parseScenarioDocument(text: string, file: string) {
 
 /** Parse and check scenario text (YAML, of which JSON is a subset). */
 export function parseScenarioText(text: string, file = "scenario", overrides: Record<string, unknown> = {}): LoadedScenario {
+  return scenarioLoader(text, file)(overrides);
+}
+
+/** Scenario text parsed once, then checked with each set of overrides given (a sweep's configurations): the YAML is not parsed again for each. */
+export function scenarioLoader(text: string, file = "scenario"): (overrides?: Record<string, unknown>) => LoadedScenario {
   const { document, lines, value } = parseScenarioDocument(text, file);
-  // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.
-  const { problems, applied } = applyOverrides(value, overrides);
-  return checkScenario(value, new SourceMap(file, document, lines, applied, text), problems);
+  return (overrides = {}) => {
+    const copy = structuredClone(value);
+    // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.
+    const { problems, applied } = applyOverrides(copy, overrides);
+    return checkScenario(copy, new SourceMap(file, document, lines, applied, text), problems);
+  };
 }
 
 /**

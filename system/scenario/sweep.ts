@@ -2,8 +2,8 @@ import { redactSecrets, redactValue } from "./secret-paths.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { defaultScenario } from "./default-scenario.js";
-import { loadScenarioFile, ScenarioError } from "./load.js";
+import { DEFAULT_SCENARIO_FILE, defaultScenario, defaultScenarioText } from "./default-scenario.js";
+import { loadScenarioFile, readScenarioText, ScenarioError, scenarioLoader } from "./load.js";
 import { buildScenario, runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
 import type { ScenarioSummary } from "./summary.js";
@@ -64,9 +64,17 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
  */
 export function checkSweepPoints(file: string | null, points: readonly SweepPoint[], earlier: readonly string[] = []): Scenario[] {
   const refused: Array<{ readonly point: SweepPoint; readonly problems: readonly string[] }> = [];
+  // Read and parsed once (a file that cannot be read is said once, not for every configuration).
+  let load: ReturnType<typeof scenarioLoader>;
+  try {
+    load = file === null ? scenarioLoader(defaultScenarioText(), DEFAULT_SCENARIO_FILE) : scenarioLoader(readScenarioText(file), file);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    throw new ScenarioError([...earlier, ...error.problems]);
+  }
   const scenarios = points.map((point) => {
     try {
-      const loaded = file === null ? defaultScenario(point.overrides) : loadScenarioFile(file, point.overrides);
+      const loaded = load(point.overrides);
       // Parameters, the device's fit and the waveform's scopes are checked when a system is built.
       buildScenario(loaded);
       return loaded.scenario;
@@ -86,7 +94,13 @@ const LISTED_CONFIGURATIONS = 8;
 /** Each problem once, with the configurations that have it: one by its values, several by index, or every one. */
 function groupedProblems(refused: ReadonlyArray<{ readonly point: SweepPoint; readonly problems: readonly string[] }>, configurations: number): string[] {
   const holders = new Map<string, SweepPoint[]>();
-  for (const { point, problems } of refused) for (const problem of problems) holders.set(problem, [...(holders.get(problem) ?? []), point]);
+  for (const { point, problems } of refused) {
+    for (const problem of problems) {
+      const holding = holders.get(problem);
+      if (holding === undefined) holders.set(problem, [point]);
+      else holding.push(point);
+    }
+  }
   return [...holders].map(([problem, points]) => {
     if (points.length === 1) return `${pointName(points[0]!)}: ${problem}`;
     if (points.length === configurations) return `every configuration: ${problem}`;

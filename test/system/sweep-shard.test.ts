@@ -141,6 +141,17 @@ describe("a sweep checks every configuration before any run", () => {
     expect(refusal(sweepGrid([["seed", [1]]], { durationMicroseconds: 0 }), ["--grid seed: given as two axes"])).toEqual(["--grid seed: given as two axes", expect.stringMatching(/^configuration 0 \(.*\): --set durationMicroseconds: Too small/)]);
   });
 
+  test("a scenario file that cannot be read is said once, not for every configuration, with the command line's own problems", () => {
+    let problems: readonly string[] = [];
+    try {
+      checkSweepPoints("no-such-sweep.yaml", sweepGrid([["seed", [1, 2, 3]]], {}), ["--grid seed: given as 2 axes"]);
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems).toEqual(["--grid seed: given as 2 axes", expect.stringMatching(/^no-such-sweep\.yaml: cannot read: /)]);
+  });
+
   test("a --set is named --set though a --grid's path begins its own (seed, seedz); a path inside another given whole is refused, not a JavaScript error", () => {
     const points = sweepGrid([["seed", [1, 2]]], { seedz: 3, durationMicroseconds: 20 });
     expect(refusal(points)).toEqual([expect.stringMatching(/^every configuration: --set seedz: the scenario has no field 'seedz'/)]);
