@@ -32,9 +32,10 @@ import { devicePython } from "../serve/device-python.js";
 /** `path=value` for a scenario (values parse as JSON when they can, else stay strings); whether the path names a place in it is checked when the scenario is loaded, with its other mistakes. */
 const scenarioAssignment = assignment(scenarioPath, segmentProblem);
 /** `path=value` for a design's parameter, the same path as a scenario's (`nic.queues` or `top.nic.queues`); the parameters check it themselves. */
-const parameterAssignment = assignment(parameterPath, segmentProblem);
+// Parameters go to the design as they are, with no scenario loader to find one --set inside another: refused here.
+const parameterAssignment = assignment(parameterPath, segmentProblem, true);
 
-function assignment(spelling: (path: string) => string, pathProblem: (path: string) => string | null) {
+function assignment(spelling: (path: string) => string, pathProblem: (path: string) => string | null, refuseNested = false) {
   return (text: string, previous: Record<string, unknown> = {}): Record<string, unknown> => {
     const equals = text.indexOf("=");
     if (equals <= 0) throw new InvalidArgumentError(`--set: expected path=value, with a path before the '=' (the argument is not shown: it may hold a key)`);
@@ -43,6 +44,8 @@ function assignment(spelling: (path: string) => string, pathProblem: (path: stri
     if (problem !== null) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${problem}`);
     // The same place twice (in either spelling): the later would silently replace the earlier.
     if (Object.hasOwn(previous, path)) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${path} is given by an earlier --set too; give it once`);
+    const nested = refuseNested ? Object.keys(previous).find((other) => path.startsWith(`${other}.`) || other.startsWith(`${path}.`)) : undefined;
+    if (nested !== undefined) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${nested.length < path.length ? `inside ${scenarioPath(nested)}, which an earlier --set gives whole` : `gives whole ${scenarioPath(path)}, which holds ${scenarioPath(nested)} of an earlier --set`}; give one or the other`);
     return { ...previous, [path]: parseValue(text.slice(equals + 1), `--set ${text.slice(0, equals)}`) };
   };
 }

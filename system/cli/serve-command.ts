@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeLeftFiles } from "../../sim/output-files.js";
@@ -93,6 +93,8 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
 export async function serveCommand(command: readonly string[], options: ServeCommandOptions): Promise<void> {
   if (options.stdio && (options.socket !== undefined || command.length > 0)) throw new ServeOptionError("--stdio serves the process that started the server: give neither --socket nor a command with it");
   if (!options.stdio && options.socket === undefined && command.length === 0) throw new ServeOptionError("say where to serve: --socket <path>, --stdio, or a client command after --");
+  // A path=value without --set would be started as the client (and named in the summary): it may hold a key.
+  if (command.length > 0 && command[0]!.includes("=") && !existsSync(command[0]!)) throw new ServeOptionError("the client command's first word has '=' in it and no such program exists: a path=value is given with --set (the argument is not shown: it may hold a key)");
   // With --stdio, stdout carries the protocol: words for a person go to stderr.
   const say = (text: string) => (options.stdio ? process.stderr : process.stdout).write(text);
   const config = checkedServeConfig(options, (text) => process.stderr.write(text));

@@ -39,7 +39,11 @@ export function loadScenarioFile(file: string, overrides: Record<string, unknown
 export function readScenarioText(file: string): string {
   // A `path=value` given without --set may be a key: it is not shown.
   if (file.includes("=") && !existsSync(file)) throw new ScenarioError([`the scenario file's name has '=' in it and no such file exists: a path=value is given with --set (the argument is not shown: it may hold a key)`]);
-  if (![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase())) throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
+  if (![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase())) {
+    // A word that names no file may be the rest of a value typed without quotes (--set …preSharedKey=correct horse): not shown.
+    if (!existsSync(file)) throw new ScenarioError([`the scenario file given is no .yaml, .yml or .json file, and no such file exists (it is not shown: it may be a word of a --set value typed without quotes, which may hold a key)`]);
+    throw new ScenarioError([`${file}: expected a .yaml, .yml or .json scenario file`]);
+  }
   try {
     // Parsing a huge file takes long before its size can be refused field by field.
     const bytes = statSync(file).size;

@@ -1,3 +1,5 @@
+import { schemaFields } from "./overrides.js";
+
 /**
  * Scenario fields that hold secrets (pre-shared keys): their values are shown nowhere but where
  * the user gave them. Sweep rows, tables and messages print this instead.
@@ -9,9 +11,14 @@ export const REDACTED = "<secret>";
  * name (pre_shared_key, psk, secret, passphrase), whose value is a key all the same.
  */
 export function isSecretPath(path: string): boolean {
-  const last = path.slice(path.lastIndexOf(".") + 1).toLowerCase().replace(/[_-]/g, "");
-  return /key$|psk|secret|pass|preshared/.test(last);
+  const field = path.slice(path.lastIndexOf(".") + 1);
+  const last = field.toLowerCase().replace(/[_-]/g, "");
+  if (/key$|psk|secret|pass|preshared/.test(last)) return true;
+  // Under a customer's ike, a field the schema does not have is a misspelling of something; it may be the key (pwd, token).
+  return /(^|\.)ike\.[^.]+$/.test(path) && !IKE_FIELDS.includes(field);
 }
+
+const IKE_FIELDS = schemaFields(["customers", 0, "ike"]);
 
 /** A place above a key (a customer, its ike): a text given there whole may be the key put one level too high. */
 function holdsSecrets(path: string): boolean {

@@ -140,7 +140,11 @@ describe("scenario files are checked before anything runs, and each mistake is n
   });
 
   test("14. a file that is not a scenario file, and one that is missing", () => {
-    expect(() => loadScenarioFile("scenario.txt")).toThrow("scenario.txt: expected a .yaml, .yml or .json scenario file");
+    const text = join(mkdtempSync(join(tmpdir(), "nicsim-")), "scenario.txt");
+    writeFileSync(text, VALID);
+    expect(() => loadScenarioFile(text)).toThrow(`${text}: expected a .yaml, .yml or .json scenario file`);
+    // A word that names no file may be part of a value typed without quotes: it is not shown.
+    expect(() => loadScenarioFile("horse")).toThrow(/^the scenario file given is no \.yaml, \.yml or \.json file, and no such file exists \(it is not shown/);
     expect(() => loadScenarioFile("no-such-scenario.yaml")).toThrow(/^no-such-scenario\.yaml: cannot read: /);
   });
 

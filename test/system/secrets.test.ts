@@ -100,7 +100,7 @@ describe("pre-shared keys stay where the user gave them", () => {
     // Without '=' the argument may be a key typed with ':' for '=': none of it shows.
     expect(redactArguments("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKey:ka-secret' is invalid.")).toBe("error: option '--set <path=value>' argument '…' is invalid.");
     expect(redactArguments("error: option '--seed <n>' argument 'abc' is invalid.")).toBe("error: option '--seed <n>' argument 'abc' is invalid.");
-    expect(redactSecrets({ "customers.0.ike.passphrase": "K6" })).toEqual({ "customers.0.ike.passphrase": "<secret>" });
+    expect(redactSecrets({ "customers.0.ike.passphrase": "K6", "customers.0.ike.pwd": "K7", "customers.1.ike": { mode: "main", token: "K8" }, "customers.0.ike.mode": "main" })).toEqual({ "customers.0.ike.passphrase": "<secret>", "customers.0.ike.pwd": "<secret>", "customers.1.ike": { mode: "main", token: "<secret>" }, "customers.0.ike.mode": "main" });
   });
 
   test("a sweep's advice on its axes shows no key, and a path=value given where the scenario file goes is not echoed", async () => {
