@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { parseQosConfig, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
@@ -56,6 +56,26 @@ export function readScenarioText(file: string): string {
 }
 
 /** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
+/** Characters a document's values would hold with every alias expanded: an alias counts as what it names, each time (each node sized once). */
+function expandedSize(document: Document): number {
+  const sizes = new Map<unknown, number>();
+  const size = (node: unknown): number => {
+    if (node === null || node === undefined) return 0;
+    if (isAlias(node)) return size(node.resolve(document));
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    // A node within itself (an alias to an ancestor) counts once.
+    sizes.set(node, 0);
+    let total = 0;
+    if (isScalar(node)) total = String(node.value ?? "").length;
+    else if (isMap(node)) for (const pair of node.items) total += size(pair.key) + size(pair.value);
+    else if (isSeq(node)) for (const item of node.items) total += size(item);
+    sizes.set(node, total);
+    return total;
+  };
+  return size(document.contents);
+}
+
 /** Alias expansions a scenario file may make: far more than any scenario needs, far fewer than exhaust memory. */
 const MAX_ALIAS_COUNT = 1000;
 
@@ -70,6 +90,9 @@ export function parseScenarioDocument(text: string, file: string) {
       return `${file}:${line}:${col}: ${message}`;
     }));
   }
+  // Aliases of a large value (a long string named a thousand times) would fill memory as it is expanded: its size is counted first.
+  const expanded = expandedSize(document);
+  if (expanded > LIMITS.fileBytes) throw new ScenarioError([`${file}: its YAML aliases (*name) would expand it to ${expanded} characters; a scenario is at most ${LIMITS.fileBytes}`]);
   try {
     return { document, lines, value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
   } catch (error) {
