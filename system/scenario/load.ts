@@ -114,7 +114,7 @@ export function scenarioLoader(text: string, file = "scenario"): (overrides?: Re
     const copy = structuredClone(value);
     // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.
     const { problems, applied } = applyOverrides(copy, overrides);
-    return checkScenario(copy, new SourceMap(file, document, lines, applied, text), problems);
+    return checkScenario(copy, new SourceMap(file, document, lines, applied, text, copy), problems);
   };
 }
 

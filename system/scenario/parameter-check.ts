@@ -42,6 +42,8 @@ export function parameterErrorProblems(error: ParameterError, source: SourceMap)
       const given = paths.filter((path) => origins.get(path) !== null);
       const placed = given[0] ?? paths[0]!;
       const others = given.filter((path) => path !== placed).map((path) => `${path} ${origins.get(path)!.startsWith("--set ") ? "by" : "at"} ${origins.get(path)}`);
+      // Placed at another value's place: the value the message starts with was nobody's, and says so.
+      if (placed !== paths[0] && origins.get(paths[0]!) === null) others.unshift(`${paths[0]} has its default`);
       const text = line.replace(/^.*?top\./, "").replace(/top\./g, "");
       return source.at(placed.split("."), others.length === 0 ? text : `${text} (${others.join("; ")})`);
     });

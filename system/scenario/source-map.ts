@@ -10,6 +10,8 @@ export class SourceMap {
     private readonly overrides: readonly string[] = [],
     /** The file's text, to place positions inside a block of text (the QoS policy) at their true column. */
     private readonly text: string = "",
+    /** The scenario as set (the file's values with the `--set`s'), to tell a value a `--set` of a whole mapping gave from one it left to its default. */
+    private readonly values: unknown = undefined,
   ) {}
 
   /** `file:line:column` of the deepest node on the path that exists (of its key, for a mapping's entry), or the `--set` that gave the value; naming a `--set` that changed something inside it too. */
@@ -52,7 +54,9 @@ export class SourceMap {
   origin(path: readonly PropertyKey[]): string | null {
     const dotted = path.map(String).join(".");
     const override = this.overrides.find((set) => dotted === set || dotted.startsWith(`${set}.`));
-    if (override !== undefined) return `--set ${override}`;
+    // A mapping set whole gave only what it holds.
+    if (override !== undefined && (dotted === override || this.values === undefined || valueAt(this.values, path) !== undefined)) return `--set ${override}`;
+    if (override !== undefined) return null;
     if (!this.lines) return null;
     const { found, range } = this.walk(path);
     if (found < path.length || !range) return null;
@@ -111,4 +115,14 @@ function sameStart(a: readonly string[], b: readonly PropertyKey[], count: numbe
   if (a.length < count || b.length < count) return false;
   for (let index = 0; index < count; index++) if (a[index] !== String(b[index])) return false;
   return true;
+}
+
+/** The value at a path of a parsed scenario, or undefined. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (typeof node !== "object" || node === null || !Object.hasOwn(node, String(key))) return undefined;
+    node = (node as Record<string, unknown>)[String(key)];
+  }
+  return node;
 }

@@ -69,7 +69,11 @@ describe("values given on the command line (--set) are checked with the file's, 
 describe("a mistake made between the file and a --set names both", () => {
   test("a rule between two values is placed at the one given (its --set or line), not at the other's default; the other given is named after it", () => {
     expect(problems(VALID, "s.yaml", { "nic.maxFrameBytes": 30000 })).toEqual([
-      "--set nic.maxFrameBytes: nic.tx.bufferBytes = 163840: each of the 8 queues' parts (20480 bytes in whole KB) must hold the longest frame (nic.maxFrameBytes = 30000)",
+      "--set nic.maxFrameBytes: nic.tx.bufferBytes = 163840: each of the 8 queues' parts (20480 bytes in whole KB) must hold the longest frame (nic.maxFrameBytes = 30000) (nic.tx.bufferBytes has its default)",
+    ]);
+    // A mapping set whole gave only what it holds: the value left to its default is not blamed on it.
+    expect(problems(VALID, "s.yaml", { "nic.tx": { framesInFlight: 4 } })).toEqual([
+      "--set nic.tx: nic.tx.priorityReserve = 8: must be less than nic.tx.framesInFlight (4), or no queue but the strict ones could ever start a frame (nic.tx.priorityReserve has its default)",
     ]);
     // Classes made to share a queue by a --set of the queues: the policy's line, and the --set.
     const threeClasses = VALID.replace("    priority percent 20", "    priority percent 20\n  class-map match-any silver\n   match qos-group 2\n  class-map match-any bronze\n   match qos-group 3").replace("   class gold\n    priority percent 20", "   class gold\n    priority percent 20\n   class bronze\n    bandwidth percent 30");
