@@ -130,9 +130,10 @@ function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, sou
     case "number": {
       const unit = spec.unit ? ` ${spec.unit}` : "";
       if (typeof value !== "number" || !Number.isFinite(value)) fail(`a number${unit}`);
-      if (spec.kind === "integer" && !Number.isSafeInteger(value)) fail(`an integer${unit}`);
+      // Bounds first: 1e30 is told the bound it is past, not that it is no integer.
       if (spec.minimum !== undefined && (value as number) < spec.minimum) fail(`at least ${spec.minimum}${unit}`);
       if (spec.maximum !== undefined && (value as number) > spec.maximum) fail(`at most ${spec.maximum}${unit}`);
+      if (spec.kind === "integer" && !Number.isSafeInteger(value)) fail(`an integer${unit}`);
       const expected = spec.check?.(value as number);
       if (expected) fail(expected);
       break;

@@ -70,7 +70,9 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   const given = record(value);
   // Values the schema refuses (an empty value, a list) are reported by the schema; the others are checked.
   const tree = (key: "nic" | "driver" | "wire") => checkableParameters(given[key]);
-  const scenario = scenarioSchema.parse({ ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire") });
-  const outcome = buildScenarioDesign({ scenario, qos: null, source, warnings: [] }, container);
+  const parsed = scenarioSchema.safeParse({ ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire") });
+  // Trees the schema still refuses have been reported by it.
+  if (!parsed.success) return [];
+  const outcome = buildScenarioDesign({ scenario: parsed.data, qos: null, source, warnings: [] }, container);
   return outcome.kind === "refused" ? outcome.problems : [];
 }

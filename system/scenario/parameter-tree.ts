@@ -9,6 +9,7 @@ function leafProblem(value: unknown): string | null {
   if (value === null || value === undefined) return "no value given: expected a number, a text or true/false";
   if (Array.isArray(value)) return "a list: a parameter takes one value (a number, a text or true/false), or a mapping of parameters";
   if (typeof value === "number" && !Number.isFinite(value)) return "not a finite number";
+  if (isMapping(value) && Object.keys(value).length === 0) return "an empty mapping: a parameter takes one value (a number, a text or true/false), and a group the values of its parameters";
   if (typeof value === "number" || typeof value === "string" || typeof value === "boolean" || isMapping(value)) return null;
   return "expected a number, a text or true/false";
 }
@@ -33,6 +34,12 @@ export const parameterTree = z.record(z.string(), z.unknown()).superRefine((tree
 export function checkableParameters(value: unknown): Tree {
   if (!isMapping(value)) return {};
   return Object.fromEntries(
-    Object.entries(value).flatMap(([key, item]) => (leafProblem(item) !== null ? [] : [[key, isMapping(item) ? checkableParameters(item) : item]])),
+    Object.entries(value).flatMap(([key, item]) => {
+      if (leafProblem(item) !== null) return [];
+      if (!isMapping(item)) return [[key, item]];
+      // A group left with nothing to check is left out, as an empty one is refused.
+      const group = checkableParameters(item);
+      return Object.keys(group).length === 0 ? [] : [[key, group]];
+    }),
   );
 }

@@ -30,7 +30,8 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
       signalNames.set(signal, name);
       customers.add(name);
     }
-    sas += typeof customer?.sas === "number" ? customer.sas : 1;
+    // A count the schema refuses (past 64) is reported there, not again as the total.
+    sas += typeof customer?.sas === "number" && customer.sas <= 64 ? customer.sas : 1;
     const given = record(customer?.identity);
     const type = given?.type;
     if (typeof type !== "string" || !(IDENTITY_TYPES as readonly string[]).includes(type) || typeof given?.value !== "string" || given.value === "") return;

@@ -201,6 +201,12 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "s.yaml:11:5: driver.cpu.cores: a list: a parameter takes one value (a number, a text or true/false), or a mapping of parameters",
       "s.yaml:13:3: wire.gigabitsPerSecond: Infinity: not a finite number",
     ]);
+    // An empty mapping where a value goes, a number past a bound (told the bound, not that it is no integer), and a count past its own bound not counted again in the total.
+    expect(problems(VALID, "s.yaml", { "nic.dma.writeLatency": {}, "nic.queues": 1e20, "customers.0.sas": 1e20 })).toEqual([
+      "--set nic.dma.writeLatency: an empty mapping: a parameter takes one value (a number, a text or true/false), and a group the values of its parameters",
+      "--set customers.0.sas: Too big: expected number to be <=64",
+      "--set nic.queues = 100000000000000000000: expected at most 8 (TX and RX queues (one per traffic class) and interrupt vectors besides the error vector)",
+    ]);
   });
 
   test("21. a waveform window that ends before it starts: at load, at the field's line (or its --set), not at run time; one that starts at its end is allowed", () => {
