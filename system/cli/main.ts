@@ -171,7 +171,11 @@ program
       throw new InvalidArgumentError(`unknown command '${file}'${didYouMean(file, program.commands.map((command) => command.name()))}`);
     }
     // An option and a --set of the same field: which should stand is not for the command to guess.
-    const clashes = [...(options.seed !== undefined && Object.hasOwn(options.set, "seed") ? ["--set seed: also given by --seed; drop one"] : []), ...(!options.waveform && Object.hasOwn(options.set, "outputs.waveform") ? ["--set outputs.waveform: also given by --no-waveform; drop one"] : [])];
+    const clashes = [
+      ...(options.seed !== undefined && Object.hasOwn(options.set, "seed") ? ["--set seed: also given by --seed; drop one"] : []),
+      ...(!options.waveform && Object.hasOwn(options.set, "outputs.waveform") ? ["--set outputs.waveform: also given by --no-waveform; drop one"] : []),
+      ...(options.out !== undefined && Object.hasOwn(options.set, "outputs.directory") ? ["--set outputs.directory: also given by --out; drop one"] : []),
+    ];
     if (clashes.length > 0) throw new ScenarioError(clashes);
     const overrides = { ...options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.waveform ? {} : { "outputs.waveform": false }) };
     await runCommand(file, { overrides, out: options.out, quiet: options.quiet });

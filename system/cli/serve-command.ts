@@ -35,7 +35,8 @@ export class ServeOptionError extends Error {}
  */
 export function serveConfig(options: ServeCommandOptions, note: (text: string) => void = () => {}): ServeConfig {
   // The --set values are set in the file first, so that it is checked with them (a rule between two values may hold only with both).
-  const loaded = options.scenario ? loadServeScenario(options.scenario, Object.fromEntries(Object.entries(options.set).map(([path, value]) => [scenarioPath(path), value]))) : null;
+  const inScenario = Object.entries(options.set).filter(([path]) => SCENARIO_DEVICE_PATH.test(path));
+  const loaded = options.scenario ? loadServeScenario(options.scenario, Object.fromEntries(inScenario.map(([path, value]) => [scenarioPath(path), value]))) : null;
   if (loaded && loaded.unused.length > 0) note(`nicsim serve: ${options.scenario}: ${loaded.unused.join(", ")} not used: serve takes a scenario's name, seed, nic, wire, cryptoBackend and outputs (${SERVE_OUTPUTS.join(", ")}); the client is the driver (${RUN_ONLY_FIELDS.join(", ")} may be left out)\n`);
   const scenario = loaded?.scenario;
   const parameters = { ...(scenario ? { "top.nic": scenario.nic, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend } : {}), ...options.set };
@@ -55,12 +56,15 @@ export function serveConfig(options: ServeCommandOptions, note: (text: string) =
  * The configuration, its device built once before anything is served, so that the file's
  * mistakes and the --set's are reported together (a file's alone hid the others).
  */
+/** The device's parameters a scenario holds; the served design has one more, top.hostMemoryGuard, which a scenario does not. */
+const SCENARIO_DEVICE_PATH = /^top\.(nic|wire|cryptoBackend)(\.|$)/;
+
 export function checkedServeConfig(options: ServeCommandOptions, note: (text: string) => void = () => {}): ServeConfig {
-  const isDevice = (path: string) => /^top\.(nic|wire|cryptoBackend)(\.|$)/.test(path);
+  const isDevice = (path: string) => SCENARIO_DEVICE_PATH.test(path) || path === "top.hostMemoryGuard";
   const set = Object.fromEntries(Object.entries(options.set).filter(([path]) => isDevice(path)));
   const problems = Object.keys(options.set)
     .filter((path) => !isDevice(path))
-    .map((path) => `--set ${scenarioPath(path)}: ${path.startsWith("top.driver") ? "serve has no driver (the client is the driver), so no driver parameter applies" : "serve's --set gives the device's parameters (nic, wire, cryptoBackend); the rest comes from --scenario, --seed, --name or --out"}`);
+    .map((path) => `--set ${scenarioPath(path)}: ${path.startsWith("top.driver") ? "serve has no driver (the client is the driver), so no driver parameter applies" : "serve's --set gives the device's parameters (nic, wire, cryptoBackend, hostMemoryGuard); the rest comes from --scenario, --seed, --name or --out"}`);
   let config: ServeConfig | null = null;
   try {
     config = serveConfig({ ...options, set }, note);
@@ -68,15 +72,14 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
     if (!(error instanceof ScenarioError)) throw error;
     problems.push(...error.problems);
   }
-  // A scenario file is checked with the --set values in it; without one, they are checked by building the device.
-  if (!options.scenario) {
-    try {
-      buildNic({ parameters: set, parametersSource: "--set", container: rootContainer.createChildContainer() });
-    } catch (error) {
-      const refused = commandLineParameterError(error, set, "serve");
-      if (!(refused instanceof ScenarioError)) throw refused;
-      problems.push(...refused.problems);
-    }
+  // A scenario file is checked with the --set values it holds; the device is built to check the rest (all of them without a file).
+  const rest = options.scenario ? Object.fromEntries(Object.entries(set).filter(([path]) => !SCENARIO_DEVICE_PATH.test(path))) : set;
+  try {
+    buildNic({ parameters: config?.parameters ?? rest, parametersSource: config?.parametersSource ?? "--set", container: rootContainer.createChildContainer() });
+  } catch (error) {
+    const refused = commandLineParameterError(error, set, "serve");
+    if (!(refused instanceof ScenarioError)) throw refused;
+    problems.push(...refused.problems);
   }
   if (problems.length > 0) throw new ScenarioError(options.scenario ? inFileOrder(problems, options.scenario) : problems);
   return config!;

@@ -70,7 +70,7 @@ const stream = z
 const qosJson = z.looseObject({});
 
 /** A run's name: it names the run's files (with suffixes such as .summary.json.partial), and a file name is at most 255 bytes. */
-export const runName = z.string().regex(/^[A-Za-z0-9_-]+$/, "a name usable in file names: letters, digits, '-' and '_'").max(128, "at most 128 characters: it names the run's files, with their suffixes");
+export const runName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a name usable in file names: letters, digits, '-' and '_', starting with a letter or digit").max(128, "at most 128 characters: it names the run's files, with their suffixes");
 
 /** The largest seed: the kernel's random streams are seeded with 32 bits. */
 export const MAX_SEED = 2 ** 32 - 1;
