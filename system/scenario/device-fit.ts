@@ -41,9 +41,11 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): 
   });
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
   if (driverQueues < nic.queues) {
-    problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: the NIC steers received frames by class over its ${nic.queues} queues; a driver running ${driverQueues} would have those for queues ${driverQueues} to ${nic.queues - 1} dropped (RX_QUEUE_DISABLED)`));
+    problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: the NIC steers received frames by class over its ${nic.queues} queues; a driver running ${driverQueues} would have those for ${nic.queues - driverQueues === 1 ? `queue ${driverQueues}` : `queues ${driverQueues} to ${nic.queues - 1}`} dropped (RX_QUEUE_DISABLED)`));
   }
   if (qos) {
+    // What to raise: the NIC's queues, the driver's, or both.
+    const fewer = [...(nic.queues < MAX_QUEUES ? ["nic.queues"] : []), ...(base.queues !== 0 && base.queues < MAX_QUEUES ? ["driver.base.queues"] : [])];
     const policy = qos.policyMaps[0];
     const { byClass } = trafficClasses(qos);
     const onQueue = new Map<number, string[]>();
@@ -54,7 +56,7 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): 
       onQueue.set(queue, [...(onQueue.get(queue) ?? []), `${klass.name} (${trafficClass})`]);
     }
     for (const [queue, classes] of onQueue) {
-      if (classes.length > 1) problems.push(`${source.locate(["qos"])}: qos: classes ${classes.join(" and ")} would share queue ${queue} of the ${driverQueues} the driver runs (${given("nic.queues", nic.queues)}${base.queues === 0 ? "" : `; ${given("driver.base.queues", base.queues)}`}), and one schedule: run 8 queues (nic.queues), one per traffic class`);
+      if (classes.length > 1) problems.push(`${source.locate(["qos"])}: qos: classes ${classes.join(" and ")} would share queue ${queue} of the ${driverQueues} the driver runs (${given("nic.queues", nic.queues)}${base.queues === 0 ? "" : `; ${given("driver.base.queues", base.queues)}`}), and one schedule: run ${MAX_QUEUES} queues (${fewer.join(" and ")}), one per traffic class`);
     }
   }
   return [...problems, ...runSizeProblems(loaded, top)];

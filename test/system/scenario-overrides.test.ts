@@ -77,7 +77,13 @@ describe("a mistake made between the file and a --set names both", () => {
     ]);
     // Classes made to share a queue by a --set of the queues: the policy's line, and the --set.
     const threeClasses = VALID.replace("    priority percent 20", "    priority percent 20\n  class-map match-any silver\n   match qos-group 2\n  class-map match-any bronze\n   match qos-group 3").replace("   class gold\n    priority percent 20", "   class gold\n    priority percent 20\n   class bronze\n    bandwidth percent 30");
-    expect(problems(threeClasses, "s.yaml", { "nic.queues": 2 })).toEqual([expect.stringMatching(/^s\.yaml:\d+:1: qos: classes gold \(7\) and bronze \(\d\) would share queue 1 of the 2 the driver runs \(nic\.queues = 2, by --set nic\.queues\)/)]);
+    expect(problems(threeClasses, "s.yaml", { "nic.queues": 2 })).toEqual([expect.stringMatching(/^s\.yaml:\d+:1: qos: classes gold \(7\) and bronze \(\d\) would share queue 1 of the 2 the driver runs \(nic\.queues = 2, by --set nic\.queues\), and one schedule: run 8 queues \(nic\.queues\)/)]);
+    // With the NIC's 8 queues, what to raise is the driver's; one queue left out is named as one.
+    expect(problems(threeClasses, "s.yaml", { "driver.base.queues": 2 })).toEqual([
+      "--set driver.base.queues = 2: the NIC steers received frames by class over its 8 queues; a driver running 2 would have those for queues 2 to 7 dropped (RX_QUEUE_DISABLED)",
+      expect.stringMatching(/would share queue 1 of the 2 the driver runs \(nic\.queues = 8; driver\.base\.queues = 2, by --set driver\.base\.queues\), and one schedule: run 8 queues \(driver\.base\.queues\)/),
+    ]);
+    expect(problems(threeClasses, "s.yaml", { "nic.queues": 3, "driver.base.queues": 2 })[0]).toContain("a driver running 2 would have those for queue 2 dropped");
     expect(problems(VALID.replace("    txEntries: 4", "    txEntries: 4\n  tx:\n    priorityReserve: 4"), "s.yaml", { "nic.tx.framesInFlight": 2 })).toEqual([
       "s.yaml:7:5: nic.tx.priorityReserve = 4: must be less than nic.tx.framesInFlight (2), or no queue but the strict ones could ever start a frame (nic.tx.framesInFlight by --set nic.tx.framesInFlight)",
     ]);

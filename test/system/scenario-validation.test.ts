@@ -93,7 +93,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
       .replace("  policy-map edge\n   class gold\n    priority percent 20", "  class-map match-any bronze\n   match qos-group 3\n  policy-map edge\n   class gold\n    priority percent 20\n   class bronze\n    bandwidth percent 30");
     expect(problems(text)).toEqual([
       "s.yaml:10:5: driver.base.queues = 2: the NIC steers received frames by class over its 4 queues; a driver running 2 would have those for queues 2 to 3 dropped (RX_QUEUE_DISABLED)",
-      "s.yaml:15:1: qos: classes gold (7) and bronze (6) would share queue 1 of the 2 the driver runs (nic.queues = 4 at s.yaml:5:3; driver.base.queues = 2 at s.yaml:10:5), and one schedule: run 8 queues (nic.queues), one per traffic class",
+      "s.yaml:15:1: qos: classes gold (7) and bronze (6) would share queue 1 of the 2 the driver runs (nic.queues = 4 at s.yaml:5:3; driver.base.queues = 2 at s.yaml:10:5), and one schedule: run 8 queues (nic.queues and driver.base.queues), one per traffic class",
       "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) is longer than the NIC takes (nic.maxFrameBytes = 1000 at s.yaml:4:3)",
       "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 TX descriptors of 128 bytes (driver.base.txBufferBytes = 128 at s.yaml:14:5); a frame may span at most 7 (the TX ring of 8 less one, driver.base.txRingDescriptors = 8 at s.yaml:13:5, and nic.tx.descriptorCache = 64)",
       "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 RX descriptors of 128 bytes (driver.base.rxBufferBytes = 128 at s.yaml:12:5); the RX ring of 8 (driver.base.rxRingDescriptors = 8 at s.yaml:11:5) holds at most 7",
