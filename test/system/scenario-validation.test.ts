@@ -179,27 +179,23 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(() => loadScenarioFile(file)).toThrow(new RegExp(`^${file.replace(/[.]/g, "\\.")}: \\d+ bytes; a scenario file is at most ${LIMITS.fileBytes}`));
   });
 
-  test("19. ring lengths the device refuses, a NIC clock whose period is not whole picoseconds, a wire rate the MAC clock cannot have, and values out of range: every one at once, each at its line", () => {
-    const text = VALID.replace("nic:\n  sacache:\n    txEntries: 4", "wire:\n  gigabitsPerSecond: 3\nnic:\n  coreMegahertz: 300\n  sacache:\n    txEntries: 0\n    rxEntrys: 4\ndriver:\n  base:\n    txRingDescriptors: 9\n    rxRingDescriptors: 30");
+  test("19. ring lengths the device refuses, a NIC clock whose period is not whole picoseconds, a wire rate the MAC clock cannot have, values out of range, and an empty value, a list or an infinite number (each at its own line, the values beside it still checked): every one at once", () => {
+    const text = VALID.replace(
+      "nic:\n  sacache:\n    txEntries: 4",
+      "wire:\n  gigabitsPerSecond: 3\n  propagationNanoseconds: .inf\nnic:\n  coreMegahertz: 300\n  queues:\n  bogus: 1\n  sacache:\n    txEntries: 0\n    rxEntrys: 4\n  tx:\n    bufferBytes:\ndriver:\n  base:\n    txRingDescriptors: 9\n    rxRingDescriptors: 30\n  cpu:\n    cores: [2]",
+    );
     expect(problems(text)).toEqual([
       "s.yaml:4:3: wire.gigabitsPerSecond = 3: expected a rate that divides 64000: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps, not a whole number (Line rate)",
-      "s.yaml:6:3: nic.coreMegahertz = 300: expected a frequency whose period is a whole number of picoseconds, at least 2 (1000000 / 300 = 3333.3333333333335 ps) (NIC core clock)",
-      "s.yaml:8:5: nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
-      "s.yaml:9:5: nic.sacache.rxEntrys: no such parameter (did you mean nic.sacache.rxEntries?)",
-      "s.yaml:12:5: driver.base.txRingDescriptors = 9: expected a multiple of 4 descriptors (9 of 32 bytes make a TDLEN of 288, not a multiple of 128) (Descriptors per TX ring, a multiple of 4 (TDLEN is whole 128-byte blocks))",
-      "s.yaml:13:5: driver.base.rxRingDescriptors = 30: expected a multiple of 4 descriptors (30 of 32 bytes make a RDLEN of 960, not a multiple of 128) (Descriptors per RX ring, a multiple of 4 (RDLEN is whole 128-byte blocks))",
-    ]);
-  });
-
-  test("19b. an empty value, a list or an infinite number among the parameters is refused at its own line, and the values beside it are still checked", () => {
-    const text = VALID.replace("nic:\n  sacache:\n    txEntries: 4", "nic:\n  queues:\n  bogus: 1\n  maxFrameBytes: 59\n  tx:\n    bufferBytes:\ndriver:\n  cpu:\n    cores: [2]\nwire:\n  gigabitsPerSecond: .inf");
-    expect(problems(text)).toEqual([
-      "s.yaml:4:3: nic.queues: no value given: expected a number, a text or true/false",
-      "s.yaml:5:3: nic.bogus: no such parameter (did you mean nic.queues?)",
-      "s.yaml:6:3: nic.maxFrameBytes = 59: expected at least 60 bytes (Longest frame (without FCS) the NIC sends or accepts)",
-      "s.yaml:8:5: nic.tx.bufferBytes: no value given: expected a number, a text or true/false",
-      "s.yaml:11:5: driver.cpu.cores: a list: a parameter takes one value (a number, a text or true/false), or a mapping of parameters",
-      "s.yaml:13:3: wire.gigabitsPerSecond: Infinity: not a finite number",
+      "s.yaml:5:3: wire.propagationNanoseconds: Infinity: not a finite number",
+      "s.yaml:7:3: nic.coreMegahertz = 300: expected a frequency whose period is a whole number of picoseconds, at least 2 (1000000 / 300 = 3333.3333333333335 ps) (NIC core clock)",
+      "s.yaml:8:3: nic.queues: no value given: expected a number, a text or true/false",
+      "s.yaml:9:3: nic.bogus: no such parameter (did you mean nic.queues?)",
+      "s.yaml:11:5: nic.sacache.txEntries = 0: expected at least 1 (TX SA table entries)",
+      "s.yaml:12:5: nic.sacache.rxEntrys: no such parameter (did you mean nic.sacache.rxEntries?)",
+      "s.yaml:14:5: nic.tx.bufferBytes: no value given: expected a number, a text or true/false",
+      "s.yaml:17:5: driver.base.txRingDescriptors = 9: expected a multiple of 4 descriptors (9 of 32 bytes make a TDLEN of 288, not a multiple of 128) (Descriptors per TX ring, a multiple of 4 (TDLEN is whole 128-byte blocks))",
+      "s.yaml:18:5: driver.base.rxRingDescriptors = 30: expected a multiple of 4 descriptors (30 of 32 bytes make a RDLEN of 960, not a multiple of 128) (Descriptors per RX ring, a multiple of 4 (RDLEN is whole 128-byte blocks))",
+      "s.yaml:20:5: driver.cpu.cores: a list: a parameter takes one value (a number, a text or true/false), or a mapping of parameters",
     ]);
     // An empty mapping where a value goes, a number past a bound (told the bound, not that it is no integer), and a count past its own bound not counted again in the total.
     expect(problems(VALID, "s.yaml", { "nic.dma.writeLatency": {}, "nic.queues": 1e20, "customers.0.sas": 1e20 })).toEqual([
