@@ -14,7 +14,7 @@ import { parseTableEntries, runPolicyEvaluation } from "../policy-eval.js";
 import type { TableEntries } from "../../driver/caching/trace.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
 import { ScenarioError } from "../scenario/load.js";
-import { parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
+import { enclosingPath, parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
 import { MAX_SEED, runName } from "../scenario/schema.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { runCommand } from "./run-command.js";
@@ -44,8 +44,10 @@ function assignment(spelling: (path: string) => string, pathProblem: (path: stri
     if (problem !== null) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${problem}`);
     // The same place twice (in either spelling): the later would silently replace the earlier.
     if (Object.hasOwn(previous, path)) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${path} is given by an earlier --set too; give it once`);
-    const nested = refuseNested ? Object.keys(previous).find((other) => path.startsWith(`${other}.`) || other.startsWith(`${path}.`)) : undefined;
-    if (nested !== undefined) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: ${nested.length < path.length ? `inside ${scenarioPath(nested)}, which an earlier --set gives whole` : `gives whole ${scenarioPath(path)}, which holds ${scenarioPath(nested)} of an earlier --set`}; give one or the other`);
+    const around = refuseNested ? enclosingPath(path, Object.keys(previous)) : undefined;
+    if (around !== undefined) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: inside ${scenarioPath(around)}, which an earlier --set gives whole; give one or the other`);
+    const inside = refuseNested ? Object.keys(previous).find((other) => enclosingPath(other, [path]) !== undefined) : undefined;
+    if (inside !== undefined) throw new InvalidArgumentError(`--set ${text.slice(0, equals)}: gives whole ${scenarioPath(path)}, which holds ${scenarioPath(inside)} of an earlier --set; give one or the other`);
     return { ...previous, [path]: parseValue(text.slice(equals + 1), `--set ${text.slice(0, equals)}`) };
   };
 }

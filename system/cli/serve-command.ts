@@ -52,13 +52,13 @@ export function serveConfig(options: ServeCommandOptions, note: (text: string) =
   };
 }
 
+/** The device's parameters a scenario holds; the served design has one more, top.hostMemoryGuard, which a scenario does not. */
+const SCENARIO_DEVICE_PATH = /^top\.(nic|wire|cryptoBackend)(\.|$)/;
+
 /**
  * The configuration, its device built once before anything is served, so that the file's
  * mistakes and the --set's are reported together (a file's alone hid the others).
  */
-/** The device's parameters a scenario holds; the served design has one more, top.hostMemoryGuard, which a scenario does not. */
-const SCENARIO_DEVICE_PATH = /^top\.(nic|wire|cryptoBackend)(\.|$)/;
-
 export function checkedServeConfig(options: ServeCommandOptions, note: (text: string) => void = () => {}): ServeConfig {
   const isDevice = (path: string) => SCENARIO_DEVICE_PATH.test(path) || path === "top.hostMemoryGuard";
   const set = Object.fromEntries(Object.entries(options.set).filter(([path]) => isDevice(path)));
@@ -118,8 +118,6 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   let outcome: ServeOutcome;
   try {
     outcome = await serve(command, options, config, { stop, onRun: (built) => (run = built) });
-  } catch (error) {
-    throw commandLineParameterError(error, options.set, options.scenario ?? "serve");
   } finally {
     for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
   }

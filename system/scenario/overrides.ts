@@ -124,9 +124,15 @@ export function applyOverrides(root: unknown, overrides: Record<string, unknown>
   return { problems, applied };
 }
 
+/** Of `paths`, the one that gives a place around `path` whole (`traffic.0` around `traffic.0.load`), if any. */
+export function enclosingPath(path: string, paths: Iterable<string>): string | undefined {
+  for (const other of paths) if (path.startsWith(`${other}.`)) return other;
+  return undefined;
+}
+
 /** Another override that gives a place around this path whole: which of the two should stand is not for the loader to guess. */
 function enclosingProblem(path: string, overrides: Record<string, unknown>): string | null {
-  const enclosing = Object.keys(overrides).find((other) => path.startsWith(`${other}.`));
+  const enclosing = enclosingPath(path, Object.keys(overrides));
   return enclosing === undefined ? null : `inside ${enclosing}, which --set ${enclosing} gives whole; give one or the other`;
 }
 

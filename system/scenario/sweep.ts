@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_SCENARIO_FILE, defaultScenario, defaultScenarioText } from "./default-scenario.js";
 import { loadScenarioFile, readScenarioText, ScenarioError, scenarioLoader } from "./load.js";
+import { enclosingPath, scenarioPath } from "./overrides.js";
 import { buildScenario, runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
 import type { ScenarioSummary } from "./summary.js";
@@ -150,16 +151,19 @@ export function pointFailure(point: SweepPoint, error: unknown): string {
 /**
  * The loader names every override `--set`; those that came from the grid are named `--grid`: the
  * axis's path, or a place inside the value it gives (`nic.tx.bufferBytes` of `--grid nic.tx=…`),
- * in either spelling (`customers[0]`), but not a longer name (`--set seedz` is not `--grid seed`'s).
+ * in either spelling (`customers[0]`); a `--set` of its own stays one (`seedz` beside `--grid seed`,
+ * `nic.tx.framesInFlight` beside `--grid nic.tx`).
  */
 function fromGrid(problem: string, point: SweepPoint): string {
-  return (point.grid ?? []).reduce((text, path) => {
-    const bracketed = path.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
-    return text.replace(new RegExp(`--set (${escapeRegExp(path)}|${escapeRegExp(bracketed)})(?![\\w-])`, "g"), "--grid $1");
-  }, problem);
+  const grid = point.grid ?? [];
+  if (grid.length === 0) return problem;
+  // The value's own option: the nearest given place that is it or holds it.
+  const nearest = (path: string) => Object.keys(point.overrides).filter((given) => given === path || enclosingPath(path, [given]) !== undefined).sort((a, b) => b.length - a.length)[0];
+  return problem.replace(/--set ([\w.[\]-]+)/g, (whole, named: string) => {
+    const given = nearest(scenarioPath(named));
+    return given !== undefined && grid.includes(given) ? `--grid ${named}` : whole;
+  });
 }
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * Run every point across worker threads (one per core by default). Each point is checked in the

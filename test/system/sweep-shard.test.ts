@@ -155,6 +155,10 @@ describe("a sweep checks every configuration before any run", () => {
   test("a --set is named --set though a --grid's path begins its own (seed, seedz); a path inside another given whole is refused, not a JavaScript error", () => {
     const points = sweepGrid([["seed", [1, 2]]], { seedz: 3, durationMicroseconds: 20 });
     expect(refusal(points)).toEqual([expect.stringMatching(/^every configuration: --set seedz: the scenario has no field 'seedz'/)]);
+    // A --set inside an axis's place stays a --set.
+    expect(refusal(sweepGrid([["nic.tx", [{ bufferBytes: 163840 }, { bufferBytes: 262144 }]]], { "nic.tx.framesInFlight": 32, durationMicroseconds: 20 }))).toEqual([
+      "every configuration: --set nic.tx.framesInFlight: inside nic.tx, which --grid nic.tx gives whole; give one or the other",
+    ]);
     // A place inside an axis's value is the axis's, in either spelling.
     expect(refusal(sweepGrid([["customers.0", [{ name: "a" }, { name: "b" }]]], { durationMicroseconds: 20 }))[0]).toMatch(/^every configuration: --grid customers\[0\]\.identity: required/);
     expect(refusal(sweepGrid([["nic.tx", [{ bufferBytes: 2048 }]]], { durationMicroseconds: 20 }))).toEqual([expect.stringMatching(/: --grid nic\.tx\.bufferBytes = 2048: each of the 8 queues' parts/)]);
