@@ -21,9 +21,9 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem): 
   const tx = nic.tx.params;
   const rx = nic.rx.params;
   // A value the stream's frames do not fit is named with where it was given (its line or its --set), when it was.
-  const given = (path: string, value: number, unit = "") => {
-    const origin = source.origin(path.split("."));
-    return `${path} = ${value}${unit}${origin === null ? "" : origin.startsWith("--set ") ? `, by ${origin}` : ` at ${origin}`}`;
+  const given = (path: string, value: number) => {
+    const by = source.givenBy(path.split("."));
+    return `${path} = ${value}${by === null ? "" : by.startsWith("by ") ? `, ${by}` : ` ${by}`}`;
   };
   scenario.traffic.forEach((stream, index) => {
     const at = source.at(["traffic", index, "packetBytes"], `traffic[${index}].packetBytes = ${stream.packetBytes}`);

@@ -38,12 +38,12 @@ export function parameterErrorProblems(error: ParameterError, source: SourceMap)
       // A rule between values is placed at the first of them that was given (the others given are named after it).
       // (A path offered as "did you mean" is no value of the rule's.)
       const paths = [...new Set([...line.replace(/\(did you mean [^)]*\)/g, "").matchAll(/top\.(\w+(?:\.\w+)*)/g)].map((match) => match[1]!))];
-      const origins = new Map(paths.map((path) => [path, source.origin(path.split("."))]));
-      const given = paths.filter((path) => origins.get(path) !== null);
+      const givenBy = new Map(paths.map((path) => [path, source.givenBy(path.split("."))]));
+      const given = paths.filter((path) => givenBy.get(path) !== null);
       const placed = given[0] ?? paths[0]!;
-      const others = given.filter((path) => path !== placed).map((path) => `${path} ${origins.get(path)!.startsWith("--set ") ? "by" : "at"} ${origins.get(path)}`);
+      const others = given.filter((path) => path !== placed).map((path) => `${path} ${givenBy.get(path)}`);
       // Placed at another value's place: the value the message starts with was nobody's, and says so.
-      if (placed !== paths[0] && origins.get(paths[0]!) === null) others.unshift(`${paths[0]} has its default`);
+      if (placed !== paths[0] && givenBy.get(paths[0]!) === null) others.unshift(`${paths[0]} has its default`);
       const text = line.replace(/^.*?top\./, "").replace(/top\./g, "");
       return source.at(placed.split("."), others.length === 0 ? text : `${text} (${others.join("; ")})`);
     });

@@ -1,6 +1,6 @@
 import { identity, IdentityError } from "../../driver/intermediate/identity.js";
 import { didYouMean } from "../../sim/suggest.js";
-import { IDENTITY_TYPES } from "./schema.js";
+import { IDENTITY_TYPES, LIMITS } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 
 type Problem = (path: PropertyKey[], message: string) => void;
@@ -31,7 +31,7 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
       customers.add(name);
     }
     // A count the schema refuses (past 64) is reported there, not again as the total.
-    sas += typeof customer?.sas === "number" && customer.sas <= 64 ? customer.sas : 1;
+    sas += typeof customer?.sas === "number" && customer.sas <= LIMITS.customerSas ? customer.sas : 1;
     const given = record(customer?.identity);
     const type = given?.type;
     if (typeof type !== "string" || !(IDENTITY_TYPES as readonly string[]).includes(type) || typeof given?.value !== "string" || given.value === "") return;
@@ -58,7 +58,7 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
   if (typeof from === "number" && typeof to === "number" && to < from) {
     problem(["outputs", "waveformToMicroseconds"], `${to} µs is before outputs.waveformFromMicroseconds = ${from} µs (${source.locate(["outputs", "waveformFromMicroseconds"])}): the waveform's window would end before it starts`);
   }
-  if (sas > 256) problem(["customers"], `${sas} SA pairs in all; at most 256 (their SPIs and inner ports must stay distinct)`);
+  if (sas > LIMITS.sas) problem(["customers"], `${sas} SA pairs in all; at most ${LIMITS.sas} (their SPIs and inner ports must stay distinct)`);
 }
 
 /** How a `--set` renamed the customer a stream names (the file has that name at a customer a `--set` gave another), or null. */

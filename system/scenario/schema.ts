@@ -12,6 +12,10 @@ export const LIMITS = {
   /** A shorter mean gap rounds to nothing in the kernel's picoseconds, or offers far more than any line carries. */
   gapMicroseconds: 0.001,
   fileBytes: 8 * 1024 * 1024,
+  /** IPsec SA pairs of one customer. */
+  customerSas: 64,
+  /** SA pairs of all customers: their SPIs and inner ports must stay distinct. */
+  sas: 256,
 } as const;
 
 /** A time in µs that is a whole number of picoseconds, the kernel's time base. */
@@ -25,7 +29,7 @@ const customer = z.strictObject({
   /** The IKE phase-1 identity the customer's gateway presents: it selects the ISAKMP profile, hence the class. */
   identity: z.strictObject({ type: z.enum(IDENTITY_TYPES), value: z.string().min(1) }),
   /** IPsec SA pairs (tunnels) negotiated under the customer's IKE SA. */
-  sas: z.int().min(1).max(64).default(1),
+  sas: z.int().min(1).max(LIMITS.customerSas).default(1),
   /**
    * IKEv1 on the wire: the gateway brings the customer up through phase 1 (its identity in the ID
    * payload) and a Quick Mode per SA pair before its traffic flows. Without it the SAs are keyed

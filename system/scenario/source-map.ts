@@ -51,7 +51,7 @@ export class SourceMap {
   }
 
   /** Where a value was given: the `--set` that gave it, or its line in the file; null where neither did (its default stands). */
-  origin(path: readonly PropertyKey[]): string | null {
+  private origin(path: readonly PropertyKey[]): string | null {
     const dotted = path.map(String).join(".");
     const override = this.overrides.find((set) => dotted === set || dotted.startsWith(`${set}.`));
     // A mapping set whole gave only what it holds.
@@ -62,6 +62,12 @@ export class SourceMap {
     if (found < path.length || !range) return null;
     const { line, col } = this.lines.linePos(range[0]);
     return `${this.file}:${line}:${col}`;
+  }
+
+  /** Where a value was given, as a message says it after the value: `by --set X` or `at file:line:column`; null for a default. */
+  givenBy(path: readonly PropertyKey[]): string | null {
+    const origin = this.origin(path);
+    return origin === null ? null : origin.startsWith("--set ") ? `by ${origin}` : `at ${origin}`;
   }
 
   /** The scalar the file itself has at a path, before any `--set`: undefined where it has none. */
