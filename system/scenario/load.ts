@@ -163,6 +163,9 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: 
   let message = issue.message;
   const given = path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], value);
   if (issue.code === "invalid_type" && message.includes("received undefined")) message = `required: ${message.replace(/^Invalid input: /, "")}`;
+  // The parameter trees and the QoS policy in the scenario's words, not the schema's (a record, a union).
+  else if (path.length === 1 && ["nic", "driver", "wire"].includes(String(path[0]))) message = `a group of parameters (a mapping such as ${String(path[0])}: { … }), not ${given === null ? "an empty value" : Array.isArray(given) ? "a list" : `one value (${shown(given)})`}`;
+  else if (path.length === 1 && path[0] === "qos") message = `the QoS policy: its IOS text (qos: |), or its JSON form (a mapping of profiles, classMaps and policyMaps), not ${given === null ? "an empty value" : Array.isArray(given) ? "a list" : shown(given)}`;
   // A refinement's own message says what is expected; the value refused goes before it, as for a choice.
   if (issue.code === "custom" && (typeof given === "string" || typeof given === "number")) message = `${shown(given)}: ${message}`;
   if (issue.code === "invalid_value") {

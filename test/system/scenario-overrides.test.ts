@@ -12,6 +12,12 @@ describe("values given on the command line (--set) are checked with the file's, 
 
   test("17e. a value given to a group of parameters (nic.tx=5) is told it is a group, with the group's parameters", () => {
     expect(problems(VALID, "s.yaml", { "driver.cpu": "fast" })).toEqual(["--set driver.cpu: a group of parameters, not one: give its own (cores, megahertz, policy, checkBytes, switchCycles)"]);
+    // The scenario's own groups, and its QoS policy, in its words (not the schema's "expected record" or a bare "Invalid input").
+    expect(problems(VALID, "s.yaml", { nic: 5, wire: null, qos: [] })).toEqual([
+      "--set nic: a group of parameters (a mapping such as nic: { … }), not one value (5)",
+      "--set wire: a group of parameters (a mapping such as wire: { … }), not an empty value",
+      "--set qos: the QoS policy: its IOS text (qos: |), or its JSON form (a mapping of profiles, classMaps and policyMaps), not a list",
+    ]);
   });
 
   test("17b. a --set inside a place another --set gives whole (traffic.0=x, traffic.0.load=0.3) is refused by name, not with a JavaScript error", () => {
