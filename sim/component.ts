@@ -4,7 +4,7 @@ import type { EnumType } from "./enum-type.js";
 import type { Kernel } from "./kernel.js";
 import { joinPath } from "./names.js";
 import { ParameterError } from "./errors.js";
-import { ParameterOverrides, resolveParameter, type ParameterSpec, type ParameterSpecs, type ParameterValues } from "./parameters.js";
+import { ParameterOverrides, parameterProblem, resolveParameter, type ParameterSpec, type ParameterSpecs, type ParameterValues } from "./parameters.js";
 import type { ProcessBody, Process } from "./process.js";
 import type { Random } from "./random.js";
 import type { Signal, SignalOptions, WideSignal } from "./signal.js";
@@ -86,7 +86,7 @@ export abstract class Component {
   protected misfitParameter(key: string, why: string): void {
     const path = joinPath(this.path, key);
     const value = this.declaredParameters.find((parameter) => parameter.path === path)?.value;
-    this.overrides.misfit(`${this.overrides.source}: ${path} = ${JSON.stringify(value)}: ${why}`);
+    this.overrides.misfit(parameterProblem(this.overrides.source, path, value, why));
   }
 
   /** Create a child by token in a child container; `clock` moves it into another domain. */

@@ -46,6 +46,11 @@ function wholePeriod(megahertz: number): string | null {
   return whole ? null : `a frequency whose period is a whole number of picoseconds, at least 2 (1000000 / ${megahertz} = ${period} ps)`;
 }
 
+/** One value's problem as a parameter message words it (`source: top.nic.queues = 99: why`), which the scenario's checks place by its path. */
+export function parameterProblem(source: string, path: string, value: unknown, why: string): string {
+  return `${source}: ${path} = ${JSON.stringify(value)}: ${why}`;
+}
+
 /**
  * Parameter values given by a scenario or test, by full dotted path (`top.fifo.depth`) or as a
  * nested object. Every value must be claimed by a declared parameter: a typo is an error.
@@ -80,7 +85,7 @@ export class ParameterOverrides {
     for (const [path, value] of this.values) {
       if (this.claimed.has(path) || !path.startsWith(`${prefix}.`)) continue;
       this.claimed.add(path);
-      this.misfit(`${this.source}: ${path} = ${JSON.stringify(value)}: ${why}`);
+      this.misfit(parameterProblem(this.source, path, value, why));
     }
   }
 
@@ -117,7 +122,7 @@ export function resolveParameter<T>(path: string, spec: ParameterSpec<T>, overri
 
 function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, source: string): T {
   const fail = (expected: string): never => {
-    throw new ParameterError(`${source}: ${path} = ${JSON.stringify(value)}: expected ${expected} (${spec.description})`);
+    throw new ParameterError(parameterProblem(source, path, value, `expected ${expected} (${spec.description})`));
   };
   switch (spec.kind) {
     case "boolean":

@@ -1,5 +1,5 @@
 import { ParameterError } from "../sim/errors.js";
-import { flattenParameters } from "../sim/parameters.js";
+import { flattenParameters, parameterProblem } from "../sim/parameters.js";
 import { makeDirectory, writeWholeFile } from "../sim/output-files.js";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
@@ -51,7 +51,7 @@ export function runLatencyReport(options: LatencyReportOptions = {}): DirectionR
   // Given by path or inside an object (nic.crypto_tx = { policy: … }).
   const given = flattenParameters(options.parameters ?? {});
   const varied = directions.map((direction) => `top.nic.crypto_${direction}.policy`).filter((path) => given.has(path));
-  const problems = varied.map((path) => `${options.parametersSource ?? "parameters"}: ${path} = ${JSON.stringify(given.get(path))}: the report runs each crypto policy in turn (its rows are the policies); drop this value`);
+  const problems = varied.map((path) => parameterProblem(options.parametersSource ?? "parameters", path, given.get(path), "the report runs each crypto policy in turn (its rows are the policies); drop this value"));
   // A parameter mistake is refused before the first run starts, not after it, with the others.
   const others = Object.fromEntries([...given].filter(([path]) => !varied.includes(path)));
   try {

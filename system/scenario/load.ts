@@ -170,7 +170,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: 
   if (issue.code === "custom" && (typeof given === "string" || typeof given === "number")) message = `${shown(given)}: ${message}`;
   if (issue.code === "invalid_value") {
     // Worded as the parameters' own check words it, so a value refused by either reads the same.
-    message = `${JSON.stringify(given)}: expected one of ${issue.values.map(String).join(", ")}`;
+    message = `${shown(given)}: expected one of ${issue.values.map(String).join(", ")}`;
     if (typeof given === "string") message += didYouMean(given, issue.values.map(String));
   }
   problem(path, message);

@@ -4,7 +4,7 @@ import type { ParameterError } from "../../sim/errors.js";
 import { Kernel } from "../../sim/kernel.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
-import { checkableParameters } from "./parameter-tree.js";
+import { checkableParameters, isMapping } from "./parameter-tree.js";
 import { scenarioSchema } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 
@@ -50,7 +50,7 @@ export function parameterErrorProblems(error: ParameterError, source: SourceMap)
   return problems.length > 0 ? problems : [error.message];
 }
 
-const record = (value: unknown): Record<string, unknown> => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const record = (value: unknown): Record<string, unknown> => (isMapping(value) ? value : {});
 
 /** A scenario with nothing wrong in it, to carry the parameters of one that has mistakes elsewhere. */
 const STAND_IN = {

@@ -2,7 +2,8 @@ import { z } from "zod";
 
 type Tree = Record<string, unknown>;
 
-const isMapping = (value: unknown): value is Tree => typeof value === "object" && value !== null && !Array.isArray(value);
+/** A YAML or JSON mapping (not a list, not null). */
+export const isMapping = (value: unknown): value is Tree => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Why a value in a parameter tree can be neither a parameter's value nor a mapping of them, or null. */
 function leafProblem(value: unknown): string | null {

@@ -1,11 +1,12 @@
 import { identity, IdentityError } from "../../driver/intermediate/identity.js";
 import { didYouMean } from "../../sim/suggest.js";
+import { isMapping } from "./parameter-tree.js";
 import { IDENTITY_TYPES, LIMITS } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 
 type Problem = (path: PropertyKey[], message: string) => void;
 
-const record = (value: unknown): Record<string, unknown> | null => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+const record = (value: unknown): Record<string, unknown> | null => (isMapping(value) ? value : null);
 const entries = (value: unknown): Array<Record<string, unknown> | null> => (Array.isArray(value) ? value.map(record) : []);
 
 /**
