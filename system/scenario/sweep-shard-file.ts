@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Scenario } from "./schema.js";
+import { redactSecrets } from "./secret-paths.js";
 import type { Shard } from "./sweep-shard.js";
 import type { SweepPoint, SweepResult } from "./sweep.js";
 
@@ -10,6 +11,8 @@ import type { SweepPoint, SweepResult } from "./sweep.js";
  * The first line of a shard's output: which shard of which sweep it holds. The fingerprint is a
  * SHA-256 of the nicsim version and every configuration's whole scenario (the file's values, its
  * defaults, the `--set` and grid values), so shards of another scenario, grid or version differ.
+ * Keys are hashed as `<secret>`: a hash of a weak pre-shared key lets anyone who knows the rest of
+ * the scenario test guesses at it, and no result of a sweep depends on a key's value.
  */
 export interface ShardHeader {
   readonly index: number;
@@ -35,9 +38,10 @@ export function nicsimVersion(): string {
   }
 }
 
-/** The fingerprint of a sweep: its version and the scenarios of all its configurations, in order. */
+/** The fingerprint of a sweep: its version and the scenarios of all its configurations, in order, keys left out. */
 export function sweepFingerprint(scenarios: readonly Scenario[]): string {
-  return `sha256:${createHash("sha256").update(JSON.stringify({ nicsim: nicsimVersion(), scenarios })).digest("hex")}`;
+  const withoutKeys = scenarios.map((scenario) => redactSecrets(scenario as unknown as Record<string, unknown>));
+  return `sha256:${createHash("sha256").update(JSON.stringify({ nicsim: nicsimVersion(), scenarios: withoutKeys })).digest("hex")}`;
 }
 
 /** The sweep's results as JSON lines, one per configuration: the output of a sweep, and the rows of a shard's. */

@@ -5,6 +5,9 @@ import { overridePathProblem, scenarioPath } from "../../system/scenario/overrid
 import { resolveShard, shardPoints, ShardError, SHARD_VARIABLES } from "../../system/scenario/sweep-shard.js";
 import { checkSweepPoints, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../../system/scenario/sweep.js";
 import { ScenarioError } from "../../system/scenario/load.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import type { Scenario } from "../../system/scenario/schema.js";
+import { sweepFingerprint } from "../../system/scenario/sweep-shard-file.js";
 
 const shardOf = (options: { shard?: string; shardCount?: string }, environment: Record<string, string> = {}) => {
   const shard = resolveShard(options, environment);
@@ -194,4 +197,16 @@ test("every task of a SLURM array given as a list (--array=1,3,7) refuses, not o
 test("a path as error messages print it (traffic[0].load) is the same place as traffic.0.load, with or without top.", () => {
   for (const typed of ["traffic[0].load", "traffic.0.load", "top.traffic[0].load"]) expect(scenarioPath(typed)).toBe("traffic.0.load");
   expect(overridePathProblem(scenarioPath("traffic[1].packetBytes"))).toBeNull();
+});
+
+describe("a shard's fingerprint", () => {
+  const scenario = defaultScenario().scenario;
+  const withKey = (preSharedKey: string) => ({ ...scenario, customers: scenario.customers.map((customer) => ({ ...customer, ike: customer.ike && { ...customer.ike, preSharedKey } })) }) as Scenario;
+
+  test("holds no key: scenarios that differ only in their pre-shared keys have one fingerprint, which another value changes", () => {
+    expect(scenario.customers.some((customer) => customer.ike !== undefined)).toBe(true);
+    const fingerprint = sweepFingerprint([withKey("guessable")]);
+    expect(sweepFingerprint([withKey("another key altogether")])).toBe(fingerprint);
+    expect(sweepFingerprint([{ ...withKey("guessable"), durationMicroseconds: scenario.durationMicroseconds + 1 }])).not.toBe(fingerprint);
+  });
 });
