@@ -1,4 +1,5 @@
 import { inject, injectable } from "../../sim/di.js";
+import { copyOf } from "../../sim/bytes.js";
 import { Channel } from "../../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { HostMemoryToken } from "../../sim/host/token.js";
@@ -89,7 +90,7 @@ export class DmaEngine extends ClockedComponent {
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
   write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
     for (const observer of this.observers) observer({ write: true, address, length: bytes.length });
-    this.incoming.push({ kind: "write", address, length: bytes.length, bytes: bytes.slice(), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, error: null });
+    this.incoming.push({ kind: "write", address, length: bytes.length, bytes: copyOf(bytes), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, error: null });
   }
 
   /** Whether a DMA to this range would be translated (the IOMMU check, made before issuing). */

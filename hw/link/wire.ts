@@ -1,3 +1,4 @@
+import { zeroed } from "../../sim/bytes.js";
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { param } from "../../sim/parameters.js";
@@ -96,7 +97,7 @@ export class Wire extends Component {
 }
 
 function pad(bytes: Uint8Array): Uint8Array {
-  const padded = new Uint8Array(MINIMUM_FRAME_BYTES);
+  const padded = zeroed(MINIMUM_FRAME_BYTES);
   padded.set(bytes);
   return padded;
 }

@@ -1,3 +1,4 @@
+import { copyOf } from "../../sim/bytes.js";
 import { inject, injectable } from "../../sim/di.js";
 import { Channel } from "../../sim/channel.js";
 import { type ComponentContext, ComponentContextToken } from "../../sim/component.js";
@@ -185,7 +186,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const layout = espLayout(frame.bytes, entry.icvLength);
     if (!layout) return this.flag(frame, "ESP_MALFORMED");
     // Decrypt a copy: the frame as it came off the wire may be held elsewhere (the capture).
-    frame.bytes = frame.bytes.slice();
+    frame.bytes = copyOf(frame.bytes);
     frame.ready = false;
     this.offload.rxCrypto.submit({ encrypt: false, entry, queue: this.queueOf(frame.trafficClass), frame: frame.bytes, layout, tag: frame, reply: this.cryptoResults });
   }

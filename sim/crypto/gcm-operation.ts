@@ -1,4 +1,4 @@
-import { equalConstantTime } from "../bytes.js";
+import { equalConstantTime, zeroed } from "../bytes.js";
 import type { IcvLength } from "./backend.js";
 import { BLOCK_BYTES, type GcmContext, type GcmEngine } from "./gcm-engine.js";
 
@@ -36,7 +36,7 @@ export class GcmOperation {
   stepTo(bytes: number): void {
     if (!this.context) {
       this.context = this.engine.start(this.nonce, this.aad, this.encrypt);
-      this.output = new Uint8Array(this.data.length);
+      this.output = zeroed(this.data.length);
     }
     const blocks = Math.ceil((Math.min(bytes, this.data.length) - this.context.offset) / BLOCK_BYTES);
     if (blocks > 0) this.context = this.engine.step(this.context, this.data, this.output!, blocks);

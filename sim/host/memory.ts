@@ -1,4 +1,4 @@
-import { uninitialised } from "../bytes.js";
+import { uninitialised, zeroed } from "../bytes.js";
 import { SimulationError } from "../errors.js";
 
 /** A byte address in simulated host memory. */
@@ -117,13 +117,13 @@ export class HostMemory {
     const pageOffset = address % PAGE_SIZE;
     if (pageOffset + length <= PAGE_SIZE) {
       const page = this.page(address, false);
-      if (!page) return new Uint8Array(length);
+      if (!page) return zeroed(length);
       // A pooled copy: a fresh ArrayBuffer per read is costly in Node.
       const bytes = uninitialised(length);
       copy(page, pageOffset, bytes, 0, length);
       return bytes;
     }
-    const bytes = new Uint8Array(length);
+    const bytes = zeroed(length);
     this.copyOut(address, bytes);
     return bytes;
   }

@@ -1,3 +1,4 @@
+import { uninitialised } from "../bytes.js";
 import { internetChecksum } from "../packet/checksum.js";
 import { type Ipv4Header, IPV4_HEADER_BYTES, PROTOCOL_ESP, PROTOCOL_IPV4, writeIpv4Header } from "../packet/ipv4.js";
 import { checkHeadroom, type EspInbound, type EspInboundResult, type EspOutbound } from "./esp.js";
@@ -37,7 +38,7 @@ function totalLength(packet: Uint8Array): number {
 
 /** The header with a new protocol, total length and checksum, followed by the new payload. */
 function rebuild(header: Uint8Array, protocol: number, payload: Uint8Array): Uint8Array {
-  const packet = new Uint8Array(header.length + payload.length);
+  const packet = uninitialised(header.length + payload.length);
   packet.set(header);
   packet.set(payload, header.length);
   packet[9] = protocol;

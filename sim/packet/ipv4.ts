@@ -1,3 +1,4 @@
+import { zeroed } from "../bytes.js";
 import { internetChecksum } from "./checksum.js";
 
 export type Ipv4Address = readonly [number, number, number, number];
@@ -57,7 +58,7 @@ export function writeIpv4Header(bytes: Uint8Array, offset: number, header: Ipv4H
 
 /** An IPv4 packet: header and payload. */
 export function ipv4Packet(header: Ipv4Header, payload: Uint8Array): Uint8Array {
-  const packet = new Uint8Array(IPV4_HEADER_BYTES + payload.length);
+  const packet = zeroed(IPV4_HEADER_BYTES + payload.length);
   writeIpv4Header(packet, 0, header, payload.length);
   packet.set(payload, IPV4_HEADER_BYTES);
   return packet;
