@@ -2,11 +2,12 @@
  * Byte buffers for hot paths. A fresh Uint8Array of more than a few dozen bytes gets its own
  * off-heap backing store, which costs about 2 µs in Node (GC accounting included); Node's own
  * Buffer pool refills its 8 KB slab every few frames, about 0.5 µs per 1.5 KB buffer. So buffers
- * up to SLAB_BYTES / 8 are carved from a 64 KB slab of our own, 8-byte aligned as Node's pool.
+ * up to 4 KB (as Node's pool) are carved from a 32 KB slab of our own, 8-byte aligned as Node's.
+ * A buffer kept for long keeps its slab: what holds one for an object's life takes a slice() of it.
  * `uninitialised` is for buffers the caller fills completely; views of it must use its byteOffset.
  */
-const SLAB_BYTES = 64 * 1024;
-const LARGEST_CARVED = SLAB_BYTES / 8;
+const SLAB_BYTES = 32 * 1024;
+const LARGEST_CARVED = 4 * 1024;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabUsed = 0;
 

@@ -15,7 +15,8 @@ export interface ChannelConsumer {
  * after now: an edge at now runs in the pushing phase, too early to take the item.
  */
 export class Channel<T> {
-  private readonly items: T[] = [];
+  /** Taken slots are cleared: a frame taken must not stay reachable (with the slab it lies in) until the next compaction. */
+  private readonly items: (T | undefined)[] = [];
   private readonly phases: number[] = [];
   private head = 0;
 
@@ -43,7 +44,8 @@ export class Channel<T> {
 
   take(): T | undefined {
     if (!this.ready) return undefined;
-    const item = this.items[this.head++]!;
+    const item = this.items[this.head]!;
+    this.items[this.head++] = undefined;
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items.splice(0, this.head);
       this.phases.splice(0, this.head);

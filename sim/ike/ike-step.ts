@@ -67,7 +67,8 @@ export class IkeStepBuilder {
 
   /** Marks a message of an exchange as taken: its duplicates get the reply again, and its timer stops. */
   accept(record: ExchangeRecord, bytes: Uint8Array): void {
-    record.lastReceived = bytes;
+    // A copy of its own: kept for the exchange's life, a view would keep the frame and the slab it lies in.
+    record.lastReceived = bytes.slice();
     record.answered = false;
     record.timer = null;
   }
