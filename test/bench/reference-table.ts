@@ -13,7 +13,7 @@ export interface BenchRow {
   readonly goal: Goal;
 }
 
-/** Memory of two runs of one workload, one several times the other's length: flat when the long one's live heap at its end is at most `atMost` times the short one's. */
+/** Memory of two runs of one workload, one several times the other's length: flat when the long one's live memory at its end is at most `atMost` times the short one's. */
 export interface MemoryFlatCheck {
   readonly short: string;
   readonly long: string;
@@ -33,7 +33,7 @@ function sizeLabel(row: BenchRow, scenarioMicroseconds: number): string {
   return `${whole(row.size)} ${row.workload.startsWith("esp") ? "packets" : "frames"}`;
 }
 const megabytes = (kilobytes: number) => (kilobytes / 1024).toFixed(0);
-const heapMegabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+const liveMegabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 const verdict = (met: boolean) => (met ? "met" : "NOT met");
 const secondsPerFrame = (report: WorkloadReport) => report.seconds / report.wireFrames;
 
@@ -59,7 +59,7 @@ function goalCell(goal: Goal, report: WorkloadReport, byId: ReadonlyMap<string, 
 export function renderTable(sealsPerSecond: number, measured: readonly Measured[], memory: MemoryFlatCheck, scenarioMicroseconds: number): string[] {
   const byId = new Map(measured.map(({ row, report }) => [row.id, report]));
   const lines = [
-    "| workload | size | wall s | frames on the wire | frames/wall-s | frames ÷ seals | NIC cycles/wall-s | cycles ÷ seals | timesteps/frame | peak RSS MB | live heap MB | goal |",
+    "| workload | size | wall s | frames on the wire | frames/wall-s | frames ÷ seals | NIC cycles/wall-s | cycles ÷ seals | timesteps/frame | peak RSS MB | live memory MB | goal |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const { row, report } of measured) {
@@ -67,15 +67,15 @@ export function renderTable(sealsPerSecond: number, measured: readonly Measured[
     const cycles = report.nicCycles / report.seconds;
     lines.push(
       `| ${WORKLOADS[row.workload].label} | ${sizeLabel(row, scenarioMicroseconds)} | ${report.seconds.toFixed(2)} | ${whole(report.wireFrames)} | ${whole(frames)} | ${(frames / sealsPerSecond).toFixed(3)} | ` +
-        `${whole(cycles)} | ${(cycles / sealsPerSecond).toFixed(2)} | ${(report.timesteps / report.wireFrames).toFixed(1)} | ${megabytes(report.peakResidentKilobytes)} | ${heapMegabytes(report.liveHeapBytes)} | ${goalCell(row.goal, report, byId)} |`,
+        `${whole(cycles)} | ${(cycles / sealsPerSecond).toFixed(2)} | ${(report.timesteps / report.wireFrames).toFixed(1)} | ${megabytes(report.peakResidentKilobytes)} | ${liveMegabytes(report.liveMemoryBytes)} | ${goalCell(row.goal, report, byId)} |`,
     );
   }
   const short = byId.get(memory.short);
   const long = byId.get(memory.long);
   if (!short || !long) throw new Error(`memory check: rows ${memory.short} and ${memory.long} are both needed`);
-  const growth = long.liveHeapBytes / short.liveHeapBytes;
+  const growth = long.liveMemoryBytes / short.liveMemoryBytes;
   lines.push(
-    `| memory flat in run length: ${memory.short} and ${memory.long} | | | | | | | | | ${megabytes(short.peakResidentKilobytes)}, ${megabytes(long.peakResidentKilobytes)} | ${heapMegabytes(short.liveHeapBytes)}, ${heapMegabytes(long.liveHeapBytes)} | ` +
+    `| memory flat in run length: ${memory.short} and ${memory.long} | | | | | | | | | ${megabytes(short.peakResidentKilobytes)}, ${megabytes(long.peakResidentKilobytes)} | ${liveMegabytes(short.liveMemoryBytes)}, ${liveMegabytes(long.liveMemoryBytes)} | ` +
       `<= ${memory.atMost}x: ${growth.toFixed(2)}x, ${verdict(growth <= memory.atMost)} |`,
   );
   return lines;

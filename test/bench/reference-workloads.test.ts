@@ -32,7 +32,7 @@ describe("the reference workloads, on a tiny size", () => {
 });
 
 describe("the workload report line", () => {
-  const good = { workload: "plain-tx-60", size: 8, offered: 8, wireFrames: 8, delivered: 8, seconds: 0.5, simulatedPicoseconds: 1, nicCycles: 1, timesteps: 3, peakResidentKilobytes: 1024, liveHeapBytes: 2 ** 20 };
+  const good = { workload: "plain-tx-60", size: 8, offered: 8, wireFrames: 8, delivered: 8, seconds: 0.5, simulatedPicoseconds: 1, nicCycles: 1, timesteps: 3, peakResidentKilobytes: 1024, liveMemoryBytes: 2 ** 20 };
 
   test("a good line is read back as it was written", () => {
     expect(parseWorkloadReport(JSON.stringify(good))).toEqual(good);
@@ -57,7 +57,7 @@ describe("the table", () => {
     nicCycles: 1_000_000,
     timesteps: 10 * wireFrames,
     peakResidentKilobytes: 102_400,
-    liveHeapBytes: liveHeapMegabytes * 2 ** 20,
+    liveMemoryBytes: liveHeapMegabytes * 2 ** 20,
   });
   const row = (id: string, workload: WorkloadName, goal: BenchRow["goal"]): BenchRow => ({ id, workload, size: workload.startsWith("default") ? 10_000 : 1000, goal });
 

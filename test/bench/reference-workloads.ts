@@ -48,7 +48,7 @@ const ReportSchema = z.object({
   timesteps: z.number().int().nonnegative(),
   /** The process's peak resident memory (maxRSS), warm-up included. */
   peakResidentKilobytes: z.number().positive(),
-  liveHeapBytes: z.number().positive(),
+  liveMemoryBytes: z.number().positive(),
 });
 
 export type WorkloadReport = z.infer<typeof ReportSchema>;
@@ -67,7 +67,7 @@ export function runWorkload(name: WorkloadName, size: number): WorkloadReport {
     nicCycles: measured.nicCycles,
     timesteps: measured.timesteps,
     peakResidentKilobytes: process.resourceUsage().maxRSS,
-    liveHeapBytes: measured.liveHeapBytes,
+    liveMemoryBytes: measured.liveMemoryBytes,
   };
 }
 
