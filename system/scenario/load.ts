@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from "yaml";
 import type { z } from "zod";
 import { parseQosConfig, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
@@ -77,9 +77,30 @@ function expandedSize(document: Document): number {
   return size(document.contents);
 }
 
-export function parseScenarioDocument(text: string, file: string) {
+/**
+ * The text up to a second document that holds nothing (only `---`, `...`, blank lines and
+ * comments): many YAML writers end a file with a marker. A second document with a value is kept,
+ * to be refused.
+ */
+function withoutEmptyTrailingDocuments(text: string): string {
+  const documents = parseAllDocuments(text);
+  const second = Array.isArray(documents) ? documents[1] : undefined;
+  if (second === undefined) return text;
+  const rest = text.slice(second.range[0]);
+  return rest.split(/\r?\n/).every((line) => /^\s*(---|\.\.\.)?\s*(#.*)?$/.test(line)) ? text.slice(0, second.range[0]) : text;
+}
+
+function parsedWithLines(text: string): { document: Document; lines: LineCounter } {
   const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  return { document: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
+}
+
+export function parseScenarioDocument(text: string, file: string) {
+  let { document, lines } = parsedWithLines(text);
+  if (document.errors.some((error) => error.code === "MULTIPLE_DOCS")) {
+    const first = withoutEmptyTrailingDocuments(text);
+    if (first !== text) ({ document, lines } = parsedWithLines(first));
+  }
   if (document.errors.length > 0) {
     throw new ScenarioError(document.errors.map((error) => {
       const { line, col } = lines.linePos(error.pos[0]);

@@ -165,6 +165,14 @@ describe("scenario files are checked before anything runs, and each mistake is n
 
   test("20b. a second YAML document, and aliases that would expand past a scenario's size, are refused with the file's name in the scenario's words", () => {
     expect(problems(`${VALID}---\nname: other\n`)).toEqual([expect.stringMatching(/^s\.yaml:\d+:1: a second YAML document \('---'\): a scenario file holds one$/)]);
+    expect(problems(`${VALID}---\nnull\n`)).toEqual([expect.stringMatching(/a second YAML document/)]);
+    // A marker that ends the file, with nothing after it but comments, starts no document: as many YAML writers leave it.
+    expect(problems(`${VALID}---\n`)).toEqual([]);
+    expect(problems(`---\n${VALID}---\n# the end\n\n...\n`)).toEqual([]);
+    // And the line numbers are the file's: a mistake before the marker is placed as without it.
+    const placed = problems(VALID.replace("    sas: 2", "    sas: 0"));
+    expect(placed).toEqual([expect.stringMatching(/^s\.yaml:18:\d+: /)]);
+    expect(problems(`${VALID.replace("    sas: 2", "    sas: 0")}---\n`)).toEqual(placed);
     const laughs = ["a: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]", ...Array.from({ length: 9 }, (_, level) => `b${level}: &a${level + 1} [${Array(9).fill(`*a${level}`).join(", ")}]`)].join("\n");
     expect(problems(`${laughs}\n${VALID}`)).toEqual([expect.stringMatching(/^s\.yaml: its YAML aliases \(\*name\) would expand it to \d{10} characters and values; a scenario is at most 8388608$/)]);
     // Few aliases of one long value: counted by what they would hold, before any is expanded.
