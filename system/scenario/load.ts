@@ -8,6 +8,7 @@ import { container as rootContainer, type DependencyContainer } from "../../sim/
 import { didYouMean } from "../../sim/suggest.js";
 import { applyOverrides, schemaFields } from "./overrides.js";
 import { parameterProblems } from "./parameter-check.js";
+import { prototypeKeyProblems } from "./parameter-tree.js";
 import { referenceProblems } from "./references.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
 import { formatPath, SourceMap } from "./source-map.js";
@@ -143,6 +144,7 @@ export function checkScenario(value: unknown, source = new SourceMap("scenario",
   const problem = (path: PropertyKey[], message: string) => problems.push(source.at(path, `${formatPath(path)}: ${message}`));
   const parsed = scenarioSchema.safeParse(value);
   if (!parsed.success) describeIssues(parsed.error.issues, value, problem);
+  prototypeKeyProblems(value, problem);
   referenceProblems(value, source, problem);
   const given = (value as { qos?: unknown } | null)?.qos;
   const { qos, warnings } = checkQos(given, source, problems);

@@ -15,10 +15,14 @@ function leafProblem(value: unknown): string | null {
   return "expected a number, a text or true/false";
 }
 
+/** A key YAML keeps as the mapping's own, which an object built by assignment would take for its prototype. */
+const PROTOTYPE_KEY = "__proto__";
+const NO_SUCH_PARAMETER = "no such parameter";
+
 /** Every value below `tree` that cannot be a parameter's, at its own path. */
 function treeProblems(tree: Tree, path: readonly string[], problem: (path: string[], message: string) => void): void {
   for (const [key, value] of Object.entries(tree)) {
-    const message = leafProblem(value);
+    const message = key === PROTOTYPE_KEY ? NO_SUCH_PARAMETER : leafProblem(value);
     if (message !== null) problem([...path, key], message);
     else if (isMapping(value)) treeProblems(value, [...path, key], problem);
   }
@@ -31,12 +35,25 @@ function treeProblems(tree: Tree, path: readonly string[], problem: (path: strin
  */
 export const parameterTree = z.record(z.string(), z.unknown()).superRefine((tree, context) => treeProblems(tree, [], (path, message) => context.addIssue({ code: "custom", path, message })));
 
-/** The tree without the values the schema refuses: what the parameters can still check. */
+/**
+ * A `__proto__` key at a group's top (nic, driver, wire), which the schema cannot see: its record
+ * is rebuilt by assignment, which takes that key for the prototype and drops it without a word.
+ * Below the top, the schema's own check sees it.
+ */
+export function prototypeKeyProblems(scenario: unknown, problem: (path: PropertyKey[], message: string) => void): void {
+  if (!isMapping(scenario)) return;
+  for (const group of ["nic", "driver", "wire"]) {
+    const tree = scenario[group];
+    if (isMapping(tree) && Object.hasOwn(tree, PROTOTYPE_KEY)) problem([group, PROTOTYPE_KEY], NO_SUCH_PARAMETER);
+  }
+}
+
+/** The tree without the values the schema refuses (and `__proto__`, refused too): what the parameters can still check. */
 export function checkableParameters(value: unknown): Tree {
   if (!isMapping(value)) return {};
   return Object.fromEntries(
     Object.entries(value).flatMap(([key, item]) => {
-      if (leafProblem(item) !== null) return [];
+      if (key === PROTOTYPE_KEY || leafProblem(item) !== null) return [];
       if (!isMapping(item)) return [[key, item]];
       // A group left with nothing to check is left out, as an empty one is refused.
       const group = checkableParameters(item);

@@ -184,6 +184,15 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID.replace("customers:\n  - name: a\n    identity: { type: ID_FQDN, value: gw.a.example }", "customers:\n  - name: a\n    identity: &id { type: ID_FQDN, value: gw.a.example }"))).toEqual([]);
   });
 
+  test("20c. a __proto__ key in a parameter group is refused at its line, at any depth, with the group's other mistakes (an object built by assignment took it for its prototype and dropped it)", () => {
+    expect(problems(VALID.replace("    txEntries: 4", "    txEntries: 4\n  __proto__:\n    queues: 2\n  bogus: 1"))).toEqual([
+      "s.yaml:6:3: nic.__proto__: no such parameter",
+      "s.yaml:8:3: nic.bogus: no such parameter (did you mean nic.queues?)",
+    ]);
+    expect(problems(VALID.replace("    txEntries: 4", "    __proto__: { txEntries: 2 }"))).toEqual(["s.yaml:5:5: nic.sacache.__proto__: no such parameter"]);
+    expect(problems(VALID.replace("nic:\n", "driver:\n  __proto__: { interruptIntervalNanoseconds: 1 }\nnic:\n"))).toEqual(["s.yaml:4:3: driver.__proto__: no such parameter"]);
+  });
+
   test("20. a scenario file larger than any scenario needs is refused before it is parsed", () => {
     const file = join(mkdtempSync(join(tmpdir(), "nicsim-")), "huge.yaml");
     writeFileSync(file, `${VALID}${"# padding\n".repeat(LIMITS.fileBytes / 10 + 1)}`);
