@@ -77,20 +77,27 @@ export class ParameterOverrides {
     this.misfits.push(message);
   }
 
+  /** Parameters of parts not built, which a misspelt name is still compared with. */
+  private readonly notBuiltDeclared: string[] = [];
+
   /**
-   * Values under `prefix` belong to a part this design does not build (a policy not chosen): each
-   * is claimed and reported as a misfit saying why, rather than as a parameter that does not exist.
+   * Values under `prefix` belong to a part this design does not build (a policy not chosen), whose
+   * parameters are `names`: each of those is claimed and reported as a misfit saying why, rather
+   * than as a parameter that does not exist. Another name under it is no parameter at all.
    */
-  notBuilt(prefix: string, why: string): void {
+  notBuilt(prefix: string, names: readonly string[], why: string): void {
+    const declared = names.map((name) => `${prefix}.${name}`);
+    this.notBuiltDeclared.push(...declared);
     for (const [path, value] of this.values) {
-      if (this.claimed.has(path) || !path.startsWith(`${prefix}.`)) continue;
+      if (this.claimed.has(path) || !declared.includes(path)) continue;
       this.claimed.add(path);
       this.misfit(parameterProblem(this.source, path, value, why));
     }
   }
 
   /** Throws, naming every value that did not fit and every value no declared parameter claimed. */
-  checkAllClaimed(declared: readonly string[]): void {
+  checkAllClaimed(built: readonly string[]): void {
+    const declared = [...built, ...this.notBuiltDeclared];
     const unclaimed = [...this.values.keys()].filter((path) => !this.claimed.has(path));
     const problems = this.misfits;
     if (unclaimed.length === 0 && problems.length === 0) return;

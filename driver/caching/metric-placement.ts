@@ -5,6 +5,19 @@ import type { NotInTable, PeriodicDecision, PlacementDecision, SaPlacementPolicy
 import type { IpsecSa } from "../intermediate/sadb.js";
 import { type CostModel, SaMetrics, thresholdFromCosts } from "./metric-policy.js";
 
+/** The metric policy's parameters: declared by the policy, and named when it is not the one built. */
+export const METRIC_PLACEMENT_PARAMETERS = {
+  initial: param.number(8, "Metric of an SA when the driver receives it (claim 7)", { minimum: 0 }),
+  installBonus: param.number(16, "Added when the SA is added to the NIC's table (claim 8)", { minimum: 0 }),
+  perPacket: param.number(1, "Added per packet of the SA, either path (claim 9)", { minimum: 0 }),
+  decayFactor: param.number(0.5, "Each decay period the metric is multiplied by this (claims 10, 44)", { minimum: 0, maximum: 1 }),
+  decayAmount: param.number(0, "… and then this is taken away, down to 0 (claims 10, 44)", { minimum: 0 }),
+  decayPeriodNanoseconds: param.integer(100_000, "Decay period, traffic or not (claim 2's time-based analysis)", { minimum: 1, unit: "ns" }),
+  policyPeriodNanoseconds: param.integer(50_000, "Period of the look at the table that caches the best uncached SA when it leads the lowest cached one (claim 42); 0: only on a miss", { minimum: 0, unit: "ns" }),
+  replaceOnMiss: param.boolean(false, "A miss may also replace a cached SA at once; otherwise a miss only installs into a free entry, and replacements wait for the periodic look (at most one per direction per period, which bounds the CPU spent on installs)"),
+  threshold: param.number(-1, "A non-cached SA replaces the lowest cached one when it leads by this much (claims 5, 6); -1: from the driver's costs", { minimum: -1 }),
+};
+
 /**
  * Seed 003's metric policy in the running driver, every claim step a parameter: the metric starts
  * at `initial` when the driver receives the SA (claim 7), gains `installBonus` when the SA enters
@@ -17,17 +30,7 @@ import { type CostModel, SaMetrics, thresholdFromCosts } from "./metric-policy.j
  */
 @injectable()
 export class MetricPlacement extends Component implements SaPlacementPolicy {
-  readonly params = this.parameters({
-    initial: param.number(8, "Metric of an SA when the driver receives it (claim 7)", { minimum: 0 }),
-    installBonus: param.number(16, "Added when the SA is added to the NIC's table (claim 8)", { minimum: 0 }),
-    perPacket: param.number(1, "Added per packet of the SA, either path (claim 9)", { minimum: 0 }),
-    decayFactor: param.number(0.5, "Each decay period the metric is multiplied by this (claims 10, 44)", { minimum: 0, maximum: 1 }),
-    decayAmount: param.number(0, "… and then this is taken away, down to 0 (claims 10, 44)", { minimum: 0 }),
-    decayPeriodNanoseconds: param.integer(100_000, "Decay period, traffic or not (claim 2's time-based analysis)", { minimum: 1, unit: "ns" }),
-    policyPeriodNanoseconds: param.integer(50_000, "Period of the look at the table that caches the best uncached SA when it leads the lowest cached one (claim 42); 0: only on a miss", { minimum: 0, unit: "ns" }),
-    replaceOnMiss: param.boolean(false, "A miss may also replace a cached SA at once; otherwise a miss only installs into a free entry, and replacements wait for the periodic look (at most one per direction per period, which bounds the CPU spent on installs)"),
-    threshold: param.number(-1, "A non-cached SA replaces the lowest cached one when it leads by this much (claims 5, 6); -1: from the driver's costs", { minimum: -1 }),
-  });
+  readonly params = this.parameters(METRIC_PLACEMENT_PARAMETERS);
   readonly lowestCached = this.signal("metric_lowest_cached", 32, { kind: "integer", lastWriteWins: true });
   readonly bestUncached = this.signal("metric_best_uncached", 32, { kind: "integer", lastWriteWins: true });
   readonly thresholdSignal = this.signal("metric_threshold", 32, { kind: "integer", lastWriteWins: true });

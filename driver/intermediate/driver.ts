@@ -7,7 +7,7 @@ import type { Command } from "../../sim/process.js";
 import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
 import type { DriverReceivedFrame } from "../base/driver.js";
 import { type SaPlacementPolicy, SaPlacementPolicyToken } from "./policy.js";
-import { MetricPlacement } from "../caching/metric-placement.js";
+import { METRIC_PLACEMENT_PARAMETERS, MetricPlacement } from "../caching/metric-placement.js";
 import type { CostModel } from "../caching/metric-policy.js";
 import { TraceRecorder } from "../caching/trace.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, HOST_MAC, type MacAddress, PEER_MAC, writeEthernetHeader } from "../../sim/packet/ethernet.js";
@@ -120,7 +120,7 @@ export class IntermediateDriver extends Component {
   ) {
     super(context);
     this.policy = this.params.placement === "metric" ? this.child(MetricPlacement, "metric") : registered;
-    if (this.params.placement !== "metric") this.overrides.notBuilt(`${this.path}.metric`, `applies only with ${this.path.replace(/^top\./, "")}.placement: metric (it is ${this.params.placement})`);
+    if (this.params.placement !== "metric") this.overrides.notBuilt(`${this.path}.metric`, Object.keys(METRIC_PLACEMENT_PARAMETERS), `applies only with ${this.path.replace(/^top\./, "")}.placement: metric (it is ${this.params.placement})`);
     this.messages = new MessageChannel(this.kernel, { kind: this.messageKind, handle: this.messageHandle, count: this.messageCount, sent: this.messageEvent }, this.params.messageNanoseconds * 1000);
     this.lifecycle = new SaLifecycle(backend, { replayWindow: this.params.replayWindow }, this.event("sa_lease_released"), (counts) => {
       this.saStates.mature.set(counts.mature);
