@@ -1,0 +1,147 @@
+import { enclosingPath, parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
+import { runName } from "../scenario/schema.js";
+
+/**
+ * Mistakes in the options' values, noted as commander parses each option rather than thrown: a
+ * throw stopped the parse at the first, which hid the others. The command reports them all,
+ * with its scenario's where it has one, before it does anything.
+ */
+export class OptionMistakes {
+  readonly noted: string[] = [];
+
+  /** Note a mistake, and give back what stands in for the option's value meanwhile. */
+  note<T>(message: string, standIn: T): T {
+    this.noted.push(message);
+    return standIn;
+  }
+}
+
+type Assignments = Record<string, unknown>;
+
+/** The parsers of nicsim's option values, each noting its mistakes with the others. */
+export function optionParsers(mistakes: OptionMistakes) {
+  /** `path=value`; a mistake leaves the earlier assignments as they were. */
+  function assignment(spelling: (path: string) => string, refuseNested: boolean) {
+    return (text: string, previous: Assignments = {}): Assignments => {
+      const equals = text.indexOf("=");
+      if (equals <= 0) return mistakes.note(`--set: expected path=value, with a path before the '=' (the argument is not shown: it may hold a key)`, previous);
+      const given = text.slice(0, equals);
+      const path = spelling(given);
+      const problem = segmentProblem(path);
+      if (problem !== null) return mistakes.note(`--set ${given}: ${problem}`, previous);
+      // The same place twice (in either spelling): the later would silently replace the earlier.
+      if (Object.hasOwn(previous, path)) return mistakes.note(`--set ${given}: ${path} is given by an earlier --set too; give it once`, previous);
+      const around = refuseNested ? enclosingPath(path, Object.keys(previous)) : undefined;
+      if (around !== undefined) return mistakes.note(`--set ${given}: inside ${scenarioPath(around)}, which an earlier --set gives whole; give one or the other`, previous);
+      const inside = refuseNested ? Object.keys(previous).find((other) => enclosingPath(other, [path]) !== undefined) : undefined;
+      if (inside !== undefined) return mistakes.note(`--set ${given}: gives whole ${scenarioPath(path)}, which holds ${scenarioPath(inside)} of an earlier --set; give one or the other`, previous);
+      const value = parseValue(text.slice(equals + 1), `--set ${given}`);
+      return "mistake" in value ? mistakes.note(value.mistake, previous) : { ...previous, [path]: value.value };
+    };
+  }
+
+  /** `path=v1,v2,…`: one axis of a sweep; a mistake leaves the earlier axes as they were. */
+  function axis(text: string, previous: Array<[string, unknown[]]> = []): Array<[string, unknown[]]> {
+    const equals = text.indexOf("=");
+    if (equals <= 0) return mistakes.note(`--grid: expected path=value,value,…, with a path before the '=' (the argument is not shown: it may hold a key)`, previous);
+    const given = text.slice(0, equals);
+    if (equals === text.length - 1) return mistakes.note(`--grid ${given}: expected path=value,value,…, with values after the '='`, previous);
+    const path = scenarioPath(given);
+    const problem = segmentProblem(path);
+    if (problem !== null) return mistakes.note(`--grid ${given}: ${problem}`, previous);
+    // Whether the path names a place in the scenario is checked with each configuration's other mistakes.
+    // Values are split at the commas between them: not those inside a JSON list, mapping or string.
+    const values = splitValues(text.slice(equals + 1)).map((value) => parseValue(value, `--grid ${given}`));
+    const refused = values.find((value) => "mistake" in value);
+    if (refused !== undefined && "mistake" in refused) return mistakes.note(refused.mistake, previous);
+    return [...previous, [path, values.map((value) => ("value" in value ? value.value : undefined))]];
+  }
+
+  /** A whole number written in decimal digits (no sign, exponent, fraction or blank), within its range. */
+  function integer(name: string, minimum: number, maximum = Number.MAX_SAFE_INTEGER) {
+    return (text: string): number | undefined => {
+      const value = Number(text);
+      if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < minimum || value > maximum) return mistakes.note(`${name} '${text}': expected a whole number from ${minimum} to ${maximum}`, undefined);
+      return value;
+    };
+  }
+
+  /** A time in µs: a non-negative decimal number. */
+  function microseconds(name: string) {
+    return (text: string): number | undefined => {
+      const value = Number(text);
+      if (!/^\s*\d+(\.\d+)?([eE][-+]?\d+)?\s*$/.test(text) || !Number.isFinite(value)) return mistakes.note(`${name} '${text}': expected a time in µs, a non-negative number`, undefined);
+      return value;
+    };
+  }
+
+  /** A path to write to: an empty or blank one would quietly mean the current directory (or a file named by spaces). */
+  function outputPath(name: string) {
+    return (text: string): string | undefined => (text.trim() === "" ? mistakes.note(`${name} '${text}': expected a path (say '.' for the current directory)`, undefined) : text);
+  }
+
+  return {
+    /** `path=value` for a scenario (values parse as JSON when they can, else stay strings); whether the path names a place in it is checked when the scenario is loaded, with its other mistakes. */
+    scenarioAssignment: assignment(scenarioPath, false),
+    /** `path=value` for a design's parameter, the same path as a scenario's (`nic.queues` or `top.nic.queues`); the parameters check it themselves. */
+    // Parameters go to the design as they are, with no scenario loader to find one --set inside another: refused here.
+    parameterAssignment: assignment(parameterPath, true),
+    axis,
+    integer,
+    microseconds,
+    outputPath,
+    /** A run's name, as a scenario's name must be. */
+    name(text: string): string | undefined {
+      const checked = runName.safeParse(text);
+      return checked.success ? text : mistakes.note(`--name: expected ${checked.error.issues.map((issue) => issue.message).join("; ")}`, undefined);
+    },
+    fraction(text: string): number | undefined {
+      const value = Number(text);
+      return text.trim() === "" || !(value > 0 && value <= 1) ? mistakes.note(`--load '${text}': expected a fraction of the line rate in (0, 1]`, undefined) : value;
+    },
+    /** A value the option's own parser refused (its message), or its value. */
+    checked<T>(problem: (text: string) => string | T, name: string) {
+      return (text: string): T | undefined => {
+        const parsed = problem(text);
+        return typeof parsed === "string" ? mistakes.note(`${name} '${text}': ${parsed}`, undefined) : parsed;
+      };
+    },
+  };
+}
+
+/**
+ * A value as JSON when it parses, else a plain string such as a choice; one that starts as JSON's
+ * list, mapping or string must parse (as a string it would hide the slip). The message shows no
+ * part of it, as it may hold a key.
+ */
+function parseValue(text: string, option: string): { readonly value: unknown } | { readonly mistake: string } {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    if (/^\s*[[{"]/.test(text)) return { mistake: `${option}: the value starts as JSON (with [, { or ") but does not parse as JSON` };
+    return { value: text };
+  }
+}
+
+/** `a,{"b":1,"c":2},"d,e"`: the values of an axis, split at commas outside brackets and quotes. */
+function splitValues(text: string): string[] {
+  const values: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index];
+    if (quoted) {
+      if (character === "\\") index++;
+      else if (character === '"') quoted = false;
+    } else if (character === '"') quoted = true;
+    else if (character === "[" || character === "{") depth++;
+    else if ((character === "]" || character === "}") && depth > 0) depth--;
+    else if (character === "," && depth === 0) {
+      values.push(text.slice(start, index));
+      start = index + 1;
+    }
+  }
+  values.push(text.slice(start));
+  return values;
+}
