@@ -1,15 +1,14 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from "yaml";
-import type { z } from "zod";
 import { parseQosConfig, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
-import { didYouMean } from "../../sim/suggest.js";
-import { applyOverrides, schemaFields } from "./overrides.js";
+import { applyOverrides } from "./overrides.js";
 import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
 import { referenceProblems } from "./references.js";
+import { describeIssues } from "./schema-issues.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
 import { formatPath, SourceMap } from "./source-map.js";
 
@@ -143,7 +142,7 @@ export function checkScenario(value: unknown, source = new SourceMap("scenario",
   const problems: string[] = [...earlier];
   const problem = (path: PropertyKey[], message: string) => problems.push(source.at(path, `${formatPath(path)}: ${message}`));
   const parsed = scenarioSchema.safeParse(value);
-  if (!parsed.success) describeIssues(parsed.error.issues, value, problem);
+  if (!parsed.success) describeIssues(parsed.error.issues, value, (path, text) => problems.push(source.at(path, text)));
   prototypeKeyProblems(value, problem);
   referenceProblems(value, source, problem);
   const given = (value as { qos?: unknown } | null)?.qos;
@@ -172,49 +171,6 @@ function checkQos(given: unknown, source: SourceMap, problems: string[]): { qos:
 
 /** The schema's finding as a problem: an unknown field at its own place, with the field it is nearest; a value not among the choices, with the nearest choice. */
 /** The schema's findings as problems, a value that breaks two bounds once. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], value: unknown, problem: (path: PropertyKey[], message: string) => void): void {
-  for (const issue of tightestBounds(issues)) describeIssue(issue, value, problem);
-}
-
-function describeIssue(issue: z.core.$ZodIssue, value: unknown, problem: (path: PropertyKey[], message: string) => void): void {
-  const path = issue.path as PropertyKey[];
-  if (issue.code === "unrecognized_keys") {
-    const fields = schemaFields(path);
-    for (const key of issue.keys) problem([...path, key], `unknown field${didYouMean(key, fields)}`);
-    return;
-  }
-  let message = issue.message;
-  const given = path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], value);
-  if (issue.code === "invalid_type" && message.includes("received undefined")) message = `required: ${message.replace(/^Invalid input: /, "")}`;
-  // The parameter trees and the QoS policy in the scenario's words, not the schema's (a record, a union).
-  else if (path.length === 1 && ["nic", "driver", "wire"].includes(String(path[0]))) message = `a group of parameters (a mapping such as ${String(path[0])}: { … }), not ${given === null ? "an empty value" : Array.isArray(given) ? "a list" : `one value (${shown(given)})`}`;
-  else if (path.length === 1 && path[0] === "qos") message = `the QoS policy: its IOS text (qos: |), or its JSON form (a mapping of profiles, classMaps and policyMaps), not ${given === null ? "an empty value" : Array.isArray(given) ? "a list" : shown(given)}`;
-  // A refinement's own message says what is expected; the value refused goes before it, as for a choice.
-  if (issue.code === "custom" && (typeof given === "string" || typeof given === "number")) message = `${shown(given)}: ${message}`;
-  if (issue.code === "invalid_value") {
-    // Worded as the parameters' own check words it, so a value refused by either reads the same.
-    message = `${shown(given)}: expected one of ${issue.values.map(String).join(", ")}`;
-    if (typeof given === "string") message += didYouMean(given, issue.values.map(String));
-  }
-  problem(path, message);
-}
-
-/** Of two bounds a value breaks at one place (an integer's safe range and the field's own), the tighter: one message, not two. */
-function tightestBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
-  const key = (issue: z.core.$ZodIssue) => `${issue.code}:${issue.path.map(String).join(".")}`;
-  const bound = (issue: z.core.$ZodIssue) => Number((issue as { maximum?: unknown; minimum?: unknown }).maximum ?? -Number((issue as { minimum?: unknown }).minimum ?? 0));
-  const kept = new Map<string, z.core.$ZodIssue>();
-  const rest: z.core.$ZodIssue[] = [];
-  for (const issue of issues) {
-    if (issue.code !== "too_big" && issue.code !== "too_small") rest.push(issue);
-    else if (!kept.has(key(issue)) || bound(issue) < bound(kept.get(key(issue))!)) kept.set(key(issue), issue);
-  }
-  return [...rest, ...kept.values()];
-}
-
-/** A value as a message shows it: as JSON, but a number JSON cannot hold (a YAML .inf, 1e400) as itself. */
-const shown = (value: unknown): string => (typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value));
-
 /** Problems at places in the file in the order of the file; the others (the command line's, the whole file's) first, as they came. */
 export function inFileOrder(problems: readonly string[], file: string): string[] {
   const place = (problem: string) => {

@@ -1,10 +1,11 @@
 import type { z } from "zod";
 import { container as rootContainer } from "../../sim/di.js";
-import { describeIssues, inFileOrder, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
+import { inFileOrder, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
+import { describeIssues } from "../scenario/schema-issues.js";
 import { applyOverrides } from "../scenario/overrides.js";
 import { parameterProblems } from "../scenario/parameter-check.js";
 import { scenarioSchema } from "../scenario/schema.js";
-import { formatPath, SourceMap } from "../scenario/source-map.js";
+import { SourceMap } from "../scenario/source-map.js";
 
 /**
  * The fields a run needs and a served run does not: `nicsim serve --scenario` takes a file
@@ -38,7 +39,7 @@ export function parseServeScenario(text: string, file = "scenario", overrides: R
   const source = new SourceMap(file, document, lines, applied, text);
   const parsed = serveScenarioSchema.safeParse(value);
   if (!parsed.success) {
-    describeIssues(parsed.error.issues, value, (path, message) => problems.push(source.at(path, `${formatPath(path)}: ${message}`)));
+    describeIssues(parsed.error.issues, value, (path, text) => problems.push(source.at(path, text)));
   }
   // The nic and wire trees are checked here too, so that a wrong parameter is named by its line.
   problems.push(...parameterProblems(value, source, rootContainer));

@@ -27,7 +27,7 @@ describe("nicsim on the command line", () => {
     writeFileSync(file, "name: bad\ndurationMicroseconds: 10\ncustomers:\n  - name: a\n    identity: { type: ID_KEY_ID, value: a }\ntraffic:\n  - name: s\n    customer: a\n    direction: sideways\n    packetBytes: 100\n    load: 0.1\n");
     const result = nicsim("run", file);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`${file}:9:5: traffic[0].direction: "sideways": expected one of to-peer, to-host, both`);
+    expect(result.stderr).toContain(`${file}:9:5: traffic[0].direction = "sideways": expected one of to-peer, to-host, both`);
   });
 
   test("run writes the default scenario's files and prints where they are", () => {

@@ -53,8 +53,8 @@ describe("the crypto backend: node:crypto unless the scenario chooses noble", ()
   });
 
   test("a backend that is neither is refused with its line and the two there are", () => {
-    expect(problems(`${SMALL}cryptoBackend: openssl\n`)).toEqual([expect.stringMatching(/^s\.yaml:12:\d+: cryptoBackend: "openssl": expected one of node, noble$/)]);
-    expect(problems(SMALL, { cryptoBackend: 3 })).toEqual([expect.stringMatching(/cryptoBackend: 3: expected one of node, noble$/)]);
+    expect(problems(`${SMALL}cryptoBackend: openssl\n`)).toEqual([expect.stringMatching(/^s\.yaml:12:\d+: cryptoBackend = "openssl": expected one of node, noble$/)]);
+    expect(problems(SMALL, { cryptoBackend: 3 })).toEqual([expect.stringMatching(/cryptoBackend = 3: expected one of node, noble$/)]);
   });
 
   test("the library API takes it as the parameter top.cryptoBackend, checked as every parameter is", () => {
