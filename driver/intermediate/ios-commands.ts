@@ -11,6 +11,8 @@ export interface QosProblem {
   readonly line: number;
   readonly column: number;
   readonly message: string;
+  /** In the policy's JSON form, where in it (profiles, 0, match, 1): a scenario places the problem at that value's own line. */
+  readonly path?: readonly (string | number)[];
 }
 
 /** One command of the supported subset: its keywords, then its values (`<placeholder>`: what is expected). */

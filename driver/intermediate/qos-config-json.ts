@@ -15,7 +15,7 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
     throw new QosConfigError(source, [{ line: 1, column: 1, message: `not JSON: ${(error as Error).message}` }]);
   }
   const problems: QosProblem[] = [];
-  const at = (path: string, message: string): undefined => void problems.push({ line: 1, column: 1, message: `${path}: ${message}` });
+  const at = (path: string, message: string): undefined => void problems.push({ line: 1, column: 1, message: `${path}: ${message}`, path: pathSegments(path) });
   const list = (path: string, item: unknown): unknown[] => (Array.isArray(item) ? item : item === undefined ? [] : (at(path, "expected a list"), []));
   const name = (path: string, item: any): string => (typeof item?.name === "string" && item.name !== "" ? item.name : (at(`${path}.name`, "expected a name"), ""));
   // A misspelt field would otherwise drop what it holds without a word (a policy map's classes, a class's share).
@@ -63,4 +63,9 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
   problems.push(...qosConfigProblems(config));
   if (problems.length > 0) throw new QosConfigError(source, problems);
   return config;
+}
+
+/** `profiles[0].match[1]` as its segments: profiles, 0, match, 1. */
+function pathSegments(path: string): (string | number)[] {
+  return path.split(/[.[\]]/).filter((segment) => segment !== "").map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
 }

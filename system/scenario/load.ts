@@ -156,8 +156,9 @@ function checkQos(given: unknown, source: SourceMap, problems: string[]): { qos:
   if (typeof given !== "string" && (typeof given !== "object" || given === null || Array.isArray(given))) return { qos: null, warnings: [] };
   const at = (problem: QosProblem, kind = "") => {
     // A policy in a literal block (`qos: |`) is placed at its line and column in the file; otherwise at the policy's line and column within it.
-    const place = typeof given === "string" ? source.inText(["qos"], problem.line, problem.column) : null;
-    return place !== null ? `${place}: qos: ${kind}${problem.message}` : `${source.locate(["qos"])}: qos${typeof given === "string" ? ` line ${problem.line}, column ${problem.column}` : ""}: ${kind}${problem.message}`;
+    // In the JSON form, at the line of the value the problem names (or of the nearest place above it the file has).
+    const place = typeof given === "string" ? source.inText(["qos"], problem.line, problem.column) : source.locate(["qos", ...(problem.path ?? [])]);
+    return place !== null ? `${place}: qos: ${kind}${problem.message}` : `${source.locate(["qos"])}: qos line ${problem.line}, column ${problem.column}: ${kind}${problem.message}`;
   };
   try {
     const qos = typeof given === "string" ? parseQosConfig(given) : parseQosConfigJson(JSON.stringify(given));
@@ -169,8 +170,6 @@ function checkQos(given: unknown, source: SourceMap, problems: string[]): { qos:
   }
 }
 
-/** The schema's finding as a problem: an unknown field at its own place, with the field it is nearest; a value not among the choices, with the nearest choice. */
-/** The schema's findings as problems, a value that breaks two bounds once. */
 /** Problems at places in the file in the order of the file; the others (the command line's, the whole file's) first, as they came. */
 export function inFileOrder(problems: readonly string[], file: string): string[] {
   const place = (problem: string) => {
