@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { DEFAULT_SCENARIO_FILE, defaultScenario, defaultScenarioText } from "./default-scenario.js";
-import { loadScenarioFile, readScenarioText, ScenarioError, scenarioLoader } from "./load.js";
+import { type LoadedScenario, loadScenarioFile, readScenarioText, ScenarioError, scenarioLoader } from "./load.js";
 import { enclosingPath, scenarioPath } from "./overrides.js";
 import { buildScenario, runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
@@ -73,17 +73,37 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
     if (!(error instanceof ScenarioError)) throw error;
     throw new ScenarioError([...earlier, ...error.problems]);
   }
+  // Configurations that differ only in their seed are built once: what building finds does not depend on the seed (a sweep over seeds is the commonest large one).
+  const built = new Map<string, readonly string[]>();
+  const buildProblems = (loaded: LoadedScenario, overrides: Record<string, unknown>): readonly string[] => {
+    // The values given as well as the scenario: a message names where a value came from.
+    const key = JSON.stringify([{ ...loaded.scenario, seed: 0 }, Object.keys(overrides).filter((path) => path !== "seed")]);
+    let found = built.get(key);
+    if (found === undefined) {
+      try {
+        // Parameters, the device's fit and the waveform's scopes are checked when a system is built.
+        buildScenario(loaded);
+        found = [];
+      } catch (error) {
+        if (!(error instanceof ScenarioError)) throw error;
+        found = error.problems;
+      }
+      built.set(key, found);
+    }
+    return found;
+  };
   const scenarios = points.map((point) => {
+    let problems: readonly string[];
     try {
       const loaded = load(point.overrides);
-      // Parameters, the device's fit and the waveform's scopes are checked when a system is built.
-      buildScenario(loaded);
-      return loaded.scenario;
+      problems = buildProblems(loaded, point.overrides);
+      if (problems.length === 0) return loaded.scenario;
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
-      refused.push({ point, problems: error.problems.map((problem) => fromGrid(problem, point)) });
-      return null;
+      problems = error.problems;
     }
+    refused.push({ point, problems: problems.map((problem) => fromGrid(problem, point)) });
+    return null;
   });
   if (refused.length > 0 || earlier.length > 0) throw new ScenarioError([...earlier, ...groupedProblems(refused, points.length)]);
   return scenarios as Scenario[];
