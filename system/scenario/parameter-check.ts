@@ -5,7 +5,8 @@ import { Kernel } from "../../sim/kernel.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
 import { checkableParameters, isMapping } from "./parameter-tree.js";
-import { scenarioSchema } from "./schema.js";
+import { LIMITS, scenarioSchema, stream } from "./schema.js";
+import { deviceFitProblems } from "./device-fit.js";
 import type { SourceMap } from "./source-map.js";
 
 /** Refused with its design when every component could be built (defaults standing in for the values refused), so the scenario's fit can be checked too. */
@@ -52,27 +53,39 @@ export function parameterErrorProblems(error: ParameterError, source: SourceMap)
 
 const record = (value: unknown): Record<string, unknown> => (isMapping(value) ? value : {});
 
+/** A stream that fits any device, standing in for one the schema refuses. */
+const STAND_IN_STREAM = { name: "s", customer: "a", direction: "to-peer", packetBytes: 64, load: 0.01 } as const;
+
 /** A scenario with nothing wrong in it, to carry the parameters of one that has mistakes elsewhere. */
 const STAND_IN = {
   name: "parameters",
   durationMicroseconds: 1,
   checks: false,
   customers: [{ name: "a", identity: { type: "ID_FQDN", value: "a.example" } }],
-  traffic: [{ name: "s", customer: "a", direction: "to-peer", packetBytes: 64, load: 0.01 }],
+  traffic: [STAND_IN_STREAM],
 } as const;
 
 /**
  * The parameter problems of a scenario that has mistakes elsewhere (its schema, its references,
  * its policy): its parameter trees are built on a stand-in scenario, so that they are reported
- * in the same pass as the rest.
+ * in the same pass as the rest. Its streams the schema takes are checked against that device
+ * too, each at its own index (a stream refused is stood in for), so that a mistake elsewhere
+ * does not hide a stream that does not fit.
  */
 export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer): readonly string[] {
   const given = record(value);
   // Values the schema refuses (an empty value, a list) are reported by the schema; the others are checked.
   const tree = (key: "nic" | "driver" | "wire") => checkableParameters(given[key]);
-  const parsed = scenarioSchema.safeParse({ ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire") });
+  // More streams than a scenario holds is the schema's to say; the parameters are still checked.
+  const streams = Array.isArray(given.traffic) && given.traffic.length > 0 && given.traffic.length <= LIMITS.streams ? given.traffic.map((item) => {
+    const checked = stream.safeParse(item);
+    return checked.success ? { ...checked.data, customer: STAND_IN_STREAM.customer } : STAND_IN_STREAM;
+  }) : STAND_IN.traffic;
+  const parsed = scenarioSchema.safeParse({ ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire"), traffic: streams });
   // Trees the schema still refuses have been reported by it.
   if (!parsed.success) return [];
-  const outcome = buildScenarioDesign({ scenario: parsed.data, qos: null, source, warnings: [] }, container);
-  return outcome.kind === "refused" ? outcome.problems : [];
+  const standIn: LoadedScenario = { scenario: parsed.data, qos: null, source, warnings: [] };
+  const outcome = buildScenarioDesign(standIn, container);
+  const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top);
+  return [...(outcome.kind === "refused" ? outcome.problems : []), ...unfit];
 }

@@ -54,7 +54,7 @@ const customer = z.strictObject({
     .optional(),
 });
 
-const stream = z
+export const stream = z
   .strictObject({
     name: z.string().min(1),
     customer: z.string(),

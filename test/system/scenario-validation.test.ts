@@ -136,6 +136,15 @@ describe("scenario files are checked before anything runs, and each mistake is n
       expect.stringMatching(/^--set driver\.cpu\.checkBytes = 100: expected a multiple of 16/),
       "s.yaml:23:5: traffic[0].packetBytes = 128: its ESP frame (198 bytes) is longer than the NIC takes (nic.maxFrameBytes = 100, by --set nic.maxFrameBytes)",
     ]);
+    // A mistake the schema finds elsewhere (a customer's SA count) or a reference does not hide it either.
+    expect(problems(VALID.replace("    sas: 2", "    sas: 0"), "s.yaml", { "nic.maxFrameBytes": 100 })).toEqual([
+      "s.yaml:18:5: customers[0].sas = 0: expected at least 1",
+      "s.yaml:23:5: traffic[0].packetBytes = 128: its ESP frame (198 bytes) is longer than the NIC takes (nic.maxFrameBytes = 100, by --set nic.maxFrameBytes)",
+    ]);
+    expect(problems(VALID.replace("customer: a", "customer: b"), "s.yaml", { "nic.maxFrameBytes": 100 })).toEqual([
+      "s.yaml:21:5: traffic[0].customer: no customer 'b' (customers: a)",
+      "s.yaml:23:5: traffic[0].packetBytes = 128: its ESP frame (198 bytes) is longer than the NIC takes (nic.maxFrameBytes = 100, by --set nic.maxFrameBytes)",
+    ]);
     // Each stream against the rings it uses: a stream to the host takes no TX descriptors, one to the peer no RX descriptors.
     const jumbo = VALID.replace("    packetBytes: 128", "    packetBytes: 9000");
     expect(problems(jumbo.replace("direction: both", "direction: to-host"), "s.yaml", { "driver.base.txBufferBytes": 128 })).toEqual([]);
