@@ -5,7 +5,7 @@ import { Kernel } from "../../sim/kernel.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
 import { checkableParameters, isMapping } from "./parameter-tree.js";
-import { LIMITS, scenarioSchema, stream } from "./schema.js";
+import { LIMITS, scenarioSchema, streamShape } from "./schema.js";
 import { deviceFitProblems } from "./device-fit.js";
 import type { SourceMap } from "./source-map.js";
 
@@ -76,16 +76,16 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   const given = record(value);
   // Values the schema refuses (an empty value, a list) are reported by the schema; the others are checked.
   const tree = (key: "nic" | "driver" | "wire") => checkableParameters(given[key]);
+  // A stream is checked by its length and direction, when the schema takes those (its other fields may be wrong); one without them is stood in for, and not checked.
   // More streams than a scenario holds is the schema's to say; the parameters are still checked.
-  const streams = Array.isArray(given.traffic) && given.traffic.length > 0 && given.traffic.length <= LIMITS.streams ? given.traffic.map((item) => {
-    const checked = stream.safeParse(item);
-    return checked.success ? { ...checked.data, customer: STAND_IN_STREAM.customer } : STAND_IN_STREAM;
-  }) : STAND_IN.traffic;
+  const raw = Array.isArray(given.traffic) && given.traffic.length > 0 && given.traffic.length <= LIMITS.streams ? given.traffic : [];
+  const fitting = raw.map((item) => streamShape.safeParse(item));
+  const streams = raw.length === 0 ? STAND_IN.traffic : fitting.map((checked) => (checked.success ? { ...STAND_IN_STREAM, ...checked.data } : STAND_IN_STREAM));
   const parsed = scenarioSchema.safeParse({ ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire"), traffic: streams });
   // Trees the schema still refuses have been reported by it.
   if (!parsed.success) return [];
   const standIn: LoadedScenario = { scenario: parsed.data, qos: null, source, warnings: [] };
   const outcome = buildScenarioDesign(standIn, container);
-  const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top);
+  const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top, (index) => fitting[index]?.success === true);
   return [...(outcome.kind === "refused" ? outcome.problems : []), ...unfit];
 }

@@ -12,6 +12,8 @@ export const LIMITS = {
   /** A shorter mean gap rounds to nothing in the kernel's picoseconds, or offers far more than any line carries. */
   gapMicroseconds: 0.001,
   fileBytes: 8 * 1024 * 1024,
+  /** Levels of mappings and lists: the deepest scenario has six (qos.policyMaps[0].classes[0].…); the walks over a value recurse. */
+  nesting: 32,
   /** IPsec SA pairs of one customer. */
   customerSas: 64,
   /** SA pairs of all customers: their SPIs and inner ports must stay distinct. */
@@ -54,22 +56,25 @@ const customer = z.strictObject({
     .optional(),
 });
 
-export const stream = z
-  .strictObject({
-    name: z.string().min(1),
-    customer: z.string(),
-    direction: z.enum(["to-peer", "to-host", "both"]),
-    /** Inner IPv4 packet length. */
-    packetBytes: z.int().min(64).max(9000),
-    /** Offered rate as a fraction of the line rate (of the ESP frames on the wire), or a mean gap. */
-    load: z.number().gt(0).max(1).optional(),
-    gapMicroseconds: z.number().min(LIMITS.gapMicroseconds, `at least ${LIMITS.gapMicroseconds} µs (1 ns): a shorter gap rounds to nothing in picoseconds, or offers more than any line carries`).optional(),
-    /** constant: evenly spaced; poisson: exponential gaps with the same mean. */
-    pattern: z.enum(["constant", "poisson"]).default("poisson"),
-    /** How packets go round the customer's SAs: even (in turn), or zipf (SA k of n carries a share proportional to 1/k). */
-    spread: z.enum(["even", "zipf"]).default("even"),
-  })
-  .refine((value) => (value.load === undefined) !== (value.gapMicroseconds === undefined), { message: "give exactly one of load and gapMicroseconds" });
+const streamFields = z.strictObject({
+  name: z.string().min(1),
+  customer: z.string(),
+  direction: z.enum(["to-peer", "to-host", "both"]),
+  /** Inner IPv4 packet length. */
+  packetBytes: z.int().min(64).max(9000),
+  /** Offered rate as a fraction of the line rate (of the ESP frames on the wire), or a mean gap. */
+  load: z.number().gt(0).max(1).optional(),
+  gapMicroseconds: z.number().min(LIMITS.gapMicroseconds, `at least ${LIMITS.gapMicroseconds} µs (1 ns): a shorter gap rounds to nothing in picoseconds, or offers more than any line carries`).optional(),
+  /** constant: evenly spaced; poisson: exponential gaps with the same mean. */
+  pattern: z.enum(["constant", "poisson"]).default("poisson"),
+  /** How packets go round the customer's SAs: even (in turn), or zipf (SA k of n carries a share proportional to 1/k). */
+  spread: z.enum(["even", "zipf"]).default("even"),
+});
+
+const stream = streamFields.refine((value) => (value.load === undefined) !== (value.gapMicroseconds === undefined), { message: "give exactly one of load and gapMicroseconds" });
+
+/** What the device's fit of a stream depends on: its frames' length and its direction. */
+export const streamShape = z.object({ packetBytes: streamFields.shape.packetBytes, direction: streamFields.shape.direction });
 
 const qosJson = z.looseObject({});
 

@@ -145,6 +145,12 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "s.yaml:21:5: traffic[0].customer: no customer 'b' (customers: a)",
       "s.yaml:23:5: traffic[0].packetBytes = 128: its ESP frame (198 bytes) is longer than the NIC takes (nic.maxFrameBytes = 100, by --set nic.maxFrameBytes)",
     ]);
+    // A stream with another field wrong is still checked by its length and direction; one whose length is wrong is not checked (nothing stands in for it in a message).
+    expect(problems(VALID, "s.yaml", { "nic.maxFrameBytes": 100, "traffic.0.gapMicroseconds": -1 })).toEqual([
+      expect.stringMatching(/^--set traffic\.0\.gapMicroseconds = -1: at least 0\.001/),
+      "s.yaml:23:5: traffic[0].packetBytes = 128: its ESP frame (198 bytes) is longer than the NIC takes (nic.maxFrameBytes = 100, by --set nic.maxFrameBytes)",
+    ]);
+    expect(problems(VALID, "s.yaml", { "nic.maxFrameBytes": 100, "traffic.0.packetBytes": 20000 })).toEqual(["--set traffic.0.packetBytes = 20000: expected at most 9000"]);
     // Each stream against the rings it uses: a stream to the host takes no TX descriptors, one to the peer no RX descriptors.
     const jumbo = VALID.replace("    packetBytes: 128", "    packetBytes: 9000");
     expect(problems(jumbo.replace("direction: both", "direction: to-host"), "s.yaml", { "driver.base.txBufferBytes": 128 })).toEqual([]);
