@@ -288,7 +288,9 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const command = process.argv[2] ?? "run";
+  // The command that ran: the first argument only when it names one (it may be a scenario, an option, or a path=value holding a key).
+  const first = process.argv[2];
+  const command = first !== undefined && program.commands.some((known) => known.name() === first) ? first : "run";
   if (error instanceof ScenarioError) console.error(`nicsim ${command}: the scenario cannot run:\n  ${error.problems.join("\n  ")}`);
   else if (error instanceof OptionsError) console.error(`nicsim ${command}: its options have mistakes:\n  ${error.problems.join("\n  ")}`);
   else console.error(`nicsim ${command}: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,5 +1,6 @@
 import { enclosingPath, parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
-import { runName } from "../scenario/schema.js";
+import { nestingDepth, valueChildren } from "../scenario/nesting.js";
+import { LIMITS, runName } from "../scenario/schema.js";
 
 /**
  * Mistakes in the options' values, noted as commander parses each option rather than thrown: a
@@ -18,6 +19,9 @@ export class OptionMistakes {
 
 type Assignments = Record<string, unknown>;
 
+/** No scenario path has ':' or a blank in it: one that does holds a value typed where '=' belongs. */
+const SWALLOWED_VALUE = /[:\s]/;
+
 /** The parsers of nicsim's option values, each noting its mistakes with the others. */
 export function optionParsers(mistakes: OptionMistakes) {
   /** `path=value`; a mistake leaves the earlier assignments as they were. */
@@ -26,6 +30,8 @@ export function optionParsers(mistakes: OptionMistakes) {
       const equals = text.indexOf("=");
       if (equals <= 0) return mistakes.note(`--set: expected path=value, with a path before the '=' (the argument is not shown: it may hold a key)`, previous);
       const given = text.slice(0, equals);
+      // A key typed after its path with ':' or a blank for '=' would be echoed as the path.
+      if (SWALLOWED_VALUE.test(given)) return mistakes.note(`--set: a path with ':' or a blank in it (the argument is not shown: it may hold a key typed after ':' or a blank for '=')`, previous);
       const path = spelling(given);
       const problem = segmentProblem(path);
       if (problem !== null) return mistakes.note(`--set ${given}: ${problem}`, previous);
@@ -45,6 +51,7 @@ export function optionParsers(mistakes: OptionMistakes) {
     const equals = text.indexOf("=");
     if (equals <= 0) return mistakes.note(`--grid: expected path=value,value,…, with a path before the '=' (the argument is not shown: it may hold a key)`, previous);
     const given = text.slice(0, equals);
+    if (SWALLOWED_VALUE.test(given)) return mistakes.note(`--grid: a path with ':' or a blank in it (the argument is not shown: it may hold a key typed after ':' or a blank for '=')`, previous);
     if (equals === text.length - 1) return mistakes.note(`--grid ${given}: expected path=value,value,…, with values after the '='`, previous);
     const path = scenarioPath(given);
     const problem = segmentProblem(path);
@@ -115,12 +122,15 @@ export function optionParsers(mistakes: OptionMistakes) {
  * part of it, as it may hold a key.
  */
 function parseValue(text: string, option: string): { readonly value: unknown } | { readonly mistake: string } {
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch {
     if (/^\s*[[{"]/.test(text)) return { mistake: `${option}: the value starts as JSON (with [, { or ") but does not parse as JSON` };
     return { value: text };
   }
+  if (nestingDepth(value, valueChildren) > LIMITS.nesting) return { mistake: `${option}: the value nests mappings and lists more than ${LIMITS.nesting} levels deep; a scenario's deepest place is a few levels down` };
+  return { value };
 }
 
 /** `a,{"b":1,"c":2},"d,e"`: the values of an axis, split at commas outside brackets and quotes. */

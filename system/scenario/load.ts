@@ -7,6 +7,7 @@ import { container as rootContainer, type DependencyContainer } from "../../sim/
 import { applyOverrides } from "./overrides.js";
 import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
+import { nestingDepth } from "./nesting.js";
 import { referenceProblems } from "./references.js";
 import { describeIssues } from "./schema-issues.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
@@ -90,6 +91,11 @@ function withoutEmptyTrailingDocuments(text: string): string {
   return rest.split(/\r?\n/).every((line) => /^\s*(---|\.\.\.)?\s*(#.*)?$/.test(line)) ? text.slice(0, second.range[0]) : text;
 }
 
+/** A document's mappings and lists, for their depth (an alias is a leaf: it is not expanded). */
+const nodeChildren = (node: unknown): Iterable<unknown> | null => (isMap(node) ? node.items.map((pair) => pair.value) : isSeq(node) ? node.items : null);
+
+const NESTED_TOO_DEEPLY = `mappings and lists nested more than ${LIMITS.nesting} levels deep; a scenario's deepest place is a few levels down`;
+
 function parsedWithLines(text: string): { document: Document; lines: LineCounter } {
   const lines = new LineCounter();
   return { document: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
@@ -105,10 +111,12 @@ export function parseScenarioDocument(text: string, file: string) {
     throw new ScenarioError(document.errors.map((error) => {
       const { line, col } = lines.linePos(error.pos[0]);
       // The library's advice is for its own callers: a scenario is one document.
-      const message = error.code === "MULTIPLE_DOCS" ? "a second YAML document ('---'): a scenario file holds one" : error.message.split("\n")[0];
+      const message = error.code === "MULTIPLE_DOCS" ? "a second YAML document ('---'): a scenario file holds one" : /call stack/.test(error.message) ? NESTED_TOO_DEEPLY : error.message.split("\n")[0];
       return `${file}:${line}:${col}: ${message}`;
     }));
   }
+  // The walks over a scenario recurse: a value nested past what a stack holds is refused before any of them.
+  if (nestingDepth(document.contents, nodeChildren) > LIMITS.nesting) throw new ScenarioError([`${file}: ${NESTED_TOO_DEEPLY}`]);
   // Aliases of a large value (a long string named a thousand times) would fill memory as it is expanded: its size is counted first.
   const expanded = expandedSize(document);
   if (expanded > LIMITS.fileBytes) throw new ScenarioError([`${file}: its YAML aliases (*name) would expand it to ${expanded} characters and values; a scenario is at most ${LIMITS.fileBytes}`]);

@@ -61,3 +61,4 @@ export function checkableParameters(value: unknown): Tree {
     }),
   );
 }
+
