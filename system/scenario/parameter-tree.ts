@@ -61,4 +61,3 @@ export function checkableParameters(value: unknown): Tree {
     }),
   );
 }
-

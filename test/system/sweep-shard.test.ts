@@ -201,12 +201,16 @@ test("a path as error messages print it (traffic[0].load) is the same place as t
 
 describe("a shard's fingerprint", () => {
   const scenario = defaultScenario().scenario;
-  const withKey = (preSharedKey: string) => ({ ...scenario, customers: scenario.customers.map((customer) => ({ ...customer, ike: customer.ike && { ...customer.ike, preSharedKey } })) }) as Scenario;
+  const withKey = (preSharedKey: string, gatewayPreSharedKey?: string) => ({ ...scenario, customers: scenario.customers.map((customer) => ({ ...customer, ike: customer.ike && { ...customer.ike, preSharedKey, gatewayPreSharedKey } })) }) as Scenario;
 
   test("holds no key: scenarios that differ only in their pre-shared keys have one fingerprint, which another value changes", () => {
     expect(scenario.customers.some((customer) => customer.ike !== undefined)).toBe(true);
     const fingerprint = sweepFingerprint([withKey("guessable")]);
     expect(sweepFingerprint([withKey("another key altogether")])).toBe(fingerprint);
     expect(sweepFingerprint([{ ...withKey("guessable"), durationMicroseconds: scenario.durationMicroseconds + 1 }])).not.toBe(fingerprint);
+    // Whether a gateway's key is its host's changes the results (phase 1 fails): that much is in the fingerprint.
+    expect(sweepFingerprint([withKey("guessable", "guessable")])).toBe(fingerprint);
+    expect(sweepFingerprint([withKey("guessable", "another")])).not.toBe(fingerprint);
+    expect(sweepFingerprint([withKey("x", "another")])).toBe(sweepFingerprint([withKey("guessable", "different")]));
   });
 });
