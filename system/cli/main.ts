@@ -57,12 +57,21 @@ class OptionsError extends Error {
   }
 }
 
+/** `run` is the default command, so a misspelt command arrives as a scenario file: what it was, or null. */
+function misspeltCommand(file: string | undefined): string | null {
+  const names = program.commands.map((command) => command.name());
+  if (file === undefined || /\.(ya?ml|json)$/i.test(file) || existsSync(file) || closestName(file, names) === undefined) return null;
+  return `unknown command '${file}'${didYouMean(file, names)}`;
+}
+
 // Every option's mistake at once; a run's with its scenario's, found with the options that were right.
 program.hook("preAction", (_, command) => {
   if (mistakes.noted.length === 0) return;
   if (command.name() !== "run") throw new OptionsError(mistakes.noted);
   const options = command.opts<{ seed?: number | string; set: Record<string, unknown> }>();
   const file = command.args[0];
+  const misspelt = misspeltCommand(file);
+  if (misspelt !== null) throw new OptionsError([misspelt, ...mistakes.noted]);
   // A refused --seed stands as commander's '' (for a parser's undefined): it is no seed.
   const overrides = { ...options.set, ...(typeof options.seed === "number" ? { seed: options.seed } : {}) };
   const scenarioProblems = (() => {
@@ -86,10 +95,8 @@ program
   .option("--no-waveform", "do not write the VCD and .gtkw")
   .addOption(quietOption())
   .action(async (file: string | undefined, options: { seed?: number; set: Record<string, unknown>; out?: string; waveform: boolean; quiet?: boolean }) => {
-    // `run` is the default command, so a misspelt command arrives here as a scenario file: say which it was.
-    if (file !== undefined && !/\.(ya?ml|json)$/i.test(file) && !existsSync(file) && closestName(file, program.commands.map((command) => command.name())) !== undefined) {
-      throw new InvalidArgumentError(`unknown command '${file}'${didYouMean(file, program.commands.map((command) => command.name()))}`);
-    }
+    const misspelt = misspeltCommand(file);
+    if (misspelt !== null) throw new InvalidArgumentError(misspelt);
     // An option and a --set of the same field: which should stand is not for the command to guess.
     const clashes = [
       ...(options.seed !== undefined && Object.hasOwn(options.set, "seed") ? ["--set seed: also given by --seed; drop one"] : []),
@@ -126,7 +133,7 @@ program
   .command("inspect")
   .description("list a VCD's signals, or print one signal's changes in a window")
   .argument("<vcd>", "VCD file")
-  .option("--signal <path>", "the signal whose changes to print (e.g. top.nic.crypto_tx.engine0.state)")
+  .option("--signal <path>", "the signal whose changes to print (e.g. top.nic.crypto_tx.engine0.state)", parse.named("--signal", "a signal's path"))
   .option("--from <us>", "window start, µs (in the file's own $timescale)", parse.microseconds("--from"), 0)
   .option("--to <us>", "window end, µs (default: the end of the file)", parse.microseconds("--to"))
   .option("--match <text>", "list only signals whose path contains this")
@@ -166,7 +173,7 @@ program
   .argument("[command...]", "a client program to start (after --), with NICSIM_SOCKET set; the exit status is its own")
   .option("--socket <path>", "serve on this Unix domain socket")
   .option("--stdio", "serve the process that started the server, on stdin and stdout")
-  .option("--scenario <file>", "take the name, seed, nic and wire parameters and outputs from a scenario file (durationMicroseconds, customers and traffic may be left out: serve does not use them)")
+  .option("--scenario <file>", "take the name, seed, nic and wire parameters and outputs from a scenario file (durationMicroseconds, customers and traffic may be left out: serve does not use them)", parse.named("--scenario"))
   .addOption(seedOption())
   .option("--set <path=value>", "parameter value, e.g. nic.queues=1 (`top.` before a path is optional; repeatable)", parse.parameterAssignment, {})
   .option("--name <name>", "the run's name: its files are <out>/<name>.* (default: the scenario's, or serve)", parse.name)
@@ -178,7 +185,7 @@ program
 program
   .command("latency")
   .description("high-priority latency by stage under bulk load, per crypto policy, and the bulk cost of preemption")
-  .addOption(new Option("--direction <direction>", "tx, rx or both").choices(["tx", "rx", "both"]).default("both"))
+  .addOption(new Option("--direction <direction>", "tx, rx or both").argParser(parse.choice("--direction", ["tx", "rx", "both"] as const)).default("both"))
   .option("--packets <n>", "high-priority packets per run", parse.integer("--packets", 1), 200)
   .option("--gap-ns <ns>", "mean gap between high-priority packets", parse.integer("--gap-ns", 100), 10_000)
   .option("--load <fraction>", "bulk offered load, fraction of the line", parse.fraction, 0.9)
@@ -210,9 +217,9 @@ program
   .description("run the model against closed forms (wire, DMA, crypto, shares, preemption, accounting, the kernel's work) and print every quantity beside its expected value")
   .option("--fast", "the subset npm test runs (fewer sizes and configurations, shorter windows)")
   .option("--only <name>", "run only this experiment (repeatable)", (value: string, previous: string[] = []) => [...previous, value], [])
-  .option("--markdown <file>", "also write the report as Markdown (npm run validate: docs/validation.md)")
-  .option("--json <file>", "also write the report as JSON")
-  .option("--readme <file>", "rewrite the summary table between the README's validation markers")
+  .option("--markdown <file>", "also write the report as Markdown (npm run validate: docs/validation.md)", parse.named("--markdown"))
+  .option("--json <file>", "also write the report as JSON", parse.named("--json"))
+  .option("--readme <file>", "rewrite the summary table between the README's validation markers", parse.named("--readme"))
   .addOption(quietOption())
   .action(async (options: { fast?: boolean; only: string[]; markdown?: string; json?: string; readme?: string; quiet?: boolean }) => {
     const started = performance.now();
@@ -231,7 +238,7 @@ program
   .command("policy-eval")
   .description("compare SA caching policies with Belady's MIN on generated workloads, or on recorded SA traces")
   .option("--out <base>", "output base", parse.outputPath("--out"), "waveforms/policy-eval")
-  .option("--trace <file>", "an SA trace (.jsonl) to evaluate (repeatable)", (value: string, previous: string[] = []) => [...previous, value], [])
+  .option("--trace <file>", "an SA trace (.jsonl) to evaluate (repeatable)", (value: string, previous: string[] = []) => (value.trim() === "" ? mistakes.note(`--trace '${value}': expected a file`, previous) : [...previous, value]), [])
   .option("--table-entries <tx[,rx]>", "SA table sizes to replay traces at (default: the sizes of each trace's run)", parse.checked(parseTableEntries, "--table-entries"))
   .action((options: { out: string; trace: string[]; tableEntries?: TableEntries }) => {
     const result = runPolicyEvaluation(options.out, options.trace, "--out", options.tableEntries);
@@ -243,7 +250,7 @@ program
 program
   .command("params")
   .description("print the parameter tables (defaults and descriptions), or rewrite them in a README")
-  .option("--readme <file>", "rewrite the table between the README's markers")
+  .option("--readme <file>", "rewrite the table between the README's markers", parse.named("--readme"))
   .action((options: { readme?: string }) => {
     if (options.readme) console.log(`${replaceReadmeParameterTables(options.readme) ? "updated" : "unchanged"}: ${options.readme}`);
     else process.stdout.write(readmeParameterTables());
@@ -266,7 +273,7 @@ program
 program
   .command("protocol")
   .description("print the device protocol of nicsim serve (its documentation, C header or Python constants), or the device's constants for Python")
-  .addOption(new Option("--format <format>", "docs (docs/device-protocol.md), c (clients/c/nicsim_protocol.h), python (clients/python/nicsim_protocol.py) or python-device (clients/python/nicsim_device.py)").choices(["docs", "c", "python", "python-device"]).default("docs"))
+  .addOption(new Option("--format <format>", "docs (docs/device-protocol.md), c (clients/c/nicsim_protocol.h), python (clients/python/nicsim_protocol.py) or python-device (clients/python/nicsim_device.py)").argParser(parse.choice("--format", ["docs", "c", "python", "python-device"] as const)).default("docs"))
   .action((options: { format: "docs" | "c" | "python" | "python-device" }) => {
     process.stdout.write({ docs: protocolMarkdown, c: protocolCHeader, python: protocolPython, "python-device": devicePython }[options.format]());
   });

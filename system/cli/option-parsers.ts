@@ -1,3 +1,4 @@
+import { didYouMean } from "../../sim/suggest.js";
 import { enclosingPath, parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
 import { nestingDepth, valueChildren } from "../scenario/nesting.js";
 import { LIMITS, runName } from "../scenario/schema.js";
@@ -87,6 +88,11 @@ export function optionParsers(mistakes: OptionMistakes) {
     return (text: string): string | undefined => (text.trim() === "" ? mistakes.note(`${name} '${text}': expected a path (say '.' for the current directory)`, undefined) : text);
   }
 
+  /** A file (or `what` else) to name: an empty or blank name names none (it was taken as none given, or as every one). */
+  function named(name: string, what = "a file") {
+    return (text: string): string | undefined => (text.trim() === "" ? mistakes.note(`${name} '${text}': expected ${what}`, undefined) : text);
+  }
+
   return {
     /** `path=value` for a scenario (values parse as JSON when they can, else stay strings); whether the path names a place in it is checked when the scenario is loaded, with its other mistakes. */
     scenarioAssignment: assignment(scenarioPath, false),
@@ -97,6 +103,11 @@ export function optionParsers(mistakes: OptionMistakes) {
     integer,
     microseconds,
     outputPath,
+    named,
+    /** One of the option's choices, or the one meant. */
+    choice<const C extends string>(name: string, choices: readonly C[]) {
+      return (text: string): C | undefined => ((choices as readonly string[]).includes(text) ? (text as C) : mistakes.note(`${name} '${text}': expected one of ${choices.join(", ")}${didYouMean(text, choices)}`, undefined));
+    },
     /** A run's name, as a scenario's name must be. */
     name(text: string): string | undefined {
       const checked = runName.safeParse(text);

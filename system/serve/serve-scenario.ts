@@ -5,7 +5,8 @@ import { describeIssues } from "../scenario/schema-issues.js";
 import { applyOverrides } from "../scenario/overrides.js";
 import { parameterProblems } from "../scenario/parameter-check.js";
 import { scenarioSchema } from "../scenario/schema.js";
-import { SourceMap } from "../scenario/source-map.js";
+import { formatPath, SourceMap } from "../scenario/source-map.js";
+import { prototypeKeyProblems } from "../scenario/parameter-tree.js";
 
 /**
  * The fields a run needs and a served run does not: `nicsim serve --scenario` takes a file
@@ -41,6 +42,7 @@ export function parseServeScenario(text: string, file = "scenario", overrides: R
   if (!parsed.success) {
     describeIssues(parsed.error.issues, value, (path, text) => problems.push(source.at(path, text)));
   }
+  prototypeKeyProblems(value, (path, message) => problems.push(source.at(path, `${formatPath(path)}: ${message}`)));
   // The nic and wire trees are checked here too, so that a wrong parameter is named by its line.
   problems.push(...parameterProblems(value, source, rootContainer));
   if (problems.length > 0) throw new ScenarioError(inFileOrder(problems, file));
