@@ -21,6 +21,8 @@ export function scenarioPath(path: string): string {
 
 /** The same path as a design's full parameter path (`nic.queues` and `top.nic.queues` both give `top.nic.queues`). */
 export function parameterPath(path: string): string {
+  // The root itself (`top={"nic":{…}}`) gives the whole design's values.
+  if (path === DESIGN_ROOT.slice(0, -1)) return path;
   return DESIGN_ROOT + scenarioPath(path);
 }
 
