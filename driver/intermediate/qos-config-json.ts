@@ -41,20 +41,22 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
       const tag = profile?.ipsecQosGroup;
       if (tag !== undefined && !(Number.isInteger(tag) && tag >= 0 && tag <= 255)) at(`${path}.ipsecQosGroup`, "expected 0 to 255");
       // A profile whose match was refused is not also reported as one without a match.
-      return matches.length === 0 && problems.length > before ? [] : [{ name: name(path, profile), matches, ipsecQosGroup: tag, line: 1 }];
+      return matches.length === 0 && problems.length > before ? [] : [{ name: name(path, profile), matches, ipsecQosGroup: tag, line: 1, path: ["profiles", index] }];
     }),
     classMaps: list("classMaps", value?.classMaps).map((klass: any, index) => ({
       name: (fields(`classMaps[${index}]`, klass, ["name", "qosGroups"]), name(`classMaps[${index}]`, klass)),
       qosGroups: list(`classMaps[${index}].qosGroups`, klass?.qosGroups).flatMap((group, position) => (Number.isInteger(group) && (group as number) >= 0 && (group as number) <= 255 ? [group as number] : (at(`classMaps[${index}].qosGroups[${position}]`, "expected 0 to 255"), []))),
       line: 1,
+      path: ["classMaps", index],
     })),
     policyMaps: list("policyMaps", value?.policyMaps).map((policy: any, index) => ({
       name: (fields(`policyMaps[${index}]`, policy, ["name", "classes"]), name(`policyMaps[${index}]`, policy)),
       line: 1,
+      path: ["policyMaps", index],
       classes: list(`policyMaps[${index}].classes`, policy?.classes).map((klass: any, position) => {
         const path = `policyMaps[${index}].classes[${position}]`;
         fields(path, klass, ["name", "priorityPercent", "bandwidthPercent", "bandwidthRemainingPercent"]);
-        const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, 1), line: 1 };
+        const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, 1), line: 1, path: ["policyMaps", index, "classes", position] };
         if (result.priorityPercent !== undefined && (result.bandwidthPercent !== undefined || result.bandwidthRemainingPercent !== undefined)) at(path, `class ${result.name} has both priority and bandwidth: a class is one or the other`);
         return result;
       }),

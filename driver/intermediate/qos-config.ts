@@ -7,17 +7,27 @@ export type { QosProblem } from "./ios-commands.js";
 
 /** A QoS policy configuration: ISAKMP profiles that set tags, class maps that match them, and a policy map. */
 export interface QosConfig {
-  readonly profiles: ReadonlyArray<{ readonly name: string; readonly matches: readonly IdentityMatch[]; readonly ipsecQosGroup?: number; readonly line: number; readonly ipsecQosGroupLine?: number }>;
-  readonly classMaps: ReadonlyArray<{ readonly name: string; readonly qosGroups: readonly number[]; readonly line: number }>;
-  readonly policyMaps: ReadonlyArray<{ readonly name: string; readonly classes: readonly PolicyClass[]; readonly line: number }>;
+  readonly profiles: ReadonlyArray<{ readonly name: string; readonly matches: readonly IdentityMatch[]; readonly ipsecQosGroup?: number; readonly ipsecQosGroupLine?: number } & Placed>;
+  readonly classMaps: ReadonlyArray<{ readonly name: string; readonly qosGroups: readonly number[] } & Placed>;
+  readonly policyMaps: ReadonlyArray<{ readonly name: string; readonly classes: readonly PolicyClass[] } & Placed>;
 }
 
-export interface PolicyClass {
+/** Where an item of the policy is: its line in the IOS text, or (the JSON form, whose line is 1) its path in the JSON. */
+export interface Placed {
+  readonly line: number;
+  readonly path?: readonly (string | number)[];
+}
+
+export interface PolicyClass extends Placed {
   readonly name: string;
   readonly priorityPercent?: number;
   readonly bandwidthPercent?: number;
   readonly bandwidthRemainingPercent?: number;
-  readonly line: number;
+}
+
+/** An item's place as a message names it: its line, or its JSON path. */
+function placeName(item: Placed): string {
+  return item.path === undefined ? `line ${item.line}` : item.path.map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index > 0 ? "." : ""}${segment}`)).join("");
 }
 
 /** A configuration that cannot be applied: every problem in it, each at its line and column. */
@@ -194,14 +204,14 @@ function maskLength(mask: string): number {
 /** The checks across lines a configuration must pass before it is applied (also for the JSON form): every problem. */
 export function qosConfigProblems(config: QosConfig): QosProblem[] {
   const problems: QosProblem[] = [];
-  const at = (line: number, message: string) => problems.push({ line, column: 1, message });
+  const at = (item: Placed, message: string) => problems.push({ line: item.line, column: 1, message, path: item.path });
   const classNames = new Set(config.classMaps.map((klass) => klass.name));
-  const twice = (items: ReadonlyArray<{ name: string; line: number }>, what: string) => {
-    const seen = new Map<string, number>();
+  const twice = (items: ReadonlyArray<{ name: string } & Placed>, what: string) => {
+    const seen = new Map<string, Placed>();
     for (const item of items) {
       const first = seen.get(item.name);
-      if (first !== undefined) at(item.line, `${what} ${item.name} is defined twice (first on line ${first})`);
-      else seen.set(item.name, item.line);
+      if (first !== undefined) at(item, `${what} ${item.name} is defined twice (first ${first.path === undefined ? "on" : "at"} ${placeName(first)})`);
+      else seen.set(item.name, item);
     }
   };
   twice(config.profiles, "crypto isakmp profile");
@@ -211,17 +221,17 @@ export function qosConfigProblems(config: QosConfig): QosProblem[] {
     twice(policy.classes, `policy-map ${policy.name}: class`);
     let guaranteed = 0;
     for (const klass of policy.classes) {
-      if (klass.name !== "class-default" && !classNames.has(klass.name)) at(klass.line, `policy-map ${policy.name}: class ${klass.name} is not a class-map`);
+      if (klass.name !== "class-default" && !classNames.has(klass.name)) at(klass, `policy-map ${policy.name}: class ${klass.name} is not a class-map`);
       guaranteed += (klass.priorityPercent ?? 0) + (klass.bandwidthPercent ?? 0);
     }
-    if (guaranteed > 100) at(policy.line, `policy-map ${policy.name}: priority and bandwidth percentages add up to ${guaranteed}, over 100`);
+    if (guaranteed > 100) at(policy, `policy-map ${policy.name}: priority and bandwidth percentages add up to ${guaranteed}, over 100`);
     const remaining = policy.classes.reduce((sum, klass) => sum + (klass.bandwidthRemainingPercent ?? 0), 0);
-    if (remaining > 100) at(policy.line, `policy-map ${policy.name}: bandwidth remaining percentages add up to ${remaining}, over 100`);
+    if (remaining > 100) at(policy, `policy-map ${policy.name}: bandwidth remaining percentages add up to ${remaining}, over 100`);
     const named = new Set(policy.classes.filter((klass) => klass.name !== "class-default").map((klass) => klass.name)).size;
-    if (named > MAX_QUEUES - 1) at(policy.line, `policy-map ${policy.name}: ${named} classes besides class-default; the NIC has ${MAX_QUEUES - 1} traffic classes for them (7 down to 1) and class 0 for class-default`);
+    if (named > MAX_QUEUES - 1) at(policy, `policy-map ${policy.name}: ${named} classes besides class-default; the NIC has ${MAX_QUEUES - 1} traffic classes for them (7 down to 1) and class 0 for class-default`);
   }
   for (const profile of config.profiles) {
-    if (profile.matches.length === 0) at(profile.line, `crypto isakmp profile ${profile.name} has no 'match identity' line`);
+    if (profile.matches.length === 0) at(profile, `crypto isakmp profile ${profile.name} has no 'match identity' line`);
   }
   return problems;
 }
@@ -238,7 +248,7 @@ export function qosConfigWarnings(config: QosConfig, policyName?: string): QosPr
     const tag = profile.ipsecQosGroup;
     if (tag === undefined) continue;
     const matching = config.classMaps.filter((klass) => klass.qosGroups.includes(tag));
-    const at = { line: profile.ipsecQosGroupLine ?? profile.line, column: 1 };
+    const at = { line: profile.ipsecQosGroupLine ?? profile.line, column: 1, path: profile.path && [...profile.path, "ipsecQosGroup"] };
     if (matching.length === 0) warnings.push({ ...at, message: `crypto isakmp profile ${profile.name} sets ipsec-qos-group ${tag}, which no class-map matches: its traffic lands in class-default` });
     else if (policy && !matching.some((klass) => used.has(klass.name))) {
       warnings.push({ ...at, message: `crypto isakmp profile ${profile.name} sets ipsec-qos-group ${tag}, matched by class-map ${matching.map((klass) => klass.name).join(", ")}, which policy-map ${policy.name} has no class for: its traffic lands in class-default` });
