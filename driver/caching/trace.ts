@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { whyUnreadable } from "../../sim/unreadable.js";
 import { writeWholeFile } from "../../sim/output-files.js";
 
 /** One packet's use of an SA: which SA, when (ps), how many bytes, which way, and (from a run) the path it took. */
@@ -83,7 +84,13 @@ export function readTrace(path: string): SaTrace {
   let previous: { time: number; line: number } | null = null;
   let tableEntries: TableEntries | null = null;
   const accesses: SaAccess[] = [];
-  const lines = readFileSync(path, "utf8")
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`${path}: cannot read: ${whyUnreadable(error)}`);
+  }
+  const lines = text
     .split("\n")
     .map((line, index) => ({ line: line.trim(), number: index + 1 }))
     .filter(({ line }) => line !== "");

@@ -4,6 +4,7 @@ import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDo
 import { parseQosConfig, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
+import { whyUnreadable } from "../../sim/unreadable.js";
 import { applyOverrides } from "./overrides.js";
 import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
@@ -52,7 +53,7 @@ export function readScenarioText(file: string): string {
     return readFileSync(file, "utf8");
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
-    throw new ScenarioError([`${file}: cannot read: ${(error as Error).message}`]);
+    throw new ScenarioError([`${file}: cannot read: ${whyUnreadable(error)}`]);
   }
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { whyUnreadable } from "../../sim/unreadable.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,7 +73,7 @@ export function readShardFile(file: string): ShardFile {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new SweepMergeError(`${file}: cannot be read (${(error as Error).message.split(",")[0]})`);
+    throw new SweepMergeError(`${file}: cannot read: ${whyUnreadable(error)}`);
   }
   const lines = text.split("\n");
   if (lines.at(-1) !== "") throw new SweepMergeError(`${file}:${lines.length}: the last line has no newline: the file is cut off`);

@@ -100,7 +100,7 @@ export function describeShardedSweeps(main: string, directory: string): void {
       ["with a shard twice", () => [shardFile(0), shardFile(1), shardFile(2), shardFile(3), write("again.jsonl", readFileSync(shardFile(2), "utf8"))], ["shard 2/4 given twice: ", "sweep.shard-2-of-4.jsonl and ", "again.jsonl"]],
       ["with a shard cut short", () => [shardFile(0), write("short.jsonl", readFileSync(shardFile(1), "utf8").split("\n").slice(0, 2).join("\n") + "\n"), shardFile(2), shardFile(3)], ["short.jsonl: holds 1 of shard 1/4's 2 configurations (configuration 5 onwards missing): the file is incomplete"]],
       ["with a whole sweep's output for a shard", () => [join(whole, "sweep.jsonl")], ["sweep.jsonl:1: not a sweep shard's output (its first line is not the header 'nicsim sweep --shard' writes; this looks like a whole sweep's output)"]],
-      ["with a file that is not there", () => [shardFile(0), join(directory, "nowhere.jsonl")], ["nowhere.jsonl: cannot be read (ENOENT: no such file or directory"]],
+      ["with a file that is not there", () => [shardFile(0), join(directory, "nowhere.jsonl")], ["nowhere.jsonl: cannot read: no such file"]],
     ] as const)("merge refuses shards %s, naming the files, and writes nothing", (_, files, messages) => {
       const here = join(directory, "sweep-refused", String(++refusals));
       const result = nicsim(here, {}, "sweep-merge", ...files(), "--out", "merged.jsonl");

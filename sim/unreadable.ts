@@ -1,0 +1,17 @@
+/** Why a file could not be read, in words rather than the system's code and call (`ENOENT: no such file or directory, open '…'`). */
+export function whyUnreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file";
+    case "EACCES":
+    case "EPERM":
+      return "not allowed to read it (its permissions)";
+    case "EISDIR":
+      return "a directory, not a file";
+    case "ENOTDIR":
+      return "a part of its path is a file, not a directory";
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
