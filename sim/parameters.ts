@@ -1,5 +1,6 @@
 import { ParameterError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
+import { shownValue } from "./shown-value.js";
 
 export type ParameterKind = "integer" | "number" | "boolean" | "choice";
 
@@ -48,7 +49,7 @@ function wholePeriod(megahertz: number): string | null {
 
 /** One value's problem as a parameter message words it (`source: top.nic.queues = 99: why`), which the scenario's checks place by its path. */
 export function parameterProblem(source: string, path: string, value: unknown, why: string): string {
-  return `${source}: ${path} = ${JSON.stringify(value)}: ${why}`;
+  return `${source}: ${path} = ${shownValue(value)}: ${why}`;
 }
 
 /**

@@ -64,8 +64,18 @@ function misspeltCommand(file: string | undefined): string | null {
   return `unknown command '${file}'${didYouMean(file, names)}`;
 }
 
+/** Options of `run` and a --set of the same field: which should stand is not for the command to guess. */
+function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out?: unknown; waveform: boolean }): string[] {
+  return [
+    ...(options.seed !== undefined && Object.hasOwn(options.set, "seed") ? ["--set seed: also given by --seed; drop one"] : []),
+    ...(!options.waveform && Object.hasOwn(options.set, "outputs.waveform") ? ["--set outputs.waveform: also given by --no-waveform; drop one"] : []),
+    ...(options.out !== undefined && Object.hasOwn(options.set, "outputs.directory") ? ["--set outputs.directory: also given by --out; drop one"] : []),
+  ];
+}
+
 // Every option's mistake at once; a run's with its scenario's, found with the options that were right.
 program.hook("preAction", (_, command) => {
+  if (command.name() === "run") mistakes.noted.push(...runClashes(command.opts<Parameters<typeof runClashes>[0]>()));
   if (mistakes.noted.length === 0) return;
   if (command.name() !== "run") throw new OptionsError(mistakes.noted);
   const options = command.opts<{ seed?: number | string; set: Record<string, unknown> }>();
@@ -97,13 +107,6 @@ program
   .action(async (file: string | undefined, options: { seed?: number; set: Record<string, unknown>; out?: string; waveform: boolean; quiet?: boolean }) => {
     const misspelt = misspeltCommand(file);
     if (misspelt !== null) throw new InvalidArgumentError(misspelt);
-    // An option and a --set of the same field: which should stand is not for the command to guess.
-    const clashes = [
-      ...(options.seed !== undefined && Object.hasOwn(options.set, "seed") ? ["--set seed: also given by --seed; drop one"] : []),
-      ...(!options.waveform && Object.hasOwn(options.set, "outputs.waveform") ? ["--set outputs.waveform: also given by --no-waveform; drop one"] : []),
-      ...(options.out !== undefined && Object.hasOwn(options.set, "outputs.directory") ? ["--set outputs.directory: also given by --out; drop one"] : []),
-    ];
-    if (clashes.length > 0) throw new ScenarioError(clashes);
     const overrides = { ...options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.waveform ? {} : { "outputs.waveform": false }) };
     await runCommand(file, { overrides, out: options.out, quiet: options.quiet });
   });

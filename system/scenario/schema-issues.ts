@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { shownValue } from "../../sim/shown-value.js";
 import { didYouMean } from "../../sim/suggest.js";
 import { schemaFields } from "./overrides.js";
 import { REDACTED, redactValue } from "./secret-paths.js";
@@ -88,5 +89,4 @@ function tightestBounds(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[]
   return [...rest, ...kept.values()];
 }
 
-/** A value as a message shows it: as JSON, but a number JSON cannot hold (a YAML .inf, 1e400) as itself. */
-export const shown = (value: unknown): string => (typeof value === "number" && !Number.isFinite(value) ? String(value) : JSON.stringify(value));
+const shown = shownValue;
