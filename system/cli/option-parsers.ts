@@ -83,15 +83,13 @@ export function optionParsers(mistakes: OptionMistakes) {
     };
   }
 
-  /** A path to write to: an empty or blank one would quietly mean the current directory (or a file named by spaces). */
-  function outputPath(name: string) {
-    return (text: string): string | undefined => (text.trim() === "" ? mistakes.note(`${name} '${text}': expected a path (say '.' for the current directory)`, undefined) : text);
-  }
-
   /** A file (or `what` else) to name: an empty or blank name names none (it was taken as none given, or as every one). */
   function named(name: string, what = "a file") {
     return (text: string): string | undefined => (text.trim() === "" ? mistakes.note(`${name} '${text}': expected ${what}`, undefined) : text);
   }
+
+  /** A path to write to: an empty or blank one would quietly mean the current directory (or a file named by spaces). */
+  const outputPath = (name: string) => named(name, "a path (say '.' for the current directory)");
 
   return {
     /** `path=value` for a scenario (values parse as JSON when they can, else stay strings); whether the path names a place in it is checked when the scenario is loaded, with its other mistakes. */

@@ -57,7 +57,6 @@ export function readScenarioText(file: string): string {
   }
 }
 
-/** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
 /** Characters and nodes a document's values would hold with every alias expanded: an alias counts as what it names, each time (each node sized once). */
 function expandedSize(document: Document): number {
   const sizes = new Map<unknown, number>();
@@ -102,6 +101,7 @@ function parsedWithLines(text: string): { document: Document; lines: LineCounter
   return { document: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
 }
 
+/** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
 export function parseScenarioDocument(text: string, file: string) {
   let { document, lines } = parsedWithLines(text);
   if (document.errors.some((error) => error.code === "MULTIPLE_DOCS")) {

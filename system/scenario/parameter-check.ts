@@ -68,8 +68,8 @@ const STAND_IN = {
 /**
  * The parameter problems of a scenario that has mistakes elsewhere (its schema, its references,
  * its policy): its parameter trees are built on a stand-in scenario, so that they are reported
- * in the same pass as the rest. Its streams the schema takes are checked against that device
- * too, each at its own index (a stream refused is stood in for), so that a mistake elsewhere
+ * in the same pass as the rest. Its streams are checked against that device too, each at its own
+ * index by its length and direction where the schema takes those, so that a mistake elsewhere
  * does not hide a stream that does not fit.
  */
 export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer): readonly string[] {
