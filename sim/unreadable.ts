@@ -15,3 +15,10 @@ export function whyUnreadable(error: unknown): string {
       return error instanceof Error ? error.message : String(error);
   }
 }
+
+/** `file: cannot read: why`; a name with '=' in it that names no file is not shown (a path=value typed where a file goes may hold a key). */
+export function cannotRead(file: string, error: unknown): string {
+  const missing = (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
+  const name = missing && file.includes("=") ? "the file named (not shown: its name has '=' in it, as a path=value holding a key would)" : file;
+  return `${name}: cannot read: ${whyUnreadable(error)}`;
+}

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { whyUnreadable } from "../../sim/unreadable.js";
+import { cannotRead } from "../../sim/unreadable.js";
 import { writeWholeFile } from "../../sim/output-files.js";
 
 /** One packet's use of an SA: which SA, when (ps), how many bytes, which way, and (from a run) the path it took. */
@@ -88,7 +88,7 @@ export function readTrace(path: string): SaTrace {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new Error(`${path}: cannot read: ${whyUnreadable(error)}`);
+    throw new Error(cannotRead(path, error));
   }
   const lines = text
     .split("\n")

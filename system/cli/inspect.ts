@@ -1,4 +1,4 @@
-import { whyUnreadable } from "../../sim/unreadable.js";
+import { cannotRead } from "../../sim/unreadable.js";
 import { readFileSync } from "node:fs";
 import { MalformedVcdError, type Timescale } from "../../sim/vcd/check-vcd.js";
 import { UnreadableVcdError } from "../../sim/vcd/read-value-changes.js";
@@ -30,7 +30,7 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new Error(`${file}: cannot read: ${whyUnreadable(error)}`);
+    throw new Error(cannotRead(file, error));
   }
   let parsed: ParsedVcd;
   // The window in the file's time units is known only from its header: the signal is kept whole and cut after.

@@ -16,6 +16,7 @@ import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { buildScenario } from "../scenario/run.js";
+import { valueAt } from "../scenario/source-map.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { OptionMistakes, optionParsers } from "./option-parsers.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
@@ -60,17 +61,21 @@ class OptionsError extends Error {
 /** `run` is the default command, so a misspelt command arrives as a scenario file: what it was, or null. */
 function misspeltCommand(file: string | undefined): string | null {
   const names = program.commands.map((command) => command.name());
-  if (file === undefined || /\.(ya?ml|json)$/i.test(file) || existsSync(file) || closestName(file, names) === undefined) return null;
+  // A command is the first argument: a word later is a scenario file, or a word of a --set value typed without quotes (not to be echoed).
+  if (file === undefined || process.argv[2] !== file || /\.(ya?ml|json)$/i.test(file) || existsSync(file) || closestName(file, names) === undefined) return null;
   return `unknown command '${file}'${didYouMean(file, names)}`;
 }
 
 /** Options of `run` and a --set of the same field: which should stand is not for the command to guess. */
 function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out?: unknown; waveform: boolean }): string[] {
-  return [
-    ...(options.seed !== undefined && Object.hasOwn(options.set, "seed") ? ["--set seed: also given by --seed; drop one"] : []),
-    ...(!options.waveform && Object.hasOwn(options.set, "outputs.waveform") ? ["--set outputs.waveform: also given by --no-waveform; drop one"] : []),
-    ...(options.out !== undefined && Object.hasOwn(options.set, "outputs.directory") ? ["--set outputs.directory: also given by --out; drop one"] : []),
-  ];
+  // The --set that gives a field, by its path or inside a mapping given whole (`outputs={"directory":…}`).
+  const setting = (path: string) => Object.keys(options.set).find((set) => set === path || (path.startsWith(`${set}.`) && valueAt(options.set[set], path.slice(set.length + 1).split(".")) !== undefined));
+  const clash = (path: string, option: string) => {
+    const set = setting(path);
+    if (set === undefined) return [];
+    return [set === path ? `--set ${set}: also given by ${option}; drop one` : `--set ${set}: gives ${path}, also given by ${option}; drop one`];
+  };
+  return [...(options.seed !== undefined ? clash("seed", "--seed") : []), ...(!options.waveform ? clash("outputs.waveform", "--no-waveform") : []), ...(options.out !== undefined ? clash("outputs.directory", "--out") : [])];
 }
 
 // Every option's mistake at once; a run's with its scenario's, found with the options that were right.
@@ -98,7 +103,7 @@ program.hook("preAction", (_, command) => {
 program
   .command("run", { isDefault: true })
   .description("run a scenario (a .yaml or .json file; the built-in default scenario without one) and write its waveform, capture, summary and HTML report")
-  .argument("[scenario]", "scenario file")
+  .argument("[scenario]", "scenario file", parse.named("the scenario file"))
   .addOption(seedOption())
   .option("--set <path=value>", "set a scenario value, e.g. nic.crypto_tx.bytesPerCycle=8 or durationMicroseconds=100 (`top.` before a path is optional; repeatable)", parse.scenarioAssignment, {})
   .option("--out <directory>", "where the files go (default: the scenario's outputs.directory)", parse.outputPath("--out"))

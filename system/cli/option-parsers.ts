@@ -2,6 +2,7 @@ import { didYouMean } from "../../sim/suggest.js";
 import { enclosingPath, parameterPath, scenarioPath, segmentProblem } from "../scenario/overrides.js";
 import { nestingDepth, valueChildren } from "../scenario/nesting.js";
 import { LIMITS, runName } from "../scenario/schema.js";
+import { isSecretPath } from "../scenario/secret-paths.js";
 
 /**
  * Mistakes in the options' values, noted as commander parses each option rather than thrown: a
@@ -23,6 +24,12 @@ type Assignments = Record<string, unknown>;
 /** No scenario path has ':' or a blank in it: one that does holds a value typed where '=' belongs. */
 const SWALLOWED_VALUE = /[:\s]/;
 
+/** Whether a path goes on below a key's field (`…preSharedKey.secret`): a key has no fields, so what follows may be the key itself. */
+function belowKey(path: string): boolean {
+  const segments = scenarioPath(path).split(".");
+  return segments.slice(0, -1).some((_, index) => isSecretPath(segments.slice(0, index + 1).join(".")));
+}
+
 /** The parsers of nicsim's option values, each noting its mistakes with the others. */
 export function optionParsers(mistakes: OptionMistakes) {
   /** `path=value`; a mistake leaves the earlier assignments as they were. */
@@ -31,8 +38,9 @@ export function optionParsers(mistakes: OptionMistakes) {
       const equals = text.indexOf("=");
       if (equals <= 0) return mistakes.note(`--set: expected path=value, with a path before the '=' (the argument is not shown: it may hold a key)`, previous);
       const given = text.slice(0, equals);
-      // A key typed after its path with ':' or a blank for '=' would be echoed as the path.
+      // A key typed after its path with ':' or a blank for '=' (or '.') would be echoed as the path.
       if (SWALLOWED_VALUE.test(given)) return mistakes.note(`--set: a path with ':' or a blank in it (the argument is not shown: it may hold a key typed after ':' or a blank for '=')`, previous);
+      if (belowKey(given)) return mistakes.note(`--set: a path below a key's field (the argument is not shown: it may hold the key, typed after '.' for '=')`, previous);
       const path = spelling(given);
       const problem = segmentProblem(path);
       if (problem !== null) return mistakes.note(`--set ${given}: ${problem}`, previous);
@@ -53,6 +61,7 @@ export function optionParsers(mistakes: OptionMistakes) {
     if (equals <= 0) return mistakes.note(`--grid: expected path=value,value,…, with a path before the '=' (the argument is not shown: it may hold a key)`, previous);
     const given = text.slice(0, equals);
     if (SWALLOWED_VALUE.test(given)) return mistakes.note(`--grid: a path with ':' or a blank in it (the argument is not shown: it may hold a key typed after ':' or a blank for '=')`, previous);
+    if (belowKey(given)) return mistakes.note(`--grid: a path below a key's field (the argument is not shown: it may hold the key, typed after '.' for '=')`, previous);
     if (equals === text.length - 1) return mistakes.note(`--grid ${given}: expected path=value,value,…, with values after the '='`, previous);
     const path = scenarioPath(given);
     const problem = segmentProblem(path);

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit } from "yaml";
 import { parseQosConfig, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
-import { whyUnreadable } from "../../sim/unreadable.js";
+import { cannotRead } from "../../sim/unreadable.js";
 import { applyOverrides } from "./overrides.js";
 import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
-import { nestingDepth } from "./nesting.js";
+import { nestingDepth, valueChildren } from "./nesting.js";
 import { referenceProblems } from "./references.js";
 import { describeIssues } from "./schema-issues.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
@@ -53,29 +53,53 @@ export function readScenarioText(file: string): string {
     return readFileSync(file, "utf8");
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
-    throw new ScenarioError([`${file}: cannot read: ${whyUnreadable(error)}`]);
+    throw new ScenarioError([cannotRead(file, error)]);
   }
 }
 
-/** Characters and nodes a document's values would hold with every alias expanded: an alias counts as what it names, each time (each node sized once). */
-function expandedSize(document: Document): number {
+/**
+ * What each alias names: the latest node with its anchor before it, found in one pass in the
+ * document's order (the library's resolve() searches the document for each alias, so a chain of
+ * thousands of aliases took tens of seconds).
+ */
+function aliasTargets(document: Document): Map<unknown, unknown> {
+  const anchored = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  visit(document, {
+    Alias: (_, alias) => void targets.set(alias, anchored.get(alias.source)),
+    Node: (_, node) => void (node.anchor !== undefined && anchored.set(node.anchor, node)),
+  });
+  return targets;
+}
+
+/**
+ * Characters and nodes a document's values would hold with every alias expanded: an alias counts
+ * as what it names, each time (each node sized once); and whether a value holds an alias of itself.
+ */
+function expandedSize(document: Document): { size: number; selfHolding: boolean } {
   const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let selfHolding = false;
+  const named = aliasTargets(document);
   const size = (node: unknown): number => {
     if (node === null || node === undefined) return 0;
-    if (isAlias(node)) return size(node.resolve(document));
+    if (isAlias(node)) return size(named.get(node));
+    if (open.has(node)) selfHolding = true;
     const known = sizes.get(node);
     if (known !== undefined) return known;
     // A node within itself (an alias to an ancestor) counts once.
     sizes.set(node, 0);
+    open.add(node);
     // A node counts at least one, so that aliases of empty mappings nested a thousand deep count too.
     let total = 1;
     if (isScalar(node)) total = Math.max(1, String(node.value ?? "").length);
     else if (isMap(node)) for (const pair of node.items) total += size(pair.key) + size(pair.value);
     else if (isSeq(node)) for (const item of node.items) total += size(item);
     sizes.set(node, total);
+    open.delete(node);
     return total;
   };
-  return size(document.contents);
+  return { size: size(document.contents), selfHolding };
 }
 
 /**
@@ -112,7 +136,8 @@ export function parseScenarioDocument(text: string, file: string) {
     throw new ScenarioError(document.errors.map((error) => {
       const { line, col } = lines.linePos(error.pos[0]);
       // The library's advice is for its own callers: a scenario is one document.
-      const message = error.code === "MULTIPLE_DOCS" ? "a second YAML document ('---'): a scenario file holds one" : /call stack/.test(error.message) ? NESTED_TOO_DEEPLY : error.message.split("\n")[0];
+      // The library quotes the text it stumbled on, which may be a key: not shown (the line and column point at it).
+      const message = error.code === "MULTIPLE_DOCS" ? "a second YAML document ('---'): a scenario file holds one" : /call stack/.test(error.message) ? NESTED_TOO_DEEPLY : error.message.split("\n")[0]!.replace(/"[^"]*"/g, "…");
       return `${file}:${line}:${col}: ${message}`;
     }));
   }
@@ -120,9 +145,20 @@ export function parseScenarioDocument(text: string, file: string) {
   if (nestingDepth(document.contents, nodeChildren) > LIMITS.nesting) throw new ScenarioError([`${file}: ${NESTED_TOO_DEEPLY}`]);
   // Aliases of a large value (a long string named a thousand times) would fill memory as it is expanded: its size is counted first.
   const expanded = expandedSize(document);
-  if (expanded > LIMITS.fileBytes) throw new ScenarioError([`${file}: its YAML aliases (*name) would expand it to ${expanded} characters and values; a scenario is at most ${LIMITS.fileBytes}`]);
+  if (expanded.selfHolding) throw new ScenarioError([`${file}: a YAML alias (*name) inside the value it names (&name): a scenario cannot hold itself`]);
+  if (expanded.size > LIMITS.fileBytes) throw new ScenarioError([`${file}: its YAML aliases (*name) would expand it to ${expanded.size} characters and values; a scenario is at most ${LIMITS.fileBytes}`]);
   // The expansion is bounded by the size just counted, not by the library's count of aliases.
-  return { document, lines, value: document.toJS({ maxAliasCount: -1 }) as unknown };
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: -1 });
+  } catch (error) {
+    // An alias before its anchor (a key written as *text, unquoted): the library's message names the anchor, which may be the key.
+    if (error instanceof ReferenceError) throw new ScenarioError([`${file}: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted`]);
+    throw error;
+  }
+  // Aliases nest values without nesting the file: the expanded value is measured too.
+  if (nestingDepth(value, valueChildren) > LIMITS.nesting) throw new ScenarioError([`${file}: ${NESTED_TOO_DEEPLY}`]);
+  return { document, lines, value };
 }
 
 /** Parse and check scenario text (YAML, of which JSON is a subset). */

@@ -20,7 +20,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, placed: (path: P
     const fields = schemaFields(path);
     for (const key of issue.keys) {
       // A name with ':' or a blank in it holds a value written without its ':' (`preSharedKey secret`): not shown, it may be a key.
-      if (/[:\s]/.test(key)) placed([...path, key], `${formatPath(path)}: a field whose name has ':' or a blank in it (not shown: it may hold a value, a key even, written without its ':')`);
+      if (/[:=\s]/.test(key)) placed([...path, key], `${formatPath(path)}: a field whose name has ':', '=' or a blank in it (not shown: it may hold a value, a key even, written without its ':')`);
       else placed([...path, key], `${formatPath([...path, key])}: unknown field${didYouMean(key, fields)}`);
     }
     return;

@@ -124,7 +124,7 @@ function sameStart(a: readonly string[], b: readonly PropertyKey[], count: numbe
 }
 
 /** The value at a path of a parsed scenario, or undefined. */
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let node = root;
   for (const key of path) {
     if (typeof node !== "object" || node === null || !Object.hasOwn(node, String(key))) return undefined;

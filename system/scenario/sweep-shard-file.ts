@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { whyUnreadable } from "../../sim/unreadable.js";
+import { cannotRead } from "../../sim/unreadable.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,7 +73,7 @@ export function readShardFile(file: string): ShardFile {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new SweepMergeError(`${file}: cannot read: ${whyUnreadable(error)}`);
+    throw new SweepMergeError(cannotRead(file, error));
   }
   const lines = text.split("\n");
   if (lines.at(-1) !== "") throw new SweepMergeError(`${file}:${lines.length}: the last line has no newline: the file is cut off`);
