@@ -17,6 +17,7 @@ import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { buildScenario } from "../scenario/run.js";
 import { valueAt } from "../scenario/source-map.js";
+import { enclosingPath } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { OptionMistakes, optionParsers } from "./option-parsers.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
@@ -69,7 +70,11 @@ function misspeltCommand(file: string | undefined): string | null {
 /** Options of `run` and a --set of the same field: which should stand is not for the command to guess. */
 function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out?: unknown; waveform: boolean }): string[] {
   // The --set that gives a field, by its path or inside a mapping given whole (`outputs={"directory":…}`).
-  const setting = (path: string) => Object.keys(options.set).find((set) => set === path || (path.startsWith(`${set}.`) && valueAt(options.set[set], path.slice(set.length + 1).split(".")) !== undefined));
+  const setting = (path: string) => {
+    if (Object.hasOwn(options.set, path)) return path;
+    const around = enclosingPath(path, Object.keys(options.set));
+    return around !== undefined && valueAt(options.set[around], path.slice(around.length + 1).split(".")) !== undefined ? around : undefined;
+  };
   const clash = (path: string, option: string) => {
     const set = setting(path);
     if (set === undefined) return [];
