@@ -25,7 +25,7 @@ import { runCommand } from "./run-command.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { nicsimVersion } from "../scenario/sweep-shard-file.js";
 import { sweepCommand, sweepMergeCommand, type SweepCommandOptions } from "./sweep-command.js";
-import { formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
+import { EXPERIMENTS, formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
 import { serveCommand, type ServeCommandOptions } from "./serve-command.js";
 import { protocolCHeader } from "../serve/protocol-c-header.js";
@@ -145,7 +145,7 @@ program
 program
   .command("inspect")
   .description("list a VCD's signals, or print one signal's changes in a window")
-  .argument("<vcd>", "VCD file")
+  .argument("<vcd>", "VCD file", parse.named("the VCD file"))
   .option("--signal <path>", "the signal whose changes to print (e.g. top.nic.crypto_tx.engine0.state)", parse.named("--signal", "a signal's path"))
   .option("--from <us>", "window start, µs (in the file's own $timescale)", parse.microseconds("--from"), 0)
   .option("--to <us>", "window end, µs (default: the end of the file)", parse.microseconds("--to"))
@@ -229,7 +229,10 @@ program
   .command("validate")
   .description("run the model against closed forms (wire, DMA, crypto, shares, preemption, accounting, the kernel's work) and print every quantity beside its expected value")
   .option("--fast", "the subset npm test runs (fewer sizes and configurations, shorter windows)")
-  .option("--only <name>", "run only this experiment (repeatable)", (value: string, previous: string[] = []) => [...previous, value], [])
+  .option("--only <name>", "run only this experiment (repeatable)", (value: string, previous: string[] = []) => {
+    const name = parse.choice("--only", EXPERIMENTS.map((experiment) => experiment.name))(value);
+    return name === undefined ? previous : [...previous, name];
+  }, [])
   .option("--markdown <file>", "also write the report as Markdown (npm run validate: docs/validation.md)", parse.named("--markdown"))
   .option("--json <file>", "also write the report as JSON", parse.named("--json"))
   .option("--readme <file>", "rewrite the summary table between the README's validation markers", parse.named("--readme"))
