@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import type { Scenario } from "./schema.js";
 import { redactSecrets } from "./secret-paths.js";
 import type { Shard } from "./sweep-shard.js";
-import type { SweepPoint, SweepResult } from "./sweep.js";
+import type { SweepPoint } from "./sweep.js";
+import { type SweepResult, sweepResultProblems } from "./sweep-result.js";
 
 /**
  * The first line of a shard's output: which shard of which sweep it holds. The fingerprint is a
@@ -88,8 +89,9 @@ export function readShardFile(file: string): ShardFile {
     } catch {
       throw new SweepMergeError(`${file}:${number}: not JSON`);
     }
-    const index = (result as { index?: unknown } | null)?.index;
-    if (typeof result !== "object" || result === null || !Number.isSafeInteger(index)) throw new SweepMergeError(`${file}:${number}: not a sweep result (no configuration index)`);
+    if (typeof result !== "object" || result === null || Array.isArray(result)) throw new SweepMergeError(`${file}:${number}: not a sweep result (not a JSON object)`);
+    const problems = sweepResultProblems(result);
+    if (problems !== null) throw new SweepMergeError(`${file}:${number}: not a sweep result: ${problems.slice(0, 8).join("; ")}${problems.length > 8 ? `; and ${problems.length - 8} more` : ""}`);
     return { line: number, text: line, result: result as SweepResult };
   });
   return { file, header, rows };

@@ -7,7 +7,6 @@ import { type LoadedScenario, loadScenarioFile, readScenarioText, ScenarioError,
 import { enclosingPath, scenarioPath } from "./overrides.js";
 import { buildScenario, runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
-import type { ScenarioSummary } from "./summary.js";
 
 /** One configuration of a sweep: the values it sets, by scenario path. */
 export interface SweepPoint {
@@ -17,20 +16,8 @@ export interface SweepPoint {
   readonly grid?: readonly string[];
 }
 
-/** What a sweep keeps of each run: the figures to compare. */
-export interface SweepResult {
-  readonly index: number;
-  readonly overrides: Record<string, unknown>;
-  readonly outcome: string;
-  readonly classes: ScenarioSummary["classes"];
-  readonly cache: ScenarioSummary["ipsec"]["cache"];
-  readonly softwareTx: number;
-  readonly softwareRx: number;
-  readonly preemptions: { tx: number; rx: number };
-  /** The host's cores: mean share of the run busy, and software crypto suspended. */
-  readonly host: { readonly busy: number; readonly preemptions: number };
-  readonly lost: number;
-}
+export type { SweepResult } from "./sweep-result.js";
+import type { SweepResult } from "./sweep-result.js";
 
 /** Every combination of the axes' values, in order (the last axis varies fastest). */
 export function sweepGrid(axes: ReadonlyArray<readonly [string, readonly unknown[]]>, base: Record<string, unknown> = {}): SweepPoint[] {

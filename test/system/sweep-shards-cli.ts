@@ -99,6 +99,18 @@ export function describeShardedSweeps(main: string, directory: string): void {
       ["with a shard missing", () => [shardFile(0), shardFile(2), shardFile(3)], ["nicsim sweep-merge: shard 1/4 missing (given: 0/4, 2/4, 3/4)"]],
       ["with a shard twice", () => [shardFile(0), shardFile(1), shardFile(2), shardFile(3), write("again.jsonl", readFileSync(shardFile(2), "utf8"))], ["shard 2/4 given twice: ", "sweep.shard-2-of-4.jsonl and ", "again.jsonl"]],
       ["with a shard cut short", () => [shardFile(0), write("short.jsonl", readFileSync(shardFile(1), "utf8").split("\n").slice(0, 2).join("\n") + "\n"), shardFile(2), shardFile(3)], ["short.jsonl: holds 1 of shard 1/4's 2 configurations (configuration 5 onwards missing): the file is incomplete"]],
+      ["with a row edited by hand", () => {
+        const [header, row, ...rest] = readFileSync(shardFile(1), "utf8").split("\n");
+        const damaged = JSON.parse(row!) as { classes: Array<{ latency: Record<string, unknown> }>; host: Record<string, unknown>; lost?: unknown };
+        delete damaged.classes[0]!.latency.p99;
+        damaged.host.busy = "most";
+        delete damaged.lost;
+        return [shardFile(0), write("hand-edited.jsonl", [header, JSON.stringify(damaged), ...rest].join("\n")), shardFile(2), shardFile(3)];
+      }, ["hand-edited.jsonl:2: not a sweep result: classes[0].latency.p99: missing; host.busy: expected a number; lost: missing"]],
+      ["with a row that holds its index alone", () => {
+        const [header, , ...rest] = readFileSync(shardFile(1), "utf8").split("\n");
+        return [shardFile(0), write("index-only.jsonl", [header, '{"index":1}', ...rest].join("\n")), shardFile(2), shardFile(3)];
+      }, ["index-only.jsonl:2: not a sweep result: overrides: missing; outcome: missing;"]],
       ["with a whole sweep's output for a shard", () => [join(whole, "sweep.jsonl")], ["sweep.jsonl:1: not a sweep shard's output (its first line is not the header 'nicsim sweep --shard' writes; this looks like a whole sweep's output)"]],
       ["with a file that is not there", () => [shardFile(0), join(directory, "nowhere.jsonl")], ["nowhere.jsonl: cannot read: no such file"]],
     ] as const)("merge refuses shards %s, naming the files, and writes nothing", (_, files, messages) => {
