@@ -1,3 +1,19 @@
+import { readFileSync, statSync } from "node:fs";
+
+/** A device named where a file goes: /dev/zero or a terminal would be read without end. */
+class DeviceNotFile extends Error {
+  readonly code = "EDEVICE";
+}
+
+/** The bytes of a file the user named; a device is refused before any read (a pipe is read: it ends). */
+export function readNamedFile(file: string): Buffer;
+export function readNamedFile(file: string, encoding: "utf8"): string;
+export function readNamedFile(file: string, encoding?: "utf8"): Buffer | string {
+  const kind = statSync(file);
+  if (kind.isCharacterDevice() || kind.isBlockDevice()) throw new DeviceNotFile(file);
+  return encoding === undefined ? readFileSync(file) : readFileSync(file, encoding);
+}
+
 /** Why a file could not be read, in words rather than the system's code and call (`ENOENT: no such file or directory, open '…'`). */
 export function whyUnreadable(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
@@ -11,6 +27,8 @@ export function whyUnreadable(error: unknown): string {
       return "a directory, not a file";
     case "ENOTDIR":
       return "a part of its path is a file, not a directory";
+    case "EDEVICE":
+      return "a device, not a file (it might never end)";
     default:
       return error instanceof Error ? error.message : String(error);
   }

@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { cannotRead } from "../../sim/unreadable.js";
+import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import { writeWholeFile } from "../../sim/output-files.js";
 
 /** One packet's use of an SA: which SA, when (ps), how many bytes, which way, and (from a run) the path it took. */
@@ -86,7 +85,7 @@ export function readTrace(path: string): SaTrace {
   const accesses: SaAccess[] = [];
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readNamedFile(path, "utf8");
   } catch (error) {
     throw new Error(cannotRead(path, error));
   }

@@ -1,5 +1,4 @@
-import { cannotRead } from "../../sim/unreadable.js";
-import { readFileSync } from "node:fs";
+import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import { MalformedVcdError, type Timescale } from "../../sim/vcd/check-vcd.js";
 import { UnreadableVcdError } from "../../sim/vcd/read-value-changes.js";
 import { type ParsedVcd, readVcd } from "../../sim/vcd/read-vcd.js";
@@ -28,7 +27,7 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   if (options.from > options.to) throw new Error(`--from ${options.from} is after --to ${options.to}: the window is empty`);
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = readNamedFile(file);
   } catch (error) {
     throw new Error(cannotRead(file, error));
   }

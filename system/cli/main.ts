@@ -235,7 +235,7 @@ program
   }, [])
   .option("--markdown <file>", "also write the report as Markdown (npm run validate: docs/validation.md)", parse.named("--markdown"))
   .option("--json <file>", "also write the report as JSON", parse.named("--json"))
-  .option("--readme <file>", "rewrite the summary table between the README's validation markers", parse.named("--readme"))
+  .option("--readme <file>", "rewrite the summary table between the README's validation markers", parse.markedFile("--readme", "validation"))
   .addOption(quietOption())
   .action(async (options: { fast?: boolean; only: string[]; markdown?: string; json?: string; readme?: string; quiet?: boolean }) => {
     const started = performance.now();
@@ -266,7 +266,7 @@ program
 program
   .command("params")
   .description("print the parameter tables (defaults and descriptions), or rewrite them in a README")
-  .option("--readme <file>", "rewrite the table between the README's markers", parse.named("--readme"))
+  .option("--readme <file>", "rewrite the table between the README's markers", parse.markedFile("--readme", "parameters"))
   .action((options: { readme?: string }) => {
     if (options.readme) console.log(`${replaceReadmeParameterTables(options.readme) ? "updated" : "unchanged"}: ${options.readme}`);
     else process.stdout.write(readmeParameterTables());

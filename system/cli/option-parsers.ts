@@ -3,6 +3,7 @@ import { enclosingPath, parameterPath, scenarioPath, segmentProblem } from "../s
 import { nestingDepth, valueChildren } from "../scenario/nesting.js";
 import { LIMITS, runName } from "../scenario/schema.js";
 import { isSecretPath } from "../scenario/secret-paths.js";
+import { markedFileText } from "../readme-section.js";
 
 /**
  * Mistakes in the options' values, noted as commander parses each option rather than thrown: a
@@ -111,6 +112,14 @@ export function optionParsers(mistakes: OptionMistakes) {
     microseconds,
     outputPath,
     named,
+    /** A Markdown file with a generated section to rewrite: readable and marked, checked before any work (validate's suite takes minutes). */
+    markedFile(name: string, section: string) {
+      return (text: string): string | undefined => {
+        if (named(name)(text) === undefined) return undefined;
+        const marked = markedFileText(text, section);
+        return "problem" in marked ? mistakes.note(`${name}: ${marked.problem}`, undefined) : text;
+      };
+    },
     /** One of the option's choices, or the one meant. */
     choice<const C extends string>(name: string, choices: readonly C[]) {
       return (text: string): C | undefined => ((choices as readonly string[]).includes(text) ? (text as C) : mistakes.note(`${name} '${text}': expected one of ${choices.join(", ")}${didYouMean(text, choices)}`, undefined));

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit } from "yaml";
 import { parseQosConfig, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
-import { cannotRead } from "../../sim/unreadable.js";
+import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import { applyOverrides } from "./overrides.js";
 import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
@@ -50,7 +50,7 @@ export function readScenarioText(file: string): string {
     // Parsing a huge file takes long before its size can be refused field by field.
     const bytes = statSync(file).size;
     if (bytes > LIMITS.fileBytes) throw new ScenarioError([`${file}: ${bytes} bytes; a scenario file is at most ${LIMITS.fileBytes} (one of ${LIMITS.streams} streams takes well under 1 MB)`]);
-    return readFileSync(file, "utf8");
+    return readNamedFile(file, "utf8");
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
     throw new ScenarioError([cannotRead(file, error)]);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cannotRead } from "../../sim/unreadable.js";
+import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,7 +72,7 @@ export interface ShardFile {
 export function readShardFile(file: string): ShardFile {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readNamedFile(file, "utf8");
   } catch (error) {
     throw new SweepMergeError(cannotRead(file, error));
   }
