@@ -7,7 +7,9 @@ import { packetSequence, sequencedPacket } from "../sim/packet/test-frames.js";
 import { AesGcmBackendToken } from "../sim/crypto/backend.js";
 import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
 import { EspPeer } from "./esp-peer.js";
-import { configureTunnels } from "./ipsec-setup.js";
+import { configureTunnels, tunnelFrameBytes } from "./ipsec-setup.js";
+import { frameFitProblems } from "./scenario/device-fit.js";
+import { ETHERNET_HEADER_BYTES } from "../sim/packet/ethernet.js";
 import { delay } from "../sim/process.js";
 import { Component } from "../sim/component.js";
 import { NicSystem } from "./nic-system.js";
@@ -154,6 +156,13 @@ export class PlainTraffic extends NicSystem {
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
     this.traffic = this.child(TrafficGenerator, "traffic");
+    // Checked before the run, as a scenario's streams are: a frame the design cannot pass is dropped, and the run waited for it to its time limit.
+    const longest = tunnelFrameBytes(Math.max(...IMIX) - ETHERNET_HEADER_BYTES);
+    for (const problem of frameFitProblems(longest, "both", this, (path, value) => `top.${path} = ${value}`)) {
+      // Led by the first value it names, as a parameter's own problem is: the command line places it at that value's --set.
+      const first = /top\.[\w.]+ = \d+/.exec(problem)![0];
+      this.overrides.misfit(`${this.overrides.source}: ${first}: plain-traffic's IMIX has frames of up to ${Math.max(...IMIX)} bytes: ${problem}`);
+    }
     this.traffic.attach(this);
   }
 }

@@ -18,9 +18,6 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem, s
   const problems: string[] = [];
   const nic = top.nic;
   const base = top.driver.base.params;
-  const longest = nic.params.maxFrameBytes;
-  const tx = nic.tx.params;
-  const rx = nic.rx.params;
   // A value the stream's frames do not fit is named with where it was given (its line or its --set), when it was.
   const given = (path: string, value: number) => {
     const by = source.givenBy(path.split("."));
@@ -29,17 +26,7 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem, s
   scenario.traffic.forEach((stream, index) => {
     if (!streamChecked(index)) return;
     const at = source.at(["traffic", index, "packetBytes"], `traffic[${index}].packetBytes = ${stream.packetBytes}`);
-    const frame = tunnelFrameBytes(stream.packetBytes);
-    if (frame > longest) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the NIC takes (${given("nic.maxFrameBytes", longest)})`);
-    // A stream is checked against the rings it uses: the TX ring for frames to the peer, the RX ring for frames to the host.
-    const sends = stream.direction !== "to-host";
-    const receives = stream.direction !== "to-peer";
-    const txDescriptors = Math.ceil(frame / base.txBufferBytes);
-    const txRoom = Math.min(base.txRingDescriptors - 1, tx.descriptorCache);
-    if (sends && txDescriptors > txRoom) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${txDescriptors} TX descriptors of ${base.txBufferBytes} bytes (${given("driver.base.txBufferBytes", base.txBufferBytes)}); a frame may span at most ${txRoom} (the TX ring of ${base.txRingDescriptors} less one, ${given("driver.base.txRingDescriptors", base.txRingDescriptors)}, and ${given("nic.tx.descriptorCache", tx.descriptorCache)})`);
-    const rxDescriptors = Math.ceil(frame / base.rxBufferBytes);
-    if (receives && rxDescriptors > base.rxRingDescriptors - 1) problems.push(`${at}: its ESP frame (${frame} bytes) needs ${rxDescriptors} RX descriptors of ${base.rxBufferBytes} bytes (${given("driver.base.rxBufferBytes", base.rxBufferBytes)}); the RX ring of ${base.rxRingDescriptors} (${given("driver.base.rxRingDescriptors", base.rxRingDescriptors)}) holds at most ${base.rxRingDescriptors - 1}`);
-    if (receives && frame > rx.bufferBytes) problems.push(`${at}: its ESP frame (${frame} bytes) is longer than the RX packet buffer (${given("nic.rx.bufferBytes", rx.bufferBytes)})`);
+    for (const problem of frameFitProblems(tunnelFrameBytes(stream.packetBytes), stream.direction, top, given)) problems.push(`${at}: ${problem}`);
   });
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
   if (driverQueues < nic.queues) {
@@ -62,4 +49,29 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem, s
     }
   }
   return [...problems, ...runSizeProblems(loaded, top)];
+}
+
+/**
+ * Why an ESP frame of `frame` bytes, sent and received as `direction` says, cannot pass the
+ * device (its longest frame, its RX packet buffer) and the driver's rings (their descriptors and
+ * buffers): each value named by `given(path, value)`. For a scenario's streams and for the fixed
+ * IMIX of plain-traffic.
+ */
+export function frameFitProblems(frame: number, direction: "to-peer" | "to-host" | "both", design: Pick<ScenarioSystem, "nic" | "driver">, given: (path: string, value: number) => string): string[] {
+  const problems: string[] = [];
+  const base = design.driver.base.params;
+  const longest = design.nic.params.maxFrameBytes;
+  const tx = design.nic.tx.params;
+  const rx = design.nic.rx.params;
+  if (frame > longest) problems.push(`its ESP frame (${frame} bytes) is longer than the NIC takes (${given("nic.maxFrameBytes", longest)})`);
+  // A frame is checked against the rings it uses: the TX ring for frames to the peer, the RX ring for frames to the host.
+  const sends = direction !== "to-host";
+  const receives = direction !== "to-peer";
+  const txDescriptors = Math.ceil(frame / base.txBufferBytes);
+  const txRoom = Math.min(base.txRingDescriptors - 1, tx.descriptorCache);
+  if (sends && txDescriptors > txRoom) problems.push(`its ESP frame (${frame} bytes) needs ${txDescriptors} TX descriptors of ${base.txBufferBytes} bytes (${given("driver.base.txBufferBytes", base.txBufferBytes)}); a frame may span at most ${txRoom} (the TX ring of ${base.txRingDescriptors} less one, ${given("driver.base.txRingDescriptors", base.txRingDescriptors)}, and ${given("nic.tx.descriptorCache", tx.descriptorCache)})`);
+  const rxDescriptors = Math.ceil(frame / base.rxBufferBytes);
+  if (receives && rxDescriptors > base.rxRingDescriptors - 1) problems.push(`its ESP frame (${frame} bytes) needs ${rxDescriptors} RX descriptors of ${base.rxBufferBytes} bytes (${given("driver.base.rxBufferBytes", base.rxBufferBytes)}); the RX ring of ${base.rxRingDescriptors} (${given("driver.base.rxRingDescriptors", base.rxRingDescriptors)}) holds at most ${base.rxRingDescriptors - 1}`);
+  if (receives && frame > rx.bufferBytes) problems.push(`its ESP frame (${frame} bytes) is longer than the RX packet buffer (${given("nic.rx.bufferBytes", rx.bufferBytes)})`);
+  return problems;
 }
