@@ -25,6 +25,8 @@ import { runCommand } from "./run-command.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { nicsimVersion } from "../scenario/sweep-shard-file.js";
 import { sweepCommand, sweepMergeCommand, type SweepCommandOptions } from "./sweep-command.js";
+import { resolveShard, ShardError } from "../scenario/sweep-shard.js";
+import { checkSweepPoints, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import { EXPERIMENTS, formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
 import { serveCommand, type ServeCommandOptions } from "./serve-command.js";
@@ -83,10 +85,29 @@ function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out
   return [...(options.seed !== undefined ? clash("seed", "--seed") : []), ...(!options.waveform ? clash("outputs.waveform", "--no-waveform") : []), ...(options.out !== undefined ? clash("outputs.directory", "--out") : [])];
 }
 
-// Every option's mistake at once; a run's with its scenario's, found with the options that were right.
+/** What is wrong with the shard a sweep is to run (--shard, --shard-count and the batch systems' variables). */
+function shardProblems(options: SweepCommandOptions): string[] {
+  try {
+    resolveShard(options, process.env);
+    return [];
+  } catch (error) {
+    if (error instanceof ShardError) return [error.message];
+    throw error;
+  }
+}
+
+/** A sweep's option mistakes with its configurations', found with the options that were right; throws. */
+function sweepMistakes(file: string | undefined, options: SweepCommandOptions): never {
+  checkSweepPoints(file ?? null, sweepGrid(options.grid, options.set), [...mistakes.noted, ...sweepAxesProblems(options.grid, options.set)]);
+  throw new OptionsError(mistakes.noted);
+}
+
+// Every option's mistake at once; a run's and a sweep's with their scenario's, found with the options that were right.
 program.hook("preAction", (_, command) => {
   if (command.name() === "run") mistakes.noted.push(...runClashes(command.opts<Parameters<typeof runClashes>[0]>()));
+  if (command.name() === "sweep") mistakes.noted.push(...shardProblems(command.opts<SweepCommandOptions>()));
   if (mistakes.noted.length === 0) return;
+  if (command.name() === "sweep") sweepMistakes(command.args[0], command.opts<SweepCommandOptions>());
   if (command.name() !== "run") throw new OptionsError(mistakes.noted);
   const options = command.opts<{ seed?: number | string; set: Record<string, unknown> }>();
   const file = command.args[0];
@@ -184,7 +205,7 @@ program
   .command("serve")
   .description("the NIC as a device server for a driver in another process (C, Python): a Unix domain socket or stdin/stdout; writes the run's waveform, capture and summary when the client leaves")
   .argument("[command...]", "a client program to start (after --), with NICSIM_SOCKET set; the exit status is its own")
-  .option("--socket <path>", "serve on this Unix domain socket")
+  .option("--socket <path>", "serve on this Unix domain socket", parse.named("--socket", "a socket's path"))
   .option("--stdio", "serve the process that started the server, on stdin and stdout")
   .option("--scenario <file>", "take the name, seed, nic and wire parameters and outputs from a scenario file (durationMicroseconds, customers and traffic may be left out: serve does not use them)", parse.named("--scenario"))
   .addOption(seedOption())

@@ -69,12 +69,12 @@ export function describeShardedSweeps(main: string, directory: string): void {
       const here = join(directory, "sweep-bad-shard");
       const beyond = nicsim(here, {}, "sweep", ...grid, "--shard", "4/4");
       expect(beyond.status).toBe(1);
-      expect(beyond.stderr).toContain("nicsim sweep: --shard 4/4: shard 4 of 4 does not exist (shards are numbered 0 to 3)");
+      expect(beyond.stderr).toContain("\n  --shard 4/4: shard 4 of 4 does not exist (shards are numbered 0 to 3)");
       const conflict = nicsim(here, { SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_TASK_COUNT: "4" }, "sweep", ...grid, "--shard", "1/4");
       expect(conflict.status).toBe(1);
-      expect(conflict.stderr).toContain("nicsim sweep: conflicting shard numbers: 1 from --shard 1/4 but 3 from SLURM_ARRAY_TASK_ID=3");
+      expect(conflict.stderr).toContain("\n  conflicting shard numbers: 1 from --shard 1/4 but 3 from SLURM_ARRAY_TASK_ID=3");
       const notNumber = nicsim(here, { JOB_COMPLETION_INDEX: "x", NICSIM_SHARD_COUNT: "4" }, "sweep", ...grid);
-      expect(notNumber.stderr).toContain("nicsim sweep: JOB_COMPLETION_INDEX 'x': expected a whole number of at least 0");
+      expect(notNumber.stderr).toContain("\n  JOB_COMPLETION_INDEX 'x': expected a whole number of at least 0");
       for (const result of [beyond, conflict, notNumber]) expect(result.stderr, "a stack trace").not.toMatch(/\n\s+at /);
       expect(existsSync(join(here, "waveforms")), "nothing written").toBe(false);
     });
