@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { redactArguments } from "../scenario/secret-paths.js";
 import { existsSync } from "node:fs";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { closestName, didYouMean } from "../../sim/suggest.js";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
 import { formatTime } from "../../sim/time.js";
@@ -61,11 +61,10 @@ class OptionsError extends Error {
   }
 }
 
-/** `run` is the default command, so a misspelt command arrives as a scenario file: what it was, or null. */
+/** `run` is the default command, so a misspelt command (the first argument) would arrive as a scenario file: what it was, or null. */
 function misspeltCommand(file: string | undefined): string | null {
   const names = program.commands.map((command) => command.name());
-  // A command is the first argument: a word later is a scenario file, or a word of a --set value typed without quotes (not to be echoed).
-  if (file === undefined || process.argv[2] !== file || /\.(ya?ml|json)$/i.test(file) || existsSync(file) || closestName(file, names) === undefined) return null;
+  if (file === undefined || /\.(ya?ml|json)$/i.test(file) || existsSync(file) || closestName(file, names) === undefined) return null;
   return `unknown command '${file}'${didYouMean(file, names)}`;
 }
 
@@ -111,8 +110,6 @@ program.hook("preAction", (_, command) => {
   if (command.name() !== "run") throw new OptionsError(mistakes.noted);
   const options = command.opts<{ seed?: number | string; set: Record<string, unknown> }>();
   const file = command.args[0];
-  const misspelt = misspeltCommand(file);
-  if (misspelt !== null) throw new OptionsError([misspelt, ...mistakes.noted]);
   // A refused --seed stands as commander's '' (for a parser's undefined): it is no seed.
   const overrides = { ...options.set, ...(typeof options.seed === "number" ? { seed: options.seed } : {}) };
   const scenarioProblems = (() => {
@@ -136,8 +133,6 @@ program
   .option("--no-waveform", "do not write the VCD and .gtkw")
   .addOption(quietOption())
   .action(async (file: string | undefined, options: { seed?: number; set: Record<string, unknown>; out?: string; waveform: boolean; quiet?: boolean }) => {
-    const misspelt = misspeltCommand(file);
-    if (misspelt !== null) throw new InvalidArgumentError(misspelt);
     const overrides = { ...options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.waveform ? {} : { "outputs.waveform": false }) };
     await runCommand(file, { overrides, out: options.out, quiet: options.quiet });
   });
@@ -331,7 +326,12 @@ program
     console.log(`wrote ${files.vcd}\n      ${files.gtkw}\n      ${files.filters.join("\n      ")}`);
   });
 
-program.parseAsync(process.argv).catch((error: unknown) => {
+// Before commander sees the rest: a misspelt command's options and arguments are another command's, which run would judge as its own (`swep --grid …` was "unknown option").
+const misspelt = misspeltCommand(process.argv[2]);
+if (misspelt !== null) {
+  console.error(`nicsim: ${misspelt}; nicsim --help lists the commands`);
+  process.exitCode = 1;
+} else program.parseAsync(process.argv).catch((error: unknown) => {
   // The command that ran: the first argument only when it names one (it may be a scenario, an option, or a path=value holding a key).
   const first = process.argv[2];
   const command = first !== undefined && program.commands.some((known) => known.name() === first) ? first : "run";
