@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { redactArguments } from "../scenario/secret-paths.js";
 import { existsSync } from "node:fs";
-import { Command, Option } from "commander";
+import { Command, Help, Option } from "commander";
 import { closestName, didYouMean } from "../../sim/suggest.js";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
 import { formatTime } from "../../sim/time.js";
@@ -52,6 +52,8 @@ const program = new Command("nicsim")
   .description("Cycle-level co-simulation of an IPsec-offload NIC and its driver stack")
   .version(nicsimVersion(), "-V, --version", "print the version")
   .showHelpAfterError()
+  // A repeatable option starts from an empty list or mapping: "(default: [])" and "(default: {})" say nothing to a reader.
+  .configureHelp({ optionDescription: (option) => new Help().optionDescription(option).replace(/ \(default: (\[\]|\{\})\)$/, "") })
   .configureOutput({ outputError: (text, write) => write(redactArguments(text)) });
 
 /** Mistakes in a command's options, every one: reported before the command does anything. */
@@ -154,7 +156,7 @@ program
 program
   .command("sweep-merge")
   .description("join the outputs of every shard of a sweep into the JSON lines and table the unsharded sweep gives")
-  .argument("<shards...>", "the shards' JSON lines outputs")
+  .argument("<shards...>", "the shards' JSON lines outputs", (text: string, previous: string[] = []) => [...previous, parse.named("a shard's file name")(text) ?? text])
   .option("--out <file>", "JSON lines output", parse.outputPath("--out"), "waveforms/sweep.jsonl")
   .action((files: string[], options: { out: string }) => sweepMergeCommand(files, options));
 
