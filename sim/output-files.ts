@@ -182,6 +182,23 @@ function targetProblem(path: string): string | null {
  * Whether files can be made in `directory`: a file is made there and removed. A directory the
  * permissions allow can still refuse files (under /proc or /sys), which only trying shows.
  */
+/**
+ * Why no file could be made in `directory`, found without making it: for a run refused for other
+ * mistakes, so that this one is said with them. (Some places, /proc's, are found only by trying.)
+ */
+export function outputPlaceProblem(directory: string, named = directory): string | null {
+  const absolute = resolve(directory);
+  let existing = absolute;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) return existing === absolute ? `output directory ${named}: ${absolute} exists and is not a directory` : `output directory ${named}: cannot create ${absolute} (${existing} is a file)`;
+  try {
+    checkWritable(existing, named);
+    return null;
+  } catch (error) {
+    return existing === absolute ? (error as Error).message : `output directory ${named}: cannot create ${absolute} (cannot create files in ${existing})`;
+  }
+}
+
 function checkWritable(directory: string, named: string): void {
   const probe = join(directory, `.nicsim-${process.pid}.probe`);
   try {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { redactArguments } from "../scenario/secret-paths.js";
 import { existsSync } from "node:fs";
+import { outputPlaceProblem } from "../../sim/output-files.js";
 import { Command, Help, Option } from "commander";
 import { closestName, didYouMean } from "../../sim/suggest.js";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
@@ -122,7 +123,9 @@ program.hook("preAction", (_, command) => {
       return error instanceof ScenarioError ? error.problems : [];
     }
   })();
-  throw new ScenarioError([...mistakes.noted, ...scenarioProblems]);
+  const out = command.opts<{ out?: string }>().out;
+  const place = out === undefined ? null : outputPlaceProblem(out, `${out} (--out)`);
+  throw new ScenarioError([...mistakes.noted, ...scenarioProblems, ...(place === null ? [] : [place])]);
 });
 
 program

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
 import type { Design } from "../../sim/component.js";
-import { leavingFilesOnFailure, OutputFiles } from "../../sim/output-files.js";
+import { leavingFilesOnFailure, OutputFiles, outputPlaceProblem } from "../../sim/output-files.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
@@ -66,13 +66,20 @@ const DRAIN_LIMIT = 2_000_000_000;
 /** Run a checked scenario: its traffic, then until every packet has arrived or the drain time has passed. Writes its files. */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): ScenarioRun {
   const { scenario } = loaded;
-  const design = buildScenario(loaded, options);
+  const directory = options.directory === undefined ? scenario.outputs.directory : options.directory;
+  const givenBy = options.directory === undefined ? loaded.source.at(["outputs", "directory"], "outputs.directory") : options.directoryGivenBy;
+  let design: Design<ScenarioSystem>;
+  try {
+    design = buildScenario(loaded, options);
+  } catch (error) {
+    // A place no file can go is said with the scenario's other mistakes, not after they are mended.
+    const place = error instanceof ScenarioError && directory !== null ? outputPlaceProblem(directory, givenBy === undefined ? directory : `${directory} (${givenBy})`) : null;
+    throw place === null ? error : new ScenarioError([...(error as ScenarioError).problems, place]);
+  }
   const { kernel, top } = design;
   top.driver.intermediate.trace.enabled = scenario.outputs.saTrace;
-  const directory = options.directory === undefined ? scenario.outputs.directory : options.directory;
   const base = directory === null ? null : join(directory, scenario.name);
   // Each file is written under a temporary name and given its own when the run is over.
-  const givenBy = options.directory === undefined ? loaded.source.at(["outputs", "directory"], "outputs.directory") : options.directoryGivenBy;
   const files = directory === null ? null : new OutputFiles({ directory, givenBy });
   const outputs = scenario.outputs;
   const selection = {
