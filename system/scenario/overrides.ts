@@ -114,7 +114,8 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
  * mistake at a place a refused `--set` named is the file's).
  */
 export function applyOverrides(root: unknown, overrides: Record<string, unknown>): { problems: string[]; applied: string[] } {
-  if (typeof root !== "object" || root === null || Array.isArray(root)) return { problems: Object.keys(overrides).map((path) => `--set ${path}: the scenario is not a mapping, so this has nowhere to go`), applied: [] };
+  // The file's own mistake (not a mapping) is said at its line; each value given (by --set, --seed or --grid) has nowhere to go until it is mended.
+  if (typeof root !== "object" || root === null || Array.isArray(root)) return { problems: [], applied: [] };
   const problems: string[] = [];
   const applied: string[] = [];
   for (const path of Object.keys(overrides)) {
