@@ -1,4 +1,5 @@
 import { redactSecrets, redactValue } from "./secret-paths.js";
+import { shownValue } from "../../sim/shown-value.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -146,7 +147,8 @@ const commandLineValue = (value: unknown): string => (typeof value === "string" 
 
 /** A configuration as messages name it: its index and the values it sets. */
 function pointName(point: SweepPoint): string {
-  return `configuration ${point.index} (${JSON.stringify(redactSecrets(point.overrides))})`;
+  // Each value as the scenario's messages show one: a long one by its length, so that one configuration is one readable line.
+  return `configuration ${point.index} (${Object.entries(redactSecrets(point.overrides)).map(([path, value]) => `${path} = ${shownValue(value)}`).join(", ")})`;
 }
 
 /** Why a point's run failed, as the sweep's own check words a problem: a scenario refused when built (the device's fit) is named like one refused when loaded. */
