@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { OutputError } from "./errors.js";
 
@@ -153,6 +153,12 @@ export class OutputFiles implements OutputNames {
     return [...this.files.keys()];
   }
 
+  /** Remove what was opened, for a run that could not start (one of its names cannot be taken): it leaves nothing behind. */
+  abandon(): void {
+    for (const path of this.files.keys()) rmSync(temporaryName(path), { force: true });
+    this.files.clear();
+  }
+
   /** The files given their own names so far (by a commit that failed part way: the others are left). */
   get renamedFiles(): readonly string[] {
     return this.renamed;
@@ -169,7 +175,10 @@ export class OutputFiles implements OutputNames {
 
 /** Why a file cannot be given the name `path` (a directory has it, or its directory cannot be written), or null. */
 function targetProblem(path: string): string | null {
-  if (existsSync(path) && statSync(path).isDirectory()) return `${path} is a directory, so the file cannot have that name`;
+  const existing = existsSync(path) ? statSync(path) : null;
+  if (existing?.isDirectory()) return `${path} is a directory, so the file cannot have that name`;
+  // A file is written under a temporary name and renamed over its own: that would replace a device (/dev/null, as root) or a pipe, not write into it.
+  if (existing !== null && !existing.isFile()) return `${path} is ${existing.isFIFO() ? "a named pipe" : existing.isSocket() ? "a socket" : "a device"}, not a file: nicsim writes each file whole and gives it its name at the end, which would replace it`;
   try {
     accessSync(dirname(path), constants.W_OK);
   } catch (error) {
@@ -178,10 +187,6 @@ function targetProblem(path: string): string | null {
   return null;
 }
 
-/**
- * Whether files can be made in `directory`: a file is made there and removed. A directory the
- * permissions allow can still refuse files (under /proc or /sys), which only trying shows.
- */
 /**
  * Why no file could be made in `directory`, found without making it: for a run refused for other
  * mistakes, so that this one is said with them. (Some places, /proc's, are found only by trying.)
@@ -199,6 +204,10 @@ export function outputPlaceProblem(directory: string, named = directory): string
   }
 }
 
+/**
+ * Whether files can be made in `directory`: a file is made there and removed. A directory the
+ * permissions allow can still refuse files (under /proc or /sys), which only trying shows.
+ */
 function checkWritable(directory: string, named: string): void {
   const probe = join(directory, `.nicsim-${process.pid}.probe`);
   try {

@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 import { redactArguments } from "../scenario/secret-paths.js";
-import { existsSync } from "node:fs";
-import { outputPlaceProblem } from "../../sim/output-files.js";
 import { Command, Help, Option } from "commander";
 import { closestName, didYouMean } from "../../sim/suggest.js";
 import { buildPipelineDemo } from "../../sim/demo/build.js";
@@ -22,10 +20,10 @@ import { enclosingPath } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { OptionMistakes, optionParsers } from "./option-parsers.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
-import { runCommand } from "./run-command.js";
+import { givenPlaceProblem, runCommand } from "./run-command.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { nicsimVersion } from "../scenario/sweep-shard-file.js";
-import { sweepCommand, sweepMergeCommand, type SweepCommandOptions } from "./sweep-command.js";
+import { sweepCommand, sweepMergeCommand, type SweepCommandOptions, sweepPlaceProblems } from "./sweep-command.js";
 import { resolveShard, ShardError } from "../scenario/sweep-shard.js";
 import { checkSweepPoints, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import { EXPERIMENTS, formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
@@ -67,7 +65,9 @@ class OptionsError extends Error {
 /** `run` is the default command, so a misspelt command (the first argument) would arrive as a scenario file: what it was, or null. */
 function misspeltCommand(file: string | undefined): string | null {
   const names = program.commands.map((command) => command.name());
-  if (file === undefined || /\.(ya?ml|json)$/i.test(file) || existsSync(file) || closestName(file, names) === undefined) return null;
+  if (file !== undefined && names.includes(file)) return null;
+  // A file of that name does not make it a scenario: run takes only .yaml, .yml and .json.
+  if (file === undefined || /\.(ya?ml|json)$/i.test(file) || closestName(file, names) === undefined) return null;
   return `unknown command '${file}'${didYouMean(file, names)}`;
 }
 
@@ -100,7 +100,7 @@ function shardProblems(options: SweepCommandOptions): string[] {
 
 /** A sweep's option mistakes with its configurations', found with the options that were right; throws. */
 function sweepMistakes(file: string | undefined, options: SweepCommandOptions): never {
-  checkSweepPoints(file ?? null, sweepGrid(options.grid, options.set), [...mistakes.noted, ...sweepAxesProblems(options.grid, options.set)]);
+  checkSweepPoints(file ?? null, sweepGrid(options.grid, options.set), [...mistakes.noted, ...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)]);
   throw new OptionsError(mistakes.noted);
 }
 
@@ -123,8 +123,7 @@ program.hook("preAction", (_, command) => {
       return error instanceof ScenarioError ? error.problems : [];
     }
   })();
-  const out = command.opts<{ out?: string }>().out;
-  const place = out === undefined ? null : outputPlaceProblem(out, `${out} (--out)`);
+  const place = givenPlaceProblem(command.opts<{ out?: string }>().out, options.set);
   throw new ScenarioError([...mistakes.noted, ...scenarioProblems, ...(place === null ? [] : [place])]);
 });
 
@@ -332,7 +331,7 @@ program
   });
 
 // Before commander sees the rest: a misspelt command's options and arguments are another command's, which run would judge as its own (`swep --grid …` was "unknown option").
-const misspelt = misspeltCommand(process.argv[2]);
+const misspelt = misspeltCommand(process.argv[2] === "help" ? process.argv[3] : process.argv[2]);
 if (misspelt !== null) {
   console.error(`nicsim: ${misspelt}; nicsim --help lists the commands`);
   process.exitCode = 1;

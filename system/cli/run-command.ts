@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { describeLeftFiles, isTemporaryName } from "../../sim/output-files.js";
+import { describeLeftFiles, isTemporaryName, outputPlaceProblem } from "../../sim/output-files.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { endedWell } from "../scenario/run-ending.js";
@@ -13,6 +13,12 @@ export interface RunCommandOptions {
   readonly overrides: Record<string, unknown>;
   readonly out?: string;
   readonly quiet?: boolean;
+}
+
+/** Why no file can go where the command line said the files go (--out, or --set outputs.directory), or null: said with a refused scenario's mistakes. */
+export function givenPlaceProblem(out: string | undefined, overrides: Readonly<Record<string, unknown>>): string | null {
+  const given = out ?? overrides["outputs.directory"];
+  return typeof given === "string" ? outputPlaceProblem(given, `${given} (${out === undefined ? "--set outputs.directory" : "--out"})`) : null;
 }
 
 /** The signals that stop a run; the exit status is 128 + the signal's number (130, 143), as a shell's. */
@@ -26,7 +32,13 @@ type StoppingSignal = (typeof STOPPING_SIGNALS)[number];
  */
 export async function runCommand(file: string | undefined, options: RunCommandOptions): Promise<void> {
   // Checked before the thread starts, so that a mistake is reported at once, with its file and line.
-  const loaded = file ? loadScenarioFile(file, options.overrides) : defaultScenario(options.overrides);
+  let loaded;
+  try {
+    loaded = file ? loadScenarioFile(file, options.overrides) : defaultScenario(options.overrides);
+  } catch (error) {
+    const place = error instanceof ScenarioError ? givenPlaceProblem(options.out, options.overrides) : null;
+    throw place === null ? error : new ScenarioError([...(error as ScenarioError).problems, place]);
+  }
   const { name } = loaded.scenario;
   const directory = options.out ?? loaded.scenario.outputs.directory;
   const progress = new Progress(`run ${name}`, options.quiet);

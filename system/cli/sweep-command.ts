@@ -1,7 +1,7 @@
-import { dirname } from "node:path";
-import { OutputFiles } from "../../sim/output-files.js";
+import { dirname, resolve } from "node:path";
+import { OutputFiles, outputPlaceProblem } from "../../sim/output-files.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
-import { readShardFile, shardFileText, sweepLines } from "../scenario/sweep-shard-file.js";
+import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../scenario/sweep-shard-file.js";
 import { resolveShard, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
 import { checkSweepPoints, formatSweep, runSweep, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import { Progress } from "./progress.js";
@@ -18,6 +18,13 @@ export interface SweepCommandOptions extends ShardOptions {
 /** Where a sweep's JSON lines go without --out: one name per shard, so that shards sharing a directory do not overwrite each other. */
 const defaultOut = (shard: { index: number; count: number } | null) => (shard ? `waveforms/sweep.shard-${shard.index}-of-${shard.count}.jsonl` : "waveforms/sweep.jsonl");
 
+/** Why the results (--out) or each run's files (--keep) could not go where they are to, found before any run without making anything. */
+export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "keep">): string[] {
+  const out = outputPlaceProblem(dirname(options.out ?? defaultOut(null)), options.out === undefined ? `${dirname(defaultOut(null))} (the default of --out)` : `${dirname(options.out)} (--out)`);
+  const keep = options.keep === undefined ? null : outputPlaceProblem(options.keep, `${options.keep} (--keep)`);
+  return [...(out === null ? [] : [out]), ...(keep === null ? [] : [keep])];
+}
+
 /**
  * `nicsim sweep`: the whole grid, or one shard's share of it (from --shard or a SLURM array task or
  * Kubernetes Indexed Job). Every configuration of the grid is checked before any run, a shard's too,
@@ -27,7 +34,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const shard = resolveShard(options, environment);
   const grid = sweepGrid(options.grid, options.set);
   for (const note of sweepAxesNotes(options.grid)) process.stderr.write(`nicsim sweep: note: ${note}\n`);
-  const scenarios = checkSweepPoints(file ?? null, grid, sweepAxesProblems(options.grid, options.set));
+  const scenarios = checkSweepPoints(file ?? null, grid, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)]);
   const points = shard ? shardPoints(grid, shard) : grid;
   const out = options.out ?? defaultOut(shard);
   // Before the runs, so that a directory the results cannot go to is known at once.
@@ -45,7 +52,21 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
 
 /** `nicsim sweep-merge`: the shards' outputs joined into the JSON lines and table of the whole sweep, as one unsharded sweep gives them. */
 export function sweepMergeCommand(files: readonly string[], options: { readonly out: string }): void {
-  const merged = mergeShards(files.map(readShardFile));
+  // Every file's problem at once, and an --out that would write over one of them.
+  const problems: string[] = [];
+  const shards = files.flatMap((file) => {
+    try {
+      return [readShardFile(file)];
+    } catch (error) {
+      if (!(error instanceof SweepMergeError)) throw error;
+      problems.push(error.message);
+      return [];
+    }
+  });
+  if (files.some((file) => resolve(file) === resolve(options.out))) problems.push(`--out ${options.out}: is one of the shards given; merging would write over it`);
+  if (problems.length === 1) throw new SweepMergeError(problems[0]!);
+  if (problems.length > 1) throw new SweepMergeError(`the shards cannot be merged:\n  ${problems.join("\n  ")}`);
+  const merged = mergeShards(shards);
   const outputs = new OutputFiles({ directory: dirname(options.out), givenBy: "--out" });
   outputs.write(options.out, merged.text);
   outputs.commit();

@@ -88,10 +88,19 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     from: outputs.waveformFromMicroseconds === undefined ? undefined : Math.round(outputs.waveformFromMicroseconds * 1e6),
     to: outputs.waveformToMicroseconds === undefined ? undefined : Math.round(outputs.waveformToMicroseconds * 1e6),
   };
-  const waveform = base && files && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files, SCENARIO_STORY) : null;
-  const capture = base && files && outputs.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null;
   const tableEntries = { tx: top.nic.offload.cache.params.txEntries, rx: top.nic.offload.cache.params.rxEntries };
-  const saTrace = base && files && outputs.saTrace ? new SaTraceFile(top.driver.intermediate.trace, `${base}.sa-trace.jsonl`, files, tableEntries) : null;
+  let waveform: RunFiles["waveform"] = null;
+  let capture: RunFiles["capture"] = null;
+  let saTrace: RunFiles["saTrace"] = null;
+  try {
+    waveform = base && files && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files, SCENARIO_STORY) : null;
+    capture = base && files && outputs.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null;
+    saTrace = base && files && outputs.saTrace ? new SaTraceFile(top.driver.intermediate.trace, `${base}.sa-trace.jsonl`, files, tableEntries) : null;
+  } catch (error) {
+    // A name that cannot be taken stops the run before it starts: what was opened for it goes.
+    files?.abandon();
+    throw error;
+  }
   const flush = () => {
     kernel.close();
     capture?.writer.close();

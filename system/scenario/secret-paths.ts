@@ -47,6 +47,7 @@ export function redactArguments(text: string): string {
   return text
     .replace(/(option '--(?:set|grid) [^']*' argument ')[^'=]*(')/g, "$1…$2")
     // An option commander does not know, written with its value (`--sed=path=key`, `--sed:key`, `-xkey`): its name only.
-    .replace(/(unknown option ')(--[A-Za-z0-9-]*|-[^-'])[^']+(')/g, "$1$2…$3")
+    .replace(/(unknown option ')(--[A-Za-z0-9-]*)[^A-Za-z0-9-'][^']*(')/g, "$1$2…$3")
+    .replace(/(unknown option ')(-[^-'])[^']+(')/g, "$1$2…$3")
     .replace(/argument '([^'=]*)=[^']*'/g, "argument '$1=…'");
 }

@@ -54,7 +54,7 @@ export interface ScenarioSummary extends SystemReport {
   readonly trafficMicroseconds: number;
   readonly flows: readonly FlowSummary[];
   /** Per class and direction: the flows' latencies together. */
-  readonly classes: readonly { trafficClass: number; className: string; direction: string; received: number; gigabitsPerSecond: number; latency: LatencySummary; host: LatencySummary }[];
+  readonly classes: readonly { trafficClass: number; className: string; direction: FlowSummary["direction"]; received: number; gigabitsPerSecond: number; latency: LatencySummary; host: LatencySummary }[];
   /** The latency distribution per class and direction, for plots: sorted latencies thinned to at most 200 points, µs. */
   readonly latencyDistribution: Record<string, number[]>;
   readonly samples: readonly Sample[];

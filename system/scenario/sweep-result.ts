@@ -1,36 +1,73 @@
 import { z } from "zod";
 import { formatPath } from "./source-map.js";
+import { redactSecrets } from "./secret-paths.js";
 
-const LatencySchema = z.object({ count: z.number(), p50: z.number(), p99: z.number(), max: z.number() });
+const count = () => z.number().int().nonnegative();
+const microseconds = () => z.number().nonnegative();
+const LatencySchema = z.strictObject({ count: count(), p50: microseconds(), p99: microseconds(), max: microseconds() });
 
 /**
  * What a sweep keeps of each run, the figures to compare: one definition for the rows a sweep
  * writes and for the check `sweep-merge` makes of each row it reads back (a row edited by hand).
  */
-export const SweepResultSchema = z.object({
-  index: z.number().int().nonnegative(),
+export const SweepResultSchema = z.strictObject({
+  index: count(),
   overrides: z.record(z.string(), z.unknown()),
   outcome: z.string(),
-  classes: z.array(z.object({ trafficClass: z.number(), className: z.string(), direction: z.string(), received: z.number(), gigabitsPerSecond: z.number(), latency: LatencySchema, host: LatencySchema })).readonly(),
-  cache: z.object({ txHits: z.number(), txMisses: z.number(), rxHits: z.number(), rxMisses: z.number(), fetches: z.number(), staleHandles: z.number() }),
-  softwareTx: z.number(),
-  softwareRx: z.number(),
-  preemptions: z.object({ tx: z.number(), rx: z.number() }),
+  classes: z
+    .array(
+      z.strictObject({
+        trafficClass: z.number().int().min(0).max(7),
+        // Printed as a column's heading: no control characters (a terminal would act on them).
+        className: z.string().regex(/^[^\u0000-\u001f\u007f]+$/, "a name without control characters"),
+        direction: z.enum(["to-peer", "to-host"]),
+        received: count(),
+        gigabitsPerSecond: z.number().nonnegative(),
+        latency: LatencySchema,
+        host: LatencySchema,
+      }),
+    )
+    .readonly(),
+  cache: z.strictObject({ txHits: count(), txMisses: count(), rxHits: count(), rxMisses: count(), fetches: count(), staleHandles: count() }),
+  softwareTx: count(),
+  softwareRx: count(),
+  preemptions: z.strictObject({ tx: count(), rx: count() }),
   /** The host's cores: mean share of the run busy, and software crypto suspended. */
-  host: z.object({ busy: z.number(), preemptions: z.number() }),
-  lost: z.number(),
+  host: z.strictObject({ busy: z.number().min(0).max(1), preemptions: count() }),
+  lost: count(),
 });
 
 export type SweepResult = z.infer<typeof SweepResultSchema>;
 
+const KINDS: Record<string, string> = { array: "a list", object: "a mapping", record: "a mapping", int: "a whole number", number: "a number", string: "a text" };
+
 /** What is wrong with a row that is not a sweep result, each field by its path (`classes[0].latency.p99: missing`); null when it is one. */
 export function sweepResultProblems(row: unknown): string[] | null {
   const checked = SweepResultSchema.safeParse(row);
-  if (checked.success) return null;
-  return checked.error.issues.map((issue) => {
-    const place = issue.path.length === 0 ? "the row" : formatPath(issue.path as PropertyKey[]);
-    if (issue.code !== "invalid_type") return `${place}: ${issue.message}`;
-    const given = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey], row);
-    return `${place}: ${given === undefined ? "missing" : `expected ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : `a ${issue.expected}`}`}`;
-  });
+  // A sweep writes every key as <secret>: one in clear was put there by hand, and is not shown.
+  const overrides = (row as { overrides?: unknown }).overrides;
+  const keyInClear = checked.success && JSON.stringify(redactSecrets(checked.data.overrides)) !== JSON.stringify(overrides);
+  if (checked.success && !keyInClear) return null;
+  const problems = checked.success ? [] : checked.error.issues.map((issue) => describe(issue, row));
+  return keyInClear ? [...problems, "overrides: a key in clear (not shown), where nicsim sweep writes <secret>"] : problems;
+}
+
+function describe(issue: z.core.$ZodIssue, row: unknown): string {
+  const place = issue.path.length === 0 ? "the row" : formatPath(issue.path as PropertyKey[]);
+  switch (issue.code) {
+    case "invalid_type": {
+      const given = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey], row);
+      return `${place}: ${given === undefined ? "missing" : `expected ${KINDS[issue.expected] ?? issue.expected}`}`;
+    }
+    case "too_small":
+      return `${place}: expected at least ${issue.minimum}`;
+    case "too_big":
+      return `${place}: expected at most ${issue.maximum}`;
+    case "invalid_value":
+      return `${place}: expected one of ${issue.values.join(", ")}`;
+    case "unrecognized_keys":
+      return `${place}: field${issue.keys.length > 1 ? "s" : ""} nicsim sweep does not write: ${issue.keys.slice(0, 4).join(", ")}${issue.keys.length > 4 ? ", …" : ""}`;
+    default:
+      return `${place}: expected ${issue.message}`;
+  }
 }

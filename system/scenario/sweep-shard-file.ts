@@ -76,7 +76,8 @@ export function readShardFile(file: string): ShardFile {
   } catch (error) {
     throw new SweepMergeError(cannotRead(file, error));
   }
-  const lines = text.split("\n");
+  // A file saved by an editor on another system: a byte-order mark before the header, CRLF line ends.
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   if (lines.at(-1) !== "") throw new SweepMergeError(`${file}:${lines.length}: the last line has no newline: the file is cut off`);
   lines.pop();
   const header = parseHeader(lines[0]);

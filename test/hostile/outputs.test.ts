@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -126,6 +127,15 @@ describe("giving a run's files their own names: all or none as far as can be kno
     expect(outputs.renamedFiles).toEqual([]);
     expect(existsSync(join(directory, "a.vcd"))).toBe(false);
     expect(existsSync(join(directory, "a.vcd.partial"))).toBe(true);
+  });
+
+  test("a name taken by a named pipe (or a device, /dev/null as root) is refused, not renamed over: the run does not start and leaves nothing", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-"));
+    const pipe = join(directory, "default.pcap");
+    execFileSync("mkfifo", [pipe]);
+    expect(() => runScenario(scenario(), { directory })).toThrow(`${pipe} is a named pipe, not a file: nicsim writes each file whole and gives it its name at the end, which would replace it`);
+    expect(statSync(pipe).isFIFO(), "the pipe is still there").toBe(true);
+    expect(readdirSync(directory)).toEqual(["default.pcap"]);
   });
 
   test("a rename failing part way: the report names the files renamed and those left, with their state", () => {

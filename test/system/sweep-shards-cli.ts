@@ -57,6 +57,11 @@ export function describeShardedSweeps(main: string, directory: string): void {
       expect(table(merged.stdout)).toBe(table(unsharded.stdout));
       expect(table(merged.stdout).split("\n").length).toBe(8);
       expect(merged.stdout).toContain("6 runs from 4 shards; wrote sweep.jsonl");
+      // A shard saved by an editor on another system (a byte-order mark, CRLF line ends) merges into the same bytes.
+      writeFileSync(join(sharded, "edited.jsonl"), `\uFEFF${readFileSync(shardFile(1), "utf8").replace(/\n/g, "\r\n")}`);
+      const again = nicsim(sharded, {}, "sweep-merge", shardFile(3), join(sharded, "edited.jsonl"), shardFile(0), shardFile(2), "--out", "again.jsonl");
+      expect(again.status, again.stderr).toBe(0);
+      expect(readFileSync(join(sharded, "again.jsonl")).equals(readFileSync(join(whole, "sweep.jsonl")))).toBe(true);
       // Each run's files (waveform, capture, summary, report) under its index in the whole grid.
       const wholeFiles = tree(join(whole, "keep"));
       expect([...wholeFiles.keys()].filter((path) => path.endsWith("default.vcd"))).toHaveLength(6);
@@ -111,6 +116,16 @@ export function describeShardedSweeps(main: string, directory: string): void {
         const [header, , ...rest] = readFileSync(shardFile(1), "utf8").split("\n");
         return [shardFile(0), write("index-only.jsonl", [header, '{"index":1}', ...rest].join("\n")), shardFile(2), shardFile(3)];
       }, ["index-only.jsonl:2: not a sweep result: overrides: missing; outcome: missing;"]],
+      ["with a key in clear put in a row's overrides, a field nicsim does not write, a direction and a count that cannot be", () => {
+        const [header, row, ...rest] = readFileSync(shardFile(1), "utf8").split("\n");
+        const edited = JSON.parse(row!) as { overrides: Record<string, unknown>; classes: Array<Record<string, unknown>>; lost: number; extra?: number };
+        edited.overrides["customers.0.ike.preSharedKey"] = "K3YINCLEAR";
+        edited.classes[0]!.direction = "sideways";
+        edited.lost = -1;
+        edited.extra = 1;
+        return [shardFile(0), write("edited.jsonl", [header, JSON.stringify(edited), ...rest].join("\n")), shardFile(2), shardFile(3)];
+      }, ["edited.jsonl:2: not a sweep result: ", "classes[0].direction: expected one of to-peer, to-host", "lost: expected at least 0", "the row: field nicsim sweep does not write: extra"]],
+      ["where two files cannot be read and --out names one of them", () => ["merged.jsonl", "/dev/zero", shardFile(2), shardFile(3)], ["the shards cannot be merged:\n  ", "merged.jsonl: cannot read: no such file", "/dev/zero: cannot read: a device, not a file", "--out merged.jsonl: is one of the shards given; merging would write over it"]],
       ["with a whole sweep's output for a shard", () => [join(whole, "sweep.jsonl")], ["sweep.jsonl:1: not a sweep shard's output (its first line is not the header 'nicsim sweep --shard' writes; this looks like a whole sweep's output)"]],
       ["with a file that is not there", () => [shardFile(0), join(directory, "nowhere.jsonl")], ["nowhere.jsonl: cannot read: no such file"]],
     ] as const)("merge refuses shards %s, naming the files, and writes nothing", (_, files, messages) => {
@@ -118,6 +133,7 @@ export function describeShardedSweeps(main: string, directory: string): void {
       const result = nicsim(here, {}, "sweep-merge", ...files(), "--out", "merged.jsonl");
       expect(result.status).toBe(1);
       for (const message of messages) expect(result.stderr).toContain(message);
+      expect(result.stdout + result.stderr, "a key shown").not.toContain("K3YINCLEAR");
       expect(result.stderr, "a stack trace").not.toMatch(/\n\s+at /);
       expect(existsSync(join(here, "merged.jsonl"))).toBe(false);
     });
