@@ -1,5 +1,5 @@
 import { dirname } from "node:path";
-import { isTemporaryName, leavingFilesOnFailure, OutputFiles } from "../sim/output-files.js";
+import { isTemporaryName, leavingFilesOnFailure, OutputFiles, outputPlaceProblem } from "../sim/output-files.js";
 import { type CpuCosts, type PolicyOutcome, replay } from "../driver/caching/evaluate.js";
 import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
 import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
@@ -119,13 +119,22 @@ export function formatEvaluation(rows: readonly EvaluationRow[]): string {
  * evaluate (no cache size, no hit ratio), and with one the installs per second are a rate over no time.
  * Table sizes given (`tableEntries`) replace the ones a trace's run recorded.
  */
-function readTraces(paths: readonly string[], tableEntries?: TableEntries): TraceInput[] {
-  return paths.map((path) => {
-    const { accesses: trace, tableEntries: recorded } = readTrace(path);
-    if (trace.length === 0) throw new Error(`${path}: the trace holds no SA accesses (no line with a record), so there is nothing to evaluate`);
-    if (trace[0]!.time === trace.at(-1)!.time) throw new Error(`${path}: every record is at ${trace[0]!.time} ps: a trace must span two distinct times, for installs per second to be a rate over some time`);
-    return { name: path, trace, tableEntries: tableEntries ?? recorded };
-  });
+/** Each trace, or what is wrong with it: every trace is read, so that each one's mistake is said at once. */
+function readTraces(paths: readonly string[], tableEntries?: TableEntries): { traces: TraceInput[]; problems: string[] } {
+  const traces: TraceInput[] = [];
+  const problems: string[] = [];
+  for (const path of paths) {
+    try {
+      const { accesses: trace, tableEntries: recorded } = readTrace(path);
+      if (trace.length === 0) problems.push(`${path}: the trace holds no SA accesses (no line with a record), so there is nothing to evaluate`);
+      else if (trace[0]!.time === trace.at(-1)!.time) problems.push(`${path}: every record is at ${trace[0]!.time} ps: a trace must span two distinct times, for installs per second to be a rate over some time`);
+      else traces.push({ name: path, trace, tableEntries: tableEntries ?? recorded });
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      problems.push(error.message);
+    }
+  }
+  return { traces, problems };
 }
 
 /**
@@ -133,9 +142,14 @@ function readTraces(paths: readonly string[], tableEntries?: TableEntries): Trac
  * Traces are replayed at their runs' table sizes unless `tableEntries` gives others.
  */
 export function runPolicyEvaluation(base: string, tracePaths: string[] = [], givenBy?: string, tableEntries?: TableEntries): { text: string; files: string[]; warnings: string[] } {
-  // First, so that a directory the files cannot go to is known before the evaluation.
+  // The traces and where the files go are checked first, together, and nothing is made when either is wrong.
+  const { traces, problems } = readTraces(tracePaths, tableEntries);
+  const place = outputPlaceProblem(dirname(base), givenBy === undefined ? dirname(base) : `${dirname(base)} (${givenBy})`);
+  if (place !== null) problems.push(place);
+  if (problems.length === 1) throw new Error(problems[0]);
+  if (problems.length > 1) throw new Error(`the evaluation cannot run:\n  ${problems.join("\n  ")}`);
   const outputs = new OutputFiles({ directory: dirname(base), givenBy });
-  const rows = evaluatePolicies(MODEL_COSTS, 1, tracePaths.length > 0 ? readTraces(tracePaths, tableEntries) : undefined);
+  const rows = evaluatePolicies(MODEL_COSTS, 1, tracePaths.length > 0 ? traces : undefined);
   const text = formatEvaluation(rows);
   return leavingFilesOnFailure(outputs, () => {}, () => {
     outputs.write(`${base}.json`, `${JSON.stringify(rows, null, 2)}\n`);
