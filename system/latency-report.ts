@@ -42,10 +42,12 @@ export interface DirectionReport {
   };
 }
 
-/** Run the benchmark for each direction: unloaded, then each crypto policy under load, then crypto-bound. */
-export function runLatencyReport(options: LatencyReportOptions = {}): DirectionReport[] {
-  const common = { highPackets: options.highPackets ?? 200, highGapNanoseconds: options.highGapNanoseconds ?? 10_000, seed: options.seed, parameters: options.parameters, parametersSource: options.parametersSource };
-  const load = options.load ?? 0.9;
+/** What every run of the report shares. */
+const commonOf = (options: LatencyReportOptions) => ({ highPackets: options.highPackets ?? 200, highGapNanoseconds: options.highGapNanoseconds ?? 10_000, seed: options.seed, parameters: options.parameters, parametersSource: options.parametersSource });
+
+/** The report's parameters checked before its first run, every mistake at once: throws a ParameterError naming each. */
+export function checkLatencyParameters(options: LatencyReportOptions = {}): void {
+  const common = commonOf(options);
   const directions = options.directions ?? ["tx", "rx"];
   // The policy of each direction measured is what the report varies: a value given for it would relabel every row.
   // Given by path or inside an object (nic.crypto_tx = { policy: … }).
@@ -61,6 +63,14 @@ export function runLatencyReport(options: LatencyReportOptions = {}): DirectionR
     problems.push(error.message);
   }
   if (problems.length > 0) throw new ParameterError(problems.join("\n"));
+}
+
+/** Run the benchmark for each direction: unloaded, then each crypto policy under load, then crypto-bound. */
+export function runLatencyReport(options: LatencyReportOptions = {}): DirectionReport[] {
+  checkLatencyParameters(options);
+  const common = commonOf(options);
+  const load = options.load ?? 0.9;
+  const directions = options.directions ?? ["tx", "rx"];
   return directions.map((direction) => {
     const run = (label: string, policy: PreemptionPolicy, runLoad: number, parameters: Record<string, unknown> = {}) => {
       options.onRun?.(`${direction} ${label}`);

@@ -21,6 +21,7 @@ import { MAX_SEED } from "../scenario/schema.js";
 import { OptionMistakes, optionParsers } from "./option-parsers.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { givenPlaceProblem, runCommand } from "./run-command.js";
+import { designProblems } from "./design-checks.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { nicsimVersion } from "../scenario/sweep-shard-file.js";
 import { sweepCommand, sweepMergeCommand, type SweepCommandOptions, sweepPlaceProblems } from "./sweep-command.js";
@@ -110,7 +111,10 @@ program.hook("preAction", (_, command) => {
   if (command.name() === "sweep") mistakes.noted.push(...shardProblems(command.opts<SweepCommandOptions>()));
   if (mistakes.noted.length === 0) return;
   if (command.name() === "sweep") sweepMistakes(command.args[0], command.opts<SweepCommandOptions>());
-  if (command.name() !== "run") throw new OptionsError(mistakes.noted);
+  if (command.name() !== "run") {
+    const design = designProblems(command.name(), command.opts<{ set: Record<string, unknown> }>());
+    throw design.length === 0 ? new OptionsError(mistakes.noted) : new ScenarioError([...mistakes.noted, ...design]);
+  }
   const options = command.opts<{ seed?: number | string; set: Record<string, unknown> }>();
   const file = command.args[0];
   // A refused --seed stands as commander's '' (for a parser's undefined): it is no seed.
