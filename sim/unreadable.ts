@@ -27,6 +27,8 @@ export function whyUnreadable(error: unknown): string {
       return "a directory, not a file";
     case "ENOTDIR":
       return "a part of its path is a file, not a directory";
+    case "ELOOP":
+      return "a loop of symbolic links";
     case "EDEVICE":
       return "a device, not a file (it might never end)";
     default:

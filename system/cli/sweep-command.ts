@@ -47,7 +47,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   outputs.commit();
   process.stdout.write(formatSweep(results));
   const wall = `wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}`;
-  console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${results.length} of ${grid.length} runs, ${wall}` : `\n${results.length} runs, ${wall}`);
+  console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${results.length} of ${grid.length} runs, ${wall}` : `\n${results.length} run${results.length === 1 ? "" : "s"}, ${wall}`);
 }
 
 /** `nicsim sweep-merge`: the shards' outputs joined into the JSON lines and table of the whole sweep, as one unsharded sweep gives them. */
@@ -71,5 +71,5 @@ export function sweepMergeCommand(files: readonly string[], options: { readonly 
   outputs.write(options.out, merged.text);
   outputs.commit();
   process.stdout.write(formatSweep(merged.results));
-  console.log(`\n${merged.results.length} runs from ${merged.shards} shards; wrote ${options.out}`);
+  console.log(`\n${merged.results.length} run${merged.results.length === 1 ? "" : "s"} from ${merged.shards} shard${merged.shards === 1 ? "" : "s"}; wrote ${options.out}`);
 }

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Scenario } from "./schema.js";
 import { redactSecrets } from "./secret-paths.js";
+import { shownValue } from "../../sim/shown-value.js";
 import type { Shard } from "./sweep-shard.js";
 import type { SweepPoint } from "./sweep.js";
 import { type SweepResult, sweepResultProblems } from "./sweep-result.js";
@@ -82,6 +83,7 @@ export function readShardFile(file: string): ShardFile {
   lines.pop();
   const header = parseHeader(lines[0]);
   if (header === null) throw new SweepMergeError(`${file}:1: not a sweep shard's output (its first line is not the header 'nicsim sweep --shard' writes${lines[0]?.startsWith('{"index":') ? "; this looks like a whole sweep's output" : ""})`);
+  if (typeof header === "string") throw new SweepMergeError(`${file}:1: the shard's header: ${header}`);
   const rows = lines.slice(1).map((line, position) => {
     const number = position + 2;
     let result: unknown;
@@ -98,13 +100,22 @@ export function readShardFile(file: string): ShardFile {
   return { file, header, rows };
 }
 
-function parseHeader(line: string | undefined): ShardHeader | null {
+/** The header, what is wrong with its fields (the first line is a header, edited), or null when the line is none. */
+function parseHeader(line: string | undefined): ShardHeader | string | null {
+  let header: Record<string, unknown> | undefined;
   try {
-    const header = (JSON.parse(line ?? "") as Record<string, ShardHeader | undefined>)[HEADER_KEY];
-    const whole = (value: unknown, minimum: number) => Number.isSafeInteger(value) && (value as number) >= minimum;
-    if (!header || !whole(header.index, 0) || !whole(header.count, 1) || !whole(header.points, 0) || typeof header.nicsim !== "string" || typeof header.fingerprint !== "string") return null;
-    return header;
+    header = (JSON.parse(line ?? "") as Record<string, Record<string, unknown> | undefined> | null)?.[HEADER_KEY];
   } catch {
     return null;
   }
+  if (typeof header !== "object" || header === null) return null;
+  const problems = [
+    ...(["index", "count", "points"] as const).flatMap((field) => {
+      const value = header[field];
+      const minimum = field === "count" ? 1 : 0;
+      return Number.isSafeInteger(value) && (value as number) >= minimum ? [] : [`${field} = ${shownValue(value)}: expected a whole number of at least ${minimum}`];
+    }),
+    ...(["nicsim", "fingerprint"] as const).flatMap((field) => (typeof header[field] === "string" ? [] : [`${field} = ${shownValue(header[field])}: expected a text`])),
+  ];
+  return problems.length > 0 ? problems.join("; ") : (header as unknown as ShardHeader);
 }

@@ -59,6 +59,8 @@ function optionClaim(text: string): Claim {
 function slurmClaim(environment: Environment): Claim | null {
   const { slurmId, slurmCount, slurmMinimum, slurmStep, slurmMaximum } = SHARD_VARIABLES;
   const idText = environment[slurmId];
+  // The count without the ID is no array task, and would have run the whole sweep in every task of a job that meant to shard it.
+  if (idText === undefined && environment[slurmCount] !== undefined) throw new ShardError(`${slurmCount} is set (${environment[slurmCount]}) but ${slurmId} is not: cannot tell this shard's number (give --shard k/n)`);
   if (idText === undefined) return null;
   const countText = environment[slurmCount];
   if (countText === undefined) throw new ShardError(`${slurmId} is set (${idText}) but ${slurmCount} is not: cannot tell the number of shards (give --shard k/n)`);

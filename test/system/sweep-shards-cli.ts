@@ -126,6 +126,7 @@ export function describeShardedSweeps(main: string, directory: string): void {
         return [shardFile(0), write("edited.jsonl", [header, JSON.stringify(edited), ...rest].join("\n")), shardFile(2), shardFile(3)];
       }, ["edited.jsonl:2: not a sweep result: ", "classes[0].direction: expected one of to-peer, to-host", "lost: expected at least 0", "the row: field nicsim sweep does not write: extra"]],
       ["where two files cannot be read and --out names one of them", () => ["merged.jsonl", "/dev/zero", shardFile(2), shardFile(3)], ["the shards cannot be merged:\n  ", "merged.jsonl: cannot read: no such file", "/dev/zero: cannot read: a device, not a file", "--out merged.jsonl: is one of the shards given; merging would write over it"]],
+      ["with its header's fields edited", () => [shardFile(0), shardFile(1), shardFile(2), write("header.jsonl", edited(3, (header) => { header.index = "3"; header.fingerprint = null; }))], ["header.jsonl:1: the shard's header: index = \"3\": expected a whole number of at least 0; fingerprint = null: expected a text"]],
       ["with a whole sweep's output for a shard", () => [join(whole, "sweep.jsonl")], ["sweep.jsonl:1: not a sweep shard's output (its first line is not the header 'nicsim sweep --shard' writes; this looks like a whole sweep's output)"]],
       ["with a file that is not there", () => [shardFile(0), join(directory, "nowhere.jsonl")], ["nowhere.jsonl: cannot read: no such file"]],
     ] as const)("merge refuses shards %s, naming the files, and writes nothing", (_, files, messages) => {
