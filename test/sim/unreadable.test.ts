@@ -19,12 +19,12 @@ describe("a file the user named that cannot be read: why, in words, before any r
   const directory = mkdtempSync(join(tmpdir(), "nicsim-unreadable-"));
 
   test.each([
-    ["no such file", () => join(directory, "nowhere"), "cannot read: no such file"],
-    ["a directory", () => (mkdirSync(join(directory, "place")), join(directory, "place")), "cannot read: a directory, not a file"],
-    ["a part of the path that is a file", () => (writeFileSync(join(directory, "plain"), "x"), join(directory, "plain", "below")), "cannot read: a part of its path is a file, not a directory"],
-    ["a loop of symbolic links", () => (symlinkSync("loop-b", join(directory, "loop-a")), symlinkSync("loop-a", join(directory, "loop-b")), join(directory, "loop-a")), "cannot read: a loop of symbolic links"],
-    ["a device that never ends", () => "/dev/zero", "/dev/zero: cannot read: a device, not a file (it might never end)"],
-    ["a device that is empty", () => "/dev/null", "/dev/null: cannot read: a device, not a file"],
+    ["no such file", (): string => join(directory, "nowhere"), "cannot read: no such file"],
+    ["a directory", (): string => (mkdirSync(join(directory, "place")), join(directory, "place")), "cannot read: a directory, not a file"],
+    ["a part of the path that is a file", (): string => (writeFileSync(join(directory, "plain"), "x"), join(directory, "plain", "below")), "cannot read: a part of its path is a file, not a directory"],
+    ["a loop of symbolic links", (): string => (symlinkSync("loop-b", join(directory, "loop-a")), symlinkSync("loop-a", join(directory, "loop-b")), join(directory, "loop-a")), "cannot read: a loop of symbolic links"],
+    ["a device that never ends", (): string => "/dev/zero", "/dev/zero: cannot read: a device, not a file (it might never end)"],
+    ["a device that is empty", (): string => "/dev/null", "/dev/null: cannot read: a device, not a file"],
   ] as const)("%s", (_, make, message) => {
     expect(refusal(make())).toContain(message);
   });
