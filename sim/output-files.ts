@@ -106,6 +106,12 @@ export class OutputFiles implements OutputNames {
     checkWritable(directory, named);
   }
 
+  /** Refuse, before anything is written, names that cannot be taken (a directory, a device or a pipe holds one). */
+  checkNames(paths: readonly string[]): void {
+    const problems = paths.map(targetProblem).filter((problem) => problem !== null);
+    if (problems.length > 0) throw new OutputError(problems.join("\n  "));
+  }
+
   open(path: string): string {
     if (this.files.has(path)) throw new OutputError(`${path}: written twice in one run`);
     makeDirectory(dirname(path));

@@ -123,12 +123,13 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   }
   const { result, clientStatus } = outcome;
   say(result.text);
-  if (result.left.length > 0) say(`${describeLeftFiles(result.left)}\n`);
+  if (result.failure !== undefined) process.stderr.write(`nicsim serve: the run's files: ${result.failure}\n`);
+  if (result.left.length > 0) say(`${describeLeftFiles(result.left, result.failure === undefined ? [] : result.files)}\n`);
   else say(`wrote ${result.files.join("\n      ")}\n`);
   const ending = result.summary.ending;
   if (ending.kind === "interrupted") process.exitCode = 128 + constants.signals[ending.signal];
   else if (clientStatus !== null && clientStatus !== 0) process.exitCode = clientStatus;
-  else if (ending.kind !== "goodbye") process.exitCode = 1;
+  else if (ending.kind !== "goodbye" || result.failure !== undefined) process.exitCode = 1;
   if (stop.signal !== null && ending.kind !== "interrupted") {
     process.stderr.write(`nicsim serve: the run had ended before ${stop.signal} stopped it: its files are complete.\n`);
     process.exitCode = 128 + constants.signals[stop.signal];

@@ -33,9 +33,12 @@ export interface ServedRunResult {
   readonly text: string;
   /** The files, under their own names: none for a run stopped by a signal, whose files are `left`. */
   readonly files: readonly string[];
-  /** The files left under temporary names (a run stopped by a signal), each with its state. */
+  /** The files left under temporary names (a run stopped by a signal, or whose files could not be written), each with its state. */
   readonly left: readonly LeftFile[];
+  /** Why the files could not be written or named, when they could not. */
+  readonly failure?: string;
 }
+
 
 /**
  * One run of the device for one client: the NIC, host memory, wire and peer with no driver, the
@@ -58,6 +61,9 @@ export class ServedRun {
     const { kernel, top } = this.design;
     this.base = config.directory === null ? null : join(config.directory, config.name);
     this.files = config.directory === null ? null : new OutputFiles(config.directory);
+    // Before any client is served: a name taken by a directory, a device or a pipe would fail only when the client leaves.
+    const suffixes = [...(config.waveform ? [".vcd", ".gtkw"] : []), ...(config.pcap ? [".pcap", ".esp_sa"] : []), ".summary.json"];
+    if (this.base !== null) this.files!.checkNames(suffixes.map((suffix) => `${this.base}${suffix}`));
     this.waveform = this.base && this.files && config.waveform ? recordWaveform(kernel, this.base, { comment: `nicsim serve ${config.name}, seed ${config.seed}` }, this.files) : null;
     this.capture = this.base && this.files && config.pcap ? recordCapture(top.wire, `${this.base}.pcap`, this.files) : null;
   }
@@ -90,9 +96,15 @@ export class ServedRun {
     }
     if (this.base) files.push(`${this.base}.summary.json`);
     const summary = serveSummary(this, ending, files);
-    if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
     const interrupted = ending.kind === "interrupted";
-    if (!interrupted) this.files?.commit();
+    try {
+      if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
+      if (!interrupted) this.files?.commit();
+    } catch (error) {
+      // Said with the files left and their state, as a failed run's are, never as an exception from the socket's end.
+      this.result = { summary, text: formatServeSummary(summary), files: this.files?.renamedFiles ?? [], left: this.left(), failure: error instanceof Error ? error.message : String(error) };
+      return this.result;
+    }
     this.result = { summary, text: formatServeSummary(summary), files: interrupted ? [] : files, left: interrupted ? this.left() : [] };
     return this.result;
   }
