@@ -11,6 +11,7 @@ import { prototypeKeyProblems } from "./parameter-tree.js";
 import { nestingDepth, valueChildren } from "./nesting.js";
 import { referenceProblems } from "./references.js";
 import { describeIssues } from "./schema-issues.js";
+import { secretTexts, withoutSecretTexts } from "./secret-paths.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
 import { formatPath, SourceMap } from "./source-map.js";
 
@@ -173,7 +174,12 @@ export function scenarioLoader(text: string, file = "scenario"): (overrides?: Re
     const copy = structuredClone(value);
     // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.
     const { problems, applied } = applyOverrides(copy, overrides);
-    return checkScenario(copy, new SourceMap(file, document, lines, applied, text, copy), problems);
+    try {
+      return checkScenario(copy, new SourceMap(file, document, lines, applied, text, copy), problems);
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      throw new ScenarioError(withoutSecretTexts(error.problems, secretTexts(copy)));
+    }
   };
 }
 

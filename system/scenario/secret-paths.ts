@@ -38,6 +38,19 @@ export function redactValue(path: string, value: unknown): unknown {
   return value;
 }
 
+/** The texts a scenario holds as keys (wherever they are: a YAML alias may repeat one under another field). */
+export function secretTexts(value: unknown, path = ""): string[] {
+  if (typeof value === "string") return path !== "" && (isSecretPath(path) || holdsSecrets(path)) ? [value] : [];
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => secretTexts(item, path === "" ? key : `${path}.${key}`));
+}
+
+/** Messages with each key shown as a message shows a text (quoted, as JSON or in single quotes) replaced by <secret>: a key repeated elsewhere by a YAML alias is still a key. */
+export function withoutSecretTexts(messages: readonly string[], secrets: readonly string[]): string[] {
+  const shown = secrets.filter((secret) => secret.length > 0).flatMap((secret) => [JSON.stringify(secret), `'${secret}'`]);
+  return messages.map((message) => shown.reduce((text, form) => text.split(form).join(REDACTED), message));
+}
+
 /**
  * A command-line message with the values of `path=value` arguments taken out: a misspelt key's
  * path still names it, its value never shows; a --set or --grid argument without '=' shows not at
