@@ -108,7 +108,7 @@ export class OutputFiles implements OutputNames {
 
   /** Refuse, before anything is written, names that cannot be taken (a directory, a device or a pipe holds one). */
   checkNames(paths: readonly string[]): void {
-    const problems = paths.map(targetProblem).filter((problem) => problem !== null);
+    const problems = paths.map((path) => targetProblem(path)).filter((problem) => problem !== null);
     if (problems.length > 0) throw new OutputError(problems.join("\n  "));
   }
 
@@ -146,7 +146,7 @@ export class OutputFiles implements OutputNames {
   commit(): string[] {
     const unfinished = [...this.files].filter(([, state]) => state !== "complete").map(([path]) => path);
     if (unfinished.length > 0) throw new OutputError(`not finished: ${unfinished.join(", ")}`);
-    const problems = [...this.files.keys()].map(targetProblem).filter((problem) => problem !== null);
+    const problems = [...this.files.keys()].map((path) => targetProblem(path)).filter((problem) => problem !== null);
     if (problems.length > 0) throw new OutputError(`cannot give the files their own names, so none was renamed:\n  ${problems.join("\n  ")}`);
     for (const path of this.files.keys()) {
       try {
@@ -180,9 +180,11 @@ export class OutputFiles implements OutputNames {
 }
 
 /** Why a file cannot be given the name `path` (a directory has it, or its directory cannot be written), or null. */
-function targetProblem(path: string): string | null {
+function targetProblem(path: string, intoDevices = false): string | null {
   const existing = existsSync(path) ? statSync(path) : null;
   if (existing?.isDirectory()) return `${path} is a directory, so the file cannot have that name`;
+  // A writer that writes into its file (not through a temporary name) may be given a device: /dev/stdout.
+  if (intoDevices && existing !== null && !existing.isFile()) return null;
   // A file is written under a temporary name and renamed over its own: that would replace a device (/dev/null, as root) or a pipe, not write into it.
   if (existing !== null && !existing.isFile()) return `${path} is ${existing.isFIFO() ? "a named pipe" : existing.isSocket() ? "a socket" : "a device"}, not a file: nicsim writes each file whole and gives it its name at the end, which would replace it`;
   try {
@@ -208,6 +210,14 @@ export function outputPlaceProblem(directory: string, named = directory): string
   } catch (error) {
     return existing === absolute ? (error as Error).message : `output directory ${named}: cannot create ${absolute} (cannot create files in ${existing})`;
   }
+}
+
+/** Why each of these files could not be written under its name, found before any work and without making anything (empty: they can be). */
+export function outputNameProblems(paths: readonly string[], options: { readonly intoDevices?: boolean } = {}): string[] {
+  return paths.flatMap((path) => {
+    const problem = outputPlaceProblem(dirname(path)) ?? (existsSync(dirname(path)) ? targetProblem(path, options.intoDevices) : null);
+    return problem === null ? [] : [problem];
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ParameterError } from "../sim/errors.js";
 import { flattenParameters, parameterProblem } from "../sim/parameters.js";
-import { makeDirectory, writeWholeFile } from "../sim/output-files.js";
+import { OutputFiles } from "../sim/output-files.js";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
 import { buildLatencyBenchmark, type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
@@ -127,8 +127,13 @@ export function latencyReportMarkdown(reports: readonly DirectionReport[]): stri
 
 /** Write the report's JSON (every percentile in picoseconds) and Markdown next to `out`. */
 export function writeLatencyReport(reports: readonly DirectionReport[], out: string): string[] {
-  makeDirectory(dirname(out));
-  writeWholeFile(`${out}.json`, `${JSON.stringify(reports, null, 2)}\n`);
-  writeWholeFile(`${out}.md`, latencyReportMarkdown(reports));
-  return [`${out}.json`, `${out}.md`];
+  // Written under temporary names and named together: a file that cannot be written leaves an earlier report's as it was.
+  const outputs = new OutputFiles({ directory: dirname(out), givenBy: "--out" });
+  const [json, markdown] = latencyReportFiles(out) as [string, string];
+  outputs.write(json, `${JSON.stringify(reports, null, 2)}\n`);
+  outputs.write(markdown, latencyReportMarkdown(reports));
+  return outputs.commit();
 }
+
+/** The report's files, by their base: for checking them before the runs. */
+export const latencyReportFiles = (out: string): string[] => [`${out}.json`, `${out}.md`];

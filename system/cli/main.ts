@@ -11,7 +11,8 @@ import { readmeParameterTables, replaceReadmeParameterTables } from "../paramete
 import { runPlainTraffic } from "../run-scenario.js";
 import { parseTableEntries, runPolicyEvaluation } from "../policy-eval.js";
 import type { TableEntries } from "../../driver/caching/trace.js";
-import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
+import { latencyReportFiles, latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
+import { outputNameProblems } from "../../sim/output-files.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { buildScenario } from "../scenario/run.js";
@@ -86,6 +87,12 @@ function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out
     return [set === path ? `--set ${set}: also given by ${option}; drop one` : `--set ${set}: gives ${path}, also given by ${option}; drop one`];
   };
   return [...(options.seed !== undefined ? clash("seed", "--seed") : []), ...(!options.waveform ? clash("outputs.waveform", "--no-waveform") : []), ...(options.out !== undefined ? clash("outputs.directory", "--out") : [])];
+}
+
+/** Names the report's files cannot take, said before the work that would have made them (a suite, a benchmark). */
+function refuseOutputNames(problems: readonly string[]): void {
+  if (problems.length === 1) throw new Error(problems[0]);
+  if (problems.length > 1) throw new Error(`the files cannot be written:\n  ${problems.join("\n  ")}`);
 }
 
 /** What is wrong with the shard a sweep is to run (--shard, --shard-count and the batch systems' variables). */
@@ -189,7 +196,7 @@ program
   .description("the plain-traffic scenario (IMIX over four customers)")
   .addOption(seedOption())
   .option("--set <path=value>", "parameter value, e.g. nic.queues=4 (`top.` before a path is optional; repeatable)", parse.parameterAssignment, {})
-  .option("--out <base>", "output base", parse.outputPath("--out"), "waveforms/plain-traffic")
+  .option("--out <base>", "output base", parse.outputBase("--out"), "waveforms/plain-traffic")
   .option("--no-waveform", "do not write the VCD")
   .action((options: { seed?: number; set: Record<string, unknown>; out: string; waveform: boolean }) => {
     let result;
@@ -228,8 +235,9 @@ program
   .option("--load <fraction>", "bulk offered load, fraction of the line", parse.fraction, 0.9)
   .option("--set <path=value>", "parameter value, e.g. nic.crypto_tx.bytesPerCycle=8 (`top.` before a path is optional; repeatable)", parse.parameterAssignment, {})
   .addOption(seedOption())
-  .option("--out <base>", "output base", parse.outputPath("--out"), "waveforms/latency")
+  .option("--out <base>", "output base", parse.outputBase("--out"), "waveforms/latency")
   .action((options: { direction: string; packets: number; gapNs: number; load: number; set: Record<string, unknown>; seed?: number; out: string }) => {
+    refuseOutputNames(outputNameProblems(latencyReportFiles(options.out)));
     let reports;
     try {
       reports = runLatencyReport({
@@ -262,6 +270,8 @@ program
   .option("--readme <file>", "rewrite the summary table between the README's validation markers", parse.markedFile("--readme", "validation"))
   .addOption(quietOption())
   .action(async (options: { fast?: boolean; only: string[]; markdown?: string; json?: string; readme?: string; quiet?: boolean }) => {
+    // Written into as they are, so a device (/dev/stdout) will do; checked before the suite's minutes.
+    refuseOutputNames(outputNameProblems([options.markdown, options.json].filter((file) => file !== undefined), { intoDevices: true }));
     const started = performance.now();
     // Progress only where someone watches: a terminal, not CI.
     const watched = !options.quiet && process.stderr.isTTY && !process.env.CI;
@@ -277,7 +287,7 @@ program
 program
   .command("policy-eval")
   .description("compare SA caching policies with Belady's MIN on generated workloads, or on recorded SA traces")
-  .option("--out <base>", "output base", parse.outputPath("--out"), "waveforms/policy-eval")
+  .option("--out <base>", "output base", parse.outputBase("--out"), "waveforms/policy-eval")
   .option("--trace <file>", "an SA trace (.jsonl) to evaluate (repeatable)", (value: string, previous: string[] = []) => (value.trim() === "" ? mistakes.note(`--trace '${value}': expected a file`, previous) : [...previous, value]), [])
   .option("--table-entries <tx[,rx]>", "SA table sizes to replay traces at (default: the sizes of each trace's run)", parse.checked(parseTableEntries, "--table-entries"))
   .action((options: { out: string; trace: string[]; tableEntries?: TableEntries }) => {
@@ -322,7 +332,7 @@ program
   .command("demo")
   .description("run the kernel demonstration design")
   .addOption(seedOption())
-  .option("--out <base>", "output base", parse.outputPath("--out"), "waveforms/demo")
+  .option("--out <base>", "output base", parse.outputBase("--out"), "waveforms/demo")
   .action((options: { seed?: number; out: string }) => {
     const seed = options.seed ?? 1;
     const { kernel, top } = buildPipelineDemo({ seed });

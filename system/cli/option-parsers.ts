@@ -101,7 +101,15 @@ export function optionParsers(mistakes: OptionMistakes) {
   /** A path to write to: an empty or blank one would quietly mean the current directory (or a file named by spaces). */
   const outputPath = (name: string) => named(name, "a path (say '.' for the current directory)");
 
+  /** A base name the files are named from (`waveforms/x` gives waveforms/x.vcd, …): a directory (`.`, `out/`) would give hidden files named `..vcd` or `out/.vcd`. */
+  const outputBase = (name: string) => (text: string): string | undefined => {
+    if (named(name, "a base name for the files")(text) === undefined) return undefined;
+    const last = text.split("/").at(-1)!;
+    return last === "" || last === "." || last === ".." ? mistakes.note(`${name} '${text}': expected a base name for the files, not a directory (e.g. ${text.replace(/\/*$/, "")}/run gives ${text.replace(/\/*$/, "")}/run.vcd, run.pcap, …)`, undefined) : text;
+  };
+
   return {
+    outputBase,
     /** `path=value` for a scenario (values parse as JSON when they can, else stay strings); whether the path names a place in it is checked when the scenario is loaded, with its other mistakes. */
     scenarioAssignment: assignment(scenarioPath, false),
     /** `path=value` for a design's parameter, the same path as a scenario's (`nic.queues` or `top.nic.queues`); the parameters check it themselves. */

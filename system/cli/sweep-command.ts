@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { OutputFiles, outputPlaceProblem } from "../../sim/output-files.js";
+import { OutputFiles, outputNameProblems, outputPlaceProblem } from "../../sim/output-files.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../scenario/sweep-shard-file.js";
 import { resolveShard, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
@@ -20,9 +20,11 @@ const defaultOut = (shard: { index: number; count: number } | null) => (shard ? 
 
 /** Why the results (--out) or each run's files (--keep) could not go where they are to, found before any run without making anything. */
 export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "keep">): string[] {
-  const out = outputPlaceProblem(dirname(options.out ?? defaultOut(null)), options.out === undefined ? `${dirname(defaultOut(null))} (the default of --out)` : `${dirname(options.out)} (--out)`);
+  const place = outputPlaceProblem(dirname(options.out ?? defaultOut(null)), options.out === undefined ? `${dirname(defaultOut(null))} (the default of --out)` : `${dirname(options.out)} (--out)`);
+  // The results' own name too (a directory or a pipe there was found after every run, and the results lost).
+  const out = place !== null ? [place] : options.out === undefined ? [] : outputNameProblems([options.out]);
   const keep = options.keep === undefined ? null : outputPlaceProblem(options.keep, `${options.keep} (--keep)`);
-  return [...(out === null ? [] : [out]), ...(keep === null ? [] : [keep])];
+  return [...out, ...(keep === null ? [] : [keep])];
 }
 
 /**
@@ -64,6 +66,7 @@ export function sweepMergeCommand(files: readonly string[], options: { readonly 
     }
   });
   if (files.some((file) => resolve(file) === resolve(options.out))) problems.push(`--out ${options.out}: is one of the shards given; merging would write over it`);
+  else problems.push(...outputNameProblems([options.out]));
   if (problems.length === 1) throw new SweepMergeError(problems[0]!);
   if (problems.length > 1) throw new SweepMergeError(`the shards cannot be merged:\n  ${problems.join("\n  ")}`);
   const merged = mergeShards(shards);
