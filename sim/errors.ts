@@ -42,3 +42,9 @@ export class ParameterError extends SimulationError {
 export function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
+
+/** Every problem found as one message: the one alone, or several under a heading, each on a line of its own; null when there are none. */
+export function problemsMessage(heading: string, problems: readonly string[]): string | null {
+  if (problems.length === 0) return null;
+  return problems.length === 1 ? problems[0]! : `${heading}:\n  ${problems.join("\n  ")}`;
+}

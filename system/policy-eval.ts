@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import { isTemporaryName, leavingFilesOnFailure, OutputFiles, outputPlaceProblem } from "../sim/output-files.js";
+import { problemsMessage } from "../sim/errors.js";
 import { type CpuCosts, type PolicyOutcome, replay } from "../driver/caching/evaluate.js";
 import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
 import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
@@ -146,8 +147,8 @@ export function runPolicyEvaluation(base: string, tracePaths: string[] = [], giv
   const { traces, problems } = readTraces(tracePaths, tableEntries);
   const place = outputPlaceProblem(dirname(base), givenBy === undefined ? dirname(base) : `${dirname(base)} (${givenBy})`);
   if (place !== null) problems.push(place);
-  if (problems.length === 1) throw new Error(problems[0]);
-  if (problems.length > 1) throw new Error(`the evaluation cannot run:\n  ${problems.join("\n  ")}`);
+  const refused = problemsMessage("the evaluation cannot run", problems);
+  if (refused !== null) throw new Error(refused);
   const outputs = new OutputFiles({ directory: dirname(base), givenBy });
   const rows = evaluatePolicies(MODEL_COSTS, 1, tracePaths.length > 0 ? traces : undefined);
   const text = formatEvaluation(rows);

@@ -13,6 +13,7 @@ import { parseTableEntries, runPolicyEvaluation } from "../policy-eval.js";
 import type { TableEntries } from "../../driver/caching/trace.js";
 import { latencyReportFiles, latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
 import { outputNameProblems } from "../../sim/output-files.js";
+import { problemsMessage } from "../../sim/errors.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { buildScenario } from "../scenario/run.js";
@@ -91,8 +92,8 @@ function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out
 
 /** Names the report's files cannot take, said before the work that would have made them (a suite, a benchmark). */
 function refuseOutputNames(problems: readonly string[]): void {
-  if (problems.length === 1) throw new Error(problems[0]);
-  if (problems.length > 1) throw new Error(`the files cannot be written:\n  ${problems.join("\n  ")}`);
+  const refused = problemsMessage("the files cannot be written", problems);
+  if (refused !== null) throw new Error(refused);
 }
 
 /** What is wrong with the shard a sweep is to run (--shard, --shard-count and the batch systems' variables). */

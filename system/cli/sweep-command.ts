@@ -1,5 +1,6 @@
 import { dirname, resolve } from "node:path";
 import { OutputFiles, outputNameProblems, outputPlaceProblem } from "../../sim/output-files.js";
+import { problemsMessage } from "../../sim/errors.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../scenario/sweep-shard-file.js";
 import { resolveShard, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
@@ -67,8 +68,8 @@ export function sweepMergeCommand(files: readonly string[], options: { readonly 
   });
   if (files.some((file) => resolve(file) === resolve(options.out))) problems.push(`--out ${options.out}: is one of the shards given; merging would write over it`);
   else problems.push(...outputNameProblems([options.out]));
-  if (problems.length === 1) throw new SweepMergeError(problems[0]!);
-  if (problems.length > 1) throw new SweepMergeError(`the shards cannot be merged:\n  ${problems.join("\n  ")}`);
+  const refused = problemsMessage("the shards cannot be merged", problems);
+  if (refused !== null) throw new SweepMergeError(refused);
   const merged = mergeShards(shards);
   const outputs = new OutputFiles({ directory: dirname(options.out), givenBy: "--out" });
   outputs.write(options.out, merged.text);
