@@ -123,7 +123,29 @@ const NESTED_TOO_DEEPLY = `mappings and lists nested more than ${LIMITS.nesting}
 
 function parsedWithLines(text: string): { document: Document; lines: LineCounter } {
   const lines = new LineCounter();
-  return { document: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true }), lines };
+  // Keys given twice are found below, each named with the file's other mistakes: the library's own check stops everything at the first.
+  return { document: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false }), lines };
+}
+
+/** Each key a mapping gives twice, at the later one's line: the later value would silently win. */
+function duplicateKeys(document: Document, lines: LineCounter, file: string): string[] {
+  const problems: string[] = [];
+  visit(document, {
+    Map(_, map, path) {
+      const first = new Map<string, number>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        const at = lines.linePos(pair.key.range?.[0] ?? 0);
+        const earlier = first.get(key);
+        if (earlier === undefined) first.set(key, at.line);
+        // A name with ':', '=' or a blank may hold a value (a key, even) written without its ':': not shown.
+        else problems.push(`${file}:${at.line}:${at.col}: ${/[:=\s]/.test(key) ? "a field" : `'${key}'`} given twice in one mapping (first on line ${earlier}); the later would silently replace it: give it once`);
+      }
+      return path.length > LIMITS.nesting * 2 ? visit.SKIP : undefined;
+    },
+  });
+  return problems;
 }
 
 /** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
@@ -159,7 +181,7 @@ export function parseScenarioDocument(text: string, file: string) {
   }
   // Aliases nest values without nesting the file: the expanded value is measured too.
   if (nestingDepth(value, valueChildren) > LIMITS.nesting) throw new ScenarioError([`${file}: ${NESTED_TOO_DEEPLY}`]);
-  return { document, lines, value };
+  return { document, lines, value, duplicates: duplicateKeys(document, lines, file) };
 }
 
 /** Parse and check scenario text (YAML, of which JSON is a subset). */
@@ -169,13 +191,13 @@ export function parseScenarioText(text: string, file = "scenario", overrides: Re
 
 /** Scenario text parsed once, then checked with each set of overrides given (a sweep's configurations): the YAML is not parsed again for each. */
 export function scenarioLoader(text: string, file = "scenario"): (overrides?: Record<string, unknown>) => LoadedScenario {
-  const { document, lines, value } = parseScenarioDocument(text, file);
+  const { document, lines, value, duplicates } = parseScenarioDocument(text, file);
   return (overrides = {}) => {
     const copy = structuredClone(value);
     // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.
     const { problems, applied } = applyOverrides(copy, overrides);
     try {
-      return checkScenario(copy, new SourceMap(file, document, lines, applied, text, copy), problems);
+      return checkScenario(copy, new SourceMap(file, document, lines, applied, text, copy), [...duplicates, ...problems]);
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       throw new ScenarioError(withoutSecretTexts(error.problems, secretTexts(copy)));

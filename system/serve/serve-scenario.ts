@@ -35,8 +35,9 @@ export function loadServeScenario(file: string, overrides: Record<string, unknow
 
 /** `overrides` set values by the scenario's dotted path first (`nic.tx.framesInFlight`), as a run's `--set` does. */
 export function parseServeScenario(text: string, file = "scenario", overrides: Record<string, unknown> = {}): LoadedServeScenario {
-  const { document, lines, value } = parseScenarioDocument(text, file);
-  const { problems, applied } = applyOverrides(value, overrides);
+  const { document, lines, value, duplicates } = parseScenarioDocument(text, file);
+  const { problems: refused, applied } = applyOverrides(value, overrides);
+  const problems = [...duplicates, ...refused];
   const source = new SourceMap(file, document, lines, applied, text);
   const parsed = serveScenarioSchema.safeParse(value);
   if (!parsed.success) {
