@@ -4,7 +4,7 @@ import { problemsMessage } from "../sim/errors.js";
 import { type CpuCosts, type PolicyOutcome, replay } from "../driver/caching/evaluate.js";
 import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
 import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
-import { readTrace, type SaAccess, type TableEntries } from "../driver/caching/trace.js";
+import { readTrace, type SaAccess, type TableEntries, TraceError } from "../driver/caching/trace.js";
 import { evaluationSvg } from "./policy-eval-chart.js";
 import { burstWorkload, scanWorkload, shiftingWorkload, type WorkloadShape, zipfWorkload } from "../driver/caching/workloads.js";
 
@@ -132,7 +132,7 @@ function readTraces(paths: readonly string[], tableEntries?: TableEntries): { tr
       else traces.push({ name: path, trace, tableEntries: tableEntries ?? recorded });
     } catch (error) {
       if (!(error instanceof Error)) throw error;
-      problems.push(error.message);
+      problems.push(...(error instanceof TraceError ? error.problems : [error.message]));
     }
   }
   return { traces, problems };

@@ -93,18 +93,35 @@ export function readTrace(path: string): SaTrace {
     .split("\n")
     .map((line, index) => ({ line: line.trim(), number: index + 1 }))
     .filter(({ line }) => line !== "");
+  // Every line's mistake at once (up to a screenful): the first alone hid the others.
+  const problems: string[] = [];
   lines.forEach(({ line, number }, index) => {
-    const value = parseJson(line, `${path}:${number}`);
-    if (index === 0 && typeof value === "object" && value !== null && "tableEntries" in value) {
-      tableEntries = parseHeader(value.tableEntries, `${path}:${number}`);
-      return;
+    try {
+      const value = parseJson(line, `${path}:${number}`);
+      if (index === 0 && typeof value === "object" && value !== null && "tableEntries" in value) {
+        tableEntries = parseHeader(value.tableEntries, `${path}:${number}`);
+        return;
+      }
+      const access = parseRecord(value, `${path}:${number}`);
+      if (previous !== null && access.time < previous.time) throw new Error(`${path}:${number}: time ${access.time} ps is before ${previous.time} ps on line ${previous.line}: a trace's records are in time order`);
+      previous = { time: access.time, line: number };
+      accesses.push(access);
+    } catch (error) {
+      problems.push((error as Error).message);
     }
-    const access = parseRecord(value, `${path}:${number}`);
-    if (previous !== null && access.time < previous.time) throw new Error(`${path}:${number}: time ${access.time} ps is before ${previous.time} ps on line ${previous.line}: a trace's records are in time order`);
-    previous = { time: access.time, line: number };
-    accesses.push(access);
   });
+  if (problems.length > 0) throw new TraceError(problems.length > SHOWN_PROBLEMS ? [...problems.slice(0, SHOWN_PROBLEMS), `${path}: and ${problems.length - SHOWN_PROBLEMS} more lines with mistakes`] : problems);
   return { tableEntries, accesses };
+}
+
+/** Lines with mistakes named one by one; the rest are counted. */
+const SHOWN_PROBLEMS = 20;
+
+/** A trace that cannot be read as one: each problem with its file and line. */
+export class TraceError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+  }
 }
 
 function parseJson(line: string, at: string): unknown {
