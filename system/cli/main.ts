@@ -102,7 +102,7 @@ function shardProblems(options: SweepCommandOptions): string[] {
     resolveShard(options, process.env);
     return [];
   } catch (error) {
-    if (error instanceof ShardError) return [error.message];
+    if (error instanceof ShardError) return [...error.problems];
     throw error;
   }
 }

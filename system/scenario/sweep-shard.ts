@@ -1,4 +1,5 @@
 import type { SweepPoint } from "./sweep.js";
+import { problemsMessage } from "../../sim/errors.js";
 
 /**
  * One machine's share of a sweep: shard `index` of `count` runs the points whose index modulo
@@ -13,7 +14,15 @@ export interface Shard {
 }
 
 /** A shard that cannot be: the message names the option or variable at fault. */
-export class ShardError extends Error {}
+export class ShardError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === "string" ? [problems] : problems;
+    super(problemsMessage("the shard cannot be told", list)!);
+    this.problems = list;
+  }
+}
 
 /** What the command line says about sharding (the raw texts, checked here with the environment's). */
 export interface ShardOptions {
@@ -86,13 +95,24 @@ function slurmClaim(environment: Environment): Claim | null {
  */
 export function resolveShard(options: ShardOptions, environment: Environment): Shard | null {
   const claims: Claim[] = [];
-  if (options.shard !== undefined) claims.push(optionClaim(options.shard));
-  if (options.shardCount !== undefined) claims.push({ count: wholeNumber(options.shardCount, "--shard-count", 1), givenBy: `--shard-count ${options.shardCount}` });
-  const slurm = slurmClaim(environment);
-  if (slurm) claims.push(slurm);
+  // Each source's mistake at once: the first alone hid the others.
+  const problems: string[] = [];
+  const claim = (make: () => Claim | null) => {
+    try {
+      const made = make();
+      if (made !== null) claims.push(made);
+    } catch (error) {
+      if (!(error instanceof ShardError)) throw error;
+      problems.push(...error.problems);
+    }
+  };
+  if (options.shard !== undefined) claim(() => optionClaim(options.shard!));
+  if (options.shardCount !== undefined) claim(() => ({ count: wholeNumber(options.shardCount!, "--shard-count", 1), givenBy: `--shard-count ${options.shardCount}` }));
+  claim(() => slurmClaim(environment));
   const { kubernetesIndex, count } = SHARD_VARIABLES;
-  if (environment[kubernetesIndex] !== undefined) claims.push({ index: wholeNumber(environment[kubernetesIndex]!, kubernetesIndex, 0), givenBy: `${kubernetesIndex}=${environment[kubernetesIndex]}` });
-  if (environment[count] !== undefined) claims.push({ count: wholeNumber(environment[count]!, count, 1), givenBy: `${count}=${environment[count]}` });
+  if (environment[kubernetesIndex] !== undefined) claim(() => ({ index: wholeNumber(environment[kubernetesIndex]!, kubernetesIndex, 0), givenBy: `${kubernetesIndex}=${environment[kubernetesIndex]}` }));
+  if (environment[count] !== undefined) claim(() => ({ count: wholeNumber(environment[count]!, count, 1), givenBy: `${count}=${environment[count]}` }));
+  if (problems.length > 0) throw new ShardError(problems);
   if (claims.length === 0) return null;
   const index = agreed(claims, "index", "shard numbers");
   const shardCount = agreed(claims, "count", "numbers of shards");

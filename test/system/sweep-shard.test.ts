@@ -61,6 +61,7 @@ describe("which shard a sweep runs", () => {
     [{}, { JOB_COMPLETION_INDEX: "4", NICSIM_SHARD_COUNT: "4" }, "JOB_COMPLETION_INDEX=4; NICSIM_SHARD_COUNT=4: shard 4 of 4 does not exist"],
     [{}, { SLURM_ARRAY_TASK_ID: "3" }, "SLURM_ARRAY_TASK_ID is set (3) but SLURM_ARRAY_TASK_COUNT is not"],
     [{}, { SLURM_ARRAY_TASK_COUNT: "4" }, "SLURM_ARRAY_TASK_COUNT is set (4) but SLURM_ARRAY_TASK_ID is not: cannot tell this shard's number"],
+    [{ shard: "1/2/3", shardCount: "x" }, { JOB_COMPLETION_INDEX: "y" }, "the shard cannot be told:\n  --shard '1/2/3': expected k/n, this shard's number k (from 0) and the number of shards n, as in --shard 0/4\n  --shard-count 'x': expected a whole number of at least 1\n  JOB_COMPLETION_INDEX 'y': expected a whole number of at least 0"],
     [{}, { SLURM_ARRAY_TASK_ID: "", SLURM_ARRAY_TASK_COUNT: "4" }, "SLURM_ARRAY_TASK_ID '': expected a whole number of at least 0"],
     // --array=1,3,7: the IDs are not evenly spaced, so an ID cannot say which share it is.
     [{}, { SLURM_ARRAY_TASK_ID: "7", SLURM_ARRAY_TASK_COUNT: "3", SLURM_ARRAY_TASK_MIN: "1" }, "SLURM_ARRAY_TASK_ID=7, SLURM_ARRAY_TASK_MIN=1, SLURM_ARRAY_TASK_STEP=1, SLURM_ARRAY_TASK_COUNT=3: not task 0 to 2 of an evenly spaced array"],
