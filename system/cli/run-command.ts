@@ -21,6 +21,11 @@ export function givenPlaceProblem(out: string | undefined, overrides: Readonly<R
   return typeof given === "string" ? outputPlaceProblem(given, `${given} (${out === undefined ? "--set outputs.directory" : "--out"})`) : null;
 }
 
+/** A path as a shell takes it when pasted: quoted when it holds anything but letters, digits and ./_-. */
+function shellWord(path: string): string {
+  return /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
+}
+
 /** The signals that stop a run; the exit status is 128 + the signal's number (130, 143), as a shell's. */
 const STOPPING_SIGNALS = ["SIGINT", "SIGTERM"] as const;
 type StoppingSignal = (typeof STOPPING_SIGNALS)[number];
@@ -77,7 +82,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
       process.stdout.write(final.text);
       console.log(`\nwall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${final.files.join("\n      ")}`);
       const gtkw = final.files.find((path) => path.endsWith(".gtkw"));
-      if (gtkw) console.log(`open with: gtkwave ${gtkw}    (capture: wireshark ${gtkw.replace(/\.gtkw$/, ".pcap")}; report: ${gtkw.replace(/\.gtkw$/, ".html")})`);
+      if (gtkw) console.log(`open with: gtkwave ${shellWord(gtkw)}    (capture: wireshark ${shellWord(gtkw.replace(/\.gtkw$/, ".pcap"))}; report: ${shellWord(gtkw.replace(/\.gtkw$/, ".html"))})`);
       if (!endedWell(final.ending)) process.exitCode = 1;
       if (received !== null) process.stderr.write(`nicsim run: the run had finished before ${received} stopped it: its files are complete.\n`);
     }
