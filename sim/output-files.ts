@@ -213,9 +213,10 @@ export function outputPlaceProblem(directory: string, named = directory): string
 }
 
 /** Why each of these files could not be written under its name, found before any work and without making anything (empty: they can be). */
-export function outputNameProblems(paths: readonly string[], options: { readonly intoDevices?: boolean } = {}): string[] {
+export function outputNameProblems(paths: readonly string[], options: { readonly intoDevices?: boolean; readonly givenBy?: string } = {}): string[] {
   return paths.flatMap((path) => {
-    const problem = outputPlaceProblem(dirname(path)) ?? (existsSync(dirname(path)) ? targetProblem(path, options.intoDevices) : null);
+    const directory = dirname(path);
+    const problem = outputPlaceProblem(directory, options.givenBy === undefined ? directory : `${directory} (${options.givenBy})`) ?? (existsSync(directory) ? targetProblem(path, options.intoDevices) : null);
     return problem === null ? [] : [problem];
   });
 }

@@ -21,9 +21,9 @@ const defaultOut = (shard: { index: number; count: number } | null) => (shard ? 
 
 /** Why the results (--out) or each run's files (--keep) could not go where they are to, found before any run without making anything. */
 export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "keep">): string[] {
-  const place = outputPlaceProblem(dirname(options.out ?? defaultOut(null)), options.out === undefined ? `${dirname(defaultOut(null))} (the default of --out)` : `${dirname(options.out)} (--out)`);
-  // The results' own name too (a directory or a pipe there was found after every run, and the results lost).
-  const out = place !== null ? [place] : options.out === undefined ? [] : outputNameProblems([options.out]);
+  // The results' own name too, when given (a directory or a pipe there was found after every run, and the results lost); the default's name depends on the shard.
+  const defaultPlace = options.out === undefined ? outputPlaceProblem(dirname(defaultOut(null)), `${dirname(defaultOut(null))} (the default of --out)`) : null;
+  const out = options.out === undefined ? (defaultPlace === null ? [] : [defaultPlace]) : outputNameProblems([options.out], { givenBy: "--out" });
   const keep = options.keep === undefined ? null : outputPlaceProblem(options.keep, `${options.keep} (--keep)`);
   return [...out, ...(keep === null ? [] : [keep])];
 }

@@ -70,8 +70,8 @@ function describeBound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
 
 const count = (number: number, one: string, many: string) => `${number === 0 ? "no" : number} ${number === 1 ? one : many}`;
 
-/** What the schema expected, in the scenario's words. */
-function kindName(expected: string): string {
+/** What the schema expected, in the scenario's words (a sweep row's check words it the same). */
+export function kindName(expected: string): string {
   const names: Record<string, string> = { number: "a number", int: "a whole number", string: "a text", boolean: "true or false", array: "a list", object: "a mapping", record: "a mapping" };
   return names[expected] ?? expected;
 }

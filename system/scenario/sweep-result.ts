@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { formatPath } from "./source-map.js";
 import { redactSecrets } from "./secret-paths.js";
+import { kindName } from "./schema-issues.js";
 
 const count = () => z.number().int().nonnegative();
 const microseconds = () => z.number().nonnegative();
@@ -40,8 +41,6 @@ export const SweepResultSchema = z.strictObject({
 
 export type SweepResult = z.infer<typeof SweepResultSchema>;
 
-const KINDS: Record<string, string> = { array: "a list", object: "a mapping", record: "a mapping", int: "a whole number", number: "a number", string: "a text" };
-
 /** What is wrong with a row that is not a sweep result, each field by its path (`classes[0].latency.p99: missing`); null when it is one. */
 export function sweepResultProblems(row: unknown): string[] | null {
   const checked = SweepResultSchema.safeParse(row);
@@ -58,7 +57,7 @@ function describe(issue: z.core.$ZodIssue, row: unknown): string {
   switch (issue.code) {
     case "invalid_type": {
       const given = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey], row);
-      return `${place}: ${given === undefined ? "missing" : `expected ${KINDS[issue.expected] ?? issue.expected}`}`;
+      return `${place}: ${given === undefined ? "missing" : `expected ${kindName(issue.expected)}`}`;
     }
     case "too_small":
       return `${place}: expected at least ${issue.minimum}`;
