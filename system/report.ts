@@ -10,8 +10,9 @@ export interface FlowReport {
   received: number;
   bytes: number;
   gigabitsPerSecond: number;
-  meanLatencyNanoseconds: number;
-  maximumLatencyNanoseconds: number;
+  /** Null for a flow that delivered nothing: it has no latency, not a latency of 0. */
+  meanLatencyNanoseconds: number | null;
+  maximumLatencyNanoseconds: number | null;
   outOfOrder: number;
 }
 
@@ -92,8 +93,8 @@ export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, o
     received: record.received,
     bytes: record.bytes,
     gigabitsPerSecond: round((record.bytes * 8) / (elapsed / 1000), 3),
-    meanLatencyNanoseconds: record.received > 0 ? round(record.latencyTotal / record.received / 1000, 1) : 0,
-    maximumLatencyNanoseconds: round(record.latencyMaximum / 1000, 1),
+    meanLatencyNanoseconds: record.received > 0 ? round(record.latencyTotal / record.received / 1000, 1) : null,
+    maximumLatencyNanoseconds: record.received > 0 ? round(record.latencyMaximum / 1000, 1) : null,
     outOfOrder: record.order.outOfOrder,
   });
   return {
@@ -147,6 +148,9 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
   };
 }
 
+/** A latency as the table shows it: a dash for a flow that delivered nothing. */
+const nanoseconds = (value: number | null) => (value === null ? "–" : value.toFixed(1));
+
 export function formatTrafficReport(report: TrafficReport): string {
   const lines = [`${report.scenario}: ${report.outcome} after ${formatTime(report.simulatedNanoseconds * 1000)} simulated (seed ${report.seed})`, ""];
   const table = (title: string, flows: FlowReport[]) => {
@@ -154,7 +158,7 @@ export function formatTrafficReport(report: TrafficReport): string {
     for (const flow of flows) {
       lines.push(
         `  ${String(flow.trafficClass).padStart(5)} ${String(flow.sent).padStart(7)} ${String(flow.received).padStart(9)} ${String(flow.bytes).padStart(10)} ` +
-          `${flow.gigabitsPerSecond.toFixed(3).padStart(7)} ${flow.meanLatencyNanoseconds.toFixed(1).padStart(16)} ${flow.maximumLatencyNanoseconds.toFixed(1).padStart(15)} ${String(flow.outOfOrder).padStart(13)}`,
+          `${flow.gigabitsPerSecond.toFixed(3).padStart(7)} ${nanoseconds(flow.meanLatencyNanoseconds).padStart(16)} ${nanoseconds(flow.maximumLatencyNanoseconds).padStart(15)} ${String(flow.outOfOrder).padStart(13)}`,
       );
     }
     lines.push("");

@@ -68,7 +68,7 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
     .join("\n");
   const waits = summary.host.waits.map((wait) => `<tr><td>${escape(nameOf(wait.trafficClass))} (${wait.trafficClass})</td><td>${wait.jobs}</td><td>${wait.meanMicroseconds.toFixed(2)}</td><td>${wait.maximumMicroseconds.toFixed(2)}</td></tr>`).join("\n");
   const rows = summary.classes
-    .map((entry) => `<tr><td>${escape(entry.className)} (${entry.trafficClass})</td><td>${entry.direction}</td><td>${entry.received}</td><td>${entry.gigabitsPerSecond.toFixed(3)}</td><td>${entry.latency.p50}</td><td>${entry.latency.p99}</td><td>${entry.latency.max}</td><td>${entry.host.p99}</td></tr>`)
+    .map((entry) => `<tr><td>${escape(entry.className)} (${entry.trafficClass})</td><td>${entry.direction}</td><td>${entry.received}</td><td>${entry.gigabitsPerSecond.toFixed(3)}</td><td>${entry.latency.p50 ?? "–"}</td><td>${entry.latency.p99 ?? "–"}</td><td>${entry.latency.max ?? "–"}</td><td>${entry.host.p99 ?? "–"}</td></tr>`)
     .join("\n");
   const cache = summary.ipsec.cache;
   // Embedded data must not close the script element early.

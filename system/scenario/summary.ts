@@ -12,10 +12,15 @@ import { formatIkeSummary, ikeSummary, type IkeSummary } from "./ike-summary.js"
 
 export interface LatencySummary {
   readonly count: number;
-  /** Microseconds. */
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
+  /** Microseconds; null with no packet to measure (a class that delivered none has no latency, not a latency of 0). */
+  readonly p50: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+}
+
+/** A latency figure as the tables show it: two decimals, or a dash for a class with no packets. */
+export function formatLatency(microseconds: number | null): string {
+  return microseconds === null ? "–" : microseconds.toFixed(2);
 }
 
 export interface FlowSummary {
@@ -76,7 +81,8 @@ const microseconds = (picoseconds: number) => round(picoseconds / 1e6);
 
 function latency(values: number[]): LatencySummary {
   const summary = percentiles(values);
-  return { count: summary.count, p50: microseconds(summary.p50 || 0), p99: microseconds(summary.p99 || 0), max: microseconds(summary.max || 0) };
+  if (summary.count === 0) return { count: 0, p50: null, p99: null, max: null };
+  return { count: summary.count, p50: microseconds(summary.p50), p99: microseconds(summary.p99), max: microseconds(summary.max) };
 }
 
 /** Sorted values thinned to at most `points`, keeping the first and the last. */
@@ -169,10 +175,10 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   for (const entry of summary.classes) {
     lines.push(
       `  ${label(entry).padEnd(width)} ${entry.direction.padEnd(9)} ${String(entry.received).padStart(9)} ${entry.gigabitsPerSecond.toFixed(3).padStart(8)}  ` +
-        `${entry.latency.p50.toFixed(2).padStart(13)} ${entry.latency.p99.toFixed(2).padStart(7)} ${entry.latency.max.toFixed(2).padStart(7)} ${entry.host.p99.toFixed(2).padStart(18)}`,
+        `${formatLatency(entry.latency.p50).padStart(13)} ${formatLatency(entry.latency.p99).padStart(7)} ${formatLatency(entry.latency.max).padStart(7)} ${formatLatency(entry.host.p99).padStart(18)}`,
     );
   }
-  lines.push("  (latency from when each packet was due; Gb/s over each direction's delivery window; host: due to posted on the ring (to-peer), off the ring to delivered (to-host))");
+  lines.push("  (latency from when each packet was due, – where no packet arrived; Gb/s over each direction's delivery window; host: due to posted on the ring (to-peer), off the ring to delivered (to-host))");
   const lost = summary.flows.reduce((sum, flow) => sum + flow.lost, 0);
   // Not arrived: dropped with a counted reason, or still on the way when a run cut off by its drain limit ended.
   const away = lost - Math.min(lost, summary.countedDrops);

@@ -5,7 +5,10 @@ import { kindName } from "./schema-issues.js";
 
 const count = () => z.number().int().nonnegative();
 const microseconds = () => z.number().nonnegative();
-const LatencySchema = z.strictObject({ count: count(), p50: microseconds(), p99: microseconds(), max: microseconds() });
+// Null with no packet to measure, and only then.
+const LatencySchema = z
+  .strictObject({ count: count(), p50: microseconds().nullable(), p99: microseconds().nullable(), max: microseconds().nullable() })
+  .refine((latency) => [latency.p50, latency.p99, latency.max].every((value) => (value === null) === (latency.count === 0)), "p50, p99 and max are null when count is 0, and only then");
 
 /**
  * What a sweep keeps of each run, the figures to compare: one definition for the rows a sweep
@@ -67,6 +70,8 @@ function describe(issue: z.core.$ZodIssue, row: unknown): string {
       return `${place}: expected one of ${issue.values.join(", ")}`;
     case "unrecognized_keys":
       return `${place}: field${issue.keys.length > 1 ? "s" : ""} nicsim sweep does not write: ${issue.keys.slice(0, 4).join(", ")}${issue.keys.length > 4 ? ", …" : ""}`;
+    case "custom":
+      return `${place}: ${issue.message}`;
     default:
       return `${place}: expected ${issue.message}`;
   }

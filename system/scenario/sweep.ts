@@ -227,7 +227,11 @@ export function formatSweep(results: readonly SweepResult[]): string {
       const value = result.overrides[path] ?? "";
       return typeof value === "object" ? JSON.stringify(value) : String(value);
     }),
-    ...classKeys.map((key) => String(result.classes.find((entry) => `${entry.className} ${entry.direction}` === key)?.latency.p99 ?? "")),
+    // Blank: the class is not in this configuration; a dash: it is, and no packet of it arrived.
+    ...classKeys.map((key) => {
+      const entry = result.classes.find((candidate) => `${candidate.className} ${candidate.direction}` === key);
+      return entry === undefined ? "" : entry.latency.p99 === null ? "–" : String(entry.latency.p99);
+    }),
     String(result.cache.txHits),
     String(result.cache.rxHits),
     `${result.preemptions.tx}/${result.preemptions.rx}`,
