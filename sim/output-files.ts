@@ -106,9 +106,12 @@ export class OutputFiles implements OutputNames {
     checkWritable(directory, named);
   }
 
-  /** Refuse, before anything is written, names that cannot be taken (a directory, a device or a pipe holds one). */
-  checkNames(paths: readonly string[]): void {
-    const problems = paths.map((path) => targetProblem(path)).filter((problem) => problem !== null);
+  /**
+   * Refuse, before anything is written, names that cannot be taken (a directory, a device or a pipe
+   * holds one) and directories files are to go in that cannot be made (a file holds the name).
+   */
+  checkNames(paths: readonly string[], directories: readonly string[] = []): void {
+    const problems = [...outputNameProblems(paths), ...directories.map((directory) => outputPlaceProblem(directory)).filter((problem) => problem !== null)];
     if (problems.length > 0) throw new OutputError(problems.join("\n  "));
   }
 

@@ -50,7 +50,10 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const out = options.out ?? null;
   // Each file is written under a temporary name and given its own when the run is over.
   const outputs = out ? new OutputFiles(dirname(out)) : null;
-  const waveform = out && outputs && options.waveform !== false ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }, outputs) : null;
+  const traced = options.waveform !== false;
+  // Every name is checked before the run: a directory holding one is found now, not after the run's work.
+  if (out && outputs) outputs.checkNames([...(traced ? [`${out}.vcd`, `${out}.gtkw`] : []), ...[".pcap", ".esp_sa", ".sa-trace.jsonl", ".report.txt", ".report.json"].map((suffix) => `${out}${suffix}`)], traced ? [`${out}.filters`] : []);
+  const waveform = out && outputs && traced ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }, outputs) : null;
   const capture = out && outputs ? recordCapture(top.wire, `${out}.pcap`, outputs) : null;
   const flush = () => {
     kernel.close();

@@ -16,6 +16,7 @@ import { deviceFitProblems } from "./device-fit.js";
 import { waveformScopeProblems } from "./waveform-scopes.js";
 import { SCENARIO_STORY } from "./waveform-story.js";
 import type { RunEnding } from "./run-ending.js";
+import type { Scenario } from "./schema.js";
 
 export interface RunOptions {
   /** Override where files go (default: the scenario's outputs.directory); null writes nothing. */
@@ -93,6 +94,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   let capture: RunFiles["capture"] = null;
   let saTrace: RunFiles["saTrace"] = null;
   try {
+    // Every name is checked before the run: a directory holding one is found now, not after the run's work.
+    if (base && files) files.checkNames(runFileNames(base, outputs, top.driver.intermediate.ike.configured), outputs.waveform ? [`${base}.filters`] : []);
     waveform = base && files && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files, SCENARIO_STORY) : null;
     capture = base && files && outputs.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null;
     saTrace = base && files && outputs.saTrace ? new SaTraceFile(top.driver.intermediate.trace, `${base}.sa-trace.jsonl`, files, tableEntries) : null;
@@ -107,6 +110,17 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     saTrace?.close();
   };
   return leavingFilesOnFailure(files, flush, () => runAndWrite(loaded, design, options, { base, files, waveform, capture, saTrace }));
+}
+
+/** The files a run writes under `base`, in the order it lists them (the waveform's filters apart, which go in `<base>.filters/`). */
+export function runFileNames(base: string, outputs: Pick<Scenario["outputs"], "waveform" | "pcap" | "saTrace" | "html">, ikeConfigured: boolean): string[] {
+  return [
+    ...(outputs.waveform ? [`${base}.vcd`, `${base}.gtkw`] : []),
+    ...(outputs.pcap ? [`${base}.pcap`, `${base}.esp_sa`, ...(ikeConfigured ? [`${base}.ikev1_decryption_table`] : [])] : []),
+    ...(outputs.saTrace ? [`${base}.sa-trace.jsonl`] : []),
+    `${base}.summary.json`,
+    ...(outputs.html ? [`${base}.html`] : []),
+  ];
 }
 
 /** The run itself, then its files: written through `files`, then given their own names. */

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { changesByPath, readVcd } from "../../sim/vcd/read-vcd.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
-import { runScenario } from "../../system/scenario/run.js";
+import { runFileNames, runScenario } from "../../system/scenario/run.js";
 import type { ScenarioSummary } from "../../system/scenario/summary.js";
 import { requireTool } from "../support/tools.js";
 
@@ -28,6 +28,10 @@ describe("the default scenario", () => {
   test("writes the waveform, save file, filters, capture, esp_sa, summary and HTML report", () => {
     for (const suffix of [".vcd", ".gtkw", ".pcap", ".esp_sa", ".summary.json", ".html", ".filters/crypto_state.txt"]) expect(existsSync(`${base}${suffix}`), suffix).toBe(true);
     expect(run.files).toContain(`${base}.html`);
+  });
+
+  test("its files are the ones the run checks it can name before it starts (a directory holding a name stops it then, not after its work)", () => {
+    expect(run.files.filter((file) => !file.startsWith(`${base}.filters/`))).toEqual(runFileNames(base, defaultScenario().scenario.outputs, true));
   });
 
   test("carries gold, silver and bronze both ways, with every packet delivered in order", () => {
