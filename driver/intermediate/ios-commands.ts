@@ -13,6 +13,8 @@ export interface QosProblem {
   readonly message: string;
   /** In the policy's JSON form, where in it (profiles, 0, match, 1): a scenario places the problem at that value's own line. */
   readonly path?: readonly (string | number)[];
+  /** For a name defined twice, where it was first: a scenario names that place in its file too. */
+  readonly first?: { readonly line: number; readonly path?: readonly (string | number)[] };
 }
 
 /** One command of the supported subset: its keywords, then its values (`<placeholder>`: what is expected). */
@@ -49,8 +51,16 @@ export function matchCommand<Name extends string>(words: readonly Token[], line:
   const problem = (column: number, message: string): CommandMatch<Name> => ({ kind: "problem", problem: { line, column, message } });
   const text = words.map((word) => word.text).join(" ");
   if (form === undefined) {
-    const firstWords = [...new Set(forms.map((candidate) => candidate.words[0]!))];
-    const suggestion = firstWords.includes(lower[0]!) ? "" : didYouMean(lower[0]!, firstWords);
+    // The near keyword is suggested where the line leaves every form (`match identity hots`: host).
+    let depth = 0;
+    let agreeing: readonly CommandForm<Name>[] = forms;
+    for (let next = agreeing; depth < lower.length; depth++) {
+      next = agreeing.filter((candidate) => candidate.words[depth] === lower[depth]);
+      if (next.length === 0) break;
+      agreeing = next;
+    }
+    const keywords = [...new Set(agreeing.flatMap((candidate) => (depth < candidate.words.length ? [candidate.words[depth]!] : [])))];
+    const suggestion = depth >= lower.length || keywords.includes(lower[depth]!) ? "" : didYouMean(lower[depth]!, keywords);
     return problem(words[0]!.column, `not supported: '${text}'${suggestion}; ${where} this model takes ${forms.map((candidate) => `'${formText(candidate)}'`).join(", ")} (README, "QoS on encrypted traffic")`);
   }
   const values = words.slice(form.words.length);

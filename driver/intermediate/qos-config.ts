@@ -30,10 +30,15 @@ function placeName(item: Placed): string {
   return item.path === undefined ? `line ${item.line}` : item.path.map((segment, index) => (typeof segment === "number" ? `[${segment}]` : `${index > 0 ? "." : ""}${segment}`)).join("");
 }
 
+/** A problem's message, with where a name defined twice was first, as `placeOf` names that place (its line in the policy, or its JSON path, by default). */
+export function qosProblemText(problem: QosProblem, placeOf: (first: Placed) => string = (first) => `${first.path === undefined ? "on" : "at"} ${placeName(first)}`): string {
+  return problem.first === undefined ? problem.message : `${problem.message} (first ${placeOf(problem.first)})`;
+}
+
 /** A configuration that cannot be applied: every problem in it, each at its line and column. */
 export class QosConfigError extends Error {
   constructor(readonly source: string, readonly problems: readonly QosProblem[]) {
-    super(problems.map((problem) => `${source}:${problem.line}:${problem.column}: ${problem.message}`).join("\n"));
+    super(problems.map((problem) => `${source}:${problem.line}:${problem.column}: ${qosProblemText(problem)}`).join("\n"));
   }
 }
 
@@ -94,9 +99,14 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
     problems.push(result);
     return undefined;
   };
+  // Profiles whose match line was refused: not also reported as ones without a match (still checked for a name used twice).
+  const refusedMatches = new Set<object>();
   const close = () => {
-    // A profile whose match line was refused is not also reported as one without a match.
-    if (block?.kind === "profile" && !block.refusedMatch) profiles.push({ name: block.name, matches: block.matches, ipsecQosGroup: block.tag, ipsecQosGroupLine: block.tagLine, line: block.line });
+    if (block?.kind === "profile") {
+      const profile = { name: block.name, matches: block.matches, ipsecQosGroup: block.tag, ipsecQosGroupLine: block.tagLine, line: block.line };
+      profiles.push(profile);
+      if (block.refusedMatch) refusedMatches.add(profile);
+    }
     else if (block?.kind === "class-map") classMaps.push({ name: block.name, qosGroups: block.groups, line: block.line });
     else if (block?.kind === "policy-map" && block.klass) policyMaps[block.index]!.classes.push(block.klass);
   };
@@ -165,7 +175,7 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
   });
   close();
   const config: QosConfig = { profiles, classMaps, policyMaps };
-  problems.push(...qosConfigProblems(config));
+  problems.push(...qosConfigProblems(config, refusedMatches));
   if (problems.length > 0) throw new QosConfigError(source, problems.sort((a, b) => a.line - b.line || a.column - b.column));
   return config;
 }
@@ -202,15 +212,15 @@ function maskLength(mask: string): number {
 }
 
 /** The checks across lines a configuration must pass before it is applied (also for the JSON form): every problem. */
-export function qosConfigProblems(config: QosConfig): QosProblem[] {
+export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet<object> = new Set()): QosProblem[] {
   const problems: QosProblem[] = [];
-  const at = (item: Placed, message: string) => problems.push({ line: item.line, column: 1, message, path: item.path });
+  const at = (item: Placed, message: string, first?: Placed) => problems.push({ line: item.line, column: 1, message, path: item.path, ...(first === undefined ? {} : { first: { line: first.line, path: first.path } }) });
   const classNames = new Set(config.classMaps.map((klass) => klass.name));
   const twice = (items: ReadonlyArray<{ name: string } & Placed>, what: string) => {
     const seen = new Map<string, Placed>();
     for (const item of items) {
       const first = seen.get(item.name);
-      if (first !== undefined) at(item, `${what} ${item.name} is defined twice (first ${first.path === undefined ? "on" : "at"} ${placeName(first)})`);
+      if (first !== undefined) at(item, `${what} ${item.name} is defined twice`, first);
       else seen.set(item.name, item);
     }
   };
@@ -231,7 +241,7 @@ export function qosConfigProblems(config: QosConfig): QosProblem[] {
     if (named > MAX_QUEUES - 1) at(policy, `policy-map ${policy.name}: ${named} classes besides class-default; the NIC has ${MAX_QUEUES - 1} traffic classes for them (7 down to 1) and class 0 for class-default`);
   }
   for (const profile of config.profiles) {
-    if (profile.matches.length === 0) at(profile, `crypto isakmp profile ${profile.name} has no 'match identity' line`);
+    if (profile.matches.length === 0 && !refusedMatches.has(profile)) at(profile, `crypto isakmp profile ${profile.name} has no 'match identity' line`);
   }
   return problems;
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit } from "yaml";
-import { parseQosConfig, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings } from "../../driver/intermediate/qos-config.js";
+import { parseQosConfig, type Placed, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings, qosProblemText } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
 import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
@@ -230,8 +230,15 @@ function checkQos(given: unknown, source: SourceMap, problems: string[]): { qos:
   const at = (problem: QosProblem, kind = "") => {
     // A policy in a literal block (`qos: |`) is placed at its line and column in the file; otherwise at the policy's line and column within it.
     // In the JSON form, at the line of the value the problem names (or of the nearest place above it the file has).
-    const place = typeof given === "string" ? source.inText(["qos"], problem.line, problem.column) : source.locate(["qos", ...(problem.path ?? [])]);
-    return place !== null ? `${place}: qos: ${kind}${problem.message}` : `${source.locate(["qos"])}: qos line ${problem.line}, column ${problem.column}: ${kind}${problem.message}`;
+    const placeOf = (item: { line: number; column: number; path?: readonly (string | number)[] }) => (typeof given === "string" ? source.inText(["qos"], item.line, item.column) : source.locate(["qos", ...(item.path ?? [])]));
+    const place = placeOf(problem);
+    // Where a name defined twice was first, as a place in the file too (the policy's own line or path where the file has none).
+    const first = (item: Placed) => {
+      const found = placeOf({ ...item, column: 1 });
+      return found === null ? `in the policy at ${item.path?.join(".") ?? `line ${item.line}`}` : `at ${found}`;
+    };
+    const message = qosProblemText(problem, first);
+    return place !== null ? `${place}: qos: ${kind}${message}` : `${source.locate(["qos"])}: qos line ${problem.line}, column ${problem.column}: ${kind}${message}`;
   };
   try {
     const qos = typeof given === "string" ? parseQosConfig(given) : parseQosConfigJson(JSON.stringify(given));

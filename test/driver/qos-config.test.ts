@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { identity } from "../../driver/intermediate/identity.js";
-import { applyQosConfig, parseQosConfig, QosConfigError, type QosProblem, qosConfigWarnings, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { applyQosConfig, parseQosConfig, QosConfigError, type QosProblem, qosConfigWarnings, qosProblemText, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { spi } from "../../sim/ipsec/esp.js";
 import { ipv4Address } from "../../sim/packet/ipv4.js";
@@ -161,7 +161,7 @@ function iosProblems(text: string): string[] {
   try {
     parseQosConfig(text, "q");
   } catch (error) {
-    if (error instanceof QosConfigError) return error.problems.map((problem) => `${problem.line}:${problem.column}: ${problem.message}`);
+    if (error instanceof QosConfigError) return error.problems.map((problem) => `${problem.line}:${problem.column}: ${qosProblemText(problem)}`);
     throw error;
   }
   return [];
@@ -210,12 +210,14 @@ describe("the IOS parser is strict: incomplete lines, words left over and comman
     expect(iosProblems(text)).toEqual([
       "2:29: incomplete: 'match identity host domain' needs a domain name (match identity host domain NAME)",
       "3:22: expected an ipsec-qos-group (0 to 255), found '300'",
+      // A profile whose match line was refused is still a name (it hid this), and not also one without a match.
+      "4:1: crypto isakmp profile a is defined twice (first on line 1)",
       expect.stringMatching(/^7:2: not supported: 'match dscp ef'/),
       "9:1: policy-map edge: priority and bandwidth percentages add up to 110, over 100",
       expect.stringMatching(/^11:3: not supported: 'police 8000'/),
       "13:1: policy-map edge: class silver is not a class-map",
     ]);
-    // The second profile a is a name defined twice once the first is complete.
+    // With its match line complete, the first profile a is one without an error of its own.
     expect(iosProblems(text.replace(" match identity host domain\n", " match identity host domain a.example\n")).slice(0, 2)).toEqual(["3:22: expected an ipsec-qos-group (0 to 255), found '300'", "4:1: crypto isakmp profile a is defined twice (first on line 1)"]);
   });
 

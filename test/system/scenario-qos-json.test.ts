@@ -32,7 +32,7 @@ describe("the JSON form of the QoS policy in a scenario file", () => {
     expect(problems(text)).toEqual([expect.stringMatching(/^s\.yaml:8:7: qos: profiles\[0\]\.name: expected a name$/)]);
   });
 
-  test("the checks across the policy (a name twice, a class no class-map defines, shares over 100) and its warnings are placed at the items they name, the first of a pair by its JSON path", () => {
+  test("the checks across the policy (a name twice, a class no class-map defines, shares over 100) and its warnings are placed at the items they name, the first of a pair at its own place in the file", () => {
     const text = withPolicy(`  profiles:
     - { name: a, match: ["host domain a.example"], ipsecQosGroup: 1 }
     - { name: a, match: ["host domain b.example"], ipsecQosGroup: 1 }
@@ -45,7 +45,7 @@ describe("the JSON form of the QoS policy in a scenario file", () => {
         - { name: silver, bandwidthPercent: 50 }
 `);
     expect(problems(text)).toEqual([
-      "s.yaml:9:7: qos: crypto isakmp profile a is defined twice (first at profiles[0])",
+      "s.yaml:9:7: qos: crypto isakmp profile a is defined twice (first at s.yaml:8:7)",
       "s.yaml:13:7: qos: policy-map edge: priority and bandwidth percentages add up to 110, over 100",
       "s.yaml:16:11: qos: policy-map edge: class silver is not a class-map",
     ]);

@@ -331,6 +331,15 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(quoted)).toEqual(["s.yaml:6:1: qos line 5, column 23: unexpected '20': 'priority percent N' ends before it"]);
   });
 
+  test("24b. a profile defined twice is named with the first's line in the file, also when the first's match line was refused (that hid it)", () => {
+    const twice = VALID.replace("  class-map match-any gold\n", "  crypto isakmp profile a\n   match identity group a\n  class-map match-any gold\n");
+    expect(problems(twice)).toEqual(["s.yaml:10:3: qos: crypto isakmp profile a is defined twice (first at s.yaml:7:3)"]);
+    expect(problems(twice.replace("   match identity host domain a.example", "   match identity hots domain a.example"))).toEqual([
+      expect.stringMatching(/^s\.yaml:8:4: qos: not supported: 'match identity hots domain a\.example' \(did you mean host\?\)/),
+      "s.yaml:10:3: qos: crypto isakmp profile a is defined twice (first at s.yaml:7:3)",
+    ]);
+  });
+
   test("25. a misspelt customer is named with the customer meant; a one-letter name is not guessed at", () => {
     expect(problems(VALID.replace("  - name: a\n", "  - name: alpha\n").replace("    customer: a", "    customer: alpah"))).toEqual(["s.yaml:21:5: traffic[0].customer: no customer 'alpah' (did you mean alpha?) (customers: alpha)"]);
   });
