@@ -28,10 +28,16 @@ export class ScopeMatcher {
   }
 }
 
+/** What a scope pattern must be, in words. */
+export const SCOPE_PATTERN_FORM = "a dotted name pattern (names, '*', '**', '?', separated by '.')";
+
+/** Whether a text is a scope pattern: for a scenario's check before its run, and the matcher's own. */
+export function isScopePattern(glob: string): boolean {
+  return /^[A-Za-z0-9_$*?]+(\.[A-Za-z0-9_$*?]+)*$/.test(glob);
+}
+
 function compile(glob: string): RegExp {
-  if (!/^[A-Za-z0-9_$*?]+(\.[A-Za-z0-9_$*?]+)*$/.test(glob)) {
-    throw new SimulationError(`trace scope pattern '${glob}' is not a dotted name pattern (names, '*', '**', '?', separated by '.')`);
-  }
+  if (!isScopePattern(glob)) throw new SimulationError(`trace scope pattern '${glob}' is not ${SCOPE_PATTERN_FORM}`);
   const body = glob
     .split(".")
     .map((segment) => (segment === "**" ? "(?:[^.]+(?:\\.[^.]+)*)" : segment.replace(/\$/g, "\\$").replace(/\*/g, "[^.]*").replace(/\?/g, "[^.]")))

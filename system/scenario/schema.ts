@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CRYPTO_BACKENDS, DEFAULT_CRYPTO_BACKEND } from "../../sim/crypto/backend-choice.js";
 import { parameterTree } from "./parameter-tree.js";
+import { isScopePattern, SCOPE_PATTERN_FORM } from "../../sim/vcd/selection.js";
 
 /**
  * Sizes a scenario may have. A run holds a process per stream and direction, and a socket per SA of
@@ -21,6 +22,9 @@ export const LIMITS = {
 } as const;
 
 /** A time in µs that is a whole number of picoseconds, the kernel's time base. */
+/** A waveform scope pattern, checked at load (the recorder would refuse it only once the run starts). */
+const scopePattern = z.string().refine(isScopePattern, `expected ${SCOPE_PATTERN_FORM}`);
+
 const wholePicoseconds = (microseconds: number) => Math.abs(microseconds * 1e6 - Math.round(microseconds * 1e6)) <= 1e-6;
 
 export const IDENTITY_TYPES = ["ID_IPV4_ADDR", "ID_FQDN", "ID_USER_FQDN", "ID_IPV4_ADDR_SUBNET", "ID_IPV6_ADDR", "ID_IPV6_ADDR_SUBNET", "ID_IPV4_ADDR_RANGE", "ID_IPV6_ADDR_RANGE", "ID_DER_ASN1_DN", "ID_DER_ASN1_GN", "ID_KEY_ID"] as const;
@@ -134,8 +138,9 @@ export const scenarioSchema = z.strictObject({
       directory: z.string().refine((text) => text.trim() !== "", "expected a path (say '.' for the current directory)").default("waveforms"),
       waveform: z.boolean().default(true),
       /** What the waveform holds: scope patterns (`*` within a name, `**` across levels) and a window in µs. */
-      waveformScopes: z.array(z.string().min(1)).optional(),
-      waveformExclude: z.array(z.string().min(1)).optional(),
+      // Empty, it would select nothing: a dump without a signal.
+      waveformScopes: z.array(scopePattern).refine((scopes) => scopes.length > 0, "an empty list selects no signal: leave waveformScopes out to record every signal, or set outputs.waveform: false").optional(),
+      waveformExclude: z.array(scopePattern).optional(),
       waveformFromMicroseconds: z.number().min(0).optional(),
       waveformToMicroseconds: z.number().gt(0).optional(),
       pcap: z.boolean().default(true),
