@@ -48,7 +48,9 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   progress.stop();
   outputs.write(out, shard ? shardFileText(shard, grid, scenarios, results) : sweepLines(results));
   outputs.commit();
-  process.stdout.write(formatSweep(results));
+  // A shard that no configuration falls to (more shards than configurations) has no table, only its file's header line.
+  if (results.length > 0) process.stdout.write(formatSweep(results));
+  else if (shard) console.log(`no configuration falls to shard ${shard.index} of ${shard.count} (the sweep has ${grid.length}): its file holds only the header line sweep-merge needs`);
   const wall = `wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}`;
   console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${results.length} of ${grid.length} runs, ${wall}` : `\n${results.length} run${results.length === 1 ? "" : "s"}, ${wall}`);
 }

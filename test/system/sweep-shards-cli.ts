@@ -84,6 +84,21 @@ export function describeShardedSweeps(main: string, directory: string): void {
       expect(existsSync(join(here, "waveforms")), "nothing written").toBe(false);
     });
 
+    test("a shard no configuration falls to says so, not a table of headings alone, and its header line merges with the others", () => {
+      const here = join(directory, "sweep-empty-shard");
+      const one = ["--grid", "seed=1", "--set", "durationMicroseconds=40", "--workers", "1", "--quiet"];
+      const empty = nicsim(here, {}, "sweep", ...one, "--shard", "1/2", "--out", "s1.jsonl");
+      expect(empty.status, empty.stderr).toBe(0);
+      expect(empty.stdout).toMatch(/^no configuration falls to shard 1 of 2 \(the sweep has 1\): its file holds only the header line sweep-merge needs\n/);
+      expect(empty.stdout).not.toContain("TX hits");
+      expect(readFileSync(join(here, "s1.jsonl"), "utf8").trim().split("\n")).toHaveLength(1);
+      const full = nicsim(here, {}, "sweep", ...one, "--shard", "0/2", "--out", "s0.jsonl");
+      expect(full.status, full.stderr).toBe(0);
+      const merged = nicsim(here, {}, "sweep-merge", "s0.jsonl", "s1.jsonl", "--out", "m.jsonl");
+      expect(merged.status, merged.stderr).toBe(0);
+      expect(merged.stdout).toContain("1 run from 2 shards");
+    }, 60_000);
+
     let refusals = 0;
     /** A shard file's text with its header's fields changed. */
     const edited = (index: number, change: (header: Record<string, unknown>) => void) => {
