@@ -221,8 +221,10 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
 export function formatSweep(results: readonly SweepResult[]): string {
   const paths = [...new Set(results.flatMap((result) => Object.keys(result.overrides)))];
   const classKeys = [...new Set(results.flatMap((result) => result.classes.map((entry) => `${entry.className} ${entry.direction}`)))];
-  const header = [...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "host busy %", "host suspensions", "lost"];
+  // The run's index first: its line in the JSON lines and its --keep directory, and what tells apart rows whose values show as <secret>.
+  const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "host busy %", "host suspensions", "lost"];
   const rows = results.map((result) => [
+    String(result.index),
     ...paths.map((path) => {
       const value = result.overrides[path] ?? "";
       return typeof value === "object" ? JSON.stringify(value) : String(value);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { describeEnding, type RunEnding } from "../../system/scenario/run-ending.js";
-import { SweepResultSchema } from "../../system/scenario/sweep-result.js";
+import { type SweepResult, SweepResultSchema } from "../../system/scenario/sweep-result.js";
+import { formatSweep } from "../../system/scenario/sweep.js";
 
 describe("a sweep row's outcome: the words a run's ending is given, and nothing else", () => {
   const endings: RunEnding[] = [
@@ -18,5 +19,35 @@ describe("a sweep row's outcome: the words a run's ending is given, and nothing 
 
   test.each(["LEAKED every packet arrived", "every packet arrived\u001b[31m", "stopped: \n", ""])("refused: %j", (words) => {
     expect(outcome.safeParse(words).success).toBe(false);
+  });
+});
+
+describe("a sweep's table", () => {
+  const row = (index: number, overrides: Record<string, unknown>, p99: number | null): SweepResult => ({
+    index,
+    overrides,
+    outcome: "every packet arrived",
+    classes: [{ trafficClass: 7, className: "gold", direction: "to-peer", received: p99 === null ? 0 : 10, gigabitsPerSecond: 1, latency: { count: p99 === null ? 0 : 10, p50: p99, p99, max: p99 }, host: { count: 0, p50: null, p99: null, max: null } }],
+    cache: { txHits: 1, txMisses: 0, rxHits: 1, rxMisses: 0, fetches: 0, staleHandles: 0 },
+    softwareTx: 0,
+    softwareRx: 0,
+    preemptions: { tx: 0, rx: 0 },
+    host: { busy: 0.5, preemptions: 0 },
+    lost: 0,
+  });
+
+  test("starts each row with its run's index, which tells apart rows whose values show as <secret>", () => {
+    const lines = formatSweep([row(0, { "customers.0.ike.preSharedKey": "<secret>" }, 2.5), row(1, { "customers.0.ike.preSharedKey": "<secret>" }, 3.5)]).trimEnd().split("\n");
+    expect(lines[0]!.trim().split(/\s{2,}/).slice(0, 3)).toEqual(["run", "customers.0.ike.preSharedKey", "gold to-peer p99 µs"]);
+    expect(lines.slice(1).map((line) => line.trim().split(/\s+/).slice(0, 3))).toEqual([["0", "<secret>", "2.5"], ["1", "<secret>", "3.5"]]);
+  });
+
+  test("a class no packet of which arrived shows a dash, one not in a configuration a blank", () => {
+    const other = { ...row(1, {}, 1), classes: [{ ...row(1, {}, 1).classes[0]!, className: "silver", trafficClass: 6 }] };
+    const lines = formatSweep([row(0, {}, null), other]).trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^run {2}gold to-peer p99 µs {2}silver to-peer p99 µs/);
+    const cells = (line: string) => [line.slice(0, 3).trim(), line.slice(5, 24).trim(), line.slice(26, 47).trim()];
+    expect(cells(lines[1]!)).toEqual(["0", "–", ""]);
+    expect(cells(lines[2]!)).toEqual(["1", "", "1"]);
   });
 });
