@@ -11,6 +11,7 @@ import { inFileOrder, ScenarioError } from "../scenario/load.js";
 import { scenarioPath } from "../scenario/overrides.js";
 import { type ServeOutcome, serveOnSocket, serveOnStreams } from "../serve/server.js";
 import { STOPPING_SIGNALS, type StoppingSignal, StopRequest } from "../serve/stop-request.js";
+import { socketPathProblem } from "../serve/socket-path.js";
 
 export interface ServeCommandOptions {
   readonly socket?: string;
@@ -81,6 +82,9 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
     if (!(refused instanceof ScenarioError)) throw refused;
     problems.push(...refused.problems);
   }
+  // Where it is to listen, with the other mistakes (it was found only once they were mended).
+  const socket = options.socket === undefined ? null : socketPathProblem(options.socket);
+  if (socket !== null) problems.push(socket);
   if (problems.length > 0) throw new ScenarioError(options.scenario ? inFileOrder(problems, options.scenario) : problems);
   return config!;
 }

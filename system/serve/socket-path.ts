@@ -12,16 +12,21 @@ export class SocketPathError extends Error {}
  * would cut a longer path short without a word, and report a missing directory as EACCES.
  */
 export function prepareSocketPath(path: string): void {
+  const problem = socketPathProblem(path);
+  if (problem !== null) throw new SocketPathError(problem);
+  if (existsSync(path) || isDanglingLink(path)) unlinkSync(path);
+}
+
+/** Why the server could not listen on a path, found without touching it (for the command line's check with the other options); null when it can. */
+export function socketPathProblem(path: string): string | null {
   const bytes = Buffer.byteLength(path);
-  if (bytes > MAX_SOCKET_PATH_BYTES) throw new SocketPathError(`socket path ${path}: ${bytes} bytes; a Unix domain socket's path holds at most ${MAX_SOCKET_PATH_BYTES}: choose a shorter one (a relative path, or one under /tmp)`);
-  if (bytes === 0) throw new SocketPathError("socket path: empty");
+  if (bytes > MAX_SOCKET_PATH_BYTES) return `socket path ${path}: ${bytes} bytes; a Unix domain socket's path holds at most ${MAX_SOCKET_PATH_BYTES}: choose a shorter one (a relative path, or one under /tmp)`;
+  if (bytes === 0) return "socket path: empty";
   const directory = dirname(path);
-  if (!existsSync(directory)) throw new SocketPathError(`socket path ${path}: the directory ${directory} does not exist`);
-  if (!statSync(directory).isDirectory()) throw new SocketPathError(`socket path ${path}: ${directory} is not a directory`);
-  if (existsSync(path) || isDanglingLink(path)) {
-    if (!lstatSync(path).isSocket()) throw new SocketPathError(`socket path ${path}: a file that is not a socket is there; choose another path`);
-    unlinkSync(path);
-  }
+  if (!existsSync(directory)) return `socket path ${path}: the directory ${directory} does not exist`;
+  if (!statSync(directory).isDirectory()) return `socket path ${path}: ${directory} is not a directory`;
+  if ((existsSync(path) || isDanglingLink(path)) && !lstatSync(path).isSocket()) return `socket path ${path}: a file that is not a socket is there; choose another path`;
+  return null;
 }
 
 function isDanglingLink(path: string): boolean {
