@@ -73,14 +73,30 @@ function slurmClaim(environment: Environment): Claim | null {
   if (idText === undefined) return null;
   const countText = environment[slurmCount];
   if (countText === undefined) throw new ShardError(`${slurmId} is set (${idText}) but ${slurmCount} is not: cannot tell the number of shards (give --shard k/n)`);
-  const id = wholeNumber(idText, slurmId, 0);
-  const count = wholeNumber(countText, slurmCount, 1);
-  const minimum = environment[slurmMinimum] === undefined ? 0 : wholeNumber(environment[slurmMinimum]!, slurmMinimum, 0);
-  const step = environment[slurmStep] === undefined ? 1 : wholeNumber(environment[slurmStep]!, slurmStep, 1);
+  // Every variable's mistake at once: the first alone hid the others.
+  const problems: string[] = [];
+  // A variable's number, or (not set) `absent`; a mistake is noted and stands as NaN until all are known.
+  const number = <Absent extends number | null>(name: string, minimum: number, absent: Absent): number | Absent => {
+    const text = environment[name];
+    if (text === undefined) return absent;
+    try {
+      return wholeNumber(text, name, minimum);
+    } catch (error) {
+      if (!(error instanceof ShardError)) throw error;
+      problems.push(...error.problems);
+      return NaN;
+    }
+  };
+  // Both are set here (checked above).
+  const id = number(slurmId, 0, NaN);
+  const count = number(slurmCount, 1, NaN);
+  const minimum = number(slurmMinimum, 0, 0);
+  const step = number(slurmStep, 1, 1);
+  // A list (--array=1,3,7) has as many tasks as an even range from MIN to MAX only if it is one: every task can tell.
+  const maximum = number(slurmMaximum, 0, null);
+  if (problems.length > 0) throw new ShardError(problems);
   const givenBy = `${slurmId}=${id}, ${slurmMinimum}=${minimum}, ${slurmStep}=${step}, ${slurmCount}=${count}`;
   const offset = id - minimum;
-  // A list (--array=1,3,7) has as many tasks as an even range from MIN to MAX only if it is one: every task can tell.
-  const maximum = environment[slurmMaximum] === undefined ? null : wholeNumber(environment[slurmMaximum]!, slurmMaximum, 0);
   const evenlySpaced = maximum === null || (maximum - minimum) / step + 1 === count;
   if (!evenlySpaced || offset < 0 || offset % step !== 0 || offset / step >= count) {
     throw new ShardError(`${givenBy}: not task 0 to ${count - 1} of an evenly spaced array (--array=0-7, 1-8 and 0-14:2 are; a list such as 1,3,7 is not); give --shard k/n instead`);

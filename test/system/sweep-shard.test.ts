@@ -41,6 +41,22 @@ describe("which shard a sweep runs", () => {
     expect(shardOf({ shard: "1/4" }, { SLURM_ARRAY_TASK_ID: "5", SLURM_ARRAY_TASK_COUNT: "4", SLURM_ARRAY_TASK_MIN: "4" })).toEqual({ index: 1, count: 4 });
   });
 
+  test("each of a SLURM task's variables that is not a number is named, all at once (the first alone hid the others)", () => {
+    let problems: readonly string[] = [];
+    try {
+      resolveShard({}, { SLURM_ARRAY_TASK_ID: "x", SLURM_ARRAY_TASK_COUNT: "0", SLURM_ARRAY_TASK_MIN: "-1", SLURM_ARRAY_TASK_STEP: "2", SLURM_ARRAY_TASK_MAX: "1e3" });
+    } catch (error) {
+      if (!(error instanceof ShardError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems).toEqual([
+      "SLURM_ARRAY_TASK_ID 'x': expected a whole number of at least 0",
+      "SLURM_ARRAY_TASK_COUNT '0': expected a whole number of at least 1",
+      "SLURM_ARRAY_TASK_MIN '-1': expected a whole number of at least 0",
+      "SLURM_ARRAY_TASK_MAX '1e3': expected a whole number of at least 0",
+    ]);
+  });
+
   test("a Kubernetes Indexed Job: JOB_COMPLETION_INDEX, with the number of shards from NICSIM_SHARD_COUNT or --shard-count", () => {
     expect(shardOf({}, { JOB_COMPLETION_INDEX: "3", NICSIM_SHARD_COUNT: "4" })).toEqual({ index: 3, count: 4 });
     expect(shardOf({ shardCount: "4" }, { JOB_COMPLETION_INDEX: "0" })).toEqual({ index: 0, count: 4 });
