@@ -418,7 +418,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* TX_DESCRIPTOR.LENGTH, bytes 8..9: Bytes in the buffer (1 or more; a frame's buffers add up to at most the maximum frame) */
 #define NICSIM_TX_DESCRIPTOR_LENGTH_OFFSET 8u
 #define NICSIM_TX_DESCRIPTOR_LENGTH_SIZE 2u
-/* TX_DESCRIPTOR.COMMAND, bytes 10..10: bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (encrypt the frame's ESP packet: its payload and trailer are plaintext, its ICV is filled in) */
+/* TX_DESCRIPTOR.COMMAND, bytes 10..10: bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (encrypt the frame's ESP packet: its payload and trailer are plaintext, its ICV is filled in). IPSEC, SA_HANDLE and SA_POINTER are the same on every descriptor of a frame (IPSEC_FIELDS_DIFFER otherwise) */
 #define NICSIM_TX_DESCRIPTOR_COMMAND_OFFSET 10u
 #define NICSIM_TX_DESCRIPTOR_COMMAND_SIZE 1u
 /* TX_DESCRIPTOR_COMMAND.EOP: Last buffer of the frame */
@@ -675,6 +675,8 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_SA_ENTRY_OCCUPIED 24u
 /* SA_COMMAND installs an SA (SPI and destination) that another entry of the same table already holds; the command is ignored (value: the other entry's index) */
 #define NICSIM_ERROR_CODE_SA_DUPLICATE 25u
+/* A TX frame whose descriptors disagree on COMMAND.IPSEC, SA_HANDLE or SA_POINTER: each of a frame's descriptors carries its first's (the SA is the first's), so the frame is dropped rather than sent in the clear or under one of two SAs (value: the field as the descriptor named gives it) */
+#define NICSIM_ERROR_CODE_IPSEC_FIELDS_DIFFER 26u
 
 /* Field codes (ERRLOG_LOCATION.FIELD) */
 #define NICSIM_FIELD_CODE_NONE 0u
@@ -723,6 +725,7 @@ static inline const char *nicsim_error_name(uint32_t code) {
   case 23u: return "STALE_SA_HANDLE";
   case 24u: return "SA_ENTRY_OCCUPIED";
   case 25u: return "SA_DUPLICATE";
+  case 26u: return "IPSEC_FIELDS_DIFFER";
   default: return (const char *)0;
   }
 }

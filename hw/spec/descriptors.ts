@@ -41,7 +41,7 @@ export const TX_DESCRIPTOR = defineLayout("TX descriptor", DESCRIPTOR_BYTES, {
   length: { name: "LENGTH", offset: 8, bytes: 2, description: "Bytes in the buffer (1 or more; a frame's buffers add up to at most the maximum frame)" },
   command: {
     name: "COMMAND", offset: 10, bytes: 1, bits: TX_COMMAND_FIELDS,
-    description: "bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (encrypt the frame's ESP packet: its payload and trailer are plaintext, its ICV is filled in)",
+    description: "bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (encrypt the frame's ESP packet: its payload and trailer are plaintext, its ICV is filled in). IPSEC, SA_HANDLE and SA_POINTER are the same on every descriptor of a frame (IPSEC_FIELDS_DIFFER otherwise)",
   },
   trafficClass: { name: "CLASS", offset: 11, bytes: 1, description: "Traffic class of the frame (0-7)" },
   saHandle: {

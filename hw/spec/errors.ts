@@ -26,6 +26,7 @@ export const ErrorCode = {
   STALE_SA_HANDLE: 23,
   SA_ENTRY_OCCUPIED: 24,
   SA_DUPLICATE: 25,
+  IPSEC_FIELDS_DIFFER: 26,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -63,6 +64,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   STALE_SA_HANDLE: "An IPsec TX descriptor's SA_HANDLE names an entry that has been filled or emptied since the handle was issued (its GENERATION is not the entry's): the SA it was issued for is gone; the frame is dropped and counted (SA_STALE_HANDLES)",
   SA_ENTRY_OCCUPIED: "SA_COMMAND installs into an entry that holds an SA without REPLACE; the command is ignored and the entry keeps its SA",
   SA_DUPLICATE: "SA_COMMAND installs an SA (SPI and destination) that another entry of the same table already holds; the command is ignored (value: the other entry's index)",
+  IPSEC_FIELDS_DIFFER: "A TX frame whose descriptors disagree on COMMAND.IPSEC, SA_HANDLE or SA_POINTER: each of a frame's descriptors carries its first's (the SA is the first's), so the frame is dropped rather than sent in the clear or under one of two SAs (value: the field as the descriptor named gives it)",
 };
 
 /** Which field or register an error log entry points at (ERRLOG_LOCATION.FIELD). */
@@ -95,7 +97,7 @@ export function fieldCodeName(code: number): FieldCodeName | undefined {
 }
 
 /** Fields whose values are addresses or offsets, shown in hex. */
-const HEX_FIELDS: ReadonlySet<FieldCodeName> = new Set(["RING_BASE", "BUFFER_ADDRESS", "DESCRIPTOR", "REGISTER"]);
+const HEX_FIELDS: ReadonlySet<FieldCodeName> = new Set(["RING_BASE", "BUFFER_ADDRESS", "DESCRIPTOR", "REGISTER", "SA_HANDLE", "SA_POINTER"]);
 
 export interface ErrorDescription {
   readonly code: ErrorCodeName;

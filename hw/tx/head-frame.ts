@@ -26,12 +26,30 @@ export function headFrame(cache: readonly TxDescriptor[], capacity: number, maxF
 }
 
 function frameFault(cache: readonly TxDescriptor[], taken: number, length: number, noEnd: boolean, maxFrameBytes: number): Fault | null {
+  const first = cache[0]!;
   for (let index = 0; index < taken; index++) {
     const descriptor = cache[index]!;
     if (descriptor.length === 0) return { code: "ZERO_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH", index: descriptor.index, value: 0 };
     if (descriptor.trafficClass >= MAX_QUEUES) return { code: "INVALID_CLASS", field: "CLASS", fieldName: "CLASS", index: descriptor.index, value: descriptor.trafficClass };
+    if (index > 0) {
+      const differs = ipsecFieldDiffering(first, descriptor);
+      if (differs !== null) return differs;
+    }
   }
   const last = cache[taken - 1]!;
   if (noEnd || length > maxFrameBytes) return { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH (sum over the frame)", index: last.index, value: length };
+  return null;
+}
+
+/**
+ * The IPsec field in which a later descriptor of a frame differs from its first: the engine takes
+ * the frame's SA from its first, so a frame flagged on a later one only would leave in the clear.
+ */
+function ipsecFieldDiffering(first: TxDescriptor, descriptor: TxDescriptor): Fault | null {
+  const at = (field: Fault["field"], name: string, value: number): Fault => ({ code: "IPSEC_FIELDS_DIFFER", field, fieldName: `${name} (descriptor ${first.index}, the frame's first, has ${name === "COMMAND.IPSEC" ? TX_COMMAND_FIELDS.IPSEC.get(first.command) : `0x${(name === "SA_HANDLE" ? first.saHandle : first.saPointer).toString(16)}`})`, index: descriptor.index, value });
+  const ipsec = TX_COMMAND_FIELDS.IPSEC.get(descriptor.command);
+  if (ipsec !== TX_COMMAND_FIELDS.IPSEC.get(first.command)) return at("DESCRIPTOR", "COMMAND.IPSEC", ipsec);
+  if (descriptor.saHandle !== first.saHandle) return at("SA_HANDLE", "SA_HANDLE", descriptor.saHandle);
+  if (descriptor.saPointer !== first.saPointer) return at("SA_POINTER", "SA_POINTER", descriptor.saPointer);
   return null;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { ErrorCode } from "../../hw/spec/errors.js";
-import { DESCRIPTOR_BYTES, RX, STATUS_DD, STATUS_EOP, TX, TX_COMMAND_EOP, TX_COMMAND_RS, RX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
+import { DESCRIPTOR_BYTES, RX, STATUS_DD, STATUS_EOP, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS, RX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
 import { frameSequence, sequencedFrame } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
@@ -41,6 +41,28 @@ describe("TX descriptor fields", () => {
       { code: "INVALID_CLASS", queue: 2, index: 0, field: "CLASS", value: 9, mentions: ["TX queue 2", "descriptor 0", "CLASS = 9"] },
     );
     expect(raw.writeBack(0)).toEqual({ status: STATUS_DD, error: ErrorCode.INVALID_CLASS });
+  });
+
+  test.each([
+    ["IPSEC on the last descriptor only (the frame left in the clear)", { command: 0 }, { command: TX_COMMAND_IPSEC, saHandle: 0x10001 }, "DESCRIPTOR", 1, "COMMAND.IPSEC (descriptor 0, the frame's first, has 0) = 0x1"],
+    ["another SA_HANDLE on a later descriptor", { command: TX_COMMAND_IPSEC, saHandle: 0x10001 }, { command: TX_COMMAND_IPSEC, saHandle: 0x10002 }, "SA_HANDLE", 0x10002, "SA_HANDLE (descriptor 0, the frame's first, has 0x10001) = 0x10002"],
+    ["another SA_POINTER on a later descriptor", { command: TX_COMMAND_IPSEC, saPointer: 0x4000 }, { command: TX_COMMAND_IPSEC, saPointer: 0x8000 }, "SA_POINTER", 0x8000, "SA_POINTER (descriptor 0, the frame's first, has 0x4000) = 0x8000"],
+  ] as const)("a frame whose descriptors disagree on its IPsec fields, %s: dropped as IPSEC_FIELDS_DIFFER at the later descriptor, nothing sent", (_, first, last, field, value, mention) => {
+    let raw!: RawQueue;
+    const frame = sequencedFrame("to-peer", 2, 1, 200);
+    const top = misuse(
+      function* (top) {
+        raw = new RawQueue(top.driver.base.bus, "tx", 2);
+        const buffer = top.memory.allocate(2048, "buffer");
+        top.memory.write(buffer, frame);
+        raw.writeTx(0, { bufferAddress: buffer, length: 40, ...first });
+        raw.writeTx(1, { bufferAddress: buffer + 40, length: frame.length - 40, ...last, command: last.command | EOP_RS });
+        raw.doorbell(2);
+      },
+      { code: "IPSEC_FIELDS_DIFFER", queue: 2, index: 1, field, value, mentions: ["TX queue 2", "descriptor 1", mention] },
+    );
+    expect(raw.writeBack(1)).toEqual({ status: STATUS_DD, error: ErrorCode.IPSEC_FIELDS_DIFFER });
+    expect(top.peer.received.map((received) => frameSequence(received.bytes).sequence)).not.toContain(1);
   });
 
   test("OFFLOAD has no bits defined: all ones there change nothing; STATUS and ERROR set by the driver are written over", () => {
