@@ -66,8 +66,8 @@ export class RegisterFile {
     for (const observer of this.writeObservers) observer(offset, value);
     if (!this.writeValue(offset, value)) {
       const known = R.registerName(offset, this.shared.queues);
-      // The value the write tried to put there (the register's name says where).
-      if (known) this.shared.errors.report({ code: "READ_ONLY_REGISTER", field: "REGISTER", fieldName: known, value: value >>> 0, ...this.queueOfOffset(offset) });
+      // The offset, not the value: the register takes none, and a misdirected write (an SA record staged with the wrong stride) can carry key bytes.
+      if (known) this.shared.errors.report({ code: "READ_ONLY_REGISTER", field: "REGISTER", fieldName: `offset of ${known} (the value written is not logged)`, value: offset, ...this.queueOfOffset(offset) });
       else this.unknown(offset, "write");
     }
   }

@@ -645,7 +645,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_DOORBELL_ON_DISABLED_QUEUE 9u
 /* An MMIO access to an offset with no register; reads return 0xFFFFFFFF */
 #define NICSIM_ERROR_CODE_UNKNOWN_REGISTER 10u
-/* A write to a read-only register; it is ignored */
+/* A write to a read-only register; it is ignored (value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged with the wrong stride, can carry key bytes) */
 #define NICSIM_ERROR_CODE_READ_ONLY_REGISTER 11u
 /* A TX descriptor CLASS above 7 */
 #define NICSIM_ERROR_CODE_INVALID_CLASS 12u

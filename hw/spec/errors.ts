@@ -49,7 +49,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   DMA_COMPLETION_TIMEOUT: "A DMA read got no completion in time; what it does is as for DMA_READ_ERROR",
   DOORBELL_ON_DISABLED_QUEUE: "A tail write to a queue that is not enabled; the write is ignored",
   UNKNOWN_REGISTER: "An MMIO access to an offset with no register; reads return 0xFFFFFFFF",
-  READ_ONLY_REGISTER: "A write to a read-only register; it is ignored",
+  READ_ONLY_REGISTER: "A write to a read-only register; it is ignored (value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged with the wrong stride, can carry key bytes)",
   INVALID_CLASS: "A TX descriptor CLASS above 7",
   INVALID_SA_HANDLE: "An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND names an index out of range or an operation that is not defined (the command is ignored)",
   SA_RECORD_INVALID: "An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length; it is not used",

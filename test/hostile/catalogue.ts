@@ -35,7 +35,8 @@ const ISAKMP = "test/ike/malformed.test.ts";
 
 export const CATALOGUE: readonly HostileInput[] = [
   // Registers, whichever they are.
-  { input: "A write to any read-only register", outcome: "READ_ONLY_REGISTER naming it (and its queue); the write is ignored", covers: ["error:READ_ONLY_REGISTER", "access:RO"], test: [REGISTERS, "a write to read-only %s is ignored"] },
+  { input: "An SA record's key words staged with the wrong stride, landing on read-only registers (the device's errors, ERRLOG and the summary echoed the key bytes)", outcome: "Each write refused as READ_ONLY_REGISTER with the register's offset; no byte of the key in any message or ERRLOG value", covers: ["secrets:register-writes"], test: ["test/hostile/driver-misuse.test.ts", "key words staged with the wrong stride land on read-only registers: no byte of them is in the device's error, its ERRLOG registers or the summary"] },
+  { input: "A write to any read-only register", outcome: "READ_ONLY_REGISTER naming it (and its queue), with its offset as the value, not what was written; the write is ignored", covers: ["error:READ_ONLY_REGISTER", "access:RO"], test: [REGISTERS, "a write to read-only %s is ignored"] },
   { input: "A read of any write-only register", outcome: "WRITE_ONLY_REGISTER naming it; the read returns 0", covers: ["error:WRITE_ONLY_REGISTER", "access:WO"], test: [REGISTERS, "a read of write-only %s returns 0"] },
   { input: "A per-queue or per-vector register of an instance the device does not have", outcome: "UNKNOWN_REGISTER with the offset; reads return all ones", covers: ["error:UNKNOWN_REGISTER", "access:instance"], test: [REGISTERS, "%s of an instance the device does not have is no register"] },
   { input: "An unaligned access inside any register", outcome: "UNKNOWN_REGISTER with the offset; nothing changes", covers: ["error:UNKNOWN_REGISTER", "access:unaligned"], test: [REGISTERS, "an unaligned access inside %s is no register"] },

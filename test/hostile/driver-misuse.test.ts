@@ -143,12 +143,27 @@ describe("driver misuse raises a modelled error, never a crash", () => {
     expect(value).toBe(0xffffffff);
   });
 
+  test("key words staged with the wrong stride land on read-only registers: no byte of them is in the device's error, its ERRLOG registers or the summary", () => {
+    const key = [0x13121110, 0x17161514, 0x1b1a1918, 0x1f1e1d1c];
+    const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });
+    // Word w written at SA_STAGE(0) + 16 w: these fall on the SA statistics, which are read-only.
+    const landing = [R.SA_TX_HITS, R.SA_TX_MISSES, R.SA_RX_HITS, R.SA_FETCHES];
+    kernel.process("mis-strided", function* () {
+      yield top.driver.base.whenReady();
+      for (const [word, value] of key.entries()) top.driver.base.bus.mmioWrite(landing[word]!, value);
+    });
+    kernel.run({ until: us(20) });
+    expect(top.nic.diagnostics).toHaveLength(4);
+    const shown = JSON.stringify([top.nic.diagnostics.map((diagnostic) => diagnostic.message), top.driver.base.deviceErrors]);
+    for (const word of key) for (const text of [word.toString(16), String(word)]) expect(shown).not.toContain(text);
+  });
+
   test("a write to a read-only register", () => {
     misuse(
       function* (top) {
         top.driver.base.bus.mmioWrite(R.TDH(1), 3);
       },
-      { code: "READ_ONLY_REGISTER", queue: 1, index: null, field: "REGISTER", value: 3, mentions: ["TDH[1] = 0x3"] },
+      { code: "READ_ONLY_REGISTER", queue: 1, index: null, field: "REGISTER", value: R.TDH(1), mentions: [`offset of TDH[1] (the value written is not logged) = 0x${R.TDH(1).toString(16)}`] },
     );
   });
 });
