@@ -11,7 +11,7 @@ import { inFileOrder, ScenarioError } from "../scenario/load.js";
 import { scenarioPath } from "../scenario/overrides.js";
 import { type ServeOutcome, serveOnSocket, serveOnStreams } from "../serve/server.js";
 import { STOPPING_SIGNALS, type StoppingSignal, StopRequest } from "../serve/stop-request.js";
-import { socketPathProblem } from "../serve/socket-path.js";
+import { socketPathInUseProblem } from "../serve/socket-path.js";
 
 export interface ServeCommandOptions {
   readonly socket?: string;
@@ -83,7 +83,7 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
     problems.push(...refused.problems);
   }
   // Where it is to listen, with the other mistakes (it was found only once they were mended).
-  const socket = options.socket === undefined ? null : socketPathProblem(options.socket);
+  const socket = options.socket === undefined ? null : socketPathInUseProblem(options.socket);
   if (socket !== null) problems.push(socket);
   if (problems.length > 0) throw new ScenarioError(options.scenario ? inFileOrder(problems, options.scenario) : problems);
   return config!;

@@ -5,7 +5,8 @@ import { ClientProgram, describeNoConnection, exitStatus } from "./client-progra
 import { Connection, protocolErrorCode } from "./connection.js";
 import { encodeMessage } from "./protocol-codec.js";
 import { type ServeConfig, ServedRun, type ServedRunResult } from "./served-run.js";
-import { prepareSocketPath } from "./socket-path.js";
+import { prepareSocketPath, SocketPathError, socketPathProblem } from "./socket-path.js";
+import { LockFile } from "../../sim/lock-file.js";
 import type { StopRequest } from "./stop-request.js";
 
 export interface ServeOutcome {
@@ -50,6 +51,19 @@ export interface SocketOptions extends ServeOptions {
  * that killed it.
  */
 export async function serveOnSocket(config: ServeConfig, path: string, options: SocketOptions = {}): Promise<ServeOutcome> {
+  // A second server on a live one's path would take its socket over without a word. (The path's own problems first: its lock goes beside it.)
+  const problem = socketPathProblem(path);
+  if (problem !== null) throw new SocketPathError(problem);
+  const lock = LockFile.take(`${path}.lock`, `socket path ${path}`);
+  if (typeof lock === "string") throw new SocketPathError(lock);
+  try {
+    return await serveOnLockedSocket(config, path, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function serveOnLockedSocket(config: ServeConfig, path: string, options: SocketOptions): Promise<ServeOutcome> {
   prepareSocketPath(path);
   const run = new ServedRun(config);
   options.onRun?.(run);

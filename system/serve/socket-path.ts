@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, statSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
+import { lockProblem } from "../../sim/lock-file.js";
 
 /** The longest path a Unix domain socket can have: sockaddr_un.sun_path holds 108 bytes with the terminating zero. */
 export const MAX_SOCKET_PATH_BYTES = 107;
@@ -27,6 +28,11 @@ export function socketPathProblem(path: string): string | null {
   if (!statSync(directory).isDirectory()) return `socket path ${path}: ${directory} is not a directory`;
   if ((existsSync(path) || isDanglingLink(path)) && !lstatSync(path).isSocket()) return `socket path ${path}: a file that is not a socket is there; choose another path`;
   return null;
+}
+
+/** As socketPathProblem, and whether another server holds the path (for the command line's check, before this one takes it). */
+export function socketPathInUseProblem(path: string): string | null {
+  return socketPathProblem(path) ?? lockProblem(`${path}.lock`, `socket path ${path}`);
 }
 
 function isDanglingLink(path: string): boolean {

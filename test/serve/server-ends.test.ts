@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -9,6 +10,7 @@ import { sequencedFrame } from "../../sim/packet/test-frames.js";
 import { encodeMessage, type Message } from "../../system/serve/protocol-codec.js";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig } from "../../system/serve/served-run.js";
 import { serveOnSocket, serveOnStreams } from "../../system/serve/server.js";
+import { StopRequest } from "../../system/serve/stop-request.js";
 import { requireTool } from "../support/tools.js";
 import { LoopbackClient } from "./loopback-client.js";
 
@@ -51,6 +53,34 @@ describe("socket paths are checked before the server listens", () => {
     writeFileSync(join(directory, "device.sock"), "mine");
     await expect(serveOnSocket(config("file"), join(directory, "device.sock"))).rejects.toThrow("a file that is not a socket is there; choose another path");
   }, 5_000);
+});
+
+describe("a socket path another server holds", () => {
+  test("is refused with that server's process while it serves, and its lock is gone once it has ended", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-live-"));
+    const path = join(directory, "device.sock");
+    const stop = new StopRequest();
+    let listening!: () => void;
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    const first = serveOnSocket(config("first"), path, { stop, onListening: () => listening() });
+    await ready;
+    // It took the socket over without a word, and removed the path as it ended.
+    await expect(serveOnSocket(config("second"), path)).rejects.toThrow(`socket path ${path} is in use by process ${process.pid} (this one), another nicsim: its lock file is ${path}.lock`);
+    expect(existsSync(path)).toBe(true);
+    stop.request("SIGTERM");
+    await first;
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  }, 10_000);
+
+  test("a lock left by a process that has gone (killed before it could remove it) is taken over", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-stale-"));
+    const path = join(directory, "device.sock");
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(`${path}.lock`, `${gone}\n`);
+    const { result } = await serveOnSocket(config("stale"), path, { command: [process.execPath, "-e", ""], onClientOutput: () => {} });
+    expect(result.summary.ending.kind).toBe("no-client");
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  }, 10_000);
 });
 
 test("--stdio with nothing at the other end (its input ends before any message): no client connected", async () => {

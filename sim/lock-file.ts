@@ -1,0 +1,79 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+
+/**
+ * A file that says a process is using a name (a socket's path, the files of a run): a second
+ * nicsim taking the same name is refused with the first's process, rather than taking over the
+ * socket or interleaving its files with the first's. A lock whose process has gone (killed
+ * before it could remove it) is taken over.
+ */
+export class LockFile {
+  private released = false;
+  private readonly onExit = () => this.release();
+
+  private constructor(readonly path: string) {
+    process.once("exit", this.onExit);
+  }
+
+  /** Take the lock at `path`, or say which live process holds it (`what` names the thing locked). */
+  static take(path: string, what: string): LockFile | string {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const descriptor = openSync(path, "wx");
+        writeSync(descriptor, `${process.pid}\n`);
+        closeSync(descriptor);
+        return new LockFile(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") return `${what}: cannot make its lock file ${path} (${(error as Error).message.split(",")[0]})`;
+        const problem = lockProblem(path, what);
+        if (problem !== null) return problem;
+        // Its process has gone: the lock is stale.
+        rmQuietly(path);
+      }
+    }
+    return `${what}: its lock file ${path} keeps coming back (another process is taking it)`;
+  }
+
+  /** Remove the lock (once; also when the process exits without releasing it). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    process.off("exit", this.onExit);
+    if (holderOf(this.path) === process.pid) rmQuietly(this.path);
+  }
+}
+
+/** Whether a live process holds the lock at `path`, in words; null when none does (no lock, or a stale one). Changes nothing. */
+export function lockProblem(path: string, what: string): string | null {
+  const holder = holderOf(path);
+  if (holder === null || !alive(holder)) return null;
+  return `${what} is in use by process ${holder}${holder === process.pid ? " (this one)" : ""}, another nicsim: its lock file is ${path} (remove it if that process is not nicsim)`;
+}
+
+/** The process id a lock file names, or null (no file, or not a lock of ours). */
+function holderOf(path: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+  return /^\d+\n$/.test(text) ? Number(text.trim()) : null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // Another user's process is alive too.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function rmQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
