@@ -46,7 +46,7 @@ export class LockFile {
 export function lockProblem(path: string, what: string): string | null {
   const holder = holderOf(path);
   if (holder === null || !alive(holder)) return null;
-  return `${what} is in use by process ${holder}${holder === process.pid ? " (this one)" : ""}, another nicsim: its lock file is ${path} (remove it if that process is not nicsim)`;
+  return `${what}: in use by process ${holder}${holder === process.pid ? " (this one)" : ""}, another nicsim run or server; its lock file is ${path} (remove it if that process is not nicsim)`;
 }
 
 /** The process id a lock file names, or null (no file, or not a lock of ours). */

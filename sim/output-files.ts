@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { OutputError } from "./errors.js";
+import { LockFile } from "./lock-file.js";
 
 /** Where an output file is written, and when it is done: straight to its name, or under a temporary one until the run has finished. */
 export interface OutputNames {
@@ -97,6 +98,7 @@ export class OutputFiles implements OutputNames {
   private readonly files = new Map<string, OutputState>();
   private readonly renamed: string[] = [];
   readonly directory: string;
+  private lock: LockFile | null = null;
 
   constructor(place: OutputPlace | string, private readonly renamer: Renamer = { rename: renameSync }) {
     const { directory, givenBy } = typeof place === "string" ? { directory: place, givenBy: undefined } : place;
@@ -113,6 +115,22 @@ export class OutputFiles implements OutputNames {
   checkNames(paths: readonly string[], directories: readonly string[] = []): void {
     const problems = [...outputNameProblems(paths), ...directories.map((directory) => outputPlaceProblem(directory)).filter((problem) => problem !== null)];
     if (problems.length > 0) throw new OutputError(problems.join("\n  "));
+  }
+
+  /**
+   * Hold `<base>.lock` while the run writes `<base>.*`: a second run with the same name and
+   * directory is refused, rather than sharing the temporary names and mixing its files with ours.
+   */
+  lockFor(base: string): void {
+    const taken = LockFile.take(`${base}.lock`, `the files ${base}.*`);
+    if (typeof taken === "string") throw new OutputError(taken);
+    this.lock = taken;
+  }
+
+  /** Let the files' names go (the run has ended, however it ended). */
+  unlock(): void {
+    this.lock?.release();
+    this.lock = null;
   }
 
   open(path: string): string {
@@ -159,6 +177,7 @@ export class OutputFiles implements OutputNames {
       }
       this.renamed.push(path);
     }
+    this.unlock();
     return [...this.files.keys()];
   }
 
@@ -166,6 +185,7 @@ export class OutputFiles implements OutputNames {
   abandon(): void {
     for (const path of this.files.keys()) rmSync(temporaryName(path), { force: true });
     this.files.clear();
+    this.unlock();
   }
 
   /** The files given their own names so far (by a commit that failed part way: the others are left). */
@@ -248,6 +268,7 @@ export function leavingFilesOnFailure<T>(outputs: OutputFiles | null, flush: () 
     return body();
   } catch (error) {
     if (outputs === null) throw error;
+    outputs.unlock();
     try {
       flush();
     } catch {

@@ -52,7 +52,10 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const outputs = out ? new OutputFiles(dirname(out)) : null;
   const traced = options.waveform !== false;
   // Every name is checked before the run: a directory holding one is found now, not after the run's work.
-  if (out && outputs) outputs.checkNames([...(traced ? [`${out}.vcd`, `${out}.gtkw`] : []), ...[".pcap", ".esp_sa", ".sa-trace.jsonl", ".report.txt", ".report.json"].map((suffix) => `${out}${suffix}`)], traced ? [`${out}.filters`] : []);
+  if (out && outputs) {
+    outputs.checkNames([...(traced ? [`${out}.vcd`, `${out}.gtkw`] : []), ...[".pcap", ".esp_sa", ".sa-trace.jsonl", ".report.txt", ".report.json"].map((suffix) => `${out}${suffix}`)], traced ? [`${out}.filters`] : []);
+    outputs.lockFor(out);
+  }
   const waveform = out && outputs && traced ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }, outputs) : null;
   const capture = out && outputs ? recordCapture(top.wire, `${out}.pcap`, outputs) : null;
   const flush = () => {

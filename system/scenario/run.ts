@@ -95,7 +95,10 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
   let saTrace: RunFiles["saTrace"] = null;
   try {
     // Every name is checked before the run: a directory holding one is found now, not after the run's work.
-    if (base && files) files.checkNames(runFileNames(base, outputs, top.driver.intermediate.ike.configured), outputs.waveform ? [`${base}.filters`] : []);
+    if (base && files) {
+      files.checkNames(runFileNames(base, outputs, top.driver.intermediate.ike.configured), outputs.waveform ? [`${base}.filters`] : []);
+      files.lockFor(base);
+    }
     waveform = base && files && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files, SCENARIO_STORY) : null;
     capture = base && files && outputs.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null;
     saTrace = base && files && outputs.saTrace ? new SaTraceFile(top.driver.intermediate.trace, `${base}.sa-trace.jsonl`, files, tableEntries) : null;

@@ -63,7 +63,10 @@ export class ServedRun {
     this.files = config.directory === null ? null : new OutputFiles(config.directory);
     // Before any client is served: a name taken by a directory, a device or a pipe would fail only when the client leaves.
     const suffixes = [...(config.waveform ? [".vcd", ".gtkw"] : []), ...(config.pcap ? [".pcap", ".esp_sa"] : []), ".summary.json"];
-    if (this.base !== null) this.files!.checkNames(suffixes.map((suffix) => `${this.base}${suffix}`));
+    if (this.base !== null) {
+      this.files!.checkNames(suffixes.map((suffix) => `${this.base}${suffix}`));
+      this.files!.lockFor(this.base);
+    }
     this.waveform = this.base && this.files && config.waveform ? recordWaveform(kernel, this.base, { comment: `nicsim serve ${config.name}, seed ${config.seed}` }, this.files) : null;
     this.capture = this.base && this.files && config.pcap ? recordCapture(top.wire, `${this.base}.pcap`, this.files) : null;
   }
@@ -79,6 +82,15 @@ export class ServedRun {
    */
   finish(ending: ServeEnding): ServedRunResult {
     if (this.result) return this.result;
+    try {
+      return this.finishFiles(ending);
+    } finally {
+      // The names are free for another run however this one ended.
+      this.files?.unlock();
+    }
+  }
+
+  private finishFiles(ending: ServeEnding): ServedRunResult {
     const { kernel } = this.design;
     const files: string[] = [];
     if (this.waveform) {

@@ -1,0 +1,38 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { OutputError, OutputFiles } from "../../sim/output-files.js";
+
+describe("a run's files are its own while it writes them", () => {
+  test("a second run with the same name and directory is refused, naming the first's process (they shared temporary names and mixed their files)", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-"));
+    const first = new OutputFiles(directory);
+    first.lockFor(join(directory, "run"));
+    const second = new OutputFiles(directory);
+    expect(() => second.lockFor(join(directory, "run"))).toThrow(OutputError);
+    expect(() => second.lockFor(join(directory, "run"))).toThrow(`the files ${join(directory, "run")}.*: in use by process ${process.pid} (this one)`);
+    // Another name in the same directory is free.
+    second.lockFor(join(directory, "other"));
+    first.write(join(directory, "run.txt"), "done\n");
+    first.commit();
+    expect(existsSync(join(directory, "run.lock"))).toBe(false);
+    // Committed, the name is free again.
+    const third = new OutputFiles(directory);
+    third.lockFor(join(directory, "run"));
+    third.abandon();
+    expect(existsSync(join(directory, "run.lock"))).toBe(false);
+    second.abandon();
+  });
+
+  test("a lock whose process has gone is taken over", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-stale-"));
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(join(directory, "run.lock"), `${gone}\n`);
+    const files = new OutputFiles(directory);
+    files.lockFor(join(directory, "run"));
+    files.abandon();
+    expect(existsSync(join(directory, "run.lock"))).toBe(false);
+  });
+});
