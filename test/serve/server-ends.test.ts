@@ -83,6 +83,20 @@ describe("a socket path another server holds", () => {
   }, 10_000);
 });
 
+test("PEER_SEND of many frames with no gap is made as the line takes them: no zero-delay loop, nothing held beyond the line (it looped to a simulation error, or held gigabytes)", () => {
+  const client = new LoopbackClient();
+  client.hello();
+  client.send("PEER_SEND", { gap_ps: 0, count: 150_000, bytes: 60, traffic_class: 0, esp: 0 });
+  const reply = client.request("WAIT", { duration_ps: 2_000_000 });
+  expect(reply.name).toBe("WAIT_REPLY");
+  expect(client.result).toBeNull();
+  // As many as the line carries in the 2 µs (a frame's time: preamble, FCS and gap included), not 150,000.
+  const onLine = Math.floor(2_000_000 / client.run.design.top.wire.occupancy(60));
+  const sent = (client.request("PEER_STATUS", {}).values as { sent: number }).sent;
+  expect(sent).toBeGreaterThanOrEqual(onLine);
+  expect(sent).toBeLessThanOrEqual(onLine + 3);
+});
+
 test("--stdio with nothing at the other end (its input ends before any message): no client connected", async () => {
   const { result } = await serveOnStreams(config("nobody"), Readable.from([]), new PassThrough());
   expect(result.summary.ending).toEqual({ kind: "no-client", reason: "its input ended before any message", text: "no client connected: its input ended before any message" });
