@@ -570,7 +570,7 @@ NICSIM_STATIC_ASSERT(NICSIM_RX_DESCRIPTOR_SA_HANDLE_OFFSET + NICSIM_RX_DESCRIPTO
 /* SA_RECORD.FLAGS, bytes 16..16: bit 0 ESN, bit 1 HAS_TAG, bit 2 IPv6 addresses */
 #define NICSIM_SA_RECORD_FLAGS_OFFSET 16u
 #define NICSIM_SA_RECORD_FLAGS_SIZE 1u
-/* SA_RECORD_FLAGS.ESN: Extended sequence numbers */
+/* SA_RECORD_FLAGS.ESN: Extended sequence numbers: the device refuses such a record (SA_RECORD_INVALID); the drivers keep ESN SAs in software */
 #define NICSIM_SA_RECORD_FLAGS_ESN_SHIFT 0u
 #define NICSIM_SA_RECORD_FLAGS_ESN_WIDTH 1u
 #define NICSIM_SA_RECORD_FLAGS_ESN_MASK 0x00000001u
@@ -651,7 +651,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_INVALID_CLASS 12u
 /* An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND names an index out of range or an operation that is not defined (the command is ignored) */
 #define NICSIM_ERROR_CODE_INVALID_SA_HANDLE 13u
-/* An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length; it is not used */
+/* An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length, is of the other direction, or asks for ESN (FLAGS.ESN: the device does not process extended sequence numbers); it is not used */
 #define NICSIM_ERROR_CODE_SA_RECORD_INVALID 14u
 /* An ESP packet too short for its SA's header, IV and ICV, or whose SPI is not its SA's; TX drops it, RX flags it */
 #define NICSIM_ERROR_CODE_ESP_MALFORMED 15u

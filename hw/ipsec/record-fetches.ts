@@ -14,7 +14,10 @@ export function checkRecord(bytes: Uint8Array, direction: SaDirection): SaRecord
   const fields = decodeSaRecord(bytes);
   if ("problem" in fields) return fields;
   const wanted = direction === "rx" ? SA_DIRECTION_INBOUND : SA_DIRECTION_OUTBOUND;
-  return fields.direction === wanted ? fields : { problem: `not an ${direction === "rx" ? "inbound" : "outbound"} SA`, offset: SA_RECORD.DIRECTION };
+  if (fields.direction !== wanted) return { problem: `not an ${direction === "rx" ? "inbound" : "outbound"} SA`, offset: SA_RECORD.DIRECTION };
+  // Refused at the install rather than taken and every packet under it dropped: the drivers keep ESN SAs in software.
+  if (fields.esn) return { problem: "FLAGS.ESN: this device does not process extended sequence numbers", offset: SA_RECORD.FLAGS };
+  return fields;
 }
 
 /**

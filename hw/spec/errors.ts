@@ -52,7 +52,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   READ_ONLY_REGISTER: "A write to a read-only register; it is ignored (value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged with the wrong stride, can carry key bytes)",
   INVALID_CLASS: "A TX descriptor CLASS above 7",
   INVALID_SA_HANDLE: "An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND names an index out of range or an operation that is not defined (the command is ignored)",
-  SA_RECORD_INVALID: "An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length; it is not used",
+  SA_RECORD_INVALID: "An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length, is of the other direction, or asks for ESN (FLAGS.ESN: the device does not process extended sequence numbers); it is not used",
   ESP_MALFORMED: "An ESP packet too short for its SA's header, IV and ICV, or whose SPI is not its SA's; TX drops it, RX flags it",
   ESP_ICV_FAILED: "RX: the ICV did not verify; the packet is delivered flagged, undecrypted",
   SA_INVALIDATED: "The SA table entry was invalidated while the packet was in the NIC (its SA already looked up); the packet is dropped. A descriptor looked up after the invalidation is refused as STALE_SA_HANDLE",

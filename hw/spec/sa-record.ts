@@ -19,7 +19,7 @@ export const SA_DIRECTION_INBOUND = 1;
 const ESP_PROTOCOL = 50;
 
 export const SA_FLAGS_FIELDS = bitFields([
-  { name: "ESN", bit: 0, width: 1, description: "Extended sequence numbers" },
+  { name: "ESN", bit: 0, width: 1, description: "Extended sequence numbers: the device refuses such a record (SA_RECORD_INVALID); the drivers keep ESN SAs in software" },
   { name: "HAS_TAG", bit: 1, width: 1, description: "QOS_GROUP holds an ipsec_qos_group tag; without it, classify by the inner DSCP" },
   { name: "IPV6", bit: 2, width: 1, description: "SOURCE and DESTINATION are IPv6 addresses" },
 ]);

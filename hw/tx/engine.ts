@@ -333,9 +333,9 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
 
   private encrypt(packet: TxPacket, entry: SaEntry): void {
     const layout = espLayout(packet.frame!, entry.icvLength);
-    if (!layout || layout.spi !== entry.spi || entry.esn) {
+    if (!layout || layout.spi !== entry.spi) {
       const first = packet.descriptors[0]!;
-      return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName: entry.esn ? "SA (ESN is processed in software)" : "ESP packet", index: first.index, value: packet.length });
+      return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName: "ESP packet", index: first.index, value: packet.length });
     }
     this.offload.txCrypto.submit({ encrypt: true, entry, queue: packet.queue, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
   }

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { STATUS_DD } from "../../hw/spec/descriptors.js";
 import { ErrorCode } from "../../hw/spec/errors.js";
 import * as R from "../../hw/spec/registers.js";
-import { SA_RECORD, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
+import { SA_FLAG_ESN, SA_RECORD, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
 import type { DeviceBus } from "../../hw/spec/bus.js";
 import { type Command, delay } from "../../sim/process.js";
 import type { NicSystem } from "../../system/nic-system.js";
@@ -152,4 +152,17 @@ describe("SA record errors name the field, never the bytes found in it", () => {
       if (word >= 0x1_0000) expect(text).not.toContain(String(word));
     }
   });
+});
+
+test("an SA record asking for ESN is refused at the install as SA_RECORD_INVALID naming FLAGS.ESN (it was taken, then every packet under it dropped as ESP_MALFORMED)", () => {
+  const statuses: number[] = [];
+  const { top } = raw(function* (top) {
+    const record = recordOf(top, "outbound", 0x1000).slice();
+    record[SA_RECORD.FLAGS] = record[SA_RECORD.FLAGS]! | SA_FLAG_ESN;
+    statuses.push(yield* command(top.driver.base.bus, record, R.SA_COMMAND_INSTALL | ENTRY));
+  });
+  expect(statuses[0]! & R.SA_STATUS_CODE_MASK).toBe(ErrorCode.SA_RECORD_INVALID);
+  expect(top.nic.diagnostics.map((d) => [d.code, d.field])).toEqual([["SA_RECORD_INVALID", "SA_COMMAND"]]);
+  expect(top.nic.diagnostics[0]!.message).toContain("FLAGS.ESN: this device does not process extended sequence numbers");
+  expect(top.nic.saCache.counts.installs).toBe(0);
 });
