@@ -199,8 +199,8 @@ export class RegisterFile {
   private readSaRegister(offset: number): number | undefined {
     const cache = this.offload.cache;
     const counts = cache.counts;
-    if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) return stageWord(this.stage, (offset - R.SA_STAGE(0)) / 4);
-    if (offset >= R.SA_QOS_MAP(0) && offset < R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS) && offset % 4 === 0) {
+    if (offset >= R.SA_STAGE(0) && offset <= R.SA_STAGE(R.SA_STAGE_WORDS - 1) && offset % 4 === 0) return stageWord(this.stage, (offset - R.SA_STAGE(0)) / 4);
+    if (offset >= R.SA_QOS_MAP(0) && offset <= R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS - 1) && offset % 4 === 0) {
       return R.encodeQosMapWord(this.offload.qosClasses, (offset - R.SA_QOS_MAP(0)) / 4);
     }
     switch (offset) {
@@ -218,11 +218,11 @@ export class RegisterFile {
   }
 
   private writeSaRegister(offset: number, value: number): boolean {
-    if (offset >= R.SA_STAGE(0) && offset < R.SA_STAGE(R.SA_STAGE_WORDS) && offset % 4 === 0) {
+    if (offset >= R.SA_STAGE(0) && offset <= R.SA_STAGE(R.SA_STAGE_WORDS - 1) && offset % 4 === 0) {
       writeStageWord(this.stage, (offset - R.SA_STAGE(0)) / 4, value);
       return true;
     }
-    if (offset >= R.SA_QOS_MAP(0) && offset < R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS) && offset % 4 === 0) {
+    if (offset >= R.SA_QOS_MAP(0) && offset <= R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS - 1) && offset % 4 === 0) {
       for (const { tag, trafficClass } of R.decodeQosMapWord(value, (offset - R.SA_QOS_MAP(0)) / 4)) {
         if (trafficClass !== undefined) this.offload.qosClasses.set(tag, trafficClass);
         else this.offload.qosClasses.delete(tag);

@@ -47,27 +47,40 @@ export const ERRLOG_POP = 0x0418;
 const VECTOR_STRIDE = 4;
 const QUEUE_STRIDE = 0x40;
 const STATISTICS_STRIDE = 0x20;
+/** Interrupt vectors: one per queue and the error vector. */
+const MAX_VECTORS = MAX_QUEUES + 1;
 
-export const EITR = (vector: number): number => 0x0200 + VECTOR_STRIDE * vector;
-export const EITR_PACKETS = (vector: number): number => 0x0280 + VECTOR_STRIDE * vector;
+/**
+ * Instance `index` of a register at `base` every `stride` bytes, of `count` instances. An index it
+ * does not have is refused: `SA_STAGE(32)` would be SA_COMMAND, `TDBAL(64)` RDBAL(0).
+ */
+function instances(name: string, base: number, stride: number, count: number): (index: number) => number {
+  return (index) => {
+    if (!Number.isInteger(index) || index < 0 || index >= count) throw new RangeError(`${name} has instances 0 to ${count - 1}; not ${String(index)}`);
+    return base + stride * index;
+  };
+}
 
-export const TDBAL = (queue: number): number => 0x1000 + QUEUE_STRIDE * queue;
-export const TDBAH = (queue: number): number => 0x1004 + QUEUE_STRIDE * queue;
-export const TDLEN = (queue: number): number => 0x1008 + QUEUE_STRIDE * queue;
-export const TDH = (queue: number): number => 0x1010 + QUEUE_STRIDE * queue;
-export const TDT = (queue: number): number => 0x1018 + QUEUE_STRIDE * queue;
-export const TXDCTL = (queue: number): number => 0x1028 + QUEUE_STRIDE * queue;
+export const EITR = instances("EITR", 0x0200, VECTOR_STRIDE, MAX_VECTORS);
+export const EITR_PACKETS = instances("EITR_PACKETS", 0x0280, VECTOR_STRIDE, MAX_VECTORS);
+
+export const TDBAL = instances("TDBAL", 0x1000, QUEUE_STRIDE, MAX_QUEUES);
+export const TDBAH = instances("TDBAH", 0x1004, QUEUE_STRIDE, MAX_QUEUES);
+export const TDLEN = instances("TDLEN", 0x1008, QUEUE_STRIDE, MAX_QUEUES);
+export const TDH = instances("TDH", 0x1010, QUEUE_STRIDE, MAX_QUEUES);
+export const TDT = instances("TDT", 0x1018, QUEUE_STRIDE, MAX_QUEUES);
+export const TXDCTL = instances("TXDCTL", 0x1028, QUEUE_STRIDE, MAX_QUEUES);
 /** The fault that disabled TX queue q (fields: F.QUEUE_FAULT_FIELDS.list). */
-export const TDFAULT = (queue: number): number => 0x1030 + QUEUE_STRIDE * queue;
+export const TDFAULT = instances("TDFAULT", 0x1030, QUEUE_STRIDE, MAX_QUEUES);
 
-export const RDBAL = (queue: number): number => 0x2000 + QUEUE_STRIDE * queue;
-export const RDBAH = (queue: number): number => 0x2004 + QUEUE_STRIDE * queue;
-export const RDLEN = (queue: number): number => 0x2008 + QUEUE_STRIDE * queue;
-export const SRRCTL = (queue: number): number => 0x200c + QUEUE_STRIDE * queue;
-export const RDH = (queue: number): number => 0x2010 + QUEUE_STRIDE * queue;
-export const RDT = (queue: number): number => 0x2018 + QUEUE_STRIDE * queue;
-export const RXDCTL = (queue: number): number => 0x2028 + QUEUE_STRIDE * queue;
-export const RDFAULT = (queue: number): number => 0x2030 + QUEUE_STRIDE * queue;
+export const RDBAL = instances("RDBAL", 0x2000, QUEUE_STRIDE, MAX_QUEUES);
+export const RDBAH = instances("RDBAH", 0x2004, QUEUE_STRIDE, MAX_QUEUES);
+export const RDLEN = instances("RDLEN", 0x2008, QUEUE_STRIDE, MAX_QUEUES);
+export const SRRCTL = instances("SRRCTL", 0x200c, QUEUE_STRIDE, MAX_QUEUES);
+export const RDH = instances("RDH", 0x2010, QUEUE_STRIDE, MAX_QUEUES);
+export const RDT = instances("RDT", 0x2018, QUEUE_STRIDE, MAX_QUEUES);
+export const RXDCTL = instances("RXDCTL", 0x2028, QUEUE_STRIDE, MAX_QUEUES);
+export const RDFAULT = instances("RDFAULT", 0x2030, QUEUE_STRIDE, MAX_QUEUES);
 
 const REGISTER_SPAN = 0x1_0000_0000;
 
@@ -99,15 +112,15 @@ export function queueRegisterAt(offset: number, queues: number): { direction: "t
   return { direction, queue: Math.floor(delta / QUEUE_STRIDE), register };
 }
 
-export const TQPC = (queue: number): number => 0x3000 + STATISTICS_STRIDE * queue;
-export const TQBC = (queue: number): number => 0x3004 + STATISTICS_STRIDE * queue;
-export const RQPC = (queue: number): number => 0x3008 + STATISTICS_STRIDE * queue;
-export const RQBC = (queue: number): number => 0x300c + STATISTICS_STRIDE * queue;
-export const RQDPC = (queue: number): number => 0x3010 + STATISTICS_STRIDE * queue;
+export const TQPC = instances("TQPC", 0x3000, STATISTICS_STRIDE, MAX_QUEUES);
+export const TQBC = instances("TQBC", 0x3004, STATISTICS_STRIDE, MAX_QUEUES);
+export const RQPC = instances("RQPC", 0x3008, STATISTICS_STRIDE, MAX_QUEUES);
+export const RQBC = instances("RQBC", 0x300c, STATISTICS_STRIDE, MAX_QUEUES);
+export const RQDPC = instances("RQDPC", 0x3010, STATISTICS_STRIDE, MAX_QUEUES);
 
 /** SA table (the cryptography information table): a staged record image and a command register. */
-export const SA_STAGE = (word: number): number => 0x5000 + 4 * word;
 export const SA_STAGE_WORDS = 32;
+export const SA_STAGE = instances("SA_STAGE", 0x5000, 4, SA_STAGE_WORDS);
 export const SA_COMMAND = 0x5080;
 export const SA_STATUS = 0x5084;
 export const SA_TABLE_SIZE = 0x5088;
@@ -119,14 +132,14 @@ export const SA_RX_MISSES = 0x509c;
 export const SA_FETCHES = 0x50a0;
 export const SA_STALE_HANDLES = 0x50a4;
 /** Scheduling of traffic class (queue) q: the policy map, in hardware (fields: F.TX_SCHED_FIELDS.list). */
-export const TX_SCHED = (queue: number): number => 0x5200 + 4 * queue;
+export const TX_SCHED = instances("TX_SCHED", 0x5200, 4, MAX_QUEUES);
 
 /** Queue q's part of the TX packet buffer, in KB (per-class partitioning; fields: F.TXPBSIZE_FIELDS.list). */
-export const TXPBSIZE = (queue: number): number => 0x5240 + 4 * queue;
+export const TXPBSIZE = instances("TXPBSIZE", 0x5240, 4, MAX_QUEUES);
 
 /** Traffic class by ipsec_qos_group tag for RX classification: 8 tags per register, 4 bits each (bit 3 valid, bits 2:0 class). */
-export const SA_QOS_MAP = (word: number): number => 0x5100 + 4 * word;
 export const SA_QOS_MAP_WORDS = 32;
+export const SA_QOS_MAP = instances("SA_QOS_MAP", 0x5100, 4, SA_QOS_MAP_WORDS);
 
 /** Ring bases must be aligned to this many bytes, and ring lengths a multiple of it. */
 export const RING_ALIGNMENT = 128;

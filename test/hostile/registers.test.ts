@@ -188,3 +188,13 @@ describe("register values out of their range", () => {
     expect(after).toBe(before);
   });
 });
+
+test("a register's instance helper refuses an index it does not have, which named another register (SA_STAGE(32) was SA_COMMAND, TDBAL(64) RDBAL(0))", () => {
+  expect(() => R.SA_STAGE(R.SA_STAGE_WORDS)).toThrow("SA_STAGE has instances 0 to 31; not 32");
+  expect(() => R.TDBAL(64)).toThrow("TDBAL has instances 0 to 7; not 64");
+  expect(() => R.EITR(32)).toThrow("EITR has instances 0 to 8; not 32");
+  expect(() => R.SA_QOS_MAP(-1)).toThrow("SA_QOS_MAP has instances 0 to 31; not -1");
+  expect(() => R.TDT(1.5)).toThrow("TDT has instances 0 to 7; not 1.5");
+  expect(R.SA_STAGE(31)).toBe(R.SA_STAGE(0) + 124);
+  expect(R.EITR(8)).toBe(R.EITR(0) + 32);
+});
