@@ -15,7 +15,7 @@ import { Mac } from "./mac.js";
 import { RegisterFile } from "./register-file.js";
 import { RxEngine } from "./rx/engine.js";
 import { type NicShared, NicSharedToken } from "./config.js";
-import { type DeviceBus, registerValue } from "./spec/bus.js";
+import { type DeviceBus, registerOffset, registerValue } from "./spec/bus.js";
 import { MAX_QUEUES } from "./spec/registers.js";
 import { Statistics } from "./statistics.js";
 import { TxEngine } from "./tx/engine.js";
@@ -108,6 +108,7 @@ export class Nic extends Component implements DeviceBus {
   }
 
   mmioRead(offset: number): Command {
+    registerOffset(offset, "read");
     return {
       arm: (scheduler, process) => {
         const now = scheduler.now;
@@ -124,6 +125,7 @@ export class Nic extends Component implements DeviceBus {
   }
 
   mmioWrite(offset: number, written: number): void {
+    registerOffset(offset, "write");
     const value = registerValue(written, () => this.registers.nameOf(offset));
     const now = this.kernel.now;
     const arrival = Math.max(now + this.params.mmioWriteNanoseconds * 1000, this.lastWriteArrival);

@@ -32,4 +32,16 @@ export function registerValue(value: number, register: () => string): number {
   return value >>> 0;
 }
 
+/**
+ * A register offset as the bus takes it: a whole number of bytes from 0 to 0xffffffff. Anything
+ * else (NaN, a fraction, a negative number, a string) is the caller's mistake, refused as such;
+ * a whole offset where no register is stays the device's UNKNOWN_REGISTER.
+ */
+export function registerOffset(offset: number, access: "read" | "write"): number {
+  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0 || offset > 0xffff_ffff) {
+    throw new RangeError(`MMIO ${access} at offset ${typeof offset === "string" ? JSON.stringify(offset) : String(offset)}: an offset is a whole number of bytes from 0 to 0xffffffff`);
+  }
+  return offset;
+}
+
 export const DeviceBusToken = Symbol("DeviceBus");

@@ -1,3 +1,4 @@
+import { didYouMean } from "../../sim/suggest.js";
 import type { LayoutField } from "./layout.js";
 
 /**
@@ -46,8 +47,14 @@ export function compileDecode(name: string, bytes: number, fields: readonly Layo
 }
 
 /** encode(values): an image with the given fields, every other byte 0. */
-export function compileEncode(bytes: number, fields: readonly LayoutField[]): (values: Readonly<Record<string, unknown>>) => Uint8Array {
+export function compileEncode(name: string, bytes: number, fields: readonly LayoutField[]): (values: Readonly<Record<string, unknown>>) => Uint8Array {
   checkKeys(fields);
+  // A misspelt field (bufferAdress) would leave its field 0 without a word.
+  const known = new Set(fields.map((field) => field.key));
+  const unknownKey = (values: Readonly<Record<string, unknown>>): never => {
+    const key = Object.keys(values).find((candidate) => !known.has(candidate))!;
+    throw new RangeError(`${name}: no field '${key}'${didYouMean(key, known)} (fields: ${[...known].join(", ")})`);
+  };
   const statements = fields.map((field, index) => {
     const value = `values.${field.key}`;
     // Byte strings, and numbers that do not fit, go through the field's own writer (which refuses the latter).
@@ -57,9 +64,10 @@ export function compileEncode(bytes: number, fields: readonly LayoutField[]): (v
   });
   const body = `
     return function encode(values) {
+      for (const key in values) if (!known.has(key)) unknownKey(values);
       const image = new Uint8Array(${bytes});
       ${statements.join("\n      ")}
       return image;
     };`;
-  return new Function("fields", body)(fields) as (values: Readonly<Record<string, unknown>>) => Uint8Array;
+  return new Function("fields", "known", "unknownKey", body)(fields, known, unknownKey) as (values: Readonly<Record<string, unknown>>) => Uint8Array;
 }

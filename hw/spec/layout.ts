@@ -137,7 +137,7 @@ function build<T extends Specs>(name: string, bytes: number, at: number, specs: 
     fields,
     list,
     offsets: Object.fromEntries(list.map((field) => [field.name, field.offset])) as Layout<T>["offsets"],
-    encode: compileEncode(bytes, list) as Layout<T>["encode"],
+    encode: compileEncode(name, bytes, list) as Layout<T>["encode"],
     decode: compileDecode(name, bytes, list) as Layout<T>["decode"],
     pick(partName, keys) {
       return build(partName, bytes, at, pickSpecs(specs, keys, 0));

@@ -70,7 +70,12 @@ const SALT_BYTES = SA_RECORD_LAYOUT.fields.salt.bytes;
 const ADDRESS_BYTES = SA_RECORD_LAYOUT.fields.source.bytes;
 
 export function encodeSaRecord(fields: SaRecordFields): Uint8Array {
+  // Said by name, never with a value (the key material is one).
+  for (const name of ["keyMaterial", "source", "destination"] as const) {
+    if (!(fields[name] instanceof Uint8Array)) throw new RangeError(`SA record: ${name} ${fields[name] === undefined ? "is missing" : "must be a Uint8Array"}`);
+  }
   const keyLength = fields.keyMaterial.length - SALT_BYTES;
+  if (keyLength !== 16 && keyLength !== 32) throw new RangeError(`SA record: keyMaterial holds ${fields.keyMaterial.length} bytes; expected a 16- or 32-byte key and its ${SALT_BYTES}-byte salt (${16 + SALT_BYTES} or ${32 + SALT_BYTES})`);
   return SA_RECORD_LAYOUT.encode({
     magic: SA_RECORD_MAGIC,
     recordLength: SA_RECORD_BYTES,

@@ -129,6 +129,8 @@ export class HostMemory {
   }
 
   write(address: number, bytes: Uint8Array): void {
+    // A string or a plain array would be written as zeros, or its numbers cut to bytes, without a word.
+    if (!(bytes instanceof Uint8Array)) throw new HostMemoryError(`write at ${typeof address === "number" ? formatAddress(address) : String(address)}: expected the bytes as a Uint8Array (or Buffer), not ${Array.isArray(bytes) ? "an array" : typeof bytes}`);
     this.check(address, bytes.length, "write");
     const pageOffset = address % PAGE_SIZE;
     if (pageOffset + bytes.length <= PAGE_SIZE) {
@@ -176,6 +178,7 @@ export class HostMemory {
 
   private check(address: number, length: number, access: string): void {
     if (!(address >= 0 && address <= Number.MAX_SAFE_INTEGER && address % 1 === 0)) throw new HostMemoryError(`${access} at ${address}: not a host address`);
+    if (!(length >= 0 && length % 1 === 0)) throw new HostMemoryError(`${access} of ${length} bytes at ${formatAddress(address)}: a length is a whole number of bytes, 0 or more`);
     if (!this.options.guard || length === 0 || this.regionOf(address, length)) return;
     const inside = this.regionOf(address);
     const before = inside ? undefined : this.regionBefore(address);

@@ -1,0 +1,38 @@
+import { describe, expect, test } from "vitest";
+import { TX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
+import { encodeSaRecord, type SaRecordFields } from "../../hw/spec/sa-record.js";
+import { HostMemoryError } from "../../sim/host/memory.js";
+import { system } from "../support/nic.js";
+
+describe("the library's own calls refuse what is not a value of theirs, saying what was expected (they took NaN as an offset, wrote a string as zeros, dropped a misspelt field)", () => {
+  const { top } = system();
+  const bus = top.driver.base.bus;
+
+  test.each([
+    ["NaN", () => bus.mmioWrite(NaN, 1), "MMIO write at offset NaN: an offset is a whole number of bytes from 0 to 0xffffffff"],
+    ["a negative offset", () => bus.mmioWrite(-4, 1), "MMIO write at offset -4:"],
+    ["a string", () => bus.mmioWrite("0x0" as unknown as number, 1), 'MMIO write at offset "0x0":'],
+    ["a fraction, read", () => bus.mmioRead(1.5), "MMIO read at offset 1.5:"],
+  ] as const)("an MMIO offset that is not one: %s", (_, call, message) => {
+    expect(call).toThrow(RangeError);
+    expect(call).toThrow(message);
+  });
+
+  test("host memory: a negative length, and bytes that are not a Uint8Array", () => {
+    expect(() => top.memory.read(0x1000, -1)).toThrow(HostMemoryError);
+    expect(() => top.memory.read(0x1000, -1)).toThrow("a length is a whole number of bytes, 0 or more");
+    expect(() => top.memory.write(0x1000, "abc" as unknown as Uint8Array)).toThrow("expected the bytes as a Uint8Array (or Buffer), not string");
+    expect(() => top.memory.write(0x1000, [300, -1] as unknown as Uint8Array)).toThrow("not an array");
+  });
+
+  test("a layout's encoder refuses a field it does not have, with the one meant", () => {
+    expect(() => TX_DESCRIPTOR.encode({ bufferAdress: 5 } as never)).toThrow("TX descriptor: no field 'bufferAdress' (did you mean bufferAddress?)");
+  });
+
+  test("an SA record without its key material, or with key material of no key's length, is refused by name, never showing it", () => {
+    expect(() => encodeSaRecord({} as SaRecordFields)).toThrow("SA record: keyMaterial is missing");
+    const secret = new Uint8Array(7).fill(0xab);
+    const call = () => encodeSaRecord({ keyMaterial: secret, source: new Uint8Array(4), destination: new Uint8Array(4) } as unknown as SaRecordFields);
+    expect(call).toThrow("SA record: keyMaterial holds 7 bytes; expected a 16- or 32-byte key and its 4-byte salt (20 or 36)");
+  });
+});
