@@ -49,6 +49,11 @@ export class RingRegisters {
   enable(extraCheck: () => boolean = () => true): boolean {
     const base = fromRegisterHalves(this.baseLow, this.baseHigh);
     const prefix = this.registerPrefix;
+    // What the device took before the disable would complete into the new ring: its head would move by descriptors never posted.
+    if (this.inDevice > 0) {
+      this.report("ENABLE_WHILE_BUSY", "REGISTER", `${this.direction === "tx" ? "TXDCTL" : "RXDCTL"}.ENABLE (BUSY: ${this.direction === "tx" ? "frames" : "write-backs"} still in the device)`, this.inDevice);
+      return false;
+    }
     if (base % RING_ALIGNMENT !== 0) {
       this.report("UNALIGNED_RING_BASE", "RING_BASE", `${prefix}BAL`, base);
       return false;

@@ -677,6 +677,8 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_SA_DUPLICATE 25u
 /* A TX frame whose descriptors disagree on COMMAND.IPSEC, SA_HANDLE or SA_POINTER: each of a frame's descriptors carries its first's (the SA is the first's), so the frame is dropped rather than sent in the clear or under one of two SAs (value: the field as the descriptor named gives it) */
 #define NICSIM_ERROR_CODE_IPSEC_FIELDS_DIFFER 26u
+/* TXDCTL/RXDCTL.ENABLE written while the queue is still BUSY with what the device took before it was disabled: the write is ignored (the queue stays disabled), since that work would complete into the new ring and move its head; wait for BUSY to clear (value: the frames or write-backs still in the device) */
+#define NICSIM_ERROR_CODE_ENABLE_WHILE_BUSY 27u
 
 /* Field codes (ERRLOG_LOCATION.FIELD) */
 #define NICSIM_FIELD_CODE_NONE 0u
@@ -726,6 +728,7 @@ static inline const char *nicsim_error_name(uint32_t code) {
   case 24u: return "SA_ENTRY_OCCUPIED";
   case 25u: return "SA_DUPLICATE";
   case 26u: return "IPSEC_FIELDS_DIFFER";
+  case 27u: return "ENABLE_WHILE_BUSY";
   default: return (const char *)0;
   }
 }

@@ -27,6 +27,7 @@ export const ErrorCode = {
   SA_ENTRY_OCCUPIED: 24,
   SA_DUPLICATE: 25,
   IPSEC_FIELDS_DIFFER: 26,
+  ENABLE_WHILE_BUSY: 27,
 } as const;
 export type ErrorCodeName = keyof typeof ErrorCode;
 
@@ -65,6 +66,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   SA_ENTRY_OCCUPIED: "SA_COMMAND installs into an entry that holds an SA without REPLACE; the command is ignored and the entry keeps its SA",
   SA_DUPLICATE: "SA_COMMAND installs an SA (SPI and destination) that another entry of the same table already holds; the command is ignored (value: the other entry's index)",
   IPSEC_FIELDS_DIFFER: "A TX frame whose descriptors disagree on COMMAND.IPSEC, SA_HANDLE or SA_POINTER: each of a frame's descriptors carries its first's (the SA is the first's), so the frame is dropped rather than sent in the clear or under one of two SAs (value: the field as the descriptor named gives it)",
+  ENABLE_WHILE_BUSY: "TXDCTL/RXDCTL.ENABLE written while the queue is still BUSY with what the device took before it was disabled: the write is ignored (the queue stays disabled), since that work would complete into the new ring and move its head; wait for BUSY to clear (value: the frames or write-backs still in the device)",
 };
 
 /** Which field or register an error log entry points at (ERRLOG_LOCATION.FIELD). */

@@ -158,6 +158,37 @@ describe("driver misuse raises a modelled error, never a crash", () => {
     for (const word of key) for (const text of [word.toString(16), String(word)]) expect(shown).not.toContain(text);
   });
 
+  test("a queue enabled again while still BUSY with frames from before its disable is refused as ENABLE_WHILE_BUSY (those frames moved the new ring's head, and the next doorbell was an overrun); once BUSY clears it enables, its head at 0", () => {
+    let raw!: RawQueue;
+    let headAfter = -1;
+    let busySeen = false;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        raw = new RawQueue(bus, "tx", 2);
+        for (let index = 0; index < 15; index++) {
+          const buffer = top.memory.allocate(2048, "buffer");
+          const frame = sequencedFrame("to-peer", 2, index, 1400);
+          top.memory.write(buffer, frame);
+          raw.writeTx(index, { bufferAddress: buffer, length: frame.length, command: TX_COMMAND_EOP | TX_COMMAND_RS });
+        }
+        raw.doorbell(15);
+        yield delay(us(2));
+        bus.mmioWrite(R.TXDCTL(2), 0);
+        bus.mmioWrite(R.TXDCTL(2), R.QUEUE_ENABLE);
+        const control = (yield bus.mmioRead(R.TXDCTL(2))) as number;
+        busySeen = R.QUEUE_CONTROL_FIELDS.BUSY.get(control) === 1 && R.QUEUE_CONTROL_FIELDS.ENABLE.get(control) === 0;
+        while (R.QUEUE_CONTROL_FIELDS.BUSY.get((yield bus.mmioRead(R.TXDCTL(2))) as number)) yield delay(us(1));
+        bus.mmioWrite(R.TXDCTL(2), R.QUEUE_ENABLE);
+        yield delay(us(5));
+        headAfter = (yield bus.mmioRead(R.TDH(2))) as number;
+      },
+      { code: "ENABLE_WHILE_BUSY", queue: 2, index: null, field: "REGISTER", value: NaN, mentions: ["TX queue 2", "TXDCTL.ENABLE (BUSY: frames still in the device)"] },
+    );
+    expect(busySeen).toBe(true);
+    expect(headAfter).toBe(0);
+  });
+
   test("a write to a read-only register", () => {
     misuse(
       function* (top) {
