@@ -235,7 +235,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_RDLEN_STRIDE 0x40u
 #define NICSIM_RDLEN(q) (0x2008u + 0x40u * (uint32_t)(q))
 
-/* SRRCTL[q] (RW, reset 0x800): RX buffer size in bytes (1 to 16384); longer frames span several descriptors */
+/* SRRCTL[q] (RW, reset 0x800): RX buffer size in bytes (1 to 16384); longer frames span several descriptors. A frame needing more buffers than the ring has descriptors less one is dropped (RX_RING_TOO_SHORT), as it could never be handed over */
 #define NICSIM_SRRCTL_STRIDE 0x40u
 #define NICSIM_SRRCTL(q) (0x200Cu + 0x40u * (uint32_t)(q))
 

@@ -37,7 +37,7 @@ interface RxFrame {
   handle: number;
 }
 
-type Tag = DescriptorFetch | { kind: "write-back"; queue: number; frameLength: number; eop: boolean; frame: RxFrame };
+type Tag = DescriptorFetch | { kind: "write-back"; queue: number; frameLength: number; eop: boolean; frame: RxFrame; placed: boolean };
 
 interface RxBuffer {
   readonly index: number;
@@ -157,6 +157,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const queue = this.queueOf(trafficClass);
     const state = this.queues[queue]!;
     if (!state.ring.enabled) return this.drop("RX_QUEUE_DISABLED", bytes);
+    // A frame needing more buffers than the ring can ever hand over (one descriptor stays empty) would wait for them for ever, and every frame behind it.
+    if (Math.ceil(bytes.length / state.bufferSize) > state.ring.descriptors - 1) return this.drop("RX_RING_TOO_SHORT", bytes);
     if (this.used + bytes.length > this.params.bufferBytes) {
       this.shared.statistics.rxBufferDrops[queue]!++;
       return this.drop("RX_BUFFER_FULL", bytes);
@@ -238,7 +240,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       buffers.forEach((buffer, position) => {
         const start = position * state.bufferSize;
         const chunk = frame.bytes.subarray(start, Math.min(start + state.bufferSize, length));
-        if (this.shared.dma.reachable(buffer.address, state.bufferSize)) {
+        const reachable = this.shared.dma.reachable(buffer.address, state.bufferSize);
+        if (reachable) {
           this.shared.dma.write(buffer.address, chunk, null, null);
         } else {
           error = ErrorCode.DMA_UNMAPPED;
@@ -246,14 +249,15 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
         }
         const eop = position === buffers.length - 1;
         const writeBack = RX_WRITE_BACK.encode({
-          length: chunk.length,
+          // A buffer the device could not write holds none of the frame.
+          length: reachable ? chunk.length : 0,
           status: RX_STATUS_FIELDS.DD.mask | (eop ? RX_STATUS_FIELDS.EOP.mask | frame.ipsecStatus : 0),
           error: eop ? error || frame.error : 0,
           trafficClass: frame.trafficClass,
           spi: frame.spi,
           saHandle: frame.handle,
         });
-        this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK.at, writeBack, this.completions, { kind: "write-back", queue, frameLength: length, eop, frame } as Tag);
+        this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK.at, writeBack, this.completions, { kind: "write-back", queue, frameLength: length, eop, frame, placed: error === 0 } as Tag);
         state.ring.inDevice++;
       });
       state.ring.advanceHead(buffers.length);
@@ -273,8 +277,11 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
     } else if (tag.eop) {
       this.shared.stages.record("rx", "descriptor-done", this.kernel.now, tag.frame, tag.frame.bytes);
-      this.shared.statistics.rxPackets[tag.queue]!++;
-      this.shared.statistics.rxBytes[tag.queue]! += tag.frameLength;
+      // A frame some of whose buffers could not be written is a drop (RX_DMA_ERROR), not a packet received.
+      if (tag.placed) {
+        this.shared.statistics.rxPackets[tag.queue]!++;
+        this.shared.statistics.rxBytes[tag.queue]! += tag.frameLength;
+      }
       this.shared.interrupts.rxDone(tag.queue, 1);
     }
   }

@@ -227,7 +227,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "RDBAL", offset: RDBAL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `RX ring base, bits 31:0; ${RING_ALIGNMENT}-byte aligned` },
   { name: "RDBAH", offset: RDBAH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX ring base, bits 63:32" },
   { name: "RDLEN", offset: RDLEN(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: `RX ring length in bytes: a multiple of ${RING_ALIGNMENT}, at most ${MAX_RING_DESCRIPTORS} descriptors` },
-  { name: "SRRCTL", offset: SRRCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 2048, description: `RX buffer size in bytes (1 to ${MAX_RECEIVE_BUFFER}); longer frames span several descriptors` },
+  { name: "SRRCTL", offset: SRRCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 2048, description: `RX buffer size in bytes (1 to ${MAX_RECEIVE_BUFFER}); longer frames span several descriptors. A frame needing more buffers than the ring has descriptors less one is dropped (RX_RING_TOO_SHORT), as it could never be handed over` },
   { name: "RDH", offset: RDH(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "RX head: the next descriptor the device will fill" },
   { name: "RDT", offset: RDT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX tail (the doorbell): one past the last buffer the driver has posted" },
   { name: "RXDCTL", offset: RXDCTL(0), stride: QUEUE_STRIDE, instance: "queue", access: "RW", reset: 0, description: "RX queue control and state (ENABLE, FAULT and BUSY as TXDCTL)", fields: F.QUEUE_CONTROL_FIELDS.list },

@@ -26,7 +26,8 @@ export interface ServeSummary {
   readonly ending: ServeEnding & { readonly text: string };
   readonly simulatedNanoseconds: number;
   readonly client: { readonly name: string | null; readonly callNanoseconds: number; readonly messages: Readonly<Record<string, number>> };
-  readonly frames: { readonly toPeer: number; readonly toHost: number };
+  /** Frames each way; those the device dropped, by reason; those still in its RX buffer when the run ended (a queue disabled, or out of buffers). */
+  readonly frames: { readonly toPeer: number; readonly toHost: number; readonly dropped: Readonly<Record<string, number>>; readonly inRxBuffer: number };
   readonly peer: PeerCounts & { readonly refusals: Readonly<Record<string, number>>; readonly echo: boolean };
   readonly device: DeviceDiagnostics;
   readonly files: readonly string[];
@@ -66,7 +67,12 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
     ending: { ...ending, text: describeEnding(ending) },
     simulatedNanoseconds: kernel.now / 1000,
     client: { name: session.clientName, callNanoseconds: run.config.callPicoseconds / 1000, messages: Object.fromEntries([...session.counts].sort(([a], [b]) => a.localeCompare(b))) },
-    frames: { toPeer: sum(statistics.txPackets), toHost: sum(statistics.rxPackets) },
+    frames: {
+      toPeer: sum(statistics.txPackets),
+      toHost: sum(statistics.rxPackets),
+      dropped: Object.fromEntries([...statistics.drops].sort(([a], [b]) => a.localeCompare(b))),
+      inRxBuffer: sum(top.nic.rx.queues.map((queue) => queue.frames.length)),
+    },
     peer: { ...session.peer.counts, refusals: Object.fromEntries(session.peer.refusals), echo: session.peer.echo },
     device: diagnostics(top.nic),
     files,
@@ -78,9 +84,16 @@ export function formatServeSummary(summary: ServeSummary): string {
   const lines = [
     `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(summary.simulatedNanoseconds * 1000)} simulated, client ${summary.client.name ?? "none"})`,
     `  frames: ${summary.frames.toPeer} sent by the NIC, ${summary.frames.toHost} delivered to the host; peer received ${summary.peer.received}, decrypted ${summary.peer.decrypted}, refused ${summary.peer.refused}, sent ${summary.peer.sent}`,
+    `  dropped by the device: ${describeCounts(summary.frames.dropped)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}`,
     `  device errors: ${summary.device.errors.length}${summary.device.errors.length > 0 ? "" : " (none)"}`,
     ...summary.device.errors.slice(0, 10).map((error) => `    ${error}`),
   ];
   if (summary.device.errors.length > 10) lines.push(`    … ${summary.device.errors.length - 10} more in the summary file`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Counts by reason in words: `RX_DMA_ERROR 3, RX_BUFFER_FULL 1`, or none. */
+function describeCounts(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? "none" : entries.map(([reason, count]) => `${reason} ${count}`).join(", ");
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { ErrorCode } from "../../hw/spec/errors.js";
-import { DESCRIPTOR_BYTES, RX, STATUS_DD, STATUS_EOP, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS, RX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
+import * as R from "../../hw/spec/registers.js";
+import { DESCRIPTOR_BYTES, RX, STATUS_DD, STATUS_EOP, TX, TX_COMMAND_EOP, TX_COMMAND_IPSEC, TX_COMMAND_RS, RX_DESCRIPTOR, RX_WRITE_BACK } from "../../hw/spec/descriptors.js";
 import { frameSequence, sequencedFrame } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
@@ -120,5 +121,48 @@ describe("RX descriptor fields", () => {
     expect(RX_DESCRIPTOR.decode(descriptor)).toEqual({ bufferAddress: expect.any(Number), length: frame.length, status: STATUS_DD | STATUS_EOP, error: 0, trafficClass: 4, spi: 0, saHandle: 0 });
     // Bytes 13..15, reserved, are written over too: the write-back is one write to the descriptor's end.
     expect([...descriptor.subarray(RX.CLASS + 1, RX.SPI)]).toEqual([0, 0, 0]);
+  });
+});
+
+describe("RX buffers the device cannot use", () => {
+  test("an unmapped RX buffer: its frame is a drop (RX_DMA_ERROR) written back with LENGTH 0, not counted as a packet received (RQPC counted it, and the LENGTH said bytes were placed)", () => {
+    let raw!: RawQueue;
+    let received = -1;
+    const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });
+    kernel.process("hand", function* () {
+      yield top.driver.base.whenReady();
+      raw = new RawQueue(top.driver.base.bus, "rx", 2);
+      top.memory.write(raw.descriptorAddress(0), RX_DESCRIPTOR.encode({ bufferAddress: 0x7_0000_0000 }));
+      raw.doorbell(1);
+      yield delay(us(2));
+      top.peer.send(sequencedFrame("to-host", 4, 1, 1000));
+      yield delay(us(10));
+      received = (yield top.driver.base.bus.mmioRead(R.RQPC(2))) as number;
+    });
+    kernel.run({ until: us(30) });
+    expect(top.nic.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(["DMA_UNMAPPED"]);
+    expect(raw.writeBack(0)).toEqual({ status: STATUS_DD | STATUS_EOP, error: ErrorCode.DMA_UNMAPPED });
+    expect(RX_WRITE_BACK.decode(top.memory.read(raw.descriptorAddress(0) + RX_WRITE_BACK.at, RX_WRITE_BACK.bytes)).length).toBe(0);
+    expect(received).toBe(0);
+    expect(top.nic.statistics.drops.get("RX_DMA_ERROR")).toBe(1);
+  });
+
+  test("a frame needing more buffers than the ring can ever give is dropped (RX_RING_TOO_SHORT), and the frames behind it are received (it waited for ever, and they behind it)", () => {
+    let raw!: RawQueue;
+    const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2, "top.nic.maxFrameBytes": 9216 });
+    kernel.process("hand", function* () {
+      yield top.driver.base.whenReady();
+      // 8 descriptors of 64-byte buffers: a 9000-byte frame needs 141.
+      raw = new RawQueue(top.driver.base.bus, "rx", 2, 8, { bufferSize: 64 });
+      for (let index = 0; index < 8; index++) raw.writeRx(index, top.memory.allocate(64, "buffer"));
+      raw.doorbell(7);
+      yield delay(us(2));
+      top.peer.send(sequencedFrame("to-host", 4, 1, 9000));
+      top.peer.send(sequencedFrame("to-host", 4, 2, 60));
+      yield delay(us(10));
+    });
+    kernel.run({ until: us(30) });
+    expect(top.nic.statistics.drops.get("RX_RING_TOO_SHORT")).toBe(1);
+    expect(top.nic.statistics.rxPackets[2]).toBe(1);
   });
 });
