@@ -152,7 +152,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
 const nanoseconds = (value: number | null) => (value === null ? "–" : value.toFixed(1));
 
 export function formatTrafficReport(report: TrafficReport): string {
-  const lines = [`${report.scenario}: ${report.outcome} after ${formatTime(report.simulatedNanoseconds * 1000)} simulated (seed ${report.seed})`, ""];
+  const lines = [`${report.scenario}: ${report.outcome} after ${formatTime(Math.round(report.simulatedNanoseconds * 1000))} simulated (seed ${report.seed})`, ""];
   const table = (title: string, flows: FlowReport[]) => {
     lines.push(title, "  class    sent  received      bytes    Gb/s  mean latency ns  max latency ns  out of order");
     for (const flow of flows) {

@@ -207,7 +207,7 @@ program
       throw commandLineParameterError(error, options.set, "plain-traffic");
     }
     process.stdout.write(result.text);
-    console.log(`wall ${result.wallMilliseconds.toFixed(0)} ms for ${formatTime(result.report.simulatedNanoseconds * 1000)} simulated`);
+    console.log(`wall ${result.wallMilliseconds.toFixed(0)} ms for ${formatTime(Math.round(result.report.simulatedNanoseconds * 1000))} simulated`);
     console.log(`wrote ${result.files.join("\n      ")}`);
     if (result.report.outcome.startsWith("stopped by the time limit")) process.exitCode = 1;
   });

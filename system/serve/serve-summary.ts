@@ -26,8 +26,8 @@ export interface ServeSummary {
   readonly ending: ServeEnding & { readonly text: string };
   readonly simulatedNanoseconds: number;
   readonly client: { readonly name: string | null; readonly callNanoseconds: number; readonly messages: Readonly<Record<string, number>> };
-  /** Frames each way; those the device dropped, by reason; those still in its RX buffer when the run ended (a queue disabled, or out of buffers). */
-  readonly frames: { readonly toPeer: number; readonly toHost: number; readonly dropped: Readonly<Record<string, number>>; readonly inRxBuffer: number };
+  /** Frames each way, and those still in the device's RX buffer when the run ended (a queue disabled, or out of buffers); its drops are in `device`. */
+  readonly frames: { readonly toPeer: number; readonly toHost: number; readonly inRxBuffer: number };
   readonly peer: PeerCounts & { readonly refusals: Readonly<Record<string, number>>; readonly echo: boolean };
   readonly device: DeviceDiagnostics;
   readonly files: readonly string[];
@@ -70,7 +70,6 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
     frames: {
       toPeer: sum(statistics.txPackets),
       toHost: sum(statistics.rxPackets),
-      dropped: Object.fromEntries([...statistics.drops].sort(([a], [b]) => a.localeCompare(b))),
       inRxBuffer: sum(top.nic.rx.queues.map((queue) => queue.frames.length)),
     },
     peer: { ...session.peer.counts, refusals: Object.fromEntries(session.peer.refusals), echo: session.peer.echo },
@@ -82,9 +81,9 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
 /** A few lines for a person: how it ended, the traffic each way, and what the device objected to. */
 export function formatServeSummary(summary: ServeSummary): string {
   const lines = [
-    `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(summary.simulatedNanoseconds * 1000)} simulated, client ${summary.client.name ?? "none"})`,
+    `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(Math.round(summary.simulatedNanoseconds * 1000))} simulated, client ${summary.client.name ?? "none"})`,
     `  frames: ${summary.frames.toPeer} sent by the NIC, ${summary.frames.toHost} delivered to the host; peer received ${summary.peer.received}, decrypted ${summary.peer.decrypted}, refused ${summary.peer.refused}, sent ${summary.peer.sent}`,
-    `  dropped by the device: ${describeCounts(summary.frames.dropped)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}`,
+    `  dropped by the device: ${describeCounts(summary.device.drops)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}`,
     `  device errors: ${summary.device.errors.length}${summary.device.errors.length > 0 ? "" : " (none)"}`,
     ...summary.device.errors.slice(0, 10).map((error) => `    ${error}`),
   ];
