@@ -12,8 +12,8 @@ export interface DeviceErrorReport {
   readonly direction?: Direction;
   readonly index?: number;
   readonly field: FieldCodeName;
-  /** The offending value: the address, length, tail or register offset. */
-  readonly value: number;
+  /** The offending value: the address, length, tail or register offset (a 64-bit field beyond 2^53 as a bigint, exact). */
+  readonly value: number | bigint;
   /** What the driver reading the datasheet would call the field ("TDT", "LENGTH"). */
   readonly fieldName: string;
 }
@@ -70,7 +70,7 @@ export class ErrorLog extends Component {
   }
 
   /** The oldest entry as the ERRLOG registers show it. */
-  head(): { code: number; location: number; index: number; value: number } | null {
+  head(): { code: number; location: number; index: number; value: number | bigint } | null {
     const entry = this.entries[0];
     if (!entry) return null;
     const queue = entry.queue ?? NO_QUEUE;

@@ -11,7 +11,8 @@ export interface DeviceErrorEntry {
   readonly direction: "tx" | "rx";
   readonly field: string;
   readonly index: number | null;
-  readonly value: number;
+  /** Exact: a bigint beyond 2^53 (a 64-bit address a number would round). */
+  readonly value: number | bigint;
   readonly message: string;
 }
 
@@ -20,7 +21,7 @@ export function decodeErrorEntry(time: number, code: number, location: number, i
   const direction = receive ? "rx" : "tx";
   const field = fieldCodeName(fieldCode);
   const name = errorCodeName(code);
-  const value = R.fromRegisterHalves(valueLow, valueHigh);
+  const value = R.exactFromRegisterHalves(valueLow, valueHigh);
   const entry = { time, queue: queue === NO_QUEUE ? null : queue, direction, index: index === NO_INDEX ? null : index, value } as const;
   if (!name || !field) {
     return { ...entry, code: name ?? `code ${code}`, field: field ?? `field ${fieldCode}`, message: `unknown error code ${code} or field ${fieldCode} in ERRLOG (value ${value})` };

@@ -42,13 +42,22 @@ type Tag = DescriptorFetch | { kind: "write-back"; queue: number; frameLength: n
 interface RxBuffer {
   readonly index: number;
   readonly address: number;
+  /** BUFFER_ADDRESS as written, when beyond 2^53 (a number cannot hold it): for its error. */
+  readonly exactAddress?: bigint;
+}
+
+/** An RX descriptor as fetched: its buffer's address (exact when a number cannot hold it) and its place in the ring. */
+function rxBuffer(data: Uint8Array, offset: number, index: number): RxBuffer {
+  const address = RX_DESCRIPTOR.fields.bufferAddress.read(data, offset);
+  if (address <= Number.MAX_SAFE_INTEGER) return { index, address };
+  return { index, address, exactAddress: new DataView(data.buffer, data.byteOffset).getBigUint64(offset + RX_DESCRIPTOR.fields.bufferAddress.offset, true) };
 }
 
 class RxQueueState extends QueueState<RxBuffer> {
   readonly frames: RxFrame[] = [];
   bufferSize = 2048;
   constructor(ring: RingRegisters, scope: QueueScope) {
-    super(ring, scope, (data, offset, index) => ({ index, address: RX_DESCRIPTOR.fields.bufferAddress.read(data, offset) }));
+    super(ring, scope, (data, offset, index) => rxBuffer(data, offset, index));
   }
 }
 
@@ -245,7 +254,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
           this.shared.dma.write(buffer.address, chunk, null, null);
         } else {
           error = ErrorCode.DMA_UNMAPPED;
-          state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", "BUFFER_ADDRESS", buffer.address, buffer.index);
+          state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", "BUFFER_ADDRESS", buffer.exactAddress ?? buffer.address, buffer.index);
         }
         const eop = position === buffers.length - 1;
         const writeBack = RX_WRITE_BACK.encode({

@@ -109,7 +109,7 @@ export interface ErrorDescription {
   readonly field: FieldCodeName;
   /** How to name the field: the register or descriptor field ("TDT", "LENGTH"), or the field code. */
   readonly label: string;
-  readonly value: number;
+  readonly value: number | bigint;
 }
 
 /** One line naming the error, the queue, descriptor index and field, and what the code means. */

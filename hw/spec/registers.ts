@@ -85,8 +85,14 @@ export const RDFAULT = instances("RDFAULT", 0x2030, QUEUE_STRIDE, MAX_QUEUES);
 const REGISTER_SPAN = 0x1_0000_0000;
 
 /** A 64-bit quantity (a ring base, an error's value) as its two registers hold it, low half first. */
-export function registerHalves(value: number): { low: number; high: number } {
+export function registerHalves(value: number | bigint): { low: number; high: number } {
+  if (typeof value === "bigint") return { low: Number(value & 0xffff_ffffn), high: Number((value >> 32n) & 0xffff_ffffn) };
   return { low: value % REGISTER_SPAN, high: Math.floor(value / REGISTER_SPAN) };
+}
+
+/** The 64-bit quantity two registers hold, exact: a bigint beyond 2^53, where a number would round it. */
+export function exactFromRegisterHalves(low: number, high: number): number | bigint {
+  return high < 2 ** 21 ? fromRegisterHalves(low, high) : (BigInt(high) << 32n) | BigInt(low);
 }
 
 /** The 64-bit quantity two registers hold. */

@@ -22,7 +22,7 @@ import { ErrorCode, isDmaFault } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 import { TxBuffer } from "./tx-buffer.js";
 import { TxWriteBack, type WriteBackTag } from "./write-back.js";
-import { type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
+import { exactField, type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
 import { type HeadFrame, headFrame } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
 
@@ -276,7 +276,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       packet.partsLeft--;
       if (completion.error) {
         const descriptor = packet.descriptors[tag.part]!;
-        packet.fault ??= { code: completion.error, field: "BUFFER_ADDRESS", fieldName: "BUFFER_ADDRESS", index: descriptor.index, value: descriptor.bufferAddress };
+        packet.fault ??= { code: completion.error, field: "BUFFER_ADDRESS", fieldName: "BUFFER_ADDRESS", index: descriptor.index, value: exactField(descriptor, "bufferAddress") };
       } else {
         packet.parts[tag.part] = completion.data;
       }
@@ -309,9 +309,9 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       const entry = cache.txByPointerLookup(first.saPointer);
       if (entry) return this.encrypt(packet, entry);
       const unaligned = recordPointerProblem(first.saPointer);
-      if (unaligned) return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${unaligned})`, index: first.index, value: first.saPointer });
+      if (unaligned) return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${unaligned})`, index: first.index, value: exactField(first, "saPointer") });
       if (!this.shared.dma.reachable(first.saPointer, SA_RECORD_BYTES)) {
-        return this.refuse(packet, { code: "DMA_UNMAPPED", field: "SA_POINTER", fieldName: "SA_POINTER", index: first.index, value: first.saPointer });
+        return this.refuse(packet, { code: "DMA_UNMAPPED", field: "SA_POINTER", fieldName: "SA_POINTER", index: first.index, value: exactField(first, "saPointer") });
       }
       if (this.recordFetches.add(first.saPointer, packet)) this.shared.dma.read(first.saPointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer: first.saPointer } as Tag);
       return;

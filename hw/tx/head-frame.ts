@@ -1,6 +1,6 @@
 import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
-import type { Fault, TxDescriptor } from "./tx-packet.js";
+import { exactField, type Fault, type TxDescriptor } from "./tx-packet.js";
 
 /** The frame at the head of a queue: its descriptors up to EOP, its bytes, and what is wrong with it. */
 export interface HeadFrame {
@@ -46,10 +46,12 @@ function frameFault(cache: readonly TxDescriptor[], taken: number, length: numbe
  * the frame's SA from its first, so a frame flagged on a later one only would leave in the clear.
  */
 function ipsecFieldDiffering(first: TxDescriptor, descriptor: TxDescriptor): Fault | null {
-  const at = (field: Fault["field"], name: string, value: number): Fault => ({ code: "IPSEC_FIELDS_DIFFER", field, fieldName: `${name} (descriptor ${first.index}, the frame's first, has ${name === "COMMAND.IPSEC" ? TX_COMMAND_FIELDS.IPSEC.get(first.command) : `0x${(name === "SA_HANDLE" ? first.saHandle : first.saPointer).toString(16)}`})`, index: descriptor.index, value });
+  const at = (field: Fault["field"], name: string, value: number | bigint): Fault => ({ code: "IPSEC_FIELDS_DIFFER", field, fieldName: `${name} (descriptor ${first.index}, the frame's first, has ${name === "COMMAND.IPSEC" ? TX_COMMAND_FIELDS.IPSEC.get(first.command) : `0x${(name === "SA_HANDLE" ? first.saHandle : exactField(first, "saPointer")).toString(16)}`})`, index: descriptor.index, value });
   const ipsec = TX_COMMAND_FIELDS.IPSEC.get(descriptor.command);
   if (ipsec !== TX_COMMAND_FIELDS.IPSEC.get(first.command)) return at("DESCRIPTOR", "COMMAND.IPSEC", ipsec);
   if (descriptor.saHandle !== first.saHandle) return at("SA_HANDLE", "SA_HANDLE", descriptor.saHandle);
-  if (descriptor.saPointer !== first.saPointer) return at("SA_POINTER", "SA_POINTER", descriptor.saPointer);
+  // Compared as written: two pointers beyond 2^53 can round to one number.
+  const pointer = exactField(descriptor, "saPointer");
+  if (pointer !== exactField(first, "saPointer")) return at("SA_POINTER", "SA_POINTER", pointer);
   return null;
 }

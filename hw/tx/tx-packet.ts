@@ -1,8 +1,19 @@
 import { type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
-import { TX_READ_FORMAT } from "../spec/descriptors.js";
+import { DESCRIPTOR_BYTES, TX_DESCRIPTOR, TX_READ_FORMAT } from "../spec/descriptors.js";
 
-/** A TX descriptor as the engine fetched it (read format), and its place in the ring. */
-export type TxDescriptor = Readonly<ReturnType<typeof TX_READ_FORMAT.decode>> & { readonly index: number };
+/**
+ * A TX descriptor as the engine fetched it (read format), and its place in the ring. One whose
+ * 64-bit address field is beyond 2^53 (a number cannot hold it exactly) keeps its bytes as
+ * fetched, so that its errors name the address the driver wrote and its write-back gives it back.
+ */
+export type TxDescriptor = Readonly<ReturnType<typeof TX_READ_FORMAT.decode>> & { readonly index: number; readonly raw?: Uint8Array };
+
+/** A 64-bit field as the driver wrote it: the number, or beyond 2^53 the exact value. */
+export function exactField(descriptor: TxDescriptor, field: "bufferAddress" | "saPointer"): number | bigint {
+  const value = descriptor[field];
+  if (value <= Number.MAX_SAFE_INTEGER || descriptor.raw === undefined) return value;
+  return new DataView(descriptor.raw.buffer, descriptor.raw.byteOffset).getBigUint64(TX_DESCRIPTOR.fields[field].offset, true);
+}
 
 /** Why a frame is refused, for the error log and its write-back. */
 export interface Fault {
@@ -10,7 +21,7 @@ export interface Fault {
   field: FieldCodeName;
   fieldName: string;
   index: number;
-  value: number;
+  value: number | bigint;
 }
 
 /** What the transmit engine knows of a frame: its descriptors as fetched, its buffers as read, and why it is dropped, if it is. */
@@ -32,7 +43,8 @@ export interface TxPacket {
 
 export function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxDescriptor {
   // The index goes on the decoded object itself: a copy, or Object.assign, costs as much again as the decode.
-  const descriptor = TX_READ_FORMAT.decode(data, offset) as ReturnType<typeof TX_READ_FORMAT.decode> & { index: number };
+  const descriptor = TX_READ_FORMAT.decode(data, offset) as ReturnType<typeof TX_READ_FORMAT.decode> & { index: number; raw?: Uint8Array };
   descriptor.index = index;
+  if (descriptor.bufferAddress > Number.MAX_SAFE_INTEGER || descriptor.saPointer > Number.MAX_SAFE_INTEGER) descriptor.raw = data.slice(offset, offset + DESCRIPTOR_BYTES);
   return descriptor;
 }

@@ -96,8 +96,16 @@ export class TxWriteBack {
       const run = waiting.slice(start, index);
       const bytes = new Uint8Array(run.length * DESCRIPTOR_BYTES);
       run.forEach((done, position) => {
-        const { bufferAddress, length, command, trafficClass, saHandle, saPointer } = done.descriptor;
-        bytes.set(TX_DESCRIPTOR.encode({ bufferAddress, length, command, trafficClass, saHandle, saPointer, offload: 0, status: TX_STATUS_FIELDS.DD.mask, error: done.error }), position * DESCRIPTOR_BYTES);
+        const { bufferAddress, length, command, trafficClass, saHandle, saPointer, raw } = done.descriptor;
+        if (raw === undefined) {
+          bytes.set(TX_DESCRIPTOR.encode({ bufferAddress, length, command, trafficClass, saHandle, saPointer, offload: 0, status: TX_STATUS_FIELDS.DD.mask, error: done.error }), position * DESCRIPTOR_BYTES);
+          return;
+        }
+        // A descriptor whose address a number cannot hold is given back as fetched, with OFFLOAD cleared and its status and error.
+        const image = raw.slice();
+        image.fill(0, TX_DESCRIPTOR.fields.offload.offset, TX_DESCRIPTOR.fields.offload.offset + TX_DESCRIPTOR.fields.offload.bytes);
+        image.set(TX_WRITE_BACK.encode({ status: TX_STATUS_FIELDS.DD.mask, error: done.error }), TX_WRITE_BACK.at);
+        bytes.set(image, position * DESCRIPTOR_BYTES);
       });
       this.issue(ring, ring.addressOf(run[0]!.descriptor.index), bytes, queue, run.filter((done) => done.last).length);
       start = index;

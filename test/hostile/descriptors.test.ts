@@ -166,3 +166,36 @@ describe("RX buffers the device cannot use", () => {
     expect(top.nic.statistics.rxPackets[2]).toBe(1);
   });
 });
+
+describe("64-bit addresses beyond 2^53 (a sign-extended kernel pointer, all ones)", () => {
+  /** Overwrite an 8-byte field of a descriptor in host memory with an exact 64-bit value. */
+  const write64 = (top: NicSystem, address: number, value: bigint) => {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setBigUint64(0, value, true);
+    top.memory.write(address, bytes);
+  };
+
+  test.each([
+    ["a kernel pointer", 0xffff_8880_1234_5678n],
+    ["all ones but the low nibble", 0xffff_ffff_ffff_fff0n],
+  ])("TX BUFFER_ADDRESS %s: DMA_UNMAPPED names it exactly, ERRLOG_VALUE holds it exactly, and a coalesced write-back gives the descriptor back as written (they were rounded, to 65 bits even)", (_, address) => {
+    let raw!: RawQueue;
+    const top = misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        raw = new RawQueue(bus, "tx", 2);
+        // WTHRESH 4: done descriptors are written back whole.
+        bus.mmioWrite(R.TXDCTL(2), R.QUEUE_ENABLE | (4 << 16));
+        raw.writeTx(0, { bufferAddress: 0, length: 200, command: EOP_RS });
+        write64(top, raw.descriptorAddress(0) + TX.BUFFER_ADDRESS, address);
+        raw.doorbell(1);
+      },
+      { code: "DMA_UNMAPPED", queue: 2, index: 0, field: "BUFFER_ADDRESS", value: NaN, mentions: [`BUFFER_ADDRESS = 0x${address.toString(16)}`] },
+    );
+    // The driver read it from ERRLOG_VALUE_LO and _HI.
+    expect(top.driver.base.deviceErrors[0]!.value).toBe(address);
+    const image = new DataView(raw.bus.memory.read(raw.descriptorAddress(0), DESCRIPTOR_BYTES).slice().buffer);
+    expect(image.getBigUint64(TX.BUFFER_ADDRESS, true)).toBe(address);
+    expect(raw.writeBack(0)).toEqual({ status: STATUS_DD, error: ErrorCode.DMA_UNMAPPED });
+  });
+});
