@@ -154,6 +154,9 @@ class Client:
         return self._request("MMIO_READ", offset=offset)["value"]
 
     def mmio_write(self, offset, value):
+        # As the in-process bus: a 32-bit pattern, unsigned or as Python's bit operators make it negative; anything wider is refused, not cut.
+        if isinstance(value, bool) or not isinstance(value, int) or not -0x80000000 <= value <= 0xFFFFFFFF:
+            raise ValueError("MMIO write of %r to offset %#x: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)" % (value, offset))
         self._post("MMIO_WRITE", offset=offset, value=value & 0xFFFFFFFF)
 
     def alloc(self, size, alignment, label):

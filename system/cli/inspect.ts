@@ -58,10 +58,14 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   const to = Math.floor(options.to * perMicrosecond);
   const value = valueText(named.get(variable.path));
   const time = (ticks: number) => `${microsecondsText(ticks, parsed.timeUnit).padStart(16)} µs`;
-  // The value the signal holds as the window opens: its last change before it (none when the window opens before the first).
+  // The value the signal holds as the window opens (at --from, which need not be a whole tick of the file): its last change before it.
   const before = parsed.changes.filter((change) => change.time < from).at(-1);
   const inside = parsed.changes.filter((change) => change.time >= from && change.time <= to);
-  const atStart = before !== undefined && inside[0]?.time !== from ? [`${time(from)}  ${value(before.value)}  (held since ${microsecondsText(before.time, parsed.timeUnit)} µs)`] : [];
+  const opening = options.from * perMicrosecond;
+  const opensOnChange = inside[0] !== undefined && inside[0].time === opening;
+  // Between two ticks of the file (--from 25 in a 10 µs file), the opening is said as given.
+  const openingText = Number.isInteger(opening) ? time(opening) : `${String(options.from).padStart(16)} µs`;
+  const atStart = before !== undefined && !opensOnChange ? [`${openingText}  ${value(before.value)}  (held since ${microsecondsText(before.time, parsed.timeUnit)} µs)`] : [];
   return { lines: [`# ${variable.path}: times in µs (the file's $timescale is ${parsed.timeUnit.text})`, ...atStart, ...inside.map((change) => `${time(change.time)}  ${value(change.value)}`)], warnings };
 }
 

@@ -182,7 +182,11 @@ program
   .option("--from <us>", "window start, µs (in the file's own $timescale)", parse.microseconds("--from"), 0)
   .option("--to <us>", "window end, µs (default: the end of the file)", parse.microseconds("--to"))
   .option("--match <text>", "list only signals whose path contains this")
-  .action(async (file: string, options: Omit<InspectOptions, "to"> & { to?: number }) => {
+  .action(async (file: string, options: Omit<InspectOptions, "to"> & { to?: number }, command: Command) => {
+    // An option the listing or the signal's changes does not use is refused rather than ignored.
+    const given = (name: string) => command.getOptionValueSource(name) === "cli";
+    const unused = options.signal === undefined ? (["from", "to"] as const).filter(given).map((name) => `--${name}: the window is for --signal's changes; without --signal the signals are listed`) : options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : [];
+    if (unused.length > 0) throw new OptionsError(unused);
     const { lines, warnings } = await inspectVcd(file, { ...options, to: options.to ?? Infinity });
     for (const line of lines) console.log(line);
     // On stderr for a person, and in the listing too, so that output kept in a file says it.

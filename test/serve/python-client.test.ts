@@ -28,6 +28,28 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
     expect(checkVcd(readFileSync(join(directory, "python.vcd"), "utf8")).endMarker).toBe(true);
   }, 60_000);
 
+  test("mmio_write refuses a value wider than 32 bits, as the in-process bus does (it cut it to 32 bits without a word), and takes a negative one from bit operators", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-python-wide-"));
+    const python = new URL("../../clients/python", import.meta.url).pathname;
+    const program = [
+      "import sys",
+      `sys.path.insert(0, ${JSON.stringify(python)})`,
+      "from nicsim import Client",
+      "device = Client.connect_env('wide')",
+      "try:",
+      "    device.mmio_write(0x108, 1 << 40)",
+      "except ValueError as error:",
+      "    print(error)",
+      "device.mmio_write(0x108, ~0)",
+      "device.goodbye()",
+    ].join("\n");
+    let output = "";
+    const { result, clientStatus } = await serveOnSocket(config(directory, "wide"), join(directory, "device.sock"), { command: ["python3", "-c", program], onClientOutput: (text) => (output += text) });
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("MMIO write of 1099511627776 to offset 0x108: registers take 32-bit integers");
+    expect(result.summary.ending.kind).toBe("goodbye");
+  }, 60_000);
+
   test("over stdin and stdout (the server at the other end of the bench's own streams): the same run", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-python-stdio-"));
     const child = spawn("python3", [bench, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
