@@ -269,7 +269,11 @@ void nicsim_mmio_write(nicsim *device, uint32_t offset, uint32_t value) {
 uint64_t nicsim_alloc(nicsim *device, uint32_t bytes, uint32_t alignment, const char *label) {
   if (device->failed) return 0;
   size_t label_bytes = strlen(label);
-  if (label_bytes > NICSIM_MSG_ALLOCATE_LABEL_MAX) label_bytes = NICSIM_MSG_ALLOCATE_LABEL_MAX;
+  if (label_bytes > NICSIM_MSG_ALLOCATE_LABEL_MAX) {
+    label_bytes = NICSIM_MSG_ALLOCATE_LABEL_MAX;
+    /* Cut at a character's start, not inside a UTF-8 sequence: the server refuses a label that is not UTF-8. */
+    while (label_bytes > 0 && ((unsigned char)label[label_bytes] & 0xC0) == 0x80) label_bytes--;
+  }
   uint8_t *message = nicsim_begin(device, NICSIM_MSG_ALLOCATE, NICSIM_MSG_ALLOCATE_FIXED_BYTES, label_bytes);
   if (!message) return 0;
   NICSIM_WRITE(message, MSG_ALLOCATE_BYTES, bytes);

@@ -64,6 +64,14 @@ describe.runIf(hasCompiler)("the C client checks what it sends against the proto
     expect(result.summary.client.messages).toEqual({ HELLO: 1 });
   });
 
+  test("a label longer than ALLOCATE takes is cut at a character's start, not inside a UTF-8 sequence (which the server refused, ending the run)", async () => {
+    const { clientStatus, output, result } = await serveCase("long-label");
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("allocated yes");
+    expect(output).toContain("error: none");
+    expect(result.summary.ending.kind).toBe("goodbye");
+  });
+
   test("NICSIM_WAIT_FOREVER waits without a limit: on an idle device, until nothing is left to happen", async () => {
     const { clientStatus, output, result } = await serveCase("wait-forever");
     expect(clientStatus, output).toBe(0);

@@ -34,6 +34,16 @@ int main(int argc, char **argv) {
     nicsim_peer_sa(device, 0x1001, 1, 2, NICSIM_PEER_DECRYPTS, 16, key, sizeof key);
   } else if (strcmp(which, "oversized-message") == 0) {
     nicsim_begin(device, NICSIM_MSG_MEMORY_WRITE, NICSIM_MSG_MEMORY_WRITE_FIXED_BYTES, 300000);
+  } else if (strcmp(which, "long-label") == 0) {
+    /* A label past the limit whose cut would fall inside a two-byte character: 'a', then 'é' repeated (byte 4096 continues one). */
+    size_t bytes = NICSIM_MSG_ALLOCATE_LABEL_MAX + 3;
+    char *label = malloc(bytes + 1);
+    label[0] = 'a';
+    for (size_t at = 1; at + 1 < bytes; at += 2) label[at] = (char)0xC3, label[at + 1] = (char)0xA9;
+    label[bytes] = 0;
+    uint64_t address = nicsim_alloc(device, 64, 64, label);
+    free(label);
+    printf("allocated %s\n", address ? "yes" : "no");
   } else if (strcmp(which, "wait-forever") == 0) {
     uint32_t vectors = nicsim_wait_interrupt(device, 1u, NICSIM_WAIT_FOREVER);
     uint64_t after = nicsim_wait(device, NICSIM_WAIT_FOREVER);
