@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeLeftFiles } from "../../sim/output-files.js";
+import { describeLeftFiles, outputPlaceProblem } from "../../sim/output-files.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig, type ServedRun } from "../serve/served-run.js";
 import { loadServeScenario, RUN_ONLY_FIELDS, SERVE_OUTPUTS } from "../serve/serve-scenario.js";
@@ -82,9 +82,14 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
     if (!(refused instanceof ScenarioError)) throw refused;
     problems.push(...refused.problems);
   }
-  // Where it is to listen, with the other mistakes (it was found only once they were mended).
+  // Where it is to listen, and where its files go, with the other mistakes (each was found only once they were mended).
   const socket = options.socket === undefined ? null : socketPathInUseProblem(options.socket);
   if (socket !== null) problems.push(socket);
+  const directory = config === null ? options.out : config.directory;
+  if (directory !== undefined && directory !== null) {
+    const place = outputPlaceProblem(directory, options.out === undefined ? directory : `${directory} (--out)`);
+    if (place !== null) problems.push(place);
+  }
   if (problems.length > 0) throw new ScenarioError(options.scenario ? inFileOrder(problems, options.scenario) : problems);
   return config!;
 }
