@@ -273,26 +273,6 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": ["nic.**"] })).toEqual(["--set outputs.waveformScopes[0]: 'nic.**' selects no signal of the design (did you mean top.nic.**? design paths start at top)"]);
   });
 
-  test("23b. an exclude pattern that matches nothing of the design, excludes that leave the waveform no signal, and a pattern that is not one are refused at their places, with every other mistake", () => {
-    const excluding = (exclude: string, scopes = '["top.nic.tx"]') => `${VALID}outputs:\n  waveformScopes: ${scopes}\n  waveformExclude: ${exclude}\n`;
-    expect(problems(excluding('["top.nic.tx.q0", "nic.tx.q1", "nosuch"]'))).toEqual([
-      "s.yaml:27:38: outputs.waveformExclude[1]: 'nic.tx.q1' excludes no signal of the design (did you mean top.nic.tx.q1? design paths start at top)",
-      "s.yaml:27:51: outputs.waveformExclude[2]: 'nosuch' excludes no signal of the design",
-    ]);
-    // One outside the scopes is no mistake: it matches the design, and the scopes' signals stay.
-    expect(problems(excluding('["top.nic.rx"]'))).toEqual([]);
-    expect(problems(excluding('["top.nic"]'))).toEqual(["s.yaml:27:3: outputs.waveformExclude: excludes every signal outputs.waveformScopes select: the waveform would hold none"]);
-    expect(problems(`${VALID}outputs:\n  waveformExclude: ["top"]\n`)).toEqual(["s.yaml:26:3: outputs.waveformExclude: excludes every signal of the design: the waveform would hold none"]);
-    // An empty list of scopes selected nothing: the run wrote a dump without a signal.
-    expect(problems(excluding("[]", "[]"))).toEqual(["s.yaml:26:3: outputs.waveformScopes: an empty list selects no signal: leave waveformScopes out to record every signal, or set outputs.waveform: false"]);
-    // The recorder refused a pattern that is not one only as the run started, alone and at no place.
-    expect(problems(excluding('["top/nic"]', '["top.nic", ""]'), "s.yaml", { "nic.queues": 99 })).toEqual([
-      "--set nic.queues = 99: expected at most 8 (TX and RX queues (one per traffic class) and interrupt vectors besides the error vector)",
-      "s.yaml:26:31: outputs.waveformScopes[1] = \"\": expected a dotted name pattern (names, '*', '**', '?', separated by '.')",
-      "s.yaml:27:21: outputs.waveformExclude[0] = \"top/nic\": expected a dotted name pattern (names, '*', '**', '?', separated by '.')",
-    ]);
-  });
-
   test("24. IKE: a gateway address taken twice or the host's, faults without the customers they act on", () => {
     const twoGateways = VALID.replace(
       "    sas: 2\n",
@@ -354,15 +334,6 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(deeper.replace("priority percent 20", "priority percnt 20"))).toEqual([expect.stringMatching(/^s\.yaml:14:9: qos: not supported: 'priority percnt 20'/)]);
     const quoted = VALID.replace(/^qos: \|\n(?:  .*\n)+/m, 'qos: "class-map gold\\n match qos-group 1\\npolicy-map edge\\n class gold\\n  priority percent 20 20"\n');
     expect(problems(quoted)).toEqual(["s.yaml:6:1: qos line 5, column 23: unexpected '20': 'priority percent N' ends before it"]);
-  });
-
-  test("24b. a profile defined twice is named with the first's line in the file, also when the first's match line was refused (that hid it)", () => {
-    const twice = VALID.replace("  class-map match-any gold\n", "  crypto isakmp profile a\n   match identity group a\n  class-map match-any gold\n");
-    expect(problems(twice)).toEqual(["s.yaml:10:3: qos: crypto isakmp profile a is defined twice (first at s.yaml:7:3)"]);
-    expect(problems(twice.replace("   match identity host domain a.example", "   match identity hots domain a.example"))).toEqual([
-      expect.stringMatching(/^s\.yaml:8:4: qos: not supported: 'match identity hots domain a\.example' \(did you mean host\?\)/),
-      "s.yaml:10:3: qos: crypto isakmp profile a is defined twice (first at s.yaml:7:3)",
-    ]);
   });
 
   test("25. a misspelt customer is named with the customer meant; a one-letter name is not guessed at", () => {

@@ -1,0 +1,25 @@
+import { describe, expect, test } from "vitest";
+import { problems, VALID } from "./scenario-fixture.js";
+
+describe("a scenario's waveform patterns are checked before the run", () => {
+  test("an exclude pattern that matches nothing of the design, excludes that leave the waveform no signal, and a pattern that is not one are refused at their places, with every other mistake", () => {
+    const excluding = (exclude: string, scopes = '["top.nic.tx"]') => `${VALID}outputs:\n  waveformScopes: ${scopes}\n  waveformExclude: ${exclude}\n`;
+    expect(problems(excluding('["top.nic.tx.q0", "nic.tx.q1", "nosuch"]'))).toEqual([
+      "s.yaml:27:38: outputs.waveformExclude[1]: 'nic.tx.q1' excludes no signal of the design (did you mean top.nic.tx.q1? design paths start at top)",
+      "s.yaml:27:51: outputs.waveformExclude[2]: 'nosuch' excludes no signal of the design",
+    ]);
+    // One outside the scopes is no mistake: it matches the design, and the scopes' signals stay.
+    expect(problems(excluding('["top.nic.rx"]'))).toEqual([]);
+    expect(problems(excluding('["top.nic"]'))).toEqual(["s.yaml:27:3: outputs.waveformExclude: excludes every signal outputs.waveformScopes select: the waveform would hold none"]);
+    expect(problems(`${VALID}outputs:\n  waveformExclude: ["top"]\n`)).toEqual(["s.yaml:26:3: outputs.waveformExclude: excludes every signal of the design: the waveform would hold none"]);
+    // An empty list of scopes selected nothing: the run wrote a dump without a signal.
+    expect(problems(excluding("[]", "[]"))).toEqual(["s.yaml:26:3: outputs.waveformScopes: an empty list selects no signal: leave waveformScopes out to record every signal, or set outputs.waveform: false"]);
+    // The recorder refused a pattern that is not one only as the run started, alone and at no place.
+    expect(problems(excluding('["top/nic"]', '["top.nic", ""]'), "s.yaml", { "nic.queues": 99 })).toEqual([
+      "--set nic.queues = 99: expected at most 8 (TX and RX queues (one per traffic class) and interrupt vectors besides the error vector)",
+      "s.yaml:26:31: outputs.waveformScopes[1] = \"\": expected a dotted name pattern (names, '*', '**', '?', separated by '.')",
+      "s.yaml:27:21: outputs.waveformExclude[0] = \"top/nic\": expected a dotted name pattern (names, '*', '**', '?', separated by '.')",
+    ]);
+  });
+
+});
