@@ -26,7 +26,8 @@ export class LockFile {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") return `${what}: cannot make its lock file ${path} (${(error as Error).message.split(",")[0]})`;
         const problem = lockProblem(path, what);
         if (problem !== null) return problem;
-        // Its process has gone: the lock is stale.
+        // Its process has gone: the lock is stale. A file of someone else's under that name is not ours to remove.
+        if (holderOf(path) === "foreign") return `${what}: ${path} is there and is not a nicsim lock file (a process id); move it, as nicsim keeps its lock under that name`;
         rmQuietly(path);
       }
     }
@@ -45,19 +46,19 @@ export class LockFile {
 /** Whether a live process holds the lock at `path`, in words; null when none does (no lock, or a stale one). Changes nothing. */
 export function lockProblem(path: string, what: string): string | null {
   const holder = holderOf(path);
-  if (holder === null || !alive(holder)) return null;
+  if (typeof holder !== "number" || !alive(holder)) return null;
   return `${what}: in use by process ${holder}${holder === process.pid ? " (this one)" : ""}, another nicsim run or server; its lock file is ${path} (remove it if that process is not nicsim)`;
 }
 
-/** The process id a lock file names, or null (no file, or not a lock of ours). */
-function holderOf(path: string): number | null {
+/** The process id a lock file names; null with no file, "foreign" for a file that is not a lock of ours. */
+function holderOf(path: string): number | null | "foreign" {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch {
     return null;
   }
-  return /^\d+\n$/.test(text) ? Number(text.trim()) : null;
+  return /^\d+\n$/.test(text) ? Number(text.trim()) : "foreign";
 }
 
 function alive(pid: number): boolean {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -24,6 +24,14 @@ describe("a run's files are its own while it writes them", () => {
     third.abandon();
     expect(existsSync(join(directory, "run.lock"))).toBe(false);
     second.abandon();
+  });
+
+  test("a file of someone else's under the lock's name is left as it is, and the run refused", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-foreign-"));
+    writeFileSync(join(directory, "run.lock"), "my notes\n");
+    const files = new OutputFiles(directory);
+    expect(() => files.lockFor(join(directory, "run"))).toThrow(`${join(directory, "run.lock")} is there and is not a nicsim lock file`);
+    expect(readFileSync(join(directory, "run.lock"), "utf8")).toBe("my notes\n");
   });
 
   test("a lock whose process has gone is taken over", () => {
