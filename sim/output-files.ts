@@ -237,9 +237,15 @@ export function outputPlaceProblem(directory: string, named = directory): string
 
 /** Why each of these files could not be written under its name, found before any work and without making anything (empty: they can be). */
 export function outputNameProblems(paths: readonly string[], options: { readonly intoDevices?: boolean; readonly givenBy?: string } = {}): string[] {
+  // Each directory is probed once, however many of the files go there; its problem is said once.
+  const places = new Map<string, string | null>();
   return paths.flatMap((path) => {
     const directory = dirname(path);
-    const problem = outputPlaceProblem(directory, options.givenBy === undefined ? directory : `${directory} (${options.givenBy})`) ?? (existsSync(directory) ? targetProblem(path, options.intoDevices) : null);
+    const known = places.has(directory);
+    if (!known) places.set(directory, outputPlaceProblem(directory, options.givenBy === undefined ? directory : `${directory} (${options.givenBy})`));
+    const place = places.get(directory)!;
+    if (place !== null) return known ? [] : [place];
+    const problem = existsSync(directory) ? targetProblem(path, options.intoDevices) : null;
     return problem === null ? [] : [problem];
   });
 }
