@@ -286,11 +286,11 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TQBC_STRIDE 0x20u
 #define NICSIM_TQBC(q) (0x3004u + 0x20u * (uint32_t)(q))
 
-/* RQPC[q] (RO, reset 0x0): Frames delivered to queue q (wraps) */
+/* RQPC[q] (RO, reset 0x0): Frames delivered to queue q (wraps); not one whose buffers could not all be written (a drop: DMA_UNMAPPED, RX_DMA_ERROR) */
 #define NICSIM_RQPC_STRIDE 0x20u
 #define NICSIM_RQPC(q) (0x3008u + 0x20u * (uint32_t)(q))
 
-/* RQBC[q] (RO, reset 0x0): Bytes delivered to queue q, without FCS (wraps) */
+/* RQBC[q] (RO, reset 0x0): Bytes of the frames RQPC counts, without FCS (wraps) */
 #define NICSIM_RQBC_STRIDE 0x20u
 #define NICSIM_RQBC(q) (0x300Cu + 0x20u * (uint32_t)(q))
 

@@ -240,8 +240,8 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "RDFAULT", offset: RDFAULT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "The failed descriptor fetch that disabled RX queue q (RXDCTL.FAULT); 0 when none. Frames for the queue that the device already holds wait for it in the RX packet buffer; frames arriving while it is disabled are dropped (RX_QUEUE_DISABLED). To recover: clear RXDCTL.ENABLE, wait for RXDCTL.BUSY to clear, take the descriptors written back, clear the ring, write RDBAL/RDBAH/RDLEN, set RXDCTL.ENABLE and give the buffers (RDT)", fields: F.QUEUE_FAULT_FIELDS.list },
   { name: "TQPC", offset: TQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames transmitted from queue q (wraps at 2^32)" },
   { name: "TQBC", offset: TQBC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Bytes transmitted from queue q, without FCS (wraps)" },
-  { name: "RQPC", offset: RQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames delivered to queue q (wraps)" },
-  { name: "RQBC", offset: RQBC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Bytes delivered to queue q, without FCS (wraps)" },
+  { name: "RQPC", offset: RQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames delivered to queue q (wraps); not one whose buffers could not all be written (a drop: DMA_UNMAPPED, RX_DMA_ERROR)" },
+  { name: "RQBC", offset: RQBC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Bytes of the frames RQPC counts, without FCS (wraps)" },
   { name: "RQDPC", offset: RQDPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames for queue q dropped because the RX buffer was full (wraps)" },
 ];
 
