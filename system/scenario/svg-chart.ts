@@ -47,9 +47,10 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
   const xs = series.flatMap((one) => one.points.map(([x]) => x));
   const ys = series.flatMap((one) => one.points.flatMap(([, y]) => (y === null ? [] : [y])));
   const transform = (x: number) => (options.logX ? Math.log10(Math.max(x, 1e-9)) : x);
-  const xMinimum = xs.length ? Math.min(...xs.map(transform)) : 0;
-  const xMaximum = xs.length ? Math.max(...xs.map(transform)) : 1;
-  const yMaximum = options.yMaximum ?? (Math.max(...ys, options.limit?.value ?? 0) * 1.05 || 1);
+  // Reduced, not spread into Math.min: a long run's hundred thousand points would overflow the call stack.
+  const xMinimum = xs.length ? xs.reduce((least, x) => Math.min(least, transform(x)), Infinity) : 0;
+  const xMaximum = xs.length ? xs.reduce((most, x) => Math.max(most, transform(x)), -Infinity) : 1;
+  const yMaximum = options.yMaximum ?? (ys.reduce((most, y) => Math.max(most, y), options.limit?.value ?? 0) * 1.05 || 1);
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const px = (x: number) => margin.left + ((transform(x) - xMinimum) / (xMaximum - xMinimum || 1)) * plotWidth;

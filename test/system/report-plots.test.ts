@@ -64,3 +64,10 @@ describe("the report's plots", () => {
     expect(chart(`Crypto preemptions per ${intervalMicroseconds} µs interval`)).toBeDefined();
   });
 });
+
+test("a traffic time of a few µs after an IKE bring-up of milliseconds: a sample every 100 ns at most, not every few ns over the whole run (it overflowed the stack drawing 146,815 points, and ran out of memory with more)", () => {
+  const short = runScenario(defaultScenario({ durationMicroseconds: 1 }), { directory: null }).summary;
+  expect(short.sampling.intervalMicroseconds).toBe(0.1);
+  expect(short.samples.length).toBeLessThanOrEqual(Math.ceil(short.simulatedMicroseconds / 0.1) + 1);
+  expect(htmlReport(short, [])).toContain("<svg");
+}, 60_000);
