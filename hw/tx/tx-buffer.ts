@@ -1,3 +1,4 @@
+import * as R from "../spec/register-fields.js";
 /**
  * The TX packet buffer between DMA and the MAC: bytes and frames held per queue, and each
  * queue's part (TXPBSIZE) when the buffer is partitioned per class, as DCB parts do it. Per
@@ -28,6 +29,9 @@ export class TxBuffer {
   sizeProblem(maxFrameBytes: number, maxFrameBytesPath: string): string | null {
     const queues = this.parts.length;
     const equal = this.parts[0]!;
+    // TXPBSIZE holds a part in a 10-bit field of KB: a larger one would be read back cut, and the driver's split of the buffer with it.
+    const largest = (2 ** R.TXPBSIZE_FIELDS.SIZE.width - 1) * 1024;
+    if (equal > largest) return `${queues === 1 ? "the queue's part" : `each of the ${queues} queues' parts`} (${equal} bytes) must fit TXPBSIZE's ${R.TXPBSIZE_FIELDS.SIZE.width}-bit field of KB (at most ${largest} bytes): the buffer can be at most ${largest * queues} bytes with ${queues} queue${queues === 1 ? "" : "s"}`;
     if ((this.perClass ? equal : this.params.bufferBytes) >= maxFrameBytes) return null;
     const place = this.perClass ? `each of the ${queues} queues' parts (${equal} bytes in whole KB)` : "the buffer";
     return `${place} must hold the longest frame (${maxFrameBytesPath} = ${maxFrameBytes})`;
