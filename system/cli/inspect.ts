@@ -66,6 +66,12 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   // Between two ticks of the file (--from 25 in a 10 µs file), the opening is said as given.
   const openingText = Number.isInteger(opening) ? time(opening) : `${String(options.from).padStart(16)} µs`;
   const atStart = before !== undefined && !opensOnChange ? [`${openingText}  ${value(before.value)}  (held since ${microsecondsText(before.time, parsed.timeUnit)} µs)`] : [];
+  // A dump of a window (outputs.waveformFromMicroseconds/ToMicroseconds) records nothing outside it: a window asked beyond it is said.
+  const first = parsed.changes[0]?.time;
+  if (first !== undefined && first > 0 && from < first) warnings.push(`${file}: the dump begins at ${microsecondsText(first, parsed.timeUnit)} µs: nothing before it is recorded`);
+  const end = microsecondsText(parsed.endTime, parsed.timeUnit);
+  if (from > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --from: the value shown is the last recorded, not what the signal held at ${String(options.from)} µs`);
+  else if (to !== Infinity && to > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --to: nothing after it is recorded`);
   return { lines: [`# ${variable.path}: times in µs (the file's $timescale is ${parsed.timeUnit.text})`, ...atStart, ...inside.map((change) => `${time(change.time)}  ${value(change.value)}`)], warnings };
 }
 

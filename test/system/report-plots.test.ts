@@ -71,3 +71,11 @@ test("a traffic time of a few µs after an IKE bring-up of milliseconds: a sampl
   expect(short.samples.length).toBeLessThanOrEqual(Math.ceil(short.simulatedMicroseconds / 0.1) + 1);
   expect(htmlReport(short, [])).toContain("<svg");
 }, 60_000);
+
+test("the report says the faults a run injected and its losses by place, as the run's table does (they were only in its embedded JSON)", () => {
+  const faulty = runScenario(defaultScenario({ durationMicroseconds: 100, "faults.corruptProbability": 0.05 }), { directory: null }).summary;
+  const report = htmlReport(faulty, []);
+  expect(report).toContain(`<p>Faults injected: ${faulty.faults.join(", ")}.</p>`);
+  expect(faulty.countedDrops).toBeGreaterThan(0);
+  expect(report).toMatch(/<p>Lost \d+ \(\d+ counted drops\); counted drops by place: [^<]*ESP_ICV_FAILED \d+/);
+}, 60_000);
