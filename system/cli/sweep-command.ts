@@ -4,7 +4,8 @@ import { problemsMessage } from "../../sim/errors.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../scenario/sweep-shard-file.js";
 import { resolveShard, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
-import { checkSweepPoints, formatSweep, runSweep, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
+import { checkSweepPoints, formatSweep, runSweep, SweepRunsFailed, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
+import type { SweepResult } from "../scenario/sweep-result.js";
 import { Progress } from "./progress.js";
 
 export interface SweepCommandOptions extends ShardOptions {
@@ -44,7 +45,17 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const outputs = new OutputFiles({ directory: dirname(out), givenBy: options.out === undefined ? "the default of --out" : "--out" });
   const progress = new Progress(shard ? `sweep shard ${shard.index}/${shard.count}` : "sweep", options.quiet);
   const started = performance.now();
-  const results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, checked: true, onResult: (_, done) => progress.update(done, points.length, "runs") });
+  let results: readonly SweepResult[];
+  try {
+    results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, checked: true, onResult: (_, done) => progress.update(done, points.length, "runs") });
+  } catch (error) {
+    progress.stop();
+    if (!(error instanceof SweepRunsFailed)) throw error;
+    // The finished runs' results are kept, under the file's temporary name: the sweep is not whole, so the file does not get its own.
+    outputs.write(out, shard ? shardFileText(shard, grid, scenarios, error.finished) : sweepLines(error.finished));
+    const kept = outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
+    throw new Error(`${error.failures.length} of ${points.length} configuration${points.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${error.finished.length} that finished are in ${kept}, not given the name ${out}, since the sweep is not whole.`);
+  }
   progress.stop();
   outputs.write(out, shard ? shardFileText(shard, grid, scenarios, results) : sweepLines(results));
   outputs.commit();

@@ -185,6 +185,7 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
   // A shard's points keep their places in the whole grid: results go where their point is in `points`.
   const positions = new Map(points.map((point, position) => [point.index, position]));
   const results: SweepResult[] = new Array(points.length);
+  const failures: string[] = [];
   let next = 0;
   let done = 0;
   const workerUrl = new URL("./sweep-worker.js", import.meta.url);
@@ -200,13 +201,12 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
           worker.postMessage(points[next++]);
         };
         worker.on("message", (message: { result?: SweepResult; error?: string }) => {
-          if (message.error) {
-            void worker.terminate();
-            reject(new Error(message.error));
-            return;
+          // A configuration that fails is said with the others' results, not in place of them: the worker goes on with the next.
+          if (message.error) failures.push(message.error);
+          else {
+            results[positions.get(message.result!.index)!] = message.result!;
+            options.onResult?.(message.result!, ++done);
           }
-          results[positions.get(message.result!.index)!] = message.result!;
-          options.onResult?.(message.result!, ++done);
           feed();
         });
         worker.on("error", reject);
@@ -214,7 +214,18 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
       }),
     ),
   );
+  if (failures.length > 0) throw new SweepRunsFailed(failures, results.filter((result) => result !== undefined));
   return results;
+}
+
+/** Configurations that failed as they ran (each said with its values), and the results of those that finished, in grid order. */
+export class SweepRunsFailed extends Error {
+  constructor(
+    readonly failures: readonly string[],
+    readonly finished: readonly SweepResult[],
+  ) {
+    super(failures.join("\n"));
+  }
 }
 
 /** The sweep as a table: one row per configuration. */

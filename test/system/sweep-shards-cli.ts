@@ -99,6 +99,17 @@ export function describeShardedSweeps(main: string, directory: string): void {
       expect(merged.stdout).toContain("1 run from 2 shards");
     }, 60_000);
 
+    test("a configuration that fails as it runs is said with its values, and the others' results come back with it, not thrown away (the sweep command keeps them under the file's temporary name)", async () => {
+      // The sweep checks every configuration first, so a failing one is given here past that check, as a failure found only while running would come.
+      const { runSweep, SweepRunsFailed } = (await import(join(main, "../../scenario/sweep.js"))) as typeof import("../../system/scenario/sweep.js");
+      const points = [{ index: 0, overrides: { durationMicroseconds: 20 } }, { index: 1, overrides: { durationMicroseconds: 20, "nic.queues": 99 } }, { index: 2, overrides: { durationMicroseconds: 20, seed: 2 } }];
+      const failed = await runSweep(null, points, { workers: 1, checked: true }).then(() => null, (error: unknown) => error);
+      expect(failed).toBeInstanceOf(SweepRunsFailed);
+      const { failures, finished } = failed as InstanceType<typeof SweepRunsFailed>;
+      expect(failures).toEqual([expect.stringMatching(/^configuration 1 \(durationMicroseconds = 20, nic\.queues = 99\): --set nic\.queues = 99: expected at most 8/)]);
+      expect(finished.map((result) => result.index)).toEqual([0, 2]);
+    }, 60_000);
+
     let refusals = 0;
     /** A shard file's text with its header's fields changed. */
     const edited = (index: number, change: (header: Record<string, unknown>) => void) => {
