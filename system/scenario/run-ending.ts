@@ -38,18 +38,19 @@ export function describeEnding(ending: RunEnding): string {
 }
 
 /** The faults a scenario injects, in words (empty: none). */
-export function describeFaults(faults: Scenario["faults"], made: { readonly ikeDeletes: number } | null = null): string[] {
+export function describeFaults(faults: Scenario["faults"], made: { readonly ikeDeletes?: number; readonly replays?: number } | null = null): string[] {
   const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
   const percent = (probability: number) => `${Number((probability * 100).toPrecision(3))}%`;
   return [
     ...(faults.corruptProbability > 0 ? [`the gateway corrupts ${percent(faults.corruptProbability)} of its frames (ICV fails)`] : []),
-    ...(faults.replayProbability > 0 ? [`the gateway replays ${percent(faults.replayProbability)} of its frames`] : []),
+    // The copies made: each is dropped and counted, so the counted drops exceed the packets lost by as many.
+    ...(faults.replayProbability > 0 ? [`the gateway replays ${percent(faults.replayProbability)} of its frames${made?.replays === undefined ? "" : ` (${made.replays} cop${made.replays === 1 ? "y" : "ies"} injected)`}`] : []),
     ...counted(faults.rekeys, "outbound rekey", "outbound rekeys"),
     ...counted(faults.inboundRekeys, "inbound rekey", "inbound rekeys"),
     ...counted(faults.deletes, "SA delete", "SA deletes"),
     ...counted(faults.interruptStorms, "interrupt storm", "interrupt storms"),
     ...(faults.ikeLossProbability > 0 ? [`the link loses ${percent(faults.ikeLossProbability)} of IKE messages`] : []),
-    ...(faults.ikeDeletes === 0 ? [] : [`${counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways")[0]}${made && made.ikeDeletes < faults.ikeDeletes ? ` asked, ${made.ikeDeletes} made (no more tunnels had SAs when the others were due)` : ""}`]),
+    ...(faults.ikeDeletes === 0 ? [] : [`${counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways")[0]}${made?.ikeDeletes !== undefined && made.ikeDeletes < faults.ikeDeletes ? ` asked, ${made.ikeDeletes} made (no more tunnels had SAs when the others were due)` : ""}`]),
     ...counted(faults.ikeMalformed, "malformed ISAKMP message", "malformed ISAKMP messages"),
     ...(faults.overlappingSaChanges && faults.rekeys + faults.inboundRekeys + faults.deletes > 1 ? ["SA changes overlapping"] : []),
   ];

@@ -79,3 +79,11 @@ test("the report says the faults a run injected and its losses by place, as the 
   expect(faulty.countedDrops).toBeGreaterThan(0);
   expect(report).toMatch(/<p>Lost \d+ \(\d+ counted drops\); counted drops by place: [^<]*ESP_ICV_FAILED \d+/);
 }, 60_000);
+
+test("the faults say how many replayed copies the gateway injected, so that the counted drops (which include theirs) reconcile with the packets lost", () => {
+  const replayed = runScenario(defaultScenario({ durationMicroseconds: 100, "faults.replayProbability": 0.05 }), { directory: null }).summary;
+  const copies = Number(/the gateway replays 5% of its frames \((\d+) cop(?:y|ies) injected\)/.exec(replayed.faults.join(", "))?.[1]);
+  expect(copies).toBeGreaterThan(0);
+  const lost = replayed.flows.reduce((sum, flow) => sum + flow.lost, 0);
+  expect(replayed.countedDrops).toBe(lost + copies);
+}, 60_000);
