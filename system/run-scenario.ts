@@ -56,8 +56,16 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
     outputs.checkNames([...(traced ? [`${out}.vcd`, `${out}.gtkw`] : []), ...[".pcap", ".esp_sa", ".sa-trace.jsonl", ".report.txt", ".report.json"].map((suffix) => `${out}${suffix}`)], traced ? [`${out}.filters`] : []);
     outputs.lockFor(out);
   }
-  const waveform = out && outputs && traced ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }, outputs) : null;
-  const capture = out && outputs ? recordCapture(top.wire, `${out}.pcap`, outputs) : null;
+  let waveform: ReturnType<typeof recordWaveform> | null = null;
+  let capture: ReturnType<typeof recordCapture> | null = null;
+  try {
+    waveform = out && outputs && traced ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }, outputs) : null;
+    capture = out && outputs ? recordCapture(top.wire, `${out}.pcap`, outputs) : null;
+  } catch (error) {
+    // A name that cannot be taken stops the run before it starts: what was opened for it goes, and its lock with it.
+    outputs?.abandon();
+    throw error;
+  }
   const flush = () => {
     kernel.close();
     capture?.writer.close();

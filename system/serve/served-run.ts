@@ -67,8 +67,14 @@ export class ServedRun {
       this.files!.checkNames(suffixes.map((suffix) => `${this.base}${suffix}`));
       this.files!.lockFor(this.base);
     }
-    this.waveform = this.base && this.files && config.waveform ? recordWaveform(kernel, this.base, { comment: `nicsim serve ${config.name}, seed ${config.seed}` }, this.files) : null;
-    this.capture = this.base && this.files && config.pcap ? recordCapture(top.wire, `${this.base}.pcap`, this.files) : null;
+    try {
+      this.waveform = this.base && this.files && config.waveform ? recordWaveform(kernel, this.base, { comment: `nicsim serve ${config.name}, seed ${config.seed}` }, this.files) : null;
+      this.capture = this.base && this.files && config.pcap ? recordCapture(top.wire, `${this.base}.pcap`, this.files) : null;
+    } catch (error) {
+      // Nothing is served: what was opened goes, and the names' lock with it.
+      this.files?.abandon();
+      throw error;
+    }
   }
 
   get finished(): ServedRunResult | null {
