@@ -24,10 +24,11 @@ export class LockFile {
         return new LockFile(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") return `${what}: cannot make its lock file ${path} (${(error as Error).message.split(",")[0]})`;
-        const problem = lockProblem(path, what);
-        if (problem !== null) return problem;
-        // Its process has gone: the lock is stale. A file of someone else's under that name is not ours to remove.
-        if (holderOf(path) === "foreign") return `${what}: ${path} is there and is not a nicsim lock file (a process id); move it, as nicsim keeps its lock under that name`;
+        const holder = holderOf(path);
+        // A file of someone else's under that name is not ours to remove.
+        if (holder === "foreign") return `${what}: ${path} is there and is not a nicsim lock file (a process id); move it, as nicsim keeps its lock under that name`;
+        if (holder !== null && alive(holder)) return heldBy(holder, path, what);
+        // Its process has gone: the lock is stale.
         rmQuietly(path);
       }
     }
@@ -46,7 +47,10 @@ export class LockFile {
 /** Whether a live process holds the lock at `path`, in words; null when none does (no lock, or a stale one). Changes nothing. */
 export function lockProblem(path: string, what: string): string | null {
   const holder = holderOf(path);
-  if (typeof holder !== "number" || !alive(holder)) return null;
+  return typeof holder === "number" && alive(holder) ? heldBy(holder, path, what) : null;
+}
+
+function heldBy(holder: number, path: string, what: string): string {
   return `${what}: in use by process ${holder}${holder === process.pid ? " (this one)" : ""}, another nicsim run or server; its lock file is ${path} (remove it if that process is not nicsim)`;
 }
 

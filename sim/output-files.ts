@@ -112,7 +112,7 @@ export class OutputFiles implements OutputNames {
    * Refuse, before anything is written, names that cannot be taken (a directory, a device or a pipe
    * holds one) and directories files are to go in that cannot be made (a file holds the name).
    */
-  checkNames(paths: readonly string[], directories: readonly string[] = []): void {
+  private checkNames(paths: readonly string[], directories: readonly string[] = []): void {
     const problems = [...outputNameProblems(paths), ...directories.map((directory) => outputPlaceProblem(directory)).filter((problem) => problem !== null)];
     if (problems.length > 0) throw new OutputError(problems.join("\n  "));
   }
@@ -125,6 +125,21 @@ export class OutputFiles implements OutputNames {
     const taken = LockFile.take(`${base}.lock`, `the files ${base}.*`);
     if (typeof taken === "string") throw new OutputError(taken);
     this.lock = taken;
+  }
+
+  /**
+   * Take a run's names before it starts: each is checked, `<base>.lock` is held, and `open` opens
+   * the files the run streams. Should any of it fail, what was opened goes, and the lock with it.
+   */
+  begin<T>(base: string, paths: readonly string[], directories: readonly string[], open: () => T): T {
+    this.checkNames(paths, directories);
+    this.lockFor(base);
+    try {
+      return open();
+    } catch (error) {
+      this.abandon();
+      throw error;
+    }
   }
 
   /** Let the files' names go (the run has ended, however it ended). */

@@ -169,19 +169,24 @@ export function formatTrafficReport(report: TrafficReport): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Counts by reason in words (`RX_DMA_ERROR 3, RX_BUFFER_FULL 1`), or none. */
+export function describeCounts(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? "none" : entries.map(([reason, count]) => `${reason} ${count}`).join(", ");
+}
+
 /** The NIC, IPsec, driver and kernel lines of a report. */
 export function formatSystemReport(report: SystemReport): string[] {
   const lines: string[] = [];
-  const drops = Object.entries(report.nic.drops);
   lines.push(
     `NIC: interrupts per vector ${report.nic.interruptsPerVector.join(" ")}; DMA read ${report.nic.dmaBytesRead} bytes, written ${report.nic.dmaBytesWritten} bytes`,
-    `     drops: ${drops.length === 0 ? "none" : drops.map(([reason, count]) => `${reason} ${count}`).join(", ")}`,
+    `     drops: ${describeCounts(report.nic.drops)}`,
     `     device errors: ${report.nic.diagnostics.length === 0 ? "none" : ""}`,
     ...report.nic.diagnostics.map((line) => `       ${line}`),
     `IPsec: NIC inline ${report.ipsec.hardwareTx} out, ${report.ipsec.hardwareRx} in; software ${report.ipsec.softwareTx} out, ${report.ipsec.softwareRx} in; ` +
       `${report.ipsec.notInTableMessages} "not in table" messages, ${describeTableWrites(report.ipsec.installs, "installs")}`,
     `       SA table: TX ${report.ipsec.cache.txHits} hits ${report.ipsec.cache.txMisses} misses, RX ${report.ipsec.cache.rxHits} hits ${report.ipsec.cache.rxMisses} misses, ` +
-      `${report.ipsec.cache.fetches} fetches, ${describeTableWrites(report.ipsec.evictions, "evictions")}; drops: ${Object.entries(report.ipsec.drops).map(([reason, count]) => `${reason} ${count}`).join(", ") || "none"}`,
+      `${report.ipsec.cache.fetches} fetches, ${describeTableWrites(report.ipsec.evictions, "evictions")}; drops: ${describeCounts(report.ipsec.drops)}`,
     `       crypto engines: ${report.ipsec.preemptions.tx} preemptions encrypting, ${report.ipsec.preemptions.rx} decrypting, ${report.ipsec.preemptions.restarts} restarts`,
     describeHost(report.host),
     `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}`,

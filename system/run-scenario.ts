@@ -51,21 +51,15 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   // Each file is written under a temporary name and given its own when the run is over.
   const outputs = out ? new OutputFiles(dirname(out)) : null;
   const traced = options.waveform !== false;
-  // Every name is checked before the run: a directory holding one is found now, not after the run's work.
-  if (out && outputs) {
-    outputs.checkNames([...(traced ? [`${out}.vcd`, `${out}.gtkw`] : []), ...[".pcap", ".esp_sa", ".sa-trace.jsonl", ".report.txt", ".report.json"].map((suffix) => `${out}${suffix}`)], traced ? [`${out}.filters`] : []);
-    outputs.lockFor(out);
-  }
-  let waveform: ReturnType<typeof recordWaveform> | null = null;
-  let capture: ReturnType<typeof recordCapture> | null = null;
-  try {
-    waveform = out && outputs && traced ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }, outputs) : null;
-    capture = out && outputs ? recordCapture(top.wire, `${out}.pcap`, outputs) : null;
-  } catch (error) {
-    // A name that cannot be taken stops the run before it starts: what was opened for it goes, and its lock with it.
-    outputs?.abandon();
-    throw error;
-  }
+  // Every name is checked and held before the run (a directory holding one is found now, not after the run's work), and the streamed files opened.
+  const names = [...(traced ? [`${out}.vcd`, `${out}.gtkw`] : []), ...[".pcap", ".esp_sa", ".sa-trace.jsonl", ".report.txt", ".report.json"].map((suffix) => `${out}${suffix}`)];
+  const { waveform, capture } =
+    out && outputs
+      ? outputs.begin(out, names, traced ? [`${out}.filters`] : [], () => ({
+          waveform: traced ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }, outputs) : null,
+          capture: recordCapture(top.wire, `${out}.pcap`, outputs),
+        }))
+      : { waveform: null, capture: null };
   const flush = () => {
     kernel.close();
     capture?.writer.close();

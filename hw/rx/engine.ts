@@ -19,6 +19,7 @@ import { SaCache, type SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode } from "../spec/errors.js";
 import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
+import { readExact } from "../spec/layout.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
 const IDLE = RxState.code("IDLE");
@@ -50,7 +51,7 @@ interface RxBuffer {
 function rxBuffer(data: Uint8Array, offset: number, index: number): RxBuffer {
   const address = RX_DESCRIPTOR.fields.bufferAddress.read(data, offset);
   if (address <= Number.MAX_SAFE_INTEGER) return { index, address };
-  return { index, address, exactAddress: new DataView(data.buffer, data.byteOffset).getBigUint64(offset + RX_DESCRIPTOR.fields.bufferAddress.offset, true) };
+  return { index, address, exactAddress: readExact(RX_DESCRIPTOR.fields.bufferAddress, data, offset) as bigint };
 }
 
 class RxQueueState extends QueueState<RxBuffer> {

@@ -62,6 +62,13 @@ function outside(layout: string, field: LayoutFieldSpec, image: Uint8Array, base
   return new RangeError(`${layout} ${field.name}: bytes ${base + field.offset}..${base + field.offset + field.bytes - 1} are outside an image of ${image.length} bytes`);
 }
 
+/** A number field as written, exact: its number, or a bigint when it holds more than 2^53 - 1 (a 64-bit address a number would round). */
+export function readExact(field: { readonly offset: number; read(image: Uint8Array, base?: number): unknown }, image: Uint8Array, base = 0): number | bigint {
+  const value = field.read(image, base) as number;
+  if (value <= Number.MAX_SAFE_INTEGER) return value;
+  return new DataView(image.buffer, image.byteOffset).getBigUint64(base + field.offset, true);
+}
+
 function numberField(layout: string, spec: LayoutFieldSpec, key: string): LayoutField {
   const { offset, bytes } = spec;
   const limit = 2 ** (8 * bytes);

@@ -1,5 +1,6 @@
 import { type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
 import { DESCRIPTOR_BYTES, TX_DESCRIPTOR, TX_READ_FORMAT } from "../spec/descriptors.js";
+import { readExact } from "../spec/layout.js";
 
 /**
  * A TX descriptor as the engine fetched it (read format), and its place in the ring. One whose
@@ -10,9 +11,7 @@ export type TxDescriptor = Readonly<ReturnType<typeof TX_READ_FORMAT.decode>> & 
 
 /** A 64-bit field as the driver wrote it: the number, or beyond 2^53 the exact value. */
 export function exactField(descriptor: TxDescriptor, field: "bufferAddress" | "saPointer"): number | bigint {
-  const value = descriptor[field];
-  if (value <= Number.MAX_SAFE_INTEGER || descriptor.raw === undefined) return value;
-  return new DataView(descriptor.raw.buffer, descriptor.raw.byteOffset).getBigUint64(TX_DESCRIPTOR.fields[field].offset, true);
+  return descriptor.raw === undefined ? descriptor[field] : readExact(TX_DESCRIPTOR.fields[field], descriptor.raw);
 }
 
 /** Why a frame is refused, for the error log and its write-back. */

@@ -90,23 +90,15 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     to: outputs.waveformToMicroseconds === undefined ? undefined : Math.round(outputs.waveformToMicroseconds * 1e6),
   };
   const tableEntries = { tx: top.nic.offload.cache.params.txEntries, rx: top.nic.offload.cache.params.rxEntries };
-  let waveform: RunFiles["waveform"] = null;
-  let capture: RunFiles["capture"] = null;
-  let saTrace: RunFiles["saTrace"] = null;
-  try {
-    // Every name is checked before the run: a directory holding one is found now, not after the run's work.
-    if (base && files) {
-      files.checkNames(runFileNames(base, outputs, top.driver.intermediate.ike.configured), outputs.waveform ? [`${base}.filters`] : []);
-      files.lockFor(base);
-    }
-    waveform = base && files && outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files, SCENARIO_STORY) : null;
-    capture = base && files && outputs.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null;
-    saTrace = base && files && outputs.saTrace ? new SaTraceFile(top.driver.intermediate.trace, `${base}.sa-trace.jsonl`, files, tableEntries) : null;
-  } catch (error) {
-    // A name that cannot be taken stops the run before it starts: what was opened for it goes.
-    files?.abandon();
-    throw error;
-  }
+  // Every name is checked and held before the run (a directory holding one is found now, not after the run's work), and the streamed files opened.
+  const { waveform, capture, saTrace }: Pick<RunFiles, "waveform" | "capture" | "saTrace"> =
+    base && files
+      ? files.begin(base, runFileNames(base, outputs, top.driver.intermediate.ike.configured), outputs.waveform ? [`${base}.filters`] : [], () => ({
+          waveform: outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files, SCENARIO_STORY) : null,
+          capture: outputs.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null,
+          saTrace: outputs.saTrace ? new SaTraceFile(top.driver.intermediate.trace, `${base}.sa-trace.jsonl`, files, tableEntries) : null,
+        }))
+      : { waveform: null, capture: null, saTrace: null };
   const flush = () => {
     kernel.close();
     capture?.writer.close();

@@ -1,6 +1,6 @@
 import type { Kernel } from "../../sim/kernel.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
-import { describeTableWrites, systemReport, type SystemReport } from "../report.js";
+import { describeCounts, describeTableWrites, systemReport, type SystemReport } from "../report.js";
 import { describeHost } from "../host-report.js";
 import type { Sample, Sampling } from "./measurements.js";
 import { round } from "./measurements.js";
@@ -211,7 +211,7 @@ export function describeDropPlaces(summary: ScenarioSummary): string {
   ] as const;
   const parts = places.flatMap(([place, drops]) => {
     const entries = Object.entries(drops as Record<string, number>).filter(([, count]) => count > 0);
-    return entries.length === 0 ? [] : [`${place} ${entries.map(([reason, count]) => `${reason} ${count}`).join(", ")}`];
+    return entries.length === 0 ? [] : [`${place} ${describeCounts(Object.fromEntries(entries))}`];
   });
   return parts.length === 0 ? "none" : parts.join("; ");
 }

@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, type ProtocolErrorName } from "../../hw/spec/device-protocol.js";
 import { formatTime } from "../../sim/time.js";
 import { type DeviceDiagnostics, diagnostics } from "../hardware.js";
+import { describeCounts } from "../report.js";
 import type { PeerCounts } from "./bench-peer.js";
 import type { ServedRun } from "./served-run.js";
 import type { StoppingSignal } from "./stop-request.js";
@@ -89,10 +90,4 @@ export function formatServeSummary(summary: ServeSummary): string {
   ];
   if (summary.device.errors.length > 10) lines.push(`    … ${summary.device.errors.length - 10} more in the summary file`);
   return `${lines.join("\n")}\n`;
-}
-
-/** Counts by reason in words: `RX_DMA_ERROR 3, RX_BUFFER_FULL 1`, or none. */
-function describeCounts(counts: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(counts);
-  return entries.length === 0 ? "none" : entries.map(([reason, count]) => `${reason} ${count}`).join(", ");
 }

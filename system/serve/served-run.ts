@@ -63,18 +63,17 @@ export class ServedRun {
     this.files = config.directory === null ? null : new OutputFiles(config.directory);
     // Before any client is served: a name taken by a directory, a device or a pipe would fail only when the client leaves.
     const suffixes = [...(config.waveform ? [".vcd", ".gtkw"] : []), ...(config.pcap ? [".pcap", ".esp_sa"] : []), ".summary.json"];
-    if (this.base !== null) {
-      this.files!.checkNames(suffixes.map((suffix) => `${this.base}${suffix}`));
-      this.files!.lockFor(this.base);
-    }
-    try {
-      this.waveform = this.base && this.files && config.waveform ? recordWaveform(kernel, this.base, { comment: `nicsim serve ${config.name}, seed ${config.seed}` }, this.files) : null;
-      this.capture = this.base && this.files && config.pcap ? recordCapture(top.wire, `${this.base}.pcap`, this.files) : null;
-    } catch (error) {
-      // Nothing is served: what was opened goes, and the names' lock with it.
-      this.files?.abandon();
-      throw error;
-    }
+    const base = this.base;
+    const files = this.files;
+    const opened =
+      base !== null && files !== null
+        ? files.begin(base, suffixes.map((suffix) => `${base}${suffix}`), [], () => ({
+            waveform: config.waveform ? recordWaveform(kernel, base, { comment: `nicsim serve ${config.name}, seed ${config.seed}` }, files) : null,
+            capture: config.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null,
+          }))
+        : { waveform: null, capture: null };
+    this.waveform = opened.waveform;
+    this.capture = opened.capture;
   }
 
   get finished(): ServedRunResult | null {
