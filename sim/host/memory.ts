@@ -24,6 +24,12 @@ export interface Region {
 
 const PAGE_BITS = 12;
 const PAGE_SIZE = 1 << PAGE_BITS;
+/** How many recently touched pages are found without the page map (a power of two). */
+const RECENT_PAGES = 64;
+/** An address's offset in its page. Addresses pass 2^32, so `%` would be a floating-point remainder (a call out of V8's compiled code). */
+function offsetInPage(address: number): number {
+  return address - Math.floor(address / PAGE_SIZE) * PAGE_SIZE;
+}
 /** Allocations start above 4 GiB so that every 64-bit address register needs its high half. */
 const FIRST_ADDRESS = 0x1_0000_0000;
 /**
@@ -45,9 +51,13 @@ export class HostMemory {
   private readonly regions: Region[] = [];
   /** Freed regions, reused first-fit: freed memory comes back, as it does in a real allocator. */
   private readonly freed: Region[] = [];
-  /** The last page and region touched: accesses cluster, so most lookups end here. */
-  private lastPageNumber = -1;
-  private lastPage: Uint8Array | undefined = undefined;
+  /**
+   * Pages touched lately, by page number modulo RECENT_PAGES: accesses cluster on a few pages at
+   * a time (a ring's descriptors, the buffers in use), so most lookups end here, not in the map.
+   */
+  private readonly recentNumbers = new Float64Array(RECENT_PAGES).fill(-1);
+  private readonly recentPages = new Array<Uint8Array | undefined>(RECENT_PAGES).fill(undefined);
+  /** The last region touched. */
   private lastRegion: Region | undefined = undefined;
   private nextFree = FIRST_ADDRESS;
 
@@ -114,7 +124,7 @@ export class HostMemory {
 
   read(address: number, length: number): Uint8Array {
     this.check(address, length, "read");
-    const pageOffset = address % PAGE_SIZE;
+    const pageOffset = offsetInPage(address);
     if (pageOffset + length <= PAGE_SIZE) {
       const page = this.page(address, false);
       if (!page) return zeroed(length);
@@ -132,7 +142,7 @@ export class HostMemory {
     // A string or a plain array would be written as zeros, or its numbers cut to bytes, without a word.
     if (!(bytes instanceof Uint8Array)) throw new HostMemoryError(`write at ${typeof address === "number" ? formatAddress(address) : String(address)}: expected the bytes as a Uint8Array (or Buffer), not ${Array.isArray(bytes) ? "an array" : typeof bytes}`);
     this.check(address, bytes.length, "write");
-    const pageOffset = address % PAGE_SIZE;
+    const pageOffset = offsetInPage(address);
     if (pageOffset + bytes.length <= PAGE_SIZE) {
       copy(bytes, 0, this.page(address, true)!, pageOffset, bytes.length);
       return;
@@ -140,7 +150,7 @@ export class HostMemory {
     let offset = 0;
     while (offset < bytes.length) {
       const at = address + offset;
-      const pageOffset = at % PAGE_SIZE;
+      const pageOffset = offsetInPage(at);
       const count = Math.min(PAGE_SIZE - pageOffset, bytes.length - offset);
       this.page(at, true)!.set(bytes.subarray(offset, offset + count), pageOffset);
       offset += count;
@@ -156,7 +166,7 @@ export class HostMemory {
     let offset = 0;
     while (offset < into.length) {
       const at = address + offset;
-      const pageOffset = at % PAGE_SIZE;
+      const pageOffset = offsetInPage(at);
       const count = Math.min(PAGE_SIZE - pageOffset, into.length - offset);
       const page = this.page(at, false);
       if (page) into.set(page.subarray(pageOffset, pageOffset + count), offset);
@@ -166,19 +176,20 @@ export class HostMemory {
 
   private page(address: number, create: boolean): Uint8Array | undefined {
     const number = Math.floor(address / PAGE_SIZE);
-    if (number === this.lastPageNumber) return this.lastPage;
+    const slot = number & (RECENT_PAGES - 1);
+    if (this.recentNumbers[slot] === number) return this.recentPages[slot];
     let page = this.pages.get(number);
     if (!page && create) this.pages.set(number, (page = new Uint8Array(PAGE_SIZE)));
     if (page) {
-      this.lastPageNumber = number;
-      this.lastPage = page;
+      this.recentNumbers[slot] = number;
+      this.recentPages[slot] = page;
     }
     return page;
   }
 
   private check(address: number, length: number, access: string): void {
-    if (!(address >= 0 && address <= Number.MAX_SAFE_INTEGER && address % 1 === 0)) throw new HostMemoryError(`${access} at ${address}: not a host address`);
-    if (!(length >= 0 && length % 1 === 0)) throw new HostMemoryError(`${access} of ${length} bytes at ${formatAddress(address)}: a length is a whole number of bytes, 0 or more`);
+    if (!(address >= 0 && address <= Number.MAX_SAFE_INTEGER && Math.floor(address) === address)) throw new HostMemoryError(`${access} at ${address}: not a host address`);
+    if (!(length >= 0 && Math.floor(length) === length)) throw new HostMemoryError(`${access} of ${length} bytes at ${formatAddress(address)}: a length is a whole number of bytes, 0 or more`);
     if (!this.options.guard || length === 0 || this.regionOf(address, length)) return;
     const inside = this.regionOf(address);
     const before = inside ? undefined : this.regionBefore(address);
