@@ -7,6 +7,7 @@ import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
 import { checkableParameters, isMapping } from "./parameter-tree.js";
 import { LIMITS, scenarioSchema, streamShape } from "./schema.js";
 import { deviceFitProblems } from "./device-fit.js";
+import { waveformScopeProblems } from "./waveform-scopes.js";
 import type { SourceMap } from "./source-map.js";
 
 /** Refused with its design when every component could be built (defaults standing in for the values refused), so the scenario's fit can be checked too. */
@@ -70,7 +71,8 @@ const STAND_IN = {
  * its policy): its parameter trees are built on a stand-in scenario, so that they are reported
  * in the same pass as the rest. Its streams are checked against that device too, each at its own
  * index by its length and direction where the schema takes those, so that a mistake elsewhere
- * does not hide a stream that does not fit.
+ * does not hide a stream that does not fit. Its waveform patterns are checked against that design
+ * when its customers (whose names some signals carry) and its outputs are as the schema wants.
  */
 export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer): readonly string[] {
   const given = record(value);
@@ -81,11 +83,22 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   const raw = Array.isArray(given.traffic) && given.traffic.length > 0 && given.traffic.length <= LIMITS.streams ? given.traffic : [];
   const fitting = raw.map((item) => streamShape.safeParse(item));
   const streams = raw.length === 0 ? STAND_IN.traffic : fitting.map((checked) => (checked.success ? { ...STAND_IN_STREAM, ...checked.data } : STAND_IN_STREAM));
-  const parsed = scenarioSchema.safeParse({ ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire"), traffic: streams });
+  const customers = scenarioSchema.shape.customers.safeParse(given.customers);
+  const outputs = scenarioSchema.shape.outputs.safeParse(given.outputs);
+  const standInFor = (withOutputs: boolean) => {
+    const customerName = withOutputs && customers.success ? customers.data[0]!.name : STAND_IN_STREAM.customer;
+    const scenario = { ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire"), traffic: streams.map((stream) => ({ ...stream, customer: customerName })) };
+    return scenarioSchema.safeParse(withOutputs && customers.success ? { ...scenario, customers: given.customers, outputs: given.outputs } : scenario);
+  };
+  const patterned = customers.success && outputs.success && (outputs.data.waveformScopes !== undefined || outputs.data.waveformExclude !== undefined);
+  // The given customers and outputs are tried first; with a rule of theirs between fields the schema refuses the whole, the plain stand-in serves.
+  const withOutputs = patterned ? standInFor(true) : null;
+  const parsed = withOutputs?.success ? withOutputs : standInFor(false);
   // Trees the schema still refuses have been reported by it.
   if (!parsed.success) return [];
   const standIn: LoadedScenario = { scenario: parsed.data, qos: null, source, warnings: [] };
   const outcome = buildScenarioDesign(standIn, container);
   const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top, (index) => fitting[index]?.success === true);
-  return [...(outcome.kind === "refused" ? outcome.problems : []), ...unfit];
+  const patterns = outcome.design === null || parsed !== withOutputs ? [] : waveformScopeProblems(standIn, outcome.design.kernel);
+  return [...(outcome.kind === "refused" ? outcome.problems : []), ...unfit, ...patterns];
 }

@@ -22,4 +22,23 @@ describe("a scenario's waveform patterns are checked before the run", () => {
     ]);
   });
 
+  test("a schema mistake elsewhere does not hide a pattern's: both are said in one pass, and a pattern naming a customer's signal is matched against that customer", () => {
+    // A customer through IKE has a signal of its own (top.traffic.a_ready), which the stand-in design must have too.
+    const withIke = VALID.replace("sas: 2", "sas: 2\n    ike: { mode: main, preSharedKey: key-a }");
+    const broken = withIke.replace("durationMicroseconds: 50", "durationMicroseconds: -50");
+    const patterns = 'outputs:\n  waveformScopes: ["top.nic.txx*", "top.traffic.a_ready"]\n  waveformExclude: ["nic.tx.*"]\n';
+    expect(problems(`${broken}${patterns}`)).toEqual([
+      "s.yaml:2:1: durationMicroseconds = -50: expected more than 0",
+      "s.yaml:27:20: outputs.waveformScopes[0]: 'top.nic.txx*' selects no signal of the design",
+      "s.yaml:28:21: outputs.waveformExclude[0]: 'nic.tx.*' excludes no signal of the design (did you mean top.nic.tx.*? design paths start at top)",
+    ]);
+    // The same, the schema's mistake mended: the same pattern problems, found on the scenario's own design.
+    expect(problems(`${withIke}${patterns}`)).toEqual([
+      "s.yaml:27:20: outputs.waveformScopes[0]: 'top.nic.txx*' selects no signal of the design",
+      "s.yaml:28:21: outputs.waveformExclude[0]: 'nic.tx.*' excludes no signal of the design (did you mean top.nic.tx.*? design paths start at top)",
+    ]);
+    // Customers the schema refuses name no signals to match against: their mistake is said, the patterns are not judged.
+    const badCustomer = broken.replace("sas: 2", "sas: 0");
+    expect(problems(`${badCustomer}${patterns}`)).toEqual(["s.yaml:2:1: durationMicroseconds = -50: expected more than 0", "s.yaml:18:5: customers[0].sas = 0: expected at least 1"]);
+  });
 });
