@@ -3,19 +3,32 @@
  * to be the name meant: a third of its letters off at most (one for a short name, none for a single letter).
  */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
+  return closestNames(name, candidates)[0];
+}
+
+/** Every candidate as near as the nearest (in the candidates' order), when that is near enough (as closestName). */
+export function closestNames(name: string, candidates: Iterable<string>): string[] {
+  let best: string[] = [];
+  // Until a candidate is found, one more than the farthest allowed; then the nearest found, which ties may share.
   let bestDistance = Math.min(Math.max(1, Math.floor(name.length / 3)), name.length - 1) + 1;
   const lower = name.toLowerCase();
   for (const candidate of candidates) {
-    // The distance is at least the difference in length: such a candidate cannot be nearer (the same answer, without the work).
-    if (candidate === name || Math.abs(candidate.length - name.length) >= bestDistance) continue;
+    // The distance is at least the difference in length: such a candidate cannot be near enough (the same answer, without the work).
+    const lengths = Math.abs(candidate.length - name.length);
+    if (candidate === name || (best.length === 0 ? lengths >= bestDistance : lengths > bestDistance)) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
-      best = candidate;
+      best = [candidate];
       bestDistance = distance;
-    }
+    } else if (distance === bestDistance && best.length > 0 && !best.includes(candidate)) best.push(candidate);
   }
   return best;
+}
+
+/** ` (did you mean one of X, Y?)` for names equally near, as commander words it. */
+export function didYouMeanAny(name: string, candidates: Iterable<string>): string {
+  const suggestions = closestNames(name, candidates);
+  return suggestions.length === 0 ? "" : ` (did you mean ${suggestions.length === 1 ? "" : "one of "}${suggestions.join(", ")}?)`;
 }
 
 /** ` (did you mean X?)`, or nothing when no candidate is near. */

@@ -21,6 +21,7 @@ import { valueAt } from "../scenario/source-map.js";
 import { enclosingPath } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { OptionMistakes, optionParsers } from "./option-parsers.js";
+import { noteCommandLineMistakes, noteExcessArguments } from "./command-line-words.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { givenPlaceProblem, runCommand } from "./run-command.js";
 import { designProblems } from "./design-checks.js";
@@ -115,6 +116,7 @@ function sweepMistakes(file: string | undefined, options: SweepCommandOptions): 
 
 // Every option's mistake at once; a run's and a sweep's with their scenario's, found with the options that were right.
 program.hook("preAction", (_, command) => {
+  noteExcessArguments(command, mistakes);
   if (command.name() === "run") mistakes.noted.push(...runClashes(command.opts<Parameters<typeof runClashes>[0]>()));
   if (command.name() === "sweep") mistakes.noted.push(...shardProblems(command.opts<SweepCommandOptions>()));
   if (mistakes.noted.length === 0) return;
@@ -348,6 +350,8 @@ program
     console.log(`  words requested ${top.requested.value}, sent ${top.producer.wordsSent.value}`);
     console.log(`wrote ${files.vcd}\n      ${files.gtkw}\n      ${files.filters.join("\n      ")}`);
   });
+
+for (const command of program.commands) noteCommandLineMistakes(command, mistakes);
 
 // Before commander sees the rest: a misspelt command's options and arguments are another command's, which run would judge as its own (`swep --grid …` was "unknown option").
 const misspelt = misspeltCommand(process.argv[2] === "help" ? process.argv[3] : process.argv[2]);
