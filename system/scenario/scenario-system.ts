@@ -53,10 +53,10 @@ export class ScenarioTraffic extends Component {
   private readonly tunnelSas: TunnelSas[] = [];
   private system!: NicSystem;
   private espPeer!: EspPeer;
-  /** The traffic's time: from its start (0, or once every IKE customer is up or has failed) for the scenario's duration. */
+  /** The traffic's time: from its start (once the driver is up, or once every IKE customer is up or has failed) for the scenario's duration. */
   private duration = 0;
-  private trafficStart: number | null = 0;
-  /** High once the traffic starts: after IKE has brought every customer up, or at once without IKE. */
+  private trafficStart: number | null = null;
+  /** High once the traffic starts: after IKE has brought every customer up, or once the driver is up without IKE. */
   private readonly started = this.signal("traffic_started", 1);
   /** Rekeys, deletes and interrupt storms: times and choices of their own, whatever the traffic does. */
   private readonly faultRandom = this.kernel.random(`${this.path}.faults`);
@@ -113,13 +113,18 @@ export class ScenarioTraffic extends Component {
     this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time, null);
     intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time, delivered.received);
     this.duration = us(scenario.durationMicroseconds);
-    if (ike.customers > 0) {
-      this.trafficStart = null;
-      ike.onAllReady = () => {
-        this.trafficStart = this.kernel.now;
-        this.started.set(1);
-      };
-    } else this.started.set(1);
+    // The traffic's time starts when its senders can send: once every customer through IKE is up, or else once the driver is (a few µs in).
+    const start = () => {
+      this.trafficStart = this.kernel.now;
+      this.started.set(1);
+    };
+    if (ike.customers > 0) ike.onAllReady = start;
+    else {
+      this.process("traffic_start", function* (this: ScenarioTraffic) {
+        yield this.system.driver.base.whenReady();
+        start();
+      }.bind(this));
+    }
     this.faults = scenario.faults;
     if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system, this.dropAttribution());
     scenario.traffic.forEach((stream, index) => {

@@ -126,6 +126,22 @@ describe("throughput and latency as a user reads them", () => {
   });
 });
 
+describe("the traffic runs for the scenario's duration", () => {
+  test("without IKE, it starts once the driver is up and offers a whole duration's packets (it started at 0 in the summary while its senders waited a few µs for the driver)", () => {
+    const { summary } = runScenario(checkScenario({
+      name: "plain",
+      durationMicroseconds: 100,
+      customers: [{ name: "a", identity: { type: "ID_FQDN", value: "a.example" } }],
+      traffic: [{ name: "s", customer: "a", direction: "both", packetBytes: 1000, pattern: "constant", gapMicroseconds: 1 }],
+      outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+    }), { directory: null });
+    expect(summary.trafficStartMicroseconds).toBeGreaterThan(1);
+    expect(summary.trafficStartMicroseconds).toBeLessThan(20);
+    // One packet due every µs from the start, the last at the end: 100 each way.
+    expect(summary.flows.map((flow) => flow.sent)).toEqual([100, 100]);
+  });
+});
+
 describe("every driver message is in the waveform", () => {
   test("messages sent in the same timestep are handled one after another, each at a time of its own", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-messages-"));
