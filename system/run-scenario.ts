@@ -43,6 +43,11 @@ export function buildPlainTraffic(options: Pick<ScenarioOptions, "seed" | "param
   return buildDesign(kernel, PlainTraffic, { container, parameters: { ...PLAIN_TRAFFIC_DEFAULTS, ...options.parameters }, parametersSource: options.parametersSource });
 }
 
+/** The files a plain-traffic run writes under `out`. */
+export function plainTrafficFileNames(out: string, traced: boolean): string[] {
+  return [...(traced ? [`${out}.vcd`, `${out}.gtkw`] : []), ...[".pcap", ".esp_sa", ".sa-trace.jsonl", ".report.txt", ".report.json"].map((suffix) => `${out}${suffix}`)];
+}
+
 /** Run the plain-traffic scenario; write its waveform, capture and report under `out`. */
 export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const design = buildPlainTraffic(options);
@@ -52,7 +57,7 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const outputs = out ? new OutputFiles(dirname(out)) : null;
   const traced = options.waveform !== false;
   // Every name is checked and held before the run (a directory holding one is found now, not after the run's work), and the streamed files opened.
-  const names = [...(traced ? [`${out}.vcd`, `${out}.gtkw`] : []), ...[".pcap", ".esp_sa", ".sa-trace.jsonl", ".report.txt", ".report.json"].map((suffix) => `${out}${suffix}`)];
+  const names = out === null ? [] : plainTrafficFileNames(out, traced);
   const { waveform, capture } =
     out && outputs
       ? outputs.begin(out, names, traced ? [`${out}.filters`] : [], () => ({

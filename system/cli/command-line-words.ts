@@ -1,6 +1,10 @@
+import { existsSync } from "node:fs";
 import type { Command, Option } from "commander";
 import { didYouMeanAny } from "../../sim/suggest.js";
 import type { OptionMistakes } from "./option-parsers.js";
+
+/** The help flags commander answers itself (they are no option of the command's). */
+const HELP = ["--help", "-h"];
 
 /** Whether an option gathers its values (a list or a mapping: `--set`, `--grid`): given again, it adds, not replaces. */
 function gathers(option: Option): boolean {
@@ -9,45 +13,104 @@ function gathers(option: Option): boolean {
 
 /** An option's name as typed, without a value written onto it (`--sed=path=key`, `-xkey`): the value may be a key. */
 function nameOf(word: string): string {
-  return word.startsWith("--") ? word.replace(/^(--[A-Za-z0-9-]*).*$/s, "$1") : word.slice(0, 2);
+  return word.startsWith("--") ? word.replace(/^(--[A-Za-z0-9_-]*).*$/s, "$1") : word.slice(0, 2);
+}
+
+function optionNamed(command: Command, name: string): Option | undefined {
+  return command.options.find((option) => option.long === name || option.short === name);
+}
+
+/** Whether an option takes a value (`--seed <n>`), which is the next word unless written onto it. */
+function takesValue(option: Option): boolean {
+  return option.required || option.optional;
 }
 
 /**
  * The command line's own mistakes, noted with the options' other mistakes so that one pass says
  * them all. Commander stopped at the first option a command does not know, leaving every word after
- * it unread (a wrong --seed after it went unsaid), stopped at one argument too many, and let a
- * second `--seed` silently replace the first. Here a word commander does not know is noted and the
- * rest of the line is still read; an option that takes one value given twice is noted too, and
- * arguments beyond the command's (noteExcessArguments, once they are known). Values are never shown: any may hold a key.
+ * it unread (a wrong --seed after it went unsaid), at an option's missing value and at a missing
+ * argument, and let a second `--seed` silently replace the first. Here each is noted and the rest
+ * of the line still read; arguments beyond the command's are counted once they are known
+ * (noteExcessArguments). Values are never shown: any may hold a key. The help flags still give help.
  */
 export function noteCommandLineMistakes(command: Command, mistakes: OptionMistakes): void {
   command.allowExcessArguments(true);
   const parseOptions = command.parseOptions.bind(command);
-  const names = command.options.flatMap((option) => [option.long, option.short].filter((name): name is string => name !== undefined));
+  const names = [...command.options.flatMap((option) => [option.long, option.short].filter((name): name is string => name !== undefined)), ...HELP];
+  // Commander's own hook for a missing argument (not in its typings): it stopped there.
+  (command as Command & { missingArgument(name: string): void }).missingArgument = (name: string) => {
+    mistakes.note(`the ${name} argument is missing: ${command.name()} ${command.registeredArguments.map((argument) => (argument.required ? `<${argument.name()}>` : `[${argument.name()}]`)).join(" ")}`, null);
+  };
   command.parseOptions = (args: string[]) => {
-    const words = args.slice(0, args.includes("--") ? args.indexOf("--") : args.length);
-    repeated(command, words, mistakes);
+    const { words, missing } = withoutMissingValue(command, args);
     const operands: string[] = [];
-    let rest = args;
+    // Commander reads the words up to each option it does not know, then that option is noted: the mistakes come in the line's order.
+    let rest = words;
     for (;;) {
-      const parsed = parseOptions(rest);
+      const cut = firstUnknown(command, rest);
+      const parsed = parseOptions(rest.slice(0, cut));
       operands.push(...parsed.operands);
-      const [unknown, ...after] = parsed.unknown;
-      if (unknown === undefined) break;
-      const name = nameOf(unknown);
-      mistakes.note(`unknown option '${name}'${didYouMeanAny(name, names)}`, null);
-      rest = after;
+      // What commander did not know within the words read (a short option in a group, -qx): noted after them.
+      for (const unknown of parsed.unknown) {
+        if (HELP.includes(unknown)) return { operands, unknown: [unknown] };
+        if (unknown.startsWith("-")) noteUnknown(command, unknown, names, mistakes);
+        else operands.push(unknown);
+      }
+      if (cut >= rest.length) break;
+      const unknown = rest[cut]!;
+      // Help asked for: commander gives it (and ends) whatever else is wrong.
+      if (HELP.includes(unknown)) return { operands, unknown: [unknown] };
+      const known = noteUnknown(command, unknown, names, mistakes);
+      // The word after an option not known may be its value, or an argument: a word naming no file is taken as its value (every argument of nicsim's is a file), and not judged again as an argument.
+      const next = rest[cut + 1];
+      rest = rest.slice(!known && !unknown.includes("=") && next !== undefined && !next.startsWith("-") && !existsSync(next) ? cut + 2 : cut + 1);
     }
+    // Said after the line's other mistakes: where they are in it, at its end or across it.
+    if (missing !== undefined) mistakes.note(`${missing.long ?? missing.short}: its value is missing (${missing.flags})`, null);
+    repeated(command, words, mistakes);
     return { operands, unknown: [] };
   };
 }
 
-/** Arguments beyond those the command takes (commander splits a subcommand's arguments before it reads its options, so they are counted once it has). */
-export function noteExcessArguments(command: Command, mistakes: OptionMistakes): void {
-  const most = command.registeredArguments.some((argument) => argument.variadic) ? Infinity : command.registeredArguments.length;
-  if (command.args.length <= most) return;
-  const takes = most === 0 ? "takes none" : `takes at most ${most} (${command.registeredArguments.map((argument) => argument.name()).join(", ")})`;
-  mistakes.note(`${command.args.length} argument${command.args.length === 1 ? "" : "s"}, where ${command.name()} ${takes}; they are not shown: a --set value typed without quotes may hold a key`, null);
+/** Note an option word commander does not take: a flag given a value, or an option not known (with the names meant). Whether it was a known flag. */
+function noteUnknown(command: Command, word: string, names: readonly string[], mistakes: OptionMistakes): boolean {
+  const name = nameOf(word);
+  const known = optionNamed(command, name) !== undefined;
+  mistakes.note(known ? `${name} takes no value (one was written onto it with '=')` : `unknown option '${name}'${didYouMeanAny(name, names)}`, null);
+  return known;
+}
+
+/** The index of the first word that is an option the command does not know as written (or a help flag), or the words' length. */
+function firstUnknown(command: Command, words: readonly string[]): number {
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    if (word === "--") return words.length;
+    if (word.length < 2 || !word.startsWith("-") || /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(word)) continue;
+    const option = optionNamed(command, nameOf(word));
+    const attached = word.length > nameOf(word).length;
+    // A long flag written with a value (--quiet=yes) is not taken; a short one runs into a group (-qx), which commander reads.
+    if (option === undefined || (attached && word.startsWith("--") && !takesValue(option))) return index;
+    const next = words[index + 1];
+    if (!attached && takesValue(option) && (option.required || (next !== undefined && !next.startsWith("-")))) index++;
+  }
+  return words.length;
+}
+
+/** The words without a last option whose value is missing, and that option: commander stopped there, with that alone said. */
+function withoutMissingValue(command: Command, args: readonly string[]): { words: string[]; missing: Option | undefined } {
+  for (let index = 0; index < args.length; index++) {
+    const word = args[index]!;
+    if (word === "--") break;
+    const option = optionNamed(command, word);
+    if (option === undefined || !option.required) continue;
+    // Its value is the next word, whatever it looks like.
+    if (index + 1 < args.length) {
+      index++;
+      continue;
+    }
+    return { words: args.slice(0, -1), missing: option };
+  }
+  return { words: [...args], missing: undefined };
 }
 
 /** Options of one value given more than once: the last would silently stand. */
@@ -55,13 +118,24 @@ function repeated(command: Command, words: readonly string[], mistakes: OptionMi
   const counts = new Map<Option, number>();
   for (let index = 0; index < words.length; index++) {
     const word = words[index]!;
-    const option = command.options.find((candidate) => candidate.long === nameOf(word) || candidate.short === nameOf(word));
-    if (option === undefined || !(option.required || option.optional)) continue;
-    // Its value is the next word unless written onto it; a required value's word is no option, whatever it looks like.
+    // Past `--` (not an option's value), every word is an argument.
+    if (word === "--") break;
+    const option = optionNamed(command, nameOf(word));
+    if (option === undefined || !takesValue(option)) continue;
+    // Its value is the next word unless written onto it; a required value's word is no option, whatever it looks like (even `--`).
     const attached = word.length > nameOf(word).length;
     const next = words[index + 1];
     if (!attached && (option.required || (next !== undefined && !next.startsWith("-")))) index++;
     if (!gathers(option)) counts.set(option, (counts.get(option) ?? 0) + 1);
   }
   for (const [option, count] of counts) if (count > 1) mistakes.note(`${option.long ?? option.short} given ${count} times: give it once (the last would silently stand)`, null);
+}
+
+/** Arguments beyond those the command takes (commander splits a subcommand's arguments before it reads its options, so they are counted once it has). */
+export function noteExcessArguments(command: Command, mistakes: OptionMistakes): void {
+  const most = command.registeredArguments.some((argument) => argument.variadic) ? Infinity : command.registeredArguments.length;
+  if (command.args.length <= most) return;
+  const takes = most === 0 ? "takes none" : `takes at most ${most} (${command.registeredArguments.map((argument) => argument.name()).join(", ")})`;
+  const count = command.args.length;
+  mistakes.note(`${count} argument${count === 1 ? "" : "s"}, where ${command.name()} ${takes} (not shown: an argument may hold a key)`, null);
 }

@@ -11,9 +11,7 @@ import { readmeParameterTables, replaceReadmeParameterTables } from "../paramete
 import { runPlainTraffic } from "../run-scenario.js";
 import { parseTableEntries, runPolicyEvaluation } from "../policy-eval.js";
 import type { TableEntries } from "../../driver/caching/trace.js";
-import { latencyReportFiles, latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
-import { outputNameProblems } from "../../sim/output-files.js";
-import { problemsMessage } from "../../sim/errors.js";
+import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { buildScenario } from "../scenario/run.js";
@@ -22,6 +20,7 @@ import { enclosingPath } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { OptionMistakes, optionParsers } from "./option-parsers.js";
 import { noteCommandLineMistakes, noteExcessArguments } from "./command-line-words.js";
+import { placeProblems } from "./place-checks.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { givenPlaceProblem, runCommand } from "./run-command.js";
 import { designProblems } from "./design-checks.js";
@@ -32,7 +31,7 @@ import { resolveShard, ShardError } from "../scenario/sweep-shard.js";
 import { checkSweepPoints, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import { EXPERIMENTS, formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
-import { serveCommand, type ServeCommandOptions } from "./serve-command.js";
+import { serveCommand, type ServeCommandOptions, serveWhereProblems } from "./serve-command.js";
 import { protocolCHeader } from "../serve/protocol-c-header.js";
 import { protocolMarkdown } from "../serve/protocol-docs.js";
 import { protocolPython } from "../serve/protocol-python.js";
@@ -53,6 +52,8 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 const program = new Command("nicsim")
   .description("Cycle-level co-simulation of an IPsec-offload NIC and its driver stack")
+  // nicsim's own options (-V) only before the command: after it, `-V` may be an option's value (`run --out -V`).
+  .enablePositionalOptions()
   .version(nicsimVersion(), "-V, --version", "print the version")
   .showHelpAfterError()
   // A repeatable option starts from an empty list or mapping: "(default: [])" and "(default: {})" say nothing to a reader.
@@ -91,10 +92,12 @@ function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out
   return [...(options.seed !== undefined ? clash("seed", "--seed") : []), ...(!options.waveform ? clash("outputs.waveform", "--no-waveform") : []), ...(options.out !== undefined ? clash("outputs.directory", "--out") : [])];
 }
 
-/** Names the report's files cannot take, said before the work that would have made them (a suite, a benchmark). */
-function refuseOutputNames(problems: readonly string[]): void {
-  const refused = problemsMessage("the files cannot be written", problems);
-  if (refused !== null) throw new Error(refused);
+/** inspect's options the listing or the signal's changes does not use: refused rather than ignored. */
+function unusedInspectOptions(command: Command): string[] {
+  const given = (name: string) => command.getOptionValueSource(name) === "cli";
+  const options = command.opts<{ signal?: string; match?: string }>();
+  if (options.signal === undefined) return (["from", "to"] as const).filter(given).map((name) => `--${name}: the window is for --signal's changes; without --signal the signals are listed`);
+  return options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : [];
 }
 
 /** What is wrong with the shard a sweep is to run (--shard, --shard-count and the batch systems' variables). */
@@ -117,6 +120,12 @@ function sweepMistakes(file: string | undefined, options: SweepCommandOptions): 
 // Every option's mistake at once; a run's and a sweep's with their scenario's, found with the options that were right.
 program.hook("preAction", (_, command) => {
   noteExcessArguments(command, mistakes);
+  // Options before the command (`nicsim --seed 1 datasheet`) make it the default command's scenario file.
+  const misplaced = command.name() === "run" ? program.commands.find((other) => other.name() === command.args[0]) : undefined;
+  if (misplaced !== undefined) mistakes.note(`'${misplaced.name()}' is a command: give it first, and its options after it (nicsim ${misplaced.name()} [options])`, null);
+  // Where the files go, and options that do not go together: with the other mistakes, before any work.
+  mistakes.noted.push(...placeProblems(command.name(), command.opts()), ...(command.name() === "inspect" ? unusedInspectOptions(command) : []), ...(command.name() === "serve" ? serveWhereProblems(command.args, command.opts<ServeCommandOptions>()) : []));
+  if (command.name() === "sweep" && command.opts<SweepCommandOptions>().grid.length === 0) mistakes.note("--grid: give at least one axis (path=v1,v2,...); one configuration alone is `nicsim run`", null);
   if (command.name() === "run") mistakes.noted.push(...runClashes(command.opts<Parameters<typeof runClashes>[0]>()));
   if (command.name() === "sweep") mistakes.noted.push(...shardProblems(command.opts<SweepCommandOptions>()));
   if (mistakes.noted.length === 0) return;
@@ -126,7 +135,7 @@ program.hook("preAction", (_, command) => {
     throw design.length === 0 ? new OptionsError(mistakes.noted) : new ScenarioError([...mistakes.noted, ...design]);
   }
   const options = command.opts<{ seed?: number | string; set: Record<string, unknown> }>();
-  const file = command.args[0];
+  const file = misplaced === undefined ? command.args[0] : undefined;
   // A refused --seed stands as commander's '' (for a parser's undefined): it is no seed.
   const overrides = { ...options.set, ...(typeof options.seed === "number" ? { seed: options.seed } : {}) };
   const scenarioProblems = (() => {
@@ -184,11 +193,7 @@ program
   .option("--from <us>", "window start, µs (in the file's own $timescale)", parse.microseconds("--from"), 0)
   .option("--to <us>", "window end, µs (default: the end of the file)", parse.microseconds("--to"))
   .option("--match <text>", "list only signals whose path contains this")
-  .action(async (file: string, options: Omit<InspectOptions, "to"> & { to?: number }, command: Command) => {
-    // An option the listing or the signal's changes does not use is refused rather than ignored.
-    const given = (name: string) => command.getOptionValueSource(name) === "cli";
-    const unused = options.signal === undefined ? (["from", "to"] as const).filter(given).map((name) => `--${name}: the window is for --signal's changes; without --signal the signals are listed`) : options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : [];
-    if (unused.length > 0) throw new OptionsError(unused);
+  .action(async (file: string, options: Omit<InspectOptions, "to"> & { to?: number }) => {
     const { lines, warnings } = await inspectVcd(file, { ...options, to: options.to ?? Infinity });
     for (const line of lines) console.log(line);
     // On stderr for a person, and in the listing too, so that output kept in a file says it.
@@ -244,7 +249,6 @@ program
   .addOption(seedOption())
   .option("--out <base>", "output base", parse.outputBase("--out"), "waveforms/latency")
   .action((options: { direction: string; packets: number; gapNs: number; load: number; set: Record<string, unknown>; seed?: number; out: string }) => {
-    refuseOutputNames(outputNameProblems(latencyReportFiles(options.out)));
     let reports;
     try {
       reports = runLatencyReport({
@@ -277,8 +281,6 @@ program
   .option("--readme <file>", "rewrite the summary table between the README's validation markers", parse.markedFile("--readme", "validation"))
   .addOption(quietOption())
   .action(async (options: { fast?: boolean; only: string[]; markdown?: string; json?: string; readme?: string; quiet?: boolean }) => {
-    // Written into as they are, so a device (/dev/stdout) will do; checked before the suite's minutes.
-    refuseOutputNames(outputNameProblems([options.markdown, options.json].filter((file) => file !== undefined), { intoDevices: true }));
     const started = performance.now();
     // Progress only where someone watches: a terminal, not CI.
     const watched = !options.quiet && process.stderr.isTTY && !process.env.CI;
@@ -354,7 +356,9 @@ program
 for (const command of program.commands) noteCommandLineMistakes(command, mistakes);
 
 // Before commander sees the rest: a misspelt command's options and arguments are another command's, which run would judge as its own (`swep --grid …` was "unknown option").
-const misspelt = misspeltCommand(process.argv[2] === "help" ? process.argv[3] : process.argv[2]);
+const helpFor = process.argv[2] === "help" ? process.argv[3] : undefined;
+// `help` takes only a command (commander printed the general help, as an error, for any other word).
+const misspelt = helpFor !== undefined && !program.commands.some((command) => command.name() === helpFor) ? `unknown command ${/^[\w-]+$/.test(helpFor) ? `'${helpFor}'${didYouMean(helpFor, program.commands.map((command) => command.name()))}` : "(not shown: it may hold a key)"}` : misspeltCommand(helpFor ?? process.argv[2]);
 if (misspelt !== null) {
   console.error(`nicsim: ${misspelt}; nicsim --help lists the commands`);
   process.exitCode = 1;

@@ -29,6 +29,15 @@ export interface ServeCommandOptions {
 /** Thrown for options that do not go together; main prints it as any other mistake. */
 export class ServeOptionError extends Error {}
 
+/** What is wrong with where serve is to serve: --socket, --stdio or a client command, one of them. */
+export function serveWhereProblems(command: readonly string[], options: Pick<ServeCommandOptions, "stdio" | "socket">): string[] {
+  if (options.stdio && (options.socket !== undefined || command.length > 0)) return ["--stdio serves the process that started the server: give neither --socket nor a command with it"];
+  if (!options.stdio && options.socket === undefined && command.length === 0) return ["say where to serve: --socket <path>, --stdio, or a client command after --"];
+  // A path=value without --set would be started as the client (and named in the summary): it may hold a key.
+  if (command.length > 0 && command[0]!.includes("=") && !existsSync(command[0]!)) return ["the client command's first word has '=' in it and no such program exists: a path=value is given with --set (the argument is not shown: it may hold a key)"];
+  return [];
+}
+
 /**
  * The run's configuration: a serve scenario's name, seed, nic and wire parameters and outputs
  * (a run's scenario serves too: its customers, traffic and drivers are not used, the client is
@@ -103,13 +112,18 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
  * the exit status is then 130 or 143, and a second signal stops at once.
  */
 export async function serveCommand(command: readonly string[], options: ServeCommandOptions): Promise<void> {
-  if (options.stdio && (options.socket !== undefined || command.length > 0)) throw new ServeOptionError("--stdio serves the process that started the server: give neither --socket nor a command with it");
-  if (!options.stdio && options.socket === undefined && command.length === 0) throw new ServeOptionError("say where to serve: --socket <path>, --stdio, or a client command after --");
-  // A path=value without --set would be started as the client (and named in the summary): it may hold a key.
-  if (command.length > 0 && command[0]!.includes("=") && !existsSync(command[0]!)) throw new ServeOptionError("the client command's first word has '=' in it and no such program exists: a path=value is given with --set (the argument is not shown: it may hold a key)");
+  const where = serveWhereProblems(command, options);
   // With --stdio, stdout carries the protocol: words for a person go to stderr.
   const say = (text: string) => (options.stdio ? process.stderr : process.stdout).write(text);
-  const config = checkedServeConfig(options, (text) => process.stderr.write(text));
+  let config: ServeConfig;
+  try {
+    config = checkedServeConfig(options, (text) => process.stderr.write(text));
+  } catch (error) {
+    // Where to serve is said with the device's and the files' mistakes (it was said alone, hiding them).
+    if (error instanceof ScenarioError && where.length > 0) throw new ScenarioError([...where, ...error.problems]);
+    throw error;
+  }
+  if (where.length > 0) throw new ServeOptionError(where.join("\n"));
   const stop = new StopRequest();
   let run: ServedRun | null = null;
   const onSignal = (signal: StoppingSignal) => {
@@ -152,6 +166,6 @@ function serve(command: readonly string[], options: ServeCommandOptions, config:
   return serveOnSocket(config, path, {
     ...serving,
     command: command.length > 0 ? command : undefined,
-    onListening: (listening) => process.stderr.write(`nicsim serve: ${config.name} listening on ${listening}${command.length > 0 ? `; starting ${command.join(" ")}` : ""}\n`),
+    onListening: (listening) => process.stderr.write(`nicsim serve: ${config.name} listening on ${listening}${command.length > 0 ? `; starting ${command[0]}${command.length > 1 ? ` with ${command.length - 1} argument${command.length === 2 ? "" : "s"} (not shown: one may hold a key)` : ""}` : ""}\n`),
   }).finally(() => temporary && rmSync(temporary, { recursive: true, force: true }));
 }

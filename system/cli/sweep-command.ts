@@ -70,7 +70,11 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
 export function sweepMergeCommand(files: readonly string[], options: { readonly out: string }): void {
   // Every file's problem at once, and an --out that would write over one of them.
   const problems: string[] = [];
-  const shards = files.flatMap((file) => {
+  // A shard given twice is read once, and said: its rows would otherwise be merged twice (or its problem said twice).
+  const same = (file: string) => files.filter((other) => resolve(other) === resolve(file));
+  const unique = files.filter((file, index) => files.indexOf(same(file)[0]!) === index);
+  for (const file of unique) if (same(file).length > 1) problems.push(`${file}: given more than once; give each shard once`);
+  const shards = unique.flatMap((file) => {
     try {
       return [readShardFile(file)];
     } catch (error) {

@@ -5,7 +5,7 @@ import { Kernel } from "../../sim/kernel.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
 import { checkableParameters, isMapping } from "./parameter-tree.js";
-import { LIMITS, scenarioSchema, streamShape } from "./schema.js";
+import { customerName, LIMITS, type ScenarioInput, scenarioSchema, streamShape, waveformPatterns } from "./schema.js";
 import { deviceFitProblems } from "./device-fit.js";
 import { waveformScopeProblems } from "./waveform-scopes.js";
 import type { SourceMap } from "./source-map.js";
@@ -67,12 +67,37 @@ const STAND_IN = {
 } as const;
 
 /**
+ * Customers standing in for the scenario's for its signals, which carry a customer's name and
+ * whether it goes through IKE (its other fields may be wrong): null when a name is not one.
+ */
+function standInCustomers(given: unknown): ScenarioInput["customers"] | null {
+  if (!Array.isArray(given) || given.length === 0 || given.length > LIMITS.customers) return null;
+  const customers = given.map((entry: unknown) => {
+    const fields = record(entry);
+    const name = customerName.safeParse(fields.name);
+    if (!name.success) return null;
+    return { name: name.data, identity: { type: "ID_FQDN" as const, value: `${name.data}.stand-in.example` }, ...(isMapping(fields.ike) ? { ike: { preSharedKey: "stand-in" } } : {}) };
+  });
+  return customers.every((customer) => customer !== null) ? customers : null;
+}
+
+/** The scenario's waveform patterns that are patterns, with nothing else of its outputs: null when the waveform is off or none is. */
+function standInOutputs(given: unknown): ScenarioInput["outputs"] | null {
+  const fields = record(given);
+  if (fields.waveform === false) return null;
+  const scopes = waveformPatterns.waveformScopes.safeParse(fields.waveformScopes);
+  const excludes = waveformPatterns.waveformExclude.safeParse(fields.waveformExclude);
+  if (!scopes.success && !excludes.success) return null;
+  return { ...(scopes.success ? { waveformScopes: scopes.data } : {}), ...(excludes.success ? { waveformExclude: excludes.data } : {}) };
+}
+
+/**
  * The parameter problems of a scenario that has mistakes elsewhere (its schema, its references,
  * its policy): its parameter trees are built on a stand-in scenario, so that they are reported
  * in the same pass as the rest. Its streams are checked against that device too, each at its own
  * index by its length and direction where the schema takes those, so that a mistake elsewhere
- * does not hide a stream that does not fit. Its waveform patterns are checked against that design
- * when its customers (whose names some signals carry) and its outputs are as the schema wants.
+ * does not hide a stream that does not fit. Its waveform patterns that are patterns are checked
+ * against that design, given customers of the scenario's names (which some signals carry).
  */
 export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer): readonly string[] {
   const given = record(value);
@@ -83,22 +108,20 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   const raw = Array.isArray(given.traffic) && given.traffic.length > 0 && given.traffic.length <= LIMITS.streams ? given.traffic : [];
   const fitting = raw.map((item) => streamShape.safeParse(item));
   const streams = raw.length === 0 ? STAND_IN.traffic : fitting.map((checked) => (checked.success ? { ...STAND_IN_STREAM, ...checked.data } : STAND_IN_STREAM));
-  const customers = scenarioSchema.shape.customers.safeParse(given.customers);
-  const outputs = scenarioSchema.shape.outputs.safeParse(given.outputs);
-  const standInFor = (withOutputs: boolean) => {
-    const customerName = withOutputs && customers.success ? customers.data[0]!.name : STAND_IN_STREAM.customer;
-    const scenario = { ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire"), traffic: streams.map((stream) => ({ ...stream, customer: customerName })) };
-    return scenarioSchema.safeParse(withOutputs && customers.success ? { ...scenario, customers: given.customers, outputs: given.outputs } : scenario);
+  const customers = standInCustomers(given.customers);
+  const outputs = customers === null ? null : standInOutputs(given.outputs);
+  const standInFor = (patterned: boolean) => {
+    const scenario = { ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire"), traffic: streams };
+    return scenarioSchema.safeParse(patterned ? { ...scenario, customers, outputs, traffic: streams.map((stream) => ({ ...stream, customer: customers![0]!.name })) } : scenario);
   };
-  const patterned = customers.success && outputs.success && (outputs.data.waveformScopes !== undefined || outputs.data.waveformExclude !== undefined);
-  // The given customers and outputs are tried first; with a rule of theirs between fields the schema refuses the whole, the plain stand-in serves.
-  const withOutputs = patterned ? standInFor(true) : null;
-  const parsed = withOutputs?.success ? withOutputs : standInFor(false);
+  // With the patterns and customers (names given twice, say, are refused as a whole), else the plain stand-in.
+  const withPatterns = outputs !== null ? standInFor(true) : null;
+  const parsed = withPatterns?.success ? withPatterns : standInFor(false);
   // Trees the schema still refuses have been reported by it.
   if (!parsed.success) return [];
   const standIn: LoadedScenario = { scenario: parsed.data, qos: null, source, warnings: [] };
   const outcome = buildScenarioDesign(standIn, container);
   const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top, (index) => fitting[index]?.success === true);
-  const patterns = outcome.design === null || parsed !== withOutputs ? [] : waveformScopeProblems(standIn, outcome.design.kernel);
+  const patterns = outcome.design === null || parsed !== withPatterns ? [] : waveformScopeProblems(standIn, outcome.design.kernel);
   return [...(outcome.kind === "refused" ? outcome.problems : []), ...unfit, ...patterns];
 }

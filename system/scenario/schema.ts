@@ -30,8 +30,11 @@ const wholePicoseconds = (microseconds: number) => Math.abs(microseconds * 1e6 -
 export const IDENTITY_TYPES = ["ID_IPV4_ADDR", "ID_FQDN", "ID_USER_FQDN", "ID_IPV4_ADDR_SUBNET", "ID_IPV6_ADDR", "ID_IPV6_ADDR_SUBNET", "ID_IPV4_ADDR_RANGE", "ID_IPV6_ADDR_RANGE", "ID_DER_ASN1_DN", "ID_DER_ASN1_GN", "ID_KEY_ID"] as const;
 
 
+/** A customer's name: some signals carry it (top.traffic.<name>_ready). */
+export const customerName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' and '_', starting with a letter");
+
 const customer = z.strictObject({
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' and '_', starting with a letter"),
+  name: customerName,
   /** The IKE phase-1 identity the customer's gateway presents: it selects the ISAKMP profile, hence the class. */
   identity: z.strictObject({ type: z.enum(IDENTITY_TYPES), value: z.string().min(1) }),
   /** IPsec SA pairs (tunnels) negotiated under the customer's IKE SA. */
@@ -88,6 +91,13 @@ export const runName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a name u
 /** The largest seed: the kernel's random streams are seeded with 32 bits. */
 export const MAX_SEED = 2 ** 32 - 1;
 
+/** The waveform's scope and exclude patterns (outputs.waveformScopes, outputs.waveformExclude). */
+export const waveformPatterns = {
+  // Empty, it would select nothing: a dump without a signal.
+  waveformScopes: z.array(scopePattern).refine((scopes) => scopes.length > 0, "an empty list selects no signal: leave waveformScopes out to record every signal, or set outputs.waveform: false"),
+  waveformExclude: z.array(scopePattern),
+};
+
 export const scenarioSchema = z.strictObject({
   name: runName,
   description: z.string().optional(),
@@ -138,9 +148,8 @@ export const scenarioSchema = z.strictObject({
       directory: z.string().refine((text) => text.trim() !== "", "expected a path (say '.' for the current directory)").default("waveforms"),
       waveform: z.boolean().default(true),
       /** What the waveform holds: scope patterns (`*` within a name, `**` across levels) and a window in µs. */
-      // Empty, it would select nothing: a dump without a signal.
-      waveformScopes: z.array(scopePattern).refine((scopes) => scopes.length > 0, "an empty list selects no signal: leave waveformScopes out to record every signal, or set outputs.waveform: false").optional(),
-      waveformExclude: z.array(scopePattern).optional(),
+      waveformScopes: waveformPatterns.waveformScopes.optional(),
+      waveformExclude: waveformPatterns.waveformExclude.optional(),
       waveformFromMicroseconds: z.number().min(0).optional(),
       waveformToMicroseconds: z.number().gt(0).optional(),
       pcap: z.boolean().default(true),

@@ -37,8 +37,13 @@ describe("a scenario's waveform patterns are checked before the run", () => {
       "s.yaml:27:20: outputs.waveformScopes[0]: 'top.nic.txx*' selects no signal of the design",
       "s.yaml:28:21: outputs.waveformExclude[0]: 'nic.tx.*' excludes no signal of the design (did you mean top.nic.tx.*? design paths start at top)",
     ]);
-    // Customers the schema refuses name no signals to match against: their mistake is said, the patterns are not judged.
-    const badCustomer = broken.replace("sas: 2", "sas: 0");
-    expect(problems(`${badCustomer}${patterns}`)).toEqual(["s.yaml:2:1: durationMicroseconds = -50: expected more than 0", "s.yaml:18:5: customers[0].sas = 0: expected at least 1"]);
+    // A customer or an output the schema refuses does not hide them: the customers' names (which signals carry) and the patterns that are patterns are enough.
+    const patternProblems = ["s.yaml:27:20: outputs.waveformScopes[0]: 'top.nic.txx*' selects no signal of the design", "s.yaml:28:21: outputs.waveformExclude[0]: 'nic.tx.*' excludes no signal of the design (did you mean top.nic.tx.*? design paths start at top)"];
+    expect(problems(`${broken.replace("sas: 2", "sas: 0")}${patterns}`)).toEqual(["s.yaml:2:1: durationMicroseconds = -50: expected more than 0", "s.yaml:18:5: customers[0].sas = 0: expected at least 1", ...patternProblems]);
+    expect(problems(`${withIke}${patterns}  samples: 5\n`)).toEqual([...patternProblems, "s.yaml:29:3: outputs.samples = 5: expected at least 10"]);
+    // An exclude that is no pattern is said; the scopes are still judged.
+    expect(problems(`${withIke}${patterns.replace('"nic.tx.*"', '"top.nic.["')}`)).toEqual([patternProblems[0], "s.yaml:28:21: outputs.waveformExclude[0] = \"top.nic.[\": expected a dotted name pattern (names, '*', '**', '?', separated by '.')"]);
+    // A customer whose name is not one: which signals it has is not known, so the patterns are not judged.
+    expect(problems(`${broken.replace("name: a\n", "name: 1a\n")}${patterns}`)).toEqual(["s.yaml:2:1: durationMicroseconds = -50: expected more than 0", "s.yaml:16:5: customers[0].name: a name of letters, digits, '-' and '_', starting with a letter", "s.yaml:22:5: traffic[0].customer: no customer 'a' (customers: 1a)"]);
   });
 });
