@@ -138,15 +138,20 @@ function readTraces(paths: readonly string[], tableEntries?: TableEntries): { tr
   return { traces, problems };
 }
 
+/** The traces read, and what keeps the evaluation from running: every trace's problem and where the files go, at once. */
+export function policyEvaluationProblems(base: string, tracePaths: readonly string[], givenBy?: string, tableEntries?: TableEntries): { traces: TraceInput[]; problems: string[] } {
+  const { traces, problems } = readTraces(tracePaths, tableEntries);
+  const place = outputPlaceProblem(dirname(base), givenBy === undefined ? dirname(base) : `${dirname(base)} (${givenBy})`);
+  return { traces, problems: place === null ? problems : [...problems, place] };
+}
+
 /**
  * Run the evaluation and write `<base>.json`, `<base>.svg` and `<base>.md`, each given its name once all are written. `givenBy` names the option that gave `base`, for messages.
  * Traces are replayed at their runs' table sizes unless `tableEntries` gives others.
  */
 export function runPolicyEvaluation(base: string, tracePaths: string[] = [], givenBy?: string, tableEntries?: TableEntries): { text: string; files: string[]; warnings: string[] } {
   // The traces and where the files go are checked first, together, and nothing is made when either is wrong.
-  const { traces, problems } = readTraces(tracePaths, tableEntries);
-  const place = outputPlaceProblem(dirname(base), givenBy === undefined ? dirname(base) : `${dirname(base)} (${givenBy})`);
-  if (place !== null) problems.push(place);
+  const { traces, problems } = policyEvaluationProblems(base, tracePaths, givenBy, tableEntries);
   const refused = problemsMessage("the evaluation cannot run", problems);
   if (refused !== null) throw new Error(refused);
   const outputs = new OutputFiles({ directory: dirname(base), givenBy });

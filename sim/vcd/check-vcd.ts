@@ -126,7 +126,7 @@ function checkStructure(text: string): VcdShape {
       const open = scopes.at(-1);
       if (open) throw new MalformedVcdError(token.line, `scope '${open.text}' opened on line ${open.line} is not closed by $upscope before $enddefinitions`);
       break;
-    } else throw new MalformedVcdError(token.line, `expected a declaration ($scope, $var, $upscope, $timescale, … or $enddefinitions), found '${abbreviate(token.text)}'`);
+    } else throw new MalformedVcdError(token.line, `expected a declaration ($scope, $var, $upscope, $timescale, … or $enddefinitions), found ${shownWord(token.text)}`);
   }
   // The body: timestamps, value changes and dump sections.
   let time = -1;
@@ -154,7 +154,7 @@ function checkStructure(text: string): VcdShape {
     } else if (first === "r" || first === "R") {
       if (Number.isNaN(Number(token.text.slice(1)))) throw new MalformedVcdError(token.line, `expected a real value 'r<number>', found '${abbreviate(token.text)}'`);
       declared(widths, next(`the identifier after '${abbreviate(token.text)}' on line ${token.line}`).text, token, 0);
-    } else throw new MalformedVcdError(token.line, `expected a timestamp (#n), a value change or a $dump section, found '${abbreviate(token.text)}'`);
+    } else throw new MalformedVcdError(token.line, `expected a timestamp (#n), a value change or a $dump section, found ${shownWord(token.text)}`);
   }
   if (section !== null) throw new MalformedVcdError(lastLine, `${section.text} opened on line ${section.line} is never closed by $end: the file is truncated`);
   if (text.length > 0 && !text.endsWith("\n")) throw new MalformedVcdError(last.line, `the last line is cut off (no end of line after '${abbreviate(last.text)}'): the file is truncated`);
@@ -175,6 +175,11 @@ function declared(widths: ReadonlyMap<string, number>, code: string, token: Toke
 }
 
 /** Garbage can be long and unprintable: show a little of it, escaped. */
+/** A word where a keyword was expected: quoted when it is one ($…); another is not shown, as a file that is no VCD (a key file opened by mistake) may hold anything. */
+function shownWord(text: string): string {
+  return text.startsWith("$") ? `'${abbreviate(text)}'` : "a word that is no VCD syntax (not shown: a file that is no VCD may hold a key)";
+}
+
 function abbreviate(text: string): string {
   const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
   return shown.slice(1, -1);

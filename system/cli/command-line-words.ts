@@ -63,7 +63,7 @@ export function noteCommandLineMistakes(command: Command, mistakes: OptionMistak
       const known = noteUnknown(command, unknown, names, mistakes);
       // The word after an option not known may be its value, or an argument: a word naming no file is taken as its value (every argument of nicsim's is a file), and not judged again as an argument.
       const next = rest[cut + 1];
-      rest = rest.slice(!known && !unknown.includes("=") && next !== undefined && !next.startsWith("-") && !existsSync(next) ? cut + 2 : cut + 1);
+      rest = rest.slice(!known && !unknown.includes("=") && next !== undefined && looksLikeValue(next) ? cut + 2 : cut + 1);
     }
     // Said after the line's other mistakes: where they are in it, at its end or across it.
     if (missing !== undefined) mistakes.note(`${missing.long ?? missing.short}: its value is missing (${missing.flags})`, null);
@@ -72,12 +72,27 @@ export function noteCommandLineMistakes(command: Command, mistakes: OptionMistak
   };
 }
 
+/** A number (negative ones too), or a word that names no file and is not written as one (a name with an extension): a value, not an argument. */
+function looksLikeValue(word: string): boolean {
+  if (NUMBER.test(word)) return true;
+  return !word.startsWith("-") && !existsSync(word) && !/\.[A-Za-z]\w*$/.test(word);
+}
+
+const NUMBER = /^-?(\d+|\d*\.\d+)(e[+-]?\d+)?$/;
+
 /** Note an option word commander does not take: a flag given a value, or an option not known (with the names meant). Whether it was a known flag. */
 function noteUnknown(command: Command, word: string, names: readonly string[], mistakes: OptionMistakes): boolean {
   const name = nameOf(word);
-  const known = optionNamed(command, name) !== undefined;
-  mistakes.note(known ? `${name} takes no value (one was written onto it with '=')` : `unknown option '${name}'${didYouMeanAny(name, names)}`, null);
+  const known = optionNamed(command, name) !== undefined || HELP.includes(name);
+  mistakes.note(known ? `${name} takes no value (one was written onto it)` : `unknown option '${name}'${hint(command, name, names)}`, null);
   return known;
+}
+
+/** What was meant by an unknown option: the names near it (none for a single letter: every other is as near), or what it is elsewhere. */
+function hint(command: Command, name: string, names: readonly string[]): string {
+  if (name === "-V" || name === "--version") return ` (nicsim ${name} gives the version; after a command it is no option)`;
+  if (name === "--seed" && optionNamed(command, "--grid") !== undefined) return " (seeds are an axis here: --grid seed=1,2,3)";
+  return name.length <= 2 ? "" : didYouMeanAny(name, names);
 }
 
 /** The index of the first word that is an option the command does not know as written (or a help flag), or the words' length. */
@@ -85,7 +100,7 @@ function firstUnknown(command: Command, words: readonly string[]): number {
   for (let index = 0; index < words.length; index++) {
     const word = words[index]!;
     if (word === "--") return words.length;
-    if (word.length < 2 || !word.startsWith("-") || /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(word)) continue;
+    if (word.length < 2 || !word.startsWith("-") || NUMBER.test(word)) continue;
     const option = optionNamed(command, nameOf(word));
     const attached = word.length > nameOf(word).length;
     // A long flag written with a value (--quiet=yes) is not taken; a short one runs into a group (-qx), which commander reads.

@@ -20,7 +20,7 @@ import { enclosingPath } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { OptionMistakes, optionParsers } from "./option-parsers.js";
 import { noteCommandLineMistakes, noteExcessArguments } from "./command-line-words.js";
-import { placeProblems } from "./place-checks.js";
+import { argumentProblems, placeProblems, unreadable } from "./place-checks.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { givenPlaceProblem, runCommand } from "./run-command.js";
 import { designProblems } from "./design-checks.js";
@@ -92,12 +92,18 @@ function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out
   return [...(options.seed !== undefined ? clash("seed", "--seed") : []), ...(!options.waveform ? clash("outputs.waveform", "--no-waveform") : []), ...(options.out !== undefined ? clash("outputs.directory", "--out") : [])];
 }
 
-/** inspect's options the listing or the signal's changes does not use: refused rather than ignored. */
-function unusedInspectOptions(command: Command): string[] {
+/** inspect's file that cannot be read, its window that is empty, and the options the listing or the signal's changes does not use (refused rather than ignored). */
+function inspectProblems(command: Command): string[] {
+  return [...command.args.flatMap((file) => unreadable(file, ".vcd")), ...inspectOptionProblems(command)];
+}
+
+function inspectOptionProblems(command: Command): string[] {
   const given = (name: string) => command.getOptionValueSource(name) === "cli";
   const options = command.opts<{ signal?: string; match?: string }>();
+  const { from, to } = command.opts<{ from: number; to?: number }>();
+  const window = to !== undefined && from > to ? [`--from ${from} is after --to ${to}: the window is empty`] : [];
   if (options.signal === undefined) return (["from", "to"] as const).filter(given).map((name) => `--${name}: the window is for --signal's changes; without --signal the signals are listed`);
-  return options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : [];
+  return [...(options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : []), ...window];
 }
 
 /** What is wrong with the shard a sweep is to run (--shard, --shard-count and the batch systems' variables). */
@@ -121,10 +127,10 @@ function sweepMistakes(file: string | undefined, options: SweepCommandOptions): 
 program.hook("preAction", (_, command) => {
   noteExcessArguments(command, mistakes);
   // Options before the command (`nicsim --seed 1 datasheet`) make it the default command's scenario file.
-  const misplaced = command.name() === "run" ? program.commands.find((other) => other.name() === command.args[0]) : undefined;
-  if (misplaced !== undefined) mistakes.note(`'${misplaced.name()}' is a command: give it first, and its options after it (nicsim ${misplaced.name()} [options])`, null);
+  const misplaced = command.name() === "run" && [...program.commands.map((other) => other.name()), "help"].includes(command.args[0] ?? "") ? command.args[0] : undefined;
+  if (misplaced !== undefined) mistakes.note(`'${misplaced}' is a command: give it first, and its options after it (nicsim ${misplaced} [options])`, null);
   // Where the files go, and options that do not go together: with the other mistakes, before any work.
-  mistakes.noted.push(...placeProblems(command.name(), command.opts()), ...(command.name() === "inspect" ? unusedInspectOptions(command) : []), ...(command.name() === "serve" ? serveWhereProblems(command.args, command.opts<ServeCommandOptions>()) : []));
+  mistakes.noted.push(...placeProblems(command.name(), command.opts()), ...(command.name() === "inspect" ? inspectProblems(command) : []), ...(command.name() === "serve" ? serveWhereProblems(command.args, command.opts<ServeCommandOptions>()) : []));
   if (command.name() === "sweep" && command.opts<SweepCommandOptions>().grid.length === 0) mistakes.note("--grid: give at least one axis (path=v1,v2,...); one configuration alone is `nicsim run`", null);
   if (command.name() === "run") mistakes.noted.push(...runClashes(command.opts<Parameters<typeof runClashes>[0]>()));
   if (command.name() === "sweep") mistakes.noted.push(...shardProblems(command.opts<SweepCommandOptions>()));
@@ -132,7 +138,7 @@ program.hook("preAction", (_, command) => {
   if (command.name() === "sweep") sweepMistakes(command.args[0], command.opts<SweepCommandOptions>());
   if (command.name() !== "run") {
     const design = designProblems(command.name(), command.opts<{ set: Record<string, unknown> }>());
-    throw design.length === 0 ? new OptionsError(mistakes.noted) : new ScenarioError([...mistakes.noted, ...design]);
+    throw design.length === 0 ? new OptionsError([...mistakes.noted, ...argumentProblems(command.name(), command.opts(), command.args)]) : new ScenarioError([...mistakes.noted, ...design]);
   }
   const options = command.opts<{ seed?: number | string; set: Record<string, unknown> }>();
   const file = misplaced === undefined ? command.args[0] : undefined;
@@ -146,7 +152,7 @@ program.hook("preAction", (_, command) => {
       return error instanceof ScenarioError ? error.problems : [];
     }
   })();
-  const place = givenPlaceProblem(command.opts<{ out?: string }>().out, options.set);
+  const place = givenPlaceProblem(command.opts<{ out?: string }>().out, options.set, file);
   throw new ScenarioError([...mistakes.noted, ...scenarioProblems, ...(place === null ? [] : [place])]);
 });
 
@@ -358,7 +364,9 @@ for (const command of program.commands) noteCommandLineMistakes(command, mistake
 // Before commander sees the rest: a misspelt command's options and arguments are another command's, which run would judge as its own (`swep --grid …` was "unknown option").
 const helpFor = process.argv[2] === "help" ? process.argv[3] : undefined;
 // `help` takes only a command (commander printed the general help, as an error, for any other word).
-const misspelt = helpFor !== undefined && !program.commands.some((command) => command.name() === helpFor) ? `unknown command ${/^[\w-]+$/.test(helpFor) ? `'${helpFor}'${didYouMean(helpFor, program.commands.map((command) => command.name()))}` : "(not shown: it may hold a key)"}` : misspeltCommand(helpFor ?? process.argv[2]);
+const misspelt = helpFor !== undefined && ![...program.commands.map((command) => command.name()), "help", "--help", "-h"].includes(helpFor) ? `unknown command ${/^[\w-]+$/.test(helpFor) ? `'${helpFor}'${didYouMean(helpFor, program.commands.map((command) => command.name()))}` : "(not shown: it may hold a key)"}` : misspeltCommand(helpFor ?? process.argv[2]);
+// Help on help is the general help (commander printed it as an error).
+if (helpFor === "help") process.argv.splice(3, 1);
 if (misspelt !== null) {
   console.error(`nicsim: ${misspelt}; nicsim --help lists the commands`);
   process.exitCode = 1;

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { describeLeftFiles, isTemporaryName, outputPlaceProblem } from "../../sim/output-files.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
-import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
+import { loadScenarioFile, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
+import { SourceMap } from "../scenario/source-map.js";
 import { endedWell } from "../scenario/run-ending.js";
 import { Progress } from "./progress.js";
 import type { RunOutcome, RunReport, RunRequest } from "./run-worker.js";
@@ -16,9 +17,24 @@ export interface RunCommandOptions {
 }
 
 /** Why no file can go where the command line said the files go (--out, or --set outputs.directory), or null: said with a refused scenario's mistakes. */
-export function givenPlaceProblem(out: string | undefined, overrides: Readonly<Record<string, unknown>>): string | null {
+export function givenPlaceProblem(out: string | undefined, overrides: Readonly<Record<string, unknown>>, file?: string): string | null {
   const given = out ?? overrides["outputs.directory"];
-  return typeof given === "string" ? outputPlaceProblem(given, `${given} (${out === undefined ? "--set outputs.directory" : "--out"})`) : null;
+  if (typeof given === "string") return outputPlaceProblem(given, `${given} (${out === undefined ? "--set outputs.directory" : "--out"})`);
+  const own = file === undefined ? null : fileDirectory(file);
+  return own === null ? null : outputPlaceProblem(own.directory, `${own.directory} (${own.givenBy})`);
+}
+
+/** The scenario file's own outputs.directory and its place, read from a file whose other mistakes keep it from loading; null when it has none or does not parse. */
+function fileDirectory(file: string): { directory: string; givenBy: string } | null {
+  try {
+    const text = readScenarioText(file);
+    const { document, lines, value } = parseScenarioDocument(text, file);
+    const directory = (value as { outputs?: { directory?: unknown } } | null)?.outputs?.directory;
+    return typeof directory === "string" && directory.trim() !== "" ? { directory, givenBy: new SourceMap(file, document, lines, [], text, value).at(["outputs", "directory"], "outputs.directory") } : null;
+  } catch (error) {
+    if (error instanceof ScenarioError) return null;
+    throw error;
+  }
 }
 
 /** A path as a shell takes it when pasted: quoted when it holds anything but letters, digits and ./_-. */
@@ -41,7 +57,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   try {
     loaded = file ? loadScenarioFile(file, options.overrides) : defaultScenario(options.overrides);
   } catch (error) {
-    const place = error instanceof ScenarioError ? givenPlaceProblem(options.out, options.overrides) : null;
+    const place = error instanceof ScenarioError ? givenPlaceProblem(options.out, options.overrides, file) : null;
     throw place === null ? error : new ScenarioError([...(error as ScenarioError).problems, place]);
   }
   const { name } = loaded.scenario;

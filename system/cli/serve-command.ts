@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants as fileAccess, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { describeLeftFiles, outputPlaceProblem } from "../../sim/output-files.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig, type ServedRun } from "../serve/served-run.js";
@@ -35,7 +35,23 @@ export function serveWhereProblems(command: readonly string[], options: Pick<Ser
   if (!options.stdio && options.socket === undefined && command.length === 0) return ["say where to serve: --socket <path>, --stdio, or a client command after --"];
   // A path=value without --set would be started as the client (and named in the summary): it may hold a key.
   if (command.length > 0 && command[0]!.includes("=") && !existsSync(command[0]!)) return ["the client command's first word has '=' in it and no such program exists: a path=value is given with --set (the argument is not shown: it may hold a key)"];
+  // A program that cannot start would leave a run with no client, and its files.
+  if (command.length > 0 && !canRun(command[0]!)) return [`the client program ${command[0]}: no such program${command[0]!.includes("/") ? "" : " on PATH"}, or not one that may be run`];
   return [];
+}
+
+/** Whether a program may be started: a path to an executable file, or a name found so on PATH. */
+function canRun(program: string): boolean {
+  const runnable = (path: string) => {
+    try {
+      accessSync(path, fileAccess.X_OK);
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (program.includes("/")) return runnable(program);
+  return (process.env.PATH ?? "").split(delimiter).some((directory) => directory !== "" && runnable(join(directory, program)));
 }
 
 /**

@@ -66,11 +66,12 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${results.length} of ${grid.length} runs, ${wall}` : `\n${results.length} run${results.length === 1 ? "" : "s"}, ${wall}`);
 }
 
-/** `nicsim sweep-merge`: the shards' outputs joined into the JSON lines and table of the whole sweep, as one unsharded sweep gives them. */
-export function sweepMergeCommand(files: readonly string[], options: { readonly out: string }): void {
-  // Every file's problem at once, and an --out that would write over one of them.
+/**
+ * What keeps shards from being merged, every one at once: a shard given twice (its rows would be
+ * merged twice), a file that cannot be read or is no shard, and an --out that would write over one.
+ */
+export function sweepMergeProblems(files: readonly string[], out: string): { shards: ReturnType<typeof readShardFile>[]; problems: string[] } {
   const problems: string[] = [];
-  // A shard given twice is read once, and said: its rows would otherwise be merged twice (or its problem said twice).
   const same = (file: string) => files.filter((other) => resolve(other) === resolve(file));
   const unique = files.filter((file, index) => files.indexOf(same(file)[0]!) === index);
   for (const file of unique) if (same(file).length > 1) problems.push(`${file}: given more than once; give each shard once`);
@@ -83,8 +84,14 @@ export function sweepMergeCommand(files: readonly string[], options: { readonly 
       return [];
     }
   });
-  if (files.some((file) => resolve(file) === resolve(options.out))) problems.push(`--out ${options.out}: is one of the shards given; merging would write over it`);
-  else problems.push(...outputNameProblems([options.out]));
+  if (files.some((file) => resolve(file) === resolve(out))) problems.push(`--out ${out}: is one of the shards given; merging would write over it`);
+  else problems.push(...outputNameProblems([out], { givenBy: "--out" }));
+  return { shards, problems };
+}
+
+/** `nicsim sweep-merge`: the shards' outputs joined into the JSON lines and table of the whole sweep, as one unsharded sweep gives them. */
+export function sweepMergeCommand(files: readonly string[], options: { readonly out: string }): void {
+  const { shards, problems } = sweepMergeProblems(files, options.out);
   const refused = problemsMessage("the shards cannot be merged", problems);
   if (refused !== null) throw new SweepMergeError(refused);
   const merged = mergeShards(shards);

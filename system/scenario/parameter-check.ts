@@ -68,27 +68,44 @@ const STAND_IN = {
 
 /**
  * Customers standing in for the scenario's for its signals, which carry a customer's name and
- * whether it goes through IKE (its other fields may be wrong): null when a name is not one.
+ * whether it goes through IKE (its other fields may be wrong; a name given twice stands once):
+ * null when a name is not one, so that which signals there are is not known.
  */
 function standInCustomers(given: unknown): ScenarioInput["customers"] | null {
   if (!Array.isArray(given) || given.length === 0 || given.length > LIMITS.customers) return null;
-  const customers = given.map((entry: unknown) => {
-    const fields = record(entry);
-    const name = customerName.safeParse(fields.name);
-    if (!name.success) return null;
-    return { name: name.data, identity: { type: "ID_FQDN" as const, value: `${name.data}.stand-in.example` }, ...(isMapping(fields.ike) ? { ike: { preSharedKey: "stand-in" } } : {}) };
-  });
-  return customers.every((customer) => customer !== null) ? customers : null;
+  const names = given.map((entry: unknown) => customerName.safeParse(record(entry).name));
+  if (!names.every((name) => name.success)) return null;
+  return given
+    .map((entry: unknown, index) => ({ name: names[index]!.data!, ike: record(entry).ike !== undefined }))
+    .filter((customer, index, all) => all.findIndex((other) => other.name === customer.name) === index)
+    .map(({ name, ike }) => ({ name, identity: { type: "ID_FQDN" as const, value: `${name}.stand-in.example` }, ...(ike ? { ike: { preSharedKey: "stand-in" } } : {}) }));
 }
 
-/** The scenario's waveform patterns that are patterns, with nothing else of its outputs: null when the waveform is off or none is. */
-function standInOutputs(given: unknown): ScenarioInput["outputs"] | null {
+/** Stands in for a scope that is no pattern (the schema says so): it selects every signal, so that the others are judged as they would be. */
+const ANY_SIGNAL = "**";
+/** Stands in for an exclude that is no pattern: it takes no signal. */
+const NO_SIGNAL = "top.__no_signal__";
+
+/**
+ * The scenario's waveform patterns, each that is no pattern stood in for (and not judged), with
+ * nothing else of its outputs: null when the waveform is off or there are none.
+ */
+function standInOutputs(given: unknown): { outputs: ScenarioInput["outputs"]; judged: (field: "waveformScopes" | "waveformExclude", index: number) => boolean } | null {
   const fields = record(given);
   if (fields.waveform === false) return null;
-  const scopes = waveformPatterns.waveformScopes.safeParse(fields.waveformScopes);
-  const excludes = waveformPatterns.waveformExclude.safeParse(fields.waveformExclude);
-  if (!scopes.success && !excludes.success) return null;
-  return { ...(scopes.success ? { waveformScopes: scopes.data } : {}), ...(excludes.success ? { waveformExclude: excludes.data } : {}) };
+  const patterns = (field: "waveformScopes" | "waveformExclude", standIn: string) => {
+    const list = fields[field];
+    if (!Array.isArray(list) || list.length === 0) return null;
+    const valid = list.map((pattern: unknown) => waveformPatterns[field].safeParse([pattern]).success);
+    return { list: list.map((pattern: unknown, index) => (valid[index] ? (pattern as string) : standIn)), valid };
+  };
+  const scopes = patterns("waveformScopes", ANY_SIGNAL);
+  const excludes = patterns("waveformExclude", NO_SIGNAL);
+  if (scopes === null && excludes === null) return null;
+  return {
+    outputs: { ...(scopes === null ? {} : { waveformScopes: scopes.list }), ...(excludes === null ? {} : { waveformExclude: excludes.list }) },
+    judged: (field, index) => (field === "waveformScopes" ? scopes : excludes)?.valid[index] === true,
+  };
 }
 
 /**
@@ -99,7 +116,7 @@ function standInOutputs(given: unknown): ScenarioInput["outputs"] | null {
  * does not hide a stream that does not fit. Its waveform patterns that are patterns are checked
  * against that design, given customers of the scenario's names (which some signals carry).
  */
-export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer): readonly string[] {
+export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer, options: { readonly patterns?: boolean } = {}): readonly string[] {
   const given = record(value);
   // Values the schema refuses (an empty value, a list) are reported by the schema; the others are checked.
   const tree = (key: "nic" | "driver" | "wire") => checkableParameters(given[key]);
@@ -109,10 +126,11 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   const fitting = raw.map((item) => streamShape.safeParse(item));
   const streams = raw.length === 0 ? STAND_IN.traffic : fitting.map((checked) => (checked.success ? { ...STAND_IN_STREAM, ...checked.data } : STAND_IN_STREAM));
   const customers = standInCustomers(given.customers);
-  const outputs = customers === null ? null : standInOutputs(given.outputs);
+  // Not for a caller that does not use them (serve).
+  const outputs = customers === null || options.patterns === false ? null : standInOutputs(given.outputs);
   const standInFor = (patterned: boolean) => {
     const scenario = { ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire"), traffic: streams };
-    return scenarioSchema.safeParse(patterned ? { ...scenario, customers, outputs, traffic: streams.map((stream) => ({ ...stream, customer: customers![0]!.name })) } : scenario);
+    return scenarioSchema.safeParse(patterned ? { ...scenario, customers, outputs: outputs!.outputs, traffic: streams.map((stream) => ({ ...stream, customer: customers![0]!.name })) } : scenario);
   };
   // With the patterns and customers (names given twice, say, are refused as a whole), else the plain stand-in.
   const withPatterns = outputs !== null ? standInFor(true) : null;
@@ -122,6 +140,6 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   const standIn: LoadedScenario = { scenario: parsed.data, qos: null, source, warnings: [] };
   const outcome = buildScenarioDesign(standIn, container);
   const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top, (index) => fitting[index]?.success === true);
-  const patterns = outcome.design === null || parsed !== withPatterns ? [] : waveformScopeProblems(standIn, outcome.design.kernel);
+  const patterns = outcome.design === null || parsed !== withPatterns ? [] : waveformScopeProblems(standIn, outcome.design.kernel, outputs!.judged);
   return [...(outcome.kind === "refused" ? outcome.problems : []), ...unfit, ...patterns];
 }

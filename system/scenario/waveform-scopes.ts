@@ -8,7 +8,7 @@ import type { LoadedScenario } from "./load.js";
  * dump without a signal). Design paths start at `top`,
  * which `--set` paths leave out, so a pattern that would match with it gets that suggestion.
  */
-export function waveformScopeProblems(loaded: LoadedScenario, kernel: Kernel): string[] {
+export function waveformScopeProblems(loaded: LoadedScenario, kernel: Kernel, judged: (field: "waveformScopes" | "waveformExclude", index: number) => boolean = () => true): string[] {
   const outputs = loaded.scenario.outputs;
   const scopes = outputs.waveform ? (outputs.waveformScopes ?? []) : [];
   const excludes = outputs.waveform ? (outputs.waveformExclude ?? []) : [];
@@ -21,7 +21,7 @@ export function waveformScopeProblems(loaded: LoadedScenario, kernel: Kernel): s
     return among.some((path) => matcher.matches(path));
   };
   const unmatched = (field: "waveformScopes" | "waveformExclude", among: readonly string[], what: string) => (pattern: string, index: number) => {
-    if (matchesAny(pattern, among)) return [];
+    if (!judged(field, index) || matchesAny(pattern, among)) return [];
     const hint = matchesAny(`top.${pattern}`, among) ? ` (did you mean top.${pattern}? design paths start at top)` : "";
     return [loaded.source.at(["outputs", field, index], `outputs.${field}[${index}]: '${pattern}' ${what}${hint}`)];
   };

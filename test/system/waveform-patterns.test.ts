@@ -43,6 +43,14 @@ describe("a scenario's waveform patterns are checked before the run", () => {
     expect(problems(`${withIke}${patterns}  samples: 5\n`)).toEqual([...patternProblems, "s.yaml:29:3: outputs.samples = 5: expected at least 10"]);
     // An exclude that is no pattern is said; the scopes are still judged.
     expect(problems(`${withIke}${patterns.replace('"nic.tx.*"', '"top.nic.["')}`)).toEqual([patternProblems[0], "s.yaml:28:21: outputs.waveformExclude[0] = \"top.nic.[\": expected a dotted name pattern (names, '*', '**', '?', separated by '.')"]);
+    // A customer's `ike` the schema refuses is still one through IKE (its signal is there), a name given twice stands once, and a scope that is no pattern does not keep the others from being judged.
+    const tangled = withIke.replace("ike: { mode: main, preSharedKey: key-a }", "ike: main").replace("traffic:", "  - name: a\n    identity: { type: ID_KEY_ID, value: b }\ntraffic:");
+    expect(problems(`${tangled}outputs:\n  waveformScopes: ["top.traffic.a_ready", "top.[x", "nic.**"]\n`)).toEqual([
+      "s.yaml:19:5: customers[0].ike = <secret>: expected a mapping",
+      "s.yaml:20:5: customers[1].name: customer 'a' is defined twice",
+      "s.yaml:29:43: outputs.waveformScopes[1] = \"top.[x\": expected a dotted name pattern (names, '*', '**', '?', separated by '.')",
+      "s.yaml:29:53: outputs.waveformScopes[2]: 'nic.**' selects no signal of the design (did you mean top.nic.**? design paths start at top)",
+    ]);
     // A customer whose name is not one: which signals it has is not known, so the patterns are not judged.
     expect(problems(`${broken.replace("name: a\n", "name: 1a\n")}${patterns}`)).toEqual(["s.yaml:2:1: durationMicroseconds = -50: expected more than 0", "s.yaml:16:5: customers[0].name: a name of letters, digits, '-' and '_', starting with a letter", "s.yaml:22:5: traffic[0].customer: no customer 'a' (customers: 1a)"]);
   });
