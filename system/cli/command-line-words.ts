@@ -95,35 +95,44 @@ function hint(command: Command, name: string, names: readonly string[]): string 
   return name.length <= 2 ? "" : didYouMeanAny(name, names);
 }
 
-/** The index of the first word that is an option the command does not know as written (or a help flag), or the words' length. */
-function firstUnknown(command: Command, words: readonly string[]): number {
+/** An option word of a line: where it is, the option it names (if the command has one) and whether a value is written onto it. */
+interface OptionWord {
+  readonly index: number;
+  readonly word: string;
+  readonly option: Option | undefined;
+  readonly attached: boolean;
+}
+
+/**
+ * The option words of a line in order, as commander reads them: an option's value is the next
+ * word unless written onto it (a required value's word is no option, whatever it looks like, even
+ * `--`); a number is a value; `--` not taken as a value ends the options.
+ */
+function* optionWords(command: Command, words: readonly string[]): Generator<OptionWord> {
   for (let index = 0; index < words.length; index++) {
     const word = words[index]!;
-    if (word === "--") return words.length;
+    if (word === "--") return;
     if (word.length < 2 || !word.startsWith("-") || NUMBER.test(word)) continue;
-    const option = optionNamed(command, nameOf(word));
-    const attached = word.length > nameOf(word).length;
-    // A long flag written with a value (--quiet=yes) is not taken; a short one runs into a group (-qx), which commander reads.
-    if (option === undefined || (attached && word.startsWith("--") && !takesValue(option))) return index;
+    const name = nameOf(word);
+    const option = optionNamed(command, name);
+    const attached = word.length > name.length;
+    yield { index, word, option, attached };
     const next = words[index + 1];
-    if (!attached && takesValue(option) && (option.required || (next !== undefined && !next.startsWith("-")))) index++;
+    if (option !== undefined && !attached && takesValue(option) && (option.required || (next !== undefined && !next.startsWith("-")))) index++;
   }
+}
+
+/** The index of the first word that is an option the command does not know as written (or a help flag), or the words' length. */
+function firstUnknown(command: Command, words: readonly string[]): number {
+  // A long flag written with a value (--quiet=yes) is not taken; a short one runs into a group (-qx), which commander reads.
+  for (const { index, word, option, attached } of optionWords(command, words)) if (option === undefined || (attached && word.startsWith("--") && !takesValue(option))) return index;
   return words.length;
 }
 
 /** The words without a last option whose value is missing, and that option: commander stopped there, with that alone said. */
 function withoutMissingValue(command: Command, args: readonly string[]): { words: string[]; missing: Option | undefined } {
-  for (let index = 0; index < args.length; index++) {
-    const word = args[index]!;
-    if (word === "--") break;
-    const option = optionNamed(command, word);
-    if (option === undefined || !option.required) continue;
-    // Its value is the next word, whatever it looks like.
-    if (index + 1 < args.length) {
-      index++;
-      continue;
-    }
-    return { words: args.slice(0, -1), missing: option };
+  for (const { index, option, attached } of optionWords(command, args)) {
+    if (option !== undefined && option.required && !attached && index === args.length - 1) return { words: args.slice(0, -1), missing: option };
   }
   return { words: [...args], missing: undefined };
 }
@@ -131,18 +140,7 @@ function withoutMissingValue(command: Command, args: readonly string[]): { words
 /** Options of one value given more than once: the last would silently stand. */
 function repeated(command: Command, words: readonly string[], mistakes: OptionMistakes): void {
   const counts = new Map<Option, number>();
-  for (let index = 0; index < words.length; index++) {
-    const word = words[index]!;
-    // Past `--` (not an option's value), every word is an argument.
-    if (word === "--") break;
-    const option = optionNamed(command, nameOf(word));
-    if (option === undefined || !takesValue(option)) continue;
-    // Its value is the next word unless written onto it; a required value's word is no option, whatever it looks like (even `--`).
-    const attached = word.length > nameOf(word).length;
-    const next = words[index + 1];
-    if (!attached && (option.required || (next !== undefined && !next.startsWith("-")))) index++;
-    if (!gathers(option)) counts.set(option, (counts.get(option) ?? 0) + 1);
-  }
+  for (const { option } of optionWords(command, words)) if (option !== undefined && takesValue(option) && !gathers(option)) counts.set(option, (counts.get(option) ?? 0) + 1);
   for (const [option, count] of counts) if (count > 1) mistakes.note(`${option.long ?? option.short} given ${count} times: give it once (the last would silently stand)`, null);
 }
 
