@@ -31,7 +31,8 @@ export interface BodyStart {
 
 export interface ValueChanges {
   readonly changes: ParsedChange[];
-  /** The last timestamp (0 without one). */
+  /** The first timestamp and the last (0 without one). */
+  readonly startTime: number;
   readonly endTime: number;
 }
 
@@ -64,6 +65,7 @@ export function readValueChanges(text: string, start: BodyStart, variables: read
   let index = start.index;
   let line = start.line;
   let time = 0;
+  let startTime: number | null = null;
   let dumpOff = false;
   /** Skip spaces and line ends from `index`; returns where the next word begins. */
   const skipSpace = (): void => {
@@ -90,6 +92,7 @@ export function readValueChanges(text: string, start: BodyStart, variables: read
     const end = wordEnd(index);
     if (first === HASH) {
       time = timestamp(text, index, end, line);
+      startTime ??= time;
       index = end;
       continue;
     }
@@ -130,7 +133,7 @@ export function readValueChanges(text: string, start: BodyStart, variables: read
       changes.push({ time, path, value });
     }
   }
-  return { changes, endTime: time };
+  return { changes, startTime: startTime ?? 0, endTime: time };
 
   /** Past the `$end` that closes a $comment (a word of its own: `a$end` is text). */
   function skipComment(): void {

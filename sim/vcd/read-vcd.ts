@@ -9,7 +9,8 @@ export interface ParsedVcd {
   variables: ParsedVariable[];
   /** Every value change in file order, including the $dumpvars values. */
   changes: ParsedChange[];
-  /** The last timestamp in the file. */
+  /** The first timestamp in the file (a dump of a window starts at the window), and the last. */
+  startTime: number;
   endTime: number;
   timescale: string | undefined;
   /** The file's time unit, from its $timescale (1 ps when it declares none). */
@@ -30,8 +31,8 @@ export async function readVcd(text: string | Uint8Array, keep: (path: string, ti
   const whole = typeof text === "string" ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8");
   const shape = checkVcd(whole);
   const declarations = readDeclarations(whole);
-  const { changes, endTime } = readValueChanges(whole, { index: declarations.bodyStart, line: declarations.bodyLine }, declarations.variables, keep);
-  return { variables: declarations.variables, changes, endTime, timescale: declarations.timescale, timeUnit: shape.timescale, version: shape.version, endMarker: shape.endMarker };
+  const { changes, startTime, endTime } = readValueChanges(whole, { index: declarations.bodyStart, line: declarations.bodyLine }, declarations.variables, keep);
+  return { variables: declarations.variables, changes, startTime, endTime, timescale: declarations.timescale, timeUnit: shape.timescale, version: shape.version, endMarker: shape.endMarker };
 }
 
 /** The value of every variable over time, as a map from path to its change list. */

@@ -65,10 +65,12 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   const opensOnChange = inside[0] !== undefined && inside[0].time === opening;
   // Between two ticks of the file (--from 25 in a 10 µs file), the opening is said as given.
   const openingText = Number.isInteger(opening) ? time(opening) : `${String(options.from).padStart(16)} µs`;
-  const atStart = before !== undefined && !opensOnChange ? [`${openingText}  ${value(before.value)}  (held since ${microsecondsText(before.time, parsed.timeUnit)} µs)`] : [];
+  // An event holds no value between its firings.
+  const atStart = before !== undefined && !opensOnChange && variable.type !== "event" ? [`${openingText}  ${value(before.value)}  (held since ${microsecondsText(before.time, parsed.timeUnit)} µs)`] : [];
   // A dump of a window (outputs.waveformFromMicroseconds/ToMicroseconds) records nothing outside it: a window asked beyond it is said.
-  const first = parsed.changes[0]?.time;
-  if (first !== undefined && first > 0 && from < first) warnings.push(`${file}: the dump begins at ${microsecondsText(first, parsed.timeUnit)} µs: nothing before it is recorded`);
+  // The dump's first timestamp, not the signal's first change (an event fires late in a whole dump).
+  const first = parsed.startTime;
+  if (first > 0 && from < first) warnings.push(`${file}: the dump begins at ${microsecondsText(first, parsed.timeUnit)} µs: nothing before it is recorded`);
   const end = microsecondsText(parsed.endTime, parsed.timeUnit);
   if (from > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --from: the value shown is the last recorded, not what the signal held at ${String(options.from)} µs`);
   else if (to !== Infinity && to > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --to: nothing after it is recorded`);

@@ -51,7 +51,8 @@ function canRun(program: string): boolean {
     }
   };
   if (program.includes("/")) return runnable(program);
-  return (process.env.PATH ?? "").split(delimiter).some((directory) => directory !== "" && runnable(join(directory, program)));
+  // An empty element of PATH is the current directory (POSIX), as the launch takes it.
+  return (process.env.PATH ?? "").split(delimiter).some((directory) => runnable(join(directory === "" ? "." : directory, program)));
 }
 
 /**

@@ -78,7 +78,7 @@ function standInCustomers(given: unknown): ScenarioInput["customers"] | null {
   return given
     .map((entry: unknown, index) => ({ name: names[index]!.data!, ike: record(entry).ike !== undefined }))
     .filter((customer, index, all) => all.findIndex((other) => other.name === customer.name) === index)
-    .map(({ name, ike }) => ({ name, identity: { type: "ID_FQDN" as const, value: `${name}.stand-in.example` }, ...(ike ? { ike: { preSharedKey: "stand-in" } } : {}) }));
+    .map(({ name, ike }) => ({ name, identity: { type: "ID_KEY_ID" as const, value: name }, ...(ike ? { ike: { preSharedKey: "stand-in" } } : {}) }));
 }
 
 /** Stands in for a scope that is no pattern (the schema says so): it selects every signal, so that the others are judged as they would be. */
@@ -134,11 +134,21 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   };
   // With the patterns and customers (names given twice, say, are refused as a whole), else the plain stand-in.
   const withPatterns = outputs !== null ? standInFor(true) : null;
-  const parsed = withPatterns?.success ? withPatterns : standInFor(false);
+  let parsed = withPatterns?.success ? withPatterns : standInFor(false);
   // Trees the schema still refuses have been reported by it.
   if (!parsed.success) return [];
-  const standIn: LoadedScenario = { scenario: parsed.data, qos: null, source, warnings: [] };
-  const outcome = buildScenarioDesign(standIn, container);
+  let standIn: LoadedScenario = { scenario: parsed.data, qos: null, source, warnings: [] };
+  let outcome: ScenarioDesign;
+  try {
+    outcome = buildScenarioDesign(standIn, container);
+  } catch (error) {
+    // The stand-in customers are the scenario's names on a made-up gateway: a design they cannot make is not the scenario's mistake, and the plain stand-in serves.
+    const plain = standInFor(false);
+    if (parsed === plain || !plain.success) throw error;
+    parsed = plain;
+    standIn = { scenario: plain.data, qos: null, source, warnings: [] };
+    outcome = buildScenarioDesign(standIn, container);
+  }
   const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top, (index) => fitting[index]?.success === true);
   const patterns = outcome.design === null || parsed !== withPatterns ? [] : waveformScopeProblems(standIn, outcome.design.kernel, outputs!.judged);
   return [...(outcome.kind === "refused" ? outcome.problems : []), ...unfit, ...patterns];

@@ -51,6 +51,12 @@ describe("a scenario's waveform patterns are checked before the run", () => {
       "s.yaml:29:43: outputs.waveformScopes[1] = \"top.[x\": expected a dotted name pattern (names, '*', '**', '?', separated by '.')",
       "s.yaml:29:53: outputs.waveformScopes[2]: 'nic.**' selects no signal of the design (did you mean top.nic.**? design paths start at top)",
     ]);
+    // A name with '_' (no domain name: the stand-in's identity is a key ID) did not keep the scenario's own mistakes from being said.
+    const underscored = broken.replace(/\ba\b(?=[\n_])/g, "a_b").replace("customer: a\n", "customer: a_b\n");
+    expect(problems(`${underscored}outputs:\n  waveformScopes: ["top.traffic.a_b_ready", "top.nic.txx*"]\n`)).toEqual([
+      "s.yaml:2:1: durationMicroseconds = -50: expected more than 0",
+      "s.yaml:27:45: outputs.waveformScopes[1]: 'top.nic.txx*' selects no signal of the design",
+    ]);
     // A customer whose name is not one: which signals it has is not known, so the patterns are not judged.
     expect(problems(`${broken.replace("name: a\n", "name: 1a\n")}${patterns}`)).toEqual(["s.yaml:2:1: durationMicroseconds = -50: expected more than 0", "s.yaml:16:5: customers[0].name: a name of letters, digits, '-' and '_', starting with a letter", "s.yaml:22:5: traffic[0].customer: no customer 'a' (customers: 1a)"]);
   });
