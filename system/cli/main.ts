@@ -149,7 +149,9 @@ program.hook("preAction", (_, command) => {
       buildScenario(file ? loadScenarioFile(file, overrides) : defaultScenario(overrides));
       return [];
     } catch (error) {
-      return error instanceof ScenarioError ? error.problems : [];
+      // Any other error is the model's own, not the scenario's mistake: said, not dropped with the scenario's mistakes.
+      if (!(error instanceof ScenarioError)) throw error;
+      return error.problems;
     }
   })();
   const place = givenPlaceProblem(command.opts<{ out?: string }>().out, options.set, file);
