@@ -143,8 +143,9 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
     outcome = buildScenarioDesign(standIn, container);
   } catch (error) {
     // The stand-in customers are the scenario's names on a made-up gateway: a design they cannot make is not the scenario's mistake, and the plain stand-in serves.
+    if (parsed !== withPatterns) throw error;
     const plain = standInFor(false);
-    if (parsed === plain || !plain.success) throw error;
+    if (!plain.success) throw error;
     parsed = plain;
     standIn = { scenario: plain.data, qos: null, source, warnings: [] };
     outcome = buildScenarioDesign(standIn, container);
