@@ -19,7 +19,7 @@ export { buildDesign, ClockedComponent, Component, type ComponentContext, Compon
 export { Channel } from "./sim/channel.js";
 export { param } from "./sim/parameters.js";
 export { sequencedFrame, frameSequence } from "./sim/packet/test-frames.js";
-export { readVcd } from "./sim/vcd/read-vcd.js";
+export { readVcd, readVcdAsWritten, type WrittenValue } from "./sim/vcd/read-vcd.js";
 export { recordWaveform } from "./sim/vcd/waveform.js";
 export { recordCapture } from "./hw/link/capture.js";
 export { defaultScenario } from "./system/scenario/default-scenario.js";

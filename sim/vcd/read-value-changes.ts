@@ -7,11 +7,40 @@
 
 import type { ParsedVariable } from "./read-declarations.js";
 
-export interface ParsedChange {
+export interface ParsedChange<V = bigint> {
   time: number;
   path: string;
-  value: bigint;
+  value: V;
 }
+
+/** A value that is no whole number: with an x or z bit (`x`, `b10z`), or a real (`2.5`), as the file writes it. */
+export interface WrittenValue {
+  readonly written: string;
+  readonly real: boolean;
+}
+
+/** A change's form: `1!`, `b101 !` or `r2.5 !`. */
+export type ChangeForm = "scalar" | "vector" | "real";
+
+/**
+ * How a change's value is read from the text between `start` and `end` (after the `b` or `r`);
+ * null refuses it at its line.
+ */
+export interface ValueReader<V> {
+  read(text: string, start: number, end: number, form: ChangeForm): V | null;
+  /** Whether the x values $dumpoff lists are changes (the values are unknown from then) or skipped. */
+  readonly keepsDumpOff: boolean;
+}
+
+/** 0 and 1 bits only, as a number: x, z and reals are refused, and $dumpoff's x values skipped. */
+export const bitsOnly: ValueReader<bigint> = { read: (text, start, end, form) => (form === "real" ? null : bits(text, start, end)), keepsDumpOff: false };
+
+/** Every value: 0 and 1 bits as a number, others as written (a vector with its `b`); $dumpoff's x values are changes. */
+export const asWritten: ValueReader<bigint | WrittenValue> = {
+  read: (text, start, end, form) =>
+    (form === "real" ? null : bits(text, start, end)) ?? { written: (form === "vector" ? "b" : "") + text.slice(start, end), real: form === "real" },
+  keepsDumpOff: true,
+};
 
 /** A VCD that is well formed but holds what the reader cannot give back exactly: the line, and what. */
 export class UnreadableVcdError extends Error {
@@ -29,8 +58,8 @@ export interface BodyStart {
   readonly line: number;
 }
 
-export interface ValueChanges {
-  readonly changes: ParsedChange[];
+export interface ValueChanges<V> {
+  readonly changes: ParsedChange<V>[];
   /** The first timestamp and the last (0 without one). */
   readonly startTime: number;
   readonly endTime: number;
@@ -49,18 +78,24 @@ const EXACT_BITS = 52;
 
 /**
  * The changes `keep` chooses, in file order; a code declared by several $vars (an alias) gives a
- * change to each. Values are 0 and 1 only: an x or z, or a real, in a kept change is refused at
- * its line. The values listed by $dumpoff are skipped: they say the values are unknown from then
- * (all x), not that they changed.
+ * change to each. Values are read by `reader`: with `bitsOnly`, an x or z, or a real, in a kept
+ * change is refused at its line, and the values listed by $dumpoff are skipped (they say the
+ * values are unknown from then, all x, not that they changed).
  */
-export function readValueChanges(text: string, start: BodyStart, variables: readonly ParsedVariable[], keep: (path: string, time: number) => boolean): ValueChanges {
+export function readValueChanges<V>(
+  text: string,
+  start: BodyStart,
+  variables: readonly ParsedVariable[],
+  keep: (path: string, time: number) => boolean,
+  reader: ValueReader<V>,
+): ValueChanges<V> {
   const pathsOf = new Map<string, string[]>();
   for (const variable of variables) {
     const paths = pathsOf.get(variable.code);
     if (paths) paths.push(variable.path);
     else pathsOf.set(variable.code, [variable.path]);
   }
-  const changes: ParsedChange[] = [];
+  const changes: ParsedChange<V>[] = [];
   const length = text.length;
   let index = start.index;
   let line = start.line;
@@ -122,14 +157,14 @@ export function readValueChanges(text: string, start: BodyStart, variables: read
       code = text.slice(index + 1, end);
       index = end;
     }
-    if (dumpOff) continue;
-    const real = first === 114 || first === 82;
+    if (dumpOff && !reader.keepsDumpOff) continue;
+    const form: ChangeForm = first === 114 || first === 82 ? "real" : first === 98 || first === 66 ? "vector" : "scalar";
     const paths = pathsOf.get(code);
     if (paths === undefined) throw new UnreadableVcdError(changeLine, `change for undeclared identifier '${code}' at ${time}`);
     for (const path of paths) {
       if (!keep(path, time)) continue;
-      const value = real ? null : bits(text, valueStart, valueEnd);
-      if (value === null) throw new UnreadableVcdError(changeLine, `${real ? "a real" : "an x or z"} value for ${path} at ${time}: only 0 and 1 bits are read`);
+      const value = reader.read(text, valueStart, valueEnd, form);
+      if (value === null) throw new UnreadableVcdError(changeLine, `${form === "real" ? "a real" : "an x or z"} value for ${path} at ${time}: only 0 and 1 bits are read`);
       changes.push({ time, path, value });
     }
   }

@@ -1,14 +1,14 @@
 import { checkVcd, type Timescale } from "./check-vcd.js";
 import { type ParsedVariable, readDeclarations } from "./read-declarations.js";
-import { type ParsedChange, readValueChanges } from "./read-value-changes.js";
+import { asWritten, bitsOnly, type ParsedChange, readValueChanges, type ValueReader, type WrittenValue } from "./read-value-changes.js";
 
 export type { ParsedVariable } from "./read-declarations.js";
-export { type ParsedChange, UnreadableVcdError } from "./read-value-changes.js";
+export { type ParsedChange, UnreadableVcdError, type WrittenValue } from "./read-value-changes.js";
 
-export interface ParsedVcd {
+export interface ParsedVcd<V = bigint> {
   variables: ParsedVariable[];
   /** Every value change in file order, including the $dumpvars values. */
-  changes: ParsedChange[];
+  changes: ParsedChange<V>[];
   /** The first timestamp in the file (a dump of a window starts at the window), and the last. */
   startTime: number;
   endTime: number;
@@ -28,10 +28,22 @@ export interface ParsedVcd {
  * (UnreadableVcdError). Times are exact: the file's own whole numbers, of any size up to 2^53 - 1.
  */
 export async function readVcd(text: string | Uint8Array, keep: (path: string, time: number) => boolean = () => true): Promise<ParsedVcd> {
+  return read(text, keep, bitsOnly);
+}
+
+/**
+ * Parse a VCD as readVcd does, but give back every value: one with an x or z bit, or a real, as
+ * the file writes it; the x values $dumpoff lists are changes. For showing another writer's file.
+ */
+export async function readVcdAsWritten(text: string | Uint8Array, keep: (path: string, time: number) => boolean = () => true): Promise<ParsedVcd<bigint | WrittenValue>> {
+  return read(text, keep, asWritten);
+}
+
+function read<V>(text: string | Uint8Array, keep: (path: string, time: number) => boolean, reader: ValueReader<V>): ParsedVcd<V> {
   const whole = typeof text === "string" ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8");
   const shape = checkVcd(whole);
   const declarations = readDeclarations(whole);
-  const { changes, startTime, endTime } = readValueChanges(whole, { index: declarations.bodyStart, line: declarations.bodyLine }, declarations.variables, keep);
+  const { changes, startTime, endTime } = readValueChanges(whole, { index: declarations.bodyStart, line: declarations.bodyLine }, declarations.variables, keep, reader);
   return { variables: declarations.variables, changes, startTime, endTime, timescale: declarations.timescale, timeUnit: shape.timescale, version: shape.version, endMarker: shape.endMarker };
 }
 

@@ -1,7 +1,7 @@
 import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import { MalformedVcdError, type Timescale } from "../../sim/vcd/check-vcd.js";
 import { UnreadableVcdError } from "../../sim/vcd/read-value-changes.js";
-import { type ParsedVcd, readVcd } from "../../sim/vcd/read-vcd.js";
+import { type ParsedVcd, readVcdAsWritten, type WrittenValue } from "../../sim/vcd/read-vcd.js";
 import { writtenByNicsim } from "../../sim/vcd/end-marker.js";
 import { isTemporaryName } from "../../sim/output-files.js";
 import { signalNamesBeside, type SignalNames } from "../../sim/vcd/read-translate-filters.js";
@@ -31,10 +31,10 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   } catch (error) {
     throw new Error(cannotRead(file, error));
   }
-  let parsed: ParsedVcd;
+  let parsed: ParsedVcd<bigint | WrittenValue>;
   // The window in the file's time units is known only from its header: the signal is kept whole and cut after.
   try {
-    parsed = await readVcd(bytes, (path) => path === options.signal);
+    parsed = await readVcdAsWritten(bytes, (path) => path === options.signal);
   } catch (error) {
     if (error instanceof MalformedVcdError) throw new Error(`${file}:${error.line}: not a whole VCD: ${error.problem}`);
     if (error instanceof UnreadableVcdError) throw new Error(`${file}:${error.line}: ${error.problem}`);
@@ -77,10 +77,16 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   return { lines: [`# ${variable.path}: times in µs (the file's $timescale is ${parsed.timeUnit.text})`, ...atStart, ...inside.map((change) => `${time(change.time)}  ${value(change.value)}`)], warnings };
 }
 
-/** A value as the signal's translate filter names it (the number too, when the filter has no name for it), or in decimal. */
-function valueText(names: SignalNames | undefined): (value: bigint) => string {
-  if (!names) return (value) => value.toString();
-  return (value) => names.names.get(value) ?? `${value} (no name for it in ${names.file})`;
+/**
+ * A value as the signal's translate filter names it (the number too, when the filter has no name
+ * for it), or in decimal; one with an x or z bit, or a real, as the file writes it.
+ */
+function valueText(names: SignalNames | undefined): (value: bigint | WrittenValue) => string {
+  return (value) => {
+    if (typeof value !== "bigint") return value.written;
+    if (!names) return value.toString();
+    return names.names.get(value) ?? `${value} (no name for it in ${names.file})`;
+  };
 }
 
 /**
@@ -88,7 +94,7 @@ function valueText(names: SignalNames | undefined): (value: bigint) => string {
  * each finished run's dump with a marker; one of its files without it (or under a run's temporary
  * name) may hold only part of the run. Older files, written before the marker, warn the same way.
  */
-function cutOffWarnings(file: string, parsed: ParsedVcd): string[] {
+function cutOffWarnings(file: string, parsed: ParsedVcd<unknown>): string[] {
   const warnings: string[] = [];
   if (isTemporaryName(file)) warnings.push(`${file}: a temporary name: the run writing this file did not finish (or is still running), so it may hold only part of the run`);
   if (writtenByNicsim(parsed.version) && !parsed.endMarker) warnings.push(`${file}: written by nicsim but without its end-of-dump marker: the file is cut off (a run killed or failed), and ends at ${microsecondsText(parsed.endTime, parsed.timeUnit)} µs (or was written before nicsim marked the end)`);

@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { inspectVcd } from "../../system/cli/inspect.js";
 import { MemorySink } from "../../sim/vcd/sink.js";
 import { VcdWriter } from "../../sim/vcd/writer.js";
-import { type ParsedChange, readVcd, UnreadableVcdError } from "../../sim/vcd/read-vcd.js";
+import { type ParsedChange, readVcd, readVcdAsWritten, UnreadableVcdError } from "../../sim/vcd/read-vcd.js";
 
 const TWO_TO_32 = 2 ** 32;
 const LAST_EXACT = Number.MAX_SAFE_INTEGER;
@@ -88,6 +88,36 @@ describe("VCD times past 2^32 ps", () => {
       await expect(readVcd(text)).rejects.toMatchObject({ line: 13, message: `line 13: ${problem}: only 0 and 1 bits are read` });
       expect((await readVcd(text, (path) => path === other)).changes).toEqual(otherChanges);
     }
+  });
+
+  test("read as written, x, z and real values are given back as the file writes them, and $dumpoff's x values are changes; inspect shows them", async () => {
+    const head = ["$timescale 1 ns $end", "$scope module top $end", "$var wire 1 ! a $end", "$var reg 4 \" v $end", "$var real 64 # r $end", "$var reg 64 $ w $end", "$upscope $end", "$enddefinitions $end"];
+    const wide = `b1${"0".repeat(59)}z`;
+    const body = ["#0", "$dumpvars", "x!", "bZ \"", "r0 #", `${wide} $`, "$end", "#5", "1!", "b1x0 \"", "r-2.5e3 #", "#9", "$dumpoff", "x!", "bx \"", "$end", "#12", "$dumpon", "0!", "b11 \"", "$end", ""];
+    const text = [...head, ...body].join("\n");
+    const parsed = await readVcdAsWritten(text);
+    const written = (value: string, real = false) => ({ written: value, real });
+    expect(parsed.changes).toEqual([
+      { time: 0, path: "top.a", value: written("x") },
+      { time: 0, path: "top.v", value: written("bZ") },
+      { time: 0, path: "top.r", value: written("0", true) },
+      { time: 0, path: "top.w", value: written(wide) },
+      { time: 5, path: "top.a", value: 1n },
+      { time: 5, path: "top.v", value: written("b1x0") },
+      { time: 5, path: "top.r", value: written("-2.5e3", true) },
+      { time: 9, path: "top.a", value: written("x") },
+      { time: 9, path: "top.v", value: written("bx") },
+      { time: 12, path: "top.a", value: 0n },
+      { time: 12, path: "top.v", value: 3n },
+    ]);
+    // The same file read for numbers refuses the first x.
+    await expect(readVcd(text)).rejects.toMatchObject({ line: 11, message: expect.stringContaining("an x or z value for top.a at 0") });
+    const file = join(mkdtempSync(join(tmpdir(), "nicsim-vcd-written-")), "other.vcd");
+    writeFileSync(file, text);
+    const shown = async (signal: string, from = 0) => (await inspectVcd(file, { signal, from, to: Infinity })).lines.slice(1).map((line) => line.trim());
+    expect(await shown("top.v")).toEqual(["0.000 µs  bZ", "0.005 µs  b1x0", "0.009 µs  bx", "0.012 µs  3"]);
+    expect(await shown("top.r")).toEqual(["0.000 µs  0", "0.005 µs  -2.5e3"]);
+    expect(await shown("top.a", 0.006)).toEqual(["0.006 µs  1  (held since 0.005 µs)", "0.009 µs  x", "0.012 µs  0"]);
   });
 
   test("declarations: paths through nested scopes, a range naming the whole vector dropped, a part range kept, the $timescale as written", async () => {
