@@ -30,6 +30,21 @@ describe("nicsim on the command line", () => {
     expect(result.stderr).toContain(`${file}:9:5: traffic[0].direction = "sideways": expected one of to-peer, to-host, both`);
   });
 
+  test("a mistake in the built-in default scenario's own lines names its file where it is, from any directory", () => {
+    // The temporary directory holds no scenarios/default.yaml: the message names the shipped file in full.
+    const result = nicsim("run", "--quiet", "--set", "traffic.0.load=0.5", "--out", "unused");
+    expect(result.status).toBe(1);
+    const cited = /\n {2}(\/\S+\/scenarios\/default\.yaml):(\d+):\d+ \(with --set traffic\.0\.load\): traffic\[0\]/.exec(result.stderr);
+    expect(cited, result.stderr).not.toBeNull();
+    // The line cited is the traffic list's first entry in the file named.
+    const lines = readFileSync(cited![1]!, "utf8").split("\n");
+    const firstEntry = lines.findIndex((line, index) => index > lines.indexOf("traffic:") && /^\s*- /.test(line));
+    expect(Number(cited![2])).toBe(firstEntry + 1);
+    // From the checkout, the name is the one a user of the checkout opens.
+    const here = spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), "run", "--quiet", "--set", "traffic.0.load=0.5", "--out", join(directory, "unused")], { cwd: root, encoding: "utf8" });
+    expect(here.stderr).toContain("\n  scenarios/default.yaml:");
+  });
+
   test("run writes the default scenario's files and prints where they are", () => {
     const result = nicsim("run", "--set", "durationMicroseconds=100", "--out", "out");
     expect(result.status, result.stderr).toBe(0);
