@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Scalar, visit } from "yaml";
 import { parseQosConfig, type Placed, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings, qosProblemText } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
@@ -13,7 +13,7 @@ import { referenceProblems } from "./references.js";
 import { describeIssues } from "./schema-issues.js";
 import { secretTexts, withoutSecretTexts } from "./secret-paths.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
-import { formatPath, SourceMap } from "./source-map.js";
+import { formatPath, isMergeKey, SourceMap } from "./source-map.js";
 
 export { formatPath, SourceMap } from "./source-map.js";
 
@@ -124,7 +124,8 @@ const NESTED_TOO_DEEPLY = `mappings and lists nested more than ${LIMITS.nesting}
 function parsedWithLines(text: string): { document: Document; lines: LineCounter } {
   const lines = new LineCounter();
   // Keys given twice are found below, each named with the file's other mistakes: the library's own check stops everything at the first.
-  return { document: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false }), lines };
+  // Merge keys (`<<: *name`) let one stream or customer take another's fields, as YAML 1.1 files write them.
+  return { document: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: true }), lines };
 }
 
 /** Each key a mapping gives twice, at the later one's line: the later value would silently win. */
@@ -135,14 +136,31 @@ function duplicateKeys(document: Document, lines: LineCounter, file: string): st
       const first = new Map<string, number>();
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;
-        const key = String(pair.key.value);
+        const key = isMergeKey(pair.key) ? "<<" : String(pair.key.value);
         const at = lines.linePos(pair.key.range?.[0] ?? 0);
         const earlier = first.get(key);
         if (earlier === undefined) first.set(key, at.line);
         // A name with ':', '=' or a blank may hold a value (a key, even) written without its ':': not shown.
+        else if (key === "<<") problems.push(`${file}:${at.line}:${at.col}: '<<' given twice in one mapping (first on line ${earlier}): merge several mappings with one, '<<: [*first, *second]'`);
         else problems.push(`${file}:${at.line}:${at.col}: ${/[:=\s]/.test(key) ? "a field" : `'${key}'`} given twice in one mapping (first on line ${earlier}); the later would silently replace it: give it once`);
       }
       return path.length > LIMITS.nesting * 2 ? visit.SKIP : undefined;
+    },
+  });
+  return problems;
+}
+
+/** Each merge key (`<<`) whose value is no mapping, alias of one, or list of them: the library would throw at the first, naming no line. */
+function mergeProblems(document: Document, lines: LineCounter, file: string): string[] {
+  const problems: string[] = [];
+  const isMapping = (node: unknown): boolean => isMap(isAlias(node) ? node.resolve(document) : node);
+  visit(document, {
+    Pair(_, pair) {
+      if (!isMergeKey(pair.key)) return;
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      if (sources.every(isMapping)) return;
+      const { line, col } = lines.linePos((pair.key as Scalar).range?.[0] ?? 0);
+      problems.push(`${file}:${line}:${col}: a merge key ('<<') takes a mapping, an alias of one (*name, its anchor &name set before it), or a list of them`);
     },
   });
   return problems;
@@ -170,6 +188,8 @@ export function parseScenarioDocument(text: string, file: string) {
   const expanded = expandedSize(document);
   if (expanded.selfHolding) throw new ScenarioError([`${file}: a YAML alias (*name) inside the value it names (&name): a scenario cannot hold itself`]);
   if (expanded.size > LIMITS.fileBytes) throw new ScenarioError([`${file}: its YAML aliases (*name) would expand it to ${expanded.size} characters and values; a scenario is at most ${LIMITS.fileBytes}`]);
+  const merges = mergeProblems(document, lines, file);
+  if (merges.length > 0) throw new ScenarioError(merges);
   // The expansion is bounded by the size just counted, not by the library's count of aliases.
   let value: unknown;
   try {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type LineCounter, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type LineCounter, type Document, type Node, type YAMLMap } from "yaml";
 
 /** Where each path of a parsed YAML or JSON document starts, for messages. */
 export class SourceMap {
@@ -92,6 +92,10 @@ export class SourceMap {
     return `${this.file}:${fileLine}:${column + indent}`;
   }
 
+  private entry(map: YAMLMap, key: string): { key: unknown; value: unknown } | undefined {
+    return mergedEntry(this.document!, map, key);
+  }
+
   /** How far the path goes into the document, the node it reaches, and the range to name (a mapping entry's key). */
   private walk(path: readonly PropertyKey[]): { found: number; node: unknown; range: [number, number, number] | undefined } {
     let node: unknown = this.document?.contents;
@@ -101,10 +105,12 @@ export class SourceMap {
       let next: unknown = undefined;
       let at: unknown = undefined;
       if (isMap(node)) {
-        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+        const pair = this.entry(node, String(key));
         next = pair?.value;
         at = pair?.key;
       } else if (isSeq(node) && typeof key === "number") next = at = node.items[key];
+      // An alias (*name) stands for the value its anchor names: the path goes on there.
+      if (isAlias(next)) next = next.resolve(this.document!);
       if (!next) break;
       found++;
       node = next;
@@ -112,6 +118,30 @@ export class SourceMap {
     }
     return { found, node, range };
   }
+}
+
+
+/** A mapping's entry for a key: its own, or one a merge key (`<<: *name`, `<<: [*a, *b]`) brings, the first named first. */
+function mergedEntry(document: Document, map: YAMLMap, key: string, depth = 0): { key: unknown; value: unknown } | undefined {
+  const own = map.items.find((item) => isScalar(item.key) && typeof item.key.value !== "symbol" && String(item.key.value) === key);
+  if (own !== undefined || depth > MERGE_DEPTH) return own;
+  for (const merge of map.items.filter((item) => isMergeKey(item.key))) {
+    const sources = isSeq(merge.value) ? merge.value.items : [merge.value];
+    for (const source of sources) {
+      const resolved = isAlias(source) ? source.resolve(document) : source;
+      const found = isMap(resolved) ? mergedEntry(document, resolved, key, depth + 1) : undefined;
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Merges within merges followed this deep, at most (the file's nesting is bounded far below it). */
+const MERGE_DEPTH = 64;
+
+/** The key `<<` of a merge (YAML 1.1, read with the `merge` option): the library gives it as a symbol. */
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === "symbol";
 }
 
 export const formatPath = (path: readonly PropertyKey[]) => path.map((key, index) => (typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`)).join("") || "(top)";

@@ -212,6 +212,31 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID.replace("customers:\n  - name: a\n    identity: { type: ID_FQDN, value: gw.a.example }", "customers:\n  - name: a\n    identity: &id { type: ID_FQDN, value: gw.a.example }"))).toEqual([]);
   });
 
+  test("20d. a merge key (<<: *name, YAML 1.1's) gives a mapping another's fields, its own winning; a merged field's mistake is placed where it is written; a merge of no mapping is refused at its line", () => {
+    const streams = VALID.replace("traffic:\n  - name: voice", "traffic:\n  - &voice\n    name: voice") + "  - <<: *voice\n    name: voice-2\n    packetBytes: 256\n";
+    expect(problems(streams)).toEqual([]);
+    const merged = parseScenarioText(streams, "s.yaml").scenario.traffic;
+    expect(merged[1]).toEqual({ ...merged[0], name: "voice-2", packetBytes: 256 });
+    // A list of merges: the first named wins; a field the mapping gives itself wins over both.
+    const listed = parseScenarioText(streams.replace("  - <<: *voice\n", "  - <<: [{ customer: a, gapMicroseconds: 9 }, *voice]\n"), "s.yaml").scenario.traffic[1]!;
+    expect(listed).toMatchObject({ name: "voice-2", gapMicroseconds: 9, packetBytes: 256, direction: "both" });
+    // The anchored stream's bad value is named at its own line for both streams that have it; the second's unknown field at its line.
+    const broken = streams.replace("    direction: both", "    direction: sideways").replace("    packetBytes: 256", "    packetBytes: 256\n    bogus: 1");
+    const line = (text: string) => broken.split("\n").indexOf(text) + 1;
+    expect(problems(broken)).toEqual([
+      `s.yaml:${line("    direction: sideways")}:5: traffic[0].direction = "sideways": expected one of to-peer, to-host, both`,
+      `s.yaml:${line("    direction: sideways")}:5: traffic[1].direction = "sideways": expected one of to-peer, to-host, both`,
+      `s.yaml:${line("    bogus: 1")}:5: traffic[1].bogus: unknown field`,
+    ]);
+    for (const source of ["5", "*scalar", "[*voice, 3]", "*later"]) {
+      const text = `description: &scalar x\n${streams.replace("  - <<: *voice", `  - <<: ${source}`)}`;
+      expect(problems(text)).toEqual([`s.yaml:${text.split("\n").findIndex((each) => each.includes("<<:")) + 1}:5: a merge key ('<<') takes a mapping, an alias of one (*name, its anchor &name set before it), or a list of them`]);
+    }
+    expect(problems(streams.replace("  - <<: *voice\n", "  - <<: *voice\n    <<: *voice\n"))).toContainEqual(expect.stringMatching(/^s\.yaml:\d+:5: '<<' given twice in one mapping \(first on line \d+\): merge several mappings with one, '<<: \[\*first, \*second\]'$/));
+    // A quoted '<<' (JSON's only way to write it) is a field's name, not a merge.
+    expect(problems(`${VALID}"<<": { name: x }\n`)).toEqual([`s.yaml:${VALID.split("\n").length}:1: <<: unknown field`]);
+  });
+
   test("20c. a __proto__ key in a parameter group is refused at its line, at any depth, with the group's other mistakes (an object built by assignment took it for its prototype and dropped it)", () => {
     expect(problems(VALID.replace("    txEntries: 4", "    txEntries: 4\n  __proto__:\n    queues: 2\n  bogus: 1"))).toEqual([
       "s.yaml:6:3: nic.__proto__: no such parameter",
