@@ -98,11 +98,14 @@ export class OutputFiles implements OutputNames {
   private readonly files = new Map<string, OutputState>();
   private readonly renamed: string[] = [];
   readonly directory: string;
+  /** What placed the files (`--out`, the scenario's line), said with a name that cannot be taken. */
+  private readonly givenBy: string | undefined;
   private lock: LockFile | null = null;
 
   constructor(place: OutputPlace | string, private readonly renamer: Renamer = { rename: renameSync }) {
     const { directory, givenBy } = typeof place === "string" ? { directory: place, givenBy: undefined } : place;
     this.directory = directory;
+    this.givenBy = givenBy;
     const named = givenBy === undefined ? directory : `${directory} (${givenBy})`;
     makeDirectory(directory, named);
     checkWritable(directory, named);
@@ -113,7 +116,7 @@ export class OutputFiles implements OutputNames {
    * holds one) and directories files are to go in that cannot be made (a file holds the name).
    */
   private checkNames(paths: readonly string[], directories: readonly string[] = []): void {
-    const problems = [...outputNameProblems(paths), ...directories.map((directory) => outputPlaceProblem(directory)).filter((problem) => problem !== null)];
+    const problems = [...outputNameProblems(paths, { givenBy: this.givenBy }), ...directories.map((directory) => outputPlaceProblem(directory)).filter((problem) => problem !== null)];
     if (problems.length > 0) throw new OutputError(problems.join("\n  "));
   }
 
@@ -151,7 +154,7 @@ export class OutputFiles implements OutputNames {
   open(path: string): string {
     if (this.files.has(path)) throw new OutputError(`${path}: written twice in one run`);
     makeDirectory(dirname(path));
-    const problem = targetProblem(path);
+    const problem = targetProblem(path, false, this.givenBy);
     if (problem !== null) throw new OutputError(problem);
     this.files.set(path, "partial");
     return temporaryName(path);
@@ -182,7 +185,7 @@ export class OutputFiles implements OutputNames {
   commit(): string[] {
     const unfinished = [...this.files].filter(([, state]) => state !== "complete").map(([path]) => path);
     if (unfinished.length > 0) throw new OutputError(`not finished: ${unfinished.join(", ")}`);
-    const problems = [...this.files.keys()].map((path) => targetProblem(path)).filter((problem) => problem !== null);
+    const problems = [...this.files.keys()].map((path) => targetProblem(path, false, this.givenBy)).filter((problem) => problem !== null);
     if (problems.length > 0) throw new OutputError(`cannot give the files their own names, so none was renamed:\n  ${problems.join("\n  ")}`);
     for (const path of this.files.keys()) {
       try {
@@ -218,17 +221,19 @@ export class OutputFiles implements OutputNames {
 }
 
 /** Why a file cannot be given the name `path` (a directory has it, or its directory cannot be written), or null. */
-function targetProblem(path: string, intoDevices = false): string | null {
+function targetProblem(path: string, intoDevices = false, givenBy?: string): string | null {
   const existing = existsSync(path) ? statSync(path) : null;
-  if (existing?.isDirectory()) return `${path} is a directory, so the file cannot have that name`;
+  // The option that named the file, when it was one (`--out lat/l` gives lat/l.md).
+  const named = givenBy === undefined ? path : `${path} (${givenBy})`;
+  if (existing?.isDirectory()) return `${named} is a directory, so the file cannot have that name`;
   // A writer that writes into its file (not through a temporary name) may be given a device: /dev/stdout.
   if (intoDevices && existing !== null && !existing.isFile()) return null;
   // A file is written under a temporary name and renamed over its own: that would replace a device (/dev/null, as root) or a pipe, not write into it.
-  if (existing !== null && !existing.isFile()) return `${path} is ${existing.isFIFO() ? "a named pipe" : existing.isSocket() ? "a socket" : "a device"}, not a file: nicsim writes each file whole and gives it its name at the end, which would replace it`;
+  if (existing !== null && !existing.isFile()) return `${named} is ${existing.isFIFO() ? "a named pipe" : existing.isSocket() ? "a socket" : "a device"}, not a file: nicsim writes each file whole and gives it its name at the end, which would replace it`;
   try {
     accessSync(dirname(path), constants.W_OK);
   } catch (error) {
-    return `${path}: its directory cannot be written (${(error as Error).message.split(",")[0]})`;
+    return `${named}: its directory cannot be written (${(error as Error).message.split(",")[0]})`;
   }
   return null;
 }
@@ -260,7 +265,7 @@ export function outputNameProblems(paths: readonly string[], options: { readonly
     if (!known) places.set(directory, outputPlaceProblem(directory, options.givenBy === undefined ? directory : `${directory} (${options.givenBy})`));
     const place = places.get(directory)!;
     if (place !== null) return known ? [] : [place];
-    const problem = existsSync(directory) ? targetProblem(path, options.intoDevices) : null;
+    const problem = existsSync(directory) ? targetProblem(path, options.intoDevices, options.givenBy) : null;
     return problem === null ? [] : [problem];
   });
 }

@@ -42,7 +42,9 @@ export function noteCommandLineMistakes(command: Command, mistakes: OptionMistak
     mistakes.note(`the ${name} argument is missing: ${command.name()} ${command.registeredArguments.map((argument) => (argument.required ? `<${argument.name()}>` : `[${argument.name()}]`)).join(" ")}`, null);
   };
   command.parseOptions = (args: string[]) => {
-    const { words, missing } = withoutMissingValue(command, args);
+    // Another command named after options (`nicsim --out x sweep --grid …`: the default command's line): the words from it on are that command's, not judged here.
+    const other = firstOperandNamingCommand(command, args);
+    const { words, missing } = withoutMissingValue(command, args.slice(0, other));
     const operands: string[] = [];
     // Commander reads the words up to each option it does not know, then that option is noted: the mistakes come in the line's order.
     let rest = words;
@@ -68,8 +70,20 @@ export function noteCommandLineMistakes(command: Command, mistakes: OptionMistak
     // Said after the line's other mistakes: where they are in it, at its end or across it.
     if (missing !== undefined) mistakes.note(`${missing.long ?? missing.short}: its value is missing (${missing.flags})`, null);
     repeated(command, words, mistakes);
-    return { operands, unknown: [] };
+    return { operands: [...operands, ...args.slice(other)], unknown: [] };
   };
+}
+
+/** The index of the first argument (no option, no option's value) when it names another command (or help), else the words' length. */
+function firstOperandNamingCommand(command: Command, words: readonly string[]): number {
+  const commands = [...(command.parent?.commands ?? []).map((each) => each.name()), "help"].filter((name) => name !== command.name());
+  let index = 0;
+  for (const { index: at, option, attached } of optionWords(command, words)) {
+    // The words between two options: the first of them that is no value is the first argument.
+    if (at > index) return commands.includes(words[index]!) ? index : words.length;
+    index = at + 1 + (option !== undefined && !attached && takesValue(option) && at + 1 < words.length && (option.required || !words[at + 1]!.startsWith("-")) ? 1 : 0);
+  }
+  return index < words.length && commands.includes(words[index]!) ? index : words.length;
 }
 
 /** A number (negative ones too), or a word that names no file and is not written as one (a name with an extension): a value, not an argument. */

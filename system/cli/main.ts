@@ -67,6 +67,9 @@ class OptionsError extends Error {
   }
 }
 
+/** A command given after options (`nicsim --seed 1 datasheet`): the line is no run's, and is said as nicsim's. */
+class CommandLineError extends OptionsError {}
+
 /** `run` is the default command, so a misspelt command (the first argument) would arrive as a scenario file: what it was, or null. */
 function misspeltCommand(file: string | undefined): string | null {
   const names = program.commands.map((command) => command.name());
@@ -106,6 +109,12 @@ function inspectOptionProblems(command: Command): string[] {
   return [...(options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : []), ...window];
 }
 
+/** Whether one of the options is written on the line (with or without a value), before `--` (serve's client's words). */
+function written(words: readonly string[], ...names: readonly string[]): boolean {
+  const end = words.indexOf("--");
+  return words.slice(0, end < 0 ? words.length : end).some((word) => names.some((name) => word === name || word.startsWith(`${name}=`)));
+}
+
 /** What is wrong with the shard a sweep is to run (--shard, --shard-count and the batch systems' variables). */
 function shardProblems(options: SweepCommandOptions): string[] {
   try {
@@ -125,16 +134,19 @@ function sweepMistakes(file: string | undefined, options: SweepCommandOptions): 
 
 // Every option's mistake at once; a run's and a sweep's with their scenario's, found with the options that were right.
 program.hook("preAction", (_, command) => {
-  noteExcessArguments(command, mistakes);
-  // Options before the command (`nicsim --seed 1 datasheet`) make it the default command's scenario file.
+  // Options before the command (`nicsim --seed 1 datasheet`) make it the default command's scenario file, and the words after it (its own options) arguments.
   const misplaced = command.name() === "run" && [...program.commands.map((other) => other.name()), "help"].includes(command.args[0] ?? "") ? command.args[0] : undefined;
-  if (misplaced !== undefined) mistakes.note(`'${misplaced}' is a command: give it first, and its options after it (nicsim ${misplaced} [options])`, null);
+  if (misplaced === undefined) noteExcessArguments(command, mistakes);
+  else mistakes.note(`'${misplaced}' is a command: give it first, and its options after it (nicsim ${misplaced} [options])`, null);
   // Where the files go, and options that do not go together: with the other mistakes, before any work.
-  mistakes.noted.push(...placeProblems(command.name(), command.opts()), ...(command.name() === "inspect" ? inspectProblems(command) : []), ...(command.name() === "serve" ? serveWhereProblems(command.args, command.opts<ServeCommandOptions>()) : []));
-  if (command.name() === "sweep" && command.opts<SweepCommandOptions>().grid.length === 0) mistakes.note("--grid: give at least one axis (path=v1,v2,...); one configuration alone is `nicsim run`", null);
+  mistakes.noted.push(...placeProblems(command.name(), command.opts()), ...(command.name() === "inspect" ? inspectProblems(command) : []), ...(command.name() === "serve" ? serveWhereProblems(command.args, command.opts<ServeCommandOptions>(), written(process.argv.slice(2), "--stdio", "--socket")) : []));
+  // Asked for when none was written; a --grid refused is said as such.
+  if (command.name() === "sweep" && command.opts<SweepCommandOptions>().grid.length === 0 && !written(process.argv.slice(2), "--grid")) mistakes.note("--grid: give at least one axis (path=v1,v2,...); one configuration alone is `nicsim run`", null);
   if (command.name() === "run") mistakes.noted.push(...runClashes(command.opts<Parameters<typeof runClashes>[0]>()));
   if (command.name() === "sweep") mistakes.noted.push(...shardProblems(command.opts<SweepCommandOptions>()));
   if (mistakes.noted.length === 0) return;
+  // The options were meant for the command named after them, not for a run of the default scenario: it is not judged.
+  if (misplaced !== undefined) throw new CommandLineError(mistakes.noted);
   if (command.name() === "sweep") sweepMistakes(command.args[0], command.opts<SweepCommandOptions>());
   if (command.name() !== "run") {
     const design = designProblems(command.name(), command.opts<{ set: Record<string, unknown> }>());
@@ -197,7 +209,7 @@ program
   .command("inspect")
   .description("list a VCD's signals, or print one signal's changes in a window")
   .argument("<vcd>", "VCD file", parse.named("the VCD file"))
-  .option("--signal <path>", "the signal whose changes to print (e.g. top.nic.crypto_tx.engine0.state)", parse.named("--signal", "a signal's path"))
+  .option("--signal <path>", "the signal whose changes to print (e.g. top.nic.crypto_tx.engine0.state)", parse.named("--signal", "a signal's path", false))
   .option("--from <us>", "window start, µs (in the file's own $timescale)", parse.microseconds("--from"), 0)
   .option("--to <us>", "window end, µs (default: the end of the file)", parse.microseconds("--to"))
   .option("--match <text>", "list only signals whose path contains this")
@@ -376,7 +388,8 @@ if (misspelt !== null) {
   // The command that ran: the first argument only when it names one (it may be a scenario, an option, or a path=value holding a key).
   const first = process.argv[2];
   const command = first !== undefined && program.commands.some((known) => known.name() === first) ? first : "run";
-  if (error instanceof ScenarioError) console.error(`nicsim ${command}: the scenario cannot run:\n  ${error.problems.join("\n  ")}`);
+  if (error instanceof CommandLineError) console.error(`nicsim: the command line has mistakes:\n  ${error.problems.join("\n  ")}`);
+  else if (error instanceof ScenarioError) console.error(`nicsim ${command}: the scenario cannot run:\n  ${error.problems.join("\n  ")}`);
   else if (error instanceof OptionsError) console.error(`nicsim ${command}: its options have mistakes:\n  ${error.problems.join("\n  ")}`);
   else console.error(`nicsim ${command}: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

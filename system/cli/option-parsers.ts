@@ -94,8 +94,14 @@ export function optionParsers(mistakes: OptionMistakes) {
   }
 
   /** A file (or `what` else) to name: an empty or blank name names none (it was taken as none given, or as every one). */
-  function named(name: string, what = "a file") {
-    return (text: string): string | undefined => (text.trim() === "" ? mistakes.note(`${name} '${text}': expected ${what}`, undefined) : text);
+  /** `isPath`: the value names a file or directory, which may start with '-' when written ./-name. */
+  function named(name: string, what = "a file", isPath = true) {
+    return (text: string): string | undefined => {
+      if (text.trim() === "") return mistakes.note(`${name} '${text}': expected ${what}`, undefined);
+      // An option's value is the next word whatever it is (`--out --help`): one that reads as an option is more likely a value left out.
+      if (name.startsWith("--") && /^-[A-Za-z-]/.test(text)) return mistakes.note(`${name} '${text}': an option where ${what} goes (its value left out?)${isPath ? `; a name that starts with '-' is written ./${text}` : ""}`, undefined);
+      return text;
+    };
   }
 
   /** A path to write to: an empty or blank one would quietly mean the current directory (or a file named by spaces). */
@@ -165,7 +171,14 @@ function parseValue(text: string, option: string): { readonly value: unknown } |
     return { value: text };
   }
   if (nestingDepth(value, valueChildren) > LIMITS.nesting) return { mistake: `${option}: the value nests mappings and lists more than ${LIMITS.nesting} levels deep; a scenario's deepest place is a few levels down` };
+  // JSON reads 1e400 as Infinity, which a message would show in place of what was written.
+  if (holdsInfinity(value)) return { mistake: `${option}: a number in the value is beyond what a double holds (about 1.8e308)` };
   return { value };
+}
+
+function holdsInfinity(value: unknown): boolean {
+  if (typeof value === "number") return !Number.isFinite(value);
+  return typeof value === "object" && value !== null && Object.values(value).some(holdsInfinity);
 }
 
 /** `a,{"b":1,"c":2},"d,e"`: the values of an axis, split at commas outside brackets and quotes. */

@@ -39,7 +39,9 @@ function fileDirectory(file: string): { directory: string; givenBy: string } | n
 
 /** A path as a shell takes it when pasted: quoted when it holds anything but letters, digits and ./_-. */
 function shellWord(path: string): string {
-  return /^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
+  // A relative path that starts with '-' would be read as an option by the program given it.
+  const safe = path.startsWith("-") ? `./${path}` : path;
+  return /^[\w./-]+$/.test(safe) ? safe : `'${safe.replace(/'/g, "'\\''")}'`;
 }
 
 /** The signals that stop a run; the exit status is 128 + the signal's number (130, 143), as a shell's. */

@@ -30,9 +30,10 @@ export interface ServeCommandOptions {
 export class ServeOptionError extends Error {}
 
 /** What is wrong with where serve is to serve: --socket, --stdio or a client command, one of them. */
-export function serveWhereProblems(command: readonly string[], options: Pick<ServeCommandOptions, "stdio" | "socket">): string[] {
+export function serveWhereProblems(command: readonly string[], options: Pick<ServeCommandOptions, "stdio" | "socket">, whereWritten = false): string[] {
   if (options.stdio && (options.socket !== undefined || command.length > 0)) return ["--stdio serves the process that started the server: give neither --socket nor a command with it"];
-  if (!options.stdio && options.socket === undefined && command.length === 0) return ["say where to serve: --socket <path>, --stdio, or a client command after --"];
+  // A --stdio or --socket written but refused (`--stdio=1`, `--socket` without its path) is said as such, not as nothing said.
+  if (!options.stdio && options.socket === undefined && command.length === 0) return whereWritten ? [] : ["say where to serve: --socket <path>, --stdio, or a client command after --"];
   // A path=value without --set would be started as the client (and named in the summary): it may hold a key.
   if (command.length > 0 && command[0]!.includes("=") && !existsSync(command[0]!)) return ["the client command's first word has '=' in it and no such program exists: a path=value is given with --set (the argument is not shown: it may hold a key)"];
   // A program that cannot start would leave a run with no client, and its files.
@@ -109,7 +110,8 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
     problems.push(...refused.problems);
   }
   // Where it is to listen, and where its files go, with the other mistakes (each was found only once they were mended).
-  const socket = options.socket === undefined ? null : socketPathInUseProblem(options.socket);
+  // A blank path was refused with the options (commander keeps what was written when the parser refuses it).
+  const socket = options.socket === undefined || options.socket.trim() === "" ? null : socketPathInUseProblem(options.socket);
   if (socket !== null) problems.push(socket);
   const directory = config === null ? options.out : config.directory;
   if (directory !== undefined && directory !== null) {

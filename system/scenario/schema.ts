@@ -23,7 +23,12 @@ export const LIMITS = {
 
 /** A time in µs that is a whole number of picoseconds, the kernel's time base. */
 /** A waveform scope pattern, checked at load (the recorder would refuse it only once the run starts). */
-const scopePattern = z.string().refine(isScopePattern, `expected ${SCOPE_PATTERN_FORM}`);
+const scopePattern = z.string().superRefine((pattern, context) => {
+  if (isScopePattern(pattern)) return;
+  // Signal names write a customer name's '-' as '_': a pattern with the customer's own spelling is told so.
+  const hint = pattern.includes("-") && isScopePattern(pattern.replaceAll("-", "_")) ? ` (signal names write a customer name's '-' as '_': '${pattern.replaceAll("-", "_")}')` : "";
+  context.addIssue({ code: "custom", message: `expected ${SCOPE_PATTERN_FORM}${hint}` });
+});
 
 const wholePicoseconds = (microseconds: number) => Math.abs(microseconds * 1e6 - Math.round(microseconds * 1e6)) <= 1e-6;
 
