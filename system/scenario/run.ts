@@ -61,6 +61,8 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
 
 /** Time after which a run in which nothing arrives, nothing is on the wire, no core works and no block has work is over: what has not arrived never will. */
 const QUIET = 100_000_000;
+/** The shortest step a run takes between looks at its progress (a hundredth of the traffic's time otherwise). */
+const MIN_STEP = 1_000_000;
 /** The longest drain after the traffic: at least this, or twenty times the traffic's time. */
 const DRAIN_LIMIT = 2_000_000_000;
 
@@ -126,7 +128,8 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   // The traffic ends its duration after it starts: at once, or once IKE has brought every customer up.
   const duration = top.traffic.trafficDuration;
   const drain = Math.max(20 * duration, DRAIN_LIMIT);
-  const step = Math.max(1, Math.round(duration / 100));
+  // At least a µs: a traffic of a few ns stepped its whole run (the IKE bring-up, the drain) in slices of ps, millions of them.
+  const step = Math.max(MIN_STEP, Math.round(duration / 100));
   let ending: RunEnding | null = null;
   let lastMove = 0;
   let moved = -1;

@@ -140,6 +140,21 @@ describe("the traffic runs for the scenario's duration", () => {
     // One packet due every µs from the start, the last at the end: 100 each way.
     expect(summary.flows.map((flow) => flow.sent)).toEqual([100, 100]);
   });
+
+  test("a traffic of a nanosecond runs in steps of a µs, not of a hundredth of its time (a run of 1 ns took ten minutes, stepping its IKE bring-up 10 ps at a time)", () => {
+    let steps = 0;
+    const { summary } = runScenario(checkScenario({
+      name: "short",
+      durationMicroseconds: 0.001,
+      customers: [{ name: "a", identity: { type: "ID_FQDN", value: "a.example" }, ike: { mode: "main", preSharedKey: "short-run-key" } }],
+      traffic: [{ name: "s", customer: "a", direction: "both", packetBytes: 1000, pattern: "constant", gapMicroseconds: 1 }],
+      outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+    }), { directory: null, onProgress: () => steps++ });
+    // The bring-up takes about a hundred µs: a step each µs of it and of the drain, not one each 10 ps.
+    expect(summary.trafficStartMicroseconds).toBeGreaterThan(50);
+    expect(steps).toBeLessThan(summary.simulatedMicroseconds + 10);
+    expect(steps).toBeGreaterThan(summary.simulatedMicroseconds / 2);
+  });
 });
 
 describe("every driver message is in the waveform", () => {
