@@ -59,8 +59,9 @@ function holderOf(path: string): number | null | "foreign" {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
-  } catch {
-    return null;
+  } catch (error) {
+    // Something there that is no file (a directory) is no lock of ours either; only nothing there is no lock.
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? null : "foreign";
   }
   return /^\d+\n$/.test(text) ? Number(text.trim()) : "foreign";
 }

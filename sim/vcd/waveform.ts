@@ -33,6 +33,17 @@ export function recordWaveform(kernel: Kernel, base: string, selection: TraceSel
   return { tracer, finish };
 }
 
+/**
+ * Where a waveform of `base` puts its translate filters: the folder, and a file for each
+ * enumeration of the design's signals (those the dump selects are written). Checked before a run,
+ * so that a directory in a filter's place is found then, not once the run's work is done.
+ */
+export function filterPlaces(kernel: Kernel, base: string): { folder: string; files: string[] } {
+  const folder = `${base}.filters`;
+  const names = new Set(kernel.signals.flatMap((signal) => (signal.enumType ? [filterFileName(signal.enumType)] : [])));
+  return { folder, files: [...names].map((name) => join(folder, name)) };
+}
+
 export function writeSaveFiles(tracer: VcdTracer, base: string, names: OutputNames = DIRECT, story?: WaveformStory): WaveformFiles {
   const folder = dirname(base);
   const gtkw = `${base}.gtkw`;

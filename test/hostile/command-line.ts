@@ -88,13 +88,14 @@ export const COMMAND_LINE: readonly HostileCommand[] = [
   { input: "`run --out /sys/kernel` (a directory that refuses new files)", outcome: "Fails before the run, naming the output directory and the option", args: [...RUN.slice(0, -1), "/sys/kernel", "small.yaml"], files: { "small.yaml": SCENARIO }, stderr: ["output directory /sys/kernel (--out): cannot create files in it ("], status: 1 },
   { input: "`run --out taken` where `taken` is a file", outcome: "Fails at once, naming it", args: [...RUN.slice(0, -1), "taken/sub", "small.yaml"], files: { "small.yaml": SCENARIO, taken: "a file" }, stderr: ["output directory taken/sub (--out):", "/taken exists and is not a directory"], status: 1 },
   {
-    input: "A run that fails after its files were opened (here: the report cannot be written)",
-    outcome: "No file gets its own name; each file left under its temporary name is listed with its state; an earlier run's files are untouched",
+    input: "A directory under the temporary name a run's report is written under (`out/small.html.partial/`)",
+    outcome: "Refused before the run, naming it and what it is for (the run's work was done, then writing the report failed with Node's EISDIR and left the files under temporary names; a run stopped by a signal still lists what it leaves)",
     args: [...RUN, "small.yaml"],
     files: { "small.yaml": SCENARIO, "out/small.html.partial/": "" },
-    stderr: ["EISDIR", "The run did not finish; no file was given its own name", "out/small.pcap.partial: complete", "out/small.summary.json.partial: complete"],
+    stderr: ["nicsim run: out/small.html.partial, the temporary name out/small.html (--out) is written under, is a directory: move it"],
     status: 1,
-    absent: ["out/small.pcap", "out/small.summary.json"],
+    absent: ["out/small.pcap", "out/small.summary.json", "out/small.pcap.partial"],
+    unshown: ["EISDIR"],
   },
   {
     input: "A directory where one of a run's files is to go (`out/small.html/`), and a file where its filters' directory is to go (`out/small.filters`), which were found after the run's work",
@@ -304,4 +305,6 @@ export const COMMAND_LINE: readonly HostileCommand[] = [
   { input: "An option's value left out before another option (`run --out --help`, `latency --out -q`)", outcome: "Refused, saying how a name that starts with '-' is written (a directory named --help was made and the run went into it)", args: ["run", "--quiet", "small.yaml", "--out", "--help"], files: { "small.yaml": SCENARIO }, stderr: ["--out '--help': an option where a path (say '.' for the current directory) goes (its value left out?); a name that starts with '-' is written ./--help"], status: 1, absent: ["--help"] },
   { input: "`run --out ./-d` (a directory whose name starts with '-', written as such)", outcome: "Run; the 'open with' line writes it ./-d, so that gtkwave does not take it for an option (it printed -d/small.gtkw)", args: ["run", "--quiet", "small.yaml", "--out", "./-d"], files: { "small.yaml": SCENARIO }, stderr: [], stdout: ["open with: gtkwave ./-d/small.gtkw    (capture: wireshark ./-d/small.pcap; report: ./-d/small.html)"], status: 0 },
   { input: "`--set durationMicroseconds=1e400` (a number past a double's range), and `sweep --grid durationMicroseconds=1,1e400`", outcome: "Refused as such (it was shown as Infinity; the sweep also asked for an axis as if none had been given)", args: ["sweep", "--grid", "durationMicroseconds=1,1e400"], files: {}, stderr: ["--grid durationMicroseconds: a number in the value is beyond what a double holds (about 1.8e308)"], status: 1, unshown: ["Infinity", "give at least one axis"] },
+  { input: "A directory where one of the waveform's translate filters is to go (`out/small.filters/tx_state.txt/`)", outcome: "Refused before the run, naming it (it was found after the run's work, and the run's files left under temporary names)", args: ["run", "--quiet", "small.yaml", "--out", "out"], files: { "small.yaml": SCENARIO, "out/small.filters/tx_state.txt/": "" }, stderr: ["nicsim run: out/small.filters/tx_state.txt (--out) is a directory, so the file cannot have that name"], status: 1, absent: ["out/small.vcd.partial", "out/small.summary.json"] },
+  { input: "A directory where a run keeps its lock file (`out/small.lock/`)", outcome: "Refused, saying it is no lock of nicsim's (it said the lock 'keeps coming back', as if another process took it)", args: ["run", "--quiet", "small.yaml", "--out", "out"], files: { "small.yaml": SCENARIO, "out/small.lock/": "" }, stderr: ["out/small.lock is there and is not a nicsim lock file (a process id); move it, as nicsim keeps its lock under that name"], status: 1, unshown: ["keeps coming back"] },
 ];
