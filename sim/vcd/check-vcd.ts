@@ -152,7 +152,7 @@ function checkStructure(text: string): VcdShape {
       if (!/^[bB][01xXzZ]+$/.test(token.text)) throw new MalformedVcdError(token.line, `expected a binary value 'b<0|1|x|z…>', found '${abbreviate(token.text)}'`);
       declared(widths, next(`the identifier after '${abbreviate(token.text)}' on line ${token.line}`).text, token, token.text.length - 1);
     } else if (first === "r" || first === "R") {
-      if (Number.isNaN(Number(token.text.slice(1)))) throw new MalformedVcdError(token.line, `expected a real value 'r<number>', found '${abbreviate(token.text)}'`);
+      if (!REAL.test(token.text)) throw new MalformedVcdError(token.line, `expected a real value 'r<number>', found '${abbreviate(token.text)}'`);
       declared(widths, next(`the identifier after '${abbreviate(token.text)}' on line ${token.line}`).text, token, 0);
     } else throw new MalformedVcdError(token.line, `expected a timestamp (#n), a value change or a $dump section, found ${shownWord(token.text)}`);
   }
@@ -160,6 +160,9 @@ function checkStructure(text: string): VcdShape {
   if (text.length > 0 && !text.endsWith("\n")) throw new MalformedVcdError(last.line, `the last line is cut off (no end of line after '${abbreviate(last.text)}'): the file is truncated`);
   return { timescale, version, endMarker };
 }
+
+/** A real value as C's printf writes one (%g, %f, %e): a decimal number, or nan or inf with a sign; no hexadecimal. */
+const REAL = /^[rR][-+]?(\d+\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|nan|inf|infinity)$/i;
 
 function parseTimescale(token: Token, body: readonly Token[]): Timescale {
   const text = body.map((part) => part.text).join(" ");

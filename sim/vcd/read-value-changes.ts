@@ -157,6 +157,8 @@ export function readValueChanges<V>(
       code = text.slice(index + 1, end);
       index = end;
     }
+    // A change before the first timestamp is at time 0: the dump begins there.
+    startTime ??= time;
     if (dumpOff && !reader.keepsDumpOff) continue;
     const form: ChangeForm = first === 114 || first === 82 ? "real" : first === 98 || first === 66 ? "vector" : "scalar";
     const paths = pathsOf.get(code);

@@ -1,4 +1,5 @@
 import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
+import { didYouMeanAny } from "../../sim/suggest.js";
 import { MalformedVcdError, type Timescale } from "../../sim/vcd/check-vcd.js";
 import { UnreadableVcdError } from "../../sim/vcd/read-value-changes.js";
 import { type ParsedVcd, readVcdAsWritten, type WrittenValue } from "../../sim/vcd/read-vcd.js";
@@ -43,15 +44,15 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   const warnings = cutOffWarnings(file, parsed);
   const named = signalNamesBeside(file);
   if (!options.signal) {
-    return {
-      lines: parsed.variables
-        .filter((variable) => !options.match || variable.path.includes(options.match))
-        .map((variable) => `${variable.path}  [${variable.width}]${named.has(variable.path) ? `  names from ${named.get(variable.path)!.file}` : ""}`),
-      warnings,
-    };
+    const listed = parsed.variables.filter((variable) => !options.match || variable.path.includes(options.match));
+    if (listed.length === 0) warnings.push(options.match === undefined ? `${file}: the dump declares no signal` : `${file}: no signal's path contains '${options.match}'`);
+    return { lines: listed.map((variable) => `${variable.path}  [${variable.width}]${named.has(variable.path) ? `  names from ${named.get(variable.path)!.file}` : ""}`), warnings };
   }
-  const variable = parsed.variables.find((candidate) => candidate.path === options.signal);
+  const variables = parsed.variables.filter((candidate) => candidate.path === options.signal);
+  const variable = variables[0];
   if (!variable) throw new Error(`${file}: no signal '${options.signal}'${suggest(options.signal, parsed.variables.map((candidate) => candidate.path))}`);
+  // Two variables of one path with their own codes are two signals: their changes would be shown as one.
+  if (new Set(variables.map((each) => each.code)).size > 1) throw new Error(`${file}: ${variables.length} variables are declared as '${options.signal}', with different identifier codes: their changes cannot be told apart by the path`);
   const perMicrosecond = ticksPerMicrosecond(parsed.timeUnit);
   // The window in whole ticks of the file.
   const from = Math.ceil(options.from * perMicrosecond);
@@ -72,9 +73,10 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   const first = parsed.startTime;
   if (first > 0 && from < first) warnings.push(`${file}: the dump begins at ${microsecondsText(first, parsed.timeUnit)} µs: nothing before it is recorded`);
   const end = microsecondsText(parsed.endTime, parsed.timeUnit);
-  if (from > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --from: the value shown is the last recorded, not what the signal held at ${String(options.from)} µs`);
+  if (from > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --from: ${variable.type === "event" ? "nothing after it is recorded" : `the value shown is the last recorded, not what the signal held at ${String(options.from)} µs`}`);
   else if (to !== Infinity && to > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --to: nothing after it is recorded`);
-  return { lines: [`# ${variable.path}: times in µs (the file's $timescale is ${parsed.timeUnit.text})`, ...atStart, ...inside.map((change) => `${time(change.time)}  ${value(change.value)}`)], warnings };
+  const timescale = parsed.timescale === undefined ? "the file has no $timescale: its times are taken as 1 ps" : `the file's $timescale is ${parsed.timeUnit.text}`;
+  return { lines: [`# ${variable.path}: times in µs (${timescale})`, ...atStart, ...inside.map((change) => `${time(change.time)}  ${value(change.value)}`)], warnings };
 }
 
 /**
@@ -117,8 +119,16 @@ function microsecondsText(ticks: number, unit: Timescale): string {
   return decimals === 0 ? text : `${text.slice(0, -decimals)}.${text.slice(-decimals)}`;
 }
 
+/** The signals meant: those of the same name elsewhere, those under a scope given, or the nearest names. */
 function suggest(name: string, candidates: readonly string[]): string {
   const tail = name.split(".").pop()!;
-  const close = candidates.filter((candidate) => candidate.endsWith(`.${tail}`)).slice(0, 5);
-  return close.length ? ` (signals named '${tail}': ${close.join(", ")})` : "";
+  const sameName = candidates.filter((candidate) => candidate.endsWith(`.${tail}`));
+  if (sameName.length > 0) return ` (signals named '${tail}': ${listed(sameName)})`;
+  const under = [...new Set(candidates.filter((candidate) => candidate.startsWith(`${name}.`)))];
+  if (under.length > 0) return ` ('${name}' is a scope; its signals: ${listed(under)})`;
+  return didYouMeanAny(name, candidates);
+}
+
+function listed(paths: readonly string[]): string {
+  return `${paths.slice(0, 5).join(", ")}${paths.length > 5 ? `, and ${paths.length - 5} more` : ""}`;
 }

@@ -97,7 +97,8 @@ function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out
 
 /** inspect's file that cannot be read, its window that is empty, and the options the listing or the signal's changes does not use (refused rather than ignored). */
 function inspectProblems(command: Command): string[] {
-  return [...command.args.flatMap((file) => unreadable(file, ".vcd")), ...inspectOptionProblems(command)];
+  // Two files refused alike (neither named, as neither ends in .vcd) are said once.
+  return [...new Set(command.args.flatMap((file) => unreadable(file, ".vcd"))), ...inspectOptionProblems(command)];
 }
 
 function inspectOptionProblems(command: Command): string[] {

@@ -120,6 +120,30 @@ describe("VCD times past 2^32 ps", () => {
     expect(await shown("top.a", 0.006)).toEqual(["0.006 µs  1  (held since 0.005 µs)", "0.009 µs  x", "0.012 µs  0"]);
   });
 
+  test("inspect: values before the first timestamp are at 0, where the dump begins; one path with two codes refused; nan and inf reals shown, a hexadecimal one refused; no $timescale said; a scope or a near name given for a signal gets its signals", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-vcd-inspect-"));
+    const write = (name: string, lines: readonly string[]) => {
+      const file = join(directory, name);
+      writeFileSync(file, `${lines.join("\n")}\n`);
+      return file;
+    };
+    const head = ["$timescale 1ns $end", "$scope module top $end", "$var wire 1 ! a $end", "$var wire 1 % same $end", "$var wire 1 & same $end", "$var real 64 # r $end", "$var event 1 * ev $end", "$upscope $end", "$enddefinitions $end"];
+    const file = write("early.vcd", [...head, "$dumpvars", "0!", "0%", "1&", "rnan #", "$end", "#10", "1!", "r-Inf #", "1*"]);
+    const early = await inspectVcd(file, { signal: "top.a", from: 0.005, to: Infinity });
+    // The values before #10 are at 0: no warning that the dump begins later.
+    expect(early).toEqual({ lines: ["# top.a: times in µs (the file's $timescale is 1ns)", "           0.005 µs  0  (held since 0.000 µs)", "           0.010 µs  1"], warnings: [] });
+    expect((await inspectVcd(file, { signal: "top.r", from: 0, to: Infinity })).lines.slice(1).map((line) => line.trim())).toEqual(["0.000 µs  nan", "0.010 µs  -Inf"]);
+    await expect(inspectVcd(file, { signal: "top.same", from: 0, to: Infinity })).rejects.toThrow(`${file}: 2 variables are declared as 'top.same', with different identifier codes: their changes cannot be told apart by the path`);
+    await expect(inspectVcd(file, { signal: "top", from: 0, to: Infinity })).rejects.toThrow(`${file}: no signal 'top' ('top' is a scope; its signals: top.a, top.same, top.r, top.ev)`);
+    await expect(inspectVcd(file, { signal: "top.aa", from: 0, to: Infinity })).rejects.toThrow(`${file}: no signal 'top.aa' (did you mean top.a?)`);
+    expect((await inspectVcd(file, { signal: "top.ev", from: 1, to: Infinity })).warnings).toEqual([`${file}: the dump ends at 0.010 µs, before --from: nothing after it is recorded`]);
+    expect(await inspectVcd(file, { match: "zzz", from: 0, to: Infinity })).toEqual({ lines: [], warnings: [`${file}: no signal's path contains 'zzz'`] });
+    const hexadecimal = write("hex.vcd", [...head, "#0", "r0x10 #"]);
+    await expect(inspectVcd(hexadecimal, { signal: "top.r", from: 0, to: Infinity })).rejects.toThrow(`${hexadecimal}:11: not a whole VCD: expected a real value 'r<number>', found 'r0x10'`);
+    const untimed = write("untimed.vcd", head.slice(1).concat(["#0", "0!", "#5", "1!"]));
+    expect((await inspectVcd(untimed, { signal: "top.a", from: 0, to: Infinity })).lines).toEqual(["# top.a: times in µs (the file has no $timescale: its times are taken as 1 ps)", "        0.000000 µs  0", "        0.000005 µs  1"]);
+  });
+
   test("declarations: paths through nested scopes, a range naming the whole vector dropped, a part range kept, the $timescale as written", async () => {
     const text = ["$comment $enddefinitions is only text here $end", "$timescale", "  10 ns", "$end", "$scope module top $end", "$var reg 8 ! data [7:0] $end", "$scope task inner $end", "$var reg 4 \" part [7:4] $end", "$upscope $end", "$var wire 1 # last $end", "$upscope $end", "$var wire 1 % root $end", "$enddefinitions $end", "#3", "b1 !", ""].join("\n");
     const parsed = await readVcd(text);
