@@ -150,17 +150,28 @@ function duplicateKeys(document: Document, lines: LineCounter, file: string): st
   return problems;
 }
 
-/** Each merge key (`<<`) whose value is no mapping, alias of one, or list of them: the library would throw at the first, naming no line. */
-function mergeProblems(document: Document, lines: LineCounter, file: string): string[] {
+/**
+ * Each alias whose anchor is not set before it, and each merge key (`<<`) whose value is no
+ * mapping, alias of one, or list of them, at its line: the library would throw at the first,
+ * naming no line (and naming the anchor, which may be a key written unquoted). They are the file's
+ * YAML, like a syntax error: said together, before its fields are read.
+ */
+function aliasProblems(document: Document, lines: LineCounter, file: string): string[] {
   const problems: string[] = [];
-  const isMapping = (node: unknown): boolean => isMap(isAlias(node) ? node.resolve(document) : node);
+  const at = (node: { range?: [number, number, number] | null }) => {
+    const { line, col } = lines.linePos(node.range?.[0] ?? 0);
+    return `${file}:${line}:${col}`;
+  };
+  // An alias without its anchor is said as itself, not again as a merge of no mapping.
+  const isMapping = (node: unknown): boolean => (isAlias(node) ? node.resolve(document) === undefined || isMap(node.resolve(document)) : isMap(node));
   visit(document, {
+    Alias(_, alias) {
+      if (alias.resolve(document) === undefined) problems.push(`${at(alias)}: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted`);
+    },
     Pair(_, pair) {
       if (!isMergeKey(pair.key)) return;
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-      if (sources.every(isMapping)) return;
-      const { line, col } = lines.linePos((pair.key as Scalar).range?.[0] ?? 0);
-      problems.push(`${file}:${line}:${col}: a merge key ('<<') takes a mapping, an alias of one (*name, its anchor &name set before it), or a list of them`);
+      if (!sources.every(isMapping)) problems.push(`${at(pair.key as Scalar)}: a merge key ('<<') takes a mapping, an alias of one (*name), or a list of them`);
     },
   });
   return problems;
@@ -188,14 +199,14 @@ export function parseScenarioDocument(text: string, file: string) {
   const expanded = expandedSize(document);
   if (expanded.selfHolding) throw new ScenarioError([`${file}: a YAML alias (*name) inside the value it names (&name): a scenario cannot hold itself`]);
   if (expanded.size > LIMITS.fileBytes) throw new ScenarioError([`${file}: its YAML aliases (*name) would expand it to ${expanded.size} characters and values; a scenario is at most ${LIMITS.fileBytes}`]);
-  const merges = mergeProblems(document, lines, file);
-  if (merges.length > 0) throw new ScenarioError(merges);
+  const aliases = aliasProblems(document, lines, file);
+  if (aliases.length > 0) throw new ScenarioError(aliases);
   // The expansion is bounded by the size just counted, not by the library's count of aliases.
   let value: unknown;
   try {
     value = document.toJS({ maxAliasCount: -1 });
   } catch (error) {
-    // An alias before its anchor (a key written as *text, unquoted): the library's message names the anchor, which may be the key.
+    // An alias before its anchor is found above, at its line; the library's message names the anchor, which may be a key written unquoted.
     if (error instanceof ReferenceError) throw new ScenarioError([`${file}: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted`]);
     throw error;
   }

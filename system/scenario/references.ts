@@ -14,22 +14,28 @@ const entries = (value: unknown): Array<Record<string, unknown> | null> => (Arra
  * identities whose value is not of their type, the waveform's window, the SAs in all. They read
  * the values as given, so that they run even when the schema found mistakes elsewhere.
  */
+/** Where the first of two names was given (` (first as traffic[0]'s name, by --set traffic.0.name)`): a `--set` may have made the second. */
+function firstGiven(source: SourceMap, list: "customers" | "traffic", index: number): string {
+  const where = source.givenBy([list, index, "name"]);
+  return ` (first as ${list}[${index}]'s name${where === null ? "" : `, ${where}`})`;
+}
+
 export function referenceProblems(value: unknown, source: SourceMap, problem: Problem): void {
   const root = record(value) ?? {};
-  const customers = new Set<string>();
+  const customers = new Map<string, number>();
   let sas = 0;
   ikeProblems(entries(root.customers), record(root.faults), source, problem);
   const signalNames = new Map<string, string>();
   entries(root.customers).forEach((customer, index) => {
     const name = customer?.name;
     if (typeof name === "string") {
-      if (customers.has(name)) problem(["customers", index, "name"], `customer '${name}' is defined twice`);
+      if (customers.has(name)) problem(["customers", index, "name"], `customer '${name}' is defined twice${firstGiven(source, "customers", customers.get(name)!)}`);
       // The waveform names a customer's signals with '_' for '-': two names may not meet there.
       const signal = name.replace(/[^A-Za-z0-9_]/g, "_");
       const other = signalNames.get(signal);
       if (other !== undefined && other !== name) problem(["customers", index, "name"], `customer '${name}' and customer '${other}' would name the same waveform signals (${signal}_…): the waveform writes '-' as '_'`);
       signalNames.set(signal, name);
-      customers.add(name);
+      if (!customers.has(name)) customers.set(name, index);
     }
     // A count the schema refuses (past 64) is reported there, not again as the total.
     sas += typeof customer?.sas === "number" && customer.sas <= LIMITS.customerSas ? customer.sas : 1;
@@ -43,15 +49,15 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
       problem(["customers", index, "identity", "value"], error.message);
     }
   });
-  const streams = new Set<string>();
+  const streams = new Map<string, number>();
   entries(root.traffic).forEach((stream, index) => {
     const name = stream?.name;
     if (typeof name === "string") {
-      if (streams.has(name)) problem(["traffic", index, "name"], `stream '${name}' is defined twice`);
-      streams.add(name);
+      if (streams.has(name)) problem(["traffic", index, "name"], `stream '${name}' is defined twice${firstGiven(source, "traffic", streams.get(name)!)}`);
+      else streams.set(name, index);
     }
     const customer = stream?.customer;
-    if (Array.isArray(root.customers) && typeof customer === "string" && !customers.has(customer)) problem(["traffic", index, "customer"], `no customer '${customer}'${renamedBy(customer, root.customers, source) ?? didYouMean(customer, customers)} (${customers.size === 0 ? "no customer has a name" : `customers: ${[...customers].join(", ")}`})`);
+    if (Array.isArray(root.customers) && typeof customer === "string" && !customers.has(customer)) problem(["traffic", index, "customer"], `no customer '${customer}'${renamedBy(customer, root.customers, source) ?? didYouMean(customer, customers.keys())} (${customers.size === 0 ? "no customer has a name" : `customers: ${[...customers.keys()].join(", ")}`})`);
   });
   const outputs = record(root.outputs);
   const from = outputs?.waveformFromMicroseconds;

@@ -123,7 +123,8 @@ export class SourceMap {
 
 /** A mapping's entry for a key: its own, or one a merge key (`<<: *name`, `<<: [*a, *b]`) brings, the first named first. */
 function mergedEntry(document: Document, map: YAMLMap, key: string, depth = 0): { key: unknown; value: unknown } | undefined {
-  const own = map.items.find((item) => isScalar(item.key) && typeof item.key.value !== "symbol" && String(item.key.value) === key);
+  // A key given twice (refused too) has the later value, as the library reads it: the later is the one named.
+  const own = [...map.items].reverse().find((item) => isScalar(item.key) && typeof item.key.value !== "symbol" && String(item.key.value) === key);
   if (own !== undefined || depth > MERGE_DEPTH) return own;
   for (const merge of map.items.filter((item) => isMergeKey(item.key))) {
     const sources = isSeq(merge.value) ? merge.value.items : [merge.value];

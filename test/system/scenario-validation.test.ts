@@ -62,7 +62,11 @@ describe("scenario files are checked before anything runs, and each mistake is n
 
   test("8. a customer defined twice", () => {
     const twice = VALID.replace("traffic:", "  - name: a\n    identity: { type: ID_KEY_ID, value: k }\ntraffic:");
-    expect(problems(twice)).toEqual(["s.yaml:19:5: customers[1].name: customer 'a' is defined twice"]);
+    expect(problems(twice)).toEqual(["s.yaml:19:5: customers[1].name: customer 'a' is defined twice (first as customers[0]'s name, at s.yaml:16:5)"]);
+    // A --set that makes the first of the two says so, though the place named is the second's line.
+    const streams = `${VALID}  - name: bulk\n    customer: a\n    direction: both\n    packetBytes: 128\n    gapMicroseconds: 5\n`;
+    expect(problems(streams, "s.yaml", { "traffic.0.name": "bulk" })).toEqual(["s.yaml:25:5: traffic[1].name: stream 'bulk' is defined twice (first as traffic[0]'s name, by --set traffic.0.name)"]);
+    expect(problems(streams, "s.yaml", { "traffic.1.name": "voice" })).toEqual(["--set traffic.1.name: stream 'voice' is defined twice (first as traffic[0]'s name, at s.yaml:20:5)"]);
   });
 
   test("9. an identity of an unknown type, and one whose value is not of its type", () => {
@@ -228,10 +232,18 @@ describe("scenario files are checked before anything runs, and each mistake is n
       `s.yaml:${line("    direction: sideways")}:5: traffic[1].direction = "sideways": expected one of to-peer, to-host, both`,
       `s.yaml:${line("    bogus: 1")}:5: traffic[1].bogus: unknown field`,
     ]);
-    for (const source of ["5", "*scalar", "[*voice, 3]", "*later"]) {
+    for (const source of ["5", "*scalar", "[*voice, 3]"]) {
       const text = `description: &scalar x\n${streams.replace("  - <<: *voice", `  - <<: ${source}`)}`;
-      expect(problems(text)).toEqual([`s.yaml:${text.split("\n").findIndex((each) => each.includes("<<:")) + 1}:5: a merge key ('<<') takes a mapping, an alias of one (*name, its anchor &name set before it), or a list of them`]);
+      expect(problems(text)).toEqual([`s.yaml:${text.split("\n").findIndex((each) => each.includes("<<:")) + 1}:5: a merge key ('<<') takes a mapping, an alias of one (*name), or a list of them`]);
     }
+    // An alias whose anchor is not set before it, merged or not, at its own line and column, with the file's other alias and merge mistakes (its name is not shown: it may be a key written unquoted).
+    const unanchored = streams.replace("  - <<: *voice", "  - <<: *later").replace("    customer: a\n    direction", "    customer: *nothere\n    direction") + "x: { <<: 5 }\n";
+    const lineWith = (text: string) => unanchored.split("\n").findIndex((each) => each.includes(text)) + 1;
+    expect(problems(unanchored)).toEqual([
+      `s.yaml:${lineWith("*nothere")}:15: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted`,
+      `s.yaml:${lineWith("*later")}:9: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted`,
+      `s.yaml:${lineWith("x: { <<")}:6: a merge key ('<<') takes a mapping, an alias of one (*name), or a list of them`,
+    ]);
     expect(problems(streams.replace("  - <<: *voice\n", "  - <<: *voice\n    <<: *voice\n"))).toContainEqual(expect.stringMatching(/^s\.yaml:\d+:5: '<<' given twice in one mapping \(first on line \d+\): merge several mappings with one, '<<: \[\*first, \*second\]'$/));
     // A quoted '<<' (JSON's only way to write it) is a field's name, not a merge.
     expect(problems(`${VALID}"<<": { name: x }\n`)).toEqual([`s.yaml:${VALID.split("\n").length}:1: <<: unknown field`]);
@@ -342,13 +354,13 @@ describe("scenario files are checked before anything runs, and each mistake is n
       `p.yaml:21:5: qos: not supported: 'police 1000000'; in class gold this model takes 'priority percent N', 'bandwidth percent N', 'bandwidth remaining percent N', 'class NAME' (README, "QoS on encrypted traffic")`,
       "p.yaml:22:3: qos: policy-map edge: class platinum is not a class-map",
       expect.stringMatching(/^p\.yaml:25:17: customers\[0\]\.identity\.type = "[^"]+": expected one of .* \(did you mean ID_FQDN\?\)$/),
-      "p.yaml:26:5: customers[1].name: customer 'a' is defined twice",
+      "p.yaml:26:5: customers[1].name: customer 'a' is defined twice (first as customers[0]'s name, at p.yaml:24:5)",
       "p.yaml:28:5: customers[1].sas = 0: expected at least 1",
       "p.yaml:31:5: traffic[0].customer: no customer 'b' (customers: a)",
       'p.yaml:32:5: traffic[0].direction = "sideways": expected one of to-peer, to-host, both',
       "p.yaml:33:5: traffic[0].packetBytes = 20000: expected at most 9000",
       "p.yaml:35:5: traffic[0].lod: unknown field (did you mean load?)",
-      "p.yaml:36:5: traffic[1].name: stream 'voice' is defined twice",
+      "p.yaml:36:5: traffic[1].name: stream 'voice' is defined twice (first as traffic[0]'s name, at p.yaml:30:5)",
       "p.yaml:43:3: outputs.waveformToMicroseconds: 10 µs is before outputs.waveformFromMicroseconds = 50 µs (p.yaml:42:3): the waveform's window would end before it starts",
       "p.yaml:44:3: outputs.sampels: unknown field (did you mean samples?)",
     ]);

@@ -47,7 +47,7 @@ describe("a scenario's waveform patterns are checked before the run", () => {
     const tangled = withIke.replace("ike: { mode: main, preSharedKey: key-a }", "ike: main").replace("traffic:", "  - name: a\n    identity: { type: ID_KEY_ID, value: b }\ntraffic:");
     expect(problems(`${tangled}outputs:\n  waveformScopes: ["top.traffic.a_ready", "top.[x", "nic.**"]\n`)).toEqual([
       "s.yaml:19:5: customers[0].ike = <secret>: expected a mapping",
-      "s.yaml:20:5: customers[1].name: customer 'a' is defined twice",
+      "s.yaml:20:5: customers[1].name: customer 'a' is defined twice (first as customers[0]'s name, at s.yaml:16:5)",
       "s.yaml:29:43: outputs.waveformScopes[1] = \"top.[x\": expected a dotted name pattern (names, '*', '**', '?', separated by '.')",
       "s.yaml:29:53: outputs.waveformScopes[2]: 'nic.**' selects no signal of the design (did you mean top.nic.**? design paths start at top)",
     ]);
