@@ -166,3 +166,18 @@ export function noteExcessArguments(command: Command, mistakes: OptionMistakes):
   const count = command.args.length;
   mistakes.note(`${count} argument${count === 1 ? "" : "s"}, where ${command.name()} ${takes} (not shown: an argument may hold a key)`, null);
 }
+
+/** The options written before a command given late that the command does not take: moved after it, they would be refused too. */
+export function notTaken(commands: readonly Command[], name: string, words: readonly string[]): string {
+  const command = commands.find((each) => each.name() === name);
+  const known = new Set([...(command?.options ?? []).flatMap((option) => [option.long, option.short]), "--help", "-h"]);
+  const before = words.slice(0, words.indexOf(name)).filter((word) => /^--?[A-Za-z]/.test(word)).map((word) => word.replace(/=.*$/s, ""));
+  const others = [...new Set(before.filter((option) => !known.has(option)))];
+  return others.length === 0 ? "" : `; ${name} takes no ${others.join(", no ")}`;
+}
+
+/** Whether one of the options is written on the line (with or without a value), before `--` (serve's client's words). */
+export function written(words: readonly string[], ...names: readonly string[]): boolean {
+  const end = words.indexOf("--");
+  return words.slice(0, end < 0 ? words.length : end).some((word) => names.some((name) => word === name || word.startsWith(`${name}=`)));
+}

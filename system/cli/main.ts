@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from "node:fs";
 import { redactArguments } from "../scenario/secret-paths.js";
 import { Command, Help, Option } from "commander";
 import { closestName, didYouMean } from "../../sim/suggest.js";
@@ -19,8 +20,8 @@ import { valueAt } from "../scenario/source-map.js";
 import { enclosingPath } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { OptionMistakes, optionParsers } from "./option-parsers.js";
-import { noteCommandLineMistakes, noteExcessArguments } from "./command-line-words.js";
-import { argumentProblems, placeProblems, unreadable } from "./place-checks.js";
+import { notTaken, noteCommandLineMistakes, noteExcessArguments, written } from "./command-line-words.js";
+import { argumentProblems, inspectProblems, placeProblems } from "./place-checks.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { givenPlaceProblem, runCommand } from "./run-command.js";
 import { designProblems } from "./design-checks.js";
@@ -73,10 +74,13 @@ class CommandLineError extends OptionsError {}
 /** `run` is the default command, so a misspelt command (the first argument) would arrive as a scenario file: what it was, or null. */
 function misspeltCommand(file: string | undefined): string | null {
   const names = program.commands.map((command) => command.name());
-  if (file !== undefined && names.includes(file)) return null;
+  if (file !== undefined && [...names, "help"].includes(file)) return null;
   // A file of that name does not make it a scenario: run takes only .yaml, .yml and .json.
-  if (file === undefined || /\.(ya?ml|json)$/i.test(file) || closestName(file, names) === undefined) return null;
-  return `unknown command '${file}'${didYouMean(file, names)}`;
+  if (file === undefined || /\.(ya?ml|json)$/i.test(file)) return null;
+  if (closestName(file, names) !== undefined) return `unknown command '${file}'${didYouMean(file, names)}`;
+  // A plain word first on the line, naming no file, is a command meant, not a scenario (the first word is no word of a --set value, so it may be shown).
+  if (!/^[a-z][\w-]*$/i.test(file) || existsSync(file)) return null;
+  return `unknown command '${file}'${file === "version" ? " (nicsim --version gives the version)" : ""}`;
 }
 
 /** Options of `run` and a --set of the same field: which should stand is not for the command to guess. */
@@ -95,26 +99,6 @@ function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out
   return [...(options.seed !== undefined ? clash("seed", "--seed") : []), ...(!options.waveform ? clash("outputs.waveform", "--no-waveform") : []), ...(options.out !== undefined ? clash("outputs.directory", "--out") : [])];
 }
 
-/** inspect's file that cannot be read, its window that is empty, and the options the listing or the signal's changes does not use (refused rather than ignored). */
-function inspectProblems(command: Command): string[] {
-  // Two files refused alike (neither named, as neither ends in .vcd) are said once.
-  return [...new Set(command.args.flatMap((file) => unreadable(file, ".vcd"))), ...inspectOptionProblems(command)];
-}
-
-function inspectOptionProblems(command: Command): string[] {
-  const given = (name: string) => command.getOptionValueSource(name) === "cli";
-  const options = command.opts<{ signal?: string; match?: string }>();
-  const { from, to } = command.opts<{ from: number; to?: number }>();
-  const window = to !== undefined && from > to ? [`--from ${from} is after --to ${to}: the window is empty`] : [];
-  if (options.signal === undefined) return (["from", "to"] as const).filter(given).map((name) => `--${name}: the window is for --signal's changes; without --signal the signals are listed`);
-  return [...(options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : []), ...window];
-}
-
-/** Whether one of the options is written on the line (with or without a value), before `--` (serve's client's words). */
-function written(words: readonly string[], ...names: readonly string[]): boolean {
-  const end = words.indexOf("--");
-  return words.slice(0, end < 0 ? words.length : end).some((word) => names.some((name) => word === name || word.startsWith(`${name}=`)));
-}
 
 /** What is wrong with the shard a sweep is to run (--shard, --shard-count and the batch systems' variables). */
 function shardProblems(options: SweepCommandOptions): string[] {
@@ -129,8 +113,15 @@ function shardProblems(options: SweepCommandOptions): string[] {
 
 /** A sweep's option mistakes with its configurations', found with the options that were right; throws. */
 function sweepMistakes(file: string | undefined, options: SweepCommandOptions): never {
-  checkSweepPoints(file ?? null, sweepGrid(options.grid, options.set), [...mistakes.noted, ...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)]);
-  throw new OptionsError(mistakes.noted);
+  const noted = [...mistakes.noted, ...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)];
+  try {
+    checkSweepPoints(file ?? null, sweepGrid(options.grid, options.set), noted);
+  } catch (error) {
+    // The options' mistakes alone are said as such, not as the scenario's.
+    if (error instanceof ScenarioError && error.problems.length === noted.length) throw new OptionsError(error.problems);
+    throw error;
+  }
+  throw new OptionsError(noted);
 }
 
 // Every option's mistake at once; a run's and a sweep's with their scenario's, found with the options that were right.
@@ -138,7 +129,7 @@ program.hook("preAction", (_, command) => {
   // Options before the command (`nicsim --seed 1 datasheet`) make it the default command's scenario file, and the words after it (its own options) arguments.
   const misplaced = command.name() === "run" && [...program.commands.map((other) => other.name()), "help"].includes(command.args[0] ?? "") ? command.args[0] : undefined;
   if (misplaced === undefined) noteExcessArguments(command, mistakes);
-  else mistakes.note(`'${misplaced}' is a command: give it first, and its options after it (nicsim ${misplaced} [options])`, null);
+  else mistakes.note(`'${misplaced}' is a command: give it first, and its options after it (nicsim ${misplaced} [options])${notTaken(program.commands, misplaced, process.argv.slice(2))}`, null);
   // Where the files go, and options that do not go together: with the other mistakes, before any work.
   mistakes.noted.push(...placeProblems(command.name(), command.opts()), ...(command.name() === "inspect" ? inspectProblems(command) : []), ...(command.name() === "serve" ? serveWhereProblems(command.args, command.opts<ServeCommandOptions>(), written(process.argv.slice(2), "--stdio", "--socket")) : []));
   // Asked for when none was written; a --grid refused is said as such.
@@ -168,7 +159,8 @@ program.hook("preAction", (_, command) => {
     }
   })();
   const place = givenPlaceProblem(command.opts<{ out?: string }>().out, options.set, file);
-  throw new ScenarioError([...mistakes.noted, ...scenarioProblems, ...(place === null ? [] : [place])]);
+  const problems = [...mistakes.noted, ...scenarioProblems, ...(place === null ? [] : [place])];
+  throw scenarioProblems.length === 0 ? new OptionsError(problems) : new ScenarioError(problems);
 });
 
 program

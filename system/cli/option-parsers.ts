@@ -37,7 +37,7 @@ export function optionParsers(mistakes: OptionMistakes) {
   function assignment(spelling: (path: string) => string, refuseNested: boolean) {
     return (text: string, previous: Assignments = {}): Assignments => {
       const equals = text.indexOf("=");
-      if (equals <= 0) return mistakes.note(`--set: expected path=value, with a path before the '=' (the argument is not shown: it may hold a key)`, previous);
+      if (equals <= 0) return mistakes.note(`--set: expected path=value, ${equals < 0 ? "and there is no '='" : "with a path before the '='"} (the argument is not shown: it may hold a key)`, previous);
       const given = text.slice(0, equals);
       // A key typed after its path with ':' or a blank for '=' (or '.') would be echoed as the path.
       if (SWALLOWED_VALUE.test(given)) return mistakes.note(`--set: a path with ':' or a blank in it (the argument is not shown: it may hold a key typed after ':' or a blank for '=')`, previous);
@@ -59,7 +59,7 @@ export function optionParsers(mistakes: OptionMistakes) {
   /** `path=v1,v2,…`: one axis of a sweep; a mistake leaves the earlier axes as they were. */
   function axis(text: string, previous: Array<[string, unknown[]]> = []): Array<[string, unknown[]]> {
     const equals = text.indexOf("=");
-    if (equals <= 0) return mistakes.note(`--grid: expected path=value,value,…, with a path before the '=' (the argument is not shown: it may hold a key)`, previous);
+    if (equals <= 0) return mistakes.note(`--grid: expected path=value,value,…, ${equals < 0 ? "and there is no '='" : "with a path before the '='"} (the argument is not shown: it may hold a key)`, previous);
     const given = text.slice(0, equals);
     if (SWALLOWED_VALUE.test(given)) return mistakes.note(`--grid: a path with ':' or a blank in it (the argument is not shown: it may hold a key typed after ':' or a blank for '=')`, previous);
     if (belowKey(given)) return mistakes.note(`--grid: a path below a key's field (the argument is not shown: it may hold the key, typed after '.' for '=')`, previous);

@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import type { Command } from "commander";
 import { outputNameProblems } from "../../sim/output-files.js";
 import { cannotRead } from "../../sim/unreadable.js";
 import { latencyReportFiles } from "../latency-report.js";
@@ -59,4 +60,19 @@ export function unreadable(file: string, ending: string): string[] {
     // cannotRead leaves out a name with '=' in it itself.
     return [file.toLowerCase().endsWith(ending) || file.includes("=") ? cannotRead(file, error) : `a file given does not exist, and its name does not end in ${ending} (not shown: it may be a word of a value typed without quotes, which may hold a key)`];
   }
+}
+
+/** inspect's file that cannot be read, its window that is empty, and the options the listing or the signal's changes does not use (refused rather than ignored). */
+export function inspectProblems(command: Command): string[] {
+  // Two files refused alike (neither named, as neither ends in .vcd) are said once.
+  return [...new Set(command.args.flatMap((file) => unreadable(file, ".vcd"))), ...inspectOptionProblems(command)];
+}
+
+function inspectOptionProblems(command: Command): string[] {
+  const given = (name: string) => command.getOptionValueSource(name) === "cli";
+  const options = command.opts<{ signal?: string; match?: string }>();
+  const { from, to } = command.opts<{ from: number; to?: number }>();
+  const window = to !== undefined && from > to ? [`--from ${from} is after --to ${to}: the window is empty`] : [];
+  if (options.signal === undefined) return (["from", "to"] as const).filter(given).map((name) => `--${name}: the window is for --signal's changes; without --signal the signals are listed`);
+  return [...(options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : []), ...window];
 }
