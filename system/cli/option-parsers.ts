@@ -111,7 +111,7 @@ export function optionParsers(mistakes: OptionMistakes) {
   const outputBase = (name: string) => (text: string): string | undefined => {
     if (named(name, "a base name for the files")(text) === undefined) return undefined;
     const last = text.split("/").at(-1)!;
-    return last === "" || last === "." || last === ".." ? mistakes.note(`${name} '${text}': expected a base name for the files, not a directory (e.g. ${text.replace(/\/*$/, "")}/run gives ${text.replace(/\/*$/, "")}/run.vcd, run.pcap, …)`, undefined) : text;
+    return last === "" || last === "." || last === ".." ? mistakes.note(`${name} '${text}': expected a base name for the files, not a directory (e.g. ${text.replace(/\/*$/, "")}/run names them ${text.replace(/\/*$/, "")}/run.*)`, undefined) : text;
   };
 
   return {
