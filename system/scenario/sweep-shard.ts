@@ -95,11 +95,13 @@ function slurmClaim(environment: Environment): Claim | null {
   // A list (--array=1,3,7) has as many tasks as an even range from MIN to MAX only if it is one: every task can tell.
   const maximum = number(slurmMaximum, 0, null);
   if (problems.length > 0) throw new ShardError(problems);
-  const givenBy = `${slurmId}=${id}, ${slurmMinimum}=${minimum}, ${slurmStep}=${step}, ${slurmCount}=${count}`;
+  // MAX too when given: with it, the array's own shape may be what is wrong.
+  const givenBy = `${slurmId}=${id}, ${slurmMinimum}=${minimum}, ${maximum === null ? "" : `${slurmMaximum}=${maximum}, `}${slurmStep}=${step}, ${slurmCount}=${count}`;
   const offset = id - minimum;
   const evenlySpaced = maximum === null || (maximum - minimum) / step + 1 === count;
   if (!evenlySpaced || offset < 0 || offset % step !== 0 || offset / step >= count) {
-    throw new ShardError(`${givenBy}: not task 0 to ${count - 1} of an evenly spaced array (--array=0-7, 1-8 and 0-14:2 are; a list such as 1,3,7 is not); give --shard k/n instead`);
+    const wrong = evenlySpaced ? `not task 0 to ${count - 1} of an evenly spaced array` : `${count} tasks from ${minimum} to ${maximum} in steps of ${step} are no evenly spaced array`;
+    throw new ShardError(`${givenBy}: ${wrong} (--array=0-7, 1-8 and 0-14:2 are; a list such as 1,3,7 is not); give --shard k/n instead`);
   }
   return { index: offset / step, count, givenBy };
 }
