@@ -147,7 +147,8 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     options.onProgress?.(kernel.now, end);
     if (result.reason === "stop-condition") ending = { kind: "arrived" };
     else if (result.reason === "stopped") ending = { kind: "stopped", message: result.message ?? "" };
-    else if (kernel.now >= end && kernel.now - lastMove >= QUIET) ending = { kind: "not-arrived", quietMicroseconds: QUIET / 1e6 };
+    // Before the traffic starts its end is a duration from now, which a step as long as the duration reaches: the bring-up is not yet the quiet after the traffic.
+    else if (top.traffic.trafficStarted && kernel.now >= end && kernel.now - lastMove >= QUIET) ending = { kind: "not-arrived", quietMicroseconds: QUIET / 1e6 };
     else if (until >= limit) ending = { kind: "drain-limit" };
   }
   top.traffic.sampler.sample();

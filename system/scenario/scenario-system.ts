@@ -179,6 +179,11 @@ export class ScenarioTraffic extends Component {
     return (this.trafficStart ?? this.kernel.now) + this.duration;
   }
 
+  /** Whether the traffic has started (every IKE customer is up, or none has IKE). */
+  get trafficStarted(): boolean {
+    return this.trafficStart !== null;
+  }
+
   /** The traffic's duration, ps. */
   get trafficDuration(): number {
     return this.duration;

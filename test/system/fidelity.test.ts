@@ -141,17 +141,21 @@ describe("the traffic runs for the scenario's duration", () => {
     expect(summary.flows.map((flow) => flow.sent)).toEqual([100, 100]);
   });
 
-  test("a traffic of a nanosecond runs in steps of a µs, not of a hundredth of its time (a run of 1 ns took ten minutes, stepping its IKE bring-up 10 ps at a time)", () => {
+  test.each([0.001, 1, 2])("a traffic of %f µs runs in steps of a µs, after IKE has come up (a run of 1 ns took ten minutes, stepping its IKE bring-up 10 ps at a time; steps of a µs then ended a run of 1 µs before IKE, as if quiet)", (durationMicroseconds) => {
     let steps = 0;
     const { summary } = runScenario(checkScenario({
       name: "short",
-      durationMicroseconds: 0.001,
-      customers: [{ name: "a", identity: { type: "ID_FQDN", value: "a.example" }, ike: { mode: "main", preSharedKey: "short-run-key" } }],
+      durationMicroseconds,
+      customers: [{ name: "a", identity: { type: "ID_FQDN", value: "a.example" }, sas: 2, ike: { mode: "main", preSharedKey: "short-run-key" } }],
       traffic: [{ name: "s", customer: "a", direction: "both", packetBytes: 1000, pattern: "constant", gapMicroseconds: 1 }],
       outputs: { waveform: false, pcap: false, html: false, saTrace: false },
     }), { directory: null, onProgress: () => steps++ });
-    // The bring-up takes about a hundred µs: a step each µs of it and of the drain, not one each 10 ps.
-    expect(summary.trafficStartMicroseconds).toBeGreaterThan(50);
+    expect(summary.ike?.gateways.map((gateway) => gateway.tunnels)).toEqual([{ up: 2, of: 2 }]);
+    expect(summary.ending).toEqual({ kind: "arrived" });
+    // The traffic starts once the tunnels are up, and offers what its duration holds: a packet each way each whole µs.
+    const due = Math.floor(durationMicroseconds);
+    expect(summary.flows.map((flow) => flow.sent)).toEqual([due, due]);
+    // A step each µs of the bring-up and of the drain, not one each hundredth of the traffic's time.
     expect(steps).toBeLessThan(summary.simulatedMicroseconds + 10);
     expect(steps).toBeGreaterThan(summary.simulatedMicroseconds / 2);
   });
