@@ -30,6 +30,8 @@ const scopePattern = z.string().superRefine((pattern, context) => {
   context.addIssue({ code: "custom", message: `expected ${SCOPE_PATTERN_FORM}${hint}` });
 });
 
+/** Positive and below a picosecond (1e-12 µs) rounds to none; not positive is refused as such. */
+const atLeastOnePicosecond = (microseconds: number) => microseconds <= 0 || microseconds >= 0.000001;
 const wholePicoseconds = (microseconds: number) => Math.abs(microseconds * 1e6 - Math.round(microseconds * 1e6)) <= 1e-6;
 
 export const IDENTITY_TYPES = ["ID_IPV4_ADDR", "ID_FQDN", "ID_USER_FQDN", "ID_IPV4_ADDR_SUBNET", "ID_IPV6_ADDR", "ID_IPV6_ADDR_SUBNET", "ID_IPV4_ADDR_RANGE", "ID_IPV6_ADDR_RANGE", "ID_DER_ASN1_DN", "ID_DER_ASN1_GN", "ID_KEY_ID"] as const;
@@ -108,7 +110,8 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   seed: z.int().min(0).max(MAX_SEED).default(1),
   /** Simulated time the traffic runs; the run then drains until every packet is in, or nothing moves for 100 µs. */
-  durationMicroseconds: z.number().gt(0).max(1_000_000).refine(wholePicoseconds, "expected a whole number of picoseconds (at most six decimals)"),
+  // At least a picosecond: a shorter positive duration (1e-12) passes as whole picoseconds, and is none.
+  durationMicroseconds: z.number().gt(0).max(1_000_000).refine(atLeastOnePicosecond, "expected at least 0.000001 (1 ps)").refine(wholePicoseconds, "expected a whole number of picoseconds (at most six decimals)"),
   /** Parameter overrides of the NIC (`top.nic`), the drivers (`top.driver`) and the wire (`top.wire`). */
   nic: parameterTree.default({}),
   driver: parameterTree.default({}),
@@ -156,7 +159,7 @@ export const scenarioSchema = z.strictObject({
       waveformScopes: waveformPatterns.waveformScopes.optional(),
       waveformExclude: waveformPatterns.waveformExclude.optional(),
       waveformFromMicroseconds: z.number().min(0).optional(),
-      waveformToMicroseconds: z.number().gt(0).optional(),
+      waveformToMicroseconds: z.number().gt(0).refine(atLeastOnePicosecond, "expected at least 0.000001 (1 ps)").optional(),
       pcap: z.boolean().default(true),
       html: z.boolean().default(true),
       /** The run's SA accesses (`<name>.sa-trace.jsonl`, one record per packet) for `nicsim policy-eval --trace`. */
