@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { OutputError } from "./errors.js";
 import { LockFile } from "./lock-file.js";
@@ -116,7 +116,8 @@ export class OutputFiles implements OutputNames {
    * holds one) and directories files are to go in that cannot be made (a file holds the name).
    */
   private checkNames(paths: readonly string[], directories: readonly string[] = []): void {
-    const problems = [...outputNameProblems(paths, { givenBy: this.givenBy }), ...directories.map((directory) => outputPlaceProblem(directory)).filter((problem) => problem !== null)];
+    // A directory of the files' (the filters') is checked as theirs and as itself: said once.
+    const problems = [...new Set([...outputNameProblems(paths, { givenBy: this.givenBy }), ...directories.map((directory) => outputPlaceProblem(directory, this.givenBy === undefined ? directory : `${directory} (${this.givenBy})`)).filter((problem) => problem !== null)])];
     if (problems.length > 0) throw new OutputError(problems.join("\n  "));
   }
 
@@ -247,13 +248,25 @@ function targetProblem(path: string, intoDevices = false, givenBy?: string): str
 export function outputPlaceProblem(directory: string, named = directory): string | null {
   const absolute = resolve(directory);
   let existing = absolute;
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    // A symbolic link to nothing cannot be made a directory (mkdir says EEXIST), though nothing exists there.
+    if (isDanglingLink(existing)) return `output directory ${named}: cannot create ${absolute} (${existing} is a symbolic link to nothing)`;
+    existing = dirname(existing);
+  }
   if (!statSync(existing).isDirectory()) return existing === absolute ? `output directory ${named}: ${absolute} exists and is not a directory` : `output directory ${named}: cannot create ${absolute} (${existing} is a file)`;
   try {
     checkWritable(existing, named);
     return null;
   } catch (error) {
     return existing === absolute ? (error as Error).message : `output directory ${named}: cannot create ${absolute} (cannot create files in ${existing})`;
+  }
+}
+
+function isDanglingLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

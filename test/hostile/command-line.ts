@@ -9,7 +9,7 @@ export interface HostileCommand {
   readonly outcome: string;
   /** nicsim's arguments. */
   readonly args: readonly string[];
-  /** Files made in the directory first: name → contents; a name ending in `/` is a directory. */
+  /** Files made in the directory first: name → contents; a name ending in `/` is a directory, one ending in `@` a symbolic link to the contents. */
   readonly files?: Readonly<Record<string, string>>;
   /** Text the error output must hold, and the exit status. */
   readonly stderr: readonly string[];
@@ -102,7 +102,7 @@ export const COMMAND_LINE: readonly HostileCommand[] = [
     outcome: "Both refused before the run, at once; nothing is left behind",
     args: ["run", "--quiet", "--out", "out", "small.yaml"],
     files: { "small.yaml": SCENARIO, "out/small.html/": "", "out/small.filters": "a file" },
-    stderr: ["out/small.html (--out) is a directory, so the file cannot have that name", "output directory out/small.filters:", "small.filters exists and is not a directory"],
+    stderr: ["out/small.html (--out) is a directory, so the file cannot have that name", "output directory out/small.filters (--out):", "small.filters exists and is not a directory"],
     status: 1,
     absent: ["out/small.vcd", "out/small.vcd.partial", "out/small.pcap.partial", "out/small.summary.json.partial", "out/small.gtkw.partial"],
   },
@@ -312,4 +312,5 @@ export const COMMAND_LINE: readonly HostileCommand[] = [
   { input: "Options before a command that does not take them (`nicsim --seed 1 --quiet latency`)", outcome: "The command named as one to give first, and the options it does not take (moved after it, they would be refused too)", args: ["--seed", "1", "--quiet", "latency"], files: {}, stderr: ["'latency' is a command: give it first, and its options after it (nicsim latency [options]); latency takes no --quiet"], status: 1 },
   { input: "A run or sweep whose only mistakes are its options' (`run -x`, `sweep --grid seed=1 --bogus`)", outcome: "Headed as the options' mistakes (it said the scenario cannot run)", args: ["sweep", "--grid", "seed=1", "--bogus"], files: {}, stderr: ["nicsim sweep: its options have mistakes:", "unknown option '--bogus'"], status: 1, unshown: ["the scenario cannot run"] },
   { input: "A traffic or waveform window shorter than a picosecond (`--set durationMicroseconds=1e-12`, `outputs.waveformToMicroseconds=1e-13`)", outcome: "Refused (it passed as a whole number of picoseconds, rounded to none, and the run simulated 0 µs and said every packet arrived)", args: ["run", "--set", "durationMicroseconds=1e-12", "--set", "outputs.waveformToMicroseconds=1e-13"], files: {}, stderr: ["--set durationMicroseconds = 1e-12: expected at least 0.000001 (1 ps)", "--set outputs.waveformToMicroseconds = 1e-13: expected at least 0.000001 (1 ps)"], status: 1 },
+  { input: "A symbolic link to nothing where a run's filters' directory goes (`out/small.filters -> nowhere`)", outcome: "Refused before the run, naming it (it was found after the run's work as mkdir's EEXIST; under serve, as a JavaScript stack trace)", args: ["run", "--quiet", "small.yaml", "--out", "out"], files: { "small.yaml": SCENARIO, "out/small.filters@": "nowhere" }, stderr: ["is a symbolic link to nothing)"], status: 1, absent: ["out/small.vcd.partial"], unshown: ["EEXIST"] },
 ];

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -218,6 +218,8 @@ describe("hostile command-line input (the catalogue's, test/hostile/command-line
     for (const [name, text] of Object.entries(entry.files ?? {})) {
       mkdirSync(dirname(join(here, name)), { recursive: true });
       if (name.endsWith("/")) mkdirSync(join(here, name));
+      // `name@`: a symbolic link to the text.
+      else if (name.endsWith("@")) symlinkSync(text, join(here, name.slice(0, -1)));
       else writeFileSync(join(here, name), text);
     }
     // A hang (as under /proc) fails here rather than holding the suite.
