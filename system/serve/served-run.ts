@@ -99,27 +99,29 @@ export class ServedRun {
   private finishFiles(ending: ServeEnding): ServedRunResult {
     const { kernel } = this.design;
     const files: string[] = [];
-    if (this.waveform) {
-      const written = this.waveform.finish();
-      files.push(written.vcd, written.gtkw, ...written.filters);
-    } else kernel.close();
-    if (this.capture) {
-      this.capture.close();
-      files.push(this.capture.path);
-      // The keys leave the model here only, beside the capture, for the user's own decryption.
-      if (this.session.peer.sas.length > 0) {
-        this.files!.writeWith(`${this.base}.esp_sa`, (path) => writeEspSaFile(path, this.session.peer.sas));
-        files.push(`${this.base}.esp_sa`);
-      }
-    }
-    if (this.base) files.push(`${this.base}.summary.json`);
-    const summary = serveSummary(this, ending, files);
     const interrupted = ending.kind === "interrupted";
+    let summary: ReturnType<typeof serveSummary> | null = null;
+    // Every file's writing, the translate filters' too: a failure is said with the files left and their state, as a failed run's are, never as an exception from the socket's end.
     try {
+      if (this.waveform) {
+        const written = this.waveform.finish();
+        files.push(written.vcd, written.gtkw, ...written.filters);
+      } else kernel.close();
+      if (this.capture) {
+        this.capture.close();
+        files.push(this.capture.path);
+        // The keys leave the model here only, beside the capture, for the user's own decryption.
+        if (this.session.peer.sas.length > 0) {
+          this.files!.writeWith(`${this.base}.esp_sa`, (path) => writeEspSaFile(path, this.session.peer.sas));
+          files.push(`${this.base}.esp_sa`);
+        }
+      }
+      if (this.base) files.push(`${this.base}.summary.json`);
+      summary = serveSummary(this, ending, files);
       if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
       if (!interrupted) this.files?.commit();
     } catch (error) {
-      // Said with the files left and their state, as a failed run's are, never as an exception from the socket's end.
+      summary ??= serveSummary(this, ending, files);
       this.result = { summary, text: formatServeSummary(summary), files: this.files?.renamedFiles ?? [], left: this.left(), failure: error instanceof Error ? error.message : String(error) };
       return this.result;
     }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -8,7 +8,8 @@ import { TX_COMMAND_FIELDS, TX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
 import * as R from "../../hw/spec/registers.js";
 import { sequencedFrame } from "../../sim/packet/test-frames.js";
 import { encodeMessage, type Message } from "../../system/serve/protocol-codec.js";
-import { DEFAULT_CALL_NANOSECONDS, type ServeConfig } from "../../system/serve/served-run.js";
+import { DEFAULT_CALL_NANOSECONDS, type ServeConfig, ServedRun } from "../../system/serve/served-run.js";
+import { filterPlaces } from "../../sim/vcd/waveform.js";
 import { serveOnSocket, serveOnStreams } from "../../system/serve/server.js";
 import { StopRequest } from "../../system/serve/stop-request.js";
 import { requireTool } from "../support/tools.js";
@@ -95,6 +96,17 @@ test("PEER_SEND of many frames with no gap is made as the line takes them: no ze
   const sent = (client.request("PEER_STATUS", {}).values as { sent: number }).sent;
   expect(sent).toBeGreaterThanOrEqual(onLine);
   expect(sent).toBeLessThanOrEqual(onLine + 3);
+});
+
+test("a translate filter's name taken (by a directory made while the client was served): the run ends saying so and listing the files left, never with an exception from the stream's end", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-filter-"));
+  const run = new ServedRun({ ...config("taken"), directory, waveform: true, pcap: true });
+  const taken = filterPlaces(run.design.kernel, join(directory, "taken")).files[0]!;
+  mkdirSync(taken, { recursive: true });
+  const result = run.finish({ kind: "disconnected", cutOff: null });
+  expect(result.failure).toContain(`${taken} is a directory, so the file cannot have that name`);
+  expect(result.left.map((file) => file.path)).toContain(join(directory, "taken.pcap.partial"));
+  expect(existsSync(join(directory, "taken.vcd"))).toBe(false);
 });
 
 test("--stdio with nothing at the other end (its input ends before any message): no client connected", async () => {
