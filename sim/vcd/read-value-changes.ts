@@ -92,8 +92,10 @@ export function readValueChanges<V>(
   const pathsOf = new Map<string, string[]>();
   for (const variable of variables) {
     const paths = pathsOf.get(variable.code);
-    if (paths) paths.push(variable.path);
-    else pathsOf.set(variable.code, [variable.path]);
+    // A $var written twice (one code, one path) is one signal: its changes are given once.
+    if (paths) {
+      if (!paths.includes(variable.path)) paths.push(variable.path);
+    } else pathsOf.set(variable.code, [variable.path]);
   }
   const changes: ParsedChange<V>[] = [];
   const length = text.length;

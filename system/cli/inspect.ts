@@ -44,7 +44,8 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   const warnings = cutOffWarnings(file, parsed);
   const named = signalNamesBeside(file);
   if (!options.signal) {
-    const listed = parsed.variables.filter((variable) => !options.match || variable.path.includes(options.match));
+    // A $var written twice (one code, one path) is listed once; one path with two codes, twice, as the two signals it is.
+    const listed = parsed.variables.filter((variable, index) => (!options.match || variable.path.includes(options.match)) && parsed.variables.findIndex((other) => other.path === variable.path && other.code === variable.code) === index);
     if (listed.length === 0) warnings.push(options.match === undefined ? `${file}: the dump declares no signal` : `${file}: no signal's path contains '${options.match}'`);
     return { lines: listed.map((variable) => `${variable.path}  [${variable.width}]${named.has(variable.path) ? `  names from ${named.get(variable.path)!.file}` : ""}`), warnings };
   }

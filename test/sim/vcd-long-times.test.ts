@@ -140,6 +140,10 @@ describe("VCD times past 2^32 ps", () => {
     expect(await inspectVcd(file, { match: "zzz", from: 0, to: Infinity })).toEqual({ lines: [], warnings: [`${file}: no signal's path contains 'zzz'`] });
     const hexadecimal = write("hex.vcd", [...head, "#0", "r0x10 #"]);
     await expect(inspectVcd(hexadecimal, { signal: "top.r", from: 0, to: Infinity })).rejects.toThrow(`${hexadecimal}:11: not a whole VCD: expected a real value 'r<number>', found 'r0x10'`);
+    // One $var written twice (one code, one path) is one signal: listed once, each change once.
+    const twice = write("twice.vcd", [...head.slice(0, 3), head[2]!, ...head.slice(3), "#0", "1!"]);
+    expect((await inspectVcd(twice, { signal: "top.a", from: 0, to: Infinity })).lines).toEqual(["# top.a: times in µs (the file's $timescale is 1ns)", "           0.000 µs  1"]);
+    expect((await inspectVcd(twice, { match: "top.a", from: 0, to: Infinity })).lines).toEqual(["top.a  [1]"]);
     const untimed = write("untimed.vcd", head.slice(1).concat(["#0", "0!", "#5", "1!"]));
     expect((await inspectVcd(untimed, { signal: "top.a", from: 0, to: Infinity })).lines).toEqual(["# top.a: times in µs (the file has no $timescale: its times are taken as 1 ps)", "        0.000000 µs  0", "        0.000005 µs  1"]);
   });
