@@ -95,8 +95,15 @@ function slurmClaim(environment: Environment): Claim | null {
   // A list (--array=1,3,7) has as many tasks as an even range from MIN to MAX only if it is one: every task can tell.
   const maximum = number(slurmMaximum, 0, null);
   if (problems.length > 0) throw new ShardError(problems);
-  // MAX too when given: with it, the array's own shape may be what is wrong.
-  const givenBy = `${slurmId}=${id}, ${slurmMinimum}=${minimum}, ${maximum === null ? "" : `${slurmMaximum}=${maximum}, `}${slurmStep}=${step}, ${slurmCount}=${count}`;
+  // The variables as set, and what an unset MIN or STEP is taken as (SLURM sets both for every array), so that nothing is shown as set that was not.
+  const shown = (name: string, value: number | null, assumed: string) => (environment[name] !== undefined ? `${name}=${value}` : assumed);
+  const givenBy = [
+    `${slurmId}=${id}`,
+    shown(slurmMinimum, minimum, `${slurmMinimum} unset (taken as 0)`),
+    ...(maximum === null ? [] : [`${slurmMaximum}=${maximum}`]),
+    shown(slurmStep, step, `${slurmStep} unset (taken as 1)`),
+    `${slurmCount}=${count}`,
+  ].join(", ");
   const offset = id - minimum;
   const evenlySpaced = maximum === null || (maximum - minimum) / step + 1 === count;
   if (!evenlySpaced || offset < 0 || offset % step !== 0 || offset / step >= count) {

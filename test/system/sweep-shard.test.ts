@@ -80,9 +80,9 @@ describe("which shard a sweep runs", () => {
     [{ shard: "1/2/3", shardCount: "x" }, { JOB_COMPLETION_INDEX: "y" }, "the shard cannot be told:\n  --shard '1/2/3': expected k/n, this shard's number k (from 0) and the number of shards n, as in --shard 0/4\n  --shard-count 'x': expected a whole number of at least 1\n  JOB_COMPLETION_INDEX 'y': expected a whole number of at least 0"],
     [{}, { SLURM_ARRAY_TASK_ID: "", SLURM_ARRAY_TASK_COUNT: "4" }, "SLURM_ARRAY_TASK_ID '': expected a whole number of at least 0"],
     // --array=1,3,7: the IDs are not evenly spaced, so an ID cannot say which share it is.
-    [{}, { SLURM_ARRAY_TASK_ID: "7", SLURM_ARRAY_TASK_COUNT: "3", SLURM_ARRAY_TASK_MIN: "1" }, "SLURM_ARRAY_TASK_ID=7, SLURM_ARRAY_TASK_MIN=1, SLURM_ARRAY_TASK_STEP=1, SLURM_ARRAY_TASK_COUNT=3: not task 0 to 2 of an evenly spaced array"],
+    [{}, { SLURM_ARRAY_TASK_ID: "7", SLURM_ARRAY_TASK_COUNT: "3", SLURM_ARRAY_TASK_MIN: "1" }, "SLURM_ARRAY_TASK_ID=7, SLURM_ARRAY_TASK_MIN=1, SLURM_ARRAY_TASK_STEP unset (taken as 1), SLURM_ARRAY_TASK_COUNT=3: not task 0 to 2 of an evenly spaced array"],
     // With MAX, the array's own shape is what is wrong, whichever task asks (the task itself was named as the fault).
-    [{}, { SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_TASK_COUNT: "3", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_MAX: "7" }, "SLURM_ARRAY_TASK_ID=3, SLURM_ARRAY_TASK_MIN=1, SLURM_ARRAY_TASK_MAX=7, SLURM_ARRAY_TASK_STEP=1, SLURM_ARRAY_TASK_COUNT=3: 3 tasks from 1 to 7 in steps of 1 are no evenly spaced array"],
+    [{}, { SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_TASK_COUNT: "3", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_MAX: "7" }, "SLURM_ARRAY_TASK_ID=3, SLURM_ARRAY_TASK_MIN=1, SLURM_ARRAY_TASK_MAX=7, SLURM_ARRAY_TASK_STEP unset (taken as 1), SLURM_ARRAY_TASK_COUNT=3: 3 tasks from 1 to 7 in steps of 1 are no evenly spaced array"],
     [{ shard: "1/4" }, { SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_COUNT: "4" }, "conflicting shard numbers: 1 from --shard 1/4 but 2 from SLURM_ARRAY_TASK_ID=2"],
     [{ shard: "1/4" }, { JOB_COMPLETION_INDEX: "1", NICSIM_SHARD_COUNT: "5" }, "conflicting numbers of shards: 4 from --shard 1/4 but 5 from NICSIM_SHARD_COUNT=5"],
     [{ shardCount: "3" }, { JOB_COMPLETION_INDEX: "1", NICSIM_SHARD_COUNT: "4" }, "conflicting numbers of shards: 3 from --shard-count 3 but 4 from NICSIM_SHARD_COUNT=4"],
