@@ -371,7 +371,7 @@ for (const command of program.commands) noteCommandLineMistakes(command, mistake
 // Before commander sees the rest: a misspelt command's options and arguments are another command's, which run would judge as its own (`swep --grid …` was "unknown option").
 const helpFor = process.argv[2] === "help" ? process.argv[3] : undefined;
 // `help` takes only a command (commander printed the general help, as an error, for any other word).
-const misspelt = helpFor !== undefined && ![...program.commands.map((command) => command.name()), "help", "--help", "-h"].includes(helpFor) ? `unknown command ${/^[\w-]+$/.test(helpFor) ? `'${helpFor}'${didYouMean(helpFor, program.commands.map((command) => command.name()))}` : "(not shown: it may hold a key)"}` : misspeltCommand(helpFor ?? process.argv[2]);
+const misspelt = helpFor !== undefined && ![...program.commands.map((command) => command.name()), "help", "--help", "-h"].includes(helpFor) ? `unknown command ${/^[\w-]+$/.test(helpFor) ? `'${helpFor}'${["version", "--version", "-V"].includes(helpFor) ? " (nicsim --version gives the version)" : didYouMean(helpFor, program.commands.map((command) => command.name()))}` : "(not shown: it may hold a key)"}` : misspeltCommand(helpFor ?? process.argv[2]);
 // Help on help is the general help (commander printed it as an error).
 if (helpFor === "help") process.argv.splice(3, 1);
 if (misspelt !== null) {
