@@ -159,12 +159,14 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   // Quiet with packets missing is a success when the scoreboard matched each to a counted drop (it would be a violation otherwise; with checks off, by count alone).
   else if (ending.kind === "not-arrived" && lost <= top.traffic.countedDrops) ending = { kind: "accounted", quietMicroseconds: ending.quietMicroseconds, dropped: lost };
   const files: string[] = [];
+  // The files streamed as the run went are complete now: closed first, so that a failure writing the others (a name taken during the run) does not call them cut off.
+  capture?.close();
+  saTrace?.finish();
   if (waveform) {
     const written = waveform.finish();
     files.push(written.vcd, written.gtkw, ...written.filters);
   } else kernel.close();
   if (capture) {
-    capture.close();
     // The keys leave the model here only, beside the capture, for the user's own decryption.
     outputFiles!.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured));
     files.push(capture.path, `${base}.esp_sa`);
@@ -175,11 +177,8 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
       files.push(`${base}.ikev1_decryption_table`);
     }
   }
-  if (saTrace) {
-    // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
-    saTrace.finish();
-    files.push(saTrace.path);
-  }
+  // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
+  if (saTrace) files.push(saTrace.path);
   const summary = scenarioSummary(scenario, kernel, top, ending);
   if (base) {
     outputFiles!.write(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);

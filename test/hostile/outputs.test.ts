@@ -87,6 +87,20 @@ describe("a run's files: written under temporary names, given their own at the e
   });
 });
 
+test("a translate filter's name taken during the run: the files streamed as it went are listed complete (they were called cut off, though the run had finished)", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-taken-"));
+  let failure: unknown = null;
+  try {
+    runScenario(scenario(), { directory, onProgress: () => mkdirSync(join(directory, "default.filters", "tx_state.txt"), { recursive: true }) });
+  } catch (error) {
+    failure = error;
+  }
+  expect(failure).toBeInstanceOf(RunFailedError);
+  const left = new Map((failure as RunFailedError).left.map((file) => [file.path, file.state]));
+  expect((failure as RunFailedError).message).toContain("default.filters/tx_state.txt is a directory");
+  for (const streamed of ["default.vcd", "default.pcap", "default.sa-trace.jsonl"]) expect(left.get(join(directory, `${streamed}.partial`)), streamed).toBe("complete");
+});
+
 describe("a full disk: the failed write names the file it was writing", () => {
   // /dev/full refuses every write with ENOSPC: a file's temporary name linked to it is a disk that is full for that file alone.
   const fullDisk = existsSync("/dev/full");
