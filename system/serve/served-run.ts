@@ -103,12 +103,13 @@ export class ServedRun {
     let summary: ReturnType<typeof serveSummary> | null = null;
     // Every file's writing, the translate filters' too: a failure is said with the files left and their state, as a failed run's are, never as an exception from the socket's end.
     try {
+      // The capture, streamed as the run went, is complete now: closed first, so that a failure writing the others does not call it cut off.
+      this.capture?.close();
       if (this.waveform) {
         const written = this.waveform.finish();
         files.push(written.vcd, written.gtkw, ...written.filters);
       } else kernel.close();
       if (this.capture) {
-        this.capture.close();
         files.push(this.capture.path);
         // The keys leave the model here only, beside the capture, for the user's own decryption.
         if (this.session.peer.sas.length > 0) {
