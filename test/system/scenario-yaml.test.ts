@@ -1,0 +1,59 @@
+import { describe, expect, test } from "vitest";
+import { parseScenarioText } from "../../system/scenario/load.js";
+import { problems, VALID } from "./scenario-fixture.js";
+
+describe("YAML in a scenario: one document, and anchors, aliases and merge keys", () => {
+  test("a second YAML document, and aliases that would expand past a scenario's size, are refused with the file's name in the scenario's words", () => {
+    expect(problems(`${VALID}---\nname: other\n`)).toEqual([expect.stringMatching(/^s\.yaml:\d+:1: a second YAML document \('---'\): a scenario file holds one$/)]);
+    expect(problems(`${VALID}---\nnull\n`)).toEqual([expect.stringMatching(/a second YAML document/)]);
+    // A marker that ends the file, with nothing after it but comments, starts no document: as many YAML writers leave it.
+    expect(problems(`${VALID}---\n`)).toEqual([]);
+    expect(problems(`---\n${VALID}---\n# the end\n\n...\n`)).toEqual([]);
+    // And the line numbers are the file's: a mistake before the marker is placed as without it.
+    const placed = problems(VALID.replace("    sas: 2", "    sas: 0"));
+    expect(placed).toEqual([expect.stringMatching(/^s\.yaml:18:\d+: /)]);
+    expect(problems(`${VALID.replace("    sas: 2", "    sas: 0")}---\n`)).toEqual(placed);
+    const laughs = ["a: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]", ...Array.from({ length: 9 }, (_, level) => `b${level}: &a${level + 1} [${Array(9).fill(`*a${level}`).join(", ")}]`)].join("\n");
+    expect(problems(`${laughs}\n${VALID}`)).toEqual([expect.stringMatching(/^s\.yaml: its YAML aliases \(\*name\) would expand it to \d{10} characters and values; a scenario is at most 8388608$/)]);
+    // Few aliases of one long value: counted by what they would hold, before any is expanded.
+    expect(problems(`description: &long ${"x".repeat(100_000)}\nz: [${Array(100).fill("*long").join(", ")}]\n${VALID}`)).toEqual([expect.stringMatching(/^s\.yaml: its YAML aliases \(\*name\) would expand it to 101\d{5} characters and values; a scenario is at most 8388608$/)]);
+    // Aliases of empty mappings, nested: each counts, though it holds nothing.
+    const empties = ["e0: &e0 {}", ...Array.from({ length: 6 }, (_, level) => `e${level + 1}: &e${level + 1} [${Array(20).fill(`*e${level}`).join(", ")}]`)].join("\n");
+    expect(problems(`${empties}\n${VALID}`)).toEqual([expect.stringMatching(/^s\.yaml: its YAML aliases \(\*name\) would expand it to \d+ characters and values; a scenario is at most 8388608$/)]);
+    // Aliases a scenario might use are fine.
+    expect(problems(VALID.replace("customers:\n  - name: a\n    identity: { type: ID_FQDN, value: gw.a.example }", "customers:\n  - name: a\n    identity: &id { type: ID_FQDN, value: gw.a.example }"))).toEqual([]);
+  });
+
+  test("a merge key (<<: *name, YAML 1.1's) gives a mapping another's fields, its own winning; a merged field's mistake is placed where it is written; a merge of no mapping is refused at its line", () => {
+    const streams = VALID.replace("traffic:\n  - name: voice", "traffic:\n  - &voice\n    name: voice") + "  - <<: *voice\n    name: voice-2\n    packetBytes: 256\n";
+    expect(problems(streams)).toEqual([]);
+    const merged = parseScenarioText(streams, "s.yaml").scenario.traffic;
+    expect(merged[1]).toEqual({ ...merged[0], name: "voice-2", packetBytes: 256 });
+    // A list of merges: the first named wins; a field the mapping gives itself wins over both.
+    const listed = parseScenarioText(streams.replace("  - <<: *voice\n", "  - <<: [{ customer: a, gapMicroseconds: 9 }, *voice]\n"), "s.yaml").scenario.traffic[1]!;
+    expect(listed).toMatchObject({ name: "voice-2", gapMicroseconds: 9, packetBytes: 256, direction: "both" });
+    // The anchored stream's bad value is named at its own line for both streams that have it; the second's unknown field at its line.
+    const broken = streams.replace("    direction: both", "    direction: sideways").replace("    packetBytes: 256", "    packetBytes: 256\n    bogus: 1");
+    const line = (text: string) => broken.split("\n").indexOf(text) + 1;
+    expect(problems(broken)).toEqual([
+      `s.yaml:${line("    direction: sideways")}:5: traffic[0].direction = "sideways": expected one of to-peer, to-host, both`,
+      `s.yaml:${line("    direction: sideways")}:5: traffic[1].direction = "sideways": expected one of to-peer, to-host, both`,
+      `s.yaml:${line("    bogus: 1")}:5: traffic[1].bogus: unknown field`,
+    ]);
+    for (const source of ["5", "*scalar", "[*voice, 3]"]) {
+      const text = `description: &scalar x\n${streams.replace("  - <<: *voice", `  - <<: ${source}`)}`;
+      expect(problems(text)).toEqual([`s.yaml:${text.split("\n").findIndex((each) => each.includes("<<:")) + 1}:5: a merge key ('<<') takes a mapping, an alias of one (*name), or a list of them`]);
+    }
+    // An alias whose anchor is not set before it, merged or not, at its own line and column, with the file's other alias and merge mistakes (its name is not shown: it may be a key written unquoted).
+    const unanchored = streams.replace("  - <<: *voice", "  - <<: *later").replace("    customer: a\n    direction", "    customer: *nothere\n    direction") + "x: { <<: 5 }\n";
+    const lineWith = (text: string) => unanchored.split("\n").findIndex((each) => each.includes(text)) + 1;
+    expect(problems(unanchored)).toEqual([
+      `s.yaml:${lineWith("*nothere")}:15: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted`,
+      `s.yaml:${lineWith("*later")}:9: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted`,
+      `s.yaml:${lineWith("x: { <<")}:6: a merge key ('<<') takes a mapping, an alias of one (*name), or a list of them`,
+    ]);
+    expect(problems(streams.replace("  - <<: *voice\n", "  - <<: *voice\n    <<: *voice\n"))).toContainEqual(expect.stringMatching(/^s\.yaml:\d+:5: '<<' given twice in one mapping \(first on line \d+\): merge several mappings with one, '<<: \[\*first, \*second\]'$/));
+    // A quoted '<<' (JSON's only way to write it) is a field's name, not a merge.
+    expect(problems(`${VALID}"<<": { name: x }\n`)).toEqual([`s.yaml:${VALID.split("\n").length}:1: <<: unknown field`]);
+  });
+});
