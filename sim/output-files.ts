@@ -232,7 +232,8 @@ function targetProblem(path: string, intoDevices = false, givenBy?: string): str
   // A file is written under a temporary name and renamed over its own: that would replace a device (/dev/null, as root) or a pipe, not write into it.
   if (existing !== null && !existing.isFile()) return `${named} is ${existing.isFIFO() ? "a named pipe" : existing.isSocket() ? "a socket" : "a device"}, not a file: nicsim writes each file whole and gives it its name at the end, which would replace it`;
   // The temporary name the file is written under first: a directory there can be neither written nor removed.
-  if (!intoDevices && existsSync(temporaryName(path)) && statSync(temporaryName(path)).isDirectory()) return `${temporaryName(path)}, the temporary name ${named} is written under, is a directory: move it`;
+  const temporary = temporaryName(path);
+  if (!intoDevices && existsSync(temporary) && statSync(temporary).isDirectory()) return `${temporary}, the temporary name ${named} is written under, is a directory: move it`;
   try {
     accessSync(dirname(path), constants.W_OK);
   } catch (error) {

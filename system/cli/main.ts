@@ -77,10 +77,15 @@ function misspeltCommand(file: string | undefined): string | null {
   if (file !== undefined && [...names, "help"].includes(file)) return null;
   // A file of that name does not make it a scenario: run takes only .yaml, .yml and .json.
   if (file === undefined || /\.(ya?ml|json)$/i.test(file)) return null;
-  if (closestName(file, names) !== undefined) return `unknown command '${file}'${didYouMean(file, names)}`;
+  if (closestName(file, names) !== undefined) return `unknown command '${file}'${commandMeant(file, names)}`;
   // A plain word first on the line, naming no file, is a command meant, not a scenario (the first word is no word of a --set value, so it may be shown).
   if (!/^[a-z][\w-]*$/i.test(file) || existsSync(file)) return null;
-  return `unknown command '${file}'${file === "version" ? " (nicsim --version gives the version)" : ""}`;
+  return `unknown command '${file}'${commandMeant(file, names)}`;
+}
+
+/** What an unknown command was meant as: the version, or the nearest command. */
+function commandMeant(word: string, names: readonly string[]): string {
+  return ["version", "--version", "-V"].includes(word) ? " (nicsim --version gives the version)" : didYouMean(word, names);
 }
 
 /** Options of `run` and a --set of the same field: which should stand is not for the command to guess. */
@@ -98,7 +103,6 @@ function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out
   };
   return [...(options.seed !== undefined ? clash("seed", "--seed") : []), ...(!options.waveform ? clash("outputs.waveform", "--no-waveform") : []), ...(options.out !== undefined ? clash("outputs.directory", "--out") : [])];
 }
-
 
 /** What is wrong with the shard a sweep is to run (--shard, --shard-count and the batch systems' variables). */
 function shardProblems(options: SweepCommandOptions): string[] {
@@ -371,7 +375,7 @@ for (const command of program.commands) noteCommandLineMistakes(command, mistake
 // Before commander sees the rest: a misspelt command's options and arguments are another command's, which run would judge as its own (`swep --grid …` was "unknown option").
 const helpFor = process.argv[2] === "help" ? process.argv[3] : undefined;
 // `help` takes only a command (commander printed the general help, as an error, for any other word).
-const misspelt = helpFor !== undefined && ![...program.commands.map((command) => command.name()), "help", "--help", "-h"].includes(helpFor) ? `unknown command ${/^[\w-]+$/.test(helpFor) ? `'${helpFor}'${["version", "--version", "-V"].includes(helpFor) ? " (nicsim --version gives the version)" : didYouMean(helpFor, program.commands.map((command) => command.name()))}` : "(not shown: it may hold a key)"}` : misspeltCommand(helpFor ?? process.argv[2]);
+const misspelt = helpFor !== undefined && ![...program.commands.map((command) => command.name()), "help", "--help", "-h"].includes(helpFor) ? `unknown command ${/^[\w-]+$/.test(helpFor) ? `'${helpFor}'${commandMeant(helpFor, program.commands.map((command) => command.name()))}` : "(not shown: it may hold a key)"}` : misspeltCommand(helpFor ?? process.argv[2]);
 // Help on help is the general help (commander printed it as an error).
 if (helpFor === "help") process.argv.splice(3, 1);
 if (misspelt !== null) {

@@ -93,8 +93,10 @@ export function optionParsers(mistakes: OptionMistakes) {
     };
   }
 
-  /** A file (or `what` else) to name: an empty or blank name names none (it was taken as none given, or as every one). */
-  /** `isPath`: the value names a file or directory, which may start with '-' when written ./-name. */
+  /**
+   * A file (or `what` else) to name: an empty or blank name names none (it was taken as none given,
+   * or as every one). With `isPath`, a name that starts with '-' is written ./-name.
+   */
   function named(name: string, what = "a file", isPath = true) {
     return (text: string): string | undefined => {
       if (text.trim() === "") return mistakes.note(`${name} '${text}': expected ${what}`, undefined);

@@ -9,17 +9,17 @@ type Problem = (path: PropertyKey[], message: string) => void;
 const record = (value: unknown): Record<string, unknown> | null => (isMapping(value) ? value : null);
 const entries = (value: unknown): Array<Record<string, unknown> | null> => (Array.isArray(value) ? value.map(record) : []);
 
-/**
- * The checks across fields: names defined twice, streams of customers that do not exist,
- * identities whose value is not of their type, the waveform's window, the SAs in all. They read
- * the values as given, so that they run even when the schema found mistakes elsewhere.
- */
 /** Where the first of two names was given (` (first as traffic[0]'s name, by --set traffic.0.name)`): a `--set` may have made the second. */
 function firstGiven(source: SourceMap, list: "customers" | "traffic", index: number): string {
   const where = source.givenBy([list, index, "name"]);
   return ` (first as ${list}[${index}]'s name${where === null ? "" : `, ${where}`})`;
 }
 
+/**
+ * The checks across fields: names defined twice, streams of customers that do not exist,
+ * identities whose value is not of their type, the waveform's window, the SAs in all. They read
+ * the values as given, so that they run even when the schema found mistakes elsewhere.
+ */
 export function referenceProblems(value: unknown, source: SourceMap, problem: Problem): void {
   const root = record(value) ?? {};
   const customers = new Map<string, number>();

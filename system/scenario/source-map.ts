@@ -92,10 +92,6 @@ export class SourceMap {
     return `${this.file}:${fileLine}:${column + indent}`;
   }
 
-  private entry(map: YAMLMap, key: string): { key: unknown; value: unknown } | undefined {
-    return mergedEntry(this.document!, map, key);
-  }
-
   /** How far the path goes into the document, the node it reaches, and the range to name (a mapping entry's key). */
   private walk(path: readonly PropertyKey[]): { found: number; node: unknown; range: [number, number, number] | undefined } {
     let node: unknown = this.document?.contents;
@@ -105,7 +101,7 @@ export class SourceMap {
       let next: unknown = undefined;
       let at: unknown = undefined;
       if (isMap(node)) {
-        const pair = this.entry(node, String(key));
+        const pair = mergedEntry(this.document!, node, String(key));
         next = pair?.value;
         at = pair?.key;
       } else if (isSeq(node) && typeof key === "number") next = at = node.items[key];
@@ -119,7 +115,6 @@ export class SourceMap {
     return { found, node, range };
   }
 }
-
 
 /** A mapping's entry for a key: its own, or one a merge key (`<<: *name`, `<<: [*a, *b]`) brings, the first named first. */
 function mergedEntry(document: Document, map: YAMLMap, key: string, depth = 0): { key: unknown; value: unknown } | undefined {

@@ -3,7 +3,7 @@ import { shownValue } from "../../sim/shown-value.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { defaultScenario, defaultScenarioFile, defaultScenarioText } from "./default-scenario.js";
+import { defaultScenario, defaultScenarioSource } from "./default-scenario.js";
 import { type LoadedScenario, loadScenarioFile, readScenarioText, ScenarioError, scenarioLoader } from "./load.js";
 import { enclosingPath, scenarioPath } from "./overrides.js";
 import { buildScenario, runScenario } from "./run.js";
@@ -56,7 +56,8 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
   // Read and parsed once (a file that cannot be read is said once, not for every configuration).
   let load: ReturnType<typeof scenarioLoader>;
   try {
-    load = file === null ? scenarioLoader(defaultScenarioText(), defaultScenarioFile()) : scenarioLoader(readScenarioText(file), file);
+    const source = file === null ? defaultScenarioSource() : { file, text: readScenarioText(file) };
+    load = scenarioLoader(source.text, source.file);
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     throw new ScenarioError([...earlier, ...error.problems]);
