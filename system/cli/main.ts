@@ -375,7 +375,14 @@ for (const command of program.commands) noteCommandLineMistakes(command, mistake
 // Before commander sees the rest: a misspelt command's options and arguments are another command's, which run would judge as its own (`swep --grid …` was "unknown option").
 const helpFor = process.argv[2] === "help" ? process.argv[3] : undefined;
 // `help` takes only a command (commander printed the general help, as an error, for any other word).
-const misspelt = helpFor !== undefined && ![...program.commands.map((command) => command.name()), "help", "--help", "-h"].includes(helpFor) ? `unknown command ${/^[\w-]+$/.test(helpFor) ? `'${helpFor}'${commandMeant(helpFor, program.commands.map((command) => command.name()))}` : "(not shown: it may hold a key)"}` : misspeltCommand(helpFor ?? process.argv[2]);
+const helpBeyond = process.argv[2] === "help" ? process.argv.length - 4 : 0;
+const misspelt =
+  helpFor !== undefined && ![...program.commands.map((command) => command.name()), "help", "--help", "-h"].includes(helpFor)
+    ? `unknown command ${/^[\w-]+$/.test(helpFor) ? `'${helpFor}'${commandMeant(helpFor, program.commands.map((command) => command.name()))}` : "(not shown: it may hold a key)"}`
+    : // Words after help's command were ignored without a word.
+      helpBeyond > 0
+      ? `help takes one command; ${helpBeyond} argument${helpBeyond === 1 ? "" : "s"} more (not shown: an argument may hold a key)`
+      : misspeltCommand(helpFor ?? process.argv[2]);
 // Help on help is the general help (commander printed it as an error).
 if (helpFor === "help") process.argv.splice(3, 1);
 if (misspelt !== null) {
