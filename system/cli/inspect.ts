@@ -66,7 +66,7 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   const opening = options.from * perMicrosecond;
   const opensOnChange = inside[0] !== undefined && inside[0].time === opening;
   // Between two ticks of the file (--from 25 in a 10 µs file), the opening is said as given.
-  const openingText = Number.isInteger(opening) ? time(opening) : `${String(options.from).padStart(16)} µs`;
+  const openingText = Number.isInteger(opening) ? time(opening) : `${decimal(options.from).padStart(16)} µs`;
   // An event holds no value between its firings.
   const atStart = before !== undefined && !opensOnChange && variable.type !== "event" ? [`${openingText}  ${value(before.value)}  (held since ${microsecondsText(before.time, parsed.timeUnit)} µs)`] : [];
   // A dump of a window (outputs.waveformFromMicroseconds/ToMicroseconds) records nothing outside it: a window asked beyond it is said.
@@ -74,7 +74,7 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   const first = parsed.startTime;
   if (first > 0 && from < first) warnings.push(`${file}: the dump begins at ${microsecondsText(first, parsed.timeUnit)} µs: nothing before it is recorded`);
   const end = microsecondsText(parsed.endTime, parsed.timeUnit);
-  if (from > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --from: ${variable.type === "event" ? "nothing after it is recorded" : `the value shown is the last recorded, not what the signal held at ${String(options.from)} µs`}`);
+  if (from > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --from: ${variable.type === "event" ? "nothing after it is recorded" : `the value shown is the last recorded, not what the signal held at ${decimal(options.from)} µs`}`);
   else if (to !== Infinity && to > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --to: nothing after it is recorded`);
   const timescale = parsed.timescale === undefined ? "the file has no $timescale: its times are taken as 1 ps" : `the file's $timescale is ${parsed.timeUnit.text}`;
   return { lines: [`# ${variable.path}: times in µs (${timescale})`, ...atStart, ...inside.map((change) => `${time(change.time)}  ${value(change.value)}`)], warnings };
@@ -118,6 +118,11 @@ function microsecondsText(ticks: number, unit: Timescale): string {
   const scaled = BigInt(ticks) * BigInt(unit.magnitude) * 10n ** BigInt(Math.max(0, unit.exponent + 6));
   const text = scaled.toString().padStart(decimals + 1, "0");
   return decimals === 0 ? text : `${text.slice(0, -decimals)}.${text.slice(-decimals)}`;
+}
+
+/** A time given in µs as decimals, never in exponent form (1e-7 is 0.0000001). */
+function decimal(microseconds: number): string {
+  return microseconds.toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 20 });
 }
 
 /** The signals meant: those of the same name elsewhere, those under a scope given, or the nearest names. */

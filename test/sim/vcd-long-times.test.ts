@@ -146,6 +146,8 @@ describe("VCD times past 2^32 ps", () => {
     expect((await inspectVcd(twice, { match: "top.a", from: 0, to: Infinity })).lines).toEqual(["top.a  [1]"]);
     const untimed = write("untimed.vcd", head.slice(1).concat(["#0", "0!", "#5", "1!"]));
     expect((await inspectVcd(untimed, { signal: "top.a", from: 0, to: Infinity })).lines).toEqual(["# top.a: times in µs (the file has no $timescale: its times are taken as 1 ps)", "        0.000000 µs  0", "        0.000005 µs  1"]);
+    // A window opening between two ticks is said as given, in decimals (it was 1e-7).
+    expect((await inspectVcd(untimed, { signal: "top.a", from: 0.0000001, to: Infinity })).lines[1]).toBe("       0.0000001 µs  0  (held since 0.000000 µs)");
   });
 
   test("declarations: paths through nested scopes, a range naming the whole vector dropped, a part range kept, the $timescale as written", async () => {
