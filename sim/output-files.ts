@@ -101,6 +101,9 @@ export class OutputFiles implements OutputNames {
   /** What placed the files (`--out`, the scenario's line), said with a name that cannot be taken. */
   private readonly givenBy: string | undefined;
   private lock: LockFile | null = null;
+  /** The names `begin` took, and whether the simulation is over. */
+  private planned: readonly string[] = [];
+  private simulationOver = false;
 
   constructor(place: OutputPlace | string, private readonly renamer: Renamer = { rename: renameSync }) {
     const { directory, givenBy } = typeof place === "string" ? { directory: place, givenBy: undefined } : place;
@@ -137,6 +140,7 @@ export class OutputFiles implements OutputNames {
    */
   begin<T>(base: string, paths: readonly string[], directories: readonly string[], open: () => T): T {
     this.checkNames(paths, directories);
+    this.planned = paths;
     this.lockFor(base);
     try {
       return open();
@@ -144,6 +148,16 @@ export class OutputFiles implements OutputNames {
       this.abandon();
       throw error;
     }
+  }
+
+  /** The run's simulation is over: a failure from now on is in writing its files. */
+  simulationFinished(): void {
+    this.simulationOver = true;
+  }
+
+  /** How far the run got, for a failure's report: the files it was to write and never began are named. */
+  get extent(): FailedRunExtent {
+    return { simulationFinished: this.simulationOver, unwritten: this.planned.filter((path) => !this.files.has(path)) };
   }
 
   /** Let the files' names go (the run has ended, however it ended). */
@@ -316,7 +330,7 @@ export function leavingFilesOnFailure<T>(outputs: OutputFiles | null, flush: () 
     } catch {
       // The failure may be in the writer itself: what is on disk is then all there is.
     }
-    throw new RunFailedError(error, outputs.left(), outputs.renamedFiles);
+    throw new RunFailedError(error, outputs.left(), outputs.renamedFiles, outputs.extent);
   }
 }
 
@@ -326,16 +340,25 @@ export class RunFailedError extends Error {
     readonly failure: unknown,
     readonly left: readonly LeftFile[],
     readonly renamed: readonly string[] = [],
+    readonly extent: FailedRunExtent = { simulationFinished: false, unwritten: [] },
   ) {
-    super(`${failure instanceof Error ? failure.message : String(failure)}\n${describeLeftFiles(left, renamed)}`);
+    super(`${failure instanceof Error ? failure.message : String(failure)}\n${describeLeftFiles(left, renamed, extent)}`);
   }
 }
 
-export function describeLeftFiles(left: readonly LeftFile[], renamed: readonly string[] = []): string {
+/** How far a failed run got: whether its simulation was over (only writing its files failed), and the files it was to write and never began. */
+export interface FailedRunExtent {
+  readonly simulationFinished: boolean;
+  readonly unwritten: readonly string[];
+}
+
+export function describeLeftFiles(left: readonly LeftFile[], renamed: readonly string[] = [], extent: FailedRunExtent = { simulationFinished: false, unwritten: [] }): string {
   const lines = left.map(({ path, state, bytes }) => `  ${path}: ${state === "complete" ? "complete" : "partial, cut off where the run stopped"} (${bytes} bytes)`);
   if (renamed.length === 0) {
-    if (left.length === 0) return "The run did not finish, and wrote no file.";
-    return `The run did not finish; no file was given its own name (those of an earlier run are as they were). Left under temporary names:\n${lines.join("\n")}`;
+    const what = extent.simulationFinished ? "The simulation finished, but writing its files failed" : "The run did not finish";
+    const unwritten = extent.unwritten.length === 0 ? "" : `\nNot written: ${extent.unwritten.join(", ")}`;
+    if (left.length === 0) return `${what}, and no file was written.${unwritten}`;
+    return `${what}; no file was given its own name (those of an earlier run are as they were). Left under temporary names:\n${lines.join("\n")}${unwritten}`;
   }
   return [
     `The run finished, but giving its files their own names failed part way. Given their own names (this run's files, complete):`,

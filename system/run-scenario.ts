@@ -73,6 +73,7 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   return leavingFilesOnFailure(outputs, flush, () => {
     const started = performance.now();
     const result = kernel.run({ until: options.limit ?? 100_000_000_000 });
+    outputs?.simulationFinished();
     const wallMilliseconds = performance.now() - started;
     const files: string[] = [];
     if (waveform) {

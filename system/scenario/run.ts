@@ -151,6 +151,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     else if (top.traffic.trafficStarted && kernel.now >= end && kernel.now - lastMove >= QUIET) ending = { kind: "not-arrived", quietMicroseconds: QUIET / 1e6 };
     else if (until >= limit) ending = { kind: "drain-limit" };
   }
+  outputFiles?.simulationFinished();
   top.traffic.sampler.sample();
   top.traffic.finishChecks(ending.kind === "arrived", ending.kind !== "drain-limit");
   const violations = top.traffic.scoreboard?.violations ?? [];
