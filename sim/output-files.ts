@@ -334,25 +334,28 @@ export function leavingFilesOnFailure<T>(outputs: OutputFiles | null, flush: () 
   }
 }
 
-/** A run that failed or was interrupted: why, the files it left under temporary names, and those it had given their own names. */
-export class RunFailedError extends Error {
-  constructor(
-    readonly failure: unknown,
-    readonly left: readonly LeftFile[],
-    readonly renamed: readonly string[] = [],
-    readonly extent: FailedRunExtent = { simulationFinished: false, unwritten: [] },
-  ) {
-    super(`${failure instanceof Error ? failure.message : String(failure)}\n${describeLeftFiles(left, renamed, extent)}`);
-  }
-}
-
 /** How far a failed run got: whether its simulation was over (only writing its files failed), and the files it was to write and never began. */
 export interface FailedRunExtent {
   readonly simulationFinished: boolean;
   readonly unwritten: readonly string[];
 }
 
-export function describeLeftFiles(left: readonly LeftFile[], renamed: readonly string[] = [], extent: FailedRunExtent = { simulationFinished: false, unwritten: [] }): string {
+/** A run that stopped before its simulation was over, with nothing known of the files it did not begin. */
+const UNFINISHED: FailedRunExtent = { simulationFinished: false, unwritten: [] };
+
+/** A run that failed or was interrupted: why, the files it left under temporary names, and those it had given their own names. */
+export class RunFailedError extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly left: readonly LeftFile[],
+    readonly renamed: readonly string[] = [],
+    readonly extent: FailedRunExtent = UNFINISHED,
+  ) {
+    super(`${failure instanceof Error ? failure.message : String(failure)}\n${describeLeftFiles(left, renamed, extent)}`);
+  }
+}
+
+export function describeLeftFiles(left: readonly LeftFile[], renamed: readonly string[] = [], extent: FailedRunExtent = UNFINISHED): string {
   const lines = left.map(({ path, state, bytes }) => `  ${path}: ${state === "complete" ? "complete" : "partial, cut off where the run stopped"} (${bytes} bytes)`);
   if (renamed.length === 0) {
     const what = extent.simulationFinished ? "The simulation finished, but writing its files failed" : "The run did not finish";
