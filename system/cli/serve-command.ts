@@ -166,7 +166,7 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   const { result, clientStatus } = outcome;
   say(result.text);
   if (result.failure !== undefined) process.stderr.write(`nicsim serve: the run's files: ${result.failure}\n`);
-  if (result.left.length > 0) say(`${describeLeftFiles(result.left, result.failure === undefined ? [] : result.files)}\n`);
+  if (result.left.length > 0) say(`${describeLeftFiles(result.left, result.failure === undefined ? [] : result.files, result.extent)}\n`);
   else say(`wrote ${result.files.join("\n      ")}\n`);
   const ending = result.summary.ending;
   if (ending.kind === "interrupted") process.exitCode = 128 + constants.signals[ending.signal];

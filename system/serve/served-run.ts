@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { container as rootContainer } from "../../sim/di.js";
 import type { Design } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
-import { type LeftFile, OutputFiles } from "../../sim/output-files.js";
+import { type FailedRunExtent, type LeftFile, OutputFiles } from "../../sim/output-files.js";
 import { filterPlaces, recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
@@ -37,6 +37,8 @@ export interface ServedRunResult {
   readonly left: readonly LeftFile[];
   /** Why the files could not be written or named, when they could not. */
   readonly failure?: string;
+  /** How far the run got when its files failed: the client had left (its simulation was over), and the files never begun. */
+  readonly extent?: FailedRunExtent;
 }
 
 
@@ -101,6 +103,8 @@ export class ServedRun {
     const files: string[] = [];
     const interrupted = ending.kind === "interrupted";
     let summary: ReturnType<typeof serveSummary> | null = null;
+    // The client has left (or the server was stopped between two messages): a failure from here is in writing the files.
+    if (!interrupted) this.files?.simulationFinished();
     // Every file's writing, the translate filters' too: a failure is said with the files left and their state, as a failed run's are, never as an exception from the socket's end.
     try {
       // The capture, streamed as the run went, is complete now: closed first, so that a failure writing the others does not call it cut off.
@@ -123,7 +127,7 @@ export class ServedRun {
       if (!interrupted) this.files?.commit();
     } catch (error) {
       summary ??= serveSummary(this, ending, files);
-      this.result = { summary, text: formatServeSummary(summary), files: this.files?.renamedFiles ?? [], left: this.left(), failure: error instanceof Error ? error.message : String(error) };
+      this.result = { summary, text: formatServeSummary(summary), files: this.files?.renamedFiles ?? [], left: this.left(), failure: error instanceof Error ? error.message : String(error), extent: this.files?.extent };
       return this.result;
     }
     this.result = { summary, text: formatServeSummary(summary), files: interrupted ? [] : files, left: interrupted ? this.left() : [] };
