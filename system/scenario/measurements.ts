@@ -31,8 +31,28 @@ export interface Sampling {
 
 const CLASSES = 8;
 
-/** What a sample interval records of the NIC when it closes: the wire's part comes from the frames' times on the line. */
-type Reading = Omit<Sample, "toPeerGbps" | "toHostGbps"> & { readonly start: number; readonly end: number; readonly beyondEnd: Record<Direction, Spill | undefined> };
+/**
+ * What a sample interval records when it closes, as counts over the interval (not yet ratios), so
+ * that two neighbouring readings add up to one of their joined interval when the grid coarsens.
+ */
+interface Reading {
+  readonly start: number;
+  readonly end: number;
+  /** The part of the latest frame's line time its bin holds after the interval's end (only a last, partial interval has one). */
+  readonly beyondEnd: Record<Direction, Spill | undefined>;
+  readonly txHits: number;
+  readonly txMisses: number;
+  readonly rxHits: number;
+  readonly rxMisses: number;
+  /** Busy time of the crypto engines over the interval, ps, summed over the engines. */
+  readonly txBusy: number;
+  readonly rxBusy: number;
+  readonly txPreemptions: number;
+  readonly rxPreemptions: number;
+  /** Busy time of each host core over the interval, ps. */
+  readonly cpuBusy: readonly number[];
+  readonly cpuPreemptions: number;
+}
 
 type Direction = "to-peer" | "to-host";
 
@@ -54,6 +74,10 @@ interface Spill {
  * Samples the system every interval: what the wire carried per class, SA table hit ratios, crypto
  * engine use, host core use. A frame's time on the line (preamble to gap) is shared among the intervals it spans,
  * so that no interval, the last and partial one included, shows more than the line carries.
+ *
+ * A run far longer than the time its interval was chosen for (a short traffic behind a long IKE
+ * bring-up) would take millions of samples: once it has `maximumReadings`, the grid's interval
+ * doubles and each two neighbouring readings become one, so a run keeps between half and all of them.
  */
 export class Sampler {
   /** Frames that crossed the NIC's port over the whole run, each way. */
@@ -63,14 +87,19 @@ export class Sampler {
   private readonly readings: Reading[] = [];
   /** The latest frame each way: the only one whose line time (its gap) can reach past the time a sample closes. */
   private readonly latest: Record<Direction, Occupancy | undefined> = { "to-peer": undefined, "to-host": undefined };
+  private gridInterval: number;
   private last = { time: 0, txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, txBusy: 0, rxBusy: 0, txPreemptions: 0, rxPreemptions: 0, cpuBusy: [] as number[], cpuPreemptions: 0 };
 
   constructor(
     private readonly kernel: Kernel,
     private readonly system: NicSystem,
-    /** The sample grid: intervals end at its multiples, and the last one when the run does. */
-    readonly interval: number,
+    /** The sample grid to begin with: intervals end at its multiples, and the last one when the run does. */
+    interval: number,
+    /** Readings kept before the grid coarsens: even, so that they pair up. */
+    private readonly maximumReadings: number,
   ) {
+    if (maximumReadings < 2 || maximumReadings % 2 !== 0) throw new RangeError(`sampler: maximumReadings ${maximumReadings} must be an even number of at least 2`);
+    this.gridInterval = interval;
     system.wire.tap((time, frame, from) => {
       const bytes = frame.bytes;
       const trafficClass = etherType(bytes) === ETHERTYPE_IPV4 ? dscpClass(bytes[ETHERNET_HEADER_BYTES + 1]! >> 2) : 0;
@@ -82,6 +111,11 @@ export class Sampler {
       this.latest[direction] = occupancy;
       this.frames[direction]++;
     });
+  }
+
+  /** The sample grid's interval now, ps: intervals end at its multiples, and the last one when the run does. */
+  get interval(): number {
+    return this.gridInterval;
   }
 
   /** Share a frame's bytes among the grid's intervals in proportion to how much of its line time falls in each. */
@@ -131,22 +165,46 @@ export class Sampler {
       cpuBusy: this.system.driver.cpu.busy(),
       cpuPreemptions: this.system.driver.cpu.statistics.preemptions,
     };
-    const ratio = (hits: number, misses: number) => (hits + misses > 0 ? hits / (hits + misses) : null);
+    const last = this.last;
     this.readings.push({
-      start: this.last.time,
+      start: last.time,
       end: now,
-      beyondEnd: { "to-peer": this.spill("to-peer", this.last.time, now), "to-host": this.spill("to-host", this.last.time, now) },
-      time: round(now / 1e6),
-      txHitRatio: ratio(current.txHits - this.last.txHits, current.txMisses - this.last.txMisses),
-      rxHitRatio: ratio(current.rxHits - this.last.rxHits, current.rxMisses - this.last.rxMisses),
-      txCryptoBusy: round((current.txBusy - this.last.txBusy) / (interval * txCrypto.engines.length)),
-      rxCryptoBusy: round((current.rxBusy - this.last.rxBusy) / (interval * rxCrypto.engines.length)),
-      txPreemptions: current.txPreemptions - this.last.txPreemptions,
-      rxPreemptions: current.rxPreemptions - this.last.rxPreemptions,
-      cpuBusy: current.cpuBusy.map((busy, core) => round((busy - (this.last.cpuBusy[core] ?? 0)) / interval)),
-      cpuPreemptions: current.cpuPreemptions - this.last.cpuPreemptions,
+      beyondEnd: { "to-peer": this.spill("to-peer", last.time, now), "to-host": this.spill("to-host", last.time, now) },
+      txHits: current.txHits - last.txHits,
+      txMisses: current.txMisses - last.txMisses,
+      rxHits: current.rxHits - last.rxHits,
+      rxMisses: current.rxMisses - last.rxMisses,
+      txBusy: current.txBusy - last.txBusy,
+      rxBusy: current.rxBusy - last.rxBusy,
+      txPreemptions: current.txPreemptions - last.txPreemptions,
+      rxPreemptions: current.rxPreemptions - last.rxPreemptions,
+      cpuBusy: current.cpuBusy.map((busy, core) => busy - (last.cpuBusy[core] ?? 0)),
+      cpuPreemptions: current.cpuPreemptions - last.cpuPreemptions,
     });
     this.last = current;
+    if (this.readings.length >= this.maximumReadings && now % (2 * this.gridInterval) === 0) this.coarsen();
+  }
+
+  /** Double the grid's interval: each two neighbouring readings, and the wire's bins, become one. */
+  private coarsen(): void {
+    const readings = this.readings;
+    const joined = Math.ceil(readings.length / 2);
+    for (let index = 0; index < joined; index++) {
+      const first = readings[2 * index]!;
+      const second = readings[2 * index + 1];
+      readings[index] = second === undefined ? first : joinReadings(first, second);
+    }
+    readings.length = joined;
+    for (const bins of Object.values(this.wireBytes)) {
+      const pairs = Math.ceil(bins.length / 2);
+      for (let index = 0; index < pairs; index++) {
+        const first = bins[2 * index]!;
+        const second = bins[2 * index + 1];
+        bins[index] = second === undefined ? first : first.map((bytes, trafficClass) => bytes + second[trafficClass]!);
+      }
+      bins.length = pairs;
+    }
+    this.gridInterval *= 2;
   }
 
   /** The samples so far, each interval's wire throughput counted from the line time its frames took in it. */
@@ -158,11 +216,45 @@ export class Sampler {
       const bytes = (trafficClass: number) => (bin?.[trafficClass] ?? 0) - (spill?.trafficClass === trafficClass ? spill.bytes : 0);
       return Array.from({ length: CLASSES }, (_, trafficClass) => round((bytes(trafficClass) * 8 * 1000) / (end - start)));
     };
+    const { txCrypto, rxCrypto } = this.system.nic.offload;
+    const ratio = (hits: number, misses: number) => (hits + misses > 0 ? hits / (hits + misses) : null);
     return this.readings.map((reading) => {
-      const { start: _start, end: _end, beyondEnd: _beyondEnd, ...sample } = reading;
-      return { ...sample, toPeerGbps: gbps("to-peer", reading), toHostGbps: gbps("to-host", reading) };
+      const interval = reading.end - reading.start;
+      return {
+        time: round(reading.end / 1e6),
+        txHitRatio: ratio(reading.txHits, reading.txMisses),
+        rxHitRatio: ratio(reading.rxHits, reading.rxMisses),
+        txCryptoBusy: round(reading.txBusy / (interval * txCrypto.engines.length)),
+        rxCryptoBusy: round(reading.rxBusy / (interval * rxCrypto.engines.length)),
+        txPreemptions: reading.txPreemptions,
+        rxPreemptions: reading.rxPreemptions,
+        cpuBusy: reading.cpuBusy.map((busy) => round(busy / interval)),
+        cpuPreemptions: reading.cpuPreemptions,
+        // Last, as the summary has always written them.
+        toPeerGbps: gbps("to-peer", reading),
+        toHostGbps: gbps("to-host", reading),
+      };
     });
   }
+}
+
+/** Two neighbouring readings as one of their joined interval. */
+function joinReadings(first: Reading, second: Reading): Reading {
+  return {
+    start: first.start,
+    end: second.end,
+    beyondEnd: second.beyondEnd,
+    txHits: first.txHits + second.txHits,
+    txMisses: first.txMisses + second.txMisses,
+    rxHits: first.rxHits + second.rxHits,
+    rxMisses: first.rxMisses + second.rxMisses,
+    txBusy: first.txBusy + second.txBusy,
+    rxBusy: first.rxBusy + second.rxBusy,
+    txPreemptions: first.txPreemptions + second.txPreemptions,
+    rxPreemptions: first.rxPreemptions + second.rxPreemptions,
+    cpuBusy: second.cpuBusy.map((busy, core) => busy + (first.cpuBusy[core] ?? 0)),
+    cpuPreemptions: first.cpuPreemptions + second.cpuPreemptions,
+  };
 }
 
 /** Four significant decimals: enough for plots, and stable text in the summary. */

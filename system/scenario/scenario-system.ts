@@ -29,6 +29,8 @@ export const LoadedScenarioToken = Symbol("LoadedScenario");
 
 /** The shortest sample interval, ps: 100 ns. */
 const MINIMUM_SAMPLE_INTERVAL = 100_000;
+/** Readings a run keeps, per sample asked over its traffic, before the grid coarsens: room for an IKE bring-up and a drain of several times the traffic (the default scenario runs 2.6 times its traffic). */
+const READINGS_PER_SAMPLE = 10;
 /** The stream index a packet's payload starts with: four bytes, so that any number of streams a scenario can hold never alias. */
 const STREAM_TAG_BYTES = 4;
 
@@ -157,12 +159,13 @@ export class ScenarioTraffic extends Component {
       yield* this.whenTrafficStarts();
       yield* ikeFaults(this.faults, (count) => this.timesInTraffic(count), ike, this.faultRandom);
     }.bind(this));
-    // Sampling goes on over the whole run (an IKE bring-up, the drain): a floor keeps a traffic time of a few µs from taking a sample every few ns over milliseconds.
+    // Sampling goes on over the whole run (an IKE bring-up, the drain): a floor keeps a traffic time of a few µs from taking a sample every few ns,
+    // and a run much longer than its traffic coarsens the grid rather than take millions of samples.
     const interval = Math.max(MINIMUM_SAMPLE_INTERVAL, Math.round(this.duration / scenario.outputs.samples));
-    this.sampler = new Sampler(this.kernel, system, interval);
+    this.sampler = new Sampler(this.kernel, system, interval, READINGS_PER_SAMPLE * scenario.outputs.samples);
     this.process("sampler", function* (this: ScenarioTraffic) {
       for (;;) {
-        yield delay(interval);
+        yield delay(this.sampler.interval);
         this.sampler.sample();
       }
     }.bind(this));

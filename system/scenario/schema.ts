@@ -164,7 +164,7 @@ export const scenarioSchema = z.strictObject({
       html: z.boolean().default(true),
       /** The run's SA accesses (`<name>.sa-trace.jsonl`, one record per packet) for `nicsim policy-eval --trace`. */
       saTrace: z.boolean().default(true),
-      /** Samples over the run for the plots. */
+      /** Samples over the traffic for the plots; a run longer than ten times that many doubles its interval as it goes. */
       samples: z.int().min(10).max(10_000).default(100),
     })
     .default({ directory: "waveforms", waveform: true, pcap: true, html: true, saTrace: true, samples: 100 }),

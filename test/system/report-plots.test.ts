@@ -67,8 +67,9 @@ describe("the report's plots", () => {
 
 test("a traffic time of a few µs after an IKE bring-up of milliseconds: a sample every 100 ns at most, not every few ns over the whole run (it overflowed the stack drawing 146,815 points, and ran out of memory with more)", () => {
   const short = runScenario(defaultScenario({ durationMicroseconds: 1 }), { directory: null }).summary;
-  expect(short.sampling.intervalMicroseconds).toBe(0.1);
-  expect(short.samples.length).toBeLessThanOrEqual(Math.ceil(short.simulatedMicroseconds / 0.1) + 1);
+  expect(short.sampling.intervalMicroseconds).toBeGreaterThanOrEqual(0.1);
+  // And the grid coarsens rather than keep more than ten readings per sample asked (100 by default).
+  expect(short.samples.length).toBeLessThanOrEqual(1000);
   expect(htmlReport(short, [])).toContain("<svg");
 }, 60_000);
 
