@@ -7,6 +7,8 @@ import type { Scenario } from "./schema.js";
 export type RunEnding =
   /** Every packet sent arrived. */
   | { readonly kind: "arrived" }
+  /** No packet was due in the traffic's time: each stream's first fell after it ended. */
+  | { readonly kind: "none-due"; readonly trafficMicroseconds: number }
   /** Nothing moved for `quietMicroseconds`; every packet that did not arrive was dropped with a counted reason. */
   | { readonly kind: "accounted"; readonly quietMicroseconds: number; readonly dropped: number }
   /** Nothing moved for `quietMicroseconds` with packets neither arrived nor dropped with a counted reason. */
@@ -18,7 +20,7 @@ export type RunEnding =
 
 /** Whether the run did what it should: its exit status is 0. */
 export function endedWell(ending: RunEnding): boolean {
-  return ending.kind === "arrived" || ending.kind === "accounted";
+  return ending.kind === "arrived" || ending.kind === "none-due" || ending.kind === "accounted";
 }
 
 /** The ending in words, as the summary's `outcome` and the first line of `nicsim run` give it. */
@@ -26,6 +28,8 @@ export function describeEnding(ending: RunEnding): string {
   switch (ending.kind) {
     case "arrived":
       return "every packet arrived";
+    case "none-due":
+      return `no packet was due: every stream's first fell after the traffic's ${ending.trafficMicroseconds} µs`;
     case "accounted":
       return `every packet arrived or was dropped with a counted reason (${ending.dropped} dropped)`;
     case "not-arrived":

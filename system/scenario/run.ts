@@ -159,6 +159,8 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   if ((ending.kind === "arrived" || ending.kind === "not-arrived") && violations.length > 0) ending = { kind: "stopped", message: violations[0]! };
   // Quiet with packets missing is a success when the scoreboard matched each to a counted drop (it would be a violation otherwise; with checks off, by count alone).
   else if (ending.kind === "not-arrived" && lost <= top.traffic.countedDrops) ending = { kind: "accounted", quietMicroseconds: ending.quietMicroseconds, dropped: lost };
+  // "Every packet arrived" of none would hide a traffic too short for its gaps.
+  else if (ending.kind === "arrived" && top.traffic.flows.every((flow) => flow.sent === 0)) ending = { kind: "none-due", trafficMicroseconds: scenario.durationMicroseconds };
   const files: string[] = [];
   // The files streamed as the run went are complete now: closed first, so that a failure writing the others (a name taken during the run) does not call them cut off.
   capture?.close();

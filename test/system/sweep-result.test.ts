@@ -6,6 +6,8 @@ import { formatSweep } from "../../system/scenario/sweep.js";
 describe("a sweep row's outcome: the words a run's ending is given, and nothing else", () => {
   const endings: RunEnding[] = [
     { kind: "arrived" },
+    { kind: "none-due", trafficMicroseconds: 0.5 },
+    { kind: "none-due", trafficMicroseconds: 1e-6 },
     { kind: "accounted", quietMicroseconds: 100, dropped: 17 },
     { kind: "not-arrived", quietMicroseconds: 100.5 },
     { kind: "stopped", message: "scoreboard: TX sequence numbers went backwards on SPI 0x1001" },
