@@ -77,6 +77,11 @@ export class IkeGateway {
     this.node = peerNode({ identity: config.identity, preSharedKey: config.preSharedKey, random, allocateSpi: () => this.allocateSpi(random), espLifetime: config.lifetime, retransmit: config.retransmit });
   }
 
+  /** Its CPU is still working on a step whose messages it has not yet sent (a Delete, an answer). */
+  get busy(): boolean {
+    return this.kernel.now < this.busyUntil;
+  }
+
   /** Phase 1 to the host. */
   start(): void {
     this.handle((now) => this.node.connect(formatIpv4(this.config.hostAddress), this.config.mode, now));
@@ -91,8 +96,7 @@ export class IkeGateway {
 
   /** Delete one of its tunnels' SA pairs with an Informational Delete (a fault): false when it has none. */
   deleteTunnel(random: Random): boolean {
-    // Only the pairs tunnels send under now: an older pair of a tunnel is gone already, or going.
-    const open = [...this.byOutboundSpi.entries()].filter(([spi, pair]) => this.espPeer.outboundSpi(pair.tunnel) === spi);
+    const open = this.openPairs();
     if (open.length === 0 || this.session === null) return false;
     const [spi, pair] = random.pick(open);
     this.byOutboundSpi.delete(spi);
@@ -101,6 +105,16 @@ export class IkeGateway {
     const session = this.session;
     this.handle((now) => this.node.deleteEsp(session, [pair.inboundSpi], now));
     return true;
+  }
+
+  /** Its tunnels with an SA pair now: up and not deleted, or negotiated again since. */
+  get tunnelsOpen(): number {
+    return new Set(this.openPairs().map(([, pair]) => pair.tunnel)).size;
+  }
+
+  /** The SA pairs its tunnels send under now: an older pair of a tunnel is gone already, or going. */
+  private openPairs(): [number, { tunnel: number; inboundSpi: number }][] {
+    return [...this.byOutboundSpi.entries()].filter(([spi, pair]) => this.espPeer.outboundSpi(pair.tunnel) === spi);
   }
 
   /** Send bytes to the host's port 500 as if they were ISAKMP (a malformed-message fault). */

@@ -118,8 +118,9 @@ export class IkeCustomers {
    */
   get quiet(): boolean {
     const daemon = this.system.driver.intermediate.ike;
-    const sent = [...this.gateways.values()].reduce((sum, gateway) => sum + gateway.counts.sent, 0);
-    return sent === daemon.counts.received && !daemon.busy;
+    const gateways = [...this.gateways.values()];
+    const sent = gateways.reduce((sum, gateway) => sum + gateway.counts.sent, 0);
+    return sent === daemon.counts.received && !daemon.busy && !gateways.some((gateway) => gateway.busy);
   }
 
   get customers(): number {
@@ -184,9 +185,10 @@ export class IkeCustomers {
   private readonly tunnelsDone = new Map<string, number>();
   private readonly tunnelsUp = new Map<string, number>();
 
-  /** How many of a customer's tunnels came up through their first Quick Mode, of how many. */
-  tunnels(name: string): { up: number; of: number } {
-    return { up: this.tunnelsUp.get(name) ?? 0, of: this.pending.find((pending) => pending.customer.name === name)?.tunnels.length ?? 0 };
+  /** How many of a customer's tunnels came up through their first Quick Mode, of how many, and how many have SAs at the end. */
+  tunnels(name: string): { up: number; of: number; upAtEnd: number } {
+    const gateway = [...this.gateways.values()].find((each) => each.name === name);
+    return { up: this.tunnelsUp.get(name) ?? 0, of: this.pending.find((pending) => pending.customer.name === name)?.tunnels.length ?? 0, upAtEnd: gateway?.tunnelsOpen ?? 0 };
   }
 
   /** A signal's value changes only when its phase commits: readiness is counted here, the signal shows it. */

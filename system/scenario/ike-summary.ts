@@ -27,8 +27,8 @@ export interface IkeSummary {
     /** Why the gateway's phase 1 failed, as the gateway saw it; null when it came up. */
     readonly failed: string | null;
     readonly quickModeFailures: number;
-    /** Its tunnels that came up through their first Quick Mode, of how many. */
-    readonly tunnels: { readonly up: number; readonly of: number };
+    /** Its tunnels that came up through their first Quick Mode, of how many; and those with SAs when the run ended (a Delete or an expiry not followed by a new Quick Mode takes one down). */
+    readonly tunnels: { readonly up: number; readonly of: number; readonly upAtEnd: number };
     /** When the bring-up limit gave it up (µs), or null. */
     readonly givenUpMicroseconds: number | null;
     readonly drops: Record<string, number>;
@@ -73,9 +73,11 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
       ...(hostQuickModeFailures.length > 0 ? [`${count(hostQuickModeFailures.length, "Quick Mode")} failed at the host: ${[...new Set(hostQuickModeFailures)].join(", ")}`] : []),
       ...(gateway.quickModeFailures > 0 ? [`${count(gateway.quickModeFailures, "Quick Mode")} failed at the gateway`] : []),
     ];
-    const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${quickModeFailures.length > 0 ? ` (${quickModeFailures.join("; ")})` : ""}`;
+    const down = gateway.tunnels.upAtEnd < gateway.tunnels.up ? [`${gateway.tunnels.upAtEnd} still up at the end`] : [];
+    const remarks = [...quickModeFailures, ...down];
+    const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${remarks.length > 0 ? ` (${remarks.join("; ")})` : ""}`;
     const givenUp = gateway.givenUpMicroseconds !== null ? `; GIVEN UP at ${gateway.givenUpMicroseconds} µs, the bring-up limit: its traffic started without it` : "";
-    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${count(deletes, "Delete")}${gateway.lost > 0 ? `, ${gateway.lost} messages lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
+    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${count(deletes, "Delete")}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
   }
   return lines;
 }

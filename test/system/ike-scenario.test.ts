@@ -6,6 +6,8 @@ import { describe, expect, test } from "vitest";
 import { requireTool } from "../support/tools.js";
 import { checkScenario } from "../../system/scenario/load.js";
 import { buildScenario, runScenario } from "../../system/scenario/run.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { formatScenarioSummary } from "../../system/scenario/summary.js";
 import { IkeGateway } from "../../system/ike-gateway.js";
 import { ikeFrame } from "../../sim/packet/ike-datagram.js";
 import { HOST_MAC, PEER_MAC } from "../../sim/packet/ethernet.js";
@@ -101,6 +103,8 @@ describe("IKE brings each customer up before its traffic flows", () => {
     expect(sum(summary.flows.map((flow) => flow.lost))).toBe(0);
     // One outbound SA per tunnel after the rekeys: the replaced ones are gone.
     expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(4);
+    // Every tunnel came back: the gateways' count of tunnels with SAs at the end is the host's.
+    expect(sum(summary.ike!.gateways.map((gateway) => gateway.tunnels.upAtEnd))).toBe(4);
   });
 
   test("a rekey whose QM3 is lost: the old inbound SA waits until the gateway, given QM3 again, sends under the new one, so nothing is lost", () => {
@@ -235,6 +239,8 @@ describe("IKE brings each customer up before its traffic flows", () => {
       expect(timeline.some((entry) => entry.gateway === acquire.gateway && entry.kind === "quick-mode-up" && entry.microseconds > acquire.microseconds)).toBe(true);
     }
     expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(4);
+    // Every tunnel came back: the gateways' count of tunnels with SAs at the end is the host's.
+    expect(sum(summary.ike!.gateways.map((gateway) => gateway.tunnels.upAtEnd))).toBe(4);
   });
 
   test("same seed, same IKE: the timelines and counts are equal", () => {
@@ -263,3 +269,19 @@ describe.runIf(requireTool("tshark", "tshark"))("IKE's control traffic is classi
   });
 });
 
+
+describe("a Delete near the traffic's end (from a new user's check)", () => {
+  test.each([1, 100])("with %f µs of traffic, the run waits for the gateway to send it and the host to take it; a tunnel it left down is not counted as up", (durationMicroseconds) => {
+    const { summary } = runScenario(defaultScenario({ durationMicroseconds, "faults.ikeDeletes": 1, "outputs.waveform": false }), { directory: null });
+    // Listed as injected, and made: the run ended before the gateway's CPU had sent it.
+    expect(summary.faults).toContain("1 Informational Delete from a gateway");
+    const deleted = summary.ike!.timeline.filter((entry) => entry.kind === "delete-received");
+    expect(deleted).toHaveLength(1);
+    // No packet of the tunnel's came after the Delete to make the host negotiate it again: up, but not at the end.
+    const gateway = summary.ike!.gateways.find((each) => each.name === deleted[0]!.gateway)!;
+    expect(gateway.tunnels.upAtEnd).toBe(gateway.tunnels.up - 1);
+    for (const other of summary.ike!.gateways.filter((each) => each !== gateway)) expect(other.tunnels.upAtEnd).toBe(other.tunnels.up);
+    expect(formatScenarioSummary(summary)).toContain(`${gateway.name}: phase 1 up at`);
+    expect(formatScenarioSummary(summary)).toMatch(new RegExp(`${gateway.name}: [^\\n]*${gateway.tunnels.up} of ${gateway.tunnels.of} tunnels? up \\(${gateway.tunnels.up - 1} still up at the end\\), 0 rekeys, 1 Delete\\b`));
+  }, 60_000);
+});
