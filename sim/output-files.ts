@@ -104,6 +104,7 @@ export class OutputFiles implements OutputNames {
   /** The names `begin` took, and whether the simulation is over. */
   private planned: readonly string[] = [];
   private simulationOver = false;
+  private outcome: string | null = null;
 
   constructor(place: OutputPlace | string, private readonly renamer: Renamer = { rename: renameSync }) {
     const { directory, givenBy } = typeof place === "string" ? { directory: place, givenBy: undefined } : place;
@@ -150,14 +151,15 @@ export class OutputFiles implements OutputNames {
     }
   }
 
-  /** The run's simulation is over: a failure from now on is in writing its files. */
-  simulationFinished(): void {
+  /** The run's simulation is over, with this outcome in words: a failure from now on is in writing its files, and says the outcome too. */
+  simulationFinished(outcome: string): void {
     this.simulationOver = true;
+    this.outcome = outcome;
   }
 
   /** How far the run got, for a failure's report: the files it was to write and never began are named. */
   get extent(): FailedRunExtent {
-    return { simulationFinished: this.simulationOver, unwritten: this.planned.filter((path) => !this.files.has(path)) };
+    return { simulationFinished: this.simulationOver, outcome: this.outcome, unwritten: this.planned.filter((path) => !this.files.has(path)) };
   }
 
   /** Let the files' names go (the run has ended, however it ended). */
@@ -337,11 +339,13 @@ export function leavingFilesOnFailure<T>(outputs: OutputFiles | null, flush: () 
 /** How far a failed run got: whether its simulation was over (only writing its files failed), and the files it was to write and never began. */
 export interface FailedRunExtent {
   readonly simulationFinished: boolean;
+  /** The finished simulation's outcome in words (every packet arrived, …), which a failure writing its files must not hide. */
+  readonly outcome: string | null;
   readonly unwritten: readonly string[];
 }
 
 /** A run that stopped before its simulation was over, with nothing known of the files it did not begin. */
-const UNFINISHED: FailedRunExtent = { simulationFinished: false, unwritten: [] };
+const UNFINISHED: FailedRunExtent = { simulationFinished: false, outcome: null, unwritten: [] };
 
 /** A run that failed or was interrupted: why, the files it left under temporary names, and those it had given their own names. */
 export class RunFailedError extends Error {
@@ -358,7 +362,7 @@ export class RunFailedError extends Error {
 export function describeLeftFiles(left: readonly LeftFile[], renamed: readonly string[] = [], extent: FailedRunExtent = UNFINISHED): string {
   const lines = left.map(({ path, state, bytes }) => `  ${path}: ${state === "complete" ? "complete" : "partial, cut off where the run stopped"} (${bytes} bytes)`);
   if (renamed.length === 0) {
-    const what = extent.simulationFinished ? "The simulation finished, but writing its files failed" : "The run did not finish";
+    const what = extent.simulationFinished ? `The simulation finished${extent.outcome === null ? "" : ` (${extent.outcome})`}, but writing its files failed` : "The run did not finish";
     const unwritten = extent.unwritten.length === 0 ? "" : `\nNot written: ${extent.unwritten.join(", ")}`;
     if (left.length === 0) return `${what}, and no file was written.${unwritten}`;
     return `${what}; no file was given its own name (those of an earlier run are as they were). Left under temporary names:\n${lines.join("\n")}${unwritten}`;

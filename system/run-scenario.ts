@@ -73,7 +73,8 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   return leavingFilesOnFailure(outputs, flush, () => {
     const started = performance.now();
     const result = kernel.run({ until: options.limit ?? 100_000_000_000 });
-    outputs?.simulationFinished();
+    const outcome = result.reason === "stopped" ? result.message! : `stopped by the time limit with ${top.traffic.arrivedFrames} of ${top.traffic.expectedFrames} frames arrived`;
+    outputs?.simulationFinished(outcome);
     const wallMilliseconds = performance.now() - started;
     const files: string[] = [];
     if (waveform) {
@@ -90,7 +91,6 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
       outputs.writeWith(`${out}.sa-trace.jsonl`, (path) => writeTrace(path, top.driver.intermediate.trace.accesses, { tx: top.nic.offload.cache.params.txEntries, rx: top.nic.offload.cache.params.rxEntries }));
       files.push(capture.path, `${out}.esp_sa`, `${out}.sa-trace.jsonl`);
     }
-    const outcome = result.reason === "stopped" ? result.message! : `stopped by the time limit with ${top.traffic.arrivedFrames} of ${top.traffic.expectedFrames} frames arrived`;
     const report = trafficReport("plain-traffic", kernel, top, outcome);
     const text = formatTrafficReport(report);
     if (out && outputs) {

@@ -15,7 +15,7 @@ import { formatScenarioSummary, scenarioSummary, type ScenarioSummary } from "./
 import { deviceFitProblems } from "./device-fit.js";
 import { waveformScopeProblems } from "./waveform-scopes.js";
 import { SCENARIO_STORY } from "./waveform-story.js";
-import type { RunEnding } from "./run-ending.js";
+import { describeEnding, type RunEnding } from "./run-ending.js";
 import type { Scenario } from "./schema.js";
 
 export interface RunOptions {
@@ -151,7 +151,6 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     else if (top.traffic.trafficStarted && kernel.now >= end && kernel.now - lastMove >= QUIET) ending = { kind: "not-arrived", quietMicroseconds: QUIET / 1e6 };
     else if (until >= limit) ending = { kind: "drain-limit" };
   }
-  outputFiles?.simulationFinished();
   top.traffic.sampler.sample();
   top.traffic.finishChecks(ending.kind === "arrived", ending.kind !== "drain-limit");
   const violations = top.traffic.scoreboard?.violations ?? [];
@@ -161,6 +160,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   else if (ending.kind === "not-arrived" && lost <= top.traffic.countedDrops) ending = { kind: "accounted", quietMicroseconds: ending.quietMicroseconds, dropped: lost };
   // "Every packet arrived" of none would hide a traffic too short for its gaps.
   else if (ending.kind === "arrived" && top.traffic.flows.every((flow) => flow.sent === 0)) ending = { kind: "none-due", trafficMicroseconds: scenario.durationMicroseconds };
+  outputFiles?.simulationFinished(describeEnding(ending));
   const files: string[] = [];
   // The files streamed as the run went are complete now: closed first, so that a failure writing the others (a name taken during the run) does not call them cut off.
   capture?.close();

@@ -9,7 +9,7 @@ import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { buildNic } from "../hardware.js";
 import type { NicHardware } from "../nic-system.js";
 import { DeviceSession } from "./session.js";
-import { formatServeSummary, type ServeEnding, serveSummary, type ServeSummary } from "./serve-summary.js";
+import { describeEnding, formatServeSummary, type ServeEnding, serveSummary, type ServeSummary } from "./serve-summary.js";
 
 /** What a served run is built from: a scenario's name, seed, device parameters and outputs, or the options'. */
 export interface ServeConfig {
@@ -104,7 +104,7 @@ export class ServedRun {
     const interrupted = ending.kind === "interrupted";
     let summary: ReturnType<typeof serveSummary> | null = null;
     // The client has left (or the server was stopped between two messages): a failure from here is in writing the files.
-    if (!interrupted) this.files?.simulationFinished();
+    if (!interrupted) this.files?.simulationFinished(describeEnding(ending));
     // Every file's writing, the translate filters' too: a failure is said with the files left and their state, as a failed run's are, never as an exception from the socket's end.
     try {
       // The capture, streamed as the run went, is complete now: closed first, so that a failure writing the others does not call it cut off.

@@ -99,8 +99,9 @@ test("a translate filter's name taken during the run: the files streamed as it w
   const left = new Map((failure as RunFailedError).left.map((file) => [file.path, file.state]));
   expect((failure as RunFailedError).message).toContain("default.filters/tx_state.txt is a directory");
   for (const streamed of ["default.vcd", "default.pcap", "default.sa-trace.jsonl"]) expect(left.get(join(directory, `${streamed}.partial`)), streamed).toBe("complete");
-  // The simulation was over: said so, with the files never begun (it said the run did not finish, and named none of them).
-  expect((failure as RunFailedError).message).toContain("The simulation finished, but writing its files failed; no file was given its own name");
+  // The simulation was over: said so, with its outcome and the files never begun (it said the run did not finish, and named none of them; then it did not say the outcome).
+  expect((failure as RunFailedError).message).toContain("The simulation finished (every packet arrived), but writing its files failed; no file was given its own name");
+  expect((failure as RunFailedError).extent.outcome).toBe("every packet arrived");
   expect((failure as RunFailedError).extent.unwritten).toEqual(expect.arrayContaining([join(directory, "default.summary.json"), join(directory, "default.html"), join(directory, "default.filters", "tx_state.txt")]));
   expect((failure as RunFailedError).message).toContain(`Not written: `);
 });

@@ -107,7 +107,7 @@ test("a translate filter's name taken (by a directory made while the client was 
   expect(result.failure).toContain(`${taken} is a directory, so the file cannot have that name`);
   expect(result.left.find((file) => file.path === join(directory, "taken.pcap.partial"))?.state).toBe("complete");
   // The client had left: the report says the simulation was over, and names the files never begun (the summary among them).
-  expect(result.extent).toMatchObject({ simulationFinished: true, unwritten: expect.arrayContaining([taken, join(directory, "taken.summary.json")]) });
+  expect(result.extent).toMatchObject({ simulationFinished: true, outcome: "the client disconnected without GOODBYE", unwritten: expect.arrayContaining([taken, join(directory, "taken.summary.json")]) });
   expect(existsSync(join(directory, "taken.vcd"))).toBe(false);
 });
 
