@@ -88,7 +88,8 @@ export function optionParsers(mistakes: OptionMistakes) {
   function microseconds(name: string) {
     return (text: string): number | undefined => {
       const value = Number(text);
-      if (!/^\s*(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text) || !Number.isFinite(value)) return mistakes.note(`${name} '${text}': expected a time in µs, a non-negative number`, undefined);
+      if (!/^\s*(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(text)) return mistakes.note(`${name} '${text}': expected a time in µs, a non-negative number`, undefined);
+      if (!Number.isFinite(value)) return mistakes.note(`${name} '${text}': beyond what a double holds (about 1.8e308 µs)`, undefined);
       return value;
     };
   }

@@ -187,6 +187,8 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "s.yaml:24:5: traffic[0].gapMicroseconds = 1e-7: at least 0.001 µs (1 ns): a shorter gap rounds to nothing in picoseconds, or offers more than any line carries",
     ]);
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50.0000001"))).toEqual(["s.yaml:2:1: durationMicroseconds = 50.0000001: expected a whole number of picoseconds (at most six decimals)"]);
+    // Too large for picoseconds in a double is too long, said once (it was also "not a whole number of picoseconds").
+    expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1e308"))).toEqual(["s.yaml:2:1: durationMicroseconds = 1e+308: expected at most 1000000"]);
     const overload = problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 100000").replace("gapMicroseconds: 5", "gapMicroseconds: 0.001").replace("packetBytes: 128", "packetBytes: 1400"));
     expect(overload).toEqual([
       expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams offer about 200000000 packets in it; a run takes at most 20000000: .* \(the most: s\.yaml:20:5: traffic\[0\] 'voice' to-peer, about 100000000 packets\)$/),
