@@ -171,10 +171,19 @@ export class ScenarioTraffic extends Component {
     }.bind(this));
   }
 
-  /** Whether every packet sent has arrived, and any replay the gateway injected has had time to be received and dropped. */
+  /**
+   * Whether every packet sent has arrived, any replay the gateway injected has had time to be
+   * received and dropped, an interrupt storm has passed, and no job waits for a host core.
+   */
   get settled(): boolean {
     const now = this.kernel.now;
-    return now >= this.trafficEnd && now >= this.lastInjection + us(20) && this.flows.every((flow) => flow.undelivered === 0) && (this.ikeCustomers?.quiet ?? true);
+    return (
+      now >= this.trafficEnd &&
+      now >= this.lastInjection + us(20) &&
+      this.flows.every((flow) => flow.undelivered === 0) &&
+      (this.ikeCustomers?.quiet ?? true) &&
+      this.system.driver.cpu.runQueue.current === 0
+    );
   }
 
   /** When the traffic ends: its start plus its duration (until IKE has finished, as if it started now). */
@@ -249,7 +258,10 @@ export class ScenarioTraffic extends Component {
     yield* this.whenTrafficStarts();
     for (const time of this.timesInTraffic(count)) {
       if (time > this.kernel.now) yield delay(time - this.kernel.now);
-      this.system.nic.interrupts.storm(this.kernel.now + us(this.faultRandom.integer(2, 20)));
+      const end = this.kernel.now + us(this.faultRandom.integer(2, 20));
+      this.system.nic.interrupts.storm(end);
+      // The run goes on past the storm, until the host has handled what it raised.
+      this.lastInjection = Math.max(this.lastInjection, end);
     }
   }
 

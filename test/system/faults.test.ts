@@ -44,6 +44,14 @@ describe("faults mid-flight", () => {
     expect(stormy.summary.outcome).toBe("every packet arrived");
   });
 
+  test.each([1, 5, 30])("interrupt storms in a traffic of %f µs: the run goes on until they have passed and the host has handled what they raised (it ended with jobs still waiting for a core)", (durationMicroseconds) => {
+    const { summary } = runScenario(checkScenario({ ...scenario({ interruptStorms: 3 }), durationMicroseconds }), { directory: null });
+    expect(summary.host.waitingAtEnd).toBe(0);
+    // Each storm lasts 2 to 20 µs from a time in the traffic, and the run waits 20 µs more.
+    expect(summary.simulatedMicroseconds - summary.trafficStartMicroseconds).toBeGreaterThanOrEqual(durationMicroseconds + 2 + 20);
+    expect(summary.driver.polls).toBeGreaterThan(0);
+  });
+
   test("rekeys: the new SAs carry the traffic from then on, and the ring monitor and scoreboards find nothing wrong", () => {
     const { summary, design } = run({ rekeys: 2 });
     expect(summary.violations).toEqual([]);
