@@ -391,7 +391,7 @@ if (misspelt !== null) {
 } else program.parseAsync(process.argv).catch((error: unknown) => {
   // The command that ran: the first argument only when it names one (it may be a scenario, an option, or a path=value holding a key).
   const first = process.argv[2];
-  const command = first !== undefined && program.commands.some((known) => known.name() === first) ? first : "run";
+  const command = first !== undefined && program.commands.some((known) => known.name() === first) ? first : "run (the command when none is named)";
   if (error instanceof CommandLineError) console.error(`nicsim: the command line has mistakes:\n  ${error.problems.join("\n  ")}`);
   else if (error instanceof ScenarioError) console.error(`nicsim ${command}: the scenario cannot run:\n  ${error.problems.join("\n  ")}`);
   else if (error instanceof OptionsError) console.error(`nicsim ${command}: its options have mistakes:\n  ${error.problems.join("\n  ")}`);
