@@ -29,7 +29,7 @@ export function describeEnding(ending: RunEnding): string {
     case "arrived":
       return "every packet arrived";
     case "none-due":
-      return `no packet was due: every stream's first fell after the traffic's ${ending.trafficMicroseconds} µs`;
+      return `no packet was due: each stream's first packet fell after the traffic's ${ending.trafficMicroseconds} µs`;
     case "accounted":
       return `every packet arrived or was dropped with a counted reason (${ending.dropped} dropped)`;
     case "not-arrived":

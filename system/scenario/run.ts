@@ -135,12 +135,14 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   let lastMove = 0;
   let moved = -1;
   for (let until = Math.min(step, top.traffic.trafficEnd + drain); ending === null; until = Math.min(until + (kernel.now >= top.traffic.trafficEnd ? Math.min(step, QUIET / 4) : step), top.traffic.trafficEnd + drain)) {
+    const startedBefore = top.traffic.trafficStarted;
+    const result = kernel.run({ until, stopWhen: () => top.traffic.settled });
+    // Read after the step: a traffic that started in it ends a duration after its start, not after the step's.
     const end = top.traffic.trafficEnd;
     const limit = end + drain;
-    const result = kernel.run({ until, stopWhen: () => top.traffic.settled });
     const progress = top.traffic.progress;
-    // Quiet is nothing moving and nothing under way: a slow link or block is not a stuck one.
-    if (progress !== moved || top.traffic.busy) {
+    // Quiet is nothing moving and nothing under way: a slow link or block is not a stuck one. The traffic's start is a move: a quiet bring-up is not the quiet after the traffic.
+    if (progress !== moved || top.traffic.busy || top.traffic.trafficStarted !== startedBefore) {
       moved = progress;
       lastMove = kernel.now;
     }

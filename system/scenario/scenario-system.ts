@@ -119,6 +119,8 @@ export class ScenarioTraffic extends Component {
     const start = () => {
       this.trafficStart = this.kernel.now;
       this.started.set(1);
+      // A timestep at the traffic's end, where the run's end is first looked for: a traffic in which no packet was due ends there, not at whatever comes next (a sample).
+      this.kernel.schedule(this.duration, `${this.path}.traffic_end`, () => {});
     };
     if (ike.customers > 0) ike.onAllReady = start;
     else {

@@ -9,6 +9,7 @@ import { buildNicSystem } from "../../system/build.js";
 import { describe, expect, test } from "vitest";
 import { checkScenario } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { runCryptoJobs } from "../../system/validation/crypto-harness.js";
 import { espWireRate } from "../../system/validation/crypto-throughput.js";
@@ -156,11 +157,32 @@ describe("the traffic runs for the scenario's duration", () => {
     expect(summary.flows.map((flow) => flow.sent)).toEqual([due, due]);
     // A traffic with no packet due says so: "every packet arrived" of none hid a duration too short for its gaps.
     expect(summary.ending).toEqual(due === 0 ? { kind: "none-due", trafficMicroseconds: durationMicroseconds } : { kind: "arrived" });
-    expect(summary.outcome).toBe(due === 0 ? "no packet was due: every stream's first fell after the traffic's 0.001 µs" : "every packet arrived");
+    expect(summary.outcome).toBe(due === 0 ? "no packet was due: each stream's first packet fell after the traffic's 0.001 µs" : "every packet arrived");
     // A step each µs of the bring-up and of the drain, not one each hundredth of the traffic's time.
     expect(steps).toBeLessThan(summary.simulatedMicroseconds + 10);
     expect(steps).toBeGreaterThan(summary.simulatedMicroseconds / 2);
   });
+});
+
+describe("a traffic of a µs or less after a quiet IKE bring-up (from a new user's check)", () => {
+  test.each([
+    [2, 0.9],
+    [4, 0.3],
+  ])("seed %i, IKE loss %f: the run lasts the whole traffic and the quiet after it (the traffic's end was read before the step it started in, and the bring-up's quiet counted as the quiet after it: the run ended at once)", (seed, ikeLossProbability) => {
+    const { summary } = runScenario(defaultScenario({ seed, durationMicroseconds: 1, "faults.ikeLossProbability": ikeLossProbability, "outputs.waveform": false }), { directory: null });
+    expect(summary.trafficStartMicroseconds).toBeGreaterThan(1000);
+    expect(summary.ending.kind).toBe("accounted");
+    // Past the traffic's end, and quiet for 100 µs since it started at the least (the traffic's start is a move).
+    expect(summary.simulatedMicroseconds).toBeGreaterThanOrEqual(summary.trafficStartMicroseconds + 100);
+    expect(summary.flows.reduce((sum, flow) => sum + flow.sent, 0)).toBeGreaterThan(0);
+  }, 60_000);
+
+  test("a traffic in which no packet was due ends where the traffic does, whatever the sample interval (it ended at the next sample)", () => {
+    const ends = [10, 10_000].map((samples) => runScenario(defaultScenario({ durationMicroseconds: 0.5, "outputs.samples": samples, "outputs.waveform": false }), { directory: null }).summary);
+    expect(ends.map((summary) => summary.ending.kind)).toEqual(["none-due", "none-due"]);
+    expect(ends[0]!.simulatedMicroseconds).toBe(ends[1]!.simulatedMicroseconds);
+    expect(ends[0]!.simulatedMicroseconds).toBeCloseTo(ends[0]!.trafficStartMicroseconds + 0.5, 3);
+  }, 60_000);
 });
 
 describe("every driver message is in the waveform", () => {
