@@ -317,6 +317,22 @@ function checkWritable(directory: string, named: string): void {
 }
 
 /**
+ * Take every step, whether or not one before it threw, then throw the first failure: for closing
+ * several files, so that one that cannot be closed (a full disk) leaves the others whole.
+ */
+export function eachAttempted(steps: readonly (() => void)[]): void {
+  let failure: { error: unknown } | null = null;
+  for (const step of steps) {
+    try {
+      step();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== null) throw failure.error;
+}
+
+/**
  * Run `body`, which writes a run's files through `outputs`. If it throws, `flush` makes the files
  * being streamed hold what was written before the failure, and the failure is thrown again as a
  * RunFailedError naming each file left and its state.

@@ -2,7 +2,7 @@ import { dirname } from "node:path";
 import { container } from "../sim/di.js";
 import { buildDesign, type Design } from "../sim/component.js";
 import { Kernel } from "../sim/kernel.js";
-import { leavingFilesOnFailure, OutputFiles } from "../sim/output-files.js";
+import { eachAttempted, leavingFilesOnFailure, OutputFiles } from "../sim/output-files.js";
 import { filterPlaces, recordWaveform, type WaveformFiles } from "../sim/vcd/waveform.js";
 import { recordCapture } from "../hw/link/capture.js";
 import { writeEspSaFile } from "../sim/ipsec/wireshark-esp-sa.js";
@@ -66,10 +66,7 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
           capture: recordCapture(top.wire, `${out}.pcap`, outputs),
         }))
       : { waveform: null, capture: null };
-  const flush = () => {
-    kernel.close();
-    capture?.writer.close();
-  };
+  const flush = () => eachAttempted([() => kernel.close(), () => capture?.writer.close()]);
   return leavingFilesOnFailure(outputs, flush, () => {
     const started = performance.now();
     const result = kernel.run({ until: options.limit ?? 100_000_000_000 });
@@ -77,13 +74,12 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
     outputs?.simulationFinished(outcome);
     const wallMilliseconds = performance.now() - started;
     const files: string[] = [];
+    // The streamed files first, each whatever another's closing does, so that a failure writing the save files does not call them cut off.
+    eachAttempted([() => capture?.close(), () => (waveform ? waveform.closeDump() : kernel.close())]);
     if (waveform) {
       const written: WaveformFiles = waveform.finish();
       files.push(written.vcd, written.gtkw, ...written.filters);
-    } else {
-      kernel.close();
     }
-    capture?.close();
     if (out && outputs && capture) {
       // The keys leave the model here only, beside the capture, for the user's own decryption.
       outputs.writeWith(`${out}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.capturedSas));

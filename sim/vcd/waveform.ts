@@ -20,17 +20,30 @@ export interface WaveformFiles {
  * file is written until the run is over (straight to its name by default). With a story, the save
  * file opens on it (see story.ts).
  */
-export function recordWaveform(kernel: Kernel, base: string, selection: TraceSelection & { comment?: string } = {}, names: OutputNames = DIRECT, story?: WaveformStory): { tracer: VcdTracer; finish: () => WaveformFiles } {
+export function recordWaveform(
+  kernel: Kernel,
+  base: string,
+  selection: TraceSelection & { comment?: string } = {},
+  names: OutputNames = DIRECT,
+  story?: WaveformStory,
+): { tracer: VcdTracer; closeDump: () => void; finish: () => WaveformFiles } {
   const vcd = `${base}.vcd`;
   const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)), watch: story ? storySignals(story) : [] });
   kernel.traceWith(tracer);
-  const finish = (): WaveformFiles => {
+  let closed = false;
+  /** The run is over: end the dump, which is complete (before the save files, so that a failure writing another file leaves it whole). */
+  const closeDump = (): void => {
+    if (closed) return;
+    closed = true;
     tracer.runFinished();
     kernel.close();
     names.written(vcd);
+  };
+  const finish = (): WaveformFiles => {
+    closeDump();
     return writeSaveFiles(tracer, base, names, story);
   };
-  return { tracer, finish };
+  return { tracer, closeDump, finish };
 }
 
 /**

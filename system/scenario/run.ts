@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
 import type { Design } from "../../sim/component.js";
-import { leavingFilesOnFailure, OutputFiles, outputPlaceProblem } from "../../sim/output-files.js";
+import { eachAttempted, leavingFilesOnFailure, OutputFiles, outputPlaceProblem } from "../../sim/output-files.js";
 import { filterPlaces, recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
@@ -102,11 +102,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
           saTrace: outputs.saTrace ? new SaTraceFile(top.driver.intermediate.trace, `${base}.sa-trace.jsonl`, files, tableEntries) : null,
         }))
       : { waveform: null, capture: null, saTrace: null };
-  const flush = () => {
-    kernel.close();
-    capture?.writer.close();
-    saTrace?.close();
-  };
+  // Each closed whatever another's closing does: a capture that cannot be flushed (a full disk) left the SA trace empty.
+  const flush = () => eachAttempted([() => kernel.close(), () => capture?.writer.close(), () => saTrace?.close()]);
   return leavingFilesOnFailure(files, flush, () => runAndWrite(loaded, design, options, { base, files, waveform, capture, saTrace }));
 }
 
@@ -164,13 +161,13 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   else if (ending.kind === "arrived" && top.traffic.flows.every((flow) => flow.sent === 0)) ending = { kind: "none-due", trafficMicroseconds: scenario.durationMicroseconds };
   outputFiles?.simulationFinished(describeEnding(ending));
   const files: string[] = [];
-  // The files streamed as the run went are complete now: closed first, so that a failure writing the others (a name taken during the run) does not call them cut off.
-  capture?.close();
-  saTrace?.finish();
+  // The files streamed as the run went are complete now: closed first, so that a failure writing the others (a name taken during the run) does not call them cut off,
+  // and each whatever another's closing does (one on a full disk left the others cut off or empty).
+  eachAttempted([() => capture?.close(), () => saTrace?.finish(), () => (waveform ? waveform.closeDump() : kernel.close())]);
   if (waveform) {
     const written = waveform.finish();
     files.push(written.vcd, written.gtkw, ...written.filters);
-  } else kernel.close();
+  }
   if (capture) {
     // The keys leave the model here only, beside the capture, for the user's own decryption.
     outputFiles!.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured));

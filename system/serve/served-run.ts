@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { container as rootContainer } from "../../sim/di.js";
 import type { Design } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
-import { type FailedRunExtent, type LeftFile, OutputFiles } from "../../sim/output-files.js";
+import { eachAttempted, type FailedRunExtent, type LeftFile, OutputFiles } from "../../sim/output-files.js";
 import { filterPlaces, recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
@@ -107,12 +107,14 @@ export class ServedRun {
     if (!interrupted) this.files?.simulationFinished(describeEnding(ending));
     // Every file's writing, the translate filters' too: a failure is said with the files left and their state, as a failed run's are, never as an exception from the socket's end.
     try {
-      // The capture, streamed as the run went, is complete now: closed first, so that a failure writing the others does not call it cut off.
-      this.capture?.close();
-      if (this.waveform) {
-        const written = this.waveform.finish();
+      // The capture and the dump, streamed as the run went, are complete now: closed first, so that a failure writing the others does not call them cut off,
+      // and each whatever the other's closing does.
+      const waveform = this.waveform;
+      eachAttempted([() => this.capture?.close(), () => (waveform ? waveform.closeDump() : kernel.close())]);
+      if (waveform) {
+        const written = waveform.finish();
         files.push(written.vcd, written.gtkw, ...written.filters);
-      } else kernel.close();
+      }
       if (this.capture) {
         files.push(this.capture.path);
         // The keys leave the model here only, beside the capture, for the user's own decryption.

@@ -128,6 +128,24 @@ describe("a full disk: the failed write names the file it was writing", () => {
       for (const { path } of failed.left) expect(failed.message).toContain(path);
     });
   }
+
+  test.runIf(fullDisk)("the capture cannot be flushed as the run ends: the dump and the SA trace, streamed beside it, are closed whole all the same (the dump was called cut off and the SA trace left empty)", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-"));
+    symlinkSync("/dev/full", join(directory, "default.pcap.partial"));
+    let failure: unknown = null;
+    try {
+      // A short run, whose frames the capture holds in its buffer until it closes.
+      runScenario(defaultScenario({ durationMicroseconds: 5 }), { directory });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(RunFailedError);
+    expect((failure as RunFailedError).message).toContain("The simulation finished (every packet arrived), but writing its files failed");
+    const left = new Map((failure as RunFailedError).left.map((file) => [file.path, file]));
+    for (const streamed of ["default.vcd", "default.sa-trace.jsonl"]) expect(left.get(join(directory, `${streamed}.partial`))?.state, streamed).toBe("complete");
+    expect(readFileSync(join(directory, "default.vcd.partial"), "utf8")).toContain(END_MARKER);
+    expect(readTrace(join(directory, "default.sa-trace.jsonl.partial")).accesses.length).toBeGreaterThan(0);
+  });
 });
 
 describe("giving a run's files their own names: all or none as far as can be known, and truthful when a rename fails part way", () => {
