@@ -67,7 +67,10 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const rekeys = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("rekey")).length;
     const deletes = own.filter((entry) => entry.kind === "delete-sent" || entry.kind === "delete-received").length;
     const failures = [hostFailure ? `host: ${hostFailure}` : null, gateway.failed ? `gateway: ${gateway.failed}` : null].filter((text) => text !== null);
-    const phase1 = up ? `phase 1 up at ${up.microseconds} µs` : `phase 1 failed (${failures.length > 0 ? failures.join("; ") : "no reply"})`;
+    // The host may see phase 1 up while the gateway gives it up (its last message lost, it retransmits to its limit): both are said.
+    const phase1 = up
+      ? `phase 1 up at ${up.microseconds} µs${gateway.failed ? ` at the host, failed at the gateway (${gateway.failed})` : ""}`
+      : `phase 1 failed (${failures.length > 0 ? failures.join("; ") : "no reply"})`;
     const hostQuickModeFailures = own.filter((entry) => entry.kind === "quick-mode-failed").map((entry) => entry.text.replace(/^Quick Mode failed: /, ""));
     const quickModeFailures = [
       ...(hostQuickModeFailures.length > 0 ? [`${count(hostQuickModeFailures.length, "Quick Mode")} failed at the host: ${[...new Set(hostQuickModeFailures)].join(", ")}`] : []),

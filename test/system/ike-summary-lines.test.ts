@@ -1,0 +1,27 @@
+import { expect, test } from "vitest";
+import { formatIkeSummary, type IkeSummary } from "../../system/scenario/ike-summary.js";
+
+const host: IkeSummary["host"] = { sent: 10, received: 8, retransmitted: 2, phase1Failures: 0, quickModeFailures: 0, quickModes: 0, rekeys: 0, expired: 0, drops: {} };
+const gateway = (failed: string | null): IkeSummary["gateways"][number] => ({
+  name: "customerB",
+  sent: 5,
+  received: 4,
+  lost: 1,
+  retransmitted: 3,
+  failed,
+  quickModeFailures: 0,
+  tunnels: { up: 0, of: 6, upAtEnd: 0 },
+  givenUpMicroseconds: null,
+  drops: {},
+});
+const phase1Up = { microseconds: 6598.8157, gateway: "customerB", kind: "phase1-up", text: "phase 1 up" };
+
+test("a phase 1 the host saw come up and the gateway gave up (its last message lost) says both (the gateway's failure was not shown)", () => {
+  const [, line] = formatIkeSummary({ host, gateways: [gateway("RETRANSMISSION_LIMIT")], timeline: [phase1Up] });
+  expect(line).toBe("    customerB: phase 1 up at 6598.8157 µs at the host, failed at the gateway (RETRANSMISSION_LIMIT), 0 of 6 tunnels up, 0 rekeys, 0 Deletes, 1 message lost on the link");
+});
+
+test("a phase 1 up at both ends says only when", () => {
+  const [, line] = formatIkeSummary({ host, gateways: [gateway(null)], timeline: [phase1Up] });
+  expect(line).toMatch(/^ {4}customerB: phase 1 up at 6598\.8157 µs, 0 of 6 tunnels up,/);
+});
