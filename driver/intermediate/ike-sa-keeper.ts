@@ -47,8 +47,9 @@ export class IkeSaKeeper {
   readonly tunnels = new IkeTunnels();
   /** Every SA's keys, for the capture's esp_sa file: each Quick Mode adds its pair. */
   readonly captured: CapturedSa[] = [];
-  readonly counts = { quickModes: 0, rekeys: 0, expired: 0 };
-  /** Selectors that had SAs before: a Quick Mode for one is a rekey (or a renegotiation after an expiry or a Delete). */
+  /** Quick Modes up, and of them the rekeys and those negotiated again after a Delete or an expiry. */
+  readonly counts = { quickModes: 0, rekeys: 0, renegotiations: 0, expired: 0 };
+  /** Selectors that had SAs before: a Quick Mode for one is a rekey, or a renegotiation once an expiry or a Delete left it none. */
   private readonly everHad = new Set<string>();
 
   constructor(
@@ -75,8 +76,10 @@ export class IkeSaKeeper {
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
     this.counts.quickModes++;
-    if (again) this.counts.rekeys++;
-    this.hooks.record(pair.gateway, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, rekey: again, selector: `UDP port ${selector.port}` });
+    const negotiation = old !== undefined ? "rekey" : again ? "again" : "first";
+    if (negotiation === "rekey") this.counts.rekeys++;
+    if (negotiation === "again") this.counts.renegotiations++;
+    this.hooks.record(pair.gateway, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, negotiation, selector: `UDP port ${selector.port}` });
     const { seconds } = pair.lifetime;
     if (seconds > 0) {
       const at = (percent: number) => Math.round((seconds * 1e12 * percent) / 100);

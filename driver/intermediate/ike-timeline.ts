@@ -8,12 +8,18 @@ export type IkeStateName = (typeof IkeStateEnum.names)[number];
 export const IkeMessageEnum = defineEnum("ike_message", ["NONE", "MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "AM1", "AM2", "AM3", "QM1", "QM2", "QM3", "INFO_DELETE", "INFO_NOTIFY"]);
 export type IkeMessageEnumName = (typeof IkeMessageEnum.names)[number];
 
+/**
+ * What a Quick Mode that came up was to its tunnel: its first pair, a rekey (the pair it replaces
+ * still carries the traffic), or a pair negotiated again after a Delete or an expiry left none.
+ */
+export type Negotiation = "first" | "rekey" | "again";
+
 /** One step of a gateway's IKE history, for the report's timeline. */
 export type IkeTimelineEvent =
   | { readonly kind: "phase1-started"; readonly mode: "main" | "aggressive" }
   | { readonly kind: "phase1-up"; readonly identity: string; readonly profile: string | null; readonly qosGroup: number | null }
   | { readonly kind: "phase1-failed"; readonly reason: string }
-  | { readonly kind: "quick-mode-up"; readonly inboundSpi: number; readonly outboundSpi: number; readonly rekey: boolean; readonly selector: string }
+  | { readonly kind: "quick-mode-up"; readonly inboundSpi: number; readonly outboundSpi: number; readonly negotiation: Negotiation; readonly selector: string }
   | { readonly kind: "quick-mode-failed"; readonly reason: string }
   | { readonly kind: "acquire"; readonly selector: string }
   | { readonly kind: "rekey-started"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number }
@@ -41,7 +47,7 @@ export function describeIkeEvent(event: IkeTimelineEvent): string {
     case "phase1-failed":
       return `phase 1 failed: ${event.reason}`;
     case "quick-mode-up":
-      return `${event.rekey ? "rekey" : "Quick Mode"} up (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}`;
+      return `${event.negotiation === "rekey" ? "rekey up" : event.negotiation === "again" ? "Quick Mode up again" : "Quick Mode up"} (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}`;
     case "quick-mode-failed":
       return `Quick Mode failed: ${event.reason}`;
     case "acquire":

@@ -171,9 +171,9 @@ export class IkeCustomers {
   private observe(entry: IkeTimelineEntry): void {
     const pending = this.pending.find((candidate) => candidate.customer.name === entry.gateway);
     if (!pending || this.readyCustomers.has(pending)) return;
-    if (entry.event.kind === "quick-mode-up" && !entry.event.rekey) this.tunnelsUp.set(entry.gateway, (this.tunnelsUp.get(entry.gateway) ?? 0) + 1);
+    if (entry.event.kind === "quick-mode-up" && entry.event.negotiation === "first") this.tunnelsUp.set(entry.gateway, (this.tunnelsUp.get(entry.gateway) ?? 0) + 1);
     // A tunnel's first Quick Mode is done when it is up, or when it failed for good (its packets then go nowhere).
-    if ((entry.event.kind === "quick-mode-up" && !entry.event.rekey) || entry.event.kind === "quick-mode-failed") this.tunnelDone(pending);
+    if ((entry.event.kind === "quick-mode-up" && entry.event.negotiation === "first") || entry.event.kind === "quick-mode-failed") this.tunnelDone(pending);
     if (entry.event.kind === "phase1-failed") this.ready(pending);
   }
 

@@ -14,6 +14,8 @@ export interface IkeSummary {
     readonly quickModeFailures: number;
     readonly quickModes: number;
     readonly rekeys: number;
+    /** Quick Modes that negotiated a tunnel again after a Delete or an expiry had left it no SAs (a packet hit its trap). */
+    readonly renegotiations: number;
     /** SA pairs ended by a hard lifetime with no successor. */
     readonly expired: number;
     readonly drops: Record<string, number>;
@@ -41,9 +43,9 @@ export function ikeSummary(top: ScenarioSystem): IkeSummary | null {
   const gateways = top.traffic.gateways;
   if (!gateways || gateways.gateways.size === 0) return null;
   const daemon = top.driver.intermediate.ike;
-  const { quickModes, rekeys, expired } = daemon.keeper.counts;
+  const { quickModes, rekeys, renegotiations, expired } = daemon.keeper.counts;
   return {
-    host: { ...daemon.counts, quickModes, rekeys, expired, drops: Object.fromEntries(daemon.drops) },
+    host: { ...daemon.counts, quickModes, rekeys, renegotiations, expired, drops: Object.fromEntries(daemon.drops) },
     gateways: [...gateways.gateways.values()].map((gateway) => {
       const givenUp = gateways.givenUp.find((entry) => entry.name === gateway.name);
       return { name: gateway.name, ...gateway.counts, failed: gateway.failed, tunnels: gateways.tunnels(gateway.name), givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
@@ -58,13 +60,14 @@ const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 export function formatIkeSummary(ike: IkeSummary): string[] {
   const { host } = ike;
   const lines = [
-    `  IKE: ${host.received} messages in, ${host.sent} out (${host.retransmitted} retransmitted); ${count(host.quickModes, "Quick Mode")}, ${host.rekeys} of them rekeys, ${host.quickModeFailures} failed; ${count(host.expired, "SA pair")} expired; ${count(host.phase1Failures, "phase-1 failure")} seen by the host${describeDrops(host.drops)}`,
+    `  IKE: ${host.received} messages in, ${host.sent} out (${host.retransmitted} retransmitted); ${count(host.quickModes, "Quick Mode")}, ${host.rekeys} of them rekeys${host.renegotiations > 0 ? ` and ${host.renegotiations} negotiated again after a Delete or an expiry` : ""}, ${host.quickModeFailures} failed; ${count(host.expired, "SA pair")} expired; ${count(host.phase1Failures, "phase-1 failure")} seen by the host${describeDrops(host.drops)}`,
   ];
   for (const gateway of ike.gateways) {
     const own = ike.timeline.filter((entry) => entry.gateway === gateway.name);
     const up = own.find((entry) => entry.kind === "phase1-up");
     const hostFailure = own.find((entry) => entry.kind === "phase1-failed")?.text.replace(/^phase 1 failed: /, "");
     const rekeys = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("rekey")).length;
+    const again = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("Quick Mode up again")).length;
     const deletes = own.filter((entry) => entry.kind === "delete-sent" || entry.kind === "delete-received").length;
     const failures = [hostFailure ? `host: ${hostFailure}` : null, gateway.failed ? `gateway: ${gateway.failed}` : null].filter((text) => text !== null);
     // The host may see phase 1 up while the gateway gives it up (its last message lost, it retransmits to its limit): both are said.
@@ -80,7 +83,7 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const remarks = [...quickModeFailures, ...down];
     const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${remarks.length > 0 ? ` (${remarks.join("; ")})` : ""}`;
     const givenUp = gateway.givenUpMicroseconds !== null ? `; GIVEN UP at ${gateway.givenUpMicroseconds} µs, the bring-up limit: its traffic started without it` : "";
-    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${count(deletes, "Delete")}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
+    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${count(deletes, "Delete")}${again > 0 ? `, ${again} negotiated again` : ""}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
   }
   return lines;
 }

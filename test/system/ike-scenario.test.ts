@@ -103,6 +103,12 @@ describe("IKE brings each customer up before its traffic flows", () => {
     expect(sum(summary.flows.map((flow) => flow.lost))).toBe(0);
     // One outbound SA per tunnel after the rekeys: the replaced ones are gone.
     expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(4);
+    // Those are counted as negotiated again, not as rekeys: a rekey is one a lifetime started (they were all counted as rekeys).
+    const again = timeline.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("Quick Mode up again"));
+    expect(again.length).toBeGreaterThan(0);
+    expect(summary.ike!.host.renegotiations).toBe(again.length);
+    expect(summary.ike!.host.rekeys).toBeLessThanOrEqual(timeline.filter((entry) => entry.kind === "rekey-started").length);
+    expect(summary.ike!.host.rekeys + summary.ike!.host.renegotiations + 4).toBe(summary.ike!.host.quickModes);
     // Every tunnel came back: the gateways' count of tunnels with SAs at the end is the host's.
     expect(sum(summary.ike!.gateways.map((gateway) => gateway.tunnels.upAtEnd))).toBe(4);
   });
@@ -239,6 +245,12 @@ describe("IKE brings each customer up before its traffic flows", () => {
       expect(timeline.some((entry) => entry.gateway === acquire.gateway && entry.kind === "quick-mode-up" && entry.microseconds > acquire.microseconds)).toBe(true);
     }
     expect(design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound")).toHaveLength(4);
+    // Those are counted as negotiated again, not as rekeys: a rekey is one a lifetime started (they were all counted as rekeys).
+    const again = timeline.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("Quick Mode up again"));
+    expect(again.length).toBeGreaterThan(0);
+    expect(summary.ike!.host.renegotiations).toBe(again.length);
+    expect(summary.ike!.host.rekeys).toBeLessThanOrEqual(timeline.filter((entry) => entry.kind === "rekey-started").length);
+    expect(summary.ike!.host.rekeys + summary.ike!.host.renegotiations + 4).toBe(summary.ike!.host.quickModes);
     // Every tunnel came back: the gateways' count of tunnels with SAs at the end is the host's.
     expect(sum(summary.ike!.gateways.map((gateway) => gateway.tunnels.upAtEnd))).toBe(4);
   });
