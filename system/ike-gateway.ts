@@ -42,7 +42,8 @@ const GATEWAY_MEGAHERTZ = 2000;
  */
 export class IkeGateway {
   readonly drops = new DropCounter<IkeDropReason>();
-  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0 };
+  /** Messages each way, those the link lost, and the Informational Deletes it sent (a fault). */
+  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0 };
   failed: string | null = null;
   /** Its phase 1 failed for good (the host may never have known: a lost or undecryptable message). */
   onFailed: () => void = () => {};
@@ -103,6 +104,7 @@ export class IkeGateway {
     this.espPeer.closeTunnel(pair.tunnel);
     this.espPeer.removeInbound(pair.inboundSpi);
     const session = this.session;
+    this.counts.deletes++;
     this.handle((now) => this.node.deleteEsp(session, [pair.inboundSpi], now));
     return true;
   }

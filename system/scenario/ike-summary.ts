@@ -29,6 +29,8 @@ export interface IkeSummary {
     /** Why the gateway's phase 1 failed, as the gateway saw it; null when it came up. */
     readonly failed: string | null;
     readonly quickModeFailures: number;
+    /** Informational Deletes it sent (the host's timeline has those it received; the others the link lost). */
+    readonly deletes: number;
     /** Its tunnels that came up through their first Quick Mode, of how many; and those with SAs when the run ended (a Delete or an expiry not followed by a new Quick Mode takes one down). */
     readonly tunnels: { readonly up: number; readonly of: number; readonly upAtEnd: number };
     /** When the bring-up limit gave it up (µs), or null. */
@@ -68,7 +70,10 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const hostFailure = own.find((entry) => entry.kind === "phase1-failed")?.text.replace(/^phase 1 failed: /, "");
     const rekeys = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("rekey")).length;
     const again = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("Quick Mode up again")).length;
-    const deletes = own.filter((entry) => entry.kind === "delete-sent" || entry.kind === "delete-received").length;
+    // Deletes each way: the host's own (a rekeyed or expired pair), and the gateway's, some of which the link may have lost.
+    const fromHost = own.filter((entry) => entry.kind === "delete-sent").length;
+    const lostDeletes = gateway.deletes - own.filter((entry) => entry.kind === "delete-received").length;
+    const deletes = `${count(fromHost + gateway.deletes, "Delete")}${fromHost + gateway.deletes > 0 ? ` (${fromHost} from the host, ${gateway.deletes} from the gateway${lostDeletes > 0 ? `, ${lostDeletes} of them lost on the link` : ""})` : ""}`;
     const failures = [hostFailure ? `host: ${hostFailure}` : null, gateway.failed ? `gateway: ${gateway.failed}` : null].filter((text) => text !== null);
     // The host may see phase 1 up while the gateway gives it up (its last message lost, it retransmits to its limit): both are said.
     const phase1 = up
@@ -83,7 +88,7 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const remarks = [...quickModeFailures, ...down];
     const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${remarks.length > 0 ? ` (${remarks.join("; ")})` : ""}`;
     const givenUp = gateway.givenUpMicroseconds !== null ? `; GIVEN UP at ${gateway.givenUpMicroseconds} µs, the bring-up limit: its traffic started without it` : "";
-    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${count(deletes, "Delete")}${again > 0 ? `, ${again} negotiated again` : ""}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
+    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${deletes}${again > 0 ? `, ${again} negotiated again` : ""}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
   }
   return lines;
 }

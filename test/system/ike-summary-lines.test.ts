@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import { formatIkeSummary, type IkeSummary } from "../../system/scenario/ike-summary.js";
 
 const host: IkeSummary["host"] = { sent: 10, received: 8, retransmitted: 2, phase1Failures: 0, quickModeFailures: 0, quickModes: 0, rekeys: 0, renegotiations: 0, expired: 0, drops: {} };
-const gateway = (failed: string | null): IkeSummary["gateways"][number] => ({
+const gateway = (failed: string | null, deletes = 0): IkeSummary["gateways"][number] => ({
   name: "customerB",
   sent: 5,
   received: 4,
@@ -10,6 +10,7 @@ const gateway = (failed: string | null): IkeSummary["gateways"][number] => ({
   retransmitted: 3,
   failed,
   quickModeFailures: 0,
+  deletes,
   tunnels: { up: 0, of: 6, upAtEnd: 0 },
   givenUpMicroseconds: null,
   drops: {},
@@ -24,4 +25,11 @@ test("a phase 1 the host saw come up and the gateway gave up (its last message l
 test("a phase 1 up at both ends says only when", () => {
   const [, line] = formatIkeSummary({ host, gateways: [gateway(null)], timeline: [phase1Up] });
   expect(line).toMatch(/^ {4}customerB: phase 1 up at 6598\.8157 µs, 0 of 6 tunnels up,/);
+});
+
+test("Deletes are said by who sent them, with the gateway's the link lost (one lost showed nowhere, and the host's and the gateway's were one count)", () => {
+  const received = { microseconds: 7000, gateway: "customerB", kind: "delete-received", text: "Delete received (ESP SPI 0x00001000)" };
+  const sent = { microseconds: 7100, gateway: "customerB", kind: "delete-sent", text: "Delete sent for SPI 0x00002000" };
+  const [, line] = formatIkeSummary({ host, gateways: [gateway(null, 2)], timeline: [phase1Up, received, sent] });
+  expect(line).toContain(", 3 Deletes (1 from the host, 2 from the gateway, 1 of them lost on the link),");
 });
