@@ -28,7 +28,7 @@ export function periodOfMegahertz(megahertz: number): Picoseconds {
 /** Human-readable time for messages: the largest unit that keeps the value exact. */
 export function formatTime(time: number): string {
   if (time === 0) return "0 ps";
-  for (const [unit, scale] of [["ms", 1e9], ["us", 1e6], ["ns", 1e3]] as const) {
+  for (const [unit, scale] of [["ms", 1e9], ["µs", 1e6], ["ns", 1e3]] as const) {
     if (time % scale === 0) return `${time / scale} ${unit}`;
   }
   return `${time} ps`;

@@ -72,7 +72,7 @@ function inspectOptionProblems(command: Command): string[] {
   const given = (name: string) => command.getOptionValueSource(name) === "cli";
   const options = command.opts<{ signal?: string; match?: string }>();
   const { from, to } = command.opts<{ from: number; to?: number }>();
-  const window = to !== undefined && from > to ? [`--from ${from} is after --to ${to}: the window is empty`] : [];
+  const window = typeof to === "number" && typeof from === "number" && from > to ? [`--from ${from} is after --to ${to}: the window is empty`] : [];
   if (options.signal === undefined) return (["from", "to"] as const).filter(given).map((name) => `--${name}: the window is for --signal's changes; without --signal the signals are listed`);
   return [...(options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : []), ...window];
 }

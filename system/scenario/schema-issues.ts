@@ -42,6 +42,8 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, placed: (path: P
     case "invalid_type":
       // A mapping or list given whole is named by its kind: its JSON could be long, and hold keys.
       if (typeof given === "object") return say(`${wrongKind ?? "a mapping"}: expected ${kindName(issue.expected)}`);
+      // YAML's .inf, or a number past a double's range (1e400), reads as infinity: no count or time holds it.
+      if (given === Infinity || given === -Infinity) return sayValue(`beyond what a double holds (about 1.8e308): expected a finite number`);
       return sayValue(`expected ${kindName(issue.expected)}`);
     case "invalid_value":
       return sayValue(`expected one of ${issue.values.map(String).join(", ")}${typeof given === "string" ? didYouMean(given, issue.values.map(String)) : ""}`);

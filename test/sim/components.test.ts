@@ -98,6 +98,6 @@ describe("time", () => {
     expect([ps(5), ns(1.5), periodOfMegahertz(250), periodOfMegahertz(156.25)]).toEqual([5, 1500, 4000, 6400]);
     expect(() => ns(0.0001)).toThrow("0.0001 ns is not a whole, non-negative number of picoseconds");
     expect(() => periodOfMegahertz(300)).toThrow(/not a whole number of picoseconds/);
-    expect([formatTime(0), formatTime(1500), formatTime(3_000_000), formatTime(7)]).toEqual(["0 ps", "1500 ps", "3 us", "7 ps"]);
+    expect([formatTime(0), formatTime(1500), formatTime(3_000_000), formatTime(7)]).toEqual(["0 ps", "1500 ps", "3 µs", "7 ps"]);
   });
 });

@@ -189,6 +189,10 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50.0000001"))).toEqual(["s.yaml:2:1: durationMicroseconds = 50.0000001: expected a whole number of picoseconds (at most six decimals)"]);
     // Too large for picoseconds in a double is too long, said once (it was also "not a whole number of picoseconds").
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1e308"))).toEqual(["s.yaml:2:1: durationMicroseconds = 1e+308: expected at most 1000000"]);
+    // YAML's infinities (1e400 reads as one) are said as such, not as no number at all; below a picosecond is said once, not also "not whole".
+    expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1e400"))).toEqual(["s.yaml:2:1: durationMicroseconds = Infinity: beyond what a double holds (about 1.8e308): expected a finite number"]);
+    expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: -.inf"))).toEqual(["s.yaml:2:1: durationMicroseconds = -Infinity: beyond what a double holds (about 1.8e308): expected a finite number"]);
+    expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1e-7"))).toEqual(["s.yaml:2:1: durationMicroseconds = 1e-7: expected at least 0.000001 (1 ps)"]);
     const overload = problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 100000").replace("gapMicroseconds: 5", "gapMicroseconds: 0.001").replace("packetBytes: 128", "packetBytes: 1400"));
     expect(overload).toEqual([
       expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams offer about 200000000 packets in it; a run takes at most 20000000: .* \(the most: s\.yaml:20:5: traffic\[0\] 'voice' to-peer, about 100000000 packets\)$/),
