@@ -228,6 +228,7 @@ export class IkeDaemon extends Component {
           this.counts.quickModeFailures++;
           this.record(peer, { kind: "quick-mode-failed", reason: action.reason });
           for (const trapped of this.acquiring.values()) if (trapped.gateway === peer.config.name) this.keeper.untake(trapped);
+          this.keeper.quickModeFailed(peer.config.name);
           break;
         case "delete-received":
           this.record(peer, { kind: "delete-received", protocol: action.protocol, spis: action.spis });

@@ -72,6 +72,7 @@ export class IkeSaKeeper {
     const again = this.everHad.has(selectorKey(selector));
     this.everHad.add(selectorKey(selector));
     this.trapped.delete(selectorKey(selector));
+    this.rekeyingEnded.delete(selectorKey(selector));
     const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: 0, lifetime: pair.lifetime, rekeying: false, expired: false };
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
@@ -113,9 +114,21 @@ export class IkeSaKeeper {
     return found;
   }
 
+  /** Tunnels whose pair ended while their rekey was under way: the rekey's Quick Mode negotiates them, and if it fails their trap takes packets again. */
+  private readonly rekeyingEnded = new Map<string, { readonly gateway: string; readonly session: IkeSessionId; readonly selector: TunnelSelector }>();
+
   /** An acquire's Quick Mode failed: the next packet may try again. */
   untake(trapped: { readonly gateway: string; readonly session: IkeSessionId; readonly selector: TunnelSelector }): void {
     if (!this.tunnels.get(trapped.selector)) this.trapped.set(selectorKey(trapped.selector), trapped);
+  }
+
+  /** A Quick Mode with a gateway failed: the tunnels of its whose pair ended during a rekey wait at their traps again. */
+  quickModeFailed(gateway: string): void {
+    for (const [key, trapped] of this.rekeyingEnded) {
+      if (trapped.gateway !== gateway) continue;
+      this.rekeyingEnded.delete(key);
+      this.untake(trapped);
+    }
   }
 
   /** The gateway deleted the SA it received under (our outbound): the pair goes, and its policy waits for IKE again. */
@@ -134,7 +147,8 @@ export class IkeSaKeeper {
   private expire(tunnel: IkeTunnel, trigger: "seconds" | "kilobytes"): void {
     if (tunnel.expired) return;
     this.counts.expired++;
-    this.hooks.record(tunnel.gateway, { kind: "expired", trigger, outboundSpi: tunnel.outbound.parameters.spi, inboundSpi: tunnel.inbound.parameters.spi, successor: this.tunnels.get(tunnel.selector) !== tunnel });
+    const successor = this.tunnels.get(tunnel.selector) !== tunnel;
+    this.hooks.record(tunnel.gateway, { kind: "expired", trigger, outboundSpi: tunnel.outbound.parameters.spi, inboundSpi: tunnel.inbound.parameters.spi, successor, rekeying: !successor && tunnel.rekeying });
     this.end(tunnel, tunnel);
   }
 
@@ -144,7 +158,9 @@ export class IkeSaKeeper {
     if (this.tunnels.get(tunnel.selector) === tunnel) {
       this.tunnels.remove(tunnel);
       this.intermediate.spd.trap(tunnel.outbound);
-      this.trapped.set(selectorKey(tunnel.selector), { gateway: tunnel.gateway, session: tunnel.session, selector: tunnel.selector });
+      // A rekey under way already negotiates the tunnel: a packet at its trap starts no second Quick Mode (it made two pairs for one tunnel).
+      const trapped = { gateway: tunnel.gateway, session: tunnel.session, selector: tunnel.selector };
+      (tunnel.rekeying ? this.rekeyingEnded : this.trapped).set(selectorKey(tunnel.selector), trapped);
     }
     this.hooks.process(`delete_${tunnel.outbound.parameters.spi.toString(16)}`, function* (this: IkeSaKeeper) {
       yield* this.intermediate.deleteSa(tunnel.outbound);

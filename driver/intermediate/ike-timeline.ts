@@ -23,7 +23,7 @@ export type IkeTimelineEvent =
   | { readonly kind: "quick-mode-failed"; readonly reason: string }
   | { readonly kind: "acquire"; readonly selector: string }
   | { readonly kind: "rekey-started"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number }
-  | { readonly kind: "expired"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number; readonly inboundSpi: number; readonly successor: boolean }
+  | { readonly kind: "expired"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number; readonly inboundSpi: number; readonly successor: boolean; readonly rekeying: boolean }
   | { readonly kind: "delete-sent"; readonly spis: readonly number[] }
   | { readonly kind: "delete-received"; readonly protocol: "ISAKMP" | "ESP"; readonly spis: readonly number[] }
   | { readonly kind: "retransmitted"; readonly message: string };
@@ -55,7 +55,7 @@ export function describeIkeEvent(event: IkeTimelineEvent): string {
     case "rekey-started":
       return `rekey of outbound SPI ${hex(event.outboundSpi)} started (${event.trigger} lifetime)`;
     case "expired":
-      return `SA pair outbound ${hex(event.outboundSpi)}, inbound ${hex(event.inboundSpi)} expired (hard ${event.trigger} lifetime)${event.successor ? "" : " without a successor: its policy waits for IKE again"}`;
+      return `SA pair outbound ${hex(event.outboundSpi)}, inbound ${hex(event.inboundSpi)} expired (hard ${event.trigger} lifetime)${event.successor ? "" : event.rekeying ? " before its rekey was done: the rekey's Quick Mode negotiates the tunnel" : " without a successor: its policy waits for IKE again"}`;
     case "delete-sent":
       return `Delete sent for SPI ${event.spis.map(hex).join(", ")}`;
     case "delete-received":

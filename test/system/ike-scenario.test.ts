@@ -296,3 +296,26 @@ describe("a Delete near the traffic's end (from a new user's check)", () => {
     expect(formatScenarioSummary(summary)).toMatch(new RegExp(`${gateway.name}: [^\\n]*${gateway.tunnels.up} of ${gateway.tunnels.of} tunnels? up \\(${gateway.tunnels.up - 1} still up at the end\\), 0 rekeys, 1 Delete\\b`));
   }, 60_000);
 });
+
+test("a pair that expires while its rekey is under way is negotiated by that rekey alone: a packet at its trap starts no second Quick Mode, which made two pairs for one tunnel (from a new user's check)", () => {
+  const { summary } = runScenario(defaultScenario({ durationMicroseconds: 400, "faults.ikeDeletes": 2, "customers.1.ike.lifetimeKilobytes": 100, "outputs.waveform": false }), { directory: null });
+  const portOfOutbound = new Map<string, string>();
+  const rekeying = new Set<string>();
+  let expiredWhileRekeying = 0;
+  for (const entry of summary.ike!.timeline) {
+    const up = /\(UDP port (\d+)\): inbound SPI 0x\w+, outbound SPI (0x\w+)/.exec(entry.text);
+    if (entry.kind === "quick-mode-up" && up) {
+      portOfOutbound.set(`${entry.gateway} ${up[2]}`, up[1]!);
+      rekeying.delete(`${entry.gateway} ${up[1]}`);
+    }
+    const started = /outbound SPI (0x\w+) started/.exec(entry.text);
+    if (entry.kind === "rekey-started" && started) rekeying.add(`${entry.gateway} ${portOfOutbound.get(`${entry.gateway} ${started[1]}`)}`);
+    const expired = /outbound (0x\w+), inbound 0x\w+ expired .* before its rekey was done/.exec(entry.text);
+    if (entry.kind === "expired" && expired && rekeying.has(`${entry.gateway} ${portOfOutbound.get(`${entry.gateway} ${expired[1]}`)}`)) expiredWhileRekeying++;
+    const acquired = /trap of UDP port (\d+)/.exec(entry.text);
+    if (entry.kind === "acquire" && acquired) expect(rekeying.has(`${entry.gateway} ${acquired[1]}`), `${entry.microseconds} µs: ${entry.gateway} ${entry.text}`).toBe(false);
+  }
+  // The case the test is for happened.
+  expect(expiredWhileRekeying).toBeGreaterThan(0);
+  expect(summary.violations).toEqual([]);
+}, 60_000);
