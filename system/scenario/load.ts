@@ -252,7 +252,16 @@ export function checkScenario(value: unknown, source = new SourceMap("scenario",
   const given = (value as { qos?: unknown } | null)?.qos;
   const { qos, warnings } = checkQos(given, source, problems);
   if (problems.length > 0) throw new ScenarioError(inFileOrder([...problems, ...parameterProblems(value, source, container)], source.file));
-  return { scenario: parsed.data!, qos, source, warnings };
+  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...silentStreams(parsed.data!, source)] };
+}
+
+/** Streams whose gap is longer than the traffic: a constant one sends no packet, a Poisson one likely none. */
+function silentStreams(scenario: Scenario, source: SourceMap): string[] {
+  return scenario.traffic.flatMap((stream, index) => {
+    if (stream.gapMicroseconds === undefined || stream.gapMicroseconds <= scenario.durationMicroseconds) return [];
+    const sends = stream.pattern === "constant" ? "it sends no packet" : "it likely sends none";
+    return [source.at(["traffic", index, "gapMicroseconds"], `warning: traffic[${index}] '${stream.name}': its gap of ${stream.gapMicroseconds} µs is longer than the traffic's ${scenario.durationMicroseconds} µs: ${sends}`)];
+  });
 }
 
 /** The QoS policy (IOS text or JSON) parsed, its problems added to `problems`; its warnings, each at its place in the file. */

@@ -337,6 +337,13 @@ describe("scenario files are checked before anything runs, and each mistake is n
     const run = runScenario(parseScenarioText(untagged.replace("durationMicroseconds: 50", "durationMicroseconds: 5"), "s.yaml"), { directory: null });
     expect(run.text.split("\n")[0]).toBe(loaded.warnings[0]);
   });
+
+  test("27. a stream whose gap is longer than the traffic is accepted, with a warning at its gap that it sends no packet (a run with none due said every packet arrived)", () => {
+    const short = VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 4");
+    expect(parseScenarioText(short, "s.yaml").warnings).toEqual(["s.yaml:24:5: warning: traffic[0] 'voice': its gap of 5 µs is longer than the traffic's 4 µs: it likely sends none"]);
+    expect(parseScenarioText(short.replace("    gapMicroseconds: 5", "    pattern: constant\n    gapMicroseconds: 5"), "s.yaml").warnings).toEqual(["s.yaml:25:5: warning: traffic[0] 'voice': its gap of 5 µs is longer than the traffic's 4 µs: it sends no packet"]);
+    expect(parseScenarioText(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 5"), "s.yaml").warnings).toEqual([]);
+  });
 });
 
 /** Mistakes of every kind, one or two a line: test 23. */
