@@ -128,6 +128,11 @@ export class HostCpu extends Component {
   }
 
   /** Each core's busy time up to now (for utilisation). */
+  /** No job runs on a core or waits for one. */
+  get quiet(): boolean {
+    return this.onCore.size === 0 && this.ready.length === 0;
+  }
+
   busy(): number[] {
     return this.cores.map((core) => core.busy(this.kernel.now));
   }

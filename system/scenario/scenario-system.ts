@@ -174,17 +174,20 @@ export class ScenarioTraffic extends Component {
   }
 
   /**
-   * Whether every packet sent has arrived, any replay the gateway injected has had time to be
-   * received and dropped, an interrupt storm has passed, and no job waits for a host core.
+   * Whether every packet sent has arrived, any replay the gateway injected has had time to reach
+   * the NIC, an interrupt storm has passed, the driver has taken every frame the NIC received
+   * (a replayed copy among them, to be dropped), and the host has no job running or waiting.
    */
   get settled(): boolean {
     const now = this.kernel.now;
+    const { nic, driver } = this.system;
     return (
       now >= this.trafficEnd &&
       now >= this.lastInjection + us(20) &&
       this.flows.every((flow) => flow.undelivered === 0) &&
       (this.ikeCustomers?.quiet ?? true) &&
-      this.system.driver.cpu.runQueue.current === 0
+      nic.statistics.rxPackets.reduce((sum, count) => sum + count, 0) === driver.base.statistics.rxFrames &&
+      driver.cpu.quiet
     );
   }
 
