@@ -11,6 +11,7 @@ import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
 import type { IkeNode } from "../../sim/ike/ike-node.js";
+import { decodeMessage } from "../../sim/ike/isakmp-codec.js";
 import { peerNode, RetransmitTimer } from "./ike-peer-node.js";
 import { type IdPayload, type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
@@ -145,8 +146,8 @@ export class IkeDaemon extends Component {
     const trapped = this.configured ? this.keeper.takeTrapped(selector) : undefined;
     if (trapped) this.peerOf(trapped.gateway)?.work.push({ kind: "acquire", trapped });
   }
-  /** Acquires under way, by port, to be offered again if their Quick Mode fails. */
-  private readonly acquiring = new Map<number, Trapped>();
+  /** The Quick Modes this host started (acquires and rekeys), by gateway and message ID: what to do if one fails. */
+  private readonly started = new Map<string, { readonly kind: "acquire"; readonly trapped: Trapped } | { readonly kind: "rekey"; readonly tunnel: IkeTunnel }>();
 
   /** Bytes a packet under an SA carried: its kilobyte lifetime counts them. */
   used(sa: IpsecSa, bytes: number): void {
@@ -177,13 +178,15 @@ export class IkeDaemon extends Component {
       // The IKE SA may have gone meanwhile: then there is nothing to negotiate under.
       if (!peer.established || peer.node.sessionInfo(work.trapped.session)?.state === undefined) return;
       this.record(peer, { kind: "acquire", selector: `UDP port ${work.trapped.selector.port}` });
-      this.acquiring.set(work.trapped.selector.port, work.trapped);
       step = peer.node.quickMode(work.trapped.session, now, selectorPayloads(work.trapped.selector));
+      this.started.set(startedKey(peer, step), { kind: "acquire", trapped: work.trapped });
     } else {
       const tunnel = work.tunnel;
       if (this.keeper.tunnels.get(tunnel.selector) !== tunnel) return;
       this.record(peer, { kind: "rekey-started", trigger: work.trigger, outboundSpi: tunnel.outbound.parameters.spi });
       step = peer.node.quickMode(tunnel.session, now, selectorPayloads(tunnel.selector));
+      this.started.set(startedKey(peer, step), { kind: "rekey", tunnel });
+      this.keeper.rekeyStarted(tunnel);
     }
     // The message taken shows when it is taken, before the work it costs; a phase 1 starts there.
     const taken = work.kind === "datagram" ? step.actions.find((action) => action.kind === "state") : undefined;
@@ -227,8 +230,7 @@ export class IkeDaemon extends Component {
         case "quick-mode-failed":
           this.counts.quickModeFailures++;
           this.record(peer, { kind: "quick-mode-failed", reason: action.reason });
-          for (const trapped of this.acquiring.values()) if (trapped.gateway === peer.config.name) this.keeper.untake(trapped);
-          this.keeper.quickModeFailed(peer.config.name);
+          this.quickModeFailed(peer, action.messageId);
           break;
         case "delete-received":
           this.record(peer, { kind: "delete-received", protocol: action.protocol, spis: action.spis });
@@ -277,6 +279,15 @@ export class IkeDaemon extends Component {
   }
 
   /** A Quick Mode's SA pair, handed to the keeper with its tunnel's selector. */
+  /** A Quick Mode this host started failed: an acquire's tunnel waits at its trap again; a rekey's, if its pair ended meanwhile. */
+  private quickModeFailed(peer: Peer, messageId: number): void {
+    const key = `${peer.config.name} ${messageId}`;
+    const started = this.started.get(key);
+    this.started.delete(key);
+    if (started?.kind === "acquire") this.keeper.untake(started.trapped);
+    else if (started?.kind === "rekey") this.keeper.rekeyFailed(started.tunnel);
+  }
+
   private quickModeUp(peer: Peer, action: Extract<IkeAction, { kind: "quick-mode-up" }>): void {
     let selector: TunnelSelector;
     try {
@@ -285,10 +296,11 @@ export class IkeDaemon extends Component {
     } catch (error) {
       // Nothing the SPD could select by: the SAs are not installed (INVALID_ID_INFORMATION, RFC 2407 4.6.3).
       this.record(peer, { kind: "quick-mode-failed", reason: `INVALID_ID_INFORMATION: ${(error as Error).message}` });
+      this.quickModeFailed(peer, action.messageId);
       return;
     }
     this.spis.delete(action.inbound.spi);
-    this.acquiring.delete(selector.port);
+    this.started.delete(`${peer.config.name} ${action.messageId}`);
     this.keeper.install({ gateway: peer.config.name, session: action.session, ikeSa: peer.ikeSa!, local: this.localAddress, remote: peer.config.address, selector, inbound: action.inbound, outbound: action.outbound, lifetime: action.lifetime });
     this.showState(peer, "ESTABLISHED");
   }
@@ -363,4 +375,12 @@ interface Peer {
 /** An identity as the gateway sent it: names in their own case (the profiles compare them without case), others as described. */
 function describeAsReceived(payload: IdPayload, identity: IkeIdentity): string {
   return identity.type === "ID_FQDN" || identity.type === "ID_USER_FQDN" ? `${identity.type} ${new TextDecoder().decode(payload.data)}` : describeIdentity(identity);
+}
+
+/** A Quick Mode the host starts, by its gateway and the message ID its QM1 carries (which a failure or the SAs name it by). */
+function startedKey(peer: { readonly config: { readonly name: string } }, step: IkeStep): string {
+  const first = step.actions.find((action) => action.kind === "send" && action.message === "QM1");
+  const decoded = first?.kind === "send" ? decodeMessage(first.bytes) : null;
+  if (decoded?.kind !== "ok") throw new Error(`the Quick Mode started with ${peer.config.name} sent no QM1 it could read`);
+  return `${peer.config.name} ${decoded.message.header.messageId}`;
 }

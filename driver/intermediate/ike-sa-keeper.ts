@@ -73,7 +73,7 @@ export class IkeSaKeeper {
     this.everHad.add(selectorKey(selector));
     this.trapped.delete(selectorKey(selector));
     this.rekeyingEnded.delete(selectorKey(selector));
-    const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: 0, lifetime: pair.lifetime, rekeying: false, expired: false };
+    const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: 0, lifetime: pair.lifetime, rekeying: false, rekeyUnderWay: false, expired: false };
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
     this.counts.quickModes++;
@@ -122,13 +122,19 @@ export class IkeSaKeeper {
     if (!this.tunnels.get(trapped.selector)) this.trapped.set(selectorKey(trapped.selector), trapped);
   }
 
-  /** A Quick Mode with a gateway failed: the tunnels of its whose pair ended during a rekey wait at their traps again. */
-  quickModeFailed(gateway: string): void {
-    for (const [key, trapped] of this.rekeyingEnded) {
-      if (trapped.gateway !== gateway) continue;
-      this.rekeyingEnded.delete(key);
-      this.untake(trapped);
-    }
+  /** A rekey's Quick Mode has started: should the pair end before it is done, it negotiates the tunnel. */
+  rekeyStarted(tunnel: IkeTunnel): void {
+    tunnel.rekeyUnderWay = true;
+  }
+
+  /** A rekey's Quick Mode failed: a tunnel whose pair ended meanwhile waits at its trap again (a pair still current ends at its trap). */
+  rekeyFailed(tunnel: IkeTunnel): void {
+    tunnel.rekeyUnderWay = false;
+    const key = selectorKey(tunnel.selector);
+    const ended = this.rekeyingEnded.get(key);
+    if (ended === undefined) return;
+    this.rekeyingEnded.delete(key);
+    this.untake(ended);
   }
 
   /** The gateway deleted the SA it received under (our outbound): the pair goes, and its policy waits for IKE again. */
@@ -148,7 +154,7 @@ export class IkeSaKeeper {
     if (tunnel.expired) return;
     this.counts.expired++;
     const successor = this.tunnels.get(tunnel.selector) !== tunnel;
-    this.hooks.record(tunnel.gateway, { kind: "expired", trigger, outboundSpi: tunnel.outbound.parameters.spi, inboundSpi: tunnel.inbound.parameters.spi, successor, rekeying: !successor && tunnel.rekeying });
+    this.hooks.record(tunnel.gateway, { kind: "expired", trigger, outboundSpi: tunnel.outbound.parameters.spi, inboundSpi: tunnel.inbound.parameters.spi, successor, rekeying: !successor && tunnel.rekeyUnderWay });
     this.end(tunnel, tunnel);
   }
 
@@ -160,7 +166,7 @@ export class IkeSaKeeper {
       this.intermediate.spd.trap(tunnel.outbound);
       // A rekey under way already negotiates the tunnel: a packet at its trap starts no second Quick Mode (it made two pairs for one tunnel).
       const trapped = { gateway: tunnel.gateway, session: tunnel.session, selector: tunnel.selector };
-      (tunnel.rekeying ? this.rekeyingEnded : this.trapped).set(selectorKey(tunnel.selector), trapped);
+      (tunnel.rekeyUnderWay ? this.rekeyingEnded : this.trapped).set(selectorKey(tunnel.selector), trapped);
     }
     this.hooks.process(`delete_${tunnel.outbound.parameters.spi.toString(16)}`, function* (this: IkeSaKeeper) {
       yield* this.intermediate.deleteSa(tunnel.outbound);

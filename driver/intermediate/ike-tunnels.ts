@@ -13,7 +13,10 @@ export interface IkeTunnel {
   outboundBytes: number;
   inboundBytes: number;
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
+  /** A rekey was asked for (its lifetime's soft limit came). */
   rekeying: boolean;
+  /** The rekey's Quick Mode has started and not failed: it, not a packet at the trap, negotiates the tunnel should the pair end first. */
+  rekeyUnderWay: boolean;
   /** Ended: expired, deleted by the gateway, or retired after a rekey. */
   expired: boolean;
 }
