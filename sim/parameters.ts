@@ -34,12 +34,18 @@ export const param = {
   cycles: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "cycles", minimum: 0, ...bounds }),
   bytes: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "bytes", minimum: 0, ...bounds }),
   picoseconds: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "integer", defaultValue, description, unit: "ps", minimum: 0, ...bounds }),
+  /** A time in µs the kernel holds in picoseconds: refused at the start, not when the model first schedules it, unless it is whole picoseconds. */
+  microseconds: (defaultValue: number, description: string, bounds: NumberBounds = {}): ParameterSpec<number> => ({ kind: "number", defaultValue, description, unit: "µs", minimum: 0, check: wholePicoseconds, ...bounds }),
   megahertz: (defaultValue: number, description: string): ParameterSpec<number> => ({ kind: "number", defaultValue, description, unit: "MHz", minimum: 1 }),
   /** The frequency of a clock domain, whose period must be whole picoseconds (and at least 2). */
   clockMegahertz: (defaultValue: number, description: string): ParameterSpec<number> => ({ kind: "number", defaultValue, description, unit: "MHz", minimum: 1, check: wholePeriod }),
   boolean: (defaultValue: boolean, description: string): ParameterSpec<boolean> => ({ kind: "boolean", defaultValue, description }),
   choice: <const C extends string>(defaultValue: C, choices: readonly C[], description: string): ParameterSpec<C> => ({ kind: "choice", defaultValue, description, choices }),
 };
+
+function wholePicoseconds(microseconds: number): string | null {
+  return Math.abs(microseconds * 1e6 - Math.round(microseconds * 1e6)) <= 1e-6 ? null : "a whole number of picoseconds (at most six decimals)";
+}
 
 function wholePeriod(megahertz: number): string | null {
   const period = 1e6 / megahertz;

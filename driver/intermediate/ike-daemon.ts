@@ -34,6 +34,9 @@ export interface IkePeerConfig {
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
 }
 
+/** The longest an exchange may go on retransmitting, ps: 1000 s. */
+const MAXIMUM_RETRANSMIT_SPAN = 1e15;
+
 type Trapped = NonNullable<ReturnType<IkeSaKeeper["takeTrapped"]>>;
 type Work =
   | { readonly kind: "datagram"; readonly datagram: IkeDatagram; readonly trafficClass: number }
@@ -52,11 +55,11 @@ type Work =
 export class IkeDaemon extends Component {
   readonly params = this.parameters({
     ...ikeCostParameters,
-    retransmitMicroseconds: param.number(2000, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1, unit: "µs" }),
+    retransmitMicroseconds: param.microseconds(2000, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1 }),
     retransmitLimit: param.integer(3, "Retransmissions of an IKE request before the exchange fails", { minimum: 0 }),
     retransmitBackoff: param.number(1.8, "Factor each wait for a reply grows by, retransmission after retransmission (strongSwan's retransmit_base)", { minimum: 1, maximum: 4 }),
     softLifetimePercent: param.integer(80, "Share of an SA's lifetime (seconds or kilobytes) after which the daemon rekeys it", { minimum: 1, maximum: 100, unit: "%" }),
-    rekeyGraceMicroseconds: param.number(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way once the gateway sends under the new one", { minimum: 0, unit: "µs" }),
+    rekeyGraceMicroseconds: param.microseconds(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way once the gateway sends under the new one"),
   });
   readonly drops = new DropCounter<IkeDropReason | "UNKNOWN_PEER">();
   readonly timeline: IkeTimelineEntry[] = [];
@@ -76,6 +79,11 @@ export class IkeDaemon extends Component {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
+    // The scenario gives a bring-up three times an exchange's whole retransmission time: beyond 1000 s it is no run's, and soon no time the kernel holds.
+    const span = retransmitSpan(this.retransmit);
+    if (!(span <= MAXIMUM_RETRANSMIT_SPAN)) {
+      this.misfitParameter("retransmitLimit", `with ${this.path}.retransmitMicroseconds ${this.params.retransmitMicroseconds} and retransmitBackoff ${this.params.retransmitBackoff}, an exchange would retransmit for ${(span / 1e12).toPrecision(3)} s in all: at most 1000 s`);
+    }
   }
 
   /** The daemon's own address and identity, and the gateways it answers; before the run (it makes their waveform signals). */
