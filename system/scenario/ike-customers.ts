@@ -188,7 +188,12 @@ export class IkeCustomers {
   /** How many of a customer's tunnels came up through their first Quick Mode, of how many, and how many have SAs at the end. */
   tunnels(name: string): { up: number; of: number; upAtEnd: number } {
     const gateway = [...this.gateways.values()].find((each) => each.name === name);
-    return { up: this.tunnelsUp.get(name) ?? 0, of: this.pending.find((pending) => pending.customer.name === name)?.tunnels.length ?? 0, upAtEnd: gateway?.tunnelsOpen ?? 0 };
+    const hostTunnels = this.system.driver.intermediate.ike.keeper.tunnels;
+    const hostSendsUnder = (spi: number) => {
+      const tunnel = hostTunnels.byOutboundSpi(spi);
+      return tunnel !== undefined && hostTunnels.get(tunnel.selector) === tunnel;
+    };
+    return { up: this.tunnelsUp.get(name) ?? 0, of: this.pending.find((pending) => pending.customer.name === name)?.tunnels.length ?? 0, upAtEnd: gateway?.tunnelsOpen(hostSendsUnder) ?? 0 };
   }
 
   /** A signal's value changes only when its phase commits: readiness is counted here, the signal shows it. */

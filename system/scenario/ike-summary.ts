@@ -31,7 +31,7 @@ export interface IkeSummary {
     readonly quickModeFailures: number;
     /** Informational Deletes it sent (the host's timeline has those it received; the others the link lost). */
     readonly deletes: number;
-    /** Its tunnels that came up through their first Quick Mode, of how many; and those with SAs when the run ended (a Delete or an expiry not followed by a new Quick Mode takes one down). */
+    /** Its tunnels that came up through their first Quick Mode, of how many; and those with SAs at both ends when the run ended (a Delete or an expiry not followed by a new Quick Mode takes one down). */
     readonly tunnels: { readonly up: number; readonly of: number; readonly upAtEnd: number };
     /** When the bring-up limit gave it up (µs), or null. */
     readonly givenUpMicroseconds: number | null;
@@ -84,7 +84,9 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
       ...(hostQuickModeFailures.length > 0 ? [`${count(hostQuickModeFailures.length, "Quick Mode")} failed at the host: ${[...new Set(hostQuickModeFailures)].join(", ")}`] : []),
       ...(gateway.quickModeFailures > 0 ? [`${count(gateway.quickModeFailures, "Quick Mode")} failed at the gateway`] : []),
     ];
-    const down = gateway.tunnels.upAtEnd < gateway.tunnels.up ? [`${gateway.tunnels.upAtEnd} still up at the end`] : [];
+    // A tunnel whose first Quick Mode failed may come up later, through a packet at its trap: more may be up at the end than came up at first.
+    const { up: cameUp, upAtEnd } = gateway.tunnels;
+    const down = upAtEnd !== cameUp ? [`${upAtEnd} ${upAtEnd < cameUp ? "still " : ""}up at the end`] : [];
     const remarks = [...quickModeFailures, ...down];
     const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${remarks.length > 0 ? ` (${remarks.join("; ")})` : ""}`;
     const givenUp = gateway.givenUpMicroseconds !== null ? `; GIVEN UP at ${gateway.givenUpMicroseconds} µs, the bring-up limit: its traffic started without it` : "";

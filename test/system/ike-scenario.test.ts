@@ -384,3 +384,14 @@ describe("short lifetimes: every tunnel keeps being negotiated, once per need (f
     expect(acquiresDuringRekeys(summary.ike!.timeline)).toEqual([]);
   }, 60_000);
 });
+
+test.each([
+  [2, 0.3],
+  [1, 0.6],
+])("seed %i, IKE loss %f: a tunnel counts as up at the end only with SAs at both ends (the gateway's pairs were counted, two of them never installed by the host)", (seed, ikeLossProbability) => {
+  const { summary, design } = runScenario(defaultScenario({ seed, "faults.ikeLossProbability": ikeLossProbability, durationMicroseconds: 1, "outputs.waveform": false }), { directory: null });
+  const hostTunnels = design.top.driver.intermediate.sadb.all().filter((sa) => sa.direction === "outbound").length;
+  const upAtEnd = summary.ike!.gateways.map((gateway) => gateway.tunnels.upAtEnd);
+  // No Delete was lost here, so each end holds the same tunnels.
+  expect(upAtEnd.reduce((sum, count) => sum + count, 0)).toBe(hostTunnels);
+}, 60_000);
