@@ -255,12 +255,21 @@ export function checkScenario(value: unknown, source = new SourceMap("scenario",
   return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...silentStreams(parsed.data!, source)] };
 }
 
-/** Streams whose gap is longer than the traffic: a constant one sends no packet, a Poisson one likely none. */
+/**
+ * Streams that send no packet: a constant one whose gap, in the picoseconds the run counts, is
+ * longer than the traffic; a Poisson one whose mean gap makes none more likely than not (no
+ * arrival in the traffic's time T has the chance e^(-T/gap)). Streams given by load are not judged.
+ */
 function silentStreams(scenario: Scenario, source: SourceMap): string[] {
+  const picoseconds = (microseconds: number) => Math.round(microseconds * 1e6);
+  const traffic = picoseconds(scenario.durationMicroseconds);
   return scenario.traffic.flatMap((stream, index) => {
-    if (stream.gapMicroseconds === undefined || stream.gapMicroseconds <= scenario.durationMicroseconds) return [];
-    const sends = stream.pattern === "constant" ? "it sends no packet" : "it likely sends none";
-    return [source.at(["traffic", index, "gapMicroseconds"], `warning: traffic[${index}] '${stream.name}': its gap of ${stream.gapMicroseconds} µs is longer than the traffic's ${scenario.durationMicroseconds} µs: ${sends}`)];
+    if (stream.gapMicroseconds === undefined) return [];
+    const gap = picoseconds(stream.gapMicroseconds);
+    const none = Math.exp(-traffic / gap);
+    if (stream.pattern === "constant" ? gap <= traffic : none <= 0.5) return [];
+    const sends = stream.pattern === "constant" ? "it sends no packet" : `it sends none with a chance of ${Math.round(none * 100)}%`;
+    return [source.at(["traffic", index, "gapMicroseconds"], `warning: traffic[${index}] '${stream.name}': its ${stream.pattern === "constant" ? "gap" : "mean gap"} of ${stream.gapMicroseconds} µs is longer than the traffic's ${scenario.durationMicroseconds} µs: ${sends}`)];
   });
 }
 

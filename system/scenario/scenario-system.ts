@@ -31,6 +31,8 @@ export const LoadedScenarioToken = Symbol("LoadedScenario");
 const MINIMUM_SAMPLE_INTERVAL = 100_000;
 /** Readings a run keeps, per sample asked over its traffic, before the grid coarsens: room for an IKE bring-up and a drain of several times the traffic (the default scenario runs 2.6 times its traffic). */
 const READINGS_PER_SAMPLE = 10;
+/** How long after a fault's end (a replayed copy on the line, an interrupt storm) the run waits for what it caused to reach the host. */
+const INJECTION_SETTLE = 20_000_000;
 /** The stream index a packet's payload starts with: four bytes, so that any number of streams a scenario can hold never alias. */
 const STREAM_TAG_BYTES = 4;
 
@@ -183,7 +185,7 @@ export class ScenarioTraffic extends Component {
     const { nic, driver } = this.system;
     return (
       now >= this.trafficEnd &&
-      now >= this.lastInjection + us(20) &&
+      now >= this.lastInjection + INJECTION_SETTLE &&
       this.flows.every((flow) => flow.undelivered === 0) &&
       (this.ikeCustomers?.quiet ?? true) &&
       nic.statistics.rxPackets.reduce((sum, count) => sum + count, 0) === driver.base.statistics.rxFrames &&
@@ -266,8 +268,18 @@ export class ScenarioTraffic extends Component {
       const end = this.kernel.now + us(this.faultRandom.integer(2, 20));
       this.system.nic.interrupts.storm(end);
       // The run goes on past the storm, until the host has handled what it raised.
-      this.lastInjection = Math.max(this.lastInjection, end);
+      this.injectedUntil(end);
     }
+  }
+
+  /**
+   * A fault lasts until `time`: the run goes on 20 µs past it, and has a timestep there, so that it
+   * ends there when nothing else is under way, not at whatever comes next (a sample).
+   */
+  private injectedUntil(time: number): void {
+    if (time <= this.lastInjection) return;
+    this.lastInjection = time;
+    this.kernel.schedule(time + INJECTION_SETTLE - this.kernel.now, `${this.path}.injection_settled`, () => {});
   }
 
   /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
@@ -284,10 +296,10 @@ export class ScenarioTraffic extends Component {
       this.scoreboard?.drops.replayed(identity);
       this.injectedReplays++;
       const after = us(random.integer(1, 20));
-      this.lastInjection = Math.max(this.lastInjection, this.kernel.now + after);
+      this.injectedUntil(this.kernel.now + after);
       this.kernel.schedule(after, `${this.path}.replay`, () => {
         // It leaves when the gateway's line is free: wait for that, not for when it was queued.
-        this.lastInjection = Math.max(this.lastInjection, this.system.peer.send(replay));
+        this.injectedUntil(this.system.peer.send(replay));
       });
     }
     this.system.peer.send(frame);

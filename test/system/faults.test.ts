@@ -52,6 +52,11 @@ describe("faults mid-flight", () => {
     expect(summary.driver.polls).toBeGreaterThan(0);
   });
 
+  test("a run whose storms outlast its traffic ends where they have settled, whatever the sample interval (it ended at the next sample)", () => {
+    const ends = [10, 10_000].map((samples) => runScenario(checkScenario({ ...scenario({ interruptStorms: 3 }), durationMicroseconds: 1, outputs: { waveform: false, pcap: false, html: false, samples } }), { directory: null }).summary.simulatedMicroseconds);
+    expect(ends[0]).toBe(ends[1]);
+  });
+
   test("rekeys: the new SAs carry the traffic from then on, and the ring monitor and scoreboards find nothing wrong", () => {
     const { summary, design } = run({ rekeys: 2 });
     expect(summary.violations).toEqual([]);
