@@ -110,6 +110,11 @@ export class Kernel implements ProcessScheduler, EventHost {
     return this.started;
   }
 
+  /** A run threw: the simulation cannot go on, and its waveform ends where it failed. */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
   // ---- registration (before the first run) ----
 
   signal(path: string, width: number, options?: SignalOptions): Signal {
@@ -239,7 +244,13 @@ export class Kernel implements ProcessScheduler, EventHost {
       this.tracer?.close(this.now);
       throw this.failure;
     }
-    this.tracer?.sync(this.now);
+    try {
+      this.tracer?.sync(this.now);
+    } catch (error) {
+      // A waveform that cannot be written (a full disk) ends the simulation as a failure inside the run would: it cannot go on recording.
+      this.failure = error instanceof SimulationError ? error : new SimulationError(`internal error at ${formatTime(this.now)}: ${String(error)}`, { cause: error });
+      throw this.failure;
+    }
     return reason === "stopped" ? { reason, time: this.now, message: this.stopMessage! } : { reason, time: this.now };
   }
 

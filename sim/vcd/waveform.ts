@@ -35,6 +35,8 @@ export function recordWaveform(
   const closeDump = (): void => {
     if (closed) return;
     closed = true;
+    // A failed run closed the dump where it failed: cut off, not complete.
+    if (kernel.failed) return;
     tracer.runFinished();
     kernel.close();
     names.written(vcd);

@@ -101,16 +101,18 @@ export class ServedRun {
   private finishFiles(ending: ServeEnding): ServedRunResult {
     const { kernel } = this.design;
     const files: string[] = [];
-    const interrupted = ending.kind === "interrupted";
+    // Stopped between two messages, or the model failed (a file that could not be written as the run went among the causes): the files keep their temporary names.
+    const unfinished = ending.kind === "interrupted" || kernel.failed;
     let summary: ReturnType<typeof serveSummary> | null = null;
-    // The client has left (or the server was stopped between two messages): a failure from here is in writing the files.
-    if (!interrupted) this.files?.simulationFinished(describeEnding(ending));
+    // The client has left: a failure from here is in writing the files.
+    if (!unfinished) this.files?.simulationFinished(describeEnding(ending));
     // Every file's writing, the translate filters' too: a failure is said with the files left and their state, as a failed run's are, never as an exception from the socket's end.
     try {
       // The capture and the dump, streamed as the run went, are complete now: closed first, so that a failure writing the others does not call them cut off,
       // and each whatever the other's closing does.
       const waveform = this.waveform;
-      eachAttempted([() => this.capture?.close(), () => (waveform ? waveform.closeDump() : kernel.close())]);
+      // Stopped between two messages, they are whole as far as they go; after the model failed, cut off where it did.
+      eachAttempted([() => (kernel.failed ? this.capture?.writer.close() : this.capture?.close()), () => (waveform ? waveform.closeDump() : kernel.close())]);
       if (waveform) {
         const written = waveform.finish();
         files.push(written.vcd, written.gtkw, ...written.filters);
@@ -126,13 +128,13 @@ export class ServedRun {
       if (this.base) files.push(`${this.base}.summary.json`);
       summary = serveSummary(this, ending, files);
       if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
-      if (!interrupted) this.files?.commit();
+      if (!unfinished) this.files?.commit();
     } catch (error) {
       summary ??= serveSummary(this, ending, files);
       this.result = { summary, text: formatServeSummary(summary), files: this.files?.renamedFiles ?? [], left: this.left(), failure: error instanceof Error ? error.message : String(error), extent: this.files?.extent };
       return this.result;
     }
-    this.result = { summary, text: formatServeSummary(summary), files: interrupted ? [] : files, left: interrupted ? this.left() : [] };
+    this.result = { summary, text: formatServeSummary(summary), files: unfinished ? [] : files, left: unfinished ? this.left() : [] };
     return this.result;
   }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -10,6 +10,7 @@ import { sequencedFrame } from "../../sim/packet/test-frames.js";
 import { encodeMessage, type Message } from "../../system/serve/protocol-codec.js";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig, ServedRun } from "../../system/serve/served-run.js";
 import { filterPlaces } from "../../sim/vcd/waveform.js";
+import { describeLeftFiles } from "../../sim/output-files.js";
 import { serveOnSocket, serveOnStreams } from "../../system/serve/server.js";
 import { StopRequest } from "../../system/serve/stop-request.js";
 import { requireTool } from "../support/tools.js";
@@ -167,4 +168,19 @@ describe("a wait without a limit (WAIT_FOREVER, or any duration from 2^53 ps) is
     client.sendBytes(send);
     expect(client.result?.summary.ending).toMatchObject({ kind: "protocol-error", error: "BAD_VALUE", message: "PEER_SEND.gap_ps: beyond 2^53" });
   });
+});
+
+test.runIf(existsSync("/dev/full"))("the dump cannot be written as the run goes (a full disk): the model fails, the run did not finish, and the capture is cut off where it did (it was called finished, its files complete)", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-full-"));
+  symlinkSync("/dev/full", join(directory, "full.vcd.partial"));
+  const client = new LoopbackClient({ name: "full", parameters: { "top.nic.queues": 1 }, directory, waveform: true, pcap: true });
+  client.hello();
+  client.send("WAIT", { duration_ps: 2_000_000 });
+  const result = client.result!;
+  expect(result.summary.ending.kind).toBe("simulation-error");
+  expect(result.extent?.simulationFinished ?? false).toBe(false);
+  const left = new Map(result.left.map((file) => [file.path, file.state]));
+  expect(left.get(join(directory, "full.pcap.partial"))).toBe("partial");
+  expect(existsSync(join(directory, "full.pcap"))).toBe(false);
+  expect(describeLeftFiles(result.left, [], result.extent)).toMatch(/^The run did not finish/);
 });
