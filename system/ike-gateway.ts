@@ -78,10 +78,16 @@ export class IkeGateway {
     this.node = peerNode({ identity: config.identity, preSharedKey: config.preSharedKey, random, allocateSpi: () => this.allocateSpi(random), espLifetime: config.lifetime, retransmit: config.retransmit });
   }
 
-  /** Its CPU is still working on a step whose messages it has not yet sent (a Delete, an answer). */
+  /** Its CPU is still working on a step whose messages it has not yet sent (a Delete, an answer), or an exchange it started waits for the host's reply. */
   get busy(): boolean {
-    return this.kernel.now < this.busyUntil;
+    return this.kernel.now < this.busyUntil || this.node.awaitingReply;
   }
+
+  /** Messages from the host that reached its port, the ones the link then lost among them: the host's sent, once none is on its way. */
+  get messagesArrived(): number {
+    return this.arrived;
+  }
+  private arrived = 0;
 
   /** Phase 1 to the host. */
   start(): void {
@@ -90,6 +96,7 @@ export class IkeGateway {
 
   /** An ISAKMP message from the host (the caller has matched its destination to this gateway). */
   receive(datagram: IkeDatagram): void {
+    this.arrived++;
     if (this.lost()) return;
     this.counts.received++;
     this.handle((now) => this.node.receive(formatIpv4(datagram.source), datagram.message, now));

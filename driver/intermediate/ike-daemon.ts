@@ -132,6 +132,11 @@ export class IkeDaemon extends Component {
   get busy(): boolean {
     return this.handling > 0 || [...this.peers.values()].some((peer) => peer.work.length > 0);
   }
+
+  /** Whether an exchange the host started (a rekey, an acquire) waits for a gateway's reply. */
+  get awaitingReply(): boolean {
+    return [...this.peers.values()].some((peer) => peer.node.awaitingReply);
+  }
   private handling = 0;
 
   /** Whether a scenario gave the daemon gateways to answer. */

@@ -98,6 +98,14 @@ export class IkeNode {
     return earliest;
   }
 
+  /** Whether an exchange this node started waits for a reply (it will resend, or fail at its limit). */
+  get awaitingReply(): boolean {
+    for (const session of this.byId.values()) {
+      for (const record of [session.phase1, ...[...session.quickModes.values()].map((exchange) => exchange.record)]) if (record.timer?.kind === "retransmit") return true;
+    }
+    return false;
+  }
+
   sessionInfo(session: IkeSessionId): IkeSessionInfo | null {
     const found = this.byId.get(session);
     return found === undefined ? null : { id: found.id, role: found.role, mode: found.mode, peerAddress: found.peerAddress, state: found.state };

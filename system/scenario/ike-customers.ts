@@ -113,14 +113,17 @@ export class IkeCustomers {
   }
 
   /**
-   * Whether no IKE message is on its way into the host: every one the gateways sent has been taken
-   * by the daemon, and the daemon has nothing left to handle (a retransmission timer may still run).
+   * Whether IKE is at rest: no message on its way either way (every one the gateways sent taken by
+   * the daemon, every one the host sent arrived at its gateway or lost there), neither end working
+   * on one, and no exchange waiting for a reply (a responder's wait for a retransmission may run).
    */
   get quiet(): boolean {
     const daemon = this.system.driver.intermediate.ike;
     const gateways = [...this.gateways.values()];
     const sent = gateways.reduce((sum, gateway) => sum + gateway.counts.sent, 0);
-    return sent === daemon.counts.received && !daemon.busy && !gateways.some((gateway) => gateway.busy);
+    const arrived = gateways.reduce((sum, gateway) => sum + gateway.messagesArrived, 0);
+    // Each way: nothing on its way; and no exchange waits for a reply (a rekey's QM1 lost is resent, or fails, before the run ends).
+    return sent === daemon.counts.received && daemon.counts.sent === arrived && !daemon.busy && !daemon.awaitingReply && !gateways.some((gateway) => gateway.busy);
   }
 
   get customers(): number {

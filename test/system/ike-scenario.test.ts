@@ -395,3 +395,28 @@ test.each([
   // No Delete was lost here, so each end holds the same tunnels.
   expect(upAtEnd.reduce((sum, count) => sum + count, 0)).toBe(hostTunnels);
 }, 60_000);
+
+describe("a run ends with IKE at rest (from a third new user's check)", () => {
+  test("a rekey started near the traffic's end is answered before the run ends (the run ended with its QM1 on its way: sent by the host, never received)", () => {
+    const { summary } = runScenario(defaultScenario({ durationMicroseconds: 300, "customers.1.ike.lifetimeKilobytes": 200, "outputs.waveform": false }), { directory: null });
+    const timeline = summary.ike!.timeline;
+    const lastStart = timeline.filter((entry) => entry.kind === "rekey-started").at(-1)!;
+    expect(lastStart).toBeDefined();
+    expect(timeline.some((entry) => entry.gateway === lastStart.gateway && entry.kind === "quick-mode-up" && entry.microseconds > lastStart.microseconds)).toBe(true);
+    const arrived = summary.ike!.gateways.reduce((sum, gateway) => sum + gateway.received + gateway.lost, 0);
+    expect(arrived).toBeGreaterThanOrEqual(summary.ike!.host.sent);
+    for (const gateway of summary.ike!.gateways) expect(gateway.tunnels.upAtEnd, gateway.name).toBe(gateway.tunnels.of);
+  }, 60_000);
+
+  test("with IKE loss, every Quick Mode the host started is answered or has failed when the run ends, which is still a success (rekeys waiting 2 ms for a retransmission were cut off)", () => {
+    const { summary } = runScenario(defaultScenario({ durationMicroseconds: 300, "customers.1.ike.lifetimeKilobytes": 20, "faults.ikeLossProbability": 0.3, "outputs.waveform": false }), { directory: null });
+    expect(summary.ending.kind).toBe("accounted");
+    const timeline = summary.ike!.timeline;
+    for (const gateway of summary.ike!.gateways) {
+      const own = timeline.filter((entry) => entry.gateway === gateway.name);
+      const started = own.filter((entry) => entry.kind === "rekey-started" || entry.kind === "acquire").length;
+      const ended = own.filter((entry) => (entry.kind === "quick-mode-up" && !entry.text.startsWith("Quick Mode up (")) || entry.kind === "quick-mode-failed").length;
+      expect(ended, gateway.name).toBeGreaterThanOrEqual(started);
+    }
+  }, 60_000);
+});
