@@ -15,7 +15,8 @@ export function isSecretPath(path: string): boolean {
   const last = field.toLowerCase().replace(/[_-]/g, "");
   if (/key$|psk|secret|pass|preshared/.test(last)) return true;
   // Under a customer's ike, a field the schema does not have is a misspelling of something; it may be the key (pwd, token).
-  return /(^|\.)ike\.[^.]+$/.test(path) && !IKE_FIELDS.includes(field);
+  // Only a customer's: the host daemon's ike (driver.intermediate.ike) has parameters, not keys.
+  return /^customers\.\d+\.ike\.[^.]+$/.test(path) && !IKE_FIELDS.includes(field);
 }
 
 const IKE_FIELDS = schemaFields(["customers", 0, "ike"]);

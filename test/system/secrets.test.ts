@@ -101,6 +101,8 @@ describe("pre-shared keys stay where the user gave them", () => {
     expect(redactArguments("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKey:ka-secret' is invalid.")).toBe("error: option '--set <path=value>' argument '…' is invalid.");
     expect(redactArguments("error: option '--seed <n>' argument 'abc' is invalid.")).toBe("error: option '--seed <n>' argument 'abc' is invalid.");
     expect(redactSecrets({ "customers.0.ike.passphrase": "K6", "customers.0.ike.pwd": "K7", "customers.1.ike": { mode: "main", token: "K8" }, "customers.0.ike.mode": "main" })).toEqual({ "customers.0.ike.passphrase": "<secret>", "customers.0.ike.pwd": "<secret>", "customers.1.ike": { mode: "main", token: "<secret>" }, "customers.0.ike.mode": "main" });
+    // The host daemon's ike holds parameters, not keys: a sweep over them shows their values (every one was <secret>, and shards over different values matched).
+    expect(redactSecrets({ "driver.intermediate.ike.retransmitLimit": 2, "driver.intermediate.ike.retransmitMicroseconds": 150 })).toEqual({ "driver.intermediate.ike.retransmitLimit": 2, "driver.intermediate.ike.retransmitMicroseconds": 150 });
   });
 
   test("a sweep's advice on its axes shows no key, and a path=value given where the scenario file goes is not echoed", async () => {
