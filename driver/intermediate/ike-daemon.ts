@@ -34,8 +34,8 @@ export interface IkePeerConfig {
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
 }
 
-/** The longest an exchange may go on retransmitting, ps: 1000 s. */
-const MAXIMUM_RETRANSMIT_SPAN = 1e15;
+/** The longest an exchange may go on retransmitting, ps: 1 s (a run steps through a bring-up a µs at a time). */
+const MAXIMUM_RETRANSMIT_SPAN = 1e12;
 
 type Trapped = NonNullable<ReturnType<IkeSaKeeper["takeTrapped"]>>;
 type Work =
@@ -55,11 +55,11 @@ type Work =
 export class IkeDaemon extends Component {
   readonly params = this.parameters({
     ...ikeCostParameters,
-    retransmitMicroseconds: param.microseconds(2000, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1 }),
+    retransmitMicroseconds: param.microseconds(2000, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1, maximum: 1_000_000 }),
     retransmitLimit: param.integer(3, "Retransmissions of an IKE request before the exchange fails", { minimum: 0 }),
     retransmitBackoff: param.number(1.8, "Factor each wait for a reply grows by, retransmission after retransmission (strongSwan's retransmit_base)", { minimum: 1, maximum: 4 }),
     softLifetimePercent: param.integer(80, "Share of an SA's lifetime (seconds or kilobytes) after which the daemon rekeys it", { minimum: 1, maximum: 100, unit: "%" }),
-    rekeyGraceMicroseconds: param.microseconds(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way once the gateway sends under the new one"),
+    rekeyGraceMicroseconds: param.microseconds(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way once the gateway sends under the new one", { maximum: 1_000_000 }),
   });
   readonly drops = new DropCounter<IkeDropReason | "UNKNOWN_PEER">();
   readonly timeline: IkeTimelineEntry[] = [];
@@ -79,10 +79,10 @@ export class IkeDaemon extends Component {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
-    // The scenario gives a bring-up three times an exchange's whole retransmission time: beyond 1000 s it is no run's, and soon no time the kernel holds.
+    // The scenario gives a bring-up three times an exchange's whole retransmission time, which a run steps through a µs at a time: beyond 1 s it takes minutes.
     const span = retransmitSpan(this.retransmit);
     if (!(span <= MAXIMUM_RETRANSMIT_SPAN)) {
-      this.misfitParameter("retransmitLimit", `with ${this.path}.retransmitMicroseconds ${this.params.retransmitMicroseconds} and retransmitBackoff ${this.params.retransmitBackoff}, an exchange would retransmit for ${(span / 1e12).toPrecision(3)} s in all: at most 1000 s`);
+      this.misfitParameter("retransmitLimit", `with ${this.path}.retransmitMicroseconds ${this.params.retransmitMicroseconds} and retransmitBackoff ${this.params.retransmitBackoff}, an exchange would retransmit for ${(span / 1e12).toPrecision(3)} s in all: at most 1 s`);
     }
   }
 
