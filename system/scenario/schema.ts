@@ -158,8 +158,9 @@ export const scenarioSchema = z.strictObject({
       /** What the waveform holds: scope patterns (`*` within a name, `**` across levels) and a window in µs. */
       waveformScopes: waveformPatterns.waveformScopes.optional(),
       waveformExclude: waveformPatterns.waveformExclude.optional(),
-      waveformFromMicroseconds: z.number().min(0).optional(),
-      waveformToMicroseconds: z.number().gt(0).refine(atLeastOnePicosecond, "expected at least 0.000001 (1 ps)").optional(),
+      // At most 1000 s: no run is longer, and beyond it a time in ps passes what a double holds exactly.
+      waveformFromMicroseconds: z.number().min(0).max(1e9).optional(),
+      waveformToMicroseconds: z.number().gt(0).max(1e9).refine(atLeastOnePicosecond, "expected at least 0.000001 (1 ps)").optional(),
       pcap: z.boolean().default(true),
       html: z.boolean().default(true),
       /** The run's SA accesses (`<name>.sa-trace.jsonl`, one record per packet) for `nicsim policy-eval --trace`. */

@@ -189,6 +189,8 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50.0000001"))).toEqual(["s.yaml:2:1: durationMicroseconds = 50.0000001: expected a whole number of picoseconds (at most six decimals)"]);
     // Too large for picoseconds in a double is too long, said once (it was also "not a whole number of picoseconds").
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1e308"))).toEqual(["s.yaml:2:1: durationMicroseconds = 1e+308: expected at most 1000000"]);
+    // A waveform window past 1000 s is refused at its field (1e12 µs was an internal error in ps from the recorder, naming no field).
+    expect(problems(`${VALID}outputs:\n  waveformFromMicroseconds: 1e12\n`)).toEqual([expect.stringMatching(/^s\.yaml:\d+:3: outputs\.waveformFromMicroseconds = 1000000000000: expected at most 1000000000$/)]);
     // YAML's infinities (1e400 reads as one) are said as such, not as no number at all; below a picosecond is said once, not also "not whole".
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1e400"))).toEqual(["s.yaml:2:1: durationMicroseconds = Infinity: beyond what a double holds (about 1.8e308): expected a finite number"]);
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: -.inf"))).toEqual(["s.yaml:2:1: durationMicroseconds = -Infinity: beyond what a double holds (about 1.8e308): expected a finite number"]);
