@@ -126,11 +126,12 @@ export class ServedRun {
         }
       }
       if (this.base) files.push(`${this.base}.summary.json`);
-      summary = serveSummary(this, ending, files);
+      // Files left under temporary names are named by the listing of files left, not here by names they never got.
+      summary = serveSummary(this, ending, unfinished ? [] : files);
       if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
       if (!unfinished) this.files?.commit();
     } catch (error) {
-      summary ??= serveSummary(this, ending, files);
+      summary ??= serveSummary(this, ending, []);
       this.result = { summary, text: formatServeSummary(summary), files: this.files?.renamedFiles ?? [], left: this.left(), failure: error instanceof Error ? error.message : String(error), extent: this.files?.extent };
       return this.result;
     }
