@@ -8,19 +8,8 @@ import { type AnySignal, Signal, type SignalOptions, WideSignal, MAX_NUMBER_WIDT
 import { type EventHost, SimEvent } from "./sim-event.js";
 import { type KernelStatistics, newKernelStatistics } from "./kernel-statistics.js";
 import { formatTime } from "./time.js";
+import type { KernelTracer } from "./kernel-tracer.js";
 
-/** Observer of committed changes: the VCD tracer implements it. */
-export interface KernelTracer {
-  /** Called once, at the start of the first run, after every signal is registered. */
-  start(kernel: Kernel): void;
-  /** A traced signal or event changed in the current timestep. */
-  touch(traceIndex: number): void;
-  /** Timestep `now` is complete; the kernel is about to move to `next` (or stop there). */
-  timestepDone(now: number, next: number): void;
-  /** Flush buffered output so the file on disk is valid up to `now`. */
-  sync(now: number): void;
-  close(now: number): void;
-}
 
 interface Wakeup extends QueueEntry {
   process: Process | null;
@@ -239,7 +228,7 @@ export class Kernel implements ProcessScheduler, EventHost {
         else if (options.stopWhen?.(this)) reason = "stop-condition";
       }
     } catch (error) {
-      this.failure = error instanceof SimulationError ? error : new SimulationError(`internal error at ${formatTime(this.now)}: ${String(error)}`, { cause: error });
+      this.failure = this.failureOf(error);
       this.tracer?.timestepDone(this.now, this.now);
       this.tracer?.close(this.now);
       throw this.failure;
@@ -248,10 +237,13 @@ export class Kernel implements ProcessScheduler, EventHost {
       this.tracer?.sync(this.now);
     } catch (error) {
       // A waveform that cannot be written (a full disk) ends the simulation as a failure inside the run would: it cannot go on recording.
-      this.failure = error instanceof SimulationError ? error : new SimulationError(`internal error at ${formatTime(this.now)}: ${String(error)}`, { cause: error });
-      throw this.failure;
+      throw (this.failure = this.failureOf(error));
     }
     return reason === "stopped" ? { reason, time: this.now, message: this.stopMessage! } : { reason, time: this.now };
+  }
+
+  private failureOf(error: unknown): SimulationError {
+    return error instanceof SimulationError ? error : new SimulationError(`internal error at ${formatTime(this.now)}: ${String(error)}`, { cause: error });
   }
 
   /** Finish the waveform (final timestamp) and release its file. */

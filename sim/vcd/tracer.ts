@@ -1,6 +1,7 @@
 import type { ClockDomain } from "../clock-domain.js";
 import type { EnumType } from "../enum-type.js";
-import type { Kernel, KernelTracer } from "../kernel.js";
+import type { Kernel } from "../kernel.js";
+import type { KernelTracer } from "../kernel-tracer.js";
 import type { AnySignal } from "../signal.js";
 import type { SimEvent } from "../sim-event.js";
 import { Activity } from "./activity.js";

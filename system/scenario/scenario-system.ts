@@ -22,7 +22,8 @@ import { Scoreboard } from "./scoreboard.js";
 import { type Direction, Flow } from "./flow.js";
 import { laneChooser } from "./spread.js";
 import { SaChanges, type TunnelSas } from "./sa-changes.js";
-import { DropAttribution, type PacketIdentity } from "./drop-attribution.js";
+import type { PacketIdentity } from "./drop-attribution.js";
+import { scenarioDropAttribution } from "./scenario-drop-attribution.js";
 
 export const LoadedScenarioToken = Symbol("LoadedScenario");
 
@@ -132,7 +133,7 @@ export class ScenarioTraffic extends Component {
       }.bind(this));
     }
     this.faults = scenario.faults;
-    if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system, this.dropAttribution());
+    if (scenario.checks) this.scoreboard = new Scoreboard(this.kernel, system, scenarioDropAttribution(system, this.espPeer, this.flowsOfStream, () => this.manualSas, this.container.resolve(AesGcmBackendToken), STREAM_TAG_BYTES));
     scenario.traffic.forEach((stream, index) => {
       const customer = byCustomer.get(stream.customer)!;
       const directions: Direction[] = stream.direction === "both" ? ["to-peer", "to-host"] : [stream.direction];
@@ -355,30 +356,6 @@ export class ScenarioTraffic extends Component {
   finishChecks(settled: boolean, quiet: boolean): void {
     if (!this.scoreboard || !quiet) return;
     this.scoreboard.finish(this.flows, settled);
-  }
-
-  /** Which packet each drop counted in the NIC, the intermediate driver or at the gateway took. */
-  private dropAttribution(): DropAttribution {
-    const attribution = new DropAttribution(
-      (streamIndex, direction) => this.flowsOfStream[streamIndex]?.[direction],
-      (packet) => {
-        const { trafficClass: stream, sequence } = packetSequence(packet, STREAM_TAG_BYTES);
-        return { stream, sequence };
-      },
-      // Searched where the keys are, not in a list made afresh for each drop.
-      (spi) => {
-        const ike = this.system.driver.intermediate.ike;
-        const bySpi = (captured: CapturedSa) => captured.sa.spi === spi;
-        return (this.manualSas.find(bySpi) ?? (ike.configured ? ike.keeper.captured.find(bySpi) : undefined))?.sa;
-      },
-      this.container.resolve(AesGcmBackendToken),
-      (address, length) => (this.system.memory.isMapped(address, length) ? this.system.memory.read(address, length) : null),
-    );
-    this.system.nic.statistics.drops.observers.push((reason, bytes) => attribution.dropped("nic", reason, bytes));
-    this.system.driver.base.drops.observers.push((reason, drop) => attribution.dropped("driver", reason, { frame: drop.bytes }));
-    this.system.driver.intermediate.drops.observers.push((reason, bytes) => attribution.dropped("intermediate", reason, bytes));
-    this.espPeer.drops.observers.push((reason, bytes) => attribution.dropped("gateway", reason, bytes));
-    return attribution;
   }
 
   /** Packets dropped with a counted reason: in the NIC, in the drivers, and at the gateway. */
