@@ -10,7 +10,6 @@ import { type KernelStatistics, newKernelStatistics } from "./kernel-statistics.
 import { formatTime } from "./time.js";
 import type { KernelTracer } from "./kernel-tracer.js";
 
-
 interface Wakeup extends QueueEntry {
   process: Process | null;
   value: unknown;

@@ -127,12 +127,12 @@ export class HostCpu extends Component {
     this.enqueue(job);
   }
 
-  /** Each core's busy time up to now (for utilisation). */
   /** No job runs on a core or waits for one. */
   get quiet(): boolean {
     return this.onCore.size === 0 && this.ready.length === 0;
   }
 
+  /** Each core's busy time up to now (for utilisation). */
   busy(): number[] {
     return this.cores.map((core) => core.busy(this.kernel.now));
   }

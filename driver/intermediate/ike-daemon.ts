@@ -291,7 +291,6 @@ export class IkeDaemon extends Component {
     this.showState(peer, "FAILED");
   }
 
-  /** A Quick Mode's SA pair, handed to the keeper with its tunnel's selector. */
   /** A Quick Mode this host started failed: an acquire's tunnel waits at its trap again; a rekey's, if its pair ended meanwhile. */
   private quickModeFailed(peer: Peer, messageId: number): void {
     const key = `${peer.config.name} ${messageId}`;
@@ -301,6 +300,7 @@ export class IkeDaemon extends Component {
     else if (started?.kind === "rekey") this.keeper.rekeyFailed(started.tunnel);
   }
 
+  /** A Quick Mode's SA pair, handed to the keeper with its tunnel's selector. */
   private quickModeUp(peer: Peer, action: Extract<IkeAction, { kind: "quick-mode-up" }>): void {
     let selector: TunnelSelector;
     try {

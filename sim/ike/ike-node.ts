@@ -90,20 +90,24 @@ export class IkeNode {
   /** The earliest time `expire` has something to do, or null. */
   nextDeadline(): number | null {
     let earliest: number | null = null;
-    for (const session of this.byId.values()) {
-      for (const record of [session.phase1, ...[...session.quickModes.values()].map((exchange) => exchange.record)]) {
-        if (record.timer !== null && (earliest === null || record.timer.deadline < earliest)) earliest = record.timer.deadline;
-      }
+    for (const record of this.records()) {
+      if (record.timer !== null && (earliest === null || record.timer.deadline < earliest)) earliest = record.timer.deadline;
     }
     return earliest;
   }
 
   /** Whether an exchange this node started waits for a reply (it will resend, or fail at its limit). */
   get awaitingReply(): boolean {
-    for (const session of this.byId.values()) {
-      for (const record of [session.phase1, ...[...session.quickModes.values()].map((exchange) => exchange.record)]) if (record.timer?.kind === "retransmit") return true;
-    }
+    for (const record of this.records()) if (record.timer?.kind === "retransmit") return true;
     return false;
+  }
+
+  /** Every exchange's record: each session's phase 1 and its Quick Modes. */
+  private *records(): Generator<ExchangeRecord> {
+    for (const session of this.byId.values()) {
+      yield session.phase1;
+      for (const exchange of session.quickModes.values()) yield exchange.record;
+    }
   }
 
   sessionInfo(session: IkeSessionId): IkeSessionInfo | null {

@@ -187,23 +187,8 @@ export class Sampler {
 
   /** Double the grid's interval: each two neighbouring readings, and the wire's bins, become one. */
   private coarsen(): void {
-    const readings = this.readings;
-    const joined = Math.ceil(readings.length / 2);
-    for (let index = 0; index < joined; index++) {
-      const first = readings[2 * index]!;
-      const second = readings[2 * index + 1];
-      readings[index] = second === undefined ? first : joinReadings(first, second);
-    }
-    readings.length = joined;
-    for (const bins of Object.values(this.wireBytes)) {
-      const pairs = Math.ceil(bins.length / 2);
-      for (let index = 0; index < pairs; index++) {
-        const first = bins[2 * index]!;
-        const second = bins[2 * index + 1];
-        bins[index] = second === undefined ? first : first.map((bytes, trafficClass) => bytes + second[trafficClass]!);
-      }
-      bins.length = pairs;
-    }
+    joinPairs(this.readings, joinReadings);
+    for (const bins of Object.values(this.wireBytes)) joinPairs(bins, (first, second) => first.map((bytes, trafficClass) => bytes + second[trafficClass]!));
     this.gridInterval *= 2;
   }
 
@@ -236,6 +221,16 @@ export class Sampler {
       };
     });
   }
+}
+
+/** Each two neighbouring items as one, in place (an odd last one stays as it is). */
+function joinPairs<T>(items: T[], join: (first: T, second: T) => T): void {
+  const pairs = Math.ceil(items.length / 2);
+  for (let index = 0; index < pairs; index++) {
+    const second = items[2 * index + 1];
+    items[index] = second === undefined ? items[2 * index]! : join(items[2 * index]!, second);
+  }
+  items.length = pairs;
 }
 
 /** Two neighbouring readings as one of their joined interval. */
