@@ -42,7 +42,7 @@ const GATEWAY_MEGAHERTZ = 2000;
  */
 export class IkeGateway {
   readonly drops = new DropCounter<IkeDropReason>();
-  /** Messages each way, those the link lost, and the Informational Deletes it sent (a fault). */
+  /** Messages each way (sent: every one, as the host counts; received: those the link delivered), those the link lost either way, and the Informational Deletes it sent (a fault). */
   readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0 };
   failed: string | null = null;
   /** Its phase 1 failed for good (the host may never have known: a lost or undecryptable message). */
@@ -88,6 +88,12 @@ export class IkeGateway {
     return this.arrived;
   }
   private arrived = 0;
+
+  /** Messages it sent that the link did not lose: the host's received, once none is on its way. */
+  get messagesDelivered(): number {
+    return this.delivered;
+  }
+  private delivered = 0;
 
   /** Phase 1 to the host. */
   start(): void {
@@ -219,8 +225,10 @@ export class IkeGateway {
   }
 
   private transmit(message: Uint8Array): void {
-    if (this.lost()) return;
+    // Counted as the host counts its own: every message sent, the ones the link then loses among them.
     this.counts.sent++;
+    if (this.lost()) return;
+    this.delivered++;
     // Best effort, as a gateway marks its IKE unless told otherwise: the host learns the class only from the identity (seed 001).
     this.peer.send(ikeFrame({ destination: HOST_MAC, source: PEER_MAC, sourceIp: this.config.address, destinationIp: this.config.hostAddress, dscp: 0, message }));
   }

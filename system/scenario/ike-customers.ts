@@ -120,7 +120,7 @@ export class IkeCustomers {
   get quiet(): boolean {
     const daemon = this.system.driver.intermediate.ike;
     const gateways = [...this.gateways.values()];
-    const sent = gateways.reduce((sum, gateway) => sum + gateway.counts.sent, 0);
+    const sent = gateways.reduce((sum, gateway) => sum + gateway.messagesDelivered, 0);
     const arrived = gateways.reduce((sum, gateway) => sum + gateway.messagesArrived, 0);
     // Each way: nothing on its way; and no exchange waits for a reply (a rekey's QM1 lost is resent, or fails, before the run ends).
     return sent === daemon.counts.received && daemon.counts.sent === arrived && !daemon.busy && !daemon.awaitingReply && !gateways.some((gateway) => gateway.busy);
