@@ -38,7 +38,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const shard = resolveShard(options, environment);
   const grid = sweepGrid(options.grid, options.set);
   for (const note of sweepAxesNotes(options.grid)) process.stderr.write(`nicsim sweep: note: ${note}\n`);
-  const scenarios = checkSweepPoints(file ?? null, grid, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)]);
+  const scenarios = checkSweepPoints(file ?? null, grid, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)], (warning) => process.stderr.write(`nicsim sweep: ${warning}\n`));
   const points = shard ? shardPoints(grid, shard) : grid;
   const out = options.out ?? defaultOut(shard);
   // Before the runs, so that a directory the results cannot go to is known at once.

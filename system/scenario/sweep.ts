@@ -51,8 +51,10 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
  * Load and build every point's scenario as its run will, so that a bad value stops the sweep before
  * any run, with every configuration's mistakes at once; the scenarios, in point order.
  */
-export function checkSweepPoints(file: string | null, points: readonly SweepPoint[], earlier: readonly string[] = []): Scenario[] {
+export function checkSweepPoints(file: string | null, points: readonly SweepPoint[], earlier: readonly string[] = [], warn: (warning: string) => void = () => {}): Scenario[] {
   const refused: Array<{ readonly point: SweepPoint; readonly problems: readonly string[] }> = [];
+  // What a run would print before its table (a stream that sends no packet), said once for the configurations that have it.
+  const warned: Array<{ readonly point: SweepPoint; readonly problems: readonly string[] }> = [];
   // Read and parsed once (a file that cannot be read is said once, not for every configuration).
   let load: ReturnType<typeof scenarioLoader>;
   try {
@@ -85,6 +87,7 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
     let problems: readonly string[];
     try {
       const loaded = load(point.overrides);
+      if (loaded.warnings.length > 0) warned.push({ point, problems: loaded.warnings.map((warning) => fromGrid(warning, point)) });
       problems = buildProblems(loaded, point.overrides);
       if (problems.length === 0) return loaded.scenario;
     } catch (error) {
@@ -95,6 +98,7 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
     return null;
   });
   if (refused.length > 0 || earlier.length > 0) throw new ScenarioError([...earlier, ...groupedProblems(refused, points.length)]);
+  for (const warning of groupedProblems(warned, points.length)) warn(warning);
   return scenarios as Scenario[];
 }
 
