@@ -318,13 +318,14 @@ function checkWritable(directory: string, named: string): void {
 
 /**
  * Take every step, whether or not one before it threw, then throw the first failure: for closing
- * several files, so that one that cannot be closed (a full disk) leaves the others whole.
+ * or writing several files, so that one that cannot be written (a full disk) loses no other. Each
+ * step is told whether one before it failed.
  */
-export function eachAttempted(steps: readonly (() => void)[]): void {
+export function eachAttempted(steps: readonly ((failedBefore: boolean) => void)[]): void {
   let failure: { error: unknown } | null = null;
   for (const step of steps) {
     try {
-      step();
+      step(failure !== null);
     } catch (error) {
       failure ??= { error };
     }

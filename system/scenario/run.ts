@@ -163,35 +163,40 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   else if (ending.kind === "arrived" && top.traffic.flows.every((flow) => flow.sent === 0)) ending = { kind: "none-due", trafficMicroseconds: scenario.durationMicroseconds };
   outputFiles?.simulationFinished(describeEnding(ending));
   const files: string[] = [];
-  // The files streamed as the run went are complete now: closed first, so that a failure writing the others (a name taken during the run) does not call them cut off,
-  // and each whatever another's closing does (one on a full disk left the others cut off or empty).
-  eachAttempted([() => capture?.close(), () => saTrace?.finish(), () => (waveform ? waveform.closeDump() : kernel.close())]);
-  if (waveform) {
-    const written = waveform.finish();
-    files.push(written.vcd, written.gtkw, ...written.filters);
-  }
-  if (capture) {
-    // The keys leave the model here only, beside the capture, for the user's own decryption.
-    outputFiles!.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured));
-    files.push(capture.path, `${base}.esp_sa`);
-    const ikeKeys = top.driver.intermediate.ike.decryptionTable;
-    // With IKE customers the file is always there, empty when no phase 1 came up.
-    if (top.driver.intermediate.ike.configured) {
-      outputFiles!.writeWith(`${base}.ikev1_decryption_table`, (path) => writeIkev1DecryptionTable(path, ikeKeys));
+  let summary!: ScenarioSummary;
+  // Each file is written whatever became of the one before (a capture on a full disk lost the summary), and the first failure is said.
+  eachAttempted([
+    // The files streamed as the run went are complete now: closed first, so that a failure writing the others (a name taken during the run) does not call them cut off,
+    // and each whatever another's closing does (one on a full disk left the others cut off or empty).
+    () => eachAttempted([() => capture?.close(), () => saTrace?.finish(), () => (waveform ? waveform.closeDump() : kernel.close())]),
+    () => {
+      if (!waveform) return;
+      const written = waveform.finish();
+      files.push(written.vcd, written.gtkw, ...written.filters);
+    },
+    () => {
+      if (!capture) return;
+      // The keys leave the model here only, beside the capture, for the user's own decryption.
+      files.push(capture.path, `${base}.esp_sa`);
+      outputFiles!.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured));
+      const ikeKeys = top.driver.intermediate.ike.decryptionTable;
+      // With IKE customers the file is always there, empty when no phase 1 came up.
+      if (!top.driver.intermediate.ike.configured) return;
       files.push(`${base}.ikev1_decryption_table`);
-    }
-  }
-  // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
-  if (saTrace) files.push(saTrace.path);
-  const summary = scenarioSummary(scenario, kernel, top, ending);
-  if (base) {
-    outputFiles!.write(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
-    files.push(`${base}.summary.json`);
-    if (scenario.outputs.html) {
-      outputFiles!.write(`${base}.html`, htmlReport(summary, [...files, `${base}.html`]));
+      outputFiles!.writeWith(`${base}.ikev1_decryption_table`, (path) => writeIkev1DecryptionTable(path, ikeKeys));
+    },
+    () => {
+      // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
+      if (saTrace) files.push(saTrace.path);
+      summary = scenarioSummary(scenario, kernel, top, ending);
+      if (!base) return;
+      files.push(`${base}.summary.json`);
+      outputFiles!.write(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
+      if (!scenario.outputs.html) return;
       files.push(`${base}.html`);
-    }
-  }
+      outputFiles!.write(`${base}.html`, htmlReport(summary, files));
+    },
+  ]);
   outputFiles?.commit();
   // What the scenario has that is accepted but likely not meant is printed with the run.
   return { design, summary, text: [...loaded.warnings.map((warning) => `${warning}\n`), formatScenarioSummary(summary)].join(""), files };

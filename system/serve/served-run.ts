@@ -111,31 +111,39 @@ export class ServedRun {
       // The capture and the dump, streamed as the run went, are complete now: closed first, so that a failure writing the others does not call them cut off,
       // and each whatever the other's closing does.
       const waveform = this.waveform;
-      // Stopped between two messages, they are whole as far as they go; after the model failed, cut off where it did.
-      eachAttempted([() => (kernel.failed ? this.capture?.writer.close() : this.capture?.close()), () => (waveform ? waveform.closeDump() : kernel.close())]);
-      if (waveform) {
-        const written = waveform.finish();
-        files.push(written.vcd, written.gtkw, ...written.filters);
-      }
-      if (this.capture) {
-        files.push(this.capture.path);
-        // The keys leave the model here only, beside the capture, for the user's own decryption.
-        if (this.session.peer.sas.length > 0) {
-          this.files!.writeWith(`${this.base}.esp_sa`, (path) => writeEspSaFile(path, this.session.peer.sas));
+      // Each file written whatever became of the one before (a capture on a full disk lost the summary), the first failure said.
+      eachAttempted([
+        // Stopped between two messages, they are whole as far as they go; after the model failed, cut off where it did.
+        () => eachAttempted([() => (kernel.failed ? this.capture?.writer.close() : this.capture?.close()), () => (waveform ? waveform.closeDump() : kernel.close())]),
+        () => {
+          if (!waveform) return;
+          const written = waveform.finish();
+          files.push(written.vcd, written.gtkw, ...written.filters);
+        },
+        () => {
+          if (!this.capture) return;
+          files.push(this.capture.path);
+          // The keys leave the model here only, beside the capture, for the user's own decryption.
+          if (this.session.peer.sas.length === 0) return;
           files.push(`${this.base}.esp_sa`);
-        }
-      }
-      if (this.base) files.push(`${this.base}.summary.json`);
-      // Files left under temporary names are named by the listing of files left, not here by names they never got.
-      summary = serveSummary(this, ending, unfinished ? [] : files);
-      if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
+          this.files!.writeWith(`${this.base}.esp_sa`, (path) => writeEspSaFile(path, this.session.peer.sas));
+        },
+        (failedBefore) => {
+          if (this.base) files.push(`${this.base}.summary.json`);
+          // Files left under temporary names are named by the listing of files left, not here by names they never got.
+          summary = serveSummary(this, ending, unfinished || failedBefore ? [] : files);
+          if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
+        },
+      ]);
       if (!unfinished) this.files?.commit();
     } catch (error) {
       summary ??= serveSummary(this, ending, []);
       this.result = { summary, text: formatServeSummary(summary), files: this.files?.renamedFiles ?? [], left: this.left(), failure: error instanceof Error ? error.message : String(error), extent: this.files?.extent };
       return this.result;
     }
-    this.result = { summary, text: formatServeSummary(summary), files: unfinished ? [] : files, left: unfinished ? this.left() : [] };
+    // Every step ran without a failure, the summary's among them.
+    const written = summary!;
+    this.result = { summary: written, text: formatServeSummary(written), files: unfinished ? [] : files, left: unfinished ? this.left() : [] };
     return this.result;
   }
 
