@@ -16,7 +16,6 @@ import { deviceFitProblems } from "./device-fit.js";
 import { waveformScopeProblems } from "./waveform-scopes.js";
 import { SCENARIO_STORY } from "./waveform-story.js";
 import { describeEnding, type RunEnding } from "./run-ending.js";
-import { retransmitSpan } from "../../sim/ike/ike-types.js";
 import type { Scenario } from "./schema.js";
 
 export interface RunOptions {
@@ -126,8 +125,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   const { base, files: outputFiles, waveform, capture, saTrace } = writing;
   // The traffic ends its duration after it starts: at once, or once IKE has brought every customer up.
   const duration = top.traffic.trafficDuration;
-  // Long enough too for an IKE exchange under way at the traffic's end to be answered or to fail after all its retransmissions (the run waits for IKE to be at rest).
-  const drain = Math.max(20 * duration, DRAIN_LIMIT, 2 * retransmitSpan(top.driver.intermediate.ike.retransmit));
+  const drain = Math.max(20 * duration, DRAIN_LIMIT);
   // At least a µs: a traffic of a few ns stepped its whole run (the IKE bring-up, the drain) in slices of ps, millions of them.
   const step = Math.max(MIN_STEP, Math.round(duration / 100));
   let ending: RunEnding | null = null;

@@ -344,8 +344,8 @@ export class ScenarioTraffic extends Component {
 
   /** Work under way that will move packets without anything counted changing meanwhile: a frame crossing a slow wire, a clocked block waiting out a long latency. */
   get busy(): boolean {
-    // IKE not at rest (an exchange waiting for its reply, to be resent or to fail) is under way too: the quiet before a retransmission is not the run's end.
-    return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork() || !(this.ikeCustomers?.quiet ?? true);
+    // IKE not at rest is not counted here: a frame of it the NIC dropped, or rekeys of a seconds lifetime, keep it from resting for good, and the quiet then ends the run.
+    return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork();
   }
 
   /**

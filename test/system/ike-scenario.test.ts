@@ -408,15 +408,11 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
     for (const gateway of summary.ike!.gateways) expect(gateway.tunnels.upAtEnd, gateway.name).toBe(gateway.tunnels.of);
   }, 60_000);
 
-  test("with IKE loss, every Quick Mode the host started is answered or has failed when the run ends, which is still a success (rekeys waiting 2 ms for a retransmission were cut off)", () => {
-    const { summary } = runScenario(defaultScenario({ durationMicroseconds: 300, "customers.1.ike.lifetimeKilobytes": 20, "faults.ikeLossProbability": 0.3, "outputs.waveform": false }), { directory: null });
+  test.each([
+    ["malformed IKE frames the NIC drops (its RX buffer full)", { "driver.base.interruptIntervalNanoseconds": 200_000, "driver.base.rxRingDescriptors": 16, "nic.rx.bufferBytes": 16384, durationMicroseconds: 300, "faults.ikeMalformed": 16 }],
+    ["IKE frames too long for the NIC", { "nic.maxFrameBytes": 300, "traffic.1.packetBytes": 128, "traffic.2.packetBytes": 128, durationMicroseconds: 50 }],
+  ])("IKE that never comes to rest (%s) does not hold the run to its drain limit: the quiet ends it, a success (a first version of the rule failed these runs)", (_, overrides) => {
+    const { summary } = runScenario(defaultScenario({ ...overrides, "outputs.waveform": false }), { directory: null });
     expect(summary.ending.kind).toBe("accounted");
-    const timeline = summary.ike!.timeline;
-    for (const gateway of summary.ike!.gateways) {
-      const own = timeline.filter((entry) => entry.gateway === gateway.name);
-      const started = own.filter((entry) => entry.kind === "rekey-started" || entry.kind === "acquire").length;
-      const ended = own.filter((entry) => (entry.kind === "quick-mode-up" && !entry.text.startsWith("Quick Mode up (")) || entry.kind === "quick-mode-failed").length;
-      expect(ended, gateway.name).toBeGreaterThanOrEqual(started);
-    }
   }, 60_000);
 });
