@@ -6,6 +6,7 @@ import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../sc
 import { resolveShard, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
 import { checkSweepPoints, formatSweep, runSweep, SweepRunsFailed, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import type { SweepResult } from "../scenario/sweep-result.js";
+import { outcomeEndedWell } from "../scenario/run-ending.js";
 import { Progress } from "./progress.js";
 
 export interface SweepCommandOptions extends ShardOptions {
@@ -64,6 +65,13 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   else if (shard) console.log(`no configuration falls to shard ${shard.index} of ${shard.count} (the sweep has ${grid.length}): its file holds only the header line sweep-merge needs`);
   const wall = `wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}`;
   console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${results.length} of ${grid.length} runs, ${wall}` : `\n${results.length} run${results.length === 1 ? "" : "s"}, ${wall}`);
+  // A configuration whose run would exit 1 on its own fails the sweep too, named with its outcome (the table has no room for it).
+  const failed = results.filter((row) => !outcomeEndedWell(row.outcome));
+  if (failed.length > 0) {
+    const listed = failed.slice(0, 8).map((row) => `configuration ${row.index}: ${row.outcome}`);
+    process.stderr.write(`nicsim sweep: ${failed.length} of ${results.length} runs did not end well (each alone would exit 1):\n  ${listed.join("\n  ")}${failed.length > 8 ? `\n  and ${failed.length - 8} more` : ""}\n`);
+    process.exitCode = 1;
+  }
 }
 
 /**

@@ -41,6 +41,11 @@ export function describeEnding(ending: RunEnding): string {
   }
 }
 
+/** Whether an outcome in words (a sweep row's, which keeps no more) is one of a run that ended well: describeEnding's words of those endings. */
+export function outcomeEndedWell(outcome: string): boolean {
+  return outcome === "every packet arrived" || outcome.startsWith("no packet was due: ") || outcome.startsWith("every packet arrived or was dropped with a counted reason (");
+}
+
 /** The faults a scenario injects, in words (empty: none). */
 export function describeFaults(faults: Scenario["faults"], made: { readonly ikeDeletes?: number; readonly replays?: number } | null = null): string[] {
   const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { describeEnding, type RunEnding } from "../../system/scenario/run-ending.js";
+import { describeEnding, endedWell, outcomeEndedWell, type RunEnding } from "../../system/scenario/run-ending.js";
 import { type SweepResult, SweepResultSchema } from "../../system/scenario/sweep-result.js";
 import { formatSweep } from "../../system/scenario/sweep.js";
 
@@ -17,6 +17,10 @@ describe("a sweep row's outcome: the words a run's ending is given, and nothing 
 
   test.each(endings.map((ending) => [ending.kind, describeEnding(ending)] as const))("%s: %s", (_, words) => {
     expect(outcome.safeParse(words).success).toBe(true);
+  });
+
+  test.each(endings.map((ending) => [ending.kind, ending] as const))("%s: its words say whether the run ended well, as a sweep judges its rows", (_, ending) => {
+    expect(outcomeEndedWell(describeEnding(ending))).toBe(endedWell(ending));
   });
 
   test.each(["LEAKED every packet arrived", "every packet arrived\u001b[31m", "stopped: \n", ""])("refused: %j", (words) => {
