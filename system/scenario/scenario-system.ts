@@ -122,8 +122,8 @@ export class ScenarioTraffic extends Component {
     const start = () => {
       this.trafficStart = this.kernel.now;
       this.started.set(1);
-      // A timestep at the traffic's end, where the run's end is first looked for: a traffic in which no packet was due ends there, not at whatever comes next (a sample).
-      this.kernel.schedule(this.duration, `${this.path}.traffic_end`, () => {});
+      // A traffic in which no packet was due ends where it does, not at whatever comes next (a sample).
+      this.settlesAt(this.kernel.now + this.duration, "traffic_end");
     };
     if (ike.customers > 0) ike.onAllReady = start;
     else {
@@ -273,14 +273,16 @@ export class ScenarioTraffic extends Component {
     }
   }
 
-  /**
-   * A fault lasts until `time`: the run goes on 20 µs past it, and has a timestep there, so that it
-   * ends there when nothing else is under way, not at whatever comes next (a sample).
-   */
+  /** A fault lasts until `time`: the run goes on 20 µs past it, and ends there when nothing else is under way. */
   private injectedUntil(time: number): void {
     if (time <= this.lastInjection) return;
     this.lastInjection = time;
-    this.kernel.schedule(time + INJECTION_SETTLE - this.kernel.now, `${this.path}.injection_settled`, () => {});
+    this.settlesAt(time + INJECTION_SETTLE, "injection_settled");
+  }
+
+  /** A timestep at `time`, where the run looks for its end (`settled`): one that may end there does, not at whatever comes next (a sample). */
+  private settlesAt(time: number, label: string): void {
+    this.kernel.schedule(time - this.kernel.now, `${this.path}.${label}`, () => {});
   }
 
   /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
