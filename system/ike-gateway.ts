@@ -83,6 +83,11 @@ export class IkeGateway {
     return this.kernel.now < this.busyUntil || this.node.awaitingReply;
   }
 
+  /** The exchanges this gateway started that wait for the host's reply (see IkeNode.exchangesAwaitingReply). */
+  exchangesAwaitingReply(): Generator<object> {
+    return this.node.exchangesAwaitingReply();
+  }
+
   /** Messages from the host that reached its port, the ones the link then lost among them: the host's sent, once none is on its way. */
   get messagesArrived(): number {
     return this.arrived;

@@ -133,9 +133,9 @@ export class IkeDaemon extends Component {
     return this.handling > 0 || [...this.peers.values()].some((peer) => peer.work.length > 0);
   }
 
-  /** Whether an exchange the host started (a rekey, an acquire) waits for a gateway's reply. */
-  get awaitingReply(): boolean {
-    return [...this.peers.values()].some((peer) => peer.node.awaitingReply);
+  /** The exchanges the host started (a rekey, an acquire) that wait for a gateway's reply (see IkeNode.exchangesAwaitingReply). */
+  *exchangesAwaitingReply(): Generator<object> {
+    for (const peer of this.peers.values()) yield* peer.node.exchangesAwaitingReply();
   }
   private handling = 0;
 

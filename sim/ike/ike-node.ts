@@ -98,8 +98,12 @@ export class IkeNode {
 
   /** Whether an exchange this node started waits for a reply (it will resend, or fail at its limit). */
   get awaitingReply(): boolean {
-    for (const record of this.records()) if (record.timer?.kind === "retransmit") return true;
-    return false;
+    return !this.exchangesAwaitingReply().next().done;
+  }
+
+  /** Each exchange this node started that waits for a reply, as an identity that stays the same until it is answered or fails. */
+  *exchangesAwaitingReply(): Generator<object> {
+    for (const record of this.records()) if (record.timer?.kind === "retransmit") yield record;
   }
 
   /** Every exchange's record: each session's phase 1 and its Quick Modes. */

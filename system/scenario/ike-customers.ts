@@ -123,7 +123,30 @@ export class IkeCustomers {
     const sent = gateways.reduce((sum, gateway) => sum + gateway.messagesDelivered, 0);
     const arrived = gateways.reduce((sum, gateway) => sum + gateway.messagesArrived, 0);
     // Each way: nothing on its way; and no exchange waits for a reply (a rekey's QM1 lost is resent, or fails, before the run ends).
-    return sent === daemon.counts.received && daemon.counts.sent === arrived && !daemon.busy && !daemon.awaitingReply && !gateways.some((gateway) => gateway.busy);
+    return sent === daemon.counts.received && daemon.counts.sent === arrived && !daemon.busy && this.awaitingReply().next().done === true && !gateways.some((gateway) => gateway.busy);
+  }
+
+  /**
+   * Hold the run for the exchanges that wait for a reply now (at the traffic's end) until each is
+   * answered or fails at its retransmission limit. Later ones (a rekey a lifetime of seconds starts
+   * in the drain) do not hold it, nor do frames of IKE the NIC drops (those exchanges fail in time).
+   */
+  holdExchangesUnderWay(): void {
+    this.heldExchanges = new Set(this.awaitingReply());
+  }
+  private heldExchanges: ReadonlySet<object> = new Set();
+
+  /** Whether an exchange under way at the traffic's end still waits for its reply (it will be resent, or fail). */
+  get exchangesUnderWay(): boolean {
+    if (this.heldExchanges.size === 0) return false;
+    for (const exchange of this.awaitingReply()) if (this.heldExchanges.has(exchange)) return true;
+    return false;
+  }
+
+  /** The exchanges that wait for a reply: the host's and the gateways'. */
+  private *awaitingReply(): Generator<object> {
+    yield* this.system.driver.intermediate.ike.exchangesAwaitingReply();
+    for (const gateway of this.gateways.values()) yield* gateway.exchangesAwaitingReply();
   }
 
   get customers(): number {

@@ -17,6 +17,7 @@ import { waveformScopeProblems } from "./waveform-scopes.js";
 import { SCENARIO_STORY } from "./waveform-story.js";
 import { describeEnding, type RunEnding } from "./run-ending.js";
 import type { Scenario } from "./schema.js";
+import { retransmitSpan } from "../../sim/ike/ike-types.js";
 
 export interface RunOptions {
   /** Override where files go (default: the scenario's outputs.directory); null writes nothing. */
@@ -63,7 +64,7 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
 const QUIET = 100_000_000;
 /** The shortest step a run takes between looks at its progress (a hundredth of the traffic's time otherwise). */
 const MIN_STEP = 1_000_000;
-/** The longest drain after the traffic: at least this, or twenty times the traffic's time. */
+/** The longest drain after the traffic: at least this, or twenty times the traffic's time; with IKE, an exchange's whole retransmission time more (one under way at the traffic's end is waited for). */
 const DRAIN_LIMIT = 2_000_000_000;
 
 /** Run a checked scenario: its traffic, then until every packet has arrived or the drain time has passed. Writes its files. */
@@ -125,7 +126,8 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   const { base, files: outputFiles, waveform, capture, saTrace } = writing;
   // The traffic ends its duration after it starts: at once, or once IKE has brought every customer up.
   const duration = top.traffic.trafficDuration;
-  const drain = Math.max(20 * duration, DRAIN_LIMIT);
+  const ike = top.driver.intermediate.ike;
+  const drain = Math.max(20 * duration, DRAIN_LIMIT) + (ike.configured ? retransmitSpan(ike.retransmit) : 0);
   // At least a µs: a traffic of a few ns stepped its whole run (the IKE bring-up, the drain) in slices of ps, millions of them.
   const step = Math.max(MIN_STEP, Math.round(duration / 100));
   let ending: RunEnding | null = null;

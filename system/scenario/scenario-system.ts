@@ -122,8 +122,8 @@ export class ScenarioTraffic extends Component {
     const start = () => {
       this.trafficStart = this.kernel.now;
       this.started.set(1);
-      // A traffic in which no packet was due ends where it does, not at whatever comes next (a sample).
-      this.settlesAt(this.kernel.now + this.duration, "traffic_end");
+      // A traffic in which no packet was due ends where it does, not at whatever comes next (a sample). The IKE exchanges under way then are waited for.
+      this.settlesAt(this.kernel.now + this.duration, "traffic_end", () => this.ikeCustomers?.holdExchangesUnderWay());
     };
     if (ike.customers > 0) ike.onAllReady = start;
     else {
@@ -281,8 +281,8 @@ export class ScenarioTraffic extends Component {
   }
 
   /** A timestep at `time`, where the run looks for its end (`settled`): one that may end there does, not at whatever comes next (a sample). */
-  private settlesAt(time: number, label: string): void {
-    this.kernel.schedule(time - this.kernel.now, `${this.path}.${label}`, () => {});
+  private settlesAt(time: number, label: string, then: () => void = () => {}): void {
+    this.kernel.schedule(time - this.kernel.now, `${this.path}.${label}`, then);
   }
 
   /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
@@ -344,10 +344,13 @@ export class ScenarioTraffic extends Component {
     return this.flows.reduce((sum, flow) => sum + flow.received, 0) + this.sampler.frames["to-peer"] + this.sampler.frames["to-host"] + this.system.driver.cpu.busy().reduce((sum, busy) => sum + busy, 0);
   }
 
-  /** Work under way that will move packets without anything counted changing meanwhile: a frame crossing a slow wire, a clocked block waiting out a long latency. */
+  /**
+   * Work under way that will move packets without anything counted changing meanwhile: a frame crossing a slow wire, a clocked block waiting out a long latency,
+   * an IKE exchange under way at the traffic's end waiting out a retransmission (its tunnel's SAs are not yet settled).
+   */
   get busy(): boolean {
-    // IKE not at rest is not counted here: a frame of it the NIC dropped, or rekeys of a seconds lifetime, keep it from resting for good, and the quiet then ends the run.
-    return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork();
+    // IKE not at rest is not counted as such: rekeys of a seconds lifetime keep it from resting for good, and the quiet then ends the run.
+    return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork() || (this.ikeCustomers?.exchangesUnderWay ?? false);
   }
 
   /**
