@@ -3,7 +3,7 @@ import { container } from "../sim/di.js";
 import { buildDesign, type Design } from "../sim/component.js";
 import { Kernel } from "../sim/kernel.js";
 import { eachAttempted, leavingFilesOnFailure, OutputFiles } from "../sim/output-files.js";
-import { filterPlaces, recordWaveform, type WaveformFiles } from "../sim/vcd/waveform.js";
+import { beginRunFiles, recordWaveform, type WaveformFiles } from "../sim/vcd/waveform.js";
 import { recordCapture } from "../hw/link/capture.js";
 import { writeEspSaFile } from "../sim/ipsec/wireshark-esp-sa.js";
 import { writeTrace } from "../driver/caching/trace.js";
@@ -57,11 +57,9 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const outputs = out ? new OutputFiles(dirname(out)) : null;
   const traced = options.waveform !== false;
   // Every name is checked and held before the run (a directory holding one is found now, not after the run's work), and the streamed files opened.
-  const filters = out !== null && traced ? filterPlaces(kernel, out) : null;
-  const names = out === null ? [] : [...plainTrafficFileNames(out, traced), ...(filters?.files ?? [])];
   const { waveform, capture } =
     out && outputs
-      ? outputs.begin(out, names, filters === null ? [] : [filters.folder], () => ({
+      ? beginRunFiles(outputs, out, plainTrafficFileNames(out, traced), traced ? kernel : null, () => ({
           waveform: traced ? recordWaveform(kernel, out, { comment: `plain-traffic scenario, seed ${kernel.seed}` }, outputs) : null,
           capture: recordCapture(top.wire, `${out}.pcap`, outputs),
         }))

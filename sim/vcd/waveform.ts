@@ -1,6 +1,6 @@
 import { basename, dirname, join, relative } from "node:path";
 import type { Kernel } from "../kernel.js";
-import { DIRECT, type OutputNames, writeWholeFile } from "../output-files.js";
+import { DIRECT, type OutputFiles, type OutputNames, writeWholeFile } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
 import type { TraceSelection } from "./selection.js";
 import { layOut, storySignals, type WaveformStory } from "./story.js";
@@ -46,6 +46,15 @@ export function recordWaveform(
     return writeSaveFiles(tracer, base, names, story);
   };
   return { tracer, closeDump, finish };
+}
+
+/**
+ * Begin a run's files under `base`: check and hold `names` and, when the run records a waveform of
+ * `traced`, its translate filters' places, then `open` the streamed files.
+ */
+export function beginRunFiles<T>(files: OutputFiles, base: string, names: readonly string[], traced: Kernel | null, open: () => T): T {
+  const filters = traced === null ? null : filterPlaces(traced, base);
+  return files.begin(base, [...names, ...(filters?.files ?? [])], filters === null ? [] : [filters.folder], open);
 }
 
 /**

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
 import type { Design } from "../../sim/component.js";
 import { eachAttempted, leavingFilesOnFailure, OutputFiles, outputPlaceProblem } from "../../sim/output-files.js";
-import { filterPlaces, recordWaveform } from "../../sim/vcd/waveform.js";
+import { beginRunFiles, recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { writeIkev1DecryptionTable } from "../../sim/ike/wireshark-ikev1-table.js";
@@ -93,11 +93,10 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     to: outputs.waveformToMicroseconds === undefined ? undefined : Math.round(outputs.waveformToMicroseconds * 1e6),
   };
   const tableEntries = { tx: top.nic.offload.cache.params.txEntries, rx: top.nic.offload.cache.params.rxEntries };
-  const filters = outputs.waveform && base !== null ? filterPlaces(kernel, base) : null;
   // Every name is checked and held before the run (a directory holding one is found now, not after the run's work), and the streamed files opened.
   const { waveform, capture, saTrace }: Pick<RunFiles, "waveform" | "capture" | "saTrace"> =
     base && files
-      ? files.begin(base, [...runFileNames(base, outputs, top.driver.intermediate.ike.configured), ...(filters?.files ?? [])], filters === null ? [] : [filters.folder], () => ({
+      ? beginRunFiles(files, base, runFileNames(base, outputs, top.driver.intermediate.ike.configured), outputs.waveform ? kernel : null, () => ({
           waveform: outputs.waveform ? recordWaveform(kernel, base, { ...selection, comment: `scenario ${scenario.name}, seed ${scenario.seed}` }, files, SCENARIO_STORY) : null,
           capture: outputs.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null,
           saTrace: outputs.saTrace ? new SaTraceFile(top.driver.intermediate.trace, `${base}.sa-trace.jsonl`, files, tableEntries) : null,

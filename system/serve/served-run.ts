@@ -3,7 +3,7 @@ import { container as rootContainer } from "../../sim/di.js";
 import type { Design } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { eachAttempted, type FailedRunExtent, type LeftFile, OutputFiles } from "../../sim/output-files.js";
-import { filterPlaces, recordWaveform } from "../../sim/vcd/waveform.js";
+import { beginRunFiles, recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { buildNic } from "../hardware.js";
@@ -67,10 +67,9 @@ export class ServedRun {
     const suffixes = [...(config.waveform ? [".vcd", ".gtkw"] : []), ...(config.pcap ? [".pcap", ".esp_sa"] : []), ".summary.json"];
     const base = this.base;
     const files = this.files;
-    const filters = base !== null && config.waveform ? filterPlaces(kernel, base) : null;
     const opened =
       base !== null && files !== null
-        ? files.begin(base, [...suffixes.map((suffix) => `${base}${suffix}`), ...(filters?.files ?? [])], filters === null ? [] : [filters.folder], () => ({
+        ? beginRunFiles(files, base, suffixes.map((suffix) => `${base}${suffix}`), config.waveform ? kernel : null, () => ({
             waveform: config.waveform ? recordWaveform(kernel, base, { comment: `nicsim serve ${config.name}, seed ${config.seed}` }, files) : null,
             capture: config.pcap ? recordCapture(top.wire, `${base}.pcap`, files) : null,
           }))
