@@ -1,6 +1,7 @@
 import { classSchedules, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { MAX_QUEUES } from "../../hw/spec/registers.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
+import { UDP_FRAME_OVERHEAD } from "../../sim/packet/udp-frame.js";
 import type { LoadedScenario } from "./load.js";
 import { runSizeProblems } from "./run-size.js";
 import type { ScenarioSystem } from "./scenario-system.js";
@@ -8,7 +9,7 @@ import type { ScenarioSystem } from "./scenario-system.js";
 /**
  * What a scenario asks of the device it was built with, checked before the run: every stream's
  * frames fit the NIC (its longest frame, its RX packet buffer) and the driver's rings (their
- * descriptors and buffers), each class of the policy map has a queue of its own, and the driver
+ * descriptors and buffers), each IKE customer's messages fit the NIC's longest frame, each class of the policy map has a queue of its own, and the driver
  * runs every queue the NIC steers received frames to, and
  * the run offers no more than a run can hold. Returns every problem, each with its place in the file.
  * `streamChecked` leaves out the streams that stand in for ones a scenario with mistakes could not give.
@@ -28,6 +29,12 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem, s
     const at = source.at(["traffic", index, "packetBytes"], `traffic[${index}].packetBytes = ${stream.packetBytes}`);
     for (const problem of frameFitProblems(tunnelFrameBytes(stream.packetBytes), stream.direction, top, given)) problems.push(`${at}: ${problem}`);
   });
+  for (const { index, message, bytes } of top.traffic.longestIkeMessages()) {
+    const frame = bytes + UDP_FRAME_OVERHEAD;
+    const customer = scenario.customers[index]!;
+    const at = source.at(["customers", index, "ike"], `customers[${index}].ike (${customer.name}, ${customer.ike!.mode} mode)`);
+    if (frame > nic.params.maxFrameBytes) problems.push(`${at}: its longest IKE message, ${message}, makes a ${frame}-byte frame, longer than the NIC takes (${given("nic.maxFrameBytes", nic.params.maxFrameBytes)}): its IKE could not come up`);
+  }
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
   if (driverQueues < nic.queues) {
     problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: the NIC steers received frames by class over its ${nic.queues} queues; a driver running ${driverQueues} would have those for ${nic.queues - driverQueues === 1 ? `queue ${driverQueues}` : `queues ${driverQueues} to ${nic.queues - 1}`} dropped (RX_QUEUE_DISABLED)`));

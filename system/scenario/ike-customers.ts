@@ -5,7 +5,10 @@ import { formatIpv4, type Ipv4Address, ipv4Address, PROTOCOL_UDP } from "../../s
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
 import { identity, subnetSpan } from "../../driver/intermediate/identity.js";
 import { identityToIdPayload } from "../../driver/intermediate/identity-payload.js";
-import { type IdPayload, retransmitSpan } from "../../sim/ike/ike-types.js";
+import { type IdPayload, type IkeMessageName, retransmitSpan } from "../../sim/ike/ike-types.js";
+import { peerNode } from "../../driver/intermediate/ike-peer-node.js";
+import { selectorPayloads } from "../../driver/intermediate/tunnel-selector.js";
+import { longestIkeMessage } from "../ike-message-sizes.js";
 import type { TunnelSelector } from "../../driver/intermediate/tunnel-selector.js";
 import type { IkeTimelineEntry } from "../../driver/intermediate/ike-timeline.js";
 import { HOST_GATEWAY, INNER_SUBNET } from "../ipsec-setup.js";
@@ -16,11 +19,16 @@ import type { ScenarioCustomer } from "./schema.js";
 import { malformedIsakmp } from "./malformed-isakmp.js";
 import { defaultGatewayAddress } from "./references.js";
 
+/** Longest IKE messages by what they follow from (see longestMessages). */
+const LONGEST_MESSAGES = new Map<string, { message: IkeMessageName; bytes: number } | null>();
+
 /** The host's own phase-1 identity: its address. */
 const HOST_IDENTITY = identity("ID_IPV4_ADDR", formatIpv4(HOST_GATEWAY));
 
 interface Pending {
   readonly customer: ScenarioCustomer;
+  /** Its index in the scenario's customers. */
+  readonly index: number;
   /** Its gateway's address: the scenario's, or by default from the customer's index (each needs its own: Main Mode picks the key by address). */
   readonly address: Ipv4Address;
   /** The ESP SAs' lifetimes, the host's policy and the gateway's proposal alike. */
@@ -61,7 +69,7 @@ export class IkeCustomers {
     });
     const ike = customer.ike!;
     const address = ipv4Address(ike.address ?? defaultGatewayAddress(index));
-    this.pending.push({ customer, address, lifetime: { seconds: ike.lifetimeSeconds, kilobytes: ike.lifetimeKilobytes }, trafficClass, tunnels, ready });
+    this.pending.push({ customer, index, address, lifetime: { seconds: ike.lifetimeSeconds, kilobytes: ike.lifetimeKilobytes }, trafficClass, tunnels, ready });
     return { tunnels: tunnels.map((tunnel) => tunnel.index), ports: tunnels.map((tunnel) => tunnel.selector.port) };
   }
 
@@ -147,6 +155,28 @@ export class IkeCustomers {
   private *awaitingReply(): Generator<object> {
     yield* this.system.driver.intermediate.ike.exchangesAwaitingReply();
     for (const gateway of this.gateways.values()) yield* gateway.exchangesAwaitingReply();
+  }
+
+  /** Each customer's longest IKE message (longestIkeMessage), with its index in the scenario: for the device's fit, before the run. */
+  longestMessages(): { index: number; message: IkeMessageName; bytes: number }[] {
+    const encoder = new TextEncoder();
+    const retransmit = this.system.driver.intermediate.ike.retransmit;
+    return this.pending.flatMap(({ customer, index, lifetime, tunnels }) => {
+      const ike = customer.ike!;
+      const end = (identity: IdPayload, preSharedKey: string) => (random: Random, allocateSpi: () => number) =>
+        peerNode({ identity, preSharedKey: encoder.encode(preSharedKey), random, allocateSpi, espLifetime: lifetime, retransmit });
+      const gatewayIdentity = presentedIdentity(customer);
+      const selectors = selectorPayloads(tunnels[0]!.selector);
+      // What the sizes follow from (whether phase 1 succeeds, not the keys themselves): each rehearsal does four Diffie-Hellman computations, and runs of one scenario repeat them.
+      const key = JSON.stringify([ike.mode, gatewayIdentity, ike.gatewayPreSharedKey === undefined || ike.gatewayPreSharedKey === ike.preSharedKey, lifetime, selectors]);
+      let longest = LONGEST_MESSAGES.get(key);
+      if (longest === undefined) {
+        longest = longestIkeMessage(end(gatewayIdentity, ike.gatewayPreSharedKey ?? ike.preSharedKey), end(identityToIdPayload(HOST_IDENTITY), ike.preSharedKey), ike.mode, selectors);
+        if (LONGEST_MESSAGES.size >= 1000) LONGEST_MESSAGES.clear();
+        LONGEST_MESSAGES.set(key, longest);
+      }
+      return longest === null ? [] : [{ index, ...longest }];
+    });
   }
 
   get customers(): number {

@@ -210,4 +210,18 @@ describe.runIf(requireTool("tshark", "tshark"))("the default scenario's capture 
     expect(quickModes.length).toBeGreaterThanOrEqual(3 * 13);
     expect(quickModes.every((row) => row["isakmp.hash"] !== "")).toBe(true);
   });
+
+  test("each gateway's longest ISAKMP frame on the wire is the one the check before the run rehearsed (its IKE against nic.maxFrameBytes)", () => {
+    const result = spawnSync("tshark", ["-r", `${base}.pcap`, "-Y", "isakmp", "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "frame.len"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    expect(result.status, result.stderr).toBe(0);
+    const longest = new Map<string, number>();
+    for (const [source, destination, length] of result.stdout.trim().split("\n").map((row) => row.split("\t"))) {
+      // The host is 192.0.2.1; the other end names the gateway.
+      const gateway = source === "192.0.2.1" ? destination! : source!;
+      longest.set(gateway, Math.max(longest.get(gateway) ?? 0, Number(length)));
+    }
+    const rehearsed = run.design.top.traffic.longestIkeMessages().map(({ bytes }) => bytes + 42);
+    expect(rehearsed).toEqual([474, 366, 366]);
+    expect([...longest.values()].sort((a, b) => a - b)).toEqual([...rehearsed].sort((a, b) => a - b));
+  });
 });

@@ -134,6 +134,23 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
+  test("15c. a longest frame too short for a customer's IKE messages is refused before the run, naming the longest message of its exchanges (phase 1 failed in the run, RETRANSMISSION_LIMIT, with nothing said of why)", () => {
+    const ike = (mode: string, value: string) => VALID.replace("    sas: 2", `    sas: 2\n    ike: { mode: ${mode}, preSharedKey: k }`).replace("gw.a.example", value);
+    expect(problems(ike("main", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 300 })).toEqual([
+      "s.yaml:19:5: customers[0].ike (a, main mode): its longest IKE message, MM3, makes a 366-byte frame, longer than the NIC takes (nic.maxFrameBytes = 300, by --set nic.maxFrameBytes): its IKE could not come up",
+    ]);
+    // Aggressive Mode sends the identity in the clear, in its first two messages: a longer one makes them longer.
+    expect(problems(ike("aggressive", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 460 })).toEqual([
+      "s.yaml:19:5: customers[0].ike (a, aggressive mode): its longest IKE message, AM2, makes a 474-byte frame, longer than the NIC takes (nic.maxFrameBytes = 460, by --set nic.maxFrameBytes): its IKE could not come up",
+    ]);
+    // The gateway's identity is in AM1: 46 characters more make it 494 bytes, past AM2.
+    expect(problems(ike("aggressive", "gateway-with-a-name-much-longer-than-most.customer-a.example"), "s.yaml", { "nic.maxFrameBytes": 480 })).toEqual([
+      "s.yaml:19:5: customers[0].ike (a, aggressive mode): its longest IKE message, AM1, makes a 494-byte frame, longer than the NIC takes (nic.maxFrameBytes = 480, by --set nic.maxFrameBytes): its IKE could not come up",
+    ]);
+    // Just long enough: accepted.
+    expect(problems(ike("main", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 366 })).toEqual([]);
+  });
+
   test("15b. a value a stream does not fit is named with where it was given: its --set, its line, or nothing for a default", () => {
     expect(problems(VALID, "s.yaml", { "nic.maxFrameBytes": 100 })).toEqual([
       "s.yaml:23:5: traffic[0].packetBytes = 128: its ESP frame (198 bytes) is longer than the NIC takes (nic.maxFrameBytes = 100, by --set nic.maxFrameBytes)",
