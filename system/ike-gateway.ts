@@ -45,6 +45,8 @@ export class IkeGateway {
   /** Messages each way (sent: every one, as the host counts; received: those the link delivered), those the link lost either way, and the Informational Deletes it sent (a fault). */
   readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0 };
   failed: string | null = null;
+  /** When its phase 1 came up (ps), as the gateway saw it; null while it has not. */
+  phase1UpTime: number | null = null;
   /** Its phase 1 failed for good (the host may never have known: a lost or undecryptable message). */
   onFailed: () => void = () => {};
   /** One of its tunnels' Quick Modes failed for good (the host may never have heard of it). */
@@ -167,6 +169,7 @@ export class IkeGateway {
         break;
       case "phase1-up":
         this.session = action.session;
+        this.phase1UpTime = this.kernel.now;
         // A Quick Mode per tunnel, each its own exchange under the IKE SA.
         for (const tunnel of this.config.tunnels) this.handle((now) => this.node.quickMode(action.session, now, selectorPayloads(tunnel.selector)));
         break;

@@ -28,6 +28,8 @@ export interface IkeSummary {
     readonly retransmitted: number;
     /** Why the gateway's phase 1 failed, as the gateway saw it; null when it came up. */
     readonly failed: string | null;
+    /** When its phase 1 came up (µs), as the gateway saw it (the host may not have: Aggressive Mode's AM3 lost); null when it did not. */
+    readonly phase1UpMicroseconds: number | null;
     readonly quickModeFailures: number;
     /** Informational Deletes it sent (the host's timeline has those it received; the others the link lost). */
     readonly deletes: number;
@@ -50,7 +52,7 @@ export function ikeSummary(top: ScenarioSystem): IkeSummary | null {
     host: { ...daemon.counts, quickModes, rekeys, renegotiations, expired, drops: Object.fromEntries(daemon.drops) },
     gateways: [...gateways.gateways.values()].map((gateway) => {
       const givenUp = gateways.givenUp.find((entry) => entry.name === gateway.name);
-      return { name: gateway.name, ...gateway.counts, failed: gateway.failed, tunnels: gateways.tunnels(gateway.name), givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
+      return { name: gateway.name, ...gateway.counts, failed: gateway.failed, phase1UpMicroseconds: gateway.phase1UpTime === null ? null : round(gateway.phase1UpTime / 1e6), tunnels: gateways.tunnels(gateway.name), givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
     }),
     timeline: daemon.timeline.map((entry) => ({ microseconds: round(entry.time / 1e6), gateway: entry.gateway, kind: entry.event.kind, text: describeIkeEvent(entry.event) })),
   };
@@ -75,10 +77,12 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const lostDeletes = gateway.deletes - own.filter((entry) => entry.kind === "delete-received").length;
     const deletes = `${count(fromHost + gateway.deletes, "Delete")}${fromHost + gateway.deletes > 0 ? ` (${fromHost} from the host, ${gateway.deletes} from the gateway${lostDeletes > 0 ? `, ${lostDeletes} of them lost on the link` : ""})` : ""}`;
     const failures = [hostFailure ? `host: ${hostFailure}` : null, gateway.failed ? `gateway: ${gateway.failed}` : null].filter((text) => text !== null);
-    // The host may see phase 1 up while the gateway gives it up (its last message lost, it retransmits to its limit): both are said.
+    // The host may see phase 1 up while the gateway gives it up (its last message lost, it retransmits to its limit), or the other way (Aggressive Mode's AM3 lost): both are said.
     const phase1 = up
       ? `phase 1 up at ${up.microseconds} µs${gateway.failed ? ` at the host, failed at the gateway (${gateway.failed})` : ""}`
-      : `phase 1 failed (${failures.length > 0 ? failures.join("; ") : "no reply"})`;
+      : gateway.phase1UpMicroseconds !== null
+        ? `phase 1 up at ${gateway.phase1UpMicroseconds} µs at the gateway, ${hostFailure ? `failed at the host (${hostFailure})` : "not at the host"}`
+        : `phase 1 failed (${failures.length > 0 ? failures.join("; ") : "no reply"})`;
     const hostQuickModeFailures = own.filter((entry) => entry.kind === "quick-mode-failed").map((entry) => entry.text.replace(/^Quick Mode failed: /, ""));
     const quickModeFailures = [
       ...(hostQuickModeFailures.length > 0 ? [`${count(hostQuickModeFailures.length, "Quick Mode")} failed at the host: ${[...new Set(hostQuickModeFailures)].join(", ")}`] : []),

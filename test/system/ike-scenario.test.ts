@@ -396,6 +396,15 @@ test.each([
   expect(upAtEnd.reduce((sum, count) => sum + count, 0)).toBe(hostTunnels);
 }, 60_000);
 
+test("an Aggressive Mode phase 1 whose AM3 the link lost is up at the gateway and failed at the host, and the summary says both (it said only that phase 1 failed, beside Quick Modes that failed at the gateway)", () => {
+  const { summary, text } = runScenario(defaultScenario({ seed: 3, "faults.ikeLossProbability": 0.5, durationMicroseconds: 20, "outputs.waveform": false }), { directory: null });
+  const voice = summary.ike!.gateways.find((gateway) => gateway.name === "customerA-voice")!;
+  expect(voice.failed).toBeNull();
+  expect(voice.phase1UpMicroseconds).not.toBeNull();
+  expect(summary.ike!.timeline.some((entry) => entry.gateway === voice.name && entry.kind === "phase1-up")).toBe(false);
+  expect(text).toContain(`customerA-voice: phase 1 up at ${voice.phase1UpMicroseconds} µs at the gateway, failed at the host (RETRANSMISSION_LIMIT), 0 of 1 tunnel up (1 Quick Mode failed at the gateway)`);
+}, 60_000);
+
 describe("a run ends with IKE at rest (from a third new user's check)", () => {
   test("a rekey started near the traffic's end is answered before the run ends (the run ended with its QM1 on its way: sent by the host, never received)", () => {
     const { summary } = runScenario(defaultScenario({ durationMicroseconds: 300, "customers.1.ike.lifetimeKilobytes": 200, "outputs.waveform": false }), { directory: null });

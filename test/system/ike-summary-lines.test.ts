@@ -2,13 +2,14 @@ import { expect, test } from "vitest";
 import { formatIkeSummary, type IkeSummary } from "../../system/scenario/ike-summary.js";
 
 const host: IkeSummary["host"] = { sent: 10, received: 8, retransmitted: 2, phase1Failures: 0, quickModeFailures: 0, quickModes: 0, rekeys: 0, renegotiations: 0, expired: 0, drops: {} };
-const gateway = (failed: string | null, deletes = 0): IkeSummary["gateways"][number] => ({
+const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: number | null = failed === null ? 6598.8 : null): IkeSummary["gateways"][number] => ({
   name: "customerB",
   sent: 5,
   received: 4,
   lost: 1,
   retransmitted: 3,
   failed,
+  phase1UpMicroseconds,
   quickModeFailures: 0,
   deletes,
   tunnels: { up: 0, of: 6, upAtEnd: 0 },
@@ -20,6 +21,15 @@ const phase1Up = { microseconds: 6598.8157, gateway: "customerB", kind: "phase1-
 test("a phase 1 the host saw come up and the gateway gave up (its last message lost) says both (the gateway's failure was not shown)", () => {
   const [, line] = formatIkeSummary({ host, gateways: [gateway("RETRANSMISSION_LIMIT")], timeline: [phase1Up] });
   expect(line).toBe("    customerB: phase 1 up at 6598.8157 µs at the host, failed at the gateway (RETRANSMISSION_LIMIT), 0 of 6 tunnels up, 0 rekeys, 0 Deletes, 1 message lost on the link");
+});
+
+test("a phase 1 the gateway saw come up and the host did not (Aggressive Mode's AM3 lost) says both (it said only that phase 1 failed, beside Quick Modes failed at the gateway)", () => {
+  const hostFailed = { microseconds: 9000, gateway: "customerB", kind: "phase1-failed", text: "phase 1 failed: RETRANSMISSION_LIMIT" };
+  expect(formatIkeSummary({ host, gateways: [gateway(null, 0, 6598.8)], timeline: [hostFailed] })[1]).toMatch(/^ {4}customerB: phase 1 up at 6598\.8 µs at the gateway, failed at the host \(RETRANSMISSION_LIMIT\), 0 of 6 tunnels up,/);
+  // The run may end before the host gives up.
+  expect(formatIkeSummary({ host, gateways: [gateway(null, 0, 6598.8)], timeline: [] })[1]).toMatch(/^ {4}customerB: phase 1 up at 6598\.8 µs at the gateway, not at the host, 0 of 6 tunnels up,/);
+  // Neither end up: the failures as before.
+  expect(formatIkeSummary({ host, gateways: [gateway("RETRANSMISSION_LIMIT")], timeline: [hostFailed] })[1]).toMatch(/^ {4}customerB: phase 1 failed \(host: RETRANSMISSION_LIMIT; gateway: RETRANSMISSION_LIMIT\), 0 of 6/);
 });
 
 test("a phase 1 up at both ends says only when", () => {
