@@ -42,8 +42,8 @@ const GATEWAY_MEGAHERTZ = 2000;
  */
 export class IkeGateway {
   readonly drops = new DropCounter<IkeDropReason>();
-  /** Messages each way (sent: every one, as the host counts; received: those the link delivered), those the link lost either way, and the Informational Deletes it sent (a fault). */
-  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0 };
+  /** Messages each way (sent: every one, as the host counts; received: those the link delivered), those the link lost either way, the Informational Deletes it sent (a fault) and those of the host it took. */
+  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0, deletesReceived: 0 };
   failed: string | null = null;
   /** When its phase 1 came up (ps), as the gateway saw it; null while it has not. */
   phase1UpTime: number | null = null;
@@ -193,6 +193,7 @@ export class IkeGateway {
         this.quickModeUp(action);
         break;
       case "delete-received":
+        this.counts.deletesReceived++;
         if (action.protocol === "ESP") for (const spi of action.spis) this.deleted(spi);
         break;
       case "dropped":

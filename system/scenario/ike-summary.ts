@@ -33,6 +33,8 @@ export interface IkeSummary {
     readonly quickModeFailures: number;
     /** Informational Deletes it sent (the host's timeline has those it received; the others the link lost). */
     readonly deletes: number;
+    /** The host's Deletes it took (the host's timeline has those it sent; the others the link lost). */
+    readonly deletesReceived: number;
     /** Its tunnels that came up through their first Quick Mode, of how many; and those with SAs at both ends when the run ended (a Delete or an expiry not followed by a new Quick Mode takes one down). */
     readonly tunnels: { readonly up: number; readonly of: number; readonly upAtEnd: number };
     /** When the bring-up limit gave it up (µs), or null. */
@@ -74,8 +76,10 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const again = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("Quick Mode up again")).length;
     // Deletes each way: the host's own (a rekeyed or expired pair), and the gateway's, some of which the link may have lost.
     const fromHost = own.filter((entry) => entry.kind === "delete-sent").length;
-    const lostDeletes = gateway.deletes - own.filter((entry) => entry.kind === "delete-received").length;
-    const deletes = `${count(fromHost + gateway.deletes, "Delete")}${fromHost + gateway.deletes > 0 ? ` (${fromHost} from the host, ${gateway.deletes} from the gateway${lostDeletes > 0 ? `, ${lostDeletes} of them lost on the link` : ""})` : ""}`;
+    const lost = (sent: number, received: number) => (sent > received ? `, ${sent - received} of them lost on the link` : "");
+    const hostLost = lost(fromHost, gateway.deletesReceived);
+    const gatewayLost = lost(gateway.deletes, own.filter((entry) => entry.kind === "delete-received").length);
+    const deletes = `${count(fromHost + gateway.deletes, "Delete")}${fromHost + gateway.deletes > 0 ? ` (${fromHost} from the host${hostLost}, ${gateway.deletes} from the gateway${gatewayLost})` : ""}`;
     const failures = [hostFailure ? `host: ${hostFailure}` : null, gateway.failed ? `gateway: ${gateway.failed}` : null].filter((text) => text !== null);
     // The host may see phase 1 up while the gateway gives it up (its last message lost, it retransmits to its limit), or the other way (Aggressive Mode's AM3 lost): both are said.
     const phase1 = up

@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import { formatIkeSummary, type IkeSummary } from "../../system/scenario/ike-summary.js";
 
 const host: IkeSummary["host"] = { sent: 10, received: 8, retransmitted: 2, phase1Failures: 0, quickModeFailures: 0, quickModes: 0, rekeys: 0, renegotiations: 0, expired: 0, drops: {} };
-const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: number | null = failed === null ? 6598.8 : null): IkeSummary["gateways"][number] => ({
+const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: number | null = failed === null ? 6598.8 : null, deletesReceived = 0): IkeSummary["gateways"][number] => ({
   name: "customerB",
   sent: 5,
   received: 4,
@@ -12,6 +12,7 @@ const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: numbe
   phase1UpMicroseconds,
   quickModeFailures: 0,
   deletes,
+  deletesReceived,
   tunnels: { up: 0, of: 6, upAtEnd: 0 },
   givenUpMicroseconds: null,
   drops: {},
@@ -40,6 +41,9 @@ test("a phase 1 up at both ends says only when", () => {
 test("Deletes are said by who sent them, with the gateway's the link lost (one lost showed nowhere, and the host's and the gateway's were one count)", () => {
   const received = { microseconds: 7000, gateway: "customerB", kind: "delete-received", text: "Delete received (ESP SPI 0x00001000)" };
   const sent = { microseconds: 7100, gateway: "customerB", kind: "delete-sent", text: "Delete sent for SPI 0x00002000" };
-  const [, line] = formatIkeSummary({ host, gateways: [gateway(null, 2)], timeline: [phase1Up, received, sent] });
+  const [, line] = formatIkeSummary({ host, gateways: [gateway(null, 2, 6598.8, 1)], timeline: [phase1Up, received, sent] });
   expect(line).toContain(", 3 Deletes (1 from the host, 2 from the gateway, 1 of them lost on the link),");
+  // The host's the gateway never took are said as well (they were not).
+  const [, hostLost] = formatIkeSummary({ host, gateways: [gateway(null, 2, 6598.8, 0)], timeline: [phase1Up, received, sent] });
+  expect(hostLost).toContain(", 3 Deletes (1 from the host, 1 of them lost on the link, 2 from the gateway, 1 of them lost on the link),");
 });
