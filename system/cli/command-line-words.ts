@@ -106,8 +106,13 @@ function noteUnknown(command: Command, word: string, names: readonly string[], m
 function hint(command: Command, name: string, names: readonly string[]): string {
   if (name === "-V" || name === "--version") return ` (nicsim ${name} gives the version; after a command it is no option)`;
   if (name === "--seed" && optionNamed(command, "--grid") !== undefined) return " (seeds are an axis here: --grid seed=1,2,3)";
+  const ours = OTHER_TOOLS_NAMES[name];
+  if (ours !== undefined && optionNamed(command, ours) !== undefined) return ` (did you mean ${ours}?)`;
   return name.length <= 2 ? "" : didYouMeanAny(name, names);
 }
+
+/** Other tools' names for an option of ours, too far from it in spelling to be found as a misspelling (make's -j, GNU parallel's --jobs, gcc's -o). */
+const OTHER_TOOLS_NAMES: Readonly<Record<string, string>> = { "-j": "--workers", "--jobs": "--workers", "--threads": "--workers", "--parallel": "--workers", "-o": "--out", "--output": "--out", "--output-dir": "--out" };
 
 /** An option word of a line: where it is, the option it names (if the command has one) and whether a value is written onto it. */
 interface OptionWord {
