@@ -86,7 +86,7 @@ export class IkeGateway {
   }
 
   /** The exchanges this gateway started that wait for the host's reply (see IkeNode.exchangesAwaitingReply). */
-  exchangesAwaitingReply(): Generator<object> {
+  exchangesAwaitingReply(): Generator<string> {
     return this.node.exchangesAwaitingReply();
   }
 

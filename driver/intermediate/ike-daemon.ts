@@ -134,7 +134,7 @@ export class IkeDaemon extends Component {
   }
 
   /** The exchanges the host started (a rekey, an acquire) that wait for a gateway's reply (see IkeNode.exchangesAwaitingReply). */
-  *exchangesAwaitingReply(): Generator<object> {
+  *exchangesAwaitingReply(): Generator<string> {
     for (const peer of this.peers.values()) yield* peer.node.exchangesAwaitingReply();
   }
   private handling = 0;

@@ -101,9 +101,18 @@ export class IkeNode {
     return !this.exchangesAwaitingReply().next().done;
   }
 
-  /** Each exchange this node started that waits for a reply, as an identity that stays the same until it is answered or fails. */
-  *exchangesAwaitingReply(): Generator<object> {
-    for (const record of this.records()) if (record.timer?.kind === "retransmit") yield record;
+  /**
+   * Each exchange of this node that waits for a reply (a request, or an answer that is resent until
+   * the exchange's last message comes), named as both ends name it: the initiator's cookie and the
+   * message ID (0 for phase 1). A Quick Mode's QM2 waiting at one end is the same exchange as the
+   * QM1 that waited at the other.
+   */
+  *exchangesAwaitingReply(): Generator<string> {
+    for (const session of this.byId.values()) {
+      const cookie = hex(session.initiatorCookie);
+      if (session.phase1.timer?.kind === "retransmit") yield `${cookie} 0`;
+      for (const exchange of session.quickModes.values()) if (exchange.record.timer?.kind === "retransmit") yield `${cookie} ${exchange.messageId}`;
+    }
   }
 
   /** Every exchange's record: each session's phase 1 and its Quick Modes. */
@@ -215,6 +224,10 @@ export class IkeNode {
 
 function sessionKey(peerAddress: string, initiatorCookie: Uint8Array): string {
   return `${peerAddress}/${Buffer.from(initiatorCookie).toString("hex")}`;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 function isZero(bytes: Uint8Array): boolean {

@@ -136,13 +136,14 @@ export class IkeCustomers {
 
   /**
    * Hold the run for the exchanges that wait for a reply now (at the traffic's end) until each is
-   * answered or fails at its retransmission limit. Later ones (a rekey a lifetime of seconds starts
-   * in the drain) do not hold it, nor do frames of IKE the NIC drops (those exchanges fail in time).
+   * done at both ends: answered, or failed at its retransmission limit. A Quick Mode whose QM1 the
+   * host resends is still held while the gateway resends its QM2. Later exchanges (a rekey a
+   * lifetime of seconds starts in the drain) do not hold it.
    */
   holdExchangesUnderWay(): void {
     this.heldExchanges = new Set(this.awaitingReply());
   }
-  private heldExchanges: ReadonlySet<object> = new Set();
+  private heldExchanges: ReadonlySet<string> = new Set();
 
   /** Whether an exchange under way at the traffic's end still waits for its reply (it will be resent, or fail). */
   get exchangesUnderWay(): boolean {
@@ -152,7 +153,7 @@ export class IkeCustomers {
   }
 
   /** The exchanges that wait for a reply: the host's and the gateways'. */
-  private *awaitingReply(): Generator<object> {
+  private *awaitingReply(): Generator<string> {
     yield* this.system.driver.intermediate.ike.exchangesAwaitingReply();
     for (const gateway of this.gateways.values()) yield* gateway.exchangesAwaitingReply();
   }

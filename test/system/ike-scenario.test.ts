@@ -432,6 +432,16 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
     ]);
   }, 60_000);
 
+  test("a Quick Mode under way at the traffic's end is held at both ends: the gateway's QM2, resent for a QM3 the link lost, holds the run as the host's QM1 did (from an eighth new user's check: the run ended with the tunnel counted as down)", () => {
+    const { summary, design } = runScenario(
+      defaultScenario({ seed: 196, "faults.ikeLossProbability": 0.3, "customers.1.ike.lifetimeKilobytes": 50, "customers.2.ike.lifetimeKilobytes": 100, durationMicroseconds: 100, "outputs.waveform": false }),
+      { directory: null },
+    );
+    expect(design.top.traffic.gateways!.exchangesUnderWay).toBe(false);
+    const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
+    expect(customerB.tunnels).toEqual({ up: 5, of: 6, upAtEnd: 5 });
+  }, 60_000);
+
   test.each([
     ["malformed IKE frames the NIC drops (its RX buffer full)", { "driver.base.interruptIntervalNanoseconds": 200_000, "driver.base.rxRingDescriptors": 16, "nic.rx.bufferBytes": 16384, durationMicroseconds: 300, "faults.ikeMalformed": 16 }],
   ])("IKE that never comes to rest (%s) does not hold the run to its drain limit: the quiet ends it, a success (a first version of the rule failed these runs)", (_, overrides) => {
