@@ -2,6 +2,8 @@ import { classSchedules, trafficClasses } from "../../driver/intermediate/qos-co
 import { MAX_QUEUES } from "../../hw/spec/registers.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
 import { UDP_FRAME_OVERHEAD } from "../../sim/packet/udp-frame.js";
+import { longestIkeMessageOf } from "./ike-customers.js";
+import type { ScenarioCustomer } from "./schema.js";
 import type { LoadedScenario } from "./load.js";
 import { runSizeProblems } from "./run-size.js";
 import type { ScenarioSystem } from "./scenario-system.js";
@@ -12,9 +14,15 @@ import type { ScenarioSystem } from "./scenario-system.js";
  * descriptors and buffers), each IKE customer's messages fit the NIC's longest frame, each class of the policy map has a queue of its own, and the driver
  * runs every queue the NIC steers received frames to, and
  * the run offers no more than a run can hold. Returns every problem, each with its place in the file.
- * `streamChecked` leaves out the streams that stand in for ones a scenario with mistakes could not give.
+ * `streamChecked` leaves out the streams that stand in for ones a scenario with mistakes could not give;
+ * `customers` are the scenario's, by index (null: one the schema refuses, not checked).
  */
-export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem, streamChecked: (index: number) => boolean = () => true): string[] {
+export function deviceFitProblems(
+  loaded: LoadedScenario,
+  top: ScenarioSystem,
+  streamChecked: (index: number) => boolean = () => true,
+  customers: readonly (ScenarioCustomer | null)[] = loaded.scenario.customers,
+): string[] {
   const { scenario, qos, source } = loaded;
   const problems: string[] = [];
   const nic = top.nic;
@@ -29,12 +37,13 @@ export function deviceFitProblems(loaded: LoadedScenario, top: ScenarioSystem, s
     const at = source.at(["traffic", index, "packetBytes"], `traffic[${index}].packetBytes = ${stream.packetBytes}`);
     for (const problem of frameFitProblems(tunnelFrameBytes(stream.packetBytes), stream.direction, top, given)) problems.push(`${at}: ${problem}`);
   });
-  for (const { index, message, bytes } of top.traffic.longestIkeMessages()) {
-    const frame = bytes + UDP_FRAME_OVERHEAD;
-    const customer = scenario.customers[index]!;
-    const at = source.at(["customers", index, "ike"], `customers[${index}].ike (${customer.name}, ${customer.ike!.mode} mode)`);
-    if (frame > nic.params.maxFrameBytes) problems.push(`${at}: its longest IKE message, ${message}, makes a ${frame}-byte frame, longer than the NIC takes (${given("nic.maxFrameBytes", nic.params.maxFrameBytes)}): its IKE could not come up`);
-  }
+  customers.forEach((customer, index) => {
+    if (!customer?.ike) return;
+    const longest = longestIkeMessageOf({ ...customer, ike: customer.ike });
+    if (longest === null || longest.bytes + UDP_FRAME_OVERHEAD <= nic.params.maxFrameBytes) return;
+    const at = source.at(["customers", index, "ike"], `customers[${index}].ike (${customer.name}, ${customer.ike.mode} mode)`);
+    problems.push(`${at}: its longest IKE message, ${longest.message}, makes a ${longest.bytes + UDP_FRAME_OVERHEAD}-byte frame, longer than the NIC takes (${given("nic.maxFrameBytes", nic.params.maxFrameBytes)}): its IKE could not come up`);
+  });
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
   if (driverQueues < nic.queues) {
     problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: the NIC steers received frames by class over its ${nic.queues} queues; a driver running ${driverQueues} would have those for ${nic.queues - driverQueues === 1 ? `queue ${driverQueues}` : `queues ${driverQueues} to ${nic.queues - 1}`} dropped (RX_QUEUE_DISABLED)`));

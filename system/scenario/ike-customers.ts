@@ -11,7 +11,7 @@ import { selectorPayloads } from "../../driver/intermediate/tunnel-selector.js";
 import { longestIkeMessage } from "../ike-message-sizes.js";
 import type { TunnelSelector } from "../../driver/intermediate/tunnel-selector.js";
 import type { IkeTimelineEntry } from "../../driver/intermediate/ike-timeline.js";
-import { HOST_GATEWAY, INNER_SUBNET } from "../ipsec-setup.js";
+import { HOST_GATEWAY, INNER_PORT_BASE, INNER_SUBNET } from "../ipsec-setup.js";
 import type { EspPeer } from "../esp-peer.js";
 import { IkeGateway } from "../ike-gateway.js";
 import type { NicSystem } from "../nic-system.js";
@@ -19,8 +19,6 @@ import type { ScenarioCustomer } from "./schema.js";
 import { malformedIsakmp } from "./malformed-isakmp.js";
 import { defaultGatewayAddress } from "./references.js";
 
-/** Longest IKE messages by what they follow from (see longestMessages). */
-const LONGEST_MESSAGES = new Map<string, { message: IkeMessageName; bytes: number } | null>();
 
 /** The host's own phase-1 identity: its address. */
 const HOST_IDENTITY = identity("ID_IPV4_ADDR", formatIpv4(HOST_GATEWAY));
@@ -63,7 +61,7 @@ export class IkeCustomers {
     const tunnels = Array.from({ length: customer.sas }, () => {
       const tunnel = this.espPeer.addTunnel();
       const port = portBase + tunnel;
-      const selector: TunnelSelector = { source: subnetSpan(4, INNER_SUBNET), destination: subnetSpan(4, INNER_SUBNET), protocol: PROTOCOL_UDP, port };
+      const selector = tunnelSelector(port);
       spd.add({ name: `${customer.name}-${port}`, source: selector.source, destination: selector.destination, protocol: PROTOCOL_UDP, destinationPorts: [port, port], action: { kind: "trap" } });
       return { index: tunnel, selector };
     });
@@ -158,28 +156,6 @@ export class IkeCustomers {
     for (const gateway of this.gateways.values()) yield* gateway.exchangesAwaitingReply();
   }
 
-  /** Each customer's longest IKE message (longestIkeMessage), with its index in the scenario: for the device's fit, before the run. */
-  longestMessages(): { index: number; message: IkeMessageName; bytes: number }[] {
-    const encoder = new TextEncoder();
-    const retransmit = this.system.driver.intermediate.ike.retransmit;
-    return this.pending.flatMap(({ customer, index, lifetime, tunnels }) => {
-      const ike = customer.ike!;
-      const end = (identity: IdPayload, preSharedKey: string) => (random: Random, allocateSpi: () => number) =>
-        peerNode({ identity, preSharedKey: encoder.encode(preSharedKey), random, allocateSpi, espLifetime: lifetime, retransmit });
-      const gatewayIdentity = presentedIdentity(customer);
-      const selectors = selectorPayloads(tunnels[0]!.selector);
-      // What the sizes follow from (whether phase 1 succeeds, not the keys themselves): each rehearsal does four Diffie-Hellman computations, and runs of one scenario repeat them.
-      const key = JSON.stringify([ike.mode, gatewayIdentity, ike.gatewayPreSharedKey === undefined || ike.gatewayPreSharedKey === ike.preSharedKey, lifetime, selectors]);
-      let longest = LONGEST_MESSAGES.get(key);
-      if (longest === undefined) {
-        longest = longestIkeMessage(end(gatewayIdentity, ike.gatewayPreSharedKey ?? ike.preSharedKey), end(identityToIdPayload(HOST_IDENTITY), ike.preSharedKey), ike.mode, selectors);
-        if (LONGEST_MESSAGES.size >= 1000) LONGEST_MESSAGES.clear();
-        LONGEST_MESSAGES.set(key, longest);
-      }
-      return longest === null ? [] : [{ index, ...longest }];
-    });
-  }
-
   get customers(): number {
     return this.pending.length;
   }
@@ -261,6 +237,39 @@ export class IkeCustomers {
     if (this.readyCustomers.size === this.pending.length) this.onAllReady();
   }
   private readonly readyCustomers = new Set<Pending>();
+}
+
+/** A tunnel's traffic: UDP to one port, within the inner subnet. */
+function tunnelSelector(port: number): TunnelSelector {
+  return { source: subnetSpan(4, INNER_SUBNET), destination: subnetSpan(4, INNER_SUBNET), protocol: PROTOCOL_UDP, port };
+}
+
+/** Longest IKE messages by what they follow from (see longestIkeMessageOf). */
+const LONGEST_MESSAGES = new Map<string, { message: IkeMessageName; bytes: number } | null>();
+
+/**
+ * A customer's longest IKE message (longestIkeMessage: its phase 1, a Quick Mode from each side,
+ * an ESP Delete from each), for the device's fit before the run; null when it makes none. What
+ * it follows from is the customer alone: its mode, identities, whether the keys agree, lifetimes.
+ */
+export function longestIkeMessageOf(customer: ScenarioCustomer & { readonly ike: NonNullable<ScenarioCustomer["ike"]> }): { message: IkeMessageName; bytes: number } | null {
+  const { ike } = customer;
+  const lifetime = { seconds: ike.lifetimeSeconds, kilobytes: ike.lifetimeKilobytes };
+  const gatewayIdentity = presentedIdentity(customer);
+  // Every tunnel's selector is the same size (one port of the inner subnet): its first stands for them.
+  const selectors = selectorPayloads(tunnelSelector(INNER_PORT_BASE));
+  // Not the keys themselves: whether they agree (phase 1 fails where not). Each rehearsal does four Diffie-Hellman computations, and runs of one scenario repeat them.
+  const key = JSON.stringify([ike.mode, gatewayIdentity, ike.gatewayPreSharedKey === undefined || ike.gatewayPreSharedKey === ike.preSharedKey, lifetime]);
+  const known = LONGEST_MESSAGES.get(key);
+  if (known !== undefined) return known;
+  const encoder = new TextEncoder();
+  // The retransmission schedule sizes nothing: no exchange here waits.
+  const end = (identity: IdPayload, preSharedKey: string) => (random: Random, allocateSpi: () => number) =>
+    peerNode({ identity, preSharedKey: encoder.encode(preSharedKey), random, allocateSpi, espLifetime: lifetime, retransmit: { intervalPicoseconds: 1, limit: 0 } });
+  const longest = longestIkeMessage(end(gatewayIdentity, ike.gatewayPreSharedKey ?? ike.preSharedKey), end(identityToIdPayload(HOST_IDENTITY), ike.preSharedKey), ike.mode, selectors);
+  if (LONGEST_MESSAGES.size >= 1000) LONGEST_MESSAGES.clear();
+  LONGEST_MESSAGES.set(key, longest);
+  return longest;
 }
 
 /** The ID payload a gateway presents: its identity's, with names as the scenario spells them (the host compares them without case). */

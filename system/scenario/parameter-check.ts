@@ -5,7 +5,7 @@ import { Kernel } from "../../sim/kernel.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
 import { checkableParameters, isMapping } from "./parameter-tree.js";
-import { customerName, LIMITS, type ScenarioInput, scenarioSchema, streamShape, waveformPatterns } from "./schema.js";
+import { customerName, customerSchema, LIMITS, type ScenarioInput, scenarioSchema, streamShape, waveformPatterns } from "./schema.js";
 import { deviceFitProblems } from "./device-fit.js";
 import { waveformScopeProblems } from "./waveform-scopes.js";
 import type { SourceMap } from "./source-map.js";
@@ -116,8 +116,9 @@ function standInOutputs(given: unknown): { outputs: ScenarioInput["outputs"]; ju
  * does not hide a stream that does not fit. Its waveform patterns that are patterns are checked
  * against that design, given customers of the scenario's names (which some signals carry).
  */
-export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer, options: { readonly patterns?: boolean } = {}): readonly string[] {
-  const given = record(value);
+export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer, options: { readonly patterns?: boolean; readonly trafficUsed?: boolean } = {}): readonly string[] {
+  // A caller that does not use the customers and traffic (serve: the client is the driver) has them judged by nothing but the schema.
+  const given = options.trafficUsed === false ? { ...record(value), customers: undefined, traffic: undefined } : record(value);
   // Values the schema refuses (an empty value, a list) are reported by the schema; the others are checked.
   const tree = (key: "nic" | "driver" | "wire") => checkableParameters(given[key]);
   // A stream is checked by its length and direction, when the schema takes those (its other fields may be wrong); one without them is stood in for, and not checked.
@@ -150,7 +151,9 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
     standIn = { scenario: plain.data, qos: null, source, warnings: [] };
     outcome = buildScenarioDesign(standIn, container);
   }
-  const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top, (index) => fitting[index]?.success === true);
+  // The scenario's customers the schema takes are checked too (their IKE against the longest frame); the others are the schema's to report.
+  const givenCustomers = Array.isArray(given.customers) && given.customers.length <= LIMITS.customers ? given.customers.map((entry: unknown) => customerSchema.safeParse(entry).data ?? null) : [];
+  const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top, (index) => fitting[index]?.success === true, givenCustomers);
   const patterns = outcome.design === null || parsed !== withPatterns ? [] : waveformScopeProblems(standIn, outcome.design.kernel, outputs!.judged);
   return [...(outcome.kind === "refused" ? outcome.problems : []), ...unfit, ...patterns];
 }

@@ -199,11 +199,6 @@ export class ScenarioTraffic extends Component {
     return (this.trafficStart ?? this.kernel.now) + this.duration;
   }
 
-  /** Each IKE customer's longest IKE message, by its index in the scenario: for the device's fit. */
-  longestIkeMessages() {
-    return this.ikeCustomers?.longestMessages() ?? [];
-  }
-
   /** Whether the traffic has started (every IKE customer is up, or none has IKE). */
   get trafficStarted(): boolean {
     return this.trafficStart !== null;

@@ -40,7 +40,7 @@ export const IDENTITY_TYPES = ["ID_IPV4_ADDR", "ID_FQDN", "ID_USER_FQDN", "ID_IP
 /** A customer's name: some signals carry it (top.traffic.<name>_ready). */
 export const customerName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' and '_', starting with a letter");
 
-const customer = z.strictObject({
+export const customerSchema = z.strictObject({
   name: customerName,
   /** The IKE phase-1 identity the customer's gateway presents: it selects the ISAKMP profile, hence the class. */
   identity: z.strictObject({ type: z.enum(IDENTITY_TYPES), value: z.string().min(1) }),
@@ -118,7 +118,7 @@ export const scenarioSchema = z.strictObject({
   wire: parameterTree.default({}),
   /** The QoS policy: the seed's Cisco IOS text, or the same as JSON. */
   qos: z.union([z.string(), qosJson]).optional(),
-  customers: z.array(customer).min(1).max(LIMITS.customers),
+  customers: z.array(customerSchema).min(1).max(LIMITS.customers),
   /** The scoreboards (conservation laws, order, payloads, counters); off only for speed. */
   checks: z.boolean().default(true),
   /** The AES-GCM the model computes with (the parameter `top.cryptoBackend`): node (node:crypto, OpenSSL) or noble (@noble/ciphers, pure JavaScript); the same bytes either way. */

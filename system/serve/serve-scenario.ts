@@ -44,8 +44,8 @@ export function parseServeScenario(text: string, file = "scenario", overrides: R
     describeIssues(parsed.error.issues, value, (path, text) => problems.push(source.at(path, text)));
   }
   prototypeKeyProblems(value, (path, message) => problems.push(source.at(path, `${formatPath(path)}: ${message}`)));
-  // The nic and wire trees are checked here too, so that a wrong parameter is named by its line; the waveform's patterns are not used.
-  problems.push(...parameterProblems(value, source, rootContainer, { patterns: false }));
+  // The nic and wire trees are checked here too, so that a wrong parameter is named by its line; the waveform's patterns, the customers and the traffic are not used.
+  problems.push(...parameterProblems(value, source, rootContainer, { patterns: false, trafficUsed: false }));
   if (problems.length > 0) throw new ScenarioError(inFileOrder(problems, file));
   const given = value as Record<string, unknown>;
   const outputs = typeof given.outputs === "object" && given.outputs !== null ? Object.keys(given.outputs).filter((key) => !SERVE_OUTPUTS.includes(key)) : [];

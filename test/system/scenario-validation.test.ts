@@ -149,6 +149,12 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
     // Just long enough: accepted.
     expect(problems(ike("main", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 366 })).toEqual([]);
+    // A mistake elsewhere (a field, a reference) does not hide it (from an eighth new user's check: it was checked on stand-in customers then).
+    expect(problems(ike("main", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 300, seed: -1, "traffic.0.customer": "b" })).toEqual([
+      "--set seed = -1: expected at least 0",
+      "--set traffic.0.customer: no customer 'b' (customers: a)",
+      "s.yaml:19:5: customers[0].ike (a, main mode): its longest IKE message, MM3, makes a 366-byte frame, longer than the NIC takes (nic.maxFrameBytes = 300, by --set nic.maxFrameBytes): its IKE could not come up",
+    ]);
   });
 
   test("15b. a value a stream does not fit is named with where it was given: its --set, its line, or nothing for a default", () => {
