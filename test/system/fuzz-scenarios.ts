@@ -68,8 +68,8 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
         fc.record({
           sas: fc.integer({ min: 1, max: 6 }),
           group: fc.integer({ min: 1, max: 4 }),
-          // Through IKE (Main or Aggressive Mode, a kilobyte lifetime or none) or keyed by hand.
-          ike: fc.option(fc.record({ mode: fc.constantFrom("main" as const, "aggressive" as const), lifetimeKilobytes: fc.constantFrom(0, 30, 300) }), { nil: undefined }),
+          // Through IKE (Main or Aggressive Mode, a kilobyte lifetime or none, seconds up to a day's) or keyed by hand.
+          ike: fc.option(fc.record({ mode: fc.constantFrom("main" as const, "aggressive" as const), lifetimeKilobytes: fc.constantFrom(0, 30, 300), lifetimeSeconds: fc.constantFrom(3600, 0, 86_400) }), { nil: undefined }),
         }),
         { minLength: 1, maxLength: 4 },
       ),
