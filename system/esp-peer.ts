@@ -73,6 +73,11 @@ export class EspPeer {
     return this.tunnels[index]?.outbound.spi ?? null;
   }
 
+  /** Whether it takes packets under this SPI. */
+  accepts(spi: number): boolean {
+    return this.inbound.has(spi);
+  }
+
   /** Accept packets under an additional inbound SA (the other end of a rekey). */
   addInbound(parameters: EspSaParameters, backend: AesGcmBackend = this.backend): void {
     this.inbound.set(parameters.spi, new EspInbound(backend, parameters));

@@ -129,15 +129,6 @@ export class IkeGateway {
     return true;
   }
 
-  /**
-   * Its tunnels with an SA pair now (up and not deleted, or negotiated again since) that the host
-   * sends under too, `hostSendsUnder` says by the host's outbound SPI: a pair the host never
-   * installed (its QM3 lost) or has deleted carries nothing.
-   */
-  tunnelsOpen(hostSendsUnder: (spi: number) => boolean): number {
-    return new Set(this.openPairs().filter(([, pair]) => hostSendsUnder(pair.inboundSpi)).map(([, pair]) => pair.tunnel)).size;
-  }
-
   /** The SA pairs its tunnels send under now: an older pair of a tunnel is gone already, or going. */
   private openPairs(): [number, { tunnel: number; inboundSpi: number }][] {
     return [...this.byOutboundSpi.entries()].filter(([spi, pair]) => this.espPeer.outboundSpi(pair.tunnel) === spi);

@@ -218,15 +218,17 @@ export class IkeCustomers {
   private readonly tunnelsDone = new Map<string, number>();
   private readonly tunnelsUp = new Map<string, number>();
 
-  /** How many of a customer's tunnels came up through their first Quick Mode, of how many, and how many have SAs at the end. */
+  /** How many of a customer's tunnels came up through their first Quick Mode, of how many, and how many carry packets both ways at the end. */
   tunnels(name: string): { up: number; of: number; upAtEnd: number } {
-    const gateway = [...this.gateways.values()].find((each) => each.name === name);
-    const hostTunnels = this.system.driver.intermediate.ike.keeper.tunnels;
-    const hostSendsUnder = (spi: number) => {
-      const tunnel = hostTunnels.byOutboundSpi(spi);
-      return tunnel !== undefined && hostTunnels.get(tunnel.selector) === tunnel;
-    };
-    return { up: this.tunnelsUp.get(name) ?? 0, of: this.pending.find((pending) => pending.customer.name === name)?.tunnels.length ?? 0, upAtEnd: gateway?.tunnelsOpen(hostSendsUnder) ?? 0 };
+    const tunnels = this.pending.find((pending) => pending.customer.name === name)?.tunnels ?? [];
+    const intermediate = this.system.driver.intermediate;
+    // Up: each end sends under an SA the other takes. A rekey under way is up: the host may send under the new pair while the gateway still sends under the old, which the host still takes.
+    const upAtEnd = tunnels.filter(({ index, selector }) => {
+      const host = intermediate.ike.keeper.tunnels.get(selector);
+      const gatewaySendsUnder = this.espPeer.outboundSpi(index);
+      return host !== undefined && !host.expired && this.espPeer.accepts(host.outbound.parameters.spi) && gatewaySendsUnder !== null && intermediate.sadb.find("inbound", gatewaySendsUnder) !== undefined;
+    }).length;
+    return { up: this.tunnelsUp.get(name) ?? 0, of: tunnels.length, upAtEnd };
   }
 
   /** A signal's value changes only when its phase commits: readiness is counted here, the signal shows it. */

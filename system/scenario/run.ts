@@ -156,10 +156,12 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   const violations = top.traffic.scoreboard?.violations ?? [];
   const lost = top.traffic.flows.reduce((sum, flow) => sum + flow.sent - flow.received, 0);
   if ((ending.kind === "arrived" || ending.kind === "not-arrived") && violations.length > 0) ending = { kind: "stopped", message: violations[0]! };
-  // Quiet with packets missing is a success when the scoreboard matched each to a counted drop (it would be a violation otherwise; with checks off, by count alone).
+  // Quiet with none missing (IKE still at a rekey the drain started, say) is every packet arrived; with packets missing, a success when the scoreboard matched each to a counted drop
+  // (it would be a violation otherwise; with checks off, by count alone).
+  else if (ending.kind === "not-arrived" && lost === 0) ending = { kind: "arrived" };
   else if (ending.kind === "not-arrived" && lost <= top.traffic.countedDrops) ending = { kind: "accounted", quietMicroseconds: ending.quietMicroseconds, dropped: lost };
   // "Every packet arrived" of none would hide a traffic too short for its gaps.
-  else if (ending.kind === "arrived" && top.traffic.flows.every((flow) => flow.sent === 0)) ending = { kind: "none-due", trafficMicroseconds: scenario.durationMicroseconds };
+  if (ending.kind === "arrived" && top.traffic.flows.every((flow) => flow.sent === 0)) ending = { kind: "none-due", trafficMicroseconds: scenario.durationMicroseconds };
   outputFiles?.simulationFinished(describeEnding(ending));
   const files: string[] = [];
   let summary!: ScenarioSummary;

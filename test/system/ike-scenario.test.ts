@@ -396,6 +396,12 @@ test.each([
   expect(upAtEnd.reduce((sum, count) => sum + count, 0)).toBe(hostTunnels);
 }, 60_000);
 
+test("a lifetime of seconds past the last time a run can reach (a day: 8.64e16 ps, beyond 2^53) is never scheduled, and the run goes on (it threw at its first Quick Mode)", () => {
+  const { summary } = runScenario(defaultScenario({ "customers.1.ike.lifetimeSeconds": 86_400, "customers.2.ike.lifetimeSeconds": 9008, durationMicroseconds: 50, "outputs.waveform": false }), { directory: null });
+  expect(summary.outcome).toBe("every packet arrived");
+  for (const gateway of summary.ike!.gateways) expect(gateway.tunnels.upAtEnd, gateway.name).toBe(gateway.tunnels.of);
+}, 60_000);
+
 test("an Aggressive Mode phase 1 whose AM3 the link lost is up at the gateway and failed at the host, and the summary says both (it said only that phase 1 failed, beside Quick Modes that failed at the gateway)", () => {
   const { summary, text } = runScenario(defaultScenario({ seed: 3, "faults.ikeLossProbability": 0.5, durationMicroseconds: 20, "outputs.waveform": false }), { directory: null });
   const voice = summary.ike!.gateways.find((gateway) => gateway.name === "customerA-voice")!;
@@ -440,6 +446,29 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
     expect(design.top.traffic.gateways!.exchangesUnderWay).toBe(false);
     const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
     expect(customerB.tunnels).toEqual({ up: 5, of: 6, upAtEnd: 5 });
+  }, 60_000);
+
+  test("rekeys of a seconds lifetime that the drain starts: the quiet ends the run, every packet arrived says so, and a tunnel mid-rekey counts as up (it said '(0 dropped)', and 5 of 6 still up at the end: from an eighth new user's check)", () => {
+    const { summary, design } = runScenario(
+      defaultScenario({
+        seed: 3,
+        durationMicroseconds: 9800,
+        "faults.ikeLossProbability": 0.3,
+        "customers.0.ike.lifetimeSeconds": 1,
+        "customers.1.ike.lifetimeSeconds": 1,
+        "customers.2.ike.lifetimeSeconds": 1,
+        "customers.1.ike.lifetimeKilobytes": 0,
+        "driver.intermediate.ike.softLifetimePercent": 1,
+        "outputs.waveform": false,
+      }),
+      { directory: null },
+    );
+    expect(summary.ending).toEqual({ kind: "arrived" });
+    expect(summary.outcome).toBe("every packet arrived");
+    // A rekey started after the traffic's end is still under way here: the host sends under the new pair, the gateway under the old, which the host still takes.
+    const trafficEnd = design.top.traffic.trafficEnd / 1e6;
+    expect(summary.ike!.timeline.filter((entry) => entry.kind === "rekey-started" && entry.microseconds > trafficEnd).length).toBeGreaterThan(0);
+    for (const gateway of summary.ike!.gateways) expect(gateway.tunnels.upAtEnd, gateway.name).toBe(gateway.tunnels.of);
   }, 60_000);
 
   test.each([
