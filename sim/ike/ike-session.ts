@@ -31,6 +31,8 @@ export type Role = "initiator" | "responder";
 export class QuickModeExchange {
   readonly record = new ExchangeRecord();
   state: "QM1" | "QM2" | "QM3" | "ESTABLISHED" = "QM1";
+  /** When it was established (ps), or null. */
+  establishedAt: number | null = null;
   responderNonce: Uint8Array | null = null;
   peerSpi: number | null = null;
   lifetime: Lifetime | null = null;

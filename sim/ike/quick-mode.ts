@@ -9,7 +9,7 @@ import { hashOfMessage, keyMaterial, messageIv, quickModeHash2, quickModeHash3 }
 import { chooseQuickMode, quickModeSaPayload } from "./ike-proposals.js";
 import { type IkeSession, QuickModeExchange } from "./ike-session.js";
 import type { IkeStepBuilder } from "./ike-step.js";
-import type { QuickModeSelectors } from "./ike-types.js";
+import { type QuickModeSelectors, retransmitSpan } from "./ike-types.js";
 import { type DecodedPayload, encodePayloadChain, type IsakmpMessage } from "./isakmp-codec.js";
 import { PROTOCOL } from "./isakmp-numbers.js";
 import { newMessageId, quickModeHeader } from "./message-id.js";
@@ -19,8 +19,6 @@ import { sendQuickModeRefusal } from "./informational.js";
 
 /** 16 bytes of AES-128 key and 4 of salt (RFC 4106 8.1). */
 export const ESP_KEY_MATERIAL_BYTES = 20;
-/** Completed exchanges kept to answer duplicates of their last message. */
-const COMPLETED_KEPT = 8;
 
 /** Seal HASH + payloads, where the hash covers the payloads after it as sent. */
 function sealWithHash(step: IkeStepBuilder, session: IkeSession, exchange: QuickModeExchange, after: readonly Payload[], hash: (afterBytes: Uint8Array) => Uint8Array): Uint8Array {
@@ -145,6 +143,7 @@ function quickModeUp(step: IkeStepBuilder, session: IkeSession, exchange: QuickM
   const keys = session.requireKeys();
   const material = (spi: number) => keyMaterial(step.work, keys, PROTOCOL.IPSEC_ESP, spi, exchange.initiatorNonce, exchange.responderNonce!, ESP_KEY_MATERIAL_BYTES);
   exchange.state = "ESTABLISHED";
+  exchange.establishedAt = step.now;
   step.state(session, "ESTABLISHED");
   const identities = exchange.identities;
   const selectors =
@@ -159,10 +158,17 @@ function quickModeUp(step: IkeStepBuilder, session: IkeSession, exchange: QuickM
     lifetime: exchange.lifetime!,
     ...(selectors === undefined ? {} : { selectors }),
   });
-  forgetOldExchanges(session);
+  forgetOldExchanges(step, session);
 }
 
-function forgetOldExchanges(session: IkeSession): void {
-  const completed = [...session.quickModes.values()].filter((exchange) => exchange.state === "ESTABLISHED");
-  for (const exchange of completed.slice(0, Math.max(0, completed.length - COMPLETED_KEPT))) session.quickModes.delete(exchange.messageId);
+/**
+ * Completed exchanges are kept to answer copies of their last message (a QM2 resent because the
+ * QM3 was lost) for twice a whole retransmission schedule, past which the peer has given up. A
+ * count kept too few: with many tunnels rekeying, a late QM2 was taken for a new exchange.
+ */
+function forgetOldExchanges(step: IkeStepBuilder, session: IkeSession): void {
+  const kept = 2 * retransmitSpan(step.config.retransmit);
+  for (const exchange of [...session.quickModes.values()]) {
+    if (exchange.establishedAt !== null && step.now - exchange.establishedAt > kept) session.quickModes.delete(exchange.messageId);
+  }
 }

@@ -87,6 +87,37 @@ describe("lost messages", () => {
     expect(pair.of("gateway", kind)).toHaveLength(1);
   });
 
+  test("a QM3 lost while ten more Quick Modes complete: the gateway's resent QM2 still gets the same QM3 (a host that kept only its last eight took it for a new exchange, dropped PAYLOAD_LENGTH, and the gateway's Quick Mode failed)", () => {
+    const pair = new IkePair(gatewayOptions(), hostOptions());
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+    const session = pair.of("host", "phase1-up")[0]!.session;
+    let lost = false;
+    pair.lose = ({ action }) => !lost && action.message === "QM3" && (lost = true);
+    pair.run("host", pair.host.quickMode(session, 0));
+    for (let more = 0; more < 10; more++) pair.run("host", pair.host.quickMode(session, 0));
+    expect(pair.of("gateway", "quick-mode-up")).toHaveLength(10);
+    pair.runTimers();
+    const finals = pair.wire.filter((delivery) => delivery.action.message === "QM3");
+    expect(hex(finals.at(-1)!.action.bytes)).toBe(hex(finals[0]!.action.bytes));
+    expect(pair.of("gateway", "quick-mode-up")).toHaveLength(11);
+    expect(pair.of("host", "dropped")).toEqual([]);
+    expect(pair.of("gateway", "quick-mode-failed")).toEqual([]);
+  });
+
+  test("a completed Quick Mode is forgotten once the peer's retransmissions are over (twice their whole schedule): a copy of its last message later is an exchange unknown", () => {
+    const pair = new IkePair(gatewayOptions(), hostOptions());
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+    const session = pair.of("host", "phase1-up")[0]!.session;
+    pair.run("host", pair.host.quickMode(session, 0));
+    const qm2 = pair.wire.find((delivery) => delivery.action.message === "QM2")!.action.bytes;
+    // Another Quick Mode completing after the schedule twice over forgets the first.
+    pair.now = 2 * (LIMIT + 1) * INTERVAL + 1;
+    pair.run("host", pair.host.quickMode(session, pair.now));
+    const late = pair.host.receive(GATEWAY_ADDRESS, qm2, pair.now);
+    expect(late.actions.filter((action) => action.kind === "send")).toEqual([]);
+    expect(late.actions.some((action) => action.kind === "dropped")).toBe(true);
+  });
+
   test("with a backoff, each wait for a reply grows by its factor (as strongSwan's retransmit_base), and the responder waits their sum", () => {
     const pair = new IkePair({ ...gatewayOptions(), backoff: 2 }, { ...hostOptions(), backoff: 2 });
     pair.lose = ({ action }) => action.message === "MM1" || action.message === "MM3";
