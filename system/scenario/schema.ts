@@ -43,7 +43,8 @@ export const customerName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "a name
 export const customerSchema = z.strictObject({
   name: customerName,
   /** The IKE phase-1 identity the customer's gateway presents: it selects the ISAKMP profile, hence the class. */
-  identity: z.strictObject({ type: z.enum(IDENTITY_TYPES), value: z.string().min(1) }),
+  // At most 4096 characters: an ID payload's length is 16 bits, and a longer name (an FQDN is at most 253) is a mistake.
+  identity: z.strictObject({ type: z.enum(IDENTITY_TYPES), value: z.string().min(1).max(4096, "at most 4096 characters") }),
   /** IPsec SA pairs (tunnels) negotiated under the customer's IKE SA. */
   sas: z.int().min(1).max(LIMITS.customerSas).default(1),
   /**

@@ -149,6 +149,8 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
     // Just long enough: accepted.
     expect(problems(ike("main", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 366 })).toEqual([]);
+    // An identity too long for an ID payload (its length is 16 bits) is refused as such, not sized (a 70000-character one was "a 70642-byte frame").
+    expect(problems(ike("main", "a".repeat(4097)))).toEqual([expect.stringMatching(/^s\.yaml:17:\d+: customers\[0\]\.identity\.value: .*at most 4096 characters$/)]);
     // A mistake elsewhere (a field, a reference) does not hide it (from an eighth new user's check: it was checked on stand-in customers then).
     expect(problems(ike("main", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 300, seed: -1, "traffic.0.customer": "b" })).toEqual([
       "--set seed = -1: expected at least 0",
