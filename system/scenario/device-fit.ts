@@ -41,7 +41,9 @@ export function deviceFitProblems(
     if (!customer?.ike) return;
     const longest = longestIkeMessageOf({ ...customer, ike: customer.ike });
     if (longest === null || longest.bytes + UDP_FRAME_OVERHEAD <= nic.params.maxFrameBytes) return;
-    const at = source.at(["customers", index, "ike"], `customers[${index}].ike (${customer.name}, ${customer.ike.mode} mode)`);
+    // An identity given by --set sizes the messages as much as the file's ike block does.
+    const identityBy = source.givenBy(["customers", index, "identity", "value"]);
+    const at = source.at(["customers", index, "ike"], `customers[${index}].ike (${customer.name}, ${customer.ike.mode} mode${identityBy?.startsWith("by ") ? `, its identity ${identityBy}` : ""})`);
     problems.push(`${at}: its longest IKE message, ${longest.message}, makes a ${longest.bytes + UDP_FRAME_OVERHEAD}-byte frame, longer than the NIC takes (${given("nic.maxFrameBytes", nic.params.maxFrameBytes)}): its IKE could not come up`);
   });
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);

@@ -149,6 +149,10 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
     // Just long enough: accepted.
     expect(problems(ike("main", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 366 })).toEqual([]);
+    // An identity given by --set is named: it sizes the messages as the file's block does.
+    expect(problems(ike("aggressive", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 480, "customers.0.identity.value": "gateway-with-a-name-much-longer-than-most.customer-a.example" })).toEqual([
+      "s.yaml:19:5: customers[0].ike (a, aggressive mode, its identity by --set customers.0.identity.value): its longest IKE message, AM1, makes a 494-byte frame, longer than the NIC takes (nic.maxFrameBytes = 480, by --set nic.maxFrameBytes): its IKE could not come up",
+    ]);
     // An identity too long for an ID payload (its length is 16 bits) is refused as such, not sized (a 70000-character one was "a 70642-byte frame").
     expect(problems(ike("main", "a".repeat(4097)))).toEqual([expect.stringMatching(/^s\.yaml:17:\d+: customers\[0\]\.identity\.value: .*at most 4096 characters$/)]);
     // A mistake elsewhere (a field, a reference) does not hide it (from an eighth new user's check: it was checked on stand-in customers then).
