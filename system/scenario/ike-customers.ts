@@ -143,6 +143,11 @@ export class IkeCustomers {
   }
   private heldExchanges: ReadonlySet<string> = new Set();
 
+  /** Whether exchanges were under way at the traffic's end: the drain is longer by their retransmissions. */
+  get holdsExchanges(): boolean {
+    return this.heldExchanges.size > 0;
+  }
+
   /** Whether an exchange under way at the traffic's end still waits for its reply (it will be resent, or fail). */
   get exchangesUnderWay(): boolean {
     if (this.heldExchanges.size === 0) return false;

@@ -64,7 +64,7 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
 const QUIET = 100_000_000;
 /** The shortest step a run takes between looks at its progress (a hundredth of the traffic's time otherwise). */
 const MIN_STEP = 1_000_000;
-/** The longest drain after the traffic: at least this, or twenty times the traffic's time; with IKE, an exchange's whole retransmission time more (one under way at the traffic's end is waited for). */
+/** The longest drain after the traffic: at least this, or twenty times the traffic's time; with IKE exchanges under way at the traffic's end, an exchange's whole retransmission time more (they are waited for). */
 const DRAIN_LIMIT = 2_000_000_000;
 
 /** Run a checked scenario: its traffic, then until every packet has arrived or the drain time has passed. Writes its files. */
@@ -126,18 +126,19 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   // The traffic ends its duration after it starts: at once, or once IKE has brought every customer up.
   const duration = top.traffic.trafficDuration;
   const ike = top.driver.intermediate.ike;
-  const drain = Math.max(20 * duration, DRAIN_LIMIT) + (ike.configured ? retransmitSpan(ike.retransmit) : 0);
+  const retransmission = ike.configured ? retransmitSpan(ike.retransmit) : 0;
+  const drainEnd = () => top.traffic.trafficEnd + Math.max(20 * duration, DRAIN_LIMIT) + (top.traffic.gateways?.holdsExchanges ? retransmission : 0);
   // At least a µs: a traffic of a few ns stepped its whole run (the IKE bring-up, the drain) in slices of ps, millions of them.
   const step = Math.max(MIN_STEP, Math.round(duration / 100));
   let ending: RunEnding | null = null;
   let lastMove = 0;
   let moved = -1;
-  for (let until = Math.min(step, top.traffic.trafficEnd + drain); ending === null; until = Math.min(until + (kernel.now >= top.traffic.trafficEnd ? Math.min(step, QUIET / 4) : step), top.traffic.trafficEnd + drain)) {
+  for (let until = Math.min(step, drainEnd()); ending === null; until = Math.min(until + (kernel.now >= top.traffic.trafficEnd ? Math.min(step, QUIET / 4) : step), drainEnd())) {
     const startedBefore = top.traffic.trafficStarted;
     const result = kernel.run({ until, stopWhen: () => top.traffic.settled });
     // Read after the step: a traffic that started in it ends a duration after its start, not after the step's.
     const end = top.traffic.trafficEnd;
-    const limit = end + drain;
+    const limit = drainEnd();
     const progress = top.traffic.progress;
     // Quiet is nothing moving and nothing under way: a slow link or block is not a stuck one. The traffic's start is a move: a quiet bring-up is not the quiet after the traffic.
     if (progress !== moved || top.traffic.busy || top.traffic.trafficStarted !== startedBefore) {
