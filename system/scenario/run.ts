@@ -64,7 +64,10 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
 const QUIET = 100_000_000;
 /** The shortest step a run takes between looks at its progress (a hundredth of the traffic's time otherwise). */
 const MIN_STEP = 1_000_000;
-/** The longest drain after the traffic: at least this, or twenty times the traffic's time; with IKE exchanges under way at the traffic's end, an exchange's whole retransmission time more (they are waited for). */
+/**
+ * The longest drain after the traffic: at least this, or twenty times the traffic's time; with IKE exchanges under way at the traffic's end, twice an exchange's
+ * whole retransmission time more (they are waited for at both ends: a responder that hears the last resend of a request then resends its answer as long).
+ */
 const DRAIN_LIMIT = 2_000_000_000;
 
 /** Run a checked scenario: its traffic, then until every packet has arrived or the drain time has passed. Writes its files. */
@@ -126,7 +129,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   // The traffic ends its duration after it starts: at once, or once IKE has brought every customer up.
   const duration = top.traffic.trafficDuration;
   const ike = top.driver.intermediate.ike;
-  const retransmission = ike.configured ? retransmitSpan(ike.retransmit) : 0;
+  const retransmission = ike.configured ? 2 * retransmitSpan(ike.retransmit) : 0;
   const drainEnd = () => top.traffic.trafficEnd + Math.max(20 * duration, DRAIN_LIMIT) + (top.traffic.gateways?.holdsExchanges ? retransmission : 0);
   // At least a µs: a traffic of a few ns stepped its whole run (the IKE bring-up, the drain) in slices of ps, millions of them.
   const step = Math.max(MIN_STEP, Math.round(duration / 100));

@@ -471,6 +471,14 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
     for (const gateway of summary.ike!.gateways) expect(gateway.tunnels.upAtEnd, gateway.name).toBe(gateway.tunnels.of);
   }, 60_000);
 
+  test("a rekey's QM1 resent to its last try before the gateway hears it: the gateway then resends its QM2 as long, and the drain allows both schedules (it ran out: 'the drain time ran out with packets still in flight', none in flight; from a ninth new user's check)", () => {
+    const { summary } = runScenario(
+      defaultScenario({ seed: 11, "faults.ikeLossProbability": 0.4, "customers.1.ike.lifetimeKilobytes": 3, "customers.2.ike.lifetimeKilobytes": 3, durationMicroseconds: 50, "outputs.waveform": false }),
+      { directory: null },
+    );
+    expect(summary.ending.kind).toBe("accounted");
+  }, 60_000);
+
   test.each([
     ["malformed IKE frames the NIC drops (its RX buffer full)", { "driver.base.interruptIntervalNanoseconds": 200_000, "driver.base.rxRingDescriptors": 16, "nic.rx.bufferBytes": 16384, durationMicroseconds: 300, "faults.ikeMalformed": 16 }],
   ])("IKE that never comes to rest (%s) does not hold the run to its drain limit: the quiet ends it, a success (a first version of the rule failed these runs)", (_, overrides) => {
