@@ -119,10 +119,8 @@ export function acceptPhase1Reply(offered: Phase1Suite, reply: SaPayload): Phase
 }
 
 export function quickModeSaPayload(spi: number, lifetime: Lifetime): SaPayload {
-  const attributes: DataAttribute[] = [
-    { type: IPSEC_ATTRIBUTE.SA_LIFE_TYPE, value: LIFE_TYPE.SECONDS },
-    { type: IPSEC_ATTRIBUTE.SA_LIFE_DURATION, value: attributeValue(lifetime.seconds) },
-  ];
+  // No seconds lifetime is proposed as none given: the peer takes RFC 2407's default of 28800 s (a duration of 0 is refused).
+  const attributes: DataAttribute[] = lifetime.seconds > 0 ? [{ type: IPSEC_ATTRIBUTE.SA_LIFE_TYPE, value: LIFE_TYPE.SECONDS }, { type: IPSEC_ATTRIBUTE.SA_LIFE_DURATION, value: attributeValue(lifetime.seconds) }] : [];
   if (lifetime.kilobytes > 0) {
     attributes.push({ type: IPSEC_ATTRIBUTE.SA_LIFE_TYPE, value: LIFE_TYPE.KILOBYTES }, { type: IPSEC_ATTRIBUTE.SA_LIFE_DURATION, value: attributeValue(lifetime.kilobytes) });
   }

@@ -64,7 +64,7 @@ export const customerSchema = z.strictObject({
         .string()
         .refine((text) => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(text) && text.split(".").every((part) => Number(part) <= 255), "expected an IPv4 address (a.b.c.d, each part 0 to 255, without leading zeros)")
         .optional(),
-      /** The ESP SAs' lifetimes the gateway proposes in Quick Mode; the host rekeys at softLifetimePercent of either. 0: none. */
+      /** The ESP SAs' lifetimes the gateway proposes in Quick Mode; the host rekeys at softLifetimePercent of either. 0: none proposed (seconds: RFC 2407's default, 28800 s, then applies). */
       lifetimeSeconds: z.int().min(0).max(86_400).default(3600),
       lifetimeKilobytes: z.int().min(0).max(2 ** 31).default(0),
     })

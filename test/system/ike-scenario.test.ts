@@ -402,6 +402,15 @@ test("a lifetime of seconds past the last time a run can reach (a day: 8.64e16 p
   for (const gateway of summary.ike!.gateways) expect(gateway.tunnels.upAtEnd, gateway.name).toBe(gateway.tunnels.of);
 }, 60_000);
 
+test("a customer with no seconds lifetime (lifetimeSeconds 0, with or without kilobytes) proposes none, and the gateway takes RFC 2407's default of 28800 s: every tunnel comes up (each Quick Mode failed NO_PROPOSAL_CHOSEN on a duration of 0; from a ninth new user's check)", () => {
+  for (const kilobytes of [0, 100]) {
+    const { summary } = runScenario(defaultScenario({ "customers.1.ike.lifetimeSeconds": 0, "customers.1.ike.lifetimeKilobytes": kilobytes, durationMicroseconds: 50, "outputs.waveform": false }), { directory: null });
+    const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
+    expect(customerB.tunnels, `${kilobytes} KB`).toEqual({ up: 6, of: 6, upAtEnd: 6 });
+    expect(summary.outcome).toBe("every packet arrived");
+  }
+}, 60_000);
+
 test("an Aggressive Mode phase 1 whose AM3 the link lost is up at the gateway and failed at the host, and the summary says both (it said only that phase 1 failed, beside Quick Modes that failed at the gateway)", () => {
   const { summary, text } = runScenario(defaultScenario({ seed: 3, "faults.ikeLossProbability": 0.5, durationMicroseconds: 20, "outputs.waveform": false }), { directory: null });
   const voice = summary.ike!.gateways.find((gateway) => gateway.name === "customerA-voice")!;
