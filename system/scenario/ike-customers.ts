@@ -3,7 +3,7 @@ import type { Random } from "../../sim/random.js";
 import type { Signal } from "../../sim/signal.js";
 import { formatIpv4, type Ipv4Address, ipv4Address, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
-import { identity, subnetSpan } from "../../driver/intermediate/identity.js";
+import { identity, IdentityError, subnetSpan } from "../../driver/intermediate/identity.js";
 import { identityToIdPayload } from "../../driver/intermediate/identity-payload.js";
 import { type IdPayload, type IkeMessageName, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { peerNode } from "../../driver/intermediate/ike-peer-node.js";
@@ -258,11 +258,18 @@ const LONGEST_MESSAGES = new Map<string, { message: IkeMessageName; bytes: numbe
  * A customer's longest IKE message (longestIkeMessage: its phase 1, a Quick Mode from each side,
  * an ESP Delete from each), for the device's fit before the run; null when it makes none. What
  * it follows from is the customer alone: its mode, identities, whether the keys agree, lifetimes.
+ * "no identity" when its identity is none of its type (refused at its own place).
  */
-export function longestIkeMessageOf(customer: ScenarioCustomer & { readonly ike: NonNullable<ScenarioCustomer["ike"]> }): { message: IkeMessageName; bytes: number } | null {
+export function longestIkeMessageOf(customer: ScenarioCustomer & { readonly ike: NonNullable<ScenarioCustomer["ike"]> }): { message: IkeMessageName; bytes: number } | null | "no identity" {
   const { ike } = customer;
   const lifetime = { seconds: ike.lifetimeSeconds, kilobytes: ike.lifetimeKilobytes };
-  const gatewayIdentity = presentedIdentity(customer);
+  let gatewayIdentity: IdPayload;
+  try {
+    gatewayIdentity = presentedIdentity(customer);
+  } catch (error) {
+    if (error instanceof IdentityError) return "no identity";
+    throw error;
+  }
   // Every tunnel's selector is the same size (one port of the inner subnet): its first stands for them.
   const selectors = selectorPayloads(tunnelSelector(INNER_PORT_BASE));
   // Not the keys themselves: whether they agree (phase 1 fails where not). Each rehearsal does four Diffie-Hellman computations, and runs of one scenario repeat them.

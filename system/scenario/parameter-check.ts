@@ -5,7 +5,7 @@ import { Kernel } from "../../sim/kernel.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
 import { checkableParameters, isMapping } from "./parameter-tree.js";
-import { customerName, customerSchema, LIMITS, type ScenarioInput, scenarioSchema, streamShape, waveformPatterns } from "./schema.js";
+import { customerName, customerSchema, LIMITS, type ScenarioCustomer, type ScenarioInput, scenarioSchema, streamShape, waveformPatterns } from "./schema.js";
 import { deviceFitProblems } from "./device-fit.js";
 import { waveformScopeProblems } from "./waveform-scopes.js";
 import type { SourceMap } from "./source-map.js";
@@ -81,6 +81,15 @@ function standInCustomers(given: unknown): ScenarioInput["customers"] | null {
     .map(({ name, ike }) => ({ name, identity: { type: "ID_KEY_ID" as const, value: name }, ...(ike ? { ike: { preSharedKey: "stand-in" } } : {}) }));
 }
 
+/** What of a given customer sizes its IKE messages, when the schema takes it (null when not): its other fields may be wrong. */
+function sizedCustomer(entry: unknown, index: number): ScenarioCustomer | null {
+  const fields = record(entry);
+  const ike = fields.ike === undefined ? undefined : { ...record(fields.ike), address: undefined };
+  const parsed = customerSchema.pick({ identity: true, ike: true }).safeParse({ identity: fields.identity, ike });
+  if (!parsed.success) return null;
+  return { name: typeof fields.name === "string" ? fields.name : `customers[${index}]`, sas: 1, ...parsed.data };
+}
+
 /** Stands in for a scope that is no pattern (the schema says so): it selects every signal, so that the others are judged as they would be. */
 const ANY_SIGNAL = "**";
 /** Stands in for an exclude that is no pattern: it takes no signal. */
@@ -151,8 +160,9 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
     standIn = { scenario: plain.data, qos: null, source, warnings: [] };
     outcome = buildScenarioDesign(standIn, container);
   }
-  // The scenario's customers the schema takes are checked too (their IKE against the longest frame); the others are the schema's to report.
-  const givenCustomers = Array.isArray(given.customers) && given.customers.length <= LIMITS.customers ? given.customers.map((entry: unknown) => customerSchema.safeParse(entry).data ?? null) : [];
+  // The scenario's customers are checked too (their IKE against the longest frame), by what sizes the messages: the identity and the ike block but its address.
+  // A mistake in another field (its SA count, its name) is the schema's to report, and does not hide this one.
+  const givenCustomers = Array.isArray(given.customers) && given.customers.length <= LIMITS.customers ? given.customers.map(sizedCustomer) : [];
   const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top, (index) => fitting[index]?.success === true, givenCustomers);
   const patterns = outcome.design === null || parsed !== withPatterns ? [] : waveformScopeProblems(standIn, outcome.design.kernel, outputs!.judged);
   return [...(outcome.kind === "refused" ? outcome.problems : []), ...unfit, ...patterns];

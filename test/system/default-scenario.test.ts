@@ -221,7 +221,7 @@ describe.runIf(requireTool("tshark", "tshark"))("the default scenario's capture 
       const gateway = source === "192.0.2.1" ? destination! : source!;
       longest.set(gateway, Math.max(longest.get(gateway) ?? 0, Number(length)));
     }
-    const rehearsed = defaultScenario().scenario.customers.flatMap((customer) => (customer.ike ? [longestIkeMessageOf({ ...customer, ike: customer.ike })!.bytes + 42] : []));
+    const rehearsed = defaultScenario().scenario.customers.flatMap((customer) => (customer.ike ? [(longestIkeMessageOf({ ...customer, ike: customer.ike }) as { bytes: number }).bytes + 42] : []));
     expect(rehearsed).toEqual([474, 366, 366]);
     expect([...longest.values()].sort((a, b) => a - b)).toEqual([...rehearsed].sort((a, b) => a - b));
   });

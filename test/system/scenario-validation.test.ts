@@ -149,6 +149,17 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
     // Just long enough: accepted.
     expect(problems(ike("main", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 366 })).toEqual([]);
+    // A mistake in the same customer's other fields (its SA count, its gateway's address) does not hide it either.
+    expect(problems(ike("main", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 300, "customers.0.sas": 65, "customers.0.ike.address": "1.2.3" })).toEqual([
+      expect.stringMatching(/^--set customers\.0\.ike\.address = "1\.2\.3": expected an IPv4 address/),
+      expect.stringMatching(/^--set customers\.0\.sas = 65: /),
+      "s.yaml:19:5: customers[0].ike (a, main mode): its longest IKE message, MM3, makes a 366-byte frame, longer than the NIC takes (nic.maxFrameBytes = 300, by --set nic.maxFrameBytes): its IKE could not come up",
+    ]);
+    // An IKE customer's identity that is none of its type is refused at its place, with the other mistakes (the frame check threw on it, and said it alone, placeless).
+    expect(problems(ike("main", "a b"), "s.yaml", { "traffic.0.gapMicroseconds": -1 })).toEqual([
+      expect.stringMatching(/^--set traffic\.0\.gapMicroseconds = -1: /),
+      expect.stringMatching(/^s\.yaml:17:\d+: customers\[0\]\.identity\.value: ID_FQDN 'a b' is not a domain name/),
+    ]);
     // An identity given by --set is named: it sizes the messages as the file's block does.
     expect(problems(ike("aggressive", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 480, "customers.0.identity.value": "gateway-with-a-name-much-longer-than-most.customer-a.example" })).toEqual([
       "s.yaml:19:5: customers[0].ike (a, aggressive mode, its identity by --set customers.0.identity.value): its longest IKE message, AM1, makes a 494-byte frame, longer than the NIC takes (nic.maxFrameBytes = 480, by --set nic.maxFrameBytes): its IKE could not come up",
