@@ -57,6 +57,8 @@ export class IkeGateway {
   /** Quick Modes the host started that this gateway answered, and per tunnel the latest of them. */
   private readonly answered = new Set<number>();
   private readonly latestAnswered = new Map<number, number>();
+  /** The inbound SPI each answered Quick Mode took up at its QM2. */
+  private readonly inboundOfAnswer = new Map<number, number>();
   private session: IkeSessionId | null = null;
   private busyUntil = 0;
   private readonly timer: RetransmitTimer;
@@ -168,13 +170,18 @@ export class IkeGateway {
         this.failed = action.reason;
         this.onFailed();
         break;
-      case "quick-mode-failed":
+      case "quick-mode-failed": {
         this.counts.quickModeFailures++;
+        // A Quick Mode it answered and never saw finish leaves no SA behind: what the host sends under it is dropped (UNKNOWN_SPI).
+        const inbound = this.inboundOfAnswer.get(action.messageId);
+        if (inbound !== undefined) this.espPeer.removeInbound(inbound);
         this.onQuickModeFailed();
         break;
+      }
       case "quick-mode-inbound": {
         // Its new inbound SA takes packets from the moment QM2 leaves: the host switches to it on QM2.
         this.espPeer.addInbound(espParameters(action.inbound));
+        this.inboundOfAnswer.set(action.messageId, action.inbound.spi);
         const index = this.tunnelOf(action.selectors);
         this.answered.add(action.messageId);
         if (index !== undefined) this.latestAnswered.set(index, action.messageId);

@@ -112,7 +112,18 @@ function hint(command: Command, name: string, names: readonly string[]): string 
 }
 
 /** Other tools' names for an option of ours, too far from it in spelling to be found as a misspelling (make's -j, GNU parallel's --jobs, gcc's -o). */
-const OTHER_TOOLS_NAMES: Readonly<Record<string, string>> = { "-j": "--workers", "--jobs": "--workers", "--threads": "--workers", "--parallel": "--workers", "-o": "--out", "--output": "--out", "--output-dir": "--out" };
+const OTHER_TOOLS_NAMES: Readonly<Record<string, string>> = {
+  "-j": "--workers",
+  "-w": "--workers",
+  "--jobs": "--workers",
+  "--threads": "--workers",
+  "--parallel": "--workers",
+  "-o": "--out",
+  "--output": "--out",
+  "--output-dir": "--out",
+  "--outdir": "--out",
+  "--out-dir": "--out",
+};
 
 /** An option word of a line: where it is, the option it names (if the command has one) and whether a value is written onto it. */
 interface OptionWord {

@@ -59,7 +59,7 @@ export function describeFaults(faults: Scenario["faults"], made: { readonly ikeD
     ...counted(faults.deletes, "SA delete", "SA deletes"),
     ...counted(faults.interruptStorms, "interrupt storm", "interrupt storms"),
     ...(faults.ikeLossProbability > 0 ? [`the link loses ${percent(faults.ikeLossProbability)} of IKE messages`] : []),
-    ...(faults.ikeDeletes === 0 ? [] : [`${counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways")[0]}${made?.ikeDeletes !== undefined && made.ikeDeletes < faults.ikeDeletes ? ` asked, ${made.ikeDeletes} made (no more tunnels had SAs when the others were due)` : ""}`]),
+    ...(faults.ikeDeletes === 0 ? [] : [`${counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways")[0]}${made?.ikeDeletes !== undefined && made.ikeDeletes < faults.ikeDeletes ? ` asked, ${made.ikeDeletes} made (${made.ikeDeletes === 0 ? "no tunnel had SAs when they were due" : "no more tunnels had SAs when the others were due"})` : ""}`]),
     ...counted(faults.ikeMalformed, "malformed ISAKMP message", "malformed ISAKMP messages"),
     ...(faults.overlappingSaChanges && faults.rekeys + faults.inboundRekeys + faults.deletes > 1 ? ["SA changes overlapping"] : []),
   ];

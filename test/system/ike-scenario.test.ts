@@ -488,6 +488,25 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
     expect(summary.ending.kind).toBe("accounted");
   }, 60_000);
 
+  test("a Quick Mode the gateway answered and then failed (its QM3 never came) leaves it no inbound SA: the tunnel whose rekey it was is not up at the end (it was counted up on that SA; from a ninth new user's check)", () => {
+    const { summary } = runScenario(
+      defaultScenario({
+        seed: 5,
+        "faults.ikeLossProbability": 0.4,
+        "customers.1.ike.lifetimeKilobytes": 20,
+        "customers.2.ike.lifetimeKilobytes": 20,
+        "driver.intermediate.ike.retransmitMicroseconds": 500,
+        "driver.intermediate.ike.retransmitLimit": 1,
+        durationMicroseconds: 300,
+        "outputs.waveform": false,
+      }),
+      { directory: null },
+    );
+    const data = summary.ike!.gateways.find((gateway) => gateway.name === "customerA-data")!;
+    expect(data.quickModeFailures).toBe(4);
+    expect(data.tunnels.upAtEnd).toBe(0);
+  }, 60_000);
+
   test.each([
     ["malformed IKE frames the NIC drops (its RX buffer full)", { "driver.base.interruptIntervalNanoseconds": 200_000, "driver.base.rxRingDescriptors": 16, "nic.rx.bufferBytes": 16384, durationMicroseconds: 300, "faults.ikeMalformed": 16 }],
   ])("IKE that never comes to rest (%s) does not hold the run to its drain limit: the quiet ends it, a success (a first version of the rule failed these runs)", (_, overrides) => {
