@@ -51,11 +51,11 @@ export class SaRecordFetch extends ClockedComponent {
     if (this.pending) return false;
     const unaligned = recordPointerProblem(pointer);
     if (unaligned) {
-      this.refuse("SA_RECORD_INVALID", `SA_STAGE (record pointer ${unaligned})`, pointer);
+      this.refusePointer("SA_RECORD_INVALID", ` ${unaligned}`, pointer);
       return true;
     }
     if (!this.shared.dma.reachable(pointer, SA_RECORD_BYTES)) {
-      this.refuse("DMA_UNMAPPED", "SA_STAGE (record pointer)", pointer);
+      this.refusePointer("DMA_UNMAPPED", "", pointer);
       return true;
     }
     this.pending = { direction, index, pointer, replace };
@@ -79,7 +79,7 @@ export class SaRecordFetch extends ClockedComponent {
       this.pending = null;
       this.busySignal.set(0);
       if (completion.error) {
-        this.refuse(completion.error, "SA_STAGE (record pointer)", pointer);
+        this.refusePointer(completion.error, "", pointer);
         continue;
       }
       const fields = checkRecord(completion.data!, direction);
@@ -92,6 +92,15 @@ export class SaRecordFetch extends ClockedComponent {
       if (installed.kind === "refused") this.refuse(installed.code, refusalLabel(direction, index, installed), installed.otherIndex);
       else this.onDone(saInstalledStatus(installed.entry.generation));
     }
+  }
+
+  /**
+   * A staged pointer refused: shown when it is a host address in mapped memory. Anything else may
+   * be a record's key bytes staged at the wrong offset (words 0 and 1 hold the key then), and is not shown.
+   */
+  private refusePointer(code: ErrorCodeName, problem: string, pointer: number): void {
+    if (this.shared.dma.reachable(pointer, 1)) this.refuse(code, `SA_STAGE (record pointer${problem})`, pointer);
+    else this.refuse(code, `SA_STAGE (record pointer${problem}, not in mapped memory; logged as 0, as it may be key bytes staged at the wrong offset)`, 0);
   }
 
   private refuse(code: ErrorCodeName, fieldName: string, value: number): void {

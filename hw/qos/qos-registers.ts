@@ -57,7 +57,7 @@ export class QosRegisters {
   private writeSchedule(queue: number, offset: number, value: number): void {
     const written = R.decodeTxSched(value);
     const percent = (field: "PERCENT" | "REMAINING", percentage: number) => {
-      if (percentage > 100) this.outOfRange(offset, field, percentage, queue);
+      if (percentage > 100) this.outOfRange(offset, `${field} (above 100; the value used)`, 100, queue);
       return Math.min(100, percentage);
     };
     const schedule: R.TxSchedule = { strict: written.strict, percent: percent("PERCENT", written.percent), remaining: percent("REMAINING", written.remaining) };
@@ -72,13 +72,14 @@ export class QosRegisters {
     for (let other = 0; other < this.shared.queues; other++) if (other !== queue) others += this.buffer.partOf(other) / 1024;
     const largest = Math.floor(this.buffer.params.bufferBytes / 1024) - others;
     const size = Math.max(smallest, Math.min(kilobytes, largest));
-    if (size !== kilobytes) this.outOfRange(offset, "SIZE", kilobytes, queue);
+    if (size !== kilobytes) this.outOfRange(offset, `SIZE (${kilobytes < smallest ? "below one longest frame" : "above what the other queues' parts leave of the buffer"}; the value used, KB)`, size, queue);
     // No room left even for one longest frame: the part stays as it was.
     if (size > largest) return;
     this.buffer.setPart(queue, size * 1024);
   }
 
-  private outOfRange(offset: number, field: string, value: number, queue: number): void {
-    this.shared.errors.report({ code: "VALUE_OUT_OF_RANGE", field: "REGISTER", fieldName: `${this.nameOf(offset)}.${field}`, value, queue });
+  /** The field and the value used, not the value written: a misdirected write (an SA record staged with the wrong stride) can carry key bytes. */
+  private outOfRange(offset: number, field: string, used: number, queue: number): void {
+    this.shared.errors.report({ code: "VALUE_OUT_OF_RANGE", field: "REGISTER", fieldName: `${this.nameOf(offset)}.${field}`, value: used, queue });
   }
 }

@@ -83,7 +83,7 @@ describe("register values out of their range", () => {
         bus.mmioWrite(R.TX_SCHED(3), R.encodeTxSched({ strict: true, percent: 120, remaining: 0 }));
         readBack = (yield bus.mmioRead(R.TX_SCHED(3))) as number;
       },
-      { code: "VALUE_OUT_OF_RANGE", queue: 3, index: null, field: "REGISTER", value: 120, mentions: ["TX_SCHED[3].PERCENT", "nearest valid value"] },
+      { code: "VALUE_OUT_OF_RANGE", queue: 3, index: null, field: "REGISTER", value: 100, mentions: ["TX_SCHED[3].PERCENT (above 100; the value used) = 0x64", "nearest valid value"], unshown: ["120"] },
     );
     expect(readBack).toBe(R.encodeTxSched({ strict: true, percent: 100, remaining: 0 }));
   });
@@ -96,7 +96,7 @@ describe("register values out of their range", () => {
         bus.mmioWrite(R.TX_SCHED(2), R.encodeTxSched({ strict: false, percent: 10, remaining: 127 }));
         readBack = (yield bus.mmioRead(R.TX_SCHED(2))) as number;
       },
-      { code: "VALUE_OUT_OF_RANGE", queue: 2, index: null, field: "REGISTER", value: 127, mentions: ["TX_SCHED[2].REMAINING", "nearest valid value"] },
+      { code: "VALUE_OUT_OF_RANGE", queue: 2, index: null, field: "REGISTER", value: 100, mentions: ["TX_SCHED[2].REMAINING (above 100; the value used) = 0x64", "nearest valid value"], unshown: ["127"] },
     );
     expect(R.decodeTxSched(readBack)).toEqual({ strict: false, percent: 10, remaining: 100 });
   });
@@ -109,7 +109,7 @@ describe("register values out of their range", () => {
         bus.mmioWrite(R.TXPBSIZE(3), 1);
         readBack = (yield bus.mmioRead(R.TXPBSIZE(3))) as number;
       },
-      { code: "VALUE_OUT_OF_RANGE", queue: 3, index: null, field: "REGISTER", value: 1, mentions: ["TXPBSIZE[3].SIZE", "nearest valid value"] },
+      { code: "VALUE_OUT_OF_RANGE", queue: 3, index: null, field: "REGISTER", value: 9, mentions: ["TXPBSIZE[3].SIZE (below one longest frame; the value used, KB) = 0x9", "nearest valid value"] },
     );
     // MAXFRS 9216 bytes: 9 KB.
     expect(readBack).toBe(9);
@@ -125,7 +125,7 @@ describe("register values out of their range", () => {
         bus.mmioWrite(R.TXPBSIZE(LAST_QUEUE), 1000);
         readBack = (yield bus.mmioRead(R.TXPBSIZE(LAST_QUEUE))) as number;
       },
-      { code: "VALUE_OUT_OF_RANGE", queue: LAST_QUEUE, index: null, field: "REGISTER", value: 1000, mentions: [`TXPBSIZE[${LAST_QUEUE}].SIZE`, "nearest valid value"] },
+      { code: "VALUE_OUT_OF_RANGE", queue: LAST_QUEUE, index: null, field: "REGISTER", value: NaN, mentions: [`TXPBSIZE[${LAST_QUEUE}].SIZE (above what the other queues' parts leave of the buffer; the value used, KB)`, "nearest valid value"], unshown: ["1000"] },
     );
     // The 160 KB buffer, less the other queues' parts.
     expect(readBack).toBe(160 - others);

@@ -209,6 +209,10 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
     expect(seen.slice(-2)).toEqual([ErrorCode.DMA_UNMAPPED, ErrorCode.SA_RECORD_INVALID]);
     expect(top.nic.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(["SA_COMMAND_BUSY", "DMA_UNMAPPED", "SA_RECORD_INVALID"]);
     expect(top.nic.diagnostics[2]!.message).toContain("not on a 64-byte boundary");
+    // A pointer in mapped memory is named; one outside it is logged as 0: it may be a record's key bytes staged at the wrong offset (from a driver developer's check).
+    expect(top.nic.diagnostics.slice(1).map((diagnostic) => diagnostic.value)).toEqual([0, top.driver.intermediate.sadb.all().find((entry) => entry.direction === "inbound")!.record + 8]);
+    expect(top.nic.diagnostics[1]!.message).toContain("not in mapped memory; logged as 0, as it may be key bytes staged at the wrong offset");
+    expect(top.nic.diagnostics[1]!.message).not.toContain(String(0x1000));
     expect(top.nic.saCache.counts.fetches).toBe(1);
     const inbound = top.driver.intermediate.sadb.all().find((entry) => entry.direction === "inbound")!;
     expect(top.nic.saCache.rxLookup(inbound.parameters.spi, read32(Uint8Array.from(inbound.destination), 0))?.index).toBe(5);

@@ -16,6 +16,8 @@ export interface Expected {
   value: number;
   /** Words the diagnostic message must contain. */
   mentions: string[];
+  /** Words it must not (a value written that may be key bytes). */
+  unshown?: string[];
 }
 
 /**
@@ -40,6 +42,7 @@ export function misuse(body: (top: NicSystem) => ProcessBody, expected: Expected
   const diagnostic = diagnostics[0]!;
   expect(diagnostic.code).toBe(expected.code);
   for (const word of expected.mentions) expect(diagnostic.message).toContain(word);
+  for (const word of expected.unshown ?? []) expect(diagnostic.message).not.toContain(word);
   // The driver learned the same through the error interrupt and the ERRLOG registers.
   expect(driver.statistics.errorInterrupts).toBe(1);
   expect(driver.deviceErrors).toHaveLength(1);
