@@ -50,7 +50,7 @@ extern "C" {
 /* Protocol minor version the client speaks */
 #define NICSIM_MSG_HELLO_MINOR_OFFSET 14u
 #define NICSIM_MSG_HELLO_MINOR_SIZE 2u
-/* The client's name, for the summary (text, to the end of the message) */
+/* The client's name, for the summary (UTF-8, no control characters) (text, to the end of the message) */
 #define NICSIM_MSG_HELLO_CLIENT_NAME_OFFSET 16u
 #define NICSIM_MSG_HELLO_CLIENT_NAME_MIN 0u
 #define NICSIM_MSG_HELLO_CLIENT_NAME_MAX 4096u
@@ -133,7 +133,7 @@ extern "C" {
 /* Alignment of its address: a power of two */
 #define NICSIM_MSG_ALLOCATE_ALIGNMENT_OFFSET 12u
 #define NICSIM_MSG_ALLOCATE_ALIGNMENT_SIZE 4u
-/* What the region is, as memory errors name it (text, to the end of the message) */
+/* What the region is, as memory errors name it (UTF-8, no control characters) (text, to the end of the message) */
 #define NICSIM_MSG_ALLOCATE_LABEL_OFFSET 16u
 #define NICSIM_MSG_ALLOCATE_LABEL_MIN 1u
 #define NICSIM_MSG_ALLOCATE_LABEL_MAX 4096u
@@ -302,7 +302,7 @@ extern "C" {
 /* The error code (ERRLOG_CODE) */
 #define NICSIM_MSG_DIAGNOSTIC_CODE_OFFSET 16u
 #define NICSIM_MSG_DIAGNOSTIC_CODE_SIZE 4u
-/* The diagnostic, in words (text, to the end of the message) */
+/* The diagnostic, in words (UTF-8, no control characters) (text, to the end of the message) */
 #define NICSIM_MSG_DIAGNOSTIC_MESSAGE_OFFSET 20u
 #define NICSIM_MSG_DIAGNOSTIC_MESSAGE_MIN 0u
 #define NICSIM_MSG_DIAGNOSTIC_MESSAGE_MAX 4096u
@@ -316,7 +316,7 @@ extern "C" {
 /* Type of the message refused (0 when its header could not be read) */
 #define NICSIM_MSG_ERROR_MESSAGE_TYPE_OFFSET 12u
 #define NICSIM_MSG_ERROR_MESSAGE_TYPE_SIZE 4u
-/* What was wrong, naming the message and the field (text, to the end of the message) */
+/* What was wrong, naming the message and the field (UTF-8, no control characters) (text, to the end of the message) */
 #define NICSIM_MSG_ERROR_MESSAGE_OFFSET 16u
 #define NICSIM_MSG_ERROR_MESSAGE_MIN 0u
 #define NICSIM_MSG_ERROR_MESSAGE_MAX 4096u

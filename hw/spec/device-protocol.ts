@@ -70,7 +70,7 @@ const time = <Name extends string>(name: Name, description: string) => ({ name, 
 const FOREVER_WORDS = "from 2^53 (WAIT_FOREVER = 2^64 - 1), or past the last time the model can represent: no limit";
 const duration = <Name extends string>(name: Name, description: string) => ({ name, type: "u64", description: `${description}; ${FOREVER_WORDS}`, unbounded: true }) as const;
 const data = (description: string) => ({ name: "data", type: "bytes", description, lengths: [1, MAX_DATA_BYTES] }) as const;
-const text = <Name extends string>(name: Name, description: string, minimum = 0) => ({ name, type: "text", description, lengths: [minimum, MAX_TEXT_BYTES] as const }) as const;
+const text = <Name extends string>(name: Name, description: string, minimum = 0) => ({ name, type: "text", description: `${description} (UTF-8, no control characters)`, lengths: [minimum, MAX_TEXT_BYTES] as const }) as const;
 
 export const MESSAGES = [
   {

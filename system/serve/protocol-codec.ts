@@ -142,11 +142,16 @@ export function decodeMessage(bytes: Uint8Array, from: "client" | "server"): Dec
     }
     const content = bytes.slice(fixedBytes);
     if (field.type === "text") {
+      let text: string;
       try {
-        values[field.name] = textDecoder.decode(content);
+        text = textDecoder.decode(content);
       } catch {
         return refuse("BAD_VALUE", code, `${name}.${field.name}: not UTF-8`);
       }
+      // A name is printed in the server's lines and the run's files: a control character would act on a terminal (colours, forged lines).
+      const control = /[\u0000-\u001f\u007f-\u009f]/.exec(text);
+      if (control !== null) return refuse("BAD_VALUE", code, `${name}.${field.name}: a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}) at character ${control.index}`);
+      values[field.name] = text;
     } else values[field.name] = content;
   }
   return { kind: "message", message: { name, values } as Message };

@@ -68,6 +68,9 @@ describe("a message the server cannot take gets ERROR naming the message and the
       [encodeMessage("WAIT_INTERRUPT", { timeout_ps: 1000, mask: 0b100 }), "WAIT_INTERRUPT.mask: 0x4 names vectors beyond the device's 0 to 1"],
       [encodeMessage("ALLOCATE", { bytes: 64, alignment: 3, label: "ring" }), "ALLOCATE.alignment: 3 is not a power of two"],
       [encodeMessage("ALLOCATE", { bytes: 0, alignment: 64, label: "ring" }), "ALLOCATE.bytes: 0; expected 1 to 1073741824"],
+      // A label or name with a control character is refused: printed, it would act on the server's terminal (from a driver developer's check).
+      [encodeMessage("ALLOCATE", { bytes: 64, alignment: 64, label: "ring\u001b[31mRED" }), "ALLOCATE.label: a control character (U+001B) at character 4"],
+      [encodeMessage("ALLOCATE", { bytes: 64, alignment: 64, label: "ring\nDMA_UNMAPPED: forged" }), "ALLOCATE.label: a control character (U+000A) at character 4"],
       [encodeMessage("PEER_SA", { spi: 0x1001, source: 1, destination: 2, direction: 0, icv_bytes: 10, key_material: new Uint8Array(20).fill(0xab) }), "PEER_SA.icv_bytes: 10; expected one of 8, 12, 16"],
       [encodeMessage("PEER_SEND", { gap_ps: 1000, count: 5, bytes: 200, traffic_class: 0, esp: 1 }), "PEER_SEND.esp: 1, but the peer has no peer-to-host SA (PEER_SA with direction 1)"],
     ];
@@ -77,7 +80,8 @@ describe("a message the server cannot take gets ERROR naming the message and the
       client.sendBytes(bytes);
       const refused = refusal(client);
       expect(refused).toEqual({ error: "BAD_VALUE", type: bytes[4], text });
-      expect(refused.text).not.toMatch(/ab/i);
+      // The key material is 0xab bytes: neither in hex nor as a number (a label's letters may hold "ab").
+      expect(refused.text).not.toMatch(/abab|0xab|171/i);
     }
   });
 
