@@ -7,7 +7,7 @@ import { Random } from "./random.js";
 import { type AnySignal, Signal, type SignalOptions, WideSignal, MAX_NUMBER_WIDTH } from "./signal.js";
 import { type EventHost, SimEvent } from "./sim-event.js";
 import { type KernelStatistics, newKernelStatistics } from "./kernel-statistics.js";
-import { formatTime } from "./time.js";
+import { formatTime, LAST_TIME } from "./time.js";
 import type { KernelTracer } from "./kernel-tracer.js";
 
 interface Wakeup extends QueueEntry {
@@ -168,12 +168,16 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   /** Run a callback at now + delay (gem5's named event); it runs in the evaluate phase. */
   schedule(delay: number, label: string, callback: () => void): void {
-    if (!Number.isSafeInteger(delay) || delay < 0) throw new RangeError(`schedule('${label}'): delay ${delay} must be a non-negative integer of ps`);
+    if (!Number.isInteger(delay) || delay < 0) throw new RangeError(`schedule('${label}'): delay ${delay} must be a non-negative integer of ps`);
+    // Past the last time the kernel holds it never comes (a lifetime of a day, frames sent with gaps of hours).
+    if (this.now + delay > LAST_TIME) return;
     this.queue.push({ time: this.now + delay, process: null, value: undefined, callback, label });
   }
 
   resumeAt(process: Process, time: number, value?: unknown): void {
     if (time < this.now) throw new SimulationError(`process '${process.name}' asked to resume at ${formatTime(time)}, before now (${formatTime(this.now)})`);
+    // A process waiting past the last time the kernel holds waits for ever.
+    if (time > LAST_TIME) return;
     this.queue.push({ time, process, value, callback: null, label: process.name });
   }
 
@@ -285,7 +289,8 @@ export class Kernel implements ProcessScheduler, EventHost {
       const edge = domains[index]!.nextEdge;
       if (edge < next) next = edge;
     }
-    return next;
+    // Edges past the last time the kernel holds never come: the model's time ends there.
+    return next > LAST_TIME ? Infinity : next;
   }
 
   private moveTo(time: number): void {

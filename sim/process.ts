@@ -35,7 +35,8 @@ export function isCommand(value: unknown): value is Command {
 
 /** Resume after a simulated duration in picoseconds; delay(0) resumes in the next delta cycle. */
 export function delay(duration: number): Command {
-  if (!Number.isSafeInteger(duration) || duration < 0) throw new RangeError(`delay(${duration}): a delay is a non-negative integer of picoseconds`);
+  // One that ends past the last time the kernel holds (2^53 ps) never ends.
+  if (!Number.isInteger(duration) || duration < 0) throw new RangeError(`delay(${duration}): a delay is a non-negative integer of picoseconds`);
   return {
     arm: (scheduler, process) => scheduler.resumeAt(process, scheduler.now + duration),
     describe: () => `delay(${duration} ps)`,

@@ -11,6 +11,9 @@ function whole(value: number, unit: string, scale: number): Picoseconds {
   return rounded as Picoseconds;
 }
 
+/** The last time the kernel holds exactly (2^53 - 1 ps, about 2.5 hours): anything due later never comes. */
+export const LAST_TIME = Number.MAX_SAFE_INTEGER;
+
 export const ps = (value: number): Picoseconds => whole(value, "ps", 1);
 export const ns = (value: number): Picoseconds => whole(value, "ns", 1e3);
 export const us = (value: number): Picoseconds => whole(value, "us", 1e6);

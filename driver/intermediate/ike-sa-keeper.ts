@@ -84,12 +84,9 @@ export class IkeSaKeeper {
     const { seconds } = pair.lifetime;
     if (seconds > 0) {
       const at = (percent: number) => Math.round((seconds * 1e12 * percent) / 100);
-      // A time past the last one the kernel holds (2^53 ps, about 2.5 hours) comes in no run: a lifetime of a day is never reached.
-      const schedule = (delay: number, label: string, callback: () => void) => {
-        if (this.kernel.now + delay <= Number.MAX_SAFE_INTEGER) this.kernel.schedule(delay, label, callback);
-      };
-      schedule(at(this.hooks.settings().softLifetimePercent), "ike.soft_lifetime", () => this.soft(tunnel, "seconds"));
-      schedule(at(100), "ike.hard_lifetime", () => this.expire(tunnel, "seconds"));
+      // A lifetime of a day ends past the last time the kernel holds (2^53 ps, about 2.5 hours): it is never reached.
+      this.kernel.schedule(at(this.hooks.settings().softLifetimePercent), "ike.soft_lifetime", () => this.soft(tunnel, "seconds"));
+      this.kernel.schedule(at(100), "ike.hard_lifetime", () => this.expire(tunnel, "seconds"));
     }
     if (old) this.hooks.process(`rekey_${old.outbound.parameters.spi.toString(16)}`, () => this.retire(old, tunnel));
     return tunnel;

@@ -1,5 +1,7 @@
 import type { Nic } from "../../hw/nic.js";
 import type { Kernel } from "../../sim/kernel.js";
+import { SimulationError } from "../../sim/errors.js";
+import { formatTime, LAST_TIME } from "../../sim/time.js";
 
 /**
  * The client's time, by one rule: the client's requests happen at the current simulated time
@@ -44,7 +46,9 @@ export class DeviceClock {
       result.value = (yield nic.mmioRead(offset)) as number;
     });
     this.kernel.run({ stopWhen: () => result.value !== null });
-    return result.value!;
+    // Its round trip would end past the last time the model holds: the value never comes.
+    if (result.value === null) throw new SimulationError(`the register read's reply would come after the model's time ends (${formatTime(LAST_TIME)}, 2^53 ps)`);
+    return result.value;
   }
 
   /** Wait until a vector in `mask` is latched, at most `timeout` ps; deliver (unlatch) those in the mask and return them (0: timed out). */

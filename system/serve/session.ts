@@ -11,6 +11,7 @@ import { BenchPeer } from "./bench-peer.js";
 import { DeviceClock } from "./device-clock.js";
 import { DmaWrites } from "./dma-writes.js";
 import { clipText, encodeMessage, layoutOf, type Message, type MessageValues, type Refusal } from "./protocol-codec.js";
+import { formatTime, LAST_TIME } from "../../sim/time.js";
 
 /** What serving one message gave: messages to send (notifications, then the reply), and whether the client said goodbye; or a refusal. */
 export type Served = { readonly kind: "served"; readonly out: readonly Uint8Array[]; readonly goodbye: boolean } | ({ readonly kind: "refused" } & Refusal);
@@ -79,6 +80,8 @@ export class DeviceSession {
     this.counts.set(message.name, (this.counts.get(message.name) ?? 0) + 1);
     if (message.name === "HELLO") return this.hello(message.values);
     if (!this.helloDone) return refusal("ORDER", message.name, `${message.name}: the first message must be HELLO`);
+    // A request happens a call's time from now: not past the last time the model holds.
+    if (this.now + this.options.callPicoseconds > LAST_TIME) return refusal("SIMULATION", message.name, `${message.name}: the model's time has run out: it ends at ${formatTime(LAST_TIME)} (2^53 ps), and the message would happen after that`);
     this.clock.advance(this.options.callPicoseconds);
     try {
       const handler = this.handlers[message.name] as Handler<typeof message.name> | undefined;

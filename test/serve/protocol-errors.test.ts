@@ -85,6 +85,25 @@ describe("a message the server cannot take gets ERROR naming the message and the
     }
   });
 
+  test("SIMULATION at the end of the model's time (2^53 ps): a message that would happen later is refused in words, and the files are written (a register read's reply there failed as 'time_ps ... is not a u64', its files left partial; from a driver developer's check)", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-end-of-time-"));
+    const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 }, directory });
+    client.hello();
+    // Up to a little before the end: a wait is served, the next message's call would pass it.
+    // HELLO and WAIT each take a call of 20 ns: the wait ends 10 ns before the end, and the next call would pass it.
+    expect(client.request("WAIT", { duration_ps: Number.MAX_SAFE_INTEGER - 50_000 })).toMatchObject({ name: "WAIT_REPLY", values: { time_ps: Number.MAX_SAFE_INTEGER - 10_000 } });
+    client.send("MMIO_READ", { offset: R.STATUS });
+    expect(refusal(client)).toEqual({ error: "SIMULATION", type: 0x03, text: "MMIO_READ: the model's time has run out: it ends at 9007199254740991 ps (2^53 ps), and the message would happen after that" });
+    expect(client.result?.summary.files.length).toBeGreaterThan(0);
+    // A read made in time whose reply would come after the end: said as such.
+    const late = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+    late.hello();
+    late.request("WAIT", { duration_ps: Number.MAX_SAFE_INTEGER - 65_000 });
+    const error = late.request("MMIO_READ", { offset: R.STATUS }) as Extract<Message, { name: "ERROR" }>;
+    expect(error.values.message).toBe("the register read's reply would come after the model's time ends (9007199254740991 ps, 2^53 ps)");
+    expect(late.result?.summary.ending.kind).toBe("simulation-error");
+  });
+
   test("VERSION: a HELLO of another major version; ORDER: anything before HELLO, or a second HELLO", () => {
     const client = new LoopbackClient();
     expect(client.request("HELLO", { magic: 0x4d49534e, major: 2, minor: 0, client_name: "future" }).name).toBe("ERROR");

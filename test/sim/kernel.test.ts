@@ -90,6 +90,33 @@ describe("two-phase signals", () => {
   });
 });
 
+describe("the end of time", () => {
+  test("the kernel's time ends at 2^53 - 1 ps: a callback, a delay or a clock edge due later never comes, and the run ends there (frames sent hours apart, or a day's lifetime, threw 'not a non-negative integer of picoseconds')", () => {
+    const kernel = new Kernel();
+    // A clock whose second edge (2^53) is past the end.
+    const clock = kernel.clock("clk", 2 ** 52);
+    let edges = 0;
+    const seen: string[] = [];
+    kernel.process("sleeper", function* () {
+      yield delay(Number.MAX_SAFE_INTEGER - 10);
+      seen.push(`awake at ${kernel.now}`);
+      yield delay(2 ** 60);
+      seen.push("never");
+    });
+    kernel.schedule(2 ** 53, "past the end", () => seen.push("never"));
+    kernel.schedule(Number.MAX_SAFE_INTEGER, "at the end", () => seen.push(`last at ${kernel.now}`));
+    kernel.clocked(clock, { path: "clk.member", evaluate: () => void edges++, isIdle: () => false });
+    expect(kernel.run({ until: 1_000_000 }).reason).toBe("until");
+    // The member is never idle: its edges go on to the last one before the end, then there are none.
+    const result = kernel.run();
+    expect(edges).toBe(1);
+    expect(result).toEqual({ reason: "exhausted", time: Number.MAX_SAFE_INTEGER });
+    expect(seen).toEqual([`awake at ${Number.MAX_SAFE_INTEGER - 10}`, `last at ${Number.MAX_SAFE_INTEGER}`]);
+    expect(() => kernel.schedule(-1, "before now", () => {})).toThrow(RangeError);
+    expect(() => delay(1.5)).toThrow(RangeError);
+  });
+});
+
 describe("processes", () => {
   test("delay, edge, until and events resume at the right simulated times", () => {
     const kernel = new Kernel();
