@@ -138,7 +138,14 @@ int main(int argc, char **argv) {
   for (int index = 1; index < argc; index++) {
     if (strcmp(argv[index], "--bug") == 0) bug = 1;
     else if (strcmp(argv[index], "--plain") == 0) plain = 1;
-    else if (strcmp(argv[index], "--frames") == 0 && index + 1 < argc) frames = (uint32_t)strtoul(argv[++index], NULL, 10);
+    else if (strcmp(argv[index], "--frames") == 0 && index + 1 < argc) {
+      /* A whole number of 1 to 1000000: strtoul would take "-1" as 4294967295. */
+      const char *text = argv[++index];
+      char *end = NULL;
+      unsigned long value = text[0] >= '0' && text[0] <= '9' ? strtoul(text, &end, 10) : 0;
+      if (end == NULL || *end != '\0' || value < 1 || value > 1000000) return fprintf(stderr, "%s: --frames '%s': expected a whole number from 1 to 1000000\n", argv[0], text), 2;
+      frames = (uint32_t)value;
+    }
     else return fprintf(stderr, "usage: %s [--frames N] [--bug] [--plain]\n", argv[0]), 2;
   }
   char reason[512];

@@ -22,6 +22,16 @@ describe.runIf(hasCompiler)("the C client and the example C driver against nicsi
     }
   });
 
+  test("the example refuses a --frames that is no whole number from 1 to 1000000, before it connects (-1 was taken as 4294967295 frames)", () => {
+    const binary = join(mkdtempSync(join(tmpdir(), "nicsim-cc-")), "c-driver");
+    expect(spawnSync("cc", [...C_FLAGS, "-I", join(root, "clients/c"), "-o", binary, ...cDriverSources()], { encoding: "utf8" }).status).toBe(0);
+    for (const value of ["-1", "0", "12x", "1000001", ""]) {
+      const result = spawnSync(binary, ["--frames", value], { encoding: "utf8", env: { ...process.env, NICSIM_SOCKET: "/nonexistent/socket" } });
+      expect(result.status, value).toBe(2);
+      expect(result.stderr).toContain(`--frames '${value}': expected a whole number from 1 to 1000000`);
+    }
+  });
+
   test("the example's traffic arrives both ways (at least 100 frames each way in the capture, decrypted inline), with a valid VCD and every file", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-c-driver-"));
     let output = "";
