@@ -30,12 +30,24 @@ class NicsimError(Exception):
         self.code = code
 
 
+_LARGEST = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF, "Q": 0xFFFFFFFFFFFFFFFF}
+
+
 def encode(name, **values):
-    """One message: the header, the fixed fields in the table's order, then the tail (bytes or text)."""
+    """One message: the header, the fixed fields in the table's order, then the tail (bytes or text).
+    A value that does not fit its field is refused naming the message and the field (not struct's 'argument out of range')."""
     code, _kind, layout, names, tail, tail_kind, _reply = protocol.MESSAGES[name]
+    for field, kind in zip(names, layout.lstrip("<")):
+        value = values[field]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _LARGEST[kind]:
+            raise ValueError("%s.%s: %r; expected a whole number from 0 to %#x" % (name, field, value, _LARGEST[kind]))
     body = struct.pack(layout, *(values[field] for field in names))
     if tail is not None:
         content = values[tail]
+        if tail_kind == "text" and not isinstance(content, str):
+            raise ValueError("%s.%s: %r; expected text (str)" % (name, tail, content))
+        if tail_kind != "text" and not isinstance(content, (bytes, bytearray, memoryview)):
+            raise ValueError("%s.%s: %r; expected bytes" % (name, tail, content))
         body += content.encode("utf-8") if tail_kind == "text" else bytes(content)
     return struct.pack(protocol.HEADER_FORMAT, protocol.HEADER_BYTES + len(body), code) + body
 

@@ -50,6 +50,33 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
     expect(result.summary.ending.kind).toBe("goodbye");
   }, 60_000);
 
+  test("an argument that does not fit its field is refused naming the message and the field, and the connection goes on (struct said only 'argument out of range'; from a driver developer's check)", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-python-arguments-"));
+    const python = new URL("../../clients/python", import.meta.url).pathname;
+    const program = [
+      "import sys",
+      `sys.path.insert(0, ${JSON.stringify(python)})`,
+      "from nicsim import Client",
+      "device = Client.connect_env('arguments')",
+      "for call in (lambda: device.mmio_read(-4), lambda: device.wait(-1), lambda: device.alloc(-1, 64, 'r'), lambda: device.alloc(64, 64, b'x')):",
+      "    try:",
+      "        call()",
+      "    except ValueError as error:",
+      "        print(error)",
+      "device.goodbye()",
+    ].join("\n");
+    let output = "";
+    const { result, clientStatus } = await serveOnSocket(config(directory, "arguments"), join(directory, "device.sock"), { command: ["python3", "-c", program], onClientOutput: (text) => (output += text) });
+    expect(clientStatus, output).toBe(0);
+    expect(output.trim().split("\n")).toEqual([
+      "MMIO_READ.offset: -4; expected a whole number from 0 to 0xffffffff",
+      "WAIT.duration_ps: -1; expected a whole number from 0 to 0xffffffffffffffff",
+      "ALLOCATE.bytes: -1; expected a whole number from 0 to 0xffffffff",
+      "ALLOCATE.label: b'x'; expected text (str)",
+    ]);
+    expect(result.summary.ending.kind).toBe("goodbye");
+  }, 60_000);
+
   test("over stdin and stdout (the server at the other end of the bench's own streams): the same run", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-python-stdio-"));
     const child = spawn("python3", [bench, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
