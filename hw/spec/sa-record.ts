@@ -4,6 +4,7 @@
  * 128 bytes, 64-byte aligned, little-endian. One table (hw/spec/layout.ts) gives its encoder,
  * decoder, the datasheet's table and the C header's offsets.
  */
+import { didYouMean } from "../../sim/suggest.js";
 import { bitFields } from "./bit-field.js";
 import type { DescriptorField } from "./descriptors.js";
 import { defineLayout } from "./layout.js";
@@ -66,10 +67,21 @@ export interface SaRecordFields {
   readonly destination: Uint8Array;
 }
 
+/** The fields of SaRecordFields, for refusing one that is not (spii). */
+const RECORD_FIELDS: ReadonlySet<string> = new Set(["uniqueId", "protocol", "direction", "spi", "esn", "qosGroup", "icvLength", "keyMaterial", "source", "destination"] satisfies (keyof SaRecordFields)[]);
+
 const SALT_BYTES = SA_RECORD_LAYOUT.fields.salt.bytes;
 const ADDRESS_BYTES = SA_RECORD_LAYOUT.fields.source.bytes;
 
 export function encodeSaRecord(fields: SaRecordFields): Uint8Array {
+  // A misspelt or missing field would be written as 0 without a word (a record with SPI 0, or a tag of group 0).
+  for (const key of Object.keys(fields)) if (!RECORD_FIELDS.has(key)) throw new RangeError(`SA record: no field '${key}'${didYouMean(key, RECORD_FIELDS)} (fields: ${[...RECORD_FIELDS].join(", ")})`);
+  for (const name of ["uniqueId", "protocol", "direction", "spi", "icvLength"] as const) {
+    if (fields[name] === undefined) throw new RangeError(`SA record: ${name} is missing`);
+  }
+  if (fields.qosGroup === undefined) throw new RangeError("SA record: qosGroup is missing (null for an SA without a tag)");
+  if (typeof fields.esn !== "boolean") throw new RangeError(`SA record: esn ${fields.esn === undefined ? "is missing" : "must be true or false"}`);
+  if (fields.direction !== SA_DIRECTION_OUTBOUND && fields.direction !== SA_DIRECTION_INBOUND) throw new RangeError(`SA record: direction ${String(fields.direction)}; expected ${SA_DIRECTION_OUTBOUND} (outbound) or ${SA_DIRECTION_INBOUND} (inbound)`);
   // Said by name, never with a value (the key material is one).
   for (const name of ["keyMaterial", "source", "destination"] as const) {
     if (!(fields[name] instanceof Uint8Array)) throw new RangeError(`SA record: ${name} ${fields[name] === undefined ? "is missing" : "must be a Uint8Array"}`);

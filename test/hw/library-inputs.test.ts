@@ -30,9 +30,21 @@ describe("the library's own calls refuse what is not a value of theirs, saying w
   });
 
   test("an SA record without its key material, or with key material of no key's length, is refused by name, never showing it", () => {
-    expect(() => encodeSaRecord({} as SaRecordFields)).toThrow("SA record: keyMaterial is missing");
+    const fields = { uniqueId: 1, protocol: 50, direction: 0, spi: 0x1000, esn: false, qosGroup: null, icvLength: 16, source: new Uint8Array(4), destination: new Uint8Array(4) };
+    expect(() => encodeSaRecord(fields as unknown as SaRecordFields)).toThrow("SA record: keyMaterial is missing");
     const secret = new Uint8Array(7).fill(0xab);
-    const call = () => encodeSaRecord({ keyMaterial: secret, source: new Uint8Array(4), destination: new Uint8Array(4) } as unknown as SaRecordFields);
+    const call = () => encodeSaRecord({ ...fields, keyMaterial: secret });
     expect(call).toThrow("SA record: keyMaterial holds 7 bytes; expected a 16- or 32-byte key and its 4-byte salt (20 or 36)");
+  });
+
+  test("an SA record with a field misspelt, missing or out of its values is refused by name (they were written as 0: SPI 0, or a tag of group 0; from a driver developer's check)", () => {
+    const fields: SaRecordFields = { uniqueId: 1, protocol: 50, direction: 0, spi: 0x1000, esn: false, qosGroup: null, icvLength: 16, keyMaterial: new Uint8Array(20), source: new Uint8Array(4), destination: new Uint8Array(4) };
+    expect(encodeSaRecord(fields)).toHaveLength(128);
+    const { spi: _spi, ...withoutSpi } = fields;
+    expect(() => encodeSaRecord({ ...withoutSpi, spii: 0x1000 } as unknown as SaRecordFields)).toThrow("SA record: no field 'spii' (did you mean spi?)");
+    expect(() => encodeSaRecord(withoutSpi as SaRecordFields)).toThrow("SA record: spi is missing");
+    const { qosGroup: _group, ...withoutGroup } = fields;
+    expect(() => encodeSaRecord(withoutGroup as SaRecordFields)).toThrow("SA record: qosGroup is missing (null for an SA without a tag)");
+    expect(() => encodeSaRecord({ ...fields, direction: 7 })).toThrow("SA record: direction 7; expected 0 (outbound) or 1 (inbound)");
   });
 });
