@@ -128,7 +128,8 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
  * socket, a temporary one unless --socket gives it) and exits with its status, or 1 when the run
  * did not end with the client's GOODBYE. SIGINT or SIGTERM ends the run between two of the
  * client's messages, its files flushed and left under temporary names, as `nicsim run` does;
- * the exit status is then 130 or 143, and a second signal stops at once.
+ * the exit status is then 130 or 143, and a second signal stops at once. Signals are heard only
+ * between messages: serving one runs the model without returning to the event loop.
  */
 export async function serveCommand(command: readonly string[], options: ServeCommandOptions): Promise<void> {
   const where = serveWhereProblems(command, options);

@@ -3,8 +3,9 @@
     python3 python_bench.py [--stdio] [--disconnect]
 
 It sends FRAMES frames the peer echoes, has the peer send PEER_FRAMES more, and receives all of them
-with interrupt-driven polls. --stdio: the server is at the other end of stdin and stdout (it started
-this bench); --disconnect: leave without GOODBYE once the frames are out. Exits 0 when everything arrived.
+with interrupt-driven polls. --stdio: talk over stdin and stdout to a server at their other end (the
+library's serveOnStreams, as the tests run it; from a shell, `nicsim serve --stdio` through two FIFOs);
+--disconnect: leave without GOODBYE once the frames are out. Exits 0 when everything arrived.
 """
 
 import os
