@@ -98,6 +98,11 @@ export class DmaEngine extends ClockedComponent {
     return this.memory.isMapped(address, length);
   }
 
+  /** How a range it would not translate is named in its error: one that starts in mapped memory says it runs past it (its address alone looked right). */
+  unmappedName(field: string, address: number, length: number): string {
+    return this.reachable(address, 1) ? `${field} (its ${length} bytes run past the mapped memory it starts in)` : field;
+  }
+
   override isIdle(): boolean {
     return this.incoming.length === 0 && this.kernel.now < this.nextChange;
   }

@@ -255,7 +255,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
           this.shared.dma.write(buffer.address, chunk, null, null);
         } else {
           error = ErrorCode.DMA_UNMAPPED;
-          state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", "BUFFER_ADDRESS", buffer.exactAddress ?? buffer.address, buffer.index);
+          state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", this.shared.dma.unmappedName("BUFFER_ADDRESS", buffer.address, state.bufferSize), buffer.exactAddress ?? buffer.address, buffer.index);
         }
         const eop = position === buffers.length - 1;
         const writeBack = RX_WRITE_BACK.encode({

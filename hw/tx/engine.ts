@@ -276,7 +276,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       packet.partsLeft--;
       if (completion.error) {
         const descriptor = packet.descriptors[tag.part]!;
-        packet.fault ??= { code: completion.error, field: "BUFFER_ADDRESS", fieldName: "BUFFER_ADDRESS", index: descriptor.index, value: exactField(descriptor, "bufferAddress") };
+        const fieldName = completion.error === "DMA_UNMAPPED" ? this.shared.dma.unmappedName("BUFFER_ADDRESS", descriptor.bufferAddress, descriptor.length) : "BUFFER_ADDRESS";
+        packet.fault ??= { code: completion.error, field: "BUFFER_ADDRESS", fieldName, index: descriptor.index, value: exactField(descriptor, "bufferAddress") };
       } else {
         packet.parts[tag.part] = completion.data;
       }
