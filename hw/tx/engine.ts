@@ -336,7 +336,9 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     const layout = espLayout(packet.frame!, entry.icvLength);
     if (!layout || layout.spi !== entry.spi) {
       const first = packet.descriptors[0]!;
-      return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName: "ESP packet", index: first.index, value: packet.length });
+      // The SPI mismatch said as such: the length alone said nothing of it.
+      const fieldName = layout ? `ESP packet (its SPI 0x${layout.spi.toString(16).padStart(8, "0")} is not its SA's, 0x${entry.spi.toString(16).padStart(8, "0")}; LENGTH)` : "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)";
+      return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName, index: first.index, value: packet.length });
     }
     this.offload.txCrypto.submit({ encrypt: true, entry, queue: packet.queue, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
   }

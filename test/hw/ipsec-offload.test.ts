@@ -150,7 +150,8 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
   });
 
   test("TX: an IPSEC descriptor whose frame is not its SA's ESP (another SA's SPI), or too short for ESP, is dropped as ESP_MALFORMED", () => {
-    for (const make of [(top: NicSystem) => preparedFrame(top, 0x1000), (top: NicSystem) => preparedFrame(top, 0x1000).subarray(0, 60)] as const) {
+    const said = ["ESP packet (its SPI 0x00001000 is not its SA's, 0x00001001; LENGTH)", "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)"];
+    for (const [index, make] of [(top: NicSystem) => preparedFrame(top, 0x1000), (top: NicSystem) => preparedFrame(top, 0x1000).subarray(0, 60)].entries()) {
       let queue!: RawQueue;
       const { top } = raw(
         function* (top, q) {
@@ -161,6 +162,8 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
         { "top.driver.base.saFill": "pointer" },
       );
       expect(top.nic.diagnostics.map((d) => [d.code, d.field, d.index])).toEqual([["ESP_MALFORMED", "LENGTH", 0]]);
+      // What is wrong is said: the length alone named neither (from a driver developer's check).
+      expect(top.nic.diagnostics[0]!.message).toContain(said[index]!);
       expect(queue.writeBack(0)).toEqual({ status: STATUS_DD, error: ErrorCode.ESP_MALFORMED });
       expect(top.peer.receivedFrames).toBe(0);
     }
