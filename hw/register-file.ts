@@ -90,7 +90,10 @@ export class RegisterFile {
   }
 
   private unknown(offset: number, access: string): void {
-    this.shared.errors.report({ code: "UNKNOWN_REGISTER", field: "REGISTER", fieldName: `MMIO ${access} offset`, value: offset });
+    // A queue's register of a queue this device lacks is named so: the offset alone made the driver work it out.
+    const beyond = R.registerName(offset) ?? null;
+    const lacking = beyond === null ? "" : ` (${beyond}: a queue or vector of the largest device, beyond this one's ${this.shared.queues} queues)`;
+    this.shared.errors.report({ code: "UNKNOWN_REGISTER", field: "REGISTER", fieldName: `MMIO ${access} offset${lacking}`, value: offset });
   }
 
   private queueOfOffset(offset: number): { queue?: number; direction?: "tx" | "rx" } {
