@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formatPath } from "./source-map.js";
-import { redactSecrets } from "./secret-paths.js";
+import { REDACTED, redactSecrets } from "./secret-paths.js";
 import { kindName } from "./schema-issues.js";
 
 const count = () => z.number().int().nonnegative();
@@ -47,9 +47,9 @@ export type SweepResult = z.infer<typeof SweepResultSchema>;
 /** What is wrong with a row that is not a sweep result, each field by its path (`classes[0].latency.p99: missing`); null when it is one. */
 export function sweepResultProblems(row: unknown): string[] | null {
   const checked = SweepResultSchema.safeParse(row);
-  // A sweep writes every key as <secret>: one in clear was put there by hand, and is not shown.
-  const overrides = (row as { overrides?: unknown }).overrides;
-  const keyInClear = checked.success && JSON.stringify(redactSecrets(checked.data.overrides)) !== JSON.stringify(overrides);
+  // A sweep writes every key as <secret> (on a key's axis, `<secret 2>`: which of its values): one in clear was put there by hand, and is not shown.
+  const overrides = checked.success ? Object.fromEntries(Object.entries(checked.data.overrides).map(([path, value]) => [path, typeof value === "string" && /^<secret \d+>$/.test(value) ? REDACTED : value])) : {};
+  const keyInClear = checked.success && JSON.stringify(redactSecrets(overrides)) !== JSON.stringify(overrides);
   if (checked.success && !keyInClear) return null;
   const problems = checked.success ? [] : checked.error.issues.map((issue) => describe(issue, row));
   return keyInClear ? [...problems, "overrides: a key in clear (not shown), where nicsim sweep writes <secret>"] : problems;

@@ -1,4 +1,4 @@
-import { redactSecrets, redactValue } from "./secret-paths.js";
+import { isSecretPath, REDACTED, redactSecrets, redactValue } from "./secret-paths.js";
 import { shownValue } from "../../sim/shown-value.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,8 @@ export interface SweepPoint {
   readonly overrides: Record<string, unknown>;
   /** Which of the overrides are the grid's axes (`--grid`), the others being the sweep's `--set`: for messages. */
   readonly grid?: readonly string[];
+  /** For an axis of keys: which of its values this configuration has (1 for the first given), so that rows show `<secret 2>`, not all `<secret>`. */
+  readonly secretNumbers?: Readonly<Record<string, number>>;
 }
 
 export type { SweepResult } from "./sweep-result.js";
@@ -25,7 +27,12 @@ export function sweepGrid(axes: ReadonlyArray<readonly [string, readonly unknown
   let points: Record<string, unknown>[] = [{ ...base }];
   for (const [path, values] of axes) points = points.flatMap((point) => values.map((value) => ({ ...point, [path]: value })));
   const grid = axes.map(([path]) => path);
-  return points.map((overrides, index) => ({ index, overrides, grid }));
+  const secretAxes = axes.filter(([path]) => isSecretPath(path)).map(([path, values]) => [path, values.map((value) => JSON.stringify(value))] as const);
+  return points.map((overrides, index) => {
+    if (secretAxes.length === 0) return { index, overrides, grid };
+    const secretNumbers = Object.fromEntries(secretAxes.map(([path, values]) => [path, values.indexOf(JSON.stringify(overrides[path])) + 1]));
+    return { index, overrides, grid, secretNumbers };
+  });
 }
 
 /** Run one configuration: what a worker does. Files are written under `keep`/<index> if given, else none. */
@@ -35,7 +42,7 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
   const { summary } = runScenario(loaded, { directory: keep ? join(keep, String(point.index)) : null });
   return {
     index: point.index,
-    overrides: redactSecrets(point.overrides),
+    overrides: { ...redactSecrets(point.overrides), ...Object.fromEntries(Object.entries(point.secretNumbers ?? {}).map(([path, number]) => [path, `${REDACTED.slice(0, -1)} ${number}>`])) },
     outcome: summary.outcome,
     classes: summary.classes,
     cache: summary.ipsec.cache,

@@ -73,6 +73,21 @@ describe("pre-shared keys stay where the user gave them", () => {
     expect(redactArguments("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKy=ka-secret' is invalid.")).toBe("error: option '--set <path=value>' argument 'customers.0.ike.preSharedKy=…' is invalid.");
   });
 
+  test("a sweep whose axis is a key shows which of its values each row has, `<secret 2>`, never the key (every row was `<secret>`, so rows with the right key and the wrong one could not be told apart)", async () => {
+    const { sweepGrid, runSweepPoint } = await import("../../system/scenario/sweep.js");
+    const { sweepResultProblems } = await import("../../system/scenario/sweep-result.js");
+    const points = sweepGrid([["customers.1.ike.gatewayPreSharedKey", ["SWEEP-PSK-A", "SWEEP-PSK-B"]]], { durationMicroseconds: 5, "customers.1.ike.preSharedKey": "SWEEP-PSK-A" });
+    const results = points.map((point) => runSweepPoint(null, point));
+    expect(JSON.stringify(results)).not.toMatch(/SWEEP-PSK/);
+    expect(results.map((result) => [result.overrides["customers.1.ike.preSharedKey"], result.overrides["customers.1.ike.gatewayPreSharedKey"]])).toEqual([
+      ["<secret>", "<secret 1>"],
+      ["<secret>", "<secret 2>"],
+    ]);
+    // A shard's row with a numbered key is a result; one with a key in clear is not.
+    expect(sweepResultProblems(results[1])).toBeNull();
+    expect(sweepResultProblems({ ...results[1], overrides: { ...results[1]!.overrides, "customers.1.ike.gatewayPreSharedKey": "SWEEP-PSK-B" } })).toEqual(["overrides: a key in clear (not shown), where nicsim sweep writes <secret>"]);
+  });
+
   test("a key under a misspelt name, or given whole where its customer or ike goes, is still a key; fields that only mention keys are shown", async () => {
     const { redactSecrets, redactArguments } = await import("../../system/scenario/secret-paths.js");
     const given = {
