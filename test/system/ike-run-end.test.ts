@@ -1,0 +1,123 @@
+/** IKE at the run's edges: how a run ends with IKE under way, and lifetimes and phase 1s at their limits. */
+import { expect, describe, test } from "vitest";
+import { runScenario } from "../../system/scenario/run.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+
+test("a lifetime of seconds past the last time a run can reach (a day: 8.64e16 ps, beyond 2^53) is never scheduled, and the run goes on (it threw at its first Quick Mode)", () => {
+  const { summary } = runScenario(defaultScenario({ "customers.1.ike.lifetimeSeconds": 86_400, "customers.2.ike.lifetimeSeconds": 9008, durationMicroseconds: 50, "outputs.waveform": false }), { directory: null });
+  expect(summary.outcome).toBe("every packet arrived");
+  for (const gateway of summary.ike!.gateways) expect(gateway.tunnels.upAtEnd, gateway.name).toBe(gateway.tunnels.of);
+}, 60_000);
+
+test("a customer with no seconds lifetime (lifetimeSeconds 0, with or without kilobytes) proposes none, and the gateway takes RFC 2407's default of 28800 s: every tunnel comes up (each Quick Mode failed NO_PROPOSAL_CHOSEN on a duration of 0; from a ninth new user's check)", () => {
+  for (const kilobytes of [0, 100]) {
+    const { summary } = runScenario(defaultScenario({ "customers.1.ike.lifetimeSeconds": 0, "customers.1.ike.lifetimeKilobytes": kilobytes, durationMicroseconds: 50, "outputs.waveform": false }), { directory: null });
+    const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
+    expect(customerB.tunnels, `${kilobytes} KB`).toEqual({ up: 6, of: 6, upAtEnd: 6 });
+    expect(summary.outcome).toBe("every packet arrived");
+  }
+}, 60_000);
+
+test("an Aggressive Mode phase 1 whose AM3 the link lost is up at the gateway and failed at the host, and the summary says both (it said only that phase 1 failed, beside Quick Modes that failed at the gateway)", () => {
+  const { summary, text } = runScenario(defaultScenario({ seed: 3, "faults.ikeLossProbability": 0.5, durationMicroseconds: 20, "outputs.waveform": false }), { directory: null });
+  const voice = summary.ike!.gateways.find((gateway) => gateway.name === "customerA-voice")!;
+  expect(voice.failed).toBeNull();
+  expect(voice.phase1UpMicroseconds).not.toBeNull();
+  expect(summary.ike!.timeline.some((entry) => entry.gateway === voice.name && entry.kind === "phase1-up")).toBe(false);
+  expect(text).toContain(`customerA-voice: phase 1 up at ${voice.phase1UpMicroseconds} µs at the gateway, failed at the host (RETRANSMISSION_LIMIT), 0 of 1 tunnel up (1 Quick Mode failed at the gateway)`);
+}, 60_000);
+
+describe("a run ends with IKE at rest (from a third new user's check)", () => {
+  test("a rekey started near the traffic's end is answered before the run ends (the run ended with its QM1 on its way: sent by the host, never received)", () => {
+    const { summary } = runScenario(defaultScenario({ durationMicroseconds: 300, "customers.1.ike.lifetimeKilobytes": 200, "outputs.waveform": false }), { directory: null });
+    const timeline = summary.ike!.timeline;
+    const lastStart = timeline.filter((entry) => entry.kind === "rekey-started").at(-1)!;
+    expect(lastStart).toBeDefined();
+    expect(timeline.some((entry) => entry.gateway === lastStart.gateway && entry.kind === "quick-mode-up" && entry.microseconds > lastStart.microseconds)).toBe(true);
+    const arrived = summary.ike!.gateways.reduce((sum, gateway) => sum + gateway.received + gateway.lost, 0);
+    expect(arrived).toBeGreaterThanOrEqual(summary.ike!.host.sent);
+    for (const gateway of summary.ike!.gateways) expect(gateway.tunnels.upAtEnd, gateway.name).toBe(gateway.tunnels.of);
+  }, 60_000);
+
+  test("with IKE loss, the exchanges under way at the traffic's end are waited for through their retransmissions: each tunnel is up at the end (a run ended 100 µs into a wait of 2 ms, its tunnels counted as down)", () => {
+    const { summary, design } = runScenario(
+      defaultScenario({ seed: 1, "faults.ikeLossProbability": 0.3, "customers.1.ike.lifetimeKilobytes": 20, "customers.2.ike.lifetimeKilobytes": 20, durationMicroseconds: 300, "outputs.waveform": false }),
+      { directory: null },
+    );
+    expect(summary.ending.kind).toBe("accounted");
+    expect([...design.top.driver.intermediate.ike.exchangesAwaitingReply()]).toEqual([]);
+    // Here no Quick Mode under way at the end fails: every tunnel is negotiated again (it was 2 of 13).
+    expect(summary.ike!.gateways.map((gateway) => [gateway.tunnels.upAtEnd, gateway.tunnels.of])).toEqual([
+      [1, 1],
+      [6, 6],
+      [6, 6],
+    ]);
+  }, 60_000);
+
+  test("a Quick Mode under way at the traffic's end is held at both ends: the gateway's QM2, resent for a QM3 the link lost, holds the run as the host's QM1 did (from an eighth new user's check: the run ended with the tunnel counted as down)", () => {
+    const { summary, design } = runScenario(
+      defaultScenario({ seed: 196, "faults.ikeLossProbability": 0.3, "customers.1.ike.lifetimeKilobytes": 50, "customers.2.ike.lifetimeKilobytes": 100, durationMicroseconds: 100, "outputs.waveform": false }),
+      { directory: null },
+    );
+    expect(design.top.traffic.gateways!.exchangesUnderWay).toBe(false);
+    const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
+    expect(customerB.tunnels).toEqual({ up: 5, of: 6, upAtEnd: 5 });
+  }, 60_000);
+
+  test("rekeys of a seconds lifetime that the drain starts: the quiet ends the run, every packet arrived says so, and a tunnel mid-rekey counts as up (it said '(0 dropped)', and 5 of 6 still up at the end: from an eighth new user's check)", () => {
+    const { summary, design } = runScenario(
+      defaultScenario({
+        seed: 3,
+        durationMicroseconds: 9800,
+        "faults.ikeLossProbability": 0.3,
+        "customers.0.ike.lifetimeSeconds": 1,
+        "customers.1.ike.lifetimeSeconds": 1,
+        "customers.2.ike.lifetimeSeconds": 1,
+        "customers.1.ike.lifetimeKilobytes": 0,
+        "driver.intermediate.ike.softLifetimePercent": 1,
+        "outputs.waveform": false,
+      }),
+      { directory: null },
+    );
+    expect(summary.ending).toEqual({ kind: "arrived" });
+    expect(summary.outcome).toBe("every packet arrived");
+    // A rekey started after the traffic's end is still under way here: the host sends under the new pair, the gateway under the old, which the host still takes.
+    const trafficEnd = design.top.traffic.trafficEnd / 1e6;
+    expect(summary.ike!.timeline.filter((entry) => entry.kind === "rekey-started" && entry.microseconds > trafficEnd).length).toBeGreaterThan(0);
+    for (const gateway of summary.ike!.gateways) expect(gateway.tunnels.upAtEnd, gateway.name).toBe(gateway.tunnels.of);
+  }, 60_000);
+
+  test("a rekey's QM1 resent to its last try before the gateway hears it: the gateway then resends its QM2 as long, and the drain allows both schedules (it ran out: 'the drain time ran out with packets still in flight', none in flight; from a ninth new user's check)", () => {
+    const { summary } = runScenario(
+      defaultScenario({ seed: 11, "faults.ikeLossProbability": 0.4, "customers.1.ike.lifetimeKilobytes": 3, "customers.2.ike.lifetimeKilobytes": 3, durationMicroseconds: 50, "outputs.waveform": false }),
+      { directory: null },
+    );
+    expect(summary.ending.kind).toBe("accounted");
+  }, 60_000);
+
+  test("a Quick Mode the gateway answered and then failed (its QM3 never came) leaves it no inbound SA: the tunnel whose rekey it was is not up at the end (it was counted up on that SA; from a ninth new user's check)", () => {
+    const { summary } = runScenario(
+      defaultScenario({
+        seed: 5,
+        "faults.ikeLossProbability": 0.4,
+        "customers.1.ike.lifetimeKilobytes": 20,
+        "customers.2.ike.lifetimeKilobytes": 20,
+        "driver.intermediate.ike.retransmitMicroseconds": 500,
+        "driver.intermediate.ike.retransmitLimit": 1,
+        durationMicroseconds: 300,
+        "outputs.waveform": false,
+      }),
+      { directory: null },
+    );
+    const data = summary.ike!.gateways.find((gateway) => gateway.name === "customerA-data")!;
+    expect(data.quickModeFailures).toBe(4);
+    expect(data.tunnels.upAtEnd).toBe(0);
+  }, 60_000);
+
+  test.each([
+    ["malformed IKE frames the NIC drops (its RX buffer full)", { "driver.base.interruptIntervalNanoseconds": 200_000, "driver.base.rxRingDescriptors": 16, "nic.rx.bufferBytes": 16384, durationMicroseconds: 300, "faults.ikeMalformed": 16 }],
+  ])("IKE that never comes to rest (%s) does not hold the run to its drain limit: the quiet ends it, a success (a first version of the rule failed these runs)", (_, overrides) => {
+    const { summary } = runScenario(defaultScenario({ ...overrides, "outputs.waveform": false }), { directory: null });
+    expect(summary.ending.kind).toBe("accounted");
+  }, 60_000);
+});
