@@ -92,7 +92,7 @@ export class RegisterFile {
   private unknown(offset: number, access: string): void {
     // A queue's register of a queue this device lacks is named so: the offset alone made the driver work it out.
     const beyond = R.registerName(offset) ?? null;
-    const lacking = beyond === null ? "" : ` (${beyond}: a queue or vector of the largest device, beyond this one's ${this.shared.queues} queues)`;
+    const lacking = beyond === null ? "" : ` (${beyond}: a queue or vector of the largest device, beyond this one's ${this.shared.queues} queues and ${this.shared.queues + 1} vectors)`;
     this.shared.errors.report({ code: "UNKNOWN_REGISTER", field: "REGISTER", fieldName: `MMIO ${access} offset${lacking}`, value: offset });
   }
 

@@ -148,8 +148,9 @@ export function decodeMessage(bytes: Uint8Array, from: "client" | "server"): Dec
       } catch {
         return refuse("BAD_VALUE", code, `${name}.${field.name}: not UTF-8`);
       }
-      // A name is printed in the server's lines and the run's files: a control character would act on a terminal (colours, forged lines).
-      const control = /[\u0000-\u001f\u007f-\u009f]/.exec(text);
+      // A name is printed in the server's lines and the run's files: a control character would act on a terminal (colours, forged lines),
+      // and a line separator or a bidirectional override would break or reorder what is shown.
+      const control = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.exec(text);
       if (control !== null) return refuse("BAD_VALUE", code, `${name}.${field.name}: a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}) at character ${control.index}`);
       values[field.name] = text;
     } else values[field.name] = content;

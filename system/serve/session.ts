@@ -80,7 +80,8 @@ export class DeviceSession {
     this.counts.set(message.name, (this.counts.get(message.name) ?? 0) + 1);
     if (message.name === "HELLO") return this.hello(message.values);
     if (!this.helloDone) return refusal("ORDER", message.name, `${message.name}: the first message must be HELLO`);
-    // A request happens a call's time from now: not past the last time the model holds.
+    // A request happens a call's time from now: not past the last time the model holds. GOODBYE may still end the run there.
+    if (this.now + this.options.callPicoseconds > LAST_TIME && message.name === "GOODBYE") return { kind: "served", out: [this.reply("GOODBYE_REPLY", { time_ps: this.now })], goodbye: true };
     if (this.now + this.options.callPicoseconds > LAST_TIME) return refusal("SIMULATION", message.name, `${message.name}: the model's time has run out: it ends at ${formatTime(LAST_TIME)} (2^53 ps), and the message would happen after that`);
     this.clock.advance(this.options.callPicoseconds);
     try {

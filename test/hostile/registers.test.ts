@@ -60,7 +60,7 @@ describe("every register: the wrong access is a modelled error naming it, and th
         value = (yield top.driver.base.bus.mmioRead(offset)) as number;
       },
       // Named, with why it is none here (the offset alone was said; from a driver developer's check).
-      { code: "UNKNOWN_REGISTER", queue: null, index: null, field: "REGISTER", value: offset, mentions: [`0x${offset.toString(16)}`, `(${register.name}[${index}]: a queue or vector of the largest device, beyond this one's ${QUEUES} queues)`] },
+      { code: "UNKNOWN_REGISTER", queue: null, index: null, field: "REGISTER", value: offset, mentions: [`0x${offset.toString(16)}`, `(${register.name}[${index}]: a queue or vector of the largest device, beyond this one's ${QUEUES} queues and ${QUEUES + 1} vectors)`] },
     );
     expect(value).toBe(0xffffffff);
   });

@@ -71,6 +71,7 @@ describe("a message the server cannot take gets ERROR naming the message and the
       // A label or name with a control character is refused: printed, it would act on the server's terminal (from a driver developer's check).
       [encodeMessage("ALLOCATE", { bytes: 64, alignment: 64, label: "ring\u001b[31mRED" }), "ALLOCATE.label: a control character (U+001B) at character 4"],
       [encodeMessage("ALLOCATE", { bytes: 64, alignment: 64, label: "ring\nDMA_UNMAPPED: forged" }), "ALLOCATE.label: a control character (U+000A) at character 4"],
+      [encodeMessage("ALLOCATE", { bytes: 64, alignment: 64, label: "ring\u202egnir" }), "ALLOCATE.label: a control character (U+202E) at character 4"],
       [encodeMessage("PEER_SA", { spi: 0x1001, source: 1, destination: 2, direction: 0, icv_bytes: 10, key_material: new Uint8Array(20).fill(0xab) }), "PEER_SA.icv_bytes: 10; expected one of 8, 12, 16"],
       [encodeMessage("PEER_SEND", { gap_ps: 1000, count: 5, bytes: 200, traffic_class: 0, esp: 1 }), "PEER_SEND.esp: 1, but the peer has no peer-to-host SA (PEER_SA with direction 1)"],
     ];
@@ -100,8 +101,14 @@ describe("a message the server cannot take gets ERROR naming the message and the
     late.hello();
     late.request("WAIT", { duration_ps: Number.MAX_SAFE_INTEGER - 65_000 });
     const error = late.request("MMIO_READ", { offset: R.STATUS }) as Extract<Message, { name: "ERROR" }>;
-    expect(error.values.message).toBe("the register read's reply would come after the model's time ends (9007199254740991 ps, 2^53 ps)");
+    expect(error.values.message).toBe("MMIO_READ: its reply would come after the model's time ends (9007199254740991 ps, 2^53 ps)");
     expect(late.result?.summary.ending.kind).toBe("simulation-error");
+    // At the end itself, GOODBYE still ends the run as a client's goodbye (it was refused as any other message).
+    const last = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+    last.hello();
+    last.request("WAIT", { duration_ps: Number.MAX_SAFE_INTEGER - 40_000 });
+    expect(last.request("GOODBYE", {})).toMatchObject({ name: "GOODBYE_REPLY", values: { time_ps: Number.MAX_SAFE_INTEGER } });
+    expect(last.result?.summary.ending.kind).toBe("goodbye");
   });
 
   test("VERSION: a HELLO of another major version; ORDER: anything before HELLO, or a second HELLO", () => {
