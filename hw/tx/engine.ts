@@ -15,7 +15,7 @@ import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import { checkRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
-import { espLayout } from "../ipsec/esp-frame.js";
+import { espLayout, isEspFrame } from "../ipsec/esp-frame.js";
 import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, isDmaFault } from "../spec/errors.js";
@@ -312,7 +312,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       const unaligned = recordPointerProblem(first.saPointer);
       if (unaligned) return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${unaligned})`, index: first.index, value: exactField(first, "saPointer") });
       if (!this.shared.dma.reachable(first.saPointer, SA_RECORD_BYTES)) {
-        return this.refuse(packet, { code: "DMA_UNMAPPED", field: "SA_POINTER", fieldName: "SA_POINTER", index: first.index, value: exactField(first, "saPointer") });
+        return this.refuse(packet, { code: "DMA_UNMAPPED", field: "SA_POINTER", fieldName: this.shared.dma.unmappedName("SA_POINTER", first.saPointer, SA_RECORD_BYTES), index: first.index, value: exactField(first, "saPointer") });
       }
       if (this.recordFetches.add(first.saPointer, packet)) this.shared.dma.read(first.saPointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer: first.saPointer } as Tag);
       return;
@@ -333,11 +333,15 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   }
 
   private encrypt(packet: TxPacket, entry: SaEntry): void {
-    const layout = espLayout(packet.frame!, entry.icvLength);
+    const layout = isEspFrame(packet.frame!) ? espLayout(packet.frame!, entry.icvLength) : null;
     if (!layout || layout.spi !== entry.spi) {
       const first = packet.descriptors[0]!;
       // The SPI mismatch said as such: the length alone said nothing of it.
-      const fieldName = layout ? `ESP packet (its SPI 0x${layout.spi.toString(16).padStart(8, "0")} is not its SA's, 0x${entry.spi.toString(16).padStart(8, "0")}; LENGTH)` : "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)";
+      const fieldName = layout
+        ? `ESP packet (its SPI 0x${layout.spi.toString(16).padStart(8, "0")} is not its SA's, 0x${entry.spi.toString(16).padStart(8, "0")}; LENGTH)`
+        : isEspFrame(packet.frame!)
+          ? "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)"
+          : "ESP packet (not IPv4 ESP: its EtherType is not IPv4 or its IP protocol not 50, a VLAN tag or IPv6 among them; LENGTH)";
       return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName, index: first.index, value: packet.length });
     }
     this.offload.txCrypto.submit({ encrypt: true, entry, queue: packet.queue, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });

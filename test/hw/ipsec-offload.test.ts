@@ -7,7 +7,7 @@ import * as R from "../../hw/spec/registers.js";
 import { read32 } from "../../sim/bytes.js";
 import { ethernetFrame, macAddress } from "../../sim/packet/ethernet.js";
 import { ipv4Packet, PROTOCOL_ESP } from "../../sim/packet/ipv4.js";
-import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
+import { packetSequence, sequencedFrame, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { NobleBackend } from "../../sim/crypto/noble-backend.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
@@ -150,8 +150,14 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
   });
 
   test("TX: an IPSEC descriptor whose frame is not its SA's ESP (another SA's SPI), or too short for ESP, is dropped as ESP_MALFORMED", () => {
-    const said = ["ESP packet (its SPI 0x00001000 is not its SA's, 0x00001001; LENGTH)", "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)"];
-    for (const [index, make] of [(top: NicSystem) => preparedFrame(top, 0x1000), (top: NicSystem) => preparedFrame(top, 0x1000).subarray(0, 60)].entries()) {
+    const said = [
+      "ESP packet (its SPI 0x00001000 is not its SA's, 0x00001001; LENGTH)",
+      "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)",
+      // A plain UDP frame with IPSEC set: its UDP ports were read as an SPI.
+      "ESP packet (not IPv4 ESP: its EtherType is not IPv4 or its IP protocol not 50",
+    ];
+    const udp = (_: NicSystem) => sequencedFrame("to-peer", 0, 1, 200);
+    for (const [index, make] of [(top: NicSystem) => preparedFrame(top, 0x1000), (top: NicSystem) => preparedFrame(top, 0x1000).subarray(0, 60), udp].entries()) {
       let queue!: RawQueue;
       const { top } = raw(
         function* (top, q) {
