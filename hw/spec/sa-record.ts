@@ -74,17 +74,24 @@ const SALT_BYTES = SA_RECORD_LAYOUT.fields.salt.bytes;
 const ADDRESS_BYTES = SA_RECORD_LAYOUT.fields.source.bytes;
 
 export function encodeSaRecord(fields: SaRecordFields): Uint8Array {
+  if (typeof fields !== "object" || fields === null) throw new RangeError("SA record: expected an object of its fields");
   // A misspelt or missing field would be written as 0 without a word (a record with SPI 0, or a tag of group 0).
   for (const key of Object.keys(fields)) if (!RECORD_FIELDS.has(key)) throw new RangeError(`SA record: no field '${key}'${didYouMean(key, RECORD_FIELDS)} (fields: ${[...RECORD_FIELDS].join(", ")})`);
-  for (const name of ["uniqueId", "protocol", "direction", "spi", "icvLength"] as const) {
-    if (fields[name] === undefined) throw new RangeError(`SA record: ${name} is missing`);
-  }
-  if (fields.qosGroup === undefined) throw new RangeError("SA record: qosGroup is missing (null for an SA without a tag)");
+  // A number field is said by its kind, not its value: the key material given in its place would show.
+  const whole = (name: string, value: unknown) => {
+    if (value === undefined) throw new RangeError(`SA record: ${name} is missing${name === "qosGroup" ? " (null for an SA without a tag)" : ""}`);
+    if (!Number.isInteger(value)) throw new RangeError(`SA record: ${name} must be a whole number, not ${value === null ? "null" : value instanceof Uint8Array ? "bytes" : typeof value}`);
+  };
+  for (const name of ["uniqueId", "protocol", "direction", "spi", "icvLength"] as const) whole(name, fields[name]);
+  if (fields.qosGroup !== null) whole("qosGroup", fields.qosGroup);
   if (typeof fields.esn !== "boolean") throw new RangeError(`SA record: esn ${fields.esn === undefined ? "is missing" : "must be true or false"}`);
   if (fields.direction !== SA_DIRECTION_OUTBOUND && fields.direction !== SA_DIRECTION_INBOUND) throw new RangeError(`SA record: direction ${String(fields.direction)}; expected ${SA_DIRECTION_OUTBOUND} (outbound) or ${SA_DIRECTION_INBOUND} (inbound)`);
   // Said by name, never with a value (the key material is one).
   for (const name of ["keyMaterial", "source", "destination"] as const) {
     if (!(fields[name] instanceof Uint8Array)) throw new RangeError(`SA record: ${name} ${fields[name] === undefined ? "is missing" : "must be a Uint8Array"}`);
+  }
+  for (const name of ["source", "destination"] as const) {
+    if (fields[name].length !== 4 && fields[name].length !== ADDRESS_BYTES) throw new RangeError(`SA record: ${name} holds ${fields[name].length} bytes; expected an IPv4 address (4) or ${ADDRESS_BYTES}`);
   }
   const keyLength = fields.keyMaterial.length - SALT_BYTES;
   if (keyLength !== 16 && keyLength !== 32) throw new RangeError(`SA record: keyMaterial holds ${fields.keyMaterial.length} bytes; expected a 16- or 32-byte key and its ${SALT_BYTES}-byte salt (${16 + SALT_BYTES} or ${32 + SALT_BYTES})`);

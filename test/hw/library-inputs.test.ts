@@ -46,5 +46,14 @@ describe("the library's own calls refuse what is not a value of theirs, saying w
     const { qosGroup: _group, ...withoutGroup } = fields;
     expect(() => encodeSaRecord(withoutGroup as SaRecordFields)).toThrow("SA record: qosGroup is missing (null for an SA without a tag)");
     expect(() => encodeSaRecord({ ...fields, direction: 7 })).toThrow("SA record: direction 7; expected 0 (outbound) or 1 (inbound)");
+    // Key material given in a number's place is said by its kind: the layout's error showed every byte of it.
+    const key = new Uint8Array(20).fill(0xc5);
+    for (const name of ["spi", "direction", "qosGroup"] as const) {
+      const call = () => encodeSaRecord({ ...fields, [name]: key } as unknown as SaRecordFields);
+      expect(call).toThrow(`SA record: ${name} must be a whole number, not bytes`);
+    }
+    expect(() => encodeSaRecord({ ...fields, direction: "0" } as unknown as SaRecordFields)).toThrow("SA record: direction must be a whole number, not string");
+    expect(() => encodeSaRecord(null as unknown as SaRecordFields)).toThrow("SA record: expected an object of its fields");
+    expect(() => encodeSaRecord({ ...fields, source: new Uint8Array(3) })).toThrow("SA record: source holds 3 bytes; expected an IPv4 address (4) or 16");
   });
 });
