@@ -54,8 +54,9 @@ export class RingRegisters {
       this.report("ENABLE_WHILE_BUSY", "REGISTER", `${this.direction === "tx" ? "TXDCTL" : "RXDCTL"}.ENABLE (BUSY: ${this.direction === "tx" ? "frames" : "write-backs"} still in the device)`, this.inDevice);
       return false;
     }
-    if (base % RING_ALIGNMENT !== 0) {
-      this.report("UNALIGNED_RING_BASE", "RING_BASE", `${prefix}BAL`, base);
+    // From the low register, exact: a base beyond 2^53 is rounded as a number, and its low bits with it.
+    if (this.baseLow % RING_ALIGNMENT !== 0) {
+      this.report("UNALIGNED_RING_BASE", "RING_BASE", `${prefix}BAL`, Number.isSafeInteger(base) ? base : (BigInt(this.baseHigh >>> 0) << 32n) | BigInt(this.baseLow >>> 0));
       return false;
     }
     const descriptors = this.lengthBytes / DESCRIPTOR_BYTES;

@@ -85,6 +85,23 @@ describe("driver misuse raises a modelled error, never a crash", () => {
     expect(top.driver.base.deviceErrors[0]!.value).toBe(base);
   });
 
+  test("an unaligned ring base beyond 2^53: refused by its exact low bits and named exactly (it was rounded to an aligned one and enabled; from a driver developer's check)", () => {
+    let enabled = -1;
+    const top = misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        bus.mmioWrite(R.TDBAL(3), 0x45);
+        bus.mmioWrite(R.TDBAH(3), 0x1000_0000);
+        bus.mmioWrite(R.TDLEN(3), 1024);
+        bus.mmioWrite(R.TXDCTL(3), 1);
+        enabled = (yield bus.mmioRead(R.TXDCTL(3))) as number;
+      },
+      { code: "UNALIGNED_RING_BASE", queue: 3, index: null, field: "RING_BASE", value: NaN, mentions: ["TX queue 3", "TDBAL = 0x1000000000000045"] },
+    );
+    expect(enabled).toBe(0);
+    expect(top.driver.base.deviceErrors[0]!.value).toBe(0x1000_0000_0000_0045n);
+  });
+
   test("a TX buffer in unmapped memory", () => {
     let raw!: RawQueue;
     misuse(
