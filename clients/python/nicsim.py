@@ -90,7 +90,11 @@ class Client:
     @classmethod
     def connect_unix(cls, path, name="python"):
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        connection.connect(path)
+        try:
+            connection.connect(path)
+        except OSError as error:
+            connection.close()
+            raise NicsimError("cannot connect to the nicsim socket %s: %s" % (path, error.strerror or error)) from error
         return cls(_receiver(connection.recv), connection.sendall, name, connection.close)
 
     @classmethod
@@ -103,7 +107,10 @@ class Client:
     @classmethod
     def spawn(cls, argv, name="python"):
         """Start the server (argv ends in `serve --stdio`) and talk to it on its stdin and stdout."""
-        server = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        try:
+            server = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        except OSError as error:
+            raise NicsimError("cannot start the nicsim server %s: %s" % (argv[0] if argv else "(no command)", error.strerror or error)) from error
 
         def write(data):
             server.stdin.write(data)
@@ -185,6 +192,8 @@ class Client:
 
     def memory_write(self, address, data):
         """Copy into this client's copy (inside a region) and send to the device."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise ValueError("MEMORY_WRITE.data: %s; expected bytes" % type(data).__name__)
         copy = self.host(address, len(data))
         if copy is not None:
             copy[:] = data

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,7 +58,7 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
       `sys.path.insert(0, ${JSON.stringify(python)})`,
       "from nicsim import Client",
       "device = Client.connect_env('arguments')",
-      "for call in (lambda: device.mmio_read(-4), lambda: device.wait(-1), lambda: device.alloc(-1, 64, 'r'), lambda: device.alloc(64, 64, b'x')):",
+      "for call in (lambda: device.mmio_read(-4), lambda: device.wait(-1), lambda: device.alloc(-1, 64, 'r'), lambda: device.alloc(64, 64, b'x'), lambda: device.memory_write(0x1000, 'text')):",
       "    try:",
       "        call()",
       "    except ValueError as error:",
@@ -73,9 +73,29 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
       "WAIT.duration_ps: -1; expected a whole number from 0 to 0xffffffffffffffff",
       "ALLOCATE.bytes: -1; expected a whole number from 0 to 0xffffffff",
       "ALLOCATE.label: b'x'; expected text (str)",
+      "MEMORY_WRITE.data: str; expected bytes",
     ]);
     expect(result.summary.ending.kind).toBe("goodbye");
   }, 60_000);
+
+  test("a socket that cannot be reached, or a server that cannot be started, is a NicsimError naming it (a raw OSError named neither)", () => {
+    const python = new URL("../../clients/python", import.meta.url).pathname;
+    const program = [
+      "import sys",
+      `sys.path.insert(0, ${JSON.stringify(python)})`,
+      "from nicsim import Client, NicsimError",
+      "for call in (lambda: Client.connect_unix('/nonexistent/device.sock'), lambda: Client.spawn(['/nonexistent/nicsim', 'serve', '--stdio'])):",
+      "    try:",
+      "        call()",
+      "    except NicsimError as error:",
+      "        print(error)",
+    ].join("\n");
+    const result = spawnSync("python3", ["-c", program], { encoding: "utf8" });
+    expect(result.stdout.trim().split("\n")).toEqual([
+      "cannot connect to the nicsim socket /nonexistent/device.sock: No such file or directory",
+      "cannot start the nicsim server /nonexistent/nicsim: No such file or directory",
+    ]);
+  });
 
   test("over stdin and stdout (the server at the other end of the bench's own streams): the same run", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-python-stdio-"));
