@@ -17,16 +17,22 @@ export interface DeviceDiagnostics {
   readonly errors: readonly string[];
   /** Frames and packets the device dropped, by reason. */
   readonly drops: Readonly<Record<string, number>>;
+  /** Frames it delivered with an error in their descriptor (ESP_ICV_FAILED, ESP_MALFORMED), by reason: the driver drops those. */
+  readonly flagged: Readonly<Record<string, number>>;
   /** Frames sent and received per queue. */
   readonly txPackets: readonly number[];
   readonly rxPackets: readonly number[];
 }
 
+/** The device's counts of frames it delivers with an error in their descriptor, not drops of its own (its statistics count them with those). */
+const FLAGGED: ReadonlySet<string> = new Set(["ESP_ICV_FAILED", "ESP_MALFORMED"]);
+
 /** What the device says about the driver that drove it. */
 export function diagnostics(nic: Nic): DeviceDiagnostics {
   return {
     errors: nic.diagnostics.map((diagnostic) => `${formatTime(diagnostic.time)}: ${diagnostic.message}`),
-    drops: Object.fromEntries(nic.statistics.drops),
+    drops: Object.fromEntries([...nic.statistics.drops].filter(([reason]) => !FLAGGED.has(reason))),
+    flagged: Object.fromEntries([...nic.statistics.drops].filter(([reason]) => FLAGGED.has(reason))),
     txPackets: [...nic.statistics.txPackets],
     rxPackets: [...nic.statistics.rxPackets],
   };

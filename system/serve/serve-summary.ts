@@ -79,17 +79,12 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
   };
 }
 
-/** Frames the device delivers with an error in their descriptor, counted with its drops (the driver drops them): not among "dropped by the device". */
-const FLAGGED: ReadonlySet<string> = new Set(["ESP_ICV_FAILED", "ESP_MALFORMED"]);
-const pick = (counts: Readonly<Record<string, number>>, keys: ReadonlySet<string>) => Object.fromEntries(Object.entries(counts).filter(([key]) => keys.has(key)));
-const omit = (counts: Readonly<Record<string, number>>, keys: ReadonlySet<string>) => Object.fromEntries(Object.entries(counts).filter(([key]) => !keys.has(key)));
-
 /** A few lines for a person: how it ended, the traffic each way, and what the device objected to. */
 export function formatServeSummary(summary: ServeSummary): string {
   const lines = [
     `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(Math.round(summary.simulatedNanoseconds * 1000))} simulated, client ${summary.client.name ?? "none"})`,
     `  frames: ${summary.frames.toPeer} sent by the NIC, ${summary.frames.toHost} delivered to the host; peer received ${summary.peer.received}, decrypted ${summary.peer.decrypted}, refused ${summary.peer.refused}, sent ${summary.peer.sent}`,
-    `  dropped by the device: ${describeCounts(omit(summary.device.drops, FLAGGED))}; delivered flagged with an error in their descriptor: ${describeCounts(pick(summary.device.drops, FLAGGED))}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}`,
+    `  dropped by the device: ${describeCounts(summary.device.drops)}; delivered flagged with an error in their descriptor: ${describeCounts(summary.device.flagged)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}`,
     `  device errors: ${summary.device.errors.length}${summary.device.errors.length > 0 ? "" : " (none)"}`,
     ...summary.device.errors.slice(0, 10).map((error) => `    ${error}`),
   ];
