@@ -9,6 +9,7 @@ import { type IdPayload, type IkeMessageName, retransmitSpan } from "../../sim/i
 import { peerNode } from "../../driver/intermediate/ike-peer-node.js";
 import { selectorPayloads } from "../../driver/intermediate/tunnel-selector.js";
 import { longestIkeMessage } from "../ike-message-sizes.js";
+import { sameSizeIdentity } from "./same-size-identity.js";
 import type { TunnelSelector } from "../../driver/intermediate/tunnel-selector.js";
 import type { IkeTimelineEntry } from "../../driver/intermediate/ike-timeline.js";
 import { HOST_GATEWAY, INNER_PORT_BASE, INNER_SUBNET } from "../ipsec-setup.js";
@@ -267,8 +268,11 @@ export function longestIkeMessageOf(customer: ScenarioCustomer & { readonly ike:
   try {
     gatewayIdentity = presentedIdentity(customer);
   } catch (error) {
-    if (error instanceof IdentityError) return "no identity";
-    throw error;
+    if (!(error instanceof IdentityError)) throw error;
+    // Its identity's mistake is said at its place; its messages are sized with a valid one as long.
+    const standIn = sameSizeIdentity(customer.identity);
+    if (standIn === null) return "no identity";
+    gatewayIdentity = presentedIdentity({ ...customer, identity: standIn });
   }
   // Every tunnel's selector is the same size (one port of the inner subnet): its first stands for them.
   const selectors = selectorPayloads(tunnelSelector(INNER_PORT_BASE));

@@ -28,6 +28,10 @@ describe("a customer's IKE against the NIC's longest frame, checked before the r
       expect.stringMatching(/^--set traffic\.0\.gapMicroseconds = -1: /),
       expect.stringMatching(/^s\.yaml:17:\d+: customers\[0\]\.identity\.value: ID_FQDN 'a b' is not a domain name/),
     ]);
+    // Its messages are sized all the same, with a valid identity as long (the refusal was dropped; from a tenth new user's check).
+    const invalid = problems(ike("aggressive", "a_b"), "s.yaml", { "nic.maxFrameBytes": 300 });
+    expect(invalid).toEqual([expect.stringMatching(/customers\[0\]\.identity\.value: ID_FQDN 'a_b' is not a domain name/), expect.stringMatching(/customers\[0\]\.ike \(a, aggressive mode\): its longest IKE message, AM2, makes a \d+-byte frame/)]);
+    expect(invalid[1]).toBe(problems(ike("aggressive", "a.b"), "s.yaml", { "nic.maxFrameBytes": 300 })[0]);
     // An identity given by --set is named: it sizes the messages as the file's block does.
     expect(problems(ike("aggressive", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 480, "customers.0.identity.value": "gateway-with-a-name-much-longer-than-most.customer-a.example" })).toEqual([
       "s.yaml:19:5: customers[0].ike (a, aggressive mode, its identity by --set customers.0.identity.value): its longest IKE message, AM1, makes a 494-byte frame, longer than the NIC takes (nic.maxFrameBytes = 480, by --set nic.maxFrameBytes): its IKE could not come up",
