@@ -223,7 +223,7 @@ export class IkeNode {
 }
 
 function sessionKey(peerAddress: string, initiatorCookie: Uint8Array): string {
-  return `${peerAddress}/${Buffer.from(initiatorCookie).toString("hex")}`;
+  return `${peerAddress}/${hex(initiatorCookie)}`;
 }
 
 function hex(bytes: Uint8Array): string {

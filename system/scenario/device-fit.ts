@@ -42,11 +42,12 @@ export function deviceFitProblems(
     const longest = longestIkeMessageOf({ ...customer, ike: customer.ike });
     // An identity that is no identity of its type is refused as such, at its own place (scenario references).
     if (longest === "no identity") return;
-    if (longest === null || longest.bytes + UDP_FRAME_OVERHEAD <= nic.params.maxFrameBytes) return;
+    const frame = longest === null ? 0 : longest.bytes + UDP_FRAME_OVERHEAD;
+    if (longest === null || frame <= nic.params.maxFrameBytes) return;
     // An identity given by --set sizes the messages as much as the file's ike block does.
     const identityBy = source.givenBy(["customers", index, "identity", "value"]);
     const at = source.at(["customers", index, "ike"], `customers[${index}].ike (${customer.name}, ${customer.ike.mode} mode${identityBy?.startsWith("by ") ? `, its identity ${identityBy}` : ""})`);
-    problems.push(`${at}: its longest IKE message, ${longest.message}, makes a ${longest.bytes + UDP_FRAME_OVERHEAD}-byte frame, longer than the NIC takes (${given("nic.maxFrameBytes", nic.params.maxFrameBytes)}): its IKE could not come up`);
+    problems.push(`${at}: its longest IKE message, ${longest.message}, makes a ${frame}-byte frame, longer than the NIC takes (${given("nic.maxFrameBytes", nic.params.maxFrameBytes)}): its IKE could not come up`);
   });
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
   if (driverQueues < nic.queues) {

@@ -20,7 +20,6 @@ import type { ScenarioCustomer } from "./schema.js";
 import { malformedIsakmp } from "./malformed-isakmp.js";
 import { defaultGatewayAddress } from "./references.js";
 
-
 /** The host's own phase-1 identity: its address. */
 const HOST_IDENTITY = identity("ID_IPV4_ADDR", formatIpv4(HOST_GATEWAY));
 

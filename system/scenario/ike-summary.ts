@@ -35,7 +35,7 @@ export interface IkeSummary {
     readonly deletes: number;
     /** The host's Deletes it took (the host's timeline has those it sent; the others the link lost). */
     readonly deletesReceived: number;
-    /** Its tunnels that came up through their first Quick Mode, of how many; and those with SAs at both ends when the run ended (a Delete or an expiry not followed by a new Quick Mode takes one down). */
+    /** Its tunnels that came up through their first Quick Mode, of how many; and those that carried packets both ways when the run ended, each end under an SA the other takes (a Delete or an expiry not followed by a new Quick Mode takes one down). */
     readonly tunnels: { readonly up: number; readonly of: number; readonly upAtEnd: number };
     /** When the bring-up limit gave it up (µs), or null. */
     readonly givenUpMicroseconds: number | null;

@@ -6,6 +6,16 @@ import { schemaFields } from "./overrides.js";
  */
 export const REDACTED = "<secret>";
 
+/** A key on a sweep's axis of keys, by which of the axis's values it is (1 for the first given): `<secret 2>`. */
+export function numberedSecret(number: number): string {
+  return `<secret ${number}>`;
+}
+
+/** Whether a value is a numberedSecret: no key, only which of an axis's values it was. */
+export function isNumberedSecret(value: unknown): boolean {
+  return typeof value === "string" && /^<secret \d+>$/.test(value);
+}
+
 /**
  * A field that holds a key: preSharedKey and gatewayPreSharedKey, and any misspelling of a key's
  * name (pre_shared_key, psk, secret, passphrase), whose value is a key all the same.

@@ -1,4 +1,4 @@
-import { isSecretPath, REDACTED, redactSecrets, redactValue } from "./secret-paths.js";
+import { isSecretPath, numberedSecret, redactSecrets, redactValue } from "./secret-paths.js";
 import { shownValue } from "../../sim/shown-value.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -42,7 +42,7 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
   const { summary } = runScenario(loaded, { directory: keep ? join(keep, String(point.index)) : null });
   return {
     index: point.index,
-    overrides: { ...redactSecrets(point.overrides), ...Object.fromEntries(Object.entries(point.secretNumbers ?? {}).map(([path, number]) => [path, `${REDACTED.slice(0, -1)} ${number}>`])) },
+    overrides: { ...redactSecrets(point.overrides), ...Object.fromEntries(Object.entries(point.secretNumbers ?? {}).map(([path, number]) => [path, numberedSecret(number)])) },
     outcome: summary.outcome,
     classes: summary.classes,
     cache: summary.ipsec.cache,
