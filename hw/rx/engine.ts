@@ -34,9 +34,13 @@ interface RxFrame {
   /** RX write-back STATUS bits beyond DD/EOP (IPSEC, SA_MISS), ERROR code, SPI and SA handle. */
   ipsecStatus: number;
   error: number;
+  /** Why its descriptor will carry an error, counted when the driver is told: a frame whose buffers cannot be written is an RX_DMA_ERROR instead. */
+  flagged: FlaggedReason | null;
   spi: number;
   handle: number;
 }
+
+type FlaggedReason = "ESP_MALFORMED" | "ESP_ICV_FAILED";
 
 type Tag = DescriptorFetch | { kind: "write-back"; queue: number; frameLength: number; eop: boolean; frame: RxFrame; placed: boolean };
 
@@ -174,7 +178,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       return this.drop("RX_BUFFER_FULL", bytes);
     }
     this.used += bytes.length;
-    const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, spi: 0, handle: 0 };
+    const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, flagged: null, spi: 0, handle: 0 };
     state.frames.push(frame);
     if (esp) this.inspectEsp(frame, esp);
   }
@@ -212,9 +216,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     else frame.ipsecStatus = RX_STATUS_FIELDS.SA_MISS.mask;
   }
 
-  private flag(frame: RxFrame, code: "ESP_MALFORMED" | "ESP_ICV_FAILED"): void {
-    frame.error = ErrorCode[code];
-    this.shared.statistics.drop(code, { frame: frame.bytes });
+  private flag(frame: RxFrame, reason: FlaggedReason): void {
+    frame.error = ErrorCode[reason];
+    frame.flagged = reason;
   }
 
   private drop(reason: string, bytes: Uint8Array): void {
@@ -271,7 +275,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
         state.ring.inDevice++;
       });
       state.ring.advanceHead(buffers.length);
+      // One count per frame, of what its descriptor tells the driver.
       if (error) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
+      else if (frame.flagged) this.shared.statistics.drop(frame.flagged, { frame: frame.bytes });
       this.nextQueue = (queue + 1) % count;
       return true;
     }

@@ -1,0 +1,71 @@
+import { describe, expect, test } from "vitest";
+import { RX_DESCRIPTOR, DESCRIPTOR_BYTES } from "../../hw/spec/descriptors.js";
+import * as R from "../../hw/spec/registers.js";
+import { delay } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import { hostAddress } from "../../sim/host/memory.js";
+import { sequencedPacket } from "../../sim/packet/test-frames.js";
+import { tunnelledSystem } from "../support/tunnels.js";
+
+/**
+ * A frame the device flags (its ICV failed, or its ESP is malformed) is counted once, as what
+ * became of it: flagged when its descriptor says so, a drop (RX_DMA_ERROR) when its buffers could
+ * not be written. It was counted as both, two drops for one packet.
+ */
+describe("RX: a flagged frame is counted once, by what the driver is told", () => {
+  function run(spoil: (frame: Uint8Array) => Uint8Array, unmapBuffers: boolean) {
+    const { kernel, top, peer, atHost } = tunnelledSystem(1, { "top.nic.sacache.rxEntries": 1 });
+    const frames: Uint8Array[] = [];
+    top.wire.tap((_, frame, from) => from === "peer" && frames.push(frame.bytes));
+    kernel.process("peer", function* () {
+      yield top.driver.base.whenReady();
+      // The first packet misses and makes the driver install the RX SA; the second hits.
+      peer.send(0, sequencedPacket("to-host", 0, 1, 300));
+      yield delay(us(10));
+      peer.send(0, sequencedPacket("to-host", 0, 2, 300));
+      yield delay(us(10));
+      if (unmapBuffers) {
+        // Every buffer of queue 0's RX ring leaves the device's reach: a driver that freed them while they were posted.
+        const base = ((yield top.driver.base.bus.mmioRead(R.RDBAL(0))) as number) + ((yield top.driver.base.bus.mmioRead(R.RDBAH(0))) as number) * 2 ** 32;
+        const length = (yield top.driver.base.bus.mmioRead(R.RDLEN(0))) as number;
+        const buffers = new Set<number>();
+        for (let index = 0; index < length / DESCRIPTOR_BYTES; index++) buffers.add(RX_DESCRIPTOR.decode(top.memory.read(base + index * DESCRIPTOR_BYTES, DESCRIPTOR_BYTES)).bufferAddress);
+        for (const buffer of buffers) top.memory.free(hostAddress(buffer));
+      }
+      top.peer.send(spoil(frames[1]!));
+      yield delay(us(10));
+    });
+    kernel.run({ until: us(60) });
+    return { top, atHost };
+  }
+
+  const corrupted = (frame: Uint8Array) => {
+    const copy = frame.slice();
+    copy[copy.length - 1] = copy[copy.length - 1]! ^ 1;
+    return copy;
+  };
+  const truncated = (frame: Uint8Array) => {
+    const copy = frame.slice(0, 14 + 20 + 12);
+    copy[14 + 3] = 12 + 20; // IPv4 total length of the cut packet
+    return copy;
+  };
+
+  test.each([
+    ["its ICV failed", corrupted, "ESP_ICV_FAILED"],
+    ["its ESP is malformed", truncated, "ESP_MALFORMED"],
+  ] as const)("%s, and its buffers are written: flagged, not a drop", (_, spoil, reason) => {
+    const { top, atHost } = run(spoil, false);
+    expect(atHost).toHaveLength(2);
+    expect(Object.fromEntries(top.nic.statistics.drops)).toEqual({ [reason]: 1 });
+  });
+
+  test.each([
+    ["its ICV failed", corrupted],
+    ["its ESP is malformed", truncated],
+  ] as const)("%s, and its buffers cannot be written: one drop, RX_DMA_ERROR, and not flagged as well", (_, spoil) => {
+    const { top, atHost } = run(spoil, true);
+    expect(atHost).toHaveLength(2);
+    expect(top.nic.diagnostics.map((diagnostic) => diagnostic.code)).toContain("DMA_UNMAPPED");
+    expect(Object.fromEntries(top.nic.statistics.drops)).toEqual({ RX_DMA_ERROR: 1 });
+  });
+});
