@@ -26,6 +26,8 @@ export interface ServeSummary {
   readonly protocol: string;
   readonly ending: ServeEnding & { readonly text: string };
   readonly simulatedNanoseconds: number;
+  /** The same time exactly: near the model's last time (2^53 ps) nanoseconds as a number lose the picoseconds. */
+  readonly simulatedPicoseconds: number;
   readonly client: { readonly name: string | null; readonly callNanoseconds: number; readonly messages: Readonly<Record<string, number>> };
   /** Frames each way, and those still in the device's RX buffer when the run ended (a queue disabled, or out of buffers); its drops are in `device`. */
   readonly frames: { readonly toPeer: number; readonly toHost: number; readonly inRxBuffer: number };
@@ -67,6 +69,7 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
     protocol: `${PROTOCOL_VERSION.major}.${PROTOCOL_VERSION.minor}`,
     ending: { ...ending, text: describeEnding(ending) },
     simulatedNanoseconds: kernel.now / 1000,
+    simulatedPicoseconds: kernel.now,
     client: { name: session.clientName, callNanoseconds: run.config.callPicoseconds / 1000, messages: Object.fromEntries([...session.counts].sort(([a], [b]) => a.localeCompare(b))) },
     frames: {
       toPeer: sum(statistics.txPackets),
@@ -82,7 +85,7 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
 /** A few lines for a person: how it ended, the traffic each way, and what the device objected to. */
 export function formatServeSummary(summary: ServeSummary): string {
   const lines = [
-    `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(Math.round(summary.simulatedNanoseconds * 1000))} simulated, client ${summary.client.name ?? "none"})`,
+    `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(summary.simulatedPicoseconds)} simulated, client ${summary.client.name ?? "none"})`,
     `  frames: ${summary.frames.toPeer} sent by the NIC, ${summary.frames.toHost} delivered to the host; peer received ${summary.peer.received}, decrypted ${summary.peer.decrypted}, refused ${summary.peer.refused}, sent ${summary.peer.sent}`,
     `  dropped by the device: ${describeCounts(summary.device.drops)}; delivered flagged with an error in their descriptor: ${describeCounts(summary.device.flagged)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}`,
     `  device errors: ${summary.device.errors.length}${summary.device.errors.length > 0 ? "" : " (none)"}`,

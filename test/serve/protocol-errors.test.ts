@@ -7,6 +7,7 @@ import * as R from "../../hw/spec/registers.js";
 import { HostMemory } from "../../sim/host/memory.js";
 import { checkVcd } from "../../sim/vcd/check-vcd.js";
 import { encodeMessage, type Message } from "../../system/serve/protocol-codec.js";
+import { formatServeSummary } from "../../system/serve/serve-summary.js";
 import { LoopbackClient } from "./loopback-client.js";
 
 /** A message of `length` bytes and type `type`: a header and zeros. */
@@ -109,6 +110,9 @@ describe("a message the server cannot take gets ERROR naming the message and the
     last.request("WAIT", { duration_ps: Number.MAX_SAFE_INTEGER - 40_000 });
     expect(last.request("GOODBYE", {})).toMatchObject({ name: "GOODBYE_REPLY", values: { time_ps: Number.MAX_SAFE_INTEGER } });
     expect(last.result?.summary.ending.kind).toBe("goodbye");
+    // The summary says the time exactly: nanoseconds as a number there lose the picoseconds, which the printed line showed.
+    expect(last.result?.summary.simulatedPicoseconds).toBe(Number.MAX_SAFE_INTEGER);
+    expect(formatServeSummary(last.result!.summary).split("\n")[0]).toContain("(seed 1, 9007199254740991 ps simulated");
   });
 
   test("VERSION: a HELLO of another major version; ORDER: anything before HELLO, or a second HELLO", () => {
@@ -169,6 +173,7 @@ describe("a client that goes away ends the run cleanly", () => {
     expect(summary.ending).toEqual({ kind: "disconnected", cutOff: "11 of the 16 bytes of a message of type 0x4", text: "the client disconnected without GOODBYE, in the middle of a message (11 of the 16 bytes of a message of type 0x4)" });
     // Three calls of 20 ns (HELLO, MMIO_WRITE, WAIT) and the 3 µs wait: the half-sent message took no time.
     expect(summary.simulatedNanoseconds).toBe(3060);
+    expect(summary.simulatedPicoseconds).toBe(3_060_000);
     expect(checkVcd(readFileSync(join(directory, "gone.vcd"), "utf8")).endMarker).toBe(true);
     expect(readFileSync(join(directory, "gone.pcap")).readUInt32LE(0)).toBe(0xa1b23c4d);
     expect(readFileSync(join(directory, "gone.gtkw"), "utf8")).toContain("gone.vcd");

@@ -7,6 +7,7 @@ test("frames the device delivers flagged with an error (ESP_ICV_FAILED, ESP_MALF
     ending: { text: "the client said goodbye" },
     seed: 1,
     simulatedNanoseconds: 1000,
+    simulatedPicoseconds: 1_000_000,
     client: { name: "bench" },
     frames: { toPeer: 3, toHost: 3, inRxBuffer: 0 },
     peer: { received: 3, decrypted: 0, refused: 3, sent: 3 },
