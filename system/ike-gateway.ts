@@ -4,10 +4,11 @@ import { DropCounter } from "../sim/stats/drop-counter.js";
 import { HOST_MAC, PEER_MAC } from "../sim/packet/ethernet.js";
 import { ikeFrame, type IkeDatagram } from "../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address } from "../sim/packet/ipv4.js";
+import { classDscp } from "../sim/packet/dscp.js";
 import { spi as toSpi } from "../sim/ipsec/esp.js";
 import type { IkeNode } from "../sim/ike/ike-node.js";
 import { peerNode, RetransmitTimer } from "../driver/intermediate/ike-peer-node.js";
-import type { IdPayload, IkeAction, IkeDropReason, IkeSessionId, IkeStep, QuickModeSelectors } from "../sim/ike/ike-types.js";
+import type { IdPayload, IkeAction, IkeMessageName, IkeDropReason, IkeSessionId, IkeStep, QuickModeSelectors } from "../sim/ike/ike-types.js";
 import type { RemotePeer } from "../hw/link/peer.js";
 import { type IkeCosts, ikeWorkCycles } from "../driver/intermediate/ike-costs.js";
 import { selectorFromPayloads, selectorKey, selectorPayloads, type TunnelSelector } from "../driver/intermediate/tunnel-selector.js";
@@ -31,6 +32,8 @@ export interface GatewayConfig {
 }
 
 const espParameters = (side: { spi: number; keyMaterial: Uint8Array }) => ({ spi: toSpi(side.spi), keyMaterial: side.keyMaterial, icvLength: 16 as const, esn: false });
+
+const PHASE1_MESSAGES: ReadonlySet<IkeMessageName> = new Set(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "AM1", "AM2", "AM3"]);
 
 /** The gateway's CPU: its IKE work priced as the host's, at this clock. */
 const GATEWAY_MEGAHERTZ = 2000;
@@ -138,7 +141,7 @@ export class IkeGateway {
 
   /** Send bytes to the host's port 500 as if they were ISAKMP (a malformed-message fault). */
   sendRaw(message: Uint8Array): void {
-    this.transmit(message);
+    this.transmit(message, null);
   }
 
   /** The work of a step starts when the gateway's CPU is free; its actions happen when it is done. */
@@ -158,7 +161,7 @@ export class IkeGateway {
       case "send":
         this.session = action.session;
         if (action.retransmission) this.counts.retransmitted++;
-        this.transmit(action.bytes);
+        this.transmit(action.bytes, action.message);
         break;
       case "phase1-up":
         this.session = action.session;
@@ -231,13 +234,21 @@ export class IkeGateway {
     this.espPeer.removeInbound(pair.inboundSpi);
   }
 
-  private transmit(message: Uint8Array): void {
+  /**
+   * Phase 1 goes best effort: the class comes from the identity (seed 001). The IKE SA's own messages, Quick Modes and
+   * Informationals once phase 1 is up, carry its class, as the host's daemon marks its own; they waited behind every class at the host.
+   */
+  private underIkeSa(name: IkeMessageName | null): boolean {
+    return this.phase1UpTime !== null && name !== null && !PHASE1_MESSAGES.has(name);
+  }
+
+  private transmit(message: Uint8Array, name: IkeMessageName | null): void {
     // Counted as the host counts its own: every message sent, the ones the link then loses among them.
     this.counts.sent++;
     if (this.lost()) return;
     this.delivered++;
-    // Best effort, as a gateway marks its IKE unless told otherwise: the host learns the class only from the identity (seed 001).
-    this.peer.send(ikeFrame({ destination: HOST_MAC, source: PEER_MAC, sourceIp: this.config.address, destinationIp: this.config.hostAddress, dscp: 0, message }));
+    const dscp = this.underIkeSa(name) ? classDscp(this.config.trafficClass) : 0;
+    this.peer.send(ikeFrame({ destination: HOST_MAC, source: PEER_MAC, sourceIp: this.config.address, destinationIp: this.config.hostAddress, dscp, message }));
   }
 
   /** Whether the link loses this message (the scenario's IKE loss fault). */
