@@ -2,6 +2,7 @@
 import { expect, describe, test } from "vitest";
 import { runScenario } from "../../system/scenario/run.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { formatScenarioSummary } from "../../system/scenario/summary.js";
 
 test("a lifetime of seconds past the last time a run can reach (a day: 8.64e16 ps, beyond 2^53) is never scheduled, and the run goes on (it threw at its first Quick Mode)", () => {
   const { summary } = runScenario(defaultScenario({ "customers.1.ike.lifetimeSeconds": 86_400, "customers.2.ike.lifetimeSeconds": 9008, durationMicroseconds: 50, "outputs.waveform": false }), { directory: null });
@@ -119,5 +120,32 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
   ])("IKE that never comes to rest (%s) does not hold the run to its drain limit: the quiet ends it, a success (a first version of the rule failed these runs)", (_, overrides) => {
     const { summary } = runScenario(defaultScenario({ ...overrides, "outputs.waveform": false }), { directory: null });
     expect(summary.ending.kind).toBe("accounted");
+  }, 60_000);
+});
+
+describe("a Delete near the traffic's end (from a new user's check)", () => {
+  // With 100 µs, a voice packet after the Delete makes the host negotiate the tunnel again: up at the end.
+  test.each([
+    [1, false],
+    [100, true],
+  ])("with %f µs of traffic, the run waits for the gateway to send it and the host to take it; a tunnel it left down is not counted as up (negotiated again: %s)", (durationMicroseconds, negotiatedAgain) => {
+    const { summary } = runScenario(defaultScenario({ durationMicroseconds, "faults.ikeDeletes": 1, "outputs.waveform": false }), { directory: null });
+    // Listed as injected, and made: the run ended before the gateway's CPU had sent it.
+    expect(summary.faults).toContain("1 Informational Delete from a gateway");
+    const deleted = summary.ike!.timeline.filter((entry) => entry.kind === "delete-received");
+    expect(deleted).toHaveLength(1);
+    const gateway = summary.ike!.gateways.find((each) => each.name === deleted[0]!.gateway)!;
+    const again = summary.ike!.timeline.filter((entry) => entry.gateway === gateway.name && entry.kind === "quick-mode-up" && entry.microseconds > deleted[0]!.microseconds);
+    expect(again).toHaveLength(negotiatedAgain ? 1 : 0);
+    for (const other of summary.ike!.gateways.filter((each) => each !== gateway)) expect(other.tunnels.upAtEnd).toBe(other.tunnels.up);
+    expect(formatScenarioSummary(summary)).toContain(`${gateway.name}: phase 1 up at`);
+    if (negotiatedAgain) {
+      expect(gateway.tunnels.upAtEnd).toBe(gateway.tunnels.up);
+      expect(formatScenarioSummary(summary)).toMatch(new RegExp(`${gateway.name}: [^\\n]*${gateway.tunnels.up} of ${gateway.tunnels.of} tunnels? up, 0 rekeys, 1 Delete \\(0 from the host, 1 from the gateway\\), 1 negotiated again`));
+    } else {
+      // No packet of the tunnel's came after the Delete to make the host negotiate it again: up, but not at the end.
+      expect(gateway.tunnels.upAtEnd).toBe(gateway.tunnels.up - 1);
+      expect(formatScenarioSummary(summary)).toMatch(new RegExp(`${gateway.name}: [^\\n]*${gateway.tunnels.up} of ${gateway.tunnels.of} tunnels? up \\(${gateway.tunnels.up - 1} still up at the end\\), 0 rekeys, 1 Delete\\b`));
+    }
   }, 60_000);
 });
