@@ -52,7 +52,7 @@ export class EspPeer {
     this.outbound[index] = new EspOutbound(this.backend, tunnel.outbound);
   }
 
-  /** Stop taking packets under an inbound SPI (an SA deleted); tunnel `index`, if given, stops sending too. */
+  /** Stop taking packets under an inbound SPI (an SA deleted). */
   removeInbound(spi: number): void {
     this.inbound.delete(spi);
   }

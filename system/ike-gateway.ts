@@ -226,11 +226,15 @@ export class IkeGateway {
     this.byOutboundSpi.set(action.outbound.spi, { tunnel: index, inboundSpi: action.inbound.spi });
   }
 
-  /** The host deleted the SA it received under: that is this gateway's outbound; its pair's inbound goes too. */
+  /**
+   * The host deleted the SA it received under: that is this gateway's outbound; its pair's inbound goes too. A tunnel still
+   * sending under it stops (RFC 2408 5.15): it went on, and the host dropped all of it (UNKNOWN_SPI), past the SA's lifetime.
+   */
   private deleted(spi: number): void {
     const pair = this.byOutboundSpi.get(spi);
     if (!pair) return;
     this.byOutboundSpi.delete(spi);
+    if (this.espPeer.outboundSpi(pair.tunnel) === spi) this.espPeer.closeTunnel(pair.tunnel);
     this.espPeer.removeInbound(pair.inboundSpi);
   }
 
