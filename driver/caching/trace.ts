@@ -1,7 +1,7 @@
 import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import { writeWholeFile } from "../../sim/output-files.js";
 
-/** One packet's use of an SA: which SA, when (ps), how many bytes, which way, and (from a run) the path it took. */
+/** One packet's use of an SA: which SA, when (ps), its inner packet's bytes (either way), which way, and (from a run) the path it took. */
 export interface SaAccess {
   readonly sa: number;
   readonly time: number;

@@ -366,7 +366,8 @@ export class IntermediateDriver extends Component {
   private deliver(result: EspInboundResult, sa: IpsecSa, frame: DriverReceivedFrame, path: "hardwareRx" | "softwareRx"): void {
     if (result.kind === "dropped") return this.drop(result.reason, { frame: frame.bytes });
     if (path === "softwareRx") this.decrypted.set(++this.decryptedCount);
-    this.took(path, sa, frame.bytes.length);
+    // The inner packet's length, as TX records it: the SA trace's bytes were the received frame's (70 more) for RX.
+    this.took(path, sa, result.payload.length);
     this.onDeliver({ packet: result.payload, time: this.kernel.now, received: frame.time, sa });
   }
 

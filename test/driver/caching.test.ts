@@ -154,3 +154,25 @@ describe("the metric's decay over many periods at once", () => {
     expect(decayed(10_000, 513, 1, 1)).toBe(9487);
   });
 });
+
+describe("a replay's figures, counted by hand (from an IPsec user's check)", () => {
+  // SAs 1,2,1,3,1,2,3,1 of 1400 bytes, 1 µs apart from 1 ms on: 7 µs of trace.
+  const trace = [1, 2, 1, 3, 1, 2, 3, 1].map((sa, index) => ({ sa, time: 1_000_000_000 + index * 1_000_000, bytes: 1400, direction: "tx" as const }));
+  const costs = { installCycles: 4000, softwareCyclesPerPacket: 1500, hardwareCyclesPerPacket: 300, softwareCyclesPerByte: 1.5 };
+  const software = costs.softwareCyclesPerPacket + costs.softwareCyclesPerByte * 1400;
+
+  test("every miss goes through software, its SA installed or not: LRU of 1 entry hits nothing, so no byte is the NIC's (it said 100 %) and each packet costs software ESP and an install", () => {
+    const outcome = replay(trace, new LeastRecentlyUsed(1), costs);
+    expect({ hits: outcome.hits, installs: outcome.installs, evictions: outcome.evictions }).toEqual({ hits: 0, installs: 8, evictions: 7 });
+    expect(outcome.hardwareByteShare).toBe(0);
+    expect(outcome.softwareCycles).toBe(8 * (software + costs.installCycles));
+  });
+
+  test("installs per second are over the trace's span, first record to last (it divided by the time from 0: 993/s for 8 installs in 7 µs)", () => {
+    const outcome = replay(trace, new LeastRecentlyUsed(2), costs);
+    // LRU of 2: 1, 2 miss; 1 hits; 3 misses (evicts 2); 1 hits; 2 misses (evicts 3); 3 misses (evicts 1); 1 misses (evicts 2).
+    expect({ hits: outcome.hits, installs: outcome.installs }).toEqual({ hits: 2, installs: 6 });
+    expect(outcome.hardwareByteShare).toBe(2 / 8);
+    expect(outcome.installsPerSecond).toBeCloseTo(6 / 7e-6, 6);
+  });
+});
