@@ -201,12 +201,14 @@ export class IkeDaemon extends Component {
       this.started.set(startedKey(peer, step), { kind: "rekey", tunnel });
       this.keeper.rekeyStarted(tunnel);
     }
-    // The message taken shows when it is taken, before the work it costs; a phase 1 starts there.
-    const taken = work.kind === "datagram" ? step.actions.find((action) => action.kind === "state") : undefined;
-    if (taken?.kind === "state") {
-      this.showMessage(peer, taken.state);
+    // Every message taken shows when it is taken, before the work it costs: a copy, a Delete or one dropped too (only those that moved an exchange on did).
+    if (work.kind === "datagram") {
       peer.taken.fire();
-      if (taken.state === "MM1" || taken.state === "AM1") this.record(peer, { kind: "phase1-started", mode: taken.state === "MM1" ? "main" : "aggressive" });
+      const taken = step.actions.find((action) => action.kind === "state");
+      if (taken?.kind === "state") {
+        this.showMessage(peer, taken.state);
+        if (taken.state === "MM1" || taken.state === "AM1") this.record(peer, { kind: "phase1-started", mode: taken.state === "MM1" ? "main" : "aggressive" });
+      } else if (step.actions.some((action) => action.kind === "delete-received")) this.showMessage(peer, "INFO_DELETE");
     }
     yield* this.intermediate.cpu.run("IKE", trafficClass, this.intermediate.cpu.picoseconds(ikeWorkCycles(step.work, this.params)));
     yield* this.perform(peer, step.actions, trafficClass);
@@ -328,8 +330,9 @@ export class IkeDaemon extends Component {
   private *send(peer: Peer, message: Uint8Array, trafficClass: number): Generator<Command, void, unknown> {
     const base = this.intermediate.base;
     const frame = ikeFrame({ destination: this.intermediate.gatewayMac, source: this.intermediate.localMac, sourceIp: this.localAddress, destinationIp: peer.config.address, dscp: classDscp(trafficClass), message });
-    peer.message.fire();
     yield* base.transmit(base.queueOfClass(trafficClass), frame, { trafficClass });
+    // When it is on the NIC's ring: it fired before, waiting for a core, hundreds of µs early with the cores busy.
+    peer.message.fire();
   }
 
   private showMessage(peer: Peer, message: string): void {
