@@ -78,7 +78,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   readonly params = this.parameters({
     descriptorBatch: param.integer(8, "RX descriptors fetched per DMA read", { minimum: 1, maximum: 64 }),
     descriptorCache: param.integer(64, "RX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
-    bufferBytes: param.bytes(262144, "RX packet buffer holding frames until their ring has descriptors", { minimum: 16384 }),
+    bufferBytes: param.bytes(262144, "RX packet buffer holding frames until their ring has descriptors and their DMA writes are done", { minimum: 16384 }),
   });
   readonly state = this.enumSignal("state", RxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
@@ -247,7 +247,6 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       const frame = state.frames[0];
       if (!frame || !frame.ready || !state.ring.enabled || state.cache.length < this.descriptorsFor(state, frame)) continue;
       state.frames.shift();
-      this.used -= frame.bytes.length;
       const buffers = state.cache.splice(0, this.descriptorsFor(state, frame));
       const length = frame.bytes.length;
       let error = 0;
@@ -289,6 +288,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const state = this.queues[tag.queue]!;
     if (tag.kind === "descriptors") return state.prefetch.complete(tag, completion);
     state.ring.inDevice--;
+    // The frame's bytes leave the buffer once its writes are done, the last descriptor's write-back behind them: a PCIe link slower
+    // than the line fills the buffer, and frames are then dropped (RX_BUFFER_FULL). They left as the writes were queued, and the buffer's size meant nothing.
+    if (tag.eop) this.used -= tag.frameLength;
     if (completion.error) {
       state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
     } else if (tag.eop) {

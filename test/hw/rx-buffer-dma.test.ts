@@ -1,0 +1,29 @@
+import { expect, test } from "vitest";
+import { checkScenario } from "../../system/scenario/load.js";
+import { runScenario } from "../../system/scenario/run.js";
+import type { ScenarioInput } from "../../system/scenario/schema.js";
+
+/** Jumbo frames to the host at the line rate (a 9094-byte frame each 2.91 µs at 25 Gb/s) over a PCIe link of 8 Gb/s (4 bytes a 250 MHz cycle: a frame each 9.07 µs). */
+function jumboToHost(bufferBytes: number): ScenarioInput {
+  return {
+    name: "rx-buffer",
+    seed: 1,
+    durationMicroseconds: 300,
+    nic: { rx: { bufferBytes }, dma: { bytesPerCycle: 4 } },
+    customers: [{ name: "c1", identity: { type: "ID_KEY_ID", value: "c1" }, sas: 4 }],
+    traffic: [{ name: "bulk", customer: "c1", direction: "to-host", packetBytes: 9000, load: 1, pattern: "constant" }],
+    outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+  };
+}
+
+test("the RX buffer holds a frame until its DMA writes are done: a PCIe link slower than the line fills it, and the frames it cannot take are dropped (RX_BUFFER_FULL); its size had no effect, the writes queueing without bound behind it (from an architect's check)", () => {
+  const run = (bufferBytes: number) => runScenario(checkScenario(jumboToHost(bufferBytes)), { directory: null });
+  const small = run(16 * 1024);
+  const large = run(1024 * 1024);
+  const sent = small.summary.flows.reduce((total, flow) => total + flow.sent, 0);
+  // A 16 KB buffer holds one frame: about two in three of those the link brings are dropped.
+  expect(small.design.top.nic.statistics.drops.get("RX_BUFFER_FULL")).toBeGreaterThan(sent / 2);
+  // A megabyte holds the 300 µs burst (about 103 frames, 0.94 MB) while the link drains it.
+  expect(large.design.top.nic.statistics.drops.get("RX_BUFFER_FULL")).toBeUndefined();
+  expect(large.summary.outcome).toBe("every packet arrived");
+}, 60_000);
