@@ -125,7 +125,8 @@ function parsedWithLines(text: string): { document: Document; lines: LineCounter
   const lines = new LineCounter();
   // Keys given twice are found below, each named with the file's other mistakes: the library's own check stops everything at the first.
   // Merge keys (`<<: *name`) let one stream or customer take another's fields, as YAML 1.1 files write them.
-  return { document: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: true }), lines };
+  // The library's warnings (to stderr, quoting the text) are never shown: what they would say is a mistake named here at its line.
+  return { document: parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: true, logLevel: "error" }), lines };
 }
 
 /** Each key a mapping gives twice, at the later one's line: the later value would silently win. */
@@ -169,6 +170,10 @@ function aliasProblems(document: Document, lines: LineCounter, file: string): st
       if (alias.resolve(document) === undefined) problems.push(`${at(alias)}: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted`);
     },
     Pair(_, pair) {
+      // A key that is no name would be made a text of its value (a key, even), and the library says so on stderr; it was placed at 1:1.
+      const key = pair.key as InText | null;
+      if (key === null || (isScalar(key) && key.value === null)) problems.push(`${at((key ?? pair.value ?? {}) as InText)}: a field without a name (':' with nothing before it, or '~'): give the field's name`);
+      else if (isMap(key) || isSeq(key) || isAlias(key)) problems.push(`${at(key)}: a field whose name is a ${isSeq(key) ? "list" : isMap(key) ? "mapping" : "alias"}; a field's name is a word (a ':' after a value written in braces or brackets makes it one)`);
       if (!isMergeKey(pair.key)) return;
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
       if (!sources.every(isMapping)) problems.push(`${at(pair.key as Scalar)}: a merge key ('<<') takes a mapping, an alias of one (*name), or a list of them`);
@@ -176,6 +181,9 @@ function aliasProblems(document: Document, lines: LineCounter, file: string): st
   });
   return problems;
 }
+
+/** A YAML node's place in the text. */
+type InText = { range?: [number, number, number] | null };
 
 /** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
 export function parseScenarioDocument(text: string, file: string) {

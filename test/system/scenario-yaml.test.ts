@@ -56,4 +56,21 @@ describe("YAML in a scenario: one document, and anchors, aliases and merge keys"
     // A quoted '<<' (JSON's only way to write it) is a field's name, not a merge.
     expect(problems(`${VALID}"<<": { name: x }\n`)).toEqual([`s.yaml:${VALID.split("\n").length}:1: <<: unknown field`]);
   });
+
+  test("a field whose name is a mapping or a list (a stray ':' after braces), or none at all, is refused at its line, without showing the text: the library made it a text on stderr, a pre-shared key's first characters in it, and it was placed at 1:1 (from a scenario author's check)", () => {
+    const warnings: string[] = [];
+    const listener = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", listener);
+    try {
+      const braces = problems(VALID.replace("    sas: 2", "    sas: 2\n    ike:\n      {mode: main, preSharedKey: hunter2-secret}: "));
+      expect(braces).toEqual([expect.stringMatching(/^s\.yaml:20:7: a field whose name is a mapping; a field's name is a word/)]);
+      expect(braces.join("\n")).not.toContain("hunter");
+      expect(problems(`? [a, b]\n: 3\n${VALID}`)).toEqual([expect.stringMatching(/^s\.yaml:1:3: a field whose name is a list;/)]);
+      expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50\n~: 4"))).toEqual([expect.stringMatching(/^s\.yaml:3:1: a field without a name/)]);
+      expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50\n: 4"))).toEqual([expect.stringMatching(/^s\.yaml:3:1: a field without a name/)]);
+    } finally {
+      process.off("warning", listener);
+    }
+    expect(warnings).toEqual([]);
+  });
 });
