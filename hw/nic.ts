@@ -38,8 +38,8 @@ export class Nic extends Component implements DeviceBus {
     queues: param.integer(MAX_QUEUES, "TX and RX queues (one per traffic class) and interrupt vectors besides the error vector", { minimum: 1, maximum: MAX_QUEUES }),
     coreMegahertz: param.clockMegahertz(250, "NIC core clock"),
     maxFrameBytes: param.bytes(9216, "Longest frame (without FCS) the NIC sends or accepts", { minimum: 60, maximum: 65535 }),
-    mmioReadNanoseconds: param.integer(800, "Round trip of an MMIO register read", { minimum: 2, unit: "ns" }),
-    mmioWriteNanoseconds: param.integer(400, "Time for a posted MMIO write to reach the device", { minimum: 1, unit: "ns" }),
+    mmioReadNanoseconds: param.integer(800, "Round trip of an MMIO register read", { minimum: 2, maximum: 1e9, unit: "ns" }),
+    mmioWriteNanoseconds: param.integer(400, "Time for a posted MMIO write to reach the device", { minimum: 1, maximum: 1e9, unit: "ns" }),
   });
   readonly coreClock: ClockDomain;
   readonly macClock: ClockDomain;

@@ -12,8 +12,8 @@ export const METRIC_PLACEMENT_PARAMETERS = {
   perPacket: param.number(1, "Added per packet of the SA, either path (claim 9)", { minimum: 0 }),
   decayFactor: param.number(0.5, "Each decay period the metric is multiplied by this (claims 10, 44)", { minimum: 0, maximum: 1 }),
   decayAmount: param.number(0, "… and then this is taken away, down to 0 (claims 10, 44)", { minimum: 0 }),
-  decayPeriodNanoseconds: param.integer(100_000, "Decay period, traffic or not (claim 2's time-based analysis)", { minimum: 1, unit: "ns" }),
-  policyPeriodNanoseconds: param.integer(50_000, "Period of the look at the table that caches the best uncached SA when it leads the lowest cached one (claim 42); 0: only on a miss", { minimum: 0, unit: "ns" }),
+  decayPeriodNanoseconds: param.integer(100_000, "Decay period, traffic or not (claim 2's time-based analysis)", { minimum: 1, maximum: 1e9, unit: "ns" }),
+  policyPeriodNanoseconds: param.integer(50_000, "Period of the look at the table that caches the best uncached SA when it leads the lowest cached one (claim 42); 0: only on a miss", { minimum: 0, maximum: 1e9, unit: "ns" }),
   replaceOnMiss: param.boolean(false, "A miss may also replace a cached SA at once; otherwise a miss only installs into a free entry, and replacements wait for the periodic look (at most one per direction per period, which bounds the CPU spent on installs)"),
   threshold: param.number(-1, "A non-cached SA replaces the lowest cached one when it leads by this much (claims 5, 6); -1: from the driver's costs", { minimum: -1 }),
 };

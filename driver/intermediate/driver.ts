@@ -62,13 +62,13 @@ const PATH_NAMES = { hardwareTx: "HARDWARE_TX", softwareTx: "SOFTWARE_TX", hardw
 @injectable()
 export class IntermediateDriver extends Component {
   readonly params = this.parameters({
-    cyclesPerPacket: param.integer(1500, "CPU cycles of software ESP per packet before the data (lookup, headers, key and nonce setup)", { minimum: 0, unit: "cycles" }),
-    cyclesPerByte: param.number(1.5, "CPU cycles of software ESP per byte encrypted or decrypted", { minimum: 0, unit: "cycles" }),
+    cyclesPerPacket: param.integer(1500, "CPU cycles of software ESP per packet before the data (lookup, headers, key and nonce setup)", { minimum: 0, maximum: 1e9, unit: "cycles" }),
+    cyclesPerByte: param.number(1.5, "CPU cycles of software ESP per byte encrypted or decrypted", { minimum: 0, maximum: 1e6, unit: "cycles" }),
     replayWindow: param.integer(64, "Anti-replay window of inbound SAs", { minimum: 32, maximum: 65536 }),
     offload: param.boolean(true, "Place SAs in the NIC's SA table (as the placement policy decides) and let the NIC do ESP inline"),
-    offloadCyclesPerPacket: param.integer(300, "CPU cycles per packet on the inline path (ESP headers and sequence number out, replay check in)", { minimum: 0, unit: "cycles" }),
-    messageNanoseconds: param.integer(150, "Cost of a message between the base and intermediate drivers, handled one at a time (at least 1 ns, so that each has its own time in the waveform)", { minimum: 1, unit: "ns" }),
-    receiveBacklog: param.integer(1000, "Received ESP packets an inbound SA may have waiting for a core before more are dropped (BACKLOG_FULL), as netdev_max_backlog", { minimum: 1 }),
+    offloadCyclesPerPacket: param.integer(300, "CPU cycles per packet on the inline path (ESP headers and sequence number out, replay check in)", { minimum: 0, maximum: 1e9, unit: "cycles" }),
+    messageNanoseconds: param.integer(150, "Cost of a message between the base and intermediate drivers, handled one at a time (at least 1 ns, so that each has its own time in the waveform)", { minimum: 1, maximum: 1e9, unit: "ns" }),
+    receiveBacklog: param.integer(1000, "Received ESP packets an inbound SA may have waiting for a core before more are dropped (BACKLOG_FULL), as netdev_max_backlog", { minimum: 1, maximum: 1e6 }),
     placement: param.choice("token", ["token", "metric"] as const, "Which SAs the NIC caches: the policy registered under SaPlacementPolicyToken (default install-if-free), or seed 003's metric policy (parameters under .metric)"),
   });
   readonly profiles = new IsakmpProfiles();

@@ -56,7 +56,7 @@ export class IkeDaemon extends Component {
   readonly params = this.parameters({
     ...ikeCostParameters,
     retransmitMicroseconds: param.microseconds(2000, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1, maximum: 1_000_000 }),
-    retransmitLimit: param.integer(3, "Retransmissions of an IKE request before the exchange fails", { minimum: 0 }),
+    retransmitLimit: param.integer(3, "Retransmissions of an IKE request before the exchange fails", { minimum: 0, maximum: 100 }),
     retransmitBackoff: param.number(1.8, "Factor each wait for a reply grows by, retransmission after retransmission (strongSwan's retransmit_base)", { minimum: 1, maximum: 4 }),
     softLifetimePercent: param.integer(80, "Share of an SA's lifetime (seconds or kilobytes) after which the daemon rekeys it", { minimum: 1, maximum: 100, unit: "%" }),
     rekeyGraceMicroseconds: param.microseconds(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way once the gateway sends under the new one", { maximum: 1_000_000 }),

@@ -28,7 +28,7 @@ export const WireToken = Symbol("Wire");
 export class Wire extends Component {
   readonly params = this.parameters({
     gigabitsPerSecond: param.number(25, "Line rate", { minimum: 0.001, maximum: 1600, unit: "Gb/s", check: wholeMacPeriod }),
-    propagationNanoseconds: param.integer(10, "Propagation delay of the cable", { minimum: 0, unit: "ns" }),
+    propagationNanoseconds: param.integer(10, "Propagation delay of the cable", { minimum: 0, maximum: 1e9, unit: "ns" }),
   });
   private readonly ends: Partial<Record<WireSide, WireEnd>> = {};
   private readonly taps: WireTap[] = [];
