@@ -259,7 +259,7 @@ export function checkScenario(value: unknown, source = new SourceMap("scenario",
   referenceProblems(value, source, problem);
   const given = (value as { qos?: unknown } | null)?.qos;
   const { qos, warnings } = checkQos(given, source, problems);
-  if (problems.length > 0) throw new ScenarioError(inFileOrder([...problems, ...parameterProblems(value, source, container)], source.file));
+  if (problems.length > 0) throw new ScenarioError(inFileOrder([...problems, ...parameterProblems(value, source, container, { qos })], source.file));
   return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...silentStreams(parsed.data!, source)] };
 }
 

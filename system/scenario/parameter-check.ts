@@ -2,6 +2,7 @@ import { buildDesignChecked, type Design } from "../../sim/component.js";
 import type { DependencyContainer } from "../../sim/di.js";
 import type { ParameterError } from "../../sim/errors.js";
 import { Kernel } from "../../sim/kernel.js";
+import type { QosConfig } from "../../driver/intermediate/qos-config.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
 import { checkableParameters, isMapping } from "./parameter-tree.js";
@@ -125,7 +126,7 @@ function standInOutputs(given: unknown): { outputs: ScenarioInput["outputs"]; ju
  * does not hide a stream that does not fit. Its waveform patterns that are patterns are checked
  * against that design, given customers of the scenario's names (which some signals carry).
  */
-export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer, options: { readonly patterns?: boolean; readonly trafficUsed?: boolean } = {}): readonly string[] {
+export function parameterProblems(value: unknown, source: SourceMap, container: DependencyContainer, options: { readonly patterns?: boolean; readonly trafficUsed?: boolean; readonly qos?: QosConfig | null } = {}): readonly string[] {
   // A caller that does not use the customers and traffic (serve: the client is the driver) has them judged by nothing but the schema.
   const given = options.trafficUsed === false ? { ...record(value), customers: undefined, traffic: undefined } : record(value);
   // Values the schema refuses (an empty value, a list) are reported by the schema; the others are checked.
@@ -147,7 +148,7 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   let parsed = withPatterns?.success ? withPatterns : standInFor(false);
   // Trees the schema still refuses have been reported by it.
   if (!parsed.success) return [];
-  let standIn: LoadedScenario = { scenario: parsed.data, qos: null, source, warnings: [] };
+  let standIn: LoadedScenario = { scenario: parsed.data, qos: options.qos ?? null, source, warnings: [] };
   let outcome: ScenarioDesign;
   try {
     outcome = buildScenarioDesign(standIn, container);
@@ -157,7 +158,7 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
     const plain = standInFor(false);
     if (!plain.success) throw error;
     parsed = plain;
-    standIn = { scenario: plain.data, qos: null, source, warnings: [] };
+    standIn = { scenario: plain.data, qos: options.qos ?? null, source, warnings: [] };
     outcome = buildScenarioDesign(standIn, container);
   }
   // The scenario's customers are checked too (their IKE against the longest frame), by what sizes the messages: the identity and the ike block but its address.

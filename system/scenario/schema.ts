@@ -86,7 +86,14 @@ const streamFields = z.strictObject({
   spread: z.enum(["even", "zipf"]).default("even"),
 });
 
-const stream = streamFields.refine((value) => (value.load === undefined) !== (value.gapMicroseconds === undefined), { message: "give exactly one of load and gapMicroseconds" });
+/**
+ * Checked beside the entry's other mistakes (zod skips a refinement of an object with any): it was said only once they were fixed.
+ * Its own two fields count as given when present, whatever their values, whose own mistakes are said at them.
+ */
+const stream = streamFields.refine((value) => (value.load === undefined) !== (value.gapMicroseconds === undefined), {
+  message: "give exactly one of load and gapMicroseconds",
+  when: (payload) => typeof payload.value === "object" && payload.value !== null && !Array.isArray(payload.value),
+});
 
 /** What the device's fit of a stream depends on: its frames' length and its direction. */
 export const streamShape = z.object({ packetBytes: streamFields.shape.packetBytes, direction: streamFields.shape.direction });

@@ -1,0 +1,16 @@
+import { expect, test } from "vitest";
+import { problems, VALID } from "./scenario-fixture.js";
+
+// Mistakes that were said only once another was fixed (from an architect's and a scenario author's checks).
+
+test("a stream with both load and gapMicroseconds is said beside the stream's other mistakes (zod skipped the check while any field was wrong)", () => {
+  const both = VALID.replace("    gapMicroseconds: 5", "    gapMicroseconds: 5\n    load: 0.5").replace("direction: both", "direction: sideways");
+  expect(problems(both)).toEqual([expect.stringMatching(/^s\.yaml:20:5: traffic\[0\]: give exactly one of load and gapMicroseconds$/), expect.stringMatching(/^s\.yaml:22:5: traffic\[0\]\.direction = "sideways"/)]);
+  // A value of its own that is wrong still counts as given: said at itself, not again as missing.
+  expect(problems(VALID.replace("    gapMicroseconds: 5", "    gapMicroseconds: -1"))).toEqual([expect.stringMatching(/^s\.yaml:24:5: traffic\[0\]\.gapMicroseconds = -1/)]);
+});
+
+test("the policy against the driver's queues is checked beside the scenario's other mistakes (it was checked only on a scenario without any)", () => {
+  const found = problems(VALID.replace("packetBytes: 128", "packetBytes: 10000"), "s.yaml", { "nic.queues": 1 });
+  expect(found).toEqual([expect.stringMatching(/^s\.yaml:6:1: qos: classes gold \(7\) and class-default \(0\) would share queue 0 of the 1 the driver runs \(nic\.queues = 1, by --set nic\.queues\)/), expect.stringMatching(/^s\.yaml:23:5: traffic\[0\]\.packetBytes = 10000: expected at most 9000/)]);
+});
