@@ -40,8 +40,15 @@ export class LockFile {
     if (this.released) return;
     this.released = true;
     process.off("exit", this.onExit);
-    if (holderOf(this.path) === process.pid) rmQuietly(this.path);
+    releaseOwnLock(this.path);
   }
+}
+
+/** Remove the lock at `path` if this process holds it (a run in one of its threads stopped at once); returns whether it did. */
+export function releaseOwnLock(path: string): boolean {
+  if (holderOf(path) !== process.pid) return false;
+  rmQuietly(path);
+  return true;
 }
 
 /** Whether a live process holds the lock at `path`, in words; null when none does (no lock, or a stale one). Changes nothing. */

@@ -3,6 +3,8 @@ import { constants } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { describeLeftFiles, isTemporaryName, outputPlaceProblem } from "../../sim/output-files.js";
+import { releaseOwnLock } from "../../sim/lock-file.js";
+import { STOPPING_SIGNALS, type StoppingSignal } from "../serve/stop-request.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { loadScenarioFile, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
 import { SourceMap } from "../scenario/source-map.js";
@@ -44,9 +46,6 @@ function shellWord(path: string): string {
   return /^[\w./-]+$/.test(safe) ? safe : `'${safe.replace(/'/g, "'\\''")}'`;
 }
 
-/** The signals that stop a run; the exit status is 128 + the signal's number (130, 143), as a shell's. */
-const STOPPING_SIGNALS = ["SIGINT", "SIGTERM"] as const;
-type StoppingSignal = (typeof STOPPING_SIGNALS)[number];
 
 /**
  * `nicsim run`: check the scenario here, then run it in a thread of its own. SIGINT or SIGTERM
@@ -74,7 +73,10 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
     progress.stop();
     if (received !== null) {
       // The run did not reach its next step in time for the user: what is on disk stays as it is.
-      process.stderr.write(`nicsim run: ${signal} again: stopped at once, without flushing.\n${describeLeftFiles(partialFiles(directory, name))}\n`);
+      const lock = join(directory, `${name}.lock`);
+      // The run's thread is this process: its lock would be left, naming a process that has gone.
+      const released = releaseOwnLock(lock) ? `\nIts lock file ${lock} is removed.` : "";
+      process.stderr.write(`nicsim run: ${signal} again: stopped at once, without flushing.\n${describeLeftFiles(temporaryFiles(directory, (entry) => entry.startsWith(name)))}${released}\n`);
       process.exit(128 + constants.signals[signal]);
     }
     received = signal;
@@ -111,11 +113,11 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   }
 }
 
-/** A run's files under their temporary names, as they are on disk (for a run stopped at once, whose own list is out of reach). */
-function partialFiles(directory: string, name: string): Array<{ path: string; state: "partial"; bytes: number }> {
+/** Files under their temporary names below `directory` whose path there `accept`s, as they are on disk (for runs stopped at once, whose own lists are out of reach). */
+export function temporaryFiles(directory: string, accept: (entry: string) => boolean = () => true): Array<{ path: string; state: "partial"; bytes: number }> {
   if (!existsSync(directory)) return [];
   return readdirSync(directory, { recursive: true, encoding: "utf8" })
-    .filter((entry) => entry.startsWith(name) && isTemporaryName(entry))
+    .filter((entry) => accept(entry) && isTemporaryName(entry))
     .sort()
     .map((entry) => join(directory, entry))
     .filter((path) => statSync(path).isFile())

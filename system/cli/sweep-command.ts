@@ -1,5 +1,8 @@
-import { dirname, resolve } from "node:path";
-import { OutputFiles, outputNameProblems, outputPlaceProblem } from "../../sim/output-files.js";
+import { readdirSync } from "node:fs";
+import { constants } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { releaseOwnLock } from "../../sim/lock-file.js";
+import { describeLeftFiles, OutputFiles, outputNameProblems, outputPlaceProblem } from "../../sim/output-files.js";
 import { problemsMessage } from "../../sim/errors.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../scenario/sweep-shard-file.js";
@@ -8,6 +11,8 @@ import { checkSweepPoints, formatSweep, runSweep, SweepRunsFailed, sweepAxesNote
 import type { SweepResult } from "../scenario/sweep-result.js";
 import { outcomeEndedWell } from "../scenario/run-ending.js";
 import { Progress } from "./progress.js";
+import { temporaryFiles } from "./run-command.js";
+import { STOPPING_SIGNALS, type StoppingSignal } from "../serve/stop-request.js";
 
 export interface SweepCommandOptions extends ShardOptions {
   readonly grid: Array<[string, unknown[]]>;
@@ -46,9 +51,36 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const outputs = new OutputFiles({ directory: dirname(out), givenBy: options.out === undefined ? "the default of --out" : "--out" });
   const progress = new Progress(shard ? `sweep shard ${shard.index}/${shard.count}` : "sweep", options.quiet);
   const started = performance.now();
+  const finished: SweepResult[] = [];
+  // Stopped by a signal: the runs under way end at once; the finished ones' results are kept, and what the others left is said.
+  const onSignal = (signal: StoppingSignal) => {
+    progress.stop();
+    const done = [...finished].sort((a, b) => a.index - b.index);
+    outputs.write(out, shard ? shardFileText(shard, grid, scenarios, done) : sweepLines(done));
+    const kept = outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
+    const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${points.length} runs done; their results are in ${kept}, not given the name ${out}, since the sweep is not whole.`];
+    if (options.keep !== undefined) {
+      const left = temporaryFiles(options.keep);
+      if (left.length > 0) lines.push(`The runs under way (--keep ${options.keep}) ${describeLeftFiles(left).replace(/^The run did not finish/, "did not finish")}`);
+      const locks = readdirSync(options.keep, { recursive: true, encoding: "utf8" }).filter((entry) => entry.endsWith(".lock")).map((entry) => join(options.keep!, entry));
+      const released = locks.filter(releaseOwnLock);
+      if (released.length > 0) lines.push(`Their lock files are removed: ${released.join(", ")}`);
+    }
+    process.stderr.write(`${lines.join("\n")}\n`);
+    process.exit(128 + constants.signals[signal]);
+  };
+  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
   let results: readonly SweepResult[];
   try {
-    results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, checked: true, onResult: (_, done) => progress.update(done, points.length, "runs") });
+    results = await runSweep(file ?? null, points, {
+      workers: options.workers,
+      keep: options.keep ?? null,
+      checked: true,
+      onResult: (result, done) => {
+        finished.push(result);
+        progress.update(done, points.length, "runs");
+      },
+    });
   } catch (error) {
     progress.stop();
     if (!(error instanceof SweepRunsFailed)) throw error;
@@ -56,6 +88,9 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     outputs.write(out, shard ? shardFileText(shard, grid, scenarios, error.finished) : sweepLines(error.finished));
     const kept = outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
     throw new Error(`${error.failures.length} of ${points.length} configuration${points.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${error.finished.length} that finished are in ${kept}, not given the name ${out}, since the sweep is not whole.`);
+  }
+  finally {
+    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
   }
   progress.stop();
   outputs.write(out, shard ? shardFileText(shard, grid, scenarios, results) : sweepLines(results));

@@ -212,6 +212,45 @@ describe("a run stopped by a signal flushes its files and names each one left", 
   }, 120_000);
 });
 
+describe("stopped at once, a run and a sweep say what they left and leave no lock behind (from a scenario author's check: a sweep said nothing, and a run's lock was left, unnamed)", () => {
+  /** Start nicsim in a fresh directory and resolve once `file` there has passed 128 KB: under way, whatever the machine's speed. */
+  async function started(args: readonly string[], file: string) {
+    const here = mkdtempSync(join(directory, "stopped-"));
+    const child = spawn(process.execPath, [join(root, "dist/system/cli/main.js"), ...args], { cwd: here, env: { ...process.env, CI: "true" } });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    while (!(existsSync(join(here, file)) && statSync(join(here, file)).size > 128 * 1024)) {
+      expect(child.exitCode, stderr).toBeNull();
+      await sleep(50);
+    }
+    return { here, child, exited, stderr: () => stderr };
+  }
+
+  test("a run given a second signal at once: its files left are named, and its lock is removed", async () => {
+    const { here, child, exited, stderr } = await started(["run", "--quiet", "--out", "out", "--set", "durationMicroseconds=20000"], "out/default.vcd.partial");
+    // Two signals of one kind sent together may arrive as one: the second is another kind.
+    child.kill("SIGINT");
+    child.kill("SIGTERM");
+    expect(await exited, stderr()).toBe(143);
+    expect(stderr()).toContain("SIGTERM again: stopped at once, without flushing.");
+    expect(stderr()).toContain("out/default.vcd.partial: partial, cut off where the run stopped");
+    expect(stderr()).toContain("Its lock file out/default.lock is removed.");
+    expect(existsSync(join(here, "out/default.lock"))).toBe(false);
+  }, 120_000);
+
+  test("a sweep given a signal: the finished runs' results kept under a temporary name, the runs under way's files named, their locks removed", async () => {
+    const { here, child, exited, stderr } = await started(["sweep", "--quiet", "--grid", "seed=1,2", "--set", "durationMicroseconds=20000", "--workers", "2", "--out", "out/s.jsonl", "--keep", "keep"], "keep/0/default.vcd.partial");
+    child.kill("SIGTERM");
+    expect(await exited, stderr()).toBe(143);
+    expect(stderr()).toContain("nicsim sweep: SIGTERM: stopped with 0 of 2 runs done; their results are in out/s.jsonl.partial (0 bytes), not given the name out/s.jsonl, since the sweep is not whole.");
+    expect(stderr()).toContain("keep/0/default.vcd.partial: partial, cut off where the run stopped");
+    expect(stderr()).toContain("Their lock files are removed: keep/0/default.lock, keep/1/default.lock");
+    for (const run of ["0", "1"]) expect(existsSync(join(here, "keep", run, "default.lock"))).toBe(false);
+    expect(stderr(), "a stack trace").not.toMatch(/\n\s+at /);
+  }, 120_000);
+});
+
 describe("hostile command-line input (the catalogue's, test/hostile/command-line.ts): the exit status and a precise error, never an exception", () => {
   test.each(COMMAND_LINE.map((entry) => [entry.input, entry] as const))("%s", (_, entry) => {
     const here = mkdtempSync(join(directory, "hostile-"));
