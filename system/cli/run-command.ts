@@ -62,6 +62,8 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
     throw place === null ? error : new ScenarioError([...(error as ScenarioError).problems, place]);
   }
   const { name } = loaded.scenario;
+  // Said before the run too, not only with its report: a long run, or one stopped or failed, showed none.
+  for (const warning of loaded.warnings) process.stderr.write(`nicsim run: ${warning}\n`);
   const directory = options.out ?? loaded.scenario.outputs.directory;
   const progress = new Progress(`run ${name}`, options.quiet);
   const started = performance.now();
