@@ -112,7 +112,7 @@ export class Nic extends Component implements DeviceBus {
     return {
       arm: (scheduler, process) => {
         const now = scheduler.now;
-        const half = (this.params.mmioReadNanoseconds * 1000) >> 1;
+        const half = Math.floor((this.params.mmioReadNanoseconds * 1000) / 2);
         // A read does not pass the posted writes before it (PCIe ordering).
         const arrival = Math.max(now + half, this.lastWriteArrival);
         this.kernel.schedule(arrival - now, `${this.path}.mmio_read`, () => {

@@ -108,7 +108,7 @@ export class ParameterOverrides {
     const unclaimed = [...this.values.keys()].filter((path) => !this.claimed.has(path));
     const problems = this.misfits;
     if (unclaimed.length === 0 && problems.length === 0) return;
-    const lines = unclaimed.map((path) => `  ${path}: ${groupProblem(path, declared) ?? `no such parameter${didYouMean(path, declared)}`}`);
+    const lines = unclaimed.map((path) => `  ${path}: ${groupProblem(path, declared) ?? `no such parameter${sameNameElsewhere(path, declared) ?? didYouMean(path, declared)}`}`);
     const unclaimedText = unclaimed.length === 0 ? [] : [`${this.source}: ${unclaimed.length} value(s) match no declared parameter:\n${lines.join("\n")}`];
     throw new ParameterError([...problems, ...unclaimedText].join("\n"));
   }
@@ -174,4 +174,14 @@ function flatten(values: Record<string, unknown>, prefix: string, into: Map<stri
     if (typeof value === "object" && value !== null && !Array.isArray(value)) flatten(value as Record<string, unknown>, path, into);
     else into.set(path, value);
   }
+}
+
+/**
+ * ` (did you mean X?)` for a parameter of the same name in another group (nic.cores: driver.cpu.cores), or null: the name is
+ * spelt right and the group is not, which the nearest spelling (nic.queues) would hide.
+ */
+function sameNameElsewhere(path: string, declared: readonly string[]): string | null {
+  const name = path.slice(path.lastIndexOf(".") + 1);
+  const found = declared.filter((candidate) => candidate !== path && candidate.endsWith(`.${name}`));
+  return found.length === 0 ? null : ` (did you mean ${found.length === 1 ? "" : "one of "}${found.slice(0, 3).join(", ")}?)`;
 }

@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import { isTemporaryName, leavingFilesOnFailure, OutputFiles, outputPlaceProblem } from "../sim/output-files.js";
 import { problemsMessage } from "../sim/errors.js";
-import { type CpuCosts, type PolicyOutcome, replay } from "../driver/caching/evaluate.js";
+import { type CpuCosts, type PolicyOutcome, replay, traceSpan } from "../driver/caching/evaluate.js";
 import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
 import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
 import { readTrace, type SaAccess, type TableEntries, TraceError } from "../driver/caching/trace.js";
@@ -56,6 +56,8 @@ interface Workload {
   readonly sas: number;
   readonly bytes: number;
   readonly capacities?: readonly number[];
+  /** The recorded trace's span (ps), first record to last, of which this workload may be one direction's part. */
+  readonly span?: number;
 }
 
 function traceWorkloads({ name, trace, tableEntries }: TraceInput): Workload[] {
@@ -65,6 +67,7 @@ function traceWorkloads({ name, trace, tableEntries }: TraceInput): Workload[] {
     sas: new Set(accesses.map((access) => access.sa)).size,
     bytes: Math.round(accesses.reduce((sum, access) => sum + access.bytes, 0) / Math.max(1, accesses.length)),
     capacities,
+    span: traceSpan(trace),
   });
   if (!tableEntries) return [workload(name, trace)];
   // The NIC has a table each way: the run's sizes, each replayed with its direction's accesses.
@@ -78,7 +81,7 @@ function traceWorkloads({ name, trace, tableEntries }: TraceInput): Workload[] {
 export function evaluatePolicies(costs: CpuCosts = MODEL_COSTS, seed = 1, traces?: readonly TraceInput[]): EvaluationRow[] {
   const rows: EvaluationRow[] = [];
   const inputs: Workload[] = traces ? traces.flatMap(traceWorkloads) : workloads(seed);
-  for (const { name, trace, sas, bytes, capacities } of inputs) {
+  for (const { name, trace, sas, bytes, capacities, span } of inputs) {
     for (const capacity of capacities ?? [...new Set([sas / 16, sas / 4, sas / 2].map((size) => Math.max(1, Math.round(size))))]) {
       const policies: CachePolicy[] = [
         new MetricPolicy(capacity, metricParameters(costs, bytes)),
@@ -88,7 +91,7 @@ export function evaluatePolicies(costs: CpuCosts = MODEL_COSTS, seed = 1, traces
         new RandomReplacement(capacity, seed),
         new BeladyMin(capacity, trace),
       ];
-      const outcomes = policies.map((policy) => replay(trace, policy, costs));
+      const outcomes = policies.map((policy) => replay(trace, policy, costs, span));
       const best = outcomes.at(-1)!.hitRatio;
       rows.push({ workload: name, sas, capacity, outcomes: outcomes.map((outcome) => ({ ...outcome, ofMin: best > 0 ? outcome.hitRatio / best : 1 })) });
     }

@@ -20,8 +20,16 @@ export interface CpuCosts extends CostModel {
   readonly softwareCyclesPerByte: number;
 }
 
-/** Replay a trace through a policy and measure what it did. */
-export function replay(trace: readonly SaAccess[], policy: CachePolicy, costs: CpuCosts): PolicyOutcome {
+/** The time a trace spans, first record to last (ps). */
+export function traceSpan(trace: readonly SaAccess[]): number {
+  return trace.length > 1 ? trace[trace.length - 1]!.time - trace[0]!.time : 0;
+}
+
+/**
+ * Replay a trace through a policy and measure what it did. Installs per second are over `span` (ps): the whole recorded trace's,
+ * where this is one direction's part of it (a direction's own span may be nothing: one record, or several at one time).
+ */
+export function replay(trace: readonly SaAccess[], policy: CachePolicy, costs: CpuCosts, span = traceSpan(trace)): PolicyOutcome {
   let hits = 0;
   let installs = 0;
   let evictions = 0;
@@ -41,8 +49,8 @@ export function replay(trace: readonly SaAccess[], policy: CachePolicy, costs: C
     if (placement.hit) hardwareBytes += access.bytes;
     else softwareCycles += costs.softwareCyclesPerPacket + costs.softwareCyclesPerByte * access.bytes;
   }
-  // Over the trace's own span: a run's trace starts after IKE's bring-up, and a rate over the time from 0 understated it 20 times.
-  const seconds = trace.length > 1 ? (trace[trace.length - 1]!.time - trace[0]!.time) / 1e12 : 0;
+  // Over the trace's span: a run's trace starts after IKE's bring-up, and a rate over the time from 0 understated it 20 times.
+  const seconds = span / 1e12;
   return {
     policy: policy.name,
     accesses: trace.length,

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { didYouMean } from "../../sim/suggest.js";
 import { scenarioSchema } from "./schema.js";
+import { kindName } from "./schema-issues.js";
 
 /** Path segments that would reach an object's prototype instead of a value of the scenario. */
 const FORBIDDEN_SEGMENTS = ["__proto__", "constructor", "prototype"];
@@ -58,7 +59,7 @@ function schemaPathProblem(schema: z.core.$ZodType, keys: readonly string[]): st
       if (!/^(0|[1-9]\d*)$/.test(key)) return `${where} is a list: '${key}' is not an index`;
       node = definition.element!;
     } else if (["lazy", "record", "union"].includes(definition.type)) return null;
-    else return `${where} is a ${definition.type}, not a mapping, so it has no '${key}'`;
+    else return `${where} takes ${definition.type === "enum" ? "one of a list of names" : kindName(definition.type)}, not a mapping, so it has no '${key}'`;
   }
   return null;
 }

@@ -175,4 +175,17 @@ describe("a replay's figures, counted by hand (from an IPsec user's check)", () 
     expect(outcome.hardwareByteShare).toBe(2 / 8);
     expect(outcome.installsPerSecond).toBeCloseTo(6 / 7e-6, 6);
   });
+
+  test("a run's trace replayed each way has its installs per second over the whole trace's span, not the direction's own (one RX record at the trace's end had a rate of 0, two 1 ps apart one of 1e12/s)", async () => {
+    const { evaluatePolicies, MODEL_COSTS } = await import("../../system/policy-eval.js");
+    const recorded = [
+      ...[1, 1, 2, 1].map((sa, index) => ({ sa, time: (index + 1) * 1_000_000, bytes: 100, direction: "tx" as const })),
+      { sa: 7, time: 4_000_000, bytes: 1000, direction: "rx" as const },
+    ];
+    const rows = evaluatePolicies(MODEL_COSTS, 1, [{ name: "t", trace: recorded, tableEntries: { tx: 1, rx: 1 } }]);
+    const lru = (workload: string) => rows.find((row) => row.workload === workload)!.outcomes.find((outcome) => outcome.policy === "lru")!;
+    // 3 µs from the first record to the last: RX's one install, TX's three (1, 2 and 1 again in one entry).
+    expect(lru("t rx").installsPerSecond).toBeCloseTo(1 / 3e-6, 3);
+    expect(lru("t tx").installsPerSecond).toBeCloseTo(3 / 3e-6, 3);
+  });
 });

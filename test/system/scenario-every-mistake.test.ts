@@ -14,3 +14,14 @@ test("the policy against the driver's queues is checked beside the scenario's ot
   const found = problems(VALID.replace("packetBytes: 128", "packetBytes: 10000"), "s.yaml", { "nic.queues": 1 });
   expect(found).toEqual([expect.stringMatching(/^s\.yaml:6:1: qos: classes gold \(7\) and class-default \(0\) would share queue 0 of the 1 the driver runs \(nic\.queues = 1, by --set nic\.queues\)/), expect.stringMatching(/^s\.yaml:23:5: traffic\[0\]\.packetBytes = 10000: expected at most 9000/)]);
 });
+
+test("a number or true where a text is wanted says YAML read it so and to quote it, never repeating a key's digits (a name of digits got only 'expected a text'; from a scenario author's check)", () => {
+  const numbered = VALID.replace("name: small", "name: 123").replace("    sas: 2", "    sas: 2\n    ike: { mode: main, preSharedKey: 918273 }");
+  const found = problems(numbered);
+  expect(found).toEqual([
+    "s.yaml:1:1: name = 123: expected a text: YAML read it as a number; quote it to give it as a text",
+    expect.stringMatching(/^s\.yaml:19:\d+: customers\[0\]\.ike\.preSharedKey = <secret>: expected a text: YAML read it as a number; quote it to give it as a text$/),
+  ]);
+  expect(found.join("\n")).not.toContain("918273");
+  expect(problems(VALID.replace("name: small", "name: '123'"))).toEqual([]);
+});

@@ -47,7 +47,7 @@ describe("values given on the command line (--set) are checked with the file's, 
     expect(problems(VALID, "s.yaml", { "custmers.0.sas": 2, "traffic.3.load": 0.1, "durationMicroseconds.x": 1 })).toEqual([
       "--set custmers.0.sas: the scenario has no field 'custmers' (did you mean customers?) (fields: name, description, seed, durationMicroseconds, nic, driver, wire, qos, customers, checks, cryptoBackend, faults, traffic, outputs)",
       "--set traffic.3.load: traffic has 1 entry, so there is no traffic.3",
-      "--set durationMicroseconds.x: durationMicroseconds is a number, not a mapping, so it has no 'x'",
+      "--set durationMicroseconds.x: durationMicroseconds takes a number, not a mapping, so it has no 'x'",
     ]);
     expect(problems(VALID, "s.yaml", { "traffic.0.packetBytes": "big", "nic.sacache.txEntries": 0 })).toEqual([
       "--set traffic.0.packetBytes = \"big\": expected a number",
@@ -66,7 +66,7 @@ describe("values given on the command line (--set) are checked with the file's, 
   test("22. a --set that makes a place the file does not have is blamed on the option, not on the file", () => {
     expect(problems(VALID, "s.yaml", { "outputs.waveformScopes.0": "x" })).toEqual([`--set outputs.waveformScopes.0: the scenario has no outputs.waveformScopes to index into; set the whole list (--set 'outputs.waveformScopes=["…"]')`]);
     // A value set whole is named by the option, each element where the text names it, once.
-    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": [1] })).toEqual(["--set outputs.waveformScopes[0] = 1: expected a text"]);
+    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": [1] })).toEqual(["--set outputs.waveformScopes[0] = 1: expected a text: YAML read it as a number; quote it to give it as a text"]);
     // The customer has no ike mapping in the file: the option made it, and what it lacks is the option's doing, not the customer line's.
     expect(problems(VALID, "s.yaml", { "customers.0.ike.address": "192.0.2.9" })).toEqual(["--set customers.0.ike.address: customers[0].ike.preSharedKey: required: expected a text"]);
   });
@@ -118,4 +118,12 @@ describe("a mistake made between the file and a --set names both", () => {
     }
     expect(problems).toContain(`${file}:7:5: traffic[0]: give exactly one of load and gapMicroseconds`);
   });
+
+  test("--set says a field of names as such, and a parameter of a right name in the wrong group by the group it is in (it said 'is a enum', and nic.cores offered nic.queues; from a scenario author's check)", () => {
+    expect(problems(VALID, "s.yaml", { "customers.0.identity.type.x": 1 })).toEqual(["--set customers.0.identity.type.x: customers.0.identity.type takes one of a list of names, not a mapping, so it has no 'x'"]);
+    expect(problems(VALID, "s.yaml", { "nic.cores": 4 })).toEqual([expect.stringMatching(/^--set nic\.cores: no such parameter \(did you mean driver\.cpu\.cores\?\)/)]);
+    // A misspelt name is still offered the nearest spelling.
+    expect(problems(VALID, "s.yaml", { "nic.queus": 4 })).toEqual([expect.stringMatching(/^--set nic\.queus: no such parameter \(did you mean nic\.queues\?\)/)]);
+  });
 });
+
