@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { releaseOwnLock } from "../../sim/lock-file.js";
@@ -7,7 +7,7 @@ import { problemsMessage } from "../../sim/errors.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../scenario/sweep-shard-file.js";
 import { resolveShard, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
-import { checkSweepPoints, formatSweep, runSweep, SweepRunsFailed, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
+import { checkSweepPoints, formatSweep, runSweep, type SweepControl, SweepRunsFailed, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import type { SweepResult } from "../scenario/sweep-result.js";
 import { outcomeEndedWell } from "../scenario/run-ending.js";
 import { Progress } from "./progress.js";
@@ -52,30 +52,44 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const progress = new Progress(shard ? `sweep shard ${shard.index}/${shard.count}` : "sweep", options.quiet);
   const started = performance.now();
   const finished: SweepResult[] = [];
-  // Stopped by a signal: the runs under way end at once; the finished ones' results are kept, and what the others left is said.
-  const onSignal = (signal: StoppingSignal) => {
+  const control: SweepControl = {};
+  let stopping = false;
+  // Stopped by a signal: the runs under way end at once (their threads stopped first, so that what they left is said as it stays);
+  // the finished ones' results are kept, and each run cut off has its files and lock said.
+  const onSignal = async (signal: StoppingSignal) => {
+    if (stopping) return;
+    stopping = true;
     progress.stop();
+    const cut = (await control.stop?.()) ?? [];
     const done = [...finished].sort((a, b) => a.index - b.index);
     outputs.write(out, shard ? shardFileText(shard, grid, scenarios, done) : sweepLines(done));
-    const kept = outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
-    const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${points.length} runs done; their results are in ${kept}, not given the name ${out}, since the sweep is not whole.`];
+    const whole = done.length === points.length;
+    if (whole) outputs.commit();
+    const kept = whole ? out : outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
+    const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${points.length} runs done; ${whole ? `every run had finished: their results are in ${kept}` : `their results are in ${kept}, not given the name ${out}, since the sweep is not whole`}.`];
     if (options.keep !== undefined) {
-      const left = temporaryFiles(options.keep);
-      if (left.length > 0) lines.push(`The runs under way (--keep ${options.keep}) ${describeLeftFiles(left).replace(/^The run did not finish/, "did not finish")}`);
-      const locks = readdirSync(options.keep, { recursive: true, encoding: "utf8" }).filter((entry) => entry.endsWith(".lock")).map((entry) => join(options.keep!, entry));
-      const released = locks.filter(releaseOwnLock);
+      const directories = cut.map((index) => join(options.keep!, String(index)));
+      const left = directories.flatMap((directory) => temporaryFiles(directory));
+      if (left.length > 0) lines.push(`The runs cut off (--keep ${options.keep}) ${describeLeftFiles(left).replace(/^The run did not finish/, "did not finish")}`);
+      const released = directories.flatMap((directory) => (existsSync(directory) ? readdirSync(directory).filter((entry) => entry.endsWith(".lock")).map((entry) => join(directory, entry)) : [])).filter(releaseOwnLock);
       if (released.length > 0) lines.push(`Their lock files are removed: ${released.join(", ")}`);
     }
     process.stderr.write(`${lines.join("\n")}\n`);
     process.exit(128 + constants.signals[signal]);
   };
-  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+  const whenSignalled = (signal: StoppingSignal) =>
+    void onSignal(signal).catch((error: unknown) => {
+      process.stderr.write(`nicsim sweep: ${signal}: stopped, but saying what it left failed: ${(error as Error).message}\n`);
+      process.exit(128 + constants.signals[signal]);
+    });
+  for (const signal of STOPPING_SIGNALS) process.on(signal, whenSignalled);
   let results: readonly SweepResult[];
   try {
     results = await runSweep(file ?? null, points, {
       workers: options.workers,
       keep: options.keep ?? null,
       checked: true,
+      control,
       onResult: (result, done) => {
         finished.push(result);
         progress.update(done, points.length, "runs");
@@ -90,7 +104,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     throw new Error(`${error.failures.length} of ${points.length} configuration${points.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${error.finished.length} that finished are in ${kept}, not given the name ${out}, since the sweep is not whole.`);
   }
   finally {
-    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+    for (const signal of STOPPING_SIGNALS) process.off(signal, whenSignalled);
   }
   progress.stop();
   outputs.write(out, shard ? shardFileText(shard, grid, scenarios, results) : sweepLines(results));

@@ -190,7 +190,7 @@ function fromGrid(problem: string, point: SweepPoint): string {
  * Run every point across worker threads (one per core by default). Each point is checked in the
  * main thread first, so a bad value stops the sweep before any run. Results come back in point order.
  */
-export async function runSweep(file: string | null, points: readonly SweepPoint[], options: { workers?: number; keep?: string | null; onResult?: (result: SweepResult, done: number) => void; checked?: boolean } = {}): Promise<SweepResult[]> {
+export async function runSweep(file: string | null, points: readonly SweepPoint[], options: { workers?: number; keep?: string | null; onResult?: (result: SweepResult, done: number) => void; checked?: boolean; control?: SweepControl } = {}): Promise<SweepResult[]> {
   // A caller that checked the points already (checkSweepPoints) says so, and they are not built twice.
   if (!options.checked) checkSweepPoints(file, points);
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), points.length));
@@ -201,15 +201,28 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
   let next = 0;
   let done = 0;
   const workerUrl = new URL("./sweep-worker.js", import.meta.url);
+  // Each worker's run under way (its point's index in the grid), for a stop to say which runs it cut off.
+  const underWay = new Map<Worker, number>();
+  const started: Worker[] = [];
+  if (options.control) {
+    options.control.stop = async () => {
+      const cut = [...underWay.values()].sort((a, b) => a - b);
+      await Promise.all(started.map((worker) => worker.terminate()));
+      return cut;
+    };
+  }
   await Promise.all(
     Array.from({ length: workers }, () =>
       new Promise<void>((resolve, reject) => {
         const worker = new Worker(workerUrl, { workerData: { file, keep: options.keep ?? null } });
+        started.push(worker);
         const feed = () => {
+          underWay.delete(worker);
           if (next >= points.length) {
             void worker.terminate().then(() => resolve());
             return;
           }
+          underWay.set(worker, points[next]!.index);
           worker.postMessage(points[next++]);
         };
         worker.on("message", (message: { result?: SweepResult; error?: string }) => {
@@ -228,6 +241,11 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
   );
   if (failures.length > 0) throw new SweepRunsFailed(failures, results.filter((result) => result !== undefined));
   return results;
+}
+
+/** A sweep's stop from outside (a signal): set by runSweep; ends every run at once and resolves with the grid indices of those it cut off. */
+export interface SweepControl {
+  stop?: () => Promise<readonly number[]>;
 }
 
 /** Configurations that failed as they ran (each said with its values), and the results of those that finished, in grid order. */

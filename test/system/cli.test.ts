@@ -215,8 +215,9 @@ describe("a run stopped by a signal flushes its files and names each one left", 
 
 describe("stopped at once, a run and a sweep say what they left and leave no lock behind (from a scenario author's check: a sweep said nothing, and a run's lock was left, unnamed)", () => {
   /** Start nicsim in a fresh directory and resolve once `file` there has passed 128 KB: under way, whatever the machine's speed. */
-  async function started(args: readonly string[], file: string) {
+  async function started(args: readonly string[], file: string, before: (here: string) => void = () => {}) {
     const here = mkdtempSync(join(directory, "stopped-"));
+    before(here);
     const child = spawn(process.execPath, [join(root, "dist/system/cli/main.js"), ...args], { cwd: here, env: { ...process.env, CI: "true" } });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
@@ -244,11 +245,17 @@ describe("stopped at once, a run and a sweep say what they left and leave no loc
   }, 120_000);
 
   test("a sweep given a signal: the finished runs' results kept under a temporary name, the runs under way's files named, their locks removed", async () => {
-    const { here, child, exited, stderr } = await started(["sweep", "--quiet", "--grid", "seed=1,2", "--set", "durationMicroseconds=20000", "--workers", "2", "--out", "out/s.jsonl", "--keep", "keep"], "keep/0/default.vcd.partial");
+    // A file of another's under --keep is not this sweep's to name (every .partial under it was listed, with sizes taken while the runs still wrote).
+    const foreign = (here: string) => {
+      mkdirSync(join(here, "keep/9"), { recursive: true });
+      writeFileSync(join(here, "keep/9/default.vcd.partial"), "not this sweep's");
+    };
+    const { here, child, exited, stderr } = await started(["sweep", "--quiet", "--grid", "seed=1,2", "--set", "durationMicroseconds=20000", "--workers", "2", "--out", "out/s.jsonl", "--keep", "keep"], "keep/0/default.vcd.partial", foreign);
     child.kill("SIGTERM");
     expect(await exited, stderr()).toBe(143);
     expect(stderr()).toContain("nicsim sweep: SIGTERM: stopped with 0 of 2 runs done; their results are in out/s.jsonl.partial (0 bytes), not given the name out/s.jsonl, since the sweep is not whole.");
-    expect(stderr()).toContain("keep/0/default.vcd.partial: partial, cut off where the run stopped");
+    expect(stderr()).toContain(`keep/0/default.vcd.partial: partial, cut off where the run stopped (${statSync(join(here, "keep/0/default.vcd.partial")).size} bytes)`);
+    expect(stderr()).not.toContain("keep/9");
     expect(stderr()).toContain("Their lock files are removed: keep/0/default.lock, keep/1/default.lock");
     for (const run of ["0", "1"]) expect(existsSync(join(here, "keep", run, "default.lock"))).toBe(false);
     expect(stderr(), "a stack trace").not.toMatch(/\n\s+at /);
