@@ -182,6 +182,17 @@ function aliasProblems(document: Document, lines: LineCounter, file: string): st
   return problems;
 }
 
+/**
+ * The library's errors whose messages quote the text they stumbled on (a tag, an escape, a token): a pre-shared key written
+ * '!Pa55w0rd' or "S3cr3t\\q" was shown in them. Said in these words instead, the line and column pointing at it.
+ */
+const OWN_WORDS: Partial<Record<string, string>> = {
+  TAG_RESOLVE_FAILED: "a YAML tag ('!' and a name) that YAML does not have: a text that starts with '!' is quoted",
+  BAD_DQ_ESCAPE: "an escape ('\\' and a letter) that YAML's double-quoted texts do not have: write '\\\\' for a backslash, or quote the text with ' instead",
+  UNEXPECTED_TOKEN: "YAML did not expect what is here (an indicator such as ',', ']', '}', or text after a block scalar's '|' or '>')",
+  BAD_COLLECTION_TYPE: "a YAML tag that does not fit the value it is on (a mapping's tag on a list, say)",
+};
+
 /** A YAML node's place in the text. */
 type InText = { range?: [number, number, number] | null };
 
@@ -193,13 +204,14 @@ export function parseScenarioDocument(text: string, file: string) {
     if (first !== text) ({ document, lines } = parsedWithLines(first));
   }
   if (document.errors.length > 0) {
-    throw new ScenarioError(document.errors.map((error) => {
+    // One mistake the library reports twice at one place (a tag it can neither read nor resolve) is said once.
+    throw new ScenarioError([...new Set(document.errors.map((error) => {
       const { line, col } = lines.linePos(error.pos[0]);
       // The library's advice is for its own callers: a scenario is one document.
       // The library quotes the text it stumbled on, which may be a key: not shown (the line and column point at it).
-      const message = error.code === "MULTIPLE_DOCS" ? "a second YAML document ('---'): a scenario file holds one" : /call stack/.test(error.message) ? NESTED_TOO_DEEPLY : error.message.split("\n")[0]!.replace(/"[^"]*"/g, "…");
+      const message = error.code === "MULTIPLE_DOCS" ? "a second YAML document ('---'): a scenario file holds one" : /call stack/.test(error.message) ? NESTED_TOO_DEEPLY : (OWN_WORDS[error.code] ?? error.message.split("\n")[0]!.replace(/"[^"]*"/g, "…"));
       return `${file}:${line}:${col}: ${message}`;
-    }));
+    }))]);
   }
   // The walks over a scenario recurse: a value nested past what a stack holds is refused before any of them.
   if (nestingDepth(document.contents, nodeChildren) > LIMITS.nesting) throw new ScenarioError([`${file}: ${NESTED_TOO_DEEPLY}`]);

@@ -73,4 +73,15 @@ describe("YAML in a scenario: one document, and anchors, aliases and merge keys"
     }
     expect(warnings).toEqual([]);
   });
+
+  test("a key written where YAML reads a tag ('!Pa55!w0rd') or an escape (\\q, \\uZZZZ) is refused without its text: the library's messages quoted it (from a scenario author's check)", () => {
+    const keyed = (key: string) => problems(VALID.replace("    sas: 2", `    sas: 2\n    ike: { mode: main, preSharedKey: ${key} }`));
+    for (const [key, shown] of [["!Pa55!w0rd", "Pa55"], ["!Passw0rd!", "Passw0rd"], ['"S3cr3t\\uZZZZ"', "ZZZZ"], ['"hunter2\\qsecret"', "\\q"]] as const) {
+      const found = keyed(key);
+      expect(found.length, key).toBe(1);
+      expect(found[0], key).toMatch(/^s\.yaml:19:\d+: a YAML tag|^s\.yaml:19:\d+: an escape/);
+      expect(found.join("\n"), key).not.toContain(shown);
+    }
+  });
 });
+
