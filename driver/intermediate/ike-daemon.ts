@@ -331,7 +331,8 @@ export class IkeDaemon extends Component {
     const base = this.intermediate.base;
     const frame = ikeFrame({ destination: this.intermediate.gatewayMac, source: this.intermediate.localMac, sourceIp: this.localAddress, destinationIp: peer.config.address, dscp: classDscp(trafficClass), message });
     yield* base.transmit(base.queueOfClass(trafficClass), frame, { trafficClass });
-    // When it is on the NIC's ring: it fired before, waiting for a core, hundreds of µs early with the cores busy.
+    // When its post is done (the core's time spent, the doorbell rung): it fired before, waiting for a core, hundreds of µs early with the
+    // cores busy. The base driver writes a frame's descriptors as the post starts, so another sender's doorbell may send it a little before.
     peer.message.fire();
   }
 
