@@ -191,6 +191,8 @@ const OWN_WORDS: Partial<Record<string, string>> = {
   BAD_DQ_ESCAPE: "an escape ('\\' and a letter) that YAML's double-quoted texts do not have: write '\\\\' for a backslash, or quote the text with ' instead",
   UNEXPECTED_TOKEN: "YAML did not expect what is here (an indicator such as ',', ']', '}', or text after a block scalar's '|' or '>')",
   BAD_COLLECTION_TYPE: "a YAML tag that does not fit the value it is on (a mapping's tag on a list, say)",
+  // The library's name for what it cannot place; in a scenario, a field named by a mapping or a list after other fields.
+  IMPOSSIBLE: "YAML cannot read what is here: a field whose name is a mapping or a list (a ':' after a value in braces or brackets), say; a field's name is a word",
 };
 
 /** A YAML node's place in the text. */

@@ -68,6 +68,8 @@ describe("YAML in a scenario: one document, and anchors, aliases and merge keys"
       expect(problems(`? [a, b]\n: 3\n${VALID}`)).toEqual([expect.stringMatching(/^s\.yaml:1:3: a field whose name is a list;/)]);
       expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50\n~: 4"))).toEqual([expect.stringMatching(/^s\.yaml:3:1: a field without a name/)]);
       expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50\n: 4"))).toEqual([expect.stringMatching(/^s\.yaml:3:1: a field without a name/)]);
+      // After other fields of its mapping, the library stops at it first, in words of its own internals ("Map comment with trailing content").
+      expect(problems(VALID.replace("    sas: 2", "    sas: 2\n    {a: 1}: 2"))).toEqual([expect.stringMatching(/^s\.yaml:19:5: YAML cannot read what is here: a field whose name is a mapping or a list/)]);
     } finally {
       process.off("warning", listener);
     }
