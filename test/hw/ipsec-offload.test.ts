@@ -15,7 +15,7 @@ import type { NicSystem } from "../../system/nic-system.js";
 import { HOST_GATEWAY, PEER_GATEWAY } from "../../system/ipsec-setup.js";
 import { postIpsec, preparedFrame, raw } from "../support/raw-ipsec.js";
 import type { RawQueue } from "../support/raw-queue.js";
-import { tunnelledSystem } from "../support/tunnels.js";
+import { tunnelledSystem, withRxSaInstalled } from "../support/tunnels.js";
 
 const SIZES = [60, 300, 1514];
 
@@ -257,25 +257,15 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
   });
 
   test("RX: a truncated ESP packet and one whose ICV fails are flagged and counted, not delivered as good", () => {
-    const { kernel, top, peer, atHost } = tunnelledSystem(1, { "top.nic.sacache.rxEntries": 1 });
-    const frames: Uint8Array[] = [];
-    top.wire.tap((_, frame, from) => from === "peer" && frames.push(frame.bytes));
-    kernel.process("peer", function* () {
-      yield top.driver.base.whenReady();
-      // The first packet misses and makes the driver install the RX SA; the second hits.
-      peer.send(0, sequencedPacket("to-host", 0, 1, 300));
-      yield delay(us(10));
-      peer.send(0, sequencedPacket("to-host", 0, 2, 300));
-      yield delay(us(10));
-      const corrupted = frames[1]!.slice();
+    const { top, atHost } = withRxSaInstalled(function* (top, hit) {
+      const corrupted = hit.slice();
       corrupted[corrupted.length - 1] = corrupted[corrupted.length - 1]! ^ 1;
       top.peer.send(corrupted);
-      const truncated = frames[1]!.slice(0, 14 + 20 + 12);
+      const truncated = hit.slice(0, 14 + 20 + 12);
       truncated[14 + 3] = 12 + 20; // IPv4 total length of the cut packet
       top.peer.send(truncated);
       yield delay(us(10));
     });
-    kernel.run({ until: us(60) });
     expect(atHost).toHaveLength(2);
     expect(top.nic.saCache.counts.rxHits).toBeGreaterThanOrEqual(2);
     expect(Object.fromEntries(top.nic.statistics.drops)).toEqual({ ESP_ICV_FAILED: 1, ESP_MALFORMED: 1 });

@@ -4,8 +4,7 @@ import * as R from "../../hw/spec/registers.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
 import { hostAddress } from "../../sim/host/memory.js";
-import { sequencedPacket } from "../../sim/packet/test-frames.js";
-import { tunnelledSystem } from "../support/tunnels.js";
+import { withRxSaInstalled } from "../support/tunnels.js";
 
 /**
  * A frame the device flags (its ICV failed, or its ESP is malformed) is counted once, as what
@@ -14,16 +13,7 @@ import { tunnelledSystem } from "../support/tunnels.js";
  */
 describe("RX: a flagged frame is counted once, by what the driver is told", () => {
   function run(spoil: (frame: Uint8Array) => Uint8Array, unmapBuffers: boolean) {
-    const { kernel, top, peer, atHost } = tunnelledSystem(1, { "top.nic.sacache.rxEntries": 1 });
-    const frames: Uint8Array[] = [];
-    top.wire.tap((_, frame, from) => from === "peer" && frames.push(frame.bytes));
-    kernel.process("peer", function* () {
-      yield top.driver.base.whenReady();
-      // The first packet misses and makes the driver install the RX SA; the second hits.
-      peer.send(0, sequencedPacket("to-host", 0, 1, 300));
-      yield delay(us(10));
-      peer.send(0, sequencedPacket("to-host", 0, 2, 300));
-      yield delay(us(10));
+    return withRxSaInstalled(function* (top, hit) {
       if (unmapBuffers) {
         // Every buffer of queue 0's RX ring leaves the device's reach: a driver that freed them while they were posted.
         const base = ((yield top.driver.base.bus.mmioRead(R.RDBAL(0))) as number) + ((yield top.driver.base.bus.mmioRead(R.RDBAH(0))) as number) * 2 ** 32;
@@ -32,11 +22,9 @@ describe("RX: a flagged frame is counted once, by what the driver is told", () =
         for (let index = 0; index < length / DESCRIPTOR_BYTES; index++) buffers.add(RX_DESCRIPTOR.decode(top.memory.read(base + index * DESCRIPTOR_BYTES, DESCRIPTOR_BYTES)).bufferAddress);
         for (const buffer of buffers) top.memory.free(hostAddress(buffer));
       }
-      top.peer.send(spoil(frames[1]!));
+      top.peer.send(spoil(hit));
       yield delay(us(10));
     });
-    kernel.run({ until: us(60) });
-    return { top, atHost };
   }
 
   const corrupted = (frame: Uint8Array) => {

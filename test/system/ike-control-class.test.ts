@@ -6,25 +6,8 @@ import { us } from "../../sim/time.js";
 import { checkScenario } from "../../system/scenario/load.js";
 import { buildScenario } from "../../system/scenario/run.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
+import { IKE_QOS } from "./ike-fixture.js";
 
-const QOS = `crypto isakmp profile gold
- match identity host domain gold.example
- set ipsec-qos-group 1
-crypto isakmp profile bulk
- match identity host domain bulk.example
- set ipsec-qos-group 2
-class-map match-any gold
- match qos-group 1
-class-map match-any bulk
- match qos-group 2
-policy-map edge
- class gold
-  priority percent 10
- class bulk
-  bandwidth percent 60
- class class-default
-  bandwidth remaining percent 100
-`;
 
 /** Gold voice beside jumbo bulk that keeps two cores busy with software ESP (2-entry SA tables), Deletes and lost IKE messages. */
 const SCENARIO: ScenarioInput = {
@@ -33,10 +16,10 @@ const SCENARIO: ScenarioInput = {
   durationMicroseconds: 400,
   nic: { sacache: { txEntries: 2, rxEntries: 2 } },
   driver: { cpu: { cores: 2 }, base: { txRingDescriptors: 8, rxRingDescriptors: 8 }, intermediate: { placement: "metric", ike: { rekeyGraceMicroseconds: 5 } } },
-  qos: QOS,
+  qos: IKE_QOS,
   customers: [
     { name: "g", identity: { type: "ID_FQDN", value: "gw.gold.example" }, sas: 2, ike: { mode: "main", preSharedKey: "k1", lifetimeKilobytes: 20 } },
-    { name: "b", identity: { type: "ID_FQDN", value: "gw.bulk.example" }, sas: 3, ike: { mode: "main", preSharedKey: "k2", lifetimeKilobytes: 150 } },
+    { name: "b", identity: { type: "ID_KEY_ID", value: "bulk" }, sas: 3, ike: { mode: "main", preSharedKey: "k2", lifetimeKilobytes: 150 } },
   ],
   faults: { ikeDeletes: 2, replayProbability: 0.1, ikeLossProbability: 0.1 },
   traffic: [
@@ -62,8 +45,8 @@ test("a gateway's IKE SA messages (Quick Modes, Deletes) carry its customer's cl
   });
   kernel.run({ until: us(6500) });
   const intermediate = top.driver.intermediate;
-  const classOf = (domain: string) => intermediate.classOfGroup(intermediate.profiles.match(identity("ID_FQDN", `gw.${domain}.example`))?.ipsecQosGroup ?? null);
-  const gateways = { g: { address: "192.0.2.10", trafficClass: classOf("gold") }, b: { address: "192.0.2.11", trafficClass: classOf("bulk") } };
+  const classOf = (type: "ID_FQDN" | "ID_KEY_ID", value: string) => intermediate.classOfGroup(intermediate.profiles.match(identity(type, value))?.ipsecQosGroup ?? null);
+  const gateways = { g: { address: "192.0.2.10", trafficClass: classOf("ID_FQDN", "gw.gold.example") }, b: { address: "192.0.2.11", trafficClass: classOf("ID_KEY_ID", "bulk") } };
   expect(gateways.g.trafficClass).not.toBe(gateways.b.trafficClass);
   for (const { address, trafficClass } of Object.values(gateways)) {
     const frames = fromGateways.filter((frame) => frame.source === address);

@@ -14,25 +14,9 @@ import { ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { IkeStateEnum } from "../../driver/intermediate/ike-timeline.js";
+import { IKE_QOS } from "./ike-fixture.js";
 
-const QOS = `crypto isakmp profile gold-gw
- match identity host domain gold.example
- set ipsec-qos-group 1
-crypto isakmp profile bulk-gw
- match identity group bulk
- set ipsec-qos-group 2
-class-map match-any gold
- match qos-group 1
-class-map match-any bulk
- match qos-group 2
-policy-map edge
- class gold
-  priority percent 10
- class bulk
-  bandwidth percent 60
- class class-default
-  bandwidth remaining percent 100
-`;
+const QOS = IKE_QOS;
 
 type Customer = ScenarioInput["customers"][number];
 
