@@ -66,7 +66,7 @@ export function deviceFitProblems(
       onQueue.set(queue, [...(onQueue.get(queue) ?? []), `${klass.name} (${trafficClass})`]);
     }
     for (const [queue, classes] of onQueue) {
-      if (classes.length > 1) problems.push(`${source.locate(["qos"])}: qos: classes ${classes.join(" and ")} would share queue ${queue} of the ${driverQueues} the driver runs (${given("nic.queues", nic.queues)}${base.queues === 0 ? "" : `; ${given("driver.base.queues", base.queues)}`}), and one schedule: run ${MAX_QUEUES} queues (${fewer.join(" and ")}), one per traffic class`);
+      if (classes.length > 1) problems.push(source.at(["qos"], `qos: classes ${classes.join(" and ")} would share queue ${queue} of the ${driverQueues} the driver runs (${given("nic.queues", nic.queues)}${base.queues === 0 ? "" : `; ${given("driver.base.queues", base.queues)}`}), and one schedule: run ${MAX_QUEUES} queues (${fewer.join(" and ")}), one per traffic class`));
     }
   }
   return [...problems, ...runSizeProblems(loaded, top)];

@@ -13,6 +13,9 @@ test("a stream with both load and gapMicroseconds is said beside the stream's ot
 test("the policy against the driver's queues is checked beside the scenario's other mistakes (it was checked only on a scenario without any)", () => {
   const found = problems(VALID.replace("packetBytes: 128", "packetBytes: 10000"), "s.yaml", { "nic.queues": 1 });
   expect(found).toEqual([expect.stringMatching(/^s\.yaml:6:1: qos: classes gold \(7\) and class-default \(0\) would share queue 0 of the 1 the driver runs \(nic\.queues = 1, by --set nic\.queues\)/), expect.stringMatching(/^s\.yaml:23:5: traffic\[0\]\.packetBytes = 10000: expected at most 9000/)]);
+  // A policy given by --set is named by it once ("--set qos: qos: classes" said it twice).
+  const policy = VALID.slice(VALID.indexOf("  crypto"), VALID.indexOf("customers:")).replace(/^  /gm, "");
+  expect(problems(VALID, "s.yaml", { "nic.queues": 1, qos: policy })).toEqual([expect.stringMatching(/^--set qos: classes gold \(7\) and class-default \(0\) would share queue 0/)]);
 });
 
 test("a number or true where a text is wanted says YAML read it so and to quote it, never repeating a key's digits (a name of digits got only 'expected a text'; from a scenario author's check)", () => {
