@@ -51,7 +51,8 @@ export function readScenarioText(file: string): string {
     // Parsing a huge file takes long before its size can be refused field by field.
     const bytes = statSync(file).size;
     if (bytes > LIMITS.fileBytes) throw new ScenarioError([`${file}: ${bytes} bytes; a scenario file is at most ${LIMITS.fileBytes} (one of ${LIMITS.streams} streams takes well under 1 MB)`]);
-    return readNamedFile(file, "utf8");
+    // A byte-order mark (some Windows editors write one) is no character of line 1: its columns were one off.
+    return readNamedFile(file, "utf8").replace(/^\uFEFF/, "");
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
     throw new ScenarioError([cannotRead(file, error)]);

@@ -28,3 +28,20 @@ test("a number or true where a text is wanted says YAML read it so and to quote 
   expect(found.join("\n")).not.toContain("918273");
   expect(problems(VALID.replace("name: small", "name: '123'"))).toEqual([]);
 });
+
+test("a file that starts with a byte-order mark has its mistakes on line 1 at their columns (each was one column to the right)", async () => {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { loadScenarioFile, ScenarioError } = await import("../../system/scenario/load.js");
+  const file = join(mkdtempSync(join(tmpdir(), "nicsim-bom-")), "bom.yaml");
+  writeFileSync(file, `\uFEFF${VALID.replace("name: small", "name: 5")}`);
+  let said: readonly string[] = [];
+  try {
+    loadScenarioFile(file);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    said = error.problems;
+  }
+  expect(said).toEqual([expect.stringMatching(new RegExp(`^${file.replace(/[.]/g, "\\.")}:1:1: name = 5: expected a text`))]);
+});
