@@ -74,7 +74,7 @@ function renamedBy(name: string, customers: readonly unknown[], source: SourceMa
     const place = source.locate(["customers", index, "name"]);
     if (!place.startsWith("--set ") || source.fileValue(["customers", index, "name"]) !== name) continue;
     const renamed = record(customers[index])?.name;
-    return typeof renamed === "string" ? `: ${place} renamed it to '${renamed}'` : `: ${place} replaced that customer with one without a name`;
+    return typeof renamed === "string" ? `: ${place} renamed it to '${renamed}'` : place === `--set customers.${index}.name` ? `: ${place} gave that customer a name that is no name` : `: ${place} replaced that customer with one without a name`;
   }
   return null;
 }

@@ -37,6 +37,8 @@ describe("values given on the command line (--set) are checked with the file's, 
       "--set customers.0: an empty value: expected a mapping",
       expect.stringMatching(/^s\.yaml:\d+:\d+: traffic\[0\]\.customer: no customer '\w+': --set customers\.0 replaced that customer with one without a name \(no customer has a name\)$/),
     ]);
+    // Its name alone set to something that is no name: said as that (it said the customer was replaced; from a scenario author's check).
+    expect(problems(VALID, "s.yaml", { "customers.0.name": true })).toContainEqual(expect.stringMatching(/traffic\[0\]\.customer: no customer '\w+': --set customers\.0\.name gave that customer a name that is no name/));
   });
 
   test("17. --set: a path through an object's prototype is refused and pollutes nothing; a path the schema does not have, or past a list's end, is named; a bad value set so is named by its --set", () => {
