@@ -205,10 +205,8 @@ export class IkeDaemon extends Component {
     if (work.kind === "datagram") {
       peer.taken.fire();
       const taken = step.actions.find((action) => action.kind === "state");
-      if (taken?.kind === "state") {
-        this.showMessage(peer, taken.state);
-        if (taken.state === "MM1" || taken.state === "AM1") this.record(peer, { kind: "phase1-started", mode: taken.state === "MM1" ? "main" : "aggressive" });
-      } else if (step.actions.some((action) => action.kind === "delete-received")) this.showMessage(peer, "INFO_DELETE");
+      this.showMessage(peer, taken?.kind === "state" ? taken.state : step.actions.some((action) => action.kind === "delete-received") ? "INFO_DELETE" : "");
+      if (taken?.kind === "state" && (taken.state === "MM1" || taken.state === "AM1")) this.record(peer, { kind: "phase1-started", mode: taken.state === "MM1" ? "main" : "aggressive" });
     }
     yield* this.intermediate.cpu.run("IKE", trafficClass, this.intermediate.cpu.picoseconds(ikeWorkCycles(step.work, this.params)));
     yield* this.perform(peer, step.actions, trafficClass);
@@ -331,8 +329,7 @@ export class IkeDaemon extends Component {
     const base = this.intermediate.base;
     const frame = ikeFrame({ destination: this.intermediate.gatewayMac, source: this.intermediate.localMac, sourceIp: this.localAddress, destinationIp: peer.config.address, dscp: classDscp(trafficClass), message });
     yield* base.transmit(base.queueOfClass(trafficClass), frame, { trafficClass });
-    // When its post is done (the core's time spent, the doorbell rung): it fired before, waiting for a core, hundreds of µs early with the
-    // cores busy. The base driver writes a frame's descriptors as the post starts, so another sender's doorbell may send it a little before.
+    // When its post is done (it fired before the wait for a core); its descriptors are written as the post starts (README: `_message`).
     peer.message.fire();
   }
 
