@@ -42,7 +42,7 @@ const SKIPPED: Record<string, string> = {
   "nicsim serve --socket PATH": "a form with a placeholder; test/serve/python-client.test.ts serves on a socket",
   "nicsim serve --stdio": "serves the process that started it, on its stdin and stdout: test/serve/python-client.test.ts runs a bench that way",
   'tshark -r waveforms/default.pcap -o esp.enable_encryption_decode:TRUE -o esp.enable_authentication_check:TRUE "${args[@]}"': "an external tool reading a run's capture; the capture tests run tshark on it",
-  'tshark -r waveforms/default.pcap -Y isakmp -V "${args[@]}" | grep -E "Exchange type|ID type|FQDN|Key ID"': "an external tool reading a run's capture; test/system/default-scenario.test.ts runs tshark with the run's ikev1_decryption_table",
+  'tshark -r waveforms/default.pcap -Y isakmp -V "${args[@]}" | grep -E "Exchange type|ID type|FQDN|ID_KEY_ID"': "an external tool reading a run's capture; test/system/default-scenario.test.ts runs tshark with the run's ikev1_decryption_table",
 };
 
 /** The cheap nicsim arguments for each command, and for an npm script the CLI command its package.json script must run. */
