@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
 
 /**
  * A file that says a process is using a name (a socket's path, the files of a run): a second
@@ -44,11 +45,19 @@ export class LockFile {
   }
 }
 
-/** Remove the lock at `path` if this process holds it (a run in one of its threads stopped at once); returns whether it did. */
-export function releaseOwnLock(path: string): boolean {
+function releaseOwnLock(path: string): boolean {
   if (holderOf(path) !== process.pid) return false;
   rmQuietly(path);
   return true;
+}
+
+/** Remove the locks in `directory` this process holds (runs in its threads stopped at once, which cannot release them); returns their paths. */
+export function releaseOwnLocks(directory: string): string[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory)
+    .filter((entry) => entry.endsWith(".lock"))
+    .map((entry) => join(directory, entry))
+    .filter(releaseOwnLock);
 }
 
 /** Whether a live process holds the lock at `path`, in words; null when none does (no lock, or a stale one). Changes nothing. */

@@ -3,7 +3,7 @@ import { constants } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { describeLeftFiles, isTemporaryName, outputPlaceProblem } from "../../sim/output-files.js";
-import { releaseOwnLock } from "../../sim/lock-file.js";
+import { releaseOwnLocks } from "../../sim/lock-file.js";
 import { STOPPING_SIGNALS, type StoppingSignal } from "../serve/stop-request.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { loadScenarioFile, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
@@ -46,7 +46,6 @@ function shellWord(path: string): string {
   return /^[\w./-]+$/.test(safe) ? safe : `'${safe.replace(/'/g, "'\\''")}'`;
 }
 
-
 /**
  * `nicsim run`: check the scenario here, then run it in a thread of its own. SIGINT or SIGTERM
  * stops the run at its next step; its files are flushed and each one left is named with its state,
@@ -75,9 +74,8 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
     progress.stop();
     if (received !== null) {
       // The run did not reach its next step in time for the user: what is on disk stays as it is.
-      const lock = join(directory, `${name}.lock`);
       // The run's thread is this process: its lock would be left, naming a process that has gone.
-      const released = releaseOwnLock(lock) ? `\nIts lock file ${lock} is removed.` : "";
+      const released = releaseOwnLocks(directory).map((lock) => `\nIts lock file ${lock} is removed.`).join("");
       process.stderr.write(`nicsim run: ${signal} again: stopped at once, without flushing.\n${describeLeftFiles(temporaryFiles(directory, (entry) => entry.startsWith(name)))}${released}\n`);
       process.exit(128 + constants.signals[signal]);
     }

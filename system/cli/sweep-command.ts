@@ -1,7 +1,6 @@
-import { existsSync, readdirSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { releaseOwnLock } from "../../sim/lock-file.js";
+import { releaseOwnLocks } from "../../sim/lock-file.js";
 import { describeLeftFiles, OutputFiles, outputNameProblems, outputPlaceProblem } from "../../sim/output-files.js";
 import { problemsMessage } from "../../sim/errors.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
@@ -51,7 +50,6 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const outputs = new OutputFiles({ directory: dirname(out), givenBy: options.out === undefined ? "the default of --out" : "--out" });
   const progress = new Progress(shard ? `sweep shard ${shard.index}/${shard.count}` : "sweep", options.quiet);
   const started = performance.now();
-  const finished: SweepResult[] = [];
   const control: SweepControl = {};
   let stopping = false;
   // Stopped by a signal: the runs under way end at once (their threads stopped first, so that what they left is said as it stays);
@@ -60,18 +58,17 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     if (stopping) return;
     stopping = true;
     progress.stop();
-    const cut = (await control.stop?.()) ?? [];
-    const done = [...finished].sort((a, b) => a.index - b.index);
+    const { cutOff, finished: done } = (await control.stop?.()) ?? { cutOff: [], finished: [] };
     outputs.write(out, shard ? shardFileText(shard, grid, scenarios, done) : sweepLines(done));
     const whole = done.length === points.length;
     if (whole) outputs.commit();
     const kept = whole ? out : outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
     const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${points.length} runs done; ${whole ? `every run had finished: their results are in ${kept}` : `their results are in ${kept}, not given the name ${out}, since the sweep is not whole`}.`];
     if (options.keep !== undefined) {
-      const directories = cut.map((index) => join(options.keep!, String(index)));
+      const directories = cutOff.map((index) => join(options.keep!, String(index)));
       const left = directories.flatMap((directory) => temporaryFiles(directory));
       if (left.length > 0) lines.push(`The runs cut off (--keep ${options.keep}) ${describeLeftFiles(left).replace(/^The run did not finish/, "did not finish")}`);
-      const released = directories.flatMap((directory) => (existsSync(directory) ? readdirSync(directory).filter((entry) => entry.endsWith(".lock")).map((entry) => join(directory, entry)) : [])).filter(releaseOwnLock);
+      const released = directories.flatMap(releaseOwnLocks);
       if (released.length > 0) lines.push(`Their lock files are removed: ${released.join(", ")}`);
     }
     process.stderr.write(`${lines.join("\n")}\n`);
@@ -85,16 +82,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   for (const signal of STOPPING_SIGNALS) process.on(signal, whenSignalled);
   let results: readonly SweepResult[];
   try {
-    results = await runSweep(file ?? null, points, {
-      workers: options.workers,
-      keep: options.keep ?? null,
-      checked: true,
-      control,
-      onResult: (result, done) => {
-        finished.push(result);
-        progress.update(done, points.length, "runs");
-      },
-    });
+    results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, checked: true, control, onResult: (_, done) => progress.update(done, points.length, "runs") });
   } catch (error) {
     progress.stop();
     if (!(error instanceof SweepRunsFailed)) throw error;

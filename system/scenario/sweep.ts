@@ -206,9 +206,9 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
   const started: Worker[] = [];
   if (options.control) {
     options.control.stop = async () => {
-      const cut = [...underWay.values()].sort((a, b) => a - b);
+      const cutOff = [...underWay.values()].sort((a, b) => a - b);
       await Promise.all(started.map((worker) => worker.terminate()));
-      return cut;
+      return { cutOff, finished: results.filter((result) => result !== undefined) };
     };
   }
   await Promise.all(
@@ -243,9 +243,9 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
   return results;
 }
 
-/** A sweep's stop from outside (a signal): set by runSweep; ends every run at once and resolves with the grid indices of those it cut off. */
+/** A sweep's stop from outside (a signal): set by runSweep; ends every run at once and resolves with the grid indices of those it cut off and the results of those that finished, in grid order. */
 export interface SweepControl {
-  stop?: () => Promise<readonly number[]>;
+  stop?: () => Promise<{ readonly cutOff: readonly number[]; readonly finished: readonly SweepResult[] }>;
 }
 
 /** Configurations that failed as they ran (each said with its values), and the results of those that finished, in grid order. */
