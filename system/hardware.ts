@@ -3,6 +3,7 @@ import { buildDesign, type Design } from "../sim/component.js";
 import { Kernel } from "../sim/kernel.js";
 import { formatTime } from "../sim/time.js";
 import type { Nic } from "../hw/nic.js";
+import { FLAGGED_REASONS } from "../hw/rx/engine.js";
 import { NicHardware } from "./nic-system.js";
 import type { SystemOptions } from "./build.js";
 
@@ -25,7 +26,7 @@ export interface DeviceDiagnostics {
 }
 
 /** The device's counts of frames it delivers with an error in their descriptor, not drops of its own (its statistics count them with those). */
-const FLAGGED: ReadonlySet<string> = new Set(["ESP_ICV_FAILED", "ESP_MALFORMED"]);
+const FLAGGED: ReadonlySet<string> = new Set(FLAGGED_REASONS);
 
 /** What the device says about the driver that drove it. */
 export function diagnostics(nic: Nic): DeviceDiagnostics {

@@ -40,7 +40,9 @@ interface RxFrame {
   handle: number;
 }
 
-type FlaggedReason = "ESP_MALFORMED" | "ESP_ICV_FAILED";
+/** What an RX frame may be delivered flagged with in its descriptor (the driver drops those), apart from the device's drops. */
+export const FLAGGED_REASONS = ["ESP_MALFORMED", "ESP_ICV_FAILED"] as const;
+type FlaggedReason = (typeof FLAGGED_REASONS)[number];
 
 type Tag = DescriptorFetch | { kind: "write-back"; queue: number; frameLength: number; eop: boolean; frame: RxFrame; placed: boolean };
 
