@@ -1,5 +1,5 @@
 import { ParameterError } from "./errors.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean, didYouMeanOf } from "./suggest.js";
 import { shownValue } from "./shown-value.js";
 
 export type ParameterKind = "integer" | "number" | "boolean" | "choice";
@@ -183,5 +183,5 @@ function flatten(values: Record<string, unknown>, prefix: string, into: Map<stri
 function sameNameElsewhere(path: string, declared: readonly string[]): string | null {
   const name = path.slice(path.lastIndexOf(".") + 1);
   const found = declared.filter((candidate) => candidate !== path && candidate.endsWith(`.${name}`));
-  return found.length === 0 ? null : ` (did you mean ${found.length === 1 ? "" : "one of "}${found.slice(0, 3).join(", ")}?)`;
+  return found.length === 0 ? null : didYouMeanOf(found.slice(0, 3));
 }

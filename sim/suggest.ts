@@ -27,7 +27,11 @@ export function closestNames(name: string, candidates: Iterable<string>): string
 
 /** ` (did you mean one of X, Y?)` for names equally near, as commander words it. */
 export function didYouMeanAny(name: string, candidates: Iterable<string>): string {
-  const suggestions = closestNames(name, candidates);
+  return didYouMeanOf(closestNames(name, candidates));
+}
+
+/** ` (did you mean X?)` or ` (did you mean one of X, Y?)` for these names; nothing for none. */
+export function didYouMeanOf(suggestions: readonly string[]): string {
   return suggestions.length === 0 ? "" : ` (did you mean ${suggestions.length === 1 ? "" : "one of "}${suggestions.join(", ")}?)`;
 }
 
