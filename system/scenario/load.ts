@@ -209,11 +209,14 @@ export function parseScenarioDocument(text: string, file: string) {
   if (document.errors.length > 0) {
     // One mistake the library reports twice at one place (a tag it can neither read nor resolve) is said once.
     throw new ScenarioError([...new Set(document.errors.map((error) => {
-      const { line, col } = lines.linePos(error.pos[0]);
+      // A mistake found at the end of the file (a quote or bracket never closed) is placed after its last character, not on a line past it.
+      const end = text.trimEnd().length;
+      const { line, col } = lines.linePos(Math.min(error.pos[0], end));
+      const atEnd = error.pos[0] >= end && end > 0 ? " (where the file ends)" : "";
       // The library's advice is for its own callers: a scenario is one document.
       // The library quotes the text it stumbled on, which may be a key: not shown (the line and column point at it).
       const message = error.code === "MULTIPLE_DOCS" ? "a second YAML document ('---'): a scenario file holds one" : /call stack/.test(error.message) ? NESTED_TOO_DEEPLY : (OWN_WORDS[error.code] ?? error.message.split("\n")[0]!.replace(/"[^"]*"/g, "…"));
-      return `${file}:${line}:${col}: ${message}`;
+      return `${file}:${line}:${col}: ${message}${atEnd}`;
     }))]);
   }
   // The walks over a scenario recurse: a value nested past what a stack holds is refused before any of them.

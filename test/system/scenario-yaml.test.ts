@@ -85,5 +85,10 @@ describe("YAML in a scenario: one document, and anchors, aliases and merge keys"
       expect(found.join("\n"), key).not.toContain(shown);
     }
   });
+
+  test("a quote or bracket the file never closes is placed after its last character, not on a line past the end (from a scenario author's check)", () => {
+    expect(problems(`${VALID}  - name: "unclosed\n`)).toEqual([expect.stringMatching(/^s\.yaml:25:20: .* \(where the file ends\)$/)]);
+    expect(problems(`${VALID}extra: [a, b\n\n`)).toEqual([expect.stringMatching(/^s\.yaml:25:13: .* \(where the file ends\)$/)]);
+  });
 });
 
