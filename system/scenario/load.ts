@@ -8,7 +8,7 @@ import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import { applyOverrides } from "./overrides.js";
 import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
-import { nestingDepth, valueChildren } from "./nesting.js";
+import { deepestNode, nestingDepth, valueChildren } from "./nesting.js";
 import { referenceProblems } from "./references.js";
 import { describeIssues } from "./schema-issues.js";
 import { secretTexts, withoutSecretTexts } from "./secret-paths.js";
@@ -220,7 +220,12 @@ export function parseScenarioDocument(text: string, file: string) {
     }))]);
   }
   // The walks over a scenario recurse: a value nested past what a stack holds is refused before any of them.
-  if (nestingDepth(document.contents, nodeChildren) > LIMITS.nesting) throw new ScenarioError([`${file}: ${NESTED_TOO_DEEPLY}`]);
+  const deepest = deepestNode(document.contents, nodeChildren);
+  if (deepest.depth > LIMITS.nesting) {
+    // Placed at its deepest mapping or list: the message had no line.
+    const { line, col } = lines.linePos((deepest.node as InText | null)?.range?.[0] ?? 0);
+    throw new ScenarioError([`${file}:${line}:${col}: ${NESTED_TOO_DEEPLY}`]);
+  }
   // Aliases of a large value (a long string named a thousand times) would fill memory as it is expanded: its size is counted first.
   const expanded = expandedSize(document);
   if (expanded.selfHolding) throw new ScenarioError([`${file}: a YAML alias (*name) inside the value it names (&name): a scenario cannot hold itself`]);

@@ -4,13 +4,18 @@
  * for a leaf.
  */
 export function nestingDepth<Node>(root: Node, children: (node: Node) => Iterable<Node> | null): number {
-  let deepest = 0;
+  return deepestNode(root, children).depth;
+}
+
+/** As nestingDepth, with the deepest collection itself (null for a leaf): where a message can place a value nested too deeply. */
+export function deepestNode<Node>(root: Node, children: (node: Node) => Iterable<Node> | null): { depth: number; node: Node | null } {
+  let deepest: { depth: number; node: Node | null } = { depth: 0, node: null };
   const pending: Array<[Node, number]> = [[root, 0]];
   while (pending.length > 0) {
     const [node, depth] = pending.pop()!;
     const below = children(node);
     if (below === null) continue;
-    deepest = Math.max(deepest, depth + 1);
+    if (depth + 1 > deepest.depth) deepest = { depth: depth + 1, node };
     for (const child of below) pending.push([child, depth + 1]);
   }
   return deepest;

@@ -90,5 +90,9 @@ describe("YAML in a scenario: one document, and anchors, aliases and merge keys"
     expect(problems(`${VALID}  - name: "unclosed\n`)).toEqual([expect.stringMatching(/^s\.yaml:25:20: .* \(where the file ends\)$/)]);
     expect(problems(`${VALID}extra: [a, b\n\n`)).toEqual([expect.stringMatching(/^s\.yaml:25:13: .* \(where the file ends\)$/)]);
   });
+
+  test("a value nested past 32 levels is placed at its deepest list or mapping (the message had no line)", () => {
+    expect(problems(`${VALID}extra: ${"[".repeat(40)}${"]".repeat(40)}\n`)).toEqual([expect.stringMatching(/^s\.yaml:25:47: mappings and lists nested more than 32 levels deep/)]);
+  });
 });
 
