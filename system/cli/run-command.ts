@@ -70,14 +70,20 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   const request: RunRequest = { file: file ?? null, overrides: options.overrides, out: options.out, interrupt };
   const worker = new Worker(new URL("./run-worker.js", import.meta.url), { workerData: request });
   let received: StoppingSignal | null = null;
+  // Set when a second signal stops the thread: its exit is then this command's doing, not a failure to report.
+  let stoppingAtOnce = false;
   const onSignal = (signal: StoppingSignal) => {
     progress.stop();
     if (received !== null) {
-      // The run did not reach its next step in time for the user: what is on disk stays as it is.
+      // The run did not reach its next step in time for the user: its thread is stopped first, so that what is listed is what stays on disk.
       // The run's thread is this process: its lock would be left, naming a process that has gone.
-      const released = releaseOwnLocks(directory).map((lock) => `\nIts lock file ${lock} is removed.`).join("");
-      process.stderr.write(`nicsim run: ${signal} again: stopped at once, without flushing.\n${describeLeftFiles(temporaryFiles(directory, (entry) => entry.startsWith(name)))}${released}\n`);
-      process.exit(128 + constants.signals[signal]);
+      stoppingAtOnce = true;
+      void worker.terminate().finally(() => {
+        const released = releaseOwnLocks(directory).map((lock) => `\nIts lock file ${lock} is removed.`).join("");
+        process.stderr.write(`nicsim run: ${signal} again: stopped at once, without flushing.\n${describeLeftFiles(temporaryFiles(directory, (entry) => entry.startsWith(`${name}.`)))}${released}\n`);
+        process.exit(128 + constants.signals[signal]);
+      });
+      return;
     }
     received = signal;
     Atomics.store(new Int32Array(interrupt), 0, constants.signals[signal]);
@@ -91,7 +97,9 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
         else resolve(message);
       });
       worker.on("error", reject);
-      worker.on("exit", () => reject(new Error("the run's thread stopped without a result")));
+      worker.on("exit", () => {
+        if (!stoppingAtOnce) reject(new Error("the run's thread stopped without a result"));
+      });
     });
     progress.stop();
     if (final.kind === "scenario") throw new ScenarioError(final.problems);

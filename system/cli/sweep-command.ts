@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { releaseOwnLocks } from "../../sim/lock-file.js";
@@ -59,15 +60,25 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     stopping = true;
     progress.stop();
     const { cutOff, finished: done } = (await control.stop?.()) ?? { cutOff: [], finished: [] };
-    outputs.write(out, shard ? shardFileText(shard, grid, scenarios, done) : sweepLines(done));
     const whole = done.length === points.length;
-    if (whole) outputs.commit();
-    const kept = whole ? out : outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
-    const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${points.length} runs done; ${whole ? `every run had finished: their results are in ${kept}` : `their results are in ${kept}, not given the name ${out}, since the sweep is not whole`}.`];
+    let saved: string;
+    try {
+      outputs.write(out, shard ? shardFileText(shard, grid, scenarios, done) : sweepLines(done));
+      if (whole) outputs.commit();
+      const kept = whole ? out : outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
+      saved = whole ? `every run had finished: their results are in ${kept}` : `their results are in ${kept}, not given the name ${out}, since the sweep is not whole`;
+    } catch (error) {
+      // The runs' own files are still said, and their locks removed.
+      saved = `their results could not be written (${(error as Error).message})`;
+    }
+    const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${points.length} runs done; ${saved}.`];
     if (options.keep !== undefined) {
       const directories = cutOff.map((index) => join(options.keep!, String(index)));
       const left = directories.flatMap((directory) => temporaryFiles(directory));
       if (left.length > 0) lines.push(`The runs cut off (--keep ${options.keep}) ${describeLeftFiles(left).replace(/^The run did not finish/, "did not finish")}`);
+      // A run stopped as it finished has its files under their own names, but sent no figures: its row is not among the results.
+      const named = cutOff.filter((index, position) => temporaryFiles(directories[position]!).length === 0 && existsSync(directories[position]!) && readdirSync(directories[position]!).length > 0);
+      if (named.length > 0) lines.push(`Run${named.length === 1 ? "" : "s"} ${named.join(", ")} (--keep ${options.keep}) had given ${named.length === 1 ? "its" : "their"} files their own names when stopped, but not sent ${named.length === 1 ? "its" : "their"} figures: not among the results.`);
       const released = directories.flatMap(releaseOwnLocks);
       if (released.length > 0) lines.push(`Their lock files are removed: ${released.join(", ")}`);
     }

@@ -188,7 +188,7 @@ function aliasProblems(document: Document, lines: LineCounter, file: string): st
  * '!Pa55w0rd' or "S3cr3t\\q" was shown in them. Said in these words instead, the line and column pointing at it.
  */
 const OWN_WORDS: Partial<Record<string, string>> = {
-  TAG_RESOLVE_FAILED: "a YAML tag ('!' and a name) that YAML does not have: a text that starts with '!' is quoted",
+  TAG_RESOLVE_FAILED: "a YAML tag ('!' and a name) that a scenario does not take here: leave it out (a text that starts with '!' is quoted)",
   BAD_DQ_ESCAPE: "an escape ('\\' and a letter) that YAML's double-quoted texts do not have: write '\\\\' for a backslash, or quote the text with ' instead",
   UNEXPECTED_TOKEN: "YAML did not expect what is here (an indicator such as ',', ']', '}', or text after a block scalar's '|' or '>')",
   BAD_COLLECTION_TYPE: "a YAML tag that does not fit the value it is on (a mapping's tag on a list, say)",
@@ -206,9 +206,11 @@ export function parseScenarioDocument(text: string, file: string) {
     const first = withoutEmptyTrailingDocuments(text);
     if (first !== text) ({ document, lines } = parsedWithLines(first));
   }
-  if (document.errors.length > 0) {
+  // A tag the library cannot resolve is only its warning: the value was taken as a text (a key written '!Pa55w0rd tail' became 'tail').
+  const mistakes = [...document.errors, ...document.warnings.filter((warning) => warning.code === "TAG_RESOLVE_FAILED")];
+  if (mistakes.length > 0) {
     // One mistake the library reports twice at one place (a tag it can neither read nor resolve) is said once.
-    throw new ScenarioError([...new Set(document.errors.map((error) => {
+    throw new ScenarioError([...new Set(mistakes.map((error) => {
       // A mistake found at the end of the file (a quote or bracket never closed) is placed after its last character, not on a line past it.
       const end = text.trimEnd().length;
       const { line, col } = lines.linePos(Math.min(error.pos[0], end));

@@ -204,11 +204,14 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
   // Each worker's run under way (its point's index in the grid), for a stop to say which runs it cut off.
   const underWay = new Map<Worker, number>();
   const started: Worker[] = [];
+  let stopped = false;
   if (options.control) {
     options.control.stop = async () => {
-      const cutOff = [...underWay.values()].sort((a, b) => a - b);
+      stopped = true;
       await Promise.all(started.map((worker) => worker.terminate()));
-      return { cutOff, finished: results.filter((result) => result !== undefined) };
+      // A result a worker sent as it was stopped comes after: it is taken first, and its run is not said to be cut off.
+      await new Promise((resolve) => setImmediate(resolve));
+      return { cutOff: [...underWay.values()].sort((a, b) => a - b), finished: results.filter((result) => result !== undefined) };
     };
   }
   await Promise.all(
@@ -218,6 +221,7 @@ export async function runSweep(file: string | null, points: readonly SweepPoint[
         started.push(worker);
         const feed = () => {
           underWay.delete(worker);
+          if (stopped) return;
           if (next >= points.length) {
             void worker.terminate().then(() => resolve());
             return;

@@ -94,5 +94,12 @@ describe("YAML in a scenario: one document, and anchors, aliases and merge keys"
   test("a value nested past 32 levels is placed at its deepest list or mapping (the message had no line)", () => {
     expect(problems(`${VALID}extra: ${"[".repeat(40)}${"]".repeat(40)}\n`)).toEqual([expect.stringMatching(/^s\.yaml:25:47: mappings and lists nested more than 32 levels deep/)]);
   });
+
+  test("a tag the YAML library cannot resolve is refused, not read as a text (the library only warned: 'name: !x foo' ran as foo, and a key written '!Pa55w0rd tail' became 'tail'; from a check of the first fix)", () => {
+    expect(problems(VALID.replace("name: small", "name: !x small"))).toEqual([expect.stringMatching(/^s\.yaml:1:7: a YAML tag \('!' and a name\) that a scenario does not take here/)]);
+    const keyed = problems(VALID.replace("    sas: 2", "    sas: 2\n    ike:\n      mode: main\n      preSharedKey: !Pa55w0rd tail"));
+    expect(keyed).toEqual([expect.stringMatching(/^s\.yaml:21:21: a YAML tag/)]);
+    expect(keyed.join("\n")).not.toMatch(/Pa55|tail/);
+  });
 });
 
