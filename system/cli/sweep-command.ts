@@ -74,10 +74,11 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${points.length} runs done; ${saved}.`];
     if (options.keep !== undefined) {
       const directories = cutOff.map((index) => join(options.keep!, String(index)));
-      const left = directories.flatMap((directory) => temporaryFiles(directory));
+      const leftIn = directories.map((directory) => temporaryFiles(directory));
+      const left = leftIn.flat();
       if (left.length > 0) lines.push(`The runs cut off (--keep ${options.keep}) ${describeLeftFiles(left).replace(/^The run did not finish/, "did not finish")}`);
       // A run stopped as it finished has its files under their own names, but sent no figures: its row is not among the results.
-      const named = cutOff.filter((index, position) => temporaryFiles(directories[position]!).length === 0 && existsSync(directories[position]!) && readdirSync(directories[position]!).length > 0);
+      const named = cutOff.filter((_, position) => leftIn[position]!.length === 0 && existsSync(directories[position]!) && readdirSync(directories[position]!).length > 0);
       if (named.length > 0) lines.push(`Run${named.length === 1 ? "" : "s"} ${named.join(", ")} (--keep ${options.keep}) had given ${named.length === 1 ? "its" : "their"} files their own names when stopped, but not sent ${named.length === 1 ? "its" : "their"} figures: not among the results.`);
       const released = directories.flatMap(releaseOwnLocks);
       if (released.length > 0) lines.push(`Their lock files are removed: ${released.join(", ")}`);

@@ -202,17 +202,18 @@ type InText = { range?: [number, number, number] | null };
 /** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
 export function parseScenarioDocument(text: string, file: string) {
   let { document, lines } = parsedWithLines(text);
+  let parsed = text;
   if (document.errors.some((error) => error.code === "MULTIPLE_DOCS")) {
     const first = withoutEmptyTrailingDocuments(text);
-    if (first !== text) ({ document, lines } = parsedWithLines(first));
+    if (first !== text) ({ document, lines } = parsedWithLines((parsed = first)));
   }
   // A tag the library cannot resolve is only its warning: the value was taken as a text (a key written '!Pa55w0rd tail' became 'tail').
   const mistakes = [...document.errors, ...document.warnings.filter((warning) => warning.code === "TAG_RESOLVE_FAILED")];
   if (mistakes.length > 0) {
+    // A mistake found at the end of the file (a quote or bracket never closed) is placed after its last character, not on a line past it.
+    const end = parsed.trimEnd().length;
     // One mistake the library reports twice at one place (a tag it can neither read nor resolve) is said once.
     throw new ScenarioError([...new Set(mistakes.map((error) => {
-      // A mistake found at the end of the file (a quote or bracket never closed) is placed after its last character, not on a line past it.
-      const end = text.trimEnd().length;
       const { line, col } = lines.linePos(Math.min(error.pos[0], end));
       const atEnd = error.pos[0] >= end && end > 0 ? " (where the file ends)" : "";
       // The library's advice is for its own callers: a scenario is one document.
