@@ -30,6 +30,8 @@ export class InterruptController extends ClockedComponent {
   private readonly packets: number[];
   private readonly lastFire: number[];
   private readonly causesOf: number[];
+  /** The cause bits this device has (its queues' and ERROR): the others are reserved, and read 0 in ICR and IMS. */
+  private readonly existing: number;
   /** Causes raised by other blocks, seen from the next phase on (whatever the evaluation order). */
   private readonly raised: Channel<{ bits: number; vector: number; packets: number }>;
   private dirty = false;
@@ -48,6 +50,7 @@ export class InterruptController extends ClockedComponent {
     this.packets = new Array<number>(count).fill(0);
     this.lastFire = new Array<number>(count).fill(0);
     this.causesOf = Array.from({ length: count }, (_, vector) => vectorCauses(vector, queues));
+    this.existing = this.causesOf.reduce((bits, causes) => bits | causes, 0);
     this.raised = new Channel(this.kernel, this);
   }
 
@@ -77,13 +80,13 @@ export class InterruptController extends ClockedComponent {
     this.update(this.causeBits & ~bits, this.maskBits);
   }
   setCause(bits: number): void {
-    this.update(this.causeBits | bits, this.maskBits);
+    this.update(this.causeBits | (bits & this.existing), this.maskBits);
   }
   readMask(): number {
     return this.maskBits >>> 0;
   }
   enable(bits: number): void {
-    this.update(this.causeBits, this.maskBits | bits);
+    this.update(this.causeBits, this.maskBits | (bits & this.existing));
   }
   disable(bits: number): void {
     this.update(this.causeBits, this.maskBits & ~bits);

@@ -5,7 +5,7 @@ import type { RxEngine } from "./rx/engine.js";
 import { ErrorCode, NO_QUEUE } from "./spec/errors.js";
 import { SA_STAGE_POINTER, stageWord, writeStageWord } from "./spec/sa-stage.js";
 import { checkRecord } from "./ipsec/record-fetches.js";
-import { refusalLabel } from "./ipsec/sa-cache.js";
+import { refusalLabel, SA_COMMAND_NOT_SHOWN } from "./ipsec/sa-cache.js";
 import type { IpsecOffload } from "./ipsec/offload.js";
 import type { SaRecordFetch } from "./ipsec/sa-record-fetch.js";
 import * as R from "./spec/registers.js";
@@ -244,18 +244,20 @@ export class RegisterFile {
     const operations = R.SA_COMMAND_FIELDS.OPERATION.values;
     const cache = this.offload.cache;
     const replace = command.REPLACE === 1;
-    const fail = (code: "INVALID_SA_HANDLE" | "SA_RECORD_INVALID" | "SA_COMMAND_BUSY" | "SA_ENTRY_OCCUPIED" | "SA_DUPLICATE", fieldName: string, reported: number) => {
+    // What was written is never shown: SA_COMMAND is the word after SA_STAGE, where a record staged one word too far puts key bytes.
+    const fail = (code: "INVALID_SA_HANDLE" | "SA_RECORD_INVALID" | "SA_COMMAND_BUSY" | "SA_ENTRY_OCCUPIED" | "SA_DUPLICATE", fieldName: string, reported = 0) => {
       this.saStatus = ErrorCode[code];
-      this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value: reported });
+      this.shared.errors.report({ code, field: "SA_COMMAND", fieldName: `${fieldName}; ${SA_COMMAND_NOT_SHOWN}`, value: reported });
     };
-    if (this.recordFetch.busy) {
+    if ((value & ~R.SA_COMMAND_FIELDS.mask) !== 0) fail("INVALID_SA_HANDLE", "SA_COMMAND (reserved bits set: not a command)");
+    else if (this.recordFetch.busy) {
       this.statusAwaitsFetch = false;
-      fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)", value);
+      fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)");
     }
     else if (operation === operations.INVALIDATE_POINTER) {
       cache.invalidatePointer(SA_STAGE_POINTER.decode(this.stage).pointer);
       this.saStatus = 0;
-    } else if (index >= cache.size(direction)) fail("INVALID_SA_HANDLE", `SA_COMMAND.INDEX (${direction.toUpperCase()} table of ${cache.size(direction)})`, index);
+    } else if (index >= cache.size(direction)) fail("INVALID_SA_HANDLE", `SA_COMMAND.INDEX (past the ${direction.toUpperCase()} table of ${cache.size(direction)})`);
     else if (operation === operations.INVALIDATE) {
       cache.invalidate(direction, index);
       this.saStatus = 0;
@@ -268,9 +270,9 @@ export class RegisterFile {
       // A bad record's value is not echoed, only where it is wrong: staged from a wrong offset, any field may hold key or salt bytes.
       if ("problem" in fields) return fail("SA_RECORD_INVALID", `SA_STAGE (${fields.problem} at byte ${fields.offset})`, fields.offset), true;
       const installed = cache.commandInstall(direction, index, fields, replace);
-      if (installed.kind === "refused") fail(installed.code, refusalLabel(direction, index, installed), installed.otherIndex);
+      if (installed.kind === "refused") fail(installed.code, refusalLabel(direction, installed), installed.code === "SA_DUPLICATE" ? installed.otherIndex : 0);
       else this.saStatus = R.saInstalledStatus(installed.entry.generation);
-    } else fail("INVALID_SA_HANDLE", "SA_COMMAND.OPERATION", operation);
+    } else fail("INVALID_SA_HANDLE", "SA_COMMAND.OPERATION (not an operation)");
     return true;
   }
 

@@ -117,10 +117,10 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_ICR_ERROR_MASK 0x80000000u
 #define NICSIM_ICR_ERROR_BIT 0x80000000u
 
-/* ICS (WO, reset 0x0): Interrupt cause set: write 1s to raise causes from software (fields as ICR) */
+/* ICS (WO, reset 0x0): Interrupt cause set: write 1s to raise causes from software (fields as ICR; bits of queues the device does not have, and bits no cause holds, are ignored) */
 #define NICSIM_ICS 0x0104u
 
-/* IMS (RW, reset 0x0): Interrupt mask: read the enabled causes; write 1s to enable. A vector that fires clears its causes here (auto-mask) until the driver sets them again */
+/* IMS (RW, reset 0x0): Interrupt mask: read the enabled causes; write 1s to enable (bits of queues the device does not have, and bits no cause holds, stay 0). A vector that fires clears its causes here (auto-mask) until the driver sets them again */
 #define NICSIM_IMS 0x0108u
 
 /* IMC (WO, reset 0x0): Interrupt mask clear: write 1s to disable causes */
@@ -629,7 +629,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_TAIL_BEYOND_RING 1u
 /* A TX descriptor with LENGTH 0, or an RX queue enabled with SRRCTL 0; the frame is dropped / the queue stays disabled */
 #define NICSIM_ERROR_CODE_ZERO_LENGTH_BUFFER 2u
-/* A TX frame longer than the maximum frame, or SRRCTL above the maximum; the frame is dropped / the queue stays disabled */
+/* A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache or the ring but one slot), or SRRCTL above the maximum; the frame is dropped / the queue stays disabled */
 #define NICSIM_ERROR_CODE_OVER_LENGTH_BUFFER 3u
 /* A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled */
 #define NICSIM_ERROR_CODE_UNALIGNED_RING_BASE 4u
@@ -649,11 +649,11 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_READ_ONLY_REGISTER 11u
 /* A TX descriptor CLASS above 7 */
 #define NICSIM_ERROR_CODE_INVALID_CLASS 12u
-/* An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND names an index out of range or an operation that is not defined (the command is ignored) */
+/* An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND sets reserved bits, names an index out of range or an operation that is not defined (the command is ignored; what was written is not shown, as a key word staged one word past SA_STAGE lands in SA_COMMAND) */
 #define NICSIM_ERROR_CODE_INVALID_SA_HANDLE 13u
 /* An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length, is of the other direction, or asks for ESN (FLAGS.ESN: the device does not process extended sequence numbers); it is not used */
 #define NICSIM_ERROR_CODE_SA_RECORD_INVALID 14u
-/* An ESP packet too short for its SA's header, IV and ICV, or whose SPI is not its SA's; TX drops it, RX flags it */
+/* An ESP packet too short for its SA's header, IV and ICV, whose SPI is not its SA's, or followed in its frame by bytes outside its IP total length (beyond a minimum frame's padding; TX would send them unencrypted); TX drops it, RX flags it */
 #define NICSIM_ERROR_CODE_ESP_MALFORMED 15u
 /* RX: the ICV did not verify; the packet is delivered flagged, undecrypted */
 #define NICSIM_ERROR_CODE_ESP_ICV_FAILED 16u

@@ -15,7 +15,7 @@ import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import { checkRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
-import { espLayout, isEspFrame } from "../ipsec/esp-frame.js";
+import { espFrameProblem, espLayout, isEspFrame } from "../ipsec/esp-frame.js";
 import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, isDmaFault } from "../spec/errors.js";
@@ -249,7 +249,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     const cache = state.cache;
     const known = this.heads[queue] ?? null;
     if (cache[0] === this.headFirsts[queue] && (known !== null || cache.length === this.headLengths[queue])) return known;
-    const head = headFrame(cache, this.params.descriptorCache, this.shared.maxFrameBytes);
+    // A ring full but one slot holds all a driver can post: a frame without EOP there never gets one.
+    const head = headFrame(cache, Math.min(this.params.descriptorCache, state.ring.descriptors - 1), this.shared.maxFrameBytes);
     this.heads[queue] = head;
     this.headFirsts[queue] = cache[0];
     this.headLengths[queue] = cache.length;
@@ -340,7 +341,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       const fieldName = layout
         ? `ESP packet (its SPI 0x${layout.spi.toString(16).padStart(8, "0")} is not its SA's, 0x${entry.spi.toString(16).padStart(8, "0")}; LENGTH)`
         : isEspFrame(packet.frame!)
-          ? "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)"
+          ? `ESP packet (${espFrameProblem(packet.frame!, entry.icvLength)}; LENGTH)`
           : "ESP packet (not IPv4 ESP: its EtherType is not IPv4 or its IP protocol not 50, a VLAN tag or IPv6 among them; LENGTH)";
       return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName, index: first.index, value: packet.length });
     }

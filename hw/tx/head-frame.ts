@@ -11,7 +11,9 @@ export interface HeadFrame {
 
 /**
  * The frame at the head of a queue's descriptor cache, if all its descriptors are there. Without
- * EOP in a full cache (`capacity` descriptors) the frame can never be assembled: it is faulty.
+ * EOP it waits for the rest, unless it can never be sent: its descriptors fill `capacity` (what the
+ * cache holds, or the ring but one slot: the driver can post no more), or they are already longer
+ * than the largest frame. It is faulty then, and a queue does not wait for ever without a word.
  */
 export function headFrame(cache: readonly TxDescriptor[], capacity: number, maxFrameBytes: number): HeadFrame | null {
   let end = -1;
@@ -20,7 +22,7 @@ export function headFrame(cache: readonly TxDescriptor[], capacity: number, maxF
     length += cache[index]!.length;
     if (TX_COMMAND_FIELDS.EOP.get(cache[index]!.command)) end = index;
   }
-  if (end < 0 && cache.length < capacity) return null;
+  if (end < 0 && cache.length < capacity && length <= maxFrameBytes) return null;
   const taken = end < 0 ? cache.length : end + 1;
   return { taken, length, fault: frameFault(cache, taken, length, end < 0, maxFrameBytes) };
 }
@@ -37,7 +39,11 @@ function frameFault(cache: readonly TxDescriptor[], taken: number, length: numbe
     }
   }
   const last = cache[taken - 1]!;
-  if (noEnd || length > maxFrameBytes) return { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH (sum over the frame)", index: last.index, value: length };
+  if (noEnd) {
+    const why = length > maxFrameBytes ? `already past the largest frame, ${maxFrameBytes} bytes` : "as many as the device's cache or the ring can hold, so EOP can never come";
+    return { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: `LENGTH (sum over ${taken} descriptors without EOP, ${why})`, index: last.index, value: length };
+  }
+  if (length > maxFrameBytes) return { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH (sum over the frame)", index: last.index, value: length };
   return null;
 }
 

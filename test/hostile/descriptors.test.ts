@@ -97,6 +97,33 @@ describe("TX descriptor fields", () => {
     expect(top.nic.diagnostics).toEqual([]);
     expect(top.peer.received.map((received) => received.bytes.subarray(0, frame.length))).toEqual([frame]);
   });
+
+  test.each([
+    ["already longer than the largest frame", 2048, "already past the largest frame, 9216 bytes"],
+    ["filling the ring but one slot, so that no EOP can be posted", 100, "as many as the device's cache or the ring can hold, so EOP can never come"],
+  ] as const)("seven descriptors without EOP on an 8-slot ring, %s: refused at once as OVER_LENGTH_BUFFER, and the queue goes on (it waited for ever, without a word)", (_, length, why) => {
+    let raw!: RawQueue;
+    let head = -1;
+    const frame = sequencedFrame("to-peer", 2, 1, 600);
+    const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });
+    kernel.process("hand", function* () {
+      yield top.driver.base.whenReady();
+      raw = new RawQueue(top.driver.base.bus, "tx", 2, 8);
+      const buffer = top.memory.allocate(2048, "buffer");
+      for (let index = 0; index < 7; index++) raw.writeTx(index, { bufferAddress: buffer, length, command: TX_COMMAND_RS });
+      raw.doorbell(7);
+      yield delay(us(10));
+      head = (yield top.driver.base.bus.mmioRead(R.TDH(2))) as number;
+      post(top, raw, 7, frame, EOP_RS);
+      raw.doorbell(0);
+    });
+    kernel.run({ until: us(40) });
+    expect(top.nic.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.index, diagnostic.value])).toEqual([["OVER_LENGTH_BUFFER", 6, 7 * length]]);
+    expect(top.nic.diagnostics[0]!.message).toContain(`LENGTH (sum over 7 descriptors without EOP, ${why})`);
+    expect(head).toBe(7);
+    expect(raw.writeBack(6)).toEqual({ status: STATUS_DD, error: ErrorCode.OVER_LENGTH_BUFFER });
+    expect(top.peer.received.map((received) => received.bytes.subarray(0, frame.length))).toEqual([frame]);
+  });
 });
 
 describe("RX descriptor fields", () => {

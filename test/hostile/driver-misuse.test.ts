@@ -175,6 +175,32 @@ describe("driver misuse raises a modelled error, never a crash", () => {
     for (const word of key) for (const text of [word.toString(16), String(word)]) expect(shown).not.toContain(text);
   });
 
+  test("a whole record staged with a 16-byte stride: its first key word lands on SA_COMMAND, the rest on other registers; no key word, nor half of one, is in the device's errors, ERRLOG or SA_STATUS (SA_COMMAND echoed the INDEX and, while busy, the whole word)", () => {
+    // Key words with reserved SA_COMMAND bits set, as nearly every key word has; each 16-bit half distinctive.
+    const key = [0x02beef12, 0x7a5c3e91, 0x6b4d2f83, 0x5c3e1074];
+    const record = new Uint8Array(128);
+    const view = new DataView(record.buffer);
+    view.setUint32(0, 0x31524153);
+    for (const [word, value] of key.entries()) view.setUint32(32 + 4 * word, value);
+    const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });
+    let status = -1;
+    kernel.process("mis-strided", function* () {
+      yield top.driver.base.whenReady();
+      const bus = top.driver.base.bus;
+      for (let word = 0; word < 32; word++) bus.mmioWrite(R.SA_STAGE(0) + 16 * word, view.getUint32(4 * word));
+      status = (yield bus.mmioRead(R.SA_STATUS)) as number;
+    });
+    kernel.run({ until: us(40) });
+    const errors = top.nic.diagnostics.filter((diagnostic) => diagnostic.field === "SA_COMMAND");
+    expect(errors.map((diagnostic) => [diagnostic.code, diagnostic.value])).toEqual([["INVALID_SA_HANDLE", 0]]);
+    expect(errors[0]!.message).toContain("reserved bits set: not a command");
+    expect(status).toBe(ErrorCode.INVALID_SA_HANDLE);
+    const shown = JSON.stringify([top.nic.diagnostics.map((diagnostic) => diagnostic.message), top.driver.base.deviceErrors, status]);
+    for (const word of key) {
+      for (const part of [word, word >>> 16, word & 0xffff]) for (const text of [part.toString(16), String(part)]) expect(shown).not.toContain(text);
+    }
+  });
+
   test("a queue enabled again while still BUSY with frames from before its disable is refused as ENABLE_WHILE_BUSY (those frames moved the new ring's head, and the next doorbell was an overrun); once BUSY clears it enables, its head at 0", () => {
     let raw!: RawQueue;
     let headAfter = -1;

@@ -151,9 +151,10 @@ describe("register values out of their range", () => {
   });
 
   test.each([
-    ["an INDEX past the table", R.SA_COMMAND_INVALIDATE | 4000, "SA_COMMAND.INDEX", 4000],
-    ["OPERATION 0", 7, "SA_COMMAND.OPERATION", 0],
-  ] as const)("SA_COMMAND with %s is refused, with SA_STATUS saying why", (_, command, label, value) => {
+    ["an INDEX past the table", R.SA_COMMAND_INVALIDATE | 4000, "SA_COMMAND.INDEX (past the TX table of", 0],
+    ["OPERATION 0", 7, "SA_COMMAND.OPERATION (not an operation)", 0],
+    ["reserved bits set", R.SA_COMMAND_INVALIDATE | (1 << 20) | 3, "SA_COMMAND (reserved bits set: not a command)", 0],
+  ] as const)("SA_COMMAND with %s is refused, with SA_STATUS saying why, and what was written not shown", (_, command, label, value) => {
     let status = -1;
     misuse(
       function* (top) {

@@ -5,7 +5,7 @@ import { STATUS_DD } from "../../hw/spec/descriptors.js";
 import { SA_RECORD_BYTES, SA_RECORD_MAGIC } from "../../hw/spec/sa-record.js";
 import * as R from "../../hw/spec/registers.js";
 import { read32 } from "../../sim/bytes.js";
-import { ethernetFrame, macAddress } from "../../sim/packet/ethernet.js";
+import { ETHERNET_HEADER_BYTES, ethernetFrame, macAddress } from "../../sim/packet/ethernet.js";
 import { ipv4Packet, PROTOCOL_ESP } from "../../sim/packet/ipv4.js";
 import { packetSequence, sequencedFrame, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { NobleBackend } from "../../sim/crypto/noble-backend.js";
@@ -149,15 +149,24 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
     expect(diagnostic.message).toContain("BAD_MAGIC");
   });
 
-  test("TX: an IPSEC descriptor whose frame is not its SA's ESP (another SA's SPI), or too short for ESP, is dropped as ESP_MALFORMED", () => {
+  test("TX: an IPSEC descriptor whose frame is not its SA's ESP (another SA's SPI), too short for ESP, or longer than its IP total length, is dropped as ESP_MALFORMED", () => {
     const said = [
       "ESP packet (its SPI 0x00001000 is not its SA's, 0x00001001; LENGTH)",
       "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)",
       // A plain UDP frame with IPSEC set: its UDP ports were read as an SPI.
       "ESP packet (not IPv4 ESP: its EtherType is not IPv4 or its IP protocol not 50",
+      // The bytes past the IP total length were sent in the clear after the ICV (from a driver developer's check).
+      "ESP packet (its IP total length ends 40 bytes before the frame does: those bytes would leave unencrypted; LENGTH)",
     ];
     const udp = (_: NicSystem) => sequencedFrame("to-peer", 0, 1, 200);
-    for (const [index, make] of [(top: NicSystem) => preparedFrame(top, 0x1000), (top: NicSystem) => preparedFrame(top, 0x1000).subarray(0, 60), udp].entries()) {
+    const ipLengthShort = (top: NicSystem) => {
+      const frame = preparedFrame(top, 0x1000);
+      const ipLength = frame.length - ETHERNET_HEADER_BYTES - 40;
+      frame[ETHERNET_HEADER_BYTES + 2] = ipLength >> 8;
+      frame[ETHERNET_HEADER_BYTES + 3] = ipLength & 0xff;
+      return frame;
+    };
+    for (const [index, make] of [(top: NicSystem) => preparedFrame(top, 0x1000), (top: NicSystem) => preparedFrame(top, 0x1000).subarray(0, 60), udp, ipLengthShort].entries()) {
       let queue!: RawQueue;
       const { top } = raw(
         function* (top, q) {

@@ -37,10 +37,17 @@ describe("RX: a flagged frame is counted once, by what the driver is told", () =
     copy[14 + 3] = 12 + 20; // IPv4 total length of the cut packet
     return copy;
   };
+  /** Bytes after the IP packet that no minimum frame's padding explains: the ESP packet does not fill the frame. */
+  const trailed = (frame: Uint8Array) => {
+    const copy = new Uint8Array(frame.length + 40);
+    copy.set(frame);
+    return copy;
+  };
 
   test.each([
     ["its ICV failed", corrupted, "ESP_ICV_FAILED"],
     ["its ESP is malformed", truncated, "ESP_MALFORMED"],
+    ["bytes follow its IP packet", trailed, "ESP_MALFORMED"],
   ] as const)("%s, and its buffers are written: flagged, not a drop", (_, spoil, reason) => {
     const { top, atHost } = run(spoil, false);
     expect(atHost).toHaveLength(2);

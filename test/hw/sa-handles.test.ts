@@ -94,7 +94,7 @@ describe("SA handles carry their entry's generation", () => {
     });
     expect(statuses.map((status) => status & R.SA_STATUS_CODE_MASK)).toEqual([0, ErrorCode.SA_ENTRY_OCCUPIED, 0]);
     expect([queue.writeBack(0), queue.writeBack(1)]).toEqual([{ status: STATUS_DD, error: 0 }, { status: STATUS_DD, error: 0 }]);
-    expect(top.nic.diagnostics.map((d) => [d.code, d.field, d.value])).toEqual([["SA_ENTRY_OCCUPIED", "SA_COMMAND", ENTRY]]);
+    expect(top.nic.diagnostics.map((d) => [d.code, d.field, d.value])).toEqual([["SA_ENTRY_OCCUPIED", "SA_COMMAND", 0]]);
     expect(top.peer.receivedFrames).toBe(2);
   });
 
@@ -110,7 +110,7 @@ describe("SA handles carry their entry's generation", () => {
     expect(statuses.map((status) => status & R.SA_STATUS_CODE_MASK)).toEqual([0, ErrorCode.SA_DUPLICATE, 0, ErrorCode.SA_DUPLICATE]);
     expect(top.nic.diagnostics.map((d) => [d.code, d.value])).toEqual([["SA_DUPLICATE", 3], ["SA_DUPLICATE", 3]]);
     // The entry commanded, and the one that holds the SA.
-    expect(top.nic.diagnostics[0]!.message).toContain("SA_COMMAND.INDEX 4 (the SA is already in TX entry 3)");
+    expect(top.nic.diagnostics[0]!.message).toContain("SA_COMMAND.INDEX (the SA is already in TX entry 3)");
   });
 
   test("an outbound SA's record installed in the RX table, or an inbound one in the TX table, is refused as SA_RECORD_INVALID naming DIRECTION", () => {
