@@ -48,7 +48,8 @@ type Account = "priority" | "unpoliced" | "minimum" | "excess";
  * scheduler has them (README: "QoS on encrypted traffic"):
  * - `priority percent N` (STRICT): served before every other class, highest queue first, and
  *   policed to N % of the line only under congestion: over its rate it waits while any other
- *   class can send, and goes when nothing else can (the line never idles while a frame waits).
+ *   class can send or waits for room (BLOCKED: the room, frames in flight or buffer, is often
+ *   what the priority class's own frames hold), and goes when no other class has a frame.
  * - `bandwidth percent N`: a guaranteed minimum of N % of the line, served before any excess.
  * - `bandwidth remaining percent N` (REMAINING): the class's weight in sharing the excess, what
  *   priority classes and minimums leave. The driver gives the classes without one an equal split
@@ -110,7 +111,8 @@ export class ClassScheduler implements QueueScheduler {
     if (minimum >= 0) return this.picked(minimum, "minimum");
     const excess = this.excessRoundRobin(sizes);
     if (excess >= 0) return this.picked(excess, "excess");
-    // Nothing else can go: a line with nothing else to send is not congested, and the policer stands aside.
+    // No other class has a frame: a line with nothing else to send is not congested, and the policer stands aside.
+    if (sizes.includes(BLOCKED)) return -1;
     for (const queue of this.strictQueues) if (sizes[queue]! >= 0) return this.picked(queue, "unpoliced");
     return -1;
   }
@@ -127,9 +129,16 @@ export class ClassScheduler implements QueueScheduler {
     else if (account === "excess") this.deficits[queue] = this.deficits[queue]! - cost;
   }
 
-  /** Never: this scheduler holds no ready queue back (a policed priority class over its rate goes when nothing else can). */
-  readyAt(): number {
-    return Infinity;
+  /** When a policed priority class held back over its rate (another class waiting for room) has the tokens for its frame. */
+  readyAt(now: number, size: (queue: number) => number): number {
+    this.refill(now);
+    let ready = Infinity;
+    for (const queue of this.strictQueues) {
+      const bytes = size(queue);
+      if (bytes < 0 || !this.policed(queue) || this.hasTokens(queue, bytes)) continue;
+      ready = Math.min(ready, now + Math.ceil((this.need(bytes) - this.tokens[queue]!) / this.rateOf(queue)));
+    }
+    return ready;
   }
 
   private picked(queue: number, account: Account): number {

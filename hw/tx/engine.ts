@@ -51,7 +51,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     bufferBytes: param.bytes(163840, "TX packet buffer between DMA and MAC (160 KB, as Intel's 82599)", { minimum: 1024 }),
     bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
     framesInFlight: param.integer(64, "Frames whose buffers are being read at once", { minimum: 1, maximum: 4096 }),
-    priorityReserve: param.integer(8, "Of those, frames only strict (priority) queues may start", { minimum: 0, maximum: 4096 }),
+    priorityReserve: param.integer(8, "Of those, frames only strict (priority) queues may start: the other queues' frames in flight stay below framesInFlight minus this, whatever the strict ones hold", { minimum: 0, maximum: 4096 }),
     writeBackDelay: param.cycles(256, "With TXDCTL.WTHRESH set, core cycles a done descriptor waits for the threshold before it is written back anyway (the 82599 flushes on its interrupt timer)", { maximum: 1_000_000_000 }),
   });
   readonly state = this.enumSignal("state", TxState);
@@ -77,6 +77,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private settledSince = true;
   /** Descriptors a queue's cache holds (the same for every queue). */
   private readonly cacheCapacity = () => this.params.descriptorCache;
+  /** Frames in flight of the queues that are not strict, counted as a frame start looks. */
+  private nonStrictInFlight = 0;
   /** When a queue held back by its policed rate may start a frame. */
   private retryAt = Infinity;
 
@@ -198,6 +200,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private startFrame(): boolean {
     this.stalled = true;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
+    this.nonStrictInFlight = 0;
+    for (let queue = 0; queue < this.shared.queues; queue++) if (!this.scheduler.schedules[queue]!.strict) this.nonStrictInFlight += this.inFlightByQueue[queue]!;
     const queue = this.scheduler.pick(this.kernel.now, this.headSize);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
@@ -260,11 +264,12 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   /** A queue's size for the scheduler: its head frame's bytes, EMPTY, or BLOCKED while it may not start. */
   private readonly headSize = (queue: number): number => {
     const head = this.headOf(queue);
-    if (!head) return EMPTY;
+    // Descriptors posted and not yet a whole frame in the cache (fetches behind a strict class's reads, or the rest of a frame) are a frame waiting, not none.
+    if (!head) return this.queues[queue]!.ring.enabled && (this.queues[queue]!.prefetch.held > 0 || this.queues[queue]!.ring.unfetched > 0) ? BLOCKED : EMPTY;
     // Per class, a frame that does not fit in its queue's part waits; the other queues' parts are theirs.
     if (this.buffer.perClass && !head.fault && !this.buffer.fits(queue, head.length)) return BLOCKED;
-    // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all.
-    if (!this.scheduler.schedules[queue]!.strict && this.inFlight.length >= this.params.framesInFlight - this.params.priorityReserve) return BLOCKED;
+    // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all; strict frames fill that room first, so they do not shut bulk out of the rest.
+    if (!this.scheduler.schedules[queue]!.strict && this.nonStrictInFlight >= this.params.framesInFlight - this.params.priorityReserve) return BLOCKED;
     return head.length;
   };
 

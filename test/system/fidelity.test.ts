@@ -63,6 +63,19 @@ describe("Cisco semantics of the policy map", () => {
     expectShares(configuration("priority 10 offered 60 % against backlogged bulk"));
   });
 
+  // An architect's check: the priority class's own frames held the room bulk waited for, so bulk could never "send", the policer stood aside, and gold took 50 % (bulk 0 to 3 %).
+  test.each([
+    ["9 frames in flight (8 of them reserved for strict classes)", { "top.nic.tx.framesInFlight": 9 }],
+    ["a DMA link of 4 bytes a cycle (8 Gb/s)", { "top.nic.dma.bytesPerCycle": 4 }],
+  ])("priority percent stays policed when the bottleneck is before the wire, %s: bulk waiting for room or descriptors is congestion, and is not starved", (_, overrides) => {
+    for (const [gold, bulk] of [[64, 9000], [9000, 64]] as const) {
+      const configuration: ShareConfiguration = { label: `gold ${gold} B, bulk ${bulk} B`, classes: [{ name: "gold", priorityPercent: 10, offered: 0.5, sizes: [gold] }, { name: "bulk", bandwidthPercent: 30, offered: Infinity, sizes: [bulk] }] };
+      const measured = measureShares(configuration, 300, 100, overrides);
+      expect(measured.get("gold")!, configuration.label).toBeLessThanOrEqual(0.11);
+      expect(measured.get("bulk")!, configuration.label).toBeGreaterThan(0.04);
+    }
+  });
+
   test("bandwidth classes share crypto-bound engines by their weights, not by their order in the policy map", () => {
     expectShares(configuration("ESP through crypto engines slowed"), {}, 800);
   });

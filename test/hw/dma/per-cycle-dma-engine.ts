@@ -110,6 +110,8 @@ export class PerCycleDmaEngine extends ClockedComponent {
     if (read && this.tagsInUse < this.params.maxOutstandingReads) this.issueRead(read, now, period);
     const write = this.writes[0];
     if (write && this.upstreamFree <= now) this.issueWrite(write, now, period);
+    // A write taken while the link still carries the one before it starts when the link frees: idle until then, the engine must be woken for it.
+    else if (write) this.wakeAtTime(this.upstreamFree);
     this.readsInFlight.set(this.tagsInUse);
     this.readsWaiting.set(Math.min(this.reads.length, 0xffff));
     this.writesPending.set(Math.min(this.pendingWrites, 0xffff));

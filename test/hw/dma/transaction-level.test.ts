@@ -134,7 +134,7 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
     expect(errors).toContain(null);
   });
 
-  test("a write taken while the previous write's last piece still crosses starts when the link frees, as evaluating every edge has it (the per-cycle engine, skipping idle edges, waited for something to wake its clock)", () => {
+  test("a write taken while the previous write's last piece still crosses starts when the link frees, as evaluating every edge has it, in both engines (the per-cycle one, skipping idle edges, waited for something to wake its clock: the NIC differential test met it once the frame start waited on policed classes)", () => {
     const write = (cycle: number, fill: number): TimedAction => ({ cycle, maker: "block-after", delay: 0, action: { kind: "write", replies: true, buffer: 3, offset: fill * 256, length: 256, fill } });
     const load: DmaWorkload = { parameters: {}, phase: 0, seed: 1, actions: [write(0, 1), write(3, 2)] };
     const until = 200 * PERIOD;
@@ -142,10 +142,10 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
     const everyEdge = runDma("per-cycle", load, { skipIdle: false, until });
     const skipping = runDma("per-cycle", load, { skipIdle: true, until });
     // Made on edges 1 and 4, taken on edges 2 and 5; 8 cycles on the link each, 50 more to land: the second starts on edge 10.
-    // The per-cycle engine left it waiting until the first write landed (edge 60) woke its clock.
+    // The per-cycle engine left it waiting until the first write landed (edge 60) woke its clock, and landed it on edge 118.
     const landings = (run: DmaRunResult) => run.handed.map((handed) => handed.time / PERIOD);
     expect(landings(everyEdge)).toEqual([60, 68]);
     expect(landings(fast)).toEqual(landings(everyEdge));
-    expect(landings(skipping)).toEqual([60, 118]);
+    expect(landings(skipping)).toEqual(landings(everyEdge));
   });
 });
