@@ -161,8 +161,13 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
 export function describeLoss(summary: ScenarioSummary): string {
   const lost = summary.flows.reduce((sum, flow) => sum + flow.lost, 0);
   // Not arrived: dropped with a counted reason, or still on the way when a run cut off by its drain limit ended.
-  const away = lost - Math.min(lost, summary.countedDrops);
-  return lost === 0 ? "lost 0" : `lost ${lost} (${Math.min(lost, summary.countedDrops)} counted drops${away > 0 ? `, ${away} still on their way when the run ended` : ""})`;
+  const counted = Math.min(lost, summary.countedDrops);
+  const away = lost - counted;
+  // Drops of frames no stream sent (a replayed copy the scenario injected, an IKE message) are no loss; said, so that the two counts do not seem to disagree.
+  const others = summary.countedDrops - counted;
+  const otherDrops = others > 0 ? `${lost === 0 ? " (" : ", and "}${others} counted drop${others === 1 ? "" : "s"} of frames that were no stream's packet: copies a fault injected, IKE messages` : "";
+  if (lost === 0) return `lost 0${otherDrops}${others > 0 ? ")" : ""}`;
+  return `lost ${lost} (${counted} counted drops${away > 0 ? `, ${away} still on their way when the run ended` : ""}${otherDrops})`;
 }
 
 /** The placement line: messages, and what the periodic look cached. */
@@ -187,9 +192,8 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
     );
   }
   lines.push("  (latency from when each packet was due, – where no packet arrived; Gb/s over each direction's delivery window; host: due to posted on the ring (to-peer), off the ring to delivered (to-host))");
-  const lost = summary.flows.reduce((sum, flow) => sum + flow.lost, 0);
   lines.push("", `  ${describeLoss(summary)}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; NIC crypto engine preemptions TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}`);
-  if (lost > 0) lines.push(`  counted drops by place: ${describeDropPlaces(summary)}`);
+  if (summary.countedDrops > 0) lines.push(`  counted drops by place: ${describeDropPlaces(summary)}`);
   if (summary.violations.length > 0) lines.push(`  SCOREBOARD: ${summary.violations.length} violation(s); the first: ${summary.violations[0]}`);
   else if (summary.ringChecks) lines.push(`  scoreboard: every law ${summary.ending.kind === "drain-limit" ? "checked held (not the count of lost packets: the run ended with packets on their way)" : "held"}; rings: ${summary.ringChecks.doorbells} doorbells, ${summary.ringChecks.fetches} descriptor fetches, ${summary.ringChecks.writeBacks} write-backs checked`);
   const cache = summary.ipsec.cache;

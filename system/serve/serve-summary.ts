@@ -33,6 +33,7 @@ export interface ServeSummary {
   readonly frames: { readonly toPeer: number; readonly toHost: number; readonly inRxBuffer: number };
   readonly peer: PeerCounts & { readonly refusals: Readonly<Record<string, number>>; readonly echo: boolean };
   readonly device: DeviceDiagnostics;
+  /** The run's files, by their names in the output directory. */
   readonly files: readonly string[];
 }
 

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { container as rootContainer } from "../../sim/di.js";
 import type { Design } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
@@ -130,7 +130,8 @@ export class ServedRun {
         (failedBefore) => {
           if (this.base) files.push(`${this.base}.summary.json`);
           // Files left under temporary names are named by the listing of files left, not here by names they never got.
-          summary = serveSummary(this, ending, unfinished || failedBefore ? [] : files);
+          // Named within the output directory: the summary is the same however --out was spelled (it held the paths as typed).
+          summary = serveSummary(this, ending, unfinished || failedBefore ? [] : files.map((file) => basename(file)));
           if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
         },
       ]);

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative as relativePath } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { describe, expect, test } from "vitest";
 import { TX_COMMAND_FIELDS, TX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
@@ -188,4 +188,19 @@ test.runIf(existsSync("/dev/full"))("the dump cannot be written as the run goes 
   expect(describeLeftFiles(result.left, [], result.extent)).toMatch(/^The run did not finish/);
   // Its summary names no file by a name it never got (it listed full.vcd, full.pcap …).
   expect(result.summary.files).toEqual([]);
+});
+
+test("the summary names the run's files within the output directory: the same bytes whether --out was given as an absolute or a relative path (it held the paths as typed; from a driver developer's check)", () => {
+  const parent = mkdtempSync(join(tmpdir(), "nicsim-serve-out-"));
+  const summaryOf = (directory: string) => {
+    const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 }, directory, pcap: true });
+    client.hello();
+    client.request("WAIT", { duration_ps: 1_000_000 });
+    client.request("GOODBYE", {});
+    expect(client.result?.summary.files).toEqual(["loopback.pcap", "loopback.summary.json"]);
+    return readFileSync(join(directory, "loopback.summary.json"), "utf8");
+  };
+  const absolute = summaryOf(join(parent, "a"));
+  const relative = summaryOf(relativePath(process.cwd(), join(parent, "b")));
+  expect(relative).toBe(absolute);
 });

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { htmlReport } from "../../system/scenario/html-report.js";
 import { runScenario } from "../../system/scenario/run.js";
+import { describeLoss, formatScenarioSummary } from "../../system/scenario/summary.js";
 
 // No cable delay: the run ends as the last frame to the peer passes the port, inside a partial last interval, with its gap still to come.
 const { summary } = runScenario(defaultScenario({ durationMicroseconds: 40, "wire.propagationNanoseconds": 0 }), { directory: null });
@@ -87,4 +88,8 @@ test("the faults say how many replayed copies the gateway injected, so that the 
   expect(copies).toBeGreaterThan(0);
   const lost = replayed.flows.reduce((sum, flow) => sum + flow.lost, 0);
   expect(replayed.countedDrops).toBe(lost + copies);
+  // The loss line says so too: it gave "lost N (N counted drops)" beside a by-place line summing to N plus the copies (from an architect's check).
+  const loss = describeLoss(replayed);
+  expect(loss).toContain(`${copies} counted drop${copies === 1 ? "" : "s"} of frames that were no stream's packet`);
+  expect(formatScenarioSummary(replayed)).toContain("counted drops by place:");
 }, 60_000);
