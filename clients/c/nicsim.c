@@ -35,6 +35,7 @@ static int send_all(nicsim *device, const uint8_t *bytes, size_t length) {
     if (sent < 0 && errno == EINTR) continue;
     if (sent <= 0) {
       nicsim_fail(device, "the connection to the server is lost (%s)", strerror(errno));
+      device->connection_lost = 1;
       return -1;
     }
     bytes += sent;
@@ -78,6 +79,7 @@ static int receive_all(nicsim *device, uint8_t *bytes, size_t length) {
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {
       nicsim_fail(device, "the server closed the connection");
+      device->connection_lost = 1;
       return -1;
     }
     bytes += got;
@@ -125,17 +127,20 @@ const uint8_t *nicsim_exchange(nicsim *device, uint32_t reply_type, size_t *repl
     uint32_t type = (uint32_t)NICSIM_READ(message, MSG_HEADER_TYPE);
     if (length < NICSIM_MSG_HEADER_BYTES || length > NICSIM_MSG_MAX_BYTES) {
       nicsim_fail(device, "the server sent a header of length %u", length);
+      device->connection_lost = 1;
       return NULL;
     }
     if (receive_all(device, message + NICSIM_MSG_HEADER_BYTES, length - NICSIM_MSG_HEADER_BYTES) != 0) return NULL;
     uint32_t fixed = nicsim_msg_fixed_bytes(type);
     if (fixed != 0 && (length < fixed || length - fixed > nicsim_msg_tail_max(type))) {
       nicsim_fail(device, "the server sent a message of type 0x%x and %u bytes: not a length that type has", type, length);
+      device->connection_lost = 1;
       return NULL;
     }
     if (type == NICSIM_MSG_ERROR) {
       size_t bytes = length - NICSIM_MSG_ERROR_FIXED_BYTES;
       nicsim_fail(device, "the server refused a message (protocol error %u): %.*s", (unsigned)NICSIM_READ(message, MSG_ERROR_CODE), (int)bytes, (const char *)message + NICSIM_MSG_ERROR_MESSAGE_OFFSET);
+      device->connection_lost = 1;
       return NULL;
     }
     if (type == reply_type) {
@@ -144,6 +149,7 @@ const uint8_t *nicsim_exchange(nicsim *device, uint32_t reply_type, size_t *repl
     }
     if (type != NICSIM_MSG_MEMORY_UPDATE && type != NICSIM_MSG_DIAGNOSTIC) {
       nicsim_fail(device, "the server sent type 0x%x while this client waited for 0x%x", type, reply_type);
+      device->connection_lost = 1;
       return NULL;
     }
     take_notification(device, type, message, length);
@@ -223,11 +229,20 @@ static void release(nicsim *device) {
 }
 
 int nicsim_goodbye(nicsim *device) {
-  if (!device->failed) {
+  /*
+   * A mistake this client refused itself (nothing was sent) leaves the connection whole: GOODBYE still ends the run, so that its
+   * summary says the client said goodbye, not that it disconnected; the first error is kept and reported.
+   */
+  if (!device->connection_lost) {
+    int refused = device->failed;
+    char first[sizeof device->error];
+    memcpy(first, device->error, sizeof first);
+    device->failed = 0;
     nicsim_begin(device, NICSIM_MSG_GOODBYE, NICSIM_MSG_GOODBYE_FIXED_BYTES, 0);
     size_t length;
     const uint8_t *reply = nicsim_exchange(device, NICSIM_MSG_GOODBYE_REPLY, &length);
     if (reply) device->now_ps = NICSIM_READ(reply, MSG_GOODBYE_REPLY_TIME_PS);
+    if (refused) device->failed = 1, memcpy(device->error, first, sizeof first);
   }
   int result = device->failed ? -1 : 0;
   if (device->failed) fprintf(stderr, "nicsim: %s\n", device->error);

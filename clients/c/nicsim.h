@@ -48,7 +48,10 @@ nicsim *nicsim_connect_unix(const char *path, const char *client_name, char *rea
 nicsim *nicsim_connect_env(const char *client_name, char *reason, size_t size);
 nicsim *nicsim_spawn(char *const argv[], const char *client_name, char *reason, size_t size);
 
-/* GOODBYE: the run ends and writes its files. Frees the connection; returns 0 if no error happened. */
+/*
+ * GOODBYE: the run ends and writes its files. Frees the connection; returns 0 if no error happened.
+ * After an error the client refused itself (nothing sent) GOODBYE still goes; after a lost or refused connection it cannot.
+ */
 int nicsim_goodbye(nicsim *device);
 /* Close without GOODBYE (the server records a disconnect). Frees the connection. */
 void nicsim_disconnect(nicsim *device);

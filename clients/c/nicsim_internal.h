@@ -19,6 +19,8 @@ struct nicsim {
   uint64_t now_ps;
   char error[1100];
   int failed;
+  /* The byte stream to the server can no longer be trusted (lost, or the server refused or sent what this client cannot read): not even GOODBYE goes. */
+  int connection_lost;
   /* Posted messages wait here until the next request (or a full buffer) sends them together. */
   uint8_t *out;
   size_t out_used, out_size;

@@ -51,7 +51,7 @@ int main(int argc, char **argv) {
   } else return fprintf(stderr, "c_client_limits: no case %s\n", which), 2;
   const char *error = nicsim_error(device);
   printf("error: %s\n", error ? error : "none");
-  // After an error nothing more is sent, GOODBYE included: the server sees the client leave.
+  // After an error the client refused itself nothing more is sent but GOODBYE: the run still ends as the client's goodbye.
   nicsim_goodbye(device);
   return 0;
 }
