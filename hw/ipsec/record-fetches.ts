@@ -17,6 +17,8 @@ export function checkRecord(bytes: Uint8Array, direction: SaDirection): SaRecord
   if (fields.direction !== wanted) return { problem: `not an ${direction === "rx" ? "inbound" : "outbound"} SA`, offset: SA_RECORD.DIRECTION };
   // Refused at the install rather than taken and every packet under it dropped: the drivers keep ESN SAs in software.
   if (fields.esn) return { problem: "FLAGS.ESN: this device does not process extended sequence numbers", offset: SA_RECORD.FLAGS };
+  // As the peer's SAs are (PEER_SA): no ESP packet carries an SPI of 0 to 255.
+  if (fields.spi < 256) return { problem: "SPI: 0 to 255 are reserved (RFC 4303 2.1)", offset: SA_RECORD.SPI };
   return fields;
 }
 

@@ -166,3 +166,16 @@ test("an SA record asking for ESN is refused at the install as SA_RECORD_INVALID
   expect(top.nic.diagnostics[0]!.message).toContain("FLAGS.ESN: this device does not process extended sequence numbers");
   expect(top.nic.saCache.counts.installs).toBe(0);
 });
+
+test("an SA record with an SPI below 256 is refused at the install as SA_RECORD_INVALID naming SPI, as the peer's SAs are (a TX record with SPI 0 was installed; from a driver developer's check)", () => {
+  const statuses: number[] = [];
+  const { top } = raw(function* (top) {
+    const record = recordOf(top, "outbound", 0x1000).slice();
+    record.fill(0, SA_RECORD.SPI, SA_RECORD.SPI + 4);
+    statuses.push(yield* command(top.driver.base.bus, record, R.SA_COMMAND_INSTALL | ENTRY));
+  });
+  expect(statuses[0]! & R.SA_STATUS_CODE_MASK).toBe(ErrorCode.SA_RECORD_INVALID);
+  expect(top.nic.diagnostics.map((d) => [d.code, d.field])).toEqual([["SA_RECORD_INVALID", "SA_COMMAND"]]);
+  expect(top.nic.diagnostics[0]!.message).toContain("SPI: 0 to 255 are reserved (RFC 4303 2.1)");
+  expect(top.nic.saCache.counts.installs).toBe(0);
+});
