@@ -113,7 +113,8 @@ export class ServedRun {
       // Each file written whatever became of the one before (a capture on a full disk lost the summary), the first failure said.
       eachAttempted([
         // Stopped between two messages, they are whole as far as they go; after the model failed, cut off where it did.
-        () => eachAttempted([() => (kernel.failed ? this.capture?.writer.close() : this.capture?.close()), () => (waveform ? waveform.closeDump() : kernel.close())]),
+        // An interrupted run's dump has no end marker, as `nicsim run`'s has not: the marker says the run finished (it said so of a SIGTERM'd serve).
+        () => eachAttempted([() => (kernel.failed ? this.capture?.writer.close() : this.capture?.close()), () => (waveform && !unfinished ? waveform.closeDump() : kernel.close())]),
         () => {
           if (!waveform) return;
           const written = waveform.finish();

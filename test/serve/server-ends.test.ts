@@ -15,6 +15,7 @@ import { serveOnSocket, serveOnStreams } from "../../system/serve/server.js";
 import { StopRequest } from "../../system/serve/stop-request.js";
 import { requireTool } from "../support/tools.js";
 import { LoopbackClient } from "./loopback-client.js";
+import { END_MARKER } from "../../sim/vcd/end-marker.js";
 
 const python = new URL("../../clients/python", import.meta.url).pathname;
 const config = (name: string): ServeConfig => ({ name, seed: 1, parameters: { "top.nic.queues": 1 }, directory: null, waveform: false, pcap: false, callPicoseconds: DEFAULT_CALL_NANOSECONDS * 1000 });
@@ -203,4 +204,17 @@ test("the summary names the run's files within the output directory: the same by
   const absolute = summaryOf(join(parent, "a"));
   const relative = summaryOf(relativePath(process.cwd(), join(parent, "b")));
   expect(relative).toBe(absolute);
+});
+
+test("a run interrupted by a signal leaves its dump without the end marker, as an interrupted `nicsim run` does (it said 'the run finished at'; from a driver developer's check)", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-interrupted-"));
+  const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 }, directory, waveform: true });
+  client.hello();
+  client.request("WAIT", { duration_ps: 1_000_000 });
+  const result = client.run.finish({ kind: "interrupted", signal: "SIGTERM" });
+  const dump = result.left.find((file) => file.path.endsWith(".vcd.partial"));
+  expect(dump, JSON.stringify(result.left)).toBeDefined();
+  const text = readFileSync(dump!.path, "utf8");
+  expect(text).toContain("$enddefinitions");
+  expect(text).not.toContain(END_MARKER);
 });
