@@ -2,7 +2,8 @@ import type { HostCpu } from "../driver/cpu/host-cpu.js";
 import type { Kernel } from "../sim/kernel.js";
 import type { SystemReport } from "./report.js";
 
-const microseconds = (picoseconds: number) => Math.round(picoseconds / 1e4) / 100;
+/** Picoseconds as µs to two decimals, as the reports give them. */
+export const microseconds = (picoseconds: number) => Math.round(picoseconds / 1e4) / 100;
 
 /** The host CPU's part of a report: use per core over the run, time by kind of work, waits by class. */
 export function hostReport(kernel: Kernel, cpu: HostCpu): SystemReport["host"] {

@@ -240,15 +240,24 @@ export class IkeGateway {
 
   /**
    * Phase 1 goes best effort: the class comes from the identity (seed 001). The IKE SA's own messages, Quick Modes and
-   * Informationals once phase 1 is up, carry its class, as the host's daemon marks its own; they waited behind every class at the host.
+   * Informationals once phase 1 is up at both ends, carry its class, as the host's daemon marks its own; they waited behind
+   * every class at the host. Until the host has answered under the IKE SA, its end may still wait for the phase 1 message
+   * this gateway sent last (AM3, MM6), in the best-effort queue the host polls last: a Quick Mode in the class's queue
+   * overtook it there, and was dropped (PHASE1_NOT_UP) and sent again (from an architect's check, with one core).
    */
   private underIkeSa(name: IkeMessageName | null): boolean {
-    return this.phase1UpTime !== null && name !== null && !PHASE1_MESSAGES.has(name);
+    return this.phase1UpTime !== null && !this.hostPhase1Pending && name !== null && !PHASE1_MESSAGES.has(name);
   }
+
+  /** This gateway sent the phase 1 message that completes the host's end, and the host has not answered under the IKE SA since. */
+  private hostPhase1Pending = false;
 
   private transmit(message: Uint8Array, name: IkeMessageName | null): void {
     // Counted as the host counts its own: every message sent, the ones the link then loses among them.
     this.counts.sent++;
+    if (name === "AM3" || name === "MM6") this.hostPhase1Pending = true;
+    // Sent in answer to the host's QM1 or QM2: the host's end of the IKE SA is up.
+    else if (name === "QM2" || name === "QM3") this.hostPhase1Pending = false;
     if (this.lost()) return;
     this.delivered++;
     const dscp = this.underIkeSa(name) ? classDscp(this.config.trafficClass) : 0;

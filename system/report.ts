@@ -2,7 +2,7 @@ import type { Kernel } from "../sim/kernel.js";
 import { formatTime } from "../sim/time.js";
 import type { FlowRecord, PlainTraffic } from "./plain-traffic.js";
 import type { NicSystem } from "./nic-system.js";
-import { describeHost, hostReport } from "./host-report.js";
+import { describeHost, hostReport, microseconds } from "./host-report.js";
 
 export interface FlowReport {
   trafficClass: number;
@@ -46,6 +46,8 @@ export interface SystemReport {
     periodic: { installs: number; evictions: number };
     /** Messages between the drivers by kind (TX_NOT_IN_TABLE, RX_NOT_IN_TABLE, INSTALL, EVICT, REMOVE), each one in the waveform. */
     messages: Record<string, number>;
+    /** The channel those messages take one at a time: its time spent on them, and the longest a message waited for it (µs). */
+    messageChannel: { busyMicroseconds: number; longestWaitMicroseconds: number };
     /** SAs written into the NIC's table, as the NIC counts them: by the driver (SA_COMMAND) and by pointer fetches. */
     installs: TableWrites;
     /** Cached SAs overwritten by another, as the NIC counts them: by the driver's installs (its placement policy replacing one) and by pointer fetches into a full table. */
@@ -128,6 +130,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       notInTableMessages: intermediate.counts.notInTable,
       periodic: { installs: intermediate.counts.periodicInstalls, evictions: intermediate.counts.periodicEvictions },
       messages: Object.fromEntries([...intermediate.messages.counts].sort(([a], [b]) => a.localeCompare(b))),
+      messageChannel: { busyMicroseconds: microseconds(intermediate.messages.busyPicoseconds), longestWaitMicroseconds: microseconds(intermediate.messages.longestWait) },
       installs: { total: cache.installs, byDriver: cache.installsByDriver, byPointerFetch: cache.installsByFetch },
       evictions: { total: cache.evictions, byDriver: cache.evictionsByDriver, byPointerFetch: cache.evictionsByFetch },
       cache: { txHits: cache.txHits, txMisses: cache.txMisses, rxHits: cache.rxHits, rxMisses: cache.rxMisses, fetches: cache.fetches, staleHandles: cache.staleHandles },

@@ -78,14 +78,14 @@ export class TablePlacement {
       lease.holdHandle(table.descriptorHandle(sa.record));
       return lease.handle;
     }
-    yield* this.message("TX_NOT_IN_TABLE", 0);
+    yield* this.message("TX_NOT_IN_TABLE", 0, sa);
     this.consider("tx", sa);
     return null;
   }
 
   /** A received packet's SA was not in the NIC's table: the message comes up with the packet, and the policy may install the SA for the next ones. */
   *receiveMiss(sa: IpsecSa): Generator<Command, void, unknown> {
-    yield* this.message("RX_NOT_IN_TABLE", 0);
+    yield* this.message("RX_NOT_IN_TABLE", 0, sa);
     if (!this.base.saTable.isInstalled(sa.record)) this.consider("rx", sa);
   }
 
@@ -127,7 +127,7 @@ export class TablePlacement {
   /** Evict a cached SA for another, in its entry. */
   *replace(direction: TableDirection, victim: IpsecSa, sa: IpsecSa): Generator<Command, number, unknown> {
     const table = this.base.saTable;
-    yield* this.message("EVICT", table.handleOf(victim.record));
+    yield* this.message("EVICT", table.handleOf(victim.record), sa);
     const handle = yield* table.replace(direction, victim.record, sa.record, this.driver.classOf(sa), () => this.lifecycle.waitForHandles(victim), () => this.lifecycle.usable(sa));
     if (handle) this.counts.evictions++;
     return yield* this.installed(sa, handle);
@@ -143,7 +143,7 @@ export class TablePlacement {
     }
     this.counts.installs++;
     this.policy.installed?.(sa, this.kernel.now);
-    yield* this.message("INSTALL", handle);
+    yield* this.message("INSTALL", handle, sa);
     return handle;
   }
 
@@ -155,13 +155,13 @@ export class TablePlacement {
     const handle = table.handleOf(sa.record);
     const slot = yield* table.remove(sa.record, this.driver.classOf(sa));
     this.counts.removals++;
-    yield* this.message("REMOVE", handle);
+    yield* this.message("REMOVE", handle, sa);
     return slot;
   }
 
-  /** A message between the layers: it costs time and shows in the waveform with its kind and handle. */
-  private *message(kind: DriverMessageName, handle: number) {
+  /** A message between the layers about an SA: it costs time, waits its turn by the SA's class, and shows in the waveform with its kind and handle. */
+  private *message(kind: DriverMessageName, handle: number, sa: IpsecSa) {
     if (kind === "TX_NOT_IN_TABLE" || kind === "RX_NOT_IN_TABLE") this.counts.notInTable++;
-    yield* this.messages.send(kind, handle);
+    yield* this.messages.send(kind, handle, this.driver.classOf(sa));
   }
 }

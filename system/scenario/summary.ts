@@ -173,7 +173,7 @@ export function describeLoss(summary: ScenarioSummary): string {
 /** The placement line: messages, and what the periodic look cached. */
 export function describePlacement(summary: ScenarioSummary): string {
   const { periodic } = summary.ipsec;
-  return `placement: ${summary.ipsec.notInTableMessages} "not in table" messages, ${summary.ipsec.messages.EVICT ?? 0} evictions decided; the periodic look cached ${periodic.installs} SA${periodic.installs === 1 ? "" : "s"} into free entries and ${periodic.evictions} in place of cached ones`;
+  return `placement: ${summary.ipsec.notInTableMessages} "not in table" messages, ${summary.ipsec.messages.EVICT ?? 0} evictions decided; the periodic look cached ${periodic.installs} SA${periodic.installs === 1 ? "" : "s"} into free entries and ${periodic.evictions} in place of cached ones; the messages took the channel between the drivers ${summary.ipsec.messageChannel.busyMicroseconds} µs, the longest wait for it ${summary.ipsec.messageChannel.longestWaitMicroseconds} µs`;
 }
 
 /** The short table `nicsim run` prints. */

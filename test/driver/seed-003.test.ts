@@ -161,9 +161,10 @@ describe("seed 003 in the running driver, claim by claim", () => {
     const snapshots: { cached: number[]; installs: number; evictions: number; notInTable: number }[] = [];
     const snapshot = () => snapshots.push({ cached: cached(), installs: run.intermediate.counts.periodicInstalls, evictions: run.intermediate.counts.periodicEvictions, notInTable: run.intermediate.counts.notInTable });
     // Customers 0 and 1 take the two entries at their first packets (metric 8 + 1 each); customer 2 then misses six times with the table full (8 + 6).
-    run.send(0, 1, 0);
-    run.send(1, 1, 0.5);
-    run.send(2, 6, 1, 0.5);
+    // One after another once the driver is up (4 µs): sent at once, customer 2's "not in table" would go first, its class being the highest.
+    run.send(0, 1, 4);
+    run.send(1, 1, 4.2);
+    run.send(2, 6, 4.6, 0.5);
     run.kernel.process("watch", function* () {
       yield run.policy.periodicLook;
       snapshot();

@@ -207,7 +207,7 @@ describe("every driver message is in the waveform", () => {
     for (const [kind, handle] of [["INSTALL", 1], ["EVICT", 2], ["INSTALL", 3]] as const) {
       kernel.process(`sender_${handle}`, function* () {
         yield delay(us(1));
-        yield* messages.send(kind, handle);
+        yield* messages.send(kind, handle, 0);
       });
     }
     kernel.run({ until: us(5) });
@@ -219,6 +219,22 @@ describe("every driver message is in the waveform", () => {
     expect(counts.map((change) => change.time - counts[0]!.time)).toEqual([0, 150_000, 300_000]);
     expect(parsed.changes.filter((change) => change.path.endsWith(".message_handle") && change.value > 0n).map((change) => Number(change.value))).toEqual([1, 2, 3]);
     expect(Object.fromEntries(messages.counts)).toEqual({ INSTALL: 2, EVICT: 1 });
+  });
+
+  test("messages waiting are handled by their SA's class, the highest first and in order within a class: gold's miss waited behind bulk's (from an architect's check)", () => {
+    const { kernel, top } = buildNicSystem();
+    const messages = top.driver.intermediate.messages;
+    const handled: number[] = [];
+    for (const [handle, trafficClass] of [[1, 0], [2, 0], [3, 2], [4, 0], [5, 7], [6, 2]] as const) {
+      kernel.process(`sender_${handle}`, function* () {
+        yield delay(us(1));
+        yield* messages.send("TX_NOT_IN_TABLE", handle, trafficClass);
+        handled.push(handle);
+      });
+    }
+    kernel.run({ until: us(5) });
+    // The first takes the channel at once; the others wait, gold (7) first, then class 2's in order, then class 0's.
+    expect(handled).toEqual([1, 5, 3, 6, 2, 4]);
   });
 });
 
