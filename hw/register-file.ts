@@ -247,13 +247,12 @@ export class RegisterFile {
     // What was written is never shown: SA_COMMAND is the word after SA_STAGE, where a record staged one word too far puts key bytes.
     const fail = (code: "INVALID_SA_HANDLE" | "SA_RECORD_INVALID" | "SA_COMMAND_BUSY" | "SA_ENTRY_OCCUPIED" | "SA_DUPLICATE", fieldName: string, reported = 0) => {
       this.saStatus = ErrorCode[code];
+      // SA_STATUS says the last command's outcome: an INSTALL_POINTER still reading no longer writes it when done.
+      this.statusAwaitsFetch = false;
       this.shared.errors.report({ code, field: "SA_COMMAND", fieldName: `${fieldName}; ${SA_COMMAND_NOT_SHOWN}`, value: reported });
     };
     if ((value & ~R.SA_COMMAND_FIELDS.mask) !== 0) fail("INVALID_SA_HANDLE", "SA_COMMAND (reserved bits set: not a command)");
-    else if (this.recordFetch.busy) {
-      this.statusAwaitsFetch = false;
-      fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)");
-    }
+    else if (this.recordFetch.busy) fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)");
     else if (operation === operations.INVALIDATE_POINTER) {
       cache.invalidatePointer(SA_STAGE_POINTER.decode(this.stage).pointer);
       this.saStatus = 0;

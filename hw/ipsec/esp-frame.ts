@@ -22,29 +22,23 @@ export function isEspFrame(frame: Uint8Array): boolean {
 }
 
 /**
- * The layout of an ESP frame for an ICV length, or null when the frame cannot hold one: too short,
- * or longer than its IP total length beyond an Ethernet minimum frame's padding (those bytes lie
- * outside the ESP packet, and would leave the device unencrypted).
+ * The layout of an ESP frame for an ICV length, or null when the frame is too short to hold one.
+ * Bytes after the IP packet are not part of it (a receiver ignores them, as IP does); a
+ * transmitter checks bytesPastIpPacket, as it would send them unencrypted.
  */
 export function espLayout(frame: Uint8Array, icvLength: number): EspLayout | null {
-  return espFrameProblem(frame, icvLength) === null ? layoutOf(frame, icvLength) : null;
-}
-
-/** Why espLayout finds no ESP packet in an Ethernet/IPv4 frame with protocol 50, or null when it finds one. */
-export function espFrameProblem(frame: Uint8Array, icvLength: number): string | null {
   const ip = ETHERNET_HEADER_BYTES;
   const headerLength = (frame[ip]! & 0x0f) * 4;
   const end = ip + ((frame[ip + 2]! << 8) | frame[ip + 3]!);
-  if (headerLength < 20 || end > frame.length || end - (ip + headerLength) < 8 + 8 + 2 + icvLength) return "too short for its IP header, ESP header, IV, trailer and ICV";
-  if (end < frame.length && frame.length > MINIMUM_FRAME_BYTES) return `its IP total length ends ${frame.length - end} bytes before the frame does: those bytes would leave unencrypted`;
-  return null;
+  const esp = ip + headerLength;
+  if (headerLength < 20 || end > frame.length || end - esp < 8 + 8 + 2 + icvLength) return null;
+  return { spi: read32(frame, esp), sequence: read32(frame, esp + 4), destination: read32(frame, ip + 16), ivOffset: esp + 8, dataOffset: esp + 16, dataEnd: end - icvLength, icvEnd: end };
 }
 
-function layoutOf(frame: Uint8Array, icvLength: number): EspLayout {
-  const ip = ETHERNET_HEADER_BYTES;
-  const end = ip + ((frame[ip + 2]! << 8) | frame[ip + 3]!);
-  const esp = ip + (frame[ip]! & 0x0f) * 4;
-  return { spi: read32(frame, esp), sequence: read32(frame, esp + 4), destination: read32(frame, ip + 16), ivOffset: esp + 8, dataOffset: esp + 16, dataEnd: end - icvLength, icvEnd: end };
+/** Bytes of a frame after its IP packet that no minimum frame's padding explains. */
+export function bytesPastIpPacket(frame: Uint8Array): number {
+  const end = ETHERNET_HEADER_BYTES + ((frame[ETHERNET_HEADER_BYTES + 2]! << 8) | frame[ETHERNET_HEADER_BYTES + 3]!);
+  return end < frame.length && frame.length > MINIMUM_FRAME_BYTES ? frame.length - end : 0;
 }
 
 /** The SPI and destination of an ESP frame for the RX table lookup, or null when too short. */

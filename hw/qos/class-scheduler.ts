@@ -4,8 +4,14 @@ import type { TxSchedule } from "../spec/registers.js";
 
 /** What `size(queue)` returns for a queue with nothing to send. */
 export const EMPTY = -1;
-/** What `size(queue)` returns for a queue whose frame waits for room: it keeps its place. */
+/** What `size(queue)` returns for a queue whose frame waits for room of its own (its buffer part, its frames in flight): it keeps its place. */
 export const BLOCKED = -2;
+/**
+ * What `size(queue)` returns for a queue whose frame is on its way (its descriptors being fetched,
+ * often behind a priority class's own DMA reads): it keeps its place, and is congestion to a
+ * policed priority class, which waits for it.
+ */
+export const WAITING = -3;
 
 /** How one queue (traffic class) is scheduled, from its TX_SCHED register. */
 export type QueueSchedule = TxSchedule;
@@ -48,8 +54,9 @@ type Account = "priority" | "unpoliced" | "minimum" | "excess";
  * scheduler has them (README: "QoS on encrypted traffic"):
  * - `priority percent N` (STRICT): served before every other class, highest queue first, and
  *   policed to N % of the line only under congestion: over its rate it waits while any other
- *   class can send or waits for room (BLOCKED: the room, frames in flight or buffer, is often
- *   what the priority class's own frames hold), and goes when no other class has a frame.
+ *   class can send or has a frame on its way (WAITING: its descriptors are often behind the
+ *   priority class's own DMA reads), and goes when none has (a class held by room of its own,
+ *   BLOCKED, gains nothing from its wait).
  * - `bandwidth percent N`: a guaranteed minimum of N % of the line, served before any excess.
  * - `bandwidth remaining percent N` (REMAINING): the class's weight in sharing the excess, what
  *   priority classes and minimums leave. The driver gives the classes without one an equal split
@@ -112,7 +119,7 @@ export class ClassScheduler implements QueueScheduler {
     const excess = this.excessRoundRobin(sizes);
     if (excess >= 0) return this.picked(excess, "excess");
     // No other class has a frame: a line with nothing else to send is not congested, and the policer stands aside.
-    if (sizes.includes(BLOCKED)) return -1;
+    if (sizes.includes(WAITING)) return -1;
     for (const queue of this.strictQueues) if (sizes[queue]! >= 0) return this.picked(queue, "unpoliced");
     return -1;
   }
@@ -129,7 +136,7 @@ export class ClassScheduler implements QueueScheduler {
     else if (account === "excess") this.deficits[queue] = this.deficits[queue]! - cost;
   }
 
-  /** When a policed priority class held back over its rate (another class waiting for room) has the tokens for its frame. */
+  /** When a policed priority class held back over its rate (another class's frame on its way) has the tokens for its frame. */
   readyAt(now: number, size: (queue: number) => number): number {
     this.refill(now);
     let ready = Infinity;

@@ -54,7 +54,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   INVALID_CLASS: "A TX descriptor CLASS above 7",
   INVALID_SA_HANDLE: "An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND sets reserved bits, names an index out of range or an operation that is not defined (the command is ignored; what was written is not shown, as a key word staged one word past SA_STAGE lands in SA_COMMAND)",
   SA_RECORD_INVALID: "An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length, is of the other direction, or asks for ESN (FLAGS.ESN: the device does not process extended sequence numbers); it is not used",
-  ESP_MALFORMED: "An ESP packet too short for its SA's header, IV and ICV, whose SPI is not its SA's, or followed in its frame by bytes outside its IP total length (beyond a minimum frame's padding; TX would send them unencrypted); TX drops it, RX flags it",
+  ESP_MALFORMED: "An ESP packet too short for its SA's header, IV and ICV, whose SPI is not its SA's, or (TX) followed in its frame by bytes outside its IP total length (beyond a minimum frame's padding: they would leave unencrypted; RX ignores such bytes, as IP does); TX drops it, RX flags it",
   ESP_ICV_FAILED: "RX: the ICV did not verify; the packet is delivered flagged, undecrypted",
   SA_INVALIDATED: "The SA table entry was invalidated while the packet was in the NIC (its SA already looked up); the packet is dropped. A descriptor looked up after the invalidation is refused as STALE_SA_HANDLE",
   TAIL_OVERRUN: "A tail write that moves the tail back over descriptors the device still owns, or around the ring past the head (an overrun); the write is ignored",

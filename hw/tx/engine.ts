@@ -8,22 +8,23 @@ import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
-import { BLOCKED, EMPTY, type QueueScheduler } from "../qos/class-scheduler.js";
+import { BLOCKED, EMPTY, type QueueScheduler, WAITING } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import { checkRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
-import { espFrameProblem, espLayout, isEspFrame } from "../ipsec/esp-frame.js";
+import { bytesPastIpPacket, espLayout, isEspFrame } from "../ipsec/esp-frame.js";
 import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, isDmaFault } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
+import { FramesInFlight } from "./frames-in-flight.js";
 import { TxBuffer } from "./tx-buffer.js";
 import { TxWriteBack, type WriteBackTag } from "./write-back.js";
 import { exactField, type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
-import { type HeadFrame, headFrame } from "./head-frame.js";
+import { type HeadFrame, HeadFrames } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
 
 export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
@@ -61,9 +62,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   readonly toMac: Channel<TransmitFrame>;
   readonly freed: Channel<{ readonly queue: number; readonly bytes: number }>;
   private readonly inFlight: TxPacket[] = [];
-  /** Frames in flight of each queue, and how many queues have any. */
-  private readonly inFlightByQueue = new Array<number>(MAX_QUEUES).fill(0);
-  private queuesInFlight = 0;
+  /** Frames in flight by queue, and those still being read. */
+  private readonly flight = new FramesInFlight();
   /** The TX packet buffer, per class or shared (TXPBSIZE). */
   readonly buffer: TxBuffer;
   /** Which queue starts the next frame (the policy map; TX_SCHED). */
@@ -77,8 +77,6 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private settledSince = true;
   /** Descriptors a queue's cache holds (the same for every queue). */
   private readonly cacheCapacity = () => this.params.descriptorCache;
-  /** Frames in flight of the queues that are not strict, counted as a frame start looks. */
-  private nonStrictInFlight = 0;
   /** When a queue held back by its policed rate may start a frame. */
   private retryAt = Infinity;
 
@@ -128,6 +126,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     const threshold = TX_QUEUE_CONTROL_FIELDS.WTHRESH.get(value);
     if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value) || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue);
     this.writeBack.thresholds[queue] = threshold;
+    if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value)) this.restToCome[queue] = false;
     this.queues[queue]!.control(value);
     this.wake();
   }
@@ -166,7 +165,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     let waitingQueues = 0;
     let waitingCount = 0;
     // Once every queue with a frame in flight has one waiting ahead, no later frame can leave.
-    for (let index = 0; this.settledSince && index < this.inFlight.length && waitingCount < this.queuesInFlight; ) {
+    for (let index = 0; this.settledSince && index < this.inFlight.length && waitingCount < this.flight.queues; ) {
       const packet = this.inFlight[index]!;
       const bit = 1 << packet.queue;
       if (!packet.settled || (waitingQueues & bit) !== 0) {
@@ -178,7 +177,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
         continue;
       }
       this.inFlight.splice(index, 1);
-      if (--this.inFlightByQueue[packet.queue]! === 0) this.queuesInFlight--;
+      this.flight.leave(packet.queue);
       this.finish(packet);
       sent = true;
     }
@@ -200,8 +199,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   private startFrame(): boolean {
     this.stalled = true;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
-    this.nonStrictInFlight = 0;
-    for (let queue = 0; queue < this.shared.queues; queue++) if (!this.scheduler.schedules[queue]!.strict) this.nonStrictInFlight += this.inFlightByQueue[queue]!;
+    this.flight.countNonStrict(this.scheduler.schedules);
     const queue = this.scheduler.pick(this.kernel.now, this.headSize);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
@@ -216,11 +214,12 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.scheduler.charge(queue, head.length);
     const state = this.queues[queue]!;
     const descriptors = state.cache.splice(0, head.taken);
+    this.restToCome[queue] = head.open;
     const urgent = this.scheduler.schedules[queue]!.strict;
     const fault = head.fault;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
-    if (this.inFlightByQueue[queue]!++ === 0) this.queuesInFlight++;
+    this.flight.start(queue, !fault);
     state.ring.inDevice++;
     this.buffer.hold(queue, fault ? 0 : head.length);
     this.shared.stages.record("tx", "frame-started", this.kernel.now, packet, EMPTY_FRAME);
@@ -237,39 +236,27 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     return true;
   }
 
-  /**
-   * Each queue's head frame as last worked out, with the cache's first descriptor and length then.
-   * The cache only grows at its end and loses descriptors from its front (or is emptied and
-   * refilled with new ones), so the same first descriptor means the same frame once its EOP was
-   * there, and the same frame (none yet) while the length is the same too.
-   */
-  private readonly heads: (HeadFrame | null)[] = new Array(MAX_QUEUES).fill(null);
-  private readonly headFirsts: (TxDescriptor | undefined)[] = new Array(MAX_QUEUES).fill(undefined);
-  private readonly headLengths: number[] = new Array(MAX_QUEUES).fill(0);
+  /** Each queue's head frame, worked out again only when its cache changed; and whether a refused frame's rest is to come. */
+  private readonly heads = new HeadFrames();
+  private readonly restToCome: boolean[] = new Array(MAX_QUEUES).fill(false);
 
   private headOf(queue: number): HeadFrame | null {
     const state = this.queues[queue]!;
     if (!state.ring.enabled) return null;
-    const cache = state.cache;
-    const known = this.heads[queue] ?? null;
-    if (cache[0] === this.headFirsts[queue] && (known !== null || cache.length === this.headLengths[queue])) return known;
     // A ring full but one slot holds all a driver can post: a frame without EOP there never gets one.
-    const head = headFrame(cache, Math.min(this.params.descriptorCache, state.ring.descriptors - 1), this.shared.maxFrameBytes);
-    this.heads[queue] = head;
-    this.headFirsts[queue] = cache[0];
-    this.headLengths[queue] = cache.length;
-    return head;
+    return this.heads.of(queue, state.cache, Math.min(this.params.descriptorCache, state.ring.descriptors - 1), this.shared.maxFrameBytes, this.restToCome[queue]!);
   }
 
   /** A queue's size for the scheduler: its head frame's bytes, EMPTY, or BLOCKED while it may not start. */
   private readonly headSize = (queue: number): number => {
     const head = this.headOf(queue);
-    // Descriptors posted and not yet a whole frame in the cache (fetches behind a strict class's reads, or the rest of a frame) are a frame waiting, not none.
-    if (!head) return this.queues[queue]!.ring.enabled && (this.queues[queue]!.prefetch.held > 0 || this.queues[queue]!.ring.unfetched > 0) ? BLOCKED : EMPTY;
+    // Descriptors posted and not yet a whole frame in the cache (fetches behind a strict class's reads, or the rest of a frame) are a frame on its way, not none.
+    if (!head) return this.queues[queue]!.ring.enabled && (this.queues[queue]!.prefetch.held > 0 || this.queues[queue]!.ring.unfetched > 0) ? WAITING : EMPTY;
+    // Room of its own is held by its frames: while some of them are still being read (their DMA shared with a priority class's reads), the queue's frame is on its way (WAITING), which holds a policed priority class back; once all are read, only the wire frees it, where the policer is applied again.
     // Per class, a frame that does not fit in its queue's part waits; the other queues' parts are theirs.
-    if (this.buffer.perClass && !head.fault && !this.buffer.fits(queue, head.length)) return BLOCKED;
+    if (this.buffer.perClass && !head.fault && !this.buffer.fits(queue, head.length)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all; strict frames fill that room first, so they do not shut bulk out of the rest.
-    if (!this.scheduler.schedules[queue]!.strict && this.nonStrictInFlight >= this.params.framesInFlight - this.params.priorityReserve) return BLOCKED;
+    if (!this.scheduler.schedules[queue]!.strict && this.flight.nonStrict >= this.params.framesInFlight - this.params.priorityReserve) return this.flight.nonStrictReading > 0 ? WAITING : BLOCKED;
     return head.length;
   };
 
@@ -299,6 +286,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
 
   /** All buffers read: a plain frame is ready; an IPsec one first needs its SA and the crypto engine. */
   private afterRead(packet: TxPacket): void {
+    this.flight.read(packet.queue);
     if (packet.fault) {
       packet.settled = true;
       this.settledSince = true;
@@ -340,14 +328,18 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
 
   private encrypt(packet: TxPacket, entry: SaEntry): void {
     const layout = isEspFrame(packet.frame!) ? espLayout(packet.frame!, entry.icvLength) : null;
-    if (!layout || layout.spi !== entry.spi) {
+    // Bytes after the IP packet would go out unencrypted after the ICV.
+    const past = layout ? bytesPastIpPacket(packet.frame!) : 0;
+    if (!layout || layout.spi !== entry.spi || past > 0) {
       const first = packet.descriptors[0]!;
       // The SPI mismatch said as such: the length alone said nothing of it.
-      const fieldName = layout
-        ? `ESP packet (its SPI 0x${layout.spi.toString(16).padStart(8, "0")} is not its SA's, 0x${entry.spi.toString(16).padStart(8, "0")}; LENGTH)`
-        : isEspFrame(packet.frame!)
-          ? `ESP packet (${espFrameProblem(packet.frame!, entry.icvLength)}; LENGTH)`
-          : "ESP packet (not IPv4 ESP: its EtherType is not IPv4 or its IP protocol not 50, a VLAN tag or IPv6 among them; LENGTH)";
+      const fieldName = past > 0
+        ? `ESP packet (its IP total length ends ${past} bytes before the frame does: those bytes would leave unencrypted; LENGTH)`
+        : layout
+          ? `ESP packet (its SPI 0x${layout.spi.toString(16).padStart(8, "0")} is not its SA's, 0x${entry.spi.toString(16).padStart(8, "0")}; LENGTH)`
+          : isEspFrame(packet.frame!)
+            ? "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)"
+            : "ESP packet (not IPv4 ESP: its EtherType is not IPv4 or its IP protocol not 50, a VLAN tag or IPv6 among them; LENGTH)";
       return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName, index: first.index, value: packet.length });
     }
     this.offload.txCrypto.submit({ encrypt: true, entry, queue: packet.queue, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
@@ -372,8 +364,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     if (packet.fault) {
       const fault = packet.fault;
       state.ring.report(fault.code, fault.field, fault.fieldName, fault.value, fault.index);
-      // A fault on the link is counted as itself, the others as the descriptor's; a frame whose buffers could not all be read is named by where they are.
-      this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: packet.descriptors.map((descriptor) => ({ address: descriptor.bufferAddress, length: descriptor.length })) });
+      // A fault on the link is counted as itself, the others as the descriptor's; a frame whose buffers could not all be read is named by where they are. A refused frame's rest was counted with it.
+      if (!fault.rest) this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: packet.descriptors.map((descriptor) => ({ address: descriptor.bufferAddress, length: descriptor.length })) });
       this.buffer.free(packet.queue, packet.reserved);
     } else if (packet.dropCode) {
       this.shared.statistics.drop(packet.dropCode, { frame: packet.frame! });

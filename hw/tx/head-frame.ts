@@ -2,11 +2,12 @@ import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 import { exactField, type Fault, type TxDescriptor } from "./tx-packet.js";
 
-/** The frame at the head of a queue: its descriptors up to EOP, its bytes, and what is wrong with it. */
+/** The frame at the head of a queue: its descriptors up to EOP, its bytes, what is wrong with it, and whether it was taken without its EOP (its rest is to come). */
 export interface HeadFrame {
   readonly taken: number;
   readonly length: number;
   readonly fault: Fault | null;
+  readonly open: boolean;
 }
 
 /**
@@ -14,17 +15,21 @@ export interface HeadFrame {
  * EOP it waits for the rest, unless it can never be sent: its descriptors fill `capacity` (what the
  * cache holds, or the ring but one slot: the driver can post no more), or they are already longer
  * than the largest frame. It is faulty then, and a queue does not wait for ever without a word.
+ * After such a frame (`rest`), the descriptors up to its EOP are its rest, refused as they come:
+ * sent as a frame of their own, they put a piece of the refused one on the wire.
  */
-export function headFrame(cache: readonly TxDescriptor[], capacity: number, maxFrameBytes: number): HeadFrame | null {
+export function headFrame(cache: readonly TxDescriptor[], capacity: number, maxFrameBytes: number, rest: boolean): HeadFrame | null {
   let end = -1;
   let length = 0;
   for (let index = 0; index < cache.length && end < 0; index++) {
     length += cache[index]!.length;
     if (TX_COMMAND_FIELDS.EOP.get(cache[index]!.command)) end = index;
   }
-  if (end < 0 && cache.length < capacity && length <= maxFrameBytes) return null;
+  if (cache.length === 0 || (!rest && end < 0 && cache.length < capacity && length <= maxFrameBytes)) return null;
   const taken = end < 0 ? cache.length : end + 1;
-  return { taken, length, fault: frameFault(cache, taken, length, end < 0, maxFrameBytes) };
+  const last = cache[taken - 1]!;
+  const fault: Fault | null = rest ? { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH (the rest, up to its EOP, of a frame refused without one)", index: last.index, value: length, rest: true } : frameFault(cache, taken, length, end < 0, maxFrameBytes);
+  return { taken, length, fault, open: end < 0 };
 }
 
 function frameFault(cache: readonly TxDescriptor[], taken: number, length: number, noEnd: boolean, maxFrameBytes: number): Fault | null {
@@ -60,4 +65,27 @@ function ipsecFieldDiffering(first: TxDescriptor, descriptor: TxDescriptor): Fau
   const pointer = exactField(descriptor, "saPointer");
   if (pointer !== exactField(first, "saPointer")) return at("SA_POINTER", "SA_POINTER", pointer);
   return null;
+}
+
+/**
+ * Each queue's head frame as last worked out, with the cache's first descriptor and length then.
+ * The cache only grows at its end and loses descriptors from its front (or is emptied and
+ * refilled with new ones), so the same first descriptor means the same frame once its EOP was
+ * there, and the same frame (none yet) while the length is the same too.
+ */
+export class HeadFrames {
+  private readonly heads: (HeadFrame | null)[] = new Array(MAX_QUEUES).fill(null);
+  private readonly firsts: (TxDescriptor | undefined)[] = new Array(MAX_QUEUES).fill(undefined);
+  private readonly lengths: number[] = new Array(MAX_QUEUES).fill(0);
+
+  /** headFrame of the queue's cache, as last worked out while the cache is the same. */
+  of(queue: number, cache: readonly TxDescriptor[], capacity: number, maxFrameBytes: number, rest: boolean): HeadFrame | null {
+    const known = this.heads[queue] ?? null;
+    if (cache[0] === this.firsts[queue] && (known !== null || cache.length === this.lengths[queue])) return known;
+    const head = headFrame(cache, capacity, maxFrameBytes, rest);
+    this.heads[queue] = head;
+    this.firsts[queue] = cache[0];
+    this.lengths[queue] = cache.length;
+    return head;
+  }
 }

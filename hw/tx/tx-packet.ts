@@ -21,6 +21,8 @@ export interface Fault {
   fieldName: string;
   index: number;
   value: number | bigint;
+  /** The rest of a frame refused before its EOP came: reported, but not counted as another dropped frame. */
+  rest?: true;
 }
 
 /** What the transmit engine knows of a frame: its descriptors as fetched, its buffers as read, and why it is dropped, if it is. */

@@ -1,4 +1,4 @@
-import { basename, join } from "node:path";
+import { join, relative } from "node:path";
 import { container as rootContainer } from "../../sim/di.js";
 import type { Design } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
@@ -51,6 +51,7 @@ export class ServedRun {
   readonly design: Design<NicHardware>;
   readonly session: DeviceSession;
   private readonly base: string | null;
+  private readonly directory: string | null;
   private readonly files: OutputFiles | null;
   private readonly waveform: ReturnType<typeof recordWaveform> | null;
   private readonly capture: Capture | null;
@@ -62,6 +63,7 @@ export class ServedRun {
     this.session = new DeviceSession(this.design, { callPicoseconds: config.callPicoseconds }, this.design.container.resolve(AesGcmBackendToken));
     const { kernel, top } = this.design;
     this.base = config.directory === null ? null : join(config.directory, config.name);
+    this.directory = config.directory;
     this.files = config.directory === null ? null : new OutputFiles(config.directory);
     // Before any client is served: a name taken by a directory, a device or a pipe would fail only when the client leaves.
     const suffixes = [...(config.waveform ? [".vcd", ".gtkw"] : []), ...(config.pcap ? [".pcap", ".esp_sa"] : []), ".summary.json"];
@@ -132,7 +134,7 @@ export class ServedRun {
           if (this.base) files.push(`${this.base}.summary.json`);
           // Files left under temporary names are named by the listing of files left, not here by names they never got.
           // Named within the output directory: the summary is the same however --out was spelled (it held the paths as typed).
-          summary = serveSummary(this, ending, unfinished || failedBefore ? [] : files.map((file) => basename(file)));
+          summary = serveSummary(this, ending, unfinished || failedBefore ? [] : files.map((file) => relative(this.directory!, file)));
           if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
         },
       ]);

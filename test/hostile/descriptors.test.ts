@@ -101,7 +101,7 @@ describe("TX descriptor fields", () => {
   test.each([
     ["already longer than the largest frame", 2048, "already past the largest frame, 9216 bytes"],
     ["filling the ring but one slot, so that no EOP can be posted", 100, "as many as the device's cache or the ring can hold, so EOP can never come"],
-  ] as const)("seven descriptors without EOP on an 8-slot ring, %s: refused at once as OVER_LENGTH_BUFFER, and the queue goes on (it waited for ever, without a word)", (_, length, why) => {
+  ] as const)("seven descriptors without EOP on an 8-slot ring, %s: refused at once as OVER_LENGTH_BUFFER, their rest up to its EOP with them, and the queue goes on (it waited for ever, without a word)", (_, length, why) => {
     let raw!: RawQueue;
     let head = -1;
     const frame = sequencedFrame("to-peer", 2, 1, 600);
@@ -114,15 +114,43 @@ describe("TX descriptor fields", () => {
       raw.doorbell(7);
       yield delay(us(10));
       head = (yield top.driver.base.bus.mmioRead(R.TDH(2))) as number;
-      post(top, raw, 7, frame, EOP_RS);
-      raw.doorbell(0);
+      // The refused frame's last descriptor, then a frame of its own.
+      raw.writeTx(7, { bufferAddress: buffer, length: 100, command: EOP_RS });
+      post(top, raw, 0, frame, EOP_RS);
+      raw.doorbell(1);
     });
     kernel.run({ until: us(40) });
-    expect(top.nic.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.index, diagnostic.value])).toEqual([["OVER_LENGTH_BUFFER", 6, 7 * length]]);
+    expect(top.nic.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.index, diagnostic.value])).toEqual([["OVER_LENGTH_BUFFER", 6, 7 * length], ["OVER_LENGTH_BUFFER", 7, 100]]);
     expect(top.nic.diagnostics[0]!.message).toContain(`LENGTH (sum over 7 descriptors without EOP, ${why})`);
     expect(head).toBe(7);
     expect(raw.writeBack(6)).toEqual({ status: STATUS_DD, error: ErrorCode.OVER_LENGTH_BUFFER });
     expect(top.peer.received.map((received) => received.bytes.subarray(0, frame.length))).toEqual([frame]);
+  });
+
+  test("the rest of a frame refused before its EOP, posted later up to its EOP, is refused with it, not sent as a frame of its own, and the frame is counted once (a 2000-byte piece of it went on the wire; from a check of the fix)", () => {
+    let raw!: RawQueue;
+    const frame = sequencedFrame("to-peer", 2, 1, 600);
+    const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });
+    kernel.process("hand", function* () {
+      yield top.driver.base.whenReady();
+      raw = new RawQueue(top.driver.base.bus, "tx", 2);
+      const buffer = top.memory.allocate(2048, "buffer");
+      for (let index = 0; index < 5; index++) raw.writeTx(index, { bufferAddress: buffer, length: 2000, command: TX_COMMAND_RS });
+      raw.doorbell(5);
+      yield delay(us(10));
+      raw.writeTx(5, { bufferAddress: buffer, length: 2000, command: TX_COMMAND_RS });
+      raw.writeTx(6, { bufferAddress: buffer, length: 2000, command: EOP_RS });
+      raw.doorbell(7);
+      yield delay(us(10));
+      post(top, raw, 7, frame, EOP_RS);
+      raw.doorbell(8);
+    });
+    kernel.run({ until: us(60) });
+    expect(top.nic.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.index, diagnostic.value])).toEqual([["OVER_LENGTH_BUFFER", 4, 10_000], ["OVER_LENGTH_BUFFER", 6, 4000]]);
+    expect(top.nic.diagnostics[1]!.message).toContain("LENGTH (the rest, up to its EOP, of a frame refused without one)");
+    for (const index of [4, 6]) expect(raw.writeBack(index)).toEqual({ status: STATUS_DD, error: ErrorCode.OVER_LENGTH_BUFFER });
+    expect(top.peer.received.map((received) => received.bytes.subarray(0, frame.length))).toEqual([frame]);
+    expect(Object.fromEntries(top.nic.statistics.drops)).toEqual({ TX_DESCRIPTOR_ERROR: 1 });
   });
 });
 

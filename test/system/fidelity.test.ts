@@ -67,13 +67,21 @@ describe("Cisco semantics of the policy map", () => {
   test.each([
     ["9 frames in flight (8 of them reserved for strict classes)", { "top.nic.tx.framesInFlight": 9 }],
     ["a DMA link of 4 bytes a cycle (8 Gb/s)", { "top.nic.dma.bytesPerCycle": 4 }],
-  ])("priority percent stays policed when the bottleneck is before the wire, %s: bulk waiting for room or descriptors is congestion, and is not starved", (_, overrides) => {
+  ])("priority percent stays policed when the bottleneck is before the wire, %s: bulk whose descriptors or frames are still being read is congestion, and is not starved", (_, overrides) => {
     for (const [gold, bulk] of [[64, 9000], [9000, 64]] as const) {
       const configuration: ShareConfiguration = { label: `gold ${gold} B, bulk ${bulk} B`, classes: [{ name: "gold", priorityPercent: 10, offered: 0.5, sizes: [gold] }, { name: "bulk", bandwidthPercent: 30, offered: Infinity, sizes: [bulk] }] };
       const measured = measureShares(configuration, 300, 100, overrides);
       expect(measured.get("gold")!, configuration.label).toBeLessThanOrEqual(0.11);
       expect(measured.get("bulk")!, configuration.label).toBeGreaterThan(0.04);
     }
+  });
+
+  // From a check of that fix: any class waiting for room held the priority class back, also one whose own buffer part held read frames waiting for the wire, idling a third of the line for nothing.
+  test("a class held only by room of its own (its TX buffer part full of frames read and waiting for the wire) does not hold a priority class back: the line is not congested", () => {
+    const configuration: ShareConfiguration = { label: "gold and bulk of 9000 B, a part of 9 KB each", classes: [{ name: "gold", priorityPercent: 10, offered: 0.5, sizes: [9000] }, { name: "bulk", bandwidthPercent: 30, offered: Infinity, sizes: [9000] }] };
+    const measured = measureShares(configuration, 300, 100, { "top.nic.tx.bufferBytes": 75_000 });
+    expect(measured.get("gold")!).toBeGreaterThan(0.3);
+    expect(measured.get("gold")! + measured.get("bulk")!).toBeGreaterThan(0.75);
   });
 
   test("bandwidth classes share crypto-bound engines by their weights, not by their order in the policy map", () => {
