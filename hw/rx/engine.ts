@@ -81,6 +81,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     descriptorBatch: param.integer(8, "RX descriptors fetched per DMA read", { minimum: 1, maximum: 64 }),
     descriptorCache: param.integer(64, "RX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
     bufferBytes: param.bytes(262144, "RX packet buffer holding frames until their ring has descriptors and their DMA writes are done", { minimum: 16384 }),
+    bufferPartition: param.choice("shared", ["shared", "per-class"] as const, "shared: one drop-tail pool for every queue, where a flood of one class drops the others' frames too; per-class: split equally among the queues (RXPBSIZE in DCB mode, as the 82599), each queue's frames dropped only when its own part is full"),
   });
   readonly state = this.enumSignal("state", RxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
@@ -88,6 +89,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   /** Frames from the MAC that passed its checks. */
   readonly fromMac: Channel<Uint8Array>;
   private used = 0;
+  /** Bytes each queue holds, against its part when the buffer is split per class. */
+  private readonly usedByQueue: number[];
   private drops = 0;
   private nextQueue = 0;
 
@@ -101,6 +104,15 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     super(context, shared, "rx", (ring, scope) => new RxQueueState(ring, scope));
     this.fromMac = new Channel(this.kernel, this);
     this.cryptoResults = new Channel(this.kernel, this);
+    this.usedByQueue = new Array<number>(shared.queues).fill(0);
+    if (this.params.bufferPartition === "per-class" && this.partBytes < shared.maxFrameBytes) {
+      this.misfitParameter("bufferBytes", `split per class, each of the ${shared.queues} queues' parts (${this.partBytes} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`);
+    }
+  }
+
+  /** A queue's part of the buffer when it is split per class. */
+  private get partBytes(): number {
+    return Math.floor(this.params.bufferBytes / this.usedByQueue.length);
   }
 
   bufferSize(queue: number): number {
@@ -175,11 +187,13 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     if (!state.ring.enabled) return this.drop("RX_QUEUE_DISABLED", bytes);
     // A frame needing more buffers than the ring can ever hand over (one descriptor stays empty) would wait for them for ever, and every frame behind it.
     if (Math.ceil(bytes.length / state.bufferSize) > state.ring.descriptors - 1) return this.drop("RX_RING_TOO_SHORT", bytes);
-    if (this.used + bytes.length > this.params.bufferBytes) {
+    const full = this.params.bufferPartition === "shared" ? this.used + bytes.length > this.params.bufferBytes : this.usedByQueue[queue]! + bytes.length > this.partBytes;
+    if (full) {
       this.shared.statistics.rxBufferDrops[queue]!++;
       return this.drop("RX_BUFFER_FULL", bytes);
     }
     this.used += bytes.length;
+    this.usedByQueue[queue]! += bytes.length;
     const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, flagged: null, spi: 0, handle: 0 };
     state.frames.push(frame);
     if (esp) this.inspectEsp(frame, esp);
@@ -292,7 +306,10 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     state.ring.inDevice--;
     // The frame's bytes leave the buffer once its writes are done, the last descriptor's write-back behind them: a PCIe link slower
     // than the line fills the buffer, and frames are then dropped (RX_BUFFER_FULL). They left as the writes were queued, and the buffer's size meant nothing.
-    if (tag.eop) this.used -= tag.frameLength;
+    if (tag.eop) {
+      this.used -= tag.frameLength;
+      this.usedByQueue[tag.queue]! -= tag.frameLength;
+    }
     if (completion.error) {
       state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
     } else if (tag.eop) {
