@@ -55,6 +55,11 @@ export class Mac extends ClockedComponent {
     wire.attach("nic", { frameStart: (length) => this.frameStart(length), frameEnd: (frame) => this.frameEnd(frame) });
   }
 
+  /** Frames handed to the MAC and not yet wholly on the line: for a summary of what a run left unsent. */
+  get framesHeld(): number {
+    return this.fromTx.length + this.waitingFrames + (this.sendingLength > 0 && this.kernel.now < this.lineFreeAt ? 1 : 0);
+  }
+
   /** CTRL write: a change of enable wakes the MAC. */
   enable(transmit: boolean, receive: boolean): void {
     this.transmitEnabled = transmit;

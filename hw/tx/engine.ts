@@ -110,6 +110,11 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     }
   }
 
+  /** Frames started and not yet handed to the MAC. */
+  get framesHeld(): number {
+    return this.inFlight.length;
+  }
+
   /** TXPBSIZE of a queue, bytes. */
   partOf(queue: number): number {
     return this.buffer.partOf(queue);

@@ -29,8 +29,8 @@ export interface ServeSummary {
   /** The same time exactly: near the model's last time (2^53 ps) nanoseconds as a number lose the picoseconds. */
   readonly simulatedPicoseconds: number;
   readonly client: { readonly name: string | null; readonly callNanoseconds: number; readonly messages: Readonly<Record<string, number>> };
-  /** Frames each way, and those still in the device's RX buffer when the run ended (a queue disabled, or out of buffers); its drops are in `device`. */
-  readonly frames: { readonly toPeer: number; readonly toHost: number; readonly inRxBuffer: number };
+  /** Frames each way, those still in the device's RX buffer when the run ended (a queue disabled, or out of buffers), and those it had taken to send and had not sent; its drops are in `device`. */
+  readonly frames: { readonly toPeer: number; readonly toHost: number; readonly inRxBuffer: number; readonly inTxDevice: number };
   readonly peer: PeerCounts & { readonly refusals: Readonly<Record<string, number>>; readonly echo: boolean };
   readonly device: DeviceDiagnostics;
   /** The run's files, by their names in the output directory. */
@@ -76,6 +76,8 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
       toPeer: sum(statistics.txPackets),
       toHost: sum(statistics.rxPackets),
       inRxBuffer: sum(top.nic.rx.queues.map((queue) => queue.frames.length)),
+      // Taken from the rings and not yet wholly on the line (written back DD, some of them): a client that says goodbye at once leaves them unsent.
+      inTxDevice: top.nic.tx.framesHeld + top.nic.mac.framesHeld,
     },
     peer: { ...session.peer.counts, refusals: Object.fromEntries(session.peer.refusals), echo: session.peer.echo },
     device: diagnostics(top.nic),
@@ -88,7 +90,7 @@ export function formatServeSummary(summary: ServeSummary): string {
   const lines = [
     `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(summary.simulatedPicoseconds)} simulated, client ${summary.client.name ?? "none"})`,
     `  frames: ${summary.frames.toPeer} sent by the NIC, ${summary.frames.toHost} delivered to the host; peer received ${summary.peer.received}, decrypted ${summary.peer.decrypted}, refused ${summary.peer.refused}, sent ${summary.peer.sent}`,
-    `  dropped by the device: ${describeCounts(summary.device.drops)}; delivered flagged with an error in their descriptor: ${describeCounts(summary.device.flagged)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}`,
+    `  dropped by the device: ${describeCounts(summary.device.drops)}; delivered flagged with an error in their descriptor: ${describeCounts(summary.device.flagged)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}; taken from the TX rings and not yet sent: ${summary.frames.inTxDevice}`,
     `  device errors: ${summary.device.errors.length}${summary.device.errors.length > 0 ? "" : " (none)"}`,
     ...summary.device.errors.slice(0, 10).map((error) => `    ${error}`),
   ];
