@@ -252,7 +252,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     return this.heads.of(queue, state.cache, Math.min(this.params.descriptorCache, state.ring.descriptors - 1), this.shared.maxFrameBytes, this.restToCome[queue]!);
   }
 
-  /** A queue's size for the scheduler: its head frame's bytes, EMPTY, or BLOCKED while it may not start. */
+  /** A queue's size for the scheduler: its head frame's bytes, EMPTY, WAITING while its frame is on its way, or BLOCKED while room of its own holds it. */
   private readonly headSize = (queue: number): number => {
     const head = this.headOf(queue);
     // Descriptors posted and not yet a whole frame in the cache (fetches behind a strict class's reads, or the rest of a frame) are a frame on its way, not none.
