@@ -37,6 +37,8 @@ export class Mac extends ClockedComponent {
   /** Which queue goes on the wire next (the policy map; TX_SCHED). */
   readonly scheduler: QueueScheduler;
   private sendingLength = 0;
+  /** Frames started on the line whose last bit has not left yet. */
+  private onLine = 0;
   private sent = 0;
   private receiving = 0;
   private receivingLength = 0;
@@ -55,9 +57,9 @@ export class Mac extends ClockedComponent {
     wire.attach("nic", { frameStart: (length) => this.frameStart(length), frameEnd: (frame) => this.frameEnd(frame) });
   }
 
-  /** Frames handed to the MAC and not yet wholly on the line: for a summary of what a run left unsent. */
+  /** Frames handed to the MAC whose last bit has not left (counted sent from then, not from the gap after it): for a summary of what a run left unsent. */
   get framesHeld(): number {
-    return this.fromTx.length + this.waitingFrames + (this.sendingLength > 0 && this.kernel.now < this.lineFreeAt ? 1 : 0);
+    return this.fromTx.length + this.waitingFrames + this.onLine;
   }
 
   /** CTRL write: a change of enable wakes the MAC. */
@@ -118,8 +120,10 @@ export class Mac extends ClockedComponent {
 
   private send(frame: TransmitFrame, start: number): void {
     this.shared.stages.record("tx", "wire-start", start, frame.packet, frame.bytes);
+    this.onLine++;
     this.wire.transmit("nic", { bytes: frame.bytes, fcsGood: true }, start, () => {
       this.shared.stages.record("tx", "wire-end", this.kernel.now, frame.packet, frame.bytes);
+      this.onLine--;
       this.sent++;
       this.shared.statistics.txPackets[frame.queue]!++;
       this.shared.statistics.txBytes[frame.queue]! += frame.bytes.length;
