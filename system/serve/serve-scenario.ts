@@ -1,10 +1,10 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { container as rootContainer } from "../../sim/di.js";
 import { inFileOrder, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
 import { describeIssues } from "../scenario/schema-issues.js";
 import { applyOverrides } from "../scenario/overrides.js";
 import { parameterProblems } from "../scenario/parameter-check.js";
-import { scenarioSchema } from "../scenario/schema.js";
+import { LIMITS, scenarioSchema } from "../scenario/schema.js";
 import { formatPath, SourceMap } from "../scenario/source-map.js";
 import { prototypeKeyProblems } from "../scenario/parameter-tree.js";
 
@@ -18,8 +18,11 @@ export const UNUSED_BY_SERVE = [...RUN_ONLY_FIELDS, "driver", "qos", "checks", "
 /** The outputs a served run writes as a run does; the others (the HTML report, the SA trace, the waveform's scopes and window) it does not. */
 export const SERVE_OUTPUTS = ["directory", "waveform", "pcap"];
 
-/** A run's scenario schema with the run-only fields optional: every other rule holds, unknown fields are still refused. */
-export const serveScenarioSchema = scenarioSchema.partial({ durationMicroseconds: true, customers: true, traffic: true });
+/**
+ * A run's scenario schema with the run-only fields optional: every other rule holds, unknown fields are still refused.
+ * The traffic, not used, may be empty too (`traffic: []` was refused as a run's).
+ */
+export const serveScenarioSchema = scenarioSchema.partial({ durationMicroseconds: true, customers: true }).extend({ traffic: z.array(scenarioSchema.shape.traffic.element).max(LIMITS.streams).optional() });
 export type ServeScenario = z.infer<typeof serveScenarioSchema>;
 
 export interface LoadedServeScenario {
