@@ -118,6 +118,11 @@ export class RingRegisters {
     return true;
   }
 
+  /** Descriptors posted and not yet done (head to tail); none on a ring never set up. */
+  get pending(): number {
+    return this.descriptors > 0 ? this.distanceFromHead(this.tail) : 0;
+  }
+
   private distanceFromHead(index: number): number {
     return (index - this.head + this.descriptors) % this.descriptors;
   }

@@ -79,7 +79,7 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
       // Taken from the rings and not yet wholly on the line (written back DD, some of them): a client that says goodbye at once leaves them unsent.
       inTxDevice: top.nic.tx.framesHeld + top.nic.mac.framesHeld,
       // Posted and not done (TDH to TDT): the frames in flight's among them, and those the device had not fetched or started.
-      txDescriptorsPending: sum(top.nic.tx.queues.map(({ ring }) => (ring.descriptors > 0 ? (ring.tail - ring.head + ring.descriptors) % ring.descriptors : 0))),
+      txDescriptorsPending: sum(top.nic.tx.queues.map(({ ring }) => ring.pending)),
     },
     peer: { ...session.peer.counts, refusals: Object.fromEntries(session.peer.refusals), echo: session.peer.echo },
     device: diagnostics(top.nic),
