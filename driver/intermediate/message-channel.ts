@@ -1,6 +1,7 @@
 import { defineEnum } from "../../sim/enum-type.js";
 import type { Kernel } from "../../sim/kernel.js";
-import { type Command, delay, type Process } from "../../sim/process.js";
+import { Mutex } from "../../sim/mutex.js";
+import { type Command, delay } from "../../sim/process.js";
 import type { Signal } from "../../sim/signal.js";
 import type { SimEvent } from "../../sim/sim-event.js";
 
@@ -28,19 +29,18 @@ export class MessageChannel {
   /** Time the channel spent on messages, and the longest a sender waited for its turn, ps: its load, for the summary. */
   busyPicoseconds = 0;
   longestWait = 0;
-  private busy = false;
   private total = 0;
-  /** Senders waiting, highest class first. */
-  private readonly waiting: { readonly process: Process; readonly trafficClass: number }[] = [];
+  /** The channel, held by one message at a time; senders wait for it by their SA's class. */
+  private readonly turn: Mutex;
 
-  constructor(private readonly kernel: Kernel, private readonly signals: MessageSignals, private readonly cost: number) {}
+  constructor(private readonly kernel: Kernel, private readonly signals: MessageSignals, private readonly cost: number) {
+    this.turn = new Mutex(kernel, "the message channel between the drivers");
+  }
 
   *send(kind: DriverMessageName, handle: number, trafficClass: number): Generator<Command, void, unknown> {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
     const sent = this.kernel.now;
-    // The sender that ends its message hands the channel over to the first waiting: busy stays set.
-    if (this.busy) yield this.waitTurn(trafficClass);
-    this.busy = true;
+    yield* this.turn.acquire(trafficClass);
     this.longestWait = Math.max(this.longestWait, this.kernel.now - sent);
     this.busyPicoseconds += this.cost;
     this.signals.kind.set(DriverMessage.code(kind));
@@ -48,18 +48,6 @@ export class MessageChannel {
     this.signals.count.set(++this.total);
     this.signals.sent.fire();
     yield delay(this.cost);
-    const next = this.waiting.shift();
-    if (next) this.kernel.resumeAt(next.process, this.kernel.now);
-    else this.busy = false;
-  }
-
-  private waitTurn(trafficClass: number): Command {
-    return {
-      arm: (_scheduler, process) => {
-        const after = this.waiting.findIndex((waiting) => waiting.trafficClass < trafficClass);
-        this.waiting.splice(after < 0 ? this.waiting.length : after, 0, { process, trafficClass });
-      },
-      describe: () => "the message channel between the drivers",
-    };
+    this.turn.release();
   }
 }
