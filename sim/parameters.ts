@@ -152,7 +152,8 @@ function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, sou
       // Bounds first: 1e30 is told the bound it is past, not that it is no integer.
       if (spec.minimum !== undefined && (value as number) < spec.minimum) fail(`at least ${spec.minimum}${unit}`);
       if (spec.maximum !== undefined && (value as number) > spec.maximum) fail(`at most ${spec.maximum}${unit}`);
-      if (spec.kind === "integer" && !Number.isSafeInteger(value)) fail(`an integer${unit}`);
+      if (spec.kind === "integer" && !Number.isInteger(value)) fail(`an integer${unit}`);
+      if (spec.kind === "integer" && !Number.isSafeInteger(value)) fail(`at most ${Number.MAX_SAFE_INTEGER}${unit} (2^53 - 1, the largest integer a number holds exactly)`);
       const expected = spec.check?.(value as number);
       if (expected) fail(expected);
       break;

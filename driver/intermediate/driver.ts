@@ -64,7 +64,7 @@ export class IntermediateDriver extends Component {
   readonly params = this.parameters({
     cyclesPerPacket: param.integer(1500, "CPU cycles of software ESP per packet before the data (lookup, headers, key and nonce setup)", { minimum: 0, maximum: 1e9, unit: "cycles" }),
     cyclesPerByte: param.number(1.5, "CPU cycles of software ESP per byte encrypted or decrypted", { minimum: 0, maximum: 1e6, unit: "cycles" }),
-    replayWindow: param.integer(64, "Anti-replay window of inbound SAs", { minimum: 32, maximum: 65536 }),
+    replayWindow: param.integer(64, "Anti-replay window of inbound SAs, packets, a multiple of 32", { minimum: 32, maximum: 65536, check: wholeReplayBlocks }),
     offload: param.boolean(true, "Place SAs in the NIC's SA table (as the placement policy decides) and let the NIC do ESP inline"),
     offloadCyclesPerPacket: param.integer(300, "CPU cycles per packet on the inline path (ESP headers and sequence number out, replay check in)", { minimum: 0, maximum: 1e9, unit: "cycles" }),
     messageNanoseconds: param.integer(150, "Cost of a message between the base and intermediate drivers, handled one at a time (at least 1 ns, so that each has its own time in the waveform)", { minimum: 1, maximum: 1e9, unit: "ns" }),
@@ -390,4 +390,9 @@ export class IntermediateDriver extends Component {
   private drop(reason: IntermediateDropReason, dropped: DroppedBytes): void {
     this.drops.count(reason, dropped);
   }
+}
+
+/** The window is kept as 32-bit blocks (RFC 6479). */
+function wholeReplayBlocks(packets: number): string | null {
+  return packets % 32 === 0 ? null : "a multiple of 32 (the window is kept in 32-bit blocks, RFC 6479)";
 }

@@ -116,8 +116,12 @@ describe("one command-line grammar", () => {
   });
 
   test("a mistake in --set is worded the same in every command: the option and the path once, every mistake at once, before anything runs", () => {
-    const run = nicsim("run", "--quiet", "--set", "top.nic.queues=99");
+    const run = nicsim("run", "--quiet", "--set", "top.nic.queues=99", "--set", "driver.intermediate.replayWindow=33", "--set", "nic.crypto_tx.latency=1e16");
     expect(run.stderr).toContain("--set nic.queues = 99: expected at most 8");
+    // The replay window's rule was the ESP layer's alone, which stopped the run with neither the path nor the other mistakes.
+    expect(run.stderr).toContain("\n  --set driver.intermediate.replayWindow = 33: expected a multiple of 32");
+    // An integer past 2^53 is told the bound, not that it is no integer.
+    expect(run.stderr).toContain("\n  --set nic.crypto_tx.latency = 10000000000000000: expected at most 9007199254740991 cycles (2^53 - 1");
     const plain = nicsim("plain-traffic", "--no-waveform", "--out", "plain", "--set", "nic.queues=99", "--set", "driver.base.rxRingDescriptors=10");
     expect(plain.stderr).toContain("nicsim plain-traffic: the scenario cannot run:\n  --set nic.queues = 99: expected at most 8");
     expect(plain.stderr).toContain("\n  --set driver.base.rxRingDescriptors = 10: expected a multiple of 4 descriptors");
