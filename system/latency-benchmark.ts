@@ -51,6 +51,10 @@ export interface LatencyBenchmarkResult {
   readonly restarts: number;
   /** Share of the run the direction's crypto engines' data paths held a job (running, saving, restoring). */
   readonly cryptoBusy: number;
+  /** The direction's crypto engines, and each one's data path. */
+  readonly cryptoEngines: number;
+  readonly cryptoBytesPerCycle: number;
+  readonly lineBitsPerSecond: number;
   readonly highDelivered: number;
   /** Largest frame's time on the wire (preamble, FCS and gap included), picoseconds. */
   readonly largestFrameOnWire: number;
@@ -204,6 +208,9 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     preemptions: engines.counts.preemptions,
     cryptoBusy: engines.engines.reduce((sum, engine) => sum + engine.busyUntil(kernel.now), 0) / (engines.engines.length * kernel.now),
     restarts: engines.counts.restarts,
+    cryptoEngines: params.engines,
+    cryptoBytesPerCycle: params.bytesPerCycle,
+    lineBitsPerSecond: top.wire.params.gigabitsPerSecond * 1e9,
     highDelivered: complete.length,
     largestFrameOnWire: top.wire.occupancy(largestFrame),
     checkInterval: params.checkInterval,

@@ -54,6 +54,21 @@ describe("the latency benchmark: bulk at 90% of the line and a sparse high-prior
     expect(text.match(/\*\*(met|not met)\*\*/g)).toHaveLength(4);
   });
 
+  test("the crypto-bound runs keep the engines a user gave, and the report says when its premises do not hold", () => {
+    // Slow engines: the crypto-bound runs measured other engines than the user's, and the report claimed the bulk kept its rate when it did not.
+    const slow = runLatencyReport({ directions: ["tx"], highPackets: 10, highGapNanoseconds: 5_000, parameters: { "top.nic.crypto_tx.bytesPerCycle": 4 } });
+    for (const result of slow[0]!.saturated) expect(result.cryptoBytesPerCycle).toBe(4);
+    const slowText = latencyReportMarkdown(slow);
+    expect(slowText).toContain("with the crypto engines the bottleneck (1 engine of 4 bytes per cycle;");
+    expect(slowText).toMatch(/At 90% load the bulk does NOT keep its throughput \(offered 22\.\d\d Gb\/s\): run-to-completion 8\.\d\d Gb\/s/);
+    // Engines faster than the line: not crypto-bound, and said so.
+    const fast = runLatencyReport({ directions: ["tx"], highPackets: 10, highGapNanoseconds: 5_000, parameters: { "top.nic.crypto_tx.engines": 3, "top.nic.crypto_tx.bytesPerCycle": 16 } });
+    expect(latencyReportMarkdown(fast)).toContain("to 3 engines of 16 bytes per cycle, which were NOT the bottleneck");
+    // More engines of the report's own choosing share its crypto-bound capacity: still the bottleneck.
+    const shared = runLatencyReport({ directions: ["tx"], highPackets: 10, highGapNanoseconds: 5_000, parameters: { "top.nic.crypto_tx.engines": 3 } });
+    expect(latencyReportMarkdown(shared)).toContain("with the crypto engines the bottleneck (3 engines of 2 bytes per cycle;");
+  });
+
   test("the same seed gives the same figures", () => {
     const options = { direction: "tx" as const, policy: "preempt-resume" as const, load: 0.9, highPackets: 10, highGapNanoseconds: 5_000, seed: 3 };
     expect(runLatencyBenchmark(options)).toEqual(runLatencyBenchmark(options));
