@@ -260,9 +260,10 @@ export function scenarioLoader(text: string, file = "scenario"): (overrides?: Re
   return (overrides = {}) => {
     const copy = structuredClone(value);
     // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.
-    const { problems, applied } = applyOverrides(copy, overrides);
+    const { problems, applied, replaced } = applyOverrides(copy, overrides);
     try {
-      return checkScenario(copy, new SourceMap(file, document, lines, applied, text, copy), [...duplicates, ...problems]);
+      const loaded = checkScenario(copy, new SourceMap(file, document, lines, applied, text, copy), [...duplicates, ...problems]);
+      return replaced.length === 0 ? loaded : { ...loaded, warnings: [...replaced.map((text) => `warning: ${text}`), ...loaded.warnings] };
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       throw new ScenarioError(withoutSecretTexts(error.problems, secretTexts(copy)));

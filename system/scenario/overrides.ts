@@ -112,11 +112,12 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
  * Set values by dotted path (`nic.sacache.txEntries`, `traffic.0.load`), creating mappings on the
  * way. Returns every problem, each naming its `--set` path, and the paths set: those without a
  * problem, so that the scenario's own mistakes are reported with these in the same pass (and a
- * mistake at a place a refused `--set` named is the file's).
+ * mistake at a place a refused `--set` named is the file's). A mapping given replaces the
+ * scenario's whole mapping there: the values it drops are named in `replaced`, for a warning.
  */
-export function applyOverrides(root: unknown, overrides: Record<string, unknown>): { problems: string[]; applied: string[] } {
+export function applyOverrides(root: unknown, overrides: Record<string, unknown>): { problems: string[]; applied: string[]; replaced: string[] } {
   // The file's own mistake (not a mapping) is said at its line; each value given (by --set, --seed or --grid) has nowhere to go until it is mended.
-  if (typeof root !== "object" || root === null || Array.isArray(root)) return { problems: [], applied: [] };
+  if (typeof root !== "object" || root === null || Array.isArray(root)) return { problems: [], applied: [], replaced: [] };
   const problems: string[] = [];
   const applied: string[] = [];
   for (const path of Object.keys(overrides)) {
@@ -124,8 +125,35 @@ export function applyOverrides(root: unknown, overrides: Record<string, unknown>
     if (problem !== null) problems.push(`--set ${path}: ${problem}`);
     else applied.push(path);
   }
-  for (const path of applied) setPath(root as Record<string, unknown>, path.split("."), overrides[path]);
-  return { problems, applied };
+  const replaced: string[] = [];
+  for (const path of applied) {
+    const dropped = droppedLeaves(valueAt(root, path.split(".")), overrides[path], path);
+    if (dropped.length > 0) replaced.push(`--set ${path}: the mapping given replaces the scenario's whole ${path}, so ${dropped.join(", ")} ${dropped.length === 1 ? "takes its" : "take their"} default; give whole paths (--set ${dropped[0]}=…) to change single values`);
+    setPath(root as Record<string, unknown>, path.split("."), overrides[path]);
+  }
+  return { problems, applied, replaced };
+}
+
+function valueAt(root: unknown, keys: readonly string[]): unknown {
+  let node = root;
+  for (const key of keys) node = typeof node === "object" && node !== null && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The scenario's values under `before` that the mapping `after` does not give, by path. */
+function droppedLeaves(before: unknown, after: unknown, path: string): string[] {
+  if (!isMapping(before) || !isMapping(after)) return [];
+  return Object.keys(before).flatMap((key) => {
+    const at = `${path}.${key}`;
+    if (!Object.hasOwn(after, key)) return isMapping(before[key]) ? leavesOf(before[key], at) : [at];
+    return droppedLeaves(before[key], after[key], at);
+  });
+}
+
+function leavesOf(value: Record<string, unknown>, path: string): string[] {
+  return Object.keys(value).flatMap((key) => (isMapping(value[key]) ? leavesOf(value[key], `${path}.${key}`) : [`${path}.${key}`]));
 }
 
 /** Of `paths`, the one that gives a place around `path` whole (`traffic.0` around `traffic.0.load`), if any. */

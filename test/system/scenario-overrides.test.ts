@@ -20,6 +20,19 @@ describe("values given on the command line (--set) are checked with the file's, 
     ]);
   });
 
+  test("a mapping given whole warns of the scenario's values it drops, by path; one that keeps them all, or a single value, does not", () => {
+    const text = VALID.replace("    txEntries: 4\n", "    txEntries: 4\n    rxEntries: 4\n  tx:\n    framesInFlight: 8\n");
+    const file = join(mkdtempSync(join(tmpdir(), "nicsim-replace-")), "w.yaml");
+    writeFileSync(file, text);
+    expect(loadScenarioFile(file, { nic: { crypto_tx: { engines: 1 } } }).warnings).toEqual([
+      "warning: --set nic: the mapping given replaces the scenario's whole nic, so nic.sacache.txEntries, nic.sacache.rxEntries, nic.tx.framesInFlight take their default; give whole paths (--set nic.sacache.txEntries=…) to change single values",
+    ]);
+    expect(loadScenarioFile(file, { nic: { sacache: { txEntries: 2 }, tx: { framesInFlight: 8 } } }).warnings).toEqual([
+      "warning: --set nic: the mapping given replaces the scenario's whole nic, so nic.sacache.rxEntries takes its default; give whole paths (--set nic.sacache.rxEntries=…) to change single values",
+    ]);
+    expect(loadScenarioFile(file, { "nic.sacache": { txEntries: 2, rxEntries: 2 }, "nic.tx.framesInFlight": 16 }).warnings).toEqual([]);
+  });
+
   test("17b. a --set inside a place another --set gives whole (traffic.0=x, traffic.0.load=0.3) is refused by name, not with a JavaScript error", () => {
     expect(problems(VALID, "s.yaml", { "traffic.0": "x", "traffic.0.load": 0.3 })).toEqual([
       "--set traffic.0.load: inside traffic.0, which --set traffic.0 gives whole; give one or the other",
