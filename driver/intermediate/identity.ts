@@ -1,3 +1,6 @@
+import { decodeDistinguishedName, encodeDistinguishedName } from "./distinguished-name.js";
+import { IdentityError } from "./identity-error.js";
+
 /**
  * IKE phase-1 identities (RFC 2407 4.6.2.1) and how an ISAKMP profile matches them. Addresses are
  * held as bigints (32 bits for IPv4, 128 for IPv6) so that subnets and ranges are comparisons.
@@ -45,7 +48,7 @@ export type IkeIdentity =
   | { readonly type: "ID_FQDN" | "ID_USER_FQDN"; readonly name: string }
   | { readonly type: "ID_DER_ASN1_DN" | "ID_DER_ASN1_GN" | "ID_KEY_ID"; readonly bytes: Uint8Array; readonly text: string };
 
-export class IdentityError extends Error {}
+export { IdentityError };
 
 export function parseIpv4(text: string): bigint {
   const parts = text.split(".");
@@ -100,8 +103,9 @@ export function addressSpan(family: AddressFamily, text: string): AddressSpan {
 
 /** Build an identity from its type and the textual value a configuration would give. */
 export function identity(type: IdentityType, value: string | Uint8Array): IkeIdentity {
-  // Bytes read as text when they are printable ASCII (a key ID that is a group name), else as hex.
-  const text = typeof value === "string" ? value : /^[\x20-\x7e]+$/.test(Buffer.from(value).toString("latin1")) ? Buffer.from(value).toString("latin1") : Buffer.from(value).toString("hex");
+  // Bytes read as text when they are printable ASCII (a key ID that is a group name), a DN's as its attributes, else as hex.
+  const dn = type === "ID_DER_ASN1_DN" && typeof value !== "string" ? decodeDistinguishedName(value) : null;
+  const text = typeof value === "string" ? value : dn !== null ? dn : /^[\x20-\x7e]+$/.test(Buffer.from(value).toString("latin1")) ? Buffer.from(value).toString("latin1") : Buffer.from(value).toString("hex");
   switch (type) {
     case "ID_IPV4_ADDR":
     case "ID_IPV6_ADDR":
@@ -124,7 +128,8 @@ export function identity(type: IdentityType, value: string | Uint8Array): IkeIde
     case "ID_DER_ASN1_DN":
     case "ID_DER_ASN1_GN":
     case "ID_KEY_ID": {
-      const bytes = typeof value === "string" ? new TextEncoder().encode(value) : value;
+      // A DN given as text goes on the wire as DER (RFC 2407), as Wireshark and every IKE peer read it.
+      const bytes = typeof value !== "string" ? value : type === "ID_DER_ASN1_DN" ? encodeDistinguishedName(value) : new TextEncoder().encode(value);
       if (bytes.length === 0) throw new IdentityError(`${type} is empty`);
       return { type, bytes, text };
     }

@@ -3,7 +3,10 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { identity } from "../../driver/intermediate/identity.js";
+import { identityToIdPayload } from "../../driver/intermediate/identity-payload.js";
 import type { IkeHashAlgorithm } from "../../sim/ike/ike-crypto.js";
+import type { IdPayload } from "../../sim/ike/ike-types.js";
 import { writeIkev1DecryptionTable } from "../../sim/ike/wireshark-ikev1-table.js";
 import { macAddress } from "../../sim/packet/ethernet.js";
 import { PcapWriter } from "../../sim/packet/pcap.js";
@@ -14,9 +17,9 @@ import { gatewayOptions, GATEWAY_ADDRESS, HOST_ADDRESS, hostOptions, IkePair } f
 const subnet = (a: number, b: number) => ({ type: 4, protocolId: 0, port: 0, data: Uint8Array.of(10, a, b, 0, 255, 255, 255, 0) });
 
 /** A whole conversation: phase 1, a quick mode with IDci/IDcr, an ESP delete and an ISAKMP delete, as UDP 500 frames. */
-function capture(mode: "main" | "aggressive", hash: IkeHashAlgorithm): { folder: string; pair: IkePair } {
+function capture(mode: "main" | "aggressive", hash: IkeHashAlgorithm, gatewayIdentity?: IdPayload): { folder: string; pair: IkePair } {
   const folder = mkdtempSync(join(tmpdir(), `nicsim-ike-${mode}-`));
-  const pair = new IkePair(gatewayOptions({ hash }), hostOptions());
+  const pair = new IkePair(gatewayOptions({ hash, ...(gatewayIdentity ? { identity: gatewayIdentity } : {}) }), hostOptions());
   pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, mode, 0));
   const up = pair.of("gateway", "phase1-up")[0]!;
   pair.run("gateway", pair.gateway.quickMode(up.session, 0, { local: subnet(1, 2), remote: subnet(3, 4) }));
@@ -97,6 +100,14 @@ describe.runIf(requireTool("tshark", "tshark"))("tshark dissects and decrypts th
     expect(rows[2]![2], "HASH_I in the encrypted AM3").toHaveLength(64);
     expect(rows[3]![1]).toBe("10.1.2.0,10.3.4.0");
     expect(rows[3]![3]).toBe("20");
+  });
+
+  test("an ID_DER_ASN1_DN identity given as text goes on the wire as DER: Wireshark reads its attributes (it showed nothing when the text itself was sent)", () => {
+    const dn = identityToIdPayload(identity("ID_DER_ASN1_DN", "C=CH, O=Example Co, CN=gw.example"));
+    const { folder } = capture("aggressive", "sha256", dn);
+    const result = spawnSync("tshark", ["-r", join(folder, "ike.pcap"), "-Y", "isakmp.id.type == 9", "-T", "fields", "-e", "x509if.oid", "-e", "x509sat.CountryName", "-e", "x509sat.printableString", "-e", "_ws.malformed"], { encoding: "utf8" });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.split("\n")[0]).toBe("2.5.4.6,2.5.4.10,2.5.4.3\tCH\tExample Co,gw.example\t");
   });
 
   test("without the right key nothing encrypted is readable (the check above depends on decryption)", () => {

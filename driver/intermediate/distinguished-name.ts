@@ -1,0 +1,165 @@
+/**
+ * An X.500 distinguished name as ID_DER_ASN1_DN carries it (RFC 2407 4.6.2.1: the binary DER
+ * encoding of an ASN.1 X.500 Name), from the text a configuration gives ("C=CH, O=Example,
+ * CN=gw"). The RDNs are kept in the order written, as strongSwan's and OpenSSL's `-subj` are, one
+ * attribute each; a value is a PrintableString when it can be one, else a UTF8String (an e-mail
+ * address and a domain component are IA5Strings, as RFC 5280 has them).
+ */
+import { concatenate } from "../../sim/bytes.js";
+import { IdentityError } from "./identity-error.js";
+
+const ATTRIBUTES: Readonly<Record<string, string>> = {
+  C: "2.5.4.6",
+  ST: "2.5.4.8",
+  L: "2.5.4.7",
+  O: "2.5.4.10",
+  OU: "2.5.4.11",
+  CN: "2.5.4.3",
+  SN: "2.5.4.4",
+  SERIALNUMBER: "2.5.4.5",
+  T: "2.5.4.12",
+  GN: "2.5.4.42",
+  UID: "0.9.2342.19200300.100.1.1",
+  DC: "0.9.2342.19200300.100.1.25",
+  E: "1.2.840.113549.1.9.1",
+  EMAILADDRESS: "1.2.840.113549.1.9.1",
+};
+/** The short name each OID is written back with. */
+const NAMES = new Map<string, string>([
+  ["2.5.4.6", "C"],
+  ["2.5.4.8", "ST"],
+  ["2.5.4.7", "L"],
+  ["2.5.4.10", "O"],
+  ["2.5.4.11", "OU"],
+  ["2.5.4.3", "CN"],
+  ["2.5.4.4", "SN"],
+  ["2.5.4.5", "serialNumber"],
+  ["2.5.4.12", "T"],
+  ["2.5.4.42", "GN"],
+  ["0.9.2342.19200300.100.1.1", "UID"],
+  ["0.9.2342.19200300.100.1.25", "DC"],
+  ["1.2.840.113549.1.9.1", "E"],
+]);
+const IA5_ATTRIBUTES = new Set(["0.9.2342.19200300.100.1.25", "1.2.840.113549.1.9.1"]);
+
+const SEQUENCE = 0x30;
+const SET = 0x31;
+const OBJECT_IDENTIFIER = 0x06;
+const UTF8_STRING = 0x0c;
+const PRINTABLE_STRING = 0x13;
+const IA5_STRING = 0x16;
+const STRING_TAGS = new Set([UTF8_STRING, PRINTABLE_STRING, IA5_STRING, 0x14, 0x1e]);
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+
+/** The DER bytes of a DN written as `ATTRIBUTE=value` pairs separated by commas (`\,` for a comma in a value). */
+export function encodeDistinguishedName(text: string): Uint8Array {
+  const pairs = splitUnescaped(text, ",").map((pair) => pair.trim());
+  if (pairs.length === 0 || pairs.every((pair) => pair === "")) throw new IdentityError(`ID_DER_ASN1_DN '${text}' is empty`);
+  const rdns = pairs.map((pair) => {
+    const equals = pair.indexOf("=");
+    if (equals <= 0) throw new IdentityError(`ID_DER_ASN1_DN '${text}': '${pair}' is not ATTRIBUTE=value (a distinguished name such as C=CH, O=Example, CN=gw)`);
+    const name = pair.slice(0, equals).trim();
+    const oid = /^\d+(\.\d+)+$/.test(name) ? name : ATTRIBUTES[name.toUpperCase()];
+    if (oid === undefined) throw new IdentityError(`ID_DER_ASN1_DN '${text}': no attribute '${name}' (one of ${Object.keys(ATTRIBUTES).join(", ")}, or an OID such as 2.5.4.3)`);
+    const value = pair.slice(equals + 1).trim().replace(/\\(.)/g, "$1");
+    if (value === "") throw new IdentityError(`ID_DER_ASN1_DN '${text}': ${name} has no value`);
+    const tag = IA5_ATTRIBUTES.has(oid) ? IA5_STRING : PRINTABLE.test(value) ? PRINTABLE_STRING : UTF8_STRING;
+    return tlv(SET, tlv(SEQUENCE, concatenate([tlv(OBJECT_IDENTIFIER, encodeOid(oid)), tlv(tag, new TextEncoder().encode(value))])));
+  });
+  return tlv(SEQUENCE, concatenate(rdns));
+}
+
+/** A DN's DER bytes written as text (`C=CH, O=Example, CN=gw`), or null when they are not a Name of string attributes. */
+export function decodeDistinguishedName(bytes: Uint8Array): string | null {
+  const name = readTlv(bytes, 0);
+  if (name === null || name.tag !== SEQUENCE || name.end !== bytes.length) return null;
+  const parts: string[] = [];
+  for (let at = name.start; at < name.end; ) {
+    const rdn = readTlv(bytes, at);
+    if (rdn === null || rdn.tag !== SET || rdn.end > name.end) return null;
+    for (let inner = rdn.start; inner < rdn.end; ) {
+      const pair = readTlv(bytes, inner);
+      if (pair === null || pair.tag !== SEQUENCE || pair.end > rdn.end) return null;
+      const oid = readTlv(bytes, pair.start);
+      if (oid === null || oid.tag !== OBJECT_IDENTIFIER) return null;
+      const value = readTlv(bytes, oid.end);
+      if (value === null || !STRING_TAGS.has(value.tag) || value.end !== pair.end) return null;
+      const oidText = decodeOid(bytes.subarray(oid.start, oid.end));
+      const text = new TextDecoder().decode(bytes.subarray(value.start, value.end)).replace(/([,\\])/g, "\\$1");
+      parts.push(`${NAMES.get(oidText) ?? oidText}=${text}`);
+      inner = pair.end;
+    }
+    at = rdn.end;
+  }
+  return parts.length > 0 ? parts.join(", ") : null;
+}
+
+function splitUnescaped(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index]!;
+    if (character === "\\" && index + 1 < text.length) {
+      current += character + text[++index];
+    } else if (character === separator) {
+      parts.push(current);
+      current = "";
+    } else current += character;
+  }
+  parts.push(current);
+  return parts;
+}
+
+function tlv(tag: number, content: Uint8Array): Uint8Array {
+  const length = content.length;
+  const lengthBytes = length < 0x80 ? [length] : length < 0x100 ? [0x81, length] : [0x82, length >> 8, length & 0xff];
+  if (length > 0xffff) throw new IdentityError(`ID_DER_ASN1_DN: a value of ${length} bytes is too long`);
+  return concatenate([Uint8Array.from([tag, ...lengthBytes]), content]);
+}
+
+function readTlv(bytes: Uint8Array, at: number): { tag: number; start: number; end: number } | null {
+  if (at + 2 > bytes.length) return null;
+  const tag = bytes[at]!;
+  let length = bytes[at + 1]!;
+  let start = at + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 2 || start + count > bytes.length) return null;
+    length = 0;
+    for (let index = 0; index < count; index++) length = (length << 8) | bytes[start + index]!;
+    start += count;
+  }
+  const end = start + length;
+  return end <= bytes.length ? { tag, start, end } : null;
+}
+
+function encodeOid(oid: string): Uint8Array {
+  const arcs = oid.split(".").map(Number);
+  if (arcs.length < 2 || arcs[0]! > 2 || (arcs[0]! < 2 && arcs[1]! > 39) || arcs.some((arc) => !Number.isSafeInteger(arc))) throw new IdentityError(`'${oid}' is not an object identifier`);
+  const out: number[] = [];
+  for (const arc of [arcs[0]! * 40 + arcs[1]!, ...arcs.slice(2)]) {
+    const septets: number[] = [];
+    let rest = arc;
+    do {
+      septets.unshift(rest % 128);
+      rest = Math.floor(rest / 128);
+    } while (rest > 0);
+    septets.forEach((septet, index) => out.push(index < septets.length - 1 ? septet | 0x80 : septet));
+  }
+  return Uint8Array.from(out);
+}
+
+function decodeOid(bytes: Uint8Array): string {
+  const arcs: number[] = [];
+  let value = 0;
+  for (const byte of bytes) {
+    value = value * 128 + (byte & 0x7f);
+    if ((byte & 0x80) === 0) {
+      arcs.push(value);
+      value = 0;
+    }
+  }
+  const first = arcs.shift() ?? 0;
+  const head = first < 80 ? [Math.floor(first / 40), first % 40] : [2, first - 80];
+  return [...head, ...arcs].join(".");
+}

@@ -1,0 +1,35 @@
+import { describe, expect, test } from "vitest";
+import { decodeDistinguishedName, encodeDistinguishedName } from "../../driver/intermediate/distinguished-name.js";
+import { identity, IdentityError } from "../../driver/intermediate/identity.js";
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+
+describe("ID_DER_ASN1_DN: a distinguished name as DER (RFC 2407 4.6.2.1)", () => {
+  test("C=CH, O=Example Co, CN=gw11 gives the DER OpenSSL reads back (openssl asn1parse: countryName, organizationName, commonName as PRINTABLESTRINGs)", () => {
+    expect(hex(encodeDistinguishedName("C=CH, O=Example Co, CN=gw11"))).toBe("3031310b300906035504061302434831133011060355040a130a4578616d706c6520436f310d300b0603550403130467773131");
+  });
+
+  test("a value that is no PrintableString is a UTF8String; e-mail and domain components are IA5Strings; an escaped comma stays in its value; OIDs may be given as numbers", () => {
+    const bytes = encodeDistinguishedName("CN=a\\,b, E=x@y.z, O=Zürich, 2.5.4.11=Lab");
+    expect(hex(bytes)).toContain("0c075ac3bc72696368");
+    expect(hex(bytes)).toContain("06092a864886f70d0109011605" + hex(new TextEncoder().encode("x@y.z")));
+    expect(decodeDistinguishedName(bytes)).toBe("CN=a\\,b, E=x@y.z, O=Zürich, OU=Lab");
+  });
+
+  test("an identity built from text carries the DER, and one read from a payload's bytes is described by its attributes", () => {
+    const given = identity("ID_DER_ASN1_DN", "CN=gw5,O=Example");
+    expect(given.type === "ID_DER_ASN1_DN" && hex(given.bytes)).toBe(hex(encodeDistinguishedName("CN=gw5, O=Example")));
+    const read = identity("ID_DER_ASN1_DN", (given as { bytes: Uint8Array }).bytes);
+    expect((read as { text: string }).text).toBe("CN=gw5, O=Example");
+    // Bytes that are not a Name are shown as hex, not misread.
+    expect(decodeDistinguishedName(Uint8Array.of(0x30, 0x03, 0x31, 0x01, 0x00))).toBeNull();
+    expect(decodeDistinguishedName(Uint8Array.of(0x30, 0x10))).toBeNull();
+  });
+
+  test("text that is no distinguished name is refused, naming what is wrong", () => {
+    expect(() => identity("ID_DER_ASN1_DN", "gw11")).toThrow(new IdentityError("ID_DER_ASN1_DN 'gw11': 'gw11' is not ATTRIBUTE=value (a distinguished name such as C=CH, O=Example, CN=gw)"));
+    expect(() => identity("ID_DER_ASN1_DN", "XX=1")).toThrow(/no attribute 'XX' \(one of C, ST, L, O, OU, CN/);
+    expect(() => identity("ID_DER_ASN1_DN", "CN=")).toThrow("CN has no value");
+    expect(() => identity("ID_DER_ASN1_DN", " , ")).toThrow("is empty");
+  });
+});
