@@ -46,8 +46,15 @@ export function outcomeEndedWell(outcome: string): boolean {
   return outcome === "every packet arrived" || outcome.startsWith("no packet was due: ") || outcome.startsWith("every packet arrived or was dropped with a counted reason (");
 }
 
-/** The faults a scenario injects, in words (empty: none). */
-export function describeFaults(faults: Scenario["faults"], made: { readonly ikeDeletes?: number; readonly replays?: number } | null = null): string[] {
+/** The DMA engine's fault injection (`nic.dma`), a device parameter rather than a scenario fault. */
+export interface DmaFaults {
+  readonly readErrorProbability: number;
+  readonly completionTimeoutProbability: number;
+  readonly extraLatencyMaximum: number;
+}
+
+/** The faults a scenario injects, in words (empty: none), the DMA engine's among them. */
+export function describeFaults(faults: Scenario["faults"], made: { readonly ikeDeletes?: number; readonly replays?: number } | null = null, dma: DmaFaults | null = null): string[] {
   const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
   const percent = (probability: number) => `${Number((probability * 100).toPrecision(3))}%`;
   return [
@@ -62,5 +69,8 @@ export function describeFaults(faults: Scenario["faults"], made: { readonly ikeD
     ...(faults.ikeDeletes === 0 ? [] : [`${counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways")[0]}${made?.ikeDeletes !== undefined && made.ikeDeletes < faults.ikeDeletes ? ` asked, ${made.ikeDeletes} made (${made.ikeDeletes === 0 ? "no tunnel had SAs when they were due" : "no more tunnels had SAs when the others were due"})` : ""}`]),
     ...counted(faults.ikeMalformed, "malformed ISAKMP message", "malformed ISAKMP messages"),
     ...(faults.overlappingSaChanges && faults.rekeys + faults.inboundRekeys + faults.deletes > 1 ? ["SA changes overlapping"] : []),
+    ...(dma !== null && dma.readErrorProbability > 0 ? [`DMA reads fail ${percent(dma.readErrorProbability)} of the time (DMA_READ_ERROR)`] : []),
+    ...(dma !== null && dma.completionTimeoutProbability > 0 ? [`DMA reads never complete ${percent(dma.completionTimeoutProbability)} of the time (DMA_COMPLETION_TIMEOUT)`] : []),
+    ...(dma !== null && dma.extraLatencyMaximum > 0 ? [`DMA reads wait up to ${dma.extraLatencyMaximum} more cycles`] : []),
   ];
 }

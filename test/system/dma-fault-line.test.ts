@@ -1,0 +1,26 @@
+import { describe, expect, test } from "vitest";
+import { parseScenarioText } from "../../system/scenario/load.js";
+import { runScenario } from "../../system/scenario/run.js";
+
+const SMALL = `name: small
+durationMicroseconds: 40
+customers:
+  - name: a
+    identity: { type: ID_FQDN, value: gw.a.example }
+traffic:
+  - name: bulk
+    customer: a
+    direction: both
+    packetBytes: 600
+    load: 0.3
+outputs: { waveform: false, pcap: false, html: false, saTrace: false }
+`;
+
+describe("the faults-injected line", () => {
+  test("names the DMA engine's fault injection (a device parameter, not a scenario fault), so that its drops are not left unexplained", () => {
+    const { summary, text } = runScenario(parseScenarioText(SMALL, "s.yaml", { "nic.dma.readErrorProbability": 0.01, "nic.dma.completionTimeoutProbability": 0.002 }), { directory: null });
+    expect(summary.faults).toEqual(["DMA reads fail 1% of the time (DMA_READ_ERROR)", "DMA reads never complete 0.2% of the time (DMA_COMPLETION_TIMEOUT)"]);
+    expect(text).toContain("\n  faults injected: DMA reads fail 1% of the time (DMA_READ_ERROR), DMA reads never complete 0.2% of the time (DMA_COMPLETION_TIMEOUT)\n");
+    expect(runScenario(parseScenarioText(SMALL, "s.yaml"), { directory: null }).summary.faults).toEqual([]);
+  });
+});
