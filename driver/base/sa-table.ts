@@ -155,14 +155,14 @@ export class NicSaTable {
 
   /**
    * One SA command at a time (SA_STAGE is one set of registers), on a core of the SA's class.
-   * The command that holds the registers lends the class of any command waiting for them to its
-   * own wait for a core (priority inheritance): a bulk SA's install queued behind bulk work does
-   * not hold up gold's.
+   * Waiting commands go by class, highest first, and the command that holds the registers lends
+   * the class of any command waiting for them to its own wait for a core (priority inheritance):
+   * gold's install waits for one command at most, not for every bulk install queued before it.
    */
   private *command<T>(kind: CpuWorkName, trafficClass: number, body: () => Generator<Command, T, unknown>): Generator<Command, T, unknown> {
     this.waitingClasses.push(trafficClass);
     this.lendToHolder?.(trafficClass);
-    yield* this.commands.acquire();
+    yield* this.commands.acquire(trafficClass);
     this.waitingClasses.splice(this.waitingClasses.indexOf(trafficClass), 1);
     try {
       const lent = Math.max(trafficClass, ...this.waitingClasses);

@@ -138,7 +138,8 @@ export class ScenarioTraffic extends Component {
       const customer = byCustomer.get(stream.customer)!;
       const directions: Direction[] = stream.direction === "both" ? ["to-peer", "to-host"] : [stream.direction];
       for (const direction of directions) {
-        const laneOf = laneChooser(stream.spread, customer.tunnels.length, index * 2 + (direction === "to-peer" ? 0 : 1));
+        // The draw's salt comes from the run's seed too: a sweep over seeds draws other SAs, not the same ones every time.
+        const laneOf = laneChooser(stream.spread, customer.tunnels.length, this.kernel.random(`spread ${index} ${direction}`).nextUint32());
         const packet = (sequence: number) =>
           // The first payload bytes name the stream (a 32-bit index: no two streams alias); the DSCP is class-default's (only untagged SAs use it).
           sequencedPacket(direction, index, sequence, stream.packetBytes + ETHERNET_HEADER_BYTES, { destinationPort: customer.ports[laneOf(sequence)]!, dscpClass: 0, tagBytes: STREAM_TAG_BYTES });

@@ -2,7 +2,8 @@
  * How a stream's packets go round its customer's SAs, as a function of the packet's sequence
  * number (so that a packet can be rebuilt from its number to check what arrived): `even` in turn;
  * `zipf` SA k (from 1) with a share proportional to 1/k, a few hot SAs and a tail as real tunnel
- * populations have, drawn by a hash of the sequence number and the stream's salt.
+ * populations have, drawn by a hash of the sequence number and the stream's salt (from the run's
+ * seed).
  */
 export function laneChooser(spread: "even" | "zipf", lanes: number, salt: number): (sequence: number) => number {
   if (spread === "even" || lanes === 1) return (sequence) => sequence % lanes;
