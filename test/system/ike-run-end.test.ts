@@ -40,19 +40,21 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
     for (const gateway of summary.ike!.gateways) expect(gateway.tunnels.upAtEnd, gateway.name).toBe(gateway.tunnels.of);
   }, 60_000);
 
-  test("with IKE loss, the exchanges under way at the traffic's end are waited for through their retransmissions: each tunnel is up at the end (a run ended 100 µs into a wait of 2 ms, its tunnels counted as down)", () => {
+  test("with IKE loss, the exchanges under way at the traffic's end are waited for through their retransmissions: each tunnel is up at the end, or down after a Quick Mode that failed (a run ended 100 µs into a wait of 2 ms, its tunnels counted as down)", () => {
     const { summary, design } = runScenario(
       defaultScenario({ seed: 1, "faults.ikeLossProbability": 0.3, "customers.1.ike.lifetimeKilobytes": 20, "customers.2.ike.lifetimeKilobytes": 20, durationMicroseconds: 300, "outputs.waveform": false }),
       { directory: null },
     );
     expect(summary.ending.kind).toBe("accounted");
     expect([...design.top.driver.intermediate.ike.exchangesAwaitingReply()]).toEqual([]);
-    // Here no Quick Mode under way at the end fails: every tunnel is negotiated again (it was 2 of 13).
-    expect(summary.ike!.gateways.map((gateway) => [gateway.tunnels.upAtEnd, gateway.tunnels.of])).toEqual([
-      [1, 1],
-      [6, 6],
-      [6, 6],
-    ]);
+    // Each tunnel down at the end is one whose Quick Mode failed, at the host (its retransmissions used up, which the run waited for) or at the gateway (a QM3 the link lost).
+    const failures = summary.ike!.timeline.filter((entry) => entry.kind === "quick-mode-failed");
+    for (const gateway of summary.ike!.gateways) {
+      const failed = failures.filter((entry) => entry.gateway === gateway.name).length + gateway.quickModeFailures;
+      expect(gateway.tunnels.of - gateway.tunnels.upAtEnd, gateway.name).toBeLessThanOrEqual(failed);
+    }
+    expect(summary.ike!.gateways.reduce((sum, gateway) => sum + gateway.tunnels.upAtEnd, 0)).toBeGreaterThanOrEqual(11);
+    for (const failure of failures) expect(summary.simulatedMicroseconds).toBeGreaterThan(failure.microseconds);
   }, 60_000);
 
   test("a Quick Mode under way at the traffic's end is held at both ends: the gateway's QM2, resent for a QM3 the link lost, holds the run as the host's QM1 did (from an eighth new user's check: the run ended with the tunnel counted as down)", () => {
@@ -112,7 +114,9 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
     );
     const data = summary.ike!.gateways.find((gateway) => gateway.name === "customerA-data")!;
     expect(data.quickModeFailures).toBe(4);
-    expect(data.tunnels.upAtEnd).toBe(0);
+    // One tunnel is up at the end: negotiated again after its pair expired, both ends through QM3. The four whose QM3 never came are not.
+    expect(summary.ike!.timeline.filter((entry) => entry.gateway === data.name && entry.kind === "quick-mode-up" && entry.text.startsWith("Quick Mode up again"))).toHaveLength(1);
+    expect(data.tunnels.upAtEnd).toBe(1);
   }, 60_000);
 
   test.each([
