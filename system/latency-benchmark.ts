@@ -1,5 +1,5 @@
 import type { PreemptionPolicy } from "../sim/crypto/preemption-policy.js";
-import { ETHERNET_HEADER_BYTES } from "../sim/packet/ethernet.js";
+import { ETHERNET_HEADER_BYTES, wireBytes } from "../sim/packet/ethernet.js";
 import { read32 } from "../sim/bytes.js";
 import { packetSequence, sequencedPacket } from "../sim/packet/test-frames.js";
 import { delay } from "../sim/process.js";
@@ -8,6 +8,7 @@ import { us } from "../sim/time.js";
 import type { StageEvent } from "../hw/trace/frame-stages.js";
 import { tunnelledSystem } from "./tunnelled-system.js";
 import { tunnelFrameBytes } from "./ipsec-setup.js";
+import { ESP_FRAME_OVERHEAD, jobRate } from "./validation/crypto-closed-form.js";
 
 
 export interface LatencyBenchmarkOptions {
@@ -54,7 +55,11 @@ export interface LatencyBenchmarkResult {
   /** The direction's crypto engines, and each one's data path. */
   readonly cryptoEngines: number;
   readonly cryptoBytesPerCycle: number;
-  readonly lineBitsPerSecond: number;
+  /** What the direction's engines carry of the bulk frames back to back, frame bits per second (the closed form of nicsim validate's crypto rows), and what the line carries of them. */
+  readonly cryptoCapacityBitsPerSecond: number;
+  /** Share of the measured window in which a bulk job waited for an engine: near 1 when the engines are the bottleneck, near 0 when something before them is. */
+  readonly bulkBacklogShare: number;
+  readonly lineCapacityBitsPerSecond: number;
   readonly highDelivered: number;
   /** Largest frame's time on the wire (preamble, FCS and gap included), picoseconds. */
   readonly largestFrameOnWire: number;
@@ -109,8 +114,17 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
   const outerSequence = (bytes: Uint8Array) => read32(bytes, ETHERNET_HEADER_BYTES + 24);
   const arrivals = new Map<number, number>();
 
+  /** Bulk jobs waiting for an engine: since when, by frame; and the spans they waited. */
+  const bulkWaiting = new Map<object, number>();
+  const bulkWaits: [number, number][] = [];
+  const bulkSpi = direction === "tx" ? 0x1000 : 0x2000;
   top.nic.stages.listener = (event: StageEvent) => {
     if (event.direction !== direction) return;
+    if (event.stage === "crypto-queued" && outerSpi(event.bytes) === bulkSpi) bulkWaiting.set(event.frame, event.time);
+    if (event.stage === "crypto-started" && bulkWaiting.has(event.frame)) {
+      bulkWaits.push([bulkWaiting.get(event.frame)!, event.time]);
+      bulkWaiting.delete(event.frame);
+    }
     if (direction === "tx") {
       if (event.stage === "crypto-queued") {
         if (outerSpi(event.bytes) !== highSpi) return;
@@ -210,11 +224,29 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     restarts: engines.counts.restarts,
     cryptoEngines: params.engines,
     cryptoBytesPerCycle: params.bytesPerCycle,
-    lineBitsPerSecond: top.wire.params.gigabitsPerSecond * 1e9,
+    cryptoCapacityBitsPerSecond:
+      jobRate(bulkFrame - ESP_FRAME_OVERHEAD, true, { engines: params.engines, bytesPerCycle: params.bytesPerCycle, latency: params.latency, keySetupCycles: params.keySetupCycles, lookupCycles: engines.lookupCycles, pipelineDepth: params.pipelineDepth, coreMegahertz: 1e6 / period }) * bulkFrame * 8,
+    bulkBacklogShare: window > 0 ? coveredTime([...bulkWaits, ...[...bulkWaiting.values()].map((since): [number, number] => [since, kernel.now])], windowStart, windowEnd) / window : 0,
+    lineCapacityBitsPerSecond: (top.wire.params.gigabitsPerSecond * 1e9 * bulkFrame) / wireBytes(bulkFrame),
     highDelivered: complete.length,
     largestFrameOnWire: top.wire.occupancy(largestFrame),
     checkInterval: params.checkInterval,
     saveCycles: params.saveCycles,
     drops: [...top.nic.statistics.drops.values()].reduce((sum, count) => sum + count, 0),
   };
+}
+
+/** Time within [from, to] that at least one of the spans covers. */
+function coveredTime(spans: readonly [number, number][], from: number, to: number): number {
+  let covered = 0;
+  let reached = from;
+  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+    const begin = Math.max(start, reached);
+    const finish = Math.min(end, to);
+    if (finish > begin) {
+      covered += finish - begin;
+      reached = finish;
+    }
+  }
+  return covered;
 }

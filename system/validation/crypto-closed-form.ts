@@ -1,4 +1,7 @@
-import { wireBytes } from "../../sim/packet/ethernet.js";
+import { ETHERNET_HEADER_BYTES, wireBytes } from "../../sim/packet/ethernet.js";
+
+/** Bytes of an ESP tunnel frame outside the encrypted data: Ethernet and outer IPv4 headers, SPI, sequence, IV, ICV. */
+export const ESP_FRAME_OVERHEAD = ETHERNET_HEADER_BYTES + 20 + 16 + 16;
 
 /** What the closed forms need of a direction's crypto engines (cycles are core cycles). */
 export interface CryptoTiming {

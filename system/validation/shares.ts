@@ -10,10 +10,7 @@ import { tunnelledSystem } from "../tunnelled-system.js";
 import type { Experiment, Measurement, Scale } from "./experiment.js";
 import { INSTANT_HOST } from "./host.js";
 import { expectedShares, type ShareClass } from "./share-closed-form.js";
-import { cryptoShareOfLine, DEFAULT_CRYPTO } from "./crypto-closed-form.js";
-
-/** Bytes of an ESP tunnel frame outside the encrypted data: Ethernet and outer IPv4 headers, SPI, sequence, IV, ICV. */
-const ESP_FRAME_OVERHEAD = ETHERNET_HEADER_BYTES + 20 + 16 + 16;
+import { cryptoShareOfLine, DEFAULT_CRYPTO, ESP_FRAME_OVERHEAD } from "./crypto-closed-form.js";
 
 /** A class of a configuration: its policy statements, what it offers, and the sizes of its frames (cycled). */
 export interface MeasuredClass extends ShareClass {
