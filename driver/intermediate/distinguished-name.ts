@@ -40,7 +40,11 @@ const NAMES = new Map<string, string>([
   ["0.9.2342.19200300.100.1.25", "DC"],
   ["1.2.840.113549.1.9.1", "E"],
 ]);
+/** Attributes X.520 and RFC 5280 give a string type of their own; the others are DirectoryStrings. */
 const IA5_ATTRIBUTES = new Set(["0.9.2342.19200300.100.1.25", "1.2.840.113549.1.9.1"]);
+const PRINTABLE_ATTRIBUTES = new Set(["2.5.4.6", "2.5.4.5"]);
+const UTF8_ATTRIBUTES = new Set(["0.9.2342.19200300.100.1.1"]);
+const COUNTRY = "2.5.4.6";
 
 const SEQUENCE = 0x30;
 const SET = 0x31;
@@ -50,23 +54,96 @@ const PRINTABLE_STRING = 0x13;
 const IA5_STRING = 0x16;
 const STRING_TAGS = new Set([UTF8_STRING, PRINTABLE_STRING, IA5_STRING, 0x14, 0x1e]);
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+const ASCII = /^[\x00-\x7f]*$/;
 
-/** The DER bytes of a DN written as `ATTRIBUTE=value` pairs separated by commas (`\,` for a comma in a value). */
+/**
+ * The DER bytes of a DN written as RFC 4514 writes one, but in the order it goes on the wire:
+ * `ATTRIBUTE=value` pairs separated by commas, `+` joining the attributes of one RDN, and `\,`
+ * (or `\2C`) for a special character in a value.
+ */
 export function encodeDistinguishedName(text: string): Uint8Array {
-  const pairs = splitUnescaped(text, ",").map((pair) => pair.trim());
-  if (pairs.length === 0 || pairs.every((pair) => pair === "")) throw new IdentityError(`ID_DER_ASN1_DN '${text}' is empty`);
-  const rdns = pairs.map((pair) => {
-    const equals = pair.indexOf("=");
-    if (equals <= 0) throw new IdentityError(`ID_DER_ASN1_DN '${text}': '${pair}' is not ATTRIBUTE=value (a distinguished name such as C=CH, O=Example, CN=gw)`);
-    const name = pair.slice(0, equals).trim();
-    const oid = /^\d+(\.\d+)+$/.test(name) ? name : ATTRIBUTES[name.toUpperCase()];
-    if (oid === undefined) throw new IdentityError(`ID_DER_ASN1_DN '${text}': no attribute '${name}' (one of ${Object.keys(ATTRIBUTES).join(", ")}, or an OID such as 2.5.4.3)`);
-    const value = pair.slice(equals + 1).trim().replace(/\\(.)/g, "$1");
-    if (value === "") throw new IdentityError(`ID_DER_ASN1_DN '${text}': ${name} has no value`);
-    const tag = IA5_ATTRIBUTES.has(oid) ? IA5_STRING : PRINTABLE.test(value) ? PRINTABLE_STRING : UTF8_STRING;
-    return tlv(SET, tlv(SEQUENCE, concatenate([tlv(OBJECT_IDENTIFIER, encodeOid(oid)), tlv(tag, new TextEncoder().encode(value))])));
+  const problem = (why: string): never => {
+    throw new IdentityError(`ID_DER_ASN1_DN '${text}': ${why}`);
+  };
+  const rdns = splitUnescaped(text, ",", problem);
+  if (rdns.every((rdn) => rdn.trim() === "")) throw new IdentityError(`ID_DER_ASN1_DN '${text}' is empty`);
+  const encoded = rdns.map((rdn) => {
+    const pairs = splitUnescaped(rdn, "+", problem).map((pair) => {
+      const equals = pair.indexOf("=");
+      if (equals <= 0 || pair.slice(0, equals).trim() === "") problem(`'${pair.trim()}' is not ATTRIBUTE=value (a distinguished name such as C=CH, O=Example, CN=gw)`);
+      const name = pair.slice(0, equals).trim();
+      const oid = /^\d+(\.\d+)+$/.test(name) ? name : ATTRIBUTES[name.toUpperCase()];
+      if (oid === undefined) problem(`no attribute '${name}' (one of ${Object.keys(ATTRIBUTES).join(", ")}, or an OID such as 2.5.4.3)`);
+      const value = unescapeValue(pair.slice(equals + 1), problem);
+      if (value === "") problem(`${name} has no value`);
+      return tlv(SEQUENCE, concatenate([tlv(OBJECT_IDENTIFIER, encodeOid(oid!, problem)), encodeValue(name, oid!, value, problem)]));
+    });
+    // DER orders a SET OF by its members' encodings.
+    return tlv(SET, concatenate(pairs.sort(compareBytes)));
   });
-  return tlv(SEQUENCE, concatenate(rdns));
+  return tlv(SEQUENCE, concatenate(encoded));
+}
+
+function encodeValue(name: string, oid: string, value: string, problem: (why: string) => never): Uint8Array {
+  const bytes = new TextEncoder().encode(value);
+  if (IA5_ATTRIBUTES.has(oid)) {
+    if (!ASCII.test(value)) problem(`${name} takes ASCII only (an IA5String): '${value}'`);
+    return tlv(IA5_STRING, bytes);
+  }
+  if (PRINTABLE_ATTRIBUTES.has(oid)) {
+    if (!PRINTABLE.test(value)) problem(`${name} takes the PrintableString characters only (letters, digits, space and '()+,-./:=?): '${value}'`);
+    if (oid === COUNTRY && !/^[A-Za-z]{2}$/.test(value)) problem(`C is a two-letter country code (ISO 3166), not '${value}'`);
+    return tlv(PRINTABLE_STRING, bytes);
+  }
+  if (UTF8_ATTRIBUTES.has(oid)) return tlv(UTF8_STRING, bytes);
+  return tlv(PRINTABLE.test(value) ? PRINTABLE_STRING : UTF8_STRING, bytes);
+}
+
+/** A value with its unescaped surrounding spaces dropped and its escapes (`\,` or `\2C`, UTF-8 bytes in hex) resolved. */
+function unescapeValue(raw: string, problem: (why: string) => never): string {
+  let start = 0;
+  while (start < raw.length && raw[start] === " ") start++;
+  let end = raw.length;
+  // A trailing space stays when escaped: count the backslashes before it.
+  while (end > start && raw[end - 1] === " " && !escapedAt(raw, end - 1)) end--;
+  const text = raw.slice(start, end);
+  const bytes: number[] = [];
+  const encoder = new TextEncoder();
+  for (let index = 0; index < text.length; index++) {
+    const character = String.fromCodePoint(text.codePointAt(index)!);
+    if (character !== "\\") {
+      bytes.push(...encoder.encode(character));
+      index += character.length - 1;
+      continue;
+    }
+    const next = text.slice(index + 1, index + 3);
+    if (/^[0-9A-Fa-f]{2}$/.test(next)) {
+      bytes.push(Number.parseInt(next, 16));
+      index += 2;
+    } else if (index + 1 < text.length) {
+      const escaped = String.fromCodePoint(text.codePointAt(index + 1)!);
+      bytes.push(...encoder.encode(escaped));
+      index += escaped.length;
+    } else problem(`a value ends in a lone backslash: escape it as \\\\`);
+  }
+  const decoded = new TextDecoder("utf-8", { fatal: true });
+  try {
+    return decoded.decode(Uint8Array.from(bytes));
+  } catch {
+    return problem(`a hex escape gives bytes that are not UTF-8`);
+  }
+}
+
+/** Whether the character at `index` follows an odd number of backslashes. */
+function escapedAt(text: string, index: number): boolean {
+  let backslashes = 0;
+  for (let at = index - 1; at >= 0 && text[at] === "\\"; at--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let index = 0; index < Math.min(a.length, b.length); index++) if (a[index] !== b[index]) return a[index]! - b[index]!;
+  return a.length - b.length;
 }
 
 /** A DN's DER bytes written as text (`C=CH, O=Example, CN=gw`), or null when they are not a Name of string attributes. */
@@ -77,6 +154,7 @@ export function decodeDistinguishedName(bytes: Uint8Array): string | null {
   for (let at = name.start; at < name.end; ) {
     const rdn = readTlv(bytes, at);
     if (rdn === null || rdn.tag !== SET || rdn.end > name.end) return null;
+    const members: string[] = [];
     for (let inner = rdn.start; inner < rdn.end; ) {
       const pair = readTlv(bytes, inner);
       if (pair === null || pair.tag !== SEQUENCE || pair.end > rdn.end) return null;
@@ -85,21 +163,25 @@ export function decodeDistinguishedName(bytes: Uint8Array): string | null {
       const value = readTlv(bytes, oid.end);
       if (value === null || !STRING_TAGS.has(value.tag) || value.end !== pair.end) return null;
       const oidText = decodeOid(bytes.subarray(oid.start, oid.end));
-      const text = new TextDecoder().decode(bytes.subarray(value.start, value.end)).replace(/([,\\])/g, "\\$1");
-      parts.push(`${NAMES.get(oidText) ?? oidText}=${text}`);
+      const text = new TextDecoder().decode(bytes.subarray(value.start, value.end)).replace(/([,+\\])/g, "\\$1");
+      members.push(`${NAMES.get(oidText) ?? oidText}=${text}`);
       inner = pair.end;
     }
+    if (members.length === 0) return null;
+    parts.push(members.join("+"));
     at = rdn.end;
   }
   return parts.length > 0 ? parts.join(", ") : null;
 }
 
-function splitUnescaped(text: string, separator: string): string[] {
+/** The text split at each unescaped separator, escapes kept for unescapeValue. */
+function splitUnescaped(text: string, separator: string, problem: (why: string) => never): string[] {
   const parts: string[] = [];
   let current = "";
   for (let index = 0; index < text.length; index++) {
     const character = text[index]!;
-    if (character === "\\" && index + 1 < text.length) {
+    if (character === "\\") {
+      if (index + 1 >= text.length) problem(`a value ends in a lone backslash: escape it as \\\\`);
       current += character + text[++index];
     } else if (character === separator) {
       parts.push(current);
@@ -133,9 +215,9 @@ function readTlv(bytes: Uint8Array, at: number): { tag: number; start: number; e
   return end <= bytes.length ? { tag, start, end } : null;
 }
 
-function encodeOid(oid: string): Uint8Array {
+function encodeOid(oid: string, problem: (why: string) => never): Uint8Array {
   const arcs = oid.split(".").map(Number);
-  if (arcs.length < 2 || arcs[0]! > 2 || (arcs[0]! < 2 && arcs[1]! > 39) || arcs.some((arc) => !Number.isSafeInteger(arc))) throw new IdentityError(`'${oid}' is not an object identifier`);
+  if (arcs.length < 2 || arcs[0]! > 2 || (arcs[0]! < 2 && arcs[1]! > 39) || arcs.some((arc) => !Number.isSafeInteger(arc))) problem(`'${oid}' is not an object identifier`);
   const out: number[] = [];
   for (const arc of [arcs[0]! * 40 + arcs[1]!, ...arcs.slice(2)]) {
     const septets: number[] = [];

@@ -16,6 +16,19 @@ describe("ID_DER_ASN1_DN: a distinguished name as DER (RFC 2407 4.6.2.1)", () =>
     expect(decodeDistinguishedName(bytes)).toBe("CN=a\\,b, E=x@y.z, O=Zürich, OU=Lab");
   });
 
+  test("escapes as RFC 4514 has them (a special character, a hex byte of UTF-8, an escaped trailing space), '+' joining an RDN's attributes in DER's order, and each attribute's own string type", () => {
+    const text = (value: string) => decodeDistinguishedName(encodeDistinguishedName(value));
+    expect(text("OU=trail\\ ")).toBe("OU=trail ");
+    expect(text("ST=x\\2Cy")).toBe("ST=x\\,y");
+    expect(text("CN=\\E2\\82\\AC")).toBe("CN=€");
+    expect(text("CN=x\\+y")).toBe("CN=x\\+y");
+    // A SET OF is ordered by its members' encodings: OU (2.5.4.11) before T (2.5.4.12).
+    expect(hex(encodeDistinguishedName("T=a+OU=b"))).toBe("301631143008060355040b1301623008060355040c130161");
+    expect(text("T=a+OU=b")).toBe("OU=b+T=a");
+    // UID is a UTF8String (Wireshark flagged a PrintableString malformed), the country a PrintableString.
+    expect(hex(encodeDistinguishedName("UID=u1"))).toBe("301431123010060a0992268993f22c6401010c027531");
+  });
+
   test("an identity built from text carries the DER, and one read from a payload's bytes is described by its attributes", () => {
     const given = identity("ID_DER_ASN1_DN", "CN=gw5,O=Example");
     expect(given.type === "ID_DER_ASN1_DN" && hex(given.bytes)).toBe(hex(encodeDistinguishedName("CN=gw5, O=Example")));
@@ -31,5 +44,11 @@ describe("ID_DER_ASN1_DN: a distinguished name as DER (RFC 2407 4.6.2.1)", () =>
     expect(() => identity("ID_DER_ASN1_DN", "XX=1")).toThrow(/no attribute 'XX' \(one of C, ST, L, O, OU, CN/);
     expect(() => identity("ID_DER_ASN1_DN", "CN=")).toThrow("CN has no value");
     expect(() => identity("ID_DER_ASN1_DN", " , ")).toThrow("is empty");
+    expect(() => identity("ID_DER_ASN1_DN", "CN=gw\\")).toThrow("a value ends in a lone backslash");
+    expect(() => identity("ID_DER_ASN1_DN", "E=jürg@x.ch")).toThrow("E takes ASCII only (an IA5String)");
+    expect(() => identity("ID_DER_ASN1_DN", "C=ü")).toThrow("C takes the PrintableString characters only");
+    expect(() => identity("ID_DER_ASN1_DN", "C=Schweiz")).toThrow("C is a two-letter country code (ISO 3166), not 'Schweiz'");
+    expect(() => identity("ID_DER_ASN1_DN", "CN=\\FF")).toThrow("a hex escape gives bytes that are not UTF-8");
+    expect(() => identity("ID_DER_ASN1_DN", "99.1=x")).toThrow("ID_DER_ASN1_DN '99.1=x': '99.1' is not an object identifier");
   });
 });

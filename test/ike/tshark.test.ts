@@ -103,11 +103,12 @@ describe.runIf(requireTool("tshark", "tshark"))("tshark dissects and decrypts th
   });
 
   test("an ID_DER_ASN1_DN identity given as text goes on the wire as DER: Wireshark reads its attributes (it showed nothing when the text itself was sent)", () => {
-    const dn = identityToIdPayload(identity("ID_DER_ASN1_DN", "C=CH, O=Example Co, CN=gw.example"));
+    const dn = identityToIdPayload(identity("ID_DER_ASN1_DN", "C=CH, O=Example Co+OU=Lab, UID=u1, CN=gw.example"));
     const { folder } = capture("aggressive", "sha256", dn);
     const result = spawnSync("tshark", ["-r", join(folder, "ike.pcap"), "-Y", "isakmp.id.type == 9", "-T", "fields", "-e", "x509if.oid", "-e", "x509sat.CountryName", "-e", "x509sat.printableString", "-e", "_ws.malformed"], { encoding: "utf8" });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout.split("\n")[0]).toBe("2.5.4.6,2.5.4.10,2.5.4.3\tCH\tExample Co,gw.example\t");
+    // The multi-valued RDN's attributes in DER's order, by their encodings (the shorter OU=Lab first); UID a UTF8String; nothing malformed.
+    expect(result.stdout.split("\n")[0]).toBe("2.5.4.6,2.5.4.11,2.5.4.10,0.9.2342.19200300.100.1.1,2.5.4.3\tCH\tLab,Example Co,gw.example\t");
   });
 
   test("without the right key nothing encrypted is readable (the check above depends on decryption)", () => {
