@@ -65,6 +65,7 @@ export function serveConfig(options: ServeCommandOptions, note: (text: string) =
   // The --set values are set in the file first, so that it is checked with them (a rule between two values may hold only with both).
   const inScenario = Object.entries(options.set).filter(([path]) => SCENARIO_DEVICE_PATH.test(path));
   const loaded = options.scenario ? loadServeScenario(options.scenario, Object.fromEntries(inScenario.map(([path, value]) => [scenarioPath(path), value]))) : null;
+  for (const warning of loaded?.replaced ?? []) note(`nicsim serve: warning: ${warning}\n`);
   if (loaded && loaded.unused.length > 0) note(`nicsim serve: ${options.scenario}: ${loaded.unused.join(", ")} not used: serve takes a scenario's name, seed, nic, wire, cryptoBackend and outputs (${SERVE_OUTPUTS.join(", ")}); the client is the driver (${RUN_ONLY_FIELDS.join(", ")} may be left out)\n`);
   const scenario = loaded?.scenario;
   const parameters = { ...(scenario ? { "top.nic": scenario.nic, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend } : {}), ...options.set };

@@ -266,7 +266,8 @@ export function scenarioLoader(text: string, file = "scenario"): (overrides?: Re
       return replaced.length === 0 ? loaded : { ...loaded, warnings: [...replaced.map((text) => `warning: ${text}`), ...loaded.warnings] };
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
-      throw new ScenarioError(withoutSecretTexts(error.problems, secretTexts(copy)));
+      // What a mapping given whole dropped is often why the scenario no longer holds together: said after its mistakes.
+      throw new ScenarioError(withoutSecretTexts([...error.problems, ...replaced.map((text) => `warning: ${text}`)], secretTexts(copy)));
     }
   };
 }

@@ -128,7 +128,7 @@ export function applyOverrides(root: unknown, overrides: Record<string, unknown>
   const replaced: string[] = [];
   for (const path of applied) {
     const dropped = droppedLeaves(valueAt(root, path.split(".")), overrides[path], path);
-    if (dropped.length > 0) replaced.push(`--set ${path}: the mapping given replaces the scenario's whole ${path}, so ${dropped.join(", ")} ${dropped.length === 1 ? "takes its" : "take their"} default; give whole paths (--set ${dropped[0]}=…) to change single values`);
+    if (dropped.length > 0) replaced.push(`--set ${path}: the ${Array.isArray(overrides[path]) ? "list" : "mapping"} given replaces the scenario's whole ${path}, dropping ${dropped.join(", ")}; give whole paths (--set ${dropped[0]}=…) to change single values`);
     setPath(root as Record<string, unknown>, path.split("."), overrides[path]);
   }
   return { problems, applied, replaced };
@@ -142,8 +142,9 @@ function valueAt(root: unknown, keys: readonly string[]): unknown {
 
 const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** The scenario's values under `before` that the mapping `after` does not give, by path. */
+/** The scenario's values under `before` that the mapping or list `after` does not give, by path (a list's entries by index). */
 function droppedLeaves(before: unknown, after: unknown, path: string): string[] {
+  if (Array.isArray(before) && Array.isArray(after)) return before.flatMap((entry, index) => (index < after.length ? droppedLeaves(entry, after[index], `${path}.${index}`) : [`${path}.${index}`]));
   if (!isMapping(before) || !isMapping(after)) return [];
   return Object.keys(before).flatMap((key) => {
     const at = `${path}.${key}`;

@@ -71,6 +71,6 @@ export function describeFaults(faults: Scenario["faults"], made: { readonly ikeD
     ...(faults.overlappingSaChanges && faults.rekeys + faults.inboundRekeys + faults.deletes > 1 ? ["SA changes overlapping"] : []),
     ...(dma !== null && dma.readErrorProbability > 0 ? [`DMA reads fail ${percent(dma.readErrorProbability)} of the time (DMA_READ_ERROR)`] : []),
     ...(dma !== null && dma.completionTimeoutProbability > 0 ? [`DMA reads never complete ${percent(dma.completionTimeoutProbability)} of the time (DMA_COMPLETION_TIMEOUT)`] : []),
-    ...(dma !== null && dma.extraLatencyMaximum > 0 ? [`DMA reads wait up to ${dma.extraLatencyMaximum} more cycles`] : []),
+    ...(dma !== null && dma.extraLatencyMaximum > 0 ? [`DMA reads wait up to ${dma.extraLatencyMaximum} more cycle${dma.extraLatencyMaximum === 1 ? "" : "s"}`] : []),
   ];
 }

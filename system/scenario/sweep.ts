@@ -104,8 +104,9 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
     refused.push({ point, problems: problems.map((problem) => fromGrid(problem, point)) });
     return null;
   });
-  if (refused.length > 0 || earlier.length > 0) throw new ScenarioError([...earlier, ...groupedProblems(refused, points.length)]);
+  // The warnings first: a mistake in one configuration does not hide what a mapping given to the others dropped.
   for (const warning of groupedProblems(warned, points.length)) warn(warning);
+  if (refused.length > 0 || earlier.length > 0) throw new ScenarioError([...earlier, ...groupedProblems(refused, points.length)]);
   return scenarios as Scenario[];
 }
 

@@ -29,6 +29,8 @@ export interface LoadedServeScenario {
   readonly scenario: ServeScenario;
   /** Fields the file gives that serve does not use, in the file's order. */
   readonly unused: readonly string[];
+  /** The file's values a mapping given by --set replaced, each said as a warning. */
+  readonly replaced: readonly string[];
 }
 
 /** Read a serve scenario (.yaml, .yml or .json): every problem at once, each with its file, line and column. */
@@ -39,7 +41,7 @@ export function loadServeScenario(file: string, overrides: Record<string, unknow
 /** `overrides` set values by the scenario's dotted path first (`nic.tx.framesInFlight`), as a run's `--set` does. */
 export function parseServeScenario(text: string, file = "scenario", overrides: Record<string, unknown> = {}): LoadedServeScenario {
   const { document, lines, value, duplicates } = parseScenarioDocument(text, file);
-  const { problems: refused, applied } = applyOverrides(value, overrides);
+  const { problems: refused, applied, replaced } = applyOverrides(value, overrides);
   const problems = [...duplicates, ...refused];
   const source = new SourceMap(file, document, lines, applied, text);
   const parsed = serveScenarioSchema.safeParse(value);
@@ -53,5 +55,5 @@ export function parseServeScenario(text: string, file = "scenario", overrides: R
   const given = value as Record<string, unknown>;
   const outputs = typeof given.outputs === "object" && given.outputs !== null ? Object.keys(given.outputs).filter((key) => !SERVE_OUTPUTS.includes(key)) : [];
   const unused = [...Object.keys(given).filter((key) => (UNUSED_BY_SERVE as readonly string[]).includes(key)), ...outputs.map((key) => `outputs.${key}`)];
-  return { scenario: parsed.data!, unused };
+  return { scenario: parsed.data!, unused, replaced };
 }

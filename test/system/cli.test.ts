@@ -137,6 +137,16 @@ describe("one command-line grammar", () => {
     }
   });
 
+  test("a mapping given whole is warned of in serve, and in a sweep also when a configuration has a mistake (the mistake hid it)", () => {
+    writeFileSync(join(directory, "serve-nic.yaml"), "name: srvnic\nnic:\n  queues: 1\n  sacache: { txEntries: 16, rxEntries: 16 }\n");
+    const serve = nicsim("serve", "--stdio", "--scenario", "serve-nic.yaml", "--set", 'nic={"queues":1}', "--out", "serve-nic");
+    expect(serve.stderr).toContain("nicsim serve: warning: --set nic: the mapping given replaces the scenario's whole nic, dropping nic.sacache.txEntries, nic.sacache.rxEntries;");
+    const sweep = nicsim("sweep", "--grid", 'nic={"queues":8},{"queues":99}', "--set", 'driver={"intermediate":{"offload":true}}', "--out", "mapped.jsonl");
+    expect(sweep.status).toBe(1);
+    expect(sweep.stderr).toContain("nicsim sweep: every configuration: warning: --set driver: the mapping given replaces the scenario's whole driver, dropping driver.base.interruptIntervalNanoseconds, driver.intermediate.placement;");
+    expect(sweep.stderr).toContain("--grid nic.queues = 99: expected at most 8");
+  });
+
   test("a fault run whose every loss is a counted drop succeeds, says so, and lists the faults injected", () => {
     const result = nicsim("run", "--quiet", "--no-waveform", "--out", "faults", "--set", "durationMicroseconds=60", "--set", "faults.ikeDeletes=3", "--set", "faults.interruptStorms=1");
     expect(result.status, result.stdout + result.stderr).toBe(0);

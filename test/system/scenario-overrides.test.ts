@@ -25,11 +25,17 @@ describe("values given on the command line (--set) are checked with the file's, 
     const file = join(mkdtempSync(join(tmpdir(), "nicsim-replace-")), "w.yaml");
     writeFileSync(file, text);
     expect(loadScenarioFile(file, { nic: { crypto_tx: { engines: 1 } } }).warnings).toEqual([
-      "warning: --set nic: the mapping given replaces the scenario's whole nic, so nic.sacache.txEntries, nic.sacache.rxEntries, nic.tx.framesInFlight take their default; give whole paths (--set nic.sacache.txEntries=…) to change single values",
+      "warning: --set nic: the mapping given replaces the scenario's whole nic, dropping nic.sacache.txEntries, nic.sacache.rxEntries, nic.tx.framesInFlight; give whole paths (--set nic.sacache.txEntries=…) to change single values",
     ]);
     expect(loadScenarioFile(file, { nic: { sacache: { txEntries: 2 }, tx: { framesInFlight: 8 } } }).warnings).toEqual([
-      "warning: --set nic: the mapping given replaces the scenario's whole nic, so nic.sacache.rxEntries takes its default; give whole paths (--set nic.sacache.rxEntries=…) to change single values",
+      "warning: --set nic: the mapping given replaces the scenario's whole nic, dropping nic.sacache.rxEntries; give whole paths (--set nic.sacache.rxEntries=…) to change single values",
     ]);
+    // A list given whole: its entries by index, what each drops, and the entries it leaves out.
+    expect(loadScenarioFile(file, { traffic: [{ name: "t", customer: "a", direction: "to-peer", packetBytes: 100, load: 0.1 }] }).warnings).toEqual([
+      "warning: --set traffic: the list given replaces the scenario's whole traffic, dropping traffic.0.gapMicroseconds; give whole paths (--set traffic.0.gapMicroseconds=…) to change single values",
+    ]);
+    // Where the scenario no longer holds together without what was dropped, the warning follows its mistakes.
+    expect(() => loadScenarioFile(file, { customers: [] })).toThrow(/\n {2}warning: --set customers: the list given replaces the scenario's whole customers, dropping customers\.0;/);
     expect(loadScenarioFile(file, { "nic.sacache": { txEntries: 2, rxEntries: 2 }, "nic.tx.framesInFlight": 16 }).warnings).toEqual([]);
   });
 
