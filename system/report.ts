@@ -1,5 +1,6 @@
 import type { Kernel } from "../sim/kernel.js";
 import { formatTime } from "../sim/time.js";
+import { describeDmaFaults } from "./scenario/run-ending.js";
 import type { FlowRecord, PlainTraffic } from "./plain-traffic.js";
 import type { NicSystem } from "./nic-system.js";
 import { describeHost, hostReport, microseconds } from "./host-report.js";
@@ -21,6 +22,8 @@ export interface TrafficReport extends SystemReport {
   scenario: string;
   seed: number;
   outcome: string;
+  /** The DMA engine's fault injection, in words (empty: none). */
+  faults: string[];
   simulatedNanoseconds: number;
   hostToPeer: FlowReport[];
   peerToHost: FlowReport[];
@@ -103,6 +106,7 @@ export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, o
     scenario: name,
     seed: kernel.seed,
     outcome,
+    faults: describeDmaFaults(top.nic.dma.params),
     simulatedNanoseconds: elapsed / 1000,
     hostToPeer: top.traffic.toPeer.map(flow),
     peerToHost: top.traffic.toHost.map(flow),
@@ -155,7 +159,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
 const nanoseconds = (value: number | null) => (value === null ? "–" : value.toFixed(1));
 
 export function formatTrafficReport(report: TrafficReport): string {
-  const lines = [`${report.scenario}: ${report.outcome} after ${formatTime(Math.round(report.simulatedNanoseconds * 1000))} simulated (seed ${report.seed})`, ""];
+  const lines = [`${report.scenario}: ${report.outcome} after ${formatTime(Math.round(report.simulatedNanoseconds * 1000))} simulated (seed ${report.seed})`, ...(report.faults.length > 0 ? [`  faults injected: ${report.faults.join(", ")}`] : []), ""];
   const table = (title: string, flows: FlowReport[]) => {
     lines.push(title, "  class    sent  received      bytes    Gb/s  mean latency ns  max latency ns  out of order");
     for (const flow of flows) {

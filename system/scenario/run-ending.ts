@@ -69,8 +69,16 @@ export function describeFaults(faults: Scenario["faults"], made: { readonly ikeD
     ...(faults.ikeDeletes === 0 ? [] : [`${counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways")[0]}${made?.ikeDeletes !== undefined && made.ikeDeletes < faults.ikeDeletes ? ` asked, ${made.ikeDeletes} made (${made.ikeDeletes === 0 ? "no tunnel had SAs when they were due" : "no more tunnels had SAs when the others were due"})` : ""}`]),
     ...counted(faults.ikeMalformed, "malformed ISAKMP message", "malformed ISAKMP messages"),
     ...(faults.overlappingSaChanges && faults.rekeys + faults.inboundRekeys + faults.deletes > 1 ? ["SA changes overlapping"] : []),
-    ...(dma !== null && dma.readErrorProbability > 0 ? [`DMA reads fail ${percent(dma.readErrorProbability)} of the time (DMA_READ_ERROR)`] : []),
-    ...(dma !== null && dma.completionTimeoutProbability > 0 ? [`DMA reads never complete ${percent(dma.completionTimeoutProbability)} of the time (DMA_COMPLETION_TIMEOUT)`] : []),
-    ...(dma !== null && dma.extraLatencyMaximum > 0 ? [`DMA reads wait up to ${dma.extraLatencyMaximum} more cycle${dma.extraLatencyMaximum === 1 ? "" : "s"}`] : []),
+    ...(dma !== null ? describeDmaFaults(dma) : []),
+  ];
+}
+
+/** The DMA engine's fault injection in words, for every command that runs the NIC (empty: none). */
+export function describeDmaFaults(dma: DmaFaults): string[] {
+  const percent = (probability: number) => `${Number((probability * 100).toPrecision(3))}%`;
+  return [
+    ...(dma.readErrorProbability > 0 ? [`DMA reads fail ${percent(dma.readErrorProbability)} of the time (DMA_READ_ERROR)`] : []),
+    ...(dma.completionTimeoutProbability > 0 ? [`DMA reads never complete ${percent(dma.completionTimeoutProbability)} of the time (DMA_COMPLETION_TIMEOUT)`] : []),
+    ...(dma.extraLatencyMaximum > 0 ? [`DMA reads wait up to ${dma.extraLatencyMaximum} more cycle${dma.extraLatencyMaximum === 1 ? "" : "s"}`] : []),
   ];
 }

@@ -1,3 +1,4 @@
+import { describeDmaFaults } from "../scenario/run-ending.js";
 import { PROTOCOL_VERSION, type ProtocolErrorName } from "../../hw/spec/device-protocol.js";
 import { formatTime } from "../../sim/time.js";
 import { type DeviceDiagnostics, diagnostics } from "../hardware.js";
@@ -33,6 +34,8 @@ export interface ServeSummary {
   readonly frames: { readonly toPeer: number; readonly toHost: number; readonly inRxBuffer: number; readonly inTxDevice: number; readonly txDescriptorsPending: number };
   readonly peer: PeerCounts & { readonly refusals: Readonly<Record<string, number>>; readonly echo: boolean };
   readonly device: DeviceDiagnostics;
+  /** The DMA engine's fault injection, in words (empty: none). */
+  readonly faults: readonly string[];
   /** The run's files, by their names in the output directory. */
   readonly files: readonly string[];
 }
@@ -83,6 +86,7 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
     },
     peer: { ...session.peer.counts, refusals: Object.fromEntries(session.peer.refusals), echo: session.peer.echo },
     device: diagnostics(top.nic),
+    faults: describeDmaFaults(top.nic.dma.params),
     files,
   };
 }
@@ -93,6 +97,7 @@ export function formatServeSummary(summary: ServeSummary): string {
     `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(summary.simulatedPicoseconds)} simulated, client ${summary.client.name ?? "none"})`,
     `  frames: ${summary.frames.toPeer} sent by the NIC, ${summary.frames.toHost} delivered to the host; peer received ${summary.peer.received}, decrypted ${summary.peer.decrypted}, refused ${summary.peer.refused}, sent ${summary.peer.sent}`,
     `  dropped by the device: ${describeCounts(summary.device.drops)}; delivered flagged with an error in their descriptor: ${describeCounts(summary.device.flagged)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}; taken from the TX rings and not yet sent: ${summary.frames.inTxDevice}; TX descriptors posted and not yet done: ${summary.frames.txDescriptorsPending}`,
+    ...(summary.faults.length > 0 ? [`  faults injected: ${summary.faults.join(", ")}`] : []),
     `  device errors: ${summary.device.errors.length}${summary.device.errors.length > 0 ? "" : " (none)"}`,
     ...summary.device.errors.slice(0, 10).map((error) => `    ${error}`),
   ];

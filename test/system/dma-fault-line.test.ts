@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
+import { runPlainTraffic } from "../../system/run-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
 
 const SMALL = `name: small
@@ -22,5 +23,11 @@ describe("the faults-injected line", () => {
     expect(summary.faults).toEqual(["DMA reads fail 1% of the time (DMA_READ_ERROR)", "DMA reads never complete 0.2% of the time (DMA_COMPLETION_TIMEOUT)"]);
     expect(text).toContain("\n  faults injected: DMA reads fail 1% of the time (DMA_READ_ERROR), DMA reads never complete 0.2% of the time (DMA_COMPLETION_TIMEOUT)\n");
     expect(runScenario(parseScenarioText(SMALL, "s.yaml"), { directory: null }).summary.faults).toEqual([]);
+  });
+
+  test("plain-traffic says it too, in its report and its text", () => {
+    const { report, text } = runPlainTraffic({ parameters: { "top.traffic.framesPerQueue": 20, "top.nic.dma.extraLatencyMaximum": 1 }, limit: 50_000_000 });
+    expect(report.faults).toEqual(["DMA reads wait up to 1 more cycle"]);
+    expect(text.split("\n")[1]).toBe("  faults injected: DMA reads wait up to 1 more cycle");
   });
 });
