@@ -11,21 +11,11 @@ import { buildNicSystem } from "../../system/build.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { parseScenarioText, ScenarioError } from "../../system/scenario/load.js";
 import { buildScenario } from "../../system/scenario/run.js";
+import { oneStreamScenario } from "./scenario-fixture.js";
 import { ServedRun } from "../../system/serve/served-run.js";
 import { serveConfig } from "../../system/cli/serve-command.js";
 
-const SMALL = `name: small
-durationMicroseconds: 20
-customers:
-  - name: a
-    identity: { type: ID_FQDN, value: gw.a.example }
-traffic:
-  - name: bulk
-    customer: a
-    direction: both
-    packetBytes: 128
-    load: 0.1
-`;
+const SMALL = oneStreamScenario();
 
 function problems(text: string, overrides: Record<string, unknown> = {}): string[] {
   try {

@@ -2,20 +2,9 @@ import { describe, expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
 import { runPlainTraffic } from "../../system/run-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
+import { oneStreamScenario } from "./scenario-fixture.js";
 
-const SMALL = `name: small
-durationMicroseconds: 40
-customers:
-  - name: a
-    identity: { type: ID_FQDN, value: gw.a.example }
-traffic:
-  - name: bulk
-    customer: a
-    direction: both
-    packetBytes: 600
-    load: 0.3
-outputs: { waveform: false, pcap: false, html: false, saTrace: false }
-`;
+const SMALL = oneStreamScenario({ durationMicroseconds: 40, packetBytes: 600, load: 0.3, quiet: true });
 
 describe("the faults-injected line", () => {
   test("names the DMA engine's fault injection (a device parameter, not a scenario fault), so that its drops are not left unexplained", () => {

@@ -38,3 +38,24 @@ export function problems(text: string, file = "s.yaml", overrides: Record<string
   }
   return [];
 }
+
+/** One customer's bulk stream both ways, as scenario text; each test gives what it varies (the rest leave their lines out). */
+export function oneStreamScenario(options: { durationMicroseconds?: number; sas?: number; packetBytes?: number; load?: number; spread?: "even" | "zipf"; quiet?: boolean } = {}): string {
+  return [
+    "name: small",
+    `durationMicroseconds: ${options.durationMicroseconds ?? 20}`,
+    "customers:",
+    "  - name: a",
+    "    identity: { type: ID_FQDN, value: gw.a.example }",
+    ...(options.sas !== undefined ? [`    sas: ${options.sas}`] : []),
+    "traffic:",
+    "  - name: bulk",
+    "    customer: a",
+    "    direction: both",
+    `    packetBytes: ${options.packetBytes ?? 128}`,
+    `    load: ${options.load ?? 0.1}`,
+    ...(options.spread !== undefined ? [`    spread: ${options.spread}`] : []),
+    ...(options.quiet ? ["outputs: { waveform: false, pcap: false, html: false, saTrace: false }"] : []),
+    "",
+  ].join("\n");
+}

@@ -2,22 +2,10 @@ import { describe, expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
 import { buildScenario } from "../../system/scenario/run.js";
 import { laneChooser } from "../../system/scenario/spread.js";
+import { oneStreamScenario } from "./scenario-fixture.js";
 
 const SAS = 16;
-const ZIPF = `name: zipf
-durationMicroseconds: 20
-customers:
-  - name: a
-    identity: { type: ID_FQDN, value: gw.a.example }
-    sas: ${SAS}
-traffic:
-  - name: bulk
-    customer: a
-    direction: both
-    packetBytes: 128
-    load: 0.1
-    spread: zipf
-`;
+const ZIPF = oneStreamScenario({ sas: SAS, spread: "zipf" });
 
 /** The SA of each of the first packets of each flow, under a seed. */
 function lanes(seed: number): number[][] {
