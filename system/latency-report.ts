@@ -115,19 +115,19 @@ const BACKLOGGED = 0.9;
 const REACHED_ENGINES = 0.8;
 
 /** Why the crypto-bound runs' figures do or do not show what preemption costs the bulk. */
-function saturatedCondition(base: LatencyBenchmarkResult): { bound: boolean; text: string } {
+function saturatedCondition(base: LatencyBenchmarkResult): string {
   const engines = `${base.cryptoEngines} engine${base.cryptoEngines === 1 ? "" : "s"} of ${base.cryptoBytesPerCycle} byte${base.cryptoBytesPerCycle === 1 ? "" : "s"} per cycle`;
   const carry = `${gigabits(base.cryptoCapacityBitsPerSecond)} Gb/s of the bulk frames, the line ${gigabits(base.lineCapacityBitsPerSecond)}`;
   if (base.cryptoCapacityBitsPerSecond >= CRYPTO_BOUND_SHARE * base.lineCapacityBitsPerSecond) {
-    return { bound: false, text: `with bulk offered at the line rate to ${engines}, which were NOT the bottleneck (they carry ${carry}): these figures show the line or what is before the engines, not what preemption costs` };
+    return `with bulk offered at the line rate to ${engines}, which were NOT the bottleneck (they carry ${carry}): these figures show the line or what is before the engines, not what preemption costs`;
   }
   if (base.bulkBacklogShare < BACKLOGGED) {
-    return { bound: false, text: `with bulk offered at the line rate to ${engines}, which were NOT the bottleneck: bulk jobs waited for them ${percent(base.bulkBacklogShare)} of the time, and the bulk got ${gigabits(base.bulkBitsPerSecond)} Gb/s under run-to-completion where they carry ${carry}, so something before them (the DMA link, the host) held it back and these figures do not show what preemption costs` };
+    return `with bulk offered at the line rate to ${engines}, which were NOT the bottleneck: bulk jobs waited for them ${percent(base.bulkBacklogShare)} of the time, and the bulk got ${gigabits(base.bulkBitsPerSecond)} Gb/s under run-to-completion where they carry ${carry}, so something before them (the DMA link, the host) held it back and these figures do not show what preemption costs`;
   }
   if (base.bulkBitsPerSecond < REACHED_ENGINES * base.cryptoCapacityBitsPerSecond) {
-    return { bound: false, text: `with bulk offered at the line rate to ${engines}, which were NOT the bottleneck alone: bulk jobs waited for them, but the bulk got ${gigabits(base.bulkBitsPerSecond)} Gb/s under run-to-completion where they carry ${carry}, so something after them (the DMA link, the host) held it back and these figures do not show what preemption costs` };
+    return `with bulk offered at the line rate to ${engines}, which were NOT the bottleneck alone: bulk jobs waited for them, but the bulk got ${gigabits(base.bulkBitsPerSecond)} Gb/s under run-to-completion where they carry ${carry}, so something after them (the DMA link, the host) held it back and these figures do not show what preemption costs`;
   }
-  return { bound: true, text: `with the crypto engines the bottleneck (${engines}, which carry ${carry}; bulk offered at the line rate)` };
+  return `with the crypto engines the bottleneck (${engines}, which carry ${carry}; bulk offered at the line rate)`;
 }
 /** Under load, the bulk kept its throughput when it carried nearly all it was offered. */
 const KEPT_THROUGHPUT = 0.99;
@@ -156,7 +156,7 @@ export function latencyReportMarkdown(reports: readonly DirectionReport[]): stri
     lines.push(`- Crypto wait under preempt-resume: p99 ${goals.waitP99Cycles} cycles; goal at most checkInterval + saveCycles = ${goals.waitBoundCycles}: **${goals.waitMet ? "met" : "not met"}**. Under run-to-completion it would have been ${loaded[0]!.cryptoWaitCycles.p99} cycles.`);
     lines.push(`- End to end under preempt-resume: p99 exceeds the unloaded p99 by ${nanoseconds(goals.excess)} ns; goal at most ${nanoseconds(goals.excessBound)} ns (${goals.waitBoundCycles} cycles plus the largest frame on the wire): **${goals.excessMet ? "met" : "not met"}**.`);
     const base = saturated[0]!;
-    lines.push(`- Bulk throughput cost of preemption, ${saturatedCondition(base).text}: ${saturated.map((result) => `${result.options.policy} ${gigabits(result.bulkBitsPerSecond)} Gb/s (${result.preemptions} preemptions, ${result.drops} bulk frames dropped)`).join(", ")}; against run-to-completion: ${saturated.slice(1).map((result) => `${result.options.policy} ${percent(result.bulkBitsPerSecond / base.bulkBitsPerSecond - 1)}`).join(", ")}.`);
+    lines.push(`- Bulk throughput cost of preemption, ${saturatedCondition(base)}: ${saturated.map((result) => `${result.options.policy} ${gigabits(result.bulkBitsPerSecond)} Gb/s (${result.preemptions} preemptions, ${result.drops} bulk frames dropped)`).join(", ")}; against run-to-completion: ${saturated.slice(1).map((result) => `${result.options.policy} ${percent(result.bulkBitsPerSecond / base.bulkBitsPerSecond - 1)}`).join(", ")}.`);
     const kept = loaded.every((result) => result.bulkBitsPerSecond >= KEPT_THROUGHPUT * result.offeredBulkBitsPerSecond);
     const busy = loaded.map((result) => `${result.options.policy} ${percent(result.cryptoBusy)}`).join(", ");
     lines.push(
