@@ -109,25 +109,23 @@ function saturatedParameters(direction: "tx" | "rx", options: LatencyReportOptio
 
 /** The engines are the bottleneck when they carry less than this share of what the line carries of the bulk frames... */
 const CRYPTO_BOUND_SHARE = 0.95;
-/** ...and bulk jobs waited for them at least this share of the time (else something before them held the bulk back)... */
+/** ...bulk jobs waited for them at least this share of the time... */
 const BACKLOGGED = 0.9;
-/** ...and the bulk got at least this share of what they carry (else something after them did; the high class's jobs take some of the engines' time). */
-const REACHED_ENGINES = 0.8;
+/** ...and the bulk got at least this share of what they carry: nothing else limited it. */
+const REACHED_ENGINES = 0.95;
 
-/** Why the crypto-bound runs' figures do or do not show what preemption costs the bulk. */
+/** Whether the crypto-bound runs' figures show what preemption costs the bulk, with the facts that say so. */
 function saturatedCondition(base: LatencyBenchmarkResult): string {
   const engines = `${base.cryptoEngines} engine${base.cryptoEngines === 1 ? "" : "s"} of ${base.cryptoBytesPerCycle} byte${base.cryptoBytesPerCycle === 1 ? "" : "s"} per cycle`;
-  const carry = `${gigabits(base.cryptoCapacityBitsPerSecond)} Gb/s of the bulk frames, the line ${gigabits(base.lineCapacityBitsPerSecond)}`;
+  const carry = `${gigabits(base.cryptoCapacityBitsPerSecond)} Gb/s of the bulk frames back to back, the line ${gigabits(base.lineCapacityBitsPerSecond)}`;
   if (base.cryptoCapacityBitsPerSecond >= CRYPTO_BOUND_SHARE * base.lineCapacityBitsPerSecond) {
-    return `with bulk offered at the line rate to ${engines}, which were NOT the bottleneck (they carry ${carry}): these figures show the line or what is before the engines, not what preemption costs`;
+    return `with bulk offered at the line rate to ${engines}, which were NOT the bottleneck (they carry ${carry}: 95 % of it or more): these figures show the line or what else limits the bulk, not what preemption costs`;
   }
-  if (base.bulkBacklogShare < BACKLOGGED) {
-    return `with bulk offered at the line rate to ${engines}, which were NOT the bottleneck: bulk jobs waited for them ${percent(base.bulkBacklogShare)} of the time, and the bulk got ${gigabits(base.bulkBitsPerSecond)} Gb/s under run-to-completion where they carry ${carry}, so something before them (the DMA link, the host) held it back and these figures do not show what preemption costs`;
+  const facts = `bulk jobs waited for them ${percent(base.bulkBacklogShare)} of the time, and the bulk got ${gigabits(base.bulkBitsPerSecond)} Gb/s under run-to-completion`;
+  if (base.bulkBacklogShare >= BACKLOGGED && base.bulkBitsPerSecond >= REACHED_ENGINES * base.cryptoCapacityBitsPerSecond) {
+    return `with the crypto engines the bottleneck (${engines}, which carry ${carry}; ${facts}; bulk offered at the line rate)`;
   }
-  if (base.bulkBitsPerSecond < REACHED_ENGINES * base.cryptoCapacityBitsPerSecond) {
-    return `with bulk offered at the line rate to ${engines}, which were NOT the bottleneck alone: bulk jobs waited for them, but the bulk got ${gigabits(base.bulkBitsPerSecond)} Gb/s under run-to-completion where they carry ${carry}, so something after them (the DMA link, the host) held it back and these figures do not show what preemption costs`;
-  }
-  return `with the crypto engines the bottleneck (${engines}, which carry ${carry}; bulk offered at the line rate)`;
+  return `with bulk offered at the line rate to ${engines}, NOT shown to be the bottleneck alone (they carry ${carry}; ${facts}): something else limited the bulk too (the high class's jobs, the DMA link, the host), so these figures may not show what preemption alone costs`;
 }
 /** Under load, the bulk kept its throughput when it carried nearly all it was offered. */
 const KEPT_THROUGHPUT = 0.99;

@@ -55,6 +55,10 @@ const IA5_STRING = 0x16;
 const STRING_TAGS = new Set([UTF8_STRING, PRINTABLE_STRING, IA5_STRING, 0x14, 0x1e]);
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 const ASCII = /^[\x00-\x7f]*$/;
+/** What RFC 4514 lets a backslash escape besides a hex pair. */
+const SPECIAL = '"+,;<>\\= #';
+/** The longest value written here (two length bytes). */
+const LONGEST_VALUE = 0xffff;
 
 /**
  * The DER bytes of a DN written as RFC 4514 writes one, but in the order it goes on the wire:
@@ -86,6 +90,7 @@ export function encodeDistinguishedName(text: string): Uint8Array {
 
 function encodeValue(name: string, oid: string, value: string, problem: (why: string) => never): Uint8Array {
   const bytes = new TextEncoder().encode(value);
+  if (bytes.length > LONGEST_VALUE) problem(`${name} is ${bytes.length} bytes long; at most ${LONGEST_VALUE}`);
   if (IA5_ATTRIBUTES.has(oid)) {
     if (!ASCII.test(value)) problem(`${name} takes ASCII only (an IA5String): '${value}'`);
     return tlv(IA5_STRING, bytes);
@@ -107,6 +112,10 @@ function unescapeValue(raw: string, problem: (why: string) => never): string {
   // A trailing space stays when escaped: count the backslashes before it.
   while (end > start && raw[end - 1] === " " && !escapedAt(raw, end - 1)) end--;
   const text = raw.slice(start, end);
+  // RFC 4514: these stand escaped in a value, and a leading '#' starts BER in hex, which is not taken here.
+  const unescaped = /(^|[^\\])(?:\\\\)*[";<>]/.exec(text);
+  if (unescaped) problem(`'${unescaped[0].at(-1)}' in a value must be escaped (\\${unescaped[0].at(-1)})`);
+  if (text.startsWith("#")) problem(`a value starting with '#' is BER in hex in RFC 4514, which is not taken here: escape it (\\#)`);
   const bytes: number[] = [];
   const encoder = new TextEncoder();
   for (let index = 0; index < text.length; index++) {
@@ -120,10 +129,10 @@ function unescapeValue(raw: string, problem: (why: string) => never): string {
     if (/^[0-9A-Fa-f]{2}$/.test(next)) {
       bytes.push(Number.parseInt(next, 16));
       index += 2;
+    } else if (index + 1 < text.length && SPECIAL.includes(text[index + 1]!)) {
+      bytes.push(text.charCodeAt(++index));
     } else if (index + 1 < text.length) {
-      const escaped = String.fromCodePoint(text.codePointAt(index + 1)!);
-      bytes.push(...encoder.encode(escaped));
-      index += escaped.length;
+      problem(`'\\${text.slice(index + 1, index + 3)}' is no escape: a backslash takes one of ${SPECIAL.replace(" ", "").split("").join(" ")}, a space or two hex digits`);
     } else problem(`a value ends in a lone backslash: escape it as \\\\`);
   }
   const decoded = new TextDecoder("utf-8", { fatal: true });
@@ -163,7 +172,7 @@ export function decodeDistinguishedName(bytes: Uint8Array): string | null {
       const value = readTlv(bytes, oid.end);
       if (value === null || !STRING_TAGS.has(value.tag) || value.end !== pair.end) return null;
       const oidText = decodeOid(bytes.subarray(oid.start, oid.end));
-      const text = new TextDecoder().decode(bytes.subarray(value.start, value.end)).replace(/([,+\\])/g, "\\$1");
+      const text = escapeValue(new TextDecoder().decode(bytes.subarray(value.start, value.end)));
       members.push(`${NAMES.get(oidText) ?? oidText}=${text}`);
       inner = pair.end;
     }
@@ -172,6 +181,11 @@ export function decodeDistinguishedName(bytes: Uint8Array): string | null {
     at = rdn.end;
   }
   return parts.length > 0 ? parts.join(", ") : null;
+}
+
+/** A value written so that it reads back as itself: RFC 4514's specials escaped, and a leading '#' or space and a trailing space. */
+function escapeValue(value: string): string {
+  return value.replace(/["+,;<>\\=]/g, "\\$&").replace(/^[# ]/, "\\$&").replace(/ $/, "\\ ");
 }
 
 /** The text split at each unescaped separator, escapes kept for unescapeValue. */

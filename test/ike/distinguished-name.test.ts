@@ -18,7 +18,7 @@ describe("ID_DER_ASN1_DN: a distinguished name as DER (RFC 2407 4.6.2.1)", () =>
 
   test("escapes as RFC 4514 has them (a special character, a hex byte of UTF-8, an escaped trailing space), '+' joining an RDN's attributes in DER's order, and each attribute's own string type", () => {
     const text = (value: string) => decodeDistinguishedName(encodeDistinguishedName(value));
-    expect(text("OU=trail\\ ")).toBe("OU=trail ");
+    expect(text("OU=trail\\ ")).toBe("OU=trail\\ ");
     expect(text("ST=x\\2Cy")).toBe("ST=x\\,y");
     expect(text("CN=\\E2\\82\\AC")).toBe("CN=€");
     expect(text("CN=x\\+y")).toBe("CN=x\\+y");
@@ -27,6 +27,13 @@ describe("ID_DER_ASN1_DN: a distinguished name as DER (RFC 2407 4.6.2.1)", () =>
     expect(text("T=a+OU=b")).toBe("OU=b+T=a");
     // UID is a UTF8String (Wireshark flagged a PrintableString malformed), the country a PrintableString.
     expect(hex(encodeDistinguishedName("UID=u1"))).toBe("301431123010060a0992268993f22c6401010c027531");
+  });
+
+  test("a DN read back is written so that it reads as itself: every escape and special kept", () => {
+    for (const written of ["CN=\\#0402", "CN=x\\;y", "O=Ex\\, Inc+OU=R\\2CD", "CN=gw\\ ", "CN=a=b", "OU=trail\\ "]) {
+      const bytes = encodeDistinguishedName(written);
+      expect(hex(encodeDistinguishedName(decodeDistinguishedName(bytes)!)), written).toBe(hex(bytes));
+    }
   });
 
   test("an identity built from text carries the DER, and one read from a payload's bytes is described by its attributes", () => {
@@ -50,5 +57,10 @@ describe("ID_DER_ASN1_DN: a distinguished name as DER (RFC 2407 4.6.2.1)", () =>
     expect(() => identity("ID_DER_ASN1_DN", "C=Schweiz")).toThrow("C is a two-letter country code (ISO 3166), not 'Schweiz'");
     expect(() => identity("ID_DER_ASN1_DN", "CN=\\FF")).toThrow("a hex escape gives bytes that are not UTF-8");
     expect(() => identity("ID_DER_ASN1_DN", "99.1=x")).toThrow("ID_DER_ASN1_DN '99.1=x': '99.1' is not an object identifier");
+    // RFC 4514's escapes only, and its specials escaped; a leading '#' (BER in hex there) is not taken.
+    expect(() => identity("ID_DER_ASN1_DN", "CN=a\\2")).toThrow("'\\2' is no escape: a backslash takes one of \" + , ; < > \\ = #, a space or two hex digits");
+    expect(() => identity("ID_DER_ASN1_DN", "O=q\\q")).toThrow("'\\q' is no escape");
+    expect(() => identity("ID_DER_ASN1_DN", "CN=a;b")).toThrow("';' in a value must be escaped (\\;)");
+    expect(() => identity("ID_DER_ASN1_DN", "CN=#0402")).toThrow("a value starting with '#' is BER in hex in RFC 4514");
   });
 });
