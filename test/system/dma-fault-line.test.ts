@@ -14,6 +14,15 @@ describe("the faults-injected line", () => {
     expect(runScenario(parseScenarioText(SMALL, "s.yaml"), { directory: null }).summary.faults).toEqual([]);
   });
 
+  test("plain-traffic ends once every frame arrived or was dropped with a counted reason (it waited for the dropped ones to its time limit, and failed)", () => {
+    const { report, design } = runPlainTraffic({ parameters: { "top.traffic.framesPerQueue": 100, "top.nic.dma.readErrorProbability": 0.02 }, limit: 10_000_000_000 });
+    const traffic = design.top.traffic;
+    expect(traffic.droppedFrames).toBeGreaterThan(0);
+    expect(traffic.arrivedFrames + traffic.droppedFrames).toBe(traffic.expectedFrames);
+    expect(report.outcome).toBe(`every frame arrived or was dropped with a counted reason (${traffic.droppedFrames} of ${traffic.expectedFrames} dropped)`);
+    expect(report.simulatedNanoseconds).toBeLessThan(5_000_000);
+  });
+
   test("plain-traffic says it too, in its report and its text", () => {
     const { report, text } = runPlainTraffic({ parameters: { "top.traffic.framesPerQueue": 20, "top.nic.dma.extraLatencyMaximum": 1 }, limit: 50_000_000 });
     expect(report.faults).toEqual(["DMA reads wait up to 1 more cycle"]);
