@@ -67,7 +67,7 @@ const LONGEST_VALUE = 0xffff;
  */
 export function encodeDistinguishedName(text: string): Uint8Array {
   const problem = (why: string): never => {
-    throw new IdentityError(`ID_DER_ASN1_DN '${text}': ${why}`);
+    throw new IdentityError(`ID_DER_ASN1_DN '${text.length > 80 ? `${text.slice(0, 77)}…` : text}': ${why}`);
   };
   const rdns = splitUnescaped(text, ",", problem);
   if (rdns.every((rdn) => rdn.trim() === "")) throw new IdentityError(`ID_DER_ASN1_DN '${text}' is empty`);
@@ -185,7 +185,10 @@ export function decodeDistinguishedName(bytes: Uint8Array): string | null {
 
 /** A value written so that it reads back as itself: RFC 4514's specials escaped, and a leading '#' or space and a trailing space. */
 function escapeValue(value: string): string {
-  return value.replace(/["+,;<>\\=]/g, "\\$&").replace(/^[# ]/, "\\$&").replace(/ $/, "\\ ");
+  const escaped = value.replace(/["+,;<>\\=]/g, "\\$&");
+  const leading = /^[# ]/.test(escaped) ? `\\${escaped}` : escaped;
+  // A value of one space has it escaped as the leading one already.
+  return value.length > 1 && leading.endsWith(" ") ? `${leading.slice(0, -1)}\\ ` : leading;
 }
 
 /** The text split at each unescaped separator, escapes kept for unescapeValue. */

@@ -23,6 +23,13 @@ describe("the faults-injected line", () => {
     expect(report.simulatedNanoseconds).toBeLessThan(5_000_000);
   });
 
+  test("plain-traffic stopped by its time limit says how many frames were dropped with a counted reason and how many neither arrived nor were (it said only how many arrived)", () => {
+    const { report, design } = runPlainTraffic({ seed: 5, parameters: { "top.traffic.framesPerQueue": 20, "top.nic.dma.readErrorProbability": 1 }, limit: 1_000_000_000 });
+    const traffic = design.top.traffic;
+    expect(traffic.arrivedFrames + traffic.droppedFrames).toBeLessThan(traffic.expectedFrames);
+    expect(report.outcome).toBe(`stopped by the time limit with ${traffic.arrivedFrames} of ${traffic.expectedFrames} frames arrived and ${traffic.droppedFrames} dropped with a counted reason (${traffic.expectedFrames - traffic.arrivedFrames - traffic.droppedFrames} neither: still in the device, or lost)`);
+  });
+
   test("plain-traffic says it too, in its report and its text", () => {
     const { report, text } = runPlainTraffic({ parameters: { "top.traffic.framesPerQueue": 20, "top.nic.dma.extraLatencyMaximum": 1 }, limit: 50_000_000 });
     expect(report.faults).toEqual(["DMA reads wait up to 1 more cycle"]);
