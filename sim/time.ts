@@ -28,6 +28,11 @@ export function periodOfMegahertz(megahertz: number): Picoseconds {
   return Math.round(period) as Picoseconds;
 }
 
+/** A time in nanoseconds, to the picosecond: one unit for a list of times read side by side (a device's errors). */
+export function formatNanoseconds(time: number): string {
+  return `${Number((time / 1000).toFixed(3))} ns`;
+}
+
 /** Human-readable time for messages: the largest unit that keeps the value exact. */
 export function formatTime(time: number): string {
   if (time === 0) return "0 ps";

@@ -1,7 +1,7 @@
 import { container as rootContainer } from "../sim/di.js";
 import { buildDesign, type Design } from "../sim/component.js";
 import { Kernel } from "../sim/kernel.js";
-import { formatTime } from "../sim/time.js";
+import { formatNanoseconds } from "../sim/time.js";
 import type { Nic } from "../hw/nic.js";
 import { FLAGGED_REASONS } from "../hw/rx/engine.js";
 import { NicHardware } from "./nic-system.js";
@@ -29,9 +29,14 @@ export interface DeviceDiagnostics {
 const FLAGGED: ReadonlySet<string> = new Set(FLAGGED_REASONS);
 
 /** What the device says about the driver that drove it. */
+/** The device's errors, each after its time, all in nanoseconds (a list mixing "1576992 ns" and "1619662125 ps" read badly). */
+export function diagnosticLines(nic: Nic): string[] {
+  return nic.diagnostics.map((diagnostic) => `${formatNanoseconds(diagnostic.time)}: ${diagnostic.message}`);
+}
+
 export function diagnostics(nic: Nic): DeviceDiagnostics {
   return {
-    errors: nic.diagnostics.map((diagnostic) => `${formatTime(diagnostic.time)}: ${diagnostic.message}`),
+    errors: diagnosticLines(nic),
     drops: Object.fromEntries([...nic.statistics.drops].filter(([reason]) => !FLAGGED.has(reason))),
     flagged: Object.fromEntries([...nic.statistics.drops].filter(([reason]) => FLAGGED.has(reason))),
     txPackets: [...nic.statistics.txPackets],

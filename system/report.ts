@@ -1,6 +1,7 @@
 import type { Kernel } from "../sim/kernel.js";
 import { formatTime } from "../sim/time.js";
 import { describeDmaFaults } from "./scenario/run-ending.js";
+import { diagnosticLines } from "./hardware.js";
 import type { FlowRecord, PlainTraffic } from "./plain-traffic.js";
 import type { NicSystem } from "./nic-system.js";
 import { describeHost, hostReport, microseconds } from "./host-report.js";
@@ -124,7 +125,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       drops: Object.fromEntries(top.nic.statistics.drops),
       dmaBytesRead: top.nic.dma.readBytes.value,
       dmaBytesWritten: top.nic.dma.writtenBytes.value,
-      diagnostics: top.nic.diagnostics.map((diagnostic) => `${formatTime(diagnostic.time)}: ${diagnostic.message}`),
+      diagnostics: diagnosticLines(top.nic),
     },
     ipsec: {
       hardwareTx: intermediate.counts.hardwareTx,
@@ -188,7 +189,7 @@ export function formatSystemReport(report: SystemReport): string[] {
   lines.push(
     `NIC: interrupts per vector ${report.nic.interruptsPerVector.join(" ")}; DMA read ${report.nic.dmaBytesRead} bytes, written ${report.nic.dmaBytesWritten} bytes`,
     `     drops: ${describeCounts(report.nic.drops)}`,
-    `     device errors: ${report.nic.diagnostics.length === 0 ? "none" : ""}`,
+    `     device errors: ${report.nic.diagnostics.length === 0 ? "none" : report.nic.diagnostics.length}`,
     ...report.nic.diagnostics.map((line) => `       ${line}`),
     `IPsec: NIC inline ${report.ipsec.hardwareTx} out, ${report.ipsec.hardwareRx} in; software ${report.ipsec.softwareTx} out, ${report.ipsec.softwareRx} in; ` +
       `${report.ipsec.notInTableMessages} "not in table" messages, ${describeTableWrites(report.ipsec.installs, "installs")}`,

@@ -75,7 +75,7 @@ describe.runIf(hasCompiler)("the C client and the example C driver against nicsi
     expect(output).toContain(message);
     expect(output).toMatch(/ERRLOG entry: code 1, queue 0, field 3, index 0xffffffff, value 65/);
     expect(result.summary.device.errors).toHaveLength(1);
-    expect(result.summary.device.errors[0]).toMatch(new RegExp(`^\\d+ ns: ${message.replace(/[()]/g, "\\$&")}$`));
+    expect(result.summary.device.errors[0]).toMatch(new RegExp(`^\\d+(\\.\\d+)? ns: ${message.replace(/[()]/g, "\\$&")}$`));
     expect(result.summary.frames).toEqual({ toPeer: 128, toHost: 128, inRxBuffer: 0, inTxDevice: 0, txDescriptorsPending: 0 });
   }, 60_000);
 

@@ -21,6 +21,9 @@ describe("the faults-injected line", () => {
     expect(traffic.arrivedFrames + traffic.droppedFrames).toBe(traffic.expectedFrames);
     expect(report.outcome).toBe(`every frame arrived or was dropped with a counted reason (${traffic.droppedFrames} of ${traffic.expectedFrames} dropped)`);
     expect(report.simulatedNanoseconds).toBeLessThan(5_000_000);
+    // The device's errors in one unit, to the picosecond (a list mixed "1576992 ns" and "1619662125 ps").
+    expect(report.nic.diagnostics.length).toBeGreaterThan(0);
+    for (const line of report.nic.diagnostics) expect(line).toMatch(/^\d+(\.\d{1,3})? ns: [A-Z_]+: /);
   });
 
   test("plain-traffic stopped by its time limit says how many frames were dropped with a counted reason and how many neither arrived nor were (it said only how many arrived)", () => {
