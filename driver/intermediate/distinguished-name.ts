@@ -1,45 +1,35 @@
 /**
  * An X.500 distinguished name as ID_DER_ASN1_DN carries it (RFC 2407 4.6.2.1: the binary DER
  * encoding of an ASN.1 X.500 Name), from the text a configuration gives ("C=CH, O=Example,
- * CN=gw"). The RDNs are kept in the order written, as strongSwan's and OpenSSL's `-subj` are, one
- * attribute each; a value is a PrintableString when it can be one, else a UTF8String (an e-mail
- * address and a domain component are IA5Strings, as RFC 5280 has them).
+ * CN=gw"). The RDNs are kept in the order written, as strongSwan's and OpenSSL's `-subj` are; `+`
+ * joins the attributes of one RDN. Each value takes its attribute's string type (an e-mail address
+ * and a domain component IA5Strings, the country and serial number PrintableStrings, a UID a
+ * UTF8String, as RFC 5280 and X.520 have them); the others are PrintableStrings where they can be.
  */
 import { concatenate } from "../../sim/bytes.js";
 import { IdentityError } from "./identity-error.js";
 
-const ATTRIBUTES: Readonly<Record<string, string>> = {
-  C: "2.5.4.6",
-  ST: "2.5.4.8",
-  L: "2.5.4.7",
-  O: "2.5.4.10",
-  OU: "2.5.4.11",
-  CN: "2.5.4.3",
-  SN: "2.5.4.4",
-  SERIALNUMBER: "2.5.4.5",
-  T: "2.5.4.12",
-  GN: "2.5.4.42",
-  UID: "0.9.2342.19200300.100.1.1",
-  DC: "0.9.2342.19200300.100.1.25",
-  E: "1.2.840.113549.1.9.1",
-  EMAILADDRESS: "1.2.840.113549.1.9.1",
-};
-/** The short name each OID is written back with. */
-const NAMES = new Map<string, string>([
-  ["2.5.4.6", "C"],
-  ["2.5.4.8", "ST"],
-  ["2.5.4.7", "L"],
-  ["2.5.4.10", "O"],
-  ["2.5.4.11", "OU"],
-  ["2.5.4.3", "CN"],
-  ["2.5.4.4", "SN"],
-  ["2.5.4.5", "serialNumber"],
-  ["2.5.4.12", "T"],
-  ["2.5.4.42", "GN"],
-  ["0.9.2342.19200300.100.1.1", "UID"],
-  ["0.9.2342.19200300.100.1.25", "DC"],
-  ["1.2.840.113549.1.9.1", "E"],
-]);
+/** The attributes a DN may name, by the names a DN is written with (the first of an OID's names is the one it is read back with), and their OIDs. */
+const ATTRIBUTE_NAMES: readonly (readonly [string, string])[] = [
+  ["C", "2.5.4.6"],
+  ["ST", "2.5.4.8"],
+  ["L", "2.5.4.7"],
+  ["O", "2.5.4.10"],
+  ["OU", "2.5.4.11"],
+  ["CN", "2.5.4.3"],
+  ["SN", "2.5.4.4"],
+  ["serialNumber", "2.5.4.5"],
+  ["T", "2.5.4.12"],
+  ["GN", "2.5.4.42"],
+  ["UID", "0.9.2342.19200300.100.1.1"],
+  ["DC", "0.9.2342.19200300.100.1.25"],
+  ["E", "1.2.840.113549.1.9.1"],
+  ["emailAddress", "1.2.840.113549.1.9.1"],
+];
+/** An attribute's OID by its name, any case. */
+const ATTRIBUTES = new Map(ATTRIBUTE_NAMES.map(([name, oid]) => [name.toUpperCase(), oid]));
+/** The name each OID is written back with. */
+const NAMES = new Map([...ATTRIBUTE_NAMES].reverse().map(([name, oid]) => [oid, name]));
 /** Attributes X.520 and RFC 5280 give a string type of their own; the others are DirectoryStrings. */
 const IA5_ATTRIBUTES = new Set(["0.9.2342.19200300.100.1.25", "1.2.840.113549.1.9.1"]);
 const PRINTABLE_ATTRIBUTES = new Set(["2.5.4.6", "2.5.4.5"]);
@@ -76,8 +66,8 @@ export function encodeDistinguishedName(text: string): Uint8Array {
       const equals = pair.indexOf("=");
       if (equals <= 0 || pair.slice(0, equals).trim() === "") problem(`'${pair.trim()}' is not ATTRIBUTE=value (a distinguished name such as C=CH, O=Example, CN=gw)`);
       const name = pair.slice(0, equals).trim();
-      const oid = /^\d+(\.\d+)+$/.test(name) ? name : ATTRIBUTES[name.toUpperCase()];
-      if (oid === undefined) problem(`no attribute '${name}' (one of ${Object.keys(ATTRIBUTES).join(", ")}, or an OID such as 2.5.4.3)`);
+      const oid = /^\d+(\.\d+)+$/.test(name) ? name : ATTRIBUTES.get(name.toUpperCase());
+      if (oid === undefined) problem(`no attribute '${name}' (one of ${[...ATTRIBUTES.keys()].join(", ")}, or an OID such as 2.5.4.3)`);
       const value = unescapeValue(pair.slice(equals + 1), problem);
       if (value === "") problem(`${name} has no value`);
       return tlv(SEQUENCE, concatenate([tlv(OBJECT_IDENTIFIER, encodeOid(oid!, problem)), encodeValue(name, oid!, value, problem)]));
@@ -212,7 +202,7 @@ function splitUnescaped(text: string, separator: string, problem: (why: string) 
 function tlv(tag: number, content: Uint8Array): Uint8Array {
   const length = content.length;
   const lengthBytes = length < 0x80 ? [length] : length < 0x100 ? [0x81, length] : [0x82, length >> 8, length & 0xff];
-  if (length > 0xffff) throw new IdentityError(`ID_DER_ASN1_DN: a value of ${length} bytes is too long`);
+  if (length > LONGEST_VALUE) throw new IdentityError(`ID_DER_ASN1_DN of more than ${LONGEST_VALUE} bytes in one element (${length})`);
   return concatenate([Uint8Array.from([tag, ...lengthBytes]), content]);
 }
 

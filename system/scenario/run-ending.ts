@@ -46,6 +46,9 @@ export function outcomeEndedWell(outcome: string): boolean {
   return outcome === "every packet arrived" || outcome.startsWith("no packet was due: ") || outcome.startsWith("every packet arrived or was dropped with a counted reason (");
 }
 
+/** A probability as the fault lines say it (three figures). */
+const percent = (probability: number) => `${Number((probability * 100).toPrecision(3))}%`;
+
 /** The DMA engine's fault injection (`nic.dma`), a device parameter rather than a scenario fault. */
 export interface DmaFaults {
   readonly readErrorProbability: number;
@@ -56,7 +59,6 @@ export interface DmaFaults {
 /** The faults a scenario injects, in words (empty: none), the DMA engine's among them. */
 export function describeFaults(faults: Scenario["faults"], made: { readonly ikeDeletes?: number; readonly replays?: number } | null = null, dma: DmaFaults | null = null): string[] {
   const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
-  const percent = (probability: number) => `${Number((probability * 100).toPrecision(3))}%`;
   return [
     ...(faults.corruptProbability > 0 ? [`the gateway corrupts ${percent(faults.corruptProbability)} of its frames (ICV fails)`] : []),
     // The copies made: each is dropped and counted, so the counted drops exceed the packets lost by as many.
@@ -75,7 +77,6 @@ export function describeFaults(faults: Scenario["faults"], made: { readonly ikeD
 
 /** The DMA engine's fault injection in words, for every command that runs the NIC (empty: none). */
 export function describeDmaFaults(dma: DmaFaults): string[] {
-  const percent = (probability: number) => `${Number((probability * 100).toPrecision(3))}%`;
   return [
     ...(dma.readErrorProbability > 0 ? [`DMA reads fail ${percent(dma.readErrorProbability)} of the time (DMA_READ_ERROR)`] : []),
     ...(dma.completionTimeoutProbability > 0 ? [`DMA reads never complete ${percent(dma.completionTimeoutProbability)} of the time (DMA_COMPLETION_TIMEOUT)`] : []),
