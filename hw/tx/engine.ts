@@ -100,7 +100,6 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
       (queue) => this.queues[queue]!.ring,
       (address, bytes, tag) => shared.dma.write(address, bytes, this.completions, tag),
       () => this.params.writeBackDelay * this.clock.period,
-      (time) => this.wakeAt(time),
     );
     this.buffer = new TxBuffer(this.params, shared.queues);
     const sizeProblem = this.buffer.sizeProblem(shared.maxFrameBytes, shared.maxFrameBytesPath);
@@ -142,6 +141,11 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
 
   idleThisEdge(): boolean {
     return this.idle(true);
+  }
+
+  /** A policed queue's rate, or write-backs waiting for their delay: asked as the domain sleeps, so a plan that changed (a burst written at once, a frame started) leaves no empty edge behind. */
+  nextWakeTime(): number {
+    return Math.min(this.retryAt, this.writeBack.nextDue);
   }
 
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
@@ -211,7 +215,6 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     if (queue < 0) {
       // A policed queue may be waiting only for its rate: nothing else would wake us then.
       this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
-      if (this.retryAt !== Infinity) this.wakeAt(this.retryAt);
       return false;
     }
     this.retryAt = Infinity;

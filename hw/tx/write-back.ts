@@ -37,7 +37,6 @@ export class TxWriteBack {
     /** Post a DMA write whose completion comes back with the tag. */
     private readonly write: (address: number, bytes: Uint8Array, tag: WriteBackTag) => void,
     private readonly delay: () => number,
-    private readonly wakeAt: (time: number) => void,
   ) {
     this.thresholds = new Array(queues).fill(0);
     this.waiting = Array.from({ length: queues }, () => []);
@@ -66,15 +65,14 @@ export class TxWriteBack {
       return;
     }
     const waiting = this.waiting[queue]!;
+    const first = waiting.length === 0;
     // Waiting write-backs keep the queue BUSY: the first holds the ring's count for the burst.
-    if (waiting.length === 0) {
-      ring.inDevice++;
-      this.setDue(queue, now + this.delay());
-      this.wakeAt(this.dueAt[queue]!);
-    }
+    if (first) ring.inDevice++;
     descriptors.forEach((descriptor, position) => waiting.push({ descriptor, error: position === last ? error : 0, last: position === last }));
     // A disabled queue's frames still in the device are written back as they finish, so that BUSY clears.
     if (waiting.length >= this.thresholds[queue]! || !ring.enabled) this.flush(queue);
+    // Only descriptors left waiting are due later (the engine's nextWakeTime): a burst written at once leaves no wake behind.
+    else if (first) this.setDue(queue, now + this.delay());
   }
 
   /** Write back every queue whose oldest waiting descriptor is due. */
