@@ -38,7 +38,9 @@ export interface SystemReport {
     drops: Record<string, number>;
     dmaBytesRead: number;
     dmaBytesWritten: number;
+    /** Every device error, timed; and their counts by code. */
     diagnostics: string[];
+    errorsByCode: Record<string, number>;
   };
   ipsec: {
     hardwareTx: number;
@@ -126,6 +128,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       dmaBytesRead: top.nic.dma.readBytes.value,
       dmaBytesWritten: top.nic.dma.writtenBytes.value,
       diagnostics: diagnosticLines(top.nic),
+      errorsByCode: countBy(top.nic.diagnostics, (diagnostic) => diagnostic.code),
     },
     ipsec: {
       hardwareTx: intermediate.counts.hardwareTx,
@@ -177,6 +180,15 @@ export function formatTrafficReport(report: TrafficReport): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Device errors a text report lists one by one. */
+const ERRORS_SHOWN = 10;
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
 /** Counts by reason in words (`RX_DMA_ERROR 3, RX_BUFFER_FULL 1`), or none. */
 export function describeCounts(counts: Readonly<Record<string, number>>): string {
   const entries = Object.entries(counts);
@@ -189,8 +201,10 @@ export function formatSystemReport(report: SystemReport): string[] {
   lines.push(
     `NIC: interrupts per vector ${report.nic.interruptsPerVector.join(" ")}; DMA read ${report.nic.dmaBytesRead} bytes, written ${report.nic.dmaBytesWritten} bytes`,
     `     drops: ${describeCounts(report.nic.drops)}`,
-    `     device errors: ${report.nic.diagnostics.length === 0 ? "none" : report.nic.diagnostics.length}`,
-    ...report.nic.diagnostics.map((line) => `       ${line}`),
+    `     device errors: ${report.nic.diagnostics.length === 0 ? "none" : `${report.nic.diagnostics.length} (${describeCounts(report.nic.errorsByCode)})`}`,
+    // A fault injected on every read makes thousands: the first few say what they are, the JSON report keeps them all.
+    ...report.nic.diagnostics.slice(0, ERRORS_SHOWN).map((line) => `       ${line}`),
+    ...(report.nic.diagnostics.length > ERRORS_SHOWN ? [`       … ${report.nic.diagnostics.length - ERRORS_SHOWN} more in the JSON report (nic.diagnostics)`] : []),
     `IPsec: NIC inline ${report.ipsec.hardwareTx} out, ${report.ipsec.hardwareRx} in; software ${report.ipsec.softwareTx} out, ${report.ipsec.softwareRx} in; ` +
       `${report.ipsec.notInTableMessages} "not in table" messages, ${describeTableWrites(report.ipsec.installs, "installs")}`,
     `       SA table: TX ${report.ipsec.cache.txHits} hits ${report.ipsec.cache.txMisses} misses, RX ${report.ipsec.cache.rxHits} hits ${report.ipsec.cache.rxMisses} misses, ` +

@@ -9,6 +9,7 @@ import { writeEspSaFile } from "../sim/ipsec/wireshark-esp-sa.js";
 import { writeTrace } from "../driver/caching/trace.js";
 import { PlainTraffic } from "./plain-traffic.js";
 import { formatTrafficReport, trafficReport, type TrafficReport } from "./report.js";
+import { framesInDevice } from "./hardware.js";
 
 export interface ScenarioOptions {
   seed?: number;
@@ -49,6 +50,12 @@ export function plainTrafficFileNames(out: string, traced: boolean): string[] {
 }
 
 /** Run the plain-traffic scenario; write its waveform, capture and report under `out`. */
+/** Where the frames neither arrived nor dropped are: what the device holds, the rest on the rings, waiting in the host, or lost. */
+function whereHeld(held: ReturnType<typeof framesInDevice>, unaccounted: number): string {
+  const rest = unaccounted - held.inRxBuffer - held.inTxDevice;
+  return `${held.inRxBuffer} in the NIC's RX buffer, ${held.inTxDevice} taken from its TX rings and not yet sent, ${rest} on the rings, waiting in the host, or lost`;
+}
+
 export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const design = buildPlainTraffic(options);
   const { kernel, top } = design;
@@ -74,7 +81,7 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
     const outcome =
       result.reason === "stopped"
         ? result.message!
-        : `stopped by the time limit with ${arrivedFrames} of ${expectedFrames} frames arrived${droppedFrames > 0 ? ` and ${droppedFrames} dropped with a counted reason (${unaccounted} neither: still in the device, or lost)` : ""}`;
+        : `stopped by the time limit with ${arrivedFrames} of ${expectedFrames} frames arrived${droppedFrames > 0 ? ` and ${droppedFrames} dropped with a counted reason (${unaccounted} neither: ${whereHeld(framesInDevice(top.nic), unaccounted)})` : ""}`;
     outputs?.simulationFinished(outcome);
     const wallMilliseconds = performance.now() - started;
     const files: string[] = [];

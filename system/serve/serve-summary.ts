@@ -1,7 +1,7 @@
 import { describeDmaFaults } from "../scenario/run-ending.js";
 import { PROTOCOL_VERSION, type ProtocolErrorName } from "../../hw/spec/device-protocol.js";
 import { formatTime } from "../../sim/time.js";
-import { type DeviceDiagnostics, diagnostics } from "../hardware.js";
+import { type DeviceDiagnostics, diagnostics, framesInDevice } from "../hardware.js";
 import { describeCounts } from "../report.js";
 import type { PeerCounts } from "./bench-peer.js";
 import type { ServedRun } from "./served-run.js";
@@ -78,9 +78,8 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
     frames: {
       toPeer: sum(statistics.txPackets),
       toHost: sum(statistics.rxPackets),
-      inRxBuffer: sum(top.nic.rx.queues.map((queue) => queue.frames.length)),
-      // Taken from the rings and not yet wholly on the line (written back DD, some of them): a client that says goodbye at once leaves them unsent.
-      inTxDevice: top.nic.tx.framesHeld + top.nic.mac.framesHeld,
+      // Those taken from the TX rings (written back DD, some of them): a client that says goodbye at once leaves them unsent.
+      ...framesInDevice(top.nic),
       // Posted and not done (TDH to TDT): the frames in flight's among them, and those the device had not fetched or started.
       txDescriptorsPending: sum(top.nic.tx.queues.map(({ ring }) => ring.pending)),
     },
