@@ -14,7 +14,7 @@ export interface QosProblem {
   /** In the policy's JSON form, where in it (profiles, 0, match, 1): a scenario places the problem at that value's own line. */
   readonly path?: readonly (string | number)[];
   /** For a name defined twice, where it was first: a scenario names that place in its file too. */
-  readonly first?: { readonly line: number; readonly path?: readonly (string | number)[] };
+  readonly first?: { readonly line: number; readonly column?: number; readonly path?: readonly (string | number)[] };
 }
 
 /** One command of the supported subset: its keywords, then its values (`<placeholder>`: what is expected). */

@@ -3,7 +3,7 @@ import { type PolicyClass, type QosConfig, QosConfigError, type QosProblem, pars
 
 /**
  * The QoS configuration as JSON: {"profiles": [{"name", "match": ["host domain a.example", …],
- * "ipsecQosGroup"}], "classMaps": [{"name", "qosGroups": [1]}], "policyMaps": [{"name",
+ * "ipsecQosGroup"}], "classMaps": [{"name", "qosGroups": [1], "match": "any" (default) | "all"}], "policyMaps": [{"name",
  * "classes": [{"name", "priorityPercent" | "bandwidthPercent" | "bandwidthRemainingPercent"}]}]}.
  * Every problem is reported at once, each naming its JSON path.
  */
@@ -44,7 +44,9 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
       return matches.length === 0 && problems.length > before ? [] : [{ name: name(path, profile), matches, ipsecQosGroup: tag, line: 1, path: ["profiles", index] }];
     }),
     classMaps: list("classMaps", value?.classMaps).map((klass: any, index) => ({
-      name: (fields(`classMaps[${index}]`, klass, ["name", "qosGroups"]), name(`classMaps[${index}]`, klass)),
+      name: (fields(`classMaps[${index}]`, klass, ["name", "qosGroups", "match"]), name(`classMaps[${index}]`, klass)),
+      // The JSON form's class maps take any of their groups unless they say "match": "all".
+      matchAll: klass?.match === "all" ? true : (klass?.match === undefined || klass.match === "any" ? false : (at(`classMaps[${index}].match`, `expected "any" or "all"`), false)),
       qosGroups: list(`classMaps[${index}].qosGroups`, klass?.qosGroups).flatMap((group, position) => (Number.isInteger(group) && (group as number) >= 0 && (group as number) <= 255 ? [group as number] : (at(`classMaps[${index}].qosGroups[${position}]`, "expected 0 to 255"), []))),
       line: 1,
       path: ["classMaps", index],

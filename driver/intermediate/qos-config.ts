@@ -1,4 +1,5 @@
 import { MAX_QUEUES, type TxSchedule } from "../../hw/spec/registers.js";
+import { didYouMean } from "../../sim/suggest.js";
 import { type CommandForm, integerValue, matchCommand, type QosProblem, type Token, tokens } from "./ios-commands.js";
 import { type IdentityMatch, matchAddress, matchGroup, matchHost, matchHostDomain, matchUser, matchUserDomain } from "./isakmp-profile.js";
 import type { IntermediateDriver } from "./driver.js";
@@ -8,14 +9,25 @@ export type { QosProblem } from "./ios-commands.js";
 /** A QoS policy configuration: ISAKMP profiles that set tags, class maps that match them, and a policy map. */
 export interface QosConfig {
   readonly profiles: ReadonlyArray<{ readonly name: string; readonly matches: readonly IdentityMatch[]; readonly ipsecQosGroup?: number; readonly ipsecQosGroupLine?: number } & Placed>;
-  readonly classMaps: ReadonlyArray<{ readonly name: string; readonly qosGroups: readonly number[] } & Placed>;
+  /** `matchAll`: every match must hold (IOS's default, `class-map NAME`); otherwise any (`match-any`). */
+  readonly classMaps: ReadonlyArray<{ readonly name: string; readonly qosGroups: readonly number[]; readonly matchAll: boolean } & Placed>;
   readonly policyMaps: ReadonlyArray<{ readonly name: string; readonly classes: readonly PolicyClass[] } & Placed>;
 }
 
 /** Where an item of the policy is: its line in the IOS text, or (the JSON form, whose line is 1) its path in the JSON. */
 export interface Placed {
   readonly line: number;
+  /** The column its line's command starts at (a class inside a policy map is indented), 1 if not given. */
+  readonly column?: number;
   readonly path?: readonly (string | number)[];
+}
+
+/**
+ * The qos-groups whose SAs a class map takes. An SA carries one tag, so a match-all class map of
+ * two different groups takes none (as IOS, where a packet has one qos-group).
+ */
+export function groupsTaken(classMap: QosConfig["classMaps"][number]): readonly number[] {
+  return classMap.matchAll && new Set(classMap.qosGroups).size > 1 ? [] : classMap.qosGroups;
 }
 
 export interface PolicyClass extends Placed {
@@ -75,8 +87,8 @@ const ACTION_FORMS: CommandForm<Action | "class">[] = [
 
 type MutableClass = { -readonly [K in keyof PolicyClass]: PolicyClass[K] };
 type Block =
-  | { kind: "profile"; matches: IdentityMatch[]; tag?: number; tagLine?: number; name: string; line: number; refusedMatch: boolean }
-  | { kind: "class-map"; groups: number[]; name: string; line: number }
+  | { kind: "profile"; matches: IdentityMatch[]; tag?: number; tagAt?: { line: number; column: number }; name: string; line: number; refusedMatch: boolean }
+  | { kind: "class-map"; groups: number[]; name: string; line: number; matchAll: boolean }
   | { kind: "policy-map"; index: number; klass: MutableClass | null }
   /** Below a line that was refused: its indented lines are not looked at. */
   | { kind: "refused" };
@@ -86,7 +98,7 @@ type Block =
  * `policy-map`): strictly, every line, and every problem at once (each at its line and column):
  * an incomplete line, words left over, a command outside the supported subset ("not supported"),
  * then the checks across lines (unknown classes, percentages over 100, priority and bandwidth in
- * one class, a profile without a match, a name defined twice).
+ * one class, a priority class-default, a profile without a match, a name defined twice, a second policy map).
  */
 export function parseQosConfig(text: string, source = "qos config"): QosConfig {
   const profiles: QosConfig["profiles"][number][] = [];
@@ -101,13 +113,15 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
   };
   // Profiles whose match line was refused: not also reported as ones without a match (still checked for a name used twice).
   const refusedMatches = new Set<object>();
+  // Where each action the open class has had is.
+  const actionPlaces = new Map<Action, { line: number; column: number }>();
   const close = () => {
     if (block?.kind === "profile") {
-      const profile = { name: block.name, matches: block.matches, ipsecQosGroup: block.tag, ipsecQosGroupLine: block.tagLine, line: block.line };
+      const profile = { name: block.name, matches: block.matches, ipsecQosGroup: block.tag, ipsecQosGroupLine: block.tagAt?.line, line: block.line };
       profiles.push(profile);
       if (block.refusedMatch) refusedMatches.add(profile);
     }
-    else if (block?.kind === "class-map") classMaps.push({ name: block.name, qosGroups: block.groups, line: block.line });
+    else if (block?.kind === "class-map") classMaps.push({ name: block.name, qosGroups: block.groups, matchAll: block.matchAll, line: block.line });
     else if (block?.kind === "policy-map" && block.klass) policyMaps[block.index]!.classes.push(block.klass);
   };
   text.split("\n").forEach((raw, index) => {
@@ -121,7 +135,8 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
       if (command.kind === "problem") return void problems.push(command.problem);
       const name = command.values[0]!.text;
       if (command.form.name === "profile") block = { kind: "profile", matches: [], name, line, refusedMatch: false };
-      else if (command.form.name === "class-map") block = { kind: "class-map", groups: [], name, line };
+      // IOS's class-map is match-all unless it says match-any.
+      else if (command.form.name === "class-map") block = { kind: "class-map", groups: [], name, line, matchAll: words[1]?.text.toLowerCase() !== "match-any" };
       else {
         policyMaps.push({ name, classes: [], line });
         block = { kind: "policy-map", index: policyMaps.length - 1, klass: null };
@@ -136,8 +151,10 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
       current.refusedMatch ||= command.kind === "problem" ? words[0]!.text.toLowerCase() === "match" : false;
       if (command.kind === "problem") return void problems.push(command.problem);
       if (command.form.name === "tag") {
+        // A second tag would replace the first without a word: which was meant is not for the parser to guess.
+        if (current.tagAt !== undefined) return void problems.push({ line, column: words[0]!.column, message: `crypto isakmp profile ${current.name} sets ipsec-qos-group twice: a profile sets one tag`, first: current.tagAt });
         current.tag = value(integerValue(command.values[0]!, line, "an ipsec-qos-group", 255));
-        current.tagLine = line;
+        current.tagAt = { line, column: words[0]!.column };
       } else {
         const match = identityMatch(command.form.name as IdentityForm, command.values, line);
         if ("message" in match) {
@@ -160,11 +177,15 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
     if (command.kind === "problem") return void problems.push(command.problem);
     if (command.form.name === "class") {
       close();
-      current.klass = { name: command.values[0]!.text, line };
+      current.klass = { name: command.values[0]!.text, line, column: words[0]!.column };
+      actionPlaces.clear();
       return;
     }
     const klass = current.klass!;
     const action = command.form.name as Action;
+    const earlier = actionPlaces.get(action);
+    if (earlier !== undefined) return void problems.push({ line, column: words[0]!.column, message: `class ${klass.name} has '${words.map((word) => word.text).slice(0, -1).join(" ")}' twice: the second would replace the first`, first: earlier });
+    actionPlaces.set(action, { line, column: words[0]!.column });
     const percent = value(integerValue(command.values[0]!, line, "a percentage", 100, action === "remaining" ? 1 : 0));
     if (action === "priority") klass.priorityPercent = percent;
     else if (action === "bandwidth") klass.bandwidthPercent = percent;
@@ -214,7 +235,7 @@ function maskLength(mask: string): number {
 /** The checks across lines a configuration must pass before it is applied (also for the JSON form): every problem. */
 export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet<object> = new Set()): QosProblem[] {
   const problems: QosProblem[] = [];
-  const at = (item: Placed, message: string, first?: Placed) => problems.push({ line: item.line, column: 1, message, path: item.path, ...(first === undefined ? {} : { first: { line: first.line, path: first.path } }) });
+  const at = (item: Placed, message: string, first?: Placed) => problems.push({ line: item.line, column: item.column ?? 1, message, path: item.path, ...(first === undefined ? {} : { first: { line: first.line, column: first.column, path: first.path } }) });
   const classNames = new Set(config.classMaps.map((klass) => klass.name));
   const twice = (items: ReadonlyArray<{ name: string } & Placed>, what: string) => {
     const seen = new Map<string, Placed>();
@@ -227,11 +248,15 @@ export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet
   twice(config.profiles, "crypto isakmp profile");
   twice(config.classMaps, "class-map");
   twice(config.policyMaps, "policy-map");
+  // The NIC is programmed with one policy map (as one `service-policy output` on an interface): another would be dead text.
+  for (const extra of config.policyMaps.slice(1)) if (extra.name !== config.policyMaps[0]!.name) at(extra, `policy-map ${extra.name}: a second policy map, which nothing would apply (the NIC is programmed with one, ${config.policyMaps[0]!.name}); merge its classes into that one or remove it`);
   for (const policy of config.policyMaps) {
     twice(policy.classes, `policy-map ${policy.name}: class`);
     let guaranteed = 0;
     for (const klass of policy.classes) {
-      if (klass.name !== "class-default" && !classNames.has(klass.name)) at(klass, `policy-map ${policy.name}: class ${klass.name} is not a class-map`);
+      if (klass.name !== "class-default" && !classNames.has(klass.name)) at(klass, `policy-map ${policy.name}: class ${klass.name} is not a class-map${didYouMean(klass.name, classNames)}`);
+      // class-default is traffic class 0, below every other: it cannot also go before them.
+      if (klass.name === "class-default" && klass.priorityPercent !== undefined) at(klass, `policy-map ${policy.name}: class-default cannot be a priority class (it is traffic class 0, served after every other); give 'priority percent' to a class-map's class`);
       guaranteed += (klass.priorityPercent ?? 0) + (klass.bandwidthPercent ?? 0);
     }
     if (guaranteed > 100) at(policy, `policy-map ${policy.name}: priority and bandwidth percentages add up to ${guaranteed}, over 100`);
@@ -250,29 +275,36 @@ export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet
  * What is accepted but likely not meant: a tag that no class of the policy map matches, whose
  * traffic quietly lands in class-default.
  */
-export function qosConfigWarnings(config: QosConfig, policyName?: string): QosProblem[] {
-  const policy = policyName ? config.policyMaps.find((map) => map.name === policyName) : config.policyMaps[0];
+export function qosConfigWarnings(config: QosConfig): QosProblem[] {
+  const policy = config.policyMaps[0];
   const used = new Set(policy?.classes.map((klass) => klass.name));
   const warnings: QosProblem[] = [];
+  for (const classMap of config.classMaps) {
+    const at = { line: classMap.line, column: classMap.column ?? 1, path: classMap.path };
+    if (classMap.qosGroups.length === 0) warnings.push({ ...at, message: `class-map ${classMap.name} has no 'match qos-group' line: it takes no traffic` });
+    else if (groupsTaken(classMap).length === 0) {
+      warnings.push({ ...at, message: `class-map ${classMap.name} is match-all of qos-groups ${[...new Set(classMap.qosGroups)].join(" and ")}: an SA carries one tag, so it takes no traffic (class-map match-any ${classMap.name} takes any of them)` });
+    }
+  }
   for (const profile of config.profiles) {
     const tag = profile.ipsecQosGroup;
     if (tag === undefined) continue;
-    const matching = config.classMaps.filter((klass) => klass.qosGroups.includes(tag));
+    const matching = config.classMaps.filter((klass) => groupsTaken(klass).includes(tag));
     const at = { line: profile.ipsecQosGroupLine ?? profile.line, column: 1, path: profile.path && [...profile.path, "ipsecQosGroup"] };
     if (matching.length === 0) warnings.push({ ...at, message: `crypto isakmp profile ${profile.name} sets ipsec-qos-group ${tag}, which no class-map matches: its traffic lands in class-default` });
     else if (policy && !matching.some((klass) => used.has(klass.name))) {
       warnings.push({ ...at, message: `crypto isakmp profile ${profile.name} sets ipsec-qos-group ${tag}, matched by class-map ${matching.map((klass) => klass.name).join(", ")}, which policy-map ${policy.name} has no class for: its traffic lands in class-default` });
     }
   }
-  return warnings;
+  return warnings.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /**
  * The traffic class (queue, 0-7) of each policy-map class: priority classes highest, then
  * bandwidth classes in order, class-default 0; and the class of each qos-group through the class maps.
  */
-export function trafficClasses(config: QosConfig, policyName?: string): { byClass: Map<string, number>; byQosGroup: Map<number, number> } {
-  const policy = policyName ? config.policyMaps.find((map) => map.name === policyName) : config.policyMaps[0];
+export function trafficClasses(config: QosConfig): { byClass: Map<string, number>; byQosGroup: Map<number, number> } {
+  const policy = config.policyMaps[0];
   const byClass = new Map<string, number>();
   if (policy) {
     const ordered = [...policy.classes.filter((klass) => klass.priorityPercent !== undefined), ...policy.classes.filter((klass) => klass.priorityPercent === undefined && klass.name !== "class-default")];
@@ -280,14 +312,14 @@ export function trafficClasses(config: QosConfig, policyName?: string): { byClas
     byClass.set("class-default", 0);
   }
   const byQosGroup = new Map<number, number>();
-  for (const klass of config.classMaps) for (const group of klass.qosGroups) if (byClass.has(klass.name)) byQosGroup.set(group, byClass.get(klass.name)!);
+  for (const klass of config.classMaps) for (const group of groupsTaken(klass)) if (byClass.has(klass.name)) byQosGroup.set(group, byClass.get(klass.name)!);
   return { byClass, byQosGroup };
 }
 
 /** The traffic classes of a policy map's priority classes (its low-latency queues). */
-export function priorityClasses(config: QosConfig, policyName?: string): Set<number> {
-  const policy = policyName ? config.policyMaps.find((map) => map.name === policyName) : config.policyMaps[0];
-  const { byClass } = trafficClasses(config, policyName);
+export function priorityClasses(config: QosConfig): Set<number> {
+  const policy = config.policyMaps[0];
+  const { byClass } = trafficClasses(config);
   return new Set((policy?.classes ?? []).filter((klass) => klass.priorityPercent !== undefined).map((klass) => byClass.get(klass.name)!));
 }
 
@@ -312,14 +344,14 @@ export function classSchedules(policy: QosConfig["policyMaps"][number] | undefin
 }
 
 /** Apply a configuration to the intermediate driver: its profiles, and the class map of tags to traffic classes. */
-export function applyQosConfig(intermediate: IntermediateDriver, config: QosConfig, policyName?: string): Map<string, number> {
+export function applyQosConfig(intermediate: IntermediateDriver, config: QosConfig): Map<string, number> {
   for (const profile of config.profiles) intermediate.profiles.add({ name: profile.name, matches: profile.matches, ipsecQosGroup: profile.ipsecQosGroup });
-  const { byClass, byQosGroup } = trafficClasses(config, policyName);
+  const { byClass, byQosGroup } = trafficClasses(config);
   for (const [group, trafficClass] of byQosGroup) intermediate.classMap.set(group, trafficClass);
   // The NIC classifies received ESP by the same map, through the tag in its SA table.
   intermediate.base.setQosClasses(intermediate.classMap);
   // And schedules its queues by the policy map: priority classes strict, bandwidth classes by percent.
-  const policy = policyName ? config.policyMaps.find((map) => map.name === policyName) : config.policyMaps[0];
+  const policy = config.policyMaps[0];
   const schedules = new Map<number, TxSchedule>();
   for (const { klass, schedule } of classSchedules(policy)) {
     const trafficClass = byClass.get(klass.name);

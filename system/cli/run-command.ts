@@ -107,7 +107,10 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
       if (received === null) throw new Error(final.message);
       process.stderr.write(`nicsim run: ${final.message}\n`);
     } else {
-      process.stdout.write(final.text);
+      // The summary repeats the warnings said before the run, for a file or a pipe; on one terminal they were just shown.
+      const warnings = loaded.warnings.map((warning) => `${warning}\n`).join("");
+      const shown = process.stdout.isTTY && process.stderr.isTTY && warnings !== "" && final.text.startsWith(warnings);
+      process.stdout.write(shown ? final.text.slice(warnings.length) : final.text);
       console.log(`\nwall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${final.files.join("\n      ")}`);
       const gtkw = final.files.find((path) => path.endsWith(".gtkw"));
       if (gtkw) console.log(`open with: gtkwave ${shellWord(gtkw)}    (capture: wireshark ${shellWord(gtkw.replace(/\.gtkw$/, ".pcap"))}; report: ${shellWord(gtkw.replace(/\.gtkw$/, ".html"))})`);

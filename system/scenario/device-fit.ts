@@ -50,6 +50,8 @@ export function deviceFitProblems(
     problems.push(`${at}: its longest IKE message, ${longest.message}, makes a ${frame}-byte frame, longer than the NIC takes (${given("nic.maxFrameBytes", nic.params.maxFrameBytes)}): its IKE could not come up`);
   });
   const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
+  // The driver runs no more queues than the device has: asking for more would quietly get fewer.
+  if (base.queues > nic.queues) problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: more than the NIC has (${given("nic.queues", nic.queues)}); the driver would run ${nic.queues}: give at most ${nic.queues}, 0 for every one, or raise nic.queues`));
   if (driverQueues < nic.queues) {
     problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: the NIC steers received frames by class over its ${nic.queues} queues; a driver running ${driverQueues} would have those for ${nic.queues - driverQueues === 1 ? `queue ${driverQueues}` : `queues ${driverQueues} to ${nic.queues - 1}`} dropped (RX_QUEUE_DISABLED)`));
   }

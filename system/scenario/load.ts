@@ -10,6 +10,7 @@ import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
 import { deepestNode, nestingDepth, valueChildren } from "./nesting.js";
 import { referenceProblems } from "./references.js";
+import { unprofiledCustomers } from "./unprofiled-customers.js";
 import { describeIssues } from "./schema-issues.js";
 import { secretTexts, withoutSecretTexts } from "./secret-paths.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
@@ -288,7 +289,7 @@ export function checkScenario(value: unknown, source = new SourceMap("scenario",
   const given = (value as { qos?: unknown } | null)?.qos;
   const { qos, warnings } = checkQos(given, source, problems);
   if (problems.length > 0) throw new ScenarioError(inFileOrder([...problems, ...parameterProblems(value, source, container, { qos })], source.file));
-  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...silentStreams(parsed.data!, source)] };
+  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...unprofiledCustomers(parsed.data!, qos, source), ...silentStreams(parsed.data!, source)] };
 }
 
 /**
@@ -319,7 +320,7 @@ function checkQos(given: unknown, source: SourceMap, problems: string[]): { qos:
     const place = placeOf(problem);
     // Where a name defined twice was first, as a place in the file too (the policy's own line or path where the file has none).
     const first = (item: Placed) => {
-      const found = placeOf({ ...item, column: 1 });
+      const found = placeOf({ ...item, column: item.column ?? 1 });
       return found === null ? `in the policy at ${item.path?.join(".") ?? `line ${item.line}`}` : `at ${found}`;
     };
     const message = qosProblemText(problem, first);

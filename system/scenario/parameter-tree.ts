@@ -1,13 +1,16 @@
 import { z } from "zod";
+import { yamlObjectKind } from "./yaml-object-kind.js";
 
 type Tree = Record<string, unknown>;
 
-/** A YAML or JSON mapping (not a list, not null). */
-export const isMapping = (value: unknown): value is Tree => typeof value === "object" && value !== null && !Array.isArray(value);
+/** A YAML or JSON mapping (not a list, not null, not what one of YAML's tags made: binary data, a date, a set). */
+export const isMapping = (value: unknown): value is Tree => typeof value === "object" && value !== null && !Array.isArray(value) && yamlObjectKind(value) === undefined;
 
 /** Why a value in a parameter tree can be neither a parameter's value nor a mapping of them, or null. */
 function leafProblem(value: unknown): string | null {
   if (value === null || value === undefined) return "no value given: expected a number, a text or true/false";
+  const kind = yamlObjectKind(value);
+  if (kind !== undefined) return `${kind}: expected a number, a text or true/false, or a mapping of parameters`;
   if (Array.isArray(value)) return "a list: a parameter takes one value (a number, a text or true/false), or a mapping of parameters";
   if (typeof value === "number" && !Number.isFinite(value)) return "not a finite number";
   if (isMapping(value) && Object.keys(value).length === 0) return "an empty mapping: a parameter takes one value (a number, a text or true/false), and a group the values of its parameters";

@@ -203,6 +203,10 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     },
   ]);
   outputFiles?.commit();
-  // What the scenario has that is accepted but likely not meant is printed with the run.
-  return { design, summary, text: [...loaded.warnings.map((warning) => `${warning}\n`), formatScenarioSummary(summary)].join(""), files };
+  // What the scenario has that is accepted but likely not meant is printed with the run; so is a waveform window the run never reached.
+  const windowFrom = scenario.outputs.waveformFromMicroseconds;
+  const unreached = scenario.outputs.waveform && base !== null && windowFrom !== undefined && kernel.now < windowFrom * 1e6
+    ? [`warning: outputs.waveformFromMicroseconds = ${windowFrom} µs (${loaded.source.locate(["outputs", "waveformFromMicroseconds"])}): the run ended at ${summary.simulatedMicroseconds} µs, before the waveform's window opened: the VCD holds no change, only the values at the run's end\n`]
+    : [];
+  return { design, summary, text: [...loaded.warnings.map((warning) => `${warning}\n`), ...unreached, formatScenarioSummary(summary)].join(""), files };
 }

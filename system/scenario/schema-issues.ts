@@ -4,6 +4,7 @@ import { didYouMean } from "../../sim/suggest.js";
 import { schemaFields } from "./overrides.js";
 import { REDACTED, redactValue } from "./secret-paths.js";
 import { formatPath } from "./source-map.js";
+import { yamlObjectKind } from "./yaml-object-kind.js";
 
 /**
  * The schema's findings in the scenario's words, worded as the parameters' own check words a
@@ -33,7 +34,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, placed: (path: P
   const sayValue = (why: string) => placed(path, `${formatPath(path)} = ${shownGiven}: ${why}`);
   // The parameter trees and the QoS policy in the scenario's words, not the schema's (a record, a union).
   // YAML's tags make other objects than mappings and lists (!!binary, !!timestamp, !!set): named as such, not as mappings.
-  const wrongKind = given === null ? "an empty value" : Array.isArray(given) ? "a list" : given instanceof Uint8Array ? "binary data (!!binary)" : given instanceof Date ? "a date (!!timestamp)" : given instanceof Set ? "a set (!!set)" : given instanceof Map ? "an ordered mapping (!!omap)" : undefined;
+  const wrongKind = given === null ? "an empty value" : Array.isArray(given) ? "a list" : yamlObjectKind(given);
   if (issue.code === "invalid_type" && given === undefined) return say(`required: expected ${kindName(issue.expected)}`);
   if (issue.code === "invalid_value" && (given === undefined || given === null)) return say(`${given === undefined ? "required" : "no value given"}: expected one of ${issue.values.map(String).join(", ")}`);
   if (path.length === 1 && ["nic", "driver", "wire"].includes(String(path[0]))) return say(`a group of parameters (a mapping such as ${String(path[0])}: { … }), not ${wrongKind ?? `one value (${shownGiven})`}`);

@@ -48,7 +48,7 @@ describe("QoS configuration in the seed's syntax", () => {
     ["a bad address", "crypto isakmp profile a\n match identity address 10.0.300.0/24\n", /^qos:2:25: '10.0.300.0' is not an IPv4 address$/],
     ["a profile without a match", "crypto isakmp profile lonely\n set ipsec-qos-group 3\n", /qos:1:1: crypto isakmp profile lonely has no 'match identity' line/],
     ["a tag out of range", "crypto isakmp profile a\n match identity group a\n set ipsec-qos-group 300\n", /qos:3:22: expected an ipsec-qos-group \(0 to 255\), found '300'/],
-    ["an unknown class", "class-map gold\n match qos-group 1\npolicy-map edge\n class platinum\n  priority percent 10\n", /qos:4:1: policy-map edge: class platinum is not a class-map/],
+    ["an unknown class", "class-map gold\n match qos-group 1\npolicy-map edge\n class platinum\n  priority percent 10\n", /qos:4:2: policy-map edge: class platinum is not a class-map/],
     ["percentages over 100", "class-map a\n match qos-group 1\nclass-map b\n match qos-group 2\npolicy-map edge\n class a\n  priority percent 60\n class b\n  bandwidth percent 50\n", /qos:5:1: policy-map edge: priority and bandwidth percentages add up to 110, over 100/],
     ["priority and bandwidth in one class", "class-map a\n match qos-group 1\npolicy-map edge\n class a\n  priority percent 10\n  bandwidth percent 10\n", /qos:6:3: class a has both priority and bandwidth/],
     ["a percentage that is not one", "class-map a\n match qos-group 1\npolicy-map edge\n class a\n  bandwidth percent lots\n", /qos:5:21: expected a percentage \(0 to 100\), found 'lots'/],
@@ -83,7 +83,7 @@ describe("QoS configuration in the seed's syntax", () => {
     expect(messages).toEqual(expect.arrayContaining([
       "bad: unknown field (fields: profiles, classMaps, policyMaps)",
       "profiles[0].ipsecQosGrup: unknown field (did you mean ipsecQosGroup?) (fields: name, match, ipsecQosGroup)",
-      "classMaps[0].qosGroup: unknown field (did you mean qosGroups?) (fields: name, qosGroups)",
+      "classMaps[0].qosGroup: unknown field (did you mean qosGroups?) (fields: name, qosGroups, match)",
       "policyMaps[0].clases: unknown field (did you mean classes?) (fields: name, classes)",
       "policyMaps[1].classes[0].priorityPercnt: unknown field (did you mean priorityPercent?) (fields: name, priorityPercent, bandwidthPercent, bandwidthRemainingPercent)",
     ]));
@@ -167,6 +167,17 @@ function iosProblems(text: string): string[] {
   return [];
 }
 
+/** The problems of a configuration as the parser gives them. */
+function parseErrors(text: string): readonly QosProblem[] {
+  try {
+    parseQosConfig(text, "q");
+  } catch (error) {
+    if (error instanceof QosConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
 const PROFILE = "crypto isakmp profile a\n match identity group a\n";
 
 describe("the IOS parser is strict: incomplete lines, words left over and commands outside the subset are refused, every one at once", () => {
@@ -215,10 +226,50 @@ describe("the IOS parser is strict: incomplete lines, words left over and comman
       expect.stringMatching(/^7:2: not supported: 'match dscp ef'/),
       "9:1: policy-map edge: priority and bandwidth percentages add up to 110, over 100",
       expect.stringMatching(/^11:3: not supported: 'police 8000'/),
-      "13:1: policy-map edge: class silver is not a class-map",
+      "13:2: policy-map edge: class silver is not a class-map",
     ]);
     // With its match line complete, the first profile a is one without an error of its own.
     expect(iosProblems(text.replace(" match identity host domain\n", " match identity host domain a.example\n")).slice(0, 2)).toEqual(["3:22: expected an ipsec-qos-group (0 to 255), found '300'", "4:1: crypto isakmp profile a is defined twice (first on line 1)"]);
+  });
+
+  test("what IOS would take but the model cannot apply as meant: a second policy map, a priority class-default, a tag or an action given twice; each at its place, a class misspelt with the name meant (from a scenario author's check: each ran without a word)", () => {
+    const classes = "class-map gold\n match qos-group 1\nclass-map silver\n match qos-group 2\n";
+    expect(iosProblems(`${classes}policy-map edge\n class gold\n  priority percent 10\npolicy-map other\n class silver\n  priority percent 5\n`)).toEqual([
+      "8:1: policy-map other: a second policy map, which nothing would apply (the NIC is programmed with one, edge); merge its classes into that one or remove it",
+    ]);
+    expect(iosProblems(`${classes}policy-map edge\n class class-default\n  priority percent 5\n`)).toEqual([
+      "6:2: policy-map edge: class-default cannot be a priority class (it is traffic class 0, served after every other); give 'priority percent' to a class-map's class",
+    ]);
+    expect(iosProblems(`${PROFILE} set ipsec-qos-group 2\n  set ipsec-qos-group 3\n${classes}policy-map edge\n  class silver\n    bandwidth percent 50\n    bandwidth percent 20\n   class silvr\n    bandwidth percent 10\n`)).toEqual([
+      "4:3: crypto isakmp profile a sets ipsec-qos-group twice: a profile sets one tag (first on line 3)",
+      "12:5: class silver has 'bandwidth percent' twice: the second would replace the first (first on line 11)",
+      "13:4: policy-map edge: class silvr is not a class-map (did you mean silver?)",
+    ]);
+    // Where a name defined twice was first is its own column too.
+    const twice = parseErrors(`${classes}policy-map edge\n   class gold\n    priority percent 10\n   class gold\n    priority percent 5\n`);
+    expect(twice.map((problem) => [problem.line, problem.column, problem.first])).toEqual([[8, 4, { line: 6, column: 4, path: undefined }]]);
+  });
+
+  test("a match-all class map takes an SA only if every one of its groups is the SA's one tag: of two groups, none, with a warning (it took any of them); match-any and the JSON form's default take any", () => {
+    const text = (kind: string) => `crypto isakmp profile a\n match identity group a\n set ipsec-qos-group 1\nclass-map ${kind}gold\n match qos-group 1\n match qos-group 3\npolicy-map edge\n class gold\n  priority percent 10\n`;
+    for (const kind of ["", "match-all "]) {
+      const config = parseQosConfig(text(kind));
+      expect(Object.fromEntries(trafficClasses(config).byQosGroup)).toEqual({});
+      expect(qosConfigWarnings(config).map((warning) => `${warning.line}: ${warning.message}`)).toEqual([
+        "3: crypto isakmp profile a sets ipsec-qos-group 1, which no class-map matches: its traffic lands in class-default",
+        "4: class-map gold is match-all of qos-groups 1 and 3: an SA carries one tag, so it takes no traffic (class-map match-any gold takes any of them)",
+      ]);
+    }
+    const any = parseQosConfig(text("match-any "));
+    expect(Object.fromEntries(trafficClasses(any).byQosGroup)).toEqual({ 1: 7, 3: 7 });
+    expect(qosConfigWarnings(any)).toEqual([]);
+    // One group, given once or twice, is taken by match-all as by match-any.
+    expect(Object.fromEntries(trafficClasses(parseQosConfig(text("").replace(" match qos-group 3", " match qos-group 1"))).byQosGroup)).toEqual({ 1: 7 });
+    expect(qosConfigWarnings(parseQosConfig("class-map empty\npolicy-map edge\n class empty\n  bandwidth percent 10\n")).map((warning) => warning.message)).toEqual(["class-map empty has no 'match qos-group' line: it takes no traffic"]);
+    const json = (match?: string) => parseQosConfigJson(JSON.stringify({ classMaps: [{ name: "gold", qosGroups: [1, 3], ...(match ? { match } : {}) }], policyMaps: [{ name: "p", classes: [{ name: "gold", priorityPercent: 10 }] }] }));
+    expect(Object.fromEntries(trafficClasses(json()).byQosGroup)).toEqual({ 1: 7, 3: 7 });
+    expect(Object.fromEntries(trafficClasses(json("all")).byQosGroup)).toEqual({});
+    expect(() => json("some")).toThrow('classMaps[0].match: expected "any" or "all"');
   });
 
   test("a tag no class map matches, or one whose class map the policy has no class for, is a warning at the line that sets it", () => {

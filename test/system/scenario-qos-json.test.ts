@@ -19,7 +19,7 @@ describe("the JSON form of the QoS policy in a scenario file", () => {
     expect(text).toContain("ipsecQosGrup");
     expect(problems(text)).toEqual([
       "s.yaml:10:7: qos: profiles[0].ipsecQosGrup: unknown field (did you mean ipsecQosGroup?) (fields: name, match, ipsecQosGroup)",
-      "s.yaml:12:21: qos: classMaps[0].qosGroup: unknown field (did you mean qosGroups?) (fields: name, qosGroups)",
+      "s.yaml:12:21: qos: classMaps[0].qosGroup: unknown field (did you mean qosGroups?) (fields: name, qosGroups, match)",
       "s.yaml:15:7: qos: policyMaps[0].clases: unknown field (did you mean classes?) (fields: name, classes)",
     ]);
   });

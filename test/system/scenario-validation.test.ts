@@ -106,14 +106,13 @@ describe("scenario files are checked before anything runs, and each mistake is n
   test("15. frames that cannot fit the device or the driver's rings, a driver running fewer queues than the NIC steers to, and classes sharing a queue: every one, before the run, in the file's order", () => {
     const text = VALID.replace("    packetBytes: 128", "    packetBytes: 1400")
       .replace("nic:\n  sacache:\n    txEntries: 4", "nic:\n  maxFrameBytes: 1000\n  queues: 4\n  sacache:\n    txEntries: 4\ndriver:\n  base:\n    queues: 2\n    rxRingDescriptors: 8\n    rxBufferBytes: 128\n    txRingDescriptors: 8\n    txBufferBytes: 128")
-      .replace("    priority percent 20", "    priority percent 20\n  class-map match-any silver\n   match qos-group 2\n  policy-map unused\n   class silver\n    bandwidth percent 10")
       .replace("  policy-map edge\n   class gold\n    priority percent 20", "  class-map match-any bronze\n   match qos-group 3\n  policy-map edge\n   class gold\n    priority percent 20\n   class bronze\n    bandwidth percent 30");
     expect(problems(text)).toEqual([
       "s.yaml:10:5: driver.base.queues = 2: the NIC steers received frames by class over its 4 queues; a driver running 2 would have those for queues 2 to 3 dropped (RX_QUEUE_DISABLED)",
       "s.yaml:15:1: qos: classes gold (7) and bronze (6) would share queue 1 of the 2 the driver runs (nic.queues = 4 at s.yaml:5:3; driver.base.queues = 2 at s.yaml:10:5), and one schedule: run 8 queues (nic.queues and driver.base.queues), one per traffic class",
-      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) is longer than the NIC takes (nic.maxFrameBytes = 1000 at s.yaml:4:3)",
-      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 TX descriptors of 128 bytes (driver.base.txBufferBytes = 128 at s.yaml:14:5); a frame may span at most 7 (the TX ring of 8 less one, driver.base.txRingDescriptors = 8 at s.yaml:13:5, and nic.tx.descriptorCache = 64)",
-      "s.yaml:41:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 RX descriptors of 128 bytes (driver.base.rxBufferBytes = 128 at s.yaml:12:5); the RX ring of 8 (driver.base.rxRingDescriptors = 8 at s.yaml:11:5) holds at most 7",
+      "s.yaml:36:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) is longer than the NIC takes (nic.maxFrameBytes = 1000 at s.yaml:4:3)",
+      "s.yaml:36:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 TX descriptors of 128 bytes (driver.base.txBufferBytes = 128 at s.yaml:14:5); a frame may span at most 7 (the TX ring of 8 less one, driver.base.txRingDescriptors = 8 at s.yaml:13:5, and nic.tx.descriptorCache = 64)",
+      "s.yaml:36:5: traffic[0].packetBytes = 1400: its ESP frame (1470 bytes) needs 12 RX descriptors of 128 bytes (driver.base.rxBufferBytes = 128 at s.yaml:12:5); the RX ring of 8 (driver.base.rxRingDescriptors = 8 at s.yaml:11:5) holds at most 7",
     ]);
   });
 
@@ -306,7 +305,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
       `p.yaml:17:4: qos: not supported: 'match dscp ef'; in class-map gold this model takes 'match qos-group N' (README, "QoS on encrypted traffic")`,
       "p.yaml:20:25: qos: unexpected '30': 'priority percent N' ends before it",
       `p.yaml:21:5: qos: not supported: 'police 1000000'; in class gold this model takes 'priority percent N', 'bandwidth percent N', 'bandwidth remaining percent N', 'class NAME' (README, "QoS on encrypted traffic")`,
-      "p.yaml:22:3: qos: policy-map edge: class platinum is not a class-map",
+      "p.yaml:22:4: qos: policy-map edge: class platinum is not a class-map",
       expect.stringMatching(/^p\.yaml:25:17: customers\[0\]\.identity\.type = "[^"]+": expected one of .* \(did you mean ID_FQDN\?\)$/),
       "p.yaml:26:5: customers[1].name: customer 'a' is defined twice (first as customers[0]'s name, at p.yaml:24:5)",
       "p.yaml:28:5: customers[1].sas = 0: expected at least 1",

@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { parseScenarioText } from "../../system/scenario/load.js";
+import { runScenario } from "../../system/scenario/run.js";
+import { problems, VALID } from "./scenario-fixture.js";
+
+/** From a check by a scenario author writing their own files: what ran without a word, and a message that named the wrong thing. */
+describe("a scenario author's mistakes that ran silently", () => {
+  test("a customer whose identity no ISAKMP profile matches is warned of at its identity (its traffic quietly lost its class), by its --set when one gave it", () => {
+    expect(parseScenarioText(VALID, "s.yaml").warnings).toEqual([]);
+    expect(parseScenarioText(VALID.replace("value: gw.a.example", "value: gw.a.exampel"), "s.yaml").warnings).toEqual([
+      "s.yaml:17:32: warning: customers[0] 'a': its identity (ID_FQDN gw.a.exampel) matches no crypto isakmp profile of the qos policy: its SAs carry no tag, and its traffic lands in class-default",
+    ]);
+    expect(parseScenarioText(VALID, "s.yaml", { "customers.0.identity.value": "gw.b.example" }).warnings).toEqual([
+      "--set customers.0.identity.value: warning: customers[0] 'a': its identity (ID_FQDN gw.b.example) matches no crypto isakmp profile of the qos policy: its SAs carry no tag, and its traffic lands in class-default",
+    ]);
+    // Without a policy nothing is tagged, and nothing is said.
+    expect(parseScenarioText(VALID.replace(/qos: \|\n(  .*\n)+/, ""), "s.yaml").warnings).toEqual([]);
+  });
+
+  test("a driver asking for more queues than the NIC has is refused (it ran the NIC's number without a word)", () => {
+    expect(problems(VALID.replace("nic:\n", "driver:\n  base:\n    queues: 6\nnic:\n  queues: 4\n"))).toEqual(expect.arrayContaining([
+      "s.yaml:5:5: driver.base.queues = 6: more than the NIC has (nic.queues = 4 at s.yaml:7:3); the driver would run 4: give at most 4, 0 for every one, or raise nic.queues",
+    ]));
+  });
+
+  test("binary data (!!binary) where a group of parameters goes is one message naming it (it was five, one per byte, each 'no such parameter')", () => {
+    expect(problems(VALID.replace("  sacache:\n    txEntries: 4", "  sacache: !!binary aGVsbG8="))).toEqual([
+      "s.yaml:4:3: nic.sacache: binary data (!!binary): expected a number, a text or true/false, or a mapping of parameters",
+    ]);
+  });
+
+  test("a waveform window that opens after the run has ended is said with the run (the VCD held headers only, and nothing said why)", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-window-"));
+    try {
+      const loaded = parseScenarioText(VALID, "s.yaml", { "durationMicroseconds": 5, "outputs.waveformFromMicroseconds": 500, "outputs.html": false });
+      const { text } = runScenario(loaded, { directory });
+      expect(text).toMatch(/^warning: outputs\.waveformFromMicroseconds = 500 µs \(--set outputs\.waveformFromMicroseconds\): the run ended at [\d.]+ µs, before the waveform's window opened: the VCD holds no change, only the values at the run's end\n/);
+      expect(readFileSync(join(directory, "small.vcd"), "utf8").split("\n").filter((line) => line.startsWith("#"))).toHaveLength(1);
+      // A window the run reaches says nothing.
+      expect(runScenario(parseScenarioText(VALID, "s.yaml", { "durationMicroseconds": 5, "outputs.waveformFromMicroseconds": 1, "outputs.html": false }), { directory }).text).not.toContain("window opened");
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
