@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { OutputError } from "./errors.js";
 import { LockFile } from "./lock-file.js";
@@ -21,10 +21,12 @@ export function writeFailure(path: string, error: unknown): OutputError {
   return new OutputError(`could not write ${path}: ${reason}${code !== undefined && !reason.includes(code) ? ` (${code})` : ""}`);
 }
 
-/** Write a whole file; a failure (a full disk) names the file. */
-export function writeWholeFile(path: string, contents: string | Uint8Array): void {
+/** Write a whole file; a failure (a full disk) names the file. A file of keys (`secret`) is readable by its owner alone. */
+export function writeWholeFile(path: string, contents: string | Uint8Array, options: { secret?: boolean } = {}): void {
   try {
-    writeFileSync(path, contents);
+    writeFileSync(path, contents, options.secret ? { mode: 0o600 } : {});
+    // The mode is given only to a file made afresh: one written over keeps its own.
+    if (options.secret) chmodSync(path, 0o600);
   } catch (error) {
     throw writeFailure(path, error);
   }
@@ -174,7 +176,15 @@ export class OutputFiles implements OutputNames {
     const problem = targetProblem(path, false, this.givenBy);
     if (problem !== null) throw new OutputError(problem);
     this.files.set(path, "partial");
-    return temporaryName(path);
+    const temporary = temporaryName(path);
+    if (leftoverToRemove(temporary)) {
+      try {
+        unlinkSync(temporary);
+      } catch (error) {
+        throw new OutputError(`${temporary}: cannot remove what an earlier run left there (${(error as Error).message.split(",")[0]})`);
+      }
+    }
+    return temporary;
   }
 
   written(path: string): void {
@@ -234,6 +244,28 @@ export class OutputFiles implements OutputNames {
       const temporary = temporaryName(path);
       return existsSync(temporary) && statSync(temporary).isFile() ? [{ path: temporary, state, bytes: statSync(temporary).size }] : [];
     });
+  }
+}
+
+/**
+ * Whether what is at a temporary name is to be removed before the file is made afresh: an earlier
+ * run's cut-off file, or a symbolic link, which would have this run's bytes (keys among them)
+ * written wherever it points. A link to a device is written through: nothing reaches a file that
+ * way, and a link to /dev/full is how a disk full for one file is tested.
+ */
+function leftoverToRemove(temporary: string): boolean {
+  let entry;
+  try {
+    entry = lstatSync(temporary);
+  } catch {
+    return false;
+  }
+  if (!entry.isSymbolicLink()) return !entry.isDirectory();
+  try {
+    return !statSync(temporary).isCharacterDevice();
+  } catch {
+    // A link to nothing yet would make its file wherever it points.
+    return true;
   }
 }
 

@@ -18,5 +18,5 @@ export function ikev1DecryptionRecord(entry: Ikev1DecryptionEntry): string {
 
 /** Write the `ikev1_decryption_table` file (copy it into a Wireshark profile, or pass its lines with `-o uat:ikev1_decryption_table:<line>`). */
 export function writeIkev1DecryptionTable(path: string, entries: readonly Ikev1DecryptionEntry[]): void {
-  writeWholeFile(path, `# Wireshark IKEv1 decryption table written by nicsim: these lines hold keys.\n${entries.map(ikev1DecryptionRecord).join("\n")}\n`);
+  writeWholeFile(path, `# Wireshark IKEv1 decryption table written by nicsim: these lines hold keys.\n${entries.map(ikev1DecryptionRecord).join("\n")}\n`, { secret: true });
 }

@@ -26,5 +26,5 @@ export function espSaRecord({ sa, source, destination }: CapturedSa): string {
 
 /** Write the `esp_sa` file (copy it into a Wireshark profile, or pass its lines with `-o uat:esp_sa:<line>`). */
 export function writeEspSaFile(path: string, sas: readonly CapturedSa[]): void {
-  writeWholeFile(path, `# Wireshark ESP SAs written by nicsim: these lines hold keys.\n${sas.map(espSaRecord).join("\n")}\n`);
+  writeWholeFile(path, `# Wireshark ESP SAs written by nicsim: these lines hold keys.\n${sas.map(espSaRecord).join("\n")}\n`, { secret: true });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +45,24 @@ describe("a run's files: written under temporary names, given their own at the e
     // The finished dump ends with the marker that says so, naming the run's end time.
     const vcd = readFileSync(join(directory, "default.vcd"), "utf8");
     expect(vcd.endsWith(`$comment\n\t${END_MARKER}; the run finished at ${run.design.kernel.now} ps\n$end\n`), vcd.slice(-200)).toBe(true);
+  });
+
+  test("what an earlier run left at a temporary name is replaced, never written through: a symbolic link planted there took the capture and the keys wherever it pointed (from an auditor's check); the key files are the owner's alone", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-"));
+    const elsewhere = mkdtempSync(join(tmpdir(), "nicsim-elsewhere-"));
+    writeFileSync(join(elsewhere, "victim"), "VICTIM");
+    symlinkSync(join(elsewhere, "victim"), join(directory, "default.pcap.partial"));
+    symlinkSync(join(elsewhere, "keys"), join(directory, "default.esp_sa.partial"));
+    symlinkSync(join(elsewhere, "ike"), join(directory, "default.ikev1_decryption_table.partial"));
+    writeFileSync(join(directory, "default.summary.json.partial"), "an interrupted run's");
+    const run = runScenario(scenario(), { directory });
+    expect(readFileSync(join(elsewhere, "victim"), "utf8")).toBe("VICTIM");
+    expect(readdirSync(elsewhere)).toEqual(["victim"]);
+    for (const file of run.files) expect(lstatSync(file).isFile(), file).toBe(true);
+    expect(readFileSync(join(directory, "default.pcap")).subarray(0, 4)).toEqual(Buffer.from([0x4d, 0x3c, 0xb2, 0xa1]));
+    expect([...contents(directory).keys()].filter((name) => name.endsWith(".partial"))).toEqual([]);
+    for (const keys of ["default.esp_sa", "default.ikev1_decryption_table"]) expect(statSync(join(directory, keys)).mode & 0o777, keys).toBe(0o600);
+    expect(statSync(join(directory, "default.pcap")).mode & 0o077).not.toBe(0);
   });
 
   test("a run that fails mid-run names each file it left and its state, and leaves an earlier run's files as they were", () => {
