@@ -3,7 +3,7 @@ import type { Mac } from "./mac.js";
 import type { RingRegisters } from "./ring.js";
 import type { RxEngine } from "./rx/engine.js";
 import { ErrorCode, NO_QUEUE } from "./spec/errors.js";
-import { SA_STAGE_POINTER, stageWord, writeStageWord } from "./spec/sa-stage.js";
+import { SA_STAGE_POINTER, writeStageWord } from "./spec/sa-stage.js";
 import { checkRecord } from "./ipsec/record-fetches.js";
 import { refusalLabel, SA_COMMAND_NOT_SHOWN } from "./ipsec/sa-cache.js";
 import type { IpsecOffload } from "./ipsec/offload.js";
@@ -202,7 +202,8 @@ export class RegisterFile {
   private readSaRegister(offset: number): number | undefined {
     const cache = this.offload.cache;
     const counts = cache.counts;
-    if (offset >= R.SA_STAGE(0) && offset <= R.SA_STAGE(R.SA_STAGE_WORDS - 1) && offset % 4 === 0) return stageWord(this.stage, (offset - R.SA_STAGE(0)) / 4);
+    // Key and salt bytes are staged here: like a real part's key registers, they cannot be read back (over `nicsim serve`, a read's value leaves the model).
+    if (offset >= R.SA_STAGE(0) && offset <= R.SA_STAGE(R.SA_STAGE_WORDS - 1) && offset % 4 === 0) return this.writeOnly(offset);
     if (offset >= R.SA_QOS_MAP(0) && offset <= R.SA_QOS_MAP(R.SA_QOS_MAP_WORDS - 1) && offset % 4 === 0) {
       return R.encodeQosMapWord(this.offload.qosClasses, (offset - R.SA_QOS_MAP(0)) / 4);
     }

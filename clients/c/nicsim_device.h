@@ -298,7 +298,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_RQDPC_STRIDE 0x20u
 #define NICSIM_RQDPC(q) (0x3010u + 0x20u * (uint32_t)(q))
 
-/* SA_STAGE[w] (RW, reset 0x0): SA record image (128 bytes, hw/spec SA record layout) for the next SA_COMMAND install */
+/* SA_STAGE[w] (WO, reset 0x0): SA record image (128 bytes, hw/spec SA record layout) for the next SA_COMMAND install; write-only, as it holds key and salt bytes (a read returns 0 and logs WRITE_ONLY_REGISTER) */
 #define NICSIM_SA_STAGE_STRIDE 0x04u
 #define NICSIM_SA_STAGE(w) (0x5000u + 0x04u * (uint32_t)(w))
 
@@ -661,7 +661,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_SA_INVALIDATED 17u
 /* A tail write that moves the tail back over descriptors the device still owns, or around the ring past the head (an overrun); the write is ignored */
 #define NICSIM_ERROR_CODE_TAIL_OVERRUN 18u
-/* A read of a write-only register (ICS, IMC, ERRLOG_POP, SA_COMMAND); it returns 0 */
+/* A read of a write-only register (ICS, IMC, ERRLOG_POP, SA_COMMAND, SA_STAGE); it returns 0 */
 #define NICSIM_ERROR_CODE_WRITE_ONLY_REGISTER 19u
 /* A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first) */
 #define NICSIM_ERROR_CODE_QUEUE_REGISTER_WHILE_ENABLED 20u

@@ -189,7 +189,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "ERRLOG_VALUE_LO", offset: ERRLOG_VALUE_LO, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 31:0" },
   { name: "ERRLOG_VALUE_HI", offset: ERRLOG_VALUE_HI, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 63:32" },
   { name: "ERRLOG_POP", offset: ERRLOG_POP, access: "WO", reset: 0, description: "Write any value to drop the oldest entry" },
-  { name: "SA_STAGE", offset: SA_STAGE(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "SA record image (128 bytes, hw/spec SA record layout) for the next SA_COMMAND install" },
+  { name: "SA_STAGE", offset: SA_STAGE(0), stride: 4, instance: "word", access: "WO", reset: 0, description: "SA record image (128 bytes, hw/spec SA record layout) for the next SA_COMMAND install; write-only, as it holds key and salt bytes (a read returns 0 and logs WRITE_ONLY_REGISTER)" },
   {
     name: "SA_COMMAND", offset: SA_COMMAND, access: "WO", reset: 0, description: "Act on an SA table entry; the result is in SA_STATUS",
     fields: F.SA_COMMAND_FIELDS.list,

@@ -49,7 +49,8 @@ describe("every register: the wrong access is a modelled error naming it, and th
       function* (top) {
         value = (yield top.driver.base.bus.mmioRead(register.offset)) as number;
       },
-      { code: "WRITE_ONLY_REGISTER", queue: null, index: null, field: "REGISTER", value: register.offset, mentions: [`offset of ${register.name} = 0x${register.offset.toString(16)}`, "returns 0"] },
+      // SA_STAGE among them: it holds key and salt bytes, so it cannot be read back (over nicsim serve, a read's value left the model).
+      { code: "WRITE_ONLY_REGISTER", queue: null, index: null, field: "REGISTER", value: register.offset, mentions: [`offset of ${register.stride ? `${register.name}[0]` : register.name} = 0x${register.offset.toString(16)}`, "returns 0"] },
     );
     expect(value).toBe(0);
   });
