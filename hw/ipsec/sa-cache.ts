@@ -70,6 +70,8 @@ export class SaCache extends Component {
   readonly evictions = this.signal("evictions", 32, { kind: "integer", lastWriteWins: true });
   readonly fetches = this.signal("fetches", 32, { kind: "integer", lastWriteWins: true });
   /** Installs and evictions (cached SAs overwritten by another), in all and by who wrote the entry: the driver's SA_COMMAND, or a pointer fetch. */
+  /** Told each record installed, keys and all: for the key file written beside a capture (`nicsim serve`'s esp_sa), which must decrypt what the device encrypted. */
+  onInstall: ((fields: SaRecordFields) => void) | null = null;
   readonly counts = { txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, installs: 0, installsByDriver: 0, installsByFetch: 0, evictions: 0, evictionsByDriver: 0, evictionsByFetch: 0, fetches: 0, invalidations: 0, staleHandles: 0 };
   /** TX descriptors refused for a handle whose entry was filled again since it was issued (STALE_SA_HANDLE). */
   readonly staleHandles = this.signal("stale_handles", 32, { kind: "integer", lastWriteWins: true });
@@ -146,6 +148,7 @@ export class SaCache extends Component {
     }
     this.count("installs");
     this.counts[origin.by === "driver" ? "installsByDriver" : "installsByFetch"]++;
+    this.onInstall?.(fields);
     return entry;
   }
 

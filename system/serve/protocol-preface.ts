@@ -6,7 +6,7 @@ export const PROTOCOL_PREFACE = `\`nicsim serve\` runs the model's NIC, with its
 as a device server for one driver in another process: \`clients/c/\` (C, libc only) and
 \`clients/python/\` (standard library only) speak this protocol. A run serves one client, from its
 HELLO to its GOODBYE (or its disconnect), then writes its files like any run: \`<name>.vcd\`, \`.gtkw\`
-and \`.filters/\`, \`.pcap\`, \`.esp_sa\` (when the client gave the peer SAs) and \`.summary.json\`.
+and \`.filters/\`, \`.pcap\`, \`.esp_sa\` (when the client gave the peer SAs or installed SAs in the NIC: each one the capture holds frames of) and \`.summary.json\`.
 
 ## Transports
 
@@ -108,8 +108,10 @@ The peer at the wire's far end is the test bench's: PEER_SA gives it one end of 
 (AES-GCM, tunnel mode) that the client also installs in the NIC through SA_STAGE and SA_COMMAND;
 PEER_ECHO has it send back what it receives (an ESP frame decrypted and encrypted again under its
 peer-to-host SA); PEER_SEND has it send the sequenced UDP test frames of plain-traffic;
-PEER_STATUS says what it has seen. Keys travel only in PEER_SA and are written only to the run's
-esp_sa file, for Wireshark; no error or summary shows them.
+PEER_STATUS says what it has seen. Keys travel only in PEER_SA and in the SA_STAGE writes of an
+install (write-only: a read returns 0), and are written only to the run's esp_sa file, for
+Wireshark (the peer's SAs and those installed in the NIC, so that what the NIC encrypted decrypts
+even when the peer was not given its SA); no error or summary shows them.
 
 ## Versions
 

@@ -5,7 +5,10 @@ import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { eachAttempted, type FailedRunExtent, type LeftFile, OutputFiles } from "../../sim/output-files.js";
 import { beginRunFiles, recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
-import { writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
+import { type CapturedSa, espSaRecord, writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
+import { spi } from "../../sim/ipsec/esp.js";
+import type { IcvLength } from "../../sim/crypto/backend.js";
+import type { SaRecordFields } from "../../hw/spec/sa-record.js";
 import { buildNic } from "../hardware.js";
 import type { NicHardware } from "../nic-system.js";
 import { DeviceSession } from "./session.js";
@@ -78,7 +81,12 @@ export class ServedRun {
         : { waveform: null, capture: null };
     this.waveform = opened.waveform;
     this.capture = opened.capture;
+    // The SAs the client installs in the NIC go into the key file too: the frames the NIC encrypts are in the capture, peer SA or not.
+    if (this.capture) top.nic.offload.cache.onInstall = (fields) => this.deviceSas.push(capturedSa(fields));
   }
+
+  /** SAs installed in the NIC, as the key file holds them. */
+  private readonly deviceSas: CapturedSa[] = [];
 
   get finished(): ServedRunResult | null {
     return this.result;
@@ -125,10 +133,11 @@ export class ServedRun {
         () => {
           if (!this.capture) return;
           files.push(this.capture.path);
-          // The keys leave the model here only, beside the capture, for the user's own decryption.
-          if (this.session.peer.sas.length === 0) return;
+          // The keys leave the model here only, beside the capture, for the user's own decryption: the peer's SAs, and those installed in the NIC the peer was not given.
+          const sas = distinctSas([...this.session.peer.sas, ...this.deviceSas]);
+          if (sas.length === 0) return;
           files.push(`${this.base}.esp_sa`);
-          this.files!.writeWith(`${this.base}.esp_sa`, (path) => writeEspSaFile(path, this.session.peer.sas));
+          this.files!.writeWith(`${this.base}.esp_sa`, (path) => writeEspSaFile(path, sas));
         },
         (failedBefore) => {
           if (this.base) files.push(`${this.base}.summary.json`);
@@ -154,4 +163,21 @@ export class ServedRun {
   left(): LeftFile[] {
     return this.files?.left() ?? [];
   }
+}
+
+/** An installed record as the key file holds it (its addresses IPv4, the only ESP the device carries). */
+function capturedSa(fields: SaRecordFields): CapturedSa {
+  const address = (bytes: Uint8Array) => [bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!] as const;
+  return { sa: { spi: spi(fields.spi), keyMaterial: fields.keyMaterial.slice(), icvLength: fields.icvLength as IcvLength, esn: fields.esn }, source: address(fields.source), destination: address(fields.destination) };
+}
+
+/** Each SA once, in the order given (an SA installed again, or given to the peer and the NIC both, is one line). */
+function distinctSas(sas: readonly CapturedSa[]): CapturedSa[] {
+  const seen = new Set<string>();
+  return sas.filter((sa) => {
+    const line = espSaRecord(sa);
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
 }
