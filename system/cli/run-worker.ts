@@ -23,8 +23,11 @@ export type RunOutcome =
 
 /** The main thread received a signal: the run stops here, and its files are flushed and reported as a failed run's are. */
 export class RunInterrupted extends Error {
-  constructor(signal: string, now: number, end: number) {
-    super(`interrupted by ${signal} at ${(now / 1e6).toFixed(3)} µs of simulated time (the traffic ends at ${(end / 1e6).toFixed(3)} µs)`);
+  constructor(signal: string, now: number, end: number, trafficStarted: boolean, duration: number) {
+    const microseconds = (time: number) => `${(time / 1e6).toFixed(3)} µs`;
+    // Before the traffic starts its end is not known: it runs its duration once IKE has brought the customers up.
+    const where = trafficStarted ? `the traffic ends at ${microseconds(end)}` : `the traffic had not started: IKE was bringing the customers up, and the traffic runs ${microseconds(duration)} once it has`;
+    super(`interrupted by ${signal} at ${microseconds(now)} of simulated time (${where})`);
   }
 }
 
@@ -39,9 +42,9 @@ try {
   const result = runScenario(loaded, {
     directory: request.out,
     directoryGivenBy: request.out === undefined ? undefined : "--out",
-    onProgress: (now, end) => {
+    onProgress: (now, end, trafficStarted) => {
       const signal = Atomics.load(interrupt, 0);
-      if (signal !== 0) throw new RunInterrupted(signalNames[signal] ?? `signal ${signal}`, now, end);
+      if (signal !== 0) throw new RunInterrupted(signalNames[signal] ?? `signal ${signal}`, now, end, trafficStarted, loaded.scenario.durationMicroseconds * 1e6);
       report({ kind: "progress", now, end });
     },
   });

@@ -27,7 +27,8 @@ export interface RunOptions {
   /** Registrations (a crypto backend, a placement policy, a scheduler) the system should use. */
   readonly container?: DependencyContainer;
   /** Called as simulated time advances: now and the end of the traffic, ps. */
-  readonly onProgress?: (now: number, end: number) => void;
+  /** After each step: the time, the traffic's end, and whether the traffic has started (before, its end is a duration from now: IKE is still bringing customers up). */
+  readonly onProgress?: (now: number, end: number, trafficStarted: boolean) => void;
 }
 
 /** Where a run's files go while it runs: their base name, the set they are written through, and the two streamed during the run. */
@@ -148,7 +149,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
       moved = progress;
       lastMove = kernel.now;
     }
-    options.onProgress?.(kernel.now, end);
+    options.onProgress?.(kernel.now, end, top.traffic.trafficStarted);
     if (result.reason === "stop-condition") ending = { kind: "arrived" };
     else if (result.reason === "stopped") ending = { kind: "stopped", message: result.message ?? "" };
     // Before the traffic starts its end is a duration from now, which a step as long as the duration reaches: the bring-up is not yet the quiet after the traffic.
