@@ -11,6 +11,22 @@ export function numberedSecret(number: number): string {
   return `<secret ${number}>`;
 }
 
+/** Every <secret> in a redacted value made `<secret N>`: which of an axis's keys (a mapping given whole may hold one). */
+export function numberSecrets(redacted: unknown, number: number): unknown {
+  if (redacted === REDACTED) return numberedSecret(number);
+  if (Array.isArray(redacted)) return redacted.map((item) => numberSecrets(item, number));
+  if (typeof redacted === "object" && redacted !== null) return Object.fromEntries(Object.entries(redacted).map(([key, item]) => [key, numberSecrets(item, number)]));
+  return redacted;
+}
+
+/** Every `<secret N>` in a value made <secret> again (to compare it with a redaction). */
+export function unnumberSecrets(value: unknown): unknown {
+  if (isNumberedSecret(value)) return REDACTED;
+  if (Array.isArray(value)) return value.map(unnumberSecrets);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, unnumberSecrets(item)]));
+  return value;
+}
+
 /** Whether a value is a numberedSecret: no key, only which of an axis's values it was. */
 export function isNumberedSecret(value: unknown): boolean {
   return typeof value === "string" && /^<secret \d+>$/.test(value);

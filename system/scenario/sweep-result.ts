@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formatPath } from "./source-map.js";
-import { isNumberedSecret, REDACTED, redactSecrets } from "./secret-paths.js";
+import { redactSecrets, unnumberSecrets } from "./secret-paths.js";
 import { kindName } from "./schema-issues.js";
 
 const count = () => z.number().int().nonnegative();
@@ -48,7 +48,7 @@ export type SweepResult = z.infer<typeof SweepResultSchema>;
 export function sweepResultProblems(row: unknown): string[] | null {
   const checked = SweepResultSchema.safeParse(row);
   // A sweep writes every key as <secret> (on a key's axis, `<secret 2>`: which of its values): one in clear was put there by hand, and is not shown.
-  const overrides = checked.success ? Object.fromEntries(Object.entries(checked.data.overrides).map(([path, value]) => [path, isNumberedSecret(value) ? REDACTED : value])) : {};
+  const overrides = checked.success ? Object.fromEntries(Object.entries(checked.data.overrides).map(([path, value]) => [path, unnumberSecrets(value)])) : {};
   const keyInClear = checked.success && JSON.stringify(redactSecrets(overrides)) !== JSON.stringify(overrides);
   if (checked.success && !keyInClear) return null;
   const problems = checked.success ? [] : checked.error.issues.map((issue) => describe(issue, row));

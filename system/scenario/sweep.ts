@@ -1,4 +1,4 @@
-import { isSecretPath, numberedSecret, redactSecrets, redactValue } from "./secret-paths.js";
+import { numberSecrets, redactSecrets, redactValue, secretTexts } from "./secret-paths.js";
 import { shownValue } from "../../sim/shown-value.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -27,10 +27,12 @@ export function sweepGrid(axes: ReadonlyArray<readonly [string, readonly unknown
   let points: Record<string, unknown>[] = [{ ...base }];
   for (const [path, values] of axes) points = points.flatMap((point) => values.map((value) => ({ ...point, [path]: value })));
   const grid = axes.map(([path]) => path);
-  const secretAxes = axes.filter(([path]) => isSecretPath(path)).map(([path, values]) => [path, values.map((value) => JSON.stringify(value))] as const);
+  // An axis of keys, or of mappings holding keys (`customers.1.ike={…"preSharedKey":…}`): each value is numbered by the keys it holds, in the order given.
+  const keysOf = (path: string, value: unknown) => JSON.stringify(secretTexts(value, path));
+  const secretAxes = axes.filter(([path, values]) => values.some((value) => keysOf(path, value) !== "[]")).map(([path, values]) => [path, [...new Set(values.map((value) => keysOf(path, value)))]] as const);
   return points.map((overrides, index) => {
     if (secretAxes.length === 0) return { index, overrides, grid };
-    const secretNumbers = Object.fromEntries(secretAxes.map(([path, values]) => [path, values.indexOf(JSON.stringify(overrides[path])) + 1]));
+    const secretNumbers = Object.fromEntries(secretAxes.map(([path, keys]) => [path, keys.indexOf(keysOf(path, overrides[path])) + 1]));
     return { index, overrides, grid, secretNumbers };
   });
 }
@@ -42,7 +44,7 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
   const { summary } = runScenario(loaded, { directory: keep ? join(keep, String(point.index)) : null });
   return {
     index: point.index,
-    overrides: { ...redactSecrets(point.overrides), ...Object.fromEntries(Object.entries(point.secretNumbers ?? {}).map(([path, number]) => [path, numberedSecret(number)])) },
+    overrides: { ...redactSecrets(point.overrides), ...Object.fromEntries(Object.entries(point.secretNumbers ?? {}).map(([path, number]) => [path, numberSecrets(redactValue(path, point.overrides[path]), number)])) },
     outcome: summary.outcome,
     classes: summary.classes,
     cache: summary.ipsec.cache,

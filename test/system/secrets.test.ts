@@ -88,6 +88,23 @@ describe("pre-shared keys stay where the user gave them", () => {
     expect(sweepResultProblems({ ...results[1], overrides: { ...results[1]!.overrides, "customers.1.ike.gatewayPreSharedKey": "SWEEP-PSK-B" } })).toEqual(["overrides: a key in clear (not shown), where nicsim sweep writes <secret>"]);
   });
 
+  test("an axis of mappings holding keys numbers them too (from an auditor's check: two configurations with different keys were both recorded `{\"preSharedKey\":\"<secret>\"}`)", async () => {
+    const { sweepGrid, runSweepPoint } = await import("../../system/scenario/sweep.js");
+    const { sweepResultProblems } = await import("../../system/scenario/sweep-result.js");
+    const ike = (key: string) => ({ mode: "main", preSharedKey: key });
+    const points = sweepGrid([["customers.1.ike", [ike("SWEEP-PSK-Q"), ike("SWEEP-PSK-R"), { ...ike("SWEEP-PSK-Q"), lifetimeKilobytes: 900 }]]], { durationMicroseconds: 5 });
+    const results = points.map((point) => runSweepPoint(null, point));
+    expect(JSON.stringify(results)).not.toMatch(/SWEEP-PSK/);
+    // Numbered by the keys each holds, in the order given: the third has the first's key.
+    expect(results.map((result) => result.overrides["customers.1.ike"])).toEqual([
+      { mode: "main", preSharedKey: "<secret 1>" },
+      { mode: "main", preSharedKey: "<secret 2>" },
+      { mode: "main", preSharedKey: "<secret 1>", lifetimeKilobytes: 900 },
+    ]);
+    for (const result of results) expect(sweepResultProblems(result)).toBeNull();
+    expect(sweepResultProblems({ ...results[0], overrides: { ...results[0]!.overrides, "customers.1.ike": ike("SWEEP-PSK-Q") } })).toEqual(["overrides: a key in clear (not shown), where nicsim sweep writes <secret>"]);
+  });
+
   test("a key under a misspelt name, or given whole where its customer or ike goes, is still a key; fields that only mention keys are shown", async () => {
     const { redactSecrets, redactArguments } = await import("../../system/scenario/secret-paths.js");
     const given = {
