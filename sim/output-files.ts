@@ -161,7 +161,9 @@ export class OutputFiles implements OutputNames {
 
   /** How far the run got, for a failure's report: the files it was to write and never began are named. */
   get extent(): FailedRunExtent {
-    return { simulationFinished: this.simulationOver, outcome: this.outcome, unwritten: this.planned.filter((path) => !this.files.has(path)) };
+    // A file begun whose temporary name is gone (its directory deleted during the run) is lost: said so, not left out.
+    const lost = [...this.files.keys()].filter((path) => !this.renamed.includes(path) && !existsSync(temporaryName(path)));
+    return { simulationFinished: this.simulationOver, outcome: this.outcome, unwritten: this.planned.filter((path) => !this.files.has(path)), lost };
   }
 
   /** Let the files' names go (the run has ended, however it ended). */
@@ -391,6 +393,8 @@ export interface FailedRunExtent {
   /** The finished simulation's outcome in words (every packet arrived, …), which a failure writing its files must not hide. */
   readonly outcome: string | null;
   readonly unwritten: readonly string[];
+  /** Files begun and no longer on the disk (removed during the run, with their directory or by hand). */
+  readonly lost?: readonly string[];
 }
 
 /** A run that stopped before its simulation was over, with nothing known of the files it did not begin. */
@@ -412,7 +416,7 @@ export function describeLeftFiles(left: readonly LeftFile[], renamed: readonly s
   const lines = left.map(({ path, state, bytes }) => `  ${path}: ${state === "complete" ? "complete" : "partial, cut off where the run stopped"} (${bytes} bytes)`);
   if (renamed.length === 0) {
     const what = extent.simulationFinished ? `The simulation finished${extent.outcome === null ? "" : ` (${extent.outcome})`}, but writing its files failed` : "The run did not finish";
-    const unwritten = extent.unwritten.length === 0 ? "" : `\nNot written: ${extent.unwritten.join(", ")}`;
+    const unwritten = (extent.unwritten.length === 0 ? "" : `\nNot written: ${extent.unwritten.join(", ")}`) + (extent.lost?.length ? `\nLost (begun, and gone from the disk during the run: their directory or they were removed): ${extent.lost.join(", ")}` : "");
     if (left.length === 0) return `${what}, and no file was written.${unwritten}`;
     return `${what}; no file was given its own name (those of an earlier run are as they were). Left under temporary names:\n${lines.join("\n")}${unwritten}`;
   }

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,6 +63,26 @@ describe("a run's files: written under temporary names, given their own at the e
     expect([...contents(directory).keys()].filter((name) => name.endsWith(".partial"))).toEqual([]);
     for (const keys of ["default.esp_sa", "default.ikev1_decryption_table"]) expect(statSync(join(directory, keys)).mode & 0o777, keys).toBe(0o600);
     expect(statSync(join(directory, "default.pcap")).mode & 0o077).not.toBe(0);
+  });
+
+  test("the output directory deleted during the run: the files streamed into it are said lost (they were left out of the account)", () => {
+    const directory = join(mkdtempSync(join(tmpdir(), "nicsim-outputs-")), "out");
+    let deleted = false;
+    let failure: unknown = null;
+    try {
+      runScenario(scenario(), {
+        directory,
+        onProgress: (_, __, started) => {
+          if (started && !deleted) rmSync(directory, { recursive: true, force: true });
+          deleted ||= started;
+        },
+      });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(RunFailedError);
+    const message = (failure as RunFailedError).message;
+    expect(message).toMatch(/\nLost \(begun, and gone from the disk during the run: their directory or they were removed\): .*default\.vcd, .*default\.pcap, .*default\.sa-trace\.jsonl/);
   });
 
   test("a run that fails mid-run names each file it left and its state, and leaves an earlier run's files as they were", () => {
