@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Scalar, visit } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Scalar, visit, type YAMLError } from "yaml";
 import { parseQosConfig, type Placed, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings, qosProblemText } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
@@ -209,20 +209,21 @@ export function parseScenarioDocument(text: string, file: string) {
     if (first !== text) ({ document, lines } = parsedWithLines((parsed = first)));
   }
   // A tag the library cannot resolve is only its warning: the value was taken as a text (a key written '!Pa55w0rd tail' became 'tail').
-  const mistakes = [...document.errors, ...document.warnings.filter((warning) => warning.code === "TAG_RESOLVE_FAILED")];
-  if (mistakes.length > 0) {
-    // A mistake found at the end of the file (a quote or bracket never closed) is placed after its last character, not on a line past it.
-    const end = parsed.trimEnd().length;
-    // One mistake the library reports twice at one place (a tag it can neither read nor resolve) is said once.
-    throw new ScenarioError([...new Set(mistakes.map((error) => {
+  // In a file that otherwise parses, it is a mistake said with the others the value has; with syntax errors, with those.
+  const unresolvedTags = document.warnings.filter((warning) => warning.code === "TAG_RESOLVE_FAILED");
+  // A mistake found at the end of the file (a quote or bracket never closed) is placed after its last character, not on a line past it.
+  const end = parsed.trimEnd().length;
+  // One mistake the library reports twice at one place (a tag it can neither read nor resolve) is said once.
+  const describe = (mistakes: readonly YAMLError[]) =>
+    [...new Set(mistakes.map((error) => {
       const { line, col } = lines.linePos(Math.min(error.pos[0], end));
       const atEnd = error.pos[0] >= end && end > 0 ? " (where the file ends)" : "";
       // The library's advice is for its own callers: a scenario is one document.
       // The library quotes the text it stumbled on, which may be a key: not shown (the line and column point at it).
       const message = error.code === "MULTIPLE_DOCS" ? "a second YAML document ('---'): a scenario file holds one" : /call stack/.test(error.message) ? NESTED_TOO_DEEPLY : (OWN_WORDS[error.code] ?? error.message.split("\n")[0]!.replace(/"[^"]*"/g, "…"));
       return `${file}:${line}:${col}: ${message}${atEnd}`;
-    }))]);
-  }
+    }))];
+  if (document.errors.length > 0) throw new ScenarioError(describe([...document.errors, ...unresolvedTags]));
   // The walks over a scenario recurse: a value nested past what a stack holds is refused before any of them.
   const deepest = deepestNode(document.contents, nodeChildren);
   if (deepest.depth > LIMITS.nesting) {
@@ -235,7 +236,7 @@ export function parseScenarioDocument(text: string, file: string) {
   if (expanded.selfHolding) throw new ScenarioError([`${file}: a YAML alias (*name) inside the value it names (&name): a scenario cannot hold itself`]);
   if (expanded.size > LIMITS.fileBytes) throw new ScenarioError([`${file}: its YAML aliases (*name) would expand it to ${expanded.size} characters and values; a scenario is at most ${LIMITS.fileBytes}`]);
   const aliases = aliasProblems(document, lines, file);
-  if (aliases.length > 0) throw new ScenarioError(aliases);
+  if (aliases.length > 0) throw new ScenarioError(inFileOrder([...describe(unresolvedTags), ...aliases], file));
   // The expansion is bounded by the size just counted, not by the library's count of aliases.
   let value: unknown;
   try {
@@ -247,7 +248,7 @@ export function parseScenarioDocument(text: string, file: string) {
   }
   // Aliases nest values without nesting the file: the expanded value is measured too.
   if (nestingDepth(value, valueChildren) > LIMITS.nesting) throw new ScenarioError([`${file}: ${NESTED_TOO_DEEPLY}`]);
-  return { document, lines, value, duplicates: duplicateKeys(document, lines, file) };
+  return { document, lines, value, duplicates: [...describe(unresolvedTags), ...duplicateKeys(document, lines, file)] };
 }
 
 /** Parse and check scenario text (YAML, of which JSON is a subset). */

@@ -32,6 +32,17 @@ describe("a scenario author's mistakes that ran silently", () => {
     ]);
   });
 
+  test("a YAML tag the scenario does not take is said with the file's other mistakes (it alone was said, the others only once it was mended)", () => {
+    expect(problems(VALID.replace("value: gw.a.example", "value: !custom gw.a.example").replace("    sas: 2", "    sas: two"))).toEqual([
+      "s.yaml:17:39: a YAML tag ('!' and a name) that a scenario does not take here: leave it out (a text that starts with '!' is quoted)",
+      "s.yaml:18:5: customers[0].sas = \"two\": expected a number",
+    ]);
+    expect(problems(VALID.replace("value: gw.a.example", "value: !custom gw.a.example").replace("nic:\n", "nic:\n  <<: 5\n"))).toEqual([
+      "s.yaml:4:3: a merge key ('<<') takes a mapping, an alias of one (*name), or a list of them",
+      "s.yaml:18:39: a YAML tag ('!' and a name) that a scenario does not take here: leave it out (a text that starts with '!' is quoted)",
+    ]);
+  });
+
   test("a waveform window that opens after the run has ended is said with the run (the VCD held headers only, and nothing said why)", () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-window-"));
     try {
