@@ -171,6 +171,9 @@ export class PlainTraffic extends NicSystem {
       const first = /top\.[\w.]+ = \d+/.exec(problem)![0];
       this.overrides.misfit(`${this.overrides.source}: ${first}: plain-traffic's IMIX has frames of up to ${Math.max(...IMIX)} bytes: ${problem}`);
     }
+    // As a scenario's device fit says it: a driver asking for more queues than the NIC has would quietly run fewer.
+    const asked = this.driver.base.params.queues;
+    if (asked > this.nic.queues) this.overrides.misfit(`${this.overrides.source}: top.driver.base.queues = ${asked}: more than the NIC has (top.nic.queues = ${this.nic.queues}); the driver would run ${this.nic.queues}: give at most ${this.nic.queues}, 0 for every one, or raise nic.queues`);
     this.traffic.attach(this);
   }
 }

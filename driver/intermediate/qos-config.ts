@@ -247,6 +247,8 @@ export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet
   };
   twice(config.profiles, "crypto isakmp profile");
   twice(config.classMaps, "class-map");
+  // IOS's own class for what no class map takes: a class map of that name would take traffic from the others' classes into class 0.
+  for (const classMap of config.classMaps) if (classMap.name.toLowerCase() === "class-default") at(classMap, "class-map class-default: the name of IOS's own class for the traffic no class map takes; give this class map another name");
   twice(config.policyMaps, "policy-map");
   // The NIC is programmed with one policy map (as one `service-policy output` on an interface): another would be dead text.
   for (const extra of config.policyMaps.slice(1)) if (extra.name !== config.policyMaps[0]!.name) at(extra, `policy-map ${extra.name}: a second policy map, which nothing would apply (the NIC is programmed with one, ${config.policyMaps[0]!.name}); merge its classes into that one or remove it`);
@@ -286,6 +288,15 @@ export function qosConfigWarnings(config: QosConfig): QosProblem[] {
       warnings.push({ ...at, message: `class-map ${classMap.name} is match-all of qos-groups ${[...new Set(classMap.qosGroups)].join(" and ")}: an SA carries one tag, so it takes no traffic (class-map match-any ${classMap.name} takes any of them)` });
     }
   }
+  // A qos-group two of the policy's classes take goes to the first of them: the later one's match of it does nothing.
+  const takenBy = new Map<number, string>();
+  for (const { name, classMap } of policyClassMaps(config)) {
+    for (const group of new Set(groupsTaken(classMap))) {
+      const first = takenBy.get(group);
+      if (first === undefined) takenBy.set(group, name);
+      else warnings.push({ line: classMap.line, column: classMap.column ?? 1, path: classMap.path, message: `class-map ${name} takes qos-group ${group}, which class ${first} takes before it in policy-map ${policy!.name}: its traffic goes to ${first}` });
+    }
+  }
   for (const profile of config.profiles) {
     const tag = profile.ipsecQosGroup;
     if (tag === undefined) continue;
@@ -312,8 +323,16 @@ export function trafficClasses(config: QosConfig): { byClass: Map<string, number
     byClass.set("class-default", 0);
   }
   const byQosGroup = new Map<number, number>();
-  for (const klass of config.classMaps) for (const group of groupsTaken(klass)) if (byClass.has(klass.name)) byQosGroup.set(group, byClass.get(klass.name)!);
+  for (const { name, classMap } of policyClassMaps(config)) for (const group of groupsTaken(classMap)) if (!byQosGroup.has(group)) byQosGroup.set(group, byClass.get(name)!);
   return { byClass, byQosGroup };
+}
+
+/** The class maps of the policy map's classes, in the policy map's order: a qos-group two of them take is the first's, as IOS matches a packet against the classes in order. */
+function policyClassMaps(config: QosConfig): { name: string; classMap: QosConfig["classMaps"][number] }[] {
+  return (config.policyMaps[0]?.classes ?? []).flatMap((klass) => {
+    const classMap = config.classMaps.find((candidate) => candidate.name === klass.name);
+    return classMap === undefined ? [] : [{ name: klass.name, classMap }];
+  });
 }
 
 /** The traffic classes of a policy map's priority classes (its low-latency queues). */

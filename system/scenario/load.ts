@@ -11,6 +11,7 @@ import { prototypeKeyProblems } from "./parameter-tree.js";
 import { deepestNode, nestingDepth, valueChildren } from "./nesting.js";
 import { referenceProblems } from "./references.js";
 import { unprofiledCustomers } from "./unprofiled-customers.js";
+import { markTagObjects } from "./yaml-object-kind.js";
 import { describeIssues } from "./schema-issues.js";
 import { secretTexts, withoutSecretTexts } from "./secret-paths.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
@@ -280,7 +281,8 @@ export function scenarioLoader(text: string, file = "scenario"): (overrides?: Re
  * there are any, the parameters' too (built on a stand-in scenario), in the file's order.
  * A scenario without mistakes has its parameters checked when it is built (`buildScenario`).
  */
-export function checkScenario(value: unknown, source = new SourceMap("scenario", null, null), earlier: readonly string[] = [], container: DependencyContainer = rootContainer): LoadedScenario {
+export function checkScenario(asRead: unknown, source = new SourceMap("scenario", null, null), earlier: readonly string[] = [], container: DependencyContainer = rootContainer): LoadedScenario {
+  const value = markTagObjects(asRead);
   const problems: string[] = [...earlier];
   const problem = (path: PropertyKey[], message: string) => problems.push(source.at(path, `${formatPath(path)}: ${message}`));
   const parsed = scenarioSchema.safeParse(value);

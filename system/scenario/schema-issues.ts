@@ -42,7 +42,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, placed: (path: P
   switch (issue.code) {
     case "invalid_type":
       // A mapping or list given whole is named by its kind: its JSON could be long, and hold keys.
-      if (typeof given === "object") return say(`${wrongKind ?? "a mapping"}: expected ${kindName(issue.expected)}`);
+      if (typeof given === "object" || typeof given === "symbol") return say(`${wrongKind ?? "a mapping"}: expected ${kindName(issue.expected)}`);
       // YAML reads 123, .inf or true unquoted as a number or true: a text that looks like one is quoted (the value is not repeated here: it may be a key).
       if (issue.expected === "string" && (typeof given === "number" || typeof given === "boolean")) return sayValue(`expected a text: YAML read it as ${typeof given === "number" ? "a number" : "true or false"}; quote it to give it as a text`);
       // YAML's .inf, or a number past a double's range (1e400), reads as infinity: no count or time holds it.

@@ -11,12 +11,13 @@ export function numberedSecret(number: number): string {
   return `<secret ${number}>`;
 }
 
-/** Every <secret> in a redacted value made `<secret N>`: which of an axis's keys (a mapping given whole may hold one). */
-export function numberSecrets(redacted: unknown, number: number): unknown {
-  if (redacted === REDACTED) return numberedSecret(number);
-  if (Array.isArray(redacted)) return redacted.map((item) => numberSecrets(item, number));
-  if (typeof redacted === "object" && redacted !== null) return Object.fromEntries(Object.entries(redacted).map(([key, item]) => [key, numberSecrets(item, number)]));
-  return redacted;
+/** A value as a sweep's rows show it: each key `<secret N>`, N its number among the sweep's keys (a mapping given whole may hold several); a key with no number `<secret>`. */
+export function numberSecrets(path: string, value: unknown, numbers: ReadonlyMap<string, number>): unknown {
+  const redacted = redactValue(path, value);
+  if (redacted === REDACTED) return typeof value === "string" && numbers.has(value) ? numberedSecret(numbers.get(value)!) : REDACTED;
+  if (Array.isArray(value)) return value.map((item, index) => numberSecrets(`${path}.${index}`, item, numbers));
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, numberSecrets(`${path}.${key}`, item, numbers)]));
+  return value;
 }
 
 /** Every `<secret N>` in a value made <secret> again (to compare it with a redaction). */

@@ -15,8 +15,11 @@ export interface SweepPoint {
   readonly overrides: Record<string, unknown>;
   /** Which of the overrides are the grid's axes (`--grid`), the others being the sweep's `--set`: for messages. */
   readonly grid?: readonly string[];
-  /** For an axis of keys: which of its values this configuration has (1 for the first given), so that rows show `<secret 2>`, not all `<secret>`. */
-  readonly secretNumbers?: Readonly<Record<string, number>>;
+  /**
+   * With keys on an axis: the overrides as rows show them, each key as `<secret N>` (N numbering the
+   * sweep's distinct keys, its --set's first), so that equal keys read alike and different keys apart.
+   */
+  readonly shown?: Readonly<Record<string, unknown>>;
 }
 
 export type { SweepResult } from "./sweep-result.js";
@@ -27,14 +30,13 @@ export function sweepGrid(axes: ReadonlyArray<readonly [string, readonly unknown
   let points: Record<string, unknown>[] = [{ ...base }];
   for (const [path, values] of axes) points = points.flatMap((point) => values.map((value) => ({ ...point, [path]: value })));
   const grid = axes.map(([path]) => path);
-  // An axis of keys, or of mappings holding keys (`customers.1.ike={…"preSharedKey":…}`): each value is numbered by the keys it holds, in the order given.
-  const keysOf = (path: string, value: unknown) => JSON.stringify(secretTexts(value, path));
-  const secretAxes = axes.filter(([path, values]) => values.some((value) => keysOf(path, value) !== "[]")).map(([path, values]) => [path, [...new Set(values.map((value) => keysOf(path, value)))]] as const);
-  return points.map((overrides, index) => {
-    if (secretAxes.length === 0) return { index, overrides, grid };
-    const secretNumbers = Object.fromEntries(secretAxes.map(([path, keys]) => [path, keys.indexOf(keysOf(path, overrides[path])) + 1]));
-    return { index, overrides, grid, secretNumbers };
-  });
+  // An axis of keys, or of mappings holding keys (`customers.1.ike={…"preSharedKey":…}`): every key of the sweep is numbered, the --set's first, then the axes' in the order given.
+  if (!axes.some(([path, values]) => values.some((value) => secretTexts(value, path).length > 0))) return points.map((overrides, index) => ({ index, overrides, grid }));
+  const numbers = new Map<string, number>();
+  for (const [path, values] of [...Object.entries(base).map(([path, value]) => [path, [value]] as const), ...axes]) {
+    for (const value of values) for (const key of secretTexts(value, path)) if (!numbers.has(key)) numbers.set(key, numbers.size + 1);
+  }
+  return points.map((overrides, index) => ({ index, overrides, grid, shown: Object.fromEntries(Object.entries(overrides).map(([path, value]) => [path, numberSecrets(path, value, numbers)])) }));
 }
 
 /** Run one configuration: what a worker does. Files are written under `keep`/<index> if given, else none. */
@@ -44,7 +46,7 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
   const { summary } = runScenario(loaded, { directory: keep ? join(keep, String(point.index)) : null });
   return {
     index: point.index,
-    overrides: { ...redactSecrets(point.overrides), ...Object.fromEntries(Object.entries(point.secretNumbers ?? {}).map(([path, number]) => [path, numberSecrets(redactValue(path, point.overrides[path]), number)])) },
+    overrides: point.shown ?? redactSecrets(point.overrides),
     outcome: summary.outcome,
     classes: summary.classes,
     cache: summary.ipsec.cache,

@@ -7,6 +7,7 @@ import { parameterProblems } from "../scenario/parameter-check.js";
 import { LIMITS, scenarioSchema } from "../scenario/schema.js";
 import { formatPath, SourceMap } from "../scenario/source-map.js";
 import { prototypeKeyProblems } from "../scenario/parameter-tree.js";
+import { markTagObjects } from "../scenario/yaml-object-kind.js";
 
 /**
  * The fields a run needs and a served run does not: `nicsim serve --scenario` takes a file
@@ -40,7 +41,8 @@ export function loadServeScenario(file: string, overrides: Record<string, unknow
 
 /** `overrides` set values by the scenario's dotted path first (`nic.tx.framesInFlight`), as a run's `--set` does. */
 export function parseServeScenario(text: string, file = "scenario", overrides: Record<string, unknown> = {}): LoadedServeScenario {
-  const { document, lines, value, duplicates } = parseScenarioDocument(text, file);
+  const { document, lines, value: asRead, duplicates } = parseScenarioDocument(text, file);
+  const value = markTagObjects(asRead);
   const { problems: refused, applied, replaced } = applyOverrides(value, overrides);
   const problems = [...duplicates, ...refused];
   const source = new SourceMap(file, document, lines, applied, text);

@@ -8,7 +8,7 @@ import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { type CapturedSa, espSaRecord, writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { spi } from "../../sim/ipsec/esp.js";
 import type { IcvLength } from "../../sim/crypto/backend.js";
-import type { SaRecordFields } from "../../hw/spec/sa-record.js";
+import { SA_DIRECTION_OUTBOUND, type SaRecordFields } from "../../hw/spec/sa-record.js";
 import { buildNic } from "../hardware.js";
 import type { NicHardware } from "../nic-system.js";
 import { DeviceSession } from "./session.js";
@@ -82,11 +82,12 @@ export class ServedRun {
     this.waveform = opened.waveform;
     this.capture = opened.capture;
     // The SAs the client installs in the NIC go into the key file too: the frames the NIC encrypts are in the capture, peer SA or not.
-    if (this.capture) top.nic.offload.cache.onInstall = (fields) => this.deviceSas.push(capturedSa(fields));
+    if (this.capture) top.nic.offload.cache.onInstall = (fields) => (fields.direction === SA_DIRECTION_OUTBOUND ? this.deviceOutbound : this.deviceInbound).push(capturedSa(fields));
   }
 
-  /** SAs installed in the NIC, as the key file holds them. */
-  private readonly deviceSas: CapturedSa[] = [];
+  /** SAs installed in the NIC, as the key file holds them, by direction. */
+  private readonly deviceOutbound: CapturedSa[] = [];
+  private readonly deviceInbound: CapturedSa[] = [];
 
   get finished(): ServedRunResult | null {
     return this.result;
@@ -134,7 +135,9 @@ export class ServedRun {
           if (!this.capture) return;
           files.push(this.capture.path);
           // The keys leave the model here only, beside the capture, for the user's own decryption: the peer's SAs, and those installed in the NIC the peer was not given.
-          const sas = distinctSas([...this.session.peer.sas, ...this.deviceSas]);
+          // Wireshark takes the first line of an SPI: the encrypting end's key first (the NIC's outbound SAs, the peer's for what it sends), so that a client
+          // that gave the two ends different keys sees the frames decrypted as sent.
+          const sas = distinctSas([...this.deviceOutbound, ...this.session.peer.sas, ...this.deviceInbound]);
           if (sas.length === 0) return;
           files.push(`${this.base}.esp_sa`);
           this.files!.writeWith(`${this.base}.esp_sa`, (path) => writeEspSaFile(path, sas));

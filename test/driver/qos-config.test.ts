@@ -250,6 +250,20 @@ describe("the IOS parser is strict: incomplete lines, words left over and comman
     expect(twice.map((problem) => [problem.line, problem.column, problem.first])).toEqual([[8, 4, { line: 6, column: 4, path: undefined }]]);
   });
 
+  test("a qos-group two class maps take goes to the policy map's first class of them, whatever order the class maps were defined in, with a warning; a class map named class-default is refused (from a check of the fixes: the class map defined last took it, silently)", () => {
+    const profile = "crypto isakmp profile b\n match identity group b\n set ipsec-qos-group 2\n";
+    const policy = "policy-map edge\n class silver\n  bandwidth percent 50\n class bronze\n  bandwidth percent 30\n";
+    for (const maps of ["class-map bronze\n match qos-group 2\nclass-map silver\n match qos-group 2\n", "class-map silver\n match qos-group 2\nclass-map bronze\n match qos-group 2\n"]) {
+      const config = parseQosConfig(`${profile}${maps}${policy}`);
+      expect(Object.fromEntries(trafficClasses(config).byQosGroup)).toEqual({ 2: 7 });
+      expect(trafficClasses(config).byClass.get("silver")).toBe(7);
+      expect(qosConfigWarnings(config).map((warning) => warning.message)).toEqual(["class-map bronze takes qos-group 2, which class silver takes before it in policy-map edge: its traffic goes to silver"]);
+    }
+    expect(iosProblems(`${profile}class-map match-any class-default\n match qos-group 2\n${policy.replace("silver", "class-default")}`)).toEqual(
+      expect.arrayContaining(["4:1: class-map class-default: the name of IOS's own class for the traffic no class map takes; give this class map another name"]),
+    );
+  });
+
   test("a match-all class map takes an SA only if every one of its groups is the SA's one tag: of two groups, none, with a warning (it took any of them); match-any and the JSON form's default take any", () => {
     const text = (kind: string) => `crypto isakmp profile a\n match identity group a\n set ipsec-qos-group 1\nclass-map ${kind}gold\n match qos-group 1\n match qos-group 3\npolicy-map edge\n class gold\n  priority percent 10\n`;
     for (const kind of ["", "match-all "]) {

@@ -32,3 +32,19 @@ test("an SA installed through SA_STAGE cannot be read back (a read is 0 and a WR
   ]);
   expect(statSync(file).mode & 0o777).toBe(0o600);
 });
+
+test("given the peer another key for an SA the NIC encrypts with, the key file lists the NIC's first (Wireshark takes an SPI's first line): the frames decrypt as sent (a check of the fixes: none did)", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-device-sa-"));
+  const client = new LoopbackClient({ name: "keys", directory, pcap: true });
+  client.hello();
+  const wrong = Uint8Array.of(...KEY.map((byte) => byte ^ 0xff), ...SALT);
+  client.send("PEER_SA", { spi: 0x1001, source: 0xc0000201, destination: 0xc0000202, direction: 0, icv_bytes: 16, key_material: wrong });
+  const record = encodeSaRecord({ uniqueId: 7, protocol: 50, direction: SA_DIRECTION_OUTBOUND, spi: 0x1001, esn: false, qosGroup: null, icvLength: 16, keyMaterial: Uint8Array.of(...KEY, ...SALT), source: Uint8Array.of(192, 0, 2, 1, ...new Array(12).fill(0)), destination: Uint8Array.of(192, 0, 2, 2, ...new Array(12).fill(0)) });
+  stageWords(record).forEach((value, word) => client.send("MMIO_WRITE", { offset: R.SA_STAGE(word), value }));
+  client.send("MMIO_WRITE", { offset: R.SA_COMMAND, value: R.SA_COMMAND_FIELDS.pack({ INDEX: 0, DIRECTION: 0, OPERATION: R.SA_COMMAND_FIELDS.OPERATION.values.INSTALL }) });
+  // The status read flushes the posted writes, as a driver's does after a command.
+  client.request("MMIO_READ", { offset: R.SA_STATUS });
+  client.request("GOODBYE", {});
+  const keys = readFileSync(join(directory, "keys.esp_sa"), "utf8").split("\n").filter((line) => line.startsWith('"')).map((line) => line.split(",")[5]);
+  expect(keys).toEqual([`"0x${Buffer.from(KEY).toString("hex")}${Buffer.from(SALT).toString("hex")}"`, `"0x${Buffer.from(wrong).toString("hex")}"`]);
+});

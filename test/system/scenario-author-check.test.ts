@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
+import { runPlainTraffic } from "../../system/run-scenario.js";
 import { problems, VALID } from "./scenario-fixture.js";
 
 /** From a check by a scenario author writing their own files: what ran without a word, and a message that named the wrong thing. */
@@ -26,9 +27,21 @@ describe("a scenario author's mistakes that ran silently", () => {
     ]));
   });
 
+  test("plain-traffic refuses it too (a check of the fixes: it ran the NIC's number)", () => {
+    expect(() => runPlainTraffic({ parameters: { "top.nic.queues": 2, "top.driver.base.queues": 4, "top.traffic.queues": 2 } })).toThrow(/top\.driver\.base\.queues = 4: more than the NIC has \(top\.nic\.queues = 2\)/);
+  });
+
   test("binary data (!!binary) where a group of parameters goes is one message naming it (it was five, one per byte, each 'no such parameter')", () => {
     expect(problems(VALID.replace("  sacache:\n    txEntries: 4", "  sacache: !!binary aGVsbG8="))).toEqual([
       "s.yaml:4:3: nic.sacache: binary data (!!binary): expected a number, a text or true/false, or a mapping of parameters",
+    ]);
+    // Anywhere a mapping goes: a set, a date or an ordered mapping were taken for an empty mapping (an outputs: !!omap ran, its directory ignored), binary data for one of its bytes.
+    expect(problems(`${VALID}outputs: !!omap [directory: /tmp/elsewhere, bogus: 1]\nfaults: !!set { a }\n`)).toEqual([
+      "s.yaml:25:1: outputs: an ordered mapping (!!omap): expected a mapping",
+      "s.yaml:26:1: faults: a set (!!set): expected a mapping",
+    ]);
+    expect(problems(VALID.replace("    identity: { type: ID_FQDN, value: gw.a.example }", "    identity: !!binary aGVsbG8="))).toEqual([
+      "s.yaml:17:5: customers[0].identity: binary data (!!binary): expected a mapping",
     ]);
   });
 

@@ -80,8 +80,9 @@ describe("pre-shared keys stay where the user gave them", () => {
     const results = points.map((point) => runSweepPoint(null, point));
     expect(JSON.stringify(results)).not.toMatch(/SWEEP-PSK/);
     expect(results.map((result) => [result.overrides["customers.1.ike.preSharedKey"], result.overrides["customers.1.ike.gatewayPreSharedKey"]])).toEqual([
-      ["<secret>", "<secret 1>"],
-      ["<secret>", "<secret 2>"],
+      // The --set's key is the axis's first: equal keys read alike (the rows with the keys that agree and those that do not are told apart).
+      ["<secret 1>", "<secret 1>"],
+      ["<secret 1>", "<secret 2>"],
     ]);
     // A shard's row with a numbered key is a result; one with a key in clear is not.
     expect(sweepResultProblems(results[1])).toBeNull();
@@ -100,6 +101,13 @@ describe("pre-shared keys stay where the user gave them", () => {
       { mode: "main", preSharedKey: "<secret 1>" },
       { mode: "main", preSharedKey: "<secret 2>" },
       { mode: "main", preSharedKey: "<secret 1>", lifetimeKilobytes: 900 },
+    ]);
+    // Within one mapping, keys that agree read alike and keys that differ apart (both read `<secret 2>` in a row where they differed, the one thing that decided it).
+    const both = (host: string, gateway: string) => ({ mode: "main", preSharedKey: host, gatewayPreSharedKey: gateway });
+    const shown = sweepGrid([["customers.1.ike", [both("SWEEP-PSK-Q", "SWEEP-PSK-Q"), both("SWEEP-PSK-Q", "SWEEP-PSK-R")]]], { durationMicroseconds: 5 }).map((point) => point.shown!["customers.1.ike"]);
+    expect(shown).toEqual([
+      { mode: "main", preSharedKey: "<secret 1>", gatewayPreSharedKey: "<secret 1>" },
+      { mode: "main", preSharedKey: "<secret 1>", gatewayPreSharedKey: "<secret 2>" },
     ]);
     for (const result of results) expect(sweepResultProblems(result)).toBeNull();
     expect(sweepResultProblems({ ...results[0], overrides: { ...results[0]!.overrides, "customers.1.ike": ike("SWEEP-PSK-Q") } })).toEqual(["overrides: a key in clear (not shown), where nicsim sweep writes <secret>"]);
