@@ -211,7 +211,8 @@ export function formatSystemReport(report: SystemReport): string[] {
       `${report.ipsec.cache.fetches} fetches, ${describeTableWrites(report.ipsec.evictions, "evictions")}; drops: ${describeCounts(report.ipsec.drops)}`,
     `       crypto engines: ${report.ipsec.preemptions.tx} preemptions encrypting, ${report.ipsec.preemptions.rx} decrypting, ${report.ipsec.preemptions.restarts} restarts`,
     describeHost(report.host),
-    `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}`,
+    // The base driver's drops (frames its queue resets lost) with the NIC's and the IPsec layer's add up to the outcome's count.
+    `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}, queue resets ${report.driver.queueResets}; drops: ${describeCounts(report.driver.drops)}`,
     `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges (${report.kernel.emptyEdges} on which no block ran), ${report.kernel.componentEvaluations} component evaluations, ${report.kernel.idleChecks} idle checks`,
   );
   return lines;
