@@ -25,16 +25,29 @@ export class Activity {
   /** By item number: its history when watched. */
   private readonly histories: (History | undefined)[] = [];
   private readonly watched: ScopeMatcher | null;
+  private readonly settling: ScopeMatcher | null;
+  /** By item number: whether its first change settles what is kept. */
+  private readonly settles: boolean[] = [];
+  /** Changes after this time are counted, not kept: what the histories are read for is settled by then. */
+  private keptUntil = Infinity;
 
-  constructor(watch: readonly string[]) {
+  /**
+   * `settledBy`: once one of these signals changes, at t, no change after t + `after` is kept (the
+   * save file's window is around the first such change, whatever comes later): a long run's watched
+   * signals (preemptions, installs) no longer fill memory with changes nobody reads.
+   */
+  constructor(watch: readonly string[], private readonly settledBy: { readonly signals: readonly string[]; readonly after: number } | null = null) {
     this.watched = watch.length > 0 ? new ScopeMatcher({ scopes: watch }) : null;
+    this.settling = settledBy ? new ScopeMatcher({ scopes: settledBy.signals }) : null;
   }
 
   /** Number an item; changes are then reported by that number. */
   add(path: string): number {
     this.paths.push(path);
     this.counts.push(0);
-    this.histories.push(this.watched?.matches(path) ? { initial: 0, changes: [] } : undefined);
+    const watched = this.watched?.matches(path) ?? false;
+    this.histories.push(watched ? { initial: 0, changes: [] } : undefined);
+    this.settles.push(watched && (this.settling?.matches(path) ?? false));
     return this.paths.length - 1;
   }
 
@@ -46,7 +59,10 @@ export class Activity {
 
   changed(item: number, time: number, value: number | bigint): void {
     this.counts[item]!++;
-    this.histories[item]?.changes.push({ time, value: Number(value) });
+    const history = this.histories[item];
+    if (history === undefined || time > this.keptUntil) return;
+    history.changes.push({ time, value: Number(value) });
+    if (this.settles[item] && this.keptUntil === Infinity) this.keptUntil = time + this.settledBy!.after;
   }
 
   /** How many times the item changed after the dump began (0 for a path not dumped). */

@@ -83,6 +83,17 @@ function occurrences(event: StoryEvent, activity: Activity): Marker[] {
   return found.sort((a, b) => a.time - b.time || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * What settles a story's window: the first anchor group's signals, when each of its events is any
+ * change (their first change is then the anchor, and nothing `after` past it is read). A group with
+ * rise or fall edges settles nothing: its first change need not be its first occurrence.
+ */
+export function storySettledBy(story: WaveformStory): { signals: string[]; after: number } | undefined {
+  const first = story.anchors[0] ?? [];
+  if (first.length === 0 || first.some((event) => event.edge !== "change")) return undefined;
+  return { signals: first.flatMap((event) => event.signals), after: story.after };
+}
+
 /** The signals a story's events are found in: the tracer keeps their every change. */
 export function storySignals(story: WaveformStory): string[] {
   return [...new Set([...story.anchors.flat(), ...story.events].flatMap((event) => event.signals))];

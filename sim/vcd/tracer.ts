@@ -16,6 +16,8 @@ export interface TracerOptions extends TraceSelection {
   comment?: string;
   /** Paths (dotted patterns) whose every change is kept in `activity`, for the save file's story. */
   watch?: readonly string[];
+  /** Signals whose first change settles the story: changes a window's length after it are not kept (see Activity). */
+  settledBy?: { readonly signals: readonly string[]; readonly after: number };
 }
 
 /** A dumped item, for the save-file and filter generators. */
@@ -65,7 +67,7 @@ export class VcdTracer implements KernelTracer {
   constructor(options: TracerOptions) {
     this.matcher = new ScopeMatcher(options);
     ({ from: this.from, to: this.to } = checkWindow(options));
-    this.activity = new Activity(options.watch ?? []);
+    this.activity = new Activity(options.watch ?? [], options.settledBy ?? null);
     this.writer = new VcdWriter(options.sink, {
       date: options.date ?? "not recorded: equal runs give byte-identical files",
       version: VERSION,

@@ -3,7 +3,7 @@ import type { Kernel } from "../kernel.js";
 import { DIRECT, type OutputFiles, type OutputNames, writeWholeFile } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
 import type { TraceSelection } from "./selection.js";
-import { layOut, storySignals, type WaveformStory } from "./story.js";
+import { layOut, storySettledBy, storySignals, type WaveformStory } from "./story.js";
 import { FileSink } from "./sink.js";
 import { VcdTracer } from "./tracer.js";
 import { filterFileName, translateFilter } from "./translate-filter.js";
@@ -28,7 +28,7 @@ export function recordWaveform(
   story?: WaveformStory,
 ): { tracer: VcdTracer; closeDump: () => void; finish: () => WaveformFiles } {
   const vcd = `${base}.vcd`;
-  const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)), watch: story ? storySignals(story) : [] });
+  const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)), watch: story ? storySignals(story) : [], settledBy: story ? storySettledBy(story) : undefined });
   kernel.traceWith(tracer);
   let closed = false;
   /** The run is over: end the dump, which is complete (before the save files, so that a failure writing another file leaves it whole). */
