@@ -274,8 +274,9 @@ export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet
 }
 
 /**
- * What is accepted but likely not meant: a tag that no class of the policy map matches, whose
- * traffic quietly lands in class-default.
+ * What is accepted but likely not meant: a tag that no class of the policy map takes, whose
+ * traffic quietly lands in class-default; a class map that takes no traffic (no match line, or
+ * match-all of two groups); a qos-group two of the policy's classes take (the first gets it).
  */
 export function qosConfigWarnings(config: QosConfig): QosProblem[] {
   const policy = config.policyMaps[0];
