@@ -93,7 +93,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   try {
     const final = await new Promise<RunOutcome>((resolve, reject) => {
       worker.on("message", (message: RunReport) => {
-        if (message.kind === "progress") progress.update(message.now / 1e6, message.end / 1e6, "µs");
+        if (message.kind === "progress") progress.update(message.now / 1e6, message.end / 1e6, "µs", `traffic over at ${(message.end / 1e6).toFixed(0)} µs: waiting for the last packets`);
         else resolve(message);
       });
       worker.on("error", reject);
