@@ -65,9 +65,10 @@ export class RunFailedError extends Error {
 
 export function describeLeftFiles(left: readonly LeftFile[], renamed: readonly string[] = [], extent: FailedRunExtent = UNFINISHED): string {
   const lines = left.map(({ path, state, bytes }) => `  ${path}: ${state === "complete" ? "complete" : "partial, cut off where the run stopped"} (${bytes} bytes)`);
+  const lostLine = extent.lost?.length ? `\nLost (begun, and gone from the disk during the run: their directory or they were removed): ${extent.lost.join(", ")}` : "";
   if (renamed.length === 0) {
     const what = extent.simulationFinished ? `The simulation finished${extent.outcome === null ? "" : ` (${extent.outcome})`}, but writing its files failed` : "The run did not finish";
-    const unwritten = (extent.unwritten.length === 0 ? "" : `\nNot written: ${extent.unwritten.join(", ")}`) + (extent.lost?.length ? `\nLost (begun, and gone from the disk during the run: their directory or they were removed): ${extent.lost.join(", ")}` : "");
+    const unwritten = (extent.unwritten.length === 0 ? "" : `\nNot written: ${extent.unwritten.join(", ")}`) + lostLine;
     if (left.length === 0) return `${what}, and no file was written.${unwritten}`;
     return `${what}; no file was given its own name (those of an earlier run are as they were). Left under temporary names:\n${lines.join("\n")}${unwritten}`;
   }
@@ -75,5 +76,5 @@ export function describeLeftFiles(left: readonly LeftFile[], renamed: readonly s
     `The run finished, but giving its files their own names failed part way. Given their own names (this run's files, complete):`,
     ...renamed.map((path) => `  ${path}`),
     left.length === 0 ? "No file is left under a temporary name." : `Left under temporary names (files of an earlier run with these names are as they were):\n${lines.join("\n")}`,
-  ].join("\n");
+  ].join("\n") + lostLine;
 }

@@ -173,6 +173,9 @@ export class PlainTraffic extends NicSystem {
     }
     // As a scenario's device fit says it: a driver asking for more queues than the NIC has would quietly run fewer.
     const asked = this.driver.base.params.queues;
+    // And one running fewer than the NIC steers received frames to would have the others' frames dropped, as a scenario's device fit refuses.
+    const running = asked === 0 ? this.nic.queues : Math.min(asked, this.nic.queues);
+    if (running < this.nic.queues) this.overrides.misfit(`${this.overrides.source}: top.driver.base.queues = ${asked}: the NIC steers received frames by class over its ${this.nic.queues} queues; a driver running ${running} would have those for queues ${running} to ${this.nic.queues - 1} dropped (RX_QUEUE_DISABLED)`);
     if (asked > this.nic.queues) this.overrides.misfit(`${this.overrides.source}: top.driver.base.queues = ${asked}: more than the NIC has (top.nic.queues = ${this.nic.queues}); the driver would run ${this.nic.queues}: give at most ${this.nic.queues}, 0 for every one, or raise nic.queues`);
     this.traffic.attach(this);
   }

@@ -248,7 +248,7 @@ export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet
   twice(config.profiles, "crypto isakmp profile");
   twice(config.classMaps, "class-map");
   // IOS's own class for what no class map takes: a class map of that name would take traffic from the others' classes into class 0.
-  for (const classMap of config.classMaps) if (classMap.name.toLowerCase() === "class-default") at(classMap, "class-map class-default: the name of IOS's own class for the traffic no class map takes; give this class map another name");
+  for (const classMap of config.classMaps) if (classMap.name.toLowerCase() === "class-default") at(classMap, `class-map ${classMap.name}: the name of IOS's own class for the traffic no class map takes (class-default); give this class map another name`);
   twice(config.policyMaps, "policy-map");
   // The NIC is programmed with one policy map (as one `service-policy output` on an interface): another would be dead text.
   for (const extra of config.policyMaps.slice(1)) if (extra.name !== config.policyMaps[0]!.name) at(extra, `policy-map ${extra.name}: a second policy map, which nothing would apply (the NIC is programmed with one, ${config.policyMaps[0]!.name}); merge its classes into that one or remove it`);

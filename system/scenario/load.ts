@@ -11,7 +11,7 @@ import { prototypeKeyProblems } from "./parameter-tree.js";
 import { deepestNode, nestingDepth, valueChildren } from "./nesting.js";
 import { referenceProblems } from "./references.js";
 import { unprofiledCustomers } from "./unprofiled-customers.js";
-import { markTagObjects } from "./yaml-object-kind.js";
+import { markTagObjects, tagObjectsIn } from "./yaml-object-kind.js";
 import { describeIssues } from "./schema-issues.js";
 import { secretTexts, withoutSecretTexts } from "./secret-paths.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
@@ -329,6 +329,10 @@ function checkQos(given: unknown, source: SourceMap, problems: string[]): { qos:
     const message = qosProblemText(problem, first);
     return place !== null ? `${place}: qos: ${kind}${message}` : `${source.locate(["qos"])}: qos line ${problem.line}, column ${problem.column}: ${kind}${message}`;
   };
+  // In the JSON form, a YAML tag's object (marked) would vanish in JSON: each is said at its place.
+  if (typeof given === "object") {
+    for (const { path, kind } of tagObjectsIn(given)) problems.push(source.at(["qos", ...path], `${formatPath(["qos", ...path])}: ${kind}: the JSON form takes mappings, lists, texts and numbers`));
+  }
   try {
     const qos = typeof given === "string" ? parseQosConfig(given) : parseQosConfigJson(JSON.stringify(given));
     return { qos, warnings: qosConfigWarnings(qos).map((warning) => at(warning, "warning: ")) };

@@ -49,6 +49,8 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, placed: (path: P
       if (given === Infinity || given === -Infinity) return sayValue(`beyond what a double holds (about 1.8e308): expected a finite number`);
       return sayValue(`expected ${kindName(issue.expected)}`);
     case "invalid_value":
+      // A YAML tag's object has no value to show: its kind is said.
+      if (typeof given === "symbol") return say(`${wrongKind}: expected one of ${issue.values.map(String).join(", ")}`);
       return sayValue(`expected one of ${issue.values.map(String).join(", ")}${typeof given === "string" ? didYouMean(given, issue.values.map(String)) : ""}`);
     case "too_small":
     case "too_big":

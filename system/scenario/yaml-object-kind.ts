@@ -19,3 +19,11 @@ export function markTagObjects(value: unknown): unknown {
   if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, markTagObjects(item)]));
   return value;
 }
+
+/** Where a marked value holds a YAML tag's object, and what it is. */
+export function tagObjectsIn(value: unknown, path: readonly (string | number)[] = []): { path: (string | number)[]; kind: string }[] {
+  if (typeof value === "symbol") return [{ path: [...path], kind: value.description ?? "a tagged value" }];
+  if (Array.isArray(value)) return value.flatMap((item, index) => tagObjectsIn(item, [...path, index]));
+  if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([key, item]) => tagObjectsIn(item, [...path, key]));
+  return [];
+}

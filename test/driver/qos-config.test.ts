@@ -260,7 +260,7 @@ describe("the IOS parser is strict: incomplete lines, words left over and comman
       expect(qosConfigWarnings(config).map((warning) => warning.message)).toEqual(["class-map bronze takes qos-group 2, which class silver takes before it in policy-map edge: its traffic goes to silver"]);
     }
     expect(iosProblems(`${profile}class-map match-any class-default\n match qos-group 2\n${policy.replace("silver", "class-default")}`)).toEqual(
-      expect.arrayContaining(["4:1: class-map class-default: the name of IOS's own class for the traffic no class map takes; give this class map another name"]),
+      expect.arrayContaining(["4:1: class-map class-default: the name of IOS's own class for the traffic no class map takes (class-default); give this class map another name"]),
     );
   });
 

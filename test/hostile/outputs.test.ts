@@ -85,6 +85,25 @@ describe("a run's files: written under temporary names, given their own at the e
     expect(message).toMatch(/\nLost \(begun, and gone from the disk during the run: their directory or they were removed\): .*default\.vcd, .*default\.pcap, .*default\.sa-trace\.jsonl/);
   });
 
+  test("one file removed during the run: it is said lost beside the files renamed (it showed only in the rename's error)", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-"));
+    let removed = false;
+    let failure: unknown = null;
+    try {
+      runScenario(scenario(), {
+        directory,
+        onProgress: (_, __, started) => {
+          if (started && !removed) rmSync(join(directory, "default.pcap.partial"));
+          removed ||= started;
+        },
+      });
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(RunFailedError);
+    expect((failure as RunFailedError).message).toMatch(/\nLost \(begun, and gone from the disk during the run: their directory or they were removed\): \S*default\.pcap$/);
+  });
+
   test("a run that fails mid-run names each file it left and its state, and leaves an earlier run's files as they were", () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-"));
     runScenario(scenario(), { directory });

@@ -27,8 +27,18 @@ describe("a scenario author's mistakes that ran silently", () => {
     ]));
   });
 
-  test("plain-traffic refuses it too (a check of the fixes: it ran the NIC's number)", () => {
+  test("plain-traffic refuses it too, and a driver running fewer queues than the NIC steers to, as run does (a check of the fixes: it ran the NIC's number, and dropped the other queues' frames)", () => {
     expect(() => runPlainTraffic({ parameters: { "top.nic.queues": 2, "top.driver.base.queues": 4, "top.traffic.queues": 2 } })).toThrow(/top\.driver\.base\.queues = 4: more than the NIC has \(top\.nic\.queues = 2\)/);
+    expect(() => runPlainTraffic({ parameters: { "top.driver.base.queues": 5, "top.traffic.framesPerQueue": 20 } })).toThrow(/top\.driver\.base\.queues = 5: the NIC steers received frames by class over its 8 queues; a driver running 5 would have those for queues 5 to 7 dropped/);
+  });
+
+  test("a YAML tag's object inside the QoS policy's JSON form is said at its place (it vanished when the form was read as JSON, silently), and an enum field's shows its kind, not '= undefined'", () => {
+    const json = "qos:\n  profiles:\n    - name: a\n      match: [host domain a.example]\n      ipsecQosGroup: !!binary AQ==\n  classMaps:\n    - { name: gold, qosGroups: [1] }\n  policyMaps:\n    - name: edge\n      classes: !!set { gold }\n";
+    expect(problems(VALID.replace(/qos: \|\n(  .*\n)+/, json))).toEqual([
+      "s.yaml:10:7: qos.profiles[0].ipsecQosGroup: binary data (!!binary): the JSON form takes mappings, lists, texts and numbers",
+      "s.yaml:15:7: qos.policyMaps[0].classes: a set (!!set): the JSON form takes mappings, lists, texts and numbers",
+    ]);
+    expect(problems(VALID.replace("    direction: both", "    direction: !!binary aGVsbG8="))).toEqual(["s.yaml:22:5: traffic[0].direction: binary data (!!binary): expected one of to-peer, to-host, both"]);
   });
 
   test("binary data (!!binary) where a group of parameters goes is one message naming it (it was five, one per byte, each 'no such parameter')", () => {
