@@ -65,43 +65,32 @@ describe("a run's files: written under temporary names, given their own at the e
     expect(statSync(join(directory, "default.pcap")).mode & 0o077).not.toBe(0);
   });
 
-  test("the output directory deleted during the run: the files streamed into it are said lost (they were left out of the account)", () => {
-    const directory = join(mkdtempSync(join(tmpdir(), "nicsim-outputs-")), "out");
-    let deleted = false;
-    let failure: unknown = null;
-    try {
-      runScenario(scenario(), {
-        directory,
-        onProgress: (_, __, started) => {
-          if (started && !deleted) rmSync(directory, { recursive: true, force: true });
-          deleted ||= started;
-        },
-      });
-    } catch (error) {
-      failure = error;
-    }
-    expect(failure).toBeInstanceOf(RunFailedError);
-    const message = (failure as RunFailedError).message;
-    expect(message).toMatch(/\nLost \(begun, and gone from the disk during the run: their directory or they were removed\): .*default\.vcd, .*default\.pcap, .*default\.sa-trace\.jsonl/);
-  });
-
-  test("one file removed during the run: it is said lost beside the files renamed (it showed only in the rename's error)", () => {
-    const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-"));
+  /** The message of a run that fails after `remove` took something from its directory once the traffic started. */
+  function failureRemoving(directory: string, remove: () => void): string {
     let removed = false;
-    let failure: unknown = null;
     try {
       runScenario(scenario(), {
         directory,
         onProgress: (_, __, started) => {
-          if (started && !removed) rmSync(join(directory, "default.pcap.partial"));
+          if (started && !removed) remove();
           removed ||= started;
         },
       });
     } catch (error) {
-      failure = error;
+      expect(error).toBeInstanceOf(RunFailedError);
+      return (error as RunFailedError).message;
     }
-    expect(failure).toBeInstanceOf(RunFailedError);
-    expect((failure as RunFailedError).message).toMatch(/\nLost \(begun, and gone from the disk during the run: their directory or they were removed\): \S*default\.pcap$/);
+    throw new Error("the run did not fail");
+  }
+
+  test("the output directory deleted during the run: the files streamed into it are said lost (they were left out of the account)", () => {
+    const directory = join(mkdtempSync(join(tmpdir(), "nicsim-outputs-")), "out");
+    expect(failureRemoving(directory, () => rmSync(directory, { recursive: true, force: true }))).toMatch(/\nLost \(begun, and gone from the disk during the run: their directory or they were removed\): .*default\.vcd, .*default\.pcap, .*default\.sa-trace\.jsonl/);
+  });
+
+  test("one file removed during the run: it is said lost beside the files renamed (it showed only in the rename's error)", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-"));
+    expect(failureRemoving(directory, () => rmSync(join(directory, "default.pcap.partial")))).toMatch(/\nLost \(begun, and gone from the disk during the run: their directory or they were removed\): \S*default\.pcap$/);
   });
 
   test("a run that fails mid-run names each file it left and its state, and leaves an earlier run's files as they were", () => {
