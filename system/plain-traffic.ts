@@ -8,7 +8,7 @@ import { AesGcmBackendToken } from "../sim/crypto/backend.js";
 import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
 import { EspPeer } from "./esp-peer.js";
 import { configureTunnels, tunnelFrameBytes } from "./ipsec-setup.js";
-import { frameFitProblems } from "./scenario/device-fit.js";
+import { driverQueueProblems, frameFitProblems } from "./scenario/device-fit.js";
 import { ETHERNET_HEADER_BYTES } from "../sim/packet/ethernet.js";
 import { delay } from "../sim/process.js";
 import { Component } from "../sim/component.js";
@@ -171,12 +171,9 @@ export class PlainTraffic extends NicSystem {
       const first = /top\.[\w.]+ = \d+/.exec(problem)![0];
       this.overrides.misfit(`${this.overrides.source}: ${first}: plain-traffic's IMIX has frames of up to ${Math.max(...IMIX)} bytes: ${problem}`);
     }
-    // As a scenario's device fit says it: a driver asking for more queues than the NIC has would quietly run fewer.
+    // A driver's queues that do not fit the NIC's, as a scenario's device fit says them.
     const asked = this.driver.base.params.queues;
-    // And one running fewer than the NIC steers received frames to would have the others' frames dropped, as a scenario's device fit refuses.
-    const running = asked === 0 ? this.nic.queues : Math.min(asked, this.nic.queues);
-    if (running < this.nic.queues) this.overrides.misfit(`${this.overrides.source}: top.driver.base.queues = ${asked}: the NIC steers received frames by class over its ${this.nic.queues} queues; a driver running ${running} would have those for queues ${running} to ${this.nic.queues - 1} dropped (RX_QUEUE_DISABLED)`);
-    if (asked > this.nic.queues) this.overrides.misfit(`${this.overrides.source}: top.driver.base.queues = ${asked}: more than the NIC has (top.nic.queues = ${this.nic.queues}); the driver would run ${this.nic.queues}: give at most ${this.nic.queues}, 0 for every one, or raise nic.queues`);
+    for (const problem of driverQueueProblems(asked, this.nic.queues, `top.nic.queues = ${this.nic.queues}`)) this.overrides.misfit(`${this.overrides.source}: top.driver.base.queues = ${asked}: ${problem}`);
     this.traffic.attach(this);
   }
 }

@@ -49,12 +49,8 @@ export function deviceFitProblems(
     const at = source.at(["customers", index, "ike"], `customers[${index}].ike (${customer.name}, ${customer.ike.mode} mode${identityBy?.startsWith("by ") ? `, its identity ${identityBy}` : ""})`);
     problems.push(`${at}: its longest IKE message, ${longest.message}, makes a ${frame}-byte frame, longer than the NIC takes (${given("nic.maxFrameBytes", nic.params.maxFrameBytes)}): its IKE could not come up`);
   });
-  const driverQueues = base.queues === 0 ? nic.queues : Math.min(base.queues, nic.queues);
-  // The driver runs no more queues than the device has: asking for more would quietly get fewer.
-  if (base.queues > nic.queues) problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: more than the NIC has (${given("nic.queues", nic.queues)}); the driver would run ${nic.queues}: give at most ${nic.queues}, 0 for every one, or raise nic.queues`));
-  if (driverQueues < nic.queues) {
-    problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: the NIC steers received frames by class over its ${nic.queues} queues; a driver running ${driverQueues} would have those for ${nic.queues - driverQueues === 1 ? `queue ${driverQueues}` : `queues ${driverQueues} to ${nic.queues - 1}`} dropped (RX_QUEUE_DISABLED)`));
-  }
+  const driverQueues = runningQueues(base.queues, nic.queues);
+  for (const problem of driverQueueProblems(base.queues, nic.queues, given("nic.queues", nic.queues))) problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: ${problem}`));
   if (qos) {
     // What to raise: the NIC's queues, the driver's, or both.
     const fewer = [...(nic.queues < MAX_QUEUES ? ["nic.queues"] : []), ...(base.queues !== 0 && base.queues < MAX_QUEUES ? ["driver.base.queues"] : [])];
@@ -72,6 +68,24 @@ export function deviceFitProblems(
     }
   }
   return [...problems, ...runSizeProblems(loaded, top)];
+}
+
+/** The queues a driver asking for `asked` runs on a NIC of `nicQueues` (0 asks for every one). */
+function runningQueues(asked: number, nicQueues: number): number {
+  return asked === 0 ? nicQueues : Math.min(asked, nicQueues);
+}
+
+/**
+ * Why a driver asking for `asked` queues does not fit a NIC of `nicQueues` (named as `nicQueuesGiven`):
+ * more than it has (it would quietly run fewer), or fewer than it steers received frames to (their
+ * frames dropped). For a scenario and for plain-traffic, each leading the words with its own place.
+ */
+export function driverQueueProblems(asked: number, nicQueues: number, nicQueuesGiven: string): string[] {
+  const running = runningQueues(asked, nicQueues);
+  const problems: string[] = [];
+  if (asked > nicQueues) problems.push(`more than the NIC has (${nicQueuesGiven}); the driver would run ${nicQueues}: give at most ${nicQueues}, 0 for every one, or raise nic.queues`);
+  if (running < nicQueues) problems.push(`the NIC steers received frames by class over its ${nicQueues} queues; a driver running ${running} would have those for ${nicQueues - running === 1 ? `queue ${running}` : `queues ${running} to ${nicQueues - 1}`} dropped (RX_QUEUE_DISABLED)`);
+  return problems;
 }
 
 /**
