@@ -205,17 +205,23 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** Where counted drops happen, as a sweep row keys them and as the text names them. */
+export const DROP_PLACES = { nic: "NIC", driver: "base driver", ipsec: "host IPsec", gateway: "gateway" } as const;
+export type DropPlaceKey = keyof typeof DROP_PLACES;
+
+/** The counted drops by place and reason, the reasons with none left out, and the places with none. */
+export function dropsByPlace(summary: ScenarioSummary): Partial<Record<DropPlaceKey, Record<string, number>>> {
+  const places: Record<DropPlaceKey, Readonly<Record<string, number>>> = { nic: summary.nic.drops, driver: summary.driver.drops, ipsec: summary.ipsec.drops, gateway: summary.gatewayDrops };
+  const found: Partial<Record<DropPlaceKey, Record<string, number>>> = {};
+  for (const [place, drops] of Object.entries(places) as [DropPlaceKey, Readonly<Record<string, number>>][]) {
+    const entries = Object.entries(drops).filter(([, count]) => count > 0);
+    if (entries.length > 0) found[place] = Object.fromEntries(entries);
+  }
+  return found;
+}
+
 /** Where each counted drop was, and why: the NIC's, the drivers' and the gateway's reasons. */
 export function describeDropPlaces(summary: ScenarioSummary): string {
-  const places = [
-    ["NIC", summary.nic.drops],
-    ["base driver", summary.driver.drops],
-    ["host IPsec", summary.ipsec.drops],
-    ["gateway", summary.gatewayDrops],
-  ] as const;
-  const parts = places.flatMap(([place, drops]) => {
-    const entries = Object.entries(drops as Record<string, number>).filter(([, count]) => count > 0);
-    return entries.length === 0 ? [] : [`${place} ${describeCounts(Object.fromEntries(entries))}`];
-  });
+  const parts = Object.entries(dropsByPlace(summary)).map(([place, drops]) => `${DROP_PLACES[place as DropPlaceKey]} ${describeCounts(drops)}`);
   return parts.length === 0 ? "none" : parts.join("; ");
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { formatPath } from "./source-map.js";
 import { redactSecrets, unnumberSecrets } from "./secret-paths.js";
 import { kindName } from "./schema-issues.js";
+import { DROP_PLACES, type DropPlaceKey } from "./summary.js";
 
 const count = () => z.number().int().nonnegative();
 const microseconds = () => z.number().nonnegative();
@@ -40,6 +41,10 @@ export const SweepResultSchema = z.strictObject({
   /** The host's cores: mean share of the run busy, and software crypto suspended. */
   host: z.strictObject({ busy: z.number().min(0).max(1), preemptions: count() }),
   lost: count(),
+  /** Counted drops by place and reason (what `lost` is made of, and drops of copies and IKE messages); a place with none is left out. */
+  drops: z.strictObject(
+    Object.fromEntries(Object.keys(DROP_PLACES).map((place) => [place, z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "a drop reason as nicsim names one (NO_SA)"), count().positive()).optional()])) as Record<DropPlaceKey, z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodNumber>>>,
+  ),
 });
 
 export type SweepResult = z.infer<typeof SweepResultSchema>;
@@ -72,6 +77,8 @@ function describe(issue: z.core.$ZodIssue, row: unknown): string {
       return `${place}: field${issue.keys.length > 1 ? "s" : ""} nicsim sweep does not write: ${issue.keys.slice(0, 4).join(", ")}${issue.keys.length > 4 ? ", …" : ""}`;
     case "custom":
       return `${place}: ${issue.message}`;
+    case "invalid_key":
+      return `${place}: expected ${issue.issues[0]?.message ?? "a key of another form"}`;
     default:
       return `${place}: expected ${issue.message}`;
   }

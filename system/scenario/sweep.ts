@@ -8,6 +8,7 @@ import { type LoadedScenario, loadScenarioFile, readScenarioText, ScenarioError,
 import { enclosingPath, scenarioPath } from "./overrides.js";
 import { buildScenario, runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
+import { DROP_PLACES, type DropPlaceKey, dropsByPlace } from "./summary.js";
 
 /** One configuration of a sweep: the values it sets, by scenario path. */
 export interface SweepPoint {
@@ -55,6 +56,7 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
     preemptions: { tx: summary.crypto.tx.preemptions, rx: summary.crypto.rx.preemptions },
     host: { busy: summary.host.utilisation.reduce((sum, share) => sum + share, 0) / summary.host.utilisation.length, preemptions: summary.host.preemptions },
     lost: summary.flows.reduce((sum, flow) => sum + flow.lost, 0),
+    drops: dropsByPlace(summary),
   };
 }
 
@@ -267,12 +269,21 @@ export class SweepRunsFailed extends Error {
   }
 }
 
+/** A row's commonest drop reason, with where it was and how many other reasons there were (the JSON lines hold every one). */
+function mostDrops(drops: SweepResult["drops"]): string {
+  const reasons = (Object.entries(drops) as [DropPlaceKey, Record<string, number>][]).flatMap(([place, counts]) => Object.entries(counts).map(([reason, count]) => ({ place, reason, count })));
+  if (reasons.length === 0) return "none";
+  // The first of equal counts, in the places' order: the same row always reads the same.
+  const most = reasons.reduce((best, reason) => (reason.count > best.count ? reason : best));
+  return `${DROP_PLACES[most.place]} ${most.reason} ${most.count}${reasons.length > 1 ? ` (+${reasons.length - 1} more)` : ""}`;
+}
+
 /** The sweep as a table: one row per configuration. */
 export function formatSweep(results: readonly SweepResult[]): string {
   const paths = [...new Set(results.flatMap((result) => Object.keys(result.overrides)))];
   const classKeys = [...new Set(results.flatMap((result) => result.classes.map((entry) => `${entry.className} ${entry.direction}`)))];
   // The run's index first: its line in the JSON lines and its --keep directory, and what tells apart rows whose values show as <secret>.
-  const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "host busy %", "host suspensions", "lost"];
+  const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "host busy %", "host suspensions", "lost", "most drops"];
   const rows = results.map((result) => [
     String(result.index),
     ...paths.map((path) => {
@@ -290,6 +301,7 @@ export function formatSweep(results: readonly SweepResult[]): string {
     (result.host.busy * 100).toFixed(0),
     String(result.host.preemptions),
     String(result.lost),
+    mostDrops(result.drops),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column]!)).join("  ");

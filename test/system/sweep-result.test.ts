@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { describeEnding, endedWell, outcomeEndedWell, type RunEnding } from "../../system/scenario/run-ending.js";
-import { type SweepResult, SweepResultSchema } from "../../system/scenario/sweep-result.js";
+import { type SweepResult, SweepResultSchema, sweepResultProblems } from "../../system/scenario/sweep-result.js";
 import { formatSweep } from "../../system/scenario/sweep.js";
 
 describe("a sweep row's outcome: the words a run's ending is given, and nothing else", () => {
@@ -40,12 +40,34 @@ describe("a sweep's table", () => {
     preemptions: { tx: 0, rx: 0 },
     host: { busy: 0.5, preemptions: 0 },
     lost: 0,
+    drops: {},
   });
 
   test("starts each row with its run's index, which tells apart rows whose values show as <secret>", () => {
     const lines = formatSweep([row(0, { "customers.0.ike.preSharedKey": "<secret>" }, 2.5), row(1, { "customers.0.ike.preSharedKey": "<secret>" }, 3.5)]).trimEnd().split("\n");
     expect(lines[0]!.trim().split(/\s{2,}/).slice(0, 3)).toEqual(["run", "customers.0.ike.preSharedKey", "gold to-peer p99 µs"]);
     expect(lines.slice(1).map((line) => line.trim().split(/\s+/).slice(0, 3))).toEqual([["0", "<secret>", "2.5"], ["1", "<secret>", "3.5"]]);
+  });
+
+  test("the last column names the commonest drop reason and where it was; the JSON lines keep every one", () => {
+    const lossy = { ...row(0, {}, 1), lost: 12, drops: { ipsec: { NO_SA: 5, UNKNOWN_SPI: 7 }, gateway: { NO_SA: 3 } } };
+    const tie = { ...row(1, {}, 1), drops: { nic: { RX_NO_DESCRIPTOR: 2 }, driver: { QUEUE_RESET: 2 } } };
+    const lines = formatSweep([lossy, tie, row(2, {}, 1)]).trimEnd().split("\n");
+    expect(lines[0]).toMatch(/ lost +most drops$/);
+    expect(lines[1]).toMatch(/ 12 {2}host IPsec UNKNOWN_SPI 7 \(\+2 more\)$/);
+    // Equal counts: the first place in the report's order, so the same row always reads the same.
+    expect(lines[2]).toMatch(/NIC RX_NO_DESCRIPTOR 2 \(\+1 more\)$/);
+    expect(lines[3]).toMatch(/ 0 +none$/);
+    expect(SweepResultSchema.safeParse(lossy).success).toBe(true);
+  });
+
+  test.each([
+    [{ wire: { NO_SA: 1 } }, "drops: field"],
+    [{ ipsec: { "no sa": 1 } }, "a drop reason as nicsim names one"],
+    [{ ipsec: { NO_SA: 0 } }, "drops.ipsec.NO_SA"],
+  ])("a row's drops are checked when read back: %j", (drops, message) => {
+    const problems = sweepResultProblems({ ...row(0, {}, 1), drops });
+    expect(problems?.join("; ")).toContain(message);
   });
 
   test("a class no packet of which arrived shows a dash, one not in a configuration a blank", () => {
