@@ -2,7 +2,8 @@ import { describe, expect, test } from "vitest";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { htmlReport } from "../../system/scenario/html-report.js";
 import { runScenario } from "../../system/scenario/run.js";
-import { describeLoss, formatScenarioSummary } from "../../system/scenario/summary.js";
+import { describeLoss, dropsByPlace, formatScenarioSummary } from "../../system/scenario/summary.js";
+import { runSweepPoint } from "../../system/scenario/sweep.js";
 
 // No cable delay: the run ends as the last frame to the peer passes the port, inside a partial last interval, with its gap still to come.
 const { summary } = runScenario(defaultScenario({ durationMicroseconds: 40, "wire.propagationNanoseconds": 0 }), { directory: null });
@@ -80,6 +81,18 @@ test("the report says the faults a run injected and its losses by place, as the 
   expect(report).toContain(`<p>Faults injected: ${faulty.faults.join(", ")}.</p>`);
   expect(faulty.countedDrops).toBeGreaterThan(0);
   expect(report).toMatch(/<p>Lost \d+ \(\d+ counted drops\); counted drops by place: [^<]*ESP_ICV_FAILED \d+/);
+}, 60_000);
+
+test("a sweep row's drops are the run's counted drops by place and reason, every one of them (the row had only the packets lost)", () => {
+  const point = { index: 0, overrides: { durationMicroseconds: 100, "faults.corruptProbability": 0.05 } };
+  const row = runSweepPoint(null, point);
+  const summary = runScenario(defaultScenario(point.overrides), { directory: null }).summary;
+  expect(row.drops).toEqual(dropsByPlace(summary));
+  const counted = Object.values(row.drops).flatMap((reasons) => Object.values(reasons)).reduce((sum, count) => sum + count, 0);
+  expect(counted).toBe(summary.countedDrops);
+  // Corrupted frames fail their ICV in the NIC (inline) and in software ESP alike.
+  expect(row.drops.nic?.ESP_ICV_FAILED ?? 0).toBeGreaterThan(0);
+  expect(row.drops.ipsec?.AUTHENTICATION_FAILED ?? 0).toBeGreaterThan(0);
 }, 60_000);
 
 test("the faults say how many replayed copies the gateway injected, so that the counted drops (which include theirs) reconcile with the packets lost", () => {
