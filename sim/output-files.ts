@@ -73,7 +73,7 @@ export interface LeftFile {
 
 /** The name a file has until its run has finished. */
 const TEMPORARY_SUFFIX = ".partial";
-const temporaryName = (path: string) => `${path}${TEMPORARY_SUFFIX}`;
+export const temporaryName = (path: string) => `${path}${TEMPORARY_SUFFIX}`;
 
 /** Whether a file has a run's temporary name: the run writing it did not finish, or is still running. */
 export function isTemporaryName(path: string): boolean {

@@ -192,6 +192,7 @@ program
   .option("--shard-count <n>", "the number of shards, when JOB_COMPLETION_INDEX gives this one's number (or set NICSIM_SHARD_COUNT)")
   .option("--out <file>", "JSON lines output (default: waveforms/sweep.jsonl; a shard's: waveforms/sweep.shard-<k>-of-<n>.jsonl)", parse.outputPath("--out"))
   .option("--keep <directory>", "also write each run's files (waveform, capture, summary, report) under <directory>/<index>", parse.outputPath("--keep"))
+  .option("--resume", "keep the finished runs an interrupted or failed run of this same sweep left in <out>.partial, and run only the others")
   .addOption(quietOption())
   .action((file: string | undefined, options: SweepCommandOptions) => sweepCommand(file, options));
 

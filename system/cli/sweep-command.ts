@@ -2,7 +2,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { releaseOwnLocks } from "../../sim/lock-file.js";
-import { describeLeftFiles, OutputFiles, outputNameProblems, outputPlaceProblem } from "../../sim/output-files.js";
+import { describeLeftFiles, OutputFiles, outputNameProblems, outputPlaceProblem, temporaryName } from "../../sim/output-files.js";
+import { holdsResults, partialResultsText, resumedResults } from "../scenario/sweep-resume.js";
 import { problemsMessage } from "../../sim/errors.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../scenario/sweep-shard-file.js";
@@ -21,6 +22,7 @@ export interface SweepCommandOptions extends ShardOptions {
   readonly out?: string;
   readonly keep?: string;
   readonly quiet?: boolean;
+  readonly resume?: boolean;
 }
 
 /** Where a sweep's JSON lines go without --out: one name per shard, so that shards sharing a directory do not overwrite each other. */
@@ -44,14 +46,26 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const shard = resolveShard(options, environment);
   const grid = sweepGrid(options.grid, options.set);
   for (const note of sweepAxesNotes(options.grid)) process.stderr.write(`nicsim sweep: note: ${note}\n`);
-  const scenarios = checkSweepPoints(file ?? null, grid, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)], (warning) => process.stderr.write(`nicsim sweep: ${warning}\n`));
-  const points = shard ? shardPoints(grid, shard) : grid;
   const out = options.out ?? defaultOut(shard);
+  const partial = temporaryName(out);
+  // An interrupted sweep's finished runs are not thrown away by running it again: kept with --resume, or the run refused.
+  const unresumed = !options.resume && holdsResults(partial) ? [`${partial}: holds the results of an earlier run of a sweep that did not finish; give --resume to keep them and run only the configurations they lack, or remove the file`] : [];
+  const scenarios = checkSweepPoints(file ?? null, grid, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options), ...unresumed], (warning) => process.stderr.write(`nicsim sweep: ${warning}\n`));
+  const allPoints = shard ? shardPoints(grid, shard) : grid;
+  const resumed = options.resume && holdsResults(partial) ? resumedResults(partial, shard, grid, scenarios, allPoints) : [];
+  if (options.resume) process.stderr.write(`nicsim sweep: --resume: ${resumed.length === 0 ? `no finished run to keep${holdsResults(partial) ? ` in ${partial}` : ` (${partial} does not exist)`}; running all ${allPoints.length}` : `${resumed.length} of ${allPoints.length} configurations finished in ${partial}; running the other ${allPoints.length - resumed.length}`}\n`);
+  const finishedBefore = new Set(resumed.map((row) => row.index));
+  const points = allPoints.filter((point) => !finishedBefore.has(point.index));
+  // The rows resumed and those run now, in grid order: the file and table an uninterrupted sweep gives.
+  const withResumed = (rows: readonly SweepResult[]) => [...resumed, ...rows].sort((a, b) => a.index - b.index);
+  const partialText = (rows: readonly SweepResult[]) => partialResultsText(shard, grid, scenarios, withResumed(rows));
   // Before the runs, so that a directory the results cannot go to is known at once.
   const outputs = new OutputFiles({ directory: dirname(out), givenBy: options.out === undefined ? "the default of --out" : "--out" });
   const progress = new Progress(shard ? `sweep shard ${shard.index}/${shard.count}` : "sweep", options.quiet);
   const started = performance.now();
   const control: SweepControl = {};
+  // The file a sweep that finished writes: a shard's with its header (sweep-merge needs it), a whole sweep's rows alone.
+  const wholeText = (rows: readonly SweepResult[]) => (shard ? shardFileText(shard, grid, scenarios, rows) : sweepLines(rows));
   let stopping = false;
   // Stopped by a signal: the runs under way end at once (their threads stopped first, so that what they left is said as it stays);
   // the finished ones' results are kept, and each run cut off has its files and lock said.
@@ -59,11 +73,12 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     if (stopping) return;
     stopping = true;
     progress.stop();
-    const { cutOff, finished: done } = (await control.stop?.()) ?? { cutOff: [], finished: [] };
-    const whole = done.length === points.length;
+    const { cutOff, finished: doneNow } = (await control.stop?.()) ?? { cutOff: [], finished: [] };
+    const done = withResumed(doneNow);
+    const whole = done.length === allPoints.length;
     let saved: string;
     try {
-      outputs.write(out, shard ? shardFileText(shard, grid, scenarios, done) : sweepLines(done));
+      outputs.write(out, whole ? wholeText(done) : partialText(doneNow));
       if (whole) outputs.commit();
       const kept = whole ? out : outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
       saved = whole ? `every run had finished: their results are in ${kept}` : `their results are in ${kept}, not given the name ${out}, since the sweep is not whole`;
@@ -71,7 +86,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
       // The runs' own files are still said, and their locks removed.
       saved = `their results could not be written (${(error as Error).message})`;
     }
-    const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${points.length} runs done; ${saved}.`];
+    const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${allPoints.length} runs done; ${saved}${whole ? "" : "; --resume runs the rest"}.`];
     if (options.keep !== undefined) {
       const directories = cutOff.map((index) => join(options.keep!, String(index)));
       const leftIn = directories.map((directory) => temporaryFiles(directory));
@@ -94,26 +109,28 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   for (const signal of STOPPING_SIGNALS) process.on(signal, whenSignalled);
   let results: readonly SweepResult[];
   try {
-    results = await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, checked: true, control, onResult: (_, done) => progress.update(done, points.length, "runs") });
+    results = withResumed(await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, checked: true, control, onResult: (_, done) => progress.update(resumed.length + done, allPoints.length, "runs") }));
   } catch (error) {
     progress.stop();
     if (!(error instanceof SweepRunsFailed)) throw error;
     // The finished runs' results are kept, under the file's temporary name: the sweep is not whole, so the file does not get its own.
-    outputs.write(out, shard ? shardFileText(shard, grid, scenarios, error.finished) : sweepLines(error.finished));
+    outputs.write(out, partialText(error.finished));
     const kept = outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
-    throw new Error(`${error.failures.length} of ${points.length} configuration${points.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${error.finished.length} that finished are in ${kept}, not given the name ${out}, since the sweep is not whole.`);
+    const finished = resumed.length + error.finished.length;
+    throw new Error(`${error.failures.length} of ${allPoints.length} configuration${allPoints.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${finished} that finished${resumed.length > 0 ? ` (${resumed.length} of them resumed)` : ""} are in ${kept}, not given the name ${out}, since the sweep is not whole; --resume runs the rest once what failed is mended.`);
   }
   finally {
     for (const signal of STOPPING_SIGNALS) process.off(signal, whenSignalled);
   }
   progress.stop();
-  outputs.write(out, shard ? shardFileText(shard, grid, scenarios, results) : sweepLines(results));
+  outputs.write(out, wholeText(results));
   outputs.commit();
   // A shard that no configuration falls to (more shards than configurations) has no table, only its file's header line.
   if (results.length > 0) process.stdout.write(formatSweep(results));
   else if (shard) console.log(`no configuration falls to shard ${shard.index} of ${shard.count} (the sweep has ${grid.length}): its file holds only the header line sweep-merge needs`);
   const wall = `wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}`;
-  console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${results.length} of ${grid.length} runs, ${wall}` : `\n${results.length} run${results.length === 1 ? "" : "s"}, ${wall}`);
+  const ran = `${results.length} run${results.length === 1 ? "" : "s"}${resumed.length > 0 ? ` (${resumed.length} resumed from ${partial})` : ""}`;
+  console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${ran} of ${grid.length}, ${wall}` : `\n${ran}, ${wall}`);
   // A configuration whose run would exit 1 on its own fails the sweep too, named with its outcome (the table has no room for it).
   const failed = results.filter((row) => !outcomeEndedWell(row.outcome));
   if (failed.length > 0) {

@@ -10,6 +10,7 @@ import { runScenario } from "../../system/scenario/run.js";
 import { COMMAND_LINE } from "../hostile/command-line.js";
 import { END_MARKER } from "../../sim/vcd/end-marker.js";
 import { describeShardedSweeps } from "./sweep-shards-cli.js";
+import { describeResumedSweeps } from "./sweep-resume-cli.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "nicsim-cli-"));
@@ -92,6 +93,7 @@ describe("nicsim on the command line", () => {
 });
 
 describeShardedSweeps(join(root, "dist/system/cli/main.js"), directory);
+describeResumedSweeps(join(root, "dist/system/cli/main.js"), directory);
 describe("one command-line grammar", () => {
   test("--version prints package.json's version", () => {
     const result = nicsim("--version");
