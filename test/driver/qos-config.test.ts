@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { identity } from "../../driver/intermediate/identity.js";
 import { applyQosConfig, parseQosConfig, QosConfigError, type QosProblem, qosConfigWarnings, qosProblemText, trafficClasses } from "../../driver/intermediate/qos-config.js";
@@ -28,6 +29,15 @@ policy-map edge
 `;
 
 describe("QoS configuration in the seed's syntax", () => {
+  test("the README's example is this one, and parses (it named a class silver without its class-map, and was refused)", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const block = /\*\*Policy\.\*\*[\s\S]*?applies it:\n\n((?: {4}.*\n)+)/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const example = block!.replace(/^ {4}/gm, "");
+    expect(example).toBe(SEED_EXAMPLE.split("\n").slice(1).join("\n"));
+    expect(() => parseQosConfig(example, "README.md")).not.toThrow();
+  });
+
   test("parses profiles, class maps and the policy map, and orders the classes: priority highest, class-default 0", () => {
     const config = parseQosConfig(SEED_EXAMPLE, "edge.cfg");
     expect(config.profiles.map((profile) => [profile.name, profile.ipsecQosGroup])).toEqual([["customerA", 1], ["customerB", 2]]);
