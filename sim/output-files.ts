@@ -190,6 +190,11 @@ export class OutputFiles implements OutputNames {
     return temporary;
   }
 
+  /** Whether the run has begun writing the file. */
+  holds(path: string): boolean {
+    return this.files.has(path);
+  }
+
   written(path: string): void {
     this.files.set(path, "complete");
   }

@@ -81,7 +81,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
       outputs.write(out, whole ? wholeText(done) : partialText(doneNow));
       if (whole) outputs.commit();
       const kept = whole ? out : outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
-      saved = whole ? `every run had finished: their results are in ${kept}` : `their results are in ${kept}, not given the name ${out}, since the sweep is not whole`;
+      saved = whole ? `every run had finished: their results are in ${kept}` : done.length === 0 ? `${kept} holds the sweep's header alone` : `their results are in ${kept}, not given the name ${out}, since the sweep is not whole`;
     } catch (error) {
       // The runs' own files are still said, and their locks removed.
       saved = `their results could not be written (${(error as Error).message})`;

@@ -107,7 +107,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
         }))
       : { waveform: null, capture: null, saTrace: null };
   // Each closed whatever another's closing does: a capture that cannot be flushed (a full disk) left the SA trace empty.
-  const flush = () => eachAttempted([() => kernel.close(), () => capture?.writer.close(), () => saTrace?.close()]);
+  // The capture's key files too, as they stand: an interrupted or failed run's capture is still read by them.
+  const flush = () => eachAttempted([() => kernel.close(), () => capture?.writer.close(), () => saTrace?.close(), () => capture && files && !files.holds(`${base}.esp_sa`) && writeKeyFiles(files, base!, top)]);
   return leavingFilesOnFailure(files, flush, () => runAndWrite(loaded, design, options, { base, files, waveform, capture, saTrace }));
 }
 
@@ -120,6 +121,18 @@ export function runFileNames(base: string, outputs: Pick<Scenario["outputs"], "w
     `${base}.summary.json`,
     ...(outputs.html ? [`${base}.html`] : []),
   ];
+}
+
+/**
+ * The keys leave the model here only, beside the capture, for the user's own decryption: the ESP
+ * SAs, and with IKE customers the IKEv1 table (always there, empty when no phase 1 came up).
+ */
+function writeKeyFiles(files: OutputFiles, base: string, top: ScenarioSystem): string[] {
+  files.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured));
+  if (!top.driver.intermediate.ike.configured) return [`${base}.esp_sa`];
+  const ikeKeys = top.driver.intermediate.ike.decryptionTable;
+  files.writeWith(`${base}.ikev1_decryption_table`, (path) => writeIkev1DecryptionTable(path, ikeKeys));
+  return [`${base}.esp_sa`, `${base}.ikev1_decryption_table`];
 }
 
 /** The run itself, then its files: written through `files`, then given their own names. */
@@ -182,14 +195,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     },
     () => {
       if (!capture) return;
-      // The keys leave the model here only, beside the capture, for the user's own decryption.
-      files.push(capture.path, `${base}.esp_sa`);
-      outputFiles!.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured));
-      const ikeKeys = top.driver.intermediate.ike.decryptionTable;
-      // With IKE customers the file is always there, empty when no phase 1 came up.
-      if (!top.driver.intermediate.ike.configured) return;
-      files.push(`${base}.ikev1_decryption_table`);
-      outputFiles!.writeWith(`${base}.ikev1_decryption_table`, (path) => writeIkev1DecryptionTable(path, ikeKeys));
+      files.push(capture.path, ...writeKeyFiles(outputFiles!, base!, top));
     },
     () => {
       // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.

@@ -108,16 +108,20 @@ describe("a run's files: written under temporary names, given their own at the e
     expect(failure).toBeInstanceOf(RunFailedError);
     const failed = failure as RunFailedError;
     expect(failed.message).toContain("the injected failure");
-    // The waveform, the capture and the SA trace were being streamed when the run failed: each is left partial, under its temporary name.
+    // The waveform, the capture and the SA trace were being streamed when the run failed: each is left partial, under its temporary name;
+    // the capture's key files are written as they stand, complete, so that what it holds can be read.
     expect(failed.left.map(({ path, state }) => [path, state])).toEqual([
       [join(directory, "default.vcd.partial"), "partial"],
       [join(directory, "default.pcap.partial"), "partial"],
       [join(directory, "default.sa-trace.jsonl.partial"), "partial"],
+      [join(directory, "default.esp_sa.partial"), "complete"],
+      [join(directory, "default.ikev1_decryption_table.partial"), "complete"],
     ]);
-    for (const { path, bytes } of failed.left) {
+    for (const { path, bytes, state } of failed.left) {
       expect(statSync(path).size).toBe(bytes);
-      expect(failed.message).toContain(`${path}: partial, cut off where the run stopped (${bytes} bytes)`);
+      expect(failed.message).toContain(`${path}: ${state === "partial" ? "partial, cut off where the run stopped" : "complete"} (${bytes} bytes)`);
     }
+    expect(statSync(join(directory, "default.esp_sa.partial")).mode & 0o777).toBe(0o600);
     // The dump cut off by the failure does not claim to be whole.
     expect(readFileSync(failed.left[0]!.path, "utf8")).not.toContain(END_MARKER);
     // The pcap holds what was captured before the failure (flushed), not only its header.
@@ -125,7 +129,7 @@ describe("a run's files: written under temporary names, given their own at the e
     // The earlier run's files are untouched: none was replaced by a file of the failed run.
     const after = contents(directory);
     for (const [name, bytes] of before) expect(after.get(name)?.equals(bytes), name).toBe(true);
-    expect([...after.keys()].filter((name) => !before.has(name)).sort()).toEqual(["default.pcap.partial", "default.sa-trace.jsonl.partial", "default.vcd.partial"]);
+    expect([...after.keys()].filter((name) => !before.has(name)).sort()).toEqual(["default.esp_sa.partial", "default.ikev1_decryption_table.partial", "default.pcap.partial", "default.sa-trace.jsonl.partial", "default.vcd.partial"]);
     // The trace holds its header and the accesses up to the failure, each line whole, in time order.
     const trace = readTrace(failed.left[2]!.path);
     expect(trace.tableEntries).not.toBeNull();

@@ -224,6 +224,12 @@ describe("a run stopped by a signal flushes its files and names each one left", 
     if (interrupted![2] !== undefined) expect(Number(interrupted![2])).toBeGreaterThan(20_000);
     expect(stderr).toContain("no file was given its own name");
     for (const path of [vcd, pcap]) expect(stderr).toContain(`${path.slice(here.length + 1)}: partial, cut off where the run stopped (${statSync(path).size} bytes)`);
+    // The capture's key files as they stood, so that what it holds can be read (an interrupted run wrote none).
+    for (const keys of ["out/default.esp_sa.partial", "out/default.ikev1_decryption_table.partial"]) {
+      expect(stderr).toContain(`${keys}: complete (${statSync(join(here, keys)).size} bytes)`);
+      expect(statSync(join(here, keys)).mode & 0o777).toBe(0o600);
+    }
+    expect(readFileSync(join(here, "out/default.ikev1_decryption_table.partial"), "utf8")).toMatch(/^[0-9a-f]{16},[0-9a-f]{32,}$/m);
     // Flushed: the capture holds frames, not only its 24-byte header; the dump does not claim to be whole.
     expect(statSync(pcap).size).toBeGreaterThan(24);
     expect(readFileSync(vcd, "utf8")).not.toContain(END_MARKER);
@@ -279,7 +285,7 @@ describe("stopped at once, a run and a sweep say what they left and leave no loc
     const { here, child, exited, stderr } = await started(["sweep", "--quiet", "--grid", "seed=1,2", "--set", "durationMicroseconds=20000", "--workers", "2", "--out", "out/s.jsonl", "--keep", "keep"], "keep/0/default.vcd.partial", foreign);
     child.kill("SIGTERM");
     expect(await exited, stderr()).toBe(143);
-    expect(stderr()).toContain("nicsim sweep: SIGTERM: stopped with 0 of 2 runs done; their results are in out/s.jsonl.partial (0 bytes), not given the name out/s.jsonl, since the sweep is not whole.");
+    expect(stderr()).toMatch(/nicsim sweep: SIGTERM: stopped with 0 of 2 runs done; out\/s\.jsonl\.partial \(\d+ bytes\) holds the sweep's header alone; --resume runs the rest\./);
     expect(stderr()).toContain(`keep/0/default.vcd.partial: partial, cut off where the run stopped (${statSync(join(here, "keep/0/default.vcd.partial")).size} bytes)`);
     expect(stderr()).not.toContain("keep/9");
     expect(stderr()).toContain("Their lock files are removed: keep/0/default.lock, keep/1/default.lock");
