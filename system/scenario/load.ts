@@ -6,6 +6,7 @@ import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
 import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import { applyOverrides } from "./overrides.js";
+import { jsonSyntaxProblem } from "./strict-json.js";
 import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
 import { deepestNode, nestingDepth, valueChildren } from "./nesting.js";
@@ -203,6 +204,16 @@ type InText = { range?: [number, number, number] | null };
 
 /** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
 export function parseScenarioDocument(text: string, file: string) {
+  // A .json file is held to JSON: YAML would take its trailing commas, comments and unquoted keys without a word.
+  // A byte-order mark, which an editor may write, is no mistake: YAML takes it, and JSON is checked after it.
+  const bom = text.startsWith("\uFEFF") ? 1 : 0;
+  const notJson = extname(file).toLowerCase() === ".json" ? jsonSyntaxProblem(text.slice(bom)) : null;
+  if (notJson !== null) {
+    const before = text.slice(bom, bom + notJson.position);
+    const line = before.split("\n").length;
+    const column = notJson.position - before.lastIndexOf("\n");
+    throw new ScenarioError([`${file}:${line}:${column}: not JSON: ${notJson.reason} (a .json scenario is read as JSON: no trailing comma, comment or unquoted key; YAML goes in a .yaml file)`]);
+  }
   let { document, lines } = parsedWithLines(text);
   let parsed = text;
   if (document.errors.some((error) => error.code === "MULTIPLE_DOCS")) {
