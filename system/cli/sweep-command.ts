@@ -3,7 +3,11 @@ import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { releaseOwnLocks } from "../../sim/lock-file.js";
 import { describeLeftFiles, OutputFiles, outputNameProblems, outputPlaceProblem, temporaryName } from "../../sim/output-files.js";
-import { holdsResults, partialResultsText, resumedResults } from "../scenario/sweep-resume.js";
+import { finishedSweep, partialResults, partialResultsText, resumedResults, SweepResumeError } from "../scenario/sweep-resume.js";
+import { SweepResultsLog } from "../scenario/sweep-results-log.js";
+import type { Scenario } from "../scenario/schema.js";
+import type { Shard } from "../scenario/sweep-shard.js";
+import type { SweepPoint } from "../scenario/sweep.js";
 import { problemsMessage } from "../../sim/errors.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../scenario/sweep-shard-file.js";
@@ -45,30 +49,39 @@ export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "k
 export async function sweepCommand(file: string | undefined, options: SweepCommandOptions, environment: NodeJS.ProcessEnv = process.env): Promise<void> {
   const shard = resolveShard(options, environment);
   const grid = sweepGrid(options.grid, options.set);
-  for (const note of sweepAxesNotes(options.grid)) process.stderr.write(`nicsim sweep: note: ${note}\n`);
+  const say = (message: string) => process.stderr.write(`nicsim sweep: ${message}\n`);
+  for (const note of sweepAxesNotes(options.grid)) say(`note: ${note}`);
+  const scenarios = checkSweepPoints(file ?? null, grid, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)], say);
+  const allPoints = shard ? shardPoints(grid, shard) : grid;
   const out = options.out ?? defaultOut(shard);
   const partial = temporaryName(out);
-  // An interrupted sweep's finished runs are not thrown away by running it again: kept with --resume, or the run refused.
-  const unresumed = !options.resume && holdsResults(partial) ? [`${partial}: holds the results of an earlier run of a sweep that did not finish; give --resume to keep them and run only the configurations they lack, or remove the file`] : [];
-  const scenarios = checkSweepPoints(file ?? null, grid, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options), ...unresumed], (warning) => process.stderr.write(`nicsim sweep: ${warning}\n`));
-  const allPoints = shard ? shardPoints(grid, shard) : grid;
-  const resumed = options.resume && holdsResults(partial) ? resumedResults(partial, shard, grid, scenarios, allPoints) : [];
-  if (options.resume) process.stderr.write(`nicsim sweep: --resume: ${resumed.length === 0 ? `no finished run to keep${holdsResults(partial) ? ` in ${partial}` : ` (${partial} does not exist)`}; running all ${allPoints.length}` : `${resumed.length} of ${allPoints.length} configurations finished in ${partial}; running the other ${allPoints.length - resumed.length}`}\n`);
+  // Before the runs, so that a directory the results cannot go to is known at once.
+  const outputs = new OutputFiles({ directory: dirname(out), givenBy: options.out === undefined ? "the default of --out" : "--out" });
+  // One sweep at a time writes <out>: a second one (a requeued job, a second launch) is refused, rather than its rows replacing the first's.
+  outputs.lockFor(out);
+  // The file a sweep that finished writes: a shard's with its header (sweep-merge needs it), a whole sweep's rows alone.
+  const wholeText = (rows: readonly SweepResult[]) => (shard ? shardFileText(shard, grid, scenarios, rows) : sweepLines(rows));
+  const resumed = resumedRuns(options.resume === true, { out, partial, shard, grid, scenarios, points: allPoints }, say);
+  if (resumed === "finished") {
+    outputs.unlock();
+    return;
+  }
   const finishedBefore = new Set(resumed.map((row) => row.index));
   const points = allPoints.filter((point) => !finishedBefore.has(point.index));
   // The rows resumed and those run now, in grid order: the file and table an uninterrupted sweep gives.
   const withResumed = (rows: readonly SweepResult[]) => [...resumed, ...rows].sort((a, b) => a.index - b.index);
-  const partialText = (rows: readonly SweepResult[]) => partialResultsText(shard, grid, scenarios, withResumed(rows));
-  // Before the runs, so that a directory the results cannot go to is known at once.
-  const outputs = new OutputFiles({ directory: dirname(out), givenBy: options.out === undefined ? "the default of --out" : "--out" });
+  // Each run's row goes to <out>.partial as it finishes: a sweep killed outright leaves them for --resume.
+  const log = new SweepResultsLog(partial, partialResultsText(shard, grid, scenarios), resumed, say);
+  const logged = () => {
+    const { rows, failure } = log.state;
+    return `${partial} holds ${rows === 0 ? "the sweep's header alone" : `the results of ${rows}`}${failure === null ? "" : ` (writing there failed: ${failure})`}`;
+  };
   const progress = new Progress(shard ? `sweep shard ${shard.index}/${shard.count}` : "sweep", options.quiet);
   const started = performance.now();
   const control: SweepControl = {};
-  // The file a sweep that finished writes: a shard's with its header (sweep-merge needs it), a whole sweep's rows alone.
-  const wholeText = (rows: readonly SweepResult[]) => (shard ? shardFileText(shard, grid, scenarios, rows) : sweepLines(rows));
   let stopping = false;
   // Stopped by a signal: the runs under way end at once (their threads stopped first, so that what they left is said as it stays);
-  // the finished ones' results are kept, and each run cut off has its files and lock said.
+  // the finished ones' rows are in the log already, and each run cut off has its files and lock said.
   const onSignal = async (signal: StoppingSignal) => {
     if (stopping) return;
     stopping = true;
@@ -78,26 +91,16 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     const whole = done.length === allPoints.length;
     let saved: string;
     try {
-      outputs.write(out, whole ? wholeText(done) : partialText(doneNow));
-      if (whole) outputs.commit();
-      const kept = whole ? out : outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
-      saved = whole ? `every run had finished: their results are in ${kept}` : done.length === 0 ? `${kept} holds the sweep's header alone` : `their results are in ${kept}, not given the name ${out}, since the sweep is not whole`;
+      if (whole) {
+        outputs.write(out, wholeText(done));
+        outputs.commit();
+      }
+      saved = whole ? `every run had finished: their results are in ${out}` : `${logged()}; --resume runs the rest`;
     } catch (error) {
       // The runs' own files are still said, and their locks removed.
       saved = `their results could not be written (${(error as Error).message})`;
     }
-    const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${allPoints.length} runs done; ${saved}${whole ? "" : "; --resume runs the rest"}.`];
-    if (options.keep !== undefined) {
-      const directories = cutOff.map((index) => join(options.keep!, String(index)));
-      const leftIn = directories.map((directory) => temporaryFiles(directory));
-      const left = leftIn.flat();
-      if (left.length > 0) lines.push(`The runs cut off (--keep ${options.keep}) ${describeLeftFiles(left).replace(/^The run did not finish/, "did not finish")}`);
-      // A run stopped as it finished has its files under their own names, but sent no figures: its row is not among the results.
-      const named = cutOff.filter((_, position) => leftIn[position]!.length === 0 && existsSync(directories[position]!) && readdirSync(directories[position]!).length > 0);
-      if (named.length > 0) lines.push(`Run${named.length === 1 ? "" : "s"} ${named.join(", ")} (--keep ${options.keep}) had given ${named.length === 1 ? "its" : "their"} files their own names when stopped, but not sent ${named.length === 1 ? "its" : "their"} figures: not among the results.`);
-      const released = directories.flatMap(releaseOwnLocks);
-      if (released.length > 0) lines.push(`Their lock files are removed: ${released.join(", ")}`);
-    }
+    const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${allPoints.length} runs done; ${saved}.`, ...cutOffRuns(options.keep, cutOff)];
     process.stderr.write(`${lines.join("\n")}\n`);
     process.exit(128 + constants.signals[signal]);
   };
@@ -109,28 +112,56 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   for (const signal of STOPPING_SIGNALS) process.on(signal, whenSignalled);
   let results: readonly SweepResult[];
   try {
-    results = withResumed(await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, checked: true, control, onResult: (_, done) => progress.update(resumed.length + done, allPoints.length, "runs") }));
+    const onResult = (result: SweepResult, done: number) => {
+      log.append(result);
+      progress.update(resumed.length + done, allPoints.length, "runs");
+    };
+    results = withResumed(await runSweep(file ?? null, points, { workers: options.workers, keep: options.keep ?? null, checked: true, control, onResult }));
   } catch (error) {
     progress.stop();
     if (!(error instanceof SweepRunsFailed)) throw error;
-    // The finished runs' results are kept, under the file's temporary name: the sweep is not whole, so the file does not get its own.
-    outputs.write(out, partialText(error.finished));
-    const kept = outputs.left().map((file) => `${file.path} (${file.bytes} bytes)`).join(", ");
+    // The sweep is not whole: the finished runs' rows stay under the temporary name, for --resume once what failed is mended.
     const finished = resumed.length + error.finished.length;
-    throw new Error(`${error.failures.length} of ${allPoints.length} configuration${allPoints.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${finished} that finished${resumed.length > 0 ? ` (${resumed.length} of them resumed)` : ""} are in ${kept}, not given the name ${out}, since the sweep is not whole; --resume runs the rest once what failed is mended.`);
-  }
-  finally {
+    throw new Error(`${error.failures.length} of ${allPoints.length} configuration${allPoints.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${finished} that finished${resumed.length > 0 ? ` (${resumed.length} of them resumed)` : ""} are kept: ${logged()}, not given the name ${out}, since the sweep is not whole; --resume runs the rest once what failed is mended.`);
+  } finally {
     for (const signal of STOPPING_SIGNALS) process.off(signal, whenSignalled);
   }
   progress.stop();
   outputs.write(out, wholeText(results));
   outputs.commit();
+  reportSweep(results, shard, grid.length, resumed.length > 0 ? ` (${resumed.length} resumed from ${partial})` : "", `wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}`);
+}
+
+/** What --resume keeps: the rows an earlier run of this sweep left in <out>.partial, or "finished" when <out> holds the whole sweep already (its table printed). Without --resume, a partial holding anything is refused, never thrown away. */
+function resumedRuns(resume: boolean, place: { out: string; partial: string; shard: Shard | null; grid: readonly SweepPoint[]; scenarios: readonly Scenario[]; points: readonly SweepPoint[] }, say: (message: string) => void): SweepResult[] | "finished" {
+  const { out, partial, shard, grid, scenarios, points } = place;
+  const found = partialResults(partial);
+  if (!resume) {
+    if (found.kind === "results") throw new SweepResumeError(`${partial}: holds the results of ${found.rows} finished run${found.rows === 1 ? "" : "s"} of an earlier run of a sweep that did not finish; give --resume to keep them and run only the configurations they lack, or remove the file`);
+    if (found.kind === "other") throw new SweepResumeError(`${partial}: a file that is no sweep's results nicsim can resume (${found.why}); it is not thrown away unasked: move it aside or remove it`);
+    return [];
+  }
+  if (found.kind === "none") {
+    const finished = finishedSweep(out, shard, scenarios, points);
+    if (finished !== null) {
+      say(`--resume: ${out} holds every configuration's result already, with this sweep's values${shard ? " and fingerprint" : " (a whole sweep's output carries no fingerprint: nicsim cannot tell whether its scenario file was this one)"}: nothing to run; remove it to run the sweep again`);
+      reportSweep(finished, shard, grid.length, " (none run now)", `${out} as it was`);
+      return "finished";
+    }
+    say(`--resume: no finished run to keep (${found.why}); running all ${points.length}`);
+    return [];
+  }
+  const rows = resumedResults(partial, shard, grid, scenarios, points, say);
+  say(`--resume: ${rows.length} of ${points.length} configurations finished in ${partial}; running the other ${points.length - rows.length}`);
+  return rows;
+}
+
+/** The table and closing line of a finished sweep (or shard), and the configurations whose runs would exit 1 alone, which fail it. */
+function reportSweep(results: readonly SweepResult[], shard: Shard | null, gridSize: number, ranNote: string, tail: string): void {
   // A shard that no configuration falls to (more shards than configurations) has no table, only its file's header line.
   if (results.length > 0) process.stdout.write(formatSweep(results));
-  else if (shard) console.log(`no configuration falls to shard ${shard.index} of ${shard.count} (the sweep has ${grid.length}): its file holds only the header line sweep-merge needs`);
-  const wall = `wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}`;
-  const ran = `${results.length} run${results.length === 1 ? "" : "s"}${resumed.length > 0 ? ` (${resumed.length} resumed from ${partial})` : ""}`;
-  console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${ran} of ${grid.length}, ${wall}` : `\n${ran}, ${wall}`);
+  else if (shard) console.log(`no configuration falls to shard ${shard.index} of ${shard.count} (the sweep has ${gridSize}): its file holds only the header line sweep-merge needs`);
+  console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${results.length} of ${gridSize} runs${ranNote}, ${tail}` : `\n${results.length} run${results.length === 1 ? "" : "s"}${ranNote}, ${tail}`);
   // A configuration whose run would exit 1 on its own fails the sweep too, named with its outcome (the table has no room for it).
   const failed = results.filter((row) => !outcomeEndedWell(row.outcome));
   if (failed.length > 0) {
@@ -138,6 +169,22 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     process.stderr.write(`nicsim sweep: ${failed.length} of ${results.length} runs did not end well (each alone would exit 1):\n  ${listed.join("\n  ")}${failed.length > 8 ? `\n  and ${failed.length - 8} more` : ""}\n`);
     process.exitCode = 1;
   }
+}
+
+/** What the runs a signal cut off left under --keep: their files and states, and their locks, removed. */
+function cutOffRuns(keep: string | undefined, cutOff: readonly number[]): string[] {
+  if (keep === undefined) return [];
+  const lines: string[] = [];
+  const directories = cutOff.map((index) => join(keep, String(index)));
+  const leftIn = directories.map((directory) => temporaryFiles(directory));
+  const left = leftIn.flat();
+  if (left.length > 0) lines.push(`The runs cut off (--keep ${keep}) ${describeLeftFiles(left).replace(/^The run did not finish/, "did not finish")}`);
+  // A run stopped as it finished has its files under their own names, but sent no figures: its row is not among the results.
+  const named = cutOff.filter((_, position) => leftIn[position]!.length === 0 && existsSync(directories[position]!) && readdirSync(directories[position]!).length > 0);
+  if (named.length > 0) lines.push(`Run${named.length === 1 ? "" : "s"} ${named.join(", ")} (--keep ${keep}) had given ${named.length === 1 ? "its" : "their"} files their own names when stopped, but not sent ${named.length === 1 ? "its" : "their"} figures: not among the results.`);
+  const released = directories.flatMap(releaseOwnLocks);
+  if (released.length > 0) lines.push(`Their lock files are removed: ${released.join(", ")}`);
+  return lines;
 }
 
 /**

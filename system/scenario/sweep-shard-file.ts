@@ -77,6 +77,11 @@ export function readShardFile(file: string): ShardFile {
   } catch (error) {
     throw new SweepMergeError(cannotRead(file, error));
   }
+  return parseShardText(file, text);
+}
+
+/** A shard's output from its text (`file` names it in messages). */
+export function parseShardText(file: string, text: string): ShardFile {
   // A file saved by an editor on another system: a byte-order mark before the header, CRLF line ends.
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   if (lines.at(-1) !== "") throw new SweepMergeError(`${file}:${lines.length}: the last line has no newline: the file is cut off`);

@@ -285,7 +285,7 @@ describe("stopped at once, a run and a sweep say what they left and leave no loc
     const { here, child, exited, stderr } = await started(["sweep", "--quiet", "--grid", "seed=1,2", "--set", "durationMicroseconds=20000", "--workers", "2", "--out", "out/s.jsonl", "--keep", "keep"], "keep/0/default.vcd.partial", foreign);
     child.kill("SIGTERM");
     expect(await exited, stderr()).toBe(143);
-    expect(stderr()).toMatch(/nicsim sweep: SIGTERM: stopped with 0 of 2 runs done; out\/s\.jsonl\.partial \(\d+ bytes\) holds the sweep's header alone; --resume runs the rest\./);
+    expect(stderr()).toContain("nicsim sweep: SIGTERM: stopped with 0 of 2 runs done; out/s.jsonl.partial holds the sweep's header alone; --resume runs the rest.");
     expect(stderr()).toContain(`keep/0/default.vcd.partial: partial, cut off where the run stopped (${statSync(join(here, "keep/0/default.vcd.partial")).size} bytes)`);
     expect(stderr()).not.toContain("keep/9");
     expect(stderr()).toContain("Their lock files are removed: keep/0/default.lock, keep/1/default.lock");

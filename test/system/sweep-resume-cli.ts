@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -47,7 +48,7 @@ export function describeResumedSweeps(main: string, directory: string): void {
       const here = interrupted("resume-refused");
       const again = nicsim(here, ...sweep, "--out", "out.jsonl");
       expect(again.status).toBe(1);
-      expect(again.stderr).toContain("out.jsonl.partial: holds the results of an earlier run of a sweep that did not finish; give --resume");
+      expect(again.stderr).toContain("out.jsonl.partial: holds the results of 2 finished runs of an earlier run of a sweep that did not finish; give --resume");
       expect(readFileSync(join(here, "out.jsonl.partial"), "utf8").split("\n").length).toBe(4);
     }, 120_000);
 
@@ -67,14 +68,75 @@ export function describeResumedSweeps(main: string, directory: string): void {
       expect(existsSync(join(here, "out.jsonl"))).toBe(false);
     }, 120_000);
 
-    test("a row edited by hand, or given twice, is refused with its line", () => {
+    test("a row given twice is refused with its line; a row cut off as it was written is left out, and its configuration runs again", () => {
       const here = interrupted("resume-edited");
       const partial = join(here, "out.jsonl.partial");
       const lines = readFileSync(partial, "utf8").split("\n");
-      writeFileSync(partial, [lines[0], lines[1]!.replace('"seed":1', '"seed":9'), ...lines.slice(2)].join("\n"));
-      expect(nicsim(here, ...sweep, "--out", "out.jsonl", "--resume").stderr).toContain("out.jsonl.partial:2: configuration 0's values are not this sweep's");
       writeFileSync(partial, [lines[0], lines[1], lines[1], ...lines.slice(2)].join("\n"));
       expect(nicsim(here, ...sweep, "--out", "out.jsonl", "--resume").stderr).toContain("out.jsonl.partial:3: configuration 0 a second time");
+      writeFileSync(partial, [lines[0], lines[1], lines[2]!.slice(0, 300)].join("\n"));
+      const resumed = nicsim(here, ...sweep, "--out", "out.jsonl", "--resume");
+      expect(resumed.status, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toContain("out.jsonl.partial: its last line was cut off (a row being written when the sweep was stopped): left out, and that configuration runs again");
+      expect(resumed.stderr).toContain("--resume: 1 of 3 configurations finished in out.jsonl.partial; running the other 2");
+    }, 120_000);
+
+    test("killed outright (SIGKILL: no signal handled), the finished runs' rows are in <out>.partial already, each written as it finished", async () => {
+      const here = join(directory, "resume-killed");
+      mkdirSync(here, { recursive: true });
+      const args = ["sweep", "--quiet", "--grid", "seed=1,2,3,4", "--set", "durationMicroseconds=20", "--workers", "1", "--out", "out.jsonl"];
+      const child = spawn(process.execPath, [main, ...args], { cwd: here, env: { ...process.env, CI: "true" } });
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      const partial = join(here, "out.jsonl.partial");
+      // Killed once a run's row is there (the header and one line), whatever the machine's speed.
+      while (!(existsSync(partial) && readFileSync(partial, "utf8").split("\n").length >= 3)) {
+        expect(child.exitCode).toBeNull();
+        await sleep(20);
+      }
+      child.kill("SIGKILL");
+      await exited;
+      const kept = readFileSync(partial, "utf8").split("\n").filter((line) => line.startsWith('{"index":')).length;
+      expect(kept).toBeGreaterThanOrEqual(1);
+      // The kill left the sweep's lock: taken over, its process being gone.
+      const resumed = nicsim(here, ...args, "--resume");
+      expect(resumed.status, resumed.stderr).toBe(0);
+      expect(resumed.stderr).toContain(`--resume: ${kept} of 4 configurations finished in out.jsonl.partial`);
+      const fresh = nicsim(join(directory, "resume-killed-fresh"), ...args);
+      expect(readFileSync(join(here, "out.jsonl"), "utf8")).toBe(readFileSync(join(directory, "resume-killed-fresh/out.jsonl"), "utf8"));
+      expect(fresh.status).toBe(0);
+      // Resumed again once finished: nothing runs, and the file is as it was.
+      const again = nicsim(here, ...args, "--resume");
+      expect(again.status).toBe(0);
+      expect(again.stderr).toContain("--resume: out.jsonl holds every configuration's result already, with this sweep's values");
+      expect(again.stdout).toContain("4 runs (none run now), out.jsonl as it was");
+    }, 180_000);
+
+    test("a second sweep with the same --out while one runs is refused: its rows would have replaced the first's", async () => {
+      const here = join(directory, "resume-twice");
+      mkdirSync(here, { recursive: true });
+      const args = ["sweep", "--quiet", "--grid", "seed=1,2", "--set", "durationMicroseconds=20000", "--workers", "1", "--out", "out.jsonl"];
+      const first = spawn(process.execPath, [main, ...args], { cwd: here, env: { ...process.env, CI: "true" } });
+      const exited = new Promise((resolve) => first.on("exit", resolve));
+      while (!existsSync(join(here, "out.jsonl.partial"))) await sleep(20);
+      const second = nicsim(here, ...args, "--resume");
+      first.kill("SIGKILL");
+      await exited;
+      expect(second.status).toBe(1);
+      expect(second.stderr).toMatch(/the files out\.jsonl\.\*: in use by process \d+/);
+    }, 120_000);
+
+    test("a file of something else under the temporary name is not thrown away unasked, with --resume or without", () => {
+      const here = join(directory, "resume-foreign");
+      mkdirSync(here, { recursive: true });
+      writeFileSync(join(here, "out.jsonl.partial"), '{"index":0,"overrides":{}}\n');
+      const plain = nicsim(here, ...sweep, "--out", "out.jsonl");
+      expect(plain.status).toBe(1);
+      expect(plain.stderr).toContain("out.jsonl.partial: a file that is no sweep's results nicsim can resume");
+      expect(plain.stderr).toContain("move it aside or remove it");
+      const resumed = nicsim(here, ...sweep, "--out", "out.jsonl", "--resume");
+      expect(resumed.status).toBe(1);
+      expect(resumed.stderr).toContain("it cannot be resumed: move it aside (or remove it) and run the sweep without --resume");
+      expect(readFileSync(join(here, "out.jsonl.partial"), "utf8")).toBe('{"index":0,"overrides":{}}\n');
     }, 120_000);
   });
 }

@@ -1,0 +1,52 @@
+import { appendFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { sweepLines } from "./sweep-shard-file.js";
+import type { SweepResult } from "./sweep-result.js";
+
+/**
+ * A sweep's finished runs, each appended to `<out>.partial` as it finishes, after the sweep's header:
+ * what a sweep killed outright (SIGKILL, the OOM killer, a lost session, a crash) leaves for
+ * --resume, not only one that could handle a signal. The file is begun afresh, with the rows a
+ * resume kept, under another name and then renamed, so that a failed write never costs rows
+ * already safe; a failed append is said once and the sweep goes on (its rows are held in memory).
+ */
+export class SweepResultsLog {
+  private failure: string | null = null;
+  private rows: number;
+
+  constructor(
+    readonly path: string,
+    header: string,
+    kept: readonly SweepResult[],
+    private readonly warn: (message: string) => void,
+  ) {
+    const fresh = `${path}.new`;
+    try {
+      writeFileSync(fresh, header + sweepLines(kept));
+      renameSync(fresh, path);
+    } catch (error) {
+      rmSync(fresh, { force: true });
+      this.fail(error);
+    }
+    this.rows = kept.length;
+  }
+
+  /** How many rows the file holds whole, and why it stopped taking more (null while it takes them). */
+  get state(): { readonly rows: number; readonly failure: string | null } {
+    return { rows: this.rows, failure: this.failure };
+  }
+
+  append(result: SweepResult): void {
+    if (this.failure !== null) return;
+    try {
+      appendFileSync(this.path, sweepLines([result]));
+      this.rows++;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.failure = (error as Error).message.split("\n")[0]!;
+    this.warn(`${this.path}: ${this.failure}: the finished runs' rows are no longer written there as they come (the sweep goes on; its results are written whole at its end)`);
+  }
+}
