@@ -22,7 +22,7 @@ export function mergeShards(shards: readonly ShardFile[]): MergedSweep {
     const differ = (what: string) => new SweepMergeError(`${name(shard)} and ${name(first)} are not shards of one sweep: ${what}`);
     if (a.nicsim !== b.nicsim) throw differ(`written by nicsim ${a.nicsim} and ${b.nicsim}`);
     if (a.points !== b.points) throw differ(`grids of ${a.points} and ${b.points} configurations`);
-    if (a.fingerprint !== b.fingerprint) throw differ(`grid fingerprints ${a.fingerprint.slice(0, 19)}… and ${b.fingerprint.slice(0, 19)}… (another scenario, grid values or --set)`);
+    if (a.fingerprint !== b.fingerprint) throw differ(`grid fingerprints ${a.fingerprint.slice(0, 19)}… and ${b.fingerprint.slice(0, 19)}… (another scenario, grid values or --set, or another build of nicsim)`);
     if (a.count !== b.count) throw differ(`split into ${a.count} and ${b.count} shards`);
   }
   const { count, points } = first.header;

@@ -80,7 +80,7 @@ export function resumedResults(partial: string, shard: Shard | null, grid: reado
   }
   if (header.points !== grid.length || header.fingerprint !== sweepFingerprint(scenarios)) {
     throw new SweepResumeError(
-      `--resume: ${partial} holds results of another sweep (${header.points} configurations, nicsim ${header.nicsim}; this one has ${grid.length}): its scenario file, --grid values and their order, --set or nicsim's version differ (the header records only their fingerprint). Resume it with the command that made it, or move the file aside`,
+      `--resume: ${partial} holds results of another sweep (${header.points} configurations, nicsim ${header.nicsim}; this one has ${grid.length}): its scenario file, --grid values and their order, --set, or nicsim's version or code differ (the header records only their fingerprint). Resume it with the command that made it, or move the file aside`,
     );
   }
   const byIndex = new Map(points.map((point) => [point.index, point]));

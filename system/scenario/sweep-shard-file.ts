@@ -7,13 +7,15 @@ import type { Scenario } from "./schema.js";
 import { redactSecrets } from "./secret-paths.js";
 import { shownValue } from "../../sim/shown-value.js";
 import type { Shard } from "./sweep-shard.js";
+import { modelCodeIdentity } from "./model-code-identity.js";
 import type { SweepPoint } from "./sweep.js";
 import { type SweepResult, sweepResultProblems } from "./sweep-result.js";
 
 /**
  * The first line of a shard's output: which shard of which sweep it holds. The fingerprint is a
  * SHA-256 of the nicsim version and every configuration's whole scenario (the file's values, its
- * defaults, the `--set` and grid values), so shards of another scenario, grid or version differ.
+ * defaults, the `--set` and grid values) and of the model's code, so shards of another scenario, grid,
+ * version or build differ.
  * Keys are hashed as `<secret>`: a hash of a weak pre-shared key lets anyone who knows the rest of
  * the scenario test guesses at it. What a sweep's results depend on is whether a gateway's key is
  * its host's (phase 1 fails where it is not), which is hashed instead.
@@ -42,10 +44,11 @@ export function nicsimVersion(): string {
   }
 }
 
-/** The fingerprint of a sweep: its version and the scenarios of all its configurations, in order, keys left out. */
+/** The fingerprint of a sweep: nicsim's version and code, and the scenarios of all its configurations, in order, keys left out. */
 export function sweepFingerprint(scenarios: readonly Scenario[]): string {
   const withoutKeys = scenarios.map((scenario) => redactSecrets({ ...scenario, keysAgree: scenario.customers.map((customer) => customer.ike === undefined || customer.ike.gatewayPreSharedKey === undefined || customer.ike.gatewayPreSharedKey === customer.ike.preSharedKey) }));
-  return `sha256:${createHash("sha256").update(JSON.stringify({ nicsim: nicsimVersion(), scenarios: withoutKeys })).digest("hex")}`;
+  // The code too: a rebuilt model of the same version number gives other figures, and its rows are not to be mixed with these.
+  return `sha256:${createHash("sha256").update(JSON.stringify({ nicsim: nicsimVersion(), code: modelCodeIdentity(), scenarios: withoutKeys })).digest("hex")}`;
 }
 
 /** The sweep's results as JSON lines, one per configuration: the output of a sweep, and the rows of a shard's. */

@@ -1,4 +1,7 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { codeIdentityOf, modelCodeIdentity } from "../../system/scenario/model-code-identity.js";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { overridePathProblem, scenarioPath } from "../../system/scenario/overrides.js";
@@ -232,5 +235,27 @@ describe("a shard's fingerprint", () => {
     expect(sweepFingerprint([withKey("guessable", "guessable")])).toBe(fingerprint);
     expect(sweepFingerprint([withKey("guessable", "another")])).not.toBe(fingerprint);
     expect(sweepFingerprint([withKey("x", "another")])).toBe(sweepFingerprint([withKey("guessable", "different")]));
+  });
+});
+
+describe("the model's code in a sweep's fingerprint", () => {
+  test("two builds of one version number that differ in their code differ; declarations, other files and where the tree is do not count", () => {
+    const tree = (files: Record<string, string>) => {
+      const root = mkdtempSync(join(tmpdir(), "nicsim-code-"));
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      }
+      return root;
+    };
+    const model = { "hw/mac.js": "export const a = 1;\n", "sim/kernel.js": "export const b = 2;\n" };
+    const identity = codeIdentityOf(tree(model), ".js");
+    expect(codeIdentityOf(tree(model), ".js")).toBe(identity);
+    expect(codeIdentityOf(tree({ ...model, "hw/mac.js": "export const a = 3;\n" }), ".js")).not.toBe(identity);
+    // A file moved is another build too.
+    expect(codeIdentityOf(tree({ "hw/kernel.js": model["sim/kernel.js"], "hw/mac.js": model["hw/mac.js"] }), ".js")).not.toBe(identity);
+    expect(codeIdentityOf(tree({ ...model, "hw/mac.d.js": "declarations", "test/x.js": "a test", "hw/notes.md": "notes" }), ".js")).toBe(identity);
+    // The running process's own code is read once and gives a digest.
+    expect(modelCodeIdentity()).toMatch(/^[0-9a-f]{64}$/);
   });
 });
