@@ -1,4 +1,5 @@
 import { type ShardFile, SweepMergeError } from "./sweep-shard-file.js";
+import { isTemporaryName } from "../../sim/output-files.js";
 import type { SweepResult } from "./sweep.js";
 
 /** The shards joined: the whole sweep's JSON lines (as an unsharded sweep writes them) and its results, in configuration order. */
@@ -47,5 +48,5 @@ function checkRows(shard: ShardFile, points: number): void {
     if (position >= expected.length) throw new SweepMergeError(`${shard.file}:${row.line}: configuration ${row.result.index}, beyond shard ${index}/${count}'s ${expected.length} of a ${points}-configuration grid`);
     if (row.result.index !== expected[position]) throw new SweepMergeError(`${shard.file}:${row.line}: configuration ${row.result.index} where shard ${index}/${count} has configuration ${expected[position]} (rows missing, repeated or out of order)`);
   }
-  if (shard.rows.length < expected.length) throw new SweepMergeError(`${shard.file}: holds ${shard.rows.length} of shard ${index}/${count}'s ${expected.length} configurations (configuration ${expected[shard.rows.length]} onwards missing): the file is incomplete`);
+  if (shard.rows.length < expected.length) throw new SweepMergeError(`${shard.file}: holds ${shard.rows.length} of shard ${index}/${count}'s ${expected.length} configurations (configuration ${expected[shard.rows.length]} onwards missing): the file is incomplete${isTemporaryName(shard.file) ? ` (a sweep's results while it runs, or as it stopped: finish it with nicsim sweep --resume and the command that made it)` : ""}`);
 }

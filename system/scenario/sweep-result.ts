@@ -56,7 +56,8 @@ export function sweepResultProblems(row: unknown): string[] | null {
   const overrides = checked.success ? Object.fromEntries(Object.entries(checked.data.overrides).map(([path, value]) => [path, unnumberSecrets(value)])) : {};
   const keyInClear = checked.success && JSON.stringify(redactSecrets(overrides)) !== JSON.stringify(overrides);
   if (checked.success && !keyInClear) return null;
-  const problems = checked.success ? [] : checked.error.issues.map((issue) => describe(issue, row));
+  // One place the schema finds wrong twice (a count below its minimum and not positive) is said once.
+  const problems = checked.success ? [] : [...new Set(checked.error.issues.map((issue) => describe(issue, row)))];
   return keyInClear ? [...problems, "overrides: a key in clear (not shown), where nicsim sweep writes <secret>"] : problems;
 }
 
