@@ -69,7 +69,7 @@ function describe(issue: z.core.$ZodIssue, row: unknown): string {
       return `${place}: ${given === undefined ? "missing" : `expected ${kindName(issue.expected)}`}`;
     }
     case "too_small":
-      return `${place}: expected at least ${issue.minimum}`;
+      return `${place}: expected ${issue.inclusive === false ? "more than" : "at least"} ${issue.minimum}`;
     case "too_big":
       return `${place}: expected at most ${issue.maximum}`;
     case "invalid_value":
