@@ -14,6 +14,13 @@ export function describeResumedSweeps(main: string, directory: string): void {
     mkdirSync(cwd, { recursive: true });
     return spawnSync(process.execPath, [main, ...args], { cwd, encoding: "utf8", env: { ...process.env, CI: "true" } });
   };
+  /** nicsim started in a directory of its own, left running. */
+  const background = (name: string, args: readonly string[]) => {
+    const here = join(directory, name);
+    mkdirSync(here, { recursive: true });
+    const child = spawn(process.execPath, [main, ...args], { cwd: here, env: { ...process.env, CI: "true" } });
+    return { here, child, exited: new Promise((resolve) => child.on("exit", resolve)) };
+  };
   const sweep = ["sweep", "--quiet", "--grid", "seed=1,2,3", "--set", "durationMicroseconds=20", "--workers", "1"];
   /** A sweep whose configuration 1 failed: the two others' rows left in out.jsonl.partial. */
   const interrupted = (name: string) => {
@@ -82,11 +89,8 @@ export function describeResumedSweeps(main: string, directory: string): void {
     }, 120_000);
 
     test("killed outright (SIGKILL: no signal handled), the finished runs' rows are in <out>.partial already, each written as it finished", async () => {
-      const here = join(directory, "resume-killed");
-      mkdirSync(here, { recursive: true });
       const args = ["sweep", "--quiet", "--grid", "seed=1,2,3,4", "--set", "durationMicroseconds=20", "--workers", "1", "--out", "out.jsonl"];
-      const child = spawn(process.execPath, [main, ...args], { cwd: here, env: { ...process.env, CI: "true" } });
-      const exited = new Promise((resolve) => child.on("exit", resolve));
+      const { here, child, exited } = background("resume-killed", args);
       const partial = join(here, "out.jsonl.partial");
       // Killed once a run's row is there (the header and one line), whatever the machine's speed.
       while (!(existsSync(partial) && readFileSync(partial, "utf8").split("\n").length >= 3)) {
@@ -112,11 +116,8 @@ export function describeResumedSweeps(main: string, directory: string): void {
     }, 180_000);
 
     test("a second sweep with the same --out while one runs is refused: its rows would have replaced the first's", async () => {
-      const here = join(directory, "resume-twice");
-      mkdirSync(here, { recursive: true });
       const args = ["sweep", "--quiet", "--grid", "seed=1,2", "--set", "durationMicroseconds=20000", "--workers", "1", "--out", "out.jsonl"];
-      const first = spawn(process.execPath, [main, ...args], { cwd: here, env: { ...process.env, CI: "true" } });
-      const exited = new Promise((resolve) => first.on("exit", resolve));
+      const { here, child: first, exited } = background("resume-twice", args);
       while (!existsSync(join(here, "out.jsonl.partial"))) await sleep(20);
       const second = nicsim(here, ...args, "--resume");
       first.kill("SIGKILL");
