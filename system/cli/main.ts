@@ -27,8 +27,7 @@ import { givenPlaceProblem, runCommand } from "./run-command.js";
 import { designProblems } from "./design-checks.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { nicsimVersion } from "../scenario/sweep-shard-file.js";
-import { sweepCommand, sweepMergeCommand, type SweepCommandOptions, sweepPlaceProblems } from "./sweep-command.js";
-import { resolveShard, ShardError } from "../scenario/sweep-shard.js";
+import { shardProblems, sweepCommand, sweepMergeCommand, type SweepCommandOptions, sweepPlaceProblems } from "./sweep-command.js";
 import { checkSweepPoints, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import { EXPERIMENTS, formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
@@ -102,17 +101,6 @@ function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out
     return [set === path ? `--set ${set}: also given by ${option}; drop one` : `--set ${set}: gives ${path}, also given by ${option}; drop one`];
   };
   return [...(options.seed !== undefined ? clash("seed", "--seed") : []), ...(!options.waveform ? clash("outputs.waveform", "--no-waveform") : []), ...(options.out !== undefined ? clash("outputs.directory", "--out") : [])];
-}
-
-/** What is wrong with the shard a sweep is to run (--shard, --shard-count and the batch systems' variables). */
-function shardProblems(options: SweepCommandOptions): string[] {
-  try {
-    resolveShard(options, process.env);
-    return [];
-  } catch (error) {
-    if (error instanceof ShardError) return [...error.problems];
-    throw error;
-  }
 }
 
 /** A sweep's option mistakes with its configurations', found with the options that were right; throws. */

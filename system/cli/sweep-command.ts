@@ -11,7 +11,7 @@ import type { SweepPoint } from "../scenario/sweep.js";
 import { problemsMessage } from "../../sim/errors.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../scenario/sweep-shard-file.js";
-import { resolveShard, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
+import { resolveShard, ShardError, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
 import { checkSweepPoints, formatSweep, runSweep, type SweepControl, SweepRunsFailed, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import type { SweepResult } from "../scenario/sweep-result.js";
 import { outcomeEndedWell } from "../scenario/run-ending.js";
@@ -31,6 +31,17 @@ export interface SweepCommandOptions extends ShardOptions {
 
 /** Where a sweep's JSON lines go without --out: one name per shard, so that shards sharing a directory do not overwrite each other. */
 const defaultOut = (shard: { index: number; count: number } | null) => (shard ? `waveforms/sweep.shard-${shard.index}-of-${shard.count}.jsonl` : "waveforms/sweep.jsonl");
+
+/** What is wrong with the shard a sweep is to run (--shard, --shard-count and the batch systems' variables). */
+export function shardProblems(options: SweepCommandOptions): string[] {
+  try {
+    resolveShard(options, process.env);
+    return [];
+  } catch (error) {
+    if (error instanceof ShardError) return [...error.problems];
+    throw error;
+  }
+}
 
 /** Why the results (--out) or each run's files (--keep) could not go where they are to, found before any run without making anything. */
 export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "keep">): string[] {

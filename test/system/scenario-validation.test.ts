@@ -103,33 +103,6 @@ describe("scenario files are checked before anything runs, and each mistake is n
     }
   });
 
-  test.each([
-    ["a trailing comma", '{\n  "name": "j",\n  "durationMicroseconds": 10,\n}\n', "4:1", "Expected double-quoted property name"],
-    ["a comment", '{\n  "name": "j", // the name\n  "durationMicroseconds": 10\n}\n', "2:16", "Expected double-quoted property name"],
-    ["an unquoted key", '{\n  name: "j"\n}\n', "2:3", "Expected property name or '}'"],
-    ["YAML in a .json file", 'name: j\ndurationMicroseconds: 10\n', "1:2", "Unexpected character"],
-    ["a value never closed", '{\n  "name": "correct horse', "2:25", "Unterminated string"],
-  ])("13b. a .json scenario is held to JSON: %s is refused at its place (YAML took it without a word), quoting nothing", (_, text, place, reason) => {
-    const directory = mkdtempSync(join(tmpdir(), "nicsim-"));
-    const file = join(directory, "s.json");
-    writeFileSync(file, text);
-    let problems: readonly string[] = [];
-    try {
-      loadScenarioFile(file);
-    } catch (error) {
-      problems = (error as ScenarioError).problems;
-    }
-    expect(problems).toEqual([`${file}:${place}: not JSON: ${reason} (a .json scenario is read as JSON: no trailing comma, comment or unquoted key; YAML goes in a .yaml file)`]);
-    expect(problems.join()).not.toContain("horse");
-  });
-
-  test("13c. a .json scenario with an editor's byte-order mark is JSON still: the file's checks run, with their lines", () => {
-    const directory = mkdtempSync(join(tmpdir(), "nicsim-"));
-    const file = join(directory, "s.json");
-    writeFileSync(file, `\uFEFF${JSON.stringify({ name: "j", durationMicroseconds: -1, customers: [], traffic: [] }, null, 2)}`);
-    expect(() => loadScenarioFile(file)).toThrow(`${file}:3:3: durationMicroseconds = -1: expected more than 0`);
-  });
-
   test("15. frames that cannot fit the device or the driver's rings, a driver running fewer queues than the NIC steers to, and classes sharing a queue: every one, before the run, in the file's order", () => {
     const text = VALID.replace("    packetBytes: 128", "    packetBytes: 1400")
       .replace("nic:\n  sacache:\n    txEntries: 4", "nic:\n  maxFrameBytes: 1000\n  queues: 4\n  sacache:\n    txEntries: 4\ndriver:\n  base:\n    queues: 2\n    rxRingDescriptors: 8\n    rxBufferBytes: 128\n    txRingDescriptors: 8\n    txBufferBytes: 128")
