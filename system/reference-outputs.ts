@@ -46,12 +46,17 @@ function comparedBytes(suffix: string, bytes: Buffer): Buffer | string {
 
 /** Run one reference and hash its outputs by file suffix; without the waveform, all but the VCD. */
 export function referenceHashes(name: string, options: { waveform: boolean } = { waveform: true }): OutputHashes {
+  return referenceRun(name, options).hashes;
+}
+
+/** A reference run's hashes, and the kernel's empty edges (taken with no block running) per frame on the wire, which no output shows. */
+export function referenceRun(name: string, options: { waveform: boolean } = { waveform: true }): { hashes: OutputHashes; emptyEdgesPerFrame: number } {
   const directory = mkdtempSync(join(tmpdir(), "nicsim-reference-"));
   try {
-    runScenario(defaultScenario({ ...REFERENCE_RUNS[name], ...(options.waveform ? {} : { "outputs.waveform": false }) }), { directory });
+    const { summary } = runScenario(defaultScenario({ ...REFERENCE_RUNS[name], ...(options.waveform ? {} : { "outputs.waveform": false }) }), { directory });
     const hashes: OutputHashes = {};
     for (const suffix of COMPARED.filter((suffix) => options.waveform || suffix !== ".vcd")) hashes[suffix] = createHash("sha256").update(comparedBytes(suffix, readFileSync(join(directory, `default${suffix}`)))).digest("hex");
-    return hashes;
+    return { hashes, emptyEdgesPerFrame: summary.kernel.emptyEdges / (summary.wireFrames.toPeer + summary.wireFrames.toHost) };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
