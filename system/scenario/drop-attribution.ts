@@ -30,7 +30,9 @@ export class DropAttribution {
   private readonly toHost = new Map<number, Map<number, PacketIdentity>>();
   /** Per flow and sequence number: copies sent beyond the first (replays), and drops. Only packets with either. */
   private readonly extraCopies = new Map<Flow, Map<number, number>>();
-  private readonly drops = new Map<Flow, Map<number, { count: number; reasons: string[] }>>();
+  /** One drop's place and reason (the one text for each kind, shared), or for a packet dropped more than once, each. A run with many drops keeps one of these per packet to its end. */
+  private readonly drops = new Map<Flow, Map<number, string | { count: number; reasons: string[] }>>();
+  private readonly reasonTexts = new Map<string, string>();
   /** Drops whose packet could not be named (not one of the scenario's, or too little of it left). */
   readonly unattributed = new Map<string, number>();
 
@@ -76,7 +78,10 @@ export class DropAttribution {
       this.unattributed.set(key, (this.unattributed.get(key) ?? 0) + 1);
       return;
     }
-    bump(this.drops, identity, (drops = { count: 0, reasons: [] }) => ({ count: drops.count + 1, reasons: [...drops.reasons, `${place} ${reason}`] }));
+    const key = `${place} ${reason}`;
+    let text = this.reasonTexts.get(key);
+    if (text === undefined) this.reasonTexts.set(key, (text = key));
+    bump(this.drops, identity, (drops) => (drops === undefined ? text : { count: dropCount(drops) + 1, reasons: [...dropReasons(drops), text] }));
   }
 
   /**
@@ -89,7 +94,8 @@ export class DropAttribution {
     for (const flow of flows) {
       for (const sequence of flow.pendingSequences()) {
         const copies = 1 + (this.extraCopies.get(flow)?.get(sequence) ?? 0);
-        const drops = this.drops.get(flow)?.get(sequence)?.count ?? 0;
+        const record = this.drops.get(flow)?.get(sequence);
+        const drops = record === undefined ? 0 : dropCount(record);
         if (drops >= copies) continue;
         count++;
         if (uncovered.length < LISTED) uncovered.push(`${flow.stream} ${flow.direction} packet ${sequence}${copies > 1 ? ` (${copies} copies, ${drops} dropped)` : ""}`);
@@ -102,7 +108,7 @@ export class DropAttribution {
     for (const [flow, bySequence] of this.drops) {
       for (const [sequence, drops] of bySequence) {
         const copies = 1 + (this.extraCopies.get(flow)?.get(sequence) ?? 0) - (flow.isPending(sequence) ? 0 : 1);
-        if (drops.count > copies) return `${flow.stream} ${flow.direction} packet ${sequence}: ${drops.count} drops counted (${drops.reasons.join(", ")}) for ${copies} undelivered ${copies === 1 ? "copy" : "copies"}`;
+        if (dropCount(drops) > copies) return `${flow.stream} ${flow.direction} packet ${sequence}: ${dropCount(drops)} drops counted (${dropReasons(drops).join(", ")}) for ${copies} undelivered ${copies === 1 ? "copy" : "copies"}`;
       }
     }
     return null;
@@ -159,6 +165,9 @@ function espOf(ip: Uint8Array): Uint8Array | null {
   const esp = ip.subarray((ip[0]! & 0x0f) * 4, Math.min(ip.length, (ip[2]! << 8) | ip[3]!));
   return esp.length >= ESP_HEADER_BYTES ? esp : null;
 }
+
+const dropCount = (record: string | { count: number }) => (typeof record === "string" ? 1 : record.count);
+const dropReasons = (record: string | { reasons: string[] }) => (typeof record === "string" ? [record] : record.reasons);
 
 function bump<T>(table: Map<Flow, Map<number, T>>, identity: PacketIdentity, next: (value?: T) => T): void {
   let bySequence = table.get(identity.flow);

@@ -11,8 +11,9 @@ interface Pending {
   readonly due: number;
   /** To-peer: when the host had posted it to the NIC's ring. */
   posted: number | null;
-  /** To-host: the SPI and ESP sequence number of the gateway's frame. */
-  frame: { spi: number; espSequence: number } | null;
+  /** To-host: the SPI and ESP sequence number of the gateway's frame (-1: not sent yet). Numbers, not an object: a run with many drops keeps a packet's entry to its end. */
+  frameSpi: number;
+  frameEspSequence: number;
 }
 
 /**
@@ -73,17 +74,20 @@ export class Flow {
   /** The gateway sent the packet in the frame of this SPI and ESP sequence number. */
   sentInFrame(sequence: number, spi: number, espSequence: number): void {
     const pending = this.pending.get(sequence);
-    if (pending) pending.frame = { spi, espSequence };
+    if (!pending) return;
+    pending.frameSpi = spi;
+    pending.frameEspSequence = espSequence;
   }
 
   /** The gateway's frame of a pending packet, if it was sent to the host. */
   frameOf(sequence: number): { spi: number; espSequence: number } | null {
-    return this.pending.get(sequence)?.frame ?? null;
+    const pending = this.pending.get(sequence);
+    return pending && pending.frameSpi >= 0 ? { spi: pending.frameSpi, espSequence: pending.frameEspSequence } : null;
   }
 
   /** The packet with this sequence number is sent; it was due at `due`. */
   send(sequence: number, due: number): void {
-    this.pending.set(sequence, { due, posted: null, frame: null });
+    this.pending.set(sequence, { due, posted: null, frameSpi: -1, frameEspSequence: -1 });
     this.firstDue = Math.min(this.firstDue, due);
     this.sent++;
   }
