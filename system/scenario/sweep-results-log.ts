@@ -21,7 +21,9 @@ export class SweepResultsLog {
   ) {
     const fresh = `${path}.new`;
     try {
-      writeFileSync(fresh, header + sweepLines(kept));
+      // What an earlier sweep killed here left, a link among them, is not written through.
+      rmSync(fresh, { force: true });
+      writeFileSync(fresh, header + sweepLines(kept), { flag: "wx" });
       renameSync(fresh, path);
     } catch (error) {
       rmSync(fresh, { force: true });
