@@ -28,11 +28,9 @@ export function jsonSyntaxProblem(text: string): { readonly position: number; re
       if (validSoFar(text.slice(0, middle))) low = middle;
       else high = middle - 1;
     }
-    const reason = (error as Error).message
-      .replace(/, ".*is not valid JSON$/s, "")
-      .replace(/ (in JSON )?at position \d+.*$/s, "")
-      .replace(/^Unexpected token '.'/, "Unexpected character")
-      .replace(/^Unexpected end of JSON input$/, "the text ends before its JSON does");
+    // V8's words up to where it quotes the text (`, "…"` or, shortened, `, …"…"…`) or gives the position; a token it names is the text's too.
+    const words = (error as Error).message.split(/, "|, \.\.\.| (?:in JSON )?at position \d+/)[0]!;
+    const reason = /^Unexpected token/.test(words) ? "Unexpected character" : words === "Unexpected end of JSON input" ? "the text ends before its JSON does" : words.replace(/"[^"]*"?/g, "…");
     return { position: Math.min(low, text.length), reason };
   }
 }

@@ -11,6 +11,9 @@ describe("a .json scenario is held to JSON", () => {
     ["an unquoted key", '{\n  name: "j"\n}\n', "2:3", "Expected property name or '}'"],
     ["YAML in a .json file", 'name: j\ndurationMicroseconds: 10\n', "1:2", "Unexpected character"],
     ["a value never closed", '{\n  "name": "correct horse', "2:25", "Unterminated string"],
+    // V8 quotes the text around a mistake, shortened in a longer file (`, ..."…"...`): none of it is shown.
+    ["a key's value without its quotes", `{\n  "name": "j",\n  "description": "${"x".repeat(40)}",\n  "preSharedKey": correct horse\n}\n`, "4:19", "Unexpected character"],
+    ["a key's value in single quotes", `{\n  "name": "j", "preSharedKey": 'correct horse', "description": "${"x".repeat(40)}"\n}\n`, "2:32", "Unexpected character"],
   ])("a .json scenario is held to JSON: %s is refused at its place (YAML took it without a word), quoting nothing", (_, text, place, reason) => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-"));
     const file = join(directory, "s.json");
