@@ -35,7 +35,7 @@ export class RunInterrupted extends Error {
 // only the main thread's event loop, which stays free here to receive them.
 const request = workerData as RunRequest;
 const interrupt = new Int32Array(request.interrupt);
-const signalNames: Readonly<Record<number, string>> = { 2: "SIGINT", 15: "SIGTERM" };
+const signalNames: Readonly<Record<number, string>> = { 1: "SIGHUP", 2: "SIGINT", 15: "SIGTERM" };
 const report = (message: RunReport) => parentPort!.postMessage(message);
 try {
   const loaded = request.file ? loadScenarioFile(request.file, request.overrides) : defaultScenario(request.overrides);

@@ -102,10 +102,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     const whole = done.length === allPoints.length;
     let saved: string;
     try {
-      if (whole) {
-        outputs.write(out, wholeText(done));
-        outputs.commit();
-      }
+      if (whole) log.finish(out, wholeText(done));
       saved = whole ? `every run had finished: their results are in ${out}` : `${logged()}; --resume runs the rest`;
     } catch (error) {
       // The runs' own files are still said, and their locks removed.
@@ -138,8 +135,8 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     for (const signal of STOPPING_SIGNALS) process.off(signal, whenSignalled);
   }
   progress.stop();
-  outputs.write(out, wholeText(results));
-  outputs.commit();
+  log.finish(out, wholeText(results));
+  outputs.unlock();
   reportSweep(results, shard, grid.length, resumed.length > 0 ? ` (${resumed.length} resumed from ${partial})` : "", `wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}`);
 }
 
@@ -148,7 +145,17 @@ function resumedRuns(resume: boolean, place: { out: string; partial: string; sha
   const { out, partial, shard, grid, scenarios, points } = place;
   const found = partialResults(partial);
   if (!resume) {
-    if (found.kind === "results") throw new SweepResumeError(`${partial}: holds the results of ${found.rows} finished run${found.rows === 1 ? "" : "s"} of an earlier run of a sweep that did not finish; give --resume to keep them and run only the configurations they lack, or remove the file`);
+    if (found.kind === "results") {
+      const runs = `${found.rows} finished run${found.rows === 1 ? "" : "s"}`;
+      // --resume is advised only where it would take them: rows of another sweep (an edited scenario, another grid) are said as such.
+      try {
+        resumedResults(partial, shard, grid, scenarios, points, () => {});
+      } catch (error) {
+        if (!(error instanceof SweepResumeError)) throw error;
+        throw new SweepResumeError(`${partial}: holds the results of ${runs} that --resume would not take for this sweep (${error.message.replace(/^--resume: /, "")}); move it aside or remove it`);
+      }
+      throw new SweepResumeError(`${partial}: holds the results of ${runs} of an earlier run of this sweep that did not finish; give --resume to keep them and run only the configurations they lack, or remove the file`);
+    }
     if (found.kind === "other") throw new SweepResumeError(`${partial}: a file that is no sweep's results nicsim can resume (${found.why}); it is not thrown away unasked: move it aside or remove it`);
     return [];
   }

@@ -47,6 +47,24 @@ export class SweepResultsLog {
     }
   }
 
+  /**
+   * The sweep is whole: `text` becomes `out`, written under another name and renamed, and only then
+   * is the log removed, so that no moment holds neither (a kill between the two leaves both, and
+   * --resume runs nothing again).
+   */
+  finish(out: string, text: string): void {
+    const fresh = `${this.path}.new`;
+    rmSync(fresh, { force: true });
+    try {
+      writeFileSync(fresh, text, { flag: "wx" });
+      renameSync(fresh, out);
+    } catch (error) {
+      rmSync(fresh, { force: true });
+      throw new Error(`${out}: ${(error as Error).message.split("\n")[0]}; the finished runs' rows are in ${this.path}, for --resume`, { cause: error });
+    }
+    rmSync(this.path, { force: true });
+  }
+
   private fail(error: unknown): void {
     this.failure = (error as Error).message.split("\n")[0]!;
     this.warn(`${this.path}: ${this.failure}: the finished runs' rows are no longer written there as they come (the sweep goes on; its results are written whole at its end)`);

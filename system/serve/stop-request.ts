@@ -1,5 +1,6 @@
 /** The signals that stop a served run, as they stop `nicsim run`: the exit status is 128 + the signal's number (130, 143). */
-export const STOPPING_SIGNALS = ["SIGINT", "SIGTERM"] as const;
+// SIGHUP too: a session that drops (ssh, a batch system) stops a run as Ctrl-C does, its files flushed and its keys written.
+export const STOPPING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 export type StoppingSignal = (typeof STOPPING_SIGNALS)[number];
 
 /**

@@ -201,6 +201,7 @@ describe("a run stopped by a signal flushes its files and names each one left", 
   test.each([
     ["SIGINT", 130],
     ["SIGTERM", 143],
+    ["SIGHUP", 129],
   ] as const)("%s: exit status %i, each file left named with its state and size, none given its own name", async (signal, status) => {
     const here = mkdtempSync(join(directory, "signal-"));
     // Long enough (tens of seconds) that the run cannot finish before the signal.

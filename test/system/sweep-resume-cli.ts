@@ -55,7 +55,7 @@ export function describeResumedSweeps(main: string, directory: string): void {
       const here = interrupted("resume-refused");
       const again = nicsim(here, ...sweep, "--out", "out.jsonl");
       expect(again.status).toBe(1);
-      expect(again.stderr).toContain("out.jsonl.partial: holds the results of 2 finished runs of an earlier run of a sweep that did not finish; give --resume");
+      expect(again.stderr).toContain("out.jsonl.partial: holds the results of 2 finished runs of an earlier run of this sweep that did not finish; give --resume");
       expect(readFileSync(join(here, "out.jsonl.partial"), "utf8").split("\n").length).toBe(4);
     }, 120_000);
 
@@ -72,6 +72,10 @@ export function describeResumedSweeps(main: string, directory: string): void {
       const refused = nicsim(here, ...args, "--out", "out.jsonl", "--resume");
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain(message);
+      // Without --resume it is not advised, since it would not take them.
+      const plain = nicsim(here, ...args, "--out", "out.jsonl");
+      expect(plain.status).toBe(1);
+      expect(plain.stderr).toContain("out.jsonl.partial: holds the results of 2 finished runs that --resume would not take for this sweep");
       expect(existsSync(join(here, "out.jsonl"))).toBe(false);
     }, 120_000);
 
