@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,5 +42,36 @@ describe("a run's files are its own while it writes them", () => {
     files.lockFor(join(directory, "run"));
     files.abandon();
     expect(existsSync(join(directory, "run.lock"))).toBe(false);
+  });
+
+  test.each([
+    // A pod restarted after a kill: its nicsim is process 1 again, as the one that left the lock was (a batch user's check).
+    ["this process's own id, taken by an earlier process that had it", () => `${process.pid} ${"0".repeat(32)}\n`],
+    // In a container, process 1 is the pod's shell or init once nicsim is not: alive, and never to release the lock.
+    ["a live process that is no Node.js process (its id reused)", (other: number) => `${other} abcdefabcdefabcdefabcdefabcdef01\n`],
+  ])("a lock is taken over when it names %s", (_, content) => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-reused-"));
+    const other = spawn("sleep", ["30"]);
+    try {
+      writeFileSync(join(directory, "run.lock"), content(other.pid!));
+      const files = new OutputFiles(directory);
+      files.lockFor(join(directory, "run"));
+      expect(readFileSync(join(directory, "run.lock"), "utf8")).toMatch(new RegExp(`^${process.pid} [0-9a-f]{32}\n$`));
+      files.abandon();
+      expect(existsSync(join(directory, "run.lock"))).toBe(false);
+    } finally {
+      other.kill();
+    }
+  });
+
+  test("a lock a live Node.js process holds is not taken over", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-held-"));
+    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+    try {
+      writeFileSync(join(directory, "run.lock"), `${holder.pid} ${"1".repeat(32)}\n`);
+      expect(() => new OutputFiles(directory).lockFor(join(directory, "run"))).toThrow(`in use by process ${holder.pid},`);
+    } finally {
+      holder.kill();
+    }
   });
 });
