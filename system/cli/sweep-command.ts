@@ -162,7 +162,7 @@ function resumedRuns(resume: boolean, place: { out: string; partial: string; sha
   if (found.kind === "none") {
     const finished = finishedSweep(out, shard, scenarios, points);
     if (finished !== null) {
-      say(`--resume: ${out} holds every configuration's result already, with this sweep's values${shard ? " and fingerprint" : " (a whole sweep's output carries no fingerprint: nicsim cannot tell whether its scenario file was this one)"}: nothing to run; remove it to run the sweep again`);
+      say(`--resume: ${out} holds every configuration's result already, with this sweep's values${shard ? " and fingerprint" : " (a whole sweep's output carries no fingerprint: nicsim cannot tell whether its scenario file and nicsim's code were this run's)"}: nothing to run; remove it to run the sweep again`);
       reportSweep(finished, shard, grid.length, " (none run now)", `${out} as it was`);
       return "finished";
     }
