@@ -133,7 +133,15 @@ export function resolveShard(options: ShardOptions, environment: Environment): S
   };
   if (options.shard !== undefined) claim(() => optionClaim(options.shard!));
   if (options.shardCount !== undefined) claim(() => ({ count: wholeNumber(options.shardCount!, "--shard-count", 1), givenBy: `--shard-count ${options.shardCount}` }));
-  claim(() => slurmClaim(environment));
+  claim(() => {
+    try {
+      return slurmClaim(environment);
+    } catch (error) {
+      // An array SLURM cannot number as shards (a list, --array=1,3,7) is what "give --shard k/n instead" is for: given, --shard says which this is.
+      if (error instanceof ShardError && options.shard !== undefined) return null;
+      throw error;
+    }
+  });
   const { kubernetesIndex, count } = SHARD_VARIABLES;
   if (environment[kubernetesIndex] !== undefined) claim(() => ({ index: wholeNumber(environment[kubernetesIndex]!, kubernetesIndex, 0), givenBy: `${kubernetesIndex}=${environment[kubernetesIndex]}` }));
   if (environment[count] !== undefined) claim(() => ({ count: wholeNumber(environment[count]!, count, 1), givenBy: `${count}=${environment[count]}` }));

@@ -93,6 +93,12 @@ describe("which shard a sweep runs", () => {
     expect(refusal(options, environment)).toContain(message);
   });
 
+  test("a SLURM list array (--array=1,3,7), which cannot number shards, gives way to --shard, as its refusal advises (it refused with --shard given too)", () => {
+    const list = { SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_TASK_COUNT: "3", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_MAX: "7" };
+    expect(refusal({}, list)).toContain("give --shard k/n instead");
+    expect(resolveShard({ shard: "1/3" }, list)).toEqual({ index: 1, count: 3, givenBy: "--shard 1/3" });
+  });
+
   test("the variables named in the messages are those SLURM and Kubernetes set", () => {
     expect(Object.values(SHARD_VARIABLES)).toEqual(["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP", "SLURM_ARRAY_TASK_MAX", "JOB_COMPLETION_INDEX", "NICSIM_SHARD_COUNT"]);
   });
