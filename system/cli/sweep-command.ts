@@ -152,7 +152,9 @@ function resumedRuns(resume: boolean, place: { out: string; partial: string; sha
         resumedResults(partial, shard, grid, scenarios, points, () => {});
       } catch (error) {
         if (!(error instanceof SweepResumeError)) throw error;
-        throw new SweepResumeError(`${partial}: holds the results of ${runs} that --resume would not take for this sweep (${error.message.replace(/^--resume: /, "")}); move it aside or remove it`);
+        const why = error.message.replace(/^--resume: /, "");
+        // The reason says what to do where it can (another sweep's: resume it with its own command); a row it refuses does not.
+        throw new SweepResumeError(`${partial}: holds the results of ${runs} that --resume would not take for this sweep: ${why}${/move (it|the file) aside/.test(why) ? "" : "; move it aside or remove it"}`);
       }
       throw new SweepResumeError(`${partial}: holds the results of ${runs} of an earlier run of this sweep that did not finish; give --resume to keep them and run only the configurations they lack, or remove the file`);
     }

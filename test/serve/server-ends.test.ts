@@ -68,7 +68,7 @@ describe("a socket path another server holds", () => {
     const first = serveOnSocket(config("first"), path, { stop, onListening: () => listening() });
     await ready;
     // It took the socket over without a word, and removed the path as it ended.
-    await expect(serveOnSocket(config("second"), path)).rejects.toThrow(`socket path ${path}: in use by process ${process.pid} (this one), another nicsim run or server; its lock file is ${path}.lock`);
+    await expect(serveOnSocket(config("second"), path)).rejects.toThrow(`socket path ${path}: in use by process ${process.pid} (this one), by another of its runs or servers; its lock file is ${path}.lock`);
     expect(existsSync(path)).toBe(true);
     stop.request("SIGTERM");
     await first;

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -62,6 +63,28 @@ describe("a run's files are its own while it writes them", () => {
     } finally {
       other.kill();
     }
+  });
+
+  test.each([
+    ["an old-format lock naming this process's id (written by a process before it, as locks carry a token now)", () => `${process.pid}\n`],
+    ["an empty lock (an earlier version's, killed between making it and writing it: a lock is written whole now)", () => ""],
+  ])("taken over: %s", (_, content) => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-old-"));
+    writeFileSync(join(directory, "run.lock"), content());
+    const files = new OutputFiles(directory);
+    files.lockFor(join(directory, "run"));
+    files.abandon();
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  test.runIf(existsSync("/proc/self/stat"))("the token a lock holds is the process's, from its id and start time, the same in every thread (a run's thread takes locks its main thread releases)", () => {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const start = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-token-"));
+    const files = new OutputFiles(directory);
+    files.lockFor(join(directory, "run"));
+    expect(readFileSync(join(directory, "run.lock"), "utf8")).toBe(`${process.pid} ${createHash("sha256").update(`${process.pid} ${start}`).digest("hex").slice(0, 32)}\n`);
+    files.abandon();
   });
 
   test("a lock a live Node.js process holds is not taken over", async () => {
