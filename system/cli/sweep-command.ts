@@ -130,7 +130,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     if (!(error instanceof SweepRunsFailed)) throw error;
     // The sweep is not whole: the finished runs' rows stay under the temporary name, for --resume once what failed is mended.
     const finished = resumed.length + error.finished.length;
-    throw new Error(`${error.failures.length} of ${allPoints.length} configuration${allPoints.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${finished} that finished${resumed.length > 0 ? ` (${resumed.length} of them resumed)` : ""} are kept: ${logged()}, not given the name ${out}, since the sweep is not whole; --resume runs the rest once what failed is mended.`);
+    throw new Error(`${error.failures.length} of ${allPoints.length} configuration${allPoints.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${finished} that finished${resumed.length > 0 ? ` (${resumed.length} of them resumed)` : ""} are in ${partial}${log.state.failure === null ? "" : ` (as far as writing there went: ${log.state.failure})`}, not given the name ${out}, since the sweep is not whole; --resume runs the rest once what failed is mended.`);
   } finally {
     for (const signal of STOPPING_SIGNALS) process.off(signal, whenSignalled);
   }
