@@ -146,10 +146,11 @@ function resumedRuns(resume: boolean, place: { out: string; partial: string; sha
   const found = partialResults(partial);
   if (!resume) {
     if (found.kind === "results") {
-      const runs = `${found.rows} finished run${found.rows === 1 ? "" : "s"}`;
+      const rows = found.file.rows.length;
+      const runs = `${rows} finished run${rows === 1 ? "" : "s"}`;
       // --resume is advised only where it would take them: rows of another sweep (an edited scenario, another grid) are said as such.
       try {
-        resumedResults(partial, shard, grid, scenarios, points, () => {});
+        resumedResults(found, partial, shard, grid, scenarios, points, () => {});
       } catch (error) {
         if (!(error instanceof SweepResumeError)) throw error;
         const why = error.message.replace(/^--resume: /, "");
@@ -171,7 +172,7 @@ function resumedRuns(resume: boolean, place: { out: string; partial: string; sha
     say(`--resume: no finished run to keep (${found.why}); running all ${points.length}`);
     return [];
   }
-  const rows = resumedResults(partial, shard, grid, scenarios, points, say);
+  const rows = resumedResults(found, partial, shard, grid, scenarios, points, say);
   say(`--resume: ${rows.length} of ${points.length} configurations finished in ${partial}; running the other ${points.length - rows.length}`);
   return rows;
 }

@@ -3,6 +3,22 @@ import { sweepLines } from "./sweep-shard-file.js";
 import type { SweepResult } from "./sweep-result.js";
 
 /**
+ * `text` written under `<log>.new` and renamed to `target`: never a file half written under
+ * `target`. What an earlier sweep killed there left, a link among them, is removed, not written through.
+ */
+function writeAsWhole(log: string, text: string, target: string): void {
+  const fresh = `${log}.new`;
+  rmSync(fresh, { force: true });
+  try {
+    writeFileSync(fresh, text, { flag: "wx" });
+    renameSync(fresh, target);
+  } catch (error) {
+    rmSync(fresh, { force: true });
+    throw error;
+  }
+}
+
+/**
  * A sweep's finished runs, each appended to `<out>.partial` as it finishes, after the sweep's header:
  * what a sweep killed outright (SIGKILL, the OOM killer, a lost session, a crash) leaves for
  * --resume, not only one that could handle a signal. The file is begun afresh, with the rows a
@@ -19,14 +35,9 @@ export class SweepResultsLog {
     kept: readonly SweepResult[],
     private readonly warn: (message: string) => void,
   ) {
-    const fresh = `${path}.new`;
     try {
-      // What an earlier sweep killed here left, a link among them, is not written through.
-      rmSync(fresh, { force: true });
-      writeFileSync(fresh, header + sweepLines(kept), { flag: "wx" });
-      renameSync(fresh, path);
+      writeAsWhole(path, header + sweepLines(kept), path);
     } catch (error) {
-      rmSync(fresh, { force: true });
       this.fail(error);
     }
     this.rows = kept.length;
@@ -53,13 +64,9 @@ export class SweepResultsLog {
    * --resume runs nothing again).
    */
   finish(out: string, text: string): void {
-    const fresh = `${this.path}.new`;
-    rmSync(fresh, { force: true });
     try {
-      writeFileSync(fresh, text, { flag: "wx" });
-      renameSync(fresh, out);
+      writeAsWhole(this.path, text, out);
     } catch (error) {
-      rmSync(fresh, { force: true });
       throw new Error(`${out}: ${(error as Error).message.split("\n")[0]}; the finished runs' rows are in ${this.path}, for --resume`, { cause: error });
     }
     rmSync(this.path, { force: true });

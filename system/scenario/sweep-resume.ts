@@ -3,7 +3,7 @@ import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import type { Scenario } from "./schema.js";
 import { redactSecrets } from "./secret-paths.js";
 import type { Shard } from "./sweep-shard.js";
-import { parseShardText, shardFileText, SweepMergeError, sweepFingerprint } from "./sweep-shard-file.js";
+import { parseShardText, type ShardFile, shardFileText, SweepMergeError, sweepFingerprint } from "./sweep-shard-file.js";
 import type { SweepPoint } from "./sweep.js";
 import { type SweepResult, sweepResultProblems } from "./sweep-result.js";
 
@@ -19,7 +19,7 @@ export function partialResultsText(shard: Shard | null, grid: readonly SweepPoin
 }
 
 /** What is under a sweep's temporary name: nothing to keep, the finished runs of a sweep (readable with its header), or a file of something else, which is not thrown away unasked. */
-export type PartialResults = { readonly kind: "none"; readonly why: string } | { readonly kind: "results"; readonly rows: number } | { readonly kind: "other"; readonly why: string };
+export type PartialResults = { readonly kind: "none"; readonly why: string } | { readonly kind: "results"; readonly file: ShardFile; readonly cutOff: boolean } | { readonly kind: "other"; readonly why: string };
 
 /** A partial's text as --resume reads it: a last line cut off (a row being written when the sweep was killed) is left out, and said. */
 function wholeLines(partial: string): { text: string; cutOff: boolean } {
@@ -51,7 +51,7 @@ export function partialResults(partial: string): PartialResults {
     if (!(error instanceof SweepMergeError || error instanceof SweepResumeError)) throw error;
     return { kind: "other", why: inPartialWords(error.message) };
   }
-  if (parsed.rows.length > 0) return { kind: "results", rows: parsed.rows.length };
+  if (parsed.rows.length > 0) return { kind: "results", file: parsed, cutOff };
   return { kind: "none", why: `${partial} holds the sweep's header alone${cutOff ? ", and a row cut off as it was written" : ": no run had finished"}` };
 }
 
@@ -62,15 +62,9 @@ export function partialResults(partial: string): PartialResults {
  * Rows are shown with this sweep's values (a `--set` of a default's own value left out at the resume
  * makes the same scenario).
  */
-export function resumedResults(partial: string, shard: Shard | null, grid: readonly SweepPoint[], scenarios: readonly Scenario[], points: readonly SweepPoint[], note: (message: string) => void): SweepResult[] {
-  const { text, cutOff } = wholeLines(partial);
-  let file;
-  try {
-    file = parseShardText(partial, text);
-  } catch (error) {
-    if (!(error instanceof SweepMergeError)) throw error;
-    throw new SweepResumeError(`--resume: ${inPartialWords(error.message)}; it cannot be resumed: move it aside (or remove it) and run the sweep without --resume`);
-  }
+export function resumedResults(found: Exclude<PartialResults, { kind: "none" }>, partial: string, shard: Shard | null, grid: readonly SweepPoint[], scenarios: readonly Scenario[], points: readonly SweepPoint[], note: (message: string) => void): SweepResult[] {
+  if (found.kind === "other") throw new SweepResumeError(`--resume: ${found.why}; it cannot be resumed: move it aside (or remove it) and run the sweep without --resume`);
+  const { file, cutOff } = found;
   if (cutOff) note(`${partial}: its last line was cut off (a row being written when the sweep was stopped): left out, and that configuration runs again`);
   const expected = shard ?? WHOLE_SWEEP;
   const header = file.header;
