@@ -1,4 +1,4 @@
-import { existsSync, linkSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 
@@ -18,7 +18,8 @@ export class LockFile {
 
   /** Take the lock at `path`, or say which live process holds it (`what` names the thing locked). */
   static take(path: string, what: string): LockFile | string {
-    for (let attempt = 0; attempt < 2; attempt++) {
+    // A stale lock removed may be taken by another starter first: then the lock is judged again, a few times.
+    for (let attempt = 0; attempt < TAKE_ATTEMPTS; attempt++) {
       // Written whole under a name of its own, then linked to the lock's name, which fails if one is there: a lock is never seen empty.
       const written = `${path}.${process.pid}.${randomBytes(6).toString("hex")}`;
       try {
@@ -33,7 +34,10 @@ export class LockFile {
         if (holder === "foreign") return `${what}: ${path} is there and is not a nicsim lock file (a process id); move it, as nicsim keeps its lock under that name`;
         if (holder !== null && holds(holder)) return heldBy(holder.pid, path, what);
         // Its process has gone: the lock is stale. Removed only if it is still the one judged so (another run may have taken it over since).
-        if (text !== null) removeIfStill(path, text);
+        if (text !== null) {
+          const problem = removeIfStill(path, text);
+          if (problem !== null) return `${what}: its lock file ${path} is stale (its process has gone) but cannot be removed (${problem}); remove it`;
+        }
       } finally {
         rmQuietly(written);
       }
@@ -77,12 +81,22 @@ function heldBy(holder: number, path: string, what: string): string {
   return `${what}: in use by process ${holder}, another nicsim run or server; its lock file is ${path} (remove it if that process is not nicsim)`;
 }
 
-/** A lock file's text; null with nothing there, "" for something there that is no file (a directory), which no lock's text is. */
+/** A lock file's text; null with nothing there, NUL (no lock's text) for something there that is no lock file: a directory, a link to nothing, one it cannot read. */
 function lockText(path: string): string | null {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ENOENT" ? null : "\u0000";
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") return "\u0000";
+    // A symbolic link to nothing reads as nothing but takes the name: it is no lock of ours, and no link can be made there.
+    return existsSync(path) || !isLink(path) ? null : "\u0000";
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 
@@ -95,7 +109,7 @@ function holderOf(path: string): Holder | null | "foreign" {
 function holderIn(text: string): Holder | "foreign" | null {
   // Empty: an earlier version's lock, made and killed before it was written (a lock is written whole now): no process holds it.
   if (text === "") return null;
-  const found = /^(\d+)(?: ([0-9a-f]{32}))?\n$/.exec(text);
+  const found = /^(\d+)(?: ([0-9a-f]{32}))?\n?$/.exec(text);
   return found ? { pid: Number(found[1]), token: found[2] ?? null } : "foreign";
 }
 
@@ -110,23 +124,53 @@ function linkOrCreate(written: string, path: string): void {
   }
 }
 
-/** Remove the lock at `path` if it still holds `text`: it is moved aside first, and put back if another process had taken it over meanwhile. */
-function removeIfStill(path: string, text: string): void {
-  const aside = `${path}.stale.${process.pid}.${randomBytes(6).toString("hex")}`;
-  try {
-    renameSync(path, aside);
-  } catch {
-    return;
-  }
-  if (lockText(aside) === text) rmQuietly(aside);
-  else {
+/**
+ * Remove the stale lock at `path` if it still holds `text`, under a guard (`<lock>.takeover`, made
+ * exclusively): every taker removes a lock only while holding the guard, and a lock is only made
+ * where none is, so the text read again under the guard is the one removed: a live taker's lock,
+ * made once the stale one went, is never removed, nor its name left empty. A guard left by a
+ * taker killed in those few microseconds is stale after GUARD_STALE_MS. Null, or why it could not.
+ */
+function removeIfStill(path: string, text: string): string | null {
+  const guard = `${path}.takeover`;
+  for (let wait = 0; ; wait++) {
     try {
-      linkSync(aside, path);
-    } catch {
-      // Another lock is there already: the one moved aside was taken over before, and is gone with its process's turn.
+      closeSync(openSync(guard, "wx"));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") return (error as Error).message.split(",")[0]!;
+      if (Date.now() - (mtimeOf(guard) ?? Date.now()) > GUARD_STALE_MS) rmQuietly(guard);
+      else if (wait >= GUARD_WAITS) return null;
+      else sleep(GUARD_WAIT_MS);
     }
-    rmQuietly(aside);
   }
+  try {
+    if (lockText(path) !== text) return null;
+    unlinkSync(path);
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? null : (error as Error).message.split(",")[0]!;
+  } finally {
+    rmQuietly(guard);
+  }
+}
+
+const TAKE_ATTEMPTS = 20;
+const GUARD_STALE_MS = 10_000;
+const GUARD_WAITS = 50;
+const GUARD_WAIT_MS = 5;
+
+function mtimeOf(path: string): number | null {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+/** Wait synchronously: taking a lock is synchronous, and another taker's guard lasts microseconds. */
+function sleep(milliseconds: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
 }
 
 interface Holder {
@@ -136,6 +180,19 @@ interface Holder {
 
 let token: string | null = null;
 
+/** A process's start time (clock ticks after boot) from /proc, or null where there is none. */
+function startTime(pid: number | "self"): string | null {
+  try {
+    // The 22nd field, counted after the command's name (in parentheses, which may hold spaces).
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const tokenOf = (pid: number, start: string) => createHash("sha256").update(`${pid} ${start}`).digest("hex").slice(0, 32);
+
 /**
  * This process told apart from one that had the same id before (a restarted container's nicsim is
  * process 1 again): from its id and start time where /proc gives it, so that every thread of the
@@ -144,28 +201,27 @@ let token: string | null = null;
  */
 function processToken(): string {
   if (token !== null) return token;
-  let start: string | undefined;
-  try {
-    // The start time is the 22nd field, counted after the command's name (in parentheses, which may hold spaces).
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    start = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-  } catch {
-    start = undefined;
-  }
-  const seed = start !== undefined ? `${process.pid} ${start}` : (process.env.NICSIM_PROCESS_TOKEN ??= `${process.pid} ${randomBytes(16).toString("hex")}`);
-  token = createHash("sha256").update(seed).digest("hex").slice(0, 32);
+  const start = startTime("self");
+  token = start !== null ? tokenOf(process.pid, start) : tokenOf(process.pid, (process.env.NICSIM_PROCESS_TOKEN ??= randomBytes(16).toString("hex")));
   return token;
 }
+
+// Made as the module loads, in the main thread before it starts any worker: without /proc, the workers copy it from the environment.
+processToken();
 
 /**
  * Whether the lock's process still holds it: this process, by its token (a lock naming this
  * process's id without this token, or without any, was taken by an earlier process with the id);
- * another, while it lives and is a Node.js process (in a container, process 1 of a pod restarted
- * after a kill is its shell or init, which left the lock held for ever).
+ * another, by its token too where /proc gives its start time (the process now with that id may be
+ * another: in a container, process 1 of a pod restarted after a kill is its shell or init); a lock
+ * without a token, or without /proc, while its process lives and runs Node.js.
  */
 function holds(holder: Holder): boolean {
   if (holder.pid === process.pid) return holder.token === processToken();
-  return alive(holder.pid) && runsNode(holder.pid);
+  if (!alive(holder.pid)) return false;
+  const start = holder.token === null ? null : startTime(holder.pid);
+  if (start !== null) return holder.token === tokenOf(holder.pid, start);
+  return runsNode(holder.pid);
 }
 
 /** Whether a live process runs Node.js, from /proc where there is one; without it, taken to. */
@@ -177,7 +233,7 @@ function runsNode(pid: number): boolean {
     // No /proc (another system), or not ours to read: the process is taken to be nicsim.
     return (error as NodeJS.ErrnoException).code !== "ENOENT" || !existsSync("/proc/self");
   }
-  return /(^|\/)(node|nodejs|nicsim)(\0|$)/.test(commandLine.split("\0")[0] ?? "") || commandLine.includes("nicsim");
+  return /(^|\/)(node|nodejs|nicsim)$/.test(commandLine.split("\0")[0] ?? "");
 }
 
 function alive(pid: number): boolean {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,14 +87,51 @@ describe("a run's files are its own while it writes them", () => {
     files.abandon();
   });
 
-  test("a lock a live Node.js process holds is not taken over", async () => {
-    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-held-"));
+  test("a lock a live process holds is not taken over: by its token where /proc tells its start time, by its running Node.js in a lock without one; a token another process's is not", async () => {
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"]);
+    // Its token, as the holder itself would write it (its id and start time).
+    const startTime = () => {
+      const stat = readFileSync(`/proc/${holder.pid}/stat`, "utf8");
+      return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    };
+    const attempt = (content: string) => {
+      const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-held-"));
+      writeFileSync(join(directory, "run.lock"), content);
+      const files = new OutputFiles(directory);
+      try {
+        files.lockFor(join(directory, "run"));
+        files.abandon();
+        return "taken over";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
     try {
-      writeFileSync(join(directory, "run.lock"), `${holder.pid} ${"1".repeat(32)}\n`);
-      expect(() => new OutputFiles(directory).lockFor(join(directory, "run"))).toThrow(`in use by process ${holder.pid},`);
+      expect(attempt(`${holder.pid}\n`)).toContain(`in use by process ${holder.pid},`);
+      if (existsSync("/proc/self/stat")) {
+        expect(attempt(`${holder.pid} ${createHash("sha256").update(`${holder.pid} ${startTime()}`).digest("hex").slice(0, 32)}\n`)).toContain(`in use by process ${holder.pid},`);
+        // The id's process now is not the one that took the lock (a restarted pod's): stale.
+        expect(attempt(`${holder.pid} ${"1".repeat(32)}\n`)).toBe("taken over");
+      }
     } finally {
       holder.kill();
     }
+  });
+
+  test("a link to nothing under the lock's name is said, not reported as a lock that keeps coming back", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-dangling-"));
+    symlinkSync("/nonexistent/lock", join(directory, "run.lock"));
+    expect(() => new OutputFiles(directory).lockFor(join(directory, "run"))).toThrow("is there and is not a nicsim lock file");
+  });
+
+  test("taking over leaves nothing behind: no guard, no lock written under another name", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-clean-"));
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(join(directory, "run.lock"), `${gone} ${"2".repeat(32)}\n`);
+    const files = new OutputFiles(directory);
+    files.lockFor(join(directory, "run"));
+    expect(readdirSync(directory)).toEqual(["run.lock"]);
+    files.abandon();
+    expect(readdirSync(directory)).toEqual([]);
   });
 });
