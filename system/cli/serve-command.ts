@@ -1,6 +1,6 @@
 import { accessSync, constants as fileAccess, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { describeLeftFiles, outputPlaceProblem } from "../../sim/output-files.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig, type ServedRun } from "../serve/served-run.js";
@@ -118,6 +118,10 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
   if (directory !== undefined && directory !== null) {
     const place = outputPlaceProblem(directory, options.out === undefined ? directory : `${directory} (--out)`);
     if (place !== null) problems.push(place);
+    // The socket's lock and the run's files' are <socket>.lock and <directory>/<name>.lock: one name would be two locks, and the server refused itself.
+    if (config !== null && options.socket !== undefined && resolve(options.socket) === resolve(join(directory, config.name))) {
+      problems.push(`--socket ${options.socket}: is the base of the run's own files (${join(directory, config.name)}.*, from ${options.out === undefined ? "the output directory" : "--out"} and the run's name): the socket's lock and the files' lock would be one; choose another socket path, or another --name`);
+    }
   }
   if (problems.length > 0) throw new ScenarioError(options.scenario ? inFileOrder(problems, options.scenario) : problems);
   return config!;
