@@ -1,5 +1,5 @@
 import { closeSync, existsSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 
 /**
@@ -18,6 +18,7 @@ export class LockFile {
 
   /** Take the lock at `path`, or say which live process holds it (`what` names the thing locked). */
   static take(path: string, what: string): LockFile | string {
+    removeStrays(path);
     // A stale lock removed may be taken by another starter first: then the lock is judged again, a few times.
     for (let attempt = 0; attempt < TAKE_ATTEMPTS; attempt++) {
       // Written whole under a name of its own, then linked to the lock's name, which fails if one is there: a lock is never seen empty.
@@ -152,6 +153,21 @@ function removeIfStill(path: string, text: string): string | null {
     return (error as NodeJS.ErrnoException).code === "ENOENT" ? null : (error as Error).message.split(",")[0]!;
   } finally {
     rmQuietly(guard);
+  }
+}
+
+/** What a taker killed between writing its lock and linking it left (`<lock>.<pid>.<hex>`): removed once its process has gone. */
+function removeStrays(path: string): void {
+  const name = basename(path);
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const written = entry.startsWith(`${name}.`) ? /^(\d+)\.[0-9a-f]{12}$/.exec(entry.slice(name.length + 1)) : null;
+    if (written !== null && Number(written[1]) !== process.pid && !alive(Number(written[1]))) rmQuietly(join(dirname(path), entry));
   }
 }
 

@@ -124,10 +124,11 @@ describe("a run's files are its own while it writes them", () => {
     expect(() => new OutputFiles(directory).lockFor(join(directory, "run"))).toThrow("is there and is not a nicsim lock file");
   });
 
-  test("taking over leaves nothing behind: no guard, no lock written under another name", () => {
+  test("taking over leaves nothing behind: no guard, no lock written under another name, nor one a taker killed before linking it left", () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-clean-"));
     const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
     writeFileSync(join(directory, "run.lock"), `${gone} ${"2".repeat(32)}\n`);
+    writeFileSync(join(directory, `run.lock.${gone}.0123456789ab`), `${gone} ${"2".repeat(32)}\n`);
     const files = new OutputFiles(directory);
     files.lockFor(join(directory, "run"));
     expect(readdirSync(directory)).toEqual(["run.lock"]);
