@@ -43,6 +43,8 @@ export class LockFile {
         rmQuietly(written);
       }
     }
+    // A guard a taker killed in its microseconds left is stale after GUARD_STALE_MS: said, so that a retry a few seconds on is known to work.
+    if (existsSync(`${path}.takeover`)) return `${what}: its lock file ${path} is stale, and another starter's guard ${path}.takeover is there (one killed as it took over leaves it: it lapses ${GUARD_STALE_MS / 1000} s after it was made; try again then)`;
     return `${what}: its lock file ${path} keeps coming back (another process is taking it)`;
   }
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -116,6 +116,20 @@ describe("a run's files are its own while it writes them", () => {
     } finally {
       holder.kill();
     }
+  });
+
+  test("a takeover guard a starter killed in its microseconds left: while fresh, said with when it lapses; once lapsed (10 s), removed and the stale lock taken over", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-guard-"));
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    writeFileSync(join(directory, "run.lock"), `${gone} ${"3".repeat(32)}\n`);
+    writeFileSync(join(directory, "run.lock.takeover"), "");
+    expect(() => new OutputFiles(directory).lockFor(join(directory, "run"))).toThrow(`another starter's guard ${join(directory, "run.lock.takeover")} is there (one killed as it took over leaves it: it lapses 10 s after it was made; try again then)`);
+    const lapsed = (Date.now() - 11_000) / 1000;
+    utimesSync(join(directory, "run.lock.takeover"), lapsed, lapsed);
+    const files = new OutputFiles(directory);
+    files.lockFor(join(directory, "run"));
+    files.abandon();
+    expect(readdirSync(directory)).toEqual([]);
   });
 
   test("a link to nothing under the lock's name is said, not reported as a lock that keeps coming back", () => {
