@@ -1,4 +1,4 @@
-import { closeSync, existsSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, lstatSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 
@@ -43,8 +43,8 @@ export class LockFile {
         rmQuietly(written);
       }
     }
-    // A guard a taker killed in its microseconds left is stale after GUARD_STALE_MS: said, so that a retry a few seconds on is known to work.
-    if (existsSync(`${path}.takeover`)) return `${what}: its lock file ${path} is stale, and another starter's guard ${path}.takeover is there (one killed as it took over leaves it: it lapses ${GUARD_STALE_MS / 1000} s after it was made; try again then)`;
+    // Another starter holds the guard for longer than a takeover takes (stopped by a signal or a debugger): said.
+    if (existsSync(`${path}.takeover`)) return `${what}: its lock file ${path} is stale, and another starter holding ${path}.takeover is taking it over (stopped? its process is named there)`;
     return `${what}: its lock file ${path} keeps coming back (another process is taking it)`;
   }
 
@@ -129,22 +129,32 @@ function linkOrCreate(written: string, path: string): void {
 
 /**
  * Remove the stale lock at `path` if it still holds `text`, under a guard (`<lock>.takeover`, made
- * exclusively): every taker removes a lock only while holding the guard, and a lock is only made
- * where none is, so the text read again under the guard is the one removed: a live taker's lock,
- * made once the stale one went, is never removed, nor its name left empty. A guard left by a
- * taker killed in those few microseconds is stale after GUARD_STALE_MS. Null, or why it could not.
+ * as a lock is, holding its taker's id and token): every taker removes a lock only while holding
+ * the guard, and a lock is only made where none is, so the text read again under the guard is the
+ * one removed: a live taker's lock, made once the stale one went, is never removed. A guard is
+ * stale when its taker is (killed in those microseconds), however long a live one holds it (a
+ * taker stopped by a signal or a debugger). Null, or why it could not.
  */
 function removeIfStill(path: string, text: string): string | null {
   const guard = `${path}.takeover`;
+  const mine = `${process.pid} ${processToken()}\n`;
   for (let wait = 0; ; wait++) {
+    const written = `${guard}.${process.pid}.${randomBytes(6).toString("hex")}`;
     try {
-      closeSync(openSync(guard, "wx"));
+      writeFileSync(written, mine, { flag: "wx" });
+      linkOrCreate(written, guard);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") return (error as Error).message.split(",")[0]!;
-      if (Date.now() - (mtimeOf(guard) ?? Date.now()) > GUARD_STALE_MS) rmQuietly(guard);
-      else if (wait >= GUARD_WAITS) return null;
-      else sleep(GUARD_WAIT_MS);
+      const guardText = lockText(guard);
+      const taker = guardText === null ? null : holderIn(guardText);
+      if (taker === "foreign") return `its takeover guard ${guard} is not nicsim's: move it`;
+      if (taker !== null && holds(taker)) {
+        if (wait >= GUARD_WAITS) return null;
+        sleep(GUARD_WAIT_MS);
+      } else if (guardText !== null) moveAsideIfStill(guard, guardText);
+    } finally {
+      rmQuietly(written);
     }
   }
   try {
@@ -154,8 +164,27 @@ function removeIfStill(path: string, text: string): string | null {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ENOENT" ? null : (error as Error).message.split(",")[0]!;
   } finally {
-    rmQuietly(guard);
+    // Only this taker's guard: another's is never removed while its taker lives.
+    if (lockText(guard) === mine) rmQuietly(guard);
   }
+}
+
+/** Remove a stale guard if it is still the one judged stale: moved aside, and linked back if it was not. */
+function moveAsideIfStill(path: string, text: string): void {
+  const aside = `${path}.${process.pid}.${randomBytes(6).toString("hex")}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return;
+  }
+  if (lockText(aside) !== text) {
+    try {
+      linkSync(aside, path);
+    } catch {
+      // Another guard is there already.
+    }
+  }
+  rmQuietly(aside);
 }
 
 /** What a taker killed between writing its lock and linking it left (`<lock>.<pid>.<hex>`): removed once its process has gone. */
@@ -168,23 +197,14 @@ function removeStrays(path: string): void {
     return;
   }
   for (const entry of entries) {
-    const written = entry.startsWith(`${name}.`) ? /^(\d+)\.[0-9a-f]{12}$/.exec(entry.slice(name.length + 1)) : null;
+    const written = entry.startsWith(`${name}.`) ? /^(?:takeover\.)?(\d+)\.[0-9a-f]{12}$/.exec(entry.slice(name.length + 1)) : null;
     if (written !== null && Number(written[1]) !== process.pid && !alive(Number(written[1]))) rmQuietly(join(dirname(path), entry));
   }
 }
 
 const TAKE_ATTEMPTS = 20;
-const GUARD_STALE_MS = 10_000;
 const GUARD_WAITS = 50;
 const GUARD_WAIT_MS = 5;
-
-function mtimeOf(path: string): number | null {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return null;
-  }
-}
 
 /** Wait synchronously: taking a lock is synchronous, and another taker's guard lasts microseconds. */
 function sleep(milliseconds: number): void {

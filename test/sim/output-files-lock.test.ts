@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -118,18 +118,25 @@ describe("a run's files are its own while it writes them", () => {
     }
   });
 
-  test("a takeover guard a starter killed in its microseconds left: while fresh, said with when it lapses; once lapsed (10 s), removed and the stale lock taken over", () => {
+  test("a takeover guard is stale when its taker is (killed in its microseconds: taken over, nothing left), and held however long a live taker holds it (stopped by a signal: said)", () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-lock-guard-"));
     const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
     writeFileSync(join(directory, "run.lock"), `${gone} ${"3".repeat(32)}\n`);
-    writeFileSync(join(directory, "run.lock.takeover"), "");
-    expect(() => new OutputFiles(directory).lockFor(join(directory, "run"))).toThrow(`another starter's guard ${join(directory, "run.lock.takeover")} is there (one killed as it took over leaves it: it lapses 10 s after it was made; try again then)`);
-    const lapsed = (Date.now() - 11_000) / 1000;
-    utimesSync(join(directory, "run.lock.takeover"), lapsed, lapsed);
+    writeFileSync(join(directory, "run.lock.takeover"), `${gone} ${"4".repeat(32)}\n`);
     const files = new OutputFiles(directory);
     files.lockFor(join(directory, "run"));
     files.abandon();
     expect(readdirSync(directory)).toEqual([]);
+    // A live taker's guard (this process's own, as another starter's would be): waited on, then said.
+    writeFileSync(join(directory, "run.lock"), `${gone} ${"3".repeat(32)}\n`);
+    const probe = mkdtempSync(join(tmpdir(), "nicsim-lock-probe-"));
+    const taken = new OutputFiles(probe);
+    taken.lockFor(join(probe, "p"));
+    const holder = readFileSync(join(probe, "p.lock"), "utf8");
+    taken.abandon();
+    writeFileSync(join(directory, "run.lock.takeover"), holder);
+    expect(() => new OutputFiles(directory).lockFor(join(directory, "run"))).toThrow(`its lock file ${join(directory, "run.lock")} is stale, and another starter holding ${join(directory, "run.lock.takeover")} is taking it over`);
+    expect(readFileSync(join(directory, "run.lock.takeover"), "utf8")).toBe(holder);
   });
 
   test("a link to nothing under the lock's name is said, not reported as a lock that keeps coming back", () => {
