@@ -21,11 +21,8 @@ export class LockFile {
     removeStrays(path);
     // A stale lock removed may be taken by another starter first: then the lock is judged again, a few times.
     for (let attempt = 0; attempt < TAKE_ATTEMPTS; attempt++) {
-      // Written whole under a name of its own, then linked to the lock's name, which fails if one is there: a lock is never seen empty.
-      const written = `${path}.${process.pid}.${randomBytes(6).toString("hex")}`;
       try {
-        writeFileSync(written, `${process.pid} ${processToken()}\n`, { flag: "wx" });
-        linkOrCreate(written, path);
+        makeWhole(path, ownText());
         return new LockFile(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") return `${what}: cannot make its lock file ${path} (${(error as Error).message.split(",")[0]})`;
@@ -39,8 +36,6 @@ export class LockFile {
           const problem = removeIfStill(path, text);
           if (problem !== null) return `${what}: its lock file ${path} is stale (its process has gone) but cannot be removed (${problem}); remove it`;
         }
-      } finally {
-        rmQuietly(written);
       }
     }
     // Another starter holds the guard for longer than a takeover takes (stopped by a signal or a debugger): said.
@@ -116,14 +111,28 @@ function holderIn(text: string): Holder | "foreign" | null {
   return found ? { pid: Number(found[1]), token: found[2] ?? null } : "foreign";
 }
 
-/** Link the written lock to its name; where the file system has no links, create the name and write it (a moment when it is empty). */
-function linkOrCreate(written: string, path: string): void {
+/** What this process writes in a lock or a guard: its id and token. */
+const ownText = () => `${process.pid} ${processToken()}\n`;
+
+/**
+ * Make the file at `path` holding `text`, or fail with EEXIST if one is there: a lock or a guard.
+ * Written whole under a name of its own (`<path>.<pid>.<hex>`), then linked to `path`, so it is
+ * never seen empty; where the file system has no links, the name is created and written (a moment
+ * when it is empty).
+ */
+function makeWhole(path: string, text: string): void {
+  const written = `${path}.${process.pid}.${randomBytes(6).toString("hex")}`;
   try {
-    linkSync(written, path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
-    writeFileSync(path, readFileSync(written), { flag: "wx" });
+    writeFileSync(written, text, { flag: "wx" });
+    try {
+      linkSync(written, path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
+      writeFileSync(path, text, { flag: "wx" });
+    }
+  } finally {
+    rmQuietly(written);
   }
 }
 
@@ -137,12 +146,10 @@ function linkOrCreate(written: string, path: string): void {
  */
 function removeIfStill(path: string, text: string): string | null {
   const guard = `${path}.takeover`;
-  const mine = `${process.pid} ${processToken()}\n`;
+  const mine = ownText();
   for (let wait = 0; ; wait++) {
-    const written = `${guard}.${process.pid}.${randomBytes(6).toString("hex")}`;
     try {
-      writeFileSync(written, mine, { flag: "wx" });
-      linkOrCreate(written, guard);
+      makeWhole(guard, mine);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") return (error as Error).message.split(",")[0]!;
@@ -153,8 +160,6 @@ function removeIfStill(path: string, text: string): string | null {
         if (wait >= GUARD_WAITS) return null;
         sleep(GUARD_WAIT_MS);
       } else if (guardText !== null) moveAsideIfStill(guard, guardText);
-    } finally {
-      rmQuietly(written);
     }
   }
   try {
