@@ -219,6 +219,8 @@ export class DmaEngine extends ClockedComponent {
     if (read && due.source === DueSource.read && --request.chunksLeft > 0) return;
     this.completed++;
     let data: Uint8Array | null = null;
+    // Memory the driver freed while the request was on its way is no longer translated: the access fails there, as it would have been refused had it been freed before.
+    if (!request.error && !this.memory.isMapped(request.address, request.length)) request.error = "DMA_UNMAPPED";
     if (request.error) {
       this.errorCount++;
     } else if (request.kind === "write") {
@@ -229,7 +231,7 @@ export class DmaEngine extends ClockedComponent {
       data = this.memory.read(request.address, request.length);
       this.totalRead += request.length;
     }
-    if (!read && request.error !== "DMA_UNMAPPED") this.pendingWrites--;
+    if (due.source === DueSource.write) this.pendingWrites--;
     request.reply?.push({ tag: request.tag, address: request.address, length: request.length, data, error: request.error });
   }
 }

@@ -18,7 +18,9 @@ export type DmaAction =
   | { readonly kind: "read"; readonly urgent: boolean; readonly buffer: number; readonly offset: number; readonly length: number }
   | { readonly kind: "write"; readonly replies: boolean; readonly buffer: number; readonly offset: number; readonly length: number; readonly fill: number }
   /** The host CPU storing into a buffer: what a read takes depends on whether it completes before or after. */
-  | { readonly kind: "store"; readonly buffer: number; readonly offset: number; readonly length: number; readonly fill: number };
+  | { readonly kind: "store"; readonly buffer: number; readonly offset: number; readonly length: number; readonly fill: number }
+  /** The host freeing a buffer, perhaps with requests to it on their way (they then fail as unmapped). */
+  | { readonly kind: "free"; readonly buffer: number };
 
 export interface TimedAction {
   readonly cycle: number;
@@ -84,11 +86,17 @@ interface Target {
   readonly engine: DmaEngine;
   readonly memory: HostMemory;
   readonly buffers: readonly number[];
+  readonly freed: Set<number>;
   readonly replies: RecordingChannel;
 }
 
 function perform(target: Target, index: number, action: DmaAction): void {
   const base = action.buffer < target.buffers.length ? target.buffers[action.buffer]! : 0x7000_0000;
+  if (action.kind === "free") {
+    if (action.buffer < target.buffers.length && !target.freed.has(action.buffer)) target.memory.free(base);
+    target.freed.add(action.buffer);
+    return;
+  }
   const address = base + action.offset;
   if (action.kind === "read") target.engine.read(address, action.length, target.replies, index, action.urgent);
   else if (action.kind === "write") target.engine.write(address, fillBytes(action.length, action.fill), action.replies ? target.replies : null, index);
@@ -138,7 +146,7 @@ class DmaBench extends Component {
     this.dma = this.child(EngineToken, "dma");
     this.after = this.child(Requester, "after");
     this.replies = new RecordingChannel(this.kernel);
-    const target: Target = { engine: this.dma, memory: this.memory, buffers, replies: this.replies };
+    const target: Target = { engine: this.dma, memory: this.memory, buffers, freed: new Set(), replies: this.replies };
     this.dma.landed.push((address, length) => this.landed.push(`${this.kernel.now} ${address} ${length}`));
     this.before.target = target;
     this.after.target = target;
@@ -155,7 +163,8 @@ class DmaBench extends Component {
   }
 
   memoryText(): string {
-    return BUFFERS.map((size, index) => Buffer.from(this.memory.read(this.before.target!.buffers[index]!, size)).toString("hex")).join("\n");
+    const target = this.before.target!;
+    return BUFFERS.map((size, index) => (target.freed.has(index) ? "freed" : Buffer.from(this.memory.read(target.buffers[index]!, size)).toString("hex"))).join("\n");
   }
 }
 

@@ -178,6 +178,9 @@ export class PerCycleDmaEngine extends ClockedComponent {
     if (due.error && !request.error) request.error = due.error;
     if (!request.write && due.tag && --request.chunksLeft > 0) return;
     let data: Uint8Array | null = null;
+    // Counted pending only when taken mapped; memory freed since fails the access as the engine under test does.
+    const counted = request.write && request.error !== "DMA_UNMAPPED";
+    if (!request.error && !this.memory.isMapped(request.address, request.length)) request.error = "DMA_UNMAPPED";
     if (request.error) {
       this.errorCount++;
     } else if (request.write) {
@@ -188,7 +191,7 @@ export class PerCycleDmaEngine extends ClockedComponent {
       data = this.memory.read(request.address, request.length);
       this.totalRead += request.length;
     }
-    if (request.write && request.error !== "DMA_UNMAPPED") this.pendingWrites--;
+    if (counted) this.pendingWrites--;
     request.reply?.push({ tag: request.tag, address: request.address, length: request.length, data, error: request.error });
   }
 

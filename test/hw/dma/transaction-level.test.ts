@@ -23,6 +23,7 @@ const action: fc.Arbitrary<DmaAction> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("read" as const), urgent: fc.boolean(), ...place }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("write" as const), replies: fc.boolean(), fill: fc.integer({ min: 0, max: 255 }), ...place }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("store" as const), fill: fc.integer({ min: 0, max: 255 }), ...place }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("free" as const), buffer }) },
 );
 const timed: fc.Arbitrary<TimedAction> = fc.record({
   cycle: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 400 })),
@@ -122,6 +123,23 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
     const reads: TimedAction[] = Array.from({ length: 12 }, (_, index) => ({ cycle: index % 3, maker: "block-after" as const, delay: 0, action: { kind: "read" as const, urgent: false, buffer: 3, offset: index * 512, length: 2048 } }));
     const { fast, oracle } = compare({ parameters: { maxOutstandingReads: 8 }, phase: 0, seed: 1, actions: reads });
     expect(fast.engineEvaluations).toBeLessThan(oracle.engineEvaluations / 2);
+  });
+
+  test("a buffer the host frees while a read and a write to it are on their way: both fail as unmapped when they complete, in both engines, and nothing throws", () => {
+    const at = (cycle: number, action: DmaAction): TimedAction => ({ cycle, maker: "block-after", delay: 0, action });
+    const load: DmaWorkload = {
+      parameters: {},
+      phase: 0,
+      seed: 1,
+      actions: [at(0, { kind: "read", urgent: false, buffer: 2, offset: 0, length: 1500 }), at(0, { kind: "write", replies: true, buffer: 2, offset: 2048, length: 512, fill: 3 }), at(4, { kind: "free", buffer: 2 }), at(200, { kind: "read", urgent: false, buffer: 1, offset: 0, length: 64 })],
+    };
+    const { fast } = compare(load);
+    expect(fast.handed.map((handed) => [handed.tag, handed.error])).toEqual([[1, "DMA_UNMAPPED"], [0, "DMA_UNMAPPED"], [3, null]]);
+    expect(fast.landed).toEqual([]);
+    // Failed at its landing, the write is no longer pending: writes_pending ends at 0, as it began.
+    const code = /\$var \S+ \d+ (\S+) writes_pending /.exec(fast.vcd)![1]!;
+    const values = [...fast.vcd.matchAll(/^b([01]+) (\S+)$/gm)].filter((match) => match[2] === code).map((match) => parseInt(match[1]!, 2));
+    expect(values).toEqual([0, 1, 0]);
   });
 
   test("seeded faults: read errors, completion timeouts and extra latency come out the same, draw for draw", () => {
