@@ -130,7 +130,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_EITR_STRIDE 0x04u
 #define NICSIM_EITR(v) (0x0200u + 0x04u * (uint32_t)(v))
 
-/* EITR_PACKETS[v] (RW, reset 0x0): Packet threshold of vector v: once this many descriptors were written back since its previous interrupt, it fires regardless of EITR (0: no threshold) */
+/* EITR_PACKETS[v] (RW, reset 0x0): Packet threshold of vector v: once this many frames were written back (each counted with the last of its descriptors written back) since its previous interrupt, it fires regardless of EITR (0: no threshold) */
 #define NICSIM_EITR_PACKETS_STRIDE 0x04u
 #define NICSIM_EITR_PACKETS(v) (0x0280u + 0x04u * (uint32_t)(v))
 
@@ -180,7 +180,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TDLEN_STRIDE 0x40u
 #define NICSIM_TDLEN(q) (0x1008u + 0x40u * (uint32_t)(q))
 
-/* TDH[q] (RO, reset 0x0): TX head: the first descriptor of the oldest frame the device has not yet sent or dropped (with TXDCTL.WTHRESH, the write-backs of those before it may still wait) */
+/* TDH[q] (RO, reset 0x0): TX head: the first descriptor of the oldest frame the device has not yet finished with, that is read into its TX packet buffer (and encrypted, for inline IPsec) or dropped; as on the 82599, a frame is finished with before it is on the wire (with TXDCTL.WTHRESH, the write-backs of those before it may still wait) */
 #define NICSIM_TDH_STRIDE 0x40u
 #define NICSIM_TDH(q) (0x1010u + 0x40u * (uint32_t)(q))
 

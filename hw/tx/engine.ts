@@ -127,11 +127,15 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
 
   /** TXDCTL write: enable or disable the queue, and its write-back threshold; disabling or a new threshold writes back what waits. */
   control(queue: number, value: number): void {
+    const state = this.queues[queue]!;
+    const enabling = TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value) === 1 && !state.ring.enabled;
+    // An enable the ring refuses (ENABLE_WHILE_BUSY, a bad base or length) is ignored whole: its WTHRESH too.
+    if (enabling && (state.control(value), !state.ring.enabled)) return;
     const threshold = TX_QUEUE_CONTROL_FIELDS.WTHRESH.get(value);
     if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value) || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue);
     this.writeBack.thresholds[queue] = threshold;
     if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value)) this.restToCome[queue] = false;
-    this.queues[queue]!.control(value);
+    if (!enabling) state.control(value);
     this.wake();
   }
 
@@ -388,7 +392,8 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.writeBack.frameDone(packet.queue, packet.descriptors, error, this.kernel.now);
     // The frame leaves the device's hands; its write-backs stay counted until they are in host memory.
     ring.inDevice--;
-    if (ring.enabled) ring.advanceHead(packet.descriptors.length);
+    // Disabled too: TDH still says which frames the device has finished with, for a driver that reclaims by it (re-enabling waits for BUSY to clear, and then starts the ring at 0).
+    ring.advanceHead(packet.descriptors.length);
   }
 }
 

@@ -19,9 +19,10 @@ interface Done {
 /**
  * TX descriptor write-back, with TXDCTL.WTHRESH coalescing as Intel's 82599 has it. With WTHRESH
  * 0, each RS descriptor (and a faulty frame's last) gets its STATUS and ERROR written as soon as
- * its frame leaves. With WTHRESH n > 0, every done descriptor of the queue waits in the device;
- * once n wait, or the oldest has waited nic.tx.writeBackDelay, or TXDCTL is written (the queue disabled or
- * WTHRESH changed), or the queue is disabled when a frame finishes, they are written
+ * the device has finished with its frame (read in, before the wire). With WTHRESH n > 0, every done
+ * descriptor of the queue waits in the device; once n wait, or the oldest has waited
+ * nic.tx.writeBackDelay, or TXDCTL is written with the queue disabled or WTHRESH changed, or the
+ * queue is disabled when a frame finishes, they are written
  * back whole in one burst (two at the ring's end): fewer, longer PCIe writes for later DD bits.
  */
 export class TxWriteBack {
@@ -56,11 +57,15 @@ export class TxWriteBack {
     const ring = this.ringOf(queue);
     const last = descriptors.length - 1;
     if (this.thresholds[queue] === 0) {
+      // The status of RS descriptors, and always of a faulty frame's last one, so the driver learns of it.
+      const written = (position: number) => TX_COMMAND_FIELDS.RS.get(descriptors[position]!.command) === 1 || (error !== 0 && position === last);
+      // The frame counts towards EITR_PACKETS with its last write-back, wherever its RS bits are.
+      let counted = last;
+      while (counted >= 0 && !written(counted)) counted--;
       descriptors.forEach((descriptor, position) => {
-        // The status of RS descriptors, and always of a faulty frame's last one, so the driver learns of it.
-        if (!TX_COMMAND_FIELDS.RS.get(descriptor.command) && !(error && position === last)) return;
+        if (!written(position)) return;
         const writeBack = TX_WRITE_BACK.encode({ status: TX_STATUS_FIELDS.DD.mask, error: position === last ? error : 0 });
-        this.issue(ring, ring.addressOf(descriptor.index) + TX_WRITE_BACK.at, writeBack, queue, position === last ? 1 : 0);
+        this.issue(ring, ring.addressOf(descriptor.index) + TX_WRITE_BACK.at, writeBack, queue, position === counted ? 1 : 0);
       });
       return;
     }

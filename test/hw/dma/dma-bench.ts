@@ -1,7 +1,7 @@
 import { Channel } from "../../../sim/channel.js";
 import { buildDesign, ClockedComponent, Component, type ComponentContext, ComponentContextToken } from "../../../sim/component.js";
 import { container, inject, injectable, type InjectionToken } from "../../../sim/di.js";
-import { HostMemory } from "../../../sim/host/memory.js";
+import { HostMemory, type HostAddress } from "../../../sim/host/memory.js";
 import { HostMemoryToken } from "../../../sim/host/token.js";
 import { Kernel } from "../../../sim/kernel.js";
 import { delay, until } from "../../../sim/process.js";
@@ -85,7 +85,7 @@ function fillBytes(length: number, fill: number): Uint8Array {
 interface Target {
   readonly engine: DmaEngine;
   readonly memory: HostMemory;
-  readonly buffers: readonly number[];
+  readonly buffers: readonly HostAddress[];
   readonly freed: Set<number>;
   readonly replies: RecordingChannel;
 }
@@ -93,7 +93,7 @@ interface Target {
 function perform(target: Target, index: number, action: DmaAction): void {
   const base = action.buffer < target.buffers.length ? target.buffers[action.buffer]! : 0x7000_0000;
   if (action.kind === "free") {
-    if (action.buffer < target.buffers.length && !target.freed.has(action.buffer)) target.memory.free(base);
+    if (action.buffer < target.buffers.length && !target.freed.has(action.buffer)) target.memory.free(target.buffers[action.buffer]!);
     target.freed.add(action.buffer);
     return;
   }
