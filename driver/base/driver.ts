@@ -24,6 +24,9 @@ export type { BaseDriverStatistics, DriverReceivedFrame, TransmitOptions, TxRese
 /** Error log entries the error handler reads between two looks at QUEUE_FAULTS. */
 const ERROR_ENTRIES_PER_LOOK = 4;
 
+/** driver.base.txRingDescriptors when a scenario gives none. */
+export const DEFAULT_TX_RING_DESCRIPTORS = 512;
+
 /**
  * The base driver (NIC driver): programs rings and interrupts through MMIO, posts frames with
  * doorbell batching, reaps TX completions and receives frames in a NAPI-style poll with a budget
@@ -36,7 +39,7 @@ const ERROR_ENTRIES_PER_LOOK = 4;
 export class BaseDriver extends Component {
   readonly params = this.parameters({
     queues: param.integer(0, "Queue pairs the driver brings up (0: every one the device has)", { minimum: 0, maximum: R.MAX_QUEUES }),
-    txRingDescriptors: param.integer(512, "Descriptors per TX ring, a multiple of 4 (TDLEN is whole 128-byte blocks)", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS, check: ringLength("TDLEN") }),
+    txRingDescriptors: param.integer(DEFAULT_TX_RING_DESCRIPTORS, "Descriptors per TX ring, a multiple of 4 (TDLEN is whole 128-byte blocks)", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS, check: ringLength("TDLEN") }),
     rxRingDescriptors: param.integer(512, "Descriptors per RX ring, a multiple of 4 (RDLEN is whole 128-byte blocks)", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS, check: ringLength("RDLEN") }),
     txWriteBackThreshold: param.integer(0, "TXDCTL.WTHRESH for every TX ring: 0 has each frame's RS descriptor written back as the device finishes with the frame (its buffers read in); n > 0 lets the device gather n done descriptors and write them back in one burst (ixgbe uses 8 at low interrupt rates)", { minimum: 0, maximum: 127 }),
     txBufferBytes: param.bytes(2048, "Bytes per TX slot buffer; longer frames take several descriptors", { minimum: 64, maximum: 65535 }),

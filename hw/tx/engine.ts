@@ -22,8 +22,8 @@ import { ErrorCode, isDmaFault } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 import { FramesInFlight } from "./frames-in-flight.js";
 import { TxBuffer } from "./tx-buffer.js";
-import { TxWriteBack, type WriteBackTag } from "./write-back.js";
-import { exactField, type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
+import { DEFAULT_WRITE_BACK_DELAY, TxWriteBack, type WriteBackTag } from "./write-back.js";
+import { EMPTY_FRAME, exactField, type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
 import { type HeadFrame, HeadFrames } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
 
@@ -36,16 +36,13 @@ const SEND = TxState.code("SEND");
 
 type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | WriteBackTag | { kind: "sa-record"; pointer: number };
 
-type TxQueueState = QueueState<TxDescriptor>;
-
 /**
  * The transmit engine: fetches descriptors in batches from every enabled TX ring, reads each
- * frame's buffers by DMA (several frames in flight), hands frames to the MAC in the order they
- * were started, writes back DD, advances TDH and raises TX_DONE once the write-back is in host
- * memory. Queues are served round-robin (the QoS schedulers replace this choice).
+ * frame's buffers by DMA (several frames in flight), hands frames to the MAC in the order they were
+ * started within their queue (the policy map picks the queue), writes back DD and advances TDH.
  */
 @injectable()
-export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
+export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>, Tag> {
   readonly params = this.parameters({
     descriptorBatch: param.integer(8, "TX descriptors fetched per DMA read", { minimum: 1, maximum: 64 }),
     descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
@@ -53,7 +50,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
     framesInFlight: param.integer(64, "Frames whose buffers are being read at once", { minimum: 1, maximum: 4096 }),
     priorityReserve: param.integer(8, "Of those, frames only strict (priority) queues may start: the other queues' frames in flight stay below framesInFlight minus this, whatever the strict ones hold", { minimum: 0, maximum: 4096 }),
-    writeBackDelay: param.cycles(256, "With TXDCTL.WTHRESH set, core cycles a done descriptor waits for the threshold before it is written back anyway (the 82599 flushes on its interrupt timer)", { maximum: 1_000_000_000 }),
+    writeBackDelay: param.cycles(DEFAULT_WRITE_BACK_DELAY, "With TXDCTL.WTHRESH set, core cycles a done descriptor waits for the threshold before it is written back anyway (the 82599 flushes on its interrupt timer)", { maximum: 1_000_000_000 }),
   });
   readonly state = this.enumSignal("state", TxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
@@ -128,13 +125,17 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
   /** TXDCTL write: enable or disable the queue, and its write-back threshold; disabling or a new threshold writes back what waits. */
   control(queue: number, value: number): void {
     const state = this.queues[queue]!;
-    const enabling = TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value) === 1 && !state.ring.enabled;
-    // An enable the ring refuses (ENABLE_WHILE_BUSY, a bad base or length) is ignored whole: its WTHRESH too.
-    if (enabling && (state.control(value), !state.ring.enabled)) return;
+    const enable = TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value) === 1;
+    const enabling = enable && !state.ring.enabled;
+    if (enabling) {
+      state.control(value);
+      // An enable the ring refuses (ENABLE_WHILE_BUSY, a bad base or length) is ignored whole: its WTHRESH too.
+      if (!state.ring.enabled) return;
+    }
     const threshold = TX_QUEUE_CONTROL_FIELDS.WTHRESH.get(value);
-    if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value) || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue);
+    if (!enable || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue);
     this.writeBack.thresholds[queue] = threshold;
-    if (!TX_QUEUE_CONTROL_FIELDS.ENABLE.get(value)) this.restToCome[queue] = false;
+    if (!enable) this.restToCome[queue] = false;
     if (!enabling) state.control(value);
     this.wake();
   }
@@ -392,10 +393,7 @@ export class TxEngine extends RingEngine<TxDescriptor, TxQueueState, Tag> {
     this.writeBack.frameDone(packet.queue, packet.descriptors, error, this.kernel.now);
     // The frame leaves the device's hands; its write-backs stay counted until they are in host memory.
     ring.inDevice--;
-    // Disabled too: TDH still says which frames the device has finished with, for a driver that reclaims by it (re-enabling waits for BUSY to clear, and then starts the ring at 0).
+    // Disabled too, for a driver that reclaims by TDH (re-enabling waits for BUSY to clear, and starts the ring at 0).
     ring.advanceHead(packet.descriptors.length);
   }
 }
-
-/** Stage events before a frame's bytes are read carry none. */
-const EMPTY_FRAME = new Uint8Array(0);

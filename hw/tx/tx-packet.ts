@@ -49,3 +49,6 @@ export function parseTxDescriptor(data: Uint8Array, offset: number, index: numbe
   if (descriptor.bufferAddress > Number.MAX_SAFE_INTEGER || descriptor.saPointer > Number.MAX_SAFE_INTEGER) descriptor.raw = data.slice(offset, offset + DESCRIPTOR_BYTES);
   return descriptor;
 }
+
+/** Stage events before a frame's bytes are read carry none. */
+export const EMPTY_FRAME = new Uint8Array(0);

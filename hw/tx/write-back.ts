@@ -16,6 +16,9 @@ interface Done {
   readonly last: boolean;
 }
 
+/** nic.tx.writeBackDelay when a scenario gives none, core cycles. */
+export const DEFAULT_WRITE_BACK_DELAY = 256;
+
 /**
  * TX descriptor write-back, with TXDCTL.WTHRESH coalescing as Intel's 82599 has it. With WTHRESH
  * 0, each RS descriptor (and a faulty frame's last) gets its STATUS and ERROR written as soon as

@@ -1,0 +1,24 @@
+import { DEFAULT_TX_RING_DESCRIPTORS } from "../../driver/base/driver.js";
+import { DEFAULT_WRITE_BACK_DELAY } from "../../hw/tx/write-back.js";
+import type { Scenario } from "./schema.js";
+import type { SourceMap } from "./source-map.js";
+
+/**
+ * A TX write-back threshold (WTHRESH) the TX rings can never reach: a ring holds at most its size
+ * less one done descriptors, so every write-back waits out nic.tx.writeBackDelay, and a sender
+ * that fills its ring waits as long (with a long delay, the run stalls until its drain time ends).
+ */
+export function unreachableWriteBackThreshold(scenario: Scenario, source: SourceMap): string[] {
+  const base = (scenario.driver as { base?: Record<string, unknown> }).base;
+  const tx = (scenario.nic as { tx?: Record<string, unknown> }).tx;
+  const threshold = base?.txWriteBackThreshold;
+  const ring = typeof base?.txRingDescriptors === "number" ? base.txRingDescriptors : DEFAULT_TX_RING_DESCRIPTORS;
+  if (typeof threshold !== "number" || threshold < ring) return [];
+  const delay = typeof tx?.writeBackDelay === "number" ? tx.writeBackDelay : DEFAULT_WRITE_BACK_DELAY;
+  return [
+    source.at(
+      ["driver", "base", "txWriteBackThreshold"],
+      `warning: driver.base.txWriteBackThreshold = ${threshold} is never reached: a TX ring of ${ring} descriptors (driver.base.txRingDescriptors) holds at most ${ring - 1} done ones, so every write-back waits out nic.tx.writeBackDelay (${delay} core cycles), and a sender that fills its ring waits as long`,
+    ),
+  ];
+}
