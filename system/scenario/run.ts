@@ -85,8 +85,9 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): S
     throw place === null ? error : new ScenarioError([...(error as ScenarioError).problems, place]);
   }
   const { kernel, top } = design;
-  top.driver.intermediate.trace.enabled = scenario.outputs.saTrace;
   const base = directory === null ? null : join(directory, scenario.name);
+  // Kept only to be written (streamed to its file): a run without files (a sweep's) kept a record per packet to its end, and no one read them.
+  top.driver.intermediate.trace.enabled = scenario.outputs.saTrace && base !== null;
   // Each file is written under a temporary name and given its own when the run is over.
   const files = directory === null ? null : new OutputFiles({ directory, givenBy });
   const outputs = scenario.outputs;

@@ -220,21 +220,22 @@ export class ScenarioTraffic extends Component {
    * A host application's socket for one of a flow's SAs: it sends its packets in order, each
    * through the intermediate driver, while the flow's other sockets send theirs on other cores.
    */
-  private socket(name: string, flow: Flow): (sequence: number, packet: Uint8Array) => void {
-    const mailbox = new Mailbox<{ sequence: number; packet: Uint8Array }>(this.kernel, `${name}: the next packet`);
+  private socket(name: string, flow: Flow): (sequence: number) => void {
+    // Sequence numbers wait, and each packet is made as the socket takes it: a sender held back by a full ring (an overload) kept every waiting packet's bytes.
+    const mailbox = new Mailbox<number>(this.kernel, `${name}: the next packet`);
     const system = this.system;
     const kernel = this.kernel;
     this.process(name, function* () {
       for (;;) {
-        const next = yield* mailbox.take();
-        yield* system.driver.intermediate.send(next.packet);
-        flow.posted(next.sequence, kernel.now);
+        const sequence = yield* mailbox.take();
+        yield* system.driver.intermediate.send(flow.packet(sequence));
+        flow.posted(sequence, kernel.now);
       }
     });
-    return (sequence, packet) => mailbox.push({ sequence, packet });
+    return (sequence) => mailbox.push(sequence);
   }
 
-  private *sender(stream: TrafficStream, index: number, flow: Flow, customer: { tunnels: number[]; ports: number[] }, sockets: ((sequence: number, packet: Uint8Array) => void)[]) {
+  private *sender(stream: TrafficStream, index: number, flow: Flow, customer: { tunnels: number[]; ports: number[] }, sockets: ((sequence: number) => void)[]) {
     const system = this.system;
     // Customers through IKE are all up (or their phase 1 has failed, and their packets go nowhere).
     yield* this.whenTrafficStarts();
@@ -248,11 +249,10 @@ export class ScenarioTraffic extends Component {
       if (next > this.trafficEnd) return;
       if (next > this.kernel.now) yield delay(Math.round(next - this.kernel.now));
       const slot = flow.laneOf(sequence);
-      const packet = flow.packet(sequence);
       // Due at `next`: a sender that is late (held back by a full ring) makes its packets wait, and their latency shows it.
       flow.send(sequence, next);
-      if (flow.direction === "to-peer") sockets[slot]!(sequence, packet);
-      else this.sendFromPeer(customer.tunnels[slot]!, packet, random, { flow, sequence });
+      if (flow.direction === "to-peer") sockets[slot]!(sequence);
+      else this.sendFromPeer(customer.tunnels[slot]!, flow.packet(sequence), random, { flow, sequence });
     }
   }
 

@@ -24,3 +24,9 @@ test("a run writes its SA trace as it goes: the file has every access, and memor
     for (const path of ["hardware", "software"] as const) expect(new Set(trace.accesses.filter((access) => access.direction === direction && access.path === path).map((access) => access.bytes)), `${direction} ${path}`).toEqual(new Set([128, 1400]));
   }
 });
+
+test("a run without files (a sweep's) keeps no SA trace either: it kept a record per packet to its end, read by no one", () => {
+  const run = runScenario(defaultScenario({ durationMicroseconds: 100, "outputs.waveform": false }), { directory: null });
+  expect(run.summary.ipsec.hardwareTx).toBeGreaterThan(0);
+  expect(run.design.top.driver.intermediate.trace.accesses).toEqual([]);
+});
