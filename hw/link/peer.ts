@@ -11,6 +11,9 @@ interface Queued {
   readonly unpadded: boolean;
 }
 
+/** Frames' worth of line time ahead of a frame beyond which it is kept in bytes of its own. */
+const LONG_WAIT_FRAMES = 16;
+
 /** The traffic class an IPv4 frame's DSCP names (sim/packet/dscp.ts), or -1 for any other frame. */
 function dscpClass(bytes: Uint8Array): number {
   return bytes.length > ETHERNET_HEADER_BYTES + 1 && etherType(bytes) === ETHERTYPE_IPV4 ? classOfDscp(bytes[ETHERNET_HEADER_BYTES + 1]! >> 2) : -1;
@@ -41,6 +44,8 @@ export class RemotePeer extends Component {
   private lineFreeAt = 0;
   /** With priority classes: the frames waiting for the line, priority ones and the rest, and whether a pump is set for when it frees. */
   private readonly waiting = { priority: [] as Queued[], other: [] as Queued[] };
+  /** Line time of the frames in each queue: a send under an overload's backlog added it up again, frame by frame. */
+  private readonly waitingTime = { priority: 0, other: 0 };
   private pumpSet = false;
   private sent = 0;
   private transmitted = 0;
@@ -57,14 +62,16 @@ export class RemotePeer extends Component {
    */
   send(bytes: Uint8Array, options: { fcsGood?: boolean; pad?: boolean } = {}): number {
     this.sent++;
-    const frame = { bytes, fcsGood: options.fcsGood ?? true, unpadded: options.pad === false };
-    if (this.priorityClasses.size === 0) return this.transmit(frame, Math.max(this.kernel.now, this.lineFreeAt));
+    const occupancy = this.wire.occupancy(bytes.length);
+    const start = Math.max(this.kernel.now, this.lineFreeAt);
+    const frame = (waits: number) => ({ bytes: this.kept(bytes, waits, occupancy), fcsGood: options.fcsGood ?? true, unpadded: options.pad === false });
+    if (this.priorityClasses.size === 0) return this.transmit(frame(start - this.kernel.now), start);
     // With priority classes a frame waits in its queue until the line is free: the time returned is when it will have left (the gap after it included) if no priority frame comes after it.
-    const priority = this.priorityClasses.has(dscpClass(bytes));
-    const queue = priority ? this.waiting.priority : this.waiting.other;
-    queue.push(frame);
-    const ahead = [...this.waiting.priority, ...(priority ? [] : this.waiting.other)].reduce((sum, queued) => sum + this.wire.occupancy(queued.bytes.length), 0);
-    const end = Math.max(this.kernel.now, this.lineFreeAt) + ahead;
+    const kind = this.priorityClasses.has(dscpClass(bytes)) ? "priority" : "other";
+    const before = this.waitingTime.priority + (kind === "priority" ? 0 : this.waitingTime.other);
+    this.waiting[kind].push(frame(start - this.kernel.now + before));
+    this.waitingTime[kind] += occupancy;
+    const end = start + before + occupancy;
     this.pump();
     return end;
   }
@@ -82,10 +89,20 @@ export class RemotePeer extends Component {
       }
       return;
     }
-    const next = this.waiting.priority.shift() ?? this.waiting.other.shift();
+    const kind = this.waiting.priority.length > 0 ? "priority" : "other";
+    const next = this.waiting[kind].shift();
     if (!next) return;
+    this.waitingTime[kind] -= this.wire.occupancy(next.bytes.length);
     this.transmit(next, now);
     this.pump();
+  }
+
+  /**
+   * A frame that will wait behind a long backlog (an overload) is kept in bytes of its own: a pooled
+   * buffer keeps its whole slab, and a backlog of 1400-byte frames held about eight times its size.
+   */
+  private kept(bytes: Uint8Array, waits: number, occupancy: number): Uint8Array {
+    return waits > LONG_WAIT_FRAMES * occupancy ? bytes.slice() : bytes;
   }
 
   private transmit(frame: Queued, start: number): number {
