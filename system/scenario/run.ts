@@ -137,6 +137,9 @@ function writeKeyFiles(files: OutputFiles, base: string, top: ScenarioSystem): s
 }
 
 /** The run itself, then its files: written through `files`, then given their own names. */
+/** Edges taken at most after the last packet arrives, to show the NIC's own last steps. */
+const SETTLING_EDGES = 8;
+
 function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, options: RunOptions, writing: RunFiles): ScenarioRun {
   const { scenario } = loaded;
   const { kernel, top } = design;
@@ -169,6 +172,12 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     // Before the traffic starts its end is a duration from now, which a step as long as the duration reaches: the bring-up is not yet the quiet after the traffic.
     else if (top.traffic.trafficStarted && kernel.now >= end && kernel.now - lastMove >= QUIET) ending = { kind: "not-arrived", quietMicroseconds: QUIET / 1e6 };
     else if (until >= limit) ending = { kind: "drain-limit" };
+  }
+  // The last packet is delivered a propagation delay after its last bit left the NIC: the edges that show it left (the MAC's count, its line idle after the gap, the queue's frame done), due within two cycles, are taken too.
+  for (let settling = 0; ending.kind === "arrived" && settling < SETTLING_EDGES; settling++) {
+    const next = Math.min(...kernel.domains.map((domain) => (domain.nextEdge <= kernel.now + 2 * domain.period ? domain.nextEdge : Infinity)));
+    if (next === Infinity) break;
+    kernel.run({ until: next });
   }
   top.traffic.sampler.sample();
   top.traffic.finishChecks(ending.kind === "arrived", ending.kind !== "drain-limit");
