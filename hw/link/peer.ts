@@ -100,9 +100,11 @@ export class RemotePeer extends Component {
   /**
    * A frame that will wait behind a long backlog (an overload) is kept in bytes of its own: a pooled
    * buffer keeps its whole slab, and a backlog of 1400-byte frames held about eight times its size.
+   * One already in bytes of its own is sent as it is (the scoreboard knows an injected replay by it).
    */
   private kept(bytes: Uint8Array, waits: number, occupancy: number): Uint8Array {
-    return waits > LONG_WAIT_FRAMES * occupancy ? bytes.slice() : bytes;
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    return !own && waits > LONG_WAIT_FRAMES * occupancy ? bytes.slice() : bytes;
   }
 
   private transmit(frame: Queued, start: number): number {
