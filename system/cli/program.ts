@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { stopSayingStops } from "./starting-signals.js";
 import { redactArguments } from "../scenario/secret-paths.js";
 import { Command, Help, Option } from "commander";
 import { closestName, didYouMean } from "../../sim/suggest.js";
@@ -373,6 +374,8 @@ const misspelt =
       : misspeltCommand(helpFor ?? process.argv[2]);
 // Help on help is the general help (commander printed it as an error).
 if (helpFor === "help") process.argv.splice(3, 1);
+// Loaded: from here each command hears the signals as it says (run, sweep and serve stop their work and flush), the others as Node.js does.
+stopSayingStops();
 if (misspelt !== null) {
   console.error(`nicsim: ${misspelt}; nicsim --help lists the commands`);
   process.exitCode = 1;

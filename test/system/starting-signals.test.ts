@@ -1,14 +1,14 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, test } from "vitest";
 
 const root = new URL("../..", import.meta.url).pathname;
 const module = join(root, "dist/system/cli/starting-signals.js");
 
-/** A process that installs the starting notice, maybe its own listener after it, then is sent the signal. */
-function signalled(signal: string, ownListener: string | null) {
-  const own = ownListener !== null ? `process.on(${JSON.stringify(ownListener)}, async () => { (await import("node:fs")).writeSync(1, "own listener\\n"); process.exit(0); });` : "";
-  const body = `const m = await import(${JSON.stringify(module)}); m.sayStopsWhileStarting(); ${own} process.kill(process.pid, ${JSON.stringify(signal)}); setTimeout(() => process.stdout.write("not stopped\\n"), 2000);`;
+/** A process that says stops while starting, maybe is done starting, then is sent the signal while it computes without yielding. */
+function signalled(signal: string, loaded: boolean) {
+  const body = `const m = await import(${JSON.stringify(module)}); m.sayStopsWhileStarting(); ${loaded ? "m.stopSayingStops();" : ""} process.kill(process.pid, ${JSON.stringify(signal)}); await new Promise((resolve) => setTimeout(resolve, 50)); const end = Date.now() + 3000; while (Date.now() < end); process.stdout.write("not stopped\\n");`;
   return spawnSync(process.execPath, ["--input-type=module", "-e", body], { encoding: "utf8", timeout: 20_000 });
 }
 
@@ -22,21 +22,27 @@ describe("a stopping signal while nicsim starts", () => {
     ["SIGTERM", 143],
     ["SIGINT", 130],
     ["SIGHUP", 129],
-  ])("%s before any command listens is said, with exit status %i", (signal, status) => {
-    const result = signalled(signal, null);
+  ])("%s while nicsim loads is said, with exit status %i", (signal, status) => {
+    const result = signalled(signal, false);
     expect(result.stderr).toBe(`nicsim: ${signal} while starting, before any run began: stopped\n`);
     expect(result.stdout).toBe("");
     expect(result.status).toBe(status);
   });
 
-  test("a command's own listener for a signal takes that signal over", () => {
-    const result = signalled("SIGTERM", "SIGTERM");
-    expect(result.stdout).toBe("own listener\n");
+  test("once loaded, the signals are Node.js's again: a command computing without yielding is stopped at once (a listener left kept plain-traffic and validate from ever hearing one)", () => {
+    const result = signalled("SIGTERM", true);
     expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    // The others are still said until the command listens for them too.
-    const other = signalled("SIGTERM", "SIGINT");
-    expect(other.stderr).toBe("nicsim: SIGTERM while starting, before any run began: stopped\n");
-    expect(other.status).toBe(143);
+    expect(result.stdout).toBe("");
+    expect(result.signal).toBe("SIGTERM");
   });
+
+  test("nicsim plain-traffic, a command that computes in the main thread, stops on SIGTERM while it runs", async () => {
+    const child = spawn(process.execPath, [join(root, "dist/system/cli/main.js"), "plain-traffic", "--set", "traffic.framesPerQueue=200000", "--out", join(root, "node_modules/.cache/nicsim-plain-traffic-signal")], { stdio: ["ignore", "pipe", "pipe"] });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    // Past loading (most of a second), well inside the run (tens of seconds at this size).
+    await sleep(4000);
+    child.kill("SIGTERM");
+    const { code, signal } = await exited;
+    expect({ code, signal }).toEqual({ code: null, signal: "SIGTERM" });
+  }, 60_000);
 });
