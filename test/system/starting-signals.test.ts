@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -37,7 +39,7 @@ describe("a stopping signal while nicsim starts", () => {
   });
 
   test("nicsim plain-traffic, a command that computes in the main thread, stops on SIGTERM while it runs", async () => {
-    const child = spawn(process.execPath, [join(root, "dist/system/cli/main.js"), "plain-traffic", "--set", "traffic.framesPerQueue=200000", "--out", join(root, "node_modules/.cache/nicsim-plain-traffic-signal")], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(root, "dist/system/cli/main.js"), "plain-traffic", "--set", "traffic.framesPerQueue=200000", "--out", join(mkdtempSync(join(tmpdir(), "nicsim-signal-")), "plain")], { stdio: ["ignore", "pipe", "pipe"] });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
     // Past loading (most of a second), well inside the run (tens of seconds at this size).
     await sleep(4000);
