@@ -9,6 +9,7 @@ import { writeEspSaFile } from "../sim/ipsec/wireshark-esp-sa.js";
 import { writeTrace } from "../driver/caching/trace.js";
 import { PlainTraffic } from "./plain-traffic.js";
 import { formatTrafficReport, trafficReport, type TrafficReport } from "./report.js";
+import { writeBackThresholdWarning } from "./scenario/write-back-threshold.js";
 import { framesInDevice } from "./hardware.js";
 
 export interface ScenarioOptions {
@@ -22,6 +23,8 @@ export interface ScenarioOptions {
   waveform?: boolean;
   /** Simulated time limit, ps. */
   limit?: number;
+  /** Hears each warning (accepted, likely not meant) before the run; the report's text begins with them too. */
+  warn?: (warning: string) => void;
 }
 
 export interface ScenarioResult {
@@ -59,6 +62,9 @@ function whereHeld(held: ReturnType<typeof framesInDevice>, unaccounted: number)
 export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const design = buildPlainTraffic(options);
   const { kernel, top } = design;
+  const threshold = writeBackThresholdWarning(top.driver.base.params.txWriteBackThreshold, top.driver.base.params.txRingDescriptors, top.nic.tx.params.writeBackDelay);
+  const warnings = threshold === null ? [] : [`warning: ${threshold}`];
+  for (const warning of warnings) options.warn?.(warning);
   const out = options.out ?? null;
   // Each file is written under a temporary name and given its own when the run is over.
   const outputs = out ? new OutputFiles(dirname(out)) : null;
@@ -99,7 +105,7 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
       files.push(capture.path, `${out}.esp_sa`, `${out}.sa-trace.jsonl`);
     }
     const report = trafficReport("plain-traffic", kernel, top, outcome);
-    const text = formatTrafficReport(report);
+    const text = [...warnings.map((warning) => `${warning}\n`), formatTrafficReport(report)].join("");
     if (out && outputs) {
       outputs.write(`${out}.report.txt`, text);
       outputs.write(`${out}.report.json`, `${JSON.stringify(report, null, 2)}\n`);

@@ -286,7 +286,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TQBC_STRIDE 0x20u
 #define NICSIM_TQBC(q) (0x3004u + 0x20u * (uint32_t)(q))
 
-/* RQPC[q] (RO, reset 0x0): Frames delivered to queue q (wraps); not one whose buffers could not all be written (a drop: DMA_UNMAPPED, RX_DMA_ERROR) */
+/* RQPC[q] (RO, reset 0x0): Frames delivered to queue q (wraps); not one whose buffers could not all be written (a drop: DMA_UNMAPPED, RX_DMA_ERROR). A buffer freed while its posted write was on its way is not known to the device: its frame is counted, and only the DMA errors show it */
 #define NICSIM_RQPC_STRIDE 0x20u
 #define NICSIM_RQPC(q) (0x3008u + 0x20u * (uint32_t)(q))
 

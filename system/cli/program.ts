@@ -219,7 +219,7 @@ program
   .action((options: { seed?: number; set: Record<string, unknown>; out: string; waveform: boolean }) => {
     let result;
     try {
-      result = runPlainTraffic({ seed: options.seed ?? 1, parameters: options.set, parametersSource: "--set", out: options.out, waveform: options.waveform });
+      result = runPlainTraffic({ seed: options.seed ?? 1, parameters: options.set, parametersSource: "--set", out: options.out, waveform: options.waveform, warn: (warning) => process.stderr.write(`nicsim plain-traffic: ${warning}\n`) });
     } catch (error) {
       throw commandLineParameterError(error, options.set, "plain-traffic");
     }
