@@ -43,6 +43,14 @@ export function loadScenarioFile(file: string, overrides: Record<string, unknown
 }
 
 /** A scenario file's text, refused with its name when it is no .yaml, .yml or .json file, too large, or unreadable. */
+/**
+ * YAML takes a carriage return alone (classic Mac OS line ends) as a line break; the library read
+ * such a file as one line, and refused it there. A line feed in its place keeps every column.
+ */
+function withLineFeeds(text: string): string {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+}
+
 export function readScenarioText(file: string): string {
   // A `path=value` given without --set may be a key: it is not shown.
   if (file.includes("=") && !existsSync(file)) throw new ScenarioError([`the scenario file's name has '=' in it and no such file exists: a path=value is given with --set (the argument is not shown: it may hold a key)`]);
@@ -56,7 +64,7 @@ export function readScenarioText(file: string): string {
     const bytes = statSync(file).size;
     if (bytes > LIMITS.fileBytes) throw new ScenarioError([`${file}: ${bytes} bytes; a scenario file is at most ${LIMITS.fileBytes} (one of ${LIMITS.streams} streams takes well under 1 MB)`]);
     // A byte-order mark (some Windows editors write one) is no character of line 1: its columns were one off.
-    return readNamedFile(file, "utf8").replace(/^\uFEFF/, "");
+    return withLineFeeds(readNamedFile(file, "utf8").replace(/^\uFEFF/, ""));
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
     throw new ScenarioError([cannotRead(file, error)]);
@@ -204,7 +212,8 @@ const OWN_WORDS: Partial<Record<string, string>> = {
 type InText = { range?: [number, number, number] | null };
 
 /** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
-export function parseScenarioDocument(text: string, file: string) {
+export function parseScenarioDocument(given: string, file: string) {
+  const text = withLineFeeds(given);
   // A .json file is held to JSON: YAML would take its trailing commas, comments and unquoted keys without a word.
   // A byte-order mark, which an editor may write, is no mistake: YAML takes it, and JSON is checked after it.
   const bom = text.startsWith("\uFEFF") ? 1 : 0;
@@ -270,7 +279,8 @@ export function parseScenarioText(text: string, file = "scenario", overrides: Re
 }
 
 /** Scenario text parsed once, then checked with each set of overrides given (a sweep's configurations): the YAML is not parsed again for each. */
-export function scenarioLoader(text: string, file = "scenario"): (overrides?: Record<string, unknown>) => LoadedScenario {
+export function scenarioLoader(given: string, file = "scenario"): (overrides?: Record<string, unknown>) => LoadedScenario {
+  const text = withLineFeeds(given);
   const { document, lines, value, duplicates } = parseScenarioDocument(text, file);
   return (overrides = {}) => {
     const copy = structuredClone(value);
