@@ -1,17 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { parseScenarioText, ScenarioError } from "../../system/scenario/load.js";
-import { VALID } from "./scenario-fixture.js";
-
-/** The problems a scenario text is refused with. */
-function problems(text: string): readonly string[] {
-  try {
-    parseScenarioText(text, "s.yaml");
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { parseScenarioText } from "../../system/scenario/load.js";
+import { problems, VALID } from "./scenario-fixture.js";
 
 describe("a scenario's line ends", () => {
   const planted = VALID.replace("durationMicroseconds: 50", "durationMicroseconds: -5");
