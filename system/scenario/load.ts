@@ -42,7 +42,6 @@ export function loadScenarioFile(file: string, overrides: Record<string, unknown
   return parseScenarioText(readScenarioText(file), file, overrides);
 }
 
-/** A scenario file's text, refused with its name when it is no .yaml, .yml or .json file, too large, or unreadable. */
 /**
  * YAML takes a carriage return alone (classic Mac OS line ends) as a line break; the library read
  * such a file as one line, and refused it there. A line feed in its place keeps every column.
@@ -51,6 +50,7 @@ function withLineFeeds(text: string): string {
   return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
 }
 
+/** A scenario file's text, refused with its name when it is no .yaml, .yml or .json file, too large, or unreadable. */
 export function readScenarioText(file: string): string {
   // A `path=value` given without --set may be a key: it is not shown.
   if (file.includes("=") && !existsSync(file)) throw new ScenarioError([`the scenario file's name has '=' in it and no such file exists: a path=value is given with --set (the argument is not shown: it may hold a key)`]);
@@ -270,7 +270,7 @@ export function parseScenarioDocument(given: string, file: string) {
   }
   // Aliases nest values without nesting the file: the expanded value is measured too.
   if (nestingDepth(value, valueChildren) > LIMITS.nesting) throw new ScenarioError([`${file}: ${NESTED_TOO_DEEPLY}`]);
-  return { document, lines, value, duplicates: [...describe(unresolvedTags), ...duplicateKeys(document, lines, file)] };
+  return { text, document, lines, value, duplicates: [...describe(unresolvedTags), ...duplicateKeys(document, lines, file)] };
 }
 
 /** Parse and check scenario text (YAML, of which JSON is a subset). */
@@ -280,8 +280,7 @@ export function parseScenarioText(text: string, file = "scenario", overrides: Re
 
 /** Scenario text parsed once, then checked with each set of overrides given (a sweep's configurations): the YAML is not parsed again for each. */
 export function scenarioLoader(given: string, file = "scenario"): (overrides?: Record<string, unknown>) => LoadedScenario {
-  const text = withLineFeeds(given);
-  const { document, lines, value, duplicates } = parseScenarioDocument(text, file);
+  const { text, document, lines, value, duplicates } = parseScenarioDocument(given, file);
   return (overrides = {}) => {
     const copy = structuredClone(value);
     // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.

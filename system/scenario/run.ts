@@ -136,10 +136,10 @@ function writeKeyFiles(files: OutputFiles, base: string, top: ScenarioSystem): s
   return [`${base}.esp_sa`, `${base}.ikev1_decryption_table`];
 }
 
-/** The run itself, then its files: written through `files`, then given their own names. */
 /** Edges taken at most after the last packet arrives, to show the NIC's own last steps. */
 const SETTLING_EDGES = 8;
 
+/** The run itself, then its files: written through `files`, then given their own names. */
 function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, options: RunOptions, writing: RunFiles): ScenarioRun {
   const { scenario } = loaded;
   const { kernel, top } = design;
