@@ -4,6 +4,7 @@ import { OutputFiles } from "../sim/output-files.js";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
 import { buildLatencyBenchmark, type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
+import { builtWriteBackThresholdWarning } from "./scenario/write-back-threshold.js";
 import type { PreemptionPolicy } from "../sim/crypto/preemption-policy.js";
 
 export const POLICIES: readonly PreemptionPolicy[] = ["run-to-completion", "preempt-resume", "preempt-restart"];
@@ -25,6 +26,8 @@ export interface LatencyReportOptions {
   readonly seed?: number;
   /** Called before each run, for progress. */
   readonly onRun?: (label: string) => void;
+  /** Hears each warning (accepted, likely not meant) before the first run. */
+  readonly warn?: (warning: string) => void;
 }
 
 export interface DirectionReport {
@@ -75,6 +78,10 @@ export function runLatencyReport(options: LatencyReportOptions = {}): DirectionR
   const common = commonOf(options);
   const load = options.load ?? 0.9;
   const directions = options.directions ?? ["tx", "rx"];
+  // Said before the runs: a threshold the rings never reach slows every TX row (to nothing with a long nic.tx.writeBackDelay).
+  const { top } = buildLatencyBenchmark({ ...common, direction: directions[0] ?? "tx", policy: "preempt-resume" });
+  const threshold = builtWriteBackThresholdWarning(top, options.parameters ?? {}, options.parametersSource ?? "parameters");
+  if (threshold !== null) options.warn?.(threshold);
   return directions.map((direction) => {
     const run = (label: string, policy: PreemptionPolicy, runLoad: number, parameters: Record<string, unknown> = {}) => {
       options.onRun?.(`${direction} ${label}`);

@@ -9,7 +9,7 @@ import { writeEspSaFile } from "../sim/ipsec/wireshark-esp-sa.js";
 import { writeTrace } from "../driver/caching/trace.js";
 import { PlainTraffic } from "./plain-traffic.js";
 import { formatTrafficReport, trafficReport, type TrafficReport } from "./report.js";
-import { writeBackThresholdWarning } from "./scenario/write-back-threshold.js";
+import { builtWriteBackThresholdWarning } from "./scenario/write-back-threshold.js";
 import { framesInDevice } from "./hardware.js";
 
 export interface ScenarioOptions {
@@ -31,6 +31,8 @@ export interface ScenarioResult {
   design: Design<PlainTraffic>;
   report: TrafficReport;
   text: string;
+  /** What the text begins with: the warnings heard before the run. */
+  warnings: string[];
   files: string[];
   wallMilliseconds: number;
 }
@@ -62,8 +64,8 @@ function whereHeld(held: ReturnType<typeof framesInDevice>, unaccounted: number)
 export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const design = buildPlainTraffic(options);
   const { kernel, top } = design;
-  const threshold = writeBackThresholdWarning(top.driver.base.params.txWriteBackThreshold, top.driver.base.params.txRingDescriptors, top.nic.tx.params.writeBackDelay);
-  const warnings = threshold === null ? [] : [`warning: ${threshold}`];
+  const threshold = builtWriteBackThresholdWarning(top, options.parameters ?? {}, options.parametersSource ?? "parameters");
+  const warnings = threshold === null ? [] : [threshold];
   for (const warning of warnings) options.warn?.(warning);
   const out = options.out ?? null;
   // Each file is written under a temporary name and given its own when the run is over.
@@ -112,6 +114,6 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
       files.push(`${out}.report.txt`, `${out}.report.json`);
       outputs.commit();
     }
-    return { design, report, text, files, wallMilliseconds };
+    return { design, report, text, warnings, files, wallMilliseconds };
   });
 }

@@ -223,7 +223,9 @@ program
     } catch (error) {
       throw commandLineParameterError(error, options.set, "plain-traffic");
     }
-    process.stdout.write(result.text);
+    // As run does: on one terminal the warnings were just shown, and the report leaves them out.
+    const shown = process.stdout.isTTY && process.stderr.isTTY ? result.warnings.map((warning) => `${warning}\n`).join("").length : 0;
+    process.stdout.write(result.text.slice(shown));
     console.log(`wall ${result.wallMilliseconds.toFixed(0)} ms for ${formatTime(Math.round(result.report.simulatedNanoseconds * 1000))} simulated`);
     console.log(`wrote ${result.files.join("\n      ")}`);
     if (result.report.outcome.startsWith("stopped by the time limit")) process.exitCode = 1;
@@ -266,6 +268,7 @@ program
         parametersSource: "--set",
         seed: options.seed ?? 1,
         onRun: (label) => process.stderr.write(`  running ${label}\n`),
+        warn: (warning) => process.stderr.write(`nicsim latency: ${warning}\n`),
       });
     } catch (error) {
       throw commandLineParameterError(error, options.set, "latency");

@@ -25,3 +25,21 @@ export function unreachableWriteBackThreshold(scenario: Scenario, source: Source
   const warning = writeBackThresholdWarning(threshold, ring, delay);
   return warning === null ? [] : [source.at(["driver", "base", "txWriteBackThreshold"], `warning: ${warning}`)];
 }
+
+/** What a design built from parameters holds, and the one given (`--set`) that sets the threshold. */
+export interface BuiltThreshold {
+  readonly driver: { readonly base: { readonly params: { readonly txWriteBackThreshold: number; readonly txRingDescriptors: number } } };
+  readonly nic: { readonly tx: { readonly params: { readonly writeBackDelay: number } } };
+}
+
+/** The warning for a built design (plain-traffic, latency), naming the `--set` that gave the threshold as run does. */
+export function builtWriteBackThresholdWarning(top: BuiltThreshold, given: Record<string, unknown>, source: string): string | null {
+  const warning = writeBackThresholdWarning(top.driver.base.params.txWriteBackThreshold, top.driver.base.params.txRingDescriptors, top.nic.tx.params.writeBackDelay);
+  if (warning === null) return null;
+  const path = "driver.base.txWriteBackThreshold";
+  const key = Object.keys(given).find((name) => {
+    const bare = name.replace(/^top\./, "");
+    return bare === path || path.startsWith(`${bare}.`);
+  });
+  return `${key === undefined ? "" : `${source} ${key.replace(/^top\./, "")}: `}warning: ${warning}`;
+}

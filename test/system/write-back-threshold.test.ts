@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { runLatencyReport } from "../../system/latency-report.js";
 import { runPlainTraffic } from "../../system/run-scenario.js";
 import { parseScenarioText } from "../../system/scenario/load.js";
 import { VALID } from "./scenario-fixture.js";
@@ -22,7 +23,17 @@ describe("a TX write-back threshold the rings can never reach", () => {
   test("plain-traffic, which takes the same parameters, warns too, before its run and at the head of its report", () => {
     const heard: string[] = [];
     const result = runPlainTraffic({ parameters: { "top.driver.base.txRingDescriptors": 8, "top.driver.base.txWriteBackThreshold": 8, "top.traffic.framesPerQueue": 4 }, parametersSource: "--set", warn: (warning) => heard.push(warning) });
-    expect(heard).toEqual([expect.stringMatching(/^warning: driver\.base\.txWriteBackThreshold = 8 is never reached/)]);
+    expect(heard).toEqual([expect.stringMatching(/^--set driver\.base\.txWriteBackThreshold: warning: driver\.base\.txWriteBackThreshold = 8 is never reached/)]);
     expect(result.text.startsWith(`${heard[0]}\n`)).toBe(true);
+    expect(result.warnings).toEqual(heard);
   });
+
+  test("latency, which takes them too, warns before its first run", () => {
+    const heard: string[] = [];
+    // A mistake refuses the report before any run, warnings and all.
+    expect(() => runLatencyReport({ directions: ["tx"], highPackets: 1, parameters: { "top.driver.base.txRingDescriptors": 8, "top.driver.base.txWriteBackThreshold": 8, "top.nic.crypto_tx.policy": "preempt-resume" }, parametersSource: "--set", warn: (warning) => heard.push(warning) })).toThrow("the report runs each crypto policy in turn");
+    expect(heard).toEqual([]);
+    runLatencyReport({ directions: ["tx"], highPackets: 1, load: 0.1, parameters: { "top.driver.base.txRingDescriptors": 8, "top.driver.base.txWriteBackThreshold": 8 }, parametersSource: "--set", warn: (warning) => heard.push(warning), onRun: () => {} });
+    expect(heard).toEqual([expect.stringMatching(/^--set driver\.base\.txWriteBackThreshold: warning: driver\.base\.txWriteBackThreshold = 8 is never reached/)]);
+  }, 120_000);
 });
