@@ -4,7 +4,7 @@ import { OutputFiles } from "../sim/output-files.js";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
 import { buildLatencyBenchmark, type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
-import { builtWriteBackThresholdWarning } from "./scenario/write-back-threshold.js";
+import { type BuiltThreshold, builtWriteBackThresholdWarning } from "./scenario/write-back-threshold.js";
 import type { PreemptionPolicy } from "../sim/crypto/preemption-policy.js";
 
 export const POLICIES: readonly PreemptionPolicy[] = ["run-to-completion", "preempt-resume", "preempt-restart"];
@@ -52,8 +52,8 @@ export interface DirectionReport {
 /** What every run of the report shares. */
 const commonOf = (options: LatencyReportOptions) => ({ highPackets: options.highPackets ?? 200, highGapNanoseconds: options.highGapNanoseconds ?? 10_000, seed: options.seed, parameters: options.parameters, parametersSource: options.parametersSource });
 
-/** The report's parameters checked before its first run, every mistake at once: throws a ParameterError naming each. */
-export function checkLatencyParameters(options: LatencyReportOptions = {}): void {
+/** The report's parameters checked before its first run, every mistake at once: throws a ParameterError naming each; returns the first design it built (null for no direction). */
+export function checkLatencyParameters(options: LatencyReportOptions = {}): BuiltThreshold | null {
   const common = commonOf(options);
   const directions = options.directions ?? ["tx", "rx"];
   // The policy of each direction measured is what the report varies: a value given for it would relabel every row.
@@ -63,25 +63,26 @@ export function checkLatencyParameters(options: LatencyReportOptions = {}): void
   const problems = varied.map((path) => parameterProblem(options.parametersSource ?? "parameters", path, given.get(path), "the report runs each crypto policy in turn (its rows are the policies); drop this value"));
   // A parameter mistake is refused before the first run starts, not after it, with the others.
   const others = Object.fromEntries([...given].filter(([path]) => !varied.includes(path)));
+  const built: BuiltThreshold[] = [];
   try {
-    for (const direction of directions) buildLatencyBenchmark({ ...common, parameters: others, direction, policy: "preempt-resume" });
+    for (const direction of directions) built.push(buildLatencyBenchmark({ ...common, parameters: others, direction, policy: "preempt-resume" }).top);
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
     problems.push(error.message);
   }
   if (problems.length > 0) throw new ParameterError(problems.join("\n"));
+  return built[0] ?? null;
 }
 
 /** Run the benchmark for each direction: unloaded, then each crypto policy under load, then crypto-bound. */
 export function runLatencyReport(options: LatencyReportOptions = {}): DirectionReport[] {
-  checkLatencyParameters(options);
+  const checked = checkLatencyParameters(options);
   const common = commonOf(options);
   const load = options.load ?? 0.9;
   const directions = options.directions ?? ["tx", "rx"];
   // Said before the runs: a threshold the rings never reach slows every TX row (to nothing with a long nic.tx.writeBackDelay).
-  const { top } = buildLatencyBenchmark({ ...common, direction: directions[0] ?? "tx", policy: "preempt-resume" });
-  const threshold = builtWriteBackThresholdWarning(top, options.parameters ?? {}, options.parametersSource ?? "parameters");
-  if (threshold !== null) options.warn?.(threshold);
+  const threshold = checked && builtWriteBackThresholdWarning(checked, options.parameters ?? {}, options.parametersSource ?? "parameters");
+  if (threshold) options.warn?.(threshold);
   return directions.map((direction) => {
     const run = (label: string, policy: PreemptionPolicy, runLoad: number, parameters: Record<string, unknown> = {}) => {
       options.onRun?.(`${direction} ${label}`);
