@@ -48,7 +48,8 @@ export class InterruptController extends ClockedComponent {
     this.interval = new Array<number>(count).fill(0);
     this.threshold = new Array<number>(count).fill(0);
     this.packets = new Array<number>(count).fill(0);
-    this.lastFire = new Array<number>(count).fill(0);
+    // No previous interrupt: a vector's first fires at once, whatever its EITR.
+    this.lastFire = new Array<number>(count).fill(-Infinity);
     this.causesOf = Array.from({ length: count }, (_, vector) => vectorCauses(vector, queues));
     this.existing = this.causesOf.reduce((bits, causes) => bits | causes, 0);
     this.raised = new Channel(this.kernel, this);

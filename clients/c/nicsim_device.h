@@ -239,7 +239,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_SRRCTL_STRIDE 0x40u
 #define NICSIM_SRRCTL(q) (0x200Cu + 0x40u * (uint32_t)(q))
 
-/* RDH[q] (RO, reset 0x0): RX head: the next descriptor the device will fill */
+/* RDH[q] (RO, reset 0x0): RX head: the next descriptor the device will fill. It moves as the device takes a frame's buffers, before its data and write-back are in host memory: reap by DD, not by RDH */
 #define NICSIM_RDH_STRIDE 0x40u
 #define NICSIM_RDH(q) (0x2010u + 0x40u * (uint32_t)(q))
 
@@ -368,10 +368,10 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* SA_TX_MISSES (RO, reset 0x0): TX packets whose SA had to be fetched (pointer fetch) */
 #define NICSIM_SA_TX_MISSES 0x5094u
 
-/* SA_RX_HITS (RO, reset 0x0): RX ESP packets whose SA was in the table */
+/* SA_RX_HITS (RO, reset 0x0): RX table lookups that found the ESP packet's SA, made as each packet arrives: packets then dropped (RX_QUEUE_DISABLED, RX_BUFFER_FULL, …) are counted, and a packet whose entry is invalidated before it is decrypted is counted here and delivered with SA_MISS */
 #define NICSIM_SA_RX_HITS 0x5098u
 
-/* SA_RX_MISSES (RO, reset 0x0): RX ESP packets delivered with SA_MISS */
+/* SA_RX_MISSES (RO, reset 0x0): RX table lookups that did not find the ESP packet's SA, made as each packet arrives (packets then dropped are counted) */
 #define NICSIM_SA_RX_MISSES 0x509Cu
 
 /* SA_FETCHES (RO, reset 0x0): SA records read by DMA through a pointer */
@@ -502,7 +502,7 @@ NICSIM_STATIC_ASSERT(NICSIM_TX_DESCRIPTOR_ERROR_OFFSET + NICSIM_TX_DESCRIPTOR_ER
 #define NICSIM_RX_DESCRIPTOR_STATUS_IPSEC_WIDTH 1u
 #define NICSIM_RX_DESCRIPTOR_STATUS_IPSEC_MASK 0x00000004u
 #define NICSIM_RX_DESCRIPTOR_STATUS_IPSEC_BIT 0x00000004u
-/* RX_DESCRIPTOR_STATUS.SA_MISS: ESP packet whose SA is not in the device's table, delivered encrypted */
+/* RX_DESCRIPTOR_STATUS.SA_MISS: ESP packet whose SA is not in the device's table, or whose entry was invalidated before it was decrypted, delivered encrypted */
 #define NICSIM_RX_DESCRIPTOR_STATUS_SA_MISS_SHIFT 3u
 #define NICSIM_RX_DESCRIPTOR_STATUS_SA_MISS_WIDTH 1u
 #define NICSIM_RX_DESCRIPTOR_STATUS_SA_MISS_MASK 0x00000008u
@@ -516,7 +516,7 @@ NICSIM_STATIC_ASSERT(NICSIM_TX_DESCRIPTOR_ERROR_OFFSET + NICSIM_TX_DESCRIPTOR_ER
 /* RX_DESCRIPTOR.SPI, bytes 16..19: Written back: SPI of an ESP packet */
 #define NICSIM_RX_DESCRIPTOR_SPI_OFFSET 16u
 #define NICSIM_RX_DESCRIPTOR_SPI_SIZE 4u
-/* RX_DESCRIPTOR.SA_HANDLE, bytes 20..23: Written back: the handle of the RX SA table entry used (bits 15:0 entry + 1, bits 30:16 its generation) */
+/* RX_DESCRIPTOR.SA_HANDLE, bytes 20..23: Written back: the handle of the RX SA table entry used (bits 15:0 entry + 1, bits 30:16 its generation); 0 with SA_MISS */
 #define NICSIM_RX_DESCRIPTOR_SA_HANDLE_OFFSET 20u
 #define NICSIM_RX_DESCRIPTOR_SA_HANDLE_SIZE 4u
 /* RX_DESCRIPTOR_SA_HANDLE.ENTRY: SA table entry + 1 (0: no handle) */
@@ -657,7 +657,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_ESP_MALFORMED 15u
 /* RX: the ICV did not verify; the packet is delivered flagged, undecrypted */
 #define NICSIM_ERROR_CODE_ESP_ICV_FAILED 16u
-/* The SA table entry was invalidated while the packet was in the NIC (its SA already looked up); the packet is dropped. A descriptor looked up after the invalidation is refused as STALE_SA_HANDLE */
+/* TX: the SA table entry was invalidated while the packet was in the NIC (its SA already looked up); the packet is dropped. A descriptor looked up after the invalidation is refused as STALE_SA_HANDLE. RX has no such error: a packet whose entry is invalidated before the crypto engine has decrypted it is delivered as a miss (SA_MISS, SA_HANDLE 0, untouched); one already decrypted is delivered decrypted, with the handle it was decrypted under (it was authenticated before the invalidation) */
 #define NICSIM_ERROR_CODE_SA_INVALIDATED 17u
 /* A tail write that moves the tail back over descriptors the device still owns, or around the ring past the head (an overrun); the write is ignored */
 #define NICSIM_ERROR_CODE_TAIL_OVERRUN 18u

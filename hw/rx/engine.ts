@@ -38,13 +38,15 @@ interface RxFrame {
   flagged: FlaggedReason | null;
   spi: number;
   handle: number;
+  /** One of its descriptors' write-backs failed: the driver never learns of it, so it is no packet received. */
+  writeBackFailed: boolean;
 }
 
 /** What an RX frame may be delivered flagged with in its descriptor (the driver drops those), apart from the device's drops. */
 export const FLAGGED_REASONS = ["ESP_MALFORMED", "ESP_ICV_FAILED"] as const;
 type FlaggedReason = (typeof FLAGGED_REASONS)[number];
 
-type Tag = DescriptorFetch | { kind: "write-back"; queue: number; frameLength: number; eop: boolean; frame: RxFrame; placed: boolean };
+type Tag = DescriptorFetch | { kind: "write-back"; queue: number; index: number; frameLength: number; eop: boolean; frame: RxFrame; placed: boolean };
 
 interface RxBuffer {
   readonly index: number;
@@ -154,7 +156,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       const ring = state.ring;
       if (!ring.enabled) continue;
       if (state.prefetch.wantsFetch(this.capacity(state))) return false;
-      if (state.frames.length > 0 && state.frames[0]!.ready && state.cache.length >= this.descriptorsFor(state, state.frames[0]!)) return false;
+      const head = state.frames[0];
+      if (head !== undefined && head.ready && (state.cache.length >= this.descriptorsFor(state, head) || this.tooShort(state, head.bytes.length))) return false;
     }
     return true;
   }
@@ -186,7 +189,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const state = this.queues[queue]!;
     if (!state.ring.enabled) return this.drop("RX_QUEUE_DISABLED", bytes);
     // A frame needing more buffers than the ring can ever hand over (one descriptor stays empty) would wait for them for ever, and every frame behind it.
-    if (Math.ceil(bytes.length / state.bufferSize) > state.ring.descriptors - 1) return this.drop("RX_RING_TOO_SHORT", bytes);
+    if (this.tooShort(state, bytes.length)) return this.drop("RX_RING_TOO_SHORT", bytes);
     const full = this.params.bufferPartition === "shared" ? this.used + bytes.length > this.params.bufferBytes : this.usedByQueue[queue]! + bytes.length > this.partBytes;
     if (full) {
       this.shared.statistics.rxBufferDrops[queue]!++;
@@ -194,7 +197,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     }
     this.used += bytes.length;
     this.usedByQueue[queue]! += bytes.length;
-    const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, flagged: null, spi: 0, handle: 0 };
+    const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, flagged: null, spi: 0, handle: 0, writeBackFailed: false };
     state.frames.push(frame);
     if (esp) this.inspectEsp(frame, esp);
   }
@@ -228,8 +231,11 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     frame.ready = true;
     if (result.outcome === "ok") frame.ipsecStatus = RX_STATUS_FIELDS.IPSEC.mask;
     else if (result.outcome === "icv-failed") this.flag(frame, "ESP_ICV_FAILED");
-    // The SA was invalidated meanwhile: the packet is untouched; software takes it as a miss.
-    else frame.ipsecStatus = RX_STATUS_FIELDS.SA_MISS.mask;
+    // The SA was invalidated meanwhile: the packet is untouched; software takes it as a miss, which names no SA.
+    else {
+      frame.ipsecStatus = RX_STATUS_FIELDS.SA_MISS.mask;
+      frame.handle = 0;
+    }
   }
 
   private flag(frame: RxFrame, reason: FlaggedReason): void {
@@ -240,6 +246,24 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private drop(reason: string, bytes: Uint8Array): void {
     this.drops++;
     this.shared.statistics.drop(reason, { frame: bytes });
+  }
+
+  /** A frame needing more buffers than the ring can ever hand over (one descriptor stays empty). */
+  private tooShort(state: RxQueueState, bytes: number): boolean {
+    return Math.ceil(bytes / state.bufferSize) > state.ring.descriptors - 1;
+  }
+
+  /**
+   * A ready frame waiting at its queue's head that the ring, enabled again with fewer descriptors
+   * or smaller buffers than when it came, can never take: dropped, or it and every frame behind it would wait for ever.
+   */
+  private dropTooShort(state: RxQueueState, queue: number): void {
+    for (let frame = state.frames[0]; frame !== undefined && frame.ready && this.tooShort(state, frame.bytes.length); frame = state.frames[0]) {
+      state.frames.shift();
+      this.used -= frame.bytes.length;
+      this.usedByQueue[queue]! -= frame.bytes.length;
+      this.drop("RX_RING_TOO_SHORT", frame.bytes);
+    }
   }
 
   private descriptorsFor(state: RxQueueState, frame: RxFrame): number {
@@ -260,6 +284,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     for (let step = 0; step < count; step++) {
       const queue = (this.nextQueue + step) % count;
       const state = this.queues[queue]!;
+      if (state.ring.enabled) this.dropTooShort(state, queue);
       const frame = state.frames[0];
       if (!frame || !frame.ready || !state.ring.enabled || state.cache.length < this.descriptorsFor(state, frame)) continue;
       state.frames.shift();
@@ -286,7 +311,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
           spi: frame.spi,
           saHandle: frame.handle,
         });
-        this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK.at, writeBack, this.completions, { kind: "write-back", queue, frameLength: length, eop, frame, placed: error === 0 } as Tag);
+        this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK.at, writeBack, this.completions, { kind: "write-back", queue, index: buffer.index, frameLength: length, eop, frame, placed: error === 0 } as Tag);
         state.ring.inDevice++;
       });
       state.ring.advanceHead(buffers.length);
@@ -310,12 +335,16 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       this.used -= tag.frameLength;
       this.usedByQueue[tag.queue]! -= tag.frameLength;
     }
+    const frame = tag.frame;
     if (completion.error) {
-      state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
+      state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address, tag.index);
+      // Counted once, unless its descriptor already counted it as a drop (a buffer it could not write, or flagged).
+      if (!frame.writeBackFailed && tag.placed && !frame.flagged) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
+      frame.writeBackFailed = true;
     } else if (tag.eop) {
-      this.shared.stages.record("rx", "descriptor-done", this.kernel.now, tag.frame, tag.frame.bytes);
-      // A frame some of whose buffers could not be written is a drop (RX_DMA_ERROR), not a packet received.
-      if (tag.placed) {
+      this.shared.stages.record("rx", "descriptor-done", this.kernel.now, frame, frame.bytes);
+      // A frame some of whose buffers could not be written, or one of whose write-backs failed, is a drop (RX_DMA_ERROR), not a packet received.
+      if (tag.placed && !frame.writeBackFailed) {
         this.shared.statistics.rxPackets[tag.queue]!++;
         this.shared.statistics.rxBytes[tag.queue]! += tag.frameLength;
       }

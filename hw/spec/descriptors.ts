@@ -32,7 +32,7 @@ export const RX_STATUS_FIELDS = bitFields([
   DD,
   { name: "EOP", bit: 1, width: 1, description: "Last buffer of the frame" },
   { name: "IPSEC", bit: 2, width: 1, description: "The device decrypted and authenticated the packet" },
-  { name: "SA_MISS", bit: 3, width: 1, description: "ESP packet whose SA is not in the device's table, delivered encrypted" },
+  { name: "SA_MISS", bit: 3, width: 1, description: "ESP packet whose SA is not in the device's table, or whose entry was invalidated before it was decrypted, delivered encrypted" },
 ]);
 
 /** TX descriptor, as the driver writes it; the device writes STATUS and ERROR back. */
@@ -67,7 +67,7 @@ export const RX_DESCRIPTOR = defineLayout("RX descriptor", DESCRIPTOR_BYTES, {
   error: { name: "ERROR", offset: 11, bytes: 1, description: "Written back: error code, 0 if none" },
   trafficClass: { name: "CLASS", offset: 12, bytes: 1, description: "Written back: traffic class the frame was queued by" },
   spi: { name: "SPI", offset: 16, bytes: 4, description: "Written back: SPI of an ESP packet" },
-  saHandle: { name: "SA_HANDLE", offset: 20, bytes: 4, bits: SA_HANDLE_FIELDS, description: "Written back: the handle of the RX SA table entry used (bits 15:0 entry + 1, bits 30:16 its generation)" },
+  saHandle: { name: "SA_HANDLE", offset: 20, bytes: 4, bits: SA_HANDLE_FIELDS, description: "Written back: the handle of the RX SA table entry used (bits 15:0 entry + 1, bits 30:16 its generation); 0 with SA_MISS" },
 });
 
 /** What the device writes back into an RX descriptor: everything after the buffer address, in one DMA write. */

@@ -292,7 +292,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       for (const packet of this.recordFetches.take(tag.pointer)) this.recordFetched(packet, tag.pointer, completion);
     } else {
       this.ring(tag.queue).inDevice--;
-      if (completion.error) this.ring(tag.queue).report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address);
+      if (completion.error) this.ring(tag.queue).report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address, tag.index);
       else this.shared.interrupts.txDone(tag.queue, tag.packets);
     }
   }

@@ -6,6 +6,8 @@ import type { TxDescriptor } from "./tx-packet.js";
 export interface WriteBackTag {
   readonly kind: "write-back";
   readonly queue: number;
+  /** The first descriptor it writes back, for its error. */
+  readonly index: number;
   readonly packets: number;
 }
 
@@ -68,7 +70,7 @@ export class TxWriteBack {
       descriptors.forEach((descriptor, position) => {
         if (!written(position)) return;
         const writeBack = TX_WRITE_BACK.encode({ status: TX_STATUS_FIELDS.DD.mask, error: position === last ? error : 0 });
-        this.issue(ring, ring.addressOf(descriptor.index) + TX_WRITE_BACK.at, writeBack, queue, position === counted ? 1 : 0);
+        this.issue(ring, ring.addressOf(descriptor.index) + TX_WRITE_BACK.at, writeBack, queue, descriptor.index, position === counted ? 1 : 0);
       });
       return;
     }
@@ -113,14 +115,14 @@ export class TxWriteBack {
         image.set(TX_WRITE_BACK.encode({ status: TX_STATUS_FIELDS.DD.mask, error: done.error }), TX_WRITE_BACK.at);
         bytes.set(image, position * DESCRIPTOR_BYTES);
       });
-      this.issue(ring, ring.addressOf(run[0]!.descriptor.index), bytes, queue, run.filter((done) => done.last).length);
+      this.issue(ring, ring.addressOf(run[0]!.descriptor.index), bytes, queue, run[0]!.descriptor.index, run.filter((done) => done.last).length);
       start = index;
     }
     waiting.length = 0;
   }
 
-  private issue(ring: RingRegisters, address: number, bytes: Uint8Array, queue: number, packets: number): void {
-    this.write(address, bytes, { kind: "write-back", queue, packets });
+  private issue(ring: RingRegisters, address: number, bytes: Uint8Array, queue: number, index: number, packets: number): void {
+    this.write(address, bytes, { kind: "write-back", queue, index, packets });
     ring.inDevice++;
   }
 }
