@@ -6,6 +6,7 @@ import type { TransmitFrame, WireFrame } from "./link/frame.js";
 import { type Wire, WireToken } from "./link/wire.js";
 import { type NicShared, NicSharedToken } from "./config.js";
 import { EMPTY, type QueueScheduler } from "./qos/class-scheduler.js";
+import type { DeviceDropReason } from "./spec/drop-reasons.js";
 
 /**
  * The MAC, in its own clock domain (64 bits per cycle at the line rate). Transmit: takes frames
@@ -144,7 +145,7 @@ export class Mac extends ClockedComponent {
     this.receiving--;
     this.touch();
     const length = frame.bytes.length;
-    let reason: string | null = null;
+    let reason: DeviceDropReason | null = null;
     if (!this.receiveEnabled) reason = "RX_DISABLED";
     else if (!frame.fcsGood) reason = "FCS_ERROR";
     else if (length < MINIMUM_FRAME_BYTES) reason = "RUNT";

@@ -10,6 +10,7 @@ import type { IpsecOffload } from "./ipsec/offload.js";
 import type { SaRecordFetch } from "./ipsec/sa-record-fetch.js";
 import * as R from "./spec/registers.js";
 import { register32 } from "./statistics.js";
+import { type DeviceDropReason, DROP_REASON_NAMES } from "./spec/drop-reasons.js";
 import { QosRegisters } from "./qos/qos-registers.js";
 import type { TxEngine } from "./tx/engine.js";
 
@@ -123,6 +124,8 @@ export class RegisterFile {
     if (block !== undefined) return block;
     const vector = this.vectorRegister(offset);
     if (vector) return vector.register === R.EITR(0) ? interrupts.readInterval(vector.vector) : interrupts.readThreshold(vector.vector);
+    const dropCount = this.dropCountRegister(offset);
+    if (dropCount !== undefined) return register32(statistics.drops.get(dropCount) ?? 0);
     const statistic = this.statisticRegister(offset);
     if (statistic) {
       const q = statistic.queue;
@@ -283,6 +286,12 @@ export class RegisterFile {
       if (delta >= 0 && delta % stride === 0 && delta / stride <= this.shared.queues) return { vector: delta / stride, register: base };
     }
     return undefined;
+  }
+
+  /** The drop reason whose DROP_COUNT is at the offset. */
+  private dropCountRegister(offset: number): DeviceDropReason | undefined {
+    const delta = offset - R.DROP_COUNT(0);
+    return delta >= 0 && delta % 4 === 0 ? DROP_REASON_NAMES[delta / 4] : undefined;
   }
 
   private statisticRegister(offset: number): { queue: number; register: number } | undefined {

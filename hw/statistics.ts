@@ -1,4 +1,5 @@
 import { DropCounter, type DroppedBytes } from "../sim/stats/drop-counter.js";
+import type { DeviceDropReason } from "./spec/drop-reasons.js";
 
 /** Per-queue counters behind the TQPC/TQBC/RQPC/RQBC/RQDPC registers, plus the drop reasons. */
 export class Statistics {
@@ -7,8 +8,8 @@ export class Statistics {
   readonly rxPackets: number[];
   readonly rxBytes: number[];
   readonly rxBufferDrops: number[];
-  /** Frames the device dropped, by reason (RX_BUFFER_FULL, FCS_ERROR, TX_DESCRIPTOR_ERROR, ...). */
-  readonly drops = new DropCounter<string>();
+  /** Frames the device dropped, by reason (hw/spec/drop-reasons.ts). */
+  readonly drops = new DropCounter<DeviceDropReason>();
 
   constructor(queues: number) {
     const zeros = (): number[] => new Array<number>(queues).fill(0);
@@ -20,7 +21,7 @@ export class Statistics {
   }
 
   /** A frame dropped, with what the device holds of it (for the scoreboard to name the packet). */
-  drop(reason: string, dropped: DroppedBytes): void {
+  drop(reason: DeviceDropReason, dropped: DroppedBytes): void {
     this.drops.count(reason, dropped);
   }
 }

@@ -3,7 +3,7 @@ import { buildDesign, type Design } from "../sim/component.js";
 import { Kernel } from "../sim/kernel.js";
 import { formatNanoseconds } from "../sim/time.js";
 import type { Nic } from "../hw/nic.js";
-import { FLAGGED_REASONS } from "../hw/rx/engine.js";
+import { FLAGGED_DROP_REASONS } from "../hw/spec/drop-reasons.js";
 import { NicHardware } from "./nic-system.js";
 import type { SystemOptions } from "./build.js";
 
@@ -31,7 +31,7 @@ export function framesInDevice(nic: Nic): { readonly inRxBuffer: number; readonl
 }
 
 /** The device's counts of frames it delivers with an error in their descriptor, not drops of its own (its statistics count them with those). */
-const FLAGGED: ReadonlySet<string> = new Set(FLAGGED_REASONS);
+const FLAGGED: ReadonlySet<string> = new Set(FLAGGED_DROP_REASONS);
 
 /** What the device says about the driver that drove it. */
 /** The device's errors, each after its time, all in nanoseconds (a list mixing "1576992 ns" and "1619662125 ps" read badly). */

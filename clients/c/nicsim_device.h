@@ -286,7 +286,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TQBC_STRIDE 0x20u
 #define NICSIM_TQBC(q) (0x3004u + 0x20u * (uint32_t)(q))
 
-/* RQPC[q] (RO, reset 0x0): Frames delivered to queue q (wraps); not one whose buffers could not all be written (a drop: DMA_UNMAPPED, RX_DMA_ERROR). A buffer freed while its posted write was on its way is not known to the device: its frame is counted, and only the DMA errors show it */
+/* RQPC[q] (RO, reset 0x0): Frames delivered to queue q (wraps); not one whose buffers could not all be written or one of whose descriptor write-backs failed (a drop: RX_DMA_ERROR). A buffer freed while its posted write was on its way is not known to the device: its frame is counted, and only the DMA errors show it */
 #define NICSIM_RQPC_STRIDE 0x20u
 #define NICSIM_RQPC(q) (0x3008u + 0x20u * (uint32_t)(q))
 
@@ -297,6 +297,10 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* RQDPC[q] (RO, reset 0x0): Frames for queue q dropped because the RX buffer was full (wraps) */
 #define NICSIM_RQDPC_STRIDE 0x20u
 #define NICSIM_RQDPC(q) (0x3010u + 0x20u * (uint32_t)(q))
+
+/* DROP_COUNT[r] (RO, reset 0x0): Frames the device dropped for drop reason r, 0 to 13 (see Drop reasons), every queue and both directions (wraps) */
+#define NICSIM_DROP_COUNT_STRIDE 0x04u
+#define NICSIM_DROP_COUNT(r) (0x3200u + 0x04u * (uint32_t)(r))
 
 /* SA_STAGE[w] (WO, reset 0x0): SA record image (128 bytes, hw/spec SA record layout) for the next SA_COMMAND install; write-only, as it holds key and salt bytes (a read returns 0 and logs WRITE_ONLY_REGISTER) */
 #define NICSIM_SA_STAGE_STRIDE 0x04u
@@ -679,6 +683,36 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_IPSEC_FIELDS_DIFFER 26u
 /* TXDCTL/RXDCTL.ENABLE written while the queue is still BUSY with what the device took before it was disabled: the write is ignored (the queue stays disabled), since that work would complete into the new ring and move its head; wait for BUSY to clear (value: the frames or write-backs still in the device) */
 #define NICSIM_ERROR_CODE_ENABLE_WHILE_BUSY 27u
+
+/* Drop reasons (DROP_COUNT(r)) */
+/* RX: the frame arrived while CTRL.RX_ENABLE was clear (the MAC drops it) */
+#define NICSIM_DROP_REASON_RX_DISABLED 0u
+/* RX: the frame's FCS was bad (the MAC drops it) */
+#define NICSIM_DROP_REASON_FCS_ERROR 1u
+/* RX: the frame was shorter than 60 bytes without FCS (the MAC drops it) */
+#define NICSIM_DROP_REASON_RUNT 2u
+/* RX: the frame was longer than nic.maxFrameBytes (the MAC drops it) */
+#define NICSIM_DROP_REASON_OVERSIZE 3u
+/* RX: the frame's queue was not enabled as it arrived */
+#define NICSIM_DROP_REASON_RX_QUEUE_DISABLED 4u
+/* RX: the frame needs more buffers (SRRCTL bytes each) than its ring has descriptors less one, as it arrived or when its queue was enabled again */
+#define NICSIM_DROP_REASON_RX_RING_TOO_SHORT 5u
+/* RX: the RX packet buffer (or the queue's part of it) was full as the frame arrived; RQDPC counts these */
+#define NICSIM_DROP_REASON_RX_BUFFER_FULL 6u
+/* RX: a buffer of the frame could not be written, or a write-back of its descriptors failed; the descriptor or ERRLOG says which */
+#define NICSIM_DROP_REASON_RX_DMA_ERROR 7u
+/* RX: delivered, flagged with this ERROR in its descriptor, for the driver to drop */
+#define NICSIM_DROP_REASON_ESP_MALFORMED 8u
+/* RX: delivered, flagged with this ERROR in its descriptor, for the driver to drop */
+#define NICSIM_DROP_REASON_ESP_ICV_FAILED 9u
+/* TX: a descriptor or SA fault; its last descriptor is written back with the fault's ERROR */
+#define NICSIM_DROP_REASON_TX_DESCRIPTOR_ERROR 10u
+/* TX: a buffer read completed with an error; written back with this ERROR */
+#define NICSIM_DROP_REASON_DMA_READ_ERROR 11u
+/* TX: a buffer read never completed; written back with this ERROR */
+#define NICSIM_DROP_REASON_DMA_COMPLETION_TIMEOUT 12u
+/* TX: its SA table entry was invalidated while the packet was in the NIC; written back with this ERROR */
+#define NICSIM_DROP_REASON_SA_INVALIDATED 13u
 
 /* Field codes (ERRLOG_LOCATION.FIELD) */
 #define NICSIM_FIELD_CODE_NONE 0u

@@ -78,6 +78,7 @@ REGISTERS = {
     "RQPC": (0x3008, 0x20),
     "RQBC": (0x300C, 0x20),
     "RQDPC": (0x3010, 0x20),
+    "DROP_COUNT": (0x3200, 0x4),
 }
 
 REGISTER_INSTANCES = {
@@ -133,6 +134,7 @@ REGISTER_INSTANCES = {
     "RQPC": 8,
     "RQBC": 8,
     "RQDPC": 8,
+    "DROP_COUNT": 14,
 }
 
 REGISTER_FIELDS = {
@@ -257,9 +259,27 @@ FIELD_CODES = {
     12: "SA_COMMAND",
 }
 
+DROP_REASONS = {
+    0: "RX_DISABLED",
+    1: "FCS_ERROR",
+    2: "RUNT",
+    3: "OVERSIZE",
+    4: "RX_QUEUE_DISABLED",
+    5: "RX_RING_TOO_SHORT",
+    6: "RX_BUFFER_FULL",
+    7: "RX_DMA_ERROR",
+    8: "ESP_MALFORMED",
+    9: "ESP_ICV_FAILED",
+    10: "TX_DESCRIPTOR_ERROR",
+    11: "DMA_READ_ERROR",
+    12: "DMA_COMPLETION_TIMEOUT",
+    13: "SA_INVALIDATED",
+}
+
 # The same by name: ERROR_CODE["TAIL_BEYOND_RING"], FIELD_CODE["TAIL"].
 ERROR_CODE = {name: code for code, name in ERROR_CODES.items()}
 FIELD_CODE = {name: code for code, name in FIELD_CODES.items()}
+DROP_REASON = {name: code for code, name in DROP_REASONS.items()}
 
 
 def register(name, index=0):

@@ -18,6 +18,7 @@ import { espLayout, espSelectors, isEspFrame } from "../ipsec/esp-frame.js";
 import { SaCache, type SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode } from "../spec/errors.js";
+import { type DeviceDropReason, type FLAGGED_DROP_REASONS } from "../spec/drop-reasons.js";
 import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
 import { readExact } from "../spec/layout.js";
 
@@ -42,9 +43,7 @@ interface RxFrame {
   writeBackFailed: boolean;
 }
 
-/** What an RX frame may be delivered flagged with in its descriptor (the driver drops those), apart from the device's drops. */
-export const FLAGGED_REASONS = ["ESP_MALFORMED", "ESP_ICV_FAILED"] as const;
-type FlaggedReason = (typeof FLAGGED_REASONS)[number];
+type FlaggedReason = (typeof FLAGGED_DROP_REASONS)[number];
 
 type Tag = DescriptorFetch | { kind: "write-back"; queue: number; index: number; frameLength: number; eop: boolean; frame: RxFrame; placed: boolean };
 
@@ -243,7 +242,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     frame.flagged = reason;
   }
 
-  private drop(reason: string, bytes: Uint8Array): void {
+  private drop(reason: DeviceDropReason, bytes: Uint8Array): void {
     this.drops++;
     this.shared.statistics.drop(reason, { frame: bytes });
   }

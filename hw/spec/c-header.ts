@@ -1,6 +1,7 @@
 import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, RX_WRITE_BACK, TX_DESCRIPTOR_FIELDS, TX_WRITE_BACK } from "./descriptors.js";
 import { ERROR_DESCRIPTIONS, ErrorCode, type ErrorCodeName, FieldCode, NO_INDEX, NO_QUEUE } from "./errors.js";
-import { MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTERS, RING_ALIGNMENT, type RegisterField, type RegisterSpec, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "./registers.js";
+import { instanceLetter, MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTERS, RING_ALIGNMENT, type RegisterField, type RegisterSpec, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "./registers.js";
+import { DEVICE_DROP_REASONS, DROP_REASON_CODE, type DeviceDropReason } from "./drop-reasons.js";
 import { SA_RECORD_ALIGNMENT, SA_RECORD_BYTES, SA_RECORD_FIELDS, SA_RECORD_MAGIC } from "./sa-record.js";
 
 /** Where clients/c/nicsim_device.h lives, from the repository's root. */
@@ -46,7 +47,7 @@ function register(out: Definitions, spec: RegisterSpec): void {
     out.text(comment(`${spec.name} (${spec.access}, reset ${hex(spec.reset, 1)}): ${spec.description}`));
     out.define(spec.name, literal(spec.offset));
   } else {
-    const index = spec.instance === "vector" ? "v" : spec.instance === "word" ? "w" : "q";
+    const index = instanceLetter(spec);
     out.text(comment(`${spec.name}[${index}] (${spec.access}, reset ${hex(spec.reset, 1)}): ${spec.description}`));
     out.define(`${spec.name}_STRIDE`, literal(spec.stride, 2));
     out.define(`${spec.name}(${index})`, `(${literal(spec.offset)} + ${literal(spec.stride, 2)} * (uint32_t)(${index}))`);
@@ -180,6 +181,9 @@ export function cHeader(): string {
   out.text("");
   out.text(comment("Error codes (ERRLOG_CODE, descriptor ERROR, SA_STATUS.CODE)"));
   codes(out, "ERROR_CODE", ErrorCode, (name) => ERROR_DESCRIPTIONS[name as ErrorCodeName]);
+  out.text("");
+  out.text(comment("Drop reasons (DROP_COUNT(r))"));
+  codes(out, "DROP_REASON", DROP_REASON_CODE, (name) => DEVICE_DROP_REASONS[name as DeviceDropReason]);
   out.text("");
   out.text(comment("Field codes (ERRLOG_LOCATION.FIELD)"));
   codes(out, "FIELD_CODE", FieldCode, () => undefined);

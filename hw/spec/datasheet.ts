@@ -1,14 +1,14 @@
 import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, TX_DESCRIPTOR_FIELDS } from "./descriptors.js";
 import { ERROR_DESCRIPTIONS, ErrorCode, type ErrorCodeName, FieldCode } from "./errors.js";
-import { MAX_QUEUES, REGISTERS, type RegisterSpec } from "./registers.js";
+import { instanceLetter, MAX_QUEUES, REGISTERS, type RegisterSpec } from "./registers.js";
+import { DEVICE_DROP_REASONS, DROP_REASON_CODE, type DeviceDropReason } from "./drop-reasons.js";
 import { SA_RECORD_ALIGNMENT, SA_RECORD_BYTES, SA_RECORD_FIELDS } from "./sa-record.js";
 
 const hex = (value: number, digits = 4): string => `0x${value.toString(16).toUpperCase().padStart(digits, "0")}`;
 
 function offsetOf(register: RegisterSpec): string {
   if (register.stride === undefined) return hex(register.offset);
-  const index = register.instance === "vector" ? "v" : register.instance === "word" ? "w" : "q";
-  return `${hex(register.offset)} + ${hex(register.stride, 2)}·${index}`;
+  return `${hex(register.offset)} + ${hex(register.stride, 2)}·${instanceLetter(register)}`;
 }
 
 function bits(field: { bit: number; width: number }): string {
@@ -19,7 +19,7 @@ function registerRows(): string[] {
   const rows = ["| register | offset | access | reset | description |", "| --- | --- | --- | --- | --- |"];
   // In offset order, as a reader looks an address up (REGISTERS is grouped by function).
   for (const register of [...REGISTERS].sort((a, b) => a.offset - b.offset)) {
-    const name = register.stride === undefined ? register.name : `${register.name}[${register.instance === "vector" ? "v" : register.instance === "word" ? "w" : "q"}]`;
+    const name = register.stride === undefined ? register.name : `${register.name}[${instanceLetter(register)}]`;
     rows.push(`| ${name} | ${offsetOf(register)} | ${register.access} | ${hex(register.reset, 1)} | ${register.description} |`);
     for (const field of register.fields ?? []) rows.push(`| └ ${field.name} | bits ${bits(field)} | | | ${field.description} |`);
   }
@@ -55,7 +55,8 @@ export function datasheetMarkdown(): string {
     "",
     "Vector q (one per queue pair) signals the causes TX_DONE[q] and RX_DONE[q]; the vector after the last queue signals ERROR.",
     "A vector fires when one of its causes is pending in ICR and enabled in IMS, and either EITR_PACKETS frames were written back",
-    "(a frame counts once, with the last of its descriptors written back) since it last fired or EITR ns have passed since then. Firing clears its causes in ICR and in IMS (auto-clear, auto-mask);",
+    "(a frame counts once, with the last of its descriptors written back) since it last fired or EITR ns have passed since then (a vector",
+    "that has not fired yet fires at once). Firing clears its causes in ICR and in IMS (auto-clear, auto-mask);",
     "the driver polls, then writes IMS to enable them again, and a cause raised meanwhile fires at once.",
     "",
     `## TX descriptor (${DESCRIPTOR_BYTES} bytes)`,
@@ -87,6 +88,15 @@ export function datasheetMarkdown(): string {
     "| code | name | meaning |",
     "| --- | --- | --- |",
     ...errors,
+    "",
+    "## Drop reasons",
+    "",
+    "Every frame the device drops is counted by one of these reasons, in DROP_COUNT[code] (and in the library's diagnostics().drops",
+    "and a run's summary, by name).",
+    "",
+    "| code | reason | when, and what else a driver sees |",
+    "| --- | --- | --- |",
+    ...(Object.keys(DEVICE_DROP_REASONS) as DeviceDropReason[]).map((name) => `| ${DROP_REASON_CODE[name]} | ${name} | ${DEVICE_DROP_REASONS[name]} |`),
     "",
     "## Field codes (ERRLOG_LOCATION.FIELD)",
     "",

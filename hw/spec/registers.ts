@@ -6,6 +6,7 @@
 import type { RegisterField } from "./bit-field.js";
 import * as F from "./register-fields.js";
 import { MAX_QUEUES } from "./register-fields.js";
+import { DROP_REASON_COUNT } from "./drop-reasons.js";
 
 export * from "./register-fields.js";
 export type { RegisterField } from "./bit-field.js";
@@ -17,8 +18,8 @@ export interface RegisterSpec {
   /** Offset of instance 0; per-queue or per-vector registers add `stride` per instance. */
   readonly offset: number;
   readonly stride?: number;
-  /** What an instance index counts: a queue, an interrupt vector or a word of a register array. */
-  readonly instance?: "queue" | "vector" | "word";
+  /** What an instance index counts: a queue, an interrupt vector, a word of a register array or a drop reason. */
+  readonly instance?: "queue" | "vector" | "word" | "reason";
   readonly access: RegisterAccess;
   readonly reset: number;
   readonly description: string;
@@ -123,6 +124,8 @@ export const TQBC = instances("TQBC", 0x3004, STATISTICS_STRIDE, MAX_QUEUES);
 export const RQPC = instances("RQPC", 0x3008, STATISTICS_STRIDE, MAX_QUEUES);
 export const RQBC = instances("RQBC", 0x300c, STATISTICS_STRIDE, MAX_QUEUES);
 export const RQDPC = instances("RQDPC", 0x3010, STATISTICS_STRIDE, MAX_QUEUES);
+/** Frames the device dropped, by reason code (hw/spec/drop-reasons.ts). */
+export const DROP_COUNT = instances("DROP_COUNT", 0x3200, 4, DROP_REASON_COUNT);
 
 /** SA table (the cryptography information table): a staged record image and a command register. */
 export const SA_STAGE_WORDS = 32;
@@ -240,9 +243,10 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "RDFAULT", offset: RDFAULT(0), stride: QUEUE_STRIDE, instance: "queue", access: "RO", reset: 0, description: "The failed descriptor fetch that disabled RX queue q (RXDCTL.FAULT); 0 when none. Frames for the queue that the device already holds wait for it in the RX packet buffer; frames arriving while it is disabled are dropped (RX_QUEUE_DISABLED). To recover: clear RXDCTL.ENABLE, wait for RXDCTL.BUSY to clear, take the descriptors written back, clear the ring, write RDBAL/RDBAH/RDLEN, set RXDCTL.ENABLE and give the buffers (RDT)", fields: F.QUEUE_FAULT_FIELDS.list },
   { name: "TQPC", offset: TQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames transmitted from queue q (wraps at 2^32)" },
   { name: "TQBC", offset: TQBC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Bytes transmitted from queue q, without FCS (wraps)" },
-  { name: "RQPC", offset: RQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames delivered to queue q (wraps); not one whose buffers could not all be written (a drop: DMA_UNMAPPED, RX_DMA_ERROR). A buffer freed while its posted write was on its way is not known to the device: its frame is counted, and only the DMA errors show it" },
+  { name: "RQPC", offset: RQPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames delivered to queue q (wraps); not one whose buffers could not all be written or one of whose descriptor write-backs failed (a drop: RX_DMA_ERROR). A buffer freed while its posted write was on its way is not known to the device: its frame is counted, and only the DMA errors show it" },
   { name: "RQBC", offset: RQBC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Bytes of the frames RQPC counts, without FCS (wraps)" },
   { name: "RQDPC", offset: RQDPC(0), stride: STATISTICS_STRIDE, instance: "queue", access: "RO", reset: 0, description: "Frames for queue q dropped because the RX buffer was full (wraps)" },
+  { name: "DROP_COUNT", offset: DROP_COUNT(0), stride: 4, instance: "reason", access: "RO", reset: 0, description: `Frames the device dropped for drop reason r, 0 to ${DROP_REASON_COUNT - 1} (see Drop reasons), every queue and both directions (wraps)` },
 ];
 
 /** Name of the register at an offset ("TDT[3]"), for diagnostics; undefined when nothing is there. */
@@ -253,8 +257,28 @@ export function registerName(offset: number, queues = MAX_QUEUES): string | unde
       continue;
     }
     const delta = offset - register.offset;
-    const count = register.instance === "vector" ? queues + 1 : register.instance === "word" ? SA_STAGE_WORDS : queues;
-    if (delta >= 0 && delta % register.stride === 0 && delta / register.stride < count) return `${register.name}[${delta / register.stride}]`;
+    if (delta >= 0 && delta % register.stride === 0 && delta / register.stride < instanceCount(register, queues)) return `${register.name}[${delta / register.stride}]`;
   }
   return undefined;
+}
+
+/** How many instances a register array has on a device of `queues` queues (1 for a single register). */
+export function instanceCount(register: RegisterSpec, queues: number): number {
+  if (register.stride === undefined) return 1;
+  switch (register.instance) {
+    case "vector": return queues + 1;
+    case "word": return register.name === "SA_QOS_MAP" ? SA_QOS_MAP_WORDS : SA_STAGE_WORDS;
+    case "reason": return DROP_REASON_COUNT;
+    default: return queues;
+  }
+}
+
+/** The letter a register array's instance index goes by in the datasheet and the C header. */
+export function instanceLetter(register: RegisterSpec): "q" | "v" | "w" | "r" {
+  switch (register.instance) {
+    case "vector": return "v";
+    case "word": return "w";
+    case "reason": return "r";
+    default: return "q";
+  }
 }

@@ -39,7 +39,7 @@ export interface TxPacket {
   settled: boolean;
   frame: Uint8Array | null;
   /** Dropped without a driver fault (its SA was invalidated meanwhile): the write-back's error code. */
-  dropCode: ErrorCodeName | null;
+  dropCode: "SA_INVALIDATED" | null;
 }
 
 export function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxDescriptor {

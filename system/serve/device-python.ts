@@ -1,6 +1,7 @@
 import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, RX_WRITE_BACK, TX_DESCRIPTOR_FIELDS, TX_WRITE_BACK } from "../../hw/spec/descriptors.js";
 import { ErrorCode, FieldCode, NO_INDEX, NO_QUEUE } from "../../hw/spec/errors.js";
-import { MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTERS, RING_ALIGNMENT, type RegisterSpec, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "../../hw/spec/registers.js";
+import { instanceCount, MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTERS, RING_ALIGNMENT, type RegisterSpec, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "../../hw/spec/registers.js";
+import { DROP_REASON_CODE } from "../../hw/spec/drop-reasons.js";
 import { SA_RECORD_ALIGNMENT, SA_RECORD_BYTES, SA_RECORD_FIELDS, SA_RECORD_MAGIC } from "../../hw/spec/sa-record.js";
 
 export const DEVICE_PYTHON_PATH = "clients/python/nicsim_device.py";
@@ -22,10 +23,7 @@ const values = (table: Readonly<Record<string, number>>) => `{${Object.entries(t
 
 /** How many instances a register has in the register map: queues, vectors (one per queue and the error vector) or words. */
 function instances(register: RegisterSpec): number {
-  if (register.stride === undefined) return 1;
-  if (register.instance === "vector") return MAX_QUEUES + 1;
-  if (register.instance === "word") return register.name === "SA_QOS_MAP" ? SA_QOS_MAP_WORDS : SA_STAGE_WORDS;
-  return MAX_QUEUES;
+  return instanceCount(register, MAX_QUEUES);
 }
 
 /**
@@ -79,9 +77,11 @@ export function devicePython(): string {
     ...dict("LAYOUT_FIELD_VALUES", layoutValues),
     ...dict("ERROR_CODES", Object.entries(ErrorCode).map(([name, code]) => [String(code), quoted(name)])),
     ...dict("FIELD_CODES", Object.entries(FieldCode).map(([name, code]) => [String(code), quoted(name)])),
+    ...dict("DROP_REASONS", Object.entries(DROP_REASON_CODE).map(([name, code]) => [String(code), quoted(name)])),
     "# The same by name: ERROR_CODE[\"TAIL_BEYOND_RING\"], FIELD_CODE[\"TAIL\"].",
     "ERROR_CODE = {name: code for code, name in ERROR_CODES.items()}",
     "FIELD_CODE = {name: code for code, name in FIELD_CODES.items()}",
+    "DROP_REASON = {name: code for code, name in DROP_REASONS.items()}",
     "",
     "",
     "def register(name, index=0):",

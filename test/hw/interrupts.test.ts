@@ -40,7 +40,8 @@ describe("interrupt moderation", () => {
     // The first frame's interrupt has no previous one to wait EITR after; then one per 8 frames.
     const { fired, driver } = receiveSpaced({ "top.driver.base.interruptPacketThreshold": 8, "top.driver.base.interruptIntervalNanoseconds": 10_000_000 }, 1 + 64, us(2));
     expect(fired).toHaveLength(1 + 8);
-    expect(fired[0]).toBeLessThan(us(22));
+    // Long before EITR (10 ms) could run out.
+    expect(fired[0]).toBeLessThan(us(30));
     expect(driver.statistics.polls).toBe(1 + 8);
   });
 

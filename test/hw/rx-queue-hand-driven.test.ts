@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { buildNic, delay, diagnostics, ns, registers as R, sequencedFrame, us } from "../../index.js";
 import { DESCRIPTOR_BYTES, RX_DESCRIPTOR, RX_STATUS_FIELDS, RX_WRITE_BACK } from "../../hw/spec/descriptors.js";
+import { DROP_REASON_CODE, DROP_REASON_COUNT } from "../../hw/spec/drop-reasons.js";
 import { encodeSaRecord } from "../../hw/spec/sa-record.js";
 import { NobleBackend } from "../../sim/crypto/noble-backend.js";
 import { EspOutbound, spi } from "../../sim/ipsec/esp.js";
@@ -33,6 +34,7 @@ function rxRing(top: NicHardware, descriptors: number, bufferBytes: number) {
 describe("RX queue driven by hand", () => {
   test("a frame held while the ring had no buffers, which the ring enabled again with smaller buffers can never take, is dropped as RX_RING_TOO_SHORT: the frames behind it are delivered (it wedged the queue for ever)", () => {
     const { kernel, top } = buildNic({ parameters: { "top.nic.queues": 1 } });
+    const counted: number[] = [];
     kernel.process("driver", function* () {
       rxRing(top, 16, 2048);
       yield delay(us(1));
@@ -46,10 +48,14 @@ describe("RX queue driven by hand", () => {
       top.nic.mmioWrite(R.RDT(0), 15);
       yield delay(us(1));
       for (let sequence = 1; sequence <= 10; sequence++) top.peer.send(sequencedFrame("to-host", 0, sequence, 500));
+      yield delay(us(40));
+      // What the driver reads of it: DROP_COUNT by reason.
+      for (let code = 0; code < DROP_REASON_COUNT; code++) counted.push((yield top.nic.mmioRead(R.DROP_COUNT(code))) as number);
     });
     kernel.run({ until: us(60) });
     expect(top.nic.statistics.rxPackets[0]).toBe(10);
     expect(diagnostics(top.nic).drops).toEqual({ RX_RING_TOO_SHORT: 1 });
+    expect(counted).toEqual(counted.map((_, code) => (code === DROP_REASON_CODE.RX_RING_TOO_SHORT ? 1 : 0)));
     expect(top.nic.rx.queues[0]!.frames).toHaveLength(0);
     expect(top.nic.rx.bufferUsed.value).toBe(0);
   });

@@ -10,10 +10,10 @@ const pythonClient = join(root, "clients/python");
 
 describe.runIf(requireTool("python3", "python3") && requireTool("cc", "gcc libc6-dev"))("the Python device module has every constant of the C header (one hw/spec, two generators)", () => {
   test("each value-like NICSIM_ name of nicsim_device.h, as gcc computes it, is the Python module's under the same name", () => {
-    // The C names that are values (not the function-like accessors), and two instances of each per-queue, per-vector or per-word register.
+    // The C names that are values (not the function-like accessors), and two instances of each per-queue, per-vector, per-word or per-reason register.
     const header = readFileSync(join(pythonClient, "../c/nicsim_device.h"), "utf8");
     const plain = [...header.matchAll(/^#define (NICSIM_\w+) \S/gm)].map((match) => match[1]!).filter((name) => !["NICSIM_DEVICE_H", "NICSIM_STATIC_ASSERT"].includes(name));
-    const indexed = [...header.matchAll(/^#define (NICSIM_\w+)\([qvw]\) /gm)].flatMap((match) => [`${match[1]}(0)`, `${match[1]}(1)`]);
+    const indexed = [...header.matchAll(/^#define (NICSIM_\w+)\([qvwr]\) /gm)].flatMap((match) => [`${match[1]}(0)`, `${match[1]}(1)`]);
     const expressions = [...plain, ...indexed].sort();
     const directory = mkdtempSync(join(tmpdir(), "nicsim-parity-"));
     writeFileSync(join(directory, "values.c"), `#include <stdio.h>\n#include "nicsim_device.h"\nint main(void) {\n${expressions.map((name) => `  printf("${name} %llu\\n", (unsigned long long)(${name}));`).join("\n")}\n  return 0;\n}\n`);

@@ -45,6 +45,8 @@ for code, name in device.ERROR_CODES.items():
     names["ERROR_CODE_" + name] = code
 for code, name in device.FIELD_CODES.items():
     names["FIELD_CODE_" + name] = code
+for code, name in device.DROP_REASONS.items():
+    names["DROP_REASON_" + name] = code
 
 for name in sorted(names):
     sys.stdout.write("NICSIM_%s %d\n" % (name, names[name]))
