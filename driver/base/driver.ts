@@ -26,6 +26,7 @@ const ERROR_ENTRIES_PER_LOOK = 4;
 
 /** driver.base.txRingDescriptors when a scenario gives none. */
 export const DEFAULT_TX_RING_DESCRIPTORS = 512;
+export const DEFAULT_TX_BUFFER_BYTES = 2048;
 
 /**
  * The base driver (NIC driver): programs rings and interrupts through MMIO, posts frames with
@@ -42,7 +43,7 @@ export class BaseDriver extends Component {
     txRingDescriptors: param.integer(DEFAULT_TX_RING_DESCRIPTORS, "Descriptors per TX ring, a multiple of 4 (TDLEN is whole 128-byte blocks)", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS, check: ringLength("TDLEN") }),
     rxRingDescriptors: param.integer(512, "Descriptors per RX ring, a multiple of 4 (RDLEN is whole 128-byte blocks)", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS, check: ringLength("RDLEN") }),
     txWriteBackThreshold: param.integer(0, "TXDCTL.WTHRESH for every TX ring: 0 has each frame's RS descriptor written back as the device finishes with the frame (its buffers read in); n > 0 lets the device gather n done descriptors and write them back in one burst (ixgbe uses 8 at low interrupt rates)", { minimum: 0, maximum: 127 }),
-    txBufferBytes: param.bytes(2048, "Bytes per TX slot buffer; longer frames take several descriptors", { minimum: 64, maximum: 65535 }),
+    txBufferBytes: param.bytes(DEFAULT_TX_BUFFER_BYTES, "Bytes per TX slot buffer; longer frames take several descriptors", { minimum: 64, maximum: 65535 }),
     rxBufferBytes: param.bytes(2048, "Bytes per RX buffer (SRRCTL); longer frames span several", { minimum: 64, maximum: R.MAX_RECEIVE_BUFFER }),
     doorbellBatch: param.integer(8, "Frames posted before the doorbell is rung even if more follow", { minimum: 1, maximum: 65536 }),
     napiBudget: param.integer(64, "Frames received per poll before yielding the CPU", { minimum: 1, maximum: 65536 }),

@@ -13,11 +13,22 @@ describe("a TX write-back threshold the rings can never reach", () => {
     ]);
     // The default ring (512) never warns: WTHRESH is at most 127.
     expect(withDriver("    txWriteBackThreshold: 127\n")).toEqual([]);
-    // One the ring can hold: its size less one.
-    expect(withDriver("    txRingDescriptors: 8\n    txWriteBackThreshold: 7\n")).toEqual([]);
+    // One the ring can hold: its size less one, with frames of one descriptor.
+    expect(withDriver("    txRingDescriptors: 8\n    txBufferBytes: 9216\n    txWriteBackThreshold: 7\n")).toEqual([]);
     expect(withDriver("    txRingDescriptors: 8\n    txWriteBackThreshold: 0\n")).toEqual([]);
     // With no delay nothing waits (a check of the first version warned of 0 cycles).
     expect(parseScenarioText(`${VALID.replace("nic:\n", "nic:\n  tx:\n    writeBackDelay: 0\n")}driver:\n  base:\n    txRingDescriptors: 8\n    txWriteBackThreshold: 8\n`, "s.yaml").warnings).toEqual([]);
+  });
+
+  test("one a sender waiting for room for a frame of several descriptors can leave unreached is warned of too (a run of jumbo frames on a ring of 8 stalled silently at 7)", () => {
+    // 9216 bytes (nic.maxFrameBytes) in 2048-byte buffers: 5 descriptors; a ring of 8 can be left with 3 done.
+    expect(withDriver("    txRingDescriptors: 8\n    txWriteBackThreshold: 7\n")).toEqual([
+      expect.stringMatching(/^s\.yaml:\d+:5: warning: driver\.base\.txWriteBackThreshold = 7 may not be reached: a frame of up to 9216 bytes \(nic\.maxFrameBytes\) takes 5 descriptors of 2048 bytes \(driver\.base\.txBufferBytes\), and a sender waiting for room for one can leave as few as 3 done ones in a TX ring of 8/),
+    ]);
+    expect(withDriver("    txRingDescriptors: 8\n    txWriteBackThreshold: 4\n")).toHaveLength(1);
+    expect(withDriver("    txRingDescriptors: 8\n    txWriteBackThreshold: 3\n")).toEqual([]);
+    // Shorter frames: 1500 bytes in 2048-byte buffers take one descriptor each.
+    expect(parseScenarioText(`${VALID.replace("nic:\n", "nic:\n  maxFrameBytes: 1500\n")}driver:\n  base:\n    txRingDescriptors: 8\n    txWriteBackThreshold: 7\n`, "s.yaml").warnings).toEqual([]);
   });
 
   test("plain-traffic, which takes the same parameters, warns too, before its run and at the head of its report", () => {
