@@ -11,6 +11,8 @@ export type RunEnding =
   | { readonly kind: "none-due"; readonly trafficMicroseconds: number }
   /** Nothing moved for `quietMicroseconds`; every packet that did not arrive was dropped with a counted reason. */
   | { readonly kind: "accounted"; readonly quietMicroseconds: number; readonly dropped: number }
+  /** The drain time ran out with the device or the drivers still at work, but every packet that did not arrive was dropped with a counted reason. */
+  | { readonly kind: "accounted-at-drain-limit"; readonly dropped: number }
   /** Nothing moved for `quietMicroseconds` with packets neither arrived nor dropped with a counted reason. */
   | { readonly kind: "not-arrived"; readonly quietMicroseconds: number }
   /** A scoreboard law failed, or the run stopped itself with a message. */
@@ -20,7 +22,7 @@ export type RunEnding =
 
 /** Whether the run did what it should: its exit status is 0. */
 export function endedWell(ending: RunEnding): boolean {
-  return ending.kind === "arrived" || ending.kind === "none-due" || ending.kind === "accounted";
+  return ending.kind === "arrived" || ending.kind === "none-due" || ending.kind === "accounted" || ending.kind === "accounted-at-drain-limit";
 }
 
 /** The ending in words, as the summary's `outcome` and the first line of `nicsim run` give it. */
@@ -32,6 +34,8 @@ export function describeEnding(ending: RunEnding): string {
       return `no packet was due: each stream's first packet fell after the traffic's ${ending.trafficMicroseconds} µs`;
     case "accounted":
       return `every packet arrived or was dropped with a counted reason (${ending.dropped} dropped)`;
+    case "accounted-at-drain-limit":
+      return `every packet arrived or was dropped with a counted reason (${ending.dropped} dropped); the drain time ran out with the NIC or the drivers still at work`;
     case "not-arrived":
       return `quiet for ${ending.quietMicroseconds} µs with packets not arrived and not counted as dropped`;
     case "stopped":

@@ -364,6 +364,11 @@ export class ScenarioTraffic extends Component {
     this.scoreboard.finish(this.flows, settled);
   }
 
+  /** Whether the scoreboard matched every packet not delivered to a counted drop that took it: none of them is on its way. */
+  get everyMissingDropped(): boolean {
+    return this.scoreboard !== null && this.scoreboard.drops.check(this.flows) === null;
+  }
+
   /** Packets dropped with a counted reason: in the NIC, in the drivers, and at the gateway. */
   get countedDrops(): number {
     const sum = (map: ReadonlyMap<unknown, number>) => [...map.values()].reduce((total, count) => total + count, 0);
