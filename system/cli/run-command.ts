@@ -112,8 +112,8 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
       const shown = process.stdout.isTTY && process.stderr.isTTY && warnings !== "" && final.text.startsWith(warnings);
       process.stdout.write(shown ? final.text.slice(warnings.length) : final.text);
       console.log(`\nwall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${final.files.join("\n      ")}`);
-      const gtkw = final.files.find((path) => path.endsWith(".gtkw"));
-      if (gtkw) console.log(`open with: gtkwave ${shellWord(gtkw)}    (capture: wireshark ${shellWord(gtkw.replace(/\.gtkw$/, ".pcap"))}; report: ${shellWord(gtkw.replace(/\.gtkw$/, ".html"))})`);
+      const open = openWith(final.files);
+      if (open !== null) console.log(open);
       if (!endedWell(final.ending)) process.exitCode = 1;
       if (received !== null) process.stderr.write(`nicsim run: the run had finished before ${received} stopped it: its files are complete.\n`);
     }
@@ -133,4 +133,15 @@ export function temporaryFiles(directory: string, accept: (entry: string) => boo
     .map((entry) => join(directory, entry))
     .filter((path) => statSync(path).isFile())
     .map((path) => ({ path, state: "partial" as const, bytes: statSync(path).size }));
+}
+
+/** How to look at what the run wrote, naming only the files it wrote (it named the capture and report of a run without them). */
+function openWith(files: readonly string[]): string | null {
+  const written = (suffix: string) => files.find((path) => path.endsWith(suffix));
+  const gtkw = written(".gtkw");
+  const pcap = written(".pcap");
+  const html = written(".html");
+  const others = [...(pcap ? [`capture: wireshark ${shellWord(pcap)}`] : []), ...(html ? [`report: ${shellWord(html)}`] : [])];
+  if (gtkw) return `open with: gtkwave ${shellWord(gtkw)}${others.length > 0 ? `    (${others.join("; ")})` : ""}`;
+  return others.length > 0 ? `open with: ${others.join("; ")}` : null;
 }
