@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync } from "node:fs";
 
 /** A device named where a file goes: /dev/zero or a terminal would be read without end. */
 class DeviceNotFile extends Error {
@@ -9,9 +9,18 @@ class DeviceNotFile extends Error {
 export function readNamedFile(file: string): Buffer;
 export function readNamedFile(file: string, encoding: "utf8"): string;
 export function readNamedFile(file: string, encoding?: "utf8"): Buffer | string {
+  namedFileKind(file);
+  return encoding === undefined ? readFileSync(file) : readFileSync(file, encoding);
+}
+
+/** What a file the user named is: a file that can be read more than once (read again from its start), or a pipe, read once. A device is refused. */
+export function namedFileKind(file: string): "file" | "pipe" {
   const kind = statSync(file);
   if (kind.isCharacterDevice() || kind.isBlockDevice()) throw new DeviceNotFile(file);
-  return encoding === undefined ? readFileSync(file) : readFileSync(file, encoding);
+  if (!kind.isFile()) return "pipe";
+  // Its permissions: said now, not from the middle of a read.
+  closeSync(openSync(file, "r"));
+  return "file";
 }
 
 /** Why a file could not be read, in words rather than the system's code and call (`ENOENT: no such file or directory, open '…'`). */

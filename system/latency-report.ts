@@ -3,7 +3,8 @@ import { flattenParameters, parameterProblem } from "../sim/parameters.js";
 import { OutputFiles } from "../sim/output-files.js";
 import { dirname } from "node:path";
 import type { Percentiles } from "../sim/stats/percentiles.js";
-import { buildLatencyBenchmark, type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
+import { BULK_PACKET_BYTES, buildLatencyBenchmark, HIGH_PACKET_BYTES, type LatencyBenchmarkResult, runLatencyBenchmark } from "./latency-benchmark.js";
+import { tunnelFrameBytes } from "./ipsec-setup.js";
 import { type BuiltThreshold, builtWriteBackThresholdWarning } from "./scenario/write-back-threshold.js";
 import type { PreemptionPolicy } from "../sim/crypto/preemption-policy.js";
 
@@ -81,7 +82,7 @@ export function runLatencyReport(options: LatencyReportOptions = {}): DirectionR
   const load = options.load ?? 0.9;
   const directions = options.directions ?? ["tx", "rx"];
   // Said before the runs: a threshold the rings never reach slows every TX row (to nothing with a long nic.tx.writeBackDelay).
-  const threshold = checked && builtWriteBackThresholdWarning(checked, options.parameters ?? {}, options.parametersSource ?? "parameters");
+  const threshold = checked && builtWriteBackThresholdWarning(checked, [tunnelFrameBytes(BULK_PACKET_BYTES), tunnelFrameBytes(HIGH_PACKET_BYTES)], options.parameters ?? {}, options.parametersSource ?? "parameters");
   if (threshold) options.warn?.(threshold);
   return directions.map((direction) => {
     const run = (label: string, policy: PreemptionPolicy, runLoad: number, parameters: Record<string, unknown> = {}) => {

@@ -17,6 +17,11 @@ import { NicSystem } from "./nic-system.js";
 /** Simple IMIX: 7 small, 4 medium, 1 large frame in every 12. */
 const IMIX = [60, 60, 60, 60, 60, 60, 60, 576, 576, 576, 576, 1514];
 
+/** The lengths of the ESP frames plain-traffic sends: its IMIX, tunnelled. */
+export function plainTrafficFrames(): number[] {
+  return IMIX.map((frame) => tunnelFrameBytes(frame - ETHERNET_HEADER_BYTES));
+}
+
 export interface FlowRecord {
   sent: number;
   received: number;

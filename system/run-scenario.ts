@@ -7,7 +7,7 @@ import { beginRunFiles, recordWaveform, type WaveformFiles } from "../sim/vcd/wa
 import { recordCapture } from "../hw/link/capture.js";
 import { writeEspSaFile } from "../sim/ipsec/wireshark-esp-sa.js";
 import { writeTrace } from "../driver/caching/trace.js";
-import { PlainTraffic } from "./plain-traffic.js";
+import { PlainTraffic, plainTrafficFrames } from "./plain-traffic.js";
 import { formatTrafficReport, trafficReport, type TrafficReport } from "./report.js";
 import { builtWriteBackThresholdWarning } from "./scenario/write-back-threshold.js";
 import { framesInDevice } from "./hardware.js";
@@ -64,7 +64,7 @@ function whereHeld(held: ReturnType<typeof framesInDevice>, unaccounted: number)
 export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
   const design = buildPlainTraffic(options);
   const { kernel, top } = design;
-  const threshold = builtWriteBackThresholdWarning(top, options.parameters ?? {}, options.parametersSource ?? "parameters");
+  const threshold = builtWriteBackThresholdWarning(top, plainTrafficFrames(), options.parameters ?? {}, options.parametersSource ?? "parameters");
   const warnings = threshold === null ? [] : [threshold];
   for (const warning of warnings) options.warn?.(warning);
   const out = options.out ?? null;

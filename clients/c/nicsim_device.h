@@ -51,6 +51,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_MAX_RECEIVE_BUFFER 16384u
 #define NICSIM_SA_STAGE_WORDS 32u
 #define NICSIM_SA_QOS_MAP_WORDS 32u
+#define NICSIM_DROP_REASON_COUNT 14u
 
 /* Register map (32-bit registers, little-endian), in offset order */
 
@@ -701,9 +702,9 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_DROP_REASON_RX_BUFFER_FULL 6u
 /* RX: a buffer of the frame could not be written, or a write-back of its descriptors failed; the descriptor or ERRLOG says which */
 #define NICSIM_DROP_REASON_RX_DMA_ERROR 7u
-/* RX: delivered, flagged with this ERROR in its descriptor, for the driver to drop */
+/* RX: not dropped by the device but delivered (RQPC counts it), flagged with this ERROR in its descriptor, for the driver to drop; the library's diagnostics() lists it under flagged, not drops */
 #define NICSIM_DROP_REASON_ESP_MALFORMED 8u
-/* RX: delivered, flagged with this ERROR in its descriptor, for the driver to drop */
+/* RX: not dropped by the device but delivered (RQPC counts it), flagged with this ERROR in its descriptor, for the driver to drop; the library's diagnostics() lists it under flagged, not drops */
 #define NICSIM_DROP_REASON_ESP_ICV_FAILED 9u
 /* TX: a descriptor or SA fault; its last descriptor is written back with the fault's ERROR */
 #define NICSIM_DROP_REASON_TX_DESCRIPTOR_ERROR 10u
@@ -763,6 +764,27 @@ static inline const char *nicsim_error_name(uint32_t code) {
   case 25u: return "SA_DUPLICATE";
   case 26u: return "IPSEC_FIELDS_DIFFER";
   case 27u: return "ENABLE_WHILE_BUSY";
+  default: return (const char *)0;
+  }
+}
+
+/* The name of a drop reason (DROP_COUNT's index), or 0 for an unknown code. */
+static inline const char *nicsim_drop_reason_name(uint32_t code) {
+  switch (code) {
+  case 0u: return "RX_DISABLED";
+  case 1u: return "FCS_ERROR";
+  case 2u: return "RUNT";
+  case 3u: return "OVERSIZE";
+  case 4u: return "RX_QUEUE_DISABLED";
+  case 5u: return "RX_RING_TOO_SHORT";
+  case 6u: return "RX_BUFFER_FULL";
+  case 7u: return "RX_DMA_ERROR";
+  case 8u: return "ESP_MALFORMED";
+  case 9u: return "ESP_ICV_FAILED";
+  case 10u: return "TX_DESCRIPTOR_ERROR";
+  case 11u: return "DMA_READ_ERROR";
+  case 12u: return "DMA_COMPLETION_TIMEOUT";
+  case 13u: return "SA_INVALIDATED";
   default: return (const char *)0;
   }
 }

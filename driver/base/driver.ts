@@ -42,7 +42,7 @@ export class BaseDriver extends Component {
     queues: param.integer(0, "Queue pairs the driver brings up (0: every one the device has)", { minimum: 0, maximum: R.MAX_QUEUES }),
     txRingDescriptors: param.integer(DEFAULT_TX_RING_DESCRIPTORS, "Descriptors per TX ring, a multiple of 4 (TDLEN is whole 128-byte blocks)", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS, check: ringLength("TDLEN") }),
     rxRingDescriptors: param.integer(512, "Descriptors per RX ring, a multiple of 4 (RDLEN is whole 128-byte blocks)", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS, check: ringLength("RDLEN") }),
-    txWriteBackThreshold: param.integer(0, "TXDCTL.WTHRESH for every TX ring: 0 has each frame's RS descriptor written back as the device finishes with the frame (its buffers read in); n > 0 lets the device gather n done descriptors and write them back in one burst (ixgbe uses 8 at low interrupt rates)", { minimum: 0, maximum: 127 }),
+    txWriteBackThreshold: param.integer(0, "TXDCTL.WTHRESH for every TX ring: 0 has each frame's RS descriptor written back as the device finishes with the frame (its buffers read in, and encrypted for inline IPsec); n > 0 lets the device gather n done descriptors and write them back in one burst (ixgbe uses 8 at low interrupt rates)", { minimum: 0, maximum: 127 }),
     txBufferBytes: param.bytes(DEFAULT_TX_BUFFER_BYTES, "Bytes per TX slot buffer; longer frames take several descriptors", { minimum: 64, maximum: 65535 }),
     rxBufferBytes: param.bytes(2048, "Bytes per RX buffer (SRRCTL); longer frames span several", { minimum: 64, maximum: R.MAX_RECEIVE_BUFFER }),
     doorbellBatch: param.integer(8, "Frames posted before the doorbell is rung even if more follow", { minimum: 1, maximum: 65536 }),

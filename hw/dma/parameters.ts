@@ -2,7 +2,7 @@ import { param } from "../../sim/parameters.js";
 
 /** PCIe sets MRRS and MPS as 128 × 2^n bytes (the model also takes 64). */
 function powerOfTwo(bytes: number): string | null {
-  return Number.isInteger(bytes) && (bytes & (bytes - 1)) === 0 ? null : "a power of two (PCIe sets MRRS and MPS as 128, 256, … 4096 bytes)";
+  return Number.isInteger(bytes) && (bytes & (bytes - 1)) === 0 ? null : "a power of two (PCIe sets MRRS and MPS as 128, 256, … 4096 bytes; the model also takes 64)";
 }
 
 /** The DMA engine's parameters (PCIe read and write timing, and its fault injection), declared once for the engine and its per-cycle test oracle. */

@@ -1,7 +1,7 @@
 import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, RX_WRITE_BACK, TX_DESCRIPTOR_FIELDS, TX_WRITE_BACK } from "./descriptors.js";
 import { ERROR_DESCRIPTIONS, ErrorCode, type ErrorCodeName, FieldCode, NO_INDEX, NO_QUEUE } from "./errors.js";
 import { instanceLetter, MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTERS, RING_ALIGNMENT, type RegisterField, type RegisterSpec, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "./registers.js";
-import { DEVICE_DROP_REASONS, DROP_REASON_CODE, type DeviceDropReason } from "./drop-reasons.js";
+import { DEVICE_DROP_REASONS, DROP_REASON_CODE, DROP_REASON_COUNT, type DeviceDropReason } from "./drop-reasons.js";
 import { SA_RECORD_ALIGNMENT, SA_RECORD_BYTES, SA_RECORD_FIELDS, SA_RECORD_MAGIC } from "./sa-record.js";
 
 /** Where clients/c/nicsim_device.h lives, from the repository's root. */
@@ -131,12 +131,13 @@ const PREAMBLE = [
   "}",
 ];
 
-function errorNameFunction(): string[] {
-  const cases = (Object.keys(ErrorCode) as ErrorCodeName[]).map((name) => `  case ${ErrorCode[name]}u: return "${name}";`);
+/** A function giving the name of a code of `table`, or 0 for an unknown one. */
+function nameFunction(name: string, what: string, table: Readonly<Record<string, number>>): string[] {
+  const cases = Object.entries(table).map(([named, code]) => `  case ${code}u: return "${named}";`);
   return [
     "",
-    comment("The name of an error code (ERRLOG_CODE, a descriptor's ERROR byte, SA_STATUS.CODE), or 0 for an unknown code."),
-    "static inline const char *nicsim_error_name(uint32_t code) {",
+    comment(`The name of ${what}, or 0 for an unknown code.`),
+    `static inline const char *${name}(uint32_t code) {`,
     "  switch (code) {",
     ...cases,
     "  default: return (const char *)0;",
@@ -156,6 +157,7 @@ export function cHeader(): string {
   out.define("MAX_RECEIVE_BUFFER", `${MAX_RECEIVE_BUFFER}u`);
   out.define("SA_STAGE_WORDS", `${SA_STAGE_WORDS}u`);
   out.define("SA_QOS_MAP_WORDS", `${SA_QOS_MAP_WORDS}u`);
+  out.define("DROP_REASON_COUNT", `${DROP_REASON_COUNT}u`);
   out.text("");
   out.text(comment("Register map (32-bit registers, little-endian), in offset order"));
   for (const spec of [...REGISTERS].sort((a, b) => a.offset - b.offset)) register(out, spec);
@@ -191,5 +193,9 @@ export function cHeader(): string {
   out.define("NO_QUEUE", literal(NO_QUEUE, 2));
   out.define("NO_INDEX", literal(NO_INDEX, 8));
 
-  return [...PREAMBLE, ...out.lines, ...errorNameFunction(), "", "#ifdef __cplusplus", "}", "#endif", "", "#endif /* NICSIM_DEVICE_H */", ""].join("\n");
+  const names = [
+    ...nameFunction("nicsim_error_name", "an error code (ERRLOG_CODE, a descriptor's ERROR byte, SA_STATUS.CODE)", ErrorCode),
+    ...nameFunction("nicsim_drop_reason_name", "a drop reason (DROP_COUNT's index)", DROP_REASON_CODE),
+  ];
+  return [...PREAMBLE, ...out.lines, ...names, "", "#ifdef __cplusplus", "}", "#endif", "", "#endif /* NICSIM_DEVICE_H */", ""].join("\n");
 }

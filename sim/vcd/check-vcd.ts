@@ -44,46 +44,64 @@ interface Token {
   readonly line: number;
 }
 
-/** Whitespace-separated tokens with their line numbers. */
-function* tokens(text: string): Generator<Token> {
-  let line = 1;
-  let start = -1;
-  for (let index = 0; index <= text.length; index++) {
-    const code = index < text.length ? text.charCodeAt(index) : 32;
-    const space = code === 32 || code === 9 || code === 10 || code === 13;
-    if (!space) {
-      if (start < 0) start = index;
-      continue;
+/** What the tokens have shown of the text so far: its lines, and whether it holds anything and ends a line. */
+interface TextSeen {
+  line: number;
+  empty: boolean;
+  endsWithNewline: boolean;
+}
+
+/** Whitespace-separated tokens with their line numbers, from pieces of the text that each end between two tokens (at a line's end). */
+function* tokens(pieces: Iterable<string>, seen: TextSeen): Generator<Token> {
+  for (const text of pieces) {
+    if (text.length === 0) continue;
+    seen.empty = false;
+    seen.endsWithNewline = text.charCodeAt(text.length - 1) === 10;
+    let start = -1;
+    for (let index = 0; index <= text.length; index++) {
+      const code = index < text.length ? text.charCodeAt(index) : 32;
+      const space = code === 32 || code === 9 || code === 10 || code === 13;
+      if (!space) {
+        if (start < 0) start = index;
+        continue;
+      }
+      if (start >= 0) {
+        yield { text: text.slice(start, index), line: seen.line };
+        start = -1;
+      }
+      if (code === 10) seen.line++;
     }
-    if (start >= 0) {
-      yield { text: text.slice(start, index), line };
-      start = -1;
-    }
-    if (code === 10) line++;
   }
 }
 
 /** Check a VCD's structure; returns its timescale (1 ps when it declares none), its $version and whether it ends with the end marker. Throws MalformedVcdError. */
 export function checkVcd(text: string): VcdShape {
+  return checkVcdPieces([text]);
+}
+
+/** checkVcd, of a text given in pieces that each end at the end of a line (a file read a piece at a time), but the last. */
+export function checkVcdPieces(pieces: Iterable<string>): VcdShape {
+  const seen: TextSeen = { line: 1, empty: true, endsWithNewline: false };
+  const stream = tokens(pieces, seen);
   try {
-    return checkStructure(text);
+    return checkStructure(stream, seen);
   } catch (error) {
+    if (!(error instanceof MalformedVcdError)) throw error;
+    // Where the file ends, and how: read to its end.
+    for (let rest = stream.next(); !rest.done; rest = stream.next());
     // A file cut off in the middle of its last line: that, rather than the half token, is the news.
-    const lastLine = (text.match(/\n/g)?.length ?? 0) + 1;
-    if (error instanceof MalformedVcdError && error.line === lastLine && text.length > 0 && !text.endsWith("\n") && !error.problem.endsWith("truncated")) {
-      throw new MalformedVcdError(lastLine, `the file ends in the middle of this line: it is truncated (${error.problem})`);
+    if (error.line === seen.line && !seen.empty && !seen.endsWithNewline && !error.problem.endsWith("truncated")) {
+      throw new MalformedVcdError(seen.line, `the file ends in the middle of this line: it is truncated (${error.problem})`);
     }
     throw error;
   }
 }
 
-function checkStructure(text: string): VcdShape {
-  const stream = tokens(text);
-  const lastLine = (text.match(/\n/g)?.length ?? 0) + 1;
+function checkStructure(stream: Generator<Token>, seen: TextSeen): VcdShape {
   let last: Token = { text: "", line: 1 };
   const next = (expected: string): Token => {
     const result = stream.next();
-    if (result.done) throw new MalformedVcdError(lastLine, `the file ends where ${expected} was expected: it is truncated`);
+    if (result.done) throw new MalformedVcdError(seen.line, `the file ends where ${expected} was expected: it is truncated`);
     return (last = result.value);
   };
   /** The tokens up to `$end`, for a section opened at `opened`. */
@@ -91,7 +109,7 @@ function checkStructure(text: string): VcdShape {
     const body: Token[] = [];
     for (;;) {
       const result = stream.next();
-      if (result.done) throw new MalformedVcdError(lastLine, `${opened.text} opened on line ${opened.line} is never closed by $end: the file is truncated`);
+      if (result.done) throw new MalformedVcdError(seen.line, `${opened.text} opened on line ${opened.line} is never closed by $end: the file is truncated`);
       if (result.value.text === "$end") return body;
       body.push(result.value);
     }
@@ -156,8 +174,8 @@ function checkStructure(text: string): VcdShape {
       declared(widths, next(`the identifier after '${abbreviate(token.text)}' on line ${token.line}`).text, token, 0);
     } else throw new MalformedVcdError(token.line, `expected a timestamp (#n), a value change or a $dump section, found ${shownWord(token.text)}`);
   }
-  if (section !== null) throw new MalformedVcdError(lastLine, `${section.text} opened on line ${section.line} is never closed by $end: the file is truncated`);
-  if (text.length > 0 && !text.endsWith("\n")) throw new MalformedVcdError(last.line, `the last line is cut off (no end of line after '${abbreviate(last.text)}'): the file is truncated`);
+  if (section !== null) throw new MalformedVcdError(seen.line, `${section.text} opened on line ${section.line} is never closed by $end: the file is truncated`);
+  if (!seen.empty && !seen.endsWithNewline) throw new MalformedVcdError(last.line, `the last line is cut off (no end of line after '${abbreviate(last.text)}'): the file is truncated`);
   return { timescale, version, endMarker };
 }
 

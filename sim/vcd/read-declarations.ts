@@ -19,6 +19,8 @@ export interface VcdDeclarations {
   /** Index in the text just after `$enddefinitions $end`, and the line it is on. */
   readonly bodyStart: number;
   readonly bodyLine: number;
+  /** Whether the text holds `$enddefinitions $end` (the first pieces of a file read in pieces may not). */
+  readonly complete: boolean;
 }
 
 /** A whitespace-separated word of the text, with where it lies. */
@@ -34,15 +36,20 @@ export function readDeclarations(text: string): VcdDeclarations {
   const variables: ParsedVariable[] = [];
   const scopes: string[] = [];
   let timescale: string | undefined;
+  let complete = false;
   for (let keyword = words.next(); keyword !== null; keyword = words.next()) {
     const body = words.untilEnd();
     if (keyword.text === "$scope") scopes.push(body[1]!.text);
     else if (keyword.text === "$upscope") scopes.pop();
     else if (keyword.text === "$var") variables.push(variableOf(body, scopes));
     else if (keyword.text === "$timescale") timescale = text.slice(keyword.end, words.endOfLastSection).trim();
-    else if (keyword.text === "$enddefinitions") break;
+    else if (keyword.text === "$enddefinitions") {
+      // Its $end read too: a piece may end between them.
+      complete = words.endOfLastSection > keyword.start;
+      break;
+    }
   }
-  return { variables, timescale, bodyStart: words.position, bodyLine: words.line };
+  return { variables, timescale, bodyStart: words.position, bodyLine: words.line, complete };
 }
 
 /**

@@ -89,100 +89,164 @@ export function readValueChanges<V>(
   keep: (path: string, time: number) => boolean,
   reader: ValueReader<V>,
 ): ValueChanges<V> {
-  const pathsOf = new Map<string, string[]>();
-  for (const variable of variables) {
-    const paths = pathsOf.get(variable.code);
-    // A $var written twice (one code, one path) is one signal: its changes are given once.
-    if (paths) {
-      if (!paths.includes(variable.path)) paths.push(variable.path);
-    } else pathsOf.set(variable.code, [variable.path]);
+  const changes = new ValueChangeReader(start.line, variables, keep, reader);
+  changes.read(text, start.index);
+  return changes.finish();
+}
+
+/**
+ * The value changes read a piece of text at a time (a dump read from its file in pieces): each
+ * piece ends at the end of a line before a timestamp, so a change and its identifier are never
+ * parted; a $comment may run on into the next piece.
+ */
+export class ValueChangeReader<V> {
+  private readonly changes: ParsedChange<V>[] = [];
+  private readonly pathsOf = new Map<string, string[]>();
+  private text = "";
+  private length = 0;
+  private index = 0;
+  private time = 0;
+  private startTime: number | null = null;
+  private dumpOff = false;
+  /** The last piece ended inside a $comment. */
+  private inComment = false;
+  /** The last piece ended between a vector's or real's value and its identifier: the value's text, form and line. */
+  private pending: { readonly value: string; readonly first: number; readonly line: number } | null = null;
+
+  constructor(
+    private line: number,
+    variables: readonly ParsedVariable[],
+    private readonly keep: (path: string, time: number) => boolean,
+    private readonly reader: ValueReader<V>,
+  ) {
+    for (const variable of variables) {
+      const paths = this.pathsOf.get(variable.code);
+      // A $var written twice (one code, one path) is one signal: its changes are given once.
+      if (paths) {
+        if (!paths.includes(variable.path)) paths.push(variable.path);
+      } else this.pathsOf.set(variable.code, [variable.path]);
+    }
   }
-  const changes: ParsedChange<V>[] = [];
-  const length = text.length;
-  let index = start.index;
-  let line = start.line;
-  let time = 0;
-  let startTime: number | null = null;
-  let dumpOff = false;
-  /** Skip spaces and line ends from `index`; returns where the next word begins. */
-  const skipSpace = (): void => {
-    for (; index < length; index++) {
-      const code = text.charCodeAt(index);
-      if (code === NEWLINE) line++;
+
+  /** Read the changes of `text` from `from` on. */
+  read(text: string, from = 0): void {
+    this.text = text;
+    this.length = text.length;
+    this.index = from;
+    if (this.inComment) this.skipComment();
+    if (this.pending !== null) {
+      const { value, first, line } = this.pending;
+      this.pending = null;
+      this.skipSpace();
+      const codeEnd = this.wordEnd(this.index);
+      const code = text.slice(this.index, codeEnd);
+      this.index = codeEnd;
+      this.change(first, value, 0, value.length, code, line);
+    }
+    for (;;) {
+      this.skipSpace();
+      if (this.index >= this.length) break;
+      const first = text.charCodeAt(this.index);
+      const end = this.wordEnd(this.index);
+      if (first === HASH) {
+        this.time = timestamp(text, this.index, end, this.line);
+        this.startTime ??= this.time;
+        this.index = end;
+        continue;
+      }
+      if (first === DOLLAR) {
+        const keyword = text.slice(this.index, end);
+        this.index = end;
+        if (keyword === "$comment") {
+          this.inComment = true;
+          this.skipComment();
+        } else if (keyword === "$dumpoff") this.dumpOff = true;
+        else if (keyword === "$end") this.dumpOff = false;
+        continue;
+      }
+      const changeLine = this.line;
+      let valueStart: number;
+      let valueEnd: number;
+      let code: string;
+      if (first === 98 /* b */ || first === 66 /* B */ || first === 114 /* r */ || first === 82 /* R */) {
+        valueStart = this.index + 1;
+        valueEnd = end;
+        this.index = end;
+        this.skipSpace();
+        if (this.index >= this.length) {
+          // Its identifier is in the next piece.
+          this.pending = { value: text.slice(valueStart, valueEnd), first, line: changeLine };
+          break;
+        }
+        const codeEnd = this.wordEnd(this.index);
+        code = text.slice(this.index, codeEnd);
+        this.index = codeEnd;
+      } else {
+        valueStart = this.index;
+        valueEnd = this.index + 1;
+        code = text.slice(this.index + 1, end);
+        this.index = end;
+      }
+      this.change(first, text, valueStart, valueEnd, code, changeLine);
+    }
+  }
+
+  /** A change of identifier `code` to the value written from `valueStart` to `valueEnd` of `text` (after its `b` or `r`), on line `line`. */
+  private change(first: number, text: string, valueStart: number, valueEnd: number, code: string, line: number): void {
+    const time = this.time;
+    // A change before the first timestamp is at time 0: the dump begins there.
+    this.startTime ??= time;
+    if (this.dumpOff && !this.reader.keepsDumpOff) return;
+    const form: ChangeForm = first === 114 || first === 82 ? "real" : first === 98 || first === 66 ? "vector" : "scalar";
+    const paths = this.pathsOf.get(code);
+    if (paths === undefined) throw new UnreadableVcdError(line, `change for undeclared identifier '${code}' at ${time}`);
+    for (const path of paths) {
+      if (!this.keep(path, time)) continue;
+      const value = this.reader.read(text, valueStart, valueEnd, form);
+      if (value === null) throw new UnreadableVcdError(line, `${form === "real" ? "a real" : "an x or z"} value for ${path} at ${time}: only 0 and 1 bits are read`);
+      this.changes.push({ time, path, value });
+    }
+  }
+
+  /** The changes kept, and the first and last timestamps. */
+  finish(): ValueChanges<V> {
+    return { changes: this.changes, startTime: this.startTime ?? 0, endTime: this.time };
+  }
+
+  /** Skip spaces and line ends from `index` to where the next word begins. */
+  private skipSpace(): void {
+    const text = this.text;
+    for (; this.index < this.length; this.index++) {
+      const code = text.charCodeAt(this.index);
+      if (code === NEWLINE) this.line++;
       else if (code !== SPACE && code !== TAB && code !== RETURN) return;
     }
-  };
-  /** The end of the word at `index`. */
-  const wordEnd = (from: number): number => {
+  }
+
+  /** The end of the word at `from`. */
+  private wordEnd(from: number): number {
+    const text = this.text;
     let end = from;
-    while (end < length) {
+    while (end < this.length) {
       const code = text.charCodeAt(end);
       if (code === SPACE || code === NEWLINE || code === TAB || code === RETURN) break;
       end++;
     }
     return end;
-  };
-  for (;;) {
-    skipSpace();
-    if (index >= length) break;
-    const first = text.charCodeAt(index);
-    const end = wordEnd(index);
-    if (first === HASH) {
-      time = timestamp(text, index, end, line);
-      startTime ??= time;
-      index = end;
-      continue;
-    }
-    if (first === DOLLAR) {
-      const keyword = text.slice(index, end);
-      index = end;
-      if (keyword === "$comment") skipComment();
-      else if (keyword === "$dumpoff") dumpOff = true;
-      else if (keyword === "$end") dumpOff = false;
-      continue;
-    }
-    const changeLine = line;
-    let valueStart: number;
-    let valueEnd: number;
-    let code: string;
-    if (first === 98 /* b */ || first === 66 /* B */ || first === 114 /* r */ || first === 82 /* R */) {
-      valueStart = index + 1;
-      valueEnd = end;
-      index = end;
-      skipSpace();
-      const codeEnd = wordEnd(index);
-      code = text.slice(index, codeEnd);
-      index = codeEnd;
-    } else {
-      valueStart = index;
-      valueEnd = index + 1;
-      code = text.slice(index + 1, end);
-      index = end;
-    }
-    // A change before the first timestamp is at time 0: the dump begins there.
-    startTime ??= time;
-    if (dumpOff && !reader.keepsDumpOff) continue;
-    const form: ChangeForm = first === 114 || first === 82 ? "real" : first === 98 || first === 66 ? "vector" : "scalar";
-    const paths = pathsOf.get(code);
-    if (paths === undefined) throw new UnreadableVcdError(changeLine, `change for undeclared identifier '${code}' at ${time}`);
-    for (const path of paths) {
-      if (!keep(path, time)) continue;
-      const value = reader.read(text, valueStart, valueEnd, form);
-      if (value === null) throw new UnreadableVcdError(changeLine, `${form === "real" ? "a real" : "an x or z"} value for ${path} at ${time}: only 0 and 1 bits are read`);
-      changes.push({ time, path, value });
-    }
   }
-  return { changes, startTime: startTime ?? 0, endTime: time };
 
-  /** Past the `$end` that closes a $comment (a word of its own: `a$end` is text). */
-  function skipComment(): void {
+  /** Past the `$end` that closes a $comment (a word of its own: `a$end` is text), or to the end of the piece, still in it. */
+  private skipComment(): void {
     for (;;) {
-      skipSpace();
-      if (index >= length) return;
-      const end = wordEnd(index);
-      const closes = end - index === 4 && text.startsWith("$end", index);
-      index = end;
-      if (closes) return;
+      this.skipSpace();
+      if (this.index >= this.length) return;
+      const end = this.wordEnd(this.index);
+      const closes = end - this.index === 4 && this.text.startsWith("$end", this.index);
+      this.index = end;
+      if (closes) {
+        this.inComment = false;
+        return;
+      }
     }
   }
 }

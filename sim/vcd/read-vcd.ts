@@ -1,6 +1,7 @@
-import { checkVcd, type Timescale } from "./check-vcd.js";
-import { type ParsedVariable, readDeclarations } from "./read-declarations.js";
-import { asWritten, bitsOnly, type ParsedChange, readValueChanges, type ValueReader, type WrittenValue } from "./read-value-changes.js";
+import { checkVcdPieces, type Timescale } from "./check-vcd.js";
+import { type ParsedVariable, readDeclarations, type VcdDeclarations } from "./read-declarations.js";
+import { asWritten, bitsOnly, type ParsedChange, ValueChangeReader, type ValueReader, type WrittenValue } from "./read-value-changes.js";
+import { vcdPieces } from "./vcd-pieces.js";
 
 export type { ParsedVariable } from "./read-declarations.js";
 export { type ParsedChange, UnreadableVcdError, type WrittenValue } from "./read-value-changes.js";
@@ -39,12 +40,42 @@ export async function readVcdAsWritten(text: string | Uint8Array, keep: (path: s
   return read(text, keep, asWritten);
 }
 
+/**
+ * readVcdAsWritten of a file, read a piece at a time (twice: checked, then read): it holds only
+ * the changes `keep` chooses, never the whole text, so a dump of any length is read.
+ */
+export async function readVcdFileAsWritten(file: string, keep: (path: string, time: number) => boolean = () => true, pieceBytes?: number): Promise<ParsedVcd<bigint | WrittenValue>> {
+  return readPieces(() => vcdPieces(file, pieceBytes), keep, asWritten);
+}
+
 function read<V>(text: string | Uint8Array, keep: (path: string, time: number) => boolean, reader: ValueReader<V>): ParsedVcd<V> {
   const whole = typeof text === "string" ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8");
-  const shape = checkVcd(whole);
-  const declarations = readDeclarations(whole);
-  const { changes, startTime, endTime } = readValueChanges(whole, { index: declarations.bodyStart, line: declarations.bodyLine }, declarations.variables, keep, reader);
-  return { variables: declarations.variables, changes, startTime, endTime, timescale: declarations.timescale, timeUnit: shape.timescale, version: shape.version, endMarker: shape.endMarker };
+  return readPieces(() => [whole], keep, reader);
+}
+
+/** Check the text, then read its declarations and the changes `keep` chooses; `pieces` gives the text again each time it is called, in pieces each ending at a line's end. */
+function readPieces<V>(pieces: () => Iterable<string>, keep: (path: string, time: number) => boolean, reader: ValueReader<V>): ParsedVcd<V> {
+  const shape = checkVcdPieces(pieces());
+  let head = "";
+  let declarations: VcdDeclarations | null = null;
+  let changes: ValueChangeReader<V> | null = null;
+  for (const piece of pieces()) {
+    if (changes !== null) {
+      changes.read(piece);
+      continue;
+    }
+    // The declarations may run over several pieces: gathered until they are whole.
+    head += piece;
+    declarations = readDeclarations(head);
+    if (!declarations.complete) continue;
+    changes = new ValueChangeReader(declarations.bodyLine, declarations.variables, keep, reader);
+    changes.read(head, declarations.bodyStart);
+    head = "";
+  }
+  // checkVcdPieces found $enddefinitions: the declarations are whole.
+  const { variables, timescale } = declarations!;
+  const { changes: kept, startTime, endTime } = changes!.finish();
+  return { variables, changes: kept, startTime, endTime, timescale, timeUnit: shape.timescale, version: shape.version, endMarker: shape.endMarker };
 }
 
 /** The value of every variable over time, as a map from path to its change list. */

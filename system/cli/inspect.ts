@@ -1,9 +1,8 @@
-import { statSync } from "node:fs";
-import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
+import { cannotRead, namedFileKind, readNamedFile } from "../../sim/unreadable.js";
 import { didYouMeanAny } from "../../sim/suggest.js";
 import { MalformedVcdError, type Timescale } from "../../sim/vcd/check-vcd.js";
 import { UnreadableVcdError } from "../../sim/vcd/read-value-changes.js";
-import { type ParsedVcd, readVcdAsWritten, type WrittenValue } from "../../sim/vcd/read-vcd.js";
+import { type ParsedVcd, readVcdAsWritten, readVcdFileAsWritten, type WrittenValue } from "../../sim/vcd/read-vcd.js";
 import { writtenByNicsim } from "../../sim/vcd/end-marker.js";
 import { isTemporaryName } from "../../sim/output-files.js";
 import { signalNamesBeside, type SignalNames } from "../../sim/vcd/read-translate-filters.js";
@@ -24,32 +23,21 @@ export interface Inspection {
   readonly warnings: readonly string[];
 }
 
-/** The longest text V8 makes (2^29 - 24 characters): a dump longer cannot be read whole. */
-const LONGEST_TEXT = 0x1fffffe8;
-
-class TooLong extends Error {
-  constructor(readonly size: number) {
-    super("too long");
-  }
-}
-
 /** What `nicsim inspect` prints: a VCD's signals, or one signal's changes in a window. Throws with the file and line of a malformed VCD. */
 export async function inspectVcd(file: string, options: InspectOptions): Promise<Inspection> {
   if (options.from > options.to) throw new Error(`--from ${options.from} is after --to ${options.to}: the window is empty`);
-  let bytes: Uint8Array;
+  // A file is read a piece at a time, never whole (a long run's dump is longer than the longest JavaScript text); a pipe, read once, whole.
+  let pipe: Uint8Array | null;
   try {
-    // A dump is read as one text, and a JavaScript text holds at most LONGEST_TEXT characters (a 200 ms run's dump failed with the engine's own words): said before reading.
-    const size = statSync(file).size;
-    if (size > LONGEST_TEXT) throw new TooLong(size);
-    bytes = readNamedFile(file);
+    pipe = namedFileKind(file) === "pipe" ? readNamedFile(file) : null;
   } catch (error) {
-    if (error instanceof TooLong) throw new Error(`${file}: ${Math.round(error.size / 2 ** 20)} MiB, more than inspect reads (${Math.floor(LONGEST_TEXT / 2 ** 20)} MiB: it reads a dump whole); dump a window of the run (outputs.waveformFromMicroseconds and waveformToMicroseconds) or open this one in GTKWave`);
     throw new Error(cannotRead(file, error));
   }
   let parsed: ParsedVcd<bigint | WrittenValue>;
   // The window in the file's time units is known only from its header: the signal is kept whole and cut after.
+  const keep = (path: string) => path === options.signal;
   try {
-    parsed = await readVcdAsWritten(bytes, (path) => path === options.signal);
+    parsed = await (pipe === null ? readVcdFileAsWritten(file, keep) : readVcdAsWritten(pipe, keep));
   } catch (error) {
     if (error instanceof MalformedVcdError) throw new Error(`${file}:${error.line}: not a whole VCD: ${error.problem}`);
     if (error instanceof UnreadableVcdError) throw new Error(`${file}:${error.line}: ${error.problem}`);

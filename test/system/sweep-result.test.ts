@@ -12,6 +12,7 @@ describe("a sweep row's outcome: the words a run's ending is given, and nothing 
     { kind: "not-arrived", quietMicroseconds: 100.5 },
     { kind: "stopped", message: "scoreboard: TX sequence numbers went backwards on SPI 0x1001" },
     { kind: "drain-limit" },
+    { kind: "accounted-at-drain-limit", dropped: 4 },
   ];
   const outcome = SweepResultSchema.shape.outcome;
 

@@ -20,15 +20,21 @@ describe("a TX write-back threshold the rings can never reach", () => {
     expect(parseScenarioText(`${VALID.replace("nic:\n", "nic:\n  tx:\n    writeBackDelay: 0\n")}driver:\n  base:\n    txRingDescriptors: 8\n    txWriteBackThreshold: 8\n`, "s.yaml").warnings).toEqual([]);
   });
 
-  test("one a sender waiting for room for a frame of several descriptors can leave unreached is warned of too (a run of jumbo frames on a ring of 8 stalled silently at 7)", () => {
-    // 9216 bytes (nic.maxFrameBytes) in 2048-byte buffers: 5 descriptors; a ring of 8 can be left with 3 done.
-    expect(withDriver("    txRingDescriptors: 8\n    txWriteBackThreshold: 7\n")).toEqual([
-      expect.stringMatching(/^s\.yaml:\d+:5: warning: driver\.base\.txWriteBackThreshold = 7 may not be reached: a frame of up to 9216 bytes \(nic\.maxFrameBytes\) takes 5 descriptors of 2048 bytes \(driver\.base\.txBufferBytes\), and a sender waiting for room for one can leave as few as 3 done ones in a TX ring of 8/),
+  test("one frames of several descriptors may leave unreached is warned of too, sized by the frames the scenario sends (a run of jumbo frames on a ring of 8 stalled silently at 7; a first version sized them by nic.maxFrameBytes, and warned of runs of short frames)", () => {
+    const streams = (...sizes: number[]) => VALID.replace(/traffic:[\s\S]*$/, `traffic:\n${sizes.map((size, index) => `  - { name: s${index}, customer: a, direction: to-peer, packetBytes: ${size}, gapMicroseconds: 5 }\n`).join("")}`);
+    const warnings = (scenario: string, ring: number, threshold: number) => parseScenarioText(`${scenario}driver:\n  base:\n    txRingDescriptors: ${ring}\n    txWriteBackThreshold: ${threshold}\n`, "s.yaml").warnings;
+    // Jumbo frames (5 descriptors of 2048 bytes) among short ones: a sender waiting for room for one can leave 8 - 5 = 3 done.
+    expect(warnings(streams(9000, 64), 8, 7)).toEqual([
+      expect.stringMatching(/^s\.yaml:\d+:5: warning: driver\.base\.txWriteBackThreshold = 7 may not be reached: a frame of 9\d\d\d bytes takes 5 descriptors of 2048 bytes \(driver\.base\.txBufferBytes\), and a sender waiting for room for one, its ring filled by shorter frames, can leave as few as 3 done ones in a TX ring of 8/),
     ]);
-    expect(withDriver("    txRingDescriptors: 8\n    txWriteBackThreshold: 4\n")).toHaveLength(1);
-    expect(withDriver("    txRingDescriptors: 8\n    txWriteBackThreshold: 3\n")).toEqual([]);
-    // Shorter frames: 1500 bytes in 2048-byte buffers take one descriptor each.
-    expect(parseScenarioText(`${VALID.replace("nic:\n", "nic:\n  maxFrameBytes: 1500\n")}driver:\n  base:\n    txRingDescriptors: 8\n    txWriteBackThreshold: 7\n`, "s.yaml").warnings).toEqual([]);
+    expect(warnings(streams(9000, 64), 8, 4)).toHaveLength(1);
+    expect(warnings(streams(9000, 64), 8, 3)).toEqual([]);
+    // Jumbo frames alone: a ring of 8 full of them holds one, 5 done descriptors.
+    expect(warnings(streams(9000), 8, 5)).toEqual([]);
+    expect(warnings(streams(9000), 8, 6)).toEqual([expect.stringContaining("a TX ring of 8 (driver.base.txRingDescriptors) full of such frames holds 5 done ones")]);
+    // Frames of one descriptor each, whatever nic.maxFrameBytes allows: only the ring's size less one bounds it.
+    expect(warnings(streams(1400), 8, 7)).toEqual([]);
+    expect(warnings(streams(64), 8, 7)).toEqual([]);
   });
 
   test("plain-traffic, which takes the same parameters, warns too, before its run and at the head of its report", () => {
