@@ -13,6 +13,7 @@ import type { RemotePeer } from "../hw/link/peer.js";
 import { type IkeCosts, ikeWorkCycles } from "../driver/intermediate/ike-costs.js";
 import { selectorFromPayloads, selectorKey, selectorPayloads, type TunnelSelector } from "../driver/intermediate/tunnel-selector.js";
 import type { EspPeer } from "./esp-peer.js";
+import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
 
 /** A customer's gateway, as the scenario configures it. */
 export interface GatewayConfig {
@@ -45,6 +46,8 @@ const GATEWAY_MEGAHERTZ = 2000;
  */
 export class IkeGateway {
   readonly drops = new DropCounter<IkeDropReason>();
+  /** The keys of every SA pair a Quick Mode brought up at this gateway, for the capture's esp_sa file. */
+  readonly captured: CapturedSa[] = [];
   /** Messages each way (sent: every one, as the host counts; received: those the link delivered), those the link lost either way, the Informational Deletes it sent (a fault) and those of the host it took. */
   readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0, deletesReceived: 0 };
   failed: string | null = null;
@@ -220,9 +223,12 @@ export class IkeGateway {
     if (index === undefined) return;
     // A late QM3 of an earlier rekey must not take the tunnel back to SAs the host has moved on from.
     if (this.answered.has(action.messageId) && this.latestAnswered.get(index) !== action.messageId) return;
-    const parameters = espParameters;
+    const inbound = espParameters(action.inbound);
+    const outbound = espParameters(action.outbound);
     // Its inbound is the host's outbound; the old pair still takes what is on its way until the host's Delete.
-    this.espPeer.setTunnel(index, { inbound: parameters(action.inbound), outbound: parameters(action.outbound), peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass });
+    this.espPeer.setTunnel(index, { inbound, outbound, peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass });
+    // The capture's keys from this side too: a Quick Mode the host gave up on (its QM3 lost) is up here, and the gateway sends under it.
+    this.captured.push({ sa: outbound, source: this.config.address, destination: this.config.hostAddress }, { sa: inbound, source: this.config.hostAddress, destination: this.config.address });
     this.byOutboundSpi.set(action.outbound.spi, { tunnel: index, inboundSpi: action.inbound.spi });
   }
 

@@ -1,4 +1,5 @@
 import { ETHERNET_HEADER_BYTES } from "../../sim/packet/ethernet.js";
+import { formatIpv4 } from "../../sim/packet/ipv4.js";
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
@@ -320,10 +321,17 @@ export class ScenarioTraffic extends Component {
     if (stream && pending) stream.arrived(sequence, packet.length, time, received);
   }
 
-  /** Every SA's keys for the capture's esp_sa file: those keyed by hand, then those IKE negotiated. */
+  /**
+   * Every SA's keys for the capture's esp_sa file: those keyed by hand, then those IKE negotiated at
+   * the host, then those only a gateway brought up (a Quick Mode the host gave up on as its QM3 was lost).
+   */
   get captured(): CapturedSa[] {
     const ike = this.system.driver.intermediate.ike;
-    return [...this.manualSas, ...(ike.configured ? ike.keeper.captured : [])];
+    const host = [...this.manualSas, ...(ike.configured ? ike.keeper.captured : [])];
+    const key = (captured: CapturedSa) => `${captured.sa.spi}>${formatIpv4(captured.destination)}`;
+    const known = new Set(host.map(key));
+    const gatewaysOnly = [...(this.ikeCustomers?.gateways.values() ?? [])].flatMap((gateway) => gateway.captured).filter((captured) => !known.has(key(captured)));
+    return [...host, ...gatewaysOnly];
   }
 
   /** The IKE gateways of the customers that use it. */

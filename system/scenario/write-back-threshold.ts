@@ -30,9 +30,11 @@ export function writeBackThresholdWarning({ threshold, ring, delay, bufferBytes,
   if (threshold === 0 || delay === 0 || frames.length === 0) return null;
   const waits = `nic.tx.writeBackDelay (${delay} core cycle${delay === 1 ? "" : "s"})`;
   if (threshold >= ring) return `driver.base.txWriteBackThreshold = ${threshold} is never reached: a TX ring of ${ring} descriptors (driver.base.txRingDescriptors) holds at most ${ring - 1} done ones, so every write-back waits out ${waits}, and a sender that fills its ring waits as long`;
-  const longest = Math.max(...frames);
-  // A frame longer than the ring can take is refused before the run.
-  const counts = new Set(frames.map((frame) => Math.min(ring - 1, Math.ceil(frame / bufferBytes))));
+  // A frame longer than the ring can take is refused before the run, with its own words.
+  const fitting = frames.filter((frame) => Math.ceil(frame / bufferBytes) <= ring - 1);
+  if (fitting.length === 0) return null;
+  const longest = Math.max(...fitting);
+  const counts = new Set(fitting.map((frame) => Math.ceil(frame / bufferBytes)));
   const most = Math.max(...counts);
   const uniform = counts.size === 1 && !shorterToo;
   const fewest = uniform ? Math.floor((ring - 1) / most) * most : ring - most;

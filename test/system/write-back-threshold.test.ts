@@ -35,6 +35,8 @@ describe("a TX write-back threshold the rings can never reach", () => {
     // Frames of one descriptor each, whatever nic.maxFrameBytes allows: only the ring's size less one bounds it.
     expect(warnings(streams(1400), 8, 7)).toEqual([]);
     expect(warnings(streams(64), 8, 7)).toEqual([]);
+    // Frames the ring cannot take at all (18 descriptors of 512 bytes) are refused with their own words, not warned of (it said "as few as -10 done ones").
+    expect(parseScenarioText(`${streams(9000)}driver:\n  base:\n    txRingDescriptors: 8\n    txBufferBytes: 512\n    txWriteBackThreshold: 7\n`, "s.yaml").warnings).toEqual([]);
   });
 
   test("plain-traffic, which takes the same parameters, warns too, before its run and at the head of its report", () => {
