@@ -113,9 +113,12 @@ export abstract class SignalBase<T extends number | bigint> {
     return true;
   }
 
+  /** Whether the waveform records its changes now: traced, and its dump window open (or about to open). */
+  inWaveform = false;
+
   /** Whether anything sees each change: the waveform, or a process waiting on it. */
   get watched(): boolean {
-    return this.traceIndex >= 0 || this.waiters !== null;
+    return this.inWaveform || this.waiters !== null;
   }
 
   addWaiter(waiter: SignalWaiter<T>): void {

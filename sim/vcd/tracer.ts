@@ -104,6 +104,21 @@ export class VcdTracer implements KernelTracer {
       }
     }
     this.marks = new Uint8Array(this.sources.length);
+    // A block that brings an unwatched signal up to date only when it runs for other reasons is woken a clock period before the
+    // window opens, so that the dump begins with its values exact; until then, and after the window, it works as without the waveform.
+    const lead = Math.max(0, ...kernel.domains.map((domain) => domain.period));
+    const showAt = Math.max(kernel.now, this.from - lead);
+    if (showAt <= kernel.now) this.show(true);
+    else if (showAt <= this.to) kernel.schedule(showAt - kernel.now, "waveform.window_opens", () => this.show(true));
+  }
+
+  /** Mark the traced signals as recorded now, or no longer; a block watching for that is told as they become recorded. */
+  private show(shown: boolean): void {
+    for (const signal of this.signals) {
+      if (signal === null || signal.inWaveform === shown) continue;
+      signal.inWaveform = shown;
+      if (shown) signal.onWatched?.();
+    }
   }
 
   touch(index: number): void {
@@ -176,6 +191,7 @@ export class VcdTracer implements KernelTracer {
   }
 
   private end(): void {
+    this.show(false);
     this.activity.to = this.to;
     this.drawClocks(this.to, true);
     this.writer.endDump(this.to);

@@ -1,0 +1,30 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
+import { readVcd } from "../../sim/vcd/read-vcd.js";
+
+/** The default scenario, short, with small read requests: many read pieces per frame, each shown when the DMA's signals are recorded. */
+const SHORT = { durationMicroseconds: 60, "nic.dma.maxReadRequest": 64 };
+
+test("a waveform's window costs the model's work only while it is open: outside it the DMA does not run on every read piece (a 1 µs window cost 1.8 times the component evaluations of no waveform at all, a window after the run as much: a performance engineer's check)", async () => {
+  const work = (overrides: Record<string, unknown>, directory: string | null) => runScenario(defaultScenario({ ...SHORT, ...overrides }), { directory }).design.kernel.statistics;
+  const none = work({ "outputs.waveform": false }, null);
+  const windowed = join(mkdtempSync(join(tmpdir(), "nicsim-window-")), "out");
+  const window = work({ "outputs.waveformFromMicroseconds": 1600, "outputs.waveformToMicroseconds": 1605 }, windowed);
+  const whole = join(mkdtempSync(join(tmpdir(), "nicsim-window-")), "out");
+  const all = work({}, whole);
+  // The window's opening is a timestep of its own; the DMA is woken a cycle before it, and runs on every piece for its five microseconds.
+  expect(window.timesteps - none.timesteps).toBeLessThan(0.05 * none.timesteps);
+  expect(window.componentEvaluations - none.componentEvaluations).toBeLessThan(0.05 * none.componentEvaluations);
+  // The whole waveform does cost its pieces: what the window saves is real.
+  expect(all.componentEvaluations).toBeGreaterThan(1.3 * none.componentEvaluations);
+  // And the window shows what the whole dump shows over its five microseconds, the DMA's signals included.
+  const inWindow = async (directory: string) =>
+    (await readVcd(readFileSync(join(directory, "default.vcd")), (path, time) => path.startsWith("top.nic.dma.") && time >= 1_600_000_000 && time <= 1_605_000_000)).changes;
+  const fromWindow = await inWindow(windowed);
+  expect(fromWindow.some((change) => change.path === "top.nic.dma.reads_in_flight" && change.time > 1_600_000_000)).toBe(true);
+  expect(fromWindow.filter((change) => change.time > 1_600_000_000)).toEqual((await inWindow(whole)).filter((change) => change.time > 1_600_000_000));
+}, 120_000);
