@@ -1,5 +1,6 @@
 /** What the kernel did, counted: the model's own work, deterministic for a seed and configuration. */
 export interface KernelStatistics {
+  /** Times at which something ran (an event, a process, an edge); a run's limit reached with nothing there is none. */
   timesteps: number;
   phases: number;
   edgesEvaluated: number;

@@ -298,11 +298,18 @@ export class Kernel implements ProcessScheduler, EventHost {
     this.tracer?.timestepDone(this.now, time);
     this.now = time;
     this.edgesPending = true;
-    this.statistics.timesteps++;
   }
+
+  /** The last time a phase ran at (time 0's are the start's). */
+  private lastPhaseTime = 0;
 
   private runPhase(): void {
     const now = this.now;
+    // A timestep is a time something ran at: time moved to a run's limit with nothing there is none (a caller stepping a long quiet wait made thousands).
+    if (now !== this.lastPhaseTime) {
+      this.lastPhaseTime = now;
+      this.statistics.timesteps++;
+    }
     this.phase++;
     this.statistics.phases++;
     const queue = this.queue;
