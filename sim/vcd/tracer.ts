@@ -108,16 +108,17 @@ export class VcdTracer implements KernelTracer {
     // window opens, so that the dump begins with its values exact; until then, and after the window, it works as without the waveform.
     const lead = Math.max(0, ...kernel.domains.map((domain) => domain.period));
     const showAt = Math.max(kernel.now, this.from - lead);
-    if (showAt <= kernel.now) this.show(true);
-    else if (showAt <= this.to) kernel.schedule(showAt - kernel.now, "waveform.window_opens", () => this.show(true));
+    // Recorded from the start, before anything has run, nothing is to be brought up to date: no block is woken.
+    if (showAt <= kernel.now) this.show(true, false);
+    else if (showAt <= this.to) kernel.schedule(showAt - kernel.now, "waveform.window_opens", () => this.show(true, true));
   }
 
-  /** Mark the traced signals as recorded now, or no longer; a block watching for that is told as they become recorded. */
-  private show(shown: boolean): void {
+  /** Mark the traced signals as recorded now, or no longer; with `wake`, a block watching for that is told as they become recorded. */
+  private show(shown: boolean, wake: boolean): void {
     for (const signal of this.signals) {
       if (signal === null || signal.inWaveform === shown) continue;
       signal.inWaveform = shown;
-      if (shown) signal.onWatched?.();
+      if (wake) signal.onWatched?.();
     }
   }
 
@@ -191,7 +192,7 @@ export class VcdTracer implements KernelTracer {
   }
 
   private end(): void {
-    this.show(false);
+    this.show(false, false);
     this.activity.to = this.to;
     this.drawClocks(this.to, true);
     this.writer.endDump(this.to);
