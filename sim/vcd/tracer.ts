@@ -163,6 +163,8 @@ export class VcdTracer implements KernelTracer {
 
   close(now: number): void {
     const runEnd = this.finished ? now : undefined;
+    // A window that never opened (the run ended first): the dump holds the values at the run's end, not zeros.
+    if (this.state === "waiting") this.begin(now, now);
     if (this.state === "dumping") {
       this.drawClocks(now, true);
       this.writeTouched(now);

@@ -28,3 +28,14 @@ test("a waveform's window costs the model's work only while it is open: outside 
   expect(fromWindow.some((change) => change.path === "top.nic.dma.reads_in_flight" && change.time > 1_600_000_000)).toBe(true);
   expect(fromWindow.filter((change) => change.time > 1_600_000_000)).toEqual((await inWindow(whole)).filter((change) => change.time > 1_600_000_000));
 }, 120_000);
+
+test("a window that opens after the run has ended holds the values at the run's end, as the run's warning says (it wrote zeros: a user's check)", async () => {
+  const directory = join(mkdtempSync(join(tmpdir(), "nicsim-window-")), "out");
+  const run = runScenario(defaultScenario({ durationMicroseconds: 20, "outputs.waveformFromMicroseconds": 100_000, "outputs.waveformToMicroseconds": 100_001 }), { directory });
+  const parsed = await readVcd(readFileSync(join(directory, "default.vcd")), (path) => path === "top.driver.base.tx_frames" || path === "top.driver.base.ready");
+  const last = (path: string) => parsed.changes.filter((change) => change.path === path).at(-1)?.value;
+  expect(parsed.startTime).toBe(run.design.kernel.now);
+  expect(last("top.driver.base.ready")).toBe(1n);
+  expect(last("top.driver.base.tx_frames")).toBe(BigInt(run.design.top.driver.base.statistics.txFrames));
+  expect(run.design.top.driver.base.statistics.txFrames).toBeGreaterThan(0);
+}, 60_000);
