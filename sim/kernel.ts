@@ -8,6 +8,9 @@ import { type AnySignal, Signal, type SignalOptions, WideSignal, MAX_NUMBER_WIDT
 import { type EventHost, SimEvent } from "./sim-event.js";
 import { type KernelStatistics, newKernelStatistics } from "./kernel-statistics.js";
 import { formatTime, LAST_TIME } from "./time.js";
+import { runLimit, type RunOptions } from "./run-limit.js";
+
+export type { RunOptions } from "./run-limit.js";
 import type { KernelTracer } from "./kernel-tracer.js";
 
 interface Wakeup extends QueueEntry {
@@ -21,16 +24,6 @@ export interface KernelOptions {
   /** The one seed behind every random stream in the model. */
   seed?: number;
   skipIdle?: boolean;
-}
-
-export interface RunOptions {
-  /** Stop at this absolute time (ps); events at exactly this time still run. */
-  until?: number;
-  /** Stop after this many rising edges of `clock` (default: the first registered clock). */
-  cycles?: number;
-  clock?: ClockDomain;
-  /** Checked after every timestep; the run stops when it returns true. */
-  stopWhen?: (kernel: Kernel) => boolean;
 }
 
 export type StopReason = "until" | "cycles" | "stopped" | "stop-condition" | "exhausted";
@@ -201,7 +194,7 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   run(options: RunOptions = {}): RunResult {
     if (this.failure) throw new SimulationError(`cannot run: the simulation already failed (${this.failure.message})`);
-    const limit = this.limitOf(options);
+    const limit = runLimit(options, this.now, this.domains[0]);
     if (!this.started) this.begin();
     this.stopMessage = null;
     let reason: StopReason | null = null;
@@ -255,23 +248,6 @@ export class Kernel implements ProcessScheduler, EventHost {
     if (!this.started) this.begin();
     this.tracer?.timestepDone(this.now, this.now);
     this.tracer?.close(this.now);
-  }
-
-  private limitOf(options: RunOptions): number {
-    if (options.until !== undefined && options.cycles !== undefined) throw new RangeError("run(): give either until or cycles, not both");
-    if (options.until !== undefined) {
-      if (!Number.isSafeInteger(options.until) || options.until < this.now) {
-        throw new RangeError(`run(): until ${options.until} ps must be an integer time not before now (${formatTime(this.now)})`);
-      }
-      return options.until;
-    }
-    if (options.cycles !== undefined) {
-      const clock = options.clock ?? this.domains[0];
-      if (!clock) throw new RangeError("run({ cycles }): there is no clock domain to count cycles of");
-      if (!Number.isSafeInteger(options.cycles) || options.cycles < 0) throw new RangeError(`run(): cycles ${options.cycles} must be a non-negative integer`);
-      return options.cycles === 0 ? this.now : clock.edgesAfter(this.now, options.cycles);
-    }
-    return Infinity;
   }
 
   private begin(): void {

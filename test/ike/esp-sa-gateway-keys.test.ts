@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
 import { requireTool } from "../support/tools.js";
+import { IKE_QOS } from "../system/ike-fixture.js";
 
 /**
  * IKE messages lost on the link (30 %): a Quick Mode the gateway started comes up at the gateway,
@@ -14,40 +15,24 @@ import { requireTool } from "../support/tools.js";
  * them could not be decrypted, their SA's keys only the gateway's).
  */
 const LOSSY_IKE = `name: lossy
-seed: 44
+seed: 19
 durationMicroseconds: 120
 qos: |
-  crypto isakmp profile voice
-   match identity host domain voice.example
-   set ipsec-qos-group 1
-  crypto isakmp profile bronze
-   match identity host domain bronze.example
-   set ipsec-qos-group 3
-  class-map match-any gold
-   match qos-group 1
-  class-map match-any bronze
-   match qos-group 3
-  policy-map edge
-   class gold
-    priority percent 10
-   class bronze
-    bandwidth percent 30
-   class class-default
-    bandwidth remaining percent 100
+${IKE_QOS.replace(/^/gm, "  ").trimEnd()}
 customers:
-  - name: voice
-    identity: { type: ID_FQDN, value: gw.voice.example }
+  - name: gold
+    identity: { type: ID_FQDN, value: gw.gold.example }
     sas: 4
-    ike: { mode: aggressive, preSharedKey: voice-psk-for-a-test, lifetimeKilobytes: 30 }
-  - name: bronze
-    identity: { type: ID_FQDN, value: gw.bronze.example }
+    ike: { mode: aggressive, preSharedKey: gold-psk-for-a-test, lifetimeKilobytes: 30 }
+  - name: bulk
+    identity: { type: ID_KEY_ID, value: bulk }
     sas: 6
-    ike: { mode: aggressive, preSharedKey: bronze-psk-for-a-test, lifetimeKilobytes: 500 }
+    ike: { mode: aggressive, preSharedKey: bulk-psk-for-a-test, lifetimeKilobytes: 500 }
 faults:
   ikeLossProbability: 0.3
 traffic:
-  - { name: v, customer: voice, direction: both, packetBytes: 100, gapMicroseconds: 0.5, spread: zipf }
-  - { name: b, customer: bronze, direction: both, packetBytes: 1500, load: 0.2, spread: zipf }
+  - { name: g, customer: gold, direction: both, packetBytes: 100, gapMicroseconds: 0.5, spread: zipf }
+  - { name: b, customer: bulk, direction: both, packetBytes: 1500, load: 0.2, spread: zipf }
 outputs:
   waveform: false
   html: false

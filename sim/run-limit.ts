@@ -1,0 +1,31 @@
+import type { ClockDomain } from "./clock-domain.js";
+import type { Kernel } from "./kernel.js";
+import { formatTime } from "./time.js";
+
+export interface RunOptions {
+  /** Stop at this absolute time (ps); events at exactly this time still run. */
+  until?: number;
+  /** Stop after this many rising edges of `clock` (default: the first registered clock). */
+  cycles?: number;
+  clock?: ClockDomain;
+  /** Checked after every timestep; the run stops when it returns true. */
+  stopWhen?: (kernel: Kernel) => boolean;
+}
+
+/** The time a run given `options` stops at, from `now` (Infinity: none); `firstClock` counts cycles when the options name no clock. */
+export function runLimit(options: RunOptions, now: number, firstClock: ClockDomain | undefined): number {
+  if (options.until !== undefined && options.cycles !== undefined) throw new RangeError("run(): give either until or cycles, not both");
+  if (options.until !== undefined) {
+    if (!Number.isSafeInteger(options.until) || options.until < now) {
+      throw new RangeError(`run(): until ${options.until} ps must be an integer time not before now (${formatTime(now)})`);
+    }
+    return options.until;
+  }
+  if (options.cycles !== undefined) {
+    const clock = options.clock ?? firstClock;
+    if (!clock) throw new RangeError("run({ cycles }): there is no clock domain to count cycles of");
+    if (!Number.isSafeInteger(options.cycles) || options.cycles < 0) throw new RangeError(`run(): cycles ${options.cycles} must be a non-negative integer`);
+    return options.cycles === 0 ? now : clock.edgesAfter(now, options.cycles);
+  }
+  return Infinity;
+}
