@@ -52,12 +52,6 @@ export class UnreadableVcdError extends Error {
   }
 }
 
-/** Where to start: the index after the declarations, and its line. */
-export interface BodyStart {
-  readonly index: number;
-  readonly line: number;
-}
-
 export interface ValueChanges<V> {
   readonly changes: ParsedChange<V>[];
   /** The first timestamp and the last (0 without one). */
@@ -81,23 +75,10 @@ const EXACT_BITS = 52;
  * change to each. Values are read by `reader`: with `bitsOnly`, an x or z, or a real, in a kept
  * change is refused at its line, and the values listed by $dumpoff are skipped (they say the
  * values are unknown from then, all x, not that they changed).
- */
-export function readValueChanges<V>(
-  text: string,
-  start: BodyStart,
-  variables: readonly ParsedVariable[],
-  keep: (path: string, time: number) => boolean,
-  reader: ValueReader<V>,
-): ValueChanges<V> {
-  const changes = new ValueChangeReader(start.line, variables, keep, reader);
-  changes.read(text, start.index);
-  return changes.finish();
-}
-
-/**
- * The value changes read a piece of text at a time (a dump read from its file in pieces): each
- * piece ends at the end of a line before a timestamp, so a change and its identifier are never
- * parted; a $comment may run on into the next piece.
+ *
+ * Read a piece of text at a time (a whole text is one piece; a dump read from its file, many):
+ * each piece ends at a line's end, mostly before a timestamp; a $comment, or the identifier after
+ * a vector's or real's value, may run on into the next piece.
  */
 export class ValueChangeReader<V> {
   private readonly changes: ParsedChange<V>[] = [];

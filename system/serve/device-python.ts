@@ -1,6 +1,6 @@
 import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, RX_WRITE_BACK, TX_DESCRIPTOR_FIELDS, TX_WRITE_BACK } from "../../hw/spec/descriptors.js";
 import { ErrorCode, FieldCode, NO_INDEX, NO_QUEUE } from "../../hw/spec/errors.js";
-import { instanceCount, MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTERS, RING_ALIGNMENT, type RegisterSpec, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "../../hw/spec/registers.js";
+import { instanceCount, MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTERS, RING_ALIGNMENT, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "../../hw/spec/registers.js";
 import { DROP_REASON_CODE, DROP_REASON_COUNT } from "../../hw/spec/drop-reasons.js";
 import { SA_RECORD_ALIGNMENT, SA_RECORD_BYTES, SA_RECORD_FIELDS, SA_RECORD_MAGIC } from "../../hw/spec/sa-record.js";
 
@@ -20,11 +20,6 @@ function dict(name: string, entries: ReadonlyArray<readonly [string, string]>): 
 
 const quoted = (text: string) => `"${text}"`;
 const values = (table: Readonly<Record<string, number>>) => `{${Object.entries(table).map(([name, value]) => `"${name}": ${value}`).join(", ")}}`;
-
-/** How many instances a register has in the register map: queues, vectors (one per queue and the error vector) or words. */
-function instances(register: RegisterSpec): number {
-  return instanceCount(register, MAX_QUEUES);
-}
 
 /**
  * clients/python/nicsim_device.py: everything clients/c/nicsim_device.h holds, from the same hw/spec
@@ -67,7 +62,7 @@ export function devicePython(): string {
     `NO_INDEX = ${hex(NO_INDEX)}`,
     "",
     ...dict("REGISTERS", REGISTERS.map((register) => [quoted(register.name), `(${hex(register.offset)}, ${hex(register.stride ?? 0)})`])),
-    ...dict("REGISTER_INSTANCES", REGISTERS.map((register) => [quoted(register.name), String(instances(register))])),
+    ...dict("REGISTER_INSTANCES", REGISTERS.map((register) => [quoted(register.name), String(instanceCount(register, MAX_QUEUES))])),
     ...dict("REGISTER_FIELDS", REGISTERS.filter((register) => register.fields).map((register) => [quoted(register.name), `{${register.fields!.map((field) => `"${field.name}": (${field.bit}, ${field.width})`).join(", ")}}`])),
     ...dict("REGISTER_FIELD_VALUES", REGISTERS.flatMap((register) => (register.fields ?? []).filter((field) => field.values).map((field) => [quoted(`${register.name}.${field.name}`), values(field.values!)] as const))),
     "LAYOUTS = {",
