@@ -2,7 +2,7 @@ import type { AesGcmBackend } from "../sim/crypto/backend.js";
 import { EspInbound, type EspDropReason, EspOutbound, type EspSaParameters } from "../sim/ipsec/esp.js";
 import { read32 } from "../sim/bytes.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType, HOST_MAC, PEER_MAC, writeEthernetHeader } from "../sim/packet/ethernet.js";
-import { type Ipv4Address, PROTOCOL_ESP } from "../sim/packet/ipv4.js";
+import { type Ipv4Address, ipv4Payload, PROTOCOL_ESP } from "../sim/packet/ipv4.js";
 import { tunnelEncapsulate } from "../sim/ipsec/modes.js";
 import type { ReceivedFrame, RemotePeer } from "../hw/link/peer.js";
 import { DropCounter } from "../sim/stats/drop-counter.js";
@@ -16,6 +16,8 @@ export interface PeerTunnel {
   readonly peerAddress: Ipv4Address;
   readonly hostAddress: Ipv4Address;
   readonly trafficClass: number;
+  /** The outbound SA's hard lifetime in ESP bytes (SPI to ICV, as the host counts them): the tunnel stops sending under it once that many have gone, and says so. */
+  readonly hardLifetime?: { readonly bytes: number; readonly reached: () => void };
 }
 
 /**
@@ -31,6 +33,8 @@ export class EspPeer {
   /** Each tunnel's end now; null until IKE has negotiated its SAs, or after they were deleted. */
   private readonly tunnels: (PeerTunnel | null)[] = [];
   private readonly outbound: (EspOutbound | null)[] = [];
+  /** ESP bytes each tunnel's outbound SA has carried, against its hard lifetime. */
+  private readonly carried: number[] = [];
 
   constructor(private readonly peer: RemotePeer, private readonly backend: AesGcmBackend, tunnels: readonly PeerTunnel[]) {
     for (const tunnel of tunnels) this.setTunnel(this.addTunnel(), tunnel);
@@ -41,6 +45,7 @@ export class EspPeer {
   addTunnel(): number {
     this.tunnels.push(null);
     this.outbound.push(null);
+    this.carried.push(0);
     return this.tunnels.length - 1;
   }
 
@@ -50,6 +55,7 @@ export class EspPeer {
     // An inbound SA taken up early (a Quick Mode responder's, at QM2) keeps its replay window.
     if (!this.inbound.has(tunnel.inbound.spi)) this.inbound.set(tunnel.inbound.spi, new EspInbound(this.backend, tunnel.inbound));
     this.outbound[index] = new EspOutbound(this.backend, tunnel.outbound);
+    this.carried[index] = 0;
   }
 
   /** Stop taking packets under an inbound SPI (an SA deleted). */
@@ -86,6 +92,7 @@ export class EspPeer {
   /** Send tunnel `index`'s packets under a new SA from now on (the other end of an inbound rekey). */
   replaceOutbound(index: number, parameters: EspSaParameters, backend: AesGcmBackend): void {
     this.outbound[index] = new EspOutbound(backend, parameters);
+    this.carried[index] = 0;
   }
 
   /** Encrypt an inner IPv4 packet in tunnel `index` and send it to the host; returns when its last bit leaves. */
@@ -100,6 +107,12 @@ export class EspPeer {
     if (!tunnel || !outbound) throw new RangeError(`tunnel ${index} has no SA: ask isOpen() first`);
     const frame = tunnelEncapsulate(outbound, inner, { source: tunnel.peerAddress, destination: tunnel.hostAddress, dscp: classDscp(tunnel.trafficClass) }, ETHERNET_HEADER_BYTES);
     writeEthernetHeader(frame, HOST_MAC, PEER_MAC);
+    const lifetime = tunnel.hardLifetime;
+    // The packet that reaches the lifetime is the SA's last, as the host counts its end.
+    if (lifetime !== undefined && (this.carried[index]! += espBytes(frame)) >= lifetime.bytes) {
+      this.closeTunnel(index);
+      lifetime.reached();
+    }
     return frame;
   }
 
@@ -112,7 +125,7 @@ export class EspPeer {
     if (etherType(frame.bytes) !== ETHERTYPE_IPV4) return;
     const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
     if (outer[9] !== PROTOCOL_ESP) return this.onOther(frame);
-    const esp = outer.subarray((outer[0]! & 0x0f) * 4, (outer[2]! << 8) | outer[3]!);
+    const esp = ipv4Payload(outer);
     const inbound = this.inbound.get(read32(esp, 0));
     if (!inbound) return this.drop("UNKNOWN_SPI", frame.bytes);
     const result = inbound.decapsulate(esp);
@@ -123,4 +136,9 @@ export class EspPeer {
   private drop(reason: EspDropReason | "UNKNOWN_SPI" | "NO_SA", frame: Uint8Array): void {
     this.drops.count(reason, { frame });
   }
+}
+
+/** An ESP frame's ESP bytes, SPI to ICV. */
+function espBytes(frame: Uint8Array): number {
+  return ipv4Payload(frame.subarray(ETHERNET_HEADER_BYTES)).length;
 }

@@ -49,7 +49,7 @@ export class IkeGateway {
   /** The keys of every SA pair a Quick Mode brought up at this gateway, for the capture's esp_sa file. */
   readonly captured: CapturedSa[] = [];
   /** Messages each way (sent: every one, as the host counts; received: those the link delivered), those the link lost either way, the Informational Deletes it sent (a fault) and those of the host it took. */
-  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0, deletesReceived: 0 };
+  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0, deletesReceived: 0, expired: 0 };
   failed: string | null = null;
   /** When its phase 1 came up (ps), as the gateway saw it; null while it has not. */
   phase1UpTime: number | null = null;
@@ -226,7 +226,16 @@ export class IkeGateway {
     const inbound = espParameters(action.inbound);
     const outbound = espParameters(action.outbound);
     // Its inbound is the host's outbound; the old pair still takes what is on its way until the host's Delete.
-    this.espPeer.setTunnel(index, { inbound, outbound, peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass });
+    const { seconds, kilobytes } = action.lifetime;
+    this.espPeer.setTunnel(index, { inbound, outbound, peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass, ...(kilobytes > 0 ? { hardLifetime: { bytes: kilobytes * 1024, reached: () => this.counts.expired++ } } : {}) });
+    // Its own end of the lifetime: it stops sending under the SA then, not when the host's Delete comes (the host dropped what came between, UNKNOWN_SPI).
+    if (seconds > 0) {
+      this.kernel.schedule(seconds * 1e12, `${this.path}.hard_lifetime`, () => {
+        if (this.espPeer.outboundSpi(index) !== outbound.spi) return;
+        this.espPeer.closeTunnel(index);
+        this.counts.expired++;
+      });
+    }
     // The capture's keys from this side too: a Quick Mode the host gave up on (its QM3 lost) is up here, and the gateway sends under it.
     this.captured.push({ sa: outbound, source: this.config.address, destination: this.config.hostAddress }, { sa: inbound, source: this.config.hostAddress, destination: this.config.address });
     this.byOutboundSpi.set(action.outbound.spi, { tunnel: index, inboundSpi: action.inbound.spi });

@@ -56,6 +56,11 @@ export function writeIpv4Header(bytes: Uint8Array, offset: number, header: Ipv4H
   bytes[offset + 11] = checksum & 0xff;
 }
 
+/** What an IPv4 packet carries: from the end of its header (options included) to its total length, a frame's padding left out. */
+export function ipv4Payload(packet: Uint8Array): Uint8Array {
+  return packet.subarray((packet[0]! & 0x0f) * 4, Math.min(packet.length, (packet[2]! << 8) | packet[3]!));
+}
+
 /** An IPv4 packet: header and payload. */
 export function ipv4Packet(header: Ipv4Header, payload: Uint8Array): Uint8Array {
   const packet = zeroed(IPV4_HEADER_BYTES + payload.length);

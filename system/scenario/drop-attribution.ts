@@ -2,7 +2,7 @@ import type { AesGcmBackend } from "../../sim/crypto/backend.js";
 import { concatenate, read32 } from "../../sim/bytes.js";
 import { EspInbound, ESP_HEADER_BYTES, ESP_IV_BYTES, type EspSaParameters } from "../../sim/ipsec/esp.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
-import { IPV4_HEADER_BYTES, PROTOCOL_ESP, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
+import { IPV4_HEADER_BYTES, ipv4Payload, PROTOCOL_ESP, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import type { DroppedBytes } from "../../sim/stats/drop-counter.js";
 import type { Flow } from "./flow.js";
 
@@ -162,7 +162,7 @@ export class DropAttribution {
 /** The ESP of an IPv4 packet (up to its total length), or null. */
 function espOf(ip: Uint8Array): Uint8Array | null {
   if (ip[9] !== PROTOCOL_ESP) return null;
-  const esp = ip.subarray((ip[0]! & 0x0f) * 4, Math.min(ip.length, (ip[2]! << 8) | ip[3]!));
+  const esp = ipv4Payload(ip);
   return esp.length >= ESP_HEADER_BYTES ? esp : null;
 }
 

@@ -4,7 +4,7 @@ import { tunnelEncapsulate } from "../../sim/ipsec/modes.js";
 import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { read32 } from "../../sim/bytes.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType } from "../../sim/packet/ethernet.js";
-import { type Ipv4Address, PROTOCOL_ESP, PROTOCOL_IPV4 } from "../../sim/packet/ipv4.js";
+import { type Ipv4Address, ipv4Payload, PROTOCOL_ESP, PROTOCOL_IPV4 } from "../../sim/packet/ipv4.js";
 import { sequencedFrame, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
 import type { Kernel } from "../../sim/kernel.js";
@@ -103,7 +103,7 @@ export class BenchPeer {
       return;
     }
     const outer = bytes.subarray(ip);
-    const esp = outer.subarray((outer[0]! & 0x0f) * 4, Math.min(outer.length, (outer[2]! << 8) | outer[3]!));
+    const esp = ipv4Payload(outer);
     const inbound = esp.length >= 4 ? this.inbound.get(read32(esp, 0)) : undefined;
     if (!inbound) return this.refuse("UNKNOWN_SPI");
     const result = inbound.decapsulate(esp);

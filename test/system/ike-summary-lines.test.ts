@@ -13,6 +13,7 @@ const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: numbe
   quickModeFailures: 0,
   deletes,
   deletesReceived,
+  expired: 0,
   tunnels: { up: 0, of: 6, upAtEnd: 0 },
   givenUpMicroseconds: null,
   drops: {},

@@ -1,0 +1,75 @@
+import { expect, test } from "vitest";
+import { ETHERNET_HEADER_BYTES } from "../../sim/packet/ethernet.js";
+import { ipv4Payload, PROTOCOL_ESP } from "../../sim/packet/ipv4.js";
+import { read32 } from "../../sim/bytes.js";
+import { us } from "../../sim/time.js";
+import { checkScenario } from "../../system/scenario/load.js";
+import { buildScenario } from "../../system/scenario/run.js";
+import { ikeSummary } from "../../system/scenario/ike-summary.js";
+import type { ScenarioInput } from "../../system/scenario/schema.js";
+
+const LIFETIME_KILOBYTES = 20;
+
+/** A lifetime of 20 kB at 90 % of the line to the host: each SA reaches its hard lifetime before its rekey is done, again and again. */
+const scenario = (packetBytes: number, sas: number): ScenarioInput => ({
+  name: "gateway-lifetime",
+  seed: 7,
+  durationMicroseconds: 300,
+  customers: [{ name: "c", identity: { type: "ID_KEY_ID", value: "c" }, sas, ike: { mode: "main", preSharedKey: "k", lifetimeKilobytes: LIFETIME_KILOBYTES } }],
+  traffic: [{ name: "bulk", customer: "c", direction: "to-host", packetBytes, load: 0.9, spread: "even" }],
+  outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+});
+
+for (const [packetBytes, sas] of [
+  [1400, 1],
+  [200, 3],
+  [9000, 2],
+] as const) {
+  test(`a gateway stops sending under its outbound SA at the SA's hard kilobyte lifetime, by its own count (${packetBytes}-byte packets, ${sas} SAs): it sent 1.5 to 3.6 times as much, until the host's Delete came, the host dropping all of it (UNKNOWN_SPI)`, () => {
+    const { kernel, top } = buildScenario(checkScenario(scenario(packetBytes, sas)));
+    // ESP bytes (SPI to ICV, as the host counts an SA's) the gateway sent under each SPI, and its last packet's.
+    const sent = new Map<number, { bytes: number; last: number }>();
+    top.wire.tap((_, frame, from) => {
+      const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
+      if (from !== "peer" || outer[9] !== PROTOCOL_ESP) return;
+      const esp = ipv4Payload(outer);
+      const spi = read32(esp, 0);
+      const entry = sent.get(spi) ?? { bytes: 0, last: 0 };
+      sent.set(spi, { bytes: entry.bytes + esp.length, last: esp.length });
+    });
+    kernel.run({ until: us(4000) });
+    const limit = LIFETIME_KILOBYTES * 1024;
+    expect(sent.size).toBeGreaterThan(sas);
+    for (const [spi, { bytes, last }] of sent) expect(bytes - last, `SPI 0x${spi.toString(16)}`).toBeLessThan(limit);
+    const expiredAtGateway = ikeSummary(top)!.gateways[0]!.expired;
+    expect(expiredAtGateway).toBeGreaterThan(0);
+    // Every pair the host expired, the gateway had stopped sending under: none of its frames met a deleted SA.
+    expect(top.driver.intermediate.ike.keeper.counts.expired).toBeGreaterThan(0);
+    expect(top.driver.intermediate.drops.get("UNKNOWN_SPI") ?? 0).toBe(0);
+  });
+}
+
+test("a gateway stops sending under its outbound SA at the SA's hard lifetime in seconds, by its own clock (the host rekeys only then: softLifetimePercent 100)", () => {
+  const { kernel, top } = buildScenario(
+    checkScenario({
+      name: "gateway-lifetime-seconds",
+      seed: 3,
+      durationMicroseconds: 1_000_000,
+      driver: { intermediate: { ike: { softLifetimePercent: 100 } } },
+      customers: [{ name: "c", identity: { type: "ID_KEY_ID", value: "c" }, sas: 1, ike: { mode: "main", preSharedKey: "k", lifetimeSeconds: 1 } }],
+      traffic: [{ name: "sparse", customer: "c", direction: "to-host", packetBytes: 200, gapMicroseconds: 20_000 }],
+      outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+    }),
+  );
+  const sent: { time: number; spi: number }[] = [];
+  top.wire.tap((time, frame, from) => {
+    const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
+    if (from === "peer" && outer[9] === PROTOCOL_ESP) sent.push({ time, spi: read32(ipv4Payload(outer), 0) });
+  });
+  kernel.run({ until: us(1_100_000) });
+  const firstUp = top.driver.intermediate.ike.timeline.find((entry) => entry.event.kind === "quick-mode-up")!;
+  const first = sent[0]!.spi;
+  // The gateway's SA came up as it sent QM3, before the host's did as QM3 arrived: it stops by its own clock no later than the host's second later.
+  expect(sent.filter((frame) => frame.spi === first).every((frame) => frame.time < firstUp.time + us(1_000_000))).toBe(true);
+  expect(ikeSummary(top)!.gateways[0]!.expired).toBe(1);
+});
