@@ -180,7 +180,8 @@ export class RegisterFile {
     const register = queue.register;
     if (ring.enabled && RING_GEOMETRY.has(register)) {
       // The device holds its copy from the enable; a change now would let it write past the driver's buffers.
-      ring.report("QUEUE_REGISTER_WHILE_ENABLED", "REGISTER", this.nameOf(offset), value);
+      // Its offset, not the value: a misdirected write (an SA record staged at the wrong offset) can carry key bytes.
+      ring.report("QUEUE_REGISTER_WHILE_ENABLED", "REGISTER", `offset of ${this.nameOf(offset)}`, offset);
       return true;
     }
     switch (register) {

@@ -100,12 +100,13 @@ export class RingRegisters {
   /** A tail write: the doorbell. Returns whether it was accepted. */
   ringDoorbell(value: number): boolean {
     const name = `${this.registerPrefix}T`;
+    // A refused write's value is not logged: a misdirected one (an SA record staged at the wrong offset) can carry key bytes.
     if (!this.enabled) {
-      this.report("DOORBELL_ON_DISABLED_QUEUE", "TAIL", name, value);
+      this.report("DOORBELL_ON_DISABLED_QUEUE", "TAIL", `${name} as it stands`, this.tail);
       return false;
     }
     if (value >= this.descriptors) {
-      this.report("TAIL_BEYOND_RING", "TAIL", name, value);
+      this.report("TAIL_BEYOND_RING", "TAIL", `descriptors in the ring (${this.registerPrefix}LEN / ${DESCRIPTOR_BYTES})`, this.descriptors);
       return false;
     }
     // The device owns [head, tail); a new tail may only add to that, or a descriptor would be fetched twice.

@@ -630,7 +630,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 /* Error codes (ERRLOG_CODE, descriptor ERROR, SA_STATUS.CODE) */
 /* No error */
 #define NICSIM_ERROR_CODE_NONE 0u
-/* A tail write (doorbell) named a descriptor index at or past the ring length; the write is ignored */
+/* A tail write (doorbell) named a descriptor index at or past the ring length; the write is ignored (value: the ring's length in descriptors; the tail written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_TAIL_BEYOND_RING 1u
 /* A TX descriptor with LENGTH 0, or an RX queue enabled with SRRCTL 0; the frame is dropped / the queue stays disabled */
 #define NICSIM_ERROR_CODE_ZERO_LENGTH_BUFFER 2u
@@ -646,7 +646,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_DMA_READ_ERROR 7u
 /* A DMA read got no completion in time; what it does is as for DMA_READ_ERROR */
 #define NICSIM_ERROR_CODE_DMA_COMPLETION_TIMEOUT 8u
-/* A tail write to a queue that is not enabled; the write is ignored */
+/* A tail write to a queue that is not enabled; the write is ignored (value: the tail as it stands; the tail written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_DOORBELL_ON_DISABLED_QUEUE 9u
 /* An MMIO access to an offset with no register; reads return 0xFFFFFFFF */
 #define NICSIM_ERROR_CODE_UNKNOWN_REGISTER 10u
@@ -668,7 +668,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_TAIL_OVERRUN 18u
 /* A read of a write-only register (ICS, IMC, ERRLOG_POP, SA_COMMAND, SA_STAGE); it returns 0 */
 #define NICSIM_ERROR_CODE_WRITE_ONLY_REGISTER 19u
-/* A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first) */
+/* A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first; value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_QUEUE_REGISTER_WHILE_ENABLED 20u
 /* A register field written beyond its range (a TX_SCHED percentage above 100, a TXPBSIZE part too small or too large); the nearest valid value is used (value: that value; what was written is not logged, since a misdirected write, an SA record staged with the wrong stride, can carry key bytes) */
 #define NICSIM_ERROR_CODE_VALUE_OUT_OF_RANGE 21u

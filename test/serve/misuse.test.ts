@@ -79,7 +79,7 @@ test("driver misuse over the socket is diagnosed exactly as in-process: the same
 
   const served = client.run.design.top.nic.diagnostics;
   expect(served.map((diagnostic) => diagnostic.message)).toEqual([
-    "TAIL_BEYOND_RING: TX queue 0, TDT = 9: A tail write (doorbell) named a descriptor index at or past the ring length; the write is ignored",
+    "TAIL_BEYOND_RING: TX queue 0, descriptors in the ring (TDLEN / 32) = 8: A tail write (doorbell) named a descriptor index at or past the ring length; the write is ignored (value: the ring's length in descriptors; the tail written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes)",
     expect.stringMatching(/^ZERO_LENGTH_BUFFER: TX queue 0, descriptor 0, LENGTH = 0: /),
   ]);
   expect(served.map(({ code, message, queue, index, field, value }) => ({ code, message, queue, index, field, value }))).toEqual(top.nic.diagnostics.map(({ code, message, queue, index, field, value }) => ({ code, message, queue, index, field, value })));

@@ -10,13 +10,12 @@ describe("the library API: a driver of your own against the model", () => {
     expect(device.txPackets[0]).toBe(3);
   });
 
-  test("a doorbell past the end of the ring is refused with a diagnostic that names the register and the value", () => {
+  test("a doorbell past the end of the ring is refused with a diagnostic that names the ring and its length (not the value written: a misdirected write can carry key bytes)", () => {
     const { delivered, device } = runOwnDriver({ tailBeyondRing: true });
     expect(delivered).toEqual([]);
     expect(device.errors).toHaveLength(1);
-    expect(device.errors[0]).toMatch(/TAIL_BEYOND_RING/);
-    expect(device.errors[0]).toMatch(/TDT0?/);
-    expect(device.errors[0]).toMatch(/\b9\b/);
+    expect(device.errors[0]).toMatch(/TAIL_BEYOND_RING: TX queue 0, descriptors in the ring \(TDLEN \/ 32\) = 8:/);
+    expect(device.errors[0]).not.toMatch(/\b9\b/);
   });
 
   test("the README's walkthrough is this example, word for word", () => {

@@ -1,0 +1,38 @@
+import { expect, test } from "vitest";
+import * as R from "../../hw/spec/registers.js";
+import { encodeSaRecord, SA_DIRECTION_OUTBOUND } from "../../hw/spec/sa-record.js";
+import { stageWords } from "../../hw/spec/sa-stage.js";
+import { delay } from "../../sim/process.js";
+import { us } from "../../sim/time.js";
+import { system } from "../support/nic.js";
+
+const KEY = Uint8Array.from({ length: 16 }, (_, index) => 0x11 * index);
+const SALT = Uint8Array.of(0xde, 0xad, 0xbe, 0xef);
+
+/** Every way four bytes of the key material could be shown: each window of it read as a word either way, in decimal and in hex. */
+function secretWords(): string[] {
+  const material = Buffer.from([...KEY, ...SALT]);
+  const words: string[] = [];
+  for (let at = 0; at + 4 <= material.length; at++) {
+    for (const word of [material.readUInt32LE(at), material.readUInt32BE(at)]) words.push(String(word), word.toString(16));
+  }
+  return words;
+}
+
+// From an auditor's check: an SA record staged at the queue registers' offsets put 12 key bytes and the salt into QUEUE_REGISTER_WHILE_ENABLED, TAIL_BEYOND_RING and DOORBELL_ON_DISABLED_QUEUE errors (their messages, ERRLOG_VALUE, the summary, the DIAGNOSTIC pushed to a client).
+const BASES = [R.TDBAL(0) - 0x20, R.TDBAL(0) + 4, R.TDBAL(1) - 8, R.RDBAL(0) - 0x10].map((base) => [`0x${base.toString(16)}`, base] as const);
+
+test.each(BASES)("an SA record staged at %s (the queue registers, its queues enabled) puts no key or salt byte into the device's errors", (_, base) => {
+  const { kernel, top } = system({ "top.nic.queues": 2 });
+  const record = encodeSaRecord({ uniqueId: 7, protocol: 50, direction: SA_DIRECTION_OUTBOUND, spi: 0x1001, esn: false, qosGroup: null, icvLength: 16, keyMaterial: Uint8Array.of(...KEY, ...SALT), source: new Uint8Array(16), destination: new Uint8Array(16) });
+  kernel.process("misdirected", function* () {
+    yield top.driver.base.whenReady();
+    stageWords(record).forEach((value, word) => top.driver.base.bus.mmioWrite(base + 4 * word, value));
+    yield delay(us(5));
+  });
+  kernel.run({ until: us(20) });
+  const errors = top.nic.diagnostics;
+  expect(errors.length).toBeGreaterThan(0);
+  const shown = errors.map(({ message, value }) => `${message} ${String(value)} ${value.toString(16)}`).join("\n");
+  for (const word of secretWords()) expect(shown).not.toMatch(new RegExp(`\\b(0x)?${word}\\b`, "i"));
+});
