@@ -31,7 +31,7 @@ import { shardProblems, sweepCommand, sweepMergeCommand, type SweepCommandOption
 import { checkSweepPoints, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import { EXPERIMENTS, formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
 import { replaceMarkedSection } from "../readme-section.js";
-import { serveCommand, type ServeCommandOptions, serveWhereProblems } from "./serve-command.js";
+import { serveCommand, type ServeCommandOptions, serveWhereProblems, stdout } from "./serve-command.js";
 import { protocolCHeader } from "../serve/protocol-c-header.js";
 import { protocolMarkdown } from "../serve/protocol-docs.js";
 import { protocolPython } from "../serve/protocol-python.js";
@@ -44,10 +44,10 @@ const parse = optionParsers(mistakes);
 const seedOption = () => new Option("--seed <n>", "random seed (0 to 4294967295)").argParser(parse.integer("--seed", 0, MAX_SEED));
 const quietOption = () => new Option("--quiet", "no progress bar");
 
-// A reader that stops early (`nicsim run | head`) ends the output, not with a stack trace.
+// A reader that stops early (`nicsim run | head`) ends the output, not with a stack trace; under `serve --stdio` the server takes it as the client gone.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code !== "EPIPE") throw error;
-  process.exit(process.exitCode ?? 0);
+  if (!stdout.carriesProtocol) process.exit(process.exitCode ?? 0);
 });
 
 const program = new Command("nicsim")

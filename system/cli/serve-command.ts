@@ -184,8 +184,14 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   }
 }
 
+/** Whether stdout carries the protocol (`--stdio`): its reader going away is then the client gone, which the run records, not a reader of nicsim's words stopping early. */
+export const stdout = { carriesProtocol: false };
+
 function serve(command: readonly string[], options: ServeCommandOptions, config: ServeConfig, serving: { stop: StopRequest; onRun: (run: ServedRun) => void }): Promise<ServeOutcome> {
-  if (options.stdio) return serveOnStreams(config, process.stdin, process.stdout, serving);
+  if (options.stdio) {
+    stdout.carriesProtocol = true;
+    return serveOnStreams(config, process.stdin, process.stdout, serving);
+  }
   const temporary = options.socket === undefined ? mkdtempSync(join(tmpdir(), "nicsim-serve-")) : null;
   const path = options.socket ?? join(temporary!, "device.sock");
   return serveOnSocket(config, path, {

@@ -15,6 +15,7 @@ and \`.filters/\`, \`.pcap\`, \`.esp_sa\` (when the client gave the peer SAs or 
   path holds at most 107 bytes (\`sun_path\`): a longer one is refused before the server listens.
 - \`nicsim serve --stdio\`: requests on stdin, replies on stdout, for a client that starts the
   server as its child (\`nicsim_spawn\` in C, \`Client.spawn\` in Python). Words for a person go to stderr.
+  A client that closes either end (stops writing requests or reading replies) has disconnected.
 - \`nicsim serve [--socket PATH] -- ./driver args…\`: the server starts the driver with
   \`NICSIM_SOCKET\` set to the socket (a temporary one without \`--socket\`) and exits with the
   driver's exit status (or 1 if the run did not end with GOODBYE). The run ends once the driver has

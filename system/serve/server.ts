@@ -32,6 +32,8 @@ export function serveOnStreams(config: ServeConfig, input: Readable, output: Wri
     input.on("data", (chunk: Buffer) => connection.receive(chunk));
     input.on("end", () => connection.disconnected());
     input.on("error", () => connection.disconnected());
+    // A client that stops reading its replies has gone as surely as one that stops writing.
+    output.on("error", () => connection.disconnected());
     options.stop?.onRequest((signal) => connection.interrupt(signal));
   });
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative as relativePath } from "node:path";
@@ -115,6 +115,28 @@ test("a translate filter's name taken (by a directory made while the client was 
   expect(result.summary.files).toEqual([]);
   expect(existsSync(join(directory, "taken.vcd"))).toBe(false);
 });
+
+// From an auditor's check: `serve --stdio` whose client stopped reading exited 0 at once, with no word, leaving only .partial files (stdout's EPIPE ended nicsim as for `nicsim run | head`).
+test("--stdio whose client stops reading its replies (its input still open): the run ends as a disconnect, its files written, exit status 1", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-stdout-closed-"));
+  const main = new URL("../../dist/system/cli/main.js", import.meta.url).pathname;
+  const child = spawn(process.execPath, [main, "serve", "--stdio", "--name", "gone", "--out", directory, "--set", "nic.queues=1"], { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.write(encodeMessage("HELLO", { magic: 0x4d49534e, major: 1, minor: 0, client_name: "reader-gone" }));
+  // Its first reply read, the client closes its end of stdout and goes on sending.
+  child.stdout.once("data", () => {
+    child.stdout.destroy();
+    for (let wait = 0; wait < 50; wait++) child.stdin.write(encodeMessage("WAIT", { duration_ps: 1_000_000 }));
+  });
+  const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  child.stdin.destroy();
+  expect(status, stderr).toBe(1);
+  expect(stderr).toContain("gone: the client disconnected without GOODBYE");
+  const summary = JSON.parse(readFileSync(join(directory, "gone.summary.json"), "utf8"));
+  expect(summary.ending.kind).toBe("disconnected");
+  expect(existsSync(join(directory, "gone.pcap")) && !existsSync(join(directory, "gone.pcap.partial"))).toBe(true);
+}, 30_000);
 
 test("--stdio with nothing at the other end (its input ends before any message): no client connected", async () => {
   const { result } = await serveOnStreams(config("nobody"), Readable.from([]), new PassThrough());
