@@ -56,6 +56,11 @@ export class BenchPeer {
     return this.outbound !== null;
   }
 
+  /** Whether an SA with this SPI and destination was given. */
+  holds(spi: number, destination: Ipv4Address): boolean {
+    return this.sas.some((given) => given.sa.spi === spi && given.destination.every((byte, index) => byte === destination[index]));
+  }
+
   addSa(sa: PeerSa): void {
     this.sas.push({ sa: sa.parameters, source: sa.source, destination: sa.destination });
     if (sa.direction === "host-to-peer") this.inbound.set(sa.parameters.spi, new EspInbound(this.backend, sa.parameters));

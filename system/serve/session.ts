@@ -5,7 +5,7 @@ import { HostMemoryError } from "../../sim/host/memory.js";
 import { spi } from "../../sim/ipsec/esp.js";
 import type { IcvLength } from "../../sim/crypto/backend.js";
 import type { AesGcmBackend } from "../../sim/crypto/backend.js";
-import type { Ipv4Address } from "../../sim/packet/ipv4.js";
+import { formatIpv4, type Ipv4Address } from "../../sim/packet/ipv4.js";
 import type { NicHardware } from "../nic-system.js";
 import { BenchPeer } from "./bench-peer.js";
 import { DeviceClock } from "./device-clock.js";
@@ -125,6 +125,10 @@ export class DeviceSession {
   }
 
   private peerSa(values: MessageValues<"PEER_SA">): null {
+    // The key file names an SA by SPI and addresses, and Wireshark takes the first line: a second key under them would leave frames undecryptable.
+    if (this.peer.holds(spi(values.spi), ipv4(values.destination))) {
+      throw new RequestError("BAD_VALUE", "spi", `0x${values.spi.toString(16)} to ${formatIpv4(ipv4(values.destination))} is given already (an earlier PEER_SA): an SPI and destination name one SA`);
+    }
     this.peer.addSa({
       parameters: { spi: spi(values.spi), keyMaterial: values.key_material, icvLength: values.icv_bytes as IcvLength, esn: false },
       source: ipv4(values.source),

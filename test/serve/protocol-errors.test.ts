@@ -87,6 +87,20 @@ describe("a message the server cannot take gets ERROR naming the message and the
     }
   });
 
+  // From an auditor's check: two keys under one SPI and destination were both taken, the peer decrypting with the second while the key file's first line (Wireshark's) held the first.
+  test("BAD_VALUE: a PEER_SA whose SPI and destination an earlier one gave (either direction), whatever its key", () => {
+    const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+    client.hello();
+    client.send("PEER_SA", { spi: 0x1001, source: 0xc0000201, destination: 0xc0000202, direction: 0, icv_bytes: 16, key_material: new Uint8Array(20).fill(0xab) });
+    // Another destination, or another SPI, is another SA.
+    client.send("PEER_SA", { spi: 0x1001, source: 0xc0000202, destination: 0xc0000201, direction: 1, icv_bytes: 16, key_material: new Uint8Array(20).fill(0xab) });
+    client.send("PEER_SA", { spi: 0x1002, source: 0xc0000201, destination: 0xc0000202, direction: 0, icv_bytes: 16, key_material: new Uint8Array(20).fill(0xab) });
+    client.sendBytes(encodeMessage("PEER_SA", { spi: 0x1001, source: 0xc0000201, destination: 0xc0000202, direction: 1, icv_bytes: 16, key_material: new Uint8Array(20).fill(0xcd) }));
+    const refused = refusal(client);
+    expect(refused).toEqual({ error: "BAD_VALUE", type: 0x0a, text: "PEER_SA.spi: 0x1001 to 192.0.2.2 is given already (an earlier PEER_SA): an SPI and destination name one SA" });
+    expect(refused.text).not.toMatch(/abab|cdcd|0xab|0xcd/i);
+  });
+
   test("SIMULATION at the end of the model's time (2^53 ps): a message that would happen later is refused in words, and the files are written (a register read's reply there failed as 'time_ps ... is not a u64', its files left partial; from a driver developer's check)", () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-end-of-time-"));
     const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 }, directory });
