@@ -58,6 +58,11 @@ export class Nic extends Component implements DeviceBus {
   readonly stages = new FrameStages();
   private lastWriteArrival = 0;
 
+  /** When the last posted MMIO write reaches the device (it has, when this is not after now). */
+  get postedWritesLanded(): number {
+    return this.lastWriteArrival;
+  }
+
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
     @inject(HostMemoryToken) readonly memory: HostMemory,

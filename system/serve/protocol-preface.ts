@@ -101,7 +101,8 @@ field (\`MMIO_WRITE.length: 12 bytes; MMIO_WRITE is 16\`): a header with an impo
 field value the message does not allow (BAD_VALUE), a HELLO of another major version (VERSION),
 anything before HELLO (ORDER), a memory access outside every region (MEMORY). A client that
 disconnects without GOODBYE ends the run too, and the summary says so, and whether it left a
-message half sent. Either way the waveform and capture are closed and every file is written.
+message half sent. Either way the MMIO writes it posted still reach the device (each takes the
+bus's write time), then the waveform and capture are closed and every file is written.
 
 ## The remote peer
 

@@ -108,9 +108,20 @@ export class ServedRun {
     }
   }
 
-  private finishFiles(ending: ServeEnding): ServedRunResult {
+  private finishFiles(ended: ServeEnding): ServedRunResult {
+    let ending = ended;
     const { kernel } = this.design;
     const files: string[] = [];
+    // The writes the client posted before it left still reach the device (a doorbell on a disabled queue, just before a disconnect, was never seen).
+    const landed = this.design.top.nic.postedWritesLanded;
+    if (ending.kind !== "interrupted" && !kernel.failed && landed > kernel.now) {
+      try {
+        kernel.run({ until: landed });
+      } catch (error) {
+        // The model failed on the way: the files are left as a failed run's, below, and the summary says why.
+        ending = { kind: "simulation-error", message: error instanceof Error ? error.message : String(error) };
+      }
+    }
     // Stopped between two messages, or the model failed (a file that could not be written as the run went among the causes): the files keep their temporary names.
     const unfinished = ending.kind === "interrupted" || kernel.failed;
     let summary: ReturnType<typeof serveSummary> | null = null;

@@ -243,3 +243,15 @@ test("a run interrupted by a signal leaves its dump without the end marker, as a
   expect(text).toContain("$enddefinitions");
   expect(text).not.toContain(END_MARKER);
 });
+
+// From an auditor's check: a doorbell on a disabled queue posted just before the client left never reached the device (the run ended at once, the write due 400 ns later), and the mistake was nowhere.
+test.each(["GOODBYE", "a disconnect"])("the writes a client posted before %s still reach the device: their errors are in the summary", (way) => {
+  const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+  client.hello();
+  client.send("MMIO_WRITE", { offset: R.TDT(0), value: 3 });
+  if (way === "GOODBYE") client.request("GOODBYE", {});
+  else client.disconnect();
+  const { summary } = client.result!;
+  expect(summary.device.errors).toHaveLength(1);
+  expect(summary.device.errors[0]).toMatch(/DOORBELL_ON_DISABLED_QUEUE: TX queue 0, TDT as it stands = 0/);
+});
