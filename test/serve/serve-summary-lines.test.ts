@@ -9,7 +9,7 @@ test("frames the device delivers flagged with an error (ESP_ICV_FAILED, ESP_MALF
     simulatedNanoseconds: 1000,
     simulatedPicoseconds: 1_000_000,
     client: { name: "bench" },
-    frames: { toPeer: 3, toHost: 3, inRxBuffer: 0, inTxDevice: 2, txDescriptorsPending: 5 },
+    frames: { toPeer: 3, toHost: 3, inRxBuffer: 0, inTxDevice: 2, txDescriptorsPending: 5, onWire: 1 },
     peer: { received: 3, decrypted: 0, refused: 3, sent: 3 },
     device: { drops: { RX_DISABLED: 1 }, flagged: { ESP_ICV_FAILED: 3 }, errors: [] },
     faults: ["DMA reads fail 1% of the time (DMA_READ_ERROR)"],
@@ -18,7 +18,7 @@ test("frames the device delivers flagged with an error (ESP_ICV_FAILED, ESP_MALF
   // The DMA engine's fault injection is said, as a run says it (serve said nothing of it).
   expect(lines[3]).toBe("  faults injected: DMA reads fail 1% of the time (DMA_READ_ERROR)");
   expect(lines[1]).toBe("  frames: 3 sent by the NIC, 3 delivered to the host; peer received 3, decrypted 0, refused 3, sent 3");
-  expect(lines[2]).toBe("  dropped by the device: RX_DISABLED 1; delivered flagged with an error in their descriptor: ESP_ICV_FAILED 3; still in its RX buffer at the end: 0; taken from the TX rings and not yet sent: 2; TX descriptors posted and not yet done: 5");
+  expect(lines[2]).toBe("  dropped by the device: RX_DISABLED 1; delivered flagged with an error in their descriptor: ESP_ICV_FAILED 3; still in its RX buffer at the end: 0; taken from the TX rings and not yet sent: 2; TX descriptors posted and not yet done: 5; on the wire at the end, either way: 1");
 });
 
 test("the frames the device took to send and has not wholly sent are counted, for serve's summary (a frame written back DD before a GOODBYE was never sent, and no figure said so; from a driver developer's check)", async () => {

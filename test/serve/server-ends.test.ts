@@ -255,3 +255,15 @@ test.each(["GOODBYE", "a disconnect"])("the writes a client posted before %s sti
   expect(summary.device.errors).toHaveLength(1);
   expect(summary.device.errors[0]).toMatch(/DOORBELL_ON_DISABLED_QUEUE: TX queue 0, TDT as it stands = 0/);
 });
+
+// From an auditor's check: of 18,603 frames the peer sent to a disabled RX queue, 18,601 were counted dropped and 2 nowhere (they were on the wire when the client left).
+test("every frame the peer sent is counted somewhere when the client leaves: dropped, delivered, in the RX buffer, or on the wire", () => {
+  const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+  client.hello();
+  client.send("PEER_SEND", { gap_ps: 0, count: 1000, bytes: 1500, traffic_class: 0, esp: 0 });
+  client.request("WAIT", { duration_ps: 20_000_000 });
+  client.disconnect();
+  const { frames, peer, device } = client.result!.summary;
+  expect(frames.onWire).toBeGreaterThan(0);
+  expect(peer.sent).toBe(frames.toHost + frames.inRxBuffer + (device.drops.RX_DISABLED ?? 0) + frames.onWire);
+});
