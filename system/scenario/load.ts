@@ -50,6 +50,17 @@ function withLineFeeds(text: string): string {
   return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
 }
 
+/** A file's bytes as text: one that holds a NUL byte or is not UTF-8 (a binary file named by mistake) is said to be no text, not read as "a text of 5000 characters". */
+function scenarioText(file: string, bytes: Buffer): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new ScenarioError([`${file}: not a text file (a NUL byte at byte ${nul}): expected a YAML or JSON scenario`]);
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new ScenarioError([`${file}: not a text file (its bytes are not UTF-8): expected a YAML or JSON scenario`]);
+  }
+}
+
 /** A scenario file's text, refused with its name when it is no .yaml, .yml or .json file, too large, or unreadable. */
 export function readScenarioText(file: string): string {
   // A `path=value` given without --set may be a key: it is not shown.
@@ -64,7 +75,7 @@ export function readScenarioText(file: string): string {
     const bytes = statSync(file).size;
     if (bytes > LIMITS.fileBytes) throw new ScenarioError([`${file}: ${bytes} bytes; a scenario file is at most ${LIMITS.fileBytes} (one of ${LIMITS.streams} streams takes well under 1 MB)`]);
     // A byte-order mark (some Windows editors write one) is no character of line 1: its columns were one off.
-    return withLineFeeds(readNamedFile(file, "utf8").replace(/^\uFEFF/, ""));
+    return withLineFeeds(scenarioText(file, readNamedFile(file)).replace(/^\uFEFF/, ""));
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
     throw new ScenarioError([cannotRead(file, error)]);

@@ -47,3 +47,17 @@ test("a file that starts with a byte-order mark has its mistakes on line 1 at th
   }
   expect(said).toEqual([expect.stringMatching(new RegExp(`^${file.replace(/[.]/g, "\\.")}:1:1: name = 5: expected a text`))]);
 });
+
+// From an auditor's check: a binary file named by mistake was read as text (its bytes as characters) and refused as "a text of N characters".
+test.each([
+  ["a NUL byte", Uint8Array.of(0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0x00, 0x78), "not a text file (a NUL byte at byte 6)"],
+  ["bytes that are not UTF-8 (Latin-1)", Uint8Array.of(0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0x63, 0x61, 0x66, 0xe9), "not a text file (its bytes are not UTF-8)"],
+])("a scenario file with %s is said to be no text file", async (_, bytes, said) => {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { loadScenarioFile } = await import("../../system/scenario/load.js");
+  const file = join(mkdtempSync(join(tmpdir(), "nicsim-binary-")), "binary.yaml");
+  writeFileSync(file, bytes);
+  expect(() => loadScenarioFile(file)).toThrow(`${file}: ${said}: expected a YAML or JSON scenario`);
+});
