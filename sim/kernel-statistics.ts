@@ -9,8 +9,10 @@ export interface KernelStatistics {
   emptyEdges: number;
   /** Members asked whether they are idle: polling, which members that sleep until woken are spared. */
   idleChecks: number;
+  /** Processes resumed: one woken only to wait again (one of thousands in a line, not yet its turn) costs this and no evaluation. */
+  processResumptions: number;
 }
 
 export function newKernelStatistics(): KernelStatistics {
-  return { timesteps: 0, phases: 0, edgesEvaluated: 0, componentEvaluations: 0, emptyEdges: 0, idleChecks: 0 };
+  return { timesteps: 0, phases: 0, edgesEvaluated: 0, componentEvaluations: 0, emptyEdges: 0, idleChecks: 0, processResumptions: 0 };
 }

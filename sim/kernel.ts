@@ -345,6 +345,7 @@ export class Kernel implements ProcessScheduler, EventHost {
   }
 
   private step(process: Process, value: unknown): void {
+    this.statistics.processResumptions++;
     let result: IteratorResult<unknown, unknown>;
     try {
       result = process.body.next(value);

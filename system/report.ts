@@ -90,7 +90,7 @@ export interface SystemReport {
     queueResets: number;
     drops: Record<string, number>;
   };
-  kernel: { timesteps: number; edgesEvaluated: number; componentEvaluations: number; emptyEdges: number; idleChecks: number };
+  kernel: { timesteps: number; edgesEvaluated: number; componentEvaluations: number; emptyEdges: number; idleChecks: number; processResumptions: number };
 }
 
 export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, outcome: string): TrafficReport {
@@ -155,7 +155,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       queueResets: driver.queueResets,
       drops: Object.fromEntries(top.driver.base.drops),
     },
-    kernel: { timesteps: kernel.statistics.timesteps, edgesEvaluated: kernel.statistics.edgesEvaluated, componentEvaluations: kernel.statistics.componentEvaluations, emptyEdges: kernel.statistics.emptyEdges, idleChecks: kernel.statistics.idleChecks },
+    kernel: { timesteps: kernel.statistics.timesteps, edgesEvaluated: kernel.statistics.edgesEvaluated, componentEvaluations: kernel.statistics.componentEvaluations, emptyEdges: kernel.statistics.emptyEdges, idleChecks: kernel.statistics.idleChecks, processResumptions: kernel.statistics.processResumptions },
   };
 }
 
@@ -213,7 +213,7 @@ export function formatSystemReport(report: SystemReport): string[] {
     describeHost(report.host),
     // The base driver's drops (frames its queue resets lost) with the NIC's and the IPsec layer's add up to the outcome's count.
     `driver: doorbells ${report.driver.doorbells}, polls ${report.driver.polls} (budget exhausted ${report.driver.budgetExhausted}), ring-full waits ${report.driver.ringFullWaits}, queue resets ${report.driver.queueResets}; drops: ${describeCounts(report.driver.drops)}`,
-    `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges (${report.kernel.emptyEdges} on which no block ran), ${report.kernel.componentEvaluations} component evaluations, ${report.kernel.idleChecks} idle checks`,
+    `kernel: ${report.kernel.timesteps} timesteps, ${report.kernel.edgesEvaluated} edges (${report.kernel.emptyEdges} on which no block ran), ${report.kernel.componentEvaluations} component evaluations, ${report.kernel.idleChecks} idle checks, ${report.kernel.processResumptions} process resumptions`,
   );
   return lines;
 }

@@ -18,7 +18,9 @@ export class SendOrder<K> {
 
   /** Until every ticket before this one is posted or given up. */
   *turn(key: K, ticket: number) {
-    while (this.lanes.get(key)!.next !== ticket) yield this.advanced;
+    const lane = this.lanes.get(key)!;
+    // Woken only once it is its turn: every packet of every SA waiting its turn was woken whenever any SA's lane moved on (from a performance check).
+    if (lane.next !== ticket) yield this.advanced.when(() => lane.next === ticket, `ticket ${ticket}'s turn`);
   }
 
   /** The ticket's packet is posted, or given up. */

@@ -118,6 +118,33 @@ describe("the end of time", () => {
 });
 
 describe("processes", () => {
+  test("a wait on an event with a condition is resumed by the first fire after which it holds, and not by the fires before (each such resumption counted)", () => {
+    const kernel = new Kernel();
+    const turn = kernel.event("top.turn");
+    let serving = 0;
+    const log: string[] = [];
+    // Ten in line, each waiting its turn: only the one whose turn came is resumed by a fire.
+    for (let ticket = 1; ticket <= 10; ticket++) {
+      kernel.process(`top.waiter${ticket}`, function* () {
+        yield turn.when(() => serving === ticket, `ticket ${ticket}`);
+        log.push(`${ticket}@${kernel.now}`);
+      });
+    }
+    kernel.process("top.server", function* () {
+      for (let ticket = 1; ticket <= 10; ticket++) {
+        yield delay(ns(1));
+        serving = ticket;
+        turn.fire();
+      }
+    });
+    const before = kernel.statistics.processResumptions;
+    kernel.run();
+    expect(log).toEqual(Array.from({ length: 10 }, (_, index) => `${index + 1}@${(index + 1) * 1000}`));
+    // Each waiter twice (its start, its turn), the server eleven times: no waiter was woken only to wait again.
+    expect(kernel.statistics.processResumptions - before).toBe(10 * 2 + 11);
+    expect(turn.fireCount).toBe(10);
+  });
+
   test("delay, edge, until and events resume at the right simulated times", () => {
     const kernel = new Kernel();
     const clock = kernel.clock("top.clk", 4000, { phase: 1000 });
