@@ -56,9 +56,10 @@ export class BenchPeer {
     return this.outbound !== null;
   }
 
-  /** Whether an SA with this SPI and destination was given. */
-  holds(spi: number, destination: Ipv4Address): boolean {
-    return this.sas.some((given) => given.sa.spi === spi && given.destination.every((byte, index) => byte === destination[index]));
+  /** How an SA given earlier clashes with this one: the same SPI and destination (one SA in the key file), or the same SPI to decrypt under (the peer's inbound SAs go by SPI); null when none does. */
+  holds(spi: number, destination: Ipv4Address, direction: PeerSa["direction"]): "spi and destination" | "spi" | null {
+    if (this.sas.some((given) => given.sa.spi === spi && given.destination.every((byte, index) => byte === destination[index]))) return "spi and destination";
+    return direction === "host-to-peer" && this.inbound.has(spi) ? "spi" : null;
   }
 
   addSa(sa: PeerSa): void {

@@ -108,7 +108,7 @@ bus's write time), then the waveform and capture are closed and every file is wr
 
 The peer at the wire's far end is the test bench's: PEER_SA gives it one end of an ESP SA
 (AES-GCM, tunnel mode) that the client also installs in the NIC through SA_STAGE and SA_COMMAND
-(an SPI and destination name one SA: a second PEER_SA with both is refused, BAD_VALUE);
+(an SPI and destination name one SA, and the peer decrypts by SPI: a second PEER_SA with both, or a second host-to-peer one with the SPI, is refused, BAD_VALUE);
 PEER_ECHO has it send back what it receives (an ESP frame decrypted and encrypted again under its
 peer-to-host SA); PEER_SEND has it send the sequenced UDP test frames of plain-traffic;
 PEER_STATUS says what it has seen. Keys travel only in PEER_SA and in the SA_STAGE writes of an

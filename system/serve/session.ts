@@ -125,10 +125,9 @@ export class DeviceSession {
   }
 
   private peerSa(values: MessageValues<"PEER_SA">): null {
-    // The key file names an SA by SPI and addresses, and Wireshark takes the first line: a second key under them would leave frames undecryptable.
-    if (this.peer.holds(spi(values.spi), ipv4(values.destination))) {
-      throw new RequestError("BAD_VALUE", "spi", `0x${values.spi.toString(16)} to ${formatIpv4(ipv4(values.destination))} is given already (an earlier PEER_SA): an SPI and destination name one SA`);
-    }
+    // The key file names an SA by SPI and addresses, and Wireshark takes the first line; the peer takes what the host sends by SPI alone: a second key under either would leave frames undecryptable.
+    const given = this.peer.holds(spi(values.spi), ipv4(values.destination), values.direction === 0 ? "host-to-peer" : "peer-to-host");
+    if (given !== null) throw new RequestError("BAD_VALUE", "spi", `0x${values.spi.toString(16)}${given === "spi and destination" ? ` to ${formatIpv4(ipv4(values.destination))}` : " (host to peer)"} is given already (an earlier PEER_SA): ${given === "spi and destination" ? "an SPI and destination name one SA" : "the peer tells the SAs it decrypts under apart by SPI"}`);
     this.peer.addSa({
       parameters: { spi: spi(values.spi), keyMaterial: values.key_material, icvLength: values.icv_bytes as IcvLength, esn: false },
       source: ipv4(values.source),

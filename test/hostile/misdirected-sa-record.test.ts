@@ -5,6 +5,7 @@ import { stageWords } from "../../hw/spec/sa-stage.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
 import { system } from "../support/nic.js";
+import { RawQueue } from "../support/raw-queue.js";
 
 const KEY = Uint8Array.from({ length: 16 }, (_, index) => 0x11 * index);
 const SALT = Uint8Array.of(0xde, 0xad, 0xbe, 0xef);
@@ -34,5 +35,25 @@ test.each(BASES)("an SA record staged at %s (the queue registers, its queues ena
   const errors = top.nic.diagnostics;
   expect(errors.length).toBeGreaterThan(0);
   const shown = errors.map(({ message, value }) => `${message} ${String(value)} ${value.toString(16)}`).join("\n");
+  for (const word of secretWords()) expect(shown).not.toMatch(new RegExp(`\\b(0x)?${word}\\b`, "i"));
+});
+
+// From a re-check: a key word landing on a disabled RX queue's SRRCTL came back whole in the enable's OVER_LENGTH_BUFFER (the diagnostic, ERRLOG_VALUE, the summary).
+test("a key word written to a disabled RX queue's SRRCTL: the enable's OVER_LENGTH_BUFFER gives the most SRRCTL may be, not the word", () => {
+  const { kernel, top } = system({ "top.nic.queues": 2, "top.driver.base.queues": 1 });
+  const material = Buffer.from([...KEY, ...SALT]);
+  kernel.process("misdirected", function* () {
+    yield top.driver.base.whenReady();
+    for (let at = 0; at + 4 <= material.length; at += 4) {
+      new RawQueue(top.driver.base.bus, "rx", 1, 64, { bufferSize: material.readUInt32LE(at) });
+      top.driver.base.bus.mmioWrite(R.RXDCTL(1), 0);
+      yield delay(us(2));
+    }
+  });
+  kernel.run({ until: us(40) });
+  const errors = top.nic.diagnostics.filter((diagnostic) => diagnostic.code === "OVER_LENGTH_BUFFER");
+  expect(errors.length).toBeGreaterThan(0);
+  expect(errors.every((error) => error.value === R.MAX_RECEIVE_BUFFER)).toBe(true);
+  const shown = top.nic.diagnostics.map(({ message, value }) => `${message} ${String(value)} ${value.toString(16)}`).join("\n");
   for (const word of secretWords()) expect(shown).not.toMatch(new RegExp(`\\b(0x)?${word}\\b`, "i"));
 });

@@ -99,6 +99,12 @@ describe("a message the server cannot take gets ERROR naming the message and the
     const refused = refusal(client);
     expect(refused).toEqual({ error: "BAD_VALUE", type: 0x0a, text: "PEER_SA.spi: 0x1001 to 192.0.2.2 is given already (an earlier PEER_SA): an SPI and destination name one SA" });
     expect(refused.text).not.toMatch(/abab|cdcd|0xab|0xcd/i);
+    // The peer decrypts by SPI alone: a second host-to-peer SA under an SPI it has, to another destination, would replace the first's key (a re-check's).
+    const again = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+    again.hello();
+    again.send("PEER_SA", { spi: 0x1001, source: 0xc0000201, destination: 0xc000020a, direction: 0, icv_bytes: 16, key_material: new Uint8Array(20).fill(0xab) });
+    again.sendBytes(encodeMessage("PEER_SA", { spi: 0x1001, source: 0xc0000201, destination: 0xc0000263, direction: 0, icv_bytes: 16, key_material: new Uint8Array(20).fill(0xcd) }));
+    expect(refusal(again)).toEqual({ error: "BAD_VALUE", type: 0x0a, text: "PEER_SA.spi: 0x1001 (host to peer) is given already (an earlier PEER_SA): the peer tells the SAs it decrypts under apart by SPI" });
   });
 
   test("SIMULATION at the end of the model's time (2^53 ps): a message that would happen later is refused in words, and the files are written (a register read's reply there failed as 'time_ps ... is not a u64', its files left partial; from a driver developer's check)", () => {
