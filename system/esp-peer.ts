@@ -35,6 +35,9 @@ export class EspPeer {
   private readonly outbound: (EspOutbound | null)[] = [];
   /** ESP bytes each tunnel's outbound SA has carried, against its hard lifetime. */
   private readonly carried: number[] = [];
+  /** ESP bytes that arrived under each inbound SA, and the tunnel (one with a hard lifetime) whose pair it is now. */
+  private readonly arrived = new Map<number, number>();
+  private readonly tunnelOfInbound = new Map<number, number>();
 
   constructor(private readonly peer: RemotePeer, private readonly backend: AesGcmBackend, tunnels: readonly PeerTunnel[]) {
     for (const tunnel of tunnels) this.setTunnel(this.addTunnel(), tunnel);
@@ -51,7 +54,10 @@ export class EspPeer {
 
   /** Tunnel `index` sends and takes under these SAs from now on; the SAs it had still take what is on its way under them, until removed. */
   setTunnel(index: number, tunnel: PeerTunnel): void {
+    const before = this.tunnels[index];
+    if (before) this.tunnelOfInbound.delete(before.inbound.spi);
     this.tunnels[index] = tunnel;
+    if (tunnel.hardLifetime !== undefined) this.tunnelOfInbound.set(tunnel.inbound.spi, index);
     // An inbound SA taken up early (a Quick Mode responder's, at QM2) keeps its replay window.
     if (!this.inbound.has(tunnel.inbound.spi)) this.inbound.set(tunnel.inbound.spi, new EspInbound(this.backend, tunnel.inbound));
     this.outbound[index] = new EspOutbound(this.backend, tunnel.outbound);
@@ -61,10 +67,13 @@ export class EspPeer {
   /** Stop taking packets under an inbound SPI (an SA deleted). */
   removeInbound(spi: number): void {
     this.inbound.delete(spi);
+    this.arrived.delete(spi);
   }
 
   /** Tunnel `index` has no SAs any more: what it would send is dropped (NO_SA). */
   closeTunnel(index: number): void {
+    const before = this.tunnels[index];
+    if (before) this.tunnelOfInbound.delete(before.inbound.spi);
     this.tunnels[index] = null;
     this.outbound[index] = null;
   }
@@ -126,11 +135,26 @@ export class EspPeer {
     const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
     if (outer[9] !== PROTOCOL_ESP) return this.onOther(frame);
     const esp = ipv4Payload(outer);
-    const inbound = this.inbound.get(read32(esp, 0));
+    const spi = read32(esp, 0);
+    const inbound = this.inbound.get(spi);
     if (!inbound) return this.drop("UNKNOWN_SPI", frame.bytes);
+    this.countArrived(spi, esp.length);
     const result = inbound.decapsulate(esp);
     if (result.kind === "dropped") return this.drop(result.reason, frame.bytes);
     this.onDeliver(result.payload, frame);
+  }
+
+  /** The host ends an SA pair when either SA reaches its lifetime: so does the gateway, its own outbound by what it sent, the pair's inbound by what arrived under it. */
+  private countArrived(spi: number, bytes: number): void {
+    // Counted from its first packet: a Quick Mode responder's inbound SA takes packets from QM2, before its tunnel takes up the pair at QM3.
+    const arrived = (this.arrived.get(spi) ?? 0) + bytes;
+    this.arrived.set(spi, arrived);
+    const index = this.tunnelOfInbound.get(spi);
+    if (index === undefined) return;
+    const lifetime = this.tunnels[index]!.hardLifetime!;
+    if (arrived < lifetime.bytes) return;
+    this.closeTunnel(index);
+    lifetime.reached();
   }
 
   private drop(reason: EspDropReason | "UNKNOWN_SPI" | "NO_SA", frame: Uint8Array): void {

@@ -191,7 +191,8 @@ export class IntermediateDriver extends Component {
   private *sendUnder(lease: SaLease, packet: Uint8Array, trafficClass: number): Generator<Command, void, unknown> {
     const sa = lease.sa;
     const queue = this.base.queueOfClass(trafficClass);
-    this.used(sa, packet.length);
+    // Its lifetime counts the ESP bytes it will carry, as the inbound SA's counts what arrives: the inner packet's alone let an SA of small packets run 56 % past its lifetime on the wire (from a re-check).
+    this.used(sa, packet.length, espPacketBytes(packet.length, sa.parameters.icvLength));
     const handle = this.params.offload && !sa.parameters.esn ? yield* this.placement.transmit(lease) : null;
     // Inline, the host's share (ESP headers) comes before the ring; in software the encryption needs the sequence number.
     if (handle !== null) yield* this.cpu.run("INLINE_TX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
@@ -340,11 +341,11 @@ export class IntermediateDriver extends Component {
     this.deliver(opened.finish(), sa, frame, "softwareRx");
   }
 
-  /** A packet of an SA, either path: the policy's metric, and the packet sizes the cost model uses. */
-  private used(sa: IpsecSa, bytes: number): void {
+  /** A packet of an SA, either path: the policy's metric, and the packet sizes the cost model uses; `espBytes` (SPI to ICV) count against its lifetime. */
+  private used(sa: IpsecSa, bytes: number, espBytes = bytes): void {
     this.observed.packets++;
     this.observed.bytes += bytes;
-    this.ike.used(sa, bytes);
+    this.ike.used(sa, espBytes);
     this.policy.packet?.(sa, bytes, this.kernel.now);
   }
   private readonly observed = { packets: 0, bytes: 0 };

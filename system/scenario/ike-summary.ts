@@ -35,7 +35,7 @@ export interface IkeSummary {
     readonly deletes: number;
     /** The host's Deletes it took (the host's timeline has those it sent; the others the link lost). */
     readonly deletesReceived: number;
-    /** Its outbound SAs it stopped sending under at their hard lifetime (seconds or kilobytes), by its own count. */
+    /** SA pairs it ended at a hard lifetime (seconds, or the ESP bytes sent under its outbound SA or arrived under its inbound one), by its own count. */
     readonly expired: number;
     /** Its tunnels that came up through their first Quick Mode, of how many; and those that carried packets both ways when the run ended, each end under an SA the other takes (a Delete or an expiry not followed by a new Quick Mode takes one down). */
     readonly tunnels: { readonly up: number; readonly of: number; readonly upAtEnd: number };
@@ -100,7 +100,7 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const remarks = [...quickModeFailures, ...down];
     const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${remarks.length > 0 ? ` (${remarks.join("; ")})` : ""}`;
     const givenUp = gateway.givenUpMicroseconds !== null ? `; GIVEN UP at ${gateway.givenUpMicroseconds} µs, the bring-up limit: its traffic started without it` : "";
-    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${deletes}${again > 0 ? `, ${again} negotiated again` : ""}${gateway.expired > 0 ? `, ${count(gateway.expired, "outbound SA")} expired at the gateway` : ""}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
+    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${deletes}${again > 0 ? `, ${again} negotiated again` : ""}${gateway.expired > 0 ? `, ${count(gateway.expired, "SA pair")} expired at the gateway` : ""}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
   }
   return lines;
 }

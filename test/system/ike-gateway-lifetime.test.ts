@@ -73,3 +73,55 @@ test("a gateway stops sending under its outbound SA at the SA's hard lifetime in
   expect(sent.filter((frame) => frame.spi === first).every((frame) => frame.time < firstUp.time + us(1_000_000))).toBe(true);
   expect(ikeSummary(top)!.gateways[0]!.expired).toBe(1);
 });
+
+// From a re-check: the host counted its outbound SAs' inner packets against their lifetime, its inbound SAs' ESP bytes: an SA of 64-byte packets ran 56 % past its lifetime on the wire.
+test("the host's outbound SA carries no more ESP bytes on the wire than its hard kilobyte lifetime (the last packet reaching it), with small packets", () => {
+  const { kernel, top } = buildScenario(
+    checkScenario({
+      name: "host-lifetime",
+      seed: 5,
+      durationMicroseconds: 300,
+      driver: { intermediate: { ike: { softLifetimePercent: 100 } } },
+      customers: [{ name: "c", identity: { type: "ID_KEY_ID", value: "c" }, sas: 1, ike: { mode: "main", preSharedKey: "k", lifetimeKilobytes: LIFETIME_KILOBYTES } }],
+      traffic: [{ name: "small", customer: "c", direction: "to-peer", packetBytes: 64, gapMicroseconds: 0.2, pattern: "constant" }],
+      outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+    }),
+  );
+  const sent = new Map<number, { bytes: number; last: number }>();
+  top.wire.tap((_, frame, from) => {
+    const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
+    if (from !== "nic" || outer[9] !== PROTOCOL_ESP) return;
+    const esp = ipv4Payload(outer);
+    const spi = read32(esp, 0);
+    const entry = sent.get(spi) ?? { bytes: 0, last: 0 };
+    sent.set(spi, { bytes: entry.bytes + esp.length, last: esp.length });
+  });
+  kernel.run({ until: us(4000) });
+  expect(top.driver.intermediate.ike.keeper.counts.expired).toBeGreaterThan(0);
+  const limit = LIFETIME_KILOBYTES * 1024;
+  expect([...sent.values()].some(({ bytes }) => bytes >= limit - 100)).toBe(true);
+  for (const [spi, { bytes, last }] of sent) expect(bytes - last, `SPI 0x${spi.toString(16)}`).toBeLessThan(limit);
+});
+
+// From a re-check: with more traffic to the peer, the host's outbound SA reached the lifetime first and the host ended the pair, while the gateway, counting only what it sent, went on under the pair's other SA until the Delete came (126 frames dropped as UNKNOWN_SPI).
+test("the gateway ends a pair when what arrived under its inbound SA reaches the lifetime, as the host ends one on either SA: little is sent to a pair the host has ended", () => {
+  const { kernel, top } = buildScenario(
+    checkScenario({
+      name: "gateway-lifetime-inbound",
+      seed: 3,
+      durationMicroseconds: 300,
+      customers: [{ name: "c", identity: { type: "ID_KEY_ID", value: "c" }, sas: 1, ike: { mode: "main", preSharedKey: "k", lifetimeKilobytes: 50 } }],
+      traffic: [
+        { name: "up", customer: "c", direction: "to-peer", packetBytes: 1400, load: 0.3, pattern: "constant" },
+        { name: "down", customer: "c", direction: "to-host", packetBytes: 64, gapMicroseconds: 0.5, pattern: "constant" },
+      ],
+      outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+    }),
+  );
+  kernel.run({ until: us(1700) });
+  const expired = top.driver.intermediate.ike.keeper.counts.expired;
+  expect(expired).toBeGreaterThanOrEqual(3);
+  expect(ikeSummary(top)!.gateways[0]!.expired).toBe(expired);
+  // Only what was on its way as the host ended the pair: it sent 126 before.
+  expect(top.driver.intermediate.drops.get("UNKNOWN_SPI") ?? 0).toBeLessThan(2 * expired);
+});
