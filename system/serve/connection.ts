@@ -8,8 +8,15 @@ import type { StoppingSignal } from "./stop-request.js";
 
 /** Where a connection's bytes go: written in order; `end` closes the stream after what was written. */
 export interface ByteSink {
-  write(bytes: Uint8Array): void;
+  /** False once the stream holds as much as it should: the connection then serves nothing more until `drained()`. */
+  write(bytes: Uint8Array): boolean;
   end(): void;
+}
+
+/** The client's stream, paused while the replies wait for the client to read them. */
+export interface ByteSource {
+  pause(): void;
+  resume(): void;
 }
 
 /**
@@ -22,6 +29,10 @@ export class Connection {
   private readonly framer = new MessageFramer();
   private closed = false;
   private receivedAny = false;
+  /** Replies wait for the client to read them: the requests behind stay unserved, and its stream paused (one that never read held gigabytes). */
+  private held = false;
+  /** The client's stream ended while replies waited: what it sent before is served once they are read, then the run ends. */
+  private endWhenDrained = false;
 
   constructor(
     private readonly run: ServedRun,
@@ -29,18 +40,38 @@ export class Connection {
     private readonly onEnd: (result: ServedRunResult) => void = () => {},
     /** Why a stream that ends before its first byte had no client (`--stdio` with nothing at the other end); without it, such a stream is a disconnect. */
     private readonly silentEnd: string | null = null,
+    private readonly source: ByteSource = { pause: () => {}, resume: () => {} },
   ) {}
 
   get ended(): boolean {
     return this.closed;
   }
 
-  /** Bytes from the client: every whole message in them is served now. */
+  /** Bytes from the client: every whole message in them is served now, unless replies wait to be read. */
   receive(chunk: Uint8Array): void {
     if (this.closed) return;
     if (chunk.length > 0) this.receivedAny = true;
     this.framer.push(chunk);
-    for (;;) {
+    if (!this.held) this.serveWhole();
+  }
+
+  /** The client has read the replies that waited: the requests behind them are served. */
+  drained(): void {
+    if (this.closed || !this.held) return;
+    this.held = false;
+    this.source.resume();
+    this.serveWhole();
+    if (!this.held && this.endWhenDrained) this.disconnected();
+  }
+
+  /** The client's stream ended after what it sent (`--stdio`'s input closed): the requests it sent are served first, then the run ends as a disconnect. */
+  inputEnded(): void {
+    if (this.held) this.endWhenDrained = true;
+    else this.disconnected();
+  }
+
+  private serveWhole(): void {
+    while (!this.held) {
       const frame = this.framer.next();
       if (frame.kind === "incomplete") return;
       if (frame.kind === "malformed") return this.refuse("MALFORMED", frame.type, frame.text);
@@ -55,8 +86,13 @@ export class Connection {
         return this.refuse("SIMULATION", layoutOf(decoded.message.name).spec.code, message, { kind: "simulation-error", message });
       }
       if (served.kind === "refused") return this.refuse(served.error, served.messageType, served.text);
-      for (const bytes of served.out) this.sink.write(bytes);
+      let room = true;
+      for (const bytes of served.out) room = this.sink.write(bytes) && room;
       if (served.goodbye) return this.end({ kind: "goodbye" });
+      if (!room) {
+        this.held = true;
+        this.source.pause();
+      }
     }
   }
 
@@ -66,10 +102,13 @@ export class Connection {
    */
   disconnected(killedBy: NodeJS.Signals | null = null): void {
     if (this.closed) return;
+    // Whole requests held back by replies the client did not read are not served: counted, not called a message cut off.
+    let unserved = 0;
+    while (this.held && this.framer.next().kind === "message") unserved++;
     const cutOff = this.framer.describePending();
     if (killedBy !== null) this.end({ kind: "client-killed", signal: killedBy, cutOff });
     else if (!this.receivedAny && this.silentEnd !== null) this.end({ kind: "no-client", reason: this.silentEnd });
-    else this.end({ kind: "disconnected", cutOff });
+    else this.end({ kind: "disconnected", cutOff, ...(unserved > 0 ? { unserved } : {}) });
   }
 
   /** The server was stopped by a signal: the run ends here, between two messages, and the client's stream is closed. */

@@ -102,7 +102,10 @@ field value the message does not allow (BAD_VALUE), a HELLO of another major ver
 anything before HELLO (ORDER), a memory access outside every region (MEMORY). A client that
 disconnects without GOODBYE ends the run too, and the summary says so, and whether it left a
 message half sent. Either way the MMIO writes it posted still reach the device (each takes the
-bus's write time), then the waveform and capture are closed and every file is written.
+bus's write time), then the waveform and capture are closed and every file is written. Replies
+the client has not read hold its further requests back: the server reads no more of its stream
+until they are read, so what it holds stays bounded (a client that never read its replies made it
+hold gigabytes); a client that leaves meanwhile has those requests counted as not served.
 
 ## The remote peer
 

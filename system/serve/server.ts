@@ -27,10 +27,12 @@ export function serveOnStreams(config: ServeConfig, input: Readable, output: Wri
   const run = new ServedRun(config);
   options.onRun?.(run);
   return new Promise((resolve) => {
-    const sink = { write: (bytes: Uint8Array) => output.write(bytes), end: () => input.pause() };
-    const connection = new Connection(run, sink, (result) => resolve({ result, clientStatus: null }), "its input ended before any message");
+    // Ended, the client's stream is let go of: paused only, stdin (paused earlier while replies waited) held the server alive with nothing left to do.
+    const sink = { write: (bytes: Uint8Array) => output.write(bytes), end: () => input.destroy() };
+    const connection = new Connection(run, sink, (result) => resolve({ result, clientStatus: null }), "its input ended before any message", input);
+    output.on("drain", () => connection.drained());
     input.on("data", (chunk: Buffer) => connection.receive(chunk));
-    input.on("end", () => connection.disconnected());
+    input.on("end", () => connection.inputEnded());
     input.on("error", () => connection.disconnected());
     // A client that stops reading its replies has gone as surely as one that stops writing.
     output.on("error", () => connection.disconnected());
@@ -80,7 +82,8 @@ async function serveOnLockedSocket(config: ServeConfig, path: string, options: S
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
     if (connection || run.finished) return refuse(socket);
-    const accepted = new Connection(run, { write: (bytes) => socket.write(bytes), end: () => socket.end() }, runEnded);
+    const accepted = new Connection(run, { write: (bytes) => socket.write(bytes), end: () => socket.end() }, runEnded, null, socket);
+    socket.on("drain", () => accepted.drained());
     connection = accepted;
     socket.on("data", (chunk: Buffer) => accepted.receive(chunk));
     socket.on("close", () => {

@@ -16,7 +16,7 @@ export class LoopbackClient {
 
   constructor(config: Partial<ServeConfig> = {}) {
     this.run = new ServedRun({ name: "loopback", seed: 1, parameters: {}, directory: null, waveform: false, pcap: false, callPicoseconds: 20_000, ...config });
-    this.connection = new Connection(this.run, { write: (bytes) => this.take(bytes), end: () => (this.closed = true) }, (result) => (this.result = result));
+    this.connection = new Connection(this.run, { write: (bytes) => (this.take(bytes), true), end: () => (this.closed = true) }, (result) => (this.result = result));
   }
 
   /** Raw bytes, as a client might send them (in any chunks). */

@@ -267,3 +267,28 @@ test("every frame the peer sent is counted somewhere when the client leaves: dro
   expect(frames.onWire).toBeGreaterThan(0);
   expect(peer.sent).toBe(frames.toHost + frames.inRxBuffer + (device.drops.RX_DISABLED ?? 0) + frames.onWire);
 });
+
+// From a re-check: a client that sent requests and read no reply made the server hold every reply (4.6 GB over a socket in 8 s).
+test("replies a client does not read hold back its further requests: what the server holds stays bounded, and all are served once it reads", async () => {
+  const requests = [encodeMessage("HELLO", { magic: 0x4d49534e, major: 1, minor: 0, client_name: "slow-reader" }), encodeMessage("ALLOCATE", { bytes: 65536, alignment: 4096, label: "buffer" })];
+  // The first region a run allocates (host memory's first address, aligned): the client need not read the reply to know it.
+  for (let read = 0; read < 200; read++) requests.push(encodeMessage("MEMORY_READ", { address: 0x1_0000_0000, bytes: 65536 }));
+  const input = new PassThrough();
+  const output = new PassThrough({ highWaterMark: 65536 });
+  let served: ServedRun | null = null;
+  const outcome = serveOnStreams(config("slow-reader"), input, output, { onRun: (run) => (served = run) });
+  for (const request of requests) input.write(request);
+  input.end();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Held back: a few 64 KB replies wait in the stream, the rest of the requests unserved.
+  const early = served!.session.counts.get("MEMORY_READ") ?? 0;
+  expect(early).toBeLessThan(10);
+  expect(output.readableLength).toBeLessThan(10 * 65600);
+  // Read, and every request is served before the run ends (its input had ended).
+  let bytes = 0;
+  output.on("data", (chunk: Buffer) => (bytes += chunk.length));
+  const { result } = await outcome;
+  expect(served!.session.counts.get("MEMORY_READ")).toBe(200);
+  expect(bytes).toBeGreaterThan(200 * 65536);
+  expect(result.summary.ending.kind).toBe("disconnected");
+});
