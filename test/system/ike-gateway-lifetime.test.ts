@@ -3,6 +3,7 @@ import { ETHERNET_HEADER_BYTES } from "../../sim/packet/ethernet.js";
 import { ipv4Payload, PROTOCOL_ESP } from "../../sim/packet/ipv4.js";
 import { read32 } from "../../sim/bytes.js";
 import { us } from "../../sim/time.js";
+import type { Wire, WireSide } from "../../hw/link/wire.js";
 import { checkScenario } from "../../system/scenario/load.js";
 import { buildScenario } from "../../system/scenario/run.js";
 import { ikeSummary } from "../../system/scenario/ike-summary.js";
@@ -10,15 +11,39 @@ import type { ScenarioInput } from "../../system/scenario/schema.js";
 
 const LIFETIME_KILOBYTES = 20;
 
+/** ESP bytes (SPI to ICV, as an SA's lifetime counts them) one end sent under each SPI, and its last packet's, as the run goes. */
+function espBytesBySpi(wire: Wire, from: WireSide): Map<number, { bytes: number; last: number }> {
+  const sent = new Map<number, { bytes: number; last: number }>();
+  wire.tap((_, frame, side) => {
+    const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
+    if (side !== from || outer[9] !== PROTOCOL_ESP) return;
+    const esp = ipv4Payload(outer);
+    const spi = read32(esp, 0);
+    const entry = sent.get(spi) ?? { bytes: 0, last: 0 };
+    sent.set(spi, { bytes: entry.bytes + esp.length, last: esp.length });
+  });
+  return sent;
+}
+
+type Lifetime = { readonly lifetimeKilobytes: number } | { readonly lifetimeSeconds: number };
+
+/** One IKE customer, `c`, with these lifetimes and streams; the rest of the scenario as given. */
+function oneCustomer(name: string, lifetime: Lifetime, traffic: ScenarioInput["traffic"], rest: Partial<ScenarioInput> & { sas?: number } = {}): ScenarioInput {
+  const { sas = 1, ...scenario } = rest;
+  return {
+    name,
+    seed: 7,
+    durationMicroseconds: 300,
+    customers: [{ name: "c", identity: { type: "ID_KEY_ID", value: "c" }, sas, ike: { mode: "main", preSharedKey: "k", ...lifetime } }],
+    traffic,
+    outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+    ...scenario,
+  };
+}
+
 /** A lifetime of 20 kB at 90 % of the line to the host: each SA reaches its hard lifetime before its rekey is done, again and again. */
-const scenario = (packetBytes: number, sas: number): ScenarioInput => ({
-  name: "gateway-lifetime",
-  seed: 7,
-  durationMicroseconds: 300,
-  customers: [{ name: "c", identity: { type: "ID_KEY_ID", value: "c" }, sas, ike: { mode: "main", preSharedKey: "k", lifetimeKilobytes: LIFETIME_KILOBYTES } }],
-  traffic: [{ name: "bulk", customer: "c", direction: "to-host", packetBytes, load: 0.9, spread: "even" }],
-  outputs: { waveform: false, pcap: false, html: false, saTrace: false },
-});
+const scenario = (packetBytes: number, sas: number): ScenarioInput =>
+  oneCustomer("gateway-lifetime", { lifetimeKilobytes: LIFETIME_KILOBYTES }, [{ name: "bulk", customer: "c", direction: "to-host", packetBytes, load: 0.9, spread: "even" }], { sas });
 
 for (const [packetBytes, sas] of [
   [1400, 1],
@@ -27,16 +52,7 @@ for (const [packetBytes, sas] of [
 ] as const) {
   test(`a gateway stops sending under its outbound SA at the SA's hard kilobyte lifetime, by its own count (${packetBytes}-byte packets, ${sas} SAs): it sent 1.5 to 3.6 times as much, until the host's Delete came, the host dropping all of it (UNKNOWN_SPI)`, () => {
     const { kernel, top } = buildScenario(checkScenario(scenario(packetBytes, sas)));
-    // ESP bytes (SPI to ICV, as the host counts an SA's) the gateway sent under each SPI, and its last packet's.
-    const sent = new Map<number, { bytes: number; last: number }>();
-    top.wire.tap((_, frame, from) => {
-      const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
-      if (from !== "peer" || outer[9] !== PROTOCOL_ESP) return;
-      const esp = ipv4Payload(outer);
-      const spi = read32(esp, 0);
-      const entry = sent.get(spi) ?? { bytes: 0, last: 0 };
-      sent.set(spi, { bytes: entry.bytes + esp.length, last: esp.length });
-    });
+    const sent = espBytesBySpi(top.wire, "peer");
     kernel.run({ until: us(4000) });
     const limit = LIFETIME_KILOBYTES * 1024;
     expect(sent.size).toBeGreaterThan(sas);
@@ -51,15 +67,7 @@ for (const [packetBytes, sas] of [
 
 test("a gateway stops sending under its outbound SA at the SA's hard lifetime in seconds, by its own clock (the host rekeys only then: softLifetimePercent 100)", () => {
   const { kernel, top } = buildScenario(
-    checkScenario({
-      name: "gateway-lifetime-seconds",
-      seed: 3,
-      durationMicroseconds: 1_000_000,
-      driver: { intermediate: { ike: { softLifetimePercent: 100 } } },
-      customers: [{ name: "c", identity: { type: "ID_KEY_ID", value: "c" }, sas: 1, ike: { mode: "main", preSharedKey: "k", lifetimeSeconds: 1 } }],
-      traffic: [{ name: "sparse", customer: "c", direction: "to-host", packetBytes: 200, gapMicroseconds: 20_000 }],
-      outputs: { waveform: false, pcap: false, html: false, saTrace: false },
-    }),
+    checkScenario(oneCustomer("gateway-lifetime-seconds", { lifetimeSeconds: 1 }, [{ name: "sparse", customer: "c", direction: "to-host", packetBytes: 200, gapMicroseconds: 20_000 }], { seed: 3, durationMicroseconds: 1_000_000, driver: { intermediate: { ike: { softLifetimePercent: 100 } } } })),
   );
   const sent: { time: number; spi: number }[] = [];
   top.wire.tap((time, frame, from) => {
@@ -77,25 +85,9 @@ test("a gateway stops sending under its outbound SA at the SA's hard lifetime in
 // From a re-check: the host counted its outbound SAs' inner packets against their lifetime, its inbound SAs' ESP bytes: an SA of 64-byte packets ran 56 % past its lifetime on the wire.
 test("the host's outbound SA carries no more ESP bytes on the wire than its hard kilobyte lifetime (the last packet reaching it), with small packets", () => {
   const { kernel, top } = buildScenario(
-    checkScenario({
-      name: "host-lifetime",
-      seed: 5,
-      durationMicroseconds: 300,
-      driver: { intermediate: { ike: { softLifetimePercent: 100 } } },
-      customers: [{ name: "c", identity: { type: "ID_KEY_ID", value: "c" }, sas: 1, ike: { mode: "main", preSharedKey: "k", lifetimeKilobytes: LIFETIME_KILOBYTES } }],
-      traffic: [{ name: "small", customer: "c", direction: "to-peer", packetBytes: 64, gapMicroseconds: 0.2, pattern: "constant" }],
-      outputs: { waveform: false, pcap: false, html: false, saTrace: false },
-    }),
+    checkScenario(oneCustomer("host-lifetime", { lifetimeKilobytes: LIFETIME_KILOBYTES }, [{ name: "small", customer: "c", direction: "to-peer", packetBytes: 64, gapMicroseconds: 0.2, pattern: "constant" }], { seed: 5, driver: { intermediate: { ike: { softLifetimePercent: 100 } } } })),
   );
-  const sent = new Map<number, { bytes: number; last: number }>();
-  top.wire.tap((_, frame, from) => {
-    const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
-    if (from !== "nic" || outer[9] !== PROTOCOL_ESP) return;
-    const esp = ipv4Payload(outer);
-    const spi = read32(esp, 0);
-    const entry = sent.get(spi) ?? { bytes: 0, last: 0 };
-    sent.set(spi, { bytes: entry.bytes + esp.length, last: esp.length });
-  });
+  const sent = espBytesBySpi(top.wire, "nic");
   kernel.run({ until: us(4000) });
   expect(top.driver.intermediate.ike.keeper.counts.expired).toBeGreaterThan(0);
   const limit = LIFETIME_KILOBYTES * 1024;
@@ -106,17 +98,12 @@ test("the host's outbound SA carries no more ESP bytes on the wire than its hard
 // From a re-check: with more traffic to the peer, the host's outbound SA reached the lifetime first and the host ended the pair, while the gateway, counting only what it sent, went on under the pair's other SA until the Delete came (126 frames dropped as UNKNOWN_SPI).
 test("the gateway ends a pair when what arrived under its inbound SA reaches the lifetime, as the host ends one on either SA: little is sent to a pair the host has ended", () => {
   const { kernel, top } = buildScenario(
-    checkScenario({
-      name: "gateway-lifetime-inbound",
-      seed: 3,
-      durationMicroseconds: 300,
-      customers: [{ name: "c", identity: { type: "ID_KEY_ID", value: "c" }, sas: 1, ike: { mode: "main", preSharedKey: "k", lifetimeKilobytes: 50 } }],
-      traffic: [
+    checkScenario(
+      oneCustomer("gateway-lifetime-inbound", { lifetimeKilobytes: 50 }, [
         { name: "up", customer: "c", direction: "to-peer", packetBytes: 1400, load: 0.3, pattern: "constant" },
         { name: "down", customer: "c", direction: "to-host", packetBytes: 64, gapMicroseconds: 0.5, pattern: "constant" },
-      ],
-      outputs: { waveform: false, pcap: false, html: false, saTrace: false },
-    }),
+      ], { seed: 3 }),
+    ),
   );
   kernel.run({ until: us(1700) });
   const expired = top.driver.intermediate.ike.keeper.counts.expired;
