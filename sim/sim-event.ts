@@ -1,13 +1,13 @@
-import type { Command, Process, ProcessScheduler } from "./process.js";
+import { type Command, Process, type ProcessScheduler } from "./process.js";
 
 export interface EventHost extends ProcessScheduler {
   eventFired(event: SimEvent): void;
 }
 
-/** A process waiting for an event, and what must hold for a fire to resume it (null: any fire). */
-interface Waiter {
+/** A process waiting for an event with a condition: a fire resumes it only once that holds. */
+interface ConditionalWaiter {
   readonly process: Process;
-  readonly ready: (() => boolean) | null;
+  readonly ready: () => boolean;
 }
 
 /**
@@ -20,7 +20,8 @@ export class SimEvent implements Command {
   fireCount = 0;
   /** Phase of the last fire, so that several fires in one phase count once. */
   firePhase = -1;
-  private waiters: Waiter[] = [];
+  /** In the order they began waiting; a process waiting for any fire is held as itself (no object per wait: events are waited on per frame). */
+  private waiters: (Process | ConditionalWaiter)[] = [];
 
   constructor(private readonly host: EventHost, readonly path: string) {}
 
@@ -34,13 +35,14 @@ export class SimEvent implements Command {
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) {
-      if (waiter.ready === null || waiter.ready()) this.host.resumeAt(waiter.process, this.host.now);
+      if (waiter instanceof Process) this.host.resumeAt(waiter, this.host.now);
+      else if (waiter.ready()) this.host.resumeAt(waiter.process, this.host.now);
       else this.waiters.push(waiter);
     }
   }
 
   arm(_scheduler: ProcessScheduler, process: Process): void {
-    this.waiters.push({ process, ready: null });
+    this.waiters.push(process);
   }
 
   /**

@@ -124,13 +124,13 @@ export class BaseDriver extends Component {
     const turn = line.issued++;
     // A queue stopped for a reset holds its senders until it is back.
     // Those behind the first in line wait for their turn, not for every fire: thousands of senders woken for each frame's room cost 5x the wall time (from a performance check).
-    const myTurn = pair.space.when(() => line.serving === turn, `turn ${turn} for room on TX queue ${queue}`);
+    let myTurn: Command | null = null;
     while (pair.recovery.tx.stopped || line.serving !== turn || pair.tx.free - line.held < descriptors) {
       if (!pair.recovery.tx.stopped && line.serving === turn) {
         this.statistics.ringFullWaits++;
         this.ringDoorbell(queue);
       }
-      yield line.serving === turn ? pair.space : myTurn;
+      yield line.serving === turn ? pair.space : (myTurn ??= pair.space.when(() => line.serving === turn, `turn ${turn} for room on TX queue ${queue}`));
     }
     line.serving++;
     line.held += descriptors;
