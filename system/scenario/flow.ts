@@ -27,7 +27,7 @@ export class Flow {
   received = 0;
   /** Inner bytes received. */
   bytes = 0;
-  /** Order is kept per SA (ESP promises no more): a flow spread over several SAs counts reordering within each. */
+  /** Order is kept per tunnel (ESP promises no more across tunnels): a flow spread over several counts reordering within each; a tunnel's SA and the one that rekeys it count as one, so reordering at a rekey counts. */
   private readonly orders: ArrivalOrder[];
   /** Due to delivered, ps: every one up to LATENCY_SAMPLE, then a uniform sample of that size. */
   readonly latencies: number[] = [];
