@@ -105,7 +105,9 @@ message half sent. Either way the MMIO writes it posted still reach the device (
 bus's write time), then the waveform and capture are closed and every file is written. Replies
 the client has not read hold its further requests back: the server reads no more of its stream
 until they are read, so what it holds stays bounded (a client that never read its replies made it
-hold gigabytes); a client that leaves meanwhile has those requests counted as not served.
+hold gigabytes); a client that leaves meanwhile has those requests counted as not served. So a
+client reads its replies as it goes: one that writes all its requests before reading any, once the
+streams' buffers are full, waits on the server as the server waits on it.
 
 ## The remote peer
 
