@@ -251,6 +251,8 @@ int nicsim_goodbye(nicsim *device) {
 }
 
 void nicsim_disconnect(nicsim *device) {
+  /* What was posted still goes: the server lands a disconnecting client's posted writes (they waited here for the next request). */
+  if (!device->connection_lost) flush(device);
   release(device);
 }
 

@@ -237,7 +237,10 @@ class Client:
         return self.now_ps
 
     def disconnect(self):
-        """Close without GOODBYE: the server records a disconnect."""
+        """Close without GOODBYE: the server records a disconnect. What was posted is sent first: the server still lands those writes."""
+        if self._pending:
+            self._write(b"".join(self._pending))
+            self._pending = []
         self._close()
 
 

@@ -31,8 +31,8 @@ export class Connection {
   private receivedAny = false;
   /** Replies wait for the client to read them: the requests behind stay unserved, and its stream paused (one that never read held gigabytes). */
   private held = false;
-  /** The client's stream ended while replies waited: what it sent before is served once they are read, then the run ends. */
-  private endWhenDrained = false;
+  /** The client's stream ended while replies waited: what it sent before is served once they are read, then this ends the run. */
+  private leaveWhenDrained: (() => void) | null = null;
 
   constructor(
     private readonly run: ServedRun,
@@ -61,13 +61,13 @@ export class Connection {
     this.held = false;
     this.source.resume();
     this.serveWhole();
-    if (!this.held && this.endWhenDrained) this.disconnected();
+    if (!this.held && this.leaveWhenDrained) this.leaveWhenDrained();
   }
 
-  /** The client's stream ended after what it sent (`--stdio`'s input closed): the requests it sent are served first, then the run ends as a disconnect. */
-  inputEnded(): void {
-    if (this.held) this.endWhenDrained = true;
-    else this.disconnected();
+  /** The client's stream ended after what it sent (its input closed, a socket half-closed): what it sent is served first, then `leave` (a disconnect by default). */
+  inputEnded(leave: () => void = () => this.disconnected()): void {
+    if (this.held) this.leaveWhenDrained = leave;
+    else leave();
   }
 
   private serveWhole(): void {

@@ -101,11 +101,13 @@ field (\`MMIO_WRITE.length: 12 bytes; MMIO_WRITE is 16\`): a header with an impo
 field value the message does not allow (BAD_VALUE), a HELLO of another major version (VERSION),
 anything before HELLO (ORDER), a memory access outside every region (MEMORY). A client that
 disconnects without GOODBYE ends the run too, and the summary says so, and whether it left a
-message half sent. Either way the MMIO writes it posted still reach the device (each takes the
-bus's write time), then the waveform and capture are closed and every file is written. Replies
+message half sent. Either way the MMIO writes it posted that the server has taken still reach the
+device (each takes the bus's write time), then the waveform and capture are closed and every file
+is written (the C and Python clients send what they posted before they disconnect). Replies
 the client has not read hold its further requests back: the server reads no more of its stream
 until they are read, so what it holds stays bounded (a client that never read its replies made it
-hold gigabytes); a client that leaves meanwhile has those requests counted as not served. So a
+hold gigabytes); a client that leaves meanwhile has those messages, posted ones among them, counted as not served
+(a client that half-closes its stream, having sent all it has, is served to its end). So a
 client reads its replies as it goes: one that writes all its requests before reading any, once the
 streams' buffers are full, waits on the server as the server waits on it.
 

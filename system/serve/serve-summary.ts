@@ -10,7 +10,7 @@ import type { StoppingSignal } from "./stop-request.js";
 /** How a served run ended. */
 export type ServeEnding =
   | { readonly kind: "goodbye" }
-  /** The client went away without GOODBYE; `cutOff` names a message it left half sent, `unserved` the whole ones not served (their replies waited for it to read those before). */
+  /** The client went away without GOODBYE; `cutOff` names a message it left half sent, `unserved` the whole ones not served, posted ones among them (unread replies held them back). */
   | { readonly kind: "disconnected"; readonly cutOff: string | null; readonly unserved?: number }
   /** The client program the server started was killed by a signal (SIGSEGV, SIGKILL…) before its GOODBYE. */
   | { readonly kind: "client-killed"; readonly signal: NodeJS.Signals; readonly cutOff: string | null }
@@ -46,7 +46,7 @@ export function describeEnding(ending: ServeEnding): string {
     case "goodbye":
       return "the client said goodbye";
     case "disconnected":
-      return `the client disconnected without GOODBYE${ending.unserved ? `, ${ending.unserved} of its requests not served (unread replies held them back)` : ""}${cutOff(ending.cutOff)}`;
+      return `the client disconnected without GOODBYE${ending.unserved ? `, ${ending.unserved} of its messages not served, posted ones among them (unread replies held them back)` : ""}${cutOff(ending.cutOff)}`;
     case "client-killed":
       return `the client was killed by ${ending.signal}, without GOODBYE${cutOff(ending.cutOff)}`;
     case "no-client":

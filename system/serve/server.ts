@@ -71,7 +71,8 @@ async function serveOnLockedSocket(config: ServeConfig, path: string, options: S
   prepareSocketPath(path);
   const run = new ServedRun(config);
   options.onRun?.(run);
-  const server = createServer();
+  // Half-open: a client that has sent all it has may still read what it is owed.
+  const server = createServer({ allowHalfOpen: true });
   const sockets = new Set<Socket>();
   let connection: Connection | null = null;
   let client: ClientProgram | null = null;
@@ -86,11 +87,11 @@ async function serveOnLockedSocket(config: ServeConfig, path: string, options: S
     socket.on("drain", () => accepted.drained());
     connection = accepted;
     socket.on("data", (chunk: Buffer) => accepted.receive(chunk));
-    socket.on("close", () => {
-      // A program the server started is waited for: the summary then says whether a signal killed it.
-      if (client) void client.exited.then((exit) => accepted.disconnected(exit.kind === "killed" ? exit.signal : null));
-      else accepted.disconnected();
-    });
+    // A program the server started is waited for: the summary then says whether a signal killed it.
+    const leave = () => (client ? void client.exited.then((exit) => accepted.disconnected(exit.kind === "killed" ? exit.signal : null)) : accepted.disconnected());
+    // Half-closed (the client sent all it had and reads on), what it sent is served first: closing at once dropped requests its unread replies held back, GOODBYE among them.
+    socket.on("end", () => accepted.inputEnded(leave));
+    socket.on("close", leave);
   });
   options.stop?.onRequest((signal) => {
     if (connection) connection.interrupt(signal);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from "node:os";
 import { join, relative as relativePath } from "node:path";
 import { PassThrough, Readable } from "node:stream";
+import { createConnection } from "node:net";
 import { describe, expect, test } from "vitest";
 import { TX_COMMAND_FIELDS, TX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
 import * as R from "../../hw/spec/registers.js";
@@ -291,4 +292,31 @@ test("replies a client does not read hold back its further requests: what the se
   expect(served!.session.counts.get("MEMORY_READ")).toBe(200);
   expect(bytes).toBeGreaterThan(200 * 65536);
   expect(result.summary.ending.kind).toBe("disconnected");
+});
+
+// From a final check: a client that sent all its requests and GOODBYE, half-closed its socket and read on was cut off at random (the socket closed at its end, dropping the requests its unread replies held back).
+test("over a socket, a client that half-closes after its last request, GOODBYE included, is served to its end while it reads", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-half-close-"));
+  const path = join(directory, "device.sock");
+  const requests = [encodeMessage("HELLO", { magic: 0x4d49534e, major: 1, minor: 0, client_name: "half-close" }), encodeMessage("ALLOCATE", { bytes: 65536, alignment: 4096, label: "buffer" })];
+  for (let read = 0; read < 200; read++) requests.push(encodeMessage("MEMORY_READ", { address: 0x1_0000_0000, bytes: 65536 }));
+  requests.push(encodeMessage("GOODBYE", {}));
+  let received = 0;
+  let readToEnd: Promise<void> = Promise.resolve();
+  const outcome = serveOnSocket(config("half-close"), path, {
+    onListening: () => {
+      const socket = createConnection(path, () => {
+        socket.end(Buffer.concat(requests));
+        // A slow reader: the replies wait for it, and the requests behind them with them.
+        socket.pause();
+        setTimeout(() => socket.resume(), 300);
+      });
+      socket.on("data", (chunk: Buffer) => (received += chunk.length));
+      readToEnd = new Promise((resolve) => socket.on("close", () => resolve()));
+    },
+  });
+  const { result } = await outcome;
+  await readToEnd;
+  expect(result.summary.ending.kind).toBe("goodbye");
+  expect(received).toBeGreaterThan(200 * 65536);
 });
