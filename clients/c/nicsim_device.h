@@ -634,7 +634,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_TAIL_BEYOND_RING 1u
 /* A TX descriptor with LENGTH 0, or an RX queue enabled with SRRCTL 0; the frame is dropped / the queue stays disabled */
 #define NICSIM_ERROR_CODE_ZERO_LENGTH_BUFFER 2u
-/* A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped / the queue stays disabled (value: for SRRCTL, the most it may be; what was written is not logged, since a misdirected write can carry key bytes) */
+/* A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped / the queue stays disabled (value: for SRRCTL, the most it may be; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_OVER_LENGTH_BUFFER 3u
 /* A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled */
 #define NICSIM_ERROR_CODE_UNALIGNED_RING_BASE 4u

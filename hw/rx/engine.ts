@@ -134,7 +134,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private checkBufferSize(state: RxQueueState): boolean {
     if (state.bufferSize === 0) state.ring.report("ZERO_LENGTH_BUFFER", "BUFFER_SIZE", "SRRCTL", 0);
     // The most it may be, not what was written: a misdirected write (an SA record staged at the wrong offset) can carry key bytes.
-    else if (state.bufferSize > MAX_RECEIVE_BUFFER) state.ring.report("OVER_LENGTH_BUFFER", "BUFFER_SIZE", "SRRCTL above its most (what was written is not logged)", MAX_RECEIVE_BUFFER);
+    else if (state.bufferSize > MAX_RECEIVE_BUFFER) state.ring.report("OVER_LENGTH_BUFFER", "BUFFER_SIZE", "SRRCTL above its most", MAX_RECEIVE_BUFFER);
     else return true;
     return false;
   }

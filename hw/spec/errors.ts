@@ -38,17 +38,20 @@ export function isDmaFault(code: ErrorCodeName): code is DmaFaultCode {
   return code === "DMA_READ_ERROR" || code === "DMA_COMPLETION_TIMEOUT";
 }
 
+/** Why a refused register write's value is left out of its error, said one way in each description that leaves it out. */
+const notLogged = (what: string) => `${what} is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes`;
+
 export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   NONE: "No error",
-  TAIL_BEYOND_RING: "A tail write (doorbell) named a descriptor index at or past the ring length; the write is ignored (value: the ring's length in descriptors; the tail written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes)",
+  TAIL_BEYOND_RING: `A tail write (doorbell) named a descriptor index at or past the ring length; the write is ignored (value: the ring's length in descriptors; ${notLogged("the tail written")})`,
   ZERO_LENGTH_BUFFER: "A TX descriptor with LENGTH 0, or an RX queue enabled with SRRCTL 0; the frame is dropped / the queue stays disabled",
-  OVER_LENGTH_BUFFER: "A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped / the queue stays disabled (value: for SRRCTL, the most it may be; what was written is not logged, since a misdirected write can carry key bytes)",
+  OVER_LENGTH_BUFFER: `A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped / the queue stays disabled (value: for SRRCTL, the most it may be; ${notLogged("what was written")})`,
   UNALIGNED_RING_BASE: "A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled",
   INVALID_RING_LENGTH: "A queue enabled with a ring length of 0, not a multiple of 128 bytes, or too long; the queue stays disabled",
   DMA_UNMAPPED: "A DMA address outside mapped host memory; the access is not made",
   DMA_READ_ERROR: "A DMA read completed with an error (completer abort). A descriptor fetch's disables the queue (TXDCTL/RXDCTL.FAULT, TDFAULT/RDFAULT) until the driver resets it; a TX buffer's or SA record's drops the frame, written back with this code",
   DMA_COMPLETION_TIMEOUT: "A DMA read got no completion in time; what it does is as for DMA_READ_ERROR",
-  DOORBELL_ON_DISABLED_QUEUE: "A tail write to a queue that is not enabled; the write is ignored (value: the tail as it stands; the tail written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes)",
+  DOORBELL_ON_DISABLED_QUEUE: `A tail write to a queue that is not enabled; the write is ignored (value: the tail as it stands; ${notLogged("the tail written")})`,
   UNKNOWN_REGISTER: "An MMIO access to an offset with no register; reads return 0xFFFFFFFF",
   READ_ONLY_REGISTER: "A write to a read-only register; it is ignored (value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged with the wrong stride, can carry key bytes)",
   INVALID_CLASS: "A TX descriptor CLASS above 7",
@@ -59,7 +62,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   SA_INVALIDATED: "TX: the SA table entry was invalidated while the packet was in the NIC (its SA already looked up); the packet is dropped. A descriptor looked up after the invalidation is refused as STALE_SA_HANDLE. RX has no such error: a packet whose entry is invalidated before the crypto engine has decrypted it is delivered as a miss (SA_MISS, SA_HANDLE 0, untouched); one already decrypted is delivered decrypted, with the handle it was decrypted under (it was authenticated before the invalidation)",
   TAIL_OVERRUN: "A tail write that moves the tail back over descriptors the device still owns, or around the ring past the head (an overrun); the write is ignored",
   WRITE_ONLY_REGISTER: "A read of a write-only register (ICS, IMC, ERRLOG_POP, SA_COMMAND, SA_STAGE); it returns 0",
-  QUEUE_REGISTER_WHILE_ENABLED: "A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first; value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes)",
+  QUEUE_REGISTER_WHILE_ENABLED: `A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first; value: the register's offset; ${notLogged("what was written")})`,
   VALUE_OUT_OF_RANGE: "A register field written beyond its range (a TX_SCHED percentage above 100, a TXPBSIZE part too small or too large); the nearest valid value is used (value: that value; what was written is not logged, since a misdirected write, an SA record staged with the wrong stride, can carry key bytes)",
   SA_COMMAND_BUSY: "An SA_COMMAND written while an INSTALL_POINTER is still reading its record (SA_STATUS.BUSY); the command is ignored",
   STALE_SA_HANDLE: "An IPsec TX descriptor's SA_HANDLE names an entry that has been filled or emptied since the handle was issued (its GENERATION is not the entry's): the SA it was issued for is gone; the frame is dropped and counted (SA_STALE_HANDLES)",
