@@ -50,14 +50,18 @@ test("a file that starts with a byte-order mark has its mistakes on line 1 at th
 
 // From an auditor's check: a binary file named by mistake was read as text (its bytes as characters) and refused as "a text of N characters".
 test.each([
-  ["a NUL byte", Uint8Array.of(0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0x00, 0x78), "not a text file (a NUL byte at byte 6)"],
-  ["bytes that are not UTF-8 (Latin-1)", Uint8Array.of(0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0x63, 0x61, 0x66, 0xe9), "not a text file (its bytes are not UTF-8)"],
-])("a scenario file with %s is said to be no text file", async (_, bytes, said) => {
+  ["a NUL byte", Uint8Array.of(0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0x00, 0x78), "1:7: not a text file (a NUL byte at byte 6)"],
+  ["bytes that are not UTF-8 (Latin-1)", Uint8Array.of(0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0x63, 0x61, 0x66, 0xe9), "1:10: not a text file (byte 9, 0xe9, is not UTF-8)"],
+  // Where the bad byte is, not where a decoder noticed it: a character left unfinished is refused at the byte after it.
+  ["a character left unfinished before a line feed", Buffer.from("name: caf\xe9\nseed: 1\n", "latin1"), "1:10: not a text file (byte 9, 0xe9, is not UTF-8)"],
+  ["a stray byte after whole characters, on a later line", Buffer.from("seed: 1\nname: \xc3\xa9\xf0\x9f\x98\x80\xff\n", "latin1"), "2:9: not a text file (byte 20, 0xff, is not UTF-8)"],
+  ["a continuation byte with no lead", Buffer.from("seed: 1\n\nname: A\x80\n", "latin1"), "3:8: not a text file (byte 16, 0x80, is not UTF-8)"],
+])("a scenario file with %s is said to be no text file, at the bad byte", async (_, bytes, said) => {
   const { mkdtempSync, writeFileSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
   const { loadScenarioFile } = await import("../../system/scenario/load.js");
   const file = join(mkdtempSync(join(tmpdir(), "nicsim-binary-")), "binary.yaml");
   writeFileSync(file, bytes);
-  expect(() => loadScenarioFile(file)).toThrow(`${file}: ${said}: expected a YAML or JSON scenario`);
+  expect(() => loadScenarioFile(file)).toThrow(`${file}:${said}: expected a YAML or JSON scenario`);
 });
