@@ -100,7 +100,7 @@ export class Connection {
    * The client's stream ended (or failed): a run not over yet ends as a disconnect, naming a
    * message left half sent, and the signal that killed the client program when that is known.
    */
-  disconnected(killedBy: NodeJS.Signals | null = null): void {
+  disconnected(killedBy: NodeJS.Signals | null = null, stoppedReading = false): void {
     if (this.closed) return;
     // Whole requests held back by replies the client did not read are not served: counted, not called a message cut off.
     let unserved = 0;
@@ -108,7 +108,7 @@ export class Connection {
     const cutOff = this.framer.describePending();
     if (killedBy !== null) this.end({ kind: "client-killed", signal: killedBy, cutOff });
     else if (!this.receivedAny && this.silentEnd !== null) this.end({ kind: "no-client", reason: this.silentEnd });
-    else this.end({ kind: "disconnected", cutOff, ...(unserved > 0 ? { unserved } : {}) });
+    else this.end({ kind: "disconnected", cutOff, ...(unserved > 0 ? { unserved } : {}), ...(stoppedReading ? { stoppedReading: true } : {}) });
   }
 
   /** The server was stopped by a signal: the run ends here, between two messages, and the client's stream is closed. */

@@ -10,8 +10,12 @@ import type { StoppingSignal } from "./stop-request.js";
 /** How a served run ended. */
 export type ServeEnding =
   | { readonly kind: "goodbye" }
-  /** The client went away without GOODBYE; `cutOff` names a message it left half sent, `unserved` the whole ones not served, posted ones among them (unread replies held them back). */
-  | { readonly kind: "disconnected"; readonly cutOff: string | null; readonly unserved?: number }
+  /**
+   * The client went away without GOODBYE; `cutOff` names a message it left half sent, `unserved`
+   * the whole ones not served, posted ones among them (unread replies held them back);
+   * `stoppedReading`: over stdio, it closed the server's output (stdout) rather than its input.
+   */
+  | { readonly kind: "disconnected"; readonly cutOff: string | null; readonly unserved?: number; readonly stoppedReading?: true }
   /** The client program the server started was killed by a signal (SIGSEGV, SIGKILL…) before its GOODBYE. */
   | { readonly kind: "client-killed"; readonly signal: NodeJS.Signals; readonly cutOff: string | null }
   /** The client never connected (its command exited first, or its input ended before any message). */
@@ -46,7 +50,7 @@ export function describeEnding(ending: ServeEnding): string {
     case "goodbye":
       return "the client said goodbye";
     case "disconnected":
-      return `the client disconnected without GOODBYE${ending.unserved ? `, ${ending.unserved} of its messages not served, posted ones among them (unread replies held them back)` : ""}${cutOff(ending.cutOff)}`;
+      return `the client disconnected without GOODBYE${ending.stoppedReading ? ": it stopped reading its replies (the server's stdout was closed)" : ""}${ending.unserved ? `, ${ending.unserved} of its messages not served, posted ones among them (unread replies held them back)` : ""}${cutOff(ending.cutOff)}`;
     case "client-killed":
       return `the client was killed by ${ending.signal}, without GOODBYE${cutOff(ending.cutOff)}`;
     case "no-client":

@@ -35,7 +35,7 @@ export function serveOnStreams(config: ServeConfig, input: Readable, output: Wri
     input.on("end", () => connection.inputEnded());
     input.on("error", () => connection.disconnected());
     // A client that stops reading its replies has gone as surely as one that stops writing.
-    output.on("error", () => connection.disconnected());
+    output.on("error", () => connection.disconnected(null, true));
     options.stop?.onRequest((signal) => connection.interrupt(signal));
   });
 }

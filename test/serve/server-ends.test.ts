@@ -133,9 +133,10 @@ test("--stdio whose client stops reading its replies (its input still open): the
   const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   child.stdin.destroy();
   expect(status, stderr).toBe(1);
-  expect(stderr).toContain("gone: the client disconnected without GOODBYE");
+  // Which end it closed is said: a client's author looks for a reader that quit, not a writer.
+  expect(stderr).toContain("gone: the client disconnected without GOODBYE: it stopped reading its replies (the server's stdout was closed)");
   const summary = JSON.parse(readFileSync(join(directory, "gone.summary.json"), "utf8"));
-  expect(summary.ending.kind).toBe("disconnected");
+  expect(summary.ending).toMatchObject({ kind: "disconnected", stoppedReading: true });
   expect(existsSync(join(directory, "gone.pcap")) && !existsSync(join(directory, "gone.pcap.partial"))).toBe(true);
 }, 30_000);
 
