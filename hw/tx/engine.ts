@@ -214,6 +214,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.stalled = true;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
     this.flight.countNonStrict(this.scheduler.schedules);
+    this.flight.shareWindow(this.scheduler.schedules, this.nonStrictWindow, this.hasHead);
     const queue = this.scheduler.pick(this.kernel.now, this.headSize);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
@@ -269,9 +270,18 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     // Per class, a frame that does not fit in its queue's part waits; the other queues' parts are theirs.
     if (this.buffer.perClass && !head.fault && !this.buffer.fits(queue, head.length)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all; strict frames fill that room first, so they do not shut bulk out of the rest.
-    if (!this.scheduler.schedules[queue]!.strict && this.flight.nonStrict >= this.params.framesInFlight - this.params.priorityReserve) return this.flight.nonStrictReading > 0 ? WAITING : BLOCKED;
+    if (!this.scheduler.schedules[queue]!.strict && this.flight.nonStrict >= this.nonStrictWindow) return this.flight.nonStrictReading > 0 ? WAITING : BLOCKED;
+    // Past its share of the window, with the others short of theirs, a queue waits for its own frames to leave.
+    if (!this.scheduler.schedules[queue]!.strict && this.flight.overShare(queue, this.nonStrictWindow)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
     return head.length;
   };
+
+  /** The frames in flight the queues that are not strict may hold between them. */
+  private get nonStrictWindow(): number {
+    return this.params.framesInFlight - this.params.priorityReserve;
+  }
+
+  private readonly hasHead = (queue: number): boolean => this.headOf(queue) !== null;
 
   private complete(completion: DmaCompletion<Tag>): void {
     const tag = completion.tag;

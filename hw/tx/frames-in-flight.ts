@@ -14,6 +14,9 @@ export class FramesInFlight {
   /** As last counted by countNonStrict. */
   nonStrict = 0;
   nonStrictReading = 0;
+  /** As last worked out by shareWindow: each waiting queue's fair share of the window, and the room the queues below it still lack. */
+  share = Infinity;
+  shortfall = 0;
 
   start(queue: number, reading: boolean): void {
     if (this.started[queue]!++ === 0) this.queues++;
@@ -31,6 +34,41 @@ export class FramesInFlight {
 
   reading(queue: number): number {
     return this.readingByQueue[queue]!;
+  }
+
+  /** Frames of the queue started and not yet handed on. */
+  of(queue: number): number {
+    return this.started[queue]!;
+  }
+
+  /** Frames of the queue read and not yet handed on: waiting for the crypto engines, or for a frame ahead of them. */
+  private framesRead(queue: number): number {
+    return this.started[queue]! - this.readingByQueue[queue]!;
+  }
+
+  /**
+   * Share the window (the frames in flight the queues that are not strict may hold) equally among
+   * those of them that hold frames read or have one to start (`waiting`): a queue whose frames read
+   * fill its share may start more only while the room left still holds what the others lack of
+   * theirs. Without it the frame start, which works in line rates, decided each class's share of
+   * a window waiting for the crypto engines, and so of the engines, whatever their own policy.
+   * Frames still being read are not counted: where the DMA reads are the bottleneck, the frame
+   * start's policy is the only one there is.
+   */
+  shareWindow(schedules: readonly QueueSchedule[], window: number, waiting: (queue: number) => boolean): void {
+    let holders = 0;
+    for (let queue = 0; queue < schedules.length; queue++) if (!schedules[queue]!.strict && (this.framesRead(queue) > 0 || waiting(queue))) holders++;
+    this.share = holders === 0 ? Infinity : Math.ceil(window / holders);
+    this.shortfall = 0;
+    for (let queue = 0; queue < schedules.length; queue++) {
+      if (schedules[queue]!.strict || this.framesRead(queue) >= this.share || !waiting(queue)) continue;
+      this.shortfall += this.share - this.framesRead(queue);
+    }
+  }
+
+  /** Whether a queue that is not strict, its frames read filling its share, must leave the room left to the others. */
+  overShare(queue: number, window: number): boolean {
+    return this.framesRead(queue) >= this.share && window - this.nonStrict - 1 < this.shortfall;
   }
 
   /** Count the frames of the queues that are not strict now (a schedule may have changed since they started). */
