@@ -11,7 +11,7 @@ export type RunEnding =
   | { readonly kind: "none-due"; readonly trafficMicroseconds: number }
   /** Nothing moved for `quietMicroseconds`; every packet that did not arrive was dropped with a counted reason. */
   | { readonly kind: "accounted"; readonly quietMicroseconds: number; readonly dropped: number }
-  /** The drain time ran out with the device or the drivers still at work, but every packet that did not arrive was dropped with a counted reason. */
+  /** The drain time ran out with the device or the drivers still at work (IKE retransmitting on a slow host, say), but every packet arrived or was dropped with a counted reason. */
   | { readonly kind: "accounted-at-drain-limit"; readonly dropped: number }
   /** Nothing moved for `quietMicroseconds` with packets neither arrived nor dropped with a counted reason. */
   | { readonly kind: "not-arrived"; readonly quietMicroseconds: number }
@@ -35,7 +35,7 @@ export function describeEnding(ending: RunEnding): string {
     case "accounted":
       return `every packet arrived or was dropped with a counted reason (${ending.dropped} dropped)`;
     case "accounted-at-drain-limit":
-      return `every packet arrived or was dropped with a counted reason (${ending.dropped} dropped); the drain time ran out with the NIC or the drivers still at work`;
+      return `${ending.dropped === 0 ? "every packet arrived" : `every packet arrived or was dropped with a counted reason (${ending.dropped} dropped)`}; ${DRAIN_RAN_OUT_AT_WORK}`;
     case "not-arrived":
       return `quiet for ${ending.quietMicroseconds} µs with packets not arrived and not counted as dropped`;
     case "stopped":
@@ -45,9 +45,16 @@ export function describeEnding(ending: RunEnding): string {
   }
 }
 
+const DRAIN_RAN_OUT_AT_WORK = "the drain time ran out with the NIC or the drivers still at work";
+
 /** Whether an outcome in words (a sweep row's, which keeps no more) is one of a run that ended well: describeEnding's words of those endings. */
 export function outcomeEndedWell(outcome: string): boolean {
-  return outcome === "every packet arrived" || outcome.startsWith("no packet was due: ") || outcome.startsWith("every packet arrived or was dropped with a counted reason (");
+  return (
+    outcome === "every packet arrived" ||
+    outcome === `every packet arrived; ${DRAIN_RAN_OUT_AT_WORK}` ||
+    outcome.startsWith("no packet was due: ") ||
+    outcome.startsWith("every packet arrived or was dropped with a counted reason (")
+  );
 }
 
 /** A probability as the fault lines say it (three figures). */

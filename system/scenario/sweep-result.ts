@@ -19,7 +19,7 @@ export const SweepResultSchema = z.strictObject({
   index: count(),
   overrides: z.record(z.string(), z.unknown()),
   // The forms describeEnding gives (run-ending.ts); a stop's own message is the model's text.
-  outcome: z.string().regex(/^(every packet arrived|no packet was due: each stream's first packet fell after the traffic's [\d.e+-]+ µs|every packet arrived or was dropped with a counted reason \(\d+ dropped\)(; the drain time ran out with the NIC or the drivers still at work)?|quiet for [\d.]+ µs with packets not arrived and not counted as dropped|the drain time ran out with packets still in flight|stopped: [^\u0000-\u001f\u007f]+)$/, "an outcome as nicsim words one"),
+  outcome: z.string().regex(/^(every packet arrived(; the drain time ran out with the NIC or the drivers still at work)?|no packet was due: each stream's first packet fell after the traffic's [\d.e+-]+ µs|every packet arrived or was dropped with a counted reason \(\d+ dropped\)(; the drain time ran out with the NIC or the drivers still at work)?|quiet for [\d.]+ µs with packets not arrived and not counted as dropped|the drain time ran out with packets still in flight|stopped: [^\u0000-\u001f\u007f]+)$/, "an outcome as nicsim words one"),
   classes: z
     .array(
       z.strictObject({

@@ -13,6 +13,7 @@ describe("a sweep row's outcome: the words a run's ending is given, and nothing 
     { kind: "stopped", message: "scoreboard: TX sequence numbers went backwards on SPI 0x1001" },
     { kind: "drain-limit" },
     { kind: "accounted-at-drain-limit", dropped: 4 },
+    { kind: "accounted-at-drain-limit", dropped: 0 },
   ];
   const outcome = SweepResultSchema.shape.outcome;
 
