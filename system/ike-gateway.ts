@@ -66,7 +66,6 @@ export class IkeGateway {
   /** The inbound SPI each answered Quick Mode took up at its QM2. */
   private readonly inboundOfAnswer = new Map<number, number>();
   private session: IkeSessionId | null = null;
-  private busyUntil = 0;
   private readonly timer: RetransmitTimer;
 
   get name(): string {
@@ -90,7 +89,7 @@ export class IkeGateway {
 
   /** Its CPU is still working on a step whose messages it has not yet sent (a Delete, an answer), or an exchange it started waits for the host's reply. */
   get busy(): boolean {
-    return this.kernel.now < this.busyUntil || this.node.awaitingReply;
+    return this.working || this.node.awaitingReply;
   }
 
   /** The exchanges this gateway started that wait for the host's reply (see IkeNode.exchangesAwaitingReply). */
@@ -147,15 +146,33 @@ export class IkeGateway {
     this.transmit(message, null);
   }
 
-  /** The work of a step starts when the gateway's CPU is free; its actions happen when it is done. */
+  /**
+   * Work waits in order for the gateway's CPU: a step is computed when the CPU takes it (a copy is
+   * told from a new message then, as a daemon reading its socket would), and its actions happen,
+   * and its timers start, when its work is done.
+   */
   private handle(compute: (now: number) => IkeStep): void {
+    this.waiting.push(compute);
+    if (!this.working) this.next();
+  }
+
+  /** Work in order, the first the CPU's while it is working on it. */
+  private readonly waiting: ((now: number) => IkeStep)[] = [];
+  private working = false;
+
+  private next(): void {
+    this.working = true;
     const now = this.kernel.now;
-    const step = compute(now);
+    const step = this.waiting[0]!(now);
     const picoseconds = Math.round((ikeWorkCycles(step.work, this.costs) * 1e6) / GATEWAY_MEGAHERTZ);
-    this.busyUntil = Math.max(now, this.busyUntil) + picoseconds;
-    this.kernel.schedule(this.busyUntil - now, `${this.path}.ike`, () => {
+    this.kernel.schedule(picoseconds, `${this.path}.ike`, () => {
+      this.waiting.shift();
+      this.node.sent(step, this.kernel.now);
+      // Work its actions add (a Quick Mode per tunnel once phase 1 is up) waits its turn.
       for (const action of step.actions) this.perform(action);
       this.timer.arm(this.node);
+      this.working = false;
+      if (this.waiting.length > 0) this.next();
     });
   }
 

@@ -209,6 +209,8 @@ export class IkeDaemon extends Component {
       if (taken?.kind === "state" && (taken.state === "MM1" || taken.state === "AM1")) this.record(peer, { kind: "phase1-started", mode: taken.state === "MM1" ? "main" : "aggressive" });
     }
     yield* this.intermediate.cpu.run("IKE", trafficClass, this.intermediate.cpu.picoseconds(ikeWorkCycles(step.work, this.params)));
+    // Its messages leave now, its work done: their timers run from here, not from when a core was first asked for.
+    peer.node.sent(step, this.kernel.now);
     yield* this.perform(peer, step.actions, trafficClass);
     peer.timer.arm(peer.node);
   }

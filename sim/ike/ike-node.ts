@@ -77,6 +77,16 @@ export class IkeNode {
     return this.finish(step);
   }
 
+  /**
+   * A step's messages left at `at`, after the work it cost (a core to wait for, a CPU's queue): the
+   * timers it armed run from then, as a daemon arms one once it has sent. Counted from when the
+   * step was computed, a busy end gave up on exchanges whose messages had only just left, and
+   * resent ones that had not left yet. Called once per step, before asking nextDeadline.
+   */
+  sent(step: IkeStep, at: number): void {
+    for (const timer of step.armed) timer.deadline += at - step.at;
+  }
+
   /** Retransmissions due at `now`, and exchanges that ran out of them. */
   expire(now: number): IkeStep {
     const step = new IkeStepBuilder(this.config, now);
@@ -139,6 +149,7 @@ export class IkeNode {
       step.resend(session, record);
       timer.retransmissions++;
       timer.deadline = step.now + retransmitWait(this.config.retransmit, timer.retransmissions);
+      step.armed.push(timer);
       return;
     }
     fail();

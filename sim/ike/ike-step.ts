@@ -1,11 +1,13 @@
 /** Collects the actions and the work of one call into the IKE node; the helpers every exchange uses. */
 import { noWork } from "./ike-crypto.js";
-import type { ExchangeRecord, IkeSession, QuickModeExchange, TimerKind } from "./ike-session.js";
+import type { ExchangeRecord, ExchangeTimer, IkeSession, QuickModeExchange, TimerKind } from "./ike-session.js";
 import { type IkeAction, type IkeDropReason, type IkeFailureReason, type IkeMessageName, type IkeNodeConfig, type IkeState, type IkeStep, retransmitSpan, retransmitWait } from "./ike-types.js";
 
 export class IkeStepBuilder {
   readonly actions: IkeAction[] = [];
   readonly work = noWork();
+  /** Timers this step armed (a message sent, or sent again): they start when its messages leave. */
+  readonly armed: ExchangeTimer[] = [];
 
   constructor(
     readonly config: IkeNodeConfig,
@@ -13,7 +15,7 @@ export class IkeStepBuilder {
   ) {}
 
   result(): IkeStep {
-    return { actions: this.actions, work: this.work };
+    return { actions: this.actions, work: this.work, at: this.now, armed: this.armed };
   }
 
   /** Send a new message of an exchange; `timer` says what to do if nothing comes back. */
@@ -22,6 +24,7 @@ export class IkeStepBuilder {
     record.answered = record.lastReceived !== null;
     const { retransmit } = this.config;
     record.timer = timer === null ? null : { kind: timer, deadline: this.now + (timer === "retransmit" ? retransmitWait(retransmit, 0) : retransmitSpan(retransmit)), retransmissions: 0 };
+    if (record.timer !== null) this.armed.push(record.timer);
     this.actions.push({ kind: "send", session: session.id, peerAddress: session.peerAddress, bytes, message, retransmission: false });
   }
 

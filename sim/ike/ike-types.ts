@@ -127,6 +127,9 @@ export type IkeAction =
 export interface IkeStep {
   readonly actions: readonly IkeAction[];
   readonly work: IkeWork;
+  /** When it was computed (ps), and the retransmission timers it armed: they run from then until the caller says when its messages left (IkeNode.sent). */
+  readonly at: number;
+  readonly armed: readonly { deadline: number }[];
 }
 
 /** A caller's mistake (an unknown session, quick mode before phase 1): thrown, as it is not the peer's doing. */

@@ -219,3 +219,28 @@ describe("authentication", () => {
     }
   });
 });
+
+// From a fuzzing check: timers ran from when a step was computed, so an end that waited for a core or its CPU resent messages that had not left yet and gave up on exchanges whose messages had only just left.
+describe("a retransmission timer runs from when its message left (IkeNode.sent), not from when its step was computed", () => {
+  const LEFT = INTERVAL / 2;
+
+  test("a phase-1 request that left half an interval late is resent an interval after it left, and given up on as late", () => {
+    const { gateway } = new IkePair(gatewayOptions(), hostOptions());
+    const step = gateway.connect(HOST_ADDRESS, "main", 0);
+    gateway.sent(step, LEFT);
+    expect(gateway.nextDeadline()).toBe(LEFT + INTERVAL);
+    expect(gateway.expire(INTERVAL).actions.filter((action) => action.kind === "send")).toEqual([]);
+    let last = gateway.expire(LEFT + INTERVAL);
+    expect(last.actions.filter((action) => action.kind === "send").map((action) => action.kind === "send" && action.retransmission)).toEqual([true]);
+    // Each resend's own timer runs from when it left too.
+    gateway.sent(last, LEFT + INTERVAL + LEFT);
+    for (let resend = 2; resend <= LIMIT; resend++) {
+      const at = gateway.nextDeadline()!;
+      last = gateway.expire(at);
+      gateway.sent(last, at);
+    }
+    const giveUp = gateway.nextDeadline()!;
+    expect(giveUp).toBe(LEFT + INTERVAL + LEFT + LIMIT * INTERVAL);
+    expect(gateway.expire(giveUp).actions.some((action) => action.kind === "phase1-failed")).toBe(true);
+  });
+});

@@ -71,7 +71,8 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
   test("rekeys of a seconds lifetime that the drain starts: the quiet ends the run, every packet arrived says so, and a tunnel mid-rekey counts as up (it said '(0 dropped)', and 5 of 6 still up at the end: from an eighth new user's check)", () => {
     const { summary, design } = runScenario(
       defaultScenario({
-        seed: 3,
+        // A seed whose IKE losses leave no Quick Mode failed (with timers running from when a message leaves, seed 3's failed two, which is not this test's case).
+        seed: 11,
         durationMicroseconds: 9800,
         "faults.ikeLossProbability": 0.3,
         "customers.0.ike.lifetimeSeconds": 1,
@@ -114,8 +115,8 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
       { directory: null },
     );
     const data = summary.ike!.gateways.find((gateway) => gateway.name === "customerA-data")!;
-    expect(data.quickModeFailures).toBe(4);
-    // One tunnel is up at the end: negotiated again after its pair expired, both ends through QM3. The four whose QM3 never came are not.
+    expect(data.quickModeFailures).toBe(3);
+    // One tunnel is up at the end: negotiated again after its pair expired, both ends through QM3. The three whose QM3 never came are not.
     expect(summary.ike!.timeline.filter((entry) => entry.gateway === data.name && entry.kind === "quick-mode-up" && entry.text.startsWith("Quick Mode up again"))).toHaveLength(1);
     expect(data.tunnels.upAtEnd).toBe(1);
   }, 60_000);
