@@ -64,6 +64,8 @@ export abstract class SignalBase<T extends number | bigint> {
     initial: T,
   ) {
     if (!Number.isInteger(width) || width < 1) throw new SignalError(`signal '${path}': width ${width} is not a positive integer`);
+    // IEEE 1364 dumps an integer as 32 bits: another width is a reg vector (GTKWave read either; a stricter reader would not).
+    if (kind === "integer" && width !== 32) throw new SignalError(`signal '${path}': an integer is 32 bits wide in a VCD (IEEE 1364), not ${width}: declare a reg of ${width} bits`);
     this.current = initial;
     this.next = initial;
   }

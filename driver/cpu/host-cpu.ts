@@ -71,7 +71,7 @@ export class HostCpu extends Component {
     switchCycles: param.cycles(300, "Cycles a core spends suspending a crypto job for another (saving its GCM state and switching stacks)"),
   });
   readonly cores: CpuCore[] = [];
-  readonly runQueue = this.signal("run_queue", 16, { kind: "integer", lastWriteWins: true });
+  readonly runQueue = this.signal("run_queue", 32, { kind: "integer", lastWriteWins: true });
   readonly statistics: CpuStatistics = { busyByKind: new Map(), waits: new Map(), preemptions: 0, restarts: 0, jobsDone: 0 };
   private readonly ready: Job[] = [];
   private nextOrder = 0;

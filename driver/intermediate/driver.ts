@@ -102,7 +102,7 @@ export class IntermediateDriver extends Component {
   readonly ike: IkeDaemon;
   /** Every SA's state (larval, mature, dying, dead), the leases packets hold on it, and its ESP state. */
   readonly lifecycle: SaLifecycle;
-  readonly saStates = { mature: this.signal("sas_mature", 16, { kind: "integer", lastWriteWins: true }), dying: this.signal("sas_dying", 16, { kind: "integer", lastWriteWins: true }) };
+  readonly saStates = { mature: this.signal("sas_mature", 32, { kind: "integer", lastWriteWins: true }), dying: this.signal("sas_dying", 32, { kind: "integer", lastWriteWins: true }) };
   private readonly sendOrder = new SendOrder<IpsecSa>(this.event("sa_send_turn"));
   onDeliver: (packet: DeliveredPacket) => void = () => {};
   localMac: MacAddress = HOST_MAC;

@@ -138,6 +138,8 @@ function checkStructure(stream: Generator<Token>, seen: TextSeen): VcdShape {
       if (body.length < 4 || body.length > 5 || !VARIABLE_TYPES.has(type!.text) || !/^[1-9]\d*$/.test(size!.text)) {
         throw new MalformedVcdError(token.line, `expected '$var <type> <size> <identifier> <name> [range] $end', found '${[token, ...body].map((part) => part.text).join(" ")} $end'`);
       }
+      // IEEE 1364 fixes an integer at 32 bits (and real, time at 64): a wider counter is a reg vector.
+      if (type!.text === "integer" && size!.text !== "32") throw new MalformedVcdError(token.line, `an integer is 32 bits wide (IEEE 1364), found '$var integer ${size!.text} ${code!.text} ${body[3]!.text}'`);
       widths.set(code!.text, Number(size!.text));
     } else if (token.text === "$enddefinitions") {
       if (untilEnd(token).length !== 0) throw new MalformedVcdError(token.line, "expected '$enddefinitions $end'");

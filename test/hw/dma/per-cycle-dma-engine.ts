@@ -48,8 +48,8 @@ export class PerCycleDmaEngine extends ClockedComponent {
   readonly readsInFlight = this.signal("reads_in_flight", 9);
   readonly readsWaiting = this.signal("reads_waiting", 16);
   readonly writesPending = this.signal("writes_pending", 16);
-  readonly readBytes = this.signal("read_bytes", 48, { kind: "integer" });
-  readonly writtenBytes = this.signal("written_bytes", 48, { kind: "integer" });
+  readonly readBytes = this.signal("read_bytes", 48, { kind: "reg" });
+  readonly writtenBytes = this.signal("written_bytes", 48, { kind: "reg" });
   readonly errors = this.signal("errors", 32, { kind: "integer" });
 
   private readonly incoming: Channel<Request>;
