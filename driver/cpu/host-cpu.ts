@@ -61,11 +61,14 @@ export interface CpuStatistics {
  * free and no running job is of a lower class, is suspended (its GCM state saved, or dropped
  * under preempt-restart) and goes back to the queue in its old place (seed 000 on the host).
  */
+/** The host CPU's clock, MHz, which every cost counted in cycles is converted with. */
+export const DEFAULT_HOST_MEGAHERTZ = 3000;
+
 @injectable()
 export class HostCpu extends Component {
   readonly params = this.parameters({
     cores: param.integer(4, "Host CPU cores that run driver work", { minimum: 1, maximum: 64 }),
-    megahertz: param.megahertz(3000, "Host CPU clock, which every cost counted in cycles is converted with"),
+    megahertz: param.megahertz(DEFAULT_HOST_MEGAHERTZ, "Host CPU clock, which every cost counted in cycles is converted with"),
     policy: param.choice("preempt-resume", PREEMPTION_POLICIES, "What a waiting job of a higher traffic class does to a running software crypto job"),
     checkBytes: param.bytes(256, "Bytes of software crypto between looks for a waiting job of a higher class (a multiple of 16)", { minimum: 16, maximum: 65536, check: wholeBlocks }),
     switchCycles: param.cycles(300, "Cycles a core spends suspending a crypto job for another (saving its GCM state and switching stacks)"),

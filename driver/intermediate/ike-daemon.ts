@@ -12,7 +12,7 @@ import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4
 import { us } from "../../sim/time.js";
 import type { IkeNode } from "../../sim/ike/ike-node.js";
 import { decodeMessage } from "../../sim/ike/isakmp-codec.js";
-import { peerNode, RetransmitTimer } from "./ike-peer-node.js";
+import { DEFAULT_RETRANSMIT_MICROSECONDS, peerNode, RetransmitTimer } from "./ike-peer-node.js";
 import { type IdPayload, type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
 import { IkeMessageEnum, type IkeMessageEnumName, type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
@@ -55,7 +55,7 @@ type Work =
 export class IkeDaemon extends Component {
   readonly params = this.parameters({
     ...ikeCostParameters,
-    retransmitMicroseconds: param.microseconds(2000, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1, maximum: 1_000_000 }),
+    retransmitMicroseconds: param.microseconds(DEFAULT_RETRANSMIT_MICROSECONDS, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1, maximum: 1_000_000 }),
     retransmitLimit: param.integer(3, "Retransmissions of an IKE request before the exchange fails", { minimum: 0, maximum: 100 }),
     retransmitBackoff: param.number(1.8, "Factor each wait for a reply grows by, retransmission after retransmission (strongSwan's retransmit_base)", { minimum: 1, maximum: 4 }),
     softLifetimePercent: param.integer(80, "Share of an SA's lifetime (seconds or kilobytes) after which the daemon rekeys it", { minimum: 1, maximum: 100, unit: "%" }),
@@ -151,10 +151,7 @@ export class IkeDaemon extends Component {
     peer.work.push({ kind: "datagram", datagram, trafficClass });
   }
 
-  /**
-   * A packet hit a trap (RFC 4301's acquire): if its tunnel's SAs ended (expired, or deleted by
-   * the gateway) under an IKE SA still up, the host negotiates the tunnel again with a Quick Mode.
-   */
+  /** A packet hit a trap (RFC 4301's acquire): if its tunnel's SAs ended (expired, or deleted by the gateway) under an IKE SA still up, the host negotiates the tunnel again with a Quick Mode. */
   acquire(selector: TunnelSelector): void {
     const trapped = this.configured ? this.keeper.takeTrapped(selector) : undefined;
     if (trapped) this.peerOf(trapped.gateway)?.work.push({ kind: "acquire", trapped });

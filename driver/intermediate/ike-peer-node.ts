@@ -3,6 +3,9 @@ import type { IdPayload, IkeNodeConfig, Lifetime } from "../../sim/ike/ike-types
 import type { Kernel } from "../../sim/kernel.js";
 import type { Random } from "../../sim/random.js";
 
+/** The wait for an IKE reply before a request is sent again, µs (the host's and the gateways'). */
+export const DEFAULT_RETRANSMIT_MICROSECONDS = 2000;
+
 /** A phase-1 SA's lifetime, proposed and accepted: a day, as strongSwan's and Cisco's defaults are. */
 const PHASE1_LIFETIME_SECONDS = 86_400;
 

@@ -80,3 +80,16 @@ describe("a scenario author's mistakes that ran silently", () => {
     }
   });
 });
+
+// From a fuzzing check: 8 Quick Modes with a 30 µs retransmission wait never came up (each request resent while its reply waited for the daemon), and nothing said why.
+test("an IKE retransmission wait shorter than the host's work for a customer's Quick Modes is warned of at its place; the default wait and a manually keyed customer are not", () => {
+  const ike = VALID.replace("    sas: 2\n", "    sas: 8\n    ike: { mode: main, preSharedKey: pa }\n");
+  expect(parseScenarioText(ike, "s.yaml").warnings).toEqual([]);
+  expect(parseScenarioText(ike, "s.yaml", { "driver.intermediate.ike.retransmitMicroseconds": 30 }).warnings).toEqual([
+    "--set driver.intermediate.ike.retransmitMicroseconds: warning: driver.intermediate.ike.retransmitMicroseconds = 30 is shorter than the host's work for a customer's 8 Quick Modes (2 messages each at 6.67 µs: 106.7 µs on one core): requests are resent while their replies wait for the daemon, and the copies lengthen its line; Quick Modes may fail (RETRANSMISSION_LIMIT)",
+  ]);
+  // A slower host needs a longer wait: 8 Quick Modes at 300 MHz take 1,066.7 µs.
+  expect(parseScenarioText(ike, "s.yaml", { "driver.cpu.megahertz": 300 }).warnings).toHaveLength(0);
+  expect(parseScenarioText(ike, "s.yaml", { "driver.cpu.megahertz": 100 }).warnings[0]).toContain("(2 messages each at 200 µs: 3200 µs on one core)");
+  expect(parseScenarioText(VALID, "s.yaml", { "driver.intermediate.ike.retransmitMicroseconds": 30 }).warnings).toEqual([]);
+});
