@@ -203,6 +203,7 @@ export class IkeNode {
     if (header.messageId === 0) return step.drop(peerAddress, "UNEXPECTED_MESSAGE", "header.messageId", 20);
     if (header.exchangeType === EXCHANGE.INFORMATIONAL) return receiveInformational(step, session, message);
     const exchange = session.quickModes.get(header.messageId);
+    if (exchange === undefined && session.abandonedMessageIds.has(header.messageId)) return step.drop(peerAddress, "ABANDONED_EXCHANGE", "header.messageId", 20);
     if (exchange === undefined) return respondQuickMode(step, session, message, bytes);
     if (this.duplicate(step, session, exchange.record, bytes)) return;
     continueQuickMode(step, session, exchange, message, bytes);

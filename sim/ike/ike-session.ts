@@ -69,6 +69,8 @@ export class IkeSession {
   lastPhase1Block: Uint8Array | null = null;
   peerIdentity: IdPayload | null = null;
   readonly quickModes = new Map<number, QuickModeExchange>();
+  /** Quick Modes given up on: their late messages are dropped by name, not taken for a new exchange's. */
+  readonly abandonedMessageIds = new Set<number>();
 
   constructor(
     readonly id: IkeSessionId,

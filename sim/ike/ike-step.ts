@@ -65,6 +65,7 @@ export class IkeStepBuilder {
   failQuickMode(session: IkeSession, exchange: QuickModeExchange, reason: IkeFailureReason): void {
     exchange.record.timer = null;
     session.quickModes.delete(exchange.messageId);
+    session.abandonedMessageIds.add(exchange.messageId);
     this.actions.push({ kind: "quick-mode-failed", session: session.id, peerAddress: session.peerAddress, messageId: exchange.messageId, reason });
   }
 

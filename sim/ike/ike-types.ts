@@ -53,7 +53,9 @@ export type IkeDropReason =
   | "DUPLICATE"
   | "NOT_ENCRYPTED"
   | "PHASE1_NOT_UP"
-  | "BAD_NONCE";
+  | "BAD_NONCE"
+  /** A message of a Quick Mode this end gave up on (RETRANSMISSION_LIMIT, NO_PROPOSAL_CHOSEN): its message ID is not taken again, where decrypting it as a new exchange's gave garbage (PAYLOAD_LENGTH) or a second answer. */
+  | "ABANDONED_EXCHANGE";
 
 export type PreSharedKeyLookup = { readonly address: string } | { readonly identity: IdPayload };
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import type { IkeStep } from "../../sim/ike/ike-types.js";
 import { gatewayOptions, GATEWAY_ADDRESS, HOST_ADDRESS, hostOptions, IkePair, INTERVAL, LIMIT } from "./ike-pair.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -243,4 +244,24 @@ describe("a retransmission timer runs from when its message left (IkeNode.sent),
     expect(giveUp).toBe(LEFT + INTERVAL + LEFT + LIMIT * INTERVAL);
     expect(gateway.expire(giveUp).actions.some((action) => action.kind === "phase1-failed")).toBe(true);
   });
+});
+
+// From a fuzzing check: a QM2 that came after its initiator gave up was taken for a new exchange's QM1 and dropped as PAYLOAD_LENGTH (decrypted with the wrong IV); a QM1 copy after its responder gave up was answered again with a new SA.
+test("late messages of a Quick Mode an end gave up on are dropped as ABANDONED_EXCHANGE, at either end, and a new Quick Mode still comes up", () => {
+  const pair = new IkePair(gatewayOptions(), hostOptions());
+  pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+  const session = pair.of("gateway", "phase1-up")[0]!.session;
+  pair.lose = ({ action }) => action.message === "QM2";
+  pair.run("gateway", pair.gateway.quickMode(session, 0));
+  pair.runTimers();
+  expect(pair.of("gateway", "quick-mode-failed")).toHaveLength(1);
+  expect(pair.of("host", "quick-mode-failed")).toHaveLength(1);
+  const qm1 = pair.wire.find((delivery) => delivery.action.message === "QM1")!.action.bytes;
+  const qm2 = pair.wire.find((delivery) => delivery.action.message === "QM2")!.action.bytes;
+  const dropped = (step: IkeStep) => step.actions.flatMap((action) => (action.kind === "dropped" ? [action.reason] : action.kind === "send" ? ["sent"] : []));
+  expect(dropped(pair.gateway.receive(HOST_ADDRESS, qm2, pair.now))).toEqual(["ABANDONED_EXCHANGE"]);
+  expect(dropped(pair.host.receive(GATEWAY_ADDRESS, qm1, pair.now))).toEqual(["ABANDONED_EXCHANGE"]);
+  pair.lose = () => false;
+  pair.run("gateway", pair.gateway.quickMode(session, pair.now));
+  expect(pair.of("gateway", "quick-mode-up")).toHaveLength(1);
 });
