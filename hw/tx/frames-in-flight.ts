@@ -56,6 +56,13 @@ export class FramesInFlight {
    * start's policy is the only one there is.
    */
   shareWindow(schedules: readonly QueueSchedule[], window: number, waiting: (queue: number) => boolean): void {
+    // No queue holds the least a share can be (the window over every queue): none is over its share, and the heads need not be looked at.
+    let most = 0;
+    for (let queue = 0; queue < schedules.length; queue++) if (!schedules[queue]!.strict && this.framesRead(queue) > most) most = this.framesRead(queue);
+    if (most < Math.ceil(window / schedules.length)) {
+      this.share = Infinity;
+      return;
+    }
     let holders = 0;
     for (let queue = 0; queue < schedules.length; queue++) if (!schedules[queue]!.strict && (this.framesRead(queue) > 0 || waiting(queue))) holders++;
     this.share = holders === 0 ? Infinity : Math.ceil(window / holders);
