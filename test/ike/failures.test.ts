@@ -4,6 +4,17 @@ import { gatewayOptions, GATEWAY_ADDRESS, HOST_ADDRESS, hostOptions, IkePair, IN
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
+/** Phase 1 up, then a Quick Mode whose every QM2 the link loses, run until both ends have given up on it. */
+function quickModeRepliesLost() {
+  const pair = new IkePair(gatewayOptions(), hostOptions());
+  pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
+  const session = pair.of("gateway", "phase1-up")[0]!.session;
+  pair.lose = ({ action }) => action.message === "QM2";
+  pair.run("gateway", pair.gateway.quickMode(session, 0));
+  pair.runTimers();
+  return { pair, session };
+}
+
 describe("lost messages", () => {
   test("a lost MM3 is retransmitted by the initiator after the interval, and phase 1 completes", () => {
     const pair = new IkePair(gatewayOptions(), hostOptions());
@@ -143,12 +154,7 @@ describe("lost messages", () => {
   });
 
   test("a quick mode whose replies are all lost fails with RETRANSMISSION_LIMIT, and the ISAKMP SA stays up", () => {
-    const pair = new IkePair(gatewayOptions(), hostOptions());
-    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
-    const session = pair.of("gateway", "phase1-up")[0]!.session;
-    pair.lose = ({ action }) => action.message === "QM2";
-    pair.run("gateway", pair.gateway.quickMode(session, 0));
-    pair.runTimers();
+    const { pair, session } = quickModeRepliesLost();
     expect(pair.of("gateway", "quick-mode-failed").map((action) => action.reason)).toEqual(["RETRANSMISSION_LIMIT"]);
     expect(pair.of("host", "quick-mode-failed").map((action) => action.reason)).toEqual(["RETRANSMISSION_LIMIT"]);
     expect(pair.gateway.sessionInfo(session)?.state).toBe("QM1");
@@ -248,12 +254,7 @@ describe("a retransmission timer runs from when its message left (IkeNode.sent),
 
 // From a fuzzing check: a QM2 that came after its initiator gave up was taken for a new exchange's QM1 and dropped as PAYLOAD_LENGTH (decrypted with the wrong IV); a QM1 copy after its responder gave up was answered again with a new SA.
 test("late messages of a Quick Mode an end gave up on are dropped as ABANDONED_EXCHANGE, at either end, and a new Quick Mode still comes up", () => {
-  const pair = new IkePair(gatewayOptions(), hostOptions());
-  pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "main", 0));
-  const session = pair.of("gateway", "phase1-up")[0]!.session;
-  pair.lose = ({ action }) => action.message === "QM2";
-  pair.run("gateway", pair.gateway.quickMode(session, 0));
-  pair.runTimers();
+  const { pair, session } = quickModeRepliesLost();
   expect(pair.of("gateway", "quick-mode-failed")).toHaveLength(1);
   expect(pair.of("host", "quick-mode-failed")).toHaveLength(1);
   const qm1 = pair.wire.find((delivery) => delivery.action.message === "QM1")!.action.bytes;
