@@ -9,6 +9,8 @@ interface Variant {
   readonly saveCycles: number;
   readonly policy: PreemptionPolicy;
   readonly engines: number;
+  /** A one-deep pipeline, and its latency: a job whose data is all in holds the only slot until its result leaves. */
+  readonly oneDeep?: { readonly latency: number };
 }
 
 const VARIANTS: Record<Scale, readonly Variant[]> = {
@@ -17,16 +19,23 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
     { bytesPerCycle: 2, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 1 },
     { bytesPerCycle: 16, checkInterval: 8, saveCycles: 4, policy: "preempt-restart", engines: 1 },
     { bytesPerCycle: 16, checkInterval: 8, saveCycles: 4, policy: "run-to-completion", engines: 2 },
+    // From an architect's check: at a pipeline depth of 1, a strict job waited out a bulk job's tail (up to its latency), beyond checkInterval + saveCycles.
+    { bytesPerCycle: 6, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 1, oneDeep: { latency: 60 } },
   ],
-  full: [1, 2, 16, 64].flatMap((bytesPerCycle) =>
-    [
-      { checkInterval: 1, saveCycles: 0 },
-      { checkInterval: 8, saveCycles: 4 },
-      { checkInterval: 32, saveCycles: 16 },
-    ].flatMap(({ checkInterval, saveCycles }) =>
-      PREEMPTION_POLICIES.flatMap((policy) => [1, 2].map((engines) => ({ bytesPerCycle, checkInterval, saveCycles, policy, engines }))),
+  full: [
+    ...[1, 2, 16, 64].flatMap((bytesPerCycle) =>
+      [
+        { checkInterval: 1, saveCycles: 0 },
+        { checkInterval: 8, saveCycles: 4 },
+        { checkInterval: 32, saveCycles: 16 },
+      ].flatMap(({ checkInterval, saveCycles }) =>
+        PREEMPTION_POLICIES.flatMap((policy) => [1, 2].map((engines) => ({ bytesPerCycle, checkInterval, saveCycles, policy, engines }))),
+      ),
     ),
-  ),
+    ...[2, 16].flatMap((bytesPerCycle) =>
+      [20, 60].flatMap((latency) => (["preempt-resume", "preempt-restart"] as const).map((policy) => ({ bytesPerCycle, checkInterval: 8, saveCycles: 4, policy, engines: 1, oneDeep: { latency } }))),
+    ),
+  ],
 };
 
 /** Bulk (class 0) jobs back to back, every engine busy, and sparse strict (class 7) jobs at random cycles. */
@@ -46,17 +55,19 @@ function workload(seed: number, bulk: number, strict: number, engines: number): 
 
 export const preemption: Experiment = {
   name: "preemption",
-  title: "Preemption: a strict job waits at most checkInterval + saveCycles, and no context is saved without progress",
+  title: "Preemption: a strict job waits at most checkInterval + saveCycles (plus the latency with a one-deep pipeline), and no context is saved without progress",
   closedForm:
     "A job of a strict class (TX_SCHED.STRICT) that finds every engine's data path held by a lower class takes an engine's front stage at once; the job in " +
     "that data path is suspended at its next check point (at most checkInterval cycles away), its context saved in saveCycles (none under preempt-restart), " +
     "so the strict job's wait, its time in the queue plus its time ready but outside a data path, is at most checkInterval + saveCycles cycles " +
-    "(checkInterval under preempt-restart); under run-to-completion nothing is suspended. A context is saved only with at least one whole 16-byte block of progress since the job last entered the data path.",
+    "(checkInterval under preempt-restart). With a pipeline one job deep, a job whose data is all in holds the only slot until its result leaves, " +
+    "so the bound grows by the engine's latency; under run-to-completion nothing is suspended. A context is saved only with at least one whole 16-byte block of progress since the job last entered the data path.",
   run(scale) {
     const rows: Measurement[] = [];
     const [bulk, strict] = scale === "fast" ? [40, 30] : [60, 60];
     VARIANTS[scale].forEach((variant, index) => {
-      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}, ${variant.policy}`;
+      const depth = variant.oneDeep ? `, pipeline 1 deep of latency ${variant.oneDeep.latency}` : "";
+      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}`;
       const jobs = workload(index + 1, bulk, strict, variant.engines);
       const result = runCryptoJobs(
         {
@@ -66,6 +77,7 @@ export const preemption: Experiment = {
           "top.nic.crypto_tx.policy": variant.policy,
           "top.nic.crypto_tx.engines": variant.engines,
           "top.nic.crypto_tx.contextSlots": 8,
+          ...(variant.oneDeep ? { "top.nic.crypto_tx.pipelineDepth": 1, "top.nic.crypto_tx.latency": variant.oneDeep.latency } : {}),
         },
         jobs,
         new Map([[7, { strict: true, percent: 0, remaining: 0 }]]),
@@ -82,7 +94,7 @@ export const preemption: Experiment = {
         rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 0, measured: result.counts.preemptions, tolerance: { kind: "exact" } });
         return;
       }
-      const bound = variant.checkInterval + (variant.policy === "preempt-resume" ? variant.saveCycles : 0);
+      const bound = variant.checkInterval + (variant.policy === "preempt-resume" ? variant.saveCycles : 0) + (variant.oneDeep?.latency ?? 0);
       rows.push({ quantity: `${label}: longest strict-job wait`, unit: "cycles", expected: bound, measured: longest, tolerance: { kind: "at-most" } });
       rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 1, measured: result.counts.preemptions, tolerance: { kind: "at-least" } });
       if (variant.policy === "preempt-resume" && result.counts.saves > 0) {
