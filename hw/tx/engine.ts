@@ -65,10 +65,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   readonly buffer: TxBuffer;
   /** Which queue starts the next frame (the policy map; TX_SCHED). */
   readonly scheduler: QueueScheduler;
-  /**
-   * The last attempt found no frame to start (none complete, or no TX buffer space): nothing
-   * changes that until a DMA completion, freed buffer space or a register write, which all wake us.
-   */
+  /** The last attempt found no frame to start (none complete, or no TX buffer space): nothing changes that until a DMA completion, freed buffer space or a register write, which all wake us. */
   private stalled = false;
   /** A frame settled since the last look: some may now leave. */
   private settledSince = true;
@@ -214,7 +211,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.stalled = true;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
     this.flight.countNonStrict(this.scheduler.schedules);
-    this.flight.shareWindow(this.scheduler.schedules, this.nonStrictWindow, this.hasHead);
+    this.flight.shareWindow(this.scheduler.schedules, this.params.framesInFlight - this.params.priorityReserve, this.hasHead);
     const queue = this.scheduler.pick(this.kernel.now, this.headSize);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
@@ -269,18 +266,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     // Room of its own is held by its frames: while some of them are still being read (their DMA shared with a priority class's reads), the queue's frame is on its way (WAITING), which holds a policed priority class back; once all are read, only the wire frees it, where the policer is applied again.
     // Per class, a frame that does not fit in its queue's part waits; the other queues' parts are theirs.
     if (this.buffer.perClass && !head.fault && !this.buffer.fits(queue, head.length)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
-    // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all; strict frames fill that room first, so they do not shut bulk out of the rest.
-    if (!this.scheduler.schedules[queue]!.strict && this.flight.nonStrict >= this.nonStrictWindow) return this.flight.nonStrictReading > 0 ? WAITING : BLOCKED;
-    // Past its share of the window, with the others short of theirs, a queue waits for its own frames to leave.
-    if (!this.scheduler.schedules[queue]!.strict && this.flight.overShare(queue, this.nonStrictWindow)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
-    return head.length;
+    // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
+    return this.scheduler.schedules[queue]!.strict ? head.length : (this.flight.heldBack(queue) ?? head.length);
   };
-
-  /** The frames in flight the queues that are not strict may hold between them. */
-  private get nonStrictWindow(): number {
-    return this.params.framesInFlight - this.params.priorityReserve;
-  }
-
   private readonly hasHead = (queue: number): boolean => this.headOf(queue) !== null;
 
   private complete(completion: DmaCompletion<Tag>): void {

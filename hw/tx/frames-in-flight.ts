@@ -1,5 +1,5 @@
 import { MAX_QUEUES } from "../spec/registers.js";
-import type { QueueSchedule } from "../qos/class-scheduler.js";
+import { BLOCKED, type QueueSchedule, WAITING } from "../qos/class-scheduler.js";
 
 /**
  * The TX engine's frames in flight by queue: started and not yet handed on, and of those the ones
@@ -14,9 +14,10 @@ export class FramesInFlight {
   /** As last counted by countNonStrict. */
   nonStrict = 0;
   nonStrictReading = 0;
-  /** As last worked out by shareWindow: each waiting queue's fair share of the window, and the room the queues below it still lack. */
-  share = Infinity;
-  shortfall = 0;
+  /** As last worked out by shareWindow: the window, each waiting queue's fair share of it, and the room the queues below theirs still lack. */
+  private window = Infinity;
+  private share = Infinity;
+  private shortfall = 0;
 
   start(queue: number, reading: boolean): void {
     if (this.started[queue]!++ === 0) this.queues++;
@@ -56,6 +57,7 @@ export class FramesInFlight {
    * start's policy is the only one there is.
    */
   shareWindow(schedules: readonly QueueSchedule[], window: number, waiting: (queue: number) => boolean): void {
+    this.window = window;
     // No queue holds the least a share can be (the window over every queue): none is over its share, and the heads need not be looked at.
     let most = 0;
     for (let queue = 0; queue < schedules.length; queue++) if (!schedules[queue]!.strict && this.framesRead(queue) > most) most = this.framesRead(queue);
@@ -73,9 +75,15 @@ export class FramesInFlight {
     }
   }
 
-  /** Whether a queue that is not strict, its frames read filling its share, must leave the room left to the others. */
-  overShare(queue: number, window: number): boolean {
-    return this.framesRead(queue) >= this.share && window - this.nonStrict - 1 < this.shortfall;
+  /**
+   * Whether a queue that is not strict must wait, and how (WAITING while frames it waits for are
+   * still being read, BLOCKED otherwise), or null: the window is full, or its frames read fill its
+   * share and the room left must hold what the others lack of theirs.
+   */
+  heldBack(queue: number): typeof WAITING | typeof BLOCKED | null {
+    if (this.nonStrict >= this.window) return this.nonStrictReading > 0 ? WAITING : BLOCKED;
+    if (this.framesRead(queue) >= this.share && this.window - this.nonStrict - 1 < this.shortfall) return this.readingByQueue[queue]! > 0 ? WAITING : BLOCKED;
+    return null;
   }
 
   /** Count the frames of the queues that are not strict now (a schedule may have changed since they started). */

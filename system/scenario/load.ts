@@ -12,6 +12,7 @@ import { prototypeKeyProblems } from "./parameter-tree.js";
 import { deepestNode, nestingDepth, valueChildren } from "./nesting.js";
 import { referenceProblems } from "./references.js";
 import { unprofiledCustomers } from "./unprofiled-customers.js";
+import { decodeText } from "./text-bytes.js";
 import { shortIkeRetransmitWait } from "./ike-retransmit-warning.js";
 import { unreachableWriteBackThreshold } from "./write-back-threshold.js";
 import { markTagObjects, tagObjectsIn } from "./yaml-object-kind.js";
@@ -53,52 +54,9 @@ function withLineFeeds(text: string): string {
 
 /** A file's bytes as text: one that holds a NUL byte or is not UTF-8 (a binary file named by mistake) is said to be no text, not read as "a text of 5000 characters". */
 function scenarioText(file: string, bytes: Buffer): string {
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) throw new ScenarioError([`${file}:${placeOfByte(bytes, nul)}: not a text file (a NUL byte at byte ${nul}): expected a YAML or JSON scenario`]);
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    const at = firstNonUtf8Byte(bytes);
-    throw new ScenarioError([`${file}:${placeOfByte(bytes, at)}: not a text file (byte ${at}, 0x${bytes[at]!.toString(16).padStart(2, "0")}, is not UTF-8): expected a YAML or JSON scenario`]);
-  }
-}
-
-/** "line:column" of a byte, as an editor shows it: the column counts the characters before it on its line. */
-function placeOfByte(bytes: Buffer, at: number): string {
-  const lineStart = at === 0 ? 0 : bytes.lastIndexOf(0x0a, at - 1) + 1;
-  const line = bytes.subarray(0, lineStart).reduce((lines, byte) => lines + (byte === 0x0a ? 1 : 0), 1);
-  const column = [...new TextDecoder("utf-8").decode(bytes.subarray(lineStart, at))].length + 1;
-  return `${line}:${column}`;
-}
-
-/**
- * The offset of the first byte that makes a file not UTF-8: the shortest prefix a decoder refuses,
- * found by halving (a prefix that ends inside a character is not refused). A character left
- * unfinished is refused at the byte after it, and so is placed at its first byte.
- */
-function firstNonUtf8Byte(bytes: Buffer): number {
-  let valid = 0;
-  let refused = bytes.length;
-  while (refused - valid > 1) {
-    const middle = (valid + refused) >>> 1;
-    try {
-      new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, middle), { stream: true });
-      valid = middle;
-    } catch {
-      refused = middle;
-    }
-  }
-  const refusedAt = refused - 1;
-  for (let back = 1; back <= 3 && refusedAt - back >= 0; back++) {
-    const byte = bytes[refusedAt - back]!;
-    if (byte < 0x80) break;
-    if (byte < 0xc0) continue;
-    // A lead byte: its character is unfinished when it asks for more bytes than follow it.
-    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
-    if (length > back) return refusedAt - back;
-    break;
-  }
-  return refusedAt;
+  const decoded = decodeText(bytes);
+  if (typeof decoded !== "string") throw new ScenarioError([`${file}:${decoded.place}: not a text file (${decoded.problem}): expected a YAML or JSON scenario`]);
+  return decoded;
 }
 
 /** A scenario file's text, refused with its name when it is no .yaml, .yml or .json file, too large, or unreadable. */
