@@ -27,6 +27,9 @@ import { EMPTY_FRAME, exactField, type Fault, parseTxDescriptor, type TxDescript
 import { type HeadFrame, HeadFrames } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
 
+/** Frames the TX engine holds at once, and of those the ones only strict queues may start. */
+export const DEFAULT_FRAMES_IN_FLIGHT = 64;
+export const DEFAULT_PRIORITY_RESERVE = 8;
 export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
 const IDLE = TxState.code("IDLE");
 const FETCH = TxState.code("FETCH");
@@ -48,8 +51,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
     bufferBytes: param.bytes(163840, "TX packet buffer between DMA and MAC (160 KB, as Intel's 82599)", { minimum: 1024 }),
     bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
-    framesInFlight: param.integer(64, "Frames the TX engine holds at once, from the start of their buffer reads until it hands them to the MAC: for inline IPsec their encryption too", { minimum: 1, maximum: 4096 }),
-    priorityReserve: param.integer(8, "Of those, frames only strict (priority) queues may start: the other queues' frames in flight stay below framesInFlight minus this, whatever the strict ones hold", { minimum: 0, maximum: 4096 }),
+    framesInFlight: param.integer(DEFAULT_FRAMES_IN_FLIGHT, "Frames the TX engine holds at once, from the start of their buffer reads until it hands them to the MAC: for inline IPsec their encryption too", { minimum: 1, maximum: 4096 }),
+    priorityReserve: param.integer(DEFAULT_PRIORITY_RESERVE, "Of those, frames only strict (priority) queues may start: the other queues' frames in flight stay below framesInFlight minus this, whatever the strict ones hold", { minimum: 0, maximum: 4096 }),
     writeBackDelay: param.cycles(DEFAULT_WRITE_BACK_DELAY, "With TXDCTL.WTHRESH set, core cycles a done descriptor waits for the threshold before it is written back anyway (the 82599 flushes on its interrupt timer)", { maximum: 1_000_000_000 }),
   });
   readonly state = this.enumSignal("state", TxState);
