@@ -20,6 +20,9 @@ export interface LatencyBenchmarkOptions {
   readonly highPackets: number;
   /** Mean gap between high-priority packets (uniform in half to one and a half of it). */
   readonly highGapNanoseconds: number;
+  /** Inner packet bytes of each stream (IPv4 and UDP headers included): BULK_PACKET_BYTES and HIGH_PACKET_BYTES by default. */
+  readonly bulkPacketBytes?: number;
+  readonly highPacketBytes?: number;
   readonly seed?: number;
   /** Further parameter overrides (crypto engines, bytes per cycle, …). */
   readonly parameters?: Record<string, unknown>;
@@ -27,9 +30,12 @@ export interface LatencyBenchmarkOptions {
   readonly parametersSource?: string;
 }
 
-/** Inner packet sizes of the two streams, bytes (IPv4 and UDP headers included). */
+/** Inner packet sizes of the two streams by default, bytes (IPv4 and UDP headers included). */
 export const BULK_PACKET_BYTES = 1500;
 export const HIGH_PACKET_BYTES = 128;
+/** The sizes a user may give them: room for the headers and the stream's sequence number, up to a jumbo packet whose tunnel frame fits the NIC's largest. */
+export const MINIMUM_LATENCY_PACKET_BYTES = 64;
+export const MAXIMUM_LATENCY_PACKET_BYTES = 9000;
 const BULK_CLASS = 0;
 const HIGH_CLASS = 7;
 
@@ -163,7 +169,9 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     mark(stream, "arrived", time);
   });
 
-  const bulkFrame = tunnelFrameBytes(BULK_PACKET_BYTES);
+  const bulkPacketBytes = options.bulkPacketBytes ?? BULK_PACKET_BYTES;
+  const highPacketBytes = options.highPacketBytes ?? HIGH_PACKET_BYTES;
+  const bulkFrame = tunnelFrameBytes(bulkPacketBytes);
   const bulkInterval = options.load > 0 ? Math.round(top.wire.occupancy(bulkFrame) / options.load) : 0;
   const offeredBulkBitsPerSecond = options.load > 0 ? (bulkFrame * 8 * 1e12) / bulkInterval : 0;
   let highDone = false;
@@ -172,7 +180,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     if (options.load <= 0) return;
     let next = kernel.now;
     for (let sequence = 0; !highDone; sequence++) {
-      const packet = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", BULK_CLASS, sequence, BULK_PACKET_BYTES + ETHERNET_HEADER_BYTES);
+      const packet = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", BULK_CLASS, sequence, bulkPacketBytes + ETHERNET_HEADER_BYTES);
       if (direction === "tx") yield* driver.send(packet);
       else peer.send(0, packet);
       next += bulkInterval;
@@ -184,7 +192,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     // The first packet of each SA installs it in the NIC's table (it goes in software); the second, through the NIC, sets its key up in the engine's key cache,
     // so that the measured ones start warm (the first measured packet paid the key setup, and every table's maximum was its).
     for (const warm of [0xffffff, 0xfffffe]) {
-      const packet = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", HIGH_CLASS, warm, HIGH_PACKET_BYTES + ETHERNET_HEADER_BYTES);
+      const packet = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", HIGH_CLASS, warm, highPacketBytes + ETHERNET_HEADER_BYTES);
       if (direction === "tx") yield* driver.send(packet);
       else highEspSequence++, peer.send(1, packet);
       yield delay(warmUp / 2);
@@ -195,7 +203,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     for (let sequence = 0; sequence < options.highPackets; sequence++) {
       due += Math.round(options.highGapNanoseconds * 1000 * (0.5 + random.float()));
       if (due > kernel.now) yield delay(due - kernel.now);
-      const packet = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", HIGH_CLASS, sequence, HIGH_PACKET_BYTES + ETHERNET_HEADER_BYTES);
+      const packet = sequencedPacket(direction === "tx" ? "to-peer" : "to-host", HIGH_CLASS, sequence, highPacketBytes + ETHERNET_HEADER_BYTES);
       if (direction === "tx") {
         yield* driver.send(packet);
         // The driver rings the doorbell as send() returns.

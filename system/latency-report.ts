@@ -15,6 +15,9 @@ export interface LatencyReportOptions {
   readonly load?: number;
   readonly highPackets?: number;
   readonly highGapNanoseconds?: number;
+  /** Inner packet bytes of the bulk and the high-priority stream (IPv4 and UDP headers included). */
+  readonly bulkPacketBytes?: number;
+  readonly highPacketBytes?: number;
   /**
    * Crypto bytes per cycle of all the engines together, for the crypto-bound runs that show the
    * bulk throughput cost of preemption (6: about half a 25 Gb/s line at 250 MHz), divided among the
@@ -51,7 +54,15 @@ export interface DirectionReport {
 }
 
 /** What every run of the report shares. */
-const commonOf = (options: LatencyReportOptions) => ({ highPackets: options.highPackets ?? 200, highGapNanoseconds: options.highGapNanoseconds ?? 10_000, seed: options.seed, parameters: options.parameters, parametersSource: options.parametersSource });
+const commonOf = (options: LatencyReportOptions) => ({
+  highPackets: options.highPackets ?? 200,
+  highGapNanoseconds: options.highGapNanoseconds ?? 10_000,
+  bulkPacketBytes: options.bulkPacketBytes ?? BULK_PACKET_BYTES,
+  highPacketBytes: options.highPacketBytes ?? HIGH_PACKET_BYTES,
+  seed: options.seed,
+  parameters: options.parameters,
+  parametersSource: options.parametersSource,
+});
 
 /** The report's parameters checked before its first run, every mistake at once: throws a ParameterError naming each; returns the first design it built (null for no direction). */
 export function checkLatencyParameters(options: LatencyReportOptions = {}): BuiltThreshold | null {
@@ -82,7 +93,7 @@ export function runLatencyReport(options: LatencyReportOptions = {}): DirectionR
   const load = options.load ?? 0.9;
   const directions = options.directions ?? ["tx", "rx"];
   // Said before the runs: a threshold the rings never reach slows every TX row (to nothing with a long nic.tx.writeBackDelay).
-  const threshold = checked && builtWriteBackThresholdWarning(checked, [tunnelFrameBytes(BULK_PACKET_BYTES), tunnelFrameBytes(HIGH_PACKET_BYTES)], options.parameters ?? {}, options.parametersSource ?? "parameters");
+  const threshold = checked && builtWriteBackThresholdWarning(checked, [tunnelFrameBytes(common.bulkPacketBytes), tunnelFrameBytes(common.highPacketBytes)], options.parameters ?? {}, options.parametersSource ?? "parameters");
   if (threshold) options.warn?.(threshold);
   return directions.map((direction) => {
     const run = (label: string, policy: PreemptionPolicy, runLoad: number, parameters: Record<string, unknown> = {}) => {
@@ -152,7 +163,7 @@ export function latencyReportMarkdown(reports: readonly DirectionReport[]): stri
     const first = loaded[0]!;
     const span = direction === "tx" ? "doorbell to last bit on the wire" : "last bit off the wire to descriptor done";
     lines.push(`## ${direction.toUpperCase()}: ${span}`, "");
-    lines.push(`${first.highDelivered} high-priority ${128}-byte packets among bulk 1500-byte packets offered at ${gigabits(first.offeredBulkBitsPerSecond)} Gb/s (${(first.options.load * 100).toFixed(0)}% of the line). Times in ns, p50 / p99 / max.`, "");
+    lines.push(`${first.highDelivered} high-priority ${first.options.highPacketBytes ?? HIGH_PACKET_BYTES}-byte packets among bulk ${first.options.bulkPacketBytes ?? BULK_PACKET_BYTES}-byte packets offered at ${gigabits(first.offeredBulkBitsPerSecond)} Gb/s (${(first.options.load * 100).toFixed(0)}% of the line). Times in ns, p50 / p99 / max.`, "");
     const stageNames = Object.keys(unloaded.stages);
     lines.push(`| run | end to end | ${stageNames.join(" | ")} | crypto wait, cycles p99 | preemptions | bulk Gb/s | crypto busy |`);
     lines.push(`| --- | --- | ${stageNames.map(() => "---").join(" | ")} | --- | --- | --- | --- |`);

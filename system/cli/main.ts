@@ -13,6 +13,7 @@ import { runPlainTraffic } from "../run-scenario.js";
 import { parseTableEntries, runPolicyEvaluation } from "../policy-eval.js";
 import type { TableEntries } from "../../driver/caching/trace.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
+import { BULK_PACKET_BYTES, HIGH_PACKET_BYTES, MAXIMUM_LATENCY_PACKET_BYTES, MINIMUM_LATENCY_PACKET_BYTES } from "../latency-benchmark.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { buildScenario } from "../scenario/run.js";
@@ -253,10 +254,12 @@ program
   .option("--packets <n>", "high-priority packets per run", parse.integer("--packets", 1), 200)
   .option("--gap-ns <ns>", "mean gap between high-priority packets", parse.integer("--gap-ns", 100), 10_000)
   .option("--load <fraction>", "bulk offered load, fraction of the line", parse.fraction, 0.9)
+  .option("--bulk-bytes <n>", "bulk inner packet bytes, IPv4 and UDP headers included", parse.integer("--bulk-bytes", MINIMUM_LATENCY_PACKET_BYTES, MAXIMUM_LATENCY_PACKET_BYTES), BULK_PACKET_BYTES)
+  .option("--high-bytes <n>", "high-priority inner packet bytes, IPv4 and UDP headers included", parse.integer("--high-bytes", MINIMUM_LATENCY_PACKET_BYTES, MAXIMUM_LATENCY_PACKET_BYTES), HIGH_PACKET_BYTES)
   .option("--set <path=value>", "parameter value, e.g. nic.crypto_tx.bytesPerCycle=8 (`top.` before a path is optional; repeatable)", parse.parameterAssignment, {})
   .addOption(seedOption())
   .option("--out <base>", "output base", parse.outputBase("--out"), "waveforms/latency")
-  .action((options: { direction: string; packets: number; gapNs: number; load: number; set: Record<string, unknown>; seed?: number; out: string }) => {
+  .action((options: { direction: string; packets: number; gapNs: number; load: number; bulkBytes: number; highBytes: number; set: Record<string, unknown>; seed?: number; out: string }) => {
     let reports;
     try {
       reports = runLatencyReport({
@@ -264,6 +267,8 @@ program
         highPackets: options.packets,
         highGapNanoseconds: options.gapNs,
         load: options.load,
+        bulkPacketBytes: options.bulkBytes,
+        highPacketBytes: options.highBytes,
         parameters: options.set,
         parametersSource: "--set",
         seed: options.seed ?? 1,

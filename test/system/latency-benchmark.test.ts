@@ -104,3 +104,14 @@ describe("the latency benchmark's premises", () => {
     expect(latencyReportMarkdown([report!])).toContain("goal at most checkInterval + saveCycles + latency (a one-deep pipeline: a job whose data is all in holds its only slot) = 72");
   });
 });
+
+// From an architect's check: the two streams' sizes were constants, so the benchmark could not be run with jumbo bulk or the smallest high-priority packets.
+test("the streams' packet sizes are the user's: 64-byte high-priority packets among 9000-byte bulk, each on the wire for its own frame's time", async () => {
+  const { tunnelFrameBytes } = await import("../../system/ipsec-setup.js");
+  const [report] = runLatencyReport({ directions: ["tx"], highPackets: 10, highGapNanoseconds: 5_000, bulkPacketBytes: 9000, highPacketBytes: 64 });
+  const resume = report!.loaded[1]!;
+  expect(resume.highDelivered).toBe(10);
+  // 25 Gb/s: 0.32 ns a byte, preamble and FCS with the frame (its gap is the next frame's wait).
+  expect(resume.stages["on the wire"]!.p50 / 1000).toBeCloseTo(((tunnelFrameBytes(64) + 12) * 8) / 25, 0);
+  expect(latencyReportMarkdown([report!])).toContain("10 high-priority 64-byte packets among bulk 9000-byte packets offered at");
+});
