@@ -37,11 +37,6 @@ export class FramesInFlight {
     return this.readingByQueue[queue]!;
   }
 
-  /** Frames of the queue started and not yet handed on. */
-  of(queue: number): number {
-    return this.started[queue]!;
-  }
-
   /** Frames of the queue read and not yet handed on: waiting for the crypto engines, or for a frame ahead of them. */
   private framesRead(queue: number): number {
     return this.started[queue]! - this.readingByQueue[queue]!;
@@ -82,7 +77,7 @@ export class FramesInFlight {
    */
   heldBack(queue: number): typeof WAITING | typeof BLOCKED | null {
     if (this.nonStrict >= this.window) return this.nonStrictReading > 0 ? WAITING : BLOCKED;
-    if (this.framesRead(queue) >= this.share && this.window - this.nonStrict - 1 < this.shortfall) return this.readingByQueue[queue]! > 0 ? WAITING : BLOCKED;
+    if (this.framesRead(queue) >= this.share && this.window - this.nonStrict - 1 < this.shortfall) return this.reading(queue) > 0 ? WAITING : BLOCKED;
     return null;
   }
 

@@ -3,6 +3,7 @@ import { cryptoParameters } from "../../hw/ipsec/crypto-parameters.js";
 import { DEFAULT_FRAMES_IN_FLIGHT, DEFAULT_PRIORITY_RESERVE } from "../../hw/tx/engine.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
+import { givenNumber } from "./given-number.js";
 
 /**
  * TX frames in flight no more than the TX crypto engines hold: no frame waits for the engines, so
@@ -17,11 +18,10 @@ export function cryptoWindowWarning(scenario: Scenario, qos: QosConfig | null, s
   const nic = scenario.nic as { tx?: Record<string, unknown>; crypto_tx?: Record<string, unknown> };
   const offload = (scenario.driver as { intermediate?: { offload?: unknown } }).intermediate?.offload;
   if (qos === null || sharing < 2 || offload === false) return [];
-  const number = (value: unknown, otherwise: number) => (typeof value === "number" ? value : otherwise);
-  const framesInFlight = number(nic.tx?.framesInFlight, DEFAULT_FRAMES_IN_FLIGHT);
-  const reserve = number(nic.tx?.priorityReserve, DEFAULT_PRIORITY_RESERVE);
-  const engines = number(nic.crypto_tx?.engines, cryptoParameters.engines.defaultValue);
-  const depth = number(nic.crypto_tx?.pipelineDepth, cryptoParameters.pipelineDepth.defaultValue);
+  const framesInFlight = givenNumber(nic.tx?.framesInFlight, DEFAULT_FRAMES_IN_FLIGHT);
+  const reserve = givenNumber(nic.tx?.priorityReserve, DEFAULT_PRIORITY_RESERVE);
+  const engines = givenNumber(nic.crypto_tx?.engines, cryptoParameters.engines.defaultValue);
+  const depth = givenNumber(nic.crypto_tx?.pipelineDepth, cryptoParameters.pipelineDepth.defaultValue);
   const window = framesInFlight - reserve;
   if (window > engines * depth) return [];
   const given = ([["tx", "framesInFlight"], ["tx", "priorityReserve"], ["crypto_tx", "engines"], ["crypto_tx", "pipelineDepth"]] as const).find(([block, name]) => nic[block]?.[name] !== undefined)!;

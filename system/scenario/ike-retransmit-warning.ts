@@ -3,6 +3,7 @@ import { ikeCostParameters } from "../../driver/intermediate/ike-costs.js";
 import { DEFAULT_RETRANSMIT_MICROSECONDS } from "../../driver/intermediate/ike-peer-node.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
+import { givenNumber } from "./given-number.js";
 
 /**
  * An IKE retransmission wait shorter than the host's work for one customer's Quick Modes: each of
@@ -13,10 +14,9 @@ import type { SourceMap } from "./source-map.js";
 export function shortIkeRetransmitWait(scenario: Scenario, source: SourceMap): string[] {
   const driver = scenario.driver as { cpu?: Record<string, unknown>; intermediate?: { ike?: Record<string, unknown> } };
   const ike = driver.intermediate?.ike ?? {};
-  const number = (value: unknown, otherwise: number) => (typeof value === "number" ? value : otherwise);
-  const wait = number(ike.retransmitMicroseconds, DEFAULT_RETRANSMIT_MICROSECONDS);
-  const megahertz = number(driver.cpu?.megahertz, DEFAULT_HOST_MEGAHERTZ);
-  const perMessage = number(ike.cyclesPerMessage, ikeCostParameters.cyclesPerMessage.defaultValue) / megahertz;
+  const wait = givenNumber(ike.retransmitMicroseconds, DEFAULT_RETRANSMIT_MICROSECONDS);
+  const megahertz = givenNumber(driver.cpu?.megahertz, DEFAULT_HOST_MEGAHERTZ);
+  const perMessage = givenNumber(ike.cyclesPerMessage, ikeCostParameters.cyclesPerMessage.defaultValue) / megahertz;
   const busiest = scenario.customers.filter((customer) => customer.ike).reduce((most, customer) => Math.max(most, customer.sas), 0);
   if (busiest === 0) return [];
   const work = 2 * busiest * perMessage;

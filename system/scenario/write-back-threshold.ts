@@ -5,6 +5,7 @@ import { tunnelFrameBytes } from "../ipsec-setup.js";
 import { longestIkeMessageOf } from "./ike-customers.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
+import { givenNumber } from "./given-number.js";
 
 /** What sets how many descriptors a TX ring can hold done: its size, and the frames it carries. */
 export interface TxRingShape {
@@ -50,7 +51,6 @@ export function unreachableWriteBackThreshold(scenario: Scenario, source: Source
   const nic = scenario.nic as { tx?: Record<string, unknown> };
   const threshold = base?.txWriteBackThreshold;
   if (typeof threshold !== "number") return [];
-  const given = (value: unknown, otherwise: number) => (typeof value === "number" ? value : otherwise);
   const streams = scenario.traffic.filter((stream) => stream.direction !== "to-host").map((stream) => tunnelFrameBytes(stream.packetBytes));
   const ike = scenario.customers.flatMap((customer) => {
     if (!customer.ike) return [];
@@ -59,9 +59,9 @@ export function unreachableWriteBackThreshold(scenario: Scenario, source: Source
   });
   const warning = writeBackThresholdWarning({
     threshold,
-    ring: given(base?.txRingDescriptors, DEFAULT_TX_RING_DESCRIPTORS),
-    delay: given(nic.tx?.writeBackDelay, DEFAULT_WRITE_BACK_DELAY),
-    bufferBytes: given(base?.txBufferBytes, DEFAULT_TX_BUFFER_BYTES),
+    ring: givenNumber(base?.txRingDescriptors, DEFAULT_TX_RING_DESCRIPTORS),
+    delay: givenNumber(nic.tx?.writeBackDelay, DEFAULT_WRITE_BACK_DELAY),
+    bufferBytes: givenNumber(base?.txBufferBytes, DEFAULT_TX_BUFFER_BYTES),
     frames: [...streams, ...ike],
     // IKE's messages are of many lengths.
     shorterToo: ike.length > 0,
