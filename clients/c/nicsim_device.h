@@ -650,7 +650,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_DOORBELL_ON_DISABLED_QUEUE 9u
 /* An MMIO access to an offset with no register; reads return 0xFFFFFFFF */
 #define NICSIM_ERROR_CODE_UNKNOWN_REGISTER 10u
-/* A write to a read-only register; it is ignored (value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged with the wrong stride, can carry key bytes) */
+/* A write to a read-only register; it is ignored (value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_READ_ONLY_REGISTER 11u
 /* A TX descriptor CLASS above 7 */
 #define NICSIM_ERROR_CODE_INVALID_CLASS 12u
@@ -670,7 +670,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_WRITE_ONLY_REGISTER 19u
 /* A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first; value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_QUEUE_REGISTER_WHILE_ENABLED 20u
-/* A register field written beyond its range (a TX_SCHED percentage above 100, a TXPBSIZE part too small or too large); the nearest valid value is used (value: that value; what was written is not logged, since a misdirected write, an SA record staged with the wrong stride, can carry key bytes) */
+/* A register field written beyond its range (a TX_SCHED percentage above 100, a TXPBSIZE part too small or too large); the nearest valid value is used (value: that value; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_VALUE_OUT_OF_RANGE 21u
 /* An SA_COMMAND written while an INSTALL_POINTER is still reading its record (SA_STATUS.BUSY); the command is ignored */
 #define NICSIM_ERROR_CODE_SA_COMMAND_BUSY 22u
