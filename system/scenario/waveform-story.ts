@@ -13,7 +13,8 @@ const saInstall: StoryEvent = { name: "SA installed", signals: ["top.nic.sacache
  */
 export const SCENARIO_STORY: WaveformStory = {
   stages: [
-    { name: "IKE", scopes: ["top.driver.intermediate.ike", "top.traffic"] },
+    { name: "IKE", scopes: ["top.driver.intermediate.ike"] },
+    { name: "traffic", scopes: ["top.traffic"] },
     { name: "driver", scopes: ["top.driver.intermediate", "top.driver.cpu", "top.driver.base"] },
     { name: "rings", scopes: ["top.nic.tx", "top.nic.rx"], idle: { components: ["top.nic.tx.q*", "top.nic.rx.q*"], unlessChanged: "head" } },
     { name: "DMA", scopes: ["top.nic.dma"] },

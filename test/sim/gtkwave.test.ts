@@ -81,7 +81,7 @@ describe.runIf(available)("GTKWave opens the default run's save file as shipped"
     for (const time of markers) expect(time >= from! && time <= to!, `marker at ${time} ps in ${from}..${to}`).toBe(true);
     const traces = lines.filter((line) => line.startsWith("TCL TRACE ")).map((line) => line.split(" "));
     const stages = traces.filter(([, , flags, ...name]) => (Number(flags) & TraceFlag.groupBegin) !== 0 && !name.join(" ").startsWith("top."));
-    expect(stages.map(([, , , ...name]) => name.join(" "))).toEqual(["IKE", "driver", "rings", "DMA", "SA table", "crypto", "MAC", "wire", "interrupts and errors"]);
+    expect(stages.map(([, , , ...name]) => name.join(" "))).toEqual(["IKE", "traffic", "driver", "rings", "DMA", "SA table", "crypto", "MAC", "wire", "interrupts and errors"]);
     const lastCode = traces.find(([, , , name]) => name === "last_code[4:0]")!;
     expect(Number(lastCode[2]) & TraceFlag.fileTranslated).not.toBe(0);
   });

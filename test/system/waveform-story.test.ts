@@ -68,7 +68,7 @@ describe("the default run's save file opens on its story", () => {
 
   test("groups in data-flow order, only the ones holding a marker open", () => {
     const stages = saved.groups.filter((group) => group.depth === 0);
-    expect(stages.map((group) => group.name)).toEqual(["IKE", "driver", "rings", "DMA", "SA table", "crypto", "MAC", "wire", "interrupts and errors"]);
+    expect(stages.map((group) => group.name)).toEqual(["IKE", "traffic", "driver", "rings", "DMA", "SA table", "crypto", "MAC", "wire", "interrupts and errors"]);
     const opened = saved.groups.filter((group) => group.depth === 1 && (group.flags & TraceFlag.closed) === 0).map((group) => group.name);
     // The default run's window holds a host core suspending software ESP, the TX crypto engine's suspension and the suspended job's end, nothing else marked.
     expect(saved.markers.map((marker) => marker.name)).toEqual(["core2 preempted", "TX crypto suspends", "TX suspended job done"]);
@@ -116,5 +116,18 @@ describe("the story is found in what the run did, not at fixed times", () => {
     expect(saved.window.from).toBeGreaterThanOrEqual(from);
     expect(saved.window.from).toBeLessThan(first);
     expect(saved.window.to).toBeGreaterThan(first);
+  });
+});
+
+describe("a run without IKE", () => {
+  test("has no IKE group: the traffic's lines are a group of their own", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-story-no-ike-"));
+    const customers = defaultScenario().scenario.customers.map(({ name, identity, sas }) => ({ name, identity, sas }));
+    runScenario(defaultScenario({ customers, durationMicroseconds: 100, "outputs.pcap": false, "outputs.html": false }), { directory });
+    const saved = readSaveFile(readFileSync(join(directory, "default.gtkw"), "utf8"));
+    const stages = saved.groups.filter((group) => group.depth === 0).map((group) => group.name);
+    expect(stages[0]).toBe("traffic");
+    expect(stages).not.toContain("IKE");
+    expect(saved.traces.filter((trace) => trace.groups.includes("traffic")).map((trace) => trace.name)).toContain("top.traffic.traffic_started");
   });
 });
