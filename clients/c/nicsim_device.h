@@ -658,7 +658,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_INVALID_SA_HANDLE 13u
 /* An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length, is of the other direction, or asks for ESN (FLAGS.ESN: the device does not process extended sequence numbers); it is not used */
 #define NICSIM_ERROR_CODE_SA_RECORD_INVALID 14u
-/* An ESP packet too short for its SA's header, IV and ICV, whose SPI is not its SA's, or (TX) followed in its frame by bytes outside its IP total length (beyond a minimum frame's padding: they would leave unencrypted; RX ignores such bytes, as IP does); TX drops it, RX flags it */
+/* An ESP packet too short for its SA's header, IV and ICV, whose SPI is not its SA's, whose IP header is not version 4 or is a fragment's (ESP is applied to whole IP packets: RFC 4303 3.3.4, 3.4.1), whose IP total length runs past its frame, or (TX) followed in its frame by bytes outside its IP total length (beyond a minimum frame's padding: they would leave unencrypted; RX ignores such bytes, as IP does); TX drops it, RX flags it */
 #define NICSIM_ERROR_CODE_ESP_MALFORMED 15u
 /* RX: the ICV did not verify; the packet is delivered flagged, undecrypted */
 #define NICSIM_ERROR_CODE_ESP_ICV_FAILED 16u

@@ -33,6 +33,8 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   private readonly queues: Work[][] = Array.from({ length: MAX_QUEUES }, () => []);
   private readonly scheduler: ClassScheduler;
   private waitingJobs = 0;
+  /** Jobs submitted and not in an engine, by queue: those in `incoming` too, and jobs displaced back. */
+  private readonly queuedByQueue = new Array<number>(MAX_QUEUES).fill(0);
   private nextEvent = Infinity;
 
   constructor(
@@ -63,7 +65,13 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   }
 
   submit<Tag>(job: CryptoJob<Tag>): void {
+    this.queuedByQueue[job.queue]!++;
     this.incoming.push(job as CryptoJob<unknown>);
+  }
+
+  /** A queue's jobs not yet in an engine: those its scheduler can still choose among. */
+  queued(queue: number): number {
+    return this.queuedByQueue[queue]!;
   }
 
   /** TX_SCHED was written: the class's place in the order of jobs. */
@@ -75,6 +83,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   requeue(work: Work): void {
     this.queues[work.job.queue]!.unshift(work);
     this.waitingJobs++;
+    this.queuedByQueue[work.job.queue]!++;
     this.scheduler.charge(work.job.queue, -work.bytes);
   }
 
@@ -178,6 +187,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
 
   private dequeue(queue: number): Work {
     this.waitingJobs--;
+    this.queuedByQueue[queue]!--;
     return this.queues[queue]!.shift()!;
   }
 

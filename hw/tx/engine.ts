@@ -15,7 +15,7 @@ import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import { checkRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
-import { bytesPastIpPacket, espLayout, isEspFrame } from "../ipsec/esp-frame.js";
+import { espLayout, espTransmitProblem, isEspFrame } from "../ipsec/esp-frame.js";
 import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, isDmaFault } from "../spec/errors.js";
@@ -63,7 +63,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   readonly freed: Channel<{ readonly queue: number; readonly bytes: number }>;
   private readonly inFlight: TxPacket[] = [];
   /** Frames in flight by queue, and those still being read. */
-  private readonly flight = new FramesInFlight();
+  private readonly flight: FramesInFlight;
   /** The TX packet buffer, per class or shared (TXPBSIZE). */
   readonly buffer: TxBuffer;
   /** Which queue starts the next frame (the policy map; TX_SCHED). */
@@ -89,6 +89,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   ) {
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this);
+    this.flight = new FramesInFlight((queue) => offload.txCrypto.queued(queue));
     this.scheduler = shared.makeScheduler();
     this.freed = new Channel(this.kernel, this);
     this.toMac = new Channel(this.kernel);
@@ -342,25 +343,15 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   private encrypt(packet: TxPacket, entry: SaEntry): void {
     const layout = isEspFrame(packet.frame!) ? espLayout(packet.frame!, entry.icvLength) : null;
-    // Bytes after the IP packet would go out unencrypted after the ICV.
-    const past = layout ? bytesPastIpPacket(packet.frame!) : 0;
-    if (!layout || layout.spi !== entry.spi || past > 0) {
-      const first = packet.descriptors[0]!;
-      // The SPI mismatch said as such: the length alone said nothing of it.
-      const fieldName = past > 0
-        ? `ESP packet (its IP total length ends ${past} bytes before the frame does: those bytes would leave unencrypted; LENGTH)`
-        : layout
-          ? `ESP packet (its SPI 0x${layout.spi.toString(16).padStart(8, "0")} is not its SA's, 0x${entry.spi.toString(16).padStart(8, "0")}; LENGTH)`
-          : isEspFrame(packet.frame!)
-            ? "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)"
-            : "ESP packet (not IPv4 ESP: its EtherType is not IPv4 or its IP protocol not 50, a VLAN tag or IPv6 among them; LENGTH)";
-      return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName, index: first.index, value: packet.length });
-    }
+    const problem = espTransmitProblem(packet.frame!, layout, entry.spi);
+    if (problem !== null || !layout) return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName: problem!, index: packet.descriptors[0]!.index, value: packet.length });
+    this.flight.encrypting(packet.queue);
     this.offload.txCrypto.submit({ encrypt: true, entry, queue: packet.queue, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
   }
 
   private encrypted(result: CryptoResult<TxPacket>): void {
     const packet = result.job.tag;
+    this.flight.encrypted(packet.queue);
     if (result.outcome !== "ok") packet.dropCode = "SA_INVALIDATED";
     packet.settled = true;
     this.settledSince = true;

@@ -2,13 +2,16 @@ import { MAX_QUEUES } from "../spec/registers.js";
 import { BLOCKED, type QueueSchedule, WAITING } from "../qos/class-scheduler.js";
 
 /**
- * The TX engine's frames in flight by queue: started and not yet handed on, and of those the ones
- * whose buffers are still being read. A frame start asks what the queues that are not strict hold
- * (their limit under the priority reserve), and whether their room is held by frames still reading.
+ * The TX engine's frames in flight by queue: started and not yet handed on, of those the ones
+ * whose buffers are still being read, and the ones with the crypto engines. A frame start asks what
+ * the queues that are not strict hold (their limit under the priority reserve), and whether their
+ * room is held by frames still being read.
  */
 export class FramesInFlight {
   private readonly started = new Array<number>(MAX_QUEUES).fill(0);
   private readonly readingByQueue = new Array<number>(MAX_QUEUES).fill(0);
+  /** Submitted to the crypto engines and not yet back: queued for them, or in one. */
+  private readonly encryptingByQueue = new Array<number>(MAX_QUEUES).fill(0);
   /** Queues with a frame in flight. */
   queues = 0;
   /** As last counted by countNonStrict. */
@@ -18,6 +21,11 @@ export class FramesInFlight {
   private window = Infinity;
   private share = Infinity;
   private shortfall = 0;
+  /** As last worked out by shareWindow: each queue's frames that count against its share. */
+  private readonly counted = new Array<number>(MAX_QUEUES).fill(0);
+
+  /** `queuedForEngines`: a queue's jobs the crypto engines have not taken yet (their scheduler's choice). */
+  constructor(private readonly queuedForEngines: (queue: number) => number) {}
 
   start(queue: number, reading: boolean): void {
     if (this.started[queue]!++ === 0) this.queues++;
@@ -29,6 +37,14 @@ export class FramesInFlight {
     this.readingByQueue[queue]!--;
   }
 
+  encrypting(queue: number): void {
+    this.encryptingByQueue[queue]!++;
+  }
+
+  encrypted(queue: number): void {
+    this.encryptingByQueue[queue]!--;
+  }
+
   leave(queue: number): void {
     if (--this.started[queue]! === 0) this.queues--;
   }
@@ -37,47 +53,57 @@ export class FramesInFlight {
     return this.readingByQueue[queue]!;
   }
 
-  /** Frames of the queue read and not yet handed on: waiting for the crypto engines, or for a frame ahead of them. */
-  private framesRead(queue: number): number {
-    return this.started[queue]! - this.readingByQueue[queue]!;
+  /** A queue's frames in a crypto engine: taken from their scheduler, and not yet back. */
+  private inEngines(queue: number): number {
+    const encrypting = this.encryptingByQueue[queue]!;
+    return encrypting === 0 ? 0 : encrypting - this.queuedForEngines(queue);
   }
 
   /**
-   * Share the window (the frames in flight the queues that are not strict may hold) equally among
-   * those of them that hold frames read or have one to start (`waiting`): a queue whose frames read
-   * fill its share may start more only while the room left still holds what the others lack of
-   * theirs. Without it the frame start, which works in line rates, decided each class's share of
-   * a window waiting for the crypto engines, and so of the engines, whatever their own policy.
-   * Frames still being read are not counted: where the DMA reads are the bottleneck, the frame
-   * start's policy is the only one there is.
+   * Share the window (the frames in flight the queues that are not strict may hold), less what the
+   * crypto engines hold, equally among those of them that hold frames read or have one to start
+   * (`waiting`): a queue whose frames read and not in an engine (waiting for the engines, or behind
+   * an earlier frame of its own) fill its share may start more only while the room left still holds
+   * what the others lack of theirs. So every class the engines' scheduler could choose keeps a frame
+   * waiting for it: without this the frame start, which works in line rates, decided each class's
+   * share of the engines whatever their own policy. Frames still being read are not counted: where
+   * the DMA reads are the bottleneck, the frame start's policy is the only one there is. Shares are
+   * whole frames, rounded down, so that every share fits in the window together.
    */
   shareWindow(schedules: readonly QueueSchedule[], window: number, waiting: (queue: number) => boolean): void {
     this.window = window;
-    // No queue holds the least a share can be (the window over every queue): none is over its share, and the heads need not be looked at.
+    let room = window;
     let most = 0;
-    for (let queue = 0; queue < schedules.length; queue++) if (!schedules[queue]!.strict && this.framesRead(queue) > most) most = this.framesRead(queue);
-    if (most < Math.ceil(window / schedules.length)) {
+    for (let queue = 0; queue < schedules.length; queue++) {
+      if (schedules[queue]!.strict) continue;
+      const inEngines = this.inEngines(queue);
+      room -= inEngines;
+      const counted = (this.counted[queue] = this.started[queue]! - this.readingByQueue[queue]! - inEngines);
+      if (counted > most) most = counted;
+    }
+    // No queue holds the least a share can be (the room over every queue): none is over its share, and the heads need not be looked at.
+    if (most < Math.floor(room / schedules.length)) {
       this.share = Infinity;
       return;
     }
     let holders = 0;
-    for (let queue = 0; queue < schedules.length; queue++) if (!schedules[queue]!.strict && (this.framesRead(queue) > 0 || waiting(queue))) holders++;
-    this.share = holders === 0 ? Infinity : Math.ceil(window / holders);
+    for (let queue = 0; queue < schedules.length; queue++) if (!schedules[queue]!.strict && (this.counted[queue]! > 0 || waiting(queue))) holders++;
+    this.share = holders === 0 ? Infinity : Math.floor(room / holders);
     this.shortfall = 0;
     for (let queue = 0; queue < schedules.length; queue++) {
-      if (schedules[queue]!.strict || this.framesRead(queue) >= this.share || !waiting(queue)) continue;
-      this.shortfall += this.share - this.framesRead(queue);
+      if (schedules[queue]!.strict || this.counted[queue]! >= this.share || !waiting(queue)) continue;
+      this.shortfall += this.share - this.counted[queue]!;
     }
   }
 
   /**
    * Whether a queue that is not strict must wait, and how (WAITING while frames it waits for are
-   * still being read, BLOCKED otherwise), or null: the window is full, or its frames read fill its
-   * share and the room left must hold what the others lack of theirs.
+   * still being read, BLOCKED otherwise), or null: the window is full, or its frames counted fill
+   * its share and the room left must hold what the others lack of theirs.
    */
   heldBack(queue: number): typeof WAITING | typeof BLOCKED | null {
     if (this.nonStrict >= this.window) return this.nonStrictReading > 0 ? WAITING : BLOCKED;
-    if (this.framesRead(queue) >= this.share && this.window - this.nonStrict - 1 < this.shortfall) return this.reading(queue) > 0 ? WAITING : BLOCKED;
+    if (this.counted[queue]! >= this.share && this.window - this.nonStrict - 1 < this.shortfall) return this.reading(queue) > 0 ? WAITING : BLOCKED;
     return null;
   }
 

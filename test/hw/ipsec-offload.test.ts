@@ -149,7 +149,7 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
     expect(diagnostic.message).toContain("BAD_MAGIC");
   });
 
-  test("TX: an IPSEC descriptor whose frame is not its SA's ESP (another SA's SPI), too short for ESP, or longer than its IP total length, is dropped as ESP_MALFORMED", () => {
+  test("TX: an IPSEC descriptor whose frame is not its SA's ESP (another SA's SPI), too short for ESP, longer or shorter than its IP total length, not IP version 4, or a fragment, is dropped as ESP_MALFORMED", () => {
     const said = [
       "ESP packet (its SPI 0x00001000 is not its SA's, 0x00001001; LENGTH)",
       "ESP packet (too short for its IP header, ESP header, IV, trailer and ICV; LENGTH)",
@@ -157,7 +157,23 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
       "ESP packet (not IPv4 ESP: its EtherType is not IPv4 or its IP protocol not 50",
       // The bytes past the IP total length were sent in the clear after the ICV (from a driver developer's check).
       "ESP packet (its IP total length ends 40 bytes before the frame does: those bytes would leave unencrypted; LENGTH)",
+      // Encrypted and sent, and decrypted by the peer, before a driver developer's check.
+      "ESP packet (its IP version is 6, not 4; LENGTH)",
+      "ESP packet (an IP fragment (MF set or a fragment offset): ESP is applied to whole IP packets (RFC 4303 3.3.4); LENGTH)",
+      "ESP packet (an IP fragment (MF set or a fragment offset)",
+      "ESP packet (its IP total length, 65535, runs past the",
     ];
+    const changed = (edit: (ip: Uint8Array) => void) => (top: NicSystem) => {
+      const frame = preparedFrame(top, 0x1000);
+      edit(frame.subarray(ETHERNET_HEADER_BYTES));
+      return frame;
+    };
+    const tooShort = (top: NicSystem) => {
+      const frame = preparedFrame(top, 0x1000).subarray(0, 60);
+      frame[ETHERNET_HEADER_BYTES + 2] = 0;
+      frame[ETHERNET_HEADER_BYTES + 3] = 60 - ETHERNET_HEADER_BYTES;
+      return frame;
+    };
     const udp = (_: NicSystem) => sequencedFrame("to-peer", 0, 1, 200);
     const ipLengthShort = (top: NicSystem) => {
       const frame = preparedFrame(top, 0x1000);
@@ -166,7 +182,17 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
       frame[ETHERNET_HEADER_BYTES + 3] = ipLength & 0xff;
       return frame;
     };
-    for (const [index, make] of [(top: NicSystem) => preparedFrame(top, 0x1000), (top: NicSystem) => preparedFrame(top, 0x1000).subarray(0, 60), udp, ipLengthShort].entries()) {
+    const cases = [
+      (top: NicSystem) => preparedFrame(top, 0x1000),
+      tooShort,
+      udp,
+      ipLengthShort,
+      changed((ip) => (ip[0] = 0x65)),
+      changed((ip) => (ip[6]! |= 0x20)),
+      changed((ip) => (ip[7] = 0x01)),
+      changed((ip) => ip.set([0xff, 0xff], 2)),
+    ];
+    for (const [index, make] of cases.entries()) {
       let queue!: RawQueue;
       const { top } = raw(
         function* (top, q) {

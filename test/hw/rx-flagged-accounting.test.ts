@@ -44,9 +44,19 @@ describe("RX: a flagged frame is counted once, by what the driver is told", () =
     return copy;
   };
 
+  const headerChanged = (edit: (ip: Uint8Array) => void) => (frame: Uint8Array) => {
+    const copy = frame.slice();
+    edit(copy.subarray(14));
+    return copy;
+  };
+
   test.each([
     ["its ICV failed", corrupted, "ESP_ICV_FAILED"],
     ["its ESP is malformed", truncated, "ESP_MALFORMED"],
+    // RFC 4303 3.4.1: a receiver must discard an ESP packet that appears to be a fragment; it was decrypted (a driver developer's check found TX's alike).
+    ["it is an IP fragment (MF set)", headerChanged((ip) => (ip[6]! |= 0x20)), "ESP_MALFORMED"],
+    ["it is an IP fragment (an offset)", headerChanged((ip) => (ip[7] = 0x02)), "ESP_MALFORMED"],
+    ["its IP version is not 4", headerChanged((ip) => (ip[0] = 0x65)), "ESP_MALFORMED"],
   ] as const)("%s, and its buffers are written: flagged, not a drop", (_, spoil, reason) => {
     const { top, atHost } = run(spoil, false);
     expect(atHost).toHaveLength(2);
