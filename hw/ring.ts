@@ -1,6 +1,6 @@
 import type { QueueScope } from "./queue-scope.js";
 import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
-import { fromRegisterHalves, MAX_RING_DESCRIPTORS, QUEUE_FAULT_FIELDS, RING_ALIGNMENT } from "./spec/registers.js";
+import { fromRegisterHalves, MAX_RING_DESCRIPTORS, QUEUE_FAULT_FIELDS, RDBAL, RDLEN, RING_ALIGNMENT, TDBAL, TDLEN } from "./spec/registers.js";
 import type { Direction, ErrorLog } from "./error-log.js";
 import { type ErrorCodeName, ErrorCode } from "./spec/errors.js";
 
@@ -54,14 +54,16 @@ export class RingRegisters {
       this.report("ENABLE_WHILE_BUSY", "REGISTER", `${this.direction === "tx" ? "TXDCTL" : "RXDCTL"}.ENABLE (BUSY: ${this.direction === "tx" ? "frames" : "write-backs"} still in the device)`, this.inDevice);
       return false;
     }
+    // What is wrong and the register's offset, not its value: the base and length were written while the queue was disabled, where a misdirected SA record puts key bytes.
     // From the low register, exact: a base beyond 2^53 is rounded as a number, and its low bits with it.
     if (this.baseLow % RING_ALIGNMENT !== 0) {
-      this.report("UNALIGNED_RING_BASE", "RING_BASE", `${prefix}BAL`, Number.isSafeInteger(base) ? base : (BigInt(this.baseHigh >>> 0) << 32n) | BigInt(this.baseLow >>> 0));
+      this.report("UNALIGNED_RING_BASE", "RING_BASE", `${prefix}BAL (not a multiple of ${RING_ALIGNMENT})`, this.direction === "tx" ? TDBAL(this.queue) : RDBAL(this.queue));
       return false;
     }
     const descriptors = this.lengthBytes / DESCRIPTOR_BYTES;
-    if (this.lengthBytes === 0 || this.lengthBytes % RING_ALIGNMENT !== 0 || descriptors > MAX_RING_DESCRIPTORS) {
-      this.report("INVALID_RING_LENGTH", "RING_LENGTH", `${prefix}LEN`, this.lengthBytes);
+    const lengthProblem = this.lengthBytes === 0 ? "0" : this.lengthBytes % RING_ALIGNMENT !== 0 ? `not a multiple of ${RING_ALIGNMENT}` : descriptors > MAX_RING_DESCRIPTORS ? `above ${MAX_RING_DESCRIPTORS * DESCRIPTOR_BYTES} bytes, ${MAX_RING_DESCRIPTORS} descriptors` : null;
+    if (lengthProblem !== null) {
+      this.report("INVALID_RING_LENGTH", "RING_LENGTH", `${prefix}LEN (${lengthProblem})`, this.direction === "tx" ? TDLEN(this.queue) : RDLEN(this.queue));
       return false;
     }
     if (!extraCheck()) return false;
@@ -111,7 +113,7 @@ export class RingRegisters {
     }
     // The device owns [head, tail); a new tail may only add to that, or a descriptor would be fetched twice.
     if (this.distanceFromHead(value) < this.distanceFromHead(this.tail)) {
-      this.report("TAIL_OVERRUN", "TAIL", name, value);
+      this.report("TAIL_OVERRUN", "TAIL", `${name} as it stands (the tail written would move it back over descriptors the device owns, or around past the head)`, this.tail);
       return false;
     }
     this.tail = value;

@@ -636,9 +636,9 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_ZERO_LENGTH_BUFFER 2u
 /* A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped / the queue stays disabled (value: for SRRCTL, the most it may be; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_OVER_LENGTH_BUFFER 3u
-/* A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled */
+/* A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled (value: TDBAL's or RDBAL's offset; the base is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_UNALIGNED_RING_BASE 4u
-/* A queue enabled with a ring length of 0, not a multiple of 128 bytes, or too long; the queue stays disabled */
+/* A queue enabled with a ring length of 0, not a multiple of 128 bytes, or too long (which of them is said); the queue stays disabled (value: TDLEN's or RDLEN's offset; the length is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_INVALID_RING_LENGTH 5u
 /* A DMA address outside mapped host memory; the access is not made */
 #define NICSIM_ERROR_CODE_DMA_UNMAPPED 6u
@@ -664,7 +664,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_ESP_ICV_FAILED 16u
 /* TX: the SA table entry was invalidated while the packet was in the NIC (its SA already looked up); the packet is dropped. A descriptor looked up after the invalidation is refused as STALE_SA_HANDLE. RX has no such error: a packet whose entry is invalidated before the crypto engine has decrypted it is delivered as a miss (SA_MISS, SA_HANDLE 0, untouched); one already decrypted is delivered decrypted, with the handle it was decrypted under (it was authenticated before the invalidation) */
 #define NICSIM_ERROR_CODE_SA_INVALIDATED 17u
-/* A tail write that moves the tail back over descriptors the device still owns, or around the ring past the head (an overrun); the write is ignored */
+/* A tail write that moves the tail back over descriptors the device still owns, or around the ring past the head (an overrun); the write is ignored (value: the tail as it stands; the tail written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_TAIL_OVERRUN 18u
 /* A read of a write-only register (ICS, IMC, ERRLOG_POP, SA_COMMAND, SA_STAGE); it returns 0 */
 #define NICSIM_ERROR_CODE_WRITE_ONLY_REGISTER 19u

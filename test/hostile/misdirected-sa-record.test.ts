@@ -57,3 +57,33 @@ test("a key word written to a disabled RX queue's SRRCTL: the enable's OVER_LENG
   const shown = top.nic.diagnostics.map(({ message, value }) => `${message} ${String(value)} ${value.toString(16)}`).join("\n");
   for (const word of secretWords()) expect(shown).not.toMatch(new RegExp(`\\b(0x)?${word}\\b`, "i"));
 });
+
+// From a driver developer's check: key words landing on a disabled queue's ring base or length came back whole in the enable's UNALIGNED_RING_BASE (TDBAL = 0x806f…) and INVALID_RING_LENGTH.
+test("key words on a disabled queue's ring base or length: the enable's UNALIGNED_RING_BASE and INVALID_RING_LENGTH name the register and what is wrong, not the word", () => {
+  const { kernel, top } = system({ "top.nic.queues": 2, "top.driver.base.queues": 1 });
+  const record = encodeSaRecord({ uniqueId: 7, protocol: 50, direction: SA_DIRECTION_OUTBOUND, spi: 0x1001, esn: false, qosGroup: null, icvLength: 16, keyMaterial: Uint8Array.of(...KEY, ...SALT), source: new Uint8Array(16), destination: new Uint8Array(16) });
+  const words = stageWords(record);
+  kernel.process("misdirected", function* () {
+    yield top.driver.base.whenReady();
+    const bus = top.driver.base.bus;
+    // The salt's word (5) and the key's (8 to 11) on each ring register of queue 1, which is disabled; then its enable.
+    for (const [register, control] of [[R.TDBAL(1), R.TXDCTL(1)], [R.TDBAH(1), R.TXDCTL(1)], [R.TDLEN(1), R.TXDCTL(1)], [R.RDBAL(1), R.RXDCTL(1)], [R.RDLEN(1), R.RXDCTL(1)]] as const) {
+      for (const word of [5, 8, 9, 10, 11]) {
+        words.forEach((value, index) => {
+          const offset = register - 4 * word + 4 * index;
+          // Only the queue's own ring registers: the misdirected words elsewhere are the other tests'.
+          if (offset >= register - 8 && offset <= register + 8 && offset !== control) bus.mmioWrite(offset, value);
+        });
+        bus.mmioWrite(control, R.QUEUE_ENABLE);
+        bus.mmioWrite(control, 0);
+        yield delay(us(1));
+      }
+    }
+  });
+  kernel.run({ until: us(60) });
+  const refused = top.nic.diagnostics.filter((diagnostic) => diagnostic.code === "UNALIGNED_RING_BASE" || diagnostic.code === "INVALID_RING_LENGTH");
+  expect(refused.length).toBeGreaterThan(10);
+  for (const diagnostic of refused) expect([R.TDBAL(1), R.TDLEN(1), R.RDBAL(1), R.RDLEN(1)]).toContain(diagnostic.value);
+  const shown = top.nic.diagnostics.map(({ message, value }) => `${message} ${String(value)} ${value.toString(16)}`).join("\n");
+  for (const word of secretWords()) expect(shown).not.toMatch(new RegExp(`\\b(0x)?${word}\\b`, "i"));
+});
