@@ -185,6 +185,11 @@ export class Kernel implements ProcessScheduler, EventHost {
     return [...this.live].map(({ name, waitingFor }) => ({ name, waitingFor }));
   }
 
+  /** Whether a resumption or callback is queued for a later phase of the current time: a process just woken (its job done) has not run yet. */
+  get workDueNow(): boolean {
+    return this.queue.peekTime() <= this.now;
+  }
+
   /** Ask the run to stop once the current timestep is complete. */
   stop(message = "stop requested"): void {
     this.stopMessage = message;

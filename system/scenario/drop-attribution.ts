@@ -85,8 +85,9 @@ export class DropAttribution {
   }
 
   /**
-   * The end of a quiet run: each undelivered packet dropped once per copy sent, and no packet
-   * dropped more often than it had copies not delivered. The first problem, or null.
+   * The end of a quiet run: each undelivered packet dropped once per copy sent, each replayed copy
+   * of a delivered one dropped, and no packet dropped more often than it had copies not delivered.
+   * The first problem, or null.
    */
   check(flows: readonly Flow[]): string | null {
     const uncovered: string[] = [];
@@ -104,6 +105,14 @@ export class DropAttribution {
     if (count > 0) {
       const others = [...this.unattributed].map(([where, drops]) => `${where} ×${drops}`).join(", ");
       return `${count} packets undelivered without a drop that took them: ${uncovered.join(", ")}${count > LISTED ? ", ..." : ""}${others ? `; drops not attributed to a packet: ${others}` : ""}`;
+    }
+    // A copy neither delivered nor dropped was lost uncounted (a run that stopped with copies still waiting for a host core said every law held).
+    for (const [flow, bySequence] of this.extraCopies) {
+      for (const [sequence, extra] of bySequence) {
+        const record = this.drops.get(flow)?.get(sequence);
+        const drops = record === undefined ? 0 : dropCount(record);
+        if (!flow.isPending(sequence) && drops < extra) return `${flow.stream} ${flow.direction} packet ${sequence}: delivered, and of ${extra} further ${extra === 1 ? "copy" : "copies"} (replays) ${drops} counted as dropped`;
+      }
     }
     for (const [flow, bySequence] of this.drops) {
       for (const [sequence, drops] of bySequence) {

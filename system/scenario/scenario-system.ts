@@ -181,7 +181,8 @@ export class ScenarioTraffic extends Component {
   /**
    * Whether every packet sent has arrived, any replay the gateway injected has had time to reach
    * the NIC, an interrupt storm has passed, the driver has taken every frame the NIC received
-   * (a replayed copy among them, to be dropped), and the host has no job running or waiting.
+   * (a replayed copy among them, to be dropped), and the host has no job running or waiting and
+   * no process woken still to run (a receive lane whose job just ended holds the packets behind it).
    */
   get settled(): boolean {
     const now = this.kernel.now;
@@ -192,7 +193,8 @@ export class ScenarioTraffic extends Component {
       this.flows.every((flow) => flow.undelivered === 0) &&
       (this.ikeCustomers?.quiet ?? true) &&
       nic.statistics.rxPackets.reduce((sum, count) => sum + count, 0) === driver.base.statistics.rxFrames &&
-      driver.cpu.quiet
+      driver.cpu.quiet &&
+      !this.kernel.workDueNow
     );
   }
 
