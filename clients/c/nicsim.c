@@ -91,7 +91,8 @@ static int receive_all(nicsim *device, uint8_t *bytes, size_t length) {
 static region *region_of(nicsim *device, uint64_t address, size_t length) {
   for (size_t index = 0; index < device->region_count; index++) {
     region *candidate = &device->regions[index];
-    if (address >= candidate->address && address + length <= candidate->address + candidate->bytes) return candidate;
+    // Without a sum that could wrap past 2^64 (an address near the top and a length made one that looked inside).
+    if (address >= candidate->address && length <= candidate->bytes && address - candidate->address <= candidate->bytes - length) return candidate;
   }
   return NULL;
 }

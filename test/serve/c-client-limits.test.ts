@@ -73,6 +73,15 @@ describe.runIf(hasCompiler)("the C client checks what it sends against the proto
     expect(result.summary.ending.kind).toBe("goodbye");
   });
 
+  // From a driver developer's check: the sum of an address near 2^64 and its length wrapped, nicsim_host gave a pointer before the region, and the write crashed the driver.
+  test("an address whose end wraps past 2^64 is outside every region: no host copy, and the write goes to the server, which refuses it", async () => {
+    const { clientStatus, output, result } = await serveCase("wrapping-address");
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("host copy none");
+    expect(output).toContain("the server refused a message (protocol error 4): MEMORY_WRITE.address: beyond 2^53");
+    expect(result.summary.ending.kind).not.toBe("client-exited");
+  });
+
   test("NICSIM_WAIT_FOREVER waits without a limit: on an idle device, until nothing is left to happen", async () => {
     const { clientStatus, output, result } = await serveCase("wait-forever");
     expect(clientStatus, output).toBe(0);

@@ -44,6 +44,13 @@ int main(int argc, char **argv) {
     uint64_t address = nicsim_alloc(device, 64, 64, label);
     free(label);
     printf("allocated %s\n", address ? "yes" : "no");
+  } else if (strcmp(which, "wrapping-address") == 0) {
+    /* An address whose end wraps past 2^64: its sum looked inside the region at address 0x80 (a write through a wild pointer). */
+    nicsim_alloc(device, 256, 128, "ring");
+    uint64_t near_top = UINT64_MAX - 3;
+    printf("host copy %s\n", nicsim_host(device, near_top, 10) ? "found" : "none");
+    uint8_t bytes[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    nicsim_memory_write(device, near_top, bytes, sizeof bytes);
   } else if (strcmp(which, "wait-forever") == 0) {
     uint32_t vectors = nicsim_wait_interrupt(device, 1u, NICSIM_WAIT_FOREVER);
     uint64_t after = nicsim_wait(device, NICSIM_WAIT_FOREVER);
