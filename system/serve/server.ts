@@ -112,11 +112,29 @@ async function serveOnLockedSocket(config: ServeConfig, path: string, options: S
     if (!connection && !run.finished) runEnded(run.finish({ kind: "no-client", reason: describeNoConnection(exit, options.command[0]!) }));
   }
   const result = await ended;
+  // A socket closed with the client's bytes unread is reset, and the client lost the ERROR it was owed (a body after an oversize header): read on until it closes, a moment at most.
+  await Promise.all([...sockets].map((socket) => closedOrAfter(socket, CLOSE_GRACE_MILLISECONDS)));
   // A refused client still connected would hold the server open.
   for (const socket of sockets) socket.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (existsSync(path)) unlinkSync(path);
   return { result, clientStatus };
+}
+
+/** How long a client that was answered is given to close its end before the server closes the socket. */
+const CLOSE_GRACE_MILLISECONDS = 1000;
+
+/** Resolves once the socket has closed, or after `milliseconds`; meanwhile what the client still sends is read and dropped. */
+function closedOrAfter(socket: Socket, milliseconds: number): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  socket.resume();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, milliseconds);
+    socket.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** A client beyond the first: told why, its bytes read and dropped so that its leaving is seen, and closed. */
