@@ -14,6 +14,7 @@ import { buildScenarioDesign } from "./parameter-check.js";
 import { formatScenarioSummary, scenarioSummary, type ScenarioSummary } from "./summary.js";
 import { deviceFitProblems } from "./device-fit.js";
 import { waveformScopeProblems } from "./waveform-scopes.js";
+import { secretTexts, withoutSecretTexts } from "./secret-paths.js";
 import { SCENARIO_STORY } from "./waveform-story.js";
 import { describeEnding, type RunEnding } from "./run-ending.js";
 import type { Scenario } from "./schema.js";
@@ -57,7 +58,8 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
   // The scenario's fit is checked on a design built with refused values' defaults too, so that neither kind of mistake hides the other.
   const unfit = design === null ? [] : [...deviceFitProblems(loaded, design.top), ...waveformScopeProblems(loaded, design.kernel)];
   const problems = [...(built.kind === "refused" ? built.problems : []), ...unfit];
-  if (problems.length > 0) throw new ScenarioError(inFileOrder(problems, loaded.source.file));
+  // A key repeated by a YAML alias (as a waveform scope) is still a key.
+  if (problems.length > 0) throw new ScenarioError(withoutSecretTexts(inFileOrder(problems, loaded.source.file), secretTexts(loaded.scenario)));
   return design!;
 }
 

@@ -73,9 +73,13 @@ export function secretTexts(value: unknown, path = ""): string[] {
   return Object.entries(value).flatMap(([key, item]) => secretTexts(item, path === "" ? key : `${path}.${key}`));
 }
 
-/** Messages with each key shown as a message shows a text (quoted, as JSON or in single quotes) replaced by <secret>: a key repeated elsewhere by a YAML alias is still a key. */
+/**
+ * Messages with each key shown as a message shows a text (quoted, as JSON or in single quotes, or
+ * as a signal name writes it, '-' as '_') replaced by <secret>: a key repeated elsewhere by a YAML
+ * alias is still a key.
+ */
 export function withoutSecretTexts(messages: readonly string[], secrets: readonly string[]): string[] {
-  const shown = secrets.filter((secret) => secret.length > 0).flatMap((secret) => [JSON.stringify(secret), `'${secret}'`]);
+  const shown = secrets.filter((secret) => secret.length > 0).flatMap((secret) => [JSON.stringify(secret), `'${secret}'`, `'${secret.replaceAll("-", "_")}'`]);
   return messages.map((message) => shown.reduce((text, form) => text.split(form).join(REDACTED), message));
 }
 

@@ -145,6 +145,40 @@ describe("pre-shared keys stay where the user gave them", () => {
     expect(redactSecrets({ "driver.intermediate.ike.retransmitLimit": 2, "driver.intermediate.ike.retransmitMicroseconds": 150 })).toEqual({ "driver.intermediate.ike.retransmitLimit": 2, "driver.intermediate.ike.retransmitMicroseconds": 150 });
   });
 
+  // From a reviewer's check: the design's own checks (waveform scopes, the device's fit) came after the key texts were taken out of the scenario's mistakes.
+  test("a key repeated by a YAML alias where a waveform scope goes is <secret> in the mistake that scope makes", async () => {
+    const { parseScenarioText, ScenarioError } = await import("../../system/scenario/load.js");
+    const { buildScenario } = await import("../../system/scenario/run.js");
+    const text = [
+      "name: s",
+      "durationMicroseconds: 5",
+      "customers:",
+      "  - name: a",
+      "    identity: { type: ID_FQDN, value: gw.a.example }",
+      "    ike: { mode: main, preSharedKey: &key alias-repeated-key }",
+      "traffic:",
+      "  - { name: s, customer: a, direction: both, packetBytes: 200, load: 0.1 }",
+      "outputs: { waveformScopes: [*key] }",
+    ].join("\n");
+    let problems: readonly string[] = [];
+    try {
+      buildScenario(parseScenarioText(text, "s.yaml"));
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      problems = error.problems;
+    }
+    // Its '-' written as a signal name's '_' in the advice is the key too.
+    expect(problems).toEqual(["s.yaml:9:29: outputs.waveformScopes[0] = <secret>: expected a dotted name pattern (names, '*', '**', '?', separated by '.') (signal names write a customer name's '-' as '_': <secret>)"]);
+    problems = [];
+    try {
+      buildScenario(parseScenarioText(text.replace("alias-repeated-key", "aliasrepeatedkey"), "s.yaml"));
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      problems = error.problems;
+    }
+    expect(problems).toEqual(["s.yaml:9:29: outputs.waveformScopes[0]: <secret> selects no signal of the design"]);
+  });
+
   test("a sweep's advice on its axes shows no key, and a path=value given where the scenario file goes is not echoed", async () => {
     const { sweepAxesNotes, sweepAxesProblems } = await import("../../system/scenario/sweep.js");
     const { readScenarioText } = await import("../../system/scenario/load.js");
