@@ -5,7 +5,7 @@ import type { RxEngine } from "./rx/engine.js";
 import { ErrorCode, NO_QUEUE } from "./spec/errors.js";
 import { SA_STAGE_POINTER, writeStageWord } from "./spec/sa-stage.js";
 import { checkRecord } from "./ipsec/record-fetches.js";
-import { refusalLabel, SA_COMMAND_NOT_SHOWN } from "./ipsec/sa-cache.js";
+import { refusalLabel, saCommandNotShown } from "./ipsec/sa-cache.js";
 import type { IpsecOffload } from "./ipsec/offload.js";
 import type { SaRecordFetch } from "./ipsec/sa-record-fetch.js";
 import * as R from "./spec/registers.js";
@@ -254,7 +254,7 @@ export class RegisterFile {
       this.saStatus = ErrorCode[code];
       // SA_STATUS says the last command's outcome: an INSTALL_POINTER still reading no longer writes it when done.
       this.statusAwaitsFetch = false;
-      this.shared.errors.report({ code, field: "SA_COMMAND", fieldName: `${fieldName}; ${SA_COMMAND_NOT_SHOWN}`, value: reported });
+      this.shared.errors.report({ code, field: "SA_COMMAND", fieldName: `${fieldName}; ${saCommandNotShown(code)}`, value: reported });
     };
     if ((value & ~R.SA_COMMAND_FIELDS.mask) !== 0) fail("INVALID_SA_HANDLE", "SA_COMMAND (reserved bits set: not a command)");
     else if (this.recordFetch.busy) fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)");

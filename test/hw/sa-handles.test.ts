@@ -111,6 +111,8 @@ describe("SA handles carry their entry's generation", () => {
     expect(top.nic.diagnostics.map((d) => [d.code, d.value])).toEqual([["SA_DUPLICATE", 3], ["SA_DUPLICATE", 3]]);
     // The entry commanded, and the one that holds the SA.
     expect(top.nic.diagnostics[0]!.message).toContain("SA_COMMAND.INDEX (the SA is already in TX entry 3)");
+    // The value is said to be that entry: "... puts key bytes = 3" read as the key's (a reviewer's check).
+    expect(top.nic.diagnostics[0]!.message).toContain("puts key bytes); that entry = 3: ");
   });
 
   test("an outbound SA's record installed in the RX table, or an inbound one in the TX table, is refused as SA_RECORD_INVALID naming DIRECTION", () => {
