@@ -1,7 +1,7 @@
 import { PROTOCOL_ERRORS, type ProtocolErrorName } from "../../hw/spec/device-protocol.js";
 import { SimulationError } from "../../sim/errors.js";
 import { MessageFramer } from "./message-framer.js";
-import { clipText, decodeMessage, encodeMessage, layoutOf } from "./protocol-codec.js";
+import { clipText, decodeMessage, encodeMessage, isPosted, layoutOf } from "./protocol-codec.js";
 import type { ServedRun, ServedRunResult } from "./served-run.js";
 import type { ServeEnding } from "./serve-summary.js";
 import type { StoppingSignal } from "./stop-request.js";
@@ -104,11 +104,17 @@ export class Connection {
     if (this.closed) return;
     // Whole requests held back by replies the client did not read are not served: counted, not called a message cut off.
     let unserved = 0;
-    while (this.held && this.framer.next().kind === "message") unserved++;
+    let posted = 0;
+    while (this.held) {
+      const frame = this.framer.next();
+      if (frame.kind !== "message") break;
+      unserved++;
+      if (isPosted(frame.bytes)) posted++;
+    }
     const cutOff = this.framer.describePending();
     if (killedBy !== null) this.end({ kind: "client-killed", signal: killedBy, cutOff });
     else if (!this.receivedAny && this.silentEnd !== null) this.end({ kind: "no-client", reason: this.silentEnd });
-    else this.end({ kind: "disconnected", cutOff, ...(unserved > 0 ? { unserved } : {}), ...(stoppedReading ? { stoppedReading: true } : {}) });
+    else this.end({ kind: "disconnected", cutOff, ...(unserved > 0 ? { unserved, unservedPosted: posted } : {}), ...(stoppedReading ? { stoppedReading: true } : {}) });
   }
 
   /** The server was stopped by a signal: the run ends here, between two messages, and the client's stream is closed. */

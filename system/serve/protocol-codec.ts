@@ -110,6 +110,11 @@ function valueProblem(field: FieldSpec, value: number): string | null {
   return null;
 }
 
+/** Whether a whole message (as the framer cut it) is one the client posts: no reply, so a client that leaves before it is served does not know it was lost. */
+export function isPosted(bytes: Uint8Array): boolean {
+  return BY_CODE.get(readNumber(bytes, 4, 4))?.spec.kind === "posted";
+}
+
 /**
  * Decode one whole message (as the framer cut it) sent by `from`; a message the other side may
  * not send counts as an unknown type. Every refusal names the message and the field.

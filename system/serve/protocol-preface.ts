@@ -106,7 +106,7 @@ device (each takes the bus's write time), then the waveform and capture are clos
 is written (the C and Python clients send what they posted before they disconnect). Replies
 the client has not read hold its further requests back: the server reads no more of its stream
 until they are read, so what it holds stays bounded (a client that never read its replies made it
-hold gigabytes); a client that leaves meanwhile has those messages, posted ones among them, counted as not served
+hold gigabytes); a client that leaves meanwhile has those messages counted as not served, and how many of them were posted
 (a client that half-closes its stream, having sent all it has, is served to its end). So a
 client reads its replies as it goes: one that writes all its requests before reading any, once the
 streams' buffers are full, waits on the server as the server waits on it.

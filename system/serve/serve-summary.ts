@@ -12,10 +12,11 @@ export type ServeEnding =
   | { readonly kind: "goodbye" }
   /**
    * The client went away without GOODBYE; `cutOff` names a message it left half sent, `unserved`
-   * the whole ones not served, posted ones among them (unread replies held them back);
+   * the whole ones not served (unread replies held them back), `unservedPosted` how many of them were
+   * posted writes, which no reply would have said were lost;
    * `stoppedReading`: over stdio, it closed the server's output (stdout) rather than its input.
    */
-  | { readonly kind: "disconnected"; readonly cutOff: string | null; readonly unserved?: number; readonly stoppedReading?: true }
+  | { readonly kind: "disconnected"; readonly cutOff: string | null; readonly unserved?: number; readonly unservedPosted?: number; readonly stoppedReading?: true }
   /** The client program the server started was killed by a signal (SIGSEGV, SIGKILL…) before its GOODBYE. */
   | { readonly kind: "client-killed"; readonly signal: NodeJS.Signals; readonly cutOff: string | null }
   /** The client never connected (its command exited first, or its input ended before any message). */
@@ -50,7 +51,7 @@ export function describeEnding(ending: ServeEnding): string {
     case "goodbye":
       return "the client said goodbye";
     case "disconnected":
-      return `the client disconnected without GOODBYE${ending.stoppedReading ? ": it stopped reading its replies (the server's stdout was closed)" : ""}${ending.unserved ? `, ${ending.unserved} of its messages not served, posted ones among them (unread replies held them back)` : ""}${cutOff(ending.cutOff)}`;
+      return `the client disconnected without GOODBYE${ending.stoppedReading ? ": it stopped reading its replies (the server's stdout was closed)" : ""}${ending.unserved ? `, ${ending.unserved} of its messages not served (unread replies held them back; ${ending.unservedPosted ? `${ending.unservedPosted} of them posted writes, lost without a reply to say so` : "none of them posted"})` : ""}${cutOff(ending.cutOff)}`;
     case "client-killed":
       return `the client was killed by ${ending.signal}, without GOODBYE${cutOff(ending.cutOff)}`;
     case "no-client":

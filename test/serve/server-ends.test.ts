@@ -13,6 +13,7 @@ import { DEFAULT_CALL_NANOSECONDS, type ServeConfig, ServedRun } from "../../sys
 import { filterPlaces } from "../../sim/vcd/waveform.js";
 import { describeLeftFiles } from "../../sim/output-files.js";
 import { serveOnSocket, serveOnStreams } from "../../system/serve/server.js";
+import { describeEnding } from "../../system/serve/serve-summary.js";
 import { StopRequest } from "../../system/serve/stop-request.js";
 import { requireTool } from "../support/tools.js";
 import { LoopbackClient } from "./loopback-client.js";
@@ -320,4 +321,29 @@ test("over a socket, a client that half-closes after its last request, GOODBYE i
   await readToEnd;
   expect(result.summary.ending.kind).toBe("goodbye");
   expect(received).toBeGreaterThan(200 * 65536);
+});
+
+// From a driver developer's check: a client that sent only reads and left without reading their replies was told "posted ones among them".
+test("a client that leaves with requests held back by unread replies is told how many, and how many of them were posted writes", async () => {
+  for (const writes of [0, 30]) {
+    const path = join(mkdtempSync(join(tmpdir(), "nicsim-unserved-")), "device.sock");
+    const messages = [encodeMessage("HELLO", { magic: 0x4d49534e, major: 1, minor: 0, client_name: "leaves" }), encodeMessage("ALLOCATE", { bytes: 65536, alignment: 4096, label: "buffer" })];
+    for (let read = 0; read < 200; read++) messages.push(encodeMessage("MEMORY_READ", { address: 0x1_0000_0000, bytes: 65536 }));
+    for (let write = 0; write < writes; write++) messages.push(encodeMessage("MMIO_WRITE", { offset: R.IMC, value: 0 }));
+    const outcome = serveOnSocket(config("leaves"), path, {
+      onListening: () => {
+        const socket = createConnection(path, () => {
+          socket.write(Buffer.concat(messages));
+          // Gone without reading a reply, once the server has had the requests.
+          setTimeout(() => socket.destroy(), 300);
+        });
+      },
+    });
+    const { result } = await outcome;
+    const ending = result.summary.ending as { kind: string; unserved?: number; unservedPosted?: number };
+    expect(ending.kind).toBe("disconnected");
+    expect(ending.unserved).toBeGreaterThan(writes);
+    expect(ending.unservedPosted).toBe(writes);
+    expect(describeEnding(result.summary.ending)).toContain(writes === 0 ? "none of them posted" : `${writes} of them posted writes`);
+  }
 });
