@@ -35,6 +35,8 @@ export interface TrafficReport extends SystemReport {
 export interface SystemReport {
   nic: {
     interruptsPerVector: number[];
+    /** The statistics registers by queue (the device's own counts, unwrapped): TQPC, TQBC, RQPC, RQBC, RQDPC. */
+    queues: { TQPC: number[]; TQBC: number[]; RQPC: number[]; RQBC: number[]; RQDPC: number[] };
     drops: Record<string, number>;
     dmaBytesRead: number;
     dmaBytesWritten: number;
@@ -117,6 +119,13 @@ export function trafficReport(name: string, kernel: Kernel, top: PlainTraffic, o
   };
 }
 
+/** Each statistics register of the queues the NIC has. */
+function queueCounters(top: NicSystem): SystemReport["nic"]["queues"] {
+  const { txPackets, txBytes, rxPackets, rxBytes, rxBufferDrops } = top.nic.statistics;
+  const queues = (counts: readonly number[]) => counts.slice(0, top.nic.queues);
+  return { TQPC: queues(txPackets), TQBC: queues(txBytes), RQPC: queues(rxPackets), RQBC: queues(rxBytes), RQDPC: queues(rxBufferDrops) };
+}
+
 export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
   const driver = top.driver.base.statistics;
   const intermediate = top.driver.intermediate;
@@ -124,6 +133,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
   return {
     nic: {
       interruptsPerVector: [...top.nic.interrupts.fired],
+      queues: queueCounters(top),
       drops: Object.fromEntries(top.nic.statistics.drops),
       dmaBytesRead: top.nic.dma.readBytes.value,
       dmaBytesWritten: top.nic.dma.writtenBytes.value,
