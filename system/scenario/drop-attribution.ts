@@ -84,6 +84,19 @@ export class DropAttribution {
     bump(this.drops, identity, (drops) => (drops === undefined ? text : { count: dropCount(drops) + 1, reasons: [...dropReasons(drops), text] }));
   }
 
+  /** Replayed copies of delivered packets neither delivered nor dropped yet: on their way still (in the NIC, between the drivers), or lost uncounted. */
+  get copiesOutstanding(): number {
+    let outstanding = 0;
+    for (const [flow, bySequence] of this.extraCopies) {
+      for (const [sequence, extra] of bySequence) {
+        if (flow.isPending(sequence)) continue;
+        const record = this.drops.get(flow)?.get(sequence);
+        outstanding += Math.max(0, extra - (record === undefined ? 0 : dropCount(record)));
+      }
+    }
+    return outstanding;
+  }
+
   /**
    * The end of a quiet run: each undelivered packet dropped once per copy sent, each replayed copy
    * of a delivered one dropped, and no packet dropped more often than it had copies not delivered.

@@ -179,14 +179,13 @@ export class ScenarioTraffic extends Component {
   }
 
   /**
-   * Whether every packet sent has arrived, any replay the gateway injected has had time to reach
-   * the NIC, an interrupt storm has passed, the driver has taken every frame the NIC received
-   * (a replayed copy among them, to be dropped), and the host has no job running or waiting and
-   * no process woken still to run (a receive lane whose job just ended holds the packets behind it).
+   * Whether every packet sent has arrived, a replay injected has had time to reach the NIC, an interrupt storm has passed, the driver has taken
+   * every frame the NIC received, the host has no job running or waiting and no process woken still to run (a receive lane whose job just
+   * ended holds packets), and every replayed copy is delivered or dropped (copies wait in a slow RX crypto engine, or behind messages between the drivers).
    */
   get settled(): boolean {
-    const now = this.kernel.now;
     const { nic, driver } = this.system;
+    const now = this.kernel.now;
     return (
       now >= this.trafficEnd &&
       now >= this.lastInjection + INJECTION_SETTLE &&
@@ -194,7 +193,8 @@ export class ScenarioTraffic extends Component {
       (this.ikeCustomers?.quiet ?? true) &&
       nic.statistics.rxPackets.reduce((sum, count) => sum + count, 0) === driver.base.statistics.rxFrames &&
       driver.cpu.quiet &&
-      !this.kernel.workDueNow
+      !this.kernel.workDueNow &&
+      (this.scoreboard?.drops.copiesOutstanding ?? 0) === 0
     );
   }
 
@@ -364,11 +364,7 @@ export class ScenarioTraffic extends Component {
     return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork() || (this.ikeCustomers?.exchangesUnderWay ?? false);
   }
 
-  /**
-   * The end-of-run checks: undelivered packets against counted drops (when the run ended quiet:
-   * a run cut off by the drain limit may still hold packets in flight); counters against the
-   * wire and the driver.
-   */
+  /** The end-of-run checks, when the run ended quiet (one cut off by the drain limit may still hold packets in flight): drops and counters. */
   finishChecks(settled: boolean, quiet: boolean): void {
     if (!this.scoreboard || !quiet) return;
     this.scoreboard.finish(this.flows, settled);
