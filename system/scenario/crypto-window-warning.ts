@@ -23,7 +23,8 @@ export function cryptoWindowWarning(scenario: Scenario, qos: QosConfig | null, s
   const engines = givenNumber(nic.crypto_tx?.engines, cryptoParameters.engines.defaultValue);
   const depth = givenNumber(nic.crypto_tx?.pipelineDepth, cryptoParameters.pipelineDepth.defaultValue);
   const window = framesInFlight - reserve;
-  if (window >= engines * depth) return [];
+  // A reserve of the whole window or more is refused at the build, which says so: not warned of here as well.
+  if (window >= engines * depth || window <= 0) return [];
   const given = ([["tx", "framesInFlight"], ["tx", "priorityReserve"], ["crypto_tx", "engines"], ["crypto_tx", "pipelineDepth"]] as const).find(([block, name]) => nic[block]?.[name] !== undefined)!;
   return [
     source.at(
