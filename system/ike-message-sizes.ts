@@ -2,6 +2,17 @@ import { IkeNode } from "../sim/ike/ike-node.js";
 import type { IkeMessageName, IkeSessionId, IkeStep, QuickModeSelectors } from "../sim/ike/ike-types.js";
 import { Random } from "../sim/random.js";
 
+export interface IkeMessageSize {
+  readonly message: IkeMessageName;
+  readonly bytes: number;
+}
+
+/** The longest IKE message, and the longest each end sends (the host's leave by its TX ring, the gateway's come by its RX ring). */
+export interface LongestIkeMessages extends IkeMessageSize {
+  readonly host: IkeMessageSize | null;
+  readonly gateway: IkeMessageSize | null;
+}
+
 /** What one end of a gateway's IKE is made of: as the run makes its node (peerNode). */
 export type IkeEnd = (random: Random, allocateSpi: () => number) => IkeNode;
 
@@ -15,11 +26,12 @@ const HOST_ADDRESS = "host";
  * identities, the mode and the payloads, and is exactly what the run would send. Null when the
  * phase 1 makes no message (it cannot fail before its first).
  */
-export function longestIkeMessage(gateway: IkeEnd, host: IkeEnd, mode: "main" | "aggressive", selectors: QuickModeSelectors): { message: IkeMessageName; bytes: number } | null {
+export function longestIkeMessage(gateway: IkeEnd, host: IkeEnd, mode: "main" | "aggressive", selectors: QuickModeSelectors): LongestIkeMessages | null {
   let nextSpi = 0x1000;
   const allocateSpi = () => nextSpi++;
   const nodes = { [GATEWAY_ADDRESS]: gateway(Random.derive(1, "gateway"), allocateSpi), [HOST_ADDRESS]: host(Random.derive(1, "host"), allocateSpi) };
-  let longest: { message: IkeMessageName; bytes: number } | null = null;
+  let longest: LongestIkeMessages | null = null;
+  const bySender: Record<keyof typeof nodes, IkeMessageSize | null> = { [GATEWAY_ADDRESS]: null, [HOST_ADDRESS]: null };
   const sessions = new Map<string, IkeSessionId>();
   const inbound = new Map<string, number[]>();
   let time = 0;
@@ -31,7 +43,9 @@ export function longestIkeMessage(gateway: IkeEnd, host: IkeEnd, mode: "main" | 
         if (action.kind === "phase1-up") sessions.set(next.from, action.session);
         if (action.kind === "quick-mode-up") inbound.set(next.from, [...(inbound.get(next.from) ?? []), action.inbound.spi]);
         if (action.kind !== "send") continue;
-        if (longest === null || action.bytes.length > longest.bytes) longest = { message: action.message, bytes: action.bytes.length };
+        const sent = { message: action.message, bytes: action.bytes.length };
+        if (longest === null || sent.bytes > longest.bytes) longest = { ...sent, host: null, gateway: null };
+        if (sent.bytes > (bySender[next.from]?.bytes ?? -1)) bySender[next.from] = sent;
         const to = next.from === GATEWAY_ADDRESS ? HOST_ADDRESS : GATEWAY_ADDRESS;
         queue.push({ from: to, step: nodes[to].receive(next.from, action.bytes, ++time) });
       }
@@ -48,5 +62,7 @@ export function longestIkeMessage(gateway: IkeEnd, host: IkeEnd, mode: "main" | 
     const spis = inbound.get(end);
     if (session !== undefined && spis !== undefined) exchange(end, nodes[end].deleteEsp(session, spis.slice(0, 1), ++time));
   }
-  return longest;
+  // Set inside the exchanges: TypeScript sees only its first value here.
+  const overall = longest as LongestIkeMessages | null;
+  return overall === null ? null : { message: overall.message, bytes: overall.bytes, host: bySender[HOST_ADDRESS], gateway: bySender[GATEWAY_ADDRESS] };
 }

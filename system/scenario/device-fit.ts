@@ -42,12 +42,18 @@ export function deviceFitProblems(
     const longest = longestIkeMessageOf({ ...customer, ike: customer.ike });
     // An identity that is no identity of its type is refused as such, at its own place (scenario references).
     if (longest === "no identity") return;
-    const frame = longest === null ? 0 : longest.bytes + UDP_FRAME_OVERHEAD;
-    if (longest === null || frame <= nic.params.maxFrameBytes) return;
+    if (longest === null) return;
+    const frame = longest.bytes + UDP_FRAME_OVERHEAD;
+    const longestFrame = nic.params.maxFrameBytes;
     // An identity given by --set sizes the messages as much as the file's ike block does.
     const identityBy = source.givenBy(["customers", index, "identity", "value"]);
     const at = source.at(["customers", index, "ike"], `customers[${index}].ike (${customer.name}, ${customer.ike.mode} mode${identityBy?.startsWith("by ") ? `, its identity ${identityBy}` : ""})`);
-    problems.push(`${at}: its longest IKE message, ${longest.message}, makes a ${frame}-byte frame, longer than the NIC takes (${given("nic.maxFrameBytes", nic.params.maxFrameBytes)}): its IKE could not come up`);
+    if (frame > longestFrame) problems.push(`${at}: its longest IKE message, ${longest.message}, makes a ${frame}-byte frame, longer than the NIC takes (${given("nic.maxFrameBytes", longestFrame)}): its IKE could not come up`);
+    // The host's messages leave by its TX ring, the gateway's come by its RX ring (a frame the TX ring cannot hold threw mid-run; from a fuzzing check).
+    for (const [sent, direction, sender] of [[longest.host, "to-peer", "the host"], [longest.gateway, "to-host", "the gateway"]] as const) {
+      if (sent === null) continue;
+      for (const problem of frameFitProblems(sent.bytes + UDP_FRAME_OVERHEAD, direction, top, given, `the longest IKE message ${sender} sends (${sent.message}) in a frame`, false)) problems.push(`${at}: ${problem}: its IKE could not come up`);
+    }
   });
   const driverQueues = runningQueues(base.queues, nic.queues);
   for (const problem of driverQueueProblems(base.queues, nic.queues, given("nic.queues", nic.queues))) problems.push(source.at(["driver", "base", "queues"], `driver.base.queues = ${base.queues}: ${problem}`));
@@ -94,21 +100,21 @@ export function driverQueueProblems(asked: number, nicQueues: number, nicQueuesG
  * buffers): each value named by `given(path, value)`. For a scenario's streams and for the fixed
  * IMIX of plain-traffic.
  */
-export function frameFitProblems(frame: number, direction: "to-peer" | "to-host" | "both", design: Pick<ScenarioSystem, "nic" | "driver">, given: (path: string, value: number) => string): string[] {
+export function frameFitProblems(frame: number, direction: "to-peer" | "to-host" | "both", design: Pick<ScenarioSystem, "nic" | "driver">, given: (path: string, value: number) => string, what = "its ESP frame", againstLongest = true): string[] {
   const problems: string[] = [];
   const base = design.driver.base.params;
   const longest = design.nic.params.maxFrameBytes;
   const tx = design.nic.tx.params;
   const rx = design.nic.rx.params;
-  if (frame > longest) problems.push(`its ESP frame (${frame} bytes) is longer than the NIC takes (${given("nic.maxFrameBytes", longest)})`);
+  if (againstLongest && frame > longest) problems.push(`${what} (${frame} bytes) is longer than the NIC takes (${given("nic.maxFrameBytes", longest)})`);
   // A frame is checked against the rings it uses: the TX ring for frames to the peer, the RX ring for frames to the host.
   const sends = direction !== "to-host";
   const receives = direction !== "to-peer";
   const txDescriptors = Math.ceil(frame / base.txBufferBytes);
   const txRoom = Math.min(base.txRingDescriptors - 1, tx.descriptorCache);
-  if (sends && txDescriptors > txRoom) problems.push(`its ESP frame (${frame} bytes) needs ${txDescriptors} TX descriptors of ${base.txBufferBytes} bytes (${given("driver.base.txBufferBytes", base.txBufferBytes)}); a frame may span at most ${txRoom} (the TX ring of ${base.txRingDescriptors} less one, ${given("driver.base.txRingDescriptors", base.txRingDescriptors)}, and ${given("nic.tx.descriptorCache", tx.descriptorCache)})`);
+  if (sends && txDescriptors > txRoom) problems.push(`${what} (${frame} bytes) needs ${txDescriptors} TX descriptors of ${base.txBufferBytes} bytes (${given("driver.base.txBufferBytes", base.txBufferBytes)}); a frame may span at most ${txRoom} (the TX ring of ${base.txRingDescriptors} less one, ${given("driver.base.txRingDescriptors", base.txRingDescriptors)}, and ${given("nic.tx.descriptorCache", tx.descriptorCache)})`);
   const rxDescriptors = Math.ceil(frame / base.rxBufferBytes);
-  if (receives && rxDescriptors > base.rxRingDescriptors - 1) problems.push(`its ESP frame (${frame} bytes) needs ${rxDescriptors} RX descriptors of ${base.rxBufferBytes} bytes (${given("driver.base.rxBufferBytes", base.rxBufferBytes)}); the RX ring of ${base.rxRingDescriptors} (${given("driver.base.rxRingDescriptors", base.rxRingDescriptors)}) holds at most ${base.rxRingDescriptors - 1}`);
-  if (receives && frame > rx.bufferBytes) problems.push(`its ESP frame (${frame} bytes) is longer than the RX packet buffer (${given("nic.rx.bufferBytes", rx.bufferBytes)})`);
+  if (receives && rxDescriptors > base.rxRingDescriptors - 1) problems.push(`${what} (${frame} bytes) needs ${rxDescriptors} RX descriptors of ${base.rxBufferBytes} bytes (${given("driver.base.rxBufferBytes", base.rxBufferBytes)}); the RX ring of ${base.rxRingDescriptors} (${given("driver.base.rxRingDescriptors", base.rxRingDescriptors)}) holds at most ${base.rxRingDescriptors - 1}`);
+  if (receives && frame > rx.bufferBytes) problems.push(`${what} (${frame} bytes) is longer than the RX packet buffer (${given("nic.rx.bufferBytes", rx.bufferBytes)})`);
   return problems;
 }

@@ -5,10 +5,10 @@ import { formatIpv4, type Ipv4Address, ipv4Address, PROTOCOL_UDP } from "../../s
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
 import { identity, IdentityError, subnetSpan } from "../../driver/intermediate/identity.js";
 import { identityToIdPayload } from "../../driver/intermediate/identity-payload.js";
-import { type IdPayload, type IkeMessageName, retransmitSpan } from "../../sim/ike/ike-types.js";
+import { type IdPayload, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { peerNode } from "../../driver/intermediate/ike-peer-node.js";
 import { selectorPayloads } from "../../driver/intermediate/tunnel-selector.js";
-import { longestIkeMessage } from "../ike-message-sizes.js";
+import { longestIkeMessage, type LongestIkeMessages } from "../ike-message-sizes.js";
 import { sameSizeIdentity } from "./same-size-identity.js";
 import type { TunnelSelector } from "../../driver/intermediate/tunnel-selector.js";
 import type { IkeTimelineEntry } from "../../driver/intermediate/ike-timeline.js";
@@ -252,7 +252,7 @@ function tunnelSelector(port: number): TunnelSelector {
 }
 
 /** Longest IKE messages by what they follow from (see longestIkeMessageOf). */
-const LONGEST_MESSAGES = new Map<string, { message: IkeMessageName; bytes: number } | null>();
+const LONGEST_MESSAGES = new Map<string, LongestIkeMessages | null>();
 
 /**
  * A customer's longest IKE message (longestIkeMessage: its phase 1, a Quick Mode from each side,
@@ -260,7 +260,7 @@ const LONGEST_MESSAGES = new Map<string, { message: IkeMessageName; bytes: numbe
  * it follows from is the customer alone: its mode, identities, whether the keys agree, lifetimes.
  * "no identity" when its identity is none of its type (refused at its own place).
  */
-export function longestIkeMessageOf(customer: ScenarioCustomer & { readonly ike: NonNullable<ScenarioCustomer["ike"]> }): { message: IkeMessageName; bytes: number } | null | "no identity" {
+export function longestIkeMessageOf(customer: ScenarioCustomer & { readonly ike: NonNullable<ScenarioCustomer["ike"]> }): LongestIkeMessages | null | "no identity" {
   const { ike } = customer;
   const lifetime = { seconds: ike.lifetimeSeconds, kilobytes: ike.lifetimeKilobytes };
   let gatewayIdentity: IdPayload;

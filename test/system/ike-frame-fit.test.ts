@@ -15,6 +15,15 @@ describe("a customer's IKE against the NIC's longest frame, checked before the r
     expect(problems(ike("aggressive", "gateway-with-a-name-much-longer-than-most.customer-a.example"), "s.yaml", { "nic.maxFrameBytes": 480 })).toEqual([
       "s.yaml:19:5: customers[0].ike (a, aggressive mode): its longest IKE message, AM1, makes a 494-byte frame, longer than the NIC takes (nic.maxFrameBytes = 480, by --set nic.maxFrameBytes): its IKE could not come up",
     ]);
+    // The rings too, by who sends: the host's messages leave by the TX ring (one it cannot hold threw mid-run; from a fuzzing check), the gateway's come by the RX ring.
+    expect(problems(ike("aggressive", "gw.a.example"), "s.yaml", { "driver.base.txRingDescriptors": 8, "driver.base.txBufferBytes": 64 })).toEqual([
+      "s.yaml:19:5: customers[0].ike (a, aggressive mode): the longest IKE message the host sends (AM2) in a frame (474 bytes) needs 8 TX descriptors of 64 bytes (driver.base.txBufferBytes = 64, by --set driver.base.txBufferBytes); a frame may span at most 7 (the TX ring of 8 less one, driver.base.txRingDescriptors = 8, by --set driver.base.txRingDescriptors, and nic.tx.descriptorCache = 64): its IKE could not come up",
+    ]);
+    // The gateway's AM1 (447 bytes) takes 7 descriptors of 64: an RX ring of 8 holds it (the run brings the tunnel up); with a longer gateway identity it does not.
+    expect(problems(ike("aggressive", "gw.a.example"), "s.yaml", { "driver.base.rxRingDescriptors": 8, "driver.base.rxBufferBytes": 64 })).toEqual([]);
+    expect(problems(ike("aggressive", "gateway-with-a-name-much-longer-than-most.customer-a.example"), "s.yaml", { "driver.base.rxRingDescriptors": 8, "driver.base.rxBufferBytes": 64 })).toEqual([
+      expect.stringContaining("the longest IKE message the gateway sends (AM1) in a frame (494 bytes) needs 8 RX descriptors of 64 bytes"),
+    ]);
     // Just long enough: accepted.
     expect(problems(ike("main", "gw.a.example"), "s.yaml", { "nic.maxFrameBytes": 366 })).toEqual([]);
     // A mistake in the same customer's other fields (its SA count, its gateway's address) does not hide it either.
