@@ -1,3 +1,4 @@
+import type { Account } from "../qos/class-scheduler.js";
 import type { Channel } from "../../sim/channel.js";
 import type { GcmOperation } from "../../sim/crypto/gcm-operation.js";
 import type { EspLayout } from "./esp-frame.js";
@@ -32,6 +33,8 @@ export interface Work {
   /** The AES-GCM of the job: its real state once suspended (`operation.saved`), and how far it got. */
   readonly operation: GcmOperation;
   preemptions: number;
+  /** The scheduler account its place in an engine was charged to: a job displaced back is credited there (it was credited to whichever queue was picked last). */
+  charged: Account | null;
   /** Stage events already recorded: an engine's front took it, its key was ready, its data path took it. */
   started: boolean;
   ready: boolean;

@@ -45,9 +45,9 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     super(context);
     this.stages = shared.stages;
     this.incoming = new Channel(this.kernel, this);
-    // Shares of the engines' data paths: a job costs its bytes; strict classes are policed at the wire, not here.
+    // Shares of the engines' data paths: a job costs its bytes; strict classes are policed here too, under congestion.
     const capacity = (this.params.engines * this.params.bytesPerCycle) / this.clock.period;
-    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { cost: (bytes) => bytes, policeStrict: false });
+    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { cost: (bytes) => bytes });
     this.container.register(EngineHostToken, { useValue: this });
     this.engines = Array.from({ length: this.params.engines }, (_, index) => this.child(CryptoEngine, `engine${index}`));
   }
@@ -84,7 +84,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     this.queues[work.job.queue]!.unshift(work);
     this.waitingJobs++;
     this.queuedByQueue[work.job.queue]!++;
-    this.scheduler.charge(work.job.queue, -work.bytes);
+    this.scheduler.charge(work.job.queue, -work.bytes, work.charged ?? undefined);
   }
 
   /** Jobs completed, suspensions (and displacements), context saves and restarts, over all engines. */
@@ -149,7 +149,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     let moved = false;
     for (const engine of this.engines) {
       const top = engine.suspended[engine.suspended.length - 1];
-      if (engine.front || !top || !engine.hasRoom || this.preemptorWaitingFor(top)) continue;
+      if (engine.front || !top || !engine.hasRoom || this.preemptorWaitingFor(top, now)) continue;
       engine.resume(now);
       moved = true;
     }
@@ -157,12 +157,12 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   }
 
   private startWaiting(now: number): boolean {
-    const size = (queue: number) => this.queues[queue]![0]?.bytes ?? EMPTY;
     let moved = false;
     for (let engine = this.soonestFree(now); engine; engine = this.soonestFree(now)) {
-      const queue = this.scheduler.pick(now, size);
+      const queue = this.scheduler.pick(now, this.headBytes);
       if (queue < 0) break;
-      this.scheduler.charge(queue, this.queues[queue]![0]!.bytes);
+      const head = this.queues[queue]![0]!;
+      head.charged = this.scheduler.charge(queue, head.bytes);
       engine.take(this.dequeue(queue), now);
       moved = true;
     }
@@ -174,10 +174,13 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     let moved = false;
     for (const queue of this.scheduler.strictQueues) {
       for (let head = this.queues[queue]![0]; head; head = this.queues[queue]![0]) {
+        // Over its rate a priority class waits while another class has a job (IOS's conditional policer, at the bottleneck): it took the engines whole.
+        const account = this.scheduler.strictMayGo(now, queue, head.bytes, this.headBytes);
+        if (account === null) break;
         const engine = this.leastUrgentFor(head);
         if (!engine) break;
         if (engine.front) engine.displaceFront();
-        this.scheduler.charge(queue, head.bytes);
+        head.charged = this.scheduler.charge(queue, head.bytes, account);
         engine.take(this.dequeue(queue), now);
         moved = true;
       }
@@ -223,13 +226,17 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     return best;
   }
 
-  private preemptorWaitingFor(work: Work): boolean {
+  /** A strict job that may suspend this one waits, and may go now: one its policer holds back would leave the suspended job waiting for it, and so for ever. */
+  private preemptorWaitingFor(work: Work, now: number): boolean {
     for (const queue of this.scheduler.strictQueues) {
       const head = this.queues[queue]![0];
-      if (head && this.mayPreempt(head, work)) return true;
+      if (head && this.mayPreempt(head, work) && this.scheduler.strictMayGo(now, queue, head.bytes, this.headBytes) !== null) return true;
     }
     return false;
   }
+
+  /** A queue's first waiting job's bytes, or EMPTY. */
+  private readonly headBytes = (queue: number): number => this.queues[queue]![0]?.bytes ?? EMPTY;
 
   /** Strict classes above every bandwidth class, higher queues above lower; bandwidth classes all alike. */
   private rank(work: Work): number {

@@ -47,7 +47,7 @@ export interface ClassSchedulerOptions {
 }
 
 /** How the last pick was made, so that charge() debits the right account. */
-type Account = "priority" | "unpoliced" | "minimum" | "excess";
+export type Account = "priority" | "unpoliced" | "minimum" | "excess";
 
 /**
  * The class scheduler of the policy map, with the semantics of Cisco's LLQ and CBWFQ as IOS XE's
@@ -124,16 +124,30 @@ export class ClassScheduler implements QueueScheduler {
     return -1;
   }
 
+  /**
+   * Whether a strict queue's frame of `bytes` may go now outside pick() (the crypto engines place
+   * strict jobs over others'), and on which account to charge it: within its rate ("priority"), or
+   * over it while no other class has a frame ("unpoliced", as a pick would); null: it waits.
+   */
+  strictMayGo(now: number, queue: number, bytes: number, size: (queue: number) => number): Account | null {
+    if (!this.policed(queue)) return "priority";
+    this.refill(now);
+    if (this.hasTokens(queue, bytes)) return "priority";
+    for (let other = 0; other < this.queues; other++) if (!this.schedules[other]!.strict && size(other) >= 0) return null;
+    return "unpoliced";
+  }
+
   /** The queues' sizes during a pick. */
   private readonly sizes: number[];
 
-  charge(queue: number, bytes: number): void {
+  /** Debit what serving `bytes` of a queue costs (a negative amount credits it) to the account its pick was made on; returns that account. */
+  charge(queue: number, bytes: number, account: Account = this.lastQueue === queue ? this.lastAccount : this.schedules[queue]!.strict ? "priority" : "excess"): Account {
     const cost = Math.sign(bytes) * this.cost(Math.abs(bytes));
-    const account = this.lastQueue === queue ? this.lastAccount : this.schedules[queue]!.strict ? "priority" : "excess";
     // The minimum pass moves on only once its pick is served: until then, pick() gives the same queue (it keeps its turn).
     if (account === "minimum" && bytes > 0) this.nextMinimum = (queue + 1) % this.queues;
     if (account === "priority" || account === "minimum") this.tokens[queue] = this.tokens[queue]! - cost;
     else if (account === "excess") this.deficits[queue] = this.deficits[queue]! - cost;
+    return account;
   }
 
   /** When a policed priority class held back over its rate (another class's frame on its way) has the tokens for its frame. */

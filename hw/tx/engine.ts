@@ -271,7 +271,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     // Per class, a frame that does not fit in its queue's part waits; the other queues' parts are theirs.
     if (this.buffer.perClass && !head.fault && !this.buffer.fits(queue, head.length)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
-    return this.scheduler.schedules[queue]!.strict ? head.length : (this.flight.heldBack(queue) ?? head.length);
+    return (this.scheduler.schedules[queue]!.strict ? this.flight.strictHeldBack(queue) : this.flight.heldBack(queue)) ?? head.length;
   };
   private readonly hasHead = (queue: number): boolean => this.headOf(queue) !== null;
 

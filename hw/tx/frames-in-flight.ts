@@ -61,8 +61,8 @@ export class FramesInFlight {
 
   /**
    * Share the window (the frames in flight the queues that are not strict may hold), less what the
-   * crypto engines hold, equally among those of them that hold frames read or have one to start
-   * (`waiting`): a queue whose frames read and not in an engine (waiting for the engines, or behind
+   * crypto engines hold, equally among the queues, strict ones too, that hold frames read or have
+   * one to start (`waiting`): a queue whose frames read and not in an engine (waiting for the engines, or behind
    * an earlier frame of its own) fill its share may start more only while the room left still holds
    * what the others lack of theirs. So every class the engines' scheduler could choose keeps a frame
    * waiting for it: without this the frame start, which works in line rates, decided each class's
@@ -75,7 +75,6 @@ export class FramesInFlight {
     let room = window;
     let most = 0;
     for (let queue = 0; queue < schedules.length; queue++) {
-      if (schedules[queue]!.strict) continue;
       const inEngines = this.inEngines(queue);
       room -= inEngines;
       const counted = (this.counted[queue] = this.started[queue]! - this.readingByQueue[queue]! - inEngines);
@@ -87,11 +86,11 @@ export class FramesInFlight {
       return;
     }
     let holders = 0;
-    for (let queue = 0; queue < schedules.length; queue++) if (!schedules[queue]!.strict && (this.counted[queue]! > 0 || waiting(queue))) holders++;
+    for (let queue = 0; queue < schedules.length; queue++) if (this.counted[queue]! > 0 || waiting(queue)) holders++;
     this.share = holders === 0 ? Infinity : Math.floor(room / holders);
     this.shortfall = 0;
     for (let queue = 0; queue < schedules.length; queue++) {
-      if (schedules[queue]!.strict || this.counted[queue]! >= this.share || !waiting(queue)) continue;
+      if (this.counted[queue]! >= this.share || !waiting(queue)) continue;
       this.shortfall += this.share - this.counted[queue]!;
     }
   }
@@ -105,6 +104,16 @@ export class FramesInFlight {
     if (this.nonStrict >= this.window) return this.nonStrictReading > 0 ? WAITING : BLOCKED;
     if (this.counted[queue]! >= this.share && this.window - this.nonStrict - 1 < this.shortfall) return this.reading(queue) > 0 ? WAITING : BLOCKED;
     return null;
+  }
+
+  /**
+   * Whether a strict queue must wait: its frames read and not in an engine fill its share while
+   * another class lacks its own (over its rate at the engines, which police it only while other
+   * classes' jobs wait there, it took them whole).
+   */
+  strictHeldBack(queue: number): typeof WAITING | typeof BLOCKED | null {
+    if (this.counted[queue]! < this.share || this.shortfall === 0) return null;
+    return this.reading(queue) > 0 ? WAITING : BLOCKED;
   }
 
   /** Count the frames of the queues that are not strict now (a schedule may have changed since they started). */
