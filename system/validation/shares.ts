@@ -130,6 +130,13 @@ const JUMBO = [9000];
 const STANDARD = [1514];
 const MIXED = [64, 128, 576, 1514, 4000, 9000];
 
+/** Two minimums of 5 % and class-default's weight, backlogged with 1400-byte packets: the crypto-bound windows' classes. */
+const TWO_SMALL_MINIMUMS: readonly MeasuredClass[] = [
+  { name: "silver", bandwidthPercent: 5, offered: BACKLOGGED, sizes: [1400] },
+  { name: "bronze", bandwidthPercent: 5, offered: BACKLOGGED, sizes: [1400] },
+  { name: "class-default", bandwidthRemainingPercent: 100, offered: BACKLOGGED, sizes: [1400] },
+];
+
 /** Named configurations: every kind of class, frame sizes mixed within and across classes, offered loads under and over each share. */
 export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
   { label: "2 classes, bandwidth 70/30: 64-byte frames against 9000-byte frames", classes: [{ name: "small", bandwidthPercent: 70, offered: BACKLOGGED, sizes: SMALL }, { name: "class-default", bandwidthPercent: 30, offered: BACKLOGGED, sizes: JUMBO }] },
@@ -209,11 +216,7 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
     label: "Crypto engines at 2 bytes per cycle, 1 MB TX buffer (the frames in flight hold classes back, not their parts): minimums of 5 % and weights hold in the engines",
     cryptoBytesPerCycle: 2,
     parameters: { "top.nic.tx.bufferBytes": 1_048_576 },
-    classes: [
-      { name: "silver", bandwidthPercent: 5, offered: BACKLOGGED, sizes: [1400] },
-      { name: "bronze", bandwidthPercent: 5, offered: BACKLOGGED, sizes: [1400] },
-      { name: "class-default", bandwidthRemainingPercent: 100, offered: BACKLOGGED, sizes: [1400] },
-    ],
+    classes: TWO_SMALL_MINIMUMS,
   },
   {
     // From a re-check: the engines placed a priority class's jobs over the others' unpoliced, and a suspended job waited for ever on one its policer held back: priority 10 offered 60 % took them whole.
@@ -231,11 +234,7 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
     label: "Crypto engines at 2 bytes per cycle, 10 frames in flight for 3 classes (not a multiple of them): minimums of 5 % and weights hold in the engines",
     cryptoBytesPerCycle: 2,
     parameters: { "top.nic.tx.bufferBytes": 1_048_576, "top.nic.tx.framesInFlight": 18 },
-    classes: [
-      { name: "silver", bandwidthPercent: 5, offered: BACKLOGGED, sizes: [1400] },
-      { name: "bronze", bandwidthPercent: 5, offered: BACKLOGGED, sizes: [1400] },
-      { name: "class-default", bandwidthRemainingPercent: 100, offered: BACKLOGGED, sizes: [1400] },
-    ],
+    classes: TWO_SMALL_MINIMUMS,
   },
   {
     // From the window's own check: frames in the engines counted against their class's share, so a class whose share was all in them had none waiting for the engines' scheduler.
@@ -243,11 +242,7 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
     cryptoBytesPerCycle: 1,
     cryptoEngines: 4,
     parameters: { "top.nic.tx.bufferBytes": 1_048_576, "top.nic.tx.framesInFlight": 41 },
-    classes: [
-      { name: "silver", bandwidthPercent: 5, offered: BACKLOGGED, sizes: [1400] },
-      { name: "bronze", bandwidthPercent: 5, offered: BACKLOGGED, sizes: [1400] },
-      { name: "class-default", bandwidthRemainingPercent: 100, offered: BACKLOGGED, sizes: [1400] },
-    ],
+    classes: TWO_SMALL_MINIMUMS,
   },
 ];
 
