@@ -30,7 +30,7 @@ export function longestIkeMessage(gateway: IkeEnd, host: IkeEnd, mode: "main" | 
   let nextSpi = 0x1000;
   const allocateSpi = () => nextSpi++;
   const nodes = { [GATEWAY_ADDRESS]: gateway(Random.derive(1, "gateway"), allocateSpi), [HOST_ADDRESS]: host(Random.derive(1, "host"), allocateSpi) };
-  let longest: LongestIkeMessages | null = null;
+  let longest: IkeMessageSize | null = null;
   const bySender: Record<keyof typeof nodes, IkeMessageSize | null> = { [GATEWAY_ADDRESS]: null, [HOST_ADDRESS]: null };
   const sessions = new Map<string, IkeSessionId>();
   const inbound = new Map<string, number[]>();
@@ -44,7 +44,7 @@ export function longestIkeMessage(gateway: IkeEnd, host: IkeEnd, mode: "main" | 
         if (action.kind === "quick-mode-up") inbound.set(next.from, [...(inbound.get(next.from) ?? []), action.inbound.spi]);
         if (action.kind !== "send") continue;
         const sent = { message: action.message, bytes: action.bytes.length };
-        if (longest === null || sent.bytes > longest.bytes) longest = { ...sent, host: null, gateway: null };
+        if (longest === null || sent.bytes > longest.bytes) longest = sent;
         if (sent.bytes > (bySender[next.from]?.bytes ?? -1)) bySender[next.from] = sent;
         const to = next.from === GATEWAY_ADDRESS ? HOST_ADDRESS : GATEWAY_ADDRESS;
         queue.push({ from: to, step: nodes[to].receive(next.from, action.bytes, ++time) });
@@ -63,6 +63,6 @@ export function longestIkeMessage(gateway: IkeEnd, host: IkeEnd, mode: "main" | 
     if (session !== undefined && spis !== undefined) exchange(end, nodes[end].deleteEsp(session, spis.slice(0, 1), ++time));
   }
   // Set inside the exchanges: TypeScript sees only its first value here.
-  const overall = longest as LongestIkeMessages | null;
+  const overall = longest as IkeMessageSize | null;
   return overall === null ? null : { message: overall.message, bytes: overall.bytes, host: bySender[HOST_ADDRESS], gateway: bySender[GATEWAY_ADDRESS] };
 }

@@ -62,9 +62,9 @@ export class FramesInFlight {
   /**
    * Share the window (the frames in flight the queues that are not strict may hold), less what the
    * crypto engines hold, equally among the queues, strict ones too, that hold frames read or have
-   * one to start (`waiting`): a queue whose frames read and not in an engine (waiting for the engines, or behind
-   * an earlier frame of its own) fill its share may start more only while the room left still holds
-   * what the others lack of theirs. So every class the engines' scheduler could choose keeps a frame
+   * one to start (`waiting`): a queue whose frames read and not in an engine (waiting for the
+   * engines, or behind an earlier frame of its own) fill its share may start more only while the
+   * room left still holds what the others lack of theirs. So every class the engines' scheduler could choose keeps a frame
    * waiting for it: without this the frame start, which works in line rates, decided each class's
    * share of the engines whatever their own policy. Frames still being read are not counted: where
    * the DMA reads are the bottleneck, the frame start's policy is the only one there is. Shares are

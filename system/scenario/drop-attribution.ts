@@ -87,14 +87,20 @@ export class DropAttribution {
   /** Replayed copies of delivered packets neither delivered nor dropped yet: on their way still (in the NIC, between the drivers), or lost uncounted. */
   get copiesOutstanding(): number {
     let outstanding = 0;
+    for (const { extra, drops } of this.copiesNotDropped()) outstanding += extra - drops;
+    return outstanding;
+  }
+
+  /** Each delivered packet some of whose replayed copies no counted drop has taken: its extra copies, and the drops counted. */
+  private *copiesNotDropped(): Generator<{ flow: Flow; sequence: number; extra: number; drops: number }> {
     for (const [flow, bySequence] of this.extraCopies) {
       for (const [sequence, extra] of bySequence) {
         if (flow.isPending(sequence)) continue;
         const record = this.drops.get(flow)?.get(sequence);
-        outstanding += Math.max(0, extra - (record === undefined ? 0 : dropCount(record)));
+        const drops = record === undefined ? 0 : dropCount(record);
+        if (drops < extra) yield { flow, sequence, extra, drops };
       }
     }
-    return outstanding;
   }
 
   /**
@@ -120,12 +126,10 @@ export class DropAttribution {
       return `${count} packets undelivered without a drop that took them: ${uncovered.join(", ")}${count > LISTED ? ", ..." : ""}${others ? `; drops not attributed to a packet: ${others}` : ""}`;
     }
     // A copy neither delivered nor dropped was lost uncounted (a run that stopped with copies still waiting for a host core said every law held).
-    for (const [flow, bySequence] of this.extraCopies) {
-      for (const [sequence, extra] of bySequence) {
-        const record = this.drops.get(flow)?.get(sequence);
-        const drops = record === undefined ? 0 : dropCount(record);
-        if (!flow.isPending(sequence) && drops < extra) return `${flow.stream} ${flow.direction} packet ${sequence}: delivered, and of ${extra} further ${extra === 1 ? "copy" : "copies"} (replays) ${drops} counted as dropped`;
-      }
+    const lost = this.copiesNotDropped().next();
+    if (!lost.done) {
+      const { flow, sequence, extra, drops } = lost.value;
+      return `${flow.stream} ${flow.direction} packet ${sequence}: delivered, and of ${extra} further ${extra === 1 ? "copy" : "copies"} (replays) ${drops} counted as dropped`;
     }
     for (const [flow, bySequence] of this.drops) {
       for (const [sequence, drops] of bySequence) {

@@ -297,7 +297,7 @@ export function scenarioLoader(given: string, file = "scenario"): (overrides?: R
     const { problems, applied, replaced } = applyOverrides(copy, overrides);
     try {
       const loaded = checkScenario(copy, new SourceMap(file, document, lines, applied, text, copy), [...duplicates, ...problems]);
-      // A warning quoting a text a YAML alias repeats from a key (an identity given the key's text) shows the key.
+      // A warning quoting a text a YAML alias repeats from a key shows the key.
       return { ...loaded, warnings: withoutSecretTexts([...replaced.map((text) => `warning: ${text}`), ...loaded.warnings], secretTexts(copy)) };
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
