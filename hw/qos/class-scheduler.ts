@@ -133,7 +133,12 @@ export class ClassScheduler implements QueueScheduler {
     if (!this.policed(queue)) return "priority";
     this.refill(now);
     if (this.hasTokens(queue, bytes)) return "priority";
-    for (let other = 0; other < this.queues; other++) if (!this.schedules[other]!.strict && size(other) >= 0) return null;
+    // Another class that would be served: any that is not strict, or a strict one within its rate (two over theirs: the higher goes).
+    for (let other = 0; other < this.queues; other++) {
+      const waiting = size(other);
+      if (other === queue || waiting < 0) continue;
+      if (!this.schedules[other]!.strict || !this.policed(other) || this.hasTokens(other, waiting)) return null;
+    }
     return "unpoliced";
   }
 

@@ -230,6 +230,18 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
     ],
   },
   {
+    // From a re-check of the one above: the strict queues' frames filled the frames in flight past the window's sharing, and class-default started none.
+    label: "Crypto engines at 2 bytes per cycle, priority 10 and 5 both offered 60 % of the line: each policed to its percent of the engines",
+    cryptoBytesPerCycle: 2,
+    parameters: { "top.nic.tx.bufferBytes": 1_048_576 },
+    classes: [
+      { name: "p1", priorityPercent: 10, offered: 0.6, sizes: [1400] },
+      { name: "p2", priorityPercent: 5, offered: 0.6, sizes: [1400] },
+      { name: "silver", bandwidthPercent: 20, offered: BACKLOGGED, sizes: [1400] },
+      { name: "class-default", bandwidthRemainingPercent: 100, offered: BACKLOGGED, sizes: [1400] },
+    ],
+  },
+  {
     // From the window's own check: shares rounded up (4 each of 10) did not fit together, and the class below its share never reached it.
     label: "Crypto engines at 2 bytes per cycle, 10 frames in flight for 3 classes (not a multiple of them): minimums of 5 % and weights hold in the engines",
     cryptoBytesPerCycle: 2,

@@ -87,6 +87,17 @@ describe("Cisco semantics of the policy map", () => {
   test("bandwidth classes share crypto-bound engines by their weights, not by their order in the policy map", () => {
     expectShares(configuration("ESP through crypto engines slowed"), {}, 800);
   });
+
+  // From a re-check: over its rate at the engines, the higher priority class waited only for classes that are not strict, and took the engines from a lower one within its rate (0 of its 0.015).
+  test("at crypto-bound engines, a priority class over its rate leaves a lower priority class within its rate what it offers", () => {
+    const classes = [
+      { name: "p1", priorityPercent: 10, offered: 0.6, sizes: [1400] },
+      { name: "p2", priorityPercent: 10, offered: 0.015, sizes: [1400] },
+    ];
+    const measured = measureShares({ label: "two priority classes at the engines", cryptoBytesPerCycle: 2, parameters: { "top.nic.tx.bufferBytes": 1_048_576 }, classes }, 800, 600);
+    expect(measured.get("p2")!).toBeCloseTo(0.015, 3);
+    expect(measured.get("p1")! + measured.get("p2")!).toBeGreaterThan(0.165);
+  });
 });
 
 describe("preemption saves only progress", () => {
