@@ -214,7 +214,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private startFrame(): boolean {
     this.stalled = true;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
-    this.flight.countNonStrict(this.scheduler.schedules, this.params.framesInFlight);
+    this.flight.countNonStrict(this.scheduler.schedules, this.params.framesInFlight - this.inFlight.length);
     this.flight.shareWindow(this.scheduler.schedules, this.params.framesInFlight - this.params.priorityReserve, this.hasHead);
     const queue = this.scheduler.pick(this.kernel.now, this.headSize);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.

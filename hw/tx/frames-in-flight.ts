@@ -14,9 +14,8 @@ export class FramesInFlight {
   private readonly encryptingByQueue = new Array<number>(MAX_QUEUES).fill(0);
   /** Queues with a frame in flight. */
   queues = 0;
-  /** As last counted by countNonStrict: the frames of every queue, against the most there may be. */
-  private all = 0;
-  private limit = Infinity;
+  /** As last given to countNonStrict: the frames in flight not yet taken, by any queue. */
+  private free = Infinity;
   /** As last counted by countNonStrict. */
   nonStrict = 0;
   nonStrictReading = 0;
@@ -106,7 +105,7 @@ export class FramesInFlight {
   heldBack(queue: number): typeof WAITING | typeof BLOCKED | null {
     if (this.nonStrict >= this.window) return this.nonStrictReading > 0 ? WAITING : BLOCKED;
     // The room left is the window's, or less where the strict queues' frames fill the frames in flight (two priority classes over their rates held 26 of 64, and class-default never started one).
-    const room = Math.min(this.window - this.nonStrict, this.limit - this.all);
+    const room = Math.min(this.window - this.nonStrict, this.free);
     if (this.counted[queue]! >= this.share && room - 1 < this.shortfall) return this.reading(queue) > 0 ? WAITING : BLOCKED;
     return null;
   }
@@ -121,14 +120,12 @@ export class FramesInFlight {
     return this.reading(queue) > 0 ? WAITING : BLOCKED;
   }
 
-  /** Count the frames of the queues that are not strict now (a schedule may have changed since they started), and of all of them against `limit`, the frames in flight. */
-  countNonStrict(schedules: readonly QueueSchedule[], limit: number): void {
+  /** Count the frames of the queues that are not strict now (a schedule may have changed since they started); `free`: the frames in flight no queue holds. */
+  countNonStrict(schedules: readonly QueueSchedule[], free: number): void {
     this.nonStrict = 0;
     this.nonStrictReading = 0;
-    this.all = 0;
-    this.limit = limit;
+    this.free = free;
     for (let queue = 0; queue < schedules.length; queue++) {
-      this.all += this.started[queue]!;
       if (schedules[queue]!.strict) continue;
       this.nonStrict += this.started[queue]!;
       this.nonStrictReading += this.readingByQueue[queue]!;
