@@ -8,7 +8,7 @@ import { us } from "../sim/time.js";
 import type { StageEvent } from "../hw/trace/frame-stages.js";
 import { tunnelledSystem } from "./tunnelled-system.js";
 import { tunnelFrameBytes } from "./ipsec-setup.js";
-import { ESP_FRAME_OVERHEAD, jobRate } from "./validation/crypto-closed-form.js";
+import { ESP_FRAME_OVERHEAD, jobRate, strictWaitBound } from "./validation/crypto-closed-form.js";
 
 
 export interface LatencyBenchmarkOptions {
@@ -75,6 +75,8 @@ export interface LatencyBenchmarkResult {
   readonly saveCycles: number;
   /** Cycles a job whose data is all in holds a one-deep pipeline's only slot (0 with a deeper pipeline, where a strict job enters beside it). */
   readonly tailCycles: number;
+  /** The most a strict job may wait for a data path under this run's policy (strictWaitBound). */
+  readonly waitBoundCycles: number;
   readonly drops: number;
 }
 
@@ -251,6 +253,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     checkInterval: params.checkInterval,
     saveCycles: params.saveCycles,
     tailCycles: params.pipelineDepth === 1 ? params.latency : 0,
+    waitBoundCycles: strictWaitBound(params),
     drops: [...top.nic.statistics.drops.values()].reduce((sum, count) => sum + count, 0),
   };
 }

@@ -104,7 +104,7 @@ export function runLatencyReport(options: LatencyReportOptions = {}): DirectionR
     const loaded = POLICIES.map((policy) => run(`${policy} at ${load * 100}%`, policy, load));
     const saturated = POLICIES.map((policy) => run(`${policy} crypto-bound`, policy, 1, saturatedParameters(direction, options)));
     const resume = loaded[POLICIES.indexOf("preempt-resume")]!;
-    const waitBoundCycles = resume.checkInterval + resume.saveCycles + resume.tailCycles;
+    const waitBoundCycles = resume.waitBoundCycles;
     const excessBound = waitBoundCycles * resume.corePeriod + resume.largestFrameOnWire;
     const excess = resume.endToEnd.p99 - unloaded.endToEnd.p99;
     return {

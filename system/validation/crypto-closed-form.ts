@@ -46,3 +46,12 @@ export function jobRate(dataBytes: number, keyCached: boolean, timing: CryptoTim
 export function cryptoShareOfLine(dataBytes: number, frameBytes: number, lineBitsPerSecond: number, timing: CryptoTiming): number {
   return (jobRate(dataBytes, true, timing) * wireBytes(frameBytes) * 8) / lineBitsPerSecond;
 }
+
+/**
+ * Cycles a strict job waits at most for a data path: the running job's next check point, its
+ * context save under preempt-resume, and with a pipeline one job deep the latency of a job whose
+ * data is all in (it holds the only slot until its result leaves).
+ */
+export function strictWaitBound(engine: { readonly checkInterval: number; readonly saveCycles: number; readonly policy: string; readonly pipelineDepth: number; readonly latency: number }): number {
+  return engine.checkInterval + (engine.policy === "preempt-resume" ? engine.saveCycles : 0) + (engine.pipelineDepth === 1 ? engine.latency : 0);
+}

@@ -1,6 +1,7 @@
 import { PREEMPTION_POLICIES, type PreemptionPolicy } from "../../sim/crypto/preemption-policy.js";
 import { Random } from "../../sim/random.js";
 import { runCryptoJobs, type HarnessJob } from "./crypto-harness.js";
+import { DEFAULT_CRYPTO, strictWaitBound } from "./crypto-closed-form.js";
 import type { Experiment, Measurement, Scale } from "./experiment.js";
 
 interface Variant {
@@ -94,7 +95,7 @@ export const preemption: Experiment = {
         rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 0, measured: result.counts.preemptions, tolerance: { kind: "exact" } });
         return;
       }
-      const bound = variant.checkInterval + (variant.policy === "preempt-resume" ? variant.saveCycles : 0) + (variant.oneDeep?.latency ?? 0);
+      const bound = strictWaitBound({ ...variant, pipelineDepth: variant.oneDeep ? 1 : DEFAULT_CRYPTO.pipelineDepth, latency: variant.oneDeep?.latency ?? DEFAULT_CRYPTO.latency });
       rows.push({ quantity: `${label}: longest strict-job wait`, unit: "cycles", expected: bound, measured: longest, tolerance: { kind: "at-most" } });
       rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 1, measured: result.counts.preemptions, tolerance: { kind: "at-least" } });
       if (variant.policy === "preempt-resume" && result.counts.saves > 0) {
