@@ -13,8 +13,7 @@ import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { runCryptoJobs } from "../../system/validation/crypto-harness.js";
 import { espWireRate } from "../../system/validation/crypto-throughput.js";
-import { expectedShares } from "../../system/validation/share-closed-form.js";
-import { bottleneckOf, measureShares, NAMED_CONFIGURATIONS, type ShareConfiguration } from "../../system/validation/shares.js";
+import { expectedSharesOf, measureShares, NAMED_CONFIGURATIONS, type ShareConfiguration } from "../../system/validation/shares.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 import { tunnelFrameBytes } from "../../system/ipsec-setup.js";
 
@@ -23,7 +22,7 @@ import { tunnelFrameBytes } from "../../system/ipsec-setup.js";
 const configuration = (label: string) => NAMED_CONFIGURATIONS.find((candidate) => candidate.label.startsWith(label))!;
 
 function expectShares(config: ShareConfiguration, overrides: Record<string, unknown> = {}, window = 1200) {
-  const expected = expectedShares(config.classes, bottleneckOf(config));
+  const expected = expectedSharesOf(config);
   const measured = measureShares(config, window, 200, overrides);
   for (const klass of config.classes) expect(Math.abs(measured.get(klass.name)! - expected.get(klass.name)!), `${config.label}: ${klass.name} ${measured.get(klass.name)} against ${expected.get(klass.name)}`).toBeLessThanOrEqual(0.01);
 }
