@@ -74,6 +74,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private settledSince = true;
   /** Descriptors a queue's cache holds (the same for every queue). */
   private readonly cacheCapacity = () => this.params.descriptorCache;
+  /** Bytes the DMA's read tags hold in flight at once. */
+  private readonly readCapacity = this.shared.dma.params.maxOutstandingReads * this.shared.dma.params.maxReadRequest;
   /** When a queue held back by its policed rate may start a frame. */
   private retryAt = Infinity;
 
@@ -219,6 +221,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const queue = this.scheduler.pick(this.kernel.now, this.headSize);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
+    // Reads past what the DMA's tags hold would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
+    if (queue >= 0 && !this.scheduler.schedules[queue]!.strict && !this.headOf(queue)!.fault && this.flight.waitsForReads(this.headOf(queue)!.length, this.readCapacity)) return false;
     if (queue < 0) {
       // A policed queue may be waiting only for its rate: nothing else would wake us then.
       this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
@@ -234,7 +238,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const fault = head.fault;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
-    this.flight.start(queue, !fault);
+    this.flight.start(queue, !fault, head.length);
     state.ring.inDevice++;
     this.buffer.hold(queue, fault ? 0 : head.length);
     this.shared.stages.record("tx", "frame-started", this.kernel.now, packet, EMPTY_FRAME);
@@ -270,8 +274,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     // Room of its own is held by its frames: while some of them are still being read (their DMA shared with a priority class's reads), the queue's frame is on its way (WAITING), which holds a policed priority class back; once all are read, only the wire frees it, where the policer is applied again.
     // Per class, a frame that does not fit in its queue's part waits; the other queues' parts are theirs.
     if (this.buffer.perClass && !head.fault && !this.buffer.fits(queue, head.length)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
+    const strict = this.scheduler.schedules[queue]!.strict;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
-    return (this.scheduler.schedules[queue]!.strict ? this.flight.strictHeldBack(queue) : this.flight.heldBack(queue)) ?? head.length;
+    return (strict ? this.flight.strictHeldBack(queue) : this.flight.heldBack(queue)) ?? head.length;
   };
   private readonly hasHead = (queue: number): boolean => this.headOf(queue) !== null;
 
@@ -301,7 +306,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   /** All buffers read: a plain frame is ready; an IPsec one first needs its SA and the crypto engine. */
   private afterRead(packet: TxPacket): void {
-    this.flight.read(packet.queue);
+    this.flight.read(packet.queue, packet.length);
     if (packet.fault) {
       packet.settled = true;
       this.settledSince = true;

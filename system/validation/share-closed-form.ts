@@ -18,10 +18,11 @@ export interface ShareClass {
  *   (classes without one: an equal split of what the others leave of 100, at least 1);
  * - whatever the bandwidth classes leave goes to the priority classes beyond their percent (the
  *   policer acts only while others wait), highest class first.
- * `bottleneck`: where a slower resource than the wire serves the classes by the same rule (the
- * crypto engines), its capacity as a fraction of the line; the percentages are of it.
+ * `bottleneck`: where a slower resource than the wire serves the classes (the DMA link), its
+ * capacity as a fraction of the line; `rateBase`: what the percentages are of, the line unless
+ * given (the frame start's rates are the line's whatever carries less).
  */
-export function expectedShares(classes: readonly ShareClass[], bottleneck = 1): Map<string, number> {
+export function expectedShares(classes: readonly ShareClass[], bottleneck = 1, rateBase = 1): Map<string, number> {
   const shares = new Map<string, number>();
   const total = classes.reduce((sum, klass) => sum + klass.offered, 0);
   if (total <= bottleneck) {
@@ -35,8 +36,8 @@ export function expectedShares(classes: readonly ShareClass[], bottleneck = 1): 
     shares.set(klass.name, (shares.get(klass.name) ?? 0) + amount);
     capacity -= amount;
   };
-  for (const klass of priority) give(klass, Math.min(klass.offered, klass.priorityPercent! > 0 ? (bottleneck * klass.priorityPercent!) / 100 : Infinity, capacity));
-  for (const klass of bandwidth) give(klass, Math.min(klass.offered, (bottleneck * (klass.bandwidthPercent ?? 0)) / 100, capacity));
+  for (const klass of priority) give(klass, Math.min(klass.offered, klass.priorityPercent! > 0 ? (rateBase * klass.priorityPercent!) / 100 : Infinity, capacity));
+  for (const klass of bandwidth) give(klass, Math.min(klass.offered, (rateBase * (klass.bandwidthPercent ?? 0)) / 100, capacity));
   const explicit = bandwidth.reduce((sum, klass) => sum + (klass.bandwidthRemainingPercent ?? 0), 0);
   const unset = bandwidth.filter((klass) => klass.bandwidthRemainingPercent === undefined).length;
   const weight = (klass: ShareClass) => Math.max(1, klass.bandwidthRemainingPercent ?? Math.floor((100 - explicit) / Math.max(1, unset)));
