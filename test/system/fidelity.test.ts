@@ -38,6 +38,17 @@ describe("shares of the line with mixed frame sizes", () => {
     expectShares(configuration("2 classes by bandwidth remaining 30/70"), { "top.nic.tx.bufferPartition": "shared", "top.nic.tx.bufferBytes": 65536 });
   });
 
+  // From an architect's check: with ESP, the jumbo class filled the shared pool with frames waiting for the wire first, and every frame start then waited for room behind them: 0.45/0.55 (160 KB or 1 MB alike).
+  test.each([163_840, 1_048_576])("with one shared buffer of %i bytes under ESP, a class of 64-byte frames and one of 9000-byte frames keep weights 70/30: the dynamic threshold keeps either from filling the pool", (bufferBytes) => {
+    const classes = [
+      { name: "silver", bandwidthRemainingPercent: 70, offered: Infinity, sizes: [64] },
+      { name: "class-default", bandwidthRemainingPercent: 30, offered: Infinity, sizes: [9000] },
+    ];
+    const measured = measureShares({ label: "shared buffer under ESP", cryptoBytesPerCycle: 16, parameters: { "top.nic.tx.bufferPartition": "shared", "top.nic.tx.bufferBytes": bufferBytes }, classes }, 1000, 1000);
+    expect(measured.get("silver")!).toBeCloseTo(0.7, 2);
+    expect(measured.get("class-default")!).toBeCloseTo(0.3, 2);
+  });
+
   test("a TX buffer too small for one part per queue to hold the longest frame is refused before the run", () => {
     expect(() => runCryptoJobs({ "top.nic.tx.bufferBytes": 65536 }, [{ dataBytes: 64, sa: 0, queue: 0 }])).toThrow("top.nic.tx.bufferBytes = 65536: each of the 8 queues' parts (8192 bytes in whole KB) must hold the longest frame (top.nic.maxFrameBytes = 9216)");
   });
