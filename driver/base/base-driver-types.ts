@@ -42,3 +42,8 @@ export interface BaseDriverStatistics {
   /** Queues (either direction) reset after the device disabled them on a fault. */
   queueResets: number;
 }
+
+/** Frames the driver took from its RX rings, those the NIC flagged (rxErrors) too: what the NIC's RQPC counts once the driver has caught up. */
+export function framesTaken(statistics: BaseDriverStatistics): number {
+  return statistics.rxFrames + statistics.rxErrors;
+}

@@ -3,6 +3,7 @@ import { formatIpv4 } from "../../sim/packet/ipv4.js";
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
+import { framesTaken } from "../../driver/base/base-driver-types.js";
 import { identity } from "../../driver/intermediate/identity.js";
 import { applyQosConfig, priorityClasses, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { packetSequence, sequencedPacket } from "../../sim/packet/test-frames.js";
@@ -191,7 +192,7 @@ export class ScenarioTraffic extends Component {
       now >= this.lastInjection + INJECTION_SETTLE &&
       this.flows.every((flow) => flow.undelivered === 0) &&
       (this.ikeCustomers?.quiet ?? true) &&
-      nic.statistics.rxPackets.reduce((sum, count) => sum + count, 0) === driver.base.statistics.rxFrames &&
+      nic.statistics.rxPackets.reduce((sum, count) => sum + count, 0) === framesTaken(driver.base.statistics) &&
       driver.cpu.quiet &&
       !this.kernel.workDueNow &&
       (this.scoreboard?.drops.copiesOutstanding ?? 0) === 0
@@ -365,9 +366,9 @@ export class ScenarioTraffic extends Component {
   }
 
   /** The end-of-run checks, when the run ended quiet (one cut off by the drain limit may still hold packets in flight): drops and counters. */
-  finishChecks(settled: boolean, quiet: boolean): void {
+  finishChecks(quiet: boolean): void {
     if (!this.scoreboard || !quiet) return;
-    this.scoreboard.finish(this.flows, settled);
+    this.scoreboard.finish(this.flows);
   }
 
   /** Whether the scoreboard matched every packet not delivered to a counted drop that took it: none of them is on its way. */
