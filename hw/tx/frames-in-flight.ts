@@ -29,7 +29,8 @@ export class FramesInFlight {
   /** `queuedForEngines`: a queue's jobs the crypto engines have not taken yet (their scheduler's choice). */
   constructor(private readonly queuedForEngines: (queue: number) => number) {}
 
-  /** Bytes of the frames whose buffers are still being read, every queue's. */
+  /** Frames whose buffers are still being read, every queue's, and their bytes. */
+  private framesReading = 0;
   bytesReading = 0;
 
   /** A frame started; `reading`: its `bytes` are to be read (a frame refused at once reads none). */
@@ -37,12 +38,14 @@ export class FramesInFlight {
     if (this.started[queue]!++ === 0) this.queues++;
     if (!reading) return;
     this.readingByQueue[queue]!++;
+    this.framesReading++;
     this.bytesReading += bytes;
   }
 
   /** Its buffers are all read (or failed to be). */
   read(queue: number, bytes: number): void {
     this.readingByQueue[queue]!--;
+    this.framesReading--;
     this.bytesReading -= bytes;
   }
 
@@ -51,10 +54,12 @@ export class FramesInFlight {
    * read tags can have in flight (`readCapacity`). Beyond that a read would only wait in the DMA's
    * queue, first come first served, so the frame start's policy would order nothing: with the DMA
    * link the bottleneck, classes given 70/30 got 50/50 once their buffer parts (or descriptors
-   * fetched behind 84 µs of reads) and not the window held them.
+   * fetched behind 84 µs of reads) and not the window held them. Two frames may always be read at
+   * once, so that tags holding less than a frame still go from one frame's reads to the next's
+   * without waiting out a read latency between them.
    */
   waitsForReads(bytes: number, readCapacity: number): boolean {
-    return this.bytesReading > 0 && this.bytesReading + bytes > readCapacity;
+    return this.framesReading >= 2 && this.bytesReading + bytes > readCapacity;
   }
 
   encrypting(queue: number): void {
