@@ -172,6 +172,9 @@ const TWO_SMALL_MINIMUMS: readonly MeasuredClass[] = [
   { name: "class-default", bandwidthRemainingPercent: 100, offered: BACKLOGGED, sizes: [1400] },
 ];
 
+/** Four TX crypto engines at 1 byte per cycle (a jumbo job holds one 36 µs), a 1 MB TX buffer, and 128 frames in flight, which classes of 64-byte frames against jumbo ones need. */
+const FOUR_SLOW_ENGINES_WIDE_WINDOW = { cryptoBytesPerCycle: 1, cryptoEngines: 4, parameters: { "top.nic.tx.bufferBytes": 1_048_576, "top.nic.tx.framesInFlight": 128 } } as const;
+
 /** Named configurations: every kind of class, frame sizes mixed within and across classes, offered loads under and over each share. */
 export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
   { label: "2 classes, bandwidth 70/30: 64-byte frames against 9000-byte frames", classes: [{ name: "small", bandwidthPercent: 70, offered: BACKLOGGED, sizes: SMALL }, { name: "class-default", bandwidthPercent: 30, offered: BACKLOGGED, sizes: JUMBO }] },
@@ -324,9 +327,7 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
     // From an architect's check: a job was taken into an engine's front while a 9000-byte job held its data path (36 µs at 1 byte per cycle), and the class's later frames, done on other engines, waited for it to leave in order: 0.016 of the engines.
     // 128 frames in flight: at 64 the window's equal shares (in frames) leave the small class 17, done long before an engine frees from a jumbo job again (README: mixed sizes at the engines).
     label: "4 crypto engines at 1 byte per cycle, 128 frames in flight: a minimum of 20 % in 64-byte frames against two classes of 9000-byte frames",
-    cryptoBytesPerCycle: 1,
-    cryptoEngines: 4,
-    parameters: { "top.nic.tx.bufferBytes": 1_048_576, "top.nic.tx.framesInFlight": 128 },
+    ...FOUR_SLOW_ENGINES_WIDE_WINDOW,
     classes: [
       { name: "small", bandwidthPercent: 20, offered: BACKLOGGED, sizes: SMALL },
       { name: "silver", bandwidthPercent: 30, offered: BACKLOGGED, sizes: JUMBO },
@@ -335,9 +336,7 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
   },
   {
     label: "4 crypto engines at 1 byte per cycle, 128 frames in flight, sizes mixed within and across classes: priority 10 offered 60 % (64 and 1514 B), a minimum of 20 % (64 and 576 B), weights 70/30 (9000 B; 1514 and 9000 B)",
-    cryptoBytesPerCycle: 1,
-    cryptoEngines: 4,
-    parameters: { "top.nic.tx.bufferBytes": 1_048_576, "top.nic.tx.framesInFlight": 128 },
+    ...FOUR_SLOW_ENGINES_WIDE_WINDOW,
     classes: [
       { name: "voice", priorityPercent: 10, offered: 0.6, sizes: [64, 1514] },
       { name: "small", bandwidthPercent: 20, offered: BACKLOGGED, sizes: [64, 576] },
