@@ -185,7 +185,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   const lost = top.traffic.flows.reduce((sum, flow) => sum + flow.sent - flow.received, 0);
   // The device or the driver still at work (a long write-back delay, queues resetting under faults, IKE on a slow host) with no packet on its way: none missing, or each missing one dropped and counted.
   if (ending.kind === "drain-limit" && (lost === 0 || top.traffic.everyMissingDropped)) ending = { kind: "accounted-at-drain-limit", dropped: lost };
-  top.traffic.finishChecks(ending.kind !== "drain-limit");
+  top.traffic.finishChecks(ending.kind !== "drain-limit", ending.kind === "arrived" || ending.kind === "not-arrived");
   const violations = top.traffic.scoreboard?.violations ?? [];
   if ((ending.kind === "arrived" || ending.kind === "not-arrived" || ending.kind === "accounted-at-drain-limit") && violations.length > 0) ending = { kind: "stopped", message: violations[0]! };
   // Quiet with none missing (IKE still at a rekey the drain started, say) is every packet arrived; with packets missing, a success when the scoreboard matched each to a counted drop

@@ -365,10 +365,13 @@ export class ScenarioTraffic extends Component {
     return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork() || (this.ikeCustomers?.exchangesUnderWay ?? false);
   }
 
-  /** The end-of-run checks, when the run ended quiet (one cut off by the drain limit may still hold packets in flight): drops and counters. */
-  finishChecks(quiet: boolean): void {
-    if (!this.scoreboard || !quiet) return;
-    this.scoreboard.finish(this.flows);
+  /**
+   * The end-of-run checks: the drops, when every missing packet should be matched to one (a quiet end, or the drain limit with none on its way);
+   * the counters too only at a quiet end (at the drain limit a slow host may not have taken what the NIC received).
+   */
+  finishChecks(matched: boolean, quiet: boolean): void {
+    if (!this.scoreboard || !matched) return;
+    this.scoreboard.finish(this.flows, quiet);
   }
 
   /** Whether the scoreboard matched every packet not delivered to a counted drop that took it: none of them is on its way. */
