@@ -20,7 +20,7 @@ import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, isDmaFault } from "../spec/errors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
-import { FramesInFlight } from "./frames-in-flight.js";
+import { FramesInFlight, readsAhead } from "./frames-in-flight.js";
 import { TxBuffer } from "./tx-buffer.js";
 import { DEFAULT_WRITE_BACK_DELAY, TxWriteBack, type WriteBackTag } from "./write-back.js";
 import { EMPTY_FRAME, exactField, type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
@@ -51,7 +51,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
     bufferBytes: param.bytes(163840, "TX packet buffer between DMA and MAC (160 KB, as Intel's 82599)", { minimum: 1024 }),
     bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
-    sharedThreshold: param.number(1, "Shared buffer: a queue starts no frame while it holds this many times the room still free or more (the dynamic threshold of shared-buffer switches); 0: no limit", { minimum: 0, maximum: 1024 }),
+    sharedThreshold: param.number(1, "Shared buffer: a queue starts no frame while it holds this many times the room still free or more, and two longest frames (the dynamic threshold of shared-buffer switches); 0: no limit", { minimum: 0, maximum: 1024 }),
     framesInFlight: param.integer(DEFAULT_FRAMES_IN_FLIGHT, "Frames the TX engine holds at once, from the start of their buffer reads until it hands them to the MAC: for inline IPsec their encryption too", { minimum: 1, maximum: 4096 }),
     priorityReserve: param.integer(DEFAULT_PRIORITY_RESERVE, "Of those, frames only strict (priority) queues may start: the other queues' frames in flight stay below framesInFlight minus this, whatever the strict ones hold", { minimum: 0, maximum: 4096 }),
     writeBackDelay: param.cycles(DEFAULT_WRITE_BACK_DELAY, "With TXDCTL.WTHRESH set, core cycles a done descriptor waits for the threshold before it is written back anyway (the 82599 flushes on its interrupt timer)", { maximum: 1_000_000_000 }),
@@ -75,8 +75,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private settledSince = true;
   /** Descriptors a queue's cache holds (the same for every queue). */
   private readonly cacheCapacity = () => this.params.descriptorCache;
-  /** Bytes the DMA's read tags hold in flight at once. */
-  private readonly readCapacity = this.shared.dma.params.maxOutstandingReads * this.shared.dma.params.maxReadRequest;
+  /** Bytes of frames being read that keep the DMA busy: more would wait there in arrival order. */
+  private readonly readsAhead = readsAhead(this.shared.dma.params, this.shared.maxFrameBytes);
   /** When a queue held back by its policed rate may start a frame. */
   private retryAt = Infinity;
 
@@ -223,7 +223,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
     // Reads past what the DMA's tags hold would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
-    if (queue >= 0 && !this.scheduler.schedules[queue]!.strict && !this.headOf(queue)!.fault && this.flight.waitsForReads(this.headOf(queue)!.length, this.readCapacity)) return false;
+    if (queue >= 0 && !this.scheduler.schedules[queue]!.strict && !this.headOf(queue)!.fault && this.flight.waitsForReads(this.readsAhead)) return false;
     if (queue < 0) {
       // A policed queue may be waiting only for its rate: nothing else would wake us then.
       this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
@@ -274,7 +274,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     if (!head) return this.queues[queue]!.ring.enabled && (this.queues[queue]!.prefetch.held > 0 || this.queues[queue]!.ring.unfetched > 0) ? WAITING : EMPTY;
     // Room of its own is held by its frames: while some of them are still being read (their DMA shared with a priority class's reads), the queue's frame is on its way (WAITING), which holds a policed priority class back; once all are read, only the wire frees it, where the policer is applied again.
     // Per class, a frame that does not fit in its queue's part waits; shared, a queue at its threshold waits; the others' room is theirs.
-    if (!head.fault && this.buffer.ownRoomShort(queue, head.length)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
+    if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
     const strict = this.scheduler.schedules[queue]!.strict;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
     return (strict ? this.flight.strictHeldBack(queue) : this.flight.heldBack(queue)) ?? head.length;

@@ -1,5 +1,18 @@
 import { MAX_QUEUES } from "../spec/registers.js";
 import { BLOCKED, type QueueSchedule, WAITING } from "../qos/class-scheduler.js";
+import type { ParameterValues } from "../../sim/parameters.js";
+import type { DMA_PARAMETERS } from "../dma/parameters.js";
+
+/**
+ * Bytes of frames being read that keep the DMA busy (FramesInFlight.waitsForReads): what its link
+ * carries in a read's round trip (latency, its longest extra, a piece crossing), or what its tags
+ * hold if less, and a longest frame more: a frame counts whole until its last piece is in, and
+ * its pieces done free tags the next frame's pieces take.
+ */
+export function readsAhead(dma: ParameterValues<typeof DMA_PARAMETERS>, maxFrameBytes: number): number {
+  const roundTrip = dma.readLatency + dma.extraLatencyMaximum + Math.ceil(dma.maxReadRequest / dma.bytesPerCycle);
+  return Math.min(dma.bytesPerCycle * roundTrip, dma.maxOutstandingReads * dma.maxReadRequest) + maxFrameBytes;
+}
 
 /**
  * The TX engine's frames in flight by queue: started and not yet handed on, of those the ones
@@ -29,8 +42,7 @@ export class FramesInFlight {
   /** `queuedForEngines`: a queue's jobs the crypto engines have not taken yet (their scheduler's choice). */
   constructor(private readonly queuedForEngines: (queue: number) => number) {}
 
-  /** Frames whose buffers are still being read, every queue's, and their bytes. */
-  private framesReading = 0;
+  /** Bytes of the frames whose buffers are still being read, every queue's. */
   bytesReading = 0;
 
   /** A frame started; `reading`: its `bytes` are to be read (a frame refused at once reads none). */
@@ -38,28 +50,24 @@ export class FramesInFlight {
     if (this.started[queue]!++ === 0) this.queues++;
     if (!reading) return;
     this.readingByQueue[queue]!++;
-    this.framesReading++;
     this.bytesReading += bytes;
   }
 
   /** Its buffers are all read (or failed to be). */
   read(queue: number, bytes: number): void {
     this.readingByQueue[queue]!--;
-    this.framesReading--;
     this.bytesReading -= bytes;
   }
 
   /**
-   * Whether a frame of `bytes` must wait for reads already handed to the DMA: they fill what its
-   * read tags can have in flight (`readCapacity`). Beyond that a read would only wait in the DMA's
-   * queue, first come first served, so the frame start's policy would order nothing: with the DMA
-   * link the bottleneck, classes given 70/30 got 50/50 once their buffer parts (or descriptors
-   * fetched behind 84 µs of reads) and not the window held them. Two frames may always be read at
-   * once, so that tags holding less than a frame still go from one frame's reads to the next's
-   * without waiting out a read latency between them.
+   * Whether a frame must wait for reads already handed to the DMA: they hold `readsAhead` bytes or
+   * more (what keeps the DMA busy). Past that a read would only wait in
+   * the DMA's queue, first come first served, so the frame start's policy would order nothing: with
+   * the DMA link the bottleneck, classes given 70/30 got 50/50 once their buffer parts (or
+   * descriptors fetched behind 84 µs of reads) and not the window held them.
    */
-  waitsForReads(bytes: number, readCapacity: number): boolean {
-    return this.framesReading >= 2 && this.bytesReading + bytes > readCapacity;
+  waitsForReads(readsAhead: number): boolean {
+    return this.bytesReading >= readsAhead;
   }
 
   encrypting(queue: number): void {
