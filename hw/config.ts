@@ -12,6 +12,8 @@ export interface NicShared {
   readonly maxFrameBytes: number;
   /** Its parameter's path, for messages about values it does not fit. */
   readonly maxFrameBytesPath: string;
+  /** The line rate, bytes per picosecond. */
+  readonly lineBytesPerPicosecond: number;
   /** A new scheduler for one place that serves the queues (policed at the line rate). */
   readonly makeScheduler: () => QueueScheduler;
   /** Stage timestamps of each frame, for whoever listens. */

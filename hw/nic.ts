@@ -84,7 +84,7 @@ export class Nic extends Component implements DeviceBus {
     }
     const lineBytesPerPicosecond = wire.params.gigabitsPerSecond / 8000;
     const makeScheduler = this.container.resolve(QueueSchedulerFactoryToken);
-    const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, maxFrameBytesPath: `${this.path}.maxFrameBytes`, makeScheduler: () => makeScheduler(queues, lineBytesPerPicosecond), stages: this.stages, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
+    const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, maxFrameBytesPath: `${this.path}.maxFrameBytes`, lineBytesPerPicosecond, makeScheduler: () => makeScheduler(queues, lineBytesPerPicosecond), stages: this.stages, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
     this.container.register(NicSharedToken, { useValue: shared });
     this.saCache = this.child(SaCache, "sacache");
     this.container.register(SaCacheToken, { useValue: this.saCache });

@@ -51,7 +51,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
     bufferBytes: param.bytes(163840, "TX packet buffer between DMA and MAC (160 KB, as Intel's 82599)", { minimum: 1024 }),
     bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
-    sharedThreshold: param.number(1, "Shared buffer: a queue starts no frame while it holds this many times the room still free or more, and two longest frames (the dynamic threshold of shared-buffer switches); 0: no limit", { minimum: 0, maximum: 1024 }),
+    sharedThreshold: param.number(1, "Shared buffer: a queue starts no frame while its frames read and waiting for the wire hold this many times the room still free or more, and two longest frames (the dynamic threshold of shared-buffer switches); 0: no limit", { minimum: 0, maximum: 1024 }),
     framesInFlight: param.integer(DEFAULT_FRAMES_IN_FLIGHT, "Frames the TX engine holds at once, from the start of their buffer reads until it hands them to the MAC: for inline IPsec their encryption too", { minimum: 1, maximum: 4096 }),
     priorityReserve: param.integer(DEFAULT_PRIORITY_RESERVE, "Of those, frames only strict (priority) queues may start: the other queues' frames in flight stay below framesInFlight minus this, whatever the strict ones hold", { minimum: 0, maximum: 4096 }),
     writeBackDelay: param.cycles(DEFAULT_WRITE_BACK_DELAY, "With TXDCTL.WTHRESH set, core cycles a done descriptor waits for the threshold before it is written back anyway (the 82599 flushes on its interrupt timer)", { maximum: 1_000_000_000 }),
@@ -76,7 +76,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   /** Descriptors a queue's cache holds (the same for every queue). */
   private readonly cacheCapacity = () => this.params.descriptorCache;
   /** Bytes of frames being read that keep the DMA busy: more would wait there in arrival order. */
-  private readonly readsAhead = readsAhead(this.shared.dma.params, this.shared.maxFrameBytes);
+  private readonly readsAhead = readsAhead(this.shared.dma.params, this.shared.maxFrameBytes, this.clock.period, this.shared.lineBytesPerPicosecond);
   /** When a queue held back by its policed rate may start a frame. */
   private retryAt = Infinity;
 
@@ -274,7 +274,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     if (!head) return this.queues[queue]!.ring.enabled && (this.queues[queue]!.prefetch.held > 0 || this.queues[queue]!.ring.unfetched > 0) ? WAITING : EMPTY;
     // Room of its own is held by its frames: while some of them are still being read (their DMA shared with a priority class's reads), the queue's frame is on its way (WAITING), which holds a policed priority class back; once all are read, only the wire frees it, where the policer is applied again.
     // Per class, a frame that does not fit in its queue's part waits; shared, a queue at its threshold waits; the others' room is theirs.
-    if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
+    if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
     const strict = this.scheduler.schedules[queue]!.strict;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
     return (strict ? this.flight.strictHeldBack(queue) : this.flight.heldBack(queue)) ?? head.length;

@@ -7,11 +7,15 @@ import type { DMA_PARAMETERS } from "../dma/parameters.js";
  * Bytes of frames being read that keep the DMA busy (FramesInFlight.waitsForReads): what its link
  * carries in a read's round trip (latency, its longest extra, a piece crossing), or what its tags
  * hold if less, and a longest frame more: a frame counts whole until its last piece is in, and
- * its pieces done free tags the next frame's pieces take.
+ * its pieces done free tags the next frame's pieces take. Unbounded where the DMA reads faster
+ * than the line sends: there the wire orders the classes, and frames read ahead are what a queue
+ * reset leaves to send (capped, 5 % of reads failing lost 60 % of the line to the resets).
  */
-export function readsAhead(dma: ParameterValues<typeof DMA_PARAMETERS>, maxFrameBytes: number): number {
+export function readsAhead(dma: ParameterValues<typeof DMA_PARAMETERS>, maxFrameBytes: number, period: number, lineBytesPerPicosecond: number): number {
   const roundTrip = dma.readLatency + dma.extraLatencyMaximum + Math.ceil(dma.maxReadRequest / dma.bytesPerCycle);
-  return Math.min(dma.bytesPerCycle * roundTrip, dma.maxOutstandingReads * dma.maxReadRequest) + maxFrameBytes;
+  const bytesPerRoundTrip = Math.min(dma.bytesPerCycle * roundTrip, dma.maxOutstandingReads * dma.maxReadRequest);
+  if (bytesPerRoundTrip / (roundTrip * period) >= lineBytesPerPicosecond) return Infinity;
+  return bytesPerRoundTrip + maxFrameBytes;
 }
 
 /**
@@ -42,8 +46,9 @@ export class FramesInFlight {
   /** `queuedForEngines`: a queue's jobs the crypto engines have not taken yet (their scheduler's choice). */
   constructor(private readonly queuedForEngines: (queue: number) => number) {}
 
-  /** Bytes of the frames whose buffers are still being read, every queue's. */
+  /** Bytes of the frames whose buffers are still being read, every queue's and by queue. */
   bytesReading = 0;
+  readonly bytesReadingBy = new Array<number>(MAX_QUEUES).fill(0);
 
   /** A frame started; `reading`: its `bytes` are to be read (a frame refused at once reads none). */
   start(queue: number, reading: boolean, bytes: number): void {
@@ -51,12 +56,14 @@ export class FramesInFlight {
     if (!reading) return;
     this.readingByQueue[queue]!++;
     this.bytesReading += bytes;
+    this.bytesReadingBy[queue]! += bytes;
   }
 
   /** Its buffers are all read (or failed to be). */
   read(queue: number, bytes: number): void {
     this.readingByQueue[queue]!--;
     this.bytesReading -= bytes;
+    this.bytesReadingBy[queue]! -= bytes;
   }
 
   /**

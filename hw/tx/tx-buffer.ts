@@ -57,19 +57,20 @@ export class TxBuffer {
 
   /**
    * Whether room of the queue's own holds its frame back, which no other queue's wait should: per
-   * class, its part lacks the room; shared, it already holds `sharedThreshold` times the room still
-   * free, or more (the dynamic threshold of shared-buffer switches, Choudhury and Hahne), and two
-   * longest frames. Without that a class the wire serves less filled the pool with frames waiting
-   * for it, and every frame start waited for room behind them: weights 70/30 gave 0.45/0.55 with
-   * ESP, 64-byte frames against 9000-byte ones. Without the two frames a class of jumbo frames in a
-   * small pool held one at a time and lost its turns (30/70 gave 0.61/0.39 in 24 KB), and a class
-   * alone had half the pool.
+   * class, its part lacks the room; shared, its frames read and waiting (not those still being
+   * read, `reading` bytes) hold `sharedThreshold` times the room still free, or more (the dynamic
+   * threshold of shared-buffer switches, Choudhury and Hahne), and two longest frames. Without
+   * that a class the wire serves less filled the pool with frames waiting for it, and every frame
+   * start waited for room behind them: weights 70/30 gave 0.45/0.55 with ESP, 64-byte frames
+   * against 9000-byte ones. Without the two frames a class of jumbo frames in a small pool held one
+   * at a time and lost its turns (30/70 gave 0.61/0.39 in 24 KB); counting its reads, a class alone
+   * behind long read latencies had too little of the pool in flight (0.64 of the line in 64 KB).
    */
-  ownRoomShort(queue: number, bytes: number, longestFrame: number): boolean {
+  ownRoomShort(queue: number, bytes: number, longestFrame: number, reading: number): boolean {
     if (this.perClass) return !this.fits(queue, bytes);
     const threshold = this.params.sharedThreshold;
-    const held = this.bytesBy[queue]!;
-    return threshold > 0 && held >= 2 * longestFrame && held >= threshold * (this.params.bufferBytes - this.used);
+    const waiting = this.bytesBy[queue]! - reading;
+    return threshold > 0 && waiting >= 2 * longestFrame && waiting >= threshold * (this.params.bufferBytes - this.used);
   }
 
   /** A frame starts: it is held from here, with `bytes` of room (none for a frame refused before its read). */
