@@ -222,7 +222,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const queue = this.scheduler.pick(this.kernel.now, this.headSize);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
-    // Reads past what the DMA's tags hold would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
+    // Reads past what keeps the DMA busy would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
     if (queue >= 0 && !this.scheduler.schedules[queue]!.strict && !this.headOf(queue)!.fault && this.flight.waitsForReads(this.readsAhead)) return false;
     if (queue < 0) {
       // A policed queue may be waiting only for its rate: nothing else would wake us then.

@@ -68,10 +68,10 @@ export class FramesInFlight {
 
   /**
    * Whether a frame must wait for reads already handed to the DMA: they hold `readsAhead` bytes or
-   * more (what keeps the DMA busy). Past that a read would only wait in
-   * the DMA's queue, first come first served, so the frame start's policy would order nothing: with
-   * the DMA link the bottleneck, classes given 70/30 got 50/50 once their buffer parts (or
-   * descriptors fetched behind 84 µs of reads) and not the window held them.
+   * more (what keeps the DMA busy). Past that a read would only wait in the DMA's queue, first come
+   * first served, so the frame start's policy would order nothing: with the DMA link the
+   * bottleneck, classes given 70/30 got 50/50 once their buffer parts (or descriptors fetched
+   * behind 84 µs of reads) and not the window held them.
    */
   waitsForReads(readsAhead: number): boolean {
     return this.bytesReading >= readsAhead;

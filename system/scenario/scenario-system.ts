@@ -365,10 +365,7 @@ export class ScenarioTraffic extends Component {
     return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork() || (this.ikeCustomers?.exchangesUnderWay ?? false);
   }
 
-  /**
-   * The end-of-run checks: the drops, when every missing packet should be matched to one (a quiet end, or the drain limit with none on its way);
-   * the counters too only at a quiet end (at the drain limit a slow host may not have taken what the NIC received).
-   */
+  /** The end-of-run checks: the drops where each missing packet should have one (`matched`), the counters only at a quiet end (a slow host at the drain limit may not have taken all). */
   finishChecks(matched: boolean, quiet: boolean): void {
     if (!this.scoreboard || !matched) return;
     this.scoreboard.finish(this.flows, quiet);

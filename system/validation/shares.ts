@@ -9,8 +9,7 @@ import { tunnelFrameBytes } from "../ipsec-setup.js";
 import { tunnelledSystem } from "../tunnelled-system.js";
 import type { Experiment, Measurement, Scale } from "./experiment.js";
 import { INSTANT_HOST } from "./host.js";
-import { expectedShares, type ShareClass } from "./share-closed-form.js";
-import { cryptoShareOfLine, DEFAULT_CRYPTO, ESP_FRAME_OVERHEAD } from "./crypto-closed-form.js";
+import { expectedSharesOf, lineSharePerEngineShare, type ShareClass } from "./share-closed-form.js";
 
 /** A class of a configuration: its policy statements, what it offers, and the sizes of its frames (cycled). */
 export interface MeasuredClass extends ShareClass {
@@ -121,44 +120,6 @@ export function measureShares(configuration: ShareConfiguration, windowMicroseco
 export function warmUpOf(configuration: ShareConfiguration): number {
   return configuration.cryptoBytesPerCycle === undefined ? 200 : 600;
 }
-
-/**
- * Each class's expected share of the line. Where crypto engines are the bottleneck, the policy
- * shares what they charge, ESP data bytes, so the closed form is taken in those units and each
- * class's share turned into line time by its own frames' wire bytes per data byte: a class of
- * 64-byte frames and one of 9000-byte frames given equal shares of the engines get unequal shares
- * of the line.
- */
-export function expectedSharesOf(configuration: ShareConfiguration, measured: ReadonlyMap<string, number>): Map<string, number> {
-  if (configuration.dmaBound) return expectedShares(configuration.classes, [...measured.values()].reduce((sum, share) => sum + share, 0));
-  if (configuration.cryptoBytesPerCycle === undefined) return expectedShares(configuration.classes);
-  const perClass = new Map(configuration.classes.map((klass) => [klass.name, lineSharePerEngineShare(configuration, klass)]));
-  const inEngines = expectedShares(configuration.classes.map((klass) => ({ ...klass, offered: klass.offered / perClass.get(klass.name)! })));
-  return new Map([...inEngines].map(([name, share]) => [name, share * perClass.get(name)!]));
-}
-
-/**
- * The line's share one whole of the engines' data path gives a class: their data bytes per second
- * (engines × bytes per cycle × clock) times the class's wire bytes per ESP data byte (its sizes
- * drawn alike), over the line's bytes per second. 1 without engines to share; the engines must
- * be slower than the line for every class, or the wire would share some of it.
- */
-export function lineSharePerEngineShare(configuration: ShareConfiguration, klass: MeasuredClass): number {
-  if (configuration.cryptoBytesPerCycle === undefined) return 1;
-  const timing = { ...DEFAULT_CRYPTO, bytesPerCycle: configuration.cryptoBytesPerCycle, engines: configuration.cryptoEngines ?? 1 };
-  const engineBytesPerSecond = timing.engines * timing.bytesPerCycle * timing.coreMegahertz * 1e6;
-  const frames = klass.sizes.map((size) => tunnelFrameBytes(size - ETHERNET_HEADER_BYTES));
-  const wire = frames.reduce((sum, frame) => sum + wireBytes(frame), 0);
-  const data = frames.reduce((sum, frame) => sum + frame - ESP_FRAME_OVERHEAD, 0);
-  const perShare = (engineBytesPerSecond * wire) / data / (LINE_BITS_PER_SECOND / 8);
-  for (const frame of frames) {
-    if (cryptoShareOfLine(frame - ESP_FRAME_OVERHEAD, frame, LINE_BITS_PER_SECOND, timing) >= 1) throw new RangeError(`${configuration.label}: ${klass.name}'s ${frame}-byte ESP frames: the engines are not slower than the line, so they are not the bottleneck the closed form shares`);
-  }
-  return perShare;
-}
-
-/** The validation's line rate (the wire's default). */
-const LINE_BITS_PER_SECOND = 25e9;
 
 const SMALL = [64];
 const JUMBO = [9000];
