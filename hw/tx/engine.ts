@@ -220,23 +220,23 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.flight.countNonStrict(this.scheduler.schedules, this.params.framesInFlight - this.inFlight.length);
     this.flight.shareWindow(this.scheduler.schedules, this.params.framesInFlight - this.params.priorityReserve, this.hasHead);
     const queue = this.scheduler.pick(this.kernel.now, this.headSize);
-    // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
-    if (queue >= 0 && !this.buffer.perClass && !this.headOf(queue)!.fault && !this.buffer.fits(queue, this.headOf(queue)!.length)) return false;
-    // Reads past what keeps the DMA busy would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
-    if (queue >= 0 && !this.scheduler.schedules[queue]!.strict && !this.headOf(queue)!.fault && this.flight.waitsForReads(this.readsAhead)) return false;
     if (queue < 0) {
       // A policed queue may be waiting only for its rate: nothing else would wake us then.
       this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
       return false;
     }
-    this.retryAt = Infinity;
     const head = this.headOf(queue)!;
+    const urgent = this.scheduler.schedules[queue]!.strict;
+    const fault = head.fault;
+    // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
+    if (!fault && !this.buffer.perClass && !this.buffer.fits(queue, head.length)) return false;
+    // Reads past what keeps the DMA busy would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
+    if (!fault && !urgent && this.flight.waitsForReads(this.readsAhead)) return false;
+    this.retryAt = Infinity;
     this.scheduler.charge(queue, head.length);
     const state = this.queues[queue]!;
     const descriptors = state.cache.splice(0, head.taken);
     this.restToCome[queue] = head.open;
-    const urgent = this.scheduler.schedules[queue]!.strict;
-    const fault = head.fault;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
     this.flight.start(queue, !fault, head.length);
