@@ -1,4 +1,6 @@
 import { inject, injectable } from "../sim/di.js";
+import type { HostMemory } from "../sim/host/memory.js";
+import { HostMemoryToken } from "../sim/host/token.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
 import { defineEnum } from "../sim/enum-type.js";
 import { ERRLOG_LOCATION_FIELDS } from "./spec/registers.js";
@@ -26,6 +28,9 @@ export interface Diagnostic extends DeviceErrorReport {
 /** ERRLOG_CODE as traced, named in GTKWave: the codes are dense from 0, so a code's name is its place in the list. */
 export const ErrorCodeEnum = defineEnum("error_code", Object.keys(ErrorCode) as ErrorCodeName[]);
 
+/** Fields whose values are host addresses the device could not reach. */
+const ADDRESS_FIELDS: ReadonlySet<FieldCodeName> = new Set(["DESCRIPTOR", "BUFFER_ADDRESS", "SA_POINTER"]);
+
 /** Entries the ERRLOG registers hold; older ones are dropped (the diagnostics keep them all). */
 export const ERROR_LOG_DEPTH = 64;
 
@@ -45,11 +50,12 @@ export class ErrorLog extends Component {
   /** Called for each new entry: the interrupt controller raises the ERROR cause. */
   onError: () => void = () => {};
 
-  constructor(@inject(ComponentContextToken) context: ComponentContext) {
+  constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
     super(context);
   }
 
-  report(report: DeviceErrorReport): Diagnostic {
+  report(given: DeviceErrorReport): Diagnostic {
+    const report = this.withoutWildAddress(given);
     const diagnostic: Diagnostic = { ...report, time: this.kernel.now, message: describeError({ ...report, label: report.fieldName }) };
     this.diagnostics.push(diagnostic);
     this.entries.push(diagnostic);
@@ -59,6 +65,19 @@ export class ErrorLog extends Component {
     this.lastCode.set(ErrorCode[report.code]);
     this.onError();
     return diagnostic;
+  }
+
+  /**
+   * An address the device could not reach, far from every allocation, is logged as 0 with where it
+   * lies: the driver wrote it, and a value that wild may be key words an SA record misdirected into a pointer.
+   */
+  private withoutWildAddress(report: DeviceErrorReport): DeviceErrorReport {
+    if (report.code !== "DMA_UNMAPPED" || !ADDRESS_FIELDS.has(report.field) || report.value === 0 || report.value === 0n) return report;
+    const address = Number(report.value);
+    const place = this.memory.placeOf(address);
+    if (place === "near") return report;
+    const where = place === "below" ? "below every allocation (host memory is allocated from 4 GiB up: an offset, or a 32-bit value, say)" : address >= 2 ** 63 ? "in the upper half of the 64-bit space, where kernel virtual addresses lie (not DMA addresses)" : "above every allocation";
+    return { ...report, value: 0, fieldName: `${report.fieldName}, more than a page ${where}; not logged, as a value that far off may be misdirected data (key words), so logged as 0` };
   }
 
   get errorCount(): number {

@@ -57,13 +57,13 @@ export class RingRegisters {
     // What is wrong and the register's offset, not its value: the base and length were written while the queue was disabled, where a misdirected SA record puts key bytes.
     // From the low register, exact: a base beyond 2^53 is rounded as a number, and its low bits with it.
     if (this.baseLow % RING_ALIGNMENT !== 0) {
-      this.report("UNALIGNED_RING_BASE", "RING_BASE", `${prefix}BAL (not a multiple of ${RING_ALIGNMENT})`, this.direction === "tx" ? TDBAL(this.queue) : RDBAL(this.queue));
+      this.report("UNALIGNED_RING_BASE", "RING_BASE", `offset of ${prefix}BAL[${this.queue}] (the base written there is not a multiple of ${RING_ALIGNMENT}; the value is not logged)`, this.direction === "tx" ? TDBAL(this.queue) : RDBAL(this.queue));
       return false;
     }
     const descriptors = this.lengthBytes / DESCRIPTOR_BYTES;
     const lengthProblem = this.lengthBytes === 0 ? "0" : this.lengthBytes % RING_ALIGNMENT !== 0 ? `not a multiple of ${RING_ALIGNMENT}` : descriptors > MAX_RING_DESCRIPTORS ? `above ${MAX_RING_DESCRIPTORS * DESCRIPTOR_BYTES} bytes, ${MAX_RING_DESCRIPTORS} descriptors` : null;
     if (lengthProblem !== null) {
-      this.report("INVALID_RING_LENGTH", "RING_LENGTH", `${prefix}LEN (${lengthProblem})`, this.direction === "tx" ? TDLEN(this.queue) : RDLEN(this.queue));
+      this.report("INVALID_RING_LENGTH", "RING_LENGTH", `offset of ${prefix}LEN[${this.queue}] (the length written there is ${lengthProblem}; the value is not logged)`, this.direction === "tx" ? TDLEN(this.queue) : RDLEN(this.queue));
       return false;
     }
     if (!extraCheck()) return false;

@@ -640,7 +640,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_UNALIGNED_RING_BASE 4u
 /* A queue enabled with a ring length of 0, not a multiple of 128 bytes, or too long (which of them is said); the queue stays disabled (value: TDLEN's or RDLEN's offset; the length is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_INVALID_RING_LENGTH 5u
-/* A DMA address outside mapped host memory; the access is not made */
+/* A DMA address outside mapped host memory; the access is not made (value: the address; 0 where it is far from every allocation, and where it lies is said instead) */
 #define NICSIM_ERROR_CODE_DMA_UNMAPPED 6u
 /* A DMA read completed with an error (completer abort). A descriptor fetch's disables the queue (TXDCTL/RXDCTL.FAULT, TDFAULT/RDFAULT) until the driver resets it; a TX buffer's or SA record's drops the frame, written back with this code */
 #define NICSIM_ERROR_CODE_DMA_READ_ERROR 7u

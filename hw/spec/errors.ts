@@ -48,7 +48,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   OVER_LENGTH_BUFFER: `A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped / the queue stays disabled (value: for SRRCTL, the most it may be; ${notLogged("what was written")})`,
   UNALIGNED_RING_BASE: `A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled (value: TDBAL's or RDBAL's offset; ${notLogged("the base")})`,
   INVALID_RING_LENGTH: `A queue enabled with a ring length of 0, not a multiple of 128 bytes, or too long (which of them is said); the queue stays disabled (value: TDLEN's or RDLEN's offset; ${notLogged("the length")})`,
-  DMA_UNMAPPED: "A DMA address outside mapped host memory; the access is not made",
+  DMA_UNMAPPED: "A DMA address outside mapped host memory; the access is not made (value: the address; 0 where it is far from every allocation, and where it lies is said instead)",
   DMA_READ_ERROR: "A DMA read completed with an error (completer abort). A descriptor fetch's disables the queue (TXDCTL/RXDCTL.FAULT, TDFAULT/RDFAULT) until the driver resets it; a TX buffer's or SA record's drops the frame, written back with this code",
   DMA_COMPLETION_TIMEOUT: "A DMA read got no completion in time; what it does is as for DMA_READ_ERROR",
   DOORBELL_ON_DISABLED_QUEUE: `A tail write to a queue that is not enabled; the write is ignored (value: the tail as it stands; ${notLogged("the tail written")})`,
@@ -101,8 +101,8 @@ export function fieldCodeName(code: number): FieldCodeName | undefined {
   return (Object.keys(FieldCode) as FieldCodeName[]).find((name) => FieldCode[name] === code);
 }
 
-/** Fields whose values are addresses or offsets, shown in hex. */
-const HEX_FIELDS: ReadonlySet<FieldCodeName> = new Set(["RING_BASE", "BUFFER_ADDRESS", "DESCRIPTOR", "REGISTER", "SA_HANDLE", "SA_POINTER"]);
+/** Fields whose values are addresses or offsets, shown in hex (a ring's base and length: its registers' offsets, as the values written are not logged). */
+const HEX_FIELDS: ReadonlySet<FieldCodeName> = new Set(["RING_BASE", "RING_LENGTH", "BUFFER_ADDRESS", "DESCRIPTOR", "REGISTER", "SA_HANDLE", "SA_POINTER"]);
 
 export interface ErrorDescription {
   readonly code: ErrorCodeName;

@@ -19,12 +19,11 @@ import { espLayout, espTransmitProblem, isEspFrame } from "../ipsec/esp-frame.js
 import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, isDmaFault } from "../spec/errors.js";
-import { MAX_QUEUES } from "../spec/registers.js";
 import { FramesInFlight, readsAhead } from "./frames-in-flight.js";
 import { TxBuffer } from "./tx-buffer.js";
 import { DEFAULT_WRITE_BACK_DELAY, TxWriteBack, type WriteBackTag } from "./write-back.js";
 import { EMPTY_FRAME, exactField, type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
-import { type HeadFrame, HeadFrames } from "./head-frame.js";
+import { type HeadFrame, HeadFrames, RefusedRests } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
 
 /** Frames the TX engine holds at once, and of those the ones only strict queues may start. */
@@ -139,7 +138,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const threshold = TX_QUEUE_CONTROL_FIELDS.WTHRESH.get(value);
     if (!enable || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue);
     this.writeBack.thresholds[queue] = threshold;
-    if (!enable) this.restToCome[queue] = false;
+    if (!enable) this.rests.forget(queue);
     if (!enabling) state.control(value);
     this.wake();
   }
@@ -236,7 +235,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.scheduler.charge(queue, head.length);
     const state = this.queues[queue]!;
     const descriptors = state.cache.splice(0, head.taken);
-    this.restToCome[queue] = head.open;
+    this.rests.toCome[queue] = head.open;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
     this.flight.start(queue, !fault, head.length);
@@ -258,13 +257,13 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   /** Each queue's head frame, worked out again only when its cache changed; and whether a refused frame's rest is to come. */
   private readonly heads = new HeadFrames();
-  private readonly restToCome: boolean[] = new Array(MAX_QUEUES).fill(false);
+  private readonly rests = new RefusedRests();
 
   private headOf(queue: number): HeadFrame | null {
     const state = this.queues[queue]!;
     if (!state.ring.enabled) return null;
     // A ring full but one slot holds all a driver can post: a frame without EOP there never gets one.
-    return this.heads.of(queue, state.cache, Math.min(this.params.descriptorCache, state.ring.descriptors - 1), this.shared.maxFrameBytes, this.restToCome[queue]!);
+    return this.heads.of(queue, state.cache, Math.min(this.params.descriptorCache, state.ring.descriptors - 1), this.shared.maxFrameBytes, this.rests.toCome[queue]!);
   }
 
   /** A queue's size for the scheduler: its head frame's bytes, EMPTY, WAITING while its frame is on its way, or BLOCKED while room of its own holds it. */
@@ -374,7 +373,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const state = this.queues[packet.queue]!;
     if (packet.fault) {
       const fault = packet.fault;
-      state.ring.report(fault.code, fault.field, fault.fieldName, fault.value, fault.index);
+      const reported = this.rests.reported(packet.queue, fault, packet.length, packet.descriptors.length);
+      if (reported) state.ring.report(reported.code, reported.field, reported.fieldName, reported.value, reported.index);
       // A fault on the link is counted as itself, the others as the descriptor's; a frame whose buffers could not all be read is named by where they are. A refused frame's rest was counted with it.
       if (!fault.rest) this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: packet.descriptors.map((descriptor) => ({ address: descriptor.bufferAddress, length: descriptor.length })) });
       this.buffer.free(packet.queue, packet.reserved);

@@ -28,7 +28,7 @@ export function headFrame(cache: readonly TxDescriptor[], capacity: number, maxF
   if (cache.length === 0 || (!rest && end < 0 && cache.length < capacity && length <= maxFrameBytes)) return null;
   const taken = end < 0 ? cache.length : end + 1;
   const last = cache[taken - 1]!;
-  const fault: Fault | null = rest ? { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH (the rest, up to its EOP, of a frame refused without one)", index: last.index, value: length, rest: true } : frameFault(cache, taken, length, end < 0, maxFrameBytes);
+  const fault: Fault | null = rest ? { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH", index: last.index, value: length, rest: end < 0 ? "continues" : "ends" } : frameFault(cache, taken, length, end < 0, maxFrameBytes);
   return { taken, length, fault, open: end < 0 };
 }
 
@@ -87,5 +87,35 @@ export class HeadFrames {
     this.firsts[queue] = cache[0];
     this.lengths[queue] = cache.length;
     return head;
+  }
+}
+
+/**
+ * Each queue's rest of a refused frame, as its pieces leave: reported once, whole, as its EOP
+ * comes. A piece per descriptor fetch was an error each: thousands, for one frame of zeroed
+ * descriptors filling a ring.
+ */
+export class RefusedRests {
+  /** Whether a queue's next descriptors, up to an EOP, are the rest of a frame refused without one. */
+  readonly toCome: boolean[] = new Array(MAX_QUEUES).fill(false);
+  private readonly bytes: number[] = new Array(MAX_QUEUES).fill(0);
+  private readonly descriptors: number[] = new Array(MAX_QUEUES).fill(0);
+
+  /** The fault to report for a refused frame leaving: itself, the whole rest for its last piece, null for the other pieces. */
+  reported(queue: number, fault: Fault, length: number, descriptors: number): Fault | null {
+    if (!fault.rest) return fault;
+    this.bytes[queue] = this.bytes[queue]! + length;
+    this.descriptors[queue] = this.descriptors[queue]! + descriptors;
+    if (fault.rest === "continues") return null;
+    const whole: Fault = { ...fault, fieldName: `LENGTH (the rest, ${this.descriptors[queue]} descriptors up to its EOP, of a frame refused without one)`, value: this.bytes[queue]! };
+    this.forget(queue);
+    return whole;
+  }
+
+  /** The queue was disabled: a rest is not continued. */
+  forget(queue: number): void {
+    this.toCome[queue] = false;
+    this.bytes[queue] = 0;
+    this.descriptors[queue] = 0;
   }
 }

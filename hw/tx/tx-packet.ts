@@ -21,8 +21,8 @@ export interface Fault {
   fieldName: string;
   index: number;
   value: number | bigint;
-  /** The rest of a frame refused before its EOP came: reported, but not counted as another dropped frame. */
-  rest?: true;
+  /** A piece of the rest of a frame refused before its EOP came: the last (its EOP came) or not. Not counted as another dropped frame. */
+  rest?: "continues" | "ends";
 }
 
 /** What the transmit engine knows of a frame: its descriptors as fetched, its buffers as read, and why it is dropped, if it is. */

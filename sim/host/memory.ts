@@ -118,6 +118,15 @@ export class HostMemory {
     return region !== undefined && address >= region.start + region.size && address < region.start + region.size + RED_ZONE_BYTES ? region : undefined;
   }
 
+  /**
+   * Where an address lies against the span the allocations have taken (a page either side counts
+   * as near): one far from it may be misdirected data (an SA record's key words in a pointer).
+   */
+  placeOf(address: number): "near" | "below" | "above" {
+    if (address < FIRST_ADDRESS - RED_ZONE_BYTES) return "below";
+    return address < this.nextFree + RED_ZONE_BYTES ? "near" : "above";
+  }
+
   isMapped(address: number, length: number): boolean {
     return length > 0 && this.regionOf(address, length) !== undefined;
   }

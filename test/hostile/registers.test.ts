@@ -151,7 +151,7 @@ describe("register values out of their range", () => {
         enabled = (yield bus.mmioRead(R.RXDCTL(3))) as number;
       },
       // The register's offset and what is wrong, not the length: a misdirected SA record's key words land there (from a driver developer's check).
-      { code: "INVALID_RING_LENGTH", queue: 3, direction: "rx", index: null, field: "RING_LENGTH", value: R.RDLEN(3), mentions: ["RX queue 3", "RDLEN (not a multiple of 128)"] },
+      { code: "INVALID_RING_LENGTH", queue: 3, direction: "rx", index: null, field: "RING_LENGTH", value: R.RDLEN(3), mentions: ["RX queue 3", `offset of RDLEN[3] (the length written there is not a multiple of 128; the value is not logged) = 0x${R.RDLEN(3).toString(16)}`] },
     );
     expect(enabled).toBe(0);
   });

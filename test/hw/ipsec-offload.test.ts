@@ -134,7 +134,9 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
       },
       { "top.driver.base.saFill": "pointer" },
     );
-    expect(unmapped.top.nic.diagnostics.map((d) => [d.code, d.field, d.value])).toEqual([["DMA_UNMAPPED", "SA_POINTER", 0x40]]);
+    // 0x40 lies far below the allocations: logged as 0, where it lies said instead (a wild value may be misdirected key words).
+    expect(unmapped.top.nic.diagnostics.map((d) => [d.code, d.field, d.value])).toEqual([["DMA_UNMAPPED", "SA_POINTER", 0]]);
+    expect(unmapped.top.nic.diagnostics[0]!.message).toContain("more than a page below every allocation");
     let bogus = 0;
     const badMagic = raw(
       function* (top, queue) {

@@ -108,7 +108,7 @@ test("a ring running past its region: DMA_UNMAPPED names the first descriptor ou
   client.request("WAIT", { duration_ps: us(5) });
   const unmapped = client.run.design.top.nic.diagnostics.filter((diagnostic) => diagnostic.code === "DMA_UNMAPPED");
   expect(unmapped.map((diagnostic) => diagnostic.message)).toEqual([
-    `DMA_UNMAPPED: TX queue 0, descriptor 10, address of the descriptor (ring at TDBAL + 32 × index; the first outside mapped memory of the fetch of descriptors 8 to 14) = 0x${(ring + 10 * DESCRIPTOR_BYTES).toString(16)}: A DMA address outside mapped host memory; the access is not made`,
+    `DMA_UNMAPPED: TX queue 0, descriptor 10, address of the descriptor (ring at TDBAL + 32 × index; the first outside mapped memory of the fetch of descriptors 8 to 14) = 0x${(ring + 10 * DESCRIPTOR_BYTES).toString(16)}: A DMA address outside mapped host memory; the access is not made (value: the address; 0 where it is far from every allocation, and where it lies is said instead)`,
   ]);
   const read = (offset: number) => reply<"MMIO_READ_REPLY">(client.request("MMIO_READ", { offset })).value;
   expect(R.decodeQueueFault(read(R.TDFAULT(0)))).toEqual({ code: ErrorCode.DMA_UNMAPPED, index: 8 });
