@@ -255,13 +255,21 @@ export function parseScenarioDocument(given: string, file: string) {
       const message = error.code === "MULTIPLE_DOCS" ? "a second YAML document ('---'): a scenario file holds one" : /call stack/.test(error.message) ? NESTED_TOO_DEEPLY : (OWN_WORDS[error.code] ?? error.message.split("\n")[0]!.replace(/"[^"]*"/g, "…"));
       return `${file}:${line}:${col}: ${message}${atEnd}`;
     }))];
-  if (document.errors.length > 0) throw new ScenarioError(describe([...document.errors, ...unresolvedTags]));
+  const syntax = document.errors.length > 0 ? describe([...document.errors, ...unresolvedTags]) : [];
   // The walks over a scenario recurse: a value nested past what a stack holds is refused before any of them.
   const deepest = deepestNode(document.contents, nodeChildren);
   if (deepest.depth > LIMITS.nesting) {
     // Placed at its deepest mapping or list: the message had no line.
     const { line, col } = lines.linePos((deepest.node as InText | null)?.range?.[0] ?? 0);
-    throw new ScenarioError([`${file}:${line}:${col}: ${NESTED_TOO_DEEPLY}`]);
+    throw new ScenarioError(inFileOrder([...syntax, `${file}:${line}:${col}: ${NESTED_TOO_DEEPLY}`], file));
+  }
+  // A syntax error is said with the file's other YAML mistakes (aliases, merges, keys given twice) around it: all of them together.
+  if (syntax.length > 0) {
+    // The library's error at a place is the one said there (a field named by a mapping is both).
+    const placeOf = (problem: string) => problem.slice(0, problem.indexOf(": "));
+    const placed = new Set(syntax.map(placeOf));
+    const others = [...aliasProblems(document, lines, file), ...duplicateKeys(document, lines, file)].filter((problem) => !placed.has(placeOf(problem)));
+    throw new ScenarioError(inFileOrder([...syntax, ...others], file));
   }
   // Aliases of a large value (a long string named a thousand times) would fill memory as it is expanded: its size is counted first.
   const expanded = expandedSize(document);

@@ -3,6 +3,17 @@ import { parseScenarioText } from "../../system/scenario/load.js";
 import { problems, VALID } from "./scenario-fixture.js";
 
 describe("YAML in a scenario: one document, and anchors, aliases and merge keys", () => {
+  // From a reliability review: a syntax error hid the file's alias and merge mistakes, which were said only once it was fixed.
+  test("a syntax error is said with the file's other YAML mistakes (an alias without its anchor, a merge of no mapping, a key given twice), all of them together in file order", () => {
+    const text = ["name: x", "seed: 7", "customers:", "  - *nope", "  - <<: 5", "    name: y", "    name: z", "traffic:", '  - key: "unterminated'].join("\n");
+    expect(problems(text)).toEqual([
+      "s.yaml:4:5: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted",
+      "s.yaml:5:5: a merge key ('<<') takes a mapping, an alias of one (*name), or a list of them",
+      "s.yaml:7:5: 'name' given twice in one mapping (first on line 6); the later would silently replace it: give it once",
+      expect.stringMatching(/^s\.yaml:9:\d+: Missing closing "quote/),
+    ]);
+  });
+
   test("a second YAML document, and aliases that would expand past a scenario's size, are refused with the file's name in the scenario's words", () => {
     expect(problems(`${VALID}---\nname: other\n`)).toEqual([expect.stringMatching(/^s\.yaml:\d+:1: a second YAML document \('---'\): a scenario file holds one$/)]);
     expect(problems(`${VALID}---\nnull\n`)).toEqual([expect.stringMatching(/a second YAML document/)]);
