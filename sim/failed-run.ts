@@ -64,7 +64,9 @@ export class RunFailedError extends Error {
 }
 
 export function describeLeftFiles(left: readonly LeftFile[], renamed: readonly string[] = [], extent: FailedRunExtent = UNFINISHED): string {
-  const lines = left.map(({ path, state, bytes }) => `  ${path}: ${state === "complete" ? "complete" : "partial, cut off where the run stopped"} (${bytes} bytes)`);
+  const lines = left.map(({ path, state, bytes, device }) =>
+    device !== undefined ? `  ${path}: a link to ${device}, written into it: nothing of it kept` : `  ${path}: ${state === "complete" ? "complete" : "partial, cut off where the run stopped"} (${bytes} bytes)`,
+  );
   const lostLine = extent.lost?.length ? `\nLost (begun, and gone from the disk during the run: their directory or they were removed): ${extent.lost.join(", ")}` : "";
   if (renamed.length === 0) {
     const what = extent.simulationFinished ? `The simulation finished${extent.outcome === null ? "" : ` (${extent.outcome})`}, but writing its files failed` : "The run did not finish";

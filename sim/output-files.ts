@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { accessSync, chmodSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { OutputError } from "./errors.js";
 import { LockFile } from "./lock-file.js";
@@ -69,6 +69,8 @@ export interface LeftFile {
   readonly path: string;
   readonly state: OutputState;
   readonly bytes: number;
+  /** A link to a device the file was written through (/dev/full, to test a full disk): nothing of it is kept. */
+  readonly device?: string;
 }
 
 /** The name a file has until its run has finished. */
@@ -250,7 +252,9 @@ export class OutputFiles implements OutputNames {
   left(): LeftFile[] {
     return [...this.files].flatMap(([path, state]) => {
       const temporary = temporaryName(path);
-      return existsSync(temporary) && statSync(temporary).isFile() ? [{ path: temporary, state, bytes: statSync(temporary).size }] : [];
+      if (!existsSync(temporary)) return [];
+      if (statSync(temporary).isFile()) return [{ path: temporary, state, bytes: statSync(temporary).size }];
+      return statSync(temporary).isCharacterDevice() ? [{ path: temporary, state, bytes: 0, device: realpathSync(temporary) }] : [];
     });
   }
 }

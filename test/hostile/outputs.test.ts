@@ -178,6 +178,8 @@ describe("a full disk: the failed write names the file it was writing", () => {
       expect(failed.message).not.toMatch(/process '.*' threw/);
       expect(failed.left.length).toBeGreaterThan(0);
       for (const { path } of failed.left) expect(failed.message).toContain(path);
+      // The file that could not be written is listed too, as what it is (it was in neither list; from a reliability review).
+      expect(failed.message).toContain(`${join(directory, `${file}.partial`)}: a link to /dev/full, written into it: nothing of it kept`);
     });
   }
 
