@@ -6,6 +6,8 @@ or 0), with REGISTER_INSTANCES[name] instances; register(name, index) gives an i
 (shift, width) and their named values (not shifted) in *_VALUES; layout fields (offset, bytes), little-endian.
 """
 
+import difflib
+
 DESCRIPTOR_BYTES = 32
 RING_ALIGNMENT = 128
 MAX_QUEUES = 8
@@ -285,6 +287,9 @@ DROP_REASON = {name: code for code, name in DROP_REASONS.items()}
 
 def register(name, index=0):
     """The offset of instance `index` of a register (a queue, vector or word); an index it does not have is refused."""
+    if name not in REGISTERS:
+        close = difflib.get_close_matches(str(name), REGISTERS, 1)
+        raise KeyError("no register %r%s (REGISTERS holds every name)" % (name, "; did you mean %s?" % close[0] if close else ""))
     offset, stride = REGISTERS[name]
     count = REGISTER_INSTANCES[name]
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < count:

@@ -27,7 +27,9 @@ export interface DeviceBus {
  */
 export function registerValue(value: number, register: () => string): number {
   if (!Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) {
-    throw new RangeError(`MMIO write of ${value} to ${register()}: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)`);
+    // A value of another type is shown as what it is: the text "1" read as 1, as if 1 were refused.
+    const shown = typeof value === "number" ? String(value) : typeof value === "string" ? `string ${JSON.stringify(value)}` : `${typeof value} ${String(value)}`;
+    throw new RangeError(`MMIO write of ${shown} to ${register()}: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)`);
   }
   return value >>> 0;
 }

@@ -390,7 +390,7 @@ if (misspelt !== null) {
   const first = process.argv[2];
   const command = first !== undefined && program.commands.some((known) => known.name() === first) ? first : "run (the command when none is named)";
   if (error instanceof CommandLineError) console.error(`nicsim: the command line has mistakes:\n  ${error.problems.join("\n  ")}`);
-  else if (error instanceof ScenarioError) console.error(`nicsim ${command}: the scenario cannot run:\n  ${error.problems.join("\n  ")}`);
+  else if (error instanceof ScenarioError) console.error(`nicsim ${command}: ${command === "serve" ? "the server cannot start" : "the scenario cannot run"}:\n  ${error.problems.join("\n  ")}`);
   else if (error instanceof OptionsError) console.error(`nicsim ${command}: its options have mistakes:\n  ${error.problems.join("\n  ")}`);
   else console.error(`nicsim ${command}: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

@@ -33,4 +33,12 @@ describe.runIf(requireTool("python3", "python3") && requireTool("cc", "gcc libc6
     expect(run.stderr).toBe("");
     expect(run.stdout.trim().split("\n")).toEqual([`${0x1018 + 7 * 0x40} ${0x200 + 8 * 4} ${0x5000 + 31 * 4}`, "TDT has instances 0 to 7; not 8", "TDT has instances 0 to 7; not 99", "EITR has instances 0 to 8; not 9", "CTRL has one instance (index 0); not 1", "TDT has instances 0 to 7; not -1"]);
   });
+
+  // From a driver developer's check: an unknown name raised a bare KeyError: 'NOPE'.
+  test("register() refuses a name the datasheet does not have, with the nearest one", () => {
+    const script = ["import nicsim_device as d", "for name in ('TDTT', 'NOPE'):", "    try:", "        d.register(name)", "    except KeyError as error:", "        print(error.args[0])"].join("\n");
+    const run = spawnSync("python3", ["-c", script], { encoding: "utf8", env: { ...process.env, PYTHONPATH: pythonClient } });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim().split("\n")).toEqual(["no register 'TDTT'; did you mean TDT? (REGISTERS holds every name)", "no register 'NOPE' (REGISTERS holds every name)"]);
+  });
 });

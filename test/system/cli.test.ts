@@ -130,7 +130,7 @@ describe("one command-line grammar", () => {
     const latency = nicsim("latency", "--packets", "2", "--set", "nic.bogus=1");
     expect(latency.stderr).toBe("nicsim latency: the scenario cannot run:\n  --set nic.bogus: no such parameter (did you mean nic.queues?)\n");
     const serve = nicsim("serve", "--stdio", "--set", "top.nic.queues=99");
-    expect(serve.stderr).toContain("nicsim serve: the scenario cannot run:\n  --set nic.queues = 99: expected at most 8");
+    expect(serve.stderr).toContain("nicsim serve: the server cannot start:\n  --set nic.queues = 99: expected at most 8");
     const grid = nicsim("sweep", "--grid", "top.nic.bogus..x=1");
     expect(grid.stderr).toContain("--grid top.nic.bogus..x: 'nic.bogus..x' has an empty segment");
     for (const result of [run, plain, latency, serve, grid]) {

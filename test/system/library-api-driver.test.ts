@@ -83,4 +83,10 @@ describe("register writes take what JavaScript's bit operators give", () => {
   test.each([1.5, Number.NaN, 2 ** 32, -(2 ** 31) - 1])("%s is refused, naming the register", (value) => {
     expect(() => readBack((bus) => bus.mmioWrite(R.TDBAL(0), value))).toThrow(/MMIO write of .* to TDBAL\[0\]: registers take 32-bit integers/);
   });
+
+  // From a driver developer's check: the text "1" was refused as "MMIO write of 1", as if 1 were the mistake.
+  test("a value that is not a number is refused showing its type and value", () => {
+    expect(() => readBack((bus) => bus.mmioWrite(R.TDBAL(0), "1" as unknown as number))).toThrow('MMIO write of string "1" to TDBAL[0]: registers take 32-bit integers');
+    expect(() => readBack((bus) => bus.mmioWrite(R.TDBAL(0), 1n as unknown as number))).toThrow("MMIO write of bigint 1 to TDBAL[0]");
+  });
 });
