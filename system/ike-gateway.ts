@@ -141,9 +141,11 @@ export class IkeGateway {
     return [...this.byOutboundSpi.entries()].filter(([spi, pair]) => this.espPeer.outboundSpi(pair.tunnel) === spi);
   }
 
-  /** Send bytes to the host's port 500 as if they were ISAKMP (a malformed-message fault). */
-  sendRaw(message: Uint8Array): void {
+  /** Send bytes to the host's port 500 as if they were ISAKMP (a malformed-message fault); returns whether the link lost them. */
+  sendRaw(message: Uint8Array): boolean {
+    const lostBefore = this.counts.lost;
     this.transmit(message, null);
+    return this.counts.lost > lostBefore;
   }
 
   /**

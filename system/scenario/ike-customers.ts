@@ -196,13 +196,13 @@ export class IkeCustomers {
     return done;
   }
 
-  /** The IKE faults actually made: a Delete needs a tunnel with SAs to delete. */
-  readonly faultsMade = { ikeDeletes: 0 };
+  /** The IKE faults actually made: a Delete needs a tunnel with SAs to delete; a malformed message may be lost on the link (the IKE loss fault). */
+  readonly faultsMade = { ikeDeletes: 0, malformedLost: 0 };
 
   /** A gateway sends a malformed ISAKMP message (a fault). */
   sendMalformed(random: Random): void {
     const gateways = [...this.gateways.values()];
-    if (gateways.length > 0) random.pick(gateways).sendRaw(malformedIsakmp(random));
+    if (gateways.length > 0 && random.pick(gateways).sendRaw(malformedIsakmp(random))) this.faultsMade.malformedLost++;
   }
 
   /** Each customer's readiness follows the host's view: its tunnels all up, or its phase 1 failed. */

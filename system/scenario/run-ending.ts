@@ -68,7 +68,7 @@ export interface DmaFaults {
 }
 
 /** The faults a scenario injects, in words (empty: none), the DMA engine's among them. */
-export function describeFaults(faults: Scenario["faults"], made: { readonly ikeDeletes?: number; readonly replays?: number } | null = null, dma: DmaFaults | null = null): string[] {
+export function describeFaults(faults: Scenario["faults"], made: { readonly ikeDeletes?: number; readonly replays?: number; readonly malformedLost?: number } | null = null, dma: DmaFaults | null = null): string[] {
   const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
   return [
     ...(faults.corruptProbability > 0 ? [`the gateway corrupts ${percent(faults.corruptProbability)} of its frames (ICV fails)`] : []),
@@ -80,7 +80,8 @@ export function describeFaults(faults: Scenario["faults"], made: { readonly ikeD
     ...counted(faults.interruptStorms, "interrupt storm", "interrupt storms"),
     ...(faults.ikeLossProbability > 0 ? [`the link loses ${percent(faults.ikeLossProbability)} of IKE messages`] : []),
     ...(faults.ikeDeletes === 0 ? [] : [`${counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways")[0]}${made?.ikeDeletes !== undefined && made.ikeDeletes < faults.ikeDeletes ? ` asked, ${made.ikeDeletes} made (${made.ikeDeletes === 0 ? "no tunnel had SAs when they were due" : "no more tunnels had SAs when the others were due"})` : ""}`]),
-    ...counted(faults.ikeMalformed, "malformed ISAKMP message", "malformed ISAKMP messages"),
+    // Those the link lost never reached the host, whose drops by reason count the others.
+    ...counted(faults.ikeMalformed, "malformed ISAKMP message", "malformed ISAKMP messages").map((text) => (made?.malformedLost ? `${text} (${made.malformedLost} lost on the link)` : text)),
     ...(faults.overlappingSaChanges && faults.rekeys + faults.inboundRekeys + faults.deletes > 1 ? ["SA changes overlapping"] : []),
     ...(dma !== null ? describeDmaFaults(dma) : []),
   ];

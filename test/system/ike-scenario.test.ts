@@ -189,6 +189,18 @@ describe("IKE brings each customer up before its traffic flows", () => {
     expect(summary.flows.every((flow) => flow.lost === 0)).toBe(true);
   });
 
+  // From a reviewer's check: 4 injected and 3 counted by the host, with nothing saying the link had lost the fourth.
+  test("malformed ISAKMP messages the link loses are said with the fault: those and the host's drops make up every one injected", () => {
+    const { summary } = run(scenario({ faults: { ikeMalformed: 12, ikeLossProbability: 0.3 } }));
+    // The reasons a malformed message is dropped for; the loss makes others (PHASE1_NOT_UP: a message after a lost one).
+    const drops = summary.ike!.host.drops as Record<string, number>;
+    const dropped = sum(["TRUNCATED", "LENGTH_MISMATCH", "BAD_VERSION", "PAYLOAD_LENGTH"].map((reason) => drops[reason] ?? 0));
+    const fault = summary.faults.find((text) => text.startsWith("12 malformed ISAKMP messages"));
+    const lost = Number(/\((\d+) lost on the link\)/.exec(fault ?? "")?.[1]);
+    expect(lost).toBeGreaterThan(0);
+    expect(dropped + lost).toBe(12);
+  });
+
   test("an ISAKMP message from an address with no keyring entry is dropped and counted (UNKNOWN_PEER), and a gateway's garbage never reaches another's IKE SA", () => {
     const design = buildScenario(checkScenario(scenario()));
     const { kernel, top } = design;
