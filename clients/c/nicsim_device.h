@@ -662,7 +662,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_ESP_MALFORMED 15u
 /* RX: the ICV did not verify; the packet is delivered flagged, undecrypted */
 #define NICSIM_ERROR_CODE_ESP_ICV_FAILED 16u
-/* TX: the SA table entry was invalidated while the packet was in the NIC (its SA already looked up); the packet is dropped. A descriptor looked up after the invalidation is refused as STALE_SA_HANDLE. RX has no such error: a packet whose entry is invalidated before the crypto engine has decrypted it is delivered as a miss (SA_MISS, SA_HANDLE 0, untouched); one already decrypted is delivered decrypted, with the handle it was decrypted under (it was authenticated before the invalidation) */
+/* TX: the SA table entry was invalidated while the packet was in the NIC (its SA already looked up); the packet is dropped. A descriptor looked up after the invalidation is refused as STALE_SA_HANDLE. RX has no such error: a packet whose entry is invalidated before the crypto engine has decrypted it is delivered as a miss (SA_MISS, SA_HANDLE 0, untouched); one already decrypted is delivered decrypted, with the handle it was decrypted under (it was authenticated before the invalidation). Not logged in ERRLOG nor counted in ERROR_COUNT: the driver's own invalidation caused it, no misuse; DROP_COUNT counts it */
 #define NICSIM_ERROR_CODE_SA_INVALIDATED 17u
 /* A tail write that moves the tail back over descriptors the device still owns, or around the ring past the head (an overrun); the write is ignored (value: the tail as it stands; the tail written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_TAIL_OVERRUN 18u
