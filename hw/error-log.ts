@@ -28,7 +28,7 @@ export interface Diagnostic extends DeviceErrorReport {
 /** ERRLOG_CODE as traced, named in GTKWave: the codes are dense from 0, so a code's name is its place in the list. */
 export const ErrorCodeEnum = defineEnum("error_code", Object.keys(ErrorCode) as ErrorCodeName[]);
 
-/** Fields whose values are host addresses the device could not reach. */
+/** Fields whose values are host addresses (the device could not reach one, or it is refused: an SA_POINTER off its boundary). */
 const ADDRESS_FIELDS: ReadonlySet<FieldCodeName> = new Set(["DESCRIPTOR", "BUFFER_ADDRESS", "SA_POINTER"]);
 
 /** Entries the ERRLOG registers hold; older ones are dropped (the diagnostics keep them all). */
@@ -72,7 +72,9 @@ export class ErrorLog extends Component {
    * lies: the driver wrote it, and a value that wild may be key words an SA record misdirected into a pointer.
    */
   private withoutWildAddress(report: DeviceErrorReport): DeviceErrorReport {
-    if (report.code !== "DMA_UNMAPPED" || !ADDRESS_FIELDS.has(report.field) || report.value === 0 || report.value === 0n) return report;
+    // IPSEC_FIELDS_DIFFER names COMMAND.IPSEC's bit under the DESCRIPTOR field: a bit, not an address.
+    const holdsAddress = ADDRESS_FIELDS.has(report.field) && !(report.code === "IPSEC_FIELDS_DIFFER" && report.field === "DESCRIPTOR");
+    if (!holdsAddress || report.value === 0 || report.value === 0n) return report;
     const address = Number(report.value);
     const place = this.memory.placeOf(address);
     if (place === "near") return report;

@@ -174,8 +174,10 @@ class Client:
 
     def mmio_write(self, offset, value):
         # As the in-process bus: a 32-bit pattern, unsigned or as Python's bit operators make it negative; anything wider is refused, not cut.
+        # What the value is, not the value: a write to SA_STAGE carries key words.
         if isinstance(value, bool) or not isinstance(value, int) or not -0x80000000 <= value <= 0xFFFFFFFF:
-            raise ValueError("MMIO write of %r to offset %#x: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)" % (value, offset))
+            what = "a number beyond 32 bits" if isinstance(value, int) and not isinstance(value, bool) else "a %s" % type(value).__name__
+            raise ValueError("MMIO write of %s to offset %#x: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)" % (what, offset))
         self._post("MMIO_WRITE", offset=offset, value=value & 0xFFFFFFFF)
 
     def alloc(self, size, alignment, label):

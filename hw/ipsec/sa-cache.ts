@@ -35,7 +35,8 @@ export interface SaEntry {
 /** What a TX descriptor's SA_HANDLE names: the SA it was issued for, nothing, or an entry filled again since (a stale handle). */
 export type TxHandleLookup =
   | { readonly kind: "entry"; readonly entry: SaEntry }
-  | { readonly kind: "invalid" }
+  /** `beyondTable`: its entry is past the table, or it sets the reserved bit: no handle ever issued looks so (misdirected key words may). */
+  | { readonly kind: "invalid"; readonly beyondTable: boolean }
   | { readonly kind: "stale"; readonly entry: SaEntry | null };
 
 /** What SA_COMMAND's install did: the entry filled, or refused because it holds an SA and the command did not say REPLACE, or because the SA is in another entry already. */
@@ -200,7 +201,7 @@ export class SaCache extends Component {
     const index = SA_HANDLE_FIELDS.ENTRY.get(handle) - 1;
     const generation = SA_HANDLE_FIELDS.GENERATION.get(handle);
     // Bit 31 is reserved: a handle with it set was never issued.
-    if (index < 0 || index >= this.tx.length || (handle & ~SA_HANDLE_FIELDS.mask) !== 0) return this.missed({ kind: "invalid" });
+    if (index < 0 || index >= this.tx.length || (handle & ~SA_HANDLE_FIELDS.mask) !== 0) return this.missed({ kind: "invalid", beyondTable: index >= 0 });
     const entry = this.tx[index] ?? null;
     if (entry && entry.generation === generation) {
       this.count("txHits");
@@ -211,7 +212,7 @@ export class SaCache extends Component {
       this.staleHandles.set(++this.counts.staleHandles);
       return this.missed({ kind: "stale", entry });
     }
-    return this.missed({ kind: "invalid" });
+    return this.missed({ kind: "invalid", beyondTable: false });
   }
 
   private missed(lookup: TxHandleLookup): TxHandleLookup {

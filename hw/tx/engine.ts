@@ -22,7 +22,7 @@ import { ErrorCode, isDmaFault } from "../spec/errors.js";
 import { FramesInFlight, readsAhead } from "./frames-in-flight.js";
 import { TxBuffer } from "./tx-buffer.js";
 import { DEFAULT_WRITE_BACK_DELAY, TxWriteBack, type WriteBackTag } from "./write-back.js";
-import { EMPTY_FRAME, exactField, type Fault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
+import { EMPTY_FRAME, exactField, type Fault, handleFault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
 import { type HeadFrame, HeadFrames, RefusedRests } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
 
@@ -138,7 +138,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const threshold = TX_QUEUE_CONTROL_FIELDS.WTHRESH.get(value);
     if (!enable || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue);
     this.writeBack.thresholds[queue] = threshold;
-    if (!enable) this.rests.forget(queue);
+    // A fresh ring (enabled again after a fetch fault disabled it, FAULT cleared by ENABLE alone) holds no refused frame's rest.
+    if (!enable || enabling) this.rests.forget(queue);
     if (!enabling) state.control(value);
     this.wake();
   }
@@ -332,7 +333,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       return;
     }
     const found = cache.txByHandle(first.saHandle);
-    if (found.kind !== "entry") return this.refuse(packet, { code: found.kind === "stale" ? "STALE_SA_HANDLE" : "INVALID_SA_HANDLE", field: "SA_HANDLE", fieldName: "SA_HANDLE", index: first.index, value: first.saHandle });
+    if (found.kind !== "entry") return this.refuse(packet, handleFault(found, first));
     this.encrypt(packet, found.entry);
   }
 

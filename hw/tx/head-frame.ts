@@ -57,7 +57,9 @@ function frameFault(cache: readonly TxDescriptor[], taken: number, length: numbe
  * the frame's SA from its first, so a frame flagged on a later one only would leave in the clear.
  */
 function ipsecFieldDiffering(first: TxDescriptor, descriptor: TxDescriptor): Fault | null {
-  const at = (field: Fault["field"], name: string, value: number | bigint): Fault => ({ code: "IPSEC_FIELDS_DIFFER", field, fieldName: `${name} (descriptor ${first.index}, the frame's first, has ${name === "COMMAND.IPSEC" ? TX_COMMAND_FIELDS.IPSEC.get(first.command) : `0x${(name === "SA_HANDLE" ? first.saHandle : exactField(first, "saPointer")).toString(16)}`})`, index: descriptor.index, value });
+  // The first's pointer is not shown: it may be key words written over a descriptor (this one's is shown by the error log's rule for addresses).
+  const firstValue = (name: string) => (name === "COMMAND.IPSEC" ? String(TX_COMMAND_FIELDS.IPSEC.get(first.command)) : name === "SA_HANDLE" ? `0x${first.saHandle.toString(16)}` : "another");
+  const at = (field: Fault["field"], name: string, value: number | bigint): Fault => ({ code: "IPSEC_FIELDS_DIFFER", field, fieldName: `${name} (descriptor ${first.index}, the frame's first, has ${firstValue(name)})`, index: descriptor.index, value });
   const ipsec = TX_COMMAND_FIELDS.IPSEC.get(descriptor.command);
   if (ipsec !== TX_COMMAND_FIELDS.IPSEC.get(first.command)) return at("DESCRIPTOR", "COMMAND.IPSEC", ipsec);
   if (descriptor.saHandle !== first.saHandle) return at("SA_HANDLE", "SA_HANDLE", descriptor.saHandle);
@@ -101,13 +103,19 @@ export class RefusedRests {
   private readonly bytes: number[] = new Array(MAX_QUEUES).fill(0);
   private readonly descriptors: number[] = new Array(MAX_QUEUES).fill(0);
 
-  /** The fault to report for a refused frame leaving: itself, the whole rest for its last piece, null for the other pieces. */
+  /**
+   * The fault to report for a refused frame leaving: itself; for its rest, the first piece (it may
+   * never get an EOP, and then nothing else would say why its descriptors come back with an error)
+   * and the whole rest with its last; null for the pieces between.
+   */
   reported(queue: number, fault: Fault, length: number, descriptors: number): Fault | null {
     if (!fault.rest) return fault;
+    const first = this.descriptors[queue] === 0;
     this.bytes[queue] = this.bytes[queue]! + length;
     this.descriptors[queue] = this.descriptors[queue]! + descriptors;
-    if (fault.rest === "continues") return null;
-    const whole: Fault = { ...fault, fieldName: `LENGTH (the rest, ${this.descriptors[queue]} descriptors up to its EOP, of a frame refused without one)`, value: this.bytes[queue]! };
+    if (fault.rest === "continues") return first ? { ...fault, fieldName: "LENGTH (the first descriptors of the rest of a frame refused without its EOP: refused up to its EOP, and logged whole then)" } : null;
+    const count = this.descriptors[queue] === 1 ? "1 descriptor" : `${this.descriptors[queue]} descriptors`;
+    const whole: Fault = { ...fault, fieldName: `LENGTH (the rest, ${count} up to its EOP, of a frame refused without one)`, value: this.bytes[queue]! };
     this.forget(queue);
     return whole;
   }

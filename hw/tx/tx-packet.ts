@@ -1,6 +1,7 @@
 import { type ErrorCodeName, type FieldCodeName } from "../spec/errors.js";
 import { DESCRIPTOR_BYTES, TX_DESCRIPTOR, TX_READ_FORMAT } from "../spec/descriptors.js";
 import { readExact } from "../spec/layout.js";
+import type { TxHandleLookup } from "../ipsec/sa-cache.js";
 
 /**
  * A TX descriptor as the engine fetched it (read format), and its place in the ring. One whose
@@ -12,6 +13,17 @@ export type TxDescriptor = Readonly<ReturnType<typeof TX_READ_FORMAT.decode>> & 
 /** A 64-bit field as the driver wrote it: the number, or beyond 2^53 the exact value. */
 export function exactField(descriptor: TxDescriptor, field: "bufferAddress" | "saPointer"): number | bigint {
   return descriptor.raw === undefined ? descriptor[field] : readExact(TX_DESCRIPTOR.fields[field], descriptor.raw);
+}
+
+/**
+ * A TX descriptor's SA_HANDLE that finds no SA: stale, or invalid. One whose entry is past the
+ * table (or with the reserved bit set) is logged as 0, as no handle ever issued looks so and key
+ * words written over a descriptor may.
+ */
+export function handleFault(found: Exclude<TxHandleLookup, { kind: "entry" }>, first: TxDescriptor): Fault {
+  if (found.kind === "stale") return { code: "STALE_SA_HANDLE", field: "SA_HANDLE", fieldName: "SA_HANDLE", index: first.index, value: first.saHandle };
+  if (!found.beyondTable) return { code: "INVALID_SA_HANDLE", field: "SA_HANDLE", fieldName: "SA_HANDLE", index: first.index, value: first.saHandle };
+  return { code: "INVALID_SA_HANDLE", field: "SA_HANDLE", fieldName: "SA_HANDLE (its entry past the table, or the reserved bit 31 set; not logged, as a value no handle has may be misdirected key words, so logged as 0)", index: first.index, value: 0 };
 }
 
 /** Why a frame is refused, for the error log and its write-back. */

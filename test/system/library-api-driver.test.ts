@@ -84,9 +84,12 @@ describe("register writes take what JavaScript's bit operators give", () => {
     expect(() => readBack((bus) => bus.mmioWrite(R.TDBAL(0), value))).toThrow(/MMIO write of .* to TDBAL\[0\]: registers take 32-bit integers/);
   });
 
-  // From a driver developer's check: the text "1" was refused as "MMIO write of 1", as if 1 were the mistake.
-  test("a value that is not a number is refused showing its type and value", () => {
-    expect(() => readBack((bus) => bus.mmioWrite(R.TDBAL(0), "1" as unknown as number))).toThrow('MMIO write of string "1" to TDBAL[0]: registers take 32-bit integers');
-    expect(() => readBack((bus) => bus.mmioWrite(R.TDBAL(0), 1n as unknown as number))).toThrow("MMIO write of bigint 1 to TDBAL[0]");
+  // From a driver developer's check: the text "1" was refused as "MMIO write of 1", as if 1 were the mistake; and from a re-check, a key word written to SA_STAGE as a text or beyond 32 bits was shown.
+  test("a value that is not a 32-bit integer is refused saying what it is, never the value", () => {
+    expect(() => readBack((bus) => bus.mmioWrite(R.TDBAL(0), "1" as unknown as number))).toThrow("MMIO write of a string to TDBAL[0]: registers take 32-bit integers");
+    expect(() => readBack((bus) => bus.mmioWrite(R.TDBAL(0), 1n as unknown as number))).toThrow("MMIO write of a bigint to TDBAL[0]");
+    expect(() => readBack((bus) => bus.mmioWrite(R.SA_STAGE(0), 0xd1d2d3d4d5))).toThrow("MMIO write of a number beyond 32 bits to SA_STAGE[0]");
+    expect(() => readBack((bus) => bus.mmioWrite(R.SA_STAGE(0), 0xd1d2d3d4d5))).not.toThrow(new RegExp(`d1d2d3d4d5|${0xd1d2d3d4d5}`, "i"));
+    expect(() => readBack((bus) => bus.mmioWrite(R.TDBAL(0), 1.5))).toThrow("MMIO write of a fraction to TDBAL[0]");
   });
 });
