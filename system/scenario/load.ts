@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Scalar, visit, type YAMLError } from "yaml";
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Scalar, visit, type YAMLError } from "yaml";
 import { parseQosConfig, type Placed, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings, qosProblemText } from "../../driver/intermediate/qos-config.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
@@ -18,7 +18,7 @@ import { cryptoWindowWarning } from "./crypto-window-warning.js";
 import { unreachableWriteBackThreshold } from "./write-back-threshold.js";
 import { markTagObjects, tagObjectsIn } from "./yaml-object-kind.js";
 import { describeIssues } from "./schema-issues.js";
-import { secretTexts, withoutSecretTexts } from "./secret-paths.js";
+import { fieldNameShown, secretTexts, withoutSecretTexts } from "./secret-paths.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
 import { formatPath, isMergeKey, SourceMap } from "./source-map.js";
 
@@ -157,6 +157,8 @@ function duplicateKeys(document: Document, lines: LineCounter, file: string): st
   const problems: string[] = [];
   visit(document, {
     Map(_, map, path) {
+      // The mapping's place by its fields' names, list items as 0: enough to tell a customer's ike.
+      const place = path.flatMap((node) => (isPair(node) && isScalar(node.key) ? [String(node.key.value)] : isSeq(node) ? ["0"] : [])).join(".");
       const first = new Map<string, number>();
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;
@@ -166,7 +168,7 @@ function duplicateKeys(document: Document, lines: LineCounter, file: string): st
         if (earlier === undefined) first.set(key, at.line);
         // A name with ':', '=' or a blank may hold a value (a key, even) written without its ':': not shown.
         else if (key === "<<") problems.push(`${file}:${at.line}:${at.col}: '<<' given twice in one mapping (first on line ${earlier}): merge several mappings with one, '<<: [*first, *second]'`);
-        else problems.push(`${file}:${at.line}:${at.col}: ${/[:=\s]/.test(key) ? "a field" : `'${key}'`} given twice in one mapping (first on line ${earlier}); the later would silently replace it: give it once`);
+        else problems.push(`${file}:${at.line}:${at.col}: ${/[:=\s]/.test(key) || !fieldNameShown(place, key) ? "a field" : `'${key}'`} given twice in one mapping (first on line ${earlier}); the later would silently replace it: give it once`);
       }
       return path.length > LIMITS.nesting * 2 ? visit.SKIP : undefined;
     },

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { shownValue } from "../../sim/shown-value.js";
 import { didYouMean } from "../../sim/suggest.js";
 import { schemaFields } from "./overrides.js";
-import { REDACTED, redactValue } from "./secret-paths.js";
+import { fieldNameShown, REDACTED, redactValue } from "./secret-paths.js";
 import { formatPath } from "./source-map.js";
 import { yamlObjectKind } from "./yaml-object-kind.js";
 
@@ -22,6 +22,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, placed: (path: P
     for (const key of issue.keys) {
       // A name with ':' or a blank in it holds a value written without its ':' (`preSharedKey secret`): not shown, it may be a key.
       if (/[:=\s]/.test(key)) placed([...path, key], `${formatPath(path)}: a field whose name has ':', '=' or a blank in it (not shown: it may hold a value, a key even, written without its ':')`);
+      else if (!fieldNameShown(path.map(String).join("."), key)) placed([...path, key], `${formatPath(path)}: an unknown field (its name not shown: under ike, a name near no field may be the key written as one)`);
       else placed([...path, key], `${formatPath([...path, key])}: unknown field${didYouMean(key, fields)}`);
     }
     return;

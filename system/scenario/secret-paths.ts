@@ -1,3 +1,4 @@
+import { didYouMean } from "../../sim/suggest.js";
 import { schemaFields } from "./overrides.js";
 
 /**
@@ -47,6 +48,14 @@ export function isSecretPath(path: string): boolean {
 }
 
 const IKE_FIELDS = schemaFields(["customers", 0, "ike"]);
+
+/**
+ * Whether a field name given in a mapping at `path` may be shown: under a customer's ike, a name
+ * that is no field and near none may be the key written as a name (`ike: { preSharedKey, S3cret }`).
+ */
+export function fieldNameShown(path: string, name: string): boolean {
+  return !/^customers\.\d+\.ike$/.test(path) || IKE_FIELDS.includes(name) || didYouMean(name, IKE_FIELDS) !== "";
+}
 
 /** A place above a key (a customer, its ike): a text given there whole may be the key put one level too high. */
 function holdsSecrets(path: string): boolean {

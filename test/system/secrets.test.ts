@@ -179,6 +179,28 @@ describe("pre-shared keys stay where the user gave them", () => {
     expect(problems).toEqual(["s.yaml:9:29: outputs.waveformScopes[0]: <secret> selects no signal of the design"]);
   });
 
+  // From a re-check: a key written as a name (commas for a ':') was shown in "unknown field" and "given twice".
+  test("a key written as a field's name under a customer's ike is not shown, in the unknown field or the key given twice, with a syntax error or without; a misspelt field there still is", async () => {
+    const { parseScenarioText, ScenarioError } = await import("../../system/scenario/load.js");
+    const problemsOf = (text: string) => {
+      try {
+        parseScenarioText(text, "s.yaml");
+      } catch (error) {
+        if (error instanceof ScenarioError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+    const text = (ike: string, tail = "") =>
+      ["name: s", "durationMicroseconds: 5", "customers:", "  - name: a", "    identity: { type: ID_FQDN, value: gw.a.example }", `    ike: ${ike}`, "traffic:", "  - { name: s, customer: a, direction: both, packetBytes: 200, load: 0.1 }", tail].join("\n");
+    const written = problemsOf(text("{ mode: main, preSharedKey, Zq9-S3cret-psk, Zq9-S3cret-psk }"));
+    expect(written).toEqual(expect.arrayContaining(["s.yaml:6:5: customers[0].ike: an unknown field (its name not shown: under ike, a name near no field may be the key written as one)", expect.stringMatching(/^s\.yaml:6:\d+: a field given twice in one mapping/)]));
+    const withSyntax = problemsOf(text("{ mode: main, preSharedKey, Zq9-S3cret-psk, Zq9-S3cret-psk }", 'x: "open'));
+    expect(withSyntax).toEqual([expect.stringMatching(/a field given twice in one mapping/), expect.stringMatching(/Missing closing "quote/)]);
+    for (const problem of [...written, ...withSyntax]) expect(problem).not.toContain("S3cret");
+    expect(problemsOf(text("{ mode: main, preSharedKy: k }"))).toContainEqual(expect.stringMatching(/^s\.yaml:6:\d+: customers\[0\]\.ike\.preSharedKy: unknown field \(did you mean preSharedKey\?\)$/));
+  });
+
   test("a sweep's advice on its axes shows no key, and a path=value given where the scenario file goes is not echoed", async () => {
     const { sweepAxesNotes, sweepAxesProblems } = await import("../../system/scenario/sweep.js");
     const { readScenarioText } = await import("../../system/scenario/load.js");
