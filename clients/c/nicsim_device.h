@@ -652,9 +652,9 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_UNKNOWN_REGISTER 10u
 /* A write to a read-only register; it is ignored (value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_READ_ONLY_REGISTER 11u
-/* A TX descriptor CLASS above 7 */
+/* A TX descriptor CLASS above 7 (value: 0; the class is not logged, as an SA record written over a ring puts key bytes there) */
 #define NICSIM_ERROR_CODE_INVALID_CLASS 12u
-/* An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND sets reserved bits, names an index out of range or an operation that is not defined (the command is ignored; what was written is not shown, as a key word staged one word past SA_STAGE lands in SA_COMMAND) */
+/* An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND sets reserved bits, names an index out of range or an operation that is not defined (the command is ignored); value: 0, as a key word staged one word past SA_STAGE lands in SA_COMMAND and an SA record written over a ring in a descriptor's SA_HANDLE */
 #define NICSIM_ERROR_CODE_INVALID_SA_HANDLE 13u
 /* An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length, is of the other direction, or asks for ESN (FLAGS.ESN: the device does not process extended sequence numbers); it is not used */
 #define NICSIM_ERROR_CODE_SA_RECORD_INVALID 14u
@@ -674,13 +674,13 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_VALUE_OUT_OF_RANGE 21u
 /* An SA_COMMAND written while an INSTALL_POINTER is still reading its record (SA_STATUS.BUSY); the command is ignored */
 #define NICSIM_ERROR_CODE_SA_COMMAND_BUSY 22u
-/* An IPsec TX descriptor's SA_HANDLE names an entry that has been filled or emptied since the handle was issued (its GENERATION is not the entry's): the SA it was issued for is gone; the frame is dropped and counted (SA_STALE_HANDLES) */
+/* An IPsec TX descriptor's SA_HANDLE names an entry that has been filled or emptied since the handle was issued (its GENERATION is not the entry's): the SA it was issued for is gone; the frame is dropped and counted (SA_STALE_HANDLES); value: 0, the handle not logged (an SA record written over a ring puts key words there) */
 #define NICSIM_ERROR_CODE_STALE_SA_HANDLE 23u
 /* SA_COMMAND installs into an entry that holds an SA without REPLACE; the command is ignored and the entry keeps its SA */
 #define NICSIM_ERROR_CODE_SA_ENTRY_OCCUPIED 24u
 /* SA_COMMAND installs an SA (SPI and destination) that another entry of the same table already holds; the command is ignored (value: the other entry's index) */
 #define NICSIM_ERROR_CODE_SA_DUPLICATE 25u
-/* A TX frame whose descriptors disagree on COMMAND.IPSEC, SA_HANDLE or SA_POINTER: each of a frame's descriptors carries its first's (the SA is the first's), so the frame is dropped rather than sent in the clear or under one of two SAs (value: the field as the descriptor named gives it) */
+/* A TX frame whose descriptors disagree on COMMAND.IPSEC, SA_HANDLE or SA_POINTER: each of a frame's descriptors carries its first's (the SA is the first's), so the frame is dropped rather than sent in the clear or under one of two SAs (value: COMMAND.IPSEC's bit, or the SA_POINTER as an address is logged; 0 for SA_HANDLE, not logged as an SA record written over a ring puts key words there) */
 #define NICSIM_ERROR_CODE_IPSEC_FIELDS_DIFFER 26u
 /* TXDCTL/RXDCTL.ENABLE written while the queue is still BUSY with what the device took before it was disabled: the write is ignored (the queue stays disabled), since that work would complete into the new ring and move its head; wait for BUSY to clear (value: the frames or write-backs still in the device) */
 #define NICSIM_ERROR_CODE_ENABLE_WHILE_BUSY 27u

@@ -39,15 +39,17 @@ def encode(name, **values):
     code, _kind, layout, names, tail, tail_kind, _reply = protocol.MESSAGES[name]
     for field, kind in zip(names, layout.lstrip("<")):
         value = values[field]
+        # What the value is, not the value: a field may be given key words by mistake.
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _LARGEST[kind]:
-            raise ValueError("%s.%s: %r; expected a whole number from 0 to %#x" % (name, field, value, _LARGEST[kind]))
+            what = "a number out of range" if isinstance(value, int) and not isinstance(value, bool) else "a %s" % type(value).__name__
+            raise ValueError("%s.%s: %s; expected a whole number from 0 to %#x" % (name, field, what, _LARGEST[kind]))
     body = struct.pack(layout, *(values[field] for field in names))
     if tail is not None:
         content = values[tail]
         if tail_kind == "text" and not isinstance(content, str):
-            raise ValueError("%s.%s: %r; expected text (str)" % (name, tail, content))
+            raise ValueError("%s.%s: a %s; expected text (str)" % (name, tail, type(content).__name__))
         if tail_kind != "text" and not isinstance(content, (bytes, bytearray, memoryview)):
-            raise ValueError("%s.%s: %r; expected bytes" % (name, tail, content))
+            raise ValueError("%s.%s: a %s; expected bytes (key material given as hex text or a list is refused without showing it)" % (name, tail, type(content).__name__))
         body += content.encode("utf-8") if tail_kind == "text" else bytes(content)
     return struct.pack(protocol.HEADER_FORMAT, protocol.HEADER_BYTES + len(body), code) + body
 

@@ -1,6 +1,6 @@
 import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
-import { exactField, type Fault, type TxDescriptor } from "./tx-packet.js";
+import { DESCRIPTOR_VALUE_NOT_LOGGED, exactField, type Fault, type TxDescriptor } from "./tx-packet.js";
 
 /** The frame at the head of a queue: its descriptors up to EOP, its bytes, what is wrong with it, and whether it was taken without its EOP (its rest is to come). */
 export interface HeadFrame {
@@ -37,7 +37,7 @@ function frameFault(cache: readonly TxDescriptor[], taken: number, length: numbe
   for (let index = 0; index < taken; index++) {
     const descriptor = cache[index]!;
     if (descriptor.length === 0) return { code: "ZERO_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH", index: descriptor.index, value: 0 };
-    if (descriptor.trafficClass >= MAX_QUEUES) return { code: "INVALID_CLASS", field: "CLASS", fieldName: "CLASS", index: descriptor.index, value: descriptor.trafficClass };
+    if (descriptor.trafficClass >= MAX_QUEUES) return { code: "INVALID_CLASS", field: "CLASS", fieldName: `CLASS (${MAX_QUEUES} or more; ${DESCRIPTOR_VALUE_NOT_LOGGED})`, index: descriptor.index, value: 0 };
     if (index > 0) {
       const differs = ipsecFieldDiffering(first, descriptor);
       if (differs !== null) return differs;
@@ -57,9 +57,9 @@ function frameFault(cache: readonly TxDescriptor[], taken: number, length: numbe
  * the frame's SA from its first, so a frame flagged on a later one only would leave in the clear.
  */
 function ipsecFieldDiffering(first: TxDescriptor, descriptor: TxDescriptor): Fault | null {
-  // The first's pointer is not shown: it may be key words written over a descriptor (this one's is shown by the error log's rule for addresses).
-  const firstValue = (name: string) => (name === "COMMAND.IPSEC" ? String(TX_COMMAND_FIELDS.IPSEC.get(first.command)) : name === "SA_HANDLE" ? `0x${first.saHandle.toString(16)}` : "another");
-  const at = (field: Fault["field"], name: string, value: number | bigint): Fault => ({ code: "IPSEC_FIELDS_DIFFER", field, fieldName: `${name} (descriptor ${first.index}, the frame's first, has ${firstValue(name)})`, index: descriptor.index, value });
+  // The handles and the first's pointer are not shown: they may be key words written over a descriptor (this one's pointer is shown by the error log's rule for addresses).
+  const firstValue = (name: string) => (name === "COMMAND.IPSEC" ? String(TX_COMMAND_FIELDS.IPSEC.get(first.command)) : name === "SA_HANDLE" ? `another; ${DESCRIPTOR_VALUE_NOT_LOGGED}` : "another");
+  const at = (field: Fault["field"], name: string, value: number | bigint): Fault => ({ code: "IPSEC_FIELDS_DIFFER", field, fieldName: `${name} (descriptor ${first.index}, the frame's first, has ${firstValue(name)})`, index: descriptor.index, value: name === "SA_HANDLE" ? 0 : value });
   const ipsec = TX_COMMAND_FIELDS.IPSEC.get(descriptor.command);
   if (ipsec !== TX_COMMAND_FIELDS.IPSEC.get(first.command)) return at("DESCRIPTOR", "COMMAND.IPSEC", ipsec);
   if (descriptor.saHandle !== first.saHandle) return at("SA_HANDLE", "SA_HANDLE", descriptor.saHandle);

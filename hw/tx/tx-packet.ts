@@ -16,14 +16,15 @@ export function exactField(descriptor: TxDescriptor, field: "bufferAddress" | "s
 }
 
 /**
- * A TX descriptor's SA_HANDLE that finds no SA: stale, or invalid. One whose entry is past the
- * table (or with the reserved bit set) is logged as 0, as no handle ever issued looks so and key
- * words written over a descriptor may.
+ * Why a descriptor field's value is not logged (logged as 0): an SA record written over a ring
+ * puts its key words in the next descriptor's fields; the error names the descriptor, which holds it.
  */
+export const DESCRIPTOR_VALUE_NOT_LOGGED = "the value is not logged, as key words an SA record misdirected over a descriptor would show: the descriptor named holds it";
+
+/** A TX descriptor's SA_HANDLE that finds no SA: stale, or no SA there (its entry empty, past the table, or the reserved bit set). */
 export function handleFault(found: Exclude<TxHandleLookup, { kind: "entry" }>, first: TxDescriptor): Fault {
-  if (found.kind === "stale") return { code: "STALE_SA_HANDLE", field: "SA_HANDLE", fieldName: "SA_HANDLE", index: first.index, value: first.saHandle };
-  if (!found.beyondTable) return { code: "INVALID_SA_HANDLE", field: "SA_HANDLE", fieldName: "SA_HANDLE", index: first.index, value: first.saHandle };
-  return { code: "INVALID_SA_HANDLE", field: "SA_HANDLE", fieldName: "SA_HANDLE (its entry past the table, or the reserved bit 31 set; not logged, as a value no handle has may be misdirected key words, so logged as 0)", index: first.index, value: 0 };
+  const why = found.kind === "stale" ? "its entry holds a later SA" : found.beyondTable ? "its entry past the table, or the reserved bit 31 set" : "its entry empty";
+  return { code: found.kind === "stale" ? "STALE_SA_HANDLE" : "INVALID_SA_HANDLE", field: "SA_HANDLE", fieldName: `SA_HANDLE (${why}; ${DESCRIPTOR_VALUE_NOT_LOGGED})`, index: first.index, value: 0 };
 }
 
 /** Why a frame is refused, for the error log and its write-back. */

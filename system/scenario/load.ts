@@ -157,8 +157,9 @@ function duplicateKeys(document: Document, lines: LineCounter, file: string): st
   const problems: string[] = [];
   visit(document, {
     Map(_, map, path) {
-      // The mapping's place by its fields' names, list items as 0: enough to tell a customer's ike.
-      const place = path.flatMap((node) => (isPair(node) && isScalar(node.key) ? [String(node.key.value)] : isSeq(node) ? ["0"] : [])).join(".");
+      // The mapping's place by its fields' names, list items as 0, a merge's where it lands: enough to tell a customer's ike; so is holding a pre-shared key (an anchored mapping written elsewhere).
+      const holdsKey = map.items.some((pair) => isScalar(pair.key) && /^(gateway)?preSharedKey$/.test(String(pair.key.value)));
+      const place = holdsKey ? "customers.0.ike" : path.flatMap((node) => (isPair(node) && isScalar(node.key) && !isMergeKey(node.key) ? [String(node.key.value)] : isSeq(node) ? ["0"] : [])).join(".");
       const first = new Map<string, number>();
       for (const pair of map.items) {
         if (!isScalar(pair.key)) continue;

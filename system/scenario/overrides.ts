@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { didYouMean } from "../../sim/suggest.js";
 import { scenarioSchema } from "./schema.js";
 import { kindName } from "./schema-issues.js";
+import { fieldNameShown } from "./secret-paths.js";
 
 /** Path segments that would reach an object's prototype instead of a value of the scenario. */
 const FORBIDDEN_SEGMENTS = ["__proto__", "constructor", "prototype"];
@@ -128,7 +129,7 @@ export function applyOverrides(root: unknown, overrides: Record<string, unknown>
   const replaced: string[] = [];
   for (const path of applied) {
     const dropped = droppedLeaves(valueAt(root, path.split(".")), overrides[path], path);
-    if (dropped.length > 0) replaced.push(`--set ${path}: the ${Array.isArray(overrides[path]) ? "list" : "mapping"} given replaces the scenario's whole ${path}, dropping ${dropped.join(", ")}; give whole paths (--set ${dropped[0]}=…) to change single values`);
+    if (dropped.length > 0) replaced.push(`--set ${path}: the ${Array.isArray(overrides[path]) ? "list" : "mapping"} given replaces the scenario's whole ${path}, dropping ${dropped.map(shownPath).join(", ")}; give whole paths (--set ${shownPath(dropped[0]!)}=…) to change single values`);
     setPath(root as Record<string, unknown>, path.split("."), overrides[path]);
   }
   return { problems, applied, replaced };
@@ -143,6 +144,13 @@ function valueAt(root: unknown, keys: readonly string[]): unknown {
 const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The scenario's values under `before` that the mapping or list `after` does not give, by path (a list's entries by index). */
+/** A path as a message shows it: a last name with ':', '=' or a blank, or under a customer's ike near no field, may be a key written as a name. */
+function shownPath(path: string): string {
+  const at = path.lastIndexOf(".");
+  const name = path.slice(at + 1);
+  return /[:=\s]/.test(name) || !fieldNameShown(path.slice(0, at), name) ? `${path.slice(0, at)}.… (a name not shown: it may be a key written as one)` : path;
+}
+
 function droppedLeaves(before: unknown, after: unknown, path: string): string[] {
   if (Array.isArray(before) && Array.isArray(after)) return before.flatMap((entry, index) => (index < after.length ? droppedLeaves(entry, after[index], `${path}.${index}`) : [`${path}.${index}`]));
   if (!isMapping(before) || !isMapping(after)) return [];

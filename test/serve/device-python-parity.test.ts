@@ -34,6 +34,19 @@ describe.runIf(requireTool("python3", "python3") && requireTool("cc", "gcc libc6
     expect(run.stdout.trim().split("\n")).toEqual([`${0x1018 + 7 * 0x40} ${0x200 + 8 * 4} ${0x5000 + 31 * 4}`, "TDT has instances 0 to 7; not 8", "TDT has instances 0 to 7; not 99", "EITR has instances 0 to 8; not 9", "CTRL has one instance (index 0); not 1", "TDT has instances 0 to 7; not -1"]);
   });
 
+  // From a re-check: key material given as hex text or a list was refused showing it whole ('0011…deadbeef'; expected bytes).
+  test("a message refused before it is sent says what its value is, not the value: key material given as text or a list", () => {
+    const script = ["import nicsim", "key = '00112233445566778899aabbccddeeffdeadbeef'", "for material in (key, list(bytes.fromhex(key))):", "    try:", "        nicsim.encode('PEER_SA', spi=0x1000, source=1, destination=2, direction=0, icv_bytes=16, key_material=material)", "    except ValueError as error:", "        print(error)"].join("\n");
+    const run = spawnSync("python3", ["-c", script], { encoding: "utf8", env: { ...process.env, PYTHONPATH: pythonClient } });
+    expect(run.stderr).toBe("");
+    const lines = run.stdout.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toMatch(/^PEER_SA\.key_material: a (str|list); expected bytes/);
+      expect(line).not.toMatch(/0011|deadbeef|\b17\b, 34/);
+    }
+  });
+
   // From a driver developer's check: an unknown name raised a bare KeyError: 'NOPE'.
   test("register() refuses a name the datasheet does not have, with the nearest one", () => {
     const script = ["import nicsim_device as d", "for name in ('TDTT', 'NOPE'):", "    try:", "        d.register(name)", "    except KeyError as error:", "        print(error.args[0])"].join("\n");

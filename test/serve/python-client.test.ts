@@ -69,10 +69,11 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
     const { result, clientStatus } = await serveOnSocket(config(directory, "arguments"), join(directory, "device.sock"), { command: ["python3", "-c", program], onClientOutput: (text) => (output += text) });
     expect(clientStatus, output).toBe(0);
     expect(output.trim().split("\n")).toEqual([
-      "MMIO_READ.offset: -4; expected a whole number from 0 to 0xffffffff",
-      "WAIT.duration_ps: -1; expected a whole number from 0 to 0xffffffffffffffff",
-      "ALLOCATE.bytes: -1; expected a whole number from 0 to 0xffffffff",
-      "ALLOCATE.label: b'x'; expected text (str)",
+      // What each value is, not the value (a field given key words by mistake, key material as hex text, showed them whole).
+      "MMIO_READ.offset: a number out of range; expected a whole number from 0 to 0xffffffff",
+      "WAIT.duration_ps: a number out of range; expected a whole number from 0 to 0xffffffffffffffff",
+      "ALLOCATE.bytes: a number out of range; expected a whole number from 0 to 0xffffffff",
+      "ALLOCATE.label: a bytes; expected text (str)",
       "MEMORY_WRITE.data: str; expected bytes",
     ]);
     expect(result.summary.ending.kind).toBe("goodbye");

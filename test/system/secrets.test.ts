@@ -198,6 +198,13 @@ describe("pre-shared keys stay where the user gave them", () => {
     const withSyntax = problemsOf(text("{ mode: main, preSharedKey, Zq9-S3cret-psk, Zq9-S3cret-psk }", 'x: "open'));
     expect(withSyntax).toEqual([expect.stringMatching(/a field given twice in one mapping/), expect.stringMatching(/Missing closing "quote/)]);
     for (const problem of [...written, ...withSyntax]) expect(problem).not.toContain("S3cret");
+    // Through a merge too, and in the warning a --set mapping gives for the values it drops (from a second re-check).
+    const merged = problemsOf(text("{ <<: { mode: main, preSharedKey: x, Zq9-S3cret-psk: 1, Zq9-S3cret-psk: 2 } }"));
+    expect(merged).toContainEqual(expect.stringMatching(/a field given twice in one mapping/));
+    for (const problem of merged) expect(problem).not.toContain("S3cret");
+    const { applyOverrides } = await import("../../system/scenario/overrides.js");
+    const { replaced } = applyOverrides({ customers: [{ ike: { mode: "main", "preSharedKey=Hunter2Secret": null, "Zq9-S3cret-psk": 1 } }] }, { "customers.0.ike": { preSharedKey: "k" } });
+    expect(replaced).toEqual(["--set customers.0.ike: the mapping given replaces the scenario's whole customers.0.ike, dropping customers.0.ike.mode, customers.0.ike.… (a name not shown: it may be a key written as one), customers.0.ike.… (a name not shown: it may be a key written as one); give whole paths (--set customers.0.ike.mode=…) to change single values"]);
     expect(problemsOf(text("{ mode: main, preSharedKy: k }"))).toContainEqual(expect.stringMatching(/^s\.yaml:6:\d+: customers\[0\]\.ike\.preSharedKy: unknown field \(did you mean preSharedKey\?\)$/));
   });
 
