@@ -181,16 +181,7 @@ describe("pre-shared keys stay where the user gave them", () => {
 
   // From a re-check: a key written as a name (commas for a ':') was shown in "unknown field" and "given twice".
   test("a key written as a field's name under a customer's ike is not shown, in the unknown field or the key given twice, with a syntax error or without; a misspelt field there still is", async () => {
-    const { parseScenarioText, ScenarioError } = await import("../../system/scenario/load.js");
-    const problemsOf = (text: string) => {
-      try {
-        parseScenarioText(text, "s.yaml");
-      } catch (error) {
-        if (error instanceof ScenarioError) return error.problems;
-        throw error;
-      }
-      return [];
-    };
+    const { problems: problemsOf } = await import("./scenario-fixture.js");
     const text = (ike: string, tail = "") =>
       ["name: s", "durationMicroseconds: 5", "customers:", "  - name: a", "    identity: { type: ID_FQDN, value: gw.a.example }", `    ike: ${ike}`, "traffic:", "  - { name: s, customer: a, direction: both, packetBytes: 200, load: 0.1 }", tail].join("\n");
     const written = problemsOf(text("{ mode: main, preSharedKey, Zq9-S3cret-psk, Zq9-S3cret-psk }"));
