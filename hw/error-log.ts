@@ -68,8 +68,8 @@ export class ErrorLog extends Component {
   }
 
   /**
-   * An address the device could not reach, far from every allocation, is logged as 0 with where it
-   * lies: the driver wrote it, and a value that wild may be key words an SA record misdirected into a pointer.
+   * An address in an error, far from every allocation, is logged as 0 with where it lies: the
+   * driver wrote it, and a value that wild may be key words an SA record misdirected into a pointer.
    */
   private withoutWildAddress(report: DeviceErrorReport): DeviceErrorReport {
     // IPSEC_FIELDS_DIFFER names COMMAND.IPSEC's bit under the DESCRIPTOR field: a bit, not an address.

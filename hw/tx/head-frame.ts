@@ -93,9 +93,9 @@ export class HeadFrames {
 }
 
 /**
- * Each queue's rest of a refused frame, as its pieces leave: reported once, whole, as its EOP
- * comes. A piece per descriptor fetch was an error each: thousands, for one frame of zeroed
- * descriptors filling a ring.
+ * Each queue's rest of a refused frame, as its pieces leave: reported by its first piece and
+ * whole as its EOP comes. A piece per descriptor fetch was an error each: thousands, for one frame
+ * of zeroed descriptors filling a ring.
  */
 export class RefusedRests {
   /** Whether a queue's next descriptors, up to an EOP, are the rest of a frame refused without one. */
@@ -120,7 +120,7 @@ export class RefusedRests {
     return whole;
   }
 
-  /** The queue was disabled: a rest is not continued. */
+  /** The queue was disabled, or enabled on a fresh ring: a rest is not continued. */
   forget(queue: number): void {
     this.toCome[queue] = false;
     this.bytes[queue] = 0;
