@@ -18,6 +18,8 @@ export interface DeviceErrorReport {
   readonly value: number | bigint;
   /** What the driver reading the datasheet would call the field ("TDT", "LENGTH"). */
   readonly fieldName: string;
+  /** The value is not logged (0 stands in): it may be key words a driver misdirected. */
+  readonly withheld?: boolean;
 }
 
 export interface Diagnostic extends DeviceErrorReport {
@@ -79,7 +81,7 @@ export class ErrorLog extends Component {
     const place = this.memory.placeOf(address);
     if (place === "near") return report;
     const where = place === "below" ? "below every allocation (host memory is allocated from 4 GiB up: an offset, or a 32-bit value, say)" : address >= 2 ** 63 ? "in the upper half of the 64-bit space, where kernel virtual addresses lie (not DMA addresses)" : "above every allocation";
-    return { ...report, value: 0, fieldName: `${report.fieldName}, more than a page ${where}; not logged, as a value that far off may be misdirected data (key words), so logged as 0` };
+    return { ...report, value: 0, withheld: true, fieldName: `${report.fieldName}, more than a page ${where}; its value is not logged, as a value that far off may be misdirected data (key words)` };
   }
 
   get errorCount(): number {
@@ -95,7 +97,7 @@ export class ErrorLog extends Component {
     const entry = this.entries[0];
     if (!entry) return null;
     const queue = entry.queue ?? NO_QUEUE;
-    const location = ERRLOG_LOCATION_FIELDS.pack({ QUEUE: queue, DIRECTION: entry.direction === "rx" ? 1 : 0, FIELD: FieldCode[entry.field] });
+    const location = ERRLOG_LOCATION_FIELDS.pack({ QUEUE: queue, DIRECTION: entry.direction === "rx" ? 1 : 0, FIELD: FieldCode[entry.field], WITHHELD: entry.withheld ? 1 : 0 });
     return { code: ErrorCode[entry.code], location, index: entry.index ?? NO_INDEX, value: entry.value };
   }
 

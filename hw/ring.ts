@@ -134,8 +134,8 @@ export class RingRegisters {
     this.head = (this.head + count) % this.descriptors;
   }
 
-  report(code: Parameters<ErrorLog["report"]>[0]["code"], field: Parameters<ErrorLog["report"]>[0]["field"], fieldName: string, value: number | bigint, index?: number): void {
-    this.errors.report({ code, field, fieldName, value, queue: this.queue, direction: this.direction, index });
+  report(code: Parameters<ErrorLog["report"]>[0]["code"], field: Parameters<ErrorLog["report"]>[0]["field"], fieldName: string, value: number | bigint, index?: number, withheld = false): void {
+    this.errors.report({ code, field, fieldName, value, queue: this.queue, direction: this.direction, index, ...(withheld ? { withheld } : {}) });
   }
 }
 

@@ -156,6 +156,11 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_ERRLOG_LOCATION_FIELD_SHIFT 16u
 #define NICSIM_ERRLOG_LOCATION_FIELD_WIDTH 8u
 #define NICSIM_ERRLOG_LOCATION_FIELD_MASK 0x00FF0000u
+/* ERRLOG_LOCATION.WITHHELD: 1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory) */
+#define NICSIM_ERRLOG_LOCATION_WITHHELD_SHIFT 24u
+#define NICSIM_ERRLOG_LOCATION_WITHHELD_WIDTH 1u
+#define NICSIM_ERRLOG_LOCATION_WITHHELD_MASK 0x01000000u
+#define NICSIM_ERRLOG_LOCATION_WITHHELD_BIT 0x01000000u
 
 /* ERRLOG_INDEX (RO, reset 0x0): Descriptor index of the oldest entry, or 0xFFFFFFFF */
 #define NICSIM_ERRLOG_INDEX 0x040Cu

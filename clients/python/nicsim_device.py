@@ -145,7 +145,7 @@ REGISTER_FIELDS = {
     "STATUS": {"LINK_UP": (0, 1), "ERROR": (1, 1), "QUEUES": (8, 8)},
     "QUEUE_FAULTS": {"TX": (0, 8), "RX": (8, 8)},
     "ICR": {"TX_DONE": (0, 8), "RX_DONE": (8, 8), "ERROR": (31, 1)},
-    "ERRLOG_LOCATION": {"QUEUE": (0, 8), "DIRECTION": (8, 1), "FIELD": (16, 8)},
+    "ERRLOG_LOCATION": {"QUEUE": (0, 8), "DIRECTION": (8, 1), "FIELD": (16, 8), "WITHHELD": (24, 1)},
     "SA_COMMAND": {"INDEX": (0, 16), "DIRECTION": (16, 1), "OPERATION": (24, 3), "REPLACE": (28, 1)},
     "SA_STATUS": {"CODE": (0, 16), "GENERATION": (16, 15), "BUSY": (31, 1)},
     "SA_TABLE_SIZE": {"TX": (0, 16), "RX": (16, 16)},

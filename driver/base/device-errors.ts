@@ -17,7 +17,7 @@ export interface DeviceErrorEntry {
 }
 
 export function decodeErrorEntry(time: number, code: number, location: number, index: number, valueLow: number, valueHigh: number): DeviceErrorEntry {
-  const { QUEUE: queue, DIRECTION: receive, FIELD: fieldCode } = R.ERRLOG_LOCATION_FIELDS.unpack(location);
+  const { QUEUE: queue, DIRECTION: receive, FIELD: fieldCode, WITHHELD: withheld } = R.ERRLOG_LOCATION_FIELDS.unpack(location);
   const direction = receive ? "rx" : "tx";
   const field = fieldCodeName(fieldCode);
   const name = errorCodeName(code);
@@ -26,7 +26,8 @@ export function decodeErrorEntry(time: number, code: number, location: number, i
   if (!name || !field) {
     return { ...entry, code: name ?? `code ${code}`, field: field ?? `field ${fieldCode}`, message: `unknown error code ${code} or field ${fieldCode} in ERRLOG (value ${value})` };
   }
-  const message = describeError({ code: name, field, label: field, value, direction, queue: entry.queue ?? undefined, index: entry.index ?? undefined });
+  // A value the device did not log is said as such: the field alone, not "= 0".
+  const message = describeError({ code: name, field, label: withheld ? `${field} (not logged)` : field, value, direction, queue: entry.queue ?? undefined, index: entry.index ?? undefined, withheld: withheld === 1 });
   return { ...entry, code: name, field, message };
 }
 

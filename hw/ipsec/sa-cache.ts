@@ -35,9 +35,10 @@ export interface SaEntry {
 /** What a TX descriptor's SA_HANDLE names: the SA it was issued for, nothing, or an entry filled again since (a stale handle). */
 export type TxHandleLookup =
   | { readonly kind: "entry"; readonly entry: SaEntry }
-  /** `beyondTable`: its entry is past the table, or it sets the reserved bit: no handle ever issued looks so (misdirected key words may). */
-  | { readonly kind: "invalid"; readonly beyondTable: boolean }
-  | { readonly kind: "stale"; readonly entry: SaEntry | null };
+  /** Why no SA has it: 0, an ENTRY of 0, the reserved bit, an ENTRY past the table, a GENERATION of 0, or an entry never filled. */
+  | { readonly kind: "invalid"; readonly why: "none" | "entry-zero" | "reserved-bit" | "beyond-table" | "no-generation" | "never-filled" }
+  /** Issued for an SA no longer there: its entry emptied since (invalidated), or filled with a later one. */
+  | { readonly kind: "stale"; readonly entry: SaEntry | null; readonly why: "invalidated" | "replaced" };
 
 /** What SA_COMMAND's install did: the entry filled, or refused because it holds an SA and the command did not say REPLACE, or because the SA is in another entry already. */
 export type CommandedInstall = { readonly kind: "installed"; readonly entry: SaEntry } | { readonly kind: "refused"; readonly code: "SA_ENTRY_OCCUPIED" | "SA_DUPLICATE"; readonly otherIndex: number };
@@ -201,7 +202,10 @@ export class SaCache extends Component {
     const index = SA_HANDLE_FIELDS.ENTRY.get(handle) - 1;
     const generation = SA_HANDLE_FIELDS.GENERATION.get(handle);
     // Bit 31 is reserved: a handle with it set was never issued.
-    if (index < 0 || index >= this.tx.length || (handle & ~SA_HANDLE_FIELDS.mask) !== 0) return this.missed({ kind: "invalid", beyondTable: index >= 0 });
+    if (handle === 0) return this.missed({ kind: "invalid", why: "none" });
+    if ((handle & ~SA_HANDLE_FIELDS.mask) !== 0) return this.missed({ kind: "invalid", why: "reserved-bit" });
+    if (index < 0) return this.missed({ kind: "invalid", why: "entry-zero" });
+    if (index >= this.tx.length) return this.missed({ kind: "invalid", why: "beyond-table" });
     const entry = this.tx[index] ?? null;
     if (entry && entry.generation === generation) {
       this.count("txHits");
@@ -210,9 +214,9 @@ export class SaCache extends Component {
     // Filled again since (or emptied and given a later generation): the handle was issued for an SA no longer there.
     if (generation !== 0 && this.generations.tx[index] !== 0) {
       this.staleHandles.set(++this.counts.staleHandles);
-      return this.missed({ kind: "stale", entry });
+      return this.missed({ kind: "stale", entry, why: entry === null ? "invalidated" : "replaced" });
     }
-    return this.missed({ kind: "invalid", beyondTable: false });
+    return this.missed({ kind: "invalid", why: generation === 0 ? "no-generation" : "never-filled" });
   }
 
   private missed(lookup: TxHandleLookup): TxHandleLookup {

@@ -113,6 +113,8 @@ export interface ErrorDescription {
   /** How to name the field: the register or descriptor field ("TDT", "LENGTH"), or the field code. */
   readonly label: string;
   readonly value: number | bigint;
+  /** The value is not logged (0 stands in), as it may be key words a driver misdirected: the label says so, and no "= 0" follows it. */
+  readonly withheld?: boolean;
 }
 
 /** One line naming the error, the queue, descriptor index and field, and what the code means. */
@@ -121,6 +123,6 @@ export function describeError(error: ErrorDescription): string {
   if (error.queue !== undefined) place.push(`${error.direction === "rx" ? "RX" : "TX"} queue ${error.queue}`);
   if (error.index !== undefined) place.push(`descriptor ${error.index}`);
   const value = HEX_FIELDS.has(error.field) ? `0x${error.value.toString(16)}` : String(error.value);
-  place.push(`${error.label} = ${value}`);
+  place.push(error.withheld ? error.label : `${error.label} = ${value}`);
   return `${error.code}: ${place.join(", ")}: ${ERROR_DESCRIPTIONS[error.code]}`;
 }

@@ -375,7 +375,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     if (packet.fault) {
       const fault = packet.fault;
       const reported = this.rests.reported(packet.queue, fault, packet.length, packet.descriptors.length);
-      if (reported) state.ring.report(reported.code, reported.field, reported.fieldName, reported.value, reported.index);
+      if (reported) state.ring.report(reported.code, reported.field, reported.fieldName, reported.value, reported.index, reported.withheld);
       // A fault on the link is counted as itself, the others as the descriptor's; a frame whose buffers could not all be read is named by where they are. A refused frame's rest was counted with it.
       if (!fault.rest) this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: packet.descriptors.map((descriptor) => ({ address: descriptor.bufferAddress, length: descriptor.length })) });
       this.buffer.free(packet.queue, packet.reserved);

@@ -37,7 +37,7 @@ function frameFault(cache: readonly TxDescriptor[], taken: number, length: numbe
   for (let index = 0; index < taken; index++) {
     const descriptor = cache[index]!;
     if (descriptor.length === 0) return { code: "ZERO_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH", index: descriptor.index, value: 0 };
-    if (descriptor.trafficClass >= MAX_QUEUES) return { code: "INVALID_CLASS", field: "CLASS", fieldName: `CLASS (${MAX_QUEUES} or more; ${DESCRIPTOR_VALUE_NOT_LOGGED})`, index: descriptor.index, value: 0 };
+    if (descriptor.trafficClass >= MAX_QUEUES) return { code: "INVALID_CLASS", field: "CLASS", fieldName: `CLASS (${MAX_QUEUES} or more; ${DESCRIPTOR_VALUE_NOT_LOGGED})`, index: descriptor.index, value: 0, withheld: true };
     if (index > 0) {
       const differs = ipsecFieldDiffering(first, descriptor);
       if (differs !== null) return differs;
@@ -59,7 +59,7 @@ function frameFault(cache: readonly TxDescriptor[], taken: number, length: numbe
 function ipsecFieldDiffering(first: TxDescriptor, descriptor: TxDescriptor): Fault | null {
   // The handles and the first's pointer are not shown: they may be key words written over a descriptor (this one's pointer is shown by the error log's rule for addresses).
   const firstValue = (name: string) => (name === "COMMAND.IPSEC" ? String(TX_COMMAND_FIELDS.IPSEC.get(first.command)) : name === "SA_HANDLE" ? `another; ${DESCRIPTOR_VALUE_NOT_LOGGED}` : "another");
-  const at = (field: Fault["field"], name: string, value: number | bigint): Fault => ({ code: "IPSEC_FIELDS_DIFFER", field, fieldName: `${name} (descriptor ${first.index}, the frame's first, has ${firstValue(name)})`, index: descriptor.index, value: name === "SA_HANDLE" ? 0 : value });
+  const at = (field: Fault["field"], name: string, value: number | bigint): Fault => ({ code: "IPSEC_FIELDS_DIFFER", field, fieldName: `${name} (descriptor ${first.index}, the frame's first, has ${firstValue(name)})`, index: descriptor.index, value: name === "SA_HANDLE" ? 0 : value, withheld: name === "SA_HANDLE" });
   const ipsec = TX_COMMAND_FIELDS.IPSEC.get(descriptor.command);
   if (ipsec !== TX_COMMAND_FIELDS.IPSEC.get(first.command)) return at("DESCRIPTOR", "COMMAND.IPSEC", ipsec);
   if (descriptor.saHandle !== first.saHandle) return at("SA_HANDLE", "SA_HANDLE", descriptor.saHandle);

@@ -19,12 +19,25 @@ export function exactField(descriptor: TxDescriptor, field: "bufferAddress" | "s
  * Why a descriptor field's value is not logged (logged as 0): an SA record written over a ring
  * puts its key words in the next descriptor's fields; the error names the descriptor, which holds it.
  */
-export const DESCRIPTOR_VALUE_NOT_LOGGED = "the value is not logged, as key words an SA record misdirected over a descriptor would show: the descriptor named holds it";
+export const DESCRIPTOR_VALUE_NOT_LOGGED = "its value is not logged, as key words an SA record misdirected over a descriptor would show: the descriptor named holds it";
 
-/** A TX descriptor's SA_HANDLE that finds no SA: stale, or no SA there (its entry empty, past the table, or the reserved bit set). */
+/** Why an SA_HANDLE names no SA, in words. */
+const HANDLE_MISSES: Record<Exclude<TxHandleLookup, { kind: "entry" }>["why"], string> = {
+  none: "0: no handle, and with SA_CTRL.POINTER_FETCH off no SA_POINTER is read",
+  "entry-zero": "ENTRY 0, which no handle has",
+  "reserved-bit": "bit 31 set, which no handle has",
+  "beyond-table": "its ENTRY past the table",
+  "no-generation": "GENERATION 0, which no handle issued has: give the handle SA_STATUS gave, not the entry + 1",
+  "never-filled": "its entry has held no SA",
+  invalidated: "its SA was invalidated: the entry is empty since",
+  replaced: "its entry holds a later SA",
+};
+
+/** A TX descriptor's SA_HANDLE that finds no SA: stale (its SA invalidated or replaced), or one no SA has. Its value is not logged, but for 0. */
 export function handleFault(found: Exclude<TxHandleLookup, { kind: "entry" }>, first: TxDescriptor): Fault {
-  const why = found.kind === "stale" ? "its entry holds a later SA" : found.beyondTable ? "its entry past the table, or the reserved bit 31 set" : "its entry empty";
-  return { code: found.kind === "stale" ? "STALE_SA_HANDLE" : "INVALID_SA_HANDLE", field: "SA_HANDLE", fieldName: `SA_HANDLE (${why}; ${DESCRIPTOR_VALUE_NOT_LOGGED})`, index: first.index, value: 0 };
+  const code = found.kind === "stale" ? "STALE_SA_HANDLE" : "INVALID_SA_HANDLE";
+  if (found.why === "none") return { code, field: "SA_HANDLE", fieldName: `SA_HANDLE (${HANDLE_MISSES.none})`, index: first.index, value: 0 };
+  return { code, field: "SA_HANDLE", fieldName: `SA_HANDLE (${HANDLE_MISSES[found.why]}; ${DESCRIPTOR_VALUE_NOT_LOGGED})`, index: first.index, value: 0, withheld: true };
 }
 
 /** Why a frame is refused, for the error log and its write-back. */
@@ -34,6 +47,8 @@ export interface Fault {
   fieldName: string;
   index: number;
   value: number | bigint;
+  /** The value is not logged (0 stands in): it may be key words an SA record misdirected over the descriptor. */
+  withheld?: boolean;
   /** A piece of the rest of a frame refused before its EOP came: the last (its EOP came) or not. Not counted as another dropped frame. */
   rest?: "continues" | "ends";
 }

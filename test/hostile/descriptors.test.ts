@@ -39,14 +39,14 @@ describe("TX descriptor fields", () => {
         post(top, raw, 0, sequencedFrame("to-peer", 2, 1, 200), EOP_RS, 9);
         raw.doorbell(1);
       },
-      { code: "INVALID_CLASS", queue: 2, index: 0, field: "CLASS", value: 0, mentions: ["TX queue 2", "descriptor 0", "CLASS (8 or more; the value is not logged"] },
+      { code: "INVALID_CLASS", queue: 2, index: 0, field: "CLASS", value: 0, mentions: ["TX queue 2", "descriptor 0", "CLASS (8 or more; its value is not logged"] },
     );
     expect(raw.writeBack(0)).toEqual({ status: STATUS_DD, error: ErrorCode.INVALID_CLASS });
   });
 
   test.each([
     ["IPSEC on the last descriptor only (the frame left in the clear)", { command: 0 }, { command: TX_COMMAND_IPSEC, saHandle: 0x10001 }, "DESCRIPTOR", 1, "COMMAND.IPSEC (descriptor 0, the frame's first, has 0) = 0x1"],
-    ["another SA_HANDLE on a later descriptor", { command: TX_COMMAND_IPSEC, saHandle: 0x10001 }, { command: TX_COMMAND_IPSEC, saHandle: 0x10002 }, "SA_HANDLE", 0, "SA_HANDLE (descriptor 0, the frame's first, has another; the value is not logged"],
+    ["another SA_HANDLE on a later descriptor", { command: TX_COMMAND_IPSEC, saHandle: 0x10001 }, { command: TX_COMMAND_IPSEC, saHandle: 0x10002 }, "SA_HANDLE", 0, "SA_HANDLE (descriptor 0, the frame's first, has another; its value is not logged"],
     // The first's pointer is not shown; 0x8000 lies far below the allocations (from 4 GiB up), so it is logged as 0 with where it lies (it may be key words).
     ["another SA_POINTER on a later descriptor", { command: TX_COMMAND_IPSEC, saPointer: 0x4000 }, { command: TX_COMMAND_IPSEC, saPointer: 0x8000 }, "SA_POINTER", 0, "SA_POINTER (descriptor 0, the frame's first, has another), more than a page below every allocation"],
   ] as const)("a frame whose descriptors disagree on its IPsec fields, %s: dropped as IPSEC_FIELDS_DIFFER at the later descriptor, nothing sent", (_, first, last, field, value, mention) => {

@@ -123,7 +123,8 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
       });
       // The handle is not logged (an SA record written over a ring puts key words there): the message says why it names no SA.
       expect(top.nic.diagnostics.map((d) => [d.code, d.field, d.value])).toEqual([["INVALID_SA_HANDLE", "SA_HANDLE", 0]]);
-      expect(top.nic.diagnostics[0]!.message).toContain("SA_HANDLE (its entry empty;");
+      // 999 and 5: entries never filled, GENERATION 0 (the entry + 1 given as a handle).
+      expect(top.nic.diagnostics[0]!.message).toContain("SA_HANDLE (GENERATION 0, which no handle issued has");
       expect(queue.writeBack(0)).toEqual({ status: STATUS_DD, error: ErrorCode.INVALID_SA_HANDLE });
       expect(top.peer.receivedFrames).toBe(0);
     }

@@ -30,6 +30,28 @@ function handle(status: number, index: number): number {
 const ENTRY = 1000;
 
 describe("SA handles carry their entry's generation", () => {
+  // From a driver developer's check: with the handle not logged, the reason has to be right; after an INVALIDATE it said "holds a later SA", and a handle without its generation "entry empty".
+  test("a refused handle says why: its SA invalidated, GENERATION 0 (the entry + 1 given), or 0 with pointer fetch off; the driver reads WITHHELD in ERRLOG_LOCATION where the value is not logged", () => {
+    const { top } = raw(function* (top, q) {
+      const bus = top.driver.base.bus;
+      const status = yield* command(bus, recordOf(top, "outbound", 0x1000), R.SA_COMMAND_INSTALL | ENTRY);
+      // Entry + 1 without its generation, while the entry holds the SA.
+      postIpsec(top, q, preparedFrame(top, 0x1000), { saHandle: ENTRY + 1 }, 0);
+      yield delay(10_000_000);
+      bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INVALIDATE | ENTRY);
+      postIpsec(top, q, preparedFrame(top, 0x1000), { saHandle: handle(status, ENTRY) }, 1);
+      yield delay(10_000_000);
+      postIpsec(top, q, preparedFrame(top, 0x1000), { saHandle: 0 }, 2);
+      yield delay(10_000_000);
+    });
+    expect(top.nic.diagnostics.map((d) => [d.code, d.index, d.withheld ?? false])).toEqual([["INVALID_SA_HANDLE", 0, true], ["STALE_SA_HANDLE", 1, true], ["INVALID_SA_HANDLE", 2, false]]);
+    const messages = top.nic.diagnostics.map((d) => d.message);
+    expect(messages[0]).toContain("SA_HANDLE (GENERATION 0, which no handle issued has: give the handle SA_STATUS gave, not the entry + 1;");
+    expect(messages[1]).toContain("SA_HANDLE (its SA was invalidated: the entry is empty since;");
+    expect(messages[2]).toContain("SA_HANDLE (0: no handle, and with SA_CTRL.POINTER_FETCH off no SA_POINTER is read) = 0x0");
+    expect(top.driver.base.deviceErrors.map((entry) => entry.message.includes("SA_HANDLE (not logged)"))).toEqual([true, true, false]);
+  });
+
   test("a handle issued for an SA names it, and after its entry is filled with another SA it is refused as STALE_SA_HANDLE and counted, not taken for the newcomer", () => {
     const statuses: number[] = [];
     let queue!: RawQueue;
