@@ -3,7 +3,7 @@ import { copyOf } from "../../sim/bytes.js";
 import { Channel } from "../../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { HostMemoryToken } from "../../sim/host/token.js";
-import type { HostMemory } from "../../sim/host/memory.js";
+import { formatAddress, type HostMemory } from "../../sim/host/memory.js";
 import { DueQueues } from "./due-queues.js";
 import { DMA_PARAMETERS } from "./parameters.js";
 import { piecesOf, ReadLookahead } from "./read-lookahead.js";
@@ -101,7 +101,10 @@ export class DmaEngine extends ClockedComponent {
 
   /** How a range it would not translate is named in its error: one that starts in mapped memory says it runs past it (its address alone looked right). */
   unmappedName(field: string, address: number, length: number): string {
-    return this.reachable(address, 1) ? `${field} (its ${length} bytes run past the mapped memory it starts in)` : field;
+    if (this.reachable(address, 1)) return `${field} (its ${length} bytes run past the mapped memory it starts in)`;
+    // A use after free: the region is named, as a red zone's is.
+    const freed = this.memory.freedRegionOf(address);
+    return freed ? `${field} (in '${freed.label}', which the host freed: ${formatAddress(freed.start)}, ${freed.size} bytes)` : field;
   }
 
   override isIdle(): boolean {

@@ -111,6 +111,11 @@ export class HostMemory {
     return undefined;
   }
 
+  /** The freed region (not allocated again) holding `address`, if any: for naming a use after free. */
+  freedRegionOf(address: number): Region | undefined {
+    return this.freed.find((region) => address >= region.start && address < region.start + region.size);
+  }
+
   /** The region whose red zone holds `address`, if any: for naming what a stray access ran off. */
   regionBefore(address: number): Region | undefined {
     let region: Region | undefined;
