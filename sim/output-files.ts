@@ -253,8 +253,9 @@ export class OutputFiles implements OutputNames {
     return [...this.files].flatMap(([path, state]) => {
       const temporary = temporaryName(path);
       if (!existsSync(temporary)) return [];
-      if (statSync(temporary).isFile()) return [{ path: temporary, state, bytes: statSync(temporary).size }];
-      return statSync(temporary).isCharacterDevice() ? [{ path: temporary, state, bytes: 0, device: realpathSync(temporary) }] : [];
+      const found = statSync(temporary);
+      if (found.isFile()) return [{ path: temporary, state, bytes: found.size }];
+      return found.isCharacterDevice() ? [{ path: temporary, state, bytes: 0, device: realpathSync(temporary) }] : [];
     });
   }
 }

@@ -33,16 +33,19 @@ class NicsimError(Exception):
 _LARGEST = {"B": 0xFF, "H": 0xFFFF, "I": 0xFFFFFFFF, "Q": 0xFFFFFFFFFFFFFFFF}
 
 
+def _kind_of(value, number_words):
+    """What a refused value is, in words, not the value: a field may be given key words by mistake."""
+    return number_words if isinstance(value, int) and not isinstance(value, bool) else "a %s" % type(value).__name__
+
+
 def encode(name, **values):
     """One message: the header, the fixed fields in the table's order, then the tail (bytes or text).
     A value that does not fit its field is refused naming the message and the field (not struct's 'argument out of range')."""
     code, _kind, layout, names, tail, tail_kind, _reply = protocol.MESSAGES[name]
     for field, kind in zip(names, layout.lstrip("<")):
         value = values[field]
-        # What the value is, not the value: a field may be given key words by mistake.
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _LARGEST[kind]:
-            what = "a number out of range" if isinstance(value, int) and not isinstance(value, bool) else "a %s" % type(value).__name__
-            raise ValueError("%s.%s: %s; expected a whole number from 0 to %#x" % (name, field, what, _LARGEST[kind]))
+            raise ValueError("%s.%s: %s; expected a whole number from 0 to %#x" % (name, field, _kind_of(value, "a number out of range"), _LARGEST[kind]))
     body = struct.pack(layout, *(values[field] for field in names))
     if tail is not None:
         content = values[tail]
@@ -178,8 +181,7 @@ class Client:
         # As the in-process bus: a 32-bit pattern, unsigned or as Python's bit operators make it negative; anything wider is refused, not cut.
         # What the value is, not the value: a write to SA_STAGE carries key words.
         if isinstance(value, bool) or not isinstance(value, int) or not -0x80000000 <= value <= 0xFFFFFFFF:
-            what = "a number beyond 32 bits" if isinstance(value, int) and not isinstance(value, bool) else "a %s" % type(value).__name__
-            raise ValueError("MMIO write of %s to offset %#x: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)" % (what, offset))
+            raise ValueError("MMIO write of %s to offset %#x: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)" % (_kind_of(value, "a number beyond 32 bits"), offset))
         self._post("MMIO_WRITE", offset=offset, value=value & 0xFFFFFFFF)
 
     def alloc(self, size, alignment, label):

@@ -169,7 +169,7 @@ function duplicateKeys(document: Document, lines: LineCounter, file: string): st
         if (earlier === undefined) first.set(key, at.line);
         // A name with ':', '=' or a blank may hold a value (a key, even) written without its ':': not shown.
         else if (key === "<<") problems.push(`${file}:${at.line}:${at.col}: '<<' given twice in one mapping (first on line ${earlier}): merge several mappings with one, '<<: [*first, *second]'`);
-        else problems.push(`${file}:${at.line}:${at.col}: ${/[:=\s]/.test(key) || !fieldNameShown(place, key) ? "a field" : `'${key}'`} given twice in one mapping (first on line ${earlier}); the later would silently replace it: give it once`);
+        else problems.push(`${file}:${at.line}:${at.col}: ${!fieldNameShown(place, key) ? "a field" : `'${key}'`} given twice in one mapping (first on line ${earlier}); the later would silently replace it: give it once`);
       }
       return path.length > LIMITS.nesting * 2 ? visit.SKIP : undefined;
     },

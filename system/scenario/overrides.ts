@@ -144,11 +144,10 @@ function valueAt(root: unknown, keys: readonly string[]): unknown {
 const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The scenario's values under `before` that the mapping or list `after` does not give, by path (a list's entries by index). */
-/** A path as a message shows it: a last name with ':', '=' or a blank, or under a customer's ike near no field, may be a key written as a name. */
+/** A path as a message shows it: its last name may be a key written as a name (fieldNameShown). */
 function shownPath(path: string): string {
   const at = path.lastIndexOf(".");
-  const name = path.slice(at + 1);
-  return /[:=\s]/.test(name) || !fieldNameShown(path.slice(0, at), name) ? `${path.slice(0, at)}.… (a name not shown: it may be a key written as one)` : path;
+  return fieldNameShown(path.slice(0, at), path.slice(at + 1)) ? path : `${path.slice(0, at)}.… (a name not shown: it may be a key written as one)`;
 }
 
 function droppedLeaves(before: unknown, after: unknown, path: string): string[] {

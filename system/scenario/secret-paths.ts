@@ -50,10 +50,12 @@ export function isSecretPath(path: string): boolean {
 const IKE_FIELDS = schemaFields(["customers", 0, "ike"]);
 
 /**
- * Whether a field name given in a mapping at `path` may be shown: under a customer's ike, a name
- * that is no field and near none may be the key written as a name (`ike: { preSharedKey, S3cret }`).
+ * Whether a field name given in a mapping at `path` may be shown: a name with ':', '=' or a blank
+ * may hold a value written without its ':' (`preSharedKey secret`), and under a customer's ike a
+ * name that is no field and near none may be the key written as a name (`ike: { preSharedKey, S3cret }`).
  */
 export function fieldNameShown(path: string, name: string): boolean {
+  if (/[:=\s]/.test(name)) return false;
   return !/^customers\.\d+\.ike$/.test(path) || IKE_FIELDS.includes(name) || didYouMean(name, IKE_FIELDS) !== "";
 }
 
