@@ -27,13 +27,16 @@ type Specs = Readonly<Record<string, LayoutFieldSpec>>;
 /** A field's value: bytes for kind "bytes", a number for the others (either, for a field not known). */
 export type FieldValue<S extends LayoutFieldSpec> = LayoutFieldSpec extends S ? number | Uint8Array : S extends { readonly kind: "bytes" } ? Uint8Array : number;
 export type LayoutValues<T extends Specs> = { [K in keyof T]: FieldValue<T[K]> };
+/** What a field's writer takes: a number field also a bigint, as readExact gives a 64-bit address exactly. */
+export type FieldInput<S extends LayoutFieldSpec> = LayoutFieldSpec extends S ? number | bigint | Uint8Array : S extends { readonly kind: "bytes" } ? Uint8Array : number | bigint;
+export type LayoutInputs<T extends Specs> = { [K in keyof T]: FieldInput<T[K]> };
 
 export interface LayoutField<S extends LayoutFieldSpec = LayoutFieldSpec> extends LayoutFieldSpec {
   /** The field's key in the layout's values. */
   readonly key: string;
   /** The field in an image whose layout starts at `base`. */
   read(image: Uint8Array, base?: number): FieldValue<S>;
-  write(image: Uint8Array, value: FieldValue<S>, base?: number): void;
+  write(image: Uint8Array, value: FieldInput<S>, base?: number): void;
 }
 
 export interface Layout<T extends Specs> {
@@ -47,7 +50,7 @@ export interface Layout<T extends Specs> {
   /** Each field's offset by its name (TX.LENGTH). */
   readonly offsets: { readonly [K in keyof T as T[K]["name"]]: number };
   /** An image of the layout: the given fields, every other byte 0. */
-  encode(values: Partial<LayoutValues<T>>): Uint8Array;
+  encode(values: Partial<LayoutInputs<T>>): Uint8Array;
   /** Every field of the image whose layout starts at `base`. */
   decode(image: Uint8Array, base?: number): LayoutValues<T>;
   /** The same image with only some of its fields (what one side reads). */
@@ -57,6 +60,14 @@ export interface Layout<T extends Specs> {
 }
 
 const TWO_TO_32 = 0x1_0000_0000;
+
+/** A number field's refused value: a number or bigint as itself; anything else by its kind alone (bytes there may be a key). */
+function shownNumber(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" || typeof value === "undefined" ? `an ${typeof value}` : `a ${typeof value}`;
+}
 
 function outside(layout: string, field: LayoutFieldSpec, image: Uint8Array, base: number): RangeError {
   return new RangeError(`${layout} ${field.name}: bytes ${base + field.offset}..${base + field.offset + field.bytes - 1} are outside an image of ${image.length} bytes`);
@@ -92,8 +103,13 @@ function numberField(layout: string, spec: LayoutFieldSpec, key: string): Layout
     },
     write: (image, value, base = 0) => {
       check(image, base);
+      // A bigint is what readExact gives for a 64-bit address a number would round: written back exactly.
+      if (typeof value === "bigint" && value >= 0n && value < BigInt(limit)) {
+        for (let index = 0; index < bytes; index++) image[base + offset + index] = Number((value >> BigInt(8 * index)) & 0xffn);
+        return;
+      }
       if (!Number.isInteger(value) || (value as number) < 0 || (value as number) >= limit) {
-        throw new RangeError(`${layout} ${spec.name}: ${value} is not an integer from 0 to 2^${8 * bytes} - 1 (${bytes} bytes)`);
+        throw new RangeError(`${layout} ${spec.name}: ${shownNumber(value)} is not an integer from 0 to 2^${8 * bytes} - 1 (${bytes} ${bytes === 1 ? "byte" : "bytes"})`);
       }
       let rest = value as number;
       for (let index = 0; index < bytes; index++) {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { RX_DESCRIPTOR, RX_WRITE_BACK, TX, TX_DESCRIPTOR, TX_READ_FORMAT, TX_WRITE_BACK } from "../../hw/spec/descriptors.js";
-import { defineLayout } from "../../hw/spec/layout.js";
+import { defineLayout, readExact } from "../../hw/spec/layout.js";
 import { SA_RECORD_LAYOUT } from "../../hw/spec/sa-record.js";
 import { pointerStageWords, SA_STAGE_POINTER, stageWords } from "../../hw/spec/sa-stage.js";
 
@@ -65,6 +65,18 @@ describe("a layout's encoder and decoder", () => {
     }
     expect(message).toBe("SA record KEY: 33 bytes where the field holds at most 32");
     expect(image.every((byte) => byte === 0)).toBe(true);
+  });
+
+  test("take a bigint where readExact gives one (a 64-bit address a number would round), and name a value's kind, not its contents", () => {
+    const address = 0xfedc_ba98_7654_3211n;
+    const image = TX_DESCRIPTOR.encode({ bufferAddress: address, length: 5n });
+    expect(readExact(TX_DESCRIPTOR.fields.bufferAddress, image)).toBe(address);
+    expect(TX_DESCRIPTOR.fields.length.read(image)).toBe(5);
+    expect([...image.subarray(0, 8)]).toEqual([0x11, 0x32, 0x54, 0x76, 0x98, 0xba, 0xdc, 0xfe]);
+    expect(() => TX_DESCRIPTOR.encode({ bufferAddress: 2n ** 64n })).toThrow("TX descriptor BUFFER_ADDRESS: 18446744073709551616n is not an integer from 0 to 2^64 - 1 (8 bytes)");
+    expect(() => TX_DESCRIPTOR.encode({ command: 256 })).toThrow("TX descriptor COMMAND: 256 is not an integer from 0 to 2^8 - 1 (1 byte)");
+    expect(() => TX_DESCRIPTOR.encode({ bufferAddress: new Uint8Array(16).fill(0x5a) as never })).toThrow("TX descriptor BUFFER_ADDRESS: 16 bytes is not an integer");
+    expect(() => TX_DESCRIPTOR.encode({ bufferAddress: "0x1000" as never })).toThrow("TX descriptor BUFFER_ADDRESS: a string is not an integer");
   });
 
   test("refuse images too short for them, naming the bytes", () => {
