@@ -33,6 +33,8 @@ export class Connection {
   private held = false;
   /** The client's stream ended while replies waited: what it sent before is served once they are read, then this ends the run. */
   private leaveWhenDrained: (() => void) | null = null;
+  /** Messages already received wait for the next turn of the event loop, where a stop signal is heard (see `turnMilliseconds`). */
+  private deferred = false;
 
   constructor(
     private readonly run: ServedRun,
@@ -41,6 +43,12 @@ export class Connection {
     /** Why a stream that ends before its first byte had no client (`--stdio` with nothing at the other end); without it, such a stream is a disconnect. */
     private readonly silentEnd: string | null = null,
     private readonly source: ByteSource = { pause: () => {}, resume: () => {} },
+    /**
+     * Wall time one turn serves messages for, after which the rest already received wait for the
+     * next turn: a signal is heard only between turns, and a batch of long waits sent in one write
+     * held Ctrl-C off for seconds. What is served, and in what order, is the same either way.
+     */
+    private readonly turnMilliseconds = Infinity,
   ) {}
 
   get ended(): boolean {
@@ -52,7 +60,7 @@ export class Connection {
     if (this.closed) return;
     if (chunk.length > 0) this.receivedAny = true;
     this.framer.push(chunk);
-    if (!this.held) this.serveWhole();
+    if (!this.held && !this.deferred) this.serveWhole();
   }
 
   /** The client has read the replies that waited: the requests behind them are served. */
@@ -61,17 +69,33 @@ export class Connection {
     this.held = false;
     this.source.resume();
     this.serveWhole();
-    if (!this.held && this.leaveWhenDrained) this.leaveWhenDrained();
+    if (!this.held && !this.deferred && this.leaveWhenDrained) this.leaveWhenDrained();
   }
+
+  private readonly nextTurn = (): void => {
+    if (this.closed || !this.deferred) return;
+    this.deferred = false;
+    if (!this.held) this.source.resume();
+    this.serveWhole();
+    if (!this.held && !this.deferred && this.leaveWhenDrained) this.leaveWhenDrained();
+  };
 
   /** The client's stream ended after what it sent (its input closed, a socket half-closed): what it sent is served first, then `leave` (a disconnect by default). */
   inputEnded(leave: () => void = () => this.disconnected()): void {
-    if (this.held) this.leaveWhenDrained = leave;
+    if (this.held || this.deferred) this.leaveWhenDrained = leave;
     else leave();
   }
 
-  private serveWhole(): void {
-    while (!this.held) {
+  private serveWhole(turnEnds = performance.now() + this.turnMilliseconds): void {
+    // At least one message a turn, however short the turn.
+    for (let count = 0; !this.held; count++) {
+      if (count > 0 && turnEnds !== Infinity && performance.now() >= turnEnds && this.framer.hasWhole()) {
+        this.deferred = true;
+        this.source.pause();
+        // Twice: an immediate set while the loop reads input runs before it reads again, where a signal is heard.
+        setImmediate(() => setImmediate(this.nextTurn));
+        return;
+      }
       const frame = this.framer.next();
       if (frame.kind === "incomplete") return;
       if (frame.kind === "malformed") return this.refuse("MALFORMED", frame.type, frame.text);
@@ -102,6 +126,12 @@ export class Connection {
    */
   disconnected(killedBy: NodeJS.Signals | null = null, stoppedReading = false): void {
     if (this.closed) return;
+    // Messages waiting for the next turn were received before the stream ended: served now, as they would have been in one turn.
+    if (this.deferred) {
+      this.deferred = false;
+      this.serveWhole(Infinity);
+      if (this.closed) return;
+    }
     // Whole requests held back by replies the client did not read are not served: counted, not called a message cut off.
     let unserved = 0;
     let posted = 0;

@@ -47,7 +47,7 @@ export class DeviceClock {
     });
     this.kernel.run({ stopWhen: () => result.value !== null });
     // Its round trip would end past the last time the model holds: the value never comes.
-    if (result.value === null) throw new SimulationError(`MMIO_READ: its reply would come after the model's time ends (${formatTime(LAST_TIME)}, 2^53 ps)`);
+    if (result.value === null) throw new SimulationError(`MMIO_READ: its reply would come after the model's time ends (${formatTime(LAST_TIME)}, 2^53 - 1 ps)`);
     return result.value;
   }
 

@@ -27,6 +27,13 @@ export class MessageFramer {
     return this.buffered;
   }
 
+  /** Whether next() would give a message or a malformed header, not incomplete. */
+  hasWhole(): boolean {
+    if (this.buffered < HEADER_BYTES) return false;
+    const header = readHeader(this.peek(HEADER_BYTES));
+    return header.problem !== null || this.buffered >= header.length;
+  }
+
   /** The next whole message, a header that cannot be one, or incomplete (wait for more). */
   next(): Frame {
     if (this.buffered < HEADER_BYTES) return { kind: "incomplete" };

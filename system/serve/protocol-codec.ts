@@ -132,7 +132,7 @@ export function decodeMessage(bytes: Uint8Array, from: "client" | "server"): Dec
   for (const { field, offset } of layout.fixed) {
     const size = fieldBytes(field.type as "u8");
     const beyond = size === 8 && readNumber(bytes, offset + 4, 4) >= WAIT_FOREVER_FROM / 2 ** 32;
-    if (beyond && !field.unbounded) return refuse("BAD_VALUE", code, `${name}.${field.name}: beyond 2^53`);
+    if (beyond && !field.unbounded) return refuse("BAD_VALUE", code, `${name}.${field.name}: 2^53 or more, where it holds at most 2^53 - 1`);
     const value = beyond ? Infinity : readNumber(bytes, offset, size);
     const problem = valueProblem(field, value);
     if (problem !== null) return refuse("BAD_VALUE", code, `${name}.${field.name}: ${problem}`);

@@ -26,7 +26,9 @@ Ctrl-C (SIGINT) or SIGTERM ends a run between two of the client's messages, as \
 stopped: the waveform and capture are flushed and closed, the summary says "interrupted by SIGINT",
 the files are left under their temporary names (\`<name>.vcd.partial\`, …) and listed with their
 state, a driver the server started is sent SIGTERM, and the exit status is 130 or 143; a second
-signal stops at once. A message being served finishes first (a long WAIT runs to its end).
+signal stops at once. A message being served finishes first (a long WAIT runs to its end); messages
+received behind it, sent in the same write, are not served (after 50 ms of wall time serving a
+write's messages, the server looks for a signal before the next).
 
 ## Messages
 

@@ -100,7 +100,7 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
 /** A few lines for a person: how it ended, the traffic each way, and what the device objected to. */
 export function formatServeSummary(summary: ServeSummary): string {
   const lines = [
-    `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(summary.simulatedPicoseconds)} simulated, client ${summary.client.name ?? "none"})`,
+    `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(summary.simulatedPicoseconds)} simulated, ${summary.client.name === null ? "no client" : summary.client.name === "" ? "a client with no name" : `client ${summary.client.name}`})`,
     `  frames: ${summary.frames.toPeer} sent by the NIC, ${summary.frames.toHost} delivered to the host; peer received ${summary.peer.received}, decrypted ${summary.peer.decrypted}, refused ${summary.peer.refused}, sent ${summary.peer.sent}`,
     `  dropped by the device: ${describeCounts(summary.device.drops)}; delivered flagged with an error in their descriptor: ${describeCounts(summary.device.flagged)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}; taken from the TX rings and not yet sent: ${summary.frames.inTxDevice}; TX descriptors posted and not yet done: ${summary.frames.txDescriptorsPending}; on the wire at the end, either way: ${summary.frames.onWire}`,
     ...(summary.faults.length > 0 ? [`  faults injected: ${summary.faults.join(", ")}`] : []),

@@ -7,6 +7,7 @@ import { beginRunFiles, recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { type CapturedSa, espSaRecord, writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { spi } from "../../sim/ipsec/esp.js";
+import { LAST_TIME } from "../../sim/time.js";
 import type { IcvLength } from "../../sim/crypto/backend.js";
 import { SA_DIRECTION_OUTBOUND, type SaRecordFields } from "../../hw/spec/sa-record.js";
 import { buildNic } from "../hardware.js";
@@ -113,7 +114,8 @@ export class ServedRun {
     const { kernel } = this.design;
     const files: string[] = [];
     // The writes the client posted before it left still reach the device (a doorbell on a disabled queue, just before a disconnect, was never seen).
-    const landed = this.design.top.nic.postedWritesLanded;
+    // One that would land past the model's last time never does, as what would happen later never does.
+    const landed = Math.min(this.design.top.nic.postedWritesLanded, LAST_TIME);
     if (ending.kind !== "interrupted" && !kernel.failed && landed > kernel.now) {
       try {
         kernel.run({ until: landed });

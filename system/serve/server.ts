@@ -22,6 +22,9 @@ export interface ServeOptions {
   readonly onRun?: (run: ServedRun) => void;
 }
 
+/** Wall time a connection serves received messages for before it lets a stop signal be heard (Connection). */
+const TURN_MILLISECONDS = 50;
+
 /** Serve one run over a pair of streams (stdin and stdout for `--stdio`): resolves when the run is over. */
 export function serveOnStreams(config: ServeConfig, input: Readable, output: Writable, options: ServeOptions = {}): Promise<ServeOutcome> {
   const run = new ServedRun(config);
@@ -29,7 +32,7 @@ export function serveOnStreams(config: ServeConfig, input: Readable, output: Wri
   return new Promise((resolve) => {
     // Ended, the client's stream is let go of: paused only, stdin (paused earlier while replies waited) held the server alive with nothing left to do.
     const sink = { write: (bytes: Uint8Array) => output.write(bytes), end: () => input.destroy() };
-    const connection = new Connection(run, sink, (result) => resolve({ result, clientStatus: null }), "its input ended before any message", input);
+    const connection = new Connection(run, sink, (result) => resolve({ result, clientStatus: null }), "its input ended before any message", input, TURN_MILLISECONDS);
     output.on("drain", () => connection.drained());
     input.on("data", (chunk: Buffer) => connection.receive(chunk));
     input.on("end", () => connection.inputEnded());
@@ -83,7 +86,7 @@ async function serveOnLockedSocket(config: ServeConfig, path: string, options: S
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
     if (connection || run.finished) return refuse(socket);
-    const accepted = new Connection(run, { write: (bytes) => socket.write(bytes), end: () => socket.end() }, runEnded, null, socket);
+    const accepted = new Connection(run, { write: (bytes) => socket.write(bytes), end: () => socket.end() }, runEnded, null, socket, TURN_MILLISECONDS);
     socket.on("drain", () => accepted.drained());
     connection = accepted;
     socket.on("data", (chunk: Buffer) => accepted.receive(chunk));

@@ -83,7 +83,7 @@ export class DeviceSession {
     // A request happens a call's time from now: not past the last time the model holds. GOODBYE may still end the run there.
     const pastTheEnd = this.now + this.options.callPicoseconds > LAST_TIME;
     if (pastTheEnd && message.name === "GOODBYE") return { kind: "served", out: [this.reply("GOODBYE_REPLY", { time_ps: this.now })], goodbye: true };
-    if (pastTheEnd) return refusal("SIMULATION", message.name, `${message.name}: the model's time has run out: it ends at ${formatTime(LAST_TIME)} (2^53 ps), and the message would happen after that`);
+    if (pastTheEnd) return refusal("SIMULATION", message.name, `${message.name}: the model's time has run out: it ends at ${formatTime(LAST_TIME)} (2^53 - 1 ps), and the message would happen after that`);
     this.clock.advance(this.options.callPicoseconds);
     try {
       const handler = this.handlers[message.name] as Handler<typeof message.name> | undefined;

@@ -78,7 +78,7 @@ describe.runIf(hasCompiler)("the C client checks what it sends against the proto
     const { clientStatus, output, result } = await serveCase("wrapping-address");
     expect(clientStatus, output).toBe(0);
     expect(output).toContain("host copy none");
-    expect(output).toContain("the server refused a message (protocol error 4): MEMORY_WRITE.address: beyond 2^53");
+    expect(output).toContain("the server refused a message (protocol error 4): MEMORY_WRITE.address: 2^53 or more, where it holds at most 2^53 - 1");
     expect(result.summary.ending.kind).not.toBe("client-exited");
   });
 

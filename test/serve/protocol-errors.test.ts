@@ -115,14 +115,14 @@ describe("a message the server cannot take gets ERROR naming the message and the
     // HELLO and WAIT each take a call of 20 ns: the wait ends 10 ns before the end, and the next call would pass it.
     expect(client.request("WAIT", { duration_ps: Number.MAX_SAFE_INTEGER - 50_000 })).toMatchObject({ name: "WAIT_REPLY", values: { time_ps: Number.MAX_SAFE_INTEGER - 10_000 } });
     client.send("MMIO_READ", { offset: R.STATUS });
-    expect(refusal(client)).toEqual({ error: "SIMULATION", type: 0x03, text: "MMIO_READ: the model's time has run out: it ends at 9007199254740991 ps (2^53 ps), and the message would happen after that" });
+    expect(refusal(client)).toEqual({ error: "SIMULATION", type: 0x03, text: "MMIO_READ: the model's time has run out: it ends at 9007199254740991 ps (2^53 - 1 ps), and the message would happen after that" });
     expect(client.result?.summary.files.length).toBeGreaterThan(0);
     // A read made in time whose reply would come after the end: said as such.
     const late = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
     late.hello();
     late.request("WAIT", { duration_ps: Number.MAX_SAFE_INTEGER - 65_000 });
     const error = late.request("MMIO_READ", { offset: R.STATUS }) as Extract<Message, { name: "ERROR" }>;
-    expect(error.values.message).toBe("MMIO_READ: its reply would come after the model's time ends (9007199254740991 ps, 2^53 ps)");
+    expect(error.values.message).toBe("MMIO_READ: its reply would come after the model's time ends (9007199254740991 ps, 2^53 - 1 ps)");
     expect(late.result?.summary.ending.kind).toBe("simulation-error");
     // At the end itself, GOODBYE still ends the run as a client's goodbye (it was refused as any other message).
     const last = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
@@ -133,6 +133,16 @@ describe("a message the server cannot take gets ERROR naming the message and the
     // The summary says the time exactly: nanoseconds as a number there lose the picoseconds, which the printed line showed.
     expect(last.result?.summary.simulatedPicoseconds).toBe(Number.MAX_SAFE_INTEGER);
     expect(formatServeSummary(last.result!.summary).split("\n")[0]).toContain("(seed 1, 9007199254740991 ps simulated");
+    // A register write posted just before the end would land after it: it never does, and the goodbye stays one (the run failed, 'until … must be an integer time'; from a protocol fuzzer's check).
+    for (const leaving of ["goodbye", "disconnect"] as const) {
+      const posted = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+      posted.hello();
+      posted.request("WAIT", { duration_ps: Number.MAX_SAFE_INTEGER - 140_000 });
+      posted.send("MMIO_WRITE", { offset: R.TDT(0), value: 1 });
+      if (leaving === "goodbye") expect(posted.request("GOODBYE", {})).toMatchObject({ name: "GOODBYE_REPLY" });
+      else posted.disconnect();
+      expect(posted.result?.summary.ending.kind).toBe(leaving === "goodbye" ? "goodbye" : "disconnected");
+    }
   });
 
   test("VERSION: a HELLO of another major version; ORDER: anything before HELLO, or a second HELLO", () => {

@@ -19,6 +19,10 @@ test("frames the device delivers flagged with an error (ESP_ICV_FAILED, ESP_MALF
   expect(lines[3]).toBe("  faults injected: DMA reads fail 1% of the time (DMA_READ_ERROR)");
   expect(lines[1]).toBe("  frames: 3 sent by the NIC, 3 delivered to the host; peer received 3, decrypted 0, refused 3, sent 3");
   expect(lines[2]).toBe("  dropped by the device: RX_DISABLED 1; delivered flagged with an error in their descriptor: ESP_ICV_FAILED 3; still in its RX buffer at the end: 0; taken from the TX rings and not yet sent: 2; TX descriptors posted and not yet done: 5; on the wire at the end, either way: 1");
+  expect(lines[0]).toBe("served: the client said goodbye (seed 1, 1 µs simulated, client bench)");
+  // A HELLO with an empty name, and no HELLO at all, are said in words (they read 'client )' and 'client none'; from a protocol fuzzer's check).
+  expect(formatServeSummary({ ...summary, client: { name: "" } } as ServeSummary).split("\n")[0]).toBe("served: the client said goodbye (seed 1, 1 µs simulated, a client with no name)");
+  expect(formatServeSummary({ ...summary, client: { name: null } } as unknown as ServeSummary).split("\n")[0]).toBe("served: the client said goodbye (seed 1, 1 µs simulated, no client)");
 });
 
 test("the frames the device took to send and has not wholly sent are counted, for serve's summary (a frame written back DD before a GOODBYE was never sent, and no figure said so; from a driver developer's check)", async () => {

@@ -195,7 +195,7 @@ describe("a wait without a limit (WAIT_FOREVER, or any duration from 2^53 ps) is
     const send = encodeMessage("PEER_SEND", { gap_ps: 1, count: 1, bytes: 100, traffic_class: 0, esp: 0 });
     new DataView(send.buffer).setBigUint64(8, 2n ** 53n, true);
     client.sendBytes(send);
-    expect(client.result?.summary.ending).toMatchObject({ kind: "protocol-error", error: "BAD_VALUE", message: "PEER_SEND.gap_ps: beyond 2^53" });
+    expect(client.result?.summary.ending).toMatchObject({ kind: "protocol-error", error: "BAD_VALUE", message: "PEER_SEND.gap_ps: 2^53 or more, where it holds at most 2^53 - 1" });
   });
 });
 
