@@ -158,6 +158,15 @@ const uint8_t *nicsim_exchange(nicsim *device, uint32_t reply_type, size_t *repl
   }
 }
 
+/* The bytes of a name or label the protocol holds, cut at a character's start, not inside a UTF-8 sequence: the server refuses text that is not UTF-8. */
+static size_t text_bytes(const char *text, size_t most) {
+  size_t bytes = strlen(text);
+  if (bytes <= most) return bytes;
+  bytes = most;
+  while (bytes > 0 && ((unsigned char)text[bytes] & 0xC0) == 0x80) bytes--;
+  return bytes;
+}
+
 nicsim *nicsim_hello(int fd, pid_t server, const char *client_name, char *reason, size_t size) {
   nicsim *device = calloc(1, sizeof *device);
   if (device) {
@@ -174,8 +183,7 @@ nicsim *nicsim_hello(int fd, pid_t server, const char *client_name, char *reason
   device->fd = fd;
   device->server = server;
   device->on_diagnostic = print_diagnostic;
-  size_t name_bytes = strlen(client_name);
-  if (name_bytes > NICSIM_MSG_HELLO_CLIENT_NAME_MAX) name_bytes = NICSIM_MSG_HELLO_CLIENT_NAME_MAX;
+  size_t name_bytes = text_bytes(client_name, NICSIM_MSG_HELLO_CLIENT_NAME_MAX);
   uint8_t *message = nicsim_begin(device, NICSIM_MSG_HELLO, NICSIM_MSG_HELLO_FIXED_BYTES, name_bytes);
   NICSIM_WRITE(message, MSG_HELLO_MAGIC, NICSIM_PROTOCOL_MAGIC);
   NICSIM_WRITE(message, MSG_HELLO_MAJOR, NICSIM_PROTOCOL_VERSION_MAJOR);
@@ -286,12 +294,7 @@ void nicsim_mmio_write(nicsim *device, uint32_t offset, uint32_t value) {
 
 uint64_t nicsim_alloc(nicsim *device, uint32_t bytes, uint32_t alignment, const char *label) {
   if (device->failed) return 0;
-  size_t label_bytes = strlen(label);
-  if (label_bytes > NICSIM_MSG_ALLOCATE_LABEL_MAX) {
-    label_bytes = NICSIM_MSG_ALLOCATE_LABEL_MAX;
-    /* Cut at a character's start, not inside a UTF-8 sequence: the server refuses a label that is not UTF-8. */
-    while (label_bytes > 0 && ((unsigned char)label[label_bytes] & 0xC0) == 0x80) label_bytes--;
-  }
+  size_t label_bytes = text_bytes(label, NICSIM_MSG_ALLOCATE_LABEL_MAX);
   uint8_t *message = nicsim_begin(device, NICSIM_MSG_ALLOCATE, NICSIM_MSG_ALLOCATE_FIXED_BYTES, label_bytes);
   if (!message) return 0;
   NICSIM_WRITE(message, MSG_ALLOCATE_BYTES, bytes);

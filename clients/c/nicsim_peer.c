@@ -9,6 +9,11 @@ void nicsim_peer_sa(nicsim *device, uint32_t spi, uint32_t source, uint32_t dest
     nicsim_fail(device, "nicsim_peer_sa: key_material_bytes %zu; expected %u (AES-128 key and salt) or %u (AES-256 key and salt); nothing was sent", key_material_bytes, NICSIM_MSG_PEER_SA_KEY_MATERIAL_MIN, NICSIM_MSG_PEER_SA_KEY_MATERIAL_MAX);
     return;
   }
+  // The field is a byte: a direction beyond it would be cut to another (256 to 0, host to peer) without a word.
+  if (direction < 0 || direction > 0xFF) {
+    nicsim_fail(device, "nicsim_peer_sa: direction %d does not fit PEER_SA.direction (0 to 255; 0 host to peer, 1 peer to host); nothing was sent", direction);
+    return;
+  }
   if (!key_material) {
     nicsim_fail(device, "nicsim_peer_sa: key_material is NULL; nothing was sent");
     return;

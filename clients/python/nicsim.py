@@ -38,6 +38,20 @@ def _kind_of(value, number_words):
     return number_words if isinstance(value, int) and not isinstance(value, bool) else "a %s" % type(value).__name__
 
 
+def _cut_text(encoded):
+    """A name or label the protocol holds (MAX_TEXT_BYTES), cut at a character's start as the C client cuts it: the server refuses text that is not UTF-8."""
+    if len(encoded) <= protocol.MAX_TEXT_BYTES:
+        return encoded
+    end = protocol.MAX_TEXT_BYTES
+    while end > 0 and encoded[end] & 0xC0 == 0x80:
+        end -= 1
+    return encoded[:end]
+
+
+def _lost(error):
+    return NicsimError("the connection to the server is lost: %s" % (error.strerror or error))
+
+
 def encode(name, **values):
     """One message: the header, the fixed fields in the table's order, then the tail (bytes or text).
     A value that does not fit its field is refused naming the message and the field (not struct's 'argument out of range')."""
@@ -53,7 +67,7 @@ def encode(name, **values):
             raise ValueError("%s.%s: a %s; expected text (str)" % (name, tail, type(content).__name__))
         if tail_kind != "text" and not isinstance(content, (bytes, bytearray, memoryview)):
             raise ValueError("%s.%s: a %s; expected bytes (key material given as hex text or a list is refused without showing it)" % (name, tail, type(content).__name__))
-        body += content.encode("utf-8") if tail_kind == "text" else bytes(content)
+        body += _cut_text(content.encode("utf-8")) if tail_kind == "text" else bytes(content)
     return struct.pack(protocol.HEADER_FORMAT, protocol.HEADER_BYTES + len(body), code) + body
 
 
@@ -79,7 +93,7 @@ class Client:
 
     def __init__(self, reader, writer, name="python", closer=None):
         self._read = reader
-        self._write = writer
+        self._write = self._guarded(writer)
         self._close = closer or (lambda: None)
         self._pending = []
         self._regions = []
@@ -122,7 +136,10 @@ class Client:
             server.stdin.flush()
 
         def close():
-            server.stdin.close()
+            try:
+                server.stdin.close()
+            except OSError:
+                pass  # The server has gone already: what it had not read is lost either way.
             server.wait()
 
         return cls(_receiver(server.stdout.read1), write, name, close)
@@ -138,6 +155,18 @@ class Client:
         return cls(_receiver(reader.read1), write, name)
 
     # ---- the wire ----
+
+    @staticmethod
+    def _guarded(writer):
+        """A server that has gone (its pipe or socket closed) is a NicsimError, as a refusal is, not a BrokenPipeError."""
+
+        def write(data):
+            try:
+                writer(data)
+            except OSError as error:
+                raise _lost(error) from error
+
+        return write
 
     def _post(self, name, **values):
         self._pending.append(encode(name, **values))
@@ -244,10 +273,14 @@ class Client:
 
     def disconnect(self):
         """Close without GOODBYE: the server records a disconnect. What was posted is sent first: the server still lands those writes."""
-        if self._pending:
-            self._write(b"".join(self._pending))
+        try:
+            if self._pending:
+                self._write(b"".join(self._pending))
+        except NicsimError:
+            pass  # The server has gone: there is no one to send them to, and it is still waited for.
+        finally:
             self._pending = []
-        self._close()
+            self._close()
 
 
 def _receiver(read):
@@ -256,7 +289,10 @@ def _receiver(read):
 
     def take(count):
         while len(buffered) < count:
-            chunk = read(65536)
+            try:
+                chunk = read(65536)
+            except OSError as error:
+                raise _lost(error) from error
             if not chunk:
                 raise NicsimError("the server closed the connection")
             buffered.extend(chunk)

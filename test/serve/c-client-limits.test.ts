@@ -73,6 +73,22 @@ describe.runIf(hasCompiler)("the C client checks what it sends against the proto
     expect(result.summary.ending.kind).toBe("goodbye");
   });
 
+  // From a protocol fuzzer's check: 256 went as 0 (host to peer), the run ending as a goodbye, where the Python client refused it.
+  test("a PEER_SA direction beyond its byte is refused by the client, not cut to another direction", async () => {
+    const { clientStatus, output, result } = await serveCase("wide-direction");
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("error: nicsim_peer_sa: direction 256 does not fit PEER_SA.direction (0 to 255; 0 host to peer, 1 peer to host); nothing was sent");
+    expect(result.summary.client.messages).toEqual({ HELLO: 1, GOODBYE: 1 });
+  });
+
+  test("a client name longer than HELLO takes is cut at a character's start, as a label is (cut inside one, the server refused it as not UTF-8)", async () => {
+    const { clientStatus, output, result } = await serveCase("long-name");
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("error: none");
+    expect(result.summary.ending.kind).toBe("goodbye");
+    expect(result.summary.client.name).toBe("€".repeat(1365));
+  });
+
   // From a driver developer's check: the sum of an address near 2^64 and its length wrapped, nicsim_host gave a pointer before the region, and the write crashed the driver.
   test("an address whose end wraps past 2^64 is outside every region: no host copy, and the write goes to the server, which refuses it", async () => {
     const { clientStatus, output, result } = await serveCase("wrapping-address");

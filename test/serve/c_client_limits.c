@@ -5,6 +5,8 @@
  *   wrong-key          nicsim_peer_sa with 21 key bytes: refused here, not by the server
  *   oversized-message  a message whose tail is longer than its type allows (the internal nicsim_begin)
  *   wait-forever       nicsim_wait_interrupt and nicsim_wait with NICSIM_WAIT_FOREVER on an idle device
+ *   wide-direction     nicsim_peer_sa with direction 256, beyond its byte: refused here, not cut to 0
+ *   long-name          HELLO with a name of 1500 three-byte characters, past the limit: cut at a character's start
  *   spawn-missing      nicsim_spawn of a server that cannot be started (no NICSIM_SOCKET needed)
  */
 #include <stdio.h>
@@ -23,7 +25,11 @@ int main(int argc, char **argv) {
     printf("%s: %s\n", device ? "connected" : "not connected", device ? "" : reason);
     return device ? 1 : 0;
   }
-  nicsim *device = nicsim_connect_env("limits", reason, sizeof reason);
+  /* 1500 euro signs (4500 bytes): byte 4096 is inside one. */
+  char *name = calloc(1, 4501);
+  for (size_t at = 0; at < 4500; at += 3) name[at] = (char)0xE2, name[at + 1] = (char)0x82, name[at + 2] = (char)0xAC;
+  nicsim *device = nicsim_connect_env(strcmp(which, "long-name") == 0 ? name : "limits", reason, sizeof reason);
+  free(name);
   if (!device) return fprintf(stderr, "c_client_limits: %s\n", reason), 2;
   if (strcmp(which, "oversized-key") == 0) {
     uint8_t *key = calloc(1, 300000);
@@ -55,7 +61,10 @@ int main(int argc, char **argv) {
     uint32_t vectors = nicsim_wait_interrupt(device, 1u, NICSIM_WAIT_FOREVER);
     uint64_t after = nicsim_wait(device, NICSIM_WAIT_FOREVER);
     printf("vectors %u, then %llu ps\n", vectors, (unsigned long long)after);
-  } else return fprintf(stderr, "c_client_limits: no case %s\n", which), 2;
+  } else if (strcmp(which, "wide-direction") == 0) {
+    uint8_t key[20] = {0};
+    nicsim_peer_sa(device, 0x1001, 1, 2, 256, 16, key, sizeof key);
+  } else if (strcmp(which, "long-name") != 0) return fprintf(stderr, "c_client_limits: no case %s\n", which), 2;
   const char *error = nicsim_error(device);
   printf("error: %s\n", error ? error : "none");
   // After an error the client refused itself nothing more is sent but GOODBYE: the run still ends as the client's goodbye.

@@ -98,6 +98,33 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
     ]);
   });
 
+  // From a protocol fuzzer's check: after a spawned server had ended, each call raised a bare BrokenPipeError and the server was never waited for; and a name past the limit, cut by the C client, ended the run here.
+  test("a spawned server that has ended is a NicsimError on every later call, disconnect() still waits for it; a long name is cut at a character's start as the C client cuts it", () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-python-gone-"));
+    const python = new URL("../../clients/python", import.meta.url).pathname;
+    const main = new URL("../../dist/system/cli/main.js", import.meta.url).pathname;
+    const program = [
+      "import sys",
+      `sys.path.insert(0, ${JSON.stringify(python)})`,
+      "from nicsim import Client, NicsimError",
+      `device = Client.spawn([${JSON.stringify(process.execPath)}, ${JSON.stringify(main)}, 'serve', '--stdio', '--no-waveform', '--out', ${JSON.stringify(directory)}, '--set', 'nic.queues=1'], name='\u20ac' * 1500)`,
+      "print('connected')",
+      "for call in (lambda: device.wait_interrupt(0, 1000), lambda: device.mmio_read(0), lambda: device.goodbye()):",
+      "    try:",
+      "        call()",
+      "    except NicsimError as error:",
+      // Whether the server has gone by the write or only by the read is a race: either is said.
+      "        said = str(error).split(':')[0]",
+      "        print(type(error).__name__, 'gone' if said in ('the connection to the server is lost', 'the server closed the connection') else said)",
+      "device.disconnect()",
+      "print('disconnected')",
+    ].join("\n");
+    const result = spawnSync("python3", ["-c", program], { encoding: "utf8", timeout: 60_000 });
+    expect(result.stderr).not.toMatch(/Traceback|BrokenPipeError/);
+    expect(result.stdout.trim().split("\n")).toEqual(["connected", "NicsimError protocol error BAD_VALUE", "NicsimError gone", "NicsimError gone", "disconnected"]);
+    expect(readFileSync(join(directory, "serve.summary.json"), "utf8")).toContain(`"name": "${"€".repeat(1365)}"`);
+  }, 60_000);
+
   test("over stdin and stdout (the server at the other end of the bench's own streams): the same run", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-python-stdio-"));
     const child = spawn("python3", [bench, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });

@@ -16,11 +16,7 @@ const root = new URL("../..", import.meta.url).pathname;
 const directory = mkdtempSync(join(tmpdir(), "nicsim-cli-"));
 const nicsim = (...args: string[]) => spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), ...args], { cwd: directory, encoding: "utf8", env: { ...process.env, CI: "true" } });
 
-// The CLI runs compiled (worker threads load compiled modules): build it first.
-beforeAll(() => {
-  const build = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], { encoding: "utf8" });
-  expect(build.status, build.stdout + build.stderr).toBe(0);
-}, 120_000);
+// The CLI runs compiled (worker threads load compiled modules): test/support/build-dist.ts builds it before any test.
 
 describe("nicsim on the command line", () => {
   test("run refuses a malformed scenario before running, naming file, line and path, with exit status 1", () => {
