@@ -69,8 +69,13 @@ export class CryptoEngine extends Component {
   readonly pipelineJobs = this.signal("pipeline_jobs", 9);
   readonly preemption = this.event("preemption");
   readonly completed = this.signal("jobs_done", 32, { kind: "integer" });
-  /** Jobs done; suspensions and displacements; context saves; restarts; data path busy time; the least progress a save kept (bytes). */
-  readonly counts = { jobs: 0, preemptions: 0, saves: 0, restarts: 0, busyPicoseconds: 0, leastSaveProgress: Infinity };
+  /**
+   * Jobs done; suspensions and displacements; context saves; restarts; data path busy time; the
+   * least progress a save kept (bytes); of the busy time, what preemption cost: running whose
+   * progress was thrown away (a restart's, a displaced job's, a save's part block) and saving and
+   * restoring contexts.
+   */
+  readonly counts = { jobs: 0, preemptions: 0, saves: 0, restarts: 0, busyPicoseconds: 0, leastSaveProgress: Infinity, lostPicoseconds: 0, switchPicoseconds: 0 };
   front: Front | null = null;
   data: DataPath | null = null;
   /** Jobs whose data is in, each with the time its ICV is out. */
@@ -138,6 +143,7 @@ export class CryptoEngine extends Component {
       this.freeData(now);
       this.suspended.push(data.work);
     } else if (data?.phase === "RESTORING" && now >= data.phaseEnd) {
+      this.counts.switchPicoseconds += data.phaseEnd - data.since;
       data.phase = "RUNNING";
       data.runStart = now;
     }
@@ -190,7 +196,11 @@ export class CryptoEngine extends Component {
     this.counts.preemptions++;
     work.preemptions++;
     this.preemption.fire();
+    // What the preemption throws away: a restore cut short, or the running since the last point a save kept (all of it, saved or not, under preempt-restart).
+    if (data.phase === "RESTORING") this.counts.switchPicoseconds += now - data.since;
+    else this.counts.lostPicoseconds += saving ? ((this.liveBytes(data, now) - reached) / this.host.params.bytesPerCycle) * this.host.period : now - data.runStart;
     if (saving) {
+      this.counts.switchPicoseconds += this.host.params.saveCycles * this.host.period;
       this.counts.saves++;
       this.counts.leastSaveProgress = Math.min(this.counts.leastSaveProgress, reached - work.operation.bytesDone);
       work.operation.stepTo(reached);

@@ -11,6 +11,18 @@ import { cryptoParameters } from "./crypto-parameters.js";
 import { newWork } from "./gcm-work.js";
 import type { SaCache, SaEntry } from "./sa-cache.js";
 
+/** What a direction's crypto engines did, summed (CryptoPipeline.counts). */
+export interface CryptoCounts {
+  readonly jobs: number;
+  readonly preemptions: number;
+  readonly saves: number;
+  readonly restarts: number;
+  readonly leastSaveProgress: number;
+  readonly busyPicoseconds: number;
+  readonly lostPicoseconds: number;
+  readonly switchPicoseconds: number;
+}
+
 /**
  * A direction's inline crypto: `engines` pipelined engines (CryptoEngine) fed by one scheduler
  * of jobs, queued by traffic class and ordered by the policy map in TX_SCHED, as on the wire:
@@ -88,10 +100,13 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     this.scheduler.charge(work.job.queue, -work.bytes, work.charged ?? undefined);
   }
 
-  /** Jobs completed, suspensions (and displacements), context saves and restarts, over all engines. */
-  get counts(): { jobs: number; preemptions: number; saves: number; restarts: number; leastSaveProgress: number } {
-    const counts = { jobs: 0, preemptions: 0, saves: 0, restarts: 0, leastSaveProgress: Infinity };
+  /** Jobs completed, suspensions (and displacements), context saves and restarts, over all engines; their data paths' busy time to now, and what preemption cost of it (CryptoEngine.counts). */
+  get counts(): CryptoCounts {
+    const counts = { jobs: 0, preemptions: 0, saves: 0, restarts: 0, leastSaveProgress: Infinity, busyPicoseconds: 0, lostPicoseconds: 0, switchPicoseconds: 0 };
     for (const engine of this.engines) {
+      counts.busyPicoseconds += engine.busyUntil(this.kernel.now);
+      counts.lostPicoseconds += engine.counts.lostPicoseconds;
+      counts.switchPicoseconds += engine.counts.switchPicoseconds;
       counts.jobs += engine.counts.jobs;
       counts.preemptions += engine.counts.preemptions;
       counts.saves += engine.counts.saves;

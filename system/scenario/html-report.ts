@@ -4,6 +4,7 @@ import type { ScenarioSummary } from "./summary.js";
 import { describeTableWrites } from "../report.js";
 import { describeDropPlaces, describeLoss, describePlacement } from "./summary.js";
 import { formatIkeSummary } from "./ike-summary.js";
+import { describePreemptions } from "./crypto-summary.js";
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -71,6 +72,7 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
     .map((entry) => `<tr><td>${escape(entry.className)} (${entry.trafficClass})</td><td>${entry.direction}</td><td>${entry.received}</td><td>${entry.gigabitsPerSecond.toFixed(3)}</td><td>${entry.latency.p50 ?? "–"}</td><td>${entry.latency.p99 ?? "–"}</td><td>${entry.latency.max ?? "–"}</td><td>${entry.host.p99 ?? "–"}</td></tr>`)
     .join("\n");
   const cache = summary.ipsec.cache;
+  const enginePreemptions = describePreemptions(summary.crypto);
   // Embedded data must not close the script element early.
   const data = JSON.stringify(summary).replace(/</g, "\\u003c");
   return `<!doctype html>
@@ -84,7 +86,7 @@ ${summary.faults.length > 0 ? `<p>Faults injected: ${escape(summary.faults.join(
 ${rows}
 </table>
 <p>Latency from when each packet was due (its place in its stream's schedule) to its decrypted delivery; the host's part: to the peer, due to posted on the NIC's ring; to the host, off the ring to delivered. Gb/s of inner packet bytes over the delivery window of each direction, from its first packet due to its last delivered, the same for every class of the direction, so that they add up to its total (the plots below count the wire's bytes: headers, padding and gaps too).</p>
-<p>SA table: TX ${cache.txHits} hits, ${cache.txMisses} misses; RX ${cache.rxHits} hits, ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}. Software ESP: ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in. NIC crypto engine preemptions: TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}; restarts ${summary.crypto.tx.restarts + summary.crypto.rx.restarts}. The ${escape(describePlacement(summary))}.</p>
+<p>SA table: TX ${cache.txHits} hits, ${cache.txMisses} misses; RX ${cache.rxHits} hits, ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}. Software ESP: ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in. ${escape(enginePreemptions.counts)}; restarts ${summary.crypto.tx.restarts + summary.crypto.rx.restarts}.${enginePreemptions.costly.map((line) => ` ${escape(line[0]!.toUpperCase() + line.slice(1))}.`).join("")} The ${escape(describePlacement(summary))}.</p>
 <p class="sampling">The plots over time have one point per sample interval of ${intervalMicroseconds} µs, at its end; the last interval ends with the run, so it may be shorter. Wire throughput counts each frame's time on the line (preamble to inter-frame gap) in the intervals it spans, so no point exceeds the line rate of ${lineGigabitsPerSecond} Gb/s.</p>
 <div class="plots">
 ${latency("to-peer", "host to peer")}

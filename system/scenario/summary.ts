@@ -9,6 +9,7 @@ import { deliveryWindow, type Flow, windowBitsPerSecond } from "./flow.js";
 import { describeEnding, describeFaults, type RunEnding } from "./run-ending.js";
 import type { Scenario } from "./schema.js";
 import { formatIkeSummary, ikeSummary, type IkeSummary } from "./ike-summary.js";
+import { cryptoSummary, type CryptoSummary, describePreemptions } from "./crypto-summary.js";
 
 export interface LatencySummary {
   readonly count: number;
@@ -66,7 +67,7 @@ export interface ScenarioSummary extends SystemReport {
   readonly sampling: Sampling;
   /** Frames on the wire at the NIC's port (what the capture holds), each way. */
   readonly wireFrames: { readonly toPeer: number; readonly toHost: number };
-  readonly crypto: { tx: { jobs: number; preemptions: number; restarts: number }; rx: { jobs: number; preemptions: number; restarts: number } };
+  readonly crypto: { readonly tx: CryptoSummary; readonly rx: CryptoSummary };
   /** Packets dropped with a counted reason, in the NIC, the drivers and at the gateway. */
   readonly countedDrops: number;
   /** The policy's class-map name of each traffic class the scenario uses (class-default for 0). */
@@ -148,7 +149,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     samples: traffic.sampler.samples,
     sampling: traffic.sampler.sampling,
     wireFrames: { toPeer: traffic.sampler.frames["to-peer"], toHost: traffic.sampler.frames["to-host"] },
-    crypto: { tx: txCrypto.counts, rx: rxCrypto.counts },
+    crypto: { tx: cryptoSummary(txCrypto.counts), rx: cryptoSummary(rxCrypto.counts) },
     countedDrops: traffic.countedDrops,
     gatewayDrops: traffic.gatewayDropsByReason,
     classNames: Object.fromEntries(traffic.classNames),
@@ -192,7 +193,9 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
     );
   }
   lines.push("  (latency from when each packet was due, – where no packet arrived; Gb/s over each direction's delivery window; host: due to posted on the ring (to-peer), off the ring to delivered (to-host))");
-  lines.push("", `  ${describeLoss(summary)}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; NIC crypto engine preemptions TX ${summary.crypto.tx.preemptions}, RX ${summary.crypto.rx.preemptions}`);
+  const preemptions = describePreemptions(summary.crypto);
+  lines.push("", `  ${describeLoss(summary)}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; ${preemptions.counts}`);
+  for (const line of preemptions.costly) lines.push(`  ${line}`);
   if (summary.countedDrops > 0) lines.push(`  counted drops by place: ${describeDropPlaces(summary)}`);
   if (summary.violations.length > 0) lines.push(`  SCOREBOARD: ${summary.violations.length} violation(s); the first: ${summary.violations[0]}`);
   else if (summary.ringChecks) lines.push(`  scoreboard: every law ${summary.ending.kind === "drain-limit" ? "checked held (not the count of lost packets: the run ended with packets on their way)" : "held"}; rings: ${summary.ringChecks.doorbells} doorbells, ${summary.ringChecks.fetches} descriptor fetches, ${summary.ringChecks.writeBacks} write-backs checked`);

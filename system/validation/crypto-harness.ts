@@ -7,6 +7,7 @@ import { Random } from "../../sim/random.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { espLayout } from "../../hw/ipsec/esp-frame.js";
 import type { CryptoResult } from "../../hw/ipsec/crypto-job.js";
+import type { CryptoCounts } from "../../hw/ipsec/crypto-pipeline.js";
 import type { SaEntry } from "../../hw/ipsec/sa-cache.js";
 import { buildNic } from "../hardware.js";
 
@@ -25,7 +26,7 @@ export interface HarnessResult {
   /** When the first job was submitted. */
   readonly submitted: number;
   readonly period: number;
-  readonly counts: { jobs: number; preemptions: number; saves: number; restarts: number; leastSaveProgress: number };
+  readonly counts: CryptoCounts;
   /** Every job's stage times by index: queued, started (front), ready (key set up), running (data path), done. */
   readonly stages: Map<number, Map<string, number>>;
 }

@@ -1,0 +1,46 @@
+import type { CryptoCounts } from "../../hw/ipsec/crypto-pipeline.js";
+import { round } from "./measurements.js";
+
+/** A direction's NIC crypto engines over a run: jobs, preemptions, and what the preemptions cost of the data paths' busy time. */
+export interface CryptoSummary {
+  readonly jobs: number;
+  readonly preemptions: number;
+  readonly saves: number;
+  readonly restarts: number;
+  /** The data paths' busy time, summed over the engines (running, saving, restoring). */
+  readonly busyMicroseconds: number;
+  /** Of it, running whose progress was thrown away: a restarted job's, a displaced one's, a save's part block. */
+  readonly lostMicroseconds: number;
+  /** Of it, saving and restoring contexts. */
+  readonly switchMicroseconds: number;
+}
+
+/** Above this share of the busy time, what preemption cost is said on a line of its own. */
+const COSTLY_SHARE = 0.25;
+
+export function cryptoSummary(counts: CryptoCounts): CryptoSummary {
+  const { jobs, preemptions, saves, restarts } = counts;
+  return { jobs, preemptions, saves, restarts, busyMicroseconds: round(counts.busyPicoseconds / 1e6), lostMicroseconds: round(counts.lostPicoseconds / 1e6), switchMicroseconds: round(counts.switchPicoseconds / 1e6) };
+}
+
+const percent = (part: number, whole: number) => `${whole > 0 ? Math.round((100 * part) / whole) : 0} %`;
+
+/** "TX 1071 (work thrown away 67 % of the engines' busy time, saving and restoring 0 %)", the cost left out where there were none. */
+function describeDirection(name: string, crypto: CryptoSummary): string {
+  if (crypto.preemptions === 0) return `${name} 0`;
+  return `${name} ${crypto.preemptions} (work thrown away ${percent(crypto.lostMicroseconds, crypto.busyMicroseconds)} of the engines' busy time, saving and restoring ${percent(crypto.switchMicroseconds, crypto.busyMicroseconds)})`;
+}
+
+/** The summary's words for the engines' preemptions, and a line of its own for a direction where they cost more than a quarter of the busy time. */
+export function describePreemptions(crypto: { readonly tx: CryptoSummary; readonly rx: CryptoSummary }): { readonly counts: string; readonly costly: string[] } {
+  const costly: string[] = [];
+  for (const [name, direction] of [["TX", crypto.tx], ["RX", crypto.rx]] as const) {
+    const spent = direction.lostMicroseconds + direction.switchMicroseconds;
+    if (direction.busyMicroseconds === 0 || spent / direction.busyMicroseconds <= COSTLY_SHARE) continue;
+    const why = direction.restarts > 0
+      ? "a priority class's jobs came more often than lower classes' jobs take, and each restart started one over (preempt-resume keeps its progress)"
+      : "a priority class's jobs came often, each suspending a lower class's job";
+    costly.push(`preemption took ${percent(spent, direction.busyMicroseconds)} of the ${name} crypto engines' busy time: ${why}; README: "What preemption buys, and what it costs"`);
+  }
+  return { counts: `NIC crypto engine preemptions ${describeDirection("TX", crypto.tx)}, ${describeDirection("RX", crypto.rx)}`, costly };
+}

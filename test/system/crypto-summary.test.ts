@@ -1,0 +1,17 @@
+import { expect, test } from "vitest";
+import { type CryptoSummary, describePreemptions } from "../../system/scenario/crypto-summary.js";
+
+const none: CryptoSummary = { jobs: 10, preemptions: 0, saves: 0, restarts: 0, busyMicroseconds: 5, lostMicroseconds: 0, switchMicroseconds: 0 };
+
+test("a run's summary says what preemption cost each direction's engines, and on a line of its own where it took more than a quarter of their busy time", () => {
+  const restarted: CryptoSummary = { ...none, preemptions: 1071, restarts: 1071, busyMicroseconds: 1648.876, lostMicroseconds: 633.28 };
+  const resumed: CryptoSummary = { ...none, preemptions: 1061, saves: 1061, busyMicroseconds: 1049.548, switchMicroseconds: 33.952 };
+  expect(describePreemptions({ tx: none, rx: none })).toEqual({ counts: "NIC crypto engine preemptions TX 0, RX 0", costly: [] });
+  expect(describePreemptions({ tx: resumed, rx: none })).toEqual({ counts: "NIC crypto engine preemptions TX 1061 (work thrown away 0 % of the engines' busy time, saving and restoring 3 %), RX 0", costly: [] });
+  const costly = describePreemptions({ tx: none, rx: restarted });
+  expect(costly.counts).toBe("NIC crypto engine preemptions TX 0, RX 1071 (work thrown away 38 % of the engines' busy time, saving and restoring 0 %)");
+  expect(costly.costly).toEqual([`preemption took 38 % of the RX crypto engines' busy time: a priority class's jobs came more often than lower classes' jobs take, and each restart started one over (preempt-resume keeps its progress); README: "What preemption buys, and what it costs"`]);
+  // Saving and restoring count too: a quarter exactly is not said, just over it is.
+  expect(describePreemptions({ tx: { ...resumed, busyMicroseconds: 100, switchMicroseconds: 25 }, rx: none }).costly).toEqual([]);
+  expect(describePreemptions({ tx: { ...resumed, busyMicroseconds: 100, switchMicroseconds: 26 }, rx: none }).costly[0]).toMatch(/^preemption took 26 % of the TX crypto engines' busy time: a priority class's jobs came often, each suspending a lower class's job;/);
+});
