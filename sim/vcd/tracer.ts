@@ -141,11 +141,10 @@ export class VcdTracer implements KernelTracer {
       else this.drawClocks(next, false);
       return;
     }
+    // The window opens at this timestep: its values go in $dumpvars, its events (a value of their own) after them.
+    if (this.state === "waiting" && this.from <= now) return this.begin(now, next, true);
     this.clearTouched();
-    if (this.state === "waiting") {
-      if (this.from <= now) this.begin(now, next);
-      else if (this.from < next) this.begin(this.from, next);
-    }
+    if (this.state === "waiting" && this.from < next) this.begin(this.from, next);
   }
 
   sync(now: number): void {
@@ -176,7 +175,8 @@ export class VcdTracer implements KernelTracer {
     this.state = "ended";
   }
 
-  private begin(time: number, next: number): void {
+  /** Open the dump at `time` with every value in $dumpvars; with `eventsNow`, the events touched in that timestep fire at it too (a window from an event's time lost it). */
+  private begin(time: number, next: number, eventsNow = false): void {
     this.state = "dumping";
     const values = new Map<VcdVariable, number | bigint>();
     this.sources.forEach((source, index) => {
@@ -189,6 +189,7 @@ export class VcdTracer implements KernelTracer {
       clock.nextTransition = nextTransition(clock.domain, time);
     }
     this.writer.begin(time, (variable) => values.get(variable) ?? 0);
+    if (eventsNow) this.writeTouchedEvents();
     if (next > this.to) this.end();
     else this.drawClocks(next, false);
   }
@@ -252,6 +253,16 @@ export class VcdTracer implements KernelTracer {
       this.writer.trigger(this.variables[index]!);
       this.activity.changed(index, now, 1);
     }
+  }
+
+  /** The events among the touched, in variable order; the signals' values are in $dumpvars already. */
+  private writeTouchedEvents(): void {
+    const touched = this.touched.subarray(0, this.touchedCount).sort();
+    for (const index of touched) {
+      this.marks[index] = 0;
+      if (this.signals[index] === null) this.writeOne(index);
+    }
+    this.touchedCount = 0;
   }
 
   private clearTouched(): void {
