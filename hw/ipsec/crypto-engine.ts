@@ -39,6 +39,8 @@ interface DataPath {
   readonly since: number;
   /** End of SAVING or RESTORING. */
   phaseEnd: number;
+  /** When SAVING or RESTORING began: what they took is counted from here when they end (a phase of 0 cycles still holds the data path to the next edge). */
+  phaseStart: number;
   /** When RUNNING began, at the job's bytesDone. */
   runStart: number;
 }
@@ -104,6 +106,12 @@ export class CryptoEngine extends Component {
     return this.counts.busyPicoseconds + (this.data ? now - this.busySince : 0);
   }
 
+  /** Picoseconds the data path spent saving and restoring contexts, up to `now` (a phase under way counted so far). */
+  switchUntil(now: number): number {
+    const data = this.data;
+    return this.counts.switchPicoseconds + (data && data.phase !== "RUNNING" ? now - data.phaseStart : 0);
+  }
+
   /** When the data path will be free if nothing is suspended meanwhile. */
   dataFreeAt(now: number): number {
     const data = this.data;
@@ -140,10 +148,11 @@ export class CryptoEngine extends Component {
       this.freeData(now);
       this.tail.push({ work: data.work, doneAt: now + this.host.params.latency * this.host.period });
     } else if (data?.phase === "SAVING" && now >= data.phaseEnd) {
+      this.counts.switchPicoseconds += now - data.phaseStart;
       this.freeData(now);
       this.suspended.push(data.work);
     } else if (data?.phase === "RESTORING" && now >= data.phaseEnd) {
-      this.counts.switchPicoseconds += data.phaseEnd - data.since;
+      this.counts.switchPicoseconds += now - data.phaseStart;
       data.phase = "RUNNING";
       data.runStart = now;
     }
@@ -161,7 +170,7 @@ export class CryptoEngine extends Component {
     if (!work.running) this.host.stages.record(stage, "crypto-running", now, work.job.tag as object, work.job.frame);
     work.ready = work.running = true;
     const restoring = work.operation.saved;
-    this.data = { work, phase: restoring ? "RESTORING" : "RUNNING", since: now, phaseEnd: now + (restoring ? this.host.params.restoreCycles * this.host.period : 0), runStart: now };
+    this.data = { work, phase: restoring ? "RESTORING" : "RUNNING", since: now, phaseEnd: now + (restoring ? this.host.params.restoreCycles * this.host.period : 0), phaseStart: now, runStart: now };
     this.busySince = now;
   }
 
@@ -196,15 +205,17 @@ export class CryptoEngine extends Component {
     this.counts.preemptions++;
     work.preemptions++;
     this.preemption.fire();
-    // What the preemption throws away: a restore cut short, or the running since the last point a save kept (all of it, saved or not, under preempt-restart).
-    if (data.phase === "RESTORING") this.counts.switchPicoseconds += now - data.since;
-    else this.counts.lostPicoseconds += saving ? ((this.liveBytes(data, now) - reached) / this.host.params.bytesPerCycle) * this.host.period : now - data.runStart;
+    // A restore cut short took its time for nothing; a running job, the cycles it has yet to run grow by what the preemption throws away.
+    const running = data.phase === "RUNNING";
+    const cyclesLeft = running ? (this.runEnd(data) - now) / this.host.period : 0;
+    if (!running) this.counts.switchPicoseconds += now - data.phaseStart;
     if (saving) {
-      this.counts.switchPicoseconds += this.host.params.saveCycles * this.host.period;
       this.counts.saves++;
       this.counts.leastSaveProgress = Math.min(this.counts.leastSaveProgress, reached - work.operation.bytesDone);
       work.operation.stepTo(reached);
+      this.counts.lostPicoseconds += (this.runCycles(work) - cyclesLeft) * this.host.period;
       data.phase = "SAVING";
+      data.phaseStart = now;
       data.phaseEnd = now + this.host.params.saveCycles * this.host.period;
       return true;
     }
@@ -213,6 +224,7 @@ export class CryptoEngine extends Component {
       this.counts.restarts++;
       work.operation.restart();
     }
+    if (running) this.counts.lostPicoseconds += (this.runCycles(work) - cyclesLeft) * this.host.period;
     if (work.operation.saved) this.suspended.push(work);
     else this.host.requeue(work);
     return true;

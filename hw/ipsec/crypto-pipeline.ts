@@ -106,7 +106,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     for (const engine of this.engines) {
       counts.busyPicoseconds += engine.busyUntil(this.kernel.now);
       counts.lostPicoseconds += engine.counts.lostPicoseconds;
-      counts.switchPicoseconds += engine.counts.switchPicoseconds;
+      counts.switchPicoseconds += engine.switchUntil(this.kernel.now);
       counts.jobs += engine.counts.jobs;
       counts.preemptions += engine.counts.preemptions;
       counts.saves += engine.counts.saves;

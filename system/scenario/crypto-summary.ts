@@ -15,32 +15,40 @@ export interface CryptoSummary {
   readonly switchMicroseconds: number;
 }
 
-/** Above this share of the busy time, what preemption cost is said on a line of its own. */
-const COSTLY_SHARE = 0.25;
+/** Above this percent of the busy time (as said, rounded), what preemption cost is said on a line of its own. */
+const COSTLY_PERCENT = 25;
 
 export function cryptoSummary(counts: CryptoCounts): CryptoSummary {
   const { jobs, preemptions, saves, restarts } = counts;
   return { jobs, preemptions, saves, restarts, busyMicroseconds: round(counts.busyPicoseconds / 1e6), lostMicroseconds: round(counts.lostPicoseconds / 1e6), switchMicroseconds: round(counts.switchPicoseconds / 1e6) };
 }
 
-const percent = (part: number, whole: number) => `${whole > 0 ? Math.round((100 * part) / whole) : 0} %`;
+/** What preemption cost, in whole percents of the busy time: the parts add up to the whole as said (12.6 and 12.6 read 13 and 13 beside a total of 25). */
+function percents(crypto: CryptoSummary): { readonly total: number; readonly lost: number; readonly switching: number } {
+  const busy = crypto.busyMicroseconds;
+  if (busy === 0) return { total: 0, lost: 0, switching: 0 };
+  const total = Math.round((100 * (crypto.lostMicroseconds + crypto.switchMicroseconds)) / busy);
+  const lost = Math.round((100 * crypto.lostMicroseconds) / busy);
+  return { total, lost, switching: total - lost };
+}
 
 /** "TX 1071 (work thrown away 67 % of the engines' busy time, saving and restoring 0 %)", the cost left out where there were none. */
 function describeDirection(name: string, crypto: CryptoSummary): string {
   if (crypto.preemptions === 0) return `${name} 0`;
-  return `${name} ${crypto.preemptions} (work thrown away ${percent(crypto.lostMicroseconds, crypto.busyMicroseconds)} of the engines' busy time, saving and restoring ${percent(crypto.switchMicroseconds, crypto.busyMicroseconds)})`;
+  const { lost, switching } = percents(crypto);
+  return `${name} ${crypto.preemptions} (work thrown away ${lost} % of the engines' busy time, saving and restoring ${switching} %)`;
 }
 
 /** The summary's words for the engines' preemptions, and a line of its own for a direction where they cost more than a quarter of the busy time. */
 export function describePreemptions(crypto: { readonly tx: CryptoSummary; readonly rx: CryptoSummary }): { readonly counts: string; readonly costly: string[] } {
   const costly: string[] = [];
   for (const [name, direction] of [["TX", crypto.tx], ["RX", crypto.rx]] as const) {
-    const spent = direction.lostMicroseconds + direction.switchMicroseconds;
-    if (direction.busyMicroseconds === 0 || spent / direction.busyMicroseconds <= COSTLY_SHARE) continue;
+    const { total } = percents(direction);
+    if (total <= COSTLY_PERCENT) continue;
     const why = direction.restarts > 0
       ? "a priority class's jobs came more often than lower classes' jobs take, and each restart started one over (preempt-resume keeps its progress)"
       : "a priority class's jobs came often, each suspending a lower class's job";
-    costly.push(`preemption took ${percent(spent, direction.busyMicroseconds)} of the ${name} crypto engines' busy time: ${why}; README: "What preemption buys, and what it costs"`);
+    costly.push(`preemption took ${total} % of the ${name} crypto engines' busy time: ${why}; README: "What preemption buys, and what it costs"`);
   }
   return { counts: `NIC crypto engine preemptions ${describeDirection("TX", crypto.tx)}, ${describeDirection("RX", crypto.rx)}`, costly };
 }

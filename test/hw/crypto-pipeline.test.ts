@@ -74,7 +74,7 @@ describe("the pipelined crypto engines", () => {
 
 // From an architect's check: a dense priority class of 64-byte frames left bulk nothing under preempt-restart (and 60 % under preempt-resume), and no figure said where the engines' time went.
 test("what preemption costs the data paths is counted: their busy time less the work thrown away and the saving and restoring is the jobs' own, under every policy", () => {
-  const parameters = (policy: string) => ({ "top.nic.crypto_tx.engines": 1, "top.nic.crypto_tx.bytesPerCycle": 4, "top.nic.crypto_tx.policy": policy });
+  const parameters = (policy: string, bytesPerCycle = 4, more: Record<string, number> = {}) => ({ "top.nic.crypto_tx.engines": 1, "top.nic.crypto_tx.bytesPerCycle": bytesPerCycle, "top.nic.crypto_tx.policy": policy, ...Object.fromEntries(Object.entries(more).map(([name, value]) => [`top.nic.crypto_tx.${name}`, value])) });
   const bulk: HarnessJob[] = Array.from({ length: 6 }, (_, index) => ({ dataBytes: 1504, sa: index, queue: 1 }));
   const priority: HarnessJob[] = Array.from({ length: 40 }, (_, index) => ({ dataBytes: 68, sa: 6 + (index % 2), queue: 7, atCycle: 10 + 25 * index }));
   const jobs = [...bulk, ...priority];
@@ -97,4 +97,11 @@ test("what preemption costs the data paths is counted: their busy time less the 
   expect(restart.switchPicoseconds).toBe(0);
   // A bulk job takes 376 cycles and a priority job comes every 25: each restart throws away up to 25 cycles of bulk work, and more than the resumed saves cost.
   expect(restart.lostPicoseconds).toBeGreaterThan(resume.counts.switchPicoseconds);
+  // From a re-check: a save or restore of 0 cycles still holds the data path to the next edge, which went uncounted, and a check's progress of part blocks (5 or 6 bytes a cycle) was counted lost in fractions of a cycle.
+  for (const [bytesPerCycle, more] of [[5, { saveCycles: 0, restoreCycles: 0, checkInterval: 1 }], [6, { checkInterval: 3 }], [5, { saveCycles: 4, restoreCycles: 0 }], [7, { saveCycles: 0, restoreCycles: 4, contextSlots: 1 }]] as const) {
+    const mine = jobs.reduce((cycles, job) => cycles + Math.ceil(job.dataBytes / bytesPerCycle), 0);
+    const { counts, period } = runCryptoJobs(parameters("preempt-resume", bytesPerCycle, more), jobs, strictFrom(7));
+    expect(counts.saves, JSON.stringify(more)).toBeGreaterThan(5);
+    expect((counts.busyPicoseconds - counts.lostPicoseconds - counts.switchPicoseconds) / period, `${bytesPerCycle} bytes a cycle, ${JSON.stringify(more)}`).toBe(mine);
+  }
 });

@@ -11,7 +11,10 @@ test("a run's summary says what preemption cost each direction's engines, and on
   const costly = describePreemptions({ tx: none, rx: restarted });
   expect(costly.counts).toBe("NIC crypto engine preemptions TX 0, RX 1071 (work thrown away 38 % of the engines' busy time, saving and restoring 0 %)");
   expect(costly.costly).toEqual([`preemption took 38 % of the RX crypto engines' busy time: a priority class's jobs came more often than lower classes' jobs take, and each restart started one over (preempt-resume keeps its progress); README: "What preemption buys, and what it costs"`]);
-  // Saving and restoring count too: a quarter exactly is not said, just over it is.
-  expect(describePreemptions({ tx: { ...resumed, busyMicroseconds: 100, switchMicroseconds: 25 }, rx: none }).costly).toEqual([]);
+  // Saving and restoring count too: a quarter as said is not said on a line of its own, just over it is; the parts add up to the whole as said (a re-check's: 12.6 and 12.6 read 13 and 13 beside 'took 25 %', and 25.3 % took the line).
+  expect(describePreemptions({ tx: { ...resumed, busyMicroseconds: 100, switchMicroseconds: 25.3 }, rx: none }).costly).toEqual([]);
   expect(describePreemptions({ tx: { ...resumed, busyMicroseconds: 100, switchMicroseconds: 26 }, rx: none }).costly[0]).toMatch(/^preemption took 26 % of the TX crypto engines' busy time: a priority class's jobs came often, each suspending a lower class's job;/);
+  const halves = describePreemptions({ tx: { ...restarted, busyMicroseconds: 100, lostMicroseconds: 12.6, switchMicroseconds: 12.6 }, rx: none });
+  expect(halves.counts).toContain("(work thrown away 13 % of the engines' busy time, saving and restoring 12 %)");
+  expect(halves.costly).toEqual([]);
 });
