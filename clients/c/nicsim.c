@@ -163,8 +163,10 @@ static size_t text_bytes(const char *text, size_t most) {
   size_t bytes = strlen(text);
   if (bytes <= most) return bytes;
   bytes = most;
-  while (bytes > 0 && ((unsigned char)text[bytes] & 0xC0) == 0x80) bytes--;
-  return bytes;
+  /* A character is at most 4 bytes: past 3 continuation bytes the text is not UTF-8 there, and is sent as it is for the server to refuse (not cut to nothing). */
+  size_t back = 0;
+  while (back < 3 && ((unsigned char)text[bytes - back] & 0xC0) == 0x80) back++;
+  return ((unsigned char)text[bytes - back] & 0xC0) == 0x80 ? most : bytes - back;
 }
 
 nicsim *nicsim_hello(int fd, pid_t server, const char *client_name, char *reason, size_t size) {

@@ -43,13 +43,13 @@ def _cut_text(encoded):
     if len(encoded) <= protocol.MAX_TEXT_BYTES:
         return encoded
     end = protocol.MAX_TEXT_BYTES
-    while end > 0 and encoded[end] & 0xC0 == 0x80:
+    while encoded[end] & 0xC0 == 0x80:
         end -= 1
     return encoded[:end]
 
 
 def _lost(error):
-    return NicsimError("the connection to the server is lost: %s" % (error.strerror or error))
+    return NicsimError("the connection to the server is lost: %s" % (getattr(error, "strerror", None) or error))
 
 
 def encode(name, **values):
@@ -163,7 +163,7 @@ class Client:
         def write(data):
             try:
                 writer(data)
-            except OSError as error:
+            except (OSError, ValueError) as error:  # ValueError: a pipe closed by disconnect(), as a socket's EBADF
                 raise _lost(error) from error
 
         return write
@@ -294,6 +294,8 @@ def _receiver(read):
             except OSError as error:
                 raise _lost(error) from error
             if not chunk:
+                # What came of a message cut off is no message: a later read must not take it for one.
+                del buffered[:]
                 raise NicsimError("the server closed the connection")
             buffered.extend(chunk)
         taken = bytes(buffered[:count])

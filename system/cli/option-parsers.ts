@@ -177,7 +177,7 @@ function parseValue(text: string, option: string): { readonly value: unknown } |
   // JSON reads 1e400 as Infinity, which a message would show in place of what was written.
   if (holdsInfinity(value)) return { mistake: `${option}: a number in the value is beyond what a double holds (about 1.8e308)` };
   // JSON reads 9007199254740993 as ...992: a message would name a number other than the one written.
-  if (typeof value === "number" && /^\s*-?\d+\s*$/.test(text) && !Number.isSafeInteger(value)) return { mistake: `${option}: a whole number beyond 2^53 - 1 (9007199254740991), which a double does not hold exactly` };
+  if (typeof value === "number" && /^\s*-?\d+\s*$/.test(text) && !Number.isSafeInteger(value)) return { mistake: `${option}: a whole number ${value < 0 ? "below -(2^53 - 1) (-9007199254740991)" : "beyond 2^53 - 1 (9007199254740991)"}, which a double does not hold exactly` };
   return { value };
 }
 

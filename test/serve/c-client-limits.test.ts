@@ -89,6 +89,14 @@ describe.runIf(hasCompiler)("the C client checks what it sends against the proto
     expect(result.summary.client.name).toBe("€".repeat(1365));
   });
 
+  // From a re-check: bytes that are no UTF-8 past the limit were cut back to nothing, and the run went on under an empty name.
+  test("a name past the limit that is not UTF-8 where it is cut goes as it is, and the server refuses it", async () => {
+    const { clientStatus, output, result } = await serveCase("bad-long-name");
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("not connected: the server refused a message (protocol error 4): HELLO.client_name: not UTF-8");
+    expect(result.summary.ending).toMatchObject({ kind: "protocol-error", error: "BAD_VALUE" });
+  });
+
   // From a driver developer's check: the sum of an address near 2^64 and its length wrapped, nicsim_host gave a pointer before the region, and the write crashed the driver.
   test("an address whose end wraps past 2^64 is outside every region: no host copy, and the write goes to the server, which refuses it", async () => {
     const { clientStatus, output, result } = await serveCase("wrapping-address");

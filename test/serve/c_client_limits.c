@@ -7,6 +7,7 @@
  *   wait-forever       nicsim_wait_interrupt and nicsim_wait with NICSIM_WAIT_FOREVER on an idle device
  *   wide-direction     nicsim_peer_sa with direction 256, beyond its byte: refused here, not cut to 0
  *   long-name          HELLO with a name of 1500 three-byte characters, past the limit: cut at a character's start
+ *   bad-long-name      HELLO with 5000 bytes of 0x80, not UTF-8: sent as it is for the server to refuse, not cut to nothing
  *   spawn-missing      nicsim_spawn of a server that cannot be started (no NICSIM_SOCKET needed)
  */
 #include <stdio.h>
@@ -28,8 +29,10 @@ int main(int argc, char **argv) {
   /* 1500 euro signs (4500 bytes): byte 4096 is inside one. */
   char *name = calloc(1, 4501);
   for (size_t at = 0; at < 4500; at += 3) name[at] = (char)0xE2, name[at + 1] = (char)0x82, name[at + 2] = (char)0xAC;
-  nicsim *device = nicsim_connect_env(strcmp(which, "long-name") == 0 ? name : "limits", reason, sizeof reason);
+  if (strcmp(which, "bad-long-name") == 0) memset(name, 0x80, 4500);
+  nicsim *device = nicsim_connect_env(strcmp(which, "long-name") == 0 || strcmp(which, "bad-long-name") == 0 ? name : "limits", reason, sizeof reason);
   free(name);
+  if (strcmp(which, "bad-long-name") == 0) return printf("%s: %s\n", device ? "connected" : "not connected", device ? "" : reason), 0;
   if (!device) return fprintf(stderr, "c_client_limits: %s\n", reason), 2;
   if (strcmp(which, "oversized-key") == 0) {
     uint8_t *key = calloc(1, 300000);

@@ -118,12 +118,36 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
       "        print(type(error).__name__, 'gone' if said in ('the connection to the server is lost', 'the server closed the connection') else said)",
       "device.disconnect()",
       "print('disconnected')",
+      // A call after disconnect() is the same error (a spawned server's closed pipe raised ValueError; from a re-check).
+      "try:",
+      "    device.mmio_read(0)",
+      "except NicsimError as error:",
+      "    print(type(error).__name__, str(error).split(':')[0])",
     ].join("\n");
     const result = spawnSync("python3", ["-c", program], { encoding: "utf8", timeout: 60_000 });
     expect(result.stderr).not.toMatch(/Traceback|BrokenPipeError/);
-    expect(result.stdout.trim().split("\n")).toEqual(["connected", "NicsimError protocol error BAD_VALUE", "NicsimError gone", "NicsimError gone", "disconnected"]);
+    expect(result.stdout.trim().split("\n")).toEqual(["connected", "NicsimError protocol error BAD_VALUE", "NicsimError gone", "NicsimError gone", "disconnected", "NicsimError the connection to the server is lost"]);
     expect(readFileSync(join(directory, "serve.summary.json"), "utf8")).toContain(`"name": "${"€".repeat(1365)}"`);
   }, 60_000);
+
+  // From a re-check: the bytes of a reply cut off by the server's death were read by the next call as a message of their own ('the server sent a header of length 0').
+  test("after a reply cut off by the connection's end, every later read says the server closed it", () => {
+    const python = new URL("../../clients/python", import.meta.url).pathname;
+    const program = [
+      "import sys, struct",
+      `sys.path.insert(0, ${JSON.stringify(python)})`,
+      "from nicsim import NicsimError, _receiver",
+      "chunks = [struct.pack('<II', 24, 0x83) + bytes(10), b'']",
+      "read = _receiver(lambda size: chunks.pop(0) if chunks else b'')",
+      "for attempt in range(2):",
+      "    try:",
+      "        read()",
+      "    except NicsimError as error:",
+      "        print(error)",
+    ].join("\n");
+    const result = spawnSync("python3", ["-c", program], { encoding: "utf8" });
+    expect(result.stdout.trim().split("\n"), result.stderr).toEqual(["the server closed the connection", "the server closed the connection"]);
+  });
 
   test("over stdin and stdout (the server at the other end of the bench's own streams): the same run", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-python-stdio-"));
