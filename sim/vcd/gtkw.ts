@@ -50,12 +50,23 @@ function markerLines(layout: StoryLayout): string[] {
 }
 
 /**
+ * Where the save file opens: the window's start, except that GTKWave refuses a start whose window
+ * reaches the dump's last time and opens at the dump's start instead (a story window ending where
+ * a windowed dump ends): there, a hundredth of the window earlier.
+ */
+function openingTime(layout: StoryLayout): number {
+  const { window, dump } = layout;
+  if (window.from <= dump.from || window.to < dump.to) return window.from;
+  return Math.max(dump.from, window.from - Math.max(1, Math.ceil((window.to - window.from) / 100)));
+}
+
+/**
  * A .gtkw save file: opens the dump on the layout's window with its markers, its groups open or
  * closed, enums through their translate filters, counters in decimal.
  */
 export function gtkwaveSaveFile(options: SaveFileOptions): string {
   const { layout } = options;
-  const lines = [`[dumpfile] "${options.dumpFile}"`, `[savefile] "${options.saveFile}"`, `[timestart] ${layout.window.from}`, `[size] ${WINDOW.width} ${WINDOW.height}`, "[pos] -1 -1"];
+  const lines = [`[dumpfile] "${options.dumpFile}"`, `[savefile] "${options.saveFile}"`, `[timestart] ${openingTime(layout)}`, `[size] ${WINDOW.width} ${WINDOW.height}`, "[pos] -1 -1"];
   lines.push(...markerLines(layout));
   lines.push("[sst_width] 260", "[signals_width] 300", "[sst_expanded] 1", "[sst_vpaned_height] 300");
   let currentFlags = -1;

@@ -54,6 +54,8 @@ export interface TraceGroup {
 
 export interface StoryLayout {
   readonly window: { readonly from: number; readonly to: number };
+  /** The dump's own span, which the window lies in. */
+  readonly dump: { readonly from: number; readonly to: number };
   readonly markers: readonly Marker[];
   readonly groups: readonly TraceGroup[];
   readonly hex: (item: TracedItem) => boolean;
@@ -106,7 +108,7 @@ export function storySignals(story: WaveformStory): string[] {
  */
 export function layOut(items: readonly TracedItem[], activity: Activity, story?: WaveformStory): StoryLayout {
   const whole = { from: Math.max(0, activity.from), to: Math.max(activity.from, activity.to) };
-  if (!story) return { window: whole, markers: [], groups: groupByScope(items, () => true), hex: (item) => item.width > 1 && item.kind !== "integer" };
+  if (!story) return { window: whole, dump: whole, markers: [], groups: groupByScope(items, () => true), hex: (item) => item.width > 1 && item.kind !== "integer" };
   const anchor = story.anchors
     .map((events) => events.flatMap((event) => occurrences(event, activity)).sort((a, b) => a.time - b.time)[0])
     .find((marker) => marker !== undefined);
@@ -132,7 +134,7 @@ export function layOut(items: readonly TracedItem[], activity: Activity, story?:
     }
     if (members.length > 0) groups.push({ name: stage.name, open: members.some((member) => member.open), members });
   }
-  return { window, markers, groups, hex: (item) => hexMatcher.matches(item.path) };
+  return { window, dump: whole, markers, groups, hex: (item) => hexMatcher.matches(item.path) };
 }
 
 function groupByScope(items: readonly TracedItem[], open: (scope: string) => boolean): TraceGroup[] {
