@@ -168,7 +168,7 @@ export const scenarioSchema = z.strictObject({
       waveformExclude: waveformPatterns.waveformExclude.optional(),
       // At most 1000 s: no run is longer, and beyond it a time in ps passes what a double holds exactly.
       waveformFromMicroseconds: z.number().min(0).max(1e9).optional(),
-      waveformToMicroseconds: z.number().gt(0).max(1e9).refine(atLeastOnePicosecond, "expected at least 0.000001 (1 ps)").optional(),
+      waveformToMicroseconds: z.number().min(0).max(1e9).refine(atLeastOnePicosecond, "expected at least 0.000001 (1 ps)").optional(),
       pcap: z.boolean().default(true),
       html: z.boolean().default(true),
       /** The run's SA accesses (`<name>.sa-trace.jsonl`, one record per packet) for `nicsim policy-eval --trace`. */
