@@ -190,6 +190,8 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1e308"))).toEqual(["s.yaml:2:1: durationMicroseconds = 1e+308: expected at most 1000000"]);
     // A waveform window past 1000 s is refused at its field (1e12 µs was an internal error in ps from the recorder, naming no field).
     expect(problems(`${VALID}outputs:\n  waveformFromMicroseconds: 1e12\n`)).toEqual([expect.stringMatching(/^s\.yaml:\d+:3: outputs\.waveformFromMicroseconds = 1000000000000: expected at most 1000000000$/)]);
+    // A window of time 0 alone is a window, as one of any other instant alone is (it was refused as 'expected more than 0').
+    expect(problems(`${VALID}outputs:\n  waveformFromMicroseconds: 0\n  waveformToMicroseconds: 0\n`)).toEqual([]);
     // YAML's infinities (1e400 reads as one) are said as such, not as no number at all; below a picosecond is said once, not also "not whole".
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1e400"))).toEqual(["s.yaml:2:1: durationMicroseconds = Infinity: beyond what a double holds (about 1.8e308): expected a finite number"]);
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: -.inf"))).toEqual(["s.yaml:2:1: durationMicroseconds = -Infinity: beyond what a double holds (about 1.8e308): expected a finite number"]);
