@@ -50,14 +50,15 @@ function markerLines(layout: StoryLayout): string[] {
 }
 
 /**
- * Where the save file opens: the window's start, except that GTKWave refuses a start whose window
- * reaches the dump's last time and opens at the dump's start instead (a story window ending where
- * a windowed dump ends): there, a hundredth of the window earlier.
+ * Where the save file opens: the window's start, except that GTKWave refuses a start whose window,
+ * at the zoom as written (six decimals), passes the dump's last time, and opens at the dump's start
+ * instead (a story window ending where a windowed dump ends): there, earlier by what that rounding
+ * can add (a hundred-thousandth of the window, 4 ps of 400 ns), so that markers near the end stay on screen.
  */
 function openingTime(layout: StoryLayout): number {
   const { window, dump } = layout;
   if (window.from <= dump.from || window.to < dump.to) return window.from;
-  return Math.max(dump.from, window.from - Math.max(1, Math.ceil((window.to - window.from) / 100)));
+  return Math.max(dump.from, window.from - Math.max(1, Math.ceil((window.to - window.from) / 100_000)));
 }
 
 /**

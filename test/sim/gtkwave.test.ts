@@ -89,17 +89,19 @@ describe.runIf(available)("GTKWave opens the default run's save file as shipped"
   // From a new user's check: a story window ending where a windowed dump ends (its `to` on the last marker) made GTKWave refuse the start and open at the dump's start, the markers off screen.
   test("a windowed dump whose story reaches its end opens on the story, not at the dump's start", () => {
     const markers = readFileSync(join(folder, "default.gtkw"), "utf8").split("\n").find((line) => line.startsWith("*"))!.split(" ").slice(2).map(Number).filter((time) => time >= 0);
-    // Each marker after the first as the dump's end: GTKWave refuses a start whose window, at the zoom as written, passes the dump's end by a picosecond.
-    for (const end of markers.slice(1)) {
+    // Each marker after the first as the dump's end, and 2 ns after it: GTKWave refuses a start whose window, at the zoom as written, passes the dump's end by a picosecond.
+    // The markers before the end stay on screen (a shift of a hundredth of the window put the anchor 2 ns before the end off it; from a re-check).
+    for (const end of markers.slice(1).flatMap((marker) => [marker, marker + 2_000])) {
       const windowed = mkdtempSync(join(tmpdir(), "nicsim-gtkwave-window-"));
       runScenario(defaultScenario({ durationMicroseconds: 60, "outputs.waveformFromMicroseconds": (markers[0]! - 2_000_000) / 1e6, "outputs.waveformToMicroseconds": end / 1e6 }), { directory: windowed });
       const script = join(windowed, "window.tcl");
-      writeFileSync(script, ['puts "TCL WINDOW [gtkwave::getWindowStartTime] [gtkwave::getMinTime] [gtkwave::getMaxTime]"', "gtkwave::/File/Quit"].join("\n"));
+      writeFileSync(script, ['puts "TCL WINDOW [gtkwave::getWindowStartTime] [gtkwave::getWindowEndTime] [gtkwave::getMinTime] [gtkwave::getMaxTime]"', "gtkwave::/File/Quit"].join("\n"));
       const lines = gtkwave(["-S", script, "default.gtkw"], windowed);
       expect(complaints(lines)).toEqual([]);
-      const [start, dumpStart, dumpEnd] = lines.find((line) => line.startsWith("TCL WINDOW "))!.split(" ").slice(2).map(Number);
+      const [start, shownEnd, dumpStart, dumpEnd] = lines.find((line) => line.startsWith("TCL WINDOW "))!.split(" ").slice(2).map(Number);
       expect(dumpEnd).toBe(end);
       expect(start, `ending at ${end}: opened at ${start} in ${dumpStart}..${dumpEnd}`).toBeGreaterThan(dumpStart!);
+      for (const marker of markers.filter((time) => time >= start! && time < end)) expect(marker, `ending at ${end}: shown ${start}..${shownEnd}`).toBeLessThanOrEqual(shownEnd!);
     }
   });
 });
