@@ -171,3 +171,20 @@ test("at a pair's hard kilobyte lifetime its inbound SA takes no packet that com
   // The frames the gateway sent under it until its own count ended it were dropped as such.
   expect(intermediate.drops.get("UNKNOWN_SPI") ?? 0).toBeGreaterThan(0);
 });
+
+// From a reliability engineer's check: the host counted the gateway's replayed copies against its inbound SA's lifetime before refusing them, ended the pair at 87 % of the gateway's count, and dropped the gateway's next 5 packets (UNKNOWN_SPI 14 at seed 424242, 27 at 31337).
+test("a replayed copy, refused, uses up none of its SA's kilobyte lifetime: with the gateway replaying 30 % of its frames, the same packets are lost as without", () => {
+  const lost = (replayProbability: number, seed: number) => {
+    const input = oneCustomer("replay-lifetime", { lifetimeKilobytes: 50 }, [{ name: "down", customer: "c", direction: "to-host", packetBytes: 1400, gapMicroseconds: 2, pattern: "constant" }], { seed, durationMicroseconds: 200, faults: { replayProbability } });
+    const { kernel, top } = buildScenario(checkScenario(input));
+    kernel.run({ until: us(1800) });
+    const flow = top.traffic.flows[0]!;
+    return { missing: flow.sent - flow.received, replayed: top.driver.intermediate.drops.get("REPLAYED") ?? 0 };
+  };
+  for (const seed of [424242, 31337]) {
+    const clean = lost(0, seed);
+    const replayed = lost(0.3, seed);
+    expect(replayed.replayed, `seed ${seed}`).toBeGreaterThan(5);
+    expect(replayed.missing, `seed ${seed}`).toBe(clean.missing);
+  }
+});
