@@ -68,17 +68,21 @@ export class Connection {
     if (this.closed || !this.held) return;
     this.held = false;
     this.source.resume();
-    this.serveWhole();
-    if (!this.held && !this.deferred && this.leaveWhenDrained) this.leaveWhenDrained();
+    this.serveThenLeave();
   }
 
   private readonly nextTurn = (): void => {
     if (this.closed || !this.deferred) return;
     this.deferred = false;
-    if (!this.held) this.source.resume();
+    this.source.resume();
+    this.serveThenLeave();
+  };
+
+  /** Serve what was received; a stream that ended meanwhile is then left, once nothing waits. */
+  private serveThenLeave(): void {
     this.serveWhole();
     if (!this.held && !this.deferred && this.leaveWhenDrained) this.leaveWhenDrained();
-  };
+  }
 
   /** The client's stream ended after what it sent (its input closed, a socket half-closed): what it sent is served first, then `leave` (a disconnect by default). */
   inputEnded(leave: () => void = () => this.disconnected()): void {
