@@ -325,12 +325,12 @@ export class IntermediateDriver extends Component {
   private *receiveUnder(lease: SaLease, frame: DriverReceivedFrame, esp: Uint8Array): Generator<Command, void, unknown> {
     const sa = lease.sa;
     const trafficClass = frame.trafficClass;
-    this.used(sa, esp.length, null);
+    this.used(sa, esp.length, lease.inbound().admits(esp) ? esp.length : null);
     if (frame.status & STATUS_IPSEC) {
       // Decrypted and authenticated by the NIC; the replay window stays here.
       yield* this.cpu.run("INLINE_RX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
       if (!lease.valid()) return this.drop("SA_DEAD", { frame: frame.bytes });
-      return this.deliver(lease.inbound().acceptDecrypted(esp), sa, frame, "hardwareRx", esp.length);
+      return this.deliver(lease.inbound().acceptDecrypted(esp), sa, frame, "hardwareRx");
     }
     if (frame.status & STATUS_SA_MISS && this.params.offload && !sa.parameters.esn) yield* this.placement.receiveMiss(sa);
     if (!lease.valid()) return this.drop("SA_DEAD", { frame: frame.bytes });
@@ -338,10 +338,10 @@ export class IntermediateDriver extends Component {
     if ("reason" in opened) return this.drop(opened.reason, { frame: frame.bytes });
     yield* this.cpu.crypto("ESP_DECRYPT", trafficClass, { operation: opened.operation, bytes: opened.bytes, setupCycles: this.params.cyclesPerPacket, cyclesPerByte: this.params.cyclesPerByte });
     if (!lease.valid()) return this.drop("SA_DEAD", { frame: frame.bytes });
-    this.deliver(opened.finish(), sa, frame, "softwareRx", esp.length);
+    this.deliver(opened.finish(), sa, frame, "softwareRx");
   }
 
-  /** A packet of an SA, either path: the policy's metric, and the packet sizes the cost model uses; `espBytes` (SPI to ICV) count against its lifetime (null: a packet received counts once accepted, in deliver: a replayed copy, or one failing its ICV, used none of it, as the gateway's count of what it sent has none). */
+  /** A packet of an SA, either path: the policy's metric, and the packet sizes the cost model uses; `espBytes` (SPI to ICV) count against its lifetime (null: none; a packet received counts as it comes if its replay check passes, before its ICV is checked, as the gateway counts what it sent, corrupted on the way or not: a replayed copy counts nothing). */
   private used(sa: IpsecSa, bytes: number, espBytes: number | null = bytes): void {
     this.observed.packets++;
     this.observed.bytes += bytes;
@@ -364,9 +364,8 @@ export class IntermediateDriver extends Component {
     };
   }
 
-  private deliver(result: EspInboundResult, sa: IpsecSa, frame: DriverReceivedFrame, path: "hardwareRx" | "softwareRx", espBytes: number): void {
+  private deliver(result: EspInboundResult, sa: IpsecSa, frame: DriverReceivedFrame, path: "hardwareRx" | "softwareRx"): void {
     if (result.kind === "dropped") return this.drop(result.reason, { frame: frame.bytes });
-    this.ike.used(sa, espBytes);
     if (path === "softwareRx") this.decrypted.set(++this.decryptedCount);
     // The inner packet's length, as TX records it: the SA trace's bytes were the received frame's (70 more) for RX.
     this.took(path, sa, result.payload.length);

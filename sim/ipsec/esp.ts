@@ -304,6 +304,11 @@ export class EspInbound extends SaKeys {
     return this.unwrap(packet.subarray(DATA_START, packet.length - this.sa.icvLength), checked.high, checked.low);
   }
 
+  /** Whether the packet passes the length, SPI and replay checks now (the window not moved): a replayed copy does not. */
+  admits(packet: Uint8Array): boolean {
+    return !("reason" in this.checkSequence(packet));
+  }
+
   /** Length, SPI and the replay check, before any decryption. */
   private checkSequence(packet: Uint8Array): { high: number; low: number } | Extract<EspInboundResult, { kind: "dropped" }> {
     const minimum = DATA_START + 2 + this.sa.icvLength;

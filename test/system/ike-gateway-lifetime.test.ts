@@ -188,3 +188,22 @@ test("a replayed copy, refused, uses up none of its SA's kilobyte lifetime: with
     expect(replayed.missing, `seed ${seed}`).toBe(clean.missing);
   }
 });
+
+// From a re-check of that fix, whose first form counted a packet only once its ICV had passed: the gateway counts what it sent, corrupted on the way or not, and ended the pair 2 packets before the host would; the host never did, and the gateway dropped every later packet (114 lost where 69 were).
+test("a packet corrupted on the way counts against its SA's lifetime, as the gateway that sent it counts it: in software, the host ends the pair where the gateway does", () => {
+  const run = (corruptProbability: number) => {
+    const input = oneCustomer("corrupt-lifetime", { lifetimeKilobytes: 50 }, [
+      { name: "down", customer: "c", direction: "to-host", packetBytes: 1400, gapMicroseconds: 2, pattern: "constant" },
+      { name: "up", customer: "c", direction: "to-peer", packetBytes: 200, gapMicroseconds: 5, pattern: "constant" },
+    ], { seed: 1, durationMicroseconds: 300, driver: { intermediate: { offload: false, ike: { softLifetimePercent: 100 } } }, faults: { corruptProbability } });
+    const { kernel, top } = buildScenario(checkScenario(input));
+    kernel.run({ until: us(2000) });
+    const down = top.traffic.flows.find((flow) => flow.stream === "down")!;
+    return { missing: down.sent - down.received, corrupted: top.driver.intermediate.drops.get("AUTHENTICATION_FAILED") ?? 0, expired: top.driver.intermediate.ike.keeper.counts.expired, gatewayExpired: ikeSummary(top)!.gateways[0]!.expired };
+  };
+  const clean = run(0);
+  const corrupted = run(0.05);
+  expect(corrupted.corrupted).toBeGreaterThan(2);
+  expect(corrupted.expired).toBe(corrupted.gatewayExpired);
+  expect(corrupted.missing - corrupted.corrupted).toBe(clean.missing);
+});
