@@ -77,6 +77,8 @@ export class BaseDriver extends Component {
   keepReceived = true;
   /** Each received frame, in order per queue; work it returns runs before the poll goes on (the stack above, as in NAPI). */
   onReceive: (frame: DriverReceivedFrame) => Generator<Command, void, unknown> | void = () => {};
+  /** Each received frame the NIC flagged with an error, which goes no further up the stack (an ICV that failed still used its SA). */
+  onReceiveError: (frame: DriverReceivedFrame) => void = () => {};
   private pairs: QueuePair[] = [];
   /** The NIC's SA table as this driver programs it. */
   readonly saTable: NicSaTable;
@@ -349,13 +351,14 @@ export class BaseDriver extends Component {
       const bytes = pair.partial.length === 1 ? pair.partial[0]! : concatenate(pair.partial);
       pair.partial = [];
       taken++;
+      const frame: DriverReceivedFrame = { queue, time: this.kernel.now, bytes, trafficClass: descriptor.trafficClass, error: descriptor.error, status: descriptor.status, spi: descriptor.spi, saHandle: descriptor.saHandle };
       if (descriptor.error !== 0) {
         this.statistics.rxErrors++;
+        this.onReceiveError(frame);
         continue;
       }
       this.statistics.rxFrames++;
       this.statistics.rxBytes += bytes.length;
-      const frame: DriverReceivedFrame = { queue, time: this.kernel.now, bytes, trafficClass: descriptor.trafficClass, error: descriptor.error, status: descriptor.status, spi: descriptor.spi, saHandle: descriptor.saHandle };
       if (this.keepReceived) this.received.push(frame);
       frames.push(frame);
     }

@@ -25,6 +25,7 @@ import { TablePlacement } from "./table-placement.js";
 import { SendOrder } from "./send-order.js";
 import { Mailbox } from "../../sim/mailbox.js";
 import { read32 } from "../../sim/bytes.js";
+import { countFlaggedIcv, inboundSa, receivedEsp } from "./received-esp.js";
 import { DropCounter, type DroppedBytes } from "../../sim/stats/drop-counter.js";
 import { classDscp, dscpClass } from "../../sim/packet/dscp.js";
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
@@ -139,6 +140,7 @@ export class IntermediateDriver extends Component {
     this.ike = this.child(IkeDaemon, "ike");
     this.placement = new TablePlacement(`${this.path}.placement`, this.kernel, base, this.sadb, this.lifecycle, this.policy, this.messages, { offload: this.params.offload, classOf: (sa) => this.classOf(sa), costs: () => this.costs() });
     base.onReceive = (frame) => this.receive(frame);
+    base.onReceiveError = (frame) => countFlaggedIcv(frame, this.sadb, this.lifecycle, (sa, bytes) => this.ike.used(sa, bytes));
   }
 
   /** Packets by path and direction (NIC inline or software ESP), and what the placement did. */
@@ -280,16 +282,13 @@ export class IntermediateDriver extends Component {
   private receive(frame: DriverReceivedFrame): void {
     const bytes = frame.bytes;
     if (etherType(bytes) !== ETHERTYPE_IPV4) return;
-    const outer = bytes.subarray(ETHERNET_HEADER_BYTES);
-    const headerLength = (outer[0]! & 0x0f) * 4;
-    if (outer[9] !== PROTOCOL_ESP) {
+    const esp = receivedEsp(bytes);
+    if (!esp) {
       const datagram = this.ike.configured ? ikeDatagram(bytes) : null;
       if (datagram) return this.ike.receive(datagram, frame.trafficClass);
-      return this.onDeliver({ packet: outer, time: this.kernel.now, received: frame.time, sa: null });
+      return this.onDeliver({ packet: bytes.subarray(ETHERNET_HEADER_BYTES), time: this.kernel.now, received: frame.time, sa: null });
     }
-    const esp = outer.subarray(headerLength, (outer[2]! << 8) | outer[3]!);
-    // A unicast SA is found by its SPI alone (RFC 4301 4.1).
-    const sa = esp.length >= 4 ? this.sadb.find("inbound", read32(esp, 0)) : undefined;
+    const sa = inboundSa(this.sadb, esp);
     if (!sa || !this.lifecycle.usable(sa)) return this.drop("UNKNOWN_SPI", { frame: bytes });
     let lane = this.lanes.get(sa);
     if (!lane) {
