@@ -28,6 +28,6 @@ export function countFlaggedIcv(frame: DriverReceivedFrame, sadb: Sadb, lifecycl
   const sa = esp ? inboundSa(sadb, esp) : undefined;
   const lease = sa ? lifecycle.lease(sa) : null;
   if (!lease) return;
-  if (lease.inbound().admits(esp!)) used(lease.sa, esp!.length);
+  if (lease.inbound().countsToLifetime(esp!)) used(lease.sa, esp!.length);
   lease.release();
 }

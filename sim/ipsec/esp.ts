@@ -255,6 +255,8 @@ export type EspInboundResult =
  */
 export class EspInbound extends SaKeys {
   readonly window: ReplayWindow;
+  /** Sequence numbers counted against the SA's lifetime and not accepted (yet): a copy of one, which the window does not yet refuse, counts nothing. */
+  private readonly countedNotAccepted = new Set<number>();
   constructor(backend: AesGcmBackend, sa: EspSaParameters, options: { replayWindow?: number } = {}) {
     super(backend, sa);
     this.window = new ReplayWindow(options.replayWindow ?? 64);
@@ -289,7 +291,7 @@ export class EspInbound extends SaKeys {
   private verified(plaintext: Uint8Array | null, high: number, low: number): EspInboundResult {
     if (plaintext === null) return dropped("AUTHENTICATION_FAILED");
     if (!this.window.check(high, low)) return dropped("REPLAYED");
-    this.window.accept(high, low);
+    this.accept(high, low);
     return this.unwrap(plaintext, high, low);
   }
 
@@ -300,13 +302,29 @@ export class EspInbound extends SaKeys {
   acceptDecrypted(packet: Uint8Array): EspInboundResult {
     const checked = this.checkSequence(packet);
     if ("reason" in checked) return checked;
-    this.window.accept(checked.high, checked.low);
+    this.accept(checked.high, checked.low);
     return this.unwrap(packet.subarray(DATA_START, packet.length - this.sa.icvLength), checked.high, checked.low);
   }
 
-  /** Whether the packet passes the length, SPI and replay checks now (the window not moved): a replayed copy does not. */
-  admits(packet: Uint8Array): boolean {
-    return !("reason" in this.checkSequence(packet));
+  /**
+   * Whether a received packet counts against the SA's lifetime, as its sender counted it: once per
+   * sequence number the window has not seen, so neither a replayed copy nor a copy of one that
+   * failed its ICV (which left the window where it was) counts again.
+   */
+  countsToLifetime(packet: Uint8Array): boolean {
+    const checked = this.checkSequence(packet);
+    if ("reason" in checked) return false;
+    const sequence = checked.high * 2 ** 32 + checked.low;
+    if (this.countedNotAccepted.has(sequence)) return false;
+    // Those the window has since passed by can never come back: forgotten, so that corrupted packets do not pile up.
+    if (this.countedNotAccepted.size >= this.window.size) for (const old of this.countedNotAccepted) if (!this.window.check(Math.floor(old / 2 ** 32), old % 2 ** 32)) this.countedNotAccepted.delete(old);
+    this.countedNotAccepted.add(sequence);
+    return true;
+  }
+
+  private accept(high: number, low: number): void {
+    this.window.accept(high, low);
+    this.countedNotAccepted.delete(high * 2 ** 32 + low);
   }
 
   /** Length, SPI and the replay check, before any decryption. */

@@ -163,6 +163,24 @@ describe("ESP receiver", () => {
     expect(wide.decapsulate(packets[120]!).kind).toBe("payload");
   });
 
+  test("a received packet counts against the SA's lifetime once per sequence number the window has not seen: not a replayed copy, nor a copy of one that failed its ICV", () => {
+    const outbound = new EspOutbound(backend, plainSa);
+    const packets = Array.from({ length: 3 }, () => outbound.encapsulate(new Uint8Array(10), 17));
+    const inbound = new EspInbound(backend, plainSa, { replayWindow: 64 });
+    expect(inbound.countsToLifetime(packets[0]!)).toBe(true);
+    // A copy while the first waits to be processed, and once it is accepted.
+    expect(inbound.countsToLifetime(packets[0]!)).toBe(false);
+    expect(inbound.decapsulate(packets[0]!).kind).toBe("payload");
+    expect(inbound.countsToLifetime(packets[0]!)).toBe(false);
+    // Corrupted on the way: counted, refused, and its copy (as corrupted) counts nothing, though the window still admits it.
+    const corrupted = packets[1]!.slice();
+    corrupted[corrupted.length - 1]! ^= 1;
+    expect(inbound.countsToLifetime(corrupted)).toBe(true);
+    expect(inbound.decapsulate(corrupted)).toEqual({ kind: "dropped", reason: "AUTHENTICATION_FAILED" });
+    expect(inbound.countsToLifetime(corrupted)).toBe(false);
+    expect(inbound.countsToLifetime(packets[2]!)).toBe(true);
+  });
+
   test("a dummy packet (next header 59) is dropped silently, by reason", () => {
     const packet = new EspOutbound(backend, plainSa).encapsulate(new Uint8Array(30), PROTOCOL_NONE);
     expect(new EspInbound(backend, plainSa).decapsulate(packet)).toEqual({ kind: "dropped", reason: "DUMMY_PACKET" });

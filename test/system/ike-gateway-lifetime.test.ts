@@ -209,3 +209,15 @@ test.each([false, true])("a packet corrupted on the way counts against its SA's 
   expect(corrupted.expired).toBe(corrupted.gatewayExpired);
   expect(corrupted.missing - corrupted.corrupted).toBe(clean.missing);
 });
+
+// From a re-check: a corrupted packet's replayed copy failed its ICV too, left the window where it was, and was counted again: the host ended a pair before the gateway (3 pairs against 2 at seed 2).
+test.each([false, true])("with corruption and replays together, each sequence number counts once: the host ends the pairs the gateway does (offload %s)", (offload) => {
+  const input = oneCustomer("corrupt-replay-lifetime", { lifetimeKilobytes: 50 }, [
+    { name: "down", customer: "c", direction: "to-host", packetBytes: 1400, gapMicroseconds: 2, pattern: "constant" },
+    { name: "up", customer: "c", direction: "to-peer", packetBytes: 200, gapMicroseconds: 5, pattern: "constant" },
+  ], { seed: 2, durationMicroseconds: 300, driver: { intermediate: { offload, ike: { softLifetimePercent: 100 } } }, faults: { corruptProbability: 0.2, replayProbability: 0.5 } });
+  const { kernel, top } = buildScenario(checkScenario(input));
+  kernel.run({ until: us(2000) });
+  expect(top.driver.intermediate.drops.get("REPLAYED") ?? 0).toBeGreaterThan(10);
+  expect(top.driver.intermediate.ike.keeper.counts.expired).toBe(ikeSummary(top)!.gateways[0]!.expired);
+});
