@@ -1,5 +1,6 @@
 import type { BitFieldTable } from "./bit-field.js";
 import { compileDecode, compileEncode } from "./layout-compile.js";
+import { valueKind } from "../../sim/shown-value.js";
 
 /**
  * Byte layouts in host memory (descriptors, the SA record): each defined once as a table, from
@@ -64,9 +65,7 @@ const TWO_TO_32 = 0x1_0000_0000;
 /** A number field's refused value: a number or bigint as itself; anything else by its kind alone (bytes there may be a key). */
 function shownNumber(value: unknown): string {
   if (typeof value === "number") return String(value);
-  if (typeof value === "bigint") return `${value}n`;
-  if (value instanceof Uint8Array) return `${value.length} bytes`;
-  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" || typeof value === "undefined" ? `an ${typeof value}` : `a ${typeof value}`;
+  return typeof value === "bigint" ? `${value}n` : valueKind(value);
 }
 
 function outside(layout: string, field: LayoutFieldSpec, image: Uint8Array, base: number): RangeError {
