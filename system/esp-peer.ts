@@ -27,6 +27,8 @@ export interface PeerTunnel {
 export class EspPeer {
   readonly drops = new DropCounter<EspDropReason | "UNKNOWN_SPI" | "NO_SA">();
   onDeliver: (packet: Uint8Array, frame: ReceivedFrame) => void = () => {};
+  /** A packet for a tunnel with no SA, dropped: IKE may negotiate one, as a trap in the gateway's SPD would have it do (an acquire). */
+  onNoSa: (index: number) => void = () => {};
   /** Frames that are not ESP (IKE's UDP 500 among them): the gateway's other protocols. */
   onOther: (frame: ReceivedFrame) => void = () => {};
   private readonly inbound = new Map<number, EspInbound>();
@@ -52,16 +54,38 @@ export class EspPeer {
     return this.tunnels.length - 1;
   }
 
-  /** Tunnel `index` sends and takes under these SAs from now on; the SAs it had still take what is on its way under them, until removed. */
+  /** Tunnel `index` sends and takes under these SAs from now on; the SAs it had still take what is on its way under them, until removed, and its outbound SA may be resumed. */
   setTunnel(index: number, tunnel: PeerTunnel): void {
     const before = this.tunnels[index];
     if (before) this.tunnelOfInbound.delete(before.inbound.spi);
+    if (before && this.outbound[index] && before.outbound.spi !== tunnel.outbound.spi) this.superseded.set(before.outbound.spi, { tunnel: before, outbound: this.outbound[index]!, carried: this.carried[index]! });
     this.tunnels[index] = tunnel;
     if (tunnel.hardLifetime !== undefined) this.tunnelOfInbound.set(tunnel.inbound.spi, index);
     // An inbound SA taken up early (a Quick Mode responder's, at QM2) keeps its replay window.
     if (!this.inbound.has(tunnel.inbound.spi)) this.inbound.set(tunnel.inbound.spi, new EspInbound(this.backend, tunnel.inbound));
     this.outbound[index] = new EspOutbound(this.backend, tunnel.outbound);
     this.carried[index] = 0;
+  }
+
+  /** Outbound SAs a tunnel sent under before its latest pair, as they were, by SPI: until forgotten (their pair deleted), a tunnel may go back to one. */
+  private readonly superseded = new Map<number, { readonly tunnel: PeerTunnel; readonly outbound: EspOutbound; readonly carried: number }>();
+
+  /** Tunnel `index` sends under an outbound SA it had before, from the sequence number it had reached: false when it has no such SA. */
+  resume(index: number, outboundSpi: number): boolean {
+    const kept = this.superseded.get(outboundSpi);
+    if (kept === undefined) return false;
+    this.superseded.delete(outboundSpi);
+    this.closeTunnel(index);
+    this.tunnels[index] = kept.tunnel;
+    if (kept.tunnel.hardLifetime !== undefined) this.tunnelOfInbound.set(kept.tunnel.inbound.spi, index);
+    this.outbound[index] = kept.outbound;
+    this.carried[index] = kept.carried;
+    return true;
+  }
+
+  /** An outbound SA whose pair is deleted: no tunnel goes back to it. */
+  forgetOutbound(spi: number): void {
+    this.superseded.delete(spi);
   }
 
   /** Stop taking packets under an inbound SPI (an SA deleted). */
@@ -125,9 +149,10 @@ export class EspPeer {
     return frame;
   }
 
-  /** An inner packet the gateway could not send: its tunnel has no SA (IKE has not negotiated one, or failed). */
-  dropUnsent(inner: Uint8Array): void {
+  /** An inner packet the gateway could not send: tunnel `index` has no SA (IKE has not negotiated one, or failed, or the pair ended). */
+  dropUnsent(index: number, inner: Uint8Array): void {
     this.drops.count("NO_SA", { packet: inner });
+    this.onNoSa(index);
   }
 
   private receive(frame: ReceivedFrame): void {

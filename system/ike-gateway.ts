@@ -12,6 +12,8 @@ import type { IdPayload, IkeAction, IkeMessageName, IkeDropReason, IkeSessionId,
 import type { RemotePeer } from "../hw/link/peer.js";
 import { type IkeCosts, ikeWorkCycles } from "../driver/intermediate/ike-costs.js";
 import { selectorFromPayloads, selectorKey, selectorPayloads, type TunnelSelector } from "../driver/intermediate/tunnel-selector.js";
+import { startedQuickModeId } from "../sim/ike/quick-mode.js";
+import { noWork } from "../sim/ike/ike-crypto.js";
 import type { EspPeer } from "./esp-peer.js";
 import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
 
@@ -67,6 +69,8 @@ export class IkeGateway {
   private readonly inboundOfAnswer = new Map<number, number>();
   private session: IkeSessionId | null = null;
   private readonly timer: RetransmitTimer;
+  /** Tunnels with a Quick Mode under way, either end's, and its message ID (null until its CPU starts one it is to start). */
+  private readonly negotiating = new Map<number, number | null>();
 
   get name(): string {
     return this.config.name;
@@ -122,6 +126,54 @@ export class IkeGateway {
     this.handle((now) => this.node.receive(formatIpv4(datagram.source), datagram.message, now));
   }
 
+  /**
+   * A packet for tunnel `index`, which has no SA (dropped, NO_SA). A tunnel whose pair ended at this gateway's hard lifetime
+   * negotiates a new one, as the trap in a gateway's SPD has its IKE daemon do (an acquire): the host may have counted less
+   * than the gateway sent (frames lost on the way, or dropped by its NIC), and then never rekeyed, and the tunnel stayed
+   * without SAs for the rest of the run. A pair the host ended, it negotiates again itself, at its own trap; were both ends
+   * to, the tunnel would get two pairs.
+   */
+  acquire(index: number): void {
+    const tunnel = this.config.tunnels.find((candidate) => candidate.index === index);
+    if (tunnel === undefined || this.session === null || !this.trapped.has(index) || this.negotiating.has(index)) return;
+    this.trapped.delete(index);
+    this.negotiate(tunnel, this.session, true);
+  }
+
+  /** Tunnels whose pair ended at this gateway's hard lifetime, with none after it; and the Quick Modes acquires started, by message ID. */
+  private readonly trapped = new Set<number>();
+  private readonly acquires = new Set<number>();
+
+  /**
+   * A Quick Mode for one of its tunnels, started when its CPU takes it: unless, for an acquire, the host's Quick Mode for the
+   * tunnel came first (it answered that) or the tunnel is up again.
+   */
+  private negotiate(tunnel: GatewayConfig["tunnels"][number], session: IkeSessionId, acquire = false): void {
+    this.negotiating.set(tunnel.index, null);
+    this.handle((now) => {
+      const answered = this.negotiating.get(tunnel.index) !== null;
+      if (acquire && (answered || this.espPeer.isOpen(tunnel.index))) {
+        if (answered) this.trapped.add(tunnel.index);
+        else this.negotiating.delete(tunnel.index);
+        return { actions: [], work: noWork(), at: now, armed: [] };
+      }
+      const step = this.node.quickMode(session, now, selectorPayloads(tunnel.selector));
+      const messageId = startedQuickModeId(step);
+      this.negotiating.set(tunnel.index, messageId);
+      if (acquire && messageId !== null) this.acquires.add(messageId);
+      return step;
+    });
+  }
+
+  /** A Quick Mode came up or failed: its tunnel negotiates no more; an acquire that failed leaves the tunnel at its trap again. */
+  private negotiated(messageId: number, failed: boolean): void {
+    for (const [index, negotiating] of this.negotiating) {
+      if (negotiating !== messageId) continue;
+      this.negotiating.delete(index);
+      if (this.acquires.delete(messageId) && failed && !this.espPeer.isOpen(index)) this.trapped.add(index);
+    }
+  }
+
   /** Delete one of its tunnels' SA pairs with an Informational Delete (a fault): false when it has none. */
   deleteTunnel(random: Random): boolean {
     const open = this.openPairs();
@@ -129,6 +181,7 @@ export class IkeGateway {
     const [spi, pair] = random.pick(open);
     this.byOutboundSpi.delete(spi);
     this.espPeer.closeTunnel(pair.tunnel);
+    this.espPeer.forgetOutbound(spi);
     this.espPeer.removeInbound(pair.inboundSpi);
     const session = this.session;
     this.counts.deletes++;
@@ -189,7 +242,7 @@ export class IkeGateway {
         this.session = action.session;
         this.phase1UpTime = this.kernel.now;
         // A Quick Mode per tunnel, each its own exchange under the IKE SA.
-        for (const tunnel of this.config.tunnels) this.handle((now) => this.node.quickMode(action.session, now, selectorPayloads(tunnel.selector)));
+        for (const tunnel of this.config.tunnels) this.negotiate(tunnel, action.session);
         break;
       case "phase1-failed":
         this.failed = action.reason;
@@ -197,6 +250,7 @@ export class IkeGateway {
         break;
       case "quick-mode-failed": {
         this.counts.quickModeFailures++;
+        this.negotiated(action.messageId, true);
         // A Quick Mode it answered and never saw finish leaves no SA behind: what the host sends under it is dropped (UNKNOWN_SPI).
         const inbound = this.inboundOfAnswer.get(action.messageId);
         if (inbound !== undefined) this.espPeer.removeInbound(inbound);
@@ -209,10 +263,14 @@ export class IkeGateway {
         this.inboundOfAnswer.set(action.messageId, action.inbound.spi);
         const index = this.tunnelOf(action.selectors);
         this.answered.add(action.messageId);
-        if (index !== undefined) this.latestAnswered.set(index, action.messageId);
+        if (index !== undefined) {
+          this.latestAnswered.set(index, action.messageId);
+          this.negotiating.set(index, action.messageId);
+        }
         break;
       }
       case "quick-mode-up":
+        this.negotiated(action.messageId, false);
         this.quickModeUp(action);
         break;
       case "delete-received":
@@ -242,22 +300,33 @@ export class IkeGateway {
     if (index === undefined) return;
     // A late QM3 of an earlier rekey must not take the tunnel back to SAs the host has moved on from.
     if (this.answered.has(action.messageId) && this.latestAnswered.get(index) !== action.messageId) return;
+    this.trapped.delete(index);
     const inbound = espParameters(action.inbound);
     const outbound = espParameters(action.outbound);
     // Its inbound is the host's outbound; the old pair still takes what is on its way until the host's Delete.
     const { seconds, kilobytes } = action.lifetime;
-    this.espPeer.setTunnel(index, { inbound, outbound, peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass, ...(kilobytes > 0 ? { hardLifetime: { bytes: kilobytes * 1024, reached: () => this.counts.expired++ } } : {}) });
+    this.espPeer.setTunnel(index, { inbound, outbound, peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass, ...(kilobytes > 0 ? { hardLifetime: { bytes: kilobytes * 1024, reached: () => this.expired(index) } } : {}) });
     // Its own end of the lifetime: it stops sending under the SA then, not when the host's Delete comes (the host dropped what came between, UNKNOWN_SPI).
     if (seconds > 0) {
       this.kernel.schedule(seconds * 1e12, `${this.path}.hard_lifetime`, () => {
-        if (this.espPeer.outboundSpi(index) !== outbound.spi) return;
-        this.espPeer.closeTunnel(index);
-        this.counts.expired++;
+        if (this.espPeer.outboundSpi(index) === outbound.spi) this.expired(index);
       });
     }
     // The capture's keys from this side too: a Quick Mode the host gave up on (its QM3 lost) is up here, and the gateway sends under it.
     this.captured.push({ sa: outbound, source: this.config.address, destination: this.config.hostAddress }, { sa: inbound, source: this.config.hostAddress, destination: this.config.address });
     this.byOutboundSpi.set(action.outbound.spi, { tunnel: index, inboundSpi: action.inbound.spi });
+  }
+
+  /**
+   * Its end of a pair reached its hard lifetime: it sends under it no more, and its next packet for the tunnel negotiates a new
+   * pair (acquire), which the host takes as the old pair's rekey: it deletes the old once the gateway sends under the new. Its
+   * inbound SA still takes what the host sends until then. The host may have counted less than the gateway sent (frames lost
+   * on the way, or dropped by its NIC), and then never rekeyed: the tunnel stayed without SAs for the rest of the run.
+   */
+  private expired(index: number): void {
+    this.counts.expired++;
+    this.espPeer.closeTunnel(index);
+    this.trapped.add(index);
   }
 
   /**
@@ -268,8 +337,13 @@ export class IkeGateway {
     const pair = this.byOutboundSpi.get(spi);
     if (!pair) return;
     this.byOutboundSpi.delete(spi);
-    if (this.espPeer.outboundSpi(pair.tunnel) === spi) this.espPeer.closeTunnel(pair.tunnel);
+    this.espPeer.forgetOutbound(spi);
     this.espPeer.removeInbound(pair.inboundSpi);
+    if (this.espPeer.outboundSpi(pair.tunnel) !== spi) return;
+    this.espPeer.closeTunnel(pair.tunnel);
+    // Both ends negotiated a pair at once (each at its own hard lifetime): the host keeps one and deletes the other, and the gateway goes on under the one it keeps.
+    const others = [...this.byOutboundSpi].filter(([, other]) => other.tunnel === pair.tunnel);
+    for (const [other] of others.reverse()) if (this.espPeer.resume(pair.tunnel, other)) return;
   }
 
   /**

@@ -11,13 +11,12 @@ import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
 import type { IkeNode } from "../../sim/ike/ike-node.js";
-import { decodeMessage } from "../../sim/ike/isakmp-codec.js";
 import { DEFAULT_RETRANSMIT_MICROSECONDS, peerNode, RetransmitTimer } from "./ike-peer-node.js";
 import { type IdPayload, type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
 import { IkeMessageEnum, type IkeMessageEnumName, type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
 import type { IkeTunnel } from "./ike-tunnels.js";
-import { IkeSaKeeper } from "./ike-sa-keeper.js";
+import { IkeSaKeeper, quickModeKey, startedKey } from "./ike-sa-keeper.js";
 import { describeIdentity, type IkeIdentity } from "./identity.js";
 import { identityFromIdPayload, identityToIdPayload } from "./identity-payload.js";
 import { SelectorError, selectorFromPayloads, selectorPayloads, type TunnelSelector } from "./tunnel-selector.js";
@@ -189,13 +188,13 @@ export class IkeDaemon extends Component {
       if (!peer.established || peer.node.sessionInfo(work.trapped.session)?.state === undefined) return;
       this.record(peer, { kind: "acquire", selector: `UDP port ${work.trapped.selector.port}` });
       step = peer.node.quickMode(work.trapped.session, now, selectorPayloads(work.trapped.selector));
-      this.started.set(startedKey(peer, step), { kind: "acquire", trapped: work.trapped });
+      this.started.set(startedKey(peer.config.name, step), { kind: "acquire", trapped: work.trapped });
     } else {
       const tunnel = work.tunnel;
       if (this.keeper.tunnels.get(tunnel.selector) !== tunnel) return;
       this.record(peer, { kind: "rekey-started", trigger: work.trigger, outboundSpi: tunnel.outbound.parameters.spi });
       step = peer.node.quickMode(tunnel.session, now, selectorPayloads(tunnel.selector));
-      this.started.set(startedKey(peer, step), { kind: "rekey", tunnel });
+      this.started.set(startedKey(peer.config.name, step), { kind: "rekey", tunnel });
       this.keeper.rekeyStarted(tunnel);
     }
     // Every message taken shows when it is taken, before the work it costs: a copy, a Delete or one dropped too (only those that moved an exchange on did).
@@ -235,6 +234,9 @@ export class IkeDaemon extends Component {
           break;
         case "phase1-failed":
           this.phase1Failed(peer, action);
+          break;
+        case "quick-mode-inbound":
+          if (peer.ikeSa) this.keeper.takeUpInbound(peer.config.name, action.messageId, peer.ikeSa, action.inbound, this.localAddress, peer.config.address);
           break;
         case "quick-mode-up":
           this.quickModeUp(peer, action);
@@ -292,7 +294,8 @@ export class IkeDaemon extends Component {
 
   /** A Quick Mode this host started failed: an acquire's tunnel waits at its trap again; a rekey's, if its pair ended meanwhile. */
   private quickModeFailed(peer: Peer, messageId: number): void {
-    const key = `${peer.config.name} ${messageId}`;
+    this.keeper.dropTakenUp(peer.config.name, messageId);
+    const key = quickModeKey(peer.config.name, messageId);
     const started = this.started.get(key);
     this.started.delete(key);
     if (started?.kind === "acquire") this.keeper.untake(started.trapped);
@@ -312,8 +315,8 @@ export class IkeDaemon extends Component {
       return;
     }
     this.spis.delete(action.inbound.spi);
-    this.started.delete(`${peer.config.name} ${action.messageId}`);
-    this.keeper.install({ gateway: peer.config.name, session: action.session, ikeSa: peer.ikeSa!, local: this.localAddress, remote: peer.config.address, selector, inbound: action.inbound, outbound: action.outbound, lifetime: action.lifetime });
+    const initiator = this.started.delete(quickModeKey(peer.config.name, action.messageId)) ? "host" : "gateway";
+    this.keeper.install({ gateway: peer.config.name, session: action.session, ikeSa: peer.ikeSa!, local: this.localAddress, remote: peer.config.address, selector, inbound: action.inbound, outbound: action.outbound, lifetime: action.lifetime, messageId: action.messageId, initiator });
     this.showState(peer, "ESTABLISHED");
   }
 
@@ -388,12 +391,4 @@ interface Peer {
 /** An identity as the gateway sent it: names in their own case (the profiles compare them without case), others as described. */
 function describeAsReceived(payload: IdPayload, identity: IkeIdentity): string {
   return identity.type === "ID_FQDN" || identity.type === "ID_USER_FQDN" ? `${identity.type} ${new TextDecoder().decode(payload.data)}` : describeIdentity(identity);
-}
-
-/** A Quick Mode the host starts, by its gateway and the message ID its QM1 carries (which a failure or the SAs name it by). */
-function startedKey(peer: { readonly config: { readonly name: string } }, step: IkeStep): string {
-  const first = step.actions.find((action) => action.kind === "send" && action.message === "QM1");
-  const decoded = first?.kind === "send" ? decodeMessage(first.bytes) : null;
-  if (decoded?.kind !== "ok") throw new Error(`the Quick Mode started with ${peer.config.name} sent no QM1 it could read`);
-  return `${peer.config.name} ${decoded.message.header.messageId}`;
 }

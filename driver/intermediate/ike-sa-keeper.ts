@@ -5,7 +5,8 @@ import { us } from "../../sim/time.js";
 import { spi as toSpi } from "../../sim/ipsec/esp.js";
 import type { Ipv4Address } from "../../sim/packet/ipv4.js";
 import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
-import type { EspKeys, IkeSessionId, Lifetime } from "../../sim/ike/ike-types.js";
+import type { EspKeys, IkeSessionId, IkeStep, Lifetime } from "../../sim/ike/ike-types.js";
+import { startedQuickModeId } from "../../sim/ike/quick-mode.js";
 import type { IkeTimelineEvent } from "./ike-timeline.js";
 import { IkeTunnels, type IkeTunnel } from "./ike-tunnels.js";
 import { selectorKey, type TunnelSelector } from "./tunnel-selector.js";
@@ -34,7 +35,13 @@ export interface NegotiatedPair {
   readonly inbound: EspKeys;
   readonly outbound: EspKeys;
   readonly lifetime: Lifetime;
+  /** Its message ID: an inbound SA this host took up as the Quick Mode's responder is found by it. */
+  readonly messageId: number;
+  /** Which end started it: the gateway starts a tunnel's first, and one after its own end of a pair's hard lifetime. */
+  readonly initiator: "host" | "gateway";
 }
+
+const espParameters = (side: EspKeys) => ({ spi: toSpi(side.spi), keyMaterial: side.keyMaterial, icvLength: 16 as const, esn: false });
 
 /**
  * The IPsec SAs IKE negotiated, through their lives: installed with their tunnel's policy,
@@ -62,10 +69,12 @@ export class IkeSaKeeper {
 
   /** A Quick Mode's SA pair: installed under the IKE SA (so with its tag), and the SPD's entry for its selectors protected by it. */
   install(pair: NegotiatedPair): IkeTunnel {
-    const parameters = (side: EspKeys) => ({ spi: toSpi(side.spi), keyMaterial: side.keyMaterial, icvLength: 16 as const, esn: false });
     const { sadb, spd } = this.intermediate;
-    const outbound = sadb.negotiate(pair.ikeSa, { direction: "outbound", parameters: parameters(pair.outbound), source: pair.local, destination: pair.remote });
-    const inbound = sadb.negotiate(pair.ikeSa, { direction: "inbound", parameters: parameters(pair.inbound), source: pair.remote, destination: pair.local });
+    const outbound = sadb.negotiate(pair.ikeSa, { direction: "outbound", parameters: espParameters(pair.outbound), source: pair.local, destination: pair.remote });
+    const key = quickModeKey(pair.gateway, pair.messageId);
+    const takenUp = this.takenUp.get(key);
+    this.takenUp.delete(key);
+    const inbound = takenUp?.sa ?? sadb.negotiate(pair.ikeSa, { direction: "inbound", parameters: espParameters(pair.inbound), source: pair.remote, destination: pair.local });
     this.captured.push({ sa: outbound.parameters, source: pair.local, destination: pair.remote }, { sa: inbound.parameters, source: pair.remote, destination: pair.local });
     const { selector } = pair;
     const old = this.tunnels.get(selector);
@@ -73,14 +82,14 @@ export class IkeSaKeeper {
     this.everHad.add(selectorKey(selector));
     this.trapped.delete(selectorKey(selector));
     this.rekeyingEnded.delete(selectorKey(selector));
-    const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: 0, lifetime: pair.lifetime, rekeying: false, rekeyUnderWay: false, expired: false };
+    const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: takenUp?.bytes ?? 0, lifetime: pair.lifetime, rekeying: false, rekeyUnderWay: false, expired: false };
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
     this.counts.quickModes++;
     const negotiation = old !== undefined ? "rekey" : again ? "again" : "first";
     if (negotiation === "rekey") this.counts.rekeys++;
     if (negotiation === "again") this.counts.renegotiations++;
-    this.hooks.record(pair.gateway, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, negotiation, selector: `UDP port ${selector.port}` });
+    this.hooks.record(pair.gateway, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, negotiation, selector: `UDP port ${selector.port}`, initiator: pair.initiator });
     const { seconds } = pair.lifetime;
     if (seconds > 0) {
       const at = (percent: number) => Math.round((seconds * 1e12 * percent) / 100);
@@ -92,16 +101,46 @@ export class IkeSaKeeper {
     return tunnel;
   }
 
+  /**
+   * Inbound SAs this host took up as a Quick Mode's responder, as its QM2 left, and the bytes they took before the pair was
+   * installed at QM3. The gateway, the initiator, sends under the pair once it has sent QM3: its first packets came before
+   * the host had taken QM3, and were dropped (UNKNOWN_SPI), 13 of them a Quick Mode at 90 % of the line.
+   */
+  private readonly takenUp = new Map<string, { readonly sa: IpsecSa; bytes: number }>();
+
+  takeUpInbound(gateway: string, messageId: number, ikeSa: IkeSa, keys: EspKeys, local: Ipv4Address, remote: Ipv4Address): void {
+    const sa = this.intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: espParameters(keys), source: remote, destination: local });
+    this.takenUp.set(quickModeKey(gateway, messageId), { sa, bytes: 0 });
+  }
+
+  /** A Quick Mode this host answered failed: the inbound SA it took up goes with it. */
+  dropTakenUp(gateway: string, messageId: number): void {
+    const key = quickModeKey(gateway, messageId);
+    const takenUp = this.takenUp.get(key);
+    if (takenUp === undefined) return;
+    this.takenUp.delete(key);
+    this.hooks.process(`delete_${takenUp.sa.parameters.spi.toString(16)}`, () => this.intermediate.deleteSa(takenUp.sa));
+  }
+
   /** Bytes a packet under an SA carried: each SA counts its own against its kilobyte lifetime. */
   used(sa: IpsecSa, bytes: number): void {
     const tunnel = this.tunnels.of(sa);
-    if (!tunnel) return;
+    if (!tunnel) return this.usedBeforeInstall(sa, bytes);
     const carried = sa === tunnel.outbound ? (tunnel.outboundBytes += bytes) : sa === tunnel.inbound ? (tunnel.inboundBytes += bytes) : 0;
     if (sa === tunnel.inbound && tunnel.inboundBytes === bytes) this.switches.set(this.switches.value + 1);
     const limit = tunnel.lifetime.kilobytes * 1024;
     if (limit === 0) return;
     if (carried >= limit) this.expire(tunnel, "kilobytes");
     else if (carried >= (limit * this.hooks.settings().softLifetimePercent) / 100) this.soft(tunnel, "kilobytes");
+  }
+
+  /** A packet under an inbound SA taken up and not yet installed: counted toward its lifetime once it is. */
+  private usedBeforeInstall(sa: IpsecSa, bytes: number): void {
+    for (const takenUp of this.takenUp.values()) {
+      if (takenUp.sa !== sa) continue;
+      if (takenUp.bytes === 0) this.switches.set(this.switches.value + 1);
+      takenUp.bytes += bytes;
+    }
   }
 
   /** Tunnels whose SAs ended with none after them, by selector: a packet that hits their trap has IKE negotiate them again (an acquire). */
@@ -211,4 +250,14 @@ export class IkeSaKeeper {
     this.hooks.record(tunnel.gateway, { kind: "delete-sent", spis });
     yield* this.hooks.sendDelete(tunnel, spis);
   }
+}
+
+/** A Quick Mode, by its gateway and its message ID (which its failure and its SAs name it by). */
+export const quickModeKey = (gateway: string, messageId: number) => `${gateway} ${messageId}`;
+
+/** The Quick Mode a step started with a gateway, by its QM1's message ID. */
+export function startedKey(gateway: string, step: IkeStep): string {
+  const messageId = startedQuickModeId(step);
+  if (messageId === null) throw new Error(`the Quick Mode started with ${gateway} sent no QM1 it could read`);
+  return quickModeKey(gateway, messageId);
 }

@@ -19,7 +19,7 @@ export type IkeTimelineEvent =
   | { readonly kind: "phase1-started"; readonly mode: "main" | "aggressive" }
   | { readonly kind: "phase1-up"; readonly identity: string; readonly profile: string | null; readonly qosGroup: number | null }
   | { readonly kind: "phase1-failed"; readonly reason: string }
-  | { readonly kind: "quick-mode-up"; readonly inboundSpi: number; readonly outboundSpi: number; readonly negotiation: Negotiation; readonly selector: string }
+  | { readonly kind: "quick-mode-up"; readonly inboundSpi: number; readonly outboundSpi: number; readonly negotiation: Negotiation; readonly selector: string; readonly initiator: "host" | "gateway" }
   | { readonly kind: "quick-mode-failed"; readonly reason: string }
   | { readonly kind: "acquire"; readonly selector: string }
   | { readonly kind: "rekey-started"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number }
@@ -47,7 +47,7 @@ export function describeIkeEvent(event: IkeTimelineEvent): string {
     case "phase1-failed":
       return `phase 1 failed: ${event.reason}`;
     case "quick-mode-up":
-      return `${event.negotiation === "rekey" ? "rekey up" : event.negotiation === "again" ? "Quick Mode up again" : "Quick Mode up"} (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}`;
+      return `${event.negotiation === "rekey" ? "rekey up" : event.negotiation === "again" ? "Quick Mode up again" : "Quick Mode up"} (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}${event.negotiation !== "first" && event.initiator === "gateway" ? ", started by the gateway at its own hard lifetime" : ""}`;
     case "quick-mode-failed":
       return `Quick Mode failed: ${event.reason}`;
     case "acquire":

@@ -9,8 +9,8 @@ import { hashOfMessage, keyMaterial, messageIv, quickModeHash2, quickModeHash3 }
 import { chooseQuickMode, quickModeSaPayload } from "./ike-proposals.js";
 import { type IkeSession, QuickModeExchange } from "./ike-session.js";
 import type { IkeStepBuilder } from "./ike-step.js";
-import { type QuickModeSelectors, retransmitSpan } from "./ike-types.js";
-import { type DecodedPayload, encodePayloadChain, type IsakmpMessage } from "./isakmp-codec.js";
+import { type IkeStep, type QuickModeSelectors, retransmitSpan } from "./ike-types.js";
+import { type DecodedPayload, decodeMessage, encodePayloadChain, type IsakmpMessage } from "./isakmp-codec.js";
 import { PROTOCOL } from "./isakmp-numbers.js";
 import { newMessageId, quickModeHeader } from "./message-id.js";
 import type { Payload } from "./isakmp-payloads.js";
@@ -171,4 +171,11 @@ function forgetOldExchanges(step: IkeStepBuilder, session: IkeSession): void {
   for (const exchange of [...session.quickModes.values()]) {
     if (exchange.establishedAt !== null && step.now - exchange.establishedAt > kept) session.quickModes.delete(exchange.messageId);
   }
+}
+
+/** The message ID of the Quick Mode a step started (its QM1's), by which its failure and its SAs name it later; null when it sent no QM1. */
+export function startedQuickModeId(step: IkeStep): number | null {
+  const first = step.actions.find((action) => action.kind === "send" && action.message === "QM1");
+  const decoded = first?.kind === "send" ? decodeMessage(first.bytes) : null;
+  return decoded?.kind === "ok" ? decoded.message.header.messageId : null;
 }

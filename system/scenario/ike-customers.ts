@@ -81,6 +81,7 @@ export class IkeCustomers {
       { address: HOST_GATEWAY, identity: HOST_IDENTITY },
       this.pending.map(({ customer, address, lifetime }) => ({ name: customer.name, address, preSharedKey: encoder.encode(customer.ike!.preSharedKey), lifetime })),
     );
+    const gatewayOfTunnel = new Map<number, IkeGateway>();
     for (const pending of this.pending) {
       const { customer, address, lifetime, trafficClass, tunnels } = pending;
       const ike = customer.ike!;
@@ -109,7 +110,10 @@ export class IkeCustomers {
       // A tunnel whose Quick Mode the gateway gave up on is done too: it will not come up.
       gateway.onQuickModeFailed = () => this.tunnelDone(pending);
       this.gateways.set(formatIpv4(address), gateway);
+      for (const tunnel of tunnels) gatewayOfTunnel.set(tunnel.index, gateway);
     }
+    // A packet a gateway could not send for want of an SA: that gateway's IKE negotiates one.
+    this.espPeer.onNoSa = (index) => gatewayOfTunnel.get(index)?.acquire(index);
     intermediate.ike.observers.push((entry) => this.observe(entry));
     // The gateways' ISAKMP: whichever gateway the message is addressed to.
     this.espPeer.onOther = (frame) => {

@@ -292,7 +292,7 @@ export class ScenarioTraffic extends Component {
 
   /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
   private sendFromPeer(tunnel: number, packet: Uint8Array, random: Random, identity: PacketIdentity): void {
-    if (!this.espPeer.isOpen(tunnel)) return this.espPeer.dropUnsent(packet);
+    if (!this.espPeer.isOpen(tunnel)) return this.espPeer.dropUnsent(tunnel, packet);
     const frame = this.espPeer.frame(tunnel, packet);
     this.scoreboard?.drops.sentToHost(frame, identity);
     const { corruptProbability, replayProbability } = this.faults;

@@ -221,3 +221,28 @@ test.each([false, true])("with corruption and replays together, each sequence nu
   expect(top.driver.intermediate.drops.get("REPLAYED") ?? 0).toBeGreaterThan(10);
   expect(top.driver.intermediate.ike.keeper.counts.expired).toBe(ikeSummary(top)!.gateways[0]!.expired);
 });
+
+// From the last session's note: frames the NIC dropped before the host saw them (a DMA read error disables the RX queue) never counted against the
+// host's inbound SA, so the host never reached its soft lifetime and never rekeyed; the gateway, at its own hard lifetime, sent nothing more, and
+// the tunnel carried nothing for the rest of the run (19 of 400 packets arrived, 371 dropped NO_SA at the gateway).
+test("a gateway whose end of a pair reaches its hard lifetime first negotiates a new pair itself (an acquire), which the host takes as a rekey: frames the host never saw cost the tunnel no more than the Quick Mode's time", () => {
+  const input = oneCustomer("gateway-acquire", { lifetimeKilobytes: 40 }, [{ name: "down", customer: "c", direction: "to-host", packetBytes: 1400, gapMicroseconds: 1, pattern: "constant" }], {
+    seed: 1,
+    durationMicroseconds: 400,
+    nic: { dma: { readErrorProbability: 0.02 } },
+  });
+  const { kernel, top } = buildScenario(checkScenario(input));
+  kernel.run({ until: us(3000) });
+  const gateway = ikeSummary(top)!.gateways[0]!;
+  expect(gateway.expired).toBeGreaterThanOrEqual(3);
+  const timeline = top.driver.intermediate.ike.timeline;
+  const byGateway = timeline.filter((entry) => entry.event.kind === "quick-mode-up" && entry.event.initiator === "gateway" && entry.event.negotiation !== "first");
+  expect(byGateway.length).toBeGreaterThanOrEqual(3);
+  // The host never expired a pair: it counted less than the gateway sent, every time.
+  expect(top.driver.intermediate.ike.keeper.counts.expired).toBe(0);
+  expect(gateway.tunnels.upAtEnd).toBe(1);
+  const flow = top.traffic.flows[0]!;
+  expect(flow.received).toBeGreaterThan(flow.sent / 10);
+  // None of the gateway's frames under a pair it had just negotiated came before the host had that pair's inbound SA.
+  expect(top.driver.intermediate.drops.get("UNKNOWN_SPI") ?? 0).toBe(0);
+});
