@@ -40,8 +40,9 @@ export class RegisterFile {
     private readonly recordFetch: SaRecordFetch,
   ) {
     // SA_STATUS is the result of the last command: an INSTALL_POINTER's, unless a command came (and was refused) while it read its record.
+    // Then CODE keeps the refusal, and GENERATION still says what the install gave its entry (0: it failed): without it no handle could name the SA (from a driver developer's check).
     recordFetch.onDone = (status) => {
-      if (this.statusAwaitsFetch) this.saStatus = status;
+      this.saStatus = this.statusAwaitsFetch ? status : (this.saStatus & R.SA_STATUS_CODE_MASK) | (status & ~R.SA_STATUS_CODE_MASK);
       this.statusAwaitsFetch = false;
     };
     this.qos = new QosRegisters(shared, [tx.scheduler, mac.scheduler, offload.txCrypto, offload.rxCrypto], tx, (offset) => this.nameOf(offset));

@@ -9,7 +9,8 @@ export function valueKind(value: unknown): string {
   if (value === null) return "null";
   if (value instanceof Uint8Array) return `${value.length} bytes`;
   if (Array.isArray(value)) return "an array";
-  return typeof value === "object" || typeof value === "undefined" ? `an ${typeof value}` : `a ${typeof value}`;
+  if (value === undefined) return "undefined";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** A value as a message shows it: as JSON, a number JSON cannot hold (a YAML .inf, 1e400) as itself, a long text or JSON by its length. */

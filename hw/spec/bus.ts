@@ -29,7 +29,7 @@ export interface DeviceBus {
 export function registerValue(value: number, register: () => string): number {
   if (!Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) {
     // What the value is, not the value: a write to SA_STAGE carries key words (the text "1" was shown as 1, as if 1 were refused).
-    const what = typeof value !== "number" ? valueKind(value) : Number.isNaN(value) ? "NaN" : !Number.isInteger(value) ? "a fraction" : "a number beyond 32 bits";
+    const what = typeof value !== "number" ? valueKind(value) : Number.isNaN(value) ? "NaN" : !Number.isFinite(value) ? String(value) : !Number.isInteger(value) ? "a fraction" : "a number beyond 32 bits";
     throw new RangeError(`MMIO write of ${what} to ${register()}: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)`);
   }
   return value >>> 0;

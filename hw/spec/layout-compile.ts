@@ -1,4 +1,5 @@
 import { didYouMean } from "../../sim/suggest.js";
+import { valueKind } from "../../sim/shown-value.js";
 import type { LayoutField } from "./layout.js";
 
 /**
@@ -64,10 +65,15 @@ export function compileEncode(name: string, bytes: number, fields: readonly Layo
   });
   const body = `
     return function encode(values) {
+      if (typeof values !== "object" || values === null || Array.isArray(values) || ArrayBuffer.isView(values)) notFields(values);
       for (const key in values) if (!known.has(key)) unknownKey(values);
       const image = new Uint8Array(${bytes});
       ${statements.join("\n      ")}
       return image;
     };`;
-  return new Function("fields", "known", "unknownKey", body)(fields, known, unknownKey) as (values: Readonly<Record<string, unknown>>) => Uint8Array;
+  // A number, text or null where its fields go: refused by its kind, as a field's value is (it read a field of null, or gave an image of zeros for 5).
+  const notFields = (values: unknown): never => {
+    throw new RangeError(`${name}: expected an object of its fields, not ${valueKind(values)}`);
+  };
+  return new Function("fields", "known", "unknownKey", "notFields", body)(fields, known, unknownKey, notFields) as (values: Readonly<Record<string, unknown>>) => Uint8Array;
 }

@@ -41,8 +41,8 @@ export const SA_COMMAND_FIELDS = bitFields([
 ]);
 
 export const SA_STATUS_FIELDS = bitFields([
-  { name: "CODE", bit: 0, width: 16, description: "0, or the error code of the last command" },
-  { name: "GENERATION", bit: 16, width: 15, description: "After an install: the entry's new generation (1 to 32767, counting every fill of the entry, and wrapping from 32767 to 1: a handle held across 32767 fills of its entry would name it again). A handle names its SA until the entry is filled again or invalidated. The SA's handle, for TX descriptors' SA_HANDLE, is GENERATION << 16 | (entry + 1); a descriptor whose handle's generation is no longer the entry's is refused with STALE_SA_HANDLE" },
+  { name: "CODE", bit: 0, width: 16, description: "0, or the error code of the last command (SA_COMMAND_BUSY for one refused while an INSTALL_POINTER read its record: ERRLOG has the install's own code if it failed)" },
+  { name: "GENERATION", bit: 16, width: 15, description: "After an install (an INSTALL_POINTER's too when a command refused meanwhile holds CODE; 0 when it failed): the entry's new generation (1 to 32767, counting every fill of the entry, and wrapping from 32767 to 1: a handle held across 32767 fills of its entry would name it again). A handle names its SA until the entry is filled again or invalidated. The SA's handle, for TX descriptors' SA_HANDLE, is GENERATION << 16 | (entry + 1); a descriptor whose handle's generation is no longer the entry's is refused with STALE_SA_HANDLE" },
   { name: "BUSY", bit: 31, width: 1, description: "An INSTALL_POINTER is reading its record; a command written meanwhile is refused" },
 ]);
 

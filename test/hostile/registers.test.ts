@@ -209,7 +209,7 @@ test("a register's instance helper refuses an index it does not have, which name
   expect(R.EITR(8)).toBe(R.EITR(0) + 32);
 });
 
-test("an SA_COMMAND refused while an INSTALL_POINTER reads its record leaves SA_STATUS with its own code, whether BUSY or reserved bits (the install's success overwrote the reserved-bit refusal; from a check of the fix)", () => {
+test("an SA_COMMAND refused while an INSTALL_POINTER reads its record leaves SA_STATUS with its own code, whether BUSY or reserved bits (the install's success overwrote the reserved-bit refusal; from a check of the fix), and its GENERATION with the install's (it was 0, and no handle could name the SA installed; from a driver developer's check)", () => {
   const record = encodeSaRecord({ uniqueId: 7, protocol: 50, direction: 0, spi: 0x5000, icvLength: 16, qosGroup: null, esn: false, keyMaterial: new Uint8Array(20).fill(0x11), source: Uint8Array.of(10, 0, 0, 1), destination: Uint8Array.of(10, 0, 0, 2) });
   for (const [second, code] of [[R.SA_COMMAND_INVALIDATE | 5, ErrorCode.SA_COMMAND_BUSY], [0x02beef12, ErrorCode.INVALID_SA_HANDLE]] as const) {
     const { kernel, top } = system({ "top.nic.queues": 2, "top.driver.base.queues": 2 });
@@ -228,5 +228,8 @@ test("an SA_COMMAND refused while an INSTALL_POINTER reads its record leaves SA_
     });
     kernel.run({ until: us(40) });
     expect(status & R.SA_STATUS_CODE_MASK).toBe(code);
+    const generation = (status >>> R.SA_STATUS_GENERATION_SHIFT) & R.SA_STATUS_GENERATION_MASK;
+    expect(generation).toBeGreaterThan(0);
+    expect(top.nic.offload.cache.txByHandle((generation << 16) | 6).kind).toBe("entry");
   }
 });

@@ -253,8 +253,9 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
       }
     }, { "top.nic.sacache.rxEntries": 8 });
     expect(seen[0]).toBe(R.SA_STATUS_BUSY);
-    // The last command before the record arrived was the refused one: SA_STATUS says so once BUSY clears.
-    expect(seen.at(-3)).toBe(ErrorCode.SA_COMMAND_BUSY);
+    // The last command before the record arrived was the refused one: SA_STATUS's CODE says so once BUSY clears, and its GENERATION what the install gave entry 5.
+    expect(seen.at(-3)! & R.SA_STATUS_CODE_MASK).toBe(ErrorCode.SA_COMMAND_BUSY);
+    expect(seen.at(-3)! >>> R.SA_STATUS_GENERATION_SHIFT).toBe(1);
     expect(seen.slice(-2)).toEqual([ErrorCode.DMA_UNMAPPED, ErrorCode.SA_RECORD_INVALID]);
     expect(top.nic.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(["SA_COMMAND_BUSY", "DMA_UNMAPPED", "SA_RECORD_INVALID"]);
     expect(top.nic.diagnostics[2]!.message).toContain("not on a 64-byte boundary");

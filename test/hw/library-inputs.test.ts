@@ -29,6 +29,24 @@ describe("the library's own calls refuse what is not a value of theirs, saying w
     expect(() => TX_DESCRIPTOR.encode({ bufferAdress: 5 } as never)).toThrow("TX descriptor: no field 'bufferAdress' (did you mean bufferAddress?)");
   });
 
+  // From a driver developer's check: null threw a TypeError reading a field of it, 5 gave an image of zeros, and "x" said "no field '0'".
+  test.each([
+    [null, "null"],
+    [undefined, "undefined"],
+    [5, "a number"],
+    ["x", "a string"],
+    [[1, 2], "an array"],
+    [new Uint8Array(16).fill(0xc5), "16 bytes"],
+  ])("a layout's encoder refuses %o where its fields go, by its kind", (values, kind) => {
+    expect(() => TX_DESCRIPTOR.encode(values as never)).toThrow(new RangeError(`TX descriptor: expected an object of its fields, not ${kind}`));
+  });
+
+  test("an MMIO write of an infinity says which, not that it is a fraction (from a driver developer's check)", () => {
+    expect(() => bus.mmioWrite(0, Infinity)).toThrow("MMIO write of Infinity to ");
+    expect(() => bus.mmioWrite(0, -Infinity)).toThrow("MMIO write of -Infinity to ");
+    expect(() => bus.mmioWrite(0, undefined as unknown as number)).toThrow("MMIO write of undefined to ");
+  });
+
   test("an SA record without its key material, or with key material of no key's length, is refused by name, never showing it", () => {
     const fields = { uniqueId: 1, protocol: 50, direction: 0, spi: 0x1000, esn: false, qosGroup: null, icvLength: 16, source: new Uint8Array(4), destination: new Uint8Array(4) };
     expect(() => encodeSaRecord(fields as unknown as SaRecordFields)).toThrow("SA record: keyMaterial is missing");
