@@ -339,11 +339,11 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 
 /* SA_STATUS (RO, reset 0x0): Result of the last SA_COMMAND: 0, or an error code */
 #define NICSIM_SA_STATUS 0x5084u
-/* SA_STATUS.CODE: 0, or the error code of the last command */
+/* SA_STATUS.CODE: 0, or the error code of the last command (SA_COMMAND_BUSY for one refused while an INSTALL_POINTER read its record: ERRLOG has the install's own code if it failed) */
 #define NICSIM_SA_STATUS_CODE_SHIFT 0u
 #define NICSIM_SA_STATUS_CODE_WIDTH 16u
 #define NICSIM_SA_STATUS_CODE_MASK 0x0000FFFFu
-/* SA_STATUS.GENERATION: After an install: the entry's new generation (1 to 32767, counting every fill of the entry, and wrapping from 32767 to 1: a handle held across 32767 fills of its entry would name it again). A handle names its SA until the entry is filled again or invalidated. The SA's handle, for TX descriptors' SA_HANDLE, is GENERATION << 16 | (entry + 1); a descriptor whose handle's generation is no longer the entry's is refused with STALE_SA_HANDLE */
+/* SA_STATUS.GENERATION: After an install (an INSTALL_POINTER's too when a command refused meanwhile holds CODE; 0 when it failed): the entry's new generation (1 to 32767, counting every fill of the entry, and wrapping from 32767 to 1: a handle held across 32767 fills of its entry would name it again). A handle names its SA until the entry is filled again or invalidated. The SA's handle, for TX descriptors' SA_HANDLE, is GENERATION << 16 | (entry + 1); a descriptor whose handle's generation is no longer the entry's is refused with STALE_SA_HANDLE */
 #define NICSIM_SA_STATUS_GENERATION_SHIFT 16u
 #define NICSIM_SA_STATUS_GENERATION_WIDTH 15u
 #define NICSIM_SA_STATUS_GENERATION_MASK 0x7FFF0000u
@@ -411,7 +411,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TX_SCHED_REMAINING_WIDTH 7u
 #define NICSIM_TX_SCHED_REMAINING_MASK 0x007F0000u
 
-/* TXPBSIZE[q] (RW, reset 0x14): Queue q's part of the TX packet buffer in KB, when the buffer is partitioned per class (the 82599's TXPBSIZE): frames of a queue wait for room in their own part, so no class's frames can take another's room. Reset: the buffer split equally (20 KB each of 160 KB over 8 queues). A part below one longest frame, or parts adding up to more than the buffer, are refused with VALUE_OUT_OF_RANGE and the nearest valid size is used */
+/* TXPBSIZE[q] (RW, reset 0x14): Queue q's part of the TX packet buffer in KB, when the buffer is partitioned per class (the 82599's TXPBSIZE): frames of a queue wait for room in their own part, so no class's frames can take another's room. Reset: the buffer split equally over the queues (20 KB each of 160 KB over 8 queues; 40 KB over 4). A part below one longest frame, or parts adding up to more than the buffer, are refused with VALUE_OUT_OF_RANGE and the nearest valid size is used */
 #define NICSIM_TXPBSIZE_STRIDE 0x04u
 #define NICSIM_TXPBSIZE(q) (0x5240u + 0x04u * (uint32_t)(q))
 /* TXPBSIZE.SIZE: KB of the TX packet buffer for queue q's frames: at least one longest frame (MAXFRS), all parts together at most the buffer */
@@ -639,7 +639,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_TAIL_BEYOND_RING 1u
 /* A TX descriptor with LENGTH 0, or an RX queue enabled with SRRCTL 0; the frame is dropped / the queue stays disabled */
 #define NICSIM_ERROR_CODE_ZERO_LENGTH_BUFFER 2u
-/* A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped / the queue stays disabled (value: for SRRCTL, the most it may be; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
+/* A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache, 64 descriptors a queue by default (`nic.tx.descriptorCache`), or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped / the queue stays disabled (value: for SRRCTL, the most it may be; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_OVER_LENGTH_BUFFER 3u
 /* A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled (value: TDBAL's or RDBAL's offset; the base is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_UNALIGNED_RING_BASE 4u

@@ -48,6 +48,8 @@ export function datasheetMarkdown(): string {
     `32-bit registers, little-endian. Up to ${MAX_QUEUES} queue pairs (q); vectors v = 0..queues, the last one being the error vector.`,
     "Bits a register's fields do not define (CTRL, TXDCTL, RXDCTL) are ignored when written and read as 0; SA_COMMAND alone refuses",
     "them, since a key word staged one past SA_STAGE lands there.",
+    "Reset values that follow the NIC's configuration are given for the default one (8 queues, a 160 KB TX packet buffer, 9216-byte",
+    "frames): MAXFRS is `nic.maxFrameBytes`, and each TXPBSIZE is `nic.tx.bufferBytes` over `nic.queues`, in KB (40 with 4 queues).",
     "",
     ...registerRows(),
     "",
