@@ -8,7 +8,7 @@ export type { QosProblem } from "./ios-commands.js";
 
 /** A QoS policy configuration: ISAKMP profiles that set tags, class maps that match them, and a policy map. */
 export interface QosConfig {
-  readonly profiles: ReadonlyArray<{ readonly name: string; readonly matches: readonly IdentityMatch[]; readonly ipsecQosGroup?: number; readonly ipsecQosGroupLine?: number } & Placed>;
+  readonly profiles: ReadonlyArray<{ readonly name: string; readonly matches: readonly IdentityMatch[]; readonly ipsecQosGroup?: number; readonly ipsecQosGroupAt?: { readonly line: number; readonly column: number } } & Placed>;
   /** `matchAll`: every match must hold (IOS's default, `class-map NAME`); otherwise any (`match-any`). */
   readonly classMaps: ReadonlyArray<{ readonly name: string; readonly qosGroups: readonly number[]; readonly matchAll: boolean } & Placed>;
   readonly policyMaps: ReadonlyArray<{ readonly name: string; readonly classes: readonly PolicyClass[] } & Placed>;
@@ -117,7 +117,7 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
   const actionPlaces = new Map<Action, { line: number; column: number }>();
   const close = () => {
     if (block?.kind === "profile") {
-      const profile = { name: block.name, matches: block.matches, ipsecQosGroup: block.tag, ipsecQosGroupLine: block.tagAt?.line, line: block.line };
+      const profile = { name: block.name, matches: block.matches, ipsecQosGroup: block.tag, ipsecQosGroupAt: block.tagAt, line: block.line };
       profiles.push(profile);
       if (block.refusedMatch) refusedMatches.add(profile);
     }
@@ -302,7 +302,7 @@ export function qosConfigWarnings(config: QosConfig): QosProblem[] {
     const tag = profile.ipsecQosGroup;
     if (tag === undefined) continue;
     const matching = config.classMaps.filter((klass) => groupsTaken(klass).includes(tag));
-    const at = { line: profile.ipsecQosGroupLine ?? profile.line, column: 1, path: profile.path && [...profile.path, "ipsecQosGroup"] };
+    const at = { line: profile.ipsecQosGroupAt?.line ?? profile.line, column: profile.ipsecQosGroupAt?.column ?? profile.column ?? 1, path: profile.path && [...profile.path, "ipsecQosGroup"] };
     if (matching.length === 0) warnings.push({ ...at, message: `crypto isakmp profile ${profile.name} sets ipsec-qos-group ${tag}, which no class-map matches: its traffic lands in class-default` });
     else if (policy && !matching.some((klass) => used.has(klass.name))) {
       warnings.push({ ...at, message: `crypto isakmp profile ${profile.name} sets ipsec-qos-group ${tag}, matched by class-map ${matching.map((klass) => klass.name).join(", ")}, which policy-map ${policy.name} has no class for: its traffic lands in class-default` });

@@ -174,7 +174,7 @@ program
   .command("sweep")
   .description("run a scenario over a grid of values across worker threads, or one shard's share of it; JSON lines and a table")
   .argument("[scenario]", "scenario file (default: the built-in default scenario)")
-  .requiredOption("--grid <path=v1,v2,...>", "one axis of the grid (repeatable), e.g. nic.queues=4,8 or seed=1,2,3 (seeds are an axis like any value)", parse.axis, [])
+  .requiredOption("--grid <path=v1,v2,...>", "one axis of the grid (repeatable), e.g. nic.crypto_tx.bytesPerCycle=4,8 or seed=1,2,3 (seeds are an axis like any value)", parse.axis, [])
   .option("--set <path=value>", "set a value in every configuration (repeatable)", parse.scenarioAssignment, {})
   .option("--workers <n>", "worker threads (default: one per core)", parse.integer("--workers", 1))
   .option("--shard <k/n>", "run only shard k of n: the configurations whose index is k modulo n (also from SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX); join the shards with sweep-merge")

@@ -27,7 +27,11 @@ export type { SweepResult } from "./sweep-result.js";
 import type { SweepResult } from "./sweep-result.js";
 
 /** Every combination of the axes' values, in order (the last axis varies fastest). */
-export function sweepGrid(axes: ReadonlyArray<readonly [string, readonly unknown[]]>, base: Record<string, unknown> = {}): SweepPoint[] {
+export function sweepGrid(given: ReadonlyArray<readonly [string, readonly unknown[]]>, base: Record<string, unknown> = {}): SweepPoint[] {
+  // A path given as several axes (refused: sweepAxesProblems) is one axis of all their values, so that each is checked: the later axis's values replaced the earlier's, whose mistakes went unsaid.
+  const merged = new Map<string, unknown[]>();
+  for (const [path, values] of given) merged.set(path, [...(merged.get(path) ?? []), ...values]);
+  const axes = [...merged];
   let points: Record<string, unknown>[] = [{ ...base }];
   for (const [path, values] of axes) points = points.flatMap((point) => values.map((value) => ({ ...point, [path]: value })));
   const grid = axes.map(([path]) => path);

@@ -296,11 +296,11 @@ describe("the IOS parser is strict: incomplete lines, words left over and comman
     expect(() => json("some")).toThrow('classMaps[0].match: expected "any" or "all"');
   });
 
-  test("a tag no class map matches, or one whose class map the policy has no class for, is a warning at the line that sets it", () => {
+  test("a tag no class map matches, or one whose class map the policy has no class for, is a warning at the line and column that set it (the column was the profile's, one before an indented 'set'; from a scenario author's check)", () => {
     const text = "crypto isakmp profile a\n match identity group a\n set ipsec-qos-group 5\ncrypto isakmp profile b\n match identity group b\n set ipsec-qos-group 2\nclass-map gold\n match qos-group 1\nclass-map silver\n match qos-group 2\npolicy-map edge\n class gold\n  priority percent 10\n";
     expect(qosConfigWarnings(parseQosConfig(text))).toEqual([
-      { line: 3, column: 1, message: "crypto isakmp profile a sets ipsec-qos-group 5, which no class-map matches: its traffic lands in class-default" },
-      { line: 6, column: 1, message: "crypto isakmp profile b sets ipsec-qos-group 2, matched by class-map silver, which policy-map edge has no class for: its traffic lands in class-default" },
+      { line: 3, column: 2, message: "crypto isakmp profile a sets ipsec-qos-group 5, which no class-map matches: its traffic lands in class-default" },
+      { line: 6, column: 2, message: "crypto isakmp profile b sets ipsec-qos-group 2, matched by class-map silver, which policy-map edge has no class for: its traffic lands in class-default" },
     ]);
     expect(qosConfigWarnings(parseQosConfig(SEED_EXAMPLE))).toEqual([]);
   });

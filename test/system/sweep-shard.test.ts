@@ -212,6 +212,23 @@ describe("a sweep checks every configuration before any run", () => {
     expect(sweepAxesProblems([["seed", [1, 2]]], { seed: 3 })).toEqual(["--grid seed: also given by --set seed, whose value the grid's would replace; drop one"]);
     expect(sweepAxesProblems([["seed", [1, 2]], ["nic.queues", [2, 4]]], { durationMicroseconds: 20 })).toEqual([]);
   });
+
+  // From a scenario author's check: each configuration took the later axis's value, so the earlier axis's mistakes went unsaid, and doing as the refusal said then failed on them.
+  test("a path given as two axes has every value of both checked with the refusal", () => {
+    const axes = [["nic.queues", [99, 0]], ["nic.queues", [8]]] as const;
+    expect(sweepGrid(axes, {}).map((point) => point.overrides["nic.queues"])).toEqual([99, 0, 8]);
+    let problems: readonly string[] = [];
+    try {
+      checkSweepPoints(null, sweepGrid(axes, { durationMicroseconds: 20 }), sweepAxesProblems(axes, {}));
+    } catch (error) {
+      problems = (error as ScenarioError).problems;
+    }
+    expect(problems).toEqual([
+      "--grid nic.queues: given as 2 axes; give its values once (--grid nic.queues=99,0,8)",
+      expect.stringMatching(/^configuration 0 \(.*nic\.queues = 99\): --grid nic\.queues = 99: expected at most 8/),
+      expect.stringMatching(/^configuration 1 \(.*nic\.queues = 0\): --grid nic\.queues = 0: expected at least 1/),
+    ]);
+  });
 });
 
 test("every task of a SLURM array given as a list (--array=1,3,7) refuses, not only the last", () => {
