@@ -23,8 +23,13 @@ export function cryptoSummary(counts: CryptoCounts): CryptoSummary {
   return { jobs, preemptions, saves, restarts, busyMicroseconds: round(counts.busyPicoseconds / 1e6), lostMicroseconds: round(counts.lostPicoseconds / 1e6), switchMicroseconds: round(counts.switchPicoseconds / 1e6) };
 }
 
+/** A direction's engines' busy time and what preemption took of it: what a sweep keeps of each run. */
+export type PreemptionCost = Pick<CryptoSummary, "busyMicroseconds" | "lostMicroseconds" | "switchMicroseconds">;
+
+export const preemptionCost = ({ busyMicroseconds, lostMicroseconds, switchMicroseconds }: CryptoSummary): PreemptionCost => ({ busyMicroseconds, lostMicroseconds, switchMicroseconds });
+
 /** What preemption cost, in whole percents of the busy time: the parts add up to the whole as said (12.6 and 12.6 read 13 and 13 beside a total of 25). */
-function percents(crypto: CryptoSummary): { readonly total: number; readonly lost: number; readonly switching: number } {
+export function percents(crypto: PreemptionCost): { readonly total: number; readonly lost: number; readonly switching: number } {
   const busy = crypto.busyMicroseconds;
   if (busy === 0) return { total: 0, lost: 0, switching: 0 };
   const total = Math.round((100 * (crypto.lostMicroseconds + crypto.switchMicroseconds)) / busy);

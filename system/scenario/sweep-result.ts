@@ -38,6 +38,8 @@ export const SweepResultSchema = z.strictObject({
   softwareTx: count(),
   softwareRx: count(),
   preemptions: z.strictObject({ tx: count(), rx: count() }),
+  /** Per direction, the NIC crypto engines' busy time, and of it the work preemptions threw away and the saving and restoring they took. */
+  preemptionCost: z.strictObject(Object.fromEntries(["tx", "rx"].map((direction) => [direction, z.strictObject({ busyMicroseconds: microseconds(), lostMicroseconds: microseconds(), switchMicroseconds: microseconds() })])) as Record<"tx" | "rx", z.ZodObject<Record<"busyMicroseconds" | "lostMicroseconds" | "switchMicroseconds", z.ZodNumber>, z.core.$strict>>),
   /** The host's cores: mean share of the run busy, and software crypto suspended. */
   host: z.strictObject({ busy: z.number().min(0).max(1), preemptions: count() }),
   lost: count(),

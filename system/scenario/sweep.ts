@@ -9,6 +9,7 @@ import { enclosingPath, scenarioPath } from "./overrides.js";
 import { buildScenario, runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
 import { DROP_PLACES, type DropPlaceKey, dropsByPlace } from "./summary.js";
+import { percents, preemptionCost } from "./crypto-summary.js";
 
 /** One configuration of a sweep: the values it sets, by scenario path. */
 export interface SweepPoint {
@@ -58,6 +59,7 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
     softwareTx: summary.ipsec.softwareTx,
     softwareRx: summary.ipsec.softwareRx,
     preemptions: { tx: summary.crypto.tx.preemptions, rx: summary.crypto.rx.preemptions },
+    preemptionCost: { tx: preemptionCost(summary.crypto.tx), rx: preemptionCost(summary.crypto.rx) },
     host: { busy: summary.host.utilisation.reduce((sum, share) => sum + share, 0) / summary.host.utilisation.length, preemptions: summary.host.preemptions },
     lost: summary.flows.reduce((sum, flow) => sum + flow.lost, 0),
     drops: dropsByPlace(summary),
@@ -287,7 +289,7 @@ export function formatSweep(results: readonly SweepResult[]): string {
   const paths = [...new Set(results.flatMap((result) => Object.keys(result.overrides)))];
   const classKeys = [...new Set(results.flatMap((result) => result.classes.map((entry) => `${entry.className} ${entry.direction}`)))];
   // The run's index first: its line in the JSON lines and its --keep directory, and what tells apart rows whose values show as <secret>.
-  const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "host busy %", "host suspensions", "lost", "most drops"];
+  const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "preemption cost %", "host busy %", "host suspensions", "lost", "most drops"];
   const rows = results.map((result) => [
     String(result.index),
     ...paths.map((path) => {
@@ -302,6 +304,8 @@ export function formatSweep(results: readonly SweepResult[]): string {
     String(result.cache.txHits),
     String(result.cache.rxHits),
     `${result.preemptions.tx}/${result.preemptions.rx}`,
+    // Of the crypto engines' busy time, what preemption threw away and spent saving and restoring, TX/RX, as the run's summary says it.
+    `${percents(result.preemptionCost.tx).total}/${percents(result.preemptionCost.rx).total}`,
     (result.host.busy * 100).toFixed(0),
     String(result.host.preemptions),
     String(result.lost),

@@ -40,6 +40,7 @@ describe("a sweep's table", () => {
     softwareTx: 0,
     softwareRx: 0,
     preemptions: { tx: 0, rx: 0 },
+    preemptionCost: { tx: { busyMicroseconds: 10, lostMicroseconds: 0, switchMicroseconds: 0 }, rx: { busyMicroseconds: 0, lostMicroseconds: 0, switchMicroseconds: 0 } },
     host: { busy: 0.5, preemptions: 0 },
     lost: 0,
     drops: {},
@@ -49,6 +50,15 @@ describe("a sweep's table", () => {
     const lines = formatSweep([row(0, { "customers.0.ike.preSharedKey": "<secret>" }, 2.5), row(1, { "customers.0.ike.preSharedKey": "<secret>" }, 3.5)]).trimEnd().split("\n");
     expect(lines[0]!.trim().split(/\s{2,}/).slice(0, 3)).toEqual(["run", "customers.0.ike.preSharedKey", "gold to-peer p99 µs"]);
     expect(lines.slice(1).map((line) => line.trim().split(/\s+/).slice(0, 3))).toEqual([["0", "<secret>", "2.5"], ["1", "<secret>", "3.5"]]);
+  });
+
+  // From the last session's note: a sweep over crypto policies showed how many preemptions each run had, and not what they cost.
+  test("a column gives what preemption cost the crypto engines, TX/RX, in percents of their busy time, as the run's summary says it", () => {
+    const costly = { ...row(0, {}, 1), preemptions: { tx: 9, rx: 0 }, preemptionCost: { tx: { busyMicroseconds: 10, lostMicroseconds: 3, switchMicroseconds: 1 }, rx: { busyMicroseconds: 4, lostMicroseconds: 0, switchMicroseconds: 0 } } };
+    const lines = formatSweep([costly, row(1, {}, 1)]).trimEnd().split("\n");
+    const column = lines[0]!.trim().split(/\s{2,}/).indexOf("preemption cost %");
+    expect(column).toBeGreaterThan(0);
+    expect(lines.slice(1).map((line) => line.trim().split(/\s{2,}/)[column])).toEqual(["40/0", "0/0"]);
   });
 
   test("the last column names the commonest drop reason and where it was; the JSON lines keep every one", () => {
