@@ -71,7 +71,15 @@ export function matchCommand<Name extends string>(words: readonly Token[], line:
   }
   if (values.length > form.values.length) {
     const extra = values[form.values.length]!;
-    return problem(extra.column, `unexpected '${extra.text}': '${formText(form)}' ends before it`);
+    // A keyword misspelt where a longer form has one (`class-map match-some NAME`) was taken for the name: the keywords that go there are said.
+    const longer = forms.filter((candidate) => candidate.words.length === form.words.length + 1 && form.words.every((word, index) => candidate.words[index] === word) && candidate.values.length === values.length - 1);
+    const keywords = [...new Set(longer.map((candidate) => candidate.words[form.words.length]!))];
+    const taken = values[0]!.text.toLowerCase();
+    // Only for a word like those keywords (near one, or `match-` and another ending): a name of two words is not one.
+    const near = didYouMean(taken, keywords);
+    const like = near !== "" || keywords.some((keyword) => keyword.includes("-") && taken.startsWith(keyword.slice(0, keyword.indexOf("-") + 1)));
+    const keyword = like ? ` ('${values[0]!.text}' is taken as its value: ${words[0]!.text} takes ${keywords.join(" or ")} there${near})` : "";
+    return problem(extra.column, `unexpected '${extra.text}': '${formText(form)}' ends before it${keyword}`);
   }
   return { kind: "command", form, values };
 }

@@ -209,6 +209,10 @@ describe("the IOS parser is strict: incomplete lines, words left over and comman
     expect(iosProblems("crypto isakmp profile a\n match identity host gw.a.example extra\n")).toEqual(["2:35: unexpected 'extra': 'match identity host NAME' ends before it"]);
     expect(iosProblems("crypto isakmp profile a\n match identity address 10.0.0.0/8 255.0.0.0\n")).toEqual(["2:36: unexpected '255.0.0.0': 10.0.0.0/8 has its prefix length already"]);
     expect(iosProblems("class-map gold\n match qos-group 1\npolicy-map edge extra\n")).toEqual(["3:17: unexpected 'extra': 'policy-map NAME' ends before it"]);
+    // A misspelt match type was taken for the class-map's name, and the name said to be unexpected with no word of why (from a scenario author's check).
+    expect(iosProblems("class-map match-some silver\n match qos-group 1\n")).toEqual(["1:22: unexpected 'silver': 'class-map NAME' ends before it ('match-some' is taken as its value: class-map takes match-any or match-all there)"]);
+    expect(iosProblems("class-map match-al silver\n match qos-group 1\n")).toEqual(["1:20: unexpected 'silver': 'class-map NAME' ends before it ('match-al' is taken as its value: class-map takes match-any or match-all there (did you mean match-all?))"]);
+    expect(iosProblems("class-map gold silver\n match qos-group 1\n")).toEqual(["1:16: unexpected 'silver': 'class-map NAME' ends before it"]);
   });
 
   test("common IOS commands outside the subset are refused as not supported, with the line and what is supported there", () => {
