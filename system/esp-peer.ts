@@ -75,6 +75,9 @@ export class EspPeer {
     const kept = this.superseded.get(outboundSpi);
     if (kept === undefined) return false;
     this.superseded.delete(outboundSpi);
+    // One that reached its kilobyte lifetime while superseded, either way, is dead: what arrived under its inbound SA went on counting.
+    const lifetime = kept.tunnel.hardLifetime;
+    if (lifetime !== undefined && Math.max(kept.carried, this.arrivedUnder(kept.tunnel.inbound.spi)) >= lifetime.bytes) return false;
     this.closeTunnel(index);
     this.tunnels[index] = kept.tunnel;
     if (kept.tunnel.hardLifetime !== undefined) this.tunnelOfInbound.set(kept.tunnel.inbound.spi, index);
@@ -110,6 +113,11 @@ export class EspPeer {
   /** The SPI tunnel `index` sends under now, or null when it has no SA. */
   outboundSpi(index: number): number | null {
     return this.tunnels[index]?.outbound.spi ?? null;
+  }
+
+  /** ESP bytes that arrived under an inbound SPI so far (from its first packet, a Quick Mode responder's before its pair is up). */
+  arrivedUnder(spi: number): number {
+    return this.arrived.get(spi) ?? 0;
   }
 
   /** Whether it takes packets under this SPI. */

@@ -98,6 +98,8 @@ export class IkeSaKeeper {
       this.kernel.schedule(at(100), "ike.hard_lifetime", () => this.expire(tunnel, "seconds"));
     }
     if (old) this.hooks.process(`rekey_${old.outbound.parameters.spi.toString(16)}`, () => this.retire(old, tunnel));
+    // What the gateway sent under the pair before its QM3 came counts as it came: it may have reached a lifetime already.
+    if (tunnel.inboundBytes > 0) this.counted(tunnel, tunnel.inboundBytes);
     return tunnel;
   }
 
@@ -128,6 +130,11 @@ export class IkeSaKeeper {
     if (!tunnel) return this.usedBeforeInstall(sa, bytes);
     const carried = sa === tunnel.outbound ? (tunnel.outboundBytes += bytes) : sa === tunnel.inbound ? (tunnel.inboundBytes += bytes) : 0;
     if (sa === tunnel.inbound && tunnel.inboundBytes === bytes) this.switches.set(this.switches.value + 1);
+    this.counted(tunnel, carried);
+  }
+
+  /** One of a tunnel's SAs has carried this many bytes: at its soft kilobyte lifetime the pair is rekeyed, at its hard one it ends. */
+  private counted(tunnel: IkeTunnel, carried: number): void {
     const limit = tunnel.lifetime.kilobytes * 1024;
     if (limit === 0) return;
     if (carried >= limit) this.expire(tunnel, "kilobytes");

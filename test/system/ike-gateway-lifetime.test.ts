@@ -246,3 +246,49 @@ test("a gateway whose end of a pair reaches its hard lifetime first negotiates a
   // None of the gateway's frames under a pair it had just negotiated came before the host had that pair's inbound SA.
   expect(top.driver.intermediate.drops.get("UNKNOWN_SPI") ?? 0).toBe(0);
 });
+
+/** ESP bytes (SPI to ICV) of a frame's ESP packet, from its outer IPv4 total length, and its SPI. */
+const espOf = (bytes: Uint8Array) => ({ spi: read32(bytes, ETHERNET_HEADER_BYTES + 20), length: ((bytes[ETHERNET_HEADER_BYTES + 2]! << 8) | bytes[ETHERNET_HEADER_BYTES + 3]!) - 20 });
+
+// From a re-check of the gateway's acquire: with both ends negotiating pairs at once, the gateway sent under pairs already past their kilobyte lifetime:
+// one the host's Quick Mode brought up after the host had sent it past its lifetime (the gateway's CPU took QM3 late), and one it went back to when the
+// host deleted the other; and the host started a Quick Mode at its trap after the gateway's had brought the tunnel a pair (a third pair, and Deletes).
+test.each([
+  [5, 10, 100],
+  [3, 20, 80],
+])("with pairs negotiated by both ends (seed %i, %i kB, soft lifetime %i %%), the gateway sends under no pair after the host has sent its lifetime's bytes under it, and the host starts no Quick Mode for a tunnel that has a pair", (seed, lifetimeKilobytes, softLifetimePercent) => {
+  const input = oneCustomer("both-negotiate", { lifetimeKilobytes }, [
+    { name: "up", customer: "c", direction: "to-peer", packetBytes: 1400, gapMicroseconds: 1, pattern: "poisson" },
+    { name: "down", customer: "c", direction: "to-host", packetBytes: 1400, gapMicroseconds: 3, pattern: "poisson" },
+  ], { seed, durationMicroseconds: 400, driver: { intermediate: { ike: { softLifetimePercent } } } });
+  const { kernel, top } = buildScenario(checkScenario(input));
+  const intermediate = top.driver.intermediate;
+  const acquiresWithAPair: string[] = [];
+  intermediate.ike.observers.push((entry) => {
+    if (entry.event.kind !== "acquire") return;
+    const tunnels = intermediate.sadb.all().map((sa) => intermediate.ike.keeper.tunnels.of(sa));
+    const live = tunnels.some((tunnel) => tunnel !== undefined && !tunnel.expired && intermediate.ike.keeper.tunnels.get(tunnel.selector) === tunnel);
+    if (live) acquiresWithAPair.push(`${entry.time} ps`);
+  });
+  const limit = lifetimeKilobytes * 1024;
+  const reachedBy = new Map<number, { bytes: number; reached: number }>();
+  const fromGateway: { time: number; spi: number }[] = [];
+  top.wire.tap((time, frame, from) => {
+    if (frame.bytes[ETHERNET_HEADER_BYTES + 9] !== PROTOCOL_ESP) return;
+    const { spi, length } = espOf(frame.bytes);
+    if (from === "peer") return void fromGateway.push({ time, spi });
+    const sent = reachedBy.get(spi) ?? { bytes: 0, reached: Infinity };
+    sent.bytes += length;
+    if (sent.bytes >= limit) sent.reached = Math.min(sent.reached, time);
+    reachedBy.set(spi, sent);
+  });
+  kernel.run({ until: us(4000) });
+  const pairs = intermediate.ike.timeline.flatMap((entry) => (entry.event.kind === "quick-mode-up" ? [{ gatewayOutbound: entry.event.inboundSpi, gatewayInbound: entry.event.outboundSpi }] : []));
+  expect(pairs.filter((_, index) => index > 0).length).toBeGreaterThan(4);
+  const late = pairs.flatMap(({ gatewayOutbound, gatewayInbound }) => {
+    const reached = reachedBy.get(gatewayInbound)?.reached ?? Infinity;
+    return fromGateway.filter((frame) => frame.spi === gatewayOutbound && frame.time > reached + us(5)).map((frame) => `SPI 0x${gatewayOutbound.toString(16)} at ${frame.time} ps`);
+  });
+  expect(late).toEqual([]);
+  expect(acquiresWithAPair).toEqual([]);
+});
