@@ -13,6 +13,7 @@ import type { RemotePeer } from "../hw/link/peer.js";
 import { type IkeCosts, ikeWorkCycles } from "../driver/intermediate/ike-costs.js";
 import { selectorFromPayloads, selectorKey, selectorPayloads, type TunnelSelector } from "../driver/intermediate/tunnel-selector.js";
 import { startedQuickModeId } from "../sim/ike/quick-mode.js";
+import { GatewayPairs } from "./gateway-pairs.js";
 import { noWork } from "../sim/ike/ike-crypto.js";
 import type { EspPeer } from "./esp-peer.js";
 import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
@@ -60,8 +61,7 @@ export class IkeGateway {
   /** One of its tunnels' Quick Modes failed for good (the host may never have heard of it). */
   onQuickModeFailed: () => void = () => {};
   private readonly node: IkeNode;
-  /** Its pairs by outbound SPI, until the host deletes them: the tunnel, the inbound SPI, and when its seconds lifetime ends (ps). */
-  private readonly byOutboundSpi = new Map<number, { tunnel: number; inboundSpi: number; hardDeadline: number }>();
+  private readonly pairs = new GatewayPairs();
   private readonly tunnelBySelector = new Map<string, number>();
   /** Quick Modes the host started that this gateway answered, and per tunnel the latest of them. */
   private readonly answered = new Set<number>();
@@ -180,7 +180,7 @@ export class IkeGateway {
     const open = this.openPairs();
     if (open.length === 0 || this.session === null) return false;
     const [spi, pair] = random.pick(open);
-    this.byOutboundSpi.delete(spi);
+    this.pairs.remove(spi);
     this.espPeer.closeTunnel(pair.tunnel);
     this.espPeer.forgetOutbound(spi);
     this.espPeer.removeInbound(pair.inboundSpi);
@@ -192,7 +192,7 @@ export class IkeGateway {
 
   /** The SA pairs its tunnels send under now: an older pair of a tunnel is gone already, or going. */
   private openPairs(): [number, { tunnel: number; inboundSpi: number }][] {
-    return [...this.byOutboundSpi.entries()].filter(([spi, pair]) => this.espPeer.outboundSpi(pair.tunnel) === spi);
+    return this.pairs.entries().filter(([spi, pair]) => this.espPeer.outboundSpi(pair.tunnel) === spi);
   }
 
   /** Send bytes to the host's port 500 as if they were ISAKMP (a malformed-message fault); returns whether the link lost them. */
@@ -302,13 +302,17 @@ export class IkeGateway {
     // A late QM3 of an earlier rekey must not take the tunnel back to SAs the host has moved on from.
     if (this.answered.has(action.messageId) && this.latestAnswered.get(index) !== action.messageId) return;
     // The host deleted it already (expired, or one of two pairs negotiated at once): it was resumed, long past its lifetime (from a re-check).
-    if (this.deletedBeforeUp.delete(action.outbound.spi)) return this.espPeer.removeInbound(action.inbound.spi);
+    if (this.pairs.deletedAlready(action.outbound.spi)) return this.espPeer.removeInbound(action.inbound.spi);
     const inbound = espParameters(action.inbound);
     const outbound = espParameters(action.outbound);
     // Its inbound is the host's outbound; the old pair still takes what is on its way until the host's Delete.
     const { seconds, kilobytes } = action.lifetime;
     // What the host sent under the pair since QM2 may have used its lifetime up before QM3 came (its CPU busy): the pair is over, as at the host.
-    if (kilobytes > 0 && this.espPeer.arrivedUnder(inbound.spi) >= kilobytes * 1024) return void this.counts.expired++;
+    if (kilobytes > 0 && this.espPeer.arrivedUnder(inbound.spi) >= kilobytes * 1024) {
+      this.counts.expired++;
+      this.espPeer.removeInbound(inbound.spi);
+      return this.pairs.over(outbound.spi);
+    }
     this.trapped.delete(index);
     this.espPeer.setTunnel(index, { inbound, outbound, peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass, ...(kilobytes > 0 ? { hardLifetime: { bytes: kilobytes * 1024, reached: () => this.expired(index) } } : {}) });
     // Its own end of the lifetime: it stops sending under the SA then, not when the host's Delete comes (the host dropped what came between, UNKNOWN_SPI).
@@ -319,7 +323,7 @@ export class IkeGateway {
     }
     // The capture's keys from this side too: a Quick Mode the host gave up on (its QM3 lost) is up here, and the gateway sends under it.
     this.captured.push({ sa: outbound, source: this.config.address, destination: this.config.hostAddress }, { sa: inbound, source: this.config.hostAddress, destination: this.config.address });
-    this.byOutboundSpi.set(action.outbound.spi, { tunnel: index, inboundSpi: action.inbound.spi, hardDeadline: seconds > 0 ? this.kernel.now + seconds * 1e12 : Infinity });
+    this.pairs.add(action.outbound.spi, { tunnel: index, inboundSpi: action.inbound.spi, hardDeadline: seconds > 0 ? this.kernel.now + seconds * 1e12 : Infinity });
   }
 
   /**
@@ -339,22 +343,19 @@ export class IkeGateway {
    * sending under it stops (RFC 2408 5.15): it went on, and the host dropped all of it (UNKNOWN_SPI), past the SA's lifetime.
    */
   private deleted(spi: number): void {
-    const pair = this.byOutboundSpi.get(spi);
-    if (!pair) return void this.deletedBeforeUp.add(spi);
-    this.byOutboundSpi.delete(spi);
+    const pair = this.pairs.deleted(spi);
+    if (!pair) return;
     this.espPeer.forgetOutbound(spi);
     this.espPeer.removeInbound(pair.inboundSpi);
     if (this.espPeer.outboundSpi(pair.tunnel) !== spi) return;
     this.espPeer.closeTunnel(pair.tunnel);
     // Both ends negotiated a pair at once (each at its own hard lifetime): the host keeps one and deletes the other, and the gateway goes on under the one it keeps, if that still lives.
-    const others = [...this.byOutboundSpi].filter(([, other]) => other.tunnel === pair.tunnel);
+    const others = this.pairs.entries().filter(([, other]) => other.tunnel === pair.tunnel);
     for (const [other, { hardDeadline }] of others.reverse()) if (this.kernel.now < hardDeadline && this.espPeer.resume(pair.tunnel, other)) return;
     // The host keeps a pair the gateway can no longer send under: its next packet negotiates a new one.
     if (others.length > 0) this.trapped.add(pair.tunnel);
   }
 
-  /** SPIs the host deleted before the gateway had their pair up (its QM3 came after the Delete): such a pair is never taken up. */
-  private readonly deletedBeforeUp = new Set<number>();
 
   /**
    * Phase 1 goes best effort: the class comes from the identity (seed 001). The IKE SA's own messages, Quick Modes and
@@ -395,6 +396,4 @@ export class IkeGateway {
       if (value >= 0x1000) return value;
     }
   }
-
-
 }

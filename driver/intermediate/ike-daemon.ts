@@ -186,7 +186,7 @@ export class IkeDaemon extends Component {
     } else if (work.kind === "acquire") {
       // The IKE SA may have gone meanwhile: then there is nothing to negotiate under.
       // So may the trap: the gateway's own Quick Mode for the tunnel came up while this waited (a second pair, and a Delete of one of them, followed).
-      if (!peer.established || peer.node.sessionInfo(work.trapped.session)?.state === undefined || this.keeper.tunnels.get(work.trapped.selector) !== undefined) return;
+      if (!peer.established || peer.node.sessionInfo(work.trapped.session)?.state === undefined || this.keeper.tunnels.get(work.trapped.selector) !== undefined) return this.keeper.untake(work.trapped);
       this.record(peer, { kind: "acquire", selector: `UDP port ${work.trapped.selector.port}` });
       step = peer.node.quickMode(work.trapped.session, now, selectorPayloads(work.trapped.selector));
       this.started.set(startedKey(peer.config.name, step), { kind: "acquire", trapped: work.trapped });

@@ -77,6 +77,8 @@ export class IkeSaKeeper {
     const inbound = takenUp?.sa ?? sadb.negotiate(pair.ikeSa, { direction: "inbound", parameters: espParameters(pair.inbound), source: pair.remote, destination: pair.local });
     this.captured.push({ sa: outbound.parameters, source: pair.local, destination: pair.remote }, { sa: inbound.parameters, source: pair.remote, destination: pair.local });
     const { selector } = pair;
+    // The host's own Quick Mode for the selector came up: an acquire of it is done.
+    if (pair.initiator === "host") this.acquiring.delete(selectorKey(selector));
     const old = this.tunnels.get(selector);
     const again = this.everHad.has(selectorKey(selector));
     this.everHad.add(selectorKey(selector));
@@ -158,14 +160,19 @@ export class IkeSaKeeper {
     const key = selectorKey(selector);
     const found = this.trapped.get(key);
     this.trapped.delete(key);
+    if (found) this.acquiring.add(key);
     return found;
   }
+
+  /** Selectors whose acquire's Quick Mode is under way: should the tunnel's pair (the gateway's, meanwhile) end before it is done, that Quick Mode negotiates it, and no packet at the trap starts a second. */
+  private readonly acquiring = new Set<string>();
 
   /** Tunnels whose pair ended while their rekey was under way: the rekey's Quick Mode negotiates them, and if it fails their trap takes packets again. */
   private readonly rekeyingEnded = new Map<string, { readonly gateway: string; readonly session: IkeSessionId; readonly selector: TunnelSelector }>();
 
-  /** An acquire's Quick Mode failed: the next packet may try again. */
+  /** An acquire's Quick Mode failed, or was not started (the tunnel had a pair by then): the next packet may try again if the tunnel has none. */
   untake(trapped: { readonly gateway: string; readonly session: IkeSessionId; readonly selector: TunnelSelector }): void {
+    this.acquiring.delete(selectorKey(trapped.selector));
     if (!this.tunnels.get(trapped.selector)) this.trapped.set(selectorKey(trapped.selector), trapped);
   }
 
@@ -211,9 +218,9 @@ export class IkeSaKeeper {
     if (this.tunnels.get(tunnel.selector) === tunnel) {
       this.tunnels.remove(tunnel);
       this.intermediate.spd.trap(tunnel.outbound);
-      // A rekey under way already negotiates the tunnel: a packet at its trap starts no second Quick Mode (it made two pairs for one tunnel).
+      // A rekey or an acquire under way already negotiates the tunnel: a packet at its trap starts no second Quick Mode (it made two pairs for one tunnel).
       const trapped = { gateway: tunnel.gateway, session: tunnel.session, selector: tunnel.selector };
-      (tunnel.rekeyUnderWay ? this.rekeyingEnded : this.trapped).set(selectorKey(tunnel.selector), trapped);
+      if (!this.acquiring.has(selectorKey(tunnel.selector))) (tunnel.rekeyUnderWay ? this.rekeyingEnded : this.trapped).set(selectorKey(tunnel.selector), trapped);
     }
     // Both ends die now: the inbound's deletion does not wait for the outbound's packets to be written back (it decrypted 23 frames that came 30 to 40 µs after its pair's hard lifetime).
     this.hooks.process(`delete_${tunnel.inbound.parameters.spi.toString(16)}`, () => this.intermediate.deleteSa(tunnel.inbound));

@@ -292,3 +292,33 @@ test.each([
   expect(late).toEqual([]);
   expect(acquiresWithAPair).toEqual([]);
 });
+
+// From a second re-check: a pair the gateway's Quick Mode brought up already past its lifetime ended as the host installed it, and set the tunnel's trap
+// while the host's own acquire for it was still under way: the next packet started a second (3 in a run, 14 Quick Modes where 10 did). And the gateway,
+// refusing such a pair on arrival, kept taking packets under its inbound SA after the host's Delete of it, for the rest of the run.
+test("the host starts one Quick Mode at a time for a tunnel at its trap, and the gateway keeps no inbound SA of a pair the host ended", () => {
+  const input = oneCustomer("double-acquire", { lifetimeKilobytes: 3 }, [{ name: "s", customer: "c", direction: "both", packetBytes: 1400, gapMicroseconds: 1, pattern: "constant" }], {
+    seed: 877722,
+    durationMicroseconds: 400,
+    driver: { intermediate: { offload: true, ike: { softLifetimePercent: 100 } } },
+    nic: { dma: { readErrorProbability: 0.005 } },
+    faults: { replayProbability: 0.1 },
+  });
+  const { kernel, top } = buildScenario(checkScenario(input));
+  kernel.run({ until: us(4000) });
+  const timeline = top.driver.intermediate.ike.timeline;
+  let pending = false;
+  const overlapping: number[] = [];
+  for (const { time, event } of timeline) {
+    if (event.kind === "acquire") {
+      if (pending) overlapping.push(time);
+      pending = true;
+    } else if ((event.kind === "quick-mode-up" && event.initiator === "host") || event.kind === "quick-mode-failed") pending = false;
+  }
+  expect(timeline.filter((entry) => entry.event.kind === "acquire").length).toBeGreaterThan(3);
+  expect(overlapping).toEqual([]);
+  // Each pair the host ended well before the run's end: the gateway takes nothing under the SA it received the pair's packets under.
+  const ended = timeline.flatMap(({ time, event }) => (event.kind === "expired" && time < kernel.now - us(500) ? [event.outboundSpi] : []));
+  expect(ended.length).toBeGreaterThan(3);
+  expect(ended.filter((spi) => top.traffic["espPeer"].accepts(spi)).map((spi) => `0x${spi.toString(16)}`)).toEqual([]);
+});
