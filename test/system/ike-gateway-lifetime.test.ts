@@ -256,7 +256,7 @@ const espOf = (bytes: Uint8Array) => ({ spi: read32(bytes, ETHERNET_HEADER_BYTES
 test.each([
   [5, 10, 100],
   [3, 20, 80],
-])("with pairs negotiated by both ends (seed %i, %i kB, soft lifetime %i %%), the gateway sends under no pair after the host has sent its lifetime's bytes under it, and the host starts no Quick Mode for a tunnel that has a pair", (seed, lifetimeKilobytes, softLifetimePercent) => {
+])("with pairs negotiated by both ends (seed %i, %i kB, soft lifetime at %i percent), the gateway sends under no pair after the host has sent its lifetime's bytes under it, and the host starts no Quick Mode for a tunnel that has a pair", (seed, lifetimeKilobytes, softLifetimePercent) => {
   const input = oneCustomer("both-negotiate", { lifetimeKilobytes }, [
     { name: "up", customer: "c", direction: "to-peer", packetBytes: 1400, gapMicroseconds: 1, pattern: "poisson" },
     { name: "down", customer: "c", direction: "to-host", packetBytes: 1400, gapMicroseconds: 3, pattern: "poisson" },
