@@ -301,7 +301,7 @@ export class IkeGateway {
     if (index === undefined) return;
     // A late QM3 of an earlier rekey must not take the tunnel back to SAs the host has moved on from.
     if (this.answered.has(action.messageId) && this.latestAnswered.get(index) !== action.messageId) return;
-    // The host deleted it already (expired, or one of two pairs negotiated at once): it was resumed, long past its lifetime (from a re-check).
+    // Its Delete came before its QM3 (the gateway's CPU took both late): the host has ended the pair, and taken up here it was sent under past its lifetime (from a re-check).
     if (this.pairs.deletedAlready(action.outbound.spi)) return this.espPeer.removeInbound(action.inbound.spi);
     const inbound = espParameters(action.inbound);
     const outbound = espParameters(action.outbound);
@@ -355,7 +355,6 @@ export class IkeGateway {
     // The host keeps a pair the gateway can no longer send under: its next packet negotiates a new one.
     if (others.length > 0) this.trapped.add(pair.tunnel);
   }
-
 
   /**
    * Phase 1 goes best effort: the class comes from the identity (seed 001). The IKE SA's own messages, Quick Modes and
