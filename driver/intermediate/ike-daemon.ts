@@ -316,8 +316,10 @@ export class IkeDaemon extends Component {
       return;
     }
     this.spis.delete(action.inbound.spi);
-    const initiator = this.started.delete(quickModeKey(peer.config.name, action.messageId)) ? "host" : "gateway";
-    this.keeper.install({ gateway: peer.config.name, session: action.session, ikeSa: peer.ikeSa!, local: this.localAddress, remote: peer.config.address, selector, inbound: action.inbound, outbound: action.outbound, lifetime: action.lifetime, messageId: action.messageId, initiator });
+    const key = quickModeKey(peer.config.name, action.messageId);
+    const started = this.started.get(key);
+    this.started.delete(key);
+    this.keeper.install({ gateway: peer.config.name, session: action.session, ikeSa: peer.ikeSa!, local: this.localAddress, remote: peer.config.address, selector, inbound: action.inbound, outbound: action.outbound, lifetime: action.lifetime, messageId: action.messageId, initiator: started === undefined ? "gateway" : "host", acquire: started?.kind === "acquire" });
     this.showState(peer, "ESTABLISHED");
   }
 

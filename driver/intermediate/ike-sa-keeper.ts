@@ -39,6 +39,8 @@ export interface NegotiatedPair {
   readonly messageId: number;
   /** Which end started it: the gateway starts a tunnel's first, and one after its own end of a pair's hard lifetime. */
   readonly initiator: "host" | "gateway";
+  /** Whether the host started it at the tunnel's trap (an acquire). */
+  readonly acquire: boolean;
 }
 
 const espParameters = (side: EspKeys) => ({ spi: toSpi(side.spi), keyMaterial: side.keyMaterial, icvLength: 16 as const, esn: false });
@@ -77,8 +79,8 @@ export class IkeSaKeeper {
     const inbound = takenUp?.sa ?? sadb.negotiate(pair.ikeSa, { direction: "inbound", parameters: espParameters(pair.inbound), source: pair.remote, destination: pair.local });
     this.captured.push({ sa: outbound.parameters, source: pair.local, destination: pair.remote }, { sa: inbound.parameters, source: pair.remote, destination: pair.local });
     const { selector } = pair;
-    // The host's own Quick Mode for the selector came up: an acquire of it is done.
-    if (pair.initiator === "host") this.acquiring.delete(selectorKey(selector));
+    // The host's acquire for the selector came up: it is done (a rekey of the gateway's pair meanwhile is not it).
+    if (pair.acquire) this.acquiring.delete(selectorKey(selector));
     const old = this.tunnels.get(selector);
     const again = this.everHad.has(selectorKey(selector));
     this.everHad.add(selectorKey(selector));
