@@ -130,7 +130,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     for (const engine of this.engines) engine.finishDue(now);
     this.dispatch(now);
     for (const engine of this.engines) {
-      if (engine.front && engine.data && engine.checkDue(now) && this.mayPreempt(engine.front.work, engine.data.work)) engine.suspend(now);
+      if (engine.front && engine.data && engine.checkDue(now) && this.suspends(engine.front.work, engine.data.work)) engine.suspend(now);
     }
     for (const engine of this.engines) engine.enterData(now);
     // A front that moved on to the data path takes the next job now: its lookup overlaps the data.
@@ -138,7 +138,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     for (const engine of this.engines) engine.enterData(now);
     let next = this.nextTake(now);
     for (const engine of this.engines) {
-      const checkWanted = engine.front !== null && engine.data !== null && this.mayPreempt(engine.front.work, engine.data.work);
+      const checkWanted = engine.front !== null && engine.data !== null && this.suspends(engine.front.work, engine.data.work);
       next = Math.min(next, engine.nextEvent(now, checkWanted));
       engine.publish(now);
     }
@@ -192,7 +192,8 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       for (let head = this.queues[queue]![0]; head; head = this.queues[queue]![0]) {
         // Over its rate a priority class waits while another class has a job (IOS's conditional policer, at the bottleneck): it took the engines whole.
         const account = this.scheduler.strictMayGo(now, queue, head.bytes, this.headBytes);
-        if (account === null) break;
+        // Over its rate it is no priority: it takes an engine that frees (startWaiting's pick), never one from a job of another class in service.
+        if (account !== "priority") break;
         const engine = this.leastUrgentFor(head);
         if (!engine) break;
         if (engine.front) engine.displaceFront();
@@ -268,7 +269,8 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   private preemptorWaitingFor(work: Work, now: number): boolean {
     for (const queue of this.scheduler.strictQueues) {
       const head = this.queues[queue]![0];
-      if (head && this.mayPreempt(head, work) && this.scheduler.strictMayGo(now, queue, head.bytes, this.headBytes) !== null) return true;
+      // Only within its rate: over it, the suspended job is another class's work (not waiting in a queue, where the policer would see it).
+      if (head && this.mayPreempt(head, work) && this.scheduler.strictMayGo(now, queue, head.bytes, this.headBytes) === "priority") return true;
     }
     return false;
   }
@@ -279,6 +281,11 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   /** Strict classes above every bandwidth class, higher queues above lower; bandwidth classes all alike. */
   private rank(work: Work): number {
     return this.scheduler.schedules[work.job.queue]!.strict ? 1 + work.job.queue : 0;
+  }
+
+  /** A job in an engine's front suspends the data path's: one taken within its class's rate (over it, a strict class took an engine no other class's job was waiting for, and is no priority). */
+  private suspends(front: Work, data: Work): boolean {
+    return front.charged === "priority" && this.mayPreempt(front, data);
   }
 
   /** Only a strict class's job suspends another, and only one of a lower rank. */
