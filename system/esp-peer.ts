@@ -8,6 +8,9 @@ import type { ReceivedFrame, RemotePeer } from "../hw/link/peer.js";
 import { DropCounter } from "../sim/stats/drop-counter.js";
 import { classDscp } from "../sim/packet/dscp.js";
 
+/** Why the gateway dropped a packet: the ESP checks of what it received, or one it could not send (no SA; its output queue full). */
+export type GatewayDropReason = EspDropReason | "UNKNOWN_SPI" | "NO_SA" | "QUEUE_FULL";
+
 export interface PeerTunnel {
   /** The peer's end of host-to-peer traffic. */
   readonly inbound: EspSaParameters;
@@ -25,7 +28,7 @@ export interface PeerTunnel {
  * with its own copies of the SAs (the other end of each), through the same ESP code.
  */
 export class EspPeer {
-  readonly drops = new DropCounter<EspDropReason | "UNKNOWN_SPI" | "NO_SA">();
+  readonly drops = new DropCounter<GatewayDropReason>();
   onDeliver: (packet: Uint8Array, frame: ReceivedFrame) => void = () => {};
   /** A packet for a tunnel with no SA, dropped: IKE may negotiate one, as a trap in the gateway's SPD would have it do (an acquire). */
   onNoSa: (index: number) => void = () => {};
@@ -163,6 +166,16 @@ export class EspPeer {
     this.onNoSa(index);
   }
 
+  /** Whether the gateway's output queue takes a packet of open tunnel `index` now (its class's queue, with priority classes). */
+  hasRoom(index: number): boolean {
+    return this.peer.hasRoom(this.tunnels[index]!.trafficClass);
+  }
+
+  /** An inner packet of tunnel `index` that found the output queue full: dropped before it was encrypted, so it takes no sequence number. */
+  dropQueueFull(inner: Uint8Array): void {
+    this.drops.count("QUEUE_FULL", { packet: inner });
+  }
+
   private receive(frame: ReceivedFrame): void {
     if (etherType(frame.bytes) !== ETHERTYPE_IPV4) return;
     const outer = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
@@ -190,7 +203,7 @@ export class EspPeer {
     lifetime.reached();
   }
 
-  private drop(reason: EspDropReason | "UNKNOWN_SPI" | "NO_SA", frame: Uint8Array): void {
+  private drop(reason: GatewayDropReason, frame: Uint8Array): void {
     this.drops.count(reason, { frame });
   }
 }

@@ -12,7 +12,7 @@ export function readmeParameterTables(): string {
   const plainTraffic = buildPlainTraffic().top.traffic as unknown as Component;
   const plainTrafficSettings = Object.entries(PLAIN_TRAFFIC_DEFAULTS).map(([path, value]) => `\`${path}\` = ${String(value)}`).join(", ");
   return [
-    `### NIC system (a scenario's \`nic\`, \`driver\` and \`wire\` are \`top.nic\`, \`top.driver\`, \`top.wire\`; "value" is the default scenario's, \`npm start\`, whose placement is seed 003's metric policy)\n\n${parameterTable(system)}`,
+    `### NIC system (a scenario's \`nic\`, \`driver\`, \`wire\` and \`peer\` are \`top.nic\`, \`top.driver\`, \`top.wire\`, \`top.peer\`; "value" is the default scenario's, \`npm start\`, whose placement is seed 003's metric policy)\n\n${parameterTable(system)}`,
     `### \`nicsim plain-traffic\`'s traffic (\`top.traffic\`; that run also sets ${plainTrafficSettings})\n\n${parameterTable(plainTraffic)}`,
     `### Kernel demonstration (\`nicsim demo\`)\n\n${parameterTable(buildPipelineDemo().top)}`,
   ].join("\n");

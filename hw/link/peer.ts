@@ -1,5 +1,6 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
+import { param } from "../../sim/parameters.js";
 import type { WireFrame } from "./frame.js";
 import { type Wire, WireToken } from "./wire.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
@@ -33,6 +34,9 @@ export interface ReceivedFrame {
  */
 @injectable()
 export class RemotePeer extends Component {
+  readonly params = this.parameters({
+    queueFrames: param.integer(1000, "Frames the gateway's output queue holds waiting for the line (each of its two with priority classes: as Linux's txqueuelen, 1000); a packet of a scenario's traffic that finds it full is dropped, QUEUE_FULL (its IKE messages and injected replays are not)", { minimum: 1, maximum: 10_000_000 }),
+  });
   readonly txFrames = this.signal("tx_frames", 32, { kind: "integer" });
   readonly rxFrames = this.signal("rx_frames", 32, { kind: "integer" });
   readonly received: ReceivedFrame[] = [];
@@ -47,6 +51,9 @@ export class RemotePeer extends Component {
   /** Line time of the frames in each queue: a send under an overload's backlog added it up again, frame by frame. */
   private readonly waitingTime = { priority: 0, other: 0 };
   private pumpSet = false;
+  /** Without priority classes: when each frame sent starts on the line, from the first that may not have started yet. */
+  private readonly starts: number[] = [];
+  private startsHead = 0;
   private sent = 0;
   private transmitted = 0;
   private receivedCount = 0;
@@ -65,7 +72,11 @@ export class RemotePeer extends Component {
     const occupancy = this.wire.occupancy(bytes.length);
     const start = Math.max(this.kernel.now, this.lineFreeAt);
     const frame = (waits: number) => ({ bytes: this.kept(bytes, waits, occupancy), fcsGood: options.fcsGood ?? true, unpadded: options.pad === false });
-    if (this.priorityClasses.size === 0) return this.transmit(frame(start - this.kernel.now), start);
+    if (this.priorityClasses.size === 0) {
+      this.starts.push(start);
+      this.waitingInLine();
+      return this.transmit(frame(start - this.kernel.now), start);
+    }
     // With priority classes a frame waits in its queue until the line is free: the time returned is when it will have left (the gap after it included) if no priority frame comes after it.
     const kind = this.priorityClasses.has(dscpClass(bytes)) ? "priority" : "other";
     const before = this.waitingTime.priority + (kind === "priority" ? 0 : this.waitingTime.other);
@@ -74,6 +85,28 @@ export class RemotePeer extends Component {
     const end = start + before + occupancy;
     this.pump();
     return end;
+  }
+
+  /**
+   * Whether the output queue has room for one more frame of traffic class `trafficClass` (its own
+   * queue's, with priority classes): frames not yet started on the line count, the one on it does not.
+   */
+  hasRoom(trafficClass: number): boolean {
+    if (this.priorityClasses.size > 0) return this.waiting[this.priorityClasses.has(trafficClass) ? "priority" : "other"].length < this.params.queueFrames;
+    return this.waitingInLine() < this.params.queueFrames;
+  }
+
+  /** Without priority classes, the frames sent that have not started on the line yet. */
+  private waitingInLine(): number {
+    const now = this.kernel.now;
+    const starts = this.starts;
+    while (this.startsHead < starts.length && starts[this.startsHead]! <= now) this.startsHead++;
+    // Started ones are let go in bulk: shifting one at a time would move the whole backlog each time.
+    if (this.startsHead > 1024 && this.startsHead * 2 > starts.length) {
+      starts.splice(0, this.startsHead);
+      this.startsHead = 0;
+    }
+    return starts.length - this.startsHead;
   }
 
   /** Send the next waiting frame, priority first, whenever the line is free. */

@@ -5,7 +5,7 @@ import { Kernel } from "../../sim/kernel.js";
 import type { QosConfig } from "../../driver/intermediate/qos-config.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
-import { checkableParameters, isMapping } from "./parameter-tree.js";
+import { checkableParameters, designParameterTrees, isMapping, type ParameterGroup, PARAMETER_GROUPS } from "./parameter-tree.js";
 import { customerName, customerSchema, LIMITS, type ScenarioCustomer, type ScenarioInput, scenarioSchema, streamShape, waveformPatterns } from "./schema.js";
 import { deviceFitProblems } from "./device-fit.js";
 import { waveformScopeProblems } from "./waveform-scopes.js";
@@ -23,7 +23,7 @@ export function buildScenarioDesign(loaded: LoadedScenario, container: Dependenc
   const scope = container.createChildContainer();
   scope.register(LoadedScenarioToken, { useValue: loaded });
   const kernel = new Kernel({ seed: scenario.seed });
-  const { design, problem } = buildDesignChecked(kernel, ScenarioSystem, { container: scope, parameters: { "top.nic": scenario.nic, "top.driver": scenario.driver, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend }, parametersSource: source.file });
+  const { design, problem } = buildDesignChecked(kernel, ScenarioSystem, { container: scope, parameters: { ...designParameterTrees(scenario), "top.cryptoBackend": scenario.cryptoBackend }, parametersSource: source.file });
   return problem === null ? { kind: "built", design: design! } : { kind: "refused", problems: parameterErrorProblems(problem, source), design };
 }
 
@@ -130,7 +130,7 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   // A caller that does not use the customers and traffic (serve: the client is the driver) has them judged by nothing but the schema.
   const given = options.trafficUsed === false ? { ...record(value), customers: undefined, traffic: undefined } : record(value);
   // Values the schema refuses (an empty value, a list) are reported by the schema; the others are checked.
-  const tree = (key: "nic" | "driver" | "wire") => checkableParameters(given[key]);
+  const trees = Object.fromEntries(PARAMETER_GROUPS.map((group) => [group, checkableParameters(given[group])])) as Record<ParameterGroup, Record<string, unknown>>;
   // A stream is checked by its length and direction, when the schema takes those (its other fields may be wrong); one without them is stood in for, and not checked.
   // More streams than a scenario holds is the schema's to say; the parameters are still checked.
   const raw = Array.isArray(given.traffic) && given.traffic.length > 0 && given.traffic.length <= LIMITS.streams ? given.traffic : [];
@@ -140,7 +140,7 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   // Not for a caller that does not use them (serve).
   const outputs = customers === null || options.patterns === false ? null : standInOutputs(given.outputs);
   const standInFor = (patterned: boolean) => {
-    const scenario = { ...STAND_IN, nic: tree("nic"), driver: tree("driver"), wire: tree("wire"), traffic: streams };
+    const scenario = { ...STAND_IN, ...trees, traffic: streams };
     return scenarioSchema.safeParse(patterned ? { ...scenario, customers, outputs: outputs!.outputs, traffic: streams.map((stream) => ({ ...stream, customer: customers![0]!.name })) } : scenario);
   };
   // With the patterns and customers (names given twice, say, are refused as a whole), else the plain stand-in.

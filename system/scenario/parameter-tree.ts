@@ -3,6 +3,15 @@ import { yamlObjectKind } from "./yaml-object-kind.js";
 
 type Tree = Record<string, unknown>;
 
+/** A scenario's groups of parameter overrides, each the design's component of that name below `top` (`nic` is `top.nic`). */
+export const PARAMETER_GROUPS = ["nic", "driver", "wire", "peer"] as const;
+export type ParameterGroup = (typeof PARAMETER_GROUPS)[number];
+
+/** A scenario's parameter groups as the design's parameters take them (`top.nic`: { … }). */
+export function designParameterTrees(scenario: Readonly<Record<ParameterGroup, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(PARAMETER_GROUPS.map((group) => [`top.${group}`, scenario[group]]));
+}
+
 /** A YAML or JSON mapping (not a list, not null, not what one of YAML's tags made: binary data, a date, a set). */
 export const isMapping = (value: unknown): value is Tree => typeof value === "object" && value !== null && !Array.isArray(value) && yamlObjectKind(value) === undefined;
 
@@ -39,13 +48,13 @@ function treeProblems(tree: Tree, path: readonly string[], problem: (path: strin
 export const parameterTree = z.record(z.string(), z.unknown()).superRefine((tree, context) => treeProblems(tree, [], (path, message) => context.addIssue({ code: "custom", path, message })));
 
 /**
- * A `__proto__` key at a group's top (nic, driver, wire), which the schema cannot see: its record
+ * A `__proto__` key at a group's top (nic, driver, wire, peer), which the schema cannot see: its record
  * is rebuilt by assignment, which takes that key for the prototype and drops it without a word.
  * Below the top, the schema's own check sees it.
  */
 export function prototypeKeyProblems(scenario: unknown, problem: (path: PropertyKey[], message: string) => void): void {
   if (!isMapping(scenario)) return;
-  for (const group of ["nic", "driver", "wire"]) {
+  for (const group of PARAMETER_GROUPS) {
     const tree = scenario[group];
     if (isMapping(tree) && Object.hasOwn(tree, PROTOTYPE_KEY)) problem([group, PROTOTYPE_KEY], NO_SUCH_PARAMETER);
   }

@@ -6,7 +6,8 @@ import type { ScenarioSystem } from "./scenario-system.js";
 /**
  * The most a run may offer. In all: a run of 20 million packets takes hours. Beyond what the line
  * carries: every packet sent and not yet delivered is held in memory, about a kilobyte besides its
- * bytes, so what an overloaded run piles up is what runs out of memory.
+ * bytes, so what an overloaded run piles up is what runs out of memory. Towards the host the
+ * gateway's output queue drops what it cannot hold, and only the record of each is kept.
  */
 export const OFFERED_LIMITS = { packets: 20_000_000, excessPackets: 1_000_000, excessBytes: 1_000_000_000 } as const;
 
@@ -46,11 +47,14 @@ export function runSizeProblems(loaded: LoadedScenario, top: ScenarioSystem): st
     // What the line cannot carry in the run waits in memory.
     const excessPackets = going.reduce((sum, offer) => sum + offer.packets, 0) * (1 - 1 / load);
     const excessBytes = going.reduce((sum, offer) => sum + offer.bytes, 0) * (1 - 1 / load);
+    const offered = `${at}: the streams ${direction} offer ${load.toFixed(1)} times what the line carries (wire.gigabitsPerSecond = ${top.wire.params.gigabitsPerSecond}), so about ${Math.round(excessPackets)} packets`;
+    if (direction === "to-host") {
+      if (excessPackets <= OFFERED_LIMITS.excessPackets) continue;
+      problems.push(`${offered} would be dropped at the gateway's full output queue (peer.queueFrames), each remembered to the run's end; at most ${OFFERED_LIMITS.excessPackets} may: lower the rates or shorten the run (${most(going)})`);
+      continue;
+    }
     if (excessPackets <= OFFERED_LIMITS.excessPackets && excessBytes <= OFFERED_LIMITS.excessBytes) continue;
-    problems.push(
-      `${at}: the streams ${direction} offer ${load.toFixed(1)} times what the line carries (wire.gigabitsPerSecond = ${top.wire.params.gigabitsPerSecond}), so about ${Math.round(excessPackets)} packets (${(excessBytes / 1e9).toFixed(2)} GB) would wait in memory; ` +
-        `at most ${OFFERED_LIMITS.excessPackets} packets and ${OFFERED_LIMITS.excessBytes / 1e9} GB may: lower the rates or shorten the run (${most(going)})`,
-    );
+    problems.push(`${offered} (${(excessBytes / 1e9).toFixed(2)} GB) would wait in memory; at most ${OFFERED_LIMITS.excessPackets} packets and ${OFFERED_LIMITS.excessBytes / 1e9} GB may: lower the rates or shorten the run (${most(going)})`);
   }
   return problems;
 }

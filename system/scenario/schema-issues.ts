@@ -5,6 +5,7 @@ import { schemaFields } from "./overrides.js";
 import { fieldNameShown, REDACTED, redactValue } from "./secret-paths.js";
 import { formatPath } from "./source-map.js";
 import { yamlObjectKind } from "./yaml-object-kind.js";
+import { PARAMETER_GROUPS } from "./parameter-tree.js";
 
 /**
  * The schema's findings in the scenario's words, worded as the parameters' own check words a
@@ -38,7 +39,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, placed: (path: P
   const wrongKind = given === null ? "an empty value" : Array.isArray(given) ? "a list" : yamlObjectKind(given);
   if (issue.code === "invalid_type" && given === undefined) return say(`required: expected ${kindName(issue.expected)}`);
   if (issue.code === "invalid_value" && (given === undefined || given === null)) return say(`${given === undefined ? "required" : "no value given"}: expected one of ${issue.values.map(String).join(", ")}`);
-  if (path.length === 1 && ["nic", "driver", "wire"].includes(String(path[0]))) return say(`a group of parameters (a mapping such as ${String(path[0])}: { … }), not ${wrongKind ?? `one value (${shownGiven})`}`);
+  if (path.length === 1 && (PARAMETER_GROUPS as readonly string[]).includes(String(path[0]))) return say(`a group of parameters (a mapping such as ${String(path[0])}: { … }), not ${wrongKind ?? `one value (${shownGiven})`}`);
   if (path.length === 1 && path[0] === "qos") return say(`the QoS policy: its IOS text (qos: |), or its JSON form (a mapping of profiles, classMaps and policyMaps), not ${wrongKind ?? shownGiven}`);
   switch (issue.code) {
     case "invalid_type":

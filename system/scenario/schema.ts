@@ -120,10 +120,11 @@ export const scenarioSchema = z.strictObject({
   /** Simulated time the traffic runs; the run then drains until every packet is in, or nothing moves for 100 µs. */
   // At least a picosecond: a shorter positive duration (1e-12) passes as whole picoseconds, and is none.
   durationMicroseconds: z.number().gt(0).max(1_000_000).refine(atLeastOnePicosecond, "expected at least 0.000001 (1 ps)").refine(wholePicoseconds, "expected a whole number of picoseconds (at most six decimals)"),
-  /** Parameter overrides of the NIC (`top.nic`), the drivers (`top.driver`) and the wire (`top.wire`). */
+  /** Parameter overrides of the NIC (`top.nic`), the drivers (`top.driver`), the wire (`top.wire`) and the remote gateway's station (`top.peer`). */
   nic: parameterTree.default({}),
   driver: parameterTree.default({}),
   wire: parameterTree.default({}),
+  peer: parameterTree.default({}),
   /** The QoS policy: the seed's Cisco IOS text, or the same as JSON. */
   qos: z.union([z.string(), qosJson]).optional(),
   customers: z.array(customerSchema).min(1).max(LIMITS.customers),

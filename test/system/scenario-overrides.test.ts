@@ -66,7 +66,7 @@ describe("values given on the command line (--set) are checked with the file's, 
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(problems(VALID, "s.yaml", { "custmers.0.sas": 2, "traffic.3.load": 0.1, "durationMicroseconds.x": 1 })).toEqual([
-      "--set custmers.0.sas: the scenario has no field 'custmers' (did you mean customers?) (fields: name, description, seed, durationMicroseconds, nic, driver, wire, qos, customers, checks, cryptoBackend, faults, traffic, outputs)",
+      "--set custmers.0.sas: the scenario has no field 'custmers' (did you mean customers?) (fields: name, description, seed, durationMicroseconds, nic, driver, wire, peer, qos, customers, checks, cryptoBackend, faults, traffic, outputs)",
       "--set traffic.3.load: traffic has 1 entry, so there is no traffic.3",
       "--set durationMicroseconds.x: durationMicroseconds takes a number, not a mapping, so it has no 'x'",
     ]);

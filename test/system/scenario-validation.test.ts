@@ -200,8 +200,19 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(overload).toEqual([
       expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams offer about 200000000 packets in it; a run takes at most 20000000: .* \(the most: s\.yaml:20:5: traffic\[0\] 'voice' to-peer, about 100000000 packets\)$/),
       expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams to-peer offer \d+\.\d times what the line carries \(wire\.gigabitsPerSecond = 25\), so about \d+ packets \([\d.]+ GB\) would wait in memory; at most 1000000 packets and 1 GB may/),
-      expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams to-host offer/),
+      // Towards the host the gateway's output queue drops what it cannot hold: only each packet's record is kept, not its bytes.
+      expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams to-host offer \d+\.\d times what the line carries \(wire\.gigabitsPerSecond = 25\), so about \d+ packets would be dropped at the gateway's full output queue \(peer\.queueFrames\), each remembered to the run's end; at most 1000000 may/),
     ]);
+  });
+
+  test("20d. the gateway's parameters (peer) are a group as nic, driver and wire are: checked by name and bound at their lines, a value where the group goes refused as such", () => {
+    expect(problems(VALID.replace("nic:\n", "peer:\n  queueFrames: 0\n  queueFrame: 3\n  __proto__: { queueFrames: 2 }\nnic:\n"))).toEqual([
+      "s.yaml:4:3: peer.queueFrames = 0: expected at least 1 (Frames the gateway's output queue holds waiting for the line (each of its two with priority classes: as Linux's txqueuelen, 1000); a packet of a scenario's traffic that finds it full is dropped, QUEUE_FULL (its IKE messages and injected replays are not))",
+      "s.yaml:5:3: peer.queueFrame: no such parameter (did you mean peer.queueFrames?)",
+      "s.yaml:6:3: peer.__proto__: no such parameter",
+    ]);
+    expect(problems(VALID.replace("nic:\n", "peer: 5\nnic:\n"))).toEqual(["s.yaml:3:1: peer: a group of parameters (a mapping such as peer: { … }), not one value (5)"]);
+    expect(problems(VALID, "s.yaml", { "peer.queueFrames": 16 })).toEqual([]);
   });
 
   test("20c. a __proto__ key in a parameter group is refused at its line, at any depth, with the group's other mistakes (an object built by assignment took it for its prototype and dropped it)", () => {
