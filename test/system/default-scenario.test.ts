@@ -9,6 +9,7 @@ import { runFileNames, runScenario } from "../../system/scenario/run.js";
 import { longestIkeMessageOf } from "../../system/scenario/ike-customers.js";
 import type { ScenarioSummary } from "../../system/scenario/summary.js";
 import { requireTool } from "../support/tools.js";
+import { CpuWork } from "../../driver/cpu/cpu-work.js";
 
 // The default scenario as `npm start` runs it.
 const directory = mkdtempSync(join(tmpdir(), "nicsim-default-"));
@@ -104,6 +105,30 @@ describe("the default scenario", () => {
     // Preemption events, one per preemption (an event is a pulse: count its rising edges).
     const pulses = (changes.get("top.nic.crypto_tx.engine0.preemption") ?? []).filter((change) => change.value === 1n).length;
     expect(pulses).toBe(summary.crypto.tx.preemptions);
+  });
+
+  // From a reviewer's check: the README's walk-through said 528 switches where the run had 526.
+  test("the README's counts of the host's suspensions are this run's: the summary's, and the switches after which the core ran its own class or a lower one, counted in the VCD", async () => {
+    const parsed = await readVcd(readFileSync(`${base}.vcd`), (path) => /^top\.driver\.cpu\.core\d\.(work|job_class)$/.test(path));
+    const changes = changesByPath(parsed);
+    const [contextSwitch, encrypt, decrypt] = (["CONTEXT_SWITCH", "ESP_ENCRYPT", "ESP_DECRYPT"] as const).map((name) => BigInt(CpuWork.code(name)));
+    let switches = 0;
+    let ownOrLower = 0;
+    for (let core = 0; ; core++) {
+      const work = changes.get(`top.driver.cpu.core${core}.work`);
+      const classes = changes.get(`top.driver.cpu.core${core}.job_class`);
+      if (!work || !classes) break;
+      const classAt = (time: number, before: boolean) => classes.filter((change) => (before ? change.time < time : change.time <= time)).at(-1)?.value;
+      for (let index = 1; index + 1 < work.length; index++) {
+        if (work[index]!.value !== contextSwitch || (work[index - 1]!.value !== encrypt && work[index - 1]!.value !== decrypt)) continue;
+        switches++;
+        if (classAt(work[index + 1]!.time, false)! <= classAt(work[index]!.time, true)!) ownOrLower++;
+      }
+    }
+    expect(switches).toBe(summary.host.preemptions);
+    const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
+    expect(readme).toContain(`The run has ${switches} such suspensions.`);
+    expect(readme.replace(/\s+/g, " ")).toContain(`(in the default run, ${ownOrLower} of the ${switches} switches)`);
   });
 
   test("the throughput over time never shows more than the line: each frame's time on it is shared among the intervals it spans, the last and partial one included", () => {
