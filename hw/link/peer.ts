@@ -96,6 +96,11 @@ export class RemotePeer extends Component {
     return this.waitingInLine() < this.params.queueFrames;
   }
 
+  /** When the line will have sent every frame queued now: the gateway's backlog, which a run's drain waits out. */
+  get queuedUntil(): number {
+    return Math.max(this.kernel.now, this.lineFreeAt) + this.waitingTime.priority + this.waitingTime.other;
+  }
+
   /** Without priority classes, the frames sent that have not started on the line yet. */
   private waitingInLine(): number {
     const now = this.kernel.now;

@@ -7,7 +7,8 @@ import type { ScenarioSystem } from "./scenario-system.js";
  * The most a run may offer. In all: a run of 20 million packets takes hours. Beyond what the line
  * carries: every packet sent and not yet delivered is held in memory, about a kilobyte besides its
  * bytes, so what an overloaded run piles up is what runs out of memory. Towards the host the
- * gateway's output queue drops what it cannot hold, and only the record of each is kept.
+ * gateway's output queue holds what waits (peer.queueFrames) and drops the rest, of which only the
+ * record of each is kept.
  */
 export const OFFERED_LIMITS = { packets: 20_000_000, excessPackets: 1_000_000, excessBytes: 1_000_000_000 } as const;
 
@@ -48,13 +49,17 @@ export function runSizeProblems(loaded: LoadedScenario, top: ScenarioSystem): st
     const excessPackets = going.reduce((sum, offer) => sum + offer.packets, 0) * (1 - 1 / load);
     const excessBytes = going.reduce((sum, offer) => sum + offer.bytes, 0) * (1 - 1 / load);
     const offered = `${at}: the streams ${direction} offer ${load.toFixed(1)} times what the line carries (wire.gigabitsPerSecond = ${top.wire.params.gigabitsPerSecond}), so about ${Math.round(excessPackets)} packets`;
+    const lower = `lower the rates or shorten the run (${most(going)})`;
     if (direction === "to-host") {
-      if (excessPackets <= OFFERED_LIMITS.excessPackets) continue;
-      problems.push(`${offered} would be dropped at the gateway's full output queue (peer.queueFrames), each remembered to the run's end; at most ${OFFERED_LIMITS.excessPackets} may: lower the rates or shorten the run (${most(going)})`);
+      // Its queues (two with priority classes) hold what waits; the rest is dropped, each remembered.
+      const queue = top.peer.params.queueFrames * (top.peer.priorityClasses.size > 0 ? 2 : 1);
+      const waitingBytes = Math.min(queue, excessPackets) * (excessBytes / excessPackets);
+      if (waitingBytes > OFFERED_LIMITS.excessBytes) problems.push(`${offered}, of which the gateway's output queue (peer.queueFrames = ${top.peer.params.queueFrames}) would hold ${(waitingBytes / 1e9).toFixed(2)} GB in memory; at most ${OFFERED_LIMITS.excessBytes / 1e9} GB may: shorten the queue, or ${lower}`);
+      else if (excessPackets > OFFERED_LIMITS.excessPackets) problems.push(`${offered} would wait in the gateway's output queue or be dropped when it is full (peer.queueFrames), each remembered to the run's end; at most ${OFFERED_LIMITS.excessPackets} may: ${lower}`);
       continue;
     }
     if (excessPackets <= OFFERED_LIMITS.excessPackets && excessBytes <= OFFERED_LIMITS.excessBytes) continue;
-    problems.push(`${offered} (${(excessBytes / 1e9).toFixed(2)} GB) would wait in memory; at most ${OFFERED_LIMITS.excessPackets} packets and ${OFFERED_LIMITS.excessBytes / 1e9} GB may: lower the rates or shorten the run (${most(going)})`);
+    problems.push(`${offered} (${(excessBytes / 1e9).toFixed(2)} GB) would wait in memory; at most ${OFFERED_LIMITS.excessPackets} packets and ${OFFERED_LIMITS.excessBytes / 1e9} GB may: ${lower}`);
   }
   return problems;
 }

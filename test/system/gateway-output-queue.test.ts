@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { tunnelFrameBytes } from "../../system/ipsec-setup.js";
-import { checkScenario } from "../../system/scenario/load.js";
-import { runScenario } from "../../system/scenario/run.js";
+import { checkScenario, ScenarioError } from "../../system/scenario/load.js";
+import { buildScenario, runScenario } from "../../system/scenario/run.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 
@@ -73,5 +73,36 @@ describe("the gateway's output queue", () => {
     expect(bulk.lost).toBe((summary.gatewayDrops as Record<string, number>).QUEUE_FULL);
     // Voice waits at most for the frame on the line (and the NIC's path), not behind the bulk's queue.
     expect(voice.latency.max!).toBeLessThan(OCCUPANCY + voice.host.max! + 5);
+  });
+
+  // From a re-check: the drain after the traffic did not count the queue's own line time, and a short flood of jumbo frames ended with 316 packets still on their way.
+  test("the run drains what the queue holds: 1000 jumbo frames wait 2.9 ms of line time, longer than the drain's 2 ms", () => {
+    const flood = (durationMicroseconds: number, peer: Record<string, number> = {}): ScenarioInput => ({
+      name: "flood",
+      durationMicroseconds,
+      peer,
+      customers: [{ name: "b", identity: { type: "ID_FQDN", value: "gw.b.example" }, sas: 1 }],
+      traffic: [{ name: "flood", customer: "b", direction: "to-host", packetBytes: 9000, gapMicroseconds: 0.05, pattern: "constant" }],
+      outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+    });
+    const summary = runScenario(checkScenario(flood(100)), { directory: null }).summary;
+    expect(summary.violations).toEqual([]);
+    expect(summary.outcome).toMatch(/^every packet arrived or was dropped with a counted reason/);
+    const [flow] = summary.flows;
+    expect(flow!.received).toBeGreaterThan(1000);
+    expect(flow!.received + (summary.gatewayDrops as Record<string, number>).QUEUE_FULL!).toBe(flow!.sent);
+    // What waits in the queue is held in memory: a queue that would hold more than a gigabyte of the run's overload is refused before the run, and named.
+    const refusal = (() => {
+      try {
+        buildScenario(checkScenario(flood(6000, { queueFrames: 10_000_000 })));
+      } catch (error) {
+        if (error instanceof ScenarioError) return error.problems.join("\n");
+        throw error;
+      }
+      return "";
+    })();
+    expect(refusal).toMatch(/the gateway's output queue \(peer\.queueFrames = 10000000\) would hold 1\.\d+ GB in memory; at most 1 GB may: shorten the queue/);
+    // With the default queue the same overload is dropped, not held: the run may start.
+    expect(() => buildScenario(checkScenario(flood(6000)))).not.toThrow();
   });
 });
