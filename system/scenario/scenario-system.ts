@@ -290,10 +290,9 @@ export class ScenarioTraffic extends Component {
     this.kernel.schedule(time - this.kernel.now, `${this.path}.${label}`, then);
   }
 
-  /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. */
+  /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. Its output queue's limit holds the packet, not the replays (faults) nor IKE. */
   private sendFromPeer(tunnel: number, packet: Uint8Array, random: Random, identity: PacketIdentity): void {
     if (!this.espPeer.isOpen(tunnel)) return this.espPeer.dropUnsent(tunnel, packet);
-    // Its IKE messages and the replays injected below are not held to the queue's limit: control traffic a router sources itself, and faults.
     if (!this.espPeer.hasRoom(tunnel)) return this.espPeer.dropQueueFull(packet);
     const frame = this.espPeer.frame(tunnel, packet);
     this.scoreboard?.drops.sentToHost(frame, identity);
