@@ -20,6 +20,8 @@ export interface DeviceErrorReport {
   readonly fieldName: string;
   /** The value is not logged (0 stands in): it may be key words a driver misdirected. */
   readonly withheld?: boolean;
+  /** The value is a host address though its field's are not (a staged SA record pointer, logged against SA_COMMAND): shown in hex. */
+  readonly address?: boolean;
 }
 
 export interface Diagnostic extends DeviceErrorReport {

@@ -55,7 +55,8 @@ export class SaRecordFetch extends ClockedComponent {
       return true;
     }
     if (!this.shared.dma.reachable(pointer, SA_RECORD_BYTES)) {
-      this.refusePointer("DMA_UNMAPPED", "", pointer);
+      // Starting in mapped memory, it runs past it: said as a descriptor's SA_POINTER is.
+      this.refusePointer("DMA_UNMAPPED", this.shared.dma.reachable(pointer, 1) ? `; its ${SA_RECORD_BYTES} bytes run past the mapped memory it starts in` : "", pointer);
       return true;
     }
     this.pending = { direction, index, pointer, replace };
@@ -84,7 +85,7 @@ export class SaRecordFetch extends ClockedComponent {
       }
       const fields = checkRecord(completion.data!, direction);
       if ("problem" in fields) {
-        this.refuse("SA_RECORD_INVALID", `SA record at the staged pointer (${fields.problem})`, pointer);
+        this.refuse("SA_RECORD_INVALID", `SA record at the staged pointer (${fields.problem})`, pointer, true);
         continue;
       }
       this.cache.countFetch();
@@ -99,12 +100,12 @@ export class SaRecordFetch extends ClockedComponent {
    * be a record's key bytes staged at the wrong offset (words 0 and 1 hold the key then), and is not shown.
    */
   private refusePointer(code: ErrorCodeName, problem: string, pointer: number): void {
-    if (this.shared.dma.reachable(pointer, 1)) this.refuse(code, `SA_STAGE (record pointer${problem})`, pointer);
+    if (this.shared.dma.reachable(pointer, 1)) this.refuse(code, `SA_STAGE (record pointer${problem})`, pointer, true);
     else this.refuse(code, `SA_STAGE (record pointer${problem}, not in mapped memory; logged as 0, as it may be key bytes staged at the wrong offset)`, 0);
   }
 
-  private refuse(code: ErrorCodeName, fieldName: string, value: number): void {
-    this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value });
+  private refuse(code: ErrorCodeName, fieldName: string, value: number, address = false): void {
+    this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value, address });
     this.onDone(ErrorCode[code]);
   }
 }

@@ -115,6 +115,8 @@ export interface ErrorDescription {
   readonly value: number | bigint;
   /** The value is not logged (0 stands in), as it may be key words a driver misdirected: the label says so, and no "= 0" follows it. */
   readonly withheld?: boolean;
+  /** A host address in a field whose values are not (HEX_FIELDS has those that are): shown in hex. */
+  readonly address?: boolean;
 }
 
 /** One line naming the error, the queue, descriptor index and field, and what the code means. */
@@ -122,7 +124,7 @@ export function describeError(error: ErrorDescription): string {
   const place: string[] = [];
   if (error.queue !== undefined) place.push(`${error.direction === "rx" ? "RX" : "TX"} queue ${error.queue}`);
   if (error.index !== undefined) place.push(`descriptor ${error.index}`);
-  const value = HEX_FIELDS.has(error.field) ? `0x${error.value.toString(16)}` : String(error.value);
+  const value = HEX_FIELDS.has(error.field) || error.address ? `0x${error.value.toString(16)}` : String(error.value);
   place.push(error.withheld ? error.label : `${error.label} = ${value}`);
   return `${error.code}: ${place.join(", ")}: ${ERROR_DESCRIPTIONS[error.code]}`;
 }

@@ -49,7 +49,12 @@ export class DeviceSession {
     this.clock = new DeviceClock(kernel, top.nic);
     this.dmaWrites = new DmaWrites(top.nic.dma);
     this.handlers = {
-      MMIO_READ: ({ offset }) => this.reply("MMIO_READ_REPLY", { offset, value: this.clock.mmioRead(offset), time_ps: this.now }),
+      MMIO_READ: ({ offset }) => {
+        const value = this.clock.mmioRead(offset);
+        // Its round trip would end past the last time the model holds: the value never comes, as no message may happen then.
+        if (value === null) throw new PastModelTime("its reply would come after that");
+        return this.reply("MMIO_READ_REPLY", { offset, value, time_ps: this.now });
+      },
       MMIO_WRITE: ({ offset, value }) => (top.nic.mmioWrite(offset, value), null),
       ALLOCATE: (values) => this.allocate(values),
       MEMORY_WRITE: ({ address, data }) => (top.memory.write(address, data), null),
@@ -83,7 +88,7 @@ export class DeviceSession {
     // A request happens a call's time from now: not past the last time the model holds. GOODBYE may still end the run there.
     const pastTheEnd = this.now + this.options.callPicoseconds > LAST_TIME;
     if (pastTheEnd && message.name === "GOODBYE") return { kind: "served", out: [this.reply("GOODBYE_REPLY", { time_ps: this.now })], goodbye: true };
-    if (pastTheEnd) return refusal("SIMULATION", message.name, `${message.name}: the model's time has run out: it ends at ${formatTime(LAST_TIME)} (2^53 - 1 ps), and the message would happen after that`);
+    if (pastTheEnd) return pastModelTime(message.name, "the message would happen after that");
     this.clock.advance(this.options.callPicoseconds);
     try {
       const handler = this.handlers[message.name] as Handler<typeof message.name> | undefined;
@@ -92,6 +97,7 @@ export class DeviceSession {
       return { kind: "served", out: [...this.notifications(), reply], goodbye: message.name === "GOODBYE" };
     } catch (error) {
       if (error instanceof RequestError) return refusal(error.code, message.name, `${message.name}.${error.field}: ${error.message}`);
+      if (error instanceof PastModelTime) return pastModelTime(message.name, error.message);
       if (error instanceof HostMemoryError) return refusal("MEMORY", message.name, `${message.name}.address: ${error.message}`);
       throw error;
     }
@@ -163,6 +169,13 @@ export class DeviceSession {
 }
 
 /** A request the session refuses, naming the field. */
+/** A request that would happen, or be answered, past the last time the model holds. */
+function pastModelTime(name: Message["name"], what: string): Served {
+  return refusal("SIMULATION", name, `${name}: the model's time has run out: it ends at ${formatTime(LAST_TIME)} (2^53 - 1 ps), and ${what}`);
+}
+
+class PastModelTime extends Error {}
+
 class RequestError extends Error {
   constructor(
     readonly code: Refusal["error"],

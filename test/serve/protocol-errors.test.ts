@@ -117,13 +117,15 @@ describe("a message the server cannot take gets ERROR naming the message and the
     client.send("MMIO_READ", { offset: R.STATUS });
     expect(refusal(client)).toEqual({ error: "SIMULATION", type: 0x03, text: "MMIO_READ: the model's time has run out: it ends at 9007199254740991 ps (2^53 - 1 ps), and the message would happen after that" });
     expect(client.result?.summary.files.length).toBeGreaterThan(0);
-    // A read made in time whose reply would come after the end: said as such.
+    // A read made in time whose reply would come after the end: said as such, and ended as any message past the end (it ended as the model's failure; from a driver developer's check).
     const late = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
     late.hello();
     late.request("WAIT", { duration_ps: Number.MAX_SAFE_INTEGER - 65_000 });
     const error = late.request("MMIO_READ", { offset: R.STATUS }) as Extract<Message, { name: "ERROR" }>;
-    expect(error.values.message).toBe("MMIO_READ: its reply would come after the model's time ends (9007199254740991 ps, 2^53 - 1 ps)");
-    expect(late.result?.summary.ending.kind).toBe("simulation-error");
+    const lateText = "MMIO_READ: the model's time has run out: it ends at 9007199254740991 ps (2^53 - 1 ps), and its reply would come after that";
+    expect(error.values).toMatchObject({ code: 8, message: lateText });
+    expect(late.result?.summary.ending).toEqual({ kind: "protocol-error", error: "SIMULATION", message: lateText, text: `protocol error SIMULATION: ${lateText}` });
+    expect(client.result?.summary.ending.kind).toBe("protocol-error");
     // At the end itself, GOODBYE still ends the run as a client's goodbye (it was refused as any other message).
     const last = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
     last.hello();
