@@ -3,9 +3,25 @@ import { checkScenario } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
 import type { ScenarioSummary } from "../../system/scenario/summary.js";
-import { IKE_QOS } from "./ike-fixture.js";
 
-/** Gold (priority 10) offered 0.36 of the line in 128-byte packets; bulk (a minimum of 60 %) 0.9 in 9000-byte ones, whose 20 KB buffer part (160 KB over 8 queues) holds two. */
+const POLICY = `crypto isakmp profile p0
+ match identity group c0
+ set ipsec-qos-group 1
+crypto isakmp profile p1
+ match identity group c1
+ set ipsec-qos-group 2
+class-map match-any gold
+ match qos-group 1
+class-map match-any bulk
+ match qos-group 2
+policy-map edge
+ class gold
+  priority percent 10
+ class bulk
+  bandwidth remaining percent 100
+`;
+
+/** Gold (priority 10) offered 0.36 of the line in 128-byte packets; bulk 0.9 in 9000-byte ones, whose 20 KB buffer part (160 KB over 8 queues) holds two. */
 function scenario(engines: number): ScenarioInput {
   return {
     name: "held-bulk",
@@ -13,10 +29,10 @@ function scenario(engines: number): ScenarioInput {
     durationMicroseconds: 500,
     nic: { crypto_tx: { bytesPerCycle: 4, engines } },
     driver: { cpu: { cores: 8 } },
-    qos: IKE_QOS,
+    qos: POLICY,
     customers: [
-      { name: "c0", identity: { type: "ID_FQDN", value: "gw.gold.example" }, sas: 1 },
-      { name: "c1", identity: { type: "ID_KEY_ID", value: "bulk" }, sas: 1 },
+      { name: "c0", identity: { type: "ID_KEY_ID", value: "c0" }, sas: 1 },
+      { name: "c1", identity: { type: "ID_KEY_ID", value: "c1" }, sas: 1 },
     ],
     traffic: [
       { name: "gold", customer: "c0", direction: "to-peer", packetBytes: 128, gapMicroseconds: 0.2, pattern: "poisson" },
