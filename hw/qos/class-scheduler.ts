@@ -54,9 +54,9 @@ export type Account = "priority" | "unpoliced" | "minimum" | "excess";
  * scheduler has them (README: "QoS on encrypted traffic"):
  * - `priority percent N` (STRICT): served before every other class, highest queue first, and
  *   policed to N % of the line only under congestion: over its rate it waits while any other
- *   class can send, has a frame on its way (WAITING: its descriptors are often behind the
- *   priority class's own DMA reads) or one held by room of its own (BLOCKED: its frames wait
- *   for the crypto engines and the line the priority class would take), and goes when none has.
+ *   class can send or has a frame on its way (WAITING: its descriptors are often behind the
+ *   priority class's own DMA reads), and goes when none has (a class held by room of its own,
+ *   BLOCKED, gains nothing from its wait).
  * - `bandwidth percent N`: a guaranteed minimum of N % of the line, served before any excess.
  * - `bandwidth remaining percent N` (REMAINING): the class's weight in sharing the excess, what
  *   priority classes and minimums leave. The driver gives the classes without one an equal split
@@ -119,7 +119,7 @@ export class ClassScheduler implements QueueScheduler {
     const excess = this.excessRoundRobin(sizes);
     if (excess >= 0) return this.picked(excess, "excess");
     // No other class has a frame: a line with nothing else to send is not congested, and the policer stands aside.
-    if (sizes.includes(WAITING) || sizes.includes(BLOCKED)) return -1;
+    if (sizes.includes(WAITING)) return -1;
     for (const queue of this.strictQueues) if (sizes[queue]! >= 0) return this.picked(queue, "unpoliced");
     return -1;
   }
