@@ -96,9 +96,9 @@ export class RemotePeer extends Component {
     return this.waitingInLine() < this.params.queueFrames;
   }
 
-  /** When the line will have sent every frame queued now: the gateway's backlog, which a run's drain waits out. */
+  /** When the line will have sent every frame queued now (in the past once it has): the gateway's backlog, which a run's drain waits out. */
   get queuedUntil(): number {
-    return Math.max(this.kernel.now, this.lineFreeAt) + this.waitingTime.priority + this.waitingTime.other;
+    return this.lineFreeAt + this.waitingTime.priority + this.waitingTime.other;
   }
 
   /** Without priority classes, the frames sent that have not started on the line yet. */

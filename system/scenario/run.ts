@@ -151,8 +151,9 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   const duration = top.traffic.trafficDuration;
   const ike = top.driver.intermediate.ike;
   const retransmission = ike.configured ? 2 * retransmitSpan(ike.retransmit) : 0;
-  const drainEnd = () =>
-    top.traffic.trafficEnd + Math.max(20 * duration, DRAIN_LIMIT) + (top.traffic.gateways?.holdsExchanges ? retransmission : 0) + Math.max(0, top.peer.queuedUntil - top.traffic.trafficEnd);
+  // The gateway's backlog as the traffic ends: what it sends after (IKE) does not move the drain's end.
+  let backlog: number | null = null;
+  const drainEnd = () => top.traffic.trafficEnd + Math.max(20 * duration, DRAIN_LIMIT) + (top.traffic.gateways?.holdsExchanges ? retransmission : 0) + (backlog ?? 0);
   // At least a µs: a traffic of a few ns stepped its whole run (the IKE bring-up, the drain) in slices of ps, millions of them.
   const step = Math.max(MIN_STEP, Math.round(duration / 100));
   let ending: RunEnding | null = null;
@@ -161,6 +162,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   for (let until = Math.min(step, drainEnd()); ending === null; until = Math.min(until + (kernel.now >= top.traffic.trafficEnd ? Math.min(step, QUIET / 4) : step), drainEnd())) {
     const startedBefore = top.traffic.trafficStarted;
     const result = kernel.run({ until, stopWhen: () => top.traffic.settled });
+    if (backlog === null && top.traffic.trafficStarted && kernel.now >= top.traffic.trafficEnd) backlog = Math.max(0, top.peer.queuedUntil - top.traffic.trafficEnd);
     // Read after the step: a traffic that started in it ends a duration after its start, not after the step's.
     const end = top.traffic.trafficEnd;
     const limit = drainEnd();
