@@ -4,6 +4,7 @@ import { checkScenario, ScenarioError } from "../../system/scenario/load.js";
 import { buildScenario, runScenario } from "../../system/scenario/run.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
+import { problems, VALID } from "./scenario-fixture.js";
 
 const LINE_GIGABITS = 25;
 /** Line time of one 1400-byte packet's tunnel frame, µs. */
@@ -104,5 +105,15 @@ describe("the gateway's output queue", () => {
     expect(refusal).toMatch(/the gateway's output queue \(peer\.queueFrames = 10000000\) would hold 1\.\d+ GB in memory; at most 1 GB may: shorten the queue/);
     // With the default queue the same overload is dropped, not held: the run may start.
     expect(() => buildScenario(checkScenario(flood(6000)))).not.toThrow();
+  });
+
+  test("its parameters (peer) are a group as nic, driver and wire are: checked by name and bound at their lines, a value where the group goes refused as such", () => {
+    expect(problems(VALID.replace("nic:\n", "peer:\n  queueFrames: 0\n  queueFrame: 3\n  __proto__: { queueFrames: 2 }\nnic:\n"))).toEqual([
+      "s.yaml:4:3: peer.queueFrames = 0: expected at least 1 (Frames the gateway's output queue holds waiting for the line (each of its two with priority classes: as Linux's txqueuelen, 1000); a packet of a scenario's traffic that finds it full is dropped, QUEUE_FULL (its IKE messages and injected replays are not))",
+      "s.yaml:5:3: peer.queueFrame: no such parameter (did you mean peer.queueFrames?)",
+      "s.yaml:6:3: peer.__proto__: no such parameter",
+    ]);
+    expect(problems(VALID.replace("nic:\n", "peer: 5\nnic:\n"))).toEqual(["s.yaml:3:1: peer: a group of parameters (a mapping such as peer: { … }), not one value (5)"]);
+    expect(problems(VALID, "s.yaml", { "peer.queueFrames": 16 })).toEqual([]);
   });
 });

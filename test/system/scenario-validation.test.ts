@@ -205,16 +205,6 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
-  test("20d. the gateway's parameters (peer) are a group as nic, driver and wire are: checked by name and bound at their lines, a value where the group goes refused as such", () => {
-    expect(problems(VALID.replace("nic:\n", "peer:\n  queueFrames: 0\n  queueFrame: 3\n  __proto__: { queueFrames: 2 }\nnic:\n"))).toEqual([
-      "s.yaml:4:3: peer.queueFrames = 0: expected at least 1 (Frames the gateway's output queue holds waiting for the line (each of its two with priority classes: as Linux's txqueuelen, 1000); a packet of a scenario's traffic that finds it full is dropped, QUEUE_FULL (its IKE messages and injected replays are not))",
-      "s.yaml:5:3: peer.queueFrame: no such parameter (did you mean peer.queueFrames?)",
-      "s.yaml:6:3: peer.__proto__: no such parameter",
-    ]);
-    expect(problems(VALID.replace("nic:\n", "peer: 5\nnic:\n"))).toEqual(["s.yaml:3:1: peer: a group of parameters (a mapping such as peer: { … }), not one value (5)"]);
-    expect(problems(VALID, "s.yaml", { "peer.queueFrames": 16 })).toEqual([]);
-  });
-
   test("20c. a __proto__ key in a parameter group is refused at its line, at any depth, with the group's other mistakes (an object built by assignment took it for its prototype and dropped it)", () => {
     expect(problems(VALID.replace("    txEntries: 4", "    txEntries: 4\n  __proto__:\n    queues: 2\n  bogus: 1"))).toEqual([
       "s.yaml:6:3: nic.__proto__: no such parameter",
