@@ -78,7 +78,7 @@ export class RemotePeer extends Component {
       return this.transmit(frame(start - this.kernel.now), start);
     }
     // With priority classes a frame waits in its queue until the line is free: the time returned is when it will have left (the gap after it included) if no priority frame comes after it.
-    const kind = this.priorityClasses.has(dscpClass(bytes)) ? "priority" : "other";
+    const kind = this.queueOf(dscpClass(bytes));
     const before = this.waitingTime.priority + (kind === "priority" ? 0 : this.waitingTime.other);
     this.waiting[kind].push(frame(start - this.kernel.now + before));
     this.waitingTime[kind] += occupancy;
@@ -92,8 +92,13 @@ export class RemotePeer extends Component {
    * queue's, with priority classes): frames not yet started on the line count, the one on it does not.
    */
   hasRoom(trafficClass: number): boolean {
-    if (this.priorityClasses.size > 0) return this.waiting[this.priorityClasses.has(trafficClass) ? "priority" : "other"].length < this.params.queueFrames;
+    if (this.priorityClasses.size > 0) return this.waiting[this.queueOf(trafficClass)].length < this.params.queueFrames;
     return this.waitingInLine() < this.params.queueFrames;
+  }
+
+  /** With priority classes, the queue a traffic class's frames wait in. */
+  private queueOf(trafficClass: number): "priority" | "other" {
+    return this.priorityClasses.has(trafficClass) ? "priority" : "other";
   }
 
   /** When the line will have sent every frame queued now (in the past once it has): the gateway's backlog, which a run's drain waits out. */
