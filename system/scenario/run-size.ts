@@ -52,8 +52,9 @@ export function runSizeProblems(loaded: LoadedScenario, top: ScenarioSystem): st
     const lower = `lower the rates or shorten the run (${most(going)})`;
     if (direction === "to-host") {
       // Its queues (two with priority classes, either of which may hold the longest packets while the other goes first) hold what waits; the rest is dropped, each remembered.
-      const queue = top.peer.params.queueFrames * (top.peer.priorityClasses.size > 0 ? 2 : 1);
-      const packetBytes = top.peer.priorityClasses.size > 0 ? Math.max(...going.map((offer) => offer.bytes / offer.packets)) : excessBytes / excessPackets;
+      const classes = top.peer.priorityClasses.size > 0;
+      const queue = top.peer.params.queueFrames * (classes ? 2 : 1);
+      const packetBytes = classes ? Math.max(...going.map((offer) => offer.bytes / offer.packets)) : excessBytes / excessPackets;
       const waitingBytes = Math.min(queue, excessPackets) * packetBytes;
       if (waitingBytes > OFFERED_LIMITS.excessBytes) problems.push(`${offered}, of which the gateway's output queue (peer.queueFrames = ${top.peer.params.queueFrames}) would hold ${(waitingBytes / 1e9).toFixed(3)} GB in memory; at most ${OFFERED_LIMITS.excessBytes / 1e9} GB may: shorten the queue, or ${lower}`);
       else if (excessPackets > OFFERED_LIMITS.excessPackets) problems.push(`${offered} would wait in the gateway's output queue or be dropped when it is full (peer.queueFrames), each remembered to the run's end; at most ${OFFERED_LIMITS.excessPackets} may: ${lower}`);

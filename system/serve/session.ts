@@ -168,7 +168,6 @@ export class DeviceSession {
   }
 }
 
-/** A request the session refuses, naming the field. */
 /** A request that would happen, or be answered, past the last time the model holds. */
 function pastModelTime(name: Message["name"], what: string): Served {
   return refusal("SIMULATION", name, `${name}: the model's time has run out: it ends at ${formatTime(LAST_TIME)} (2^53 - 1 ps), and ${what}`);
@@ -176,6 +175,7 @@ function pastModelTime(name: Message["name"], what: string): Served {
 
 class PastModelTime extends Error {}
 
+/** A request the session refuses, naming the field. */
 class RequestError extends Error {
   constructor(
     readonly code: Refusal["error"],
