@@ -171,7 +171,7 @@ export class EspPeer {
     return this.peer.hasRoom(this.tunnels[index]!.trafficClass);
   }
 
-  /** An inner packet of tunnel `index` that found the output queue full: dropped before it was encrypted, so it takes no sequence number. */
+  /** An inner packet that found the output queue full: dropped before it was encrypted, so it takes no sequence number. */
   dropQueueFull(inner: Uint8Array): void {
     this.drops.count("QUEUE_FULL", { packet: inner });
   }
