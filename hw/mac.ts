@@ -1,6 +1,7 @@
 import { inject, injectable } from "../sim/di.js";
 import { Channel } from "../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../sim/component.js";
+import { Fifo } from "../sim/fifo.js";
 import { MINIMUM_FRAME_BYTES } from "../sim/packet/ethernet.js";
 import type { TransmitFrame, WireFrame } from "./link/frame.js";
 import { type Wire, WireToken } from "./link/wire.js";
@@ -43,6 +44,11 @@ export class Mac extends ClockedComponent {
   private sent = 0;
   private receiving = 0;
   private receivingLength = 0;
+  /**
+   * Frames on their way in, by when the MAC sees their first bit: from its arrival, or, for one
+   * sent the very time it arrives, from the next edge (an event queued then runs after this time's edges).
+   */
+  private readonly arrivals = new Fifo<{ readonly seenFrom: number; readonly length: number }>();
   private received = 0;
   private errors = 0;
   private dirty = true;
@@ -55,7 +61,10 @@ export class Mac extends ClockedComponent {
     super(context);
     this.waiting = Array.from({ length: shared.queues }, () => []);
     this.scheduler = shared.makeScheduler();
-    wire.attach("nic", { frameStart: (length) => this.frameStart(length), frameEnd: (frame) => this.frameEnd(frame) });
+    wire.attach("nic", { frameComing: (arrival, length) => this.frameComing(arrival, length), frameEnd: (frame) => this.frameEnd(frame) });
+    // Drawn only while something sees them (a frame's first bit in, the line going idle out); a waveform window opening or a process starting to wait on them wakes the MAC to draw them again.
+    this.rxBusy.onWatched = this.rxFrameLength.onWatched = () => this.showArrivals();
+    this.txBusy.onWatched = this.txFrameLength.onWatched = () => this.touch();
   }
 
   /** Frames handed to the MAC whose last bit has not left (counted sent from then, not from the gap after it): for a summary of what a run left unsent. */
@@ -70,10 +79,11 @@ export class Mac extends ClockedComponent {
     this.touch();
   }
 
-  /** With a frame on the line: the edge before it frees when a frame waits to follow it, else when it frees, to show the line idle. */
+  /** With a frame on the line: the edge before it frees when a frame waits to follow it, else when it frees, to show the line idle (while anything sees it). */
   nextWakeTime(): number {
     if (this.sendingLength === 0) return Infinity;
-    return this.transmitEnabled && (this.waitingFrames > 0 || this.fromTx.length > 0) ? this.lineFreeAt - this.clock.period : this.lineFreeAt;
+    if (this.transmitEnabled && (this.waitingFrames > 0 || this.fromTx.length > 0)) return this.lineFreeAt - this.clock.period;
+    return this.lineShown ? this.lineFreeAt : Infinity;
   }
 
   /** A frame from the TX buffer: the MAC looks at it on the edge it could start it, not before. */
@@ -84,13 +94,15 @@ export class Mac extends ClockedComponent {
   override isIdle(): boolean {
     if (this.dirty) return false;
     const now = this.kernel.now;
-    if (this.sendingLength > 0 && now >= this.lineFreeAt) return false;
+    if (this.arrivalsShown && (this.arrivals.at(0)?.seenFrom ?? Infinity) <= now) return false;
+    if (this.sendingLength > 0 && now >= this.lineFreeAt && this.lineShown) return false;
     return !(this.transmitEnabled && (this.fromTx.ready || this.waitingFrames > 0) && this.lineFreeAt <= now + this.clock.period);
   }
 
   evaluate(): void {
     const now = this.kernel.now;
     this.dirty = false;
+    this.takeArrivals(now);
     if (now >= this.lineFreeAt) this.sendingLength = 0;
     // Start at the edge before the line frees, so the next frame follows at exactly lineFreeAt.
     for (let frame = this.fromTx.take(); frame; frame = this.fromTx.take()) {
@@ -135,13 +147,40 @@ export class Mac extends ClockedComponent {
     this.sendingLength = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
   }
 
-  private frameStart(length: number): void {
-    this.receiving++;
-    this.receivingLength = length;
+  /** Whether anything sees the line go idle after a frame (the waveform, a waiting process): only then is the MAC run for it. */
+  private get lineShown(): boolean {
+    return this.txBusy.watched || this.txFrameLength.watched;
+  }
+
+  /** Whether anything sees the line busy from a frame's first bit (the waveform, a waiting process): only then is the MAC run for it. */
+  private get arrivalsShown(): boolean {
+    return this.rxBusy.watched || this.rxFrameLength.watched;
+  }
+
+  private frameComing(arrival: number, length: number): void {
+    const now = this.kernel.now;
+    const seenFrom = arrival > now ? arrival : arrival + 1;
+    this.arrivals.push({ seenFrom, length });
+    if (this.arrivalsShown) this.wakeAt(seenFrom);
+  }
+
+  /** Now seen: run on the next edge, and on the first edge each frame on its way is seen from. */
+  private showArrivals(): void {
     this.touch();
+    for (let index = 0; index < this.arrivals.length; index++) this.wakeAt(this.arrivals.at(index)!.seenFrom);
+  }
+
+  /** Count the frames whose first bit the MAC sees by now. */
+  private takeArrivals(now: number): void {
+    for (let arrival = this.arrivals.at(0); arrival !== undefined && arrival.seenFrom <= now; arrival = this.arrivals.at(0)) {
+      this.arrivals.shift();
+      this.receiving++;
+      this.receivingLength = arrival.length;
+    }
   }
 
   private frameEnd(frame: WireFrame): void {
+    this.takeArrivals(this.kernel.now);
     this.receiving--;
     this.touch();
     const length = frame.bytes.length;

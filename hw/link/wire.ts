@@ -8,8 +8,12 @@ import type { WireFrame } from "./frame.js";
 export type WireSide = "nic" | "peer";
 
 export interface WireEnd {
-  /** The frame's first bit arrives; left out by an end that does not watch the line. */
-  frameStart?(length: number): void;
+  /**
+   * A frame is on its way: its first bit arrives at `arrival` (now or later). Told as the frame is
+   * sent, so that an end drawing the line busy plans for it itself, and no event runs when it
+   * comes; left out by an end that does not watch the line.
+   */
+  frameComing?(arrival: number, length: number): void;
   /** The frame's last bit (FCS included) has arrived. */
   frameEnd(frame: WireFrame): void;
 }
@@ -69,7 +73,7 @@ export class Wire extends Component {
     const to = this.ends[from === "nic" ? "peer" : "nic"];
     const onWire = padded === frame.bytes.length ? frame : { ...frame, bytes: pad(frame.bytes) };
     this.framesInFlight++;
-    if (to?.frameStart) this.kernel.schedule(start + delay - now, `${this.path}.start`, () => to.frameStart!(onWire.bytes.length));
+    to?.frameComing?.(start + delay, onWire.bytes.length);
     // The tap sits at the NIC's port: a frame from the NIC passes it as it leaves, one from the peer as it arrives.
     const tap = () => {
       for (const listener of this.taps) listener(this.kernel.now, onWire, from);
