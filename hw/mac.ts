@@ -62,9 +62,6 @@ export class Mac extends ClockedComponent {
     this.waiting = Array.from({ length: shared.queues }, () => []);
     this.scheduler = shared.makeScheduler();
     wire.attach("nic", { frameComing: (arrival, length) => this.frameComing(arrival, length), frameEnd: (frame) => this.frameEnd(frame) });
-    // Drawn only while something sees them (a frame's first bit in, the line going idle out); a waveform window opening or a process starting to wait on them wakes the MAC to draw them again.
-    this.rxBusy.onWatched = this.rxFrameLength.onWatched = () => this.showArrivals();
-    this.txBusy.onWatched = this.txFrameLength.onWatched = () => this.touch();
   }
 
   /** Frames handed to the MAC whose last bit has not left (counted sent from then, not from the gap after it): for a summary of what a run left unsent. */
@@ -79,11 +76,10 @@ export class Mac extends ClockedComponent {
     this.touch();
   }
 
-  /** With a frame on the line: the edge before it frees when a frame waits to follow it, else when it frees, to show the line idle (while anything sees it). */
+  /** With a frame on the line: the edge before it frees when a frame waits to follow it, else when it frees, to show the line idle. */
   nextWakeTime(): number {
     if (this.sendingLength === 0) return Infinity;
-    if (this.transmitEnabled && (this.waitingFrames > 0 || this.fromTx.length > 0)) return this.lineFreeAt - this.clock.period;
-    return this.lineShown ? this.lineFreeAt : Infinity;
+    return this.transmitEnabled && (this.waitingFrames > 0 || this.fromTx.length > 0) ? this.lineFreeAt - this.clock.period : this.lineFreeAt;
   }
 
   /** A frame from the TX buffer: the MAC looks at it on the edge it could start it, not before. */
@@ -94,8 +90,8 @@ export class Mac extends ClockedComponent {
   override isIdle(): boolean {
     if (this.dirty) return false;
     const now = this.kernel.now;
-    if (this.arrivalsShown && (this.arrivals.at(0)?.seenFrom ?? Infinity) <= now) return false;
-    if (this.sendingLength > 0 && now >= this.lineFreeAt && this.lineShown) return false;
+    if ((this.arrivals.at(0)?.seenFrom ?? Infinity) <= now) return false;
+    if (this.sendingLength > 0 && now >= this.lineFreeAt) return false;
     return !(this.transmitEnabled && (this.fromTx.ready || this.waitingFrames > 0) && this.lineFreeAt <= now + this.clock.period);
   }
 
@@ -147,27 +143,12 @@ export class Mac extends ClockedComponent {
     this.sendingLength = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
   }
 
-  /** Whether anything sees the line go idle after a frame (the waveform, a waiting process): only then is the MAC run for it. */
-  private get lineShown(): boolean {
-    return this.txBusy.watched || this.txFrameLength.watched;
-  }
-
-  /** Whether anything sees the line busy from a frame's first bit (the waveform, a waiting process): only then is the MAC run for it. */
-  private get arrivalsShown(): boolean {
-    return this.rxBusy.watched || this.rxFrameLength.watched;
-  }
-
   private frameComing(arrival: number, length: number): void {
     const now = this.kernel.now;
     const seenFrom = arrival > now ? arrival : arrival + 1;
     this.arrivals.push({ seenFrom, length });
-    if (this.arrivalsShown) this.wakeAt(seenFrom);
-  }
-
-  /** Now seen: run on the next edge, and on the first edge each frame on its way is seen from. */
-  private showArrivals(): void {
-    this.touch();
-    for (let index = 0; index < this.arrivals.length; index++) this.wakeAt(this.arrivals.at(index)!.seenFrom);
+    // Planned now, so that no event runs at the frame's first bit: the MAC runs on the edge it is seen, as it would have woken for such an event.
+    this.wakeAt(seenFrom);
   }
 
   /** Count the frames whose first bit the MAC sees by now. */
