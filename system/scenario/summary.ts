@@ -202,8 +202,9 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   const cache = summary.ipsec.cache;
   lines.push(`  SA table: TX ${cache.txHits} hits ${cache.txMisses} misses, RX ${cache.rxHits} hits ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}; software ESP ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in`);
   lines.push(`  ${describePlacement(summary)}`);
-  const className = (trafficClass: number) => summary.classNames[trafficClass] ?? `class ${trafficClass}`;
-  lines.push(`  ${describeHost(summary.host, className)}`);
+  // A class no traffic of the scenario has is a queue's: its interrupts and polls run at the highest class the queue carries (class 3 of classes 0 to 3, with two queues).
+  const hostClassName = (trafficClass: number) => summary.classNames[trafficClass] ?? `class ${trafficClass} (a queue's interrupts and polls)`;
+  lines.push(`  ${describeHost(summary.host, hostClassName)}`);
   if (summary.ike) lines.push(...formatIkeSummary(summary.ike));
   return `${lines.join("\n")}\n`;
 }

@@ -63,3 +63,31 @@ describe("a class that delivered nothing", () => {
     expect(sweepResultProblems(claimed)).toEqual([`classes[${at}].latency: p50, p99 and max are null when count is 0, and only then`]);
   });
 });
+
+// From the last session's open points: with fewer queues than classes, a queue's interrupts and polls run at the highest class it carries, which the host line named "class 3" though no traffic had it.
+test("the host line names a class no traffic has by what runs at it: a queue's interrupts and polls", () => {
+  const { summary } = runScenario(
+    checkScenario({
+      name: "two-queues",
+      durationMicroseconds: 20,
+      nic: { queues: 2 },
+      customers: [
+        { name: "a", identity: { type: "ID_KEY_ID", value: "a" } },
+        { name: "b", identity: { type: "ID_KEY_ID", value: "b" } },
+      ],
+      qos: "crypto isakmp profile b\n match identity group b\n set ipsec-qos-group 1\nclass-map match-any gold\n match qos-group 1\npolicy-map edge\n class gold\n  priority percent 10\n",
+      traffic: [
+        { name: "s", customer: "a", direction: "both", packetBytes: 200, gapMicroseconds: 2 },
+        { name: "g", customer: "b", direction: "both", packetBytes: 200, gapMicroseconds: 2 },
+      ],
+      outputs: { waveform: false, pcap: false, html: false },
+    }),
+    { directory: null },
+  );
+  const host = formatScenarioSummary(summary).split("\n").find((line) => line.includes("mean wait for a core"))!;
+  // Queue 0 carries classes 0 to 3: its work waits at class 3.
+  expect(summary.host.waits.map((wait) => wait.trafficClass)).toContain(3);
+  expect(host).toContain("class 3 (a queue's interrupts and polls)");
+  expect(host).toContain("gold ");
+  expect(host).toContain("class-default ");
+});
