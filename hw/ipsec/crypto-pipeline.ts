@@ -256,7 +256,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       if (blocking && !this.mayPreempt(work, blocking)) continue;
       const leaving = (engine.front ? 1 : 0) + (engine.data && this.mayPreempt(work, engine.data.work) ? 1 : 0);
       if (engine.occupancy - leaving >= this.params.pipelineDepth) continue;
-      const rank = engine.data ? this.rankInService(engine.data.work) : -1;
+      const rank = engine.data ? this.rank(engine.data.work) : -1;
       if (rank < bestRank) {
         best = engine;
         bestRank = rank;
@@ -283,18 +283,13 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     return this.scheduler.schedules[work.job.queue]!.strict ? 1 + work.job.queue : 0;
   }
 
-  /** A job's rank in an engine: a strict class's job taken over its rate is no priority, and ranks as a bandwidth class's. */
-  private rankInService(work: Work): number {
-    return work.charged === "unpoliced" ? 0 : this.rank(work);
-  }
-
   /** A job in an engine's front suspends the data path's: one taken within its class's rate (over it, a strict class took an engine no other class's job was waiting for, and is no priority). */
   private suspends(front: Work, data: Work): boolean {
     return front.charged === "priority" && this.mayPreempt(front, data);
   }
 
-  /** Only a strict class's job suspends another, and only another class's of a lower rank (a higher strict class's over its rate included). */
+  /** Only a strict class's job suspends another, and only one of a lower rank. */
   private mayPreempt(work: Work, other: Work): boolean {
-    return this.scheduler.schedules[work.job.queue]!.strict && work.job.queue !== other.job.queue && this.rank(work) > this.rankInService(other);
+    return this.scheduler.schedules[work.job.queue]!.strict && this.rank(work) > this.rank(other);
   }
 }

@@ -123,25 +123,3 @@ test("over its rate a priority class suspends no job of another class, nor keeps
   for (let index = 0; index < bulk.length; index++) expect(cycles(index), `bulk job ${index}`).toBeLessThan(1000 / 0.9 + 150);
   expect(result.counts.preemptions).toBeGreaterThan(0);
 });
-
-// From the last session's open points: a lower priority class within its rate waited behind a higher one's job taken over that class's rate (ranks alone decided), up to a whole jumbo job.
-test("a priority class within its rate suspends a higher priority class's job taken over that class's rate, as it would a bandwidth class's; never its own class's", () => {
-  const parameters = { "top.nic.crypto_tx.engines": 1, "top.nic.crypto_tx.bytesPerCycle": 4, "top.nic.crypto_tx.policy": "preempt-resume" };
-  // Gold, policed to 10 %: 4000-byte jobs (1000 cycles) back to back, its bucket spent after the first few; with no other class waiting, the rest are taken over its rate.
-  const gold: HarnessJob[] = Array.from({ length: 30 }, (_, index) => ({ dataBytes: 4000, sa: 1, queue: 7, atCycle: 1000 * index }));
-  // Silver, policed to 40 %, well within it: a 68-byte job (17 cycles) now and then, from when gold is over its rate.
-  const silver: HarnessJob[] = Array.from({ length: 10 }, (_, index) => ({ dataBytes: 68, sa: 2, queue: 5, atCycle: 8_000 + 1_700 * index + 300 }));
-  const schedules = new Map([
-    [7, { strict: true, percent: 10, remaining: 0 }],
-    [5, { strict: true, percent: 40, remaining: 0 }],
-  ]);
-  const jobs = [...gold, ...silver];
-  const result = runCryptoJobs(parameters, jobs, schedules);
-  const cycles = (index: number) => (result.done[index]! - result.submitted) / result.period - jobs[index]!.atCycle!;
-  // Each silver job takes its 17 cycles, the front stages and gold's suspension: not up to the 1000 cycles of the gold job in the engine.
-  for (let index = gold.length; index < jobs.length; index++) expect(cycles(index), `silver job ${index - gold.length}`).toBeLessThan(120);
-  // Most found a gold job in the engine and suspended it (one may come as the engine frees).
-  expect(result.counts.preemptions).toBeGreaterThanOrEqual(silver.length - 2);
-  // Gold's jobs still finish in order, each once.
-  for (let index = 1; index < gold.length; index++) expect(result.done[index]!).toBeGreaterThan(result.done[index - 1]!);
-});
