@@ -45,8 +45,8 @@ export class Mac extends ClockedComponent {
   private receiving = 0;
   private receivingLength = 0;
   /**
-   * Frames on their way in, by when the MAC sees their first bit: from its arrival, or, for one
-   * sent the very time it arrives, from the next edge (an event queued then runs after this time's edges).
+   * Frames on their way in, by when the MAC sees their first bit: from its arrival; for one sent the
+   * very time it arrives from within a phase, from the next edge (an event queued then would run after this time's edges).
    */
   private readonly arrivals = new Fifo<{ readonly seenFrom: number; readonly length: number }>();
   private received = 0;
@@ -145,10 +145,12 @@ export class Mac extends ClockedComponent {
 
   private frameComing(arrival: number, length: number): void {
     const now = this.kernel.now;
-    const seenFrom = arrival > now ? arrival : arrival + 1;
+    const seenFrom = arrival > now || !this.kernel.phaseRanNow ? arrival : arrival + 1;
     this.arrivals.push({ seenFrom, length });
     // Planned now, so that no event runs at the frame's first bit: the MAC runs on the edge it is seen, as it would have woken for such an event.
-    this.wakeAt(seenFrom);
+    // Seen now (sent from outside a run, before this time's edges): an edge now is still to come, which only a wake reaches.
+    if (seenFrom === now) this.wake();
+    else this.wakeAt(seenFrom);
   }
 
   /** Count the frames whose first bit the MAC sees by now. */

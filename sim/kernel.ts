@@ -185,6 +185,19 @@ export class Kernel implements ProcessScheduler, EventHost {
     return [...this.live].map(({ name, waitingFor }) => ({ name, waitingFor }));
   }
 
+  /**
+   * Whether a phase has run at the current time. If not (between runs, one stopped at its limit),
+   * a callback queued now runs in this time's first phase, before its clock edges; if so, after them.
+   */
+  get phaseRanNow(): boolean {
+    return this.lastPhaseTime === this.now;
+  }
+
+  /** When something next runs: a queued resumption or callback, or a clock edge; Infinity when nothing will. */
+  get nextActivityTime(): number {
+    return Math.min(this.nextEdgeTime(), this.queue.peekTime());
+  }
+
   /** Whether a resumption or callback is queued for a later phase of the current time: a process just woken (its job done) has not run yet. */
   get workDueNow(): boolean {
     return this.queue.peekTime() <= this.now;

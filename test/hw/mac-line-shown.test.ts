@@ -149,3 +149,25 @@ describe("a process that begins waiting on the line's signals mid-frame or long 
     expect(after).toMatchObject({ tx_busy: 0n, rx_busy: 0n, tx_frames: 1n, rx_frames: 1n });
   });
 });
+
+// From a re-check: a frame sent between runs, at the very time it arrives (no propagation), was seen a MAC cycle late when the run had stopped on a MAC edge.
+test("a frame sent between two runs, arriving at once, is seen on the edge at that time, as an event queued then ran before the time's edges", () => {
+  const period = 2_560;
+  for (const stop of [2_000 * period, 2_000 * period + 1_000]) {
+    const { kernel, top } = buildNicSystem({ seed: 3, parameters: { "top.wire.propagationNanoseconds": 0 } });
+    kernel.traceWith(new VcdTracer({ sink: new MemorySink() }));
+    const rises: number[] = [];
+    kernel.process("ready", function* () {
+      yield top.driver.base.whenReady();
+    });
+    kernel.process("watch", function* () {
+      yield until(top.nic.mac.rxBusy, 1);
+      rises.push(kernel.now);
+    });
+    kernel.run({ until: stop });
+    top.peer.send(sequencedFrame("to-host", 0, 0, 1514));
+    kernel.run({ until: stop + 3_000_000 });
+    // On a MAC edge the frame is seen there; between edges, on the next.
+    expect(rises, `stopped at ${stop} ps`).toEqual([Math.ceil(stop / period) * period]);
+  }
+});
