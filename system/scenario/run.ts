@@ -159,7 +159,16 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   let ending: RunEnding | null = null;
   let lastMove = 0;
   let moved = -1;
-  for (let until = Math.min(step, drainEnd()); ending === null; until = Math.min(until + (kernel.now >= top.traffic.trafficEnd ? Math.min(step, QUIET / 4) : step), drainEnd())) {
+  // After the traffic, looks come often enough to see the quiet that ends a run. While something is under way nothing changes before the kernel next
+  // runs, so the looks until then would each find it under way (none can see quiet): only the last of them is taken, and quiet is measured from where
+  // it always was. A backlog on a slow line (a jumbo frame is 72 ms at 1 Mb/s) is looked at as it moves, not at every step of the look grid.
+  const nextLook = (until: number) => {
+    if (kernel.now < top.traffic.trafficEnd) return until + step;
+    const interval = Math.min(step, QUIET / 4);
+    if (!top.traffic.busy) return until + interval;
+    return until + Math.max(1, Math.floor((kernel.nextActivityTime - 1 - until) / interval)) * interval;
+  };
+  for (let until = Math.min(step, drainEnd()); ending === null; until = Math.min(nextLook(until), drainEnd())) {
     const startedBefore = top.traffic.trafficStarted;
     const result = kernel.run({ until, stopWhen: () => top.traffic.settled });
     if (backlog === null && top.traffic.trafficStarted && kernel.now >= top.traffic.trafficEnd) backlog = Math.max(0, top.peer.queuedUntil - top.traffic.trafficEnd);
