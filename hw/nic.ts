@@ -82,7 +82,7 @@ export class Nic extends Component implements DeviceBus {
     if (!this.container.isRegistered(QueueSchedulerFactoryToken, true)) {
       this.container.register(QueueSchedulerFactoryToken, { useValue: (count, rate) => new ClassScheduler(count, rate) });
     }
-    const lineBytesPerPicosecond = wire.params.gigabitsPerSecond / 8000;
+    const lineBytesPerPicosecond = wire.bytesPerPicosecond;
     const makeScheduler = this.container.resolve(QueueSchedulerFactoryToken);
     const shared: NicShared = { queues, maxFrameBytes: this.params.maxFrameBytes, maxFrameBytesPath: `${this.path}.maxFrameBytes`, lineBytesPerPicosecond, makeScheduler: () => makeScheduler(queues, lineBytesPerPicosecond), stages: this.stages, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
     this.container.register(NicSharedToken, { useValue: shared });

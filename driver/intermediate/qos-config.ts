@@ -336,11 +336,11 @@ function policyClassMaps(config: QosConfig): { name: string; classMap: QosConfig
   });
 }
 
-/** The traffic classes of a policy map's priority classes (its low-latency queues). */
-export function priorityClasses(config: QosConfig): Set<number> {
+/** The traffic classes of a policy map's priority classes (its low-latency queues), each with its percent. */
+export function priorityClasses(config: QosConfig): Map<number, number> {
   const policy = config.policyMaps[0];
   const { byClass } = trafficClasses(config);
-  return new Set((policy?.classes ?? []).filter((klass) => klass.priorityPercent !== undefined).map((klass) => byClass.get(klass.name)!));
+  return new Map((policy?.classes ?? []).flatMap((klass) => (klass.priorityPercent !== undefined ? [[byClass.get(klass.name)!, klass.priorityPercent] as const] : [])));
 }
 
 /**

@@ -5,12 +5,17 @@ import type { WireFrame } from "./frame.js";
 import { type Wire, WireToken } from "./wire.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
 import { dscpClass as classOfDscp } from "../../sim/packet/dscp.js";
+import { ClassScheduler, EMPTY } from "../qos/class-scheduler.js";
 
 interface Queued {
   readonly bytes: Uint8Array;
   readonly fcsGood: boolean;
   readonly unpadded: boolean;
 }
+
+/** The gateway's two queues with priority classes, as its scheduler numbers them. */
+const OTHER_QUEUE = 0;
+const PRIORITY_QUEUE = 1;
 
 /** Frames' worth of line time ahead of a frame beyond which it is kept in bytes of its own. */
 const LONG_WAIT_FRAMES = 16;
@@ -30,7 +35,9 @@ export interface ReceivedFrame {
  * The remote end of the link: a station that sends frames back to back at the line rate in the
  * order given, and records (and hands to `onReceive`) every frame it receives. A gateway that
  * runs low-latency queuing names its priority classes: an IPv4 frame whose DSCP falls in one of
- * them goes ahead of the frames still waiting (never of one on the line).
+ * them goes ahead of the frames still waiting (never of one on the line), policed as the NIC's
+ * wire polices a priority class: over their percents of the line together, priority frames wait
+ * while other frames do.
  */
 @injectable()
 export class RemotePeer extends Component {
@@ -43,8 +50,9 @@ export class RemotePeer extends Component {
   /** Keep received frames in `received` (turn off for long runs that only count). */
   keepReceived = true;
   onReceive: (frame: ReceivedFrame) => void = () => {};
-  /** Traffic classes (DSCP / 8) whose frames go ahead of the others waiting. */
-  priorityClasses: ReadonlySet<number> = new Set();
+  private priorities: ReadonlySet<number> = new Set();
+  /** With priority classes, which of the two queues goes next: the priority one (PRIORITY_QUEUE) policed to the classes' percents together, under congestion. */
+  private scheduler: ClassScheduler | null = null;
   private lineFreeAt = 0;
   /** With priority classes: the frames waiting for the line, priority ones and the rest, and whether a pump is set for when it frees. */
   private readonly waiting = { priority: [] as Queued[], other: [] as Queued[] };
@@ -63,6 +71,21 @@ export class RemotePeer extends Component {
     wire.attach("peer", { frameEnd: (frame) => this.frameEnd(frame) });
   }
 
+  /** Traffic classes (DSCP / 8) whose frames go ahead of the others waiting. */
+  get priorityClasses(): ReadonlySet<number> {
+    return this.priorities;
+  }
+
+  /** Run low-latency queuing: these traffic classes (DSCP / 8) go first, policed to their percents of the line together (one priority queue, as IOS's). */
+  prioritise(percents: ReadonlyMap<number, number>): void {
+    this.priorities = new Set(percents.keys());
+    if (percents.size === 0) return;
+    const percent = Math.min(100, [...percents.values()].reduce((sum, value) => sum + value, 0));
+    this.scheduler = new ClassScheduler(2, this.wire.bytesPerPicosecond);
+    this.scheduler.configure(PRIORITY_QUEUE, { strict: true, percent, remaining: 0 });
+    this.scheduler.configure(OTHER_QUEUE, { strict: false, percent: 0, remaining: 100 });
+  }
+
   /**
    * Queue a frame (without FCS) for sending; returns when its last bit will have left. Faults to
    * inject: `fcsGood: false` (a corrupted frame), `pad: false` (a runt, left shorter than 60 bytes).
@@ -77,7 +100,7 @@ export class RemotePeer extends Component {
       this.waitingInLine();
       return this.transmit(frame(start - this.kernel.now), start);
     }
-    // With priority classes a frame waits in its queue until the line is free: the time returned is when it will have left (the gap after it included) if no priority frame comes after it.
+    // With priority classes a frame waits in its queue until the line is free: the time returned is when it will have left (the gap after it included) if no priority frame comes after it, and the priority frames ahead of it keep within their rate.
     const kind = this.queueOf(dscpClass(bytes));
     const before = this.waitingTime.priority + (kind === "priority" ? 0 : this.waitingTime.other);
     this.waiting[kind].push(frame(start - this.kernel.now + before));
@@ -119,7 +142,10 @@ export class RemotePeer extends Component {
     return starts.length - this.startsHead;
   }
 
-  /** Send the next waiting frame, priority first, whenever the line is free. */
+  /** A queue's first frame's bytes for the scheduler, or EMPTY. */
+  private readonly headBytes = (queue: number): number => this.waiting[queue === PRIORITY_QUEUE ? "priority" : "other"][0]?.bytes.length ?? EMPTY;
+
+  /** Send the next waiting frame, priority first within its rate, whenever the line is free. */
   private pump(): void {
     const now = this.kernel.now;
     if (this.lineFreeAt > now) {
@@ -132,9 +158,11 @@ export class RemotePeer extends Component {
       }
       return;
     }
-    const kind = this.waiting.priority.length > 0 ? "priority" : "other";
-    const next = this.waiting[kind].shift();
-    if (!next) return;
+    const queue = this.scheduler!.pick(now, this.headBytes);
+    if (queue < 0) return;
+    const kind = queue === PRIORITY_QUEUE ? "priority" : "other";
+    const next = this.waiting[kind].shift()!;
+    this.scheduler!.charge(queue, next.bytes.length);
     this.waitingTime[kind] -= this.wire.occupancy(next.bytes.length);
     this.transmit(next, now);
     this.pump();

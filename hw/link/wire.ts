@@ -51,6 +51,11 @@ export class Wire extends Component {
     this.taps.push(listener);
   }
 
+  /** The line rate in bytes a picosecond: what a policy's percents of the line are of. */
+  get bytesPerPicosecond(): number {
+    return this.params.gigabitsPerSecond / 8000;
+  }
+
   /** Picoseconds to send `bytes` bytes at the line rate (rounded up). */
   duration(bytes: number): number {
     return Math.ceil((bytes * 8000) / this.params.gigabitsPerSecond);

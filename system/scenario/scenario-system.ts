@@ -87,7 +87,7 @@ export class ScenarioTraffic extends Component {
       for (const [name, trafficClass] of byClass) this.classNames.set(trafficClass, name);
       applyQosConfig(intermediate, qos);
       // The remote gateway runs the same policy on its egress: its priority classes go ahead of the bulk waiting there.
-      system.peer.priorityClasses = priorityClasses(qos);
+      system.peer.prioritise(priorityClasses(qos));
     }
     if (!this.classNames.has(0)) this.classNames.set(0, "class-default");
     const tunnels = new TunnelBuilder(intermediate, this.random);

@@ -8,8 +8,8 @@ describe("the remote peer's waiting frames", () => {
     const { kernel, top } = system({ "top.wire.propagationNanoseconds": 0 });
     const peer = top.peer;
     peer.keepReceived = false;
-    // DSCP class 5 goes ahead of the others waiting.
-    peer.priorityClasses = new Set([5]);
+    // DSCP class 5 goes ahead of the others waiting (within its 10 % of the line: its bucket starts full).
+    peer.prioritise(new Map([[5, 10]]));
     const occupancy = (bytes: Uint8Array) => top.wire.occupancy(bytes.length);
     const sent: { end: number; frame: Uint8Array }[] = [];
     const arrived: { time: number; bytes: Uint8Array }[] = [];

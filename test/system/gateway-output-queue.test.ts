@@ -117,3 +117,44 @@ describe("the gateway's output queue", () => {
     expect(problems(VALID, "s.yaml", { "peer.queueFrames": 16 })).toEqual([]);
   });
 });
+
+// From the last session's open points: the gateway's priority queue had no policer, so priority traffic towards the host over its rate held the other queue for as long as it lasted.
+test("the gateway polices its priority queue as the NIC's wire does: over its percent of the line, under congestion, priority frames wait while others do", () => {
+  const shares = (policed: boolean) => {
+    const summary = runScenario(
+      checkScenario({
+        name: "gateway-policer",
+        seed: 5,
+        durationMicroseconds: 400,
+        wire: { gigabitsPerSecond: LINE_GIGABITS },
+        qos: `crypto isakmp profile v\n match identity host domain v.example\n set ipsec-qos-group 1\nclass-map match-any gold\n match qos-group 1\npolicy-map edge\n class gold\n  priority percent ${policed ? 10 : 100}\n`,
+        customers: [
+          { name: "v", identity: { type: "ID_FQDN", value: "gw.v.example" }, sas: 1 },
+          { name: "b", identity: { type: "ID_FQDN", value: "gw.b.example" }, sas: 2 },
+        ],
+        // Gold offers about half the line, bulk about nine tenths.
+        traffic: [
+          { name: "gold", customer: "v", direction: "to-host", packetBytes: 1400, gapMicroseconds: 0.9 },
+          { name: "bulk", customer: "b", direction: "to-host", packetBytes: 1400, gapMicroseconds: 0.52 },
+        ],
+        outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+      }),
+      { directory: null },
+    ).summary;
+    expect(summary.violations).toEqual([]);
+    // The line's share each class took towards the host while both offered more than it carries (the samples from 150 to 400 µs of the traffic).
+    const start = summary.samples[0]!.time - summary.sampling.intervalMicroseconds;
+    const busy = summary.samples.filter((sample) => sample.time > start + 150 && sample.time <= start + 400);
+    const share = (trafficClass: number) => busy.reduce((sum, sample) => sum + sample.toHostGbps[trafficClass]!, 0) / busy.length / summary.sampling.lineGigabitsPerSecond;
+    return { gold: share(7), bulk: share(0) };
+  };
+  const policed = shares(true);
+  // Gold gets its 10 % (its bucket spent long before), bulk the rest.
+  expect(policed.gold).toBeGreaterThan(0.08);
+  expect(policed.gold).toBeLessThan(0.12);
+  expect(policed.bulk).toBeGreaterThan(0.85);
+  // At 100 % gold is never held back: it takes all it offers.
+  const unpoliced = shares(false);
+  expect(unpoliced.gold).toBeGreaterThan(0.45);
+  expect(unpoliced.bulk).toBeLessThan(0.55);
+});
