@@ -11,25 +11,38 @@ const LINE_GIGABITS = 25;
 const OCCUPANCY = Math.ceil((wireBytes(tunnelFrameBytes(1400)) * 8000) / LINE_GIGABITS) / 1e6;
 const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0);
 
+/** Voice (customer v, gold at `priority percent` when given) and bulk (customer b) towards the host over a 25 Gb/s line. */
+function towardsHost(options: { name: string; seed: number; durationMicroseconds: number; priorityPercent: number | null; queueFrames?: number; bulkSas: number; traffic: ScenarioInput["traffic"] }): ScenarioInput {
+  return {
+    name: options.name,
+    seed: options.seed,
+    durationMicroseconds: options.durationMicroseconds,
+    wire: { gigabitsPerSecond: LINE_GIGABITS },
+    ...(options.queueFrames !== undefined ? { peer: { queueFrames: options.queueFrames } } : {}),
+    ...(options.priorityPercent !== null ? { qos: `crypto isakmp profile v\n match identity host domain v.example\n set ipsec-qos-group 1\nclass-map match-any gold\n match qos-group 1\npolicy-map edge\n class gold\n  priority percent ${options.priorityPercent}\n` } : {}),
+    customers: [
+      { name: "v", identity: { type: "ID_FQDN", value: "gw.v.example" }, sas: 1 },
+      { name: "b", identity: { type: "ID_FQDN", value: "gw.b.example" }, sas: options.bulkSas },
+    ],
+    traffic: options.traffic,
+    outputs: { waveform: false, pcap: false, html: false, saTrace: false },
+  };
+}
+
 /** Bulk towards the host at about 4.8 times the line, and voice (gold, strict priority) at a small rate: the gateway's queue fills. */
 function overloaded(queueFrames: number | undefined, qos: boolean): ScenarioInput {
-  return {
+  return towardsHost({
     name: "overloaded",
     seed: 11,
     durationMicroseconds: 100,
-    wire: { gigabitsPerSecond: LINE_GIGABITS },
-    ...(queueFrames !== undefined ? { peer: { queueFrames } } : {}),
-    ...(qos ? { qos: "crypto isakmp profile v\n match identity host domain v.example\n set ipsec-qos-group 1\nclass-map match-any gold\n match qos-group 1\npolicy-map edge\n class gold\n  priority percent 10\n" } : {}),
-    customers: [
-      { name: "v", identity: { type: "ID_FQDN", value: "gw.v.example" }, sas: 1 },
-      { name: "b", identity: { type: "ID_FQDN", value: "gw.b.example" }, sas: 3 },
-    ],
+    priorityPercent: qos ? 10 : null,
+    queueFrames,
+    bulkSas: 3,
     traffic: [
       { name: "voice", customer: "v", direction: "to-host", packetBytes: 128, gapMicroseconds: 4 },
       { name: "bulk", customer: "b", direction: "to-host", packetBytes: 1400, gapMicroseconds: 0.1 },
     ],
-    outputs: { waveform: false, pcap: false, html: false, saTrace: false },
-  };
+  });
 }
 
 const run = (queueFrames: number | undefined, qos: boolean) => runScenario(checkScenario(overloaded(queueFrames, qos)), { directory: null }).summary;
@@ -122,23 +135,20 @@ describe("the gateway's output queue", () => {
 test("the gateway polices its priority queue as the NIC's wire does: over its percent of the line, under congestion, priority frames wait while others do", () => {
   const shares = (policed: boolean) => {
     const summary = runScenario(
-      checkScenario({
-        name: "gateway-policer",
-        seed: 5,
-        durationMicroseconds: 400,
-        wire: { gigabitsPerSecond: LINE_GIGABITS },
-        qos: `crypto isakmp profile v\n match identity host domain v.example\n set ipsec-qos-group 1\nclass-map match-any gold\n match qos-group 1\npolicy-map edge\n class gold\n  priority percent ${policed ? 10 : 100}\n`,
-        customers: [
-          { name: "v", identity: { type: "ID_FQDN", value: "gw.v.example" }, sas: 1 },
-          { name: "b", identity: { type: "ID_FQDN", value: "gw.b.example" }, sas: 2 },
-        ],
-        // Gold offers about half the line, bulk about nine tenths.
-        traffic: [
-          { name: "gold", customer: "v", direction: "to-host", packetBytes: 1400, gapMicroseconds: 0.9 },
-          { name: "bulk", customer: "b", direction: "to-host", packetBytes: 1400, gapMicroseconds: 0.52 },
-        ],
-        outputs: { waveform: false, pcap: false, html: false, saTrace: false },
-      }),
+      checkScenario(
+        towardsHost({
+          name: "gateway-policer",
+          seed: 5,
+          durationMicroseconds: 400,
+          priorityPercent: policed ? 10 : 100,
+          bulkSas: 2,
+          // Gold offers about half the line, bulk about nine tenths.
+          traffic: [
+            { name: "gold", customer: "v", direction: "to-host", packetBytes: 1400, gapMicroseconds: 0.9 },
+            { name: "bulk", customer: "b", direction: "to-host", packetBytes: 1400, gapMicroseconds: 0.52 },
+          ],
+        }),
+      ),
       { directory: null },
     ).summary;
     expect(summary.violations).toEqual([]);

@@ -24,25 +24,32 @@ describe("the table nicsim run prints", () => {
   });
 });
 
-describe("a class that delivered nothing", () => {
-  // The second stream's first packet is due after the traffic ends: its class is in the run, with no packet.
-  const { summary } = runScenario(
+/** Two customers for 20 µs, b's traffic in gold (priority 10), a's in class-default; `more` sets the rest (its name and traffic first). */
+function goldAndDefault(more: Record<string, unknown>) {
+  return runScenario(
     checkScenario({
-      name: "silent-class",
       durationMicroseconds: 20,
       customers: [
         { name: "a", identity: { type: "ID_KEY_ID", value: "a" } },
         { name: "b", identity: { type: "ID_KEY_ID", value: "b" } },
       ],
       qos: "crypto isakmp profile b\n match identity group b\n set ipsec-qos-group 1\nclass-map match-any gold\n match qos-group 1\npolicy-map edge\n class gold\n  priority percent 10\n",
-      traffic: [
-        { name: "s", customer: "a", direction: "both", packetBytes: 200, gapMicroseconds: 5 },
-        { name: "quiet", customer: "b", direction: "to-peer", packetBytes: 200, gapMicroseconds: 1000 },
-      ],
       outputs: { waveform: false, pcap: false, html: false },
+      ...more,
     }),
     { directory: null },
   );
+}
+
+describe("a class that delivered nothing", () => {
+  // The second stream's first packet is due after the traffic ends: its class is in the run, with no packet.
+  const { summary } = goldAndDefault({
+    name: "silent-class",
+    traffic: [
+      { name: "s", customer: "a", direction: "both", packetBytes: 200, gapMicroseconds: 5 },
+      { name: "quiet", customer: "b", direction: "to-peer", packetBytes: 200, gapMicroseconds: 1000 },
+    ],
+  });
   const quiet = summary.classes.find((entry) => entry.className === "gold")!;
 
   test("has no latency, not a latency of 0: null in the summary, a dash in the table", () => {
@@ -66,24 +73,14 @@ describe("a class that delivered nothing", () => {
 
 // From the last session's open points: with fewer queues than classes, a queue's interrupts and polls run at the highest class it carries, which the host line named "class 3" though no traffic had it.
 test("the host line names a class no traffic has by what runs at it: a queue's interrupts and polls", () => {
-  const { summary } = runScenario(
-    checkScenario({
-      name: "two-queues",
-      durationMicroseconds: 20,
-      nic: { queues: 2 },
-      customers: [
-        { name: "a", identity: { type: "ID_KEY_ID", value: "a" } },
-        { name: "b", identity: { type: "ID_KEY_ID", value: "b" } },
-      ],
-      qos: "crypto isakmp profile b\n match identity group b\n set ipsec-qos-group 1\nclass-map match-any gold\n match qos-group 1\npolicy-map edge\n class gold\n  priority percent 10\n",
-      traffic: [
-        { name: "s", customer: "a", direction: "both", packetBytes: 200, gapMicroseconds: 2 },
-        { name: "g", customer: "b", direction: "both", packetBytes: 200, gapMicroseconds: 2 },
-      ],
-      outputs: { waveform: false, pcap: false, html: false },
-    }),
-    { directory: null },
-  );
+  const { summary } = goldAndDefault({
+    name: "two-queues",
+    nic: { queues: 2 },
+    traffic: [
+      { name: "s", customer: "a", direction: "both", packetBytes: 200, gapMicroseconds: 2 },
+      { name: "g", customer: "b", direction: "both", packetBytes: 200, gapMicroseconds: 2 },
+    ],
+  });
   const host = formatScenarioSummary(summary).split("\n").find((line) => line.includes("mean wait for a core"))!;
   // Queue 0 carries classes 0 to 3: its work waits at class 3.
   expect(summary.host.waits.map((wait) => wait.trafficClass)).toContain(3);
