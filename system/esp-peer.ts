@@ -7,9 +7,10 @@ import { tunnelEncapsulate } from "../sim/ipsec/modes.js";
 import type { ReceivedFrame, RemotePeer } from "../hw/link/peer.js";
 import { DropCounter } from "../sim/stats/drop-counter.js";
 import { classDscp } from "../sim/packet/dscp.js";
+import { tunnelFrameBytes } from "./ipsec-setup.js";
 
 /** Why the gateway dropped a packet: the ESP checks of what it received, or one it could not send (no SA; its output queue full). */
-export type GatewayDropReason = EspDropReason | "UNKNOWN_SPI" | "NO_SA" | "QUEUE_FULL";
+export type GatewayDropReason = EspDropReason | "UNKNOWN_SPI" | "NO_SA" | "QUEUE_FULL" | "POLICED";
 
 export interface PeerTunnel {
   /** The peer's end of host-to-peer traffic. */
@@ -166,14 +167,15 @@ export class EspPeer {
     this.onNoSa(index);
   }
 
-  /** Whether the gateway's output queue takes a packet of open tunnel `index` now (its class's queue, with priority classes). */
-  hasRoom(index: number): boolean {
-    return this.peer.hasRoom(this.tunnels[index]!.trafficClass);
-  }
-
-  /** An inner packet that found the output queue full: dropped before it was encrypted, so it takes no sequence number. */
-  dropQueueFull(inner: Uint8Array): void {
-    this.drops.count("QUEUE_FULL", { packet: inner });
+  /**
+   * Whether the gateway's output queue takes inner packet `inner` of open tunnel `index` now (its
+   * tunnel frame's size reckoned before it is encrypted). One it refuses, its queue full or its
+   * priority class over its rate, is dropped before it is encrypted, so it takes no sequence number, and counted.
+   */
+  admits(index: number, inner: Uint8Array): boolean {
+    const refusal = this.peer.refusal(this.tunnels[index]!.trafficClass, tunnelFrameBytes(inner.length, this.outbound[index]!.sa.icvLength));
+    if (refusal !== null) this.drops.count(refusal, { packet: inner });
+    return refusal === null;
   }
 
   private receive(frame: ReceivedFrame): void {

@@ -6,16 +6,13 @@ import { type Wire, WireToken } from "./wire.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
 import { dscpClass as classOfDscp } from "../../sim/packet/dscp.js";
 import { ClassScheduler, EMPTY } from "../qos/class-scheduler.js";
+import { MAX_QUEUES } from "../spec/registers.js";
 
 interface Queued {
   readonly bytes: Uint8Array;
   readonly fcsGood: boolean;
   readonly unpadded: boolean;
 }
-
-/** The gateway's two queues with priority classes, as its scheduler numbers them. */
-const OTHER_QUEUE = 0;
-const PRIORITY_QUEUE = 1;
 
 /** Frames' worth of line time ahead of a frame beyond which it is kept in bytes of its own. */
 const LONG_WAIT_FRAMES = 16;
@@ -35,9 +32,9 @@ export interface ReceivedFrame {
  * The remote end of the link: a station that sends frames back to back at the line rate in the
  * order given, and records (and hands to `onReceive`) every frame it receives. A gateway that
  * runs low-latency queuing names its priority classes: an IPv4 frame whose DSCP falls in one of
- * them goes ahead of the frames still waiting (never of one on the line), policed as the NIC's
- * wire polices a priority class: over their percents of the line together, priority frames wait
- * while other frames do.
+ * them goes ahead of the frames still waiting (never of one on the line). Each priority class is
+ * policed as IOS polices a low-latency queue's class: over its own percent of the line while other
+ * frames wait (congestion), its packets are dropped as they come, so what waits is within its rate.
  */
 @injectable()
 export class RemotePeer extends Component {
@@ -51,8 +48,8 @@ export class RemotePeer extends Component {
   keepReceived = true;
   onReceive: (frame: ReceivedFrame) => void = () => {};
   private priorities: ReadonlySet<number> = new Set();
-  /** With priority classes, which of the two queues goes next: the priority one (PRIORITY_QUEUE) policed to the classes' percents together, under congestion. */
-  private scheduler: ClassScheduler | null = null;
+  /** With priority classes, their policers: one token bucket a class (the NIC's scheduler's, by traffic class), asked as a packet comes. */
+  private policers: ClassScheduler | null = null;
   private lineFreeAt = 0;
   /** With priority classes: the frames waiting for the line, priority ones and the rest, and whether a pump is set for when it frees. */
   private readonly waiting = { priority: [] as Queued[], other: [] as Queued[] };
@@ -76,14 +73,12 @@ export class RemotePeer extends Component {
     return this.priorities;
   }
 
-  /** Run low-latency queuing: these traffic classes (DSCP / 8) go first, policed to their percents of the line together (one priority queue, as IOS's). */
+  /** Run low-latency queuing: these traffic classes (DSCP / 8) go first, in one queue (as IOS's), each policed to its percent of the line under congestion. */
   prioritise(percents: ReadonlyMap<number, number>): void {
     this.priorities = new Set(percents.keys());
     if (percents.size === 0) return;
-    const percent = Math.min(100, [...percents.values()].reduce((sum, value) => sum + value, 0));
-    this.scheduler = new ClassScheduler(2, this.wire.bytesPerPicosecond);
-    this.scheduler.configure(PRIORITY_QUEUE, { strict: true, percent, remaining: 0 });
-    this.scheduler.configure(OTHER_QUEUE, { strict: false, percent: 0, remaining: 100 });
+    this.policers = new ClassScheduler(MAX_QUEUES, this.wire.bytesPerPicosecond);
+    for (const [trafficClass, percent] of percents) this.policers.configure(trafficClass, { strict: true, percent, remaining: 0 });
   }
 
   /**
@@ -100,7 +95,7 @@ export class RemotePeer extends Component {
       this.waitingInLine();
       return this.transmit(frame(start - this.kernel.now), start);
     }
-    // With priority classes a frame waits in its queue until the line is free: the time returned is when it will have left (the gap after it included) if no priority frame comes after it, and the priority frames ahead of it keep within their rate.
+    // With priority classes a frame waits in its queue until the line is free: the time returned is when it will have left (the gap after it included) if no priority frame comes after it.
     const kind = this.queueOf(dscpClass(bytes));
     const before = this.waitingTime.priority + (kind === "priority" ? 0 : this.waitingTime.other);
     this.waiting[kind].push(frame(start - this.kernel.now + before));
@@ -111,13 +106,24 @@ export class RemotePeer extends Component {
   }
 
   /**
-   * Whether the output queue has room for one more frame of traffic class `trafficClass` (its own
-   * queue's, with priority classes): frames not yet started on the line count, the one on it does not.
+   * Why the output queue would not take a frame of `bytes` of traffic class `trafficClass` now, or
+   * null when it takes it (and a priority class's policer is charged for it): its queue full (frames
+   * not yet started on the line count, the one on it does not), or a priority class over its rate
+   * while other frames wait.
    */
-  hasRoom(trafficClass: number): boolean {
-    if (this.priorityClasses.size > 0) return this.waiting[this.queueOf(trafficClass)].length < this.params.queueFrames;
-    return this.waitingInLine() < this.params.queueFrames;
+  refusal(trafficClass: number, bytes: number): "QUEUE_FULL" | "POLICED" | null {
+    if (this.priorityClasses.size === 0) return this.waitingInLine() < this.params.queueFrames ? null : "QUEUE_FULL";
+    if (this.waiting[this.queueOf(trafficClass)].length >= this.params.queueFrames) return "QUEUE_FULL";
+    if (!this.priorityClasses.has(trafficClass)) return null;
+    // Congestion is other frames waiting for the line: a priority class alone on it is not held to its rate (IOS's conditional policer).
+    const account = this.policers!.strictMayGo(this.kernel.now, trafficClass, bytes, this.othersWaiting);
+    if (account === null) return "POLICED";
+    this.policers!.charge(trafficClass, bytes, account);
+    return null;
   }
+
+  /** For a policer: a frame of any class but the priority ones waiting, or EMPTY. */
+  private readonly othersWaiting = (trafficClass: number): number => (!this.priorityClasses.has(trafficClass) && this.waiting.other.length > 0 ? this.waiting.other[0]!.bytes.length : EMPTY);
 
   /** With priority classes, the queue a traffic class's frames wait in. */
   private queueOf(trafficClass: number): "priority" | "other" {
@@ -142,10 +148,7 @@ export class RemotePeer extends Component {
     return starts.length - this.startsHead;
   }
 
-  /** A queue's first frame's bytes for the scheduler, or EMPTY. */
-  private readonly headBytes = (queue: number): number => this.waiting[queue === PRIORITY_QUEUE ? "priority" : "other"][0]?.bytes.length ?? EMPTY;
-
-  /** Send the next waiting frame, priority first within its rate, whenever the line is free. */
+  /** Send the next waiting frame, priority first, whenever the line is free. */
   private pump(): void {
     const now = this.kernel.now;
     if (this.lineFreeAt > now) {
@@ -158,11 +161,9 @@ export class RemotePeer extends Component {
       }
       return;
     }
-    const queue = this.scheduler!.pick(now, this.headBytes);
-    if (queue < 0) return;
-    const kind = queue === PRIORITY_QUEUE ? "priority" : "other";
-    const next = this.waiting[kind].shift()!;
-    this.scheduler!.charge(queue, next.bytes.length);
+    const kind = this.waiting.priority.length > 0 ? "priority" : "other";
+    const next = this.waiting[kind].shift();
+    if (!next) return;
     this.waitingTime[kind] -= this.wire.occupancy(next.bytes.length);
     this.transmit(next, now);
     this.pump();

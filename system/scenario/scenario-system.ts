@@ -290,10 +290,10 @@ export class ScenarioTraffic extends Component {
     this.kernel.schedule(time - this.kernel.now, `${this.path}.${label}`, then);
   }
 
-  /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. Its output queue's limit holds the packet, not the replays (faults) nor IKE. */
+  /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. Its output queue's limit and policers hold the packet, not the replays (faults) nor IKE. */
   private sendFromPeer(tunnel: number, packet: Uint8Array, random: Random, identity: PacketIdentity): void {
     if (!this.espPeer.isOpen(tunnel)) return this.espPeer.dropUnsent(tunnel, packet);
-    if (!this.espPeer.hasRoom(tunnel)) return this.espPeer.dropQueueFull(packet);
+    if (!this.espPeer.admits(tunnel, packet)) return;
     const frame = this.espPeer.frame(tunnel, packet);
     this.scoreboard?.drops.sentToHost(frame, identity);
     const { corruptProbability, replayProbability } = this.faults;
