@@ -14,6 +14,9 @@ interface Queued {
   readonly unpadded: boolean;
 }
 
+/** The largest burst IOS takes for a priority class (`priority percent N burst`), bytes. */
+const MOST_BURST_BYTES = 2_000_000;
+
 /** Frames' worth of line time ahead of a frame beyond which it is kept in bytes of its own. */
 const LONG_WAIT_FRAMES = 16;
 
@@ -33,13 +36,14 @@ export interface ReceivedFrame {
  * order given, and records (and hands to `onReceive`) every frame it receives. A gateway that
  * runs low-latency queuing names its priority classes: an IPv4 frame whose DSCP falls in one of
  * them goes ahead of the frames still waiting (never of one on the line). Each priority class is
- * policed as IOS polices a low-latency queue's class: over its own percent of the line while other
- * frames wait (congestion), its packets are dropped as they come, so what waits is within its rate.
+ * policed as IOS polices a low-latency queue's class: over its own percent of the line and its
+ * burst while frames wait for the line (congestion), its packets are dropped as they come.
  */
 @injectable()
 export class RemotePeer extends Component {
   readonly params = this.parameters({
     queueFrames: param.integer(1000, "Frames the gateway's output queue holds waiting for the line (each of its two with priority classes: as Linux's txqueuelen, 1000); a packet of a scenario's traffic that finds it full is dropped, QUEUE_FULL (its IKE messages and injected replays are not)", { minimum: 1, maximum: 10_000_000 }),
+    priorityBurstMilliseconds: param.number(200, "Burst of each priority class's policer at the gateway, in time at the class's rate, at most 2,000,000 bytes (IOS's default for 'priority percent', and its largest): a class over its rate under congestion has its packets dropped (POLICED) once it has used this up", { minimum: 0.000001, maximum: 1_000_000, unit: "ms" }),
   });
   readonly txFrames = this.signal("tx_frames", 32, { kind: "integer" });
   readonly rxFrames = this.signal("rx_frames", 32, { kind: "integer" });
@@ -48,8 +52,8 @@ export class RemotePeer extends Component {
   keepReceived = true;
   onReceive: (frame: ReceivedFrame) => void = () => {};
   private priorities: ReadonlySet<number> = new Set();
-  /** With priority classes, their policers: one token bucket a class (the NIC's scheduler's, by traffic class), asked as a packet comes. */
-  private policers: ClassScheduler | null = null;
+  /** With priority classes, their policers by traffic class: a token bucket each (the NIC's scheduler's), asked as a packet comes. */
+  private readonly policers = new Map<number, ClassScheduler>();
   private lineFreeAt = 0;
   /** With priority classes: the frames waiting for the line, priority ones and the rest, and whether a pump is set for when it frees. */
   private readonly waiting = { priority: [] as Queued[], other: [] as Queued[] };
@@ -77,8 +81,13 @@ export class RemotePeer extends Component {
   prioritise(percents: ReadonlyMap<number, number>): void {
     this.priorities = new Set(percents.keys());
     if (percents.size === 0) return;
-    this.policers = new ClassScheduler(MAX_QUEUES, this.wire.bytesPerPicosecond);
-    for (const [trafficClass, percent] of percents) this.policers.configure(trafficClass, { strict: true, percent, remaining: 0 });
+    const line = this.wire.bytesPerPicosecond;
+    for (const [trafficClass, percent] of percents) {
+      const burst = Math.min(MOST_BURST_BYTES, this.params.priorityBurstMilliseconds * 1e9 * line * (percent / 100));
+      const policer = new ClassScheduler(MAX_QUEUES, line, { bucketDepth: burst });
+      policer.configure(trafficClass, { strict: true, percent, remaining: 0 });
+      this.policers.set(trafficClass, policer);
+    }
   }
 
   /**
@@ -115,15 +124,16 @@ export class RemotePeer extends Component {
     if (this.priorityClasses.size === 0) return this.waitingInLine() < this.params.queueFrames ? null : "QUEUE_FULL";
     if (this.waiting[this.queueOf(trafficClass)].length >= this.params.queueFrames) return "QUEUE_FULL";
     if (!this.priorityClasses.has(trafficClass)) return null;
-    // Congestion is other frames waiting for the line: a priority class alone on it is not held to its rate (IOS's conditional policer).
-    const account = this.policers!.strictMayGo(this.kernel.now, trafficClass, bytes, this.othersWaiting);
+    // Congestion is frames waiting for the line, of any class: with none a class over its rate goes (IOS's conditional policer).
+    const policer = this.policers.get(trafficClass)!;
+    const account = policer.strictMayGo(this.kernel.now, trafficClass, bytes, this.congestion);
     if (account === null) return "POLICED";
-    this.policers!.charge(trafficClass, bytes, account);
+    policer.charge(trafficClass, bytes, account);
     return null;
   }
 
-  /** For a policer: a frame of any class but the priority ones waiting, or EMPTY. */
-  private readonly othersWaiting = (trafficClass: number): number => (!this.priorityClasses.has(trafficClass) && this.waiting.other.length > 0 ? this.waiting.other[0]!.bytes.length : EMPTY);
+  /** For a policer, whether the line is congested: frames of any class waiting for it, told as class-default's (never a priority class) having one. */
+  private readonly congestion = (trafficClass: number): number => (trafficClass === 0 && this.waiting.priority.length + this.waiting.other.length > 0 ? 1 : EMPTY);
 
   /** With priority classes, the queue a traffic class's frames wait in. */
   private queueOf(trafficClass: number): "priority" | "other" {
