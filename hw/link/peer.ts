@@ -37,12 +37,13 @@ export interface ReceivedFrame {
  * runs low-latency queuing names its priority classes: an IPv4 frame whose DSCP falls in one of
  * them goes ahead of the frames still waiting (never of one on the line). Each priority class is
  * policed as IOS polices a low-latency queue's class: over its own percent of the line and its
- * burst while frames wait for the line (congestion), its packets are dropped as they come.
+ * burst while a backlog waits for the line (congestion), its packets are dropped as they come.
  */
 @injectable()
 export class RemotePeer extends Component {
   readonly params = this.parameters({
     queueFrames: param.integer(1000, "Frames the gateway's output queue holds waiting for the line (each of its two with priority classes: as Linux's txqueuelen, 1000); a packet of a scenario's traffic that finds it full is dropped, QUEUE_FULL (its IKE messages and injected replays are not)", { minimum: 1, maximum: 10_000_000 }),
+    congestionFrames: param.integer(16, "Frames waiting for the line, of any class, at which the gateway counts it congested (as IOS's full tx-ring): its priority classes' policers drop only then, so a class over its rate still fills a line that would otherwise idle", { minimum: 1, maximum: 10_000_000 }),
     priorityBurstMilliseconds: param.number(200, "Burst of each priority class's policer at the gateway, in time at the class's rate, at most 2,000,000 bytes (IOS's default for 'priority percent', and its largest): a class over its rate under congestion has its packets dropped (POLICED) once it has used this up", { minimum: 0.000001, maximum: 1_000_000, unit: "ms" }),
   });
   readonly txFrames = this.signal("tx_frames", 32, { kind: "integer" });
@@ -124,7 +125,7 @@ export class RemotePeer extends Component {
     if (this.priorityClasses.size === 0) return this.waitingInLine() < this.params.queueFrames ? null : "QUEUE_FULL";
     if (this.waiting[this.queueOf(trafficClass)].length >= this.params.queueFrames) return "QUEUE_FULL";
     if (!this.priorityClasses.has(trafficClass)) return null;
-    // Congestion is frames waiting for the line, of any class: with none a class over its rate goes (IOS's conditional policer).
+    // Congestion is a backlog of any class waiting for the line: without one a class over its rate goes (IOS's conditional policer), and the line does not idle for a dropped frame.
     const policer = this.policers.get(trafficClass)!;
     const account = policer.strictMayGo(this.kernel.now, trafficClass, bytes, this.congestion);
     if (account === null) return "POLICED";
@@ -132,8 +133,8 @@ export class RemotePeer extends Component {
     return null;
   }
 
-  /** For a policer, whether the line is congested: frames of any class waiting for it, told as class-default's (never a priority class) having one. */
-  private readonly congestion = (trafficClass: number): number => (trafficClass === 0 && this.waiting.priority.length + this.waiting.other.length > 0 ? 1 : EMPTY);
+  /** For a policer, whether the line is congested: congestionFrames or more of any class waiting for it, told as class-default's (never a priority class) having one. */
+  private readonly congestion = (trafficClass: number): number => (trafficClass === 0 && this.waiting.priority.length + this.waiting.other.length >= this.params.congestionFrames ? 1 : EMPTY);
 
   /** With priority classes, the queue a traffic class's frames wait in. */
   private queueOf(trafficClass: number): "priority" | "other" {

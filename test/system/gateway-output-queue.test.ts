@@ -194,6 +194,13 @@ describe("the gateway's priority classes, each policed to its percent of the lin
     }
   });
 
+  // A third check found one frame waiting counted as congestion: gold alone offering 0.97 of the line got 0.73, the line idle for each frame dropped.
+  test("alone on a line it does not fill, a class over its rate is not held to it: congestion is a backlog (peer.congestionFrames), not one frame waiting", () => {
+    const alone = run(10, [{ ...gold(0.97), pattern: "poisson" }]);
+    expect(alone.gold).toBeGreaterThan(0.9);
+    expect(alone.policed).toBeLessThan(0.05 * alone.flow("gold").received);
+  });
+
   test("the burst is IOS's, 200 ms at the class's rate and at most 2 MB: jumbo frames within the rate lose nothing, and a short overload is carried", () => {
     // Gold in 9000-byte frames at 0.06 of the line, within its 10 %: bursts of three emptied a bucket of two jumbo frames.
     const within = run(10, [gold(0.06, 9000), bulk], { burstMilliseconds: 200, durationMicroseconds: 1500 });
