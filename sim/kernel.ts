@@ -185,10 +185,7 @@ export class Kernel implements ProcessScheduler, EventHost {
     return [...this.live].map(({ name, waitingFor }) => ({ name, waitingFor }));
   }
 
-  /**
-   * Whether a phase has run at the current time. If not (between runs, one stopped at its limit),
-   * a callback queued now runs in this time's first phase, before its clock edges; if so, after them.
-   */
+  /** Whether a phase has run at the current time: if not (a run stopped at its limit), a callback queued now runs before this time's edges. */
   get phaseRanNow(): boolean {
     return this.lastPhaseTime === this.now;
   }

@@ -81,7 +81,6 @@ export class RemotePeer extends Component {
   /** Run low-latency queuing: these traffic classes (DSCP / 8) go first, in one queue (as IOS's), each policed to its percent of the line under congestion. */
   prioritise(percents: ReadonlyMap<number, number>): void {
     this.priorities = new Set(percents.keys());
-    if (percents.size === 0) return;
     const line = this.wire.bytesPerPicosecond;
     for (const [trafficClass, percent] of percents) {
       const burst = Math.min(MOST_BURST_BYTES, this.params.priorityBurstMilliseconds * 1e9 * line * (percent / 100));
@@ -119,7 +118,7 @@ export class RemotePeer extends Component {
    * Why the output queue would not take a frame of `bytes` of traffic class `trafficClass` now, or
    * null when it takes it (and a priority class's policer is charged for it): its queue full (frames
    * not yet started on the line count, the one on it does not), or a priority class over its rate
-   * while other frames wait.
+   * and burst while a backlog waits (congestion).
    */
   refusal(trafficClass: number, bytes: number): "QUEUE_FULL" | "POLICED" | null {
     if (this.priorityClasses.size === 0) return this.waitingInLine() < this.params.queueFrames ? null : "QUEUE_FULL";
