@@ -52,8 +52,7 @@ export class RemotePeer extends Component {
   /** Keep received frames in `received` (turn off for long runs that only count). */
   keepReceived = true;
   onReceive: (frame: ReceivedFrame) => void = () => {};
-  private priorities: ReadonlySet<number> = new Set();
-  /** With priority classes, their policers by traffic class: a token bucket each (the NIC's scheduler's), asked as a packet comes. */
+  /** The priority classes' policers by traffic class: a token bucket each (the NIC's scheduler's), asked as a packet comes; none without priority classes. */
   private readonly policers = new Map<number, ClassScheduler>();
   private lineFreeAt = 0;
   /** With priority classes: the frames waiting for the line, priority ones and the rest, and whether a pump is set for when it frees. */
@@ -73,14 +72,13 @@ export class RemotePeer extends Component {
     wire.attach("peer", { frameEnd: (frame) => this.frameEnd(frame) });
   }
 
-  /** Traffic classes (DSCP / 8) whose frames go ahead of the others waiting. */
+  /** Traffic classes (DSCP / 8) whose frames go ahead of the others waiting: those with a policer. */
   get priorityClasses(): ReadonlySet<number> {
-    return this.priorities;
+    return new Set(this.policers.keys());
   }
 
   /** Run low-latency queuing: these traffic classes (DSCP / 8) go first, in one queue (as IOS's), each policed to its percent of the line under congestion. */
   prioritise(percents: ReadonlyMap<number, number>): void {
-    this.priorities = new Set(percents.keys());
     const line = this.wire.bytesPerPicosecond;
     for (const [trafficClass, percent] of percents) {
       const burst = Math.min(MOST_BURST_BYTES, this.params.priorityBurstMilliseconds * 1e9 * line * (percent / 100));
@@ -99,7 +97,7 @@ export class RemotePeer extends Component {
     const occupancy = this.wire.occupancy(bytes.length);
     const start = Math.max(this.kernel.now, this.lineFreeAt);
     const frame = (waits: number) => ({ bytes: this.kept(bytes, waits, occupancy), fcsGood: options.fcsGood ?? true, unpadded: options.pad === false });
-    if (this.priorityClasses.size === 0) {
+    if (this.policers.size === 0) {
       this.starts.push(start);
       this.waitingInLine();
       return this.transmit(frame(start - this.kernel.now), start);
@@ -121,11 +119,11 @@ export class RemotePeer extends Component {
    * and burst while a backlog waits (congestion).
    */
   refusal(trafficClass: number, bytes: number): "QUEUE_FULL" | "POLICED" | null {
-    if (this.priorityClasses.size === 0) return this.waitingInLine() < this.params.queueFrames ? null : "QUEUE_FULL";
+    if (this.policers.size === 0) return this.waitingInLine() < this.params.queueFrames ? null : "QUEUE_FULL";
     if (this.waiting[this.queueOf(trafficClass)].length >= this.params.queueFrames) return "QUEUE_FULL";
-    if (!this.priorityClasses.has(trafficClass)) return null;
+    const policer = this.policers.get(trafficClass);
+    if (policer === undefined) return null;
     // Congestion is a backlog of any class waiting for the line: without one a class over its rate goes (IOS's conditional policer), and the line does not idle for a dropped frame.
-    const policer = this.policers.get(trafficClass)!;
     const account = policer.strictMayGo(this.kernel.now, trafficClass, bytes, this.congestion);
     if (account === null) return "POLICED";
     policer.charge(trafficClass, bytes, account);
@@ -137,7 +135,7 @@ export class RemotePeer extends Component {
 
   /** With priority classes, the queue a traffic class's frames wait in. */
   private queueOf(trafficClass: number): "priority" | "other" {
-    return this.priorityClasses.has(trafficClass) ? "priority" : "other";
+    return this.policers.has(trafficClass) ? "priority" : "other";
   }
 
   /** When the line will have sent every frame queued now (in the past once it has): the gateway's backlog, which a run's drain waits out. */
