@@ -130,9 +130,10 @@ export class IkeGateway {
   /**
    * A packet for tunnel `index`, which has no SA (dropped, NO_SA). A tunnel whose pair ended at this gateway's hard lifetime
    * negotiates a new one, as the trap in a gateway's SPD has its IKE daemon do (an acquire): the host may have counted less
-   * than the gateway sent (frames lost on the way, or dropped by its NIC), and then never rekeyed, and the tunnel stayed
-   * without SAs for the rest of the run. A pair the host ended, it negotiates again itself, at its own trap; were both ends
-   * to, the tunnel would get two pairs.
+   * than the gateway sent, and then never rekeyed. So does one whose pair a Delete ended, either way, if the host sent nothing
+   * under it: the host acquires only on a packet it sends, and a tunnel carrying traffic towards the host alone stayed without
+   * SAs for the rest of the run. A host that sends negotiates again itself, at its own trap: were both ends to, the two Quick
+   * Modes would cross, and the pair the gateway went on under could be the one the host deletes.
    */
   acquire(index: number): void {
     const tunnel = this.config.tunnels.find((candidate) => candidate.index === index);
@@ -141,7 +142,7 @@ export class IkeGateway {
     this.negotiate(tunnel, this.session, true);
   }
 
-  /** Tunnels whose pair ended at this gateway's hard lifetime, with none after it; and the Quick Modes acquires started, by message ID. */
+  /** Tunnels whose pair ended with none after it (its hard lifetime, or a Delete, either way, with nothing from the host under it); and the Quick Modes acquires started, by message ID. */
   private readonly trapped = new Set<number>();
   private readonly acquires = new Set<number>();
 
@@ -183,6 +184,7 @@ export class IkeGateway {
     this.pairs.remove(spi);
     this.espPeer.closeTunnel(pair.tunnel);
     this.espPeer.forgetOutbound(spi);
+    if (!this.hostSentUnder(pair.inboundSpi)) this.trapped.add(pair.tunnel);
     this.espPeer.removeInbound(pair.inboundSpi);
     const session = this.session;
     this.counts.deletes++;
@@ -345,6 +347,7 @@ export class IkeGateway {
   private deleted(spi: number): void {
     const pair = this.pairs.deleted(spi);
     if (!pair) return;
+    const hostSent = this.hostSentUnder(pair.inboundSpi);
     this.espPeer.forgetOutbound(spi);
     this.espPeer.removeInbound(pair.inboundSpi);
     if (this.espPeer.outboundSpi(pair.tunnel) !== spi) return;
@@ -352,8 +355,13 @@ export class IkeGateway {
     // Both ends negotiated a pair at once (each at its own hard lifetime): the host keeps one and deletes the other, and the gateway goes on under the one it keeps, if that still lives.
     const others = this.pairs.entries().filter(([, other]) => other.tunnel === pair.tunnel);
     for (const [other, { hardDeadline }] of others.reverse()) if (this.kernel.now < hardDeadline && this.espPeer.resume(pair.tunnel, other)) return;
-    // The host keeps a pair the gateway can no longer send under: its next packet negotiates a new one.
-    if (others.length > 0) this.trapped.add(pair.tunnel);
+    // The host keeps a pair the gateway can no longer send under, or the host sends nothing to acquire with: its next packet negotiates a new one.
+    if (others.length > 0 || !hostSent) this.trapped.add(pair.tunnel);
+  }
+
+  /** Whether the host sent anything under this inbound SA: then it acquires for the tunnel itself once the pair is gone. */
+  private hostSentUnder(inboundSpi: number): boolean {
+    return this.espPeer.arrivedUnder(inboundSpi) > 0;
   }
 
   /**
