@@ -17,6 +17,11 @@ interface Queued {
 /** The largest burst IOS takes for a priority class (`priority percent N burst`), bytes. */
 const MOST_BURST_BYTES = 2_000_000;
 
+/** A priority class's policer burst at the gateway: `milliseconds` at its percent of the line, at most IOS's largest. Bytes of line time. */
+export function priorityBurstBytes(milliseconds: number, lineBytesPerPicosecond: number, percent: number): number {
+  return Math.min(MOST_BURST_BYTES, milliseconds * 1e9 * lineBytesPerPicosecond * (percent / 100));
+}
+
 /** Frames' worth of line time ahead of a frame beyond which it is kept in bytes of its own. */
 const LONG_WAIT_FRAMES = 16;
 
@@ -43,7 +48,7 @@ export interface ReceivedFrame {
 export class RemotePeer extends Component {
   readonly params = this.parameters({
     queueFrames: param.integer(1000, "Frames the gateway's output queue holds waiting for the line (each of its two with priority classes: as Linux's txqueuelen, 1000); a packet of a scenario's traffic that finds it full is dropped, QUEUE_FULL (its IKE messages and injected replays are not)", { minimum: 1, maximum: 10_000_000 }),
-    congestionFrames: param.integer(16, "Frames waiting for the line, of any class, at which the gateway counts it congested (as IOS's full tx-ring): its priority classes' policers drop only then, so a class over its rate still fills a line that would otherwise idle", { minimum: 1, maximum: 10_000_000 }),
+    congestionFrames: param.integer(16, "Frames waiting for the line, of any class, at which the gateway counts it congested (as IOS's full tx-ring): its priority classes' policers drop only then, so a class over its rate still fills a line that would otherwise idle; with priority classes, less than queueFrames", { minimum: 1, maximum: 10_000_000 }),
     priorityBurstMilliseconds: param.number(200, "Burst of each priority class's policer at the gateway, in time at the class's rate, at most 2,000,000 bytes (IOS's default for 'priority percent', and its largest): a class over its rate under congestion has its packets dropped (POLICED) once it has used this up", { minimum: 0.000001, maximum: 1_000_000, unit: "ms" }),
   });
   readonly txFrames = this.signal("tx_frames", 32, { kind: "integer" });
@@ -79,10 +84,13 @@ export class RemotePeer extends Component {
 
   /** Run low-latency queuing: these traffic classes (DSCP / 8) go first, in one queue (as IOS's), each policed to its percent of the line under congestion. */
   prioritise(percents: ReadonlyMap<number, number>): void {
+    // Congestion counted only once a queue is full never comes for a class over its rate: it took the other queue's room, whose traffic was dropped instead (QUEUE_FULL; from an outside check).
+    if (percents.size > 0 && this.params.congestionFrames >= this.params.queueFrames) {
+      this.misfitParameter("congestionFrames", `must be less than ${this.path}.queueFrames (${this.params.queueFrames}) with priority classes: the line is never congested before a queue is full, and a class over its rate takes the other queue's room (its traffic dropped, QUEUE_FULL)`);
+    }
     const line = this.wire.bytesPerPicosecond;
     for (const [trafficClass, percent] of percents) {
-      const burst = Math.min(MOST_BURST_BYTES, this.params.priorityBurstMilliseconds * 1e9 * line * (percent / 100));
-      const policer = new ClassScheduler(MAX_QUEUES, line, { bucketDepth: burst });
+      const policer = new ClassScheduler(MAX_QUEUES, line, { bucketDepth: priorityBurstBytes(this.params.priorityBurstMilliseconds, line, percent) });
       policer.configure(trafficClass, { strict: true, percent, remaining: 0 });
       this.policers.set(trafficClass, policer);
     }

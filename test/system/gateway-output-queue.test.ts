@@ -127,7 +127,7 @@ describe("the gateway's output queue", () => {
       "s.yaml:6:3: peer.__proto__: no such parameter",
     ]);
     expect(problems(VALID.replace("nic:\n", "peer: 5\nnic:\n"))).toEqual(["s.yaml:3:1: peer: a group of parameters (a mapping such as peer: { … }), not one value (5)"]);
-    expect(problems(VALID, "s.yaml", { "peer.queueFrames": 16 })).toEqual([]);
+    expect(problems(VALID, "s.yaml", { "peer.queueFrames": 17 })).toEqual([]);
   });
 });
 
@@ -208,5 +208,32 @@ describe("the gateway's priority classes, each policed to its percent of the lin
     expect(within.flow("gold").lost).toBe(0);
     // Over its rate by 0.4 of the line (1.25 GB/s): 2 MB lasts 1.6 ms, longer than this run's 400 µs.
     expect(run(10, [gold(0.5), bulk], { burstMilliseconds: 200 }).policed).toBe(0);
+  });
+
+  // From an outside check of the policer: at a threshold of the queue's size the other queue was full before the line counted as congested, and gold over its 10 % took 0.48 of the line while bulk was dropped (QUEUE_FULL).
+  test("a congestion threshold of the queue's size or more is refused with priority classes, naming both values; without them it is no rule", () => {
+    const scenario = (peer: Record<string, number>, priorityPercent: number | null) => ({ ...overloaded(undefined, priorityPercent !== null), peer });
+    const refusal = (peer: Record<string, number>) => {
+      try {
+        buildScenario(checkScenario(scenario(peer, 10)));
+      } catch (error) {
+        if (error instanceof ScenarioError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+    expect(refusal({ congestionFrames: 1000 })).toEqual([expect.stringMatching(/peer\.congestionFrames = 1000: must be less than peer\.queueFrames \(1000\) with priority classes/)]);
+    expect(refusal({ queueFrames: 10 })).toEqual([expect.stringMatching(/peer\.congestionFrames = 16: must be less than peer\.queueFrames \(10\) with priority classes/)]);
+    expect(refusal({ queueFrames: 17 })).toEqual([]);
+    expect(() => buildScenario(checkScenario(scenario({ queueFrames: 10 }, null)))).not.toThrow();
+  });
+
+  // From the same check: a bucket smaller than one frame is full before the next frame comes, and voice within its 5 % lost 291 of 672 packets.
+  test("a burst smaller than one of a priority class's frames is warned of at load, naming the class and its stream", () => {
+    const input = towardsHost({ name: "small-burst", seed: 5, durationMicroseconds: 100, priorityPercent: 5, bulkSas: 1, traffic: [{ name: "voice", customer: "v", direction: "to-host", packetBytes: 128, gapMicroseconds: 4 }] });
+    const warnings = (burstMilliseconds: number) => checkScenario({ ...input, wire: { gigabitsPerSecond: 1 }, peer: { priorityBurstMilliseconds: burstMilliseconds } }).warnings.filter((warning) => warning.includes("priorityBurst"));
+    // 5 % of 1 Gb/s for 20 µs is 125 bytes; a 128-byte packet's tunnel frame takes 222 bytes of line time.
+    expect(warnings(0.02)).toEqual([expect.stringContaining("warning: peer.priorityBurstMilliseconds = 0.02 gives priority class 7 (priority percent 5 of 1 Gb/s) a policer burst of 125 bytes at the gateway, less than one frame of stream 'voice' (222 bytes on the wire)")]);
+    expect(warnings(0.04)).toEqual([]);
   });
 });

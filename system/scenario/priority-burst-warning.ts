@@ -1,0 +1,63 @@
+import { identityMatches } from "../../driver/intermediate/isakmp-profile.js";
+import { identity } from "../../driver/intermediate/identity.js";
+import { priorityClasses, type QosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { priorityBurstBytes } from "../../hw/link/peer.js";
+import { wireBytes } from "../../sim/packet/ethernet.js";
+import { tunnelFrameBytes } from "../ipsec-setup.js";
+import type { Scenario } from "./schema.js";
+import type { SourceMap } from "./source-map.js";
+import { givenNumber } from "./given-number.js";
+
+const DEFAULT_BURST_MILLISECONDS = 200;
+const DEFAULT_GIGABITS_PER_SECOND = 25;
+
+/**
+ * A priority class whose policer's burst at the gateway is less than one of its frames: the bucket
+ * is full before the next frame comes, and what it would have gathered meanwhile is lost, so the
+ * class gets its rate × refill / (refill + gap) under congestion, not its percent, and a class within
+ * its rate loses packets (voice at 4 % of its 5 % lost 291 of 672 with a 125-byte bucket; from an
+ * outside check). IOS refuses a burst under 32 bytes, and drops every frame larger than its burst.
+ */
+export function priorityBurstWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
+  if (qos === null) return [];
+  const percents = priorityClasses(qos);
+  if (percents.size === 0) return [];
+  const { byQosGroup } = trafficClasses(qos);
+  const milliseconds = givenNumber((scenario.peer as Record<string, unknown>).priorityBurstMilliseconds, DEFAULT_BURST_MILLISECONDS);
+  const gigabits = givenNumber((scenario.wire as Record<string, unknown>).gigabitsPerSecond, DEFAULT_GIGABITS_PER_SECOND);
+  const lineBytesPerPicosecond = gigabits / 8000;
+  // The largest frame each priority class's streams send, on the wire.
+  const largest = new Map<number, { bytes: number; stream: string }>();
+  for (const stream of scenario.traffic) {
+    const trafficClass = classOfCustomer(scenario, qos, byQosGroup, stream.customer);
+    if (trafficClass === undefined || !percents.has(trafficClass)) continue;
+    const bytes = wireBytes(tunnelFrameBytes(stream.packetBytes));
+    if (bytes > (largest.get(trafficClass)?.bytes ?? 0)) largest.set(trafficClass, { bytes, stream: stream.name });
+  }
+  const given = (scenario.peer as Record<string, unknown>).priorityBurstMilliseconds !== undefined ? ["peer", "priorityBurstMilliseconds"] : ["qos"];
+  return [...largest].flatMap(([trafficClass, frame]) => {
+    const percent = percents.get(trafficClass)!;
+    const burst = priorityBurstBytes(milliseconds, lineBytesPerPicosecond, percent);
+    if (burst >= frame.bytes) return [];
+    return [
+      source.at(
+        given,
+        `warning: peer.priorityBurstMilliseconds = ${milliseconds} gives priority class ${trafficClass} (priority percent ${percent} of ${gigabits} Gb/s) a policer burst of ${Number(burst.toPrecision(4))} bytes at the gateway, less than one frame of stream '${frame.stream}' (${frame.bytes} bytes on the wire): under congestion the class gets less than its percent, and loses packets within it`,
+      ),
+    ];
+  });
+}
+
+/** The traffic class a customer's SAs carry: its identity's first matching profile's group, mapped by the policy's class maps. */
+function classOfCustomer(scenario: Scenario, qos: QosConfig, byQosGroup: ReadonlyMap<number, number>, name: string): number | undefined {
+  const customer = scenario.customers.find((candidate) => candidate.name === name);
+  if (customer === undefined) return undefined;
+  let presented;
+  try {
+    presented = identity(customer.identity.type, customer.identity.value);
+  } catch {
+    return undefined;
+  }
+  const group = qos.profiles.find((profile) => profile.matches.some((match) => identityMatches(match, presented)))?.ipsecQosGroup;
+  return group === undefined ? 0 : (byQosGroup.get(group) ?? 0);
+}
