@@ -63,7 +63,8 @@ export function until<T extends number | bigint>(signal: SignalBase<T>, conditio
   const predicate: SignalPredicate<T> = typeof condition === "function" ? condition : (value) => value === condition;
   return {
     arm: (scheduler, process) => {
-      if (predicate(signal.current)) scheduler.resumeAt(process, scheduler.now, signal.current);
+      const value = signal.value;
+      if (predicate(value)) scheduler.resumeAt(process, scheduler.now, value);
       else signal.addWaiter({ predicate, resume: (value) => scheduler.resumeAt(process, scheduler.now, value) });
     },
     describe: () => `until(${signal.path}${typeof condition === "function" ? ", predicate" : ` == ${condition}`})`,

@@ -54,6 +54,8 @@ export abstract class SignalBase<T extends number | bigint> {
    * date only when it runs for other reasons wakes here to show it edge by edge again.
    */
   onWatched: (() => void) | null = null;
+  /** Called before the signal is read: a block that, unwatched, draws it only when it runs brings it up to date for the reader. */
+  refresh: (() => void) | null = null;
 
   constructor(
     protected readonly host: SignalHost,
@@ -76,7 +78,18 @@ export abstract class SignalBase<T extends number | bigint> {
   }
 
   get value(): T {
+    if (this.refresh !== null) this.refresh();
     return this.current;
+  }
+
+  /**
+   * Set the value a commit at an earlier edge would have made, without one: for a block that
+   * drew the signal lazily and brings it up to date as it is read. Only for a signal outside the
+   * waveform, which would have recorded the change at that edge.
+   */
+  showDrawn(value: T): void {
+    this.current = value;
+    this.next = value;
   }
 
   get name(): string {

@@ -27,8 +27,8 @@ export type { DmaCompletion } from "./request.js";
  * tags in use or the waiting reads change) and then does the edges in between, which by the
  * look-ahead change nothing shown, in order: their issues, random draws and completion times are
  * those the per-cycle engine had. Deferring the issues keeps an urgent read taken later able to
- * go ahead of pieces not issued yet. Unwatched, those two signals are brought up to date only on
- * the edges the engine runs.
+ * go ahead of pieces not issued yet. Unwatched, those two signals are brought up to date on the
+ * edges the engine runs, and as they are read.
  */
 @injectable()
 export class DmaEngine extends ClockedComponent {
@@ -72,8 +72,9 @@ export class DmaEngine extends ClockedComponent {
     // A piece's completion is handled no sooner than its latency (or timeout), and never on its own issue edge.
     const fewestTurnaroundCycles = Math.max(1, Math.min(readLatency, completionTimeout));
     this.lookahead = new ReadLookahead({ period, maxOutstandingReads, maxReadRequest, fewestTurnaroundCycles });
-    // A process starting to wait on them wakes the engine, which shows every piece from its next edge on.
+    // A process starting to wait on them wakes the engine, which shows every piece from its next edge on; one reading them sees the edges before now.
     this.readsInFlight.onWatched = this.readsWaiting.onWatched = () => this.wake();
+    this.readsInFlight.refresh = this.readsWaiting.refresh = () => this.showPieces();
   }
 
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
@@ -124,6 +125,20 @@ export class DmaEngine extends ClockedComponent {
     this.writtenBytes.set(this.totalWritten);
     this.errors.set(this.errorCount);
     this.planWake(now);
+  }
+
+  /**
+   * Unwatched, the pieces' signals show the engine's last run: a reader is shown what the edges
+   * since, before now, made of them, as their commits would have (an edge at now, run or not, is
+   * not yet committed). Those edges only issue pieces, in the order and with the draws their run
+   * would make anyway.
+   */
+  private showPieces(): void {
+    const now = this.kernel.now;
+    if (this.piecesShown || this.doneThrough >= now) return;
+    this.catchUp(now);
+    this.readsInFlight.showDrawn(this.tagsInUse);
+    this.readsWaiting.showDrawn(Math.min(this.reads.length, 0xffff));
   }
 
   /** Do the work of the edges since the last run, each of which (by the plan) changed nothing visible. */

@@ -55,6 +55,8 @@ export interface DmaRunResult {
   readonly engineEvaluations: number;
   readonly end: number;
   readonly watcherResumed: number | null;
+  /** What the reader saw: at each look, reads_in_flight and reads_waiting, and when each wait for a change of reads_in_flight ended. */
+  readonly looks: readonly string[];
 }
 
 export const PERIOD = 4000;
@@ -177,6 +179,8 @@ export interface RunOptions {
   readonly watchReadsInFlight?: number;
   /** When that process starts waiting (ps; from the start without it). */
   readonly watchFrom?: number;
+  /** A process reads reads_in_flight and reads_waiting at these times (ps, ascending), and after each of the `waitAt` looks waits for reads_in_flight to change. */
+  readonly reader?: { readonly at: readonly number[]; readonly waitAt: ReadonlySet<number> };
 }
 
 /**
@@ -209,7 +213,21 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
       watcherResumed = kernel.now;
     });
   }
+  const looks: string[] = [];
+  const reader = options.reader;
+  if (reader !== undefined) {
+    kernel.process("top.reader", function* () {
+      for (let index = 0; index < reader.at.length; index++) {
+        if (reader.at[index]! > kernel.now) yield delay(reader.at[index]! - kernel.now);
+        const seen = top.dma.readsInFlight.value;
+        looks.push(`${kernel.now}: in flight ${seen}, waiting ${top.dma.readsWaiting.value}`);
+        if (!reader.waitAt.has(index)) continue;
+        const value = yield until(top.dma.readsInFlight, (now) => now !== seen);
+        looks.push(`${kernel.now}: changed to ${String(value)}`);
+      }
+    });
+  }
   kernel.run(options.until === undefined ? {} : { until: options.until });
   kernel.close();
-  return { handed: top.replies.handed, landed: top.landed, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now, watcherResumed };
+  return { handed: top.replies.handed, landed: top.landed, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now, watcherResumed, looks };
 }

@@ -74,6 +74,25 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
     );
   });
 
+  // From the last notes' open point: unwatched, reads_in_flight and reads_waiting showed the engine's last run, so a process reading one, or beginning to wait on one, acted on a stale value (35 of 81 looks differed, 64 in flight against 63).
+  test("a process reading reads_in_flight and reads_waiting, or beginning to wait on one, sees the values the waveform shows, with it or without: the same looks, and nothing else changes", () => {
+    const looks = fc.uniqueArray(fc.integer({ min: 0, max: 500 * PERIOD }), { minLength: 1, maxLength: 40 }).map((times) => times.sort((a, b) => a - b));
+    fc.assert(
+      fc.property(workload, looks, fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), (load, at, waits) => {
+        const reader = { at, waitAt: new Set(waits.flatMap((wait, index) => (wait ? [index] : []))) };
+        const natural = runDma("transaction-level", load, { skipIdle: true });
+        const until = Math.max(natural.end, at.at(-1)!) + 20 * PERIOD;
+        const traced = runDma("transaction-level", load, { skipIdle: true, until, reader });
+        const untraced = runDma("transaction-level", load, { skipIdle: true, until, untraced: true, reader });
+        const oracle = runDma("per-cycle", load, { skipIdle: false, until, reader });
+        expect(traced.looks).toEqual(oracle.looks);
+        expect(untraced.looks).toEqual(oracle.looks);
+        expect({ ...outcome(untraced), vcd: oracle.vcd }).toEqual(outcome(oracle));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   const lone = (action: DmaAction, overrides: Record<string, number> = {}): DmaWorkload => ({
     parameters: overrides,
     phase: 0,
