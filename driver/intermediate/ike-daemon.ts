@@ -249,13 +249,10 @@ export class IkeDaemon extends Component {
           break;
         case "delete-received":
           this.record(peer, { kind: "delete-received", protocol: action.protocol, spis: action.spis });
-          if (action.protocol === "ESP") for (const spi of action.spis) this.keeper.deleteTunnelOf(spi);
+          if (action.protocol === "ESP") for (const spi of action.spis) this.keeper.deleteTunnelOf(peer.config.name, spi);
           break;
         case "dropped":
           this.drops.count(action.reason, null);
-          break;
-        default:
-          break;
       }
     }
   }
@@ -316,6 +313,11 @@ export class IkeDaemon extends Component {
       return;
     }
     this.spis.delete(action.inbound.spi);
+    if (this.keeper.deletedAlready(peer.config.name, action.outbound)) {
+      this.counts.quickModeFailures++;
+      this.record(peer, { kind: "quick-mode-failed", reason: "the gateway deleted its pair before it was up here" });
+      return this.quickModeFailed(peer, action.messageId);
+    }
     const key = quickModeKey(peer.config.name, action.messageId);
     const started = this.started.get(key);
     this.started.delete(key);

@@ -86,7 +86,7 @@ export class IkeSaKeeper {
     this.everHad.add(selectorKey(selector));
     this.trapped.delete(selectorKey(selector));
     this.rekeyingEnded.delete(selectorKey(selector));
-    const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: takenUp?.bytes ?? 0, lifetime: pair.lifetime, rekeying: false, rekeyUnderWay: false, expired: false };
+    const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: takenUp?.bytes ?? 0, lastInbound: takenUp?.bytes ? this.kernel.now : -Infinity, lifetime: pair.lifetime, rekeying: false, rekeyUnderWay: false, expired: false };
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
     this.counts.quickModes++;
@@ -133,7 +133,10 @@ export class IkeSaKeeper {
     const tunnel = this.tunnels.of(sa);
     if (!tunnel) return this.usedBeforeInstall(sa, bytes);
     const carried = sa === tunnel.outbound ? (tunnel.outboundBytes += bytes) : sa === tunnel.inbound ? (tunnel.inboundBytes += bytes) : 0;
-    if (sa === tunnel.inbound && tunnel.inboundBytes === bytes) this.switches.set(this.switches.value + 1);
+    if (sa === tunnel.inbound) {
+      tunnel.lastInbound = this.kernel.now;
+      if (tunnel.inboundBytes === bytes) this.switches.set(this.switches.value + 1);
+    }
     this.counted(tunnel, carried);
   }
 
@@ -194,9 +197,22 @@ export class IkeSaKeeper {
   }
 
   /** The gateway deleted the SA it received under (our outbound): the pair goes, and its policy waits for IKE again. */
-  deleteTunnelOf(spi: number): void {
+  deleteTunnelOf(gateway: string, spi: number): void {
+    this.deletedByGateway.add(`${gateway} ${spi}`);
     const tunnel = this.tunnels.byOutboundSpi(spi);
     if (tunnel) this.end(tunnel, null);
+  }
+
+  /**
+   * Outbound SPIs the gateway deleted, by gateway: a Quick Mode whose pair it deleted before the pair was up here (its last
+   * message lost, and resent after the Delete) is not installed. It was, as a rekey, and the tunnel's live pair deleted for
+   * it (from an outside check).
+   */
+  private readonly deletedByGateway = new Set<string>();
+
+  /** Whether the gateway deleted the pair a Quick Mode would install here. */
+  deletedAlready(gateway: string, outbound: EspKeys): boolean {
+    return this.deletedByGateway.has(`${gateway} ${toSpi(outbound.spi)}`);
   }
 
   private soft(tunnel: IkeTunnel, trigger: "seconds" | "kilobytes"): void {
@@ -257,9 +273,15 @@ export class IkeSaKeeper {
     if (!old.expired) yield delay(us(this.hooks.settings().rekeyGraceMicroseconds));
     if (old.expired) return;
     old.expired = true;
+    // Crossed Quick Modes, one from each end: the gateway took the two pairs up in the other order, and went back to the old one. It hears of the Delete first, and what it sends until then still lands (it was dropped, UNKNOWN_SPI; from an outside check).
+    const gatewayOnOld = old.lastInbound > fresh.lastInbound;
+    if (gatewayOnOld) {
+      yield* this.delete(old, [old.inbound.parameters.spi]);
+      yield delay(us(this.hooks.settings().rekeyGraceMicroseconds));
+    }
     yield* this.intermediate.deleteSa(old.inbound);
     this.tunnels.forget(old.inbound);
-    yield* this.delete(old, [old.inbound.parameters.spi]);
+    if (!gatewayOnOld) yield* this.delete(old, [old.inbound.parameters.spi]);
   }
 
   private *delete(tunnel: IkeTunnel, spis: readonly number[]): Generator<Command, void, unknown> {

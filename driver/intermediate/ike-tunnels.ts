@@ -12,6 +12,8 @@ export interface IkeTunnel {
   /** Bytes each SA of the pair protected: each has its own kilobyte lifetime. */
   outboundBytes: number;
   inboundBytes: number;
+  /** When the host last took a packet under its inbound SA (-Infinity: none yet): which pair the gateway sends under now. */
+  lastInbound: number;
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
   /** A rekey was asked for (its lifetime's soft limit came). */
   rekeying: boolean;

@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import { runScenario } from "../../system/scenario/run.js";
 import { parseScenarioText } from "../../system/scenario/load.js";
+import { describeDropPlaces } from "../../system/scenario/summary.js";
 
 // One gateway, one tunnel, and one Delete the gateway sends (the ikeDeletes fault) a little after the traffic starts.
 const scenario = (direction: "to-host" | "both") => `
@@ -45,4 +46,47 @@ test("a host that sends negotiates the tunnel again itself, and the gateway wait
   expect(again[0]!.text).not.toMatch(/started by the gateway/);
   expect(summary.ike!.host.rekeys).toBe(0);
   expect(summary.ike!.gateways[0]!.tunnels.upAtEnd).toBe(1);
+}, 60_000);
+
+// From an outside check of the change above: the host's first packet came just after the Delete, so both ends negotiated the tunnel and their Quick Modes crossed.
+// The gateway took the two pairs up in the other order and went back to the one the host then deleted: 11 packets dropped, UNKNOWN_SPI.
+test("Quick Modes from both ends that cross lose nothing: the host's Delete reaches the gateway before the pair it goes back to is gone", () => {
+  const crossing = scenario("to-host").replace("durationMicroseconds: 2000", "durationMicroseconds: 1943").replace("load: 0.1 }", "load: 0.1 }\n  - { name: ping, customer: gw, direction: to-peer, packetBytes: 100, gapMicroseconds: 950, pattern: constant }");
+  const summary = runScenario(parseScenarioText(crossing, "crossing.yaml"), { directory: null }).summary;
+  const ups = quickModesAfterTheDelete(summary);
+  // Both ends' Quick Modes came up: the host's own, then the gateway's, which the host takes as a rekey of it.
+  expect(ups.map((entry) => entry.text.replace(/ \(UDP.*?started by/, " started by").replace(/ \(UDP.*/, ""))).toEqual(["Quick Mode up again", "rekey up started by the gateway (its acquire: its end of the pair had ended)"]);
+  expect(describeDropPlaces(summary)).not.toContain("UNKNOWN_SPI");
+  expect(summary.violations).toEqual([]);
+  expect(summary.ike!.gateways[0]!.tunnels.upAtEnd).toBe(1);
+}, 60_000);
+
+// From the same check: the gateway deleted a pair it had taken up before its QM3 reached the host; the host's resent QM2 brought the gateway's cached QM3, and the host installed the deleted pair, as a rekey, and deleted the live one.
+test("a Quick Mode whose pair the gateway deleted before it was up at the host is not installed there: the tunnel keeps its live pair", () => {
+  const lossy = `
+name: lossy-deletes
+seed: 6
+durationMicroseconds: 4000
+customers:
+  - { name: c0, identity: { type: ID_FQDN, value: c0.example }, sas: 6, ike: { mode: main, preSharedKey: k0 } }
+  - { name: c1, identity: { type: ID_FQDN, value: c1.example }, sas: 6, ike: { mode: main, preSharedKey: k1 } }
+traffic:
+  - { name: s0_0, customer: c0, direction: to-host, packetBytes: 400, load: 0.1 }
+  - { name: s1_0, customer: c1, direction: to-host, packetBytes: 400, load: 0.1 }
+faults: { ikeDeletes: 10, ikeLossProbability: 0.2 }
+outputs: { waveform: false, pcap: false, html: false, saTrace: false }
+`;
+  const summary = runScenario(parseScenarioText(lossy, "lossy.yaml"), { directory: null }).summary;
+  const timeline = summary.ike!.timeline.filter((entry) => entry.gateway === "c1");
+  const refused = timeline.find((entry) => entry.text === "Quick Mode failed: the gateway deleted its pair before it was up here")!;
+  expect(refused).toBeDefined();
+  // No pair comes up after a Delete the host took named it.
+  const outbound = (text: string) => /outbound SPI (0x[0-9a-f]+)/.exec(text)?.[1];
+  for (const deleted of timeline.filter((entry) => entry.kind === "delete-received")) {
+    const spi = /SPI (0x[0-9a-f]+)/.exec(deleted.text)![1];
+    expect(timeline.filter((entry) => entry.kind === "quick-mode-up" && entry.microseconds > deleted.microseconds && outbound(entry.text) === spi)).toEqual([]);
+  }
+  // Nothing sent after it deletes a live pair of the tunnel: no Delete from the host follows.
+  expect(timeline.filter((entry) => entry.kind === "delete-sent" && entry.microseconds > refused.microseconds)).toEqual([]);
+  expect(summary.violations).toEqual([]);
 }, 60_000);
