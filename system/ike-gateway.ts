@@ -128,12 +128,11 @@ export class IkeGateway {
   }
 
   /**
-   * A packet for tunnel `index`, which has no SA (dropped, NO_SA). A tunnel whose pair ended at this gateway's hard lifetime
-   * negotiates a new one, as the trap in a gateway's SPD has its IKE daemon do (an acquire): the host may have counted less
-   * than the gateway sent, and then never rekeyed. So does one whose pair a Delete ended, either way, if the host sent nothing
-   * under it: the host acquires only on a packet it sends, and a tunnel carrying traffic towards the host alone stayed without
-   * SAs for the rest of the run. A host that sends negotiates again itself, at its own trap: were both ends to, the two Quick
-   * Modes would cross, and the pair the gateway went on under could be the one the host deletes.
+   * A packet for tunnel `index`, which has no SA (dropped, NO_SA). A tunnel whose pair ended, at its hard lifetime or by a
+   * Delete either way, negotiates a new one, as the trap in a gateway's SPD has its IKE daemon do (an acquire): the host
+   * acquires only on a packet it sends, and may have counted less than the gateway sent and never rekeyed, so a tunnel
+   * carrying traffic towards the host alone (or little from it) stayed without SAs. Should both ends negotiate at once, the
+   * host keeps the pair it installed last and deletes the other, losing nothing.
    */
   acquire(index: number): void {
     const tunnel = this.config.tunnels.find((candidate) => candidate.index === index);
@@ -142,7 +141,7 @@ export class IkeGateway {
     this.negotiate(tunnel, this.session, true);
   }
 
-  /** Tunnels whose pair ended with none after it (its hard lifetime, or a Delete, either way, with nothing from the host under it); and the Quick Modes acquires started, by message ID. */
+  /** Tunnels whose pair ended with none after it (its hard lifetime, or a Delete either way); and the Quick Modes acquires started, by message ID. */
   private readonly trapped = new Set<number>();
   private readonly acquires = new Set<number>();
 
@@ -184,7 +183,7 @@ export class IkeGateway {
     this.pairs.remove(spi);
     this.espPeer.closeTunnel(pair.tunnel);
     this.espPeer.forgetOutbound(spi);
-    if (!this.hostSentUnder(pair.inboundSpi)) this.trapped.add(pair.tunnel);
+    this.trapped.add(pair.tunnel);
     this.espPeer.removeInbound(pair.inboundSpi);
     const session = this.session;
     this.counts.deletes++;
@@ -347,7 +346,6 @@ export class IkeGateway {
   private deleted(spi: number): void {
     const pair = this.pairs.deleted(spi);
     if (!pair) return;
-    const hostSent = this.hostSentUnder(pair.inboundSpi);
     this.espPeer.forgetOutbound(spi);
     this.espPeer.removeInbound(pair.inboundSpi);
     if (this.espPeer.outboundSpi(pair.tunnel) !== spi) return;
@@ -355,13 +353,8 @@ export class IkeGateway {
     // Both ends negotiated a pair at once (each at its own hard lifetime): the host keeps one and deletes the other, and the gateway goes on under the one it keeps, if that still lives.
     const others = this.pairs.entries().filter(([, other]) => other.tunnel === pair.tunnel);
     for (const [other, { hardDeadline }] of others.reverse()) if (this.kernel.now < hardDeadline && this.espPeer.resume(pair.tunnel, other)) return;
-    // The host keeps a pair the gateway can no longer send under, or the host sends nothing to acquire with: its next packet negotiates a new one.
-    if (others.length > 0 || !hostSent) this.trapped.add(pair.tunnel);
-  }
-
-  /** Whether the host sent anything under this inbound SA: then it acquires for the tunnel itself once the pair is gone. */
-  private hostSentUnder(inboundSpi: number): boolean {
-    return this.espPeer.arrivedUnder(inboundSpi) > 0;
+    // None left to send under: its next packet negotiates a new one.
+    this.trapped.add(pair.tunnel);
   }
 
   /**
