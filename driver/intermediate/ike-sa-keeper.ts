@@ -90,7 +90,8 @@ export class IkeSaKeeper {
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
     this.counts.quickModes++;
-    const negotiation = old !== undefined ? "rekey" : again ? "again" : "first";
+    // A rekey is one the host started at a lifetime's soft limit: the gateway's acquire, or the host's crossing it, negotiates the tunnel again (both ends' traps after a Delete made every such crossing a rekey).
+    const negotiation = old !== undefined && pair.initiator === "host" && !pair.acquire ? "rekey" : old !== undefined || again ? "again" : "first";
     if (negotiation === "rekey") this.counts.rekeys++;
     if (negotiation === "again") this.counts.renegotiations++;
     this.hooks.record(pair.gateway, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, negotiation, selector: `UDP port ${selector.port}`, initiator: pair.initiator });

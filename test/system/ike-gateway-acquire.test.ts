@@ -63,8 +63,9 @@ test("Quick Modes from both ends that cross lose nothing: the host's Delete reac
   const crossing = scenario("to-host").replace("durationMicroseconds: 2000", "durationMicroseconds: 1943").replace("load: 0.1 }", "load: 0.1 }\n  - { name: ping, customer: gw, direction: to-peer, packetBytes: 100, gapMicroseconds: 950, pattern: constant }");
   const summary = runScenario(parseScenarioText(crossing, "crossing.yaml"), { directory: null }).summary;
   const ups = quickModesAfterTheDelete(summary);
-  // Both ends' Quick Modes came up: the host's own, then the gateway's, which the host takes as a rekey of it.
-  expect(ups.map((entry) => entry.text.replace(/ \(UDP.*?started by/, " started by").replace(/ \(UDP.*/, ""))).toEqual(["Quick Mode up again", "rekey up started by the gateway (its acquire: its end of the pair had ended)"]);
+  // Both ends' Quick Modes came up: the host's own, then the gateway's, which replaces it (no rekey: no lifetime started either).
+  expect(ups.map((entry) => entry.text.replace(/ \(UDP.*?started by/, " started by").replace(/ \(UDP.*/, ""))).toEqual(["Quick Mode up again", "Quick Mode up again started by the gateway (its acquire: its end of the pair had ended)"]);
+  expect(summary.ike!.host.rekeys).toBe(0);
   expect(describeDropPlaces(summary)).not.toContain("UNKNOWN_SPI");
   expect(summary.violations).toEqual([]);
   expect(summary.ike!.gateways[0]!.tunnels.upAtEnd).toBe(1);
