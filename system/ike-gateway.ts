@@ -350,7 +350,7 @@ export class IkeGateway {
     this.espPeer.removeInbound(pair.inboundSpi);
     if (this.espPeer.outboundSpi(pair.tunnel) !== spi) return;
     this.espPeer.closeTunnel(pair.tunnel);
-    // Both ends negotiated a pair at once (each at its own hard lifetime): the host keeps one and deletes the other, and the gateway goes on under the one it keeps, if that still lives.
+    // Both ends negotiated a pair at once (each at its own trap): the host keeps one and deletes the other, and the gateway goes on under the one it keeps, if that still lives.
     const others = this.pairs.entries().filter(([, other]) => other.tunnel === pair.tunnel);
     for (const [other, { hardDeadline }] of others.reverse()) if (this.kernel.now < hardDeadline && this.espPeer.resume(pair.tunnel, other)) return;
     // None left to send under: its next packet negotiates a new one.

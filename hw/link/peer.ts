@@ -36,6 +36,13 @@ export interface ReceivedFrame {
   readonly bytes: Uint8Array;
 }
 
+/** The gateway's station's parameters (`top.peer`): a scenario's checks read their defaults here. */
+export const PEER_PARAMETERS = {
+  queueFrames: param.integer(1000, "Frames the gateway's output queue holds waiting for the line (each of its two with priority classes: as Linux's txqueuelen, 1000); a packet of a scenario's traffic that finds it full is dropped, QUEUE_FULL (its IKE messages and injected replays are not)", { minimum: 1, maximum: 10_000_000 }),
+  congestionFrames: param.integer(16, "Frames waiting for the line, of any class, at which the gateway counts it congested (as IOS's full tx-ring): its priority classes' policers drop only then, so a class over its rate still fills a line that would otherwise idle; with priority classes, less than queueFrames", { minimum: 1, maximum: 10_000_000 }),
+  priorityBurstMilliseconds: param.number(200, "Burst of each priority class's policer at the gateway, in time at the class's rate, at most 2,000,000 bytes (IOS's default for 'priority percent', and its largest): a class over its rate under congestion has its packets dropped (POLICED) once it has used this up", { minimum: 0.000001, maximum: 1_000_000, unit: "ms" }),
+};
+
 /**
  * The remote end of the link: a station that sends frames back to back at the line rate in the
  * order given, and records (and hands to `onReceive`) every frame it receives. A gateway that
@@ -46,11 +53,7 @@ export interface ReceivedFrame {
  */
 @injectable()
 export class RemotePeer extends Component {
-  readonly params = this.parameters({
-    queueFrames: param.integer(1000, "Frames the gateway's output queue holds waiting for the line (each of its two with priority classes: as Linux's txqueuelen, 1000); a packet of a scenario's traffic that finds it full is dropped, QUEUE_FULL (its IKE messages and injected replays are not)", { minimum: 1, maximum: 10_000_000 }),
-    congestionFrames: param.integer(16, "Frames waiting for the line, of any class, at which the gateway counts it congested (as IOS's full tx-ring): its priority classes' policers drop only then, so a class over its rate still fills a line that would otherwise idle; with priority classes, less than queueFrames", { minimum: 1, maximum: 10_000_000 }),
-    priorityBurstMilliseconds: param.number(200, "Burst of each priority class's policer at the gateway, in time at the class's rate, at most 2,000,000 bytes (IOS's default for 'priority percent', and its largest): a class over its rate under congestion has its packets dropped (POLICED) once it has used this up", { minimum: 0.000001, maximum: 1_000_000, unit: "ms" }),
-  });
+  readonly params = this.parameters(PEER_PARAMETERS);
   readonly txFrames = this.signal("tx_frames", 32, { kind: "integer" });
   readonly rxFrames = this.signal("rx_frames", 32, { kind: "integer" });
   readonly received: ReceivedFrame[] = [];

@@ -23,6 +23,12 @@ export type WireTap = (time: number, frame: WireFrame, from: WireSide) => void;
 
 export const WireToken = Symbol("Wire");
 
+/** The wire's parameters (`top.wire`): a scenario's checks read their defaults here. */
+export const WIRE_PARAMETERS = {
+  gigabitsPerSecond: param.number(25, "Line rate", { minimum: 0.001, maximum: 1600, unit: "Gb/s", check: wholeMacPeriod }),
+  propagationNanoseconds: param.integer(10, "Propagation delay of the cable", { minimum: 0, maximum: 1e9, unit: "ns" }),
+};
+
 /**
  * The full-duplex link between the NIC and the remote peer, at one line rate. A frame sent at
  * `start` occupies the line for its preamble, bytes, padding and FCS, then the inter-frame gap;
@@ -30,10 +36,7 @@ export const WireToken = Symbol("Wire");
  */
 @injectable()
 export class Wire extends Component {
-  readonly params = this.parameters({
-    gigabitsPerSecond: param.number(25, "Line rate", { minimum: 0.001, maximum: 1600, unit: "Gb/s", check: wholeMacPeriod }),
-    propagationNanoseconds: param.integer(10, "Propagation delay of the cable", { minimum: 0, maximum: 1e9, unit: "ns" }),
-  });
+  readonly params = this.parameters(WIRE_PARAMETERS);
   private readonly ends: Partial<Record<WireSide, WireEnd>> = {};
   private readonly taps: WireTap[] = [];
   /** Frames sent and not yet at the far end. */

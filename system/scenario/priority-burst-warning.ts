@@ -1,15 +1,13 @@
 import { identityMatches } from "../../driver/intermediate/isakmp-profile.js";
 import { identity } from "../../driver/intermediate/identity.js";
 import { priorityClasses, type QosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
-import { priorityBurstBytes } from "../../hw/link/peer.js";
+import { PEER_PARAMETERS, priorityBurstBytes } from "../../hw/link/peer.js";
+import { WIRE_PARAMETERS } from "../../hw/link/wire.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 import { givenNumber } from "./given-number.js";
-
-const DEFAULT_BURST_MILLISECONDS = 200;
-const DEFAULT_GIGABITS_PER_SECOND = 25;
 
 /**
  * A priority class whose policer's burst at the gateway is less than one of its frames: the bucket
@@ -23,8 +21,8 @@ export function priorityBurstWarnings(scenario: Scenario, qos: QosConfig | null,
   const percents = priorityClasses(qos);
   if (percents.size === 0) return [];
   const { byQosGroup } = trafficClasses(qos);
-  const milliseconds = givenNumber((scenario.peer as Record<string, unknown>).priorityBurstMilliseconds, DEFAULT_BURST_MILLISECONDS);
-  const gigabits = givenNumber((scenario.wire as Record<string, unknown>).gigabitsPerSecond, DEFAULT_GIGABITS_PER_SECOND);
+  const milliseconds = givenNumber((scenario.peer as Record<string, unknown>).priorityBurstMilliseconds, PEER_PARAMETERS.priorityBurstMilliseconds.defaultValue);
+  const gigabits = givenNumber((scenario.wire as Record<string, unknown>).gigabitsPerSecond, WIRE_PARAMETERS.gigabitsPerSecond.defaultValue);
   const lineBytesPerPicosecond = gigabits / 8000;
   // The largest frame each priority class's streams send, on the wire.
   const largest = new Map<number, { bytes: number; stream: string }>();
