@@ -25,7 +25,7 @@ export interface Measured {
   readonly report: WorkloadReport;
 }
 
-const whole = (value: number) => Math.round(value).toLocaleString("en-US");
+export const whole = (value: number) => Math.round(value).toLocaleString("en-US");
 
 /** A row's size as the table says it: frames or packets offered, or the scenario's length against its own (`scenarioMicroseconds`). */
 function sizeLabel(row: BenchRow, scenarioMicroseconds: number): string {

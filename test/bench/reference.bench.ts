@@ -3,7 +3,7 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { parseWorkloadReport } from "./reference-workloads.js";
-import { type BenchRow, type Measured, renderTable } from "./reference-table.js";
+import { type BenchRow, type Measured, renderTable, whole } from "./reference-table.js";
 import { sealRate } from "./seal-rate.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
 
@@ -12,7 +12,7 @@ import { percentiles } from "../../sim/stats/percentiles.js";
  * own, beside this machine's raw node:crypto seal rate measured in the same run (and each rate's
  * ratio to it, which compares across machines and loads better than the rate does).
  * Every row runs BENCH_ROUNDS times (3 by default), round by round, each round after a seal-rate
- * measurement of its own: this machine's figures swing by up to a third from one run to the next
+ * measurement of its own: this machine's figures swing by up to 40 % from one run to the next
  * (plain RX at 60 bytes gave 95,208 then 67,401 frames/s), so the table gives each row's median
  * round against the median seal rate, and a line per row its rounds. Sizes keep the whole under
  * about 3 minutes on a 2-core machine.
@@ -47,7 +47,6 @@ function benchRounds(text: string | undefined): number {
 }
 
 const rate = ({ report }: Measured) => report.wireFrames / report.seconds;
-const whole = (value: number) => Math.round(value).toLocaleString("en-US");
 
 const started = performance.now();
 const rounds = benchRounds(process.env.BENCH_ROUNDS);
@@ -75,7 +74,11 @@ for (const line of renderTable(medianSeals, measured, { short: "default-3x", lon
 console.log(`\nframes/wall-s of each round (the table gives the median):`);
 for (const [index, row] of ROWS.entries()) {
   const rates = byRound.map((round) => rate(round[index]!));
-  console.log(`  ${row.id}: ${rates.map(whole).join(" / ")}${rates.length > 1 ? ` (highest ÷ lowest ${(Math.max(...rates) / Math.min(...rates)).toFixed(2)})` : ""}`);
+  // A cost against another row, round by round: the table's ratio is of two medians, often of different rounds.
+  const goal = row.goal;
+  const baseline = goal.kind === "slower-than" ? ROWS.findIndex((other) => other.id === goal.baseline) : -1;
+  const against = baseline < 0 ? "" : `; wall time per frame against ${ROWS[baseline]!.id} in the same round: ${byRound.map((round) => `${(rate(round[baseline]!) / rate(round[index]!)).toFixed(2)}x`).join(" / ")}`;
+  console.log(`  ${row.id}: ${rates.map(whole).join(" / ")}${rates.length > 1 ? ` (highest ÷ lowest ${(Math.max(...rates) / Math.min(...rates)).toFixed(2)})` : ""}${against}`);
 }
 console.log(`\nframes on the wire: the workload's direction for plain and ESP rows, both ways (IKE included) for the scenario; ` +
   `NIC cycles/wall-s: the NIC core clock's cycles simulated per second of wall time; frames ÷ seals and cycles ÷ seals: each rate divided by the raw seal rate above (a machine-independent figure); ` +
