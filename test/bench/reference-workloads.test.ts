@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { parseWorkloadReport, runWorkload, type WorkloadName, type WorkloadReport } from "./reference-workloads.js";
 import { type BenchRow, renderTable } from "./reference-table.js";
+import { benchRounds, medianRounds, roundLines } from "./bench-rounds.js";
 
 /**
  * `npm run bench`'s workloads, run in-process on a tiny size, so that the benchmark cannot rot
@@ -83,5 +84,28 @@ describe("the table", () => {
     expect(lines[4]).toContain("| 10x (10,000 µs) |");
     expect(lines[5]).toMatch(/2\.00x, NOT met \|$/);
     expect(lines[6]).toMatch(/\| 100, 100 \| 20\.0, 24\.0 \| <= 1.25x: 1.20x, met \|$/);
+  });
+
+  test("rounds: each row's median round, whole, and a line per row with its rounds and, for a cost against another row, that cost round by round", () => {
+    const plain = row("plain", "default-scenario", { kind: "none" });
+    const traced = row("traced", "default-scenario-waveform", { kind: "slower-than", baseline: "plain", atMost: 1.5 });
+    // Seconds for 1000 frames in three rounds: plain 1, 2, 1.25 s; traced 2, 2.2, 1.5 s.
+    const byRound = [
+      [{ row: plain, report: report("default-scenario", 1000, 1, 20) }, { row: traced, report: report("default-scenario-waveform", 1000, 2, 21) }],
+      [{ row: plain, report: report("default-scenario", 1000, 2, 22) }, { row: traced, report: report("default-scenario-waveform", 1000, 2.2, 23) }],
+      [{ row: plain, report: report("default-scenario", 1000, 1.25, 24) }, { row: traced, report: report("default-scenario-waveform", 1000, 1.5, 25) }],
+    ];
+    const medians = medianRounds(byRound);
+    // The median rate's round, with that round's other figures (its memory) too.
+    expect(medians.map(({ report: { seconds, liveMemoryBytes } }) => [seconds, liveMemoryBytes / 2 ** 20])).toEqual([[1.25, 24], [2, 21]]);
+    expect(roundLines([plain, traced], byRound)).toEqual([
+      "  plain: 1,000 / 500 / 800 (highest ÷ lowest 2.00)",
+      "  traced: 500 / 455 / 667 (highest ÷ lowest 1.47); wall time per frame against plain in the same round: 2.00x / 1.10x / 1.20x",
+    ]);
+    // Of two rounds, the slower.
+    expect(medianRounds(byRound.slice(0, 2)).map(({ report: { seconds } }) => seconds)).toEqual([2, 2.2]);
+    expect(benchRounds(undefined)).toBe(3);
+    expect(benchRounds("1")).toBe(1);
+    for (const bad of ["0", "-1", "1.5", "x", ""]) expect(() => benchRounds(bad)).toThrow(/BENCH_ROUNDS=.*: expected a whole number of rounds, 1 or more/);
   });
 });

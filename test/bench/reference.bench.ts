@@ -6,6 +6,7 @@ import { parseWorkloadReport } from "./reference-workloads.js";
 import { type BenchRow, type Measured, renderTable, whole } from "./reference-table.js";
 import { sealRate } from "./seal-rate.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
+import { benchRounds, medianRounds, roundLines } from "./bench-rounds.js";
 
 /**
  * `npm run bench`: the reference workloads of issue 17 in one table, each run in a process of its
@@ -40,14 +41,6 @@ function measureRow(row: BenchRow): Measured {
   return { row, report: parseWorkloadReport(lines[lines.length - 1] ?? "") };
 }
 
-function benchRounds(text: string | undefined): number {
-  const rounds = Number(text ?? 3);
-  if (!Number.isSafeInteger(rounds) || rounds < 1) throw new RangeError(`BENCH_ROUNDS=${text}: expected a whole number of rounds, 1 or more`);
-  return rounds;
-}
-
-const rate = ({ report }: Measured) => report.wireFrames / report.seconds;
-
 const started = performance.now();
 const rounds = benchRounds(process.env.BENCH_ROUNDS);
 console.log(`\nreference workloads (issue 17): each in its own process after a warm-up run; tracing off; node:crypto registered; ${rounds} round(s); Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`);
@@ -64,22 +57,9 @@ for (let round = 0; round < rounds; round++) {
 }
 const medianSeals = percentiles(seals).p50;
 console.log(`raw node:crypto AES-128-GCM seal, 1400 bytes, 8-byte AAD, 16-byte tag: ${whole(medianSeals)} seals/s, the median of ${seals.map(whole).join(", ")} (this machine, this run, one before each round)\n`);
-// Each row's median round: the table's figures are that run's, whole.
-const measured = ROWS.map((_, index) => {
-  const runs = byRound.map((round) => round[index]!);
-  const median = percentiles(runs.map(rate)).p50;
-  return runs.find((run) => rate(run) === median)!;
-});
-for (const line of renderTable(medianSeals, measured, { short: "default-3x", long: "default-10x", atMost: 1.25 }, scenarioMicroseconds)) console.log(line);
+for (const line of renderTable(medianSeals, medianRounds(byRound), { short: "default-3x", long: "default-10x", atMost: 1.25 }, scenarioMicroseconds)) console.log(line);
 console.log(`\nframes/wall-s of each round (the table gives the median):`);
-for (const [index, row] of ROWS.entries()) {
-  const rates = byRound.map((round) => rate(round[index]!));
-  // A cost against another row, round by round: the table's ratio is of two medians, often of different rounds.
-  const goal = row.goal;
-  const baseline = goal.kind === "slower-than" ? ROWS.findIndex((other) => other.id === goal.baseline) : -1;
-  const against = baseline < 0 ? "" : `; wall time per frame against ${ROWS[baseline]!.id} in the same round: ${byRound.map((round) => `${(rate(round[baseline]!) / rate(round[index]!)).toFixed(2)}x`).join(" / ")}`;
-  console.log(`  ${row.id}: ${rates.map(whole).join(" / ")}${rates.length > 1 ? ` (highest ÷ lowest ${(Math.max(...rates) / Math.min(...rates)).toFixed(2)})` : ""}${against}`);
-}
+for (const line of roundLines(ROWS, byRound)) console.log(line);
 console.log(`\nframes on the wire: the workload's direction for plain and ESP rows, both ways (IKE included) for the scenario; ` +
   `NIC cycles/wall-s: the NIC core clock's cycles simulated per second of wall time; frames ÷ seals and cycles ÷ seals: each rate divided by the raw seal rate above (a machine-independent figure); ` +
   `timesteps/frame over the whole run, start-up included (nicsim validate's kernel-work counts between the 50th and the 550th frame, so its figures are lower); ` +
