@@ -129,14 +129,16 @@ export class DmaEngine extends ClockedComponent {
 
   /**
    * Unwatched, the pieces' signals show the engine's last run: a reader is shown what the edges
-   * since, before now, made of them, as their commits would have (an edge at now, run or not, is
-   * not yet committed). Those edges only issue pieces, in the order and with the draws their run
-   * would make anyway.
+   * since made of them, as their commits would have: those before now, and the one at now unless
+   * a pass at this time has yet to evaluate it (a reader in a later pass at an edge, or after a run
+   * stopped there, saw the edge's old value; from an outside check). Those edges only issue
+   * pieces, in the order and with the draws their run would make anyway.
    */
   private showPieces(): void {
     const now = this.kernel.now;
     if (this.piecesShown || this.doneThrough >= now) return;
-    this.catchUp(now);
+    const edgeAtNowPending = this.kernel.edgesPending && this.kernel.phaseRanNow;
+    this.catchUp(edgeAtNowPending ? now : now + 1);
     this.readsInFlight.showDrawn(this.tagsInUse);
     this.readsWaiting.showDrawn(Math.min(this.reads.length, 0xffff));
   }

@@ -57,6 +57,8 @@ export interface DmaRunResult {
   readonly watcherResumed: number | null;
   /** What the reader saw: at each look, reads_in_flight and reads_waiting, and when each wait for a change of reads_in_flight ended. */
   readonly looks: readonly string[];
+  /** reads_in_flight and reads_waiting as read once the run has returned, at its end. */
+  readonly afterRun: string;
 }
 
 export const PERIOD = 4000;
@@ -221,6 +223,9 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
         if (reader.at[index]! > kernel.now) yield delay(reader.at[index]! - kernel.now);
         const seen = top.dma.readsInFlight.value;
         looks.push(`${kernel.now}: in flight ${seen}, waiting ${top.dma.readsWaiting.value}`);
+        // Again in a later pass at this time: once this timestep's edges are committed.
+        yield delay(0);
+        looks.push(`${kernel.now}, a later pass: in flight ${top.dma.readsInFlight.value}, waiting ${top.dma.readsWaiting.value}`);
         if (!reader.waitAt.has(index)) continue;
         const value = yield until(top.dma.readsInFlight, (now) => now !== seen);
         looks.push(`${kernel.now}: changed to ${String(value)}`);
@@ -228,6 +233,7 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
     });
   }
   kernel.run(options.until === undefined ? {} : { until: options.until });
+  const afterRun = `${top.dma.readsInFlight.value}/${top.dma.readsWaiting.value}`;
   kernel.close();
-  return { handed: top.replies.handed, landed: top.landed, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now, watcherResumed, looks };
+  return { handed: top.replies.handed, landed: top.landed, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now, watcherResumed, looks, afterRun };
 }
