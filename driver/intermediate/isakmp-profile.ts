@@ -52,6 +52,11 @@ export interface IsakmpProfile {
   readonly ipsecQosGroup?: number;
 }
 
+/** Of profiles in their configured order, the first with a line matching the identity (IOS's rule). */
+export function firstMatchingProfile<Profile extends { readonly matches: readonly IdentityMatch[] }>(profiles: readonly Profile[], id: IkeIdentity): Profile | undefined {
+  return profiles.find((profile) => profile.matches.some((line) => identityMatches(line, id)));
+}
+
 /** The configured ISAKMP profiles, in order: the first with a matching line wins. */
 export class IsakmpProfiles {
   private readonly profiles: IsakmpProfile[] = [];
@@ -65,6 +70,6 @@ export class IsakmpProfiles {
   }
 
   match(id: IkeIdentity): IsakmpProfile | null {
-    return this.profiles.find((profile) => profile.matches.some((line) => identityMatches(line, id))) ?? null;
+    return firstMatchingProfile(this.profiles, id) ?? null;
   }
 }

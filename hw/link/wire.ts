@@ -23,6 +23,9 @@ export type WireTap = (time: number, frame: WireFrame, from: WireSide) => void;
 
 export const WireToken = Symbol("Wire");
 
+/** A line rate in bytes a picosecond: what a policy's percents of the line are of. */
+export const lineBytesPerPicosecond = (gigabitsPerSecond: number): number => gigabitsPerSecond / 8000;
+
 /** The wire's parameters (`top.wire`): a scenario's checks read their defaults here. */
 export const WIRE_PARAMETERS = {
   gigabitsPerSecond: param.number(25, "Line rate", { minimum: 0.001, maximum: 1600, unit: "Gb/s", check: wholeMacPeriod }),
@@ -56,7 +59,7 @@ export class Wire extends Component {
 
   /** The line rate in bytes a picosecond: what a policy's percents of the line are of. */
   get bytesPerPicosecond(): number {
-    return this.params.gigabitsPerSecond / 8000;
+    return lineBytesPerPicosecond(this.params.gigabitsPerSecond);
   }
 
   /** Picoseconds to send `bytes` bytes at the line rate (rounded up). */

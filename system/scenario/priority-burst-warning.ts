@@ -1,13 +1,12 @@
-import { identityMatches } from "../../driver/intermediate/isakmp-profile.js";
-import { identity } from "../../driver/intermediate/identity.js";
 import { priorityClasses, type QosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { PEER_PARAMETERS, priorityBurstBytes } from "../../hw/link/peer.js";
-import { WIRE_PARAMETERS } from "../../hw/link/wire.js";
+import { lineBytesPerPicosecond, WIRE_PARAMETERS } from "../../hw/link/wire.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 import { givenNumber } from "./given-number.js";
+import { customerProfile } from "./unprofiled-customers.js";
 
 /**
  * A priority class whose policer's burst at the gateway is less than one of its frames: the bucket
@@ -23,7 +22,6 @@ export function priorityBurstWarnings(scenario: Scenario, qos: QosConfig | null,
   const { byQosGroup } = trafficClasses(qos);
   const milliseconds = givenNumber((scenario.peer as Record<string, unknown>).priorityBurstMilliseconds, PEER_PARAMETERS.priorityBurstMilliseconds.defaultValue);
   const gigabits = givenNumber((scenario.wire as Record<string, unknown>).gigabitsPerSecond, WIRE_PARAMETERS.gigabitsPerSecond.defaultValue);
-  const lineBytesPerPicosecond = gigabits / 8000;
   // The largest frame each priority class's streams send, on the wire.
   const largest = new Map<number, { bytes: number; stream: string }>();
   for (const stream of scenario.traffic) {
@@ -35,7 +33,7 @@ export function priorityBurstWarnings(scenario: Scenario, qos: QosConfig | null,
   const given = (scenario.peer as Record<string, unknown>).priorityBurstMilliseconds !== undefined ? ["peer", "priorityBurstMilliseconds"] : ["qos"];
   return [...largest].flatMap(([trafficClass, frame]) => {
     const percent = percents.get(trafficClass)!;
-    const burst = priorityBurstBytes(milliseconds, lineBytesPerPicosecond, percent);
+    const burst = priorityBurstBytes(milliseconds, lineBytesPerPicosecond(gigabits), percent);
     if (burst >= frame.bytes) return [];
     return [
       source.at(
@@ -46,16 +44,11 @@ export function priorityBurstWarnings(scenario: Scenario, qos: QosConfig | null,
   });
 }
 
-/** The traffic class a customer's SAs carry: its identity's first matching profile's group, mapped by the policy's class maps. */
+/** The traffic class a customer's SAs carry: its profile's group, mapped by the policy's class maps; class-default untagged. */
 function classOfCustomer(scenario: Scenario, qos: QosConfig, byQosGroup: ReadonlyMap<number, number>, name: string): number | undefined {
   const customer = scenario.customers.find((candidate) => candidate.name === name);
-  if (customer === undefined) return undefined;
-  let presented;
-  try {
-    presented = identity(customer.identity.type, customer.identity.value);
-  } catch {
-    return undefined;
-  }
-  const group = qos.profiles.find((profile) => profile.matches.some((match) => identityMatches(match, presented)))?.ipsecQosGroup;
+  const profile = customer === undefined ? null : customerProfile(customer, qos);
+  if (profile === null) return undefined;
+  const group = profile === "none" ? undefined : profile.ipsecQosGroup;
   return group === undefined ? 0 : (byQosGroup.get(group) ?? 0);
 }

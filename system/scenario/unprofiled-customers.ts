@@ -1,5 +1,5 @@
 import { identity } from "../../driver/intermediate/identity.js";
-import { identityMatches } from "../../driver/intermediate/isakmp-profile.js";
+import { firstMatchingProfile } from "../../driver/intermediate/isakmp-profile.js";
 import type { QosConfig } from "../../driver/intermediate/qos-config.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
@@ -11,14 +11,19 @@ import type { SourceMap } from "./source-map.js";
 export function unprofiledCustomers(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
   if (qos === null) return [];
   return scenario.customers.flatMap((customer, index) => {
-    let presented;
-    try {
-      presented = identity(customer.identity.type, customer.identity.value);
-    } catch {
-      // An identity that is none of its type is refused at its own place.
-      return [];
-    }
-    if (qos.profiles.some((profile) => profile.matches.some((match) => identityMatches(match, presented)))) return [];
+    // Matched by a profile, or an identity that is none of its type (refused at its own place).
+    if (customerProfile(customer, qos) !== "none") return [];
     return [source.at(["customers", index, "identity", "value"], `warning: customers[${index}] '${customer.name}': its identity (${customer.identity.type} ${customer.identity.value}) matches no crypto isakmp profile of the qos policy: its SAs carry no tag, and its traffic lands in class-default`)];
   });
+}
+
+/** The ISAKMP profile a customer's identity selects (the first that matches), "none" when no profile does, or null for an identity that is none of its type. */
+export function customerProfile(customer: Scenario["customers"][number], qos: QosConfig): QosConfig["profiles"][number] | "none" | null {
+  let presented;
+  try {
+    presented = identity(customer.identity.type, customer.identity.value);
+  } catch {
+    return null;
+  }
+  return firstMatchingProfile(qos.profiles, presented) ?? "none";
 }
