@@ -35,6 +35,8 @@ export class EspPeer {
   onNoSa: (index: number) => void = () => {};
   /** Frames that are not ESP (IKE's UDP 500 among them): the gateway's other protocols. */
   onOther: (frame: ReceivedFrame) => void = () => {};
+  /** An ESP frame under an SPI no inbound SA has (dropped, UNKNOWN_SPI). */
+  onUnknownSpi: (spi: number, frame: ReceivedFrame) => void = () => {};
   private readonly inbound = new Map<number, EspInbound>();
   /** Each tunnel's end now; null until IKE has negotiated its SAs, or after they were deleted. */
   private readonly tunnels: (PeerTunnel | null)[] = [];
@@ -185,7 +187,10 @@ export class EspPeer {
     const esp = ipv4Payload(outer);
     const spi = read32(esp, 0);
     const inbound = this.inbound.get(spi);
-    if (!inbound) return this.drop("UNKNOWN_SPI", frame.bytes);
+    if (!inbound) {
+      this.drop("UNKNOWN_SPI", frame.bytes);
+      return this.onUnknownSpi(spi, frame);
+    }
     this.countArrived(spi, esp.length);
     const result = inbound.decapsulate(esp);
     if (result.kind === "dropped") return this.drop(result.reason, frame.bytes);

@@ -7,13 +7,15 @@ import { formatIpv4, type Ipv4Address } from "../sim/packet/ipv4.js";
 import { classDscp } from "../sim/packet/dscp.js";
 import { spi as toSpi } from "../sim/ipsec/esp.js";
 import type { IkeNode } from "../sim/ike/ike-node.js";
-import { peerNode, RetransmitTimer } from "../driver/intermediate/ike-peer-node.js";
+import { peerNode, randomSpi, RetransmitTimer } from "../driver/intermediate/ike-peer-node.js";
 import type { IdPayload, IkeAction, IkeMessageName, IkeDropReason, IkeSessionId, IkeStep, QuickModeSelectors } from "../sim/ike/ike-types.js";
 import type { RemotePeer } from "../hw/link/peer.js";
-import { type IkeCosts, ikeWorkCycles } from "../driver/intermediate/ike-costs.js";
+import type { IkeCosts } from "../driver/intermediate/ike-costs.js";
+import { GatewayCpu } from "./gateway-cpu.js";
 import { selectorFromPayloads, selectorKey, selectorPayloads, type TunnelSelector } from "../driver/intermediate/tunnel-selector.js";
 import { startedQuickModeId } from "../sim/ike/quick-mode.js";
 import { GatewayPairs } from "./gateway-pairs.js";
+import { EndedInboundSpis } from "../driver/intermediate/ended-inbound-spis.js";
 import { noWork } from "../sim/ike/ike-crypto.js";
 import type { EspPeer } from "./esp-peer.js";
 import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
@@ -31,16 +33,18 @@ export interface GatewayConfig {
   readonly trafficClass: number;
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
   readonly retransmit: { readonly intervalPicoseconds: number; readonly limit: number; readonly backoff: number };
+  /** Time after it ended an inbound SPI past which a packet under it says the host still sends under it, ps (the daemon's stillSentUnderMicroseconds). */
+  readonly stillSentUnder: number;
   /** Its tunnels: the EspPeer tunnel each feeds, and the traffic it selects. */
   readonly tunnels: readonly { readonly index: number; readonly selector: TunnelSelector }[];
 }
 
 const espParameters = (side: { spi: number; keyMaterial: Uint8Array }) => ({ spi: toSpi(side.spi), keyMaterial: side.keyMaterial, icvLength: 16 as const, esn: false });
 
-const PHASE1_MESSAGES: ReadonlySet<IkeMessageName> = new Set(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "AM1", "AM2", "AM3"]);
+/** The peer its ended SPIs are kept for. */
+const HOST = "host";
 
-/** The gateway's CPU: its IKE work priced as the host's, at this clock. */
-const GATEWAY_MEGAHERTZ = 2000;
+const PHASE1_MESSAGES: ReadonlySet<IkeMessageName> = new Set(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "AM1", "AM2", "AM3"]);
 
 /**
  * A customer's remote gateway running IKEv1 (the initiator): phase 1 to the host, a Quick Mode per
@@ -51,8 +55,12 @@ export class IkeGateway {
   readonly drops = new DropCounter<IkeDropReason>();
   /** The keys of every SA pair a Quick Mode brought up at this gateway, for the capture's esp_sa file. */
   readonly captured: CapturedSa[] = [];
-  /** Messages each way (sent: every one, as the host counts; received: those the link delivered), those the link lost either way, the Informational Deletes it sent (a fault) and those of the host it took. */
-  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0, deletesReceived: 0, expired: 0 };
+  /**
+   * Messages each way (sent: every one, as the host counts; received: those the link delivered), those the link lost either
+   * way, the Informational Deletes it sent (a fault, or for an SPI the host still sent under after it had ended it:
+   * `deletesStillSentUnder`) and those of the host it took.
+   */
+  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0, deletesStillSentUnder: 0, deletesReceived: 0, expired: 0 };
   failed: string | null = null;
   /** When its phase 1 came up (ps), as the gateway saw it; null while it has not. */
   phase1UpTime: number | null = null;
@@ -70,6 +78,7 @@ export class IkeGateway {
   private readonly inboundOfAnswer = new Map<number, number>();
   private session: IkeSessionId | null = null;
   private readonly timer: RetransmitTimer;
+  private readonly cpu: GatewayCpu;
   /** Tunnels with a Quick Mode under way, either end's, and its message ID (null until its CPU starts one it is to start). */
   private readonly negotiating = new Map<number, number | null>();
 
@@ -84,17 +93,18 @@ export class IkeGateway {
     private readonly espPeer: EspPeer,
     private readonly config: GatewayConfig,
     random: Random,
-    private readonly costs: IkeCosts,
+    costs: IkeCosts,
     private readonly loss: { readonly probability: number; readonly random: Random },
   ) {
     for (const tunnel of config.tunnels) this.tunnelBySelector.set(selectorKey(tunnel.selector), tunnel.index);
-    this.timer = new RetransmitTimer(kernel, `${path}.retransmit`, () => this.handle((now) => this.node.expire(now)));
-    this.node = peerNode({ identity: config.identity, preSharedKey: config.preSharedKey, random, allocateSpi: () => this.allocateSpi(random), espLifetime: config.lifetime, retransmit: config.retransmit });
+    this.cpu = new GatewayCpu(kernel, `${path}.ike`, costs, (step) => this.stepDone(step));
+    this.timer = new RetransmitTimer(kernel, `${path}.retransmit`, () => this.cpu.handle((now) => this.node.expire(now)));
+    this.node = peerNode({ identity: config.identity, preSharedKey: config.preSharedKey, random, allocateSpi: () => randomSpi(random, () => false), espLifetime: config.lifetime, retransmit: config.retransmit });
   }
 
   /** Its CPU is still working on a step whose messages it has not yet sent (a Delete, an answer), or an exchange it started waits for the host's reply. */
   get busy(): boolean {
-    return this.working || this.node.awaitingReply;
+    return this.cpu.busy || this.node.awaitingReply;
   }
 
   /** The exchanges this gateway started that wait for the host's reply (see IkeNode.exchangesAwaitingReply). */
@@ -116,7 +126,7 @@ export class IkeGateway {
 
   /** Phase 1 to the host. */
   start(): void {
-    this.handle((now) => this.node.connect(formatIpv4(this.config.hostAddress), this.config.mode, now));
+    this.cpu.handle((now) => this.node.connect(formatIpv4(this.config.hostAddress), this.config.mode, now));
   }
 
   /** An ISAKMP message from the host (the caller has matched its destination to this gateway). */
@@ -124,7 +134,7 @@ export class IkeGateway {
     this.arrived++;
     if (this.lost()) return;
     this.counts.received++;
-    this.handle((now) => this.node.receive(formatIpv4(datagram.source), datagram.message, now));
+    this.cpu.handle((now) => this.node.receive(formatIpv4(datagram.source), datagram.message, now));
   }
 
   /**
@@ -151,7 +161,7 @@ export class IkeGateway {
    */
   private negotiate(tunnel: GatewayConfig["tunnels"][number], session: IkeSessionId, acquire = false): void {
     this.negotiating.set(tunnel.index, null);
-    this.handle((now) => {
+    this.cpu.handle((now) => {
       const answered = this.negotiating.get(tunnel.index) !== null;
       if (acquire && (answered || this.espPeer.isOpen(tunnel.index))) {
         if (answered) this.trapped.add(tunnel.index);
@@ -185,10 +195,25 @@ export class IkeGateway {
     this.espPeer.forgetOutbound(spi);
     this.trapped.add(pair.tunnel);
     this.espPeer.removeInbound(pair.inboundSpi);
-    const session = this.session;
-    this.counts.deletes++;
-    this.handle((now) => this.node.deleteEsp(session, [pair.inboundSpi], now));
+    this.sendDelete(this.session, pair.inboundSpi);
     return true;
+  }
+
+  /** Inbound SPIs it ended that the host may still send under. */
+  private readonly ended = new EndedInboundSpis();
+
+  /** An ESP packet from the host under an SPI it has no SA for: one it ended, still in use at the host past what was on its way, has the host told (again). */
+  unknownSpi(spi: number): void {
+    const ended = this.ended.due(spi, HOST, this.kernel.now, this.config.stillSentUnder, this.config.retransmit.limit);
+    if (ended === undefined || !this.node.sessionInfo(ended.session)?.phase1Up) return;
+    ended.sending = true;
+    this.counts.deletesStillSentUnder++;
+    this.sendDelete(ended.session, spi);
+  }
+
+  private sendDelete(session: IkeSessionId, spi: number): void {
+    this.counts.deletes++;
+    this.cpu.handle((now) => this.node.deleteEsp(session, [spi], now), () => this.ended.told(spi, HOST, session, this.kernel.now));
   }
 
   /** The SA pairs its tunnels send under now: an older pair of a tunnel is gone already, or going. */
@@ -203,34 +228,11 @@ export class IkeGateway {
     return this.counts.lost > lostBefore;
   }
 
-  /**
-   * Work waits in order for the gateway's CPU: a step is computed when the CPU takes it (a copy is
-   * told from a new message then, as a daemon reading its socket would), and its actions happen,
-   * and its timers start, when its work is done.
-   */
-  private handle(compute: (now: number) => IkeStep): void {
-    this.waiting.push(compute);
-    if (!this.working) this.next();
-  }
-
-  /** Work in order, the first the CPU's while it is working on it. */
-  private readonly waiting: ((now: number) => IkeStep)[] = [];
-  private working = false;
-
-  private next(): void {
-    this.working = true;
-    const now = this.kernel.now;
-    const step = this.waiting[0]!(now);
-    const picoseconds = Math.round((ikeWorkCycles(step.work, this.costs) * 1e6) / GATEWAY_MEGAHERTZ);
-    this.kernel.schedule(picoseconds, `${this.path}.ike`, () => {
-      this.waiting.shift();
-      this.node.sent(step, this.kernel.now);
-      // Work its actions add (a Quick Mode per tunnel once phase 1 is up) waits its turn.
-      for (const action of step.actions) this.perform(action);
-      this.timer.arm(this.node);
-      this.working = false;
-      if (this.waiting.length > 0) this.next();
-    });
+  /** A step its CPU is done with: its messages leave, its actions happen (work they add waits its turn: a Quick Mode per tunnel once phase 1 is up), its timers start. */
+  private stepDone(step: IkeStep): void {
+    this.node.sent(step, this.kernel.now);
+    for (const action of step.actions) this.perform(action);
+    this.timer.arm(this.node);
   }
 
   private perform(action: IkeAction): void {
@@ -255,7 +257,11 @@ export class IkeGateway {
         this.negotiated(action.messageId, true);
         // A Quick Mode it answered and never saw finish leaves no SA behind: what the host sends under it is dropped (UNKNOWN_SPI).
         const inbound = this.inboundOfAnswer.get(action.messageId);
-        if (inbound !== undefined) this.espPeer.removeInbound(inbound);
+        if (inbound !== undefined) {
+          this.espPeer.removeInbound(inbound);
+          // The host, which sent QM3, may have the pair up: what it sends under it is dropped (UNKNOWN_SPI) until it hears.
+          this.ended.endedUntold(inbound, HOST, action.session, this.kernel.now);
+        }
         this.onQuickModeFailed();
         break;
       }
@@ -388,12 +394,5 @@ export class IkeGateway {
     if (this.loss.probability === 0 || !this.loss.random.bernoulli(this.loss.probability)) return false;
     this.counts.lost++;
     return true;
-  }
-
-  private allocateSpi(random: Random): number {
-    for (;;) {
-      const value = random.nextUint32();
-      if (value >= 0x1000) return value;
-    }
   }
 }

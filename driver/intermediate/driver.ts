@@ -25,7 +25,7 @@ import { TablePlacement } from "./table-placement.js";
 import { SendOrder } from "./send-order.js";
 import { Mailbox } from "../../sim/mailbox.js";
 import { read32 } from "../../sim/bytes.js";
-import { countFlaggedIcv, inboundSa, receivedEsp } from "./received-esp.js";
+import { countFlaggedIcv, inboundSa, outerAddress, receivedEsp } from "./received-esp.js";
 import { DropCounter, type DroppedBytes } from "../../sim/stats/drop-counter.js";
 import { classDscp, dscpClass } from "../../sim/packet/dscp.js";
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
@@ -289,6 +289,8 @@ export class IntermediateDriver extends Component {
       return this.onDeliver({ packet: bytes.subarray(ETHERNET_HEADER_BYTES), time: this.kernel.now, received: frame.time, sa: null });
     }
     const sa = inboundSa(this.sadb, esp);
+    // One this host ended may still be in use at its gateway (a Delete lost): IKE tells it again.
+    if (!sa && esp.length >= 4) this.ike.unknownSpi(outerAddress(bytes, "source"), read32(esp, 0));
     if (!sa || !this.lifecycle.usable(sa)) return this.drop("UNKNOWN_SPI", { frame: bytes });
     let lane = this.lanes.get(sa);
     if (!lane) {

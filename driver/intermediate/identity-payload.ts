@@ -5,7 +5,7 @@
  * an "invalid" result naming what is wrong, never an exception.
  */
 import type { IdPayload } from "../../sim/ike/ike-types.js";
-import { type AddressFamily, IDENTITY_TYPE_NUMBER, IdentityError, type IdentityType, identity, type IkeIdentity } from "./identity.js";
+import { type AddressFamily, describeIdentity, IDENTITY_TYPE_NUMBER, IdentityError, type IdentityType, identity, type IkeIdentity } from "./identity.js";
 
 export type IdentityDecoding = { readonly kind: "ok"; readonly identity: IkeIdentity } | { readonly kind: "invalid"; readonly reason: string };
 
@@ -127,4 +127,9 @@ export function identityFromIdPayload(payload: Pick<IdPayload, "type" | "data">)
     if (error instanceof IdentityError) return { kind: "invalid", reason: error.message };
     throw error;
   }
+}
+
+/** An identity as the gateway sent it: names in their own case (the profiles compare them without case), others as described. */
+export function describeAsReceived(payload: IdPayload, identity: IkeIdentity): string {
+  return identity.type === "ID_FQDN" || identity.type === "ID_USER_FQDN" ? `${identity.type} ${new TextDecoder().decode(payload.data)}` : describeIdentity(identity);
 }

@@ -11,14 +11,14 @@ import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
 import type { IkeNode } from "../../sim/ike/ike-node.js";
-import { DEFAULT_RETRANSMIT_MICROSECONDS, peerNode, RetransmitTimer } from "./ike-peer-node.js";
-import { type IdPayload, type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
+import { DEFAULT_RETRANSMIT_MICROSECONDS, MAXIMUM_RETRANSMIT_SPAN, peerNode, randomSpi, RetransmitTimer } from "./ike-peer-node.js";
+import { type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
 import { IkeMessageEnum, type IkeMessageEnumName, type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
 import type { IkeTunnel } from "./ike-tunnels.js";
 import { IkeSaKeeper, quickModeKey, startedKey } from "./ike-sa-keeper.js";
-import { describeIdentity, type IkeIdentity } from "./identity.js";
-import { identityFromIdPayload, identityToIdPayload } from "./identity-payload.js";
+import type { IkeIdentity } from "./identity.js";
+import { describeAsReceived, identityFromIdPayload, identityToIdPayload } from "./identity-payload.js";
 import { SelectorError, selectorFromPayloads, selectorPayloads, type TunnelSelector } from "./tunnel-selector.js";
 import type { IkeSa } from "./isadb.js";
 import type { IntermediateDriver } from "./driver.js";
@@ -32,9 +32,6 @@ export interface IkePeerConfig {
   /** The ESP SAs' lifetimes the host's policy gives this gateway's tunnels (proposed when the host rekeys). */
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
 }
-
-/** The longest an exchange may go on retransmitting, ps: 1 s (a run steps through a bring-up a µs at a time). */
-const MAXIMUM_RETRANSMIT_SPAN = 1e12;
 
 type Trapped = NonNullable<ReturnType<IkeSaKeeper["takeTrapped"]>>;
 type Work =
@@ -59,6 +56,7 @@ export class IkeDaemon extends Component {
     retransmitBackoff: param.number(1.8, "Factor each wait for a reply grows by, retransmission after retransmission (strongSwan's retransmit_base)", { minimum: 1, maximum: 4 }),
     softLifetimePercent: param.integer(80, "Share of an SA's lifetime (seconds or kilobytes) after which the daemon rekeys it", { minimum: 1, maximum: 100, unit: "%" }),
     rekeyGraceMicroseconds: param.microseconds(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way once the gateway sends under the new one", { maximum: 1_000_000 }),
+    stillSentUnderMicroseconds: param.microseconds(100, "Time after an end ended an inbound SPI (its Delete left, or a Quick Mode it answered was given up) past which a packet still coming under it says the other end sends under it (the Delete lost): that end is sent a Delete (again), up to retransmitLimit times; the host's and the gateways'. Longer than the other end's queues take to drain, or a Delete is sent for nothing (harmless)", { minimum: 1, maximum: 1_000_000 }),
   });
   readonly drops = new DropCounter<IkeDropReason | "UNKNOWN_PEER">();
   readonly timeline: IkeTimelineEntry[] = [];
@@ -95,10 +93,11 @@ export class IkeDaemon extends Component {
       intermediate,
       {
         // A rekey's old inbound SA waits for the gateway at most as long as QM3 could take to reach it through retransmissions.
-        settings: () => ({ softLifetimePercent: params.softLifetimePercent, rekeyGraceMicroseconds: params.rekeyGraceMicroseconds, switchWaitMicroseconds: retransmitSpan(this.retransmit) / 1e6 }),
+        settings: () => ({ softLifetimePercent: params.softLifetimePercent, rekeyGraceMicroseconds: params.rekeyGraceMicroseconds, stillSentUnderMicroseconds: params.stillSentUnderMicroseconds, switchWaitMicroseconds: retransmitSpan(this.retransmit) / 1e6 }),
         record: (gateway, event) => this.record(this.peerOf(gateway)!, event),
         rekey: (tunnel, trigger) => this.peerOf(tunnel.gateway)?.work.push({ kind: "rekey", tunnel, trigger }),
         sendDelete: (tunnel, spis) => this.sendDelete(tunnel, spis),
+        sessionUp: (gateway, session) => this.peerOf(gateway)?.node.sessionInfo(session)?.phase1Up === true,
         process: (name, body) => this.process(name, body),
       },
       this.signal("inbound_switches", 32, { kind: "integer", lastWriteWins: true }),
@@ -106,7 +105,7 @@ export class IkeDaemon extends Component {
     for (const config of peers) {
       const name = config.name.replace(/[^A-Za-z0-9_]/g, "_");
       const random = this.kernel.random(`${this.path}.${name}`);
-      const node = peerNode({ identity: identityToIdPayload(local.identity), preSharedKey: config.preSharedKey, random, allocateSpi: () => this.allocateSpi(random), espLifetime: config.lifetime, retransmit: this.retransmit });
+      const node = peerNode({ identity: identityToIdPayload(local.identity), preSharedKey: config.preSharedKey, random, allocateSpi: () => randomSpi(random, (spi) => this.spiInUse(spi)), espLifetime: config.lifetime, retransmit: this.retransmit });
       const work = new Mailbox<Work>(this.kernel, `IKE with ${config.name}: the next message or timer`);
       const timer = new RetransmitTimer(this.kernel, `${this.path}.retransmit`, () => work.push({ kind: "expire" }));
       const peer: Peer = { config, node, work, timer, state: this.enumSignal(`${name}_state`, IkeStateEnum, { lastWriteWins: true }), exchange: this.enumSignal(`${name}_exchange`, IkeMessageEnum, { lastWriteWins: true }), message: this.event(`${name}_message`), taken: this.event(`${name}_taken`), ikeSa: null, established: false };
@@ -157,6 +156,12 @@ export class IkeDaemon extends Component {
   }
   /** The Quick Modes this host started (acquires and rekeys), by gateway and message ID: what to do if one fails. */
   private readonly started = new Map<string, { readonly kind: "acquire"; readonly trapped: Trapped } | { readonly kind: "rekey"; readonly tunnel: IkeTunnel }>();
+
+  /** ESP from `source` under an SPI the SADB lacks: one this host ended may still be in use at that gateway (its Delete lost). */
+  unknownSpi(source: string, spi: number): void {
+    const peer = this.peers.get(source);
+    if (peer?.established) this.keeper.stillSentUnder(peer.config.name, spi, this.params.retransmitLimit);
+  }
 
   /** Bytes a packet under an SA carried: its kilobyte lifetime counts them. */
   used(sa: IpsecSa, bytes: number): void {
@@ -237,7 +242,7 @@ export class IkeDaemon extends Component {
           this.phase1Failed(peer, action);
           break;
         case "quick-mode-inbound":
-          if (peer.ikeSa) this.keeper.takeUpInbound(peer.config.name, action.messageId, peer.ikeSa, action.inbound, this.localAddress, peer.config.address);
+          if (peer.ikeSa) this.keeper.takeUpInbound(peer.config.name, action.session, action.messageId, peer.ikeSa, action.inbound, this.localAddress, peer.config.address);
           break;
         case "quick-mode-up":
           this.quickModeUp(peer, action);
@@ -326,7 +331,7 @@ export class IkeDaemon extends Component {
   }
 
   /** An Informational Delete on the tunnel's IKE SA, in the class of its tag. */
-  private *sendDelete(tunnel: IkeTunnel, spis: readonly number[]): Generator<Command, void, unknown> {
+  private *sendDelete(tunnel: Pick<IkeTunnel, "gateway" | "session">, spis: readonly number[]): Generator<Command, void, unknown> {
     const peer = this.peerOf(tunnel.gateway)!;
     const step = peer.node.deleteEsp(tunnel.session, spis, this.kernel.now);
     yield* this.perform(peer, step.actions, this.classOf(peer, 0));
@@ -364,15 +369,11 @@ export class IkeDaemon extends Component {
     for (const observer of this.observers) observer(entry);
   }
 
-  /** Inbound SPIs: random, above the reserved range (RFC 4303: 1 to 255), and unused. */
-  private allocateSpi(random: { nextUint32(): number }): number {
-    for (;;) {
-      const value = random.nextUint32();
-      if (value >= 0x1000 && !this.spis.has(value) && !this.intermediate.sadb.find("inbound", value)) {
-        this.spis.add(value);
-        return value;
-      }
-    }
+  /** An inbound SPI handed out or in the SADB; one drawn that is not is taken. */
+  private spiInUse(spi: number): boolean {
+    if (this.spis.has(spi) || this.intermediate.sadb.find("inbound", spi)) return true;
+    this.spis.add(spi);
+    return false;
   }
 }
 
@@ -391,9 +392,4 @@ interface Peer {
   ikeSa: IkeSa | null;
   /** Whether its IKE SA's phase 1 is done (until then, a failure takes the ISADB entry back). */
   established: boolean;
-}
-
-/** An identity as the gateway sent it: names in their own case (the profiles compare them without case), others as described. */
-function describeAsReceived(payload: IdPayload, identity: IkeIdentity): string {
-  return identity.type === "ID_FQDN" || identity.type === "ID_USER_FQDN" ? `${identity.type} ${new TextDecoder().decode(payload.data)}` : describeIdentity(identity);
 }

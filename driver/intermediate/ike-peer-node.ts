@@ -6,6 +6,9 @@ import type { Random } from "../../sim/random.js";
 /** The wait for an IKE reply before a request is sent again, µs (the host's and the gateways'). */
 export const DEFAULT_RETRANSMIT_MICROSECONDS = 2000;
 
+/** The longest an exchange may go on retransmitting, ps: 1 s (a run steps through a bring-up a µs at a time). */
+export const MAXIMUM_RETRANSMIT_SPAN = 1e12;
+
 /** A phase-1 SA's lifetime, proposed and accepted: a day, as strongSwan's and Cisco's defaults are. */
 const PHASE1_LIFETIME_SECONDS = 86_400;
 
@@ -24,6 +27,14 @@ export function peerNode(options: { identity: IdPayload; preSharedKey: Uint8Arra
     espLifetime: options.espLifetime,
     retransmit: options.retransmit,
   });
+}
+
+/** An inbound SPI: random, above the reserved range (RFC 4303: 1 to 255), and not in use. */
+export function randomSpi(random: Random, inUse: (spi: number) => boolean): number {
+  for (;;) {
+    const value = random.nextUint32();
+    if (value >= 0x1000 && !inUse(value)) return value;
+  }
 }
 
 /** One kernel timer for a node's next retransmission: armed after each step, never twice for a time already covered. */

@@ -9,6 +9,7 @@ import type { EspKeys, IkeSessionId, IkeStep, Lifetime } from "../../sim/ike/ike
 import { startedQuickModeId } from "../../sim/ike/quick-mode.js";
 import type { IkeTimelineEvent } from "./ike-timeline.js";
 import { IkeTunnels, type IkeTunnel } from "./ike-tunnels.js";
+import { EndedInboundSpis } from "./ended-inbound-spis.js";
 import { selectorKey, type TunnelSelector } from "./tunnel-selector.js";
 import type { IntermediateDriver } from "./driver.js";
 import type { IkeSa } from "./isadb.js";
@@ -16,11 +17,13 @@ import type { IpsecSa } from "./sadb.js";
 
 /** What the keeper asks of the daemon: its settings, the timeline, rekeys and Deletes on a gateway's IKE SA. */
 export interface SaKeeperHooks {
-  readonly settings: () => { readonly softLifetimePercent: number; readonly switchWaitMicroseconds: number; readonly rekeyGraceMicroseconds: number };
+  readonly settings: () => { readonly softLifetimePercent: number; readonly switchWaitMicroseconds: number; readonly rekeyGraceMicroseconds: number; readonly stillSentUnderMicroseconds: number };
   record(gateway: string, event: IkeTimelineEvent): void;
   rekey(tunnel: IkeTunnel, trigger: "seconds" | "kilobytes"): void;
   /** Send an Informational Delete of these inbound SPIs on the tunnel's IKE SA. */
-  sendDelete(tunnel: IkeTunnel, spis: readonly number[]): Generator<Command, void, unknown>;
+  sendDelete(tunnel: DeleteTarget, spis: readonly number[]): Generator<Command, void, unknown>;
+  /** Whether an IKE SA of the gateway's is still past phase 1 (a Delete can go on it). */
+  sessionUp(gateway: string, session: IkeSessionId): boolean;
   process(name: string, body: () => ProcessBody): void;
 }
 
@@ -42,6 +45,9 @@ export interface NegotiatedPair {
   /** Whether the host started it at the tunnel's trap (an acquire). */
   readonly acquire: boolean;
 }
+
+/** Where a Delete goes: the gateway, on the IKE SA its SAs were negotiated under. */
+type DeleteTarget = Pick<IkeTunnel, "gateway" | "session">;
 
 const espParameters = (side: EspKeys) => ({ spi: toSpi(side.spi), keyMaterial: side.keyMaterial, icvLength: 16 as const, esn: false });
 
@@ -113,11 +119,11 @@ export class IkeSaKeeper {
    * installed at QM3. The gateway, the initiator, sends under the pair once it has sent QM3: its first packets came before
    * the host had taken QM3, and were dropped (UNKNOWN_SPI), 13 of them a Quick Mode at 90 % of the line.
    */
-  private readonly takenUp = new Map<string, { readonly sa: IpsecSa; bytes: number }>();
+  private readonly takenUp = new Map<string, { readonly sa: IpsecSa; readonly session: IkeSessionId; bytes: number }>();
 
-  takeUpInbound(gateway: string, messageId: number, ikeSa: IkeSa, keys: EspKeys, local: Ipv4Address, remote: Ipv4Address): void {
+  takeUpInbound(gateway: string, session: IkeSessionId, messageId: number, ikeSa: IkeSa, keys: EspKeys, local: Ipv4Address, remote: Ipv4Address): void {
     const sa = this.intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: espParameters(keys), source: remote, destination: local });
-    this.takenUp.set(quickModeKey(gateway, messageId), { sa, bytes: 0 });
+    this.takenUp.set(quickModeKey(gateway, messageId), { sa, session, bytes: 0 });
   }
 
   /** A Quick Mode this host answered failed: the inbound SA it took up goes with it. */
@@ -126,7 +132,19 @@ export class IkeSaKeeper {
     const takenUp = this.takenUp.get(key);
     if (takenUp === undefined) return;
     this.takenUp.delete(key);
+    this.ended.endedUntold(takenUp.sa.parameters.spi, gateway, takenUp.session, this.kernel.now);
     this.hooks.process(`delete_${takenUp.sa.parameters.spi.toString(16)}`, () => this.intermediate.deleteSa(takenUp.sa));
+  }
+
+  /** Inbound SPIs ended here that the gateway may still send under. */
+  private readonly ended = new EndedInboundSpis();
+
+  /** A packet from the gateway under an inbound SPI the SADB lacks: one this host ended, still in use there past what was on its way, has the gateway told (again). */
+  stillSentUnder(gateway: string, spi: number, resends: number): void {
+    const ended = this.ended.due(spi, gateway, this.kernel.now, us(this.hooks.settings().stillSentUnderMicroseconds), resends);
+    if (ended === undefined || !this.hooks.sessionUp(gateway, ended.session)) return;
+    ended.sending = true;
+    this.hooks.process(`delete_again_${spi.toString(16)}`, () => this.delete({ gateway, session: ended.session }, [spi], true));
   }
 
   /** Bytes a packet under an SA carried: each SA counts its own against its kilobyte lifetime. */
@@ -285,9 +303,10 @@ export class IkeSaKeeper {
     if (!gatewayOnOld) yield* this.delete(old, [old.inbound.parameters.spi]);
   }
 
-  private *delete(tunnel: IkeTunnel, spis: readonly number[]): Generator<Command, void, unknown> {
-    this.hooks.record(tunnel.gateway, { kind: "delete-sent", spis });
-    yield* this.hooks.sendDelete(tunnel, spis);
+  private *delete(target: DeleteTarget, spis: readonly number[], stillSentUnder = false): Generator<Command, void, unknown> {
+    this.hooks.record(target.gateway, { kind: "delete-sent", spis, ...(stillSentUnder ? { stillSentUnder } : {}) });
+    yield* this.hooks.sendDelete(target, spis);
+    for (const spi of spis) this.ended.told(spi, target.gateway, target.session, this.kernel.now);
   }
 }
 

@@ -24,7 +24,8 @@ export type IkeTimelineEvent =
   | { readonly kind: "acquire"; readonly selector: string }
   | { readonly kind: "rekey-started"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number }
   | { readonly kind: "expired"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number; readonly inboundSpi: number; readonly successor: boolean; readonly rekeying: boolean }
-  | { readonly kind: "delete-sent"; readonly spis: readonly number[] }
+  /** `stillSentUnder`: packets came under the SPIs after the host had ended them (a Delete lost, or a Quick Mode the host gave up on). */
+  | { readonly kind: "delete-sent"; readonly spis: readonly number[]; readonly stillSentUnder?: boolean }
   | { readonly kind: "delete-received"; readonly protocol: "ISAKMP" | "ESP"; readonly spis: readonly number[] }
   | { readonly kind: "retransmitted"; readonly message: string };
 
@@ -57,7 +58,7 @@ export function describeIkeEvent(event: IkeTimelineEvent): string {
     case "expired":
       return `SA pair outbound ${hex(event.outboundSpi)}, inbound ${hex(event.inboundSpi)} expired (hard ${event.trigger} lifetime)${event.successor ? "" : event.rekeying ? " before its rekey was done: the rekey's Quick Mode negotiates the tunnel" : " without a successor: its policy waits for IKE again"}`;
     case "delete-sent":
-      return `Delete sent for SPI ${event.spis.map(hex).join(", ")}`;
+      return `Delete sent for SPI ${event.spis.map(hex).join(", ")}${event.stillSentUnder ? ": the gateway still sent under it after this host had ended it (a Delete lost, or a Quick Mode given up on here)" : ""}`;
     case "delete-received":
       return `Delete received (${event.protocol}${event.spis.length > 0 ? ` SPI ${event.spis.map(hex).join(", ")}` : ""})`;
     case "retransmitted":

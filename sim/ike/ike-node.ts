@@ -22,6 +22,8 @@ export interface IkeSessionInfo {
   readonly mode: IkeMode;
   readonly peerAddress: string;
   readonly state: IkeState;
+  /** Phase 1 is done: Quick Modes and Informationals can go under it. */
+  readonly phase1Up: boolean;
 }
 
 export class IkeNode {
@@ -135,7 +137,7 @@ export class IkeNode {
 
   sessionInfo(session: IkeSessionId): IkeSessionInfo | null {
     const found = this.byId.get(session);
-    return found === undefined ? null : { id: found.id, role: found.role, mode: found.mode, peerAddress: found.peerAddress, state: found.state };
+    return found === undefined ? null : { id: found.id, role: found.role, mode: found.mode, peerAddress: found.peerAddress, state: found.state, phase1Up: found.phase1Up };
   }
 
   get sessionCount(): number {

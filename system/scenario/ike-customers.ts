@@ -3,6 +3,8 @@ import type { Random } from "../../sim/random.js";
 import type { Signal } from "../../sim/signal.js";
 import { formatIpv4, type Ipv4Address, ipv4Address, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
+import { us } from "../../sim/time.js";
+import { outerAddress } from "../../driver/intermediate/received-esp.js";
 import { identity, IdentityError, subnetSpan } from "../../driver/intermediate/identity.js";
 import { identityToIdPayload } from "../../driver/intermediate/identity-payload.js";
 import { type IdPayload, retransmitSpan } from "../../sim/ike/ike-types.js";
@@ -100,6 +102,7 @@ export class IkeCustomers {
           trafficClass,
           lifetime,
           retransmit: intermediate.ike.retransmit,
+          stillSentUnder: us(intermediate.ike.params.stillSentUnderMicroseconds),
           tunnels,
         },
         random(`${this.path}.${customer.name}.keys`),
@@ -115,6 +118,8 @@ export class IkeCustomers {
     // A packet a gateway could not send for want of an SA: that gateway's IKE negotiates one.
     this.espPeer.onNoSa = (index) => gatewayOfTunnel.get(index)?.acquire(index);
     intermediate.ike.observers.push((entry) => this.observe(entry));
+    // ESP under an SPI the gateway it is addressed to lacks: one that gateway ended may still be in use at the host (its Delete lost).
+    this.espPeer.onUnknownSpi = (spi, frame) => this.gateways.get(outerAddress(frame.bytes, "destination"))?.unknownSpi(spi);
     // The gateways' ISAKMP: whichever gateway the message is addressed to.
     this.espPeer.onOther = (frame) => {
       const datagram = ikeDatagram(frame.bytes);

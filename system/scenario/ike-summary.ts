@@ -33,6 +33,8 @@ export interface IkeSummary {
     readonly quickModeFailures: number;
     /** Informational Deletes it sent (the host's timeline has those it received; the others the link lost). */
     readonly deletes: number;
+    /** Of them, those for an SPI the host still sent under after the gateway had ended it (its Delete lost, or a Quick Mode it gave up on): sent again, or sent at last. */
+    readonly deletesStillSentUnder: number;
     /** The host's Deletes it took (the host's timeline has those it sent; the others the link lost). */
     readonly deletesReceived: number;
     /** SA pairs it ended at a hard lifetime (seconds, or the ESP bytes sent under its outbound SA or arrived under its inbound one), by its own count. */
@@ -79,9 +81,12 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     // Deletes each way: the host's own (a rekeyed or expired pair), and the gateway's, some of which the link may have lost.
     const fromHost = own.filter((entry) => entry.kind === "delete-sent").length;
     const lost = (sent: number, received: number) => (sent > received ? `, ${sent - received} of them lost on the link` : "");
+    // Sent (again) for an SPI the other end still sent under after this one had ended it (a Delete lost, or a Quick Mode given up on).
+    const stillSentUnder = (n: number) => (n > 0 ? `, ${n} of them for an SPI still sent under` : "");
+    const hostStill = stillSentUnder(own.filter((entry) => entry.kind === "delete-sent" && entry.text.includes("still sent under")).length);
     const hostLost = lost(fromHost, gateway.deletesReceived);
     const gatewayLost = lost(gateway.deletes, own.filter((entry) => entry.kind === "delete-received").length);
-    const deletes = `${count(fromHost + gateway.deletes, "Delete")}${fromHost + gateway.deletes > 0 ? ` (${fromHost} from the host${hostLost}, ${gateway.deletes} from the gateway${gatewayLost})` : ""}`;
+    const deletes = `${count(fromHost + gateway.deletes, "Delete")}${fromHost + gateway.deletes > 0 ? ` (${fromHost} from the host${hostStill}${hostLost}, ${gateway.deletes} from the gateway${stillSentUnder(gateway.deletesStillSentUnder)}${gatewayLost})` : ""}`;
     const failures = [hostFailure ? `host: ${hostFailure}` : null, gateway.failed ? `gateway: ${gateway.failed}` : null].filter((text) => text !== null);
     // The host may see phase 1 up while the gateway gives it up (its last message lost, it retransmits to its limit), or the other way (Aggressive Mode's AM3 lost): both are said.
     const phase1 = up

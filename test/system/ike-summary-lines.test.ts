@@ -1,8 +1,9 @@
 import { expect, test } from "vitest";
 import { formatIkeSummary, type IkeSummary } from "../../system/scenario/ike-summary.js";
+import { describeIkeEvent } from "../../driver/intermediate/ike-timeline.js";
 
 const host: IkeSummary["host"] = { sent: 10, received: 8, retransmitted: 2, phase1Failures: 0, quickModeFailures: 0, quickModes: 0, rekeys: 0, renegotiations: 0, expired: 0, drops: {} };
-const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: number | null = failed === null ? 6598.8 : null, deletesReceived = 0): IkeSummary["gateways"][number] => ({
+const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: number | null = failed === null ? 6598.8 : null, deletesReceived = 0, deletesStillSentUnder = 0): IkeSummary["gateways"][number] => ({
   name: "customerB",
   sent: 5,
   received: 4,
@@ -12,6 +13,7 @@ const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: numbe
   phase1UpMicroseconds,
   quickModeFailures: 0,
   deletes,
+  deletesStillSentUnder,
   deletesReceived,
   expired: 0,
   tunnels: { up: 0, of: 6, upAtEnd: 0 },
@@ -47,4 +49,11 @@ test("Deletes are said by who sent them, with the gateway's the link lost (one l
   // The host's the gateway never took are said as well (they were not).
   const [, hostLost] = formatIkeSummary({ host, gateways: [gateway(null, 2, 6598.8, 0)], timeline: [phase1Up, received, sent] });
   expect(hostLost).toContain(", 3 Deletes (1 from the host, 1 of them lost on the link, 2 from the gateway, 1 of them lost on the link),");
+});
+
+test("Deletes sent for an SPI the other end still sent under are said, at either end", () => {
+  const again = { microseconds: 7200, gateway: "customerB", kind: "delete-sent", text: describeIkeEvent({ kind: "delete-sent", spis: [0x2000], stillSentUnder: true }) };
+  const first = { microseconds: 7100, gateway: "customerB", kind: "delete-sent", text: describeIkeEvent({ kind: "delete-sent", spis: [0x2000] }) };
+  const [, line] = formatIkeSummary({ host, gateways: [gateway(null, 3, 6598.8, 1, 2)], timeline: [phase1Up, first, again] });
+  expect(line).toContain(", 5 Deletes (2 from the host, 1 of them for an SPI still sent under, 1 of them lost on the link, 3 from the gateway, 2 of them for an SPI still sent under, 3 of them lost on the link),");
 });
