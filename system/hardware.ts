@@ -4,6 +4,7 @@ import { Kernel } from "../sim/kernel.js";
 import { formatNanoseconds } from "../sim/time.js";
 import type { Nic } from "../hw/nic.js";
 import { FLAGGED_DROP_REASONS } from "../hw/spec/drop-reasons.js";
+import { DIAGNOSTICS_KEPT } from "../hw/error-log.js";
 import { NicHardware } from "./nic-system.js";
 import type { SystemOptions } from "./build.js";
 
@@ -14,8 +15,11 @@ export function buildNic(options: Omit<SystemOptions, "skipIdle"> & { skipIdle?:
 }
 
 export interface DeviceDiagnostics {
-  /** Every misuse or fault the device reported, in order: what, where (queue, descriptor, field), when. */
+  /** The misuses and faults the device reported, in order: what, where (queue, descriptor, field), when; past DIAGNOSTICS_KEPT × 2 the first and last DIAGNOSTICS_KEPT, with a line between saying how many are not kept. */
   readonly errors: readonly string[];
+  /** All it reported, kept or not, and by code. */
+  readonly errorCount: number;
+  readonly errorsByCode: Readonly<Record<string, number>>;
   /** Frames and packets the device dropped, by reason. */
   readonly drops: Readonly<Record<string, number>>;
   /** Frames it delivered with an error in their descriptor (ESP_ICV_FAILED, ESP_MALFORMED), by reason: the driver drops those. */
@@ -36,12 +40,17 @@ const FLAGGED: ReadonlySet<string> = new Set(FLAGGED_DROP_REASONS);
 /** What the device says about the driver that drove it. */
 /** The device's errors, each after its time, all in nanoseconds (a list mixing "1576992 ns" and "1619662125 ps" read badly). */
 export function diagnosticLines(nic: Nic): string[] {
-  return nic.diagnostics.map((diagnostic) => `${formatNanoseconds(diagnostic.time)}: ${diagnostic.message}`);
+  const lines = nic.diagnostics.map((diagnostic) => `${formatNanoseconds(diagnostic.time)}: ${diagnostic.message}`);
+  const notKept = nic.errorLog.diagnosticCount - lines.length;
+  if (notKept > 0) lines.splice(DIAGNOSTICS_KEPT, 0, `… ${notKept} more not kept (the first and the last ${DIAGNOSTICS_KEPT} are; errorsByCode counts them all)`);
+  return lines;
 }
 
 export function diagnostics(nic: Nic): DeviceDiagnostics {
   return {
     errors: diagnosticLines(nic),
+    errorCount: nic.errorLog.diagnosticCount,
+    errorsByCode: Object.fromEntries(nic.errorLog.countsByCode),
     drops: Object.fromEntries([...nic.statistics.drops].filter(([reason]) => !FLAGGED.has(reason))),
     flagged: Object.fromEntries([...nic.statistics.drops].filter(([reason]) => FLAGGED.has(reason))),
     txPackets: [...nic.statistics.txPackets],

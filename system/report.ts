@@ -2,6 +2,7 @@ import type { Kernel } from "../sim/kernel.js";
 import { formatTime } from "../sim/time.js";
 import { describeDmaFaults } from "./scenario/run-ending.js";
 import { diagnosticLines } from "./hardware.js";
+import { DIAGNOSTICS_KEPT } from "../hw/error-log.js";
 import type { FlowRecord, PlainTraffic } from "./plain-traffic.js";
 import type { NicSystem } from "./nic-system.js";
 import { describeHost, hostReport, microseconds } from "./host-report.js";
@@ -40,8 +41,9 @@ export interface SystemReport {
     drops: Record<string, number>;
     dmaBytesRead: number;
     dmaBytesWritten: number;
-    /** Every device error, timed; and their counts by code. */
+    /** The device's errors, timed (the first and last DIAGNOSTICS_KEPT of more than twice as many); and all of them, by code. */
     diagnostics: string[];
+    errors: number;
     errorsByCode: Record<string, number>;
   };
   ipsec: {
@@ -138,7 +140,8 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       dmaBytesRead: top.nic.dma.readBytes.value,
       dmaBytesWritten: top.nic.dma.writtenBytes.value,
       diagnostics: diagnosticLines(top.nic),
-      errorsByCode: countBy(top.nic.diagnostics, (diagnostic) => diagnostic.code),
+      errors: top.nic.errorLog.diagnosticCount,
+      errorsByCode: Object.fromEntries(top.nic.errorLog.countsByCode),
     },
     ipsec: {
       hardwareTx: intermediate.counts.hardwareTx,
@@ -193,11 +196,6 @@ export function formatTrafficReport(report: TrafficReport): string {
 /** Device errors a text report lists one by one. */
 const ERRORS_SHOWN = 10;
 
-function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
-}
 
 /** Counts by reason in words (`RX_DMA_ERROR 3, RX_BUFFER_FULL 1`), or none. */
 export function describeCounts(counts: Readonly<Record<string, number>>): string {
@@ -211,10 +209,10 @@ export function formatSystemReport(report: SystemReport): string[] {
   lines.push(
     `NIC: interrupts per vector ${report.nic.interruptsPerVector.join(" ")}; DMA read ${report.nic.dmaBytesRead} bytes, written ${report.nic.dmaBytesWritten} bytes`,
     `     drops: ${describeCounts(report.nic.drops)}`,
-    `     device errors: ${report.nic.diagnostics.length === 0 ? "none" : `${report.nic.diagnostics.length} (${describeCounts(report.nic.errorsByCode)})`}`,
-    // A fault injected on every read makes thousands: the first few say what they are, the JSON report keeps them all.
+    `     device errors: ${report.nic.errors === 0 ? "none" : `${report.nic.errors} (${describeCounts(report.nic.errorsByCode)})`}`,
+    // A fault injected on every read makes thousands: the first few say what they are, the JSON report keeps more.
     ...report.nic.diagnostics.slice(0, ERRORS_SHOWN).map((line) => `       ${line}`),
-    ...(report.nic.diagnostics.length > ERRORS_SHOWN ? [`       … ${report.nic.diagnostics.length - ERRORS_SHOWN} more in the JSON report (nic.diagnostics)`] : []),
+    ...(report.nic.errors > ERRORS_SHOWN ? [`       … ${report.nic.errors - ERRORS_SHOWN} more (the JSON report's nic.diagnostics lists up to ${2 * DIAGNOSTICS_KEPT})`] : []),
     `IPsec: NIC inline ${report.ipsec.hardwareTx} out, ${report.ipsec.hardwareRx} in; software ${report.ipsec.softwareTx} out, ${report.ipsec.softwareRx} in; ` +
       `${report.ipsec.notInTableMessages} "not in table" messages, ${describeTableWrites(report.ipsec.installs, "installs")}`,
     `       SA table: TX ${report.ipsec.cache.txHits} hits ${report.ipsec.cache.txMisses} misses, RX ${report.ipsec.cache.rxHits} hits ${report.ipsec.cache.rxMisses} misses, ` +

@@ -3,6 +3,7 @@ import { PROTOCOL_VERSION, type ProtocolErrorName } from "../../hw/spec/device-p
 import { formatTime } from "../../sim/time.js";
 import { type DeviceDiagnostics, diagnostics, framesInDevice } from "../hardware.js";
 import { describeCounts } from "../report.js";
+import { DIAGNOSTICS_KEPT } from "../../hw/error-log.js";
 import type { PeerCounts } from "./bench-peer.js";
 import type { ServedRun } from "./served-run.js";
 import type { StoppingSignal } from "./stop-request.js";
@@ -104,9 +105,9 @@ export function formatServeSummary(summary: ServeSummary): string {
     `  frames: ${summary.frames.toPeer} sent by the NIC, ${summary.frames.toHost} delivered to the host; peer received ${summary.peer.received}, decrypted ${summary.peer.decrypted}, refused ${summary.peer.refused}, sent ${summary.peer.sent}`,
     `  dropped by the device: ${describeCounts(summary.device.drops)}; delivered flagged with an error in their descriptor: ${describeCounts(summary.device.flagged)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}; taken from the TX rings and not yet sent: ${summary.frames.inTxDevice}; TX descriptors posted and not yet done: ${summary.frames.txDescriptorsPending}; on the wire at the end, either way: ${summary.frames.onWire}`,
     ...(summary.faults.length > 0 ? [`  faults injected: ${summary.faults.join(", ")}`] : []),
-    `  device errors: ${summary.device.errors.length}${summary.device.errors.length > 0 ? "" : " (none)"}`,
+    `  device errors: ${summary.device.errorCount}${summary.device.errorCount > 0 ? "" : " (none)"}`,
     ...summary.device.errors.slice(0, 10).map((error) => `    ${error}`),
   ];
-  if (summary.device.errors.length > 10) lines.push(`    … ${summary.device.errors.length - 10} more in the summary file`);
+  if (summary.device.errorCount > 10) lines.push(`    … ${summary.device.errorCount - 10} more (the summary file lists up to ${2 * DIAGNOSTICS_KEPT})`);
   return `${lines.join("\n")}\n`;
 }

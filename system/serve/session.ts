@@ -1,5 +1,6 @@
 import { MAX_DATA_BYTES, PROTOCOL_MAGIC, PROTOCOL_VERSION, type MessageName } from "../../hw/spec/device-protocol.js";
 import { ErrorCode } from "../../hw/spec/errors.js";
+import type { Diagnostic } from "../../hw/error-log.js";
 import type { Design } from "../../sim/component.js";
 import { HostMemoryError } from "../../sim/host/memory.js";
 import { spi } from "../../sim/ipsec/esp.js";
@@ -35,7 +36,8 @@ export class DeviceSession {
   /** Messages served, by name, for the summary. */
   readonly counts = new Map<MessageName, number>();
   clientName: string | null = null;
-  private diagnosticsSent = 0;
+  /** The device's diagnostics since the last reply, each sent before the next. */
+  private diagnosticsToSend: Diagnostic[] = [];
   private readonly dmaWrites: DmaWrites;
   private readonly handlers: { [N in MessageName]?: Handler<N> };
 
@@ -48,6 +50,7 @@ export class DeviceSession {
     this.peer = new BenchPeer(top.peer, kernel, backend);
     this.clock = new DeviceClock(kernel, top.nic);
     this.dmaWrites = new DmaWrites(top.nic.dma);
+    top.nic.errorLog.observers.push((diagnostic) => this.diagnosticsToSend.push(diagnostic));
     this.handlers = {
       MMIO_READ: ({ offset }) => {
         const value = this.clock.mmioRead(offset);
@@ -159,11 +162,8 @@ export class DeviceSession {
         out.push(encodeMessage("MEMORY_UPDATE", { address: address + offset, data }));
       }
     }
-    const diagnostics = this.design.top.nic.diagnostics;
-    for (; this.diagnosticsSent < diagnostics.length; this.diagnosticsSent++) {
-      const diagnostic = diagnostics[this.diagnosticsSent]!;
-      out.push(encodeMessage("DIAGNOSTIC", { time_ps: diagnostic.time, code: ErrorCode[diagnostic.code], message: clipText(diagnostic.message) }));
-    }
+    for (const diagnostic of this.diagnosticsToSend) out.push(encodeMessage("DIAGNOSTIC", { time_ps: diagnostic.time, code: ErrorCode[diagnostic.code], message: clipText(diagnostic.message) }));
+    this.diagnosticsToSend = [];
     return out;
   }
 }

@@ -57,7 +57,7 @@ test("the frames the device took to send and has not wholly sent are counted, fo
 
 test("the library's diagnostics() keeps the frames the device delivered flagged apart from its drops, in the summary's JSON too (only the printed line had separated them)", async () => {
   const { diagnostics } = await import("../../system/hardware.js");
-  const nic = { diagnostics: [], statistics: { drops: new Map([["ESP_ICV_FAILED", 3], ["RX_DISABLED", 1], ["ESP_MALFORMED", 2]]), txPackets: [1], rxPackets: [2] } };
+  const nic = { diagnostics: [], errorLog: { diagnosticCount: 0, countsByCode: new Map() }, statistics: { drops: new Map([["ESP_ICV_FAILED", 3], ["RX_DISABLED", 1], ["ESP_MALFORMED", 2]]), txPackets: [1], rxPackets: [2] } };
   const device = diagnostics(nic as unknown as Parameters<typeof diagnostics>[0]);
   expect(device.drops).toEqual({ RX_DISABLED: 1 });
   expect(device.flagged).toEqual({ ESP_ICV_FAILED: 3, ESP_MALFORMED: 2 });
