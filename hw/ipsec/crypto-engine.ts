@@ -22,6 +22,8 @@ export interface EngineHost {
   isCurrent(entry: SaEntry): boolean;
   /** Put a job back at the head of its class's queue, as if it had not been taken. */
   requeue(work: Work): void;
+  /** Whether a context slot is free for a job the engine would save for the first time (its own slots, or the shared store's). */
+  contextSlotFree(engine: CryptoEngine): boolean;
 }
 
 export const EngineHostToken = Symbol("EngineHost");
@@ -128,9 +130,9 @@ export class CryptoEngine extends Component {
     work.started = true;
   }
 
-  /** The top suspended job goes back to the front to be resumed. */
-  resume(now: number): void {
-    this.take(this.suspended.pop()!, now);
+  /** The top suspended job of `holder` (this engine, or any with a shared context store) goes into the front to be resumed. */
+  resume(now: number, holder: CryptoEngine = this): void {
+    this.take(holder.suspended.pop()!, now);
   }
 
   /** Give the front's job back (to the queue, or to its slot when it holds a saved context) for a more urgent one. */
@@ -201,7 +203,7 @@ export class CryptoEngine extends Component {
     const reached = Math.floor(this.liveBytes(data, now) / BLOCK_BYTES) * BLOCK_BYTES;
     const saving = policy === "preempt-resume" && data.phase === "RUNNING" && reached > work.operation.bytesDone;
     // A job saved for the first time needs a slot; a resumed one saves into its own.
-    if (saving && !work.operation.saved && this.contextsHeld >= this.host.params.contextSlots) return false;
+    if (saving && !work.operation.saved && !this.host.contextSlotFree(this)) return false;
     this.counts.preemptions++;
     work.preemptions++;
     this.preemption.fire();

@@ -1,6 +1,9 @@
 import { param } from "../../sim/parameters.js";
 import { PREEMPTION_POLICIES } from "../../sim/crypto/preemption-policy.js";
 
+/** Where the crypto engines save suspended jobs' contexts. */
+export const CONTEXT_STORES = ["per-engine", "shared"] as const;
+
 /**
  * The parameters of a direction's crypto pipeline, shared by its engines. The defaults describe a
  * fully pipelined 128-bit AES-GCM core (one 16-byte block per cycle, as CAST's AES-GCM-X or the
@@ -21,4 +24,5 @@ export const cryptoParameters = {
   saveCycles: param.cycles(4, "Cycles to save a job's GCM context to a slot"),
   restoreCycles: param.cycles(4, "Cycles to restore a saved context"),
   contextSlots: param.integer(4, "Saved contexts each engine can hold (suspended jobs)", { minimum: 1, maximum: 64 }),
+  contextStore: param.choice("per-engine", CONTEXT_STORES, "Where suspended jobs' contexts are saved: per-engine, in slots of the engine that suspended them, which alone can resume them (into its front at once, where they wait for the job that suspended them); shared, in one store of engines × contextSlots that every engine reaches, so a suspended job resumes in whichever engine's data path frees first"),
 };

@@ -162,6 +162,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   }
 
   private resumeSuspended(now: number): boolean {
+    if (this.params.contextStore === "shared") return this.resumeAnywhere(now);
     let moved = false;
     for (const engine of this.engines) {
       const top = engine.suspended[engine.suspended.length - 1];
@@ -170,6 +171,32 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       moved = true;
     }
     return moved;
+  }
+
+  /**
+   * With a shared context store: the most urgent suspended job resumes in the engine whose data path frees first (within the
+   * longest front stage), whichever engine suspended it. Per engine, a bulk job gold suspended resumed into that engine's
+   * front at once and waited there behind gold's 36 µs job, its class's later frames behind it (from an architect's check).
+   */
+  private resumeAnywhere(now: number): boolean {
+    let moved = false;
+    for (let engine = this.soonestFree(now); engine; engine = this.soonestFree(now)) {
+      let holder: CryptoEngine | null = null;
+      for (const candidate of this.engines) {
+        const top = candidate.suspended.at(-1);
+        if (top && !this.preemptorWaitingFor(top, now) && (!holder || this.rank(top) > this.rank(holder.suspended.at(-1)!))) holder = candidate;
+      }
+      if (!holder) break;
+      engine.resume(now, holder);
+      moved = true;
+    }
+    return moved;
+  }
+
+  contextSlotFree(engine: CryptoEngine): boolean {
+    const { contextSlots, contextStore } = this.params;
+    if (contextStore === "per-engine") return engine.contextsHeld < contextSlots;
+    return this.engines.reduce((held, each) => held + each.contextsHeld, 0) < contextSlots * this.engines.length;
   }
 
   private startWaiting(now: number): boolean {
@@ -234,7 +261,8 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
 
   /** With jobs waiting, the first time an engine with a free front comes within the lead of its data path freeing. */
   private nextTake(now: number): number {
-    if (this.waitingJobs === 0) return Infinity;
+    // Shared, a suspended job too waits for an engine to come within the lead.
+    if (this.waitingJobs === 0 && !(this.params.contextStore === "shared" && this.engines.some((engine) => engine.suspended.length > 0))) return Infinity;
     let next = Infinity;
     for (const engine of this.engines) {
       if (engine.front || !engine.hasRoom) continue;

@@ -12,6 +12,8 @@ interface Variant {
   readonly engines: number;
   /** A one-deep pipeline, and its latency: a job whose data is all in holds the only slot until its result leaves. */
   readonly oneDeep?: { readonly latency: number };
+  /** Suspended jobs' contexts in one store every engine reaches (they resume in whichever engine frees first). */
+  readonly shared?: boolean;
 }
 
 const VARIANTS: Record<Scale, readonly Variant[]> = {
@@ -22,6 +24,7 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
     { bytesPerCycle: 16, checkInterval: 8, saveCycles: 4, policy: "run-to-completion", engines: 2 },
     // From an architect's check: at a pipeline depth of 1, a strict job waited out a bulk job's tail (up to its latency), beyond checkInterval + saveCycles.
     { bytesPerCycle: 6, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 1, oneDeep: { latency: 60 } },
+    { bytesPerCycle: 2, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 2, shared: true },
   ],
   full: [
     ...[1, 2, 16, 64].flatMap((bytesPerCycle) =>
@@ -36,6 +39,7 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
     ...[2, 16].flatMap((bytesPerCycle) =>
       [20, 60].flatMap((latency) => (["preempt-resume", "preempt-restart"] as const).map((policy) => ({ bytesPerCycle, checkInterval: 8, saveCycles: 4, policy, engines: 1, oneDeep: { latency } }))),
     ),
+    ...[1, 2, 16].flatMap((bytesPerCycle) => [2, 4].map((engines) => ({ bytesPerCycle, checkInterval: 8, saveCycles: 4, policy: "preempt-resume" as const, engines, shared: true }))),
   ],
 };
 
@@ -68,7 +72,7 @@ export const preemption: Experiment = {
     const [bulk, strict] = scale === "fast" ? [40, 30] : [60, 60];
     VARIANTS[scale].forEach((variant, index) => {
       const depth = variant.oneDeep ? `, pipeline 1 deep of latency ${variant.oneDeep.latency}` : "";
-      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}`;
+      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}${variant.shared ? ", contexts shared" : ""}`;
       const jobs = workload(index + 1, bulk, strict, variant.engines);
       const result = runCryptoJobs(
         {
@@ -78,6 +82,7 @@ export const preemption: Experiment = {
           "top.nic.crypto_tx.policy": variant.policy,
           "top.nic.crypto_tx.engines": variant.engines,
           "top.nic.crypto_tx.contextSlots": 8,
+          ...(variant.shared ? { "top.nic.crypto_tx.contextStore": "shared" } : {}),
           ...(variant.oneDeep ? { "top.nic.crypto_tx.pipelineDepth": 1, "top.nic.crypto_tx.latency": variant.oneDeep.latency } : {}),
         },
         jobs,

@@ -26,7 +26,7 @@ function fitBuffer(chosen: number, frame: number, most: number, sizes: readonly 
  * A random scenario: customers and their SAs (several per queue), the SA table, the traffic mix,
  * its priorities and spread over the SAs, up to 1024 streams, packets up to 9000 bytes; ring and
  * buffer sizes; fill mode, placement (and the metric policy's periods and threshold); crypto
- * policies in the NIC and on the host; the host's cores and check interval; interrupt
+ * policies (and where suspended contexts are saved) in the NIC and on the host; the host's cores and check interval; interrupt
  * moderation; DMA latency spikes, and with `dmaFaults` read errors and completion timeouts; the
  * gateway's faults; outbound and inbound rekeys and deletes, in turn or overlapping; interrupt
  * storms.
@@ -50,6 +50,7 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
       placement: fc.constantFrom("token", "metric"),
       policy: fc.constantFrom("preempt-resume", "preempt-restart", "run-to-completion"),
       engines: fc.integer({ min: 1, max: 2 }),
+      contextStore: fc.constantFrom("per-engine", "shared"),
       bytesPerCycle: fc.constantFrom(4, 8, 16, 32),
       extraLatency: fc.constantFrom(0, 0, 40, 200),
       readError: options.dmaFaults ? fc.constantFrom(0, 0, 0.0005, 0.005) : fc.constant(0),
@@ -105,8 +106,8 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
         durationMicroseconds: draw.durationMicroseconds,
         nic: {
           sacache: { txEntries: draw.tableEntries, rxEntries: draw.tableEntries },
-          crypto_tx: { policy: draw.policy, engines: draw.engines, bytesPerCycle: draw.bytesPerCycle },
-          crypto_rx: { policy: draw.policy, engines: draw.engines, bytesPerCycle: draw.bytesPerCycle },
+          crypto_tx: { policy: draw.policy, engines: draw.engines, contextStore: draw.contextStore, bytesPerCycle: draw.bytesPerCycle },
+          crypto_rx: { policy: draw.policy, engines: draw.engines, contextStore: draw.contextStore, bytesPerCycle: draw.bytesPerCycle },
           dma: { extraLatencyMaximum: draw.extraLatency, ...(draw.readError > 0 ? { readErrorProbability: draw.readError } : {}), ...(draw.completionTimeout > 0 ? { completionTimeoutProbability: draw.completionTimeout } : {}) },
         },
         driver: {
