@@ -33,7 +33,7 @@ export interface GatewayConfig {
   readonly trafficClass: number;
   readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
   readonly retransmit: { readonly intervalPicoseconds: number; readonly limit: number; readonly backoff: number };
-  /** Time after it ended an inbound SPI past which a packet under it says the host still sends under it, ps (the daemon's stillSentUnderMicroseconds). */
+  /** Time after it gave up a Quick Mode it answered past which a packet under its SPI says the host sends under the pair, ps (the daemon's stillSentUnderMicroseconds). */
   readonly stillSentUnder: number;
   /** Its tunnels: the EspPeer tunnel each feeds, and the traffic it selects. */
   readonly tunnels: readonly { readonly index: number; readonly selector: TunnelSelector }[];
@@ -204,7 +204,8 @@ export class IkeGateway {
 
   /** An ESP packet from the host under an SPI it has no SA for: one it ended, still in use at the host past what was on its way, has the host told (again). */
   unknownSpi(spi: number): void {
-    const ended = this.ended.due(spi, HOST, this.kernel.now, this.config.stillSentUnder, this.config.retransmit.limit);
+    const { intervalPicoseconds, limit } = this.config.retransmit;
+    const ended = this.ended.due(spi, HOST, this.kernel.now, { untold: this.config.stillSentUnder, told: intervalPicoseconds }, limit);
     if (ended === undefined || !this.node.sessionInfo(ended.session)?.phase1Up) return;
     ended.sending = true;
     this.counts.deletesStillSentUnder++;

@@ -56,7 +56,7 @@ export class IkeDaemon extends Component {
     retransmitBackoff: param.number(1.8, "Factor each wait for a reply grows by, retransmission after retransmission (strongSwan's retransmit_base)", { minimum: 1, maximum: 4 }),
     softLifetimePercent: param.integer(80, "Share of an SA's lifetime (seconds or kilobytes) after which the daemon rekeys it", { minimum: 1, maximum: 100, unit: "%" }),
     rekeyGraceMicroseconds: param.microseconds(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way once the gateway sends under the new one", { maximum: 1_000_000 }),
-    stillSentUnderMicroseconds: param.microseconds(100, "Time after an end ended an inbound SPI (its Delete left, or a Quick Mode it answered was given up) past which a packet still coming under it says the other end sends under it (the Delete lost): that end is sent a Delete (again), up to retransmitLimit times; the host's and the gateways'. Longer than the other end's queues take to drain, or a Delete is sent for nothing (harmless)", { minimum: 1, maximum: 1_000_000 }),
+    stillSentUnderMicroseconds: param.microseconds(100, "Time after an end gave up a Quick Mode it answered (its inbound SA gone, the other end's QM3s all lost) past which a packet still coming under its SPI says the other end sends under a pair it never installed: that end is sent a Delete, then again each retransmitMicroseconds while packets still come, up to retransmitLimit more (a Delete with no effect within it is taken as lost); the host's and the gateways'", { minimum: 1, maximum: 1_000_000 }),
   });
   readonly drops = new DropCounter<IkeDropReason | "UNKNOWN_PEER">();
   readonly timeline: IkeTimelineEntry[] = [];
@@ -160,7 +160,7 @@ export class IkeDaemon extends Component {
   /** ESP from `source` under an SPI the SADB lacks: one this host ended may still be in use at that gateway (its Delete lost). */
   unknownSpi(source: string, spi: number): void {
     const peer = this.peers.get(source);
-    if (peer?.established) this.keeper.stillSentUnder(peer.config.name, spi, this.params.retransmitLimit);
+    if (peer?.established) this.keeper.stillSentUnder(peer.config.name, spi, this.retransmit);
   }
 
   /** Bytes a packet under an SA carried: its kilobyte lifetime counts them. */

@@ -140,8 +140,9 @@ export class IkeSaKeeper {
   private readonly ended = new EndedInboundSpis();
 
   /** A packet from the gateway under an inbound SPI the SADB lacks: one this host ended, still in use there past what was on its way, has the gateway told (again). */
-  stillSentUnder(gateway: string, spi: number, resends: number): void {
-    const ended = this.ended.due(spi, gateway, this.kernel.now, us(this.hooks.settings().stillSentUnderMicroseconds), resends);
+  stillSentUnder(gateway: string, spi: number, retransmit: { readonly intervalPicoseconds: number; readonly limit: number }): void {
+    const waits = { untold: us(this.hooks.settings().stillSentUnderMicroseconds), told: retransmit.intervalPicoseconds };
+    const ended = this.ended.due(spi, gateway, this.kernel.now, waits, retransmit.limit);
     if (ended === undefined || !this.hooks.sessionUp(gateway, ended.session)) return;
     ended.sending = true;
     this.hooks.process(`delete_again_${spi.toString(16)}`, () => this.delete({ gateway, session: ended.session }, [spi], true));

@@ -7,7 +7,7 @@ const run = (text: string, seed: number) => runScenario(parseScenarioText(text, 
 // One gateway deleting its pairs (the ikeDeletes fault) while the host sends to it, over a link that loses a quarter of IKE messages.
 const gatewayDeletes = `
 name: gateway-deletes
-durationMicroseconds: 3000
+durationMicroseconds: 8000
 customers:
   - { name: c0, identity: { type: ID_FQDN, value: c0.example }, sas: 2, ike: { mode: main, preSharedKey: k0 } }
 traffic:
@@ -16,13 +16,13 @@ faults: { ikeDeletes: 3, ikeLossProbability: 0.25 }
 outputs: { waveform: false, pcap: false, html: false, saTrace: false }
 `;
 
-// IKEv1 does not acknowledge a Delete. Before, one the link lost left the host sending under a pair the gateway had deleted until the run's end: seed 6 dropped 1,601 packets (UNKNOWN_SPI) with both tunnels down at the end, seed 12 1,892.
-test.each([6, 12])("a Delete the link lost is sent again once the host still sends under its SPI, and the tunnel is negotiated again (seed %i)", (seed) => {
+// IKEv1 does not acknowledge a Delete. Before, one the link lost left the host sending under a pair the gateway had deleted until the run's end: seed 6 dropped 4,313 packets (UNKNOWN_SPI) with both tunnels down at the end, seed 12 4,970.
+test.each([6, 12])("a Delete the link lost is sent again once the host still sends under its SPI a retransmission interval later, and the tunnel is negotiated again (seed %i)", (seed) => {
   const summary = run(gatewayDeletes, seed);
   const gateway = summary.ike!.gateways[0]!;
   expect(gateway.deletesStillSentUnder).toBeGreaterThanOrEqual(1);
-  // What came on its way, and while the resent Delete took its turn.
-  expect(summary.gatewayDrops.UNKNOWN_SPI ?? 0).toBeLessThan(200);
+  // What the host sent for a retransmission interval (2 ms) after each Delete the link lost (1,252 and 1,293 today).
+  expect(summary.gatewayDrops.UNKNOWN_SPI ?? 0).toBeLessThan(2000);
   expect(gateway.tunnels.upAtEnd).toBe(2);
   expect(summary.violations).toEqual([]);
 }, 60_000);
@@ -30,7 +30,7 @@ test.each([6, 12])("a Delete the link lost is sent again once the host still sen
 // The gateway's Quick Mode, the host answering: every QM3 the gateway sent was lost, so the host gave up while the gateway sent under the pair.
 const quickModeLoss = `
 name: quick-mode-loss
-durationMicroseconds: 3000
+durationMicroseconds: 8000
 customers:
   - { name: gw, identity: { type: ID_FQDN, value: gw.example }, sas: 4, ike: { mode: main, preSharedKey: k } }
 traffic:
@@ -39,7 +39,7 @@ faults: { ikeLossProbability: 0.5 }
 outputs: { waveform: false, pcap: false, html: false, saTrace: false }
 `;
 
-// Before, that tunnel dropped all the gateway sent it to the run's end: 479 packets (UNKNOWN_SPI), 3 of 4 tunnels up at the end.
+// Before, that tunnel dropped all the gateway sent it to the run's end: 1,265 packets (UNKNOWN_SPI), 3 of 4 tunnels up at the end.
 test("a Quick Mode the host gave up on while the gateway sends under its pair: the host tells the gateway with a Delete, and the gateway negotiates the tunnel again", () => {
   const summary = run(quickModeLoss, 5);
   const timeline = summary.ike!.timeline;
@@ -48,9 +48,11 @@ test("a Quick Mode the host gave up on while the gateway sends under its pair: t
   const told = timeline.slice(failed).filter((entry) => entry.kind === "delete-sent");
   expect(told.length).toBeGreaterThanOrEqual(1);
   for (const entry of told) expect(entry.text).toMatch(/^Delete sent for SPI 0x[0-9a-f]{8}: the gateway still sent under it after this host had ended it/);
-  // Each at least stillSentUnderMicroseconds (100) after the one before: frames on their way get that long.
-  for (let index = 1; index < told.length; index++) expect(told[index]!.microseconds - told[index - 1]!.microseconds).toBeGreaterThanOrEqual(100);
-  expect(summary.ipsec.drops.UNKNOWN_SPI ?? 0).toBeLessThan(100);
+  // The first stillSentUnderMicroseconds (100) after the Quick Mode failed or later; each after it once a Delete had had a retransmission interval (2 ms) to act: the link lost the first two here.
+  expect(told[0]!.microseconds - timeline[failed]!.microseconds).toBeGreaterThanOrEqual(100);
+  for (let index = 1; index < told.length; index++) expect(told[index]!.microseconds - told[index - 1]!.microseconds).toBeGreaterThanOrEqual(2000);
+  // The gateway's packets until its third Delete arrived (651 today; then NO_SA while its Quick Mode came up).
+  expect(summary.ipsec.drops.UNKNOWN_SPI ?? 0).toBeLessThan(900);
   expect(summary.ike!.gateways[0]!.tunnels.upAtEnd).toBe(4);
   expect(summary.violations).toEqual([]);
 }, 60_000);
