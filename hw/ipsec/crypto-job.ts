@@ -32,6 +32,8 @@ export interface Work {
   readonly bytes: number;
   /** The AES-GCM of the job: its real state once suspended (`operation.saved`), and how far it got. */
   readonly operation: GcmOperation;
+  /** Its place among the pipeline's jobs, in the order they came: of two suspended jobs of one rank, the older resumes first. */
+  readonly arrival: number;
   preemptions: number;
   /** The scheduler account its place in an engine was charged to: a job displaced back is credited there (it was credited to whichever queue was picked last). */
   charged: Account | null;

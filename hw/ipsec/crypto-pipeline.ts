@@ -48,6 +48,8 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   /** Jobs submitted and not in an engine, by queue: those in `incoming` too, and jobs displaced back. */
   private readonly queuedByQueue = new Array<number>(MAX_QUEUES).fill(0);
   private nextEvent = Infinity;
+  /** Jobs taken so far: each one's arrival. */
+  private arrivals = 0;
 
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
@@ -124,7 +126,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     const now = this.kernel.now;
     for (let job = this.incoming.take(); job; job = this.incoming.take()) {
       this.stages.record(job.encrypt ? "tx" : "rx", "crypto-queued", now, job.tag as object, job.frame);
-      this.queues[job.queue]!.push(newWork(job));
+      this.queues[job.queue]!.push(newWork(job, this.arrivals++));
       this.waitingJobs++;
     }
     for (const engine of this.engines) engine.finishDue(now);
@@ -175,8 +177,9 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
 
   /**
    * With a shared context store: the most urgent suspended job resumes in the engine whose data path frees first (within the
-   * longest front stage), whichever engine suspended it. Per engine, a bulk job gold suspended resumed into that engine's
-   * front at once and waited there behind gold's 36 µs job, its class's later frames behind it (from an architect's check).
+   * longest front stage), whichever engine suspended it; of one rank, the one that came first (its class's later frames
+   * leave behind it). Per engine, a bulk job gold suspended resumed into that engine's front at once and waited there
+   * behind gold's 36 µs job, its class's later frames behind it (from an architect's check).
    */
   private resumeAnywhere(now: number): boolean {
     let moved = false;
@@ -184,13 +187,17 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       let holder: CryptoEngine | null = null;
       for (const candidate of this.engines) {
         const top = candidate.suspended.at(-1);
-        if (top && !this.preemptorWaitingFor(top, now) && (!holder || this.rank(top) > this.rank(holder.suspended.at(-1)!))) holder = candidate;
+        if (top && !this.preemptorWaitingFor(top, now) && (!holder || this.resumesBefore(top, holder.suspended.at(-1)!))) holder = candidate;
       }
       if (!holder) break;
       engine.resume(now, holder);
       moved = true;
     }
     return moved;
+  }
+
+  private resumesBefore(work: Work, other: Work): boolean {
+    return this.rank(work) > this.rank(other) || (this.rank(work) === this.rank(other) && work.arrival < other.arrival);
   }
 
   contextSlotFree(engine: CryptoEngine): boolean {
