@@ -204,8 +204,8 @@ export class IkeGateway {
 
   /** An ESP packet from the host under an SPI it has no SA for: one it ended, still in use at the host past what was on its way, has the host told (again). */
   unknownSpi(spi: number): void {
-    const { intervalPicoseconds, limit } = this.config.retransmit;
-    const ended = this.ended.due(spi, HOST, this.kernel.now, { untold: this.config.stillSentUnder, told: intervalPicoseconds }, limit);
+    const { intervalPicoseconds, limit, backoff } = this.config.retransmit;
+    const ended = this.ended.due(spi, HOST, this.kernel.now, { untold: this.config.stillSentUnder, told: intervalPicoseconds, backoff }, limit);
     if (ended === undefined || !this.node.sessionInfo(ended.session)?.phase1Up) return;
     ended.sending = true;
     this.counts.deletesStillSentUnder++;

@@ -48,13 +48,14 @@ export class EndedInboundSpis {
 
   /**
    * The ended SPI a packet from `peer` arriving now came under, if it calls for a Delete: none is on its way, no more than
-   * `resends` were sent after the first, and the SPI ended untold `waits.untold` ps ago or more, or its last Delete left
-   * `waits.told` ps ago or more (a Delete with no effect by then is taken as lost).
+   * `resends` were sent after the first, and the SPI ended untold `waits.untold` ps ago or more, or its last Delete left as
+   * long ago as an unanswered request waits before it is resent (`waits.told`, growing `waits.backoff` times a resend): a
+   * Delete with no effect by then is taken as lost.
    */
-  due(spi: number, peer: string, now: number, waits: { readonly untold: number; readonly told: number }, resends: number): EndedInbound | undefined {
+  due(spi: number, peer: string, now: number, waits: { readonly untold: number; readonly told: number; readonly backoff: number }, resends: number): EndedInbound | undefined {
     const known = this.bySpi.get(spi);
     if (known === undefined || known.peer !== peer || known.sending || known.deletes > resends) return undefined;
-    return now >= known.since + (known.deletes === 0 ? waits.untold : waits.told) ? known : undefined;
+    return now >= known.since + (known.deletes === 0 ? waits.untold : waits.told * waits.backoff ** (known.deletes - 1)) ? known : undefined;
   }
 
   private remember(spi: number, entry: EndedInbound): void {

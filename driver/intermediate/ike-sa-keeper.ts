@@ -140,8 +140,8 @@ export class IkeSaKeeper {
   private readonly ended = new EndedInboundSpis();
 
   /** A packet from the gateway under an inbound SPI the SADB lacks: one this host ended, still in use there past what was on its way, has the gateway told (again). */
-  stillSentUnder(gateway: string, spi: number, retransmit: { readonly intervalPicoseconds: number; readonly limit: number }): void {
-    const waits = { untold: us(this.hooks.settings().stillSentUnderMicroseconds), told: retransmit.intervalPicoseconds };
+  stillSentUnder(gateway: string, spi: number, retransmit: { readonly intervalPicoseconds: number; readonly limit: number; readonly backoff: number }): void {
+    const waits = { untold: us(this.hooks.settings().stillSentUnderMicroseconds), told: retransmit.intervalPicoseconds, backoff: retransmit.backoff };
     const ended = this.ended.due(spi, gateway, this.kernel.now, waits, retransmit.limit);
     if (ended === undefined || !this.hooks.sessionUp(gateway, ended.session)) return;
     ended.sending = true;

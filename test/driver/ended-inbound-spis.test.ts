@@ -3,7 +3,7 @@ import { EndedInboundSpis } from "../../driver/intermediate/ended-inbound-spis.j
 import type { IkeSessionId } from "../../sim/ike/ike-types.js";
 
 const session = 1 as IkeSessionId;
-const WAITS = { untold: 100, told: 2000 };
+const WAITS = { untold: 100, told: 2000, backoff: 1.5 };
 
 test("an SPI ended untold calls for a Delete once a packet comes under it the untold wait after, from its own peer, not before", () => {
   const ended = new EndedInboundSpis();
@@ -15,20 +15,20 @@ test("an SPI ended untold calls for a Delete once a packet comes under it the un
 });
 
 // From an outside check: frames the peer had queued before it took the Delete still came for 480 µs, and a wait of 100 µs sent 50 to 60 Deletes a run for nothing.
-test("after a Delete, only a packet the told wait later calls for another: a Delete on its way calls for none; each one sent restarts the wait; the first and `resends` more, then no more", () => {
+test("after a Delete, only a packet a request's retransmission wait later calls for another, the wait growing by the backoff: a Delete on its way calls for none; the first and `resends` more, then no more", () => {
   const ended = new EndedInboundSpis();
   ended.told(0x1000, "gw", session, 0);
-  expect(ended.due(0x1000, "gw", WAITS.told - 1, WAITS, 2)).toBeUndefined();
   let now = 0;
   for (let resent = 0; resent < 2; resent++) {
-    now += WAITS.told;
+    const wait = WAITS.told * WAITS.backoff ** resent;
+    expect(ended.due(0x1000, "gw", now + wait - 1, WAITS, 2)).toBeUndefined();
+    now += wait;
     const due = ended.due(0x1000, "gw", now, WAITS, 2)!;
     expect(due.deletes).toBe(1 + resent);
     due.sending = true;
     expect(ended.due(0x1000, "gw", now + 10 * WAITS.told, WAITS, 2)).toBeUndefined();
     now += 5;
     ended.told(0x1000, "gw", session, now);
-    expect(ended.due(0x1000, "gw", now + WAITS.told - 1, WAITS, 2)).toBeUndefined();
   }
   expect(ended.due(0x1000, "gw", now + 100 * WAITS.told, WAITS, 2)).toBeUndefined();
 });
@@ -41,6 +41,6 @@ test("it holds the last 256 SPIs ended, the oldest forgotten first, so a run tha
   // Told again, an SPI is the newest: the one after it in age goes first.
   ended.told(0x1000 + 300 - 256, "gw", session, 0);
   ended.told(0x5000, "gw", session, 0);
-  expect(ended.due(0x1000 + 300 - 256, "gw", WAITS.told, WAITS, 3)).toBeDefined();
-  expect(ended.due(0x1000 + 300 - 255, "gw", WAITS.told, WAITS, 3)).toBeUndefined();
+  expect(ended.due(0x1000 + 300 - 256, "gw", 10 * WAITS.told, WAITS, 3)).toBeDefined();
+  expect(ended.due(0x1000 + 300 - 255, "gw", 10 * WAITS.told, WAITS, 3)).toBeUndefined();
 });
