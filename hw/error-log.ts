@@ -64,7 +64,6 @@ export class ErrorLog extends Component {
   private latest: Diagnostic[] = [];
   private kept: readonly Diagnostic[] | null = [];
   private readonly entries: Diagnostic[] = [];
-  private total = 0;
   /** Called for each new entry: the interrupt controller raises the ERROR cause. */
   onError: () => void = () => {};
   /** Who hears of each diagnostic as it is made (a client of `nicsim serve` is sent each one). */
@@ -81,8 +80,7 @@ export class ErrorLog extends Component {
     for (const observer of this.observers) observer(diagnostic);
     this.entries.push(diagnostic);
     if (this.entries.length > ERROR_LOG_DEPTH) this.entries.shift();
-    this.total = Math.min(this.total + 1, 0xffffffff);
-    this.count.set(this.total);
+    this.count.set(this.errorCount);
     this.lastCode.set(ErrorCode[report.code]);
     this.onError();
     return diagnostic;
@@ -122,8 +120,9 @@ export class ErrorLog extends Component {
     return this.reported;
   }
 
+  /** ERROR_COUNT: the diagnostics made, saturating at 32 bits. */
   get errorCount(): number {
-    return this.total;
+    return Math.min(this.reported, 0xffffffff);
   }
 
   get waiting(): number {

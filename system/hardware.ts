@@ -37,7 +37,6 @@ export function framesInDevice(nic: Nic): { readonly inRxBuffer: number; readonl
 /** The device's counts of frames it delivers with an error in their descriptor, not drops of its own (its statistics count them with those). */
 const FLAGGED: ReadonlySet<string> = new Set(FLAGGED_DROP_REASONS);
 
-/** What the device says about the driver that drove it. */
 /** The device's errors, each after its time, all in nanoseconds (a list mixing "1576992 ns" and "1619662125 ps" read badly). */
 export function diagnosticLines(nic: Nic): string[] {
   const lines = nic.diagnostics.map((diagnostic) => `${formatNanoseconds(diagnostic.time)}: ${diagnostic.message}`);
@@ -46,6 +45,7 @@ export function diagnosticLines(nic: Nic): string[] {
   return lines;
 }
 
+/** What the device says about the driver that drove it. */
 export function diagnostics(nic: Nic): DeviceDiagnostics {
   return {
     errors: diagnosticLines(nic),
