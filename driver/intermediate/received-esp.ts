@@ -1,6 +1,6 @@
 import { read32 } from "../../sim/bytes.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
-import { formatIpv4, PROTOCOL_ESP } from "../../sim/packet/ipv4.js";
+import { formatIpv4, headerAddress, PROTOCOL_ESP } from "../../sim/packet/ipv4.js";
 import { ErrorCode } from "../../hw/spec/errors.js";
 import type { DriverReceivedFrame } from "../base/driver.js";
 import type { IpsecSa, Sadb } from "./sadb.js";
@@ -16,8 +16,7 @@ export function receivedEsp(bytes: Uint8Array): Uint8Array | null {
 
 /** An IPv4 frame's outer source or destination address, as the IKE ends name each other. */
 export function outerAddress(bytes: Uint8Array, which: "source" | "destination"): string {
-  const at = ETHERNET_HEADER_BYTES + (which === "source" ? 12 : 16);
-  return formatIpv4([bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!]);
+  return formatIpv4(headerAddress(bytes.subarray(ETHERNET_HEADER_BYTES), which));
 }
 
 /** The inbound SA an ESP packet's SPI names: a unicast SA is found by its SPI alone (RFC 4301 4.1). */

@@ -1,5 +1,5 @@
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType, type MacAddress } from "./ethernet.js";
-import { type Ipv4Address, IPV4_HEADER_BYTES, PROTOCOL_UDP } from "./ipv4.js";
+import { headerAddress, type Ipv4Address, IPV4_HEADER_BYTES, PROTOCOL_UDP } from "./ipv4.js";
 import { udpFrame, UDP_FRAME_OVERHEAD } from "./udp-frame.js";
 
 /** ISAKMP's UDP port (RFC 2408 section 2.5.2), source and destination alike. */
@@ -41,6 +41,5 @@ export function ikeDatagram(frame: Uint8Array): IkeDatagram | null {
   const udpLength = (udp[4]! << 8) | udp[5]!;
   // A UDP length beyond the IP packet is cut to what arrived: the ISAKMP decoder then reports the truncation.
   const message = udp.subarray(8, Math.min(Math.max(udpLength, 8), udp.length));
-  const address = (offset: number): Ipv4Address => [ip[offset]!, ip[offset + 1]!, ip[offset + 2]!, ip[offset + 3]!];
-  return { source: address(12), destination: address(16), message, dscp: ip[1]! >> 2 };
+  return { source: headerAddress(ip, "source"), destination: headerAddress(ip, "destination"), message, dscp: ip[1]! >> 2 };
 }

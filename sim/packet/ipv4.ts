@@ -13,6 +13,12 @@ export function formatIpv4(address: Ipv4Address): string {
   return address.join(".");
 }
 
+/** An IPv4 header's source or destination address (the caller has checked it is one, 20 bytes or more). */
+export function headerAddress(ip: Uint8Array, which: "source" | "destination"): Ipv4Address {
+  const at = which === "source" ? 12 : 16;
+  return [ip[at]!, ip[at + 1]!, ip[at + 2]!, ip[at + 3]!];
+}
+
 export const IPV4_HEADER_BYTES = 20;
 export const PROTOCOL_IPV4 = 4;
 export const PROTOCOL_UDP = 17;
