@@ -11,6 +11,7 @@ import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
 import type { IkeNode } from "../../sim/ike/ike-node.js";
+import type { Random } from "../../sim/random.js";
 import { DEFAULT_RETRANSMIT_MICROSECONDS, MAXIMUM_RETRANSMIT_SPAN, peerNode, randomSpi, RetransmitTimer } from "./ike-peer-node.js";
 import { type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
@@ -105,7 +106,7 @@ export class IkeDaemon extends Component {
     for (const config of peers) {
       const name = config.name.replace(/[^A-Za-z0-9_]/g, "_");
       const random = this.kernel.random(`${this.path}.${name}`);
-      const node = peerNode({ identity: identityToIdPayload(local.identity), preSharedKey: config.preSharedKey, random, allocateSpi: () => randomSpi(random, (spi) => this.spiInUse(spi)), espLifetime: config.lifetime, retransmit: this.retransmit });
+      const node = peerNode({ identity: identityToIdPayload(local.identity), preSharedKey: config.preSharedKey, random, allocateSpi: () => this.allocateSpi(random), espLifetime: config.lifetime, retransmit: this.retransmit });
       const work = new Mailbox<Work>(this.kernel, `IKE with ${config.name}: the next message or timer`);
       const timer = new RetransmitTimer(this.kernel, `${this.path}.retransmit`, () => work.push({ kind: "expire" }));
       const peer: Peer = { config, node, work, timer, state: this.enumSignal(`${name}_state`, IkeStateEnum, { lastWriteWins: true }), exchange: this.enumSignal(`${name}_exchange`, IkeMessageEnum, { lastWriteWins: true }), message: this.event(`${name}_message`), taken: this.event(`${name}_taken`), ikeSa: null, established: false };
@@ -369,11 +370,11 @@ export class IkeDaemon extends Component {
     for (const observer of this.observers) observer(entry);
   }
 
-  /** An inbound SPI handed out or in the SADB; one drawn that is not is taken. */
-  private spiInUse(spi: number): boolean {
-    if (this.spis.has(spi) || this.intermediate.sadb.find("inbound", spi)) return true;
+  /** An inbound SPI neither handed out yet nor in the SADB: it is handed out. */
+  private allocateSpi(random: Random): number {
+    const spi = randomSpi(random, (value) => this.spis.has(value) || this.intermediate.sadb.find("inbound", value) !== undefined);
     this.spis.add(spi);
-    return false;
+    return spi;
   }
 }
 
