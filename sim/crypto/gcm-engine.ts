@@ -77,12 +77,17 @@ export class GcmEngine {
     if (end <= start) return context;
     if (start % BLOCK_BYTES !== 0) throw new RangeError(`GCM context at offset ${start}: the data already ended with a partial block`);
     const count = Math.ceil((end - start) / BLOCK_BYTES);
+    // The counter blocks share the first 12 bytes and count on in the last 4 (inc32), written in place rather than copied block by block.
     const counters = new Uint8Array(count * BLOCK_BYTES);
-    let counter = context.counter;
+    const counterWords = new DataView(counters.buffer);
+    const first = new DataView(context.counter.buffer, context.counter.byteOffset, BLOCK_BYTES).getUint32(12);
     for (let block = 0; block < count; block++) {
-      counters.set(counter, block * BLOCK_BYTES);
-      counter = increment(counter);
+      counters.set(context.counter.subarray(0, 12), block * BLOCK_BYTES);
+      counterWords.setUint32(block * BLOCK_BYTES + 12, (first + block) >>> 0);
     }
+    const counter = new Uint8Array(BLOCK_BYTES);
+    counter.set(context.counter.subarray(0, 12));
+    new DataView(counter.buffer).setUint32(12, (first + count) >>> 0);
     const keystream = this.backend.encryptBlocks(this.key, counters);
     for (let index = start; index < end; index++) output[index] = input[index]! ^ keystream[index - start]!;
     const ciphertext = context.encrypt ? output : input;
