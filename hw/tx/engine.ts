@@ -8,7 +8,7 @@ import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
-import { BLOCKED, EMPTY, type QueueScheduler, WAITING } from "../qos/class-scheduler.js";
+import { EMPTY, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
@@ -19,7 +19,7 @@ import { espLayout, espTransmitProblem, isEspFrame } from "../ipsec/esp-frame.js
 import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, isDmaFault } from "../spec/errors.js";
-import { FramesInFlight, readsAhead } from "./frames-in-flight.js";
+import { dmaReads, FramesInFlight } from "./frames-in-flight.js";
 import { TxBuffer } from "./tx-buffer.js";
 import { DEFAULT_WRITE_BACK_DELAY, TxWriteBack, type WriteBackTag } from "./write-back.js";
 import { EMPTY_FRAME, exactField, type Fault, handleFault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
@@ -74,8 +74,6 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private settledSince = true;
   /** Descriptors a queue's cache holds (the same for every queue). */
   private readonly cacheCapacity = () => this.params.descriptorCache;
-  /** Bytes of frames being read that keep the DMA busy: more would wait there in arrival order. */
-  private readonly readsAhead = readsAhead(this.shared.dma.params, this.shared.maxFrameBytes, this.clock.period, this.shared.lineBytesPerPicosecond);
   /** When a queue held back by its policed rate may start a frame. */
   private retryAt = Infinity;
 
@@ -91,7 +89,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   ) {
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this);
-    this.flight = new FramesInFlight((queue) => offload.txCrypto.queued(queue));
+    this.flight = new FramesInFlight((queue) => offload.txCrypto.queued(queue), dmaReads(shared.dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond));
     this.scheduler = shared.makeScheduler();
     this.freed = new Channel(this.kernel, this);
     this.toMac = new Channel(this.kernel);
@@ -231,7 +229,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (!fault && !this.buffer.perClass && !this.buffer.fits(queue, head.length)) return false;
     // Reads past what keeps the DMA busy would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
-    if (!fault && !urgent && this.flight.waitsForReads(this.readsAhead)) return false;
+    if (!fault && !urgent && this.flight.waitsForReads()) return false;
     this.retryAt = Infinity;
     this.scheduler.charge(queue, head.length);
     const state = this.queues[queue]!;
@@ -271,10 +269,10 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private readonly headSize = (queue: number): number => {
     const head = this.headOf(queue);
     // Descriptors posted and not yet a whole frame in the cache (fetches behind a strict class's reads, or the rest of a frame) are a frame on its way, not none.
-    if (!head) return this.queues[queue]!.ring.enabled && (this.queues[queue]!.prefetch.held > 0 || this.queues[queue]!.ring.unfetched > 0) ? WAITING : EMPTY;
+    if (!head) return this.queues[queue]!.ring.enabled && (this.queues[queue]!.prefetch.held > 0 || this.queues[queue]!.ring.unfetched > 0) ? this.flight.onItsWay(true) : EMPTY;
     // Room of its own is held by its frames: while some of them are still being read (their DMA shared with a priority class's reads), the queue's frame is on its way (WAITING), which holds a policed priority class back; once all are read, only the wire frees it, where the policer is applied again.
     // Per class, a frame that does not fit in its queue's part waits; shared, a queue at its threshold waits; the others' room is theirs.
-    if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return this.flight.reading(queue) > 0 ? WAITING : BLOCKED;
+    if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return this.flight.onItsWay(this.flight.reading(queue) > 0);
     const strict = this.scheduler.schedules[queue]!.strict;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
     return (strict ? this.flight.strictHeldBack(queue) : this.flight.heldBack(queue)) ?? head.length;

@@ -3,19 +3,28 @@ import { BLOCKED, type QueueSchedule, WAITING } from "../qos/class-scheduler.js"
 import type { ParameterValues } from "../../sim/parameters.js";
 import type { DMA_PARAMETERS } from "../dma/parameters.js";
 
+/** What the DMA's reads carry, as the frame start weighs the frames being read: bytes of them. */
+export interface DmaReads {
+  /** What keeps the DMA busy (FramesInFlight.waitsForReads): a frame start past it would only wait there. */
+  readonly ahead: number;
+  /** What its link carries in a round trip: at or past it, the reads are the bottleneck (a frame on its way is congestion to a policed priority class). */
+  readonly saturated: number;
+}
+
 /**
- * Bytes of frames being read that keep the DMA busy (FramesInFlight.waitsForReads): what its link
- * carries in a read's round trip (latency, its longest extra, a piece crossing), or what its tags
- * hold if less, and a longest frame more: a frame counts whole until its last piece is in, and
- * its pieces done free tags the next frame's pieces take. Unbounded where the DMA reads faster
- * than the line sends: there the wire orders the classes, and frames read ahead are what a queue
- * reset leaves to send (capped, 5 % of reads failing lost 60 % of the line to the resets).
+ * The DMA's reads for the frame start. Its link carries `saturated` bytes in a read's round trip
+ * (latency, its longest extra, a piece crossing), or its tags hold that if less: by Little's law,
+ * reads of that many bytes in flight are the link at its capacity. `ahead` is that and a longest
+ * frame more: a frame counts whole until its last piece is in, and its pieces done free tags the
+ * next frame's pieces take. Both are unbounded where the DMA reads faster than the line sends:
+ * there the wire orders the classes, and frames read ahead are what a queue reset leaves to send
+ * (capped, 5 % of reads failing lost 60 % of the line to the resets).
  */
-export function readsAhead(dma: ParameterValues<typeof DMA_PARAMETERS>, maxFrameBytes: number, period: number, lineBytesPerPicosecond: number): number {
+export function dmaReads(dma: ParameterValues<typeof DMA_PARAMETERS>, maxFrameBytes: number, period: number, lineBytesPerPicosecond: number): DmaReads {
   const roundTrip = dma.readLatency + dma.extraLatencyMaximum + Math.ceil(dma.maxReadRequest / dma.bytesPerCycle);
   const bytesPerRoundTrip = Math.min(dma.bytesPerCycle * roundTrip, dma.maxOutstandingReads * dma.maxReadRequest);
-  if (bytesPerRoundTrip / (roundTrip * period) >= lineBytesPerPicosecond) return Infinity;
-  return bytesPerRoundTrip + maxFrameBytes;
+  if (bytesPerRoundTrip / (roundTrip * period) >= lineBytesPerPicosecond) return { ahead: Infinity, saturated: Infinity };
+  return { ahead: bytesPerRoundTrip + maxFrameBytes, saturated: bytesPerRoundTrip };
 }
 
 /**
@@ -44,7 +53,10 @@ export class FramesInFlight {
   private readonly counted = new Array<number>(MAX_QUEUES).fill(0);
 
   /** `queuedForEngines`: a queue's jobs the crypto engines have not taken yet (their scheduler's choice). */
-  constructor(private readonly queuedForEngines: (queue: number) => number) {}
+  constructor(
+    private readonly queuedForEngines: (queue: number) => number,
+    private readonly reads: DmaReads,
+  ) {}
 
   /** Bytes of the frames whose buffers are still being read, every queue's and by queue. */
   bytesReading = 0;
@@ -73,8 +85,19 @@ export class FramesInFlight {
    * bottleneck, classes given 70/30 got 50/50 once their buffer parts (or descriptors fetched
    * behind 84 µs of reads) and not the window held them.
    */
-  waitsForReads(readsAhead: number): boolean {
-    return this.bytesReading >= readsAhead;
+  waitsForReads(): boolean {
+    return this.bytesReading >= this.reads.ahead;
+  }
+
+  /**
+   * How a queue whose frame is on its way waits (its descriptors being fetched, or its room held
+   * by its frames being read, `reading`): WAITING, congestion to a policed priority class, while
+   * the reads in flight saturate the DMA, whose reads the priority class's own go ahead of;
+   * otherwise BLOCKED. A fetch on its way over an idle link is no congestion: counted as one, it
+   * held a priority class to its rate on a line 20 % used (an architect's check).
+   */
+  onItsWay(reading: boolean): typeof WAITING | typeof BLOCKED {
+    return reading && this.bytesReading >= this.reads.saturated ? WAITING : BLOCKED;
   }
 
   encrypting(queue: number): void {
@@ -141,10 +164,10 @@ export class FramesInFlight {
    * its share and the room left must hold what the others lack of theirs.
    */
   heldBack(queue: number): typeof WAITING | typeof BLOCKED | null {
-    if (this.nonStrict >= this.window) return this.nonStrictReading > 0 ? WAITING : BLOCKED;
+    if (this.nonStrict >= this.window) return this.onItsWay(this.nonStrictReading > 0);
     // The room left is the window's, or less where the strict queues' frames fill the frames in flight (two priority classes over their rates held 26 of 64, and class-default never started one).
     const room = Math.min(this.window - this.nonStrict, this.free);
-    if (this.counted[queue]! >= this.share && room - 1 < this.shortfall) return this.reading(queue) > 0 ? WAITING : BLOCKED;
+    if (this.counted[queue]! >= this.share && room - 1 < this.shortfall) return this.onItsWay(this.reading(queue) > 0);
     return null;
   }
 
@@ -155,7 +178,7 @@ export class FramesInFlight {
    */
   strictHeldBack(queue: number): typeof WAITING | typeof BLOCKED | null {
     if (this.counted[queue]! < this.share || this.shortfall === 0) return null;
-    return this.reading(queue) > 0 ? WAITING : BLOCKED;
+    return this.onItsWay(this.reading(queue) > 0);
   }
 
   /** Count the frames of the queues that are not strict now (a schedule may have changed since they started); `free`: the frames in flight no queue holds. */

@@ -156,6 +156,28 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
   },
   { label: "priority 10 offered 60 % on an otherwise idle link: the policer stands aside", classes: [{ name: "voice", priorityPercent: 10, offered: 0.6, sizes: MIXED }] },
   { label: "priority 10 offered 60 % against backlogged bulk: policed to 10 %", classes: [{ name: "voice", priorityPercent: 10, offered: 0.6, sizes: STANDARD }, { name: "class-default", offered: BACKLOGGED, sizes: MIXED }] },
+  // From an architect's check: bulk's descriptors on their way (its packets closer together than a fetch's round trip) were counted as congestion, and held the priority class to its 10 % on a line 20 % used.
+  {
+    label: "priority 10 offered 30 % beside a minimum of 50 % offered 10 % in 64-byte frames closer together than a descriptor fetch takes: the line is not congested",
+    classes: [{ name: "voice", priorityPercent: 10, offered: 0.3, sizes: [1400] }, { name: "bulk", bandwidthPercent: 50, offered: 0.1, sizes: SMALL }],
+  },
+  {
+    label: "the same over a DMA link of 8 bytes per cycle (about 0.64 of the line, not saturated): the line is not congested",
+    parameters: { "top.nic.dma.bytesPerCycle": 8 },
+    classes: [{ name: "voice", priorityPercent: 10, offered: 0.3, sizes: [1400] }, { name: "bulk", bandwidthPercent: 50, offered: 0.1, sizes: SMALL }],
+  },
+  {
+    label: "priority 10 offered 30 % in 9000-byte frames beside a minimum of 50 % offered 50 % in 576-byte frames: the line is not congested",
+    classes: [{ name: "voice", priorityPercent: 10, offered: 0.3, sizes: JUMBO }, { name: "bulk", bandwidthPercent: 50, offered: 0.5, sizes: [576] }],
+  },
+  {
+    label: "priority 10 offered 30 % (64 to 9000 B) beside a minimum offered 30 % (64 and 128 B) and class-default 20 % (64 and 9000 B): the line is not congested",
+    classes: [
+      { name: "voice", priorityPercent: 10, offered: 0.3, sizes: [64, 1514, 9000] },
+      { name: "bulk", bandwidthPercent: 50, offered: 0.3, sizes: [64, 128] },
+      { name: "class-default", offered: 0.2, sizes: [64, 9000] },
+    ],
+  },
   { label: "2 priority classes of 10 % offered 60 % each and nothing else: over their rates, they still fill the line", classes: [{ name: "p1", priorityPercent: 10, offered: 0.6, sizes: [1400] }, { name: "p2", priorityPercent: 10, offered: 0.6, sizes: [200, 1514] }] },
   {
     label: "3 priority classes of 5 % offered 30 % each, class-default 70 %",
@@ -335,7 +357,7 @@ export function randomConfigurations(count: number, seed: number): ShareConfigur
 }
 
 const CONFIGURATIONS: Record<Scale, () => readonly ShareConfiguration[]> = {
-  fast: () => ["2 classes by bandwidth remaining", "4 classes: priority 10", "3 classes", "priority 10 offered 60 % against", "2 priority classes", "ESP through", "Crypto engines at 2 bytes per cycle, 1 MB", "Crypto engines at 2 bytes per cycle, 10 frames", "Crypto engines at 2 bytes per cycle, priority 10", "4 crypto engines at 1 byte per cycle, 33", "4 crypto engines at 1 byte per cycle, 128 frames in flight: a minimum of 20 % in 64-byte", "DMA link at 8 bytes per cycle (about", "DMA link at 8 bytes per cycle: 64-byte"].map((label) => NAMED_CONFIGURATIONS.find((configuration) => configuration.label.startsWith(label))!),
+  fast: () => ["2 classes by bandwidth remaining", "4 classes: priority 10", "3 classes", "priority 10 offered 60 % against", "priority 10 offered 30 % beside a minimum", "the same over a DMA link of 8 bytes", "2 priority classes", "ESP through", "Crypto engines at 2 bytes per cycle, 1 MB", "Crypto engines at 2 bytes per cycle, 10 frames", "Crypto engines at 2 bytes per cycle, priority 10", "4 crypto engines at 1 byte per cycle, 33", "4 crypto engines at 1 byte per cycle, 128 frames in flight: a minimum of 20 % in 64-byte", "DMA link at 8 bytes per cycle (about", "DMA link at 8 bytes per cycle: 64-byte"].map((label) => NAMED_CONFIGURATIONS.find((configuration) => configuration.label.startsWith(label))!),
   full: () => [...NAMED_CONFIGURATIONS, ...randomConfigurations(10, 14)],
 };
 
