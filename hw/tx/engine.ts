@@ -89,7 +89,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   ) {
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this);
-    this.flight = new FramesInFlight((queue) => offload.txCrypto.queued(queue), dmaReads(shared.dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond));
+    const dma = shared.dma;
+    this.flight = new FramesInFlight((queue) => offload.txCrypto.queued(queue), dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
     this.scheduler = shared.makeScheduler();
     this.freed = new Channel(this.kernel, this);
     this.toMac = new Channel(this.kernel);

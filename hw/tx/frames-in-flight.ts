@@ -3,28 +3,31 @@ import { BLOCKED, type QueueSchedule, WAITING } from "../qos/class-scheduler.js"
 import type { ParameterValues } from "../../sim/parameters.js";
 import type { DMA_PARAMETERS } from "../dma/parameters.js";
 
-/** What the DMA's reads carry, as the frame start weighs the frames being read: bytes of them. */
+/** What the DMA's reads carry, as the frame start weighs the frames being read. */
 export interface DmaReads {
-  /** What keeps the DMA busy (FramesInFlight.waitsForReads): a frame start past it would only wait there. */
+  /** Bytes that keep the DMA busy (FramesInFlight.waitsForReads): a frame start past them would only wait there. */
   readonly ahead: number;
-  /** What its link carries in a round trip: at or past it, the reads are the bottleneck (a frame on its way is congestion to a policed priority class). */
-  readonly saturated: number;
+  /** Bytes its link carries in a mean round trip: at or past them, the link is the bottleneck. */
+  readonly saturatedBytes: number;
 }
 
 /**
- * The DMA's reads for the frame start. Its link carries `saturated` bytes in a read's round trip
- * (latency, its longest extra, a piece crossing), or its tags hold that if less: by Little's law,
- * reads of that many bytes in flight are the link at its capacity. `ahead` is that and a longest
- * frame more: a frame counts whole until its last piece is in, and its pieces done free tags the
- * next frame's pieces take. Both are unbounded where the DMA reads faster than the line sends:
- * there the wire orders the classes, and frames read ahead are what a queue reset leaves to send
- * (capped, 5 % of reads failing lost 60 % of the line to the resets).
+ * The DMA's reads for the frame start. Its link carries `saturatedBytes` in a read's mean round
+ * trip (latency, half its longest extra, a piece crossing): by Little's law, reads of that many
+ * bytes in flight are the link at its capacity. `ahead` counts the longest extra,
+ * the tags as whole requests, and a longest frame more: a frame counts whole until its last piece
+ * is in, and its pieces done free tags the next frame's pieces take. `ahead` and `saturatedBytes`
+ * are unbounded where the DMA reads faster than the line sends: there the wire orders the classes,
+ * and frames read ahead are what a queue reset leaves to send (capped, 5 % of reads failing lost
+ * 60 % of the line to the resets).
  */
 export function dmaReads(dma: ParameterValues<typeof DMA_PARAMETERS>, maxFrameBytes: number, period: number, lineBytesPerPicosecond: number): DmaReads {
-  const roundTrip = dma.readLatency + dma.extraLatencyMaximum + Math.ceil(dma.maxReadRequest / dma.bytesPerCycle);
+  const crossing = Math.ceil(dma.maxReadRequest / dma.bytesPerCycle);
+  const roundTrip = dma.readLatency + dma.extraLatencyMaximum + crossing;
   const bytesPerRoundTrip = Math.min(dma.bytesPerCycle * roundTrip, dma.maxOutstandingReads * dma.maxReadRequest);
-  if (bytesPerRoundTrip / (roundTrip * period) >= lineBytesPerPicosecond) return { ahead: Infinity, saturated: Infinity };
-  return { ahead: bytesPerRoundTrip + maxFrameBytes, saturated: bytesPerRoundTrip };
+  if (bytesPerRoundTrip / (roundTrip * period) >= lineBytesPerPicosecond) return { ahead: Infinity, saturatedBytes: Infinity };
+  const meanRoundTrip = dma.readLatency + dma.extraLatencyMaximum / 2 + crossing;
+  return { ahead: bytesPerRoundTrip + maxFrameBytes, saturatedBytes: dma.bytesPerCycle * meanRoundTrip };
 }
 
 /**
@@ -52,10 +55,11 @@ export class FramesInFlight {
   /** As last worked out by shareWindow: each queue's frames that count against its share. */
   private readonly counted = new Array<number>(MAX_QUEUES).fill(0);
 
-  /** `queuedForEngines`: a queue's jobs the crypto engines have not taken yet (their scheduler's choice). */
+  /** `queuedForEngines`: a queue's jobs the crypto engines have not taken yet (their scheduler's choice); `tagsFull`: every DMA read tag is in use (a read asked for now waits for one). */
   constructor(
     private readonly queuedForEngines: (queue: number) => number,
     private readonly reads: DmaReads,
+    private readonly tagsFull: () => boolean,
   ) {}
 
   /** Bytes of the frames whose buffers are still being read, every queue's and by queue. */
@@ -92,12 +96,13 @@ export class FramesInFlight {
   /**
    * How a queue whose frame is on its way waits (its descriptors being fetched, or its room held
    * by its frames being read, `reading`): WAITING, congestion to a policed priority class, while
-   * the reads in flight saturate the DMA, whose reads the priority class's own go ahead of;
-   * otherwise BLOCKED. A fetch on its way over an idle link is no congestion: counted as one, it
-   * held a priority class to its rate on a line 20 % used (an architect's check).
+   * the reads in flight saturate the DMA's link or its tags (small frames, or descriptor fetches
+   * over a long latency, fill the tags long before the link), where the priority class's own reads
+   * go ahead; otherwise BLOCKED. A fetch on its way over an idle link is no congestion: counted as
+   * one, it held a priority class to its rate on a line 20 % used (an architect's check).
    */
   onItsWay(reading: boolean): typeof WAITING | typeof BLOCKED {
-    return reading && this.bytesReading >= this.reads.saturated ? WAITING : BLOCKED;
+    return reading && (this.bytesReading >= this.reads.saturatedBytes || this.tagsFull()) ? WAITING : BLOCKED;
   }
 
   encrypting(queue: number): void {
