@@ -289,7 +289,7 @@ export function formatSweep(results: readonly SweepResult[]): string {
   const paths = [...new Set(results.flatMap((result) => Object.keys(result.overrides)))];
   const classKeys = [...new Set(results.flatMap((result) => result.classes.map((entry) => `${entry.className} ${entry.direction}`)))];
   // The run's index first: its line in the JSON lines and its --keep directory, and what tells apart rows whose values show as <secret>.
-  const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), "TX hits", "RX hits", "preemptions", "preemption cost %", "host busy %", "host suspensions", "lost", "most drops"];
+  const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), ...classKeys.map((key) => `${key} Gb/s`), "TX hits", "RX hits", "preemptions", "preemption cost %", "host busy %", "host suspensions", "lost", "most drops"];
   const rows = results.map((result) => [
     String(result.index),
     ...paths.map((path) => {
@@ -300,6 +300,11 @@ export function formatSweep(results: readonly SweepResult[]): string {
     ...classKeys.map((key) => {
       const entry = result.classes.find((candidate) => `${candidate.className} ${candidate.direction}` === key);
       return entry === undefined ? "" : entry.latency.p99 === null ? "–" : String(entry.latency.p99);
+    }),
+    // What each class carried, as the run's summary gives it (an architect's check found a throughput sweep needed the JSON lines for it).
+    ...classKeys.map((key) => {
+      const entry = result.classes.find((candidate) => `${candidate.className} ${candidate.direction}` === key);
+      return entry === undefined ? "" : String(entry.gigabitsPerSecond);
     }),
     String(result.cache.txHits),
     String(result.cache.rxHits),

@@ -82,6 +82,14 @@ describe("a sweep's table", () => {
     expect(problems?.join("; ")).toContain(message);
   });
 
+  test("after the latencies, a column per class gives what it carried, Gb/s as the summary gives it", () => {
+    const faster = { ...row(1, {}, 1), classes: [{ ...row(1, {}, 1).classes[0]!, gigabitsPerSecond: 7.2039 }] };
+    const lines = formatSweep([row(0, {}, 1), faster]).trimEnd().split("\n");
+    const column = lines[0]!.trim().split(/\s{2,}/).indexOf("gold to-peer Gb/s");
+    expect(column).toBe(2);
+    expect(lines.slice(1).map((line) => line.trim().split(/\s{2,}/)[column])).toEqual(["1", "7.2039"]);
+  });
+
   test("a class no packet of which arrived shows a dash, one not in a configuration a blank", () => {
     const other = { ...row(1, {}, 1), classes: [{ ...row(1, {}, 1).classes[0]!, className: "silver", trafficClass: 6 }] };
     const lines = formatSweep([row(0, {}, null), other]).trimEnd().split("\n");
