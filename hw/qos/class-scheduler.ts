@@ -7,9 +7,10 @@ export const EMPTY = -1;
 /** What `size(queue)` returns for a queue whose frame waits for room of its own (its buffer part, its frames in flight): it keeps its place. */
 export const BLOCKED = -2;
 /**
- * What `size(queue)` returns for a queue whose frame is on its way (its descriptors being fetched,
- * often behind a priority class's own DMA reads): it keeps its place, and is congestion to a
- * policed priority class, which waits for it.
+ * What `size(queue)` returns for a queue whose frame is on its way behind a bottleneck (its
+ * descriptors being fetched, or its frames read, over a saturated DMA, where a priority class's
+ * own reads go ahead): it keeps its place, and is congestion to a policed priority class, which
+ * waits for it. On its way over a DMA that is not saturated, the TX engine says BLOCKED.
  */
 export const WAITING = -3;
 
@@ -54,8 +55,8 @@ export type Account = "priority" | "unpoliced" | "minimum" | "excess";
  * scheduler has them (README: "QoS on encrypted traffic"):
  * - `priority percent N` (STRICT): served before every other class, highest queue first, and
  *   policed to N % of the line only under congestion: over its rate it waits while any other
- *   class can send or has a frame on its way (WAITING: its descriptors are often behind the
- *   priority class's own DMA reads), and goes when none has (a class held by room of its own,
+ *   class can send or has a frame on its way behind a saturated DMA (WAITING: its reads wait
+ *   behind the priority class's own), and goes when none has (a class held by room of its own,
  *   BLOCKED, gains nothing from its wait).
  * - `bandwidth percent N`: a guaranteed minimum of N % of the line, served before any excess.
  * - `bandwidth remaining percent N` (REMAINING): the class's weight in sharing the excess, what

@@ -271,7 +271,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const head = this.headOf(queue);
     // Descriptors posted and not yet a whole frame in the cache (fetches behind a strict class's reads, or the rest of a frame) are a frame on its way, not none.
     if (!head) return this.queues[queue]!.ring.enabled && (this.queues[queue]!.prefetch.held > 0 || this.queues[queue]!.ring.unfetched > 0) ? this.flight.onItsWay(true) : EMPTY;
-    // Room of its own is held by its frames: while some of them are still being read (their DMA shared with a priority class's reads), the queue's frame is on its way (WAITING), which holds a policed priority class back; once all are read, only the wire frees it, where the policer is applied again.
+    // Room of its own is held by its frames: while some of them are still being read over a saturated DMA (where a priority class's reads go ahead), the queue's frame is on its way (WAITING), which holds a policed priority class back; otherwise only the reads' round trip or the wire frees it, and the wire applies the policer again.
     // Per class, a frame that does not fit in its queue's part waits; shared, a queue at its threshold waits; the others' room is theirs.
     if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return this.flight.onItsWay(this.flight.reading(queue) > 0);
     const strict = this.scheduler.schedules[queue]!.strict;
