@@ -22,6 +22,8 @@ export interface PeerTunnel {
   readonly trafficClass: number;
   /** The outbound SA's hard lifetime in ESP bytes (SPI to ICV, as the host counts them): the tunnel stops sending under it once that many have gone, and says so. */
   readonly hardLifetime?: { readonly bytes: number; readonly reached: () => void };
+  /** Its soft lifetime, less: said once, as the outbound SA has carried that many. */
+  readonly softLifetime?: { readonly bytes: number; readonly reached: () => void };
 }
 
 /**
@@ -155,8 +157,13 @@ export class EspPeer {
     const frame = tunnelEncapsulate(outbound, inner, { source: tunnel.peerAddress, destination: tunnel.hostAddress, dscp: classDscp(tunnel.trafficClass) }, ETHERNET_HEADER_BYTES);
     writeEthernetHeader(frame, HOST_MAC, PEER_MAC);
     const lifetime = tunnel.hardLifetime;
+    if (lifetime === undefined) return frame;
+    const before = this.carried[index]!;
+    const carried = (this.carried[index] = before + espBytes(frame));
+    const soft = tunnel.softLifetime;
+    if (soft !== undefined && before < soft.bytes && carried >= soft.bytes) soft.reached();
     // The packet that reaches the lifetime is the SA's last, as the host counts its end.
-    if (lifetime !== undefined && (this.carried[index]! += espBytes(frame)) >= lifetime.bytes) {
+    if (carried >= lifetime.bytes) {
       this.closeTunnel(index);
       lifetime.reached();
     }

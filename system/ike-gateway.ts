@@ -1,17 +1,16 @@
 import type { Kernel } from "../sim/kernel.js";
 import type { Random } from "../sim/random.js";
 import { DropCounter } from "../sim/stats/drop-counter.js";
-import { HOST_MAC, PEER_MAC } from "../sim/packet/ethernet.js";
-import { ikeFrame, type IkeDatagram } from "../sim/packet/ike-datagram.js";
+import type { IkeDatagram } from "../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address } from "../sim/packet/ipv4.js";
-import { classDscp } from "../sim/packet/dscp.js";
 import { spi as toSpi } from "../sim/ipsec/esp.js";
 import type { IkeNode } from "../sim/ike/ike-node.js";
 import { peerNode, randomSpi, RetransmitTimer } from "../driver/intermediate/ike-peer-node.js";
-import type { IdPayload, IkeAction, IkeMessageName, IkeDropReason, IkeSessionId, IkeStep, QuickModeSelectors } from "../sim/ike/ike-types.js";
+import type { IdPayload, IkeAction, IkeDropReason, IkeSessionId, IkeStep, QuickModeSelectors } from "../sim/ike/ike-types.js";
 import type { RemotePeer } from "../hw/link/peer.js";
 import type { IkeCosts } from "../driver/intermediate/ike-costs.js";
 import { GatewayCpu } from "./gateway-cpu.js";
+import { GatewayIkeLink } from "./gateway-ike-link.js";
 import { selectorFromPayloads, selectorKey, selectorPayloads, type TunnelSelector } from "../driver/intermediate/tunnel-selector.js";
 import { startedQuickModeId } from "../sim/ike/quick-mode.js";
 import { GatewayPairs } from "./gateway-pairs.js";
@@ -35,6 +34,8 @@ export interface GatewayConfig {
   readonly retransmit: { readonly intervalPicoseconds: number; readonly limit: number; readonly backoff: number };
   /** Time after it gave up a Quick Mode it answered past which a packet under its SPI says the host sends under the pair, ps (the daemon's stillSentUnderMicroseconds). */
   readonly stillSentUnder: number;
+  /** Share of a pair's kilobyte lifetime after which it rekeys the pair itself (top.peer.softLifetimePercent; 100: never). */
+  readonly softLifetimePercent: number;
   /** Its tunnels: the EspPeer tunnel each feeds, and the traffic it selects. */
   readonly tunnels: readonly { readonly index: number; readonly selector: TunnelSelector }[];
 }
@@ -43,8 +44,6 @@ const espParameters = (side: { spi: number; keyMaterial: Uint8Array }) => ({ spi
 
 /** The peer its ended SPIs are kept for. */
 const HOST = "host";
-
-const PHASE1_MESSAGES: ReadonlySet<IkeMessageName> = new Set(["MM1", "MM2", "MM3", "MM4", "MM5", "MM6", "AM1", "AM2", "AM3"]);
 
 /**
  * A customer's remote gateway running IKEv1 (the initiator): phase 1 to the host, a Quick Mode per
@@ -60,7 +59,7 @@ export class IkeGateway {
    * way, the Informational Deletes it sent (a fault, or for an SPI the host still sent under after it had ended it:
    * `deletesStillSentUnder`) and those of the host it took.
    */
-  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0, deletesStillSentUnder: 0, deletesReceived: 0, expired: 0 };
+  readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0, deletesStillSentUnder: 0, deletesReceived: 0, expired: 0, rekeys: 0 };
   failed: string | null = null;
   /** When its phase 1 came up (ps), as the gateway saw it; null while it has not. */
   phase1UpTime: number | null = null;
@@ -79,6 +78,7 @@ export class IkeGateway {
   private session: IkeSessionId | null = null;
   private readonly timer: RetransmitTimer;
   private readonly cpu: GatewayCpu;
+  private readonly link: GatewayIkeLink;
   /** Tunnels with a Quick Mode under way, either end's, and its message ID (null until its CPU starts one it is to start). */
   private readonly negotiating = new Map<number, number | null>();
 
@@ -89,15 +89,16 @@ export class IkeGateway {
   constructor(
     private readonly kernel: Kernel,
     private readonly path: string,
-    private readonly peer: RemotePeer,
+    peer: RemotePeer,
     private readonly espPeer: EspPeer,
     private readonly config: GatewayConfig,
     random: Random,
     costs: IkeCosts,
-    private readonly loss: { readonly probability: number; readonly random: Random },
+    loss: { readonly probability: number; readonly random: Random },
   ) {
     for (const tunnel of config.tunnels) this.tunnelBySelector.set(selectorKey(tunnel.selector), tunnel.index);
     this.cpu = new GatewayCpu(kernel, `${path}.ike`, costs, (step) => this.stepDone(step));
+    this.link = new GatewayIkeLink(peer, config, loss, this.counts);
     this.timer = new RetransmitTimer(kernel, `${path}.retransmit`, () => this.cpu.handle((now) => this.node.expire(now)));
     this.node = peerNode({ identity: config.identity, preSharedKey: config.preSharedKey, random, allocateSpi: () => randomSpi(random, () => false), espLifetime: config.lifetime, retransmit: config.retransmit });
   }
@@ -120,9 +121,8 @@ export class IkeGateway {
 
   /** Messages it sent that the link did not lose: the host's received, once none is on its way. */
   get messagesDelivered(): number {
-    return this.delivered;
+    return this.link.delivered;
   }
-  private delivered = 0;
 
   /** Phase 1 to the host. */
   start(): void {
@@ -132,7 +132,7 @@ export class IkeGateway {
   /** An ISAKMP message from the host (the caller has matched its destination to this gateway). */
   receive(datagram: IkeDatagram): void {
     this.arrived++;
-    if (this.lost()) return;
+    if (this.link.lost()) return;
     this.counts.received++;
     this.cpu.handle((now) => this.node.receive(formatIpv4(datagram.source), datagram.message, now));
   }
@@ -148,7 +148,13 @@ export class IkeGateway {
     const tunnel = this.config.tunnels.find((candidate) => candidate.index === index);
     if (tunnel === undefined || this.session === null || !this.trapped.has(index) || this.negotiating.has(index)) return;
     this.trapped.delete(index);
-    this.negotiate(tunnel, this.session, true);
+    this.negotiate(tunnel, this.session, "acquire");
+  }
+
+  /** Its end of a pair reached its soft lifetime: it rekeys the tunnel, unless a Quick Mode for it is under way (the host's rekey). */
+  private rekey(index: number): void {
+    const tunnel = this.config.tunnels.find((candidate) => candidate.index === index);
+    if (tunnel !== undefined && this.session !== null && !this.negotiating.has(index)) this.negotiate(tunnel, this.session, "rekey");
   }
 
   /** Tunnels whose pair ended with none after it (its hard lifetime, or a Delete either way); and the Quick Modes acquires started, by message ID. */
@@ -156,22 +162,23 @@ export class IkeGateway {
   private readonly acquires = new Set<number>();
 
   /**
-   * A Quick Mode for one of its tunnels, started when its CPU takes it: unless, for an acquire, the host's Quick Mode for the
-   * tunnel came first (it answered that) or the tunnel is up again.
+   * A Quick Mode for one of its tunnels, started when its CPU takes it: unless, for an acquire or a rekey, the host's Quick
+   * Mode for the tunnel came first (it answered that), or, for an acquire, the tunnel is up again.
    */
-  private negotiate(tunnel: GatewayConfig["tunnels"][number], session: IkeSessionId, acquire = false): void {
+  private negotiate(tunnel: GatewayConfig["tunnels"][number], session: IkeSessionId, kind: "first" | "acquire" | "rekey" = "first"): void {
     this.negotiating.set(tunnel.index, null);
     this.cpu.handle((now) => {
       const answered = this.negotiating.get(tunnel.index) !== null;
-      if (acquire && (answered || this.espPeer.isOpen(tunnel.index))) {
-        if (answered) this.trapped.add(tunnel.index);
-        else this.negotiating.delete(tunnel.index);
+      if ((kind === "acquire" && (answered || this.espPeer.isOpen(tunnel.index))) || (kind === "rekey" && answered)) {
+        if (answered && kind === "acquire") this.trapped.add(tunnel.index);
+        else if (!answered) this.negotiating.delete(tunnel.index);
         return { actions: [], work: noWork(), at: now, armed: [] };
       }
       const step = this.node.quickMode(session, now, selectorPayloads(tunnel.selector));
       const messageId = startedQuickModeId(step);
       this.negotiating.set(tunnel.index, messageId);
-      if (acquire && messageId !== null) this.acquires.add(messageId);
+      if (kind === "acquire" && messageId !== null) this.acquires.add(messageId);
+      if (kind === "rekey" && messageId !== null) this.counts.rekeys++;
       return step;
     });
   }
@@ -225,7 +232,7 @@ export class IkeGateway {
   /** Send bytes to the host's port 500 as if they were ISAKMP (a malformed-message fault); returns whether the link lost them. */
   sendRaw(message: Uint8Array): boolean {
     const lostBefore = this.counts.lost;
-    this.transmit(message, null);
+    this.link.transmit(message, null, this.phase1UpTime !== null);
     return this.counts.lost > lostBefore;
   }
 
@@ -241,7 +248,7 @@ export class IkeGateway {
       case "send":
         this.session = action.session;
         if (action.retransmission) this.counts.retransmitted++;
-        this.transmit(action.bytes, action.message);
+        this.link.transmit(action.bytes, action.message, this.phase1UpTime !== null);
         break;
       case "phase1-up":
         this.session = action.session;
@@ -322,7 +329,8 @@ export class IkeGateway {
       return this.pairs.over(outbound.spi);
     }
     this.trapped.delete(index);
-    this.espPeer.setTunnel(index, { inbound, outbound, peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass, ...(kilobytes > 0 ? { hardLifetime: { bytes: kilobytes * 1024, reached: () => this.expired(index) } } : {}) });
+    const soft = this.config.softLifetimePercent < 100 ? { softLifetime: { bytes: Math.floor((kilobytes * 1024 * this.config.softLifetimePercent) / 100), reached: () => this.rekey(index) } } : {};
+    this.espPeer.setTunnel(index, { inbound, outbound, peerAddress: this.config.address, hostAddress: this.config.hostAddress, trafficClass: this.config.trafficClass, ...(kilobytes > 0 ? { hardLifetime: { bytes: kilobytes * 1024, reached: () => this.expired(index) }, ...soft } : {}) });
     // Its own end of the lifetime: it stops sending under the SA then, not when the host's Delete comes (the host dropped what came between, UNKNOWN_SPI).
     if (seconds > 0) {
       this.kernel.schedule(seconds * 1e12, `${this.path}.hard_lifetime`, () => {
@@ -362,38 +370,5 @@ export class IkeGateway {
     for (const [other, { hardDeadline }] of others.reverse()) if (this.kernel.now < hardDeadline && this.espPeer.resume(pair.tunnel, other)) return;
     // None left to send under: its next packet negotiates a new one.
     this.trapped.add(pair.tunnel);
-  }
-
-  /**
-   * Phase 1 goes best effort: the class comes from the identity (seed 001). The IKE SA's own messages, Quick Modes and
-   * Informationals once phase 1 is up at both ends, carry its class, as the host's daemon marks its own; they waited behind
-   * every class at the host. Until the host has answered under the IKE SA, its end may still wait for the phase 1 message
-   * this gateway sent last (AM3, MM6), in the best-effort queue the host polls last: a Quick Mode in the class's queue
-   * overtook it there, and was dropped (PHASE1_NOT_UP) and sent again (from an architect's check, with one core).
-   */
-  private underIkeSa(name: IkeMessageName | null): boolean {
-    return this.phase1UpTime !== null && !this.hostPhase1Pending && name !== null && !PHASE1_MESSAGES.has(name);
-  }
-
-  /** This gateway sent the phase 1 message that completes the host's end, and the host has not answered under the IKE SA since. */
-  private hostPhase1Pending = false;
-
-  private transmit(message: Uint8Array, name: IkeMessageName | null): void {
-    // Counted as the host counts its own: every message sent, the ones the link then loses among them.
-    this.counts.sent++;
-    if (name === "AM3" || name === "MM6") this.hostPhase1Pending = true;
-    // Sent in answer to the host's QM1 or QM2: the host's end of the IKE SA is up.
-    else if (name === "QM2" || name === "QM3") this.hostPhase1Pending = false;
-    if (this.lost()) return;
-    this.delivered++;
-    const dscp = this.underIkeSa(name) ? classDscp(this.config.trafficClass) : 0;
-    this.peer.send(ikeFrame({ destination: HOST_MAC, source: PEER_MAC, sourceIp: this.config.address, destinationIp: this.config.hostAddress, dscp, message }));
-  }
-
-  /** Whether the link loses this message (the scenario's IKE loss fault). */
-  private lost(): boolean {
-    if (this.loss.probability === 0 || !this.loss.random.bernoulli(this.loss.probability)) return false;
-    this.counts.lost++;
-    return true;
   }
 }

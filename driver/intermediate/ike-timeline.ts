@@ -48,7 +48,7 @@ export function describeIkeEvent(event: IkeTimelineEvent): string {
     case "phase1-failed":
       return `phase 1 failed: ${event.reason}`;
     case "quick-mode-up":
-      return `${event.negotiation === "rekey" ? "rekey up" : event.negotiation === "again" ? "Quick Mode up again" : "Quick Mode up"} (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}${event.negotiation !== "first" && event.initiator === "gateway" ? ", started by the gateway (its acquire: its end of the pair had ended)" : ""}`;
+      return `${event.negotiation === "rekey" ? "rekey up" : event.negotiation === "again" ? "Quick Mode up again" : "Quick Mode up"} (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}${event.negotiation !== "first" && event.initiator === "gateway" ? ", started by the gateway (its rekey at its soft lifetime, or its acquire once its end of the pair had ended)" : ""}`;
     case "quick-mode-failed":
       return `Quick Mode failed: ${event.reason}`;
     case "acquire":

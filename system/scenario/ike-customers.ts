@@ -103,6 +103,7 @@ export class IkeCustomers {
           lifetime,
           retransmit: intermediate.ike.retransmit,
           stillSentUnder: us(intermediate.ike.params.stillSentUnderMicroseconds),
+          softLifetimePercent: this.system.peer.params.softLifetimePercent,
           tunnels,
         },
         random(`${this.path}.${customer.name}.keys`),

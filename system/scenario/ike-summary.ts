@@ -39,6 +39,8 @@ export interface IkeSummary {
     readonly deletesReceived: number;
     /** SA pairs it ended at a hard lifetime (seconds, or the ESP bytes sent under its outbound SA or arrived under its inbound one), by its own count. */
     readonly expired: number;
+    /** Quick Modes it started at a pair's soft lifetime (top.peer.softLifetimePercent of its kilobytes sent), the host not having rekeyed it yet. */
+    readonly rekeys: number;
     /** Its tunnels that came up through their first Quick Mode, of how many; and those that carried packets both ways when the run ended, each end under an SA the other takes (a Delete or an expiry not followed by a new Quick Mode takes one down). */
     readonly tunnels: { readonly up: number; readonly of: number; readonly upAtEnd: number };
     /** When the bring-up limit gave it up (µs), or null. */
@@ -105,7 +107,7 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const remarks = [...quickModeFailures, ...down];
     const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${remarks.length > 0 ? ` (${remarks.join("; ")})` : ""}`;
     const givenUp = gateway.givenUpMicroseconds !== null ? `; GIVEN UP at ${gateway.givenUpMicroseconds} µs, the bring-up limit: its traffic started without it` : "";
-    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${deletes}${again > 0 ? `, ${again} negotiated again` : ""}${gateway.expired > 0 ? `, ${count(gateway.expired, "SA pair")} expired at the gateway` : ""}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
+    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${deletes}${again > 0 ? `, ${again} negotiated again` : ""}${gateway.rekeys > 0 ? `, ${count(gateway.rekeys, "rekey")} started by the gateway at its soft lifetime` : ""}${gateway.expired > 0 ? `, ${count(gateway.expired, "SA pair")} expired at the gateway` : ""}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
   }
   return lines;
 }

@@ -1,0 +1,25 @@
+import { expect, test } from "vitest";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
+
+/** The default scenario on two cores without offload, the gateways' soft lifetime as given: customer B's counts and the gateways' NO_SA drops. */
+function twoCoresInSoftware(softLifetimePercent: number) {
+  const { summary } = runScenario(defaultScenario({ "driver.cpu.cores": 2, "driver.intermediate.offload": false, "peer.softLifetimePercent": softLifetimePercent, "outputs.waveform": false }), { directory: null });
+  const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
+  return { rekeys: customerB.rekeys, expired: customerB.expired, noSa: summary.gatewayDrops.NO_SA ?? 0, lost: summary.countedDrops };
+}
+
+// From a driver engineer's check: the host, a millisecond behind on what it takes, had not counted its soft lifetime when the gateway's end of customer B's pair reached its hard one, and the gateway dropped 26 packets (NO_SA) until it negotiated again.
+test("a gateway rekeys a pair at its own soft lifetime (top.peer.softLifetimePercent) when the host, behind on what it takes, has not yet: none of its packets wait without an SA", () => {
+  const own = twoCoresInSoftware(90);
+  expect(own.rekeys).toBe(1);
+  expect(own.expired).toBe(0);
+  expect(own.noSa).toBe(0);
+  // At 100 the gateway rekeys only through its acquire, after its hard lifetime, as before.
+  const atHard = twoCoresInSoftware(100);
+  expect(atHard.rekeys).toBe(0);
+  expect(atHard.expired).toBe(1);
+  expect(atHard.noSa).toBe(26);
+  // The same frames are lost either way (the NIC's RX buffer overflows); without the rekey, 26 of them were the gateway's.
+  expect(own.lost).toBe(atHard.lost);
+}, 60_000);
