@@ -8,11 +8,12 @@ const GATEWAY_MEGAHERTZ = 2000;
 /**
  * A gateway's CPU: work waits for it in order. A step is computed when the CPU takes it (a copy is
  * told from a new message then, as a daemon reading its socket would), and handed to `done` (its
- * actions happen, its timers start) when its work is done; then its own `sent`, if it has one.
+ * actions happen, its timers start) when its work is done; then its own `sent`, if it has one. A
+ * computation that finds nothing to do (null: a rekey the host's Quick Mode overtook) takes no time.
  */
 export class GatewayCpu {
   /** Work in order, the first the CPU's while it is working on it. */
-  private readonly waiting: { readonly compute: (now: number) => IkeStep; readonly sent: (() => void) | undefined }[] = [];
+  private readonly waiting: { readonly compute: (now: number) => IkeStep | null; readonly sent: (() => void) | undefined }[] = [];
   private working = false;
 
   constructor(
@@ -27,14 +28,22 @@ export class GatewayCpu {
     return this.working;
   }
 
-  handle(compute: (now: number) => IkeStep, sent?: () => void): void {
+  handle(compute: (now: number) => IkeStep | null, sent?: () => void): void {
     this.waiting.push({ compute, sent });
     if (!this.working) this.next();
   }
 
   private next(): void {
     this.working = true;
-    const step = this.waiting[0]!.compute(this.kernel.now);
+    let step = this.waiting[0]!.compute(this.kernel.now);
+    while (step === null) {
+      this.waiting.shift()!.sent?.();
+      if (this.waiting.length === 0) {
+        this.working = false;
+        return;
+      }
+      step = this.waiting[0]!.compute(this.kernel.now);
+    }
     const picoseconds = Math.round((ikeWorkCycles(step.work, this.costs) * 1e6) / GATEWAY_MEGAHERTZ);
     this.kernel.schedule(picoseconds, this.label, () => {
       const { sent } = this.waiting.shift()!;

@@ -15,7 +15,6 @@ import { selectorFromPayloads, selectorKey, selectorPayloads, type TunnelSelecto
 import { startedQuickModeId } from "../sim/ike/quick-mode.js";
 import { GatewayPairs } from "./gateway-pairs.js";
 import { EndedInboundSpis } from "../driver/intermediate/ended-inbound-spis.js";
-import { noWork } from "../sim/ike/ike-crypto.js";
 import type { EspPeer } from "./esp-peer.js";
 import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
 
@@ -172,7 +171,7 @@ export class IkeGateway {
       if ((kind === "acquire" && (answered || this.espPeer.isOpen(tunnel.index))) || (kind === "rekey" && answered)) {
         if (answered && kind === "acquire") this.trapped.add(tunnel.index);
         else if (!answered) this.negotiating.delete(tunnel.index);
-        return { actions: [], work: noWork(), at: now, armed: [] };
+        return null;
       }
       const step = this.node.quickMode(session, now, selectorPayloads(tunnel.selector));
       const messageId = startedQuickModeId(step);
