@@ -238,7 +238,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.rests.toCome[queue] = head.open;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
-    this.flight.start(queue, !fault, head.length);
+    this.flight.start(queue, !fault, head.length, this.flight.piecesOf(descriptors));
     state.ring.inDevice++;
     this.buffer.hold(queue, fault ? 0 : head.length);
     this.shared.stages.record("tx", "frame-started", this.kernel.now, packet, EMPTY_FRAME);
@@ -306,7 +306,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   /** All buffers read: a plain frame is ready; an IPsec one first needs its SA and the crypto engine. */
   private afterRead(packet: TxPacket): void {
-    this.flight.read(packet.queue, packet.length);
+    this.flight.read(packet.queue, packet.length, this.flight.piecesOf(packet.descriptors));
     if (packet.fault) {
       packet.settled = true;
       this.settledSince = true;

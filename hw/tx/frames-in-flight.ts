@@ -2,6 +2,7 @@ import { MAX_QUEUES } from "../spec/registers.js";
 import { BLOCKED, type QueueSchedule, WAITING } from "../qos/class-scheduler.js";
 import type { ParameterValues } from "../../sim/parameters.js";
 import type { DMA_PARAMETERS } from "../dma/parameters.js";
+import { piecesOf } from "../dma/read-lookahead.js";
 
 /** What the DMA's reads carry, as the frame start weighs the frames being read. */
 export interface DmaReads {
@@ -9,6 +10,10 @@ export interface DmaReads {
   readonly ahead: number;
   /** Bytes its link carries in a mean round trip: at or past them, the link is the bottleneck. */
   readonly saturatedBytes: number;
+  /** Read pieces (MRRS each, or a shorter buffer's) that fill every tag with a longest frame's more waiting: a frame start past them would only wait for a tag. */
+  readonly aheadPieces: number;
+  /** The largest read request (MRRS), which splits each buffer's read into pieces. */
+  readonly maxReadRequest: number;
 }
 
 /**
@@ -25,9 +30,11 @@ export function dmaReads(dma: ParameterValues<typeof DMA_PARAMETERS>, maxFrameBy
   const crossing = Math.ceil(dma.maxReadRequest / dma.bytesPerCycle);
   const roundTrip = dma.readLatency + dma.extraLatencyMaximum + crossing;
   const bytesPerRoundTrip = Math.min(dma.bytesPerCycle * roundTrip, dma.maxOutstandingReads * dma.maxReadRequest);
-  if (bytesPerRoundTrip / (roundTrip * period) >= lineBytesPerPicosecond) return { ahead: Infinity, saturatedBytes: Infinity };
+  // Tags hold pieces, not bytes: pieces shorter than MRRS (a buffer of 1500 bytes, MRRS 4096) fill them with the link judged faster than the line.
+  const pieces = { aheadPieces: dma.maxOutstandingReads + piecesOf(maxFrameBytes, dma.maxReadRequest), maxReadRequest: dma.maxReadRequest };
+  if (bytesPerRoundTrip / (roundTrip * period) >= lineBytesPerPicosecond) return { ahead: Infinity, saturatedBytes: Infinity, ...pieces };
   const meanRoundTrip = dma.readLatency + dma.extraLatencyMaximum / 2 + crossing;
-  return { ahead: bytesPerRoundTrip + maxFrameBytes, saturatedBytes: dma.bytesPerCycle * meanRoundTrip };
+  return { ahead: bytesPerRoundTrip + maxFrameBytes, saturatedBytes: dma.bytesPerCycle * meanRoundTrip, ...pieces };
 }
 
 /**
@@ -66,20 +73,32 @@ export class FramesInFlight {
   bytesReading = 0;
   readonly bytesReadingBy = new Array<number>(MAX_QUEUES).fill(0);
 
-  /** A frame started; `reading`: its `bytes` are to be read (a frame refused at once reads none). */
-  start(queue: number, reading: boolean, bytes: number): void {
+  /** The DMA read pieces of the frames whose buffers are still being read. */
+  private piecesReading = 0;
+
+  /** The read pieces of a frame's buffers, of these lengths. */
+  piecesOf(buffers: readonly { readonly length: number }[]): number {
+    let pieces = 0;
+    for (const buffer of buffers) pieces += piecesOf(buffer.length, this.reads.maxReadRequest);
+    return pieces;
+  }
+
+  /** A frame started; `reading`: its `bytes` are to be read, in `pieces` (a frame refused at once reads none). */
+  start(queue: number, reading: boolean, bytes: number, pieces: number): void {
     if (this.started[queue]!++ === 0) this.queues++;
     if (!reading) return;
     this.readingByQueue[queue]!++;
     this.bytesReading += bytes;
     this.bytesReadingBy[queue]! += bytes;
+    this.piecesReading += pieces;
   }
 
   /** Its buffers are all read (or failed to be). */
-  read(queue: number, bytes: number): void {
+  read(queue: number, bytes: number, pieces: number): void {
     this.readingByQueue[queue]!--;
     this.bytesReading -= bytes;
     this.bytesReadingBy[queue]! -= bytes;
+    this.piecesReading -= pieces;
   }
 
   /**
@@ -87,10 +106,11 @@ export class FramesInFlight {
    * more (what keeps the DMA busy). Past that a read would only wait in the DMA's queue, first come
    * first served, so the frame start's policy would order nothing: with the DMA link the
    * bottleneck, classes given 70/30 got 50/50 once their buffer parts (or descriptors fetched
-   * behind 84 µs of reads) and not the window held them.
+   * behind 84 µs of reads) and not the window held them. So too once their pieces fill every tag
+   * and a longest frame's more: with one tag, MRRS 4096 and frames of 1500 bytes, 70/30 gave 50/50.
    */
   waitsForReads(): boolean {
-    return this.bytesReading >= this.reads.ahead;
+    return this.bytesReading >= this.reads.ahead || this.piecesReading >= this.reads.aheadPieces;
   }
 
   /**

@@ -14,7 +14,8 @@ import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { runCryptoJobs } from "../../system/validation/crypto-harness.js";
 import { espWireRate } from "../../system/validation/crypto-throughput.js";
 import { expectedSharesOf } from "../../system/validation/share-closed-form.js";
-import { measureShares, NAMED_CONFIGURATIONS, type ShareConfiguration } from "../../system/validation/shares.js";
+import { measureShares, type ShareConfiguration } from "../../system/validation/shares.js";
+import { NAMED_CONFIGURATIONS } from "../../system/validation/share-configurations.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 import { tunnelFrameBytes } from "../../system/ipsec-setup.js";
 
