@@ -126,6 +126,26 @@ export class IkeSaKeeper {
     this.takenUp.set(quickModeKey(gateway, messageId), { sa, session, bytes: 0 });
   }
 
+  /**
+   * Whether what the gateway sent under a Quick Mode's pair before its QM3 came here (QM3 lost and resent) used the pair's
+   * kilobytes up: then it is over before it is installed, as at the gateway, and its inbound SA goes with a Delete, so that
+   * the gateway drops its ends. Installed, it expired at once and retired the tunnel's live pair for nothing (from a re-check:
+   * a rekey up 9 µs was deleted, and the tunnel stayed down).
+   */
+  usedUpBeforeInstalled(gateway: string, messageId: number, kilobytes: number): boolean {
+    const key = quickModeKey(gateway, messageId);
+    const takenUp = this.takenUp.get(key);
+    if (kilobytes === 0 || takenUp === undefined || takenUp.bytes < kilobytes * 1024) return false;
+    this.takenUp.delete(key);
+    this.counts.expired++;
+    const { sa, session } = takenUp;
+    this.hooks.process(`delete_${sa.parameters.spi.toString(16)}`, function* (this: IkeSaKeeper) {
+      yield* this.intermediate.deleteSa(sa);
+      yield* this.delete({ gateway, session }, [sa.parameters.spi]);
+    }.bind(this));
+    return true;
+  }
+
   /** A Quick Mode this host answered failed: the inbound SA it took up goes with it. */
   dropTakenUp(gateway: string, messageId: number): void {
     const key = quickModeKey(gateway, messageId);

@@ -23,3 +23,14 @@ test("a gateway rekeys a pair at its own soft lifetime (top.peer.softLifetimePer
   // The same frames are lost either way (the NIC's RX buffer overflows); without the rekey, 26 of them were the gateway's.
   expect(own.lost).toBe(atHard.lost);
 }, 60_000);
+
+// From an IPsec engineer's re-check: the gateway's Quick Mode for a tunnel came up here only with its resent QM3, 100 KB under its pair later; installed, the pair expired at once and the host deleted the tunnel's own fresh rekey for it, leaving the tunnel down to the end.
+test("a gateway's pair whose kilobytes were used up before its QM3 came is not installed at the host, and the tunnel keeps the pair it has", () => {
+  const { summary } = runScenario(defaultScenario({ seed: 19, "customers.1.ike.lifetimeKilobytes": 100, "faults.ikeLossProbability": 0.1, "outputs.waveform": false }), { directory: null });
+  const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
+  const usedUp = summary.ike!.timeline.filter((entry) => entry.kind === "expired" && entry.text.includes("before its QM3 came"));
+  expect(usedUp.map((entry) => entry.gateway)).toEqual(["customerB"]);
+  expect(usedUp[0]!.text).toContain("not installed, the tunnel keeps the pair it has");
+  expect(customerB.tunnels).toEqual({ up: 6, of: 6, upAtEnd: 6 });
+  expect(summary.outcome).toMatch(/^every packet arrived or was dropped with a counted reason/);
+}, 60_000);
