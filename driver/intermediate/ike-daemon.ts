@@ -324,8 +324,8 @@ export class IkeDaemon extends Component {
       this.record(peer, { kind: "quick-mode-failed", reason: "the gateway deleted its pair before it was up here" });
       return this.quickModeFailed(peer, action.messageId);
     }
-    if (this.keeper.usedUpBeforeInstalled(peer.config.name, action.messageId, action.lifetime.kilobytes)) {
-      this.record(peer, { kind: "expired", trigger: "kilobytes", outboundSpi: action.outbound.spi, inboundSpi: action.inbound.spi, successor: this.keeper.tunnels.get(selector) !== undefined, rekeying: false, beforeInstalled: true });
+    if (this.keeper.usedUpBeforeInstalled(peer.config.name, action.messageId, action.lifetime.kilobytes, selector)) {
+      this.record(peer, { kind: "expired", trigger: "kilobytes", outboundSpi: action.outbound.spi, inboundSpi: action.inbound.spi, successor: this.keeper.tunnels.get(selector) !== undefined, rekeying: false, beforeInstalled: `UDP port ${selector.port}` });
       return this.quickModeFailed(peer, action.messageId);
     }
     const key = quickModeKey(peer.config.name, action.messageId);

@@ -130,15 +130,17 @@ export class IkeSaKeeper {
    * Whether what the gateway sent under a Quick Mode's pair before its QM3 came here (QM3 lost and resent) used the pair's
    * kilobytes up: then it is over before it is installed, as at the gateway, and its inbound SA goes with a Delete, so that
    * the gateway drops its ends. Installed, it expired at once and retired the tunnel's live pair for nothing (from a re-check:
-   * a rekey up 9 µs was deleted, and the tunnel stayed down).
+   * a rekey up 9 µs was deleted, and the tunnel stayed down). A tunnel with no pair is left at its trap, which its next packet
+   * negotiates (an acquire), as when the pair expired installed: a tunnel's first pair so refused was negotiated by nobody.
    */
-  usedUpBeforeInstalled(gateway: string, messageId: number, kilobytes: number): boolean {
+  usedUpBeforeInstalled(gateway: string, messageId: number, kilobytes: number, selector: TunnelSelector): boolean {
     const key = quickModeKey(gateway, messageId);
     const takenUp = this.takenUp.get(key);
     if (kilobytes === 0 || takenUp === undefined || takenUp.bytes < kilobytes * 1024) return false;
     this.takenUp.delete(key);
     this.counts.expired++;
     const { sa, session } = takenUp;
+    if (!this.tunnels.get(selector) && !this.acquiring.has(selectorKey(selector))) this.trapped.set(selectorKey(selector), { gateway, session, selector });
     this.hooks.process(`delete_${sa.parameters.spi.toString(16)}`, function* (this: IkeSaKeeper) {
       yield* this.intermediate.deleteSa(sa);
       yield* this.delete({ gateway, session }, [sa.parameters.spi]);

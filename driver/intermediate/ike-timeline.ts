@@ -23,8 +23,8 @@ export type IkeTimelineEvent =
   | { readonly kind: "quick-mode-failed"; readonly reason: string }
   | { readonly kind: "acquire"; readonly selector: string }
   | { readonly kind: "rekey-started"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number }
-  /** `beforeInstalled`: what the gateway sent under the pair before its QM3 came here used its lifetime up, and it was not installed. */
-  | { readonly kind: "expired"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number; readonly inboundSpi: number; readonly successor: boolean; readonly rekeying: boolean; readonly beforeInstalled?: boolean }
+  /** `beforeInstalled`: the tunnel (its selector) of a pair whose lifetime what the gateway sent under it before its QM3 came here used up, and which was not installed. */
+  | { readonly kind: "expired"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number; readonly inboundSpi: number; readonly successor: boolean; readonly rekeying: boolean; readonly beforeInstalled?: string }
   /** `stillSentUnder`: packets came under the SPIs after the host had ended them (a Delete lost, or a Quick Mode the host gave up on). */
   | { readonly kind: "delete-sent"; readonly spis: readonly number[]; readonly stillSentUnder?: boolean }
   | { readonly kind: "delete-received"; readonly protocol: "ISAKMP" | "ESP"; readonly spis: readonly number[] }
@@ -57,7 +57,7 @@ export function describeIkeEvent(event: IkeTimelineEvent): string {
     case "rekey-started":
       return `rekey of outbound SPI ${hex(event.outboundSpi)} started (${event.trigger} lifetime)`;
     case "expired":
-      if (event.beforeInstalled) return `SA pair outbound ${hex(event.outboundSpi)}, inbound ${hex(event.inboundSpi)} expired (hard ${event.trigger} lifetime) before its QM3 came, the gateway sending under it meanwhile: not installed, ${event.successor ? "the tunnel keeps the pair it has" : "its policy waits for IKE again"}`;
+      if (event.beforeInstalled) return `SA pair outbound ${hex(event.outboundSpi)}, inbound ${hex(event.inboundSpi)} (${event.beforeInstalled}) expired (hard ${event.trigger} lifetime) before its QM3 came, the gateway sending under it meanwhile: not installed, ${event.successor ? "the tunnel keeps the pair it has" : "its policy waits for IKE again"}`;
       return `SA pair outbound ${hex(event.outboundSpi)}, inbound ${hex(event.inboundSpi)} expired (hard ${event.trigger} lifetime)${event.successor ? "" : event.rekeying ? " before its rekey was done: the rekey's Quick Mode negotiates the tunnel" : " without a successor: its policy waits for IKE again"}`;
     case "delete-sent":
       return `Delete sent for SPI ${event.spis.map(hex).join(", ")}${event.stillSentUnder ? ": the gateway still sent under it after this host had ended it (a Delete lost, or a Quick Mode given up on here)" : ""}`;

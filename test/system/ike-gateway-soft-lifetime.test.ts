@@ -34,3 +34,20 @@ test("a gateway's pair whose kilobytes were used up before its QM3 came is not i
   expect(customerB.tunnels).toEqual({ up: 6, of: 6, upAtEnd: 6 });
   expect(summary.outcome).toMatch(/^every packet arrived or was dropped with a counted reason/);
 }, 60_000);
+
+// From the re-check of that fix: a tunnel's first pair so refused left it at a trap the host never acquired at (only a tunnel that had SAs is acquired for), and it stayed down to the end.
+test("a tunnel whose first pair was used up before its QM3 came is negotiated again at its next packet", () => {
+  const { summary } = runScenario(
+    defaultScenario({ seed: 53834, "faults.ikeLossProbability": 0.4, "customers.0.ike.lifetimeKilobytes": 10, "customers.1.ike.lifetimeKilobytes": 1, "customers.2.ike.lifetimeKilobytes": 50, "driver.cpu.cores": 6, durationMicroseconds: 1000, "outputs.waveform": false }),
+    { directory: null },
+  );
+  const timeline = summary.ike!.timeline;
+  const waiting = timeline.filter((entry) => entry.kind === "expired" && entry.text.includes("before its QM3 came") && entry.text.endsWith("its policy waits for IKE again"));
+  expect(waiting.length).toBeGreaterThan(0);
+  for (const refused of waiting) {
+    const port = /\((UDP port \d+)\)/.exec(refused.text)![1]!;
+    const next = timeline.find((entry) => entry.gateway === refused.gateway && entry.microseconds >= refused.microseconds && entry !== refused && entry.text.includes(port));
+    expect(next?.kind, `${refused.gateway} ${port}`).toBe("acquire");
+  }
+  expect(summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!.tunnels.upAtEnd).toBe(6);
+}, 60_000);
