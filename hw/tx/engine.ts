@@ -230,7 +230,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (!fault && !this.buffer.perClass && !this.buffer.fits(queue, head.length)) return false;
     // Reads past what keeps the DMA busy would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
-    if (!fault && !urgent && this.flight.waitsForReads()) return false;
+    if (!fault && !urgent && this.flight.waitsForReads(this.flight.piecesOf(this.queues[queue]!.cache, head.taken))) return false;
     this.retryAt = Infinity;
     this.scheduler.charge(queue, head.length);
     const state = this.queues[queue]!;
