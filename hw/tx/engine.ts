@@ -287,6 +287,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     } else if (tag.kind === "buffer") {
       const packet = tag.packet;
       packet.partsLeft--;
+      this.flight.bufferRead(packet.descriptors[tag.part]!.length);
       if (completion.error) {
         const descriptor = packet.descriptors[tag.part]!;
         const fieldName = completion.error === "DMA_UNMAPPED" ? this.shared.dma.unmappedName("BUFFER_ADDRESS", descriptor.bufferAddress, descriptor.length) : "BUFFER_ADDRESS";
@@ -306,7 +307,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   /** All buffers read: a plain frame is ready; an IPsec one first needs its SA and the crypto engine. */
   private afterRead(packet: TxPacket): void {
-    this.flight.read(packet.queue, packet.length, this.flight.piecesOf(packet.descriptors));
+    this.flight.read(packet.queue, packet.length);
     if (packet.fault) {
       packet.settled = true;
       this.settledSince = true;

@@ -73,8 +73,9 @@ export class FramesInFlight {
   bytesReading = 0;
   readonly bytesReadingBy = new Array<number>(MAX_QUEUES).fill(0);
 
-  /** The DMA read pieces of the frames whose buffers are still being read. */
+  /** The DMA read pieces of the buffers still being read, and the most a frame has had. */
   private piecesReading = 0;
+  private largestFramePieces = 0;
 
   /** The read pieces of a frame's buffers, the first `count` of these (each at least one piece, MRRS at most). */
   piecesOf(buffers: readonly { readonly length: number }[], count = buffers.length): number {
@@ -91,14 +92,19 @@ export class FramesInFlight {
     this.bytesReading += bytes;
     this.bytesReadingBy[queue]! += bytes;
     this.piecesReading += pieces;
+    if (pieces > this.largestFramePieces) this.largestFramePieces = pieces;
+  }
+
+  /** One of a frame's buffers, `length` bytes, is read (or failed to be): its pieces hold no tag now. */
+  bufferRead(length: number): void {
+    this.piecesReading -= piecesOf(length, this.reads.maxReadRequest);
   }
 
   /** Its buffers are all read (or failed to be). */
-  read(queue: number, bytes: number, pieces: number): void {
+  read(queue: number, bytes: number): void {
     this.readingByQueue[queue]!--;
     this.bytesReading -= bytes;
     this.bytesReadingBy[queue]! -= bytes;
-    this.piecesReading -= pieces;
   }
 
   /**
@@ -107,12 +113,13 @@ export class FramesInFlight {
    * first served, so the frame start's policy would order nothing: with the DMA link the
    * bottleneck, classes given 70/30 got 50/50 once their buffer parts (or descriptors fetched
    * behind 84 µs of reads) and not the window held them. So too once their pieces fill every tag
-   * and the frame's own more (`pieces`, its buffers'): with one tag, MRRS 4096 and frames of 1500
-   * bytes, 70/30 gave 50/50. A longest frame's more, in one buffer's pieces, cost jumbo frames in
-   * 512-byte buffers 14 % of the line, and ordered small frames behind small caches less well.
+   * and a largest frame's more (the most pieces a frame has had, or this one's, `pieces`): with one
+   * tag, MRRS 4096 and frames of 1500 bytes, 70/30 gave 50/50. A longest frame's more taken as one
+   * buffer cost jumbo frames in 512-byte buffers 14 % of the line; this frame's own more let large
+   * frames start where small ones waited.
    */
   waitsForReads(pieces: number): boolean {
-    return this.bytesReading >= this.reads.ahead || this.piecesReading >= this.reads.tags + pieces;
+    return this.bytesReading >= this.reads.ahead || this.piecesReading >= this.reads.tags + Math.max(this.largestFramePieces, pieces);
   }
 
   /**
