@@ -227,18 +227,19 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const head = this.headOf(queue)!;
     const urgent = this.scheduler.schedules[queue]!.strict;
     const fault = head.fault;
+    const state = this.queues[queue]!;
+    const pieces = this.flight.piecesOf(state.cache, head.taken);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (!fault && !this.buffer.perClass && !this.buffer.fits(queue, head.length)) return false;
     // Reads past what keeps the DMA busy would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
-    if (!fault && !urgent && this.flight.waitsForReads(this.flight.piecesOf(this.queues[queue]!.cache, head.taken))) return false;
+    if (!fault && !urgent && this.flight.waitsForReads(pieces)) return false;
     this.retryAt = Infinity;
     this.scheduler.charge(queue, head.length);
-    const state = this.queues[queue]!;
     const descriptors = state.cache.splice(0, head.taken);
     this.rests.toCome[queue] = head.open;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
-    this.flight.start(queue, !fault, head.length, this.flight.piecesOf(descriptors));
+    this.flight.start(queue, !fault, head.length, pieces);
     state.ring.inDevice++;
     this.buffer.hold(queue, fault ? 0 : head.length);
     this.shared.stages.record("tx", "frame-started", this.kernel.now, packet, EMPTY_FRAME);
