@@ -4,6 +4,7 @@ import type { Signal } from "../../sim/signal.js";
 import { formatIpv4, type Ipv4Address, ipv4Address, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
 import { us } from "../../sim/time.js";
+import { hexSpi } from "../../sim/ipsec/esp.js";
 import { outerAddress } from "../../driver/intermediate/received-esp.js";
 import { identity, IdentityError, subnetSpan } from "../../driver/intermediate/identity.js";
 import { identityToIdPayload } from "../../driver/intermediate/identity-payload.js";
@@ -233,17 +234,45 @@ export class IkeCustomers {
   private readonly tunnelsDone = new Map<string, number>();
   private readonly tunnelsUp = new Map<string, number>();
 
-  /** How many of a customer's tunnels came up through their first Quick Mode, of how many, and how many carry packets both ways at the end. */
-  tunnels(name: string): { up: number; of: number; upAtEnd: number } {
+  /**
+   * How many of a customer's tunnels came up through their first Quick Mode, of how many, and how
+   * many carry packets both ways at the end; each one that does not, by its port, with why.
+   */
+  tunnels(name: string): { up: number; of: number; upAtEnd: number; down: readonly TunnelDown[] } {
     const tunnels = this.pending.find((pending) => pending.customer.name === name)?.tunnels ?? [];
+    const down = tunnels.flatMap((tunnel) => {
+      const reason = this.whyDown(tunnel);
+      return reason === null ? [] : [{ port: tunnel.selector.port, reason }];
+    });
+    return { up: this.tunnelsUp.get(name) ?? 0, of: tunnels.length, upAtEnd: tunnels.length - down.length, down };
+  }
+
+  /**
+   * Why a tunnel does not carry packets both ways now, the first end found wanting; null when it
+   * does: each end sends under an SA the other takes. A rekey under way is up: the host may send
+   * under the new pair while the gateway still sends under the old, which the host still takes.
+   */
+  private whyDown({ index, selector }: { readonly index: number; readonly selector: TunnelSelector }): string | null {
     const intermediate = this.system.driver.intermediate;
-    // Up: each end sends under an SA the other takes. A rekey under way is up: the host may send under the new pair while the gateway still sends under the old, which the host still takes.
-    const upAtEnd = tunnels.filter(({ index, selector }) => {
-      const host = intermediate.ike.keeper.tunnels.get(selector);
-      const gatewaySendsUnder = this.espPeer.outboundSpi(index);
-      return host !== undefined && !host.expired && this.espPeer.accepts(host.outbound.parameters.spi) && gatewaySendsUnder !== null && intermediate.sadb.find("inbound", gatewaySendsUnder) !== undefined;
-    }).length;
-    return { up: this.tunnelsUp.get(name) ?? 0, of: tunnels.length, upAtEnd };
+    const host = intermediate.ike.keeper.tunnels.get(selector);
+    if (host === undefined) return "the host has no SA pair for it";
+    const hostSpi = hexSpi(host.outbound.parameters.spi);
+    if (host.expired) return `the host's pair (outbound SPI ${hostSpi}) expired`;
+    if (!this.espPeer.accepts(host.outbound.parameters.spi)) return `the gateway does not take the host's outbound SPI ${hostSpi}`;
+    const gatewaySendsUnder = this.espPeer.outboundSpi(index);
+    if (gatewaySendsUnder === null) return "the gateway has no SA to send under";
+    if (intermediate.sadb.find("inbound", gatewaySendsUnder) === undefined) return `the host does not take the gateway's outbound SPI ${hexSpi(gatewaySendsUnder)}`;
+    return null;
+  }
+
+  /**
+   * Whether a tunnel is down while an exchange waits for its reply (the host's or a gateway's):
+   * the resend, or its failure, is still to come. A rekey's QM1 lost in the drain while its pair
+   * expired left the tunnel down at a quiet end, with nothing to say why (from an outside check).
+   */
+  get repairing(): boolean {
+    if (this.awaitingReply().next().done === true) return false;
+    return this.pending.some((pending) => pending.tunnels.some((tunnel) => this.whyDown(tunnel) !== null));
   }
 
   /** A signal's value changes only when its phase commits: readiness is counted here, the signal shows it. */
@@ -254,6 +283,12 @@ export class IkeCustomers {
     if (this.readyCustomers.size === this.pending.length) this.onAllReady();
   }
   private readonly readyCustomers = new Set<Pending>();
+}
+
+/** A tunnel that does not carry packets both ways at the end: its port, and the first end found wanting. */
+export interface TunnelDown {
+  readonly port: number;
+  readonly reason: string;
 }
 
 /** A tunnel's traffic: UDP to one port, within the inner subnet. */

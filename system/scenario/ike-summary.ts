@@ -1,6 +1,7 @@
 import { describeIkeEvent } from "../../driver/intermediate/ike-timeline.js";
 import type { ScenarioSystem } from "./scenario-system.js";
 import { round } from "./measurements.js";
+import type { TunnelDown } from "./ike-customers.js";
 
 /** What IKE did in a run: the host daemon's counts, each gateway's, and every customer's timeline. No key material: SPIs and names only. */
 export interface IkeSummary {
@@ -41,8 +42,8 @@ export interface IkeSummary {
     readonly expired: number;
     /** Quick Modes it started at a pair's soft lifetime (top.peer.softLifetimePercent of its kilobytes sent), the host not having rekeyed it yet. */
     readonly rekeys: number;
-    /** Its tunnels that came up through their first Quick Mode, of how many; and those that carried packets both ways when the run ended, each end under an SA the other takes (a Delete or an expiry not followed by a new Quick Mode takes one down). */
-    readonly tunnels: { readonly up: number; readonly of: number; readonly upAtEnd: number };
+    /** Its tunnels that came up through their first Quick Mode, of how many; and those that carried packets both ways when the run ended, each end under an SA the other takes (a Delete or an expiry not followed by a new Quick Mode takes one down), and each one down then, by its port, with the first end found wanting. */
+    readonly tunnels: { readonly up: number; readonly of: number; readonly upAtEnd: number; readonly down: readonly TunnelDown[] };
     /** When the bring-up limit gave it up (µs), or null. */
     readonly givenUpMicroseconds: number | null;
     readonly drops: Record<string, number>;
@@ -104,6 +105,10 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     // A tunnel whose first Quick Mode failed may come up later, through a packet at its trap: more may be up at the end than came up at first.
     const { up: cameUp, upAtEnd } = gateway.tunnels;
     const down = upAtEnd !== cameUp ? [`${upAtEnd} ${upAtEnd < cameUp ? "still " : ""}up at the end`] : [];
+    // Each tunnel down at the end says why, a tunnel that never came up too; the ports with one reason together (a phase 1 failed leaves all without SAs).
+    const portsByReason = new Map<string, number[]>();
+    for (const { port, reason } of gateway.tunnels.down) portsByReason.set(reason, [...(portsByReason.get(reason) ?? []), port]);
+    for (const [reason, ports] of portsByReason) down.push(`UDP port${ports.length === 1 ? "" : "s"} ${ports.join(", ")} down at the end: ${reason}`);
     const remarks = [...quickModeFailures, ...down];
     const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${remarks.length > 0 ? ` (${remarks.join("; ")})` : ""}`;
     const givenUp = gateway.givenUpMicroseconds !== null ? `; GIVEN UP at ${gateway.givenUpMicroseconds} µs, the bring-up limit: its traffic started without it` : "";

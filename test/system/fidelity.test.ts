@@ -207,7 +207,7 @@ describe("the traffic runs for the scenario's duration", () => {
       traffic: [{ name: "s", customer: "a", direction: "both", packetBytes: 1000, pattern: "constant", gapMicroseconds: 1 }],
       outputs: { waveform: false, pcap: false, html: false, saTrace: false },
     }), { directory: null, onProgress: () => steps++ });
-    expect(summary.ike?.gateways.map((gateway) => gateway.tunnels)).toEqual([{ up: 2, of: 2, upAtEnd: 2 }]);
+    expect(summary.ike?.gateways.map((gateway) => gateway.tunnels)).toEqual([{ up: 2, of: 2, upAtEnd: 2, down: [] }]);
     // The traffic starts once the tunnels are up, and offers what its duration holds: a packet each way each whole µs.
     const due = Math.floor(durationMicroseconds);
     expect(summary.flows.map((flow) => flow.sent)).toEqual([due, due]);

@@ -31,7 +31,7 @@ test("a gateway's pair whose kilobytes were used up before its QM3 came is not i
   const usedUp = summary.ike!.timeline.filter((entry) => entry.kind === "expired" && entry.text.includes("before its QM3 came"));
   expect(usedUp.map((entry) => entry.gateway)).toEqual(["customerB"]);
   expect(usedUp[0]!.text).toContain("not installed, the tunnel keeps the pair it has");
-  expect(customerB.tunnels).toEqual({ up: 6, of: 6, upAtEnd: 6 });
+  expect(customerB.tunnels).toEqual({ up: 6, of: 6, upAtEnd: 6, down: [] });
   expect(summary.outcome).toMatch(/^every packet arrived or was dropped with a counted reason/);
 }, 60_000);
 

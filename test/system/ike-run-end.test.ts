@@ -15,7 +15,7 @@ test("a customer with no seconds lifetime (lifetimeSeconds 0, with or without ki
   for (const kilobytes of [0, 100]) {
     const { summary } = runScenario(defaultScenario({ "customers.1.ike.lifetimeSeconds": 0, "customers.1.ike.lifetimeKilobytes": kilobytes, durationMicroseconds: 50, "outputs.waveform": false }), { directory: null });
     const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
-    expect(customerB.tunnels, `${kilobytes} KB`).toEqual({ up: 6, of: 6, upAtEnd: 6 });
+    expect(customerB.tunnels, `${kilobytes} KB`).toEqual({ up: 6, of: 6, upAtEnd: 6, down: [] });
     expect(summary.outcome).toBe("every packet arrived");
   }
 }, 60_000);
@@ -26,7 +26,7 @@ test("an Aggressive Mode phase 1 whose AM3 the link lost is up at the gateway an
   expect(voice.failed).toBeNull();
   expect(voice.phase1UpMicroseconds).not.toBeNull();
   expect(summary.ike!.timeline.some((entry) => entry.gateway === voice.name && entry.kind === "phase1-up")).toBe(false);
-  expect(text).toContain(`customerA-voice: phase 1 up at ${voice.phase1UpMicroseconds} µs at the gateway, failed at the host (RETRANSMISSION_LIMIT), 0 of 1 tunnel up (1 Quick Mode failed at the gateway)`);
+  expect(text).toContain(`customerA-voice: phase 1 up at ${voice.phase1UpMicroseconds} µs at the gateway, failed at the host (RETRANSMISSION_LIMIT), 0 of 1 tunnel up (1 Quick Mode failed at the gateway; UDP port 49200 down at the end: the host has no SA pair for it)`);
 }, 60_000);
 
 describe("a run ends with IKE at rest (from a third new user's check)", () => {
@@ -65,7 +65,7 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
     );
     expect(design.top.traffic.gateways!.exchangesUnderWay).toBe(false);
     const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
-    expect(customerB.tunnels).toEqual({ up: 5, of: 6, upAtEnd: 5 });
+    expect(customerB.tunnels).toEqual({ up: 5, of: 6, upAtEnd: 5, down: [{ port: 49205, reason: "the host has no SA pair for it" }] });
   }, 60_000);
 
   test("rekeys of a seconds lifetime that the drain starts: the quiet ends the run, every packet arrived says so, and a tunnel mid-rekey counts as up (it said '(0 dropped)', and 5 of 6 still up at the end: from an eighth new user's check)", () => {
@@ -134,6 +134,32 @@ describe("a run ends with IKE at rest (from a third new user's check)", () => {
   }, 60_000);
 });
 
+test("a rekey the drain starts whose QM1 is lost while its pair expires holds the run until its resend brings the tunnel up (the run ended on its quiet, the tunnel down and no reason said; from an outside check)", () => {
+  const { summary, text } = runScenario(
+    defaultScenario({
+      seed: 91697,
+      "customers.0.ike.lifetimeKilobytes": 30,
+      "customers.1.ike.lifetimeKilobytes": 150,
+      "customers.2.sas": 4,
+      "driver.cpu.cores": 2,
+      "driver.intermediate.offload": false,
+      "driver.intermediate.ike.softLifetimePercent": 95,
+      "faults.ikeLossProbability": 0.1,
+      durationMicroseconds: 1000,
+      "outputs.waveform": false,
+    }),
+    { directory: null },
+  );
+  const trafficEnd = summary.trafficStartMicroseconds + summary.trafficMicroseconds;
+  // The case: in the drain, a pair expired while its rekey was under way, the rekey's Quick Mode to negotiate the tunnel.
+  const expired = summary.ike!.timeline.filter((entry) => entry.kind === "expired" && entry.microseconds > trafficEnd && entry.text.includes("before its rekey was done"));
+  expect(expired.length).toBeGreaterThan(0);
+  expect(summary.ike!.host.retransmitted).toBeGreaterThan(0);
+  for (const gateway of summary.ike!.gateways) expect(gateway.tunnels, gateway.name).toMatchObject({ upAtEnd: gateway.tunnels.of, down: [] });
+  expect(summary.outcome).toMatch(/^every packet arrived or was dropped with a counted reason/);
+  expect(text).toContain("customerB: phase 1 up at 3684.7517 µs, 6 of 6 tunnels up, ");
+}, 60_000);
+
 describe("a Delete near the traffic's end (from a new user's check)", () => {
   // With 100 µs, a voice packet after the Delete makes the host negotiate the tunnel again: up at the end.
   test.each([
@@ -157,7 +183,7 @@ describe("a Delete near the traffic's end (from a new user's check)", () => {
     } else {
       // No packet of the tunnel's came after the Delete to make the host negotiate it again: up, but not at the end.
       expect(gateway.tunnels.upAtEnd).toBe(gateway.tunnels.up - 1);
-      expect(formatScenarioSummary(summary)).toMatch(new RegExp(`${gateway.name}: [^\\n]*${gateway.tunnels.up} of ${gateway.tunnels.of} tunnels? up \\(${gateway.tunnels.up - 1} still up at the end\\), 0 rekeys, 1 Delete\\b`));
+      expect(formatScenarioSummary(summary)).toMatch(new RegExp(`${gateway.name}: [^\\n]*${gateway.tunnels.up} of ${gateway.tunnels.of} tunnels? up \\(${gateway.tunnels.up - 1} still up at the end; UDP port \\d+ down at the end: the host has no SA pair for it\\), 0 rekeys, 1 Delete\\b`));
     }
   }, 60_000);
 });

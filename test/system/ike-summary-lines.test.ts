@@ -17,7 +17,7 @@ const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: numbe
   deletesReceived,
   expired: 0,
   rekeys: 0,
-  tunnels: { up: 0, of: 6, upAtEnd: 0 },
+  tunnels: { up: 0, of: 6, upAtEnd: 0, down: [] },
   givenUpMicroseconds: null,
   drops: {},
 });
@@ -57,4 +57,18 @@ test("Deletes sent for an SPI the other end still sent under are said, at either
   const first = { microseconds: 7100, gateway: "customerB", kind: "delete-sent", text: describeIkeEvent({ kind: "delete-sent", spis: [0x2000] }) };
   const [, line] = formatIkeSummary({ host, gateways: [gateway(null, 3, 6598.8, 1, 2)], timeline: [phase1Up, first, again] });
   expect(line).toContain(", 5 Deletes (2 from the host, 1 of them for an SPI still sent under, 1 of them lost on the link, 3 from the gateway, 2 of them for an SPI still sent under, 3 of them lost on the link),");
+});
+
+test("each tunnel down at the end says why, by its port (a run ended with one down and nothing to say why)", () => {
+  const down = [{ port: 49202, reason: "the host's pair (outbound SPI 0xfe2acd15) expired" }];
+  const [, line] = formatIkeSummary({ host, gateways: [{ ...gateway(null), tunnels: { up: 6, of: 6, upAtEnd: 5, down } }], timeline: [phase1Up] });
+  expect(line).toContain("6 of 6 tunnels up (5 still up at the end; UDP port 49202 down at the end: the host's pair (outbound SPI 0xfe2acd15) expired),");
+  // One that never came up is down at the end too, with the count of those that came up unchanged.
+  const never = [{ port: 49203, reason: "the host has no SA pair for it" }];
+  const [, first] = formatIkeSummary({ host, gateways: [{ ...gateway(null), tunnels: { up: 5, of: 6, upAtEnd: 5, down: never } }], timeline: [phase1Up] });
+  expect(first).toContain("5 of 6 tunnels up (UDP port 49203 down at the end: the host has no SA pair for it),");
+  // Ports down for one reason are said together.
+  const many = [49201, 49202, 49203].map((port) => ({ port, reason: "the host has no SA pair for it" }));
+  const [, together] = formatIkeSummary({ host, gateways: [{ ...gateway("RETRANSMISSION_LIMIT"), tunnels: { up: 0, of: 3, upAtEnd: 0, down: many } }], timeline: [] });
+  expect(together).toContain("0 of 3 tunnels up (UDP ports 49201, 49202, 49203 down at the end: the host has no SA pair for it),");
 });
