@@ -4,7 +4,7 @@ import { DropCounter } from "../sim/stats/drop-counter.js";
 import type { IkeDatagram } from "../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address } from "../sim/packet/ipv4.js";
 import { spi as toSpi } from "../sim/ipsec/esp.js";
-import type { IkeNode } from "../sim/ike/ike-node.js";
+import type { AwaitingReply, IkeNode } from "../sim/ike/ike-node.js";
 import { peerNode, randomSpi, RetransmitTimer } from "../driver/intermediate/ike-peer-node.js";
 import type { IdPayload, IkeAction, IkeDropReason, IkeSessionId, IkeStep, QuickModeSelectors } from "../sim/ike/ike-types.js";
 import type { RemotePeer } from "../hw/link/peer.js";
@@ -108,7 +108,7 @@ export class IkeGateway {
   }
 
   /** The exchanges this gateway started that wait for the host's reply (see IkeNode.exchangesAwaitingReply). */
-  exchangesAwaitingReply(): Generator<string> {
+  exchangesAwaitingReply(): Generator<AwaitingReply> {
     return this.node.exchangesAwaitingReply();
   }
 

@@ -10,7 +10,7 @@ import { classDscp } from "../../sim/packet/dscp.js";
 import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
-import type { IkeNode } from "../../sim/ike/ike-node.js";
+import type { AwaitingReply, IkeNode } from "../../sim/ike/ike-node.js";
 import type { Random } from "../../sim/random.js";
 import { DEFAULT_RETRANSMIT_MICROSECONDS, MAXIMUM_RETRANSMIT_SPAN, peerNode, randomSpi, RetransmitTimer } from "./ike-peer-node.js";
 import { type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
@@ -133,7 +133,7 @@ export class IkeDaemon extends Component {
   }
 
   /** The exchanges the host started (a rekey, an acquire) that wait for a gateway's reply (see IkeNode.exchangesAwaitingReply). */
-  *exchangesAwaitingReply(): Generator<string> {
+  *exchangesAwaitingReply(): Generator<AwaitingReply> {
     for (const peer of this.peers.values()) yield* peer.node.exchangesAwaitingReply();
   }
   private handling = 0;

@@ -64,6 +64,8 @@ export class IkeSaKeeper {
   readonly captured: CapturedSa[] = [];
   /** Quick Modes up, and of them the rekeys and those negotiated again after a Delete or an expiry. */
   readonly counts = { quickModes: 0, rekeys: 0, renegotiations: 0, expired: 0 };
+  /** How each tunnel's last pair to end while current ended (an expiry, the gateway's Delete), and when: why a tunnel left without one has none. */
+  readonly lastEnded = new Map<string, { readonly outboundSpi: number; readonly why: string; readonly time: number }>();
   /** Selectors that had SAs before: a Quick Mode for one is a rekey, or a renegotiation once an expiry or a Delete left it none. */
   private readonly everHad = new Set<string>();
 
@@ -242,7 +244,7 @@ export class IkeSaKeeper {
   deleteTunnelOf(gateway: string, spi: number): void {
     this.deletedByGateway.add(`${gateway} ${spi}`);
     const tunnel = this.tunnels.byOutboundSpi(spi);
-    if (tunnel) this.end(tunnel, null);
+    if (tunnel) this.end(tunnel, null, "deleted by the gateway (its Delete)");
   }
 
   /**
@@ -269,14 +271,15 @@ export class IkeSaKeeper {
     this.counts.expired++;
     const successor = this.tunnels.get(tunnel.selector) !== tunnel;
     this.hooks.record(tunnel.gateway, { kind: "expired", trigger, outboundSpi: tunnel.outbound.parameters.spi, inboundSpi: tunnel.inbound.parameters.spi, successor, rekeying: !successor && tunnel.rekeyUnderWay });
-    this.end(tunnel, tunnel);
+    this.end(tunnel, tunnel, `expired (hard ${trigger} lifetime)`);
   }
 
-  /** The pair is deleted through the SA lifecycle; when it was still the tunnel's, its policy goes back to a trap. `notify` sends the gateway a Delete. */
-  private end(tunnel: IkeTunnel, notify: IkeTunnel | null): void {
+  /** The pair is deleted through the SA lifecycle; when it was still the tunnel's, its policy goes back to a trap, and `why` is kept for the tunnel. `notify` sends the gateway a Delete. */
+  private end(tunnel: IkeTunnel, notify: IkeTunnel | null, why: string): void {
     tunnel.expired = true;
     if (this.tunnels.get(tunnel.selector) === tunnel) {
       this.tunnels.remove(tunnel);
+      this.lastEnded.set(selectorKey(tunnel.selector), { outboundSpi: tunnel.outbound.parameters.spi, why, time: this.kernel.now });
       this.intermediate.spd.trap(tunnel.outbound);
       // A rekey or an acquire under way already negotiates the tunnel: a packet at its trap starts no second Quick Mode (it made two pairs for one tunnel).
       const trapped = { gateway: tunnel.gateway, session: tunnel.session, selector: tunnel.selector };

@@ -16,6 +16,12 @@ import { COOKIE_BYTES, EXCHANGE } from "./isakmp-numbers.js";
 import { receiveMainMode, startMainMode } from "./main-mode.js";
 import { continueQuickMode, respondQuickMode, startQuickMode } from "./quick-mode.js";
 
+/** An exchange that waits for a reply: its name at both ends, and the port a Quick Mode's identities name (null for phase 1, or a Quick Mode without identities). */
+export interface AwaitingReply {
+  readonly name: string;
+  readonly port: number | null;
+}
+
 export interface IkeSessionInfo {
   readonly id: IkeSessionId;
   readonly role: "initiator" | "responder";
@@ -117,13 +123,16 @@ export class IkeNode {
    * Each exchange of this node that waits for a reply (a request, or an answer that is resent until
    * the exchange's last message comes), named as both ends name it: the initiator's cookie and the
    * message ID (0 for phase 1). A Quick Mode's QM2 waiting at one end is the same exchange as the
-   * QM1 that waited at the other.
+   * QM1 that waited at the other. With it, the port a Quick Mode's identities name (what it
+   * negotiates), or null.
    */
-  *exchangesAwaitingReply(): Generator<string> {
+  *exchangesAwaitingReply(): Generator<AwaitingReply> {
     for (const session of this.byId.values()) {
       const cookie = hex(session.initiatorCookie);
-      if (session.phase1.timer?.kind === "retransmit") yield `${cookie} 0`;
-      for (const exchange of session.quickModes.values()) if (exchange.record.timer?.kind === "retransmit") yield `${cookie} ${exchange.messageId}`;
+      if (session.phase1.timer?.kind === "retransmit") yield { name: `${cookie} 0`, port: null };
+      for (const exchange of session.quickModes.values()) {
+        if (exchange.record.timer?.kind === "retransmit") yield { name: `${cookie} ${exchange.messageId}`, port: exchange.identities?.initiator.port ?? null };
+      }
     }
   }
 

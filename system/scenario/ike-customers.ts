@@ -5,12 +5,14 @@ import { formatIpv4, type Ipv4Address, ipv4Address, PROTOCOL_UDP } from "../../s
 import { ikeDatagram } from "../../sim/packet/ike-datagram.js";
 import { us } from "../../sim/time.js";
 import { hexSpi } from "../../sim/ipsec/esp.js";
+import type { AwaitingReply } from "../../sim/ike/ike-node.js";
+import { round } from "./measurements.js";
 import { outerAddress } from "../../driver/intermediate/received-esp.js";
 import { identity, IdentityError, subnetSpan } from "../../driver/intermediate/identity.js";
 import { identityToIdPayload } from "../../driver/intermediate/identity-payload.js";
 import { type IdPayload, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { peerNode } from "../../driver/intermediate/ike-peer-node.js";
-import { selectorPayloads } from "../../driver/intermediate/tunnel-selector.js";
+import { selectorKey, selectorPayloads } from "../../driver/intermediate/tunnel-selector.js";
 import { longestIkeMessage, type LongestIkeMessages } from "../ike-message-sizes.js";
 import { sameSizeIdentity } from "./same-size-identity.js";
 import type { TunnelSelector } from "../../driver/intermediate/tunnel-selector.js";
@@ -50,6 +52,8 @@ export class IkeCustomers {
   /** Called once every customer is ready: the traffic starts. */
   onAllReady: () => void = () => {};
   private readonly pending: Pending[] = [];
+  /** Every customer's tunnels by their port (each tunnel has one of its own). */
+  private readonly tunnelOfPort = new Map<number, { readonly index: number; readonly selector: TunnelSelector }>();
 
   constructor(
     private readonly kernel: Kernel,
@@ -66,7 +70,9 @@ export class IkeCustomers {
       const port = portBase + tunnel;
       const selector = tunnelSelector(port);
       spd.add({ name: `${customer.name}-${port}`, source: selector.source, destination: selector.destination, protocol: PROTOCOL_UDP, destinationPorts: [port, port], action: { kind: "trap" } });
-      return { index: tunnel, selector };
+      const added = { index: tunnel, selector };
+      this.tunnelOfPort.set(port, added);
+      return added;
     });
     const ike = customer.ike!;
     const address = ipv4Address(ike.address ?? defaultGatewayAddress(index));
@@ -150,24 +156,29 @@ export class IkeCustomers {
    * lifetime of seconds starts in the drain) do not hold it.
    */
   holdExchangesUnderWay(): void {
-    this.heldExchanges = new Set(this.awaitingReply());
+    this.heldExchanges = new Set(Array.from(this.awaitingReply(), (exchange) => exchange.name));
+    this.draining = true;
   }
   private heldExchanges: ReadonlySet<string> = new Set();
+  /** From the traffic's end on. */
+  private draining = false;
+  /** Whether a Quick Mode for a tunnel that is down has held the run in the drain (see repairing). */
+  private heldForRepair = false;
 
-  /** Whether exchanges were under way at the traffic's end: the drain is longer by their retransmissions. */
+  /** Whether exchanges were under way at the traffic's end, or one for a tunnel down held the drain: the drain is longer by their retransmissions. */
   get holdsExchanges(): boolean {
-    return this.heldExchanges.size > 0;
+    return this.heldExchanges.size > 0 || this.heldForRepair;
   }
 
   /** Whether an exchange under way at the traffic's end still waits for its reply (it will be resent, or fail). */
   get exchangesUnderWay(): boolean {
     if (this.heldExchanges.size === 0) return false;
-    for (const exchange of this.awaitingReply()) if (this.heldExchanges.has(exchange)) return true;
+    for (const exchange of this.awaitingReply()) if (this.heldExchanges.has(exchange.name)) return true;
     return false;
   }
 
   /** The exchanges that wait for a reply: the host's and the gateways'. */
-  private *awaitingReply(): Generator<string> {
+  private *awaitingReply(): Generator<AwaitingReply> {
     yield* this.system.driver.intermediate.ike.exchangesAwaitingReply();
     for (const gateway of this.gateways.values()) yield* gateway.exchangesAwaitingReply();
   }
@@ -254,10 +265,14 @@ export class IkeCustomers {
    */
   private whyDown({ index, selector }: { readonly index: number; readonly selector: TunnelSelector }): string | null {
     const intermediate = this.system.driver.intermediate;
-    const host = intermediate.ike.keeper.tunnels.get(selector);
-    if (host === undefined) return "the host has no SA pair for it";
+    const keeper = intermediate.ike.keeper;
+    const host = keeper.tunnels.get(selector);
+    if (host === undefined) {
+      // A pair that ended while current leaves the tunnel at its trap until a Quick Mode brings another.
+      const ended = keeper.lastEnded.get(selectorKey(selector));
+      return ended ? `the host's pair (outbound SPI ${hexSpi(ended.outboundSpi)}) ${ended.why} at ${round(ended.time / 1e6)} µs, and no Quick Mode since gave it another` : "no Quick Mode gave the host a pair for it";
+    }
     const hostSpi = hexSpi(host.outbound.parameters.spi);
-    if (host.expired) return `the host's pair (outbound SPI ${hostSpi}) expired`;
     if (!this.espPeer.accepts(host.outbound.parameters.spi)) return `the gateway does not take the host's outbound SPI ${hostSpi}`;
     const gatewaySendsUnder = this.espPeer.outboundSpi(index);
     if (gatewaySendsUnder === null) return "the gateway has no SA to send under";
@@ -266,13 +281,20 @@ export class IkeCustomers {
   }
 
   /**
-   * Whether a tunnel is down while an exchange waits for its reply (the host's or a gateway's):
-   * the resend, or its failure, is still to come. A rekey's QM1 lost in the drain while its pair
+   * Whether a Quick Mode for a tunnel that is down waits for its reply (the host's or a gateway's):
+   * its resend, or its failure, is still to come. A rekey's QM1 lost in the drain while its pair
    * expired left the tunnel down at a quiet end, with nothing to say why (from an outside check).
+   * Other exchanges, a rekey of a live pair, hold nothing. From the traffic's end on, a hold is
+   * remembered: the drain is longer by an exchange's retransmissions.
    */
-  get repairing(): boolean {
-    if (this.awaitingReply().next().done === true) return false;
-    return this.pending.some((pending) => pending.tunnels.some((tunnel) => this.whyDown(tunnel) !== null));
+  repairing(): boolean {
+    for (const exchange of this.awaitingReply()) {
+      const tunnel = exchange.port === null ? undefined : this.tunnelOfPort.get(exchange.port);
+      if (tunnel === undefined || this.whyDown(tunnel) === null) continue;
+      if (this.draining) this.heldForRepair = true;
+      return true;
+    }
+    return false;
   }
 
   /** A signal's value changes only when its phase commits: readiness is counted here, the signal shows it. */

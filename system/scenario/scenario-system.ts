@@ -359,12 +359,12 @@ export class ScenarioTraffic extends Component {
 
   /**
    * Work under way that will move packets without anything counted changing meanwhile: a frame crossing a slow wire, a clocked block waiting out a long latency,
-   * an IKE exchange under way at the traffic's end waiting out a retransmission (its tunnel's SAs are not yet settled), or any exchange waiting so while a tunnel is down.
+   * an IKE exchange under way at the traffic's end waiting out a retransmission (its tunnel's SAs are not yet settled), or a Quick Mode for a tunnel that is down waiting so.
    */
   get busy(): boolean {
-    // IKE not at rest is not counted as such: rekeys of a seconds lifetime keep it from resting for good, and the quiet then ends the run. A rekey starts while its pair is live, so only one lost on the way holds the run.
+    // IKE not at rest is not counted as such: rekeys of a seconds lifetime keep it from resting for good, and the quiet then ends the run. Only a Quick Mode for a tunnel that is down (a rekey whose pair expired on its way) holds it.
     const ike = this.ikeCustomers;
-    return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork() || (ike !== null && (ike.exchangesUnderWay || ike.repairing));
+    return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork() || (ike !== null && (ike.exchangesUnderWay || ike.repairing()));
   }
 
   /** The end-of-run checks: the drops where each missing packet should have one (`matched`), the counters only at a quiet end (a slow host at the drain limit may not have taken all). */

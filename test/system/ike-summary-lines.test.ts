@@ -60,15 +60,15 @@ test("Deletes sent for an SPI the other end still sent under are said, at either
 });
 
 test("each tunnel down at the end says why, by its port (a run ended with one down and nothing to say why)", () => {
-  const down = [{ port: 49202, reason: "the host's pair (outbound SPI 0xfe2acd15) expired" }];
+  const down = [{ port: 49202, reason: "the host's pair (outbound SPI 0xfe2acd15) expired (hard kilobytes lifetime) at 10755.4096 µs, and no Quick Mode since gave it another" }];
   const [, line] = formatIkeSummary({ host, gateways: [{ ...gateway(null), tunnels: { up: 6, of: 6, upAtEnd: 5, down } }], timeline: [phase1Up] });
-  expect(line).toContain("6 of 6 tunnels up (5 still up at the end; UDP port 49202 down at the end: the host's pair (outbound SPI 0xfe2acd15) expired),");
+  expect(line).toContain("6 of 6 tunnels up (5 still up at the end; UDP port 49202 down at the end: the host's pair (outbound SPI 0xfe2acd15) expired (hard kilobytes lifetime) at 10755.4096 µs, and no Quick Mode since gave it another),");
   // One that never came up is down at the end too, with the count of those that came up unchanged.
-  const never = [{ port: 49203, reason: "the host has no SA pair for it" }];
+  const never = [{ port: 49203, reason: "no Quick Mode gave the host a pair for it" }];
   const [, first] = formatIkeSummary({ host, gateways: [{ ...gateway(null), tunnels: { up: 5, of: 6, upAtEnd: 5, down: never } }], timeline: [phase1Up] });
-  expect(first).toContain("5 of 6 tunnels up (UDP port 49203 down at the end: the host has no SA pair for it),");
+  expect(first).toContain("5 of 6 tunnels up (UDP port 49203 down at the end: no Quick Mode gave the host a pair for it),");
   // Ports down for one reason are said together.
-  const many = [49201, 49202, 49203].map((port) => ({ port, reason: "the host has no SA pair for it" }));
+  const many = [49201, 49202, 49203].map((port) => ({ port, reason: "no Quick Mode gave the host a pair for it" }));
   const [, together] = formatIkeSummary({ host, gateways: [{ ...gateway("RETRANSMISSION_LIMIT"), tunnels: { up: 0, of: 3, upAtEnd: 0, down: many } }], timeline: [] });
-  expect(together).toContain("0 of 3 tunnels up (UDP ports 49201, 49202, 49203 down at the end: the host has no SA pair for it),");
+  expect(together).toContain("0 of 3 tunnels up (UDP ports 49201, 49202, 49203 down at the end: no Quick Mode gave the host a pair for it),");
 });
