@@ -36,9 +36,17 @@ export class DescriptorPrefetch<D> {
     return this.cache.length + this.requested;
   }
 
-  /** Whether a fetch could start now under a cache of `capacity` descriptors. */
-  wantsFetch(capacity: number): boolean {
-    return this.ring.enabled && this.ring.unfetched > 0 && this.held < capacity;
+  /**
+   * Whether a fetch starts now under a cache of `capacity` descriptors: a whole batch fits (the
+   * whole cache, where it holds fewer), as a prefetch threshold has it; or the engine is `short`
+   * of descriptors for its head frame, and takes what fits. Fetching as soon as one slot was free
+   * made a read of one descriptor per frame once the cache was full: with one read tag, RX
+   * delivered one frame per read's round trip, and dropped below the line (from an architect's check).
+   */
+  wantsFetch(capacity: number, batch: number, short: boolean): boolean {
+    if (!this.ring.enabled || this.ring.unfetched === 0) return false;
+    const room = capacity - this.held;
+    return room >= Math.min(batch, capacity) || (short && room > 0);
   }
 
   fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgent = false): void {
@@ -84,24 +92,4 @@ export class DescriptorPrefetch<D> {
     this.requested = 0;
     this.generation++;
   }
-}
-
-/** Start one descriptor fetch, for the first queue from `start` (round-robin) that wants one; returns that queue or -1. */
-export function fetchRoundRobin<D, Tag>(
-  prefetches: readonly DescriptorPrefetch<D>[],
-  start: number,
-  capacityOf: (prefetch: DescriptorPrefetch<D>) => number,
-  dma: DmaEngine,
-  reply: Channel<DmaCompletion<Tag>>,
-  batch: number,
-): number {
-  for (let step = 0; step < prefetches.length; step++) {
-    const queue = (start + step) % prefetches.length;
-    const prefetch = prefetches[queue]!;
-    const capacity = capacityOf(prefetch);
-    if (!prefetch.wantsFetch(capacity)) continue;
-    prefetch.fetch(dma, reply, capacity, batch);
-    return queue;
-  }
-  return -1;
 }

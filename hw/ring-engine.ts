@@ -1,7 +1,6 @@
 import { Channel } from "../sim/channel.js";
 import { ClockedComponent, type ComponentContext } from "../sim/component.js";
 import type { DmaCompletion } from "./dma/engine.js";
-import { type DescriptorPrefetch, fetchRoundRobin } from "./descriptor-prefetch.js";
 import type { NicShared } from "./config.js";
 import { QueueScope } from "./queue-scope.js";
 import type { QueueState } from "./queue-state.js";
@@ -16,7 +15,6 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
   override readonly sleepsUntilWoken = true;
   readonly queues: S[] = [];
   protected readonly completions: Channel<DmaCompletion<Tag>>;
-  private readonly prefetches: DescriptorPrefetch<D>[];
   private nextFetchQueue = 0;
 
   constructor(context: ComponentContext, protected readonly shared: NicShared, direction: "tx" | "rx", makeState: (ring: RingRegisters, scope: QueueScope) => S) {
@@ -25,7 +23,6 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
       const scope = this.child(QueueScope, `q${queue}`);
       this.queues.push(makeState(new RingRegisters(direction, queue, shared.errors, scope), scope));
     }
-    this.prefetches = this.queues.map((state) => state.prefetch);
     this.completions = new Channel(this.kernel, this);
   }
 
@@ -43,18 +40,33 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     return [];
   }
 
+  /** Whether the queue's head frame needs more descriptors than its cache holds (a fetch then takes what fits, less than a batch). */
+  protected abstract shortOfDescriptors(state: S): boolean;
+
+  /** Whether a fetch for the queue starts now, under a cache of `capacity`, in batches of `batch` (DescriptorPrefetch.wantsFetch). */
+  protected wantsFetch(state: S, capacity: number, batch: number): boolean {
+    return state.prefetch.wantsFetch(capacity, batch, this.shortOfDescriptors(state));
+  }
+
   /** Start one descriptor fetch: urgent queues first, then round-robin over the queues; returns whether one started. */
   protected fetchDescriptors(capacityOf: (state: S) => number, batch: number): boolean {
     for (const urgent of this.urgentQueues()) {
-      const prefetch = this.prefetches[urgent]!;
-      const capacity = capacityOf(this.queues[urgent]!);
-      if (!prefetch.wantsFetch(capacity)) continue;
-      prefetch.fetch(this.shared.dma, this.completions, capacity, batch, true);
+      const state = this.queues[urgent]!;
+      const capacity = capacityOf(state);
+      if (!this.wantsFetch(state, capacity, batch)) continue;
+      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch, true);
       return true;
     }
-    const queue = fetchRoundRobin(this.prefetches, this.nextFetchQueue, (prefetch) => capacityOf(this.queues[prefetch.ring.queue]!), this.shared.dma, this.completions, batch);
-    if (queue < 0) return false;
-    this.nextFetchQueue = (queue + 1) % this.queues.length;
-    return true;
+    const count = this.queues.length;
+    for (let step = 0; step < count; step++) {
+      const queue = (this.nextFetchQueue + step) % count;
+      const state = this.queues[queue]!;
+      const capacity = capacityOf(state);
+      if (!this.wantsFetch(state, capacity, batch)) continue;
+      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch);
+      this.nextFetchQueue = (queue + 1) % count;
+      return true;
+    }
+    return false;
   }
 }

@@ -46,7 +46,7 @@ type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } 
 @injectable()
 export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>, Tag> {
   readonly params = this.parameters({
-    descriptorBatch: param.integer(8, "TX descriptors fetched per DMA read", { minimum: 1, maximum: 64 }),
+    descriptorBatch: param.integer(8, "TX descriptors fetched per DMA read: a queue's fetch starts once a whole batch fits in its cache (the whole cache, where smaller), or sooner for a frame the cache holds only part of", { minimum: 1, maximum: 64 }),
     descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
     bufferBytes: param.bytes(163840, "TX packet buffer between DMA and MAC (160 KB, as Intel's 82599)", { minimum: 1024 }),
     bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
@@ -166,7 +166,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;
-      if (state.prefetch.wantsFetch(this.params.descriptorCache)) return false;
+      if (this.wantsFetch(state, this.params.descriptorCache, this.params.descriptorBatch)) return false;
     }
     return true;
   }
@@ -210,6 +210,11 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   protected override urgentQueues(): readonly number[] {
     return this.scheduler.strictQueues;
+  }
+
+  /** No whole frame in the cache: its rest is still to be fetched. */
+  protected shortOfDescriptors(state: QueueState<TxDescriptor>): boolean {
+    return state.cache.length > 0 && this.headOf(state.ring.queue) === null;
   }
 
   /** Start reading the buffers of one frame whose descriptors, up to EOP, are in the cache. */
