@@ -226,8 +226,9 @@ test.each([false, true])("with corruption and replays together, each sequence nu
 // host's inbound SA, so the host never reached its soft lifetime and never rekeyed; the gateway, at its own hard lifetime, sent nothing more, and
 // the tunnel carried nothing for the rest of the run (19 of 400 packets arrived, 371 dropped NO_SA at the gateway).
 test("a gateway whose end of a pair reaches its hard lifetime first negotiates a new pair itself (an acquire), which the host takes as a rekey: frames the host never saw cost the tunnel no more than the Quick Mode's time", () => {
+  // Seed 3: with descriptors fetched in batches, fetches are a fifth as many, and so are the read errors that disable the RX queue; seed 1 no longer dropped a frame in most lifetimes.
   const input = oneCustomer("gateway-acquire", { lifetimeKilobytes: 40 }, [{ name: "down", customer: "c", direction: "to-host", packetBytes: 1400, gapMicroseconds: 1, pattern: "constant" }], {
-    seed: 1,
+    seed: 3,
     durationMicroseconds: 400,
     nic: { dma: { readErrorProbability: 0.02 } },
   });
@@ -238,8 +239,9 @@ test("a gateway whose end of a pair reaches its hard lifetime first negotiates a
   const timeline = top.driver.intermediate.ike.timeline;
   const byGateway = timeline.filter((entry) => entry.event.kind === "quick-mode-up" && entry.event.initiator === "gateway" && entry.event.negotiation !== "first");
   expect(byGateway.length).toBeGreaterThanOrEqual(3);
-  // The host never expired a pair: it counted less than the gateway sent, every time.
-  expect(top.driver.intermediate.ike.keeper.counts.expired).toBe(0);
+  // The case: the NIC dropped frames the host never saw, so at least once the host had counted less than the gateway sent when the gateway's end expired.
+  expect(top.nic.statistics.drops.get("RX_QUEUE_DISABLED") ?? 0).toBeGreaterThan(0);
+  expect(top.driver.intermediate.ike.keeper.counts.expired).toBeLessThan(gateway.expired);
   expect(gateway.tunnels.upAtEnd).toBe(1);
   const flow = top.traffic.flows[0]!;
   expect(flow.received).toBeGreaterThan(flow.sent / 10);
