@@ -250,7 +250,7 @@ export class IkeDaemon extends Component {
           break;
         case "quick-mode-failed":
           this.counts.quickModeFailures++;
-          this.record(peer, { kind: "quick-mode-failed", reason: action.reason });
+          this.record(peer, { kind: "quick-mode-failed", reason: action.reason, ...(action.port === null ? {} : { selector: `UDP port ${action.port}` }) });
           this.quickModeFailed(peer, action.messageId);
           break;
         case "delete-received":

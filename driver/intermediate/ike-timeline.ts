@@ -20,7 +20,7 @@ export type IkeTimelineEvent =
   | { readonly kind: "phase1-up"; readonly identity: string; readonly profile: string | null; readonly qosGroup: number | null }
   | { readonly kind: "phase1-failed"; readonly reason: string }
   | { readonly kind: "quick-mode-up"; readonly inboundSpi: number; readonly outboundSpi: number; readonly negotiation: Negotiation; readonly selector: string; readonly initiator: "host" | "gateway" }
-  | { readonly kind: "quick-mode-failed"; readonly reason: string }
+  | { readonly kind: "quick-mode-failed"; readonly reason: string; readonly selector?: string }
   | { readonly kind: "acquire"; readonly selector: string }
   | { readonly kind: "rekey-started"; readonly trigger: "seconds" | "kilobytes"; readonly outboundSpi: number }
   /** `beforeInstalled`: the tunnel (its selector) of a pair whose lifetime what the gateway sent under it before its QM3 came here used up, and which was not installed. */
@@ -51,7 +51,7 @@ export function describeIkeEvent(event: IkeTimelineEvent): string {
     case "quick-mode-up":
       return `${event.negotiation === "rekey" ? "rekey up" : event.negotiation === "again" ? "Quick Mode up again" : "Quick Mode up"} (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}${event.negotiation !== "first" && event.initiator === "gateway" ? ", started by the gateway (its rekey at its soft lifetime, or its acquire once its end of the pair had ended)" : ""}`;
     case "quick-mode-failed":
-      return `Quick Mode failed: ${event.reason}`;
+      return `Quick Mode failed${event.selector ? ` (${event.selector})` : ""}: ${event.reason}`;
     case "acquire":
       return `a packet hit the trap of ${event.selector}: Quick Mode started to negotiate it again`;
     case "rekey-started":

@@ -40,7 +40,7 @@ export function sendIsakmpDelete(step: IkeStepBuilder, session: IkeSession): voi
 export function sendQuickModeRefusal(step: IkeStepBuilder, session: IkeSession, messageId: number, sa: SaPayload): void {
   const spi = sa.proposals.find((proposal) => proposal.spi.length === 4)?.spi ?? new Uint8Array(0);
   sendProtected(step, session, { type: "NOTIFICATION", doi: DOI_IPSEC, protocolId: PROTOCOL.IPSEC_ESP, notifyType: NOTIFY.NO_PROPOSAL_CHOSEN, spi, data: new Uint8Array(0) }, "INFO_NOTIFY");
-  step.actions.push({ kind: "quick-mode-failed", session: session.id, peerAddress: session.peerAddress, messageId, reason: "NO_PROPOSAL_CHOSEN" });
+  step.actions.push({ kind: "quick-mode-failed", session: session.id, peerAddress: session.peerAddress, messageId, reason: "NO_PROPOSAL_CHOSEN", port: null });
 }
 
 /** An encrypted informational message on an established ISAKMP SA. */

@@ -97,7 +97,7 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
       : gateway.phase1UpMicroseconds !== null
         ? `phase 1 up at ${gateway.phase1UpMicroseconds} µs at the gateway, ${hostFailure ? `failed at the host (${hostFailure})` : "not at the host"}`
         : `phase 1 failed (${failures.length > 0 ? failures.join("; ") : "no reply"})`;
-    const hostQuickModeFailures = own.filter((entry) => entry.kind === "quick-mode-failed").map((entry) => entry.text.replace(/^Quick Mode failed: /, ""));
+    const hostQuickModeFailures = own.filter((entry) => entry.kind === "quick-mode-failed").map((entry) => entry.text.replace(/^Quick Mode failed(?: \((UDP port \d+)\))?: (.*)$/, (_, port: string | undefined, reason: string) => (port ? `${reason} (${port})` : reason)));
     const quickModeFailures = [
       ...(hostQuickModeFailures.length > 0 ? [`${count(hostQuickModeFailures.length, "Quick Mode")} failed at the host: ${[...new Set(hostQuickModeFailures)].join(", ")}`] : []),
       ...(gateway.quickModeFailures > 0 ? [`${count(gateway.quickModeFailures, "Quick Mode")} failed at the gateway`] : []),
