@@ -37,16 +37,18 @@ export class DescriptorPrefetch<D> {
   }
 
   /**
-   * Whether a fetch starts now under a cache of `capacity` descriptors: a whole batch fits (the
-   * whole cache, where it holds fewer), as a prefetch threshold has it; or the engine is `short`
-   * of descriptors for its head frame, and takes what fits. Fetching as soon as one slot was free
-   * made a read of one descriptor per frame once the cache was full: with one read tag, RX
-   * delivered one frame per read's round trip, and dropped below the line (from an architect's check).
+   * Whether a fetch starts now under a cache of `capacity` descriptors: a whole batch fits (half
+   * the cache, where it holds fewer than two batches, so that a refill overlaps what is left), as
+   * a prefetch threshold has it; or the engine is `short` of descriptors for its head frame, and
+   * takes what fits. A fetch for every slot freed made a read of one descriptor per frame once the
+   * cache was full: with one read tag, RX delivered one frame per read's round trip, and dropped
+   * below the line. Waiting for a whole batch where the cache held no more made it wait to be
+   * empty: single frames waited a round trip each (from architects' checks).
    */
   wantsFetch(capacity: number, batch: number, short: boolean): boolean {
     if (!this.ring.enabled || this.ring.unfetched === 0) return false;
     const room = capacity - this.held;
-    return room >= Math.min(batch, capacity) || (short && room > 0);
+    return room >= Math.min(batch, Math.ceil(capacity / 2)) || (short && room > 0);
   }
 
   fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgent = false): void {

@@ -46,7 +46,7 @@ type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } 
 @injectable()
 export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>, Tag> {
   readonly params = this.parameters({
-    descriptorBatch: param.integer(8, "TX descriptors fetched per DMA read: a queue's fetch starts once a whole batch fits in its cache (the whole cache, where smaller), or sooner for a frame the cache holds only part of", { minimum: 1, maximum: 64 }),
+    descriptorBatch: param.integer(8, "TX descriptors fetched per DMA read: a queue's fetch starts once a whole batch fits in its cache (half the cache, where it holds fewer than two batches), or sooner for a frame the cache holds only part of", { minimum: 1, maximum: 64 }),
     descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
     bufferBytes: param.bytes(163840, "TX packet buffer between DMA and MAC (160 KB, as Intel's 82599)", { minimum: 1024 }),
     bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
@@ -212,9 +212,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     return this.scheduler.strictQueues;
   }
 
-  /** No whole frame in the cache: its rest is still to be fetched. */
+  /** Descriptors held, cached or on their way, and no whole frame in the cache: its rest may still be to fetch (with a batch on its way and no room for another, a frame longer than the batch read its rest a round trip later). */
   protected shortOfDescriptors(state: QueueState<TxDescriptor>): boolean {
-    return state.cache.length > 0 && this.headOf(state.ring.queue) === null;
+    return state.prefetch.held > 0 && this.headOf(state.ring.queue) === null;
   }
 
   /** Start reading the buffers of one frame whose descriptors, up to EOP, are in the cache. */
