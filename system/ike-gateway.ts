@@ -59,6 +59,8 @@ export class IkeGateway {
    * `deletesStillSentUnder`) and those of the host it took.
    */
   readonly counts = { sent: 0, received: 0, lost: 0, retransmitted: 0, quickModeFailures: 0, deletes: 0, deletesStillSentUnder: 0, deletesReceived: 0, expired: 0, rekeys: 0 };
+  /** The port each of its failed Quick Modes negotiated, where its identities named one: the tunnel it left without a pair. */
+  readonly quickModeFailurePorts: number[] = [];
   failed: string | null = null;
   /** When its phase 1 came up (ps), as the gateway saw it; null while it has not. */
   phase1UpTime: number | null = null;
@@ -261,6 +263,7 @@ export class IkeGateway {
         break;
       case "quick-mode-failed": {
         this.counts.quickModeFailures++;
+        if (action.port !== null) this.quickModeFailurePorts.push(action.port);
         this.negotiated(action.messageId, true);
         // A Quick Mode it answered and never saw finish leaves no SA behind: what the host sends under it is dropped (UNKNOWN_SPI).
         const inbound = this.inboundOfAnswer.get(action.messageId);

@@ -321,7 +321,7 @@ export class IkeDaemon extends Component {
     this.spis.delete(action.inbound.spi);
     if (this.keeper.deletedAlready(peer.config.name, action.outbound)) {
       this.counts.quickModeFailures++;
-      this.record(peer, { kind: "quick-mode-failed", reason: "the gateway deleted its pair before it was up here" });
+      this.record(peer, { kind: "quick-mode-failed", reason: "the gateway deleted its pair before it was up here", selector: `UDP port ${selector.port}` });
       return this.quickModeFailed(peer, action.messageId);
     }
     if (this.keeper.usedUpBeforeInstalled(peer.config.name, action.messageId, action.lifetime.kilobytes, selector)) {

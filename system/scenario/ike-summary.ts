@@ -32,6 +32,8 @@ export interface IkeSummary {
     /** When its phase 1 came up (µs), as the gateway saw it (the host may not have: Aggressive Mode's AM3 lost); null when it did not. */
     readonly phase1UpMicroseconds: number | null;
     readonly quickModeFailures: number;
+    /** The UDP port of each failed Quick Mode whose identities named one. */
+    readonly quickModeFailurePorts: readonly number[];
     /** Informational Deletes it sent (the host's timeline has those it received; the others the link lost). */
     readonly deletes: number;
     /** Of them, those for an SPI the host still sent under after the gateway had ended it (its Delete lost, or a Quick Mode it gave up on): sent again, or sent at last. */
@@ -61,7 +63,7 @@ export function ikeSummary(top: ScenarioSystem): IkeSummary | null {
     host: { ...daemon.counts, quickModes, rekeys, renegotiations, expired, drops: Object.fromEntries(daemon.drops) },
     gateways: [...gateways.gateways.values()].map((gateway) => {
       const givenUp = gateways.givenUp.find((entry) => entry.name === gateway.name);
-      return { name: gateway.name, ...gateway.counts, failed: gateway.failed, phase1UpMicroseconds: gateway.phase1UpTime === null ? null : round(gateway.phase1UpTime / 1e6), tunnels: gateways.tunnels(gateway.name), givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
+      return { name: gateway.name, ...gateway.counts, quickModeFailurePorts: [...gateway.quickModeFailurePorts], failed: gateway.failed, phase1UpMicroseconds: gateway.phase1UpTime === null ? null : round(gateway.phase1UpTime / 1e6), tunnels: gateways.tunnels(gateway.name), givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
     }),
     timeline: daemon.timeline.map((entry) => ({ microseconds: round(entry.time / 1e6), gateway: entry.gateway, kind: entry.event.kind, text: describeIkeEvent(entry.event) })),
   };
@@ -100,7 +102,7 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const hostQuickModeFailures = own.filter((entry) => entry.kind === "quick-mode-failed").map((entry) => entry.text.replace(/^Quick Mode failed(?: \((UDP port \d+)\))?: (.*)$/, (_, port: string | undefined, reason: string) => (port ? `${reason} (${port})` : reason)));
     const quickModeFailures = [
       ...(hostQuickModeFailures.length > 0 ? [`${count(hostQuickModeFailures.length, "Quick Mode")} failed at the host: ${[...new Set(hostQuickModeFailures)].join(", ")}`] : []),
-      ...(gateway.quickModeFailures > 0 ? [`${count(gateway.quickModeFailures, "Quick Mode")} failed at the gateway`] : []),
+      ...(gateway.quickModeFailures > 0 ? [`${count(gateway.quickModeFailures, "Quick Mode")} failed at the gateway${describePorts(gateway.quickModeFailurePorts)}`] : []),
     ];
     // A tunnel whose first Quick Mode failed may come up later, through a packet at its trap: more may be up at the end than came up at first.
     const { up: cameUp, upAtEnd } = gateway.tunnels;
@@ -115,6 +117,11 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${deletes}${again > 0 ? `, ${again} negotiated again` : ""}${gateway.rekeys > 0 ? `, ${count(gateway.rekeys, "rekey")} started by the gateway at its soft lifetime` : ""}${gateway.expired > 0 ? `, ${count(gateway.expired, "SA pair")} expired at the gateway` : ""}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
   }
   return lines;
+}
+
+/** " (UDP port 49203)", " (UDP ports 49201, 49205)", or nothing. */
+function describePorts(ports: readonly number[]): string {
+  return ports.length === 0 ? "" : ` (UDP port${ports.length === 1 ? "" : "s"} ${ports.join(", ")})`;
 }
 
 function describeDrops(drops: Record<string, number>): string {

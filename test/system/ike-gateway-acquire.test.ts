@@ -88,7 +88,7 @@ outputs: { waveform: false, pcap: false, html: false, saTrace: false }
 `;
   const summary = runScenario(parseScenarioText(lossy, "lossy.yaml"), { directory: null }).summary;
   const timeline = summary.ike!.timeline.filter((entry) => entry.gateway === "c1");
-  const refused = timeline.find((entry) => entry.text === "Quick Mode failed: the gateway deleted its pair before it was up here")!;
+  const refused = timeline.find((entry) => /^Quick Mode failed \(UDP port \d+\): the gateway deleted its pair before it was up here$/.test(entry.text))!;
   expect(refused).toBeDefined();
   // No pair comes up after a Delete the host took named it.
   const outbound = (text: string) => /outbound SPI (0x[0-9a-f]+)/.exec(text)?.[1];

@@ -26,7 +26,7 @@ test("an Aggressive Mode phase 1 whose AM3 the link lost is up at the gateway an
   expect(voice.failed).toBeNull();
   expect(voice.phase1UpMicroseconds).not.toBeNull();
   expect(summary.ike!.timeline.some((entry) => entry.gateway === voice.name && entry.kind === "phase1-up")).toBe(false);
-  expect(text).toContain(`customerA-voice: phase 1 up at ${voice.phase1UpMicroseconds} µs at the gateway, failed at the host (RETRANSMISSION_LIMIT), 0 of 1 tunnel up (1 Quick Mode failed at the gateway; UDP port 49200 down at the end: no Quick Mode gave the host a pair for it)`);
+  expect(text).toContain(`customerA-voice: phase 1 up at ${voice.phase1UpMicroseconds} µs at the gateway, failed at the host (RETRANSMISSION_LIMIT), 0 of 1 tunnel up (1 Quick Mode failed at the gateway (UDP port 49200); UDP port 49200 down at the end: no Quick Mode gave the host a pair for it)`);
 }, 60_000);
 
 describe("a run ends with IKE at rest (from a third new user's check)", () => {

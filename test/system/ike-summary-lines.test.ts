@@ -12,6 +12,7 @@ const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: numbe
   failed,
   phase1UpMicroseconds,
   quickModeFailures: 0,
+  quickModeFailurePorts: [],
   deletes,
   deletesStillSentUnder,
   deletesReceived,
