@@ -35,7 +35,6 @@ const FETCH = TxState.code("FETCH");
 const READ = TxState.code("READ");
 const SEND = TxState.code("SEND");
 
-
 type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } | WriteBackTag | { kind: "sa-record"; pointer: number };
 
 /**
