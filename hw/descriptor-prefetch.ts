@@ -45,10 +45,10 @@ export class DescriptorPrefetch<D> {
    * below the line. Waiting for a whole batch where the cache held no more made it wait to be
    * empty: single frames waited a round trip each (from architects' checks).
    */
-  wantsFetch(capacity: number, batch: number, short: boolean): boolean {
+  wantsFetch(capacity: number, batch: number, short: () => boolean): boolean {
     if (!this.ring.enabled || this.ring.unfetched === 0) return false;
     const room = capacity - this.held;
-    return room >= Math.min(batch, Math.ceil(capacity / 2)) || (short && room > 0);
+    return room >= Math.min(batch, Math.ceil(capacity / 2)) || (room > 0 && short());
   }
 
   fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgent = false): void {
