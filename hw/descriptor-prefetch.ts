@@ -1,5 +1,5 @@
 import type { Channel } from "../sim/channel.js";
-import type { DmaCompletion, DmaEngine } from "./dma/engine.js";
+import type { DmaCompletion, DmaEngine, ReadHandle } from "./dma/engine.js";
 import type { RingRegisters } from "./ring.js";
 import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
 
@@ -7,13 +7,19 @@ export interface DescriptorFetch {
   readonly kind: "descriptors";
   readonly queue: number;
   readonly first: number;
-  readonly count: number;
+  /** Grows while its read waits for a tag (DescriptorPrefetch.fetch). */
+  count: number;
   readonly generation: number;
+  /** Its read, to lengthen while it waits. */
+  read: ReadHandle | null;
   /** The first of its descriptors outside mapped memory when it was asked for (the DMA engine then refuses it), or null. */
   readonly firstUnmapped: number | null;
   data: Uint8Array | null;
   done: boolean;
 }
+
+/** A queue has at most this many fetches on their way (fewer with fewer read tags), each of its share of the cache. */
+const FETCHES_ON_THEIR_WAY = 8;
 
 /**
  * One queue's descriptor cache and the fetches filling it: several fetches may be in flight,
@@ -37,32 +43,52 @@ export class DescriptorPrefetch<D> {
   }
 
   /**
-   * Whether a fetch starts now under a cache of `capacity` descriptors: a whole batch fits (half
-   * the cache, where it holds fewer than two batches, so that a refill overlaps what is left), as
-   * a prefetch threshold has it; or the engine is `short` of descriptors for its head frame, and
-   * takes what fits. A fetch for every slot freed made a read of one descriptor per frame once the
-   * cache was full: with one read tag, RX delivered one frame per read's round trip, and dropped
-   * below the line. Waiting for a whole batch where the cache held no more made it wait to be
-   * empty: single frames waited a round trip each (from architects' checks).
+   * Whether a fetch starts now under a cache of `capacity` descriptors, as a prefetch threshold has
+   * it: its share of the cache fits, the cache over the fetches it may have on their way, one per
+   * read tag up to eight, and no more than a batch; or the engine is `short` of descriptors for its
+   * head frame; or its last fetch still waits for a tag, and takes the slot freed (`fetch`).
+   * A fetch for every slot freed made a read of one descriptor per frame: with one read tag, RX
+   * delivered one frame per read's round trip. Waiting for half a small cache to be free left
+   * frames over long reads waiting for descriptors the cache had room for (from architects' checks).
    */
-  wantsFetch(capacity: number, batch: number, short: () => boolean): boolean {
+  wantsFetch(capacity: number, batch: number, dma: DmaEngine, short: () => boolean): boolean {
     if (!this.ring.enabled || this.ring.unfetched === 0) return false;
     const room = capacity - this.held;
-    return room >= Math.min(batch, Math.ceil(capacity / 2)) || (room > 0 && short());
+    if (room <= 0) return false;
+    const share = Math.ceil(capacity / Math.min(FETCHES_ON_THEIR_WAY, dma.params.maxOutstandingReads));
+    return room >= Math.min(batch, share) || short() || this.waitingFetch(batch, dma) !== null;
   }
 
+  /** The queue's last fetch if it is shorter than a batch, ends where the next would start, and its read still waits for a tag. */
+  private waitingFetch(batch: number, dma: DmaEngine): DescriptorFetch | null {
+    const last = this.fetches.at(-1);
+    if (!last || last.done || last.count >= batch || last.read === null || last.first + last.count !== this.ring.fetchPointer) return null;
+    return dma.waitingForTag(last.read) ? last : null;
+  }
+
+  /** Fetch what fits, up to a batch: by lengthening the last fetch while its read waits for a tag (its size is settled when the tag is granted), else by a new one. */
   fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgent = false): void {
     const ring = this.ring;
     const first = ring.fetchPointer;
+    const waiting = this.waitingFetch(batch, dma);
+    if (waiting) {
+      const more = Math.min(batch - waiting.count, ring.unfetched, ring.descriptors - first, capacity - this.held);
+      if (dma.lengthen(waiting.read!, more * DESCRIPTOR_BYTES)) {
+        waiting.count += more;
+        this.requested += more;
+        ring.fetchPointer = (first + more) % ring.descriptors;
+        return;
+      }
+    }
     const count = Math.min(batch, ring.unfetched, ring.descriptors - first, capacity - this.held);
     ring.fetchPointer = (first + count) % ring.descriptors;
     const address = ring.addressOf(first);
     // Which descriptor runs off mapped memory, for the error log, should the engine refuse the fetch: one lookup when it will not.
     const firstUnmapped = dma.reachable(address, count * DESCRIPTOR_BYTES) ? null : this.firstUnmapped(dma, first, count);
-    const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, firstUnmapped, data: null, done: false };
+    const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, firstUnmapped, data: null, done: false, read: null };
     this.fetches.push(fetch);
     this.requested += count;
-    dma.read(address, count * DESCRIPTOR_BYTES, reply, fetch as Tag, urgent);
+    fetch.read = dma.read(address, count * DESCRIPTOR_BYTES, reply, fetch as Tag, urgent);
   }
 
   /** A fetch completed. A failed one disables the queue: the ring cannot be trusted. */

@@ -46,7 +46,7 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
   /** Whether a fetch for the queue starts now, under a cache of `capacity`, in batches of `batch` (DescriptorPrefetch.wantsFetch). */
   protected wantsFetch(state: S, capacity: number, batch: number): boolean {
     // Asked only where it decides: the TX engine's head frame is worked out for it.
-    return state.prefetch.wantsFetch(capacity, batch, () => this.shortOfDescriptors(state));
+    return state.prefetch.wantsFetch(capacity, batch, this.shared.dma, () => this.shortOfDescriptors(state));
   }
 
   /** Start one descriptor fetch: urgent queues first, then round-robin over the queues; returns whether one started. */

@@ -52,6 +52,9 @@ export class ClockDomain {
   private readonly wakeTimes = new TimeHeap<Clocked | null>();
   /** The latest edge a wakeAfter asked for. */
   private wokenFor = -Infinity;
+  /** The edge last evaluated, and how far its evaluation has gone through the members (all of them once done). */
+  private edgeTime = -Infinity;
+  private membersReached = 0;
   /** Members that say when they next need an edge (nextWakeTime). */
   private readonly timedMembers: (Clocked & Required<Pick<Clocked, "nextWakeTime">>)[] = [];
   /** A wake time's member, or every member for a time no member owns: awake on that edge. */
@@ -126,8 +129,10 @@ export class ClockDomain {
     for (let index = 0; index < timed.length; index++) if (timed[index]!.nextWakeTime() <= time) timed[index]!.awake = true;
     const members = this.members;
     let evaluated = 0;
+    this.edgeTime = time;
     for (let index = 0; index < members.length; index++) {
       const member = members[index]!;
+      this.membersReached = index;
       try {
         if (skipIdle && !member.woken && ((member.sleepsUntilWoken && !member.awake) || this.idleNow(member))) continue;
         member.woken = false;
@@ -138,7 +143,16 @@ export class ClockDomain {
         throw new ComponentError(member.path, time, this.cycleAt(time), error);
       }
     }
+    this.membersReached = members.length;
     return evaluated;
+  }
+
+  /**
+   * Whether the edge at `now` has been through `member` (evaluated it or passed it over): a block
+   * evaluated after it on that edge, or anyone once the edge is done, sees what the edge made of it.
+   */
+  edgeWentThrough(member: Clocked, now: number): boolean {
+    return this.edgeTime === now && this.membersReached > this.members.indexOf(member);
   }
 
   /** Whether the member has nothing to do on this edge; one that sleeps until woken, idle beyond it too, goes to sleep. */

@@ -8,7 +8,7 @@ import { delay, until } from "../../../sim/process.js";
 import { MemorySink } from "../../../sim/vcd/sink.js";
 import { VcdTracer } from "../../../sim/vcd/tracer.js";
 import { DmaEngine } from "../../../hw/dma/engine.js";
-import type { DmaCompletion } from "../../../hw/dma/request.js";
+import type { DmaCompletion, ReadHandle } from "../../../hw/dma/request.js";
 import { PerCycleDmaEngine } from "./per-cycle-dma-engine.js";
 
 /** Who makes a request: a block evaluated before the engine on the same edge, one after it, or the host between edges. */
@@ -20,7 +20,9 @@ export type DmaAction =
   /** The host CPU storing into a buffer: what a read takes depends on whether it completes before or after. */
   | { readonly kind: "store"; readonly buffer: number; readonly offset: number; readonly length: number; readonly fill: number }
   /** The host freeing a buffer, perhaps with requests to it on their way (they then fail as unmapped). */
-  | { readonly kind: "free"; readonly buffer: number };
+  | { readonly kind: "free"; readonly buffer: number }
+  /** The last read made lengthened by `bytes`, if it still waits for a tag (as a descriptor fetch takes the slots freed meanwhile). */
+  | { readonly kind: "lengthen"; readonly bytes: number };
 
 export interface TimedAction {
   readonly cycle: number;
@@ -49,6 +51,8 @@ export interface Handed {
 export interface DmaRunResult {
   readonly handed: readonly Handed[];
   readonly landed: readonly string[];
+  /** Each lengthening asked for: when, by which action, and whether the engine took it. */
+  readonly lengthened: readonly string[];
   readonly vcd: string;
   readonly memory: string;
   /** Edges on which the engine itself was evaluated. */
@@ -92,9 +96,16 @@ interface Target {
   readonly buffers: readonly HostAddress[];
   readonly freed: Set<number>;
   readonly replies: RecordingChannel;
+  readonly lengthened: string[];
+  readonly now: () => number;
+  lastRead: ReadHandle | null;
 }
 
 function perform(target: Target, index: number, action: DmaAction): void {
+  if (action.kind === "lengthen") {
+    if (target.lastRead) target.lengthened.push(`${target.now()} ${index} ${target.engine.lengthen(target.lastRead, action.bytes)}`);
+    return;
+  }
   const base = action.buffer < target.buffers.length ? target.buffers[action.buffer]! : 0x7000_0000;
   if (action.kind === "free") {
     if (action.buffer < target.buffers.length && !target.freed.has(action.buffer)) target.memory.free(target.buffers[action.buffer]!);
@@ -102,7 +113,7 @@ function perform(target: Target, index: number, action: DmaAction): void {
     return;
   }
   const address = base + action.offset;
-  if (action.kind === "read") target.engine.read(address, action.length, target.replies, index, action.urgent);
+  if (action.kind === "read") target.lastRead = target.engine.read(address, action.length, target.replies, index, action.urgent);
   else if (action.kind === "write") target.engine.write(address, fillBytes(action.length, action.fill), action.replies ? target.replies : null, index);
   else if (target.memory.isMapped(address, action.length)) target.memory.write(address, fillBytes(action.length, action.fill));
 }
@@ -150,7 +161,7 @@ class DmaBench extends Component {
     this.dma = this.child(EngineToken, "dma");
     this.after = this.child(Requester, "after");
     this.replies = new RecordingChannel(this.kernel);
-    const target: Target = { engine: this.dma, memory: this.memory, buffers, freed: new Set(), replies: this.replies };
+    const target: Target = { engine: this.dma, memory: this.memory, buffers, freed: new Set(), replies: this.replies, lengthened: [], now: () => this.kernel.now, lastRead: null };
     this.dma.landed.push((address, length) => this.landed.push(`${this.kernel.now} ${address} ${length}`));
     this.before.target = target;
     this.after.target = target;
@@ -235,5 +246,5 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
   kernel.run(options.until === undefined ? {} : { until: options.until });
   const afterRun = `${top.dma.readsInFlight.value}/${top.dma.readsWaiting.value}`;
   kernel.close();
-  return { handed: top.replies.handed, landed: top.landed, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now, watcherResumed, looks, afterRun };
+  return { handed: top.replies.handed, landed: top.landed, lengthened: top.before.target!.lengthened, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now, watcherResumed, looks, afterRun };
 }
