@@ -10,19 +10,16 @@ import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
 import { EMPTY, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
-import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
-import { checkRecord, RecordFetches, recordPointerProblem } from "../ipsec/record-fetches.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
-import { espLayout, espTransmitProblem, isEspFrame } from "../ipsec/esp-frame.js";
-import type { SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode, isDmaFault } from "../spec/errors.js";
 import { dmaReads, FramesInFlight } from "./frames-in-flight.js";
 import { TxBuffer } from "./tx-buffer.js";
 import { DEFAULT_WRITE_BACK_DELAY, TxWriteBack, type WriteBackTag } from "./write-back.js";
-import { EMPTY_FRAME, exactField, type Fault, handleFault, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
+import { EMPTY_FRAME, exactField, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
+import { TxInlineIpsec } from "./inline-ipsec.js";
 import { type HeadFrame, HeadFrames, RefusedRests } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
 
@@ -77,19 +74,21 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private retryAt = Infinity;
 
   private readonly cryptoResults: Channel<CryptoResult<TxPacket>>;
-  private readonly recordFetches = new RecordFetches<TxPacket>();
+  /** SA lookup, record fetch and encryption of a frame read whole. */
+  private readonly inlineIpsec: TxInlineIpsec;
   /** Descriptor write-back, coalesced by TXDCTL.WTHRESH. */
   readonly writeBack: TxWriteBack;
 
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
     @inject(NicSharedToken) shared: NicShared,
-    @inject(IpsecOffloadToken) private readonly offload: IpsecOffload,
+    @inject(IpsecOffloadToken) offload: IpsecOffload,
   ) {
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this);
     const dma = shared.dma;
     this.flight = new FramesInFlight((queue) => offload.txCrypto.queued(queue), dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
+    this.inlineIpsec = new TxInlineIpsec(offload, dma, this.flight, this.cryptoResults, (pointer) => dma.read(pointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer } as Tag), this.settle);
     this.scheduler = shared.makeScheduler();
     this.freed = new Channel(this.kernel, this);
     this.toMac = new Channel(this.kernel);
@@ -175,7 +174,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
     if (this.kernel.now >= this.writeBack.nextDue) this.writeBack.flushDue(this.kernel.now);
     let sent = false;
-    for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.encrypted(result);
+    for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.inlineIpsec.encrypted(result);
     // Frames leave in order within their queue, not across queues: a high-priority frame does not wait for bulk being encrypted.
     // Only a frame settling can let one leave, so the frames in flight are looked at only then.
     let waitingQueues = 0;
@@ -302,7 +301,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       }
       if (packet.partsLeft === 0) this.afterRead(packet);
     } else if (tag.kind === "sa-record") {
-      for (const packet of this.recordFetches.take(tag.pointer)) this.recordFetched(packet, tag.pointer, completion);
+      this.inlineIpsec.recordFetched(tag.pointer, completion);
     } else {
       this.ring(tag.queue).inDevice--;
       if (completion.error) this.ring(tag.queue).report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address, tag.index);
@@ -310,69 +309,18 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     }
   }
 
-  /** All buffers read: a plain frame is ready; an IPsec one first needs its SA and the crypto engine. */
+  /** All buffers read: a faulty frame is settled with its fault; the others go on to inline IPsec (a plain frame is settled there at once). */
   private afterRead(packet: TxPacket): void {
     this.flight.read(packet.queue, packet.length);
-    if (packet.fault) {
-      packet.settled = true;
-      this.settledSince = true;
-      return;
-    }
+    if (packet.fault) return this.settle(packet);
     packet.frame = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[]);
-    const first = packet.descriptors[0]!;
-    if (!TX_COMMAND_FIELDS.IPSEC.get(first.command)) {
-      packet.settled = true;
-      this.settledSince = true;
-      return;
-    }
-    const cache = this.offload.cache;
-    if (first.saHandle === 0 && this.offload.pointerFetch) {
-      const entry = cache.txByPointerLookup(first.saPointer);
-      if (entry) return this.encrypt(packet, entry);
-      const unaligned = recordPointerProblem(first.saPointer);
-      if (unaligned) return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${unaligned})`, index: first.index, value: exactField(first, "saPointer") });
-      if (!this.shared.dma.reachable(first.saPointer, SA_RECORD_BYTES)) {
-        return this.refuse(packet, { code: "DMA_UNMAPPED", field: "SA_POINTER", fieldName: this.shared.dma.unmappedName("SA_POINTER", first.saPointer, SA_RECORD_BYTES), index: first.index, value: exactField(first, "saPointer") });
-      }
-      if (this.recordFetches.add(first.saPointer, packet)) this.shared.dma.read(first.saPointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer: first.saPointer } as Tag);
-      return;
-    }
-    const found = cache.txByHandle(first.saHandle);
-    if (found.kind !== "entry") return this.refuse(packet, handleFault(found, first));
-    this.encrypt(packet, found.entry);
+    this.inlineIpsec.read(packet);
   }
 
-  /** A pointer fetch completed, for one of the packets that waited for it: check the record before trusting it, cache it (once), encrypt. */
-  private recordFetched(packet: TxPacket, pointer: number, completion: DmaCompletion<Tag>): void {
-    const index = packet.descriptors[0]!.index;
-    if (completion.error) return this.refuse(packet, { code: completion.error, field: "SA_POINTER", fieldName: "SA_POINTER", index, value: pointer });
-    const fields = checkRecord(completion.data!, "tx");
-    if ("problem" in fields) return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${fields.problem})`, index, value: pointer });
-    const cache = this.offload.cache;
-    this.encrypt(packet, cache.txCachedByPointer(pointer) ?? cache.installFetched(pointer, fields));
-  }
-
-  private encrypt(packet: TxPacket, entry: SaEntry): void {
-    const layout = isEspFrame(packet.frame!) ? espLayout(packet.frame!, entry.icvLength) : null;
-    const problem = espTransmitProblem(packet.frame!, layout, entry.spi);
-    if (problem !== null || !layout) return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName: problem!, index: packet.descriptors[0]!.index, value: packet.length });
-    this.flight.encrypting(packet.queue);
-    this.offload.txCrypto.submit({ encrypt: true, entry, queue: packet.queue, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
-  }
-
-  private encrypted(result: CryptoResult<TxPacket>): void {
-    const packet = result.job.tag;
-    this.flight.encrypted(packet.queue);
-    if (result.outcome !== "ok") packet.dropCode = "SA_INVALIDATED";
+  private readonly settle = (packet: TxPacket): void => {
     packet.settled = true;
     this.settledSince = true;
-  }
-
-  private refuse(packet: TxPacket, fault: Fault): void {
-    packet.fault = fault;
-    packet.settled = true;
-    this.settledSince = true;
-  }
+  };
 
   /** The oldest frame is settled: send it (or drop it if faulty) and write back. */
   private finish(packet: TxPacket): void {
