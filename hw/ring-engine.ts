@@ -43,9 +43,14 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
   /** Whether the queue's head frame needs more descriptors than its cache holds (a fetch then takes what fits, less than a batch). */
   protected abstract shortOfDescriptors(state: S): boolean;
 
-  /** Whether a fetch for the queue starts now, under a cache of `capacity`, in batches of `batch` (DescriptorPrefetch.wantsFetch). */
-  protected wantsFetch(state: S, capacity: number, batch: number): boolean {
+  /** Whether the queue's own state starts a fetch, under a cache of `capacity`, in batches of `batch` (DescriptorPrefetch.fetchDue): the engine is not idle while it does. */
+  protected fetchDue(state: S, capacity: number, batch: number): boolean {
     // Asked only where it decides: the TX engine's head frame is worked out for it.
+    return state.prefetch.fetchDue(capacity, batch, this.shared.dma.params.maxOutstandingReads, () => this.shortOfDescriptors(state));
+  }
+
+  /** Whether a fetch for the queue starts as the engine runs: one due, or one the DMA's read tags allow (DescriptorPrefetch.wantsFetch). */
+  private wantsFetch(state: S, capacity: number, batch: number): boolean {
     return state.prefetch.wantsFetch(capacity, batch, this.shared.dma, () => this.shortOfDescriptors(state));
   }
 

@@ -49,6 +49,8 @@ export class DmaEngine extends ClockedComponent {
   private readonly writeLink: PostedWriteLink;
   private readonly lookahead: ReadLookahead;
   private tagsInUse = 0;
+  /** Read pieces asked for and not yet issued, taken or not: what the free tags go to first. */
+  private piecesWaiting = 0;
   private downstreamFree = 0;
   private pendingWrites = 0;
   private totalRead = 0;
@@ -86,8 +88,19 @@ export class DmaEngine extends ClockedComponent {
   read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): ReadHandle {
     for (const observer of this.observers) observer({ write: false, address, length });
     const request: ReadRequest = { kind: "read", address, length, reply: reply as Channel<DmaCompletion<unknown>>, tag, error: null, urgent, issued: 0, chunksLeft: 0, plannedBy: 0, plannedCompletions: 0 };
+    this.piecesWaiting += piecesOf(length, this.params.maxReadRequest);
     this.incoming.push(request);
     return request as unknown as ReadHandle;
+  }
+
+  /**
+   * Read tags neither in use nor owed to the pieces already asked for: how many more pieces asked
+   * for now would be issued without waiting for a tag. Asked by a block on the engine's clock, it
+   * answers as that block's edge leaves the engine.
+   */
+  spareReadTags(): number {
+    this.catchUpForAsker();
+    return Math.max(0, this.params.maxOutstandingReads - this.tagsInUse - this.piecesWaiting);
   }
 
   /**
@@ -110,7 +123,9 @@ export class DmaEngine extends ClockedComponent {
     const request = handle as unknown as ReadRequest;
     if (!this.waitingForTag(handle) || !this.memory.isMapped(request.address, request.length + bytes)) return false;
     const end = request.address + request.length;
+    this.piecesWaiting -= piecesOf(request.length, this.params.maxReadRequest);
     request.length += bytes;
+    this.piecesWaiting += piecesOf(request.length, this.params.maxReadRequest);
     // Taken already: its pieces are counted again; not yet, they are counted when it is.
     if (request.chunksLeft > 0) request.chunksLeft = piecesOf(request.length, this.params.maxReadRequest);
     for (const observer of this.observers) observer({ write: false, address: end, length: bytes, lengthens: true });
@@ -229,6 +244,7 @@ export class DmaEngine extends ClockedComponent {
 
   private accept(request: DmaRequest, now: number): void {
     if (!this.memory.isMapped(request.address, request.length)) {
+      if (request.kind === "read") this.piecesWaiting -= piecesOf(request.length, this.params.maxReadRequest);
       request.error = "DMA_UNMAPPED";
       this.schedule(now + this.clock.period, now, DueSource.unmapped, request, "DMA_UNMAPPED");
       return;
@@ -252,6 +268,7 @@ export class DmaEngine extends ClockedComponent {
     const period = this.clock.period;
     const bytes = Math.min(maxReadRequest, request.length - request.issued * maxReadRequest);
     request.issued++;
+    this.piecesWaiting--;
     if (request.issued >= piecesOf(request.length, maxReadRequest)) this.reads.shift();
     this.tagsInUse++;
     const random = this.random;

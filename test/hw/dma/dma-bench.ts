@@ -22,7 +22,9 @@ export type DmaAction =
   /** The host freeing a buffer, perhaps with requests to it on their way (they then fail as unmapped). */
   | { readonly kind: "free"; readonly buffer: number }
   /** The last read made lengthened by `bytes`, if it still waits for a tag (as a descriptor fetch takes the slots freed meanwhile). */
-  | { readonly kind: "lengthen"; readonly bytes: number };
+  | { readonly kind: "lengthen"; readonly bytes: number }
+  /** Asking how many read tags are spare (as a descriptor fetch does before a small one). */
+  | { readonly kind: "spare" };
 
 export interface TimedAction {
   readonly cycle: number;
@@ -51,8 +53,8 @@ export interface Handed {
 export interface DmaRunResult {
   readonly handed: readonly Handed[];
   readonly landed: readonly string[];
-  /** Each lengthening asked for: when, by which action, and whether the engine took it. */
-  readonly lengthened: readonly string[];
+  /** What the engine answered to each lengthening (whether it took it) and each question of spare tags: when, to which action, the answer. */
+  readonly answers: readonly string[];
   readonly vcd: string;
   readonly memory: string;
   /** Edges on which the engine itself was evaluated. */
@@ -96,14 +98,18 @@ interface Target {
   readonly buffers: readonly HostAddress[];
   readonly freed: Set<number>;
   readonly replies: RecordingChannel;
-  readonly lengthened: string[];
+  readonly answers: string[];
   readonly now: () => number;
   lastRead: ReadHandle | null;
 }
 
 function perform(target: Target, index: number, action: DmaAction): void {
   if (action.kind === "lengthen") {
-    if (target.lastRead) target.lengthened.push(`${target.now()} ${index} ${target.engine.lengthen(target.lastRead, action.bytes)}`);
+    if (target.lastRead) target.answers.push(`${target.now()} ${index} ${target.engine.lengthen(target.lastRead, action.bytes)}`);
+    return;
+  }
+  if (action.kind === "spare") {
+    target.answers.push(`${target.now()} ${index} spare ${target.engine.spareReadTags()}`);
     return;
   }
   const base = action.buffer < target.buffers.length ? target.buffers[action.buffer]! : 0x7000_0000;
@@ -161,7 +167,7 @@ class DmaBench extends Component {
     this.dma = this.child(EngineToken, "dma");
     this.after = this.child(Requester, "after");
     this.replies = new RecordingChannel(this.kernel);
-    const target: Target = { engine: this.dma, memory: this.memory, buffers, freed: new Set(), replies: this.replies, lengthened: [], now: () => this.kernel.now, lastRead: null };
+    const target: Target = { engine: this.dma, memory: this.memory, buffers, freed: new Set(), replies: this.replies, answers: [], now: () => this.kernel.now, lastRead: null };
     this.dma.landed.push((address, length) => this.landed.push(`${this.kernel.now} ${address} ${length}`));
     this.before.target = target;
     this.after.target = target;
@@ -246,5 +252,5 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
   kernel.run(options.until === undefined ? {} : { until: options.until });
   const afterRun = `${top.dma.readsInFlight.value}/${top.dma.readsWaiting.value}`;
   kernel.close();
-  return { handed: top.replies.handed, landed: top.landed, lengthened: top.before.target!.lengthened, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now, watcherResumed, looks, afterRun };
+  return { handed: top.replies.handed, landed: top.landed, answers: top.before.target!.answers, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now, watcherResumed, looks, afterRun };
 }

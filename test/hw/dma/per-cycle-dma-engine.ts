@@ -58,6 +58,7 @@ export class PerCycleDmaEngine extends ClockedComponent {
   private readonly writes: Request[] = [];
   private readonly due: Due[] = [];
   private tagsInUse = 0;
+  private piecesWaiting = 0;
   private writeChunkOffset = 0;
   private downstreamFree = 0;
   private upstreamFree = 0;
@@ -80,8 +81,18 @@ export class PerCycleDmaEngine extends ClockedComponent {
   read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): ReadHandle {
     for (const observer of this.observers) observer({ write: false, address, length });
     const request: Request = { write: false, address, length, bytes: null, reply: reply as Channel<DmaCompletion<unknown>>, tag, issued: 0, chunksLeft: 0, error: null, urgent };
+    this.piecesWaiting += this.pieces(length);
     this.incoming.push(request);
     return request as unknown as ReadHandle;
+  }
+
+  /** Added with DmaEngine.spareReadTags (an empty read is issued as one piece). */
+  spareReadTags(): number {
+    return Math.max(0, this.params.maxOutstandingReads - this.tagsInUse - this.piecesWaiting);
+  }
+
+  private pieces(length: number): number {
+    return Math.max(1, Math.ceil(length / this.params.maxReadRequest));
   }
 
   /** Added with DmaEngine.waitingForTag (the engine evaluated on every edge is always up to date). */
@@ -95,6 +106,7 @@ export class PerCycleDmaEngine extends ClockedComponent {
     const request = handle as unknown as Request;
     if (!this.waitingForTag(handle) || !this.memory.isMapped(request.address, request.length + bytes)) return false;
     const end = request.address + request.length;
+    this.piecesWaiting += this.pieces(request.length + bytes) - this.pieces(request.length);
     request.length += bytes;
     if (request.chunksLeft > 0) request.chunksLeft = Math.ceil(request.length / this.params.maxReadRequest);
     for (const observer of this.observers) observer({ write: false, address: end, length: bytes, lengthens: true });
@@ -142,6 +154,7 @@ export class PerCycleDmaEngine extends ClockedComponent {
 
   private accept(request: Request, now: number): void {
     if (!this.memory.isMapped(request.address, request.length)) {
+      if (!request.write) this.piecesWaiting -= this.pieces(request.length);
       request.error = "DMA_UNMAPPED";
       this.schedule({ time: now + this.clock.period, request, tag: false, error: "DMA_UNMAPPED" });
       return;
@@ -163,6 +176,7 @@ export class PerCycleDmaEngine extends ClockedComponent {
     const { maxReadRequest, readLatency, bytesPerCycle } = this.params;
     const bytes = Math.min(maxReadRequest, request.length - request.issued * maxReadRequest);
     request.issued++;
+    this.piecesWaiting--;
     if (request.issued * maxReadRequest >= request.length) this.reads.shift();
     this.tagsInUse++;
     const random = this.random;

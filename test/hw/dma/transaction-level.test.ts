@@ -25,6 +25,7 @@ const action: fc.Arbitrary<DmaAction> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("store" as const), fill: fc.integer({ min: 0, max: 255 }), ...place }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("free" as const), buffer }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("lengthen" as const), bytes: fc.integer({ min: 1, max: 600 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("spare" as const) }) },
 );
 const timed: fc.Arbitrary<TimedAction> = fc.record({
   cycle: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 400 })),
@@ -39,9 +40,9 @@ const workload: fc.Arbitrary<DmaWorkload> = fc.record({
   actions: fc.array(timed, { minLength: 1, maxLength: 60, size: "medium" }),
 });
 
-/** What must match between the engines: every completion's time, data and error, the landings, which lengthenings were taken, memory, the waveform. */
+/** What must match between the engines: every completion's time, data and error, the landings, the answers (lengthenings taken, spare tags), memory, the waveform. */
 function outcome(run: DmaRunResult) {
-  return { handed: run.handed, landed: run.landed, lengthened: run.lengthened, memory: run.memory, vcd: run.vcd, end: run.end };
+  return { handed: run.handed, landed: run.landed, answers: run.answers, memory: run.memory, vcd: run.vcd, end: run.end };
 }
 
 /**
@@ -66,17 +67,22 @@ function compare(load: DmaWorkload): { fast: DmaRunResult; oracle: DmaRunResult;
 }
 
 describe("the transaction-level DMA engine against the per-cycle engine", () => {
-  test("random mixes of reads, urgent reads, reads lengthened while they wait, writes, unmapped accesses, host stores and injected faults: the same completions, data, errors, lengthenings, memory and waveform", () => {
-    const answers = { true: 0, false: 0 };
+  test("random mixes of reads, urgent reads, reads lengthened while they wait, questions of spare tags, writes, unmapped accesses, host stores and injected faults: the same completions, data, errors, answers, memory and waveform", () => {
+    const answers = { true: 0, false: 0, spareSome: 0, spareNone: 0 };
     fc.assert(
       fc.property(workload, (load) => {
-        for (const line of compare(load).fast.lengthened) answers[line.endsWith("true") ? "true" : "false"]++;
+        for (const line of compare(load).fast.answers) {
+          if (line.includes("spare")) answers[line.endsWith(" spare 0") ? "spareNone" : "spareSome"]++;
+          else answers[line.endsWith("true") ? "true" : "false"]++;
+        }
       }),
       { numRuns: 300 },
     );
-    // Both answers came up: reads lengthened while they waited, and reads already under way left alone.
+    // Every answer came up: reads lengthened while they waited, reads already under way left alone, tags spare and none.
     expect(answers.true).toBeGreaterThan(20);
     expect(answers.false).toBeGreaterThan(20);
+    expect(answers.spareSome).toBeGreaterThan(20);
+    expect(answers.spareNone).toBeGreaterThan(5);
   });
 
   test("a read waiting behind another for the only tag is lengthened and completes with the longer data; once issued it is not, and a lengthening into unmapped memory is refused", () => {
@@ -95,13 +101,13 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
       ],
     };
     const { fast } = compare(load);
-    expect(fast.lengthened.map((line) => line.split(" ").slice(1))).toEqual([["2", "true"], ["3", "false"], ["4", "false"]]);
+    expect(fast.answers.map((line) => line.split(" ").slice(1))).toEqual([["2", "true"], ["3", "false"], ["4", "false"]]);
     const second = fast.handed.find((handed) => handed.tag === 1)!;
     expect(second.error).toBeNull();
     expect(second.data!.length / 2).toBe(48);
   });
 
-  test("asked on the edge a waiting read is issued on, unwatched (the engine issues it lazily, later): a block evaluated before the engine lengthens it, one after it or the host after the edge finds it issued, as on the per-cycle engine", () => {
+  test("asked on the edge a waiting read is issued on, unwatched (the engine issues it lazily, later): a block evaluated before the engine lengthens it, one after it or the host after the edge finds it issued, and counts the spare tags so, as on the per-cycle engine", () => {
     const answers = new Set<string>();
     for (const maker of ["block-before", "block-after", "host"] as const) {
       for (let cycle = 1; cycle < 10; cycle++) {
@@ -114,10 +120,11 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
             { cycle: 0, maker: "block-after", delay: 0, action: { kind: "read", urgent: false, buffer: 3, offset: 0, length: 2048 } },
             { cycle: 0, maker: "block-after", delay: 0, action: { kind: "read", urgent: false, buffer: 3, offset: 4096, length: 64 } },
             { cycle, maker, delay: maker === "host" ? PERIOD / 2 : 0, action: { kind: "lengthen", bytes: 64 } },
+            { cycle, maker, delay: maker === "host" ? PERIOD / 2 : 0, action: { kind: "spare" } },
           ],
         };
         const { untraced } = compare(load);
-        answers.add(`${maker} ${untraced.lengthened[0]!.split(" ")[2]}`);
+        answers.add(`${maker} ${untraced.answers[0]!.split(" ")[2]}`);
       }
     }
     expect([...answers].sort()).toEqual(["block-after false", "block-after true", "block-before false", "block-before true", "host false", "host true"]);
