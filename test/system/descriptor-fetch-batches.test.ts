@@ -29,6 +29,15 @@ function lineRateRun(direction: "to-host" | "to-peer", overrides: Record<string,
   return run([`{ name: bulk, customer: cB, direction: ${direction}, packetBytes: 1400, load: 1, pattern: constant }`], overrides);
 }
 
+/** 64-, 1400- and 8900-byte packets at a tenth, 0.4 and 0.45 of the line. */
+function mixedSizes(direction: "to-host" | "both"): string[] {
+  return [
+    ["small", 64, 0.1],
+    ["mid", 1400, 0.4],
+    ["jumbo", 8900, 0.45],
+  ].map(([name, bytes, load]) => `{ name: ${name}, customer: cB, direction: ${direction}, packetBytes: ${bytes}, load: ${load}, pattern: constant }`);
+}
+
 const gigabits = (summary: ReturnType<typeof run>) => summary.flows.reduce((sum, flow) => sum + flow.gigabitsPerSecond, 0);
 
 test.each([
@@ -51,14 +60,7 @@ test("TX at the line with its cache full fetches its descriptors in batches too 
 }, 60_000);
 
 test("small RX caches over long reads fetch an eighth at a time while read tags are spare: 64-, 1400- and 8900-byte frames to the host in 1024-byte buffers, caches of 12, reads of 500 cycles, take every frame (waiting for half the cache to be free dropped 420, RX_BUFFER_FULL, and held p50 at 116 µs)", () => {
-  const summary = run(
-    [
-      "{ name: small, customer: cB, direction: to-host, packetBytes: 64, load: 0.1, pattern: constant }",
-      "{ name: mid, customer: cB, direction: to-host, packetBytes: 1400, load: 0.4, pattern: constant }",
-      "{ name: jumbo, customer: cB, direction: to-host, packetBytes: 8900, load: 0.45, pattern: constant }",
-    ],
-    { "nic.rx.descriptorCache": 12, "nic.dma.readLatency": 500, "driver.base.rxBufferBytes": 1024 },
-  );
+  const summary = run(mixedSizes("to-host"), { "nic.rx.descriptorCache": 12, "nic.dma.readLatency": 500, "driver.base.rxBufferBytes": 1024 });
   expect(summary.outcome).toBe("every packet arrived");
   expect(summary.countedDrops).toBe(0);
   for (const flow of summary.flows) expect(flow.latency.p50).toBeLessThan(15);
@@ -91,14 +93,7 @@ test.each([
 }, 60_000);
 
 test("TX and RX sharing sixteen tags, caches of 16, reads of 500 cycles: RX drops nothing (73 dropped, RX_BUFFER_FULL, when small fetches took tags whatever TX's reads needed)", () => {
-  const summary = run(
-    [
-      "{ name: small, customer: cB, direction: both, packetBytes: 64, load: 0.1, pattern: constant }",
-      "{ name: mid, customer: cB, direction: both, packetBytes: 1400, load: 0.4, pattern: constant }",
-      "{ name: jumbo, customer: cB, direction: both, packetBytes: 8900, load: 0.45, pattern: constant }",
-    ],
-    { "nic.tx.descriptorCache": 16, "nic.rx.descriptorCache": 16, "nic.dma.maxOutstandingReads": 16, "nic.dma.readLatency": 500 },
-  );
+  const summary = run(mixedSizes("both"), { "nic.tx.descriptorCache": 16, "nic.rx.descriptorCache": 16, "nic.dma.maxOutstandingReads": 16, "nic.dma.readLatency": 500 });
   expect(summary.countedDrops).toBe(0);
   for (const flow of summary.flows.filter((candidate) => candidate.direction === "to-host")) expect(flow.latency.p99).toBeLessThan(30);
 }, 60_000);
