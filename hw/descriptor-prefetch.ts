@@ -1,5 +1,5 @@
 import type { Channel } from "../sim/channel.js";
-import type { DmaCompletion, DmaEngine, ReadHandle } from "./dma/engine.js";
+import type { DmaCompletion, DmaEngine } from "./dma/engine.js";
 import type { RingRegisters } from "./ring.js";
 import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
 
@@ -7,11 +7,8 @@ export interface DescriptorFetch {
   readonly kind: "descriptors";
   readonly queue: number;
   readonly first: number;
-  /** Grows while its read waits for a tag (DescriptorPrefetch.fetch). */
-  count: number;
+  readonly count: number;
   readonly generation: number;
-  /** Its read, to lengthen while it waits. */
-  read: ReadHandle | null;
   /** The first of its descriptors outside mapped memory when it was asked for (the DMA engine then refuses it), or null. */
   readonly firstUnmapped: number | null;
   data: Uint8Array | null;
@@ -19,11 +16,12 @@ export interface DescriptorFetch {
 }
 
 /**
- * A queue fetches an eighth of its cache (at most a batch) while at least eight read tags are
- * spare: the eight fetches of an eighth it may then have on their way refill the cache within a
- * round trip, and take no tag another read waits for.
+ * With at least SMALL_FETCH_TAGS read tags, a queue fetches an eighth of its cache (at most a
+ * batch) while SMALL_FETCHES tags are spare: the eight such fetches it may then have on their way
+ * refill a small cache within a round trip, and take no tag another read waits for.
  */
 const SMALL_FETCHES = 8;
+const SMALL_FETCH_TAGS = 16;
 
 /**
  * One queue's descriptor cache and the fetches filling it: several fetches may be in flight,
@@ -49,9 +47,9 @@ export class DescriptorPrefetch<D> {
   /**
    * Whether the queue's own state starts a fetch under a cache of `capacity` descriptors, as a
    * prefetch threshold has it: half the cache is free (at most a batch), or, with a single read
-   * tag, the whole cache (one read a round trip: a fetch waiting behind another held half the
-   * cache for no read); or the engine is `short` of descriptors for its head frame. The engine is
-   * not idle while this holds.
+   * tag, the whole cache (one read a round trip: a second fetch waiting for the only tag held half
+   * the cache for nothing); or the engine is `short` of descriptors for its head frame. The engine
+   * is not idle while this holds.
    */
   fetchDue(capacity: number, batch: number, readTags: number, short: () => boolean): boolean {
     if (!this.ring.enabled || this.ring.unfetched === 0) return false;
@@ -60,55 +58,36 @@ export class DescriptorPrefetch<D> {
   }
 
   /**
-   * Whether a fetch starts now, when the engine runs: one due (`fetchDue`); or one the read tags
-   * allow, looked at as the engine runs for its own work (a slot freed, a fetch completed), never
-   * polled for: an eighth of the cache while eight tags are spare (SMALL_FETCHES), or the slots
-   * freed since the last fetch while its read still waits for a tag (`fetch`). From architects'
-   * checks:
+   * Whether a fetch starts now, when the engine runs: one due (`fetchDue`), or a small one the
+   * read tags allow (SMALL_FETCHES), looked at as the engine runs for its own work (a slot freed,
+   * a fetch completed) and never polled for. From architects' checks:
    * - a fetch for every slot freed made a read of one descriptor per frame: with one read tag, RX
    *   delivered one frame per read's round trip;
    * - always waiting for half a small cache left frames over long reads waiting for descriptors
    *   it had room for (caches of 12, reads of 500 cycles: 420 dropped);
-   * - fetching an eighth whatever the tags took them from TX's buffer reads and other queues'
-   *   fetches (8 and 16 tags: TX 7 % slower, RX frames dropped).
+   * - small fetches whatever the tags took them from TX's buffer reads (8 and 16 tags: TX 7 %
+   *   slower, RX frames dropped), and with 9 to 15 tags the few spare ones came and went with each
+   *   read, bunching a tiny cache's fetches (a cache of 4 over 9 tags: p50 3.0 to 52.8 µs).
    */
   wantsFetch(capacity: number, batch: number, dma: DmaEngine, short: () => boolean): boolean {
-    if (this.fetchDue(capacity, batch, dma.params.maxOutstandingReads, short)) return true;
-    if (!this.ring.enabled || this.ring.unfetched === 0 || this.held >= capacity) return false;
-    if (this.waitingFetch(batch, dma) !== null) return true;
+    const readTags = dma.params.maxOutstandingReads;
+    if (this.fetchDue(capacity, batch, readTags, short)) return true;
+    if (!this.ring.enabled || this.ring.unfetched === 0 || readTags < SMALL_FETCH_TAGS) return false;
     return capacity - this.held >= Math.min(batch, Math.ceil(capacity / SMALL_FETCHES)) && dma.spareReadTags() >= SMALL_FETCHES;
   }
 
-  /** The queue's last fetch if it is shorter than a batch, ends where the next would start, and its read still waits for a tag. */
-  private waitingFetch(batch: number, dma: DmaEngine): DescriptorFetch | null {
-    const last = this.fetches.at(-1);
-    if (!last || last.done || last.count >= batch || last.read === null || last.first + last.count !== this.ring.fetchPointer) return null;
-    return dma.waitingForTag(last.read) ? last : null;
-  }
-
-  /** Fetch what fits, up to a batch: by lengthening the last fetch while its read waits for a tag (its size is settled when the tag is granted), else by a new one. */
   fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgent = false): void {
     const ring = this.ring;
     const first = ring.fetchPointer;
-    const waiting = this.waitingFetch(batch, dma);
-    if (waiting) {
-      const more = Math.min(batch - waiting.count, ring.unfetched, ring.descriptors - first, capacity - this.held);
-      if (dma.lengthen(waiting.read!, more * DESCRIPTOR_BYTES)) {
-        waiting.count += more;
-        this.requested += more;
-        ring.fetchPointer = (first + more) % ring.descriptors;
-        return;
-      }
-    }
     const count = Math.min(batch, ring.unfetched, ring.descriptors - first, capacity - this.held);
     ring.fetchPointer = (first + count) % ring.descriptors;
     const address = ring.addressOf(first);
     // Which descriptor runs off mapped memory, for the error log, should the engine refuse the fetch: one lookup when it will not.
     const firstUnmapped = dma.reachable(address, count * DESCRIPTOR_BYTES) ? null : this.firstUnmapped(dma, first, count);
-    const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, firstUnmapped, data: null, done: false, read: null };
+    const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, firstUnmapped, data: null, done: false };
     this.fetches.push(fetch);
     this.requested += count;
-    fetch.read = dma.read(address, count * DESCRIPTOR_BYTES, reply, fetch as Tag, urgent);
+    dma.read(address, count * DESCRIPTOR_BYTES, reply, fetch as Tag, urgent);
   }
 
   /** A fetch completed. A failed one disables the queue: the ring cannot be trusted. */

@@ -7,10 +7,10 @@ import { formatAddress, type HostMemory } from "../../sim/host/memory.js";
 import { DueQueues } from "./due-queues.js";
 import { DMA_PARAMETERS } from "./parameters.js";
 import { piecesOf, ReadLookahead } from "./read-lookahead.js";
-import { type DmaCompletion, type DmaRequest, type DmaRequestSeen, type Due, DueSource, type ReadHandle, type ReadRequest } from "./request.js";
+import { type DmaCompletion, type DmaRequest, type Due, DueSource, type ReadRequest } from "./request.js";
 import { PostedWriteLink } from "./write-link.js";
 
-export type { DmaCompletion, DmaRequestSeen, ReadHandle } from "./request.js";
+export type { DmaCompletion } from "./request.js";
 
 /**
  * The DMA engine between the device and host memory, modelled as PCIe: reads are split into
@@ -80,17 +80,16 @@ export class DmaEngine extends ClockedComponent {
   }
 
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
-  readonly observers: ((request: DmaRequestSeen) => void)[] = [];
+  readonly observers: ((request: { readonly write: boolean; readonly address: number; readonly length: number }) => void)[] = [];
   /** Watchers of every write as host memory takes it (a driver in another process keeps a copy of its memory); they must not change anything. */
   readonly landed: ((address: number, length: number) => void)[] = [];
 
   /** Request a read; `urgent` ones are issued ahead of the other waiting reads (their chunks already issued stay on the link). */
-  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): ReadHandle {
+  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): void {
     for (const observer of this.observers) observer({ write: false, address, length });
     const request: ReadRequest = { kind: "read", address, length, reply: reply as Channel<DmaCompletion<unknown>>, tag, error: null, urgent, issued: 0, chunksLeft: 0, plannedBy: 0, plannedCompletions: 0 };
     this.piecesWaiting += piecesOf(length, this.params.maxReadRequest);
     this.incoming.push(request);
-    return request as unknown as ReadHandle;
   }
 
   /**
@@ -101,37 +100,6 @@ export class DmaEngine extends ClockedComponent {
   spareReadTags(): number {
     this.catchUpForAsker();
     return Math.max(0, this.params.maxOutstandingReads - this.tagsInUse - this.piecesWaiting);
-  }
-
-  /**
-   * Whether no piece of the read is issued yet: it waits for a tag, or behind other reads. Asked
-   * by a block on the engine's clock, it answers as that block's edge leaves the engine.
-   */
-  waitingForTag(handle: ReadHandle): boolean {
-    const request = handle as unknown as ReadRequest;
-    if (request.issued > 0 || request.error) return false;
-    this.catchUpForAsker();
-    return request.issued === 0 && !request.error;
-  }
-
-  /**
-   * Lengthen a read that waits for a tag by `bytes` past its end, as a descriptor fetch sized when
-   * its tag is granted takes the slots freed meanwhile; false (and unchanged) once a piece is
-   * issued, or if the bytes would not be translated.
-   */
-  lengthen(handle: ReadHandle, bytes: number): boolean {
-    const request = handle as unknown as ReadRequest;
-    if (!this.waitingForTag(handle) || !this.memory.isMapped(request.address, request.length + bytes)) return false;
-    const end = request.address + request.length;
-    this.piecesWaiting -= piecesOf(request.length, this.params.maxReadRequest);
-    request.length += bytes;
-    this.piecesWaiting += piecesOf(request.length, this.params.maxReadRequest);
-    // Taken already: its pieces are counted again; not yet, they are counted when it is.
-    if (request.chunksLeft > 0) request.chunksLeft = piecesOf(request.length, this.params.maxReadRequest);
-    for (const observer of this.observers) observer({ write: false, address: end, length: bytes, lengthens: true });
-    // Its plan counted fewer pieces: planned again on the next edge.
-    this.wakeAfter(this.kernel.now);
-    return true;
   }
 
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */

@@ -12,8 +12,7 @@ export interface DmaCompletion<Tag> {
 
 interface RequestCommon {
   readonly address: number;
-  /** Bytes; a read waiting for its first piece's tag may be lengthened (DmaEngine.lengthen). */
-  length: number;
+  readonly length: number;
   readonly reply: Channel<DmaCompletion<unknown>> | null;
   readonly tag: unknown;
   /** The first error among its pieces, in the order their completions are handled. */
@@ -32,18 +31,6 @@ export interface ReadRequest extends RequestCommon {
   plannedBy: number;
   plannedCompletions: number;
 }
-
-/** A request as the engine's observers see it: a lengthened read's added bytes come as one more, marked `lengthens`. */
-export interface DmaRequestSeen {
-  readonly write: boolean;
-  readonly address: number;
-  readonly length: number;
-  readonly lengthens?: boolean;
-}
-
-declare const readHandle: unique symbol;
-/** A read as its asker holds it: to ask whether it still waits for a tag, and to lengthen it meanwhile. */
-export type ReadHandle = { readonly [readHandle]: true };
 
 export interface WriteRequest extends RequestCommon {
   readonly kind: "write";

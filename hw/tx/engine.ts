@@ -42,7 +42,7 @@ type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } 
 @injectable()
 export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>, Tag> {
   readonly params = this.parameters({
-    descriptorBatch: param.integer(8, "Most TX descriptors fetched per DMA read: a queue's fetch starts once half its cache is free (the whole cache with one read tag), no more than a batch, or an eighth while eight read tags are spare, or sooner for a frame the cache holds only part of; a fetch waiting for a tag takes the slots freed meanwhile", { minimum: 1, maximum: 64 }),
+    descriptorBatch: param.integer(8, "Most TX descriptors fetched per DMA read: a queue's fetch starts once half its cache is free (the whole cache with one read tag), no more than a batch, or with 16 read tags or more an eighth while 8 are spare, or sooner for a frame the cache holds only part of", { minimum: 1, maximum: 64 }),
     descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
     bufferBytes: param.bytes(163840, "TX packet buffer between DMA and MAC (160 KB, as Intel's 82599)", { minimum: 1024 }),
     bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),

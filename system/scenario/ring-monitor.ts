@@ -1,4 +1,3 @@
-import type { DmaRequestSeen } from "../../hw/dma/request.js";
 import { DESCRIPTOR_BYTES, RX_WRITE_BACK_OFFSET, TX } from "../../hw/spec/descriptors.js";
 import * as R from "../../hw/spec/registers.js";
 
@@ -69,11 +68,11 @@ export class RingMonitor {
   }
 
   /** A DMA request as the device makes it. */
-  dmaRequested(request: DmaRequestSeen): void {
+  dmaRequested(request: { readonly write: boolean; readonly address: number; readonly length: number }): void {
     const ring = this.rings.find((candidate) => candidate.holds(request.address));
     if (!ring) return;
     if (request.write) this.writtenBack(ring, request.address, request.length);
-    else this.fetchedDescriptors(ring, request.address, request.length, request.lengthens === true);
+    else this.fetchedDescriptors(ring, request.address, request.length);
   }
 
   private ringRegister(offset: number): { ring: WatchedRing; register: number } | undefined {
@@ -104,9 +103,8 @@ export class RingMonitor {
     ring.tail = value;
   }
 
-  /** A fetch's descriptors, or those a fetch waiting for its tag was lengthened by (`lengthens`: the same fetch, checked as the next ones). */
-  private fetchedDescriptors(ring: WatchedRing, address: number, length: number, lengthens: boolean): void {
-    if (!lengthens) this.checked.fetches++;
+  private fetchedDescriptors(ring: WatchedRing, address: number, length: number): void {
+    this.checked.fetches++;
     const first = (address - ring.base) / DESCRIPTOR_BYTES;
     const count = length / DESCRIPTOR_BYTES;
     const range = `descriptors ${first} to ${first + count - 1}`;

@@ -1,7 +1,7 @@
 /**
- * Descriptor fetches: a queue fetches once half its cache is free (at most a batch), or an eighth
- * while eight read tags are spare, not a descriptor for every slot freed; a fetch still waiting
- * for its tag takes the slots freed meanwhile.
+ * Descriptor fetches: a queue fetches once half its cache is free (at most a batch; the whole
+ * cache with one read tag), or, with sixteen read tags or more, an eighth while eight are spare;
+ * not a descriptor for every slot freed.
  */
 import { expect, test } from "vitest";
 import { runScenario } from "../../system/scenario/run.js";
@@ -79,12 +79,6 @@ test.each([
   expect(gigabits(summary)).toBeGreaterThan(floor);
 }, 60_000);
 
-test("a fetch waiting for its tag takes the slots freed meanwhile: TX with four tags, a cache of 8 and reads of 1,000 cycles, where buffer reads hold the tags, carries 3.43 Gb/s in 905 fetches (3.38 in 1,119 without; 3.30 fetching an eighth whatever the tags)", () => {
-  const summary = lineRateRun("to-peer", { "nic.dma.maxOutstandingReads": 4, "nic.dma.readLatency": 1000, "nic.tx.descriptorCache": 8 });
-  expect(gigabits(summary)).toBeGreaterThan(3.4);
-  expect(summary.ringChecks!.fetches).toBeLessThan(1_000);
-}, 60_000);
-
 test.each([
   ["TX, a cache of 8, eight tags, reads of 1,000 cycles", "to-peer", { "nic.dma.maxOutstandingReads": 8, "nic.dma.readLatency": 1000, "nic.tx.descriptorCache": 8 }, 6.75],
   ["TX, a cache of 16, sixteen tags, reads of 1,000 cycles", "to-peer", { "nic.dma.maxOutstandingReads": 16, "nic.dma.readLatency": 1000, "nic.tx.descriptorCache": 16 }, 14.0],
@@ -98,11 +92,23 @@ test("TX and RX sharing sixteen tags, caches of 16, reads of 500 cycles: RX drop
   for (const flow of summary.flows.filter((candidate) => candidate.direction === "to-host")) expect(flow.latency.p99).toBeLessThan(30);
 }, 60_000);
 
-test("the default run with caches of 8, sixteen tags and reads of 500 cycles: bulk-A to the peer at p50 under 15 µs (61 µs when small fetches took tags whatever TX's reads needed; 19.9 waiting for half the cache without lengthening)", () => {
+test("the default run with caches of 8, sixteen tags and reads of 500 cycles: bulk-A to the peer at p50 under 20 µs (61 µs when small fetches took tags whatever TX's reads needed)", () => {
   const summary = runScenario(defaultScenario({ "outputs.waveform": false, "nic.tx.descriptorCache": 8, "nic.rx.descriptorCache": 8, "nic.dma.maxOutstandingReads": 16, "nic.dma.readLatency": 500 }), { directory: null }).summary;
   expect(summary.outcome).toBe("every packet arrived");
   const bulkA = summary.flows.find((flow) => flow.stream === "bulk-A" && flow.direction === "to-peer")!;
-  expect(bulkA.latency.p50).toBeLessThan(15);
+  expect(bulkA.latency.p50).toBeLessThan(20);
+}, 60_000);
+
+test("just above the tags small fetches need, a tiny cache is not left bunching its fetches as spare tags come and go: 1400-byte frames to the host at 0.8 of the line, an RX cache of 4, nine tags, reads of 500 cycles: none dropped, p50 under 5 µs (28 dropped and 52.8 µs when nine tags allowed small fetches)", () => {
+  const summary = lineRateRun("to-host", { "traffic.0.load": 0.8, "nic.dma.maxOutstandingReads": 9, "nic.rx.descriptorCache": 4, "nic.dma.readLatency": 500 });
+  expect(summary.countedDrops).toBe(0);
+  expect(summary.flows[0]!.latency.p50).toBeLessThan(5);
+}, 60_000);
+
+test("a tiny TX cache over plentiful tags keeps several fetches on their way: 1400-byte frames at 0.85 of the line, a TX cache of 4, sixteen tags, reads of 500 cycles: p50 under 10 µs (75 µs when a fetch waiting behind other reads took the slots freed meanwhile, one fetch a round trip)", () => {
+  const summary = lineRateRun("to-peer", { "traffic.0.load": 0.85, "nic.dma.maxOutstandingReads": 16, "nic.tx.descriptorCache": 4, "nic.dma.readLatency": 500 });
+  expect(summary.flows[0]!.latency.p50).toBeLessThan(10);
+  expect(gigabits(summary)).toBeGreaterThan(19.5);
 }, 60_000);
 
 test("the default run with TX and RX caches of 4 and reads of 1,000 cycles drops nothing, and bulk-B reaches the host at p50 under 30 µs (13 dropped and 46 µs when a fetch waited for half the cache)", () => {

@@ -8,7 +8,7 @@ import { delay, until } from "../../../sim/process.js";
 import { MemorySink } from "../../../sim/vcd/sink.js";
 import { VcdTracer } from "../../../sim/vcd/tracer.js";
 import { DmaEngine } from "../../../hw/dma/engine.js";
-import type { DmaCompletion, ReadHandle } from "../../../hw/dma/request.js";
+import type { DmaCompletion } from "../../../hw/dma/request.js";
 import { PerCycleDmaEngine } from "./per-cycle-dma-engine.js";
 
 /** Who makes a request: a block evaluated before the engine on the same edge, one after it, or the host between edges. */
@@ -21,8 +21,6 @@ export type DmaAction =
   | { readonly kind: "store"; readonly buffer: number; readonly offset: number; readonly length: number; readonly fill: number }
   /** The host freeing a buffer, perhaps with requests to it on their way (they then fail as unmapped). */
   | { readonly kind: "free"; readonly buffer: number }
-  /** The last read made lengthened by `bytes`, if it still waits for a tag (as a descriptor fetch takes the slots freed meanwhile). */
-  | { readonly kind: "lengthen"; readonly bytes: number }
   /** Asking how many read tags are spare (as a descriptor fetch does before a small one). */
   | { readonly kind: "spare" };
 
@@ -53,7 +51,7 @@ export interface Handed {
 export interface DmaRunResult {
   readonly handed: readonly Handed[];
   readonly landed: readonly string[];
-  /** What the engine answered to each lengthening (whether it took it) and each question of spare tags: when, to which action, the answer. */
+  /** What the engine answered to each question of spare tags: when, to which action, the answer. */
   readonly answers: readonly string[];
   readonly vcd: string;
   readonly memory: string;
@@ -100,16 +98,11 @@ interface Target {
   readonly replies: RecordingChannel;
   readonly answers: string[];
   readonly now: () => number;
-  lastRead: ReadHandle | null;
 }
 
 function perform(target: Target, index: number, action: DmaAction): void {
-  if (action.kind === "lengthen") {
-    if (target.lastRead) target.answers.push(`${target.now()} ${index} ${target.engine.lengthen(target.lastRead, action.bytes)}`);
-    return;
-  }
   if (action.kind === "spare") {
-    target.answers.push(`${target.now()} ${index} spare ${target.engine.spareReadTags()}`);
+    target.answers.push(`${target.now()} ${index} ${target.engine.spareReadTags()}`);
     return;
   }
   const base = action.buffer < target.buffers.length ? target.buffers[action.buffer]! : 0x7000_0000;
@@ -119,7 +112,7 @@ function perform(target: Target, index: number, action: DmaAction): void {
     return;
   }
   const address = base + action.offset;
-  if (action.kind === "read") target.lastRead = target.engine.read(address, action.length, target.replies, index, action.urgent);
+  if (action.kind === "read") target.engine.read(address, action.length, target.replies, index, action.urgent);
   else if (action.kind === "write") target.engine.write(address, fillBytes(action.length, action.fill), action.replies ? target.replies : null, index);
   else if (target.memory.isMapped(address, action.length)) target.memory.write(address, fillBytes(action.length, action.fill));
 }
@@ -167,7 +160,7 @@ class DmaBench extends Component {
     this.dma = this.child(EngineToken, "dma");
     this.after = this.child(Requester, "after");
     this.replies = new RecordingChannel(this.kernel);
-    const target: Target = { engine: this.dma, memory: this.memory, buffers, freed: new Set(), replies: this.replies, answers: [], now: () => this.kernel.now, lastRead: null };
+    const target: Target = { engine: this.dma, memory: this.memory, buffers, freed: new Set(), replies: this.replies, answers: [], now: () => this.kernel.now };
     this.dma.landed.push((address, length) => this.landed.push(`${this.kernel.now} ${address} ${length}`));
     this.before.target = target;
     this.after.target = target;

@@ -5,12 +5,12 @@ import { HostMemoryToken } from "../../../sim/host/token.js";
 import type { HostMemory } from "../../../sim/host/memory.js";
 import { DMA_PARAMETERS } from "../../../hw/dma/parameters.js";
 import type { ErrorCodeName } from "../../../hw/spec/errors.js";
-import type { DmaCompletion, DmaRequestSeen, ReadHandle } from "../../../hw/dma/request.js";
+import type { DmaCompletion } from "../../../hw/dma/request.js";
 
 interface Request<Tag = unknown> {
   readonly write: boolean;
   readonly address: number;
-  length: number;
+  readonly length: number;
   readonly bytes: Uint8Array | null;
   readonly reply: Channel<DmaCompletion<Tag>> | null;
   readonly tag: Tag;
@@ -33,7 +33,7 @@ interface Due {
 /**
  * The oracle for the transaction-level DmaEngine: the engine as it was before it went
  * transaction-level (commit a775d7b), copied unchanged but for its name and imports, and for the
- * lengthening of a read waiting for its tag the engine has gained since. It issues one
+ * count of spare read tags the engine has gained since (spareReadTags). It issues one
  * read request per evaluated edge and one write piece per link slot, waking itself per piece.
  *
  * The DMA engine between the device and host memory, modelled as PCIe: reads are split into
@@ -73,17 +73,16 @@ export class PerCycleDmaEngine extends ClockedComponent {
   }
 
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
-  readonly observers: ((request: DmaRequestSeen) => void)[] = [];
+  readonly observers: ((request: { readonly write: boolean; readonly address: number; readonly length: number }) => void)[] = [];
   /** Watchers of every write as host memory takes it (a driver in another process keeps a copy of its memory); they must not change anything. */
   readonly landed: ((address: number, length: number) => void)[] = [];
 
   /** Request a read; `urgent` ones are issued ahead of the other waiting reads (their chunks already issued stay on the link). */
-  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): ReadHandle {
+  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): void {
     for (const observer of this.observers) observer({ write: false, address, length });
     const request: Request = { write: false, address, length, bytes: null, reply: reply as Channel<DmaCompletion<unknown>>, tag, issued: 0, chunksLeft: 0, error: null, urgent };
     this.piecesWaiting += this.pieces(length);
     this.incoming.push(request);
-    return request as unknown as ReadHandle;
   }
 
   /** Added with DmaEngine.spareReadTags (an empty read is issued as one piece). */
@@ -93,24 +92,6 @@ export class PerCycleDmaEngine extends ClockedComponent {
 
   private pieces(length: number): number {
     return Math.max(1, Math.ceil(length / this.params.maxReadRequest));
-  }
-
-  /** Added with DmaEngine.waitingForTag (the engine evaluated on every edge is always up to date). */
-  waitingForTag(handle: ReadHandle): boolean {
-    const request = handle as unknown as Request;
-    return request.issued === 0 && !request.error;
-  }
-
-  /** Added with DmaEngine.lengthen. */
-  lengthen(handle: ReadHandle, bytes: number): boolean {
-    const request = handle as unknown as Request;
-    if (!this.waitingForTag(handle) || !this.memory.isMapped(request.address, request.length + bytes)) return false;
-    const end = request.address + request.length;
-    this.piecesWaiting += this.pieces(request.length + bytes) - this.pieces(request.length);
-    request.length += bytes;
-    if (request.chunksLeft > 0) request.chunksLeft = Math.ceil(request.length / this.params.maxReadRequest);
-    for (const observer of this.observers) observer({ write: false, address: end, length: bytes, lengthens: true });
-    return true;
   }
 
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
