@@ -54,19 +54,20 @@ export class TxInlineIpsec {
 
   /** A record fetch completed: each frame that waited for it checks the record before trusting it, caches it (once), and is encrypted. */
   recordFetched(pointer: number, completion: DmaCompletion<unknown>): void {
+    // Decoded and checked once for every frame that waited on it.
+    const fields = completion.error ? null : checkRecord(completion.data!, "tx");
     for (const packet of this.recordFetches.take(pointer)) {
       const index = packet.descriptors[0]!.index;
       if (completion.error) {
         this.refuse(packet, { code: completion.error, field: "SA_POINTER", fieldName: "SA_POINTER", index, value: pointer });
         continue;
       }
-      const fields = checkRecord(completion.data!, "tx");
-      if ("problem" in fields) {
+      if ("problem" in fields!) {
         this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${fields.problem})`, index, value: pointer });
         continue;
       }
       const cache = this.offload.cache;
-      this.encrypt(packet, cache.txCachedByPointer(pointer) ?? cache.installFetched(pointer, fields));
+      this.encrypt(packet, cache.txCachedByPointer(pointer) ?? cache.installFetched(pointer, fields!));
     }
   }
 
