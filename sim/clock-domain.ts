@@ -12,8 +12,8 @@ export interface Clocked {
    * item reaches one of its channels. While every member is idle the kernel skips edges.
    */
   isIdle(): boolean;
-  /** Set by a member's wake(): evaluate it on the next edge whatever isIdle says. */
-  woken?: boolean;
+  /** Its domain's record of it, given when it is added: a member's wake() marks it woken there. */
+  slot?: MemberSlot;
   /**
    * As isIdle, for this edge alone: an item pushed into one of its channels during this edge,
    * which it cannot take before the next, does not count. The domain skips the member when this
@@ -32,8 +32,25 @@ export interface Clocked {
    * one of those comes: idle members are not polled.
    */
   readonly sleepsUntilWoken?: boolean;
-  /** For such a member, kept by its domain: whether it may have work, and so is asked isIdle on an edge. */
-  awake?: boolean;
+}
+
+/**
+ * A clock domain's record of one member, kept apart from it: the domain reads these flags for every
+ * member on every edge, and read from the members themselves (a class each) those reads were
+ * megamorphic, about 7 % of a 60-byte TX frame's wall time.
+ */
+export class MemberSlot {
+  /** Set by the member's wake(): evaluate it on the next edge whatever isIdle says. */
+  woken = false;
+  /** For a member that sleeps until woken: whether it may have work, and so is asked isIdle on an edge. */
+  awake = true;
+  /** The member's sleepsUntilWoken and whether it has idleThisEdge, read once the run begins (a subclass's fields are set after its base's constructor adds it). */
+  sleepsUntilWoken = false;
+  hasIdleThisEdge = false;
+  /** Edges it was evaluated on: where a run's component evaluations went (Kernel.evaluationsByBlock). */
+  evaluations = 0;
+
+  constructor(readonly member: Clocked) {}
 }
 
 /**
@@ -42,6 +59,9 @@ export interface Clocked {
  */
 export class ClockDomain {
   readonly members: Clocked[] = [];
+  private readonly slots: MemberSlot[] = [];
+  /** Whether the slots have read their members' sleepsUntilWoken and idleThisEdge since the last member was added. */
+  private slotsRead = true;
   /** Time of the next edge the kernel will evaluate; Infinity while the domain sleeps. */
   nextEdge: number;
   /** Whether the clock itself is drawn in the waveform. */
@@ -49,7 +69,7 @@ export class ClockDomain {
   /** Whether any committed signal change wakes the domain (see Kernel.clock). */
   wakeOnSignalChange = true;
   /** Edges members asked to be evaluated at (wakeAt), ascending; a sleeping domain still takes them. */
-  private readonly wakeTimes = new TimeHeap<Clocked | null>();
+  private readonly wakeTimes = new TimeHeap<MemberSlot | null>();
   /** The latest edge a wakeAfter asked for. */
   private wokenFor = -Infinity;
   /** The edge last evaluated, and how far its evaluation has gone through the members (all of them once done). */
@@ -58,7 +78,7 @@ export class ClockDomain {
   /** Members that say when they next need an edge (nextWakeTime). */
   private readonly timedMembers: (Clocked & Required<Pick<Clocked, "nextWakeTime">>)[] = [];
   /** A wake time's member, or every member for a time no member owns: awake on that edge. */
-  private readonly rouse = (owner: Clocked | null): void => {
+  private readonly rouse = (owner: MemberSlot | null): void => {
     if (owner !== null) owner.awake = true;
     else this.rouseAll();
   };
@@ -70,6 +90,11 @@ export class ClockDomain {
       throw new RangeError(`clock '${path}': phase ${phase} ps must be an integer in [0, ${period})`);
     }
     this.nextEdge = this.edgeAfter(now);
+  }
+
+  /** Each member's evaluations so far, in the order they were added. */
+  evaluationsByMember(): ReadonlyArray<{ readonly path: string; readonly evaluations: number }> {
+    return this.slots.map((slot) => ({ path: slot.member.path, evaluations: slot.evaluations }));
   }
 
   get sleeping(): boolean {
@@ -109,13 +134,25 @@ export class ClockDomain {
 
   add(member: Clocked): void {
     this.members.push(member);
-    member.awake = true;
+    const slot = new MemberSlot(member);
+    member.slot = slot;
+    this.slots.push(slot);
+    this.slotsRead = false;
     if (member.nextWakeTime) this.timedMembers.push(member as Clocked & Required<Pick<Clocked, "nextWakeTime">>);
+  }
+
+  private readSlots(): void {
+    for (const slot of this.slots) {
+      slot.sleepsUntilWoken = slot.member.sleepsUntilWoken === true;
+      slot.hasIdleThisEdge = slot.member.idleThisEdge !== undefined;
+    }
+    this.slotsRead = true;
   }
 
   /** Every member may have work (a signal changed, for a domain that wakes on one). */
   rouseAll(): void {
-    for (let index = 0; index < this.members.length; index++) this.members[index]!.awake = true;
+    const slots = this.slots;
+    for (let index = 0; index < slots.length; index++) slots[index]!.awake = true;
   }
 
   /**
@@ -125,25 +162,27 @@ export class ClockDomain {
   evaluate(time: number, skipIdle: boolean): number {
     // Wake requests for this edge or earlier are served by evaluating it.
     if (this.wakeTimes.size > 0) this.wakeTimes.dropThrough(time, this.rouse);
+    if (!this.slotsRead) this.readSlots();
     const timed = this.timedMembers;
-    for (let index = 0; index < timed.length; index++) if (timed[index]!.nextWakeTime() <= time) timed[index]!.awake = true;
-    const members = this.members;
+    for (let index = 0; index < timed.length; index++) if (timed[index]!.nextWakeTime() <= time) timed[index]!.slot!.awake = true;
+    const slots = this.slots;
     let evaluated = 0;
     this.edgeTime = time;
-    for (let index = 0; index < members.length; index++) {
-      const member = members[index]!;
+    for (let index = 0; index < slots.length; index++) {
+      const slot = slots[index]!;
       this.membersReached = index;
       try {
-        if (skipIdle && !member.woken && ((member.sleepsUntilWoken && !member.awake) || this.idleNow(member))) continue;
-        member.woken = false;
-        member.awake = true;
-        member.evaluate();
+        if (skipIdle && !slot.woken && ((slot.sleepsUntilWoken && !slot.awake) || this.idleNow(slot))) continue;
+        slot.woken = false;
+        slot.awake = true;
+        slot.evaluations++;
+        slot.member.evaluate();
         evaluated++;
       } catch (error) {
-        throw new ComponentError(member.path, time, this.cycleAt(time), error);
+        throw new ComponentError(slot.member.path, time, this.cycleAt(time), error);
       }
     }
-    this.membersReached = members.length;
+    this.membersReached = slots.length;
     return evaluated;
   }
 
@@ -156,31 +195,33 @@ export class ClockDomain {
   }
 
   /** Whether the member has nothing to do on this edge; one that sleeps until woken, idle beyond it too, goes to sleep. */
-  private idleNow(member: Clocked): boolean {
+  private idleNow(slot: MemberSlot): boolean {
     this.work.idleChecks++;
-    if (member.idleThisEdge === undefined) {
+    const member = slot.member;
+    if (!slot.hasIdleThisEdge) {
       if (!member.isIdle()) return false;
     } else {
-      if (!member.idleThisEdge()) return false;
-      if (!member.sleepsUntilWoken) return true;
+      if (!member.idleThisEdge!()) return false;
+      if (!slot.sleepsUntilWoken) return true;
       // Idle for this edge only (an item it can take at the next) keeps it awake.
       this.work.idleChecks++;
       if (!member.isIdle()) return true;
     }
-    if (member.sleepsUntilWoken) member.awake = false;
+    if (slot.sleepsUntilWoken) slot.awake = false;
     return true;
   }
 
   /** Whether every member is idle; a member that sleeps until woken and is found idle is no longer asked. */
   allIdle(): boolean {
-    const members = this.members;
-    for (let index = 0; index < members.length; index++) {
-      const member = members[index]!;
-      if (member.woken) return false;
-      if (member.sleepsUntilWoken && !member.awake) continue;
+    if (!this.slotsRead) this.readSlots();
+    const slots = this.slots;
+    for (let index = 0; index < slots.length; index++) {
+      const slot = slots[index]!;
+      if (slot.woken) return false;
+      if (slot.sleepsUntilWoken && !slot.awake) continue;
       this.work.idleChecks++;
-      if (!member.isIdle()) return false;
-      if (member.sleepsUntilWoken) member.awake = false;
+      if (!slot.member.isIdle()) return false;
+      if (slot.sleepsUntilWoken) slot.awake = false;
     }
     return true;
   }
@@ -213,7 +254,7 @@ export class ClockDomain {
    */
   wakeAt(time: number, now: number, member: Clocked | null = null): void {
     const edge = this.edgeFrom(time, now);
-    this.wakeTimes.push(edge, member);
+    this.wakeTimes.push(edge, member === null ? null : member.slot!);
     if (edge < this.nextEdge) this.nextEdge = edge;
   }
 

@@ -1,5 +1,5 @@
 import { container as rootContainer, type DependencyContainer, type InjectionToken } from "./di.js";
-import type { ClockDomain, Clocked } from "./clock-domain.js";
+import type { ClockDomain, Clocked, MemberSlot } from "./clock-domain.js";
 import type { EnumType } from "./enum-type.js";
 import type { Kernel } from "./kernel.js";
 import { joinPath } from "./names.js";
@@ -150,15 +150,16 @@ export abstract class ClockedComponent extends Component implements Clocked {
     return false;
   }
 
-  woken = false;
   /** See Clocked.sleepsUntilWoken: a block that says every way it gets work overrides this with true. */
   readonly sleepsUntilWoken: boolean = false;
-  awake = true;
+  /** Given by the domain as the constructor adds this block to it. */
+  slot?: MemberSlot;
 
   /** Call when state changes from outside the clock (a method call from a process): evaluated on the next edge. */
   protected wake(): void {
-    this.woken = true;
-    this.awake = true;
+    const slot = this.slot!;
+    slot.woken = true;
+    slot.awake = true;
     this.clock.wakeAfter(this.kernel.now, this.kernel.edgesPending);
   }
 

@@ -54,6 +54,13 @@ export class Kernel implements ProcessScheduler, EventHost {
   pendingCount = 0;
   readonly domains: ClockDomain[] = [];
 
+  /** Each clocked block's evaluations so far by its path, domain by domain: the statistics' componentEvaluations, split by where they went. */
+  evaluationsByBlock(): Record<string, number> {
+    const byBlock: Record<string, number> = {};
+    for (const domain of this.domains) for (const { path, evaluations } of domain.evaluationsByMember()) byBlock[path] = evaluations;
+    return byBlock;
+  }
+
   /** Whether any clocked component has work now or later (an idle model has none, and evaluates nothing). */
   hasClockedWork(): boolean {
     return this.domains.some((domain) => domain.hasWork(this.now));

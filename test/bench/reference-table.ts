@@ -91,3 +91,17 @@ export function renderTable(sealsPerSecond: number, measured: readonly Measured[
   );
   return lines;
 }
+
+/**
+ * Where each row's component evaluations went, per frame on the wire and by clocked block, the
+ * most first (blocks under 0.005 a frame left out): deterministic, unlike the wall time, so a
+ * block that starts running more shows here whatever the machine's speed.
+ */
+export function renderEvaluations(measured: readonly Measured[]): string[] {
+  return measured.map(({ row, report }) => {
+    const perFrame = Object.entries(report.evaluationsByBlock).map(([path, evaluations]) => ({ path, perFrame: evaluations / report.wireFrames }));
+    const total = perFrame.reduce((sum, { perFrame: share }) => sum + share, 0);
+    const shown = perFrame.filter(({ perFrame: share }) => share >= 0.005).sort((a, b) => b.perFrame - a.perFrame || a.path.localeCompare(b.path));
+    return `  ${row.id}: ${total.toFixed(2)} a frame; ${shown.map(({ path, perFrame: share }) => `${path} ${share.toFixed(2)}`).join(", ")}`;
+  });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { parseWorkloadReport, runWorkload, type WorkloadName, type WorkloadReport } from "./reference-workloads.js";
-import { type BenchRow, renderTable } from "./reference-table.js";
+import { type BenchRow, renderEvaluations, renderTable } from "./reference-table.js";
 import { benchRounds, medianRounds, roundLines } from "./bench-rounds.js";
 
 /**
@@ -17,6 +17,10 @@ describe("the reference workloads, on a tiny size", () => {
     expect(report.timesteps).toBeGreaterThan(0);
     expect(report.nicCycles).toBeGreaterThan(0);
     expect(report.simulatedPicoseconds).toBeGreaterThan(0);
+    // Split by block, the evaluations are the NIC's: its TX engine and MAC ran for every TX frame, its RX engine for every RX one.
+    const direction = name.includes("rx") ? "rx" : "tx";
+    expect(report.evaluationsByBlock[`top.nic.${direction}`]).toBeGreaterThanOrEqual(200);
+    expect(report.evaluationsByBlock["top.nic.mac"]).toBeGreaterThanOrEqual(200);
     expect(report.seconds).toBeGreaterThan(0);
     expect(report.peakResidentKilobytes).toBeGreaterThan(0);
   });
@@ -33,7 +37,7 @@ describe("the reference workloads, on a tiny size", () => {
 });
 
 describe("the workload report line", () => {
-  const good = { workload: "plain-tx-60", size: 8, offered: 8, wireFrames: 8, delivered: 8, seconds: 0.5, simulatedPicoseconds: 1, nicCycles: 1, timesteps: 3, peakResidentKilobytes: 1024, liveMemoryBytes: 2 ** 20 };
+  const good = { workload: "plain-tx-60", size: 8, offered: 8, wireFrames: 8, delivered: 8, seconds: 0.5, simulatedPicoseconds: 1, nicCycles: 1, timesteps: 3, evaluationsByBlock: { "top.nic.tx": 20, "top.nic.mac": 12 }, peakResidentKilobytes: 1024, liveMemoryBytes: 2 ** 20 };
 
   test("a good line is read back as it was written", () => {
     expect(parseWorkloadReport(JSON.stringify(good))).toEqual(good);
@@ -42,6 +46,7 @@ describe("the workload report line", () => {
   test("a bad line is refused naming the field, or as not JSON", () => {
     expect(() => parseWorkloadReport(JSON.stringify({ ...good, wireFrames: undefined }))).toThrow(/wireFrames/);
     expect(() => parseWorkloadReport(JSON.stringify({ ...good, workload: "plain-tx-61" }))).toThrow(/workload/);
+    expect(() => parseWorkloadReport(JSON.stringify({ ...good, evaluationsByBlock: { "top.nic.tx": -1 } }))).toThrow(/evaluationsByBlock/);
     expect(() => parseWorkloadReport("Error: out of memory")).toThrow(/not JSON/);
   });
 });
@@ -57,6 +62,7 @@ describe("the table", () => {
     simulatedPicoseconds: 1,
     nicCycles: 1_000_000,
     timesteps: 10 * wireFrames,
+    evaluationsByBlock: { "top.nic.tx": 4 * wireFrames, "top.nic.dma": 3 * wireFrames, "top.nic.rx": 0, "top.nic.interrupts": wireFrames / 1000 },
     peakResidentKilobytes: 102_400,
     liveMemoryBytes: liveHeapMegabytes * 2 ** 20,
   });
@@ -84,6 +90,10 @@ describe("the table", () => {
     expect(lines[4]).toContain("| 10x (10,000 µs) |");
     expect(lines[5]).toMatch(/2\.00x, NOT met \|$/);
     expect(lines[6]).toMatch(/\| 100, 100 \| 20\.0, 24\.0 \| <= 1.25x: 1.20x, met \|$/);
+  });
+
+  test("evaluations by block: per frame on the wire, the most first, blocks under 0.005 a frame left out but counted in the total", () => {
+    expect(renderEvaluations([{ row: row("tx-60", "plain-tx-60", { kind: "none" }), report: report("plain-tx-60", 1000, 1) }])).toEqual(["  tx-60: 7.00 a frame; top.nic.tx 4.00, top.nic.dma 3.00"]);
   });
 
   test("rounds: each row's median round, whole, and a line per row with its rounds and, for a cost against another row, that cost round by round", () => {

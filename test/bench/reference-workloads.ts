@@ -46,6 +46,7 @@ const ReportSchema = z.object({
   simulatedPicoseconds: z.number().nonnegative(),
   nicCycles: z.number().nonnegative(),
   timesteps: z.number().int().nonnegative(),
+  evaluationsByBlock: z.record(z.string(), z.number().int().nonnegative()),
   /** The process's peak resident memory (maxRSS), warm-up included. */
   peakResidentKilobytes: z.number().positive(),
   liveMemoryBytes: z.number().positive(),
@@ -66,6 +67,7 @@ export function runWorkload(name: WorkloadName, size: number): WorkloadReport {
     simulatedPicoseconds: measured.simulatedPicoseconds,
     nicCycles: measured.nicCycles,
     timesteps: measured.timesteps,
+    evaluationsByBlock: measured.evaluationsByBlock,
     peakResidentKilobytes: process.resourceUsage().maxRSS,
     liveMemoryBytes: measured.liveMemoryBytes,
   };

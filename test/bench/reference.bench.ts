@@ -3,7 +3,7 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { parseWorkloadReport } from "./reference-workloads.js";
-import { type BenchRow, type Measured, renderTable, whole } from "./reference-table.js";
+import { type BenchRow, type Measured, renderEvaluations, renderTable, whole } from "./reference-table.js";
 import { sealRate } from "./seal-rate.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
 import { benchRounds, medianRounds, roundLines } from "./bench-rounds.js";
@@ -60,6 +60,8 @@ console.log(`raw node:crypto AES-128-GCM seal, 1400 bytes, 8-byte AAD, 16-byte t
 for (const line of renderTable(medianSeals, medianRounds(byRound), { short: "default-3x", long: "default-10x", atMost: 1.25 }, scenarioMicroseconds)) console.log(line);
 console.log(`\nframes/wall-s of each round (the table gives the median):`);
 for (const line of roundLines(ROWS, byRound)) console.log(line);
+console.log(`\ncomponent evaluations per frame on the wire, by clocked block (deterministic: the same in every round and on every machine):`);
+for (const line of renderEvaluations(byRound[0]!)) console.log(line);
 console.log(`\nframes on the wire: the workload's direction for plain and ESP rows, both ways (IKE included) for the scenario; ` +
   `NIC cycles/wall-s: the NIC core clock's cycles simulated per second of wall time; frames ÷ seals and cycles ÷ seals: each rate divided by the raw seal rate above (a machine-independent figure); ` +
   `timesteps/frame over the whole run, start-up included (nicsim validate's kernel-work counts between the 50th and the 550th frame, so its figures are lower); ` +

@@ -17,6 +17,8 @@ export interface WorkloadMeasurement {
   readonly simulatedPicoseconds: number;
   readonly nicCycles: number;
   readonly timesteps: number;
+  /** Component evaluations by clocked block (its path): deterministic, and where the blocks' share of the time goes. */
+  readonly evaluationsByBlock: Readonly<Record<string, number>>;
   /**
    * Bytes held after a collection at the end of the run, the model still alive: the JavaScript heap
    * and the byte buffers outside it (frames, host memory pages, pooled slabs), which heapUsed leaves out.
@@ -25,10 +27,10 @@ export interface WorkloadMeasurement {
 }
 
 /** The kernel's side of a measurement, read once the run is over. */
-export function simulated(kernel: Kernel, nic: Nic): Pick<WorkloadMeasurement, "simulatedPicoseconds" | "nicCycles" | "timesteps" | "liveMemoryBytes"> {
+export function simulated(kernel: Kernel, nic: Nic): Pick<WorkloadMeasurement, "simulatedPicoseconds" | "nicCycles" | "timesteps" | "evaluationsByBlock" | "liveMemoryBytes"> {
   // With --expose-gc (the bench's processes) the heap is what the run holds; without it (vitest) an upper bound.
   globalThis.gc?.();
-  return { simulatedPicoseconds: kernel.now, nicCycles: nic.coreClock.cycleAt(kernel.now), timesteps: kernel.statistics.timesteps, liveMemoryBytes: liveMemory() };
+  return { simulatedPicoseconds: kernel.now, nicCycles: nic.coreClock.cycleAt(kernel.now), timesteps: kernel.statistics.timesteps, evaluationsByBlock: kernel.evaluationsByBlock(), liveMemoryBytes: liveMemory() };
 }
 
 function liveMemory(): number {

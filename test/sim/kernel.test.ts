@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { ComponentError, ProcessError, SignalError } from "../../sim/errors.js";
 import { Channel } from "../../sim/channel.js";
+import type { Clocked } from "../../sim/clock-domain.js";
 import { Kernel } from "../../sim/kernel.js";
 import { delay, edge, until } from "../../sim/process.js";
 import { ns } from "../../sim/time.js";
@@ -284,6 +285,9 @@ describe("run control", () => {
     kernel.clocked(slow, { path: "top.s", evaluate: () => edges.push(`s${kernel.now}`), isIdle: () => false });
     kernel.run({ until: 14_000 });
     expect(edges).toEqual(["s1000", "f4000", "s7400", "f8000", "f12000", "s13800"]);
+    // The evaluations, block by block: the statistics' count split by where it went.
+    expect(kernel.evaluationsByBlock()).toEqual({ "top.f": 3, "top.s": 3 });
+    expect(kernel.statistics.componentEvaluations).toBe(6);
     expect(slow.cycleAt(13_800)).toBe(3);
     expect(fast.cycleAt(12_000)).toBe(3);
     expect(() => kernel.clock("top.odd", 1000, { phase: 1000 })).toThrow(/phase 1000 ps must be an integer in \[0, 1000\)/);
@@ -314,6 +318,7 @@ describe("run control", () => {
     // One edge at 1 ns before sleeping (the idle member is passed over); then the pulse and the 5 busy cycles.
     expect(evaluations).toBeLessThan(12);
     expect(kernel.statistics.componentEvaluations).toBe(evaluations);
+    expect(kernel.evaluationsByBlock()).toEqual({ "top.worker": evaluations });
     expect(kernel.statistics.edgesEvaluated).toBe(evaluations + 1);
     expect(kernel.now).toBe(ns(1000));
   });
@@ -357,11 +362,11 @@ describe("run control", () => {
       const clock = kernel.clock("top.clk", 1000);
       const seen: number[] = [];
       let work = 0;
-      const member = { path: "top.worker", woken: false, evaluate: () => work > 0 && seen.push(kernel.now) && work--, isIdle: () => work === 0 };
+      const member: Clocked = { path: "top.worker", evaluate: () => work > 0 && seen.push(kernel.now) && work--, isIdle: () => work === 0 };
       kernel.clocked(clock, member);
       kernel.schedule(ns(50), "arrive", () => {
         work = 1;
-        member.woken = true;
+        member.slot!.woken = true;
         clock.wakeAfter(kernel.now, kernel.edgesPending);
       });
       kernel.run({ until: ns(100) });

@@ -207,12 +207,6 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
   scope.register(EngineToken, { useClass: (engine === "per-cycle" ? PerCycleDmaEngine : DmaEngine) as unknown as typeof DmaEngine });
   const parameters = Object.fromEntries(Object.entries(workload.parameters).map(([key, value]) => [`top.dma.${key}`, value]));
   const { top } = buildDesign(kernel, DmaBench, { container: scope, parameters, clock });
-  let engineEvaluations = 0;
-  const evaluate = top.dma.evaluate.bind(top.dma);
-  top.dma.evaluate = () => {
-    engineEvaluations++;
-    evaluate();
-  };
   const sink = new MemorySink();
   if (!options.untraced) kernel.traceWith(new VcdTracer({ sink }));
   let watcherResumed: number | null = null;
@@ -245,5 +239,5 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
   kernel.run(options.until === undefined ? {} : { until: options.until });
   const afterRun = `${top.dma.readsInFlight.value}/${top.dma.readsWaiting.value}`;
   kernel.close();
-  return { handed: top.replies.handed, landed: top.landed, answers: top.before.target!.answers, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations, end: kernel.now, watcherResumed, looks, afterRun };
+  return { handed: top.replies.handed, landed: top.landed, answers: top.before.target!.answers, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations: kernel.evaluationsByBlock()[top.dma.path]!, end: kernel.now, watcherResumed, looks, afterRun };
 }
