@@ -1,4 +1,5 @@
 import type { Channel } from "../sim/channel.js";
+import { Fifo } from "../sim/fifo.js";
 import type { DmaCompletion, DmaEngine } from "./dma/engine.js";
 import type { RingRegisters } from "./ring.js";
 import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
@@ -28,7 +29,7 @@ const SMALL_FETCH_TAGS = 16;
  * and their descriptors enter the cache in ring order whatever order the DMA completes them in.
  */
 export class DescriptorPrefetch<D> {
-  readonly cache: D[] = [];
+  readonly cache = new Fifo<D>();
   private readonly fetches: DescriptorFetch[] = [];
   private requested = 0;
   /** Bumped on reset so that completions of fetches from before it are ignored. */
@@ -114,7 +115,7 @@ export class DescriptorPrefetch<D> {
   }
 
   reset(): void {
-    this.cache.length = 0;
+    this.cache.clear();
     this.fetches.length = 0;
     this.requested = 0;
     this.generation++;

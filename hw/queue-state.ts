@@ -1,4 +1,5 @@
 import { DescriptorPrefetch } from "./descriptor-prefetch.js";
+import type { Fifo } from "../sim/fifo.js";
 import type { QueueScope } from "./queue-scope.js";
 import type { RingRegisters } from "./ring.js";
 
@@ -15,7 +16,7 @@ export class QueueState<D> {
   }
 
   /** Fetched descriptors, in ring order. */
-  get cache(): D[] {
+  get cache(): Fifo<D> {
     return this.prefetch.cache;
   }
 

@@ -1,5 +1,15 @@
-/** A first-in first-out list that drops its handled head in bulk rather than shifting per item. */
-export class Fifo<T> {
+/** What reading a list in order needs: an array or a Fifo. */
+export interface InOrder<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
+/**
+ * A first-in first-out list that drops its handled head in bulk rather than shifting per item:
+ * V8 moves every element of an array of up to 100 to take its first (about 250 ns at 64, a
+ * descriptor cache's size, against 8 here).
+ */
+export class Fifo<T> implements InOrder<T> {
   private items: T[] = [];
   private head = 0;
 
@@ -25,16 +35,31 @@ export class Fifo<T> {
     else items.splice(index, 0, item);
   }
 
+  /** Take the first `count` items (fewer if it holds fewer). */
+  take(count: number): T[] {
+    const taken = this.items.slice(this.head, this.head + count);
+    this.head += taken.length;
+    this.compact();
+    return taken;
+  }
+
+  clear(): void {
+    this.items.length = 0;
+    this.head = 0;
+  }
+
   shift(): T | undefined {
     if (this.head === this.items.length) return undefined;
     const item = this.items[this.head++]!;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+    this.compact();
+    return item;
+  }
+
+  private compact(): void {
+    if (this.head === this.items.length) this.clear();
+    else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items.splice(0, this.head);
       this.head = 0;
     }
-    return item;
   }
 }

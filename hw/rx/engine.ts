@@ -294,7 +294,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       const frame = state.frames[0];
       if (!frame || !frame.ready || !state.ring.enabled || state.cache.length < this.descriptorsFor(state, frame)) continue;
       state.frames.shift();
-      const buffers = state.cache.splice(0, this.descriptorsFor(state, frame));
+      const buffers = state.cache.take(this.descriptorsFor(state, frame));
       const length = frame.bytes.length;
       let error = 0;
       buffers.forEach((buffer, position) => {

@@ -238,7 +238,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     if (!fault && !urgent && this.flight.waitsForReads(pieces)) return false;
     this.retryAt = Infinity;
     this.scheduler.charge(queue, head.length);
-    const descriptors = state.cache.splice(0, head.taken);
+    const descriptors = state.cache.take(head.taken);
     this.rests.toCome[queue] = head.open;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);

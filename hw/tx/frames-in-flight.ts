@@ -3,6 +3,7 @@ import { BLOCKED, type QueueSchedule, WAITING } from "../qos/class-scheduler.js"
 import type { ParameterValues } from "../../sim/parameters.js";
 import type { DMA_PARAMETERS } from "../dma/parameters.js";
 import { piecesOf } from "../dma/read-lookahead.js";
+import type { InOrder } from "../../sim/fifo.js";
 
 /** What the DMA's reads carry, as the frame start weighs the frames being read. */
 export interface DmaReads {
@@ -78,9 +79,9 @@ export class FramesInFlight {
   private largestFramePieces = 0;
 
   /** The read pieces of a frame's buffers, the first `count` of these (each at least one piece, MRRS at most). */
-  piecesOf(buffers: readonly { readonly length: number }[], count = buffers.length): number {
+  piecesOf(buffers: InOrder<{ readonly length: number }>, count = buffers.length): number {
     let pieces = 0;
-    for (let index = 0; index < count; index++) pieces += piecesOf(buffers[index]!.length, this.reads.maxReadRequest);
+    for (let index = 0; index < count; index++) pieces += piecesOf(buffers.at(index)!.length, this.reads.maxReadRequest);
     return pieces;
   }
 

@@ -1,5 +1,6 @@
 import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
+import type { InOrder } from "../../sim/fifo.js";
 import { DESCRIPTOR_VALUE_NOT_LOGGED, exactField, type Fault, type TxDescriptor } from "./tx-packet.js";
 
 /** The frame at the head of a queue: its descriptors up to EOP, its bytes, what is wrong with it, and whether it was taken without its EOP (its rest is to come). */
@@ -18,24 +19,25 @@ export interface HeadFrame {
  * After such a frame (`rest`), the descriptors up to its EOP are its rest, refused as they come:
  * sent as a frame of their own, they put a piece of the refused one on the wire.
  */
-export function headFrame(cache: readonly TxDescriptor[], capacity: number, maxFrameBytes: number, rest: boolean): HeadFrame | null {
+export function headFrame(cache: InOrder<TxDescriptor>, capacity: number, maxFrameBytes: number, rest: boolean): HeadFrame | null {
   let end = -1;
   let length = 0;
   for (let index = 0; index < cache.length && end < 0; index++) {
-    length += cache[index]!.length;
-    if (TX_COMMAND_FIELDS.EOP.get(cache[index]!.command)) end = index;
+    const descriptor = cache.at(index)!;
+    length += descriptor.length;
+    if (TX_COMMAND_FIELDS.EOP.get(descriptor.command)) end = index;
   }
   if (cache.length === 0 || (!rest && end < 0 && cache.length < capacity && length <= maxFrameBytes)) return null;
   const taken = end < 0 ? cache.length : end + 1;
-  const last = cache[taken - 1]!;
+  const last = cache.at(taken - 1)!;
   const fault: Fault | null = rest ? { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH", index: last.index, value: length, rest: end < 0 ? "continues" : "ends" } : frameFault(cache, taken, length, end < 0, maxFrameBytes);
   return { taken, length, fault, open: end < 0 };
 }
 
-function frameFault(cache: readonly TxDescriptor[], taken: number, length: number, noEnd: boolean, maxFrameBytes: number): Fault | null {
-  const first = cache[0]!;
+function frameFault(cache: InOrder<TxDescriptor>, taken: number, length: number, noEnd: boolean, maxFrameBytes: number): Fault | null {
+  const first = cache.at(0)!;
   for (let index = 0; index < taken; index++) {
-    const descriptor = cache[index]!;
+    const descriptor = cache.at(index)!;
     if (descriptor.length === 0) return { code: "ZERO_LENGTH_BUFFER", field: "LENGTH", fieldName: "LENGTH", index: descriptor.index, value: 0 };
     if (descriptor.trafficClass >= MAX_QUEUES) return { code: "INVALID_CLASS", field: "CLASS", fieldName: `CLASS (${MAX_QUEUES} or more; ${DESCRIPTOR_VALUE_NOT_LOGGED})`, index: descriptor.index, value: 0, withheld: true };
     if (index > 0) {
@@ -43,7 +45,7 @@ function frameFault(cache: readonly TxDescriptor[], taken: number, length: numbe
       if (differs !== null) return differs;
     }
   }
-  const last = cache[taken - 1]!;
+  const last = cache.at(taken - 1)!;
   if (noEnd) {
     const why = length > maxFrameBytes ? `already past the largest frame, ${maxFrameBytes} bytes` : "as many as the device's cache or the ring can hold, so EOP can never come";
     return { code: "OVER_LENGTH_BUFFER", field: "LENGTH", fieldName: `LENGTH (sum over ${taken} descriptors without EOP, ${why})`, index: last.index, value: length };
@@ -81,12 +83,13 @@ export class HeadFrames {
   private readonly lengths: number[] = new Array(MAX_QUEUES).fill(0);
 
   /** headFrame of the queue's cache, as last worked out while the cache is the same. */
-  of(queue: number, cache: readonly TxDescriptor[], capacity: number, maxFrameBytes: number, rest: boolean): HeadFrame | null {
+  of(queue: number, cache: InOrder<TxDescriptor>, capacity: number, maxFrameBytes: number, rest: boolean): HeadFrame | null {
     const known = this.heads[queue] ?? null;
-    if (cache[0] === this.firsts[queue] && (known !== null || cache.length === this.lengths[queue])) return known;
+    const first = cache.at(0);
+    if (first === this.firsts[queue] && (known !== null || cache.length === this.lengths[queue])) return known;
     const head = headFrame(cache, capacity, maxFrameBytes, rest);
     this.heads[queue] = head;
-    this.firsts[queue] = cache[0];
+    this.firsts[queue] = first;
     this.lengths[queue] = cache.length;
     return head;
   }
