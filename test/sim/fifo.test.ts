@@ -9,10 +9,10 @@ import { Fifo } from "../../sim/fifo.js";
 describe("Fifo", () => {
   test("push, shift, take, at and clear agree with an array on random work, through its compactions", () => {
     const operation = fc.oneof(
-      fc.record({ kind: fc.constant("push" as const), count: fc.integer({ min: 1, max: 300 }) }),
-      fc.record({ kind: fc.constant("shift" as const), count: fc.integer({ min: 1, max: 300 }) }),
-      fc.record({ kind: fc.constant("take" as const), count: fc.integer({ min: 0, max: 80 }) }),
-      fc.record({ kind: fc.constant("clear" as const), count: fc.constant(0) }),
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant("push" as const), count: fc.integer({ min: 1, max: 900 }) }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant("shift" as const), count: fc.integer({ min: 1, max: 700 }) }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant("take" as const), count: fc.integer({ min: 0, max: 700 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant("clear" as const), count: fc.constant(0) }) },
     );
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 60 }), (operations) => {
@@ -30,5 +30,14 @@ describe("Fifo", () => {
       }),
       { seed: 20261204, numRuns: 300 },
     );
+  });
+
+  test("a long queue that never empties is compacted and keeps its order", () => {
+    const fifo = new Fifo<number>();
+    for (let index = 0; index < 3000; index++) fifo.push(index);
+    for (let index = 0; index < 2000; index++) expect(fifo.shift()).toBe(index);
+    for (let index = 3000; index < 3100; index++) fifo.push(index);
+    expect(fifo.take(600)).toEqual(Array.from({ length: 600 }, (_, index) => 2000 + index));
+    expect([fifo.length, fifo.at(0), fifo.at(499)]).toEqual([500, 2600, 3099]);
   });
 });
