@@ -169,6 +169,8 @@ export class ClockDomain {
     let evaluated = 0;
     this.edgeTime = time;
     for (let index = 0; index < slots.length; index++) {
+      // A member added by one evaluated before it on this edge is reached on it: its flags are read first (from an outside check).
+      if (!this.slotsRead) this.readSlots();
       const slot = slots[index]!;
       this.membersReached = index;
       try {

@@ -1,4 +1,4 @@
-/** What reading a list in order needs: an array or a Fifo. */
+/** What reading a list in order needs: an array or a Fifo (indexes from 0; an array's at() counts a negative one from its end). */
 export interface InOrder<T> {
   readonly length: number;
   at(index: number): T | undefined;
@@ -17,9 +17,9 @@ export class Fifo<T> implements InOrder<T> {
     return this.items.length - this.head;
   }
 
-  /** The item `index` places after the head. */
+  /** The item `index` places after the head (none for a negative index, which would reach items already taken). */
   at(index: number): T | undefined {
-    return this.items[this.head + index];
+    return index >= 0 ? this.items[this.head + index] : undefined;
   }
 
   push(item: T): void {
@@ -35,9 +35,9 @@ export class Fifo<T> implements InOrder<T> {
     else items.splice(index, 0, item);
   }
 
-  /** Take the first `count` items (fewer if it holds fewer). */
+  /** Take the first `count` items (fewer if it holds fewer; none for a count below 1, as splice(0, count)). */
   take(count: number): T[] {
-    const taken = this.items.slice(this.head, this.head + count);
+    const taken = this.items.slice(this.head, this.head + Math.max(0, count));
     this.head += taken.length;
     this.compact();
     return taken;

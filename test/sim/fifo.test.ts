@@ -40,4 +40,11 @@ describe("Fifo", () => {
     expect(fifo.take(600)).toEqual(Array.from({ length: 600 }, (_, index) => 2000 + index));
     expect([fifo.length, fifo.at(0), fifo.at(499)]).toEqual([500, 2600, 3099]);
   });
+
+  test("a count below 1 takes nothing, and a negative index reaches no item already taken (from an outside check: slice() counted them from the end)", () => {
+    const fifo = new Fifo<number>();
+    for (let index = 0; index < 5; index++) fifo.push(index);
+    expect(fifo.shift()).toBe(0);
+    expect([fifo.take(-1), fifo.take(0), fifo.length, fifo.at(-1)]).toEqual([[], [], 4, undefined]);
+  });
 });

@@ -356,6 +356,27 @@ describe("run control", () => {
     expect(seen).toEqual([ns(1), ns(101), ns(500)]);
   });
 
+  test("a member added during an edge by one evaluated before it is asked as it says on that edge (from an outside check: its flags were read only at the next)", () => {
+    const kernel = new Kernel();
+    const clock = kernel.clock("top.clk", 4000);
+    const seen: string[] = [];
+    let added = false;
+    // Busy beyond this edge, idle for it: passed over now, evaluated at the next.
+    const late: Clocked = { path: "top.late", evaluate: () => seen.push(`late@${kernel.now}`), isIdle: () => seen.length > 2, idleThisEdge: () => !seen.some((entry) => entry.startsWith("early@8000")) };
+    const early: Clocked = {
+      path: "top.early",
+      evaluate: () => {
+        seen.push(`early@${kernel.now}`);
+        if (!added) kernel.clocked(clock, late);
+        added = true;
+      },
+      isIdle: () => seen.length > 2,
+    };
+    kernel.clocked(clock, early);
+    kernel.run({ until: ns(20) });
+    expect(seen).toEqual(["early@4000", "early@8000", "late@8000"]);
+  });
+
   test("a sleeping domain woken by a callback at one of its edge times takes that edge, as it would awake", () => {
     for (const skipIdle of [true, false]) {
       const kernel = new Kernel({ skipIdle });
