@@ -58,7 +58,7 @@ export class MemberSlot {
  * evaluates its members on each edge unless all of them are idle.
  */
 export class ClockDomain {
-  readonly members: Clocked[] = [];
+  /** The members' records, in the order they were added (the order they are evaluated in). */
   private readonly slots: MemberSlot[] = [];
   /** Whether the slots have read their members' sleepsUntilWoken and idleThisEdge since the last member was added. */
   private slotsRead = true;
@@ -92,9 +92,14 @@ export class ClockDomain {
     this.nextEdge = this.edgeAfter(now);
   }
 
-  /** Each member's evaluations so far, in the order they were added. */
-  evaluationsByMember(): ReadonlyArray<{ readonly path: string; readonly evaluations: number }> {
-    return this.slots.map((slot) => ({ path: slot.member.path, evaluations: slot.evaluations }));
+  /** The members, in the order they are evaluated. */
+  get members(): readonly Clocked[] {
+    return this.slots.map((slot) => slot.member);
+  }
+
+  /** Each member's path and evaluations so far, in the order they were added. */
+  evaluationsByMember(): Array<[path: string, evaluations: number]> {
+    return this.slots.map((slot) => [slot.member.path, slot.evaluations]);
   }
 
   get sleeping(): boolean {
@@ -133,7 +138,6 @@ export class ClockDomain {
   }
 
   add(member: Clocked): void {
-    this.members.push(member);
     const slot = new MemberSlot(member);
     member.slot = slot;
     this.slots.push(slot);
@@ -162,7 +166,6 @@ export class ClockDomain {
   evaluate(time: number, skipIdle: boolean): number {
     // Wake requests for this edge or earlier are served by evaluating it.
     if (this.wakeTimes.size > 0) this.wakeTimes.dropThrough(time, this.rouse);
-    if (!this.slotsRead) this.readSlots();
     const timed = this.timedMembers;
     for (let index = 0; index < timed.length; index++) if (timed[index]!.nextWakeTime() <= time) timed[index]!.slot!.awake = true;
     const slots = this.slots;
@@ -193,7 +196,7 @@ export class ClockDomain {
    * evaluated after it on that edge, or anyone once the edge is done, sees what the edge made of it.
    */
   edgeWentThrough(member: Clocked, now: number): boolean {
-    return this.edgeTime === now && this.membersReached > this.members.indexOf(member);
+    return this.edgeTime === now && this.membersReached > this.slots.indexOf(member.slot!);
   }
 
   /** Whether the member has nothing to do on this edge; one that sleeps until woken, idle beyond it too, goes to sleep. */

@@ -8,9 +8,9 @@ import { type AnySignal, Signal, type SignalOptions, WideSignal, MAX_NUMBER_WIDT
 import { type EventHost, SimEvent } from "./sim-event.js";
 import { type KernelStatistics, newKernelStatistics } from "./kernel-statistics.js";
 import { formatTime, LAST_TIME } from "./time.js";
-import { runLimit, type RunOptions } from "./run-limit.js";
+import { runLimit, type RunOptions, type RunResult, type StopReason } from "./run-limit.js";
 
-export type { RunOptions } from "./run-limit.js";
+export type { RunOptions, RunResult, StopReason } from "./run-limit.js";
 import type { KernelTracer } from "./kernel-tracer.js";
 
 interface Wakeup extends QueueEntry {
@@ -24,15 +24,6 @@ export interface KernelOptions {
   /** The one seed behind every random stream in the model. */
   seed?: number;
   skipIdle?: boolean;
-}
-
-export type StopReason = "until" | "cycles" | "stopped" | "stop-condition" | "exhausted";
-
-export interface RunResult {
-  reason: StopReason;
-  time: number;
-  /** The argument of kernel.stop(), when that is why the run ended. */
-  message?: string;
 }
 
 /** Most delta cycles allowed at one simulated time before the kernel reports a zero-delay loop. */
@@ -56,9 +47,7 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   /** Each clocked block's evaluations so far by its path, domain by domain: the statistics' componentEvaluations, split by where they went. */
   evaluationsByBlock(): Record<string, number> {
-    const byBlock: Record<string, number> = {};
-    for (const domain of this.domains) for (const { path, evaluations } of domain.evaluationsByMember()) byBlock[path] = evaluations;
-    return byBlock;
+    return Object.fromEntries(this.domains.flatMap((domain) => domain.evaluationsByMember()));
   }
 
   /** Whether any clocked component has work now or later (an idle model has none, and evaluates nothing). */

@@ -12,6 +12,16 @@ export interface RunOptions {
   stopWhen?: (kernel: Kernel) => boolean;
 }
 
+export type StopReason = "until" | "cycles" | "stopped" | "stop-condition" | "exhausted";
+
+/** How a run ended, and when. */
+export interface RunResult {
+  reason: StopReason;
+  time: number;
+  /** The argument of kernel.stop(), when that is why the run ended. */
+  message?: string;
+}
+
 /** The time a run given `options` stops at, from `now` (Infinity: none); `firstClock` counts cycles when the options name no clock. */
 export function runLimit(options: RunOptions, now: number, firstClock: ClockDomain | undefined): number {
   if (options.until !== undefined && options.cycles !== undefined) throw new RangeError("run(): give either until or cycles, not both");
