@@ -6,8 +6,8 @@ export interface InOrder<T> {
 
 /**
  * A first-in first-out list that drops its handled head in bulk rather than shifting per item:
- * V8 moves every element of an array of up to 100 to take its first (about 250 ns at 64, a
- * descriptor cache's size, against 8 here).
+ * V8's shift() moves every element of an array of up to 100, and splice at the front does at any
+ * length (about 230 ns at 64, a descriptor cache's size, for a long-lived array of new objects).
  */
 export class Fifo<T> implements InOrder<T> {
   private items: T[] = [];
