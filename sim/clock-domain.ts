@@ -37,7 +37,7 @@ export interface Clocked {
 /**
  * A clock domain's record of one member, kept apart from it: the domain reads these flags for every
  * member on every edge, and read from the members themselves (a class each) those reads were
- * megamorphic, about 7 % of a 60-byte TX frame's wall time.
+ * megamorphic: taking them away cut 6 to 10 % of the plain workloads' wall time.
  */
 export class MemberSlot {
   /** Set by the member's wake(): evaluate it on the next edge whatever isIdle says. */

@@ -99,9 +99,9 @@ export function renderTable(sealsPerSecond: number, measured: readonly Measured[
  */
 export function renderEvaluations(measured: readonly Measured[]): string[] {
   return measured.map(({ row, report }) => {
-    const perFrame = Object.entries(report.evaluationsByBlock).map(([path, evaluations]) => ({ path, perFrame: evaluations / report.wireFrames }));
-    const total = perFrame.reduce((sum, { perFrame: share }) => sum + share, 0);
-    const shown = perFrame.filter(({ perFrame: share }) => share >= 0.005).sort((a, b) => b.perFrame - a.perFrame || a.path.localeCompare(b.path));
-    return `  ${row.id}: ${total.toFixed(2)} a frame; ${shown.map(({ path, perFrame: share }) => `${path} ${share.toFixed(2)}`).join(", ")}`;
+    const blocks = Object.entries(report.evaluationsByBlock).map(([path, evaluations]) => ({ path, perFrame: evaluations / report.wireFrames }));
+    const total = blocks.reduce((sum, { perFrame }) => sum + perFrame, 0);
+    const shown = blocks.filter(({ perFrame }) => perFrame >= 0.005).sort((a, b) => b.perFrame - a.perFrame || a.path.localeCompare(b.path));
+    return `  ${row.id}: ${total.toFixed(2)} a frame; ${shown.map(({ path, perFrame }) => `${path} ${perFrame.toFixed(2)}`).join(", ")}`;
   });
 }
