@@ -44,18 +44,39 @@ function comparedBytes(suffix: string, bytes: Buffer): Buffer | string {
   return JSON.stringify(summary);
 }
 
+/** The part of an output that does not depend on where the run ends: every file but the summary, and the waveform up to its last change. */
+export const TO_THE_LAST_CHANGE = ".vcd to its last change";
+
+/** A waveform without its end: the end-of-dump comment and the timestamps after the last value change. */
+function untilLastChange(vcd: Buffer): string {
+  const text = vcd.toString("latin1");
+  const end = text.lastIndexOf("$comment");
+  return text.slice(0, end < 0 ? text.length : end).replace(/(#\d+\n)+$/, "");
+}
+
+function sha256(bytes: Buffer | string): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
 /** Run one reference and hash its outputs by file suffix; without the waveform, all but the VCD. */
-export function referenceHashes(name: string, options: { waveform: boolean } = { waveform: true }): OutputHashes {
+export function referenceHashes(name: string, options: ReferenceRunOptions = { waveform: true }): OutputHashes {
   return referenceRun(name, options).hashes;
 }
 
+export interface ReferenceRunOptions {
+  readonly waveform: boolean;
+  /** False: every block evaluated on every edge (RunOptions.skipIdle). */
+  readonly skipIdle?: boolean;
+}
+
 /** A reference run's hashes, and the kernel's empty edges (taken with no block running) per frame on the wire, which no output shows. */
-export function referenceRun(name: string, options: { waveform: boolean } = { waveform: true }): { hashes: OutputHashes; emptyEdgesPerFrame: number } {
+export function referenceRun(name: string, options: ReferenceRunOptions = { waveform: true }): { hashes: OutputHashes; emptyEdgesPerFrame: number } {
   const directory = mkdtempSync(join(tmpdir(), "nicsim-reference-"));
   try {
-    const { summary } = runScenario(defaultScenario({ ...REFERENCE_RUNS[name], ...(options.waveform ? {} : { "outputs.waveform": false }) }), { directory });
+    const { summary } = runScenario(defaultScenario({ ...REFERENCE_RUNS[name], ...(options.waveform ? {} : { "outputs.waveform": false }) }), { directory, skipIdle: options.skipIdle });
     const hashes: OutputHashes = {};
-    for (const suffix of COMPARED.filter((suffix) => options.waveform || suffix !== ".vcd")) hashes[suffix] = createHash("sha256").update(comparedBytes(suffix, readFileSync(join(directory, `default${suffix}`)))).digest("hex");
+    for (const suffix of COMPARED.filter((suffix) => options.waveform || suffix !== ".vcd")) hashes[suffix] = sha256(comparedBytes(suffix, readFileSync(join(directory, `default${suffix}`))));
+    if (options.waveform) hashes[TO_THE_LAST_CHANGE] = sha256(untilLastChange(readFileSync(join(directory, "default.vcd"))));
     return { hashes, emptyEdgesPerFrame: summary.kernel.emptyEdges / (summary.wireFrames.toPeer + summary.wireFrames.toHost) };
   } finally {
     rmSync(directory, { recursive: true, force: true });

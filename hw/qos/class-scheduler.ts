@@ -67,10 +67,19 @@ export type Account = "priority" | "unpoliced" | "minimum" | "excess";
  */
 export class ClassScheduler implements QueueScheduler {
   readonly schedules: QueueSchedule[];
-  /** Strict queues' policer tokens, bandwidth queues' minimum tokens (cost units). */
+  /**
+   * Strict queues' policer tokens, bandwidth queues' minimum tokens (cost units), as they stood
+   * after each queue's last charge (or TX_SCHED write), at `tokenTime`: what a queue holds at a
+   * later time is worked out from there in one step. Refilled a step at each look, the tokens
+   * depended on how often the scheduler was asked (the rounding of each step's sum), and so did
+   * a frame's turn: a block evaluated on every edge sent 22 frames of a policed run in another
+   * order than one evaluated only when it had work.
+   */
   private readonly tokens: number[];
+  private readonly tokenTime: number[];
   private readonly deficits: number[];
-  private lastRefill = 0;
+  /** The latest time the scheduler was asked at: the time its tokens are counted to. */
+  private countedTo = 0;
   private readonly quantum: number;
   private readonly bucketDepth: number;
   private readonly cost: (bytes: number) => number;
@@ -95,6 +104,7 @@ export class ClassScheduler implements QueueScheduler {
     this.schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0, remaining: 0 }));
     this.deficits = new Array<number>(queues).fill(0);
     this.tokens = new Array<number>(queues).fill(this.bucketDepth);
+    this.tokenTime = new Array<number>(queues).fill(0);
     this.sizes = new Array<number>(queues).fill(EMPTY);
   }
 
@@ -102,12 +112,15 @@ export class ClassScheduler implements QueueScheduler {
   strictQueues: readonly number[] = [];
 
   configure(queue: number, schedule: QueueSchedule): void {
+    // What the queue holds at the last look stands; its new rate counts from there.
+    this.tokens[queue] = this.tokensNow(queue);
+    this.tokenTime[queue] = this.countedTo;
     this.schedules[queue] = schedule;
     this.strictQueues = this.schedules.flatMap((other, index) => (other.strict ? [index] : [])).reverse();
   }
 
   pick(now: number, size: (queue: number) => number): number {
-    this.refill(now);
+    this.countTo(now);
     // Each queue's size asked once: the passes below look at most queues more than once.
     const sizes = this.sizes;
     for (let queue = 0; queue < this.queues; queue++) sizes[queue] = size(queue);
@@ -132,7 +145,7 @@ export class ClassScheduler implements QueueScheduler {
    */
   strictMayGo(now: number, queue: number, bytes: number, size: (queue: number) => number): Account | null {
     if (!this.policed(queue)) return "priority";
-    this.refill(now);
+    this.countTo(now);
     if (this.hasTokens(queue, bytes)) return "priority";
     // Another class that would be served: any that is not strict, or a strict one within its rate (two over theirs: the higher goes).
     for (let other = 0; other < this.queues; other++) {
@@ -151,19 +164,21 @@ export class ClassScheduler implements QueueScheduler {
     const cost = Math.sign(bytes) * this.cost(Math.abs(bytes));
     // The minimum pass moves on only once its pick is served: until then, pick() gives the same queue (it keeps its turn).
     if (account === "minimum" && bytes > 0) this.nextMinimum = (queue + 1) % this.queues;
-    if (account === "priority" || account === "minimum") this.tokens[queue] = this.tokens[queue]! - cost;
-    else if (account === "excess") this.deficits[queue] = this.deficits[queue]! - cost;
+    if (account === "priority" || account === "minimum") {
+      this.tokens[queue] = this.tokensNow(queue) - cost;
+      this.tokenTime[queue] = this.countedTo;
+    } else if (account === "excess") this.deficits[queue] = this.deficits[queue]! - cost;
     return account;
   }
 
   /** When a policed priority class held back over its rate (another class's frame on its way) has the tokens for its frame. */
   readyAt(now: number, size: (queue: number) => number): number {
-    this.refill(now);
+    this.countTo(now);
     let ready = Infinity;
     for (const queue of this.strictQueues) {
       const bytes = size(queue);
       if (bytes < 0 || !this.policed(queue) || this.hasTokens(queue, bytes)) continue;
-      ready = Math.min(ready, now + Math.ceil((this.need(bytes) - this.tokens[queue]!) / this.rateOf(queue)));
+      ready = Math.min(ready, now + Math.ceil((this.need(bytes) - this.tokensNow(queue)) / this.rateOf(queue)));
     }
     return ready;
   }
@@ -184,7 +199,7 @@ export class ClassScheduler implements QueueScheduler {
   }
 
   private hasTokens(queue: number, bytes: number): boolean {
-    return this.tokens[queue]! >= this.need(bytes);
+    return this.tokensNow(queue) >= this.need(bytes);
   }
 
   private rateOf(queue: number): number {
@@ -241,13 +256,14 @@ export class ClassScheduler implements QueueScheduler {
     return winner;
   }
 
-  private refill(now: number): void {
-    const elapsed = now - this.lastRefill;
-    this.lastRefill = now;
-    if (elapsed <= 0) return;
-    for (let queue = 0; queue < this.queues; queue++) {
-      if (this.schedules[queue]!.percent === 0) continue;
-      this.tokens[queue] = Math.min(this.bucketDepth, this.tokens[queue]! + elapsed * this.rateOf(queue));
-    }
+  /** Count the tokens to `now` (time only moves on). */
+  private countTo(now: number): void {
+    if (now > this.countedTo) this.countedTo = now;
+  }
+
+  /** A queue's tokens at the last look: those after its last charge, and what its rate has added since, up to a full bucket. */
+  private tokensNow(queue: number): number {
+    if (this.schedules[queue]!.percent === 0) return this.tokens[queue]!;
+    return Math.min(this.bucketDepth, this.tokens[queue]! + (this.countedTo - this.tokenTime[queue]!) * this.rateOf(queue));
   }
 }

@@ -18,11 +18,11 @@ export type ScenarioDesign = { readonly kind: "built"; readonly design: Design<S
  * Build a scenario's system: its parameters (under nic, driver, wire) are checked here, every one
  * at once, each named by the scenario's own path (nic.crypto_tx.bytesPerCycle) and its place in the file.
  */
-export function buildScenarioDesign(loaded: LoadedScenario, container: DependencyContainer): ScenarioDesign {
+export function buildScenarioDesign(loaded: LoadedScenario, container: DependencyContainer, skipIdle = true): ScenarioDesign {
   const { scenario, source } = loaded;
   const scope = container.createChildContainer();
   scope.register(LoadedScenarioToken, { useValue: loaded });
-  const kernel = new Kernel({ seed: scenario.seed });
+  const kernel = new Kernel({ seed: scenario.seed, skipIdle });
   const { design, problem } = buildDesignChecked(kernel, ScenarioSystem, { container: scope, parameters: { ...designParameterTrees(scenario), "top.cryptoBackend": scenario.cryptoBackend }, parametersSource: source.file });
   return problem === null ? { kind: "built", design: design! } : { kind: "refused", problems: parameterErrorProblems(problem, source), design };
 }

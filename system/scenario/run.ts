@@ -27,9 +27,15 @@ export interface RunOptions {
   readonly directoryGivenBy?: string;
   /** Registrations (a crypto backend, a placement policy, a scheduler) the system should use. */
   readonly container?: DependencyContainer;
-  /** Called as simulated time advances: now and the end of the traffic, ps. */
   /** After each step: the time, the traffic's end, and whether the traffic has started (before, its end is a duration from now: IKE is still bringing customers up). */
   readonly onProgress?: (now: number, end: number, trafficStarted: boolean) => void;
+  /**
+   * False: every block is evaluated on every edge of its clock, idle or not (much slower): a check
+   * of each block's word that it is idle. Every frame, waveform change and key is the same as with
+   * idle blocks skipped; only the run's end may differ by a few edges (those taken after the last
+   * packet depend on which domains sleep), and with it the summary's figures over the run's length.
+   */
+  readonly skipIdle?: boolean;
 }
 
 /** Where a run's files go while it runs: their base name, the set they are written through, and the two streamed during the run. */
@@ -52,8 +58,8 @@ export interface ScenarioRun {
  * Build a scenario's system without running it: its parameters are checked here, so a mistake
  * is reported (with the file and line) before anything runs.
  */
-export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, "container"> = {}): Design<ScenarioSystem> {
-  const built = buildScenarioDesign(loaded, options.container ?? rootContainer);
+export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, "container" | "skipIdle"> = {}): Design<ScenarioSystem> {
+  const built = buildScenarioDesign(loaded, options.container ?? rootContainer, options.skipIdle);
   const design = built.design;
   // The scenario's fit is checked on a design built with refused values' defaults too, so that neither kind of mistake hides the other.
   const unfit = design === null ? [] : [...deviceFitProblems(loaded, design.top), ...waveformScopeProblems(loaded, design.kernel)];
