@@ -178,7 +178,7 @@ export class ClassScheduler implements QueueScheduler {
     for (const queue of this.strictQueues) {
       const bytes = size(queue);
       if (bytes < 0 || !this.policed(queue) || this.hasTokens(queue, bytes)) continue;
-      ready = Math.min(ready, now + Math.ceil((this.need(bytes) - this.tokensNow(queue)) / this.rateOf(queue)));
+      ready = Math.min(ready, this.firstTimeHolding(queue, this.need(bytes), now));
     }
     return ready;
   }
@@ -263,7 +263,23 @@ export class ClassScheduler implements QueueScheduler {
 
   /** A queue's tokens at the last look: those after its last charge, and what its rate has added since, up to a full bucket. */
   private tokensNow(queue: number): number {
+    return this.tokensAt(queue, this.countedTo);
+  }
+
+  private tokensAt(queue: number, time: number): number {
     if (this.schedules[queue]!.percent === 0) return this.tokens[queue]!;
-    return Math.min(this.bucketDepth, this.tokens[queue]! + (this.countedTo - this.tokenTime[queue]!) * this.rateOf(queue));
+    return Math.min(this.bucketDepth, this.tokens[queue]! + (time - this.tokenTime[queue]!) * this.rateOf(queue));
+  }
+
+  /**
+   * The first time after `now` at which a queue of a rate holds `need` tokens, by the very sum
+   * hasTokens makes then: the division's rounding may put it a picosecond either side, and a block
+   * waking a picosecond late, past an edge, would act an edge later than one asking at every edge.
+   */
+  private firstTimeHolding(queue: number, need: number, now: number): number {
+    let time = now + Math.max(1, Math.ceil((need - this.tokensNow(queue)) / this.rateOf(queue)));
+    while (time > now + 1 && this.tokensAt(queue, time - 1) >= need) time--;
+    while (this.tokensAt(queue, time) < need) time++;
+    return time;
   }
 }

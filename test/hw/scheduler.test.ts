@@ -149,3 +149,58 @@ describe("the class scheduler alone, on a line that is always busy", () => {
     expect(share(7)).toBe(1);
   });
 });
+
+describe("the policer's tokens, however often they are looked at", () => {
+  const lineBytesPerPicosecond = 25 / 8000;
+  /**
+   * A strict queue of `percent` against a backlogged bulk queue, asked at those times only: whether
+   * it may go as priority, and when it next may (readyAt, to the picosecond: it shows the tokens' every rounding).
+   */
+  function decisions(percent: number, askedAt: readonly number[], charges: ReadonlyMap<number, number>, bytes: number): Map<number, string> {
+    const scheduler = new ClassScheduler(8, lineBytesPerPicosecond);
+    scheduler.configure(7, { strict: true, percent, remaining: 0 });
+    const sizes = (queue: number) => (queue === 0 ? 1514 : queue === 7 ? bytes : -1);
+    const seen = new Map<number, string>();
+    for (const time of askedAt) {
+      const account = scheduler.strictMayGo(time, 7, bytes, sizes);
+      seen.set(time, account === "priority" ? "priority" : `ready at ${scheduler.readyAt(time, sizes)}`);
+      const charge = charges.get(time);
+      if (charge !== undefined && account === "priority") scheduler.charge(7, charge, "priority");
+    }
+    return seen;
+  }
+
+  test("a scheduler asked at every edge and one asked only where it charges and at a few times decide alike there (seeded times)", () => {
+    let state = 20261204;
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const percent of [1, 3, 7, 10, 33]) {
+      const edges = Array.from({ length: 40_000 }, (_, index) => (index + 1) * 4000);
+      // Charges of odd sizes at random edges drain the bucket below a frame now and then.
+      const charges = new Map(edges.filter(() => next() < 0.05).map((time) => [time, 64 + Math.floor(next() * 9000)] as [number, number]));
+      const sparse = edges.filter((time) => charges.has(time) || next() < 0.01);
+      const every = decisions(percent, edges, charges, 1514);
+      const few = decisions(percent, sparse, charges, 1514);
+      for (const time of sparse) expect(few.get(time), `${percent} %: at ${time} ps`).toBe(every.get(time));
+    }
+  });
+
+  test("readyAt is the first picosecond at which the queue may go: not a picosecond later, nor one before", () => {
+    for (const percent of [1, 3, 7, 10, 33]) {
+      const scheduler = new ClassScheduler(8, lineBytesPerPicosecond);
+      scheduler.configure(7, { strict: true, percent, remaining: 0 });
+      const bulk = (queue: number) => (queue === 0 ? 1514 : queue === 7 ? 1514 : -1);
+      // Empty the bucket: charge jumbo frames until it holds less than a frame.
+      let now = 1000;
+      while (scheduler.strictMayGo(now, 7, 1514, bulk) === "priority") scheduler.charge(7, 9000, "priority");
+      for (let round = 0; round < 20; round++) {
+        const ready = scheduler.readyAt(now, bulk);
+        expect(ready).toBeGreaterThan(now);
+        // Asked a picosecond before: still held back.
+        expect(scheduler.strictMayGo(ready - 1, 7, 1514, bulk), `${percent} %, round ${round}: a picosecond before readyAt`).toBeNull();
+        expect(scheduler.strictMayGo(ready, 7, 1514, bulk), `${percent} %, round ${round}: at readyAt`).toBe("priority");
+        scheduler.charge(7, 1514 + round * 97, "priority");
+        now = ready + 1;
+      }
+    }
+  });
+});
