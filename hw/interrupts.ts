@@ -108,7 +108,18 @@ export class InterruptController extends ClockedComponent {
   }
 
   override isIdle(): boolean {
-    return !this.dirty && this.raised.length === 0 && this.nextDue > this.kernel.now;
+    return !this.dirty && this.raised.length === 0 && this.nextDue > this.kernel.now && !this.stormToAssert();
+  }
+
+  /**
+   * During a storm, a vector that fired has its causes cleared, and they are stuck: the next edge
+   * asserts them again (ICR shows them), whether or not anything else wakes the block. Asleep, it
+   * showed them cleared until the driver's next register write (from an outside check).
+   */
+  private stormToAssert(): boolean {
+    if (this.kernel.now >= this.stormUntil) return false;
+    for (const causes of this.causesOf) if ((this.causeBits & causes) !== causes) return true;
+    return false;
   }
 
   /** The earliest interval that runs out with a cause pending, asked as the domain goes to sleep. */

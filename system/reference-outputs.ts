@@ -71,9 +71,14 @@ export interface ReferenceRunOptions {
 
 /** A reference run's hashes, and the kernel's empty edges (taken with no block running) per frame on the wire, which no output shows. */
 export function referenceRun(name: string, options: ReferenceRunOptions = { waveform: true }): { hashes: OutputHashes; emptyEdgesPerFrame: number } {
+  return outputHashes(REFERENCE_RUNS[name]!, options);
+}
+
+/** The default scenario with these values set, run, and its outputs hashed as a reference run's are. */
+export function outputHashes(values: Record<string, unknown>, options: ReferenceRunOptions = { waveform: true }): { hashes: OutputHashes; emptyEdgesPerFrame: number } {
   const directory = mkdtempSync(join(tmpdir(), "nicsim-reference-"));
   try {
-    const { summary } = runScenario(defaultScenario({ ...REFERENCE_RUNS[name], ...(options.waveform ? {} : { "outputs.waveform": false }) }), { directory, skipIdle: options.skipIdle });
+    const { summary } = runScenario(defaultScenario({ ...values, ...(options.waveform ? {} : { "outputs.waveform": false }) }), { directory, skipIdle: options.skipIdle });
     const hashes: OutputHashes = {};
     for (const suffix of COMPARED.filter((suffix) => options.waveform || suffix !== ".vcd")) hashes[suffix] = sha256(comparedBytes(suffix, readFileSync(join(directory, `default${suffix}`))));
     if (options.waveform) hashes[TO_THE_LAST_CHANGE] = sha256(untilLastChange(readFileSync(join(directory, "default.vcd"))));

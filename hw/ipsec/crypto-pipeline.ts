@@ -79,6 +79,9 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     return this.cache.isCurrent(entry);
   }
 
+  /** Called when a job leaves the queue for an engine or comes back to it (not when one is submitted): what weighs the queued jobs (the TX engine's frame start) looks again. */
+  onQueuedChange: (() => void) | null = null;
+
   submit<Tag>(job: CryptoJob<Tag>): void {
     this.queuedByQueue[job.queue]!++;
     this.incoming.push(job as CryptoJob<unknown>);
@@ -100,6 +103,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     this.waitingJobs++;
     this.queuedByQueue[work.job.queue]!++;
     this.scheduler.charge(work.job.queue, -work.bytes, work.charged ?? undefined);
+    this.onQueuedChange?.();
   }
 
   /** Jobs completed, suspensions (and displacements), context saves and restarts, over all engines; their data paths' busy time to now, and what preemption cost of it (CryptoEngine.counts). */
@@ -242,6 +246,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   private dequeue(queue: number): Work {
     this.waitingJobs--;
     this.queuedByQueue[queue]!--;
+    this.onQueuedChange?.();
     return this.queues[queue]!.shift()!;
   }
 

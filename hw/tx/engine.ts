@@ -88,6 +88,11 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.cryptoResults = new Channel(this.kernel, this);
     const dma = shared.dma;
     this.flight = new FramesInFlight((queue) => offload.txCrypto.queued(queue), dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
+    // The frame start weighs the frames the crypto engines hold by the jobs they have not taken: a job taken or put back changes that with no wake of ours.
+    // It matters only to a frame start that found nothing to start while some queue had a frame (without one, no share is weighed).
+    offload.txCrypto.onQueuedChange = () => {
+      if (this.stalled && this.queues.some((state) => this.hasHead(state.ring.queue))) this.wake();
+    };
     this.inlineIpsec = new TxInlineIpsec(offload, dma, this.flight, this.cryptoResults, (pointer) => dma.read(pointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer } as Tag), this.settle);
     this.scheduler = shared.makeScheduler();
     this.freed = new Channel(this.kernel, this);
@@ -233,9 +238,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const state = this.queues[queue]!;
     const pieces = this.flight.piecesOf(state.cache, head.taken);
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
-    if (!fault && !this.buffer.perClass && !this.buffer.fits(queue, head.length)) return false;
+    if (!fault && !this.buffer.perClass && !this.buffer.fits(queue, head.length)) return this.heldBack();
     // Reads past what keeps the DMA busy would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
-    if (!fault && !urgent && this.flight.waitsForReads(pieces)) return false;
+    if (!fault && !urgent && this.flight.waitsForReads(pieces)) return this.heldBack();
     this.retryAt = Infinity;
     this.scheduler.charge(queue, head.length);
     const descriptors = state.cache.take(head.taken);
@@ -257,6 +262,17 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     }
     this.stalled = false;
     return true;
+  }
+
+  /**
+   * The queue picked waits (for room, or for reads): freed room and completed reads wake the engine,
+   * but a policed strict queue passed over for it, over its rate, gets its tokens with no wake. So
+   * the engine asks for that time too: it slept through it, and gold started later than an engine
+   * looking at every edge started it (from an outside check).
+   */
+  private heldBack(): false {
+    this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
+    return false;
   }
 
   /** Each queue's head frame, worked out again only when its cache changed; and whether a refused frame's rest is to come. */
