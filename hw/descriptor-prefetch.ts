@@ -21,7 +21,7 @@ export interface DescriptorFetch {
  * batch) while SMALL_FETCHES tags are spare: the eight such fetches it may then have on their way
  * refill a small cache within a round trip, and take no tag another read waits for.
  */
-const SMALL_FETCHES = 8;
+export const SMALL_FETCHES = 8;
 const SMALL_FETCH_TAGS = 16;
 
 /**
@@ -60,8 +60,10 @@ export class DescriptorPrefetch<D> {
 
   /**
    * Whether a fetch starts now, when the engine runs: one due (`fetchDue`), or a small one the
-   * read tags allow (SMALL_FETCHES), looked at as the engine runs for its own work (a slot freed,
-   * a fetch completed) and never polled for. From architects' checks:
+   * read tags allow (SMALL_FETCHES). The engine is not idle while either would start, and while a
+   * small one waits only for tags it asks for the edge they free on (DmaEngine.spareReadTagsBy):
+   * looked at only as it ran for other work, the fetch's time depended on when that was (an
+   * outside check, evaluating every edge: 16 tags and a cache of 16 changed the capture). From architects' checks:
    * - a fetch for every slot freed made a read of one descriptor per frame: with one read tag, RX
    *   delivered one frame per read's round trip;
    * - always waiting for half a small cache left frames over long reads waiting for descriptors
@@ -73,8 +75,13 @@ export class DescriptorPrefetch<D> {
   wantsFetch(capacity: number, batch: number, dma: DmaEngine, short: () => boolean): boolean {
     const readTags = dma.params.maxOutstandingReads;
     if (this.fetchDue(capacity, batch, readTags, short)) return true;
+    return this.smallFetchFits(capacity, batch, readTags) && dma.spareReadTags() >= SMALL_FETCHES;
+  }
+
+  /** Whether a small fetch has room, and so waits only for spare read tags (wantsFetch). */
+  smallFetchFits(capacity: number, batch: number, readTags: number): boolean {
     if (!this.ring.enabled || this.ring.unfetched === 0 || readTags < SMALL_FETCH_TAGS) return false;
-    return capacity - this.held >= Math.min(batch, Math.ceil(capacity / SMALL_FETCHES)) && dma.spareReadTags() >= SMALL_FETCHES;
+    return capacity - this.held >= Math.min(batch, Math.ceil(capacity / SMALL_FETCHES));
   }
 
   fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgent = false): void {

@@ -4,6 +4,7 @@ import type { DmaCompletion } from "./dma/engine.js";
 import type { NicShared } from "./config.js";
 import { QueueScope } from "./queue-scope.js";
 import type { QueueState } from "./queue-state.js";
+import { SMALL_FETCHES } from "./descriptor-prefetch.js";
 import { RingRegisters } from "./ring.js";
 
 /**
@@ -47,15 +48,17 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
   /** Whether the queue's head frame needs more descriptors than its cache holds (a fetch then takes what fits, less than a batch). */
   protected abstract shortOfDescriptors(state: S): boolean;
 
-  /** Whether the queue's own state starts a fetch, under a cache of `capacity`, in batches of `batch` (DescriptorPrefetch.fetchDue): the engine is not idle while it does. */
-  protected fetchDue(state: S, capacity: number, batch: number): boolean {
+  /** Whether a fetch for the queue starts as the engine runs: one due, or one the DMA's read tags allow (DescriptorPrefetch.wantsFetch). The engine is not idle while one would. */
+  protected wantsFetch(state: S, capacity: number, batch: number): boolean {
     // Asked only where it decides: the TX engine's head frame is worked out for it.
-    return state.prefetch.fetchDue(capacity, batch, this.shared.dma.params.maxOutstandingReads, this.shortOf[state.ring.queue]!);
+    return state.prefetch.wantsFetch(capacity, batch, this.shared.dma, this.shortOf[state.ring.queue]!);
   }
 
-  /** Whether a fetch for the queue starts as the engine runs: one due, or one the DMA's read tags allow (DescriptorPrefetch.wantsFetch). */
-  private wantsFetch(state: S, capacity: number, batch: number): boolean {
-    return state.prefetch.wantsFetch(capacity, batch, this.shared.dma, this.shortOf[state.ring.queue]!);
+  /** The edge on which a small fetch that waits only for spare read tags may start (DmaEngine.spareReadTagsBy), or Infinity: asked as the domain goes to sleep. */
+  protected smallFetchTime(capacityOf: (state: S) => number, batch: number): number {
+    const readTags = this.shared.dma.params.maxOutstandingReads;
+    for (const state of this.queues) if (state.prefetch.smallFetchFits(capacityOf(state), batch, readTags)) return this.shared.dma.spareReadTagsBy(SMALL_FETCHES);
+    return Infinity;
   }
 
   /** Start one descriptor fetch: urgent queues first, then round-robin over the queues; returns whether one started. */

@@ -64,6 +64,8 @@ export class DmaEngine extends ClockedComponent {
   private nextChange = Infinity;
   /** Whether anything sees reads_in_flight and reads_waiting (the waveform, a waiting process): then every piece's edge is run. */
   private piecesShown = true;
+  /** Picoseconds from a piece's issue to the soonest edge its completion is handled on. */
+  private readonly fewestTurnaround: number;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
     super(context);
@@ -73,6 +75,7 @@ export class DmaEngine extends ClockedComponent {
     this.writeLink = new PostedWriteLink({ period, maxPayload, bytesPerCycle });
     // A piece's completion is handled no sooner than its latency (or timeout), and never on its own issue edge.
     const fewestTurnaroundCycles = Math.max(1, Math.min(readLatency, completionTimeout));
+    this.fewestTurnaround = fewestTurnaroundCycles * period;
     this.lookahead = new ReadLookahead({ period, maxOutstandingReads, maxReadRequest, fewestTurnaroundCycles });
     // A process starting to wait on them wakes the engine, which shows every piece from its next edge on; one reading them sees the edges before now.
     this.readsInFlight.onWatched = this.readsWaiting.onWatched = () => this.wake();
@@ -100,6 +103,24 @@ export class DmaEngine extends ClockedComponent {
   spareReadTags(): number {
     this.catchUpForAsker();
     return Math.max(0, this.params.maxOutstandingReads - this.tagsInUse - this.piecesWaiting);
+  }
+
+  /**
+   * The first edge at which `count` read tags are spare (spareReadTags), if no other read is asked
+   * for meanwhile, or an earlier one at which that may change otherwise: a piece still waiting is
+   * issued as a tag frees, and its completion, not known yet, may come before a timed-out piece's.
+   * A block waiting for spare tags asks again then. Now, when they are spare already.
+   */
+  spareReadTagsBy(count: number): number {
+    this.catchUpForAsker();
+    const now = this.kernel.now;
+    const needed = count - (this.params.maxOutstandingReads - this.tagsInUse - this.piecesWaiting);
+    if (needed <= 0) return now;
+    // Completions free a tag each, in time order; issuing a waiting piece only moves it from waiting to a tag.
+    const freed = this.due.reads.at(needed - 1)?.time ?? Infinity;
+    if (this.piecesWaiting === 0) return freed;
+    const firstIssue = this.tagsInUse < this.params.maxOutstandingReads ? now + this.clock.period : (this.due.reads.at(0)?.time ?? Infinity);
+    return Math.min(freed, firstIssue + this.fewestTurnaround);
   }
 
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */

@@ -143,6 +143,11 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     return this.idle(false);
   }
 
+  /** A small descriptor fetch waiting only for spare read tags: the edge they free on. */
+  nextWakeTime(): number {
+    return this.smallFetchTime(this.capacityOf, this.params.descriptorBatch);
+  }
+
   idleThisEdge(): boolean {
     return this.idle(true);
   }
@@ -155,7 +160,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;
-      if (this.fetchDue(state, this.capacity(state), this.params.descriptorBatch)) return false;
+      if (this.wantsFetch(state, this.capacity(state), this.params.descriptorBatch)) return false;
       const head = state.frames[0];
       if (head !== undefined && head.ready && (state.cache.length >= this.descriptorsFor(state, head) || this.tooShort(state, head.bytes.length))) return false;
     }

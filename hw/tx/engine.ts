@@ -156,7 +156,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   /** A policed queue's rate, or write-backs waiting for their delay: asked as the domain sleeps, so a plan that changed (a burst written at once, a frame started) leaves no empty edge behind. */
   nextWakeTime(): number {
-    return Math.min(this.retryAt, this.writeBack.nextDue);
+    return Math.min(this.retryAt, this.writeBack.nextDue, this.smallFetchTime(this.cacheCapacity, this.params.descriptorBatch));
   }
 
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
@@ -169,7 +169,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;
-      if (this.fetchDue(state, this.params.descriptorCache, this.params.descriptorBatch)) return false;
+      if (this.wantsFetch(state, this.params.descriptorCache, this.params.descriptorBatch)) return false;
     }
     return true;
   }
