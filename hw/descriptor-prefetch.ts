@@ -22,7 +22,7 @@ export interface DescriptorFetch {
  * refill a small cache within a round trip, and take no tag another read waits for.
  */
 export const SMALL_FETCHES = 8;
-const SMALL_FETCH_TAGS = 16;
+export const SMALL_FETCH_TAGS = 16;
 
 /**
  * One queue's descriptor cache and the fetches filling it: several fetches may be in flight,
@@ -82,6 +82,16 @@ export class DescriptorPrefetch<D> {
   smallFetchFits(capacity: number, batch: number, readTags: number): boolean {
     if (!this.ring.enabled || this.ring.unfetched === 0 || readTags < SMALL_FETCH_TAGS) return false;
     return capacity - this.held >= Math.min(batch, Math.ceil(capacity / SMALL_FETCHES));
+  }
+
+  /**
+   * Whether a small fetch has room where a due one has not, and so waits for spare read tags
+   * alone. With the small fetch's room no less than a due one's (a cache of 64 in batches of 8),
+   * it never does: the engine is busy with the due fetch.
+   */
+  smallFetchWaits(capacity: number, batch: number, readTags: number): boolean {
+    const room = capacity - this.held;
+    return room < Math.min(batch, Math.ceil(capacity / Math.min(2, readTags))) && this.smallFetchFits(capacity, batch, readTags);
   }
 
   fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgent = false): void {

@@ -108,18 +108,7 @@ export class InterruptController extends ClockedComponent {
   }
 
   override isIdle(): boolean {
-    return !this.dirty && this.raised.length === 0 && this.nextDue > this.kernel.now && !this.stormToAssert();
-  }
-
-  /**
-   * During a storm, a vector that fired has its causes cleared, and they are stuck: the next edge
-   * asserts them again (ICR shows them), whether or not anything else wakes the block. Asleep, it
-   * showed them cleared until the driver's next register write (from an outside check).
-   */
-  private stormToAssert(): boolean {
-    if (this.kernel.now >= this.stormUntil) return false;
-    for (const causes of this.causesOf) if ((this.causeBits & causes) !== causes) return true;
-    return false;
+    return !this.dirty && this.raised.length === 0 && this.nextDue > this.kernel.now;
   }
 
   /** The earliest interval that runs out with a cause pending, asked as the domain goes to sleep. */
@@ -149,6 +138,8 @@ export class InterruptController extends ClockedComponent {
         this.fired[vector]!++;
         this.total++;
         this.vectors[vector]!.fire();
+        // In a storm the causes just cleared are stuck: the next edge asserts them again (ICR shows them). Asleep, the block showed them cleared until the driver's next register write (from an outside check).
+        if (now < this.stormUntil) this.nextDue = Math.min(this.nextDue, now + this.clock.period);
       } else {
         this.nextDue = Math.min(this.nextDue, due);
       }

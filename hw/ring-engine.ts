@@ -4,7 +4,7 @@ import type { DmaCompletion } from "./dma/engine.js";
 import type { NicShared } from "./config.js";
 import { QueueScope } from "./queue-scope.js";
 import type { QueueState } from "./queue-state.js";
-import { SMALL_FETCHES } from "./descriptor-prefetch.js";
+import { SMALL_FETCH_TAGS, SMALL_FETCHES } from "./descriptor-prefetch.js";
 import { RingRegisters } from "./ring.js";
 
 /**
@@ -26,6 +26,15 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     }
     this.completions = new Channel(this.kernel, this);
     this.shortOf = this.queues.map((state) => () => this.shortOfDescriptors(state));
+  }
+
+  /**
+   * Whether a small fetch can ever wait for spare read tags alone: with 16 tags or more, and an
+   * eighth of a cache of `descriptorCache` (a larger one's too) less than a batch. Where it cannot
+   * (the default cache of 64 in batches of 8), the engine asks for no such edge.
+   */
+  protected smallFetchesWait(descriptorCache: number, batch: number): boolean {
+    return this.shared.dma.params.maxOutstandingReads >= SMALL_FETCH_TAGS && Math.ceil(descriptorCache / SMALL_FETCHES) < batch;
   }
 
   /** Each queue's shortOfDescriptors, made once: a closure made per ask was a quarter of the bytes a 60-byte TX frame allocated. */
@@ -57,7 +66,7 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
   /** The edge on which a small fetch that waits only for spare read tags may start (DmaEngine.spareReadTagsBy), or Infinity: asked as the domain goes to sleep. */
   protected smallFetchTime(capacityOf: (state: S) => number, batch: number): number {
     const readTags = this.shared.dma.params.maxOutstandingReads;
-    for (const state of this.queues) if (state.prefetch.smallFetchFits(capacityOf(state), batch, readTags)) return this.shared.dma.spareReadTagsBy(SMALL_FETCHES);
+    for (const state of this.queues) if (state.prefetch.smallFetchWaits(capacityOf(state), batch, readTags)) return this.shared.dma.spareReadTagsBy(SMALL_FETCHES);
     return Infinity;
   }
 

@@ -142,13 +142,15 @@ export class ClockDomain {
     member.slot = slot;
     this.slots.push(slot);
     this.slotsRead = false;
-    if (member.nextWakeTime) this.timedMembers.push(member as Clocked & Required<Pick<Clocked, "nextWakeTime">>);
   }
 
+  /** Read as the run begins: a member may give nextWakeTime only for some of its parameters (set after its base's constructor added it). */
   private readSlots(): void {
+    this.timedMembers.length = 0;
     for (const slot of this.slots) {
       slot.sleepsUntilWoken = slot.member.sleepsUntilWoken === true;
       slot.hasIdleThisEdge = slot.member.idleThisEdge !== undefined;
+      if (slot.member.nextWakeTime) this.timedMembers.push(slot.member as Clocked & Required<Pick<Clocked, "nextWakeTime">>);
     }
     this.slotsRead = true;
   }
@@ -166,8 +168,13 @@ export class ClockDomain {
   evaluate(time: number, skipIdle: boolean): number {
     // Wake requests for this edge or earlier are served by evaluating it.
     if (this.wakeTimes.size > 0) this.wakeTimes.dropThrough(time, this.rouse);
+    if (!this.slotsRead) this.readSlots();
+    // A member asleep whose time has come is awake on this edge; one awake already need not be asked.
     const timed = this.timedMembers;
-    for (let index = 0; index < timed.length; index++) if (timed[index]!.nextWakeTime() <= time) timed[index]!.slot!.awake = true;
+    for (let index = 0; index < timed.length; index++) {
+      const member = timed[index]!;
+      if (!member.slot!.awake && member.nextWakeTime() <= time) member.slot!.awake = true;
+    }
     const slots = this.slots;
     let evaluated = 0;
     this.edgeTime = time;

@@ -72,6 +72,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private readonly cacheCapacity = () => this.params.descriptorCache;
   /** When a queue held back by its policed rate may start a frame. */
   private retryAt = Infinity;
+  /** Whether a small descriptor fetch can wait for spare read tags alone (RingEngine.smallFetchesWait). */
+  private readonly smallFetchesCanWait = this.smallFetchesWait(this.params.descriptorCache, this.params.descriptorBatch);
 
   private readonly cryptoResults: Channel<CryptoResult<TxPacket>>;
   /** SA lookup, record fetch and encryption of a frame read whole. */
@@ -156,7 +158,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   /** A policed queue's rate, or write-backs waiting for their delay: asked as the domain sleeps, so a plan that changed (a burst written at once, a frame started) leaves no empty edge behind. */
   nextWakeTime(): number {
-    return Math.min(this.retryAt, this.writeBack.nextDue, this.smallFetchTime(this.cacheCapacity, this.params.descriptorBatch));
+    const planned = Math.min(this.retryAt, this.writeBack.nextDue);
+    return this.smallFetchesCanWait ? Math.min(planned, this.smallFetchTime(this.cacheCapacity, this.params.descriptorBatch)) : planned;
   }
 
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
