@@ -6,7 +6,7 @@ import { MINIMUM_FRAME_BYTES } from "../sim/packet/ethernet.js";
 import type { TransmitFrame, WireFrame } from "./link/frame.js";
 import { type Wire, WireToken } from "./link/wire.js";
 import { type NicShared, NicSharedToken } from "./config.js";
-import { EMPTY, type QueueScheduler } from "./qos/class-scheduler.js";
+import { EMPTY, type QueueSchedule, type QueueScheduler } from "./qos/class-scheduler.js";
 import type { DeviceDropReason } from "./spec/drop-reasons.js";
 
 /**
@@ -67,6 +67,12 @@ export class Mac extends ClockedComponent {
   /** Frames handed to the MAC whose last bit has not left (counted sent from then, not from the gap after it): for a summary of what a run left unsent. */
   get framesHeld(): number {
     return this.fromTx.length + this.waitingFrames + this.onLine;
+  }
+
+  /** TX_SCHED write: the wire's policy for the queue. A look at once, as the TX engine's (a class made strict may go first now). */
+  configure(queue: number, schedule: QueueSchedule): void {
+    this.scheduler.configure(queue, schedule, this.kernel.now);
+    this.touch();
   }
 
   /** CTRL write: a change of enable wakes the MAC. */

@@ -123,6 +123,19 @@ export class DmaEngine extends ClockedComponent {
     return Math.min(freed, firstIssue + this.fewestTurnaround);
   }
 
+  /**
+   * The first edge on which reads_in_flight, read as committed, may show a tag free: the next one
+   * when a tag is free after this edge, else the one after the next read piece completes (a piece
+   * waiting may take the freed tag on that edge: ask again then). Infinity with no read on its way.
+   */
+  readTagFreeShownAt(): number {
+    this.catchUpForAsker();
+    const period = this.clock.period;
+    if (this.tagsInUse < this.params.maxOutstandingReads) return this.kernel.now + period;
+    const next = this.due.reads.at(0);
+    return next === undefined ? Infinity : next.time + period;
+  }
+
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
   write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
     for (const observer of this.observers) observer({ write: true, address, length: bytes.length });

@@ -94,7 +94,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
 
   /** TX_SCHED was written: the class's place in the order of jobs. */
   configure(queue: number, schedule: QueueSchedule): void {
-    this.scheduler.configure(queue, schedule);
+    this.scheduler.configure(queue, schedule, this.kernel.now);
     this.wake();
   }
 

@@ -95,7 +95,7 @@ export class RemotePeer extends Component {
     const line = this.wire.bytesPerPicosecond;
     for (const [trafficClass, percent] of percents) {
       const policer = new ClassScheduler(MAX_QUEUES, line, { bucketDepth: priorityBurstBytes(this.params.priorityBurstMilliseconds, line, percent) });
-      policer.configure(trafficClass, { strict: true, percent, remaining: 0 });
+      policer.configure(trafficClass, { strict: true, percent, remaining: 0 }, this.kernel.now);
       this.policers.set(trafficClass, policer);
     }
   }

@@ -22,13 +22,13 @@ export interface QueueScheduler {
   readonly schedules: readonly QueueSchedule[];
   /** Queues served before the others, highest first (their descriptors are fetched first too). */
   readonly strictQueues: readonly number[];
-  /** TX_SCHED was written for the queue. */
-  configure(queue: number, schedule: QueueSchedule): void;
+  /** TX_SCHED was written for the queue, at `now`. */
+  configure(queue: number, schedule: QueueSchedule, now: number): void;
   /** The queue to serve next; `size(queue)` gives its head's bytes, EMPTY or BLOCKED. -1: none. */
   pick(now: number, size: (queue: number) => number): number;
   /** Account for a frame served from the queue pick() returned (negative bytes: give back a frame that was not served after all). */
   charge(queue: number, bytes: number): void;
-  /** After pick() found nothing: when a queue held back by its policed rate may go (Infinity: none is). */
+  /** After pick() found nothing, or its pick had to wait: when a queue held back by its rate may go (Infinity: none is). */
   readyAt(now: number, size: (queue: number) => number): number;
 }
 
@@ -111,8 +111,9 @@ export class ClassScheduler implements QueueScheduler {
   /** The strict queues, highest first: the ones served before any other. */
   strictQueues: readonly number[] = [];
 
-  configure(queue: number, schedule: QueueSchedule): void {
-    // What the queue holds at the last look stands; its new rate counts from there.
+  configure(queue: number, schedule: QueueSchedule, now: number): void {
+    // What the queue holds at the write stands, counted at its old rate; its new rate counts from there. Counted only to the last look, the time since was credited at the new rate, and so depended on how often the block looked (from an outside check).
+    this.countTo(now);
     this.tokens[queue] = this.tokensNow(queue);
     this.tokenTime[queue] = this.countedTo;
     this.schedules[queue] = schedule;
@@ -171,13 +172,19 @@ export class ClassScheduler implements QueueScheduler {
     return account;
   }
 
-  /** When a policed priority class held back over its rate (another class's frame on its way) has the tokens for its frame. */
+  /**
+   * When a class held back by its rate has the tokens for its frame: a policed priority class over
+   * its rate (another class's frame on its way), or a bandwidth class short of its minimum (a pick
+   * it would win then, where the frame picked now must wait for room or reads: from an outside check).
+   */
   readyAt(now: number, size: (queue: number) => number): number {
     this.countTo(now);
     let ready = Infinity;
-    for (const queue of this.strictQueues) {
+    for (let queue = 0; queue < this.queues; queue++) {
+      const schedule = this.schedules[queue]!;
+      if (schedule.percent === 0 || (schedule.strict && !this.policeStrict)) continue;
       const bytes = size(queue);
-      if (bytes < 0 || !this.policed(queue) || this.hasTokens(queue, bytes)) continue;
+      if (bytes < 0 || this.hasTokens(queue, bytes)) continue;
       ready = Math.min(ready, this.firstTimeHolding(queue, this.need(bytes), now));
     }
     return ready;

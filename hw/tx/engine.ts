@@ -8,7 +8,7 @@ import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
-import { EMPTY, type QueueScheduler } from "../qos/class-scheduler.js";
+import { EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
@@ -72,6 +72,12 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private readonly cacheCapacity = () => this.params.descriptorCache;
   /** When a queue held back by its policed rate may start a frame. */
   private retryAt = Infinity;
+  /**
+   * When a read tag next frees, while a strict class over its rate had a frame and another class
+   * was WAITING only for the DMA's tags: a tag freed makes that class BLOCKED, and the strict one may
+   * go unpoliced. The tags free with no wake of ours (from an outside check).
+   */
+  private tagsFreeAt = Infinity;
   /** Whether a small descriptor fetch can wait for spare read tags alone (RingEngine.smallFetchesWait). */
   private readonly smallFetchesCanWait = this.smallFetchesWait(this.params.descriptorCache, this.params.descriptorBatch);
 
@@ -129,6 +135,12 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.wake();
   }
 
+  /** TX_SCHED write: the frame start's policy for the queue. A look at once: a class made strict may start now, which no other wake would say (from an outside check). */
+  configure(queue: number, schedule: QueueSchedule): void {
+    this.scheduler.configure(queue, schedule, this.kernel.now);
+    this.wake();
+  }
+
   /** TXDCTL write: enable or disable the queue, and its write-back threshold; disabling or a new threshold writes back what waits. */
   control(queue: number, value: number): void {
     const state = this.queues[queue]!;
@@ -158,13 +170,13 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   /** A policed queue's rate, or write-backs waiting for their delay: asked as the domain sleeps, so a plan that changed (a burst written at once, a frame started) leaves no empty edge behind. */
   nextWakeTime(): number {
-    const planned = Math.min(this.retryAt, this.writeBack.nextDue);
+    const planned = Math.min(this.retryAt, this.writeBack.nextDue, this.tagsFreeAt);
     return this.smallFetchesCanWait ? Math.min(planned, this.smallFetchTime(this.cacheCapacity, this.params.descriptorBatch)) : planned;
   }
 
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
   private idle(takeableOnly: boolean): boolean {
-    if (this.kernel.now >= this.retryAt || this.kernel.now >= this.writeBack.nextDue) return false;
+    if (this.kernel.now >= this.retryAt || this.kernel.now >= this.writeBack.nextDue || this.kernel.now >= this.tagsFreeAt) return false;
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
     if (this.state.value !== IDLE) return false;
     if (takeableOnly ? this.completions.ready || this.freed.ready || this.cryptoResults.ready : this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
@@ -226,6 +238,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   /** Start reading the buffers of one frame whose descriptors, up to EOP, are in the cache. */
   private startFrame(): boolean {
     this.stalled = true;
+    this.tagsFreeAt = Infinity;
+    this.flight.waitedOnTags = false;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
     this.flight.countNonStrict(this.scheduler.schedules, this.params.framesInFlight - this.inFlight.length);
     this.flight.shareWindow(this.scheduler.schedules, this.params.framesInFlight - this.params.priorityReserve, this.hasHead);
@@ -233,6 +247,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     if (queue < 0) {
       // A policed queue may be waiting only for its rate: nothing else would wake us then.
       this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
+      if (this.flight.waitedOnTags && this.scheduler.strictQueues.some(this.hasHead)) this.tagsFreeAt = this.shared.dma.readTagFreeShownAt();
       return false;
     }
     const head = this.headOf(queue)!;

@@ -132,8 +132,15 @@ export class FramesInFlight {
    * one, it held a priority class to its rate on a line 20 % used (an architect's check).
    */
   onItsWay(reading: boolean): typeof WAITING | typeof BLOCKED {
-    return reading && (this.bytesReading >= this.reads.saturatedBytes || this.tagsFull()) ? WAITING : BLOCKED;
+    if (!reading) return BLOCKED;
+    if (this.bytesReading >= this.reads.saturatedBytes) return WAITING;
+    if (!this.tagsFull()) return BLOCKED;
+    this.waitedOnTags = true;
+    return WAITING;
   }
+
+  /** Set when onItsWay said WAITING for the DMA's tags alone: they free with no wake of the TX engine's (a read of another block's completing). Cleared by the frame start. */
+  waitedOnTags = false;
 
   encrypting(queue: number): void {
     this.encryptingByQueue[queue]!++;

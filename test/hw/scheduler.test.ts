@@ -116,7 +116,7 @@ describe("the class scheduler alone, on a line that is always busy", () => {
   function serve(frames: Record<number, number>, schedules: Record<number, { strict: boolean; percent: number; remaining?: number }>, seconds = 0.01) {
     const lineBytesPerPicosecond = 25 / 8000;
     const scheduler = new ClassScheduler(8, lineBytesPerPicosecond);
-    for (const [queue, schedule] of Object.entries(schedules)) scheduler.configure(Number(queue), { remaining: 0, ...schedule });
+    for (const [queue, schedule] of Object.entries(schedules)) scheduler.configure(Number(queue), { remaining: 0, ...schedule }, 0);
     const used = new Map<number, number>();
     let now = 0;
     while (now < seconds * 1e12) {
@@ -158,7 +158,7 @@ describe("the policer's tokens, however often they are looked at", () => {
    */
   function decisions(percent: number, askedAt: readonly number[], charges: ReadonlyMap<number, number>, bytes: number): Map<number, string> {
     const scheduler = new ClassScheduler(8, lineBytesPerPicosecond);
-    scheduler.configure(7, { strict: true, percent, remaining: 0 });
+    scheduler.configure(7, { strict: true, percent, remaining: 0 }, 0);
     const sizes = (queue: number) => (queue === 0 ? 1514 : queue === 7 ? bytes : -1);
     const seen = new Map<number, string>();
     for (const time of askedAt) {
@@ -187,7 +187,7 @@ describe("the policer's tokens, however often they are looked at", () => {
   test("readyAt is the first picosecond at which the queue may go: not a picosecond later, nor one before", () => {
     for (const percent of [1, 3, 7, 10, 33]) {
       const scheduler = new ClassScheduler(8, lineBytesPerPicosecond);
-      scheduler.configure(7, { strict: true, percent, remaining: 0 });
+      scheduler.configure(7, { strict: true, percent, remaining: 0 }, 0);
       const bulk = (queue: number) => (queue === 0 ? 1514 : queue === 7 ? 1514 : -1);
       // Empty the bucket: charge jumbo frames until it holds less than a frame.
       let now = 1000;
@@ -202,5 +202,22 @@ describe("the policer's tokens, however often they are looked at", () => {
         now = ready + 1;
       }
     }
+  });
+});
+
+describe("a TX_SCHED write mid-run", () => {
+  test("counts the tokens to the write at the old rate, however long before it the scheduler last looked", () => {
+    const lineBytesPerPicosecond = 25 / 8000;
+    const sizes = (queue: number) => (queue === 0 ? 1514 : queue === 7 ? 9000 : -1);
+    const readyAfterRaise = (lastLook: number) => {
+      const scheduler = new ClassScheduler(8, lineBytesPerPicosecond);
+      scheduler.configure(7, { strict: true, percent: 5, remaining: 0 }, 0);
+      // Empty the bucket at time 1000, then look once more at `lastLook`.
+      while (scheduler.strictMayGo(1000, 7, 9000, sizes) === "priority") scheduler.charge(7, 9000, "priority");
+      scheduler.strictMayGo(lastLook, 7, 9000, sizes);
+      scheduler.configure(7, { strict: true, percent: 50, remaining: 0 }, 2_000_000);
+      return scheduler.readyAt(2_000_000, sizes);
+    };
+    expect(readyAfterRaise(1_999_000)).toBe(readyAfterRaise(5_000));
   });
 });

@@ -50,6 +50,9 @@ const FOUND_DIFFERING: Record<string, Record<string, unknown>> = {
   },
   "interrupt storms": { "faults.interruptStorms": 3, durationMicroseconds: 300 },
   "small descriptor fetches on spare read tags": { "nic.dma.maxOutstandingReads": 16, "nic.tx.descriptorCache": 16, "nic.rx.descriptorCache": 16, durationMicroseconds: 300 },
+  // A third round: a minimum's tokens while the frame picked waits for room; the DMA's tags freeing while gold waits over its rate.
+  "a shared TX buffer, the picked frame too large for it": { seed: 5, "traffic.2.packetBytes": 8000, "nic.tx.bufferPartition": "shared", "nic.tx.bufferBytes": 24576, durationMicroseconds: 300 },
+  "gold over its rate while a class waits for the DMA's tags": { "traffic.0.gapMicroseconds": 0.3, "nic.dma.maxOutstandingReads": 8, durationMicroseconds: 300 },
 };
 
 describe("every block evaluated on every edge, in runs an outside check found differing", () => {

@@ -33,7 +33,7 @@ interface Due {
 /**
  * The oracle for the transaction-level DmaEngine: the engine as it was before it went
  * transaction-level (commit a775d7b), copied unchanged but for its name and imports, and for the
- * count of spare read tags the engine has gained since (spareReadTags, spareReadTagsBy). It issues one
+ * count of spare read tags the engine has gained since (spareReadTags, spareReadTagsBy, readTagFreeShownAt). It issues one
  * read request per evaluated edge and one write piece per link slot, waking itself per piece.
  *
  * The DMA engine between the device and host memory, modelled as PCIe: reads are split into
@@ -93,6 +93,11 @@ export class PerCycleDmaEngine extends ClockedComponent {
   /** Added with DmaEngine.spareReadTagsBy: the next edge while tags are short (an answer at or before the first edge they are spare is right: an engine woken early finds itself idle and is only asked). */
   spareReadTagsBy(count: number): number {
     return this.spareReadTags() >= count ? this.kernel.now : this.kernel.now + this.clock.period;
+  }
+
+  /** Added with DmaEngine.readTagFreeShownAt: the next edge (early is right: an engine woken early is only asked isIdle). */
+  readTagFreeShownAt(): number {
+    return this.kernel.now + this.clock.period;
   }
 
   private pieces(length: number): number {
