@@ -275,7 +275,8 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
    * When a strict job waiting over its policed rate has the tokens to go as priority, and may then
    * take a front or suspend a job. Nothing else wakes the pipeline then: it slept through that edge,
    * and gold went later than a pipeline looking at every edge sent it (22 frames of a policed run
-   * left in another order).
+   * left in another order). The scheduler's readyAt gives a minimum's time too: a wake then only
+   * finds the pipeline idle, as its picks wait for a free engine, which wakes it anyway.
    */
   private policedStrictReady(now: number): number {
     if (this.waitingJobs === 0 || this.scheduler.strictQueues.length === 0) return Infinity;
