@@ -22,7 +22,26 @@ export interface DescriptorFetch {
  * refill a small cache within a round trip, and take no tag another read waits for.
  */
 export const SMALL_FETCHES = 8;
-export const SMALL_FETCH_TAGS = 16;
+const SMALL_FETCH_TAGS = 16;
+
+/** The free room in a cache of `capacity` at which a fetch is due (DescriptorPrefetch.fetchDue): half the cache, the whole with one read tag, at most a batch. */
+function dueRoom(capacity: number, batch: number, readTags: number): number {
+  return Math.min(batch, Math.ceil(capacity / Math.min(2, readTags)));
+}
+
+/** The free room at which a small fetch may start, with SMALL_FETCH_TAGS or more: an eighth of the cache, at most a batch. */
+function smallRoom(capacity: number, batch: number): number {
+  return Math.min(batch, Math.ceil(capacity / SMALL_FETCHES));
+}
+
+/**
+ * Whether a small fetch can ever wait for spare read tags alone under a cache of `capacity` (a
+ * larger one's too): its room is less than a due fetch's. Where it is not (the default cache of 64
+ * in batches of 8), a small fetch that has room is due anyway.
+ */
+export function smallFetchCanWait(capacity: number, batch: number, readTags: number): boolean {
+  return readTags >= SMALL_FETCH_TAGS && smallRoom(capacity, batch) < dueRoom(capacity, batch, readTags);
+}
 
 /**
  * One queue's descriptor cache and the fetches filling it: several fetches may be in flight,
@@ -55,7 +74,7 @@ export class DescriptorPrefetch<D> {
   fetchDue(capacity: number, batch: number, readTags: number, short: () => boolean): boolean {
     if (!this.ring.enabled || this.ring.unfetched === 0) return false;
     const room = capacity - this.held;
-    return room >= Math.min(batch, Math.ceil(capacity / Math.min(2, readTags))) || (room > 0 && short());
+    return room >= dueRoom(capacity, batch, readTags) || (room > 0 && short());
   }
 
   /**
@@ -81,17 +100,12 @@ export class DescriptorPrefetch<D> {
   /** Whether a small fetch has room, and so waits only for spare read tags (wantsFetch). */
   smallFetchFits(capacity: number, batch: number, readTags: number): boolean {
     if (!this.ring.enabled || this.ring.unfetched === 0 || readTags < SMALL_FETCH_TAGS) return false;
-    return capacity - this.held >= Math.min(batch, Math.ceil(capacity / SMALL_FETCHES));
+    return capacity - this.held >= smallRoom(capacity, batch);
   }
 
-  /**
-   * Whether a small fetch has room where a due one has not, and so waits for spare read tags
-   * alone. With the small fetch's room no less than a due one's (a cache of 64 in batches of 8),
-   * it never does: the engine is busy with the due fetch.
-   */
+  /** Whether a small fetch has room where a due one has not, and so waits for spare read tags alone (see smallFetchCanWait). */
   smallFetchWaits(capacity: number, batch: number, readTags: number): boolean {
-    const room = capacity - this.held;
-    return room < Math.min(batch, Math.ceil(capacity / Math.min(2, readTags))) && this.smallFetchFits(capacity, batch, readTags);
+    return capacity - this.held < dueRoom(capacity, batch, readTags) && this.smallFetchFits(capacity, batch, readTags);
   }
 
   fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgent = false): void {

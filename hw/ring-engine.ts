@@ -4,7 +4,7 @@ import type { DmaCompletion } from "./dma/engine.js";
 import type { NicShared } from "./config.js";
 import { QueueScope } from "./queue-scope.js";
 import type { QueueState } from "./queue-state.js";
-import { SMALL_FETCH_TAGS, SMALL_FETCHES } from "./descriptor-prefetch.js";
+import { smallFetchCanWait, SMALL_FETCHES } from "./descriptor-prefetch.js";
 import { RingRegisters } from "./ring.js";
 
 /**
@@ -28,13 +28,9 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     this.shortOf = this.queues.map((state) => () => this.shortOfDescriptors(state));
   }
 
-  /**
-   * Whether a small fetch can ever wait for spare read tags alone: with 16 tags or more, and an
-   * eighth of a cache of `descriptorCache` (a larger one's too) less than a batch. Where it cannot
-   * (the default cache of 64 in batches of 8), the engine asks for no such edge.
-   */
+  /** Whether a small fetch can ever wait for spare read tags alone under this cache (smallFetchCanWait): where it cannot, the engine asks for no such edge. */
   protected smallFetchesWait(descriptorCache: number, batch: number): boolean {
-    return this.shared.dma.params.maxOutstandingReads >= SMALL_FETCH_TAGS && Math.ceil(descriptorCache / SMALL_FETCHES) < batch;
+    return smallFetchCanWait(descriptorCache, batch, this.shared.dma.params.maxOutstandingReads);
   }
 
   /** Each queue's shortOfDescriptors, made once: a closure made per ask was a quarter of the bytes a 60-byte TX frame allocated. */

@@ -182,7 +182,7 @@ export class ClassScheduler implements QueueScheduler {
     let ready = Infinity;
     for (let queue = 0; queue < this.queues; queue++) {
       const schedule = this.schedules[queue]!;
-      if (schedule.percent === 0 || (schedule.strict && !this.policeStrict)) continue;
+      if (schedule.strict ? !this.policed(queue) : schedule.percent === 0) continue;
       const bytes = size(queue);
       if (bytes < 0 || this.hasTokens(queue, bytes)) continue;
       ready = Math.min(ready, this.firstTimeHolding(queue, this.need(bytes), now));

@@ -245,8 +245,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.flight.shareWindow(this.scheduler.schedules, this.params.framesInFlight - this.params.priorityReserve, this.hasHead);
     const queue = this.scheduler.pick(this.kernel.now, this.headSize);
     if (queue < 0) {
-      // A policed queue may be waiting only for its rate: nothing else would wake us then.
-      this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
+      this.heldBack();
       if (this.flight.waitedOnTags && this.scheduler.strictQueues.some(this.hasHead)) this.tagsFreeAt = this.shared.dma.readTagFreeShownAt();
       return false;
     }
@@ -283,10 +282,11 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   }
 
   /**
-   * The queue picked waits (for room, or for reads): freed room and completed reads wake the engine,
-   * but a policed strict queue passed over for it, over its rate, gets its tokens with no wake. So
-   * the engine asks for that time too: it slept through it, and gold started later than an engine
-   * looking at every edge started it (from an outside check).
+   * No frame starts (none picked, or the one picked waits for room or reads): freed room, completed
+   * reads and register writes wake the engine, but a queue held back by its rate (a policed strict
+   * one, a minimum) gets its tokens with no wake, so the engine asks for that time. Asked only when
+   * none was picked, it slept through it, and gold started later than an engine looking at every
+   * edge started it (from an outside check).
    */
   private heldBack(): false {
     this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
