@@ -54,15 +54,22 @@ export function read32(bytes: Uint8Array, offset: number): number {
 /** Compare two byte arrays, naming the first difference (null: equal). */
 export function firstDifference(actual: Uint8Array, expected: Uint8Array): string | null {
   if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
-  // Equal arrays, the scoreboard's every delivered packet, are told by one native compare: 0.15 µs for 1400 bytes, where this loop took 1.1.
-  if (bufferOver(actual).equals(bufferOver(expected))) return null;
-  for (let index = 0; index < actual.length; index++) if (actual[index] !== expected[index]) return `byte ${index}: ${actual[index]}, expected ${expected[index]}`;
-  return null;
+  const index = firstDifferingByte(actual, expected);
+  return index < 0 ? null : `byte ${index}: ${actual[index]}, expected ${expected[index]}`;
 }
 
-/** A Buffer over the same bytes (no copy). */
-function bufferOver(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** The index of the first byte at which two arrays differ over the length they share, or -1. */
+export function firstDifferingByte(one: Uint8Array, other: Uint8Array): number {
+  const length = Math.min(one.length, other.length);
+  // Equal arrays, the scoreboard's every delivered packet, are told by one native compare: 0.15 µs for 1400 bytes, where this loop took 1.1.
+  if (bufferOver(one, length).equals(bufferOver(other, length))) return -1;
+  for (let index = 0; index < length; index++) if (one[index] !== other[index]) return index;
+  return -1;
+}
+
+/** A Buffer over the first `length` of the same bytes (no copy). */
+function bufferOver(bytes: Uint8Array, length: number): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, length);
 }
 
 /** Parts joined into one array, in order. */

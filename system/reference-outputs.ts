@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultScenario } from "./scenario/default-scenario.js";
 import { runScenario } from "./scenario/run.js";
+import { untilLastChange } from "../sim/vcd/waveform-difference.js";
 
 /**
  * Reference runs whose outputs must not change when only the model's speed does: a change that
@@ -47,13 +48,6 @@ function comparedBytes(suffix: string, bytes: Buffer): Buffer | string {
 /** The part of an output that does not depend on where the run ends: every file but the summary, and the waveform up to its last change. */
 export const TO_THE_LAST_CHANGE = ".vcd to its last change";
 
-/** A waveform without its end: the end-of-dump comment and the timestamps after the last value change. */
-function untilLastChange(vcd: Buffer): string {
-  const text = vcd.toString("latin1");
-  const end = text.lastIndexOf("$comment");
-  return text.slice(0, end < 0 ? text.length : end).replace(/(#\d+\n)+$/, "");
-}
-
 function sha256(bytes: Buffer | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
@@ -81,7 +75,7 @@ export function outputHashes(values: Record<string, unknown>, options: Reference
     const { summary } = runScenario(defaultScenario({ ...values, ...(options.waveform ? {} : { "outputs.waveform": false }) }), { directory, skipIdle: options.skipIdle });
     const hashes: OutputHashes = {};
     for (const suffix of COMPARED.filter((suffix) => options.waveform || suffix !== ".vcd")) hashes[suffix] = sha256(comparedBytes(suffix, readFileSync(join(directory, `default${suffix}`))));
-    if (options.waveform) hashes[TO_THE_LAST_CHANGE] = sha256(untilLastChange(readFileSync(join(directory, "default.vcd"))));
+    if (options.waveform) hashes[TO_THE_LAST_CHANGE] = sha256(untilLastChange(readFileSync(join(directory, "default.vcd"), "latin1")));
     return { hashes, emptyEdgesPerFrame: summary.kernel.emptyEdges / (summary.wireFrames.toPeer + summary.wireFrames.toHost) };
   } finally {
     rmSync(directory, { recursive: true, force: true });

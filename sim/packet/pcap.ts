@@ -5,6 +5,59 @@ const LINKTYPE_ETHERNET = 1;
 /** The magic number of a pcap file whose timestamps are in nanoseconds. */
 const NANOSECOND_MAGIC = 0xa1b23c4d;
 const SNAPSHOT_LENGTH = 262144;
+const FILE_HEADER_BYTES = 24;
+
+/** Each record's header, as libpcap lays it out (little-endian here): the one definition the writer and the reader use. */
+const RECORD_HEADER = { seconds: 0, nanoseconds: 4, capturedBytes: 8, originalBytes: 12 } as const;
+const RECORD_HEADER_BYTES = 16;
+type RecordHeader = Record<keyof typeof RECORD_HEADER, number>;
+
+// Field by field, not by a loop over the layout: the writer encodes one per frame of every run.
+function encodeRecordHeader(header: RecordHeader): Buffer {
+  const bytes = Buffer.alloc(RECORD_HEADER_BYTES);
+  bytes.writeUInt32LE(header.seconds, RECORD_HEADER.seconds);
+  bytes.writeUInt32LE(header.nanoseconds, RECORD_HEADER.nanoseconds);
+  bytes.writeUInt32LE(header.capturedBytes, RECORD_HEADER.capturedBytes);
+  bytes.writeUInt32LE(header.originalBytes, RECORD_HEADER.originalBytes);
+  return bytes;
+}
+
+function decodeRecordHeader(bytes: Buffer, at: number): RecordHeader {
+  return {
+    seconds: bytes.readUInt32LE(at + RECORD_HEADER.seconds),
+    nanoseconds: bytes.readUInt32LE(at + RECORD_HEADER.nanoseconds),
+    capturedBytes: bytes.readUInt32LE(at + RECORD_HEADER.capturedBytes),
+    originalBytes: bytes.readUInt32LE(at + RECORD_HEADER.originalBytes),
+  };
+}
+
+/** A captured frame as read back: its number as Wireshark counts (from 1), its time and its bytes. */
+export interface PcapFrame {
+  readonly number: number;
+  readonly nanoseconds: number;
+  readonly bytes: Buffer;
+}
+
+/** A file that is not a capture as PcapWriter writes one, with the byte offset where it goes wrong. */
+export class MalformedPcapError extends Error {}
+
+/** The frames of a capture PcapWriter wrote (nanosecond timestamps, Ethernet); throws MalformedPcapError naming the offset of what is wrong. */
+export function readPcap(file: Buffer): PcapFrame[] {
+  if (file.length < FILE_HEADER_BYTES) throw new MalformedPcapError(`${file.length} bytes: shorter than a pcap file header (${FILE_HEADER_BYTES})`);
+  if (file.readUInt32LE(0) !== NANOSECOND_MAGIC) throw new MalformedPcapError(`offset 0: magic number 0x${file.readUInt32LE(0).toString(16)}, expected 0x${NANOSECOND_MAGIC.toString(16)} (little-endian, nanosecond timestamps)`);
+  if (file.readUInt32LE(20) !== LINKTYPE_ETHERNET) throw new MalformedPcapError(`offset 20: link type ${file.readUInt32LE(20)}, expected ${LINKTYPE_ETHERNET} (Ethernet)`);
+  const frames: PcapFrame[] = [];
+  for (let at = FILE_HEADER_BYTES; at < file.length; ) {
+    const number = frames.length + 1;
+    if (at + RECORD_HEADER_BYTES > file.length) throw new MalformedPcapError(`offset ${at}: frame ${number}'s record header is cut off after ${file.length - at} bytes`);
+    const header = decodeRecordHeader(file, at);
+    const start = at + RECORD_HEADER_BYTES;
+    if (start + header.capturedBytes > file.length) throw new MalformedPcapError(`offset ${start}: frame ${number} is cut off: ${file.length - start} of its ${header.capturedBytes} bytes`);
+    frames.push({ number, nanoseconds: header.seconds * 1e9 + header.nanoseconds, bytes: file.subarray(start, start + header.capturedBytes) });
+    at = start + header.capturedBytes;
+  }
+  return frames;
+}
 
 /**
  * Writes a classic pcap file with nanosecond timestamps (libpcap's "nsec" format), which tshark and
@@ -18,7 +71,7 @@ export class PcapWriter {
 
   constructor(readonly path: string) {
     this.file = new FileSink(path);
-    const header = Buffer.alloc(24);
+    const header = Buffer.alloc(FILE_HEADER_BYTES);
     header.writeUInt32LE(NANOSECOND_MAGIC, 0);
     header.writeUInt16LE(2, 4);
     header.writeUInt16LE(4, 6);
@@ -29,12 +82,7 @@ export class PcapWriter {
 
   record(timePicoseconds: number, frame: Uint8Array): void {
     const nanoseconds = Math.floor(timePicoseconds / 1000);
-    const record = Buffer.alloc(16);
-    record.writeUInt32LE(Math.floor(nanoseconds / 1e9), 0);
-    record.writeUInt32LE(nanoseconds % 1e9, 4);
-    record.writeUInt32LE(frame.length, 8);
-    record.writeUInt32LE(frame.length, 12);
-    this.append(record);
+    this.append(encodeRecordHeader({ seconds: Math.floor(nanoseconds / 1e9), nanoseconds: nanoseconds % 1e9, capturedBytes: frame.length, originalBytes: frame.length }));
     this.append(frame);
     this.frames++;
   }

@@ -28,6 +28,7 @@ import { givenPlaceProblem, runCommand } from "./run-command.js";
 import { designProblems } from "./design-checks.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { nicsimVersion } from "../scenario/sweep-shard-file.js";
+import { everyEdgeCommand, type EveryEdgeCommandOptions, everyEdgeOptionProblems } from "./every-edge-command.js";
 import { shardProblems, sweepCommand, sweepMergeCommand, type SweepCommandOptions, sweepPlaceProblems } from "./sweep-command.js";
 import { checkSweepPoints, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
 import { EXPERIMENTS, formatValidation, runValidation, validationSummary, writeValidation } from "../validation/suite.js";
@@ -104,9 +105,9 @@ function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out
   return [...(options.seed !== undefined ? clash("seed", "--seed") : []), ...(!options.waveform ? clash("outputs.waveform", "--no-waveform") : []), ...(options.out !== undefined ? clash("outputs.directory", "--out") : [])];
 }
 
-/** A sweep's option mistakes with its configurations', found with the options that were right; throws. */
-function sweepMistakes(file: string | undefined, options: SweepCommandOptions): never {
-  const noted = [...mistakes.noted, ...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)];
+/** A sweep's or every-edge's option mistakes (with `problems`, its own) and its configurations', found with the options that were right; throws. */
+function gridMistakes(file: string | undefined, options: Pick<SweepCommandOptions, "grid" | "set">, problems: readonly string[]): never {
+  const noted = [...mistakes.noted, ...problems];
   try {
     checkSweepPoints(file ?? null, sweepGrid(options.grid, options.set), noted);
   } catch (error) {
@@ -132,7 +133,11 @@ program.hook("preAction", (_, command) => {
   if (mistakes.noted.length === 0) return;
   // The options were meant for the command named after them, not for a run of the default scenario: it is not judged.
   if (misplaced !== undefined) throw new CommandLineError(mistakes.noted);
-  if (command.name() === "sweep") sweepMistakes(command.args[0], command.opts<SweepCommandOptions>());
+  if (command.name() === "sweep") {
+    const options = command.opts<SweepCommandOptions>();
+    gridMistakes(command.args[0], options, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)]);
+  }
+  if (command.name() === "every-edge") gridMistakes(command.args[0], command.opts<EveryEdgeCommandOptions>(), everyEdgeOptionProblems(command.opts<EveryEdgeCommandOptions>()));
   if (command.name() !== "run") {
     const design = designProblems(command.name(), command.opts<{ set: Record<string, unknown> }>());
     throw design.length === 0 ? new OptionsError([...mistakes.noted, ...argumentProblems(command.name(), command.opts(), command.args)]) : new ScenarioError([...mistakes.noted, ...design]);
@@ -184,6 +189,17 @@ program
   .option("--resume", "keep the finished runs an interrupted or failed run of this same sweep left in <out>.partial, and run only the others")
   .addOption(quietOption())
   .action((file: string | undefined, options: SweepCommandOptions) => sweepCommand(file, options));
+
+program
+  .command("every-edge")
+  .description("run a scenario (or each configuration of a grid) twice, skipping idle blocks and evaluating every block on every edge, and say where their capture, keys, SA trace and waveform first differ; exit status 1 if they do")
+  .argument("[scenario]", "scenario file (default: the built-in default scenario)")
+  .addOption(seedOption())
+  .option("--set <path=value>", "set a scenario value (repeatable)", parse.scenarioAssignment, {})
+  .option("--grid <path=v1,v2,...>", "one axis of a grid of configurations, as nicsim sweep takes it (repeatable)", parse.axis, [])
+  .option("--keep <directory>", "leave both runs' files under <directory>/skip-idle and <directory>/every-edge (with a grid, under <directory>/<index>/)", parse.outputPath("--keep"))
+  .addOption(quietOption())
+  .action((file: string | undefined, options: EveryEdgeCommandOptions & { seed?: number }) => everyEdgeCommand(file, { ...options, set: { ...options.set, ...(options.seed !== undefined ? { seed: options.seed } : {}) } }));
 
 program
   .command("sweep-merge")

@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { outputHashes, REFERENCE_RUNS, referenceRun, TO_THE_LAST_CHANGE } from "../../system/reference-outputs.js";
+import { REFERENCE_RUNS, referenceRun, TO_THE_LAST_CHANGE } from "../../system/reference-outputs.js";
+import { checkEveryEdge, EVERY_EDGE_RUNS } from "../../system/every-edge-check.js";
+import { describeOutputDifference } from "../../system/output-differences.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
 
 const recorded = JSON.parse(readFileSync(new URL("../reference/outputs.json", import.meta.url), "utf8")) as Record<string, Record<string, string>>;
 
@@ -58,11 +61,9 @@ const FOUND_DIFFERING: Record<string, Record<string, unknown>> = {
 describe("every block evaluated on every edge, in runs an outside check found differing", () => {
   for (const [name, values] of Object.entries(FOUND_DIFFERING)) {
     test(name, () => {
-      const skipped = outputHashes(values).hashes;
-      const everyEdge = outputHashes(values, { waveform: true, skipIdle: false }).hashes;
-      const compared = Object.keys(skipped).filter((suffix) => suffix !== ".vcd" && suffix !== ".summary.json");
-      expect(compared).toContain(TO_THE_LAST_CHANGE);
-      expect(compared.filter((suffix) => skipped[suffix] !== everyEdge[suffix])).toEqual([]);
+      // nicsim every-edge's check: a failure says where each output first differs.
+      const { differences } = checkEveryEdge((outputs) => defaultScenario({ ...values, ...outputs }));
+      expect(differences.map((difference) => describeOutputDifference(difference, EVERY_EDGE_RUNS))).toEqual([]);
     }, 120_000);
   }
 });

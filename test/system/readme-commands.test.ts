@@ -60,6 +60,7 @@ const CHEAP: Record<string, { readonly args: readonly string[]; readonly script?
   "nicsim sweep --grid nic.crypto_tx.bytesPerCycle=8,16,32,64 --grid driver.intermediate.placement=token,metric": {
     args: ["sweep", "--grid", "nic.crypto_tx.bytesPerCycle=8,16,32,64", "--grid", "driver.intermediate.placement=token,metric", "--set", "durationMicroseconds=10", "--workers", "1", "--quiet", "--out", "sweep.jsonl"],
   },
+  "nicsim every-edge --grid seed=1,2,3 --set durationMicroseconds=300": { args: ["every-edge", "--grid", "seed=1,2", "--set", "durationMicroseconds=20", "--quiet"] },
   "npm run latency": { args: ["latency", "--direction", "tx", "--packets", "5", "--out", "latency"], script: "node dist/system/cli/main.js latency" },
   "nicsim latency": { args: ["latency", "--direction", "rx", "--packets", "5", "--out", "latency"] },
   "npm run policy-eval": { args: ["policy-eval", "--out", "policy-eval"], script: "node dist/system/cli/main.js policy-eval" },

@@ -1,0 +1,64 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { checkEveryEdge } from "../../system/every-edge-check.js";
+import { describeOutputDifference, outputDifferences } from "../../system/output-differences.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
+
+const root = new URL("../..", import.meta.url).pathname;
+const directory = mkdtempSync(join(tmpdir(), "nicsim-every-edge-check-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe("nicsim every-edge: a scenario run skipping idle blocks and on every edge, compared", () => {
+  test("the two runs agree, and --keep leaves both runs' files", () => {
+    const keep = join(directory, "kept");
+    // The scenario's own outputs off: the check writes every output it compares regardless.
+    const check = checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 60, "outputs.waveform": false, "outputs.pcap": false, ...outputs }), keep);
+    expect(check.differences).toEqual([]);
+    expect(check.wireFrames).toBeGreaterThan(100);
+    expect(check.seconds["every-edge"]).toBeGreaterThan(0);
+    for (const way of ["skip-idle", "every-edge"]) for (const suffix of [".vcd", ".pcap", ".esp_sa", ".sa-trace.jsonl"]) expect(existsSync(join(keep, way, `default${suffix}`)), `${way} ${suffix}`).toBe(true);
+    // Without --keep nothing is left behind.
+    expect(checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 20, "outputs.directory": join(directory, "never"), ...outputs })).differences).toEqual([]);
+    expect(existsSync(join(directory, "never"))).toBe(false);
+  }, 60_000);
+
+  test("runs that differ are told apart output by output, at the first frame, line and waveform change, with no key shown", () => {
+    // Other seeds and a slower DMA stand in for a block that misbehaves on one of the two ways.
+    const run = (name: string, values: Record<string, unknown>) => runScenario(defaultScenario({ durationMicroseconds: 40, ...values }), { directory: join(directory, name) }).files;
+    const [first, otherSeed, slowerDma] = [run("first", { seed: 1 }), run("other-seed", { seed: 2 }), run("slower-dma", { seed: 1, "nic.dma.extraLatencyMaximum": 40 })];
+    const bySeed = outputDifferences(first, otherSeed);
+    expect(bySeed.map((difference) => difference.output).sort()).toEqual([".esp_sa", ".ikev1_decryption_table", ".pcap", ".sa-trace.jsonl", ".vcd"]);
+    // The dump's header names its seed.
+    expect(bySeed.find((difference) => difference.output === ".vcd")).toEqual({ kind: "declarations", output: ".vcd" });
+    const byDma = outputDifferences(first, slowerDma);
+    const waveform = byDma.find((difference) => difference.kind === "waveform");
+    expect(waveform?.kind === "waveform" && waveform.difference.signals.length).toBeGreaterThan(0);
+    expect(byDma.find((difference) => difference.kind === "frame")).toMatchObject({ number: expect.any(Number) });
+    const lines = [...bySeed, ...byDma].map((difference) => describeOutputDifference(difference, ["one", "other"]));
+    expect(lines.find((line) => line.startsWith(".pcap"))).toMatch(/^\.pcap: first differs at frame \d+ \(as Wireshark numbers them\): one \d+ bytes at [\d.]+ µs/);
+    expect(lines.find((line) => line.startsWith(".vcd: first"))).toMatch(/^\.vcd: first differs at [\d.]+ µs: top\.\S+ \S+ \(one\), \S+ \(other\)/);
+    expect(lines.find((line) => line.startsWith(".esp_sa"))).toMatch(/^\.esp_sa: first differs at line \d+ \(a key file: its lines are not shown\)$/);
+    const files = [first, otherSeed];
+    // Secret: the keys of both runs' key files appear in no line said.
+    const keys = files.flat().filter((path) => path.endsWith(".esp_sa") || path.endsWith(".ikev1_decryption_table")).flatMap((path) => [...readFileSync(path, "utf8").matchAll(/[0-9a-f]{32,}/g)].map((match) => match[0]));
+    expect(keys.length).toBeGreaterThan(4);
+    for (const key of keys) for (const line of lines) expect(line.includes(key)).toBe(false);
+  }, 60_000);
+
+  test("the command says the runs agree, with exit status 0; a mistake stops it before any run", () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), "every-edge", "--quiet", ...args], { cwd: directory, encoding: "utf8", env: { ...process.env, CI: "true" } });
+    const same = cli("--set", "durationMicroseconds=30", "--grid", "seed=3,4");
+    expect(same.status, same.stderr).toBe(0);
+    expect(same.stdout).toMatch(/^configuration 0 \(seed=3\): the same: capture, keys, SA trace and waveform to its last change, over \d+ wire frames/m);
+    expect(same.stdout).toMatch(/^configuration 1 \(seed=4\): the same/m);
+    const wrong = cli("--set", "nic.queues=0", "--grid", "seed=x");
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain("nic.queues = 0: expected at least 1");
+    expect(wrong.stderr).toContain('--grid seed = "x": expected a number');
+    expect(wrong.stdout).toBe("");
+  }, 60_000);
+});
