@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RunFailedError } from "../sim/failed-run.js";
 import type { LoadedScenario } from "./scenario/load.js";
 import { runScenario } from "./scenario/run.js";
+import { RunInterrupted } from "./scenario/run-interrupted.js";
 import { outputDifferences, type OutputDifference } from "./output-differences.js";
 
 /** The two ways a run is made: blocks that say they are idle skipped (every run's way), or every block evaluated on every edge. */
@@ -14,10 +16,32 @@ export interface EveryEdgeCheck {
   readonly differences: readonly OutputDifference[];
   /** Frames on the wire in the run that skips idle blocks: how much the agreement covers. */
   readonly wireFrames: number;
+  /** What of the waveform the scenario records, when not all of it: the comparison covers only that. */
+  readonly waveformLimits: string | null;
   /** Wall seconds of each run. */
   readonly seconds: Readonly<Record<EveryEdgeRun, number>>;
   /** Where each run's files are, when kept. */
   readonly kept: Readonly<Record<EveryEdgeRun, string>> | null;
+}
+
+/** One of the two runs failed or was stopped: which, why (with the files it left, named as runScenario names them), and where its files are now. */
+export class EveryEdgeRunFailed extends Error {
+  constructor(
+    readonly run: EveryEdgeRun,
+    readonly failure: string,
+    readonly stopped: boolean,
+    /** The directory holding both runs' files, or null when they were removed (a temporary one, for a run stopped by a signal). */
+    readonly directory: string | null,
+  ) {
+    super(`the ${run} run ${stopped ? "was" : "failed:"} ${failure}`);
+  }
+}
+
+export interface EveryEdgeOptions {
+  /** The directory to leave both runs' files in (`skip-idle/` and `every-edge/` under it); without it they go to a temporary one, removed after. */
+  readonly keep?: string | null;
+  /** After each step of either run (runScenario's onProgress): throw to stop it. */
+  readonly onProgress?: (run: EveryEdgeRun, now: number, end: number, trafficStarted: boolean) => void;
 }
 
 /**
@@ -25,26 +49,50 @@ export interface EveryEdgeCheck {
  * compare what each wrote. A block that says it is idle while it has work to do, or that acts on
  * how often it is asked, makes them differ: the check every component's author runs (README,
  * "Writing a component"). `load` gives the scenario afresh for each run; every output but the
- * HTML report is written, whatever the scenario asks. `keep`: the directory to leave both runs'
- * files in (`skip-idle/` and `every-edge/` under it); without it they go to a temporary one, removed.
+ * HTML report is written, whatever the scenario asks. A run that fails leaves its files for a look,
+ * in a temporary directory too (EveryEdgeRunFailed says where); one stopped through `onProgress` removes a temporary one.
  */
-export function checkEveryEdge(load: (outputs: Record<string, unknown>) => LoadedScenario, keep: string | null = null): EveryEdgeCheck {
+export function checkEveryEdge(load: (outputs: Record<string, unknown>) => LoadedScenario, options: EveryEdgeOptions = {}): EveryEdgeCheck {
+  const keep = options.keep ?? null;
   const base = keep ?? mkdtempSync(join(tmpdir(), "nicsim-every-edge-"));
+  let removeBase = keep === null;
   try {
     const outputs = { "outputs.waveform": true, "outputs.pcap": true, "outputs.saTrace": true, "outputs.html": false };
     const runs = EVERY_EDGE_RUNS.map((way) => {
       const started = performance.now();
-      const run = runScenario(load(outputs), { directory: join(base, way), skipIdle: way === "skip-idle" });
-      return { run, seconds: (performance.now() - started) / 1000 };
+      try {
+        const loaded = load(outputs);
+        const run = runScenario(loaded, { directory: join(base, way), skipIdle: way === "skip-idle", onProgress: options.onProgress && ((now, end, trafficStarted) => options.onProgress!(way, now, end, trafficStarted)) });
+        return { run, loaded, seconds: (performance.now() - started) / 1000 };
+      } catch (error) {
+        const stopped = error instanceof RunInterrupted || (error instanceof RunFailedError && error.failure instanceof RunInterrupted);
+        // A failure is kept for a look; a stop asked for leaves nothing of a temporary directory.
+        removeBase &&= stopped;
+        const message = error instanceof Error ? error.message : String(error);
+        // The files a stopped run names are gone with its temporary directory.
+        throw new EveryEdgeRunFailed(way, removeBase ? message.split("\n")[0]! : message, stopped, removeBase ? null : base);
+      }
     });
     const [skipping, everyEdge] = runs as [(typeof runs)[number], (typeof runs)[number]];
     return {
       differences: outputDifferences(skipping.run.files, everyEdge.run.files),
       wireFrames: skipping.run.summary.wireFrames.toPeer + skipping.run.summary.wireFrames.toHost,
+      waveformLimits: waveformLimits(skipping.loaded),
       seconds: { "skip-idle": skipping.seconds, "every-edge": everyEdge.seconds },
       kept: keep === null ? null : { "skip-idle": join(keep, "skip-idle"), "every-edge": join(keep, "every-edge") },
     };
   } finally {
-    if (keep === null) rmSync(base, { recursive: true, force: true });
+    if (removeBase) rmSync(base, { recursive: true, force: true });
   }
+}
+
+/** The scenario's limits on what its waveform records (scopes, exclusions, a window), in words; null when it records everything. */
+function waveformLimits(loaded: LoadedScenario): string | null {
+  const { waveformScopes, waveformExclude, waveformFromMicroseconds, waveformToMicroseconds } = loaded.scenario.outputs;
+  const limits = [
+    ...(waveformScopes === undefined ? [] : [`scopes ${waveformScopes.join(", ")}`]),
+    ...(waveformExclude === undefined || waveformExclude.length === 0 ? [] : [`without ${waveformExclude.join(", ")}`]),
+    ...(waveformFromMicroseconds === undefined && waveformToMicroseconds === undefined ? [] : [`from ${waveformFromMicroseconds ?? 0} µs to ${waveformToMicroseconds ?? "the end"}${waveformToMicroseconds === undefined ? "" : " µs"}`]),
+  ];
+  return limits.length === 0 ? null : limits.join("; ");
 }

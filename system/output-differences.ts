@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { firstDifferingByte } from "../sim/bytes.js";
-import { readPcap } from "../sim/packet/pcap.js";
+import { FileReader, firstDifferingOffset, LineReader, withFiles } from "../sim/file-comparison.js";
+import { pcapFrames } from "../sim/packet/pcap.js";
 import { signalNamesBeside } from "../sim/vcd/read-translate-filters.js";
 import { firstWaveformDifference, type WaveformDifference } from "../sim/vcd/waveform-difference.js";
 
@@ -43,48 +43,49 @@ export function outputDifferences(first: readonly string[], second: readonly str
       differences.push({ kind: "missing", output, writtenBy: one === undefined ? "second" : "first" });
       continue;
     }
-    const difference = fileDifference(output, readFileSync(one), readFileSync(other), one);
+    const difference = fileDifference(output, one, other);
     if (difference !== null) differences.push(difference);
   }
   return differences;
 }
 
-function fileDifference(output: ComparedOutput, one: Buffer, other: Buffer, path: string): OutputDifference | null {
-  switch (output) {
-    case ".vcd": {
-      if (one.equals(other)) return null;
-      const difference = firstWaveformDifference(one.toString("latin1"), other.toString("latin1"));
-      if (difference === null) return null;
-      return difference === "declarations" ? { kind: "declarations", output } : { kind: "waveform", output, difference: named(difference, path) };
-    }
-    case ".pcap":
-      return one.equals(other) ? null : frameDifference(one, other);
-    default:
-      return one.equals(other) ? null : lineDifference(output, one, other);
+/** Each file read a piece at a time, never whole: a long run's outputs are larger than a Buffer or a text may be. */
+function fileDifference(output: ComparedOutput, one: string, other: string): OutputDifference | null {
+  if (output === ".vcd") {
+    const difference = firstWaveformDifference(one, other);
+    if (difference === null) return null;
+    return difference === "declarations" ? { kind: "declarations", output } : { kind: "waveform", output, difference: named(difference, one) };
   }
+  return withFiles(one, other, (first, second) => {
+    if (firstDifferingOffset(first, second) === null) return null;
+    return output === ".pcap" ? frameDifference(first, second) : lineDifference(output, first, second);
+  });
 }
 
-function frameDifference(one: Buffer, other: Buffer): OutputDifference | null {
-  const first = readPcap(one);
-  const second = readPcap(other);
-  for (let index = 0; index < Math.max(first.length, second.length); index++) {
-    const a = first[index];
-    const b = second[index];
+function frameDifference(one: FileReader, other: FileReader): OutputDifference | null {
+  const first = pcapFrames((offset, length) => one.read(offset, length), one.size);
+  const second = pcapFrames((offset, length) => other.read(offset, length), other.size);
+  for (let number = 1; ; number++) {
+    const a = first.next().value ?? undefined;
+    const b = second.next().value ?? undefined;
+    if (a === undefined && b === undefined) return null;
     const byte = a === undefined || b === undefined ? -1 : firstDifferingByte(a.bytes, b.bytes);
     if (a !== undefined && b !== undefined && a.nanoseconds === b.nanoseconds && a.bytes.length === b.bytes.length && byte < 0) continue;
     const seen = (frame: typeof a) => (frame === undefined ? null : { nanoseconds: frame.nanoseconds, length: frame.bytes.length, byte: byte < 0 ? null : frame.bytes[byte]! });
-    return { kind: "frame", output: ".pcap", number: index + 1, first: seen(a), second: seen(b), byte: byte < 0 ? null : byte };
+    return { kind: "frame", output: ".pcap", number, first: seen(a), second: seen(b), byte: byte < 0 ? null : byte };
   }
-  return null;
 }
 
-function lineDifference(output: ".esp_sa" | ".ikev1_decryption_table" | ".sa-trace.jsonl", one: Buffer, other: Buffer): OutputDifference {
-  const first = one.toString("utf8").split("\n");
-  const second = other.toString("utf8").split("\n");
-  let index = 0;
-  while (index < first.length && index < second.length && first[index] === second[index]) index++;
-  const shown = (lines: string[]) => (!SHOWN_LINES.has(output) || index >= lines.length ? null : lines[index]!);
-  return { kind: "line", output, line: index + 1, first: shown(first), second: shown(second) };
+function lineDifference(output: ".esp_sa" | ".ikev1_decryption_table" | ".sa-trace.jsonl", one: FileReader, other: FileReader): OutputDifference {
+  const first = new LineReader(one);
+  const second = new LineReader(other);
+  for (;;) {
+    const a = first.next();
+    const b = second.next();
+    if (a === b && a !== null) continue;
+    const shown = (line: string | null) => (!SHOWN_LINES.has(output) ? null : line);
+    return { kind: "line", output, line: first.lineNumber - (a === null ? 0 : 1), first: shown(a), second: shown(b) };
+  }
 }
 
 /** A difference as a line for a person, the two runs named as given. */

@@ -43,20 +43,26 @@ export class MalformedPcapError extends Error {}
 
 /** The frames of a capture PcapWriter wrote (nanosecond timestamps, Ethernet); throws MalformedPcapError naming the offset of what is wrong. */
 export function readPcap(file: Buffer): PcapFrame[] {
-  if (file.length < FILE_HEADER_BYTES) throw new MalformedPcapError(`${file.length} bytes: shorter than a pcap file header (${FILE_HEADER_BYTES})`);
-  if (file.readUInt32LE(0) !== NANOSECOND_MAGIC) throw new MalformedPcapError(`offset 0: magic number 0x${file.readUInt32LE(0).toString(16)}, expected 0x${NANOSECOND_MAGIC.toString(16)} (little-endian, nanosecond timestamps)`);
-  if (file.readUInt32LE(20) !== LINKTYPE_ETHERNET) throw new MalformedPcapError(`offset 20: link type ${file.readUInt32LE(20)}, expected ${LINKTYPE_ETHERNET} (Ethernet)`);
-  const frames: PcapFrame[] = [];
-  for (let at = FILE_HEADER_BYTES; at < file.length; ) {
-    const number = frames.length + 1;
-    if (at + RECORD_HEADER_BYTES > file.length) throw new MalformedPcapError(`offset ${at}: frame ${number}'s record header is cut off after ${file.length - at} bytes`);
-    const header = decodeRecordHeader(file, at);
+  return [...pcapFrames((offset, length) => file.subarray(offset, offset + length), file.length)];
+}
+
+/**
+ * The frames of a capture of `size` bytes, read through `read` (up to `length` bytes at `offset`)
+ * one at a time: a long run's capture is larger than a Buffer may be.
+ */
+export function* pcapFrames(read: (offset: number, length: number) => Buffer, size: number): Generator<PcapFrame> {
+  const header = read(0, FILE_HEADER_BYTES);
+  if (header.length < FILE_HEADER_BYTES) throw new MalformedPcapError(`${size} bytes: shorter than a pcap file header (${FILE_HEADER_BYTES})`);
+  if (header.readUInt32LE(0) !== NANOSECOND_MAGIC) throw new MalformedPcapError(`offset 0: magic number 0x${header.readUInt32LE(0).toString(16)}, expected 0x${NANOSECOND_MAGIC.toString(16)} (little-endian, nanosecond timestamps)`);
+  if (header.readUInt32LE(20) !== LINKTYPE_ETHERNET) throw new MalformedPcapError(`offset 20: link type ${header.readUInt32LE(20)}, expected ${LINKTYPE_ETHERNET} (Ethernet)`);
+  for (let at = FILE_HEADER_BYTES, number = 1; at < size; number++) {
+    if (at + RECORD_HEADER_BYTES > size) throw new MalformedPcapError(`offset ${at}: frame ${number}'s record header is cut off after ${size - at} bytes`);
+    const record = decodeRecordHeader(read(at, RECORD_HEADER_BYTES), 0);
     const start = at + RECORD_HEADER_BYTES;
-    if (start + header.capturedBytes > file.length) throw new MalformedPcapError(`offset ${start}: frame ${number} is cut off: ${file.length - start} of its ${header.capturedBytes} bytes`);
-    frames.push({ number, nanoseconds: header.seconds * 1e9 + header.nanoseconds, bytes: file.subarray(start, start + header.capturedBytes) });
-    at = start + header.capturedBytes;
+    if (start + record.capturedBytes > size) throw new MalformedPcapError(`offset ${start}: frame ${number} is cut off: ${size - start} of its ${record.capturedBytes} bytes`);
+    yield { number, nanoseconds: record.seconds * 1e9 + record.nanoseconds, bytes: read(start, record.capturedBytes) };
+    at = start + record.capturedBytes;
   }
-  return frames;
 }
 
 /**

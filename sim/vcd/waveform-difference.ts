@@ -1,3 +1,4 @@
+import { FileReader, firstDifferingOffset, LineReader, withFiles } from "../file-comparison.js";
 import { readDeclarations } from "./read-declarations.js";
 
 /**
@@ -23,44 +24,70 @@ export function untilLastChange(vcd: string): string {
 interface Block {
   readonly time: number;
   readonly changes: Map<string, string>;
+  /** The initial values ($dumpvars): a window that starts after the run's end dumps them at the end, which differs between runs that end apart. */
+  readonly initial: boolean;
 }
+
+/** Bytes of a dump read back at a time to find where the block holding a difference begins. */
+const LOOK_BACK_BYTES = 1 << 16;
 
 /**
- * The first difference between two dumps up to their last changes, or null when they have none.
- * The text before the first differing byte is the same in both, so every signal held the same
- * value in both until the timestamp block the difference lies in: the block is read from there in
- * each, and the values compared.
+ * The first difference between two dump files as values, or null when they set the same values
+ * at the same times. Timestamps with no change are skipped (those after the last change depend on
+ * where the run stopped), and the initial values are compared without their time. The files are
+ * read a piece at a time, never whole (a long run's dump is larger than a JavaScript text may be):
+ * the bytes up to the first differing one are the same in both, so every signal held the same value
+ * in both until the block that byte lies in, and the blocks are read and compared from there.
  */
 export function firstWaveformDifference(first: string, second: string): WaveformDifference | "declarations" | null {
-  const a = untilLastChange(first);
-  const b = untilLastChange(second);
-  if (a === b) return null;
-  const declarations = readDeclarations(a);
-  if (readDeclarations(b).bodyStart !== declarations.bodyStart || a.slice(0, declarations.bodyStart) !== b.slice(0, declarations.bodyStart)) return "declarations";
-  let at = declarations.bodyStart;
-  while (at < a.length && at < b.length && a.charCodeAt(at) === b.charCodeAt(at)) at++;
-  // The first differing line's block starts at the last timestamp line before it, which both texts hold at the same place.
-  const lineStart = a.lastIndexOf("\n", at - 1) + 1;
-  const blockStart = Math.max(declarations.bodyStart, a.lastIndexOf("\n#", lineStart - 2) + 1);
-  // A block's changes may be written in another order in the other dump: equal as sets, and the next blocks are compared.
-  return firstDifferingBlocks(a, b, blockStart, blockStart, declarations.variables);
+  return withFiles(first, second, (one, other) => {
+    const differing = firstDifferingOffset(one, other);
+    if (differing === null) return null;
+    const head = declarationsOf(one);
+    const otherHead = declarationsOf(other);
+    if (head === null || otherHead === null || head.text !== otherHead.text) return "declarations";
+    const blockStart = blockStartBefore(one, differing, head.bodyStart);
+    return firstDifferingBlocks(new LineReader(one, blockStart), new LineReader(other, blockStart), head.variables);
+  });
 }
 
-/** The first blocks that differ, from these places on (each a block's start). */
-function firstDifferingBlocks(a: string, b: string, fromA: number, fromB: number, variables: ReadonlyArray<{ path: string; code: string }>): WaveformDifference | null {
+/** A dump's declarations and their text, read until `$enddefinitions $end`; null when the file has none. */
+function declarationsOf(file: FileReader): { text: string; bodyStart: number; variables: ReadonlyArray<{ path: string; code: string }> } | null {
+  for (let length = LOOK_BACK_BYTES; ; length *= 2) {
+    const text = file.read(0, length).toString("latin1");
+    const declarations = readDeclarations(text);
+    if (declarations.complete) return { text: text.slice(0, declarations.bodyStart), bodyStart: declarations.bodyStart, variables: declarations.variables };
+    if (length >= file.size) return null;
+  }
+}
+
+/** Where the block holding the line that `offset` lies in begins: the last timestamp line before that line, or the body's start. */
+function blockStartBefore(file: FileReader, offset: number, bodyStart: number): number {
+  for (let length = LOOK_BACK_BYTES; ; length *= 2) {
+    const from = Math.max(bodyStart, offset - length);
+    const text = file.read(from, offset - from).toString("latin1");
+    const lineStart = text.lastIndexOf("\n") + 1;
+    // The line the difference is on may itself be a timestamp, which the other dump may not have there: the block before it.
+    const timestamp = lineStart >= 2 ? text.lastIndexOf("\n#", lineStart - 2) : -1;
+    if (timestamp >= 0) return from + timestamp + 1;
+    if (from === bodyStart) return bodyStart;
+  }
+}
+
+/** The first blocks that differ, read on from each reader's place (a block's start in both). */
+function firstDifferingBlocks(a: LineReader, b: LineReader, variables: ReadonlyArray<{ path: string; code: string }>): WaveformDifference | null {
   for (;;) {
-    const inFirst = nextBlock(a, fromA);
-    const inSecond = nextBlock(b, fromB);
-    if (inFirst.block === null && inSecond.block === null) return null;
-    if (inFirst.block === null || inSecond.block === null || inFirst.block.time !== inSecond.block.time || !sameChanges(inFirst.block.changes, inSecond.block.changes)) return describe(inFirst.block, inSecond.block, variables);
-    fromA = inFirst.next;
-    fromB = inSecond.next;
+    const one = nextBlock(a);
+    const other = nextBlock(b);
+    if (one === null && other === null) return null;
+    const sameTime = one !== null && other !== null && (one.time === other.time || (one.initial && other.initial));
+    if (!sameTime || !sameChanges(one.changes, other.changes)) return describe(one, other, variables);
   }
 }
 
 function describe(first: Block | null, second: Block | null, variables: ReadonlyArray<{ path: string; code: string }>): WaveformDifference {
   const time = Math.min(first?.time ?? Infinity, second?.time ?? Infinity);
-  const at = (block: Block | null) => (block !== null && block.time === time ? block.changes : new Map<string, string>());
+  const at = (block: Block | null) => (block !== null && (block.time === time || (block.initial && first?.initial === second?.initial)) ? block.changes : new Map<string, string>());
   const one = at(first);
   const other = at(second);
   const paths = new Map<string, string[]>();
@@ -79,35 +106,35 @@ function sameChanges(one: ReadonlyMap<string, string>, other: ReadonlyMap<string
 }
 
 /**
- * The block starting at `start` (a timestamp line; or the body's start, whose changes are the
- * initial values at time 0), and where the next begins. Sections ($dumpvars … $end) are read as
- * their changes; comments are skipped.
+ * The next block that changes something: a timestamp line and the changes after it (the body's
+ * first lines, before any timestamp, are at time 0). Sections ($dumpvars … $end) are read as their
+ * changes; comments are skipped, and so are timestamps with no change.
  */
-function nextBlock(text: string, start: number): { block: Block | null; next: number } {
-  let at = start;
+function nextBlock(lines: LineReader): Block | null {
   let time = 0;
-  let timed = false;
-  const changes = new Map<string, string>();
+  let changes = new Map<string, string>();
+  let initial = false;
   let inComment = false;
-  while (at < text.length) {
-    let end = text.indexOf("\n", at);
-    if (end < 0) end = text.length;
-    const line = text.slice(at, end).trim();
+  for (let line = lines.peek(); line !== null; line = lines.peek()) {
+    const text = line.trim();
     if (inComment) {
-      if (line.endsWith("$end")) inComment = false;
-    } else if (line.startsWith("#")) {
-      if (timed || changes.size > 0) return { block: { time, changes }, next: at };
-      time = Number(line.slice(1));
-      timed = true;
-    } else if (line.startsWith("$comment")) {
-      inComment = !line.endsWith("$end");
-    } else if (line !== "" && !line.startsWith("$")) {
+      if (text.endsWith("$end")) inComment = false;
+    } else if (text.startsWith("#")) {
+      if (changes.size > 0) return { time, changes, initial };
+      time = Number(text.slice(1));
+      changes = new Map();
+      initial = false;
+    } else if (text.startsWith("$comment")) {
+      inComment = !text.endsWith("$end");
+    } else if (text.startsWith("$dumpvars")) {
+      initial = true;
+    } else if (text !== "" && !text.startsWith("$")) {
       // `1!`, `b101 !`, `r2.5 !`: a vector's or real's value and identifier are two words.
-      const space = line.indexOf(" ");
-      if (space < 0) changes.set(line.slice(1), line.slice(0, 1));
-      else changes.set(line.slice(space + 1).trim(), line.slice(0, space));
+      const space = text.indexOf(" ");
+      if (space < 0) changes.set(text.slice(1), text.slice(0, 1));
+      else changes.set(text.slice(space + 1).trim(), text.slice(0, space));
     }
-    at = end + 1;
+    lines.next();
   }
-  return { block: timed || changes.size > 0 ? { time, changes } : null, next: text.length };
+  return changes.size > 0 ? { time, changes, initial } : null;
 }

@@ -1,59 +1,171 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, constants, tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { outputPlaceProblem } from "../../sim/output-files.js";
-import { defaultScenario } from "../scenario/default-scenario.js";
-import { loadScenarioFile } from "../scenario/load.js";
 import { checkSweepPoints, sweepAxesNotes, sweepAxesProblems, sweepGrid, type SweepPoint } from "../scenario/sweep.js";
 import { redactSecrets } from "../scenario/secret-paths.js";
-import { checkEveryEdge, EVERY_EDGE_RUNS } from "../every-edge-check.js";
+import { ScenarioError } from "../scenario/load.js";
+import { EVERY_EDGE_RUNS, type EveryEdgeCheck } from "../every-edge-check.js";
 import { describeOutputDifference } from "../output-differences.js";
+import { STOPPING_SIGNALS, type StoppingSignal } from "../serve/stop-request.js";
 import { Progress } from "./progress.js";
+import type { EveryEdgeReport, EveryEdgeRequest } from "./every-edge-worker.js";
 
 export interface EveryEdgeCommandOptions {
   readonly grid: Array<[string, unknown[]]>;
   readonly set: Record<string, unknown>;
   readonly keep?: string;
+  readonly workers?: number;
   readonly quiet?: boolean;
 }
 
-/** What is wrong with the options before any run: the grid's axes, and where --keep puts the files. */
-export function everyEdgeOptionProblems(options: EveryEdgeCommandOptions): string[] {
-  const keep = options.keep === undefined ? null : outputPlaceProblem(options.keep, `${options.keep} (--keep)`);
-  return [...sweepAxesProblems(options.grid, options.set), ...(keep === null ? [] : [keep])];
+/** Where a configuration's two runs' files go under --keep: the directory itself for one configuration, `<index>/` under it for a grid's. */
+function keptDirectory(keep: string, point: SweepPoint, count: number): string {
+  return count === 1 ? keep : join(keep, String(point.index));
 }
+
+/** What is wrong with the options before any run: the grid's axes, and every directory --keep would put files in. */
+export function everyEdgeOptionProblems(options: EveryEdgeCommandOptions): string[] {
+  const problems = sweepAxesProblems(options.grid, options.set);
+  if (options.keep === undefined) return problems;
+  const points = sweepGrid(options.grid, options.set);
+  const places = [options.keep, ...points.flatMap((point) => EVERY_EDGE_RUNS.map((way) => join(keptDirectory(options.keep!, point, points.length), way)))];
+  // The first directory that cannot be made says why; those under it would say it again.
+  const place = places.map((directory) => outputPlaceProblem(directory, `${directory} (--keep)`)).find((problem) => problem !== null);
+  return place === undefined ? problems : [...problems, place];
+}
+
+/** A configuration's outcome, as its thread reported it. */
+type Outcome = Exclude<EveryEdgeReport, { kind: "progress" }>;
 
 /**
  * `nicsim every-edge`: each configuration (the scenario with --set, or each of --grid's, as a
- * sweep makes them) run twice, skipping idle blocks and evaluating every block on every edge; the
- * first difference in each output, or that they agree. Every configuration is checked before any
- * runs. The exit status is 1 when any configuration's runs differ.
+ * sweep makes them) run twice, skipping idle blocks and evaluating every block on every edge, in
+ * a thread of its own (several at once with a grid); the first difference in each output, or that
+ * they agree. Every configuration is checked before any runs. The exit status is 1 when any
+ * configuration's runs differ or one fails. SIGINT or SIGTERM stops the runs at their next step
+ * (a second stops at once), removes their temporary files and names what --keep holds.
  */
-export function everyEdgeCommand(file: string | undefined, options: EveryEdgeCommandOptions): void {
+export async function everyEdgeCommand(file: string | undefined, options: EveryEdgeCommandOptions): Promise<void> {
   const say = (message: string) => process.stderr.write(`nicsim every-edge: ${message}\n`);
   for (const note of sweepAxesNotes(options.grid)) say(`note: ${note}`);
   const points = sweepGrid(options.grid, options.set);
   checkSweepPoints(file ?? null, points, everyEdgeOptionProblems(options), say);
-  const progress = new Progress("every-edge", options.quiet);
-  let differing = 0;
-  for (const point of points) {
-    progress.update(point.index, points.length, "configurations");
-    const keep = options.keep === undefined ? null : points.length === 1 ? options.keep : join(options.keep, String(point.index));
-    const check = checkEveryEdge((outputs) => (file === undefined ? defaultScenario({ ...point.overrides, ...outputs }) : loadScenarioFile(file, { ...point.overrides, ...outputs })), keep);
+  const workers = Math.min(points.length, options.workers ?? availableParallelism());
+  const interrupt = new SharedArrayBuffer(4);
+  const running = new Set<Worker>();
+  const temporary = new Set<string>();
+  let received: StoppingSignal | null = null;
+  const progress = new Progress(points.length === 1 ? "every-edge" : `every-edge, ${workers} at once`, options.quiet);
+  const onSignal = (signal: StoppingSignal) => {
     progress.stop();
-    const seconds = EVERY_EDGE_RUNS.map((way) => `${way} ${check.seconds[way].toFixed(1)} s`).join(", ");
-    const kept = check.kept === null ? "" : `\n  files: ${EVERY_EDGE_RUNS.map((way) => check.kept![way]).join(" and ")}`;
-    if (check.differences.length === 0) {
-      process.stdout.write(`${label(point, points.length)}the same: capture, keys, SA trace and waveform to its last change, over ${check.wireFrames} wire frames (${seconds})${kept}\n`);
-      continue;
+    if (received !== null) {
+      for (const worker of running) void worker.terminate();
+      for (const directory of temporary) rmSync(directory, { recursive: true, force: true });
+      say(`${signal} again: stopped at once${options.keep === undefined ? "; the temporary files are removed" : `; what is under ${options.keep} is as the runs left it, files under temporary names cut off`}`);
+      process.exit(128 + constants.signals[signal]);
     }
-    differing++;
-    const lines = check.differences.map((difference) => `  ${describeOutputDifference(difference, EVERY_EDGE_RUNS)}`);
-    process.stdout.write(`${label(point, points.length)}DIFFERENT (${seconds}):\n${lines.join("\n")}${kept}\n`);
+    received = signal;
+    Atomics.store(new Int32Array(interrupt), 0, constants.signals[signal]);
+    say(`${signal}: stopping the runs at their next step (${signal} again stops at once)`);
+  };
+  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+  const outcomes = new Map<number, Outcome>();
+  let printed = 0;
+  let differing = 0;
+  let failed = 0;
+  // Outcomes are printed in the grid's order, each as soon as those before it are.
+  const printReady = () => {
+    for (let outcome = outcomes.get(printed); outcome !== undefined; outcome = outcomes.get(++printed)) {
+      const point = points[printed]!;
+      progress.stop();
+      const line = describeOutcome(point, points.length, outcome, options.keep === undefined ? null : keptDirectory(options.keep, point, points.length));
+      process.stdout.write(line.text);
+      if (line.differs) differing++;
+      if (line.failed) failed++;
+    }
+  };
+  const run = (point: SweepPoint) =>
+    new Promise<void>((resolve) => {
+      const directory = options.keep === undefined ? mkdtempSync(join(tmpdir(), "nicsim-every-edge-")) : keptDirectory(options.keep, point, points.length);
+      if (options.keep === undefined) temporary.add(directory);
+      const request: EveryEdgeRequest = { file: file ?? null, overrides: point.overrides, directory, interrupt };
+      const worker = new Worker(new URL("./every-edge-worker.js", import.meta.url), { workerData: request });
+      running.add(worker);
+      let outcome: Outcome | null = null;
+      worker.on("message", (message: EveryEdgeReport) => {
+        if (message.kind === "progress") {
+          if (points.length === 1) progress.update(message.now / 1e6, message.end / 1e6, "µs", `${message.run}: traffic over, waiting for the last packets`);
+        } else outcome = message;
+      });
+      worker.on("error", (error) => (outcome = { kind: "error", message: error.message }));
+      worker.on("exit", () => {
+        running.delete(worker);
+        const result = outcome ?? { kind: "error" as const, message: "the configuration's thread stopped without a result" };
+        // A failure's files stay for a look; the rest of a temporary directory goes.
+        if (options.keep === undefined && !(result.kind === "failed" && !result.stopped)) {
+          rmSync(directory, { recursive: true, force: true });
+          temporary.delete(directory);
+        }
+        outcomes.set(point.index, result);
+        printReady();
+        if (points.length > 1) progress.update(outcomes.size, points.length, "configurations");
+        resolve();
+      });
+    });
+  try {
+    let next = 0;
+    const lane = async () => {
+      while (next < points.length && received === null) await run(points[next++]!);
+    };
+    await Promise.all(Array.from({ length: workers }, lane));
+  } finally {
+    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+    progress.stop();
   }
-  progress.stop();
-  if (differing > 0) {
-    process.stdout.write(`${differing} of ${points.length} configuration${points.length === 1 ? "" : "s"} differ: a block skipped as idle had work to do, or acts on how often it is asked (README, "Writing a component")\n`);
+  const notRun = points.length - outcomes.size;
+  if (received !== null) {
+    say(`stopped by ${received}${notRun > 0 ? `; ${notRun} configuration${notRun === 1 ? "" : "s"} not run` : ""}`);
+    process.exitCode = 128 + constants.signals[received];
+    return;
+  }
+  if (differing + failed > 0) {
+    const parts = [...(differing > 0 ? [`${differing} differ (a block skipped as idle had work to do, or acts on how often it is asked: README, "Writing a component")`] : []), ...(failed > 0 ? [`${failed} failed`] : [])];
+    process.stdout.write(`${parts.join("; ")}: of ${points.length} configuration${points.length === 1 ? "" : "s"}\n`);
     process.exitCode = 1;
   }
+}
+
+/** A configuration's outcome as lines for a person. */
+function describeOutcome(point: SweepPoint, count: number, outcome: Outcome, kept: string | null): { text: string; differs: boolean; failed: boolean } {
+  const head = label(point, count);
+  switch (outcome.kind) {
+    case "checked":
+      return describeCheck(head, outcome.check, kept);
+    case "failed": {
+      // A stopped run's temporary directory is removed: the files its message names are gone.
+      const message = outcome.stopped && kept === null ? `${outcome.message.split("\n")[0]!}; its temporary files are removed` : outcome.message;
+      const left = kept === null && !outcome.stopped ? "\n  both runs' files are left for a look, in the temporary directory named above" : "";
+      return { text: `${head}${outcome.stopped ? "STOPPED" : "FAILED"}: the ${outcome.run} run ${outcome.stopped ? "was" : "failed:"} ${message}${left}\n`, differs: false, failed: !outcome.stopped };
+    }
+    case "scenario":
+      return { text: `${head}FAILED: ${new ScenarioError(outcome.problems).message}\n`, differs: false, failed: true };
+    case "error":
+      return { text: `${head}FAILED: ${outcome.message}\n`, differs: false, failed: true };
+  }
+}
+
+function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null): { text: string; differs: boolean; failed: boolean } {
+  const seconds = EVERY_EDGE_RUNS.map((way) => `${way} ${check.seconds[way].toFixed(1)} s`).join(", ");
+  const kept = keep === null || check.kept === null ? "" : `\n  files: ${EVERY_EDGE_RUNS.map((way) => check.kept![way]).join(" and ")}`;
+  if (check.differences.length > 0) {
+    const lines = check.differences.map((difference) => `  ${describeOutputDifference(difference, EVERY_EDGE_RUNS)}`);
+    return { text: `${head}DIFFERENT (${seconds}):\n${lines.join("\n")}${kept}\n`, differs: true, failed: false };
+  }
+  const waveform = check.waveformLimits === null ? "waveform to its last change" : `waveform to its last change (only what the scenario records: ${check.waveformLimits})`;
+  const frames = check.wireFrames === 0 ? "no frame on the wire: nothing but the start-up compared" : `over ${check.wireFrames} wire frames`;
+  return { text: `${head}the same: capture, keys, SA trace and ${waveform}, ${frames} (${seconds})${kept}\n`, differs: false, failed: false };
 }
 
 /** A configuration as its line begins: its index and grid values, when there is a grid. */

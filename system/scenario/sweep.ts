@@ -136,6 +136,8 @@ function groupedProblems(refused: ReadonlyArray<{ readonly point: SweepPoint; re
     }
   }
   return [...holders].map(([problem, points]) => {
+    // One configuration and no grid (nicsim every-edge without --grid) is a run's scenario, said as a run says it.
+    if (configurations === 1 && (points[0]!.grid ?? []).length === 0) return problem;
     if (points.length === 1) return `${pointName(points[0]!)}: ${problem}`;
     if (points.length === configurations) return `every configuration: ${problem}`;
     const indices = points.slice(0, LISTED_CONFIGURATIONS).map((point) => point.index).join(", ");

@@ -1,5 +1,18 @@
-import { describe, expect, test } from "vitest";
-import { firstWaveformDifference, untilLastChange } from "../../sim/vcd/waveform-difference.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { firstWaveformDifference as differenceOfFiles, untilLastChange } from "../../sim/vcd/waveform-difference.js";
+
+const directory = mkdtempSync(join(tmpdir(), "nicsim-waveform-difference-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+/** The two dumps written as files, and compared as the command compares them. */
+function firstWaveformDifference(first: string, second: string) {
+  writeFileSync(join(directory, "first.vcd"), first);
+  writeFileSync(join(directory, "second.vcd"), second);
+  return differenceOfFiles(join(directory, "first.vcd"), join(directory, "second.vcd"));
+}
 
 const HEAD = `$timescale 1ps $end
 $scope module top $end
@@ -51,6 +64,21 @@ describe("the first difference between two dumps of one design", () => {
 
   test("a difference in the initial values is at time 0", () => {
     expect(firstWaveformDifference(dump(BODY), dump(BODY).replace("$dumpvars\n0!", "$dumpvars\n1!"))).toEqual({ time: 0, signals: [{ path: "top.valid", first: "0", second: "1" }] });
+  });
+
+  test("initial values dumped at different times (a window that starts after both runs' ends) are the same values", () => {
+    const windowAfterTheEnd = (end: number) => `${HEAD.replace("#0\n", "")}#${end}\n$dumpvars\n1!\nb10 "\n$end\n#${end}\n$comment\n\tnicsim: end of dump at ${end} ps\n$end\n`;
+    expect(firstWaveformDifference(windowAfterTheEnd(1000), windowAfterTheEnd(1012))).toBeNull();
+    expect(firstWaveformDifference(windowAfterTheEnd(1000), windowAfterTheEnd(1012).replace("1!", "0!"))).toEqual({ time: 1000, signals: [{ path: "top.valid", first: "1", second: "0" }] });
+  });
+
+  test("a difference far into a long dump is found reading it a piece at a time", () => {
+    // Over a megabyte of the same changes before the first difference: the block it lies in is found by looking back.
+    const long = Array.from({ length: 80_000 }, (_, index) => `#${(index + 1) * 10}\n${index % 2}!\nb${(index % 7).toString(2)} "\n`).join("");
+    expect(long.length).toBeGreaterThan(1 << 20);
+    expect(firstWaveformDifference(dump(long), dump(long))).toBeNull();
+    const changed = long.replace("#600000\n1!", "#600000\n1!\n1#");
+    expect(firstWaveformDifference(dump(long), dump(changed))).toEqual({ time: 600_000, signals: [{ path: "top.done", first: null, second: "1" }] });
   });
 
   test("dumps of different designs are said to be so", () => {

@@ -1,9 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { checkEveryEdge } from "../../system/every-edge-check.js";
+import { checkEveryEdge, EveryEdgeRunFailed } from "../../system/every-edge-check.js";
+import { RunInterrupted } from "../../system/scenario/run-interrupted.js";
 import { describeOutputDifference, outputDifferences } from "../../system/output-differences.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
@@ -16,7 +17,7 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
   test("the two runs agree, and --keep leaves both runs' files", () => {
     const keep = join(directory, "kept");
     // The scenario's own outputs off: the check writes every output it compares regardless.
-    const check = checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 60, "outputs.waveform": false, "outputs.pcap": false, ...outputs }), keep);
+    const check = checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 60, "outputs.waveform": false, "outputs.pcap": false, ...outputs }), { keep });
     expect(check.differences).toEqual([]);
     expect(check.wireFrames).toBeGreaterThan(100);
     expect(check.seconds["every-edge"]).toBeGreaterThan(0);
@@ -24,6 +25,35 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     // Without --keep nothing is left behind.
     expect(checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 20, "outputs.directory": join(directory, "never"), ...outputs })).differences).toEqual([]);
     expect(existsSync(join(directory, "never"))).toBe(false);
+  }, 60_000);
+
+  test("a run that fails says which, and leaves both runs' files for a look; one stopped removes its temporary files", () => {
+    const load = (outputs: Record<string, unknown>) => defaultScenario({ durationMicroseconds: 20, ...outputs });
+    const failing = (() => {
+      try {
+        checkEveryEdge(load, { onProgress: (run) => { if (run === "every-edge") throw new Error("a block's own fault"); } });
+      } catch (error) {
+        return error;
+      }
+      return null;
+    })();
+    expect(failing).toBeInstanceOf(EveryEdgeRunFailed);
+    const failed = failing as EveryEdgeRunFailed;
+    expect(failed).toMatchObject({ run: "every-edge", stopped: false });
+    expect(failed.message).toMatch(/^the every-edge run failed: a block's own fault\nThe run did not finish; .*Left under temporary names:\n {2}\S+every-edge\/default\.vcd\.partial/s);
+    expect(existsSync(join(failed.directory!, "skip-idle", "default.pcap"))).toBe(true);
+    rmSync(failed.directory!, { recursive: true, force: true });
+    const stopping = (() => {
+      try {
+        checkEveryEdge(load, { onProgress: (_, now, end, started) => { throw new RunInterrupted("SIGINT", now, end, started, 20e6); } });
+      } catch (error) {
+        return error as EveryEdgeRunFailed;
+      }
+      return null;
+    })();
+    expect(stopping).toMatchObject({ run: "skip-idle", stopped: true, directory: null });
+    expect(stopping!.message).toMatch(/^the skip-idle run was interrupted by SIGINT at [\d.]+ µs of simulated time/);
+    expect(stopping!.message).not.toContain("\n");
   }, 60_000);
 
   test("runs that differ are told apart output by output, at the first frame, line and waveform change, with no key shown", () => {
@@ -60,5 +90,21 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     expect(wrong.stderr).toContain("nic.queues = 0: expected at least 1");
     expect(wrong.stderr).toContain('--grid seed = "x": expected a number');
     expect(wrong.stdout).toBe("");
+  }, 60_000);
+
+  test("SIGINT stops the runs at their next step, says so, exits 130 and leaves no temporary file", async () => {
+    const temporary = join(directory, "tmp");
+    mkdirSync(temporary);
+    const child = spawn(process.execPath, [join(root, "dist/system/cli/main.js"), "every-edge", "--quiet", "--set", "durationMicroseconds=5000"], { cwd: directory, env: { ...process.env, CI: "true", TMPDIR: temporary } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (data: Buffer) => (stdout += data.toString()));
+    child.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
+    setTimeout(() => child.kill("SIGINT"), 1500);
+    const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    expect(status, stderr).toBe(130);
+    expect(stdout).toMatch(/^STOPPED: the (skip-idle|every-edge) run was interrupted by SIGINT at [\d.]+ µs of simulated time .*; its temporary files are removed$/m);
+    expect(stderr).toContain("nicsim every-edge: stopped by SIGINT");
+    expect(readdirSync(temporary)).toEqual([]);
   }, 60_000);
 });

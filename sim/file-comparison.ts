@@ -1,0 +1,95 @@
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+
+/** Bytes read at a time: a long run's outputs are larger than a JavaScript text or a Buffer may be, so none is read whole. */
+const CHUNK_BYTES = 1 << 20;
+
+/** A file read at any offset, a piece at a time. Close it when done. */
+export class FileReader {
+  private readonly descriptor: number;
+  readonly size: number;
+
+  constructor(readonly path: string) {
+    this.descriptor = openSync(path, "r");
+    this.size = fstatSync(this.descriptor).size;
+  }
+
+  /** Up to `length` bytes from `offset` (fewer at the file's end). */
+  read(offset: number, length: number): Buffer {
+    const bytes = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - offset)));
+    let done = 0;
+    while (done < bytes.length) {
+      const count = readSync(this.descriptor, bytes, done, bytes.length - done, offset + done);
+      if (count === 0) break;
+      done += count;
+    }
+    return bytes.subarray(0, done);
+  }
+
+  close(): void {
+    closeSync(this.descriptor);
+  }
+}
+
+/** Open both files, hand them to `use`, and close them whatever it does. */
+export function withFiles<T>(first: string, second: string, use: (one: FileReader, other: FileReader) => T): T {
+  const one = new FileReader(first);
+  try {
+    const other = new FileReader(second);
+    try {
+      return use(one, other);
+    } finally {
+      other.close();
+    }
+  } finally {
+    one.close();
+  }
+}
+
+/** The offset of the first byte at which two files differ (the shorter one's length when it is the other's beginning), or null when they are the same. */
+export function firstDifferingOffset(one: FileReader, other: FileReader): number | null {
+  for (let offset = 0; ; offset += CHUNK_BYTES) {
+    const a = one.read(offset, CHUNK_BYTES);
+    const b = other.read(offset, CHUNK_BYTES);
+    if (a.length === 0 && b.length === 0) return null;
+    if (a.equals(b)) continue;
+    const length = Math.min(a.length, b.length);
+    for (let index = 0; index < length; index++) if (a[index] !== b[index]) return offset + index;
+    return offset + length;
+  }
+}
+
+/** A text file's lines (latin1: byte offsets are text offsets), from an offset on, read a piece at a time. */
+export class LineReader {
+  private text = "";
+  private at = 0;
+  /** The file offset of `text`'s start. */
+  private textOffset: number;
+  lineNumber: number;
+
+  constructor(private readonly file: FileReader, offset = 0, lineNumber = 1) {
+    this.textOffset = offset;
+    this.lineNumber = lineNumber;
+  }
+
+  /** The next line without its end, or null at the file's end; `peek` leaves it to be read again. */
+  next(): string | null {
+    const line = this.peek();
+    if (line !== null) {
+      this.at += line.length + 1;
+      this.lineNumber++;
+    }
+    return line;
+  }
+
+  peek(): string | null {
+    for (;;) {
+      const end = this.text.indexOf("\n", this.at);
+      const fileEnd = this.textOffset + this.text.length >= this.file.size;
+      if (end >= 0) return this.text.slice(this.at, end);
+      if (fileEnd) return this.at < this.text.length ? this.text.slice(this.at) : null;
+      this.textOffset += this.at;
+      this.text = this.text.slice(this.at) + this.file.read(this.textOffset + this.text.length - this.at, CHUNK_BYTES).toString("latin1");
+      this.at = 0;
+    }
+  }
+}
