@@ -100,8 +100,16 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     let stderr = "";
     child.stdout.on("data", (data: Buffer) => (stdout += data.toString()));
     child.stderr.on("data", (data: Buffer) => (stderr += data.toString()));
-    setTimeout(() => child.kill("SIGINT"), 1500);
+    // Once the first run has begun writing (the temporary directory holds its files), however slow the machine.
+    const begun = setInterval(() => {
+      const [run] = readdirSync(temporary);
+      if (run !== undefined && existsSync(join(temporary, run, "skip-idle"))) {
+        clearInterval(begun);
+        child.kill("SIGINT");
+      }
+    }, 50);
     const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    clearInterval(begun);
     expect(status, stderr).toBe(130);
     expect(stdout).toMatch(/^STOPPED: the (skip-idle|every-edge) run was interrupted by SIGINT at [\d.]+ µs of simulated time .*; its temporary files are removed$/m);
     expect(stderr).toContain("nicsim every-edge: stopped by SIGINT");
