@@ -28,7 +28,7 @@ export const lineBytesPerPicosecond = (gigabitsPerSecond: number): number => gig
 
 /** The wire's parameters (`top.wire`): a scenario's checks read their defaults here. */
 export const WIRE_PARAMETERS = {
-  gigabitsPerSecond: param.number(25, "Line rate", { minimum: 0.001, maximum: 1600, unit: "Gb/s", check: wholeMacPeriod }),
+  gigabitsPerSecond: param.number(25, "Line rate, 64,000 divided by a whole number (the MAC's period in picoseconds): 1, 10, 25, 40, 100, 400, …", { minimum: 0.001, maximum: 1600, unit: "Gb/s", check: wholeMacPeriod }),
   propagationNanoseconds: param.integer(10, "Propagation delay of the cable", { minimum: 0, maximum: 1e9, unit: "ns" }),
 };
 

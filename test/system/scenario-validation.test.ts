@@ -226,7 +226,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "wire:\n  gigabitsPerSecond: 3\n  propagationNanoseconds: .inf\nnic:\n  coreMegahertz: 300\n  queues:\n  bogus: 1\n  sacache:\n    txEntries: 0\n    rxEntrys: 4\n  tx:\n    bufferBytes:\ndriver:\n  base:\n    txRingDescriptors: 9\n    rxRingDescriptors: 30\n  cpu:\n    cores: [2]",
     );
     expect(problems(text)).toEqual([
-      "s.yaml:4:3: wire.gigabitsPerSecond = 3: expected a rate that divides 64000: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps, not a whole number (Line rate)",
+      "s.yaml:4:3: wire.gigabitsPerSecond = 3: expected a rate that divides 64000: the MAC clock (64 bits per cycle) would have a period of 21333.333333333332 ps, not a whole number (Line rate, 64,000 divided by a whole number (the MAC's period in picoseconds): 1, 10, 25, 40, 100, 400, …)",
       "s.yaml:5:3: wire.propagationNanoseconds = Infinity: not a finite number",
       "s.yaml:7:3: nic.coreMegahertz = 300: expected a frequency whose period is a whole number of picoseconds, at least 2 (1000000 / 300 = 3333.3333333333335 ps) (NIC core clock)",
       "s.yaml:8:3: nic.queues: no value given: expected a number, a text or true/false",
