@@ -18,7 +18,7 @@ export type ComparedOutput = (typeof COMPARED_OUTPUTS)[number];
 export type OutputDifference =
   | { readonly kind: "missing"; readonly output: ComparedOutput; readonly writtenBy: "first" | "second" }
   | { readonly kind: "frame"; readonly output: ".pcap"; readonly number: number; readonly first: FrameSeen | null; readonly second: FrameSeen | null; readonly byte: number | null }
-  | { readonly kind: "line"; readonly output: ".esp_sa" | ".ikev1_decryption_table" | ".sa-trace.jsonl"; readonly line: number; readonly first: string | null; readonly second: string | null }
+  | { readonly kind: "line"; readonly output: ".esp_sa" | ".ikev1_decryption_table" | ".sa-trace.jsonl"; readonly line: number; readonly shown: boolean; readonly first: string | null; readonly second: string | null }
   | { readonly kind: "waveform"; readonly output: ".vcd"; readonly difference: WaveformDifference }
   | { readonly kind: "declarations"; readonly output: ".vcd" };
 
@@ -83,8 +83,8 @@ function lineDifference(output: ".esp_sa" | ".ikev1_decryption_table" | ".sa-tra
     const a = first.next();
     const b = second.next();
     if (a === b && a !== null) continue;
-    const shown = (line: string | null) => (!SHOWN_LINES.has(output) ? null : line);
-    return { kind: "line", output, line: first.lineNumber - (a === null ? 0 : 1), first: shown(a), second: shown(b) };
+    const shown = SHOWN_LINES.has(output);
+    return { kind: "line", output, line: first.lineNumber - (a === null ? 0 : 1), shown, first: shown ? a : null, second: shown ? b : null };
   }
 }
 
@@ -97,7 +97,7 @@ export function describeOutputDifference(difference: OutputDifference, names: re
     case "declarations":
       return `${difference.output}: the declarations differ (another set of signals)`;
     case "line": {
-      const shown = difference.first === null && difference.second === null ? " (a key file: its lines are not shown)" : `: ${first} ${difference.first ?? "(no such line)"}; ${second} ${difference.second ?? "(no such line)"}`;
+      const shown = !difference.shown ? " (a key file: its lines are not shown)" : `: ${first} ${difference.first ?? "(no such line)"}; ${second} ${difference.second ?? "(no such line)"}`;
       return `${difference.output}: first differs at line ${difference.line}${shown}`;
     }
     case "frame": {

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { outputPlaceProblem } from "../../sim/output-files.js";
+import { outputNameProblems, outputPlaceProblem } from "../../sim/output-files.js";
+import { runFileNames } from "../scenario/run.js";
+import type { Scenario } from "../scenario/schema.js";
 import { checkSweepPoints, sweepAxesNotes, sweepAxesProblems, sweepGrid, type SweepPoint } from "../scenario/sweep.js";
 import { redactSecrets } from "../scenario/secret-paths.js";
 import { ScenarioError } from "../scenario/load.js";
@@ -36,6 +38,13 @@ export function everyEdgeOptionProblems(options: EveryEdgeCommandOptions): strin
   return place === undefined ? problems : [...problems, place];
 }
 
+/** Every file --keep would have the runs write, by the scenarios' names, that could not be written there: found before any run, as nicsim run finds its own. */
+function keptFileProblems(keep: string, points: readonly SweepPoint[], scenarios: readonly Scenario[]): string[] {
+  const outputs = { waveform: true, pcap: true, saTrace: true, html: false };
+  const names = points.flatMap((point, index) => EVERY_EDGE_RUNS.flatMap((way) => runFileNames(join(keptDirectory(keep, point, points.length), way, scenarios[index]!.name), outputs, true)));
+  return outputNameProblems(names, { givenBy: "--keep" });
+}
+
 /** A configuration's outcome, as its thread reported it. */
 type Outcome = Exclude<EveryEdgeReport, { kind: "progress" }>;
 
@@ -51,13 +60,16 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
   const say = (message: string) => process.stderr.write(`nicsim every-edge: ${message}\n`);
   for (const note of sweepAxesNotes(options.grid)) say(`note: ${note}`);
   const points = sweepGrid(options.grid, options.set);
-  checkSweepPoints(file ?? null, points, everyEdgeOptionProblems(options), say);
+  const scenarios = checkSweepPoints(file ?? null, points, everyEdgeOptionProblems(options), say);
+  const unwritable = options.keep === undefined ? [] : keptFileProblems(options.keep, points, scenarios);
+  if (unwritable.length > 0) throw new ScenarioError(unwritable);
   const workers = Math.min(points.length, options.workers ?? availableParallelism());
   const interrupt = new SharedArrayBuffer(4);
   const running = new Set<Worker>();
   const temporary = new Set<string>();
   let received: StoppingSignal | null = null;
-  const progress = new Progress(points.length === 1 ? "every-edge" : `every-edge, ${workers} at once`, options.quiet);
+  let progress = new Progress(points.length === 1 ? "every-edge: skip-idle run" : `every-edge, ${workers} at once`, options.quiet);
+  let progressRun = "skip-idle";
   const onSignal = (signal: StoppingSignal) => {
     progress.stop();
     if (received !== null) {
@@ -80,7 +92,7 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
     for (let outcome = outcomes.get(printed); outcome !== undefined; outcome = outcomes.get(++printed)) {
       const point = points[printed]!;
       progress.stop();
-      const line = describeOutcome(point, points.length, outcome, options.keep === undefined ? null : keptDirectory(options.keep, point, points.length));
+      const line = describeOutcome(point, outcome, options.keep === undefined ? null : keptDirectory(options.keep, point, points.length));
       process.stdout.write(line.text);
       if (line.differs) differing++;
       if (line.failed) failed++;
@@ -96,7 +108,14 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
       let outcome: Outcome | null = null;
       worker.on("message", (message: EveryEdgeReport) => {
         if (message.kind === "progress") {
-          if (points.length === 1) progress.update(message.now / 1e6, message.end / 1e6, "µs", `${message.run}: traffic over, waiting for the last packets`);
+          if (points.length > 1 || received !== null) return;
+          // A bar of its own for each run: its wall time and rate are that run's.
+          if (message.run !== progressRun) {
+            progress.stop();
+            progress = new Progress(`every-edge: ${message.run} run`, options.quiet);
+            progressRun = message.run;
+          }
+          progress.update(message.now / 1e6, message.end / 1e6, "µs", "traffic over, waiting for the last packets");
         } else outcome = message;
       });
       worker.on("error", (error) => (outcome = { kind: "error", message: error.message }));
@@ -104,13 +123,12 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
         running.delete(worker);
         const result = outcome ?? { kind: "error" as const, message: "the configuration's thread stopped without a result" };
         // A failure's files stay for a look; the rest of a temporary directory goes.
-        if (options.keep === undefined && !(result.kind === "failed" && !result.stopped)) {
-          rmSync(directory, { recursive: true, force: true });
-          temporary.delete(directory);
-        }
+        // Kept for a look or removed, it is no longer for a second signal to remove.
+        temporary.delete(directory);
+        if (options.keep === undefined && !(result.kind === "failed" && !result.stopped)) rmSync(directory, { recursive: true, force: true });
         outcomes.set(point.index, result);
         printReady();
-        if (points.length > 1) progress.update(outcomes.size, points.length, "configurations");
+        if (points.length > 1 && received === null) progress.update(outcomes.size, points.length, "configurations");
         resolve();
       });
     });
@@ -138,15 +156,16 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
 }
 
 /** A configuration's outcome as lines for a person. */
-function describeOutcome(point: SweepPoint, count: number, outcome: Outcome, kept: string | null): { text: string; differs: boolean; failed: boolean } {
-  const head = label(point, count);
+function describeOutcome(point: SweepPoint, outcome: Outcome, kept: string | null): { text: string; differs: boolean; failed: boolean } {
+  const head = label(point);
   switch (outcome.kind) {
     case "checked":
       return describeCheck(head, outcome.check, kept);
     case "failed": {
       // A stopped run's temporary directory is removed: the files its message names are gone.
       const message = outcome.stopped && kept === null ? `${outcome.message.split("\n")[0]!}; its temporary files are removed` : outcome.message;
-      const left = kept === null && !outcome.stopped ? "\n  both runs' files are left for a look, in the temporary directory named above" : "";
+      // A skip-idle run that fails leaves the other unmade.
+      const left = kept === null && !outcome.stopped ? `\n  ${outcome.run === "skip-idle" ? "its files are" : "both runs' files are"} left for a look, in the temporary directory named above` : "";
       return { text: `${head}${outcome.stopped ? "STOPPED" : "FAILED"}: the ${outcome.run} run ${outcome.stopped ? "was" : "failed:"} ${message}${left}\n`, differs: false, failed: !outcome.stopped };
     }
     case "scenario":
@@ -169,8 +188,8 @@ function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null)
 }
 
 /** A configuration as its line begins: its index and grid values, when there is a grid. */
-function label(point: SweepPoint, count: number): string {
-  if (count === 1) return "";
+function label(point: SweepPoint): string {
+  if ((point.grid ?? []).length === 0) return "";
   const shown = point.shown ?? redactSecrets(point.overrides);
   const values = (point.grid ?? []).map((path) => `${path}=${JSON.stringify(shown[path])}`).join(" ");
   return `configuration ${point.index} (${values}): `;

@@ -90,6 +90,13 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     expect(wrong.stderr).toContain("nic.queues = 0: expected at least 1");
     expect(wrong.stderr).toContain('--grid seed = "x": expected a number');
     expect(wrong.stdout).toBe("");
+    // A name --keep would have a later configuration's run write, taken by a directory: refused before any run.
+    mkdirSync(join(directory, "taken", "1", "every-edge", "default.pcap"), { recursive: true });
+    const taken = cli("--set", "durationMicroseconds=30", "--grid", "seed=3,4", "--keep", join(directory, "taken"));
+    expect(taken.status).toBe(1);
+    expect(taken.stderr).toContain(`${join(directory, "taken", "1", "every-edge", "default.pcap")} (--keep) is a directory`);
+    expect(taken.stdout).toBe("");
+    expect(existsSync(join(directory, "taken", "0"))).toBe(false);
   }, 60_000);
 
   test("SIGINT stops the runs at their next step, says so, exits 130 and leaves no temporary file", async () => {
