@@ -6,13 +6,12 @@ import { outputNameProblems, outputPlaceProblem } from "../../sim/output-files.j
 import { runFileNames } from "../scenario/run.js";
 import type { Scenario } from "../scenario/schema.js";
 import { checkSweepPoints, sweepAxesNotes, sweepAxesProblems, sweepGrid, type SweepPoint } from "../scenario/sweep.js";
-import { redactSecrets } from "../scenario/secret-paths.js";
 import { ScenarioError } from "../scenario/load.js";
-import { EVERY_EDGE_RUNS, type EveryEdgeCheck } from "../every-edge-check.js";
-import { describeOutputDifference } from "../output-differences.js";
+import { EVERY_EDGE_RUNS } from "../every-edge-check.js";
 import { STOPPING_SIGNALS, type StoppingSignal } from "../serve/stop-request.js";
 import { Progress } from "./progress.js";
 import type { EveryEdgeReport, EveryEdgeRequest } from "./every-edge-worker.js";
+import { describeOutcome, type Outcome } from "./every-edge-lines.js";
 
 export interface EveryEdgeCommandOptions {
   readonly grid: Array<[string, unknown[]]>;
@@ -44,9 +43,6 @@ function keptFileProblems(keep: string, points: readonly SweepPoint[], scenarios
   const names = points.flatMap((point, index) => EVERY_EDGE_RUNS.flatMap((way) => runFileNames(join(keptDirectory(keep, point, points.length), way, scenarios[index]!.name), outputs, true)));
   return outputNameProblems(names, { givenBy: "--keep" });
 }
-
-/** A configuration's outcome, as its thread reported it. */
-type Outcome = Exclude<EveryEdgeReport, { kind: "progress" }>;
 
 /**
  * `nicsim every-edge`: each configuration (the scenario with --set, or each of --grid's, as a
@@ -153,44 +149,4 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
     process.stdout.write(`${parts.join("; ")}: of ${points.length} configuration${points.length === 1 ? "" : "s"}\n`);
     process.exitCode = 1;
   }
-}
-
-/** A configuration's outcome as lines for a person. */
-function describeOutcome(point: SweepPoint, outcome: Outcome, kept: string | null): { text: string; differs: boolean; failed: boolean } {
-  const head = label(point);
-  switch (outcome.kind) {
-    case "checked":
-      return describeCheck(head, outcome.check, kept);
-    case "failed": {
-      // A stopped run's temporary directory is removed: the files its message names are gone.
-      const message = outcome.stopped && kept === null ? `${outcome.message.split("\n")[0]!}; its temporary files are removed` : outcome.message;
-      // A skip-idle run that fails leaves the other unmade.
-      const left = kept === null && !outcome.stopped ? `\n  ${outcome.run === "skip-idle" ? "its files are" : "both runs' files are"} left for a look, in the temporary directory named above` : "";
-      return { text: `${head}${outcome.stopped ? "STOPPED" : "FAILED"}: the ${outcome.run} run ${outcome.stopped ? "was" : "failed:"} ${message}${left}\n`, differs: false, failed: !outcome.stopped };
-    }
-    case "scenario":
-      return { text: `${head}FAILED: ${new ScenarioError(outcome.problems).message}\n`, differs: false, failed: true };
-    case "error":
-      return { text: `${head}FAILED: ${outcome.message}\n`, differs: false, failed: true };
-  }
-}
-
-function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null): { text: string; differs: boolean; failed: boolean } {
-  const seconds = EVERY_EDGE_RUNS.map((way) => `${way} ${check.seconds[way].toFixed(1)} s`).join(", ");
-  const kept = keep === null || check.kept === null ? "" : `\n  files: ${EVERY_EDGE_RUNS.map((way) => check.kept![way]).join(" and ")}`;
-  if (check.differences.length > 0) {
-    const lines = check.differences.map((difference) => `  ${describeOutputDifference(difference, EVERY_EDGE_RUNS)}`);
-    return { text: `${head}DIFFERENT (${seconds}):\n${lines.join("\n")}${kept}\n`, differs: true, failed: false };
-  }
-  const waveform = check.waveformLimits === null ? "waveform to its last change" : `waveform to its last change (only what the scenario records: ${check.waveformLimits})`;
-  const frames = check.wireFrames === 0 ? "no frame on the wire: nothing but the start-up compared" : `over ${check.wireFrames} wire frames`;
-  return { text: `${head}the same: capture, keys, SA trace and ${waveform}, ${frames} (${seconds})${kept}\n`, differs: false, failed: false };
-}
-
-/** A configuration as its line begins: its index and grid values, when there is a grid. */
-function label(point: SweepPoint): string {
-  if ((point.grid ?? []).length === 0) return "";
-  const shown = point.shown ?? redactSecrets(point.overrides);
-  const values = (point.grid ?? []).map((path) => `${path}=${JSON.stringify(shown[path])}`).join(" ");
-  return `configuration ${point.index} (${values}): `;
 }
