@@ -4,14 +4,15 @@ import { FileReader, firstDifferingOffset, LineReader, withFiles } from "../sim/
 import { pcapFrames } from "../sim/packet/pcap.js";
 import { signalNamesBeside } from "../sim/vcd/read-translate-filters.js";
 import { firstWaveformDifference, type WaveformDifference } from "../sim/vcd/waveform-difference.js";
+import { firstSummaryDifference, type SummaryDifference } from "./summary-difference.js";
 
 /**
- * The outputs two runs of one scenario are compared by: the files whose bytes the model alone
- * decides and that do not depend on where the run stopped. The summary (and the report made from
- * it) gives figures over the run's length, which its settling edges after the last packet set;
- * the waveform is compared up to its last change for the same reason.
+ * The outputs two runs of one scenario are compared by: the files the model alone decides (the
+ * HTML report also names the output directory). What depends on where a run stopped, which its
+ * settling edges after the last packet set, is left out: the waveform is compared up to its last
+ * change, and the summary without the run's length and the figures over it.
  */
-export const COMPARED_OUTPUTS = [".vcd", ".pcap", ".esp_sa", ".ikev1_decryption_table", ".sa-trace.jsonl"] as const;
+export const COMPARED_OUTPUTS = [".vcd", ".pcap", ".esp_sa", ".ikev1_decryption_table", ".sa-trace.jsonl", ".summary.json"] as const;
 export type ComparedOutput = (typeof COMPARED_OUTPUTS)[number];
 
 /** Where two runs' outputs first part, file by file. A key file's lines are named by number only: they hold keys. */
@@ -20,7 +21,8 @@ export type OutputDifference =
   | { readonly kind: "frame"; readonly output: ".pcap"; readonly number: number; readonly first: FrameSeen | null; readonly second: FrameSeen | null; readonly byte: number | null }
   | { readonly kind: "line"; readonly output: ".esp_sa" | ".ikev1_decryption_table" | ".sa-trace.jsonl"; readonly line: number; readonly shown: boolean; readonly first: string | null; readonly second: string | null }
   | { readonly kind: "waveform"; readonly output: ".vcd"; readonly difference: WaveformDifference }
-  | { readonly kind: "declarations"; readonly output: ".vcd" };
+  | { readonly kind: "declarations"; readonly output: ".vcd" }
+  | { readonly kind: "summary"; readonly output: ".summary.json"; readonly difference: SummaryDifference };
 
 export interface FrameSeen {
   readonly nanoseconds: number;
@@ -55,6 +57,10 @@ function fileDifference(output: ComparedOutput, one: string, other: string): Out
     const difference = firstWaveformDifference(one, other);
     if (difference === null) return null;
     return difference === "declarations" ? { kind: "declarations", output } : { kind: "waveform", output, difference: named(difference, one) };
+  }
+  if (output === ".summary.json") {
+    const difference = firstSummaryDifference(one, other);
+    return difference === null ? null : { kind: "summary", output, difference };
   }
   return withFiles(one, other, (first, second) => {
     if (firstDifferingOffset(first, second) === null) return null;
@@ -96,6 +102,8 @@ export function describeOutputDifference(difference: OutputDifference, names: re
       return `${difference.output}: written ${difference.writtenBy === "first" ? first : second} only`;
     case "declarations":
       return `${difference.output}: the declarations differ (another set of signals)`;
+    case "summary":
+      return `${difference.output}: first differs at ${difference.difference.path}: ${first} ${difference.difference.first}; ${second} ${difference.difference.second}`;
     case "line": {
       const shown = !difference.shown ? " (a key file: its lines are not shown)" : `: ${first} ${difference.first ?? "(no such line)"}; ${second} ${difference.second ?? "(no such line)"}`;
       return `${difference.output}: first differs at line ${difference.line}${shown}`;

@@ -37,7 +37,7 @@ function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null)
   }
   const waveform = check.waveformLimits === null ? "waveform to its last change" : `waveform to its last change (only what the scenario records: ${check.waveformLimits})`;
   const frames = check.wireFrames === 0 ? "no frame on the wire: nothing but the start-up compared" : `over ${check.wireFrames} wire frames`;
-  return { text: `${head}the same: capture, keys, SA trace and ${waveform}, ${frames} (${seconds})${kept}\n`, differs: false, failed: false };
+  return { text: `${head}the same: capture, keys, SA trace, summary and ${waveform}, ${frames} (${seconds})${kept}\n`, differs: false, failed: false };
 }
 
 /** A configuration as its line begins: its index and grid values, when there is a grid. */

@@ -192,7 +192,7 @@ program
 
 program
   .command("every-edge")
-  .description("run a scenario (or each configuration of a grid) twice, skipping idle blocks and evaluating every block on every edge, and say where their capture, keys, SA trace and waveform first differ; exit status 1 if they do")
+  .description("run a scenario (or each configuration of a grid) twice, skipping idle blocks and evaluating every block on every edge, and say where their capture, keys, SA trace, summary and waveform first differ; exit status 1 if they do")
   .argument("[scenario]", "scenario file (default: the built-in default scenario)")
   .option("--set <path=value>", "set a scenario value, seed=N included (repeatable)", parse.scenarioAssignment, {})
   .option("--grid <path=v1,v2,...>", "one axis of a grid of configurations, as nicsim sweep takes it, e.g. seed=1,2,3 (repeatable)", parse.axis, [])

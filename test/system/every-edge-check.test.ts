@@ -61,7 +61,7 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     const run = (name: string, values: Record<string, unknown>) => runScenario(defaultScenario({ durationMicroseconds: 40, ...values }), { directory: join(directory, name) }).files;
     const [first, otherSeed, slowerDma] = [run("first", { seed: 1 }), run("other-seed", { seed: 2 }), run("slower-dma", { seed: 1, "nic.dma.extraLatencyMaximum": 40 })];
     const bySeed = outputDifferences(first, otherSeed);
-    expect(bySeed.map((difference) => difference.output).sort()).toEqual([".esp_sa", ".ikev1_decryption_table", ".pcap", ".sa-trace.jsonl", ".vcd"]);
+    expect(bySeed.map((difference) => difference.output).sort()).toEqual([".esp_sa", ".ikev1_decryption_table", ".pcap", ".sa-trace.jsonl", ".summary.json", ".vcd"]);
     // The dump's header names its seed.
     expect(bySeed.find((difference) => difference.output === ".vcd")).toEqual({ kind: "declarations", output: ".vcd" });
     const byDma = outputDifferences(first, slowerDma);
@@ -71,6 +71,8 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     const lines = [...bySeed, ...byDma].map((difference) => describeOutputDifference(difference, ["one", "other"]));
     expect(lines.find((line) => line.startsWith(".pcap"))).toMatch(/^\.pcap: first differs at frame \d+ \(as Wireshark numbers them\): one \d+ bytes at [\d.]+ µs/);
     expect(lines.find((line) => line.startsWith(".vcd: first"))).toMatch(/^\.vcd: first differs at [\d.]+ µs: top\.\S+ \S+ \(one\), \S+ \(other\)/);
+    // The summary's first differing figure, by its place: the seed is the summary's second field.
+    expect(lines.find((line) => line.startsWith(".summary.json"))).toBe(".summary.json: first differs at seed: one 1; other 2");
     expect(lines.find((line) => line.startsWith(".esp_sa"))).toMatch(/^\.esp_sa: first differs at line \d+ \(a key file: its lines are not shown\)$/);
     const files = [first, otherSeed];
     // Secret: the keys of both runs' key files appear in no line said.
@@ -83,7 +85,7 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), "every-edge", "--quiet", ...args], { cwd: directory, encoding: "utf8", env: { ...process.env, CI: "true" } });
     const same = cli("--set", "durationMicroseconds=30", "--grid", "seed=3,4");
     expect(same.status, same.stderr).toBe(0);
-    expect(same.stdout).toMatch(/^configuration 0 \(seed=3\): the same: capture, keys, SA trace and waveform to its last change, over \d+ wire frames/m);
+    expect(same.stdout).toMatch(/^configuration 0 \(seed=3\): the same: capture, keys, SA trace, summary and waveform to its last change, over \d+ wire frames/m);
     expect(same.stdout).toMatch(/^configuration 1 \(seed=4\): the same/m);
     const wrong = cli("--set", "nic.queues=0", "--grid", "seed=x");
     expect(wrong.status).toBe(1);
