@@ -10,7 +10,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 /** A summary's shape, as a run writes it: the samples every 10 µs, and the last cut off at the run's end. */
 function summary(end: number, changes: Record<string, unknown> = {}): Record<string, unknown> {
   const samples = [10, 20, 30, end].map((time) => ({ time, cpuBusy: [time === end ? end / 100 : 0.5] }));
-  return { scenario: "default", outcome: "every packet arrived", simulatedMicroseconds: end, flows: [{ stream: "voice", received: 240, latency: { p50: 2.28 } }], samples, sampling: { intervalMicroseconds: 10 }, kernel: { timesteps: end * 3 }, ...changes };
+  return { scenario: "default", outcome: "every packet arrived", simulatedMicroseconds: end, host: { cores: 1, utilisation: [100 / end], preemptions: 3 }, flows: [{ stream: "voice", received: 240, latency: { p50: 2.28 } }], samples, sampling: { intervalMicroseconds: 10 }, kernel: { timesteps: end * 3 }, ...changes };
 }
 
 function difference(first: Record<string, unknown>, second: Record<string, unknown>) {
@@ -20,7 +20,7 @@ function difference(first: Record<string, unknown>, second: Record<string, unkno
 }
 
 describe("the first difference between two runs' summaries", () => {
-  test("what depends on where each run stopped is left out: its length, the kernel's counts, the last samples", () => {
+  test("what depends on where each run stopped is left out: its length, the cores' use over it, the kernel's counts, the last samples", () => {
     expect(difference(summary(38.5), summary(38.6))).toBeNull();
     // Runs ending either side of a sample's time: that sample is left out too, as the earlier run has none.
     expect(difference(summary(39.99), summary(40.01))).toBeNull();
