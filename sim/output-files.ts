@@ -49,6 +49,8 @@ export function makeDirectory(path: string, requested = path): void {
   try {
     mkdirSync(absolute);
   } catch (error) {
+    // Made meanwhile by another thread of the same command (every-edge's configurations share --keep's directory): there to use.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST" && statSync(absolute).isDirectory()) return;
     throw new OutputError(`output directory ${requested}: cannot create ${absolute} (${(error as Error).message.split(",")[0]})`);
   }
 }

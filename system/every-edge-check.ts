@@ -5,6 +5,7 @@ import { RunFailedError } from "../sim/failed-run.js";
 import type { LoadedScenario } from "./scenario/load.js";
 import { runScenario } from "./scenario/run.js";
 import { RunInterrupted } from "./scenario/run-interrupted.js";
+import { endedWell } from "./scenario/run-ending.js";
 import { outputDifferences, type OutputDifference } from "./output-differences.js";
 
 /** The two ways a run is made: blocks that say they are idle skipped (every run's way), or every block evaluated on every edge. */
@@ -16,6 +17,13 @@ export interface EveryEdgeCheck {
   readonly differences: readonly OutputDifference[];
   /** Frames on the wire in the run that skips idle blocks: how much the agreement covers. */
   readonly wireFrames: number;
+  /**
+   * That run's outcome in words, and whether it ended well (as nicsim run's exit status says): the
+   * two ways share how a run ends, so a block that never says it is idle keeps both running alike,
+   * and only the outcome shows it.
+   */
+  readonly outcome: string;
+  readonly endedWell: boolean;
   /** What of the waveform the scenario records, when not all of it: the comparison covers only that. */
   readonly waveformLimits: string | null;
   /** Wall seconds of each run. */
@@ -58,11 +66,14 @@ export function checkEveryEdge(load: (outputs: Record<string, unknown>) => Loade
   let removeBase = keep === null;
   try {
     const outputs = { "outputs.waveform": true, "outputs.pcap": true, "outputs.saTrace": true, "outputs.html": false };
+    // The run on every edge ends where the first ended: its own settling edges would be every clock's, so the two would cover different spans.
+    let endAt: number | undefined;
     const runs = EVERY_EDGE_RUNS.map((way) => {
       const started = performance.now();
       try {
         const loaded = load(outputs);
-        const run = runScenario(loaded, { directory: join(base, way), skipIdle: way === "skip-idle", onProgress: options.onProgress && ((now, end, trafficStarted) => options.onProgress!(way, now, end, trafficStarted)) });
+        const run = runScenario(loaded, { directory: join(base, way), skipIdle: way === "skip-idle", endAt, onProgress: options.onProgress && ((now, end, trafficStarted) => options.onProgress!(way, now, end, trafficStarted)) });
+        endAt ??= run.design.kernel.now;
         return { run, loaded, seconds: (performance.now() - started) / 1000 };
       } catch (error) {
         const stopped = error instanceof RunInterrupted || (error instanceof RunFailedError && error.failure instanceof RunInterrupted);
@@ -77,6 +88,8 @@ export function checkEveryEdge(load: (outputs: Record<string, unknown>) => Loade
     return {
       differences: outputDifferences(skipping.run.files, everyEdge.run.files),
       wireFrames: skipping.run.summary.wireFrames.toPeer + skipping.run.summary.wireFrames.toHost,
+      outcome: skipping.run.summary.outcome,
+      endedWell: endedWell(skipping.run.summary.ending),
       waveformLimits: waveformLimits(skipping.loaded),
       seconds: { "skip-idle": skipping.seconds, "every-edge": everyEdge.seconds },
       kept: keep === null ? null : { "skip-idle": join(keep, "skip-idle"), "every-edge": join(keep, "every-edge") },

@@ -145,7 +145,7 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
     return;
   }
   if (differing + failed > 0) {
-    const parts = [...(differing > 0 ? [`${differing} differ (a block skipped as idle had work to do, or acts on how often it is asked: README, "Writing a component")`] : []), ...(failed > 0 ? [`${failed} failed`] : [])];
+    const parts = [...(differing > 0 ? [`${differing} differ (a block skipped as idle had work to do, or acts on how often it is asked: README, "Writing a component")`] : []), ...(failed > 0 ? [`${failed} failed (a run failed, or did not end well)`] : [])];
     process.stdout.write(`${parts.join("; ")}: of ${points.length} configuration${points.length === 1 ? "" : "s"}\n`);
     process.exitCode = 1;
   }

@@ -37,7 +37,9 @@ function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null)
   }
   const waveform = check.waveformLimits === null ? "waveform to its last change" : `waveform to its last change (only what the scenario records: ${check.waveformLimits})`;
   const frames = check.wireFrames === 0 ? "no frame on the wire: nothing but the start-up compared" : `over ${check.wireFrames} wire frames`;
-  return { text: `${head}the same: capture, keys, SA trace, summary and ${waveform}, ${frames} (${seconds})${kept}\n`, differs: false, failed: false };
+  // Both runs end as the scenario's checks say, alike: a run that did not end well is a failure here as in nicsim run.
+  const ending = check.endedWell ? "" : `\n  but the run did not end well (nicsim run exits 1 on it): ${check.outcome}`;
+  return { text: `${head}the same: capture, keys, SA trace, summary and ${waveform}, ${frames} (${seconds})${ending}${kept}\n`, differs: false, failed: !check.endedWell };
 }
 
 /** A configuration as its line begins: its index and grid values, when there is a grid. */

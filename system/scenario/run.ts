@@ -36,6 +36,12 @@ export interface RunOptions {
    * packet depend on which domains sleep), and with it the summary's figures over the run's length.
    */
   readonly skipIdle?: boolean;
+  /**
+   * A run whose last packet arrives ends at this time (ps) instead of after its own settling
+   * edges: the time another run of the same scenario ended, so that the two cover the same span
+   * (nicsim every-edge's run on every edge, whose settling edges are every clock's).
+   */
+  readonly endAt?: number;
 }
 
 /** Where a run's files go while it runs: their base name, the set they are written through, and the two streamed during the run. */
@@ -195,7 +201,8 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
     else if (until >= limit) ending = { kind: "drain-limit" };
   }
   // The last packet is delivered a propagation delay after its last bit left the NIC: the edges that show it left (the MAC's count, its line idle after the gap, the queue's frame done), due within two cycles, are taken too.
-  for (let settling = 0; ending.kind === "arrived" && settling < SETTLING_EDGES; settling++) {
+  if (ending.kind === "arrived" && options.endAt !== undefined && options.endAt > kernel.now) kernel.run({ until: options.endAt });
+  for (let settling = 0; ending.kind === "arrived" && options.endAt === undefined && settling < SETTLING_EDGES; settling++) {
     const next = Math.min(...kernel.domains.map((domain) => (domain.nextEdge <= kernel.now + 2 * domain.period ? domain.nextEdge : Infinity)));
     if (next === Infinity) break;
     kernel.run({ until: next });

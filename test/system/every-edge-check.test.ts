@@ -19,6 +19,11 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     // The scenario's own outputs off: the check writes every output it compares regardless.
     const check = checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 60, "outputs.waveform": false, "outputs.pcap": false, ...outputs }), { keep });
     expect(check.differences).toEqual([]);
+    expect(check).toMatchObject({ outcome: "every packet arrived", endedWell: true });
+    // The run on every edge ends where the first did, so the two cover the same span: every file is the same byte for byte, the summary but for the kernel's own counts.
+    for (const suffix of [".vcd", ".pcap", ".sa-trace.jsonl"]) expect(readFileSync(join(keep, "every-edge", `default${suffix}`)).equals(readFileSync(join(keep, "skip-idle", `default${suffix}`))), suffix).toBe(true);
+    const summaries = ["skip-idle", "every-edge"].map((way) => ({ ...(JSON.parse(readFileSync(join(keep, way, "default.summary.json"), "utf8")) as Record<string, unknown>), kernel: null }));
+    expect(summaries[1]).toEqual(summaries[0]);
     expect(check.wireFrames).toBeGreaterThan(100);
     expect(check.seconds["every-edge"]).toBeGreaterThan(0);
     for (const way of ["skip-idle", "every-edge"]) for (const suffix of [".vcd", ".pcap", ".esp_sa", ".sa-trace.jsonl"]) expect(existsSync(join(keep, way, `default${suffix}`)), `${way} ${suffix}`).toBe(true);
@@ -87,6 +92,11 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     expect(same.status, same.stderr).toBe(0);
     expect(same.stdout).toMatch(/^configuration 0 \(seed=3\): the same: capture, keys, SA trace, summary and waveform to its last change, over \d+ wire frames/m);
     expect(same.stdout).toMatch(/^configuration 1 \(seed=4\): the same/m);
+    // Both ways run alike into a drain that runs out with packets in flight: the same, and a failure all the same, as nicsim run's exit status says.
+    const overloaded = cli("--set", "durationMicroseconds=60", "--set", "traffic.0.gapMicroseconds=0.02", "--set", "driver.cpu.cores=1");
+    expect(overloaded.status, overloaded.stdout + overloaded.stderr).toBe(1);
+    expect(overloaded.stdout).toMatch(/^the same: .*\n {2}but the run did not end well \(nicsim run exits 1 on it\): /m);
+    expect(overloaded.stdout).toContain("1 failed (a run failed, or did not end well): of 1 configuration");
     const wrong = cli("--set", "nic.queues=0", "--grid", "seed=x");
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain("nic.queues = 0: expected at least 1");
