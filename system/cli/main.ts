@@ -17,14 +17,13 @@ import { BULK_PACKET_BYTES, HIGH_PACKET_BYTES, MAXIMUM_LATENCY_PACKET_BYTES, MIN
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { defaultScenario } from "../scenario/default-scenario.js";
 import { buildScenario } from "../scenario/run.js";
-import { valueAt } from "../scenario/source-map.js";
-import { enclosingPath } from "../scenario/overrides.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { OptionMistakes, optionParsers } from "./option-parsers.js";
 import { notTaken, noteCommandLineMistakes, noteExcessArguments, written } from "./command-line-words.js";
 import { argumentProblems, inspectProblems, placeProblems } from "./place-checks.js";
 import { inspectVcd, type InspectOptions } from "./inspect.js";
 import { givenPlaceProblem, runCommand } from "./run-command.js";
+import { runClashes } from "./run-clashes.js";
 import { designProblems } from "./design-checks.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
 import { nicsimVersion } from "../scenario/sweep-shard-file.js";
@@ -87,22 +86,6 @@ function misspeltCommand(file: string | undefined): string | null {
 /** What an unknown command was meant as: the version, or the nearest command. */
 function commandMeant(word: string, names: readonly string[]): string {
   return ["version", "--version", "-V"].includes(word) ? " (nicsim --version gives the version)" : didYouMean(word, names);
-}
-
-/** Options of `run` and a --set of the same field: which should stand is not for the command to guess. */
-function runClashes(options: { seed?: unknown; set: Record<string, unknown>; out?: unknown; waveform: boolean }): string[] {
-  // The --set that gives a field, by its path or inside a mapping given whole (`outputs={"directory":…}`).
-  const setting = (path: string) => {
-    if (Object.hasOwn(options.set, path)) return path;
-    const around = enclosingPath(path, Object.keys(options.set));
-    return around !== undefined && valueAt(options.set[around], path.slice(around.length + 1).split(".")) !== undefined ? around : undefined;
-  };
-  const clash = (path: string, option: string) => {
-    const set = setting(path);
-    if (set === undefined) return [];
-    return [set === path ? `--set ${set}: also given by ${option}; drop one` : `--set ${set}: gives ${path}, also given by ${option}; drop one`];
-  };
-  return [...(options.seed !== undefined ? clash("seed", "--seed") : []), ...(!options.waveform ? clash("outputs.waveform", "--no-waveform") : []), ...(options.out !== undefined ? clash("outputs.directory", "--out") : [])];
 }
 
 /** A sweep's or every-edge's option mistakes (with `problems`, its own) and its configurations', found with the options that were right; throws. */
