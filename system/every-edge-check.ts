@@ -90,7 +90,7 @@ export function checkEveryEdge(load: (outputs: Record<string, unknown>) => Loade
       wireFrames: skipping.run.summary.wireFrames.toPeer + skipping.run.summary.wireFrames.toHost,
       outcome: skipping.run.summary.outcome,
       endedWell: endedWell(skipping.run.summary.ending),
-      waveformLimits: waveformLimits(skipping.loaded),
+      waveformLimits: waveformLimits(skipping.loaded, skipping.run.design.kernel.now),
       seconds: { "skip-idle": skipping.seconds, "every-edge": everyEdge.seconds },
       kept: keep === null ? null : { "skip-idle": join(keep, "skip-idle"), "every-edge": join(keep, "every-edge") },
     };
@@ -99,13 +99,15 @@ export function checkEveryEdge(load: (outputs: Record<string, unknown>) => Loade
   }
 }
 
-/** The scenario's limits on what its waveform records (scopes, exclusions, a window), in words; null when it records everything. */
-function waveformLimits(loaded: LoadedScenario): string | null {
+/** The scenario's limits on what its waveform records (scopes, exclusions, a window, one the run never reached), in words; null when it records everything. */
+function waveformLimits(loaded: LoadedScenario, end: number): string | null {
   const { waveformScopes, waveformExclude, waveformFromMicroseconds, waveformToMicroseconds } = loaded.scenario.outputs;
   const limits = [
     ...(waveformScopes === undefined ? [] : [`scopes ${waveformScopes.join(", ")}`]),
     ...(waveformExclude === undefined || waveformExclude.length === 0 ? [] : [`without ${waveformExclude.join(", ")}`]),
     ...(waveformFromMicroseconds === undefined && waveformToMicroseconds === undefined ? [] : [`from ${waveformFromMicroseconds ?? 0} µs to ${waveformToMicroseconds ?? "the end"}${waveformToMicroseconds === undefined ? "" : " µs"}`]),
   ];
-  return limits.length === 0 ? null : limits.join("; ");
+  // As nicsim run warns of it: the dump holds the values at the run's end, and no change to compare.
+  const unreached = waveformFromMicroseconds !== undefined && waveformFromMicroseconds * 1e6 > end ? `, which the run, ending at ${(end / 1e6).toFixed(3)} µs, never reached: no change compared` : "";
+  return limits.length === 0 ? null : `${limits.join("; ")}${unreached}`;
 }

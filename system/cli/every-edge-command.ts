@@ -21,9 +21,9 @@ export interface EveryEdgeCommandOptions {
   readonly quiet?: boolean;
 }
 
-/** Where a configuration's two runs' files go under --keep: the directory itself for one configuration, `<index>/` under it for a grid's. */
-function keptDirectory(keep: string, point: SweepPoint, count: number): string {
-  return count === 1 ? keep : join(keep, String(point.index));
+/** Where a configuration's two runs' files go under --keep: the directory itself without a grid, `<index>/` under it for a grid's configurations. */
+function keptDirectory(keep: string, point: SweepPoint): string {
+  return (point.grid ?? []).length === 0 ? keep : join(keep, String(point.index));
 }
 
 /** What is wrong with the options before any run: the grid's axes, and every directory --keep would put files in. */
@@ -31,7 +31,7 @@ export function everyEdgeOptionProblems(options: EveryEdgeCommandOptions): strin
   const problems = sweepAxesProblems(options.grid, options.set);
   if (options.keep === undefined) return problems;
   const points = sweepGrid(options.grid, options.set);
-  const places = [options.keep, ...points.flatMap((point) => EVERY_EDGE_RUNS.map((way) => join(keptDirectory(options.keep!, point, points.length), way)))];
+  const places = [options.keep, ...points.flatMap((point) => EVERY_EDGE_RUNS.map((way) => join(keptDirectory(options.keep!, point), way)))];
   // The first directory that cannot be made says why; those under it would say it again.
   const place = places.map((directory) => outputPlaceProblem(directory, `${directory} (--keep)`)).find((problem) => problem !== null);
   return place === undefined ? problems : [...problems, place];
@@ -40,7 +40,7 @@ export function everyEdgeOptionProblems(options: EveryEdgeCommandOptions): strin
 /** Every file --keep would have the runs write, by the scenarios' names, that could not be written there: found before any run, as nicsim run finds its own. */
 function keptFileProblems(keep: string, points: readonly SweepPoint[], scenarios: readonly Scenario[]): string[] {
   const outputs = { waveform: true, pcap: true, saTrace: true, html: false };
-  const names = points.flatMap((point, index) => EVERY_EDGE_RUNS.flatMap((way) => runFileNames(join(keptDirectory(keep, point, points.length), way, scenarios[index]!.name), outputs, true)));
+  const names = points.flatMap((point, index) => EVERY_EDGE_RUNS.flatMap((way) => runFileNames(join(keptDirectory(keep, point), way, scenarios[index]!.name), outputs, true)));
   return outputNameProblems(names, { givenBy: "--keep" });
 }
 
@@ -80,6 +80,8 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
   };
   for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
   const outcomes = new Map<number, Outcome>();
+  /** Where each configuration's runs wrote: --keep's directory, or a temporary one. */
+  const directories = new Map<number, string>();
   let printed = 0;
   let differing = 0;
   let failed = 0;
@@ -88,7 +90,7 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
     for (let outcome = outcomes.get(printed); outcome !== undefined; outcome = outcomes.get(++printed)) {
       const point = points[printed]!;
       progress.stop();
-      const line = describeOutcome(point, outcome, options.keep === undefined ? null : keptDirectory(options.keep, point, points.length));
+      const line = describeOutcome(point, outcome, options.keep === undefined ? null : keptDirectory(options.keep, point), directories.get(printed)!);
       process.stdout.write(line.text);
       if (line.differs) differing++;
       if (line.failed) failed++;
@@ -96,8 +98,9 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
   };
   const run = (point: SweepPoint) =>
     new Promise<void>((resolve) => {
-      const directory = options.keep === undefined ? mkdtempSync(join(tmpdir(), "nicsim-every-edge-")) : keptDirectory(options.keep, point, points.length);
+      const directory = options.keep === undefined ? mkdtempSync(join(tmpdir(), "nicsim-every-edge-")) : keptDirectory(options.keep, point);
       if (options.keep === undefined) temporary.add(directory);
+      directories.set(point.index, directory);
       const request: EveryEdgeRequest = { file: file ?? null, overrides: point.overrides, directory, interrupt };
       const worker = new Worker(new URL("./every-edge-worker.js", import.meta.url), { workerData: request });
       running.add(worker);
@@ -118,10 +121,11 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
       worker.on("exit", () => {
         running.delete(worker);
         const result = outcome ?? { kind: "error" as const, message: "the configuration's thread stopped without a result" };
-        // A failure's files stay for a look; the rest of a temporary directory goes.
+        // A failure's files stay for a look, a run that failed or ended badly; the rest of a temporary directory goes.
         // Kept for a look or removed, it is no longer for a second signal to remove.
         temporary.delete(directory);
-        if (options.keep === undefined && !(result.kind === "failed" && !result.stopped)) rmSync(directory, { recursive: true, force: true });
+        const failure = (result.kind === "failed" && !result.stopped) || (result.kind === "checked" && !result.check.endedWell);
+        if (options.keep === undefined && !failure) rmSync(directory, { recursive: true, force: true });
         outcomes.set(point.index, result);
         printReady();
         if (points.length > 1 && received === null) progress.update(outcomes.size, points.length, "configurations");

@@ -9,11 +9,11 @@ import type { EveryEdgeReport } from "./every-edge-worker.js";
 export type Outcome = Exclude<EveryEdgeReport, { kind: "progress" }>;
 
 /** A configuration's outcome as lines for a person. */
-export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: string | null): { text: string; differs: boolean; failed: boolean } {
+export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: string | null, directory: string): { text: string; differs: boolean; failed: boolean } {
   const head = label(point);
   switch (outcome.kind) {
     case "checked":
-      return describeCheck(head, outcome.check, kept);
+      return describeCheck(head, outcome.check, kept, directory);
     case "failed": {
       // A stopped run's temporary directory is removed: the files its message names are gone.
       const message = outcome.stopped && kept === null ? `${outcome.message.split("\n")[0]!}; its temporary files are removed` : outcome.message;
@@ -28,18 +28,21 @@ export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: strin
   }
 }
 
-function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null): { text: string; differs: boolean; failed: boolean } {
+function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null, directory: string): { text: string; differs: boolean; failed: boolean } {
   const seconds = EVERY_EDGE_RUNS.map((way) => `${way} ${check.seconds[way].toFixed(1)} s`).join(", ");
   const kept = keep === null || check.kept === null ? "" : `\n  files: ${EVERY_EDGE_RUNS.map((way) => check.kept![way]).join(" and ")}`;
   if (check.differences.length > 0) {
     const lines = check.differences.map((difference) => `  ${describeOutputDifference(difference, EVERY_EDGE_RUNS)}`);
     return { text: `${head}DIFFERENT (${seconds}):\n${lines.join("\n")}${kept}\n`, differs: true, failed: false };
   }
-  const waveform = check.waveformLimits === null ? "waveform to its last change" : `waveform to its last change (only what the scenario records: ${check.waveformLimits})`;
-  const frames = check.wireFrames === 0 ? "no frame on the wire: nothing but the start-up compared" : `over ${check.wireFrames} wire frames`;
+  const waveform = check.waveformLimits === null ? "waveform" : `waveform (only what the scenario records: ${check.waveformLimits})`;
+  const same = `capture, keys, SA trace, summary and ${waveform}, over ${check.wireFrames} wire frames (${seconds})`;
   // Both runs end as the scenario's checks say, alike: a run that did not end well is a failure here as in nicsim run.
-  const ending = check.endedWell ? "" : `\n  but the run did not end well (nicsim run exits 1 on it): ${check.outcome}`;
-  return { text: `${head}the same: capture, keys, SA trace, summary and ${waveform}, ${frames} (${seconds})${ending}${kept}\n`, differs: false, failed: !check.endedWell };
+  if (!check.endedWell) {
+    const left = keep === null ? `\n  both runs' files are left for a look: ${directory}` : "";
+    return { text: `${head}FAILED: both runs did not end well (nicsim run exits 1 on it): ${check.outcome}\n  the two are the same: ${same}${kept}${left}\n`, differs: false, failed: true };
+  }
+  return { text: `${head}the same: ${same}${kept}\n`, differs: false, failed: false };
 }
 
 /** A configuration as its line begins: its index and grid values, when there is a grid. */

@@ -90,12 +90,16 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), "every-edge", "--quiet", ...args], { cwd: directory, encoding: "utf8", env: { ...process.env, CI: "true" } });
     const same = cli("--set", "durationMicroseconds=30", "--grid", "seed=3,4");
     expect(same.status, same.stderr).toBe(0);
-    expect(same.stdout).toMatch(/^configuration 0 \(seed=3\): the same: capture, keys, SA trace, summary and waveform to its last change, over \d+ wire frames/m);
+    expect(same.stdout).toMatch(/^configuration 0 \(seed=3\): the same: capture, keys, SA trace, summary and waveform, over \d+ wire frames/m);
     expect(same.stdout).toMatch(/^configuration 1 \(seed=4\): the same/m);
     // Both ways run alike into a drain that runs out with packets in flight: the same, and a failure all the same, as nicsim run's exit status says.
     const overloaded = cli("--set", "durationMicroseconds=60", "--set", "traffic.0.gapMicroseconds=0.02", "--set", "driver.cpu.cores=1");
     expect(overloaded.status, overloaded.stdout + overloaded.stderr).toBe(1);
-    expect(overloaded.stdout).toMatch(/^the same: .*\n {2}but the run did not end well \(nicsim run exits 1 on it\): /m);
+    expect(overloaded.stdout).toMatch(/^FAILED: both runs did not end well \(nicsim run exits 1 on it\): .*\n {2}the two are the same: capture, keys, SA trace, summary and waveform, over \d+ wire frames .*\n {2}both runs' files are left for a look: (\S+)$/m);
+    // Left for a look, where the line says.
+    const left = /left for a look: (\S+)$/m.exec(overloaded.stdout)![1]!;
+    expect(existsSync(join(left, "every-edge", "default.pcap"))).toBe(true);
+    rmSync(left, { recursive: true, force: true });
     expect(overloaded.stdout).toContain("1 failed (a run failed, or did not end well): of 1 configuration");
     const wrong = cli("--set", "nic.queues=0", "--grid", "seed=x");
     expect(wrong.status).toBe(1);
