@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { firstDifferingByte } from "./bytes.js";
 
 /** Bytes read at a time: a long run's outputs are larger than a JavaScript text or a Buffer may be, so none is read whole. */
 const CHUNK_BYTES = 1 << 20;
@@ -52,9 +53,8 @@ export function firstDifferingOffset(one: FileReader, other: FileReader): number
     const b = other.read(offset, CHUNK_BYTES);
     if (a.length === 0 && b.length === 0) return null;
     if (a.equals(b)) continue;
-    const length = Math.min(a.length, b.length);
-    for (let index = 0; index < length; index++) if (a[index] !== b[index]) return offset + index;
-    return offset + length;
+    const index = firstDifferingByte(a, b);
+    return offset + (index < 0 ? Math.min(a.length, b.length) : index);
   }
 }
 

@@ -11,7 +11,7 @@ import { EVERY_EDGE_RUNS } from "../every-edge-check.js";
 import { STOPPING_SIGNALS, type StoppingSignal } from "../serve/stop-request.js";
 import { Progress } from "./progress.js";
 import type { EveryEdgeReport, EveryEdgeRequest } from "./every-edge-worker.js";
-import { describeOutcome, type Outcome } from "./every-edge-lines.js";
+import { describeOutcome, leavesFiles, type Outcome } from "./every-edge-lines.js";
 
 export interface EveryEdgeCommandOptions {
   readonly grid: Array<[string, unknown[]]>;
@@ -101,7 +101,7 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
       const directory = options.keep === undefined ? mkdtempSync(join(tmpdir(), "nicsim-every-edge-")) : keptDirectory(options.keep, point);
       if (options.keep === undefined) temporary.add(directory);
       directories.set(point.index, directory);
-      const request: EveryEdgeRequest = { file: file ?? null, overrides: point.overrides, directory, interrupt };
+      const request: EveryEdgeRequest = { file: file ?? null, overrides: point.overrides, directory, duration: scenarios[point.index]!.durationMicroseconds * 1e6, interrupt };
       const worker = new Worker(new URL("./every-edge-worker.js", import.meta.url), { workerData: request });
       running.add(worker);
       let outcome: Outcome | null = null;
@@ -121,11 +121,9 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
       worker.on("exit", () => {
         running.delete(worker);
         const result = outcome ?? { kind: "error" as const, message: "the configuration's thread stopped without a result" };
-        // A failure's files stay for a look, a run that failed or ended badly; the rest of a temporary directory goes.
         // Kept for a look or removed, it is no longer for a second signal to remove.
         temporary.delete(directory);
-        const failure = (result.kind === "failed" && !result.stopped) || (result.kind === "checked" && !result.check.endedWell);
-        if (options.keep === undefined && !failure) rmSync(directory, { recursive: true, force: true });
+        if (options.keep === undefined && !leavesFiles(result)) rmSync(directory, { recursive: true, force: true });
         outcomes.set(point.index, result);
         printReady();
         if (points.length > 1 && received === null) progress.update(outcomes.size, points.length, "configurations");

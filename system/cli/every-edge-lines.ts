@@ -8,6 +8,11 @@ import type { EveryEdgeReport } from "./every-edge-worker.js";
 /** A configuration's outcome, as its thread reported it. */
 export type Outcome = Exclude<EveryEdgeReport, { kind: "progress" }>;
 
+/** Whether the outcome's files stay for a look: a run that failed, or both that did not end well (one stopped, or with nothing to look at, leaves none). */
+export function leavesFiles(outcome: Outcome): boolean {
+  return (outcome.kind === "failed" && !outcome.stopped) || (outcome.kind === "checked" && !outcome.check.endedWell);
+}
+
 /** A configuration's outcome as lines for a person. */
 export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: string | null, directory: string): { text: string; differs: boolean; failed: boolean } {
   const head = label(point);
@@ -18,7 +23,7 @@ export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: strin
       // A stopped run's temporary directory is removed: the files its message names are gone.
       const message = outcome.stopped && kept === null ? `${outcome.message.split("\n")[0]!}; its temporary files are removed` : outcome.message;
       // A skip-idle run that fails leaves the other unmade.
-      const left = kept === null && !outcome.stopped ? `\n  ${outcome.run === "skip-idle" ? "its files are" : "both runs' files are"} left for a look, in the temporary directory named above` : "";
+      const left = kept === null && leavesFiles(outcome) ? `\n  ${outcome.run === "skip-idle" ? "its files are" : "both runs' files are"} left for a look, in the temporary directory named above` : "";
       return { text: `${head}${outcome.stopped ? "STOPPED" : "FAILED"}: the ${outcome.run} run ${outcome.stopped ? "was" : "failed:"} ${message}${left}\n`, differs: false, failed: !outcome.stopped };
     }
     case "scenario":

@@ -10,6 +10,8 @@ export interface EveryEdgeRequest {
   readonly overrides: Record<string, unknown>;
   /** Where both runs' files go: --keep's, or a temporary directory the main thread removes. */
   readonly directory: string;
+  /** The traffic's duration, ps (the main thread checked the scenario): for a stop's message before the traffic starts. */
+  readonly duration: number;
   /** One Int32: 0, or the number of the signal that stops the runs (set by the main thread). */
   readonly interrupt: SharedArrayBuffer;
 }
@@ -27,8 +29,7 @@ const request = workerData as EveryEdgeRequest;
 const report = (message: EveryEdgeReport) => parentPort!.postMessage(message);
 try {
   const load = (outputs: Record<string, unknown>) => (request.file === null ? defaultScenario({ ...request.overrides, ...outputs }) : loadScenarioFile(request.file, { ...request.overrides, ...outputs }));
-  const duration = load({}).scenario.durationMicroseconds * 1e6;
-  const progress = EVERY_EDGE_RUNS.map((run) => interruptibleProgress(new Int32Array(request.interrupt), duration, (now, end) => report({ kind: "progress", run, now, end })));
+  const progress = EVERY_EDGE_RUNS.map((run) => interruptibleProgress(new Int32Array(request.interrupt), request.duration, (now, end) => report({ kind: "progress", run, now, end })));
   const check = checkEveryEdge(load, { keep: request.directory, onProgress: (run, now, end, trafficStarted) => progress[EVERY_EDGE_RUNS.indexOf(run)]!(now, end, trafficStarted) });
   report({ kind: "checked", check });
 } catch (error) {

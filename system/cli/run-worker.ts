@@ -22,7 +22,6 @@ export type RunOutcome =
   | { readonly kind: "scenario"; readonly problems: readonly string[] }
   | { readonly kind: "failed"; readonly message: string };
 
-
 // The run, in a thread of its own: a run holds its thread for its whole length, and signals reach
 // only the main thread's event loop, which stays free here to receive them.
 const request = workerData as RunRequest;
