@@ -60,6 +60,11 @@ export class DmaEngine extends ClockedComponent {
   private completed = 0;
   /** The last edge whose work is done. */
   private doneThrough = 0;
+  /** Unwatched, whether edges done lazily since the engine last wrote its pieces' signals changed what they hold. */
+  private piecesStale = false;
+  /** The tags in use and reads waiting before the edge at doneThrough: what a reader sees while that edge is still to commit. */
+  private tagsBeforeDone = 0;
+  private waitingBeforeDone = 0;
   /** The next edge on which something shows. */
   private nextChange = Infinity;
   /** Whether anything sees reads_in_flight and reads_waiting (the waveform, a waiting process): then every piece's edge is run. */
@@ -165,6 +170,7 @@ export class DmaEngine extends ClockedComponent {
     for (let request = this.incoming.take(); request; request = this.incoming.take()) this.accept(request, now);
     this.step(now);
     this.doneThrough = now;
+    this.piecesStale = false;
     this.readsInFlight.set(this.tagsInUse);
     this.readsWaiting.set(Math.min(this.reads.length, 0xffff));
     this.writesPending.set(Math.min(this.pendingWrites, 0xffff));
@@ -179,15 +185,20 @@ export class DmaEngine extends ClockedComponent {
    * since made of them, as their commits would have: those before now, and the one at now unless
    * a pass at this time has yet to evaluate it (a reader in a later pass at an edge, or after a run
    * stopped there, saw the edge's old value; from an outside check). Those edges only issue
-   * pieces, in the order and with the draws their run would make anyway.
+   * pieces, in the order and with the draws their run would make anyway. A block asking for spare
+   * tags may have done the edge at now already: the reader is then shown the values before it.
    */
   private showPieces(): void {
+    if (this.piecesShown) return;
     const now = this.kernel.now;
-    if (this.piecesShown || this.doneThrough >= now) return;
     const edgeAtNowPending = this.kernel.edgesPending && this.kernel.phaseRanNow;
-    this.catchUp(edgeAtNowPending ? now : now + 1);
-    this.readsInFlight.showDrawn(this.tagsInUse);
-    this.readsWaiting.showDrawn(Math.min(this.reads.length, 0xffff));
+    const seenThrough = edgeAtNowPending ? now - 1 : now;
+    if (this.doneThrough < seenThrough) this.catchUp(seenThrough + 1);
+    if (!this.piecesStale) return;
+    const edgeUnseen = this.doneThrough > seenThrough;
+    this.readsInFlight.showDrawn(edgeUnseen ? this.tagsBeforeDone : this.tagsInUse);
+    this.readsWaiting.showDrawn(Math.min(edgeUnseen ? this.waitingBeforeDone : this.reads.length, 0xffff));
+    this.piecesStale = edgeUnseen;
   }
 
   /** The edges run lazily, up to what a block asking now sees: through the edge at now if that edge has been through the engine. */
@@ -205,6 +216,9 @@ export class DmaEngine extends ClockedComponent {
       const completed = this.completed;
       this.step(edge);
       this.doneThrough = edge;
+      this.tagsBeforeDone = tags;
+      this.waitingBeforeDone = waiting;
+      if (this.tagsInUse !== tags || this.reads.length !== waiting) this.piecesStale = true;
       if (this.completed !== completed || (this.piecesShown && (this.tagsInUse !== tags || this.reads.length !== waiting))) {
         throw new Error(`DMA engine: the edge at ${edge} ps changed what the engine shows, but no wake was planned for it`);
       }
