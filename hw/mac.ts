@@ -69,10 +69,14 @@ export class Mac extends ClockedComponent {
     return this.fromTx.length + this.waitingFrames + this.onLine;
   }
 
-  /** TX_SCHED write: the wire's policy for the queue. A look at once, as the TX engine's (a class made strict may go first now). */
+  /**
+   * TX_SCHED write: the wire's policy for the queue, from the MAC's next pick. No wake: unlike the
+   * TX engine's, the MAC's pick always finds a frame when one waits (a class over its policed rate
+   * goes when no other has one), so the MAC never sleeps with the line free and a frame waiting,
+   * and it looks again when the line frees.
+   */
   configure(queue: number, schedule: QueueSchedule): void {
     this.scheduler.configure(queue, schedule, this.kernel.now);
-    this.touch();
   }
 
   /** CTRL write: a change of enable wakes the MAC. */

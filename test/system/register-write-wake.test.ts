@@ -110,8 +110,18 @@ const CASES: Record<string, Rewrites> = {
   "EITR_PACKETS: thresholds lowered and raised under a 100 µs interval": { parameters: moderated(100_000, { "top.nic.tx.descriptorCache": 8, "top.driver.base.txRingDescriptors": 16 }), schedules: false, classes: [[0, 60], [1, 1514]], doorbellEvery: 32, writes: [threshold(0, 4), threshold(1, 64), threshold(1, 64), threshold(1, 4)], everyPicoseconds: 6_249_256 },
 };
 
+/**
+ * Found by random TX_SCHED writes once frame starts were compared: the DMA engine, run on an edge
+ * after edges it had done lazily (a read tag freed), left reads_in_flight showing its last run to
+ * the blocks after it on that edge. The TX engine read the DMA as saturated, called bulk's frame
+ * WAITING rather than BLOCKED, and held the policed strict class back: it started 28 ns late.
+ */
+const LAZY_DMA: Record<string, Rewrites> = {
+  "TX_SCHED: strict classes' rates rewritten while eight read tags are all in use": { parameters: { "top.nic.dma.bytesPerCycle": 32, "top.nic.dma.maxOutstandingReads": 8, "top.wire.gigabitsPerSecond": 10 }, schedules: true, classes: [[0, 300], [1, 64], [2, 1514]], writes: [schedule(1, true, 10, 0), schedule(2, true, 0, 0), schedule(2, true, 40, 10)], everyPicoseconds: 5_153_646 },
+};
+
 describe("a register written mid-run: the same frame starts, frames on the wire and interrupts whether idle blocks are skipped or every edge is evaluated", () => {
-  for (const [name, rewrites] of Object.entries(CASES)) {
+  for (const [name, rewrites] of Object.entries({ ...CASES, ...LAZY_DMA })) {
     test(name, () => {
       const skipping = observed(rewrites, true);
       expect(skipping.wire.length).toBeGreaterThan(40);
