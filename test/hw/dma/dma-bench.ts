@@ -22,7 +22,9 @@ export type DmaAction =
   /** The host freeing a buffer, perhaps with requests to it on their way (they then fail as unmapped). */
   | { readonly kind: "free"; readonly buffer: number }
   /** Asking how many read tags are spare (as a descriptor fetch does before a small one). */
-  | { readonly kind: "spare" };
+  | { readonly kind: "spare" }
+  /** Reading reads_in_flight and reads_waiting, as the TX engine reads the first to tell whether the DMA is saturated. */
+  | { readonly kind: "look" };
 
 export interface TimedAction {
   readonly cycle: number;
@@ -103,6 +105,10 @@ interface Target {
 function perform(target: Target, index: number, action: DmaAction): void {
   if (action.kind === "spare") {
     target.answers.push(`${target.now()} ${index} ${target.engine.spareReadTags()}`);
+    return;
+  }
+  if (action.kind === "look") {
+    target.answers.push(`${target.now()} ${index} look ${target.engine.readsInFlight.value}/${target.engine.readsWaiting.value}`);
     return;
   }
   const base = action.buffer < target.buffers.length ? target.buffers[action.buffer]! : 0x7000_0000;
