@@ -6,15 +6,24 @@ import type { LoadedScenario } from "./scenario/load.js";
 import { runScenario } from "./scenario/run.js";
 import { RunInterrupted } from "./scenario/run-interrupted.js";
 import { endedWell } from "./scenario/run-ending.js";
-import { outputDifferences, type OutputDifference } from "./output-differences.js";
+import { COMPARED_OUTPUTS, outputDifferences, type OutputDifference } from "./output-differences.js";
 
-/** The two ways a run is made: blocks that say they are idle skipped (every run's way), or every block evaluated on every edge. */
-export const EVERY_EDGE_RUNS = ["skip-idle", "every-edge"] as const;
+/**
+ * The ways a run is made: blocks that say they are idle skipped (every run's way), every block
+ * evaluated on every edge, and idle blocks skipped without the waveform (a sweep's way), where a
+ * block that draws a signal only while it is watched draws it lazily.
+ */
+export const EVERY_EDGE_RUNS = ["skip-idle", "every-edge", "no-waveform"] as const;
 export type EveryEdgeRun = (typeof EVERY_EDGE_RUNS)[number];
 
+/** What the run without the waveform is compared on: everything the first run wrote but its waveform. */
+const UNWATCHED_OUTPUTS = COMPARED_OUTPUTS.filter((output) => output !== ".vcd");
+
 export interface EveryEdgeCheck {
-  /** Each compared output's first difference; empty when the two runs agree. */
+  /** Each compared output's first difference between the runs skipping idle blocks and on every edge; empty when they agree. */
   readonly differences: readonly OutputDifference[];
+  /** Each output's first difference between the runs skipping idle blocks with the waveform and without it (all but the waveform); empty when they agree. */
+  readonly withoutWaveform: readonly OutputDifference[];
   /** Frames on the wire in the run that skips idle blocks: how much the agreement covers. */
   readonly wireFrames: number;
   /**
@@ -32,13 +41,13 @@ export interface EveryEdgeCheck {
   readonly kept: Readonly<Record<EveryEdgeRun, string>> | null;
 }
 
-/** One of the two runs failed or was stopped: which, why (with the files it left, named as runScenario names them), and where its files are now. */
+/** One of the runs failed or was stopped: which, why (with the files it left, named as runScenario names them), and where its files are now. */
 export class EveryEdgeRunFailed extends Error {
   constructor(
     readonly run: EveryEdgeRun,
     readonly failure: string,
     readonly stopped: boolean,
-    /** The directory holding both runs' files, or null when they were removed (a temporary one, for a run stopped by a signal). */
+    /** The directory holding the runs' files, or null when they were removed (a temporary one, for a run stopped by a signal). */
     readonly directory: string | null,
   ) {
     super(`the ${run} run ${stopped ? "was" : "failed:"} ${failure}`);
@@ -46,19 +55,22 @@ export class EveryEdgeRunFailed extends Error {
 }
 
 export interface EveryEdgeOptions {
-  /** The directory to leave both runs' files in (`skip-idle/` and `every-edge/` under it); without it they go to a temporary one, removed after. */
+  /** The directory to leave the runs' files in (`skip-idle/`, `every-edge/` and `no-waveform/` under it); without it they go to a temporary one, removed after. */
   readonly keep?: string | null;
   /** After each step of either run (runScenario's onProgress): throw to stop it. */
   readonly onProgress?: (run: EveryEdgeRun, now: number, end: number, trafficStarted: boolean) => void;
 }
 
 /**
- * Run a scenario twice, skipping idle blocks and evaluating every block on every edge, and
- * compare what each wrote. A block that says it is idle while it has work to do, or that acts on
- * how often it is asked, makes them differ: the check every component's author runs (README,
- * "Writing a component"). `load` gives the scenario afresh for each run; every output but the
- * HTML report is written, whatever the scenario asks. A run that fails leaves its files for a look,
- * in a temporary directory too (EveryEdgeRunFailed says where); one stopped through `onProgress` removes a temporary one.
+ * Run a scenario skipping idle blocks and evaluating every block on every edge, and compare what
+ * each wrote. A block that says it is idle while it has work to do, or that acts on how often it is
+ * asked, makes them differ: the check every component's author runs (README, "Writing a
+ * component"). A third run skips idle blocks without the waveform, and is compared with the first
+ * on all but the waveform: a signal drawn only while watched, read wrong when not, makes them
+ * differ. `load` gives the scenario afresh for each run; every output but the HTML report (and the
+ * third run's waveform) is written, whatever the scenario asks. A run that fails leaves its files
+ * for a look, in a temporary directory too (EveryEdgeRunFailed says where); one stopped through
+ * `onProgress` removes a temporary one.
  */
 export function checkEveryEdge(load: (outputs: Record<string, unknown>) => LoadedScenario, options: EveryEdgeOptions = {}): EveryEdgeCheck {
   const keep = options.keep ?? null;
@@ -66,13 +78,13 @@ export function checkEveryEdge(load: (outputs: Record<string, unknown>) => Loade
   let removeBase = keep === null;
   try {
     const outputs = { "outputs.waveform": true, "outputs.pcap": true, "outputs.saTrace": true, "outputs.html": false };
-    // The run on every edge ends where the first ended: its own settling edges would be every clock's, so the two would cover different spans.
+    // The other runs end where the first ended: the run on every edge settles every clock, so the two would cover different spans.
     let endAt: number | undefined;
     const runs = EVERY_EDGE_RUNS.map((way) => {
       const started = performance.now();
       try {
-        const loaded = load(outputs);
-        const run = runScenario(loaded, { directory: join(base, way), skipIdle: way === "skip-idle", endAt, onProgress: options.onProgress && ((now, end, trafficStarted) => options.onProgress!(way, now, end, trafficStarted)) });
+        const loaded = load(way === "no-waveform" ? { ...outputs, "outputs.waveform": false } : outputs);
+        const run = runScenario(loaded, { directory: join(base, way), skipIdle: way !== "every-edge", endAt, onProgress: options.onProgress && ((now, end, trafficStarted) => options.onProgress!(way, now, end, trafficStarted)) });
         endAt ??= run.design.kernel.now;
         return { run, loaded, seconds: (performance.now() - started) / 1000 };
       } catch (error) {
@@ -84,15 +96,16 @@ export function checkEveryEdge(load: (outputs: Record<string, unknown>) => Loade
         throw new EveryEdgeRunFailed(way, removeBase ? message.split("\n")[0]! : message, stopped, removeBase ? null : base);
       }
     });
-    const [skipping, everyEdge] = runs as [(typeof runs)[number], (typeof runs)[number]];
+    const [skipping, everyEdge, unwatched] = runs as [(typeof runs)[number], (typeof runs)[number], (typeof runs)[number]];
     return {
       differences: outputDifferences(skipping.run.files, everyEdge.run.files),
+      withoutWaveform: outputDifferences(skipping.run.files, unwatched.run.files, UNWATCHED_OUTPUTS),
       wireFrames: skipping.run.summary.wireFrames.toPeer + skipping.run.summary.wireFrames.toHost,
       outcome: skipping.run.summary.outcome,
       endedWell: endedWell(skipping.run.summary.ending),
       waveformLimits: waveformLimits(skipping.loaded, skipping.run.design.kernel.now),
-      seconds: { "skip-idle": skipping.seconds, "every-edge": everyEdge.seconds },
-      kept: keep === null ? null : { "skip-idle": join(keep, "skip-idle"), "every-edge": join(keep, "every-edge") },
+      seconds: { "skip-idle": skipping.seconds, "every-edge": everyEdge.seconds, "no-waveform": unwatched.seconds },
+      kept: keep === null ? null : { "skip-idle": join(keep, "skip-idle"), "every-edge": join(keep, "every-edge"), "no-waveform": join(keep, "no-waveform") },
     };
   } finally {
     if (removeBase) rmSync(base, { recursive: true, force: true });

@@ -34,10 +34,10 @@ export interface FrameSeen {
 /** Lines shown in full: those of the SA trace (handles, times, sizes). The key files' are not. */
 const SHOWN_LINES: ReadonlySet<string> = new Set([".sa-trace.jsonl"]);
 
-/** The first difference in each output the two runs wrote (the same base name in each); none when they agree. */
-export function outputDifferences(first: readonly string[], second: readonly string[]): OutputDifference[] {
+/** The first difference in each output the two runs wrote (the same base name in each), of those given; none when they agree. */
+export function outputDifferences(first: readonly string[], second: readonly string[], outputs: readonly ComparedOutput[] = COMPARED_OUTPUTS): OutputDifference[] {
   const differences: OutputDifference[] = [];
-  for (const output of COMPARED_OUTPUTS) {
+  for (const output of outputs) {
     const one = first.find((path) => path.endsWith(output));
     const other = second.find((path) => path.endsWith(output) && basename(path) === (one === undefined ? basename(path) : basename(one)));
     if (one === undefined && other === undefined) continue;

@@ -46,8 +46,8 @@ function keptFileProblems(keep: string, points: readonly SweepPoint[], scenarios
 
 /**
  * `nicsim every-edge`: each configuration (the scenario with --set, or each of --grid's, as a
- * sweep makes them) run twice, skipping idle blocks and evaluating every block on every edge, in
- * a thread of its own (several at once with a grid); the first difference in each output, or that
+ * sweep makes them) run skipping idle blocks, evaluating every block on every edge, and skipping
+ * idle blocks without the waveform, in a thread of its own (several at once with a grid); the first difference in each output, or that
  * they agree. Every configuration is checked before any runs. The exit status is 1 when any
  * configuration's runs differ or one fails. SIGINT or SIGTERM stops the runs at their next step
  * (a second stops at once), removes their temporary files and names what --keep holds.

@@ -8,7 +8,7 @@ import type { EveryEdgeReport } from "./every-edge-worker.js";
 /** A configuration's outcome, as its thread reported it. */
 export type Outcome = Exclude<EveryEdgeReport, { kind: "progress" }>;
 
-/** Whether the outcome's files stay for a look: a run that failed, or both that did not end well (one stopped, or with nothing to look at, leaves none). */
+/** Whether the outcome's files stay for a look: a run that failed, or runs that did not end well (one stopped, or with nothing to look at, leaves none). */
 export function leavesFiles(outcome: Outcome): boolean {
   return (outcome.kind === "failed" && !outcome.stopped) || (outcome.kind === "checked" && !outcome.check.endedWell);
 }
@@ -22,8 +22,8 @@ export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: strin
     case "failed": {
       // A stopped run's temporary directory is removed: the files its message names are gone.
       const message = outcome.stopped && kept === null ? `${outcome.message.split("\n")[0]!}; its temporary files are removed` : outcome.message;
-      // A skip-idle run that fails leaves the other unmade.
-      const left = kept === null && leavesFiles(outcome) ? `\n  ${outcome.run === "skip-idle" ? "its files are" : "both runs' files are"} left for a look, in the temporary directory named above` : "";
+      // A skip-idle run that fails leaves the others unmade.
+      const left = kept === null && leavesFiles(outcome) ? `\n  ${outcome.run === "skip-idle" ? "its files are" : "the runs' files are"} left for a look, in the temporary directory named above` : "";
       return { text: `${head}${outcome.stopped ? "STOPPED" : "FAILED"}: the ${outcome.run} run ${outcome.stopped ? "was" : "failed:"} ${message}${left}\n`, differs: false, failed: !outcome.stopped };
     }
     case "scenario":
@@ -35,17 +35,21 @@ export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: strin
 
 function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null, directory: string): { text: string; differs: boolean; failed: boolean } {
   const seconds = EVERY_EDGE_RUNS.map((way) => `${way} ${check.seconds[way].toFixed(1)} s`).join(", ");
-  const kept = keep === null || check.kept === null ? "" : `\n  files: ${EVERY_EDGE_RUNS.map((way) => check.kept![way]).join(" and ")}`;
-  if (check.differences.length > 0) {
-    const lines = check.differences.map((difference) => `  ${describeOutputDifference(difference, EVERY_EDGE_RUNS)}`);
+  const kept = keep === null || check.kept === null ? "" : `\n  files: ${EVERY_EDGE_RUNS.map((way) => check.kept![way]).join(", ")}`;
+  if (check.differences.length + check.withoutWaveform.length > 0) {
+    const lines = [
+      ...check.differences.map((difference) => `  ${describeOutputDifference(difference, ["skip-idle", "every-edge"])}`),
+      // A block drew what it shows one way while watched and another while not: named apart from the every-edge differences, which a wrong idle flag makes.
+      ...check.withoutWaveform.map((difference) => `  without the waveform: ${describeOutputDifference(difference, ["skip-idle", "no-waveform"])}`),
+    ];
     return { text: `${head}DIFFERENT (${seconds}):\n${lines.join("\n")}${kept}\n`, differs: true, failed: false };
   }
   const waveform = check.waveformLimits === null ? "waveform" : `waveform (only what the scenario records: ${check.waveformLimits})`;
-  const same = `capture, keys, SA trace, summary and ${waveform}, over ${check.wireFrames} wire frames (${seconds})`;
-  // Both runs end as the scenario's checks say, alike: a run that did not end well is a failure here as in nicsim run.
+  const same = `capture, keys, SA trace, summary and ${waveform}, and all but the waveform without it, over ${check.wireFrames} wire frames (${seconds})`;
+  // The runs end as the scenario's checks say, alike: a run that did not end well is a failure here as in nicsim run.
   if (!check.endedWell) {
-    const left = keep === null ? `\n  both runs' files are left for a look: ${directory}` : "";
-    return { text: `${head}FAILED: both runs did not end well (nicsim run exits 1 on it): ${check.outcome}\n  the two are the same: ${same}${kept}${left}\n`, differs: false, failed: true };
+    const left = keep === null ? `\n  the runs' files are left for a look: ${directory}` : "";
+    return { text: `${head}FAILED: the runs did not end well (nicsim run exits 1 on it): ${check.outcome}\n  they are the same: ${same}${kept}${left}\n`, differs: false, failed: true };
   }
   return { text: `${head}the same: ${same}${kept}\n`, differs: false, failed: false };
 }

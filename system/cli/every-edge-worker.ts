@@ -8,7 +8,7 @@ import { interruptibleProgress } from "../scenario/run-interrupted.js";
 export interface EveryEdgeRequest {
   readonly file: string | null;
   readonly overrides: Record<string, unknown>;
-  /** Where both runs' files go: --keep's, or a temporary directory the main thread removes. */
+  /** Where the runs' files go: --keep's, or a temporary directory the main thread removes. */
   readonly directory: string;
   /** The traffic's duration, ps (the main thread checked the scenario): for a stop's message before the traffic starts. */
   readonly duration: number;

@@ -175,11 +175,11 @@ program
 
 program
   .command("every-edge")
-  .description("run a scenario (or each configuration of a grid) twice, skipping idle blocks and evaluating every block on every edge, and say where their capture, keys, SA trace, summary and waveform first differ; exit status 1 if they do, or a run fails or does not end well")
+  .description("run a scenario (or each configuration of a grid) skipping idle blocks and evaluating every block on every edge, and say where their capture, keys, SA trace, summary and waveform first differ; and again skipping idle blocks without the waveform, compared with the first on the rest; exit status 1 if any differ, or a run fails or does not end well")
   .argument("[scenario]", "scenario file (default: the built-in default scenario)")
   .option("--set <path=value>", "set a scenario value, seed=N included (repeatable)", parse.scenarioAssignment, {})
   .option("--grid <path=v1,v2,...>", "one axis of a grid of configurations, as nicsim sweep takes it, e.g. seed=1,2,3 (repeatable)", parse.axis, [])
-  .option("--keep <directory>", "leave both runs' files under <directory>/skip-idle and <directory>/every-edge (with --grid, under <directory>/<index>/, one value or several)", parse.outputPath("--keep"))
+  .option("--keep <directory>", "leave the runs' files under <directory>/skip-idle, <directory>/every-edge and <directory>/no-waveform (with --grid, under <directory>/<index>/, one value or several)", parse.outputPath("--keep"))
   .option("--workers <n>", "configurations run at once, each in a thread of its own (default: one per core)", parse.integer("--workers", 1))
   .addOption(quietOption())
   .action((file: string | undefined, options: EveryEdgeCommandOptions) => everyEdgeCommand(file, options));

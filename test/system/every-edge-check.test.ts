@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { checkEveryEdge, EveryEdgeRunFailed } from "../../system/every-edge-check.js";
+import { describeOutcome } from "../../system/cli/every-edge-lines.js";
 import { RunInterrupted } from "../../system/scenario/run-interrupted.js";
 import { describeOutputDifference, outputDifferences } from "../../system/output-differences.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
@@ -14,18 +15,24 @@ const directory = mkdtempSync(join(tmpdir(), "nicsim-every-edge-check-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe("nicsim every-edge: a scenario run skipping idle blocks and on every edge, compared", () => {
-  test("the two runs agree, and --keep leaves both runs' files", () => {
+  test("the runs agree, and --keep leaves each run's files", () => {
     const keep = join(directory, "kept");
     // The scenario's own outputs off: the check writes every output it compares regardless.
     const check = checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 60, "outputs.waveform": false, "outputs.pcap": false, ...outputs }), { keep });
     expect(check.differences).toEqual([]);
+    expect(check.withoutWaveform).toEqual([]);
     expect(check).toMatchObject({ outcome: "every packet arrived", endedWell: true });
     // The run on every edge ends where the first did, so the two cover the same span: every file is the same byte for byte, the summary but for the kernel's own counts.
     for (const suffix of [".vcd", ".pcap", ".sa-trace.jsonl"]) expect(readFileSync(join(keep, "every-edge", `default${suffix}`)).equals(readFileSync(join(keep, "skip-idle", `default${suffix}`))), suffix).toBe(true);
-    const summaries = ["skip-idle", "every-edge"].map((way) => ({ ...(JSON.parse(readFileSync(join(keep, way, "default.summary.json"), "utf8")) as Record<string, unknown>), kernel: null }));
+    // Without the waveform too, but for the waveform it did not write.
+    for (const suffix of [".pcap", ".sa-trace.jsonl", ".esp_sa"]) expect(readFileSync(join(keep, "no-waveform", `default${suffix}`)).equals(readFileSync(join(keep, "skip-idle", `default${suffix}`))), `no-waveform ${suffix}`).toBe(true);
+    expect(existsSync(join(keep, "no-waveform", "default.vcd"))).toBe(false);
+    const summaries = ["skip-idle", "every-edge", "no-waveform"].map((way) => ({ ...(JSON.parse(readFileSync(join(keep, way, "default.summary.json"), "utf8")) as Record<string, unknown>), kernel: null }));
     expect(summaries[1]).toEqual(summaries[0]);
+    expect(summaries[2]).toEqual(summaries[0]);
     expect(check.wireFrames).toBeGreaterThan(100);
     expect(check.seconds["every-edge"]).toBeGreaterThan(0);
+    expect(check.seconds["no-waveform"]).toBeGreaterThan(0);
     for (const way of ["skip-idle", "every-edge"]) for (const suffix of [".vcd", ".pcap", ".esp_sa", ".sa-trace.jsonl"]) expect(existsSync(join(keep, way, `default${suffix}`)), `${way} ${suffix}`).toBe(true);
     // Without --keep nothing is left behind.
     expect(checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 20, "outputs.directory": join(directory, "never"), ...outputs })).differences).toEqual([]);
@@ -61,6 +68,16 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     expect(stopping!.message).not.toContain("\n");
   }, 60_000);
 
+  test("a run without the waveform that differs is told apart, on all but the waveform", () => {
+    // Another seed without the waveform stands in for a block that draws a signal wrong while nothing watches it.
+    const check = checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 30, ...outputs, ...(outputs["outputs.waveform"] === false ? { seed: 2 } : {}) }));
+    expect(check.differences).toEqual([]);
+    expect(check.withoutWaveform.map((difference) => difference.output).sort()).toEqual([".esp_sa", ".ikev1_decryption_table", ".pcap", ".sa-trace.jsonl", ".summary.json"]);
+    const line = describeOutcome({ index: 0, overrides: {} }, { kind: "checked", check }, null, directory).text;
+    expect(line).toMatch(/^DIFFERENT \(skip-idle [\d.]+ s, every-edge [\d.]+ s, no-waveform [\d.]+ s\):\n {2}without the waveform: \.pcap: first differs at frame \d+ \(as Wireshark numbers them\): skip-idle \d+ bytes at [\d.]+ µs.*; no-waveform /);
+    expect(line).toContain("  without the waveform: .summary.json: first differs at seed: skip-idle 1; no-waveform 2");
+  }, 60_000);
+
   test("runs that differ are told apart output by output, at the first frame, line and waveform change, with no key shown", () => {
     // Other seeds and a slower DMA stand in for a block that misbehaves on one of the two ways.
     const run = (name: string, values: Record<string, unknown>) => runScenario(defaultScenario({ durationMicroseconds: 40, ...values }), { directory: join(directory, name) }).files;
@@ -90,12 +107,12 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), "every-edge", "--quiet", ...args], { cwd: directory, encoding: "utf8", env: { ...process.env, CI: "true" } });
     const same = cli("--set", "durationMicroseconds=30", "--grid", "seed=3,4");
     expect(same.status, same.stderr).toBe(0);
-    expect(same.stdout).toMatch(/^configuration 0 \(seed=3\): the same: capture, keys, SA trace, summary and waveform, over \d+ wire frames/m);
+    expect(same.stdout).toMatch(/^configuration 0 \(seed=3\): the same: capture, keys, SA trace, summary and waveform, and all but the waveform without it, over \d+ wire frames/m);
     expect(same.stdout).toMatch(/^configuration 1 \(seed=4\): the same/m);
     // Both ways run alike into a drain that runs out with packets in flight: the same, and a failure all the same, as nicsim run's exit status says.
     const overloaded = cli("--set", "durationMicroseconds=60", "--set", "traffic.0.gapMicroseconds=0.02", "--set", "driver.cpu.cores=1");
     expect(overloaded.status, overloaded.stdout + overloaded.stderr).toBe(1);
-    expect(overloaded.stdout).toMatch(/^FAILED: both runs did not end well \(nicsim run exits 1 on it\): .*\n {2}the two are the same: capture, keys, SA trace, summary and waveform, over \d+ wire frames .*\n {2}both runs' files are left for a look: (\S+)$/m);
+    expect(overloaded.stdout).toMatch(/^FAILED: the runs did not end well \(nicsim run exits 1 on it\): .*\n {2}they are the same: capture, keys, SA trace, summary and waveform, and all but the waveform without it, over \d+ wire frames .*\n {2}the runs' files are left for a look: (\S+)$/m);
     // Left for a look, where the line says.
     const left = /left for a look: (\S+)$/m.exec(overloaded.stdout)![1]!;
     expect(existsSync(join(left, "every-edge", "default.pcap"))).toBe(true);
@@ -134,7 +151,7 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     clearInterval(begun);
     expect(status, stderr).toBe(130);
-    expect(stdout).toMatch(/^STOPPED: the (skip-idle|every-edge) run was interrupted by SIGINT at [\d.]+ µs of simulated time .*; its temporary files are removed$/m);
+    expect(stdout).toMatch(/^STOPPED: the (skip-idle|every-edge|no-waveform) run was interrupted by SIGINT at [\d.]+ µs of simulated time .*; its temporary files are removed$/m);
     expect(stderr).toContain("nicsim every-edge: stopped by SIGINT");
     expect(readdirSync(temporary)).toEqual([]);
   }, 60_000);
