@@ -28,7 +28,7 @@ export interface EveryEdgeCheck {
   readonly wireFrames: number;
   /**
    * That run's outcome in words, and whether it ended well (as nicsim run's exit status says): the
-   * two ways share how a run ends, so a block that never says it is idle keeps both running alike,
+   * runs share how a run ends, so a block that never says it is idle keeps them all running alike,
    * and only the outcome shows it.
    */
   readonly outcome: string;
@@ -57,7 +57,7 @@ export class EveryEdgeRunFailed extends Error {
 export interface EveryEdgeOptions {
   /** The directory to leave the runs' files in (`skip-idle/`, `every-edge/` and `no-waveform/` under it); without it they go to a temporary one, removed after. */
   readonly keep?: string | null;
-  /** After each step of either run (runScenario's onProgress): throw to stop it. */
+  /** After each step of any of the runs (runScenario's onProgress): throw to stop it. */
   readonly onProgress?: (run: EveryEdgeRun, now: number, end: number, trafficStarted: boolean) => void;
 }
 

@@ -9,8 +9,8 @@ import { firstSummaryDifference, type SummaryDifference } from "./summary-differ
 /**
  * The outputs two runs of one scenario are compared by: the files the model alone decides (the
  * HTML report also names the output directory). The waveform is compared as values, up to its last
- * change, and the summary without the kernel's own counts; nicsim every-edge has its two runs end
- * at the same time, so that nothing else depends on how each ran.
+ * change, and the summary without the kernel's own counts; nicsim every-edge has its runs end at
+ * the same time, so that nothing else depends on how each ran.
  */
 export const COMPARED_OUTPUTS = [".vcd", ".pcap", ".esp_sa", ".ikev1_decryption_table", ".sa-trace.jsonl", ".summary.json"] as const;
 export type ComparedOutput = (typeof COMPARED_OUTPUTS)[number];

@@ -21,7 +21,7 @@ export interface EveryEdgeCommandOptions {
   readonly quiet?: boolean;
 }
 
-/** Where a configuration's two runs' files go under --keep: the directory itself without a grid, `<index>/` under it for a grid's configurations. */
+/** Where a configuration's runs' files go under --keep: the directory itself without a grid, `<index>/` under it for a grid's configurations. */
 function keptDirectory(keep: string, point: SweepPoint): string {
   return (point.grid ?? []).length === 0 ? keep : join(keep, String(point.index));
 }
@@ -40,7 +40,8 @@ export function everyEdgeOptionProblems(options: EveryEdgeCommandOptions): strin
 /** Every file --keep would have the runs write, by the scenarios' names, that could not be written there: found before any run, as nicsim run finds its own. */
 function keptFileProblems(keep: string, points: readonly SweepPoint[], scenarios: readonly Scenario[]): string[] {
   const outputs = { waveform: true, pcap: true, saTrace: true, html: false };
-  const names = points.flatMap((point, index) => EVERY_EDGE_RUNS.flatMap((way) => runFileNames(join(keptDirectory(keep, point), way, scenarios[index]!.name), outputs, true)));
+  // The run without the waveform writes none of its files, as nicsim run without one does not.
+  const names = points.flatMap((point, index) => EVERY_EDGE_RUNS.flatMap((way) => runFileNames(join(keptDirectory(keep, point), way, scenarios[index]!.name), { ...outputs, waveform: way !== "no-waveform" }, true)));
   return outputNameProblems(names, { givenBy: "--keep" });
 }
 
@@ -84,6 +85,7 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
   const directories = new Map<number, string>();
   let printed = 0;
   let differing = 0;
+  let differingWithoutWaveform = 0;
   let failed = 0;
   // Outcomes are printed in the grid's order, each as soon as those before it are.
   const printReady = () => {
@@ -93,6 +95,7 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
       const line = describeOutcome(point, outcome, options.keep === undefined ? null : keptDirectory(options.keep, point), directories.get(printed)!);
       process.stdout.write(line.text);
       if (line.differs) differing++;
+      if (line.differsWithoutWaveform) differingWithoutWaveform++;
       if (line.failed) failed++;
     }
   };
@@ -146,8 +149,12 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
     process.exitCode = 128 + constants.signals[received];
     return;
   }
-  if (differing + failed > 0) {
-    const parts = [...(differing > 0 ? [`${differing} differ (a block skipped as idle had work to do, or acts on how often it is asked: README, "Writing a component")`] : []), ...(failed > 0 ? [`${failed} failed (a run failed, or did not end well)`] : [])];
+  if (differing + differingWithoutWaveform + failed > 0) {
+    const parts = [
+      ...(differing > 0 ? [`${differing} differ on every edge (a block skipped as idle had work to do, or acts on how often it is asked: README, "Writing a component")`] : []),
+      ...(differingWithoutWaveform > 0 ? [`${differingWithoutWaveform} differ without the waveform (a block shows something one way while the waveform watches it and another while nothing does)`] : []),
+      ...(failed > 0 ? [`${failed} failed (a run failed, or did not end well)`] : []),
+    ];
     process.stdout.write(`${parts.join("; ")}: of ${points.length} configuration${points.length === 1 ? "" : "s"}\n`);
     process.exitCode = 1;
   }

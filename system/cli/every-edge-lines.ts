@@ -13,8 +13,18 @@ export function leavesFiles(outcome: Outcome): boolean {
   return (outcome.kind === "failed" && !outcome.stopped) || (outcome.kind === "checked" && !outcome.check.endedWell);
 }
 
+/** A configuration's outcome as lines for a person, and what it counts for in the closing tally: which runs differed, and whether it failed. */
+export interface DescribedOutcome {
+  readonly text: string;
+  /** The run on every edge differed from the first: a block skipped as idle had work, or acts on how often it is asked. */
+  readonly differs: boolean;
+  /** The run without the waveform differed from the first: a block shows something one way while watched, another while not. */
+  readonly differsWithoutWaveform: boolean;
+  readonly failed: boolean;
+}
+
 /** A configuration's outcome as lines for a person. */
-export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: string | null, directory: string): { text: string; differs: boolean; failed: boolean } {
+export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: string | null, directory: string): DescribedOutcome {
   const head = label(point);
   switch (outcome.kind) {
     case "checked":
@@ -24,16 +34,16 @@ export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: strin
       const message = outcome.stopped && kept === null ? `${outcome.message.split("\n")[0]!}; its temporary files are removed` : outcome.message;
       // A skip-idle run that fails leaves the others unmade.
       const left = kept === null && leavesFiles(outcome) ? `\n  ${outcome.run === "skip-idle" ? "its files are" : "the runs' files are"} left for a look, in the temporary directory named above` : "";
-      return { text: `${head}${outcome.stopped ? "STOPPED" : "FAILED"}: the ${outcome.run} run ${outcome.stopped ? "was" : "failed:"} ${message}${left}\n`, differs: false, failed: !outcome.stopped };
+      return { text: `${head}${outcome.stopped ? "STOPPED" : "FAILED"}: the ${outcome.run} run ${outcome.stopped ? "was" : "failed:"} ${message}${left}\n`, differs: false, differsWithoutWaveform: false, failed: !outcome.stopped };
     }
     case "scenario":
-      return { text: `${head}FAILED: ${new ScenarioError(outcome.problems).message}\n`, differs: false, failed: true };
+      return { text: `${head}FAILED: ${new ScenarioError(outcome.problems).message}\n`, differs: false, differsWithoutWaveform: false, failed: true };
     case "error":
-      return { text: `${head}FAILED: ${outcome.message}\n`, differs: false, failed: true };
+      return { text: `${head}FAILED: ${outcome.message}\n`, differs: false, differsWithoutWaveform: false, failed: true };
   }
 }
 
-function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null, directory: string): { text: string; differs: boolean; failed: boolean } {
+function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null, directory: string): DescribedOutcome {
   const seconds = EVERY_EDGE_RUNS.map((way) => `${way} ${check.seconds[way].toFixed(1)} s`).join(", ");
   const kept = keep === null || check.kept === null ? "" : `\n  files: ${EVERY_EDGE_RUNS.map((way) => check.kept![way]).join(", ")}`;
   if (check.differences.length + check.withoutWaveform.length > 0) {
@@ -42,16 +52,16 @@ function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null,
       // A block drew what it shows one way while watched and another while not: named apart from the every-edge differences, which a wrong idle flag makes.
       ...check.withoutWaveform.map((difference) => `  without the waveform: ${describeOutputDifference(difference, ["skip-idle", "no-waveform"])}`),
     ];
-    return { text: `${head}DIFFERENT (${seconds}):\n${lines.join("\n")}${kept}\n`, differs: true, failed: false };
+    return { text: `${head}DIFFERENT (${seconds}):\n${lines.join("\n")}${kept}\n`, differs: check.differences.length > 0, differsWithoutWaveform: check.withoutWaveform.length > 0, failed: false };
   }
   const waveform = check.waveformLimits === null ? "waveform" : `waveform (only what the scenario records: ${check.waveformLimits})`;
   const same = `capture, keys, SA trace, summary and ${waveform}, and all but the waveform without it, over ${check.wireFrames} wire frames (${seconds})`;
   // The runs end as the scenario's checks say, alike: a run that did not end well is a failure here as in nicsim run.
   if (!check.endedWell) {
     const left = keep === null ? `\n  the runs' files are left for a look: ${directory}` : "";
-    return { text: `${head}FAILED: the runs did not end well (nicsim run exits 1 on it): ${check.outcome}\n  they are the same: ${same}${kept}${left}\n`, differs: false, failed: true };
+    return { text: `${head}FAILED: the runs did not end well (nicsim run exits 1 on it): ${check.outcome}\n  they are the same: ${same}${kept}${left}\n`, differs: false, differsWithoutWaveform: false, failed: true };
   }
-  return { text: `${head}the same: ${same}${kept}\n`, differs: false, failed: false };
+  return { text: `${head}the same: ${same}${kept}\n`, differs: false, differsWithoutWaveform: false, failed: false };
 }
 
 /** A configuration as its line begins: its index and grid values, when there is a grid. */

@@ -73,7 +73,10 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     const check = checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 30, ...outputs, ...(outputs["outputs.waveform"] === false ? { seed: 2 } : {}) }));
     expect(check.differences).toEqual([]);
     expect(check.withoutWaveform.map((difference) => difference.output).sort()).toEqual([".esp_sa", ".ikev1_decryption_table", ".pcap", ".sa-trace.jsonl", ".summary.json"]);
-    const line = describeOutcome({ index: 0, overrides: {} }, { kind: "checked", check }, null, directory).text;
+    const described = describeOutcome({ index: 0, overrides: {} }, { kind: "checked", check }, null, directory);
+    // Counted as its own cause in the closing tally, not as the every-edge run's (from an outside check).
+    expect(described).toMatchObject({ differs: false, differsWithoutWaveform: true, failed: false });
+    const line = described.text;
     expect(line).toMatch(/^DIFFERENT \(skip-idle [\d.]+ s, every-edge [\d.]+ s, no-waveform [\d.]+ s\):\n {2}without the waveform: \.pcap: first differs at frame \d+ \(as Wireshark numbers them\): skip-idle \d+ bytes at [\d.]+ µs.*; no-waveform /);
     expect(line).toContain("  without the waveform: .summary.json: first differs at seed: skip-idle 1; no-waveform 2");
   }, 60_000);
@@ -123,6 +126,10 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     expect(wrong.stderr).toContain("nic.queues = 0: expected at least 1");
     expect(wrong.stderr).toContain('--grid seed = "x": expected a number');
     expect(wrong.stdout).toBe("");
+    // The run without the waveform writes none of its files: a directory with its name is no clash (it was refused, from an outside check).
+    mkdirSync(join(directory, "waveform-names", "no-waveform", "default.vcd"), { recursive: true });
+    const noClash = cli("--set", "durationMicroseconds=20", "--keep", join(directory, "waveform-names"));
+    expect(noClash.status, noClash.stdout + noClash.stderr).toBe(0);
     // A name --keep would have a later configuration's run write, taken by a directory: refused before any run.
     mkdirSync(join(directory, "taken", "1", "every-edge", "default.pcap"), { recursive: true });
     const taken = cli("--set", "durationMicroseconds=30", "--grid", "seed=3,4", "--keep", join(directory, "taken"));
