@@ -167,7 +167,7 @@ export class DmaEngine extends ClockedComponent {
   evaluate(): void {
     const now = this.kernel.now;
     this.catchUp(now);
-    // Unwatched, a block after this one on this edge reads the two signals as the edges done lazily since the last run left them (it read the last run's: an outside check's random TX_SCHED writes).
+    // Unwatched, a block after this one on this edge reads the two signals as the edges done lazily since the last run left them (it read the last run's, and the TX engine took the DMA for saturated: register-write-wake.test.ts).
     this.showPieces();
     for (let request = this.incoming.take(); request; request = this.incoming.take()) this.accept(request, now);
     this.step(now);
