@@ -22,12 +22,12 @@ function encodeRecordHeader(header: RecordHeader): Buffer {
   return bytes;
 }
 
-function decodeRecordHeader(bytes: Buffer, at: number): RecordHeader {
+function decodeRecordHeader(bytes: Buffer): RecordHeader {
   return {
-    seconds: bytes.readUInt32LE(at + RECORD_HEADER.seconds),
-    nanoseconds: bytes.readUInt32LE(at + RECORD_HEADER.nanoseconds),
-    capturedBytes: bytes.readUInt32LE(at + RECORD_HEADER.capturedBytes),
-    originalBytes: bytes.readUInt32LE(at + RECORD_HEADER.originalBytes),
+    seconds: bytes.readUInt32LE(RECORD_HEADER.seconds),
+    nanoseconds: bytes.readUInt32LE(RECORD_HEADER.nanoseconds),
+    capturedBytes: bytes.readUInt32LE(RECORD_HEADER.capturedBytes),
+    originalBytes: bytes.readUInt32LE(RECORD_HEADER.originalBytes),
   };
 }
 
@@ -57,7 +57,7 @@ export function* pcapFrames(read: (offset: number, length: number) => Buffer, si
   if (header.readUInt32LE(20) !== LINKTYPE_ETHERNET) throw new MalformedPcapError(`offset 20: link type ${header.readUInt32LE(20)}, expected ${LINKTYPE_ETHERNET} (Ethernet)`);
   for (let at = FILE_HEADER_BYTES, number = 1; at < size; number++) {
     if (at + RECORD_HEADER_BYTES > size) throw new MalformedPcapError(`offset ${at}: frame ${number}'s record header is cut off after ${size - at} bytes`);
-    const record = decodeRecordHeader(read(at, RECORD_HEADER_BYTES), 0);
+    const record = decodeRecordHeader(read(at, RECORD_HEADER_BYTES));
     const start = at + RECORD_HEADER_BYTES;
     if (start + record.capturedBytes > size) throw new MalformedPcapError(`offset ${start}: frame ${number} is cut off: ${size - start} of its ${record.capturedBytes} bytes`);
     yield { number, nanoseconds: record.seconds * 1e9 + record.nanoseconds, bytes: read(start, record.capturedBytes) };
