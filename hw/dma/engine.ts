@@ -168,7 +168,7 @@ export class DmaEngine extends ClockedComponent {
     const now = this.kernel.now;
     this.catchUp(now);
     // Unwatched, a block after this one on this edge reads the two signals as the edges done lazily since the last run left them (it read the last run's, and the TX engine took the DMA for saturated: register-write-wake.test.ts).
-    this.showPieces();
+    this.showLazyEdges(now - 1);
     for (let request = this.incoming.take(); request; request = this.incoming.take()) this.accept(request, now);
     this.step(now);
     this.doneThrough = now;
@@ -196,6 +196,11 @@ export class DmaEngine extends ClockedComponent {
     const edgeAtNowPending = this.kernel.edgesPending && this.kernel.phaseRanNow;
     const seenThrough = edgeAtNowPending ? now - 1 : now;
     if (this.doneThrough < seenThrough) this.catchUp(seenThrough + 1);
+    this.showLazyEdges(seenThrough);
+  }
+
+  /** The two signals as the edges done lazily left them, through the edge at `seenThrough`: one done after it is not committed yet for the reader. */
+  private showLazyEdges(seenThrough: number): void {
     if (!this.piecesStale) return;
     const edgeUnseen = this.doneThrough > seenThrough;
     this.readsInFlight.showDrawn(edgeUnseen ? this.tagsBeforeDone : this.tagsInUse);
@@ -220,8 +225,9 @@ export class DmaEngine extends ClockedComponent {
       this.doneThrough = edge;
       this.tagsBeforeDone = tags;
       this.waitingBeforeDone = waiting;
-      if (this.tagsInUse !== tags || this.reads.length !== waiting) this.piecesStale = true;
-      if (this.completed !== completed || (this.piecesShown && (this.tagsInUse !== tags || this.reads.length !== waiting))) {
+      const piecesChanged = this.tagsInUse !== tags || this.reads.length !== waiting;
+      if (piecesChanged) this.piecesStale = true;
+      if (this.completed !== completed || (this.piecesShown && piecesChanged)) {
         throw new Error(`DMA engine: the edge at ${edge} ps changed what the engine shows, but no wake was planned for it`);
       }
     }
