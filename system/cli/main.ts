@@ -14,8 +14,8 @@ import { parseTableEntries, runPolicyEvaluation } from "../policy-eval.js";
 import type { TableEntries } from "../../driver/caching/trace.js";
 import { latencyReportMarkdown, runLatencyReport, writeLatencyReport } from "../latency-report.js";
 import { BULK_PACKET_BYTES, HIGH_PACKET_BYTES, MAXIMUM_LATENCY_PACKET_BYTES, MINIMUM_LATENCY_PACKET_BYTES } from "../latency-benchmark.js";
-import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
-import { defaultScenario } from "../scenario/default-scenario.js";
+import { ScenarioError } from "../scenario/load.js";
+import { scenarioFileOrDefault } from "../scenario/default-scenario.js";
 import { buildScenario } from "../scenario/run.js";
 import { MAX_SEED } from "../scenario/schema.js";
 import { OptionMistakes, optionParsers } from "./option-parsers.js";
@@ -131,7 +131,7 @@ program.hook("preAction", (_, command) => {
   const overrides = { ...options.set, ...(typeof options.seed === "number" ? { seed: options.seed } : {}) };
   const scenarioProblems = (() => {
     try {
-      buildScenario(file ? loadScenarioFile(file, overrides) : defaultScenario(overrides));
+      buildScenario(scenarioFileOrDefault(file || null, overrides));
       return [];
     } catch (error) {
       // Any other error is the model's own, not the scenario's mistake: said, not dropped with the scenario's mistakes.

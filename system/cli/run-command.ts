@@ -5,8 +5,8 @@ import { Worker } from "node:worker_threads";
 import { describeLeftFiles, isTemporaryName, outputPlaceProblem } from "../../sim/output-files.js";
 import { releaseOwnLocks } from "../../sim/lock-file.js";
 import { STOPPING_SIGNALS, type StoppingSignal } from "../serve/stop-request.js";
-import { defaultScenario } from "../scenario/default-scenario.js";
-import { loadScenarioFile, parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
+import { scenarioFileOrDefault } from "../scenario/default-scenario.js";
+import { parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
 import { SourceMap } from "../scenario/source-map.js";
 import { endedWell } from "../scenario/run-ending.js";
 import { Progress } from "./progress.js";
@@ -55,7 +55,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   // Checked before the thread starts, so that a mistake is reported at once, with its file and line.
   let loaded;
   try {
-    loaded = file ? loadScenarioFile(file, options.overrides) : defaultScenario(options.overrides);
+    loaded = scenarioFileOrDefault(file || null, options.overrides);
   } catch (error) {
     const place = error instanceof ScenarioError ? givenPlaceProblem(options.out, options.overrides, file) : null;
     throw place === null ? error : new ScenarioError([...(error as ScenarioError).problems, place]);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { defaultScenario } from "../scenario/default-scenario.js";
-import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
+import { scenarioFileOrDefault } from "../scenario/default-scenario.js";
+import { ScenarioError } from "../scenario/load.js";
 import { runScenario } from "../scenario/run.js";
 import type { RunEnding } from "../scenario/run-ending.js";
 import { interruptibleProgress } from "../scenario/run-interrupted.js";
@@ -27,7 +27,7 @@ export type RunOutcome =
 const request = workerData as RunRequest;
 const report = (message: RunReport) => parentPort!.postMessage(message);
 try {
-  const loaded = request.file ? loadScenarioFile(request.file, request.overrides) : defaultScenario(request.overrides);
+  const loaded = scenarioFileOrDefault(request.file || null, request.overrides);
   const result = runScenario(loaded, {
     directory: request.out,
     directoryGivenBy: request.out === undefined ? undefined : "--out",

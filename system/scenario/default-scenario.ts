@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type LoadedScenario, parseScenarioText } from "./load.js";
+import { type LoadedScenario, loadScenarioFile, parseScenarioText } from "./load.js";
 
 /** Where the default scenario's file is, from this module (source or compiled). */
 const candidates = [new URL("../../scenarios/default.yaml", import.meta.url), new URL("../../../scenarios/default.yaml", import.meta.url)];
@@ -30,4 +30,9 @@ export function defaultScenarioSource(): { file: string; text: string } {
 export function defaultScenario(overrides: Record<string, unknown> = {}): LoadedScenario {
   const { file, text } = defaultScenarioSource();
   return parseScenarioText(text, file, overrides);
+}
+
+/** The scenario file a command was given, or the default scenario for none (null). */
+export function scenarioFileOrDefault(file: string | null, overrides: Record<string, unknown> = {}): LoadedScenario {
+  return file === null ? defaultScenario(overrides) : loadScenarioFile(file, overrides);
 }

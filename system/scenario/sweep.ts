@@ -3,8 +3,8 @@ import { shownValue } from "../../sim/shown-value.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { defaultScenario, defaultScenarioSource } from "./default-scenario.js";
-import { type LoadedScenario, loadScenarioFile, readScenarioText, ScenarioError, scenarioLoader } from "./load.js";
+import { defaultScenarioSource, scenarioFileOrDefault } from "./default-scenario.js";
+import { type LoadedScenario, readScenarioText, ScenarioError, scenarioLoader } from "./load.js";
 import { enclosingPath, scenarioPath } from "./overrides.js";
 import { buildScenario, runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
@@ -48,7 +48,7 @@ export function sweepGrid(given: ReadonlyArray<readonly [string, readonly unknow
 /** Run one configuration: what a worker does. Files are written under `keep`/<index> if given, else none. */
 export function runSweepPoint(file: string | null, point: SweepPoint, keep: string | null = null): SweepResult {
   const overrides = keep ? point.overrides : { ...point.overrides, "outputs.waveform": false, "outputs.pcap": false, "outputs.html": false };
-  const loaded = file === null ? defaultScenario(overrides) : loadScenarioFile(file, overrides);
+  const loaded = scenarioFileOrDefault(file, overrides);
   const { summary } = runScenario(loaded, { directory: keep ? join(keep, String(point.index)) : null });
   return {
     index: point.index,
