@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunFailedError } from "../sim/failed-run.js";
 import type { LoadedScenario } from "./scenario/load.js";
-import { runScenario } from "./scenario/run.js";
+import { runScenario, type ScenarioRun } from "./scenario/run.js";
 import { RunInterrupted } from "./scenario/run-interrupted.js";
 import { endedWell } from "./scenario/run-ending.js";
 import { COMPARED_OUTPUTS, outputDifferences, type OutputDifference } from "./output-differences.js";
@@ -41,6 +41,9 @@ export interface EveryEdgeCheck {
   readonly kept: Readonly<Record<EveryEdgeRun, string>> | null;
 }
 
+/** The first two runs' comparison, as EveryEdgeCheck gives it. */
+export type EarlierRuns = Pick<EveryEdgeCheck, "differences" | "wireFrames" | "waveformLimits">;
+
 /** One of the runs failed or was stopped: which, why (with the files it left, named as runScenario names them), and where its files are now. */
 export class EveryEdgeRunFailed extends Error {
   constructor(
@@ -49,6 +52,8 @@ export class EveryEdgeRunFailed extends Error {
     readonly stopped: boolean,
     /** The directory holding the runs' files, or null when they were removed (a temporary one, for a run stopped by a signal). */
     readonly directory: string | null,
+    /** When the run without the waveform failed, what the first two runs showed: its failure does not hide it. Null when one of them failed. */
+    readonly earlier: EarlierRuns | null = null,
   ) {
     super(`the ${run} run ${stopped ? "was" : "failed:"} ${failure}`);
   }
@@ -80,36 +85,47 @@ export function checkEveryEdge(load: (outputs: Record<string, unknown>) => Loade
     const outputs = { "outputs.waveform": true, "outputs.pcap": true, "outputs.saTrace": true, "outputs.html": false };
     // The other runs end where the first ended: the run on every edge settles every clock, so the two would cover different spans.
     let endAt: number | undefined;
-    const runs = EVERY_EDGE_RUNS.map((way) => {
+    const runs: { run: ScenarioRun; loaded: LoadedScenario; seconds: number }[] = [];
+    // The first two runs' comparison, made as soon as both have run: a failing third run does not hide it.
+    let earlier: EarlierRuns | null = null;
+    for (const way of EVERY_EDGE_RUNS) {
       const started = performance.now();
       try {
         const loaded = load(way === "no-waveform" ? { ...outputs, "outputs.waveform": false } : outputs);
         const run = runScenario(loaded, { directory: join(base, way), skipIdle: way !== "every-edge", endAt, onProgress: options.onProgress && ((now, end, trafficStarted) => options.onProgress!(way, now, end, trafficStarted)) });
         endAt ??= run.design.kernel.now;
-        return { run, loaded, seconds: (performance.now() - started) / 1000 };
+        runs.push({ run, loaded, seconds: (performance.now() - started) / 1000 });
+        if (way === "every-edge") earlier = compareFirstTwo(runs[0]!, run);
       } catch (error) {
         const stopped = error instanceof RunInterrupted || (error instanceof RunFailedError && error.failure instanceof RunInterrupted);
         // A failure is kept for a look; a stop asked for leaves nothing of a temporary directory.
         removeBase &&= stopped;
         const message = error instanceof Error ? error.message : String(error);
         // The files a stopped run names are gone with its temporary directory.
-        throw new EveryEdgeRunFailed(way, removeBase ? message.split("\n")[0]! : message, stopped, removeBase ? null : base);
+        throw new EveryEdgeRunFailed(way, removeBase ? message.split("\n")[0]! : message, stopped, removeBase ? null : base, earlier);
       }
-    });
+    }
     const [skipping, everyEdge, unwatched] = runs as [(typeof runs)[number], (typeof runs)[number], (typeof runs)[number]];
     return {
-      differences: outputDifferences(skipping.run.files, everyEdge.run.files),
+      ...earlier!,
       withoutWaveform: outputDifferences(skipping.run.files, unwatched.run.files, UNWATCHED_OUTPUTS),
-      wireFrames: skipping.run.summary.wireFrames.toPeer + skipping.run.summary.wireFrames.toHost,
       outcome: skipping.run.summary.outcome,
       endedWell: endedWell(skipping.run.summary.ending),
-      waveformLimits: waveformLimits(skipping.loaded, skipping.run.design.kernel.now),
       seconds: { "skip-idle": skipping.seconds, "every-edge": everyEdge.seconds, "no-waveform": unwatched.seconds },
       kept: keep === null ? null : { "skip-idle": join(keep, "skip-idle"), "every-edge": join(keep, "every-edge"), "no-waveform": join(keep, "no-waveform") },
     };
   } finally {
     if (removeBase) rmSync(base, { recursive: true, force: true });
   }
+}
+
+/** The runs skipping idle blocks and on every edge, compared on every output. */
+function compareFirstTwo(skipping: { run: ScenarioRun; loaded: LoadedScenario }, everyEdge: ScenarioRun): EarlierRuns {
+  return {
+    differences: outputDifferences(skipping.run.files, everyEdge.files),
+    wireFrames: skipping.run.summary.wireFrames.toPeer + skipping.run.summary.wireFrames.toHost,
+    waveformLimits: waveformLimits(skipping.loaded, skipping.run.design.kernel.now),
+  };
 }
 
 /** The scenario's limits on what its waveform records (scopes, exclusions, a window, one the run never reached), in words; null when it records everything. */

@@ -1,4 +1,4 @@
-import { EVERY_EDGE_RUNS, type EveryEdgeCheck } from "../every-edge-check.js";
+import { type EarlierRuns, EVERY_EDGE_RUNS, type EveryEdgeCheck } from "../every-edge-check.js";
 import { describeOutputDifference } from "../output-differences.js";
 import { ScenarioError } from "../scenario/load.js";
 import { redactSecrets } from "../scenario/secret-paths.js";
@@ -34,7 +34,9 @@ export function describeOutcome(point: SweepPoint, outcome: Outcome, kept: strin
       const message = outcome.stopped && kept === null ? `${outcome.message.split("\n")[0]!}; its temporary files are removed` : outcome.message;
       // A skip-idle run that fails leaves the others unmade.
       const left = kept === null && leavesFiles(outcome) ? `\n  ${outcome.run === "skip-idle" ? "its files are" : "the runs' files are"} left for a look, in the temporary directory named above` : "";
-      return { text: `${head}${outcome.stopped ? "STOPPED" : "FAILED"}: the ${outcome.run} run ${outcome.stopped ? "was" : "failed:"} ${message}${left}\n`, differs: false, differsWithoutWaveform: false, failed: !outcome.stopped };
+      const earlier = outcome.earlier === null ? [] : describeEarlierRuns(outcome.earlier);
+      const text = `${head}${outcome.stopped ? "STOPPED" : "FAILED"}: the ${outcome.run} run ${outcome.stopped ? "was" : "failed:"} ${message}${left}\n${earlier.map((line) => `${line}\n`).join("")}`;
+      return { text, differs: (outcome.earlier?.differences.length ?? 0) > 0, differsWithoutWaveform: false, failed: !outcome.stopped };
     }
     case "scenario":
       return { text: `${head}FAILED: ${new ScenarioError(outcome.problems).message}\n`, differs: false, differsWithoutWaveform: false, failed: true };
@@ -54,14 +56,25 @@ function describeCheck(head: string, check: EveryEdgeCheck, keep: string | null,
     ];
     return { text: `${head}DIFFERENT (${seconds}):\n${lines.join("\n")}${kept}\n`, differs: check.differences.length > 0, differsWithoutWaveform: check.withoutWaveform.length > 0, failed: false };
   }
-  const waveform = check.waveformLimits === null ? "waveform" : `waveform (only what the scenario records: ${check.waveformLimits})`;
-  const same = `capture, keys, SA trace, summary and ${waveform}, and all but the waveform without it, over ${check.wireFrames} wire frames (${seconds})`;
+  const same = `${sameOutputs(check, ", and all but the waveform without it")} (${seconds})`;
   // The runs end as the scenario's checks say, alike: a run that did not end well is a failure here as in nicsim run.
   if (!check.endedWell) {
     const left = keep === null ? `\n  the runs' files are left for a look: ${directory}` : "";
     return { text: `${head}FAILED: the runs did not end well (nicsim run exits 1 on it): ${check.outcome}\n  they are the same: ${same}${kept}${left}\n`, differs: false, differsWithoutWaveform: false, failed: true };
   }
   return { text: `${head}the same: ${same}${kept}\n`, differs: false, differsWithoutWaveform: false, failed: false };
+}
+
+/** What the skip-idle and every-edge runs showed, when the run after them failed or was stopped: its failure hid it (from an outside check). */
+function describeEarlierRuns(earlier: EarlierRuns): string[] {
+  if (earlier.differences.length === 0) return [`  the skip-idle and every-edge runs before it are the same: ${sameOutputs(earlier, "")}`];
+  return [`  the skip-idle and every-edge runs before it differ:`, ...earlier.differences.map((difference) => `  ${describeOutputDifference(difference, ["skip-idle", "every-edge"])}`)];
+}
+
+/** What runs that agree agree on; `more`: what else agreed, said before the frames it covers. */
+function sameOutputs(runs: EarlierRuns, more: string): string {
+  const waveform = runs.waveformLimits === null ? "waveform" : `waveform (only what the scenario records: ${runs.waveformLimits})`;
+  return `capture, keys, SA trace, summary and ${waveform}${more}, over ${runs.wireFrames} wire frames`;
 }
 
 /** A configuration as its line begins: its index and grid values, when there is a grid. */

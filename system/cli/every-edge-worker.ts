@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { checkEveryEdge, EVERY_EDGE_RUNS, type EveryEdgeCheck, type EveryEdgeRun, EveryEdgeRunFailed } from "../every-edge-check.js";
+import { checkEveryEdge, type EarlierRuns, EVERY_EDGE_RUNS, type EveryEdgeCheck, type EveryEdgeRun, EveryEdgeRunFailed } from "../every-edge-check.js";
 import { scenarioFileOrDefault } from "../scenario/default-scenario.js";
 import { ScenarioError } from "../scenario/load.js";
 import { interruptibleProgress } from "../scenario/run-interrupted.js";
@@ -20,7 +20,7 @@ export interface EveryEdgeRequest {
 export type EveryEdgeReport =
   | { readonly kind: "progress"; readonly run: EveryEdgeRun; readonly now: number; readonly end: number }
   | { readonly kind: "checked"; readonly check: EveryEdgeCheck }
-  | { readonly kind: "failed"; readonly run: EveryEdgeRun; readonly message: string; readonly stopped: boolean }
+  | { readonly kind: "failed"; readonly run: EveryEdgeRun; readonly message: string; readonly stopped: boolean; readonly earlier: EarlierRuns | null }
   | { readonly kind: "scenario"; readonly problems: readonly string[] }
   | { readonly kind: "error"; readonly message: string };
 
@@ -33,7 +33,7 @@ try {
   const check = checkEveryEdge(load, { keep: request.directory, onProgress: (run, now, end, trafficStarted) => progress[EVERY_EDGE_RUNS.indexOf(run)]!(now, end, trafficStarted) });
   report({ kind: "checked", check });
 } catch (error) {
-  if (error instanceof EveryEdgeRunFailed) report({ kind: "failed", run: error.run, message: error.failure, stopped: error.stopped });
+  if (error instanceof EveryEdgeRunFailed) report({ kind: "failed", run: error.run, message: error.failure, stopped: error.stopped, earlier: error.earlier });
   else if (error instanceof ScenarioError) report({ kind: "scenario", problems: error.problems });
   else report({ kind: "error", message: error instanceof Error ? error.message : String(error) });
 }

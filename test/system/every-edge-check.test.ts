@@ -54,7 +54,34 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     expect(failed).toMatchObject({ run: "every-edge", stopped: false });
     expect(failed.message).toMatch(/^the every-edge run failed: a block's own fault\nThe run did not finish; .*Left under temporary names:\n {2}\S+every-edge\/default\.vcd\.partial/s);
     expect(existsSync(join(failed.directory!, "skip-idle", "default.pcap"))).toBe(true);
+    // The first two runs were not both made: nothing of theirs to say.
+    expect(failed.earlier).toBeNull();
     rmSync(failed.directory!, { recursive: true, force: true });
+    // The third run failing does not hide what the first two showed (from an outside check): here they agree, and then they differ.
+    // Another seed for the run on every edge stands in for a block skipped as idle with work to do.
+    const lastFails = (everyEdgeSeed: number) => {
+      let runs = 0;
+      try {
+        checkEveryEdge((outputs) => load({ ...outputs, seed: runs++ === 1 ? everyEdgeSeed : 1 }), { onProgress: (run) => { if (run === "no-waveform") throw new Error("a block's own fault"); } });
+      } catch (error) {
+        return error as EveryEdgeRunFailed;
+      }
+      throw new Error("the third run did not fail");
+    };
+    const agreeing = lastFails(1);
+    expect(agreeing).toMatchObject({ run: "no-waveform", stopped: false, earlier: { differences: [], waveformLimits: null } });
+    expect(agreeing.earlier!.wireFrames).toBeGreaterThan(10);
+    const agreeingLines = describeOutcome({ index: 0, overrides: {} }, { kind: "failed", run: agreeing.run, message: agreeing.failure, stopped: false, earlier: agreeing.earlier }, null, directory);
+    expect(agreeingLines).toMatchObject({ differs: false, failed: true });
+    expect(agreeingLines.text).toMatch(/^FAILED: the no-waveform run failed: a block's own fault\n(.*\n)* {2}the skip-idle and every-edge runs before it are the same: capture, keys, SA trace, summary and waveform, over \d+ wire frames\n$/);
+    rmSync(agreeing.directory!, { recursive: true, force: true });
+    const differing = lastFails(2);
+    expect(differing.earlier!.differences.map((difference) => difference.output)).toContain(".pcap");
+    const differingLines = describeOutcome({ index: 0, overrides: {} }, { kind: "failed", run: differing.run, message: differing.failure, stopped: false, earlier: differing.earlier }, null, directory);
+    // Counted in the closing tally as runs that differ, and as a failure.
+    expect(differingLines).toMatchObject({ differs: true, failed: true });
+    expect(differingLines.text).toMatch(/\n {2}the skip-idle and every-edge runs before it differ:\n {2}\.vcd: .*\n {2}\.pcap: first differs at frame \d+/);
+    rmSync(differing.directory!, { recursive: true, force: true });
     const stopping = (() => {
       try {
         checkEveryEdge(load, { onProgress: (_, now, end, started) => { throw new RunInterrupted("SIGINT", now, end, started, 20e6); } });
