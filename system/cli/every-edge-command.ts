@@ -8,7 +8,7 @@ import type { Scenario } from "../scenario/schema.js";
 import { checkSweepPoints, sweepAxesNotes, sweepAxesProblems, sweepGrid, type SweepPoint } from "../scenario/sweep.js";
 import { ScenarioError } from "../scenario/load.js";
 import { EVERY_EDGE_RUNS } from "../every-edge-check.js";
-import { STOPPING_SIGNALS, type StoppingSignal } from "../serve/stop-request.js";
+import { signalExitStatus, StopSignals } from "./stop-signals.js";
 import { Progress } from "./progress.js";
 import type { EveryEdgeReport, EveryEdgeRequest } from "./every-edge-worker.js";
 import { describeOutcome, leavesFiles, type Outcome } from "./every-edge-lines.js";
@@ -64,22 +64,22 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
   const interrupt = new SharedArrayBuffer(4);
   const running = new Set<Worker>();
   const temporary = new Set<string>();
-  let received: StoppingSignal | null = null;
   let progress = new Progress(points.length === 1 ? "every-edge: skip-idle run" : `every-edge, ${workers} at once`, options.quiet);
   let progressRun = "skip-idle";
-  const onSignal = (signal: StoppingSignal) => {
-    progress.stop();
-    if (received !== null) {
+  const signals = new StopSignals({
+    first: (signal) => {
+      progress.stop();
+      Atomics.store(new Int32Array(interrupt), 0, constants.signals[signal]);
+      say(`${signal}: stopping the runs at their next step (${signal} again stops at once)`);
+    },
+    again: (signal) => {
+      progress.stop();
       for (const worker of running) void worker.terminate();
       for (const directory of temporary) rmSync(directory, { recursive: true, force: true });
       say(`${signal} again: stopped at once${options.keep === undefined ? "; the temporary files are removed" : `; what is under ${options.keep} is as the runs left it, files under temporary names cut off`}`);
-      process.exit(128 + constants.signals[signal]);
-    }
-    received = signal;
-    Atomics.store(new Int32Array(interrupt), 0, constants.signals[signal]);
-    say(`${signal}: stopping the runs at their next step (${signal} again stops at once)`);
-  };
-  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+      process.exit(signalExitStatus(signal));
+    },
+  });
   const outcomes = new Map<number, Outcome>();
   /** Where each configuration's runs wrote: --keep's directory, or a temporary one. */
   const directories = new Map<number, string>();
@@ -110,7 +110,7 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
       let outcome: Outcome | null = null;
       worker.on("message", (message: EveryEdgeReport) => {
         if (message.kind === "progress") {
-          if (points.length > 1 || received !== null) return;
+          if (points.length > 1 || signals.signal !== null) return;
           // A bar of its own for each run: its wall time and rate are that run's.
           if (message.run !== progressRun) {
             progress.stop();
@@ -129,24 +129,25 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
         if (options.keep === undefined && !leavesFiles(result)) rmSync(directory, { recursive: true, force: true });
         outcomes.set(point.index, result);
         printReady();
-        if (points.length > 1 && received === null) progress.update(outcomes.size, points.length, "configurations");
+        if (points.length > 1 && signals.signal === null) progress.update(outcomes.size, points.length, "configurations");
         resolve();
       });
     });
   try {
     let next = 0;
     const lane = async () => {
-      while (next < points.length && received === null) await run(points[next++]!);
+      while (next < points.length && signals.signal === null) await run(points[next++]!);
     };
     await Promise.all(Array.from({ length: workers }, lane));
   } finally {
-    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+    signals.release();
     progress.stop();
   }
   const notRun = points.length - outcomes.size;
+  const received = signals.signal;
   if (received !== null) {
     say(`stopped by ${received}${notRun > 0 ? `; ${notRun} configuration${notRun === 1 ? "" : "s"} not run` : ""}`);
-    process.exitCode = 128 + constants.signals[received];
+    process.exitCode = signalExitStatus(received);
     return;
   }
   if (differing + differingWithoutWaveform + failed > 0) {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { describeLeftFiles, isTemporaryName, outputPlaceProblem } from "../../sim/output-files.js";
 import { releaseOwnLocks } from "../../sim/lock-file.js";
-import { STOPPING_SIGNALS, type StoppingSignal } from "../serve/stop-request.js";
+import { signalExitStatus, StopSignals } from "./stop-signals.js";
 import { scenarioFileOrDefault } from "../scenario/default-scenario.js";
 import { parseScenarioDocument, readScenarioText, ScenarioError } from "../scenario/load.js";
 import { SourceMap } from "../scenario/source-map.js";
@@ -69,27 +69,26 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   const interrupt = new SharedArrayBuffer(4);
   const request: RunRequest = { file: file ?? null, overrides: options.overrides, out: options.out, interrupt };
   const worker = new Worker(new URL("./run-worker.js", import.meta.url), { workerData: request });
-  let received: StoppingSignal | null = null;
   // Set when a second signal stops the thread: its exit is then this command's doing, not a failure to report.
   let stoppingAtOnce = false;
-  const onSignal = (signal: StoppingSignal) => {
-    progress.stop();
-    if (received !== null) {
+  const signals = new StopSignals({
+    first: (signal) => {
+      progress.stop();
+      Atomics.store(new Int32Array(interrupt), 0, constants.signals[signal]);
+      process.stderr.write(`nicsim run: ${signal}: stopping the run at its next step to flush its files (${signal} again stops at once)\n`);
+    },
+    again: (signal) => {
+      progress.stop();
       // The run did not reach its next step in time for the user: its thread is stopped first, so that what is listed is what stays on disk.
       // The run's thread is this process: its lock would be left, naming a process that has gone.
       stoppingAtOnce = true;
       void worker.terminate().finally(() => {
         const released = releaseOwnLocks(directory).map((lock) => `\nIts lock file ${lock} is removed.`).join("");
         process.stderr.write(`nicsim run: ${signal} again: stopped at once, without flushing.\n${describeLeftFiles(temporaryFiles(directory, (entry) => entry.startsWith(`${name}.`)))}${released}\n`);
-        process.exit(128 + constants.signals[signal]);
+        process.exit(signalExitStatus(signal));
       });
-      return;
-    }
-    received = signal;
-    Atomics.store(new Int32Array(interrupt), 0, constants.signals[signal]);
-    process.stderr.write(`nicsim run: ${signal}: stopping the run at its next step to flush its files (${signal} again stops at once)\n`);
-  };
-  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+    },
+  });
   try {
     const final = await new Promise<RunOutcome>((resolve, reject) => {
       worker.on("message", (message: RunReport) => {
@@ -104,7 +103,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
     progress.stop();
     if (final.kind === "scenario") throw new ScenarioError(final.problems);
     if (final.kind === "failed") {
-      if (received === null) throw new Error(final.message);
+      if (signals.signal === null) throw new Error(final.message);
       process.stderr.write(`nicsim run: ${final.message}\n`);
     } else {
       // The summary repeats the warnings said before the run, for a file or a pipe; on one terminal they were just shown.
@@ -115,11 +114,11 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
       const open = openWith(final.files);
       if (open !== null) console.log(open);
       if (!endedWell(final.ending)) process.exitCode = 1;
-      if (received !== null) process.stderr.write(`nicsim run: the run had finished before ${received} stopped it: its files are complete.\n`);
+      if (signals.signal !== null) process.stderr.write(`nicsim run: the run had finished before ${signals.signal} stopped it: its files are complete.\n`);
     }
-    if (received !== null) process.exitCode = 128 + constants.signals[received];
+    if (signals.signal !== null) process.exitCode = signalExitStatus(signals.signal);
   } finally {
-    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+    signals.release();
     await worker.terminate();
   }
 }

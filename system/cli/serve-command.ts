@@ -1,5 +1,5 @@
 import { accessSync, constants as fileAccess, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { constants, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { describeLeftFiles, outputPlaceProblem } from "../../sim/output-files.js";
 import { commandLineParameterError } from "./command-line-parameters.js";
@@ -10,7 +10,8 @@ import { buildNic } from "../hardware.js";
 import { inFileOrder, ScenarioError } from "../scenario/load.js";
 import { scenarioPath } from "../scenario/overrides.js";
 import { type ServeOutcome, serveOnSocket, serveOnStreams } from "../serve/server.js";
-import { STOPPING_SIGNALS, type StoppingSignal, StopRequest } from "../serve/stop-request.js";
+import { StopRequest } from "../serve/stop-request.js";
+import { signalExitStatus, StopSignals } from "./stop-signals.js";
 import { socketPathInUseProblem } from "../serve/socket-path.js";
 
 export interface ServeCommandOptions {
@@ -151,23 +152,24 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   if (where.length > 0) throw new ServeOptionError(where.join("\n"));
   const stop = new StopRequest();
   let run: ServedRun | null = null;
-  const onSignal = (signal: StoppingSignal) => {
-    if (stop.signal !== null) {
+  const signals = new StopSignals({
+    first: (signal) => {
+      process.stderr.write(`nicsim serve: ${signal}: ending the run between two of the client's messages to flush its files (${signal} again stops at once)\n`);
+      stop.request(signal);
+    },
+    again: (signal) => {
       // The run has not come to its end in time for the user: what is on disk stays as it is.
       const ended = run?.finished;
       const files = ended && ended.left.length === 0 ? `The run had ended: its files have their own names.` : describeLeftFiles(run?.left() ?? []);
       process.stderr.write(`nicsim serve: ${signal} again: stopped at once, without flushing.\n${files}\n`);
-      process.exit(128 + constants.signals[signal]);
-    }
-    process.stderr.write(`nicsim serve: ${signal}: ending the run between two of the client's messages to flush its files (${signal} again stops at once)\n`);
-    stop.request(signal);
-  };
-  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
+      process.exit(signalExitStatus(signal));
+    },
+  });
   let outcome: ServeOutcome;
   try {
     outcome = await serve(command, options, config, { stop, onRun: (built) => (run = built) });
   } finally {
-    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
+    signals.release();
   }
   const { result, clientStatus } = outcome;
   say(result.text);
@@ -175,12 +177,12 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   if (result.left.length > 0) say(`${describeLeftFiles(result.left, result.failure === undefined ? [] : result.files, result.extent)}\n`);
   else say(`wrote ${result.files.join("\n      ")}\n`);
   const ending = result.summary.ending;
-  if (ending.kind === "interrupted") process.exitCode = 128 + constants.signals[ending.signal];
+  if (ending.kind === "interrupted") process.exitCode = signalExitStatus(ending.signal);
   else if (clientStatus !== null && clientStatus !== 0) process.exitCode = clientStatus;
   else if (ending.kind !== "goodbye" || result.failure !== undefined) process.exitCode = 1;
   if (stop.signal !== null && ending.kind !== "interrupted") {
     process.stderr.write(`nicsim serve: the run had ended before ${stop.signal} stopped it: its files are complete.\n`);
-    process.exitCode = 128 + constants.signals[stop.signal];
+    process.exitCode = signalExitStatus(stop.signal);
   }
 }
 

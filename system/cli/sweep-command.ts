@@ -1,5 +1,4 @@
 import { existsSync, readdirSync } from "node:fs";
-import { constants } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { releaseOwnLocks } from "../../sim/lock-file.js";
 import { describeLeftFiles, OutputFiles, outputNameProblems, outputPlaceProblem, temporaryName } from "../../sim/output-files.js";
@@ -17,7 +16,8 @@ import type { SweepResult } from "../scenario/sweep-result.js";
 import { outcomeEndedWell } from "../scenario/run-ending.js";
 import { Progress } from "./progress.js";
 import { temporaryFiles } from "./run-command.js";
-import { STOPPING_SIGNALS, type StoppingSignal } from "../serve/stop-request.js";
+import type { StoppingSignal } from "../serve/stop-request.js";
+import { signalExitStatus, StopSignals } from "./stop-signals.js";
 
 export interface SweepCommandOptions extends ShardOptions {
   readonly grid: Array<[string, unknown[]]>;
@@ -90,12 +90,9 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const progress = new Progress(shard ? `sweep shard ${shard.index}/${shard.count}` : "sweep", options.quiet);
   const started = performance.now();
   const control: SweepControl = {};
-  let stopping = false;
   // Stopped by a signal: the runs under way end at once (their threads stopped first, so that what they left is said as it stays);
   // the finished ones' rows are in the log already, and each run cut off has its files and lock said.
   const onSignal = async (signal: StoppingSignal) => {
-    if (stopping) return;
-    stopping = true;
     progress.stop();
     const { cutOff, finished: doneNow } = (await control.stop?.()) ?? { cutOff: [], finished: [] };
     const done = withResumed(doneNow);
@@ -110,14 +107,16 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     }
     const lines = [`nicsim sweep: ${signal}: stopped with ${done.length} of ${allPoints.length} runs done; ${saved}.`, ...cutOffRuns(options.keep, cutOff)];
     process.stderr.write(`${lines.join("\n")}\n`);
-    process.exit(128 + constants.signals[signal]);
+    process.exit(signalExitStatus(signal));
   };
-  const whenSignalled = (signal: StoppingSignal) =>
-    void onSignal(signal).catch((error: unknown) => {
-      process.stderr.write(`nicsim sweep: ${signal}: stopped, but saying what it left failed: ${(error as Error).message}\n`);
-      process.exit(128 + constants.signals[signal]);
-    });
-  for (const signal of STOPPING_SIGNALS) process.on(signal, whenSignalled);
+  // A second signal changes nothing: the first already stops the runs at once.
+  const signals = new StopSignals({
+    first: (signal) =>
+      void onSignal(signal).catch((error: unknown) => {
+        process.stderr.write(`nicsim sweep: ${signal}: stopped, but saying what it left failed: ${(error as Error).message}\n`);
+        process.exit(signalExitStatus(signal));
+      }),
+  });
   let results: readonly SweepResult[];
   try {
     const onResult = (result: SweepResult, done: number) => {
@@ -132,7 +131,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     const finished = resumed.length + error.finished.length;
     throw new Error(`${error.failures.length} of ${allPoints.length} configuration${allPoints.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${finished} that finished${resumed.length > 0 ? ` (${resumed.length} of them resumed)` : ""} are in ${partial}${log.state.failure === null ? "" : ` (as far as writing there went: ${log.state.failure})`}, not given the name ${out}, since the sweep is not whole; --resume runs the rest once what failed is mended.`);
   } finally {
-    for (const signal of STOPPING_SIGNALS) process.off(signal, whenSignalled);
+    signals.release();
   }
   progress.stop();
   log.finish(out, wholeText(results));

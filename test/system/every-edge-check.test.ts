@@ -166,8 +166,11 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
     expect(existsSync(join(directory, "taken", "0"))).toBe(false);
   }, 60_000);
 
-  test("SIGINT stops the runs at their next step, says so, exits 130 and leaves no temporary file", async () => {
-    const temporary = join(directory, "tmp");
+  test.each([
+    ["SIGINT", [], 130],
+    ["SIGINT, then SIGTERM", ["SIGTERM"], 143],
+  ] as const)("%s stops the runs, says so, exits with the signal's status and leaves no temporary file", async (_, again, expectedStatus) => {
+    const temporary = join(directory, `tmp-${expectedStatus}`);
     mkdirSync(temporary);
     const child = spawn(process.execPath, [join(root, "dist/system/cli/main.js"), "every-edge", "--quiet", "--set", "durationMicroseconds=5000"], { cwd: directory, env: { ...process.env, CI: "true", TMPDIR: temporary } });
     let stdout = "";
@@ -180,13 +183,21 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
       if (run !== undefined && existsSync(join(temporary, run, "skip-idle"))) {
         clearInterval(begun);
         child.kill("SIGINT");
+        // Sent at once, before the runs reach their next step: the second stops the command there and then.
+        for (const signal of again) child.kill(signal);
       }
     }, 50);
     const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     clearInterval(begun);
-    expect(status, stderr).toBe(130);
-    expect(stdout).toMatch(/^STOPPED: the (skip-idle|every-edge|no-waveform) run was interrupted by SIGINT at [\d.]+ µs of simulated time .*; its temporary files are removed$/m);
-    expect(stderr).toContain("nicsim every-edge: stopped by SIGINT");
+    expect(status, stderr).toBe(expectedStatus);
+    expect(stderr).toContain("nicsim every-edge: SIGINT: stopping the runs at their next step (SIGINT again stops at once)");
+    if (again.length === 0) {
+      expect(stdout).toMatch(/^STOPPED: the (skip-idle|every-edge|no-waveform) run was interrupted by SIGINT at [\d.]+ µs of simulated time .*; its temporary files are removed$/m);
+      expect(stderr).toContain("nicsim every-edge: stopped by SIGINT");
+    } else {
+      expect(stderr).toContain("nicsim every-edge: SIGTERM again: stopped at once; the temporary files are removed");
+      expect(stdout).toBe("");
+    }
     expect(readdirSync(temporary)).toEqual([]);
   }, 60_000);
 });
