@@ -58,6 +58,18 @@ export function firstDifferingOffset(one: FileReader, other: FileReader): number
   }
 }
 
+/** A text file from an offset on (latin1: byte offsets are text offsets), a piece at a time: each piece ends at a line's end, the last where the file ends. */
+export function* textPieces(file: FileReader, offset: number): Generator<string> {
+  let carried = "";
+  for (let at = offset; at < file.size; at += CHUNK_BYTES) {
+    const text = carried + file.read(at, CHUNK_BYTES).toString("latin1");
+    const cut = text.lastIndexOf("\n") + 1;
+    carried = text.slice(cut);
+    if (cut > 0) yield text.slice(0, cut);
+  }
+  if (carried !== "") yield carried;
+}
+
 /** A text file's lines (latin1: byte offsets are text offsets), from an offset on, read a piece at a time. */
 export class LineReader {
   private text = "";

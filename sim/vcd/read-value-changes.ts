@@ -42,6 +42,15 @@ export const asWritten: ValueReader<bigint | WrittenValue> = {
   keepsDumpOff: true,
 };
 
+/** Each value exactly as the file writes it (`1`, `b101`, `r2.5`, a vector's `b` and a real's `r` in lower case); $dumpoff's x values are changes. For comparing two dumps of one design. */
+export const asText: ValueReader<string> = {
+  read: (text, start, end, form) => (form === "vector" ? "b" : form === "real" ? "r" : "") + text.slice(start, end),
+  keepsDumpOff: true,
+};
+
+/** Where a reader hands each change it keeps, as it reads it; `initial`: one of the values $dumpvars lists. */
+export type ChangeSink<V> = (time: number, path: string, value: V, initial: boolean) => void;
+
 /** A VCD that is well formed but holds what the reader cannot give back exactly: the line, and what. */
 export class UnreadableVcdError extends Error {
   constructor(
@@ -74,7 +83,8 @@ const EXACT_BITS = 52;
  * The changes `keep` chooses, in file order; a code declared by several $vars (an alias) gives a
  * change to each. Values are read by `reader`: with `bitsOnly`, an x or z, or a real, in a kept
  * change is refused at its line, and the values listed by $dumpoff are skipped (they say the
- * values are unknown from then, all x, not that they changed).
+ * values are unknown from then, all x, not that they changed). Each change goes to `sink` as it is
+ * read; without one, the reader keeps them for `finish`.
  *
  * Read a piece of text at a time (a whole text is one piece; a dump read from its file, many):
  * each piece ends at a line's end, mostly before a timestamp; a $comment, or the identifier after
@@ -89,6 +99,9 @@ export class ValueChangeReader<V> {
   private time = 0;
   private startTime: number | null = null;
   private dumpOff = false;
+  /** Inside $dumpvars … $end: the values listed are the initial ones. */
+  private dumpVars = false;
+  private readonly sink: ChangeSink<V>;
   /** The last piece ended inside a $comment. */
   private inComment = false;
   /** The last piece ended between a vector's or real's value and its identifier: the value's text, form and line. */
@@ -99,7 +112,9 @@ export class ValueChangeReader<V> {
     variables: readonly ParsedVariable[],
     private readonly keep: (path: string, time: number) => boolean,
     private readonly reader: ValueReader<V>,
+    sink?: ChangeSink<V>,
   ) {
+    this.sink = sink ?? ((time, path, value) => this.changes.push({ time, path, value }));
     for (const variable of variables) {
       const paths = this.pathsOf.get(variable.code);
       // A $var written twice (one code, one path) is one signal: its changes are given once.
@@ -142,7 +157,8 @@ export class ValueChangeReader<V> {
           this.inComment = true;
           this.skipComment();
         } else if (keyword === "$dumpoff") this.dumpOff = true;
-        else if (keyword === "$end") this.dumpOff = false;
+        else if (keyword === "$dumpvars") this.dumpVars = true;
+        else if (keyword === "$end") this.dumpOff = this.dumpVars = false;
         continue;
       }
       const changeLine = this.line;
@@ -185,11 +201,11 @@ export class ValueChangeReader<V> {
       if (!this.keep(path, time)) continue;
       const value = this.reader.read(text, valueStart, valueEnd, form);
       if (value === null) throw new UnreadableVcdError(line, `${form === "real" ? "a real" : "an x or z"} value for ${path} at ${time}: only 0 and 1 bits are read`);
-      this.changes.push({ time, path, value });
+      this.sink(time, path, value, this.dumpVars);
     }
   }
 
-  /** The changes kept, and the first and last timestamps. */
+  /** The changes kept (none when they went to a sink), and the first and last timestamps. */
   finish(): ValueChanges<V> {
     return { changes: this.changes, startTime: this.startTime ?? 0, endTime: this.time };
   }

@@ -1,5 +1,6 @@
-import { FileReader, firstDifferingOffset, LineReader, withFiles } from "../file-comparison.js";
-import { readDeclarations } from "./read-declarations.js";
+import { FileReader, firstDifferingOffset, textPieces, withFiles } from "../file-comparison.js";
+import { type ParsedVariable, readDeclarations } from "./read-declarations.js";
+import { asText, UnreadableVcdError, ValueChangeReader } from "./read-value-changes.js";
 
 /**
  * Where two dumps of the same design first part: the earliest time at which a signal takes a
@@ -20,12 +21,12 @@ export function untilLastChange(vcd: string): string {
   return vcd.slice(0, end < 0 ? vcd.length : end).replace(/(#\d+\n)+$/, "");
 }
 
-/** One timestamp's changes: identifier code to the value as written (`1`, `b101`, `r2.5`). */
+/** One timestamp's changes: signal path to the value as written (`1`, `b101`, `r2.5`). */
 interface Block {
   readonly time: number;
   readonly changes: Map<string, string>;
   /** The initial values ($dumpvars): a window that starts after the run's end dumps them at the end, which differs between runs that end apart. */
-  readonly initial: boolean;
+  initial: boolean;
 }
 
 /** Bytes of a dump read back at a time to find where the block holding a difference begins. */
@@ -47,12 +48,12 @@ export function firstWaveformDifference(first: string, second: string): Waveform
     const otherHead = declarationsOf(other);
     if (head === null || otherHead === null || head.text !== otherHead.text) return "declarations";
     const blockStart = blockStartBefore(one, differing, head.bodyStart);
-    return firstDifferingBlocks(new LineReader(one, blockStart), new LineReader(other, blockStart), head.variables);
+    return firstDifferingBlocks(blocksFrom(one, blockStart, head.variables), blocksFrom(other, blockStart, head.variables));
   });
 }
 
 /** A dump's declarations and their text, read until `$enddefinitions $end`; null when the file has none. */
-function declarationsOf(file: FileReader): { text: string; bodyStart: number; variables: ReadonlyArray<{ path: string; code: string }> } | null {
+function declarationsOf(file: FileReader): { text: string; bodyStart: number; variables: readonly ParsedVariable[] } | null {
   for (let length = LOOK_BACK_BYTES; ; length *= 2) {
     const text = file.read(0, length).toString("latin1");
     const declarations = readDeclarations(text);
@@ -74,67 +75,72 @@ function blockStartBefore(file: FileReader, offset: number, bodyStart: number): 
   }
 }
 
-/** The first blocks that differ, read on from each reader's place (a block's start in both). */
-function firstDifferingBlocks(a: LineReader, b: LineReader, variables: ReadonlyArray<{ path: string; code: string }>): WaveformDifference | null {
+/** The first blocks that differ, read on from each dump's place (a block's start in both). */
+function firstDifferingBlocks(a: Iterator<Block>, b: Iterator<Block>): WaveformDifference | null {
   for (;;) {
-    const one = nextBlock(a);
-    const other = nextBlock(b);
+    const one = a.next().value ?? null;
+    const other = b.next().value ?? null;
     if (one === null && other === null) return null;
     const sameTime = one !== null && other !== null && (one.time === other.time || (one.initial && other.initial));
-    if (!sameTime || !sameChanges(one.changes, other.changes)) return describe(one, other, variables);
+    if (!sameTime || !sameChanges(one.changes, other.changes)) return describe(one, other);
   }
 }
 
-function describe(first: Block | null, second: Block | null, variables: ReadonlyArray<{ path: string; code: string }>): WaveformDifference {
+function describe(first: Block | null, second: Block | null): WaveformDifference {
   const time = Math.min(first?.time ?? Infinity, second?.time ?? Infinity);
   const at = (block: Block | null) => (block !== null && (block.time === time || (block.initial && first?.initial === second?.initial)) ? block.changes : new Map<string, string>());
   const one = at(first);
   const other = at(second);
-  const paths = new Map<string, string[]>();
-  for (const { path, code } of variables) paths.set(code, [...(paths.get(code) ?? []), path]);
   const signals = [...new Set([...one.keys(), ...other.keys()])]
-    .filter((code) => one.get(code) !== other.get(code))
-    .flatMap((code) => (paths.get(code) ?? [`(identifier ${code})`]).map((path) => ({ path, first: one.get(code) ?? null, second: other.get(code) ?? null })))
+    .filter((path) => one.get(path) !== other.get(path))
+    .map((path) => ({ path, first: one.get(path) ?? null, second: other.get(path) ?? null }))
     .sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
   return { time, signals };
 }
 
 function sameChanges(one: ReadonlyMap<string, string>, other: ReadonlyMap<string, string>): boolean {
   if (one.size !== other.size) return false;
-  for (const [code, value] of one) if (other.get(code) !== value) return false;
+  for (const [path, value] of one) if (other.get(path) !== value) return false;
   return true;
 }
 
 /**
- * The next block that changes something: a timestamp line and the changes after it (the body's
- * first lines, before any timestamp, are at time 0). Sections ($dumpvars … $end) are read as their
- * changes; comments are skipped, and so are timestamps with no change.
+ * The blocks of a dump from `offset` (a timestamp line, or the body's start) on, read by the one
+ * reader of value changes: each timestamp's changes, those of $dumpvars marked. Timestamps with no
+ * change make no block.
  */
-function nextBlock(lines: LineReader): Block | null {
-  let time = 0;
-  let changes = new Map<string, string>();
-  let initial = false;
-  let inComment = false;
-  for (let line = lines.peek(); line !== null; line = lines.peek()) {
-    const text = line.trim();
-    if (inComment) {
-      if (text.endsWith("$end")) inComment = false;
-    } else if (text.startsWith("#")) {
-      if (changes.size > 0) return { time, changes, initial };
-      time = Number(text.slice(1));
-      changes = new Map();
-      initial = false;
-    } else if (text.startsWith("$comment")) {
-      inComment = !text.endsWith("$end");
-    } else if (text.startsWith("$dumpvars")) {
-      initial = true;
-    } else if (text !== "" && !text.startsWith("$")) {
-      // `1!`, `b101 !`, `r2.5 !`: a vector's or real's value and identifier are two words.
-      const space = text.indexOf(" ");
-      if (space < 0) changes.set(text.slice(1), text.slice(0, 1));
-      else changes.set(text.slice(space + 1).trim(), text.slice(0, space));
+function* blocksFrom(file: FileReader, offset: number, variables: readonly ParsedVariable[]): Generator<Block> {
+  const done: Block[] = [];
+  let block: Block | null = null;
+  // Line numbers count from `offset`; an error says where they begin.
+  const reader = new ValueChangeReader(1, variables, () => true, asText, (time, path, value, initial) => {
+    if (block === null || block.time !== time) {
+      if (block !== null) done.push(block);
+      block = { time, changes: new Map(), initial: false };
     }
-    lines.next();
+    block.changes.set(path, value);
+    if (initial) block.initial = true;
+  });
+  try {
+    for (const piece of textPieces(file, offset)) {
+      reader.read(piece);
+      yield* done;
+      done.length = 0;
+    }
+  } catch (error) {
+    // Named by its file: the comparison reads two.
+    if (error instanceof UnreadableVcdError) throw new Error(`${file.path}: line ${error.line + linesBefore(file, offset)}: ${error.problem}`);
+    throw error;
   }
-  return changes.size > 0 ? { time, changes, initial } : null;
+  if (block !== null) yield block;
+}
+
+/** The lines of a file before `offset`: read only to name a line in an error. */
+function linesBefore(file: FileReader, offset: number): number {
+  let lines = 0;
+  for (let at = 0; at < offset; at += LOOK_BACK_BYTES) {
+    const bytes = file.read(at, Math.min(LOOK_BACK_BYTES, offset - at));
+    for (let index = bytes.indexOf(10); index >= 0; index = bytes.indexOf(10, index + 1)) lines++;
+  }
+  return lines;
 }

@@ -81,6 +81,24 @@ describe("the first difference between two dumps of one design", () => {
     expect(firstWaveformDifference(dump(long), dump(changed))).toEqual({ time: 600_000, signals: [{ path: "top.done", first: null, second: "1" }] });
   });
 
+  test("read by the project's one reader of value changes: an alias, a comment between changes, and a change it cannot read named at its line in the file", () => {
+    // A code declared twice (an alias) is each path's change.
+    const aliased = (body: string) => dump(body).replace("$upscope $end", "$var wire 1 ! also_valid $end\n$upscope $end");
+    expect(firstWaveformDifference(aliased(BODY), aliased(BODY.replace("#100\n1!", "#100\n0!")))).toEqual({
+      time: 100,
+      signals: [
+        { path: "top.also_valid", first: "1", second: "0" },
+        { path: "top.valid", first: "1", second: "0" },
+      ],
+    });
+    // A comment that runs over lines, whose words look like changes, is no change.
+    expect(firstWaveformDifference(dump(BODY), dump(BODY.replace("#200\n", "#200\n$comment\n1! b11 \"\n$end\n")))).toBeNull();
+    // An identifier no $var declares, past the first difference: refused at its line (the 20th of the file), counted from the file's start though the reading began at the block.
+    const undeclared = dump(BODY.replace("#300\nb10 \"", "#300\nb10 %"));
+    expect(undeclared.split("\n")[19]).toBe("b10 %");
+    expect(() => firstWaveformDifference(dump(BODY), undeclared)).toThrow(/^\/\S+\/second\.vcd: line 20: change for undeclared identifier '%' at 300$/);
+  });
+
   test("dumps of different designs are said to be so", () => {
     expect(firstWaveformDifference(dump(BODY), dump(BODY).replace("valid", "ready"))).toBe("declarations");
   });
