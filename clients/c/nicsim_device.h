@@ -577,7 +577,7 @@ NICSIM_STATIC_ASSERT(NICSIM_RX_DESCRIPTOR_SA_HANDLE_OFFSET + NICSIM_RX_DESCRIPTO
 /* SA_RECORD.SPI, bytes 12..15: Security Parameter Index */
 #define NICSIM_SA_RECORD_SPI_OFFSET 12u
 #define NICSIM_SA_RECORD_SPI_SIZE 4u
-/* SA_RECORD.FLAGS, bytes 16..16: bit 0 ESN, bit 1 HAS_TAG, bit 2 IPv6 addresses */
+/* SA_RECORD.FLAGS, bytes 16..16: bit 0 ESN, bit 1 HAS_TAG, bit 2 IPv6 addresses; bits 3 to 7 reserved, 0 */
 #define NICSIM_SA_RECORD_FLAGS_OFFSET 16u
 #define NICSIM_SA_RECORD_FLAGS_SIZE 1u
 /* SA_RECORD_FLAGS.ESN: Extended sequence numbers: the device refuses such a record (SA_RECORD_INVALID); the drivers keep ESN SAs in software */
@@ -590,7 +590,7 @@ NICSIM_STATIC_ASSERT(NICSIM_RX_DESCRIPTOR_SA_HANDLE_OFFSET + NICSIM_RX_DESCRIPTO
 #define NICSIM_SA_RECORD_FLAGS_HAS_TAG_WIDTH 1u
 #define NICSIM_SA_RECORD_FLAGS_HAS_TAG_MASK 0x00000002u
 #define NICSIM_SA_RECORD_FLAGS_HAS_TAG_BIT 0x00000002u
-/* SA_RECORD_FLAGS.IPV6: SOURCE and DESTINATION are IPv6 addresses */
+/* SA_RECORD_FLAGS.IPV6: SOURCE and DESTINATION are IPv6 addresses: the device refuses such a record (SA_RECORD_INVALID), as it processes IPv4 ESP only */
 #define NICSIM_SA_RECORD_FLAGS_IPV6_SHIFT 2u
 #define NICSIM_SA_RECORD_FLAGS_IPV6_WIDTH 1u
 #define NICSIM_SA_RECORD_FLAGS_IPV6_MASK 0x00000004u
@@ -661,7 +661,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_INVALID_CLASS 12u
 /* An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND sets reserved bits, names an index out of range or an operation that is not defined (the command is ignored); value: 0, as a key word staged one word past SA_STAGE lands in SA_COMMAND and an SA record written over a ring in a descriptor's SA_HANDLE */
 #define NICSIM_ERROR_CODE_INVALID_SA_HANDLE 13u
-/* An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length, is of the other direction, or asks for ESN (FLAGS.ESN: the device does not process extended sequence numbers); it is not used */
+/* An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length, is of the other direction, asks for ESN (FLAGS.ESN: the device does not process extended sequence numbers) or IPv6 (FLAGS.IPV6: it processes IPv4 ESP only), or sets a reserved FLAGS bit; it is not used */
 #define NICSIM_ERROR_CODE_SA_RECORD_INVALID 14u
 /* An ESP packet too short for its SA's header, IV and ICV, whose SPI is not its SA's, whose IP header is not version 4 or is a fragment's (ESP is applied to whole IP packets: RFC 4303 3.3.4, 3.4.1), whose IP total length runs past its frame, or (TX) followed in its frame by bytes outside its IP total length (beyond a minimum frame's padding: they would leave unencrypted; RX ignores such bytes, as IP does); TX drops it, RX flags it */
 #define NICSIM_ERROR_CODE_ESP_MALFORMED 15u

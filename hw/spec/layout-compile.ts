@@ -60,7 +60,8 @@ export function compileEncode(name: string, bytes: number, fields: readonly Layo
     const value = `values.${field.key}`;
     // Byte strings, and numbers that do not fit, go through the field's own writer (which refuses the latter).
     if (field.kind === "bytes") return `if (${value} !== undefined) fields[${index}].write(image, ${value});`;
-    const limit = 2 ** (8 * field.bytes);
+    // Past 2^53 - 1 the field's writer refuses a number, which may already be another integer: bigints go there too.
+    const limit = Math.min(2 ** (8 * field.bytes), Number.MAX_SAFE_INTEGER + 1);
     return `{ const value = ${value}; if (value !== undefined) { if (Number.isInteger(value) && value >= 0 && value < ${limit}) { ${writeStatements(field.offset, field.bytes, "value")} } else fields[${index}].write(image, value); } }`;
   });
   const body = `

@@ -110,6 +110,10 @@ function numberField(layout: string, spec: LayoutFieldSpec, key: string): Layout
       if (!Number.isInteger(value) || (value as number) < 0 || (value as number) >= limit) {
         throw new RangeError(`${layout} ${spec.name}: ${shownNumber(value)} is not an integer from 0 to 2^${8 * bytes} - 1 (${bytes} ${bytes === 1 ? "byte" : "bytes"})`);
       }
+      // Past 2^53 - 1 a number may already be another integer than the one written (0xffff888012345678 is 0xffff888012345800): refused, not rounded (from a driver developer's check).
+      if ((value as number) > Number.MAX_SAFE_INTEGER) {
+        throw new RangeError(`${layout} ${spec.name}: ${shownNumber(value)} is past 2^53 - 1, where a number no longer holds every integer: it holds 0x${BigInt(value as number).toString(16)}, which may not be the value meant; give it as a bigint (0x…n)`);
+      }
       let rest = value as number;
       for (let index = 0; index < bytes; index++) {
         // Below 2^32 the bit operators are exact; above, the division is (8-byte addresses).

@@ -22,7 +22,7 @@ const ESP_PROTOCOL = 50;
 export const SA_FLAGS_FIELDS = bitFields([
   { name: "ESN", bit: 0, width: 1, description: "Extended sequence numbers: the device refuses such a record (SA_RECORD_INVALID); the drivers keep ESN SAs in software" },
   { name: "HAS_TAG", bit: 1, width: 1, description: "QOS_GROUP holds an ipsec_qos_group tag; without it, classify by the inner DSCP" },
-  { name: "IPV6", bit: 2, width: 1, description: "SOURCE and DESTINATION are IPv6 addresses" },
+  { name: "IPV6", bit: 2, width: 1, description: "SOURCE and DESTINATION are IPv6 addresses: the device refuses such a record (SA_RECORD_INVALID), as it processes IPv4 ESP only" },
 ]);
 
 export const SA_RECORD_LAYOUT = defineLayout("SA record", SA_RECORD_BYTES, {
@@ -31,7 +31,7 @@ export const SA_RECORD_LAYOUT = defineLayout("SA record", SA_RECORD_BYTES, {
   protocol: { name: "PROTOCOL", offset: 6, bytes: 1, description: "IP protocol: 50 (ESP)", values: { ESP: ESP_PROTOCOL } },
   direction: { name: "DIRECTION", offset: 7, bytes: 1, description: "0 outbound, 1 inbound", values: { OUTBOUND: SA_DIRECTION_OUTBOUND, INBOUND: SA_DIRECTION_INBOUND } },
   uniqueId: { name: "UNIQUE_ID", offset: 8, bytes: 4, description: "The SA's unique id in the SADB" },
-  flags: { name: "FLAGS", offset: 16, bytes: 1, bits: SA_FLAGS_FIELDS, description: "bit 0 ESN, bit 1 HAS_TAG, bit 2 IPv6 addresses" },
+  flags: { name: "FLAGS", offset: 16, bytes: 1, bits: SA_FLAGS_FIELDS, description: "bit 0 ESN, bit 1 HAS_TAG, bit 2 IPv6 addresses; bits 3 to 7 reserved, 0" },
   qosGroup: { name: "QOS_GROUP", offset: 17, bytes: 1, description: "ipsec_qos_group tag inherited from the IKE SA (valid with HAS_TAG)" },
   spi: { name: "SPI", offset: 12, bytes: 4, description: "Security Parameter Index" },
   keyLength: { name: "KEY_LENGTH", offset: 18, bytes: 1, description: "AES key bytes: 16 or 32" },
@@ -51,6 +51,8 @@ export const SA_FLAG_ESN = SA_FLAGS_FIELDS.ESN.mask;
 /** The QOS_GROUP byte holds an ipsec_qos_group tag (seed 001); without it, classify by the inner DSCP. */
 export const SA_FLAG_HAS_TAG = SA_FLAGS_FIELDS.HAS_TAG.mask;
 export const SA_FLAG_IPV6 = SA_FLAGS_FIELDS.IPV6.mask;
+/** The FLAGS bits defined; the others are reserved, and a record with one set is refused. */
+export const SA_FLAGS_KNOWN = SA_FLAG_ESN | SA_FLAG_HAS_TAG | SA_FLAG_IPV6;
 
 /** An SA as the record carries it. */
 export interface SaRecordFields {
@@ -121,7 +123,7 @@ export type SaRecordProblem = "BAD_MAGIC" | "BAD_LENGTH" | "BAD_PROTOCOL" | "BAD
  * field, by its byte offset, and never the value found there. A record read from a wrong offset
  * may have key or salt bytes in any field, and an error log is no place for them.
  */
-export function decodeSaRecord(bytes: Uint8Array): SaRecordFields | { readonly problem: SaRecordProblem; readonly offset: number } {
+export function decodeSaRecord(bytes: Uint8Array): (SaRecordFields & { readonly flags: number }) | { readonly problem: SaRecordProblem; readonly offset: number } {
   const record = SA_RECORD_LAYOUT.decode(bytes);
   const at = SA_RECORD_LAYOUT.fields;
   if (record.magic !== SA_RECORD_MAGIC) return { problem: "BAD_MAGIC", offset: at.magic.offset };
@@ -138,6 +140,7 @@ export function decodeSaRecord(bytes: Uint8Array): SaRecordFields | { readonly p
     direction: record.direction,
     spi: record.spi,
     esn: SA_FLAGS_FIELDS.ESN.get(record.flags) === 1,
+    flags: record.flags,
     qosGroup: SA_FLAGS_FIELDS.HAS_TAG.get(record.flags) === 1 ? record.qosGroup : null,
     icvLength: record.icvLength,
     keyMaterial,

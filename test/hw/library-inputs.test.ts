@@ -29,6 +29,17 @@ describe("the library's own calls refuse what is not a value of theirs, saying w
     expect(() => TX_DESCRIPTOR.encode({ bufferAdress: 5 } as never)).toThrow("TX descriptor: no field 'bufferAdress' (did you mean bufferAddress?)");
   });
 
+  test("a layout's encoder refuses a number past 2^53 - 1, which may already be another integer, and takes the bigint (it wrote 0xffff888012345678 as ...5800; from a driver developer's check)", () => {
+    const kernelHalf = 0xffff888012345678;
+    expect(() => TX_DESCRIPTOR.encode({ bufferAddress: kernelHalf, length: 1, command: 1 })).toThrow(
+      "TX descriptor BUFFER_ADDRESS: 18446612682375453000 is past 2^53 - 1, where a number no longer holds every integer: it holds 0xffff888012345800, which may not be the value meant; give it as a bigint (0x…n)",
+    );
+    const image = TX_DESCRIPTOR.encode({ bufferAddress: 0xffff888012345678n, length: 1, command: 1 });
+    expect(Buffer.from(image.subarray(TX_DESCRIPTOR.fields.bufferAddress.offset, TX_DESCRIPTOR.fields.bufferAddress.offset + 8)).readBigUInt64LE()).toBe(0xffff888012345678n);
+    // The largest number that holds every integer is still taken.
+    expect(() => TX_DESCRIPTOR.encode({ bufferAddress: Number.MAX_SAFE_INTEGER, length: 1, command: 1 })).not.toThrow();
+  });
+
   // From a driver developer's check: null threw a TypeError reading a field of it, 5 gave an image of zeros, and "x" said "no field '0'".
   test.each([
     [null, "null"],

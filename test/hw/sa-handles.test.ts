@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { STATUS_DD } from "../../hw/spec/descriptors.js";
 import { ErrorCode } from "../../hw/spec/errors.js";
 import * as R from "../../hw/spec/registers.js";
-import { SA_FLAG_ESN, SA_RECORD, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
+import { SA_FLAG_ESN, SA_FLAG_IPV6, SA_RECORD, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
 import type { DeviceBus } from "../../hw/spec/bus.js";
 import { type Command, delay } from "../../sim/process.js";
 import type { NicSystem } from "../../system/nic-system.js";
@@ -180,17 +180,28 @@ describe("SA record errors name the field, never the bytes found in it", () => {
   });
 });
 
-test("an SA record asking for ESN is refused at the install as SA_RECORD_INVALID naming FLAGS.ESN (it was taken, then every packet under it dropped as ESP_MALFORMED)", () => {
+/** A record with `flag` set in FLAGS is refused at the install, the error naming the flag as `message` does. */
+function refusedWithFlag(flag: number, message: string): void {
   const statuses: number[] = [];
   const { top } = raw(function* (top) {
     const record = recordOf(top, "outbound", 0x1000).slice();
-    record[SA_RECORD.FLAGS] = record[SA_RECORD.FLAGS]! | SA_FLAG_ESN;
+    record[SA_RECORD.FLAGS] = record[SA_RECORD.FLAGS]! | flag;
     statuses.push(yield* command(top.driver.base.bus, record, R.SA_COMMAND_INSTALL | ENTRY));
   });
   expect(statuses[0]! & R.SA_STATUS_CODE_MASK).toBe(ErrorCode.SA_RECORD_INVALID);
   expect(top.nic.diagnostics.map((d) => [d.code, d.field])).toEqual([["SA_RECORD_INVALID", "SA_COMMAND"]]);
-  expect(top.nic.diagnostics[0]!.message).toContain("FLAGS.ESN: this device does not process extended sequence numbers");
+  expect(top.nic.diagnostics[0]!.message).toContain(message);
   expect(top.nic.saCache.counts.installs).toBe(0);
+}
+
+test("an SA record asking for ESN (it was taken, then every packet under it dropped as ESP_MALFORMED) is refused at the install as SA_RECORD_INVALID naming FLAGS", () => {
+  refusedWithFlag(SA_FLAG_ESN, "FLAGS.ESN: this device does not process extended sequence numbers");
+});
+
+// Taken, its addresses were read as IPv4 ones (their first bytes) and its esp_sa line named them so (from a driver developer's check).
+test("an SA record asking for IPv6 addresses is refused at the install as SA_RECORD_INVALID naming FLAGS", () => {
+  refusedWithFlag(SA_FLAG_IPV6, "FLAGS.IPV6: this device processes IPv4 ESP only");
+  refusedWithFlag(0x80, "FLAGS: reserved bits 3 to 7 are not 0");
 });
 
 test("an SA record with an SPI below 256 is refused at the install as SA_RECORD_INVALID naming SPI, as the peer's SAs are (a TX record with SPI 0 was installed; from a driver developer's check)", () => {
