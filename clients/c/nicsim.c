@@ -169,6 +169,32 @@ static size_t text_bytes(const char *text, size_t most) {
   return ((unsigned char)text[bytes - back] & 0xC0) == 0x80 ? most : bytes - back;
 }
 
+/*
+ * Connections said HELLO and not yet ended: a driver that returns from main or calls exit without nicsim_goodbye or
+ * nicsim_disconnect is disconnected then, what it posted sent first (it waited in the send buffer, and the driver's last
+ * doorbell and mistakes were lost; from a driver developer's check). A crash by a signal still loses it.
+ */
+static nicsim *open_connections;
+
+static void disconnect_at_exit(void) {
+  while (open_connections) nicsim_disconnect(open_connections);
+}
+
+static void opened(nicsim *device) {
+  static int registered;
+  if (!registered) registered = atexit(disconnect_at_exit) == 0;
+  device->next_open = open_connections;
+  open_connections = device;
+}
+
+static void closed(nicsim *device) {
+  for (nicsim **link = &open_connections; *link; link = &(*link)->next_open) {
+    if (*link != device) continue;
+    *link = device->next_open;
+    return;
+  }
+}
+
 nicsim *nicsim_hello(int fd, pid_t server, const char *client_name, char *reason, size_t size) {
   nicsim *device = calloc(1, sizeof *device);
   if (device) {
@@ -202,6 +228,7 @@ nicsim *nicsim_hello(int fd, pid_t server, const char *client_name, char *reason
   device->info.vectors = (uint16_t)NICSIM_READ(reply, MSG_HELLO_REPLY_VECTORS);
   device->info.call_ps = NICSIM_READ(reply, MSG_HELLO_REPLY_CALL_PS);
   device->now_ps = NICSIM_READ(reply, MSG_HELLO_REPLY_TIME_PS);
+  opened(device);
   return device;
 }
 
@@ -233,6 +260,7 @@ nicsim *nicsim_connect_env(const char *client_name, char *reason, size_t size) {
 }
 
 static void release(nicsim *device) {
+  closed(device);
   close(device->fd);
   if (device->server > 0) waitpid(device->server, NULL, 0);
   for (size_t index = 0; index < device->region_count; index++) free(device->regions[index].copy);

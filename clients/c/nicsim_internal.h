@@ -29,6 +29,8 @@ struct nicsim {
   size_t region_count, region_capacity;
   nicsim_diagnostic_handler on_diagnostic;
   void *diagnostic_context;
+  /* The next connection still open: each is disconnected at exit, its posted messages sent first. */
+  nicsim *next_open;
 };
 
 /* Say HELLO on a connected stream `fd` (of a server process `server` to wait for at the end, or 0): the connection, or NULL with `reason`. */

@@ -14,6 +14,7 @@ server's MEMORY_UPDATE messages bring up to date before every reply. Messages ar
 decoded from nicsim_protocol.MESSAGES, generated from the same table as the server's codec.
 """
 
+import atexit
 import os
 import socket
 import struct
@@ -105,6 +106,9 @@ class Client:
         self.vectors = reply["vectors"]
         self.call_ps = reply["call_ps"]
         self.now_ps = reply["time_ps"]
+        # A driver that ends (returns, raises) without goodbye or disconnect is disconnected as it exits: what it posted is sent first
+        # (it waited here for the next request, and the driver's last doorbell and mistakes were lost; from a driver developer's check).
+        atexit.register(self.disconnect)
 
     @classmethod
     def connect_unix(cls, path, name="python"):
@@ -268,11 +272,13 @@ class Client:
     def goodbye(self):
         """The run ends and writes its files; the connection is closed."""
         self._request("GOODBYE")
+        atexit.unregister(self.disconnect)
         self._close()
         return self.now_ps
 
     def disconnect(self):
         """Close without GOODBYE: the server records a disconnect. What was posted is sent first: the server still lands those writes."""
+        atexit.unregister(self.disconnect)
         try:
             if self._pending:
                 self._write(b"".join(self._pending))

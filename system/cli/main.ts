@@ -234,7 +234,7 @@ program
 program
   .command("serve")
   .description("the NIC as a device server for a driver in another process (C, Python): a Unix domain socket or stdin/stdout; writes the run's waveform, capture and summary when the client leaves")
-  .argument("[command...]", "a client program to start (after --), with NICSIM_SOCKET set; the exit status is its own")
+  .argument("[command...]", "a client program to start (after --), with NICSIM_SOCKET set; the exit status is its own when it is not 0, else 1 if it left without GOODBYE")
   .option("--socket <path>", "serve on this Unix domain socket", parse.named("--socket", "a socket's path"))
   .option("--stdio", "serve the process that started the server, on stdin and stdout")
   .option("--scenario <file>", "take the name, seed, nic and wire parameters and outputs from a scenario file (durationMicroseconds, customers and traffic may be left out: serve does not use them)", parse.named("--scenario"))

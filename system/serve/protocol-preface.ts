@@ -105,7 +105,9 @@ anything before HELLO (ORDER), a memory access outside every region (MEMORY). A 
 disconnects without GOODBYE ends the run too, and the summary says so, and whether it left a
 message half sent. Either way the MMIO writes it posted that the server has taken still reach the
 device (each takes the bus's write time), then the waveform and capture are closed and every file
-is written (the C and Python clients send what they posted before they disconnect). Replies
+is written (the C and Python clients send what they posted before they disconnect, and a driver
+that returns or exits without GOODBYE or a disconnect is disconnected as it exits, its posted
+messages sent first; one killed by a signal loses them). Replies
 the client has not read hold its further requests back: the server reads no more of its stream
 until they are read, so what it holds stays bounded (a client that never read its replies made it
 hold gigabytes); a client that leaves meanwhile has those messages counted as not served, and how many of them were posted

@@ -51,6 +51,14 @@ describe.runIf(hasCompiler)("the C client checks what it sends against the proto
     expect(result.summary.client.messages).toEqual({ HELLO: 1, GOODBYE: 1 });
   });
 
+  test("a driver that exits without nicsim_goodbye is disconnected at exit, what it posted sent first: its last doorbell on a disabled queue reaches the device (it was lost; from a driver developer's check)", async () => {
+    const { clientStatus, output, result } = await serveCase("exit-posted");
+    expect(clientStatus, output).toBe(0);
+    expect(result.summary.ending.kind).toBe("disconnected");
+    expect(result.summary.client.messages).toEqual({ HELLO: 1, MMIO_WRITE: 1 });
+    expect(result.summary.device.errors).toEqual([expect.stringMatching(/DOORBELL_ON_DISABLED_QUEUE: TX queue 0/)]);
+  });
+
   test("a key of 21 bytes is refused by the client, not by the server", async () => {
     const { clientStatus, output, result } = await serveCase("wrong-key");
     expect(clientStatus, output).toBe(0);

@@ -64,6 +64,10 @@ int main(int argc, char **argv) {
     uint32_t vectors = nicsim_wait_interrupt(device, 1u, NICSIM_WAIT_FOREVER);
     uint64_t after = nicsim_wait(device, NICSIM_WAIT_FOREVER);
     printf("vectors %u, then %llu ps\n", vectors, (unsigned long long)after);
+  } else if (strcmp(which, "exit-posted") == 0) {
+    /* Posted writes wait in the send buffer for the next request: a driver leaving by exit() without nicsim_goodbye lost them. */
+    nicsim_mmio_write(device, NICSIM_TDT(0), 3);
+    exit(0);
   } else if (strcmp(which, "wide-direction") == 0) {
     uint8_t key[20] = {0};
     nicsim_peer_sa(device, 0x1001, 1, 2, 256, 16, key, sizeof key);

@@ -177,9 +177,13 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
   }, 60_000);
 
   // From a final check: disconnect() closed without sending the writes it had posted (they wait for the next request), so none reached the device.
-  test("disconnect() sends what was posted first: a doorbell on a disabled queue written just before reaches the device", async () => {
+  // From a driver developer's check: a driver that ended without disconnect() (an exception) lost them too.
+  test.each([
+    ["disconnect()", "device.disconnect()"],
+    ["an exception before goodbye", "raise RuntimeError('a driver bug')"],
+  ])("%s sends what was posted first: a doorbell on a disabled queue written just before reaches the device", async (_, ending) => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-python-posted-"));
-    const program = `import sys; sys.path.insert(0, ${JSON.stringify(new URL("../../clients/python", import.meta.url).pathname)}); import nicsim_device as D; from nicsim import Client; device = Client.connect_env("posted"); device.mmio_read(D.REGISTERS[\"STATUS\"][0]); device.mmio_write(D.REGISTERS[\"TDT\"][0], 3); device.disconnect()`;
+    const program = `import sys; sys.path.insert(0, ${JSON.stringify(new URL("../../clients/python", import.meta.url).pathname)}); import nicsim_device as D; from nicsim import Client; device = Client.connect_env("posted"); device.mmio_read(D.REGISTERS[\"STATUS\"][0]); device.mmio_write(D.REGISTERS[\"TDT\"][0], 3); ${ending}`;
     const { result } = await serveOnSocket(config(directory, "posted"), join(directory, "device.sock"), { command: ["python3", "-c", program], onClientOutput: () => {} });
     expect(result.summary.client.messages.MMIO_WRITE).toBe(1);
     expect(result.summary.device.errors).toEqual([expect.stringMatching(/DOORBELL_ON_DISABLED_QUEUE: TX queue 0/)]);

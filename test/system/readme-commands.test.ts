@@ -74,6 +74,7 @@ const CHEAP: Record<string, { readonly args: readonly string[]; readonly script?
   "npm run protocol": { args: ["protocol", "--format", "c"], script: "node dist/system/cli/main.js protocol" },
   // A client the server starts: the Python test bench (python3 is on CI's apt line).
   "nicsim serve": { args: ["serve", "--out", "serve", "--", "python3", join(root, "test/serve/python_bench.py")] },
+  "nicsim serve --name bench -- python3 test/serve/python_bench.py": { args: ["serve", "--name", "bench", "--out", "serve", "--", "python3", join(root, "test/serve/python_bench.py")] },
   "nicsim serve --name my-driver --set nic.queues=1 -- ./my-driver": { args: ["serve", "--name", "my-driver", "--set", "nic.queues=1", "--out", "serve", "--", "python3", join(root, "test/serve/python_bench.py")] },
 };
 
