@@ -45,7 +45,7 @@ export class RegisterFile {
       this.saStatus = this.statusAwaitsFetch ? status : (this.saStatus & R.SA_STATUS_CODE_MASK) | (status & ~R.SA_STATUS_CODE_MASK);
       this.statusAwaitsFetch = false;
     };
-    this.qos = new QosRegisters(shared, [tx, mac, offload.txCrypto, offload.rxCrypto], tx, (offset) => this.nameOf(offset));
+    this.qos = new QosRegisters(shared, [tx, mac, offload.txCrypto, offload.rxCrypto, rx], tx, (offset) => this.nameOf(offset));
   }
 
   nameOf(offset: number): string {

@@ -141,6 +141,18 @@ export class DmaEngine extends ClockedComponent {
     return next === undefined ? Infinity : next.time + period;
   }
 
+  /**
+   * The first edge from which the posted writes have room for another: those taken so far will
+   * have crossed the link within two write payloads' crossing (MPS; two cycles at least), as a
+   * posted-write queue two requests deep. A block feeding the link from a buffer of its own (the RX
+   * engine) hands over no more before then, so that what it holds back can still be ordered, and
+   * the link never idles while it has more. Writes asked for and not yet taken are not counted.
+   */
+  postedWriteRoomAt(): number {
+    const depth = Math.max(this.writeLink.crossing(2 * this.params.maxPayload), 2 * this.clock.period);
+    return this.writeLink.freeAt - depth;
+  }
+
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
   write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
     for (const observer of this.observers) observer({ write: true, address, length: bytes.length });

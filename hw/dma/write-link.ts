@@ -26,12 +26,28 @@ export class PostedWriteLink {
   /** Book the link for a write of `length` bytes (at least one: an empty access is unmapped) taken on the edge at `taken`. */
   book(length: number, taken: number): PostedWrite {
     if (!Number.isSafeInteger(length) || length < 1) throw new RangeError(`posted write of ${length} bytes: a write taken has at least one byte`);
-    const { period, maxPayload, bytesPerCycle } = this.timing;
     const first = Math.max(taken, this.free);
-    const pieces = Math.ceil(length / maxPayload);
-    const lastPieceEdge = first + (pieces - 1) * Math.ceil(maxPayload / bytesPerCycle) * period;
-    const crossed = lastPieceEdge + Math.ceil((length - (pieces - 1) * maxPayload) / bytesPerCycle) * period;
+    const lastPieceEdge = first + this.lastPieceStart(length);
+    const crossed = first + this.crossing(length);
     this.free = crossed;
     return { lastPieceEdge, crossed };
+  }
+
+  /** When the writes booked so far have crossed (0 before any). */
+  get freeAt(): number {
+    return this.free;
+  }
+
+  /** Picoseconds a write of `length` bytes takes to cross the link, from its first piece's start to its last piece's end. */
+  crossing(length: number): number {
+    const { period, maxPayload, bytesPerCycle } = this.timing;
+    const pieces = Math.ceil(length / maxPayload);
+    return this.lastPieceStart(length) + Math.ceil((length - (pieces - 1) * maxPayload) / bytesPerCycle) * period;
+  }
+
+  /** Picoseconds from a write's first piece's start to its last piece's. */
+  private lastPieceStart(length: number): number {
+    const { period, maxPayload, bytesPerCycle } = this.timing;
+    return (Math.ceil(length / maxPayload) - 1) * Math.ceil(maxPayload / bytesPerCycle) * period;
   }
 }
