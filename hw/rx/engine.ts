@@ -62,8 +62,16 @@ function rxBuffer(data: Uint8Array, offset: number, index: number): RxBuffer {
   return { index, address, exactAddress: readExact(RX_DESCRIPTOR.fields.bufferAddress, data, offset) as bigint };
 }
 
+/** A frame that has taken its descriptors, waiting for the DMA link's room to be written (the buffer size it took them with). */
+interface AssignedFrame {
+  readonly frame: RxFrame;
+  readonly buffers: readonly RxBuffer[];
+  readonly bufferSize: number;
+}
+
 class RxQueueState extends QueueState<RxBuffer> {
   readonly frames: RxFrame[] = [];
+  readonly assigned: AssignedFrame[] = [];
   bufferSize = 2048;
   constructor(ring: RingRegisters, scope: QueueScope) {
     super(ring, scope, (data, offset, index) => rxBuffer(data, offset, index));
@@ -95,6 +103,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private readonly usedByQueue: number[];
   private drops = 0;
   private nextQueue = 0;
+  /** Frames that have their descriptors and wait to be written, every queue's; the queue whose turn it is to write. */
+  private assignedFrames = 0;
+  private nextWrite = 0;
   /** The policy map's strict (priority) queues, highest first (TX_SCHED): their frames are written first. */
   private strictQueues: readonly number[] = [];
   private readonly strict: boolean[];
@@ -131,13 +142,13 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   /**
    * TX_SCHED write: the policy map orders the frames written to the host too, strict (priority)
-   * classes first, as a DCB part's receive arbiter does. A frame waiting for the link's room may
-   * now be another queue's to write: the engine looks again.
+   * classes first, as a DCB part's receive arbiter does. With frames waiting for the link's room,
+   * the next to write may now be another queue's: the engine looks again.
    */
   configure(queue: number, schedule: QueueSchedule): void {
     this.strict[queue] = schedule.strict;
     this.strictQueues = this.strict.flatMap((strict, index) => (strict ? [index] : [])).reverse();
-    if (this.queues.some((state) => state.frames.length > 0)) this.wake();
+    if (this.assignedFrames > 0) this.wake();
   }
 
   /**
@@ -189,16 +200,14 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     // The state shows what the last edge did; an edge that does nothing must still show IDLE.
     if (this.state.value !== IDLE) return false;
     if (takeableOnly ? this.fromMac.ready || this.completions.ready || this.cryptoResults.ready : this.fromMac.length > 0 || this.completions.length > 0 || this.cryptoResults.length > 0) return false;
-    let linkHasRoom: boolean | null = null;
+    // A frame waiting for the link is no work: the engine asked for the edge it has room on.
+    if (this.assignedFrames > 0 && this.linkHasRoom()) return false;
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;
       if (this.wantsFetch(state, this.capacity(state), this.params.descriptorBatch)) return false;
       const head = state.frames[0];
-      if (head === undefined || !head.ready) continue;
-      if (this.tooShort(state, head.bytes.length)) return false;
-      // A frame waiting for the link is no work: the engine asked for the edge it has room on.
-      if (state.cache.length >= this.descriptorsFor(state, head) && (linkHasRoom ??= this.linkHasRoom())) return false;
+      if (head !== undefined && head.ready && (state.cache.length >= this.descriptorsFor(state, head) || this.tooShort(state, head.bytes.length))) return false;
     }
     return true;
   }
@@ -212,7 +221,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     this.state.set(delivered ? DELIVER : fetched ? FETCH : IDLE);
     this.bufferUsed.set(this.used);
     this.dropped.set(this.drops);
-    for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, state.frames.length);
+    for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, state.frames.length + state.assigned.length);
   }
 
   /** The queue a traffic class maps to when there are fewer queues than classes. */
@@ -325,54 +334,73 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     return Math.max(this.params.descriptorCache, frame ? this.descriptorsFor(state, frame) : 0);
   }
 
-  /** Write one waiting frame into its queue's buffers, then write their descriptors back: the strict queues' first, then the others' in turn. */
+  /**
+   * One waiting frame takes its descriptors (the queues in turn), and one frame that has them is
+   * written to the host, the strict queues' first: the two steps apart, so that a frame waiting for
+   * the link's room holds no descriptor fetch back (taken only as the link took it, the
+   * descriptors of a small cache over long reads came too late: 405 frames dropped).
+   */
   private deliver(): boolean {
-    const linkHasRoom = this.linkHasRoom();
-    this.waitingForLink = false;
-    for (const queue of this.strictQueues) {
-      if (!this.deliverable(queue)) continue;
-      if (linkHasRoom) return this.deliverFrom(queue);
-      this.waitingForLink = true;
-    }
+    const assigned = this.assign();
+    return this.write() || assigned;
+  }
+
+  /** The head frame of one queue, in turn, that is ready and has its descriptors cached takes them; a head the ring can never take is dropped first. */
+  private assign(): boolean {
     const count = this.queues.length;
     for (let step = 0; step < count; step++) {
       const queue = (this.nextQueue + step) % count;
-      if (this.strict[queue] || !this.deliverable(queue)) continue;
-      if (!linkHasRoom) {
-        // The link's room comes with no wake of ours: asked for (nextWakeTime).
-        this.waitingForLink = true;
-        break;
-      }
+      const state = this.queues[queue]!;
+      if (state.ring.enabled) this.dropTooShort(state, queue);
+      const frame = state.frames[0];
+      if (!frame || !frame.ready || !state.ring.enabled || state.cache.length < this.descriptorsFor(state, frame)) continue;
+      state.frames.shift();
+      const buffers = state.cache.take(this.descriptorsFor(state, frame));
+      state.ring.advanceHead(buffers.length);
+      state.ring.inDevice += buffers.length;
+      state.assigned.push({ frame, buffers, bufferSize: state.bufferSize });
+      this.assignedFrames++;
       this.nextQueue = (queue + 1) % count;
-      return this.deliverFrom(queue);
+      return true;
     }
     return false;
   }
 
-  /** Whether the queue's head frame can be written now, but for the link's room (a ready frame the ring has the descriptors for); a head the ring can never take is dropped first. */
-  private deliverable(queue: number): boolean {
-    const state = this.queues[queue]!;
-    if (!state.ring.enabled) return false;
-    this.dropTooShort(state, queue);
-    const frame = state.frames[0];
-    return frame !== undefined && frame.ready && state.cache.length >= this.descriptorsFor(state, frame);
+  /** Write one frame that has its descriptors into its buffers, then their descriptors back: a strict queue's first, then the others' in turn. */
+  private write(): boolean {
+    this.waitingForLink = false;
+    if (this.assignedFrames === 0) return false;
+    if (!this.linkHasRoom()) {
+      // The link's room comes with no wake of ours: asked for (nextWakeTime).
+      this.waitingForLink = true;
+      return false;
+    }
+    for (const queue of this.strictQueues) if (this.queues[queue]!.assigned.length > 0) return this.writeFrom(queue);
+    const count = this.queues.length;
+    for (let step = 0; step < count; step++) {
+      const queue = (this.nextWrite + step) % count;
+      if (this.queues[queue]!.assigned.length === 0) continue;
+      this.nextWrite = (queue + 1) % count;
+      return this.writeFrom(queue);
+    }
+    return false;
   }
 
-  private deliverFrom(queue: number): true {
+  private writeFrom(queue: number): true {
     const state = this.queues[queue]!;
-    const frame = state.frames.shift()!;
-    const buffers = state.cache.take(this.descriptorsFor(state, frame));
+    const { frame, buffers, bufferSize } = state.assigned.shift()!;
+    this.assignedFrames--;
     const length = frame.bytes.length;
     let error = 0;
     buffers.forEach((buffer, position) => {
-      const start = position * state.bufferSize;
-      const chunk = frame.bytes.subarray(start, Math.min(start + state.bufferSize, length));
-      const reachable = this.shared.dma.reachable(buffer.address, state.bufferSize);
+      const start = position * bufferSize;
+      const chunk = frame.bytes.subarray(start, Math.min(start + bufferSize, length));
+      const reachable = this.shared.dma.reachable(buffer.address, bufferSize);
       if (reachable) {
         this.shared.dma.write(buffer.address, chunk, null, null);
       } else {
         error = ErrorCode.DMA_UNMAPPED;
-        state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", this.shared.dma.unmappedName("BUFFER_ADDRESS", buffer.address, state.bufferSize), buffer.exactAddress ?? buffer.address, buffer.index);
+        state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", this.shared.dma.unmappedName("BUFFER_ADDRESS", buffer.address, bufferSize), buffer.exactAddress ?? buffer.address, buffer.index);
       }
       const eop = position === buffers.length - 1;
       const writeBack = RX_WRITE_BACK.encode({
@@ -385,9 +413,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
         saHandle: frame.handle,
       });
       this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK.at, writeBack, this.completions, { kind: "write-back", queue, index: buffer.index, frameLength: length, eop, frame, placed: error === 0 } as Tag);
-      state.ring.inDevice++;
     });
-    state.ring.advanceHead(buffers.length);
     // One count per frame, of what its descriptor tells the driver.
     if (error) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
     else if (frame.flagged) this.shared.statistics.drop(frame.flagged, { frame: frame.bytes });

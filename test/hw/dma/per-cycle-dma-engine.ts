@@ -100,6 +100,17 @@ export class PerCycleDmaEngine extends ClockedComponent {
     return this.kernel.now + this.clock.period;
   }
 
+  /** Added with DmaEngine.postedWriteRoomAt: when the writes taken will have crossed, piece by piece, less two payloads' crossing (two cycles at least). */
+  postedWriteRoomAt(): number {
+    const { maxPayload, bytesPerCycle } = this.params;
+    const period = this.clock.period;
+    let free = this.upstreamFree;
+    this.writes.forEach((write, index) => {
+      for (let offset = index === 0 ? this.writeChunkOffset : 0; offset < write.length; offset += maxPayload) free += Math.ceil(Math.min(maxPayload, write.length - offset) / bytesPerCycle) * period;
+    });
+    return free - Math.max(2 * Math.ceil(maxPayload / bytesPerCycle) * period, 2 * period);
+  }
+
   private pieces(length: number): number {
     return Math.max(1, Math.ceil(length / this.params.maxReadRequest));
   }
