@@ -394,7 +394,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_SA_QOS_MAP_STRIDE 0x04u
 #define NICSIM_SA_QOS_MAP(w) (0x5100u + 0x04u * (uint32_t)(w))
 
-/* TX_SCHED[q] (RW, reset 0x0): How traffic class q is served at frame start, at the wire and in both directions' crypto engines (LLQ and CBWFQ): strict classes first, highest q first; then each bandwidth class up to its guaranteed minimum; then the excess by REMAINING weights. Frames to the host are written from the RX packet buffer strict classes first, the others in turn */
+/* TX_SCHED[q] (RW, reset 0x0): How traffic class q is served at frame start, at the wire and in both directions' crypto engines (LLQ and CBWFQ): strict classes first, highest q first; then each bandwidth class up to its guaranteed minimum; then the excess by REMAINING weights. Frames to the host are written from the RX packet buffer by the same policy */
 #define NICSIM_TX_SCHED_STRIDE 0x04u
 #define NICSIM_TX_SCHED(q) (0x5200u + 0x04u * (uint32_t)(q))
 /* TX_SCHED.PERCENT: priority percent (STRICT) or bandwidth percent: the policed rate, or the guaranteed minimum, in percent of the line (0 to 100) */

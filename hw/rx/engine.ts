@@ -11,7 +11,7 @@ import type { QueueScope } from "../queue-scope.js";
 import type { RingRegisters } from "../ring.js";
 import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
-import type { QueueSchedule } from "../qos/class-scheduler.js";
+import { EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { RX_DESCRIPTOR, RX_STATUS_FIELDS, RX_WRITE_BACK } from "../spec/descriptors.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
@@ -103,12 +103,10 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private readonly usedByQueue: number[];
   private drops = 0;
   private nextQueue = 0;
-  /** Frames that have their descriptors and wait to be written, every queue's; the queue whose turn it is to write. */
+  /** Frames that have their descriptors and wait to be written, every queue's. */
   private assignedFrames = 0;
-  private nextWrite = 0;
-  /** The policy map's strict (priority) queues, highest first (TX_SCHED): their frames are written first. */
-  private strictQueues: readonly number[] = [];
-  private readonly strict: boolean[];
+  /** Which queue's frame is written next: the policy map (TX_SCHED), as at the frame start and the wire. */
+  private readonly scheduler: QueueScheduler;
 
   private readonly cryptoResults: Channel<CryptoResult<RxFrame>>;
 
@@ -121,7 +119,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     this.fromMac = new Channel(this.kernel, this);
     this.cryptoResults = new Channel(this.kernel, this);
     this.usedByQueue = new Array<number>(shared.queues).fill(0);
-    this.strict = new Array<boolean>(shared.queues).fill(false);
+    this.scheduler = shared.makeScheduler();
     if (this.params.bufferPartition === "per-class" && this.partBytes < shared.maxFrameBytes) {
       this.misfitParameter("bufferBytes", `split per class, each of the ${shared.queues} queues' parts (${this.partBytes} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`);
     }
@@ -141,13 +139,13 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   }
 
   /**
-   * TX_SCHED write: the policy map orders the frames written to the host too, strict (priority)
-   * classes first, as a DCB part's receive arbiter does. With frames waiting for the link's room,
-   * the next to write may now be another queue's: the engine looks again.
+   * TX_SCHED write: the policy map orders the frames written to the host too, as a DCB part's
+   * receive arbiter does: strict classes first within their policed rate, then the minimums and the
+   * remaining weights, in bytes. With frames waiting for the link's room, the next to write may now
+   * be another queue's: the engine looks again.
    */
   configure(queue: number, schedule: QueueSchedule): void {
-    this.strict[queue] = schedule.strict;
-    this.strictQueues = this.strict.flatMap((strict, index) => (strict ? [index] : [])).reverse();
+    this.scheduler.configure(queue, schedule, this.kernel.now);
     if (this.assignedFrames > 0) this.wake();
   }
 
@@ -366,7 +364,12 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     return false;
   }
 
-  /** Write one frame that has its descriptors into its buffers, then their descriptors back: a strict queue's first, then the others' in turn. */
+  /**
+   * Write one frame that has its descriptors into its buffers, then their descriptors back: the
+   * queue the policy map picks, in bytes, strict ones first within their policed rate. Taken in
+   * turn by frame, a 256-byte class got half the bytes it had beside a 9000-byte one, and a strict
+   * class over its rate took the link from bulk (from an outside check).
+   */
   private write(): boolean {
     this.waitingForLink = false;
     if (this.assignedFrames === 0) return false;
@@ -375,16 +378,14 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       this.waitingForLink = true;
       return false;
     }
-    for (const queue of this.strictQueues) if (this.queues[queue]!.assigned.length > 0) return this.writeFrom(queue);
-    const count = this.queues.length;
-    for (let step = 0; step < count; step++) {
-      const queue = (this.nextWrite + step) % count;
-      if (this.queues[queue]!.assigned.length === 0) continue;
-      this.nextWrite = (queue + 1) % count;
-      return this.writeFrom(queue);
-    }
-    return false;
+    const queue = this.scheduler.pick(this.kernel.now, this.assignedBytes);
+    if (queue < 0) return this.writeFrom(this.queues.findIndex((state) => state.assigned.length > 0));
+    this.scheduler.charge(queue, this.assignedBytes(queue));
+    return this.writeFrom(queue);
   }
+
+  /** The bytes of a queue's next frame to write, or EMPTY. */
+  private readonly assignedBytes = (queue: number): number => this.queues[queue]!.assigned[0]?.frame.bytes.length ?? EMPTY;
 
   private writeFrom(queue: number): true {
     const state = this.queues[queue]!;

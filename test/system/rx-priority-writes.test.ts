@@ -74,4 +74,22 @@ describe("frames to the host are written by the policy map, not in the order the
     // The link, 2 bytes a cycle at 250 MHz (4 Gb/s), never idles while bulk waits: the two classes carry what it does, but its write-backs and the window's edges.
     expect(loaded.bulk.gigabitsPerSecond + loaded.gold.gigabitsPerSecond).toBeGreaterThan(0.9 * ((2 * 8) / (loaded.period / 1000)));
   }, 60_000);
+
+  // From an outside check of the first version, which wrote the strict queues' frames first and the others' in turn by frame.
+  test("a strict class over its policed rate gets its rate, not the link: gold's 1400-byte frames every 2 µs (5.6 Gb/s) over a 4 Gb/s link get the 10 % of the 25 Gb/s line the policy gives, bulk the rest", () => {
+    const { gold, bulk } = run({ "nic.rx.bufferPartition": "per-class", "traffic.0.packetBytes": 1400, "traffic.0.gapMicroseconds": 2, "traffic.1.load": 0.3, durationMicroseconds: 300 });
+    expect(gold.gigabitsPerSecond).toBeLessThan(2.5 * 1.05);
+    expect(gold.gigabitsPerSecond).toBeGreaterThan(2.5 * 0.9);
+    // Taken first whatever its rate, gold left bulk 0.51 Gb/s.
+    expect(bulk.gigabitsPerSecond).toBeGreaterThan(1);
+  }, 60_000);
+
+  test("classes that are not strict share the link by their weights in bytes, not by frames: 256-byte against 9000-byte frames at 50/50", () => {
+    const policy = SCENARIO.replace("    priority percent 10", "    bandwidth remaining percent 50").replace("    bandwidth remaining percent 100", "    bandwidth remaining percent 50").replace("    gapMicroseconds: 3", "    load: 0.5");
+    const { summary } = runScenario(parseScenarioText(policy, "rx-weights.yaml", { "nic.rx.bufferPartition": "per-class", "nic.dma.bytesPerCycle": 8, "traffic.0.packetBytes": 256, "traffic.1.load": 0.5, "customers.0.sas": 4 }), { directory: null });
+    const rate = (name: string) => summary.classes.find((row) => row.className === name && row.direction === "to-host")!.gigabitsPerSecond;
+    // Each its turn by frame, the small class got 3.05 Gb/s to the large one's 11.2; by bytes, within the small frames' overhead (their gaps on the scheduler's wire-time cost, a write-back each).
+    expect(rate("gold") / rate("bronze")).toBeGreaterThan(0.75);
+    expect(rate("gold") / rate("bronze")).toBeLessThan(1.1);
+  }, 60_000);
 });
