@@ -7,76 +7,22 @@ import { param } from "../../sim/parameters.js";
 import { frameTrafficClass } from "../../sim/packet/ethernet.js";
 import type { DmaCompletion } from "../dma/engine.js";
 import { type NicShared, NicSharedToken } from "../config.js";
-import type { QueueScope } from "../queue-scope.js";
-import type { RingRegisters } from "../ring.js";
-import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
 import { EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
-import { QueueState } from "../queue-state.js";
-import { RX_DESCRIPTOR, RX_STATUS_FIELDS, RX_WRITE_BACK } from "../spec/descriptors.js";
+import { RX_STATUS_FIELDS, RX_WRITE_BACK } from "../spec/descriptors.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { espLayout, espSelectors, isEspFrame } from "../ipsec/esp-frame.js";
 import { SaCache, type SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode } from "../spec/errors.js";
-import { type DeviceDropReason, type FLAGGED_DROP_REASONS } from "../spec/drop-reasons.js";
+import type { DeviceDropReason } from "../spec/drop-reasons.js";
 import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
-import { readExact } from "../spec/layout.js";
+import { type FlaggedReason, type RxBuffer, type RxFrame, RxQueueState, type Tag } from "./rx-queue-state.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
 const IDLE = RxState.code("IDLE");
 const FETCH = RxState.code("FETCH");
 const DELIVER = RxState.code("DELIVER");
-
-interface RxFrame {
-  bytes: Uint8Array;
-  readonly trafficClass: number;
-  /** False while its ESP packet is being decrypted. */
-  ready: boolean;
-  /** RX write-back STATUS bits beyond DD/EOP (IPSEC, SA_MISS), ERROR code, SPI and SA handle. */
-  ipsecStatus: number;
-  error: number;
-  /** Why its descriptor will carry an error, counted when the driver is told: a frame whose buffers cannot be written is an RX_DMA_ERROR instead. */
-  flagged: FlaggedReason | null;
-  spi: number;
-  handle: number;
-  /** One of its descriptors' write-backs failed: the driver never learns of it, so it is no packet received. */
-  writeBackFailed: boolean;
-}
-
-type FlaggedReason = (typeof FLAGGED_DROP_REASONS)[number];
-
-type Tag = DescriptorFetch | { kind: "write-back"; queue: number; index: number; frameLength: number; eop: boolean; frame: RxFrame; placed: boolean };
-
-interface RxBuffer {
-  readonly index: number;
-  readonly address: number;
-  /** BUFFER_ADDRESS as written, when beyond 2^53 (a number cannot hold it): for its error. */
-  readonly exactAddress?: bigint;
-}
-
-/** An RX descriptor as fetched: its buffer's address (exact when a number cannot hold it) and its place in the ring. */
-function rxBuffer(data: Uint8Array, offset: number, index: number): RxBuffer {
-  const address = RX_DESCRIPTOR.fields.bufferAddress.read(data, offset);
-  if (address <= Number.MAX_SAFE_INTEGER) return { index, address };
-  return { index, address, exactAddress: readExact(RX_DESCRIPTOR.fields.bufferAddress, data, offset) as bigint };
-}
-
-/** A frame that has taken its descriptors, waiting for the DMA link's room to be written (the buffer size it took them with). */
-interface AssignedFrame {
-  readonly frame: RxFrame;
-  readonly buffers: readonly RxBuffer[];
-  readonly bufferSize: number;
-}
-
-class RxQueueState extends QueueState<RxBuffer> {
-  readonly frames: RxFrame[] = [];
-  readonly assigned: AssignedFrame[] = [];
-  bufferSize = 2048;
-  constructor(ring: RingRegisters, scope: QueueScope) {
-    super(ring, scope, (data, offset, index) => rxBuffer(data, offset, index));
-  }
-}
 
 /**
  * The receive engine: queues each frame from the MAC by its traffic class into the RX packet
@@ -334,7 +280,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   /**
    * One waiting frame takes its descriptors (the queues in turn), and one frame that has them is
-   * written to the host, the strict queues' first: the two steps apart, so that a frame waiting for
+   * written to the host (the policy map's pick): the two steps apart, so that a frame waiting for
    * the link's room holds no descriptor fetch back (taken only as the link took it, the
    * descriptors of a small cache over long reads came too late: 405 frames dropped).
    */
@@ -379,6 +325,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       return false;
     }
     const queue = this.scheduler.pick(this.kernel.now, this.assignedBytes);
+    // The policy map's scheduler always picks a frame that waits; one of a user's own (QueueSchedulerFactoryToken) that holds them all back would leave them with no wake: the first goes.
     if (queue < 0) return this.writeFrom(this.queues.findIndex((state) => state.assigned.length > 0));
     this.scheduler.charge(queue, this.assignedBytes(queue));
     return this.writeFrom(queue);
