@@ -143,13 +143,14 @@ export class DmaEngine extends ClockedComponent {
 
   /**
    * The first edge from which the posted writes have room for another: those taken so far will
-   * have crossed the link within two write payloads' crossing (MPS; two cycles at least), as a
-   * posted-write queue two requests deep. A block feeding the link from a buffer of its own (the RX
-   * engine) hands over no more before then, so that what it holds back can still be ordered, and
-   * the link never idles while it has more. Writes asked for and not yet taken are not counted.
+   * have crossed the link within postedWriteDepth write payloads' crossing (MPS; two cycles at
+   * least, so that one handed over on that edge is taken before the link frees). A block feeding
+   * the link from a buffer of its own (the RX engine) hands over no more before then, so that what
+   * it holds back can still be ordered, and the link never idles while it has more. Writes asked
+   * for and not yet taken are not counted.
    */
   postedWriteRoomAt(): number {
-    const depth = Math.max(this.writeLink.crossing(2 * this.params.maxPayload), 2 * this.clock.period);
+    const depth = Math.max(this.writeLink.crossing(this.params.postedWriteDepth * this.params.maxPayload), 2 * this.clock.period);
     return this.writeLink.freeAt - depth;
   }
 

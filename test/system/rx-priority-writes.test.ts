@@ -75,6 +75,17 @@ describe("frames to the host are written by the policy map, not in the order the
     expect(loaded.bulk.gigabitsPerSecond + loaded.gold.gigabitsPerSecond).toBeGreaterThan(0.9 * ((2 * 8) / (loaded.period / 1000)));
   }, 60_000);
 
+  test("the posted-write depth (nic.dma.postedWriteDepth) sets the bound: 64 payloads deep, gold waits behind more, and within the same closed form", () => {
+    const alone = run({ "traffic.1.load": 0.001, "nic.dma.postedWriteDepth": 64 });
+    const shallow = run({});
+    const deep = run({ "nic.dma.postedWriteDepth": 64 });
+    const waitMicroseconds = (((deep.maxFrameBytes + 64 * 256) / 2) * deep.period) / 1e6;
+    expect(deep.gold.latency.p99).toBeGreaterThan(shallow.gold.latency.p99! + 10);
+    expect(deep.gold.latency.p99).toBeLessThanOrEqual(alone.gold.latency.p99! + waitMicroseconds);
+    // The link is as busy either way.
+    expect(Math.abs(deep.bulk.gigabitsPerSecond - shallow.bulk.gigabitsPerSecond)).toBeLessThan(0.05 * shallow.bulk.gigabitsPerSecond);
+  }, 60_000);
+
   // From an outside check of the first version, which wrote the strict queues' frames first and the others' in turn by frame.
   test("a strict class over its policed rate gets its rate, not the link: gold's 1400-byte frames every 2 µs (5.6 Gb/s) over a 4 Gb/s link get the 10 % of the 25 Gb/s line the policy gives, bulk the rest", () => {
     const { gold, bulk } = run({ "nic.rx.bufferPartition": "per-class", "traffic.0.packetBytes": 1400, "traffic.0.gapMicroseconds": 2, "traffic.1.load": 0.3, durationMicroseconds: 300 });

@@ -100,7 +100,7 @@ export class PerCycleDmaEngine extends ClockedComponent {
     return this.kernel.now + this.clock.period;
   }
 
-  /** Added with DmaEngine.postedWriteRoomAt: when the writes taken will have crossed, piece by piece, less two payloads' crossing (two cycles at least). */
+  /** Added with DmaEngine.postedWriteRoomAt: when the writes taken will have crossed, piece by piece, less postedWriteDepth payloads' crossing (two cycles at least). */
   postedWriteRoomAt(): number {
     const { maxPayload, bytesPerCycle } = this.params;
     const period = this.clock.period;
@@ -108,7 +108,7 @@ export class PerCycleDmaEngine extends ClockedComponent {
     this.writes.forEach((write, index) => {
       for (let offset = index === 0 ? this.writeChunkOffset : 0; offset < write.length; offset += maxPayload) free += Math.ceil(Math.min(maxPayload, write.length - offset) / bytesPerCycle) * period;
     });
-    return free - Math.max(2 * Math.ceil(maxPayload / bytesPerCycle) * period, 2 * period);
+    return free - Math.max(this.params.postedWriteDepth * Math.ceil(maxPayload / bytesPerCycle) * period, 2 * period);
   }
 
   private pieces(length: number): number {
