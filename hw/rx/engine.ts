@@ -86,9 +86,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   /**
    * TX_SCHED write: the policy map orders the frames written to the host too, as a DCB part's
-   * receive arbiter does: strict classes first within their policed rate, then the minimums and the
-   * remaining weights, in bytes. With frames waiting for the link's room, the next to write may now
-   * be another queue's: the engine looks again.
+   * receive arbiter does: strict classes first within their policed rate, then the minimums, then
+   * the remaining weights in bytes. With frames waiting for the link's room, the next to write may
+   * now be another queue's: the engine looks again.
    */
   configure(queue: number, schedule: QueueSchedule): void {
     this.scheduler.configure(queue, schedule, this.kernel.now);
