@@ -126,12 +126,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   /** Whether a small descriptor fetch can wait for spare read tags alone (RingEngine.smallFetchesWait): worked out only where it can (asked of every block on every edge and sleep, it cost RX 5 %). */
   private readonly smallFetchesCanWait = this.smallFetchesWait(this.params.descriptorCache, this.params.descriptorBatch);
-  /** The last look found a frame to write waiting only for the link's room. */
-  private waitingForLink = false;
-
-  /** The edge the link has room on, for a frame waiting for it; a small descriptor fetch waiting only for spare read tags, the edge they free on. Asked as the domain sleeps, so a plan changed since leaves no stale wake (an empty edge). */
+  /** The edge the link has room on, for frames waiting to be written; a small descriptor fetch waiting only for spare read tags, the edge they free on. Asked as the domain sleeps, so a plan changed since leaves no stale wake (an empty edge). */
   nextWakeTime(): number {
-    const link = this.waitingForLink ? this.shared.dma.postedWriteRoomAt() : Infinity;
+    const link = this.assignedFrames > 0 ? this.shared.dma.postedWriteRoomAt() : Infinity;
     return this.smallFetchesCanWait ? Math.min(link, this.smallFetchTime(this.capacityOf, this.params.descriptorBatch)) : link;
   }
 
@@ -312,18 +309,13 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   /**
    * Write one frame that has its descriptors into its buffers, then their descriptors back: the
-   * queue the policy map picks, in bytes, strict ones first within their policed rate. Taken in
-   * turn by frame, a 256-byte class got half the bytes it had beside a 9000-byte one, and a strict
-   * class over its rate took the link from bulk (from an outside check).
+   * queue the policy map picks, strict ones first within their policed rate, the remaining weights
+   * in bytes. Taken in turn by frame, a 256-byte class got half the bytes it had beside a 9000-byte
+   * one, and a strict class over its rate took the link from bulk (from an outside check).
    */
   private write(): boolean {
-    this.waitingForLink = false;
-    if (this.assignedFrames === 0) return false;
-    if (!this.linkHasRoom()) {
-      // The link's room comes with no wake of ours: asked for (nextWakeTime).
-      this.waitingForLink = true;
-      return false;
-    }
+    // The link's room comes with no wake of ours: asked for (nextWakeTime).
+    if (this.assignedFrames === 0 || !this.linkHasRoom()) return false;
     const queue = this.scheduler.pick(this.kernel.now, this.assignedBytes);
     // The policy map's scheduler always picks a frame that waits; one of a user's own (QueueSchedulerFactoryToken) that holds them all back would leave them with no wake: the first goes.
     if (queue < 0) return this.writeFrom(this.queues.findIndex((state) => state.assigned.length > 0));
