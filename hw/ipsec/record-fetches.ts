@@ -1,4 +1,4 @@
-import { decodeSaRecord, SA_FLAGS_FIELDS, SA_FLAGS_KNOWN, SA_RECORD, SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_RECORD_ALIGNMENT, type SaRecordFields } from "../spec/sa-record.js";
+import { decodeSaRecord, SA_FLAGS_FIELDS, SA_RECORD, SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_RECORD_ALIGNMENT, type SaRecordFields } from "../spec/sa-record.js";
 import type { SaDirection } from "./sa-cache.js";
 
 /**
@@ -19,7 +19,8 @@ export function checkRecord(bytes: Uint8Array, direction: SaDirection): SaRecord
   if (fields.esn) return { problem: "FLAGS.ESN: this device does not process extended sequence numbers", offset: SA_RECORD.FLAGS };
   // Taken, an IPv6 record's SOURCE and DESTINATION were read as IPv4 addresses (their first bytes), and its esp_sa line named them so (from an outside check).
   if (SA_FLAGS_FIELDS.IPV6.get(fields.flags) === 1) return { problem: "FLAGS.IPV6: this device processes IPv4 ESP only", offset: SA_RECORD.FLAGS };
-  if ((fields.flags & ~SA_FLAGS_KNOWN) !== 0) return { problem: "FLAGS: reserved bits 3 to 7 are not 0", offset: SA_RECORD.FLAGS };
+  // The FLAGS bits the table defines; the others are reserved.
+  if ((fields.flags & ~SA_FLAGS_FIELDS.mask) !== 0) return { problem: "FLAGS: reserved bits 3 to 7 are not 0", offset: SA_RECORD.FLAGS };
   // As the peer's SAs are (PEER_SA): no ESP packet carries an SPI of 0 to 255.
   if (fields.spi < 256) return { problem: "SPI: 0 to 255 are reserved (RFC 4303 2.1)", offset: SA_RECORD.SPI };
   return fields;

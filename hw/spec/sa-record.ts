@@ -51,8 +51,6 @@ export const SA_FLAG_ESN = SA_FLAGS_FIELDS.ESN.mask;
 /** The QOS_GROUP byte holds an ipsec_qos_group tag (seed 001); without it, classify by the inner DSCP. */
 export const SA_FLAG_HAS_TAG = SA_FLAGS_FIELDS.HAS_TAG.mask;
 export const SA_FLAG_IPV6 = SA_FLAGS_FIELDS.IPV6.mask;
-/** The FLAGS bits defined; the others are reserved, and a record with one set is refused. */
-export const SA_FLAGS_KNOWN = SA_FLAG_ESN | SA_FLAG_HAS_TAG | SA_FLAG_IPV6;
 
 /** An SA as the record carries it. */
 export interface SaRecordFields {
