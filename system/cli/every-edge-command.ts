@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, constants, tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
+import { interruptThreads } from "../scenario/run-interrupted.js";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { outputNameProblems, outputPlaceProblem } from "../../sim/output-files.js";
@@ -69,7 +70,7 @@ export async function everyEdgeCommand(file: string | undefined, options: EveryE
   const signals = new StopSignals({
     first: (signal) => {
       progress.stop();
-      Atomics.store(new Int32Array(interrupt), 0, constants.signals[signal]);
+      interruptThreads(interrupt, signal);
       say(`${signal}: stopping the runs at their next step (${signal} again stops at once)`);
     },
     again: (signal) => {

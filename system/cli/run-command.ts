@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { constants } from "node:os";
+import { interruptThreads } from "../scenario/run-interrupted.js";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { describeLeftFiles, isTemporaryName, outputPlaceProblem } from "../../sim/output-files.js";
@@ -74,7 +74,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   const signals = new StopSignals({
     first: (signal) => {
       progress.stop();
-      Atomics.store(new Int32Array(interrupt), 0, constants.signals[signal]);
+      interruptThreads(interrupt, signal);
       process.stderr.write(`nicsim run: ${signal}: stopping the run at its next step to flush its files (${signal} again stops at once)\n`);
     },
     again: (signal) => {

@@ -1,3 +1,4 @@
+import { constants } from "node:os";
 /** Signal numbers a run's thread is told of (the main thread stores one), by name. */
 const SIGNAL_NAMES: Readonly<Record<number, string>> = { 1: "SIGHUP", 2: "SIGINT", 15: "SIGTERM" };
 
@@ -13,6 +14,11 @@ export class RunInterrupted extends Error {
 
 /** Progress goes to the main thread at most this often (ms of wall time): a long drain looks every 25 µs of simulated time, and a message each time kept the main thread from a signal for minutes. */
 const PROGRESS_INTERVAL_MILLISECONDS = 100;
+
+/** Ask the runs in other threads to stop at their next step: the main thread's side of interruptibleProgress. */
+export function interruptThreads(interrupt: SharedArrayBuffer, signal: NodeJS.Signals): void {
+  Atomics.store(new Int32Array(interrupt), 0, constants.signals[signal]);
+}
 
 /**
  * A run's onProgress in a thread of its own: it stops the run (RunInterrupted) once the main
