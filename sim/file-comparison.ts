@@ -70,16 +70,16 @@ export function* textPieces(file: FileReader, offset: number): Generator<string>
   if (carried !== "") yield carried;
 }
 
-/** A text file's lines (latin1: byte offsets are text offsets), from an offset on, read a piece at a time. */
+/** A text file's lines (latin1: byte offsets are text offsets), from an offset on, read a piece at a time (textPieces). */
 export class LineReader {
-  private text = "";
+  private readonly pieces: Generator<string>;
+  /** The lines of the piece being read, and the next one's place among them. */
+  private lines: string[] = [];
   private at = 0;
-  /** The file offset of `text`'s start. */
-  private textOffset: number;
   lineNumber: number;
 
-  constructor(private readonly file: FileReader, offset = 0, lineNumber = 1) {
-    this.textOffset = offset;
+  constructor(file: FileReader, offset = 0, lineNumber = 1) {
+    this.pieces = textPieces(file, offset);
     this.lineNumber = lineNumber;
   }
 
@@ -87,21 +87,21 @@ export class LineReader {
   next(): string | null {
     const line = this.peek();
     if (line !== null) {
-      this.at += line.length + 1;
+      this.at++;
       this.lineNumber++;
     }
     return line;
   }
 
   peek(): string | null {
-    for (;;) {
-      const end = this.text.indexOf("\n", this.at);
-      const fileEnd = this.textOffset + this.text.length >= this.file.size;
-      if (end >= 0) return this.text.slice(this.at, end);
-      if (fileEnd) return this.at < this.text.length ? this.text.slice(this.at) : null;
-      this.textOffset += this.at;
-      this.text = this.text.slice(this.at) + this.file.read(this.textOffset + this.text.length - this.at, CHUNK_BYTES).toString("latin1");
+    while (this.at >= this.lines.length) {
+      const piece = this.pieces.next();
+      if (piece.done) return null;
+      // A piece ends at a line's end (but the file's last): what follows its last newline is no line.
+      this.lines = piece.value.split("\n");
+      if (piece.value.endsWith("\n")) this.lines.pop();
       this.at = 0;
     }
+    return this.lines[this.at]!;
   }
 }
