@@ -18,9 +18,11 @@ export interface ShareClass {
  * them), written from that statement rather than from the scheduler's code:
  * - if everything offered fits the line, every class gets what it offers;
  * - otherwise priority classes get up to their percent (policed under congestion), bandwidth
- *   classes up to their `bandwidth percent` minimum, and what remains is shared by water-filling
- *   among the classes still wanting more, in proportion to their `bandwidth remaining percent`
- *   (classes without one: an equal split of what the others leave of 100, at least 1);
+ *   classes up to their `bandwidth percent` minimum (where what is left cannot meet every
+ *   minimum, they share it by water-filling in proportion to their percents), and what remains
+ *   is shared by water-filling among the classes still wanting more, in proportion to their
+ *   `bandwidth remaining percent` (classes without one: an equal split of what the others leave
+ *   of 100, at least 1);
  * - whatever the bandwidth classes leave goes to the priority classes beyond their percent (the
  *   policer acts only while others wait), highest class first.
  * `bottleneck`: where a slower resource than the wire serves the classes (the DMA link), its
@@ -36,30 +38,46 @@ export function expectedShares(classes: readonly ShareClass[], bottleneck = 1, r
   }
   const priority = classes.filter((klass) => klass.priorityPercent !== undefined);
   const bandwidth = classes.filter((klass) => klass.priorityPercent === undefined);
+  for (const klass of classes) shares.set(klass.name, 0);
   let capacity = bottleneck;
   const give = (klass: ShareClass, amount: number) => {
     shares.set(klass.name, (shares.get(klass.name) ?? 0) + amount);
     capacity -= amount;
   };
   for (const klass of priority) give(klass, Math.min(klass.offered, klass.priorityPercent! > 0 ? (rateBase * klass.priorityPercent!) / 100 : Infinity, capacity));
-  for (const klass of bandwidth) give(klass, Math.min(klass.offered, (rateBase * (klass.bandwidthPercent ?? 0)) / 100, capacity));
+  const minimum = (klass: ShareClass) => Math.min(klass.offered, (rateBase * (klass.bandwidthPercent ?? 0)) / 100);
+  waterFill(bandwidth.filter((klass) => minimum(klass) > 0), minimum, (klass) => klass.bandwidthPercent!, capacity, give);
   const explicit = bandwidth.reduce((sum, klass) => sum + (klass.bandwidthRemainingPercent ?? 0), 0);
   const unset = bandwidth.filter((klass) => klass.bandwidthRemainingPercent === undefined).length;
   const weight = (klass: ShareClass) => Math.max(1, klass.bandwidthRemainingPercent ?? Math.floor((100 - explicit) / Math.max(1, unset)));
-  let wanting = bandwidth.filter((klass) => klass.offered > shares.get(klass.name)!);
-  while (capacity > 1e-12 && wanting.length > 0) {
-    const weights = wanting.reduce((sum, klass) => sum + weight(klass), 0);
-    const satisfied = wanting.filter((klass) => klass.offered - shares.get(klass.name)! <= (capacity * weight(klass)) / weights);
-    if (satisfied.length === 0) {
-      const available = capacity;
-      for (const klass of wanting) give(klass, (available * weight(klass)) / weights);
-      break;
-    }
-    for (const klass of satisfied) give(klass, klass.offered - shares.get(klass.name)!);
-    wanting = wanting.filter((klass) => !satisfied.includes(klass));
-  }
+  const more = new Map(bandwidth.map((klass) => [klass, klass.offered - shares.get(klass.name)!]));
+  waterFill(bandwidth.filter((klass) => more.get(klass)! > 0), (klass) => more.get(klass)!, weight, capacity, give);
   for (const klass of priority) give(klass, Math.min(klass.offered - shares.get(klass.name)!, capacity));
   return shares;
+}
+
+/**
+ * Share `capacity` among `classes` in proportion to their weights, none given more than it wants;
+ * what a class does not want goes to the others.
+ */
+function waterFill(classes: readonly ShareClass[], wants: (klass: ShareClass) => number, weight: (klass: ShareClass) => number, capacity: number, give: (klass: ShareClass, amount: number) => void): void {
+  let wanting = classes;
+  let left = capacity;
+  const fill = (klass: ShareClass, amount: number) => {
+    give(klass, amount);
+    left -= amount;
+  };
+  while (left > 1e-12 && wanting.length > 0) {
+    const weights = wanting.reduce((sum, klass) => sum + weight(klass), 0);
+    const satisfied = wanting.filter((klass) => wants(klass) <= (left * weight(klass)) / weights);
+    if (satisfied.length === 0) {
+      const available = left;
+      for (const klass of wanting) fill(klass, (available * weight(klass)) / weights);
+      return;
+    }
+    for (const klass of satisfied) fill(klass, wants(klass));
+    wanting = wanting.filter((klass) => !satisfied.includes(klass));
+  }
 }
 
 /**

@@ -211,6 +211,39 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
     ],
   },
   {
+    // From an outside check: minimums are rates of the line, and served a frame each in turn where the link carried less than they add up to, these got 0.03, 0.30 and 0.30 of the line.
+    label: "DMA link at 8 bytes per cycle: minimums of 30 % each in 64-, 1500- and 9000-byte frames, more than it carries, share it by their percents",
+    dmaBound: true,
+    parameters: { "top.nic.dma.bytesPerCycle": 8 },
+    classes: [
+      { name: "small", bandwidthPercent: 30, offered: BACKLOGGED, sizes: SMALL },
+      { name: "silver", bandwidthPercent: 30, offered: BACKLOGGED, sizes: [1500] },
+      { name: "class-default", bandwidthPercent: 30, offered: BACKLOGGED, sizes: JUMBO },
+    ],
+  },
+  {
+    // Served in turn by frame, the 40 % class of 256-byte frames got the least (0.034 of the line, the 10 % class 0.101).
+    label: "DMA link at 4 bytes per cycle: minimums of 40 % in 256-byte, 20 % in 1500-byte and 10 % in 9000-byte frames share what it carries by their percents",
+    dmaBound: true,
+    parameters: { "top.nic.dma.bytesPerCycle": 4 },
+    classes: [
+      { name: "small", bandwidthPercent: 40, offered: BACKLOGGED, sizes: [256] },
+      { name: "silver", bandwidthPercent: 20, offered: BACKLOGGED, sizes: [1500] },
+      { name: "class-default", bandwidthPercent: 10, offered: BACKLOGGED, sizes: JUMBO },
+    ],
+  },
+  {
+    label: "DMA link at 8 bytes per cycle, sizes mixed within classes: priority 5 offered 30 %, minimums of 50 % (64 and 1514 B) and 20 % (9000 B) past what it carries, class-default by its weight alone",
+    dmaBound: true,
+    parameters: { "top.nic.dma.bytesPerCycle": 8 },
+    classes: [
+      { name: "voice", priorityPercent: 5, offered: 0.3, sizes: [200, 1514] },
+      { name: "small", bandwidthPercent: 50, offered: BACKLOGGED, sizes: [64, 1514] },
+      { name: "jumbo", bandwidthPercent: 20, offered: BACKLOGGED, sizes: JUMBO },
+      { name: "class-default", offered: BACKLOGGED, sizes: STANDARD },
+    ],
+  },
+  {
     // From an architect's check: a job was taken into an engine's front while a 9000-byte job held its data path (36 µs at 1 byte per cycle), and the class's later frames, done on other engines, waited for it to leave in order: 0.016 of the engines.
     // 128 frames in flight: at 64 the window's equal shares (in frames) leave the small class 17, done long before an engine frees from a jumbo job again (README: mixed sizes at the engines).
     label: "4 crypto engines at 1 byte per cycle, 128 frames in flight: a minimum of 20 % in 64-byte frames against two classes of 9000-byte frames",

@@ -112,8 +112,8 @@ describe("the policy map's schedulers", () => {
 });
 
 describe("the class scheduler alone, on a line that is always busy", () => {
-  /** Serve backlogged queues of fixed frame sizes for `seconds`; returns each queue's share of the line time. */
-  function serve(frames: Record<number, number>, schedules: Record<number, { strict: boolean; percent: number; remaining?: number }>, seconds = 0.01) {
+  /** Serve backlogged queues of fixed frame sizes for `seconds`, at `capacity` of the line's rate (a slower bottleneck before it); returns each queue's share of what was served. */
+  function serve(frames: Record<number, number>, schedules: Record<number, { strict: boolean; percent: number; remaining?: number }>, seconds = 0.01, capacity = 1) {
     const lineBytesPerPicosecond = 25 / 8000;
     const scheduler = new ClassScheduler(8, lineBytesPerPicosecond);
     for (const [queue, schedule] of Object.entries(schedules)) scheduler.configure(Number(queue), { remaining: 0, ...schedule }, 0);
@@ -125,7 +125,7 @@ describe("the class scheduler alone, on a line that is always busy", () => {
       const bytes = wireBytes(frames[queue]!);
       scheduler.charge(queue, frames[queue]!);
       used.set(queue, (used.get(queue) ?? 0) + bytes);
-      now += bytes / lineBytesPerPicosecond;
+      now += bytes / (lineBytesPerPicosecond * capacity);
     }
     const total = [...used.values()].reduce((sum, value) => sum + value, 0);
     return (queue: number) => (used.get(queue) ?? 0) / total;
@@ -136,6 +136,17 @@ describe("the class scheduler alone, on a line that is always busy", () => {
     expect(share(1)).toBeCloseTo(0.5, 2);
     expect(share(2)).toBeCloseTo(0.3, 2);
     expect(share(3)).toBeCloseTo(0.2, 2);
+  });
+
+  // From an outside check: served a frame each in turn, three minimums of 30 % in 64-, 1500- and 9000-byte frames over a DMA link of 0.63 of the line got 0.03, 0.30 and 0.30 of it.
+  test.each([
+    [{ 1: 64, 2: 1500, 3: 9000 }, [30, 30, 30]],
+    [{ 1: 256, 2: 1500, 3: 9000 }, [40, 20, 10]],
+    [{ 1: 9000, 2: 1500, 3: 64 }, [40, 20, 10]],
+  ])("minimums a bottleneck of 0.4 of the line cannot all meet share it by their percents in line time, whatever the frame sizes: %o at %o %", (frames, percents) => {
+    const share = serve(frames, Object.fromEntries(percents.map((percent, index) => [index + 1, { strict: false, percent }])), 0.01, 0.4);
+    const sum = percents.reduce((total, percent) => total + percent, 0);
+    percents.forEach((percent, index) => expect(share(index + 1)).toBeCloseTo(percent / sum, 2));
   });
 
   test("a strict queue of jumbo frames is policed to its rate and still sends, though a frame costs more than the bucket holds", () => {
