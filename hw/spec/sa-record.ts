@@ -4,6 +4,7 @@
  * 128 bytes, 64-byte aligned, little-endian. One table (hw/spec/layout.ts) gives its encoder,
  * decoder, the datasheet's table and the C header's offsets.
  */
+import { isIcvLength } from "../../sim/crypto/backend.js";
 import { didYouMean } from "../../sim/suggest.js";
 import { bitFields } from "./bit-field.js";
 import type { DescriptorField } from "./descriptors.js";
@@ -86,6 +87,9 @@ export function encodeSaRecord(fields: SaRecordFields): Uint8Array {
   if (fields.qosGroup !== null) whole("qosGroup", fields.qosGroup);
   if (typeof fields.esn !== "boolean") throw new RangeError(`SA record: esn ${fields.esn === undefined ? "is missing" : "must be true or false"}`);
   if (fields.direction !== SA_DIRECTION_OUTBOUND && fields.direction !== SA_DIRECTION_INBOUND) throw new RangeError(`SA record: direction ${String(fields.direction)}; expected ${SA_DIRECTION_OUTBOUND} (outbound) or ${SA_DIRECTION_INBOUND} (inbound)`);
+  // What the device refuses (SA_RECORD_INVALID) is refused here too: a record written wrong on purpose is written through the layout.
+  if (fields.protocol !== ESP_PROTOCOL) throw new RangeError(`SA record: protocol ${fields.protocol}; expected ${ESP_PROTOCOL} (ESP)`);
+  if (!isIcvLength(fields.icvLength)) throw new RangeError(`SA record: icvLength ${fields.icvLength}; expected 8, 12 or 16 (RFC 4106)`);
   // Said by name, never with a value (the key material is one).
   for (const name of ["keyMaterial", "source", "destination"] as const) {
     if (!(fields[name] instanceof Uint8Array)) throw new RangeError(`SA record: ${name} ${fields[name] === undefined ? "is missing" : "must be a Uint8Array"}`);
@@ -128,7 +132,7 @@ export function decodeSaRecord(bytes: Uint8Array): (SaRecordFields & { readonly 
   if (record.recordLength !== SA_RECORD_BYTES) return { problem: "BAD_LENGTH", offset: at.recordLength.offset };
   if (record.protocol !== ESP_PROTOCOL) return { problem: "BAD_PROTOCOL", offset: at.protocol.offset };
   if (record.keyLength !== 16 && record.keyLength !== 32) return { problem: "BAD_KEY_LENGTH", offset: at.keyLength.offset };
-  if (record.icvLength !== 8 && record.icvLength !== 12 && record.icvLength !== 16) return { problem: "BAD_ICV_LENGTH", offset: at.icvLength.offset };
+  if (!isIcvLength(record.icvLength)) return { problem: "BAD_ICV_LENGTH", offset: at.icvLength.offset };
   const keyMaterial = new Uint8Array(record.keyLength + SALT_BYTES);
   keyMaterial.set(record.key.subarray(0, record.keyLength));
   keyMaterial.set(record.salt, record.keyLength);

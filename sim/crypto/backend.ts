@@ -39,8 +39,13 @@ export function checkKey(key: Uint8Array): void {
   if (key.length !== 16 && key.length !== 32) throw new RangeError(`AES-GCM key of ${key.length} bytes: expected 16 (AES-128) or 32 (AES-256)`);
 }
 
+/** Whether `length` is an ICV length RFC 4106 allows. */
+export function isIcvLength(length: number): length is IcvLength {
+  return length === 8 || length === 12 || length === 16;
+}
+
 export function checkIcvLength(length: number): asserts length is IcvLength {
-  if (length !== 8 && length !== 12 && length !== 16) throw new RangeError(`AES-GCM ICV of ${length} bytes: expected 8, 12 or 16`);
+  if (!isIcvLength(length)) throw new RangeError(`AES-GCM ICV of ${length} bytes: expected 8, 12 or 16`);
 }
 
 /** The region to seal in place, and the ICV after it, lie within the buffer. */

@@ -75,6 +75,9 @@ describe("the library's own calls refuse what is not a value of theirs, saying w
     const { qosGroup: _group, ...withoutGroup } = fields;
     expect(() => encodeSaRecord(withoutGroup as SaRecordFields)).toThrow("SA record: qosGroup is missing (null for an SA without a tag)");
     expect(() => encodeSaRecord({ ...fields, direction: 7 })).toThrow("SA record: direction 7; expected 0 (outbound) or 1 (inbound)");
+    // The device refuses these (SA_RECORD_INVALID); the encoder wrote them without a word (from a driver developer's check).
+    expect(() => encodeSaRecord({ ...fields, icvLength: 7 })).toThrow("SA record: icvLength 7; expected 8, 12 or 16 (RFC 4106)");
+    expect(() => encodeSaRecord({ ...fields, protocol: 51 })).toThrow("SA record: protocol 51; expected 50 (ESP)");
     // Key material given in a number's place is said by its kind: the layout's error showed every byte of it.
     const key = new Uint8Array(20).fill(0xc5);
     for (const name of ["spi", "direction", "qosGroup"] as const) {
