@@ -139,6 +139,10 @@ export class ClassScheduler implements QueueScheduler {
     this.countTo(now);
     this.tokens[queue] = this.tokensNow(queue);
     this.tokenTime[queue] = this.countedTo;
+    // Its lead in virtual time was counted at its old percent: kept so, a class raised from 1 % waited for the others to catch up with its last jumbo frame's cost at 1 %, 146 µs without a frame (from an outside check).
+    const old = this.schedules[queue]!.percent;
+    const lead = this.minimumFinish[queue]! - this.minimumVirtualTime;
+    if (old > 0 && schedule.percent > 0 && lead > 0) this.minimumFinish[queue] = this.minimumVirtualTime + (lead * old) / schedule.percent;
     this.schedules[queue] = schedule;
     this.strictQueues = this.schedules.flatMap((other, index) => (other.strict ? [index] : [])).reverse();
   }

@@ -231,4 +231,28 @@ describe("a TX_SCHED write mid-run", () => {
     };
     expect(readyAfterRaise(1_999_000)).toBe(readyAfterRaise(5_000));
   });
+
+  // From an outside check: the class's lead in virtual time, counted at 1 %, was kept, and it waited 146 µs for the others to catch up.
+  test("a minimum raised where the bottleneck cannot meet every minimum is served at once, not after its old percent's lead", () => {
+    const lineBytesPerPicosecond = 25 / 8000;
+    const frames: Record<number, number> = { 1: 9000, 2: 64, 3: 64 };
+    const scheduler = new ClassScheduler(8, lineBytesPerPicosecond);
+    const configure = (percents: Record<number, number>, now: number) => {
+      for (const [queue, percent] of Object.entries(percents)) scheduler.configure(Number(queue), { strict: false, percent, remaining: 0 }, now);
+    };
+    configure({ 1: 1, 2: 49, 3: 49 }, 0);
+    const raisedAt = 100e6;
+    let now = 0;
+    let firstAfter = Infinity;
+    while (now < raisedAt + 50e6 && firstAfter === Infinity) {
+      if (now >= raisedAt && scheduler.schedules[1]!.percent === 1) configure({ 1: 50, 2: 25, 3: 25 }, now);
+      const queue = scheduler.pick(now, (candidate) => frames[candidate] ?? -1);
+      scheduler.charge(queue, frames[queue]!);
+      if (queue === 1 && now >= raisedAt) firstAfter = now;
+      // A bottleneck of 0.4 of the line.
+      now += wireBytes(frames[queue]!) / (lineBytesPerPicosecond * 0.4);
+    }
+    // Within two of its frames' time at the bottleneck (7.2 µs each), as a class given 50 % from the start would be.
+    expect(firstAfter - raisedAt).toBeLessThan(2 * (wireBytes(9000) / (lineBytesPerPicosecond * 0.4)));
+  });
 });
