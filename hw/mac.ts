@@ -116,7 +116,7 @@ export class Mac extends ClockedComponent {
       this.waitingFrames++;
     }
     if (this.transmitEnabled && this.lineFreeAt <= now + this.clock.period && this.waitingFrames > 0) {
-      // The policy map at the wire: strict classes first (policed), the others by deficit round robin.
+      // The policy map at the wire: strict classes first (policed), then the minimums, then the remaining weights.
       const queue = this.scheduler.pick(now, this.headBytes);
       if (queue >= 0) {
         const frame = this.waiting[queue]!.shift()!;

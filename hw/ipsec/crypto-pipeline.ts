@@ -62,7 +62,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     // Shares of the engines' data paths: a job costs its bytes. On transmit strict classes are policed here too, under congestion: what the
     // policer holds waits in its ring. On receive it would be dropped from the RX buffer instead, so there a priority class is served first, unpoliced.
     const capacity = (this.params.engines * this.params.bytesPerCycle) / this.clock.period;
-    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { cost: (bytes) => bytes, policeStrict: this.name === "crypto_tx", fairMinimums: false });
+    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { cost: (bytes) => bytes, policeStrict: this.name === "crypto_tx", fairMinimums: this.name !== "crypto_tx" });
     this.container.register(EngineHostToken, { useValue: this });
     this.engines = Array.from({ length: this.params.engines }, (_, index) => this.child(CryptoEngine, `engine${index}`));
   }

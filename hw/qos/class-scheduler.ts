@@ -1,6 +1,7 @@
 import type { InjectionToken } from "../../sim/di.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 import type { TxSchedule } from "../spec/registers.js";
+import { StartTimeFairQueue } from "./start-time-fair-queue.js";
 
 /** What `size(queue)` returns for a queue with nothing to send. */
 export const EMPTY = -1;
@@ -37,8 +38,6 @@ export type QueueSchedulerFactory = (queues: number, lineBytesPerPicosecond: num
 export const QueueSchedulerFactoryToken: InjectionToken<QueueSchedulerFactory> = Symbol("QueueSchedulerFactory");
 
 export interface ClassSchedulerOptions {
-  /** DRR quantum of a 10 % weight, in cost units. */
-  readonly quantum?: number;
   /** Depth of the policers' and the minimums' token buckets, cost units: two jumbo frames on the wire by default, so that no rate is lost while a long frame holds the line. */
   readonly bucketDepth?: number;
   /** What serving `bytes` costs: time on the wire by default (preamble, padding, FCS, gap). */
@@ -48,10 +47,11 @@ export interface ClassSchedulerOptions {
   /**
    * Order the classes under their minimums by start-time fair queueing on their percents (on by
    * default), where the minimums are rates of the line and a slower bottleneck may not meet them
-   * all; off, they take turns by frame. The crypto engines' minimums are of their own capacity,
-   * which they never exceed (the driver refuses percents over 100), so any order meets them; and
-   * served first whenever it waits, a class of 64-byte jobs ran dry between its frames' arrivals,
-   * and freed engines took 9000-byte jobs for 36 µs (0.06 of the line for a minimum giving 0.18).
+   * all; off, they take turns by frame. The TX crypto engines' minimums are of their own
+   * capacity, and their priority classes policed, so the minimums fit what they do (the driver
+   * refuses percents over 100) and any order meets them; served first whenever it waited, a class
+   * of 64-byte jobs ran dry between its frames' arrivals, and freed engines took 9000-byte jobs
+   * for 36 µs (0.06 of the line for a minimum giving 0.18).
    */
   readonly fairMinimums?: boolean;
 }
@@ -87,27 +87,29 @@ export class ClassScheduler implements QueueScheduler {
    */
   private readonly tokens: number[];
   private readonly tokenTime: number[];
-  private readonly deficits: number[];
   /** The latest time the scheduler was asked at: the time its tokens are counted to. */
   private countedTo = 0;
-  private readonly quantum: number;
   private readonly bucketDepth: number;
   private readonly cost: (bytes: number) => number;
   private readonly policeStrict: boolean;
   private readonly fairMinimums: boolean;
-  /** Round-robin positions of the minimum (its ties) and the excess passes. */
+  /** The minimum pass's turns by frame (fairMinimums off). */
   private nextMinimum = 0;
-  private nextExcess = 0;
   /**
-   * The minimum pass's start-time fair queueing: each bandwidth queue's virtual finish (cost over
-   * its percent, summed over what it was served on its minimum), and the virtual time, the start of
-   * the last frame served so. Where minimums add up to more than the bottleneck carries, every
-   * class under its minimum holds tokens, and served in turn by frame they shared it by frame
-   * size: three minimums of 30 % in 64-, 1500- and 9000-byte frames over a DMA link of 0.63 of the
-   * line got 0.03, 0.30 and 0.30 (from an outside check).
+   * The minimum pass, by the classes' percents: where minimums add up to more than the bottleneck
+   * carries, every class under its minimum holds tokens, and served in turn by frame they shared
+   * it by frame size (three minimums of 30 % in 64-, 1500- and 9000-byte frames over a DMA link of
+   * 0.63 of the line got 0.03, 0.30 and 0.30; from an outside check).
    */
-  private readonly minimumFinish: number[];
-  private minimumVirtualTime = 0;
+  private readonly minimums: StartTimeFairQueue;
+  /**
+   * The excess pass, by the classes' remaining weights. By deficit round robin a class took its
+   * turn as the round reached it, and one whose frame was on its way (WAITING) as the round passed
+   * lost it: a class of 64-byte frames with a minimum, its descriptors fetched over a saturated
+   * DMA link of 12 bytes a cycle, got its 45 % and none of the excess (0.450 of the line where
+   * the closed form gives 0.588, 0.481 now, its fetches the limit; from an outside check).
+   */
+  private readonly excess: StartTimeFairQueue;
   /** The last pick's queue and account (fields, not an object per pick: the TX engine and the MAC pick per frame). */
   private lastQueue = -1;
   private lastAccount: Account = "excess";
@@ -118,14 +120,13 @@ export class ClassScheduler implements QueueScheduler {
     private readonly lineBytesPerPicosecond: number,
     options: ClassSchedulerOptions = {},
   ) {
-    this.quantum = options.quantum ?? 1538;
     this.bucketDepth = options.bucketDepth ?? 2 * wireBytes(9216);
     this.cost = options.cost ?? wireBytes;
     this.policeStrict = options.policeStrict ?? true;
     this.fairMinimums = options.fairMinimums ?? true;
     this.schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0, remaining: 0 }));
-    this.deficits = new Array<number>(queues).fill(0);
-    this.minimumFinish = new Array<number>(queues).fill(0);
+    this.minimums = new StartTimeFairQueue(queues);
+    this.excess = new StartTimeFairQueue(queues);
     this.tokens = new Array<number>(queues).fill(this.bucketDepth);
     this.tokenTime = new Array<number>(queues).fill(0);
     this.sizes = new Array<number>(queues).fill(EMPTY);
@@ -141,9 +142,10 @@ export class ClassScheduler implements QueueScheduler {
     this.tokenTime[queue] = this.countedTo;
     // Its lead in virtual time was counted at its old percent: kept so, a class raised from 1 % waited for the others to catch up with its last jumbo frame's cost at 1 %, 146 µs without a frame (from an outside check).
     const old = this.schedules[queue]!.percent;
-    const lead = this.minimumFinish[queue]! - this.minimumVirtualTime;
-    if (old > 0 && schedule.percent > 0 && lead > 0) this.minimumFinish[queue] = this.minimumVirtualTime + (lead * old) / schedule.percent;
+    if (old > 0 && schedule.percent > 0) this.minimums.reweigh(queue, old, schedule.percent);
+    const oldWeight = this.weight(queue);
     this.schedules[queue] = schedule;
+    this.excess.reweigh(queue, oldWeight, this.weight(queue));
     this.strictQueues = this.schedules.flatMap((other, index) => (other.strict ? [index] : [])).reverse();
   }
 
@@ -158,7 +160,7 @@ export class ClassScheduler implements QueueScheduler {
     }
     const minimum = this.underMinimum(sizes);
     if (minimum >= 0) return this.picked(minimum, "minimum");
-    const excess = this.excessRoundRobin(sizes);
+    const excess = this.excessShare(sizes);
     if (excess >= 0) return this.picked(excess, "excess");
     // No other class has a frame: a line with nothing else to send is not congested, and the policer stands aside.
     if (sizes.includes(WAITING)) return -1;
@@ -190,12 +192,12 @@ export class ClassScheduler implements QueueScheduler {
   /** Debit what serving `bytes` of a queue costs (a negative amount credits it) to the account its pick was made on; returns that account. */
   charge(queue: number, bytes: number, account: Account = this.lastQueue === queue ? this.lastAccount : this.schedules[queue]!.strict ? "priority" : "excess"): Account {
     const cost = Math.sign(bytes) * this.cost(Math.abs(bytes));
-    // The minimum pass moves on only once its pick is served: until then, pick() gives the same queue (it keeps its turn).
+    // The passes move on only once their pick is served: until then, pick() gives the same queue (it keeps its turn).
     if (account === "minimum") this.chargeMinimum(queue, cost);
     if (account === "priority" || account === "minimum") {
       this.tokens[queue] = this.tokensNow(queue) - cost;
       this.tokenTime[queue] = this.countedTo;
-    } else if (account === "excess") this.deficits[queue] = this.deficits[queue]! - cost;
+    } else if (account === "excess") this.excess.charge(queue, cost, this.weight(queue));
     return account;
   }
 
@@ -247,33 +249,25 @@ export class ClassScheduler implements QueueScheduler {
    * their percents.
    */
   private underMinimum(sizes: readonly number[]): number {
-    let winner = -1;
-    let winnerStart = Infinity;
-    for (let step = 0; step < this.queues; step++) {
-      const queue = (this.nextMinimum + step) % this.queues;
+    const owed = (queue: number) => {
       const schedule = this.schedules[queue]!;
       const bytes = sizes[queue]!;
-      if (schedule.strict || schedule.percent === 0 || bytes < 0 || !this.hasTokens(queue, bytes)) continue;
-      const start = this.fairMinimums ? Math.max(this.minimumFinish[queue]!, this.minimumVirtualTime) : step;
-      if (start < winnerStart) {
-        winner = queue;
-        winnerStart = start;
-      }
+      return !schedule.strict && schedule.percent > 0 && bytes >= 0 && this.hasTokens(queue, bytes);
+    };
+    if (this.fairMinimums) return this.minimums.pick(owed);
+    for (let step = 0; step < this.queues; step++) {
+      const queue = (this.nextMinimum + step) % this.queues;
+      if (owed(queue)) return queue;
     }
-    return winner;
+    return -1;
   }
 
-  /** A frame served on a queue's minimum (a negative cost: given back) moves its virtual finish, and the virtual time to its start. */
+  /** A frame served on a queue's minimum (a negative cost: given back). */
   private chargeMinimum(queue: number, cost: number): void {
     const percent = this.schedules[queue]!.percent;
-    if (cost <= 0 || percent === 0) {
-      if (percent > 0) this.minimumFinish[queue] = this.minimumFinish[queue]! + cost / percent;
-      return;
-    }
-    const start = Math.max(this.minimumFinish[queue]!, this.minimumVirtualTime);
-    this.minimumFinish[queue] = start + cost / percent;
-    this.minimumVirtualTime = start;
-    this.nextMinimum = (queue + 1) % this.queues;
+    if (percent === 0) return;
+    this.minimums.charge(queue, cost, percent);
+    if (cost > 0) this.nextMinimum = (queue + 1) % this.queues;
   }
 
   /** A bandwidth queue's weight in sharing the excess: REMAINING, a queue without one counting 1. */
@@ -281,37 +275,9 @@ export class ClassScheduler implements QueueScheduler {
     return Math.max(1, this.schedules[queue]!.remaining);
   }
 
-  /**
-   * Deficit round robin over the bandwidth queues by their excess weights, computed in one pass:
-   * the queue served is the first one whose deficit, visit by visit (a visit without enough adds
-   * its quantum), covers its head's cost. An empty queue's deficit is reset; a blocked one keeps it.
-   */
-  private excessRoundRobin(sizes: readonly number[]): number {
-    let winner = -1;
-    let winnerVisits = Infinity;
-    for (let step = 0; step < this.queues; step++) {
-      const queue = (this.nextExcess + step) % this.queues;
-      const bytes = this.schedules[queue]!.strict ? EMPTY : sizes[queue]!;
-      if (bytes === EMPTY) this.deficits[queue] = 0;
-      if (bytes < 0) continue;
-      const quantum = (this.quantum * this.weight(queue)) / 10;
-      const visits = 1 + Math.max(0, Math.ceil((this.cost(bytes) - this.deficits[queue]!) / quantum));
-      if (visits < winnerVisits) {
-        winner = queue;
-        winnerVisits = visits;
-      }
-    }
-    if (winner < 0) return -1;
-    // Every ready queue visited before the winner's last visit got a quantum per visit without enough.
-    const position = (winner - this.nextExcess + this.queues) % this.queues;
-    for (let step = 0; step < this.queues; step++) {
-      const queue = (this.nextExcess + step) % this.queues;
-      if (this.schedules[queue]!.strict || sizes[queue]! < 0) continue;
-      const visits = step < position ? winnerVisits : winnerVisits - 1;
-      this.deficits[queue] = this.deficits[queue]! + (visits * this.quantum * this.weight(queue)) / 10;
-    }
-    this.nextExcess = winner;
-    return winner;
+  /** The bandwidth queue with a frame whose share of the excess, by its weight, comes first. */
+  private excessShare(sizes: readonly number[]): number {
+    return this.excess.pick((queue) => !this.schedules[queue]!.strict && sizes[queue]! >= 0);
   }
 
   /** Count the tokens to `now` (time only moves on). */
