@@ -158,9 +158,9 @@ export class ClassScheduler implements QueueScheduler {
       const bytes = sizes[queue]!;
       if (bytes >= 0 && (!this.policed(queue) || this.hasTokens(queue, bytes))) return this.picked(queue, "priority");
     }
-    const minimum = this.underMinimum(sizes);
+    const minimum = this.underMinimum();
     if (minimum >= 0) return this.picked(minimum, "minimum");
-    const excess = this.excessShare(sizes);
+    const excess = this.excessShare();
     if (excess >= 0) return this.picked(excess, "excess");
     // No other class has a frame: a line with nothing else to send is not congested, and the policer stands aside.
     if (sizes.includes(WAITING)) return -1;
@@ -248,19 +248,24 @@ export class ClassScheduler implements QueueScheduler {
    * round-robin order), so that minimums a bottleneck cannot all meet share it in proportion to
    * their percents.
    */
-  private underMinimum(sizes: readonly number[]): number {
-    const owed = (queue: number) => {
-      const schedule = this.schedules[queue]!;
-      const bytes = sizes[queue]!;
-      return !schedule.strict && schedule.percent > 0 && bytes >= 0 && this.hasTokens(queue, bytes);
-    };
-    if (this.fairMinimums) return this.minimums.pick(owed);
+  private underMinimum(): number {
+    if (this.fairMinimums) return this.minimums.pick(this.owedMinimum);
     for (let step = 0; step < this.queues; step++) {
       const queue = (this.nextMinimum + step) % this.queues;
-      if (owed(queue)) return queue;
+      if (this.owedMinimum(queue)) return queue;
     }
     return -1;
   }
+
+  /** Whether a bandwidth queue has a frame in this pick's sizes and the tokens for it (one function for every pick: the TX engine and the MAC pick per frame). */
+  private readonly owedMinimum = (queue: number): boolean => {
+    const schedule = this.schedules[queue]!;
+    const bytes = this.sizes[queue]!;
+    return !schedule.strict && schedule.percent > 0 && bytes >= 0 && this.hasTokens(queue, bytes);
+  };
+
+  /** Whether a bandwidth queue has a frame in this pick's sizes. */
+  private readonly sharesExcess = (queue: number): boolean => !this.schedules[queue]!.strict && this.sizes[queue]! >= 0;
 
   /** A frame served on a queue's minimum (a negative cost: given back). */
   private chargeMinimum(queue: number, cost: number): void {
@@ -276,8 +281,8 @@ export class ClassScheduler implements QueueScheduler {
   }
 
   /** The bandwidth queue with a frame whose share of the excess, by its weight, comes first. */
-  private excessShare(sizes: readonly number[]): number {
-    return this.excess.pick((queue) => !this.schedules[queue]!.strict && sizes[queue]! >= 0);
+  private excessShare(): number {
+    return this.excess.pick(this.sharesExcess);
   }
 
   /** Count the tokens to `now` (time only moves on). */
