@@ -1,7 +1,7 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Channel } from "../../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
-import { ClassScheduler, EMPTY, type QueueSchedule, WAITING } from "../qos/class-scheduler.js";
+import { ClassScheduler, EMPTY, type QueueSchedule } from "../qos/class-scheduler.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { FrameStages } from "../trace/frame-stages.js";
@@ -62,7 +62,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     // Shares of the engines' data paths: a job costs its bytes. On transmit strict classes are policed here too, under congestion: what the
     // policer holds waits in its ring. On receive it would be dropped from the RX buffer instead, so there a priority class is served first, unpoliced.
     const capacity = (this.params.engines * this.params.bytesPerCycle) / this.clock.period;
-    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { cost: (bytes) => bytes, policeStrict: this.name === "crypto_tx", fairMinimums: this.name !== "crypto_tx", waitForComing: this.name === "crypto_tx" });
+    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { cost: (bytes) => bytes, policeStrict: this.name === "crypto_tx", fairMinimums: this.name !== "crypto_tx" });
     this.container.register(EngineHostToken, { useValue: this });
     this.engines = Array.from({ length: this.params.engines }, (_, index) => this.child(CryptoEngine, `engine${index}`));
   }
@@ -81,20 +81,6 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
 
   /** Called when a job leaves the queue for an engine or comes back to it (not when one is submitted): what weighs the queued jobs (the TX engine's frame start) looks again. */
   onQueuedChange: (() => void) | null = null;
-
-  /**
-   * Whether a queue has work on its way to the engines (the TX engine's frames being read or their
-   * SAs found): a turn of its comes to it rather than to a long job of another class. From an
-   * outside check: four engines at 1 byte a cycle freed together, found a class of 64-byte frames
-   * without a job while its next frames were read, and took 9000-byte jobs for 36 µs; the class got
-   * 0.078 of the line for the 0.70 its weight of 80 gives.
-   */
-  comingFor: (queue: number) => boolean = () => false;
-
-  /** Work on its way to the engines came to nothing (a frame refused or its read failed): a turn held for it is given. */
-  comingEnded(): void {
-    this.wake();
-  }
 
   submit<Tag>(job: CryptoJob<Tag>): void {
     this.queuedByQueue[job.queue]!++;
@@ -342,7 +328,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   }
 
   /** A queue's first waiting job's bytes, or EMPTY. */
-  private readonly headBytes = (queue: number): number => this.queues[queue]![0]?.bytes ?? (this.comingFor(queue) ? WAITING : EMPTY);
+  private readonly headBytes = (queue: number): number => this.queues[queue]![0]?.bytes ?? EMPTY;
 
   /** Strict classes above every bandwidth class, higher queues above lower; bandwidth classes all alike. */
   private rank(work: Work): number {

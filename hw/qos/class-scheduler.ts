@@ -54,12 +54,6 @@ export interface ClassSchedulerOptions {
    * for 36 µs (0.06 of the line for a minimum giving 0.18).
    */
   readonly fairMinimums?: boolean;
-  /**
-   * The excess pass waits while a class whose work is on its way (WAITING) would come first, rather
-   * than give its turn to another: where what it serves cannot be taken back for a long while
-   * (the TX crypto engines: a 9000-byte job holds one for 36 µs at 1 byte a cycle). Off elsewhere.
-   */
-  readonly waitForComing?: boolean;
 }
 
 /** How the last pick was made, so that charge() debits the right account. */
@@ -99,7 +93,6 @@ export class ClassScheduler implements QueueScheduler {
   private readonly cost: (bytes: number) => number;
   private readonly policeStrict: boolean;
   private readonly fairMinimums: boolean;
-  private readonly waitForComing: boolean;
   /** The minimum pass's turns by frame (fairMinimums off). */
   private nextMinimum = 0;
   /**
@@ -131,7 +124,6 @@ export class ClassScheduler implements QueueScheduler {
     this.cost = options.cost ?? wireBytes;
     this.policeStrict = options.policeStrict ?? true;
     this.fairMinimums = options.fairMinimums ?? true;
-    this.waitForComing = options.waitForComing ?? false;
     this.schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0, remaining: 0 }));
     this.minimums = new StartTimeFairQueue(queues);
     this.excess = new StartTimeFairQueue(queues);
@@ -288,16 +280,10 @@ export class ClassScheduler implements QueueScheduler {
     return Math.max(1, this.schedules[queue]!.remaining);
   }
 
-  /** The bandwidth queue with a frame whose share of the excess, by its weight, comes first; with waitForComing, none while one whose frame is on its way would. */
+  /** The bandwidth queue with a frame whose share of the excess, by its weight, comes first. */
   private excessShare(): number {
-    const winner = this.excess.pick(this.sharesExcess);
-    if (!this.waitForComing) return winner;
-    const coming = this.excess.pick(this.comingToShare);
-    return coming >= 0 && (winner < 0 || this.excess.startOf(coming) < this.excess.startOf(winner)) ? -1 : winner;
+    return this.excess.pick(this.sharesExcess);
   }
-
-  /** Whether a bandwidth queue's frame is on its way in this pick's sizes. */
-  private readonly comingToShare = (queue: number): boolean => !this.schedules[queue]!.strict && this.sizes[queue] === WAITING;
 
   /** Count the tokens to `now` (time only moves on). */
   private countTo(now: number): void {

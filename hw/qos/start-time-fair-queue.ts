@@ -17,11 +17,6 @@ export class StartTimeFairQueue {
     this.finish = new Array<number>(queues).fill(0);
   }
 
-  /** Where the queue's next frame would start in virtual time. */
-  startOf(queue: number): number {
-    return Math.max(this.finish[queue]!, this.virtualTime);
-  }
-
   /** Of the queues `eligible` admits, the one whose next frame starts first in virtual time (ties: the first in round-robin order); -1 if none. */
   pick(eligible: (queue: number) => boolean): number {
     let winner = -1;
@@ -29,7 +24,7 @@ export class StartTimeFairQueue {
     for (let step = 0; step < this.queues; step++) {
       const queue = (this.next + step) % this.queues;
       if (!eligible(queue)) continue;
-      const start = this.startOf(queue);
+      const start = Math.max(this.finish[queue]!, this.virtualTime);
       if (start < winnerStart) {
         winner = queue;
         winnerStart = start;

@@ -11,7 +11,6 @@ import { RingEngine } from "../ring-engine.js";
 import { EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
-import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
@@ -91,7 +90,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
     @inject(NicSharedToken) shared: NicShared,
-    @inject(IpsecOffloadToken) private readonly offload: IpsecOffload,
+    @inject(IpsecOffloadToken) offload: IpsecOffload,
   ) {
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this);
@@ -102,7 +101,6 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     offload.txCrypto.onQueuedChange = () => {
       if (this.stalled && this.queues.some((state) => this.hasHead(state.ring.queue))) this.wake();
     };
-    offload.txCrypto.comingFor = (queue) => this.flight.coming(queue);
     this.inlineIpsec = new TxInlineIpsec(offload, dma, this.flight, this.cryptoResults, (pointer) => dma.read(pointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer } as Tag), this.settle);
     this.scheduler = shared.makeScheduler();
     this.freed = new Channel(this.kernel, this);
@@ -264,10 +262,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.scheduler.charge(queue, head.length);
     const descriptors = state.cache.take(head.taken);
     this.rests.toCome[queue] = head.open;
-    const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null, coming: false };
+    const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
     this.inFlight.push(packet);
     this.flight.start(queue, !fault, head.length, pieces);
-    if (!fault && TX_COMMAND_FIELDS.IPSEC.get(descriptors[0]!.command)) this.flight.setOut(packet);
     state.ring.inDevice++;
     this.buffer.hold(queue, fault ? 0 : head.length);
     this.shared.stages.record("tx", "frame-started", this.kernel.now, packet, EMPTY_FRAME);
@@ -357,8 +354,6 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private readonly settle = (packet: TxPacket): void => {
     packet.settled = true;
     this.settledSince = true;
-    // Refused, or its read failed: a turn the crypto engines held for it goes to another class.
-    if (this.flight.arrive(packet)) this.offload.txCrypto.comingEnded();
   };
 
   /** The oldest frame is settled: send it (or drop it if faulty) and write back. */

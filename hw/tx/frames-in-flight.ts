@@ -4,7 +4,6 @@ import type { ParameterValues } from "../../sim/parameters.js";
 import type { DMA_PARAMETERS } from "../dma/parameters.js";
 import { piecesOf } from "../dma/read-lookahead.js";
 import type { InOrder } from "../../sim/fifo.js";
-import type { TxPacket } from "./tx-packet.js";
 
 /** What the DMA's reads carry, as the frame start weighs the frames being read. */
 export interface DmaReads {
@@ -50,8 +49,6 @@ export class FramesInFlight {
   private readonly readingByQueue = new Array<number>(MAX_QUEUES).fill(0);
   /** Submitted to the crypto engines and not yet back: queued for them, or in one. */
   private readonly encryptingByQueue = new Array<number>(MAX_QUEUES).fill(0);
-  /** IPsec frames on their way to the crypto engines, by queue (TxPacket.coming). */
-  private readonly comingByQueue = new Array<number>(MAX_QUEUES).fill(0);
   /** Queues with a frame in flight. */
   queues = 0;
   /** As last given to countNonStrict: the frames in flight not yet taken, by any queue. */
@@ -144,25 +141,6 @@ export class FramesInFlight {
 
   /** Set when onItsWay said WAITING for the DMA's tags alone: they free with no wake of the TX engine's (a read of another block's completing). Cleared by the frame start. */
   waitedOnTags = false;
-
-  /** An IPsec frame started: it is on its way to the crypto engines. */
-  setOut(packet: TxPacket): void {
-    packet.coming = true;
-    this.comingByQueue[packet.queue]!++;
-  }
-
-  /** The frame is handed to the crypto engines, or settled without them; returns whether it was on its way. */
-  arrive(packet: TxPacket): boolean {
-    if (!packet.coming) return false;
-    packet.coming = false;
-    this.comingByQueue[packet.queue]!--;
-    return true;
-  }
-
-  /** Whether the queue has IPsec frames on their way to the crypto engines. */
-  coming(queue: number): boolean {
-    return this.comingByQueue[queue]! > 0;
-  }
 
   encrypting(queue: number): void {
     this.encryptingByQueue[queue]!++;

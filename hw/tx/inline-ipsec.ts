@@ -83,7 +83,6 @@ export class TxInlineIpsec {
     const layout = isEspFrame(packet.frame!) ? espLayout(packet.frame!, entry.icvLength) : null;
     const problem = espTransmitProblem(packet.frame!, layout, entry.spi);
     if (problem !== null || !layout) return this.refuse(packet, { code: "ESP_MALFORMED", field: "LENGTH", fieldName: problem!, index: packet.descriptors[0]!.index, value: packet.length });
-    this.flight.arrive(packet);
     this.flight.encrypting(packet.queue);
     this.offload.txCrypto.submit({ encrypt: true, entry, queue: packet.queue, frame: packet.frame!, layout, tag: packet, reply: this.cryptoResults });
   }

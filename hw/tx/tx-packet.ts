@@ -68,8 +68,6 @@ export interface TxPacket {
   frame: Uint8Array | null;
   /** Dropped without a driver fault (its SA was invalidated meanwhile): the write-back's error code. */
   dropCode: "SA_INVALIDATED" | null;
-  /** An IPsec frame on its way to the crypto engines: started, and neither handed to them nor settled yet. */
-  coming: boolean;
 }
 
 export function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxDescriptor {

@@ -255,23 +255,6 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
     ],
   },
   {
-    // From an outside check: the engines freed together, took the small class's waiting jobs while its next frames were read, found it without a job and took 9000-byte jobs for 36 µs: 0.078 of the line whatever its weight, until an engine waited for work on its way.
-    label: "4 crypto engines at 1 byte per cycle, 128 frames in flight: 64-byte frames by weight 80 against 9000-byte frames by 20",
-    ...FOUR_SLOW_ENGINES_WIDE_WINDOW,
-    classes: [
-      { name: "small", bandwidthRemainingPercent: 80, offered: BACKLOGGED, sizes: SMALL },
-      { name: "class-default", bandwidthRemainingPercent: 20, offered: BACKLOGGED, sizes: JUMBO },
-    ],
-  },
-  {
-    label: "4 crypto engines at 1 byte per cycle, 128 frames in flight: a minimum of 50 % in 64-byte frames against 9000-byte frames by weight",
-    ...FOUR_SLOW_ENGINES_WIDE_WINDOW,
-    classes: [
-      { name: "small", bandwidthPercent: 50, offered: BACKLOGGED, sizes: SMALL },
-      { name: "class-default", offered: BACKLOGGED, sizes: JUMBO },
-    ],
-  },
-  {
     label: "4 crypto engines at 1 byte per cycle, 128 frames in flight, sizes mixed within and across classes: priority 10 offered 60 % (64 and 1514 B), a minimum of 20 % (64 and 576 B), weights 70/30 (9000 B; 1514 and 9000 B)",
     ...FOUR_SLOW_ENGINES_WIDE_WINDOW,
     classes: [

@@ -171,33 +171,6 @@ describe("the class scheduler alone, on a line that is always busy", () => {
     expect(time(0) / time(6)).toBeCloseTo(1, 1);
   });
 
-  test("with waitForComing (the TX crypto engines), the excess pass waits while a class whose work is on its way would come first, and only then", () => {
-    const lineBytesPerPicosecond = 25 / 8000;
-    const make = (waitForComing: boolean) => {
-      const scheduler = new ClassScheduler(8, lineBytesPerPicosecond, { cost: (bytes) => bytes, waitForComing });
-      scheduler.configure(1, { strict: false, percent: 0, remaining: 80 }, 0);
-      scheduler.configure(2, { strict: false, percent: 0, remaining: 20 }, 0);
-      return scheduler;
-    };
-    const bulkOnly = (queue: number) => (queue === 2 ? 9000 : queue === 1 ? WAITING : EMPTY);
-    const afterBulk = (waitForComing: boolean) => {
-      const scheduler = make(waitForComing);
-      expect(scheduler.pick(0, bulkOnly)).toBe(2);
-      scheduler.charge(2, 9000);
-      return scheduler;
-    };
-    // Class 2 has had a 9000-byte frame at weight 20: class 1's turn comes first.
-    expect(afterBulk(false).pick(0, bulkOnly)).toBe(2);
-    expect(afterBulk(true).pick(0, bulkOnly)).toBe(-1);
-    // Class 1 served its share (9000 × 80 / 20 bytes, in 64-byte frames, one frame more): class 2's turn has come, and a frame of 1 on its way does not hold it.
-    const served = afterBulk(true);
-    for (let frame = 0; frame <= (9000 * 4) / 64; frame++) {
-      expect(served.pick(0, (queue) => (queue === 1 ? 64 : queue === 2 ? 9000 : EMPTY))).toBe(1);
-      served.charge(1, 64);
-    }
-    expect(served.pick(0, bulkOnly)).toBe(2);
-  });
-
   test("a pick whose frame is not served changes no later turn: asked five times before each frame it serves, the scheduler serves the frames in the same order", () => {
     const lineBytesPerPicosecond = 25 / 8000;
     const frames: Record<number, number> = { 0: 1514, 2: 64, 4: 576, 6: 9000 };
