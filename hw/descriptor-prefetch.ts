@@ -108,7 +108,7 @@ export class DescriptorPrefetch<D> {
     return capacity - this.held < dueRoom(capacity, batch, readTags) && this.smallFetchFits(capacity, batch, readTags);
   }
 
-  fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgent = false): void {
+  fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgency = 0): void {
     const ring = this.ring;
     const first = ring.fetchPointer;
     const count = Math.min(batch, ring.unfetched, ring.descriptors - first, capacity - this.held);
@@ -119,7 +119,7 @@ export class DescriptorPrefetch<D> {
     const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, firstUnmapped, data: null, done: false };
     this.fetches.push(fetch);
     this.requested += count;
-    dma.read(address, count * DESCRIPTOR_BYTES, reply, fetch as Tag, urgent);
+    dma.read(address, count * DESCRIPTOR_BYTES, reply, fetch as Tag, urgency);
   }
 
   /** A fetch completed. A failed one disables the queue: the ring cannot be trusted. */

@@ -72,7 +72,7 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
       const state = this.queues[urgent]!;
       const capacity = capacityOf(state);
       if (!this.wantsFetch(state, capacity, batch)) continue;
-      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch, true);
+      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch, 1 + urgent);
       return true;
     }
     const count = this.queues.length;

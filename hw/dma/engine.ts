@@ -92,10 +92,10 @@ export class DmaEngine extends ClockedComponent {
   /** Watchers of every write as host memory takes it (a driver in another process keeps a copy of its memory); they must not change anything. */
   readonly landed: ((address: number, length: number) => void)[] = [];
 
-  /** Request a read; `urgent` ones are issued ahead of the other waiting reads (their chunks already issued stay on the link). */
-  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): void {
+  /** Request a read; those of an `urgency` above 0 are issued ahead of the waiting reads of less (their chunks already issued stay on the link). */
+  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgency = 0): void {
     for (const observer of this.observers) observer({ write: false, address, length });
-    const request: ReadRequest = { kind: "read", address, length, reply: reply as Channel<DmaCompletion<unknown>>, tag, error: null, urgent, issued: 0, chunksLeft: 0, plannedBy: 0, plannedCompletions: 0 };
+    const request: ReadRequest = { kind: "read", address, length, reply: reply as Channel<DmaCompletion<unknown>>, tag, error: null, urgency, issued: 0, chunksLeft: 0, plannedBy: 0, plannedCompletions: 0 };
     this.piecesWaiting += piecesOf(length, this.params.maxReadRequest);
     this.incoming.push(request);
   }
@@ -293,9 +293,9 @@ export class DmaEngine extends ClockedComponent {
       return;
     }
     request.chunksLeft = piecesOf(request.length, this.params.maxReadRequest);
-    if (!request.urgent) this.reads.push(request);
+    if (request.urgency === 0) this.reads.push(request);
     else {
-      const after = this.reads.findIndex((waiting) => !waiting.urgent);
+      const after = this.reads.findIndex((waiting) => waiting.urgency < request.urgency);
       this.reads.splice(after < 0 ? this.reads.length : after, 0, request);
     }
   }

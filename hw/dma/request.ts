@@ -21,8 +21,13 @@ interface RequestCommon {
 
 export interface ReadRequest extends RequestCommon {
   readonly kind: "read";
-  /** Issued before waiting reads that are not (a strict priority queue's descriptors and buffers). */
-  readonly urgent: boolean;
+  /**
+   * 0: issued in arrival order. Above 0 (a strict priority queue's descriptors and buffers: 1 + its
+   * queue), issued before every waiting read of less urgency, after those of as much or more: two
+   * strict classes over a DMA link slower than the line shared it first come, first served, 0.237
+   * each where the higher, offering 0.4 within its 40 %, should have had all of it.
+   */
+  readonly urgency: number;
   /** Read requests (pieces of at most maxReadRequest bytes) issued so far. */
   issued: number;
   /** Pieces whose completion has not been handled yet, issued or not. */

@@ -274,7 +274,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       packet.partsLeft = head.taken;
       for (let part = 0; part < head.taken; part++) {
         const descriptor = descriptors[part]!;
-        this.shared.dma.read(descriptor.bufferAddress, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag, urgent);
+        this.shared.dma.read(descriptor.bufferAddress, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag, urgent ? 1 + queue : 0);
       }
     }
     this.stalled = false;

@@ -222,6 +222,17 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
     ],
   },
   {
+    // From an outside check: the two classes' reads, both ahead of bulk's, were issued first come first served among themselves: 0.237 each.
+    label: "DMA link at 6 bytes per cycle: two priority classes of 40 and 30 %, each offered 40 %, the higher first",
+    dmaBound: true,
+    parameters: { "top.nic.dma.bytesPerCycle": 6 },
+    classes: [
+      { name: "voice", priorityPercent: 40, offered: 0.4, sizes: [1500] },
+      { name: "video", priorityPercent: 30, offered: 0.4, sizes: [1500] },
+      { name: "class-default", offered: BACKLOGGED, sizes: STANDARD },
+    ],
+  },
+  {
     // Served in turn by frame, the 40 % class of 256-byte frames got the least (0.034 of the line, the 10 % class 0.101).
     label: "DMA link at 4 bytes per cycle: minimums of 40 % in 256-byte, 20 % in 1500-byte and 10 % in 9000-byte frames share what it carries by their percents",
     dmaBound: true,

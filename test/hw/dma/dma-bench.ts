@@ -15,7 +15,7 @@ import { PerCycleDmaEngine } from "./per-cycle-dma-engine.js";
 export type Maker = "block-before" | "block-after" | "host";
 
 export type DmaAction =
-  | { readonly kind: "read"; readonly urgent: boolean; readonly buffer: number; readonly offset: number; readonly length: number }
+  | { readonly kind: "read"; readonly urgency: number; readonly buffer: number; readonly offset: number; readonly length: number }
   | { readonly kind: "write"; readonly replies: boolean; readonly buffer: number; readonly offset: number; readonly length: number; readonly fill: number }
   /** The host CPU storing into a buffer: what a read takes depends on whether it completes before or after. */
   | { readonly kind: "store"; readonly buffer: number; readonly offset: number; readonly length: number; readonly fill: number }
@@ -118,7 +118,7 @@ function perform(target: Target, index: number, action: DmaAction): void {
     return;
   }
   const address = base + action.offset;
-  if (action.kind === "read") target.engine.read(address, action.length, target.replies, index, action.urgent);
+  if (action.kind === "read") target.engine.read(address, action.length, target.replies, index, action.urgency);
   else if (action.kind === "write") target.engine.write(address, fillBytes(action.length, action.fill), action.replies ? target.replies : null, index);
   else if (target.memory.isMapped(address, action.length)) target.memory.write(address, fillBytes(action.length, action.fill));
 }

@@ -19,7 +19,7 @@ interface Request<Tag = unknown> {
   chunksLeft: number;
   error: ErrorCodeName | null;
   /** Issued before waiting reads that are not (a strict priority queue's descriptors and buffers). */
-  readonly urgent: boolean;
+  readonly urgency: number;
 }
 
 interface Due {
@@ -77,10 +77,10 @@ export class PerCycleDmaEngine extends ClockedComponent {
   /** Watchers of every write as host memory takes it (a driver in another process keeps a copy of its memory); they must not change anything. */
   readonly landed: ((address: number, length: number) => void)[] = [];
 
-  /** Request a read; `urgent` ones are issued ahead of the other waiting reads (their chunks already issued stay on the link). */
-  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgent = false): void {
+  /** Request a read; those of an `urgency` above 0 are issued ahead of the waiting reads of less (their chunks already issued stay on the link). */
+  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgency = 0): void {
     for (const observer of this.observers) observer({ write: false, address, length });
-    const request: Request = { write: false, address, length, bytes: null, reply: reply as Channel<DmaCompletion<unknown>>, tag, issued: 0, chunksLeft: 0, error: null, urgent };
+    const request: Request = { write: false, address, length, bytes: null, reply: reply as Channel<DmaCompletion<unknown>>, tag, issued: 0, chunksLeft: 0, error: null, urgency };
     this.piecesWaiting += this.pieces(length);
     this.incoming.push(request);
   }
@@ -118,7 +118,7 @@ export class PerCycleDmaEngine extends ClockedComponent {
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
   write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
     for (const observer of this.observers) observer({ write: true, address, length: bytes.length });
-    this.incoming.push({ write: true, address, length: bytes.length, bytes: bytes.slice(), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, issued: 0, chunksLeft: 0, error: null, urgent: false });
+    this.incoming.push({ write: true, address, length: bytes.length, bytes: bytes.slice(), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, issued: 0, chunksLeft: 0, error: null, urgency: 0 });
   }
 
   /** Whether a DMA to this range would be translated (the IOMMU check, made before issuing). */
@@ -166,9 +166,9 @@ export class PerCycleDmaEngine extends ClockedComponent {
       this.pendingWrites++;
     } else {
       request.chunksLeft = Math.ceil(request.length / this.params.maxReadRequest);
-      if (!request.urgent) this.reads.push(request);
+      if (request.urgency === 0) this.reads.push(request);
       else {
-        const after = this.reads.findIndex((waiting) => !waiting.urgent);
+        const after = this.reads.findIndex((waiting) => waiting.urgency < request.urgency);
         this.reads.splice(after < 0 ? this.reads.length : after, 0, request);
       }
     }
