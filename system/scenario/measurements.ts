@@ -10,6 +10,12 @@ export interface Sample {
   /** Wire throughput by traffic class (of the outer DSCP: sim/packet/dscp.ts), Gb/s, each way. */
   readonly toPeerGbps: readonly number[];
   readonly toHostGbps: readonly number[];
+  /**
+   * Frame bytes the NIC wrote into host memory, by RX queue (its frames' last descriptors done:
+   * RQBC), Gb/s. Where the DMA's write link, not the line, is the bottleneck, the classes' shares
+   * of it; the wire's figures then show what came in.
+   */
+  readonly writtenToHostGbps: readonly number[];
   /** SA table hits over lookups in the interval (null: no lookups). */
   readonly txHitRatio: number | null;
   readonly rxHitRatio: number | null;
@@ -52,6 +58,8 @@ interface Reading {
   /** Busy time of each host core over the interval, ps. */
   readonly cpuBusy: readonly number[];
   readonly cpuPreemptions: number;
+  /** Frame bytes written into host memory over the interval, by RX queue. */
+  readonly rxWritten: readonly number[];
 }
 
 type Direction = "to-peer" | "to-host";
@@ -88,7 +96,7 @@ export class Sampler {
   /** The latest frame each way: the only one whose line time (its gap) can reach past the time a sample closes. */
   private readonly latest: Record<Direction, Occupancy | undefined> = { "to-peer": undefined, "to-host": undefined };
   private gridInterval: number;
-  private last = { time: 0, txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, txBusy: 0, rxBusy: 0, txPreemptions: 0, rxPreemptions: 0, cpuBusy: [] as number[], cpuPreemptions: 0 };
+  private last = { time: 0, txHits: 0, txMisses: 0, rxHits: 0, rxMisses: 0, txBusy: 0, rxBusy: 0, txPreemptions: 0, rxPreemptions: 0, cpuBusy: [] as number[], cpuPreemptions: 0, rxWritten: [] as number[] };
 
   constructor(
     private readonly kernel: Kernel,
@@ -164,6 +172,7 @@ export class Sampler {
       rxPreemptions: rxCrypto.counts.preemptions,
       cpuBusy: this.system.driver.cpu.busy(),
       cpuPreemptions: this.system.driver.cpu.statistics.preemptions,
+      rxWritten: [...this.system.nic.statistics.rxBytes],
     };
     const last = this.last;
     this.readings.push({
@@ -180,6 +189,7 @@ export class Sampler {
       rxPreemptions: current.rxPreemptions - last.rxPreemptions,
       cpuBusy: current.cpuBusy.map((busy, core) => busy - (last.cpuBusy[core] ?? 0)),
       cpuPreemptions: current.cpuPreemptions - last.cpuPreemptions,
+      rxWritten: current.rxWritten.map((bytes, queue) => bytes - (last.rxWritten[queue] ?? 0)),
     });
     this.last = current;
     if (this.readings.length >= this.maximumReadings && now % (2 * this.gridInterval) === 0) this.coarsen();
@@ -194,12 +204,13 @@ export class Sampler {
 
   /** The samples so far, each interval's wire throughput counted from the line time its frames took in it. */
   get samples(): Sample[] {
+    const rate = (bytes: number, { start, end }: Pick<Reading, "start" | "end">) => round((bytes * 8 * 1000) / (end - start));
     const gbps = (direction: Direction, { start, end, beyondEnd }: Reading) => {
       // Interval k of the grid ends at (k + 1) · interval; the last one may end sooner, where the run did, so what its bin holds after that is left out.
       const bin = this.wireBytes[direction][Math.floor(start / this.interval)];
       const spill = beyondEnd[direction];
       const bytes = (trafficClass: number) => (bin?.[trafficClass] ?? 0) - (spill?.trafficClass === trafficClass ? spill.bytes : 0);
-      return Array.from({ length: CLASSES }, (_, trafficClass) => round((bytes(trafficClass) * 8 * 1000) / (end - start)));
+      return Array.from({ length: CLASSES }, (_, trafficClass) => rate(bytes(trafficClass), { start, end }));
     };
     const { txCrypto, rxCrypto } = this.system.nic.offload;
     const ratio = (hits: number, misses: number) => (hits + misses > 0 ? hits / (hits + misses) : null);
@@ -218,6 +229,7 @@ export class Sampler {
         // Last, as the summary has always written them.
         toPeerGbps: gbps("to-peer", reading),
         toHostGbps: gbps("to-host", reading),
+        writtenToHostGbps: reading.rxWritten.map((bytes) => rate(bytes, reading)),
       };
     });
   }
@@ -249,6 +261,7 @@ function joinReadings(first: Reading, second: Reading): Reading {
     rxPreemptions: first.rxPreemptions + second.rxPreemptions,
     cpuBusy: second.cpuBusy.map((busy, core) => busy + (first.cpuBusy[core] ?? 0)),
     cpuPreemptions: first.cpuPreemptions + second.cpuPreemptions,
+    rxWritten: second.rxWritten.map((bytes, queue) => bytes + (first.rxWritten[queue] ?? 0)),
   };
 }
 

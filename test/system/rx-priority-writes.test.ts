@@ -117,5 +117,15 @@ describe("frames to the host are written by the policy map, not in the order the
     // 4 to 1 in the long run; over 2 ms, 28 jumbo frames and the buckets full at the start leave it at about 3.6.
     expect(cost(gold) / cost(bronze)).toBeGreaterThan(3.3);
     expect(cost(gold) / cost(bronze)).toBeLessThan(4.4);
+    // The samples' bytes written to the host add up to the registers' (the wire's samples show what came in, the classes' offers).
+    for (const queue of [gold, bronze]) {
+      let previous = 0;
+      const written = summary.samples.reduce((sum, sample) => {
+        const interval = sample.time - previous;
+        previous = sample.time;
+        return sum + (sample.writtenToHostGbps[queue]! * interval * 1000) / 8;
+      }, 0);
+      expect(written / bytes[queue]!).toBeCloseTo(1, 2);
+    }
   }, 60_000);
 });

@@ -52,12 +52,14 @@ describe("a sampler whose grid coarsens as the run outgrows it", () => {
       sample.cpuBusy.forEach((busy, core) => expect(busy).toBeCloseTo(mean((each) => each.cpuBusy[core]!), 3));
       sample.toPeerGbps.forEach((gbps, trafficClass) => expect(gbps).toBeCloseTo(mean((each) => each.toPeerGbps[trafficClass]!), 3));
       sample.toHostGbps.forEach((gbps, trafficClass) => expect(gbps).toBeCloseTo(mean((each) => each.toHostGbps[trafficClass]!), 3));
+      sample.writtenToHostGbps.forEach((gbps, queue) => expect(gbps).toBeCloseTo(mean((each) => each.writtenToHostGbps[queue]!), 3));
       start = sample.time;
     }
     expect(from).toBe(fine.length);
     // The run carried traffic and kept its cores and engines busy, so the comparison compares something.
     expect(coarse.some((sample) => sample.toPeerGbps.some((gbps) => gbps > 1))).toBe(true);
     expect(coarse.some((sample) => sample.toHostGbps.some((gbps) => gbps > 1))).toBe(true);
+    expect(coarse.some((sample) => sample.writtenToHostGbps.some((gbps) => gbps > 1))).toBe(true);
     expect(coarse.some((sample) => sample.cpuBusy.some((busy) => busy > 0.01))).toBe(true);
     expect(coarse.some((sample) => sample.txCryptoBusy > 0.01)).toBe(true);
   });
