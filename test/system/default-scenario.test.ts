@@ -177,13 +177,13 @@ describe("the default scenario", () => {
     expect(summary.ipsec.messages.EVICT).toBe(summary.ipsec.evictions.byDriver);
   });
 
-  test("the HTML report is self-contained and carries the summary's data and its nine plots, the host's cores among them", () => {
+  test("the HTML report is self-contained and carries the summary's data and its ten plots, the host's cores and what was written to the host among them", () => {
     const html = readFileSync(`${base}.html`, "utf8");
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
     const embedded = /<script type="application\/json" id="summary">(.*)<\/script>/s.exec(html)![1]!;
     expect(JSON.parse(embedded)).toEqual(summary);
-    expect(html.match(/<svg /g)).toHaveLength(9);
-    for (const title of ["Latency distribution per class, host to peer", "Latency distribution per class, peer to host", "Wire throughput per class, host to peer", "SA cache hit ratio", "Crypto engine utilisation", "Crypto preemptions", "Host CPU utilisation per core (4 at 3000 MHz)", "Software crypto jobs suspended on the host"]) expect(html).toContain(title);
+    expect(html.match(/<svg /g)).toHaveLength(10);
+    for (const title of ["Latency distribution per class, host to peer", "Latency distribution per class, peer to host", "Wire throughput per class, host to peer", "Written to the host per RX queue", "SA cache hit ratio", "Crypto engine utilisation", "Crypto preemptions", "Host CPU utilisation per core (4 at 3000 MHz)", "Software crypto jobs suspended on the host"]) expect(html).toContain(title);
     // Each core's line: the samples' shares of busy time, which over the run come to the summary's utilisation.
     for (const [core, share] of summary.host.utilisation.entries()) {
       const weighted = summary.samples.reduce((sum, sample, index) => sum + sample.cpuBusy[core]! * (sample.time - (index === 0 ? 0 : summary.samples[index - 1]!.time)), 0);
