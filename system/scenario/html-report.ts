@@ -34,16 +34,22 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
       classesInUse.map((trafficClass) => classSeries(trafficClass, samples.map((sample) => [sample.time, sample[direction][trafficClass]!] as const))),
       { title: `Wire throughput per class, ${label}`, xLabel: "simulated time, µs (end of each sample interval)", yLabel: "Gb/s", limit: { value: lineGigabitsPerSecond, label: `line rate ${lineGigabitsPerSecond} Gb/s` } },
     );
-  // By RX queue: with a queue for each of the 8 classes, each is its class and keeps its look.
+  // By RX queue, each named by its class (with fewer than 8 queues, the one class in use that lands on it: class c on queue ⌊c · queues / 8⌋) and drawn in its look; a queue that wrote nothing is left out, and a run that wrote nothing to the host says so on a flat line.
   const rxQueues = summary.nic.queues.RQBC.length;
-  const written = lineChart(
-    summary.nic.queues.RQBC.flatMap((bytes, queue) => {
-      if (bytes === 0) return [];
-      const points = samples.map((sample) => [sample.time, sample.writtenToHostGbps[queue] ?? 0] as const);
-      return [rxQueues === 8 ? classSeries(queue, points) : { name: `RX queue ${queue}`, points }];
-    }),
-    { title: "Written to the host per RX queue", xLabel: "simulated time, µs (end of each sample interval)", yLabel: "Gb/s of frame bytes (RQBC)" },
-  );
+  const writtenSeries = summary.nic.queues.RQBC.flatMap((bytes, queue): Series[] => {
+    if (bytes === 0) return [];
+    const points = samples.map((sample) => [sample.time, sample.writtenToHostGbps[queue] ?? 0] as const);
+    if (rxQueues === 8) return [classSeries(queue, points)];
+    const carried = classesInUse.filter((trafficClass) => Math.floor((trafficClass * rxQueues) / 8) === queue);
+    if (carried.length !== 1) return [{ name: `RX queue ${queue}`, points }];
+    const series = classSeries(carried[0]!, points);
+    return [{ ...series, name: `${series.name}, RX queue ${queue}` }];
+  });
+  const written = lineChart(writtenSeries.length > 0 ? writtenSeries : [{ name: "nothing written to the host", points: samples.map((sample) => [sample.time, 0] as const) }], {
+    title: "Written to the host per RX queue",
+    xLabel: "simulated time, µs (end of each sample interval)",
+    yLabel: "Gb/s of frame bytes (RQBC), as frames complete",
+  });
   const hits = lineChart(
     [
       { name: "TX", points: samples.map((sample) => [sample.time, sample.txHitRatio] as const) },
@@ -97,7 +103,7 @@ ${rows}
 </table>
 <p>Latency from when each packet was due (its place in its stream's schedule) to its decrypted delivery; the host's part: to the peer, due to posted on the NIC's ring; to the host, off the ring to delivered. Gb/s of inner packet bytes over the delivery window of each direction, from its first packet due to its last delivered, the same for every class of the direction, so that they add up to its total (the plots below count the wire's bytes: headers, padding and gaps too).</p>
 <p>SA table: TX ${cache.txHits} hits, ${cache.txMisses} misses; RX ${cache.rxHits} hits, ${cache.rxMisses} misses; ${describeTableWrites(summary.ipsec.installs, "installs")}, ${describeTableWrites(summary.ipsec.evictions, "evictions")}. Software ESP: ${summary.ipsec.softwareTx} out, ${summary.ipsec.softwareRx} in. ${escape(enginePreemptions.counts)}; restarts ${summary.crypto.tx.restarts + summary.crypto.rx.restarts}.${enginePreemptions.costly.map((line) => ` ${escape(line[0]!.toUpperCase() + line.slice(1))}.`).join("")} The ${escape(describePlacement(summary))}.</p>
-<p class="sampling">The plots over time have one point per sample interval of ${intervalMicroseconds} µs, at its end; the last interval ends with the run, so it may be shorter. Wire throughput counts each frame's time on the line (preamble to inter-frame gap) in the intervals it spans, so no point exceeds the line rate of ${lineGigabitsPerSecond} Gb/s. What was written to the host counts the frame bytes of each RX queue's frames whose last descriptor was done in the interval: where the DMA's write link, not the line, is the bottleneck, the classes' shares of it (the wire's plot then shows what came in).</p>
+<p class="sampling">The plots over time have one point per sample interval of ${intervalMicroseconds} µs, at its end; the last interval ends with the run, so it may be shorter. Wire throughput counts each frame's time on the line (preamble to inter-frame gap) in the intervals it spans, so no point exceeds the line rate of ${lineGigabitsPerSecond} Gb/s. What was written to the host counts the frame bytes (the ESP frames as received, headers included) of each RX queue's frames whose last descriptor was done in the interval: where the DMA's write link, not the line, is the bottleneck, the classes' shares of it (the wire's plot then shows what came in). Counted as frames complete, it comes in bursts over intervals not much longer than a frame's time on the link, above the link's rate.</p>
 <div class="plots">
 ${latency("to-peer", "host to peer")}
 ${latency("to-host", "peer to host")}

@@ -59,6 +59,19 @@ describe("the report's plots", () => {
     expect(new Set(dashes).size).toBe(3);
   });
 
+  test("what was written to the host is plotted by RX queue in each class's look; a run that wrote nothing says so over the run's time", () => {
+    const drawn = looks(chart("Written to the host per RX queue"));
+    const written = summary.nic.queues.RQBC.flatMap((bytes, queue) => (bytes > 0 ? [queue] : []));
+    expect(drawn).toHaveLength(written.length);
+    for (const { name, look } of drawn.filter(({ name }) => /\((5|6|7)\)$/.test(name))) expect(looks(chart("Wire throughput per class, peer to host")).find((each) => each.name === name)?.look).toBe(look);
+    const nothing = htmlReport({ ...summary, nic: { ...summary.nic, queues: { ...summary.nic.queues, RQBC: summary.nic.queues.RQBC.map(() => 0) } } }, []);
+    const flat = (nothing.match(/<svg[\s\S]*?<\/svg>/g) ?? []).find((svg) => svg.includes(">Written to the host per RX queue</text>"))!;
+    expect(looks(flat).map(({ name }) => name)).toEqual(["nothing written to the host"]);
+    // Its time axis is the run's, not 0 to 1: its ticks reach past half the run.
+    const ticks = [...flat.matchAll(/>([\d.]+)<\/text>/g)].map(([, value]) => Number(value));
+    expect(Math.max(...ticks)).toBeGreaterThan(summary.samples.at(-1)!.time / 2);
+  });
+
   test("the sample interval is stated beside the plots and in the charts counted per interval", () => {
     expect(intervalMicroseconds).toBe(summary.samples[0]!.time);
     expect(html).toContain(`one point per sample interval of ${intervalMicroseconds} µs`);
