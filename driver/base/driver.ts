@@ -178,7 +178,7 @@ export class BaseDriver extends Component {
 
   /** The TX queue that carries a traffic class (classes spread over the queues the driver runs). */
   queueOfClass(trafficClass: number): number {
-    return Math.floor((trafficClass * this.queues) / R.MAX_QUEUES);
+    return R.queueOfClass(trafficClass, this.queues);
   }
 
   /** The highest traffic class a queue carries: the class its interrupts and polls are scheduled at. */

@@ -16,7 +16,7 @@ import { SaCache, type SaEntry } from "../ipsec/sa-cache.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode } from "../spec/errors.js";
 import type { DeviceDropReason } from "../spec/drop-reasons.js";
-import { MAX_QUEUES, MAX_RECEIVE_BUFFER } from "../spec/registers.js";
+import { MAX_RECEIVE_BUFFER, queueOfClass } from "../spec/registers.js";
 import { type FlaggedReason, type RxBuffer, type RxFrame, RxQueueState, type Tag } from "./rx-queue-state.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
@@ -167,7 +167,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   /** The queue a traffic class maps to when there are fewer queues than classes. */
   queueOf(trafficClass: number): number {
-    return Math.floor((trafficClass * this.queues.length) / MAX_QUEUES);
+    return queueOfClass(trafficClass, this.queues.length);
   }
 
   private admit(bytes: Uint8Array): void {

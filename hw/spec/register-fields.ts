@@ -8,6 +8,11 @@ import { bitFields } from "./bit-field.js";
 /** Queues per direction the register map has room for: one per 802.1p traffic class. */
 export const MAX_QUEUES = 8;
 
+/** The queue a traffic class lands on where the NIC (or the driver) runs `queues` of them: class c on queue ⌊c · queues / 8⌋. */
+export function queueOfClass(trafficClass: number, queues: number): number {
+  return Math.floor((trafficClass * queues) / MAX_QUEUES);
+}
+
 export const CTRL_FIELDS = bitFields([
   { name: "TX_ENABLE", bit: 0, width: 1, description: "MAC transmit enabled; frames wait in the TX buffer while clear" },
   { name: "RX_ENABLE", bit: 1, width: 1, description: "MAC receive enabled; frames arriving while clear are dropped (RX_DISABLED)" },

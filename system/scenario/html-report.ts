@@ -1,3 +1,4 @@
+import { MAX_QUEUES, queueOfClass } from "../../hw/spec/registers.js";
 import { lineChart, type Series } from "./svg-chart.js";
 import { classStyle } from "./class-style.js";
 import type { ScenarioSummary } from "./summary.js";
@@ -39,8 +40,8 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
   const writtenSeries = summary.nic.queues.RQBC.flatMap((bytes, queue): Series[] => {
     if (bytes === 0) return [];
     const points = samples.map((sample) => [sample.time, sample.writtenToHostGbps[queue] ?? 0] as const);
-    if (rxQueues === 8) return [classSeries(queue, points)];
-    const carried = classesInUse.filter((trafficClass) => Math.floor((trafficClass * rxQueues) / 8) === queue);
+    if (rxQueues === MAX_QUEUES) return [classSeries(queue, points)];
+    const carried = classesInUse.filter((trafficClass) => queueOfClass(trafficClass, rxQueues) === queue);
     if (carried.length !== 1) return [{ name: `RX queue ${queue}`, points }];
     const series = classSeries(carried[0]!, points);
     return [{ ...series, name: `${series.name}, RX queue ${queue}` }];
