@@ -48,6 +48,7 @@ export class StartTimeFairQueue {
   /** The queue's weight changed: its lead over the virtual time, counted at the old weight, is counted at the new one. */
   reweigh(queue: number, oldWeight: number, newWeight: number): void {
     const lead = this.finish[queue]! - this.virtualTime;
-    if (lead > 0) this.finish[queue] = this.virtualTime + (lead * oldWeight) / newWeight;
+    // Unchanged, it is left alone: lead × w / w need not give lead back to the last bit.
+    if (lead > 0 && oldWeight !== newWeight) this.finish[queue] = this.virtualTime + (lead * oldWeight) / newWeight;
   }
 }
