@@ -47,6 +47,10 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   private waitingJobs = 0;
   /** Jobs submitted and not in an engine, by queue: those in `incoming` too, and jobs displaced back. */
   private readonly queuedByQueue = new Array<number>(MAX_QUEUES).fill(0);
+  /** Their frames' bytes, by queue. */
+  private readonly queuedBytesByQueue = new Array<number>(MAX_QUEUES).fill(0);
+  /** Jobs submitted and not in an engine, every queue's. */
+  private queuedJobs = 0;
   private nextEvent = Infinity;
   /** Jobs taken so far: each one's arrival. */
   private arrivals = 0;
@@ -86,7 +90,24 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
 
   submit<Tag>(job: CryptoJob<Tag>): void {
     this.queuedByQueue[job.queue]!++;
+    this.queuedBytesByQueue[job.queue]! += job.frame.length;
+    this.queuedJobs++;
     this.incoming.push(job as CryptoJob<unknown>);
+  }
+
+  /** A queue's frame bytes in jobs not yet in an engine. */
+  queuedBytes(queue: number): number {
+    return this.queuedBytesByQueue[queue]!;
+  }
+
+  /** Some job waits for an engine: the engines are the bottleneck now. */
+  get backlogged(): boolean {
+    return this.queuedJobs > 0;
+  }
+
+  /** Bytes all the engines' data paths take in a core cycle. */
+  get bytesPerCycle(): number {
+    return this.params.engines * this.params.bytesPerCycle;
   }
 
   /** A queue's jobs not yet in an engine: those its scheduler can still choose among. */
@@ -104,6 +125,8 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     this.queues[work.job.queue]!.unshift(work);
     this.waitingJobs++;
     this.queuedByQueue[work.job.queue]!++;
+    this.queuedBytesByQueue[work.job.queue]! += work.job.frame.length;
+    this.queuedJobs++;
     this.scheduler.charge(work.job.queue, -work.bytes, work.charged ?? undefined);
     this.onQueuedChange?.();
   }
@@ -248,8 +271,11 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   private dequeue(queue: number): Work {
     this.waitingJobs--;
     this.queuedByQueue[queue]!--;
+    const work = this.queues[queue]!.shift()!;
+    this.queuedBytesByQueue[queue]! -= work.job.frame.length;
+    this.queuedJobs--;
     this.onQueuedChange?.();
-    return this.queues[queue]!.shift()!;
+    return work;
   }
 
   /**

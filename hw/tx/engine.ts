@@ -8,9 +8,10 @@ import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
-import { EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
+import { BLOCKED, EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
+import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
@@ -95,7 +96,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this);
     const dma = shared.dma;
-    this.flight = new FramesInFlight((queue) => offload.txCrypto.queued(queue), dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
+    this.flight = new FramesInFlight(offload.txCrypto, dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
     // The frame start weighs the frames the crypto engines hold by the jobs they have not taken: a job taken or put back changes that with no wake of ours.
     // It matters only to a frame start that found nothing to start while some queue had a frame (without one, no share is weighed).
     offload.txCrypto.onQueuedChange = () => {
@@ -262,9 +263,10 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.scheduler.charge(queue, head.length);
     const descriptors = state.cache.take(head.taken);
     this.rests.toCome[queue] = head.open;
-    const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null };
+    const forEngines = TX_COMMAND_FIELDS.IPSEC.get(descriptors[0]!.command) === 1;
+    const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null, forEngines };
     this.inFlight.push(packet);
-    this.flight.start(queue, !fault, head.length, pieces);
+    this.flight.start(queue, !fault, head.length, pieces, packet.forEngines);
     state.ring.inDevice++;
     this.buffer.hold(queue, fault ? 0 : head.length);
     this.shared.stages.record("tx", "frame-started", this.kernel.now, packet, EMPTY_FRAME);
@@ -314,7 +316,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return this.flight.onItsWay(this.flight.reading(queue) > 0);
     const strict = this.scheduler.schedules[queue]!.strict;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
-    return (strict ? this.flight.strictHeldBack(queue) : this.flight.heldBack(queue)) ?? head.length;
+    if (strict) return this.flight.strictHeldBack(queue) ?? head.length;
+    // A strict class's jobs suspend the others' at the engines, and are policed there: it needs no lookahead held back.
+    return this.flight.heldBack(queue) ?? (this.flight.engineHeld(queue) ? BLOCKED : head.length);
   };
   private readonly hasHead = (queue: number): boolean => this.headOf(queue) !== null;
 
@@ -345,7 +349,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   /** All buffers read: a faulty frame is settled with its fault; the others go on to inline IPsec (a plain frame is settled there at once). */
   private afterRead(packet: TxPacket): void {
-    this.flight.read(packet.queue, packet.length);
+    this.flight.read(packet.queue, packet.length, packet.forEngines);
     if (packet.fault) return this.settle(packet);
     packet.frame = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[]);
     this.inlineIpsec.read(packet);

@@ -15,6 +15,29 @@ export interface DmaReads {
   readonly tags: number;
   /** The largest read request (MRRS), which splits each buffer's read into pieces. */
   readonly maxReadRequest: number;
+  /** Core cycles of a read's round trip at its longest: latency, the longest extra, a largest piece crossing. */
+  readonly roundTripCycles: number;
+}
+
+/**
+ * Reads' round trips of the crypto engines' whole capacity, in frame bytes, that a queue's frames
+ * on their way to them may hold while jobs wait there (FramesInFlight.engineHeld). A 64-byte
+ * frame's bytes are about two and a half times its job's, and its reads wait behind other
+ * classes' in the DMA: at 4, a class of them beside 9000-byte frames still ran dry 10 times in
+ * 1 ms (0.64 of the line where the closed form gives 0.70); at 8 it gets 0.70.
+ */
+export const ENGINE_LOOKAHEAD_ROUND_TRIPS = 8;
+
+/** What the frame start asks of the TX crypto engines. */
+export interface EngineQueue {
+  /** A queue's jobs the engines have not taken yet (their scheduler's choice). */
+  queued(queue: number): number;
+  /** Their frames' bytes. */
+  queuedBytes(queue: number): number;
+  /** Some job waits for an engine. */
+  readonly backlogged: boolean;
+  /** What all the engines take in a core cycle. */
+  readonly bytesPerCycle: number;
 }
 
 /**
@@ -32,7 +55,7 @@ export function dmaReads(dma: ParameterValues<typeof DMA_PARAMETERS>, maxFrameBy
   const roundTrip = dma.readLatency + dma.extraLatencyMaximum + crossing;
   const bytesPerRoundTrip = Math.min(dma.bytesPerCycle * roundTrip, dma.maxOutstandingReads * dma.maxReadRequest);
   // Tags hold pieces, not bytes: pieces shorter than MRRS (a buffer of 1500 bytes, MRRS 4096) fill them with the link judged faster than the line.
-  const pieces = { tags: dma.maxOutstandingReads, maxReadRequest: dma.maxReadRequest };
+  const pieces = { tags: dma.maxOutstandingReads, maxReadRequest: dma.maxReadRequest, roundTripCycles: roundTrip };
   if (bytesPerRoundTrip / (roundTrip * period) >= lineBytesPerPicosecond) return { ahead: Infinity, saturatedBytes: Infinity, ...pieces };
   const meanRoundTrip = dma.readLatency + dma.extraLatencyMaximum / 2 + crossing;
   return { ahead: bytesPerRoundTrip + maxFrameBytes, saturatedBytes: dma.bytesPerCycle * meanRoundTrip, ...pieces };
@@ -63,12 +86,39 @@ export class FramesInFlight {
   /** As last worked out by shareWindow: each queue's frames that count against its share. */
   private readonly counted = new Array<number>(MAX_QUEUES).fill(0);
 
-  /** `queuedForEngines`: a queue's jobs the crypto engines have not taken yet (their scheduler's choice); `tagsFull`: every DMA read tag is in use (a read asked for now waits for one). */
+  /** `tagsFull`: every DMA read tag is in use (a read asked for now waits for one). */
   constructor(
-    private readonly queuedForEngines: (queue: number) => number,
+    private readonly engines: EngineQueue,
     private readonly reads: DmaReads,
     private readonly tagsFull: () => boolean,
-  ) {}
+  ) {
+    this.engineLookahead = engines.bytesPerCycle * ENGINE_LOOKAHEAD_ROUND_TRIPS * reads.roundTripCycles;
+  }
+
+  /** Frame bytes on their way to the crypto engines that keep them all busy for ENGINE_LOOKAHEAD_ROUND_TRIPS reads' round trips. */
+  private readonly engineLookahead: number;
+  /** Frames for the crypto engines still being read, and their bytes, by queue. */
+  private readonly engineFramesReadingBy = new Array<number>(MAX_QUEUES).fill(0);
+  private readonly engineBytesReadingBy = new Array<number>(MAX_QUEUES).fill(0);
+
+  /**
+   * Whether a queue that is not strict starts no frame for the crypto engines now (BLOCKED): jobs
+   * wait there, and its frames on their way to them (being read, or waiting for an engine) already
+   * hold the engines' lookahead and two frames. Without it, frames of 9000 bytes filled half the
+   * window with 400 µs of jobs for four engines at 1 byte a cycle; a class of 64-byte frames beside
+   * them held 3 µs of work, ran dry while its next frames were read, and the freed engines took
+   * jumbo jobs together for 36 µs: 0.078 of the line where the closed form gives 0.70 (0.70 now).
+   * Two frames, so that one waits for an engine while the next is read: with one, a class of
+   * 9000-byte frames by weight 70 found none when two engines freed together (0.147 of the line
+   * for 0.157). Not one per engine: four jumbo reads issued together hold the other classes' reads
+   * behind 36 KB (over a DMA link of 8 bytes a cycle the 64-byte class fell from 0.37 of the line
+   * to 0.23). With no job waiting the engines are not the bottleneck, and nothing is held.
+   */
+  engineHeld(queue: number): boolean {
+    if (!this.engines.backlogged) return false;
+    const frames = this.engineFramesReadingBy[queue]! + this.engines.queued(queue);
+    return frames >= 2 && this.engineBytesReadingBy[queue]! + this.engines.queuedBytes(queue) >= this.engineLookahead;
+  }
 
   /** Bytes of the frames whose buffers are still being read, every queue's and by queue. */
   bytesReading = 0;
@@ -85,10 +135,14 @@ export class FramesInFlight {
     return pieces;
   }
 
-  /** A frame started; `reading`: its `bytes` are to be read, in `pieces` (a frame refused at once reads none). */
-  start(queue: number, reading: boolean, bytes: number, pieces: number): void {
+  /** A frame started; `reading`: its `bytes` are to be read, in `pieces` (a frame refused at once reads none); `forEngines`: to be encrypted. */
+  start(queue: number, reading: boolean, bytes: number, pieces: number, forEngines: boolean): void {
     if (this.started[queue]!++ === 0) this.queues++;
     if (!reading) return;
+    if (forEngines) {
+      this.engineBytesReadingBy[queue]! += bytes;
+      this.engineFramesReadingBy[queue]!++;
+    }
     this.readingByQueue[queue]!++;
     this.bytesReading += bytes;
     this.bytesReadingBy[queue]! += bytes;
@@ -102,7 +156,11 @@ export class FramesInFlight {
   }
 
   /** Its buffers are all read (or failed to be). */
-  read(queue: number, bytes: number): void {
+  read(queue: number, bytes: number, forEngines: boolean): void {
+    if (forEngines) {
+      this.engineBytesReadingBy[queue]! -= bytes;
+      this.engineFramesReadingBy[queue]!--;
+    }
     this.readingByQueue[queue]!--;
     this.bytesReading -= bytes;
     this.bytesReadingBy[queue]! -= bytes;
@@ -161,7 +219,7 @@ export class FramesInFlight {
   /** A queue's frames in a crypto engine: taken from their scheduler, and not yet back. */
   private inEngines(queue: number): number {
     const encrypting = this.encryptingByQueue[queue]!;
-    return encrypting === 0 ? 0 : encrypting - this.queuedForEngines(queue);
+    return encrypting === 0 ? 0 : encrypting - this.engines.queued(queue);
   }
 
   /**

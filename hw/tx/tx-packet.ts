@@ -68,6 +68,8 @@ export interface TxPacket {
   frame: Uint8Array | null;
   /** Dropped without a driver fault (its SA was invalidated meanwhile): the write-back's error code. */
   dropCode: "SA_INVALIDATED" | null;
+  /** Its first descriptor asks for IPsec: bound for the crypto engines once read. */
+  readonly forEngines: boolean;
 }
 
 export function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxDescriptor {

@@ -256,13 +256,41 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
   },
   {
     // From an architect's check: a job was taken into an engine's front while a 9000-byte job held its data path (36 µs at 1 byte per cycle), and the class's later frames, done on other engines, waited for it to leave in order: 0.016 of the engines.
-    // 128 frames in flight: at 64 the window's equal shares (in frames) leave the small class 17, done long before an engine frees from a jumbo job again (README: mixed sizes at the engines).
+    // 128 frames in flight: at 64 the window's equal shares (in frames) left the small class 17, done long before an engine freed from a jumbo job again, and 0.167 of the line over 4 ms with a 1 MB buffer; 0.180 now that jumbo classes hold back frames the engines have enough of (FramesInFlight.engineHeld).
     label: "4 crypto engines at 1 byte per cycle, 128 frames in flight: a minimum of 20 % in 64-byte frames against two classes of 9000-byte frames",
     ...FOUR_SLOW_ENGINES_WIDE_WINDOW,
     classes: [
       { name: "small", bandwidthPercent: 20, offered: BACKLOGGED, sizes: SMALL },
       { name: "silver", bandwidthPercent: 30, offered: BACKLOGGED, sizes: JUMBO },
       { name: "class-default", bandwidthRemainingPercent: 100, offered: BACKLOGGED, sizes: JUMBO },
+    ],
+  },
+  {
+    // From an outside check: the four engines freed together, took the small class's waiting jobs while its next frames were read, found it without one and took jumbo jobs together for 36 µs, with the jumbo class's frames filling half the window; 0.078 of the line with 128 frames in flight and a 1 MB buffer, 0.60 with the defaults.
+    label: "4 crypto engines at 1 byte per cycle, the default window and TX buffer: weights 80/20, 64-byte frames against 9000-byte frames",
+    cryptoBytesPerCycle: 1,
+    cryptoEngines: 4,
+    classes: [
+      { name: "small", bandwidthRemainingPercent: 80, offered: BACKLOGGED, sizes: SMALL },
+      { name: "class-default", bandwidthRemainingPercent: 20, offered: BACKLOGGED, sizes: JUMBO },
+    ],
+  },
+  {
+    label: "4 crypto engines at 1 byte per cycle, 128 frames in flight: weights 99/1, 64-byte frames against 9000-byte frames",
+    ...FOUR_SLOW_ENGINES_WIDE_WINDOW,
+    classes: [
+      { name: "small", bandwidthRemainingPercent: 99, offered: BACKLOGGED, sizes: SMALL },
+      { name: "class-default", bandwidthRemainingPercent: 1, offered: BACKLOGGED, sizes: JUMBO },
+    ],
+  },
+  {
+    label: "4 crypto engines at 1 byte per cycle, 1 MB TX buffer: a minimum of 50 % in 64-byte frames against class-default in 9000-byte frames",
+    cryptoBytesPerCycle: 1,
+    cryptoEngines: 4,
+    parameters: { "top.nic.tx.bufferBytes": 1_048_576 },
+    classes: [
+      { name: "small", bandwidthPercent: 50, offered: BACKLOGGED, sizes: SMALL },
+      { name: "class-default", offered: BACKLOGGED, sizes: JUMBO },
     ],
   },
   {
