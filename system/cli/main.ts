@@ -283,7 +283,7 @@ program
 
 program
   .command("validate")
-  .description("run the model against closed forms (wire, DMA, crypto, shares, preemption, accounting, the kernel's work) and print every quantity beside its expected value")
+  .description("run the model against closed forms (wire, DMA, crypto, shares on transmit and at the RX crypto engines, preemption, the host's cores, accounting, the kernel's work) and print every quantity beside its expected value")
   .option("--fast", "the subset npm test runs (fewer sizes and configurations, shorter windows)")
   .option("--only <name>", `run only this experiment (repeatable): ${EXPERIMENTS.map((experiment) => experiment.name).join(", ")}`, (value: string, previous: string[] = []) => {
     const name = parse.choice("--only", EXPERIMENTS.map((experiment) => experiment.name))(value);

@@ -27,9 +27,10 @@ export interface ShareClass {
  *   policer acts only while others wait), highest class first.
  * `bottleneck`: where a slower resource than the wire serves the classes (the DMA link), its
  * capacity as a fraction of the line; `rateBase`: what the percentages are of, the line unless
- * given (the frame start's rates are the line's whatever carries less).
+ * given (the frame start's rates are the line's whatever carries less); `policed`: false where
+ * priority classes are served first whatever they take (the RX crypto engines).
  */
-export function expectedShares(classes: readonly ShareClass[], bottleneck = 1, rateBase = 1): Map<string, number> {
+export function expectedShares(classes: readonly ShareClass[], bottleneck = 1, rateBase = 1, policed = true): Map<string, number> {
   const shares = new Map<string, number>();
   const total = classes.reduce((sum, klass) => sum + klass.offered, 0);
   if (total <= bottleneck) {
@@ -44,7 +45,7 @@ export function expectedShares(classes: readonly ShareClass[], bottleneck = 1, r
     shares.set(klass.name, (shares.get(klass.name) ?? 0) + amount);
     capacity -= amount;
   };
-  for (const klass of priority) give(klass, Math.min(klass.offered, klass.priorityPercent! > 0 ? (rateBase * klass.priorityPercent!) / 100 : Infinity, capacity));
+  for (const klass of priority) give(klass, Math.min(klass.offered, policed && klass.priorityPercent! > 0 ? (rateBase * klass.priorityPercent!) / 100 : Infinity, capacity));
   const minimum = (klass: ShareClass) => Math.min(klass.offered, (rateBase * (klass.bandwidthPercent ?? 0)) / 100);
   waterFill(bandwidth.filter((klass) => minimum(klass) > 0), minimum, (klass) => klass.bandwidthPercent!, capacity, give);
   const explicit = bandwidth.reduce((sum, klass) => sum + (klass.bandwidthRemainingPercent ?? 0), 0);
@@ -90,9 +91,33 @@ function waterFill(classes: readonly ShareClass[], wants: (klass: ShareClass) =>
 export function expectedSharesOf(configuration: ShareConfiguration, measured: ReadonlyMap<string, number>): Map<string, number> {
   if (configuration.dmaBound) return expectedShares(configuration.classes, [...measured.values()].reduce((sum, share) => sum + share, 0));
   if (configuration.cryptoBytesPerCycle === undefined) return expectedShares(configuration.classes);
+  return throughEngines(configuration, true);
+}
+
+/**
+ * Each class's expected share of slowed RX crypto engines, in what they share (ESP data bytes):
+ * as through the TX engines, but a priority class is served first unpoliced (what a policer held
+ * there would be dropped from the RX buffer, not wait in a ring). What a class offers is turned
+ * into the engines' units by its frames' data bytes per wire byte (its sizes drawn alike).
+ */
+export function expectedRxEngineSharesOf(configuration: ShareConfiguration): Map<string, number> {
+  return engineShares(configuration, new Map(configuration.classes.map((klass) => [klass.name, lineSharePerEngineShare(configuration, klass)])), false);
+}
+
+/** The closed form through the engines, each class's share turned into line time by its frames' wire bytes per data byte. */
+function throughEngines(configuration: ShareConfiguration, policed: boolean): Map<string, number> {
   const perClass = new Map(configuration.classes.map((klass) => [klass.name, lineSharePerEngineShare(configuration, klass)]));
-  const inEngines = expectedShares(configuration.classes.map((klass) => ({ ...klass, offered: klass.offered / perClass.get(klass.name)! })));
-  return new Map([...inEngines].map(([name, share]) => [name, share * perClass.get(name)!]));
+  return new Map([...engineShares(configuration, perClass, policed)].map(([name, share]) => [name, share * perClass.get(name)!]));
+}
+
+/** The closed form in the engines' units: `perClass`, the line's share a whole of the engines gives each class. */
+function engineShares(configuration: ShareConfiguration, perClass: ReadonlyMap<string, number>, policed: boolean): Map<string, number> {
+  return expectedShares(
+    configuration.classes.map((klass) => ({ ...klass, offered: klass.offered / perClass.get(klass.name)! })),
+    1,
+    1,
+    policed,
+  );
 }
 
 /**

@@ -1,10 +1,12 @@
 import { classSchedules, parseQosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { ETHERNET_HEADER_BYTES, frameTrafficClass, wireBytes } from "../../sim/packet/ethernet.js";
 import { sequencedFrame, sequencedPacket } from "../../sim/packet/test-frames.js";
-import { delay } from "../../sim/process.js";
+import { delay, type ProcessBody } from "../../sim/process.js";
+import type { Kernel } from "../../sim/kernel.js";
 import { Random } from "../../sim/random.js";
 import { us } from "../../sim/time.js";
 import { buildNicSystem } from "../build.js";
+import type { NicSystem } from "../nic-system.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
 import { tunnelledSystem } from "../tunnelled-system.js";
 import type { Experiment, Measurement, Scale } from "./experiment.js";
@@ -58,15 +60,26 @@ function policyText(classes: readonly MeasuredClass[]): string {
 }
 
 /**
+ * A configuration's policy map as the driver programs it: each class's traffic class, the
+ * TX_SCHED schedules by traffic class, and a customer (an IPsec tunnel) per class, in order, its
+ * ISAKMP profile setting the class's qos-group.
+ */
+export function programmedPolicy(label: string, classes: readonly MeasuredClass[]) {
+  const config = parseQosConfig(policyText(classes), label);
+  const policy = config.policyMaps[0]!;
+  const { byClass } = trafficClasses(config);
+  const schedules = new Map(classSchedules(policy).map(({ klass, schedule }) => [byClass.get(klass.name)!, schedule]));
+  const customers = classes.map((klass, index) => ({ name: klass.name, trafficClass: byClass.get(klass.name)!, qosGroup: index + 1 }));
+  return { byClass, schedules, customers };
+}
+
+/**
  * Run a configuration through the driver (its policy parsed from IOS text and programmed into
  * TX_SCHED as the intermediate driver does) and the NIC; returns each class's share of the line's
  * time in the window after the warm-up.
  */
 export function measureShares(configuration: ShareConfiguration, windowMicroseconds: number, warmUpMicroseconds = 200, overrides: Record<string, unknown> = {}): Map<string, number> {
-  const config = parseQosConfig(policyText(configuration.classes), configuration.label);
-  const policy = config.policyMaps[0]!;
-  const { byClass } = trafficClasses(config);
-  const schedules = new Map(classSchedules(policy).map(({ klass, schedule }) => [byClass.get(klass.name)!, schedule]));
+  const { byClass, schedules, customers } = programmedPolicy(configuration.label, configuration.classes);
   const esp = configuration.cryptoBytesPerCycle !== undefined;
   const parameters = {
     "top.nic.queues": 8,
@@ -75,7 +88,6 @@ export function measureShares(configuration: ShareConfiguration, windowMicroseco
     ...configuration.parameters,
     ...overrides,
   };
-  const customers = configuration.classes.map((klass, index) => ({ name: klass.name, trafficClass: byClass.get(klass.name)!, qosGroup: index + 1 }));
   const design = esp ? tunnelledSystem(customers, parameters) : buildNicSystem({ parameters });
   const { kernel, top } = design;
   top.driver.base.setSchedules(schedules);
@@ -89,27 +101,45 @@ export function measureShares(configuration: ShareConfiguration, windowMicroseco
     const trafficClass = frameTrafficClass(frame.bytes);
     wire.set(trafficClass, (wire.get(trafficClass) ?? 0) + wireBytes(frame.bytes.length));
   });
-  configuration.classes.forEach((klass) => {
+  sendClasses(design, configuration, byClass, end, (size) => (esp ? tunnelFrameBytes(size - ETHERNET_HEADER_BYTES) : size), function* (klass, _tunnel, trafficClass, sequence, size) {
+    if (esp) yield* top.driver.intermediate.send(sequencedPacket("to-peer", trafficClass, sequence, size, { destinationPort: 49200 + trafficClass }));
+    else yield* top.driver.base.transmit(trafficClass, sequencedFrame("to-peer", trafficClass, sequence, size), { more: klass.offered === BACKLOGGED });
+  });
+  kernel.run({ until: end });
+  const lineBytes = (us(windowMicroseconds) * top.wire.params.gigabitsPerSecond) / 8000;
+  return new Map(configuration.classes.map((klass) => [klass.name, (wire.get(byClass.get(klass.name)!) ?? 0) / lineBytes]));
+}
+
+/**
+ * A process per class, from when the driver is ready until `end`: each sends its frames (`send`,
+ * given the class's tunnel index, traffic class, sequence number and frame size), sizes drawn from
+ * a stream of its own whatever the others do, back to back when backlogged, otherwise open loop
+ * at its offered share of the line's time (`frameBytes`: the bytes on the wire of a frame of a size).
+ */
+export function sendClasses(
+  design: { readonly kernel: Kernel; readonly top: NicSystem },
+  configuration: ShareConfiguration,
+  byClass: ReadonlyMap<string, number>,
+  end: number,
+  frameBytes: (size: number) => number,
+  send: (klass: MeasuredClass, tunnel: number, trafficClass: number, sequence: number, size: number) => ProcessBody,
+): void {
+  const { kernel, top } = design;
+  configuration.classes.forEach((klass, tunnel) => {
     const trafficClass = byClass.get(klass.name)!;
-    // Each class draws its frame sizes from a stream of its own, whatever the others do.
     const random = Random.derive(1, `${configuration.label}: ${klass.name}`);
     kernel.process(`sender_${klass.name}`, function* () {
       yield top.driver.base.whenReady();
       let next = kernel.now;
       for (let sequence = 0; kernel.now < end; sequence++) {
         const size = klass.sizes[random.integer(0, klass.sizes.length - 1)]!;
-        if (esp) yield* top.driver.intermediate.send(sequencedPacket("to-peer", trafficClass, sequence, size, { destinationPort: 49200 + trafficClass }));
-        else yield* top.driver.base.transmit(trafficClass, sequencedFrame("to-peer", trafficClass, sequence, size), { more: klass.offered === BACKLOGGED });
+        yield* send(klass, tunnel, trafficClass, sequence, size);
         if (klass.offered === BACKLOGGED) continue;
-        // Open loop at the offered share of the line's time.
-        next += top.wire.occupancy(esp ? tunnelFrameBytes(size - ETHERNET_HEADER_BYTES) : size) / klass.offered;
+        next += top.wire.occupancy(frameBytes(size)) / klass.offered;
         if (next > kernel.now) yield delay(Math.round(next - kernel.now));
       }
     });
   });
-  kernel.run({ until: end });
-  const lineBytes = (us(windowMicroseconds) * top.wire.params.gigabitsPerSecond) / 8000;
-  return new Map(configuration.classes.map((klass) => [klass.name, (wire.get(byClass.get(klass.name)!) ?? 0) / lineBytes]));
 }
 
 /**

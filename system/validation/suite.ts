@@ -7,11 +7,12 @@ import { describeTolerance, type Experiment, row, type Row, type Scale } from ".
 import { hostCpu } from "./host-cpu.js";
 import { kernelWork } from "./kernel-work.js";
 import { preemption } from "./preemption.js";
+import { rxShares } from "./rx-shares.js";
 import { shares } from "./shares.js";
 import { wireRate } from "./wire-rate.js";
 
 /** Every experiment of `nicsim validate`, in the order the report gives them. */
-export const EXPERIMENTS: readonly Experiment[] = [wireRate, dmaBandwidth, cryptoThroughput, shares, preemption, hostCpu, accounting, kernelWork];
+export const EXPERIMENTS: readonly Experiment[] = [wireRate, dmaBandwidth, cryptoThroughput, shares, rxShares, preemption, hostCpu, accounting, kernelWork];
 
 export interface ExperimentReport {
   readonly name: string;

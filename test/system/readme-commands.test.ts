@@ -55,6 +55,7 @@ const CHEAP: Record<string, { readonly args: readonly string[]; readonly script?
   "nicsim validate": { args: ["validate", "--fast", "--only", "preemption", "--quiet"] },
   "npm run validate": { args: ["validate", "--fast", "--only", "preemption", "--quiet", "--markdown", "validation.md", "--json", "validation.json"], script: "node dist/system/cli/main.js validate" },
   "nicsim validate --only shares": { args: ["validate", "--fast", "--only", "shares", "--quiet"] },
+  "nicsim validate --only rx-shares": { args: ["validate", "--fast", "--only", "rx-shares", "--quiet"] },
   "nicsim validate --only preemption": { args: ["validate", "--fast", "--only", "preemption", "--quiet"] },
   "nicsim validate --only host-cpu": { args: ["validate", "--fast", "--only", "host-cpu", "--quiet"] },
   "nicsim sweep --grid nic.crypto_tx.bytesPerCycle=8,16,32,64 --grid driver.intermediate.placement=token,metric": {

@@ -17,7 +17,7 @@ describe("nicsim validate: the model against closed forms", () => {
   }, 120_000);
 
   test("an experiment that is not there is named, with the ones that are", async () => {
-    await expect(runValidation({ scale: "fast", only: ["wire-rat"] })).rejects.toThrow("no experiment named wire-rat; the experiments are wire-rate, dma, crypto, shares, preemption, host-cpu, accounting, kernel-work");
+    await expect(runValidation({ scale: "fast", only: ["wire-rat"] })).rejects.toThrow("no experiment named wire-rat; the experiments are wire-rate, dma, crypto, shares, rx-shares, preemption, host-cpu, accounting, kernel-work");
   });
 
   test("docs/validation.md is a full run in which every quantity passed (npm run validate)", () => {
