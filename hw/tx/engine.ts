@@ -91,7 +91,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
     @inject(NicSharedToken) shared: NicShared,
-    @inject(IpsecOffloadToken) offload: IpsecOffload,
+    @inject(IpsecOffloadToken) private readonly offload: IpsecOffload,
   ) {
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this);
@@ -99,6 +99,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.flight = new FramesInFlight(offload.txCrypto, dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
     // The frame start weighs the frames the crypto engines hold by the jobs they have not taken: a job taken or put back changes that with no wake of ours.
     // It matters only to a frame start that found nothing to start while some queue had a frame (without one, no share is weighed).
+    offload.txCrypto.comingTo = (queue) => this.flight.comingToEngines(queue) && this.hasHead(queue);
     offload.txCrypto.onQueuedChange = () => {
       if (this.stalled && this.queues.some((state) => this.hasHead(state.ring.queue))) this.wake();
     };
@@ -350,6 +351,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   /** All buffers read: a faulty frame is settled with its fault; the others go on to inline IPsec (a plain frame is settled there at once). */
   private afterRead(packet: TxPacket): void {
     this.flight.read(packet.queue, packet.length, packet.forEngines);
+    if (packet.forEngines) this.offload.txCrypto.comingChanged();
     if (packet.fault) return this.settle(packet);
     packet.frame = packet.parts.length === 1 ? packet.parts[0]! : concatenate(packet.parts as Uint8Array[]);
     this.inlineIpsec.read(packet);

@@ -38,6 +38,8 @@ export interface EngineQueue {
   readonly backlogged: boolean;
   /** What all the engines take in a core cycle. */
   readonly bytesPerCycle: number;
+  /** Engines: jobs they start at once. */
+  readonly count: number;
 }
 
 /**
@@ -101,23 +103,27 @@ export class FramesInFlight {
   private readonly engineFramesReadingBy = new Array<number>(MAX_QUEUES).fill(0);
   private readonly engineBytesReadingBy = new Array<number>(MAX_QUEUES).fill(0);
 
+  /** A queue has frames for the crypto engines still being read. */
+  comingToEngines(queue: number): boolean {
+    return this.engineFramesReadingBy[queue]! > 0;
+  }
+
   /**
    * Whether a queue that is not strict starts no frame for the crypto engines now (BLOCKED): jobs
    * wait there, and its frames on their way to them (being read, or waiting for an engine) already
-   * hold the engines' lookahead and two frames. Without it, frames of 9000 bytes filled half the
-   * window with 400 µs of jobs for four engines at 1 byte a cycle; a class of 64-byte frames beside
-   * them held 3 µs of work, ran dry while its next frames were read, and the freed engines took
-   * jumbo jobs together for 36 µs: 0.078 of the line where the closed form gives 0.70 (0.70 now).
-   * Two frames, so that one waits for an engine while the next is read: with one, a class of
-   * 9000-byte frames by weight 70 found none when two engines freed together (0.147 of the line
-   * for 0.157). Not one per engine: four jumbo reads issued together hold the other classes' reads
-   * behind 36 KB (over a DMA link of 8 bytes a cycle the 64-byte class fell from 0.37 of the line
-   * to 0.23). With no job waiting the engines are not the bottleneck, and nothing is held.
+   * hold the engines' lookahead and a frame for each engine (two at least). Without it, frames of
+   * 9000 bytes filled half the window with 400 µs of jobs for four engines at 1 byte a cycle; a
+   * class of 64-byte frames beside them held 3 µs of work, ran dry while its next frames were read,
+   * and the freed engines took jumbo jobs together for 36 µs: 0.078 of the line where the closed
+   * form gives 0.70 (0.70 now). A frame for each engine, so that engines freeing together each find
+   * one: with two, a class of 64- and 9000-byte frames by weight 33 found none as often, 0.165 of
+   * the line for 0.180 with 256 frames in flight (from an outside check; 0.179 now). With no job waiting the engines are not the
+   * bottleneck, and nothing is held.
    */
   engineHeld(queue: number): boolean {
     if (!this.engines.backlogged) return false;
     const frames = this.engineFramesReadingBy[queue]! + this.engines.queued(queue);
-    return frames >= 2 && this.engineBytesReadingBy[queue]! + this.engines.queuedBytes(queue) >= this.engineLookahead;
+    return frames >= Math.max(2, this.engines.count) && this.engineBytesReadingBy[queue]! + this.engines.queuedBytes(queue) >= this.engineLookahead;
   }
 
   /** Bytes of the frames whose buffers are still being read, every queue's and by queue. */

@@ -284,6 +284,27 @@ export const NAMED_CONFIGURATIONS: readonly ShareConfiguration[] = [
     ],
   },
   {
+    // From an outside check of the hold above: a class with frames on their way but no job waiting at the engines was no congestion there, and gold over its rate took 0.080 of the line for 0.016.
+    label: "4 crypto engines at 1 byte per cycle, the default window and TX buffer: priority 5 in 9000-byte frames offered 0.2, policed to its rate beside class-default in 1514-byte frames",
+    cryptoBytesPerCycle: 1,
+    cryptoEngines: 4,
+    classes: [
+      { name: "gold", priorityPercent: 5, offered: 0.2, sizes: JUMBO },
+      { name: "class-default", offered: BACKLOGGED, sizes: STANDARD },
+    ],
+  },
+  {
+    // From the same check: held at two frames on their way, a class of 64- and 9000-byte frames found none as engines freed together (0.1755 of the line for 0.1795).
+    label: "4 crypto engines at 1 byte per cycle, 256 frames in flight: weights 33/27, 64- and 9000-byte frames against 9000-byte frames",
+    cryptoBytesPerCycle: 1,
+    cryptoEngines: 4,
+    parameters: { "top.nic.tx.framesInFlight": 256 },
+    classes: [
+      { name: "mixed", bandwidthRemainingPercent: 33, offered: BACKLOGGED, sizes: [64, 9000] },
+      { name: "class-default", bandwidthRemainingPercent: 27, offered: BACKLOGGED, sizes: JUMBO },
+    ],
+  },
+  {
     label: "4 crypto engines at 1 byte per cycle, 1 MB TX buffer: a minimum of 50 % in 64-byte frames against class-default in 9000-byte frames",
     cryptoBytesPerCycle: 1,
     cryptoEngines: 4,

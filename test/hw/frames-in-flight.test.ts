@@ -1,9 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { type DmaReads, ENGINE_LOOKAHEAD_ROUND_TRIPS, type EngineQueue, FramesInFlight } from "../../hw/tx/frames-in-flight.js";
 
-/** Crypto engines whose queue the test sets by hand: four of 1 byte a cycle. */
+/** Crypto engines whose queue the test sets by hand: `count` of them, 4 bytes a cycle between them. */
 class Engines implements EngineQueue {
   readonly bytesPerCycle = 4;
+  constructor(readonly count = 2) {}
   jobs = new Map<number, number[]>();
   get backlogged(): boolean {
     return [...this.jobs.values()].some((bytes) => bytes.length > 0);
@@ -20,17 +21,17 @@ class Engines implements EngineQueue {
 }
 
 const reads: DmaReads = { ahead: Infinity, saturatedBytes: Infinity, tags: 64, maxReadRequest: 512, roundTripCycles: 141 };
-/** What keeps the four engines busy for the lookahead's round trips: 4,512 bytes. */
+/** What keeps the engines busy for the lookahead's round trips: 4,512 bytes. */
 const lookahead = 4 * ENGINE_LOOKAHEAD_ROUND_TRIPS * 141;
 
-function framesInFlight() {
-  const engines = new Engines();
+function framesInFlight(count = 2) {
+  const engines = new Engines(count);
   return { engines, flight: new FramesInFlight(engines, reads, () => false) };
 }
 
 // The hold at the frame start that keeps a class of large frames from filling the window with jobs the engines have enough of (README: "The window's shares are in frames").
 describe("FramesInFlight.engineHeld", () => {
-  test("holds a class whose frames on their way to the engines (read or reading) are two or more and hold the lookahead, while jobs wait there", () => {
+  test("holds a class whose frames on their way to the engines (read or reading) are one for each engine, two at least, and hold the lookahead, while jobs wait there", () => {
     const { engines, flight } = framesInFlight();
     engines.wait(0, 9000);
     expect(flight.engineHeld(0)).toBe(false);
@@ -38,6 +39,16 @@ describe("FramesInFlight.engineHeld", () => {
     expect(flight.engineHeld(0)).toBe(true);
     // Another class, with nothing on its way, is not held.
     expect(flight.engineHeld(1)).toBe(false);
+  });
+
+  test("with four engines, four frames: engines freeing together each find one", () => {
+    const { engines, flight } = framesInFlight(4);
+    engines.wait(0, 9000);
+    flight.start(0, true, 9000, 18, true);
+    flight.start(0, true, 9000, 18, true);
+    expect(flight.engineHeld(0)).toBe(false);
+    flight.start(0, true, 9000, 18, true);
+    expect(flight.engineHeld(0)).toBe(true);
   });
 
   test("nothing is held while no job waits at the engines: they are not the bottleneck", () => {
