@@ -49,8 +49,6 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   private readonly queuedByQueue = new Array<number>(MAX_QUEUES).fill(0);
   /** Their frames' bytes, by queue. */
   private readonly queuedBytesByQueue = new Array<number>(MAX_QUEUES).fill(0);
-  /** Jobs submitted and not in an engine, every queue's. */
-  private queuedJobs = 0;
   private nextEvent = Infinity;
   /** Jobs taken so far: each one's arrival. */
   private arrivals = 0;
@@ -91,7 +89,6 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   submit<Tag>(job: CryptoJob<Tag>): void {
     this.queuedByQueue[job.queue]!++;
     this.queuedBytesByQueue[job.queue]! += job.frame.length;
-    this.queuedJobs++;
     this.incoming.push(job as CryptoJob<unknown>);
   }
 
@@ -102,9 +99,10 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
 
   /** Some job waits for an engine: the engines are the bottleneck now. */
   get backlogged(): boolean {
-    return this.queuedJobs > 0;
+    return this.waitingJobs > 0 || this.incoming.length > 0;
   }
 
+  /** Engines: jobs they start at once. */
   get count(): number {
     return this.params.engines;
   }
@@ -130,7 +128,6 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     this.waitingJobs++;
     this.queuedByQueue[work.job.queue]!++;
     this.queuedBytesByQueue[work.job.queue]! += work.job.frame.length;
-    this.queuedJobs++;
     this.scheduler.charge(work.job.queue, -work.bytes, work.charged ?? undefined);
     this.onQueuedChange?.();
   }
@@ -277,7 +274,6 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     this.queuedByQueue[queue]!--;
     const work = this.queues[queue]!.shift()!;
     this.queuedBytesByQueue[queue]! -= work.job.frame.length;
-    this.queuedJobs--;
     this.onQueuedChange?.();
     return work;
   }

@@ -97,9 +97,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.cryptoResults = new Channel(this.kernel, this);
     const dma = shared.dma;
     this.flight = new FramesInFlight(offload.txCrypto, dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
+    offload.txCrypto.comingTo = (queue) => this.flight.comingToEngines(queue) && this.hasHead(queue);
     // The frame start weighs the frames the crypto engines hold by the jobs they have not taken: a job taken or put back changes that with no wake of ours.
     // It matters only to a frame start that found nothing to start while some queue had a frame (without one, no share is weighed).
-    offload.txCrypto.comingTo = (queue) => this.flight.comingToEngines(queue) && this.hasHead(queue);
     offload.txCrypto.onQueuedChange = () => {
       if (this.stalled && this.queues.some((state) => this.hasHead(state.ring.queue))) this.wake();
     };
