@@ -327,30 +327,19 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
    * For a strict job no front could take: an engine whose front it may take over, the one running
    * the least urgent job in its data path. It takes the place of the front job it displaces, or of
    * the data path's job it will suspend; the pipeline's other jobs must leave it room (depth).
-   * With per-engine contexts, an engine holding none comes first, and of engines alike, the one
-   * whose job was suspended least often: a backlogged priority class's jobs went to the engine
-   * whose 9000-byte job they had suspended, as soon as its data path was free, and that job,
-   * which only that engine could resume, was suspended 6,000 times in 1.6 ms while its class, in
-   * order behind it, sent nothing (0 of the line for 0.116; from an outside check).
    */
   private leastUrgentFor(work: Work): CryptoEngine | null {
     let best: CryptoEngine | null = null;
-    let bestHolds = true;
     let bestRank = Infinity;
-    let bestPreemptions = Infinity;
     for (const engine of this.engines) {
       const blocking = engine.front?.work ?? engine.data?.work;
       if (blocking && !this.mayPreempt(work, blocking)) continue;
       const leaving = (engine.front ? 1 : 0) + (engine.data && this.mayPreempt(work, engine.data.work) ? 1 : 0);
       if (engine.occupancy - leaving >= this.params.pipelineDepth) continue;
-      const holds = this.params.contextStore === "per-engine" && engine.suspended.length > 0;
       const rank = engine.data ? this.rank(engine.data.work) : -1;
-      const preemptions = engine.data?.work.preemptions ?? 0;
-      if (best === null || (holds !== bestHolds ? !holds : rank !== bestRank ? rank < bestRank : preemptions < bestPreemptions)) {
+      if (rank < bestRank) {
         best = engine;
-        bestHolds = holds;
         bestRank = rank;
-        bestPreemptions = preemptions;
       }
     }
     return best;

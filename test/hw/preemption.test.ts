@@ -6,8 +6,6 @@ import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
 import { tunnelledSystem } from "../support/tunnels.js";
-import { measureShares } from "../../system/validation/shares.js";
-import { BACKLOGGED } from "../../system/validation/share-configurations.js";
 
 interface Arrival {
   readonly high: boolean;
@@ -138,29 +136,4 @@ describe("the preemptive crypto pipeline", () => {
       { numRuns: 12, seed: 6 },
     );
   });
-});
-
-// Where suspended contexts live is a design choice that should not decide who is served: with per-engine contexts a backlogged priority class's
-// jobs all went to the engine whose 9000-byte job they had suspended, as soon as its data path was free, and that job, which only that engine could
-// resume, never finished: its class, in order behind it, got nothing, where a shared store gave it 0.11 of the line (from an outside check).
-describe("per-engine contexts against a shared store", () => {
-  test("a backlogged priority class of 64-byte jobs beside two classes of 9000-byte jobs: every class gets within a point of what it gets with a shared store", () => {
-    const configuration = (contextStore: string) => ({
-      label: "p11-12 E4xB1 fif32 buf1048576 fif128 ",
-      cryptoBytesPerCycle: 1,
-      cryptoEngines: 4,
-      parameters: { "top.nic.tx.framesInFlight": 128, "top.nic.tx.bufferBytes": 1_048_576, "top.nic.crypto_tx.contextStore": contextStore },
-      classes: [
-        { name: "gold", priorityPercent: 20, offered: BACKLOGGED, sizes: [64] },
-        { name: "mixed", bandwidthRemainingPercent: 33, offered: BACKLOGGED, sizes: [64, 9000] },
-        { name: "class-default", bandwidthRemainingPercent: 27, offered: BACKLOGGED, sizes: [9000] },
-      ],
-    });
-    const perEngine = measureShares(configuration("per-engine"), 1500, 600);
-    const shared = measureShares(configuration("shared"), 1500, 600);
-    for (const [name, share] of shared) {
-      expect(share).toBeGreaterThan(0.05);
-      expect(Math.abs(perEngine.get(name)! - share), name).toBeLessThan(0.01);
-    }
-  }, 60_000);
 });
