@@ -91,7 +91,7 @@ function waterFill(classes: readonly ShareClass[], wants: (klass: ShareClass) =>
 export function expectedSharesOf(configuration: ShareConfiguration, measured: ReadonlyMap<string, number>): Map<string, number> {
   if (configuration.dmaBound) return expectedShares(configuration.classes, [...measured.values()].reduce((sum, share) => sum + share, 0));
   if (configuration.cryptoBytesPerCycle === undefined) return expectedShares(configuration.classes);
-  return throughEngines(configuration, true);
+  return throughEngines(configuration);
 }
 
 /**
@@ -101,13 +101,18 @@ export function expectedSharesOf(configuration: ShareConfiguration, measured: Re
  * into the engines' units by its frames' data bytes per wire byte (its sizes drawn alike).
  */
 export function expectedRxEngineSharesOf(configuration: ShareConfiguration): Map<string, number> {
-  return engineShares(configuration, new Map(configuration.classes.map((klass) => [klass.name, lineSharePerEngineShare(configuration, klass)])), false);
+  return engineShares(configuration, linePerEngineShare(configuration), false);
 }
 
-/** The closed form through the engines, each class's share turned into line time by its frames' wire bytes per data byte. */
-function throughEngines(configuration: ShareConfiguration, policed: boolean): Map<string, number> {
-  const perClass = new Map(configuration.classes.map((klass) => [klass.name, lineSharePerEngineShare(configuration, klass)]));
-  return new Map([...engineShares(configuration, perClass, policed)].map(([name, share]) => [name, share * perClass.get(name)!]));
+/** The closed form through the TX engines, each class's share turned into line time by its frames' wire bytes per data byte. */
+function throughEngines(configuration: ShareConfiguration): Map<string, number> {
+  const perClass = linePerEngineShare(configuration);
+  return new Map([...engineShares(configuration, perClass, true)].map(([name, share]) => [name, share * perClass.get(name)!]));
+}
+
+/** Each class's lineSharePerEngineShare, by name. */
+function linePerEngineShare(configuration: ShareConfiguration): Map<string, number> {
+  return new Map(configuration.classes.map((klass) => [klass.name, lineSharePerEngineShare(configuration, klass)]));
 }
 
 /** The closed form in the engines' units: `perClass`, the line's share a whole of the engines gives each class. */
