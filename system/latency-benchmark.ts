@@ -253,7 +253,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     checkInterval: params.checkInterval,
     saveCycles: params.saveCycles,
     tailCycles: params.pipelineDepth === 1 ? params.latency : 0,
-    waitBoundCycles: strictWaitBound(params),
+    waitBoundCycles: strictWaitBound({ ...params, resumed: true }),
     drops: [...top.nic.statistics.drops.values()].reduce((sum, count) => sum + count, 0),
   };
 }

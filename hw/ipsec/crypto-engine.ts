@@ -202,6 +202,10 @@ export class CryptoEngine extends Component {
     if (policy === "run-to-completion") return false;
     const reached = Math.floor(this.liveBytes(data, now) / BLOCK_BYTES) * BLOCK_BYTES;
     const saving = policy === "preempt-resume" && data.phase === "RUNNING" && reached > work.operation.bytesDone;
+    // A resumed job gains a block past its saved point before it is suspended again. Sent back to its slot while being restored, or with less than a
+    // block done, it gained nothing, and a priority class with a job always waiting kept it there: a 9000-byte job suspended 6,000 times in 1.6 ms
+    // on four engines of 1 byte a cycle, where a restore and a block take longer than a check interval, and its class sent nothing (from an outside check).
+    if (work.operation.saved && !saving) return false;
     // A job saved for the first time needs a slot; a resumed one saves into its own.
     if (saving && !work.operation.saved && !this.host.contextSlotFree(this)) return false;
     this.counts.preemptions++;

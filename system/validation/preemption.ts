@@ -1,7 +1,8 @@
 import { PREEMPTION_POLICIES, type PreemptionPolicy } from "../../sim/crypto/preemption-policy.js";
 import { Random } from "../../sim/random.js";
 import { runCryptoJobs, type HarnessJob } from "./crypto-harness.js";
-import { DEFAULT_CRYPTO, strictWaitBound } from "./crypto-closed-form.js";
+import { cryptoParameters } from "../../hw/ipsec/crypto-parameters.js";
+import { DEFAULT_CRYPTO, frontCycles, strictWaitBound } from "./crypto-closed-form.js";
 import type { Experiment, Measurement, Scale } from "./experiment.js";
 
 interface Variant {
@@ -14,7 +15,12 @@ interface Variant {
   readonly oneDeep?: { readonly latency: number };
   /** Suspended jobs' contexts in one store every engine reaches (they resume in whichever engine frees first). */
   readonly shared?: boolean;
+  /** Strict jobs in pairs, the second coming as the first's data is in: it finds the job the first suspended resumed, or being restored. */
+  readonly paired?: boolean;
 }
+
+/** The harness's restore, as the engines' default. */
+const RESTORE_CYCLES = cryptoParameters.restoreCycles.defaultValue;
 
 const VARIANTS: Record<Scale, readonly Variant[]> = {
   fast: [
@@ -25,6 +31,8 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
     // From an architect's check: at a pipeline depth of 1, a strict job waited out a bulk job's tail (up to its latency), beyond checkInterval + saveCycles.
     { bytesPerCycle: 6, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 1, oneDeep: { latency: 60 } },
     { bytesPerCycle: 2, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 2, shared: true },
+    // From an outside check: a resumed job sent back at a check point inside its restore and first block gained nothing, and a priority class always waiting kept it so for ever.
+    { bytesPerCycle: 1, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 1, paired: true },
   ],
   full: [
     ...[1, 2, 16, 64].flatMap((bytesPerCycle) =>
@@ -40,40 +48,51 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
       [20, 60].flatMap((latency) => (["preempt-resume", "preempt-restart"] as const).map((policy) => ({ bytesPerCycle, checkInterval: 8, saveCycles: 4, policy, engines: 1, oneDeep: { latency } }))),
     ),
     ...[1, 2, 16].flatMap((bytesPerCycle) => [2, 4].map((engines) => ({ bytesPerCycle, checkInterval: 8, saveCycles: 4, policy: "preempt-resume" as const, engines, shared: true }))),
+    ...[1, 2, 16].flatMap((bytesPerCycle) =>
+      [
+        { checkInterval: 1, saveCycles: 0 },
+        { checkInterval: 8, saveCycles: 4 },
+      ].flatMap(({ checkInterval, saveCycles }) => [false, true].map((shared) => ({ bytesPerCycle, checkInterval, saveCycles, policy: "preempt-resume" as const, engines: 1 + Number(shared), shared, paired: true }))),
+    ),
   ],
 };
 
-/** Bulk (class 0) jobs back to back, every engine busy, and sparse strict (class 7) jobs at random cycles. */
-function workload(seed: number, bulk: number, strict: number, engines: number): HarnessJob[] {
+/** Bulk (class 0) jobs back to back, every engine busy, and sparse strict (class 7) jobs at random cycles, alone or in pairs. */
+function workload(seed: number, bulk: number, strict: number, variant: Variant): HarnessJob[] {
   const random = Random.derive(seed, "preemption-workload");
   const jobs: HarnessJob[] = Array.from({ length: bulk }, () => ({ dataBytes: random.integer(4, 562) * 16, sa: random.integer(0, 2), queue: 0 }));
   let cycle = 50;
+  // A strict job's front (its key not cached: five SAs in four key slots), the most it may wait, and its data: a pair's second comes within a few check intervals of the first's data being in.
+  const strictCycles = frontCycles(false, DEFAULT_CRYPTO) + variant.checkInterval + variant.saveCycles + Math.ceil(64 / variant.bytesPerCycle);
   for (let index = 0; index < strict; index++) {
-    // Far enough apart that one strict job is done before the next: the bound is for a job no other strict job holds up.
+    // Far enough apart that one strict job is done before the next: the bound is for a job no other strict job holds up (nor the pair before).
     cycle += random.integer(400, 1200);
     jobs.push({ dataBytes: 64, sa: 3 + (index % 2), queue: 7, atCycle: cycle });
+    if (variant.paired) jobs.push({ dataBytes: 64, sa: 3 + (index % 2), queue: 7, atCycle: cycle + strictCycles + random.integer(0, 2 * variant.checkInterval + RESTORE_CYCLES) });
   }
   // More bulk arriving behind, so that the engines stay busy to the end.
-  for (let index = 0; index < bulk * engines; index++) jobs.push({ dataBytes: random.integer(4, 562) * 16, sa: random.integer(0, 2), queue: 0, atCycle: Math.floor((cycle * index) / (bulk * engines)) });
+  for (let index = 0; index < bulk * variant.engines; index++) jobs.push({ dataBytes: random.integer(4, 562) * 16, sa: random.integer(0, 2), queue: 0, atCycle: Math.floor((cycle * index) / (bulk * variant.engines)) });
   return jobs;
 }
 
 export const preemption: Experiment = {
   name: "preemption",
-  title: "Preemption: a strict job waits at most checkInterval + saveCycles (plus the latency with a one-deep pipeline), and no context is saved without progress",
+  title: "Preemption: a strict job waits at most checkInterval + saveCycles (plus the latency with a one-deep pipeline; more check points behind a job just resumed), and no context is saved without progress",
   closedForm:
     "A job of a strict class (TX_SCHED.STRICT) that finds every engine's data path held by a lower class takes an engine's front stage at once; the job in " +
     "that data path is suspended at its next check point (at most checkInterval cycles away), its context saved in saveCycles (none under preempt-restart), " +
     "so the strict job's wait, its time in the queue plus its time ready but outside a data path, is at most checkInterval + saveCycles cycles " +
     "(checkInterval under preempt-restart). With a pipeline one job deep, a job whose data is all in holds the only slot until its result leaves, " +
-    "so the bound grows by the engine's latency; under run-to-completion nothing is suspended. A context is saved only with at least one whole 16-byte block of progress since the job last entered the data path.",
+    "so the bound grows by the engine's latency; under run-to-completion nothing is suspended. A context is saved only with at least one whole 16-byte block of progress since the job last entered the data path. " +
+    "A job just resumed is suspended again only once restored and a block further (else it would gain nothing, and a strict class always waiting would hold it for ever): " +
+    "behind it the wait is ceil((restoreCycles + ceil(16 / bytesPerCycle)) / checkInterval) check intervals, at least one, plus saveCycles; strict jobs in pairs, the second coming as the first's data is in, find such jobs.",
   run(scale) {
     const rows: Measurement[] = [];
     const [bulk, strict] = scale === "fast" ? [40, 30] : [60, 60];
     VARIANTS[scale].forEach((variant, index) => {
       const depth = variant.oneDeep ? `, pipeline 1 deep of latency ${variant.oneDeep.latency}` : "";
-      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}${variant.shared ? ", contexts shared" : ""}`;
-      const jobs = workload(index + 1, bulk, strict, variant.engines);
+      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}${variant.shared ? ", contexts shared" : ""}${variant.paired ? ", strict jobs in pairs" : ""}`;
+      const jobs = workload(index + 1, bulk, strict, variant);
       const result = runCryptoJobs(
         {
           "top.nic.crypto_tx.bytesPerCycle": variant.bytesPerCycle,
@@ -100,7 +119,7 @@ export const preemption: Experiment = {
         rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 0, measured: result.counts.preemptions, tolerance: { kind: "exact" } });
         return;
       }
-      const bound = strictWaitBound({ ...variant, pipelineDepth: variant.oneDeep ? 1 : DEFAULT_CRYPTO.pipelineDepth, latency: variant.oneDeep?.latency ?? DEFAULT_CRYPTO.latency });
+      const bound = strictWaitBound({ ...variant, restoreCycles: RESTORE_CYCLES, resumed: variant.paired === true, pipelineDepth: variant.oneDeep ? 1 : DEFAULT_CRYPTO.pipelineDepth, latency: variant.oneDeep?.latency ?? DEFAULT_CRYPTO.latency });
       rows.push({ quantity: `${label}: longest strict-job wait`, unit: "cycles", expected: bound, measured: longest, tolerance: { kind: "at-most" } });
       rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 1, measured: result.counts.preemptions, tolerance: { kind: "at-least" } });
       if (variant.policy === "preempt-resume" && result.counts.saves > 0) {
