@@ -8,6 +8,7 @@ import { INSTANT_HOST } from "./host.js";
 import { ESP_FRAME_OVERHEAD } from "./crypto-closed-form.js";
 import { expectedRxEngineSharesOf } from "./share-closed-form.js";
 import { programmedPolicy, sendClasses, SHARE_TOLERANCE, type ShareConfiguration } from "./shares.js";
+import { JUMBO, SMALL } from "./share-configurations.js";
 
 /**
  * ESP from the peer through the RX crypto engines, slowed so that they are the bottleneck of the
@@ -100,8 +101,8 @@ export const RX_CONFIGURATIONS: readonly RxShareConfiguration[] = [
     label: "4 RX crypto engines at 1 byte per cycle: weights 80/20, 64-byte frames offered 0.6 against 9000-byte frames offered 0.35",
     ...FOUR_SLOW_ENGINES,
     classes: [
-      { name: "small", bandwidthRemainingPercent: 80, offered: 0.6, sizes: [64] },
-      { name: "class-default", bandwidthRemainingPercent: 20, offered: 0.35, sizes: [9000] },
+      { name: "small", bandwidthRemainingPercent: 80, offered: 0.6, sizes: SMALL },
+      { name: "class-default", bandwidthRemainingPercent: 20, offered: 0.35, sizes: JUMBO },
     ],
   },
   {
@@ -110,8 +111,8 @@ export const RX_CONFIGURATIONS: readonly RxShareConfiguration[] = [
     ...FOUR_SLOW_ENGINES,
     classes: [
       { name: "gold", priorityPercent: 10, offered: 0.15, sizes: [1400] },
-      { name: "small", bandwidthPercent: 40, offered: 0.4, sizes: [64] },
-      { name: "class-default", bandwidthPercent: 40, offered: 0.4, sizes: [9000] },
+      { name: "small", bandwidthPercent: 40, offered: 0.4, sizes: SMALL },
+      { name: "class-default", bandwidthPercent: 40, offered: 0.4, sizes: JUMBO },
     ],
   },
   {
@@ -120,7 +121,7 @@ export const RX_CONFIGURATIONS: readonly RxShareConfiguration[] = [
     classes: [
       { name: "voice", priorityPercent: 10, offered: 0.1, sizes: [64, 1514] },
       { name: "small", bandwidthPercent: 20, offered: 0.3, sizes: [64, 576] },
-      { name: "jumbo", bandwidthRemainingPercent: 70, offered: 0.25, sizes: [9000] },
+      { name: "jumbo", bandwidthRemainingPercent: 70, offered: 0.25, sizes: JUMBO },
       { name: "class-default", bandwidthRemainingPercent: 30, offered: 0.25, sizes: [1514, 9000] },
     ],
   },

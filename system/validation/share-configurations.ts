@@ -4,8 +4,8 @@ import type { MeasuredClass, ShareConfiguration } from "./shares.js";
 /** A class that always has a frame waiting. */
 export const BACKLOGGED = Infinity;
 
-const SMALL = [64];
-const JUMBO = [9000];
+export const SMALL = [64];
+export const JUMBO = [9000];
 const STANDARD = [1514];
 const MIXED = [64, 128, 576, 1514, 4000, 9000];
 
