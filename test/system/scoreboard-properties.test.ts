@@ -14,7 +14,6 @@
  * - run it with waveforms: `npm run build && node dist/system/cli/main.js run <file> --set outputs.waveform=true`.
  */
 import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
@@ -22,6 +21,7 @@ import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { randomScenarios } from "./fuzz-scenarios.js";
 import { runProblems } from "./fuzz-problems.js";
 import { fuzzSettings } from "./fuzz-settings.js";
+import { keptFilesDirectory } from "../support/temporary-root.js";
 
 /** How many random scenarios: 200 in the suite, thousands under `npm run fuzz`. */
 const { runs: RUNS, seed: SEED, shrinkSeconds: SHRINK_SECONDS, dmaFaults: DMA_FAULTS } = fuzzSettings(process.env);
@@ -48,7 +48,7 @@ describe("the scoreboards hold on random scenarios", () => {
         const found = runProblems(input);
         if (found.length === 0) return true;
         if (!first) {
-          const file = join(tmpdir(), `nicsim-fuzz-seed${SEED}-run${runs}.json`);
+          const file = join(keptFilesDirectory(), `nicsim-fuzz-seed${SEED}-run${runs}.json`);
           first = { run: runs, file: report(`fuzz: seed ${SEED}, run ${runs} failed (before shrinking):`, input, found, file), found };
           shrinkDeadline = Date.now() + SHRINK_SECONDS * 1000;
         } else shrunk = { input, found };
