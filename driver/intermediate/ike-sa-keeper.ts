@@ -7,7 +7,7 @@ import type { Ipv4Address } from "../../sim/packet/ipv4.js";
 import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
 import type { EspKeys, IkeSessionId, IkeStep, Lifetime } from "../../sim/ike/ike-types.js";
 import { startedQuickModeId } from "../../sim/ike/quick-mode.js";
-import type { IkeTimelineEvent } from "./ike-timeline.js";
+import type { IkeTimelineEvent, Negotiation } from "./ike-timeline.js";
 import { IkeTunnels, type IkeTunnel } from "./ike-tunnels.js";
 import { EndedInboundSpis } from "./ended-inbound-spis.js";
 import { selectorKey, type TunnelSelector } from "./tunnel-selector.js";
@@ -62,8 +62,8 @@ export class IkeSaKeeper {
   readonly tunnels = new IkeTunnels();
   /** Every SA's keys, for the capture's esp_sa file: each Quick Mode adds its pair. */
   readonly captured: CapturedSa[] = [];
-  /** Quick Modes up, and of them the rekeys and those negotiated again after a Delete or an expiry. */
-  readonly counts = { quickModes: 0, rekeys: 0, renegotiations: 0, expired: 0 };
+  /** Quick Modes up, and of them the host's rekeys, those the gateway started while the host had the tunnel's pair, and those negotiated again after a Delete or an expiry. */
+  readonly counts = { quickModes: 0, rekeys: 0, gatewayStarted: 0, renegotiations: 0, expired: 0 };
   /** How each tunnel's last pair to end while current ended (an expiry, the gateway's Delete), and when: why a tunnel left without one has none. */
   readonly lastEnded = new Map<string, { readonly outboundSpi: number; readonly why: string; readonly time: number }>();
   /** Selectors that had SAs before: a Quick Mode for one is a rekey, or a renegotiation once an expiry or a Delete left it none. */
@@ -98,9 +98,11 @@ export class IkeSaKeeper {
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
     this.counts.quickModes++;
-    // A rekey is one the host started at a lifetime's soft limit: the gateway's acquire, or the host's crossing it, negotiates the tunnel again (both ends' traps after a Delete made every such crossing a rekey).
-    const negotiation = old !== undefined && pair.initiator === "host" && !pair.acquire ? "rekey" : old !== undefined || again ? "again" : "first";
+    // A rekey is one the host started at a lifetime's soft limit; the host's acquire negotiates the tunnel again (both ends' traps after a Delete made every such crossing a rekey).
+    // One the gateway started while the host had the pair was counted as negotiated again after a Delete or an expiry, where there had been neither (from an outside check).
+    const negotiation: Negotiation = old === undefined ? (again ? "again" : "first") : pair.initiator === "gateway" ? "gateway" : pair.acquire ? "again" : "rekey";
     if (negotiation === "rekey") this.counts.rekeys++;
+    if (negotiation === "gateway") this.counts.gatewayStarted++;
     if (negotiation === "again") this.counts.renegotiations++;
     this.hooks.record(pair.gateway, { kind: "quick-mode-up", inboundSpi: inbound.parameters.spi, outboundSpi: outbound.parameters.spi, negotiation, selector: `UDP port ${selector.port}`, initiator: pair.initiator });
     const { seconds } = pair.lifetime;

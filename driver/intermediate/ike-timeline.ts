@@ -9,10 +9,12 @@ export const IkeMessageEnum = defineEnum("ike_message", ["NONE", "MM1", "MM2", "
 export type IkeMessageEnumName = (typeof IkeMessageEnum.names)[number];
 
 /**
- * What a Quick Mode that came up was to its tunnel: its first pair, a rekey (the pair it replaces
- * still carries the traffic), or a pair negotiated again after a Delete or an expiry left none.
+ * What a Quick Mode that came up was to its tunnel: its first pair, a rekey the host started (the
+ * pair it replaces still carries the traffic), one the gateway started while the host still had
+ * the tunnel's pair (its rekey at its soft lifetime, or its acquire once its own end had ended:
+ * the host cannot tell which), or a pair negotiated again after a Delete or an expiry left none.
  */
-export type Negotiation = "first" | "rekey" | "again";
+export type Negotiation = "first" | "rekey" | "gateway" | "again";
 
 /** One step of a gateway's IKE history, for the report's timeline. */
 export type IkeTimelineEvent =
@@ -38,6 +40,9 @@ export interface IkeTimelineEntry {
   readonly event: IkeTimelineEvent;
 }
 
+/** How a quick-mode-up entry begins, by what the Quick Mode was to its tunnel (the summary counts them by it). */
+export const QUICK_MODE_UP: Record<Negotiation, string> = { first: "Quick Mode up", rekey: "rekey up", gateway: "Quick Mode up in place of a live pair", again: "Quick Mode up again" };
+
 /** One line of a timeline entry, as the text and HTML reports show it (no key material: SPIs only). */
 export function describeIkeEvent(event: IkeTimelineEvent): string {
   const hex = (spi: number) => `0x${spi.toString(16).padStart(8, "0")}`;
@@ -49,7 +54,7 @@ export function describeIkeEvent(event: IkeTimelineEvent): string {
     case "phase1-failed":
       return `phase 1 failed: ${event.reason}`;
     case "quick-mode-up":
-      return `${event.negotiation === "rekey" ? "rekey up" : event.negotiation === "again" ? "Quick Mode up again" : "Quick Mode up"} (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}${event.negotiation !== "first" && event.initiator === "gateway" ? ", started by the gateway (its rekey at its soft lifetime, or its acquire once its end of the pair had ended)" : ""}`;
+      return `${QUICK_MODE_UP[event.negotiation]} (${event.selector}): inbound SPI ${hex(event.inboundSpi)}, outbound SPI ${hex(event.outboundSpi)}${event.negotiation !== "first" && event.initiator === "gateway" ? ", started by the gateway (its rekey at its soft lifetime, or its acquire once its end of the pair had ended)" : ""}`;
     case "quick-mode-failed":
       return `Quick Mode failed${event.selector ? ` (${event.selector})` : ""}: ${event.reason}`;
     case "acquire":

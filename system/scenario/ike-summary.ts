@@ -1,4 +1,4 @@
-import { describeIkeEvent } from "../../driver/intermediate/ike-timeline.js";
+import { describeIkeEvent, QUICK_MODE_UP } from "../../driver/intermediate/ike-timeline.js";
 import type { ScenarioSystem } from "./scenario-system.js";
 import { round } from "./measurements.js";
 import type { TunnelDown } from "./ike-customers.js";
@@ -15,6 +15,8 @@ export interface IkeSummary {
     readonly quickModeFailures: number;
     readonly quickModes: number;
     readonly rekeys: number;
+    /** Quick Modes the gateway started while the host had the tunnel's pair: its rekey at its soft lifetime, or its acquire once its own end had ended. */
+    readonly gatewayStarted: number;
     /** Quick Modes that negotiated a tunnel again after a Delete or an expiry had left it no SAs (a packet hit its trap). */
     readonly renegotiations: number;
     /** SA pairs ended by a hard lifetime with no successor. */
@@ -58,9 +60,9 @@ export function ikeSummary(top: ScenarioSystem): IkeSummary | null {
   const gateways = top.traffic.gateways;
   if (!gateways || gateways.gateways.size === 0) return null;
   const daemon = top.driver.intermediate.ike;
-  const { quickModes, rekeys, renegotiations, expired } = daemon.keeper.counts;
+  const { quickModes, rekeys, gatewayStarted, renegotiations, expired } = daemon.keeper.counts;
   return {
-    host: { ...daemon.counts, quickModes, rekeys, renegotiations, expired, drops: Object.fromEntries(daemon.drops) },
+    host: { ...daemon.counts, quickModes, rekeys, gatewayStarted, renegotiations, expired, drops: Object.fromEntries(daemon.drops) },
     gateways: [...gateways.gateways.values()].map((gateway) => {
       const givenUp = gateways.givenUp.find((entry) => entry.name === gateway.name);
       return { name: gateway.name, ...gateway.counts, quickModeFailurePorts: [...gateway.quickModeFailurePorts], failed: gateway.failed, phase1UpMicroseconds: gateway.phase1UpTime === null ? null : round(gateway.phase1UpTime / 1e6), tunnels: gateways.tunnels(gateway.name), givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
@@ -75,14 +77,14 @@ const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 export function formatIkeSummary(ike: IkeSummary): string[] {
   const { host } = ike;
   const lines = [
-    `  IKE: ${host.received} messages in, ${host.sent} out (${host.retransmitted} retransmitted); ${count(host.quickModes, "Quick Mode")}, ${host.rekeys} of them rekeys${host.renegotiations > 0 ? ` and ${host.renegotiations} negotiated again after a Delete or an expiry` : ""}, ${host.quickModeFailures} failed; ${count(host.expired, "SA pair")} expired; ${count(host.phase1Failures, "phase-1 failure")} seen by the host${describeDrops(host.drops)}`,
+    `  IKE: ${host.received} messages in, ${host.sent} out (${host.retransmitted} retransmitted); ${count(host.quickModes, "Quick Mode")}, ${host.rekeys} of them rekeys${host.gatewayStarted > 0 ? `, ${host.gatewayStarted} started by the gateway while the host had the tunnel's pair` : ""}${host.renegotiations > 0 ? ` and ${host.renegotiations} negotiated again after a Delete or an expiry` : ""}, ${host.quickModeFailures} failed; ${count(host.expired, "SA pair")} expired; ${count(host.phase1Failures, "phase-1 failure")} seen by the host${describeDrops(host.drops)}`,
   ];
   for (const gateway of ike.gateways) {
     const own = ike.timeline.filter((entry) => entry.gateway === gateway.name);
     const up = own.find((entry) => entry.kind === "phase1-up");
     const hostFailure = own.find((entry) => entry.kind === "phase1-failed")?.text.replace(/^phase 1 failed: /, "");
-    const rekeys = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("rekey")).length;
-    const again = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith("Quick Mode up again")).length;
+    const rekeys = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.rekey)).length;
+    const again = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.again)).length;
     // Deletes each way: the host's own (a rekeyed or expired pair), and the gateway's, some of which the link may have lost.
     const fromHost = own.filter((entry) => entry.kind === "delete-sent").length;
     const lost = (sent: number, received: number) => (sent > received ? `, ${sent - received} of them lost on the link` : "");

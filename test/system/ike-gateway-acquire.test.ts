@@ -64,8 +64,10 @@ test("Quick Modes from both ends that cross lose nothing: the host's Delete reac
   const summary = runScenario(parseScenarioText(crossing, "crossing.yaml"), { directory: null }).summary;
   const ups = quickModesAfterTheDelete(summary);
   // Both ends' Quick Modes came up: the host's own, then the gateway's, which replaces it (no rekey: no lifetime started either).
-  expect(ups.map((entry) => entry.text.replace(/ \(UDP.*?started by/, " started by").replace(/ \(UDP.*/, ""))).toEqual(["Quick Mode up again", "Quick Mode up again started by the gateway (its rekey at its soft lifetime, or its acquire once its end of the pair had ended)"]);
+  expect(ups.map((entry) => entry.text.replace(/ \(UDP.*?started by/, " started by").replace(/ \(UDP.*/, ""))).toEqual(["Quick Mode up again", "Quick Mode up in place of a live pair started by the gateway (its rekey at its soft lifetime, or its acquire once its end of the pair had ended)"]);
   expect(summary.ike!.host.rekeys).toBe(0);
+  expect(summary.ike!.host.renegotiations).toBe(1);
+  expect(summary.ike!.host.gatewayStarted).toBe(1);
   expect(describeDropPlaces(summary)).not.toContain("UNKNOWN_SPI");
   expect(summary.violations).toEqual([]);
   expect(summary.ike!.gateways[0]!.tunnels.upAtEnd).toBe(1);

@@ -242,7 +242,7 @@ describe("IKE brings each customer up before its traffic flows", () => {
     expect(again.length).toBeGreaterThan(0);
     expect(summary.ike!.host.renegotiations).toBe(again.length);
     expect(summary.ike!.host.rekeys).toBeLessThanOrEqual(timeline.filter((entry) => entry.kind === "rekey-started").length);
-    expect(summary.ike!.host.rekeys + summary.ike!.host.renegotiations + 4).toBe(summary.ike!.host.quickModes);
+    expect(summary.ike!.host.rekeys + summary.ike!.host.gatewayStarted + summary.ike!.host.renegotiations + 4).toBe(summary.ike!.host.quickModes);
     // Every tunnel came back: the gateways' count of tunnels with SAs at the end is the host's.
     expect(sum(summary.ike!.gateways.map((gateway) => gateway.tunnels.upAtEnd))).toBe(4);
     // Each Delete the gateways sent was received: none lost.
@@ -374,4 +374,16 @@ test.each([
   const upAtEnd = summary.ike!.gateways.map((gateway) => gateway.tunnels.upAtEnd);
   // No Delete was lost here, so each end holds the same tunnels.
   expect(upAtEnd.reduce((sum, count) => sum + count, 0)).toBe(hostTunnels);
+}, 60_000);
+
+// From an outside check: the gateway's rekey at its soft lifetime, with the host's pair still live, was counted as a tunnel negotiated again after a Delete or an expiry, where there had been neither.
+test("a Quick Mode the gateway starts while the host has the tunnel's pair is counted as the gateway's, not as negotiated again", () => {
+  const { summary } = runScenario(defaultScenario({ "driver.cpu.cores": 1, "outputs.waveform": false }), { directory: null });
+  const host = summary.ike!.host;
+  expect(host.gatewayStarted).toBe(1);
+  expect(host.renegotiations).toBe(0);
+  expect(host.expired).toBe(0);
+  expect(summary.ike!.timeline.filter((entry) => entry.kind === "delete-received" || entry.kind === "expired")).toEqual([]);
+  expect(summary.ike!.timeline.filter((entry) => entry.text.startsWith("Quick Mode up in place of a live pair"))).toHaveLength(1);
+  expect(host.rekeys + host.gatewayStarted + host.renegotiations + 13).toBe(host.quickModes);
 }, 60_000);

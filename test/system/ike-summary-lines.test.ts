@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import { formatIkeSummary, type IkeSummary } from "../../system/scenario/ike-summary.js";
 import { describeIkeEvent } from "../../driver/intermediate/ike-timeline.js";
 
-const host: IkeSummary["host"] = { sent: 10, received: 8, retransmitted: 2, phase1Failures: 0, quickModeFailures: 0, quickModes: 0, rekeys: 0, renegotiations: 0, expired: 0, drops: {} };
+const host: IkeSummary["host"] = { sent: 10, received: 8, retransmitted: 2, phase1Failures: 0, quickModeFailures: 0, quickModes: 0, rekeys: 0, gatewayStarted: 0, renegotiations: 0, expired: 0, drops: {} };
 const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: number | null = failed === null ? 6598.8 : null, deletesReceived = 0, deletesStillSentUnder = 0): IkeSummary["gateways"][number] => ({
   name: "customerB",
   sent: 5,
