@@ -84,7 +84,9 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const up = own.find((entry) => entry.kind === "phase1-up");
     const hostFailure = own.find((entry) => entry.kind === "phase1-failed")?.text.replace(/^phase 1 failed: /, "");
     const rekeys = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.rekey)).length;
-    const again = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.again)).length;
+    // One the gateway started over the host's live pair is its rekey at its soft lifetime (said below, from its own count) or its acquire, negotiating the tunnel again.
+    const overLivePair = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.gateway)).length;
+    const again = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.again)).length + Math.max(0, overLivePair - gateway.rekeys);
     // Deletes each way: the host's own (a rekeyed or expired pair), and the gateway's, some of which the link may have lost.
     const fromHost = own.filter((entry) => entry.kind === "delete-sent").length;
     const lost = (sent: number, received: number) => (sent > received ? `, ${sent - received} of them lost on the link` : "");
