@@ -2,7 +2,7 @@ import { PREEMPTION_POLICIES, type PreemptionPolicy } from "../../sim/crypto/pre
 import { Random } from "../../sim/random.js";
 import { runCryptoJobs, type HarnessJob } from "./crypto-harness.js";
 import { cryptoParameters } from "../../hw/ipsec/crypto-parameters.js";
-import { DEFAULT_CRYPTO, frontCycles, strictWaitBound } from "./crypto-closed-form.js";
+import { DEFAULT_CRYPTO, strictWaitBound } from "./crypto-closed-form.js";
 import type { Experiment, Measurement, Scale } from "./experiment.js";
 
 interface Variant {
@@ -15,8 +15,10 @@ interface Variant {
   readonly oneDeep?: { readonly latency: number };
   /** Suspended jobs' contexts in one store every engine reaches (they resume in whichever engine frees first). */
   readonly shared?: boolean;
-  /** Strict jobs in pairs, the second coming as the first's data is in: it finds the job the first suspended resumed, or being restored. */
-  readonly paired?: boolean;
+  /** One jumbo bulk job and a stream of strict jobs, one every `gap` cycles over a range of gaps: they find it resumed, or being restored, again and again, until a resume of it is owed a block. */
+  readonly streamed?: boolean;
+  /** restoreCycles, where not the engines' default. */
+  readonly restoreCycles?: number;
 }
 
 /** The harness's restore, as the engines' default. */
@@ -32,7 +34,7 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
     { bytesPerCycle: 6, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 1, oneDeep: { latency: 60 } },
     { bytesPerCycle: 2, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 2, shared: true },
     // From an outside check: a resumed job sent back at a check point inside its restore and first block gained nothing, and a priority class always waiting kept it so for ever.
-    { bytesPerCycle: 1, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 1, paired: true },
+    { bytesPerCycle: 1, checkInterval: 8, saveCycles: 4, policy: "preempt-resume", engines: 1, streamed: true },
   ],
   full: [
     ...[1, 2, 16, 64].flatMap((bytesPerCycle) =>
@@ -48,78 +50,92 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
       [20, 60].flatMap((latency) => (["preempt-resume", "preempt-restart"] as const).map((policy) => ({ bytesPerCycle, checkInterval: 8, saveCycles: 4, policy, engines: 1, oneDeep: { latency } }))),
     ),
     ...[1, 2, 16].flatMap((bytesPerCycle) => [2, 4].map((engines) => ({ bytesPerCycle, checkInterval: 8, saveCycles: 4, policy: "preempt-resume" as const, engines, shared: true }))),
+    // A restore of 0 cycles still holds the data path to the next edge: a bound that counted it as none was exceeded (33 cycles for 20; from an outside check).
     ...[1, 2, 16].flatMap((bytesPerCycle) =>
       [
         { checkInterval: 1, saveCycles: 0 },
         { checkInterval: 8, saveCycles: 4 },
-      ].flatMap(({ checkInterval, saveCycles }) => [false, true].map((shared) => ({ bytesPerCycle, checkInterval, saveCycles, policy: "preempt-resume" as const, engines: 1 + Number(shared), shared, paired: true }))),
+        { checkInterval: 16, saveCycles: 4 },
+      ].flatMap(({ checkInterval, saveCycles }) => [0, 4, 20].map((restoreCycles) => ({ bytesPerCycle, checkInterval, saveCycles, policy: "preempt-resume" as const, engines: 1, streamed: true, restoreCycles }))),
     ),
   ],
 };
 
-/** Bulk (class 0) jobs back to back, every engine busy, and sparse strict (class 7) jobs at random cycles, alone or in pairs. */
+/** Bulk (class 0) jobs back to back, every engine busy, and sparse strict (class 7) jobs at random cycles. */
 function workload(seed: number, bulk: number, strict: number, variant: Variant): HarnessJob[] {
   const random = Random.derive(seed, "preemption-workload");
   const jobs: HarnessJob[] = Array.from({ length: bulk }, () => ({ dataBytes: random.integer(4, 562) * 16, sa: random.integer(0, 2), queue: 0 }));
   let cycle = 50;
-  // A strict job's front (its key not cached: five SAs in four key slots), the most it may wait, and its data: a pair's second comes within a few check intervals of the first's data being in.
-  const strictCycles = frontCycles(false, DEFAULT_CRYPTO) + variant.checkInterval + variant.saveCycles + Math.ceil(64 / variant.bytesPerCycle);
   for (let index = 0; index < strict; index++) {
-    // Far enough apart that one strict job is done before the next: the bound is for a job no other strict job holds up (nor the pair before).
+    // Far enough apart that one strict job is done before the next: the bound is for a job no other strict job holds up.
     cycle += random.integer(400, 1200);
     jobs.push({ dataBytes: 64, sa: 3 + (index % 2), queue: 7, atCycle: cycle });
-    if (variant.paired) jobs.push({ dataBytes: 64, sa: 3 + (index % 2), queue: 7, atCycle: cycle + strictCycles + random.integer(0, 2 * variant.checkInterval + RESTORE_CYCLES) });
   }
   // More bulk arriving behind, so that the engines stay busy to the end.
   for (let index = 0; index < bulk * variant.engines; index++) jobs.push({ dataBytes: random.integer(4, 562) * 16, sa: random.integer(0, 2), queue: 0, atCycle: Math.floor((cycle * index) / (bulk * variant.engines)) });
   return jobs;
 }
 
+/** A strict job's wait, its time in the queue plus its time ready but outside a data path, the longest of a run's, in cycles. */
+function longestStrictWait(jobs: readonly HarnessJob[], result: ReturnType<typeof runCryptoJobs>): number {
+  let longest = 0;
+  jobs.forEach((job, position) => {
+    if (job.queue !== 7) return;
+    const stages = result.stages.get(position)!;
+    const wait = stages.get("crypto-started")! - stages.get("crypto-queued")! + (stages.get("crypto-running")! - stages.get("crypto-ready")!);
+    longest = Math.max(longest, wait / result.period);
+  });
+  return longest;
+}
+
+/** One 9008-byte bulk job and 60 strict jobs of 48 bytes, one every `gap` cycles, for each gap from just past a strict job's own time to 48 cycles more: some gap has each find the bulk job resumed as it comes. */
+function streams(variant: Variant): HarnessJob[][] {
+  const strictCycles = Math.ceil(48 / variant.bytesPerCycle) + 12;
+  return Array.from({ length: 49 }, (_, step) => [{ dataBytes: 9008, sa: 0, queue: 0 }, ...Array.from({ length: 60 }, (__, index) => ({ dataBytes: 48, sa: 1, queue: 7, atCycle: 100 + index * (strictCycles + step) }))]);
+}
+
 export const preemption: Experiment = {
   name: "preemption",
-  title: "Preemption: a strict job waits at most checkInterval + saveCycles (plus the latency with a one-deep pipeline; more check points behind a job just resumed), and no context is saved without progress",
+  title: "Preemption: a strict job waits at most checkInterval + saveCycles (plus the latency with a one-deep pipeline; more check points behind a resumed job owed a block), and no context is saved without progress",
   closedForm:
     "A job of a strict class (TX_SCHED.STRICT) that finds every engine's data path held by a lower class takes an engine's front stage at once; the job in " +
     "that data path is suspended at its next check point (at most checkInterval cycles away), its context saved in saveCycles (none under preempt-restart), " +
     "so the strict job's wait, its time in the queue plus its time ready but outside a data path, is at most checkInterval + saveCycles cycles " +
     "(checkInterval under preempt-restart). With a pipeline one job deep, a job whose data is all in holds the only slot until its result leaves, " +
     "so the bound grows by the engine's latency; under run-to-completion nothing is suspended. A context is saved only with at least one whole 16-byte block of progress since the job last entered the data path. " +
-    "A job just resumed is suspended again only once restored and a block further (else it would gain nothing, and a strict class always waiting would hold it for ever): " +
-    "behind it the wait is ceil((restoreCycles + ceil(16 / bytesPerCycle)) / checkInterval) check intervals, at least one, plus saveCycles; strict jobs in pairs, the second coming as the first's data is in, find such jobs.",
+    "A resumed job sent back before a block gains nothing; once such lost resumes have cost what a resume run to a block costs, the next is suspended only once restored and a block further " +
+    "(else a strict class always waiting would hold it for ever): behind it the wait is ceil((max(1, restoreCycles) + ceil(16 / bytesPerCycle)) / checkInterval) check intervals, at least one, " +
+    "plus saveCycles; strict jobs in pairs, the second coming as the first's data is in, find such jobs.",
   run(scale) {
     const rows: Measurement[] = [];
     const [bulk, strict] = scale === "fast" ? [40, 30] : [60, 60];
     VARIANTS[scale].forEach((variant, index) => {
       const depth = variant.oneDeep ? `, pipeline 1 deep of latency ${variant.oneDeep.latency}` : "";
-      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}${variant.shared ? ", contexts shared" : ""}${variant.paired ? ", strict jobs in pairs" : ""}`;
-      const jobs = workload(index + 1, bulk, strict, variant);
-      const result = runCryptoJobs(
-        {
+      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}${variant.shared ? ", contexts shared" : ""}${variant.restoreCycles !== undefined ? `, restore ${variant.restoreCycles}` : ""}${variant.streamed ? ", a stream of strict jobs through a jumbo job" : ""}`;
+      const parameters = {
           "top.nic.crypto_tx.bytesPerCycle": variant.bytesPerCycle,
           "top.nic.crypto_tx.checkInterval": variant.checkInterval,
           "top.nic.crypto_tx.saveCycles": variant.saveCycles,
+          "top.nic.crypto_tx.restoreCycles": variant.restoreCycles ?? RESTORE_CYCLES,
           "top.nic.crypto_tx.policy": variant.policy,
           "top.nic.crypto_tx.engines": variant.engines,
           "top.nic.crypto_tx.contextSlots": 8,
           ...(variant.shared ? { "top.nic.crypto_tx.contextStore": "shared" } : {}),
           ...(variant.oneDeep ? { "top.nic.crypto_tx.pipelineDepth": 1, "top.nic.crypto_tx.latency": variant.oneDeep.latency } : {}),
-        },
-        jobs,
-        new Map([[7, { strict: true, percent: 0, remaining: 0 }]]),
-      );
+      };
       let longest = 0;
-      jobs.forEach((job, position) => {
-        if (job.queue !== 7) return;
-        const stages = result.stages.get(position)!;
-        const wait = stages.get("crypto-started")! - stages.get("crypto-queued")! + (stages.get("crypto-running")! - stages.get("crypto-ready")!);
-        longest = Math.max(longest, wait / result.period);
-      });
+      let result: ReturnType<typeof runCryptoJobs> | undefined;
+      for (const jobs of variant.streamed ? streams(variant) : [workload(index + 1, bulk, strict, variant)]) {
+        result = runCryptoJobs(parameters, jobs, new Map([[7, { strict: true, percent: 0, remaining: 0 }]]));
+        longest = Math.max(longest, longestStrictWait(jobs, result));
+      }
+      if (!result) return;
       if (variant.policy === "run-to-completion") {
         // Nothing is suspended: the strict jobs wait for the jobs ahead of them.
         rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 0, measured: result.counts.preemptions, tolerance: { kind: "exact" } });
         return;
       }
-      const bound = strictWaitBound({ ...variant, restoreCycles: RESTORE_CYCLES, resumed: variant.paired === true, pipelineDepth: variant.oneDeep ? 1 : DEFAULT_CRYPTO.pipelineDepth, latency: variant.oneDeep?.latency ?? DEFAULT_CRYPTO.latency });
+      const bound = strictWaitBound({ ...variant, restoreCycles: variant.restoreCycles ?? RESTORE_CYCLES, resumed: variant.streamed === true, pipelineDepth: variant.oneDeep ? 1 : DEFAULT_CRYPTO.pipelineDepth, latency: variant.oneDeep?.latency ?? DEFAULT_CRYPTO.latency });
       rows.push({ quantity: `${label}: longest strict-job wait`, unit: "cycles", expected: bound, measured: longest, tolerance: { kind: "at-most" } });
       rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 1, measured: result.counts.preemptions, tolerance: { kind: "at-least" } });
       if (variant.policy === "preempt-resume" && result.counts.saves > 0) {

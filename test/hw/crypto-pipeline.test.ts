@@ -65,13 +65,14 @@ describe("the pipelined crypto engines", () => {
   });
 
   // From an outside check: at 1 byte a cycle a restore (4 cycles) and a block (16) outlast a check interval (8), and a resumed job sent back at its first check point gained nothing.
-  test("a resumed job gains a block before it is suspended again, between strict jobs that leave it less than a check interval", () => {
+  test("a resumed job whose resumes keep being lost is owed a block, between strict jobs that leave it less than a check interval", () => {
     const parameters = { "top.nic.crypto_tx.bytesPerCycle": 1, "top.nic.crypto_tx.checkInterval": 8, "top.nic.crypto_tx.saveCycles": 4, "top.nic.crypto_tx.restoreCycles": 4 };
     const jobs: HarnessJob[] = [{ dataBytes: 9008, sa: 0, queue: 0 }, ...Array.from({ length: 150 }, (_, index) => ({ dataBytes: 48, sa: 1, queue: 7, atCycle: 100 + index * 56 }))];
     const result = runCryptoJobs(parameters, jobs, strictFrom(7));
-    // Every suspension of the bulk job kept progress: before, 148 of 149 sent it back to its slot with none.
-    expect(result.counts.saves).toBeGreaterThan(10);
-    expect(result.counts.preemptions).toBe(result.counts.saves);
+    // Before, 148 of 149 suspensions sent the bulk job back to its slot with nothing gained, and one saved progress; now a resume in four or so is owed a block
+    // (lost ones cost about 8 cycles each, one run to a block 24).
+    expect(result.counts.saves).toBeGreaterThan(20);
+    expect(result.counts.preemptions).toBeLessThan(5 * result.counts.saves);
     expect(result.counts.leastSaveProgress).toBeGreaterThanOrEqual(16);
     // So what it has left once the strict jobs are done is its size less a block a save at least.
     const leftCycles = (result.done[0]! - Math.max(...result.done.slice(1))) / result.period;
@@ -91,11 +92,12 @@ describe("the pipelined crypto engines", () => {
         { name: "class-default", bandwidthRemainingPercent: 27, sizes: [9000], offered: Infinity },
       ],
     });
-    const perEngine = measureShares(configuration("per-engine"), 1000, 300);
-    const shared = measureShares(configuration("shared"), 1000, 300);
+    // Over 1.5 ms one 9000-byte frame is 0.2 points of the line: either store moves by a point from one window to another.
+    const perEngine = measureShares(configuration("per-engine"), 1500, 300);
+    const shared = measureShares(configuration("shared"), 1500, 300);
     // It got 0 of the line, for the closed form's 0.116 (0.108 with a shared store).
     expect(perEngine.get("class-default")!).toBeGreaterThan(0.09);
-    for (const name of ["gold", "mixed", "class-default"]) expect(Math.abs(perEngine.get(name)! - shared.get(name)!)).toBeLessThan(0.01);
+    for (const name of ["gold", "mixed", "class-default"]) expect(Math.abs(perEngine.get(name)! - shared.get(name)!)).toBeLessThan(0.015);
   });
 
   test("a shared context store holds at most engines × contextSlots saved contexts in all", () => {
