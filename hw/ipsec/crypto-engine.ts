@@ -94,10 +94,15 @@ export class CryptoEngine extends Component {
     super(context);
   }
 
-  /** What a resume run to a block costs the data path: the restore (one of 0 cycles holds it to the next edge), the block, the save. */
-  private get protectedResumeCycles(): number {
-    const { restoreCycles, saveCycles, bytesPerCycle } = this.host.params;
-    return Math.max(1, restoreCycles) + Math.ceil(BLOCK_BYTES / bytesPerCycle) + saveCycles;
+  /**
+   * Whether a job sent back with nothing gained cutsBeforeBlockOwed times is owed a block: it keeps
+   * an engine's front, and is suspended only past a block. A priority class with a job always waiting
+   * otherwise held a job for ever: a 9000-byte job resumed and sent back 6,000 times in 1.6 ms (its
+   * restore and a block outlast a check interval at 1 byte a cycle), or a job pushed out of the front
+   * during each key setup (one key slot, 40 cycles), its class sending nothing (from outside checks).
+   */
+  owesBlock(work: Work): boolean {
+    return this.host.params.policy === "preempt-resume" && work.cuts >= this.host.params.cutsBeforeBlockOwed;
   }
 
   /** Jobs in the engine: front, data path and tail. */
@@ -145,6 +150,7 @@ export class CryptoEngine extends Component {
   displaceFront(): void {
     const work = this.front!.work;
     this.front = null;
+    work.cuts++;
     if (work.operation.saved) this.suspended.push(work);
     else this.host.requeue(work);
   }
@@ -208,15 +214,13 @@ export class CryptoEngine extends Component {
     if (policy === "run-to-completion") return false;
     const reached = Math.floor(this.liveBytes(data, now) / BLOCK_BYTES) * BLOCK_BYTES;
     const saving = policy === "preempt-resume" && data.phase === "RUNNING" && reached > work.operation.bytesDone;
-    // A resumed job sent back while being restored, or before a block, gains nothing: a priority class with a job always waiting kept a 9000-byte job so
-    // for ever (sent back 6,000 times in 1.6 ms on four engines of 1 byte a cycle, its class sending nothing; from an outside check). Once its lost resumes
-    // have cost the data path what a resume run to a block costs, the next is not sent back before a block. Protecting every resume cost a quarter of
-    // the engines where long restores are mostly cut short (restoreCycles 50, from an outside check of that first fix): those are cheap to lose.
-    if (work.operation.saved && !saving) {
-      if (work.lostResumeCycles >= this.protectedResumeCycles) return false;
-      work.lostResumeCycles += Math.round((now - data.since) / this.host.period);
+    // Sent back while being restored, or before a block, a job gains nothing; one owed a block goes on. Owing every resumed job one cost a quarter of the
+    // engines where long restores are mostly cut short (restoreCycles 100; from an outside check): a few cuts are cheap.
+    if (!saving && policy === "preempt-resume") {
+      if (this.owesBlock(work)) return false;
+      work.cuts++;
     }
-    if (saving) work.lostResumeCycles = 0;
+    if (saving) work.cuts = 0;
     // A job saved for the first time needs a slot; a resumed one saves into its own.
     if (saving && !work.operation.saved && !this.host.contextSlotFree(this)) return false;
     this.counts.preemptions++;

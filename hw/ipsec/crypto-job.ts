@@ -35,8 +35,8 @@ export interface Work {
   /** Its place among the pipeline's jobs, in the order they came: of two suspended jobs of one rank, the older resumes first. */
   readonly arrival: number;
   preemptions: number;
-  /** Data path cycles its resumes sent back with nothing gained have taken since it last gained a block. */
-  lostResumeCycles: number;
+  /** Times it was sent back with nothing gained (out of an engine's front, or out of its data path before a block) since it last gained a block. */
+  cuts: number;
   /** The scheduler account its place in an engine was charged to: a job displaced back is credited there (it was credited to whichever queue was picked last). */
   charged: Account | null;
   /** Stage events already recorded: an engine's front took it, its key was ready, its data path took it. */

@@ -52,13 +52,15 @@ export function cryptoShareOfLine(dataBytes: number, frameBytes: number, lineBit
  * Cycles a strict job waits at most for a data path: the running job's check point at which it is
  * suspended, its context save under preempt-resume, and with a pipeline one job deep the latency
  * of a job whose data is all in (it holds the only slot until its result leaves). The next check
- * point suspends a job the data path took afresh; a resumed job whose earlier resumes were lost
- * (`resumed`: strict jobs close enough that one comes as the job the last suspended resumes) is
- * suspended at the first check point past its restore (a restore of 0 cycles holds the data path
- * to the next edge) and a whole block, which may be a later one.
+ * point suspends a job that may be cut; under preempt-resume a job sent back with nothing gained
+ * cutsBeforeBlockOwed times is owed a block (`owed`: strict jobs close enough to cut one so): it
+ * keeps an engine's front (its lookup and key setup) and is suspended at the first check point past
+ * its restore (one of 0 cycles holds the data path to the next edge) and a whole block.
  */
-export function strictWaitBound(engine: { readonly checkInterval: number; readonly saveCycles: number; readonly restoreCycles: number; readonly bytesPerCycle: number; readonly policy: string; readonly pipelineDepth: number; readonly latency: number; readonly resumed: boolean }): number {
+export function strictWaitBound(engine: { readonly checkInterval: number; readonly saveCycles: number; readonly restoreCycles: number; readonly bytesPerCycle: number; readonly lookupCycles: number; readonly keySetupCycles: number; readonly policy: string; readonly pipelineDepth: number; readonly latency: number; readonly owed: boolean }): number {
   const resume = engine.policy === "preempt-resume";
-  const checkPoints = resume && engine.resumed ? Math.max(1, Math.ceil((Math.max(1, engine.restoreCycles) + Math.ceil(BLOCK_BYTES / engine.bytesPerCycle)) / engine.checkInterval)) : 1;
-  return checkPoints * engine.checkInterval + (resume ? engine.saveCycles : 0) + (engine.pipelineDepth === 1 ? engine.latency : 0);
+  const owed = resume && engine.owed;
+  const checkPoints = owed ? Math.max(1, Math.ceil((Math.max(1, engine.restoreCycles) + Math.ceil(BLOCK_BYTES / engine.bytesPerCycle)) / engine.checkInterval)) : 1;
+  const front = owed ? engine.lookupCycles + engine.keySetupCycles : 0;
+  return front + checkPoints * engine.checkInterval + (resume ? engine.saveCycles : 0) + (engine.pipelineDepth === 1 ? engine.latency : 0);
 }

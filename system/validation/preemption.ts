@@ -19,6 +19,8 @@ interface Variant {
   readonly streamed?: boolean;
   /** restoreCycles, where not the engines' default. */
   readonly restoreCycles?: number;
+  /** keySetupCycles with one key slot, so that every job switch sets a key up: a strict job pushes a job out of the front during its key setup. */
+  readonly keySetupCycles?: number;
 }
 
 /** The harness's restore, as the engines' default. */
@@ -58,6 +60,8 @@ const VARIANTS: Record<Scale, readonly Variant[]> = {
         { checkInterval: 16, saveCycles: 4 },
       ].flatMap(({ checkInterval, saveCycles }) => [0, 4, 20].map((restoreCycles) => ({ bytesPerCycle, checkInterval, saveCycles, policy: "preempt-resume" as const, engines: 1, streamed: true, restoreCycles }))),
     ),
+    // From an outside check: with one key slot, a strict job pushed a job out of the front during each of its key setups, and its class sent nothing.
+    ...[1, 4, 16].flatMap((bytesPerCycle) => [10, 40].map((keySetupCycles) => ({ bytesPerCycle, checkInterval: 8, saveCycles: 4, policy: "preempt-resume" as const, engines: 1, streamed: true, keySetupCycles }))),
   ],
 };
 
@@ -90,33 +94,36 @@ function longestStrictWait(jobs: readonly HarnessJob[], result: ReturnType<typeo
 
 /** One 9008-byte bulk job and 60 strict jobs of 48 bytes, one every `gap` cycles, for each gap from just past a strict job's own time to 48 cycles more: some gap has each find the bulk job resumed as it comes. */
 function streams(variant: Variant): HarnessJob[][] {
-  const strictCycles = Math.ceil(48 / variant.bytesPerCycle) + 12;
+  // A strict job's own time, its front (lookup and key setup) and its data: a shorter gap queues strict jobs behind each other.
+  const strictCycles = DEFAULT_CRYPTO.lookupCycles + (variant.keySetupCycles ?? DEFAULT_CRYPTO.keySetupCycles) + Math.ceil(48 / variant.bytesPerCycle);
   return Array.from({ length: 49 }, (_, step) => [{ dataBytes: 9008, sa: 0, queue: 0 }, ...Array.from({ length: 60 }, (__, index) => ({ dataBytes: 48, sa: 1, queue: 7, atCycle: 100 + index * (strictCycles + step) }))]);
 }
 
 export const preemption: Experiment = {
   name: "preemption",
-  title: "Preemption: a strict job waits at most checkInterval + saveCycles (plus the latency with a one-deep pipeline; more check points behind a resumed job owed a block), and no context is saved without progress",
+  title: "Preemption: a strict job waits at most checkInterval + saveCycles (plus the latency with a one-deep pipeline; more behind a job owed a block), and no context is saved without progress",
   closedForm:
     "A job of a strict class (TX_SCHED.STRICT) that finds every engine's data path held by a lower class takes an engine's front stage at once; the job in " +
     "that data path is suspended at its next check point (at most checkInterval cycles away), its context saved in saveCycles (none under preempt-restart), " +
     "so the strict job's wait, its time in the queue plus its time ready but outside a data path, is at most checkInterval + saveCycles cycles " +
     "(checkInterval under preempt-restart). With a pipeline one job deep, a job whose data is all in holds the only slot until its result leaves, " +
     "so the bound grows by the engine's latency; under run-to-completion nothing is suspended. A context is saved only with at least one whole 16-byte block of progress since the job last entered the data path. " +
-    "A resumed job sent back before a block gains nothing; once such lost resumes have cost what a resume run to a block costs, the next is suspended only once restored and a block further " +
-    "(else a strict class always waiting would hold it for ever): behind it the wait is ceil((max(1, restoreCycles) + ceil(16 / bytesPerCycle)) / checkInterval) check intervals, at least one, " +
-    "plus saveCycles; strict jobs in pairs, the second coming as the first's data is in, find such jobs.",
+    "Under preempt-resume a job sent back with nothing gained (out of an engine's front, or out of its data path before a block) cutsBeforeBlockOwed times is owed a block " +
+    "(else a strict class always waiting would hold it for ever): it keeps its front, and is suspended only once restored and a block further. Behind it the wait is its front " +
+    "(lookupCycles + keySetupCycles) and ceil((max(1, restoreCycles) + ceil(16 / bytesPerCycle)) / checkInterval) check intervals, at least one, plus saveCycles; " +
+    "streams of strict jobs through a jumbo job, over 49 gaps, find such jobs.",
   run(scale) {
     const rows: Measurement[] = [];
     const [bulk, strict] = scale === "fast" ? [40, 30] : [60, 60];
     VARIANTS[scale].forEach((variant, index) => {
       const depth = variant.oneDeep ? `, pipeline 1 deep of latency ${variant.oneDeep.latency}` : "";
-      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}${variant.shared ? ", contexts shared" : ""}${variant.restoreCycles !== undefined ? `, restore ${variant.restoreCycles}` : ""}${variant.streamed ? ", a stream of strict jobs through a jumbo job" : ""}`;
+      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}${variant.shared ? ", contexts shared" : ""}${variant.restoreCycles !== undefined ? `, restore ${variant.restoreCycles}` : ""}${variant.keySetupCycles !== undefined ? `, one key slot and key setups of ${variant.keySetupCycles}` : ""}${variant.streamed ? ", a stream of strict jobs through a jumbo job" : ""}`;
       const parameters = {
           "top.nic.crypto_tx.bytesPerCycle": variant.bytesPerCycle,
           "top.nic.crypto_tx.checkInterval": variant.checkInterval,
           "top.nic.crypto_tx.saveCycles": variant.saveCycles,
           "top.nic.crypto_tx.restoreCycles": variant.restoreCycles ?? RESTORE_CYCLES,
+          ...(variant.keySetupCycles !== undefined ? { "top.nic.crypto_tx.keySetupCycles": variant.keySetupCycles, "top.nic.crypto_tx.keyCacheEntries": 1 } : {}),
           "top.nic.crypto_tx.policy": variant.policy,
           "top.nic.crypto_tx.engines": variant.engines,
           "top.nic.crypto_tx.contextSlots": 8,
@@ -135,7 +142,7 @@ export const preemption: Experiment = {
         rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 0, measured: result.counts.preemptions, tolerance: { kind: "exact" } });
         return;
       }
-      const bound = strictWaitBound({ ...variant, restoreCycles: variant.restoreCycles ?? RESTORE_CYCLES, resumed: variant.streamed === true, pipelineDepth: variant.oneDeep ? 1 : DEFAULT_CRYPTO.pipelineDepth, latency: variant.oneDeep?.latency ?? DEFAULT_CRYPTO.latency });
+      const bound = strictWaitBound({ ...variant, restoreCycles: variant.restoreCycles ?? RESTORE_CYCLES, lookupCycles: DEFAULT_CRYPTO.lookupCycles, keySetupCycles: variant.keySetupCycles ?? DEFAULT_CRYPTO.keySetupCycles, owed: variant.streamed === true, pipelineDepth: variant.oneDeep ? 1 : DEFAULT_CRYPTO.pipelineDepth, latency: variant.oneDeep?.latency ?? DEFAULT_CRYPTO.latency });
       rows.push({ quantity: `${label}: longest strict-job wait`, unit: "cycles", expected: bound, measured: longest, tolerance: { kind: "at-most" } });
       rows.push({ quantity: `${label}: preemptions`, unit: "count", expected: 1, measured: result.counts.preemptions, tolerance: { kind: "at-least" } });
       if (variant.policy === "preempt-resume" && result.counts.saves > 0) {
