@@ -47,6 +47,11 @@ interface DataPath {
   runStart: number;
 }
 
+/** Bytes a job owed progress gains before it is suspended again, in whole blocks (a context is saved at one): a block, or what the data path would run while restoring and saving it, if more. */
+export function owedProgress(params: { readonly restoreCycles: number; readonly saveCycles: number; readonly bytesPerCycle: number }): number {
+  return Math.ceil(Math.max(BLOCK_BYTES, (Math.max(1, params.restoreCycles) + params.saveCycles) * params.bytesPerCycle) / BLOCK_BYTES) * BLOCK_BYTES;
+}
+
 /**
  * One pipelined inline AES-GCM engine of seed 000, driven by its direction's CryptoPipeline. A
  * job passes three stages: the front (SA lookup, and the key schedule load when the key is not
@@ -95,14 +100,17 @@ export class CryptoEngine extends Component {
   }
 
   /**
-   * Whether a job sent back with nothing gained cutsBeforeBlockOwed times is owed a block: it keeps
-   * an engine's front, and is suspended only past a block. A priority class with a job always waiting
-   * otherwise held a job for ever: a 9000-byte job resumed and sent back 6,000 times in 1.6 ms (its
-   * restore and a block outlast a check interval at 1 byte a cycle), or a job pushed out of the front
-   * during each key setup (one key slot, 40 cycles), its class sending nothing (from outside checks).
+   * Whether a job sent back with nothing gained cutsBeforeBlockOwed times (0: never) is owed
+   * progress (owedProgress): it keeps an engine's front, and is suspended only past it. A priority
+   * class with a job always waiting otherwise holds a job for ever: a 9000-byte job resumed and sent
+   * back 6,000 times in 1.6 ms (its restore and a block outlast a check interval at 1 byte a cycle),
+   * or a job pushed out of the front during each key setup (one key slot, 40 cycles), its class
+   * sending nothing (from outside checks). Off by default: every rule tried also cost some
+   * configurations of long restores or key setups most of the bulk classes' share (README).
    */
   owesBlock(work: Work): boolean {
-    return this.host.params.policy === "preempt-resume" && work.cuts >= this.host.params.cutsBeforeBlockOwed;
+    const limit = this.host.params.cutsBeforeBlockOwed;
+    return this.host.params.policy === "preempt-resume" && limit > 0 && work.cuts >= limit;
   }
 
   /** Jobs in the engine: front, data path and tail. */
@@ -220,6 +228,9 @@ export class CryptoEngine extends Component {
       if (this.owesBlock(work)) return false;
       work.cuts++;
     }
+    // An owed job runs as long as its restore and save take before it is suspended again: owed one block only, each owed resume cost the engines a restore
+    // and a save for a block, and where both were long (50 and 20 cycles) the bulk classes fell to a quarter (from an outside check).
+    if (saving && this.owesBlock(work) && reached - work.operation.bytesDone < owedProgress(this.host.params) && reached < work.bytes) return false;
     if (saving) work.cuts = 0;
     // A job saved for the first time needs a slot; a resumed one saves into its own.
     if (saving && !work.operation.saved && !this.host.contextSlotFree(this)) return false;

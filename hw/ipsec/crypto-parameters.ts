@@ -23,7 +23,7 @@ export const cryptoParameters = {
   checkInterval: param.cycles(8, "Cycles between looks for a higher-priority job while one runs", { minimum: 1 }),
   saveCycles: param.cycles(4, "Cycles to save a job's GCM context to a slot"),
   restoreCycles: param.cycles(4, "Cycles to restore a saved context"),
-  cutsBeforeBlockOwed: param.integer(3, "Under preempt-resume, times a job may be sent back with nothing gained (out of an engine's front stage, or out of its data path before a block past where it entered) before it is owed a block: it then keeps its front and is suspended only past a block. 0 owes every job a block; a large value lets a priority class that always has a job waiting hold another job for ever", { minimum: 0, maximum: 1_000_000 }),
+  cutsBeforeBlockOwed: param.integer(0, "Under preempt-resume, times a job may be sent back with nothing gained (out of an engine's front stage, or out of its data path before a block past where it entered) before it is owed progress: it then keeps its front and is suspended only past a block, or past what its restore and save take to run, if more. 0 never owes it: a priority class that always has a job waiting can hold another job for ever", { minimum: 0, maximum: 1_000_000 }),
   contextSlots: param.integer(4, "Saved contexts each engine can hold (suspended jobs)", { minimum: 1, maximum: 64 }),
   contextStore: param.choice("per-engine", CONTEXT_STORES, "Where suspended jobs' contexts are saved: per-engine, in slots of the engine that suspended them, which alone can resume them (into its front at once, where they wait for the job that suspended them); shared, in one store of engines × contextSlots that every engine reaches, so a suspended job resumes in whichever engine's data path frees first"),
 };

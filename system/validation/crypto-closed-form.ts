@@ -1,4 +1,4 @@
-import { BLOCK_BYTES } from "../../sim/crypto/gcm-engine.js";
+import { owedProgress } from "../../hw/ipsec/crypto-engine.js";
 import { ETHERNET_HEADER_BYTES, wireBytes } from "../../sim/packet/ethernet.js";
 
 /** Bytes of an ESP tunnel frame outside the encrypted data: Ethernet and outer IPv4 headers, SPI, sequence, IV, ICV. */
@@ -52,15 +52,15 @@ export function cryptoShareOfLine(dataBytes: number, frameBytes: number, lineBit
  * Cycles a strict job waits at most for a data path: the running job's check point at which it is
  * suspended, its context save under preempt-resume, and with a pipeline one job deep the latency
  * of a job whose data is all in (it holds the only slot until its result leaves). The next check
- * point suspends a job that may be cut; under preempt-resume a job sent back with nothing gained
- * cutsBeforeBlockOwed times is owed a block (`owed`: strict jobs close enough to cut one so): it
- * keeps an engine's front (its lookup and key setup) and is suspended at the first check point past
- * its restore (one of 0 cycles holds the data path to the next edge) and a whole block.
+ * point suspends a job that may be cut; under preempt-resume with cutsBeforeBlockOwed set, a job sent
+ * back with nothing gained that many times is owed progress (`owed`: strict jobs close enough to cut
+ * one so): it keeps an engine's front (its lookup and key setup) and is suspended at the first check
+ * point past its restore (one of 0 cycles holds the data path to the next edge) and owedProgress.
  */
 export function strictWaitBound(engine: { readonly checkInterval: number; readonly saveCycles: number; readonly restoreCycles: number; readonly bytesPerCycle: number; readonly lookupCycles: number; readonly keySetupCycles: number; readonly policy: string; readonly pipelineDepth: number; readonly latency: number; readonly owed: boolean }): number {
   const resume = engine.policy === "preempt-resume";
   const owed = resume && engine.owed;
-  const checkPoints = owed ? Math.max(1, Math.ceil((Math.max(1, engine.restoreCycles) + Math.ceil(BLOCK_BYTES / engine.bytesPerCycle)) / engine.checkInterval)) : 1;
+  const checkPoints = owed ? Math.max(1, Math.ceil((Math.max(1, engine.restoreCycles) + Math.ceil(owedProgress(engine) / engine.bytesPerCycle)) / engine.checkInterval)) : 1;
   const front = owed ? engine.lookupCycles + engine.keySetupCycles : 0;
   return front + checkPoints * engine.checkInterval + (resume ? engine.saveCycles : 0) + (engine.pipelineDepth === 1 ? engine.latency : 0);
 }

@@ -23,6 +23,9 @@ interface Variant {
   readonly keySetupCycles?: number;
 }
 
+/** cutsBeforeBlockOwed for the streams: owed progress is off by default. */
+const STREAM_CUTS = 3;
+
 /** The harness's restore, as the engines' default. */
 const RESTORE_CYCLES = cryptoParameters.restoreCycles.defaultValue;
 
@@ -101,28 +104,29 @@ function streams(variant: Variant): HarnessJob[][] {
 
 export const preemption: Experiment = {
   name: "preemption",
-  title: "Preemption: a strict job waits at most checkInterval + saveCycles (plus the latency with a one-deep pipeline; more behind a job owed a block), and no context is saved without progress",
+  title: "Preemption: a strict job waits at most checkInterval + saveCycles (plus the latency with a one-deep pipeline; more behind a job owed progress), and no context is saved without progress",
   closedForm:
     "A job of a strict class (TX_SCHED.STRICT) that finds every engine's data path held by a lower class takes an engine's front stage at once; the job in " +
     "that data path is suspended at its next check point (at most checkInterval cycles away), its context saved in saveCycles (none under preempt-restart), " +
     "so the strict job's wait, its time in the queue plus its time ready but outside a data path, is at most checkInterval + saveCycles cycles " +
     "(checkInterval under preempt-restart). With a pipeline one job deep, a job whose data is all in holds the only slot until its result leaves, " +
     "so the bound grows by the engine's latency; under run-to-completion nothing is suspended. A context is saved only with at least one whole 16-byte block of progress since the job last entered the data path. " +
-    "Under preempt-resume a job sent back with nothing gained (out of an engine's front, or out of its data path before a block) cutsBeforeBlockOwed times is owed a block " +
-    "(else a strict class always waiting would hold it for ever): it keeps its front, and is suspended only once restored and a block further. Behind it the wait is its front " +
-    "(lookupCycles + keySetupCycles) and ceil((max(1, restoreCycles) + ceil(16 / bytesPerCycle)) / checkInterval) check intervals, at least one, plus saveCycles; " +
-    "streams of strict jobs through a jumbo job, over 49 gaps, find such jobs.",
+    "Under preempt-resume with cutsBeforeBlockOwed set (it is off by default), a job sent back with nothing gained (out of an engine's front, or out of its data path before a block) that many times " +
+    "is owed progress (else a strict class always waiting could hold it for ever): it keeps its front, and is suspended only once restored and owedProgress further (a block, or what " +
+    "its restore and save take to run, if more). Behind it the wait is its front (lookupCycles + keySetupCycles) and ceil((max(1, restoreCycles) + owedProgress cycles) / checkInterval) " +
+    "check intervals, at least one, plus saveCycles; streams of strict jobs through a jumbo job, over 49 gaps, with cutsBeforeBlockOwed 3, find such jobs.",
   run(scale) {
     const rows: Measurement[] = [];
     const [bulk, strict] = scale === "fast" ? [40, 30] : [60, 60];
     VARIANTS[scale].forEach((variant, index) => {
       const depth = variant.oneDeep ? `, pipeline 1 deep of latency ${variant.oneDeep.latency}` : "";
-      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}${variant.shared ? ", contexts shared" : ""}${variant.restoreCycles !== undefined ? `, restore ${variant.restoreCycles}` : ""}${variant.keySetupCycles !== undefined ? `, one key slot and key setups of ${variant.keySetupCycles}` : ""}${variant.streamed ? ", a stream of strict jobs through a jumbo job" : ""}`;
+      const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}${variant.shared ? ", contexts shared" : ""}${variant.restoreCycles !== undefined ? `, restore ${variant.restoreCycles}` : ""}${variant.keySetupCycles !== undefined ? `, one key slot and key setups of ${variant.keySetupCycles}` : ""}${variant.streamed ? `, owed progress after ${STREAM_CUTS} cuts, a stream of strict jobs through a jumbo job` : ""}`;
       const parameters = {
           "top.nic.crypto_tx.bytesPerCycle": variant.bytesPerCycle,
           "top.nic.crypto_tx.checkInterval": variant.checkInterval,
           "top.nic.crypto_tx.saveCycles": variant.saveCycles,
           "top.nic.crypto_tx.restoreCycles": variant.restoreCycles ?? RESTORE_CYCLES,
+          ...(variant.streamed ? { "top.nic.crypto_tx.cutsBeforeBlockOwed": STREAM_CUTS } : {}),
           ...(variant.keySetupCycles !== undefined ? { "top.nic.crypto_tx.keySetupCycles": variant.keySetupCycles, "top.nic.crypto_tx.keyCacheEntries": 1 } : {}),
           "top.nic.crypto_tx.policy": variant.policy,
           "top.nic.crypto_tx.engines": variant.engines,
