@@ -253,7 +253,7 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     checkInterval: params.checkInterval,
     saveCycles: params.saveCycles,
     tailCycles: params.pipelineDepth === 1 ? params.latency : 0,
-    // The goal is the bound behind a job that may be cut: a job owed a block (strictWaitBound's owed case) may make a strict job wait longer, and the goal then says not met.
+    // The goal is the bound behind a job that may be cut: a job owed progress (strictWaitBound's owed case) may make a strict job wait longer, and the goal then says not met.
     waitBoundCycles: strictWaitBound({ ...params, lookupCycles: engines.lookupCycles, owed: false }),
     drops: [...top.nic.statistics.drops.values()].reduce((sum, count) => sum + count, 0),
   };

@@ -100,7 +100,7 @@ export class CryptoEngine extends Component {
   }
 
   /**
-   * Whether a job sent back with nothing gained cutsBeforeBlockOwed times (0: never) is owed
+   * Whether a job sent back with nothing gained cutsBeforeProgressOwed times (0: never) is owed
    * progress (owedProgress): it keeps an engine's front, and is suspended only past it. A priority
    * class with a job always waiting otherwise holds a job for ever: a 9000-byte job resumed and sent
    * back 6,000 times in 1.6 ms (its restore and a block outlast a check interval at 1 byte a cycle),
@@ -108,8 +108,8 @@ export class CryptoEngine extends Component {
    * sending nothing (from outside checks). Off by default: every rule tried also cost some
    * configurations of long restores or key setups most of the bulk classes' share (README).
    */
-  owesBlock(work: Work): boolean {
-    const limit = this.host.params.cutsBeforeBlockOwed;
+  owesProgress(work: Work): boolean {
+    const limit = this.host.params.cutsBeforeProgressOwed;
     return this.host.params.policy === "preempt-resume" && limit > 0 && work.cuts >= limit;
   }
 
@@ -222,15 +222,15 @@ export class CryptoEngine extends Component {
     if (policy === "run-to-completion") return false;
     const reached = Math.floor(this.liveBytes(data, now) / BLOCK_BYTES) * BLOCK_BYTES;
     const saving = policy === "preempt-resume" && data.phase === "RUNNING" && reached > work.operation.bytesDone;
-    // Sent back while being restored, or before a block, a job gains nothing; one owed a block goes on. Owing every resumed job one cost a quarter of the
+    // Sent back while being restored, or before a block, a job gains nothing; one owed progress goes on. Owing every resumed job one cost a quarter of the
     // engines where long restores are mostly cut short (restoreCycles 100; from an outside check): a few cuts are cheap.
     if (!saving && policy === "preempt-resume") {
-      if (this.owesBlock(work)) return false;
+      if (this.owesProgress(work)) return false;
       work.cuts++;
     }
     // An owed job runs as long as its restore and save take before it is suspended again: owed one block only, each owed resume cost the engines a restore
     // and a save for a block, and where both were long (50 and 20 cycles) the bulk classes fell to a quarter (from an outside check).
-    if (saving && this.owesBlock(work) && reached - work.operation.bytesDone < owedProgress(this.host.params) && reached < work.bytes) return false;
+    if (saving && this.owesProgress(work) && reached - work.operation.bytesDone < owedProgress(this.host.params) && reached < work.bytes) return false;
     if (saving) work.cuts = 0;
     // A job saved for the first time needs a slot; a resumed one saves into its own.
     if (saving && !work.operation.saved && !this.host.contextSlotFree(this)) return false;

@@ -334,8 +334,8 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     for (const engine of this.engines) {
       const blocking = engine.front?.work ?? engine.data?.work;
       if (blocking && !this.mayPreempt(work, blocking)) continue;
-      // A front job owed a block keeps its front.
-      if (engine.front && engine.owesBlock(engine.front.work)) continue;
+      // A front job owed progress keeps its front.
+      if (engine.front && engine.owesProgress(engine.front.work)) continue;
       const leaving = (engine.front ? 1 : 0) + (engine.data && this.mayPreempt(work, engine.data.work) ? 1 : 0);
       if (engine.occupancy - leaving >= this.params.pipelineDepth) continue;
       const rank = engine.data ? this.rank(engine.data.work) : -1;

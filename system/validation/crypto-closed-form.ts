@@ -52,7 +52,7 @@ export function cryptoShareOfLine(dataBytes: number, frameBytes: number, lineBit
  * Cycles a strict job waits at most for a data path: the running job's check point at which it is
  * suspended, its context save under preempt-resume, and with a pipeline one job deep the latency
  * of a job whose data is all in (it holds the only slot until its result leaves). The next check
- * point suspends a job that may be cut; under preempt-resume with cutsBeforeBlockOwed set, a job sent
+ * point suspends a job that may be cut; under preempt-resume with cutsBeforeProgressOwed set, a job sent
  * back with nothing gained that many times is owed progress (`owed`: strict jobs close enough to cut
  * one so): it keeps an engine's front (its lookup and key setup) and is suspended at the first check
  * point past its restore (one of 0 cycles holds the data path to the next edge) and owedProgress.

@@ -15,7 +15,7 @@ interface Variant {
   readonly oneDeep?: { readonly latency: number };
   /** Suspended jobs' contexts in one store every engine reaches (they resume in whichever engine frees first). */
   readonly shared?: boolean;
-  /** One jumbo bulk job and a stream of strict jobs, one every `gap` cycles over a range of gaps: they find it resumed, or being restored, again and again, until a resume of it is owed a block. */
+  /** One jumbo bulk job and a stream of strict jobs, one every `gap` cycles over a range of gaps: they find it resumed, or being restored, again and again, until a resume of it is owed progress. */
   readonly streamed?: boolean;
   /** restoreCycles, where not the engines' default. */
   readonly restoreCycles?: number;
@@ -23,7 +23,7 @@ interface Variant {
   readonly keySetupCycles?: number;
 }
 
-/** cutsBeforeBlockOwed for the streams: owed progress is off by default. */
+/** cutsBeforeProgressOwed for the streams: owed progress is off by default. */
 const STREAM_CUTS = 3;
 
 /** The harness's restore, as the engines' default. */
@@ -111,10 +111,10 @@ export const preemption: Experiment = {
     "so the strict job's wait, its time in the queue plus its time ready but outside a data path, is at most checkInterval + saveCycles cycles " +
     "(checkInterval under preempt-restart). With a pipeline one job deep, a job whose data is all in holds the only slot until its result leaves, " +
     "so the bound grows by the engine's latency; under run-to-completion nothing is suspended. A context is saved only with at least one whole 16-byte block of progress since the job last entered the data path. " +
-    "Under preempt-resume with cutsBeforeBlockOwed set (it is off by default), a job sent back with nothing gained (out of an engine's front, or out of its data path before a block) that many times " +
+    "Under preempt-resume with cutsBeforeProgressOwed set (it is off by default), a job sent back with nothing gained (out of an engine's front, or out of its data path before a block) that many times " +
     "is owed progress (else a strict class always waiting could hold it for ever): it keeps its front, and is suspended only once restored and owedProgress further (a block, or what " +
     "its restore and save take to run, if more). Behind it the wait is its front (lookupCycles + keySetupCycles) and ceil((max(1, restoreCycles) + owedProgress cycles) / checkInterval) " +
-    "check intervals, at least one, plus saveCycles; streams of strict jobs through a jumbo job, over 49 gaps, with cutsBeforeBlockOwed 3, find such jobs.",
+    "check intervals, at least one, plus saveCycles; streams of strict jobs through a jumbo job, over 49 gaps, with cutsBeforeProgressOwed 3, find such jobs.",
   run(scale) {
     const rows: Measurement[] = [];
     const [bulk, strict] = scale === "fast" ? [40, 30] : [60, 60];
@@ -126,7 +126,7 @@ export const preemption: Experiment = {
           "top.nic.crypto_tx.checkInterval": variant.checkInterval,
           "top.nic.crypto_tx.saveCycles": variant.saveCycles,
           "top.nic.crypto_tx.restoreCycles": variant.restoreCycles ?? RESTORE_CYCLES,
-          ...(variant.streamed ? { "top.nic.crypto_tx.cutsBeforeBlockOwed": STREAM_CUTS } : {}),
+          ...(variant.streamed ? { "top.nic.crypto_tx.cutsBeforeProgressOwed": STREAM_CUTS } : {}),
           ...(variant.keySetupCycles !== undefined ? { "top.nic.crypto_tx.keySetupCycles": variant.keySetupCycles, "top.nic.crypto_tx.keyCacheEntries": 1 } : {}),
           "top.nic.crypto_tx.policy": variant.policy,
           "top.nic.crypto_tx.engines": variant.engines,

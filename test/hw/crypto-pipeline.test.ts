@@ -65,14 +65,14 @@ describe("the pipelined crypto engines", () => {
   });
 
   // From an outside check: at 1 byte a cycle a restore (4 cycles) and a block (16) outlast a check interval (8), and a resumed job sent back at its first check point gained nothing.
-  test("with cutsBeforeBlockOwed, a resumed job whose resumes keep being lost is owed progress, between strict jobs that leave it less than a check interval; without, it gains nothing", () => {
+  test("with cutsBeforeProgressOwed, a resumed job whose resumes keep being lost is owed progress, between strict jobs that leave it less than a check interval; without, it gains nothing", () => {
     const parameters = { "top.nic.crypto_tx.bytesPerCycle": 1, "top.nic.crypto_tx.checkInterval": 8, "top.nic.crypto_tx.saveCycles": 4, "top.nic.crypto_tx.restoreCycles": 4 };
     const jobs: HarnessJob[] = [{ dataBytes: 9008, sa: 0, queue: 0 }, ...Array.from({ length: 150 }, (_, index) => ({ dataBytes: 48, sa: 1, queue: 7, atCycle: 100 + index * 56 }))];
     // Off (the default): 148 of 149 suspensions send the bulk job back to its slot with nothing gained, and one saves progress.
     const off = runCryptoJobs(parameters, jobs, strictFrom(7));
     expect(off.counts.saves).toBe(1);
     expect(off.counts.preemptions).toBe(149);
-    const result = runCryptoJobs({ ...parameters, "top.nic.crypto_tx.cutsBeforeBlockOwed": 3 }, jobs, strictFrom(7));
+    const result = runCryptoJobs({ ...parameters, "top.nic.crypto_tx.cutsBeforeProgressOwed": 3 }, jobs, strictFrom(7));
     // After 3 such cuts it is owed progress.
     expect(result.counts.saves).toBeGreaterThan(20);
     expect(result.counts.preemptions).toBeLessThanOrEqual(4 * result.counts.saves);
@@ -83,8 +83,8 @@ describe("the pipelined crypto engines", () => {
   });
 
   // From an outside check: with one key slot every job switch sets a key up (40 cycles), and a strict job every 80 cycles pushed the bulk job out of the front during each of its key setups.
-  test("with cutsBeforeBlockOwed, a job pushed out of an engine's front again and again is owed progress: it keeps its front, and gets on before the strict stream ends", () => {
-    const parameters = { "top.nic.crypto_tx.keyCacheEntries": 1, "top.nic.crypto_tx.keySetupCycles": 40, "top.nic.crypto_tx.cutsBeforeBlockOwed": 3 };
+  test("with cutsBeforeProgressOwed, a job pushed out of an engine's front again and again is owed progress: it keeps its front, and gets on before the strict stream ends", () => {
+    const parameters = { "top.nic.crypto_tx.keyCacheEntries": 1, "top.nic.crypto_tx.keySetupCycles": 40, "top.nic.crypto_tx.cutsBeforeProgressOwed": 3 };
     const strict = Array.from({ length: 600 }, (_, index) => ({ dataBytes: 48, sa: 1, queue: 7, atCycle: 100 + index * 80 }));
     const result = runCryptoJobs(parameters, [{ dataBytes: 9008, sa: 0, queue: 0 }, ...strict], strictFrom(7));
     const cycle = (time: number) => (time - result.submitted) / result.period;
@@ -94,12 +94,12 @@ describe("the pipelined crypto engines", () => {
   });
 
   // From an outside check: per engine, a backlogged priority class's 64-byte jobs took the engine whose 9000-byte job they had suspended whenever it freed; the job, which only that engine can resume, gained nothing in 6,000 resumes, and its class's later frames waited behind it in order.
-  test("with cutsBeforeBlockOwed, per engine, a priority class of small jobs does not hold a suspended jumbo job for ever: its class gets what it gets with a shared store", () => {
+  test("with cutsBeforeProgressOwed, per engine, a priority class of small jobs does not hold a suspended jumbo job for ever: its class gets what it gets with a shared store", () => {
     const configuration = (contextStore: string, cuts = 3) => ({
       label: `4 engines at 1 byte per cycle, contexts ${contextStore}`,
       cryptoEngines: 4,
       cryptoBytesPerCycle: 1,
-      parameters: { "top.nic.tx.framesInFlight": 128, "top.nic.tx.bufferBytes": 1_048_576, "top.nic.crypto_tx.contextStore": contextStore, "top.nic.crypto_tx.cutsBeforeBlockOwed": cuts },
+      parameters: { "top.nic.tx.framesInFlight": 128, "top.nic.tx.bufferBytes": 1_048_576, "top.nic.crypto_tx.contextStore": contextStore, "top.nic.crypto_tx.cutsBeforeProgressOwed": cuts },
       classes: [
         { name: "gold", priorityPercent: 20, sizes: [64], offered: Infinity },
         { name: "mixed", bandwidthRemainingPercent: 33, sizes: [64, 9000], offered: Infinity },
