@@ -224,13 +224,14 @@ export class CryptoEngine extends Component {
     const saving = policy === "preempt-resume" && data.phase === "RUNNING" && reached > work.operation.bytesDone;
     // Sent back while being restored, or before a block, a job gains nothing; one owed progress goes on. Owing every resumed job one cost a quarter of the
     // engines where long restores are mostly cut short (restoreCycles 100; from an outside check): a few cuts are cheap.
+    const owed = this.owesProgress(work);
     if (!saving && policy === "preempt-resume") {
-      if (this.owesProgress(work)) return false;
+      if (owed) return false;
       work.cuts++;
     }
     // An owed job runs as long as its restore and save take before it is suspended again: owed one block only, each owed resume cost the engines a restore
     // and a save for a block, and where both were long (50 and 20 cycles) the bulk classes fell to a quarter (from an outside check).
-    if (saving && this.owesProgress(work) && reached - work.operation.bytesDone < owedProgress(this.host.params) && reached < work.bytes) return false;
+    if (saving && owed && reached - work.operation.bytesDone < owedProgress(this.host.params) && reached < work.bytes) return false;
     if (saving) work.cuts = 0;
     // A job saved for the first time needs a slot; a resumed one saves into its own.
     if (saving && !work.operation.saved && !this.host.contextSlotFree(this)) return false;

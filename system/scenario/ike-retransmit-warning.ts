@@ -25,10 +25,11 @@ export function shortIkeRetransmitWait(scenario: Scenario, source: SourceMap): s
   if (busiest === 0) return [];
   const work = 2 * busiest * perMessage;
   if (wait >= work) return [];
+  const waitPath = ["driver", "intermediate", "ike", "retransmitMicroseconds"];
   return [
     source.at(
-      ["driver", "intermediate", "ike", "retransmitMicroseconds"],
-      `warning: driver.intermediate.ike.retransmitMicroseconds = ${wait}${source.givenBy(["driver", "intermediate", "ike", "retransmitMicroseconds"]) === null ? " (the default)" : ""} is shorter than the host's work for a customer's ${busiest} Quick Modes (2 messages each at ${Number(perMessage.toFixed(2))} µs, ${cycles} cycles${given(source, ["driver", "intermediate", "ike", "cyclesPerMessage"])} at ${megahertz} MHz${given(source, ["driver", "cpu", "megahertz"])}: ${Number(work.toFixed(1))} µs on one core): requests are resent while their replies wait for the daemon, and the copies lengthen its line; Quick Modes may fail (RETRANSMISSION_LIMIT)`,
+      waitPath,
+      `warning: driver.intermediate.ike.retransmitMicroseconds = ${wait}${source.givenBy(waitPath) === null ? " (the default)" : ""} is shorter than the host's work for a customer's ${busiest} Quick Modes (2 messages each at ${Number(perMessage.toFixed(2))} µs, ${cycles} cycles${given(source, ["driver", "intermediate", "ike", "cyclesPerMessage"])} at ${megahertz} MHz${given(source, ["driver", "cpu", "megahertz"])}: ${Number(work.toFixed(1))} µs on one core): requests are resent while their replies wait for the daemon, and the copies lengthen its line; Quick Modes may fail (RETRANSMISSION_LIMIT)`,
     ),
   ];
 }

@@ -122,17 +122,17 @@ export const preemption: Experiment = {
       const depth = variant.oneDeep ? `, pipeline 1 deep of latency ${variant.oneDeep.latency}` : "";
       const label = `${variant.engines} engine${variant.engines > 1 ? "s" : ""}, ${variant.bytesPerCycle} B/cycle, check every ${variant.checkInterval}, save ${variant.saveCycles}${depth}, ${variant.policy}${variant.shared ? ", contexts shared" : ""}${variant.restoreCycles !== undefined ? `, restore ${variant.restoreCycles}` : ""}${variant.keySetupCycles !== undefined ? `, one key slot and key setups of ${variant.keySetupCycles}` : ""}${variant.streamed ? `, owed progress after ${STREAM_CUTS} cuts, a stream of strict jobs through a jumbo job` : ""}`;
       const parameters = {
-          "top.nic.crypto_tx.bytesPerCycle": variant.bytesPerCycle,
-          "top.nic.crypto_tx.checkInterval": variant.checkInterval,
-          "top.nic.crypto_tx.saveCycles": variant.saveCycles,
-          "top.nic.crypto_tx.restoreCycles": variant.restoreCycles ?? RESTORE_CYCLES,
-          ...(variant.streamed ? { "top.nic.crypto_tx.cutsBeforeProgressOwed": STREAM_CUTS } : {}),
-          ...(variant.keySetupCycles !== undefined ? { "top.nic.crypto_tx.keySetupCycles": variant.keySetupCycles, "top.nic.crypto_tx.keyCacheEntries": 1 } : {}),
-          "top.nic.crypto_tx.policy": variant.policy,
-          "top.nic.crypto_tx.engines": variant.engines,
-          "top.nic.crypto_tx.contextSlots": 8,
-          ...(variant.shared ? { "top.nic.crypto_tx.contextStore": "shared" } : {}),
-          ...(variant.oneDeep ? { "top.nic.crypto_tx.pipelineDepth": 1, "top.nic.crypto_tx.latency": variant.oneDeep.latency } : {}),
+        "top.nic.crypto_tx.bytesPerCycle": variant.bytesPerCycle,
+        "top.nic.crypto_tx.checkInterval": variant.checkInterval,
+        "top.nic.crypto_tx.saveCycles": variant.saveCycles,
+        "top.nic.crypto_tx.restoreCycles": variant.restoreCycles ?? RESTORE_CYCLES,
+        ...(variant.streamed ? { "top.nic.crypto_tx.cutsBeforeProgressOwed": STREAM_CUTS } : {}),
+        ...(variant.keySetupCycles !== undefined ? { "top.nic.crypto_tx.keySetupCycles": variant.keySetupCycles, "top.nic.crypto_tx.keyCacheEntries": 1 } : {}),
+        "top.nic.crypto_tx.policy": variant.policy,
+        "top.nic.crypto_tx.engines": variant.engines,
+        "top.nic.crypto_tx.contextSlots": 8,
+        ...(variant.shared ? { "top.nic.crypto_tx.contextStore": "shared" } : {}),
+        ...(variant.oneDeep ? { "top.nic.crypto_tx.pipelineDepth": 1, "top.nic.crypto_tx.latency": variant.oneDeep.latency } : {}),
       };
       let longest = 0;
       let result: ReturnType<typeof runCryptoJobs> | undefined;
