@@ -43,7 +43,7 @@ function measureRow(row: BenchRow): Measured {
 
 const started = performance.now();
 const rounds = benchRounds(process.env.BENCH_ROUNDS);
-console.log(`\nreference workloads (issue 17): each in its own process after a warm-up run; tracing off; node:crypto registered; ${rounds} round(s); Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`);
+console.log(`\nreference workloads (issue 17): each in its own process after a warm-up run; tracing off but in the waveform row; scenario rows without capture or HTML report; node:crypto registered; ${rounds} round(s); Node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)}`);
 const seals: number[] = [];
 const byRound: Measured[][] = [];
 for (let round = 0; round < rounds; round++) {

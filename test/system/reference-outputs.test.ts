@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { REFERENCE_RUNS, referenceRun } from "../../system/reference-outputs.js";
 
-// Recorded from the model before its timing was computed rather than stepped (issue 17); a change
-// meant to alter the outputs records them again with `npm run reference:update` and says why.
+// First recorded from the model before its timing was computed rather than stepped (issue 17); each
+// change meant to alter the outputs records them again with `npm run reference:update` and says
+// why (`git log -- test/reference/outputs.json`), so this pins the model as last recorded.
 const recorded = JSON.parse(readFileSync(new URL("../reference/outputs.json", import.meta.url), "utf8")) as Record<string, Record<string, string>>;
 
 describe("the reference runs' outputs are byte-identical to the recorded ones", () => {
