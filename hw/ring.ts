@@ -24,6 +24,12 @@ export class RingRegisters {
   fault: { readonly code: ErrorCodeName; readonly index: number } | null = null;
   /** Frames (TX) or write-backs (RX) of the queue still in the device: TXDCTL.BUSY while above 0. */
   inDevice = 0;
+  /**
+   * Descriptors posted and not done (head to tail) when the driver enabled the ring again, which
+   * resets head and tail: the driver's to reclaim, never sent (TX) or filled (RX). Counted so that
+   * a TX frame given up that way is still seen somewhere (a disable drops what the device held).
+   */
+  abandoned = 0;
 
   constructor(
     readonly direction: Direction,
@@ -67,6 +73,7 @@ export class RingRegisters {
       return false;
     }
     if (!extraCheck()) return false;
+    this.abandoned += this.pending;
     this.base = base;
     this.descriptors = descriptors;
     this.head = this.tail = this.fetchPointer = 0;

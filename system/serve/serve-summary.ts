@@ -37,7 +37,7 @@ export interface ServeSummary {
   readonly simulatedPicoseconds: number;
   readonly client: { readonly name: string | null; readonly callNanoseconds: number; readonly messages: Readonly<Record<string, number>> };
   /** Frames each way, those still in the device's RX buffer when the run ended (a queue disabled, or out of buffers), and those it had taken to send and had not sent; its drops are in `device`. */
-  readonly frames: { readonly toPeer: number; readonly toHost: number; readonly inRxBuffer: number; readonly inTxDevice: number; readonly txDescriptorsPending: number; readonly onWire: number };
+  readonly frames: { readonly toPeer: number; readonly toHost: number; readonly inRxBuffer: number; readonly inTxDevice: number; readonly txDescriptorsPending: number; readonly txDescriptorsAbandoned: number; readonly onWire: number };
   readonly peer: PeerCounts & { readonly refusals: Readonly<Record<string, number>>; readonly echo: boolean };
   readonly device: DeviceDiagnostics;
   /** The DMA engine's fault injection, in words (empty: none). */
@@ -88,6 +88,8 @@ export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonl
       ...framesInDevice(top.nic),
       // Posted and not done (TDH to TDT): the frames in flight's among them, and those the device had not fetched or started.
       txDescriptorsPending: sum(top.nic.tx.queues.map(({ ring }) => ring.pending)),
+      // Posted and not done when the client enabled their ring again (TXDCTL.ENABLE resets head and tail): given up by the client, never sent.
+      txDescriptorsAbandoned: sum(top.nic.tx.queues.map(({ ring }) => ring.abandoned)),
       // Sent by either end and not yet at the other (waiting for the line among them): with the rest, every frame the peer sent is counted somewhere.
       onWire: top.wire.framesInFlight,
     },
@@ -103,7 +105,7 @@ export function formatServeSummary(summary: ServeSummary): string {
   const lines = [
     `${summary.name}: ${summary.ending.text} (seed ${summary.seed}, ${formatTime(summary.simulatedPicoseconds)} simulated, ${summary.client.name === null ? "no client" : summary.client.name === "" ? "a client with no name" : `client ${summary.client.name}`})`,
     `  frames: ${summary.frames.toPeer} sent by the NIC, ${summary.frames.toHost} delivered to the host; peer received ${summary.peer.received}, decrypted ${summary.peer.decrypted}, refused ${summary.peer.refused}, sent ${summary.peer.sent}`,
-    `  dropped by the device: ${describeCounts(summary.device.drops)}; delivered flagged with an error in their descriptor: ${describeCounts(summary.device.flagged)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}; taken from the TX rings and not yet sent: ${summary.frames.inTxDevice}; TX descriptors posted and not yet done: ${summary.frames.txDescriptorsPending}; on the wire at the end, either way: ${summary.frames.onWire}`,
+    `  dropped by the device: ${describeCounts(summary.device.drops)}; delivered flagged with an error in their descriptor: ${describeCounts(summary.device.flagged)}; still in its RX buffer at the end: ${summary.frames.inRxBuffer}; taken from the TX rings and not yet sent: ${summary.frames.inTxDevice}; TX descriptors posted and not yet done: ${summary.frames.txDescriptorsPending}${summary.frames.txDescriptorsAbandoned > 0 ? ` (and ${summary.frames.txDescriptorsAbandoned} given up: posted and not done when their ring was enabled again)` : ""}; on the wire at the end, either way: ${summary.frames.onWire}`,
     ...(summary.faults.length > 0 ? [`  faults injected: ${summary.faults.join(", ")}`] : []),
     `  device errors: ${summary.device.errorCount}${summary.device.errorCount > 0 ? "" : " (none)"}`,
     ...summary.device.errors.slice(0, 10).map((error) => `    ${error}`),

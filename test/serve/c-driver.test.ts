@@ -54,7 +54,7 @@ describe.runIf(hasCompiler)("the C client and the example C driver against nicsi
     expect(shape.endMarker).toBe(true);
     expect(readdirSync(directory).filter((file) => !file.endsWith(".sock")).sort()).toEqual(["c-driver.esp_sa", "c-driver.filters", "c-driver.gtkw", "c-driver.pcap", "c-driver.summary.json", "c-driver.vcd"]);
     const summary = JSON.parse(readFileSync(join(directory, "c-driver.summary.json"), "utf8"));
-    expect(summary.frames).toEqual({ toPeer: 128, toHost: 128, inRxBuffer: 0, inTxDevice: 0, txDescriptorsPending: 0, onWire: 0 });
+    expect(summary.frames).toEqual({ toPeer: 128, toHost: 128, inRxBuffer: 0, inTxDevice: 0, txDescriptorsPending: 0, txDescriptorsAbandoned: 0, onWire: 0 });
     expect(summary.client.name).toBe("c-driver");
     if (requireTool("tshark", "tshark")) {
       // The esp_sa file beside the capture decrypts it: the inner UDP packets appear.
@@ -76,7 +76,7 @@ describe.runIf(hasCompiler)("the C client and the example C driver against nicsi
     expect(output).toMatch(/ERRLOG entry: code 1, queue 0, field 3, index 0xffffffff, value 64/);
     expect(result.summary.device.errors).toHaveLength(1);
     expect(result.summary.device.errors[0]).toMatch(new RegExp(`^\\d+(\\.\\d+)? ns: ${message.replace(/[()]/g, "\\$&")}$`));
-    expect(result.summary.frames).toEqual({ toPeer: 128, toHost: 128, inRxBuffer: 0, inTxDevice: 0, txDescriptorsPending: 0, onWire: 0 });
+    expect(result.summary.frames).toEqual({ toPeer: 128, toHost: 128, inRxBuffer: 0, inTxDevice: 0, txDescriptorsPending: 0, txDescriptorsAbandoned: 0, onWire: 0 });
   }, 60_000);
 
   test("the same seed gives byte-identical files through the socket", async () => {

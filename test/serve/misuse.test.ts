@@ -114,3 +114,28 @@ test("a ring running past its region: DMA_UNMAPPED names the first descriptor ou
   expect(R.decodeQueueFault(read(R.TDFAULT(0)))).toEqual({ code: ErrorCode.DMA_UNMAPPED, index: 8 });
   expect(read(R.ERRLOG_INDEX)).toBe(10);
 });
+
+test("TX frames a client gives up by enabling their ring again are counted (posted, never sent, and counted nowhere: sent 6 + dropped 0 of 30; from a driver developer's check)", () => {
+  const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 } });
+  client.hello();
+  const reply = <N extends Message["name"]>(message: Message) => message.values as Extract<Message, { name: N }>["values"];
+  const ring = reply<"ALLOCATE_REPLY">(client.request("ALLOCATE", { bytes: 32 * DESCRIPTOR_BYTES, alignment: R.RING_ALIGNMENT, label: "ring" })).address;
+  const buffer = reply<"ALLOCATE_REPLY">(client.request("ALLOCATE", { bytes: 1500, alignment: 64, label: "buffer" })).address;
+  const posted = 30;
+  for (let index = 0; index < posted; index++) client.send("MEMORY_WRITE", { address: ring + index * DESCRIPTOR_BYTES, data: TX_DESCRIPTOR.encode({ bufferAddress: buffer, length: 1500, command: TX_COMMAND_FIELDS.pack({ EOP: 1, RS: 1 }) }) });
+  for (const [offset, value] of [[R.TDBAL(0), ring % 2 ** 32], [R.TDBAH(0), Math.floor(ring / 2 ** 32)], [R.TDLEN(0), 32 * DESCRIPTOR_BYTES], [R.TXDCTL(0), R.QUEUE_ENABLE], [R.CTRL, R.CTRL_TX_ENABLE], [R.TDT(0), posted]] as const) client.send("MMIO_WRITE", { offset, value });
+  client.request("WAIT", { duration_ps: us(1) });
+  // Disabled with frames posted: the device drops the descriptors it holds and finishes the frames it started.
+  client.send("MMIO_WRITE", { offset: R.TXDCTL(0), value: 0 });
+  client.request("WAIT", { duration_ps: us(20) });
+  const ringState = client.run.design.top.nic.tx.queues[0]!.ring;
+  const pendingWhenDisabled = ringState.pending;
+  expect(pendingWhenDisabled).toBeGreaterThan(0);
+  expect(ringState.abandoned).toBe(0);
+  client.send("MMIO_WRITE", { offset: R.TXDCTL(0), value: R.QUEUE_ENABLE });
+  client.request("WAIT", { duration_ps: us(1) });
+  const sent = client.run.design.top.nic.statistics.txPackets[0]!;
+  expect(ringState.pending).toBe(0);
+  expect(ringState.abandoned).toBe(pendingWhenDisabled);
+  expect(sent + ringState.abandoned).toBe(posted);
+});

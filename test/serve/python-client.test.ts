@@ -21,7 +21,7 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
     expect(output).toContain("python bench: probe: 1 queues, 2 vectors");
     expect(output).toContain("sent 12 (reaped 12), the peer received 12 and sent 20; received 20");
     expect(result.summary.ending.kind).toBe("goodbye");
-    expect(result.summary.frames).toEqual({ toPeer: 12, toHost: 20, inRxBuffer: 0, inTxDevice: 0, txDescriptorsPending: 0, onWire: 0 });
+    expect(result.summary.frames).toEqual({ toPeer: 12, toHost: 20, inRxBuffer: 0, inTxDevice: 0, txDescriptorsPending: 0, txDescriptorsAbandoned: 0, onWire: 0 });
     const frames = captureFrames(join(directory, "python.pcap"));
     expect(frames.filter((frame) => frame.direction === "to-peer")).toHaveLength(12);
     expect(frames.filter((frame) => frame.direction === "to-host")).toHaveLength(20);
@@ -158,7 +158,7 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
     const { result } = await serveOnStreams(config(directory, "python-stdio"), child.stdout, child.stdin);
     expect(await exited, output).toBe(0);
     expect(output).toContain("received 20");
-    expect(result.summary.frames).toEqual({ toPeer: 12, toHost: 20, inRxBuffer: 0, inTxDevice: 0, txDescriptorsPending: 0, onWire: 0 });
+    expect(result.summary.frames).toEqual({ toPeer: 12, toHost: 20, inRxBuffer: 0, inTxDevice: 0, txDescriptorsPending: 0, txDescriptorsAbandoned: 0, onWire: 0 });
     // The same messages give the same device: the socket run's capture, byte for byte (times included).
     const socketRun = mkdtempSync(join(tmpdir(), "nicsim-python-again-"));
     await serveOnSocket(config(socketRun, "python-stdio"), join(socketRun, "device.sock"), { command: ["python3", bench], onClientOutput: () => {} });
