@@ -11,6 +11,8 @@ export interface ByteSink {
   /** False once the stream holds as much as it should: the connection then serves nothing more until `drained()`. */
   write(bytes: Uint8Array): boolean;
   end(): void;
+  /** Whether the stream is gone (the client closed it): a reply it refused then never holds the requests behind it back. */
+  gone?(): boolean;
 }
 
 /** The client's stream, paused while the replies wait for the client to read them. */
@@ -117,7 +119,8 @@ export class Connection {
       let room = true;
       for (const bytes of served.out) room = this.sink.write(bytes) && room;
       if (served.goodbye) return this.end({ kind: "goodbye" });
-      if (!room) {
+      // A client gone reads no reply: what it sent before it left is served (its posted writes reach the device), whenever its leaving was seen.
+      if (!room && this.sink.gone?.() !== true) {
         this.held = true;
         this.source.pause();
       }

@@ -111,7 +111,9 @@ messages sent first; one killed by a signal loses them). Replies
 the client has not read hold its further requests back: the server reads no more of its stream
 until they are read, so what it holds stays bounded (a client that never read its replies made it
 hold gigabytes); a client that leaves meanwhile has those messages counted as not served, and how many of them were posted
-(a client that half-closes its stream, having sent all it has, is served to its end). So a
+(a client that half-closes its stream, having sent all it has, is served to its end; a reply
+refused by a stream the client has closed holds nothing back, so what it sent before it closed is
+served whenever its close is seen). So a
 client reads its replies as it goes: one that writes all its requests before reading any, once the
 streams' buffers are full, waits on the server as the server waits on it.
 

@@ -86,7 +86,7 @@ async function serveOnLockedSocket(config: ServeConfig, path: string, options: S
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
     if (connection || run.finished) return refuse(socket);
-    const accepted = new Connection(run, { write: (bytes) => socket.write(bytes), end: () => socket.end() }, runEnded, null, socket, TURN_MILLISECONDS);
+    const accepted = new Connection(run, { write: (bytes) => socket.write(bytes), end: () => socket.end(), gone: () => !socket.writable }, runEnded, null, socket, TURN_MILLISECONDS);
     socket.on("drain", () => accepted.drained());
     connection = accepted;
     socket.on("data", (chunk: Buffer) => accepted.receive(chunk));

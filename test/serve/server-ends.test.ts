@@ -347,3 +347,26 @@ test("a client that leaves with requests held back by unread replies is told how
     expect(describeEnding(result.summary.ending)).toContain(writes === 0 ? "none of them posted" : `${writes} of them posted writes`);
   }
 });
+
+// From a driver developer's check: a client that sent HELLO and a posted write and closed at once had the write served or lost by timing: the HELLO reply, refused by the closed socket, was taken for back-pressure and held the write back.
+test("a client that closes its socket at once, its replies unread, has what it sent served: its posted write reaches the device whenever its close is seen", async () => {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const path = join(mkdtempSync(join(tmpdir(), "nicsim-gone-")), "device.sock");
+    let served: ServedRun | null = null;
+    const outcome = serveOnSocket(config("gone"), path, {
+      onRun: (run) => (served = run),
+      onListening: () => {
+        const socket = createConnection(path, () => {
+          socket.write(Buffer.concat([encodeMessage("HELLO", { magic: 0x4d49534e, major: 1, minor: 0, client_name: "gone" }), encodeMessage("MMIO_WRITE", { offset: R.IMS, value: R.causeTxDone(0) })]));
+          socket.destroy();
+        });
+      },
+    });
+    const { result } = await outcome;
+    const ending = result.summary.ending as { kind: string; unserved?: number };
+    expect(ending.kind).toBe("disconnected");
+    expect(ending.unserved).toBeUndefined();
+    expect(served!.session.counts.get("MMIO_WRITE")).toBe(1);
+    expect(served!.design.top.nic.interrupts.readMask()).toBe(R.causeTxDone(0));
+  }
+});
