@@ -41,7 +41,7 @@ export const TX_DESCRIPTOR = defineLayout("TX descriptor", DESCRIPTOR_BYTES, {
   length: { name: "LENGTH", offset: 8, bytes: 2, description: "Bytes in the buffer (1 or more; a frame's buffers add up to at most the maximum frame)" },
   command: {
     name: "COMMAND", offset: 10, bytes: 1, bits: TX_COMMAND_FIELDS,
-    description: "bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (encrypt the frame's ESP packet: its payload and trailer are plaintext, its ICV is filled in). IPSEC, SA_HANDLE and SA_POINTER are the same on every descriptor of a frame (IPSEC_FIELDS_DIFFER otherwise)",
+    description: "bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (encrypt the frame's ESP packet: its payload and trailer are plaintext, its ICV is filled in). IPSEC, SA_HANDLE and SA_POINTER are the same on every descriptor of a frame (IPSEC_FIELDS_DIFFER otherwise). Bits 7:3 are reserved: the device ignores them (drivers write 0)",
   },
   trafficClass: { name: "CLASS", offset: 11, bytes: 1, description: "Traffic class of the frame (0-7)" },
   saHandle: {
@@ -66,7 +66,7 @@ export const RX_DESCRIPTOR = defineLayout("RX descriptor", DESCRIPTOR_BYTES, {
   status: { name: "STATUS", offset: 10, bytes: 1, bits: RX_STATUS_FIELDS, description: "Written back: bit 0 DD, bit 1 EOP, bit 2 IPSEC, bit 3 SA_MISS" },
   error: { name: "ERROR", offset: 11, bytes: 1, description: "Written back: error code, 0 if none" },
   trafficClass: { name: "CLASS", offset: 12, bytes: 1, description: "Written back: traffic class the frame was queued by" },
-  spi: { name: "SPI", offset: 16, bytes: 4, description: "Written back: SPI of an ESP packet" },
+  spi: { name: "SPI", offset: 16, bytes: 4, description: "Written back: SPI of an ESP packet whose IP and ESP headers the device could read and trust; 0 for other frames, and for one flagged ESP_MALFORMED before its SPI was looked up (an IP length past the frame, a header cut short)" },
   saHandle: { name: "SA_HANDLE", offset: 20, bytes: 4, bits: SA_HANDLE_FIELDS, description: "Written back: the handle of the RX SA table entry used (bits 15:0 entry + 1, bits 30:16 its generation); 0 with SA_MISS" },
 });
 

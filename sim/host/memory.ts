@@ -64,7 +64,7 @@ export class HostMemory {
   constructor(readonly options: { guard?: boolean } = {}) {}
 
   allocate(size: number, label: string, alignment = 64): HostAddress {
-    if (!Number.isSafeInteger(size) || size <= 0) throw new RangeError(`allocate '${label}': size ${size} must be a positive integer`);
+    if (!Number.isInteger(size) || size <= 0) throw new RangeError(`allocate '${label}': size ${size} must be a positive integer`);
     if (!Number.isSafeInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0) {
       throw new RangeError(`allocate '${label}': alignment ${alignment} must be a power of two`);
     }
@@ -75,6 +75,8 @@ export class HostMemory {
       return start;
     }
     const start = hostAddress(Math.ceil(this.nextFree / alignment) * alignment);
+    // Addresses are exact integers up to 2^53: a region past that could not be named byte by byte.
+    if (start + size + RED_ZONE_BYTES > Number.MAX_SAFE_INTEGER) throw new RangeError(`allocate '${label}': size ${size} is too large: it would end past 2^53, where host addresses end (the region would start at ${formatAddress(start)})`);
     this.nextFree = start + size + RED_ZONE_BYTES;
     this.regions.push({ start, size, label });
     return start;

@@ -15,6 +15,16 @@ describe("host memory", () => {
     expect(memory.read(buffer, 4)).toEqual(new Uint8Array(4));
   });
 
+  // From a driver developer's check: 2^53 bytes was refused as not "a positive integer", which it is.
+  test("a size past what host addresses hold is refused as too large; a size that is no positive integer as such", () => {
+    const memory = new HostMemory();
+    expect(() => memory.allocate(2 ** 53, "huge")).toThrow(/allocate 'huge': size 9007199254740992 is too large: it would end past 2\^53/);
+    expect(() => memory.allocate(2 ** 52, "big")).not.toThrow();
+    expect(() => memory.allocate(2 ** 52, "second big")).toThrow(/is too large/);
+    expect(() => memory.allocate(1.5, "half")).toThrow("allocate 'half': size 1.5 must be a positive integer");
+    expect(() => memory.allocate(0, "none")).toThrow("must be a positive integer");
+  });
+
   test("writes and reads cross page boundaries", () => {
     const memory = new HostMemory();
     const base = memory.allocate(3 * 4096, "span", 4096);
