@@ -18,6 +18,7 @@ import { ErrorCode } from "../spec/errors.js";
 import type { DeviceDropReason } from "../spec/drop-reasons.js";
 import { MAX_RECEIVE_BUFFER, queueOfClass } from "../spec/registers.js";
 import { type FlaggedReason, type RxBuffer, type RxFrame, RxQueueState, type Tag } from "./rx-queue-state.js";
+import { overDynamicThreshold } from "../shared-buffer-threshold.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
 const IDLE = RxState.code("IDLE");
@@ -37,7 +38,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     descriptorBatch: param.integer(8, "Most RX descriptors fetched per DMA read: a queue's fetch starts once half its cache is free (the whole cache with one read tag), no more than a batch, or with 16 read tags or more an eighth while 8 are spare, or sooner for a frame waiting for more than are cached or on their way", { minimum: 1, maximum: 64 }),
     descriptorCache: param.integer(64, "RX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
     bufferBytes: param.bytes(262144, "RX packet buffer holding frames until their ring has descriptors and their DMA writes are done", { minimum: 16384 }),
-    bufferPartition: param.choice("shared", ["shared", "per-class"] as const, "shared: one drop-tail pool for every queue, where a flood of one class drops the others' frames too; per-class: split equally among the queues (RXPBSIZE in DCB mode, as the 82599), each queue's frames dropped only when its own part is full"),
+    bufferPartition: param.choice("shared", ["shared", "per-class"] as const, "shared: one pool for every queue (as the 82599's without DCB), drop-tail unless sharedThreshold is set: a flood of one class drops the others' frames too; per-class: split equally among the queues (RXPBSIZE in DCB mode, as the 82599), each queue's frames dropped only when its own part is full"),
+    sharedThreshold: param.number(0, "Shared buffer: 0, drop-tail (a frame is dropped only when the pool cannot hold it); above 0, a queue's arriving frame is also dropped (RX_BUFFER_FULL) while its frames hold this many times the room still free or more, and two longest frames (the dynamic threshold of shared-buffer switches): a flood of one class leaves room for the others, and the classes' shares follow the policy map, but a class alone holds at most threshold / (1 + threshold) of the pool", { minimum: 0, maximum: 1024 }),
   });
   readonly state = this.enumSignal("state", RxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
@@ -181,7 +183,10 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     if (!state.ring.enabled) return this.drop("RX_QUEUE_DISABLED", bytes);
     // A frame needing more buffers than the ring can ever hand over (one descriptor stays empty) would wait for them for ever, and every frame behind it.
     if (this.tooShort(state, bytes.length)) return this.drop("RX_RING_TOO_SHORT", bytes);
-    const full = this.params.bufferPartition === "shared" ? this.used + bytes.length > this.params.bufferBytes : this.usedByQueue[queue]! + bytes.length > this.partBytes;
+    const full =
+      this.params.bufferPartition === "shared"
+        ? this.used + bytes.length > this.params.bufferBytes || overDynamicThreshold(this.usedByQueue[queue]!, this.params.bufferBytes - this.used, this.params.sharedThreshold, this.shared.maxFrameBytes)
+        : this.usedByQueue[queue]! + bytes.length > this.partBytes;
     if (full) {
       this.shared.statistics.rxBufferDrops[queue]!++;
       return this.drop("RX_BUFFER_FULL", bytes);

@@ -10,7 +10,7 @@ export const DEVICE_DROP_REASONS = {
   OVERSIZE: "RX: the frame was longer than nic.maxFrameBytes (the MAC drops it)",
   RX_QUEUE_DISABLED: "RX: the frame's queue was not enabled as it arrived",
   RX_RING_TOO_SHORT: "RX: the frame needs more buffers (SRRCTL bytes each) than its ring has descriptors less one, as it arrived or when its queue was enabled again",
-  RX_BUFFER_FULL: "RX: the RX packet buffer (or the queue's part of it) was full as the frame arrived; RQDPC counts these",
+  RX_BUFFER_FULL: "RX: the RX packet buffer (or the queue's part of it) was full as the frame arrived, or, shared with nic.rx.sharedThreshold set, the queue held its share of it; RQDPC counts these",
   RX_DMA_ERROR: "RX: a buffer of the frame could not be written, or a write-back of its descriptors failed; the descriptor or ERRLOG says which",
   ESP_MALFORMED: "RX: not dropped by the device but delivered (RQPC counts it), flagged with this ERROR in its descriptor, for the driver to drop; the library's diagnostics() lists it under flagged, not drops",
   ESP_ICV_FAILED: "RX: not dropped by the device but delivered (RQPC counts it), flagged with this ERROR in its descriptor, for the driver to drop; the library's diagnostics() lists it under flagged, not drops",

@@ -1,4 +1,5 @@
 import * as R from "../spec/register-fields.js";
+import { overDynamicThreshold } from "../shared-buffer-threshold.js";
 /**
  * The TX packet buffer between DMA and the MAC: bytes and frames held per queue, and each
  * queue's part (TXPBSIZE) when the buffer is partitioned per class, as DCB parts do it. Per
@@ -68,9 +69,7 @@ export class TxBuffer {
    */
   ownRoomShort(queue: number, bytes: number, longestFrame: number, reading: number): boolean {
     if (this.perClass) return !this.fits(queue, bytes);
-    const threshold = this.params.sharedThreshold;
-    const waiting = this.bytesBy[queue]! - reading;
-    return threshold > 0 && waiting >= 2 * longestFrame && waiting >= threshold * (this.params.bufferBytes - this.used);
+    return overDynamicThreshold(this.bytesBy[queue]! - reading, this.params.bufferBytes - this.used, this.params.sharedThreshold, longestFrame);
   }
 
   /** A frame starts: it is held from here, with `bytes` of room (none for a frame refused before its read). */

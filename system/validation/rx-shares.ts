@@ -12,16 +12,22 @@ import { JUMBO, SMALL } from "./share-configurations.js";
 
 /**
  * ESP from the peer through the RX crypto engines, slowed so that they are the bottleneck of the
- * frames to the host: `cryptoBytesPerCycle` each, `cryptoEngines` of them. The RX buffer is split
- * per class and 1 MB: shared, it drops by arrival whatever the policy (one drop-tail pool), and its
- * parts must hold the frames a class has in the engines and a few waiting, or a class of 9000-byte
- * frames is not always there to be served (README: RX shares).
+ * frames to the host: `cryptoBytesPerCycle` each, `cryptoEngines` of them. Each runs with the RX
+ * buffer split per class (1 MB: its parts must hold the frames a class has in the engines and a
+ * few waiting, or a class of 9000-byte frames is not always there to be served) and shared at its
+ * default 256 KB with each queue held to its dynamic threshold (sharedThreshold 1). The default
+ * shared pool, drop-tail, drops by arrival whatever the policy (README: RX shares).
  */
 export interface RxShareConfiguration extends ShareConfiguration {
   readonly cryptoBytesPerCycle: number;
 }
 
-const RX_BUFFER = { "top.nic.rx.bufferPartition": "per-class", "top.nic.rx.bufferBytes": 1_048_576 } as const;
+/** The RX buffers the rows run with: the device's default, and one split per class. */
+const RX_BUFFERS = {
+  "the RX buffer per class (1 MB)": { "top.nic.rx.bufferPartition": "per-class", "top.nic.rx.bufferBytes": 1_048_576 },
+  "the RX buffer shared (256 KB), each queue held to its dynamic threshold": { "top.nic.rx.bufferPartition": "shared", "top.nic.rx.sharedThreshold": 1 },
+} as const;
+type RxBuffer = keyof typeof RX_BUFFERS;
 
 /** Microseconds measured: a 9000-byte frame is 0.2 points of four engines of 1 byte a cycle over 4 ms, within the point a class is held to. */
 const WINDOW_MICROSECONDS = 4000;
@@ -36,11 +42,11 @@ const WARM_UP_MICROSECONDS = 600;
  * and 576-byte frames offered alike had 63 % of 64 bytes delivered), so its frames' mix, and its
  * share of the line, is not what it offered.
  */
-export function measureRxShares(configuration: RxShareConfiguration, windowMicroseconds = WINDOW_MICROSECONDS, warmUpMicroseconds = WARM_UP_MICROSECONDS): Map<string, number> {
+export function measureRxShares(configuration: RxShareConfiguration, buffer: RxBuffer, windowMicroseconds = WINDOW_MICROSECONDS, warmUpMicroseconds = WARM_UP_MICROSECONDS): Map<string, number> {
   const { byClass, schedules, customers } = programmedPolicy(configuration.label, configuration.classes);
   const parameters = {
     ...INSTANT_HOST,
-    ...RX_BUFFER,
+    ...RX_BUFFERS[buffer],
     // The host takes what the engines give it: at 300 cycles a packet, one core's NAPI took 10 million 64-byte packets a second, 0.45 of the line.
     "top.driver.intermediate.offloadCyclesPerPacket": 0,
     "top.nic.crypto_rx.bytesPerCycle": configuration.cryptoBytesPerCycle,
@@ -139,14 +145,16 @@ export const rxShares: Experiment = {
     "As `shares` where slowed crypto engines are the bottleneck, in what the engines share (ESP data bytes: a class's offer turned into them by its frames' data " +
     "bytes per wire byte), but a priority class takes all it offers first: the RX engines do not police it, since what a policer held there would be dropped " +
     "from the RX buffer. The peer sends each class open loop at its offered share of the line; a class's share is of the engines: the ESP data bytes of the " +
-    "frames whose packets the host was given, over 4 ms after 600 µs, over what the engines carry in that time, with the RX buffer split per class (1 MB).",
+    "frames whose packets the host was given, over 4 ms after 600 µs, over what the engines carry in that time, with the RX buffer split per class (1 MB), and shared (its default 256 KB) with each queue held to its dynamic threshold (sharedThreshold 1).",
   run(scale) {
     const rows: Measurement[] = [];
     for (const configuration of CONFIGURATIONS[scale]()) {
-      const measured = measureRxShares(configuration);
       const expected = expectedRxEngineSharesOf(configuration);
-      for (const klass of configuration.classes) {
-        rows.push({ quantity: `${configuration.label}: ${klass.name}`, unit: "share", expected: expected.get(klass.name)!, measured: measured.get(klass.name)!, tolerance: SHARE_TOLERANCE });
+      for (const buffer of Object.keys(RX_BUFFERS) as RxBuffer[]) {
+        const measured = measureRxShares(configuration, buffer);
+        for (const klass of configuration.classes) {
+          rows.push({ quantity: `${configuration.label}, ${buffer}: ${klass.name}`, unit: "share", expected: expected.get(klass.name)!, measured: measured.get(klass.name)!, tolerance: SHARE_TOLERANCE });
+        }
       }
     }
     return rows;
