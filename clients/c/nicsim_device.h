@@ -428,7 +428,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* TX_DESCRIPTOR.LENGTH, bytes 8..9: Bytes in the buffer (1 or more; a frame's buffers add up to at most the maximum frame) */
 #define NICSIM_TX_DESCRIPTOR_LENGTH_OFFSET 8u
 #define NICSIM_TX_DESCRIPTOR_LENGTH_SIZE 2u
-/* TX_DESCRIPTOR.COMMAND, bytes 10..10: bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (encrypt the frame's ESP packet: its payload and trailer are plaintext, its ICV is filled in). IPSEC, SA_HANDLE and SA_POINTER are the same on every descriptor of a frame (IPSEC_FIELDS_DIFFER otherwise) */
+/* TX_DESCRIPTOR.COMMAND, bytes 10..10: bit 0 EOP (last buffer of the frame), bit 1 RS (report status), bit 2 IPSEC (encrypt the frame's ESP packet: its payload and trailer are plaintext, its ICV is filled in). IPSEC, SA_HANDLE and SA_POINTER are the same on every descriptor of a frame (IPSEC_FIELDS_DIFFER otherwise). Bits 7:3 are reserved: the device ignores them (drivers write 0) */
 #define NICSIM_TX_DESCRIPTOR_COMMAND_OFFSET 10u
 #define NICSIM_TX_DESCRIPTOR_COMMAND_SIZE 1u
 /* TX_DESCRIPTOR_COMMAND.EOP: Last buffer of the frame */
@@ -523,7 +523,7 @@ NICSIM_STATIC_ASSERT(NICSIM_TX_DESCRIPTOR_ERROR_OFFSET + NICSIM_TX_DESCRIPTOR_ER
 /* RX_DESCRIPTOR.CLASS, bytes 12..12: Written back: traffic class the frame was queued by */
 #define NICSIM_RX_DESCRIPTOR_CLASS_OFFSET 12u
 #define NICSIM_RX_DESCRIPTOR_CLASS_SIZE 1u
-/* RX_DESCRIPTOR.SPI, bytes 16..19: Written back: SPI of an ESP packet */
+/* RX_DESCRIPTOR.SPI, bytes 16..19: Written back: SPI of an ESP packet whose IP and ESP headers the device could read and trust; 0 for other frames, and for one flagged ESP_MALFORMED before its SPI was looked up (an IP length past the frame, a header cut short) */
 #define NICSIM_RX_DESCRIPTOR_SPI_OFFSET 16u
 #define NICSIM_RX_DESCRIPTOR_SPI_SIZE 4u
 /* RX_DESCRIPTOR.SA_HANDLE, bytes 20..23: Written back: the handle of the RX SA table entry used (bits 15:0 entry + 1, bits 30:16 its generation); 0 with SA_MISS */
@@ -703,7 +703,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_DROP_REASON_RX_QUEUE_DISABLED 4u
 /* RX: the frame needs more buffers (SRRCTL bytes each) than its ring has descriptors less one, as it arrived or when its queue was enabled again */
 #define NICSIM_DROP_REASON_RX_RING_TOO_SHORT 5u
-/* RX: the RX packet buffer (or the queue's part of it) was full as the frame arrived; RQDPC counts these */
+/* RX: the RX packet buffer (or the queue's part of it) was full as the frame arrived, or, shared with nic.rx.sharedThreshold set, the queue held its share of it; RQDPC counts these */
 #define NICSIM_DROP_REASON_RX_BUFFER_FULL 6u
 /* RX: a buffer of the frame could not be written, or a write-back of its descriptors failed; the descriptor or ERRLOG says which */
 #define NICSIM_DROP_REASON_RX_DMA_ERROR 7u
