@@ -158,9 +158,8 @@ export class IkeGateway {
     if (tunnel !== undefined && this.session !== null && !this.negotiating.has(index)) this.negotiate(tunnel, this.session, "rekey");
   }
 
-  /** Tunnels whose pair ended with none after it (its hard lifetime, or a Delete either way); and the Quick Modes acquires started, by message ID. */
+  /** Tunnels left with no pair (its hard lifetime, a Delete either way, or a Quick Mode that failed): the next packet for one negotiates it. */
   private readonly trapped = new Set<number>();
-  private readonly acquires = new Set<number>();
 
   /**
    * A Quick Mode for one of its tunnels, started when its CPU takes it: unless, for an acquire or a rekey, the host's Quick
@@ -178,18 +177,21 @@ export class IkeGateway {
       const step = this.node.quickMode(session, now, selectorPayloads(tunnel.selector));
       const messageId = startedQuickModeId(step);
       this.negotiating.set(tunnel.index, messageId);
-      if (kind === "acquire" && messageId !== null) this.acquires.add(messageId);
       if (kind === "rekey" && messageId !== null) this.counts.rekeys++;
       return step;
     });
   }
 
-  /** A Quick Mode came up or failed: its tunnel negotiates no more; an acquire that failed leaves the tunnel at its trap again. */
+  /**
+   * A Quick Mode came up or failed: its tunnel negotiates no more; one that failed (its first, an acquire or a rekey) and
+   * left the tunnel without a pair leaves it at its trap, for its next packet to negotiate again. Only a failed acquire
+   * did: a tunnel whose first Quick Mode failed stayed down for the rest of the run (from an architect's check).
+   */
   private negotiated(messageId: number, failed: boolean): void {
     for (const [index, negotiating] of this.negotiating) {
       if (negotiating !== messageId) continue;
       this.negotiating.delete(index);
-      if (this.acquires.delete(messageId) && failed && !this.espPeer.isOpen(index)) this.trapped.add(index);
+      if (failed && !this.espPeer.isOpen(index)) this.trapped.add(index);
     }
   }
 

@@ -251,7 +251,7 @@ export class IkeDaemon extends Component {
         case "quick-mode-failed":
           this.counts.quickModeFailures++;
           this.record(peer, { kind: "quick-mode-failed", reason: action.reason, ...(action.port === null ? {} : { selector: `UDP port ${action.port}` }) });
-          this.quickModeFailed(peer, action.messageId);
+          this.quickModeFailed(peer, action.messageId, action);
           break;
         case "delete-received":
           this.record(peer, { kind: "delete-received", protocol: action.protocol, spis: action.spis });
@@ -296,14 +296,24 @@ export class IkeDaemon extends Component {
     this.showState(peer, "FAILED");
   }
 
-  /** A Quick Mode this host started failed: an acquire's tunnel waits at its trap again; a rekey's, if its pair ended meanwhile. */
-  private quickModeFailed(peer: Peer, messageId: number): void {
+  /** A Quick Mode failed: an acquire's tunnel waits at its trap again; a rekey's, if its pair ended meanwhile; one the gateway started, if it left its tunnel (named by `failed`'s selectors) with no pair. */
+  private quickModeFailed(peer: Peer, messageId: number, failed?: Extract<IkeAction, { kind: "quick-mode-failed" }>): void {
     this.keeper.dropTakenUp(peer.config.name, messageId);
     const key = quickModeKey(peer.config.name, messageId);
     const started = this.started.get(key);
     this.started.delete(key);
     if (started?.kind === "acquire") this.keeper.untake(started.trapped);
     else if (started?.kind === "rekey") this.keeper.rekeyFailed(started.tunnel);
+    else if (failed?.selectors) {
+      let selector: TunnelSelector;
+      try {
+        selector = selectorFromPayloads(failed.selectors);
+      } catch {
+        // Identities the SPD could not select by name no tunnel of ours.
+        return;
+      }
+      this.keeper.gatewayQuickModeFailed({ gateway: peer.config.name, session: failed.session, selector });
+    }
   }
 
   /** A Quick Mode's SA pair, handed to the keeper with its tunnel's selector. */

@@ -227,6 +227,18 @@ export class IkeSaKeeper {
     if (!this.tunnels.get(trapped.selector)) this.trapped.set(selectorKey(trapped.selector), trapped);
   }
 
+  /**
+   * A Quick Mode the gateway started failed: a tunnel it left with no pair, and none being
+   * negotiated, waits at its trap, so that its next packet has IKE negotiate it (RFC 4301's
+   * acquire). A tunnel whose first Quick Mode failed stayed down for the rest of a run, its packets
+   * dropped (NO_SA) both ways (from an architect's check).
+   */
+  gatewayQuickModeFailed(trapped: { readonly gateway: string; readonly session: IkeSessionId; readonly selector: TunnelSelector }): void {
+    const key = selectorKey(trapped.selector);
+    if (this.acquiring.has(key) || this.trapped.has(key) || this.rekeyingEnded.has(key) || this.tunnels.get(trapped.selector)) return;
+    this.trapped.set(key, trapped);
+  }
+
   /** A rekey's Quick Mode has started: should the pair end before it is done, it negotiates the tunnel. */
   rekeyStarted(tunnel: IkeTunnel): void {
     tunnel.rekeyUnderWay = true;

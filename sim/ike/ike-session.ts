@@ -2,7 +2,7 @@
 import type { DiffieHellmanKeyPair } from "./ike-crypto.js";
 import type { Phase1Keys } from "./ike-keys.js";
 import type { Phase1Suite } from "./ike-proposals.js";
-import type { IdPayload, IkeFailureReason, IkeMessageName, IkeMode, IkeSessionId, IkeState, Lifetime } from "./ike-types.js";
+import type { IdPayload, IkeFailureReason, IkeMessageName, IkeMode, IkeSessionId, IkeState, Lifetime, QuickModeSelectors } from "./ike-types.js";
 
 /** What happens when an exchange's timer runs out. */
 export type TimerKind =
@@ -47,6 +47,13 @@ export class QuickModeExchange {
     /** IDci and IDcr when the initiator sent them. */
     readonly identities: { readonly initiator: IdPayload; readonly responder: IdPayload } | null,
   ) {}
+
+  /** The client identities as this end sees them (its own first), when the initiator sent them. */
+  get selectors(): QuickModeSelectors | undefined {
+    const identities = this.identities;
+    if (identities === null) return undefined;
+    return this.role === "initiator" ? { local: identities.initiator, remote: identities.responder } : { local: identities.responder, remote: identities.initiator };
+  }
 }
 
 export class IkeSession {

@@ -66,7 +66,8 @@ export class IkeStepBuilder {
     exchange.record.timer = null;
     session.quickModes.delete(exchange.messageId);
     session.abandonedMessageIds.add(exchange.messageId);
-    this.actions.push({ kind: "quick-mode-failed", session: session.id, peerAddress: session.peerAddress, messageId: exchange.messageId, reason, port: exchange.identities?.initiator.port ?? null });
+    const selectors = exchange.selectors;
+    this.actions.push({ kind: "quick-mode-failed", session: session.id, peerAddress: session.peerAddress, messageId: exchange.messageId, reason, port: exchange.identities?.initiator.port ?? null, ...(selectors === undefined ? {} : { selectors }) });
   }
 
   /** Marks a message of an exchange as taken: its duplicates get the reply again, and its timer stops. */

@@ -123,7 +123,7 @@ export type IkeAction =
   /** A Quick Mode responder's inbound SA, ready as it sends QM2: the initiator may send under it as soon as QM2 arrives, before QM3 reaches the responder. */
   | { readonly kind: "quick-mode-inbound"; readonly session: IkeSessionId; readonly peerAddress: string; readonly messageId: number; readonly inbound: EspKeys; readonly selectors?: QuickModeSelectors }
   /** `port`: the one its identities name (what it negotiated), or null. */
-  | { readonly kind: "quick-mode-failed"; readonly session: IkeSessionId; readonly peerAddress: string; readonly messageId: number; readonly reason: IkeFailureReason; readonly port: number | null }
+  | { readonly kind: "quick-mode-failed"; readonly session: IkeSessionId; readonly peerAddress: string; readonly messageId: number; readonly reason: IkeFailureReason; readonly port: number | null; readonly selectors?: QuickModeSelectors }
   | { readonly kind: "delete-received"; readonly session: IkeSessionId; readonly peerAddress: string; readonly protocol: "ISAKMP" | "ESP"; readonly spis: readonly number[] }
   | { readonly kind: "dropped"; readonly peerAddress: string; readonly reason: IkeDropReason; readonly field?: string; readonly offset?: number };
 

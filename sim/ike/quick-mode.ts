@@ -145,9 +145,7 @@ function quickModeUp(step: IkeStepBuilder, session: IkeSession, exchange: QuickM
   exchange.state = "ESTABLISHED";
   exchange.establishedAt = step.now;
   step.state(session, "ESTABLISHED");
-  const identities = exchange.identities;
-  const selectors =
-    identities === null ? undefined : exchange.role === "initiator" ? { local: identities.initiator, remote: identities.responder } : { local: identities.responder, remote: identities.initiator };
+  const selectors = exchange.selectors;
   step.actions.push({
     kind: "quick-mode-up",
     session: session.id,

@@ -124,8 +124,13 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
 }
 
 /** " (UDP port 49203)", " (UDP ports 49201, 49205)", or nothing. */
+/** The ports of the Quick Modes that failed, each once, with how many times where more than one failed on it (a tunnel retried at its trap). */
 function describePorts(ports: readonly number[]): string {
-  return ports.length === 0 ? "" : ` (UDP port${ports.length === 1 ? "" : "s"} ${ports.join(", ")})`;
+  if (ports.length === 0) return "";
+  const times = new Map<number, number>();
+  for (const port of ports) times.set(port, (times.get(port) ?? 0) + 1);
+  const listed = [...times].map(([port, n]) => (n === 1 ? `${port}` : `${port} ${n} times`));
+  return ` (UDP port${times.size === 1 ? "" : "s"} ${listed.join(", ")})`;
 }
 
 function describeDrops(drops: Record<string, number>): string {

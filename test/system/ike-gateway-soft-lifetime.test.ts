@@ -38,7 +38,8 @@ test("a gateway's pair whose kilobytes were used up before its QM3 came is not i
 // From the re-check of that fix: a tunnel's first pair so refused left it at a trap the host never acquired at (only a tunnel that had SAs is acquired for), and it stayed down to the end.
 test("a tunnel whose first pair was used up before its QM3 came is negotiated again at its next packet", () => {
   const { summary } = runScenario(
-    defaultScenario({ seed: 53834, "faults.ikeLossProbability": 0.4, "customers.0.ike.lifetimeKilobytes": 10, "customers.1.ike.lifetimeKilobytes": 1, "customers.2.ike.lifetimeKilobytes": 50, "driver.cpu.cores": 6, durationMicroseconds: 1000, "outputs.waveform": false }),
+    // A seed with the case (53834 had it until a failed Quick Mode came to leave its tunnel at its trap: the runs go otherwise since).
+    defaultScenario({ seed: 53857, "faults.ikeLossProbability": 0.4, "customers.0.ike.lifetimeKilobytes": 10, "customers.1.ike.lifetimeKilobytes": 1, "customers.2.ike.lifetimeKilobytes": 50, "driver.cpu.cores": 6, durationMicroseconds: 1000, "outputs.waveform": false }),
     { directory: null },
   );
   const timeline = summary.ike!.timeline;
