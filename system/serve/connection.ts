@@ -31,6 +31,8 @@ export class Connection {
   private readonly framer = new MessageFramer();
   private closed = false;
   private receivedAny = false;
+  /** Bytes read from the client's stream so far. */
+  private bytesRead = 0;
   /** Replies wait for the client to read them: the requests behind stay unserved, and its stream paused (one that never read held gigabytes). */
   private held = false;
   /** The client's stream ended while replies waited: what it sent before is served once they are read, then this ends the run. */
@@ -61,6 +63,7 @@ export class Connection {
   receive(chunk: Uint8Array): void {
     if (this.closed) return;
     if (chunk.length > 0) this.receivedAny = true;
+    this.bytesRead += chunk.length;
     this.framer.push(chunk);
     if (!this.held && !this.deferred) this.serveWhole();
   }
@@ -130,8 +133,10 @@ export class Connection {
   /**
    * The client's stream ended (or failed): a run not over yet ends as a disconnect, naming a
    * message left half sent, and the signal that killed the client program when that is known.
+   * `cutBeforeEnd`: the stream was closed before its end was read (a reply written to a socket the
+   * client had closed failed, and the socket with it): what came after the bytes read is lost.
    */
-  disconnected(killedBy: NodeJS.Signals | null = null, stoppedReading = false): void {
+  disconnected(killedBy: NodeJS.Signals | null = null, stoppedReading = false, cutBeforeEnd = false): void {
     if (this.closed) return;
     // Messages waiting for the next turn were received before the stream ended: served now, as they would have been in one turn.
     if (this.deferred) {
@@ -149,9 +154,10 @@ export class Connection {
       if (isPosted(frame.bytes)) posted++;
     }
     const cutOff = this.framer.describePending();
-    if (killedBy !== null) this.end({ kind: "client-killed", signal: killedBy, cutOff });
+    const readBytes = cutBeforeEnd ? { readBytes: this.bytesRead } : {};
+    if (killedBy !== null) this.end({ kind: "client-killed", signal: killedBy, cutOff, ...readBytes });
     else if (!this.receivedAny && this.silentEnd !== null) this.end({ kind: "no-client", reason: this.silentEnd });
-    else this.end({ kind: "disconnected", cutOff, ...(unserved > 0 ? { unserved, unservedPosted: posted } : {}), ...(stoppedReading ? { stoppedReading: true } : {}) });
+    else this.end({ kind: "disconnected", cutOff, ...(unserved > 0 ? { unserved, unservedPosted: posted } : {}), ...(stoppedReading ? { stoppedReading: true } : {}), ...readBytes });
   }
 
   /** The server was stopped by a signal: the run ends here, between two messages, and the client's stream is closed. */

@@ -111,9 +111,11 @@ messages sent first; one killed by a signal loses them). Replies
 the client has not read hold its further requests back: the server reads no more of its stream
 until they are read, so what it holds stays bounded (a client that never read its replies made it
 hold gigabytes); a client that leaves meanwhile has those messages counted as not served, and how many of them were posted
-(a client that half-closes its stream, having sent all it has, is served to its end; a reply
-refused by a stream the client has closed holds nothing back, so what it sent before it closed is
-served whenever its close is seen). So a
+(a client that half-closes its stream, having sent all it has, is served to its end). A client
+that closes its socket at once, its replies unread, is served what the server had read of its
+stream, whenever the server sees the close; but the first reply written to the closed socket fails,
+the socket is closed with it, and what the client sent after what the server had read (from 64 KB
+on, in a long batch) is lost: the summary says after how many bytes. So a
 client reads its replies as it goes: one that writes all its requests before reading any, once the
 streams' buffers are full, waits on the server as the server waits on it.
 

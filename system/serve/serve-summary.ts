@@ -15,11 +15,13 @@ export type ServeEnding =
    * The client went away without GOODBYE; `cutOff` names a message it left half sent, `unserved`
    * the whole ones not served (unread replies held them back), `unservedPosted` how many of them were
    * posted writes, which no reply would have said were lost;
-   * `stoppedReading`: over stdio, it closed the server's output (stdout) rather than its input.
+   * `stoppedReading`: over stdio, it closed the server's output (stdout) rather than its input;
+   * `readBytes`: its socket was closed before the server had read it to its end (a reply written to
+   * it failed), after this many bytes: what came after was never read, and `cutOff` is the server's.
    */
-  | { readonly kind: "disconnected"; readonly cutOff: string | null; readonly unserved?: number; readonly unservedPosted?: number; readonly stoppedReading?: true }
+  | { readonly kind: "disconnected"; readonly cutOff: string | null; readonly unserved?: number; readonly unservedPosted?: number; readonly stoppedReading?: true; readonly readBytes?: number }
   /** The client program the server started was killed by a signal (SIGSEGV, SIGKILL…) before its GOODBYE. */
-  | { readonly kind: "client-killed"; readonly signal: NodeJS.Signals; readonly cutOff: string | null }
+  | { readonly kind: "client-killed"; readonly signal: NodeJS.Signals; readonly cutOff: string | null; readonly readBytes?: number }
   /** The client never connected (its command exited first, or its input ended before any message). */
   | { readonly kind: "no-client"; readonly reason: string }
   /** The server was stopped by a signal between two of the client's messages; its files stay under temporary names. */
@@ -52,9 +54,9 @@ export function describeEnding(ending: ServeEnding): string {
     case "goodbye":
       return "the client said goodbye";
     case "disconnected":
-      return `the client disconnected without GOODBYE${ending.stoppedReading ? ": it stopped reading its replies (the server's stdout was closed)" : ""}${ending.unserved ? `, ${ending.unserved} of its messages not served (unread replies held them back; ${ending.unservedPosted ? `${ending.unservedPosted} of them posted writes, lost without a reply to say so` : "none of them posted"})` : ""}${cutOff(ending.cutOff)}`;
+      return `the client disconnected without GOODBYE${ending.stoppedReading ? ": it stopped reading its replies (the server's stdout was closed)" : ""}${ending.unserved ? `, ${ending.unserved} of its messages not served (unread replies held them back; ${ending.unservedPosted ? `${ending.unservedPosted} of them posted writes, lost without a reply to say so` : "none of them posted"})` : ""}${cutOff(ending.cutOff, ending.readBytes)}${unread(ending.readBytes)}`;
     case "client-killed":
-      return `the client was killed by ${ending.signal}, without GOODBYE${cutOff(ending.cutOff)}`;
+      return `the client was killed by ${ending.signal}, without GOODBYE${cutOff(ending.cutOff, ending.readBytes)}${unread(ending.readBytes)}`;
     case "no-client":
       return `no client connected: ${ending.reason}`;
     case "interrupted":
@@ -66,7 +68,11 @@ export function describeEnding(ending: ServeEnding): string {
   }
 }
 
-const cutOff = (words: string | null) => (words ? `, in the middle of a message (${words})` : "");
+/** A message left half sent by the client, or, where its stream was cut before the server read it all, the last one the server read in part. */
+const cutOff = (words: string | null, readBytes: number | undefined) => (!words ? "" : readBytes === undefined ? `, in the middle of a message (${words})` : `, the last message read in part (${words})`);
+
+const unread = (readBytes: number | undefined) =>
+  readBytes === undefined ? "" : `; its socket was closed before the server had read all of it (a reply written to it failed), so nothing it sent after its first ${readBytes} bytes was read or served`;
 
 export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonly string[]): ServeSummary {
   const { kernel, top } = run.design;

@@ -90,10 +90,19 @@ async function serveOnLockedSocket(config: ServeConfig, path: string, options: S
     socket.on("drain", () => accepted.drained());
     connection = accepted;
     socket.on("data", (chunk: Buffer) => accepted.receive(chunk));
+    // Closed before its end was read: a reply written to a socket the client had closed failed, and Node closed it with what the client had sent still unread.
+    let endRead = false;
     // A program the server started is waited for: the summary then says whether a signal killed it.
-    const leave = () => (client ? void client.exited.then((exit) => accepted.disconnected(exit.kind === "killed" ? exit.signal : null)) : accepted.disconnected());
+    const leave = () => {
+      const cut = !endRead;
+      if (client) void client.exited.then((exit) => accepted.disconnected(exit.kind === "killed" ? exit.signal : null, false, cut));
+      else accepted.disconnected(null, false, cut);
+    };
     // Half-closed (the client sent all it had and reads on), what it sent is served first: closing at once dropped requests its unread replies held back, GOODBYE among them.
-    socket.on("end", () => accepted.inputEnded(leave));
+    socket.on("end", () => {
+      endRead = true;
+      accepted.inputEnded(leave);
+    });
     socket.on("close", leave);
   });
   options.stop?.onRequest((signal) => {

@@ -370,3 +370,37 @@ test("a client that closes its socket at once, its replies unread, has what it s
     expect(served!.design.top.nic.interrupts.readMask()).toBe(R.causeTxDone(0));
   }
 });
+
+// From a check of that fix: a batch past 64 KB, sent and closed at once, was served only as far as the server had read it (Node closes a socket whose write failed, with the rest unread), and the summary blamed the client for a message it left half sent.
+test("a client that closes at once after a long batch: what the server read is served, and the summary says after how many bytes the rest went unread, not that the client cut a message short", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), "nicsim-gone-long-")), "device.sock");
+  const writes = 300;
+  const batch = Buffer.concat([
+    encodeMessage("HELLO", { magic: 0x4d49534e, major: 1, minor: 0, client_name: "gone-long" }),
+    encodeMessage("ALLOCATE", { bytes: 65536, alignment: 4096, label: "buffer" }),
+    ...Array.from({ length: writes }, () => encodeMessage("MEMORY_WRITE", { address: 0x1_0000_0000, data: new Uint8Array(500) })),
+  ]);
+  let served: ServedRun | null = null;
+  const { result } = await serveOnSocket(config("gone-long"), path, {
+    onRun: (run) => (served = run),
+    onListening: () => {
+      const socket = createConnection(path, () => {
+        socket.write(batch);
+        socket.destroy();
+      });
+    },
+  });
+  const ending = result.summary.ending as { kind: string; readBytes?: number; cutOff: string | null };
+  expect(ending.kind).toBe("disconnected");
+  const memoryWrites = served!.session.counts.get("MEMORY_WRITE") ?? 0;
+  if (ending.readBytes === undefined) {
+    // The server read it all before its first reply failed: all of it is served.
+    expect(memoryWrites).toBe(writes);
+  } else {
+    expect(ending.readBytes).toBeLessThan(batch.length);
+    expect(memoryWrites).toBeLessThan(writes);
+    const words = describeEnding(result.summary.ending);
+    expect(words).toContain(`nothing it sent after its first ${ending.readBytes} bytes was read or served`);
+    expect(words).not.toContain("in the middle of a message");
+  }
+});
