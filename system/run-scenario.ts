@@ -103,7 +103,7 @@ export function runPlainTraffic(options: ScenarioOptions = {}): ScenarioResult {
       // The keys leave the model here only, beside the capture, for the user's own decryption.
       outputs.writeWith(`${out}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.capturedSas));
       // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
-      outputs.writeWith(`${out}.sa-trace.jsonl`, (path) => writeTrace(path, top.driver.intermediate.trace.accesses, { tx: top.nic.offload.cache.params.txEntries, rx: top.nic.offload.cache.params.rxEntries }));
+      outputs.writeWith(`${out}.sa-trace.jsonl`, (path) => writeTrace(path, top.driver.intermediate.trace.accesses, { tx: top.nic.offload.cache.params.txEntries, rx: top.nic.offload.cache.params.rxEntries }, top.driver.intermediate.trace.removals));
       files.push(capture.path, `${out}.esp_sa`, `${out}.sa-trace.jsonl`);
     }
     const report = trafficReport("plain-traffic", kernel, top, outcome);

@@ -1,6 +1,6 @@
 import type { CostModel } from "./metric-policy.js";
 import type { CachePolicy } from "./policies.js";
-import type { SaAccess } from "./trace.js";
+import type { SaAccess, SaRemoval } from "./trace.js";
 
 export interface PolicyOutcome {
   readonly policy: string;
@@ -29,14 +29,18 @@ export function traceSpan(trace: readonly SaAccess[]): number {
  * Replay a trace through a policy and measure what it did. Installs per second are over `span` (ps): the whole recorded trace's,
  * where this is one direction's part of it (a direction's own span may be nothing: one record, or several at one time).
  */
-export function replay(trace: readonly SaAccess[], policy: CachePolicy, costs: CpuCosts, span = traceSpan(trace)): PolicyOutcome {
+export function replay(trace: readonly SaAccess[], policy: CachePolicy, costs: CpuCosts, span = traceSpan(trace), removals: readonly SaRemoval[] = []): PolicyOutcome {
   let hits = 0;
   let installs = 0;
   let evictions = 0;
   let hardwareBytes = 0;
   let totalBytes = 0;
   let softwareCycles = 0;
-  for (const access of trace) {
+  let removed = 0;
+  for (let index = 0; index < trace.length; index++) {
+    // An SA the run deleted before this access frees its entry, as the run's did.
+    for (; removed < removals.length && removals[removed]!.after <= index; removed++) policy.remove(removals[removed]!.sa);
+    const access = trace[index]!;
     const placement = policy.access(access);
     totalBytes += access.bytes;
     if (placement.hit) hits++;

@@ -179,6 +179,11 @@ export class MetricPolicy implements CachePolicy {
     return { hit: false, installed: false, evicted: null };
   }
 
+  remove(sa: number): void {
+    this.set.delete(sa);
+    this.metrics.forget(sa);
+  }
+
   cached(): ReadonlySet<number> {
     return this.set;
   }

@@ -13,6 +13,8 @@ export interface CachePolicy {
   readonly name: string;
   /** Decide for one access, updating the policy's state and its cache. */
   access(access: SaAccess): Placement;
+  /** The SA was deleted (a rekey's old pair, a Delete, an expiry): its entry, if it had one, is free. */
+  remove(sa: number): void;
   /** The SAs cached now. */
   cached(): ReadonlySet<number>;
 }
@@ -30,6 +32,9 @@ export class StaticFirstCome implements CachePolicy {
     if (this.set.size >= this.capacity) return SOFTWARE;
     this.set.add(sa);
     return { hit: false, installed: true, evicted: null };
+  }
+  remove(sa: number): void {
+    this.set.delete(sa);
   }
   cached(): ReadonlySet<number> {
     return this.set;
@@ -53,6 +58,9 @@ export class LeastRecentlyUsed implements CachePolicy {
     }
     this.order.set(sa, true);
     return { hit: false, installed: true, evicted };
+  }
+  remove(sa: number): void {
+    this.order.delete(sa);
   }
   cached(): ReadonlySet<number> {
     return new Set(this.order.keys());
@@ -78,6 +86,10 @@ export class LeastFrequentlyUsed implements CachePolicy {
     this.set.add(sa);
     return { hit: false, installed: true, evicted };
   }
+  remove(sa: number): void {
+    this.set.delete(sa);
+    this.counts.delete(sa);
+  }
   cached(): ReadonlySet<number> {
     return this.set;
   }
@@ -100,6 +112,10 @@ export class RandomReplacement implements CachePolicy {
       this.list[index] = sa;
     } else this.list.push(sa);
     return { hit: false, installed: true, evicted };
+  }
+  remove(sa: number): void {
+    const index = this.list.indexOf(sa);
+    if (index >= 0) this.list.splice(index, 1);
   }
   cached(): ReadonlySet<number> {
     return new Set(this.list);
@@ -155,6 +171,11 @@ export class BeladyMin implements CachePolicy {
     this.set.add(sa);
     this.next.set(sa, nextUse);
     return { hit: false, installed: true, evicted };
+  }
+
+  remove(sa: number): void {
+    this.set.delete(sa);
+    this.next.delete(sa);
   }
 
   cached(): ReadonlySet<number> {

@@ -11,6 +11,18 @@ export interface SaAccess {
   readonly path?: "hardware" | "software";
 }
 
+/**
+ * An SA deleted (a rekey's old pair, a Delete, an expiry): its table entry is free from here. `after`:
+ * the accesses recorded before it, which places it among them (it is not written: its line's place
+ * in the file says it).
+ */
+export interface SaRemoval {
+  readonly sa: number;
+  readonly time: number;
+  readonly direction: "tx" | "rx";
+  readonly after: number;
+}
+
 /** Text gathered before it goes to a streaming sink. */
 const FLUSH_CHARACTERS = 64 * 1024;
 
@@ -20,6 +32,9 @@ const FLUSH_CHARACTERS = 64 * 1024;
  */
 export class TraceRecorder {
   readonly accesses: SaAccess[] = [];
+  readonly removals: SaRemoval[] = [];
+  /** Accesses recorded so far, kept or streamed: where a removal falls among them. */
+  private recorded = 0;
   /** Off in long runs, where a record per packet would grow without bound. */
   enabled = true;
   private sink: ((text: string) => void) | null = null;
@@ -33,11 +48,24 @@ export class TraceRecorder {
 
   record(access: SaAccess): void {
     if (!this.enabled) return;
+    this.recorded++;
     if (this.sink === null) {
       this.accesses.push(access);
       return;
     }
     this.pending += `${accessLine(access)}\n`;
+    if (this.pending.length >= FLUSH_CHARACTERS) this.flush();
+  }
+
+  /** An SA was deleted: a replay frees its entry here, as the run did (a dead SA holding an entry for ever cut a replay's hits to a third). */
+  recordRemoval(removal: Omit<SaRemoval, "after">): void {
+    if (!this.enabled) return;
+    const placed = { ...removal, after: this.recorded };
+    if (this.sink === null) {
+      this.removals.push(placed);
+      return;
+    }
+    this.pending += `${removalLine(placed)}\n`;
     if (this.pending.length >= FLUSH_CHARACTERS) this.flush();
   }
 
@@ -54,6 +82,10 @@ function accessLine(access: SaAccess): string {
   return `{"sa":${access.sa},"time":${access.time},"bytes":${access.bytes},"direction":"${access.direction}"${path}}`;
 }
 
+function removalLine(removal: SaRemoval): string {
+  return `{"sa":${removal.sa},"time":${removal.time},"direction":"${removal.direction}","removed":true}`;
+}
+
 function traceHeader(tableEntries: TableEntries): string {
   return JSON.stringify({ tableEntries: { tx: tableEntries.tx, rx: tableEntries.rx } });
 }
@@ -64,18 +96,27 @@ export interface TableEntries {
   readonly rx: number;
 }
 
-/** A trace as read: the run's table sizes (null in traces written before they were recorded, or by hand) and the accesses. */
+/** A trace as read: the run's table sizes (null in traces written before they were recorded, or by hand), the accesses and the SAs deleted among them. */
 export interface SaTrace {
   readonly tableEntries: TableEntries | null;
   readonly accesses: SaAccess[];
+  readonly removals: SaRemoval[];
 }
 
 /**
  * A trace file: one JSON object per line, {"sa":…,"time":…,"bytes":…,"direction":"tx"|"rx"} and
- * optionally "path":"hardware"|"software"; a run's trace starts with {"tableEntries":{"tx":…,"rx":…}}.
+ * optionally "path":"hardware"|"software", or {"sa":…,"time":…,"direction":…,"removed":true} for an
+ * SA deleted there; a run's trace starts with {"tableEntries":{"tx":…,"rx":…}}.
  */
-export function writeTrace(path: string, trace: readonly SaAccess[], tableEntries: TableEntries): void {
-  writeWholeFile(path, [traceHeader(tableEntries), ...trace.map(accessLine)].join("\n") + "\n");
+export function writeTrace(path: string, trace: readonly SaAccess[], tableEntries: TableEntries, removals: readonly SaRemoval[] = []): void {
+  const lines = [traceHeader(tableEntries)];
+  let next = 0;
+  trace.forEach((access, index) => {
+    for (; next < removals.length && removals[next]!.after <= index; next++) lines.push(removalLine(removals[next]!));
+    lines.push(accessLine(access));
+  });
+  for (; next < removals.length; next++) lines.push(removalLine(removals[next]!));
+  writeWholeFile(path, lines.join("\n") + "\n");
 }
 
 /** Read a trace file: its header if the first record is one, each record checked, and the records in time order (as a run records them), each problem named by its line. */
@@ -83,6 +124,7 @@ export function readTrace(path: string): SaTrace {
   let previous: { time: number; line: number } | null = null;
   let tableEntries: TableEntries | null = null;
   const accesses: SaAccess[] = [];
+  const removals: SaRemoval[] = [];
   let text: string;
   try {
     text = readNamedFile(path, "utf8");
@@ -102,16 +144,17 @@ export function readTrace(path: string): SaTrace {
         tableEntries = parseHeader(value.tableEntries, `${path}:${number}`);
         return;
       }
-      const access = parseRecord(value, `${path}:${number}`);
-      if (previous !== null && access.time < previous.time) throw new Error(`${path}:${number}: time ${access.time} ps is before ${previous.time} ps on line ${previous.line}: a trace's records are in time order`);
-      previous = { time: access.time, line: number };
-      accesses.push(access);
+      const record = parseRecord(value, `${path}:${number}`);
+      if (previous !== null && record.time < previous.time) throw new Error(`${path}:${number}: time ${record.time} ps is before ${previous.time} ps on line ${previous.line}: a trace's records are in time order`);
+      previous = { time: record.time, line: number };
+      if ("removed" in record) removals.push({ sa: record.sa, time: record.time, direction: record.direction, after: accesses.length });
+      else accesses.push(record);
     } catch (error) {
       problems.push((error as Error).message);
     }
   });
   if (problems.length > 0) throw new TraceError(problems.length > SHOWN_PROBLEMS ? [...problems.slice(0, SHOWN_PROBLEMS), `${path}: and ${problems.length - SHOWN_PROBLEMS} more lines with mistakes`] : problems);
-  return { tableEntries, accesses };
+  return { tableEntries, accesses, removals };
 }
 
 /** Lines with mistakes named one by one; the rest are counted. */
@@ -141,9 +184,15 @@ function parseHeader(value: unknown, at: string): TableEntries {
   return { tx: entries.tx as number, rx: entries.rx as number };
 }
 
-function parseRecord(value: unknown, at: string): SaAccess {
+function parseRecord(value: unknown, at: string): SaAccess | (Omit<SaRemoval, "after"> & { readonly removed: true }) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${at}: expected an object {"sa":…,"time":…,"bytes":…,"direction":…}, found ${value === null ? "null" : Array.isArray(value) ? "a list" : `a ${typeof value}`}`);
-  const access = value as Partial<SaAccess>;
+  const access = value as Partial<SaAccess> & { removed?: unknown };
+  if ("removed" in access) {
+    if (access.removed !== true) throw new Error(`${at}: field 'removed' must be true when given (an SA deleted there)`);
+    for (const field of ["sa", "time"] as const) if (!Number.isSafeInteger(access[field]) || access[field]! < 0) throw new Error(`${at}: field '${field}' must be a non-negative integer`);
+    if (access.direction !== "tx" && access.direction !== "rx") throw new Error(`${at}: field 'direction' must be "tx" or "rx"`);
+    return { sa: access.sa!, time: access.time!, direction: access.direction, removed: true };
+  }
   for (const field of ["sa", "time", "bytes"] as const) {
     if (!Number.isSafeInteger(access[field]) || access[field]! < 0) throw new Error(`${at}: field '${field}' must be a non-negative integer`);
   }

@@ -268,6 +268,7 @@ export class IntermediateDriver extends Component {
     const slot = yield* this.placement.remove(sa);
     if (slot) this.base.saTable.release(slot);
     this.lifecycle.bury(sa);
+    this.trace.recordRemoval({ sa: sa.uniqueId, time: this.kernel.now, direction: sa.direction === "outbound" ? "tx" : "rx" });
     this.sadb.delete(sa.direction, sa.parameters.spi, sa.destination);
   }
 

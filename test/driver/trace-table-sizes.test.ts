@@ -55,3 +55,30 @@ describe("an SA trace carries its run's table sizes", () => {
     expect(parseTableEntries("8,")).toMatch(/^expected entries/);
   });
 });
+
+describe("SA deletions in a trace", () => {
+  const removalDirectory = mkdtempSync(join(tmpdir(), "nicsim-trace-removals-"));
+
+  test("are written among the accesses where they happened, and read back to the same place", async () => {
+    const { writeTrace } = await import("../../driver/caching/trace.js");
+    const path = join(removalDirectory, "written.jsonl");
+    const access = (sa: number, time: number) => ({ sa, time, bytes: 100, direction: "tx" as const });
+    writeTrace(path, [access(1, 10), access(2, 20), access(1, 30)], { tx: 1, rx: 1 }, [{ sa: 1, time: 15, direction: "tx", after: 1 }, { sa: 2, time: 40, direction: "tx", after: 3 }]);
+    expect(readFileSync(path, "utf8").split("\n").slice(1, 6)).toEqual([
+      '{"sa":1,"time":10,"bytes":100,"direction":"tx"}',
+      '{"sa":1,"time":15,"direction":"tx","removed":true}',
+      '{"sa":2,"time":20,"bytes":100,"direction":"tx"}',
+      '{"sa":1,"time":30,"bytes":100,"direction":"tx"}',
+      '{"sa":2,"time":40,"direction":"tx","removed":true}',
+    ]);
+    const read = readTrace(path);
+    expect(read.accesses).toHaveLength(3);
+    expect(read.removals).toEqual([{ sa: 1, time: 15, direction: "tx", after: 1 }, { sa: 2, time: 40, direction: "tx", after: 3 }]);
+  });
+
+  test("a removal line with a mistake is named by its line", () => {
+    const path = join(removalDirectory, "wrong.jsonl");
+    writeFileSync(path, '{"sa":1,"time":10,"bytes":100,"direction":"tx"}\n{"sa":1,"time":15,"direction":"tx","removed":false}\n{"sa":1,"time":16,"direction":"up","removed":true}\n');
+    expect(() => readTrace(path)).toThrow(`${path}:2: field 'removed' must be true when given (an SA deleted there)\n${path}:3: field 'direction' must be "tx" or "rx"`);
+  });
+});

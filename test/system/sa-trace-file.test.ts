@@ -19,6 +19,7 @@ test("a run writes its SA trace as it goes: the file has every access, and memor
   const summary = run.summary;
   expect(trace.accesses.length).toBe(summary.ipsec.hardwareTx + summary.ipsec.hardwareRx + summary.ipsec.softwareTx + summary.ipsec.softwareRx);
   expect(run.design.top.driver.intermediate.trace.accesses).toEqual([]);
+  expect(run.design.top.driver.intermediate.trace.removals).toEqual([]);
   // Bytes are the inner packet's either way (the streams' 128 and 1400), on either path: RX recorded the received frame's (70 more).
   for (const direction of ["tx", "rx"] as const) {
     for (const path of ["hardware", "software"] as const) expect(new Set(trace.accesses.filter((access) => access.direction === direction && access.path === path).map((access) => access.bytes)), `${direction} ${path}`).toEqual(new Set([128, 1400]));
