@@ -45,7 +45,7 @@ export class BaseDriver extends Component {
     txWriteBackThreshold: param.integer(0, "TXDCTL.WTHRESH for every TX ring: 0 has each frame's RS descriptor written back as the device finishes with the frame (its buffers read in, and encrypted for inline IPsec); n > 0 lets the device gather n done descriptors and write them back in one burst (ixgbe uses 8 at low interrupt rates)", { minimum: 0, maximum: 127 }),
     txBufferBytes: param.bytes(DEFAULT_TX_BUFFER_BYTES, "Bytes per TX slot buffer; longer frames take several descriptors", { minimum: 64, maximum: 65535 }),
     rxBufferBytes: param.bytes(2048, "Bytes per RX buffer (SRRCTL); longer frames span several", { minimum: 64, maximum: R.MAX_RECEIVE_BUFFER }),
-    doorbellBatch: param.integer(8, "Frames posted before the doorbell is rung even if more follow", { minimum: 1, maximum: 65536 }),
+    doorbellBatch: param.integer(8, "Frames posted before the doorbell is rung even if more follow (transmit(…, { more: true }) in the library; a scenario's senders post one packet at a time, and ring as they post)", { minimum: 1, maximum: 65536 }),
     napiBudget: param.integer(64, "Frames received per poll before yielding the CPU", { minimum: 1, maximum: 65536 }),
     interruptIntervalNanoseconds: param.integer(0, "EITR written for the vectors of queues that carry no priority (strict) class; those of priority classes get 0, so that their frames are not held back", { minimum: 0, maximum: 0xffff_ffff, unit: "ns" }),
     interruptPacketThreshold: param.integer(0, "EITR_PACKETS written for every queue vector (0: none)", { minimum: 0, maximum: 0xffff_ffff }),

@@ -17,6 +17,7 @@ import { shortIkeRetransmitWait } from "./ike-retransmit-warning.js";
 import { cryptoWindowWarning } from "./crypto-window-warning.js";
 import { priorityBurstWarnings } from "./priority-burst-warning.js";
 import { unreachableWriteBackThreshold } from "./write-back-threshold.js";
+import { doorbellBatchWarning } from "./doorbell-batch-warning.js";
 import { markTagObjects, tagObjectsIn } from "./yaml-object-kind.js";
 import { describeIssues } from "./schema-issues.js";
 import { fieldNameShown, secretTexts, withoutSecretTexts } from "./secret-paths.js";
@@ -336,7 +337,7 @@ export function checkScenario(asRead: unknown, source = new SourceMap("scenario"
   const given = (value as { qos?: unknown } | null)?.qos;
   const { qos, warnings } = checkQos(given, source, problems);
   if (problems.length > 0) throw new ScenarioError(inFileOrder([...problems, ...parameterProblems(value, source, container, { qos })], source.file));
-  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...unprofiledCustomers(parsed.data!, qos, source), ...silentStreams(parsed.data!, source), ...unreachableWriteBackThreshold(parsed.data!, source), ...shortIkeRetransmitWait(parsed.data!, source), ...cryptoWindowWarning(parsed.data!, qos, source), ...priorityBurstWarnings(parsed.data!, qos, source)] };
+  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...unprofiledCustomers(parsed.data!, qos, source), ...silentStreams(parsed.data!, source), ...unreachableWriteBackThreshold(parsed.data!, source), ...doorbellBatchWarning(parsed.data!, source), ...shortIkeRetransmitWait(parsed.data!, source), ...cryptoWindowWarning(parsed.data!, qos, source), ...priorityBurstWarnings(parsed.data!, qos, source)] };
 }
 
 /**
