@@ -18,7 +18,7 @@ import { ErrorCode } from "../spec/errors.js";
 import type { DeviceDropReason } from "../spec/drop-reasons.js";
 import { MAX_RECEIVE_BUFFER, queueOfClass } from "../spec/registers.js";
 import { type FlaggedReason, type RxBuffer, type RxFrame, RxQueueState, type Tag } from "./rx-queue-state.js";
-import { overDynamicThreshold } from "../shared-buffer-threshold.js";
+import { RxPacketBuffer } from "./rx-packet-buffer.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
 const IDLE = RxState.code("IDLE");
@@ -46,9 +46,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   readonly dropped = this.signal("dropped", 32, { kind: "integer" });
   /** Frames from the MAC that passed its checks. */
   readonly fromMac: Channel<Uint8Array>;
-  private used = 0;
-  /** Bytes each queue holds, against its part when the buffer is split per class. */
-  private readonly usedByQueue: number[];
+  private readonly packetBuffer: RxPacketBuffer;
   private drops = 0;
   private nextQueue = 0;
   /** Frames that have their descriptors and wait to be written, every queue's. */
@@ -66,16 +64,12 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     super(context, shared, "rx", (ring, scope) => new RxQueueState(ring, scope));
     this.fromMac = new Channel(this.kernel, this);
     this.cryptoResults = new Channel(this.kernel, this);
-    this.usedByQueue = new Array<number>(shared.queues).fill(0);
+    this.packetBuffer = new RxPacketBuffer(this.params, shared.queues, shared.maxFrameBytes);
     this.scheduler = shared.makeScheduler();
-    if (this.params.bufferPartition === "per-class" && this.partBytes < shared.maxFrameBytes) {
-      this.misfitParameter("bufferBytes", `split per class, each of the ${shared.queues} queues' parts (${this.partBytes} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`);
+    const part = this.packetBuffer.partBytes;
+    if (this.params.bufferPartition === "per-class" && part < shared.maxFrameBytes) {
+      this.misfitParameter("bufferBytes", `split per class, each of the ${shared.queues} queues' parts (${part} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`);
     }
-  }
-
-  /** A queue's part of the buffer when it is split per class. */
-  private get partBytes(): number {
-    return Math.floor(this.params.bufferBytes / this.usedByQueue.length);
   }
 
   bufferSize(queue: number): number {
@@ -162,7 +156,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const delivered = this.deliver();
     const fetched = this.fetchDescriptors(this.capacityOf, this.params.descriptorBatch);
     this.state.set(delivered ? DELIVER : fetched ? FETCH : IDLE);
-    this.bufferUsed.set(this.used);
+    this.bufferUsed.set(this.packetBuffer.bytesUsed);
     this.dropped.set(this.drops);
     for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, state.frames.length + state.assigned.length);
   }
@@ -183,16 +177,11 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     if (!state.ring.enabled) return this.drop("RX_QUEUE_DISABLED", bytes);
     // A frame needing more buffers than the ring can ever hand over (one descriptor stays empty) would wait for them for ever, and every frame behind it.
     if (this.tooShort(state, bytes.length)) return this.drop("RX_RING_TOO_SHORT", bytes);
-    const full =
-      this.params.bufferPartition === "shared"
-        ? this.used + bytes.length > this.params.bufferBytes || overDynamicThreshold(this.usedByQueue[queue]!, this.params.bufferBytes - this.used, this.params.sharedThreshold, this.shared.maxFrameBytes)
-        : this.usedByQueue[queue]! + bytes.length > this.partBytes;
-    if (full) {
+    if (this.packetBuffer.full(queue, bytes.length)) {
       this.shared.statistics.rxBufferDrops[queue]!++;
       return this.drop("RX_BUFFER_FULL", bytes);
     }
-    this.used += bytes.length;
-    this.usedByQueue[queue]! += bytes.length;
+    this.packetBuffer.hold(queue, bytes.length);
     const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, flagged: null, spi: 0, handle: 0, writeBackFailed: false };
     state.frames.push(frame);
     if (esp) this.inspectEsp(frame, esp);
@@ -256,8 +245,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private dropTooShort(state: RxQueueState, queue: number): void {
     for (let frame = state.frames[0]; frame !== undefined && frame.ready && this.tooShort(state, frame.bytes.length); frame = state.frames[0]) {
       state.frames.shift();
-      this.used -= frame.bytes.length;
-      this.usedByQueue[queue]! -= frame.bytes.length;
+      this.packetBuffer.free(queue, frame.bytes.length);
       this.drop("RX_RING_TOO_SHORT", frame.bytes);
     }
   }
@@ -383,10 +371,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     state.ring.inDevice--;
     // The frame's bytes leave the buffer once its writes are done, the last descriptor's write-back behind them: a PCIe link slower
     // than the line fills the buffer, and frames are then dropped (RX_BUFFER_FULL). They left as the writes were queued, and the buffer's size meant nothing.
-    if (tag.eop) {
-      this.used -= tag.frameLength;
-      this.usedByQueue[tag.queue]! -= tag.frameLength;
-    }
+    if (tag.eop) this.packetBuffer.free(tag.queue, tag.frameLength);
     const frame = tag.frame;
     if (completion.error) {
       state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address, tag.index);

@@ -11,13 +11,8 @@ import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
 import { deepestNode, nestingDepth, valueChildren } from "./nesting.js";
 import { referenceProblems } from "./references.js";
-import { unprofiledCustomers } from "./unprofiled-customers.js";
 import { decodeText } from "./text-bytes.js";
-import { shortIkeRetransmitWait } from "./ike-retransmit-warning.js";
-import { cryptoWindowWarning } from "./crypto-window-warning.js";
-import { priorityBurstWarnings } from "./priority-burst-warning.js";
-import { unreachableWriteBackThreshold } from "./write-back-threshold.js";
-import { doorbellBatchWarning } from "./doorbell-batch-warning.js";
+import { scenarioWarnings } from "./scenario-warnings.js";
 import { markTagObjects, tagObjectsIn } from "./yaml-object-kind.js";
 import { describeIssues } from "./schema-issues.js";
 import { fieldNameShown, secretTexts, withoutSecretTexts } from "./secret-paths.js";
@@ -337,25 +332,7 @@ export function checkScenario(asRead: unknown, source = new SourceMap("scenario"
   const given = (value as { qos?: unknown } | null)?.qos;
   const { qos, warnings } = checkQos(given, source, problems);
   if (problems.length > 0) throw new ScenarioError(inFileOrder([...problems, ...parameterProblems(value, source, container, { qos })], source.file));
-  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...unprofiledCustomers(parsed.data!, qos, source), ...silentStreams(parsed.data!, source), ...unreachableWriteBackThreshold(parsed.data!, source), ...doorbellBatchWarning(parsed.data!, source), ...shortIkeRetransmitWait(parsed.data!, source), ...cryptoWindowWarning(parsed.data!, qos, source), ...priorityBurstWarnings(parsed.data!, qos, source)] };
-}
-
-/**
- * Streams that send no packet: a constant one whose gap, in the picoseconds the run counts, is
- * longer than the traffic; a Poisson one whose mean gap makes none more likely than not (no
- * arrival in the traffic's time T has the chance e^(-T/gap)). Streams given by load are not judged.
- */
-function silentStreams(scenario: Scenario, source: SourceMap): string[] {
-  const picoseconds = (microseconds: number) => Math.round(microseconds * 1e6);
-  const traffic = picoseconds(scenario.durationMicroseconds);
-  return scenario.traffic.flatMap((stream, index) => {
-    if (stream.gapMicroseconds === undefined) return [];
-    const gap = picoseconds(stream.gapMicroseconds);
-    const none = Math.exp(-traffic / gap);
-    if (stream.pattern === "constant" ? gap <= traffic : none <= 0.5) return [];
-    const sends = stream.pattern === "constant" ? "it sends no packet" : `it sends none with a chance of ${Math.round(none * 100)}%`;
-    return [source.at(["traffic", index, "gapMicroseconds"], `warning: traffic[${index}] '${stream.name}': its ${stream.pattern === "constant" ? "gap" : "mean gap"} of ${stream.gapMicroseconds} µs is longer than the traffic's ${scenario.durationMicroseconds} µs: ${sends}`)];
-  });
+  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...scenarioWarnings(parsed.data!, qos, source)] };
 }
 
 /** The QoS policy (IOS text or JSON) parsed, its problems added to `problems`; its warnings, each at its place in the file. */

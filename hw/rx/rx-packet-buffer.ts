@@ -1,0 +1,45 @@
+import { overDynamicThreshold } from "../shared-buffer-threshold.js";
+
+/**
+ * The RX packet buffer, holding frames until their ring has descriptors and their DMA writes are
+ * done: one pool for every queue (drop-tail, or each queue held to its dynamic threshold), or
+ * split equally among the queues (RXPBSIZE in DCB mode).
+ */
+export class RxPacketBuffer {
+  private used = 0;
+  /** Bytes each queue holds, against its part when the buffer is split per class. */
+  private readonly usedByQueue: number[];
+
+  constructor(
+    private readonly params: { readonly bufferBytes: number; readonly bufferPartition: "shared" | "per-class"; readonly sharedThreshold: number },
+    queues: number,
+    private readonly longestFrame: number,
+  ) {
+    this.usedByQueue = new Array<number>(queues).fill(0);
+  }
+
+  get bytesUsed(): number {
+    return this.used;
+  }
+
+  /** A queue's part of the buffer when it is split per class. */
+  get partBytes(): number {
+    return Math.floor(this.params.bufferBytes / this.usedByQueue.length);
+  }
+
+  /** Whether a frame of `bytes` arriving for the queue finds no room (RX_BUFFER_FULL): the pool full, or the queue at its threshold; per class, its own part full. */
+  full(queue: number, bytes: number): boolean {
+    if (this.params.bufferPartition === "per-class") return this.usedByQueue[queue]! + bytes > this.partBytes;
+    return this.used + bytes > this.params.bufferBytes || overDynamicThreshold(this.usedByQueue[queue]!, this.params.bufferBytes - this.used, this.params.sharedThreshold, this.longestFrame);
+  }
+
+  hold(queue: number, bytes: number): void {
+    this.used += bytes;
+    this.usedByQueue[queue]! += bytes;
+  }
+
+  free(queue: number, bytes: number): void {
+    this.used -= bytes;
+    this.usedByQueue[queue]! -= bytes;
+  }
+}

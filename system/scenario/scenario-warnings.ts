@@ -1,0 +1,41 @@
+import type { QosConfig } from "../../driver/intermediate/qos-config.js";
+import { cryptoWindowWarning } from "./crypto-window-warning.js";
+import { doorbellBatchWarning } from "./doorbell-batch-warning.js";
+import { shortIkeRetransmitWait } from "./ike-retransmit-warning.js";
+import { priorityBurstWarnings } from "./priority-burst-warning.js";
+import type { Scenario } from "./schema.js";
+import type { SourceMap } from "./source-map.js";
+import { unprofiledCustomers } from "./unprofiled-customers.js";
+import { unreachableWriteBackThreshold } from "./write-back-threshold.js";
+
+/** What a valid scenario is warned of (accepted, likely not meant), each at its place in the file, in this order. */
+export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
+  return [
+    ...unprofiledCustomers(scenario, qos, source),
+    ...silentStreams(scenario, source),
+    ...unreachableWriteBackThreshold(scenario, source),
+    ...doorbellBatchWarning(scenario, source),
+    ...shortIkeRetransmitWait(scenario, source),
+    ...cryptoWindowWarning(scenario, qos, source),
+    ...priorityBurstWarnings(scenario, qos, source),
+  ];
+}
+
+/**
+ * Streams that send no packet: a constant one whose gap, in the picoseconds the run counts, is
+ * longer than the traffic; a Poisson one whose mean gap makes none more likely than not (no
+ * arrival in the traffic's time T has the chance e^(-T/gap)). Streams given by load are not judged.
+ */
+function silentStreams(scenario: Scenario, source: SourceMap): string[] {
+  const picoseconds = (microseconds: number) => Math.round(microseconds * 1e6);
+  const traffic = picoseconds(scenario.durationMicroseconds);
+  return scenario.traffic.flatMap((stream, index) => {
+    if (stream.gapMicroseconds === undefined) return [];
+    const gap = picoseconds(stream.gapMicroseconds);
+    const none = Math.exp(-traffic / gap);
+    if (stream.pattern === "constant" ? gap <= traffic : none <= 0.5) return [];
+    const sends = stream.pattern === "constant" ? "it sends no packet" : `it sends none with a chance of ${Math.round(none * 100)}%`;
+    return [source.at(["traffic", index, "gapMicroseconds"], `warning: traffic[${index}] '${stream.name}': its ${stream.pattern === "constant" ? "gap" : "mean gap"} of ${stream.gapMicroseconds} µs is longer than the traffic's ${scenario.durationMicroseconds} µs: ${sends}`)];
+  });
+}
+
