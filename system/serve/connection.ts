@@ -30,7 +30,6 @@ export interface ByteSource {
 export class Connection {
   private readonly framer = new MessageFramer();
   private closed = false;
-  private receivedAny = false;
   /** Bytes read from the client's stream so far. */
   private bytesRead = 0;
   /** Replies wait for the client to read them: the requests behind stay unserved, and its stream paused (one that never read held gigabytes). */
@@ -62,7 +61,6 @@ export class Connection {
   /** Bytes from the client: every whole message in them is served now, unless replies wait to be read. */
   receive(chunk: Uint8Array): void {
     if (this.closed) return;
-    if (chunk.length > 0) this.receivedAny = true;
     this.bytesRead += chunk.length;
     this.framer.push(chunk);
     if (!this.held && !this.deferred) this.serveWhole();
@@ -122,7 +120,7 @@ export class Connection {
       let room = true;
       for (const bytes of served.out) room = this.sink.write(bytes) && room;
       if (served.goodbye) return this.end({ kind: "goodbye" });
-      // A client gone reads no reply: what it sent before it left is served (its posted writes reach the device), whenever its leaving was seen.
+      // A client gone reads no reply: what the server has read of its stream is served (its posted writes reach the device), whenever its leaving was seen.
       if (!room && this.sink.gone?.() !== true) {
         this.held = true;
         this.source.pause();
@@ -156,7 +154,7 @@ export class Connection {
     const cutOff = this.framer.describePending();
     const readBytes = cutBeforeEnd ? { readBytes: this.bytesRead } : {};
     if (killedBy !== null) this.end({ kind: "client-killed", signal: killedBy, cutOff, ...readBytes });
-    else if (!this.receivedAny && this.silentEnd !== null) this.end({ kind: "no-client", reason: this.silentEnd });
+    else if (this.bytesRead === 0 && this.silentEnd !== null) this.end({ kind: "no-client", reason: this.silentEnd });
     else this.end({ kind: "disconnected", cutOff, ...(unserved > 0 ? { unserved, unservedPosted: posted } : {}), ...(stoppedReading ? { stoppedReading: true } : {}), ...readBytes });
   }
 
