@@ -110,6 +110,7 @@ export class BaseDriver extends Component {
    * the ring is full; rings the doorbell unless `more` frames follow, at least every doorbellBatch.
    */
   *transmit(queue: number, frame: Uint8Array, options: TransmitOptions = {}) {
+    if (!(frame instanceof Uint8Array)) throw new TypeError(`transmit on queue ${queue}: the frame must be a Uint8Array (or Buffer), not ${frame === null ? "null" : Array.isArray(frame) ? "an array" : typeof frame}`);
     yield* this.post(yield* this.reserve(queue, frame.length), frame, options);
   }
 
@@ -119,6 +120,8 @@ export class BaseDriver extends Component {
    * come, first served: a frame waiting for room is never overtaken by a smaller one behind it.
    */
   *reserve(queue: number, frameBytes: number): Generator<Command, TxReservation, unknown> {
+    // NaN passed through as NaN descriptors held for ever: the queue took no frame again, and nothing said why (from a driver developer's check).
+    if (!Number.isSafeInteger(frameBytes) || frameBytes < 1) throw new RangeError(`reserve on queue ${queue}: a frame of ${String(frameBytes)} bytes: expected a whole number of bytes, 1 or more`);
     const pair = this.pair(queue);
     const descriptors = pair.tx.slotsFor(frameBytes);
     if (descriptors > pair.tx.descriptors - 1) throw new RangeError(`transmit on queue ${queue}: a ${frameBytes}-byte frame needs ${descriptors} descriptors, more than the ring holds`);
@@ -156,6 +159,7 @@ export class BaseDriver extends Component {
     while (pair.recovery.tx.stopped) yield pair.space;
     pair.reservations.held -= descriptors;
     const trafficClass = options.trafficClass ?? this.classOfQueue(queue);
+    if (!Number.isInteger(trafficClass) || trafficClass < 0 || trafficClass >= R.MAX_QUEUES) throw new RangeError(`transmit on queue ${queue}: traffic class ${String(trafficClass)} is not one of 0 to ${R.MAX_QUEUES - 1}`);
     pair.tx.post(frame, trafficClass, options.ipsec ?? null);
     pair.pendingDoorbell++;
     this.statistics.txFrames++;

@@ -6,7 +6,7 @@ import { PREEMPTION_POLICIES } from "../../sim/crypto/preemption-policy.js";
 import { param } from "../../sim/parameters.js";
 import type { Command, Process } from "../../sim/process.js";
 import { CpuCore } from "./cpu-core.js";
-import type { CpuWorkName } from "./cpu-work.js";
+import { cpuJobProblem, type CpuWorkName } from "./cpu-work.js";
 
 /** Software AES-GCM over a packet's data: a core runs it a block at a time and may suspend it. */
 export interface CryptoWork {
@@ -92,7 +92,9 @@ export class HostCpu extends Component {
 
   /** Run `picoseconds` of work of a kind for a class on a core, waiting for one first (nothing at all for 0). */
   *run(kind: CpuWorkName, trafficClass: number, picoseconds: number): Generator<Command, void, unknown> {
-    if (picoseconds <= 0) return;
+    const problem = cpuJobProblem("cpu.run", kind, trafficClass, picoseconds);
+    if (problem !== null) throw new RangeError(problem);
+    if (picoseconds === 0) return;
     yield this.submit(this.job(kind, trafficClass, picoseconds, null, false));
   }
 
@@ -110,6 +112,8 @@ export class HostCpu extends Component {
    * must not wait for another core, or it could wait for itself.
    */
   *hold<T>(kind: CpuWorkName, trafficClass: number, body: Generator<Command, T, unknown>, raised?: (raise: (trafficClass: number) => void) => void): Generator<Command, T, unknown> {
+    const problem = cpuJobProblem("cpu.hold", kind, trafficClass);
+    if (problem !== null) throw new RangeError(problem);
     const job = this.job(kind, trafficClass, 0, null, true);
     // While it waits for a core, the job's class may be raised (another job waiting on what this one will hold lends it its own).
     raised?.((higher) => this.raise(job, higher));

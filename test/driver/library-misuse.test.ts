@@ -1,0 +1,37 @@
+/**
+ * A driver of one's own, written against the library, that passes the base driver or the host's
+ * cores a wrong argument is told so, naming the call, when it makes it (from a driver developer's
+ * check): reserve(0, NaN) held NaN descriptors and silently stopped the queue for good (40 frames
+ * posted, none sent); a class of 99 came out as a waveform signal's overflow; cpu.run("NOPE", 99,
+ * -5) was accepted; cpu.run(…, NaN) failed as an internal error at the next event.
+ */
+import { expect, test } from "vitest";
+import type { Command } from "../../sim/process.js";
+import { sequencedFrame } from "../../sim/packet/test-frames.js";
+import { buildNicSystem } from "../../system/build.js";
+
+type Top = ReturnType<typeof buildNicSystem>["top"];
+
+test.each([
+  ["reserve(0, NaN)", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.base.reserve(0, NaN); }, "reserve on queue 0: a frame of NaN bytes: expected a whole number of bytes, 1 or more"],
+  ["reserve(0, -5)", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.base.reserve(0, -5); }, "reserve on queue 0: a frame of -5 bytes"],
+  ["transmit with class 99", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.base.transmit(0, sequencedFrame("to-peer", 0, 0, 100), { trafficClass: 99 }); }, "transmit on queue 0: traffic class 99 is not one of 0 to 7"],
+  ["transmit of a string", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.base.transmit(0, "frame" as unknown as Uint8Array); }, "transmit on queue 0: the frame must be a Uint8Array (or Buffer), not string"],
+  ["cpu.run('NOPE', 99, -5)", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.cpu.run("NOPE" as "TRANSMIT", 99, -5); }, 'cpu.run: kind "NOPE" is not a kind of work (one of INTERRUPT,'],
+  ["cpu.run with NaN ps", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.cpu.run("TRANSMIT", 0, NaN); }, "cpu.run: NaN ps is not a time of 0 ps or more"],
+] as const)("%s is refused at the call, naming it", (_, misuse, message) => {
+  const { kernel, top } = buildNicSystem({ seed: 1, parameters: { "top.nic.queues": 1 } });
+  kernel.process("mine", function* () {
+    yield top.driver.base.whenReady();
+    yield* misuse(top);
+  });
+  expect(() => kernel.run({ until: 50_000_000 })).toThrow(message);
+});
+
+test("cpu.run names every mistake of one call at once", () => {
+  const { kernel, top } = buildNicSystem({ seed: 1, parameters: { "top.nic.queues": 1 } });
+  kernel.process("mine", function* () {
+    yield* top.driver.cpu.run("NOPE" as "TRANSMIT", 99, -5);
+  });
+  expect(() => kernel.run({ until: 1_000_000 })).toThrow(/kind "NOPE" is not a kind of work .*; traffic class 99 is not one of 0 to 7; -5 ps is not a time of 0 ps or more/);
+});
