@@ -12,8 +12,20 @@ export interface SystemOptions {
   container?: DependencyContainer;
 }
 
+/**
+ * The options a build was given, checked as a library caller may pass anything: null or a string
+ * for the options, or null for the parameters, failed deep inside with a TypeError (from a driver
+ * developer's check).
+ */
+export function checkSystemOptions(call: string, options: unknown): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new TypeError(`${call}: the options must be an object ({ seed, parameters, … }), not ${options === null ? "null" : Array.isArray(options) ? "an array" : typeof options}`);
+  const parameters = (options as { parameters?: unknown }).parameters;
+  if (parameters !== undefined && (typeof parameters !== "object" || parameters === null || Array.isArray(parameters))) throw new TypeError(`${call}: options.parameters must be an object of parameter paths and values, not ${parameters === null ? "null" : Array.isArray(parameters) ? "an array" : typeof parameters}`);
+}
+
 /** Build a NIC system (host, driver, NIC, wire, peer) on a fresh kernel. */
 export function buildNicSystem(options: SystemOptions = {}): Design<NicSystem> {
+  checkSystemOptions("buildNicSystem", options);
   const kernel = new Kernel({ seed: options.seed, skipIdle: options.skipIdle });
   return buildDesign(kernel, NicSystem, {
     container: options.container ?? rootContainer,

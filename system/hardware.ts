@@ -6,10 +6,11 @@ import type { Nic } from "../hw/nic.js";
 import { FLAGGED_DROP_REASONS } from "../hw/spec/drop-reasons.js";
 import { DIAGNOSTICS_KEPT } from "../hw/error-log.js";
 import { NicHardware } from "./nic-system.js";
-import type { SystemOptions } from "./build.js";
+import { checkSystemOptions, type SystemOptions } from "./build.js";
 
 /** The NIC, host memory, wire and peer with no driver: attach your own driver process to `top.nic` and `top.memory`. */
 export function buildNic(options: Omit<SystemOptions, "skipIdle"> & { skipIdle?: boolean } = {}): Design<NicHardware> {
+  checkSystemOptions("buildNic", options);
   const kernel = new Kernel({ seed: options.seed, skipIdle: options.skipIdle });
   return buildDesign(kernel, NicHardware, { container: options.container ?? rootContainer, parameters: options.parameters, parametersSource: options.parametersSource });
 }

@@ -210,6 +210,7 @@ export class BaseDriver extends Component {
 
   /** Program SA_QOS_MAP: the traffic class the NIC gives received ESP packets of each ipsec_qos_group tag. */
   setQosClasses(classes: ReadonlyMap<number, number>): void {
+    if (!(classes instanceof Map)) throw new TypeError(`setQosClasses: expected a Map of ipsec_qos_group tags to traffic classes, not ${classes === null ? "null" : typeof classes}`);
     for (let word = 0; word < R.SA_QOS_MAP_WORDS; word++) this.bus.mmioWrite(R.SA_QOS_MAP(word), R.encodeQosMapWord(classes, word));
   }
 

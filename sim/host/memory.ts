@@ -83,6 +83,7 @@ export class HostMemory {
   }
 
   free(address: HostAddress): void {
+    if (typeof address !== "number") throw new HostMemoryError(`free(${String(address)}): expected an address an allocate() returned`);
     const index = this.regions.findIndex((region) => region.start === address);
     if (index < 0) throw new HostMemoryError(`free(${formatAddress(address)}): no region starts there`);
     this.freed.push(this.regions.splice(index, 1)[0]!);

@@ -88,6 +88,8 @@ const DRAIN_LIMIT = 2_000_000_000;
 
 /** Run a checked scenario: its traffic, then until every packet has arrived or the drain time has passed. Writes its files. */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): ScenarioRun {
+  // A library caller may pass anything: undefined failed as "Cannot destructure property 'scenario'" (from a driver developer's check).
+  if (typeof loaded !== "object" || loaded === null || !("scenario" in loaded) || !("source" in loaded)) throw new TypeError("runScenario: expected a scenario as loadScenarioFile, parseScenarioText or defaultScenario return it");
   const { scenario } = loaded;
   const directory = options.directory === undefined ? scenario.outputs.directory : options.directory;
   const givenBy = options.directory === undefined ? loaded.source.at(["outputs", "directory"], "outputs.directory") : options.directoryGivenBy;

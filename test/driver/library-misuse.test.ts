@@ -35,3 +35,19 @@ test("cpu.run names every mistake of one call at once", () => {
   });
   expect(() => kernel.run({ until: 1_000_000 })).toThrow(/kind "NOPE" is not a kind of work .*; traffic class 99 is not one of 0 to 7; -5 ps is not a time of 0 ps or more/);
 });
+
+test("the library's entry points say what they expected when given null, undefined or the wrong type, where each failed deep inside with a TypeError", async () => {
+  const { buildNic } = await import("../../system/hardware.js");
+  const { parseScenarioText, loadScenarioFile } = await import("../../system/scenario/load.js");
+  const { runScenario } = await import("../../system/scenario/run.js");
+  const { HostMemory } = await import("../../sim/host/memory.js");
+  expect(() => buildNic(null as never)).toThrow("buildNic: the options must be an object ({ seed, parameters, … }), not null");
+  expect(() => buildNicSystem({ parameters: null as never })).toThrow("buildNicSystem: options.parameters must be an object of parameter paths and values, not null");
+  expect(() => parseScenarioText(5 as never)).toThrow("scenario: the scenario text must be a string, not number");
+  expect(() => parseScenarioText("name: x", "x.yaml", null as never)).toThrow("x.yaml: the overrides must be an object of dotted paths and values, not null");
+  expect(() => loadScenarioFile(undefined as never)).toThrow("loadScenarioFile: the file must be a path (a string), not undefined");
+  expect(() => runScenario(undefined as never)).toThrow("runScenario: expected a scenario as loadScenarioFile, parseScenarioText or defaultScenario return it");
+  expect(() => new HostMemory().free(undefined as never)).toThrow("free(undefined): expected an address an allocate() returned");
+  const { top } = buildNicSystem({ seed: 1 });
+  expect(() => top.driver.base.setQosClasses({} as never)).toThrow("setQosClasses: expected a Map of ipsec_qos_group tags to traffic classes, not object");
+});
