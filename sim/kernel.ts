@@ -149,7 +149,10 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   /** Start a generator process; it first runs in the next phase at the current time. */
   process(name: string, body: ProcessBody | (() => ProcessBody)): Process {
-    const process = new Process(name, typeof body === "function" ? body() : body);
+    const generator = typeof body === "function" ? body() : body;
+    // A body that is no generator failed only when the process first ran, as "body.next is not a function" (from a driver developer's check).
+    if (typeof (generator as { next?: unknown } | null)?.next !== "function") throw new SimulationError(`process '${String(name)}': its body must be a generator (function* () { … }) or a function that returns one, not ${generator === null ? "null" : typeof generator}`);
+    const process = new Process(name, generator);
     this.live.add(process);
     this.resumeAt(process, this.now);
     return process;

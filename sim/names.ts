@@ -7,6 +7,7 @@ const SEGMENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
  * selections all read without quoting (no whitespace, brackets or dots inside a name).
  */
 export function checkPath(path: string, what: string): void {
+  if (typeof path !== "string") throw new SignalError(`${what} name ${String(path)}: expected a dotted path (a string), not ${path === null ? "null" : typeof path}`);
   for (const segment of path.split(".")) {
     if (!SEGMENT.test(segment)) {
       throw new SignalError(

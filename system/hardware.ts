@@ -48,6 +48,8 @@ export function diagnosticLines(nic: Nic): string[] {
 
 /** What the device says about the driver that drove it. */
 export function diagnostics(nic: Nic): DeviceDiagnostics {
+  // A library caller may pass anything: undefined failed reading the error log of nothing (from a driver developer's check).
+  if (typeof nic !== "object" || nic === null || !("errorLog" in nic)) throw new TypeError("diagnostics: expected the NIC (a design's top.nic)");
   return {
     errors: diagnosticLines(nic),
     errorCount: nic.errorLog.diagnosticCount,

@@ -51,3 +51,11 @@ test("the library's entry points say what they expected when given null, undefin
   const { top } = buildNicSystem({ seed: 1 });
   expect(() => top.driver.base.setQosClasses({} as never)).toThrow("setQosClasses: expected a Map of ipsec_qos_group tags to traffic classes, not object");
 });
+
+test("a process body that is no generator, a signal named by no string, and diagnostics of no NIC are refused when made, saying what was expected", async () => {
+  const { diagnostics } = await import("../../system/hardware.js");
+  const { kernel } = buildNicSystem({ seed: 1 });
+  expect(() => kernel.process("p", 42 as never)).toThrow("process 'p': its body must be a generator (function* () { … }) or a function that returns one, not number");
+  expect(() => kernel.signal(undefined as never, 1)).toThrow("signal name undefined: expected a dotted path (a string), not undefined");
+  expect(() => diagnostics(undefined as never)).toThrow("diagnostics: expected the NIC (a design's top.nic)");
+});
