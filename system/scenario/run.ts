@@ -19,6 +19,7 @@ import { SCENARIO_STORY } from "./waveform-story.js";
 import { describeEnding, type RunEnding } from "./run-ending.js";
 import type { Scenario } from "./schema.js";
 import { retransmitSpan } from "../../sim/ike/ike-types.js";
+import { baseDrain } from "./drain.js";
 
 export interface RunOptions {
   /** Override where files go (default: the scenario's outputs.directory); null writes nothing. */
@@ -79,12 +80,6 @@ export function buildScenario(loaded: LoadedScenario, options: Pick<RunOptions, 
 const QUIET = 100_000_000;
 /** The shortest step a run takes between looks at its progress (a hundredth of the traffic's time otherwise). */
 const MIN_STEP = 1_000_000;
-/**
- * The longest drain after the traffic: at least this, or twenty times the traffic's time; with IKE exchanges under way at the traffic's end, twice an exchange's
- * whole retransmission time more (they are waited for at both ends: a responder that hears the last resend of a request then resends its answer as long);
- * and the line time of the gateway's output queue (a thousand jumbo frames at 25 Gb/s wait 2.9 ms).
- */
-const DRAIN_LIMIT = 2_000_000_000;
 
 /** Run a checked scenario: its traffic, then until every packet has arrived or the drain time has passed. Writes its files. */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): ScenarioRun {
@@ -167,7 +162,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   const retransmission = ike.configured ? 2 * retransmitSpan(ike.retransmit) : 0;
   // The gateway's backlog as the traffic ends: what it sends after (IKE) does not move the drain's end.
   let backlog: number | null = null;
-  const drainEnd = () => top.traffic.trafficEnd + Math.max(20 * duration, DRAIN_LIMIT) + (top.traffic.gateways?.holdsExchanges ? retransmission : 0) + (backlog ?? 0);
+  const drainEnd = () => top.traffic.trafficEnd + baseDrain(duration) + (top.traffic.gateways?.holdsExchanges ? retransmission : 0) + (backlog ?? 0);
   // At least a µs: a traffic of a few ns stepped its whole run (the IKE bring-up, the drain) in slices of ps, millions of them.
   const step = Math.max(MIN_STEP, Math.round(duration / 100));
   let ending: RunEnding | null = null;

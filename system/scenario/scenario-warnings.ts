@@ -2,6 +2,7 @@ import type { QosConfig } from "../../driver/intermediate/qos-config.js";
 import { cryptoWindowWarning } from "./crypto-window-warning.js";
 import { doorbellBatchWarning } from "./doorbell-batch-warning.js";
 import { shortIkeRetransmitWait } from "./ike-retransmit-warning.js";
+import { interruptIntervalWarning } from "./interrupt-interval-warning.js";
 import { priorityBurstWarnings } from "./priority-burst-warning.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
@@ -15,6 +16,7 @@ export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, sour
     ...silentStreams(scenario, source),
     ...unreachableWriteBackThreshold(scenario, source),
     ...doorbellBatchWarning(scenario, source),
+    ...interruptIntervalWarning(scenario, source),
     ...shortIkeRetransmitWait(scenario, source),
     ...cryptoWindowWarning(scenario, qos, source),
     ...priorityBurstWarnings(scenario, qos, source),

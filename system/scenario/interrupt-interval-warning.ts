@@ -1,0 +1,22 @@
+import { formatTime } from "../../sim/time.js";
+import { baseDrain } from "./drain.js";
+import type { Scenario } from "./schema.js";
+import type { SourceMap } from "./source-map.js";
+
+/**
+ * An interrupt interval (EITR) longer than the run's drain: the frames after the last interrupt
+ * wait for the next, past the drain, and the run ends with them on the rings. It ran out its drain
+ * without a word, where an unreachable write-back threshold is warned of (from a driver developer's check).
+ */
+export function interruptIntervalWarning(scenario: Scenario, source: SourceMap): string[] {
+  const interval = (scenario.driver as { base?: Record<string, unknown> }).base?.interruptIntervalNanoseconds;
+  if (typeof interval !== "number") return [];
+  const drain = baseDrain(Math.round(scenario.durationMicroseconds * 1e6));
+  if (interval * 1000 <= drain) return [];
+  return [
+    source.at(
+      ["driver", "base", "interruptIntervalNanoseconds"],
+      `warning: driver.base.interruptIntervalNanoseconds = ${interval} ns is longer than the run's drain (${formatTime(drain)} after the traffic): frames that arrive after an interrupt wait for the next, so the run may end with them not yet taken from the rings`,
+    ),
+  ];
+}
