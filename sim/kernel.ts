@@ -12,6 +12,7 @@ import { runLimit, type RunOptions, type RunResult, type StopReason } from "./ru
 
 export type { RunOptions, RunResult, StopReason } from "./run-limit.js";
 import type { KernelTracer } from "./kernel-tracer.js";
+import { valueKind } from "./shown-value.js";
 
 interface Wakeup extends QueueEntry {
   process: Process | null;
@@ -151,7 +152,7 @@ export class Kernel implements ProcessScheduler, EventHost {
   process(name: string, body: ProcessBody | (() => ProcessBody)): Process {
     const generator = typeof body === "function" ? body() : body;
     // A body that is no generator failed only when the process first ran, as "body.next is not a function" (from a driver developer's check).
-    if (typeof (generator as { next?: unknown } | null)?.next !== "function") throw new SimulationError(`process '${String(name)}': its body must be a generator (function* () { … }) or a function that returns one, not ${generator === null ? "null" : typeof generator}`);
+    if (typeof (generator as { next?: unknown } | null)?.next !== "function") throw new SimulationError(`process '${String(name)}': its body must be a generator (function* () { … }) or a function that returns one, not ${valueKind(generator)}`);
     const process = new Process(name, generator);
     this.live.add(process);
     this.resumeAt(process, this.now);

@@ -1,4 +1,5 @@
 import { SignalError } from "./errors.js";
+import { valueKind } from "./shown-value.js";
 
 const SEGMENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
@@ -7,7 +8,7 @@ const SEGMENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
  * selections all read without quoting (no whitespace, brackets or dots inside a name).
  */
 export function checkPath(path: string, what: string): void {
-  if (typeof path !== "string") throw new SignalError(`${what} name ${String(path)}: expected a dotted path (a string), not ${path === null ? "null" : typeof path}`);
+  if (typeof path !== "string") throw new SignalError(`${what} name ${String(path)}: expected a dotted path (a string), not ${valueKind(path)}`);
   for (const segment of path.split(".")) {
     if (!SEGMENT.test(segment)) {
       throw new SignalError(

@@ -2,6 +2,7 @@ import { container as rootContainer, type DependencyContainer } from "../sim/di.
 import { buildDesign, type Design } from "../sim/component.js";
 import { Kernel } from "../sim/kernel.js";
 import { NicSystem } from "./nic-system.js";
+import { valueKind } from "../sim/shown-value.js";
 
 export interface SystemOptions {
   seed?: number;
@@ -18,9 +19,9 @@ export interface SystemOptions {
  * developer's check).
  */
 export function checkSystemOptions(call: string, options: unknown): void {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new TypeError(`${call}: the options must be an object ({ seed, parameters, … }), not ${options === null ? "null" : Array.isArray(options) ? "an array" : typeof options}`);
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new TypeError(`${call}: the options must be an object ({ seed, parameters, … }), not ${valueKind(options)}`);
   const parameters = (options as { parameters?: unknown }).parameters;
-  if (parameters !== undefined && (typeof parameters !== "object" || parameters === null || Array.isArray(parameters))) throw new TypeError(`${call}: options.parameters must be an object of parameter paths and values, not ${parameters === null ? "null" : Array.isArray(parameters) ? "an array" : typeof parameters}`);
+  if (parameters !== undefined && (typeof parameters !== "object" || parameters === null || Array.isArray(parameters))) throw new TypeError(`${call}: options.parameters must be an object of parameter paths and values, not ${valueKind(parameters)}`);
 }
 
 /** Build a NIC system (host, driver, NIC, wire, peer) on a fresh kernel. */

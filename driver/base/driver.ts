@@ -18,6 +18,7 @@ import { type BaseDrop, type BaseDropReason, QueueRecovery } from "./queue-recov
 import { concatenate } from "../../sim/bytes.js";
 import { programRxRing, programTxRing, ringLength } from "./ring-registers.js";
 import type { BaseDriverStatistics, DriverReceivedFrame, TransmitOptions, TxReservation } from "./base-driver-types.js";
+import { valueKind } from "../../sim/shown-value.js";
 
 export type { BaseDriverStatistics, DriverReceivedFrame, TransmitOptions, TxReservation } from "./base-driver-types.js";
 
@@ -110,7 +111,7 @@ export class BaseDriver extends Component {
    * the ring is full; rings the doorbell unless `more` frames follow, at least every doorbellBatch.
    */
   *transmit(queue: number, frame: Uint8Array, options: TransmitOptions = {}) {
-    if (!(frame instanceof Uint8Array)) throw new TypeError(`transmit on queue ${queue}: the frame must be a Uint8Array (or Buffer), not ${frame === null ? "null" : Array.isArray(frame) ? "an array" : typeof frame}`);
+    if (!(frame instanceof Uint8Array)) throw new TypeError(`transmit on queue ${queue}: the frame must be a Uint8Array (or Buffer), not ${valueKind(frame)}`);
     yield* this.post(yield* this.reserve(queue, frame.length), frame, options);
   }
 
@@ -210,7 +211,7 @@ export class BaseDriver extends Component {
 
   /** Program SA_QOS_MAP: the traffic class the NIC gives received ESP packets of each ipsec_qos_group tag. */
   setQosClasses(classes: ReadonlyMap<number, number>): void {
-    if (!(classes instanceof Map)) throw new TypeError(`setQosClasses: expected a Map of ipsec_qos_group tags to traffic classes, not ${classes === null ? "null" : typeof classes}`);
+    if (!(classes instanceof Map)) throw new TypeError(`setQosClasses: expected a Map of ipsec_qos_group tags to traffic classes, not ${valueKind(classes)}`);
     for (let word = 0; word < R.SA_QOS_MAP_WORDS; word++) this.bus.mmioWrite(R.SA_QOS_MAP(word), R.encodeQosMapWord(classes, word));
   }
 

@@ -18,6 +18,7 @@ import { describeIssues } from "./schema-issues.js";
 import { fieldNameShown, secretTexts, withoutSecretTexts } from "./secret-paths.js";
 import { LIMITS, type Scenario, scenarioSchema } from "./schema.js";
 import { formatPath, isMergeKey, SourceMap } from "./source-map.js";
+import { valueKind } from "../../sim/shown-value.js";
 
 export { formatPath, SourceMap } from "./source-map.js";
 
@@ -39,7 +40,7 @@ export interface LoadedScenario {
 
 /** Read a scenario file (.yaml, .yml or .json); `overrides` set values by dotted path first (`nic.crypto_tx.bytesPerCycle`). */
 export function loadScenarioFile(file: string, overrides: Record<string, unknown> = {}): LoadedScenario {
-  if (typeof file !== "string") throw new TypeError(`loadScenarioFile: the file must be a path (a string), not ${file === null ? "null" : typeof file}`);
+  if (typeof file !== "string") throw new TypeError(`loadScenarioFile: the file must be a path (a string), not ${valueKind(file)}`);
   return parseScenarioText(readScenarioText(file), file, overrides);
 }
 
@@ -300,10 +301,10 @@ export function parseScenarioText(text: string, file = "scenario", overrides: Re
 /** Scenario text parsed once, then checked with each set of overrides given (a sweep's configurations): the YAML is not parsed again for each. */
 export function scenarioLoader(given: string, file = "scenario"): (overrides?: Record<string, unknown>) => LoadedScenario {
   // A library caller may pass anything: undefined or a number failed as "text.includes is not a function" (from a driver developer's check).
-  if (typeof given !== "string") throw new TypeError(`${String(file)}: the scenario text must be a string, not ${given === null ? "null" : typeof given}`);
+  if (typeof given !== "string") throw new TypeError(`${String(file)}: the scenario text must be a string, not ${valueKind(given)}`);
   const { text, document, lines, value, duplicates } = parseScenarioDocument(given, file);
   return (overrides = {}) => {
-    if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) throw new TypeError(`${file}: the overrides must be an object of dotted paths and values, not ${overrides === null ? "null" : Array.isArray(overrides) ? "an array" : typeof overrides}`);
+    if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) throw new TypeError(`${file}: the overrides must be an object of dotted paths and values, not ${valueKind(overrides)}`);
     const copy = structuredClone(value);
     // A --set that has nowhere to go is reported with the file's own mistakes; the others are set.
     const { problems, applied, replaced } = applyOverrides(copy, overrides);

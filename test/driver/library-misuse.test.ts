@@ -16,7 +16,7 @@ test.each([
   ["reserve(0, NaN)", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.base.reserve(0, NaN); }, "reserve on queue 0: a frame of NaN bytes: expected a whole number of bytes, 1 or more"],
   ["reserve(0, -5)", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.base.reserve(0, -5); }, "reserve on queue 0: a frame of -5 bytes"],
   ["transmit with class 99", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.base.transmit(0, sequencedFrame("to-peer", 0, 0, 100), { trafficClass: 99 }); }, "transmit on queue 0: traffic class 99 is not one of 0 to 7"],
-  ["transmit of a string", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.base.transmit(0, "frame" as unknown as Uint8Array); }, "transmit on queue 0: the frame must be a Uint8Array (or Buffer), not string"],
+  ["transmit of a string", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.base.transmit(0, "frame" as unknown as Uint8Array); }, "transmit on queue 0: the frame must be a Uint8Array (or Buffer), not a string"],
   ["cpu.run('NOPE', 99, -5)", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.cpu.run("NOPE" as "TRANSMIT", 99, -5); }, 'cpu.run: kind "NOPE" is not a kind of work (one of INTERRUPT,'],
   ["cpu.run with NaN ps", function* (top: Top): Generator<Command, void, unknown> { yield* top.driver.cpu.run("TRANSMIT", 0, NaN); }, "cpu.run: NaN ps is not a time of 0 ps or more"],
 ] as const)("%s is refused at the call, naming it", (_, misuse, message) => {
@@ -43,19 +43,19 @@ test("the library's entry points say what they expected when given null, undefin
   const { HostMemory } = await import("../../sim/host/memory.js");
   expect(() => buildNic(null as never)).toThrow("buildNic: the options must be an object ({ seed, parameters, … }), not null");
   expect(() => buildNicSystem({ parameters: null as never })).toThrow("buildNicSystem: options.parameters must be an object of parameter paths and values, not null");
-  expect(() => parseScenarioText(5 as never)).toThrow("scenario: the scenario text must be a string, not number");
+  expect(() => parseScenarioText(5 as never)).toThrow("scenario: the scenario text must be a string, not a number");
   expect(() => parseScenarioText("name: x", "x.yaml", null as never)).toThrow("x.yaml: the overrides must be an object of dotted paths and values, not null");
   expect(() => loadScenarioFile(undefined as never)).toThrow("loadScenarioFile: the file must be a path (a string), not undefined");
   expect(() => runScenario(undefined as never)).toThrow("runScenario: expected a scenario as loadScenarioFile, parseScenarioText or defaultScenario return it");
   expect(() => new HostMemory().free(undefined as never)).toThrow("free(undefined): expected an address an allocate() returned");
   const { top } = buildNicSystem({ seed: 1 });
-  expect(() => top.driver.base.setQosClasses({} as never)).toThrow("setQosClasses: expected a Map of ipsec_qos_group tags to traffic classes, not object");
+  expect(() => top.driver.base.setQosClasses({} as never)).toThrow("setQosClasses: expected a Map of ipsec_qos_group tags to traffic classes, not an object");
 });
 
 test("a process body that is no generator, a signal named by no string, and diagnostics of no NIC are refused when made, saying what was expected", async () => {
   const { diagnostics } = await import("../../system/hardware.js");
   const { kernel } = buildNicSystem({ seed: 1 });
-  expect(() => kernel.process("p", 42 as never)).toThrow("process 'p': its body must be a generator (function* () { … }) or a function that returns one, not number");
+  expect(() => kernel.process("p", 42 as never)).toThrow("process 'p': its body must be a generator (function* () { … }) or a function that returns one, not a number");
   expect(() => kernel.signal(undefined as never, 1)).toThrow("signal name undefined: expected a dotted path (a string), not undefined");
   expect(() => diagnostics(undefined as never)).toThrow("diagnostics: expected the NIC (a design's top.nic)");
 });
