@@ -4,7 +4,7 @@ import { problemsMessage } from "../sim/errors.js";
 import { type CpuCosts, type PolicyOutcome, replay, traceSpan } from "../driver/caching/evaluate.js";
 import { MetricPolicy, type MetricParameters, thresholdFromCosts } from "../driver/caching/metric-policy.js";
 import { BeladyMin, type CachePolicy, LeastFrequentlyUsed, LeastRecentlyUsed, RandomReplacement, StaticFirstCome } from "../driver/caching/policies.js";
-import { readTrace, type SaAccess, type SaRemoval, type TableEntries, TraceError } from "../driver/caching/trace.js";
+import { inRecordedOrder, readTrace, type SaAccess, type SaRemoval, type TableEntries, TraceError } from "../driver/caching/trace.js";
 import { evaluationSvg } from "./policy-eval-chart.js";
 import { burstWorkload, scanWorkload, shiftingWorkload, type WorkloadShape, zipfWorkload } from "../driver/caching/workloads.js";
 
@@ -80,16 +80,14 @@ function traceWorkloads({ name, trace, removals = [], tableEntries }: TraceInput
   if (!tableEntries) return [workload(name, trace, removals)];
   // The NIC has a table each way: the run's sizes, each replayed with its direction's accesses and deletions.
   return (["tx", "rx"] as const).flatMap((direction) => {
-    // Each access's place in its direction's list, where a deletion falls among them.
-    const before = new Array<number>(trace.length + 1);
-    let count = 0;
-    trace.forEach((access, index) => {
-      before[index] = count;
-      if (access.direction === direction) count++;
-    });
-    before[trace.length] = count;
-    const accesses = trace.filter((access) => access.direction === direction);
-    const removed = removals.filter((removal) => removal.direction === direction).map((removal) => ({ ...removal, after: before[removal.after]! }));
+    const accesses: SaAccess[] = [];
+    const removed: SaRemoval[] = [];
+    for (const record of inRecordedOrder(trace, removals)) {
+      if (record.direction !== direction) continue;
+      // A deletion's place among its own direction's accesses.
+      if ("after" in record) removed.push({ ...record, after: accesses.length });
+      else accesses.push(record);
+    }
     return accesses.length > 0 ? [workload(`${name} ${direction}`, accesses, removed, [tableEntries[direction]])] : [];
   });
 }

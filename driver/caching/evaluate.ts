@@ -1,6 +1,6 @@
 import type { CostModel } from "./metric-policy.js";
 import type { CachePolicy } from "./policies.js";
-import type { SaAccess, SaRemoval } from "./trace.js";
+import { inRecordedOrder, type SaAccess, type SaRemoval } from "./trace.js";
 
 export interface PolicyOutcome {
   readonly policy: string;
@@ -36,11 +36,12 @@ export function replay(trace: readonly SaAccess[], policy: CachePolicy, costs: C
   let hardwareBytes = 0;
   let totalBytes = 0;
   let softwareCycles = 0;
-  let removed = 0;
-  for (let index = 0; index < trace.length; index++) {
-    // An SA the run deleted before this access frees its entry, as the run's did.
-    for (; removed < removals.length && removals[removed]!.after <= index; removed++) policy.remove(removals[removed]!.sa);
-    const access = trace[index]!;
+  for (const access of inRecordedOrder(trace, removals)) {
+    // An SA the run deleted frees its entry there, as the run's did.
+    if ("after" in access) {
+      policy.remove(access.sa);
+      continue;
+    }
     const placement = policy.access(access);
     totalBytes += access.bytes;
     if (placement.hit) hits++;

@@ -23,6 +23,16 @@ export interface SaRemoval {
   readonly after: number;
 }
 
+/** A trace's accesses and deletions in the order the run recorded them: each deletion before the access its `after` counts up to. */
+export function* inRecordedOrder(accesses: readonly SaAccess[], removals: readonly SaRemoval[]): Generator<SaAccess | SaRemoval> {
+  let next = 0;
+  for (let index = 0; index < accesses.length; index++) {
+    for (; next < removals.length && removals[next]!.after <= index; next++) yield removals[next]!;
+    yield accesses[index]!;
+  }
+  for (; next < removals.length; next++) yield removals[next]!;
+}
+
 /** Text gathered before it goes to a streaming sink. */
 const FLUSH_CHARACTERS = 64 * 1024;
 
@@ -110,12 +120,7 @@ export interface SaTrace {
  */
 export function writeTrace(path: string, trace: readonly SaAccess[], tableEntries: TableEntries, removals: readonly SaRemoval[] = []): void {
   const lines = [traceHeader(tableEntries)];
-  let next = 0;
-  trace.forEach((access, index) => {
-    for (; next < removals.length && removals[next]!.after <= index; next++) lines.push(removalLine(removals[next]!));
-    lines.push(accessLine(access));
-  });
-  for (; next < removals.length; next++) lines.push(removalLine(removals[next]!));
+  for (const record of inRecordedOrder(trace, removals)) lines.push("after" in record ? removalLine(record) : accessLine(record));
   writeWholeFile(path, lines.join("\n") + "\n");
 }
 
