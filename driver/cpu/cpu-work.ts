@@ -1,4 +1,5 @@
 import { defineEnum } from "../../sim/enum-type.js";
+import { shownValue } from "../../sim/shown-value.js";
 
 /** What a host core is doing, as the waveform names it (each core's `work`, with a translate filter). */
 export const CpuWork = defineEnum("cpu_work", [
@@ -32,7 +33,7 @@ const TRAFFIC_CLASSES = 8;
  */
 export function cpuJobProblem(call: string, kind: unknown, trafficClass: unknown, picoseconds?: unknown): string | null {
   const problems: string[] = [];
-  if (typeof kind !== "string" || !WORK_NAMES.includes(kind)) problems.push(`kind ${JSON.stringify(kind) ?? String(kind)} is not a kind of work (one of ${WORK_NAMES.join(", ")})`);
+  if (typeof kind !== "string" || !WORK_NAMES.includes(kind)) problems.push(`kind ${shownValue(kind)} is not a kind of work (one of ${WORK_NAMES.join(", ")})`);
   if (!Number.isInteger(trafficClass) || (trafficClass as number) < 0 || (trafficClass as number) >= TRAFFIC_CLASSES) problems.push(`traffic class ${String(trafficClass)} is not one of 0 to ${TRAFFIC_CLASSES - 1}`);
   if (picoseconds !== undefined && (typeof picoseconds !== "number" || !Number.isFinite(picoseconds) || picoseconds < 0)) problems.push(`${String(picoseconds)} ps is not a time of 0 ps or more`);
   return problems.length === 0 ? null : `${call}: ${problems.join("; ")}`;
