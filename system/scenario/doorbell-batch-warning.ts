@@ -1,3 +1,4 @@
+import { driverBaseSettings } from "./driver-base-settings.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 
@@ -8,7 +9,7 @@ import type { SourceMap } from "./source-map.js";
  * gave identical runs without a word (from a driver developer's check).
  */
 export function doorbellBatchWarning(scenario: Scenario, source: SourceMap): string[] {
-  const base = (scenario.driver as { base?: Record<string, unknown> }).base;
+  const base = driverBaseSettings(scenario);
   if (base?.doorbellBatch === undefined) return [];
   return [
     source.at(

@@ -1,5 +1,6 @@
 import { formatTime } from "../../sim/time.js";
 import { baseDrain } from "./drain.js";
+import { driverBaseSettings } from "./driver-base-settings.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 
@@ -9,7 +10,7 @@ import type { SourceMap } from "./source-map.js";
  * without a word, where an unreachable write-back threshold is warned of (from a driver developer's check).
  */
 export function interruptIntervalWarning(scenario: Scenario, source: SourceMap): string[] {
-  const interval = (scenario.driver as { base?: Record<string, unknown> }).base?.interruptIntervalNanoseconds;
+  const interval = driverBaseSettings(scenario)?.interruptIntervalNanoseconds;
   if (typeof interval !== "number") return [];
   const drain = baseDrain(Math.round(scenario.durationMicroseconds * 1e6));
   if (interval * 1000 <= drain) return [];

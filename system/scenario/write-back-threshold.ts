@@ -3,6 +3,7 @@ import { DEFAULT_WRITE_BACK_DELAY } from "../../hw/tx/write-back.js";
 import { UDP_FRAME_OVERHEAD } from "../../sim/packet/udp-frame.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
 import { longestIkeMessageOf } from "./ike-customers.js";
+import { driverBaseSettings } from "./driver-base-settings.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 import { givenNumber } from "./given-number.js";
@@ -47,7 +48,7 @@ export function writeBackThresholdWarning({ threshold, ring, delay, bufferBytes,
 
 /** The warning for a scenario, at the threshold's place in its file (or its --set): sized by the frames its streams send to the peer, and its IKE customers' longest messages. */
 export function unreachableWriteBackThreshold(scenario: Scenario, source: SourceMap): string[] {
-  const base = (scenario.driver as { base?: Record<string, unknown> }).base;
+  const base = driverBaseSettings(scenario);
   const nic = scenario.nic as { tx?: Record<string, unknown> };
   const threshold = base?.txWriteBackThreshold;
   if (typeof threshold !== "number") return [];
