@@ -22,6 +22,7 @@ export const CpuWork = defineEnum("cpu_work", [
 export type CpuWorkName = Exclude<(typeof CpuWork.names)[number], "IDLE" | "CONTEXT_SWITCH">;
 
 const WORK_NAMES: readonly string[] = CpuWork.names.filter((name) => name !== "IDLE" && name !== "CONTEXT_SWITCH");
+const WORK_NAME_SET: ReadonlySet<unknown> = new Set(WORK_NAMES);
 
 /** Traffic classes a job may be of: the eight the NIC's queues and the cores' job_class (3 bits) carry. */
 const TRAFFIC_CLASSES = 8;
@@ -32,9 +33,15 @@ const TRAFFIC_CLASSES = 8;
  * out as a waveform signal's overflow or an internal error at the next event (from a driver developer's check).
  */
 export function cpuJobProblem(call: string, kind: unknown, trafficClass: unknown, picoseconds?: unknown): string | null {
-  const problems: string[] = [];
-  if (typeof kind !== "string" || !WORK_NAMES.includes(kind)) problems.push(`kind ${shownValue(kind)} is not a kind of work (one of ${WORK_NAMES.join(", ")})`);
-  if (!Number.isInteger(trafficClass) || (trafficClass as number) < 0 || (trafficClass as number) >= TRAFFIC_CLASSES) problems.push(`traffic class ${String(trafficClass)} is not one of 0 to ${TRAFFIC_CLASSES - 1}`);
-  if (picoseconds !== undefined && (typeof picoseconds !== "number" || !Number.isFinite(picoseconds) || picoseconds < 0)) problems.push(`${String(picoseconds)} ps is not a time of 0 ps or more`);
-  return problems.length === 0 ? null : `${call}: ${problems.join("; ")}`;
+  // Asked for every job a core runs (several a frame): the checks alone, and words only for a mistake.
+  const kindWrong = !WORK_NAME_SET.has(kind);
+  const classWrong = !Number.isInteger(trafficClass) || (trafficClass as number) < 0 || (trafficClass as number) >= TRAFFIC_CLASSES;
+  const timeWrong = picoseconds !== undefined && (typeof picoseconds !== "number" || !Number.isFinite(picoseconds) || picoseconds < 0);
+  if (!kindWrong && !classWrong && !timeWrong) return null;
+  const problems = [
+    ...(kindWrong ? [`kind ${shownValue(kind)} is not a kind of work (one of ${WORK_NAMES.join(", ")})`] : []),
+    ...(classWrong ? [`traffic class ${String(trafficClass)} is not one of 0 to ${TRAFFIC_CLASSES - 1}`] : []),
+    ...(timeWrong ? [`${String(picoseconds)} ps is not a time of 0 ps or more`] : []),
+  ];
+  return `${call}: ${problems.join("; ")}`;
 }
