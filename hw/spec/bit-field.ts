@@ -1,3 +1,6 @@
+import { shownValue, valueKind } from "../../sim/shown-value.js";
+import { didYouMean } from "../../sim/suggest.js";
+
 /**
  * Bit fields of a 32-bit value (a register, or a descriptor field such as COMMAND or SA_HANDLE):
  * defined once as a table, from which each field's mask, reader and writer are derived, and the
@@ -62,6 +65,20 @@ function bitField<F extends RegisterField>(field: F): BitField<F> {
   return { ...field, mask, max, get, place, set: (value: number, fieldValue: number) => ((value & ~mask) | place(fieldValue)) >>> 0 };
 }
 
+/**
+ * What pack cannot take: no object of values (undefined read a field of undefined), a misspelt
+ * field (ENOP left EOP 0 without a word), or a value that is no integer ("1" and NaN packed as 0).
+ */
+function packProblems(byName: Readonly<Record<string, BitField>>, values: unknown): string[] {
+  if (typeof values !== "object" || values === null || Array.isArray(values)) return [`expected an object of field values, not ${valueKind(values)}`];
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (!Object.hasOwn(byName, name)) problems.push(`no field '${name}'${didYouMean(name, Object.keys(byName))}`);
+    else if (value !== undefined && !Number.isInteger(value)) problems.push(`${name} ${shownValue(value)} is not an integer`);
+  }
+  return problems;
+}
+
 const TABLE_MEMBERS: ReadonlySet<string> = new Set(["list", "mask", "pack", "unpack"]);
 
 /** Derive the fields of a table; refuses fields beyond 32 bits, overlapping fields and names given twice. */
@@ -76,6 +93,8 @@ export function bitFields<const T extends readonly RegisterField[]>(table: T): B
     byName[field.name] = field;
   }
   const pack = (values: Readonly<Record<string, number | undefined>>): number => {
+    const problems = packProblems(byName, values);
+    if (problems.length > 0) throw new RangeError(`pack: ${problems.join("; ")} (fields: ${Object.keys(byName).join(", ")})`);
     let value = 0;
     for (const field of list) value |= field.place(values[field.name] ?? 0);
     return value >>> 0;

@@ -1,5 +1,5 @@
 import { didYouMean } from "../../sim/suggest.js";
-import { valueKind } from "../../sim/shown-value.js";
+import { shownValue, valueKind } from "../../sim/shown-value.js";
 import type { LayoutField } from "./layout.js";
 
 /**
@@ -8,6 +8,17 @@ import type { LayoutField } from "./layout.js";
  * would (a loop over the fields' closures costs ten times as much on the datapath). Refusals
  * are left to the field's own writer, which names the field.
  */
+
+/**
+ * Refuses what cannot hold `bytes` bytes at `base` + `offset`: no bytes at all (undefined gave a raw
+ * "reading 'length'" TypeError, from a driver developer's check), a base that is no whole number
+ * (NaN read every field as NaN), or an image too short. `what` names the layout or its field.
+ */
+export function checkImage(what: string, image: unknown, base: number, offset: number, bytes: number): void {
+  if (!(image instanceof Uint8Array)) throw new TypeError(`${what}: the image must be a Uint8Array, not ${valueKind(image)}`);
+  if (!Number.isSafeInteger(base) || base < 0) throw new RangeError(`${what}: base ${shownValue(base)} is not a whole number of bytes, 0 or more`);
+  if (base + offset + bytes > image.length) throw new RangeError(`${what}: bytes ${base + offset}..${base + offset + bytes - 1} are outside an image of ${image.length} bytes`);
+}
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -40,11 +51,11 @@ export function compileDecode(name: string, bytes: number, fields: readonly Layo
   checkKeys(fields);
   const body = `
     return function decode(image, base = 0) {
-      if (base < 0 || base + ${bytes} > image.length) throw new RangeError(name + ": ${bytes} bytes from " + base + " are outside an image of " + image.length + " bytes");
+      if (!(image instanceof Uint8Array) || !(base >= 0) || base % 1 !== 0 || base + ${bytes} > image.length) checkImage(name, image, base, 0, ${bytes});
       const at = base;
       return { ${fields.map((field) => `${field.key}: ${readExpression(field)}`).join(", ")} };
     };`;
-  return new Function("name", body)(name) as (image: Uint8Array, base?: number) => unknown;
+  return new Function("name", "checkImage", body)(name, checkImage) as (image: Uint8Array, base?: number) => unknown;
 }
 
 /** encode(values): an image with the given fields, every other byte 0. */

@@ -1,5 +1,5 @@
 import type { BitFieldTable } from "./bit-field.js";
-import { compileDecode, compileEncode } from "./layout-compile.js";
+import { checkImage, compileDecode, compileEncode } from "./layout-compile.js";
 import { valueKind } from "../../sim/shown-value.js";
 
 /**
@@ -68,9 +68,6 @@ function shownNumber(value: unknown): string {
   return typeof value === "bigint" ? `${value}n` : valueKind(value);
 }
 
-function outside(layout: string, field: LayoutFieldSpec, image: Uint8Array, base: number): RangeError {
-  return new RangeError(`${layout} ${field.name}: bytes ${base + field.offset}..${base + field.offset + field.bytes - 1} are outside an image of ${image.length} bytes`);
-}
 
 /** A number field as written, exact: its number, or a bigint when it holds more than 2^53 - 1 (a 64-bit address a number would round). */
 export function readExact(field: { readonly offset: number; read(image: Uint8Array, base?: number): unknown }, image: Uint8Array, base = 0): number | bigint {
@@ -82,9 +79,7 @@ export function readExact(field: { readonly offset: number; read(image: Uint8Arr
 function numberField(layout: string, spec: LayoutFieldSpec, key: string): LayoutField {
   const { offset, bytes } = spec;
   const limit = 2 ** (8 * bytes);
-  const check = (image: Uint8Array, base: number) => {
-    if (base < 0 || base + offset + bytes > image.length) throw outside(layout, spec, image, base);
-  };
+  const check = (image: Uint8Array, base: number) => checkImage(`${layout} ${spec.name}`, image, base, offset, bytes);
   const reads: Record<number, (image: Uint8Array, at: number) => number> = {
     1: (image, at) => image[at]!,
     2: (image, at) => image[at]! | (image[at + 1]! << 8),
@@ -126,9 +121,7 @@ function numberField(layout: string, spec: LayoutFieldSpec, key: string): Layout
 
 function bytesField(layout: string, spec: LayoutFieldSpec, key: string): LayoutField {
   const { offset, bytes } = spec;
-  const check = (image: Uint8Array, base: number) => {
-    if (base < 0 || base + offset + bytes > image.length) throw outside(layout, spec, image, base);
-  };
+  const check = (image: Uint8Array, base: number) => checkImage(`${layout} ${spec.name}`, image, base, offset, bytes);
   return {
     ...spec,
     key,

@@ -26,6 +26,14 @@ describe("bit fields derived from a table", () => {
     expect(R.SA_COMMAND_FIELDS.mask).toBe(0x1701_ffff);
   });
 
+  // pack(undefined) read a field of undefined; a misspelt field and a value of "1" packed as 0 without a word (from a driver developer's check).
+  test("pack refuses what is no object of its fields' integers, every mistake at once", () => {
+    expect(() => TX_COMMAND_FIELDS.pack(undefined as never)).toThrow("pack: expected an object of field values, not undefined (fields: EOP,");
+    expect(() => TX_COMMAND_FIELDS.pack({ ENOP: 1, RS: "1" } as never)).toThrow(`pack: no field 'ENOP' (did you mean EOP?); RS "1" is not an integer (fields: EOP,`);
+    expect(() => TX_COMMAND_FIELDS.pack({ EOP: NaN })).toThrow("pack: EOP NaN is not an integer");
+    expect(TX_COMMAND_FIELDS.pack({ EOP: 1, RS: undefined })).toBe(TX_COMMAND_FIELDS.EOP.mask);
+  });
+
   test("unpack what they pack, for any values that fit", () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0x7fff }), (entry, generation) => {
       expect(SA_HANDLE_FIELDS.unpack(SA_HANDLE_FIELDS.pack({ ENTRY: entry, GENERATION: generation }))).toEqual({ ENTRY: entry, GENERATION: generation });

@@ -80,9 +80,20 @@ describe("a layout's encoder and decoder", () => {
   });
 
   test("refuse images too short for them, naming the bytes", () => {
-    expect(() => TX_DESCRIPTOR.decode(new Uint8Array(31))).toThrow("TX descriptor: 32 bytes from 0 are outside an image of 31 bytes");
+    expect(() => TX_DESCRIPTOR.decode(new Uint8Array(31))).toThrow("TX descriptor: bytes 0..31 are outside an image of 31 bytes");
     expect(() => TX_DESCRIPTOR.fields.error.read(new Uint8Array(64), 40)).toThrow("TX descriptor ERROR: bytes 69..69 are outside an image of 64 bytes");
     expect(() => RX_DESCRIPTOR.fields.spi.write(new Uint8Array(8), 1)).toThrow(/RX descriptor SPI: bytes 16..19 are outside/);
+  });
+
+  // A raw "reading 'length'" TypeError, and NaN in every field for a NaN base (from a driver developer's check).
+  test("refuse what is no image, and a base that is no whole number, naming the layout", () => {
+    expect(() => TX_DESCRIPTOR.decode(undefined as never)).toThrow(new TypeError("TX descriptor: the image must be a Uint8Array, not undefined"));
+    expect(() => TX_DESCRIPTOR.decode([1, 2, 3] as never)).toThrow("TX descriptor: the image must be a Uint8Array, not an array");
+    expect(() => TX_DESCRIPTOR.decode(new Uint8Array(64), NaN)).toThrow("TX descriptor: base NaN is not a whole number of bytes, 0 or more");
+    expect(() => TX_DESCRIPTOR.decode(new Uint8Array(64), 1.5)).toThrow("TX descriptor: base 1.5 is not a whole number of bytes, 0 or more");
+    expect(() => TX_DESCRIPTOR.fields.error.read(null as never)).toThrow("TX descriptor ERROR: the image must be a Uint8Array, not null");
+    expect(() => RX_DESCRIPTOR.fields.spi.write(new Uint8Array(64), 1, -1)).toThrow("RX descriptor SPI: base -1 is not a whole number of bytes, 0 or more");
+    expect(TX_DESCRIPTOR.decode(new Uint8Array(64), 32).length).toBe(0);
   });
 });
 
