@@ -66,17 +66,18 @@ function bitField<F extends RegisterField>(field: F): BitField<F> {
 }
 
 /**
- * What pack cannot take: no object of values (undefined read a field of undefined), a misspelt
+ * Refuses what pack cannot take, every mistake at once: no object of values (undefined read a field of undefined), a misspelt
  * field (ENOP left EOP 0 without a word), or a value that is no integer ("1" and NaN packed as 0).
  */
-function packProblems(byName: Readonly<Record<string, BitField>>, values: unknown): string[] {
-  if (typeof values !== "object" || values === null || Array.isArray(values)) return [`expected an object of field values, not ${valueKind(values)}`];
+function refusePack(byName: Readonly<Record<string, BitField>>, values: unknown): never {
+  const fields = ` (fields: ${Object.keys(byName).join(", ")})`;
+  if (typeof values !== "object" || values === null || Array.isArray(values)) throw new RangeError(`pack: expected an object of field values, not ${valueKind(values)}${fields}`);
   const problems: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     if (!Object.hasOwn(byName, name)) problems.push(`no field '${name}'${didYouMean(name, Object.keys(byName))}`);
     else if (value !== undefined && !Number.isInteger(value)) problems.push(`${name} ${shownValue(value)} is not an integer`);
   }
-  return problems;
+  throw new RangeError(`pack: ${problems.join("; ")}${fields}`);
 }
 
 const TABLE_MEMBERS: ReadonlySet<string> = new Set(["list", "mask", "pack", "unpack"]);
@@ -93,8 +94,12 @@ export function bitFields<const T extends readonly RegisterField[]>(table: T): B
     byName[field.name] = field;
   }
   const pack = (values: Readonly<Record<string, number | undefined>>): number => {
-    const problems = packProblems(byName, values);
-    if (problems.length > 0) throw new RangeError(`pack: ${problems.join("; ")} (fields: ${Object.keys(byName).join(", ")})`);
+    // Drivers pack a descriptor's COMMAND per frame: the check makes no array unless a call is wrong.
+    if (typeof values !== "object" || values === null || Array.isArray(values)) refusePack(byName, values);
+    for (const name in values) {
+      const given = values[name];
+      if (!Object.hasOwn(byName, name) || (given !== undefined && !Number.isInteger(given))) refusePack(byName, values);
+    }
     let value = 0;
     for (const field of list) value |= field.place(values[field.name] ?? 0);
     return value >>> 0;
