@@ -54,6 +54,14 @@ export interface ClassSchedulerOptions {
    * order, so the engines keep their turns.
    */
   readonly fairMinimums?: boolean;
+  /**
+   * The excess pass keeps the turn of a class whose frame is on its way (WAITING) and starts before
+   * the class it would pick in virtual time: nothing is picked until it comes. Off by default (work
+   * conserving). The TX crypto engines turn it on: an engine a class of small frames left for a
+   * read's round trip went to a class over its share for a jumbo job of 36 µs, which no later turn
+   * gives back (start-time fair queueing saves no credit).
+   */
+  readonly excessWaitsForComing?: boolean;
 }
 
 /** How the last pick was made, so that charge() debits the right account. */
@@ -93,6 +101,7 @@ export class ClassScheduler implements QueueScheduler {
   private readonly cost: (bytes: number) => number;
   private readonly policeStrict: boolean;
   private readonly fairMinimums: boolean;
+  private readonly excessWaitsForComing: boolean;
   /** The minimum pass's turns by frame (fairMinimums off). */
   private nextMinimum = 0;
   /**
@@ -124,6 +133,7 @@ export class ClassScheduler implements QueueScheduler {
     this.cost = options.cost ?? wireBytes;
     this.policeStrict = options.policeStrict ?? true;
     this.fairMinimums = options.fairMinimums ?? true;
+    this.excessWaitsForComing = options.excessWaitsForComing ?? false;
     this.schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0, remaining: 0 }));
     this.minimums = new StartTimeFairQueue(queues);
     this.excess = new StartTimeFairQueue(queues);
@@ -282,7 +292,13 @@ export class ClassScheduler implements QueueScheduler {
 
   /** The bandwidth queue with a frame whose share of the excess, by its weight, comes first. */
   private excessShare(): number {
-    return this.excess.pick(this.sharesExcess);
+    const winner = this.excess.pick(this.sharesExcess);
+    if (winner < 0 || !this.excessWaitsForComing) return winner;
+    const start = this.excess.startOf(winner);
+    for (let queue = 0; queue < this.queues; queue++) {
+      if (this.sizes[queue] === WAITING && !this.schedules[queue]!.strict && this.excess.startOf(queue) < start) return -1;
+    }
+    return winner;
   }
 
   /** Count the tokens to `now` (time only moves on). */
