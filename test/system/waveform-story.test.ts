@@ -2,39 +2,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { TraceFlag, WAVE_AREA_PIXELS } from "../../sim/vcd/gtkw.js";
+import { TraceFlag } from "../../sim/vcd/gtkw.js";
+import { readSaveFile } from "../support/gtkw-save-file.js";
 import { changesByPath, readVcd } from "../../sim/vcd/read-vcd.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
-
-/** A save file read back: window, named markers, top-level groups, and each trace with its flags, filter and enclosing groups. */
-function readSaveFile(text: string) {
-  const lines = text.split("\n");
-  const timestart = Number(/^\[timestart\] (\d+)$/m.exec(text)![1]);
-  const [zoom, , ...named] = lines.find((line) => line.startsWith("*"))!.slice(1).split(" ").map(Number);
-  const span = (2 ** -zoom! * WAVE_AREA_PIXELS) / 200;
-  const names = lines.filter((line) => line.startsWith("[markername] ")).map((line) => line.slice("[markername] ".length));
-  const markers = names.map((name, index) => ({ letter: name[0]!, name: name.slice(1), time: named[index]! }));
-  const traces: Array<{ name: string; flags: number; filter: string | null; groups: string[] }> = [];
-  const groups: Array<{ name: string; flags: number; depth: number }> = [];
-  const open: string[] = [];
-  let flags = 0;
-  let filter: string | null = null;
-  for (const line of lines) {
-    if (line.startsWith("@")) flags = Number.parseInt(line.slice(1), 16);
-    else if (line.startsWith("^1 ")) filter = line.slice(3);
-    else if (line.startsWith("-")) {
-      if (flags & TraceFlag.groupBegin) {
-        groups.push({ name: line.slice(1), flags, depth: open.length });
-        open.push(line.slice(1));
-      } else open.pop();
-    } else if (line.startsWith("top.")) {
-      traces.push({ name: line, flags, filter, groups: [...open] });
-      filter = null;
-    }
-  }
-  return { window: { from: timestart, to: timestart + span }, markers, groups, traces };
-}
 
 describe("the default run's save file opens on its story", () => {
   const directory = mkdtempSync(join(tmpdir(), "nicsim-story-"));

@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { changesByPath, readVcd } from "../../sim/vcd/read-vcd.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { runScenario } from "../../system/scenario/run.js";
+import { readSaveFile } from "../support/gtkw-save-file.js";
+
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+
+/** The first number the README gives after `pattern` (a regular expression's text, its last group the number). */
+function readmeNumber(pattern: string): number {
+  const match = new RegExp(pattern, "s").exec(readme);
+  if (!match) throw new Error(`README: no match for /${pattern}/`);
+  return Number(match[match.length - 1]);
+}
+
+const microseconds = (picoseconds: number) => Number((picoseconds / 1e6).toFixed(2));
+
+// The README's "What to look for in GTKWave" kept marker B's time and byte offset from an older run for several re-recordings of the outputs (a reviewer's check).
+describe("the README's walk through the default run's waveform is the run's", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-walkthrough-"));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  const { summary } = runScenario(defaultScenario(), { directory });
+  const saved = readSaveFile(readFileSync(join(directory, "default.gtkw"), "utf8"));
+  const marker = (letter: string) => saved.markers.find((each) => each.letter === letter)!.time;
+
+  test("markers A, B and C at the times it gives", () => {
+    expect(summary.outcome).toBe("every packet arrived");
+    expect({ A: readmeNumber("- Marker A, [^\\n]*? at ([\\d.]+) µs"), B: readmeNumber("- Marker B, [^\\n]*? at ([\\d.]+) µs"), C: readmeNumber("- Marker C at ([\\d.]+) µs") }).toEqual({
+      A: microseconds(marker("A")),
+      B: microseconds(marker("B")),
+      C: microseconds(marker("C")),
+    });
+  });
+
+  test("at marker B, the key setup and the byte offset saved that it gives", async () => {
+    const vcd = await readVcd(readFileSync(join(directory, "default.vcd")), (path) => path.startsWith("top.nic.crypto_tx.engine0."));
+    const changes = changesByPath(vcd);
+    const atMarkerB = (name: string) => changes.get(`top.nic.crypto_tx.engine0.${name}`)!.filter((change) => change.time <= marker("B")).at(-1)!;
+    const keySetup = changes.get("top.nic.crypto_tx.engine0.key_setup")!.filter((change) => change.value === 1n && change.time <= marker("B")).at(-1)!;
+    expect({ keySetup: readmeNumber("- Marker B, .*?`key_setup` pulses at ([\\d.]+) µs"), byteOffset: readmeNumber("- Marker B, .*?SAVING \\(`byte_offset` (\\d+)\\)") }).toEqual({
+      keySetup: microseconds(keySetup.time),
+      byteOffset: Number(atMarkerB("byte_offset").value),
+    });
+  });
+});
