@@ -245,8 +245,10 @@ export class ScenarioTraffic extends Component {
     yield* this.whenTrafficStarts();
     const frameBytes = tunnelFrameBytes(stream.packetBytes);
     const mean = stream.load !== undefined ? system.wire.occupancy(frameBytes) / stream.load : Math.round(stream.gapMicroseconds! * 1e6);
-    // Each flow draws from its own stream, so its arrivals (and the gateway's faults on them) do not change with the model's timing.
+    // Each flow draws from its own stream, so its arrivals do not change with the model's timing; the gateway's faults on them from
+    // another, so that they do not change with the faults either (drawn from one, a corrupt probability of 1e-6 added a packet to a run).
     const random = this.kernel.random(`${this.path}.${stream.name}.${flow.direction}`);
+    const faults = this.kernel.random(`${this.path}.${stream.name}.${flow.direction}.faults`);
     let next = this.kernel.now;
     for (let sequence = 0; ; sequence++) {
       next += stream.pattern === "constant" ? mean : Math.round(random.exponential(mean));
@@ -256,7 +258,7 @@ export class ScenarioTraffic extends Component {
       // Due at `next`: a sender that is late (held back by a full ring) makes its packets wait, and their latency shows it.
       flow.send(sequence, next);
       if (flow.direction === "to-peer") sockets[slot]!(sequence);
-      else this.sendFromPeer(customer.tunnels[slot]!, flow.packet(sequence), random, { flow, sequence });
+      else this.sendFromPeer(customer.tunnels[slot]!, flow.packet(sequence), faults, { flow, sequence });
     }
   }
 
