@@ -17,7 +17,7 @@ export type ServeEnding =
    * posted writes, which no reply would have said were lost;
    * `stoppedReading`: over stdio, it closed the server's output (stdout) rather than its input;
    * `readBytes`: its socket was closed before the server had read it to its end (a reply written to
-   * it failed), after this many bytes: what came after was never read, and `cutOff` is the server's.
+   * it failed), after this many bytes: what came after, if the client sent more, was never read, and `cutOff` is the server's.
    */
   | { readonly kind: "disconnected"; readonly cutOff: string | null; readonly unserved?: number; readonly unservedPosted?: number; readonly stoppedReading?: true; readonly readBytes?: number }
   /** The client program the server started was killed by a signal (SIGSEGV, SIGKILL…) before its GOODBYE. */
@@ -72,7 +72,7 @@ export function describeEnding(ending: ServeEnding): string {
 const cutOff = (words: string | null, readBytes: number | undefined) => (!words ? "" : readBytes === undefined ? `, in the middle of a message (${words})` : `, the last message read in part (${words})`);
 
 const unread = (readBytes: number | undefined) =>
-  readBytes === undefined ? "" : `; its socket was closed before the server had read all of it (a reply written to it failed), so nothing it sent after its first ${readBytes} bytes was read or served`;
+  readBytes === undefined ? "" : `; a reply written to its closed socket failed before the server had read the stream's end, so anything it sent after its first ${readBytes} bytes was not read or served (the server cannot tell whether more was sent)`;
 
 export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonly string[]): ServeSummary {
   const { kernel, top } = run.design;
