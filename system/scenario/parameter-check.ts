@@ -6,7 +6,7 @@ import type { QosConfig } from "../../driver/intermediate/qos-config.js";
 import type { LoadedScenario } from "./load.js";
 import { LoadedScenarioToken, ScenarioSystem } from "./scenario-system.js";
 import { checkableParameters, designParameterTrees, isMapping, type ParameterGroup, PARAMETER_GROUPS } from "./parameter-tree.js";
-import { customerName, customerSchema, LIMITS, type ScenarioCustomer, type ScenarioInput, scenarioSchema, streamShape, waveformPatterns } from "./schema.js";
+import { customerName, customerSchema, LIMITS, type ScenarioCustomer, type ScenarioInput, scenarioSchema, streamRate, streamShape, waveformPatterns } from "./schema.js";
 import { deviceFitProblems } from "./device-fit.js";
 import { waveformScopeProblems } from "./waveform-scopes.js";
 import type { SourceMap } from "./source-map.js";
@@ -135,12 +135,22 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   // More streams than a scenario holds is the schema's to say; the parameters are still checked.
   const raw = Array.isArray(given.traffic) && given.traffic.length > 0 && given.traffic.length <= LIMITS.streams ? given.traffic : [];
   const fitting = raw.map((item) => streamShape.safeParse(item));
-  const streams = raw.length === 0 ? STAND_IN.traffic : fitting.map((checked) => (checked.success ? { ...STAND_IN_STREAM, ...checked.data } : STAND_IN_STREAM));
+  // The run's size is judged too where the duration and every stream's shape and rate are right: a mistake elsewhere hid a run of hours (from a scenario writer's check).
+  const rates = raw.map((item) => streamRate.safeParse(item));
+  const duration = scenarioSchema.shape.durationMicroseconds.safeParse(given.durationMicroseconds);
+  const sized = raw.length > 0 && duration.success && fitting.every((checked) => checked.success) && rates.every((rate) => rate.success);
+  // Named as given, so that the problem names the stream, where the names can stand (given, and each once).
+  const names = raw.map((item) => record(item).name);
+  const named = names.every((name) => typeof name === "string" && name.length > 0) && new Set(names).size === names.length;
+  const streams =
+    raw.length === 0
+      ? STAND_IN.traffic
+      : fitting.map((checked, index) => (checked.success ? { ...STAND_IN_STREAM, ...checked.data, ...(sized ? { load: undefined, ...rates[index]!.data, ...(named ? { name: names[index] as string } : {}) } : {}) } : STAND_IN_STREAM));
   const customers = standInCustomers(given.customers);
   // Not for a caller that does not use them (serve).
   const outputs = customers === null || options.patterns === false ? null : standInOutputs(given.outputs);
   const standInFor = (patterned: boolean) => {
-    const scenario = { ...STAND_IN, ...trees, traffic: streams };
+    const scenario = { ...STAND_IN, ...trees, traffic: streams, ...(sized ? { durationMicroseconds: duration.data } : {}) };
     return scenarioSchema.safeParse(patterned ? { ...scenario, customers, outputs: outputs!.outputs, traffic: streams.map((stream) => ({ ...stream, customer: customers![0]!.name })) } : scenario);
   };
   // With the patterns and customers (names given twice, say, are refused as a whole), else the plain stand-in.

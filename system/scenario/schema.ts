@@ -98,6 +98,9 @@ const stream = streamFields.refine((value) => (value.load === undefined) !== (va
 /** What the device's fit of a stream depends on: its frames' length and its direction. */
 export const streamShape = z.object({ packetBytes: streamFields.shape.packetBytes, direction: streamFields.shape.direction });
 
+/** What a stream offers besides its shape, for the run's size: its rate, exactly one of load and gapMicroseconds. */
+export const streamRate = z.object({ load: streamFields.shape.load, gapMicroseconds: streamFields.shape.gapMicroseconds }).refine((value) => (value.load === undefined) !== (value.gapMicroseconds === undefined));
+
 const qosJson = z.looseObject({});
 
 /** A run's name: it names the run's files (with suffixes such as .summary.json.partial), and a file name is at most 255 bytes. */

@@ -203,6 +203,14 @@ describe("scenario files are checked before anything runs, and each mistake is n
       // Towards the host the gateway's output queue drops what it cannot hold: only each packet's record is kept, not its bytes.
       expect.stringMatching(/^s\.yaml:2:1: durationMicroseconds = 100000: the streams to-host offer \d+\.\d times what the line carries \(wire\.gigabitsPerSecond = 25\), so about \d+ packets would wait in the gateway's output queue or be dropped when it is full \(peer\.queueFrames\), each remembered to the run's end; at most 1000000 may/),
     ]);
+    // With a mistake elsewhere too, in the same pass (it was said only once the rest was fixed: a scenario writer's check).
+    const overloadAndTypo = problems(`bogus: 1\n${VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 100000").replace("gapMicroseconds: 5", "gapMicroseconds: 0.001").replace("packetBytes: 128", "packetBytes: 1400")}`);
+    expect(overloadAndTypo).toEqual(["s.yaml:1:1: bogus: unknown field", ...overload.map((problem) => problem.replaceAll(/s\.yaml:(\d+)/g, (_, line: string) => `s.yaml:${Number(line) + 1}`))]);
+    // Not where a stream's rate is wrong: what the run offers is not known.
+    expect(problems(`bogus: 1\n${VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 100000").replace("gapMicroseconds: 5", "gapMicroseconds: -1")}`)).toEqual([
+      "s.yaml:1:1: bogus: unknown field",
+      expect.stringMatching(/gapMicroseconds = -1: at least 0\.001/),
+    ]);
   });
 
   test("20c. a __proto__ key in a parameter group is refused at its line, at any depth, with the group's other mistakes (an object built by assignment took it for its prototype and dropped it)", () => {
