@@ -359,6 +359,12 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(parseScenarioText(short.replace("    gapMicroseconds: 5", "    pattern: constant\n    gapMicroseconds: 4.0000001"), "s.yaml").warnings).toEqual([]);
     expect(parseScenarioText(short.replace("    gapMicroseconds: 5", "    pattern: constant\n    gapMicroseconds: 5"), "s.yaml").warnings).toEqual(["s.yaml:25:5: warning: traffic[0] 'voice': its gap of 5 µs is longer than the traffic's 4 µs: it sends no packet"]);
     expect(parseScenarioText(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 5"), "s.yaml").warnings).toEqual([]);
+    // A stream given by load, by the gap its frames' line time over the load makes (it was not judged: a scenario writer's check).
+    const byLoad = (load: string, pattern = "") => parseScenarioText(short.replace("    gapMicroseconds: 5", `${pattern}    load: ${load}`), "s.yaml").warnings;
+    // 128-byte packets are 222 bytes of line time in their tunnel, 71 ns at 25 Gb/s: at a load of 0.01, a mean gap of 7.1 µs, none in 4 µs with a chance of e^(-4/7.1).
+    expect(byLoad("0.1")).toEqual([]);
+    expect(byLoad("0.01")).toEqual(["s.yaml:24:5: warning: traffic[0] 'voice': its load of 0.01 makes a mean gap of 7.1 µs between its 128-byte packets at 25 Gb/s, longer than the traffic's 4 µs: it sends none with a chance of 57%"]);
+    expect(byLoad("0.01", "    pattern: constant\n")).toEqual(["s.yaml:25:5: warning: traffic[0] 'voice': its load of 0.01 makes a gap of 7.1 µs between its 128-byte packets at 25 Gb/s, longer than the traffic's 4 µs: it sends no packet"]);
   });
 });
 
