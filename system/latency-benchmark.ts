@@ -8,7 +8,7 @@ import { us } from "../sim/time.js";
 import type { StageEvent } from "../hw/trace/frame-stages.js";
 import { tunnelledSystem } from "./tunnelled-system.js";
 import { tunnelFrameBytes } from "./ipsec-setup.js";
-import { ESP_FRAME_OVERHEAD, jobRate, strictWaitBound } from "./validation/crypto-closed-form.js";
+import { ESP_FRAME_OVERHEAD, jobRate, strictWaitBound, strictWaitBoundTerms } from "./validation/crypto-closed-form.js";
 
 
 export interface LatencyBenchmarkOptions {
@@ -73,8 +73,8 @@ export interface LatencyBenchmarkResult {
   readonly largestFrameOnWire: number;
   readonly checkInterval: number;
   readonly saveCycles: number;
-  /** Cycles a job whose data is all in holds a one-deep pipeline's only slot (0 with a deeper pipeline, where a strict job enters beside it). */
-  readonly tailCycles: number;
+  /** What the bound is made of, in words (strictWaitBoundTerms). */
+  readonly waitBoundTerms: string;
   /** The most a strict job may wait for a data path under this run's policy (strictWaitBound). */
   readonly waitBoundCycles: number;
   readonly drops: number;
@@ -252,8 +252,8 @@ export function runLatencyBenchmark(options: LatencyBenchmarkOptions): LatencyBe
     largestFrameOnWire: top.wire.occupancy(largestFrame),
     checkInterval: params.checkInterval,
     saveCycles: params.saveCycles,
-    tailCycles: params.pipelineDepth === 1 ? params.latency : 0,
     // The goal is the bound behind a job that may be cut: a job owed progress (strictWaitBound's owed case) may make a strict job wait longer, and the goal then says not met.
+    waitBoundTerms: strictWaitBoundTerms({ ...params, lookupCycles: engines.lookupCycles }),
     waitBoundCycles: strictWaitBound({ ...params, lookupCycles: engines.lookupCycles, owed: false }),
     drops: [...top.nic.statistics.drops.values()].reduce((sum, count) => sum + count, 0),
   };

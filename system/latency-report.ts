@@ -41,11 +41,13 @@ export interface DirectionReport {
   /** Crypto-bound runs (bulk offered at the full line rate through slower engines), per policy. */
   readonly saturated: readonly LatencyBenchmarkResult[];
   readonly goals: {
-    /** checkInterval + saveCycles, plus the latency with a one-deep pipeline. */
+    /** strictWaitBound: checkInterval + saveCycles, plus the latency with a one-deep pipeline (deeper, the latency less depth − 1 where that is longer). */
     readonly waitBoundCycles: number;
+    /** What it is made of, in words. */
+    readonly waitBoundTerms: string;
     readonly waitP99Cycles: number;
     readonly waitMet: boolean;
-    /** (checkInterval + saveCycles) cycles plus the largest frame's time on the wire, picoseconds. */
+    /** waitBoundCycles plus the largest frame's time on the wire, picoseconds. */
     readonly excessBound: number;
     /** Loaded p99 end to end under preempt-resume minus the unloaded p99, picoseconds. */
     readonly excess: number;
@@ -112,7 +114,7 @@ export function runLatencyReport(options: LatencyReportOptions = {}): DirectionR
       unloaded,
       loaded,
       saturated,
-      goals: { waitBoundCycles, waitP99Cycles: resume.cryptoWaitCycles.p99, waitMet: resume.cryptoWaitCycles.p99 <= waitBoundCycles, excessBound, excess, excessMet: excess <= excessBound },
+      goals: { waitBoundCycles, waitBoundTerms: resume.waitBoundTerms, waitP99Cycles: resume.cryptoWaitCycles.p99, waitMet: resume.cryptoWaitCycles.p99 <= waitBoundCycles, excessBound, excess, excessMet: excess <= excessBound },
     };
   });
 }
@@ -171,7 +173,7 @@ export function latencyReportMarkdown(reports: readonly DirectionReport[]): stri
       lines.push(`| ${label} | ${triple(result.endToEnd)} | ${stageNames.map((name) => triple(result.stages[name]!)).join(" | ")} | ${result.cryptoWaitCycles.p99} | ${result.preemptions} | ${gigabits(result.bulkBitsPerSecond)} | ${percent(result.cryptoBusy)} |`);
     }
     lines.push("");
-    lines.push(`- Crypto wait under preempt-resume: p99 ${goals.waitP99Cycles} cycles; goal at most checkInterval + saveCycles${loaded[0]!.tailCycles > 0 ? " + latency (a one-deep pipeline: a job whose data is all in holds its only slot)" : ""} = ${goals.waitBoundCycles}: **${goals.waitMet ? "met" : "not met"}**. Under run-to-completion it would have been ${loaded[0]!.cryptoWaitCycles.p99} cycles.`);
+    lines.push(`- Crypto wait under preempt-resume: p99 ${goals.waitP99Cycles} cycles; goal at most ${goals.waitBoundTerms} = ${goals.waitBoundCycles}: **${goals.waitMet ? "met" : "not met"}**. Under run-to-completion it would have been ${loaded[0]!.cryptoWaitCycles.p99} cycles.`);
     lines.push(`- End to end under preempt-resume: p99 exceeds the unloaded p99 by ${nanoseconds(goals.excess)} ns; goal at most ${nanoseconds(goals.excessBound)} ns (${goals.waitBoundCycles} cycles plus the largest frame on the wire): **${goals.excessMet ? "met" : "not met"}**.`);
     const base = saturated[0]!;
     lines.push(`- Bulk throughput cost of preemption, ${saturatedCondition(base)}: ${saturated.map((result) => `${result.options.policy} ${gigabits(result.bulkBitsPerSecond)} Gb/s (${result.preemptions} preemptions, ${result.drops} bulk frames dropped)`).join(", ")}; against run-to-completion: ${saturated.slice(1).map((result) => `${result.options.policy} ${percent(result.bulkBitsPerSecond / base.bulkBitsPerSecond - 1)}`).join(", ")}.`);

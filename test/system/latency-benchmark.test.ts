@@ -103,6 +103,17 @@ describe("the latency benchmark's premises", () => {
     expect(report!.goals.waitBoundCycles).toBe(8 + 4 + 60);
     expect(latencyReportMarkdown([report!])).toContain("goal at most checkInterval + saveCycles + latency (a one-deep pipeline: a job whose data is all in holds its only slot) = 72");
   });
+
+  // From an outside check: deeper, jobs whose data is all in can hold every slot, and nothing suspends them.
+  test("deeper, the bound is the latency less depth - 1 where that is longer than a check and a save, and the report says why", () => {
+    const deep = (latency: number) => runLatencyReport({ directions: ["tx"], highPackets: 20, highGapNanoseconds: 5_000, parameters: { "top.nic.crypto_tx.pipelineDepth": 2, "top.nic.crypto_tx.latency": latency } })[0]!;
+    const long = deep(60);
+    expect(long.goals.waitBoundCycles).toBe(60 - 1);
+    expect(latencyReportMarkdown([long])).toContain("goal at most latency - (pipelineDepth - 1) (every slot may hold a job whose data is all in, which nothing suspends), longer than checkInterval + saveCycles = 59");
+    const short = deep(10);
+    expect(short.goals.waitBoundCycles).toBe(8 + 4);
+    expect(latencyReportMarkdown([short])).toContain("goal at most checkInterval + saveCycles = 12");
+  });
 });
 
 // From an architect's check: the two streams' sizes were constants, so the benchmark could not be run with jumbo bulk or the smallest high-priority packets.
