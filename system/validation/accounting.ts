@@ -11,7 +11,7 @@ import { buildNicSystem } from "../build.js";
 import { checkScenario } from "../scenario/load.js";
 import { runScenario } from "../scenario/run.js";
 import type { ScenarioInput } from "../scenario/schema.js";
-import { type Experiment, type Measurement, RATE_TOLERANCE, type Scale } from "./experiment.js";
+import { type Experiment, type Measurement, type Scale } from "./experiment.js";
 import { INSTANT_HOST } from "./host.js";
 
 /** Classes of the Little's-law run: queue, share of the line offered (open loop), frame sizes. */
@@ -24,7 +24,8 @@ const LITTLE_CLASSES = [
 /**
  * Little's law per TX queue: the time-average of the frames the NIC holds for the queue, read
  * from the waveform's frames_pending (sim/vcd/read-vcd.ts), against the queue's throughput times the
- * mean time a frame spends from frame start to its last bit on the wire (the NIC's stage events).
+ * mean time a frame spends from frame start to its last bit on the wire (the NIC's stage events),
+ * each measured on its own.
  */
 async function littlesLaw(scale: Scale): Promise<Measurement[]> {
   const directory = mkdtempSync(join(tmpdir(), "nicsim-little-"));
@@ -74,10 +75,17 @@ async function littlesLaw(scale: Scale): Promise<Measurement[]> {
       }
       area += level * (end - last);
       const occupancy = area / (end - start);
-      // λW over the window, its edges counted exactly: the time each frame of the queue spent in the NIC within it.
-      let inWindow = 0;
-      for (const stay of stays.values()) if (stay.queue === queue) inWindow += Math.max(0, Math.min(stay.to, end) - Math.max(stay.from, start));
-      rows.push({ quantity: `TX queue ${queue}: frames held (waveform) against throughput × time in the NIC`, unit: "frames", expected: inWindow / (end - start), measured: occupancy, tolerance: RATE_TOLERANCE });
+      // λW, each measured on its own from the stage events: the frames whose last bit left in the window, per picosecond, times their mean stay
+      // in the NIC (as a whole). It was each frame's time within the window summed over it, which is L by definition (an outside check).
+      const left = [...stays.values()].filter((stay) => stay.queue === queue && stay.to >= start && stay.to < end);
+      const throughput = left.length / (end - start);
+      const meanStay = left.reduce((sum, stay) => sum + (stay.to - stay.from), 0) / left.length;
+      // Over a finite window the two differ by the frames held across its edges, each for at most the longest stay: 1 % or that, whichever is more.
+      const longest = Math.max(...left.map((stay) => stay.to - stay.from));
+      const across = [...stays.values()].filter((stay) => stay.queue === queue && ((stay.from < start && stay.to > start) || (stay.from < end && stay.to > end))).length;
+      const expected = throughput * meanStay;
+      const tolerance = { kind: "absolute", value: Math.max(0.01 * expected, (across * longest) / (end - start)) } as const;
+      rows.push({ quantity: `TX queue ${queue}: frames held (waveform) against throughput × mean time in the NIC (${left.length} frames)`, unit: "frames", expected, measured: occupancy, tolerance });
     }
     return rows;
   } finally {
@@ -132,8 +140,9 @@ export const accounting: Experiment = {
   title: "Accounting: Little's law per queue, and conservation of packets under faults",
   closedForm:
     "Little's law: for each TX queue, the time-average number of frames the NIC holds (frames_pending in the waveform, read back from the VCD) equals the " +
-    "queue's throughput times the mean time from frame start to its last bit on the wire (L = λW), the window's edges counted exactly: (1/T) Σ of each " +
-    "frame's time in the NIC within the window, from the NIC's stage events. Conservation: packets " +
+    "queue's throughput times the mean time from frame start to its last bit on the wire (L = λW), λ and W measured apart from the NIC's stage events: the frames " +
+    "whose last bit left in the window T, per unit time, and their mean stay; over a finite window they may differ by the frames held across its edges, " +
+    "each for at most the longest stay (the tolerance: that, or 1 %). Conservation: packets " +
     "offered plus replays the gateway injected equal packets delivered plus drops counted, each by one reason in one place, with DMA read errors and completion timeouts disabling queues that the driver resets.",
   async run(scale) {
     return [...(await littlesLaw(scale)), ...conservation(scale)];
