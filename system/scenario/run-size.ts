@@ -25,6 +25,11 @@ interface Offer {
 /** Whether what the streams offer over the run (duration times rate) stays within OFFERED_LIMITS; the problems, each naming its field. */
 export function runSizeProblems(loaded: LoadedScenario, top: ScenarioSystem): string[] {
   const { scenario, source } = loaded;
+  // A line rate or output queue the scenario gives and its parameters refused has its default standing in: what the run offers against it is not known
+  // (a rate of "100" refused, a run at 25 Gb/s was said to overload the line; from an outside check).
+  const given = (group: unknown, key: string) => (group as Record<string, unknown> | undefined)?.[key];
+  const stoodIn = (value: unknown, built: number) => value !== undefined && value !== built;
+  if (stoodIn(given(scenario.wire, "gigabitsPerSecond"), top.wire.params.gigabitsPerSecond) || stoodIn(given(scenario.peer, "queueFrames"), top.peer.params.queueFrames)) return [];
   const duration = scenario.durationMicroseconds * 1e6;
   const at = source.at(["durationMicroseconds"], `durationMicroseconds = ${scenario.durationMicroseconds}`);
   const offers: Offer[] = scenario.traffic.flatMap((stream, index) => {

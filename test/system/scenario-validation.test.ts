@@ -206,6 +206,9 @@ describe("scenario files are checked before anything runs, and each mistake is n
     // With a mistake elsewhere too, in the same pass (it was said only once the rest was fixed: a scenario writer's check).
     const overloadAndTypo = problems(`bogus: 1\n${VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 100000").replace("gapMicroseconds: 5", "gapMicroseconds: 0.001").replace("packetBytes: 128", "packetBytes: 1400")}`);
     expect(overloadAndTypo).toEqual(["s.yaml:1:1: bogus: unknown field", ...overload.map((problem) => problem.replaceAll(/s\.yaml:(\d+)/g, (_, line: string) => `s.yaml:${Number(line) + 1}`))]);
+    // Nor where the line rate given was refused: its default stood in, and a run of 100 Gb/s was said to overload a line of 25 (an outside check).
+    const refusedRate = problems(`wire:\n  gigabitsPerSecond: "100"\n${VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1000000").replace("gapMicroseconds: 5", "gapMicroseconds: 0.2").replace("packetBytes: 128", "packetBytes: 1400")}`);
+    expect(refusedRate).toEqual([expect.stringMatching(/^s\.yaml:2:3: wire\.gigabitsPerSecond = "100": expected a number/)]);
     // Not where a stream's rate is wrong: what the run offers is not known.
     expect(problems(`bogus: 1\n${VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 100000").replace("gapMicroseconds: 5", "gapMicroseconds: -1")}`)).toEqual([
       "s.yaml:1:1: bogus: unknown field",
