@@ -172,8 +172,8 @@ describe("the class scheduler alone, on a line that is always busy", () => {
   });
 
   // From an architect's check: at the TX crypto engines an engine freed while a class's small job was being read went to a class ahead of its share for a jumbo job, never given back.
-  test("with excessWaitsForComing, the excess pass waits for a class whose frame is on its way and comes first in virtual time, and only for that", () => {
-    const make = (excessWaitsForComing: boolean) => {
+  test("with excessWaitsForComing, the excess pass waits for a class whose frame is on its way and comes first in virtual time, to start a frame costing more than it, and only then", () => {
+    const make = (excessWaitsForComing: number) => {
       const scheduler = new ClassScheduler(8, 1, { cost: (bytes) => bytes, excessWaitsForComing });
       scheduler.configure(0, { strict: false, percent: 0, remaining: 100 }, 0);
       scheduler.configure(6, { strict: false, percent: 0, remaining: 1 }, 0);
@@ -183,13 +183,15 @@ describe("the class scheduler alone, on a line that is always busy", () => {
       return scheduler;
     };
     const comingTo0 = (queue: number) => (queue === 0 ? WAITING : queue === 6 ? 9000 : EMPTY);
-    expect(make(true).pick(1, comingTo0)).toBe(-1);
-    expect(make(false).pick(1, comingTo0)).toBe(6);
+    expect(make(256).pick(1, comingTo0)).toBe(-1);
+    expect(make(Infinity).pick(1, comingTo0)).toBe(6);
+    // A frame no longer than the wait is started: waiting would idle the engine longer than the frame holds it.
+    expect(make(9000).pick(1, comingTo0)).toBe(6);
     // Class 0 served as much, by its weight, as class 6 leads with: no turn to keep, and class 6 goes.
-    const even = make(true);
+    const even = make(256);
     even.charge(0, 900_000, "excess");
     expect(even.pick(2, comingTo0)).toBe(6);
-    expect(make(true).pick(1, (queue) => (queue === 0 ? 64 : queue === 6 ? 9000 : EMPTY))).toBe(0);
+    expect(make(256).pick(1, (queue) => (queue === 0 ? 64 : queue === 6 ? 9000 : EMPTY))).toBe(0);
   });
 
   test("a pick whose frame is not served changes no later turn: asked five times before each frame it serves, the scheduler serves the frames in the same order", () => {
