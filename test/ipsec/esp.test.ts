@@ -181,6 +181,23 @@ describe("ESP receiver", () => {
     expect(inbound.countsToLifetime(packets[2]!)).toBe(true);
   });
 
+  // From a security check: forged packets under fresh sequence numbers, which never verify, grew the record of those counted without end.
+  test("what is remembered of packets counted and never accepted stays within two windows' worth, however many come", () => {
+    const packet = new EspOutbound(backend, plainSa).encapsulate(new Uint8Array(10), 17);
+    const inbound = new EspInbound(backend, plainSa, { replayWindow: 64 });
+    const remembered = () => (inbound as unknown as { countedNotAccepted: Set<number> }).countedNotAccepted.size;
+    let most = 0;
+    for (let sequence = 2; sequence < 10_002; sequence++) {
+      const forged = packet.slice();
+      new DataView(forged.buffer).setUint32(4, sequence);
+      expect(inbound.countsToLifetime(forged)).toBe(true);
+      most = Math.max(most, remembered());
+    }
+    expect(most).toBeLessThanOrEqual(2 * 64);
+    // The window never moved: a genuine packet still verifies.
+    expect(inbound.decapsulate(packet).kind).toBe("payload");
+  });
+
   test("a dummy packet (next header 59) is dropped silently, by reason", () => {
     const packet = new EspOutbound(backend, plainSa).encapsulate(new Uint8Array(30), PROTOCOL_NONE);
     expect(new EspInbound(backend, plainSa).decapsulate(packet)).toEqual({ kind: "dropped", reason: "DUMMY_PACKET" });
