@@ -87,9 +87,10 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     // One the gateway started over the host's live pair is its rekey at its soft lifetime (said below, from its own count) or its acquire, negotiating the tunnel again.
     const overLivePair = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.gateway)).length;
     const again = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.again)).length + Math.max(0, overLivePair - gateway.rekeys);
-    // Deletes each way: the host's own (a rekeyed or expired pair), and the gateway's, some of which the link may have lost.
+    // Deletes each way: the host's own (a rekeyed or expired pair), and the gateway's, some of which may not have come: the link lost them, or the host's NIC or
+    // driver dropped them (a queue reset, a full RX buffer), or the run ended with them on their way. All three were said to be the link's (a security check).
     const fromHost = own.filter((entry) => entry.kind === "delete-sent").length;
-    const lost = (sent: number, received: number) => (sent > received ? `, ${sent - received} of them lost on the link` : "");
+    const lost = (sent: number, received: number) => (sent > received ? `, ${sent - received} of them not received (lost on the link or dropped on the way)` : "");
     // Sent (again) for an SPI the other end still sent under after this one had ended it (a Delete lost, or a Quick Mode given up on).
     const stillSentUnder = (n: number) => (n > 0 ? `, ${n} of them for an SPI still sent under` : "");
     const hostStill = stillSentUnder(own.filter((entry) => entry.kind === "delete-sent" && entry.text.includes("still sent under")).length);

@@ -47,17 +47,17 @@ test("Deletes are said by who sent them, with the gateway's the link lost (one l
   const received = { microseconds: 7000, gateway: "customerB", kind: "delete-received", text: "Delete received (ESP SPI 0x00001000)" };
   const sent = { microseconds: 7100, gateway: "customerB", kind: "delete-sent", text: "Delete sent for SPI 0x00002000" };
   const [, line] = formatIkeSummary({ host, gateways: [gateway(null, 2, 6598.8, 1)], timeline: [phase1Up, received, sent] });
-  expect(line).toContain(", 3 Deletes (1 from the host, 2 from the gateway, 1 of them lost on the link),");
+  expect(line).toContain(", 3 Deletes (1 from the host, 2 from the gateway, 1 of them not received (lost on the link or dropped on the way)),");
   // The host's the gateway never took are said as well (they were not).
   const [, hostLost] = formatIkeSummary({ host, gateways: [gateway(null, 2, 6598.8, 0)], timeline: [phase1Up, received, sent] });
-  expect(hostLost).toContain(", 3 Deletes (1 from the host, 1 of them lost on the link, 2 from the gateway, 1 of them lost on the link),");
+  expect(hostLost).toContain(", 3 Deletes (1 from the host, 1 of them not received (lost on the link or dropped on the way), 2 from the gateway, 1 of them not received (lost on the link or dropped on the way)),");
 });
 
 test("Deletes sent for an SPI the other end still sent under are said, at either end", () => {
   const again = { microseconds: 7200, gateway: "customerB", kind: "delete-sent", text: describeIkeEvent({ kind: "delete-sent", spis: [0x2000], stillSentUnder: true }) };
   const first = { microseconds: 7100, gateway: "customerB", kind: "delete-sent", text: describeIkeEvent({ kind: "delete-sent", spis: [0x2000] }) };
   const [, line] = formatIkeSummary({ host, gateways: [gateway(null, 3, 6598.8, 1, 2)], timeline: [phase1Up, first, again] });
-  expect(line).toContain(", 5 Deletes (2 from the host, 1 of them for an SPI still sent under, 1 of them lost on the link, 3 from the gateway, 2 of them for an SPI still sent under, 3 of them lost on the link),");
+  expect(line).toContain(", 5 Deletes (2 from the host, 1 of them for an SPI still sent under, 1 of them not received (lost on the link or dropped on the way), 3 from the gateway, 2 of them for an SPI still sent under, 3 of them not received (lost on the link or dropped on the way)),");
 });
 
 test("each tunnel down at the end says why, by its port (a run ended with one down and nothing to say why)", () => {
