@@ -17,6 +17,13 @@ export function valueKind(value: unknown): string {
 export function shownValue(value: unknown): string {
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (typeof value === "string") return value.length > LONGEST_SHOWN ? `a text of ${value.length} characters` : JSON.stringify(value);
-  const json = JSON.stringify(value);
+  // JSON holds neither: a bigint was a raw "Do not know how to serialize a BigInt" (an outside check), a cycle another.
+  if (typeof value === "bigint") return `${value}n`;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    return valueKind(value);
+  }
   return json !== undefined && json.length > LONGEST_SHOWN ? `a value of ${json.length} characters as JSON` : String(json);
 }

@@ -73,7 +73,8 @@ function refusePack(byName: Readonly<Record<string, BitField>>, values: unknown)
   const fields = ` (fields: ${Object.keys(byName).join(", ")})`;
   if (typeof values !== "object" || values === null || Array.isArray(values)) throw new RangeError(`pack: expected an object of field values, not ${valueKind(values)}${fields}`);
   const problems: string[] = [];
-  for (const [name, value] of Object.entries(values)) {
+  for (const name in values) {
+    const value = (values as Record<string, unknown>)[name];
     if (!Object.hasOwn(byName, name)) problems.push(`no field '${name}'${didYouMean(name, Object.keys(byName))}`);
     else if (value !== undefined && !Number.isInteger(value)) problems.push(`${name} ${shownValue(value)} is not an integer`);
   }

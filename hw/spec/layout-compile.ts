@@ -51,7 +51,7 @@ export function compileDecode(name: string, bytes: number, fields: readonly Layo
   checkKeys(fields);
   const body = `
     return function decode(image, base = 0) {
-      if (!(image instanceof Uint8Array) || !(base >= 0) || base % 1 !== 0 || base + ${bytes} > image.length) checkImage(name, image, base, 0, ${bytes});
+      if (!(image instanceof Uint8Array) || typeof base !== "number" || !(base >= 0) || base % 1 !== 0 || base + ${bytes} > image.length) checkImage(name, image, base, 0, ${bytes});
       const at = base;
       return { ${fields.map((field) => `${field.key}: ${readExpression(field)}`).join(", ")} };
     };`;

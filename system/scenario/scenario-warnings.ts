@@ -27,6 +27,15 @@ export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, sour
   ];
 }
 
+/** A gap of `microseconds`, to three figures, or as many more as show it longer than `than` (50.008 µs was "50 µs", no longer than a traffic of 50; an outside check). */
+function longerShown(microseconds: number, than: number): number {
+  for (let figures = 3; figures < 15; figures++) {
+    const shown = Number(microseconds.toPrecision(figures));
+    if (shown > than) return shown;
+  }
+  return microseconds;
+}
+
 /**
  * Streams that send no packet: a constant one whose gap, in the picoseconds the run counts, is
  * longer than the traffic; a Poisson one whose mean gap makes none more likely than not (no
@@ -45,7 +54,7 @@ function silentStreams(scenario: Scenario, source: SourceMap): string[] {
     if (stream.pattern === "constant" ? gap <= traffic : none <= 0.5) return [];
     const sends = stream.pattern === "constant" ? "it sends no packet" : `it sends none with a chance of ${Math.round(none * 100)}%`;
     const kind = stream.pattern === "constant" ? "gap" : "mean gap";
-    const what = byLoad ? `its load of ${stream.load} makes a ${kind} of ${Number((gap / 1e6).toPrecision(3))} µs between its ${stream.packetBytes}-byte packets at ${gigabits} Gb/s, longer` : `its ${kind} of ${stream.gapMicroseconds} µs is longer`;
+    const what = byLoad ? `its load of ${stream.load} makes a ${kind} of ${longerShown(gap / 1e6, scenario.durationMicroseconds)} µs between its ${stream.packetBytes}-byte packets at ${gigabits} Gb/s, longer` : `its ${kind} of ${stream.gapMicroseconds} µs is longer`;
     return [source.at(["traffic", index, byLoad ? "load" : "gapMicroseconds"], `warning: traffic[${index}] '${stream.name}': ${what} than the traffic's ${scenario.durationMicroseconds} µs: ${sends}`)];
   });
 }

@@ -31,6 +31,9 @@ describe("bit fields derived from a table", () => {
     expect(() => TX_COMMAND_FIELDS.pack(undefined as never)).toThrow("pack: expected an object of field values, not undefined (fields: EOP,");
     expect(() => TX_COMMAND_FIELDS.pack({ ENOP: 1, RS: "1" } as never)).toThrow(`pack: no field 'ENOP' (did you mean EOP?); RS "1" is not an integer (fields: EOP,`);
     expect(() => TX_COMMAND_FIELDS.pack({ EOP: NaN })).toThrow("pack: EOP NaN is not an integer");
+    // A bigint was a raw TypeError from the message itself; a field only inherited named no problem (an outside check).
+    expect(() => TX_COMMAND_FIELDS.pack({ EOP: 1n } as never)).toThrow("pack: EOP 1n is not an integer");
+    expect(() => TX_COMMAND_FIELDS.pack(Object.create({ ZZZ: 1 }))).toThrow("pack: no field 'ZZZ'");
     expect(TX_COMMAND_FIELDS.pack({ EOP: 1, RS: undefined })).toBe(TX_COMMAND_FIELDS.EOP.mask);
   });
 

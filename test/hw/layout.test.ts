@@ -91,6 +91,8 @@ describe("a layout's encoder and decoder", () => {
     expect(() => TX_DESCRIPTOR.decode([1, 2, 3] as never)).toThrow("TX descriptor: the image must be a Uint8Array, not an array");
     expect(() => TX_DESCRIPTOR.decode(new Uint8Array(64), NaN)).toThrow("TX descriptor: base NaN is not a whole number of bytes, 0 or more");
     expect(() => TX_DESCRIPTOR.decode(new Uint8Array(64), 1.5)).toThrow("TX descriptor: base 1.5 is not a whole number of bytes, 0 or more");
+    // Not a number at all: "0" read fields as undefined, true and null decoded at 1 and 0 (an outside check).
+    for (const base of ["0", true, null]) expect(() => TX_DESCRIPTOR.decode(new Uint8Array(64), base as never)).toThrow(`TX descriptor: base ${JSON.stringify(base)} is not a whole number of bytes, 0 or more`);
     expect(() => TX_DESCRIPTOR.fields.error.read(null as never)).toThrow("TX descriptor ERROR: the image must be a Uint8Array, not null");
     expect(() => RX_DESCRIPTOR.fields.spi.write(new Uint8Array(64), 1, -1)).toThrow("RX descriptor SPI: base -1 is not a whole number of bytes, 0 or more");
     expect(TX_DESCRIPTOR.decode(new Uint8Array(64), 32).length).toBe(0);

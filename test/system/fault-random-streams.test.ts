@@ -15,10 +15,23 @@ describe("the gateway's faults draw from streams of their own", () => {
     return Object.fromEntries(summary.flows.map((flow) => [`${flow.stream} ${flow.direction}`, flow.sent]));
   };
 
+  const corrupted = (faults: Record<string, number>) => {
+    const { summary } = runScenario(defaultScenario({ durationMicroseconds: 60, "outputs.waveform": false, "outputs.pcap": false, "outputs.html": false, ...faults }), { directory });
+    // What did not arrive, by flow: the frames corrupted (a replayed copy is of the frame as sent, corrupted or not, and arrives only where it did not).
+    return Object.fromEntries(summary.flows.map((flow) => [`${flow.stream} ${flow.direction}`, flow.lost]));
+  };
+
   test("the packets offered are the same whatever the corrupt and replay probabilities", () => {
     const without = sentByFlow({});
     expect(Object.values(without).some((sent) => sent > 0)).toBe(true);
     expect(sentByFlow({ "faults.corruptProbability": 1e-6 })).toEqual(without);
     expect(sentByFlow({ "faults.replayProbability": 0.3, "faults.corruptProbability": 0.1 })).toEqual(without);
+  }, 120_000);
+
+  // The corruptions changed with the replay probability while both drew from one stream (an outside check).
+  test("the frames corrupted are the same whatever the replay probability", () => {
+    const alone = corrupted({ "faults.corruptProbability": 0.2 });
+    expect(Object.values(alone).some((lost) => lost > 0)).toBe(true);
+    expect(corrupted({ "faults.corruptProbability": 0.2, "faults.replayProbability": 0.3 })).toEqual(alone);
   }, 120_000);
 });
