@@ -12,7 +12,7 @@ import { IkeCustomers } from "./ike-customers.js";
 import { ikeFaults } from "./ike-faults.js";
 import { Mailbox } from "../../sim/mailbox.js";
 import { us } from "../../sim/time.js";
-import type { Random } from "../../sim/random.js";
+import { GatewayFlowFaults } from "./gateway-flow-faults.js";
 import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { EspPeer } from "../esp-peer.js";
 import { INNER_PORT_BASE, TunnelBuilder, tunnelFrameBytes } from "../ipsec-setup.js";
@@ -245,10 +245,10 @@ export class ScenarioTraffic extends Component {
     yield* this.whenTrafficStarts();
     const frameBytes = tunnelFrameBytes(stream.packetBytes);
     const mean = stream.load !== undefined ? system.wire.occupancy(frameBytes) / stream.load : Math.round(stream.gapMicroseconds! * 1e6);
-    // Each flow draws from its own stream, so its arrivals do not change with the model's timing; the gateway's faults on them from
-    // one each, so that they do not change with the faults either (drawn from one, a corrupt probability of 1e-6 added a packet to a run).
-    const random = this.kernel.random(`${this.path}.${stream.name}.${flow.direction}`);
-    const faults = { corrupt: this.kernel.random(`${this.path}.${stream.name}.${flow.direction}.corrupt`), replay: this.kernel.random(`${this.path}.${stream.name}.${flow.direction}.replay`) };
+    // Each flow draws from its own stream, so its arrivals do not change with the model's timing, and the gateway's faults on them from others.
+    const name = `${this.path}.${stream.name}.${flow.direction}`;
+    const random = this.kernel.random(name);
+    const faults = new GatewayFlowFaults(this.faults, this.kernel.random(`${name}.corrupt`), this.kernel.random(`${name}.replay`));
     let next = this.kernel.now;
     for (let sequence = 0; ; sequence++) {
       next += stream.pattern === "constant" ? mean : Math.round(random.exponential(mean));
@@ -293,20 +293,18 @@ export class ScenarioTraffic extends Component {
   }
 
   /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. Its output queue's limit and policers hold the packet, not the replays (faults) nor IKE. */
-  private sendFromPeer(tunnel: number, packet: Uint8Array, random: { readonly corrupt: Random; readonly replay: Random }, identity: PacketIdentity): void {
+  private sendFromPeer(tunnel: number, packet: Uint8Array, faults: GatewayFlowFaults, identity: PacketIdentity): void {
     if (!this.espPeer.isOpen(tunnel)) return this.espPeer.dropUnsent(tunnel, packet);
     if (!this.espPeer.admits(tunnel, packet)) return;
     const frame = this.espPeer.frame(tunnel, packet);
     this.scoreboard?.drops.sentToHost(frame, identity);
-    const { corruptProbability, replayProbability } = this.faults;
-    // Flip a byte of the ciphertext (past the outer headers, the SPI, sequence and IV): the ICV fails.
-    if (corruptProbability > 0 && random.corrupt.bernoulli(corruptProbability)) frame[ETHERNET_HEADER_BYTES + 20 + 16 + random.corrupt.integer(0, 15)]! ^= 0x40;
-    if (replayProbability > 0 && random.replay.bernoulli(replayProbability)) {
+    faults.corrupts(frame);
+    const after = faults.replayAfter();
+    if (after !== null) {
       const replay = frame.slice();
       this.scoreboard?.injected.add(replay);
       this.scoreboard?.drops.replayed(identity);
       this.injectedReplays++;
-      const after = us(random.replay.integer(1, 20));
       this.injectedUntil(this.kernel.now + after);
       this.kernel.schedule(after, `${this.path}.replay`, () => {
         // It leaves when the gateway's line is free: wait for that, not for when it was queued.
