@@ -1,14 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { ETHERNET_HEADER_BYTES, frameTrafficClass } from "../../sim/packet/ethernet.js";
-import { sequencedPacket } from "../../sim/packet/test-frames.js";
-import { us } from "../../sim/time.js";
-import { tunnelFrameBytes } from "../../system/ipsec-setup.js";
-import { tunnelledSystem } from "../../system/tunnelled-system.js";
-import { ESP_FRAME_OVERHEAD } from "../../system/validation/crypto-closed-form.js";
-import { INSTANT_HOST } from "../../system/validation/host.js";
 import { expectedShares } from "../../system/validation/share-closed-form.js";
 import { BACKLOGGED } from "../../system/validation/share-configurations.js";
-import { type MeasuredClass, programmedPolicy, sendClasses, type ShareConfiguration } from "../../system/validation/shares.js";
+import { type MeasuredClass, measureEngineShares, type ShareConfiguration } from "../../system/validation/shares.js";
 
 const repeat = (size: number, times: number) => new Array<number>(times).fill(size);
 
@@ -30,38 +23,12 @@ const SKEWED: ShareConfiguration = {
   ] satisfies MeasuredClass[],
 };
 
-/** Each class's share of the engines' data capacity: the ESP data of its frames leaving in the window. */
-function engineShares(configuration: ShareConfiguration, warmUpMicroseconds: number, windowMicroseconds: number): Map<string, number> {
-  const { byClass, schedules, customers } = programmedPolicy(configuration.label, configuration.classes);
-  const engines = configuration.cryptoEngines!;
-  const bytesPerCycle = configuration.cryptoBytesPerCycle!;
-  const design = tunnelledSystem(customers, { "top.nic.queues": 8, ...INSTANT_HOST, "top.nic.crypto_tx.bytesPerCycle": bytesPerCycle, "top.nic.crypto_tx.engines": engines, "top.driver.intermediate.offloadCyclesPerPacket": 0, ...configuration.parameters });
-  const { kernel, top } = design;
-  top.driver.base.setSchedules(schedules);
-  top.peer.keepReceived = false;
-  design.peer.onDeliver = () => {};
-  const start = us(warmUpMicroseconds);
-  const end = start + us(windowMicroseconds);
-  const data = new Map<number, number>();
-  top.wire.tap((time, frame, from) => {
-    if (from !== "nic" || time < start || time >= end) return;
-    const trafficClass = frameTrafficClass(frame.bytes);
-    data.set(trafficClass, (data.get(trafficClass) ?? 0) + frame.bytes.length - ESP_FRAME_OVERHEAD);
-  });
-  sendClasses(design, configuration, byClass, end, (size) => tunnelFrameBytes(size - ETHERNET_HEADER_BYTES), function* (_klass, _tunnel, trafficClass, sequence, size) {
-    yield* top.driver.intermediate.send(sequencedPacket("to-peer", trafficClass, sequence, size, { destinationPort: 49200 + trafficClass }));
-  });
-  kernel.run({ until: end });
-  const capacity = (us(windowMicroseconds) / top.nic.offload.txCrypto.period) * engines * bytesPerCycle;
-  return new Map(configuration.classes.map((klass) => [klass.name, (data.get(byClass.get(klass.name)!) ?? 0) / capacity]));
-}
-
 describe("TX crypto engines shared by classes of skewed frame mixes", () => {
   // An engine freed while class-default's next small frame was still being read went to silver's or bronze's jumbo job (36 or 16 µs),
   // which start-time fair queueing never gives back: class-default got 0.347 of the engines for 0.392, silver and bronze 1.5 and 2 points
   // over theirs. The excess pass now keeps the turn of a class whose job is on its way and comes first in virtual time.
   test("each class gets its policy's share of the engines within 2 points", () => {
-    const measured = engineShares(SKEWED, 600, 2000);
+    const measured = measureEngineShares(SKEWED, 2000, 600);
     const expected = expectedShares(SKEWED.classes);
     const off = SKEWED.classes.map((klass) => ({ klass: klass.name, measured: measured.get(klass.name)!, expected: expected.get(klass.name)! })).filter(({ measured, expected }) => Math.abs(measured - expected) > 0.02);
     expect(off).toEqual([]);
