@@ -19,8 +19,3 @@ export const DMA_PARAMETERS = {
   completionTimeout: param.cycles(12500, "Core cycles after which a read request without completion fails"),
   extraLatencyMaximum: param.cycles(0, "Fault injection: each read request waits a further random 0..N cycles"),
 };
-
-/** Core cycles of a read's round trip at its longest: latency, the longest extra, a largest piece crossing. */
-export function readRoundTripCycles(dma: { readonly readLatency: number; readonly extraLatencyMaximum: number; readonly maxReadRequest: number; readonly bytesPerCycle: number }): number {
-  return dma.readLatency + dma.extraLatencyMaximum + Math.ceil(dma.maxReadRequest / dma.bytesPerCycle);
-}

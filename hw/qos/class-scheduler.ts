@@ -54,17 +54,6 @@ export interface ClassSchedulerOptions {
    * order, so the engines keep their turns.
    */
   readonly fairMinimums?: boolean;
-  /**
-   * The excess pass keeps the turn of a class whose frame is on its way (WAITING) and starts before
-   * the class it would pick in virtual time, where that class's frame costs more than this: nothing
-   * is picked until the frame comes. Infinity by default (work conserving). The TX crypto engines
-   * wait for a job longer than what an engine does in a read's round trip, the longest such a wait
-   * lasts: an engine a class of small frames left for a read went to a class over its share for a
-   * jumbo job of 36 µs, which no later turn gives back (start-time fair queueing saves no credit);
-   * waiting to start jobs of 64 bytes, shorter than the wait, lost a quarter of the engines over
-   * reads of 500 cycles (an outside check).
-   */
-  readonly excessWaitsForComing?: number;
 }
 
 /** How the last pick was made, so that charge() debits the right account. */
@@ -104,7 +93,6 @@ export class ClassScheduler implements QueueScheduler {
   private readonly cost: (bytes: number) => number;
   private readonly policeStrict: boolean;
   private readonly fairMinimums: boolean;
-  private readonly excessWaitsForComing: number;
   /** The minimum pass's turns by frame (fairMinimums off). */
   private nextMinimum = 0;
   /**
@@ -136,7 +124,6 @@ export class ClassScheduler implements QueueScheduler {
     this.cost = options.cost ?? wireBytes;
     this.policeStrict = options.policeStrict ?? true;
     this.fairMinimums = options.fairMinimums ?? true;
-    this.excessWaitsForComing = options.excessWaitsForComing ?? Infinity;
     this.schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0, remaining: 0 }));
     this.minimums = new StartTimeFairQueue(queues);
     this.excess = new StartTimeFairQueue(queues);
@@ -295,13 +282,7 @@ export class ClassScheduler implements QueueScheduler {
 
   /** The bandwidth queue with a frame whose share of the excess, by its weight, comes first. */
   private excessShare(): number {
-    const winner = this.excess.pick(this.sharesExcess);
-    if (winner < 0 || this.cost(this.sizes[winner]!) <= this.excessWaitsForComing) return winner;
-    const start = this.excess.startOf(winner);
-    for (let queue = 0; queue < this.queues; queue++) {
-      if (this.sizes[queue] === WAITING && !this.schedules[queue]!.strict && this.excess.startOf(queue) < start) return -1;
-    }
-    return winner;
+    return this.excess.pick(this.sharesExcess);
   }
 
   /** Count the tokens to `now` (time only moves on). */

@@ -33,11 +33,6 @@ export class StartTimeFairQueue {
     return winner;
   }
 
-  /** When the queue's next frame would start in virtual time: its finish, or the virtual time if it is behind. */
-  startOf(queue: number): number {
-    return Math.max(this.finish[queue]!, this.virtualTime);
-  }
-
   /** The queue was served `cost` at `weight` (a negative cost: given back, its finish moved back by as much). */
   charge(queue: number, cost: number, weight: number): void {
     if (cost <= 0) {

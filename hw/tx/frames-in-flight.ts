@@ -1,7 +1,7 @@
 import { MAX_QUEUES } from "../spec/registers.js";
 import { BLOCKED, type QueueSchedule, WAITING } from "../qos/class-scheduler.js";
 import type { ParameterValues } from "../../sim/parameters.js";
-import { type DMA_PARAMETERS, readRoundTripCycles } from "../dma/parameters.js";
+import type { DMA_PARAMETERS } from "../dma/parameters.js";
 import { piecesOf } from "../dma/read-lookahead.js";
 import type { InOrder } from "../../sim/fifo.js";
 
@@ -54,7 +54,7 @@ export interface EngineQueue {
  */
 export function dmaReads(dma: ParameterValues<typeof DMA_PARAMETERS>, maxFrameBytes: number, period: number, lineBytesPerPicosecond: number): DmaReads {
   const crossing = Math.ceil(dma.maxReadRequest / dma.bytesPerCycle);
-  const roundTrip = readRoundTripCycles(dma);
+  const roundTrip = dma.readLatency + dma.extraLatencyMaximum + crossing;
   const bytesPerRoundTrip = Math.min(dma.bytesPerCycle * roundTrip, dma.maxOutstandingReads * dma.maxReadRequest);
   // Tags hold pieces, not bytes: pieces shorter than MRRS (a buffer of 1500 bytes, MRRS 4096) fill them with the link judged faster than the line.
   const pieces = { tags: dma.maxOutstandingReads, maxReadRequest: dma.maxReadRequest, roundTripCycles: roundTrip };

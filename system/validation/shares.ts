@@ -11,7 +11,6 @@ import { tunnelFrameBytes } from "../ipsec-setup.js";
 import { tunnelledSystem } from "../tunnelled-system.js";
 import type { Experiment, Measurement, Scale } from "./experiment.js";
 import { INSTANT_HOST } from "./host.js";
-import { ESP_FRAME_OVERHEAD } from "./crypto-closed-form.js";
 import { expectedSharesOf, lineSharePerEngineShare, type ShareClass } from "./share-closed-form.js";
 import { BACKLOGGED, NAMED_CONFIGURATIONS } from "./share-configurations.js";
 
@@ -80,25 +79,6 @@ export function programmedPolicy(label: string, classes: readonly MeasuredClass[
  * time in the window after the warm-up.
  */
 export function measureShares(configuration: ShareConfiguration, windowMicroseconds: number, warmUpMicroseconds = 200, overrides: Record<string, unknown> = {}): Map<string, number> {
-  const { bytes, top } = classBytes(configuration, windowMicroseconds, warmUpMicroseconds, overrides, (frame) => wireBytes(frame.length));
-  const lineBytes = (us(windowMicroseconds) * top.wire.params.gigabitsPerSecond) / 8000;
-  return new Map([...bytes].map(([name, sum]) => [name, sum / lineBytes]));
-}
-
-/**
- * Each class's share of the slowed TX crypto engines' capacity in the window after the warm-up:
- * the ESP data (frame less its headers, trailer and ICV) of its frames leaving, over what the
- * engines carry in that time. Independent of how a class's mix of sizes in the window turns into
- * line time, which measureShares' conversion takes from the sizes offered.
- */
-export function measureEngineShares(configuration: ShareConfiguration, windowMicroseconds: number, warmUpMicroseconds: number): Map<string, number> {
-  const { bytes, top } = classBytes(configuration, windowMicroseconds, warmUpMicroseconds, {}, (frame) => frame.length - ESP_FRAME_OVERHEAD);
-  const capacity = (us(windowMicroseconds) / top.nic.offload.txCrypto.period) * (configuration.cryptoEngines ?? 1) * configuration.cryptoBytesPerCycle!;
-  return new Map([...bytes].map(([name, sum]) => [name, sum / capacity]));
-}
-
-/** Run a configuration and sum `count` of each class's frames leaving the NIC in the window after the warm-up. */
-function classBytes(configuration: ShareConfiguration, windowMicroseconds: number, warmUpMicroseconds: number, overrides: Record<string, unknown>, count: (frame: Uint8Array) => number) {
   const { byClass, schedules, customers } = programmedPolicy(configuration.label, configuration.classes);
   const esp = configuration.cryptoBytesPerCycle !== undefined;
   const parameters = {
@@ -115,18 +95,19 @@ function classBytes(configuration: ShareConfiguration, windowMicroseconds: numbe
   if (esp) (design as ReturnType<typeof tunnelledSystem>).peer.onDeliver = () => {};
   const start = us(warmUpMicroseconds);
   const end = start + us(windowMicroseconds);
-  const counted = new Map<number, number>();
+  const wire = new Map<number, number>();
   top.wire.tap((time, frame, from) => {
     if (from !== "nic" || time < start || time >= end) return;
     const trafficClass = frameTrafficClass(frame.bytes);
-    counted.set(trafficClass, (counted.get(trafficClass) ?? 0) + count(frame.bytes));
+    wire.set(trafficClass, (wire.get(trafficClass) ?? 0) + wireBytes(frame.bytes.length));
   });
   sendClasses(design, configuration, byClass, end, (size) => (esp ? tunnelFrameBytes(size - ETHERNET_HEADER_BYTES) : size), function* (klass, _tunnel, trafficClass, sequence, size) {
     if (esp) yield* top.driver.intermediate.send(sequencedPacket("to-peer", trafficClass, sequence, size, { destinationPort: 49200 + trafficClass }));
     else yield* top.driver.base.transmit(trafficClass, sequencedFrame("to-peer", trafficClass, sequence, size), { more: klass.offered === BACKLOGGED });
   });
   kernel.run({ until: end });
-  return { top, bytes: new Map(configuration.classes.map((klass) => [klass.name, counted.get(byClass.get(klass.name)!) ?? 0])) };
+  const lineBytes = (us(windowMicroseconds) * top.wire.params.gigabitsPerSecond) / 8000;
+  return new Map(configuration.classes.map((klass) => [klass.name, (wire.get(byClass.get(klass.name)!) ?? 0) / lineBytes]));
 }
 
 /**

@@ -171,29 +171,6 @@ describe("the class scheduler alone, on a line that is always busy", () => {
     expect(time(0) / time(6)).toBeCloseTo(1, 1);
   });
 
-  // From an architect's check: at the TX crypto engines an engine freed while a class's small job was being read went to a class ahead of its share for a jumbo job, never given back.
-  test("with excessWaitsForComing, the excess pass waits for a class whose frame is on its way and comes first in virtual time, to start a frame costing more than it, and only then", () => {
-    const make = (excessWaitsForComing: number) => {
-      const scheduler = new ClassScheduler(8, 1, { cost: (bytes) => bytes, excessWaitsForComing });
-      scheduler.configure(0, { strict: false, percent: 0, remaining: 100 }, 0);
-      scheduler.configure(6, { strict: false, percent: 0, remaining: 1 }, 0);
-      // Class 6 is served a jumbo frame on the excess: at weight 1 it is far ahead of class 0 in virtual time.
-      expect(scheduler.pick(0, (queue) => (queue === 6 ? 9000 : EMPTY))).toBe(6);
-      scheduler.charge(6, 9000);
-      return scheduler;
-    };
-    const comingTo0 = (queue: number) => (queue === 0 ? WAITING : queue === 6 ? 9000 : EMPTY);
-    expect(make(256).pick(1, comingTo0)).toBe(-1);
-    expect(make(Infinity).pick(1, comingTo0)).toBe(6);
-    // A frame no longer than the wait is started: waiting would idle the engine longer than the frame holds it.
-    expect(make(9000).pick(1, comingTo0)).toBe(6);
-    // Class 0 served as much, by its weight, as class 6 leads with: no turn to keep, and class 6 goes.
-    const even = make(256);
-    even.charge(0, 900_000, "excess");
-    expect(even.pick(2, comingTo0)).toBe(6);
-    expect(make(256).pick(1, (queue) => (queue === 0 ? 64 : queue === 6 ? 9000 : EMPTY))).toBe(0);
-  });
-
   test("a pick whose frame is not served changes no later turn: asked five times before each frame it serves, the scheduler serves the frames in the same order", () => {
     const lineBytesPerPicosecond = 25 / 8000;
     const frames: Record<number, number> = { 0: 1514, 2: 64, 4: 576, 6: 9000 };
