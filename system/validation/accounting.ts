@@ -80,11 +80,16 @@ async function littlesLaw(scale: Scale): Promise<Measurement[]> {
       const left = [...stays.values()].filter((stay) => stay.queue === queue && stay.to >= start && stay.to < end);
       const throughput = left.length / (end - start);
       const meanStay = left.reduce((sum, stay) => sum + (stay.to - stay.from), 0) / left.length;
-      // Over a finite window the two differ by the frames held across its edges, each for at most the longest stay: 1 % or that, whichever is more.
-      const longest = Math.max(...left.map((stay) => stay.to - stay.from));
-      const across = [...stays.values()].filter((stay) => stay.queue === queue && ((stay.from < start && stay.to > start) || (stay.from < end && stay.to > end))).length;
+      // Over a finite window the two differ at most by the frames held across its edges: the time before it of those that left in it, and the time in it of
+      // those still held at its end (λW counts the one, the waveform the other). The tolerance is that, or 1 %, whichever is more.
+      let edges = 0;
+      for (const stay of stays.values()) {
+        if (stay.queue !== queue) continue;
+        if (stay.from < start && stay.to > start && stay.to < end) edges += start - stay.from;
+        if (stay.from < end && stay.to >= end) edges += end - Math.max(stay.from, start);
+      }
       const expected = throughput * meanStay;
-      const tolerance = { kind: "absolute", value: Math.max(0.01 * expected, (across * longest) / (end - start)) } as const;
+      const tolerance = { kind: "absolute", value: Math.max(0.01 * expected, edges / (end - start)) } as const;
       rows.push({ quantity: `TX queue ${queue}: frames held (waveform) against throughput × mean time in the NIC (${left.length} frames)`, unit: "frames", expected, measured: occupancy, tolerance });
     }
     return rows;
@@ -141,8 +146,8 @@ export const accounting: Experiment = {
   closedForm:
     "Little's law: for each TX queue, the time-average number of frames the NIC holds (frames_pending in the waveform, read back from the VCD) equals the " +
     "queue's throughput times the mean time from frame start to its last bit on the wire (L = λW), λ and W measured apart from the NIC's stage events: the frames " +
-    "whose last bit left in the window T, per unit time, and their mean stay; over a finite window they may differ by the frames held across its edges, " +
-    "each for at most the longest stay (the tolerance: that, or 1 %). Conservation: packets " +
+    "whose last bit left in the window T, per unit time, and their mean stay; over a finite window they may differ by the frames held across its edges " +
+    "(the time before it of those that left in it, the time in it of those held at its end, over T: the tolerance, or 1 % where more). Conservation: packets " +
     "offered plus replays the gateway injected equal packets delivered plus drops counted, each by one reason in one place, with DMA read errors and completion timeouts disabling queues that the driver resets.",
   async run(scale) {
     return [...(await littlesLaw(scale)), ...conservation(scale)];
