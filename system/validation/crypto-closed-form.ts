@@ -97,5 +97,5 @@ export function strictWaitBoundTerms(engine: Omit<WaitBoundEngine, "owed">): str
   const preempting = engine.policy === "preempt-resume" ? "checkInterval + saveCycles" : "checkInterval";
   if (engine.pipelineDepth === 1) return `${preempting} + latency (a one-deep pipeline: a job whose data is all in holds its only slot)`;
   if (slotsHeld(engine) <= preemptingCycles({ ...engine, owed: false })) return preempting;
-  return `latency - (pipelineDepth - 1) (every slot may hold a job whose data is all in, which nothing suspends), longer than ${preempting}`;
+  return `latency - (pipelineDepth - 1) (every slot may hold a job whose data is all in, which nothing suspends; longer than ${preempting}, ${preemptingCycles({ ...engine, owed: false })})`;
 }

@@ -109,7 +109,7 @@ describe("the latency benchmark's premises", () => {
     const deep = (latency: number) => runLatencyReport({ directions: ["tx"], highPackets: 20, highGapNanoseconds: 5_000, parameters: { "top.nic.crypto_tx.pipelineDepth": 2, "top.nic.crypto_tx.latency": latency } })[0]!;
     const long = deep(60);
     expect(long.goals.waitBoundCycles).toBe(60 - 1);
-    expect(latencyReportMarkdown([long])).toContain("goal at most latency - (pipelineDepth - 1) (every slot may hold a job whose data is all in, which nothing suspends), longer than checkInterval + saveCycles = 59");
+    expect(latencyReportMarkdown([long])).toContain("goal at most latency - (pipelineDepth - 1) (every slot may hold a job whose data is all in, which nothing suspends; longer than checkInterval + saveCycles, 12) = 59");
     const short = deep(10);
     expect(short.goals.waitBoundCycles).toBe(8 + 4);
     expect(latencyReportMarkdown([short])).toContain("goal at most checkInterval + saveCycles = 12");

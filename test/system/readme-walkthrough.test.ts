@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { changesByPath, readVcd } from "../../sim/vcd/read-vcd.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
+import { latencyReportMarkdown, runLatencyReport } from "../../system/latency-report.js";
 import { readSaveFile } from "../support/gtkw-save-file.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
@@ -46,3 +47,12 @@ describe("the README's walk through the default run's waveform is the run's", ()
     });
   });
 });
+
+// The README's example of `nicsim latency` (TX, default parameters) kept an older run's 11.70 Gb/s and -5.6 % (a README check).
+test("the README's example of nicsim latency is what it prints for TX with its defaults: every table row and finding", () => {
+  const printed = latencyReportMarkdown(runLatencyReport({ directions: ["tx"] })).split("\n");
+  const shown = printed.filter((line) => /^\| (unloaded|run-to-completion|preempt-resume|preempt-restart) \|/.test(line) || line.startsWith("- "));
+  expect(shown.length).toBeGreaterThanOrEqual(8);
+  const readmeLines = new Set(readme.split("\n"));
+  expect(shown.filter((line) => !readmeLines.has(line))).toEqual([]);
+}, 120_000);
