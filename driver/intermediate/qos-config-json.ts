@@ -38,10 +38,11 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
           return [];
         }
       });
+      // A profile whose match was refused is not also reported as one without a match (a mistake elsewhere in it, its tag, did hide a match missing; a scenario writer's check).
+      const matchRefused = problems.length > before;
       const tag = profile?.ipsecQosGroup;
       if (tag !== undefined && !(Number.isInteger(tag) && tag >= 0 && tag <= 255)) at(`${path}.ipsecQosGroup`, "expected 0 to 255");
-      // A profile whose match was refused is not also reported as one without a match.
-      return matches.length === 0 && problems.length > before ? [] : [{ name: name(path, profile), matches, ipsecQosGroup: tag, line: 1, path: ["profiles", index] }];
+      return matches.length === 0 && matchRefused ? [] : [{ name: name(path, profile), matches, ipsecQosGroup: tag, line: 1, path: ["profiles", index] }];
     }),
     classMaps: list("classMaps", value?.classMaps).map((klass: any, index) => ({
       name: (fields(`classMaps[${index}]`, klass, ["name", "qosGroups", "match"]), name(`classMaps[${index}]`, klass)),
@@ -59,7 +60,8 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
         const path = `policyMaps[${index}].classes[${position}]`;
         fields(path, klass, ["name", "priorityPercent", "bandwidthPercent", "bandwidthRemainingPercent"]);
         const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, 1), line: 1, path: ["policyMaps", index, "classes", position] };
-        if (result.priorityPercent !== undefined && (result.bandwidthPercent !== undefined || result.bandwidthRemainingPercent !== undefined)) at(path, `class ${result.name} has both priority and bandwidth: a class is one or the other`);
+        // Given both, whatever their values: a priority percent out of range hid it (a scenario writer's check).
+        if (klass?.priorityPercent !== undefined && (klass?.bandwidthPercent !== undefined || klass?.bandwidthRemainingPercent !== undefined)) at(path, `class ${result.name} has both priority and bandwidth: a class is one or the other`);
         return result;
       }),
     })),

@@ -98,6 +98,23 @@ describe("QoS configuration in the seed's syntax", () => {
       "policyMaps[1].classes[0].priorityPercnt: unknown field (did you mean priorityPercent?) (fields: name, priorityPercent, bandwidthPercent, bandwidthRemainingPercent)",
     ]));
   });
+
+  // A percent out of range hid "both priority and bandwidth", and a bad tag hid a profile's missing match (a scenario writer's check).
+  test("a JSON mistake hides no other in the same class or profile", () => {
+    let messages: string[] = [];
+    try {
+      parseQosConfigJson(JSON.stringify({ profiles: [{ name: "b", mtch: ["host domain b.example"], ipsecQosGroup: "two" }], classMaps: [{ name: "gold", qosGroups: [1] }], policyMaps: [{ name: "p", classes: [{ name: "gold", priorityPercent: 150, bandwidthPercent: 10 }] }] }));
+    } catch (error) {
+      if (!(error instanceof QosConfigError)) throw error;
+      messages = error.problems.map((problem) => problem.message);
+    }
+    expect(messages).toEqual(expect.arrayContaining([
+      "crypto isakmp profile b has no 'match identity' line",
+      "profiles[0].ipsecQosGroup: expected 0 to 255",
+      "policyMaps[0].classes[0]: class gold has both priority and bandwidth: a class is one or the other",
+      "policyMaps[0].classes[0].priorityPercent: expected a percentage 0 to 100",
+    ]));
+  });
 });
 
 describe("two customers with identical inner addresses get the QoS of their own profiles", () => {
