@@ -111,9 +111,10 @@ function ikeProblems(customers: Array<Record<string, unknown> | null>, faults: R
     const given = typeof ike.address === "string" ? ike.address : defaultGatewayAddress(index);
     const where = typeof ike.address === "string" ? ["customers", index, "ike", "address"] : ["customers", index, "ike"];
     const parts = given.split(".").map(Number);
-    // The schema refuses what is not a.b.c.d; here the ones a gateway cannot have.
+    // The schema refuses what is not a.b.c.d (leading zeros too: 192.0.2.011 was also said to clash with 192.0.2.11); here the ones a gateway cannot have.
     if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part > 255)) return;
     const address = parts.join(".");
+    if (address !== given) return;
     const unusable = unusableAddress(parts);
     if (unusable) problem(where, `${given} is ${unusable}: a gateway needs a unicast address of its own`);
     else if (address === "192.0.2.1") problem(where, "192.0.2.1 is the host's own address; give the gateway another");

@@ -296,6 +296,8 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
     // Leading zeros could read as octal, and 192.0.2.010 would be 192.0.2.10's twin.
     expect(problems(VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.010 }\n"))[0]).toContain("without leading zeros");
+    // Said once: it was also said to clash with the address it would read as (a scenario writer's check).
+    expect(problems(VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.011 }\n").replace("traffic:\n", "  - name: b\n    identity: { type: ID_FQDN, value: gw.b.example }\n    ike: { preSharedKey: k2, address: 192.0.2.11 }\ntraffic:\n"))).toEqual([expect.stringContaining("without leading zeros")]);
     for (const [address, why] of [["224.0.0.1", "a multicast address"], ["255.255.255.255", "the broadcast address"], ["0.0.0.0", "in 0.0.0.0/8"], ["10.0.0.5", "inside the tunnels' own inner subnet"]]) {
       expect(problems(VALID.replace("    sas: 2\n", `    sas: 2\n    ike: { preSharedKey: k1, address: ${address} }\n`))).toEqual([expect.stringContaining(`customers[0].ike.address: ${address} is ${why}`)]);
     }
