@@ -26,6 +26,9 @@ export const WireToken = Symbol("Wire");
 /** A line rate in bytes a picosecond: what a policy's percents of the line are of. */
 export const lineBytesPerPicosecond = (gigabitsPerSecond: number): number => gigabitsPerSecond / 8000;
 
+/** Picoseconds to send `bytes` bytes at a line rate (rounded up). */
+export const lineTime = (bytes: number, gigabitsPerSecond: number): number => Math.ceil((bytes * 8000) / gigabitsPerSecond);
+
 /** The wire's parameters (`top.wire`): a scenario's checks read their defaults here. */
 export const WIRE_PARAMETERS = {
   gigabitsPerSecond: param.number(25, "Line rate, 64,000 divided by a whole number (the MAC's period in picoseconds): 1, 10, 25, 40, 100, 400, …", { minimum: 0.001, maximum: 1600, unit: "Gb/s", check: wholeMacPeriod }),
@@ -64,7 +67,7 @@ export class Wire extends Component {
 
   /** Picoseconds to send `bytes` bytes at the line rate (rounded up). */
   duration(bytes: number): number {
-    return Math.ceil((bytes * 8000) / this.params.gigabitsPerSecond);
+    return lineTime(bytes, this.params.gigabitsPerSecond);
   }
 
   /** Time the line is busy with a frame, inter-frame gap included. */

@@ -1,5 +1,5 @@
 import type { QosConfig } from "../../driver/intermediate/qos-config.js";
-import { WIRE_PARAMETERS } from "../../hw/link/wire.js";
+import { lineTime, WIRE_PARAMETERS } from "../../hw/link/wire.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
 import { givenNumber } from "./given-number.js";
@@ -49,7 +49,7 @@ function silentStreams(scenario: Scenario, source: SourceMap): string[] {
   const gigabits = givenNumber((scenario.wire as Record<string, unknown>).gigabitsPerSecond, WIRE_PARAMETERS.gigabitsPerSecond.defaultValue);
   return scenario.traffic.flatMap((stream, index) => {
     const byLoad = stream.gapMicroseconds === undefined;
-    const gap = byLoad ? Math.ceil((wireBytes(tunnelFrameBytes(stream.packetBytes)) * 8000) / gigabits) / stream.load! : picoseconds(stream.gapMicroseconds!);
+    const gap = byLoad ? lineTime(wireBytes(tunnelFrameBytes(stream.packetBytes)), gigabits) / stream.load! : picoseconds(stream.gapMicroseconds!);
     const none = Math.exp(-traffic / gap);
     if (stream.pattern === "constant" ? gap <= traffic : none <= 0.5) return [];
     const sends = stream.pattern === "constant" ? "it sends no packet" : `it sends none with a chance of ${Math.round(none * 100)}%`;
