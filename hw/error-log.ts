@@ -92,7 +92,8 @@ export class ErrorLog extends Component {
    */
   private withoutWildAddress(report: DeviceErrorReport): DeviceErrorReport {
     // IPSEC_FIELDS_DIFFER names COMMAND.IPSEC's bit under the DESCRIPTOR field: a bit, not an address.
-    const holdsAddress = ADDRESS_FIELDS.has(report.field) && !(report.code === "IPSEC_FIELDS_DIFFER" && report.field === "DESCRIPTOR");
+    // A staged SA record pointer is logged against SA_COMMAND, the register written, and is an address all the same (the rule was left out for it: a wild pointer logged as 0 without WITHHELD, a red zone's hidden; from a driver developer's check).
+    const holdsAddress = (ADDRESS_FIELDS.has(report.field) || report.address === true) && !(report.code === "IPSEC_FIELDS_DIFFER" && report.field === "DESCRIPTOR");
     if (!holdsAddress || report.value === 0 || report.value === 0n) return report;
     const address = Number(report.value);
     const place = this.memory.placeOf(address);

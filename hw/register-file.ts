@@ -255,7 +255,9 @@ export class RegisterFile {
       this.saStatus = ErrorCode[code];
       // SA_STATUS says the last command's outcome: an INSTALL_POINTER still reading no longer writes it when done.
       this.statusAwaitsFetch = false;
-      this.shared.errors.report({ code, field: "SA_COMMAND", fieldName: `${fieldName}; ${saCommandNotShown(code)}`, value: reported });
+      // The table the command named: an RX command's refusal was logged as the TX table's (from a driver developer's check).
+      // What was written is never shown: 0 stands in (WITHHELD), where SA_DUPLICATE logs the other entry.
+      this.shared.errors.report({ code, direction, field: "SA_COMMAND", fieldName: `${fieldName}; ${saCommandNotShown(code)}`, value: reported, withheld: code !== "SA_DUPLICATE" });
     };
     if ((value & ~R.SA_COMMAND_FIELDS.mask) !== 0) fail("INVALID_SA_HANDLE", "SA_COMMAND (reserved bits set: not a command)");
     else if (this.recordFetch.busy) fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)");

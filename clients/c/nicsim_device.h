@@ -147,7 +147,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_ERRLOG_LOCATION_QUEUE_SHIFT 0u
 #define NICSIM_ERRLOG_LOCATION_QUEUE_WIDTH 8u
 #define NICSIM_ERRLOG_LOCATION_QUEUE_MASK 0x000000FFu
-/* ERRLOG_LOCATION.DIRECTION: 0: transmit, 1: receive */
+/* ERRLOG_LOCATION.DIRECTION: 0: transmit, 1: receive (the queue's; for an SA_COMMAND error, the table the command named) */
 #define NICSIM_ERRLOG_LOCATION_DIRECTION_SHIFT 8u
 #define NICSIM_ERRLOG_LOCATION_DIRECTION_WIDTH 1u
 #define NICSIM_ERRLOG_LOCATION_DIRECTION_MASK 0x00000100u
@@ -156,7 +156,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_ERRLOG_LOCATION_FIELD_SHIFT 16u
 #define NICSIM_ERRLOG_LOCATION_FIELD_WIDTH 8u
 #define NICSIM_ERRLOG_LOCATION_FIELD_MASK 0x00FF0000u
-/* ERRLOG_LOCATION.WITHHELD: 1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory) */
+/* ERRLOG_LOCATION.WITHHELD: 1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory, a refused SA_COMMAND's value but SA_DUPLICATE's, which logs the entry holding the SA) */
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_SHIFT 24u
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_WIDTH 1u
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_MASK 0x01000000u

@@ -51,12 +51,12 @@ export class SaRecordFetch extends ClockedComponent {
     if (this.pending) return false;
     const unaligned = recordPointerProblem(pointer);
     if (unaligned) {
-      this.refusePointer("SA_RECORD_INVALID", ` ${unaligned}`, pointer);
+      this.refusePointer(direction, "SA_RECORD_INVALID", ` ${unaligned}`, pointer);
       return true;
     }
     if (!this.shared.dma.reachable(pointer, SA_RECORD_BYTES)) {
       // Starting in mapped memory, it runs past it: said as a descriptor's SA_POINTER is.
-      this.refusePointer("DMA_UNMAPPED", this.shared.dma.reachable(pointer, 1) ? `; its ${SA_RECORD_BYTES} bytes run past the mapped memory it starts in` : "", pointer);
+      this.refusePointer(direction, "DMA_UNMAPPED", this.shared.dma.reachable(pointer, 1) ? `; its ${SA_RECORD_BYTES} bytes run past the mapped memory it starts in` : "", pointer);
       return true;
     }
     this.pending = { direction, index, pointer, replace };
@@ -80,32 +80,32 @@ export class SaRecordFetch extends ClockedComponent {
       this.pending = null;
       this.busySignal.set(0);
       if (completion.error) {
-        this.refusePointer(completion.error, "", pointer);
+        this.refusePointer(direction, completion.error, "", pointer);
         continue;
       }
       const fields = checkRecord(completion.data!, direction);
       if ("problem" in fields) {
-        this.refuse("SA_RECORD_INVALID", `SA record at the staged pointer (${fields.problem})`, pointer, true);
+        this.refuse(direction, "SA_RECORD_INVALID", `SA record at the staged pointer (${fields.problem})`, pointer, true);
         continue;
       }
       this.cache.countFetch();
       const installed = this.cache.commandInstall(direction, index, fields, replace, direction === "tx" ? pointer : undefined);
-      if (installed.kind === "refused") this.refuse(installed.code, `${refusalLabel(direction, installed)}; ${saCommandNotShown(installed.code)}`, installed.code === "SA_DUPLICATE" ? installed.otherIndex : 0);
+      if (installed.kind === "refused") this.refuse(direction, installed.code, `${refusalLabel(direction, installed)}; ${saCommandNotShown(installed.code)}`, installed.code === "SA_DUPLICATE" ? installed.otherIndex : 0, false, installed.code !== "SA_DUPLICATE");
       else this.onDone(saInstalledStatus(installed.entry.generation));
     }
   }
 
   /**
-   * A staged pointer refused: shown when it is a host address in mapped memory. Anything else may
-   * be a record's key bytes staged at the wrong offset (words 0 and 1 hold the key then), and is not shown.
+   * A staged pointer refused, logged as an address is: shown near the allocations (a red zone, a
+   * region freed), and, more than a page from all of them, where it may be a record's key bytes
+   * staged at the wrong offset (words 0 and 1 hold the key then), as 0 with WITHHELD set.
    */
-  private refusePointer(code: ErrorCodeName, problem: string, pointer: number): void {
-    if (this.shared.dma.reachable(pointer, 1)) this.refuse(code, `SA_STAGE (record pointer${problem})`, pointer, true);
-    else this.refuse(code, `SA_STAGE (record pointer${problem}, not in mapped memory; logged as 0, as it may be key bytes staged at the wrong offset)`, 0);
+  private refusePointer(direction: SaDirection, code: ErrorCodeName, problem: string, pointer: number): void {
+    this.refuse(direction, code, `SA_STAGE (record pointer${problem}${this.shared.dma.reachable(pointer, 1) ? "" : ", not in mapped memory"})`, pointer, true);
   }
 
-  private refuse(code: ErrorCodeName, fieldName: string, value: number, address = false): void {
-    this.shared.errors.report({ code, field: "SA_COMMAND", fieldName, value, address });
+  private refuse(direction: SaDirection, code: ErrorCodeName, fieldName: string, value: number, address = false, withheld = false): void {
+    this.shared.errors.report({ code, direction, field: "SA_COMMAND", fieldName, value, address, ...(withheld ? { withheld } : {}) });
     this.onDone(ErrorCode[code]);
   }
 }

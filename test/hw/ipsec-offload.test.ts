@@ -231,6 +231,7 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
 
   test("INSTALL_POINTER: the device reads the record through the staged pointer, SA_STATUS reads BUSY until it is installed, and a command meanwhile is refused", () => {
     const seen: number[] = [];
+    let redZone = 0;
     const { top } = raw(function* (top) {
       const bus = top.driver.base.bus;
       // An inbound SA the driver knows but has not installed: only its record's pointer goes down.
@@ -244,8 +245,9 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
         status = (yield bus.mmioRead(R.SA_STATUS)) as number;
         seen.push(status);
       }
-      // A pointer to memory that is not mapped, one off a record's 64-byte boundary, and one whose record runs past its region: refused at once, nothing read.
-      for (const pointer of [0x1000, sa.record + 8, top.memory.allocate(64, "short")]) {
+      // A pointer to memory that is not mapped, one off a record's 64-byte boundary, one whose record runs past its region, and one in a region's red zone: refused at once, nothing read.
+      redZone = top.memory.allocate(4096, "one page") + 4096;
+      for (const pointer of [0x1000, sa.record + 8, top.memory.allocate(64, "short"), redZone]) {
         bus.mmioWrite(R.SA_STAGE(0), pointer % 0x1_0000_0000);
         bus.mmioWrite(R.SA_STAGE(1), Math.floor(pointer / 0x1_0000_0000));
         bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INSTALL_POINTER | R.SA_COMMAND_RX | 6) >>> 0);
@@ -254,19 +256,26 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
     }, { "top.nic.sacache.rxEntries": 8 });
     expect(seen[0]).toBe(R.SA_STATUS_BUSY);
     // The last command before the record arrived was the refused one: SA_STATUS's CODE says so once BUSY clears, and its GENERATION what the install gave entry 5.
-    expect(seen.at(-4)! & R.SA_STATUS_CODE_MASK).toBe(ErrorCode.SA_COMMAND_BUSY);
-    expect(seen.at(-4)! >>> R.SA_STATUS_GENERATION_SHIFT).toBe(1);
-    expect(seen.slice(-3)).toEqual([ErrorCode.DMA_UNMAPPED, ErrorCode.SA_RECORD_INVALID, ErrorCode.DMA_UNMAPPED]);
-    expect(top.nic.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(["SA_COMMAND_BUSY", "DMA_UNMAPPED", "SA_RECORD_INVALID", "DMA_UNMAPPED"]);
+    expect(seen.at(-5)! & R.SA_STATUS_CODE_MASK).toBe(ErrorCode.SA_COMMAND_BUSY);
+    expect(seen.at(-5)! >>> R.SA_STATUS_GENERATION_SHIFT).toBe(1);
+    expect(seen.slice(-4)).toEqual([ErrorCode.DMA_UNMAPPED, ErrorCode.SA_RECORD_INVALID, ErrorCode.DMA_UNMAPPED, ErrorCode.DMA_UNMAPPED]);
+    expect(top.nic.diagnostics.map((diagnostic) => diagnostic.code)).toEqual(["SA_COMMAND_BUSY", "DMA_UNMAPPED", "SA_RECORD_INVALID", "DMA_UNMAPPED", "DMA_UNMAPPED"]);
     expect(top.nic.diagnostics[2]!.message).toContain("not on a 64-byte boundary");
     // Addresses in hex, as a descriptor's SA_POINTER is shown, and the record running past its region said so (from a driver developer's check: decimal, and unexplained).
     const inbound = top.driver.intermediate.sadb.all().find((entry) => entry.direction === "inbound")!;
     expect(top.nic.diagnostics[2]!.message).toContain(`= 0x${(inbound.record + 8).toString(16)}`);
     expect(top.nic.diagnostics[3]!.message).toMatch(/SA_STAGE \(record pointer; its 128 bytes run past the mapped memory it starts in\) = 0x[0-9a-f]+:/);
-    // A pointer in mapped memory is named; one outside it is logged as 0: it may be a record's key bytes staged at the wrong offset (from a driver developer's check).
+    // A pointer in mapped memory is named; one far from every allocation is logged as 0 with WITHHELD, as any address in an error is: it may be a record's
+    // key bytes staged at the wrong offset (from a driver developer's check; it was logged as 0 without WITHHELD, so a driver could not tell it from NULL).
     expect(top.nic.diagnostics.slice(1, 3).map((diagnostic) => diagnostic.value)).toEqual([0, inbound.record + 8]);
-    expect(top.nic.diagnostics[1]!.message).toContain("not in mapped memory; logged as 0, as it may be key bytes staged at the wrong offset");
+    expect(top.nic.diagnostics[1]!.withheld).toBe(true);
+    expect(top.nic.diagnostics[1]!.message).toContain("not in mapped memory), more than a page below every allocation");
     expect(top.nic.diagnostics[1]!.message).not.toContain(String(0x1000));
+    // The commands named the RX table: so does the log (it said TX).
+    expect(top.nic.diagnostics.slice(1).map((diagnostic) => diagnostic.direction)).toEqual(["rx", "rx", "rx", "rx"]);
+    // In a red zone, near an allocation: shown, as a descriptor's address there is (it was logged as 0).
+    expect(top.nic.diagnostics[4]!.withheld).toBeUndefined();
+    expect(top.nic.diagnostics[4]!.message).toContain(`(record pointer, not in mapped memory) = 0x${redZone.toString(16)}`);
     expect(top.nic.saCache.counts.fetches).toBe(1);
     expect(top.nic.saCache.rxLookup(inbound.parameters.spi, read32(Uint8Array.from(inbound.destination), 0))?.index).toBe(5);
   });
