@@ -5,7 +5,7 @@ import type { RxEngine } from "./rx/engine.js";
 import { ErrorCode, NO_QUEUE } from "./spec/errors.js";
 import { SA_STAGE_POINTER, writeStageWord } from "./spec/sa-stage.js";
 import { checkRecord } from "./ipsec/record-fetches.js";
-import { refusalLabel, saCommandNotShown } from "./ipsec/sa-cache.js";
+import { refusalLabel, saCommandNotShown, saCommandWithheld } from "./ipsec/sa-cache.js";
 import type { IpsecOffload } from "./ipsec/offload.js";
 import type { SaRecordFetch } from "./ipsec/sa-record-fetch.js";
 import * as R from "./spec/registers.js";
@@ -257,7 +257,7 @@ export class RegisterFile {
       this.statusAwaitsFetch = false;
       // The table the command named: an RX command's refusal was logged as the TX table's (from a driver developer's check).
       // What was written is never shown: 0 stands in (WITHHELD), where SA_DUPLICATE logs the other entry.
-      this.shared.errors.report({ code, direction, field: "SA_COMMAND", fieldName: `${fieldName}; ${saCommandNotShown(code)}`, value: reported, withheld: code !== "SA_DUPLICATE" });
+      this.shared.errors.report({ code, direction, field: "SA_COMMAND", fieldName: `${fieldName}; ${saCommandNotShown(code)}`, value: reported, withheld: saCommandWithheld(code) });
     };
     if ((value & ~R.SA_COMMAND_FIELDS.mask) !== 0) fail("INVALID_SA_HANDLE", "SA_COMMAND (reserved bits set: not a command)");
     else if (this.recordFetch.busy) fail("SA_COMMAND_BUSY", "SA_COMMAND (an INSTALL_POINTER is still reading its record)");

@@ -43,13 +43,18 @@ export type TxHandleLookup =
 /** What SA_COMMAND's install did: the entry filled, or refused because it holds an SA and the command did not say REPLACE, or because the SA is in another entry already. */
 export type CommandedInstall = { readonly kind: "installed"; readonly entry: SaEntry } | { readonly kind: "refused"; readonly code: "SA_ENTRY_OCCUPIED" | "SA_DUPLICATE"; readonly otherIndex: number };
 
+/** Whether a refused SA_COMMAND's logged value stands in for what was written (ERRLOG_LOCATION.WITHHELD): every refusal's but SA_DUPLICATE's, which logs the entry holding the SA. */
+export function saCommandWithheld(code: string): boolean {
+  return code !== "SA_DUPLICATE";
+}
+
 /**
  * Said of a refused SA_COMMAND, whose written word is not shown: SA_COMMAND follows SA_STAGE,
  * where a record staged one word too far puts key bytes. Then what the logged value is: the entry
  * already holding the SA (SA_DUPLICATE), else 0 in the word's place ("key bytes = 5" read as the key).
  */
 export function saCommandNotShown(code: string): string {
-  return `what was written is not shown (SA_COMMAND follows SA_STAGE, where a record staged one word too far puts key bytes); ${code === "SA_DUPLICATE" ? "that entry" : "logged in its place"}`;
+  return `what was written is not shown (SA_COMMAND follows SA_STAGE, where a record staged one word too far puts key bytes); ${saCommandWithheld(code) ? "logged in its place" : "that entry"}`;
 }
 
 /** How the error log names a refused install: why (the entry commanded holds an SA, or the other entry holding the SA); the index commanded is not shown (see saCommandNotShown). */

@@ -8,7 +8,7 @@ import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import { saInstalledStatus } from "../spec/registers.js";
 import { checkRecord, recordPointerProblem } from "./record-fetches.js";
 import { SaCacheToken } from "./crypto-job.js";
-import { refusalLabel, saCommandNotShown, type SaCache, type SaDirection } from "./sa-cache.js";
+import { refusalLabel, saCommandNotShown, saCommandWithheld, type SaCache, type SaDirection } from "./sa-cache.js";
 
 interface Fetch {
   readonly direction: SaDirection;
@@ -90,7 +90,7 @@ export class SaRecordFetch extends ClockedComponent {
       }
       this.cache.countFetch();
       const installed = this.cache.commandInstall(direction, index, fields, replace, direction === "tx" ? pointer : undefined);
-      if (installed.kind === "refused") this.refuse(direction, installed.code, `${refusalLabel(direction, installed)}; ${saCommandNotShown(installed.code)}`, installed.code === "SA_DUPLICATE" ? installed.otherIndex : 0, false, installed.code !== "SA_DUPLICATE");
+      if (installed.kind === "refused") this.refuse(direction, installed.code, `${refusalLabel(direction, installed)}; ${saCommandNotShown(installed.code)}`, installed.code === "SA_DUPLICATE" ? installed.otherIndex : 0, false, saCommandWithheld(installed.code));
       else this.onDone(saInstalledStatus(installed.entry.generation));
     }
   }

@@ -68,7 +68,6 @@ function shownNumber(value: unknown): string {
   return typeof value === "bigint" ? `${value}n` : valueKind(value);
 }
 
-
 /** A number field as written, exact: its number, or a bigint when it holds more than 2^53 - 1 (a 64-bit address a number would round). */
 export function readExact(field: { readonly offset: number; read(image: Uint8Array, base?: number): unknown }, image: Uint8Array, base = 0): number | bigint {
   const value = field.read(image, base) as number;

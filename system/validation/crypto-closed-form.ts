@@ -96,6 +96,7 @@ const slotsHeld = (engine: Pick<WaitBoundEngine, "latency" | "pipelineDepth">) =
 export function strictWaitBoundTerms(engine: Omit<WaitBoundEngine, "owed">): string {
   const preempting = engine.policy === "preempt-resume" ? "checkInterval + saveCycles" : "checkInterval";
   if (engine.pipelineDepth === 1) return `${preempting} + latency (a one-deep pipeline: a job whose data is all in holds its only slot)`;
-  if (slotsHeld(engine) <= preemptingCycles({ ...engine, owed: false })) return preempting;
-  return `latency - (pipelineDepth - 1) (every slot may hold a job whose data is all in, which nothing suspends; longer than ${preempting}, ${preemptingCycles({ ...engine, owed: false })})`;
+  const cycles = preemptingCycles({ ...engine, owed: false });
+  if (slotsHeld(engine) <= cycles) return preempting;
+  return `latency - (pipelineDepth - 1) (every slot may hold a job whose data is all in, which nothing suspends; longer than ${preempting}, ${cycles})`;
 }
