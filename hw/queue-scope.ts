@@ -17,6 +17,8 @@ export class QueueScope extends Component {
   readonly doorbell = this.event("doorbell");
   readonly cached = this.signal("descriptors_cached", 16);
   readonly pending = this.signal("frames_pending", 16);
+  /** What publish draws. */
+  readonly published = [this.head, this.tail, this.enabled, this.fault, this.cached, this.pending];
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);

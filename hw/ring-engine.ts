@@ -6,6 +6,7 @@ import { QueueScope } from "./queue-scope.js";
 import type { QueueState } from "./queue-state.js";
 import { smallFetchCanWait, SMALL_FETCHES } from "./descriptor-prefetch.js";
 import { RingRegisters } from "./ring.js";
+import type { Signal } from "../sim/signal.js";
 
 /**
  * What the TX and RX engines share: one queue state per ring with its scope in the waveform, the
@@ -26,6 +27,28 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     }
     this.completions = new Channel(this.kernel, this);
     this.shortOf = this.queues.map((state) => () => this.shortOfDescriptors(state));
+  }
+
+  /** The signals the engine draws on every edge it runs: its own and its queues'. */
+  private drawnSignals: readonly Signal[] = [];
+
+  /**
+   * Names the engine's own signals drawn on every edge it runs, and wakes it when anything comes to
+   * see one (the waveform's window opening, a waiter): it runs then and brings them up to date.
+   */
+  protected drawEachEdge(own: readonly Signal[]): void {
+    this.drawnSignals = [...own, ...this.queues.flatMap((state) => state.scope.published)];
+    for (const signal of this.drawnSignals) signal.onWatched = () => this.wake();
+  }
+
+  /**
+   * Whether anything sees the signals drawn on each edge. Where nothing does, an edge that would
+   * only draw them (its state back to IDLE after a frame) is skipped: without a waveform it was
+   * a third of the TX engine's runs.
+   */
+  protected get drawn(): boolean {
+    for (const signal of this.drawnSignals) if (signal.watched) return true;
+    return false;
   }
 
   /** Whether a small fetch can ever wait for spare read tags alone under this cache (smallFetchCanWait): where it cannot, the engine asks for no such edge. */

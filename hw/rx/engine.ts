@@ -64,6 +64,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     super(context, shared, "rx", (ring, scope) => new RxQueueState(ring, scope));
     this.fromMac = new Channel(this.kernel, this);
     this.cryptoResults = new Channel(this.kernel, this);
+    this.drawEachEdge([this.state, this.bufferUsed, this.dropped]);
     this.packetBuffer = new RxPacketBuffer(this.params, shared.queues, shared.maxFrameBytes);
     this.scheduler = shared.makeScheduler();
     const part = this.packetBuffer.partBytes;
@@ -134,8 +135,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
   private idle(takeableOnly: boolean): boolean {
-    // The state shows what the last edge did; an edge that does nothing must still show IDLE.
-    if (this.state.value !== IDLE) return false;
+    // The state shows what the last edge did; an edge that does nothing must still show IDLE where anything sees it.
+    if (this.state.value !== IDLE && this.drawn) return false;
     if (takeableOnly ? this.fromMac.ready || this.completions.ready || this.cryptoResults.ready : this.fromMac.length > 0 || this.completions.length > 0 || this.cryptoResults.length > 0) return false;
     // A frame waiting for the link is no work: the engine asked for the edge it has room on.
     if (this.assignedFrames > 0 && this.linkHasRoom()) return false;

@@ -95,6 +95,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   ) {
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this);
+    this.drawEachEdge([this.state, this.bufferUsed, this.framesReading]);
     const dma = shared.dma;
     this.flight = new FramesInFlight(offload.txCrypto, dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
     offload.txCrypto.comingTo = (queue) => this.flight.comingToEngines(queue) && this.hasHead(queue);
@@ -179,8 +180,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
   private idle(takeableOnly: boolean): boolean {
     if (this.kernel.now >= this.retryAt || this.kernel.now >= this.writeBack.nextDue || this.kernel.now >= this.tagsFreeAt) return false;
-    // The state shows what the last edge did; an edge that does nothing must still show IDLE.
-    if (this.state.value !== IDLE) return false;
+    // The state shows what the last edge did; an edge that does nothing must still show IDLE where anything sees it.
+    if (this.state.value !== IDLE && this.drawn) return false;
     if (takeableOnly ? this.completions.ready || this.freed.ready || this.cryptoResults.ready : this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
     if (!this.stalled || this.settledSince) return false;
     for (const state of this.queues) {

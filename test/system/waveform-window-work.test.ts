@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { expect, test } from "vitest";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { runScenario } from "../../system/scenario/run.js";
-import { readVcd } from "../../sim/vcd/read-vcd.js";
+import { changesByPath, readVcd } from "../../sim/vcd/read-vcd.js";
 
 /** The default scenario, short, with small read requests: many read pieces per frame, each shown when the DMA's signals are recorded. */
 const SHORT = { durationMicroseconds: 60, "nic.dma.maxReadRequest": 64 };
@@ -40,3 +40,26 @@ test("a window that opens after the run has ended holds the values at the run's 
   expect(last("top.driver.base.tx_frames")).toBe(BigInt(run.design.top.driver.base.statistics.txFrames));
   expect(run.design.top.driver.base.statistics.txFrames).toBeGreaterThan(0);
 }, 60_000);
+
+test("a window opening mid-run starts with the ring engines' signals exact: unwatched, an engine skips the edges that would only draw its state back to IDLE, and the window's opening wakes it to draw them", async () => {
+  const whole = join(mkdtempSync(join(tmpdir(), "nicsim-window-")), "out");
+  runScenario(defaultScenario(SHORT), { directory: whole });
+  const engines = (path: string) => /^top\.nic\.(tx|rx)\.(state|buffer_used|frames_reading|dropped|q\d+\.(head|tail|enabled|fault|descriptors_cached|frames_pending))$/.test(path);
+  const wholeChanges = changesByPath(await readVcd(readFileSync(join(whole, "default.vcd")), engines));
+  const valueAt = (changes: Map<string, Array<{ time: number; value: bigint }>>, path: string, time: number) => changes.get(path)?.filter((change) => change.time <= time).at(-1)?.value;
+  // Windows opening a nanosecond after each engine's state went back to IDLE, and after it left IDLE: where a lazy engine would show its last run's state.
+  const opening = (path: string, toIdle: boolean) => wholeChanges.get(path)!.find((change, index) => index > 3 && (change.value === 0n) === toIdle)!.time + 1000;
+  const starts = [opening("top.nic.tx.state", true), opening("top.nic.tx.state", false), opening("top.nic.rx.state", true), opening("top.nic.rx.state", false)];
+  for (const start of starts) {
+    const from = start / 1_000_000;
+    const windowed = join(mkdtempSync(join(tmpdir(), "nicsim-window-")), "out");
+    runScenario(defaultScenario({ ...SHORT, "outputs.waveformFromMicroseconds": from, "outputs.waveformToMicroseconds": from + 2 }), { directory: windowed });
+    const windowChanges = changesByPath(await readVcd(readFileSync(join(windowed, "default.vcd")), engines));
+    expect([...windowChanges.keys()].sort()).toEqual([...wholeChanges.keys()].sort());
+    for (const path of wholeChanges.keys()) {
+      expect(valueAt(windowChanges, path, start), `${path} as the window opens at ${from} µs`).toBe(valueAt(wholeChanges, path, start));
+      const inside = (changes: Map<string, Array<{ time: number; value: bigint }>>) => changes.get(path)!.filter((change) => change.time > start && change.time <= start + 2_000_000);
+      expect(inside(windowChanges), `${path} inside the window from ${from} µs`).toEqual(inside(wholeChanges));
+    }
+  }
+}, 120_000);
