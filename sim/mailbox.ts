@@ -9,8 +9,12 @@ export class Mailbox<T> {
   private readonly items: T[] = [];
   private waiter: Process | null = null;
   private readonly wait: Command;
+  /** Items pushed and taken so far, and the processes waiting for the consumer to have taken all pushed before they began to wait. */
+  private pushed = 0;
+  private taken = 0;
+  private drainWaiters: { readonly process: Process; readonly until: number }[] = [];
 
-  constructor(private readonly kernel: Kernel, description: string) {
+  constructor(private readonly kernel: Kernel, private readonly description: string) {
     this.wait = {
       arm: (_scheduler, process) => {
         this.waiter = process;
@@ -25,6 +29,7 @@ export class Mailbox<T> {
 
   push(item: T): void {
     this.items.push(item);
+    this.pushed++;
     const waiter = this.waiter;
     if (!waiter) return;
     this.waiter = null;
@@ -33,6 +38,25 @@ export class Mailbox<T> {
 
   *take(): Generator<Command, T, unknown> {
     while (this.items.length === 0) yield this.wait;
-    return this.items.shift()!;
+    const item = this.items.shift()!;
+    this.taken++;
+    if (this.drainWaiters.length > 0) {
+      const taken = this.taken;
+      for (const waiter of this.drainWaiters) if (waiter.until <= taken) this.kernel.resumeAt(waiter.process, this.kernel.now);
+      this.drainWaiters = this.drainWaiters.filter((waiter) => waiter.until > taken);
+    }
+    return item;
+  }
+
+  /** Wait until the consumer has taken every item pushed so far: those pushed meanwhile are not waited for. */
+  *drained(): Generator<Command, void, unknown> {
+    const until = this.pushed;
+    if (this.taken >= until) return;
+    yield {
+      arm: (_scheduler, process) => {
+        this.drainWaiters.push({ process, until });
+      },
+      describe: () => `${this.description}: the ${until - this.taken} item(s) held when the wait began taken`,
+    };
   }
 }

@@ -302,6 +302,11 @@ export class IntermediateDriver extends Component {
     if (lane.length >= this.params.receiveBacklog) return this.drop("BACKLOG_FULL", { frame: bytes });
     lane.push({ frame, esp });
   }
+  /** Until the SA's receive lane has handed on every packet it held: each then holds the SA, and deleteSa waits for it. */
+  *receivedUnder(sa: IpsecSa): Generator<Command, void, unknown> {
+    const lane = this.lanes.get(sa);
+    if (lane) yield* lane.drained();
+  }
   /** Per inbound SA, its received packets in order, processed on whichever core is free (as pcrypt spreads IPsec over CPUs). */
   private readonly lanes = new Map<IpsecSa, Mailbox<{ frame: DriverReceivedFrame; esp: Uint8Array }>>();
 
