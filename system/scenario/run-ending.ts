@@ -68,15 +68,25 @@ export interface DmaFaults {
 }
 
 /** The faults a scenario injects, in words (empty: none), the DMA engine's among them. */
-export function describeFaults(faults: Scenario["faults"], made: { readonly ikeDeletes?: number; readonly replays?: number; readonly malformedLost?: number } | null = null, dma: DmaFaults | null = null): string[] {
+export function describeFaults(
+  faults: Scenario["faults"],
+  made: { readonly ikeDeletes?: number; readonly replays?: number; readonly malformedLost?: number; readonly saChanges?: { readonly rekeys: number; readonly inboundRekeys: number; readonly deletes: number } } | null = null,
+  dma: DmaFaults | null = null,
+): string[] {
   const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
+  // A change due when no SA was free to change (none left, or each under another change) was not made (from an outside check: 6 deletes were said for the 2 one pair allows).
+  const changes = (kind: "rekeys" | "inboundRekeys" | "deletes", one: string, many: string) =>
+    counted(faults[kind], one, many).map((text) => {
+      const done = made?.saChanges?.[kind];
+      return done === undefined || done >= faults[kind] ? text : `${text} asked, ${done} made (no SA free to change${done === 0 ? "" : " when the others were due"}: none left, or each under another change)`;
+    });
   return [
     ...(faults.corruptProbability > 0 ? [`the gateway corrupts ${percent(faults.corruptProbability)} of its frames (ICV fails)`] : []),
     // The copies made: each is dropped and counted, so the counted drops exceed the packets lost by as many.
     ...(faults.replayProbability > 0 ? [`the gateway replays ${percent(faults.replayProbability)} of its frames${made?.replays === undefined ? "" : ` (${made.replays} cop${made.replays === 1 ? "y" : "ies"} injected)`}`] : []),
-    ...counted(faults.rekeys, "outbound rekey", "outbound rekeys"),
-    ...counted(faults.inboundRekeys, "inbound rekey", "inbound rekeys"),
-    ...counted(faults.deletes, "SA delete", "SA deletes"),
+    ...changes("rekeys", "outbound rekey", "outbound rekeys"),
+    ...changes("inboundRekeys", "inbound rekey", "inbound rekeys"),
+    ...changes("deletes", "SA delete", "SA deletes"),
     ...counted(faults.interruptStorms, "interrupt storm", "interrupt storms"),
     ...(faults.ikeLossProbability > 0 ? [`the link loses ${percent(faults.ikeLossProbability)} of IKE messages`] : []),
     ...(faults.ikeDeletes === 0 ? [] : [`${counted(faults.ikeDeletes, "Informational Delete from a gateway", "Informational Deletes from gateways")[0]}${made?.ikeDeletes !== undefined && made.ikeDeletes < faults.ikeDeletes ? ` asked, ${made.ikeDeletes} made (${made.ikeDeletes === 0 ? "no tunnel had SAs when they were due" : "no more tunnels had SAs when the others were due"})` : ""}`]),

@@ -69,6 +69,7 @@ export class ScenarioTraffic extends Component {
   private readonly faultRandom = this.kernel.random(`${this.path}.faults`);
   /** Frames the gateway sent again on purpose (replays). */
   injectedReplays = 0;
+  saChanges: SaChanges | null = null;
   /** When the last injected replay leaves the gateway. */
   private lastInjection = -Infinity;
 
@@ -154,7 +155,7 @@ export class ScenarioTraffic extends Component {
     });
     const { faults } = scenario;
     if (faults.rekeys + faults.inboundRekeys + faults.deletes > 0) {
-      const changes = new SaChanges(this.kernel, this.faultRandom, intermediate, this.espPeer, this.container.resolve(AesGcmBackendToken), this.tunnelSas, this.manualSas);
+      const changes = (this.saChanges = new SaChanges(this.kernel, this.faultRandom, intermediate, this.espPeer, this.container.resolve(AesGcmBackendToken), this.tunnelSas, this.manualSas));
       this.process("sa_changes", function* (this: ScenarioTraffic) {
         yield* this.whenTrafficStarts();
         yield* changes.run(faults, (count) => this.timesInTraffic(count), (name, body) => this.process(name, body));

@@ -14,6 +14,27 @@ describe("the faults-injected line", () => {
     expect(runScenario(parseScenarioText(SMALL, "s.yaml"), { directory: null }).summary.faults).toEqual([]);
   });
 
+  test("says how many SA rekeys and deletes were made where fewer were than asked: one pair allows two deletes, and none is left to rekey (it said 6 deletes and 4 rekeys, where 2 and 0 were made: an outside check)", () => {
+    const onePair = `
+name: one-pair
+seed: 4
+durationMicroseconds: 200
+customers:
+  - { name: a, identity: { type: ID_FQDN, value: gw.a.example }, sas: 1 }
+traffic:
+  - { name: t, customer: a, direction: both, packetBytes: 200, load: 0.05 }
+faults: { deletes: 6, inboundRekeys: 4 }
+`;
+    const { summary } = runScenario(parseScenarioText(onePair, "one-pair.yaml"), { directory: null });
+    expect(summary.faults).toEqual([
+      "4 inbound rekeys asked, 0 made (no SA free to change: none left, or each under another change)",
+      "6 SA deletes asked, 2 made (no SA free to change when the others were due: none left, or each under another change)",
+    ]);
+    // With SAs enough, what was asked is what was made, and said as before.
+    const many = runScenario(parseScenarioText(onePair.replace("sas: 1", "sas: 8").replace("deletes: 6", "deletes: 2"), "many.yaml"), { directory: null });
+    expect(many.summary.faults).toEqual(["4 inbound rekeys", "2 SA deletes"]);
+  }, 60_000);
+
   test("a run whose drain time runs out with the NIC still at work but every missing packet matched to a counted drop ends well, and says so (it said 'packets still in flight', none was, and exited 1: an architect's check)", () => {
     // Half the DMA reads never complete: the driver resets its queues over and over, past the 2 ms drain; every lost packet was dropped and counted.
     const held = { "nic.dma.completionTimeout": 0, "nic.dma.completionTimeoutProbability": 0.5 };
