@@ -46,6 +46,8 @@ export interface FailedRunExtent {
   readonly unwritten: readonly string[];
   /** Files begun and no longer on the disk (removed during the run, with their directory or by hand). */
   readonly lost?: readonly string[];
+  /** The finished run's summary in words, which a failure writing its files must not lose: the command prints it. */
+  readonly summaryText?: string;
 }
 
 /** A run that stopped before its simulation was over, with nothing known of the files it did not begin. */

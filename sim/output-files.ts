@@ -22,6 +22,14 @@ export function writeFailure(path: string, error: unknown): OutputError {
   return new OutputError(`could not write ${path}: ${reason}${code !== undefined && !reason.includes(code) ? ` (${code})` : ""}`);
 }
 
+/** A file that could not be made (Node says "ENOSPC: no space left on device, open 'x'"), named as writeFailure names one. */
+function creationFailure(error: unknown): OutputError {
+  const { path, code } = error as NodeJS.ErrnoException;
+  if (path === undefined || !(error instanceof Error)) return new OutputError(error instanceof Error ? error.message : String(error));
+  const reason = error.message.replace(/^[A-Z0-9_]+: /, "").replace(/, open '.*'$/, "");
+  return new OutputError(`could not create ${path}: ${reason}${code !== undefined ? ` (${code})` : ""}`);
+}
+
 /** Write a whole file; a failure (a full disk) names the file. A file of keys (`secret`) is readable by its owner alone. */
 export function writeWholeFile(path: string, contents: string | Uint8Array, options: { secret?: boolean } = {}): void {
   try {
@@ -103,6 +111,8 @@ export interface OutputPlace {
  */
 export class OutputFiles implements OutputNames {
   private readonly files = new Map<string, OutputState>();
+  /** Files seen on the disk under their temporary names: one never made (its creation failed) is not written, not lost. */
+  private readonly seen = new Set<string>();
   private readonly renamed: string[] = [];
   readonly directory: string;
   /** What placed the files (`--out`, the scenario's line), said with a name that cannot be taken. */
@@ -112,6 +122,7 @@ export class OutputFiles implements OutputNames {
   private planned: readonly string[] = [];
   private simulationOver = false;
   private outcome: string | null = null;
+  private summaryText: string | undefined;
 
   constructor(place: OutputPlace | string, private readonly renamer: Renamer = { rename: renameSync }) {
     const { directory, givenBy } = typeof place === "string" ? { directory: place, givenBy: undefined } : place;
@@ -151,10 +162,15 @@ export class OutputFiles implements OutputNames {
     this.planned = paths;
     this.lockFor(base);
     try {
-      return open();
+      const opened = open();
+      for (const path of this.files.keys()) if (existsSync(temporaryName(path))) this.seen.add(path);
+      return opened;
     } catch (error) {
+      const begun = [...this.files.keys()].map(temporaryName).filter((path) => existsSync(path));
       this.abandon();
-      throw error;
+      // A stream that could not be made (a disk out of space or inodes) is named as a write is, and what was begun is said to be gone.
+      const failure = error instanceof OutputError ? error : creationFailure(error);
+      throw new OutputError(`${failure.message}\nThe run did not start; no file was written${begun.length === 0 ? "" : ` (those begun were removed: ${begun.join(", ")})`}.`);
     }
   }
 
@@ -164,11 +180,17 @@ export class OutputFiles implements OutputNames {
     this.outcome = outcome;
   }
 
+  /** The finished run's summary in words, kept for a failure writing its files to give (its figures were lost with its summary file: an outside check). */
+  summarised(text: string): void {
+    this.summaryText = text;
+  }
+
   /** How far the run got, for a failure's report: the files it was to write and never began are named. */
   get extent(): FailedRunExtent {
     // A file begun whose temporary name is gone (its directory deleted during the run) is lost: said so, not left out.
-    const lost = [...this.files.keys()].filter((path) => !this.renamed.includes(path) && !existsSync(temporaryName(path)));
-    return { simulationFinished: this.simulationOver, outcome: this.outcome, unwritten: this.planned.filter((path) => !this.files.has(path)), lost };
+    const gone = [...this.files.keys()].filter((path) => !this.renamed.includes(path) && !existsSync(temporaryName(path)));
+    const lost = gone.filter((path) => this.seen.has(path));
+    return { simulationFinished: this.simulationOver, outcome: this.outcome, unwritten: [...this.planned.filter((path) => !this.files.has(path)), ...gone.filter((path) => !this.seen.has(path))], lost, summaryText: this.summaryText };
   }
 
   /** Let the files' names go (the run has ended, however it ended). */
@@ -180,7 +202,8 @@ export class OutputFiles implements OutputNames {
   open(path: string): string {
     if (this.files.has(path)) throw new OutputError(`${path}: written twice in one run`);
     makeDirectory(dirname(path));
-    const problem = targetProblem(path, false, this.givenBy);
+    // Only what stops the file being written under its temporary name: one whose own name was taken during the run (a directory made there) is written, and commit says so, with every other such name (its contents were lost: an outside check).
+    const problem = temporaryNameProblem(path, this.givenBy);
     if (problem !== null) throw new OutputError(problem);
     this.files.set(path, "partial");
     const temporary = temporaryName(path);
@@ -201,6 +224,7 @@ export class OutputFiles implements OutputNames {
 
   written(path: string): void {
     this.files.set(path, "complete");
+    this.seen.add(path);
   }
 
   /** Write a whole file. */
@@ -294,9 +318,19 @@ function targetProblem(path: string, intoDevices = false, givenBy?: string): str
   if (intoDevices && existing !== null && !existing.isFile()) return null;
   // A file is written under a temporary name and renamed over its own: that would replace a device (/dev/null, as root) or a pipe, not write into it.
   if (existing !== null && !existing.isFile()) return `${named} is ${existing.isFIFO() ? "a named pipe" : existing.isSocket() ? "a socket" : "a device"}, not a file: nicsim writes each file whole and gives it its name at the end, which would replace it`;
+  return intoDevices ? directoryProblem(path, named) : temporaryNameProblem(path, givenBy);
+}
+
+/** Why a file cannot be written under its temporary name (a directory has that name, or the directory cannot be written), or null. */
+function temporaryNameProblem(path: string, givenBy?: string): string | null {
+  const named = givenBy === undefined ? path : `${path} (${givenBy})`;
   // The temporary name the file is written under first: a directory there can be neither written nor removed.
   const temporary = temporaryName(path);
-  if (!intoDevices && existsSync(temporary) && statSync(temporary).isDirectory()) return `${temporary}, the temporary name ${named} is written under, is a directory: move it`;
+  if (existsSync(temporary) && statSync(temporary).isDirectory()) return `${temporary}, the temporary name ${named} is written under, is a directory: move it`;
+  return directoryProblem(path, named);
+}
+
+function directoryProblem(path: string, named: string): string | null {
   try {
     accessSync(dirname(path), constants.W_OK);
   } catch (error) {

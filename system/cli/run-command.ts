@@ -103,6 +103,8 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
     progress.stop();
     if (final.kind === "scenario") throw new ScenarioError(final.problems);
     if (final.kind === "failed") {
+      // The simulation finished and only its files failed: its figures still reach the user.
+      if (final.summaryText !== undefined) process.stdout.write(final.summaryText);
       if (signals.signal === null) throw new Error(final.message);
       process.stderr.write(`nicsim run: ${final.message}\n`);
     } else {

@@ -4,6 +4,7 @@ import { ScenarioError } from "../scenario/load.js";
 import { runScenario } from "../scenario/run.js";
 import type { RunEnding } from "../scenario/run-ending.js";
 import { interruptibleProgress } from "../scenario/run-interrupted.js";
+import { RunFailedError } from "../../sim/failed-run.js";
 
 /** What `nicsim run` asks of its run's thread. */
 export interface RunRequest {
@@ -20,7 +21,7 @@ export type RunReport = { readonly kind: "progress"; readonly now: number; reado
 export type RunOutcome =
   | { readonly kind: "finished"; readonly text: string; readonly files: readonly string[]; readonly ending: RunEnding }
   | { readonly kind: "scenario"; readonly problems: readonly string[] }
-  | { readonly kind: "failed"; readonly message: string };
+  | { readonly kind: "failed"; readonly message: string; readonly summaryText?: string };
 
 // The run, in a thread of its own: a run holds its thread for its whole length, and signals reach
 // only the main thread's event loop, which stays free here to receive them.
@@ -36,5 +37,5 @@ try {
   report({ kind: "finished", text: result.text, files: result.files, ending: result.summary.ending });
 } catch (error) {
   if (error instanceof ScenarioError) report({ kind: "scenario", problems: error.problems });
-  else report({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
+  else report({ kind: "failed", message: error instanceof Error ? error.message : String(error), summaryText: error instanceof RunFailedError ? error.extent.summaryText : undefined });
 }

@@ -238,6 +238,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
       // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
       if (saTrace) files.push(saTrace.path);
       summary = scenarioSummary(scenario, kernel, top, ending);
+      outputFiles?.summarised(formatScenarioSummary(summary));
       if (!base) return;
       files.push(`${base}.summary.json`);
       outputFiles!.write(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
