@@ -26,7 +26,7 @@ export function recordWaveform(
   selection: TraceSelection & { comment?: string } = {},
   names: OutputNames = DIRECT,
   story?: WaveformStory,
-): { tracer: VcdTracer; closeDump: () => void; finish: () => WaveformFiles } {
+): { tracer: VcdTracer; closeDump: () => void; finish: (dumpCutOff?: boolean) => WaveformFiles } {
   const vcd = `${base}.vcd`;
   const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)), watch: story ? storySignals(story) : [], settledBy: story ? storySettledBy(story) : undefined });
   kernel.traceWith(tracer);
@@ -41,8 +41,9 @@ export function recordWaveform(
     kernel.close();
     names.written(vcd);
   };
-  const finish = (): WaveformFiles => {
-    closeDump();
+  /** The save files, for the dump closed now, or (`dumpCutOff`) left cut off where an interrupted run stopped: not called complete. */
+  const finish = (dumpCutOff = false): WaveformFiles => {
+    if (!dumpCutOff) closeDump();
     return writeSaveFiles(tracer, base, names, story);
   };
   return { tracer, closeDump, finish };

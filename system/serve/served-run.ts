@@ -141,7 +141,8 @@ export class ServedRun {
         () => eachAttempted([() => (kernel.failed ? this.capture?.writer.close() : this.capture?.close()), () => (waveform && !unfinished ? waveform.closeDump() : kernel.close())]),
         () => {
           if (!waveform) return;
-          const written = waveform.finish();
+          // Interrupted, the dump has no end marker and is cut off where the run stopped, as `nicsim run` says of its own (it was called complete, and `inspect` called it cut off: an outside check).
+          const written = waveform.finish(unfinished);
           files.push(written.vcd, written.gtkw, ...written.filters);
         },
         () => {
