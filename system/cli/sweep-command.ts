@@ -134,7 +134,14 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     signals.release();
   }
   progress.stop();
-  log.finish(out, wholeText(results));
+  try {
+    log.finish(out, wholeText(results));
+  } catch (error) {
+    // The results are whole in memory: the table still reaches the user (a disk full lost every run's figures but two: an outside check).
+    outputs.unlock();
+    reportSweep(results, shard, grid.length, resumed.length > 0 ? ` (${resumed.length} resumed from ${partial})` : "", `wall ${((performance.now() - started) / 1000).toFixed(1)} s; ${out} not written`);
+    throw error;
+  }
   outputs.unlock();
   reportSweep(results, shard, grid.length, resumed.length > 0 ? ` (${resumed.length} resumed from ${partial})` : "", `wall ${((performance.now() - started) / 1000).toFixed(1)} s; wrote ${out}`);
 }

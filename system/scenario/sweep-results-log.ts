@@ -67,7 +67,9 @@ export class SweepResultsLog {
     try {
       writeAsWhole(this.path, text, out);
     } catch (error) {
-      throw new Error(`${out}: ${(error as Error).message.split("\n")[0]}; the finished runs' rows are in ${this.path}, for --resume`, { cause: error });
+      // What the log holds, said as it is: its appends may have stopped before the last runs (a disk full), which --resume then runs again.
+      const held = this.rows === 0 ? "none of the finished runs' rows" : `the rows of ${this.rows} finished run${this.rows === 1 ? "" : "s"}`;
+      throw new Error(`${out}: ${(error as Error).message.split("\n")[0]}; ${this.path} holds ${held}${this.failure === null ? "" : ` (its appends stopped: ${this.failure})`}, for --resume`, { cause: error });
     }
     rmSync(this.path, { force: true });
   }
