@@ -278,7 +278,8 @@ export function parseScenarioDocument(given: string, file: string) {
   if (expanded.selfHolding) throw new ScenarioError([`${file}: a YAML alias (*name) inside the value it names (&name): a scenario cannot hold itself`]);
   if (expanded.size > LIMITS.fileBytes) throw new ScenarioError([`${file}: its YAML aliases (*name) would expand it to ${expanded.size} characters and values; a scenario is at most ${LIMITS.fileBytes}`]);
   const aliases = aliasProblems(document, lines, file);
-  if (aliases.length > 0) throw new ScenarioError(inFileOrder([...describe(unresolvedTags), ...aliases], file));
+  // Keys given twice are said with them, as with a syntax error (they were left out: an outside check).
+  if (aliases.length > 0) throw new ScenarioError(inFileOrder([...describe(unresolvedTags), ...aliases, ...duplicateKeys(document, lines, file)], file));
   // The expansion is bounded by the size just counted, not by the library's count of aliases.
   let value: unknown;
   try {

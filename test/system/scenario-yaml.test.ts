@@ -14,6 +14,17 @@ describe("YAML in a scenario: one document, and anchors, aliases and merge keys"
     ]);
   });
 
+  test("without a syntax error, a key given twice is said with an alias without its anchor or a merge of no mapping (it was left out: an outside check)", () => {
+    expect(problems(["name: x", "seed: 1", "seed: 2", "durationMicroseconds: *nope"].join("\n"))).toEqual([
+      "s.yaml:3:1: 'seed' given twice in one mapping (first on line 2); the later would silently replace it: give it once",
+      "s.yaml:4:23: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted",
+    ]);
+    expect(problems(["name: x", "seed: 1", "seed: 2", "customers:", "  - name: a", "    <<: 5"].join("\n"))).toEqual([
+      "s.yaml:3:1: 'seed' given twice in one mapping (first on line 2); the later would silently replace it: give it once",
+      "s.yaml:6:5: a merge key ('<<') takes a mapping, an alias of one (*name), or a list of them",
+    ]);
+  });
+
   test("a second YAML document, and aliases that would expand past a scenario's size, are refused with the file's name in the scenario's words", () => {
     expect(problems(`${VALID}---\nname: other\n`)).toEqual([expect.stringMatching(/^s\.yaml:\d+:1: a second YAML document \('---'\): a scenario file holds one$/)]);
     expect(problems(`${VALID}---\nnull\n`)).toEqual([expect.stringMatching(/a second YAML document/)]);
