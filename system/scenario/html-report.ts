@@ -25,7 +25,8 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
         .filter((entry) => entry.direction === direction)
         .map((entry) => {
           const values = summary.latencyDistribution[`${entry.className} ${direction}`] ?? [];
-          return classSeries(entry.trafficClass, values.map((value, index) => [value, values.length > 1 ? index / (values.length - 1) : 1] as const));
+          // Drawn as the CDF's steps: flat to each latency, then up to the fraction at or under it, so that its crossing of 0.99 is the table's p99.
+          return classSeries(entry.trafficClass, values.flatMap(([value, fraction], index) => [[value, index === 0 ? 0 : values[index - 1]![1]] as const, [value, fraction] as const]));
         }),
       { title: `Latency distribution per class, ${label}`, xLabel: "latency from when due to decrypted delivery, µs (log scale)", yLabel: "fraction of packets", yMaximum: 1, logX: true },
     );

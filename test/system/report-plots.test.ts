@@ -16,6 +16,25 @@ const looks = (svg: string) => [...svg.matchAll(/<path d="[^"]*" fill="none" str
 describe("the report's plots", () => {
   const { intervalMicroseconds, lineGigabitsPerSecond } = summary.sampling;
 
+  test("each class's latency distribution crosses 0.5 and 0.99 at the table's p50 and p99, thinned or not (read at 0.99 it gave another figure: an architect's check)", () => {
+    // A longer run too: classes of thousands of packets, whose distributions are thinned to 200 steps and their percentiles'.
+    const long = runScenario(defaultScenario({ durationMicroseconds: 400, "outputs.waveform": false }), { directory: null }).summary;
+    let thinned = 0;
+    for (const run of [summary, long]) {
+      for (const entry of run.classes) {
+        const steps = run.latencyDistribution[`${entry.className} ${entry.direction}`]!;
+        if (entry.latency.count > 200) thinned++;
+        expect(steps.length).toBeLessThanOrEqual(202);
+        // The first step at or past a fraction is the latency the table gives for it.
+        const crossing = (fraction: number) => steps.find(([, at]) => at >= fraction)![0];
+        expect(crossing(0.5), `${entry.className} ${entry.direction} p50`).toBe(entry.latency.p50);
+        expect(crossing(0.99), `${entry.className} ${entry.direction} p99`).toBe(entry.latency.p99);
+        expect(steps.at(-1)).toEqual([entry.latency.max, 1]);
+      }
+    }
+    expect(thinned).toBeGreaterThan(0);
+  }, 60_000);
+
   test("no interval, the last and partial one included, carries more than the line", () => {
     const last = summary.samples.at(-1)!;
     // The case the test is for: a last interval shorter than the grid's.
