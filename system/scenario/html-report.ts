@@ -33,7 +33,11 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
   const { intervalMicroseconds, lineGigabitsPerSecond } = summary.sampling;
   const throughput = (direction: "toPeerGbps" | "toHostGbps", label: string) =>
     lineChart(
-      classesInUse.map((trafficClass) => classSeries(trafficClass, samples.map((sample) => [sample.time, sample[direction][trafficClass]!] as const))),
+      // With the classes carrying traffic the scenario has no stream in: IKE's, in class-default (it was left out, so the chart's classes did not add up to the wire's).
+      [...new Set([...classesInUse, ...(samples[0]?.[direction].keys() ?? [])])]
+        .filter((trafficClass) => classesInUse.includes(trafficClass) || samples.some((sample) => (sample[direction][trafficClass] ?? 0) > 0))
+        .sort((a, b) => b - a)
+        .map((trafficClass) => classSeries(trafficClass, samples.map((sample) => [sample.time, sample[direction][trafficClass]!] as const))),
       { title: `Wire throughput per class, ${label}`, xLabel: "simulated time, µs (end of each sample interval)", yLabel: "Gb/s", limit: { value: lineGigabitsPerSecond, label: `line rate ${lineGigabitsPerSecond} Gb/s` } },
     );
   // By RX queue, each named by its class (with fewer than 8 queues, the one class in use that lands on it: class c on queue ⌊c · queues / 8⌋) and drawn in its look; a queue that wrote nothing is left out, and a run that wrote nothing to the host says so on a flat line.
