@@ -3,6 +3,7 @@ import { Component, type ComponentContext, ComponentContextToken } from "../../s
 import { param } from "../../sim/parameters.js";
 import type { NotInTable, PeriodicDecision, PlacementDecision, SaPlacementPolicy, TableView } from "../intermediate/policy.js";
 import type { IpsecSa } from "../intermediate/sadb.js";
+import type { TableDirection } from "../base/sa-table.js";
 import { type CostModel, SaMetrics, thresholdFromCosts } from "./metric-policy.js";
 
 /** The metric policy's parameters: declared by the policy, and named when it is not the one built. */
@@ -31,8 +32,9 @@ export const METRIC_PLACEMENT_PARAMETERS = {
 @injectable()
 export class MetricPlacement extends Component implements SaPlacementPolicy {
   readonly params = this.parameters(METRIC_PLACEMENT_PARAMETERS);
-  readonly lowestCached = this.signal("metric_lowest_cached", 32, { kind: "integer", lastWriteWins: true });
-  readonly bestUncached = this.signal("metric_best_uncached", 32, { kind: "integer", lastWriteWins: true });
+  /** By direction: the periodic look decides for TX and RX at one time, and one signal for both showed RX's alone. */
+  readonly lowestCached = { tx: this.signal("tx_metric_lowest_cached", 32, { kind: "integer", lastWriteWins: true }), rx: this.signal("rx_metric_lowest_cached", 32, { kind: "integer", lastWriteWins: true }) };
+  readonly bestUncached = { tx: this.signal("tx_metric_best_uncached", 32, { kind: "integer", lastWriteWins: true }), rx: this.signal("rx_metric_best_uncached", 32, { kind: "integer", lastWriteWins: true }) };
   readonly thresholdSignal = this.signal("metric_threshold", 32, { kind: "integer", lastWriteWins: true });
   readonly periodicLook = this.event("periodic_look");
   readonly metrics: SaMetrics<IpsecSa>;
@@ -69,7 +71,7 @@ export class MetricPlacement extends Component implements SaPlacementPolicy {
   decide(message: NotInTable): PlacementDecision {
     const { sa, time } = message;
     const lowest = this.lowest(message.cached, time);
-    const threshold = this.show(lowest, this.metrics.metric(sa, time), message.costs);
+    const threshold = this.show(message.direction, lowest, this.metrics.metric(sa, time), message.costs);
     if (message.freeEntries > 0) return "install";
     if (this.params.replaceOnMiss && lowest && this.metrics.replaces(sa, lowest.sa, time, threshold)) return { replace: lowest.sa };
     return "software";
@@ -80,7 +82,7 @@ export class MetricPlacement extends Component implements SaPlacementPolicy {
     // Only SAs that have carried traffic: a table is filled as packets need it (seed 002, claim 15), not ahead of them.
     const best = this.metrics.highest(view.uncached.filter((sa) => this.metrics.carried(sa)), view.time);
     const lowest = this.lowest(view.cached, view.time);
-    const threshold = this.show(lowest, best?.metric ?? 0, view.costs);
+    const threshold = this.show(view.direction, lowest, best?.metric ?? 0, view.costs);
     // A free entry takes the best SA with any metric left; a full table swaps only for a lead of the threshold.
     if (!best || best.metric <= 0) return null;
     if (view.freeEntries > 0) return { install: best.sa, replace: null };
@@ -93,11 +95,11 @@ export class MetricPlacement extends Component implements SaPlacementPolicy {
   }
 
   /** Show the metrics compared and the threshold in the waveform; returns the threshold. */
-  private show(lowest: { metric: number } | null, candidate: number, costs: CostModel): number {
+  private show(direction: TableDirection, lowest: { metric: number } | null, candidate: number, costs: CostModel): number {
     const threshold = this.threshold(costs);
     const integer = (value: number) => Math.min(0xffffffff, Math.max(0, Math.floor(value)));
-    this.lowestCached.set(integer(lowest?.metric ?? 0));
-    this.bestUncached.set(integer(candidate));
+    this.lowestCached[direction].set(integer(lowest?.metric ?? 0));
+    this.bestUncached[direction].set(integer(candidate));
     this.thresholdSignal.set(integer(threshold));
     return threshold;
   }

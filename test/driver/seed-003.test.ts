@@ -165,9 +165,11 @@ describe("seed 003 in the running driver, claim by claim", () => {
     run.send(0, 1, 4);
     run.send(1, 1, 4.2);
     run.send(2, 6, 4.6, 0.5);
+    let shown: unknown = null;
     run.kernel.process("watch", function* () {
       yield run.policy.periodicLook;
       snapshot();
+      shown = { tx: [run.policy.lowestCached.tx.value, run.policy.bestUncached.tx.value], rx: [run.policy.lowestCached.rx.value, run.policy.bestUncached.rx.value] };
       yield delay(us(8));
       snapshot();
       // Customer 1's SA goes away and frees its entry; nobody sends any more.
@@ -179,6 +181,8 @@ describe("seed 003 in the running driver, claim by claim", () => {
     run.kernel.run({ until: us(80) });
     // At the first look customer 2's SA (14) led the lowest cached one (customer 0's, 9; customer 1's ties and comes later) by the threshold: replaced.
     expect(snapshots[0]).toMatchObject({ cached: [0x1000, 0x1001], evictions: 0 });
+    // The waveform shows each table's decision: TX's metrics compared (one signal for both showed RX's alone, the empty table's zeros, written after TX's).
+    expect(shown).toEqual({ tx: [9, 14], rx: [0, 0] });
     expect(snapshots[1]).toMatchObject({ cached: [0x1001, 0x1002], evictions: 1 });
     // At a later look the entry the delete freed went to the best uncached SA that carried traffic, customer 0's, without a packet asking.
     expect(snapshots[2]).toMatchObject({ cached: [0x1000, 0x1002], installs: 1, evictions: 1, notInTable: snapshots[1]!.notInTable });
