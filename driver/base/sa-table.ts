@@ -77,6 +77,14 @@ export class NicSaTable {
     return this.byPointer.has(pointer) || this.leaving.has(pointer);
   }
 
+  /** TX SAs counted installed under pointer fill, since: their descriptors carried the pointer, and the device may hold the record whatever the driver's count says. */
+  private readonly offered = new Set<number>();
+
+  /** Whether the device may hold the SA: in an entry as far as the driver knows, or (pointer fill) ever handed to it in a descriptor. */
+  mayHold(pointer: number): boolean {
+    return this.inAnEntry(pointer) || this.offered.has(pointer);
+  }
+
   isInstalled(pointer: number): boolean {
     return this.byPointer.has(pointer);
   }
@@ -150,6 +158,7 @@ export class NicSaTable {
     }
     const handle = SA_HANDLE_FIELDS.pack({ ENTRY: index + 1, GENERATION: R.SA_STATUS_FIELDS.GENERATION.get(status) });
     this.byPointer.set(pointer, { direction, index, handle });
+    if (direction === "tx" && this.options.fill === "pointer") this.offered.add(pointer);
     return handle;
   }
 
@@ -228,6 +237,7 @@ export class NicSaTable {
   *remove(pointer: number, trafficClass: number): Generator<Command, TableSlot | null, unknown> {
     const slot = this.byPointer.get(pointer) ?? null;
     if (slot) this.byPointer.delete(pointer);
+    this.offered.delete(pointer);
     yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, slot));
     return slot;
   }

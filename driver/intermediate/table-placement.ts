@@ -150,8 +150,9 @@ export class TablePlacement {
   /** Take a deleted SA out of the NIC; returns its entry, to release once nothing in flight can name it. */
   *remove(sa: IpsecSa): Generator<Command, TableSlot | null, unknown> {
     const table = this.base.saTable;
-    // A replacement's victim is still in its entry until the newcomer's install: it is emptied too.
-    if (!table.inAnEntry(sa.record) && this.base.params.saFill !== "pointer") return null;
+    // A replacement's victim is still in its entry until the newcomer's install: it is emptied too. Under pointer fill, so is any TX SA whose pointer a descriptor carried;
+    // one never handed to the device (an inbound SA, or one only ever in software) is not removed (a REMOVE was sent, and counted, for each: an outside check).
+    if (!table.mayHold(sa.record)) return null;
     const handle = table.handleOf(sa.record);
     const slot = yield* table.remove(sa.record, this.driver.classOf(sa));
     this.counts.removals++;
