@@ -248,7 +248,7 @@ export class OutputFiles implements OutputNames {
   commit(): string[] {
     const unfinished = [...this.files].filter(([, state]) => state !== "complete").map(([path]) => path);
     if (unfinished.length > 0) throw new OutputError(`not finished: ${unfinished.join(", ")}`);
-    const problems = [...this.files.keys()].map((path) => targetProblem(path, false, this.givenBy)).filter((problem) => problem !== null);
+    const problems = this.renameProblems();
     if (problems.length > 0) throw new OutputError(`cannot give the files their own names, so none was renamed:\n  ${problems.join("\n  ")}`);
     for (const path of this.files.keys()) {
       try {
@@ -260,6 +260,16 @@ export class OutputFiles implements OutputNames {
     }
     this.unlock();
     return [...this.files.keys()];
+  }
+
+  /**
+   * What would stop the files being given their own names now: a name taken (a directory made there),
+   * or a temporary file removed during the run, which renaming the others would leave this run's
+   * files beside an earlier run's (an outside check).
+   */
+  renameProblems(): string[] {
+    const gone = [...this.files.keys()].filter((path) => !existsSync(temporaryName(path))).map((path) => `${temporaryName(path)}: gone from the disk during the run (removed, by hand or with its directory)`);
+    return [...gone, ...[...this.files.keys()].map((path) => targetProblem(path, false, this.givenBy)).filter((problem) => problem !== null)];
   }
 
   /** Remove what was opened, for a run that could not start (one of its names cannot be taken): it leaves nothing behind. */

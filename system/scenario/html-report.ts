@@ -133,7 +133,7 @@ ${waits}
 </table>
 </div>
 ${ikeSection(summary)}
-<p>Files of this run: ${files.map((file) => `<code>${escape(file)}</code>`).join(", ")}.</p>
+${files.length === 0 ? "" : `<p>Files of this run: ${files.map((file) => `<code>${escape(file)}</code>`).join(", ")}.</p>`}
 <script type="application/json" id="summary">${data}</script>
 </body></html>
 `;

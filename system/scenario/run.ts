@@ -141,11 +141,13 @@ export function runFileNames(base: string, outputs: Pick<Scenario["outputs"], "w
  * SAs, and with IKE customers the IKEv1 table (always there, empty when no phase 1 came up).
  */
 function writeKeyFiles(files: OutputFiles, base: string, top: ScenarioSystem): string[] {
-  files.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured));
-  if (!top.driver.intermediate.ike.configured) return [`${base}.esp_sa`];
-  const ikeKeys = top.driver.intermediate.ike.decryptionTable;
-  files.writeWith(`${base}.ikev1_decryption_table`, (path) => writeIkev1DecryptionTable(path, ikeKeys));
-  return [`${base}.esp_sa`, `${base}.ikev1_decryption_table`];
+  const ike = top.driver.intermediate.ike;
+  // Each written whatever became of the other (the IKE table was never tried once the ESP file failed: an outside check).
+  eachAttempted([
+    () => files.writeWith(`${base}.esp_sa`, (path) => writeEspSaFile(path, top.traffic.captured)),
+    () => ike.configured && files.writeWith(`${base}.ikev1_decryption_table`, (path) => writeIkev1DecryptionTable(path, ike.decryptionTable)),
+  ]);
+  return ike.configured ? [`${base}.esp_sa`, `${base}.ikev1_decryption_table`] : [`${base}.esp_sa`];
 }
 
 /** Edges taken at most after the last packet arrives, to show the NIC's own last steps. */
@@ -244,7 +246,8 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
       outputFiles!.write(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
       if (!scenario.outputs.html) return;
       files.push(`${base}.html`);
-      outputFiles!.write(`${base}.html`, htmlReport(summary, files));
+      // Naming no file by a name the renaming would refuse it (one taken during the run).
+      outputFiles!.write(`${base}.html`, htmlReport(summary, outputFiles!.renameProblems().length === 0 ? files : []));
     },
   ]);
   outputFiles?.commit();

@@ -136,9 +136,9 @@ export class ServedRun {
       const waveform = this.waveform;
       // Each file written whatever became of the one before (a capture on a full disk lost the summary), the first failure said.
       eachAttempted([
-        // Stopped between two messages, they are whole as far as they go; after the model failed, cut off where it did.
+        // Stopped between two messages, or after the model failed, they are cut off where the run stopped, as `nicsim run` says of its own (the capture was called complete: an outside check).
         // An interrupted run's dump has no end marker, as `nicsim run`'s has not: the marker says the run finished (it said so of a SIGTERM'd serve).
-        () => eachAttempted([() => (kernel.failed ? this.capture?.writer.close() : this.capture?.close()), () => (waveform && !unfinished ? waveform.closeDump() : kernel.close())]),
+        () => eachAttempted([() => (unfinished ? this.capture?.writer.close() : this.capture?.close()), () => (waveform && !unfinished ? waveform.closeDump() : kernel.close())]),
         () => {
           if (!waveform) return;
           // Interrupted, the dump has no end marker and is cut off where the run stopped, as `nicsim run` says of its own (it was called complete, and `inspect` called it cut off: an outside check).
@@ -160,7 +160,9 @@ export class ServedRun {
           if (this.base) files.push(`${this.base}.summary.json`);
           // Files left under temporary names are named by the listing of files left, not here by names they never got.
           // Named within the output directory: the summary is the same however --out was spelled (it held the paths as typed).
-          summary = serveSummary(this, ending, unfinished || failedBefore ? [] : files.map((file) => relative(this.directory!, file)));
+          // So are those whose own names are taken by now (found before the renaming, which would refuse them all).
+          const named = !unfinished && !failedBefore && (this.files?.renameProblems().length ?? 0) === 0;
+          summary = serveSummary(this, ending, named ? files.map((file) => relative(this.directory!, file)) : []);
           if (this.base) this.files!.write(`${this.base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
         },
       ]);

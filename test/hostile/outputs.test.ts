@@ -88,9 +88,15 @@ describe("a run's files: written under temporary names, given their own at the e
     expect(failureRemoving(directory, () => rmSync(directory, { recursive: true, force: true }))).toMatch(/\nLost \(begun, and gone from the disk during the run: their directory or they were removed\): .*default\.vcd, .*default\.pcap, .*default\.sa-trace\.jsonl/);
   });
 
-  test("one file removed during the run: it is said lost beside the files renamed (it showed only in the rename's error)", () => {
+  test("one file removed during the run: none is renamed, so an earlier run's files stay as they were, and it is said lost (the others were renamed over the earlier run's, a mixed set: an outside check)", () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-outputs-"));
-    expect(failureRemoving(directory, () => rmSync(join(directory, "default.pcap.partial")))).toMatch(/\nLost \(begun, and gone from the disk during the run: their directory or they were removed\): \S*default\.pcap$/);
+    runScenario(scenario(), { directory });
+    const named = (files: Map<string, Buffer>) => new Map([...files].filter(([name]) => !name.endsWith(".partial")));
+    const before = named(contents(directory));
+    const message = failureRemoving(directory, () => rmSync(join(directory, "default.pcap.partial")));
+    expect(message).toContain(`cannot give the files their own names, so none was renamed:\n  ${join(directory, "default.pcap.partial")}: gone from the disk during the run`);
+    expect(message).toMatch(/\nLost \(begun, and gone from the disk during the run: their directory or they were removed\): \S*default\.pcap$/);
+    expect(named(contents(directory))).toEqual(before);
   });
 
   test("a run that fails mid-run names each file it left and its state, and leaves an earlier run's files as they were", () => {
@@ -152,10 +158,9 @@ test("a translate filter's name taken during the run: the files streamed as it w
   // The simulation was over: said so, with its outcome and the files never begun (it said the run did not finish, and named none of them; then it did not say the outcome).
   expect((failure as RunFailedError).message).toContain("The simulation finished (every packet arrived), but writing its files failed; no file was given its own name");
   expect((failure as RunFailedError).extent.outcome).toBe("every packet arrived");
-  expect((failure as RunFailedError).extent.unwritten).toEqual(expect.arrayContaining([join(directory, "default.filters", "tx_state.txt")]));
-  // The files after it are written all the same, under their temporary names: a failure in one loses no other (the summary and the report were not written).
-  for (const after of ["default.summary.json", "default.html"]) expect(left.get(join(directory, `${after}.partial`)), after).toBe("complete");
-  expect((failure as RunFailedError).message).toContain(`Not written: `);
+  // The filter itself is written under its temporary name, its own name's obstacle said by the renaming (it was not written at all: an outside check), and so are the files after it: a failure in one loses no other.
+  expect((failure as RunFailedError).extent.unwritten).toEqual([]);
+  for (const after of ["default.filters/tx_state.txt", "default.summary.json", "default.html"]) expect(left.get(join(directory, `${after}.partial`)), after).toBe("complete");
 });
 
 describe("a full disk: the failed write names the file it was writing", () => {

@@ -41,8 +41,8 @@ describe("nicsim serve stopped by a signal ends the run as nicsim run does: file
     const out = join(directory, "out");
     for (const file of ["serve.vcd", "serve.gtkw", "serve.pcap", "serve.summary.json"]) {
       expect(existsSync(join(out, file)), file).toBe(false);
-      // The dump, without its end marker, is cut off where the run stopped, as `nicsim inspect` says (it was called complete: an outside check).
-      const state = file === "serve.vcd" ? "partial, cut off where the run stopped" : "complete";
+      // The dump, without its end marker, and the capture are cut off where the run stopped, as `nicsim run` and `nicsim inspect` say (they were called complete: an outside check).
+      const state = file === "serve.vcd" || file === "serve.pcap" ? "partial, cut off where the run stopped" : "complete";
       expect(stdout).toContain(`${join(out, file)}.partial: ${state} (${statSync(join(out, `${file}.partial`)).size} bytes)`);
     }
     // Flushed and closed, without the end marker (the run did not finish), as an interrupted `nicsim run` leaves its dump; the capture has its header, the summary is whole.
