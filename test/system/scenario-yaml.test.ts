@@ -23,6 +23,16 @@ describe("YAML in a scenario: one document, and anchors, aliases and merge keys"
       "s.yaml:3:1: 'seed' given twice in one mapping (first on line 2); the later would silently replace it: give it once",
       "s.yaml:6:5: a merge key ('<<') takes a mapping, an alias of one (*name), or a list of them",
     ]);
+    // And with a value nested too deeply, or an alias inside the value it names.
+    const deep = `${"[".repeat(40)}1${"]".repeat(40)}`;
+    expect(problems(["name: x", "seed: 1", "seed: 2", `traffic: ${deep}`].join("\n"))).toEqual([
+      "s.yaml:3:1: 'seed' given twice in one mapping (first on line 2); the later would silently replace it: give it once",
+      expect.stringMatching(/^s\.yaml:4:\d+: mappings and lists nested more than 32 levels deep/),
+    ]);
+    expect(problems(["name: x", "seed: 1", "seed: 2", "traffic: &loop [ *loop ]"].join("\n"))).toEqual([
+      "s.yaml: a YAML alias (*name) inside the value it names (&name): a scenario cannot hold itself",
+      "s.yaml:3:1: 'seed' given twice in one mapping (first on line 2); the later would silently replace it: give it once",
+    ]);
   });
 
   test("a second YAML document, and aliases that would expand past a scenario's size, are refused with the file's name in the scenario's words", () => {
