@@ -84,7 +84,8 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   // Each run's row goes to <out>.partial as it finishes: a sweep killed outright leaves them for --resume.
   const log = new SweepResultsLog(partial, partialResultsText(shard, grid, scenarios), resumed, say);
   const logged = () => {
-    const { rows, failure } = log.state;
+    const { rows, failure, begun } = log.state;
+    if (!begun) return `${partial} could not be made (${failure}): no row is kept`;
     return `${partial} holds ${rows === 0 ? "the sweep's header alone" : `the results of ${rows}`}${failure === null ? "" : ` (writing there failed: ${failure})`}`;
   };
   const progress = new Progress(shard ? `sweep shard ${shard.index}/${shard.count}` : "sweep", options.quiet);
@@ -129,7 +130,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     if (!(error instanceof SweepRunsFailed)) throw error;
     // The sweep is not whole: the finished runs' rows stay under the temporary name, for --resume once what failed is mended.
     const finished = resumed.length + error.finished.length;
-    throw new Error(`${error.failures.length} of ${allPoints.length} configuration${allPoints.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\nThe results of the ${finished} that finished${resumed.length > 0 ? ` (${resumed.length} of them resumed)` : ""} are in ${partial}${log.state.failure === null ? "" : ` (as far as writing there went: ${log.state.failure})`}, not given the name ${out}, since the sweep is not whole; --resume runs the rest once what failed is mended.`);
+    throw new Error(`${error.failures.length} of ${allPoints.length} configuration${allPoints.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\n${log.state.begun ? `The results of the ${finished} that finished${resumed.length > 0 ? ` (${resumed.length} of them resumed)` : ""} are in ${partial}${log.state.failure === null ? "" : ` (as far as writing there went: ${log.state.failure})`}` : `${finished} finished, but ${logged()}`}, not given the name ${out}, since the sweep is not whole; --resume runs the rest once what failed is mended.`);
   } finally {
     signals.release();
   }

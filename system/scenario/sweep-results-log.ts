@@ -28,6 +28,8 @@ function writeAsWhole(log: string, text: string, target: string): void {
 export class SweepResultsLog {
   private failure: string | null = null;
   private rows: number;
+  /** Whether the file was made at all. */
+  private begun = true;
 
   constructor(
     readonly path: string,
@@ -35,17 +37,20 @@ export class SweepResultsLog {
     kept: readonly SweepResult[],
     private readonly warn: (message: string) => void,
   ) {
+    this.rows = kept.length;
     try {
       writeAsWhole(path, header + sweepLines(kept), path);
     } catch (error) {
+      // Nothing was written there (its own name never made): said so, not as rows it holds (an outside check, on a disk of 4 KB).
+      this.rows = 0;
+      this.begun = false;
       this.fail(error);
     }
-    this.rows = kept.length;
   }
 
   /** How many rows the file holds whole, and why it stopped taking more (null while it takes them). */
-  get state(): { readonly rows: number; readonly failure: string | null } {
-    return { rows: this.rows, failure: this.failure };
+  get state(): { readonly rows: number; readonly failure: string | null; readonly begun: boolean } {
+    return { rows: this.rows, failure: this.failure, begun: this.begun };
   }
 
   append(result: SweepResult): void {
@@ -69,7 +74,8 @@ export class SweepResultsLog {
     } catch (error) {
       // What the log holds, said as it is: its appends may have stopped before the last runs (a disk full), which --resume then runs again.
       const held = this.rows === 0 ? "none of the finished runs' rows" : `the rows of ${this.rows} finished run${this.rows === 1 ? "" : "s"}`;
-      throw new Error(`${out}: ${(error as Error).message.split("\n")[0]}; ${this.path} holds ${held}${this.failure === null ? "" : ` (its appends stopped: ${this.failure})`}, for --resume`, { cause: error });
+      const log = this.begun ? `${this.path} holds ${held}${this.failure === null ? "" : ` (its appends stopped: ${this.failure})`}, for --resume` : `${this.path} could not be made either (${this.failure}): no row is kept for --resume`;
+      throw new Error(`${out}: ${(error as Error).message.split("\n")[0]}; ${log}`, { cause: error });
     }
     rmSync(this.path, { force: true });
   }
