@@ -26,5 +26,22 @@ export function espSaRecord({ sa, source, destination }: CapturedSa): string {
 
 /** Write the `esp_sa` file (copy it into a Wireshark profile, or pass its lines with `-o uat:esp_sa:<line>`). */
 export function writeEspSaFile(path: string, sas: readonly CapturedSa[]): void {
-  writeWholeFile(path, `# Wireshark ESP SAs written by nicsim: these lines hold keys.\n${sas.map(espSaRecord).join("\n")}\n`, { secret: true });
+  writeWholeFile(path, `# Wireshark ESP SAs written by nicsim: these lines hold keys.\n${espSaLines(sas).join("\n")}\n`, { secret: true });
+}
+
+/**
+ * The records, each later key of one SPI and address pair (an SA replaced in place with another
+ * key, through the device's registers) after a comment saying so: Wireshark decrypts with the
+ * first line that matches, and the frames sent under the later key showed as ICV failures without
+ * a word (from a driver developer's check).
+ */
+export function espSaLines(sas: readonly CapturedSa[]): string[] {
+  const seen = new Map<string, number>();
+  return sas.flatMap((captured) => {
+    const pair = `${hexSpi(captured.sa.spi)} from ${formatIpv4(captured.source)} to ${formatIpv4(captured.destination)}`;
+    const earlier = seen.get(pair) ?? 0;
+    seen.set(pair, earlier + 1);
+    const note = `# SPI ${pair} has another key above (an SA replaced in place with another key): Wireshark decrypts with the first line that matches; move this one first to read the frames sent under it`;
+    return earlier === 0 ? [espSaRecord(captured)] : [note, espSaRecord(captured)];
+  });
 }

@@ -326,6 +326,22 @@ describe("ESP work that a crypto engine suspends (software ESP on a host core)",
   });
 });
 
+test("an SPI and address pair with two keys (an SA replaced in place with another key) has its later key's line after a comment saying Wireshark reads the first", () => {
+  const folder = mkdtempSync(join(tmpdir(), "nicsim-esp-"));
+  const [host, peer] = [ipv4Address("192.0.2.1"), ipv4Address("192.0.2.2")];
+  const sa = (fill: number) => ({ sa: { spi: spi(0x1001), keyMaterial: new Uint8Array(20).fill(fill), icvLength: 16 as IcvLength, esn: false }, source: host, destination: peer });
+  writeEspSaFile(join(folder, "esp_sa"), [sa(1), { ...sa(2), destination: host, source: peer }, sa(3)]);
+  const lines = readFileSync(join(folder, "esp_sa"), "utf8").trimEnd().split("\n");
+  expect(lines.map((line) => (line.startsWith("#") ? line : line.split(",")[3]))).toEqual([
+    "# Wireshark ESP SAs written by nicsim: these lines hold keys.",
+    '"0x00001001"',
+    '"0x00001001"',
+    "# SPI 0x00001001 from 192.0.2.1 to 192.0.2.2 has another key above (an SA replaced in place with another key): Wireshark decrypts with the first line that matches; move this one first to read the frames sent under it",
+    '"0x00001001"',
+  ]);
+  expect(lines[4]).toContain("0x0303030303");
+});
+
 describe.runIf(requireTool("tshark", "tshark"))("tshark decrypts what the model encrypted", () => {
   test("with the esp_sa table the model writes, every ESP packet decrypts and every ICV is good", () => {
     const folder = mkdtempSync(join(tmpdir(), "nicsim-esp-"));
