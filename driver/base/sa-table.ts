@@ -136,6 +136,8 @@ export class NicSaTable {
     if (direction === "tx" && this.options.fill === "pointer") {
       yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim));
       this.leaving.delete(victim);
+      // Out of the device now, and no descriptor carries its pointer again: its deletion has nothing to remove (it sent a REMOVE: an outside check).
+      this.offered.delete(victim);
     }
     return yield* this.fill(direction, slot.index, pointer, trafficClass, wanted, { pointer: victim, slot });
   }

@@ -263,7 +263,11 @@ export function parseScenarioDocument(given: string, file: string) {
   if (deepest.depth > LIMITS.nesting) {
     // Placed at its deepest mapping or list: the message had no line.
     const { line, col } = lines.linePos((deepest.node as InText | null)?.range?.[0] ?? 0);
-    throw new ScenarioError(inFileOrder([...syntax, `${file}:${line}:${col}: ${NESTED_TOO_DEEPLY}`, ...(syntax.length > 0 ? [] : duplicateKeys(document, lines, file))], file));
+    // The library's own refusal of a nesting past its stack is the same mistake: said once. Keys given twice are said with it (the walk stops well short of the depth).
+    const nesting = syntax.find((problem) => problem.includes(NESTED_TOO_DEEPLY)) ?? `${file}:${line}:${col}: ${NESTED_TOO_DEEPLY}`;
+    // Aliases too, where the walk's recursion is far from a stack's end (the library itself stops near 800 levels).
+    const aliases = deepest.depth <= LIMITS.nesting * 8 && syntax.length === 0 ? aliasProblems(document, lines, file) : [];
+    throw new ScenarioError(inFileOrder([...syntax.filter((problem) => !problem.includes(NESTED_TOO_DEEPLY)), nesting, ...aliases, ...duplicateKeys(document, lines, file)], file));
   }
   // A syntax error is said with the file's other YAML mistakes (aliases, merges, keys given twice) around it: all of them together.
   if (syntax.length > 0) {
@@ -275,12 +279,13 @@ export function parseScenarioDocument(given: string, file: string) {
   }
   // Aliases of a large value (a long string named a thousand times) would fill memory as it is expanded: its size is counted first.
   const expanded = expandedSize(document);
-  // Keys given twice are said with each of these, as with every other YAML mistake (they were left out: an outside check).
-  if (expanded.selfHolding) throw new ScenarioError(inFileOrder([`${file}: a YAML alias (*name) inside the value it names (&name): a scenario cannot hold itself`, ...duplicateKeys(document, lines, file)], file));
-  if (expanded.size > LIMITS.fileBytes) throw new ScenarioError(inFileOrder([`${file}: its YAML aliases (*name) would expand it to ${expanded.size} characters and values; a scenario is at most ${LIMITS.fileBytes}`, ...duplicateKeys(document, lines, file)], file));
+  // The file's other YAML mistakes are said with each of these, all of them together (keys given twice, aliases and tags were left out: an outside check).
   const aliases = aliasProblems(document, lines, file);
+  const otherYaml = () => [...describe(unresolvedTags), ...aliases, ...duplicateKeys(document, lines, file)];
+  if (expanded.selfHolding) throw new ScenarioError(inFileOrder([`${file}: a YAML alias (*name) inside the value it names (&name): a scenario cannot hold itself`, ...otherYaml()], file));
+  if (expanded.size > LIMITS.fileBytes) throw new ScenarioError(inFileOrder([`${file}: its YAML aliases (*name) would expand it to ${expanded.size} characters and values; a scenario is at most ${LIMITS.fileBytes}`, ...otherYaml()], file));
   // Keys given twice are said with them, as with a syntax error (they were left out: an outside check).
-  if (aliases.length > 0) throw new ScenarioError(inFileOrder([...describe(unresolvedTags), ...aliases, ...duplicateKeys(document, lines, file)], file));
+  if (aliases.length > 0) throw new ScenarioError(inFileOrder(otherYaml(), file));
   // The expansion is bounded by the size just counted, not by the library's count of aliases.
   let value: unknown;
   try {
@@ -291,7 +296,7 @@ export function parseScenarioDocument(given: string, file: string) {
     throw error;
   }
   // Aliases nest values without nesting the file: the expanded value is measured too.
-  if (nestingDepth(value, valueChildren) > LIMITS.nesting) throw new ScenarioError(inFileOrder([`${file}: ${NESTED_TOO_DEEPLY}`, ...duplicateKeys(document, lines, file)], file));
+  if (nestingDepth(value, valueChildren) > LIMITS.nesting) throw new ScenarioError(inFileOrder([`${file}: ${NESTED_TOO_DEEPLY}`, ...otherYaml()], file));
   return { text, document, lines, value, duplicates: [...describe(unresolvedTags), ...duplicateKeys(document, lines, file)] };
 }
 

@@ -236,7 +236,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
       if (!capture) return;
       files.push(capture.path, ...writeKeyFiles(outputFiles!, base!, top));
     },
-    () => {
+    (failedBefore) => {
       // The run's SA accesses, for `nicsim policy-eval --trace` to replay against every policy.
       if (saTrace) files.push(saTrace.path);
       summary = scenarioSummary(scenario, kernel, top, ending);
@@ -246,8 +246,8 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
       outputFiles!.write(`${base}.summary.json`, `${JSON.stringify(summary, null, 2)}\n`);
       if (!scenario.outputs.html) return;
       files.push(`${base}.html`);
-      // Naming no file by a name the renaming would refuse it (one taken during the run).
-      outputFiles!.write(`${base}.html`, htmlReport(summary, outputFiles!.renameProblems().length === 0 ? files : []));
+      // Naming no file by a name it will not get: after a file failed, or with a name the renaming would refuse (one taken during the run).
+      outputFiles!.write(`${base}.html`, htmlReport(summary, !failedBefore && outputFiles!.renameProblems().length === 0 ? files : []));
     },
   ]);
   outputFiles?.commit();

@@ -84,3 +84,22 @@ test("a run whose files cannot all be given their names keeps its figures: the f
   expect(extent.summaryText).toMatch(/^default: every packet arrived/);
   expect(existsSync(temporaryName(join(directory, "default.summary.json")))).toBe(true);
 }, 60_000);
+
+test("a report written after another file failed names no file (it listed names none of them got: an outside check)", async () => {
+  const { runScenario } = await import("../../system/scenario/run.js");
+  const { defaultScenario } = await import("../../system/scenario/default-scenario.js");
+  const directory = fresh();
+  let obstructed = false;
+  expect(() =>
+    runScenario(defaultScenario({ durationMicroseconds: 20, "outputs.waveform": false }), {
+      directory,
+      onProgress: () => {
+        if (!obstructed) mkdirSync(join(directory, "default.esp_sa.partial"));
+        obstructed = true;
+      },
+    }),
+  ).toThrow(/default\.esp_sa\.partial, the temporary name/);
+  const report = readFileSync(join(directory, "default.html.partial"), "utf8");
+  expect(report).toContain("<svg");
+  expect(report).not.toContain("Files of this run");
+}, 60_000);

@@ -29,10 +29,15 @@ describe("YAML in a scenario: one document, and anchors, aliases and merge keys"
       "s.yaml:3:1: 'seed' given twice in one mapping (first on line 2); the later would silently replace it: give it once",
       expect.stringMatching(/^s\.yaml:4:\d+: mappings and lists nested more than 32 levels deep/),
     ]);
-    expect(problems(["name: x", "seed: 1", "seed: 2", "traffic: &loop [ *loop ]"].join("\n"))).toEqual([
+    expect(problems(["name: x", "seed: 1", "seed: 2", "traffic: &loop [ *loop ]", "customers: [ *nope ]"].join("\n"))).toEqual([
       "s.yaml: a YAML alias (*name) inside the value it names (&name): a scenario cannot hold itself",
       "s.yaml:3:1: 'seed' given twice in one mapping (first on line 2); the later would silently replace it: give it once",
+      "s.yaml:5:14: an alias (*name) whose anchor (&name) is not set before it; a text that starts with '*' must be quoted",
     ]);
+    // Nested past what the YAML library reads (its own refusal, as a syntax error), said once, with the key given twice.
+    const deeper = problems(["name: x", "seed: 1", "seed: 2", `traffic: ${"[".repeat(2000)}1${"]".repeat(2000)}`].join("\n"));
+    expect(deeper.filter((problem) => problem.includes("nested more than 32 levels deep"))).toHaveLength(1);
+    expect(deeper).toContain("s.yaml:3:1: 'seed' given twice in one mapping (first on line 2); the later would silently replace it: give it once");
   });
 
   test("a second YAML document, and aliases that would expand past a scenario's size, are refused with the file's name in the scenario's words", () => {
