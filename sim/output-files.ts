@@ -1,8 +1,9 @@
-import { accessSync, chmodSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { OutputError } from "./errors.js";
 import { LockFile } from "./lock-file.js";
 import type { FailedRunExtent } from "./failed-run.js";
+import { creationFailure, writeFailure, writeWholeFile } from "./write-failures.js";
 
 /** Where an output file is written, and when it is done: straight to its name, or under a temporary one until the run has finished. */
 export interface OutputNames {
@@ -13,33 +14,7 @@ export interface OutputNames {
 }
 
 export { OutputError };
-
-/** A write to an output file that failed (a full disk, a quota), naming the file as it is on disk. */
-export function writeFailure(path: string, error: unknown): OutputError {
-  const code = (error as NodeJS.ErrnoException).code;
-  // Node's message is "ENOSPC: no space left on device, write": the reason alone, then its code.
-  const reason = error instanceof Error ? error.message.replace(/^[A-Z0-9_]+: /, "").replace(/, (write|close)$/, "") : String(error);
-  return new OutputError(`could not write ${path}: ${reason}${code !== undefined && !reason.includes(code) ? ` (${code})` : ""}`);
-}
-
-/** A file that could not be made (Node says "ENOSPC: no space left on device, open 'x'"), named as writeFailure names one. */
-function creationFailure(error: unknown): OutputError {
-  const { path, code } = error as NodeJS.ErrnoException;
-  if (path === undefined || !(error instanceof Error)) return new OutputError(error instanceof Error ? error.message : String(error));
-  const reason = error.message.replace(/^[A-Z0-9_]+: /, "").replace(/, open '.*'$/, "");
-  return new OutputError(`could not create ${path}: ${reason}${code !== undefined ? ` (${code})` : ""}`);
-}
-
-/** Write a whole file; a failure (a full disk) names the file. A file of keys (`secret`) is readable by its owner alone. */
-export function writeWholeFile(path: string, contents: string | Uint8Array, options: { secret?: boolean } = {}): void {
-  try {
-    writeFileSync(path, contents, options.secret ? { mode: 0o600 } : {});
-    // The mode is given only to a file made afresh: one written over keeps its own.
-    if (options.secret) chmodSync(path, 0o600);
-  } catch (error) {
-    throw writeFailure(path, error);
-  }
-}
+export { writeFailure, writeWholeFile };
 
 /**
  * Make a directory and its missing parents one level at a time. Node's own recursive mkdir never
