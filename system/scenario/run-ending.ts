@@ -1,5 +1,8 @@
 import type { Scenario } from "./schema.js";
 
+/** SA changes by kind, as the scenario's faults ask for them. */
+type SaChangeCounts = { readonly rekeys: number; readonly inboundRekeys: number; readonly deletes: number };
+
 /**
  * How a scenario run ended. `arrived` and `accounted` are successes: with faults injected, a
  * packet dropped for a reason the NIC, the drivers or the gateway counted is the model working.
@@ -70,15 +73,19 @@ export interface DmaFaults {
 /** The faults a scenario injects, in words (empty: none), the DMA engine's among them. */
 export function describeFaults(
   faults: Scenario["faults"],
-  made: { readonly ikeDeletes?: number; readonly replays?: number; readonly malformedLost?: number; readonly saChanges?: { readonly rekeys: number; readonly inboundRekeys: number; readonly deletes: number } } | null = null,
+  made: { readonly ikeDeletes?: number; readonly replays?: number; readonly malformedLost?: number; readonly saChanges?: { readonly made: SaChangeCounts; readonly noneFree: SaChangeCounts } } | null = null,
   dma: DmaFaults | null = null,
 ): string[] {
   const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
-  // A change due when no SA was free to change (none left, or each under another change) was not made (from an outside check: 6 deletes were said for the 2 one pair allows).
-  const changes = (kind: "rekeys" | "inboundRekeys" | "deletes", one: string, many: string) =>
+  // A change due when no SA was free to change (none left, or each under another change) was not made (from an outside check: 6 deletes were said for the 2 one pair allows);
+  // one in turn behind the others may still be waiting when the run ends (they were said to have found no SA free: a second check).
+  const changes = (kind: keyof SaChangeCounts, one: string, many: string) =>
     counted(faults[kind], one, many).map((text) => {
-      const done = made?.saChanges?.[kind];
-      return done === undefined || done >= faults[kind] ? text : `${text} asked, ${done} made (no SA free to change${done === 0 ? "" : " when the others were due"}: none left, or each under another change)`;
+      const counts = made?.saChanges;
+      if (counts === undefined || counts.made[kind] >= faults[kind]) return text;
+      const waiting = faults[kind] - counts.made[kind] - counts.noneFree[kind];
+      const why = [...(counts.noneFree[kind] > 0 ? [`${counts.noneFree[kind]} found no SA free to change: none left, or each under another change`] : []), ...(waiting > 0 ? [`${waiting} still waiting their turn when the run ended`] : [])];
+      return `${text} asked, ${counts.made[kind]} made (${why.join("; ")})`;
     });
   return [
     ...(faults.corruptProbability > 0 ? [`the gateway corrupts ${percent(faults.corruptProbability)} of its frames (ICV fails)`] : []),

@@ -33,8 +33,9 @@ const REKEY_SPI_BASE = 0x3000;
  */
 export class SaChanges {
   private rekeyed = 0;
-  /** Changes made: one finding no SA free to change (none left, or each under another change) is not made. */
+  /** Changes made, and those that found no SA free to change (none left, or each under another change); the rest were still waiting when the run ended. */
   readonly made = { rekeys: 0, inboundRekeys: 0, deletes: 0 };
+  readonly noneFree = { rekeys: 0, inboundRekeys: 0, deletes: 0 };
   /** SAs a change is working on. */
   private readonly busy = new Set<IpsecSa>();
 
@@ -67,8 +68,9 @@ export class SaChanges {
   private *apply(change: SaChange) {
     const directions: readonly SaDirection[] = change.kind === "rekey" ? [change.direction] : ["outbound", "inbound"];
     const idle = this.tunnels.flatMap((sas, tunnel) => directions.filter((direction) => sas[direction] && !this.busy.has(sas[direction])).map((direction) => ({ tunnel, direction })));
-    if (idle.length === 0) return;
-    this.made[change.kind === "delete" ? "deletes" : change.direction === "outbound" ? "rekeys" : "inboundRekeys"]++;
+    const kind = change.kind === "delete" ? "deletes" : change.direction === "outbound" ? "rekeys" : "inboundRekeys";
+    if (idle.length === 0) return void this.noneFree[kind]++;
+    this.made[kind]++;
     const { tunnel, direction } = idle[this.random.integer(0, idle.length - 1)]!;
     const sas = this.tunnels[tunnel]!;
     const old = sas[direction]!;

@@ -149,7 +149,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     seed: kernel.seed,
     outcome: describeEnding(ending),
     ending,
-    faults: describeFaults(scenario.faults, { ikeDeletes: traffic.gateways?.faultsMade.ikeDeletes, malformedLost: traffic.gateways?.faultsMade.malformedLost, replays: traffic.injectedReplays, saChanges: traffic.saChanges?.made }, top.nic.dma.params),
+    faults: describeFaults(scenario.faults, { ikeDeletes: traffic.gateways?.faultsMade.ikeDeletes, malformedLost: traffic.gateways?.faultsMade.malformedLost, replays: traffic.injectedReplays, saChanges: traffic.saChanges ?? undefined }, top.nic.dma.params),
     violations: [...(traffic.scoreboard?.violations ?? [])],
     ringChecks: traffic.scoreboard ? { ...traffic.scoreboard.rings.checked } : null,
     simulatedMicroseconds: microseconds(kernel.now),
