@@ -8,7 +8,7 @@ const STYLES: readonly LineStyle[] = [
   { colour: "#7f7f7f", dash: "1 3" }, // 0: best effort, and IKE's messages
   { colour: "#e377c2", dash: "3 1" },
   { colour: "#8c564b", dash: "8 3 2 3" },
-  { colour: "#9467bd", dash: "6 3" },
+  { colour: "#9467bd", dash: "12 3 3 3" },
   { colour: "#ff7f0e", dash: "4 2 1 2" },
   { colour: "#2ca02c", dash: "2 2" }, // 5: bronze in the default run
   { colour: "#1f77b4", dash: "7 3" }, // 6: silver

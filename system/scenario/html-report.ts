@@ -19,17 +19,20 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
   const nameOf = (trafficClass: number) => summary.classNames[trafficClass] ?? `class ${trafficClass}`;
   // Each class keeps its look (colour and dash) in every chart; the directions get a chart each.
   const classSeries = (trafficClass: number, points: Series["points"]): Series => ({ name: `${nameOf(trafficClass)} (${trafficClass})`, points, style: classStyle(trafficClass) });
-  const latency = (direction: string, label: string) =>
-    lineChart(
-      summary.classes
-        .filter((entry) => entry.direction === direction)
-        .map((entry) => {
-          const values = summary.latencyDistribution[`${entry.className} ${direction}`] ?? [];
-          // Drawn as the CDF's steps: flat to each latency, then up to the fraction at or under it, so that its crossing of 0.99 is the table's p99.
-          return classSeries(entry.trafficClass, values.flatMap(([value, fraction], index) => [[value, index === 0 ? 0 : values[index - 1]![1]] as const, [value, fraction] as const]));
-        }),
+  const latency = (direction: string, label: string) => {
+    const series = summary.classes
+      .filter((entry) => entry.direction === direction)
+      .map((entry) => {
+        const values = summary.latencyDistribution[`${entry.className} ${direction}`] ?? [];
+        // Drawn as the CDF's steps: flat to each latency, then up to the fraction at or under it, so that its crossing of 0.99 is the table's p99.
+        return classSeries(entry.trafficClass, values.flatMap(([value, fraction], index) => [[value, index === 0 ? 0 : values[index - 1]![1]] as const, [value, fraction] as const]));
+      });
+    // A direction no stream took says so, as the RX queues' chart does (it was bare axes: an outside check).
+    return lineChart(
+      series.length > 0 ? series : [{ name: `no stream ${label}`, points: [] }],
       { title: `Latency distribution per class, ${label}`, xLabel: "latency from when due to decrypted delivery, µs (log scale)", yLabel: "fraction of packets", yMaximum: 1, logX: true },
     );
+  };
   const { intervalMicroseconds, lineGigabitsPerSecond } = summary.sampling;
   const throughput = (direction: "toPeerGbps" | "toHostGbps", label: string) =>
     lineChart(

@@ -51,6 +51,13 @@ describe("the report's plots", () => {
     expect(last.toPeerGbps.reduce((sum, value) => sum + value, 0)).toBeGreaterThan(lineGigabitsPerSecond * 0.99);
   });
 
+  test("a direction no stream took has its latency chart say so (it was bare axes: an outside check)", () => {
+    const oneWay = htmlReport({ ...summary, classes: summary.classes.filter((entry) => entry.direction === "to-peer") }, []);
+    const svg = (oneWay.match(/<svg[\s\S]*?<\/svg>/g) ?? []).find((each) => each.includes(">Latency distribution per class, peer to host</text>"))!;
+    expect(looks(svg).map(({ name }) => name)).toEqual(["no stream peer to host"]);
+    expect(svg).not.toMatch(/NaN|Infinity/);
+  });
+
   test("no plotted throughput point lies above the line rate's line", () => {
     for (const title of ["Wire throughput per class, host to peer", "Wire throughput per class, peer to host"]) {
       const svg = chart(title);
