@@ -23,7 +23,7 @@ import { Spd } from "./spd.js";
 import { SaLease, SaLifecycle } from "./sa-lifecycle.js";
 import { TablePlacement } from "./table-placement.js";
 import { SendOrder } from "./send-order.js";
-import { Mailbox } from "../../sim/mailbox.js";
+import { ReceiveLanes } from "./receive-lanes.js";
 import { read32 } from "../../sim/bytes.js";
 import { countFlaggedIcv, inboundSa, outerAddress, receivedEsp } from "./received-esp.js";
 import { DropCounter, type DroppedBytes } from "../../sim/stats/drop-counter.js";
@@ -293,28 +293,14 @@ export class IntermediateDriver extends Component {
     // One this host ended may still be in use at its gateway (a Delete lost): IKE tells it again.
     if (!sa && esp.length >= 4) this.ike.unknownSpi(outerAddress(bytes, "source"), read32(esp, 0));
     if (!sa || !this.lifecycle.usable(sa)) return this.drop("UNKNOWN_SPI", { frame: bytes });
-    let lane = this.lanes.get(sa);
-    if (!lane) {
-      const created = new Mailbox<{ frame: DriverReceivedFrame; esp: Uint8Array }>(this.kernel, `SA ${sa.uniqueId}: the next received packet`);
-      this.lanes.set(sa, (lane = created));
-      this.process(`receive_sa${sa.uniqueId}`, () => this.receiveLane(sa, created));
-    }
-    if (lane.length >= this.params.receiveBacklog) return this.drop("BACKLOG_FULL", { frame: bytes });
-    lane.push({ frame, esp });
+    if (!this.lanes.push(sa, { frame, esp }, this.params.receiveBacklog)) this.drop("BACKLOG_FULL", { frame: bytes });
   }
-  /** Until the SA's receive lane has handed on every packet it held: each then holds the SA, and deleteSa waits for it. */
-  *receivedUnder(sa: IpsecSa): Generator<Command, void, unknown> {
-    const lane = this.lanes.get(sa);
-    if (lane) yield* lane.drained();
-  }
-  /** Per inbound SA, its received packets in order, processed on whichever core is free (as pcrypt spreads IPsec over CPUs). */
-  private readonly lanes = new Map<IpsecSa, Mailbox<{ frame: DriverReceivedFrame; esp: Uint8Array }>>();
+  /** Per inbound SA, its received packets in order. */
+  private readonly lanes = new ReceiveLanes<{ frame: DriverReceivedFrame; esp: Uint8Array }>(this.kernel, (name, body) => this.process(name, body), (sa, { frame, esp }) => this.receiveEsp(frame, esp, sa));
 
-  private *receiveLane(sa: IpsecSa, lane: Mailbox<{ frame: DriverReceivedFrame; esp: Uint8Array }>) {
-    for (;;) {
-      const { frame, esp } = yield* lane.take();
-      yield* this.receiveEsp(frame, esp, sa);
-    }
+  /** Until the SA's receive lane has handed on every packet it held: each then holds the SA, and deleteSa waits for it. */
+  receivedUnder(sa: IpsecSa): Generator<Command, void, unknown> {
+    return this.lanes.receivedUnder(sa);
   }
 
   /** One ESP packet of an SA, under a lease taken when its turn comes: its CPU work is of the class the NIC gave it. */

@@ -67,7 +67,7 @@ export class ScenarioTraffic extends Component {
   private readonly started = this.signal("traffic_started", 1);
   /** Rekeys, deletes and interrupt storms: times and choices of their own, whatever the traffic does. */
   private readonly faultRandom = this.kernel.random(`${this.path}.faults`);
-  /** Frames the gateway sent again on purpose (replays). */
+  /** For the faults line: frames the gateway sent again on purpose (replays), and the SA changes (rekeys, deletes) made and not. */
   injectedReplays = 0;
   saChanges: SaChanges | null = null;
   /** When the last injected replay leaves the gateway. */
