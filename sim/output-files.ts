@@ -163,7 +163,7 @@ export class OutputFiles implements OutputNames {
   /** How far the run got, for a failure's report: the files it was to write and never began are named. */
   get extent(): FailedRunExtent {
     // A file begun whose temporary name is gone (its directory deleted during the run) is lost: said so, not left out.
-    const gone = [...this.files.keys()].filter((path) => !this.renamed.includes(path) && !existsSync(temporaryName(path)));
+    const gone = this.gone();
     const lost = gone.filter((path) => this.seen.has(path));
     return { simulationFinished: this.simulationOver, outcome: this.outcome, unwritten: [...this.planned.filter((path) => !this.files.has(path)), ...gone.filter((path) => !this.seen.has(path))], lost, summaryText: this.summaryText };
   }
@@ -243,8 +243,13 @@ export class OutputFiles implements OutputNames {
    * files beside an earlier run's (an outside check).
    */
   renameProblems(): string[] {
-    const gone = [...this.files.keys()].filter((path) => !existsSync(temporaryName(path))).map((path) => `${temporaryName(path)}: gone from the disk during the run (removed, by hand or with its directory)`);
+    const gone = this.gone().map((path) => `${temporaryName(path)}: gone from the disk during the run (removed, by hand or with its directory)`);
     return [...gone, ...[...this.files.keys()].map((path) => targetProblem(path, false, this.givenBy)).filter((problem) => problem !== null)];
+  }
+
+  /** The files begun and not renamed whose temporary names are no longer on the disk. */
+  private gone(): string[] {
+    return [...this.files.keys()].filter((path) => !this.renamed.includes(path) && !existsSync(temporaryName(path)));
   }
 
   /** Remove what was opened, for a run that could not start (one of its names cannot be taken): it leaves nothing behind. */

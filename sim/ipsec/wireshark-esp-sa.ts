@@ -36,12 +36,13 @@ export function writeEspSaFile(path: string, sas: readonly CapturedSa[]): void {
  * a word (from a driver developer's check).
  */
 export function espSaLines(sas: readonly CapturedSa[]): string[] {
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   return sas.flatMap((captured) => {
     const pair = `${hexSpi(captured.sa.spi)} from ${formatIpv4(captured.source)} to ${formatIpv4(captured.destination)}`;
-    const earlier = seen.get(pair) ?? 0;
-    seen.set(pair, earlier + 1);
-    const note = `# SPI ${pair} has another key above (an SA replaced in place with another key): Wireshark decrypts with the first line that matches; move this one first to read the frames sent under it`;
-    return earlier === 0 ? [espSaRecord(captured)] : [note, espSaRecord(captured)];
+    if (!seen.has(pair)) {
+      seen.add(pair);
+      return [espSaRecord(captured)];
+    }
+    return [`# SPI ${pair} has another key above (an SA replaced in place with another key): Wireshark decrypts with the first line that matches; move this one first to read the frames sent under it`, espSaRecord(captured)];
   });
 }
