@@ -270,6 +270,7 @@ export class IntermediateDriver extends Component {
     this.lifecycle.bury(sa);
     this.trace.recordRemoval({ sa: sa.uniqueId, time: this.kernel.now, direction: sa.direction === "outbound" ? "tx" : "rx" });
     this.sadb.delete(sa.direction, sa.parameters.spi, sa.destination);
+    this.lanes.close(sa);
   }
 
   dropCount(reason: IntermediateDropReason): number {

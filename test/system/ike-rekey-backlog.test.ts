@@ -21,3 +21,22 @@ test("a rekey on a busy host loses none of the packets already received under th
   expect(describeDropPlaces(summary)).not.toContain("UNKNOWN_SPI");
   expect(summary.violations).toEqual([]);
 }, 120_000);
+
+/**
+ * A receive lane and its process end with their inbound SA: a run of many rekeys kept one per SA
+ * it ever had, each waiting for ever on a lane no packet could reach again, so that its memory grew
+ * with its length.
+ */
+test("rekey after rekey, the host keeps a receive lane only for the inbound SAs it still has", () => {
+  const { design, summary } = runScenario(
+    defaultScenario({ durationMicroseconds: 2000, "customers.1.ike.lifetimeKilobytes": 50, "outputs.waveform": false }),
+    { directory: null },
+  );
+  const tunnels = summary.ike!.gateways.reduce((sum, gateway) => sum + gateway.tunnels.of, 0);
+  // Far more inbound SAs came and went than there are tunnels, old and new together during a rekey.
+  expect(summary.ike!.host.quickModes).toBeGreaterThan(3 * tunnels);
+  const lanes = design.kernel.liveProcesses().filter((process) => /\.receive_sa\d+$/.test(process.name));
+  expect(lanes.length).toBeGreaterThan(0);
+  expect(lanes.length).toBeLessThanOrEqual(2 * tunnels);
+  expect(summary.violations).toEqual([]);
+}, 120_000);
