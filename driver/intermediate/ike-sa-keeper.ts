@@ -64,6 +64,12 @@ export class IkeSaKeeper {
   readonly captured: CapturedSa[] = [];
   /** Quick Modes up, and of them the host's rekeys, those the gateway started while the host had the tunnel's pair, and those negotiated again after a Delete or an expiry. */
   readonly counts = { quickModes: 0, rekeys: 0, gatewayStarted: 0, renegotiations: 0, expired: 0 };
+  /**
+   * Per gateway, the pairs a newer one replaced (a rekey, or crossing Quick Modes) whose retirement is under way: a run that ends before the gateway
+   * sends under the new pair leaves them there, without a Delete, which the summary says rather than leave a
+   * reader to count rekeys against Deletes (13 rekeys and 3 Deletes on a host whose RX had fallen behind).
+   */
+  readonly retiring = new Map<string, number>();
   /** How each tunnel's last pair to end while current ended (an expiry, the gateway's Delete), and when: why a tunnel left without one has none. */
   readonly lastEnded = new Map<string, { readonly outboundSpi: number; readonly why: string; readonly time: number }>();
   /** Selectors that had SAs before: a Quick Mode for one is a rekey, or a renegotiation once an expiry or a Delete left it none. */
@@ -317,6 +323,15 @@ export class IkeSaKeeper {
    * wait's end, then a Delete so the gateway drops its ends.
    */
   private *retire(old: IkeTunnel, fresh: IkeTunnel): Generator<Command, void, unknown> {
+    this.retiring.set(old.gateway, (this.retiring.get(old.gateway) ?? 0) + 1);
+    try {
+      yield* this.retireUnderWay(old, fresh);
+    } finally {
+      this.retiring.set(old.gateway, this.retiring.get(old.gateway)! - 1);
+    }
+  }
+
+  private *retireUnderWay(old: IkeTunnel, fresh: IkeTunnel): Generator<Command, void, unknown> {
     yield* this.intermediate.deleteSa(old.outbound);
     this.tunnels.forget(old.outbound);
     let waited = false;

@@ -40,3 +40,26 @@ test("rekey after rekey, the host keeps a receive lane only for the inbound SAs 
   expect(lanes.length).toBeLessThanOrEqual(2 * tunnels);
   expect(summary.violations).toEqual([]);
 }, 120_000);
+
+/**
+ * A rekeyed pair is deleted, with a Delete to the gateway, once the gateway sends under the new one. On a
+ * host whose RX has fallen behind, the run ends with many still waiting: the summary says how many, where
+ * a reader was left to count 13 rekeys against 3 Deletes (from an outside check).
+ */
+test("rekeyed pairs the host was still retiring when the run ended are said, and add up with the Deletes", () => {
+  const { design, summary, text } = runScenario(
+    defaultScenario({ "driver.cpu.cores": 2, "driver.intermediate.offload": false, "customers.1.ike.lifetimeKilobytes": 200, "outputs.waveform": false }),
+    { directory: null },
+  );
+  const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
+  const retiring = design.kernel.liveProcesses().filter((process) => /\.rekey_[0-9a-f]+$/.test(process.name)).length;
+  expect(retiring).toBeGreaterThan(0);
+  expect(customerB.pairsRetiringAtEnd).toBe(retiring);
+  // Every pair a rekey replaced, the host's or the gateway's, was retired with the host's Delete or is still being retired.
+  const own = summary.ike!.timeline.filter((entry) => entry.gateway === "customerB");
+  const replaced = own.filter((entry) => entry.kind === "quick-mode-up" && /^(rekey up|Quick Mode up in place of a live pair)/.test(entry.text)).length;
+  const deleted = own.filter((entry) => entry.kind === "delete-sent").length;
+  expect(replaced).toBe(deleted + retiring);
+  expect(text).toContain(`customerB: phase 1 up at`);
+  expect(text).toContain(`, ${retiring} replaced pairs still being retired when the run ended (the host deletes one, and sends its Delete, once the gateway sends under a newer pair)`);
+}, 120_000);
