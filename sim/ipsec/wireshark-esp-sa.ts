@@ -31,7 +31,8 @@ export function writeEspSaFile(path: string, sas: readonly CapturedSa[]): void {
 
 /**
  * The records, each later key of one SPI and address pair (an SA replaced in place with another
- * key, through the device's registers) after a comment saying so: Wireshark decrypts with the
+ * key through the device's registers, or a serve client giving the NIC and the peer different
+ * keys for one SPI) after a comment saying so: Wireshark decrypts with the
  * first line that matches, and the frames sent under the later key showed as ICV failures without
  * a word (from a driver developer's check).
  */
@@ -43,6 +44,6 @@ export function espSaLines(sas: readonly CapturedSa[]): string[] {
       seen.add(pair);
       return [espSaRecord(captured)];
     }
-    return [`# SPI ${pair} has another key above (an SA replaced in place with another key): Wireshark decrypts with the first line that matches; move this one first to read the frames sent under it`, espSaRecord(captured)];
+    return [`# SPI ${pair} has another key above (the SA was given a second key: replaced in place, or a key of its own at each end): Wireshark decrypts with the first line that matches; move this one first to read the frames sent under it`, espSaRecord(captured)];
   });
 }

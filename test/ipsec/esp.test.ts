@@ -336,7 +336,7 @@ test("an SPI and address pair with two keys (an SA replaced in place with anothe
     "# Wireshark ESP SAs written by nicsim: these lines hold keys.",
     '"0x00001001"',
     '"0x00001001"',
-    "# SPI 0x00001001 from 192.0.2.1 to 192.0.2.2 has another key above (an SA replaced in place with another key): Wireshark decrypts with the first line that matches; move this one first to read the frames sent under it",
+    "# SPI 0x00001001 from 192.0.2.1 to 192.0.2.2 has another key above (the SA was given a second key: replaced in place, or a key of its own at each end): Wireshark decrypts with the first line that matches; move this one first to read the frames sent under it",
     '"0x00001001"',
   ]);
   expect(lines[4]).toContain("0x0303030303");
