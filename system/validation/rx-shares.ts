@@ -122,6 +122,16 @@ export const RX_CONFIGURATIONS: readonly RxShareConfiguration[] = [
     ],
   },
   {
+    // A priority class of jumbo frames holds a large part of the shared pool at its default size, beside a class of 64-byte frames (README: RX shares, sizing a shared pool).
+    label: "4 RX crypto engines at 1 byte per cycle: priority 10 offered 0.15 in 9000-byte frames, a minimum of 40 % offered 0.38 in 64-byte frames, class-default offered 0.4 in 9000-byte frames",
+    ...FOUR_SLOW_ENGINES,
+    classes: [
+      { name: "gold", priorityPercent: 10, offered: 0.15, sizes: JUMBO },
+      { name: "small", bandwidthPercent: 40, offered: 0.38, sizes: SMALL },
+      { name: "class-default", offered: 0.4, sizes: JUMBO },
+    ],
+  },
+  {
     label: "4 RX crypto engines at 1 byte per cycle, sizes mixed within and across classes: priority 10 offered 0.1 (64 and 1514 B), a minimum of 20 % offered 0.3 (64 and 576 B), weights 70/30 each offered 0.25 (9000 B; 1514 and 9000 B)",
     ...FOUR_SLOW_ENGINES,
     classes: [
