@@ -3,14 +3,12 @@ import { Component, type ComponentContext, ComponentContextToken } from "../../s
 import { param } from "../../sim/parameters.js";
 import { Mailbox } from "../../sim/mailbox.js";
 import type { Command } from "../../sim/process.js";
-import type { Signal } from "../../sim/signal.js";
-import type { SimEvent } from "../../sim/sim-event.js";
 import { DropCounter } from "../../sim/stats/drop-counter.js";
 import { classDscp } from "../../sim/packet/dscp.js";
 import { ikeFrame, type IkeDatagram } from "../../sim/packet/ike-datagram.js";
 import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4.js";
 import { us } from "../../sim/time.js";
-import type { AwaitingReply, IkeNode } from "../../sim/ike/ike-node.js";
+import type { AwaitingReply } from "../../sim/ike/ike-node.js";
 import type { Random } from "../../sim/random.js";
 import { DEFAULT_RETRANSMIT_MICROSECONDS, MAXIMUM_RETRANSMIT_SPAN, peerNode, randomSpi, RetransmitTimer } from "./ike-peer-node.js";
 import { type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
@@ -21,25 +19,10 @@ import { IkeSaKeeper, quickModeKey, startedKey } from "./ike-sa-keeper.js";
 import type { IkeIdentity } from "./identity.js";
 import { describeAsReceived, identityFromIdPayload, identityToIdPayload } from "./identity-payload.js";
 import { SelectorError, selectorFromPayloads, selectorPayloads, type TunnelSelector } from "./tunnel-selector.js";
-import type { IkeSa } from "./isadb.js";
 import type { IntermediateDriver } from "./driver.js";
 import type { IpsecSa } from "./sadb.js";
+import type { IkePeerConfig, Peer, Trapped, Work } from "./ike-peer.js";
 
-/** A remote gateway the daemon accepts IKE from: its address and pre-shared key (the keyring), and its name in the waveform and the report. */
-export interface IkePeerConfig {
-  readonly name: string;
-  readonly address: Ipv4Address;
-  readonly preSharedKey: Uint8Array;
-  /** The ESP SAs' lifetimes the host's policy gives this gateway's tunnels (proposed when the host rekeys). */
-  readonly lifetime: { readonly seconds: number; readonly kilobytes: number };
-}
-
-type Trapped = NonNullable<ReturnType<IkeSaKeeper["takeTrapped"]>>;
-type Work =
-  | { readonly kind: "datagram"; readonly datagram: IkeDatagram; readonly trafficClass: number }
-  | { readonly kind: "expire" }
-  | { readonly kind: "rekey"; readonly tunnel: IkeTunnel; readonly trigger: "seconds" | "kilobytes" }
-  | { readonly kind: "acquire"; readonly trapped: Trapped };
 
 /**
  * The IKE daemon of the intermediate driver (IKEv1: Main, Aggressive and Quick Mode, Informational
@@ -390,21 +373,4 @@ export class IkeDaemon extends Component {
     this.spis.add(spi);
     return spi;
   }
-}
-
-interface Peer {
-  readonly config: IkePeerConfig;
-  readonly node: IkeNode;
-  readonly work: Mailbox<Work>;
-  readonly timer: RetransmitTimer;
-  /** The session's state after each step (PHASE1_UP, ESTABLISHED, FAILED …). */
-  readonly state: Signal;
-  /** The last message taken or sent (MM1 … QM3, INFO_DELETE): each at its own time. */
-  readonly exchange: Signal;
-  readonly message: SimEvent;
-  /** Fires per message taken, a copy of the last one included. */
-  readonly taken: SimEvent;
-  ikeSa: IkeSa | null;
-  /** Whether its IKE SA's phase 1 is done (until then, a failure takes the ISADB entry back). */
-  established: boolean;
 }
