@@ -68,7 +68,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_CTRL_RX_ENABLE_MASK 0x00000002u
 #define NICSIM_CTRL_RX_ENABLE_BIT 0x00000002u
 
-/* STATUS (RO, reset 0x1): Device status */
+/* STATUS (RO, reset 0x801): Device status */
 #define NICSIM_STATUS 0x0004u
 /* STATUS.LINK_UP: Link to the peer is up */
 #define NICSIM_STATUS_LINK_UP_SHIFT 0u
@@ -141,7 +141,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* ERRLOG_CODE (RO, reset 0x0): Error code of the oldest entry (see Error codes) */
 #define NICSIM_ERRLOG_CODE 0x0404u
 
-/* ERRLOG_LOCATION (RO, reset 0x0): Where the oldest entry happened */
+/* ERRLOG_LOCATION (RO, reset 0xFF): Where the oldest entry happened (QUEUE 0xFF alone while the log is empty) */
 #define NICSIM_ERRLOG_LOCATION 0x0408u
 /* ERRLOG_LOCATION.QUEUE: Queue, or 0xFF when no queue is involved */
 #define NICSIM_ERRLOG_LOCATION_QUEUE_SHIFT 0u
@@ -156,7 +156,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_ERRLOG_LOCATION_FIELD_SHIFT 16u
 #define NICSIM_ERRLOG_LOCATION_FIELD_WIDTH 8u
 #define NICSIM_ERRLOG_LOCATION_FIELD_MASK 0x00FF0000u
-/* ERRLOG_LOCATION.WITHHELD: 1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory, a refused SA_COMMAND's value but SA_DUPLICATE's, which logs the entry holding the SA) */
+/* ERRLOG_LOCATION.WITHHELD: 1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory, a refused SA_COMMAND's value but SA_DUPLICATE's, which logs the entry holding the SA, and SA_RECORD_INVALID's, which logs the byte offset of the staged record found wrong) */
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_SHIFT 24u
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_WIDTH 1u
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_MASK 0x01000000u
@@ -353,7 +353,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_SA_STATUS_BUSY_MASK 0x80000000u
 #define NICSIM_SA_STATUS_BUSY_BIT 0x80000000u
 
-/* SA_TABLE_SIZE (RO, reset 0x0): Entries in each SA table */
+/* SA_TABLE_SIZE (RO, reset 0x4000400): Entries in each SA table */
 #define NICSIM_SA_TABLE_SIZE 0x5088u
 /* SA_TABLE_SIZE.TX: TX entries */
 #define NICSIM_SA_TABLE_SIZE_TX_SHIFT 0u

@@ -5,6 +5,7 @@ import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { GcmEngine } from "../../sim/crypto/gcm-engine.js";
 import { param } from "../../sim/parameters.js";
 import { SA_HANDLE_FIELDS } from "../spec/descriptors.js";
+import { DEFAULT_SA_TABLE_ENTRIES } from "../spec/register-fields.js";
 import type { SaRecordFields } from "../spec/sa-record.js";
 
 export type SaDirection = "tx" | "rx";
@@ -43,18 +44,23 @@ export type TxHandleLookup =
 /** What SA_COMMAND's install did: the entry filled, or refused because it holds an SA and the command did not say REPLACE, or because the SA is in another entry already. */
 export type CommandedInstall = { readonly kind: "installed"; readonly entry: SaEntry } | { readonly kind: "refused"; readonly code: "SA_ENTRY_OCCUPIED" | "SA_DUPLICATE"; readonly otherIndex: number };
 
-/** Whether a refused SA_COMMAND's logged value stands in for what was written (ERRLOG_LOCATION.WITHHELD): every refusal's but SA_DUPLICATE's, which logs the entry holding the SA. */
+/**
+ * Whether a refused SA_COMMAND's logged value stands in for what was written (ERRLOG_LOCATION.WITHHELD): every refusal's
+ * but SA_DUPLICATE's, which logs the entry holding the SA, and SA_RECORD_INVALID's, which logs the byte of the staged record
+ * found wrong (it was logged, and said to be withheld: a driver trusting WITHHELD threw the offset away; from a driver developer's check).
+ */
 export function saCommandWithheld(code: string): boolean {
-  return code !== "SA_DUPLICATE";
+  return code !== "SA_DUPLICATE" && code !== "SA_RECORD_INVALID";
 }
 
 /**
  * Said of a refused SA_COMMAND, whose written word is not shown: SA_COMMAND follows SA_STAGE,
  * where a record staged one word too far puts key bytes. Then what the logged value is: the entry
- * already holding the SA (SA_DUPLICATE), else 0 in the word's place ("key bytes = 5" read as the key).
+ * already holding the SA (SA_DUPLICATE), the staged record's byte found wrong (SA_RECORD_INVALID),
+ * else 0 in the word's place ("key bytes = 5" read as the key).
  */
 export function saCommandNotShown(code: string): string {
-  return `what was written is not shown (SA_COMMAND follows SA_STAGE, where a record staged one word too far puts key bytes); ${saCommandWithheld(code) ? "logged in its place" : "that entry"}`;
+  return `what was written is not shown (SA_COMMAND follows SA_STAGE, where a record staged one word too far puts key bytes); ${saCommandWithheld(code) ? "logged in its place" : code === "SA_RECORD_INVALID" ? "that byte's offset" : "that entry"}`;
 }
 
 /** How the error log names a refused install: why (the entry commanded holds an SA, or the other entry holding the SA); the index commanded is not shown (see saCommandNotShown). */
@@ -71,8 +77,8 @@ export function refusalLabel(direction: SaDirection, refusal: Extract<CommandedI
 @injectable()
 export class SaCache extends Component {
   readonly params = this.parameters({
-    txEntries: param.integer(1024, "TX SA table entries", { minimum: 1, maximum: 65535 }),
-    rxEntries: param.integer(1024, "RX SA table entries", { minimum: 1, maximum: 65535 }),
+    txEntries: param.integer(DEFAULT_SA_TABLE_ENTRIES, "TX SA table entries", { minimum: 1, maximum: 65535 }),
+    rxEntries: param.integer(DEFAULT_SA_TABLE_ENTRIES, "RX SA table entries", { minimum: 1, maximum: 65535 }),
     lookupCycles: param.cycles(2, "Core cycles for an SA table lookup"),
   });
   readonly txHits = this.signal("tx_hits", 32, { kind: "integer", lastWriteWins: true });

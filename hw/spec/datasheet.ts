@@ -1,6 +1,6 @@
 import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, TX_DESCRIPTOR_FIELDS } from "./descriptors.js";
 import { ERROR_DESCRIPTIONS, ErrorCode, type ErrorCodeName, FieldCode } from "./errors.js";
-import { instanceLetter, MAX_QUEUES, REGISTERS, type RegisterSpec } from "./registers.js";
+import { DEFAULT_SA_TABLE_ENTRIES, instanceLetter, MAX_QUEUES, REGISTERS, type RegisterSpec } from "./registers.js";
 import { DEVICE_DROP_REASONS, DROP_REASON_CODE, type DeviceDropReason } from "./drop-reasons.js";
 import { SA_RECORD_ALIGNMENT, SA_RECORD_BYTES, SA_RECORD_FIELDS } from "./sa-record.js";
 
@@ -49,7 +49,8 @@ export function datasheetMarkdown(): string {
     "Bits a register's fields do not define (CTRL, TXDCTL, RXDCTL) are ignored when written and read as 0; SA_COMMAND alone refuses",
     "them, since a key word staged one past SA_STAGE lands there.",
     "Reset values that follow the NIC's configuration are given for the default one (8 queues, a 160 KB TX packet buffer, 9216-byte",
-    "frames): MAXFRS is `nic.maxFrameBytes`, and each TXPBSIZE is `nic.tx.bufferBytes` over `nic.queues`, in KB (40 with 4 queues).",
+    `frames, SA tables of ${DEFAULT_SA_TABLE_ENTRIES} entries): STATUS.QUEUES is \`nic.queues\`, MAXFRS is \`nic.maxFrameBytes\`, each TXPBSIZE is \`nic.tx.bufferBytes\``,
+    "over `nic.queues`, in KB (40 with 4 queues), and SA_TABLE_SIZE is `nic.sacache.txEntries` and `nic.sacache.rxEntries`.",
     "",
     ...registerRows(),
     "",

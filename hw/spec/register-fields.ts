@@ -35,7 +35,7 @@ export const ERRLOG_LOCATION_FIELDS = bitFields([
   { name: "QUEUE", bit: 0, width: 8, description: "Queue, or 0xFF when no queue is involved" },
   { name: "DIRECTION", bit: 8, width: 1, description: "0: transmit, 1: receive (the queue's; for an SA_COMMAND error, the table the command named)" },
   { name: "FIELD", bit: 16, width: 8, description: "Field or register at fault (see Field codes)" },
-  { name: "WITHHELD", bit: 24, width: 1, description: "1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory, a refused SA_COMMAND's value but SA_DUPLICATE's, which logs the entry holding the SA)" },
+  { name: "WITHHELD", bit: 24, width: 1, description: "1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory, a refused SA_COMMAND's value but SA_DUPLICATE's, which logs the entry holding the SA, and SA_RECORD_INVALID's, which logs the byte offset of the staged record found wrong)" },
 ]);
 
 export const SA_COMMAND_FIELDS = bitFields([
@@ -50,6 +50,9 @@ export const SA_STATUS_FIELDS = bitFields([
   { name: "GENERATION", bit: 16, width: 15, description: "After an install (an INSTALL_POINTER's too when a command refused meanwhile holds CODE; 0 when it failed): the entry's new generation (1 to 32767, counting every fill of the entry, and wrapping from 32767 to 1: a handle held across 32767 fills of its entry would name it again). A handle names its SA until the entry is filled again or invalidated. The SA's handle, for TX descriptors' SA_HANDLE, is GENERATION << 16 | (entry + 1); a descriptor whose handle's generation is no longer the entry's is refused with STALE_SA_HANDLE" },
   { name: "BUSY", bit: 31, width: 1, description: "An INSTALL_POINTER is reading its record; a command written meanwhile is refused" },
 ]);
+
+/** Entries in each SA table of a device built with the default configuration (nic.sacache.txEntries and rxEntries). */
+export const DEFAULT_SA_TABLE_ENTRIES = 1024;
 
 export const SA_TABLE_SIZE_FIELDS = bitFields([
   { name: "TX", bit: 0, width: 16, description: "TX entries" },

@@ -7,6 +7,7 @@ import type { RegisterField } from "./bit-field.js";
 import * as F from "./register-fields.js";
 import { MAX_QUEUES } from "./register-fields.js";
 import { DROP_REASON_COUNT } from "./drop-reasons.js";
+import { NO_QUEUE } from "./errors.js";
 
 export * from "./register-fields.js";
 export type { RegisterField } from "./bit-field.js";
@@ -165,7 +166,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     fields: F.CTRL_FIELDS.list,
   },
   {
-    name: "STATUS", offset: STATUS, access: "RO", reset: F.STATUS_LINK_UP, description: "Device status",
+    name: "STATUS", offset: STATUS, access: "RO", reset: F.STATUS_FIELDS.pack({ LINK_UP: 1, QUEUES: MAX_QUEUES }), description: "Device status",
     fields: F.STATUS_FIELDS.list,
   },
   { name: "ERROR_COUNT", offset: ERROR_COUNT, access: "RO", reset: 0, description: "Errors logged since power-on (saturates at 2^32-1)" },
@@ -185,7 +186,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
   },
   { name: "ERRLOG_CODE", offset: ERRLOG_CODE, access: "RO", reset: 0, description: "Error code of the oldest entry (see Error codes)" },
   {
-    name: "ERRLOG_LOCATION", offset: ERRLOG_LOCATION, access: "RO", reset: 0, description: "Where the oldest entry happened",
+    name: "ERRLOG_LOCATION", offset: ERRLOG_LOCATION, access: "RO", reset: NO_QUEUE, description: "Where the oldest entry happened (QUEUE 0xFF alone while the log is empty)",
     fields: F.ERRLOG_LOCATION_FIELDS.list,
   },
   { name: "ERRLOG_INDEX", offset: ERRLOG_INDEX, access: "RO", reset: 0, description: "Descriptor index of the oldest entry, or 0xFFFFFFFF" },
@@ -202,7 +203,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     fields: F.SA_STATUS_FIELDS.list,
   },
   {
-    name: "SA_TABLE_SIZE", offset: SA_TABLE_SIZE, access: "RO", reset: 0, description: "Entries in each SA table",
+    name: "SA_TABLE_SIZE", offset: SA_TABLE_SIZE, access: "RO", reset: F.SA_TABLE_SIZE_FIELDS.pack({ TX: F.DEFAULT_SA_TABLE_ENTRIES, RX: F.DEFAULT_SA_TABLE_ENTRIES }), description: "Entries in each SA table",
     fields: F.SA_TABLE_SIZE_FIELDS.list,
   },
   {

@@ -30,7 +30,8 @@ const HANDLE_MISSES: Record<Exclude<TxHandleLookup, { kind: "entry" }>["why"], s
   "no-generation": "GENERATION 0, which no handle issued has: give the handle SA_STATUS gave, not the entry + 1",
   "never-filled": "its entry has held no SA",
   invalidated: "its SA was invalidated: the entry is empty since",
-  replaced: "its entry holds a later SA",
+  // Not "a later SA": a forged handle may name a generation the entry has not reached (from a driver developer's check).
+  replaced: "its GENERATION is not its entry's: the entry holds another SA",
 };
 
 /** A TX descriptor's SA_HANDLE that finds no SA: stale (its SA invalidated or replaced), or one no SA has. Its value is not logged, but for 0. */

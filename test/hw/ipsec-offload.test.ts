@@ -215,8 +215,10 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
     }
   });
 
-  test("a staged record with a bad length is refused by SA_COMMAND with SA_STATUS", () => {
+  test("a staged record with a bad length is refused by SA_COMMAND with SA_STATUS; the error log gives the byte found wrong, not WITHHELD", () => {
     let status = -1;
+    let location = -1;
+    let value = -1;
     const { top } = raw(function* (top) {
       const bus = top.driver.base.bus;
       for (let word = 0; word < R.SA_STAGE_WORDS; word++) bus.mmioWrite(R.SA_STAGE(word), 0);
@@ -224,9 +226,14 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
       bus.mmioWrite(R.SA_STAGE(1), 64); // RECORD_LENGTH 64 instead of 128
       bus.mmioWrite(R.SA_COMMAND, R.SA_COMMAND_INSTALL | 3);
       status = (yield bus.mmioRead(R.SA_STATUS)) as number;
+      location = (yield bus.mmioRead(R.ERRLOG_LOCATION)) as number;
+      value = (yield bus.mmioRead(R.ERRLOG_VALUE_LO)) as number;
     });
     expect(status).toBe(ErrorCode.SA_RECORD_INVALID);
-    expect(top.nic.diagnostics[0]!.message).toContain("BAD_LENGTH");
+    expect(top.nic.diagnostics[0]!.message).toContain("BAD_LENGTH at byte 4");
+    // The offset was logged with WITHHELD set, which says the value reads 0: a driver trusting it threw the offset away (from a driver developer's check).
+    expect(R.ERRLOG_LOCATION_FIELDS.WITHHELD.get(location)).toBe(0);
+    expect(value).toBe(4);
   });
 
   test("INSTALL_POINTER: the device reads the record through the staged pointer, SA_STATUS reads BUSY until it is installed, and a command meanwhile is refused", () => {

@@ -79,7 +79,7 @@ describe("SA handles carry their entry's generation", () => {
     expect(queue.writeBack(2)).toEqual({ status: STATUS_DD, error: 0 });
     // The handle is not logged (an SA record written over a ring puts key words there); the descriptor named holds it.
     expect(top.nic.diagnostics.map((d) => [d.code, d.field, d.index, d.value])).toEqual([["STALE_SA_HANDLE", "SA_HANDLE", 1, 0]]);
-    expect(top.nic.diagnostics[0]!.message).toContain("SA_HANDLE (its entry holds a later SA;");
+    expect(top.nic.diagnostics[0]!.message).toContain("SA_HANDLE (its GENERATION is not its entry's: the entry holds another SA;");
     expect(stale).toBe(1);
     expect(top.peer.receivedFrames).toBe(2);
   });
