@@ -65,11 +65,24 @@ export class IkeSaKeeper {
   /** Quick Modes up, and of them the host's rekeys, those the gateway started while the host had the tunnel's pair, and those negotiated again after a Delete or an expiry. */
   readonly counts = { quickModes: 0, rekeys: 0, gatewayStarted: 0, renegotiations: 0, expired: 0 };
   /**
-   * Per gateway, the pairs a newer one replaced (a rekey, or crossing Quick Modes) whose retirement is under way: a run that ends before the gateway
-   * sends under the new pair leaves them there, without a Delete, which the summary says rather than leave a
-   * reader to count rekeys against Deletes (13 rekeys and 3 Deletes on a host whose RX had fallen behind).
+   * The pairs a newer one replaced (a rekey, or crossing Quick Modes) whose retirement has not sent their Delete, nor
+   * seen them end otherwise, and what each waits for: the gateway to send under a newer pair, or the last packets under
+   * it. A run that ends first leaves them without a Delete, which the summary says rather than leave a reader to count
+   * rekeys against Deletes (13 rekeys and 3 Deletes on a host whose RX had fallen behind).
    */
-  readonly retiring = new Map<string, number>();
+  private readonly retiring = new Map<IkeTunnel, "gateway" | "last-packets">();
+
+  /** The gateway's replaced pairs not yet Deleted, by what their retirement waits for. */
+  retiringWith(gateway: string): { readonly waitingForGateway: number; readonly lastPackets: number } {
+    let waitingForGateway = 0;
+    let lastPackets = 0;
+    for (const [tunnel, waiting] of this.retiring) {
+      if (tunnel.gateway !== gateway) continue;
+      if (waiting === "gateway") waitingForGateway++;
+      else lastPackets++;
+    }
+    return { waitingForGateway, lastPackets };
+  }
   /** How each tunnel's last pair to end while current ended (an expiry, the gateway's Delete), and when: why a tunnel left without one has none. */
   readonly lastEnded = new Map<string, { readonly outboundSpi: number; readonly why: string; readonly time: number }>();
   /** Selectors that had SAs before: a Quick Mode for one is a rekey, or a renegotiation once an expiry or a Delete left it none. */
@@ -100,7 +113,8 @@ export class IkeSaKeeper {
     this.everHad.add(selectorKey(selector));
     this.trapped.delete(selectorKey(selector));
     this.rekeyingEnded.delete(selectorKey(selector));
-    const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: takenUp?.bytes ?? 0, lastInbound: takenUp?.bytes ? this.kernel.now : -Infinity, lifetime: pair.lifetime, rekeying: false, rekeyUnderWay: false, expired: false };
+    const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: takenUp?.bytes ?? 0, lastInbound: takenUp?.bytes ? this.kernel.now : -Infinity, lifetime: pair.lifetime, rekeying: false, rekeyUnderWay: false, expired: false, successor: null };
+    if (old) old.successor = tunnel;
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
     this.counts.quickModes++;
@@ -118,7 +132,7 @@ export class IkeSaKeeper {
       this.kernel.schedule(at(this.hooks.settings().softLifetimePercent), "ike.soft_lifetime", () => this.soft(tunnel, "seconds"));
       this.kernel.schedule(at(100), "ike.hard_lifetime", () => this.expire(tunnel, "seconds"));
     }
-    if (old) this.hooks.process(`rekey_${old.outbound.parameters.spi.toString(16)}`, () => this.retire(old, tunnel));
+    if (old) this.hooks.process(`rekey_${old.outbound.parameters.spi.toString(16)}`, () => this.retire(old));
     // What the gateway sent under the pair before its QM3 came counts as it came: it may have reached a lifetime already.
     if (tunnel.inboundBytes > 0) this.counted(tunnel, tunnel.inboundBytes);
     return tunnel;
@@ -297,6 +311,8 @@ export class IkeSaKeeper {
   /** The pair is deleted through the SA lifecycle; when it was still the tunnel's, its policy goes back to a trap, and `why` is kept for the tunnel. `notify` sends the gateway a Delete. */
   private end(tunnel: IkeTunnel, notify: IkeTunnel | null, why: string): void {
     tunnel.expired = true;
+    // Ended here, with this end's own Delete or the gateway's: its retirement after a rekey has nothing left to send.
+    this.retiring.delete(tunnel);
     if (this.tunnels.get(tunnel.selector) === tunnel) {
       this.tunnels.remove(tunnel);
       this.lastEnded.set(selectorKey(tunnel.selector), { outboundSpi: tunnel.outbound.parameters.spi, why, time: this.kernel.now });
@@ -319,37 +335,40 @@ export class IkeSaKeeper {
 
   /**
    * A rekeyed pair goes: the outbound SA at once (its packets finish first); the inbound one once
-   * the gateway sends under the new pair (its QM3 may have been lost and resent), or at the switch
+   * the gateway sends under a newer pair (its QM3 may have been lost and resent), or at the switch
    * wait's end, then a Delete so the gateway drops its ends.
    */
-  private *retire(old: IkeTunnel, fresh: IkeTunnel): Generator<Command, void, unknown> {
-    this.retiring.set(old.gateway, (this.retiring.get(old.gateway) ?? 0) + 1);
+  private *retire(old: IkeTunnel): Generator<Command, void, unknown> {
+    this.retiring.set(old, "last-packets");
     try {
-      yield* this.retireUnderWay(old, fresh);
+      yield* this.retireUnderWay(old);
     } finally {
-      this.retiring.set(old.gateway, this.retiring.get(old.gateway)! - 1);
+      this.retiring.delete(old);
     }
   }
 
-  private *retireUnderWay(old: IkeTunnel, fresh: IkeTunnel): Generator<Command, void, unknown> {
+  private *retireUnderWay(old: IkeTunnel): Generator<Command, void, unknown> {
     yield* this.intermediate.deleteSa(old.outbound);
     this.tunnels.forget(old.outbound);
+    if (this.retiring.has(old)) this.retiring.set(old, "gateway");
     let waited = false;
     this.kernel.schedule(us(this.hooks.settings().switchWaitMicroseconds), "ike.switch_wait", () => {
       waited = true;
       this.switches.set(this.switches.value + 1);
     });
-    while (!old.expired && !waited && fresh.inboundBytes === 0) {
+    while (!old.expired && !waited && newestSentUnder(old) === -Infinity) {
       const seen = this.switches.value;
       yield until(this.switches, (value) => value !== seen);
     }
+    if (this.retiring.has(old)) this.retiring.set(old, "last-packets");
     // Frames already on their way under the old SA still arrive a little after the first under the new.
     if (!old.expired) yield delay(us(this.hooks.settings().rekeyGraceMicroseconds));
     if (old.expired) return;
     old.expired = true;
     // Crossed Quick Modes, one from each end: the gateway took the two pairs up in the other order, and went back to the old one. It hears of the Delete first, and what it sends until then still lands (it was dropped, UNKNOWN_SPI; from an outside check).
-    const gatewayOnOld = old.lastInbound > fresh.lastInbound;
+    const gatewayOnOld = old.lastInbound > newestSentUnder(old);
     if (gatewayOnOld) {
+      this.retiring.delete(old);
       yield* this.delete(old, [old.inbound.parameters.spi]);
       yield delay(us(this.hooks.settings().rekeyGraceMicroseconds));
     }
@@ -357,7 +376,9 @@ export class IkeSaKeeper {
     yield* this.intermediate.receivedUnder(old.inbound);
     yield* this.intermediate.deleteSa(old.inbound);
     this.tunnels.forget(old.inbound);
-    if (!gatewayOnOld) yield* this.delete(old, [old.inbound.parameters.spi]);
+    if (gatewayOnOld) return;
+    this.retiring.delete(old);
+    yield* this.delete(old, [old.inbound.parameters.spi]);
   }
 
   private *delete(target: DeleteTarget, spis: readonly number[], stillSentUnder = false): Generator<Command, void, unknown> {
@@ -365,6 +386,19 @@ export class IkeSaKeeper {
     yield* this.hooks.sendDelete(target, spis);
     for (const spi of spis) this.ended.told(spi, target.gateway, target.session, this.kernel.now);
   }
+}
+
+/**
+ * When the host last took a packet under a pair installed for the tunnel after this one; -Infinity
+ * if none yet. Not the next pair alone: a later one, the host's rekey of it or the gateway's, may
+ * replace it before the host takes a packet under it (the gateway's frames under it all dropped at
+ * a full RX buffer), and the old pair then waited for it to the switch wait's end, 18 ms past the
+ * gateway's sending under the newest (from an outside check).
+ */
+function newestSentUnder(tunnel: IkeTunnel): number {
+  let newest = -Infinity;
+  for (let newer = tunnel.successor; newer !== null; newer = newer.successor) newest = Math.max(newest, newer.lastInbound);
+  return newest;
 }
 
 /** A Quick Mode, by its gateway and its message ID (which its failure and its SAs name it by). */

@@ -21,6 +21,8 @@ export interface IkeTunnel {
   rekeyUnderWay: boolean;
   /** Ended: expired, deleted by the gateway, or retired after a rekey. */
   expired: boolean;
+  /** The pair installed for the tunnel after this one (a rekey's, the gateway's, or a crossing Quick Mode's), once there is one. */
+  successor: IkeTunnel | null;
 }
 
 /** The tunnels IKE negotiated, found by selector or by either SA. */

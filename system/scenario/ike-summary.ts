@@ -19,7 +19,7 @@ export interface IkeSummary {
     readonly gatewayStarted: number;
     /** Quick Modes that negotiated a tunnel again after a Delete or an expiry had left it no SAs (a packet hit its trap). */
     readonly renegotiations: number;
-    /** SA pairs ended by a hard lifetime with no successor. */
+    /** SA pairs ended by a hard lifetime, a tunnel's current pair or one a newer pair replaced and the host was still retiring. */
     readonly expired: number;
     readonly drops: Record<string, number>;
   };
@@ -49,11 +49,12 @@ export interface IkeSummary {
     /** Its tunnels that came up through their first Quick Mode, of how many; and those that carried packets both ways when the run ended, each end under an SA the other takes (a Delete or an expiry not followed by a new Quick Mode takes one down), and each one down then, by its port, with the first end found wanting. */
     readonly tunnels: { readonly up: number; readonly of: number; readonly upAtEnd: number; readonly down: readonly TunnelDown[] };
     /**
-     * Pairs of its tunnels a newer pair replaced (a rekey, or crossing Quick Modes) that the host was still retiring when the run
-     * ended: it deletes the old inbound SA, and sends its Delete, once the gateway sends under a newer pair and the old one's packets
-     * are done, or after the switch wait (the whole retransmission schedule).
+     * Pairs of its tunnels a newer pair replaced (a rekey, or crossing Quick Modes) that the host had not yet deleted with a Delete,
+     * nor seen end otherwise (a hard lifetime, the gateway's Delete), when the run ended, by what each waited for: the gateway to
+     * send under a newer pair (or the switch wait, the whole retransmission schedule, to end), or the last packets under the old
+     * pair (those posted under its outbound SA, then rekeyGraceMicroseconds for those on their way and those received).
      */
-    readonly pairsRetiringAtEnd: number;
+    readonly retiringAtEnd: { readonly waitingForGateway: number; readonly lastPackets: number };
     /** When the bring-up limit gave it up (µs), or null. */
     readonly givenUpMicroseconds: number | null;
     readonly drops: Record<string, number>;
@@ -71,7 +72,7 @@ export function ikeSummary(top: ScenarioSystem): IkeSummary | null {
     host: { ...daemon.counts, quickModes, rekeys, gatewayStarted, renegotiations, expired, drops: Object.fromEntries(daemon.drops) },
     gateways: [...gateways.gateways.values()].map((gateway) => {
       const givenUp = gateways.givenUp.find((entry) => entry.name === gateway.name);
-      return { name: gateway.name, ...gateway.counts, quickModeFailurePorts: [...gateway.quickModeFailurePorts], failed: gateway.failed, phase1UpMicroseconds: gateway.phase1UpTime === null ? null : round(gateway.phase1UpTime / 1e6), tunnels: gateways.tunnels(gateway.name), pairsRetiringAtEnd: daemon.keeper.retiring.get(gateway.name) ?? 0, givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
+      return { name: gateway.name, ...gateway.counts, quickModeFailurePorts: [...gateway.quickModeFailurePorts], failed: gateway.failed, phase1UpMicroseconds: gateway.phase1UpTime === null ? null : round(gateway.phase1UpTime / 1e6), tunnels: gateways.tunnels(gateway.name), retiringAtEnd: daemon.keeper.retiringWith(gateway.name), givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
     }),
     timeline: daemon.timeline.map((entry) => ({ microseconds: round(entry.time / 1e6), gateway: entry.gateway, kind: entry.event.kind, text: describeIkeEvent(entry.event) })),
   };
@@ -102,7 +103,9 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const hostStill = stillSentUnder(own.filter((entry) => entry.kind === "delete-sent" && entry.text.includes("still sent under")).length);
     const hostLost = lost(fromHost, gateway.deletesReceived);
     const gatewayLost = lost(gateway.deletes, own.filter((entry) => entry.kind === "delete-received").length);
-    const retiring = gateway.pairsRetiringAtEnd > 0 ? `, ${count(gateway.pairsRetiringAtEnd, "replaced pair")} still being retired when the run ended (the host deletes one, and sends its Delete, once the gateway sends under a newer pair)` : "";
+    const { waitingForGateway, lastPackets } = gateway.retiringAtEnd;
+    const waits = [...(waitingForGateway > 0 ? [`${waitingForGateway} waiting for the gateway to send under a newer pair`] : []), ...(lastPackets > 0 ? [`${lastPackets} for the last packets under ${lastPackets === 1 ? "it" : "them"}`] : [])];
+    const retiring = waits.length > 0 ? `, ${count(waitingForGateway + lastPackets, "replaced pair")} not yet deleted when the run ended (${waits.join(", ")})` : "";
     const deletes = `${count(fromHost + gateway.deletes, "Delete")}${fromHost + gateway.deletes > 0 ? ` (${fromHost} from the host${hostStill}${hostLost}, ${gateway.deletes} from the gateway${stillSentUnder(gateway.deletesStillSentUnder)}${gatewayLost})` : ""}${retiring}`;
     const failures = [hostFailure ? `host: ${hostFailure}` : null, gateway.failed ? `gateway: ${gateway.failed}` : null].filter((text) => text !== null);
     // The host may see phase 1 up while the gateway gives it up (its last message lost, it retransmits to its limit), or the other way (Aggressive Mode's AM3 lost): both are said.

@@ -19,7 +19,7 @@ const gateway = (failed: string | null, deletes = 0, phase1UpMicroseconds: numbe
   expired: 0,
   rekeys: 0,
   tunnels: { up: 0, of: 6, upAtEnd: 0, down: [] },
-  pairsRetiringAtEnd: 0,
+  retiringAtEnd: { waitingForGateway: 0, lastPackets: 0 },
   givenUpMicroseconds: null,
   drops: {},
 });
