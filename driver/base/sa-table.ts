@@ -195,8 +195,14 @@ export class NicSaTable {
    * or kept if the newcomer is no longer wanted.
    */
   private *installCommand(direction: TableDirection, index: number, pointer: number, wanted: () => boolean, victim: Victim | null): Generator<Command, number, unknown> {
-    const victimInEntry = victim !== null && this.leaving.delete(victim.pointer);
-    if (!wanted()) return victimInEntry ? VICTIM_KEPT : NOT_WANTED;
+    const victimInEntry = victim !== null && this.leaving.has(victim.pointer);
+    // Until the device says how the install went, the victim is in its entry: an install of it elsewhere meanwhile is refused (SA_DUPLICATE; from a
+    // fuzzing run, where a replacement's INSTALL_POINTER timed out, the victim stayed, and the policy had installed it again in another entry while the read was on its way).
+    const done = (status: number) => {
+      if (victimInEntry) this.leaving.delete(victim.pointer);
+      return status;
+    };
+    if (!wanted()) return done(victimInEntry ? VICTIM_KEPT : NOT_WANTED);
     const started = this.cpu.kernel.now;
     // Over the victim still in the entry, the install says so (REPLACE): the device refuses to overwrite an SA otherwise.
     const install = (operation: number) => R.SA_COMMAND_FIELDS.pack({ INDEX: index, DIRECTION: direction === "rx" ? 1 : 0, OPERATION: operation, REPLACE: victimInEntry ? 1 : 0 });
@@ -216,7 +222,7 @@ export class NicSaTable {
     this.installs.count++;
     this.installs.picoseconds += this.cpu.kernel.now - started;
     // Refused, the command changed nothing: a victim that was in the entry still is.
-    return victimInEntry && R.SA_STATUS_FIELDS.CODE.get(status) !== 0 ? VICTIM_KEPT : status;
+    return done(victimInEntry && R.SA_STATUS_FIELDS.CODE.get(status) !== 0 ? VICTIM_KEPT : status);
   }
 
   private stagePointer(pointer: number): void {
