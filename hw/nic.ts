@@ -27,6 +27,15 @@ import { SaRecordFetch } from "./ipsec/sa-record-fetch.js";
 import { ClassScheduler, QueueSchedulerFactoryToken } from "./qos/class-scheduler.js";
 import { FrameStages } from "./trace/frame-stages.js";
 
+/** The NIC's own parameters (top.nic.*), with their defaults: also read where a scenario is checked before any NIC is built. */
+export const NIC_PARAMETERS = {
+  queues: param.integer(MAX_QUEUES, "TX and RX queues (one per traffic class) and interrupt vectors besides the error vector", { minimum: 1, maximum: MAX_QUEUES }),
+  coreMegahertz: param.clockMegahertz(250, "NIC core clock"),
+  maxFrameBytes: param.bytes(9216, "Longest frame (without FCS) the NIC sends or accepts", { minimum: 60, maximum: 65535 }),
+  mmioReadNanoseconds: param.integer(800, "Round trip of an MMIO register read", { minimum: 2, maximum: 1e9, unit: "ns" }),
+  mmioWriteNanoseconds: param.integer(400, "Time for a posted MMIO write to reach the device", { minimum: 1, maximum: 1e9, unit: "ns" }),
+};
+
 /**
  * The network interface card: register file, DMA engine, TX and RX engines with their rings,
  * interrupt controller, error log and MAC. The host reaches it only through the DeviceBus it
@@ -34,13 +43,7 @@ import { FrameStages } from "./trace/frame-stages.js";
  */
 @injectable()
 export class Nic extends Component implements DeviceBus {
-  readonly params = this.parameters({
-    queues: param.integer(MAX_QUEUES, "TX and RX queues (one per traffic class) and interrupt vectors besides the error vector", { minimum: 1, maximum: MAX_QUEUES }),
-    coreMegahertz: param.clockMegahertz(250, "NIC core clock"),
-    maxFrameBytes: param.bytes(9216, "Longest frame (without FCS) the NIC sends or accepts", { minimum: 60, maximum: 65535 }),
-    mmioReadNanoseconds: param.integer(800, "Round trip of an MMIO register read", { minimum: 2, maximum: 1e9, unit: "ns" }),
-    mmioWriteNanoseconds: param.integer(400, "Time for a posted MMIO write to reach the device", { minimum: 1, maximum: 1e9, unit: "ns" }),
-  });
+  readonly params = this.parameters(NIC_PARAMETERS);
   readonly coreClock: ClockDomain;
   readonly macClock: ClockDomain;
   readonly errorLog: ErrorLog;

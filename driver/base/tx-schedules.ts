@@ -10,6 +10,17 @@ export interface ClassSchedule {
 }
 
 /**
+ * TXPBSIZE, in KB, of each queue that carries a class of the policy (or class-default's), the
+ * others keeping room for one longest frame; null when the buffer is too small to give every part a
+ * longest frame (a shared one, say), and the parts stay as they came up.
+ */
+export function usedQueuePartKilobytes(bufferKilobytes: number, maxFrameBytes: number, deviceQueues: number, usedQueues: number): number | null {
+  const smallest = Math.ceil(maxFrameBytes / 1024);
+  const each = Math.floor((bufferKilobytes - smallest * (deviceQueues - usedQueues)) / usedQueues);
+  return each < smallest ? null : each;
+}
+
+/**
  * The base driver's programming of the policy map into the device: TX_SCHED per class, EITR off
  * for strict classes' queues, and the TX packet buffer (TXPBSIZE) split equally among the queues
  * of these classes and class-default's, the others keeping room for one longest frame (ixgbe's
@@ -51,12 +62,10 @@ export class TxSchedules {
     const strictQueues = new Set([...byClass].filter(([, schedule]) => schedule.strict).map(([trafficClass]) => driver.queueOfClass(trafficClass)));
     for (let queue = 0; queue < this.queues; queue++) bus.mmioWrite(R.EITR(queue), strictQueues.has(queue) ? 0 : driver.interruptIntervalNanoseconds);
     const used = new Set([0, ...[...byClass.keys()].map((trafficClass) => driver.queueOfClass(trafficClass))]);
-    const smallest = Math.ceil(this.maxFrameBytes / 1024);
-    const each = Math.floor((this.bufferKilobytes - smallest * (this.deviceQueues - used.size)) / used.size);
-    // A buffer too small to give every part a longest frame (a shared one, say) keeps the parts it came up with.
-    if (each < smallest) return;
+    const each = usedQueuePartKilobytes(this.bufferKilobytes, this.maxFrameBytes, this.deviceQueues, used.size);
+    if (each === null) return;
     // Parts that shrink first, so that the device never sees the parts add up to more than the buffer.
-    for (let queue = 0; queue < this.deviceQueues; queue++) if (!used.has(queue)) bus.mmioWrite(R.TXPBSIZE(queue), smallest);
+    for (let queue = 0; queue < this.deviceQueues; queue++) if (!used.has(queue)) bus.mmioWrite(R.TXPBSIZE(queue), Math.ceil(this.maxFrameBytes / 1024));
     for (const queue of used) bus.mmioWrite(R.TXPBSIZE(queue), each);
   }
 }

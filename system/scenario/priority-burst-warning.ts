@@ -45,7 +45,7 @@ export function priorityBurstWarnings(scenario: Scenario, qos: QosConfig | null,
 }
 
 /** The traffic class a customer's SAs carry: its profile's group, mapped by the policy's class maps; class-default untagged. */
-function classOfCustomer(scenario: Scenario, qos: QosConfig, byQosGroup: ReadonlyMap<number, number>, name: string): number | undefined {
+export function classOfCustomer(scenario: Scenario, qos: QosConfig, byQosGroup: ReadonlyMap<number, number>, name: string): number | undefined {
   const customer = scenario.customers.find((candidate) => candidate.name === name);
   const profile = customer === undefined ? null : customerProfile(customer, qos);
   if (profile === null) return undefined;

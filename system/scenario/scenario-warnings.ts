@@ -12,6 +12,7 @@ import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 import { unprofiledCustomers } from "./unprofiled-customers.js";
 import { unreachableWriteBackThreshold } from "./write-back-threshold.js";
+import { txBufferPartWarnings } from "./tx-buffer-part-warning.js";
 
 /** What a valid scenario is warned of (accepted, likely not meant), each at its place in the file, in this order. */
 export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
@@ -24,6 +25,7 @@ export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, sour
     ...shortIkeRetransmitWait(scenario, source),
     ...cryptoWindowWarning(scenario, qos, source),
     ...priorityBurstWarnings(scenario, qos, source),
+    ...txBufferPartWarnings(scenario, qos, source),
   ];
 }
 
