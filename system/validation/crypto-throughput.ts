@@ -6,6 +6,7 @@ import { DEFAULT_CRYPTO, type CryptoTiming, dataCycles, frontCycles, jobRate } f
 import { runCryptoJobs } from "./crypto-harness.js";
 import { type Experiment, type Measurement, RATE_TOLERANCE, type Scale } from "./experiment.js";
 import { INSTANT_HOST } from "./host.js";
+import { steadyRate } from "./steady-rate.js";
 
 interface Variant {
   readonly label: string;
@@ -63,8 +64,7 @@ export function espWireRate(innerBytes: number, parameters: Record<string, unkno
     for (let sequence = 0; sequence < frames; sequence++) yield* top.driver.intermediate.send(sequencedPacket("to-peer", 0, sequence, innerBytes + ETHERNET_HEADER_BYTES, { destinationPort: 49200 }));
   });
   kernel.run({ until: 1e12 * 0.01, stopWhen: () => times.length >= frames });
-  const steady = times.slice(Math.floor(frames / 4));
-  return ((steady.length - 1) * 1e12) / (steady[steady.length - 1]! - steady[0]!);
+  return steadyRate(times.slice(Math.floor(frames / 4))) * 1e12;
 }
 
 export const cryptoThroughput: Experiment = {

@@ -3,6 +3,7 @@ import { edge } from "../../sim/process.js";
 import type { DmaCompletion } from "../../hw/dma/engine.js";
 import { buildNic } from "../hardware.js";
 import { type Experiment, type Measurement, RATE_TOLERANCE, type Scale } from "./experiment.js";
+import { steadyRate } from "./steady-rate.js";
 
 /** A reply channel that notes when each completion was handed over. */
 class TimedReplies extends Channel<DmaCompletion<number>> {
@@ -114,12 +115,12 @@ export const dmaBandwidth: Experiment = {
       const requests = scale === "fast" ? 200 : 1000;
       const reads = transfer(link, false, M, requests);
       const steady = reads.times.slice(requests / 4);
-      const readRate = ((steady.length - 1) * M * reads.period) / (steady[steady.length - 1]! - steady[0]!);
+      const readRate = steadyRate(steady) * M * reads.period;
       rows.push({ quantity: `${label}: read bandwidth (${M}-byte requests)`, unit: "B/cycle", expected: Math.min(M / Math.ceil(M / b), (T * M) / (L + Math.ceil(M / b))), measured: readRate, tolerance: RATE_TOLERANCE });
       const writeBytes = 1500;
       const writes = transfer(link, true, writeBytes, requests);
       const landed = writes.times.slice(requests / 4);
-      const writeRate = ((landed.length - 1) * writeBytes * writes.period) / (landed[landed.length - 1]! - landed[0]!);
+      const writeRate = steadyRate(landed) * writeBytes * writes.period;
       rows.push({ quantity: `${label}: write bandwidth (${writeBytes}-byte writes)`, unit: "B/cycle", expected: writeBytes / linkCycles(writeBytes, P, b), measured: writeRate, tolerance: RATE_TOLERANCE });
     }
     return rows;

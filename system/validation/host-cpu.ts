@@ -12,6 +12,7 @@ import type { PreemptionPolicy } from "../../sim/crypto/preemption-policy.js";
 import { tunnelledSystem } from "../tunnelled-system.js";
 import { type Experiment, type Measurement, RATE_TOLERANCE, type Scale } from "./experiment.js";
 import { INSTANT_HOST } from "./host.js";
+import { steadyRate } from "./steady-rate.js";
 
 /** A host CPU on its own, at `top.cpu`: for experiments and tests of its scheduling. */
 @injectable()
@@ -71,8 +72,7 @@ function softwareEspRate(cores: number, innerBytes: number, frames: number): num
     });
   }
   kernel.run({ until: 1e12 * 0.01, stopWhen: () => times.length >= frames });
-  const steady = times.slice(Math.floor(frames / 4));
-  return ((steady.length - 1) * 1e12) / (steady[steady.length - 1]! - steady[0]!);
+  return steadyRate(times.slice(Math.floor(frames / 4))) * 1e12;
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;

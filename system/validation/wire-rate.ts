@@ -4,6 +4,7 @@ import { delay } from "../../sim/process.js";
 import { buildNicSystem } from "../build.js";
 import { type Experiment, type Measurement, RATE_TOLERANCE, type Scale } from "./experiment.js";
 import { INSTANT_HOST } from "./host.js";
+import { steadyRate } from "./steady-rate.js";
 
 /** Ethernet frame sizes as RFC 2544 counts them (FCS included). */
 const SIZES: Record<Scale, readonly number[]> = {
@@ -51,13 +52,11 @@ function measure(direction: "tx" | "rx", size: number): { frameRate: number; goo
     });
   }
   kernel.run({ until: 1e12 * 0.01, stopWhen: () => times.length >= FRAMES });
-  // The first tenth is the ramp up; the rate is counted between frames after it.
+  // The first tenth is the ramp up; the rates are of the frames after it.
   const first = Math.floor(FRAMES / 10);
   const steady = times.slice(first);
-  const span = steady[steady.length - 1]! - steady[0]!;
-  const frameRate = ((steady.length - 1) * 1e12) / span;
-  // The bytes of the frames after the first counted, over the same span: one frame's bytes per interval between frames.
-  const goodput = (lengths.slice(first + 1).reduce((sum, bytes) => sum + bytes, 0) * 8 * 1e12) / span;
+  const frameRate = steadyRate(steady) * 1e12;
+  const goodput = steadyRate(steady, lengths.slice(first)) * 8 * 1e12;
   const drops = [...top.nic.statistics.drops.values()].reduce((sum, count) => sum + count, 0);
   return { frameRate, goodput, drops };
 }
