@@ -156,7 +156,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_ERRLOG_LOCATION_FIELD_SHIFT 16u
 #define NICSIM_ERRLOG_LOCATION_FIELD_WIDTH 8u
 #define NICSIM_ERRLOG_LOCATION_FIELD_MASK 0x00FF0000u
-/* ERRLOG_LOCATION.WITHHELD: 1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory, a refused SA_COMMAND's value but SA_DUPLICATE's, which logs the entry holding the SA, and SA_RECORD_INVALID's, which logs the byte offset of the staged record found wrong) */
+/* ERRLOG_LOCATION.WITHHELD: 1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory, a refused SA_COMMAND's value but SA_DUPLICATE's, which logs the entry holding the SA, and SA_RECORD_INVALID's for a record staged in SA_STAGE, which logs the byte offset of the field found wrong; one read through a pointer logs the pointer) */
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_SHIFT 24u
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_WIDTH 1u
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_MASK 0x01000000u
@@ -574,7 +574,7 @@ NICSIM_STATIC_ASSERT(NICSIM_RX_DESCRIPTOR_SA_HANDLE_OFFSET + NICSIM_RX_DESCRIPTO
 /* SA_RECORD.UNIQUE_ID, bytes 8..11: The SA's unique id in the SADB */
 #define NICSIM_SA_RECORD_UNIQUE_ID_OFFSET 8u
 #define NICSIM_SA_RECORD_UNIQUE_ID_SIZE 4u
-/* SA_RECORD.SPI, bytes 12..15: Security Parameter Index */
+/* SA_RECORD.SPI, bytes 12..15: Security Parameter Index; 0 to 255 are reserved (RFC 4303 2.1) and refused */
 #define NICSIM_SA_RECORD_SPI_OFFSET 12u
 #define NICSIM_SA_RECORD_SPI_SIZE 4u
 /* SA_RECORD.FLAGS, bytes 16..16: bit 0 ESN, bit 1 HAS_TAG, bit 2 IPv6 addresses; bits 3 to 7 reserved, 0 */
@@ -661,7 +661,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_INVALID_CLASS 12u
 /* An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND sets reserved bits, names an index out of range or an operation that is not defined (the command is ignored); value: 0, as a key word staged one word past SA_STAGE lands in SA_COMMAND and an SA record written over a ring in a descriptor's SA_HANDLE */
 #define NICSIM_ERROR_CODE_INVALID_SA_HANDLE 13u
-/* An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length, is of the other direction, asks for ESN (FLAGS.ESN: the device does not process extended sequence numbers) or IPv6 (FLAGS.IPV6: it processes IPv4 ESP only), or sets a reserved FLAGS bit; it is not used */
+/* An SA record (staged, or read through SA_POINTER) has a bad magic, length, protocol, key or ICV length, an SPI of 0 to 255, is of the other direction, asks for ESN (FLAGS.ESN: the device does not process extended sequence numbers) or IPv6 (FLAGS.IPV6: it processes IPv4 ESP only), or sets a reserved FLAGS bit; it is not used */
 #define NICSIM_ERROR_CODE_SA_RECORD_INVALID 14u
 /* An ESP packet too short for its SA's header, IV and ICV, whose SPI is not its SA's, whose IP header is not version 4 or is a fragment's (ESP is applied to whole IP packets: RFC 4303 3.3.4, 3.4.1), whose IP total length runs past its frame, or (TX) followed in its frame by bytes outside its IP total length (beyond a minimum frame's padding: they would leave unencrypted; RX ignores such bytes, as IP does); TX drops it, RX flags it */
 #define NICSIM_ERROR_CODE_ESP_MALFORMED 15u

@@ -35,7 +35,7 @@ export const ERRLOG_LOCATION_FIELDS = bitFields([
   { name: "QUEUE", bit: 0, width: 8, description: "Queue, or 0xFF when no queue is involved" },
   { name: "DIRECTION", bit: 8, width: 1, description: "0: transmit, 1: receive (the queue's; for an SA_COMMAND error, the table the command named)" },
   { name: "FIELD", bit: 16, width: 8, description: "Field or register at fault (see Field codes)" },
-  { name: "WITHHELD", bit: 24, width: 1, description: "1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory, a refused SA_COMMAND's value but SA_DUPLICATE's, which logs the entry holding the SA, and SA_RECORD_INVALID's, which logs the byte offset of the staged record found wrong)" },
+  { name: "WITHHELD", bit: 24, width: 1, description: "1: the value is not logged (ERRLOG_VALUE reads 0): a driver-written value that may be key words an SA record misdirected (a descriptor's CLASS or SA_HANDLE, an address far from host memory, a refused SA_COMMAND's value but SA_DUPLICATE's, which logs the entry holding the SA, and SA_RECORD_INVALID's for a record staged in SA_STAGE, which logs the byte offset of the field found wrong; one read through a pointer logs the pointer)" },
 ]);
 
 export const SA_COMMAND_FIELDS = bitFields([

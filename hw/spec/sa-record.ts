@@ -34,7 +34,7 @@ export const SA_RECORD_LAYOUT = defineLayout("SA record", SA_RECORD_BYTES, {
   uniqueId: { name: "UNIQUE_ID", offset: 8, bytes: 4, description: "The SA's unique id in the SADB" },
   flags: { name: "FLAGS", offset: 16, bytes: 1, bits: SA_FLAGS_FIELDS, description: "bit 0 ESN, bit 1 HAS_TAG, bit 2 IPv6 addresses; bits 3 to 7 reserved, 0" },
   qosGroup: { name: "QOS_GROUP", offset: 17, bytes: 1, description: "ipsec_qos_group tag inherited from the IKE SA (valid with HAS_TAG)" },
-  spi: { name: "SPI", offset: 12, bytes: 4, description: "Security Parameter Index" },
+  spi: { name: "SPI", offset: 12, bytes: 4, description: "Security Parameter Index; 0 to 255 are reserved (RFC 4303 2.1) and refused" },
   keyLength: { name: "KEY_LENGTH", offset: 18, bytes: 1, description: "AES key bytes: 16 or 32" },
   icvLength: { name: "ICV_LENGTH", offset: 19, bytes: 1, description: "ICV bytes: 8, 12 or 16" },
   salt: { name: "SALT", offset: 20, bytes: 4, kind: "bytes", description: "GCM salt (RFC 4106)" },

@@ -46,7 +46,7 @@ outputs:
   waveform: false
 `;
 
-const bufferWarnings = (overrides: Record<string, unknown> = {}) => parseScenarioText(MIX, "mix.yaml", overrides).warnings.filter((warning) => warning.includes("TX buffer split per class"));
+const bufferWarnings = (overrides: Record<string, unknown> = {}, text = MIX) => parseScenarioText(text, "mix.yaml", overrides).warnings.filter((warning) => warning.includes("TX buffer split per class"));
 
 /**
  * Slow TX crypto engines and jumbo frames: the class's part of the TX buffer holds three of its frames, each in an engine
@@ -56,7 +56,7 @@ const bufferWarnings = (overrides: Record<string, unknown> = {}) => parseScenari
 describe("a minimum class whose TX buffer part holds too few of its frames for slow crypto engines is warned of", () => {
   test("the part, the frames it holds, their time in an engine and the most of the line the class can get, at the policy's line", () => {
     expect(bufferWarnings()).toEqual([
-      "mix.yaml:7:1: warning: the TX buffer split per class gives class 6 ('silver', bandwidth percent 50) a part of 31 KB (TXPBSIZE, as the driver programs it from nic.tx.bufferBytes = 163840 over 4 queues in use), which holds 3 of its 9070-byte frames (stream 'bulkS'); each is in a TX crypto engine for at least 36 µs (its data at 1 byte a cycle of 250 MHz), so the class gets at most 24.2 % of the line, under its 50 %: a larger buffer, fewer queues in use or faster engines lift it",
+      "mix.yaml:7:1: warning: the TX buffer split per class gives class 6 ('silver', bandwidth percent 50) a part of 31 KB (TXPBSIZE as the driver programs it: nic.tx.bufferBytes = 163840, less one longest frame for each of the 4 queues no class uses, over the 4 in use), which holds 3 of its 9070-byte frames (stream 'bulkS'); each holds it at least 39.5 µs (its read's latency, 1 byte a cycle of 250 MHz in a TX crypto engine and the engine's latency, and its time on the wire), so the class gets at most 22.1 % of the line, under its 50 %: a larger buffer, fewer queues in use or faster engines lift this bound",
     ]);
   });
 
@@ -69,10 +69,21 @@ describe("a minimum class whose TX buffer part holds too few of its frames for s
     expect(bufferWarnings({ "nic.tx.bufferBytes": 196608 })[0]).toMatch(/^--set nic\.tx\.bufferBytes: warning: .* a part of 39 KB .* holds 4 of its 9070-byte frames/);
   });
 
+  // From a re-check: the read's latency and the frame's own wire time hold the part too (a cap of 32.3 % said nothing of a class of 32 % that got 28 to 31);
+  // a class of mixed sizes is bounded at its size that gives the most (its 9000-byte stream of 0.01 capped one that reached its 30 %); frames through
+  // software ESP, their SAs not all in the table, bypass the engines (the cap was beaten).
+  test("the bound counts the read and the wire, takes a class's most favourable size, and holds only where every SA fits the TX table", () => {
+    const narrow = MIX.replace("bandwidth percent 50", "bandwidth percent 32").replace("bandwidth percent 20", "bandwidth percent 5");
+    expect(bufferWarnings({ "nic.tx.bufferBytes": 196608 }, narrow)).toHaveLength(1);
+    const mixed = MIX.replace("  - { name: bulkB,", "  - { name: bulkS2, customer: s, direction: to-peer, packetBytes: 1400, load: 0.8 }\n  - { name: bulkB,");
+    expect(bufferWarnings({}, mixed)).toEqual([]);
+    expect(bufferWarnings({ "nic.sacache.txEntries": 8 })).toEqual([]);
+  });
+
   test("the run stays under the bound: silver, with the larger minimum, gets no more of the line than bronze", () => {
     const { summary } = runScenario(parseScenarioText(MIX, "mix.yaml"), { directory: null });
     const gigabits = (name: string) => summary.classes.find((entry) => entry.className === name && entry.direction === "to-peer")!.gigabitsPerSecond;
-    expect(gigabits("silver")).toBeLessThanOrEqual(0.242 * 25);
+    expect(gigabits("silver")).toBeLessThanOrEqual(0.221 * 25);
     expect(gigabits("silver")).toBeLessThan(gigabits("bronze") * 1.1);
   }, 60_000);
 });
