@@ -71,6 +71,8 @@ export class IkeSaKeeper {
    * rekeys against Deletes (13 rekeys and 3 Deletes on a host whose RX had fallen behind).
    */
   private readonly retiring = new Map<IkeTunnel, "gateway" | "last-packets">();
+  /** Per selector, the pair installed last: the next one installed follows it. */
+  private readonly lastInstalled = new Map<string, IkeTunnel>();
 
   /** The gateway's replaced pairs not yet Deleted, by what their retirement waits for. */
   retiringWith(gateway: string): { readonly waitingForGateway: number; readonly lastPackets: number } {
@@ -114,7 +116,11 @@ export class IkeSaKeeper {
     this.trapped.delete(selectorKey(selector));
     this.rekeyingEnded.delete(selectorKey(selector));
     const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: takenUp?.bytes ?? 0, lastInbound: takenUp?.bytes ? this.kernel.now : -Infinity, lifetime: pair.lifetime, rekeying: false, rekeyUnderWay: false, expired: false, successor: null };
-    if (old) old.successor = tunnel;
+    // Linked to the pair installed before it for the selector, the tunnel's current one or not: a pair still retiring waits for any newer one, and the one
+    // that replaced it may have ended since (expired, or deleted by the gateway) before this one came up again (it waited for the switch wait's end: an outside check).
+    const previous = this.lastInstalled.get(selectorKey(selector));
+    if (previous) previous.successor = tunnel;
+    this.lastInstalled.set(selectorKey(selector), tunnel);
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
     this.counts.quickModes++;
@@ -134,7 +140,11 @@ export class IkeSaKeeper {
     }
     if (old) this.hooks.process(`rekey_${old.outbound.parameters.spi.toString(16)}`, () => this.retire(old));
     // What the gateway sent under the pair before its QM3 came counts as it came: it may have reached a lifetime already.
-    if (tunnel.inboundBytes > 0) this.counted(tunnel, tunnel.inboundBytes);
+    if (tunnel.inboundBytes > 0) {
+      this.counted(tunnel, tunnel.inboundBytes);
+      // What it took before its QM3 came is under a newer pair for those retiring: they look again (they slept through it, and waited 16 ms; an outside check).
+      this.switches.set(this.switches.value + 1);
+    }
     return tunnel;
   }
 

@@ -104,7 +104,7 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const hostLost = lost(fromHost, gateway.deletesReceived);
     const gatewayLost = lost(gateway.deletes, own.filter((entry) => entry.kind === "delete-received").length);
     const { waitingForGateway, lastPackets } = gateway.retiringAtEnd;
-    const waits = [...(waitingForGateway > 0 ? [`${waitingForGateway} waiting for the gateway to send under a newer pair`] : []), ...(lastPackets > 0 ? [`${lastPackets} for the last packets under ${lastPackets === 1 ? "it" : "them"}`] : [])];
+    const waits = [...(waitingForGateway > 0 ? [`${waitingForGateway} waiting for a packet under a newer pair`] : []), ...(lastPackets > 0 ? [`${lastPackets} for the last packets under ${lastPackets === 1 ? "it" : "them"}`] : [])];
     const retiring = waits.length > 0 ? `, ${count(waitingForGateway + lastPackets, "replaced pair")} not yet deleted when the run ended (${waits.join(", ")})` : "";
     const deletes = `${count(fromHost + gateway.deletes, "Delete")}${fromHost + gateway.deletes > 0 ? ` (${fromHost} from the host${hostStill}${hostLost}, ${gateway.deletes} from the gateway${stillSentUnder(gateway.deletesStillSentUnder)}${gatewayLost})` : ""}${retiring}`;
     const failures = [hostFailure ? `host: ${hostFailure}` : null, gateway.failed ? `gateway: ${gateway.failed}` : null].filter((text) => text !== null);
