@@ -80,10 +80,16 @@ export class NicSaTable {
   /** TX SAs counted installed under pointer fill, since: their descriptors carried the pointer, and the device may hold the record whatever the driver's count says. */
   private readonly offered = new Set<number>();
 
-  /** Whether the device may hold the SA: in an entry as far as the driver knows, or (pointer fill) ever handed to it in a descriptor. */
+  /** Whether the device may hold the SA: in an entry as far as the driver knows, being installed, or (pointer fill) ever handed to it in a descriptor. */
   mayHold(pointer: number): boolean {
-    return this.inAnEntry(pointer) || this.offered.has(pointer);
+    return this.inAnEntry(pointer) || this.installing.has(pointer) || this.offered.has(pointer);
   }
+
+  /**
+   * SAs whose install command waits or is under way: a deletion meanwhile goes through the command registers after it, so that the record is not
+   * freed while the device may still read it (from a fuzzing run: an RX INSTALL_POINTER read a record freed and taken by an outbound SA, SA_RECORD_INVALID).
+   */
+  private readonly installing = new Set<number>();
 
   isInstalled(pointer: number): boolean {
     return this.byPointer.has(pointer);
@@ -149,7 +155,13 @@ export class NicSaTable {
    */
   private *fill(direction: TableDirection, index: number, pointer: number, trafficClass: number, wanted: () => boolean, victim: Victim | null = null): Generator<Command, number, unknown> {
     // A TX entry under pointer fill is the device's to fill when the pointer first arrives (seed 002, claim 8): nothing to write.
-    const status = direction === "tx" && this.options.fill === "pointer" ? (wanted() ? 0 : NOT_WANTED) : yield* this.command("SA_INSTALL", trafficClass, () => this.installCommand(direction, index, pointer, wanted, victim));
+    this.installing.add(pointer);
+    let status: number;
+    try {
+      status = direction === "tx" && this.options.fill === "pointer" ? (wanted() ? 0 : NOT_WANTED) : yield* this.command("SA_INSTALL", trafficClass, () => this.installCommand(direction, index, pointer, wanted, victim));
+    } finally {
+      this.installing.delete(pointer);
+    }
     if (status === VICTIM_KEPT) {
       this.byPointer.set(victim!.pointer, victim!.slot);
       return 0;
