@@ -255,10 +255,17 @@ export class NicSaTable {
    * descriptor still names it.
    */
   *remove(pointer: number, trafficClass: number): Generator<Command, TableSlot | null, unknown> {
-    const slot = this.byPointer.get(pointer) ?? null;
+    let slot = this.byPointer.get(pointer) ?? null;
     if (slot) this.byPointer.delete(pointer);
     this.offered.delete(pointer);
-    yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, slot));
+    yield* this.command("SA_REMOVE", trafficClass, () => {
+      // An install that was under way as the removal was asked is done by its turn: its entry is emptied too (it was left to a second removal; an outside check).
+      if (!slot) {
+        slot = this.byPointer.get(pointer) ?? null;
+        if (slot) this.byPointer.delete(pointer);
+      }
+      return this.removeCommand(pointer, slot);
+    });
     return slot;
   }
 

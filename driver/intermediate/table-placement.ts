@@ -135,12 +135,8 @@ export class TablePlacement {
 
   private *installed(sa: IpsecSa, handle: number): Generator<Command, number, unknown> {
     if (!handle) return 0;
-    if (!this.lifecycle.usable(sa)) {
-      // Deleted while its install was on its way (the deletion found nothing to remove): take it out again.
-      const slot = yield* this.base.saTable.remove(sa.record, this.driver.classOf(sa));
-      if (slot) this.base.saTable.release(slot);
-      return 0;
-    }
+    // Being deleted while its install was on its way: the deletion's removal, which waits for the install, empties the entry.
+    if (!this.lifecycle.usable(sa)) return 0;
     this.counts.installs++;
     this.policy.installed?.(sa, this.kernel.now);
     yield* this.message("INSTALL", handle, sa);
@@ -156,7 +152,7 @@ export class TablePlacement {
     const handle = table.handleOf(sa.record);
     const slot = yield* table.remove(sa.record, this.driver.classOf(sa));
     this.counts.removals++;
-    yield* this.message("REMOVE", handle, sa);
+    yield* this.message("REMOVE", slot?.handle ?? handle, sa);
     return slot;
   }
 
