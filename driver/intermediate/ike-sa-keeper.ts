@@ -11,6 +11,7 @@ import type { IkeTimelineEvent, Negotiation } from "./ike-timeline.js";
 import { IkeTunnels, type IkeTunnel } from "./ike-tunnels.js";
 import { EndedInboundSpis } from "./ended-inbound-spis.js";
 import { selectorKey, type TunnelSelector } from "./tunnel-selector.js";
+import { newestSentUnder, RetiringPairs } from "./retiring-pairs.js";
 import type { IntermediateDriver } from "./driver.js";
 import type { IkeSa } from "./isadb.js";
 import type { IpsecSa } from "./sadb.js";
@@ -64,27 +65,8 @@ export class IkeSaKeeper {
   readonly captured: CapturedSa[] = [];
   /** Quick Modes up, and of them the host's rekeys, those the gateway started while the host had the tunnel's pair, and those negotiated again after a Delete or an expiry. */
   readonly counts = { quickModes: 0, rekeys: 0, gatewayStarted: 0, renegotiations: 0, expired: 0 };
-  /**
-   * The pairs a newer one replaced (a rekey, or crossing Quick Modes) whose retirement has not sent their Delete, nor
-   * seen them end otherwise, and what each waits for: the gateway to send under a newer pair, or the last packets under
-   * it. A run that ends first leaves them without a Delete, which the summary says rather than leave a reader to count
-   * rekeys against Deletes (13 rekeys and 3 Deletes on a host whose RX had fallen behind).
-   */
-  private readonly retiring = new Map<IkeTunnel, "gateway" | "last-packets">();
-  /** Per selector, the pair installed last: the next one installed follows it. */
-  private readonly lastInstalled = new Map<string, IkeTunnel>();
-
-  /** The gateway's replaced pairs not yet Deleted, by what their retirement waits for. */
-  retiringWith(gateway: string): { readonly waitingForGateway: number; readonly lastPackets: number } {
-    let waitingForGateway = 0;
-    let lastPackets = 0;
-    for (const [tunnel, waiting] of this.retiring) {
-      if (tunnel.gateway !== gateway) continue;
-      if (waiting === "gateway") waitingForGateway++;
-      else lastPackets++;
-    }
-    return { waitingForGateway, lastPackets };
-  }
+  /** Replaced pairs not yet Deleted, and each selector's pairs in the order they were installed. */
+  readonly retiring = new RetiringPairs();
   /** How each tunnel's last pair to end while current ended (an expiry, the gateway's Delete), and when: why a tunnel left without one has none. */
   readonly lastEnded = new Map<string, { readonly outboundSpi: number; readonly why: string; readonly time: number }>();
   /** Selectors that had SAs before: a Quick Mode for one is a rekey, or a renegotiation once an expiry or a Delete left it none. */
@@ -116,11 +98,7 @@ export class IkeSaKeeper {
     this.trapped.delete(selectorKey(selector));
     this.rekeyingEnded.delete(selectorKey(selector));
     const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: takenUp?.bytes ?? 0, lastInbound: takenUp?.bytes ? this.kernel.now : -Infinity, lifetime: pair.lifetime, rekeying: false, rekeyUnderWay: false, expired: false, successor: null };
-    // Linked to the pair installed before it for the selector, the tunnel's current one or not: a pair still retiring waits for any newer one, and the one
-    // that replaced it may have ended since (expired, or deleted by the gateway) before this one came up again (it waited for the switch wait's end: an outside check).
-    const previous = this.lastInstalled.get(selectorKey(selector));
-    if (previous) previous.successor = tunnel;
-    this.lastInstalled.set(selectorKey(selector), tunnel);
+    this.retiring.installed(tunnel);
     this.tunnels.set(tunnel);
     spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
     this.counts.quickModes++;
@@ -322,7 +300,7 @@ export class IkeSaKeeper {
   private end(tunnel: IkeTunnel, notify: IkeTunnel | null, why: string): void {
     tunnel.expired = true;
     // Ended here, with this end's own Delete or the gateway's: its retirement after a rekey has nothing left to send.
-    this.retiring.delete(tunnel);
+    this.retiring.done(tunnel);
     if (this.tunnels.get(tunnel.selector) === tunnel) {
       this.tunnels.remove(tunnel);
       this.lastEnded.set(selectorKey(tunnel.selector), { outboundSpi: tunnel.outbound.parameters.spi, why, time: this.kernel.now });
@@ -345,22 +323,22 @@ export class IkeSaKeeper {
 
   /**
    * A rekeyed pair goes: the outbound SA at once (its packets finish first); the inbound one once
-   * the gateway sends under a newer pair (its QM3 may have been lost and resent), or at the switch
+   * a packet comes under a newer pair (its QM3 may have been lost and resent), or at the switch
    * wait's end, then a Delete so the gateway drops its ends.
    */
   private *retire(old: IkeTunnel): Generator<Command, void, unknown> {
-    this.retiring.set(old, "last-packets");
+    this.retiring.begin(old);
     try {
       yield* this.retireUnderWay(old);
     } finally {
-      this.retiring.delete(old);
+      this.retiring.done(old);
     }
   }
 
   private *retireUnderWay(old: IkeTunnel): Generator<Command, void, unknown> {
     yield* this.intermediate.deleteSa(old.outbound);
     this.tunnels.forget(old.outbound);
-    if (this.retiring.has(old)) this.retiring.set(old, "gateway");
+    this.retiring.waitsFor(old, "gateway");
     let waited = false;
     this.kernel.schedule(us(this.hooks.settings().switchWaitMicroseconds), "ike.switch_wait", () => {
       waited = true;
@@ -370,7 +348,7 @@ export class IkeSaKeeper {
       const seen = this.switches.value;
       yield until(this.switches, (value) => value !== seen);
     }
-    if (this.retiring.has(old)) this.retiring.set(old, "last-packets");
+    this.retiring.waitsFor(old, "last-packets");
     // Frames already on their way under the old SA still arrive a little after the first under the new.
     if (!old.expired) yield delay(us(this.hooks.settings().rekeyGraceMicroseconds));
     if (old.expired) return;
@@ -378,7 +356,7 @@ export class IkeSaKeeper {
     // Crossed Quick Modes, one from each end: the gateway took the two pairs up in the other order, and went back to the old one. It hears of the Delete first, and what it sends until then still lands (it was dropped, UNKNOWN_SPI; from an outside check).
     const gatewayOnOld = old.lastInbound > newestSentUnder(old);
     if (gatewayOnOld) {
-      this.retiring.delete(old);
+      this.retiring.done(old);
       yield* this.delete(old, [old.inbound.parameters.spi]);
       yield delay(us(this.hooks.settings().rekeyGraceMicroseconds));
     }
@@ -387,7 +365,7 @@ export class IkeSaKeeper {
     yield* this.intermediate.deleteSa(old.inbound);
     this.tunnels.forget(old.inbound);
     if (gatewayOnOld) return;
-    this.retiring.delete(old);
+    this.retiring.done(old);
     yield* this.delete(old, [old.inbound.parameters.spi]);
   }
 
@@ -396,19 +374,6 @@ export class IkeSaKeeper {
     yield* this.hooks.sendDelete(target, spis);
     for (const spi of spis) this.ended.told(spi, target.gateway, target.session, this.kernel.now);
   }
-}
-
-/**
- * When the host last took a packet under a pair installed for the tunnel after this one; -Infinity
- * if none yet. Not the next pair alone: a later one, the host's rekey of it or the gateway's, may
- * replace it before the host takes a packet under it (the gateway's frames under it all dropped at
- * a full RX buffer), and the old pair then waited for it to the switch wait's end, 18 ms past the
- * gateway's sending under the newest (from an outside check).
- */
-function newestSentUnder(tunnel: IkeTunnel): number {
-  let newest = -Infinity;
-  for (let newer = tunnel.successor; newer !== null; newer = newer.successor) newest = Math.max(newest, newer.lastInbound);
-  return newest;
 }
 
 /** A Quick Mode, by its gateway and its message ID (which its failure and its SAs name it by). */

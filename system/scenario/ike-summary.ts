@@ -72,7 +72,7 @@ export function ikeSummary(top: ScenarioSystem): IkeSummary | null {
     host: { ...daemon.counts, quickModes, rekeys, gatewayStarted, renegotiations, expired, drops: Object.fromEntries(daemon.drops) },
     gateways: [...gateways.gateways.values()].map((gateway) => {
       const givenUp = gateways.givenUp.find((entry) => entry.name === gateway.name);
-      return { name: gateway.name, ...gateway.counts, quickModeFailurePorts: [...gateway.quickModeFailurePorts], failed: gateway.failed, phase1UpMicroseconds: gateway.phase1UpTime === null ? null : round(gateway.phase1UpTime / 1e6), tunnels: gateways.tunnels(gateway.name), retiringAtEnd: daemon.keeper.retiringWith(gateway.name), givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
+      return { name: gateway.name, ...gateway.counts, quickModeFailurePorts: [...gateway.quickModeFailurePorts], failed: gateway.failed, phase1UpMicroseconds: gateway.phase1UpTime === null ? null : round(gateway.phase1UpTime / 1e6), tunnels: gateways.tunnels(gateway.name), retiringAtEnd: daemon.keeper.retiring.of(gateway.name), givenUpMicroseconds: givenUp ? round(givenUp.time / 1e6) : null, drops: Object.fromEntries(gateway.drops) };
     }),
     timeline: daemon.timeline.map((entry) => ({ microseconds: round(entry.time / 1e6), gateway: entry.gateway, kind: entry.event.kind, text: describeIkeEvent(entry.event) })),
   };
