@@ -9,13 +9,16 @@ export interface ClassSchedule {
   readonly remaining?: number;
 }
 
+/** TXPBSIZE, in KB, that holds one longest frame: what a queue no class uses keeps. */
+const longestFrameKilobytes = (maxFrameBytes: number): number => Math.ceil(maxFrameBytes / 1024);
+
 /**
  * TXPBSIZE, in KB, of each queue that carries a class of the policy (or class-default's), the
  * others keeping room for one longest frame; null when the buffer is too small to give every part a
  * longest frame (a shared one, say), and the parts stay as they came up.
  */
 export function usedQueuePartKilobytes(bufferKilobytes: number, maxFrameBytes: number, deviceQueues: number, usedQueues: number): number | null {
-  const smallest = Math.ceil(maxFrameBytes / 1024);
+  const smallest = longestFrameKilobytes(maxFrameBytes);
   const each = Math.floor((bufferKilobytes - smallest * (deviceQueues - usedQueues)) / usedQueues);
   return each < smallest ? null : each;
 }
@@ -65,7 +68,7 @@ export class TxSchedules {
     const each = usedQueuePartKilobytes(this.bufferKilobytes, this.maxFrameBytes, this.deviceQueues, used.size);
     if (each === null) return;
     // Parts that shrink first, so that the device never sees the parts add up to more than the buffer.
-    for (let queue = 0; queue < this.deviceQueues; queue++) if (!used.has(queue)) bus.mmioWrite(R.TXPBSIZE(queue), Math.ceil(this.maxFrameBytes / 1024));
+    for (let queue = 0; queue < this.deviceQueues; queue++) if (!used.has(queue)) bus.mmioWrite(R.TXPBSIZE(queue), longestFrameKilobytes(this.maxFrameBytes));
     for (const queue of used) bus.mmioWrite(R.TXPBSIZE(queue), each);
   }
 }

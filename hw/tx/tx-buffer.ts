@@ -1,5 +1,11 @@
 import * as R from "../spec/register-fields.js";
 import { overDynamicThreshold } from "../shared-buffer-threshold.js";
+
+/** Each queue's part of the TX buffer as the device comes up: the equal split, in whole KB as TXPBSIZE holds it. */
+export function equalPartBytes(bufferBytes: number, queues: number): number {
+  return Math.floor(bufferBytes / queues / 1024) * 1024;
+}
+
 /**
  * The TX packet buffer between DMA and the MAC: bytes and frames held per queue, and each
  * queue's part (TXPBSIZE) when the buffer is partitioned per class, as DCB parts do it. Per
@@ -21,8 +27,7 @@ export class TxBuffer {
     this.bytesBy = new Array<number>(queues).fill(0);
     this.framesHeld = new Array<number>(queues).fill(0);
     this.perClass = params.bufferPartition === "per-class";
-    // The equal split, in whole KB as TXPBSIZE holds it.
-    const equal = Math.floor(params.bufferBytes / queues / 1024) * 1024;
+    const equal = equalPartBytes(params.bufferBytes, queues);
     this.parts = new Array<number>(queues).fill(equal);
   }
 

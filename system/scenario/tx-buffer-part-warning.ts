@@ -6,6 +6,7 @@ import { WIRE_PARAMETERS } from "../../hw/link/wire.js";
 import { NIC_PARAMETERS } from "../../hw/nic.js";
 import { DEFAULT_SA_TABLE_ENTRIES, queueOfClass } from "../../hw/spec/register-fields.js";
 import { DEFAULT_TX_BUFFER_BYTES } from "../../hw/tx/engine.js";
+import { equalPartBytes } from "../../hw/tx/tx-buffer.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
 import { ESP_FRAME_OVERHEAD } from "../validation/crypto-closed-form.js";
@@ -40,7 +41,7 @@ export function txBufferPartWarnings(scenario: Scenario, qos: QosConfig | null, 
   const { byClass, byQosGroup } = trafficClasses(qos);
   const used = new Set([0, ...[...byClass.values()].map((trafficClass) => queueOfClass(trafficClass, driverQueues))]);
   // The driver's split (TXPBSIZE), or the equal one the device came up with when the buffer is too small for it.
-  const equalKilobytes = Math.floor(bufferBytes / deviceQueues / 1024);
+  const equalKilobytes = equalPartBytes(bufferBytes, deviceQueues) / 1024;
   const partBytes = 1024 * (usedQueuePartKilobytes(equalKilobytes * deviceQueues, maxFrameBytes, deviceQueues, used.size) ?? equalKilobytes);
   const engines = givenNumber(nic.crypto_tx?.engines, cryptoParameters.engines.defaultValue);
   const bytesPerCycle = givenNumber(nic.crypto_tx?.bytesPerCycle, cryptoParameters.bytesPerCycle.defaultValue);
