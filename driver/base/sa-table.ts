@@ -18,6 +18,10 @@ type Victim = { readonly pointer: number; readonly slot: TableSlot };
 const operations = R.SA_COMMAND_FIELDS.OPERATION.values;
 /** SA_STATUS of a command the driver gave up before issuing (its SA was deleted meanwhile). */
 const NOT_WANTED = -1;
+
+/** What a removal did: emptied the SA's entries (its own slot, to release, if it had one), or found the SA in none. */
+export const NOT_HELD = "NOT_HELD";
+export type Removal = { readonly slot: TableSlot | null } | typeof NOT_HELD;
 /** SA_STATUS of a replacement given up with its victim still in the entry: the victim stays cached. */
 const VICTIM_KEPT = -2;
 
@@ -158,7 +162,7 @@ export class NicSaTable {
     this.installing.add(pointer);
     let status: number;
     try {
-      status = direction === "tx" && this.options.fill === "pointer" ? (wanted() ? 0 : NOT_WANTED) : yield* this.command("SA_INSTALL", trafficClass, () => this.installCommand(direction, index, pointer, wanted, victim));
+      status = direction === "tx" && this.options.fill === "pointer" ? (wanted() ? 0 : NOT_WANTED) : (yield* this.command("SA_INSTALL", trafficClass, () => this.installCommand(direction, index, pointer, wanted, victim)))!;
     } finally {
       this.installing.delete(pointer);
     }
@@ -182,12 +186,13 @@ export class NicSaTable {
    * the class of any command waiting for them to its own wait for a core (priority inheritance):
    * gold's install waits for one command at most, not for every bulk install queued before it.
    */
-  private *command<T>(kind: CpuWorkName, trafficClass: number, body: () => Generator<Command, T, unknown>): Generator<Command, T, unknown> {
+  private *command<T>(kind: CpuWorkName, trafficClass: number, body: () => Generator<Command, T, unknown>, neededAtItsTurn: () => boolean = () => true): Generator<Command, T | null, unknown> {
     this.waitingClasses.push(trafficClass);
     this.lendToHolder?.(trafficClass);
     yield* this.commands.acquire(trafficClass);
     this.waitingClasses.splice(this.waitingClasses.indexOf(trafficClass), 1);
     try {
+      if (!neededAtItsTurn()) return null;
       const lent = Math.max(trafficClass, ...this.waitingClasses);
       return yield* this.cpu.hold(kind, lent, body(), (raise) => {
         this.lendToHolder = raise;
@@ -252,21 +257,23 @@ export class NicSaTable {
   /**
    * Invalidate the SA's entry in the NIC (and any entry the NIC fetched through the pointer).
    * The entry is not reused until `release` is called: the caller first makes sure no posted
-   * descriptor still names it.
+   * descriptor still names it. NOT_HELD: the install the removal waited for left the SA in no
+   * entry (refused, or given up as the SA was no longer wanted), and no command was sent.
    */
-  *remove(pointer: number, trafficClass: number): Generator<Command, TableSlot | null, unknown> {
+  *remove(pointer: number, trafficClass: number): Generator<Command, Removal, unknown> {
     let slot = this.byPointer.get(pointer) ?? null;
     if (slot) this.byPointer.delete(pointer);
-    this.offered.delete(pointer);
-    yield* this.command("SA_REMOVE", trafficClass, () => {
-      // An install that was under way as the removal was asked is done by its turn: its entry is emptied too (it was left to a second removal; an outside check).
-      if (!slot) {
-        slot = this.byPointer.get(pointer) ?? null;
-        if (slot) this.byPointer.delete(pointer);
-      }
-      return this.removeCommand(pointer, slot);
-    });
-    return slot;
+    let offered = this.offered.delete(pointer);
+    // An install that was under way as the removal was asked is done by its turn: its entry is emptied too (it was left to a second removal; an outside check).
+    // One that left the SA in no entry leaves nothing to remove (a REMOVE was sent, and counted, for an SA the device never held: an outside check).
+    const held = () => {
+      slot ??= this.byPointer.get(pointer) ?? null;
+      this.byPointer.delete(pointer);
+      offered = this.offered.delete(pointer) || offered;
+      return slot !== null || offered || this.leaving.has(pointer);
+    };
+    const removed = yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, slot), held);
+    return removed === null ? NOT_HELD : { slot };
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Kernel } from "../../sim/kernel.js";
 import type { Command } from "../../sim/process.js";
 import type { BaseDriver } from "../base/driver.js";
-import type { TableDirection, TableSlot } from "../base/sa-table.js";
+import { NOT_HELD, type TableDirection, type TableSlot } from "../base/sa-table.js";
 import type { DriverMessageName, MessageChannel } from "./message-channel.js";
 import type { PlacementDecision, SaPlacementPolicy } from "./policy.js";
 import type { CostModel } from "../caching/metric-policy.js";
@@ -150,10 +150,11 @@ export class TablePlacement {
     // one never handed to the device (an inbound SA, or one only ever in software) is not removed (a REMOVE was sent, and counted, for each: an outside check).
     if (!table.mayHold(sa.record)) return null;
     const handle = table.handleOf(sa.record);
-    const slot = yield* table.remove(sa.record, this.driver.classOf(sa));
+    const removal = yield* table.remove(sa.record, this.driver.classOf(sa));
+    if (removal === NOT_HELD) return null;
     this.counts.removals++;
-    yield* this.message("REMOVE", slot?.handle ?? handle, sa);
-    return slot;
+    yield* this.message("REMOVE", removal.slot?.handle ?? handle, sa);
+    return removal.slot;
   }
 
   /** A message between the layers about an SA: it costs time, waits its turn by the SA's class, and shows in the waveform with its kind and handle. */
