@@ -2,7 +2,7 @@ import type { NicShared } from "./config.js";
 import type { Mac } from "./mac.js";
 import type { RingRegisters } from "./ring.js";
 import type { RxEngine } from "./rx/engine.js";
-import { ErrorCode, NO_QUEUE } from "./spec/errors.js";
+import { ErrorCode, NO_INDEX, NO_QUEUE } from "./spec/errors.js";
 import { SA_STAGE_POINTER, writeStageWord } from "./spec/sa-stage.js";
 import { checkRecord } from "./ipsec/record-fetches.js";
 import { refusalLabel, saCommandNotShown, saCommandWithheld } from "./ipsec/sa-cache.js";
@@ -117,7 +117,7 @@ export class RegisterFile {
       case R.ERRLOG_COUNT: return errors.waiting;
       case R.ERRLOG_CODE: return errors.head()?.code ?? 0;
       case R.ERRLOG_LOCATION: return errors.head()?.location ?? NO_QUEUE;
-      case R.ERRLOG_INDEX: return errors.head()?.index ?? 0;
+      case R.ERRLOG_INDEX: return errors.head()?.index ?? NO_INDEX;
       case R.ERRLOG_VALUE_LO: return R.registerHalves(errors.head()?.value ?? 0).low;
       case R.ERRLOG_VALUE_HI: return R.registerHalves(errors.head()?.value ?? 0).high;
     }

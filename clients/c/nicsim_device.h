@@ -162,7 +162,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_MASK 0x01000000u
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_BIT 0x01000000u
 
-/* ERRLOG_INDEX (RO, reset 0x0): Descriptor index of the oldest entry, or 0xFFFFFFFF */
+/* ERRLOG_INDEX (RO, reset 0xFFFFFFFF): Descriptor index of the oldest entry, or 0xFFFFFFFF where no descriptor is involved and while the log is empty */
 #define NICSIM_ERRLOG_INDEX 0x040Cu
 
 /* ERRLOG_VALUE_LO (RO, reset 0x0): Offending value of the oldest entry, bits 31:0 */

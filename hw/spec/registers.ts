@@ -7,7 +7,7 @@ import type { RegisterField } from "./bit-field.js";
 import * as F from "./register-fields.js";
 import { MAX_QUEUES } from "./register-fields.js";
 import { DROP_REASON_COUNT } from "./drop-reasons.js";
-import { NO_QUEUE } from "./errors.js";
+import { NO_INDEX, NO_QUEUE } from "./errors.js";
 
 export * from "./register-fields.js";
 export type { RegisterField } from "./bit-field.js";
@@ -189,7 +189,8 @@ export const REGISTERS: readonly RegisterSpec[] = [
     name: "ERRLOG_LOCATION", offset: ERRLOG_LOCATION, access: "RO", reset: NO_QUEUE, description: "Where the oldest entry happened (QUEUE 0xFF alone while the log is empty)",
     fields: F.ERRLOG_LOCATION_FIELDS.list,
   },
-  { name: "ERRLOG_INDEX", offset: ERRLOG_INDEX, access: "RO", reset: 0, description: "Descriptor index of the oldest entry, or 0xFFFFFFFF" },
+  // 0 is a descriptor's index: an empty log reads NO_INDEX, as its location reads NO_QUEUE.
+  { name: "ERRLOG_INDEX", offset: ERRLOG_INDEX, access: "RO", reset: NO_INDEX, description: "Descriptor index of the oldest entry, or 0xFFFFFFFF where no descriptor is involved and while the log is empty" },
   { name: "ERRLOG_VALUE_LO", offset: ERRLOG_VALUE_LO, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 31:0" },
   { name: "ERRLOG_VALUE_HI", offset: ERRLOG_VALUE_HI, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 63:32" },
   { name: "ERRLOG_POP", offset: ERRLOG_POP, access: "WO", reset: 0, description: "Write any value to drop the oldest entry" },

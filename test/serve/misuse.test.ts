@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 import { DESCRIPTOR_BYTES, TX, TX_COMMAND_FIELDS, TX_DESCRIPTOR } from "../../hw/spec/descriptors.js";
-import { ErrorCode } from "../../hw/spec/errors.js";
+import { ErrorCode, NO_INDEX, NO_QUEUE } from "../../hw/spec/errors.js";
 import * as R from "../../hw/spec/registers.js";
 import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
@@ -113,6 +113,9 @@ test("a ring running past its region: DMA_UNMAPPED names the first descriptor ou
   const read = (offset: number) => reply<"MMIO_READ_REPLY">(client.request("MMIO_READ", { offset })).value;
   expect(R.decodeQueueFault(read(R.TDFAULT(0)))).toEqual({ code: ErrorCode.DMA_UNMAPPED, index: 8 });
   expect(read(R.ERRLOG_INDEX)).toBe(10);
+  // Emptied, the log names no descriptor: 0 would be descriptor 0's index.
+  while (read(R.ERRLOG_COUNT) > 0) client.send("MMIO_WRITE", { offset: R.ERRLOG_POP, value: 1 });
+  expect([read(R.ERRLOG_INDEX), read(R.ERRLOG_LOCATION)]).toEqual([NO_INDEX, NO_QUEUE]);
 });
 
 test("TX frames a client gives up by enabling their ring again are counted (posted, never sent, and counted nowhere: sent 6 + dropped 0 of 30; from a driver developer's check)", () => {
