@@ -40,8 +40,8 @@ describe("the catalogue of hostile inputs", () => {
     for (const kind of ["truncated", "mis-padded", "wrong-icv", "unknown-spi", "replayed", "next-header-59"]) expect(covered.has(`esp:${kind}`), kind).toBe(true);
   });
 
-  test("every command-line entry is run (by test/system/cli.test.ts) and says what must come out", () => {
-    expect(readFileSync("test/system/cli.test.ts", "utf8")).toContain("test.each(COMMAND_LINE.map(");
+  test("every command-line entry is run (by test/system/cli-hostile.test.ts) and says what must come out", () => {
+    expect(readFileSync("test/system/cli-hostile.test.ts", "utf8")).toContain("test.each(COMMAND_LINE.map(");
     for (const entry of COMMAND_LINE) expect(entry.stderr.length + (entry.stdout?.length ?? 0), entry.input).toBeGreaterThan(0);
     // Each kind of hostile input the issue lists, by the command it comes through.
     for (const command of ["run", "inspect", "policy-eval"]) expect(COMMAND_LINE.some((entry) => entry.args[0] === command), command).toBe(true);

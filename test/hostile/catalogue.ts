@@ -182,7 +182,7 @@ export function renderCatalogue(): string {
     "",
     "## On the command line",
     "",
-    "Each is run as written in `test/hostile/command-line.ts` (by `test/system/cli.test.ts`), which checks the exit status and the error text.",
+    "Each is run as written in `test/hostile/command-line.ts` (by `test/system/cli-hostile.test.ts`), which checks the exit status and the error text.",
     "",
     "| Input | What nicsim does | Exit status | Error text (part), or output |",
     "| --- | --- | --- | --- |",

@@ -1,6 +1,6 @@
 /**
  * Hostile input on the command line and in the files it names: each entry is run as it is written
- * here (test/system/cli.test.ts runs `nicsim` with its arguments, in a fresh directory holding its
+ * here (test/system/cli-hostile.test.ts runs `nicsim` with its arguments, in a fresh directory holding its
  * files) and must end with its exit status and error text, never a JavaScript exception.
  */
 
