@@ -390,7 +390,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* SA_STALE_HANDLES (RO, reset 0x0): TX descriptors refused with STALE_SA_HANDLE: their handle's generation was no longer their entry's */
 #define NICSIM_SA_STALE_HANDLES 0x50A4u
 
-/* SA_QOS_MAP[w] (RW, reset 0x0): RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs and misses use the outer DSCP */
+/* SA_QOS_MAP[w] (RW, reset 0x0): RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs and misses use the outer DSCP. A nibble without its valid bit is kept as 0: it reads back 0 whatever class bits were written */
 #define NICSIM_SA_QOS_MAP_STRIDE 0x04u
 #define NICSIM_SA_QOS_MAP(w) (0x5100u + 0x04u * (uint32_t)(w))
 

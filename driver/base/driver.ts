@@ -162,6 +162,7 @@ export class BaseDriver extends Component {
     const trafficClass = options.trafficClass ?? this.classOfQueue(queue);
     if (!Number.isInteger(trafficClass) || trafficClass < 0 || trafficClass >= R.MAX_QUEUES) throw new RangeError(`transmit on queue ${queue}: traffic class ${String(trafficClass)} is not one of 0 to ${R.MAX_QUEUES - 1}`);
     pair.tx.post(frame, trafficClass, options.ipsec ?? null);
+    if (options.ipsec) this.saTable.carriedInDescriptor(options.ipsec.saPointer);
     pair.pendingDoorbell++;
     this.statistics.txFrames++;
     this.statistics.txBytes += frame.length;

@@ -19,9 +19,11 @@ const operations = R.SA_COMMAND_FIELDS.OPERATION.values;
 /** SA_STATUS of a command the driver gave up before issuing (its SA was deleted meanwhile). */
 const NOT_WANTED = -1;
 
-/** What a removal did: emptied the SA's entries (its own slot, to release, if it had one), or found the SA in none. */
-export const NOT_HELD = "NOT_HELD";
-export type Removal = { readonly slot: TableSlot | null } | typeof NOT_HELD;
+/** What a removal did: its slot, to release (the driver's count alone under pointer fill for TX), and whether the device may have held the SA, so that commands went to empty its entries. */
+export interface Removal {
+  readonly slot: TableSlot | null;
+  readonly sent: boolean;
+}
 /** SA_STATUS of a replacement given up with its victim still in the entry: the victim stays cached. */
 const VICTIM_KEPT = -2;
 
@@ -81,7 +83,7 @@ export class NicSaTable {
     return this.byPointer.has(pointer) || this.leaving.has(pointer);
   }
 
-  /** TX SAs counted installed under pointer fill, since: their descriptors carried the pointer, and the device may hold the record whatever the driver's count says. */
+  /** Under pointer fill, TX SAs whose pointer a descriptor has carried: the device may hold the record whatever the driver's count says (one installed and never carried, it does not). */
   private readonly offered = new Set<number>();
 
   /** Whether the device may hold the SA: in an entry as far as the driver knows, being installed, or (pointer fill) ever handed to it in a descriptor. */
@@ -144,10 +146,13 @@ export class NicSaTable {
     if (direction === "tx") yield* this.options.fence(victim);
     // With pointer fill the device chose the victim's entry itself: it is emptied through the pointer, and the newcomer's first descriptor fills one.
     if (direction === "tx" && this.options.fill === "pointer") {
-      yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim));
-      this.leaving.delete(victim);
-      // Out of the device now, and no descriptor carries its pointer again: its deletion has nothing to remove (it sent a REMOVE: an outside check).
-      this.offered.delete(victim);
+      // A victim deleted meanwhile was emptied by its removal, and its record may be another SA's now: its pointer would empty that SA's entry (an outside check).
+      const invalidated = yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim), () => this.leaving.has(victim));
+      if (invalidated !== null) {
+        this.leaving.delete(victim);
+        // Out of the device now, and no descriptor carries its pointer again: its deletion has nothing to remove (it sent a REMOVE: an outside check).
+        this.offered.delete(victim);
+      }
     }
     return yield* this.fill(direction, slot.index, pointer, trafficClass, wanted, { pointer: victim, slot });
   }
@@ -176,7 +181,6 @@ export class NicSaTable {
     }
     const handle = SA_HANDLE_FIELDS.pack({ ENTRY: index + 1, GENERATION: R.SA_STATUS_FIELDS.GENERATION.get(status) });
     this.byPointer.set(pointer, { direction, index, handle });
-    if (direction === "tx" && this.options.fill === "pointer") this.offered.add(pointer);
     return handle;
   }
 
@@ -257,23 +261,37 @@ export class NicSaTable {
   /**
    * Invalidate the SA's entry in the NIC (and any entry the NIC fetched through the pointer).
    * The entry is not reused until `release` is called: the caller first makes sure no posted
-   * descriptor still names it. NOT_HELD: the install the removal waited for left the SA in no
-   * entry (refused, or given up as the SA was no longer wanted), and no command was sent.
+   * descriptor still names it. No command is sent where the device cannot hold the SA.
    */
   *remove(pointer: number, trafficClass: number): Generator<Command, Removal, unknown> {
     let slot = this.byPointer.get(pointer) ?? null;
     if (slot) this.byPointer.delete(pointer);
-    let offered = this.offered.delete(pointer);
-    // An install that was under way as the removal was asked is done by its turn: its entry is emptied too (it was left to a second removal; an outside check).
-    // One that left the SA in no entry leaves nothing to remove (a REMOVE was sent, and counted, for an SA the device never held: an outside check).
-    const held = () => {
+    // Whether the device may hold the SA is decided at the removal's turn, each command before it done (outside checks found each of these):
+    // an install under way as the removal was asked has filled its entry, which is emptied too (it was left to a second removal);
+    // one that left the SA in no entry, a replacement that emptied it through its pointer, and under pointer fill an SA installed that no
+    // descriptor ever carried, leave nothing to remove (a REMOVE was sent, and counted, for each).
+    const mayHold = () => {
       slot ??= this.byPointer.get(pointer) ?? null;
       this.byPointer.delete(pointer);
-      offered = this.offered.delete(pointer) || offered;
-      return slot !== null || offered || this.leaving.has(pointer);
+      const offered = this.offered.delete(pointer);
+      const leaving = this.leaving.get(pointer) ?? null;
+      if (offered || this.inDevice(slot) || this.inDevice(leaving)) return true;
+      // A replacement still to come finds its victim gone, and sends nothing through a pointer that may be another SA's by then.
+      this.leaving.delete(pointer);
+      return false;
     };
-    const removed = yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, slot), held);
-    return removed === null ? NOT_HELD : { slot };
+    const removed = yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, slot), mayHold);
+    return { slot, sent: removed !== null };
+  }
+
+  /** A slot the device fills itself: under pointer fill a TX slot is only the driver's count, the device's entry filled when a descriptor carries the pointer. */
+  private inDevice(slot: TableSlot | null): boolean {
+    return slot !== null && !(slot.direction === "tx" && this.options.fill === "pointer");
+  }
+
+  /** A descriptor carrying the SA's pointer is on a ring: under pointer fill the device may fetch the SA through it, and holds it from then on as far as the driver can tell. */
+  carriedInDescriptor(pointer: number): void {
+    if (this.options.fill === "pointer") this.offered.add(pointer);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Kernel } from "../../sim/kernel.js";
 import type { Command } from "../../sim/process.js";
 import type { BaseDriver } from "../base/driver.js";
-import { NOT_HELD, type TableDirection, type TableSlot } from "../base/sa-table.js";
+import type { TableDirection, TableSlot } from "../base/sa-table.js";
 import type { DriverMessageName, MessageChannel } from "./message-channel.js";
 import type { PlacementDecision, SaPlacementPolicy } from "./policy.js";
 import type { CostModel } from "../caching/metric-policy.js";
@@ -151,7 +151,7 @@ export class TablePlacement {
     if (!table.mayHold(sa.record)) return null;
     const handle = table.handleOf(sa.record);
     const removal = yield* table.remove(sa.record, this.driver.classOf(sa));
-    if (removal === NOT_HELD) return null;
+    if (!removal.sent) return removal.slot;
     this.counts.removals++;
     yield* this.message("REMOVE", removal.slot?.handle ?? handle, sa);
     return removal.slot;

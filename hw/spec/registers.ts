@@ -211,7 +211,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     name: "SA_CTRL", offset: SA_CTRL, access: "RW", reset: 0, description: "SA table control",
     fields: F.SA_CTRL_FIELDS.list,
   },
-  { name: "SA_QOS_MAP", offset: SA_QOS_MAP(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs and misses use the outer DSCP" },
+  { name: "SA_QOS_MAP", offset: SA_QOS_MAP(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs and misses use the outer DSCP. A nibble without its valid bit is kept as 0: it reads back 0 whatever class bits were written" },
   {
     name: "TX_SCHED", offset: TX_SCHED(0), stride: 4, instance: "queue", access: "RW", reset: 0,
     description: "How traffic class q is served at frame start, at the wire and in both directions' crypto engines (LLQ and CBWFQ): strict classes first, highest q first; then each bandwidth class up to its guaranteed minimum; then the excess by REMAINING weights. Frames to the host are written from the RX packet buffer by the same policy",
