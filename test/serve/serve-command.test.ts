@@ -16,7 +16,20 @@ beforeEach(() => {
   vi.spyOn(process.stdout, "write").mockImplementation((text: string | Uint8Array) => ((stdout += String(text)), true));
   vi.spyOn(process.stderr, "write").mockImplementation((text: string | Uint8Array) => ((stderr += String(text)), true));
 });
-afterEach(() => {
+/** Servers the tests started: one a failing test left running is stopped, so that it writes nothing and sets no exit status during the files after it in this worker. */
+const running = new Set<Promise<void>>();
+function serve(...args: Parameters<typeof serveCommand>): Promise<void> {
+  const served = serveCommand(...args);
+  running.add(served);
+  const settled = () => void running.delete(served);
+  served.then(settled, settled);
+  return served;
+}
+afterEach(async () => {
+  if (running.size > 0) {
+    process.emit("SIGTERM", "SIGTERM");
+    await Promise.race([Promise.allSettled([...running]), sleep(10_000)]);
+  }
   vi.restoreAllMocks();
   process.exitCode = undefined;
 });
@@ -26,7 +39,7 @@ const options = (directory: string, extra: Partial<ServeCommandOptions> = {}): S
 describe("nicsim serve stopped by a signal ends the run as nicsim run does: files flushed and listed, the summary says so, 128 + the signal's number", () => {
   test("SIGINT between two of the client's messages: every file closed and left under its temporary name, the summary saying interrupted, status 130", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-sigint-"));
-    const served = serveCommand([], options(directory));
+    const served = serve([], options(directory));
     const client = await SocketClient.connect(join(directory, "device.sock"));
     await client.hello();
     client.send("WAIT", { duration_ps: 2_000_000 });
@@ -55,7 +68,7 @@ describe("nicsim serve stopped by a signal ends the run as nicsim run does: file
   test.runIf(requireTool("python3", "python3"))("SIGTERM while the client program has not connected: the run ends, the program is stopped, status 143", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-sigterm-"));
     const started = Date.now();
-    const served = serveCommand(["python3", "-c", "import time; time.sleep(30)"], options(directory));
+    const served = serve(["python3", "-c", "import time; time.sleep(30)"], options(directory));
     while (!stderr.includes("listening on")) await sleep(20);
     process.emit("SIGTERM", "SIGTERM");
     await served;
@@ -70,7 +83,7 @@ describe("nicsim serve stopped by a signal ends the run as nicsim run does: file
     const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
     // A client program that outlives the first signal (it ignores SIGTERM), so that the server is still waiting for it.
     const ready = join(directory, "ready");
-    const served = serveCommand(["python3", "-c", `import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); open(${JSON.stringify(ready)}, "w").close(); time.sleep(2)`], options(directory));
+    const served = serve(["python3", "-c", `import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); open(${JSON.stringify(ready)}, "w").close(); time.sleep(2)`], options(directory));
     while (!existsSync(ready)) await sleep(20);
     process.emit("SIGTERM", "SIGTERM");
     process.emit("SIGTERM", "SIGTERM");
@@ -85,7 +98,7 @@ describe("nicsim serve stopped by a signal ends the run as nicsim run does: file
 describe("a second client is refused, and the run still ends as with one", () => {
   test("client A, then B refused with ERROR (ORDER) and left connected, another refused and gone; A leaves: the run's text, status 1 for its disconnect", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-second-"));
-    const served = serveCommand([], options(directory));
+    const served = serve([], options(directory));
     const path = join(directory, "device.sock");
     const first = await SocketClient.connect(path);
     await first.hello("A");

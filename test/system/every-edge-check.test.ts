@@ -187,8 +187,14 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
         for (const signal of again) child.kill(signal);
       }
     }, 50);
-    const status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    clearInterval(begun);
+    let status: number | null;
+    try {
+      status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    } finally {
+      // A test timed out here leaves no timer or command behind for the files after it in this worker.
+      clearInterval(begun);
+      child.kill("SIGKILL");
+    }
     if (again.length === 0) {
       expect(status, stderr).toBe(expectedStatus);
       expect(stderr).toContain("nicsim every-edge: SIGINT: stopping the runs at their next step (SIGINT again stops at once)");
