@@ -26,6 +26,9 @@ describe("what a failed run says of its files, from an outside check on full and
     mkdirSync(join(directory, "again.summary.json"));
     mkdirSync(join(directory, "again.html"));
     expect(() => again.commit()).toThrow(/again\.summary\.json is a directory[^]*again\.html is a directory/);
+    // As `nicsim run` does when its commit fails: the lock goes, the files stay.
+    files.unlock();
+    again.unlock();
   });
 
   test("a file whose making failed (no inode left) is not written, not lost; one made and then removed is lost", () => {

@@ -15,16 +15,18 @@ const EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "exit"] as const;
 const SWAP_POINTS: Record<string, InjectionToken<unknown>> = { AesGcmBackendToken, QueueSchedulerFactoryToken, SaPlacementPolicyToken };
 const listeners = () => Object.fromEntries(EVENTS.map((event) => [event, process.listenerCount(event)]));
 let before: Record<string, number> = {};
+let exitCodeBefore: typeof process.exitCode;
 
 beforeAll(() => {
   before = listeners();
+  exitCodeBefore = process.exitCode;
 });
 
 afterAll(() => {
   const left: string[] = [];
   const after = listeners();
   for (const event of EVENTS) if (after[event] !== before[event]) left.push(`${after[event]! - before[event]!} process '${event}' listener(s)`);
-  if (process.exitCode !== undefined) left.push(`process.exitCode ${String(process.exitCode)}`);
+  if (process.exitCode !== exitCodeBefore) left.push(`process.exitCode ${String(process.exitCode)} (${String(exitCodeBefore)} before this file)`);
   for (const key in Object.prototype) left.push(`Object.prototype.${key}`);
   for (const [name, token] of Object.entries(SWAP_POINTS)) if (container.isRegistered(token)) left.push(`${name} registered on the root container`);
   expect(left, "left behind by this file for the files after it in this worker").toEqual([]);

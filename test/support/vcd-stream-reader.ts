@@ -26,7 +26,10 @@ interface ScopeNode {
 
 /** Every change vcd-stream reads, as `path@time=value` strings in file order. */
 export async function vcdStreamChanges(bytes: Uint8Array): Promise<string[]> {
+  // Its Emscripten runtime sets process.exitCode (to 0) as it starts: put back, for the test files after this one in the worker.
+  const exitCode = process.exitCode;
   const stream = await webVcdParser(await createVCD());
+  process.exitCode = exitCode;
   const raw: Array<{ code: string; time: number; command: number; value: bigint | undefined }> = [];
   stream.change.any((code, time, command, value) => raw.push({ code, time: Number(time), command, value }));
   const finished = new Promise<void>((resolve) => stream.on("finish", resolve));
