@@ -147,7 +147,7 @@ export class NicSaTable {
     // With pointer fill the device chose the victim's entry itself: it is emptied through the pointer, and the newcomer's first descriptor fills one.
     if (direction === "tx" && this.options.fill === "pointer") {
       // A victim deleted meanwhile was emptied by its removal, and its record may be another SA's now: its pointer would empty that SA's entry (an outside check).
-      const invalidated = yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim), () => this.leaving.has(victim));
+      const invalidated = yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim), () => this.stillLeaving(victim, slot));
       if (invalidated !== null) {
         this.leaving.delete(victim);
         // Out of the device now, and no descriptor carries its pointer again: its deletion has nothing to remove (it sent a REMOVE: an outside check).
@@ -216,7 +216,7 @@ export class NicSaTable {
    * or kept if the newcomer is no longer wanted.
    */
   private *installCommand(direction: TableDirection, index: number, pointer: number, wanted: () => boolean, victim: Victim | null): Generator<Command, number, unknown> {
-    const victimInEntry = victim !== null && this.leaving.has(victim.pointer);
+    const victimInEntry = victim !== null && this.stillLeaving(victim.pointer, victim.slot);
     // Until the device says how the install went, the victim is in its entry: an install of it elsewhere meanwhile is refused (SA_DUPLICATE; from a
     // fuzzing run, where a replacement's INSTALL_POINTER timed out, the victim stayed, and the policy had installed it again in another entry while the read was on its way).
     const done = (status: number) => {
@@ -244,6 +244,16 @@ export class NicSaTable {
     this.installs.picoseconds += this.cpu.kernel.now - started;
     // Refused, the command changed nothing: a victim that was in the entry still is.
     return done(victimInEntry && R.SA_STATUS_FIELDS.CODE.get(status) !== 0 ? VICTIM_KEPT : status);
+  }
+
+  /**
+   * Whether a replacement's victim is still on its way out of its entry: records are found by their pointer, and a victim deleted
+   * while its replacement waited had its record freed, which the next SA's record may take, itself installed and even another
+   * replacement's victim. The replacement then acted on that SA: an outside check saw it empty the live SA's entry, or take its
+   * place in the view so that the SA's own replacement was refused, its entry counted free while the device held it.
+   */
+  private stillLeaving(pointer: number, slot: TableSlot): boolean {
+    return this.leaving.get(pointer) === slot;
   }
 
   private stagePointer(pointer: number): void {

@@ -1,0 +1,109 @@
+import { expect, test } from "vitest";
+import { delay } from "../../sim/process.js";
+import { sequencedPacket } from "../../sim/packet/test-frames.js";
+import { spi } from "../../sim/ipsec/esp.js";
+import { us } from "../../sim/time.js";
+import type { SaEntry } from "../../hw/ipsec/sa-cache.js";
+import type { Mutex } from "../../sim/mutex.js";
+import { tunnelledSystem } from "../support/tunnels.js";
+
+/**
+ * The driver finds SAs in the NIC's table by their record's address, and the host's allocator gives a freed record's
+ * address to the next record it makes. A replacement whose victim is deleted while it waits must not act on the SA whose
+ * record takes the victim's address (outside checks: it emptied that SA's entry, or took its place in the driver's view so
+ * that the SA's own replacement was refused, its entry counted free while the device held it, and its deletion sent nothing).
+ */
+type Direction = "tx" | "rx";
+
+function system(fill: "driver" | "pointer", entries: number) {
+  const run = tunnelledSystem(4, { "top.driver.base.saFill": fill, "top.nic.sacache.txEntries": entries, "top.nic.sacache.rxEntries": entries });
+  const intermediate = run.top.driver.intermediate;
+  const sa = (direction: Direction, number: number) => intermediate.sadb.all().find((entry) => entry.parameters.spi === number && entry.direction === (direction === "tx" ? "outbound" : "inbound"))!;
+  // The device's tables, as its own SA cache holds them.
+  const device = (direction: Direction) => (run.top.nic.saCache as unknown as Record<Direction, readonly (SaEntry | null)[]>)[direction].map((entry) => entry?.spi ?? null);
+  return { run, intermediate, table: run.top.driver.base.saTable, sa, device };
+}
+
+test.each([
+  ["driver", "tx"],
+  ["driver", "rx"],
+  ["pointer", "tx"],
+  ["pointer", "rx"],
+] as const)("%s fill, %s: a replacement whose victim was deleted while it waited leaves the SA at the victim's address, itself being replaced, to its own replacement", (fill, direction) => {
+  const { run, intermediate, table, sa, device } = system(fill, 3);
+  const base = direction === "tx" ? 0x1000 : 0x2000;
+  const seen: Record<string, unknown> = {};
+  run.kernel.process("changes", function* () {
+    yield run.top.driver.base.whenReady();
+    const [victim, newcomer, rekeyed, last] = [0, 1, 2, 3].map((offset) => sa(direction, base + offset));
+    yield* table.install(direction, victim!.record, 0);
+    // The first replacement waits 20 µs for the victim's packets; the victim is deleted meanwhile, and its record freed.
+    run.kernel.process("first", function* () {
+      yield* table.replace(direction, victim!.record, newcomer!.record, 0, function* () {
+        yield delay(us(20));
+      }, () => true);
+    });
+    yield delay(us(1));
+    yield* intermediate.deleteSa(victim!);
+    // A rekey's new SA takes the freed record's address, is installed, and (TX) carries a packet; then a second replacement makes it its victim.
+    const fresh = (yield* intermediate.rekeySa(rekeyed!, spi(base + 0x100), rekeyed!.parameters.keyMaterial))!;
+    seen.sameAddress = fresh.record === victim!.record;
+    yield* table.install(direction, fresh.record, 0);
+    if (direction === "tx") {
+      yield* intermediate.send(sequencedPacket("to-peer", 2, 0, 300));
+      yield delay(us(5));
+    }
+    run.kernel.process("second", function* () {
+      seen.secondHandle = yield* table.replace(direction, fresh.record, last!.record, 0, function* () {
+        yield delay(us(40));
+      }, () => true);
+    });
+    // The first replacement's turn has come and gone; the fresh SA's own replacement still waits for its packets.
+    yield delay(us(30));
+    seen.freshHeldWhileItsReplacementWaits = device(direction).includes(base + 0x100);
+    yield delay(us(30));
+    seen.freshInTheView = table.inAnEntry(fresh.record);
+    seen.freshInTheDevice = device(direction).includes(base + 0x100);
+    seen.freeEntries = table.freeEntries(direction);
+    yield* intermediate.deleteSa(fresh);
+    seen.freeEntriesAfterItsDeletion = table.freeEntries(direction);
+  });
+  run.kernel.run({ until: us(150) });
+  // The second replacement put its newcomer in the fresh SA's entry; the first its own in the victim's; one entry is free.
+  expect(seen).toEqual({ sameAddress: true, freshHeldWhileItsReplacementWaits: true, secondHandle: expect.any(Number), freshInTheView: false, freshInTheDevice: false, freeEntries: 1, freeEntriesAfterItsDeletion: 1 });
+  expect(seen.secondHandle).not.toBe(0);
+  expect(run.top.nic.diagnostics.map((diagnostic) => diagnostic.message)).toEqual([]);
+});
+
+test("an eviction whose EVICT message waited while its victim was deleted, and the victim's record taken by a new SA in use, evicts nothing", () => {
+  const { run, intermediate, table, sa, device } = system("pointer", 2);
+  const seen: Record<string, unknown> = {};
+  run.kernel.process("changes", function* () {
+    yield run.top.driver.base.whenReady();
+    const [newcomer, victim, rekeyed] = [0x1000, 0x1001, 0x1002].map((number) => sa("tx", number));
+    yield* table.install("tx", victim!.record, 1);
+    // Messages of a higher class hold the channel between the layers for 20 µs.
+    const turn = (intermediate.messages as unknown as { readonly turn: Mutex }).turn;
+    run.kernel.process("higher messages", function* () {
+      yield* turn.acquire(7);
+      yield delay(us(20));
+      turn.release();
+    });
+    yield delay(1);
+    run.kernel.process("eviction", function* () {
+      seen.handle = yield* intermediate.placement.replace("tx", victim!, newcomer!);
+    });
+    yield delay(us(1));
+    yield* intermediate.deleteSa(victim!);
+    const fresh = (yield* intermediate.rekeySa(rekeyed!, spi(0x1100), rekeyed!.parameters.keyMaterial))!;
+    seen.sameAddress = fresh.record === victim!.record;
+    yield* table.install("tx", fresh.record, 2);
+    yield* intermediate.send(sequencedPacket("to-peer", 2, 0, 300));
+    yield delay(us(40));
+    seen.freshInTheView = table.isInstalled(fresh.record);
+    seen.freshInTheDevice = device("tx").includes(0x1100);
+  });
+  run.kernel.run({ until: us(100) });
+  expect(seen).toEqual({ handle: 0, sameAddress: true, freshInTheView: true, freshInTheDevice: true });
+  expect(intermediate.placement.counts.evictions).toBe(0);
+});
