@@ -19,10 +19,14 @@ const operations = R.SA_COMMAND_FIELDS.OPERATION.values;
 /** SA_STATUS of a command the driver gave up before issuing (its SA was deleted meanwhile). */
 const NOT_WANTED = -1;
 
-/** What a removal did: its slot, to release (the driver's count alone under pointer fill for TX), and whether the device may have held the SA, so that commands went to empty its entries. */
+/**
+ * What a removal did: its slot, to release (the driver's count alone under pointer fill for TX); whether the device may have held the
+ * SA, so that commands went to empty its entries; and the handle of the entry it emptied (its own, or the one it held as a replacement's victim), or 0.
+ */
 export interface Removal {
   readonly slot: TableSlot | null;
   readonly sent: boolean;
+  readonly handle: number;
 }
 /** SA_STATUS of a replacement given up with its victim still in the entry: the victim stays cached. */
 const VICTIM_KEPT = -2;
@@ -94,8 +98,10 @@ export class NicSaTable {
   /**
    * SAs whose install command waits or is under way: a deletion meanwhile goes through the command registers after it, so that the record is not
    * freed while the device may still read it (from a fuzzing run: an RX INSTALL_POINTER read a record freed and taken by an outbound SA, SA_RECORD_INVALID).
+   * Counted: a replacement for a newcomer deleted meanwhile ends while the install of a new SA whose record took the address waits, and took its
+   * mark with it, so that the new SA's deletion did not wait, and its install landed after (an outside check).
    */
-  private readonly installing = new Set<number>();
+  private readonly installing = new Map<number, number>();
 
   isInstalled(pointer: number): boolean {
     return this.byPointer.has(pointer);
@@ -147,7 +153,17 @@ export class NicSaTable {
     // With pointer fill the device chose the victim's entry itself: it is emptied through the pointer, and the newcomer's first descriptor fills one.
     if (direction === "tx" && this.options.fill === "pointer") {
       // A victim deleted meanwhile was emptied by its removal, and its record may be another SA's now: its pointer would empty that SA's entry (an outside check).
-      const invalidated = yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim), () => this.stillLeaving(victim, slot));
+      // A newcomer no longer wanted leaves the victim its entry, as a replacement under driver fill does (it was evicted for nothing: an outside check).
+      let kept = false;
+      const invalidated = yield* this.command("SA_REMOVE", trafficClass, () => this.invalidatePointer(victim), () => {
+        if (!this.stillLeaving(victim, slot)) return false;
+        if (wanted()) return true;
+        this.leaving.delete(victim);
+        this.byPointer.set(victim, slot);
+        kept = true;
+        return false;
+      });
+      if (kept) return 0;
       if (invalidated !== null) {
         this.leaving.delete(victim);
         // Out of the device now, and no descriptor carries its pointer again: its deletion has nothing to remove (it sent a REMOVE: an outside check).
@@ -164,12 +180,14 @@ export class NicSaTable {
    */
   private *fill(direction: TableDirection, index: number, pointer: number, trafficClass: number, wanted: () => boolean, victim: Victim | null = null): Generator<Command, number, unknown> {
     // A TX entry under pointer fill is the device's to fill when the pointer first arrives (seed 002, claim 8): nothing to write.
-    this.installing.add(pointer);
+    this.installing.set(pointer, (this.installing.get(pointer) ?? 0) + 1);
     let status: number;
     try {
       status = direction === "tx" && this.options.fill === "pointer" ? (wanted() ? 0 : NOT_WANTED) : (yield* this.command("SA_INSTALL", trafficClass, () => this.installCommand(direction, index, pointer, wanted, victim)))!;
     } finally {
-      this.installing.delete(pointer);
+      const marks = this.installing.get(pointer)! - 1;
+      if (marks > 0) this.installing.set(pointer, marks);
+      else this.installing.delete(pointer);
     }
     if (status === VICTIM_KEPT) {
       this.byPointer.set(victim!.pointer, victim!.slot);
@@ -280,18 +298,20 @@ export class NicSaTable {
     // an install under way as the removal was asked has filled its entry, which is emptied too (it was left to a second removal);
     // one that left the SA in no entry, a replacement that emptied it through its pointer, and under pointer fill an SA installed that no
     // descriptor ever carried, leave nothing to remove (a REMOVE was sent, and counted, for each).
+    let handle = 0;
     const mayHold = () => {
       slot ??= this.byPointer.get(pointer) ?? null;
       this.byPointer.delete(pointer);
       const offered = this.offered.delete(pointer);
       const leaving = this.leaving.get(pointer) ?? null;
+      handle = (slot ?? leaving)?.handle ?? 0;
       if (offered || this.inDevice(slot) || this.inDevice(leaving)) return true;
       // A replacement still to come finds its victim gone, and sends nothing through a pointer that may be another SA's by then.
       this.leaving.delete(pointer);
       return false;
     };
     const removed = yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, slot), mayHold);
-    return { slot, sent: removed !== null };
+    return { slot, sent: removed !== null, handle };
   }
 
   /** A slot the device fills itself: under pointer fill a TX slot is only the driver's count, the device's entry filled when a descriptor carries the pointer. */

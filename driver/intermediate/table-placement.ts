@@ -151,11 +151,11 @@ export class TablePlacement {
     // A replacement's victim is still in its entry until the newcomer's install: it is emptied too. Under pointer fill, so is any TX SA whose pointer a descriptor carried;
     // one never handed to the device (an inbound SA, or one only ever in software) is not removed (a REMOVE was sent, and counted, for each: an outside check).
     if (!table.mayHold(sa.record)) return null;
-    const handle = table.handleOf(sa.record);
     const removal = yield* table.remove(sa.record, this.driver.classOf(sa));
     if (!removal.sent) return removal.slot;
     this.counts.removals++;
-    yield* this.message("REMOVE", removal.slot?.handle ?? handle, sa);
+    // The entry emptied: a replacement's victim, no longer in the driver's view, is named by the entry it held (its REMOVE showed handle 0: an outside check).
+    yield* this.message("REMOVE", removal.handle, sa);
     return removal.slot;
   }
 

@@ -176,3 +176,31 @@ test("pointer fill: a replacement whose victim was deleted while it waited sends
   expect(seen).toEqual({ sameAddress: true, heldAfterTheReplacement: 0x1100, driverSaysInstalled: true });
   expect(run.top.nic.diagnostics).toEqual([]);
 });
+
+test("pointer fill: a replacement whose newcomer is deleted before the victim is emptied leaves the victim its entry, as under driver fill (it was evicted for nothing: an outside check)", () => {
+  const run = tunnelledSystem(2, { "top.driver.base.saFill": "pointer", "top.nic.sacache.txEntries": 3 });
+  const intermediate = run.top.driver.intermediate;
+  const table = run.top.driver.base.saTable;
+  const outbound = (spi: number) => intermediate.sadb.all().find((entry) => entry.parameters.spi === spi && entry.direction === "outbound")!;
+  const seen: Record<string, unknown> = {};
+  run.kernel.process("changes", function* () {
+    yield run.top.driver.base.whenReady();
+    const [victim, newcomer] = [outbound(0x1000), outbound(0x1001)];
+    yield* table.install("tx", victim.record, 0);
+    yield* intermediate.send(sequencedPacket("to-peer", 0, 0, 300));
+    yield delay(us(5));
+    run.kernel.process("replacement", function* () {
+      seen.handle = yield* table.replace("tx", victim.record, newcomer.record, 0, function* () {
+        yield delay(us(10));
+      }, () => intermediate.lifecycle.usable(newcomer));
+    });
+    yield delay(us(1));
+    yield* intermediate.deleteSa(newcomer);
+    yield delay(us(20));
+    seen.victimInTheView = table.isInstalled(victim.record);
+    seen.victimInTheDevice = run.top.nic.saCache.txCachedByPointer(victim.record) !== null;
+    seen.freeEntries = table.freeEntries("tx");
+  });
+  run.kernel.run({ until: us(60) });
+  expect(seen).toEqual({ handle: 0, victimInTheView: true, victimInTheDevice: true, freeEntries: 2 });
+});

@@ -107,3 +107,89 @@ test("an eviction whose EVICT message waited while its victim was deleted, and t
   expect(seen).toEqual({ handle: 0, sameAddress: true, freshInTheView: true, freshInTheDevice: true });
   expect(intermediate.placement.counts.evictions).toBe(0);
 });
+
+/** Wait until `done` holds, looking every 10 ns. */
+function* until(done: () => boolean) {
+  while (!done()) yield delay(10_000);
+}
+
+test.each([
+  ["driver", "tx"],
+  ["driver", "rx"],
+  ["pointer", "rx"],
+] as const)("%s fill, %s: a replacement for a newcomer deleted meanwhile, ending while a new SA at the newcomer's address waits to be installed, leaves that SA's deletion waiting for its install (its install landed after its deletion, and stayed)", (fill, direction) => {
+  const { run, intermediate, table, sa, device } = system(fill, 3);
+  const base = direction === "tx" ? 0x1000 : 0x2000;
+  // Which records' install commands have started, seen at the command registers.
+  const started = new Set<number>();
+  const internals = table as unknown as { installCommand: (...args: unknown[]) => Generator; readonly waitingClasses: readonly number[] };
+  const installCommand = internals.installCommand;
+  internals.installCommand = function* (this: unknown, ...args: unknown[]) {
+    started.add(args[2] as number);
+    return yield* installCommand.apply(this, args);
+  };
+  const seen: Record<string, unknown> = {};
+  run.kernel.process("changes", function* () {
+    yield run.top.driver.base.whenReady();
+    const [victim, newcomer, rekeyed, other] = [0, 1, 2, 3].map((offset) => sa(direction, base + offset));
+    yield* table.install(direction, victim!.record, 0);
+    let go = false;
+    run.kernel.process("replacement", function* () {
+      yield* table.replace(direction, victim!.record, newcomer!.record, 0, () => until(() => go), () => intermediate.lifecycle.usable(newcomer!));
+    });
+    yield delay(us(1));
+    yield* intermediate.deleteSa(newcomer!);
+    const fresh = (yield* intermediate.rekeySa(rekeyed!, spi(0x7777), rekeyed!.parameters.keyMaterial))!;
+    seen.sameAddress = fresh.record === newcomer!.record;
+    // Another install holds the command registers while the replacement and the fresh SA's install queue behind it.
+    run.kernel.process("other", function* () {
+      yield* table.install(direction, other!.record, 0);
+    });
+    yield* until(() => started.has(other!.record));
+    go = true;
+    yield* until(() => internals.waitingClasses.length === 1);
+    run.kernel.process("fresh install", function* () {
+      yield* table.install(direction, fresh.record, 0, () => intermediate.lifecycle.usable(fresh));
+    });
+    yield* until(() => started.has(fresh.record) && internals.waitingClasses.length === 0);
+    // Deleted while its install command runs: the deletion waits for it, then empties the entry.
+    yield* intermediate.deleteSa(fresh);
+    yield delay(us(5));
+    seen.freshInTheDevice = device(direction).includes(0x7777);
+    seen.freshInTheView = table.isInstalled(fresh.record);
+    seen.freeEntries = table.freeEntries(direction);
+  });
+  run.kernel.run({ until: us(80) });
+  expect(seen).toEqual({ sameAddress: true, freshInTheDevice: false, freshInTheView: false, freeEntries: 1 });
+  expect(run.top.nic.diagnostics.map((diagnostic) => diagnostic.message)).toEqual([]);
+});
+
+test.each([
+  ["driver", "tx"],
+  ["pointer", "rx"],
+] as const)("%s fill, %s: the REMOVE of a replacement's victim, deleted before it was overwritten, names the entry it emptied (it showed handle 0)", (fill, direction) => {
+  const { run, intermediate, table, sa } = system(fill, 3);
+  const base = direction === "tx" ? 0x1000 : 0x2000;
+  const removes: number[] = [];
+  const send = intermediate.messages.send.bind(intermediate.messages);
+  intermediate.messages.send = function* (kind, handle, trafficClass) {
+    if (kind === "REMOVE") removes.push(handle);
+    yield* send(kind, handle, trafficClass);
+  };
+  let installed = 0;
+  run.kernel.process("changes", function* () {
+    yield run.top.driver.base.whenReady();
+    const [victim, newcomer] = [sa(direction, base), sa(direction, base + 1)];
+    installed = yield* table.install(direction, victim!.record, 0);
+    run.kernel.process("replacement", function* () {
+      yield* table.replace(direction, victim!.record, newcomer!.record, 0, function* () {
+        yield delay(us(20));
+      }, () => intermediate.lifecycle.usable(newcomer!));
+    });
+    yield delay(us(1));
+    yield* intermediate.deleteSa(victim!);
+  });
+  run.kernel.run({ until: us(40) });
+  expect(installed).not.toBe(0);
+  expect(removes).toEqual([installed]);
+});
