@@ -13,6 +13,14 @@ import { tunnelledSystem } from "../support/tunnels.js";
  * ever in software, or one installed whose pointer no descriptor carried) has nothing to remove: a
  * REMOVE was sent and counted for each (outside checks).
  */
+/** A tunnelled system of `customers` under pointer fill with `txEntries` TX entries, and its outbound SAs by SPI. */
+function pointerFill(customers: number, txEntries: number) {
+  const run = tunnelledSystem(customers, { "top.driver.base.saFill": "pointer", "top.nic.sacache.txEntries": txEntries });
+  const intermediate = run.top.driver.intermediate;
+  const outbound = (spi: number) => intermediate.sadb.all().find((entry) => entry.parameters.spi === spi && entry.direction === "outbound")!;
+  return { run, intermediate, table: run.top.driver.base.saTable, outbound };
+}
+
 test("pointer fill: a deletion sends REMOVE only for an SA the device may hold", () => {
   const run = tunnelledSystem(3, { "top.driver.base.saFill": "pointer", "top.nic.sacache.txEntries": 1, "top.nic.sacache.rxEntries": 1, "top.driver.intermediate.placement": "metric" });
   const intermediate = run.top.driver.intermediate;
@@ -40,10 +48,7 @@ test("pointer fill: a deletion sends REMOVE only for an SA the device may hold",
 });
 
 test("pointer fill: an outbound SA installed whose pointer no descriptor carried is not in the device: its deletion sends nothing, and frees its entry", () => {
-  const run = tunnelledSystem(2, { "top.driver.base.saFill": "pointer", "top.nic.sacache.txEntries": 1 });
-  const intermediate = run.top.driver.intermediate;
-  const table = run.top.driver.base.saTable;
-  const outbound = (spi: number) => intermediate.sadb.all().find((entry) => entry.parameters.spi === spi && entry.direction === "outbound")!;
+  const { run, intermediate, table, outbound } = pointerFill(2, 1);
   const seen: Record<string, unknown> = {};
   run.kernel.process("sender", function* () {
     yield run.top.driver.base.whenReady();
@@ -111,10 +116,7 @@ function countingPointerInvalidations(run: ReturnType<typeof tunnelledSystem>) {
 }
 
 test.each([0, 400, 800, 2400])("pointer fill: an SA deleted %i ns after a replacement of it began is emptied once, by the replacement: no second invalidation, no REMOVE (an outside check: one of each up to 800 ns)", (lagNanoseconds) => {
-  const run = tunnelledSystem(2, { "top.driver.base.saFill": "pointer", "top.nic.sacache.txEntries": 1 });
-  const intermediate = run.top.driver.intermediate;
-  const table = run.top.driver.base.saTable;
-  const outbound = (spi: number) => intermediate.sadb.all().find((entry) => entry.parameters.spi === spi && entry.direction === "outbound")!;
+  const { run, intermediate, table, outbound } = pointerFill(2, 1);
   const commands = countingPointerInvalidations(run);
   const seen: Record<string, unknown> = {};
   run.kernel.process("sender", function* () {
@@ -142,10 +144,7 @@ test.each([0, 400, 800, 2400])("pointer fill: an SA deleted %i ns after a replac
 });
 
 test("pointer fill: a replacement whose victim was deleted while it waited sends nothing through the victim's pointer, which a new SA's record has taken (it emptied that SA's entry: an outside check)", () => {
-  const run = tunnelledSystem(3, { "top.driver.base.saFill": "pointer", "top.nic.sacache.txEntries": 3 });
-  const intermediate = run.top.driver.intermediate;
-  const table = run.top.driver.base.saTable;
-  const outbound = (spi: number) => intermediate.sadb.all().find((entry) => entry.parameters.spi === spi && entry.direction === "outbound")!;
+  const { run, intermediate, table, outbound } = pointerFill(3, 3);
   const seen: Record<string, unknown> = {};
   run.kernel.process("sender", function* () {
     yield run.top.driver.base.whenReady();
@@ -178,10 +177,7 @@ test("pointer fill: a replacement whose victim was deleted while it waited sends
 });
 
 test("pointer fill: a replacement whose newcomer is deleted before the victim is emptied leaves the victim its entry, as under driver fill (it was evicted for nothing: an outside check)", () => {
-  const run = tunnelledSystem(2, { "top.driver.base.saFill": "pointer", "top.nic.sacache.txEntries": 3 });
-  const intermediate = run.top.driver.intermediate;
-  const table = run.top.driver.base.saTable;
-  const outbound = (spi: number) => intermediate.sadb.all().find((entry) => entry.parameters.spi === spi && entry.direction === "outbound")!;
+  const { run, intermediate, table, outbound } = pointerFill(2, 3);
   const seen: Record<string, unknown> = {};
   run.kernel.process("changes", function* () {
     yield run.top.driver.base.whenReady();
