@@ -127,9 +127,12 @@ export class TablePlacement {
   /** Evict a cached SA for another, in its entry. */
   *replace(direction: TableDirection, victim: IpsecSa, sa: IpsecSa): Generator<Command, number, unknown> {
     const table = this.base.saTable;
+    // A victim being deleted leaves its entry soon anyway: an EVICT for it was sent, for nothing, at each periodic look while it died (an outside check).
+    const alive = () => this.lifecycle.usable(victim) && this.sadb.byRecord(victim.record) === victim;
+    if (!alive()) return 0;
     yield* this.message("EVICT", table.handleOf(victim.record), sa);
     // While the message waited its turn the victim may have been deleted, and its record taken by a new SA: that one is not to be evicted (an outside check saw it so).
-    if (!this.lifecycle.usable(victim) || this.sadb.byRecord(victim.record) !== victim) return yield* this.installed(sa, 0);
+    if (!alive()) return yield* this.installed(sa, 0);
     const handle = yield* table.replace(direction, victim.record, sa.record, this.driver.classOf(sa), () => this.lifecycle.waitForHandles(victim), () => this.lifecycle.usable(sa));
     if (handle) this.counts.evictions++;
     return yield* this.installed(sa, handle);
