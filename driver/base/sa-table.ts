@@ -18,6 +18,8 @@ type Victim = { readonly pointer: number; readonly slot: TableSlot };
 const operations = R.SA_COMMAND_FIELDS.OPERATION.values;
 /** SA_STATUS of a command the driver gave up before issuing (its SA was deleted meanwhile). */
 const NOT_WANTED = -1;
+/** SA_STATUS of a replacement given up with its victim still in the entry: the victim stays cached. */
+const VICTIM_KEPT = -2;
 
 /**
  * What a removal did: its slot, to release (the driver's count alone under pointer fill for TX); whether the device may have held the
@@ -28,8 +30,6 @@ export interface Removal {
   readonly sent: boolean;
   readonly handle: number;
 }
-/** SA_STATUS of a replacement given up with its victim still in the entry: the victim stays cached. */
-const VICTIM_KEPT = -2;
 
 /**
  * The base driver's view of the NIC's SA table: which SA pointer sits in which entry. It keeps
