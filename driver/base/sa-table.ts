@@ -299,7 +299,7 @@ export class NicSaTable {
     // one that left the SA in no entry, a replacement that emptied it through its pointer, and under pointer fill an SA installed that no
     // descriptor ever carried, leave nothing to remove (a REMOVE was sent, and counted, for each).
     let handle = 0;
-    const mayHold = () => {
+    const heldAtItsTurn = () => {
       slot ??= this.byPointer.get(pointer) ?? null;
       this.byPointer.delete(pointer);
       const offered = this.offered.delete(pointer);
@@ -310,7 +310,7 @@ export class NicSaTable {
       this.leaving.delete(pointer);
       return false;
     };
-    const removed = yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, slot), mayHold);
+    const removed = yield* this.command("SA_REMOVE", trafficClass, () => this.removeCommand(pointer, slot), heldAtItsTurn);
     return { slot, sent: removed !== null, handle };
   }
 
