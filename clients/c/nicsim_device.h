@@ -162,7 +162,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_MASK 0x01000000u
 #define NICSIM_ERRLOG_LOCATION_WITHHELD_BIT 0x01000000u
 
-/* ERRLOG_INDEX (RO, reset 0xFFFFFFFF): Descriptor index of the oldest entry, or 0xFFFFFFFF where no descriptor is involved and while the log is empty */
+/* ERRLOG_INDEX (RO, reset 0xFFFFFFFF): Descriptor index of the oldest entry: the descriptor whose field is at fault (a frame longer than MAXFRS: its last descriptor, where its length is known), or 0xFFFFFFFF where no descriptor is involved (SA commands, register accesses) and while the log is empty */
 #define NICSIM_ERRLOG_INDEX 0x040Cu
 
 /* ERRLOG_VALUE_LO (RO, reset 0x0): Offending value of the oldest entry, bits 31:0 */
@@ -390,7 +390,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* SA_STALE_HANDLES (RO, reset 0x0): TX descriptors refused with STALE_SA_HANDLE: their handle's generation was no longer their entry's */
 #define NICSIM_SA_STALE_HANDLES 0x50A4u
 
-/* SA_QOS_MAP[w] (RW, reset 0x0): RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs and misses use the outer DSCP. A nibble without its valid bit is kept as 0: it reads back 0 whatever class bits were written */
+/* SA_QOS_MAP[w] (RW, reset 0x0): RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): 32 words (w 0 to 31, tags 0 to 255), nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs, SAs whose tag's nibble is not valid, and misses use the outer DSCP. A nibble without its valid bit is kept as 0: it reads back 0 whatever class bits were written */
 #define NICSIM_SA_QOS_MAP_STRIDE 0x04u
 #define NICSIM_SA_QOS_MAP(w) (0x5100u + 0x04u * (uint32_t)(w))
 

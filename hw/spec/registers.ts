@@ -190,7 +190,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     fields: F.ERRLOG_LOCATION_FIELDS.list,
   },
   // 0 is a descriptor's index: an empty log reads NO_INDEX, as its location reads NO_QUEUE.
-  { name: "ERRLOG_INDEX", offset: ERRLOG_INDEX, access: "RO", reset: NO_INDEX, description: "Descriptor index of the oldest entry, or 0xFFFFFFFF where no descriptor is involved and while the log is empty" },
+  { name: "ERRLOG_INDEX", offset: ERRLOG_INDEX, access: "RO", reset: NO_INDEX, description: "Descriptor index of the oldest entry: the descriptor whose field is at fault (a frame longer than MAXFRS: its last descriptor, where its length is known), or 0xFFFFFFFF where no descriptor is involved (SA commands, register accesses) and while the log is empty" },
   { name: "ERRLOG_VALUE_LO", offset: ERRLOG_VALUE_LO, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 31:0" },
   { name: "ERRLOG_VALUE_HI", offset: ERRLOG_VALUE_HI, access: "RO", reset: 0, description: "Offending value of the oldest entry, bits 63:32" },
   { name: "ERRLOG_POP", offset: ERRLOG_POP, access: "WO", reset: 0, description: "Write any value to drop the oldest entry" },
@@ -211,7 +211,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     name: "SA_CTRL", offset: SA_CTRL, access: "RW", reset: 0, description: "SA table control",
     fields: F.SA_CTRL_FIELDS.list,
   },
-  { name: "SA_QOS_MAP", offset: SA_QOS_MAP(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs and misses use the outer DSCP. A nibble without its valid bit is kept as 0: it reads back 0 whatever class bits were written" },
+  { name: "SA_QOS_MAP", offset: SA_QOS_MAP(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): 32 words (w 0 to 31, tags 0 to 255), nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs, SAs whose tag's nibble is not valid, and misses use the outer DSCP. A nibble without its valid bit is kept as 0: it reads back 0 whatever class bits were written" },
   {
     name: "TX_SCHED", offset: TX_SCHED(0), stride: 4, instance: "queue", access: "RW", reset: 0,
     description: "How traffic class q is served at frame start, at the wire and in both directions' crypto engines (LLQ and CBWFQ): strict classes first, highest q first; then each bandwidth class up to its guaranteed minimum; then the excess by REMAINING weights. Frames to the host are written from the RX packet buffer by the same policy",
