@@ -149,7 +149,8 @@ export class NicSaTable {
     this.leaving.set(victim, slot);
     // Packets that took the handle before it left the view may still be on their way to the ring.
     yield* holdersDone();
-    if (direction === "tx") yield* this.options.fence(victim);
+    // A victim deleted meanwhile was fenced by its deletion: its address may carry a new SA's frames now, which this would wait for (an outside check).
+    if (direction === "tx" && this.stillLeaving(victim, slot)) yield* this.options.fence(victim);
     // With pointer fill the device chose the victim's entry itself: it is emptied through the pointer, and the newcomer's first descriptor fills one.
     if (direction === "tx" && this.options.fill === "pointer") {
       // A victim deleted meanwhile was emptied by its removal, and its record may be another SA's now: its pointer would empty that SA's entry (an outside check).

@@ -228,3 +228,35 @@ test("the periodic look sends no EVICT for a victim being deleted: it leaves its
   run.kernel.run({ until: us(60) });
   expect(evicts.filter((time) => time >= dyingFrom)).toEqual([]);
 });
+
+test("a replacement whose victim was deleted while it waited does not wait for the frames of the new SA at the victim's address (its fence waited for them, for as long as that SA kept sending)", () => {
+  const { run, intermediate, table, sa } = system("driver", 3);
+  const seen: Record<string, unknown> = {};
+  let began = 0;
+  let replaced = -1;
+  run.kernel.process("changes", function* () {
+    yield run.top.driver.base.whenReady();
+    const [victim, newcomer, rekeyed] = [0x1000, 0x1001, 0x1002].map((number) => sa("tx", number));
+    yield* table.install("tx", victim!.record, 0);
+    began = run.kernel.now;
+    run.kernel.process("replacement", function* () {
+      yield* table.replace("tx", victim!.record, newcomer!.record, 0, function* () {
+        yield delay(us(10));
+      }, () => true);
+      replaced = run.kernel.now;
+    });
+    yield delay(us(1));
+    yield* intermediate.deleteSa(victim!);
+    const fresh = (yield* intermediate.rekeySa(rekeyed!, spi(0x1100), rekeyed!.parameters.keyMaterial))!;
+    seen.sameAddress = fresh.record === victim!.record;
+    yield* table.install("tx", fresh.record, 0);
+    seen.freshInline = table.isInstalled(fresh.record);
+    // The new SA sends inline without a pause until 80 µs after the replacement began.
+    for (let sequence = 0; run.kernel.now < began + us(80); sequence++) yield* intermediate.send(sequencedPacket("to-peer", 2, sequence, 1400));
+  });
+  run.kernel.run({ until: us(150) });
+  expect(seen).toEqual({ sameAddress: true, freshInline: true });
+  // Its 10 µs wait for the victim's packets, then its install: well before the new SA stops sending.
+  expect(replaced).toBeGreaterThan(0);
+  expect(replaced - began).toBeLessThan(us(30));
+});
