@@ -48,42 +48,57 @@ outputs:
 
 const bufferWarnings = (overrides: Record<string, unknown> = {}, text = MIX) => parseScenarioText(text, "mix.yaml", overrides).warnings.filter((warning) => warning.includes("TX buffer split per class"));
 
+/** A class's share of the line over the traffic's settled part (300 to 600 µs), from the summary's samples: its mean over the whole run takes in the drain after the traffic. */
+function lineShare(summary: ReturnType<typeof runScenario>["summary"], trafficClass: number): number {
+  const window = summary.samples.filter((sample) => sample.time >= 300 && sample.time < 600);
+  return window.reduce((sum, sample) => sum + sample.toPeerGbps[trafficClass]!, 0) / window.length / 25;
+}
+
 /**
- * Slow TX crypto engines and jumbo frames: the class's part of the TX buffer holds three of its frames, each in an engine
- * for 36 µs, which caps it at a quarter of the line whatever its minimum (from an architect's check: silver's 50 % got
- * 0.20 of the line and bronze's 20 % 0.36, with no warning, or one that blamed framesInFlight).
+ * Slow TX crypto engines and jumbo frames: the class's part of the TX buffer holds three of its frames, each held at least
+ * 40.6 µs, which caps it below what the policy promises it, whatever its minimum (from an architect's check: silver's 50 %
+ * got 0.20 of the line and bronze's 20 % 0.36, with no warning, or one that blamed framesInFlight). The engines (7 of 1 byte a
+ * cycle, 14 Gb/s of data) are slower than the 25 Gb/s line, so the policy promises silver 50 % of them: 28.3 % of the line.
  */
-describe("a minimum class whose TX buffer part holds too few of its frames for slow crypto engines is warned of", () => {
-  test("the part, the frames it holds, their time in an engine and the most of the line the class can get, at the policy's line", () => {
+describe("a class whose TX buffer part holds too few of its frames for what the policy promises it is warned of", () => {
+  test("the part, the frames it holds, their time from read to wire, the most of the line the class can get, and the promise, of the engines where they are slower than the line", () => {
     expect(bufferWarnings()).toEqual([
-      "mix.yaml:7:1: warning: the TX buffer split per class gives class 6 ('silver', bandwidth percent 50) a part of 31 KB (TXPBSIZE as the driver programs it: nic.tx.bufferBytes = 163840, less one longest frame for each of the 4 queues no class uses, over the 4 in use), which holds 3 of its 9070-byte frames (stream 'bulkS'); each holds it at least 39.5 µs (its read's latency, 1 byte a cycle of 250 MHz in a TX crypto engine and the engine's latency, and its time on the wire), so the class gets at most 22.1 % of the line, under its 50 %: a larger buffer, fewer queues in use or faster engines lift this bound",
+      "mix.yaml:7:1: warning: the TX buffer split per class gives class 6 ('silver', bandwidth percent 50) a part of 31 KB (TXPBSIZE as the driver programs it: nic.tx.bufferBytes = 163840, less one longest frame for each of the 4 queues no class uses, over the 4 in use), which holds 3 of its 9070-byte frames (stream 'bulkS'); each holds it at least 40.6 µs (its read, 1 byte a cycle of 250 MHz in a TX crypto engine and the engine's latency, and its time on the wire), so the class gets at most 21.5 % of the line, under its 50 % of the TX crypto engines (slower than the line: 28.3 % of the line): a larger buffer, fewer queues in use or faster engines lift this bound",
     ]);
-  });
-
-  test("not where the part holds a frame for every engine, the engines are fast enough, the buffer is shared, or the NIC does not encrypt", () => {
-    expect(bufferWarnings({ "nic.tx.bufferBytes": 327680 })).toEqual([]);
-    expect(bufferWarnings({ "nic.crypto_tx.bytesPerCycle": 4 })).toEqual([]);
-    expect(bufferWarnings({ "nic.tx.bufferPartition": "shared" })).toEqual([]);
-    expect(bufferWarnings({ "driver.intermediate.offload": false })).toEqual([]);
     // Given, the buffer's size is where the warning points.
-    expect(bufferWarnings({ "nic.tx.bufferBytes": 196608 })[0]).toMatch(/^--set nic\.tx\.bufferBytes: warning: .* a part of 39 KB .* holds 4 of its 9070-byte frames/);
+    expect(bufferWarnings({ "nic.tx.bufferBytes": 114688 })[0]).toMatch(/^--set nic\.tx\.bufferBytes: warning: .* holds 2 of its 9070-byte frames .* at most 14\.3 % of the line, under its 50 % of the TX crypto engines/);
   });
 
-  // From a re-check: the read's latency and the frame's own wire time hold the part too (a cap of 32.3 % said nothing of a class of 32 % that got 28 to 31);
-  // a class of mixed sizes is bounded at its size that gives the most (its 9000-byte stream of 0.01 capped one that reached its 30 %); frames through
-  // software ESP, their SAs not all in the table, bypass the engines (the cap was beaten).
-  test("the bound counts the read and the wire, takes a class's most favourable size, and holds only where every SA fits the TX table", () => {
-    const narrow = MIX.replace("bandwidth percent 50", "bandwidth percent 32").replace("bandwidth percent 20", "bandwidth percent 5");
-    expect(bufferWarnings({ "nic.tx.bufferBytes": 196608 }, narrow)).toHaveLength(1);
-    const mixed = MIX.replace("  - { name: bulkB,", "  - { name: bulkS2, customer: s, direction: to-peer, packetBytes: 1400, load: 0.8 }\n  - { name: bulkB,");
-    expect(bufferWarnings({}, mixed)).toEqual([]);
+  // From an architect's check: compared with 50 % of the line, the part was said to hold silver back where it got its promise or more:
+  // 0.356 of the line with 256 KB, 0.19 with four engines (promised 0.162).
+  test("not where the part lets the class reach its promise: a larger buffer, fewer or faster engines, a shared buffer, or no encryption in the NIC", () => {
+    for (const overrides of [{ "nic.tx.bufferBytes": 262144 }, { "nic.crypto_tx.engines": 4 }, { "nic.crypto_tx.bytesPerCycle": 4 }, { "nic.tx.bufferPartition": "shared" }, { "driver.intermediate.offload": false }]) {
+      expect(bufferWarnings(overrides), JSON.stringify(overrides)).toEqual([]);
+    }
+  });
+
+  // From the same check, shortfalls it did not warn of: a class of two sizes bounded by its most favourable one (a stream of 1 %),
+  // a priority class, and a part holding a frame for every engine. Software ESP, where the SAs do not all fit the TX table, bypasses the engines.
+  test("a class of several sizes is bounded by what each offers; priority classes and parts holding a frame for every engine are bounded too; not where software ESP bypasses the engines", () => {
+    const withSmall = (load: number) => MIX.replace("  - { name: bulkB,", `  - { name: bulkS2, customer: s, direction: to-peer, packetBytes: 1400, load: ${load} }\n  - { name: bulkB,`);
+    expect(bufferWarnings({}, withSmall(0.01))[0]).toMatch(/holds 3 of its 9070-byte frames \(stream 'bulkS', the most offered of its 2 streams\); .* at most 23 % of the line, under its 50 % of the TX crypto engines/);
+    expect(bufferWarnings({}, withSmall(0.8))).toEqual([]);
+    const jumboGold = MIX.replace("priority percent 10", "priority percent 50")
+      .replace("bandwidth percent 50", "bandwidth percent 20")
+      .replace("{ name: voice, customer: g, direction: to-peer, packetBytes: 64, load: 0.05 }", "{ name: voice, customer: g, direction: to-peer, packetBytes: 9000, load: 0.8 }")
+      .replace("{ name: bulkS, customer: s, direction: to-peer, packetBytes: 9000, load: 0.8 }", "{ name: bulkS, customer: s, direction: to-peer, packetBytes: 1400, load: 0.8 }");
+    expect(bufferWarnings({}, jumboGold)).toEqual([expect.stringMatching(/gives class 7 \('gold', priority percent 50\) .* at most 21\.5 % of the line, under its 50 % of the TX crypto engines/)]);
+    const oneFast = MIX.replace("bandwidth percent 50", "bandwidth percent 80").replace("bandwidth percent 20", "bandwidth percent 10");
+    expect(bufferWarnings({ "nic.crypto_tx.engines": 1, "nic.crypto_tx.bytesPerCycle": 4, "nic.tx.bufferBytes": 81920 }, oneFast)[0]).toMatch(/a part of 11 KB .* holds 1 of its 9070-byte frames .* at most 21\.4 % of the line, under its 80 % of the TX crypto engines \(slower than the line: 25\.9 % of the line\)/);
     expect(bufferWarnings({ "nic.sacache.txEntries": 8 })).toEqual([]);
   });
 
-  test("the run stays under the bound: silver, with the larger minimum, gets no more of the line than bronze", () => {
-    const { summary } = runScenario(parseScenarioText(MIX, "mix.yaml"), { directory: null });
-    const gigabits = (name: string) => summary.classes.find((entry) => entry.className === name && entry.direction === "to-peer")!.gigabitsPerSecond;
-    expect(gigabits("silver")).toBeLessThanOrEqual(0.221 * 25);
-    expect(gigabits("silver")).toBeLessThan(gigabits("bronze") * 1.1);
+  test("the runs agree: silver stays under the bound where it is warned of, and reaches its promise where it is not", () => {
+    const silver = (overrides: Record<string, unknown>) => lineShare(runScenario(parseScenarioText(MIX, "mix.yaml", overrides), { directory: null }).summary, 6);
+    const warned = silver({});
+    expect(warned).toBeLessThanOrEqual(0.215);
+    expect(warned).toBeLessThan(0.283);
+    // Four engines: 50 % of them is 0.162 of the line, which the part does not stand in the way of.
+    expect(silver({ "nic.crypto_tx.engines": 4 })).toBeGreaterThanOrEqual(0.162);
   }, 60_000);
 });
