@@ -17,7 +17,7 @@ import { tunnelledSystem } from "../support/tunnels.js";
 function pointerFill(customers: number, txEntries: number) {
   const run = tunnelledSystem(customers, { "top.driver.base.saFill": "pointer", "top.nic.sacache.txEntries": txEntries });
   const intermediate = run.top.driver.intermediate;
-  const outbound = (spi: number) => intermediate.sadb.all().find((entry) => entry.parameters.spi === spi && entry.direction === "outbound")!;
+  const outbound = (spi: number) => intermediate.sadb.find("outbound", spi)!;
   return { run, intermediate, table: run.top.driver.base.saTable, outbound };
 }
 

@@ -18,7 +18,7 @@ test.each([
   const run = tunnelledSystem(2, {});
   const intermediate = run.top.driver.intermediate;
   const table = run.top.driver.base.saTable;
-  const inbound = (spi: number) => intermediate.sadb.all().find((sa) => sa.parameters.spi === spi && sa.direction === "inbound")!;
+  const inbound = (spi: number) => intermediate.sadb.find("inbound", spi)!;
   // The removal's commands as the device is sent them: SA_COMMAND written with an invalidation.
   const operations = R.SA_COMMAND_FIELDS.OPERATION.values;
   let invalidations = 0;

@@ -18,7 +18,7 @@ type Direction = "tx" | "rx";
 function system(fill: "driver" | "pointer", entries: number) {
   const run = tunnelledSystem(4, { "top.driver.base.saFill": fill, "top.nic.sacache.txEntries": entries, "top.nic.sacache.rxEntries": entries });
   const intermediate = run.top.driver.intermediate;
-  const sa = (direction: Direction, number: number) => intermediate.sadb.all().find((entry) => entry.parameters.spi === number && entry.direction === (direction === "tx" ? "outbound" : "inbound"))!;
+  const sa = (direction: Direction, number: number) => intermediate.sadb.find(direction === "tx" ? "outbound" : "inbound", number)!;
   // The device's tables, as its own SA cache holds them.
   const device = (direction: Direction) => (run.top.nic.saCache as unknown as Record<Direction, readonly (SaEntry | null)[]>)[direction].map((entry) => entry?.spi ?? null);
   return { run, intermediate, table: run.top.driver.base.saTable, sa, device };
@@ -202,7 +202,7 @@ test("the periodic look sends no EVICT for a victim being deleted: it leaves its
     "top.driver.intermediate.metric.policyPeriodNanoseconds": 1000,
   });
   const intermediate = run.top.driver.intermediate;
-  const outbound = (number: number) => intermediate.sadb.all().find((entry) => entry.parameters.spi === number && entry.direction === "outbound")!;
+  const outbound = (number: number) => intermediate.sadb.find("outbound", number)!;
   const evicts: number[] = [];
   const send = intermediate.messages.send.bind(intermediate.messages);
   intermediate.messages.send = function* (kind, handle, trafficClass) {
