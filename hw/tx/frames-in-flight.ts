@@ -222,6 +222,11 @@ export class FramesInFlight {
     return this.readingByQueue[queue]!;
   }
 
+  /** A queue has a frame in a crypto engine, which its later frames leave behind. */
+  inAnEngine(queue: number): boolean {
+    return this.inEngines(queue) > 0;
+  }
+
   /** A queue's frames in a crypto engine: taken from their scheduler, and not yet back. */
   private inEngines(queue: number): number {
     const encrypting = this.encryptingByQueue[queue]!;
