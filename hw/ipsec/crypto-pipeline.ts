@@ -372,6 +372,18 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     if (this.waitingJobs > 0) this.wake();
   }
 
+  /**
+   * The frame start looked again: a class it held behind its own job in an engine may be held no
+   * longer (a frame left, room freed, a frame started), and a priority class's job waiting over its
+   * rate for it may go. Without this look the pipeline learnt it only at its next event, later
+   * than a pipeline evaluated on every edge (from an outside check).
+   */
+  frameStartLooked(): void {
+    for (const queue of this.scheduler.strictQueues) {
+      if (this.queues[queue]!.length > 0) return this.wake();
+    }
+  }
+
   /** A queue's first waiting job's bytes; WAITING while frames for it are on their way; or EMPTY. */
   private readonly headBytes = (queue: number): number => this.queues[queue]![0]?.bytes ?? (this.comingTo?.(queue) ? WAITING : EMPTY);
 

@@ -223,6 +223,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     // Every settled frame that may leave has left; the rest wait for a frame ahead of them to settle.
     this.settledSince = false;
     const started = this.startFrame();
+    this.offload.txCrypto.frameStartLooked();
     const fetched = this.fetchDescriptors(this.cacheCapacity, this.params.descriptorBatch);
     this.state.set(sent ? SEND : started ? READ : fetched ? FETCH : IDLE);
     this.bufferUsed.set(this.buffer.bytesUsed);
@@ -319,8 +320,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return this.flight.onItsWay(this.flight.reading(queue) > 0);
     const strict = this.scheduler.schedules[queue]!.strict;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
-    if (strict) return this.flight.strictHeldBack(queue) ?? head.length;
-    // A strict class's jobs suspend the others' at the engines, and are policed there: it needs no lookahead held back.
+    // Nor does a strict one hold more frames for the crypto engines than keep them busy: over its rate its jobs wait there, and frames held past that filled the frames in flight,
+    // so that a class with a minimum could not start its own and was held behind its jobs in the engines (heldBehindEngines), which held gold and left engines idle (from an outside check).
+    if (strict) return this.flight.strictHeldBack(queue) ?? (this.flight.engineHeld(queue) ? BLOCKED : head.length);
     return this.flight.heldBack(queue) ?? (this.flight.engineHeld(queue) ? BLOCKED : head.length);
   };
   private readonly hasHead = (queue: number): boolean => this.headOf(queue) !== null;

@@ -109,7 +109,7 @@ export class FramesInFlight {
   }
 
   /**
-   * Whether a queue that is not strict starts no frame for the crypto engines now (BLOCKED): jobs
+   * Whether a queue starts no frame for the crypto engines now (BLOCKED): jobs
    * wait there, and its frames on their way to them (being read, or waiting for an engine) already
    * hold the engines' lookahead and a frame for each engine (two at least). Without it, frames of
    * 9000 bytes filled half the window with 400 µs of jobs for four engines at 1 byte a cycle; a
