@@ -1,4 +1,4 @@
-import { type QosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { classSchedules, type QosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { usedQueuePartKilobytes } from "../../driver/base/tx-schedules.js";
 import { cryptoParameters } from "../../hw/ipsec/crypto-parameters.js";
 import { DMA_PARAMETERS } from "../../hw/dma/parameters.js";
@@ -31,7 +31,11 @@ import { givenNumber } from "./given-number.js";
  * percent of the line, 13 of 41 configurations were warned of with the class at its promise or
  * above (an architect's check). A class of several sizes is bounded by its sizes weighted by what
  * each offers (its most favourable size alone, a stream of 1 %, hid a shortfall), and a part
- * holding a frame for every engine is bounded too. Only where every
+ * holding a frame for every engine is bounded too. A class with neither (class-default, or
+ * `bandwidth remaining percent` alone) is promised its weight's part of what the priority classes'
+ * rates and the minimums leave, among the classes with traffic: with a 160 KB buffer class-default
+ * in jumbo frames got 0.20 of the line for its 0.26 at least, and gold over its rate the rest, with
+ * no word (an outside check). Only where every
  * frame of the class goes through an engine (every SA fits the TX table: software ESP bypasses them).
  */
 export function txBufferPartWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
@@ -59,15 +63,21 @@ export function txBufferPartWarnings(scenario: Scenario, qos: QosConfig | null, 
   const given = nic.tx?.bufferBytes !== undefined ? ["nic", "tx", "bufferBytes"] : ["qos"];
   const round = (value: number) => Number(value.toPrecision(3));
   const lineBitsPerMicrosecond = gigabits * 1000;
-  return policy.classes.flatMap((klass) => {
-    // A priority class's percent is its policed rate: the part caps it below that as it caps a minimum.
-    const percent = klass.priorityPercent ?? klass.bandwidthPercent;
-    const action = klass.priorityPercent !== undefined ? "priority percent" : "bandwidth percent";
+  const streamsOf = (trafficClass: number) => scenario.traffic.filter((stream) => stream.direction !== "to-host" && classOfCustomer(scenario, qos, byQosGroup, stream.customer) === trafficClass);
+  // What the priority classes' rates and the minimums leave, shared by weight among the classes with traffic that are not priority classes (as TX_SCHED holds them).
+  const schedules = classSchedules(policy);
+  const left = Math.max(0, 100 - schedules.reduce((sum, { schedule }) => sum + schedule.percent, 0));
+  const sharing = schedules.filter(({ klass, schedule }) => !schedule.strict && byClass.has(klass.name) && streamsOf(byClass.get(klass.name)!).length > 0);
+  const weights = sharing.reduce((sum, { schedule }) => sum + schedule.remaining, 0);
+  return schedules.flatMap(({ klass, schedule }) => {
+    // A priority class's percent is its policed rate: the part caps it below that as it caps a minimum. A class with neither is promised its part of what they leave.
+    const remainingOnly = !schedule.strict && schedule.percent === 0;
+    const percent = remainingOnly ? (weights > 0 ? round((left * schedule.remaining) / weights) : 0) : schedule.percent;
+    const action = schedule.strict ? `priority percent ${percent}` : remainingOnly ? `bandwidth remaining percent ${schedule.remaining}` : `bandwidth percent ${percent}`;
     const trafficClass = byClass.get(klass.name);
-    if (percent === undefined || trafficClass === undefined) return [];
+    if (percent === 0 || trafficClass === undefined) return [];
     // Each size of the class's frames to the peer: the most of the line its part lets it send were they all that size, and the line a whole of the engines gives it.
-    const sizes = scenario.traffic
-      .filter((stream) => stream.direction !== "to-host" && classOfCustomer(scenario, qos, byQosGroup, stream.customer) === trafficClass)
+    const sizes = streamsOf(trafficClass)
       .map((stream) => {
         const frameBytes = tunnelFrameBytes(stream.packetBytes);
         const wireBits = wireBytes(frameBytes) * 8;
@@ -104,11 +114,12 @@ export function txBufferPartWarnings(scenario: Scenario, qos: QosConfig | null, 
     const named = sizes.reduce((most, size) => (size.offered > most.offered ? size : most));
     const unused = deviceQueues - used.size;
     const slower = bottleneck === 1 ? null : bottleneck === enginesLineShare ? "the TX crypto engines" : "the DMA's reads";
-    const promise = offered < promised ? `the ${round(offered * 100)} % of the line it offers` : slower === null ? `its ${percent} %` : `its ${percent} % of ${slower} (slower than the line: ${round(promised * 100)} % of the line)`;
+    const its = remainingOnly ? `its ${percent} % (its weight's part of what the priority classes and minimums leave)` : `its ${percent} %`;
+    const promise = offered < promised ? `the ${round(offered * 100)} % of the line it offers` : slower === null ? its : `${its} of ${slower} (slower than the line: ${round(promised * 100)} % of the line)`;
     return [
       source.at(
         given,
-        `warning: the TX buffer split per class gives class ${trafficClass} ('${klass.name}', ${action} ${percent}) a part of ${partBytes / 1024} KB (TXPBSIZE as the driver programs it: nic.tx.bufferBytes = ${bufferBytes}${unused > 0 ? `, less one longest frame for each of the ${unused} queue${unused === 1 ? "" : "s"} no class uses,` : ""} over the ${used.size} in use), which holds ${named.held} of its ${named.frameBytes}-byte frames (stream '${named.stream}'${sizes.length > 1 ? `, the most offered of its ${sizes.length} streams` : ""}); each holds it at least ${round(named.holdMicroseconds)} µs (its read, ${bytesPerCycle} byte${bytesPerCycle === 1 ? "" : "s"} a cycle of ${megahertz} MHz in a TX crypto engine and the engine's latency, and its time on the wire), so the class gets at most ${round(bound * 100)} % of the line, under ${promise}: a larger buffer, fewer queues in use or faster engines lift this bound`,
+        `warning: the TX buffer split per class gives class ${trafficClass} ('${klass.name}', ${action}) a part of ${partBytes / 1024} KB (TXPBSIZE as the driver programs it: nic.tx.bufferBytes = ${bufferBytes}${unused > 0 ? `, less one longest frame for each of the ${unused} queue${unused === 1 ? "" : "s"} no class uses,` : ""} over the ${used.size} in use), which holds ${named.held} of its ${named.frameBytes}-byte frames (stream '${named.stream}'${sizes.length > 1 ? `, the most offered of its ${sizes.length} streams` : ""}); each holds it at least ${round(named.holdMicroseconds)} µs (its read, ${bytesPerCycle} byte${bytesPerCycle === 1 ? "" : "s"} a cycle of ${megahertz} MHz in a TX crypto engine and the engine's latency, and its time on the wire), so the class gets at most ${round(bound * 100)} % of the line, under ${promise}: a larger buffer, fewer queues in use or faster engines lift this bound`,
       ),
     ];
   });
