@@ -68,12 +68,16 @@ export function txBufferPartWarnings(scenario: Scenario, qos: QosConfig | null, 
   const schedules = classSchedules(policy);
   const left = Math.max(0, 100 - schedules.reduce((sum, { schedule }) => sum + schedule.percent, 0));
   const sharing = schedules.filter(({ klass, schedule }) => !schedule.strict && byClass.has(klass.name) && streamsOf(byClass.get(klass.name)!).length > 0);
-  const weights = sharing.reduce((sum, { schedule }) => sum + schedule.remaining, 0);
+  // A weight under 1 (the driver's equal split of nothing left) counts 1, as TX_SCHED's reader takes it.
+  const weightOf = (schedule: { readonly remaining: number }) => Math.max(1, schedule.remaining);
+  const weights = sharing.reduce((sum, { schedule }) => sum + weightOf(schedule), 0);
   return schedules.flatMap(({ klass, schedule }) => {
     // A priority class's percent is its policed rate: the part caps it below that as it caps a minimum. A class with neither is promised its part of what they leave.
     const remainingOnly = !schedule.strict && schedule.percent === 0;
-    const percent = remainingOnly ? (weights > 0 ? round((left * schedule.remaining) / weights) : 0) : schedule.percent;
-    const action = schedule.strict ? `priority percent ${percent}` : remainingOnly ? `bandwidth remaining percent ${schedule.remaining}` : `bandwidth percent ${percent}`;
+    const percent = remainingOnly ? (weights > 0 ? round((left * weightOf(schedule)) / weights) : 0) : schedule.percent;
+    // The weight as the user wrote it, or as the driver split what the written ones leave (a class with no line of its own, class-default among them).
+    const weight = klass.bandwidthRemainingPercent !== undefined ? `bandwidth remaining percent ${schedule.remaining}` : `no bandwidth remaining percent: the driver's equal split, ${weightOf(schedule)}`;
+    const action = schedule.strict ? `priority percent ${percent}` : remainingOnly ? weight : `bandwidth percent ${percent}`;
     const trafficClass = byClass.get(klass.name);
     if (percent === 0 || trafficClass === undefined) return [];
     // Each size of the class's frames to the peer: the most of the line its part lets it send were they all that size, and the line a whole of the engines gives it.
