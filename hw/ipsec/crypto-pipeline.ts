@@ -372,12 +372,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     if (this.waitingJobs > 0) this.wake();
   }
 
-  /**
-   * The frame start looked again: a class it held behind its own job in an engine may be held no
-   * longer (a frame left, room freed, a frame started), and a priority class's job waiting over its
-   * rate for it may go. Without this look the pipeline learnt it only at its next event, later
-   * than a pipeline evaluated on every edge (from an outside check).
-   */
+  /** The frame start looked again: a class held behind its job in an engine may be held no longer, and a priority job waiting for it may go (learnt at the next event, it went later than on every edge). */
   frameStartLooked(): void {
     for (const queue of this.scheduler.strictQueues) {
       if (this.queues[queue]!.length > 0) return this.wake();

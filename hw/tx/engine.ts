@@ -320,21 +320,16 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return this.flight.onItsWay(this.flight.reading(queue) > 0);
     const strict = this.scheduler.schedules[queue]!.strict;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
-    // Nor does a strict one hold more frames for the crypto engines than keep them busy: over its rate its jobs wait there, and frames held past that filled the frames in flight,
-    // so that a class with a minimum could not start its own and was held behind its jobs in the engines (heldBehindEngines), which held gold and left engines idle (from an outside check).
+    // Nor does a strict one hold more frames for the engines than keep them busy: over its rate they filled the frames in flight, a minimum's class could not start its own, was held (heldBehindEngines), and held gold with engines idle.
     if (strict) return this.flight.strictHeldBack(queue) ?? (this.flight.engineHeld(queue) ? BLOCKED : head.length);
     return this.flight.heldBack(queue) ?? (this.flight.engineHeld(queue) ? BLOCKED : head.length);
   };
   private readonly hasHead = (queue: number): boolean => this.headOf(queue) !== null;
 
   /**
-   * A queue with a frame to start that cannot start it (the frames in flight, its share of them or
-   * its part of the buffer are full) while one of its frames is in a crypto engine: its frames wait
-   * behind that one to leave in order, so its work is held in the device, which is congestion to a
-   * priority class over its rate. Not counted, a bulk job gold suspended held its class's frames
-   * behind gold's 36 µs job and filled the frames in flight, and gold took the engines it left:
-   * 0.35 of the line for its 40 % of them (0.226), and with 32 frames in flight silver's 20 % got
-   * 0.007 (from an architect's check).
+   * A queue with a frame it cannot start (the frames in flight, its share or its buffer part full) while one of its jobs is in an
+   * engine, its later frames waiting behind it: congestion to a priority class over its rate. Not counted, gold took the engines such
+   * classes left: 0.356 of the line for its 0.226, and with 32 frames in flight silver got 0.039 of its 0.119 (an architect's check).
    */
   private heldBehindEngines(queue: number): boolean {
     return this.flight.inAnEngine(queue) && this.hasHead(queue) && (this.inFlight.length >= this.params.framesInFlight || this.headSize(queue) < 0);
