@@ -59,6 +59,11 @@ export interface ClassSchedulerOptions {
 /** How the last pick was made, so that charge() debits the right account. */
 export type Account = "priority" | "unpoliced" | "minimum" | "excess";
 
+/** A bandwidth queue's weight in sharing the excess: REMAINING, a queue without one counting 1. */
+export function excessWeight(schedule: Pick<QueueSchedule, "remaining">): number {
+  return Math.max(1, schedule.remaining);
+}
+
 /**
  * The class scheduler of the policy map, with the semantics of Cisco's LLQ and CBWFQ as IOS XE's
  * scheduler has them (README: "QoS on encrypted traffic"):
@@ -275,9 +280,8 @@ export class ClassScheduler implements QueueScheduler {
     if (cost > 0) this.nextMinimum = (queue + 1) % this.queues;
   }
 
-  /** A bandwidth queue's weight in sharing the excess: REMAINING, a queue without one counting 1. */
   private weight(queue: number): number {
-    return Math.max(1, this.schedules[queue]!.remaining);
+    return excessWeight(this.schedules[queue]!);
   }
 
   /** The bandwidth queue with a frame whose share of the excess, by its weight, comes first. */

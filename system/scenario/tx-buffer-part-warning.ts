@@ -1,6 +1,7 @@
 import { classSchedules, type QosConfig, trafficClasses } from "../../driver/intermediate/qos-config.js";
 import { usedQueuePartKilobytes } from "../../driver/base/tx-schedules.js";
 import { cryptoParameters } from "../../hw/ipsec/crypto-parameters.js";
+import { excessWeight } from "../../hw/qos/class-scheduler.js";
 import { DMA_PARAMETERS } from "../../hw/dma/parameters.js";
 import { WIRE_PARAMETERS } from "../../hw/link/wire.js";
 import { NIC_PARAMETERS } from "../../hw/nic.js";
@@ -33,8 +34,8 @@ import { givenNumber } from "./given-number.js";
  * each offers (its most favourable size alone, a stream of 1 %, hid a shortfall), and a part
  * holding a frame for every engine is bounded too. A class with neither (class-default, or
  * `bandwidth remaining percent` alone) is promised its weight's part of what the priority classes'
- * rates and the minimums leave, among the classes with traffic: with a 160 KB buffer class-default
- * in jumbo frames got 0.20 of the line for its 0.26 at least, and gold over its rate the rest, with
+ * rates and the minimums leave, among the classes with traffic (a lower bound): class-default in
+ * jumbo frames, promised 33.3 % of the line and capped by its 31 KB part at 21.5 %, got 0.175 with
  * no word (an outside check). Only where every
  * frame of the class goes through an engine (every SA fits the TX table: software ESP bypasses them).
  */
@@ -68,15 +69,14 @@ export function txBufferPartWarnings(scenario: Scenario, qos: QosConfig | null, 
   const schedules = classSchedules(policy);
   const left = Math.max(0, 100 - schedules.reduce((sum, { schedule }) => sum + schedule.percent, 0));
   const sharing = schedules.filter(({ klass, schedule }) => !schedule.strict && byClass.has(klass.name) && streamsOf(byClass.get(klass.name)!).length > 0);
-  // A weight under 1 (the driver's equal split of nothing left) counts 1, as TX_SCHED's reader takes it.
-  const weightOf = (schedule: { readonly remaining: number }) => Math.max(1, schedule.remaining);
-  const weights = sharing.reduce((sum, { schedule }) => sum + weightOf(schedule), 0);
+  // A weight under 1 (the driver's equal split of nothing left) counts 1, as the device takes it.
+  const weights = sharing.reduce((sum, { schedule }) => sum + excessWeight(schedule), 0);
   return schedules.flatMap(({ klass, schedule }) => {
     // A priority class's percent is its policed rate: the part caps it below that as it caps a minimum. A class with neither is promised its part of what they leave.
     const remainingOnly = !schedule.strict && schedule.percent === 0;
-    const percent = remainingOnly ? (weights > 0 ? round((left * weightOf(schedule)) / weights) : 0) : schedule.percent;
+    const percent = remainingOnly ? (weights > 0 ? round((left * excessWeight(schedule)) / weights) : 0) : schedule.percent;
     // The weight as the user wrote it, or as the driver split what the written ones leave (a class with no line of its own, class-default among them).
-    const weight = klass.bandwidthRemainingPercent !== undefined ? `bandwidth remaining percent ${schedule.remaining}` : `no bandwidth remaining percent: the driver's equal split, ${weightOf(schedule)}`;
+    const weight = klass.bandwidthRemainingPercent !== undefined ? `bandwidth remaining percent ${schedule.remaining}` : `no bandwidth remaining percent: the driver's equal split, ${excessWeight(schedule)}`;
     const action = schedule.strict ? `priority percent ${percent}` : remainingOnly ? weight : `bandwidth percent ${percent}`;
     const trafficClass = byClass.get(klass.name);
     if (percent === 0 || trafficClass === undefined) return [];
