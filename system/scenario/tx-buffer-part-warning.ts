@@ -32,11 +32,11 @@ import { givenNumber } from "./given-number.js";
  * percent of the line, 13 of 41 configurations were warned of with the class at its promise or
  * above (an architect's check). A class of several sizes is bounded by its sizes weighted by what
  * each offers (its most favourable size alone, a stream of 1 %, hid a shortfall), and a part
- * holding a frame for every engine is bounded too. A class with neither (class-default, or
- * `bandwidth remaining percent` alone) is promised its weight's part of what the priority classes'
- * rates and the minimums leave, among the classes with traffic (a lower bound): class-default in
- * jumbo frames, promised 33.3 % of the line and capped by its 31 KB part at 21.5 %, got 0.175 with
- * no word (an outside check). Only where every
+ * holding a frame for every engine is bounded too. Every class that is not a priority class is
+ * promised its weight's part of what the priority classes' rates and the minimums leave, among the
+ * classes with traffic (a lower bound), beside its minimum if it has one: class-default in jumbo
+ * frames, promised 33.3 % of the line and capped by its 31 KB part at 21.5 %, got 0.175, and a
+ * minimum of 10 % with weight 90, owed 0.378, 0.198, with no word (outside checks). Only where every
  * frame of the class goes through an engine (every SA fits the TX table: software ESP bypasses them).
  */
 export function txBufferPartWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
@@ -72,12 +72,13 @@ export function txBufferPartWarnings(scenario: Scenario, qos: QosConfig | null, 
   // A weight under 1 (the driver's equal split of nothing left) counts 1, as the device takes it.
   const weights = sharing.reduce((sum, { schedule }) => sum + excessWeight(schedule), 0);
   return schedules.flatMap(({ klass, schedule }) => {
-    // A priority class's percent is its policed rate: the part caps it below that as it caps a minimum. A class with neither is promised its part of what they leave.
+    // A priority class's percent is its policed rate: the part caps it below that as it caps a minimum. Every other class is promised its minimum, if any, and its weight's part of what they leave.
     const remainingOnly = !schedule.strict && schedule.percent === 0;
-    const percent = remainingOnly ? (weights > 0 ? round((left * excessWeight(schedule)) / weights) : 0) : schedule.percent;
+    const excessPart = schedule.strict || weights === 0 ? 0 : round((left * excessWeight(schedule)) / weights);
+    const percent = round(schedule.percent + excessPart);
     // The weight as the user wrote it, or as the driver split what the written ones leave (a class with no line of its own, class-default among them).
     const weight = klass.bandwidthRemainingPercent !== undefined ? `bandwidth remaining percent ${schedule.remaining}` : `no bandwidth remaining percent: the driver's equal split, ${excessWeight(schedule)}`;
-    const action = schedule.strict ? `priority percent ${percent}` : remainingOnly ? weight : `bandwidth percent ${percent}`;
+    const action = schedule.strict ? `priority percent ${percent}` : remainingOnly ? weight : `bandwidth percent ${schedule.percent}`;
     const trafficClass = byClass.get(klass.name);
     if (percent === 0 || trafficClass === undefined) return [];
     // Each size of the class's frames to the peer: the most of the line its part lets it send were they all that size, and the line a whole of the engines gives it.
@@ -118,7 +119,11 @@ export function txBufferPartWarnings(scenario: Scenario, qos: QosConfig | null, 
     const named = sizes.reduce((most, size) => (size.offered > most.offered ? size : most));
     const unused = deviceQueues - used.size;
     const slower = bottleneck === 1 ? null : bottleneck === enginesLineShare ? "the TX crypto engines" : "the DMA's reads";
-    const its = remainingOnly ? `its ${percent} % (its weight's part of what the priority classes and minimums leave)` : `its ${percent} %`;
+    const its = remainingOnly
+      ? `its ${percent} % (its weight's part of what the priority classes and minimums leave)`
+      : excessPart > 0
+        ? `its ${percent} % (its minimum of ${schedule.percent} % and its weight's part, ${excessPart} %, of what the priority classes and minimums leave)`
+        : `its ${percent} %`;
     const promise = offered < promised ? `the ${round(offered * 100)} % of the line it offers` : slower === null ? its : `${its} of ${slower} (slower than the line: ${round(promised * 100)} % of the line)`;
     return [
       source.at(
