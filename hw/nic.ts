@@ -60,6 +60,9 @@ export class Nic extends Component implements DeviceBus {
   /** Stage events of each frame (crypto queued, started, done; MAC; wire; descriptor done): attach a listener. */
   readonly stages = new FrameStages();
   private lastWriteArrival = 0;
+  /** The kernel's labels for register accesses, made once (one made per access is garbage per frame). */
+  private readonly mmioReadLabel = `${this.path}.mmio_read`;
+  private readonly mmioWriteLabel = `${this.path}.mmio_write`;
 
   /** When the last posted MMIO write reaches the device (it has, when this is not after now). */
   get postedWritesLanded(): number {
@@ -123,7 +126,7 @@ export class Nic extends Component implements DeviceBus {
         const half = Math.floor((this.params.mmioReadNanoseconds * 1000) / 2);
         // A read does not pass the posted writes before it (PCIe ordering).
         const arrival = Math.max(now + half, this.lastWriteArrival);
-        this.kernel.schedule(arrival - now, `${this.path}.mmio_read`, () => {
+        this.kernel.schedule(arrival - now, this.mmioReadLabel, () => {
           const value = this.registers.read(offset);
           scheduler.resumeAt(process, arrival + half, value);
         });
@@ -138,7 +141,7 @@ export class Nic extends Component implements DeviceBus {
     const now = this.kernel.now;
     const arrival = Math.max(now + this.params.mmioWriteNanoseconds * 1000, this.lastWriteArrival);
     this.lastWriteArrival = arrival;
-    this.kernel.schedule(arrival - now, `${this.path}.mmio_write`, () => this.registers.write(offset, value));
+    this.kernel.schedule(arrival - now, this.mmioWriteLabel, () => this.registers.write(offset, value));
   }
 
   interrupt(vector: number): SimEvent {

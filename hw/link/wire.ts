@@ -47,6 +47,9 @@ export class Wire extends Component {
   private readonly taps: WireTap[] = [];
   /** Frames sent and not yet at the far end. */
   framesInFlight = 0;
+  /** The kernel's labels for a frame's events, made once: a label made per frame is garbage per frame. */
+  private readonly endLabel = `${this.path}.end`;
+  private readonly sentLabel = `${this.path}.sent`;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
@@ -93,18 +96,18 @@ export class Wire extends Component {
       for (const listener of this.taps) listener(this.kernel.now, onWire, from);
     };
     if (delay === 0) {
-      this.kernel.schedule(end - now, `${this.path}.end`, () => {
+      this.kernel.schedule(end - now, this.endLabel, () => {
         onSent?.();
         tap();
         this.framesInFlight--;
         to?.frameEnd(onWire);
       });
     } else {
-      this.kernel.schedule(end - now, `${this.path}.sent`, () => {
+      this.kernel.schedule(end - now, this.sentLabel, () => {
         onSent?.();
         if (from === "nic") tap();
       });
-      this.kernel.schedule(end + delay - now, `${this.path}.end`, () => {
+      this.kernel.schedule(end + delay - now, this.endLabel, () => {
         if (from === "peer") tap();
         this.framesInFlight--;
         to?.frameEnd(onWire);

@@ -1,8 +1,10 @@
 import { basename, dirname, join, relative } from "node:path";
+import { SimulationError } from "../errors.js";
 import type { Kernel } from "../kernel.js";
 import { DIRECT, type OutputFiles, type OutputNames, writeWholeFile } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
 import type { TraceSelection } from "./selection.js";
+import { designPaths, selectionProblems } from "./selection-problems.js";
 import { layOut, storySettledBy, storySignals, type WaveformStory } from "./story.js";
 import { FileSink } from "./sink.js";
 import { VcdTracer } from "./tracer.js";
@@ -18,7 +20,8 @@ export interface WaveformFiles {
  * Attach a VCD tracer writing `<base>.vcd`; after the run, call the returned finish() to close the
  * dump and write `<base>.gtkw` and the enum filters in `<base>.filters/`. `names` says where each
  * file is written until the run is over (straight to its name by default). With a story, the save
- * file opens on it (see story.ts).
+ * file opens on it (see story.ts). A pattern that matches nothing in the design, or a selection
+ * that leaves no signal, is refused before any file is opened.
  */
 export function recordWaveform(
   kernel: Kernel,
@@ -27,6 +30,9 @@ export function recordWaveform(
   names: OutputNames = DIRECT,
   story?: WaveformStory,
 ): { tracer: VcdTracer; closeDump: () => void; finish: (dumpCutOff?: boolean) => WaveformFiles } {
+  // A selection that would dump none of the signals meant is refused before a file is opened, every mistake at once.
+  const problems = selectionProblems(designPaths(kernel), selection, (field, index) => `${field}${index === undefined ? "" : `[${index}]`}`);
+  if (problems.length > 0) throw new SimulationError(`recordWaveform('${base}'): ${problems.map((problem) => problem.message).join("; ")}`);
   const vcd = `${base}.vcd`;
   const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)), watch: story ? storySignals(story) : [], settledBy: story ? storySettledBy(story) : undefined });
   kernel.traceWith(tracer);

@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import { buildNicSystem } from "../../system/build.js";
+import { us } from "../../sim/time.js";
+import { recordWaveform } from "../../sim/vcd/waveform.js";
+import { readVcd } from "../support/read-vcd.js";
+
+const directories: string[] = [];
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+function scratch(): string {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-selection-"));
+  directories.push(directory);
+  return directory;
+}
+
+/**
+ * From a driver developer's check: the README's example selected `top.nic.crypto` (the scopes are crypto_tx and crypto_rx) and
+ * `top.*.q3` (`*` is one name; the queues are at top.nic.tx.q3), and wrote a dump of no signal without a word, where a scenario's
+ * same patterns are refused.
+ */
+describe("recordWaveform refuses a selection that would dump none of the signals meant, before it opens a file", () => {
+  test("every pattern that matches nothing, with a guess at the name meant, at once; no file written", () => {
+    const directory = scratch();
+    const { kernel } = buildNicSystem({ seed: 1 });
+    expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: ["top.nic.crypto", "top.*.q3"], exclude: ["nic.mac.**"] })).toThrow(
+      "recordWaveform('" +
+        join(directory, "run") +
+        "'): scopes[0]: 'top.nic.crypto' selects no signal of the design (did you mean top.nic.crypto_rx or top.nic.crypto_tx?); scopes[1]: 'top.*.q3' selects no signal of the design; exclude[0]: 'nic.mac.**' excludes no signal of the design (did you mean top.nic.mac.**? design paths start at top)",
+    );
+    expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: [] })).toThrow("scopes: an empty list selects no signal (leave it out to dump every signal)");
+    expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: ["top.nic.mac"], exclude: ["top.nic.**"] })).toThrow("exclude: excludes every signal scopes select: the waveform would hold none");
+    expect(() => recordWaveform(kernel, join(directory, "run"), { exclude: ["**"] })).toThrow("exclude: excludes every signal of the design: the waveform would hold none");
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  test("the README's example as it now reads dumps the TX crypto engines but their jobs_waiting, and every queue 3", async () => {
+    const directory = scratch();
+    const { kernel } = buildNicSystem({ seed: 1 });
+    const waveform = recordWaveform(kernel, join(directory, "run"), { scopes: ["top.nic.crypto_tx", "top.nic.*.q3"], exclude: ["top.nic.crypto_tx.jobs_waiting"], from: us(10), to: us(12) });
+    kernel.run({ until: us(20) });
+    waveform.finish();
+    expect(existsSync(join(directory, "run.vcd"))).toBe(true);
+    const paths = (await readVcd(readFileSync(join(directory, "run.vcd")))).variables.map((variable) => variable.path);
+    expect(paths.some((path) => path.startsWith("top.nic.crypto_tx.engine0."))).toBe(true);
+    expect(paths).not.toContain("top.nic.crypto_tx.jobs_waiting");
+    expect(paths.some((path) => path.startsWith("top.nic.tx.q3."))).toBe(true);
+    expect(paths.some((path) => path.startsWith("top.nic.rx.q3."))).toBe(true);
+    expect(paths.every((path) => path.startsWith("top.nic.crypto_tx") || /^top\.nic\.[a-z_]+\.q3\./.test(path))).toBe(true);
+  });
+});
