@@ -109,13 +109,45 @@ static void take_notification(nicsim *device, uint32_t type, const uint8_t *mess
     }
     memcpy(target->copy + (address - target->address), message + NICSIM_MSG_MEMORY_UPDATE_DATA_OFFSET, bytes);
   } else if (type == NICSIM_MSG_DIAGNOSTIC) {
+    if (!device->on_diagnostic) return;
+    if (device->held_count == device->held_capacity) {
+      size_t capacity = device->held_capacity ? 2 * device->held_capacity : 8;
+      struct held_diagnostic *grown = realloc(device->held, capacity * sizeof *grown);
+      if (!grown) {
+        nicsim_fail(device, "out of memory holding a diagnostic for the handler");
+        return;
+      }
+      device->held = grown;
+      device->held_capacity = capacity;
+    }
+    struct held_diagnostic *held = &device->held[device->held_count++];
     // The length was checked against the table: the text fits.
-    char text[NICSIM_MSG_DIAGNOSTIC_MESSAGE_MAX + 1];
     size_t bytes = length - NICSIM_MSG_DIAGNOSTIC_FIXED_BYTES;
-    memcpy(text, message + NICSIM_MSG_DIAGNOSTIC_MESSAGE_OFFSET, bytes);
-    text[bytes] = 0;
-    if (device->on_diagnostic) device->on_diagnostic(device->diagnostic_context, NICSIM_READ(message, MSG_DIAGNOSTIC_TIME_PS), (uint32_t)NICSIM_READ(message, MSG_DIAGNOSTIC_CODE), text);
+    memcpy(held->text, message + NICSIM_MSG_DIAGNOSTIC_MESSAGE_OFFSET, bytes);
+    held->text[bytes] = 0;
+    held->time_ps = NICSIM_READ(message, MSG_DIAGNOSTIC_TIME_PS);
+    held->code = (uint32_t)NICSIM_READ(message, MSG_DIAGNOSTIC_CODE);
   }
+}
+
+/* Hand the held diagnostics to the handler, in the order they came, with the reply (NULL: none, the server refused) kept aside: the handler may call the device. */
+static const uint8_t *deliver_held(nicsim *device, const uint8_t *reply, size_t length) {
+  if (device->held_count == 0 || device->delivering) return reply;
+  if (reply) {
+    if (!device->reply && !(device->reply = malloc(NICSIM_MSG_MAX_BYTES))) {
+      nicsim_fail(device, "out of memory keeping a reply while diagnostics are handled");
+      return NULL;
+    }
+    memcpy(device->reply, reply, length);
+  }
+  device->delivering = 1;
+  for (size_t index = 0; index < device->held_count; index++) {
+    struct held_diagnostic held = device->held[index];
+    if (device->on_diagnostic) device->on_diagnostic(device->diagnostic_context, held.time_ps, held.code, held.text);
+  }
+  device->held_count = 0;
+  device->delivering = 0;
+  return reply ? device->reply : NULL;
 }
 
 /* Send what is buffered (the request last), then read until its reply: returns the reply, or NULL after an error. */
@@ -142,11 +174,12 @@ const uint8_t *nicsim_exchange(nicsim *device, uint32_t reply_type, size_t *repl
       size_t bytes = length - NICSIM_MSG_ERROR_FIXED_BYTES;
       nicsim_fail(device, "the server refused a message (protocol error %u): %.*s", (unsigned)NICSIM_READ(message, MSG_ERROR_CODE), (int)bytes, (const char *)message + NICSIM_MSG_ERROR_MESSAGE_OFFSET);
       device->connection_lost = 1;
-      return NULL;
+      // What the device said before the refusal is still the driver's to hear.
+      return deliver_held(device, NULL, 0);
     }
     if (type == reply_type) {
       *reply_length = length;
-      return message;
+      return deliver_held(device, message, length);
     }
     if (type != NICSIM_MSG_MEMORY_UPDATE && type != NICSIM_MSG_DIAGNOSTIC) {
       nicsim_fail(device, "the server sent type 0x%x while this client waited for 0x%x", type, reply_type);
@@ -264,7 +297,7 @@ static void release(nicsim *device) {
   close(device->fd);
   if (device->server > 0) waitpid(device->server, NULL, 0);
   for (size_t index = 0; index < device->region_count; index++) free(device->regions[index].copy);
-  free(device->regions), free(device->out), free(device->in), free(device);
+  free(device->regions), free(device->out), free(device->in), free(device->held), free(device->reply), free(device);
 }
 
 int nicsim_goodbye(nicsim *device) {

@@ -61,7 +61,10 @@ const nicsim_device_info *nicsim_info(const nicsim *device);
 const char *nicsim_error(const nicsim *device);
 /* The client's simulated time, ps. */
 uint64_t nicsim_now_ps(const nicsim *device);
-/* Replace the default diagnostic handler (which prints to stderr); NULL keeps them silent. */
+/*
+ * Replace the default diagnostic handler (which prints to stderr); NULL keeps them silent. A diagnostic that came
+ * during a call is handed over once that call has its reply, in the order they came: the handler may call the device.
+ */
 void nicsim_on_diagnostic(nicsim *device, nicsim_diagnostic_handler handler, void *context);
 
 /* Registers: a read waits for its round trip; a write is posted. */

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "nicsim.h"
+#include "nicsim_protocol.h"
 
 typedef struct {
   uint64_t address;
@@ -29,6 +30,19 @@ struct nicsim {
   size_t region_count, region_capacity;
   nicsim_diagnostic_handler on_diagnostic;
   void *diagnostic_context;
+  /*
+   * Diagnostics that came before a reply, handed to the handler once the reply is copied to `reply`: a handler that
+   * calls the device (reads ERRLOG) took the reply its caller waited for, and its caller got the handler's (from a
+   * driver developer's check). While they are handed over (`delivering`), a handler's own calls add theirs here.
+   */
+  struct held_diagnostic {
+    uint64_t time_ps;
+    uint32_t code;
+    char text[NICSIM_MSG_DIAGNOSTIC_MESSAGE_MAX + 1];
+  } *held;
+  size_t held_count, held_capacity;
+  int delivering;
+  uint8_t *reply;
   /* The next connection still open: each is disconnected at exit, its posted messages sent first. */
   nicsim *next_open;
 };

@@ -100,6 +100,10 @@ class Client:
         self._regions = []
         self.diagnostics = []
         self.on_diagnostic = None
+        # Diagnostics that came before a reply, handed to on_diagnostic once the reply is taken: a handler that called the device
+        # (read ERRLOG) took the reply its caller waited for, and the caller got the handler's (from a driver developer's check).
+        self._held = []
+        self._delivering = False
         self.now_ps = self.call_ps = 0
         reply = self._request("HELLO", magic=protocol.MAGIC, major=protocol.VERSION_MAJOR, minor=protocol.VERSION_MINOR, client_name=name)
         self.queues = reply["queues"]
@@ -187,17 +191,31 @@ class Client:
             if reply == expected:
                 if "time_ps" in values:
                     self.now_ps = values["time_ps"]
+                self._deliver_held()
                 return values
             if reply == "ERROR":
+                self._deliver_held()
                 raise NicsimError("protocol error %s: %s" % (protocol.PROTOCOL_ERRORS.get(values["code"], values["code"]), values["message"]), protocol.PROTOCOL_ERRORS.get(values["code"]))
             if reply == "MEMORY_UPDATE":
                 self._update(values["address"], values["data"])
             elif reply == "DIAGNOSTIC":
                 self.diagnostics.append(values["message"])
-                if self.on_diagnostic:
-                    self.on_diagnostic(values["time_ps"], values["code"], values["message"])
+                self._held.append((values["time_ps"], values["code"], values["message"]))
             else:
                 raise NicsimError("the server sent %s while this client waited for %s" % (reply, expected))
+
+    def _deliver_held(self):
+        """Hand the diagnostics held to on_diagnostic in the order they came; those a handler's own calls hear join the queue."""
+        if self._delivering:
+            return
+        self._delivering = True
+        try:
+            while self._held:
+                diagnostic = self._held.pop(0)
+                if self.on_diagnostic:
+                    self.on_diagnostic(*diagnostic)
+        finally:
+            self._delivering = False
 
     def _update(self, address, data):
         copy = self.host(address, len(data))

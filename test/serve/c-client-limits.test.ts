@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig } from "../../system/serve/served-run.js";
 import { serveOnSocket } from "../../system/serve/server.js";
+import { ErrorCode } from "../../hw/spec/errors.js";
 import { requireTool } from "../support/tools.js";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -57,6 +58,20 @@ describe.runIf(hasCompiler)("the C client checks what it sends against the proto
     expect(result.summary.ending.kind).toBe("disconnected");
     expect(result.summary.client.messages).toEqual({ HELLO: 1, MMIO_WRITE: 1 });
     expect(result.summary.device.errors).toEqual([expect.stringMatching(/DOORBELL_ON_DISABLED_QUEUE: TX queue 0/)]);
+  });
+
+  // From a driver developer's check: a handler reading ERRLOG_COUNT took the reply the main line's STATUS read waited for (it got
+  // STATUS, 0x103, and the main line the count, 2), as the handler ran inside the read, before its reply.
+  test("a diagnostic handler that calls the device runs once the call that heard it has its reply: each gets its own", async () => {
+    const silent = await serveCase("handler-silent");
+    const reads = await serveCase("handler-reads");
+    expect(reads.clientStatus, reads.output).toBe(0);
+    const main = (output: string) => output.split("\n").find((line) => line.startsWith("main: "));
+    expect(main(reads.output)).toBe(main(silent.output));
+    expect(main(reads.output)).toMatch(/^main: STATUS 0x[0-9a-f]+, ERROR_COUNT 2$/);
+    // The two unknown-register diagnostics, in the order they came, each handler's read answered with the count.
+    expect(reads.output.split("\n").filter((line) => line.startsWith("handler: "))).toEqual(Array(2).fill(`handler: code ${ErrorCode.UNKNOWN_REGISTER}, ERRLOG_COUNT 2`));
+    expect(reads.output).toContain("error: none");
   });
 
   test("a key of 21 bytes is refused by the client, not by the server", async () => {

@@ -9,12 +9,20 @@
  *   long-name          HELLO with a name of 1500 three-byte characters, past the limit: cut at a character's start
  *   bad-long-name      HELLO with 5000 bytes of 0x80, not UTF-8: sent as it is for the server to refuse, not cut to nothing
  *   spawn-missing      nicsim_spawn of a server that cannot be started (no NICSIM_SOCKET needed)
+ *   handler-reads      two mistakes, then STATUS and ERROR_COUNT read, with a diagnostic handler that reads ERRLOG_COUNT
+ *   handler-silent     the same with no handler: what the main line reads must not differ
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nicsim_internal.h"
+
+/* A handler that calls the device, as a driver reading its error log on a diagnostic does. */
+static void read_in_handler(void *context, uint64_t time_ps, uint32_t code, const char *message) {
+  (void)time_ps, (void)message;
+  printf("handler: code %u, ERRLOG_COUNT %u\n", code, nicsim_mmio_read(context, NICSIM_ERRLOG_COUNT));
+}
 
 int main(int argc, char **argv) {
   const char *which = argc > 1 ? argv[1] : "";
@@ -71,6 +79,13 @@ int main(int argc, char **argv) {
   } else if (strcmp(which, "wide-direction") == 0) {
     uint8_t key[20] = {0};
     nicsim_peer_sa(device, 0x1001, 1, 2, 256, 16, key, sizeof key);
+  } else if (strcmp(which, "handler-reads") == 0 || strcmp(which, "handler-silent") == 0) {
+    nicsim_on_diagnostic(device, strcmp(which, "handler-reads") == 0 ? read_in_handler : NULL, device);
+    nicsim_mmio_write(device, 0x7004, 1);
+    nicsim_mmio_write(device, 0x7008, 1);
+    uint32_t status = nicsim_mmio_read(device, NICSIM_STATUS);
+    uint32_t errors = nicsim_mmio_read(device, NICSIM_ERROR_COUNT);
+    printf("main: STATUS 0x%x, ERROR_COUNT %u\n", status, errors);
   } else if (strcmp(which, "long-name") != 0) return fprintf(stderr, "c_client_limits: no case %s\n", which), 2;
   const char *error = nicsim_error(device);
   printf("error: %s\n", error ? error : "none");

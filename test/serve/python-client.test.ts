@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import { checkVcd } from "../../sim/vcd/check-vcd.js";
 import { DEFAULT_CALL_NANOSECONDS, type ServeConfig } from "../../system/serve/served-run.js";
 import { serveOnSocket, serveOnStreams } from "../../system/serve/server.js";
+import { ErrorCode } from "../../hw/spec/errors.js";
 import { requireTool } from "../support/tools.js";
 import { captureFrames } from "./capture-frames.js";
 
@@ -26,6 +27,39 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
     expect(frames.filter((frame) => frame.direction === "to-peer")).toHaveLength(12);
     expect(frames.filter((frame) => frame.direction === "to-host")).toHaveLength(20);
     expect(checkVcd(readFileSync(join(directory, "python.vcd"), "utf8")).endMarker).toBe(true);
+  }, 60_000);
+
+  // From a driver developer's check: a handler reading ERRLOG_COUNT took the reply the main line's STATUS read waited for (the handler got
+  // STATUS, the main line the count), as the C client's did.
+  test("an on_diagnostic handler that calls the device runs once the call that heard it has its reply: each gets its own", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-python-handler-"));
+    const python = new URL("../../clients/python", import.meta.url).pathname;
+    const program = (handler: boolean) =>
+      [
+        "import sys",
+        `sys.path.insert(0, ${JSON.stringify(python)})`,
+        "from nicsim import Client",
+        "import nicsim_device as D",
+        "device = Client.connect_env('handler')",
+        ...(handler ? ["device.on_diagnostic = lambda time_ps, code, message: print('handler: code %d, ERRLOG_COUNT %d' % (code, device.mmio_read(D.REGISTERS['ERRLOG_COUNT'][0])))"] : []),
+        "device.mmio_write(0x7004, 1)",
+        "device.mmio_write(0x7008, 1)",
+        "status = device.mmio_read(D.REGISTERS['STATUS'][0])",
+        "errors = device.mmio_read(D.REGISTERS['ERROR_COUNT'][0])",
+        "print('main: STATUS 0x%x, ERROR_COUNT %d' % (status, errors))",
+        "device.goodbye()",
+      ].join("\n");
+    const run = async (handler: boolean) => {
+      let output = "";
+      const { clientStatus } = await serveOnSocket(config(directory, "handler"), join(directory, `device-${handler}.sock`), { command: ["python3", "-c", program(handler)], onClientOutput: (text) => (output += text) });
+      expect(clientStatus, output).toBe(0);
+      return output.split("\n");
+    };
+    const silent = await run(false);
+    const reads = await run(true);
+    expect(reads.find((line) => line.startsWith("main: "))).toBe(silent.find((line) => line.startsWith("main: ")));
+    expect(reads.find((line) => line.startsWith("main: "))).toMatch(/^main: STATUS 0x[0-9a-f]+, ERROR_COUNT 2$/);
+    expect(reads.filter((line) => line.startsWith("handler: "))).toEqual(Array(2).fill(`handler: code ${ErrorCode.UNKNOWN_REGISTER}, ERRLOG_COUNT 2`));
   }, 60_000);
 
   test("mmio_write refuses a value wider than 32 bits, as the in-process bus does (it cut it to 32 bits without a word), and takes a negative one from bit operators", async () => {
