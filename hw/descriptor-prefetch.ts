@@ -3,6 +3,7 @@ import { Fifo } from "../sim/fifo.js";
 import type { DmaCompletion, DmaEngine } from "./dma/engine.js";
 import type { RingRegisters } from "./ring.js";
 import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
+import type { ErrorCodeName } from "./spec/errors.js";
 
 export interface DescriptorFetch {
   readonly kind: "descriptors";
@@ -14,6 +15,8 @@ export interface DescriptorFetch {
   readonly firstUnmapped: number | null;
   data: Uint8Array | null;
   done: boolean;
+  /** The DMA's error for it, once completed so. */
+  error: ErrorCodeName | null;
 }
 
 /**
@@ -53,6 +56,8 @@ export class DescriptorPrefetch<D> {
   private requested = 0;
   /** Bumped on reset so that completions of fetches from before it are ignored. */
   private generation = 0;
+  /** A failed fetch whose turn in ring order has come: the queue faults once what the cache holds before it is used (applyFault). */
+  private failed: DescriptorFetch | null = null;
 
   constructor(
     readonly ring: RingRegisters,
@@ -72,7 +77,7 @@ export class DescriptorPrefetch<D> {
    * is not idle while this holds.
    */
   fetchDue(capacity: number, batch: number, readTags: number, short: () => boolean): boolean {
-    if (!this.ring.enabled || this.ring.unfetched === 0) return false;
+    if (!this.ring.enabled || this.ring.unfetched === 0 || this.failed) return false;
     const room = capacity - this.held;
     return room >= dueRoom(capacity, batch, readTags) || (room > 0 && short());
   }
@@ -99,7 +104,7 @@ export class DescriptorPrefetch<D> {
 
   /** Whether a small fetch has room, and so waits only for spare read tags (wantsFetch). */
   smallFetchFits(capacity: number, batch: number, readTags: number): boolean {
-    if (!this.ring.enabled || this.ring.unfetched === 0 || readTags < SMALL_FETCH_TAGS) return false;
+    if (!this.ring.enabled || this.ring.unfetched === 0 || readTags < SMALL_FETCH_TAGS || this.failed) return false;
     return capacity - this.held >= smallRoom(capacity, batch);
   }
 
@@ -116,27 +121,43 @@ export class DescriptorPrefetch<D> {
     const address = ring.addressOf(first);
     // Which descriptor runs off mapped memory, for the error log, should the engine refuse the fetch: one lookup when it will not.
     const firstUnmapped = dma.reachable(address, count * DESCRIPTOR_BYTES) ? null : this.firstUnmapped(dma, first, count);
-    const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, firstUnmapped, data: null, done: false };
+    const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, firstUnmapped, data: null, done: false, error: null };
     this.fetches.push(fetch);
     this.requested += count;
     dma.read(address, count * DESCRIPTOR_BYTES, reply, fetch as Tag, urgency);
   }
 
-  /** A fetch completed. A failed one disables the queue: the ring cannot be trusted. */
+  /**
+   * A fetch completed. A failed one takes its turn in ring order, as the descriptors do: the
+   * fetches before it still fill the cache, and the queue faults (the ring cannot be trusted) once
+   * the engine has used what they hold (applyFault). Faulted at once, an unmapped descriptor 8
+   * refused a cycle after it was asked for took the valid frames 0 to 7 still on their way with
+   * it, unsent and unlogged (from a driver developer's check).
+   */
   complete(fetch: DescriptorFetch, completion: DmaCompletion<unknown>): void {
     if (fetch.generation !== this.generation) return;
-    if (completion.error) {
-      this.ring.disableOnFault(completion.error, fetch, completion.error === "DMA_UNMAPPED" ? (fetch.firstUnmapped ?? fetch.first) : fetch.first);
-      this.reset();
-      return;
-    }
     fetch.data = completion.data;
+    fetch.error = completion.error;
     fetch.done = true;
-    while (this.fetches.length > 0 && this.fetches[0]!.done) {
+    while (this.failed === null && this.fetches.length > 0 && this.fetches[0]!.done) {
       const ready = this.fetches.shift()!;
       this.requested -= ready.count;
-      for (let position = 0; position < ready.count; position++) this.cache.push(this.parse(ready.data!, position * DESCRIPTOR_BYTES, ready.first + position));
+      if (ready.error) this.failed = ready;
+      else for (let position = 0; position < ready.count; position++) this.cache.push(this.parse(ready.data!, position * DESCRIPTOR_BYTES, ready.first + position));
     }
+  }
+
+  /** A failed fetch waits for the engine to use what the cache holds before it. */
+  get faultPending(): boolean {
+    return this.failed !== null;
+  }
+
+  /** The engine can do nothing more with what the cache holds: the failed fetch disables the queue, and what is cached goes with it (a frame the failed descriptors would have ended). */
+  applyFault(): void {
+    const fetch = this.failed!;
+    const code = fetch.error!;
+    this.ring.disableOnFault(code, fetch, code === "DMA_UNMAPPED" ? (fetch.firstUnmapped ?? fetch.first) : fetch.first);
+    this.reset();
   }
 
   /** The first of `count` descriptors from `first` outside mapped memory (a ring that runs past its region runs off at one). */
@@ -149,6 +170,7 @@ export class DescriptorPrefetch<D> {
     this.cache.clear();
     this.fetches.length = 0;
     this.requested = 0;
+    this.failed = null;
     this.generation++;
   }
 }

@@ -89,8 +89,12 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     return Infinity;
   }
 
-  /** Start one descriptor fetch: urgent queues first, then round-robin over the queues; returns whether one started. */
+  /** Whether the engine can do nothing more with what the queue's cache holds: a failed fetch after it then faults the queue. */
+  protected abstract cacheUsedUp(state: S): boolean;
+
+  /** Start one descriptor fetch: urgent queues first, then round-robin over the queues; returns whether one started. A queue whose failed fetch's turn has come, and whose cache is used up, faults first. */
   protected fetchDescriptors(capacityOf: (state: S) => number, batch: number): boolean {
+    for (const state of this.queues) if (state.prefetch.faultPending && this.cacheUsedUp(state)) state.prefetch.applyFault();
     for (const urgent of this.urgentQueues()) {
       const state = this.queues[urgent]!;
       const capacity = capacityOf(state);

@@ -224,7 +224,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TDFAULT_CODE_SHIFT 0u
 #define NICSIM_TDFAULT_CODE_WIDTH 8u
 #define NICSIM_TDFAULT_CODE_MASK 0x000000FFu
-/* TDFAULT.INDEX: The first descriptor the failed fetch read: the frame it belongs to is the one the fault took */
+/* TDFAULT.INDEX: The first descriptor the failed fetch read: the frame it belongs to is the one the fault took. On TX the frames whose descriptors came before it are sent first (the fault takes its turn in ring order, after the fetches before it); on RX the buffers fetched before it are given up */
 #define NICSIM_TDFAULT_INDEX_SHIFT 16u
 #define NICSIM_TDFAULT_INDEX_WIDTH 16u
 #define NICSIM_TDFAULT_INDEX_MASK 0xFFFF0000u
@@ -279,7 +279,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_RDFAULT_CODE_SHIFT 0u
 #define NICSIM_RDFAULT_CODE_WIDTH 8u
 #define NICSIM_RDFAULT_CODE_MASK 0x000000FFu
-/* RDFAULT.INDEX: The first descriptor the failed fetch read: the frame it belongs to is the one the fault took */
+/* RDFAULT.INDEX: The first descriptor the failed fetch read: the frame it belongs to is the one the fault took. On TX the frames whose descriptors came before it are sent first (the fault takes its turn in ring order, after the fetches before it); on RX the buffers fetched before it are given up */
 #define NICSIM_RDFAULT_INDEX_SHIFT 16u
 #define NICSIM_RDFAULT_INDEX_WIDTH 16u
 #define NICSIM_RDFAULT_INDEX_MASK 0xFFFF0000u

@@ -70,6 +70,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const part = this.packetBuffer.partBytes;
     if (this.params.bufferPartition === "per-class" && part < shared.maxFrameBytes) {
       this.misfitParameter("bufferBytes", `split per class, each of the ${shared.queues} queues' parts (${part} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`);
+    } else if (this.params.bufferPartition === "shared" && this.params.bufferBytes < shared.maxFrameBytes) {
+      // Shared, a frame longer than the whole buffer was taken and dropped as RX_BUFFER_FULL with the buffer empty (from a driver developer's check).
+      this.misfitParameter("bufferBytes", `shared, the buffer (${this.params.bufferBytes} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`);
     }
   }
 
@@ -269,6 +272,11 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   }
 
   /** A frame waits for more descriptors than are cached or on their way. */
+  /** Always: the buffers cached hold no frame, and the driver learns of the fault at once (its turn in ring order comes after the fetches before it). */
+  protected cacheUsedUp(): boolean {
+    return true;
+  }
+
   protected shortOfDescriptors(state: RxQueueState): boolean {
     const frame = state.frames[0];
     return frame !== undefined && state.prefetch.held < this.descriptorsFor(state, frame);

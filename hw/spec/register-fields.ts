@@ -87,7 +87,7 @@ export const TX_QUEUE_CONTROL_FIELDS = bitFields([
 
 export const QUEUE_FAULT_FIELDS = bitFields([
   { name: "CODE", bit: 0, width: 8, description: "The fetch's error code (DMA_READ_ERROR, DMA_COMPLETION_TIMEOUT or DMA_UNMAPPED)" },
-  { name: "INDEX", bit: 16, width: 16, description: "The first descriptor the failed fetch read: the frame it belongs to is the one the fault took" },
+  { name: "INDEX", bit: 16, width: 16, description: "The first descriptor the failed fetch read: the frame it belongs to is the one the fault took. On TX the frames whose descriptors came before it are sent first (the fault takes its turn in ring order, after the fetches before it); on RX the buffers fetched before it are given up" },
 ]);
 
 export const QUEUE_FAULTS_FIELDS = bitFields([

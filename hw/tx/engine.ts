@@ -235,6 +235,11 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     return this.scheduler.strictQueues;
   }
 
+  /** No whole frame in the cache: a failed fetch after it takes the frame it would have ended. */
+  protected cacheUsedUp(state: QueueState<TxDescriptor>): boolean {
+    return this.headOf(state.ring.queue) === null;
+  }
+
   /** Descriptors held, cached or on their way, and no whole frame in the cache: its rest may still be to fetch (with a batch on its way and no room for another, a frame longer than the batch read its rest a round trip later). */
   protected shortOfDescriptors(state: QueueState<TxDescriptor>): boolean {
     return state.prefetch.held > 0 && this.headOf(state.ring.queue) === null;

@@ -113,6 +113,10 @@ test("a ring running past its region: DMA_UNMAPPED names the first descriptor ou
   const read = (offset: number) => reply<"MMIO_READ_REPLY">(client.request("MMIO_READ", { offset })).value;
   expect(R.decodeQueueFault(read(R.TDFAULT(0)))).toEqual({ code: ErrorCode.DMA_UNMAPPED, index: 8 });
   expect(read(R.ERRLOG_INDEX)).toBe(10);
+  // The frames of the fetch before the failed one are sent: the fault takes the failed fetch's, from TDFAULT's index on. Refused a cycle
+  // after it was asked for, ahead of the fetch before it, it took frames 0 to 7 with it, unsent and counted nowhere (a driver developer's check).
+  expect(read(R.TDH(0))).toBe(8);
+  expect(client.run.design.top.peer.receivedFrames).toBe(8);
   // Emptied, the log names no descriptor: 0 would be descriptor 0's index.
   while (read(R.ERRLOG_COUNT) > 0) client.send("MMIO_WRITE", { offset: R.ERRLOG_POP, value: 1 });
   expect([read(R.ERRLOG_INDEX), read(R.ERRLOG_LOCATION)]).toEqual([NO_INDEX, NO_QUEUE]);

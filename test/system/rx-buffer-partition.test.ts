@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
+import { buildNicSystem } from "../../system/build.js";
 
 /**
  * The RX packet buffer split per class (RXPBSIZE in DCB mode, as the 82599), shared drop-tail (the
@@ -73,4 +74,13 @@ describe("the RX packet buffer, shared or split per class", () => {
   test("split per class, a part that cannot hold the longest frame is refused before the run", () => {
     expect(() => runScenario(parseScenarioText(SCENARIO, "rx-partition.yaml", { "nic.rx.bufferPartition": "per-class", "nic.rx.bufferBytes": 32768 }), { directory: null })).toThrow(/bufferBytes.*must hold the longest frame/);
   });
+});
+
+// From a driver developer's check: shared, a buffer smaller than the longest frame was taken, and a frame longer than it dropped as
+// RX_BUFFER_FULL with the buffer empty. Split per class each part was checked already.
+test("a shared RX buffer that cannot hold the longest frame is refused when the NIC is built, as the parts split per class are", () => {
+  const build = (parameters: Record<string, unknown>) => () => buildNicSystem({ seed: 1, parameters: { "top.nic.queues": 1, "top.nic.maxFrameBytes": 20000, ...parameters } });
+  expect(build({ "top.nic.rx.bufferBytes": 16384 })).toThrow("top.nic.rx.bufferBytes = 16384: shared, the buffer (16384 bytes) must hold the longest frame (top.nic.maxFrameBytes = 20000)");
+  expect(build({ "top.nic.rx.bufferBytes": 20000 })).not.toThrow();
+  expect(build({ "top.nic.rx.bufferBytes": 16384, "top.nic.rx.bufferPartition": "per-class" })).toThrow("must hold the longest frame");
 });
