@@ -14,28 +14,34 @@ import type { ScenarioSystem } from "./scenario-system.js";
  * descriptors and buffers), each IKE customer's messages fit the NIC's longest frame, each class of the policy map has a queue of its own, and the driver
  * runs every queue the NIC steers received frames to, and
  * the run offers no more than a run can hold. Returns every problem, each with its place in the file.
- * `streamChecked` leaves out the streams that stand in for ones a scenario with mistakes could not give;
+ * `streamChecked` leaves out the streams that stand in for ones a scenario with mistakes could not give
+ * ("length": one whose length is given but whose direction is refused, checked by its length alone);
  * `customers` are the scenario's, by index (null: one the schema refuses, not checked).
  */
 export function deviceFitProblems(
   loaded: LoadedScenario,
   top: ScenarioSystem,
-  streamChecked: (index: number) => boolean = () => true,
+  streamChecked: (index: number) => boolean | "length" = () => true,
   customers: readonly (ScenarioCustomer | null)[] = loaded.scenario.customers,
 ): string[] {
   const { scenario, qos, source } = loaded;
   const problems: string[] = [];
   const nic = top.nic;
   const base = top.driver.base.params;
-  // A value the stream's frames do not fit is named with where it was given (its line or its --set), when it was.
+  // A value the stream's frames do not fit is named with where it was given (its line or its --set), when it was; a value refused
+  // is said to be so, its default standing in (it was quoted as the default at the line that held the value refused; a scenario writer's check).
   const given = (path: string, value: number) => {
     const by = source.givenBy(path.split("."));
-    return `${path} = ${value}${by === null ? "" : by.startsWith("by ") ? `, ${by}` : ` ${by}`}`;
+    if (by === null) return `${path} = ${value}`;
+    const written = path.split(".").reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), scenario);
+    if (typeof written === "number" && written !== value) return `${path} = ${value} (its default, standing in for the ${written} refused ${by})`;
+    return `${path} = ${value}${by.startsWith("by ") ? `, ${by}` : ` ${by}`}`;
   };
   scenario.traffic.forEach((stream, index) => {
-    if (!streamChecked(index)) return;
+    const checked = streamChecked(index);
+    if (!checked) return;
     const at = source.at(["traffic", index, "packetBytes"], `traffic[${index}].packetBytes = ${stream.packetBytes}`);
-    for (const problem of frameFitProblems(tunnelFrameBytes(stream.packetBytes), stream.direction, top, given)) problems.push(`${at}: ${problem}`);
+    for (const problem of frameFitProblems(tunnelFrameBytes(stream.packetBytes), checked === "length" ? null : stream.direction, top, given)) problems.push(`${at}: ${problem}`);
   });
   customers.forEach((customer, index) => {
     if (!customer?.ike) return;
@@ -97,10 +103,11 @@ export function driverQueueProblems(asked: number, nicQueues: number, nicQueuesG
 /**
  * Why an ESP frame of `frame` bytes, sent and received as `direction` says, cannot pass the
  * device (its longest frame, its RX packet buffer) and the driver's rings (their descriptors and
- * buffers): each value named by `given(path, value)`. For a scenario's streams and for the fixed
+ * buffers): each value named by `given(path, value)`. With no direction (one refused), only what
+ * does not depend on it: a bad direction hid a frame longer than the NIC takes (a scenario writer's check). For a scenario's streams and for the fixed
  * IMIX of plain-traffic.
  */
-export function frameFitProblems(frame: number, direction: "to-peer" | "to-host" | "both", design: Pick<ScenarioSystem, "nic" | "driver">, given: (path: string, value: number) => string, what = "its ESP frame", againstLongest = true): string[] {
+export function frameFitProblems(frame: number, direction: "to-peer" | "to-host" | "both" | null, design: Pick<ScenarioSystem, "nic" | "driver">, given: (path: string, value: number) => string, what = "its ESP frame", againstLongest = true): string[] {
   const problems: string[] = [];
   const base = design.driver.base.params;
   const longest = design.nic.params.maxFrameBytes;
@@ -108,8 +115,8 @@ export function frameFitProblems(frame: number, direction: "to-peer" | "to-host"
   const rx = design.nic.rx.params;
   if (againstLongest && frame > longest) problems.push(`${what} (${frame} bytes) is longer than the NIC takes (${given("nic.maxFrameBytes", longest)})`);
   // A frame is checked against the rings it uses: the TX ring for frames to the peer, the RX ring for frames to the host.
-  const sends = direction !== "to-host";
-  const receives = direction !== "to-peer";
+  const sends = direction === "to-peer" || direction === "both";
+  const receives = direction === "to-host" || direction === "both";
   const txDescriptors = Math.ceil(frame / base.txBufferBytes);
   const txRoom = Math.min(base.txRingDescriptors - 1, tx.descriptorCache);
   if (sends && txDescriptors > txRoom) problems.push(`${what} (${frame} bytes) needs ${txDescriptors} TX descriptors of ${base.txBufferBytes} bytes (${given("driver.base.txBufferBytes", base.txBufferBytes)}); a frame may span at most ${txRoom} (the TX ring of ${base.txRingDescriptors} less one, ${given("driver.base.txRingDescriptors", base.txRingDescriptors)}, and ${given("nic.tx.descriptorCache", tx.descriptorCache)})`);

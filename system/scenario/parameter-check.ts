@@ -135,6 +135,8 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   // More streams than a scenario holds is the schema's to say; the parameters are still checked.
   const raw = Array.isArray(given.traffic) && given.traffic.length > 0 && given.traffic.length <= LIMITS.streams ? given.traffic : [];
   const fitting = raw.map((item) => streamShape.safeParse(item));
+  // A stream whose direction is refused is still checked by its length (a bad direction hid a frame longer than the NIC takes).
+  const lengths = raw.map((item) => streamShape.shape.packetBytes.safeParse(record(item).packetBytes));
   // The run's size is judged too where the duration and every stream's shape and rate are right: a mistake elsewhere hid a run of hours (from a scenario writer's check).
   const rates = raw.map((item) => streamRate.safeParse(item));
   const duration = scenarioSchema.shape.durationMicroseconds.safeParse(given.durationMicroseconds);
@@ -145,7 +147,13 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   const streams =
     raw.length === 0
       ? STAND_IN.traffic
-      : fitting.map((checked, index) => (checked.success ? { ...STAND_IN_STREAM, ...checked.data, ...(sized ? { load: undefined, ...rates[index]!.data, ...(named ? { name: names[index] as string } : {}) } : {}) } : STAND_IN_STREAM));
+      : fitting.map((checked, index) =>
+          checked.success
+            ? { ...STAND_IN_STREAM, ...checked.data, ...(sized ? { load: undefined, ...rates[index]!.data, ...(named ? { name: names[index] as string } : {}) } : {}) }
+            : lengths[index]!.success
+              ? { ...STAND_IN_STREAM, packetBytes: lengths[index]!.data }
+              : STAND_IN_STREAM,
+        );
   const customers = standInCustomers(given.customers);
   // Not for a caller that does not use them (serve).
   const outputs = customers === null || options.patterns === false ? null : standInOutputs(given.outputs);
@@ -174,7 +182,7 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   // The scenario's customers are checked too (their IKE against the longest frame), by what sizes the messages: the identity and the ike block but its address.
   // A mistake in another field (its SA count, its name) is the schema's to report, and does not hide this one.
   const givenCustomers = Array.isArray(given.customers) && given.customers.length <= LIMITS.customers ? given.customers.map(sizedCustomer) : [];
-  const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top, (index) => fitting[index]?.success === true, givenCustomers);
+  const unfit = outcome.design === null ? [] : deviceFitProblems(standIn, outcome.design.top, (index) => (fitting[index]?.success === true ? true : lengths[index]?.success === true ? "length" : false), givenCustomers);
   const patterns = outcome.design === null || parsed !== withPatterns ? [] : waveformScopeProblems(standIn, outcome.design.kernel, outputs!.judged);
   return [...(outcome.kind === "refused" ? outcome.problems : []), ...unfit, ...patterns];
 }

@@ -170,6 +170,22 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
   });
 
+  // From a scenario writer's check: a refused value was quoted as its default at the line that held the value refused, and a stream's
+  // bad direction hid its frame being longer than the NIC takes (fixing the direction then brought a new error).
+  test("15c. a value refused is said to be, its default standing in; a stream whose direction is refused is still checked by its length", () => {
+    const jumbo = VALID.replace("    packetBytes: 128", "    packetBytes: 9000");
+    expect(problems(jumbo, "s.yaml", { "driver.base.txRingDescriptors": 10, "driver.base.txBufferBytes": 128 })).toEqual([
+      expect.stringMatching(/^--set driver\.base\.txRingDescriptors = 10: expected a multiple of 4 descriptors/),
+      "s.yaml:23:5: traffic[0].packetBytes = 9000: its ESP frame (9070 bytes) needs 71 TX descriptors of 128 bytes (driver.base.txBufferBytes = 128, by --set driver.base.txBufferBytes); a frame may span at most 64 (the TX ring of 512 less one, driver.base.txRingDescriptors = 512 (its default, standing in for the 10 refused by --set driver.base.txRingDescriptors), and nic.tx.descriptorCache = 64)",
+    ]);
+    expect(problems(VALID.replace("direction: both", "direction: sideways"), "s.yaml", { "nic.maxFrameBytes": 100 })).toEqual([
+      "s.yaml:22:5: traffic[0].direction = \"sideways\": expected one of to-peer, to-host, both",
+      "s.yaml:23:5: traffic[0].packetBytes = 128: its ESP frame (198 bytes) is longer than the NIC takes (nic.maxFrameBytes = 100, by --set nic.maxFrameBytes)",
+    ]);
+    // By its length alone: not against the rings, which its direction picks.
+    expect(problems(jumbo.replace("direction: both", "direction: sideways"), "s.yaml", { "driver.base.txBufferBytes": 128 })).toEqual(["s.yaml:22:5: traffic[0].direction = \"sideways\": expected one of to-peer, to-host, both"]);
+  });
+
   test("14. a file that is not a scenario file, and one that is missing", () => {
     const text = join(mkdtempSync(join(tmpdir(), "nicsim-")), "scenario.txt");
     writeFileSync(text, VALID);
