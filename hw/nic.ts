@@ -7,6 +7,7 @@ import { param } from "../sim/parameters.js";
 import type { Command } from "../sim/process.js";
 import type { SimEvent } from "../sim/sim-event.js";
 import { periodOfMegahertz } from "../sim/time.js";
+import { valueKind } from "../sim/shown-value.js";
 import { DmaEngine } from "./dma/engine.js";
 import { ErrorLog } from "./error-log.js";
 import { InterruptController, InterruptQueueCount } from "./interrupts.js";
@@ -145,8 +146,9 @@ export class Nic extends Component implements DeviceBus {
   }
 
   interrupt(vector: number): SimEvent {
-    const event = this.interrupts.vectors[vector];
-    if (!event) throw new RangeError(`interrupt vector ${vector}: the device has vectors 0 to ${this.interrupts.vectors.length - 1}`);
+    // Only a whole number: "0" found vector 0 through the array's index (from a driver developer's check).
+    const event = Number.isInteger(vector) ? this.interrupts.vectors[vector] : undefined;
+    if (!event) throw new RangeError(`interrupt vector ${typeof vector === "number" ? vector : `${valueKind(vector)} (a vector is a number)`}: the device has vectors 0 to ${this.interrupts.vectors.length - 1}`);
     return event;
   }
 

@@ -26,6 +26,10 @@ export interface RunResult {
 export function runLimit(options: RunOptions, now: number, firstClock: ClockDomain | undefined): number {
   if (options.until !== undefined && options.cycles !== undefined) throw new RangeError("run(): give either until or cycles, not both");
   if (options.until !== undefined) {
+    // A whole time past the last one the kernel holds is named as that, not as a fraction (2^60 was said not to be an integer).
+    if (Number.isInteger(options.until) && !Number.isSafeInteger(options.until)) {
+      throw new RangeError(`run(): until ${options.until} ps is past the last time the kernel holds, 2^53 - 1 ps (${formatTime(Number.MAX_SAFE_INTEGER)}); run without until to the end of the work, or to a time before it`);
+    }
     if (!Number.isSafeInteger(options.until) || options.until < now) {
       throw new RangeError(`run(): until ${options.until} ps must be an integer time not before now (${formatTime(now)})`);
     }

@@ -210,11 +210,15 @@ export class HostMemory {
     if (!this.options.guard || length === 0 || this.regionOf(address, length)) return;
     const inside = this.regionOf(address);
     const before = inside ? undefined : this.regionBefore(address);
+    // A use after free is named as the DMA engine names it (it was "outside every allocated region"; from a driver developer's check).
+    const freed = inside || before ? undefined : this.freedRegionOf(address);
     const where = inside
       ? `runs past the end of '${inside.label}' (${formatAddress(inside.start)}, ${inside.size} bytes)`
       : before
         ? `is in the red zone ${address - (before.start + before.size)} bytes after the end of '${before.label}' (${formatAddress(before.start)}, ${before.size} bytes)`
-        : "is outside every allocated region";
+        : freed
+          ? `is in '${freed.label}', which the host freed (${formatAddress(freed.start)}, ${freed.size} bytes)`
+          : "is outside every allocated region";
     throw new HostMemoryError(`${access} of ${length} bytes at ${formatAddress(address)} ${where}`);
   }
 }

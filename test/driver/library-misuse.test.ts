@@ -48,8 +48,14 @@ test("the library's entry points say what they expected when given null, undefin
   expect(() => loadScenarioFile(undefined as never)).toThrow("loadScenarioFile: the file must be a path (a string), not undefined");
   expect(() => runScenario(undefined as never)).toThrow("runScenario: expected a scenario as loadScenarioFile, parseScenarioText or defaultScenario return it");
   expect(() => new HostMemory().free(undefined as never)).toThrow("free(undefined): expected an address an allocate() returned");
-  const { top } = buildNicSystem({ seed: 1 });
+  const { kernel, top } = buildNicSystem({ seed: 1 });
   expect(() => top.driver.base.setQosClasses({} as never)).toThrow("setQosClasses: expected a Map of ipsec_qos_group tags to traffic classes, not an object");
+  // From a later check: a mistyped option was ignored and the build made with defaults; "0" found vector 0 through the array's index;
+  // a time past 2^53 - 1 was said not to be an integer.
+  expect(() => buildNic({ paramters: { "top.nic.queues": 1 } } as never)).toThrow("buildNic: no option 'paramters' (did you mean parameters?); the options are seed, parameters, parametersSource, skipIdle, container");
+  expect(() => top.nic.interrupt("0" as never)).toThrow("interrupt vector a string (a vector is a number): the device has vectors 0 to 8");
+  expect(() => top.nic.interrupt(0.5)).toThrow("interrupt vector 0.5: the device has vectors 0 to 8");
+  expect(() => kernel.run({ until: 2 ** 60 })).toThrow("run(): until 1152921504606847000 ps is past the last time the kernel holds, 2^53 - 1 ps");
 });
 
 test("a process body that is no generator, a signal named by no string, and diagnostics of no NIC are refused when made, saying what was expected", async () => {

@@ -95,6 +95,20 @@ describe("register values out of their range", () => {
     expect(readBack).toBe(R.encodeTxSched({ strict: true, percent: 100, remaining: 0 }));
   });
 
+  // From a driver developer's check: 150 written as a percent spilled into bit 7 and read back 22 with no word, where 101 was refused.
+  test("a TX_SCHED value with bits outside its fields (a percent too wide for its 7 bits) is read without them, and says so", () => {
+    let readBack = -1;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        bus.mmioWrite(R.TX_SCHED(3), 150);
+        readBack = (yield bus.mmioRead(R.TX_SCHED(3))) as number;
+      },
+      { code: "VALUE_OUT_OF_RANGE", queue: 3, index: null, field: "REGISTER", value: 22, mentions: ["TX_SCHED[3].reserved bits set (a field's value too wide for it spills into them; the fields are read without them) = 0x16"], unshown: ["150"] },
+    );
+    expect(R.decodeTxSched(readBack)).toEqual({ strict: false, percent: 22, remaining: 0 });
+  });
+
   test("a TX_SCHED remaining percent above 100 is taken as 100, and says so", () => {
     let readBack = -1;
     misuse(

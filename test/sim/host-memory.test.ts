@@ -44,6 +44,8 @@ describe("host memory", () => {
     expect(() => memory.read(0x1000, 4)).toThrow(/outside every allocated region/);
     memory.free(buffer);
     expect(memory.isMapped(buffer, 1)).toBe(false);
+    // A use after free is named as such, as the DMA engine names it (it was "outside every allocated region").
+    expect(() => memory.read(buffer + 8, 4)).toThrow(`read of 4 bytes at 0x${(buffer + 8).toString(16)} is in 'rx buffer 3', which the host freed (0x${buffer.toString(16)}, 64 bytes)`);
   });
 
   test("freed memory is handed out again, so a stale pointer may land in someone else's data", () => {
