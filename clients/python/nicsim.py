@@ -15,6 +15,7 @@ decoded from nicsim_protocol.MESSAGES, generated from the same table as the serv
 """
 
 import atexit
+import collections
 import os
 import socket
 import struct
@@ -102,7 +103,7 @@ class Client:
         self.on_diagnostic = None
         # Diagnostics that came before a reply, handed to on_diagnostic once the reply is taken: a handler that called the device
         # (read ERRLOG) took the reply its caller waited for, and the caller got the handler's (from a driver developer's check).
-        self._held = []
+        self._held = collections.deque()
         self._delivering = False
         self.now_ps = self.call_ps = 0
         reply = self._request("HELLO", magic=protocol.MAGIC, major=protocol.VERSION_MAJOR, minor=protocol.VERSION_MINOR, client_name=name)
@@ -211,7 +212,7 @@ class Client:
         self._delivering = True
         try:
             while self._held:
-                diagnostic = self._held.pop(0)
+                diagnostic = self._held.popleft()
                 if self.on_diagnostic:
                     self.on_diagnostic(*diagnostic)
         finally:
