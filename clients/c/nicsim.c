@@ -56,6 +56,10 @@ static int flush(nicsim *device) {
  * an error). It happens a call's cost later; a reply's time replaces this count.
  */
 uint8_t *nicsim_begin(nicsim *device, uint32_t type, size_t fixed_bytes, size_t tail_bytes) {
+  if (device->ended) {
+    nicsim_fail(device, "a call after nicsim_goodbye (from a handler of the diagnostics that came with its reply): the session has ended; nothing was sent");
+    return NULL;
+  }
   if (device->failed) return NULL;
   // Checked before anything is laid out: a tail past the protocol's maximum would run past the send buffer.
   if (tail_bytes > nicsim_msg_tail_max(type) || fixed_bytes != nicsim_msg_fixed_bytes(type)) {
@@ -130,6 +134,18 @@ static void take_notification(nicsim *device, uint32_t type, const uint8_t *mess
   }
 }
 
+/* The time a reply carries, the client's from then on; 0 for a reply without one. */
+static uint64_t reply_time(uint32_t type, const uint8_t *reply) {
+  switch (type) {
+    case NICSIM_MSG_HELLO_REPLY: return NICSIM_READ(reply, MSG_HELLO_REPLY_TIME_PS);
+    case NICSIM_MSG_GOODBYE_REPLY: return NICSIM_READ(reply, MSG_GOODBYE_REPLY_TIME_PS);
+    case NICSIM_MSG_MMIO_READ_REPLY: return NICSIM_READ(reply, MSG_MMIO_READ_REPLY_TIME_PS);
+    case NICSIM_MSG_WAIT_REPLY: return NICSIM_READ(reply, MSG_WAIT_REPLY_TIME_PS);
+    case NICSIM_MSG_PEER_STATUS_REPLY: return NICSIM_READ(reply, MSG_PEER_STATUS_REPLY_TIME_PS);
+    default: return 0;
+  }
+}
+
 /* Hand the held diagnostics to the handler, in the order they came, with the reply (NULL: none, the server refused) kept aside: the handler may call the device. */
 static const uint8_t *deliver_held(nicsim *device, const uint8_t *reply, size_t length) {
   if (device->held_count == 0 || device->delivering) return reply;
@@ -179,6 +195,9 @@ const uint8_t *nicsim_exchange(nicsim *device, uint32_t reply_type, size_t *repl
     }
     if (type == reply_type) {
       *reply_length = length;
+      /* The reply's time is set here, before the handlers run: set by the caller after them, a handler's own wait was undone (from a driver developer's check). */
+      uint64_t time = reply_time(type, message);
+      if (time != 0) device->now_ps = time;
       return deliver_held(device, message, length);
     }
     if (type != NICSIM_MSG_MEMORY_UPDATE && type != NICSIM_MSG_DIAGNOSTIC) {
@@ -260,7 +279,6 @@ nicsim *nicsim_hello(int fd, pid_t server, const char *client_name, char *reason
   device->info.queues = (uint16_t)NICSIM_READ(reply, MSG_HELLO_REPLY_QUEUES);
   device->info.vectors = (uint16_t)NICSIM_READ(reply, MSG_HELLO_REPLY_VECTORS);
   device->info.call_ps = NICSIM_READ(reply, MSG_HELLO_REPLY_CALL_PS);
-  device->now_ps = NICSIM_READ(reply, MSG_HELLO_REPLY_TIME_PS);
   opened(device);
   return device;
 }
@@ -300,7 +318,15 @@ static void release(nicsim *device) {
   free(device->regions), free(device->out), free(device->in), free(device->held), free(device->reply), free(device);
 }
 
+/* Ending the session from a diagnostic handler would free the connection the call that heard the diagnostic still reads. */
+static int ending_in_handler(nicsim *device, const char *call) {
+  if (!device->delivering) return 0;
+  nicsim_fail(device, "%s from a diagnostic handler: end the session once the call that heard the diagnostic has returned", call);
+  return 1;
+}
+
 int nicsim_goodbye(nicsim *device) {
+  if (ending_in_handler(device, "nicsim_goodbye")) return -1;
   /*
    * A mistake this client refused itself (nothing was sent) leaves the connection whole: GOODBYE still ends the run, so that its
    * summary says the client said goodbye, not that it disconnected; the first error is kept and reported.
@@ -312,17 +338,22 @@ int nicsim_goodbye(nicsim *device) {
     device->failed = 0;
     nicsim_begin(device, NICSIM_MSG_GOODBYE, NICSIM_MSG_GOODBYE_FIXED_BYTES, 0);
     size_t length;
-    const uint8_t *reply = nicsim_exchange(device, NICSIM_MSG_GOODBYE_REPLY, &length);
-    if (reply) device->now_ps = NICSIM_READ(reply, MSG_GOODBYE_REPLY_TIME_PS);
+    /* Diagnostics that come with the reply are held until the session is over: a handler's call then broke a clean goodbye (the server had closed). */
+    device->delivering = 1;
+    nicsim_exchange(device, NICSIM_MSG_GOODBYE_REPLY, &length);
+    device->delivering = 0;
     if (refused) device->failed = 1, memcpy(device->error, first, sizeof first);
   }
   int result = device->failed ? -1 : 0;
   if (device->failed) fprintf(stderr, "nicsim: %s\n", device->error);
+  device->ended = 1;
+  deliver_held(device, NULL, 0);
   release(device);
   return result;
 }
 
 void nicsim_disconnect(nicsim *device) {
+  if (ending_in_handler(device, "nicsim_disconnect")) return;
   /* What was posted still goes: the server lands a disconnecting client's posted writes (they waited here for the next request). */
   if (!device->connection_lost) flush(device);
   release(device);
@@ -344,7 +375,6 @@ uint32_t nicsim_mmio_read(nicsim *device, uint32_t offset) {
   size_t length;
   const uint8_t *reply = nicsim_exchange(device, NICSIM_MSG_MMIO_READ_REPLY, &length);
   if (!reply) return 0;
-  device->now_ps = NICSIM_READ(reply, MSG_MMIO_READ_REPLY_TIME_PS);
   return (uint32_t)NICSIM_READ(reply, MSG_MMIO_READ_REPLY_VALUE);
 }
 
@@ -428,7 +458,6 @@ static uint32_t take_wait_reply(nicsim *device) {
   size_t length;
   const uint8_t *reply = nicsim_exchange(device, NICSIM_MSG_WAIT_REPLY, &length);
   if (!reply) return 0;
-  device->now_ps = NICSIM_READ(reply, MSG_WAIT_REPLY_TIME_PS);
   return (uint32_t)NICSIM_READ(reply, MSG_WAIT_REPLY_VECTORS);
 }
 

@@ -63,7 +63,9 @@ const char *nicsim_error(const nicsim *device);
 uint64_t nicsim_now_ps(const nicsim *device);
 /*
  * Replace the default diagnostic handler (which prints to stderr); NULL keeps them silent. A diagnostic that came
- * during a call is handed over once that call has its reply, in the order they came: the handler may call the device.
+ * during a call is handed over once that call has its reply (and its time), in the order they came: the handler may
+ * call the device, but not end the session (nicsim_goodbye and nicsim_disconnect are refused there). Those that come
+ * with GOODBYE's reply are handed over as the session ends: the device can no longer be called then.
  */
 void nicsim_on_diagnostic(nicsim *device, nicsim_diagnostic_handler handler, void *context);
 

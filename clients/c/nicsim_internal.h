@@ -43,6 +43,8 @@ struct nicsim {
   size_t held_count, held_capacity;
   int delivering;
   uint8_t *reply;
+  /* GOODBYE has been answered: the diagnostics that came with it are handed over, and a handler's calls are refused. */
+  int ended;
   /* The next connection still open: each is disconnected at exit, its posted messages sent first. */
   nicsim *next_open;
 };

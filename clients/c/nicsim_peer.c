@@ -50,7 +50,7 @@ int nicsim_peer_status(nicsim *device, nicsim_peer_counts *counts) {
   size_t length;
   const uint8_t *reply = nicsim_exchange(device, NICSIM_MSG_PEER_STATUS_REPLY, &length);
   if (!reply) return -1;
-  device->now_ps = counts->time_ps = NICSIM_READ(reply, MSG_PEER_STATUS_REPLY_TIME_PS);
+  counts->time_ps = NICSIM_READ(reply, MSG_PEER_STATUS_REPLY_TIME_PS);
   counts->received = (uint32_t)NICSIM_READ(reply, MSG_PEER_STATUS_REPLY_RECEIVED);
   counts->decrypted = (uint32_t)NICSIM_READ(reply, MSG_PEER_STATUS_REPLY_DECRYPTED);
   counts->refused = (uint32_t)NICSIM_READ(reply, MSG_PEER_STATUS_REPLY_REFUSED);

@@ -101,10 +101,12 @@ class Client:
         self._regions = []
         self.diagnostics = []
         self.on_diagnostic = None
+        # on_diagnostic(time_ps, code, message) may call the device; an exception it raises comes out of the call it was handed over in.
         # Diagnostics that came before a reply, handed to on_diagnostic once the reply is taken: a handler that called the device
         # (read ERRLOG) took the reply its caller waited for, and the caller got the handler's (from a driver developer's check).
         self._held = collections.deque()
         self._delivering = False
+        self._ended = False
         self.now_ps = self.call_ps = 0
         reply = self._request("HELLO", magic=protocol.MAGIC, major=protocol.VERSION_MAJOR, minor=protocol.VERSION_MINOR, client_name=name)
         self.queues = reply["queues"]
@@ -177,11 +179,17 @@ class Client:
 
         return write
 
+    def _refuse_after_goodbye(self, name):
+        if self._ended:
+            raise NicsimError("%s after goodbye (from a handler of the diagnostics that came with its reply): the session has ended; nothing was sent" % name)
+
     def _post(self, name, **values):
+        self._refuse_after_goodbye(name)
         self._pending.append(encode(name, **values))
         self.now_ps += self.call_ps
 
     def _request(self, name, **values):
+        self._refuse_after_goodbye(name)
         self._pending.append(encode(name, **values))
         self.now_ps += self.call_ps
         self._write(b"".join(self._pending))
@@ -289,10 +297,18 @@ class Client:
     # ---- the end ----
 
     def goodbye(self):
-        """The run ends and writes its files; the connection is closed."""
-        self._request("GOODBYE")
+        """The run ends and writes its files; the connection is closed. Diagnostics that came with its reply are handed over after that:
+        a handler's call to the device then raises NicsimError (before, it broke the goodbye, the server having closed)."""
+        delivering = self._delivering
+        self._delivering = True
+        try:
+            self._request("GOODBYE")
+        finally:
+            self._delivering = delivering
         atexit.unregister(self.disconnect)
         self._close()
+        self._ended = True
+        self._deliver_held()
         return self.now_ps
 
     def disconnect(self):

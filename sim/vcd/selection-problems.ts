@@ -1,4 +1,5 @@
 import type { Kernel } from "../kernel.js";
+import { valueKind } from "../shown-value.js";
 import { ScopeMatcher, type TraceSelection } from "./selection.js";
 
 /** A selection's mistake: the list (`scopes` or `exclude`), the pattern's index in it (null: the list as a whole), and what is wrong, worded with the caller's names. */
@@ -26,6 +27,8 @@ export function selectionProblems(
   name: (field: "scopes" | "exclude", index?: number) => string,
   judged: (field: "scopes" | "exclude", index: number) => boolean = () => true,
 ): SelectionProblem[] {
+  const shape = selectionShapeProblems(selection, name);
+  if (shape.length > 0) return shape;
   const scopes = selection.scopes;
   const excludes = selection.exclude ?? [];
   if (scopes !== undefined && scopes.length === 0) return [{ field: "scopes", index: null, message: `${name("scopes")}: an empty list selects no signal (leave it out to dump every signal)` }];
@@ -47,6 +50,15 @@ export function selectionProblems(
     }
   }
   return problems;
+}
+
+/** Lists that are no lists of texts (`scopes: "top.nic"`): refused before anything is matched, as a TypeError from deep inside was. */
+export function selectionShapeProblems(selection: Pick<TraceSelection, "scopes" | "exclude">, name: (field: "scopes" | "exclude") => string): SelectionProblem[] {
+  return (["scopes", "exclude"] as const).flatMap((field) => {
+    const list: unknown = selection[field];
+    if (list === undefined || (Array.isArray(list) && list.every((pattern) => typeof pattern === "string"))) return [];
+    return [{ field, index: null, message: `${name(field)}: expected a list of patterns (texts), not ${Array.isArray(list) ? "a list holding something else" : valueKind(list)}` }];
+  });
 }
 
 /** A guess at the pattern meant: with `top.` in front (design paths start there, `--set` paths do not), or the scopes whose name it begins (`top.nic.crypto`: crypto_tx and crypto_rx). */

@@ -6,6 +6,8 @@ import type { AnySignal } from "../signal.js";
 import type { SimEvent } from "../sim-event.js";
 import { Activity } from "./activity.js";
 import { checkWindow, ScopeMatcher, type TraceSelection } from "./selection.js";
+import { designPaths, selectionProblems } from "./selection-problems.js";
+import { SimulationError } from "../errors.js";
 import type { ByteSink } from "./sink.js";
 import { type VcdVariable, VcdWriter } from "./writer.js";
 
@@ -65,6 +67,7 @@ export class VcdTracer implements KernelTracer {
   private finished = false;
 
   constructor(options: TracerOptions) {
+    this.selection = { scopes: options.scopes, exclude: options.exclude };
     this.matcher = new ScopeMatcher(options);
     ({ from: this.from, to: this.to } = checkWindow(options));
     this.activity = new Activity(options.watch ?? [], options.settledBy ?? null);
@@ -75,7 +78,12 @@ export class VcdTracer implements KernelTracer {
     });
   }
 
+  private readonly selection: Pick<TraceSelection, "scopes" | "exclude">;
+
+  /** The design is built: a selection that matches none of it is refused here (recordWaveform refuses it before, when called after the build). */
   start(kernel: Kernel): void {
+    const problems = selectionProblems(designPaths(kernel), this.selection, (field, index) => `${field}${index === undefined ? "" : `[${index}]`}`);
+    if (problems.length > 0) throw new SimulationError(`waveform: ${problems.map((problem) => problem.message).join("; ")}`);
     const entries: Array<{ path: string; source: Source | ClockDomain }> = [];
     for (const signal of kernel.signals) if (this.matcher.matches(signal.path)) entries.push({ path: signal.path, source: { kind: "signal", signal } });
     for (const event of kernel.events) if (this.matcher.matches(event.path)) entries.push({ path: event.path, source: { kind: "event", event } });

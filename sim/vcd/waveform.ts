@@ -1,10 +1,11 @@
 import { basename, dirname, join, relative } from "node:path";
 import { SimulationError } from "../errors.js";
+import { valueKind } from "../shown-value.js";
 import type { Kernel } from "../kernel.js";
 import { DIRECT, type OutputFiles, type OutputNames, writeWholeFile } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
 import type { TraceSelection } from "./selection.js";
-import { designPaths, selectionProblems } from "./selection-problems.js";
+import { designPaths, selectionProblems, selectionShapeProblems } from "./selection-problems.js";
 import { layOut, storySettledBy, storySignals, type WaveformStory } from "./story.js";
 import { FileSink } from "./sink.js";
 import { VcdTracer } from "./tracer.js";
@@ -30,8 +31,11 @@ export function recordWaveform(
   names: OutputNames = DIRECT,
   story?: WaveformStory,
 ): { tracer: VcdTracer; closeDump: () => void; finish: (dumpCutOff?: boolean) => WaveformFiles } {
-  // A selection that would dump none of the signals meant is refused before a file is opened, every mistake at once.
-  const problems = selectionProblems(designPaths(kernel), selection, (field, index) => `${field}${index === undefined ? "" : `[${index}]`}`);
+  if (typeof selection !== "object" || selection === null || Array.isArray(selection)) throw new SimulationError(`recordWaveform('${base}'): the selection must be an object ({ scopes, exclude, from, to }), not ${valueKind(selection)}`);
+  // A selection that would dump none of the signals meant is refused before a file is opened, every mistake at once; called before the design is built, the tracer refuses it as the run begins.
+  const paths = designPaths(kernel);
+  const name = (field: "scopes" | "exclude", index?: number) => `${field}${index === undefined ? "" : `[${index}]`}`;
+  const problems = paths.length === 0 ? selectionShapeProblems(selection, name) : selectionProblems(paths, selection, name);
   if (problems.length > 0) throw new SimulationError(`recordWaveform('${base}'): ${problems.map((problem) => problem.message).join("; ")}`);
   const vcd = `${base}.vcd`;
   const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)), watch: story ? storySignals(story) : [], settledBy: story ? storySettledBy(story) : undefined });

@@ -74,6 +74,25 @@ describe.runIf(hasCompiler)("the C client checks what it sends against the proto
     expect(reads.output).toContain("error: none");
   });
 
+  // From its re-check: the handler's wait was undone (the call set the time from its own, older reply after the handler ran), a handler's
+  // read of the diagnostics that came with GOODBYE's reply broke the goodbye (the server had closed), and a handler's goodbye freed the
+  // connection the read that heard the diagnostic still used.
+  test("the client's time after a call is the handler's, if later; diagnostics that come with GOODBYE's reply do not break it; a handler cannot end the session", async () => {
+    const waits = await serveCase("handler-waits");
+    expect(waits.clientStatus, waits.output).toBe(0);
+    const [, handler, main] = /handler at (\d+) ps, main line after the read at (\d+) ps/.exec(waits.output)!;
+    expect(Number(handler)).toBeGreaterThan(1_000_000);
+    expect(Number(main)).toBe(Number(handler));
+    const goodbye = await serveCase("handler-goodbye");
+    expect(goodbye.clientStatus, goodbye.output).toBe(0);
+    expect(goodbye.output).toContain("goodbye 0");
+    expect(goodbye.output).toContain(`handler: code ${ErrorCode.UNKNOWN_REGISTER}, read 0, error: a call after nicsim_goodbye (from a handler of the diagnostics that came with its reply): the session has ended; nothing was sent`);
+    expect(goodbye.result.summary.ending.kind).toBe("goodbye");
+    const inHandler = await serveCase("goodbye-in-handler");
+    expect(inHandler.clientStatus, inHandler.output).toBe(0);
+    expect(inHandler.output).toContain("handler: goodbye -1, error: nicsim_goodbye from a diagnostic handler: end the session once the call that heard the diagnostic has returned");
+  });
+
   test("a key of 21 bytes is refused by the client, not by the server", async () => {
     const { clientStatus, output, result } = await serveCase("wrong-key");
     expect(clientStatus, output).toBe(0);

@@ -11,6 +11,9 @@
  *   spawn-missing      nicsim_spawn of a server that cannot be started (no NICSIM_SOCKET needed)
  *   handler-reads      two mistakes, then STATUS and ERROR_COUNT read, with a diagnostic handler that reads ERRLOG_COUNT
  *   handler-silent     the same with no handler: what the main line reads must not differ
+ *   handler-waits      a mistake, then STATUS read, with a handler that waits 1 µs: the main line's time after the read is the handler's
+ *   handler-goodbye    a mistake, then goodbye, with a handler that reads ERRLOG_COUNT: goodbye succeeds, the handler's read is refused
+ *   goodbye-in-handler a handler that calls nicsim_goodbye: refused (it would free the connection the read still uses)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,25 @@
 static void read_in_handler(void *context, uint64_t time_ps, uint32_t code, const char *message) {
   (void)time_ps, (void)message;
   printf("handler: code %u, ERRLOG_COUNT %u\n", code, nicsim_mmio_read(context, NICSIM_ERRLOG_COUNT));
+}
+
+static uint64_t handler_time;
+static void wait_in_handler(void *context, uint64_t time_ps, uint32_t code, const char *message) {
+  (void)time_ps, (void)code, (void)message;
+  handler_time = nicsim_wait(context, 1000000);
+}
+
+static void goodbye_in_handler(void *context, uint64_t time_ps, uint32_t code, const char *message) {
+  (void)time_ps, (void)code, (void)message;
+  int result = nicsim_goodbye(context);
+  printf("handler: goodbye %d, error: %s\n", result, nicsim_error(context));
+}
+
+static void read_after_goodbye(void *context, uint64_t time_ps, uint32_t code, const char *message) {
+  (void)time_ps, (void)code, (void)message;
+  nicsim *device = context;
+  uint32_t count = nicsim_mmio_read(device, NICSIM_ERRLOG_COUNT);
+  printf("handler: code %u, read %u, error: %s\n", code, count, nicsim_error(device) ? nicsim_error(device) : "none");
 }
 
 int main(int argc, char **argv) {
@@ -86,6 +108,22 @@ int main(int argc, char **argv) {
     uint32_t status = nicsim_mmio_read(device, NICSIM_STATUS);
     uint32_t errors = nicsim_mmio_read(device, NICSIM_ERROR_COUNT);
     printf("main: STATUS 0x%x, ERROR_COUNT %u\n", status, errors);
+  } else if (strcmp(which, "handler-waits") == 0) {
+    nicsim_on_diagnostic(device, wait_in_handler, device);
+    nicsim_mmio_write(device, 0x7004, 1);
+    nicsim_mmio_read(device, NICSIM_STATUS);
+    printf("handler at %llu ps, main line after the read at %llu ps\n", (unsigned long long)handler_time, (unsigned long long)nicsim_now_ps(device));
+  } else if (strcmp(which, "handler-goodbye") == 0) {
+    nicsim_on_diagnostic(device, read_after_goodbye, device);
+    nicsim_mmio_write(device, 0x7004, 1);
+    /* Shorter than the write's way to the device: its diagnostic comes with GOODBYE's reply. */
+    nicsim_wait(device, 360000);
+    return printf("goodbye %d\n", nicsim_goodbye(device)), 0;
+  } else if (strcmp(which, "goodbye-in-handler") == 0) {
+    nicsim_on_diagnostic(device, goodbye_in_handler, device);
+    nicsim_mmio_write(device, 0x7004, 1);
+    nicsim_mmio_read(device, NICSIM_STATUS);
+    nicsim_on_diagnostic(device, NULL, NULL);
   } else if (strcmp(which, "long-name") != 0) return fprintf(stderr, "c_client_limits: no case %s\n", which), 2;
   const char *error = nicsim_error(device);
   printf("error: %s\n", error ? error : "none");

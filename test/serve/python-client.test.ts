@@ -62,6 +62,35 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
     expect(reads.filter((line) => line.startsWith("handler: "))).toEqual(Array(2).fill(`handler: code ${ErrorCode.UNKNOWN_REGISTER}, ERRLOG_COUNT 2`));
   }, 60_000);
 
+  // From its re-check: a handler's read of the diagnostics that came with GOODBYE's reply broke the goodbye (the server had closed), and
+  // close and the atexit unregister were skipped.
+  test("diagnostics that come with GOODBYE's reply are handed over once the session is closed: a handler's call is refused, and goodbye ends the run", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-python-goodbye-"));
+    const python = new URL("../../clients/python", import.meta.url).pathname;
+    const program = [
+      "import sys",
+      `sys.path.insert(0, ${JSON.stringify(python)})`,
+      "from nicsim import Client, NicsimError",
+      "import nicsim_device as D",
+      "device = Client.connect_env('goodbye')",
+      "def handler(time_ps, code, message):",
+      "    try:",
+      "        device.mmio_read(D.REGISTERS['ERRLOG_COUNT'][0])",
+      "    except NicsimError as error:",
+      "        print('handler:', error)",
+      "device.on_diagnostic = handler",
+      "device.mmio_write(0x7004, 1)",
+      "device.wait(360000)",
+      "print('goodbye at', device.goodbye())",
+    ].join("\n");
+    let output = "";
+    const { result, clientStatus } = await serveOnSocket(config(directory, "goodbye"), join(directory, "device.sock"), { command: ["python3", "-c", program], onClientOutput: (text) => (output += text) });
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("handler: MMIO_READ after goodbye (from a handler of the diagnostics that came with its reply): the session has ended; nothing was sent");
+    expect(output).toMatch(/goodbye at \d+/);
+    expect(result.summary.ending.kind).toBe("goodbye");
+  }, 60_000);
+
   test("mmio_write refuses a value wider than 32 bits, as the in-process bus does (it cut it to 32 bits without a word), and takes a negative one from bit operators", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-python-wide-"));
     const python = new URL("../../clients/python", import.meta.url).pathname;

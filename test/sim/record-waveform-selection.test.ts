@@ -3,6 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { buildNicSystem } from "../../system/build.js";
+import { NicSystem } from "../../system/nic-system.js";
+import { buildDesign } from "../../sim/component.js";
+import { container } from "../../sim/di.js";
+import { Kernel } from "../../sim/kernel.js";
 import { us } from "../../sim/time.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { readVcd } from "../support/read-vcd.js";
@@ -35,6 +39,27 @@ describe("recordWaveform refuses a selection that would dump none of the signals
     expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: ["top.nic.mac"], exclude: ["top.nic.**"] })).toThrow("exclude: excludes every signal scopes select: the waveform would hold none");
     expect(() => recordWaveform(kernel, join(directory, "run"), { exclude: ["**"] })).toThrow("exclude: excludes every signal of the design: the waveform would hold none");
     expect(readdirSync(directory)).toEqual([]);
+    // Not an object, or lists that are no lists of texts: said so, not a TypeError from deep inside (from a re-check).
+    expect(() => recordWaveform(kernel, join(directory, "run"), null as never)).toThrow("recordWaveform('" + join(directory, "run") + "'): the selection must be an object ({ scopes, exclude, from, to }), not null");
+    expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: "top.nic" as never })).toThrow("scopes: expected a list of patterns (texts), not a string");
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  // From a re-check: called before the design is built (a kernel, the waveform, then the design), every selection was refused, the
+  // kernel having no signal yet. It is checked as the run begins then.
+  test("called before the design is built, the selection is checked as the run begins", async () => {
+    const directory = scratch();
+    const made = (scopes: string[]) => {
+      const kernel = new Kernel({ seed: 1 });
+      const waveform = recordWaveform(kernel, join(directory, scopes[0]!.replace(/\W/g, "_")), { scopes });
+      buildDesign(kernel, NicSystem, { container, parameters: {} });
+      return { kernel, waveform };
+    };
+    const good = made(["top.nic.tx"]);
+    good.kernel.run({ until: us(2) });
+    good.waveform.finish();
+    expect((await readVcd(readFileSync(join(directory, "top_nic_tx.vcd")))).variables.length).toBeGreaterThan(10);
+    expect(() => made(["top.nic.crypto"]).kernel.run({ until: us(2) })).toThrow("waveform: scopes[0]: 'top.nic.crypto' selects no signal of the design (did you mean top.nic.crypto_rx or top.nic.crypto_tx?)");
   });
 
   test("the README's example as it now reads dumps the TX crypto engines but their jobs_waiting, and every queue 3", async () => {
