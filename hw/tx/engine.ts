@@ -273,7 +273,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const descriptors = state.cache.take(head.taken);
     this.rests.toCome[queue] = head.open;
     const forEngines = TX_COMMAND_FIELDS.IPSEC.get(descriptors[0]!.command) === 1;
-    const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null, forEngines };
+    const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null, forEngines, open: head.open };
     this.inFlight.push(packet);
     this.flight.start(queue, !fault, head.length, pieces, packet.forEngines);
     state.ring.inDevice++;
@@ -384,10 +384,11 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const state = this.queues[packet.queue]!;
     if (packet.fault) {
       const fault = packet.fault;
+      const counted = this.rests.counted(packet.queue, fault, packet.open, packet.descriptors.map((descriptor) => ({ address: descriptor.bufferAddress, length: descriptor.length })));
       const reported = this.rests.reported(packet.queue, fault, packet.length, packet.descriptors.length);
       if (reported) state.ring.report(reported.code, reported.field, reported.fieldName, reported.value, reported.index, reported.withheld);
-      // A fault on the link is counted as itself, the others as the descriptor's; a frame whose buffers could not all be read is named by where they are. A refused frame's rest was counted with it.
-      if (!fault.rest) this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: packet.descriptors.map((descriptor) => ({ address: descriptor.bufferAddress, length: descriptor.length })) });
+      // A fault on the link is counted as itself, the others as the descriptor's; a frame whose buffers could not all be read is named by where they are, a refused one once whole.
+      if (counted) this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: counted });
       this.buffer.free(packet.queue, packet.reserved);
     } else if (packet.dropCode) {
       this.shared.statistics.drop(packet.dropCode, { frame: packet.frame! });

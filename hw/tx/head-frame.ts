@@ -3,6 +3,12 @@ import { MAX_QUEUES } from "../spec/registers.js";
 import type { InOrder } from "../../sim/fifo.js";
 import { DESCRIPTOR_VALUE_NOT_LOGGED, exactField, type Fault, type TxDescriptor } from "./tx-packet.js";
 
+/** A host buffer a dropped frame had, for naming its bytes (drop attribution). */
+export interface HostBuffer {
+  readonly address: number;
+  readonly length: number;
+}
+
 /** The frame at the head of a queue: its descriptors up to EOP, its bytes, what is wrong with it, and whether it was taken without its EOP (its rest is to come). */
 export interface HeadFrame {
   readonly taken: number;
@@ -105,6 +111,22 @@ export class RefusedRests {
   readonly toCome: boolean[] = new Array(MAX_QUEUES).fill(false);
   private readonly bytes: number[] = new Array(MAX_QUEUES).fill(0);
   private readonly descriptors: number[] = new Array(MAX_QUEUES).fill(0);
+  /** The buffers of a frame refused without its EOP, its pieces so far: counted as one drop when its EOP comes. */
+  private readonly buffers: HostBuffer[][] = Array.from({ length: MAX_QUEUES }, () => []);
+
+  /**
+   * The buffers to count a refused piece's frame by, once it is whole: a frame refused with its EOP
+   * at once; one refused without, when its rest reaches its EOP; null for the pieces before. A
+   * frame whose rest never comes (a fetch fault, a disable) is left on the ring, which the driver
+   * counts: counted by its first piece too, it was counted twice (from a driver developer's check).
+   * Asked before `reported`, whose last piece forgets the rest.
+   */
+  counted(queue: number, fault: Fault, open: boolean, buffers: HostBuffer[]): HostBuffer[] | null {
+    if (!fault.rest && !open) return buffers;
+    if (!fault.rest) this.buffers[queue] = [];
+    this.buffers[queue]!.push(...buffers);
+    return fault.rest === "ends" ? this.buffers[queue]! : null;
+  }
 
   /**
    * The fault to report for a refused frame leaving: itself; for its rest, the first piece (it may
@@ -128,5 +150,6 @@ export class RefusedRests {
     this.toCome[queue] = false;
     this.bytes[queue] = 0;
     this.descriptors[queue] = 0;
+    this.buffers[queue] = [];
   }
 }

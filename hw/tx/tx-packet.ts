@@ -71,6 +71,8 @@ export interface TxPacket {
   dropCode: "SA_INVALIDATED" | null;
   /** Its first descriptor asks for IPsec: bound for the crypto engines once read. */
   readonly forEngines: boolean;
+  /** Refused without its EOP: the descriptors up to it are its rest, to come. */
+  readonly open: boolean;
 }
 
 export function parseTxDescriptor(data: Uint8Array, offset: number, index: number): TxDescriptor {

@@ -115,6 +115,23 @@ describe("queue recovery after DMA faults (base driver, plain frames)", () => {
     expect(received.length).toBeGreaterThan(toHost.size / 2);
   }, 60_000);
 
+  // From a driver developer's check: a frame of more descriptors than the device's cache holds is refused, its rest refused as it comes; a
+  // fetch fault among its rest left it on the ring, where the driver counted it, and the device had counted it already by its first piece.
+  test("a frame refused for spanning more descriptors than the cache holds is counted once: by the device when its rest reaches its EOP, by the driver when a fault takes its rest", () => {
+    for (const parameters of [
+      { "top.nic.tx.descriptorBatch": 1, "top.nic.dma.maxOutstandingReads": 1, "top.nic.dma.readErrorProbability": 0.05, "top.driver.base.txRingDescriptors": 16 },
+      { "top.nic.tx.descriptorBatch": 2, "top.nic.dma.completionTimeoutProbability": 0.04, "top.nic.dma.completionTimeout": 300, "top.driver.base.txRingDescriptors": 8 },
+    ]) {
+      const { design, drops, sent } = plainRun({ "top.nic.tx.descriptorCache": 4, "top.driver.base.txBufferBytes": 256, "top.nic.maxFrameBytes": 9018, ...parameters }, { queues: 2, perQueue: 42, sizes: [60, 1000, 1400] });
+      const { top } = design;
+      const nicDrops = Object.fromEntries(top.nic.statistics.drops);
+      expect(nicDrops.TX_DESCRIPTOR_ERROR, JSON.stringify(parameters)).toBeGreaterThan(0);
+      expect(drops.some((drop) => drop.direction === "tx" && drop.bytes.length === 1400), JSON.stringify(parameters)).toBe(true);
+      const counted = top.peer.receivedFrames + drops.filter((drop) => drop.direction === "tx").length + (nicDrops.TX_DESCRIPTOR_ERROR ?? 0) + (nicDrops.DMA_READ_ERROR ?? 0) + (nicDrops.DMA_COMPLETION_TIMEOUT ?? 0);
+      expect(counted, JSON.stringify(parameters)).toBe(sent.size);
+    }
+  });
+
   test("a TX frame taken by a failed descriptor fetch is counted by the fault's code, the others left on the ring by QUEUE_RESET, each with its bytes", () => {
     // Every fetch after the first ones fails: the queue faults, and the frames posted behind the fault are lost.
     const { design, drops, sent } = plainRun({ "top.nic.dma.readErrorProbability": 0.25, "top.driver.base.txRingDescriptors": 32 }, { queues: 1, perQueue: 40, sizes: [200] });
