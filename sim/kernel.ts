@@ -127,8 +127,15 @@ export class Kernel implements ProcessScheduler, EventHost {
   }
 
   traceWith(tracer: KernelTracer): void {
-    if (this.started) throw new SimulationError(`cannot attach a tracer after time has advanced (now ${formatTime(this.now)})`);
+    const refusal = this.tracerRefusal;
+    if (refusal !== null) throw new SimulationError(refusal);
     this.tracer = tracer;
+  }
+
+  /** Why a tracer cannot be attached now (null: it can): asked before a waveform's file is opened. */
+  get tracerRefusal(): string | null {
+    if (this.failure) return `cannot attach a tracer: the simulation failed (${this.failure.message})`;
+    return this.started ? `cannot attach a tracer after the run has begun (now ${formatTime(this.now)})` : null;
   }
 
   /** A generator stream seeded from the kernel seed and a name, independent of other names. */
@@ -210,7 +217,14 @@ export class Kernel implements ProcessScheduler, EventHost {
   run(options: RunOptions = {}): RunResult {
     if (this.failure) throw new SimulationError(`cannot run: the simulation already failed (${this.failure.message})`);
     const limit = runLimit(options, this.now, this.domains[0]);
-    if (!this.started) this.begin();
+    // A tracer that refuses the design as the run begins (a waveform selection that matches none of it) fails the simulation: run again, it dumped nothing.
+    if (!this.started) {
+      try {
+        this.begin();
+      } catch (error) {
+        throw (this.failure = this.failureOf(error));
+      }
+    }
     this.stopMessage = null;
     let reason: StopReason | null = null;
     try {

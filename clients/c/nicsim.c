@@ -229,6 +229,8 @@ static size_t text_bytes(const char *text, size_t most) {
 static nicsim *open_connections;
 
 static void disconnect_at_exit(void) {
+  /* exit() from a diagnostic handler: the process is ending, so the connection goes though a handler runs (refused there, it spun for ever). */
+  for (nicsim *device = open_connections; device; device = device->next_open) device->delivering = 0;
   while (open_connections) nicsim_disconnect(open_connections);
 }
 

@@ -159,7 +159,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     if (!enable || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue);
     this.writeBack.thresholds[queue] = threshold;
     // A fresh ring (enabled again after a fetch fault disabled it, FAULT cleared by ENABLE alone) holds no refused frame's rest.
-    if (!enable || enabling) this.rests.forget(queue);
+    if (!enable || enabling) this.rests.stop(queue);
     if (!enabling) state.control(value);
     this.wake();
   }

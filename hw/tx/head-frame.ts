@@ -123,7 +123,12 @@ export class RefusedRests {
    */
   counted(queue: number, fault: Fault, open: boolean, buffers: HostBuffer[]): HostBuffer[] | null {
     if (!fault.rest && !open) return buffers;
-    if (!fault.rest) this.buffers[queue] = [];
+    // A new refused frame: what a rest cut short by a disable left (stop) is not its.
+    if (!fault.rest) {
+      this.buffers[queue] = [];
+      this.bytes[queue] = 0;
+      this.descriptors[queue] = 0;
+    }
     this.buffers[queue]!.push(...buffers);
     return fault.rest === "ends" ? this.buffers[queue]! : null;
   }
@@ -145,8 +150,17 @@ export class RefusedRests {
     return whole;
   }
 
-  /** The queue was disabled, or enabled on a fresh ring: a rest is not continued. */
-  forget(queue: number): void {
+  /**
+   * The queue was disabled, or enabled on a fresh ring: its next descriptors are no rest. Its pieces
+   * already in the device still finish as the rest they are (forgotten whole, the last piece of a
+   * frame in flight at a disable was counted and logged as the whole rest, 100 bytes of 600).
+   */
+  stop(queue: number): void {
+    this.toCome[queue] = false;
+  }
+
+  /** The rest has come to its EOP. */
+  private forget(queue: number): void {
     this.toCome[queue] = false;
     this.bytes[queue] = 0;
     this.descriptors[queue] = 0;

@@ -68,6 +68,7 @@ export class VcdTracer implements KernelTracer {
 
   constructor(options: TracerOptions) {
     this.selection = { scopes: options.scopes, exclude: options.exclude };
+    this.sink = options.sink;
     this.matcher = new ScopeMatcher(options);
     ({ from: this.from, to: this.to } = checkWindow(options));
     this.activity = new Activity(options.watch ?? [], options.settledBy ?? null);
@@ -79,11 +80,15 @@ export class VcdTracer implements KernelTracer {
   }
 
   private readonly selection: Pick<TraceSelection, "scopes" | "exclude">;
+  private readonly sink: ByteSink;
 
   /** The design is built: a selection that matches none of it is refused here (recordWaveform refuses it before, when called after the build). */
   start(kernel: Kernel): void {
     const problems = selectionProblems(designPaths(kernel), this.selection, (field, index) => `${field}${index === undefined ? "" : `[${index}]`}`);
-    if (problems.length > 0) throw new SimulationError(`waveform: ${problems.map((problem) => problem.message).join("; ")}`);
+    if (problems.length > 0) {
+      this.sink.close();
+      throw new SimulationError(`waveform: ${problems.map((problem) => problem.message).join("; ")} (the design was built after the waveform was asked for; its file is left empty, and the run fails)`);
+    }
     const entries: Array<{ path: string; source: Source | ClockDomain }> = [];
     for (const signal of kernel.signals) if (this.matcher.matches(signal.path)) entries.push({ path: signal.path, source: { kind: "signal", signal } });
     for (const event of kernel.events) if (this.matcher.matches(event.path)) entries.push({ path: event.path, source: { kind: "event", event } });

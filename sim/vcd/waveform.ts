@@ -33,10 +33,14 @@ export function recordWaveform(
 ): { tracer: VcdTracer; closeDump: () => void; finish: (dumpCutOff?: boolean) => WaveformFiles } {
   if (typeof selection !== "object" || selection === null || Array.isArray(selection)) throw new SimulationError(`recordWaveform('${base}'): the selection must be an object ({ scopes, exclude, from, to }), not ${valueKind(selection)}`);
   // A selection that would dump none of the signals meant is refused before a file is opened, every mistake at once; called before the design is built, the tracer refuses it as the run begins.
-  const paths = designPaths(kernel);
+  // Built when it has signals or events: a kernel may hold traced clocks before its design (the pipeline demo's order).
+  const built = kernel.signals.length > 0 || kernel.events.length > 0;
   const name = (field: "scopes" | "exclude", index?: number) => `${field}${index === undefined ? "" : `[${index}]`}`;
-  const problems = paths.length === 0 ? selectionShapeProblems(selection, name) : selectionProblems(paths, selection, name);
+  const problems = built ? selectionProblems(designPaths(kernel), selection, name) : selectionShapeProblems(selection, name);
   if (problems.length > 0) throw new SimulationError(`recordWaveform('${base}'): ${problems.map((problem) => problem.message).join("; ")}`);
+  // Asked before the file is opened: refused after it, a failed or running kernel left an empty file behind (from a re-check).
+  const refusal = kernel.tracerRefusal;
+  if (refusal !== null) throw new SimulationError(`recordWaveform('${base}'): ${refusal}`);
   const vcd = `${base}.vcd`;
   const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)), watch: story ? storySignals(story) : [], settledBy: story ? storySettledBy(story) : undefined });
   kernel.traceWith(tracer);

@@ -191,6 +191,40 @@ describe("TX descriptor fields", () => {
   });
 
   // From a re-check: a rest cut short by a fetch fault stayed pending, and the fresh ring's first frame, enabled by ENABLE alone (which clears FAULT), was dropped as its rest.
+  // From a re-check: a disable written while the refused frame's last piece was in the device forgot the rest's pieces before, and the
+  // frame was counted and logged as its last piece alone (100 bytes of 600, "the rest, 1 descriptor").
+  test("a frame refused for spanning more descriptors than the cache holds, its queue disabled at any moment: counted whole by the device or left to the driver, never in part", () => {
+    const once = (disableAfter: number) => {
+      const { kernel, top } = system({ "top.nic.queues": 2, "top.driver.base.queues": 1, "top.nic.tx.descriptorCache": 4, "top.nic.tx.descriptorBatch": 1 }, { seed: 3 });
+      const counted: { reason: string; bytes: number }[] = [];
+      top.nic.statistics.drops.observers.push((reason, dropped) => counted.push({ reason, bytes: dropped !== null && "hostBuffers" in dropped ? dropped.hostBuffers.reduce((sum, buffer) => sum + buffer.length, 0) : -1 }));
+      kernel.process("hand", function* () {
+        yield top.driver.base.whenReady();
+        const bus = top.driver.base.bus;
+        const tx = new RawQueue(bus, "tx", 1, 16);
+        const frame = sequencedFrame("to-peer", 1, 0, 600);
+        for (let index = 0; index < 6; index++) {
+          const buffer = bus.memory.allocate(100, `piece ${index}`, 64);
+          bus.memory.write(buffer, frame.subarray(index * 100, index * 100 + 100));
+          tx.writeTx(index, { bufferAddress: buffer, length: 100, command: index === 5 ? TX_COMMAND_EOP | TX_COMMAND_RS : 0 });
+        }
+        bus.mmioWrite(R.TDT(1), 6);
+        yield delay(disableAfter);
+        bus.mmioWrite(R.TXDCTL(1), 0);
+      });
+      kernel.run({ until: us(20) });
+      return counted;
+    };
+    const outcomes = new Set<string>();
+    // Every 4 ns across the frame's pieces (the last one's window is a cycle wide).
+    for (let disableAfter = 400_000; disableAfter <= 1_600_000; disableAfter += 4_000) {
+      const counted = once(disableAfter);
+      if (counted.length > 0) expect(counted, `disabled after ${disableAfter} ps`).toEqual([{ reason: "TX_DESCRIPTOR_ERROR", bytes: 600 }]);
+      outcomes.add(counted.length === 0 ? "left" : "counted");
+    }
+    expect([...outcomes].sort()).toEqual(["counted", "left"]);
+  }, 120_000);
+
   test("a queue enabled again after a fetch fault, by ENABLE alone, starts a fresh ring without the refused frame's rest", () => {
     const frame = sequencedFrame("to-peer", 2, 7, 300);
     const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });

@@ -91,6 +91,10 @@ describe.runIf(hasCompiler)("the C client checks what it sends against the proto
     const inHandler = await serveCase("goodbye-in-handler");
     expect(inHandler.clientStatus, inHandler.output).toBe(0);
     expect(inHandler.output).toContain("handler: goodbye -1, error: nicsim_goodbye from a diagnostic handler: end the session once the call that heard the diagnostic has returned");
+    // exit() from a handler: the disconnect at exit, refused there as a handler's, spun for ever (from a later check).
+    const exited = await serveCase("exit-in-handler");
+    expect(exited.clientStatus, exited.output).toBe(3);
+    expect(exited.result.summary.ending.kind).toBe("disconnected");
   });
 
   test("a key of 21 bytes is refused by the client, not by the server", async () => {

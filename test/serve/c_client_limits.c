@@ -14,6 +14,7 @@
  *   handler-waits      a mistake, then STATUS read, with a handler that waits 1 µs: the main line's time after the read is the handler's
  *   handler-goodbye    a mistake, then goodbye, with a handler that reads ERRLOG_COUNT: goodbye succeeds, the handler's read is refused
  *   goodbye-in-handler a handler that calls nicsim_goodbye: refused (it would free the connection the read still uses)
+ *   exit-in-handler    a handler that calls exit(3): the connection goes at exit all the same (it spun for ever)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,11 @@ static void goodbye_in_handler(void *context, uint64_t time_ps, uint32_t code, c
   (void)time_ps, (void)code, (void)message;
   int result = nicsim_goodbye(context);
   printf("handler: goodbye %d, error: %s\n", result, nicsim_error(context));
+}
+
+static void exit_in_handler(void *context, uint64_t time_ps, uint32_t code, const char *message) {
+  (void)context, (void)time_ps, (void)code, (void)message;
+  exit(3);
 }
 
 static void read_after_goodbye(void *context, uint64_t time_ps, uint32_t code, const char *message) {
@@ -119,6 +125,11 @@ int main(int argc, char **argv) {
     /* Shorter than the write's way to the device: its diagnostic comes with GOODBYE's reply. */
     nicsim_wait(device, 360000);
     return printf("goodbye %d\n", nicsim_goodbye(device)), 0;
+  } else if (strcmp(which, "exit-in-handler") == 0) {
+    nicsim_on_diagnostic(device, exit_in_handler, device);
+    nicsim_mmio_write(device, 0x7004, 1);
+    nicsim_mmio_read(device, NICSIM_STATUS);
+    return 1;
   } else if (strcmp(which, "goodbye-in-handler") == 0) {
     nicsim_on_diagnostic(device, goodbye_in_handler, device);
     nicsim_mmio_write(device, 0x7004, 1);

@@ -7,7 +7,7 @@ import { NicSystem } from "../../system/nic-system.js";
 import { buildDesign } from "../../sim/component.js";
 import { container } from "../../sim/di.js";
 import { Kernel } from "../../sim/kernel.js";
-import { us } from "../../sim/time.js";
+import { periodOfMegahertz, us } from "../../sim/time.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { readVcd } from "../support/read-vcd.js";
 
@@ -59,7 +59,23 @@ describe("recordWaveform refuses a selection that would dump none of the signals
     good.kernel.run({ until: us(2) });
     good.waveform.finish();
     expect((await readVcd(readFileSync(join(directory, "top_nic_tx.vcd")))).variables.length).toBeGreaterThan(10);
-    expect(() => made(["top.nic.crypto"]).kernel.run({ until: us(2) })).toThrow("waveform: scopes[0]: 'top.nic.crypto' selects no signal of the design (did you mean top.nic.crypto_rx or top.nic.crypto_tx?)");
+    // Refused as the run begins, the run fails and its file is left empty and closed; the kernel takes no more runs nor tracers, and says why
+    // before opening another file (it ran on with an empty dump, and a second waveform left a file of 0 bytes; from a later check).
+    const bad = made(["top.nic.crypto"]);
+    expect(() => bad.kernel.run({ until: us(2) })).toThrow("waveform: scopes[0]: 'top.nic.crypto' selects no signal of the design (did you mean top.nic.crypto_rx or top.nic.crypto_tx?)");
+    expect(bad.kernel.failed).toBe(true);
+    expect(() => bad.kernel.run({ until: us(4) })).toThrow("cannot run: the simulation already failed");
+    expect(() => recordWaveform(bad.kernel, join(directory, "again"), { scopes: ["top.nic.tx"] })).toThrow("cannot attach a tracer: the simulation failed");
+    expect(readdirSync(directory).sort()).toEqual(["top_nic_crypto.vcd", "top_nic_tx.filters", "top_nic_tx.gtkw", "top_nic_tx.vcd"]);
+    expect(readFileSync(join(directory, "top_nic_crypto.vcd")).length).toBe(0);
+  });
+
+  // From the same check: a kernel may hold traced clocks before its design (the pipeline demo's order); taken for a built design, its
+  // selection was judged against the clocks alone, and refused.
+  test("a kernel holding only traced clocks is not taken for a built design", () => {
+    const kernel = new Kernel({ seed: 1 });
+    kernel.clock("top.clk_core", periodOfMegahertz(250), { traced: true });
+    expect(() => recordWaveform(kernel, join(scratch(), "clocks"), { scopes: ["top.fifo"] })).not.toThrow();
   });
 
   test("the README's example as it now reads dumps the TX crypto engines but their jobs_waiting, and every queue 3", async () => {
