@@ -179,6 +179,12 @@ class Client:
 
         return write
 
+    def _refuse_in_handler(self, name):
+        # As the C client: the session ends once the call that heard the diagnostic has returned (ended inside, that call's caller was told
+        # of a call "after goodbye").
+        if self._delivering:
+            raise NicsimError("%s from a diagnostic handler: end the session once the call that heard the diagnostic has returned" % name)
+
     def _refuse_after_goodbye(self, name):
         if self._ended:
             raise NicsimError("%s after goodbye (from a handler of the diagnostics that came with its reply): the session has ended; nothing was sent" % name)
@@ -299,6 +305,7 @@ class Client:
     def goodbye(self):
         """The run ends and writes its files; the connection is closed. Diagnostics that came with its reply are handed over after that:
         a handler's call to the device then raises NicsimError (before, it broke the goodbye, the server having closed)."""
+        self._refuse_in_handler("goodbye")
         delivering = self._delivering
         self._delivering = True
         try:

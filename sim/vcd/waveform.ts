@@ -1,6 +1,9 @@
 import { basename, dirname, join, relative } from "node:path";
 import { SimulationError } from "../errors.js";
 import { valueKind } from "../shown-value.js";
+import { didYouMean } from "../suggest.js";
+
+const SELECTION_KEYS = ["scopes", "exclude", "from", "to", "comment"] as const;
 import type { Kernel } from "../kernel.js";
 import { DIRECT, type OutputFiles, type OutputNames, writeWholeFile } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
@@ -32,6 +35,9 @@ export function recordWaveform(
   story?: WaveformStory,
 ): { tracer: VcdTracer; closeDump: () => void; finish: (dumpCutOff?: boolean) => WaveformFiles } {
   if (typeof selection !== "object" || selection === null || Array.isArray(selection)) throw new SimulationError(`recordWaveform('${base}'): the selection must be an object ({ scopes, exclude, from, to }), not ${valueKind(selection)}`);
+  // A mistyped key (scope) was ignored, and every signal dumped.
+  const unknown = Object.keys(selection).filter((key) => !(SELECTION_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) throw new SimulationError(`recordWaveform('${base}'): ${unknown.map((key) => `no selection key '${key}'${didYouMean(key, SELECTION_KEYS)}`).join("; ")}; the keys are ${SELECTION_KEYS.join(", ")}`);
   // A selection that would dump none of the signals meant is refused before a file is opened, every mistake at once; called before the design is built, the tracer refuses it as the run begins.
   // Built when it has signals or events: a kernel may hold traced clocks before its design (the pipeline demo's order).
   const built = kernel.signals.length > 0 || kernel.events.length > 0;

@@ -78,6 +78,14 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
       "        device.mmio_read(D.REGISTERS['ERRLOG_COUNT'][0])",
       "    except NicsimError as error:",
       "        print('handler:', error)",
+      "def ends(time_ps, code, message):",
+      "    try:",
+      "        device.goodbye()",
+      "    except NicsimError as error:",
+      "        print('handler:', error)",
+      "device.on_diagnostic = ends",
+      "device.mmio_write(0x7008, 1)",
+      "device.mmio_read(D.REGISTERS['STATUS'][0])",
       "device.on_diagnostic = handler",
       "device.mmio_write(0x7004, 1)",
       "device.wait(360000)",
@@ -88,6 +96,8 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
     expect(clientStatus, output).toBe(0);
     expect(output).toContain("handler: MMIO_READ after goodbye (from a handler of the diagnostics that came with its reply): the session has ended; nothing was sent");
     expect(output).toMatch(/goodbye at \d+/);
+    // As the C client: a handler does not end the session (ended there, the main line's next call was said to come "after goodbye").
+    expect(output).toContain("handler: goodbye from a diagnostic handler: end the session once the call that heard the diagnostic has returned");
     expect(result.summary.ending.kind).toBe("goodbye");
   }, 60_000);
 

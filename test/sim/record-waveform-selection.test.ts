@@ -42,6 +42,7 @@ describe("recordWaveform refuses a selection that would dump none of the signals
     // Not an object, or lists that are no lists of texts: said so, not a TypeError from deep inside (from a re-check).
     expect(() => recordWaveform(kernel, join(directory, "run"), null as never)).toThrow("recordWaveform('" + join(directory, "run") + "'): the selection must be an object ({ scopes, exclude, from, to }), not null");
     expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: "top.nic" as never })).toThrow("scopes: expected a list of patterns (texts), not a string");
+    expect(() => recordWaveform(kernel, join(directory, "run"), { scope: ["top.nic"] } as never)).toThrow("no selection key 'scope' (did you mean scopes?); the keys are scopes, exclude, from, to, comment");
     expect(readdirSync(directory)).toEqual([]);
   });
 
