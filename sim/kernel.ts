@@ -217,14 +217,7 @@ export class Kernel implements ProcessScheduler, EventHost {
   run(options: RunOptions = {}): RunResult {
     if (this.failure) throw new SimulationError(`cannot run: the simulation already failed (${this.failure.message})`);
     const limit = runLimit(options, this.now, this.domains[0]);
-    // A tracer that refuses the design as the run begins (a waveform selection that matches none of it) fails the simulation: run again, it dumped nothing.
-    if (!this.started) {
-      try {
-        this.begin();
-      } catch (error) {
-        throw (this.failure = this.failureOf(error));
-      }
-    }
+    if (!this.started) this.begin();
     this.stopMessage = null;
     let reason: StopReason | null = null;
     try {
@@ -281,7 +274,12 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   private begin(): void {
     this.started = true;
-    this.tracer?.start(this);
+    // A tracer that refuses the design (a waveform selection that matches none of it) fails the simulation: run on, it dumped nothing.
+    try {
+      this.tracer?.start(this);
+    } catch (error) {
+      throw (this.failure = this.failureOf(error));
+    }
     // Values written during construction commit at time 0, before anything runs.
     this.phase++;
     this.commit();
