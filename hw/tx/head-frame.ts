@@ -1,13 +1,8 @@
 import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { MAX_QUEUES } from "../spec/registers.js";
 import type { InOrder } from "../../sim/fifo.js";
+import type { HostBuffer } from "../../sim/stats/drop-counter.js";
 import { DESCRIPTOR_VALUE_NOT_LOGGED, exactField, type Fault, type TxDescriptor } from "./tx-packet.js";
-
-/** A host buffer a dropped frame had, for naming its bytes (drop attribution). */
-export interface HostBuffer {
-  readonly address: number;
-  readonly length: number;
-}
 
 /** The frame at the head of a queue: its descriptors up to EOP, its bytes, what is wrong with it, and whether it was taken without its EOP (its rest is to come). */
 export interface HeadFrame {

@@ -2,7 +2,13 @@
  * What a drop site holds of what it dropped: an Ethernet frame, an IP packet, where its frame's
  * buffers are in host memory (a device that could not read them), or nothing.
  */
-export type DroppedBytes = { readonly frame: Uint8Array } | { readonly packet: Uint8Array } | { readonly hostBuffers: readonly { readonly address: number; readonly length: number }[] } | null;
+/** A host buffer a dropped frame had, for naming its bytes (drop attribution). */
+export interface HostBuffer {
+  readonly address: number;
+  readonly length: number;
+}
+
+export type DroppedBytes = { readonly frame: Uint8Array } | { readonly packet: Uint8Array } | { readonly hostBuffers: readonly HostBuffer[] } | null;
 
 export type DropObserver<Reason, Dropped = DroppedBytes> = (reason: Reason, dropped: Dropped) => void;
 

@@ -9,6 +9,11 @@ export interface SelectionProblem {
   readonly message: string;
 }
 
+/** A list, or one of its patterns, as the library's caller names it: `scopes`, `exclude[1]`. */
+function listName(field: "scopes" | "exclude", index?: number): string {
+  return index === undefined ? field : `${field}[${index}]`;
+}
+
 /** The paths a dump may hold: the design's signals, events and traced clock domains. */
 export function designPaths(kernel: Kernel): string[] {
   return [...kernel.signals.map((signal) => signal.path), ...kernel.events.map((event) => event.path), ...kernel.domains.filter((domain) => domain.traced).map((domain) => domain.path)];
@@ -24,7 +29,7 @@ export function designPaths(kernel: Kernel): string[] {
 export function selectionProblems(
   paths: readonly string[],
   selection: Pick<TraceSelection, "scopes" | "exclude">,
-  name: (field: "scopes" | "exclude", index?: number) => string,
+  name: (field: "scopes" | "exclude", index?: number) => string = listName,
   judged: (field: "scopes" | "exclude", index: number) => boolean = () => true,
 ): SelectionProblem[] {
   const shape = selectionShapeProblems(selection, name);
@@ -53,7 +58,7 @@ export function selectionProblems(
 }
 
 /** Lists that are no lists of texts (`scopes: "top.nic"`): refused before anything is matched, as a TypeError from deep inside was. */
-export function selectionShapeProblems(selection: Pick<TraceSelection, "scopes" | "exclude">, name: (field: "scopes" | "exclude") => string): SelectionProblem[] {
+export function selectionShapeProblems(selection: Pick<TraceSelection, "scopes" | "exclude">, name: (field: "scopes" | "exclude") => string = listName): SelectionProblem[] {
   return (["scopes", "exclude"] as const).flatMap((field) => {
     const list: unknown = selection[field];
     if (list === undefined || (Array.isArray(list) && list.every((pattern) => typeof pattern === "string"))) return [];

@@ -84,7 +84,7 @@ export class VcdTracer implements KernelTracer {
 
   /** The design is built: a selection that matches none of it is refused here (recordWaveform refuses it before, when called after the build). */
   start(kernel: Kernel): void {
-    const problems = selectionProblems(designPaths(kernel), this.selection, (field, index) => `${field}${index === undefined ? "" : `[${index}]`}`);
+    const problems = selectionProblems(designPaths(kernel), this.selection);
     if (problems.length > 0) {
       this.sink.close();
       throw new SimulationError(`waveform: ${problems.map((problem) => problem.message).join("; ")} (the design was built after the waveform was asked for; its file is left empty, and the run fails)`);

@@ -2,8 +2,6 @@ import { basename, dirname, join, relative } from "node:path";
 import { SimulationError } from "../errors.js";
 import { valueKind } from "../shown-value.js";
 import { didYouMean } from "../suggest.js";
-
-const SELECTION_KEYS = ["scopes", "exclude", "from", "to", "comment"] as const;
 import type { Kernel } from "../kernel.js";
 import { DIRECT, type OutputFiles, type OutputNames, writeWholeFile } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
@@ -13,6 +11,8 @@ import { layOut, storySettledBy, storySignals, type WaveformStory } from "./stor
 import { FileSink } from "./sink.js";
 import { VcdTracer } from "./tracer.js";
 import { filterFileName, translateFilter } from "./translate-filter.js";
+
+const SELECTION_KEYS = ["scopes", "exclude", "from", "to", "comment"] as const;
 
 export interface WaveformFiles {
   vcd: string;
@@ -34,18 +34,7 @@ export function recordWaveform(
   names: OutputNames = DIRECT,
   story?: WaveformStory,
 ): { tracer: VcdTracer; closeDump: () => void; finish: (dumpCutOff?: boolean) => WaveformFiles } {
-  if (typeof selection !== "object" || selection === null || Array.isArray(selection)) throw new SimulationError(`recordWaveform('${base}'): the selection must be an object ({ scopes, exclude, from, to }), not ${valueKind(selection)}`);
-  // A mistyped key (scope) was ignored, and every signal dumped.
-  const unknown = Object.keys(selection).filter((key) => !(SELECTION_KEYS as readonly string[]).includes(key));
-  if (unknown.length > 0) throw new SimulationError(`recordWaveform('${base}'): ${unknown.map((key) => `no selection key '${key}'${didYouMean(key, SELECTION_KEYS)}`).join("; ")}; the keys are ${SELECTION_KEYS.join(", ")}`);
-  // A selection that would dump none of the signals meant is refused before a file is opened, every mistake at once; called before the design is built, the tracer refuses it as the run begins.
-  // Built when it has signals or events: a kernel may hold traced clocks before its design (the pipeline demo's order).
-  const built = kernel.signals.length > 0 || kernel.events.length > 0;
-  const name = (field: "scopes" | "exclude", index?: number) => `${field}${index === undefined ? "" : `[${index}]`}`;
-  const problems = built ? selectionProblems(designPaths(kernel), selection, name) : selectionShapeProblems(selection, name);
-  if (problems.length > 0) throw new SimulationError(`recordWaveform('${base}'): ${problems.map((problem) => problem.message).join("; ")}`);
-  // Asked before the file is opened: refused after it, a failed or running kernel left an empty file behind (from a re-check).
-  const refusal = kernel.tracerRefusal;
+  const refusal = requestRefusal(kernel, selection);
   if (refusal !== null) throw new SimulationError(`recordWaveform('${base}'): ${refusal}`);
   const vcd = `${base}.vcd`;
   const tracer = new VcdTracer({ ...selection, sink: new FileSink(names.open(vcd)), watch: story ? storySignals(story) : [], settledBy: story ? storySettledBy(story) : undefined });
@@ -67,6 +56,23 @@ export function recordWaveform(
     return writeSaveFiles(tracer, base, names, story);
   };
   return { tracer, closeDump, finish };
+}
+
+/**
+ * Why a waveform of `selection` cannot be recorded on `kernel`, checked before its file is opened
+ * (null: it can). A selection that would dump none of the signals meant, every mistake at once; one
+ * asked for before the design is built (a kernel holding no signal or event yet, traced clocks
+ * aside) the tracer checks as the run begins. A mistyped key (`scope`) was ignored and every
+ * signal dumped; a failed or running kernel, refused after the file was opened, left it empty.
+ */
+function requestRefusal(kernel: Kernel, selection: unknown): string | null {
+  if (typeof selection !== "object" || selection === null || Array.isArray(selection)) return `the selection must be an object ({ scopes, exclude, from, to }), not ${valueKind(selection)}`;
+  const unknown = Object.keys(selection).filter((key) => !(SELECTION_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) return `${unknown.map((key) => `no selection key '${key}'${didYouMean(key, SELECTION_KEYS)}`).join("; ")}; the keys are ${SELECTION_KEYS.join(", ")}`;
+  const built = kernel.signals.length > 0 || kernel.events.length > 0;
+  const problems = built ? selectionProblems(designPaths(kernel), selection) : selectionShapeProblems(selection);
+  if (problems.length > 0) return problems.map((problem) => problem.message).join("; ");
+  return kernel.tracerRefusal;
 }
 
 /**
