@@ -134,15 +134,15 @@ static void take_notification(nicsim *device, uint32_t type, const uint8_t *mess
   }
 }
 
-/* The time a reply carries, the client's from then on; 0 for a reply without one. */
-static uint64_t reply_time(uint32_t type, const uint8_t *reply) {
+/* The client's time from a reply that carries one (HELLO's may be 0); a reply without one leaves it. */
+static void take_reply_time(nicsim *device, uint32_t type, const uint8_t *reply) {
   switch (type) {
-    case NICSIM_MSG_HELLO_REPLY: return NICSIM_READ(reply, MSG_HELLO_REPLY_TIME_PS);
-    case NICSIM_MSG_GOODBYE_REPLY: return NICSIM_READ(reply, MSG_GOODBYE_REPLY_TIME_PS);
-    case NICSIM_MSG_MMIO_READ_REPLY: return NICSIM_READ(reply, MSG_MMIO_READ_REPLY_TIME_PS);
-    case NICSIM_MSG_WAIT_REPLY: return NICSIM_READ(reply, MSG_WAIT_REPLY_TIME_PS);
-    case NICSIM_MSG_PEER_STATUS_REPLY: return NICSIM_READ(reply, MSG_PEER_STATUS_REPLY_TIME_PS);
-    default: return 0;
+    case NICSIM_MSG_HELLO_REPLY: device->now_ps = NICSIM_READ(reply, MSG_HELLO_REPLY_TIME_PS); break;
+    case NICSIM_MSG_GOODBYE_REPLY: device->now_ps = NICSIM_READ(reply, MSG_GOODBYE_REPLY_TIME_PS); break;
+    case NICSIM_MSG_MMIO_READ_REPLY: device->now_ps = NICSIM_READ(reply, MSG_MMIO_READ_REPLY_TIME_PS); break;
+    case NICSIM_MSG_WAIT_REPLY: device->now_ps = NICSIM_READ(reply, MSG_WAIT_REPLY_TIME_PS); break;
+    case NICSIM_MSG_PEER_STATUS_REPLY: device->now_ps = NICSIM_READ(reply, MSG_PEER_STATUS_REPLY_TIME_PS); break;
+    default: break;
   }
 }
 
@@ -196,8 +196,7 @@ const uint8_t *nicsim_exchange(nicsim *device, uint32_t reply_type, size_t *repl
     if (type == reply_type) {
       *reply_length = length;
       /* The reply's time is set here, before the handlers run: set by the caller after them, a handler's own wait was undone (from a driver developer's check). */
-      uint64_t time = reply_time(type, message);
-      if (time != 0) device->now_ps = time;
+      take_reply_time(device, type, message);
       return deliver_held(device, message, length);
     }
     if (type != NICSIM_MSG_MEMORY_UPDATE && type != NICSIM_MSG_DIAGNOSTIC) {
