@@ -7,6 +7,7 @@ import type { ScenarioCustomer } from "./schema.js";
 import type { LoadedScenario } from "./load.js";
 import { runSizeProblems } from "./run-size.js";
 import type { ScenarioSystem } from "./scenario-system.js";
+import { valueAt } from "./source-map.js";
 
 /**
  * What a scenario asks of the device it was built with, checked before the run: every stream's
@@ -33,7 +34,7 @@ export function deviceFitProblems(
   const given = (path: string, value: number) => {
     const by = source.givenBy(path.split("."));
     if (by === null) return `${path} = ${value}`;
-    const written = path.split(".").reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), scenario);
+    const written = valueAt(scenario, path.split("."));
     if (typeof written === "number" && written !== value) return `${path} = ${value} (its default, standing in for the ${written} refused ${by})`;
     return `${path} = ${value}${by.startsWith("by ") ? `, ${by}` : ` ${by}`}`;
   };

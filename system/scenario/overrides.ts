@@ -3,6 +3,7 @@ import { didYouMean } from "../../sim/suggest.js";
 import { scenarioSchema } from "./schema.js";
 import { kindName } from "./schema-issues.js";
 import { fieldNameShown } from "./secret-paths.js";
+import { valueAt } from "./source-map.js";
 
 /** Path segments that would reach an object's prototype instead of a value of the scenario. */
 const FORBIDDEN_SEGMENTS = ["__proto__", "constructor", "prototype"];
@@ -133,12 +134,6 @@ export function applyOverrides(root: unknown, overrides: Record<string, unknown>
     setPath(root as Record<string, unknown>, path.split("."), overrides[path]);
   }
   return { problems, applied, replaced };
-}
-
-function valueAt(root: unknown, keys: readonly string[]): unknown {
-  let node = root;
-  for (const key of keys) node = typeof node === "object" && node !== null && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined;
-  return node;
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
