@@ -41,6 +41,13 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   return suggestion === undefined ? "" : ` (did you mean ${suggestion}?)`;
 }
 
+/** The keys of `given` that `known` lacks, each with a guess, and the known ones (`no option 'paramters' (did you mean parameters?); the options are …`); null when none. */
+export function unknownKeys(given: object, known: readonly string[], noun: string, nouns: string): string | null {
+  const unknown = Object.keys(given).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return null;
+  return `${unknown.map((key) => `no ${noun} '${key}'${didYouMean(key, known)}`).join("; ")}; the ${nouns} are ${known.join(", ")}`;
+}
+
 /** Edit distance: insertions, deletions, substitutions and swaps of neighbours (the commonest typo) of one character each. */
 export function editDistance(a: string, b: string): number {
   let before: number[] = [];

@@ -3,7 +3,7 @@ import { buildDesign, type Design } from "../sim/component.js";
 import { Kernel } from "../sim/kernel.js";
 import { NicSystem } from "./nic-system.js";
 import { valueKind } from "../sim/shown-value.js";
-import { didYouMean } from "../sim/suggest.js";
+import { unknownKeys } from "../sim/suggest.js";
 
 export interface SystemOptions {
   seed?: number;
@@ -24,8 +24,8 @@ const SYSTEM_OPTIONS: readonly (keyof SystemOptions)[] = ["seed", "parameters", 
  */
 export function checkSystemOptions(call: string, options: unknown): void {
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw new TypeError(`${call}: the options must be an object ({ seed, parameters, … }), not ${valueKind(options)}`);
-  const unknown = Object.keys(options).filter((key) => !(SYSTEM_OPTIONS as readonly string[]).includes(key));
-  if (unknown.length > 0) throw new TypeError(`${call}: ${unknown.map((key) => `no option '${key}'${didYouMean(key, SYSTEM_OPTIONS)}`).join("; ")}; the options are ${SYSTEM_OPTIONS.join(", ")}`);
+  const unknown = unknownKeys(options, SYSTEM_OPTIONS, "option", "options");
+  if (unknown !== null) throw new TypeError(`${call}: ${unknown}`);
   const parameters = (options as { parameters?: unknown }).parameters;
   if (parameters !== undefined && (typeof parameters !== "object" || parameters === null || Array.isArray(parameters))) throw new TypeError(`${call}: options.parameters must be an object of parameter paths and values, not ${valueKind(parameters)}`);
 }

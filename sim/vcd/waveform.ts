@@ -1,7 +1,7 @@
 import { basename, dirname, join, relative } from "node:path";
 import { SimulationError } from "../errors.js";
 import { valueKind } from "../shown-value.js";
-import { didYouMean } from "../suggest.js";
+import { unknownKeys } from "../suggest.js";
 import type { Kernel } from "../kernel.js";
 import { DIRECT, type OutputFiles, type OutputNames, writeWholeFile } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
@@ -67,8 +67,8 @@ export function recordWaveform(
  */
 function requestRefusal(kernel: Kernel, selection: unknown): string | null {
   if (typeof selection !== "object" || selection === null || Array.isArray(selection)) return `the selection must be an object ({ scopes, exclude, from, to }), not ${valueKind(selection)}`;
-  const unknown = Object.keys(selection).filter((key) => !(SELECTION_KEYS as readonly string[]).includes(key));
-  if (unknown.length > 0) return `${unknown.map((key) => `no selection key '${key}'${didYouMean(key, SELECTION_KEYS)}`).join("; ")}; the keys are ${SELECTION_KEYS.join(", ")}`;
+  const unknown = unknownKeys(selection, SELECTION_KEYS, "selection key", "keys");
+  if (unknown !== null) return unknown;
   const built = kernel.signals.length > 0 || kernel.events.length > 0;
   const problems = built ? selectionProblems(designPaths(kernel), selection) : selectionShapeProblems(selection);
   if (problems.length > 0) return problems.map((problem) => problem.message).join("; ");
