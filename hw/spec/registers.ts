@@ -8,6 +8,7 @@ import * as F from "./register-fields.js";
 import { MAX_QUEUES } from "./register-fields.js";
 import { DROP_REASON_COUNT } from "./drop-reasons.js";
 import { NO_INDEX, NO_QUEUE } from "./errors.js";
+import { valueKind } from "../../sim/shown-value.js";
 
 export * from "./register-fields.js";
 export type { RegisterField } from "./bit-field.js";
@@ -86,9 +87,20 @@ export const RDFAULT = instances("RDFAULT", 0x2030, QUEUE_STRIDE, MAX_QUEUES);
 
 const REGISTER_SPAN = 0x1_0000_0000;
 
-/** A 64-bit quantity (a ring base, an error's value) as its two registers hold it, low half first. */
+/**
+ * A 64-bit quantity (a ring base, an error's value) as its two registers hold it, low half first.
+ * Anything but a whole number from 0 to 2^64 − 1 is refused: -1 gave both halves -1, which the bus
+ * wrote as 0xFFFFFFFF with no word (from a driver developer's check).
+ */
 export function registerHalves(value: number | bigint): { low: number; high: number } {
-  if (typeof value === "bigint") return { low: Number(value & 0xffff_ffffn), high: Number((value >> 32n) & 0xffff_ffffn) };
+  if (typeof value === "bigint") {
+    if (value < 0n || value >= 1n << 64n) throw new RangeError(`a 64-bit register pair cannot hold ${value}: expected 0 to 2^64 - 1`);
+    return { low: Number(value & 0xffff_ffffn), high: Number(value >> 32n) };
+  }
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    const what = typeof value !== "number" ? valueKind(value) : Number.isInteger(value) && value > 0 ? `${value}, beyond 2^53 - 1 where a number is no longer exact (give a bigint)` : String(value);
+    throw new RangeError(`a 64-bit register pair cannot hold ${what}: expected a whole number from 0 to 2^64 - 1`);
+  }
   return { low: value % REGISTER_SPAN, high: Math.floor(value / REGISTER_SPAN) };
 }
 

@@ -56,6 +56,17 @@ describe("bit fields derived from a table", () => {
   test("a 64-bit quantity is two registers, low half first", () => {
     expect(R.registerHalves(0x1_2345_6780)).toEqual({ low: 0x2345_6780, high: 1 });
     expect(R.fromRegisterHalves(0x2345_6780, 1)).toBe(0x1_2345_6780);
+    expect(R.registerHalves(0xffff_ffff_ffff_ffffn)).toEqual({ low: 0xffff_ffff, high: 0xffff_ffff });
+  });
+
+  test("a value two registers cannot hold is refused, not split into halves the bus would write as something else", () => {
+    expect(() => R.registerHalves(-1)).toThrow("a 64-bit register pair cannot hold -1: expected a whole number from 0 to 2^64 - 1");
+    expect(() => R.registerHalves(4096.5)).toThrow("cannot hold 4096.5");
+    expect(() => R.registerHalves(Number.NaN)).toThrow("cannot hold NaN");
+    expect(() => R.registerHalves(2 ** 60)).toThrow("beyond 2^53 - 1 where a number is no longer exact (give a bigint)");
+    expect(() => R.registerHalves(1n << 64n)).toThrow("cannot hold 18446744073709551616: expected 0 to 2^64 - 1");
+    expect(() => R.registerHalves(-1n)).toThrow("cannot hold -1: expected 0 to 2^64 - 1");
+    expect(() => R.registerHalves("4096" as unknown as number)).toThrow("cannot hold a string");
   });
 
   test("refuse fields beyond 32 bits, overlapping fields and names given twice", () => {
