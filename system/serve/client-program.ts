@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
+import { descendants } from "./process-tree.js";
 
 /** How the client program the server started ended. */
 export type ClientExit =
@@ -42,7 +43,17 @@ export class ClientProgram {
     const child = spawn(program!, args, { stdio: onOutput ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...process.env, NICSIM_SOCKET: socketPath } });
     child.stdout?.on("data", (chunk: Buffer) => onOutput!(chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => onOutput!(chunk.toString()));
-    this.kill = (signal) => child.kill(signal);
+    this.kill = (signal) => {
+      const tree = child.pid === undefined ? [] : descendants(child.pid);
+      child.kill(signal);
+      for (const pid of tree) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          // Ended meanwhile.
+        }
+      }
+    };
     this.exited = new Promise<ClientExit>((resolve) => {
       child.on("error", (error) => resolve({ kind: "not-started", problem: `${program}: ${error.message}` }));
       child.on("exit", (code, signal) => resolve(signal !== null ? { kind: "killed", signal } : { kind: "exited", status: code ?? 0 }));
@@ -52,7 +63,7 @@ export class ClientProgram {
     });
   }
 
-  /** Ask the program to stop (SIGTERM), if it still runs. */
+  /** Ask the program to stop (SIGTERM), if it still runs, and the processes it started (a driver run through a shell, `sh -c '…'`, is the shell's child). */
   stop(): void {
     if (this.running) this.kill("SIGTERM");
   }

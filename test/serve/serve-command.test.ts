@@ -34,6 +34,16 @@ afterEach(async () => {
   process.exitCode = undefined;
 });
 
+/** Whether a process runs: it exists and is not a zombie. */
+function processRuns(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
 const options = (directory: string, extra: Partial<ServeCommandOptions> = {}): ServeCommandOptions => ({ socket: join(directory, "device.sock"), out: join(directory, "out"), set: { "top.nic.queues": 1 }, waveform: true, ...extra });
 
 describe("nicsim serve stopped by a signal ends the run as nicsim run does: files flushed and listed, the summary says so, 128 + the signal's number", () => {
@@ -76,6 +86,22 @@ describe("nicsim serve stopped by a signal ends the run as nicsim run does: file
     expect(process.exitCode).toBe(143);
     expect(stdout).toContain("serve: interrupted by SIGTERM");
     expect(readdirSync(join(directory, "out")).filter((file) => file.endsWith(".partial")).sort()).toEqual(["serve.gtkw.partial", "serve.pcap.partial", "serve.summary.json.partial", "serve.vcd.partial"]);
+  });
+
+  test("a driver started through a shell is stopped with the shell: the server signals the processes the program started too", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-shell-"));
+    const pidFile = join(directory, "driver.pid");
+    // The shell waits for its child rather than exec'ing it: the child is not the process the server started.
+    const served = serve(["sh", "-c", `sleep 30 & echo $! > ${JSON.stringify(pidFile)}; wait`], options(directory));
+    while (!existsSync(pidFile) || readFileSync(pidFile, "utf8").trim() === "") await sleep(20);
+    const driver = Number(readFileSync(pidFile, "utf8"));
+    process.emit("SIGTERM", "SIGTERM");
+    await served;
+    expect(process.exitCode).toBe(143);
+    // Gone, or a zombie its new parent has not reaped yet: either way no longer running.
+    const deadline = Date.now() + 5_000;
+    while (processRuns(driver) && Date.now() < deadline) await sleep(20);
+    expect(processRuns(driver), `the shell's child ${driver} outlived the server`).toBe(false);
   });
 
   test.runIf(requireTool("python3", "python3"))("a second signal stops at once, naming the files as they are", async () => {
