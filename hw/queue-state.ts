@@ -22,6 +22,8 @@ export class QueueState<D> {
 
   /** A TXDCTL/RXDCTL write: enabling checks the ring (and `check`) and starts from an empty cache; disabling drops the cache. */
   control(value: number, check?: () => boolean): void {
+    // The driver acts on the queue: a doorbell on it disabled is its mistake again.
+    this.ring.faultUnheard = false;
     if (value & 1) {
       if (this.ring.enabled) return;
       this.prefetch.reset();

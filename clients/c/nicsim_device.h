@@ -651,7 +651,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_DMA_READ_ERROR 7u
 /* A DMA read got no completion in time; what it does is as for DMA_READ_ERROR */
 #define NICSIM_ERROR_CODE_DMA_COMPLETION_TIMEOUT 8u
-/* A tail write to a queue that is not enabled; the write is ignored (value: the tail as it stands; the tail written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
+/* A tail write to a queue that is not enabled; the write is ignored (value: the tail as it stands; the tail written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes); not logged for a queue the device disabled for a failed descriptor fetch until the driver next writes its TXDCTL or RXDCTL, as those doorbells race the error interrupt */
 #define NICSIM_ERROR_CODE_DOORBELL_ON_DISABLED_QUEUE 9u
 /* An MMIO access to an offset with no register; reads return 0xFFFFFFFF */
 #define NICSIM_ERROR_CODE_UNKNOWN_REGISTER 10u

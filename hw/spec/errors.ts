@@ -51,7 +51,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   DMA_UNMAPPED: "A DMA address outside mapped host memory; the access is not made (value: the address; 0 where it is far from every allocation, and where it lies is said instead)",
   DMA_READ_ERROR: "A DMA read completed with an error (completer abort). A descriptor fetch's disables the queue (TXDCTL/RXDCTL.FAULT, TDFAULT/RDFAULT) until the driver resets it; a TX buffer's or SA record's drops the frame, written back with this code",
   DMA_COMPLETION_TIMEOUT: "A DMA read got no completion in time; what it does is as for DMA_READ_ERROR",
-  DOORBELL_ON_DISABLED_QUEUE: `A tail write to a queue that is not enabled; the write is ignored (value: the tail as it stands; ${notLogged("the tail written")})`,
+  DOORBELL_ON_DISABLED_QUEUE: `A tail write to a queue that is not enabled; the write is ignored (value: the tail as it stands; ${notLogged("the tail written")}); not logged for a queue the device disabled for a failed descriptor fetch until the driver next writes its TXDCTL or RXDCTL, as those doorbells race the error interrupt`,
   UNKNOWN_REGISTER: "An MMIO access to an offset with no register; reads return 0xFFFFFFFF",
   READ_ONLY_REGISTER: `A write to a read-only register; it is ignored (value: the register's offset; ${notLogged("what was written")})`,
   INVALID_CLASS: "A TX descriptor CLASS above 7 (value: 0; the class is not logged, as an SA record written over a ring puts key bytes there)",
