@@ -158,7 +158,10 @@ export class ClassScheduler implements QueueScheduler {
     this.countTo(now);
     // Each queue's size asked once: the passes below look at most queues more than once.
     const sizes = this.sizes;
-    for (let queue = 0; queue < this.queues; queue++) sizes[queue] = size(queue);
+    let anyFrame = false;
+    for (let queue = 0; queue < this.queues; queue++) if ((sizes[queue] = size(queue)) >= 0) anyFrame = true;
+    // Every pass below serves only a queue with a frame: with none, the answer is none (an idle block asked on every edge, or frames all held back).
+    if (!anyFrame) return -1;
     for (const queue of this.strictQueues) {
       const bytes = sizes[queue]!;
       if (bytes >= 0 && (!this.policed(queue) || this.hasTokens(queue, bytes))) return this.picked(queue, "priority");
