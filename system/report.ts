@@ -54,6 +54,12 @@ export interface SystemReport {
     notInTableMessages: number;
     /** Installs and evictions the placement policy made on its periodic look (seed 003's claim 42), among all. */
     periodic: { installs: number; evictions: number };
+    /**
+     * EVICT decisions the driver carried out: the newcomer in its victim's entry, by an install
+     * with REPLACE or, under pointer fill, by an invalidation and a fetch into the emptied entry
+     * (which the NIC counts as an invalidation and an install, not as an eviction).
+     */
+    evictionsCarriedOut: number;
     /** Messages between the drivers by kind (TX_NOT_IN_TABLE, RX_NOT_IN_TABLE, INSTALL, EVICT, REMOVE), each one in the waveform. */
     messages: Record<string, number>;
     /** The channel those messages take one at a time: its time spent on them, and the longest a message waited for it (µs). */
@@ -150,6 +156,7 @@ export function systemReport(kernel: Kernel, top: NicSystem): SystemReport {
       softwareRx: intermediate.counts.softwareRx,
       notInTableMessages: intermediate.counts.notInTable,
       periodic: { installs: intermediate.counts.periodicInstalls, evictions: intermediate.counts.periodicEvictions },
+      evictionsCarriedOut: intermediate.counts.evictions,
       messages: Object.fromEntries([...intermediate.messages.counts].sort(([a], [b]) => a.localeCompare(b))),
       messageChannel: { busyMicroseconds: microseconds(intermediate.messages.busyPicoseconds), longestWaitMicroseconds: microseconds(intermediate.messages.longestWait) },
       installs: { total: cache.installs, byDriver: cache.installsByDriver, byPointerFetch: cache.installsByFetch },

@@ -48,6 +48,9 @@ export class MessageChannel {
     this.signals.count.set(++this.total);
     this.signals.sent.fire();
     yield delay(this.cost);
+    // Handled: an idle channel shows NONE (it held the last kind, and its handle, until the next message; from a reviewer's check). A message taking its turn at once overwrites them in the same timestep.
+    this.signals.kind.set(DriverMessage.code("NONE"));
+    this.signals.handle.set(0);
     this.turn.release();
   }
 }

@@ -7,7 +7,7 @@ import type { FrameStages } from "../trace/frame-stages.js";
 import type { CryptoOutcome, Work } from "./crypto-job.js";
 import type { cryptoParameters } from "./crypto-parameters.js";
 import { computeWork } from "./gcm-work.js";
-import type { SaEntry } from "./sa-cache.js";
+import { SaCache, type SaEntry } from "./sa-cache.js";
 
 /** The data path's state (KEY_SETUP: empty while the front stage prepares the next job). */
 export const CryptoState = defineEnum("crypto_state", ["IDLE", "KEY_SETUP", "RUNNING", "SAVING", "RESTORING"]);
@@ -70,7 +70,8 @@ export function owedProgress(params: { readonly restoreCycles: number; readonly 
 export class CryptoEngine extends Component {
   readonly state = this.enumSignal("state", CryptoState);
   readonly jobClass = this.signal("job_class", 3);
-  readonly handle = this.signal("handle", 17);
+  /** The job's SA as SA_STATUS and the descriptors name it: GENERATION << 16 | (entry + 1), so that a job is matched to its install (it showed the entry alone; from a reviewer's check). */
+  readonly handle = this.signal("handle", 31);
   readonly byteOffset = this.signal("byte_offset", 16);
   /** Saved contexts the engine holds: suspended jobs, and resumed ones until they are done. */
   readonly contexts = this.signal("suspended", 7);
@@ -285,7 +286,7 @@ export class CryptoEngine extends Component {
     const shown = data?.work ?? this.front?.work;
     this.state.set(CryptoState.code(data ? data.phase : this.front ? "KEY_SETUP" : "IDLE"));
     this.jobClass.set(shown ? shown.job.queue & 7 : 0);
-    this.handle.set(shown ? shown.job.entry.index + 1 : 0);
+    this.handle.set(shown ? SaCache.handleOf(shown.job.entry) : 0);
     // The offset the job (re)started from, updated at transitions only, so that idle edges can be skipped.
     this.byteOffset.set(data ? Math.min(data.work.operation.bytesDone, 0xffff) : 0);
     this.contexts.set(Math.min(this.contextsHeld, 127));

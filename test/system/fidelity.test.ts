@@ -6,6 +6,7 @@ import { us } from "../../sim/time.js";
 import { readVcd } from "../../sim/vcd/read-vcd.js";
 import { recordWaveform } from "../../sim/vcd/waveform.js";
 import { buildNicSystem } from "../../system/build.js";
+import { DriverMessage } from "../../driver/intermediate/message-channel.js";
 import { describe, expect, test } from "vitest";
 import { checkScenario } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
@@ -261,6 +262,11 @@ describe("every driver message is in the waveform", () => {
     // 150 ns apart, the messages' cost.
     expect(counts.map((change) => change.time - counts[0]!.time)).toEqual([0, 150_000, 300_000]);
     expect(parsed.changes.filter((change) => change.path.endsWith(".message_handle") && change.value > 0n).map((change) => Number(change.value))).toEqual([1, 2, 3]);
+    // Back to back, each handle follows the last in its timestep; once the last is handled the channel shows idle: handle 0, kind NONE (both stayed latched; from a reviewer's check).
+    const handles = parsed.changes.filter((change) => change.path.endsWith(".message_handle") && change.time >= counts[0]!.time);
+    expect(handles.map((change) => [change.time - counts[0]!.time, Number(change.value)])).toEqual([[0, 1], [150_000, 2], [300_000, 3], [450_000, 0]]);
+    const kinds = (await readVcd(readFileSync(join(directory, "messages.vcd")), (path) => path === "top.driver.intermediate.message")).changes.filter((change) => change.time >= counts[0]!.time);
+    expect(kinds.map((change) => [change.time - counts[0]!.time, Number(change.value)])).toEqual([[0, DriverMessage.code("INSTALL")], [150_000, DriverMessage.code("EVICT")], [300_000, DriverMessage.code("INSTALL")], [450_000, DriverMessage.code("NONE")]]);
     expect(Object.fromEntries(messages.counts)).toEqual({ INSTALL: 2, EVICT: 1 });
   });
 
