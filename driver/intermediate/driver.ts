@@ -86,8 +86,9 @@ export class IntermediateDriver extends Component {
   readonly encrypted = this.signal("encrypted", 32, { kind: "integer", lastWriteWins: true });
   readonly decrypted = this.signal("decrypted", 32, { kind: "integer", lastWriteWins: true });
   /** The last message between the drivers: its kind and the SA's table handle (0: none yet). */
-  readonly messageKind = this.enumSignal("message", DriverMessage);
-  readonly messageHandle = this.signal("message_handle", 32);
+  // Software state: a message handled sets NONE and 0 as it hands the channel on, and the next, in the same phase, its own kind and handle.
+  readonly messageKind = this.enumSignal("message", DriverMessage, { lastWriteWins: true });
+  readonly messageHandle = this.signal("message_handle", 32, { lastWriteWins: true });
   readonly messageCount = this.signal("message_count", 32, { kind: "integer" });
   readonly messageEvent = this.event("message_sent");
   /** The path between the layers: every message in turn, each shown in the waveform. */

@@ -270,6 +270,30 @@ describe("every driver message is in the waveform", () => {
     expect(Object.fromEntries(messages.counts)).toEqual({ INSTALL: 2, EVICT: 1 });
   });
 
+  // From a re-check: a sender whose own wait ends at the picosecond a message is handled takes the free channel in the same phase as it is set idle (NONE, 0): the run threw "written twice in one phase".
+  test("a message sent just as the one before it is handled shows its own kind and handle, not the idle channel's", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-message-handover-"));
+    const { kernel, top } = buildNicSystem();
+    const waveform = recordWaveform(kernel, join(directory, "handover"), { scopes: ["top.driver.intermediate"] });
+    const messages = top.driver.intermediate.messages;
+    kernel.process("first", function* () {
+      yield delay(us(1));
+      yield* messages.send("INSTALL", 0x10001, 0);
+    });
+    kernel.process("second", function* () {
+      // Its wait ends with the first message's (150 ns), and began after it: it resumes after the first's sender has set the channel idle.
+      yield delay(us(1));
+      yield delay(us(0.15));
+      yield* messages.send("EVICT", 0x10002, 0);
+    });
+    kernel.run({ until: us(3) });
+    waveform.finish();
+    const parsed = await readVcd(readFileSync(join(directory, "handover.vcd")), (path) => path === "top.driver.intermediate.message_handle" || path === "top.driver.intermediate.message");
+    const at = (path: string) => parsed.changes.filter((change) => change.path === path && change.time > 0).map((change) => [change.time - us(1), Number(change.value)]);
+    expect(at("top.driver.intermediate.message_handle")).toEqual([[0, 0x10001], [150_000, 0x10002], [300_000, 0]]);
+    expect(at("top.driver.intermediate.message")).toEqual([[0, DriverMessage.code("INSTALL")], [150_000, DriverMessage.code("EVICT")], [300_000, DriverMessage.code("NONE")]]);
+  });
+
   test("messages waiting are handled by their SA's class, the highest first and in order within a class: gold's miss waited behind bulk's (from an architect's check)", () => {
     const { kernel, top } = buildNicSystem();
     const messages = top.driver.intermediate.messages;
