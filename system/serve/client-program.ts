@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { descendants } from "./process-tree.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { descendants, runs } from "./process-tree.js";
 
 /** How the client program the server started ended. */
 export type ClientExit =
@@ -32,11 +33,16 @@ export function describeNoConnection(exit: ClientExit, program: string): string 
   }
 }
 
+/** How often the processes signalled with the program are looked at, once it has exited, until they have too. */
+const POLL_MILLISECONDS = 50;
+
 /** The client program, started with NICSIM_SOCKET set: its exit, and a way to stop it when the server is stopped. */
 export class ClientProgram {
   readonly exited: Promise<ClientExit>;
   private running = true;
   private readonly kill: (signal: NodeJS.Signals) => void;
+  /** The processes the program started that were signalled with it: waited for as the program is (a driver that ignores SIGTERM behind a shell outlived the server, where started directly it was waited for; from a re-check). */
+  private signalled: number[] = [];
 
   constructor(command: readonly string[], socketPath: string, onOutput?: (text: string) => void) {
     const [program, ...args] = command;
@@ -45,6 +51,7 @@ export class ClientProgram {
     child.stderr?.on("data", (chunk: Buffer) => onOutput!(chunk.toString()));
     this.kill = (signal) => {
       const tree = child.pid === undefined ? [] : descendants(child.pid);
+      this.signalled = [...new Set([...this.signalled, ...tree])];
       child.kill(signal);
       for (const pid of tree) {
         try {
@@ -57,7 +64,8 @@ export class ClientProgram {
     this.exited = new Promise<ClientExit>((resolve) => {
       child.on("error", (error) => resolve({ kind: "not-started", problem: `${program}: ${error.message}` }));
       child.on("exit", (code, signal) => resolve(signal !== null ? { kind: "killed", signal } : { kind: "exited", status: code ?? 0 }));
-    }).then((exit) => {
+    }).then(async (exit) => {
+      while (this.signalled.some((pid) => runs(pid))) await sleep(POLL_MILLISECONDS);
       this.running = false;
       return exit;
     });

@@ -31,6 +31,16 @@ export function descendants(pid: number, proc = "/proc"): number[] {
   return found;
 }
 
+/** Whether a process runs: it exists and is not a zombie (one whose parent, init in a container, has not reaped it has ended all the same). */
+export function runs(pid: number, proc = "/proc"): boolean {
+  try {
+    const stat = readFileSync(`${proc}/${pid}/stat`, "utf8");
+    return stat[stat.lastIndexOf(")") + 2] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
 /** The parent in /proc/<pid>/stat: the field after the command's name, which may hold spaces and parentheses (so read from its last ")"). */
 function parentOf(proc: string, pid: string): number | null {
   let stat: string;

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { END_MARKER } from "../../sim/vcd/end-marker.js";
 import { serveCommand, type ServeCommandOptions } from "../../system/cli/serve-command.js";
+import { runs as processRuns } from "../../system/serve/process-tree.js";
 import { requireTool } from "../support/tools.js";
 import { SocketClient } from "./socket-client.js";
 
@@ -33,16 +34,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   process.exitCode = undefined;
 });
-
-/** Whether a process runs: it exists and is not a zombie. */
-function processRuns(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 const options = (directory: string, extra: Partial<ServeCommandOptions> = {}): ServeCommandOptions => ({ socket: join(directory, "device.sock"), out: join(directory, "out"), set: { "top.nic.queues": 1 }, waveform: true, ...extra });
 
@@ -102,6 +93,20 @@ describe("nicsim serve stopped by a signal ends the run as nicsim run does: file
     const deadline = Date.now() + 5_000;
     while (processRuns(driver) && Date.now() < deadline) await sleep(20);
     expect(processRuns(driver), `the shell's child ${driver} outlived the server`).toBe(false);
+  });
+
+  test.runIf(requireTool("python3", "python3"))("a driver behind a shell that ignores SIGTERM is waited for, as one started directly is", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-shell-ignores-"));
+    const pidFile = join(directory, "driver.pid");
+    const driver = `import os, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); open(${JSON.stringify(pidFile)}, "w").write(str(os.getpid())); time.sleep(1.5)`;
+    const served = serve(["sh", "-c", `python3 -c '${driver}' & wait`], options(directory));
+    while (!existsSync(pidFile) || readFileSync(pidFile, "utf8") === "") await sleep(20);
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    process.emit("SIGTERM", "SIGTERM");
+    await served;
+    // The server ended only once the driver had (the shell died at once; before, the server ended with it and left the driver running).
+    expect(processRuns(pid), `the driver ${pid} outlived the server`).toBe(false);
+    expect(process.exitCode).toBe(143);
   });
 
   test.runIf(requireTool("python3", "python3"))("a second signal stops at once, naming the files as they are", async () => {
