@@ -101,8 +101,8 @@ export function registerHalves(value: number | bigint): { low: number; high: num
     const what = typeof value !== "number" ? valueKind(value) : Number.isInteger(value) && value > 0 ? `${value}, beyond 2^53 - 1 where a number is no longer exact (give a bigint)` : String(value);
     throw new RangeError(`a 64-bit register pair cannot hold ${what}: expected a whole number from 0 to 2^64 - 1`);
   }
-  // + 0: -0 gave a low half of -0.
-  return { low: (value % REGISTER_SPAN) + 0, high: Math.floor(value / REGISTER_SPAN) };
+  // + 0: -0 gave halves of -0.
+  return { low: (value % REGISTER_SPAN) + 0, high: Math.floor(value / REGISTER_SPAN) + 0 };
 }
 
 /** The 64-bit quantity two registers hold, exact: a bigint beyond 2^53, where a number would round it. */

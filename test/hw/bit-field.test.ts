@@ -57,7 +57,7 @@ describe("bit fields derived from a table", () => {
     expect(R.registerHalves(0x1_2345_6780)).toEqual({ low: 0x2345_6780, high: 1 });
     expect(R.fromRegisterHalves(0x2345_6780, 1)).toBe(0x1_2345_6780);
     expect(R.registerHalves(0xffff_ffff_ffff_ffffn)).toEqual({ low: 0xffff_ffff, high: 0xffff_ffff });
-    expect(Object.is(R.registerHalves(-0).low, 0)).toBe(true);
+    expect([Object.is(R.registerHalves(-0).low, 0), Object.is(R.registerHalves(-0).high, 0)]).toEqual([true, true]);
   });
 
   test("a value two registers cannot hold is refused, not split into halves the bus would write as something else", () => {
