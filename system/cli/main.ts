@@ -118,7 +118,7 @@ program.hook("preAction", (_, command) => {
   if (misplaced !== undefined) throw new CommandLineError(mistakes.noted);
   if (command.name() === "sweep") {
     const options = command.opts<SweepCommandOptions>();
-    gridMistakes(command.args[0], options, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)]);
+    gridMistakes(command.args[0], options, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options, command.args[0])]);
   }
   if (command.name() === "every-edge") gridMistakes(command.args[0], command.opts<EveryEdgeCommandOptions>(), everyEdgeOptionProblems(command.opts<EveryEdgeCommandOptions>()));
   if (command.name() !== "run") {

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { releaseOwnLocks } from "../../sim/lock-file.js";
 import { describeLeftFiles, OutputFiles, outputNameProblems, outputPlaceProblem, temporaryName } from "../../sim/output-files.js";
 import { finishedSweep, partialResults, partialResultsText, resumedResults, SweepResumeError } from "../scenario/sweep-resume.js";
@@ -43,13 +43,33 @@ export function shardProblems(options: SweepCommandOptions): string[] {
   }
 }
 
-/** Why the results (--out) or each run's files (--keep) could not go where they are to, found before any run without making anything. */
-export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "keep">): string[] {
+/**
+ * Why the results (--out) or each run's files (--keep) could not go where they are to, found before
+ * any run without making anything; `file` is the scenario file, which --out must not write over.
+ */
+export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "keep">, file?: string): string[] {
   // The results' own name too, when given (a directory or a pipe there was found after every run, and the results lost); the default's name depends on the shard.
   const defaultPlace = options.out === undefined ? outputPlaceProblem(dirname(defaultOut(null)), `${dirname(defaultOut(null))} (the default of --out)`) : null;
   const out = options.out === undefined ? (defaultPlace === null ? [] : [defaultPlace]) : outputNameProblems([options.out], { givenBy: "--out" });
   const keep = options.keep === undefined ? null : outputPlaceProblem(options.keep, `${options.keep} (--keep)`);
-  return [...out, ...(keep === null ? [] : [keep])];
+  return [...out, ...(keep === null ? [] : [keep]), ...outClashes(options.out, options.keep, file)];
+}
+
+/**
+ * --out where the sweep would write over its own scenario file (it did, and the scenario was lost),
+ * or over a run's files under --keep (`--keep k --out k/1`: found after every run, with a --resume
+ * that could not work; from an architect's check).
+ */
+function outClashes(out: string | undefined, keep: string | undefined, file: string | undefined): string[] {
+  if (out === undefined) return [];
+  const problems: string[] = [];
+  if (file !== undefined && resolve(out) === resolve(file)) problems.push(`--out ${out}: is the scenario file; the results would write over it`);
+  if (keep !== undefined) {
+    const within = relative(resolve(keep), resolve(out));
+    const first = within.split(sep)[0]!;
+    if (within === "" || /^\d+$/.test(first)) problems.push(`--out ${out}: is ${within === "" ? "--keep's directory itself" : `in --keep's directory for configuration ${first}'s files (${join(keep, first)})`}; put the results elsewhere`);
+  }
+  return problems;
 }
 
 /**
@@ -62,7 +82,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const grid = sweepGrid(options.grid, options.set);
   const say = (message: string) => process.stderr.write(`nicsim sweep: ${message}\n`);
   for (const note of sweepAxesNotes(options.grid)) say(`note: ${note}`);
-  const scenarios = checkSweepPoints(file ?? null, grid, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options)], say);
+  const scenarios = checkSweepPoints(file ?? null, grid, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options, file)], say);
   const allPoints = shard ? shardPoints(grid, shard) : grid;
   const out = options.out ?? defaultOut(shard);
   const partial = temporaryName(out);
@@ -190,11 +210,15 @@ function reportSweep(results: readonly SweepResult[], shard: Shard | null, gridS
   if (results.length > 0) process.stdout.write(formatSweep(results));
   else if (shard) console.log(`no configuration falls to shard ${shard.index} of ${shard.count} (the sweep has ${gridSize}): its file holds only the header line sweep-merge needs`);
   console.log(shard ? `\nshard ${shard.index}/${shard.count} (${shard.givenBy}): ${results.length} of ${gridSize} runs${ranNote}, ${tail}` : `\n${results.length} run${results.length === 1 ? "" : "s"}${ranNote}, ${tail}`);
-  // A configuration whose run would exit 1 on its own fails the sweep too, named with its outcome (the table has no room for it).
+  reportNotEndedWell(results, "sweep");
+}
+
+/** A configuration whose run would exit 1 on its own fails the sweep too, and the merge of its shards: named with its outcome (the table has no room for it). */
+function reportNotEndedWell(results: readonly SweepResult[], command: "sweep" | "sweep-merge"): void {
   const failed = results.filter((row) => !outcomeEndedWell(row.outcome));
   if (failed.length > 0) {
     const listed = failed.slice(0, 8).map((row) => `configuration ${row.index}: ${row.outcome}`);
-    process.stderr.write(`nicsim sweep: ${failed.length} of ${results.length} runs did not end well (each alone would exit 1):\n  ${listed.join("\n  ")}${failed.length > 8 ? `\n  and ${failed.length - 8} more` : ""}\n`);
+    process.stderr.write(`nicsim ${command}: ${failed.length} of ${results.length} runs did not end well (each alone would exit 1):\n  ${listed.join("\n  ")}${failed.length > 8 ? `\n  and ${failed.length - 8} more` : ""}\n`);
     process.exitCode = 1;
   }
 }
@@ -245,8 +269,16 @@ export function sweepMergeCommand(files: readonly string[], options: { readonly 
   if (refused !== null) throw new SweepMergeError(refused);
   const merged = mergeShards(shards);
   const outputs = new OutputFiles({ directory: dirname(options.out), givenBy: "--out" });
-  outputs.write(options.out, merged.text);
-  outputs.commit();
+  // As a sweep holds <out>.lock while it writes <out>: a merge onto the --out of a sweep still running wrote it, and the sweep then replaced it (from an architect's check).
+  outputs.lockFor(options.out);
+  try {
+    outputs.write(options.out, merged.text);
+    outputs.commit();
+  } finally {
+    outputs.unlock();
+  }
   process.stdout.write(formatSweep(merged.results));
   console.log(`\n${merged.results.length} run${merged.results.length === 1 ? "" : "s"} from ${merged.shards} shard${merged.shards === 1 ? "" : "s"}; wrote ${options.out}`);
+  // What the unsharded sweep says of a run that did not end well, and its exit status (the merge said nothing and exited 0).
+  reportNotEndedWell(merged.results, "sweep-merge");
 }

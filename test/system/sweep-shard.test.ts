@@ -11,6 +11,7 @@ import { ScenarioError } from "../../system/scenario/load.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import type { Scenario } from "../../system/scenario/schema.js";
 import { sweepFingerprint } from "../../system/scenario/sweep-shard-file.js";
+import { sweepPlaceProblems } from "../../system/cli/sweep-command.js";
 
 const shardOf = (options: { shard?: string; shardCount?: string }, environment: Record<string, string> = {}) => {
   const shard = resolveShard(options, environment);
@@ -280,5 +281,21 @@ describe("the model's code in a sweep's fingerprint", () => {
     expect(codeIdentityOf(tree({ ...model, "hw/mac.d.js": "declarations", "test/x.js": "a test", "hw/notes.md": "notes" }), ".js")).toBe(identity);
     // The running process's own code is read once and gives a digest.
     expect(modelCodeIdentity()).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+// From an architect's check: `--out` onto the scenario file replaced it with the results, and `--keep k --out k/1` was found only after every run, with a --resume that could not work.
+describe("a sweep's --out is refused before any run where it would write over the scenario file or a run's files under --keep", () => {
+  const here = mkdtempSync(join(tmpdir(), "nicsim-sweep-out-clash-"));
+  const scenarioFile = join(here, "qj.json");
+  writeFileSync(scenarioFile, "{}");
+  test.each([
+    ["the scenario file", { out: scenarioFile }, [`--out ${scenarioFile}: is the scenario file; the results would write over it`]],
+    ["a configuration's directory under --keep", { out: join(here, "kk", "1"), keep: join(here, "kk") }, [`--out ${join(here, "kk", "1")}: is in --keep's directory for configuration 1's files (${join(here, "kk", "1")}); put the results elsewhere`]],
+    ["a file in one", { out: join(here, "kk", "3", "out.jsonl"), keep: join(here, "kk") }, [`--out ${join(here, "kk", "3", "out.jsonl")}: is in --keep's directory for configuration 3's files (${join(here, "kk", "3")}); put the results elsewhere`]],
+    ["--keep's directory", { out: join(here, "kk"), keep: join(here, "kk") }, [`--out ${join(here, "kk")}: is --keep's directory itself; put the results elsewhere`]],
+    ["beside the runs under --keep (no clash)", { out: join(here, "kk", "sweep.jsonl"), keep: join(here, "kk") }, []],
+  ] as const)("%s", (_, options, expected) => {
+    expect(sweepPlaceProblems(options, scenarioFile)).toEqual(expected);
   });
 });

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { LockFile } from "../../sim/lock-file.js";
 
 /** Every file under a directory, by relative path, with its bytes. */
 function tree(directory: string, prefix = ""): Map<string, Buffer> {
@@ -97,6 +98,29 @@ export function describeShardedSweeps(main: string, directory: string): void {
       const merged = nicsim(here, {}, "sweep-merge", "s0.jsonl", "s1.jsonl", "--out", "m.jsonl");
       expect(merged.status, merged.stderr).toBe(0);
       expect(merged.stdout).toContain("1 run from 2 shards");
+    }, 60_000);
+
+    // From an architect's check: the merge of a sweep whose run did not end well matched its table, said nothing of that run and exited 0; and it wrote the --out of a sweep still running.
+    test("the merge names a run that did not end well and exits 1, as the unsharded sweep does; it is refused the --out a running sweep holds", () => {
+      const here = join(directory, "sweep-merge-verdict");
+      const overloaded = ["--set", "durationMicroseconds=30", "--set", "driver.intermediate.offload=false", "--grid", "driver.intermediate.cyclesPerByte=1.5,1000", "--workers", "1", "--quiet"];
+      const shards = [0, 1].map((index) => nicsim(here, {}, "sweep", ...overloaded, "--shard", `${index}/2`, "--out", `s${index}.jsonl`));
+      expect(shards.map((shard) => shard.status)).toEqual([0, 1]);
+      const merged = nicsim(here, {}, "sweep-merge", "s0.jsonl", "s1.jsonl", "--out", "m.jsonl");
+      expect(merged.status, merged.stderr).toBe(1);
+      expect(merged.stderr).toMatch(/^nicsim sweep-merge: 1 of 2 runs did not end well \(each alone would exit 1\):\n {2}configuration 1: /);
+      expect(merged.stdout).toContain("2 runs from 2 shards; wrote m.jsonl");
+      // A sweep writing m2.jsonl holds m2.jsonl.lock: this process stands in for it.
+      const held = LockFile.take(join(here, "m2.jsonl.lock"), "the files m2.jsonl.*");
+      expect(typeof held).not.toBe("string");
+      try {
+        const refused = nicsim(here, {}, "sweep-merge", "s0.jsonl", "s1.jsonl", "--out", "m2.jsonl");
+        expect(refused.status).toBe(1);
+        expect(refused.stderr).toContain(`the files m2.jsonl.*: in use by process ${process.pid}`);
+        expect(existsSync(join(here, "m2.jsonl"))).toBe(false);
+      } finally {
+        (held as LockFile).release();
+      }
     }, 60_000);
 
     test("a configuration that fails as it runs is said with its values, and the others' results come back with it, not thrown away (the sweep command keeps them under the file's temporary name)", async () => {
