@@ -24,7 +24,15 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
     for (const key of Object.keys(item)) if (!known.includes(key)) at(path === "" ? key : `${path}.${key}`, `unknown field${didYouMean(key, known)} (fields: ${known.join(", ")})`);
   };
   fields("", value, ["profiles", "classMaps", "policyMaps"]);
-  const percent = (path: string, item: unknown, minimum = 0): number | undefined => (item === undefined ? undefined : Number.isInteger(item) && (item as number) >= minimum && (item as number) <= 100 ? (item as number) : at(path, `expected a percentage ${minimum} to 100`));
+  // Policy maps with a share refused: their sums would leave it out (101 beside 24 "added up to 125"), and are checked once it is mended.
+  const refusedShares = new Set<object>();
+  let shareRefused = false;
+  const percent = (path: string, item: unknown, minimum = 0): number | undefined => {
+    if (item === undefined) return undefined;
+    if (Number.isInteger(item) && (item as number) >= minimum && (item as number) <= 100) return item as number;
+    shareRefused = true;
+    return at(path, `expected a percentage ${minimum} to 100`);
+  };
   const config: QosConfig = {
     profiles: list("profiles", value?.profiles).flatMap((profile: any, index) => {
       const path = `profiles[${index}]`;
@@ -52,21 +60,26 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
       line: 1,
       path: ["classMaps", index],
     })),
-    policyMaps: list("policyMaps", value?.policyMaps).map((policy: any, index) => ({
-      name: (fields(`policyMaps[${index}]`, policy, ["name", "classes"]), name(`policyMaps[${index}]`, policy)),
-      line: 1,
-      path: ["policyMaps", index],
-      classes: list(`policyMaps[${index}].classes`, policy?.classes).map((klass: any, position) => {
-        const path = `policyMaps[${index}].classes[${position}]`;
-        fields(path, klass, ["name", "priorityPercent", "bandwidthPercent", "bandwidthRemainingPercent"]);
-        const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, 1), line: 1, path: ["policyMaps", index, "classes", position] };
-        // Given both, whatever their values: a priority percent out of range hid it (a scenario writer's check).
-        if (klass?.priorityPercent !== undefined && (klass?.bandwidthPercent !== undefined || klass?.bandwidthRemainingPercent !== undefined)) at(path, `class ${result.name} has both priority and bandwidth: a class is one or the other`);
-        return result;
-      }),
-    })),
+    policyMaps: list("policyMaps", value?.policyMaps).map((policy: any, index) => {
+      shareRefused = false;
+      const parsed = {
+        name: (fields(`policyMaps[${index}]`, policy, ["name", "classes"]), name(`policyMaps[${index}]`, policy)),
+        line: 1,
+        path: ["policyMaps", index],
+        classes: list(`policyMaps[${index}].classes`, policy?.classes).map((klass: any, position) => {
+          const path = `policyMaps[${index}].classes[${position}]`;
+          fields(path, klass, ["name", "priorityPercent", "bandwidthPercent", "bandwidthRemainingPercent"]);
+          const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, 1), line: 1, path: ["policyMaps", index, "classes", position] };
+          // Given both, whatever their values: a priority percent out of range hid it (a scenario writer's check).
+          if (klass?.priorityPercent !== undefined && (klass?.bandwidthPercent !== undefined || klass?.bandwidthRemainingPercent !== undefined)) at(path, `class ${result.name} has both priority and bandwidth: a class is one or the other`);
+          return result;
+        }),
+      };
+      if (shareRefused) refusedShares.add(parsed);
+      return parsed;
+    }),
   };
-  problems.push(...qosConfigProblems(config));
+  problems.push(...qosConfigProblems(config, new Set(), refusedShares));
   if (problems.length > 0) throw new QosConfigError(source, problems);
   return config;
 }

@@ -113,6 +113,8 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
   };
   // Profiles whose match line was refused: not also reported as ones without a match (still checked for a name used twice).
   const refusedMatches = new Set<object>();
+  // Policy maps with a share refused: their sums would leave it out, and are checked once it is mended.
+  const refusedShares = new Set<object>();
   // Where each action the open class has had is.
   const actionPlaces = new Map<Action, { line: number; column: number }>();
   const close = () => {
@@ -187,6 +189,7 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
     if (earlier !== undefined) return void problems.push({ line, column: words[0]!.column, message: `class ${klass.name} has '${words.map((word) => word.text).slice(0, -1).join(" ")}' twice: the second would replace the first`, first: earlier });
     actionPlaces.set(action, { line, column: words[0]!.column });
     const percent = value(integerValue(command.values[0]!, line, "a percentage", 100, action === "remaining" ? 1 : 0));
+    if (percent === undefined) refusedShares.add(policy);
     if (action === "priority") klass.priorityPercent = percent;
     else if (action === "bandwidth") klass.bandwidthPercent = percent;
     else klass.bandwidthRemainingPercent = percent;
@@ -196,7 +199,7 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
   });
   close();
   const config: QosConfig = { profiles, classMaps, policyMaps };
-  problems.push(...qosConfigProblems(config, refusedMatches));
+  problems.push(...qosConfigProblems(config, refusedMatches, refusedShares));
   if (problems.length > 0) throw new QosConfigError(source, problems.sort((a, b) => a.line - b.line || a.column - b.column));
   return config;
 }
@@ -233,7 +236,7 @@ function maskLength(mask: string): number {
 }
 
 /** The checks across lines a configuration must pass before it is applied (also for the JSON form): every problem. */
-export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet<object> = new Set()): QosProblem[] {
+export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet<object> = new Set(), refusedShares: ReadonlySet<object> = new Set()): QosProblem[] {
   const problems: QosProblem[] = [];
   const at = (item: Placed, message: string, first?: Placed) => problems.push({ line: item.line, column: item.column ?? 1, message, path: item.path, ...(first === undefined ? {} : { first: { line: first.line, column: first.column, path: first.path } }) });
   const classNames = new Set(config.classMaps.map((klass) => klass.name));
@@ -261,9 +264,11 @@ export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet
       if (klass.name === "class-default" && klass.priorityPercent !== undefined) at(klass, `policy-map ${policy.name}: class-default cannot be a priority class (it is traffic class 0, served after every other); give 'priority percent' to a class-map's class`);
       guaranteed += (klass.priorityPercent ?? 0) + (klass.bandwidthPercent ?? 0);
     }
-    if (guaranteed > 100) at(policy, `policy-map ${policy.name}: priority and bandwidth percentages add up to ${guaranteed}, over 100`);
+    // A share refused on its own is left out of the sums, which are checked once it is mended.
+    const summed = !refusedShares.has(policy);
+    if (summed && guaranteed > 100) at(policy, `policy-map ${policy.name}: priority and bandwidth percentages add up to ${guaranteed}, over 100`);
     const remaining = policy.classes.reduce((sum, klass) => sum + (klass.bandwidthRemainingPercent ?? 0), 0);
-    if (remaining > 100) at(policy, `policy-map ${policy.name}: bandwidth remaining percentages add up to ${remaining}, over 100`);
+    if (summed && remaining > 100) at(policy, `policy-map ${policy.name}: bandwidth remaining percentages add up to ${remaining}, over 100`);
     const named = new Set(policy.classes.filter((klass) => klass.name !== "class-default").map((klass) => klass.name)).size;
     if (named > MAX_QUEUES - 1) at(policy, `policy-map ${policy.name}: ${named} classes besides class-default; the NIC has ${MAX_QUEUES - 1} traffic classes for them (7 down to 1) and class 0 for class-default`);
   }

@@ -29,8 +29,10 @@ export class SourceMap {
     if (!range) return this.file;
     const { line, col } = this.lines.linePos(range[0]);
     // A place of the file that a `--set` changed inside (a stream given a load beside its gap): both had a part; a `--set` of a field the message does not name had none.
-    const part = text === undefined ? below : this.overrides.find((set) => set.startsWith(`${dotted}.`) && text.includes(set.slice(dotted.length + 1).split(".")[0]!));
-    return `${this.file}:${line}:${col}${part !== undefined ? ` (with --set ${part})` : ""}`;
+    // Every such `--set`: a policy map's sum named the first of two that made it (from an architect's check).
+    const inside = this.overrides.filter((set) => set.startsWith(`${dotted}.`));
+    const parts = text === undefined ? inside : inside.filter((set) => text.includes(set.slice(dotted.length + 1).split(".")[0]!));
+    return `${this.file}:${line}:${col}${parts.length > 0 ? ` (with ${parts.map((part) => `--set ${part}`).join(", ")})` : ""}`;
   }
 
   /**

@@ -247,6 +247,16 @@ describe("the IOS parser is strict: incomplete lines, words left over and comman
     for (const [text, message] of refused) expect(iosProblems(text)).toEqual([expect.stringContaining(message)]);
   });
 
+  // From an architect's check: a share refused on its own (101) was counted as 0 in its policy map's sum, which said "add up to 125" for 101 + 24.
+  test("a share refused on its own is said, and its policy map's sums are not said without it", () => {
+    const classes = "class-map gold\n match qos-group 1\nclass-map silver\n match qos-group 2\nclass-map bronze\n match qos-group 3\n";
+    expect(iosProblems(`${classes}policy-map edge\n class gold\n  priority percent 101\n class silver\n  bandwidth percent 60\n class bronze\n  bandwidth percent 50\n`)).toEqual([expect.stringMatching(/^9:20: expected a percentage \(0 to 100\), found '101'/)]);
+    const json = (gold: number) => JSON.stringify({ classMaps: [{ name: "gold", qosGroups: [1] }, { name: "silver", qosGroups: [2] }], policyMaps: [{ name: "edge", classes: [{ name: "gold", priorityPercent: gold }, { name: "silver", bandwidthPercent: 95 }] }] });
+    expect(() => parseQosConfigJson(json(101), "q.json")).toThrow(/^q\.json:1:1: policyMaps\[0\]\.classes\[0\]\.priorityPercent: expected a percentage 0 to 100$/);
+    // Mended, the sum is said.
+    expect(() => parseQosConfigJson(json(24), "q.json")).toThrow("policy-map edge: priority and bandwidth percentages add up to 119, over 100");
+  });
+
   test("every problem of a configuration at once, in line order, across lines and blocks", () => {
     const text = ["crypto isakmp profile a", " match identity host domain", " set ipsec-qos-group 300", "crypto isakmp profile a", " match identity group b", "class-map gold", " match dscp ef", " match qos-group 1", "policy-map edge", " class gold", "  police 8000", "  priority percent 60", " class silver", "  bandwidth percent 50", ""].join("\n");
     expect(iosProblems(text)).toEqual([

@@ -50,4 +50,20 @@ describe("the JSON form of the QoS policy in a scenario file", () => {
       "s.yaml:16:11: qos: policy-map edge: class silver is not a class-map",
     ]);
   });
+
+  // From an architect's check: the sum was blamed on the first of the two options that made it, whichever was given first.
+  test("a policy map's sum over 100 made by two --set values names both", () => {
+    const text = withPolicy(`  classMaps:
+    - { name: gold, qosGroups: [1] }
+    - { name: silver, qosGroups: [2] }
+  policyMaps:
+    - name: edge
+      classes:
+        - { name: gold, priorityPercent: 10 }
+        - { name: silver, bandwidthPercent: 50 }
+`);
+    expect(problems(text, "s.yaml", { "qos.policyMaps.0.classes.0.priorityPercent": 60, "qos.policyMaps.0.classes.1.bandwidthPercent": 45 })).toEqual([
+      "s.yaml:11:7 (with --set qos.policyMaps.0.classes.0.priorityPercent, --set qos.policyMaps.0.classes.1.bandwidthPercent): qos: policy-map edge: priority and bandwidth percentages add up to 105, over 100",
+    ]);
+  });
 });
