@@ -167,7 +167,7 @@ program
   .option("--workers <n>", "worker threads (default: one per core)", parse.integer("--workers", 1))
   .option("--shard <k/n>", "run only shard k of n: the configurations whose index is k modulo n (also from SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX); join the shards with sweep-merge")
   .option("--shard-count <n>", "the number of shards, when JOB_COMPLETION_INDEX gives this one's number (or set NICSIM_SHARD_COUNT)")
-  .option("--out <file>", "JSON lines output (default: waveforms/sweep.jsonl; a shard's: waveforms/sweep.shard-<k>-of-<n>.jsonl)", parse.outputPath("--out"))
+  .option("--out <file>", "JSON lines output (default: waveforms/sweep.jsonl; a shard's: waveforms/sweep.shard-<k>-of-<n>.jsonl)", parse.outputFile("--out"))
   .option("--keep <directory>", "also write each run's files (waveform, capture, summary, report) under <directory>/<index>", parse.outputPath("--keep"))
   .option("--resume", "keep the finished runs an interrupted or failed run of this same sweep left in <out>.partial, and run only the others")
   .addOption(quietOption())
@@ -188,7 +188,7 @@ program
   .command("sweep-merge")
   .description("join the outputs of every shard of a sweep into the JSON lines and table the unsharded sweep gives")
   .argument("<shards...>", "the shards' JSON lines outputs", (text: string, previous: string[] = []) => [...previous, parse.named("a shard's file name")(text) ?? text])
-  .option("--out <file>", "JSON lines output", parse.outputPath("--out"), "waveforms/sweep.jsonl")
+  .option("--out <file>", "JSON lines output", parse.outputFile("--out"), "waveforms/sweep.jsonl")
   .action((files: string[], options: { out: string }) => sweepMergeCommand(files, options));
 
 program

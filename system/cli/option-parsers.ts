@@ -109,6 +109,8 @@ export function optionParsers(mistakes: OptionMistakes) {
 
   /** A path to write to: an empty or blank one would quietly mean the current directory (or a file named by spaces). */
   const outputPath = (name: string) => named(name, "a path (say '.' for the current directory)");
+  /** A file to write to (a sweep's JSON lines): '.' is no hint there, being a directory (from an architect's check). */
+  const outputFile = (name: string) => named(name, "a file's path");
 
   /** A base name the files are named from (`waveforms/x` gives waveforms/x.vcd, …): a directory (`.`, `out/`) would give hidden files named `..vcd` or `out/.vcd`. */
   const outputBase = (name: string) => (text: string): string | undefined => {
@@ -128,6 +130,7 @@ export function optionParsers(mistakes: OptionMistakes) {
     integer,
     microseconds,
     outputPath,
+    outputFile,
     named,
     /** A Markdown file with a generated section to rewrite: readable and marked, checked before any work (validate's suite takes minutes). */
     markedFile(name: string, section: string) {
