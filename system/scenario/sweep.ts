@@ -186,7 +186,10 @@ export function sweepAxesNotes(axes: ReadonlyArray<readonly [string, readonly un
   return axes.flatMap(([path, values]) => {
     const seen = values.map((value) => JSON.stringify(value));
     const twice = [...new Set(seen.filter((value, index) => seen.indexOf(value) !== index))].map((value) => JSON.stringify(redactValue(path, JSON.parse(value))));
-    return twice.length === 0 ? [] : [`--grid ${path}: ${twice.join(", ")} given more than once: those configurations run as many times (as a check of determinism would); give each once to run each once`];
+    const notes = twice.length === 0 ? [] : [`--grid ${path}: ${twice.join(", ")} given more than once: those configurations run as many times (as a check of determinism would); give each once to run each once`];
+    // Taken without effect, and without a word (from an architect's check).
+    if (path === "outputs.directory" || path === "outputs") notes.push(`--grid ${path}: each run's files go under --keep's directory, <dir>/<index>, and are not kept without it, whatever outputs.directory says`);
+    return notes;
   });
 }
 

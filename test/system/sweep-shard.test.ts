@@ -310,3 +310,9 @@ test("a grid of more configurations than one sweep checks is refused at once, wi
   expect(sweepAxesProblems(most, {})).toEqual([]);
   expect(sweepGrid(most)).toHaveLength(100_000);
 });
+
+// From an architect's check: a grid over outputs.directory was taken without effect and without a word.
+test("a grid over outputs.directory is noted as having no effect: the runs' files go under --keep", () => {
+  expect(sweepAxesNotes([["outputs.directory", ["a", "b"]]])).toEqual(["--grid outputs.directory: each run's files go under --keep's directory, <dir>/<index>, and are not kept without it, whatever outputs.directory says"]);
+  expect(sweepAxesNotes([["seed", [1, 2]]])).toEqual([]);
+});
