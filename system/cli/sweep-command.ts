@@ -150,6 +150,8 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     if (!(error instanceof SweepRunsFailed)) throw error;
     // The sweep is not whole: the finished runs' rows stay under the temporary name, for --resume once what failed is mended.
     const finished = resumed.length + error.finished.length;
+    // Their table too: only a pointer to the partial file was said (from an architect's check).
+    if (finished > 0) process.stdout.write(formatSweep(withResumed(error.finished)));
     throw new Error(`${error.failures.length} of ${allPoints.length} configuration${allPoints.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\n${log.state.begun ? `The results of the ${finished} that finished${resumed.length > 0 ? ` (${resumed.length} of them resumed)` : ""} are in ${partial}${log.state.failure === null ? "" : ` (as far as writing there went: ${log.state.failure})`}` : `${finished} finished, but ${logged()}`}, not given the name ${out}, since the sweep is not whole; --resume runs the rest once what failed is mended.`);
   } finally {
     signals.release();
