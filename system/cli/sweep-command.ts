@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { releaseOwnLocks } from "../../sim/lock-file.js";
+import { realPath } from "../../sim/real-path.js";
 import { describeLeftFiles, OutputFiles, outputNameProblems, outputPlaceProblem, temporaryName } from "../../sim/output-files.js";
 import { finishedSweep, partialResults, partialResultsText, resumedResults, SweepResumeError } from "../scenario/sweep-resume.js";
 import { SweepResultsLog } from "../scenario/sweep-results-log.js";
@@ -47,12 +48,12 @@ export function shardProblems(options: SweepCommandOptions): string[] {
  * Why the results (--out) or each run's files (--keep) could not go where they are to, found before
  * any run without making anything; `file` is the scenario file, which --out must not write over.
  */
-export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "keep">, file?: string): string[] {
+export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "keep" | "grid">, file?: string): string[] {
   // The results' own name too, when given (a directory or a pipe there was found after every run, and the results lost); the default's name depends on the shard.
   const defaultPlace = options.out === undefined ? outputPlaceProblem(dirname(defaultOut(null)), `${dirname(defaultOut(null))} (the default of --out)`) : null;
   const out = options.out === undefined ? (defaultPlace === null ? [] : [defaultPlace]) : outputNameProblems([options.out], { givenBy: "--out" });
   const keep = options.keep === undefined ? null : outputPlaceProblem(options.keep, `${options.keep} (--keep)`);
-  return [...out, ...(keep === null ? [] : [keep]), ...outClashes(options.out, options.keep, file)];
+  return [...out, ...(keep === null ? [] : [keep]), ...outClashes(options.out, options.keep, file, options.grid.reduce((size, [, values]) => size * values.length, 1))];
 }
 
 /**
@@ -60,14 +61,21 @@ export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "k
  * or over a run's files under --keep (`--keep k --out k/1`: found after every run, with a --resume
  * that could not work; from an architect's check).
  */
-function outClashes(out: string | undefined, keep: string | undefined, file: string | undefined): string[] {
-  if (out === undefined) return [];
+function outClashes(given: string | undefined, keep: string | undefined, file: string | undefined, configurations: number): string[] {
+  // The default's clash (--keep waveforms/sweep.jsonl) is one too, found after every run.
+  const out = given ?? defaultOut(null);
+  const option = given === undefined ? `--out's default, ${out},` : `--out ${out}:`;
   const problems: string[] = [];
-  if (file !== undefined && resolve(out) === resolve(file)) problems.push(`--out ${out}: is the scenario file; the results would write over it`);
+  if (file !== undefined && realPath(out) === realPath(file)) problems.push(`${option} is the scenario file; the results would write over it`);
   if (keep !== undefined) {
-    const within = relative(resolve(keep), resolve(out));
+    const within = relative(realPath(keep), realPath(out));
     const first = within.split(sep)[0]!;
-    if (within === "" || /^\d+$/.test(first)) problems.push(`--out ${out}: is ${within === "" ? "--keep's directory itself" : `in --keep's directory for configuration ${first}'s files (${join(keep, first)})`}; put the results elsewhere`);
+    // A configuration's directory is its index in digits (not 01), and only the grid's indices are made.
+    const index = /^(0|[1-9]\d*)$/.test(first) && Number(first) < configurations;
+    if (within === "" || index) problems.push(`${option} is ${within === "" ? "--keep's directory itself" : `in --keep's directory for configuration ${first}'s files (${join(keep, first)})`}; put the results elsewhere`);
+    // --keep in the place of the results' own files: each run failed as it ran.
+    const own = [`${out}.lock`, temporaryName(out), `${temporaryName(out)}.new`].find((name) => realPath(name) === realPath(keep));
+    if (own !== undefined) problems.push(`--keep ${keep}: is where the results' own file ${own} goes; keep the runs' files elsewhere`);
   }
   return problems;
 }
@@ -150,8 +158,11 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     if (!(error instanceof SweepRunsFailed)) throw error;
     // The sweep is not whole: the finished runs' rows stay under the temporary name, for --resume once what failed is mended.
     const finished = resumed.length + error.finished.length;
-    // Their table too: only a pointer to the partial file was said (from an architect's check).
-    if (finished > 0) process.stdout.write(formatSweep(withResumed(error.finished)));
+    // Their table too: only a pointer to the partial file was said (from an architect's check); and those that did not end well, as a whole sweep names them.
+    if (finished > 0) {
+      process.stdout.write(formatSweep(withResumed(error.finished)));
+      reportNotEndedWell(withResumed(error.finished), "sweep");
+    }
     throw new Error(`${error.failures.length} of ${allPoints.length} configuration${allPoints.length === 1 ? "" : "s"} failed as they ran:\n  ${error.failures.join("\n  ")}\n${log.state.begun ? `The results of the ${finished} that finished${resumed.length > 0 ? ` (${resumed.length} of them resumed)` : ""} are in ${partial}${log.state.failure === null ? "" : ` (as far as writing there went: ${log.state.failure})`}` : `${finished} finished, but ${logged()}`}, not given the name ${out}, since the sweep is not whole; --resume runs the rest once what failed is mended.`);
   } finally {
     signals.release();
@@ -259,7 +270,7 @@ export function sweepMergeProblems(files: readonly string[], out: string): { sha
       return [];
     }
   });
-  if (files.some((file) => resolve(file) === resolve(out))) problems.push(`--out ${out}: is one of the shards given; merging would write over it`);
+  if (files.some((file) => realPath(file) === realPath(out))) problems.push(`--out ${out}: is one of the shards given; merging would write over it`);
   else problems.push(...outputNameProblems([out], { givenBy: "--out" }));
   return { shards, problems };
 }

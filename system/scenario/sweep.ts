@@ -63,9 +63,21 @@ function gridSize(axes: ReadonlyArray<readonly [string, readonly unknown[]]>): n
   return axes.reduce((size, [, values]) => size * values.length, 1);
 }
 
+/**
+ * A run whose files are not kept writes no waveform, capture or report: set inside an `outputs`
+ * given whole where one is (three --sets beside it were refused as inside it, and every
+ * configuration failed, blaming the user's --grid; from a re-check).
+ */
+function withoutFiles(overrides: Record<string, unknown>): Record<string, unknown> {
+  const none = { waveform: false, pcap: false, html: false };
+  const whole = overrides.outputs;
+  if (typeof whole === "object" && whole !== null && !Array.isArray(whole)) return { ...overrides, outputs: { ...whole, ...none } };
+  return { ...overrides, ...Object.fromEntries(Object.entries(none).map(([key, value]) => [`outputs.${key}`, value])) };
+}
+
 /** Run one configuration: what a worker does. Files are written under `keep`/<index> if given, else none. */
 export function runSweepPoint(file: string | null, point: SweepPoint, keep: string | null = null): SweepResult {
-  const overrides = keep ? point.overrides : { ...point.overrides, "outputs.waveform": false, "outputs.pcap": false, "outputs.html": false };
+  const overrides = keep ? point.overrides : withoutFiles(point.overrides);
   const loaded = scenarioFileOrDefault(file, overrides);
   const { summary } = runScenario(loaded, { directory: keep ? join(keep, String(point.index)) : null });
   return {
@@ -168,7 +180,9 @@ export function sweepAxesProblems(axes: ReadonlyArray<readonly [string, readonly
   const problems: string[] = [];
   const merged = mergedAxes(axes);
   const size = gridSize(merged);
-  if (size > MOST_CONFIGURATIONS) problems.push(`--grid: ${size.toLocaleString("en-US")} configurations (${merged.map(([, values]) => values.length).join(" × ")}), more than the ${MOST_CONFIGURATIONS.toLocaleString("en-US")} one sweep checks and runs; split it into sweeps over fewer values (each with its own --out)`);
+  // A count past 2^53 is not exact (and past 10^308 Infinity): said as such.
+  const count = Number.isSafeInteger(size) ? size.toLocaleString("en-US") : "more than 2^53";
+  if (size > MOST_CONFIGURATIONS) problems.push(`--grid: ${count} configurations (${merged.map(([, values]) => values.length).join(" × ")}), more than the ${MOST_CONFIGURATIONS.toLocaleString("en-US")} one grid may hold (each is checked, and held, before any run); split it into grids over fewer values`);
   const byPath = new Map<string, unknown[][]>();
   for (const [path, values] of axes) byPath.set(path, [...(byPath.get(path) ?? []), [...values]]);
   for (const [path, lists] of byPath) {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { codeIdentityOf, modelCodeIdentity } from "../../system/scenario/model-code-identity.js";
@@ -11,7 +11,7 @@ import { ScenarioError } from "../../system/scenario/load.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import type { Scenario } from "../../system/scenario/schema.js";
 import { sweepFingerprint } from "../../system/scenario/sweep-shard-file.js";
-import { sweepPlaceProblems } from "../../system/cli/sweep-command.js";
+import { sweepMergeProblems, sweepPlaceProblems } from "../../system/cli/sweep-command.js";
 
 const shardOf = (options: { shard?: string; shardCount?: string }, environment: Record<string, string> = {}) => {
   const shard = resolveShard(options, environment);
@@ -289,14 +289,29 @@ describe("a sweep's --out is refused before any run where it would write over th
   const here = mkdtempSync(join(tmpdir(), "nicsim-sweep-out-clash-"));
   const scenarioFile = join(here, "qj.json");
   writeFileSync(scenarioFile, "{}");
+  // Other names of the same places (from a re-check: a link got around the check, and the scenario was lost).
+  symlinkSync(scenarioFile, join(here, "link.json"));
+  mkdirSync(join(here, "kk"));
+  symlinkSync(join(here, "kk"), join(here, "kl"));
+  const grid: Array<[string, unknown[]]> = [["seed", [1, 2, 3, 4]]];
+  test.each([
+    ["the scenario file through a link", { out: scenarioFile, file: join(here, "link.json") }, [`--out ${scenarioFile}: is the scenario file; the results would write over it`]],
+    ["a configuration's directory under --keep through a link", { out: join(here, "kk", "1"), keep: join(here, "kl") }, [`--out ${join(here, "kk", "1")}: is in --keep's directory for configuration 1's files (${join(here, "kl", "1")}); put the results elsewhere`]],
+    ["the default --out as --keep", { keep: "waveforms/sweep.jsonl" }, ["--out's default, waveforms/sweep.jsonl, is --keep's directory itself; put the results elsewhere"]],
+    ["--keep where the results' lock goes", { out: join(here, "r.jsonl"), keep: join(here, "r.jsonl.lock") }, [`--keep ${join(here, "r.jsonl.lock")}: is where the results' own file ${join(here, "r.jsonl.lock")} goes; keep the runs' files elsewhere`]],
+    ["a name under --keep no configuration has (01, or beyond the grid)", { out: join(here, "kk", "01"), keep: join(here, "kk") }, []],
+    ["beyond the grid", { out: join(here, "kk", "4"), keep: join(here, "kk") }, []],
+  ] as const)("%s", (_, options, expected) => {
+    expect(sweepPlaceProblems({ grid, ...options }, "file" in options ? options.file : scenarioFile)).toEqual(expected);
+  });
   test.each([
     ["the scenario file", { out: scenarioFile }, [`--out ${scenarioFile}: is the scenario file; the results would write over it`]],
     ["a configuration's directory under --keep", { out: join(here, "kk", "1"), keep: join(here, "kk") }, [`--out ${join(here, "kk", "1")}: is in --keep's directory for configuration 1's files (${join(here, "kk", "1")}); put the results elsewhere`]],
     ["a file in one", { out: join(here, "kk", "3", "out.jsonl"), keep: join(here, "kk") }, [`--out ${join(here, "kk", "3", "out.jsonl")}: is in --keep's directory for configuration 3's files (${join(here, "kk", "3")}); put the results elsewhere`]],
-    ["--keep's directory", { out: join(here, "kk"), keep: join(here, "kk") }, [`--out ${join(here, "kk")}: is --keep's directory itself; put the results elsewhere`]],
+    ["--keep's directory", { out: join(here, "kd"), keep: join(here, "kd") }, [`--out ${join(here, "kd")}: is --keep's directory itself; put the results elsewhere`]],
     ["beside the runs under --keep (no clash)", { out: join(here, "kk", "sweep.jsonl"), keep: join(here, "kk") }, []],
   ] as const)("%s", (_, options, expected) => {
-    expect(sweepPlaceProblems(options, scenarioFile)).toEqual(expected);
+    expect(sweepPlaceProblems({ grid, ...options }, scenarioFile)).toEqual(expected);
   });
 });
 
@@ -304,7 +319,7 @@ describe("a sweep's --out is refused before any run where it would write over th
 test("a grid of more configurations than one sweep checks is refused at once, with its size, and not made", () => {
   const values = Array.from({ length: 100 }, (_, index) => index + 1);
   const axes: Array<[string, unknown[]]> = [["seed", values], ["driver.cpu.cores", values], ["nic.crypto_tx.bytesPerCycle", values.slice(0, 11)]];
-  expect(sweepAxesProblems(axes, {})).toEqual(["--grid: 110,000 configurations (100 × 100 × 11), more than the 100,000 one sweep checks and runs; split it into sweeps over fewer values (each with its own --out)"]);
+  expect(sweepAxesProblems(axes, {})).toEqual(["--grid: 110,000 configurations (100 × 100 × 11), more than the 100,000 one grid may hold (each is checked, and held, before any run); split it into grids over fewer values"]);
   expect(sweepGrid(axes)).toEqual([]);
   const most: Array<[string, unknown[]]> = [["seed", values], ["driver.cpu.cores", values], ["nic.crypto_tx.bytesPerCycle", values.slice(0, 10)]];
   expect(sweepAxesProblems(most, {})).toEqual([]);
@@ -315,4 +330,11 @@ test("a grid of more configurations than one sweep checks is refused at once, wi
 test("a grid over outputs.directory is noted as having no effect: the runs' files go under --keep", () => {
   expect(sweepAxesNotes([["outputs.directory", ["a", "b"]]])).toEqual(["--grid outputs.directory: each run's files go under --keep's directory, <dir>/<index>, and are not kept without it, whatever outputs.directory says"]);
   expect(sweepAxesNotes([["seed", [1, 2]]])).toEqual([]);
+});
+
+test("sweep-merge refuses an --out that is one of its shards under another name (a link), as under its own", () => {
+  const here = mkdtempSync(join(tmpdir(), "nicsim-merge-out-link-"));
+  writeFileSync(join(here, "sh0.jsonl"), "");
+  symlinkSync(here, join(here, "d"));
+  expect(sweepMergeProblems([join(here, "sh0.jsonl")], join(here, "d", "sh0.jsonl")).problems).toContain(`--out ${join(here, "d", "sh0.jsonl")}: is one of the shards given; merging would write over it`);
 });
