@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { codeIdentityOf, modelCodeIdentity } from "../../system/scenario/model-code-identity.js";
@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { overridePathProblem, scenarioPath } from "../../system/scenario/overrides.js";
 import { resolveShard, shardPoints, ShardError, SHARD_VARIABLES } from "../../system/scenario/sweep-shard.js";
-import { checkSweepPoints, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../../system/scenario/sweep.js";
+import { checkSweepPoints, runSweepPoint, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../../system/scenario/sweep.js";
 import { ScenarioError } from "../../system/scenario/load.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import type { Scenario } from "../../system/scenario/schema.js";
@@ -337,4 +337,12 @@ test("sweep-merge refuses an --out that is one of its shards under another name 
   writeFileSync(join(here, "sh0.jsonl"), "");
   symlinkSync(here, join(here, "d"));
   expect(sweepMergeProblems([join(here, "sh0.jsonl")], join(here, "d", "sh0.jsonl")).problems).toContain(`--out ${join(here, "d", "sh0.jsonl")}: is one of the shards given; merging would write over it`);
+});
+
+// From a re-check: the sweep's own settings (no waveform, capture or report where files are not kept) went beside an outputs given whole, were refused as inside it, and every configuration failed.
+test("a configuration giving outputs whole runs, its files not kept", () => {
+  const here = mkdtempSync(join(tmpdir(), "nicsim-sweep-outputs-whole-"));
+  const result = runSweepPoint(null, { index: 0, overrides: { durationMicroseconds: 10, outputs: { directory: join(here, "o1") } }, grid: ["outputs"] });
+  expect(result.index).toBe(0);
+  expect(existsSync(join(here, "o1"))).toBe(false);
 });
