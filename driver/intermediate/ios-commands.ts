@@ -15,6 +15,8 @@ export interface QosProblem {
   readonly path?: readonly (string | number)[];
   /** For a name defined twice, where it was first: a scenario names that place in its file too. */
   readonly first?: { readonly line: number; readonly column?: number; readonly path?: readonly (string | number)[] };
+  /** In the JSON form, the values that made the problem (a sum's terms): a scenario names the --set values among them, not every one inside `path`. */
+  readonly parts?: ReadonlyArray<readonly (string | number)[]>;
 }
 
 /** One command of the supported subset: its keywords, then its values (`<placeholder>`: what is expected). */

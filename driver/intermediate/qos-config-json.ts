@@ -1,5 +1,5 @@
 import { didYouMean } from "../../sim/suggest.js";
-import { type PolicyClass, type QosConfig, QosConfigError, type QosProblem, parseIdentityMatch, qosConfigProblems } from "./qos-config.js";
+import { type PolicyClass, type QosConfig, QosConfigError, type QosProblem, parseIdentityMatch, qosConfigProblems, type RefusedShares, refuseShare } from "./qos-config.js";
 
 /**
  * The QoS configuration as JSON: {"profiles": [{"name", "match": ["host domain a.example", …],
@@ -24,13 +24,14 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
     for (const key of Object.keys(item)) if (!known.includes(key)) at(path === "" ? key : `${path}.${key}`, `unknown field${didYouMean(key, known)} (fields: ${known.join(", ")})`);
   };
   fields("", value, ["profiles", "classMaps", "policyMaps"]);
-  // Policy maps with a share refused: their sums would leave it out (101 beside 24 "added up to 125"), and are checked once it is mended.
-  const refusedShares = new Set<object>();
-  let shareRefused = false;
-  const percent = (path: string, item: unknown, minimum = 0): number | undefined => {
+  // Policy maps with a share refused (its value, or a field misspelt): their sums would leave it out (101 beside 24 "added up to 125"), and are checked once it is mended.
+  const refusedShares: RefusedShares = new Map();
+  let refusedActions: Array<"priority" | "bandwidth" | "remaining" | null> = [];
+  const percent = (path: string, item: unknown, action: "priority" | "bandwidth" | "remaining"): number | undefined => {
     if (item === undefined) return undefined;
+    const minimum = action === "remaining" ? 1 : 0;
     if (Number.isInteger(item) && (item as number) >= minimum && (item as number) <= 100) return item as number;
-    shareRefused = true;
+    refusedActions.push(action);
     return at(path, `expected a percentage ${minimum} to 100`);
   };
   const config: QosConfig = {
@@ -61,21 +62,23 @@ export function parseQosConfigJson(text: string, source = "qos config"): QosConf
       path: ["classMaps", index],
     })),
     policyMaps: list("policyMaps", value?.policyMaps).map((policy: any, index) => {
-      shareRefused = false;
+      refusedActions = [];
       const parsed = {
         name: (fields(`policyMaps[${index}]`, policy, ["name", "classes"]), name(`policyMaps[${index}]`, policy)),
         line: 1,
         path: ["policyMaps", index],
         classes: list(`policyMaps[${index}].classes`, policy?.classes).map((klass: any, position) => {
           const path = `policyMaps[${index}].classes[${position}]`;
-          fields(path, klass, ["name", "priorityPercent", "bandwidthPercent", "bandwidthRemainingPercent"]);
-          const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, 1), line: 1, path: ["policyMaps", index, "classes", position] };
+          const known = ["name", "priorityPercent", "bandwidthPercent", "bandwidthRemainingPercent"];
+          fields(path, klass, known);
+          if (typeof klass === "object" && klass !== null && Object.keys(klass).some((key) => !known.includes(key))) refusedActions.push(null);
+          const result: PolicyClass = { name: name(path, klass), priorityPercent: percent(`${path}.priorityPercent`, klass?.priorityPercent, "priority"), bandwidthPercent: percent(`${path}.bandwidthPercent`, klass?.bandwidthPercent, "bandwidth"), bandwidthRemainingPercent: percent(`${path}.bandwidthRemainingPercent`, klass?.bandwidthRemainingPercent, "remaining"), line: 1, path: ["policyMaps", index, "classes", position] };
           // Given both, whatever their values: a priority percent out of range hid it (a scenario writer's check).
           if (klass?.priorityPercent !== undefined && (klass?.bandwidthPercent !== undefined || klass?.bandwidthRemainingPercent !== undefined)) at(path, `class ${result.name} has both priority and bandwidth: a class is one or the other`);
           return result;
         }),
       };
-      if (shareRefused) refusedShares.add(parsed);
+      for (const action of refusedActions) refuseShare(refusedShares, parsed, action);
       return parsed;
     }),
   };

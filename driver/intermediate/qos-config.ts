@@ -114,7 +114,7 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
   // Profiles whose match line was refused: not also reported as ones without a match (still checked for a name used twice).
   const refusedMatches = new Set<object>();
   // Policy maps with a share refused: their sums would leave it out, and are checked once it is mended.
-  const refusedShares = new Set<object>();
+  const refusedShares: RefusedShares = new Map();
   // Where each action the open class has had is.
   const actionPlaces = new Map<Action, { line: number; column: number }>();
   const close = () => {
@@ -176,7 +176,12 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
     // In a policy-map: 'class NAME' opens a class; its actions are indented further.
     const policy = policyMaps[current.index]!;
     const command = current.klass === null ? matchCommand(words, line, [CLASS_FORM], `in policy-map ${policy.name}`) : matchCommand(words, line, ACTION_FORMS, `in class ${current.klass.name}`);
-    if (command.kind === "problem") return void problems.push(command.problem);
+    if (command.kind === "problem") {
+      // A class's share line refused whole ('priority percent', 'priority 20', 'bandwidth percentt 20'): the sums would leave it out ('police 8000' is no share).
+      const first = words[0]!.text.toLowerCase();
+      if (current.klass !== null && (first === "priority" || first === "bandwidth")) refuseShare(refusedShares, policy, first === "priority" ? "priority" : words[1]?.text.toLowerCase() === "remaining" ? "remaining" : null);
+      return void problems.push(command.problem);
+    }
     if (command.form.name === "class") {
       close();
       current.klass = { name: command.values[0]!.text, line, column: words[0]!.column };
@@ -189,7 +194,7 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
     if (earlier !== undefined) return void problems.push({ line, column: words[0]!.column, message: `class ${klass.name} has '${words.map((word) => word.text).slice(0, -1).join(" ")}' twice: the second would replace the first`, first: earlier });
     actionPlaces.set(action, { line, column: words[0]!.column });
     const percent = value(integerValue(command.values[0]!, line, "a percentage", 100, action === "remaining" ? 1 : 0));
-    if (percent === undefined) refusedShares.add(policy);
+    if (percent === undefined) refuseShare(refusedShares, policy, action);
     if (action === "priority") klass.priorityPercent = percent;
     else if (action === "bandwidth") klass.bandwidthPercent = percent;
     else klass.bandwidthRemainingPercent = percent;
@@ -235,10 +240,22 @@ function maskLength(mask: string): number {
   return length;
 }
 
+/** Policy maps with a share refused, by the sums it is left out of (a line refused whole may have been either). */
+export type RefusedShares = Map<object, Set<"guaranteed" | "remaining">>;
+
+/** Note a share refused in a policy map: `action` its kind, or null for a line refused whole. */
+export function refuseShare(refused: RefusedShares, policy: object, action: "priority" | "bandwidth" | "remaining" | null): void {
+  const sums = refused.get(policy) ?? new Set();
+  if (action !== "remaining") sums.add("guaranteed");
+  if (action === "remaining" || action === null) sums.add("remaining");
+  refused.set(policy, sums);
+}
+
 /** The checks across lines a configuration must pass before it is applied (also for the JSON form): every problem. */
-export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet<object> = new Set(), refusedShares: ReadonlySet<object> = new Set()): QosProblem[] {
+export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet<object> = new Set(), refusedShares: RefusedShares = new Map()): QosProblem[] {
   const problems: QosProblem[] = [];
-  const at = (item: Placed, message: string, first?: Placed) => problems.push({ line: item.line, column: item.column ?? 1, message, path: item.path, ...(first === undefined ? {} : { first: { line: first.line, column: first.column, path: first.path } }) });
+  const at = (item: Placed, message: string, first?: Placed, parts?: ReadonlyArray<readonly (string | number)[]>) =>
+    problems.push({ line: item.line, column: item.column ?? 1, message, path: item.path, ...(first === undefined ? {} : { first: { line: first.line, column: first.column, path: first.path } }), ...(parts === undefined ? {} : { parts }) });
   const classNames = new Set(config.classMaps.map((klass) => klass.name));
   const twice = (items: ReadonlyArray<{ name: string } & Placed>, what: string) => {
     const seen = new Map<string, Placed>();
@@ -264,11 +281,13 @@ export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet
       if (klass.name === "class-default" && klass.priorityPercent !== undefined) at(klass, `policy-map ${policy.name}: class-default cannot be a priority class (it is traffic class 0, served after every other); give 'priority percent' to a class-map's class`);
       guaranteed += (klass.priorityPercent ?? 0) + (klass.bandwidthPercent ?? 0);
     }
-    // A share refused on its own is left out of the sums, which are checked once it is mended.
-    const summed = !refusedShares.has(policy);
-    if (summed && guaranteed > 100) at(policy, `policy-map ${policy.name}: priority and bandwidth percentages add up to ${guaranteed}, over 100`);
+    // A share refused (its value, or its line) is left out of its sum, which is checked once it is mended; the other sum stands.
+    const refused = refusedShares.get(policy);
+    // The sum's terms, by where they are in the JSON form: a scenario names the --set values among them.
+    const terms = (fields: readonly (keyof PolicyClass)[]) => policy.classes.flatMap((klass) => (klass.path === undefined ? [] : fields.filter((field) => klass[field] !== undefined).map((field) => [...klass.path!, field])));
+    if (!refused?.has("guaranteed") && guaranteed > 100) at(policy, `policy-map ${policy.name}: priority and bandwidth percentages add up to ${guaranteed}, over 100`, undefined, terms(["priorityPercent", "bandwidthPercent"]));
     const remaining = policy.classes.reduce((sum, klass) => sum + (klass.bandwidthRemainingPercent ?? 0), 0);
-    if (summed && remaining > 100) at(policy, `policy-map ${policy.name}: bandwidth remaining percentages add up to ${remaining}, over 100`);
+    if (!refused?.has("remaining") && remaining > 100) at(policy, `policy-map ${policy.name}: bandwidth remaining percentages add up to ${remaining}, over 100`, undefined, terms(["bandwidthRemainingPercent"]));
     const named = new Set(policy.classes.filter((klass) => klass.name !== "class-default").map((klass) => klass.name)).size;
     if (named > MAX_QUEUES - 1) at(policy, `policy-map ${policy.name}: ${named} classes besides class-default; the NIC has ${MAX_QUEUES - 1} traffic classes for them (7 down to 1) and class 0 for class-default`);
   }

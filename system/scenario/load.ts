@@ -354,7 +354,8 @@ function checkQos(given: unknown, source: SourceMap, problems: string[]): { qos:
     // A policy in a literal block (`qos: |`) is placed at its line and column in the file; otherwise at the policy's line and column within it.
     // In the JSON form, at the line of the value the problem names (or of the nearest place above it the file has).
     const placeOf = (item: { line: number; column: number; path?: readonly (string | number)[] }) => (typeof given === "string" ? source.inText(["qos"], item.line, item.column) : source.locate(["qos", ...(item.path ?? [])]));
-    const place = placeOf(problem);
+    // In the JSON form the values that made the problem, where known, are the --set values it names.
+    const place = typeof given === "string" || problem.parts === undefined ? placeOf(problem) : source.locate(["qos", ...(problem.path ?? [])], undefined, problem.parts.map((part) => ["qos", ...part]));
     // Where a name defined twice was first, as a place in the file too (the policy's own line or path where the file has none).
     const first = (item: Placed) => {
       const found = placeOf({ ...item, column: item.column ?? 1 });

@@ -15,7 +15,7 @@ export class SourceMap {
   ) {}
 
   /** `file:line:column` of the deepest node on the path that exists (of its key, for a mapping's entry), or the `--set` that gave the value; naming a `--set` that changed something inside it too. */
-  locate(path: readonly PropertyKey[], text?: string): string {
+  locate(path: readonly PropertyKey[], text?: string, parts?: ReadonlyArray<readonly PropertyKey[]>): string {
     const dotted = path.map(String).join(".");
     const override = this.overrides.find((set) => dotted === set || dotted.startsWith(`${set}.`));
     if (override !== undefined) return `--set ${override}`;
@@ -29,10 +29,11 @@ export class SourceMap {
     if (!range) return this.file;
     const { line, col } = this.lines.linePos(range[0]);
     // A place of the file that a `--set` changed inside (a stream given a load beside its gap): both had a part; a `--set` of a field the message does not name had none.
-    // Every such `--set`: a policy map's sum named the first of two that made it (from an architect's check).
+    // Every such `--set`: a policy map's sum named the first of two that made it (from an architect's check); where the values that made the problem are known (`parts`), those among them alone.
     const inside = this.overrides.filter((set) => set.startsWith(`${dotted}.`));
-    const parts = text === undefined ? inside : inside.filter((set) => text.includes(set.slice(dotted.length + 1).split(".")[0]!));
-    return `${this.file}:${line}:${col}${parts.length > 0 ? ` (with ${parts.map((part) => `--set ${part}`).join(", ")})` : ""}`;
+    const made = parts?.map((part) => part.map(String).join("."));
+    const named = made !== undefined ? inside.filter((set) => made.some((part) => part === set || part.startsWith(`${set}.`))) : text === undefined ? inside : inside.filter((set) => text.includes(set.slice(dotted.length + 1).split(".")[0]!));
+    return `${this.file}:${line}:${col}${named.length > 0 ? ` (with ${named.map((part) => `--set ${part}`).join(", ")})` : ""}`;
   }
 
   /**

@@ -255,6 +255,19 @@ describe("the IOS parser is strict: incomplete lines, words left over and comman
     expect(() => parseQosConfigJson(json(101), "q.json")).toThrow(/^q\.json:1:1: policyMaps\[0\]\.classes\[0\]\.priorityPercent: expected a percentage 0 to 100$/);
     // Mended, the sum is said.
     expect(() => parseQosConfigJson(json(24), "q.json")).toThrow("policy-map edge: priority and bandwidth percentages add up to 119, over 100");
+    // From a re-check: a share line refused whole, or a share field misspelt, is left out of its sum too; the other sum still stands.
+    for (const gold of ["priority percent", "priority 20", "priority percentt 20"]) {
+      expect(iosProblems(`${classes}policy-map edge\n class gold\n  ${gold}\n class silver\n  bandwidth percent 80\n`).filter((problem) => problem.includes("add up to"))).toEqual([]);
+    }
+    // 'police' is no share: the sum is said beside it.
+    expect(iosProblems(`${classes}policy-map edge\n class gold\n  police 8000\n  priority percent 30\n class silver\n  bandwidth percent 80\n`).filter((problem) => problem.includes("add up to"))).toEqual(["7:1: policy-map edge: priority and bandwidth percentages add up to 110, over 100"]);
+    expect(iosProblems(`${classes}policy-map edge\n class gold\n  priority percent 101\n class silver\n  bandwidth remaining percent 60\n class bronze\n  bandwidth remaining percent 50\n`)).toEqual([
+      "7:1: policy-map edge: bandwidth remaining percentages add up to 110, over 100",
+      expect.stringMatching(/^9:20: expected a percentage \(0 to 100\), found '101'/),
+    ]);
+    const misspelt = JSON.stringify({ classMaps: [{ name: "gold", qosGroups: [1] }, { name: "silver", qosGroups: [2] }], policyMaps: [{ name: "edge", classes: [{ name: "gold", priorityPercnt: 20 }, { name: "silver", bandwidthPercent: 95 }] }] });
+    expect(() => parseQosConfigJson(misspelt, "q.json")).toThrow(/^q\.json:1:1: policyMaps\[0\]\.classes\[0\]\.priorityPercnt: unknown field \(did you mean priorityPercent\?\)/);
+    expect(() => parseQosConfigJson(misspelt, "q.json")).not.toThrow("add up to");
   });
 
   test("every problem of a configuration at once, in line order, across lines and blocks", () => {

@@ -65,5 +65,10 @@ describe("the JSON form of the QoS policy in a scenario file", () => {
     expect(problems(text, "s.yaml", { "qos.policyMaps.0.classes.0.priorityPercent": 60, "qos.policyMaps.0.classes.1.bandwidthPercent": 45 })).toEqual([
       "s.yaml:11:7 (with --set qos.policyMaps.0.classes.0.priorityPercent, --set qos.policyMaps.0.classes.1.bandwidthPercent): qos: policy-map edge: priority and bandwidth percentages add up to 105, over 100",
     ]);
+    // From a re-check: a --set of a value that is no term of the sum (the map's name, a remaining percent) had no part in it, and is not named.
+    expect(problems(text, "s.yaml", { "qos.policyMaps.0.classes.0.priorityPercent": 60, "qos.policyMaps.0.name": "edge", "qos.policyMaps.0.classes.1.bandwidthRemainingPercent": 5 }).filter((problem) => problem.includes("add up to"))).toEqual([
+      "s.yaml:11:7 (with --set qos.policyMaps.0.classes.0.priorityPercent): qos: policy-map edge: priority and bandwidth percentages add up to 110, over 100",
+    ]);
+    expect(problems(text.replace("priorityPercent: 10", "priorityPercent: 60"), "s.yaml", { "qos.policyMaps.0.name": "edge" })).toEqual(["s.yaml:11:7: qos: policy-map edge: priority and bandwidth percentages add up to 110, over 100"]);
   });
 });
