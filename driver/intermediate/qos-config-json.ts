@@ -1,5 +1,6 @@
 import { didYouMean } from "../../sim/suggest.js";
-import { type PolicyClass, type QosConfig, QosConfigError, type QosProblem, parseIdentityMatch, qosConfigProblems, type RefusedShares, refuseShare } from "./qos-config.js";
+import { type PolicyClass, type QosConfig, QosConfigError, type QosProblem, parseIdentityMatch, qosConfigProblems } from "./qos-config.js";
+import { type RefusedShares, refuseShare } from "./refused-shares.js";
 
 /**
  * The QoS configuration as JSON: {"profiles": [{"name", "match": ["host domain a.example", …],

@@ -3,6 +3,7 @@ import { didYouMean } from "../../sim/suggest.js";
 import { type CommandForm, integerValue, matchCommand, type QosProblem, type Token, tokens } from "./ios-commands.js";
 import { type IdentityMatch, matchAddress, matchGroup, matchHost, matchHostDomain, matchUser, matchUserDomain } from "./isakmp-profile.js";
 import type { IntermediateDriver } from "./driver.js";
+import { type RefusedShares, refuseShare } from "./refused-shares.js";
 
 export type { QosProblem } from "./ios-commands.js";
 
@@ -113,7 +114,6 @@ export function parseQosConfig(text: string, source = "qos config"): QosConfig {
   };
   // Profiles whose match line was refused: not also reported as ones without a match (still checked for a name used twice).
   const refusedMatches = new Set<object>();
-  // Policy maps with a share refused: their sums would leave it out, and are checked once it is mended.
   const refusedShares: RefusedShares = new Map();
   // Where each action the open class has had is.
   const actionPlaces = new Map<Action, { line: number; column: number }>();
@@ -238,17 +238,6 @@ function maskLength(mask: string): number {
   let length = 0;
   while (length < 32 && (bits >>> (31 - length)) & 1) length++;
   return length;
-}
-
-/** Policy maps with a share refused, by the sums it is left out of (a line refused whole may have been either). */
-export type RefusedShares = Map<object, Set<"guaranteed" | "remaining">>;
-
-/** Note a share refused in a policy map: `action` its kind, or null for a line refused whole. */
-export function refuseShare(refused: RefusedShares, policy: object, action: "priority" | "bandwidth" | "remaining" | null): void {
-  const sums = refused.get(policy) ?? new Set();
-  if (action !== "remaining") sums.add("guaranteed");
-  if (action === "remaining" || action === null) sums.add("remaining");
-  refused.set(policy, sums);
 }
 
 /** The checks across lines a configuration must pass before it is applied (also for the JSON form): every problem. */

@@ -237,8 +237,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   }
 
   private startWaiting(now: number): boolean {
-    // No job waits: nothing to pick (the pick asked every queue's head on every edge an idle pipeline was evaluated).
-    if (this.waitingJobs === 0) return false;
+    if (this.waitingJobs === 0) return false; // Nothing to pick: the pick asked every queue's head on each edge an idle pipeline was evaluated.
     let moved = false;
     for (let engine = this.soonestFree(now); engine; engine = this.soonestFree(now)) {
       const queue = this.scheduler.pick(now, this.headBytes);
