@@ -12,7 +12,7 @@ import { problemsMessage } from "../../sim/errors.js";
 import { mergeShards } from "../scenario/sweep-merge.js";
 import { readShardFile, shardFileText, SweepMergeError, sweepLines } from "../scenario/sweep-shard-file.js";
 import { resolveShard, ShardError, shardPoints, type ShardOptions } from "../scenario/sweep-shard.js";
-import { checkSweepPoints, formatSweep, runSweep, type SweepControl, SweepRunsFailed, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../scenario/sweep.js";
+import { checkSweepPoints, formatSweep, runSweep, type SweepControl, SweepRunsFailed, sweepAxesNotes, sweepAxesProblems, sweepGrid, sweepGridSize } from "../scenario/sweep.js";
 import type { SweepResult } from "../scenario/sweep-result.js";
 import { outcomeEndedWell } from "../scenario/run-ending.js";
 import { Progress } from "./progress.js";
@@ -53,7 +53,7 @@ export function sweepPlaceProblems(options: Pick<SweepCommandOptions, "out" | "k
   const defaultPlace = options.out === undefined ? outputPlaceProblem(dirname(defaultOut(null)), `${dirname(defaultOut(null))} (the default of --out)`) : null;
   const out = options.out === undefined ? (defaultPlace === null ? [] : [defaultPlace]) : outputNameProblems([options.out], { givenBy: "--out" });
   const keep = options.keep === undefined ? null : outputPlaceProblem(options.keep, `${options.keep} (--keep)`);
-  return [...out, ...(keep === null ? [] : [keep]), ...outClashes(options.out, options.keep, file, options.grid.reduce((size, [, values]) => size * values.length, 1))];
+  return [...out, ...(keep === null ? [] : [keep]), ...outClashes(options.out, options.keep, file, sweepGridSize(options.grid))];
 }
 
 /**

@@ -63,6 +63,11 @@ function gridSize(axes: ReadonlyArray<readonly [string, readonly unknown[]]>): n
   return axes.reduce((size, [, values]) => size * values.length, 1);
 }
 
+/** Configurations in the grid the --grid axes give (a path given twice is one axis of all its values). */
+export function sweepGridSize(given: ReadonlyArray<readonly [string, readonly unknown[]]>): number {
+  return gridSize(mergedAxes(given));
+}
+
 /**
  * A run whose files are not kept writes no waveform, capture or report: set inside an `outputs`
  * given whole where one is (three --sets beside it were refused as inside it, and every
