@@ -109,8 +109,11 @@ export function optionParsers(mistakes: OptionMistakes) {
 
   /** A path to write to: an empty or blank one would quietly mean the current directory (or a file named by spaces). */
   const outputPath = (name: string) => named(name, "a path (say '.' for the current directory)");
-  /** A file to write to (a sweep's JSON lines): '.' is no hint there, being a directory (from an architect's check). */
-  const outputFile = (name: string) => named(name, "a file's path");
+  /** A file to write to (a sweep's JSON lines): '.' is no hint there, being a directory (from an architect's check); nor is a name ending in '/' (it gave a lock file's error). */
+  const outputFile = (name: string) => (text: string): string | undefined => {
+    if (named(name, "a file's path")(text) === undefined) return undefined;
+    return /\/$/.test(text) ? mistakes.note(`${name} '${text}': expected a file's path, not a directory's (the results are one file, such as ${text}sweep.jsonl)`, undefined) : text;
+  };
 
   /** A base name the files are named from (`waveforms/x` gives waveforms/x.vcd, …): a directory (`.`, `out/`) would give hidden files named `..vcd` or `out/.vcd`. */
   const outputBase = (name: string) => (text: string): string | undefined => {
