@@ -332,7 +332,12 @@ function mostDrops(drops: SweepResult["drops"]): string {
 /** The sweep as a table: one row per configuration. */
 export function formatSweep(results: readonly SweepResult[]): string {
   const paths = [...new Set(results.flatMap((result) => Object.keys(result.overrides)))];
-  const classKeys = [...new Set(results.flatMap((result) => result.classes.map((entry) => `${entry.className} ${entry.direction}`)))];
+  // By class, highest first, to the peer before to the host, as a run's table has them: by first sight, a class only a later configuration had came last (gold to-host after bronze; from an architect's check).
+  const classOrder = new Map(results.flatMap((result) => result.classes.map((entry) => [`${entry.className} ${entry.direction}`, entry] as const)));
+  const classKeys = [...classOrder.keys()].sort((a, b) => {
+    const [first, second] = [classOrder.get(a)!, classOrder.get(b)!];
+    return second.trafficClass - first.trafficClass || Number(first.direction === "to-host") - Number(second.direction === "to-host") || first.className.localeCompare(second.className);
+  });
   // The run's index first: its line in the JSON lines and its --keep directory, and what tells apart rows whose values show as <secret>.
   const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), ...classKeys.map((key) => `${key} Gb/s`), "TX hits", "RX hits", "preemptions", "preemption cost %", "host busy %", "host suspensions", "lost", "most drops"];
   const rows = results.map((result) => [

@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { overridePathProblem, scenarioPath } from "../../system/scenario/overrides.js";
 import { resolveShard, shardPoints, ShardError, SHARD_VARIABLES } from "../../system/scenario/sweep-shard.js";
-import { checkSweepPoints, runSweepPoint, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../../system/scenario/sweep.js";
+import { checkSweepPoints, formatSweep, runSweepPoint, sweepAxesNotes, sweepAxesProblems, sweepGrid } from "../../system/scenario/sweep.js";
 import { ScenarioError } from "../../system/scenario/load.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import type { Scenario } from "../../system/scenario/schema.js";
@@ -345,4 +345,13 @@ test("a configuration giving outputs whole runs, its files not kept", () => {
   const result = runSweepPoint(null, { index: 0, overrides: { durationMicroseconds: 10, outputs: { directory: join(here, "o1") } }, grid: ["outputs"] });
   expect(result.index).toBe(0);
   expect(existsSync(join(here, "o1"))).toBe(false);
+});
+
+// From an architect's check: the classes' columns came in the order first seen, a class only a later configuration had after the others (gold to-host after bronze).
+test("a sweep's table orders the classes' columns as a run's table does, whichever configuration has them", () => {
+  const results = [["to-peer"], ["to-host"]].map(([direction], index) => runSweepPoint(null, { index, overrides: { durationMicroseconds: 10, "traffic.0.direction": direction }, grid: ["traffic.0.direction"] }));
+  const header = formatSweep(results).split("\n")[0]!;
+  const columns = [...header.matchAll(/(\w+ to-(?:peer|host)) p99 µs/g)].map((match) => match[1]);
+  expect(columns.slice(0, 2)).toEqual(["gold to-peer", "gold to-host"]);
+  expect(columns).toEqual([...columns].sort((a, b) => ["gold", "silver", "bronze"].indexOf(a!.split(" ")[0]!) - ["gold", "silver", "bronze"].indexOf(b!.split(" ")[0]!) || Number(a!.endsWith("host")) - Number(b!.endsWith("host"))));
 });
