@@ -105,6 +105,13 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
     outputs.unlock();
     return;
   }
+  // Resumed rows whose run kept no files (the sweep interrupted was run without --keep, or elsewhere): said, not left to be found missing (from an architect's check).
+  const unkept = options.keep === undefined ? [] : resumed.filter((row) => !existsSync(join(options.keep!, String(row.index)))).map((row) => row.index);
+  if (unkept.length > 0) {
+    const which = unkept.length === resumed.length ? `the ${resumed.length === 1 ? "configuration" : `${resumed.length} configurations`} resumed` : `${unkept.length} of the ${resumed.length} configurations resumed`;
+    const listed = `${unkept.slice(0, 8).join(", ")}${unkept.length > 8 ? ` and ${unkept.length - 8} more` : ""}`;
+    say(`--resume: ${which} (${listed}) ${unkept.length === 1 ? "has" : "have"} no files under --keep ${options.keep}: the run that gave ${unkept.length === 1 ? "its row" : "their rows"} kept none there; run without --resume to keep every configuration's files`);
+  }
   const finishedBefore = new Set(resumed.map((row) => row.index));
   const points = allPoints.filter((point) => !finishedBefore.has(point.index));
   // The rows resumed and those run now, in grid order: the file and table an uninterrupted sweep gives.

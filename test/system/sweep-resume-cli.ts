@@ -105,10 +105,11 @@ export function describeResumedSweeps(main: string, directory: string): void {
       await exited;
       const kept = readFileSync(partial, "utf8").split("\n").filter((line) => line.startsWith('{"index":')).length;
       expect(kept).toBeGreaterThanOrEqual(1);
-      // The kill left the sweep's lock: taken over, its process being gone.
-      const resumed = nicsim(here, ...args, "--resume");
+      // The kill left the sweep's lock: taken over, its process being gone. Resumed with --keep, the rows resumed are said to have no files there (their run kept none; from an architect's check).
+      const resumed = nicsim(here, ...args, "--resume", "--keep", "kept");
       expect(resumed.status, resumed.stderr).toBe(0);
       expect(resumed.stderr).toContain(`--resume: ${kept} of 4 configurations finished in out.jsonl.partial`);
+      expect(resumed.stderr).toMatch(/--resume: the (configuration|\d+ configurations) resumed \([\d, ]+\) (has|have) no files under --keep kept: the run that gave (its row|their rows) kept none there/);
       const fresh = nicsim(join(directory, "resume-killed-fresh"), ...args);
       expect(readFileSync(join(here, "out.jsonl"), "utf8")).toBe(readFileSync(join(directory, "resume-killed-fresh/out.jsonl"), "utf8"));
       expect(fresh.status).toBe(0);
