@@ -148,8 +148,8 @@ function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, sou
     case "integer":
     case "number": {
       const unit = spec.unit ? ` ${spec.unit}` : "";
-      // "a number of bytes", not "a number bytes" (from an architect's check).
-      if (typeof value !== "number" || !Number.isFinite(value)) fail(spec.unit ? `a number of ${spec.unit}` : "a number");
+      // "a number in bytes", not "a number bytes" (from an architect's check), and "in Gb/s", which "of" did not suit.
+      if (typeof value !== "number" || !Number.isFinite(value)) fail(spec.unit ? `a number in ${spec.unit}` : "a number");
       // Bounds first: 1e30 is told the bound it is past, not that it is no integer.
       if (spec.minimum !== undefined && (value as number) < spec.minimum) fail(`at least ${spec.minimum}${unit}`);
       if (spec.maximum !== undefined && (value as number) > spec.maximum) fail(`at most ${spec.maximum}${unit}`);

@@ -150,7 +150,7 @@ describe("a sweep checks every configuration before any run", () => {
     }
     // Every configuration refused, each problem once with the configurations that have it; the values came from --grid, and the messages say so.
     expect(problems.map((problem) => problem.slice(0, problem.indexOf(" ("))).sort()).toEqual([
-      'configurations 1, 3, 5, 7: --grid nic.crypto_tx.bytesPerCycle = "7x": expected a number of bytes',
+      'configurations 1, 3, 5, 7: --grid nic.crypto_tx.bytesPerCycle = "7x": expected a number in bytes',
       "configurations 6, 7: --grid driver.cpu.cores = 0: expected at least 1",
     ]);
   });
