@@ -216,6 +216,8 @@ function resumedRuns(resume: boolean, place: { out: string; partial: string; sha
       reportSweep(finished, shard, grid.length, " (none run now)", `${out} as it was`);
       return "finished";
     }
+    // <out> holding another sweep's results (another shard's, another grid's): running would replace them, where --resume means to keep work (a shard given another's file replaced it; from a re-check).
+    if (existsSync(out)) throw new SweepResumeError(`--resume: ${out} holds results that are not this ${shard ? `shard's (${shard.index}/${shard.count})` : "sweep's"}, and there is no ${partial} to resume: running would replace them; move ${out} aside or remove it, or run without --resume`);
     say(`--resume: no finished run to keep (${found.why}); running all ${points.length}`);
     return [];
   }
