@@ -1,6 +1,7 @@
 import { existsSync, linkSync, lstatSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
+import { processStatFields } from "./process-stat.js";
 
 /**
  * A file that says a process is using a name (a socket's path, the files of a run): a second
@@ -225,13 +226,8 @@ let token: string | null = null;
 
 /** A process's start time (clock ticks after boot) from /proc, or null where there is none. */
 function startTime(pid: number | "self"): string | null {
-  try {
-    // The 22nd field, counted after the command's name (in parentheses, which may hold spaces).
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
-  } catch {
-    return null;
-  }
+  // The 22nd field: the 20th after the command's name.
+  return processStatFields(pid)?.[19] ?? null;
 }
 
 const tokenOf = (pid: number, start: string) => createHash("sha256").update(`${pid} ${start}`).digest("hex").slice(0, 32);

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { processStatFields } from "../../sim/process-stat.js";
 
 /**
  * The processes descended from `pid` (children, theirs, and so on), read from /proc; none where
@@ -33,24 +34,12 @@ export function descendants(pid: number, proc = "/proc"): number[] {
 
 /** Whether a process runs: it exists and is not a zombie (one whose parent, init in a container, has not reaped it has ended all the same). */
 export function runs(pid: number, proc = "/proc"): boolean {
-  try {
-    const stat = readFileSync(`${proc}/${pid}/stat`, "utf8");
-    return stat[stat.lastIndexOf(")") + 2] !== "Z";
-  } catch {
-    return false;
-  }
+  const state = processStatFields(pid, proc)?.[0];
+  return state !== undefined && state !== "Z";
 }
 
-/** The parent in /proc/<pid>/stat: the field after the command's name, which may hold spaces and parentheses (so read from its last ")"). */
+/** The parent's id, or null for a process that ended since the directory was read. */
 function parentOf(proc: string, pid: string): number | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`${proc}/${pid}/stat`, "utf8");
-  } catch {
-    // The process ended since the directory was read.
-    return null;
-  }
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const parent = Number(fields[1]);
+  const parent = Number(processStatFields(pid, proc)?.[1]);
   return Number.isInteger(parent) ? parent : null;
 }
