@@ -129,9 +129,9 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(flow);
   }
-  const classes = [...groups.entries()]
-    .sort(([a], [b]) => b.localeCompare(a))
-    .map(([, flows]) => {
+  const classes = [...groups.values()]
+    .sort(([a], [b]) => inClassOrder(a!, b!))
+    .map((flows) => {
       return {
         trafficClass: flows[0]!.trafficClass,
         className: className(flows[0]!.trafficClass),
@@ -192,6 +192,11 @@ export function describePlacement(summary: ScenarioSummary): string {
   const done = summary.ipsec.evictionsCarriedOut;
   const evictions = `${decided} evictions decided${decided > done ? ` (${done} carried out; the others were moot when the table came to them: the victim gone from its entry or leaving it, or the newcomer cached already or deleted)` : ""}`;
   return `placement: ${summary.ipsec.notInTableMessages} "not in table" messages, ${evictions}; the periodic look cached ${periodic.installs} SA${periodic.installs === 1 ? "" : "s"} into free entries and ${periodic.evictions} in place of cached ones; the messages took the channel between the drivers ${summary.ipsec.messageChannel.busyMicroseconds} µs, the longest wait for it ${summary.ipsec.messageChannel.longestWaitMicroseconds} µs`;
+}
+
+/** The order a run's classes come in: by traffic class, highest first, to the peer before to the host (a sweep's table takes them so too). */
+export function inClassOrder(a: { readonly trafficClass: number; readonly direction: string }, b: { readonly trafficClass: number; readonly direction: string }): number {
+  return `${b.trafficClass} ${b.direction}`.localeCompare(`${a.trafficClass} ${a.direction}`);
 }
 
 /** The short table `nicsim run` prints. */

@@ -8,7 +8,7 @@ import { type LoadedScenario, readScenarioText, ScenarioError, scenarioLoader } 
 import { enclosingPath, scenarioPath } from "./overrides.js";
 import { buildScenario, runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
-import { DROP_PLACES, type DropPlaceKey, dropsByPlace } from "./summary.js";
+import { DROP_PLACES, type DropPlaceKey, dropsByPlace, inClassOrder } from "./summary.js";
 import { percents, preemptionCost } from "./crypto-summary.js";
 
 /** One configuration of a sweep: the values it sets, by scenario path. */
@@ -334,10 +334,7 @@ export function formatSweep(results: readonly SweepResult[]): string {
   const paths = [...new Set(results.flatMap((result) => Object.keys(result.overrides)))];
   // By class, highest first, to the peer before to the host, as a run's table has them: by first sight, a class only a later configuration had came last (gold to-host after bronze; from an architect's check).
   const classOrder = new Map(results.flatMap((result) => result.classes.map((entry) => [`${entry.className} ${entry.direction}`, entry] as const)));
-  const classKeys = [...classOrder.keys()].sort((a, b) => {
-    const [first, second] = [classOrder.get(a)!, classOrder.get(b)!];
-    return second.trafficClass - first.trafficClass || Number(first.direction === "to-host") - Number(second.direction === "to-host") || first.className.localeCompare(second.className);
-  });
+  const classKeys = [...classOrder.keys()].sort((a, b) => inClassOrder(classOrder.get(a)!, classOrder.get(b)!));
   // The run's index first: its line in the JSON lines and its --keep directory, and what tells apart rows whose values show as <secret>.
   const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), ...classKeys.map((key) => `${key} Gb/s`), "TX hits", "RX hits", "preemptions", "preemption cost %", "host busy %", "host suspensions", "lost", "most drops"];
   const rows = results.map((result) => [
