@@ -675,7 +675,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_WRITE_ONLY_REGISTER 19u
 /* A write to a queue's ring base, ring length or receive buffer size while the queue is enabled; the write is ignored (disable the queue first; value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_QUEUE_REGISTER_WHILE_ENABLED 20u
-/* A register field written beyond its range (a TX_SCHED percentage above 100, a TXPBSIZE part too small or too large); the nearest valid value is used (value: that value; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
+/* A register field written beyond its range (a TX_SCHED percentage above 100, a TXPBSIZE part too small or too large); the nearest valid value is used (value: that value; for bits set outside every field, none, WITHHELD set, as the fields read are bits as written; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_VALUE_OUT_OF_RANGE 21u
 /* An SA_COMMAND written while an INSTALL_POINTER is still reading its record (SA_STATUS.BUSY); the command is ignored */
 #define NICSIM_ERROR_CODE_SA_COMMAND_BUSY 22u
