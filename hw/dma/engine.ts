@@ -167,10 +167,16 @@ export class DmaEngine extends ClockedComponent {
 
   /** How a range it would not translate is named in its error: one that starts in mapped memory says it runs past it (its address alone looked right). */
   unmappedName(field: string, address: number, length: number): string {
-    if (this.reachable(address, 1)) return `${field} (its ${length} bytes run past the mapped memory it starts in)`;
+    const why = this.whyUnmapped(address, length);
+    return why === null ? field : `${field} (${why})`;
+  }
+
+  /** What unmappedName says of an access DMA cannot make: bytes running past what they start in, or a region the host freed; null for neither. */
+  whyUnmapped(address: number, length: number): string | null {
+    if (this.reachable(address, 1)) return `its ${length} bytes run past the mapped memory it starts in`;
     // A use after free: the region is named, as a red zone's is.
     const freed = this.memory.freedRegionOf(address);
-    return freed ? `${field} (in '${freed.label}', which the host freed: ${formatAddress(freed.start)}, ${freed.size} bytes)` : field;
+    return freed ? `in '${freed.label}', which the host freed: ${formatAddress(freed.start)}, ${freed.size} bytes` : null;
   }
 
   override isIdle(): boolean {

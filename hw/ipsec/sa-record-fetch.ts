@@ -56,7 +56,7 @@ export class SaRecordFetch extends ClockedComponent {
     }
     if (!this.shared.dma.reachable(pointer, SA_RECORD_BYTES)) {
       // Starting in mapped memory, it runs past it: said as a descriptor's SA_POINTER is.
-      this.refusePointer(direction, "DMA_UNMAPPED", this.shared.dma.reachable(pointer, 1) ? `; its ${SA_RECORD_BYTES} bytes run past the mapped memory it starts in` : "", pointer);
+      this.refusePointer(direction, "DMA_UNMAPPED", "", pointer);
       return true;
     }
     this.pending = { direction, index, pointer, replace };
@@ -101,7 +101,10 @@ export class SaRecordFetch extends ClockedComponent {
    * staged at the wrong offset (words 0 and 1 hold the key then), as 0 with WITHHELD set.
    */
   private refusePointer(direction: SaDirection, code: ErrorCodeName, problem: string, pointer: number): void {
-    this.refuse(direction, code, `SA_STAGE (record pointer${problem}${this.shared.dma.reachable(pointer, 1) ? "" : ", not in mapped memory"})`, pointer, true);
+    // Where the record's bytes are not all mapped, why: a region the host freed is named, as a TX descriptor's SA_POINTER names it (from a driver developer's check).
+    const dma = this.shared.dma;
+    const why = dma.reachable(pointer, SA_RECORD_BYTES) ? null : (dma.whyUnmapped(pointer, SA_RECORD_BYTES) ?? "not in mapped memory");
+    this.refuse(direction, code, `SA_STAGE (record pointer${problem}${why === null ? "" : `; ${why}`})`, pointer, true);
   }
 
   private refuse(direction: SaDirection, code: ErrorCodeName, fieldName: string, value: number, address = false, withheld = false): void {

@@ -85,9 +85,18 @@ export class HostMemory {
   free(address: HostAddress): void {
     if (typeof address !== "number") throw new HostMemoryError(`free(${String(address)}): expected an address an allocate() returned`);
     const index = this.regions.findIndex((region) => region.start === address);
-    if (index < 0) throw new HostMemoryError(`free(${formatAddress(address)}): no region starts there`);
+    if (index < 0) throw new HostMemoryError(`free(${formatAddress(address)}): ${this.notARegionStart(address)}`);
     this.freed.push(this.regions.splice(index, 1)[0]!);
     this.lastRegion = undefined;
+  }
+
+  /** Why free() was given an address no live region starts at: one freed already is named (a double free read "no region starts there"; from a driver developer's check). */
+  private notARegionStart(address: number): string {
+    const freed = this.freed.find((region) => region.start === address);
+    if (freed !== undefined && this.regionOf(address) === undefined) return `'${freed.label}' (${freed.size} bytes) starts there, and was freed already`;
+    const inside = this.regionOf(address);
+    if (inside !== undefined) return `inside '${inside.label}' (${formatAddress(inside.start)}, ${inside.size} bytes), ${address - inside.start} bytes past its start; free takes the address allocate() returned`;
+    return "no region starts there";
   }
 
   private insert(region: Region): void {

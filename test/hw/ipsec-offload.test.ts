@@ -276,15 +276,41 @@ describe("bad IPsec input is dropped or flagged with a precise status, and count
     // key bytes staged at the wrong offset (from a driver developer's check; it was logged as 0 without WITHHELD, so a driver could not tell it from NULL).
     expect(top.nic.diagnostics.slice(1, 3).map((diagnostic) => diagnostic.value)).toEqual([0, inbound.record + 8]);
     expect(top.nic.diagnostics[1]!.withheld).toBe(true);
-    expect(top.nic.diagnostics[1]!.message).toContain("not in mapped memory), more than a page below every allocation");
+    expect(top.nic.diagnostics[1]!.message).toContain("; not in mapped memory), more than a page below every allocation");
     expect(top.nic.diagnostics[1]!.message).not.toContain(String(0x1000));
     // The commands named the RX table: so does the log (it said TX).
     expect(top.nic.diagnostics.slice(1).map((diagnostic) => diagnostic.direction)).toEqual(["rx", "rx", "rx", "rx"]);
     // In a red zone, near an allocation: shown, as a descriptor's address there is (it was logged as 0).
     expect(top.nic.diagnostics[4]!.withheld).toBeUndefined();
-    expect(top.nic.diagnostics[4]!.message).toContain(`(record pointer, not in mapped memory) = 0x${redZone.toString(16)}`);
+    expect(top.nic.diagnostics[4]!.message).toContain(`(record pointer; not in mapped memory) = 0x${redZone.toString(16)}`);
     expect(top.nic.saCache.counts.fetches).toBe(1);
     expect(top.nic.saCache.rxLookup(inbound.parameters.spi, read32(Uint8Array.from(inbound.destination), 0))?.index).toBe(5);
+  });
+
+  // From a driver developer's check: a descriptor's SA_POINTER into freed memory named the region, a staged record pointer said only "not in mapped memory".
+  test("INSTALL_POINTER: a record the host freed, before the command or while the device reads it, is named as freed", () => {
+    const statuses: number[] = [];
+    const { top } = raw(function* (top) {
+      const bus = top.driver.base.bus;
+      const sa = top.driver.intermediate.sadb.all().find((entry) => entry.direction === "inbound")!;
+      for (const freeAfterCommand of [false, true]) {
+        const record = top.memory.allocate(SA_RECORD_BYTES, freeAfterCommand ? "record freed in flight" : "record freed first");
+        top.memory.write(record, top.memory.read(sa.record, SA_RECORD_BYTES));
+        if (!freeAfterCommand) top.memory.free(record);
+        bus.mmioWrite(R.SA_STAGE(0), record % 0x1_0000_0000);
+        bus.mmioWrite(R.SA_STAGE(1), Math.floor(record / 0x1_0000_0000));
+        bus.mmioWrite(R.SA_COMMAND, (R.SA_COMMAND_INSTALL_POINTER | R.SA_COMMAND_RX | 6) >>> 0);
+        if (freeAfterCommand) top.memory.free(record);
+        let status = R.SA_STATUS_BUSY;
+        while (status & R.SA_STATUS_BUSY) status = (yield bus.mmioRead(R.SA_STATUS)) as number;
+        statuses.push(status & R.SA_STATUS_CODE_MASK);
+      }
+    });
+    expect(statuses).toEqual([ErrorCode.DMA_UNMAPPED, ErrorCode.DMA_UNMAPPED]);
+    expect(top.nic.diagnostics.map((diagnostic) => diagnostic.message)).toEqual([
+      expect.stringMatching(/SA_STAGE \(record pointer; in 'record freed first', which the host freed: 0x[0-9a-f]+, 128 bytes\) = 0x[0-9a-f]+:/),
+      expect.stringMatching(/SA_STAGE \(record pointer; in 'record freed in flight', which the host freed: 0x[0-9a-f]+, 128 bytes\) = 0x[0-9a-f]+:/),
+    ]);
   });
 
   test("RX: a packet the NIC decrypted whose padding is wrong is dropped by the driver as BAD_PADDING", () => {

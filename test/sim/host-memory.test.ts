@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Channel } from "../../sim/channel.js";
-import { HostMemory, HostMemoryError, RED_ZONE_BYTES } from "../../sim/host/memory.js";
+import { HostMemory, HostMemoryError, hostAddress, RED_ZONE_BYTES } from "../../sim/host/memory.js";
 import { Kernel } from "../../sim/kernel.js";
 import { internetChecksum } from "../../sim/packet/checksum.js";
 
@@ -46,6 +46,16 @@ describe("host memory", () => {
     expect(memory.isMapped(buffer, 1)).toBe(false);
     // A use after free is named as such, as the DMA engine names it (it was "outside every allocated region").
     expect(() => memory.read(buffer + 8, 4)).toThrow(`read of 4 bytes at 0x${(buffer + 8).toString(16)} is in 'rx buffer 3', which the host freed (0x${buffer.toString(16)}, 64 bytes)`);
+  });
+
+  // From a driver developer's check: both read "no region starts there".
+  test("a double free, or a free of an address inside a region, says which", () => {
+    const memory = new HostMemory({ guard: true });
+    const record = memory.allocate(128, "SA record A");
+    expect(() => memory.free(hostAddress(record + 64))).toThrow(`free(0x${(record + 64).toString(16)}): inside 'SA record A' (0x${record.toString(16)}, 128 bytes), 64 bytes past its start; free takes the address allocate() returned`);
+    memory.free(record);
+    expect(() => memory.free(record)).toThrow(`free(0x${record.toString(16)}): 'SA record A' (128 bytes) starts there, and was freed already`);
+    expect(() => memory.free(hostAddress(0x1000))).toThrow("no region starts there");
   });
 
   test("freed memory is handed out again, so a stale pointer may land in someone else's data", () => {
