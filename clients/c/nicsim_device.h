@@ -375,7 +375,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* SA_TX_HITS (RO, reset 0x0): TX packets whose SA was in the table */
 #define NICSIM_SA_TX_HITS 0x5090u
 
-/* SA_TX_MISSES (RO, reset 0x0): TX packets whose SA had to be fetched (pointer fetch) */
+/* SA_TX_MISSES (RO, reset 0x0): TX packets whose SA was not in the table: an SA_HANDLE stale (its SA invalidated or replaced), 0 or naming an entry never filled (the packet dropped), or with pointer fetch an SA_POINTER not in the table (its record fetched; packets of one SA may wait for one fetch, so misses may exceed SA_FETCHES) */
 #define NICSIM_SA_TX_MISSES 0x5094u
 
 /* SA_RX_HITS (RO, reset 0x0): RX table lookups that found the ESP packet's SA, made as each packet arrives: packets then dropped (RX_QUEUE_DISABLED, RX_BUFFER_FULL, …) are counted, and a packet whose entry is invalidated before it is decrypted is counted here and delivered with SA_MISS */

@@ -236,7 +236,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     fields: F.TXPBSIZE_FIELDS.list,
   },
   { name: "SA_TX_HITS", offset: SA_TX_HITS, access: "RO", reset: 0, description: "TX packets whose SA was in the table" },
-  { name: "SA_TX_MISSES", offset: SA_TX_MISSES, access: "RO", reset: 0, description: "TX packets whose SA had to be fetched (pointer fetch)" },
+  { name: "SA_TX_MISSES", offset: SA_TX_MISSES, access: "RO", reset: 0, description: "TX packets whose SA was not in the table: an SA_HANDLE stale (its SA invalidated or replaced), 0 or naming an entry never filled (the packet dropped), or with pointer fetch an SA_POINTER not in the table (its record fetched; packets of one SA may wait for one fetch, so misses may exceed SA_FETCHES)" },
   { name: "SA_RX_HITS", offset: SA_RX_HITS, access: "RO", reset: 0, description: "RX table lookups that found the ESP packet's SA, made as each packet arrives: packets then dropped (RX_QUEUE_DISABLED, RX_BUFFER_FULL, …) are counted, and a packet whose entry is invalidated before it is decrypted is counted here and delivered with SA_MISS" },
   { name: "SA_RX_MISSES", offset: SA_RX_MISSES, access: "RO", reset: 0, description: "RX table lookups that did not find the ESP packet's SA, made as each packet arrives (packets then dropped are counted)" },
   { name: "SA_FETCHES", offset: SA_FETCHES, access: "RO", reset: 0, description: "SA records read by DMA through a pointer" },
