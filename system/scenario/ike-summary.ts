@@ -91,9 +91,10 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const up = own.find((entry) => entry.kind === "phase1-up");
     const hostFailure = own.find((entry) => entry.kind === "phase1-failed")?.text.replace(/^phase 1 failed: /, "");
     const rekeys = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.rekey)).length;
-    // One the gateway started over the host's live pair is its rekey at its soft lifetime (said below, from its own count) or its acquire, negotiating the tunnel again.
+    // Counted as the IKE line above counts them, so that the customers' add up to it: one the gateway started over the host's live pair (its rekey at its soft
+    // lifetime, or its acquire) was counted here as negotiated again unless the gateway's own rekeys covered it, and 6 read against the line's 4 (from an outside check).
     const overLivePair = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.gateway)).length;
-    const again = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.again)).length + Math.max(0, overLivePair - gateway.rekeys);
+    const again = own.filter((entry) => entry.kind === "quick-mode-up" && entry.text.startsWith(QUICK_MODE_UP.again)).length;
     // Deletes each way: the host's own (a rekeyed or expired pair), and the gateway's, some of which may not have come: the link lost them, or the host's NIC or
     // driver dropped them (a queue reset, a full RX buffer), or the run ended with them on their way. All three were said to be the link's (a security check).
     const fromHost = own.filter((entry) => entry.kind === "delete-sent").length;
@@ -129,7 +130,7 @@ export function formatIkeSummary(ike: IkeSummary): string[] {
     const remarks = [...quickModeFailures, ...down];
     const tunnels = `${gateway.tunnels.up} of ${count(gateway.tunnels.of, "tunnel")} up${remarks.length > 0 ? ` (${remarks.join("; ")})` : ""}`;
     const givenUp = gateway.givenUpMicroseconds !== null ? `; GIVEN UP at ${gateway.givenUpMicroseconds} µs, the bring-up limit: its traffic started without it` : "";
-    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${deletes}${again > 0 ? `, ${again} negotiated again` : ""}${gateway.rekeys > 0 ? `, ${count(gateway.rekeys, "rekey")} started by the gateway at its soft lifetime` : ""}${gateway.expired > 0 ? `, ${count(gateway.expired, "SA pair")} expired at the gateway` : ""}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
+    lines.push(`    ${gateway.name}: ${phase1}, ${tunnels}, ${count(rekeys, "rekey")}, ${deletes}${overLivePair > 0 ? `, ${overLivePair} started by the gateway while the host had the tunnel's pair` : ""}${again > 0 ? `, ${again} negotiated again after a Delete or an expiry` : ""}${gateway.rekeys > 0 ? `; the gateway started ${count(gateway.rekeys, "rekey")} at its soft lifetime` : ""}${gateway.expired > 0 ? `, ${count(gateway.expired, "SA pair")} expired at the gateway` : ""}${gateway.lost > 0 ? `, ${count(gateway.lost, "message")} lost on the link` : ""}${describeDrops(gateway.drops)}${givenUp}`);
   }
   return lines;
 }
