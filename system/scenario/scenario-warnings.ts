@@ -13,6 +13,7 @@ import type { SourceMap } from "./source-map.js";
 import { unprofiledCustomers } from "./unprofiled-customers.js";
 import { unreachableWriteBackThreshold } from "./write-back-threshold.js";
 import { txBufferPartWarnings } from "./tx-buffer-part-warning.js";
+import { shortLifetimeWarnings } from "./short-lifetime-warning.js";
 
 /** What a valid scenario is warned of (accepted, likely not meant), each at its place in the file, in this order. */
 export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
@@ -23,6 +24,7 @@ export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, sour
     ...doorbellBatchWarning(scenario, source),
     ...interruptIntervalWarning(scenario, source),
     ...shortIkeRetransmitWait(scenario, source),
+    ...shortLifetimeWarnings(scenario, source),
     ...cryptoWindowWarning(scenario, qos, source),
     ...priorityBurstWarnings(scenario, qos, source),
     ...txBufferPartWarnings(scenario, qos, source),
