@@ -96,6 +96,8 @@ export class HostMemory {
     if (freed !== undefined && this.regionOf(address) === undefined) return `'${freed.label}' (${freed.size} bytes) starts there, and was freed already`;
     const inside = this.regionOf(address);
     if (inside !== undefined) return `inside '${inside.label}' (${formatAddress(inside.start)}, ${inside.size} bytes), ${address - inside.start} bytes past its start; free takes the address allocate() returned`;
+    const insideFreed = this.freedRegionOf(address);
+    if (insideFreed !== undefined) return `inside '${insideFreed.label}' (${formatAddress(insideFreed.start)}, ${insideFreed.size} bytes), which was freed already`;
     return "no region starts there";
   }
 

@@ -55,6 +55,7 @@ describe("host memory", () => {
     expect(() => memory.free(hostAddress(record + 64))).toThrow(`free(0x${(record + 64).toString(16)}): inside 'SA record A' (0x${record.toString(16)}, 128 bytes), 64 bytes past its start; free takes the address allocate() returned`);
     memory.free(record);
     expect(() => memory.free(record)).toThrow(`free(0x${record.toString(16)}): 'SA record A' (128 bytes) starts there, and was freed already`);
+    expect(() => memory.free(hostAddress(record + 64))).toThrow(`free(0x${(record + 64).toString(16)}): inside 'SA record A' (0x${record.toString(16)}, 128 bytes), which was freed already`);
     expect(() => memory.free(hostAddress(0x1000))).toThrow("no region starts there");
   });
 
