@@ -1,3 +1,4 @@
+import { espPacketBytes } from "../../sim/ipsec/esp.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 
@@ -18,7 +19,8 @@ export function shortLifetimeWarnings(scenario: Scenario, source: SourceMap): st
     const streams = scenario.traffic.map((stream, at) => ({ stream, at })).filter(({ stream }) => stream.customer === customer.name);
     if (streams.length === 0) return [];
     const { stream, at } = streams.reduce((largest, each) => (each.stream.packetBytes > largest.stream.packetBytes ? each : largest));
-    const packets = Math.floor((kilobytes * 1024) / stream.packetBytes);
+    // A lifetime counts ESP bytes, SPI to ICV (36 more than a 9000-byte packet): 88 KB holds 9 of 9000-byte packets, not 10 (from a re-check).
+    const packets = Math.floor((kilobytes * 1024) / espPacketBytes(stream.packetBytes, 16));
     if (packets >= FEWEST_PACKETS_PER_LIFETIME) return [];
     return [
       source.at(

@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
 import { FEWEST_PACKETS_PER_LIFETIME } from "../../system/scenario/short-lifetime-warning.js";
+import { espPacketBytes } from "../../sim/ipsec/esp.js";
 
 const ONE_CUSTOMER = `name: short-lifetime
 durationMicroseconds: 200
@@ -24,7 +25,10 @@ test("a kilobyte lifetime that holds fewer than a few of a customer's largest pa
   // 30 KB: three of them.
   expect(lifetimeWarnings({ "customers.0.ike.lifetimeKilobytes": 30 })).toEqual([expect.stringContaining("a lifetime of 30 KB holds only 3 of the 9000-byte packets of traffic[0] 'j': an SA pair is used up after 3, which is negotiated again")]);
   // Enough for the largest packets, or none set, or a customer whose streams are small: no warning.
-  const enough = Math.ceil((FEWEST_PACKETS_PER_LIFETIME * 9000) / 1024);
+  // Counted in ESP bytes, SPI to ICV: 9036 for a 9000-byte packet (88 KB held 9 of them, and was not warned of).
+  const enough = Math.ceil((FEWEST_PACKETS_PER_LIFETIME * espPacketBytes(9000, 16)) / 1024);
+  expect(espPacketBytes(9000, 16)).toBe(9036);
+  expect(lifetimeWarnings({ "customers.0.ike.lifetimeKilobytes": 88 })).toHaveLength(1);
   expect(lifetimeWarnings({ "customers.0.ike.lifetimeKilobytes": enough })).toEqual([]);
   expect(lifetimeWarnings({ "customers.0.ike.lifetimeKilobytes": enough - 1 })).toHaveLength(1);
   expect(lifetimeWarnings({ "customers.0.ike.lifetimeKilobytes": 0 })).toEqual([]);
