@@ -6,7 +6,6 @@ import type { SimEvent } from "../../sim/sim-event.js";
 import { type DeviceBus, DeviceBusToken } from "../../hw/spec/bus.js";
 import * as R from "../../hw/spec/registers.js";
 import { Mutex } from "../../sim/mutex.js";
-import { Notifier } from "../../sim/notifier.js";
 import { DropCounter } from "../../sim/stats/drop-counter.js";
 import { type DeviceErrorEntry, faultedQueues, readErrorEntries } from "./device-errors.js";
 import { isEndOfPacket, RxRing, TxRing } from "./rings.js";
@@ -247,7 +246,7 @@ export class BaseDriver extends Component {
       const tx = new TxRing(memory, `${this.path} TX ${queue}`, this.params.txRingDescriptors, this.params.txBufferBytes);
       tx.writeBackThreshold = this.params.txWriteBackThreshold;
       const rx = new RxRing(memory, `${this.path} RX ${queue}`, this.params.rxRingDescriptors, this.params.rxBufferBytes);
-      this.pairs.push(new QueuePair(tx, rx, this.spaceEvents[queue]!, new Mutex(this.kernel, `${this.path}: queue ${queue}'s poll`), new Notifier(this.kernel, `${this.path}: queue ${queue}'s next poll to end`)));
+      this.pairs.push(new QueuePair(tx, rx, this.spaceEvents[queue]!, new Mutex(this.kernel, `${this.path}: queue ${queue}'s poll`)));
       programTxRing(bus, queue, tx);
       programRxRing(bus, queue, rx, rx.fill());
       bus.mmioWrite(R.EITR(queue), this.params.interruptIntervalNanoseconds);
@@ -305,23 +304,7 @@ export class BaseDriver extends Component {
       const work = this.onReceive(frame);
       if (work) yield* work;
     }
-    const pair = this.pairs[queue]!;
-    pair.rxHandedUp = pair.rx.takenCount;
-    pair.handedUp.notify();
     return { taken, descriptors };
-  }
-
-  /**
-   * Until the polls have handed up every frame the device had written back to an RX ring when
-   * asked: one the NIC decrypted is taken up in its poll, and an SA ending meanwhile would drop it
-   * (a host behind on its ring dropped 782 such frames, UNKNOWN_SPI, at its rekeys; from a re-check).
-   */
-  *receivedThroughNow(): Generator<Command, void, unknown> {
-    const targets = this.pairs.map((pair) => pair.rx.takenCount + pair.rx.writtenBackAhead());
-    for (let queue = 0; queue < this.pairs.length; queue++) {
-      const pair = this.pairs[queue]!;
-      while (pair.rxHandedUp < targets[queue]!) yield pair.handedUp.next;
-    }
   }
 
   private dropped(drop: BaseDrop): void {

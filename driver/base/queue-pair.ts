@@ -1,5 +1,4 @@
 import type { Mutex } from "../../sim/mutex.js";
-import type { Notifier } from "../../sim/notifier.js";
 import type { SimEvent } from "../../sim/sim-event.js";
 import type { RxRing, TxRing } from "./rings.js";
 
@@ -23,8 +22,6 @@ export class QueuePair {
   /** Buffers of a received frame taken before its last descriptor. */
   partial: Uint8Array[] = [];
   readonly recovery = { tx: new QueueRecoveryState(), rx: new QueueRecoveryState() };
-  /** RX descriptors whose frames the polls have handed up (the ring's takenCount as each poll ended). */
-  rxHandedUp = 0;
 
   constructor(
     readonly tx: TxRing,
@@ -33,7 +30,5 @@ export class QueuePair {
     readonly space: SimEvent,
     /** Held by a poll from taking descriptors to handing the frames up, so that a reset's drain cannot reorder them. */
     readonly pollLock: Mutex,
-    /** Told as each poll ends, its frames handed up. */
-    readonly handedUp: Notifier,
   ) {}
 }

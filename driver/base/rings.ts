@@ -162,17 +162,6 @@ export class RxRing extends Ring {
     return this.nextToUse;
   }
 
-  /** Descriptors the device has written back and the driver not yet taken, from the next to clean on. */
-  writtenBackAhead(): number {
-    let slot = this.nextToClean;
-    let count = 0;
-    while (count < this.descriptors - 1 && RX_STATUS_FIELDS.DD.get(RX_WRITE_BACK.fields.status.read(this.memory.read(this.descriptorAddress(slot) + RX_WRITE_BACK.at, RX_WRITE_BACK.bytes)))) {
-      count++;
-      slot = this.next(slot);
-    }
-    return count;
-  }
-
   /** The next descriptor, if the device has written it back; its buffer is then given back. */
   take(): ReceivedDescriptor | null {
     const slot = this.nextToClean;

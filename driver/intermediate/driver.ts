@@ -306,14 +306,9 @@ export class IntermediateDriver extends Component {
   /** Per inbound SA, its received packets in order. */
   private readonly lanes = new ReceiveLanes<{ frame: DriverReceivedFrame; esp: Uint8Array }>(this.kernel, (name, body) => this.process(name, body), (sa, { frame, esp }) => this.receiveEsp(frame, esp, sa));
 
-  /**
-   * Until the host has taken up what it had received under the SA: the frames on the RX rings when
-   * asked (what the NIC decrypted is taken up in the poll), then its receive lane's packets. Each
-   * then holds the SA, and deleteSa waits for it.
-   */
-  *receivedUnder(sa: IpsecSa): Generator<Command, void, unknown> {
-    yield* this.base.receivedThroughNow();
-    yield* this.lanes.receivedUnder(sa);
+  /** Until the SA's receive lane has handed on every packet it held: each then holds the SA, and deleteSa waits for it. */
+  receivedUnder(sa: IpsecSa): Generator<Command, void, unknown> {
+    return this.lanes.receivedUnder(sa);
   }
 
   /** One ESP packet of an SA, under a lease taken when its turn comes: its CPU work is of the class the NIC gave it. */

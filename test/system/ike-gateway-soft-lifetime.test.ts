@@ -26,8 +26,7 @@ test("a gateway rekeys a pair at its own soft lifetime (top.peer.softLifetimePer
 
 // From an IPsec engineer's re-check: the gateway's Quick Mode for a tunnel came up here only with its resent QM3, 100 KB under its pair later; installed, the pair expired at once and the host deleted the tunnel's own fresh rekey for it, leaving the tunnel down to the end.
 test("a gateway's pair whose kilobytes were used up before its QM3 came is not installed at the host, and the tunnel keeps the pair it has", () => {
-  // A seed with the case (19 had it until the host took up what the NIC decrypted in its poll: the runs go otherwise since).
-  const { summary } = runScenario(defaultScenario({ seed: 33, "customers.1.ike.lifetimeKilobytes": 100, "faults.ikeLossProbability": 0.1, "outputs.waveform": false }), { directory: null });
+  const { summary } = runScenario(defaultScenario({ seed: 19, "customers.1.ike.lifetimeKilobytes": 100, "faults.ikeLossProbability": 0.1, "outputs.waveform": false }), { directory: null });
   const customerB = summary.ike!.gateways.find((gateway) => gateway.name === "customerB")!;
   const usedUp = summary.ike!.timeline.filter((entry) => entry.kind === "expired" && entry.text.includes("before its QM3 came"));
   expect(usedUp.map((entry) => entry.gateway)).toEqual(["customerB"]);
