@@ -279,15 +279,10 @@ export class IntermediateDriver extends Component {
   }
 
   /**
-   * A frame from the base driver's poll: a packet that bypassed IPsec is delivered at once; one the
-   * NIC decrypted is taken up in the poll, as xfrm's input of an offloaded packet runs in NAPI's
-   * (after the packets of its SA still in its lane, the poll waiting); another ESP packet goes to its SA's receive lane
-   * (dropped, counted, when the lane's backlog is full), as pcrypt hands it on. Offloaded packets
-   * went to the lanes too: a host that could not keep up emptied the ring at once, dropped them
-   * there (BACKLOG_FULL) where the NIC should have, and took an interrupt every few frames,
-   * delivering 21 % less as the load went past what it could take (from an architect's check).
+   * A frame from the base driver's poll: a packet that bypassed IPsec is delivered at once; an ESP
+   * packet goes to its SA's receive lane (dropped, counted, when the lane's backlog is full).
    */
-  private receive(frame: DriverReceivedFrame): Generator<Command, void, unknown> | void {
+  private receive(frame: DriverReceivedFrame): void {
     const bytes = frame.bytes;
     if (etherType(bytes) !== ETHERTYPE_IPV4) return;
     const esp = receivedEsp(bytes);
@@ -300,7 +295,6 @@ export class IntermediateDriver extends Component {
     // One this host ended may still be in use at its gateway (a Delete lost): IKE tells it again.
     if (!sa && esp.length >= 4) this.ike.unknownSpi(outerAddress(bytes, "source"), read32(esp, 0));
     if (!sa || !this.lifecycle.usable(sa)) return this.drop("UNKNOWN_SPI", { frame: bytes });
-    if (frame.status & STATUS_IPSEC) return this.lanes.takeUpInTurn(sa, { frame, esp });
     if (!this.lanes.push(sa, { frame, esp }, this.params.receiveBacklog)) this.drop("BACKLOG_FULL", { frame: bytes });
   }
   /** Per inbound SA, its received packets in order. */
