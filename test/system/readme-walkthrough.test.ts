@@ -25,25 +25,26 @@ describe("the README's walk through the default run's waveform is the run's", ()
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
   const { summary } = runScenario(defaultScenario(), { directory });
   const saved = readSaveFile(readFileSync(join(directory, "default.gtkw"), "utf8"));
-  const marker = (letter: string) => saved.markers.find((each) => each.letter === letter)!.time;
+  // Found by what each marks, not by letter: the letters follow the markers' order in time, which a change to the run may reorder.
+  const suspends = saved.markers.find((each) => each.name === "TX crypto suspends")!;
 
-  test("markers A, B and C at the times it gives", () => {
+  test("every marker, at the time it gives", () => {
     expect(summary.outcome).toBe("every packet arrived");
-    expect({ A: readmeNumber("- Marker A, [^\\n]*? at ([\\d.]+) µs"), B: readmeNumber("- Marker B, [^\\n]*? at ([\\d.]+) µs"), C: readmeNumber("- Marker C at ([\\d.]+) µs") }).toEqual({
-      A: microseconds(marker("A")),
-      B: microseconds(marker("B")),
-      C: microseconds(marker("C")),
-    });
+    expect(saved.markers.length).toBeGreaterThanOrEqual(3);
+    expect(Object.fromEntries(saved.markers.map((marker) => [marker.letter, readmeNumber(`- Marker ${marker.letter}(?:, [^\\n]*?)? at ([\\d.]+) µs`)]))).toEqual(
+      Object.fromEntries(saved.markers.map((marker) => [marker.letter, microseconds(marker.time)])),
+    );
   });
 
-  test("at marker B, the key setup and the byte offset saved that it gives", async () => {
+  test("at the TX crypto engine's suspension, the key setup and the byte offset saved that it gives", async () => {
     const vcd = await readVcd(readFileSync(join(directory, "default.vcd")), (path) => path.startsWith("top.nic.crypto_tx.engine0."));
     const changes = changesByPath(vcd);
-    const atMarkerB = (name: string) => changes.get(`top.nic.crypto_tx.engine0.${name}`)!.filter((change) => change.time <= marker("B")).at(-1)!;
-    const keySetup = changes.get("top.nic.crypto_tx.engine0.key_setup")!.filter((change) => change.value === 1n && change.time <= marker("B")).at(-1)!;
-    expect({ keySetup: readmeNumber("- Marker B, .*?`key_setup` pulses at ([\\d.]+) µs"), byteOffset: readmeNumber("- Marker B, .*?SAVING \\(`byte_offset` (\\d+)\\)") }).toEqual({
+    const atSuspension = (name: string) => changes.get(`top.nic.crypto_tx.engine0.${name}`)!.filter((change) => change.time <= suspends.time).at(-1)!;
+    const keySetup = changes.get("top.nic.crypto_tx.engine0.key_setup")!.filter((change) => change.value === 1n && change.time <= suspends.time).at(-1)!;
+    const paragraph = `- Marker ${suspends.letter}, \`top.nic.crypto_tx.engine0\``;
+    expect({ keySetup: readmeNumber(`${paragraph} .*?\`key_setup\` pulses at ([\\d.]+) µs`), byteOffset: readmeNumber(`${paragraph} .*?SAVING \\(\`byte_offset\` (\\d+)\\)`) }).toEqual({
       keySetup: microseconds(keySetup.time),
-      byteOffset: Number(atMarkerB("byte_offset").value),
+      byteOffset: Number(atSuspension("byte_offset").value),
     });
   });
 });
