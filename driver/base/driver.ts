@@ -268,8 +268,9 @@ export class BaseDriver extends Component {
 
   /**
    * One vector's interrupt handler and poll loop: a poll reaps TX completions and takes up to the
-   * budget of frames, then hands each up the stack, whose work runs before the next poll (so a
-   * host that cannot keep up leaves frames on the ring, and the NIC drops when it is full).
+   * budget of frames, then hands each up the stack, whose work runs before the next poll. The
+   * intermediate driver hands ESP on to a lane per SA at once (pcrypt), so with it the ring empties
+   * at once and a host that cannot keep up drops at the lanes, not at the NIC (README, "The host").
    */
   private *napi(queue: number) {
     const causes = R.vectorCauses(queue, this.errorVector);
