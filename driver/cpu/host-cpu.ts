@@ -63,11 +63,12 @@ export interface CpuStatistics {
  */
 /** The host CPU's clock, MHz, which every cost counted in cycles is converted with. */
 export const DEFAULT_HOST_MEGAHERTZ = 3000;
+export const DEFAULT_HOST_CORES = 4;
 
 @injectable()
 export class HostCpu extends Component {
   readonly params = this.parameters({
-    cores: param.integer(4, "Host CPU cores that run driver work", { minimum: 1, maximum: 64 }),
+    cores: param.integer(DEFAULT_HOST_CORES, "Host CPU cores that run driver work", { minimum: 1, maximum: 64 }),
     megahertz: param.megahertz(DEFAULT_HOST_MEGAHERTZ, "Host CPU clock, which every cost counted in cycles is converted with"),
     policy: param.choice("preempt-resume", PREEMPTION_POLICIES, "What a waiting job of a higher traffic class does to a running software crypto job"),
     checkBytes: param.bytes(256, "Bytes of software crypto between looks for a waiting job of a higher class (a multiple of 16)", { minimum: 16, maximum: 65536, check: wholeBlocks }),

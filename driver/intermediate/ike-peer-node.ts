@@ -5,6 +5,9 @@ import type { Random } from "../../sim/random.js";
 
 /** The wait for an IKE reply before a request is sent again, µs (the host's and the gateways'). */
 export const DEFAULT_RETRANSMIT_MICROSECONDS = 2000;
+/** Retransmissions of a request before its exchange fails, and the factor each wait grows by, when a scenario gives none. */
+export const DEFAULT_RETRANSMIT_LIMIT = 3;
+export const DEFAULT_RETRANSMIT_BACKOFF = 1.8;
 
 /** The longest an exchange may go on retransmitting, ps: 1 s (a run steps through a bring-up a µs at a time). */
 export const MAXIMUM_RETRANSMIT_SPAN = 1e12;

@@ -80,11 +80,21 @@ export function ikeSummary(top: ScenarioSystem): IkeSummary | null {
 
 const count = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
+/**
+ * Gateways whose phase 1 failed, which a host that never answered them does not see: 128
+ * gateways gave up on a host too busy to answer, and the IKE line said "0 phase-1 failures seen
+ * by the host" alone (from an architect's check).
+ */
+function gatewaysFailed(ike: IkeSummary): string {
+  const failed = ike.gateways.filter((gateway) => gateway.failed !== null).length;
+  return failed > 0 ? `, ${failed} of ${ike.gateways.length} at the gateways` : "";
+}
+
 /** The run's IKE in a few lines: per customer, phase 1 and its tunnels, rekeys and deletes, and what failed and where. */
 export function formatIkeSummary(ike: IkeSummary): string[] {
   const { host } = ike;
   const lines = [
-    `  IKE: ${host.received} messages in, ${host.sent} out (${host.retransmitted} retransmitted); ${count(host.quickModes, "Quick Mode")}, ${host.rekeys} of them rekeys${host.gatewayStarted > 0 ? `, ${host.gatewayStarted} started by the gateway while the host had the tunnel's pair` : ""}${host.renegotiations > 0 ? ` and ${host.renegotiations} negotiated again after a Delete or an expiry` : ""}, ${host.quickModeFailures} failed; ${count(host.expired, "SA pair")} expired; ${count(host.phase1Failures, "phase-1 failure")} seen by the host${describeDrops(host.drops)}`,
+    `  IKE: ${host.received} messages in, ${host.sent} out (${host.retransmitted} retransmitted); ${count(host.quickModes, "Quick Mode")}, ${host.rekeys} of them rekeys${host.gatewayStarted > 0 ? `, ${host.gatewayStarted} started by the gateway while the host had the tunnel's pair` : ""}${host.renegotiations > 0 ? ` and ${host.renegotiations} negotiated again after a Delete or an expiry` : ""}, ${host.quickModeFailures} failed; ${count(host.expired, "SA pair")} expired; ${count(host.phase1Failures, "phase-1 failure")} seen by the host${gatewaysFailed(ike)}${describeDrops(host.drops)}`,
   ];
   for (const gateway of ike.gateways) {
     const own = ike.timeline.filter((entry) => entry.gateway === gateway.name);

@@ -5,7 +5,7 @@ import { tunnelFrameBytes } from "../ipsec-setup.js";
 import { givenNumber } from "./given-number.js";
 import { cryptoWindowWarning } from "./crypto-window-warning.js";
 import { doorbellBatchWarning } from "./doorbell-batch-warning.js";
-import { shortIkeRetransmitWait } from "./ike-retransmit-warning.js";
+import { phaseOneBacklogWarning, shortIkeRetransmitWait } from "./ike-retransmit-warning.js";
 import { interruptIntervalWarning } from "./interrupt-interval-warning.js";
 import { priorityBurstWarnings } from "./priority-burst-warning.js";
 import type { Scenario } from "./schema.js";
@@ -24,6 +24,7 @@ export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, sour
     ...doorbellBatchWarning(scenario, source),
     ...interruptIntervalWarning(scenario, source),
     ...shortIkeRetransmitWait(scenario, source),
+    ...phaseOneBacklogWarning(scenario, source),
     ...shortLifetimeWarnings(scenario, source),
     ...cryptoWindowWarning(scenario, qos, source),
     ...priorityBurstWarnings(scenario, qos, source),
