@@ -1,3 +1,4 @@
+import { softwareEspCostParameters } from "./software-esp-costs.js";
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { type AesGcmBackend, AesGcmBackendToken } from "../../sim/crypto/backend.js";
@@ -63,8 +64,7 @@ const PATH_NAMES = { hardwareTx: "HARDWARE_TX", softwareTx: "SOFTWARE_TX", hardw
 @injectable()
 export class IntermediateDriver extends Component {
   readonly params = this.parameters({
-    cyclesPerPacket: param.integer(1500, "CPU cycles of software ESP per packet before the data (lookup, headers, key and nonce setup)", { minimum: 0, maximum: 1e9, unit: "cycles" }),
-    cyclesPerByte: param.number(1.5, "CPU cycles of software ESP per byte encrypted or decrypted", { minimum: 0, maximum: 1e6, unit: "cycles" }),
+    ...softwareEspCostParameters,
     replayWindow: param.integer(64, "Anti-replay window of inbound SAs, packets, a multiple of 32", { minimum: 32, maximum: 65536, check: wholeReplayBlocks }),
     offload: param.boolean(true, "Place SAs in the NIC's SA table (as the placement policy decides) and let the NIC do ESP inline"),
     offloadCyclesPerPacket: param.integer(300, "CPU cycles per packet on the inline path (ESP headers and sequence number out, replay check in)", { minimum: 0, maximum: 1e9, unit: "cycles" }),

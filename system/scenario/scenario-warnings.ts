@@ -14,6 +14,7 @@ import { unprofiledCustomers } from "./unprofiled-customers.js";
 import { unreachableWriteBackThreshold } from "./write-back-threshold.js";
 import { txBufferPartWarnings } from "./tx-buffer-part-warning.js";
 import { shortLifetimeWarnings } from "./short-lifetime-warning.js";
+import { hostSoftwareEspWarning } from "./host-software-esp-warning.js";
 
 /** What a valid scenario is warned of (accepted, likely not meant), each at its place in the file, in this order. */
 export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
@@ -25,6 +26,7 @@ export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, sour
     ...interruptIntervalWarning(scenario, source),
     ...shortIkeRetransmitWait(scenario, source),
     ...phaseOneBacklogWarning(scenario, source),
+    ...hostSoftwareEspWarning(scenario, source),
     ...shortLifetimeWarnings(scenario, source),
     ...cryptoWindowWarning(scenario, qos, source),
     ...priorityBurstWarnings(scenario, qos, source),

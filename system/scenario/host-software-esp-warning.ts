@@ -1,0 +1,42 @@
+import { DEFAULT_HOST_CORES, DEFAULT_HOST_MEGAHERTZ } from "../../driver/cpu/host-cpu.js";
+import { softwareEspCostParameters } from "../../driver/intermediate/software-esp-costs.js";
+import { lineTime, WIRE_PARAMETERS } from "../../hw/link/wire.js";
+import { wireBytes } from "../../sim/packet/ethernet.js";
+import { tunnelFrameBytes } from "../ipsec-setup.js";
+import { givenNumber } from "./given-number.js";
+import type { Scenario } from "./schema.js";
+import type { SourceMap } from "./source-map.js";
+
+/**
+ * With offload off, more software ESP offered than the host's cores can do: its cycles per packet
+ * and per byte over every stream's packets, each way, against the cores' cycles. A lower bound (the
+ * polls, interrupts and posting cost more), so the backlogs grow for the whole run and the drain
+ * may run out: one core, 64-byte packets at 0.9 of the line, had 238,083 packets still on their
+ * way after 40 ms, with no word before the run (from an architect's check). With offload on, the
+ * NIC takes what its tables hold, which the run alone tells.
+ */
+export function hostSoftwareEspWarning(scenario: Scenario, source: SourceMap): string[] {
+  const driver = scenario.driver as { cpu?: Record<string, unknown>; intermediate?: Record<string, unknown> };
+  if (driver.intermediate?.offload !== false) return [];
+  const megahertz = givenNumber(driver.cpu?.megahertz, DEFAULT_HOST_MEGAHERTZ);
+  const cores = givenNumber(driver.cpu?.cores, DEFAULT_HOST_CORES);
+  const perPacket = givenNumber(driver.intermediate?.cyclesPerPacket, softwareEspCostParameters.cyclesPerPacket.defaultValue);
+  const perByte = givenNumber(driver.intermediate?.cyclesPerByte, softwareEspCostParameters.cyclesPerByte.defaultValue);
+  const gigabits = givenNumber((scenario.wire as Record<string, unknown>).gigabitsPerSecond, WIRE_PARAMETERS.gigabitsPerSecond.defaultValue);
+  // Values the parameters' check refuses give no warning beside its error.
+  if (![megahertz, cores, perPacket, perByte, gigabits].every((value) => Number.isFinite(value) && value >= 0) || megahertz < 1 || cores < 1 || gigabits <= 0) return [];
+  // Cycles a microsecond: each stream's packets a microsecond (its gap, given or made by its load), each way it goes.
+  const offered = scenario.traffic.reduce((sum, stream) => {
+    const gapMicroseconds = stream.gapMicroseconds ?? lineTime(wireBytes(tunnelFrameBytes(stream.packetBytes)), gigabits) / stream.load! / 1e6;
+    const ways = stream.direction === "both" ? 2 : 1;
+    return sum + (ways * (perPacket + perByte * stream.packetBytes)) / gapMicroseconds;
+  }, 0);
+  const capacity = megahertz * cores;
+  if (offered <= capacity) return [];
+  return [
+    source.at(
+      ["driver", "intermediate", "offload"],
+      `warning: driver.intermediate.offload = false: the traffic offers the host's cores at least ${Math.round(offered).toLocaleString("en-US")} cycles of software ESP a microsecond (${perPacket} a packet and ${perByte} a byte, each stream each way it goes), more than their ${capacity.toLocaleString("en-US")} (${cores} core${cores === 1 ? "" : "s"} at ${megahertz} MHz): the host's backlog grows while the traffic lasts, and the drain may run out with packets still on their way`,
+    ),
+  ];
+}
