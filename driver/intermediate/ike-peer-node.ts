@@ -7,6 +7,7 @@ import type { Random } from "../../sim/random.js";
 export const DEFAULT_RETRANSMIT_MICROSECONDS = 2000;
 /** Retransmissions of a request before its exchange fails, and the factor each wait grows by, when a scenario gives none. */
 export const DEFAULT_RETRANSMIT_LIMIT = 3;
+export const MAXIMUM_RETRANSMIT_LIMIT = 100;
 export const DEFAULT_RETRANSMIT_BACKOFF = 1.8;
 
 /** The longest an exchange may go on retransmitting, ps: 1 s (a run steps through a bring-up a µs at a time). */

@@ -1,6 +1,6 @@
 import { DEFAULT_HOST_CORES, DEFAULT_HOST_MEGAHERTZ } from "../../driver/cpu/host-cpu.js";
 import { ikeCostParameters } from "../../driver/intermediate/ike-costs.js";
-import { DEFAULT_RETRANSMIT_BACKOFF, DEFAULT_RETRANSMIT_LIMIT, DEFAULT_RETRANSMIT_MICROSECONDS } from "../../driver/intermediate/ike-peer-node.js";
+import { DEFAULT_RETRANSMIT_BACKOFF, DEFAULT_RETRANSMIT_LIMIT, DEFAULT_RETRANSMIT_MICROSECONDS, MAXIMUM_RETRANSMIT_LIMIT } from "../../driver/intermediate/ike-peer-node.js";
 import { retransmitSpan } from "../../sim/ike/ike-types.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
@@ -55,8 +55,9 @@ export function phaseOneBacklogWarning(scenario: Scenario, source: SourceMap): s
     limit: givenNumber(ike.retransmitLimit, DEFAULT_RETRANSMIT_LIMIT),
     backoff: givenNumber(ike.retransmitBackoff, DEFAULT_RETRANSMIT_BACKOFF),
   };
-  // Values the parameters' check refuses give no warning beside its error.
+  // Values the parameters' check refuses give no warning beside its error (a limit of 1e12 was summed wait by wait, and the check never ended; from the suite).
   if (![megahertz, cores, exponentiation, message, retransmit.intervalPicoseconds, retransmit.limit, retransmit.backoff].every((value) => Number.isFinite(value) && value >= 0) || megahertz < 1 || cores < 1) return [];
+  if (!Number.isInteger(retransmit.limit) || retransmit.limit > MAXIMUM_RETRANSMIT_LIMIT) return [];
   const customers = scenario.customers.filter((customer) => customer.ike).length;
   const answers = (customers * (exponentiation + message)) / megahertz / cores;
   const span = retransmitSpan(retransmit) / 1e6;
