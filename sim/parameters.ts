@@ -134,6 +134,17 @@ export function resolveParameter<T>(path: string, spec: ParameterSpec<T>, overri
   }
 }
 
+/** Whether a parameter's check takes the value (a scenario's warnings weigh only values the run will have). */
+export function accepts<T>(spec: ParameterSpec<T>, value: unknown): boolean {
+  try {
+    checkValue("", spec, value, "");
+    return true;
+  } catch (error) {
+    if (error instanceof ParameterError) return false;
+    throw error;
+  }
+}
+
 function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, source: string): T {
   const fail = (expected: string): never => {
     throw new ParameterError(parameterProblem(source, path, value, `expected ${expected} (${spec.description})`));

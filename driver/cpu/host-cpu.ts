@@ -65,11 +65,16 @@ export interface CpuStatistics {
 export const DEFAULT_HOST_MEGAHERTZ = 3000;
 export const DEFAULT_HOST_CORES = 4;
 
+/** The host's cores and their clock: HostCpu's parameters, and what a scenario's warnings weigh work against. */
+export const hostCpuClockParameters = {
+  cores: param.integer(DEFAULT_HOST_CORES, "Host CPU cores that run driver work", { minimum: 1, maximum: 64 }),
+  megahertz: param.megahertz(DEFAULT_HOST_MEGAHERTZ, "Host CPU clock, which every cost counted in cycles is converted with"),
+};
+
 @injectable()
 export class HostCpu extends Component {
   readonly params = this.parameters({
-    cores: param.integer(DEFAULT_HOST_CORES, "Host CPU cores that run driver work", { minimum: 1, maximum: 64 }),
-    megahertz: param.megahertz(DEFAULT_HOST_MEGAHERTZ, "Host CPU clock, which every cost counted in cycles is converted with"),
+    ...hostCpuClockParameters,
     policy: param.choice("preempt-resume", PREEMPTION_POLICIES, "What a waiting job of a higher traffic class does to a running software crypto job"),
     checkBytes: param.bytes(256, "Bytes of software crypto between looks for a waiting job of a higher class (a multiple of 16)", { minimum: 16, maximum: 65536, check: wholeBlocks }),
     switchCycles: param.cycles(300, "Cycles a core spends suspending a crypto job for another (saving its GCM state and switching stacks)"),

@@ -10,7 +10,7 @@ import { formatIpv4, type Ipv4Address, ipv4Address } from "../../sim/packet/ipv4
 import { us } from "../../sim/time.js";
 import type { AwaitingReply } from "../../sim/ike/ike-node.js";
 import type { Random } from "../../sim/random.js";
-import { DEFAULT_RETRANSMIT_BACKOFF, DEFAULT_RETRANSMIT_LIMIT, MAXIMUM_RETRANSMIT_LIMIT, DEFAULT_RETRANSMIT_MICROSECONDS, MAXIMUM_RETRANSMIT_SPAN, peerNode, randomSpi, RetransmitTimer } from "./ike-peer-node.js";
+import { ikeRetransmitParameters, MAXIMUM_RETRANSMIT_SPAN, peerNode, randomSpi, RetransmitTimer } from "./ike-peer-node.js";
 import { type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
 import { IkeMessageEnum, type IkeMessageEnumName, type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
@@ -35,9 +35,7 @@ import type { IkePeerConfig, Peer, Trapped, Work } from "./ike-peer.js";
 export class IkeDaemon extends Component {
   readonly params = this.parameters({
     ...ikeCostParameters,
-    retransmitMicroseconds: param.microseconds(DEFAULT_RETRANSMIT_MICROSECONDS, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1, maximum: 1_000_000 }),
-    retransmitLimit: param.integer(DEFAULT_RETRANSMIT_LIMIT, "Retransmissions of an IKE request before the exchange fails", { minimum: 0, maximum: MAXIMUM_RETRANSMIT_LIMIT }),
-    retransmitBackoff: param.number(DEFAULT_RETRANSMIT_BACKOFF, "Factor each wait for a reply grows by, retransmission after retransmission (strongSwan's retransmit_base)", { minimum: 1, maximum: 4 }),
+    ...ikeRetransmitParameters,
     softLifetimePercent: param.integer(80, "Share of an SA's lifetime (seconds or kilobytes) after which the daemon rekeys it", { minimum: 1, maximum: 100, unit: "%" }),
     rekeyGraceMicroseconds: param.microseconds(100, "Time the old inbound SA of a rekey keeps taking the gateway's packets already on their way once the gateway sends under the new one", { maximum: 1_000_000 }),
     stillSentUnderMicroseconds: param.microseconds(100, "Time after an end gave up a Quick Mode it answered (its inbound SA gone, the other end's QM3s all lost) past which a packet still coming under its SPI says the other end sends under a pair it never installed: that end is sent a Delete, then again while packets still come, each after as long as an unanswered request waits before it is resent, up to retransmitLimit more (a Delete with no effect by then is taken as lost); the host's and the gateways'", { minimum: 1, maximum: 1_000_000 }),

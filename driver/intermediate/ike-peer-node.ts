@@ -1,3 +1,4 @@
+import { param } from "../../sim/parameters.js";
 import { IkeNode } from "../../sim/ike/ike-node.js";
 import type { IdPayload, IkeNodeConfig, Lifetime } from "../../sim/ike/ike-types.js";
 import type { Kernel } from "../../sim/kernel.js";
@@ -5,10 +6,13 @@ import type { Random } from "../../sim/random.js";
 
 /** The wait for an IKE reply before a request is sent again, µs (the host's and the gateways'). */
 export const DEFAULT_RETRANSMIT_MICROSECONDS = 2000;
-/** Retransmissions of a request before its exchange fails, and the factor each wait grows by, when a scenario gives none. */
-export const DEFAULT_RETRANSMIT_LIMIT = 3;
-export const MAXIMUM_RETRANSMIT_LIMIT = 100;
-export const DEFAULT_RETRANSMIT_BACKOFF = 1.8;
+
+/** How an IKE request is sent again (the host's and the gateways'): the daemon's parameters, and what a scenario's warnings weigh the host's work against. */
+export const ikeRetransmitParameters = {
+  retransmitMicroseconds: param.microseconds(DEFAULT_RETRANSMIT_MICROSECONDS, "Time an IKE request waits for its reply before it is sent again (the host's and the gateways'): longer than a Diffie-Hellman exchange's work on a busy core", { minimum: 1, maximum: 1_000_000 }),
+  retransmitLimit: param.integer(3, "Retransmissions of an IKE request before the exchange fails", { minimum: 0, maximum: 100 }),
+  retransmitBackoff: param.number(1.8, "Factor each wait for a reply grows by, retransmission after retransmission (strongSwan's retransmit_base)", { minimum: 1, maximum: 4 }),
+};
 
 /** The longest an exchange may go on retransmitting, ps: 1 s (a run steps through a bring-up a µs at a time). */
 export const MAXIMUM_RETRANSMIT_SPAN = 1e12;

@@ -1,9 +1,9 @@
-import { DEFAULT_HOST_CORES, DEFAULT_HOST_MEGAHERTZ } from "../../driver/cpu/host-cpu.js";
+import { hostCpuClockParameters } from "../../driver/cpu/host-cpu.js";
 import { softwareEspCostParameters } from "../../driver/intermediate/software-esp-costs.js";
 import { lineTime, WIRE_PARAMETERS } from "../../hw/link/wire.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
-import { givenNumber } from "./given-number.js";
+import { acceptedNumber, given } from "./given-number.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 
@@ -18,25 +18,29 @@ import type { SourceMap } from "./source-map.js";
 export function hostSoftwareEspWarning(scenario: Scenario, source: SourceMap): string[] {
   const driver = scenario.driver as { cpu?: Record<string, unknown>; intermediate?: Record<string, unknown> };
   if (driver.intermediate?.offload !== false) return [];
-  const megahertz = givenNumber(driver.cpu?.megahertz, DEFAULT_HOST_MEGAHERTZ);
-  const cores = givenNumber(driver.cpu?.cores, DEFAULT_HOST_CORES);
-  const perPacket = givenNumber(driver.intermediate?.cyclesPerPacket, softwareEspCostParameters.cyclesPerPacket.defaultValue);
-  const perByte = givenNumber(driver.intermediate?.cyclesPerByte, softwareEspCostParameters.cyclesPerByte.defaultValue);
-  const gigabits = givenNumber((scenario.wire as Record<string, unknown>).gigabitsPerSecond, WIRE_PARAMETERS.gigabitsPerSecond.defaultValue);
-  // Values the parameters' check refuses give no warning beside its error.
-  if (![megahertz, cores, perPacket, perByte, gigabits].every((value) => Number.isFinite(value) && value >= 0) || megahertz < 1 || cores < 1 || gigabits <= 0) return [];
+  const cpu = driver.cpu ?? {};
+  // Only values the run will have: one the parameters' check refuses gives no warning beside its error.
+  const values = [
+    acceptedNumber(cpu.megahertz, hostCpuClockParameters.megahertz),
+    acceptedNumber(cpu.cores, hostCpuClockParameters.cores),
+    acceptedNumber(driver.intermediate?.cyclesPerPacket, softwareEspCostParameters.cyclesPerPacket),
+    acceptedNumber(driver.intermediate?.cyclesPerByte, softwareEspCostParameters.cyclesPerByte),
+    acceptedNumber((scenario.wire as Record<string, unknown>).gigabitsPerSecond, WIRE_PARAMETERS.gigabitsPerSecond),
+  ];
+  if (values.some((value) => value === null)) return [];
+  const [megahertz, cores, perPacket, perByte, gigabits] = values as number[];
   // Cycles a microsecond: each stream's packets a microsecond (its gap, given or made by its load), each way it goes.
   const offered = scenario.traffic.reduce((sum, stream) => {
-    const gapMicroseconds = stream.gapMicroseconds ?? lineTime(wireBytes(tunnelFrameBytes(stream.packetBytes)), gigabits) / stream.load! / 1e6;
+    const gapMicroseconds = stream.gapMicroseconds ?? lineTime(wireBytes(tunnelFrameBytes(stream.packetBytes)), gigabits!) / stream.load! / 1e6;
     const ways = stream.direction === "both" ? 2 : 1;
-    return sum + (ways * (perPacket + perByte * stream.packetBytes)) / gapMicroseconds;
+    return sum + (ways * (perPacket! + perByte! * stream.packetBytes)) / gapMicroseconds;
   }, 0);
-  const capacity = megahertz * cores;
+  const capacity = megahertz! * cores!;
   if (offered <= capacity) return [];
   return [
     source.at(
       ["driver", "intermediate", "offload"],
-      `warning: driver.intermediate.offload = false: the traffic offers the host's cores at least ${Math.round(offered).toLocaleString("en-US")} cycles of software ESP a microsecond (${perPacket} a packet and ${perByte} a byte, each stream each way it goes), more than their ${capacity.toLocaleString("en-US")} (${cores} core${cores === 1 ? "" : "s"} at ${megahertz} MHz): the host's backlog grows while the traffic lasts, and the drain may run out with packets still on their way`,
+      `warning: driver.intermediate.offload = false: the traffic offers the host's cores at least ${Math.round(offered).toLocaleString("en-US")} cycles of software ESP a microsecond (${perPacket} a packet${given(source, ["driver", "intermediate", "cyclesPerPacket"])} and ${perByte} a byte${given(source, ["driver", "intermediate", "cyclesPerByte"])}, each stream each way it goes), more than their ${capacity.toLocaleString("en-US")} (${cores} core${cores === 1 ? "" : "s"}${given(source, ["driver", "cpu", "cores"])} at ${megahertz} MHz${given(source, ["driver", "cpu", "megahertz"])}): the host's backlog grows while the traffic lasts, and the drain may run out with packets still on their way`,
     ),
   ];
 }

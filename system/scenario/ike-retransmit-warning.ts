@@ -1,10 +1,10 @@
-import { DEFAULT_HOST_CORES, DEFAULT_HOST_MEGAHERTZ } from "../../driver/cpu/host-cpu.js";
+import { DEFAULT_HOST_MEGAHERTZ, hostCpuClockParameters } from "../../driver/cpu/host-cpu.js";
 import { ikeCostParameters } from "../../driver/intermediate/ike-costs.js";
-import { DEFAULT_RETRANSMIT_BACKOFF, DEFAULT_RETRANSMIT_LIMIT, DEFAULT_RETRANSMIT_MICROSECONDS, MAXIMUM_RETRANSMIT_LIMIT } from "../../driver/intermediate/ike-peer-node.js";
+import { DEFAULT_RETRANSMIT_MICROSECONDS, ikeRetransmitParameters } from "../../driver/intermediate/ike-peer-node.js";
 import { retransmitSpan } from "../../sim/ike/ike-types.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
-import { givenNumber } from "./given-number.js";
+import { acceptedNumber, given, givenNumber } from "./given-number.js";
 
 /**
  * An IKE retransmission wait shorter than the host's work for one customer's Quick Modes: each of
@@ -46,33 +46,43 @@ export function shortIkeRetransmitWait(scenario: Scenario, source: SourceMap): s
 export function phaseOneBacklogWarning(scenario: Scenario, source: SourceMap): string[] {
   const driver = scenario.driver as { cpu?: Record<string, unknown>; intermediate?: { ike?: Record<string, unknown> } };
   const ike = driver.intermediate?.ike ?? {};
-  const megahertz = givenNumber(driver.cpu?.megahertz, DEFAULT_HOST_MEGAHERTZ);
-  const cores = givenNumber(driver.cpu?.cores, DEFAULT_HOST_CORES);
-  const exponentiation = givenNumber(ike.cyclesPerModularExponentiation, ikeCostParameters.cyclesPerModularExponentiation.defaultValue);
-  const message = givenNumber(ike.cyclesPerMessage, ikeCostParameters.cyclesPerMessage.defaultValue);
-  const retransmit = {
-    intervalPicoseconds: givenNumber(ike.retransmitMicroseconds, DEFAULT_RETRANSMIT_MICROSECONDS) * 1e6,
-    limit: givenNumber(ike.retransmitLimit, DEFAULT_RETRANSMIT_LIMIT),
-    backoff: givenNumber(ike.retransmitBackoff, DEFAULT_RETRANSMIT_BACKOFF),
-  };
-  // Values the parameters' check refuses give no warning beside its error (a limit of 1e12 was summed wait by wait, and the check never ended; from the suite).
-  if (![megahertz, cores, exponentiation, message, retransmit.intervalPicoseconds, retransmit.limit, retransmit.backoff].every((value) => Number.isFinite(value) && value >= 0) || megahertz < 1 || cores < 1) return [];
-  if (!Number.isInteger(retransmit.limit) || retransmit.limit > MAXIMUM_RETRANSMIT_LIMIT) return [];
+  const cpu = driver.cpu ?? {};
+  // Only values the run will have: one the parameters' check refuses gives no warning beside its error.
+  const values = [
+    acceptedNumber(cpu.megahertz, hostCpuClockParameters.megahertz),
+    acceptedNumber(cpu.cores, hostCpuClockParameters.cores),
+    acceptedNumber(ike.cyclesPerModularExponentiation, ikeCostParameters.cyclesPerModularExponentiation),
+    acceptedNumber(ike.cyclesPerMessage, ikeCostParameters.cyclesPerMessage),
+    acceptedNumber(ike.retransmitMicroseconds, ikeRetransmitParameters.retransmitMicroseconds),
+    acceptedNumber(ike.retransmitLimit, ikeRetransmitParameters.retransmitLimit),
+    acceptedNumber(ike.retransmitBackoff, ikeRetransmitParameters.retransmitBackoff),
+  ];
+  if (values.some((value) => value === null)) return [];
+  const [megahertz, cores, exponentiation, message, waitMicroseconds, limit, backoff] = values as number[];
   const customers = scenario.customers.filter((customer) => customer.ike).length;
-  const answers = (customers * (exponentiation + message)) / megahertz / cores;
-  const span = retransmitSpan(retransmit) / 1e6;
+  // A customer's answer runs on one core: fewer customers than cores take one answer's time, not a share of one.
+  const answers = (Math.ceil(customers / cores!) * (exponentiation! + message!)) / megahertz!;
+  const span = retransmitSpan({ intervalPicoseconds: waitMicroseconds! * 1e6, limit: limit!, backoff: backoff! }) / 1e6;
   if (customers === 0 || answers <= span) return [];
-  const ms = (microseconds: number) => `${(microseconds / 1000).toFixed(1)} ms`;
+  const ms = (microseconds: number) => `${(microseconds / 1000).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
+  // Shown longer than the span, as silent streams' gaps are: "at least 23.7 ms" against "23.7 ms" read as no excess (from a re-check).
+  const needed = longerThan(answers / 1000, span / 1000);
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
   return [
     source.at(
       ["customers"],
-      `warning: customers: ${customers} IKE customers' first answers need at least ${ms(answers)} of the host's cores (a Diffie-Hellman exponentiation and a message each, ${exponentiation + message} cycles${given(source, ["driver", "intermediate", "ike", "cyclesPerModularExponentiation"])} at ${megahertz} MHz${given(source, ["driver", "cpu", "megahertz"])} on ${cores} core${cores === 1 ? "" : "s"}${given(source, ["driver", "cpu", "cores"])}), longer than a gateway waits for one (${ms(span)}: retransmitMicroseconds ${retransmit.intervalPicoseconds / 1e6}, backoff ${retransmit.backoff}, ${retransmit.limit} retransmissions): the gateways answered last give up phase 1 (RETRANSMISSION_LIMIT) and their tunnels never come up; more cores (driver.cpu.cores) or a longer wait (driver.intermediate.ike.retransmitMicroseconds) avoid it`,
+      `warning: customers: ${customers} IKE customer${customers === 1 ? "'s" : "s'"} first answers need at least ${needed} ms of the host's cores (a Diffie-Hellman exponentiation and a message each, ${exponentiation! + message!} cycles${given(source, ["driver", "intermediate", "ike", "cyclesPerModularExponentiation"])} at ${megahertz} MHz${given(source, ["driver", "cpu", "megahertz"])} on ${plural(cores!, "core")}${given(source, ["driver", "cpu", "cores"])}), longer than a gateway waits for one (${ms(span)}: retransmitMicroseconds ${waitMicroseconds}, backoff ${backoff}, ${plural(limit!, "retransmission")}): the gateways answered last give up phase 1 (RETRANSMISSION_LIMIT) and their tunnels never come up; more cores (driver.cpu.cores) or a longer wait (driver.intermediate.ike.retransmitMicroseconds) avoid it. A lower bound: the rest of phase 1 costs the host more, and gateways fail with fewer customers too`,
     ),
   ];
 }
 
-/** Where a value the warning worked with was given, as ` (driver.cpu.megahertz by --set driver.cpu.megahertz)`; nothing for a default. */
-function given(source: SourceMap, path: readonly string[]): string {
-  const origin = source.givenBy(path);
-  return origin === null ? "" : ` (${path.join(".")} ${origin})`;
+/** `value` to one decimal, or as many more as show it larger than `than`. */
+function longerThan(value: number, than: number): string {
+  for (let decimals = 1; decimals < 12; decimals++) {
+    const shown = value.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    if (Number(shown.replaceAll(",", "")) > Number(than.toFixed(decimals))) return shown;
+  }
+  return String(value);
 }
+
+
