@@ -1,10 +1,10 @@
-import { DEFAULT_HOST_MEGAHERTZ, hostCpuClockParameters } from "../../driver/cpu/host-cpu.js";
+import { hostCpuClockParameters } from "../../driver/cpu/host-cpu.js";
 import { ikeCostParameters } from "../../driver/intermediate/ike-costs.js";
-import { DEFAULT_RETRANSMIT_MICROSECONDS, ikeRetransmitParameters } from "../../driver/intermediate/ike-peer-node.js";
+import { ikeRetransmitParameters } from "../../driver/intermediate/ike-peer-node.js";
 import { retransmitSpan } from "../../sim/ike/ike-types.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
-import { acceptedNumber, given, givenNumber } from "./given-number.js";
+import { acceptedNumber, given } from "./given-number.js";
 
 /**
  * An IKE retransmission wait shorter than the host's work for one customer's Quick Modes: each of
@@ -17,10 +17,11 @@ import { acceptedNumber, given, givenNumber } from "./given-number.js";
 export function shortIkeRetransmitWait(scenario: Scenario, source: SourceMap): string[] {
   const driver = scenario.driver as { cpu?: Record<string, unknown>; intermediate?: { ike?: Record<string, unknown> } };
   const ike = driver.intermediate?.ike ?? {};
-  const wait = givenNumber(ike.retransmitMicroseconds, DEFAULT_RETRANSMIT_MICROSECONDS);
-  const megahertz = givenNumber(driver.cpu?.megahertz, DEFAULT_HOST_MEGAHERTZ);
-  const cycles = givenNumber(ike.cyclesPerMessage, ikeCostParameters.cyclesPerMessage.defaultValue);
-  if (!(megahertz >= 1) || !Number.isFinite(megahertz) || !(cycles >= 0) || !Number.isFinite(cycles)) return [];
+  // Only values the run will have (a refused cyclesPerMessage of 2e10 was warned of beside its error; from a re-check).
+  const wait = acceptedNumber(ike.retransmitMicroseconds, ikeRetransmitParameters.retransmitMicroseconds);
+  const megahertz = acceptedNumber(driver.cpu?.megahertz, hostCpuClockParameters.megahertz);
+  const cycles = acceptedNumber(ike.cyclesPerMessage, ikeCostParameters.cyclesPerMessage);
+  if (wait === null || megahertz === null || cycles === null) return [];
   const perMessage = cycles / megahertz;
   const busiest = scenario.customers.filter((customer) => customer.ike).reduce((most, customer) => Math.max(most, customer.sas), 0);
   if (busiest === 0) return [];

@@ -31,3 +31,10 @@ test("more IKE customers than the host's cores answer before their gateways give
   expect(failedAtGateways).toBe(3);
   expect(formatScenarioSummary(summary)).toMatch(/seen by the host, 3 of 3 at the gateways/);
 }, 60_000);
+
+// From a re-check: a cyclesPerMessage the parameters' check refuses (2e10) was also warned of, worked out from it.
+test("the short retransmission wait's warning weighs only a cost the parameters' check takes", () => {
+  const shortWait = (cycles: number) => defaultScenario({ "driver.intermediate.ike.retransmitMicroseconds": 30, "driver.intermediate.ike.cyclesPerMessage": cycles }).warnings.filter((warning) => warning.includes("is shorter than the host's work"));
+  expect(shortWait(200_000)).toHaveLength(1);
+  expect(shortWait(2e10)).toEqual([]);
+});
