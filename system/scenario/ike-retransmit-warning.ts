@@ -5,6 +5,7 @@ import { retransmitSpan } from "../../sim/ike/ike-types.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 import { acceptedNumber, given } from "./given-number.js";
+import { longerShown } from "./shown-longer.js";
 
 /**
  * An IKE retransmission wait shorter than the host's work for one customer's Quick Modes: each of
@@ -67,7 +68,7 @@ export function phaseOneBacklogWarning(scenario: Scenario, source: SourceMap): s
   if (customers === 0 || answers <= span) return [];
   const ms = (microseconds: number) => `${(microseconds / 1000).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
   // Shown longer than the span, as silent streams' gaps are: "at least 23.7 ms" against "23.7 ms" read as no excess (from a re-check).
-  const needed = longerThan(answers / 1000, span / 1000);
+  const needed = longerShown(answers / 1000, span / 1000);
   const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
   return [
     source.at(
@@ -76,14 +77,3 @@ export function phaseOneBacklogWarning(scenario: Scenario, source: SourceMap): s
     ),
   ];
 }
-
-/** `value` to one decimal, or as many more as show it larger than `than`. */
-function longerThan(value: number, than: number): string {
-  for (let decimals = 1; decimals < 12; decimals++) {
-    const shown = value.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-    if (Number(shown.replaceAll(",", "")) > Number(than.toFixed(decimals))) return shown;
-  }
-  return String(value);
-}
-
-

@@ -13,6 +13,7 @@ import type { SourceMap } from "./source-map.js";
 import { unprofiledCustomers } from "./unprofiled-customers.js";
 import { unreachableWriteBackThreshold } from "./write-back-threshold.js";
 import { txBufferPartWarnings } from "./tx-buffer-part-warning.js";
+import { longerShown } from "./shown-longer.js";
 import { shortLifetimeWarnings } from "./short-lifetime-warning.js";
 import { hostSoftwareEspWarning } from "./host-software-esp-warning.js";
 
@@ -34,14 +35,6 @@ export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, sour
   ];
 }
 
-/** A gap of `microseconds`, to three figures, or as many more as show it longer than `than` (50.008 µs was "50 µs", no longer than a traffic of 50; an outside check). */
-function longerShown(microseconds: number, than: number): number {
-  for (let figures = 3; figures < 15; figures++) {
-    const shown = Number(microseconds.toPrecision(figures));
-    if (shown > than) return shown;
-  }
-  return microseconds;
-}
 
 /**
  * Streams that send no packet: a constant one whose gap, in the picoseconds the run counts, is

@@ -13,7 +13,7 @@ const backlogWarnings = (cores: number) => slowExponentiation(cores).warnings.fi
 // word before the run, and the IKE line said "0 phase-1 failures seen by the host" alone, the gateways having given up on a host that never answered.
 test("more IKE customers than the host's cores answer before their gateways give up are warned of, and the gateways' phase-1 failures are said", () => {
   expect(backlogWarnings(1)).toEqual([
-    expect.stringMatching(/^scenarios\/default\.yaml:\d+:\d+: warning: customers: 3 IKE customers' first answers need at least 30\.0 ms of the host's cores .* on 1 core \(driver\.cpu\.cores by --set driver\.cpu\.cores\)\), longer than a gateway waits for one \(23\.7 ms: retransmitMicroseconds 2000, backoff 1\.8, 3 retransmissions\)/),
+    expect.stringMatching(/^scenarios\/default\.yaml:\d+:\d+: warning: customers: 3 IKE customers' first answers need at least 30 ms of the host's cores .* on 1 core \(driver\.cpu\.cores by --set driver\.cpu\.cores\)\), longer than a gateway waits for one \(23\.7 ms: retransmitMicroseconds 2000, backoff 1\.8, 3 retransmissions\)/),
   ]);
   // Two cores answer all three in 20 ms (two answers one after the other on one of them).
   expect(backlogWarnings(2)).toEqual([]);
