@@ -1,11 +1,10 @@
 import { hostCpuClockParameters } from "../../driver/cpu/host-cpu.js";
 import { softwareEspCostParameters } from "../../driver/intermediate/software-esp-costs.js";
-import { lineTime, WIRE_PARAMETERS } from "../../hw/link/wire.js";
-import { wireBytes } from "../../sim/packet/ethernet.js";
-import { tunnelFrameBytes } from "../ipsec-setup.js";
+import { WIRE_PARAMETERS } from "../../hw/link/wire.js";
 import { acceptedNumber, given } from "./given-number.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
+import { streamGap } from "./stream-gap.js";
 
 /**
  * With offload off, more software ESP offered than the host's cores can do: its cycles per packet
@@ -31,7 +30,7 @@ export function hostSoftwareEspWarning(scenario: Scenario, source: SourceMap): s
   const [megahertz, cores, perPacket, perByte, gigabits] = values as number[];
   // Cycles a microsecond: each stream's packets a microsecond (its gap, given or made by its load), each way it goes.
   const offered = scenario.traffic.reduce((sum, stream) => {
-    const gapMicroseconds = stream.gapMicroseconds ?? lineTime(wireBytes(tunnelFrameBytes(stream.packetBytes)), gigabits!) / stream.load! / 1e6;
+    const gapMicroseconds = streamGap(stream, gigabits!) / 1e6;
     const ways = stream.direction === "both" ? 2 : 1;
     return sum + (ways * (perPacket! + perByte! * stream.packetBytes)) / gapMicroseconds;
   }, 0);

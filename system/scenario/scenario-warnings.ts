@@ -1,7 +1,5 @@
 import type { QosConfig } from "../../driver/intermediate/qos-config.js";
-import { lineTime, WIRE_PARAMETERS } from "../../hw/link/wire.js";
-import { wireBytes } from "../../sim/packet/ethernet.js";
-import { tunnelFrameBytes } from "../ipsec-setup.js";
+import { WIRE_PARAMETERS } from "../../hw/link/wire.js";
 import { givenNumber } from "./given-number.js";
 import { cryptoWindowWarning } from "./crypto-window-warning.js";
 import { doorbellBatchWarning } from "./doorbell-batch-warning.js";
@@ -14,6 +12,7 @@ import { unprofiledCustomers } from "./unprofiled-customers.js";
 import { unreachableWriteBackThreshold } from "./write-back-threshold.js";
 import { txBufferPartWarnings } from "./tx-buffer-part-warning.js";
 import { longerShown } from "./shown-longer.js";
+import { streamGap } from "./stream-gap.js";
 import { shortLifetimeWarnings } from "./short-lifetime-warning.js";
 import { hostSoftwareEspWarning } from "./host-software-esp-warning.js";
 
@@ -49,7 +48,7 @@ function silentStreams(scenario: Scenario, source: SourceMap): string[] {
   const gigabits = givenNumber((scenario.wire as Record<string, unknown>).gigabitsPerSecond, WIRE_PARAMETERS.gigabitsPerSecond.defaultValue);
   return scenario.traffic.flatMap((stream, index) => {
     const byLoad = stream.gapMicroseconds === undefined;
-    const gap = byLoad ? lineTime(wireBytes(tunnelFrameBytes(stream.packetBytes)), gigabits) / stream.load! : picoseconds(stream.gapMicroseconds!);
+    const gap = streamGap(stream, gigabits);
     const none = Math.exp(-traffic / gap);
     if (stream.pattern === "constant" ? gap <= traffic : none <= 0.5) return [];
     const sends = stream.pattern === "constant" ? "it sends no packet" : `it sends none with a chance of ${Math.round(none * 100)}%`;
