@@ -1,3 +1,4 @@
+import { insertAt } from "./array-places.js";
 import type { Kernel } from "./kernel.js";
 import type { Command, Process } from "./process.js";
 
@@ -34,6 +35,6 @@ export class Mutex {
 
   private enqueue(process: Process, priority: number): void {
     const after = this.waiting.findIndex((waiting) => waiting.priority < priority);
-    this.waiting.splice(after < 0 ? this.waiting.length : after, 0, { process, priority });
+    insertAt(this.waiting, after < 0 ? this.waiting.length : after, { process, priority });
   }
 }

@@ -48,6 +48,9 @@ export interface PostedFrame {
   readonly saPointer: number | null;
 }
 
+/** A descriptor's command by [last of its frame][IPsec]: EOP and RS on a frame's last, IPSEC on each of an IPsec frame's (packed once, not per descriptor). */
+const TX_COMMANDS = [0, 1].map((last) => [0, 1].map((ipsec) => TX_COMMAND_FIELDS.pack({ EOP: last, RS: last, IPSEC: ipsec })));
+
 /** What the driver writes over a reaped descriptor's write-back area (host memory copies it). */
 const CLEARED_TX_WRITE_BACK = new Uint8Array(TX_WRITE_BACK.bytes);
 
@@ -83,7 +86,7 @@ export class TxRing extends Ring {
       const descriptor = TX_DESCRIPTOR.encode({
         bufferAddress: this.buffers[slot]!,
         length: chunk.length,
-        command: TX_COMMAND_FIELDS.pack({ EOP: last, RS: last, IPSEC: ipsec ? 1 : 0 }),
+        command: TX_COMMANDS[last]![ipsec ? 1 : 0]!,
         trafficClass,
         // The SA pointer travels with the packet (seed 002): the NIC looks the SA up by handle or, fetching, by pointer.
         saPointer: ipsec?.saPointer,

@@ -4,7 +4,8 @@ import type { GcmOperation } from "../../sim/crypto/gcm-operation.js";
 import { BLOCK_BYTES } from "../../sim/crypto/gcm-engine.js";
 import { PREEMPTION_POLICIES } from "../../sim/crypto/preemption-policy.js";
 import { param } from "../../sim/parameters.js";
-import type { Command, Process } from "../../sim/process.js";
+import type { Command, Process, ProcessScheduler } from "../../sim/process.js";
+import { insertAt, removeAt } from "../../sim/array-places.js";
 import { CpuCore } from "./cpu-core.js";
 import { cpuJobProblem, type CpuWorkName } from "./cpu-work.js";
 
@@ -18,28 +19,50 @@ export interface CryptoWork {
   readonly cyclesPerByte: number;
 }
 
-interface Job {
-  readonly kind: CpuWorkName;
-  trafficClass: number;
-  /** Place among jobs of one class: the order they first became ready, kept when one is suspended. */
-  readonly order: number;
-  readonly ready: number;
-  process: Process | null;
-  /** hold(): the process itself runs on the core until it releases it. */
-  readonly held: boolean;
-  /** Picoseconds of the part before the data still to run (all of a plain job). */
-  setupLeft: number;
-  readonly setupTotal: number;
-  readonly crypto: CryptoWork | null;
-  readonly picosecondsPerByte: number;
-  bytesDone: number;
-  core: CpuCore | null;
-  started: boolean;
-  /** When the current stretch on a core began, and a token that makes older callbacks void. */
-  segmentStart: number;
-  token: number;
+/** A piece of work for a core, and the command its process yields to have it run (made once per job, not a command object and its closures too). */
+class Job implements Command {
   /** Its callback is at a check point (a higher class was waiting when it was set). */
-  armed: boolean;
+  armed = false;
+  process: Process | null = null;
+  bytesDone = 0;
+  core: CpuCore | null = null;
+  started = false;
+  /** When the current stretch on a core began, and a token that makes older callbacks void. */
+  segmentStart = 0;
+  token = 0;
+  readonly setupTotal: number;
+
+  constructor(
+    private readonly cpu: JobQueue,
+    readonly kind: CpuWorkName,
+    public trafficClass: number,
+    /** Place among jobs of one class: the order they first became ready, kept when one is suspended. */
+    readonly order: number,
+    readonly ready: number,
+    /** hold(): the process itself runs on the core until it releases it. */
+    readonly held: boolean,
+    /** Picoseconds of the part before the data still to run (all of a plain job). */
+    public setupLeft: number,
+    readonly crypto: CryptoWork | null,
+    readonly picosecondsPerByte: number,
+  ) {
+    this.setupTotal = setupLeft;
+  }
+
+  arm(_scheduler: ProcessScheduler, process: Process): void {
+    this.process = process;
+    this.cpu.enqueue(this);
+  }
+
+  describe(): string {
+    return `${this.cpu.path}: ${this.kind} for class ${this.trafficClass}`;
+  }
+}
+
+/** Where a job goes when its process yields it: the CPU's ready queue. */
+interface JobQueue {
+  readonly path: string;
+  enqueue(job: Job): void;
 }
 
 export interface CpuStatistics {
@@ -98,10 +121,15 @@ export class HostCpu extends Component {
 
   /** Run `picoseconds` of work of a kind for a class on a core, waiting for one first (nothing at all for 0). */
   *run(kind: CpuWorkName, trafficClass: number, picoseconds: number): Generator<Command, void, unknown> {
+    const command = this.work(kind, trafficClass, picoseconds);
+    if (command !== null) yield command;
+  }
+
+  /** run() without its generator, for the paths taken per frame: the command to yield, or null for no work. */
+  work(kind: CpuWorkName, trafficClass: number, picoseconds: number): Command | null {
     const problem = cpuJobProblem("cpu.run", kind, trafficClass, picoseconds);
     if (problem !== null) throw new RangeError(problem);
-    if (picoseconds === 0) return;
-    yield this.submit(this.job(kind, trafficClass, picoseconds, null, false));
+    return picoseconds === 0 ? null : this.job(kind, trafficClass, picoseconds, null, false);
   }
 
   /**
@@ -110,7 +138,7 @@ export class HostCpu extends Component {
    * that was charged (the caller finishes it).
    */
   *crypto(kind: CpuWorkName, trafficClass: number, work: CryptoWork): Generator<Command, void, unknown> {
-    yield this.submit(this.job(kind, trafficClass, this.picoseconds(work.setupCycles), work, false));
+    yield this.job(kind, trafficClass, this.picoseconds(work.setupCycles), work, false);
   }
 
   /**
@@ -123,7 +151,7 @@ export class HostCpu extends Component {
     const job = this.job(kind, trafficClass, 0, null, true);
     // While it waits for a core, the job's class may be raised (another job waiting on what this one will hold lends it its own).
     raised?.((higher) => this.raise(job, higher));
-    yield this.submit(job);
+    yield job;
     try {
       return yield* body;
     } finally {
@@ -135,7 +163,7 @@ export class HostCpu extends Component {
   private raise(job: Job, trafficClass: number): void {
     const index = this.ready.indexOf(job);
     if (index < 0 || trafficClass <= job.trafficClass) return;
-    this.ready.splice(index, 1);
+    removeAt(this.ready, index);
     job.trafficClass = trafficClass;
     this.enqueue(job);
   }
@@ -152,19 +180,11 @@ export class HostCpu extends Component {
 
   private job(kind: CpuWorkName, trafficClass: number, setup: number, crypto: CryptoWork | null, held: boolean): Job {
     const picosecondsPerByte = crypto ? (crypto.cyclesPerByte * 1e6) / this.params.megahertz : 0;
-    return { kind, trafficClass, order: this.nextOrder++, ready: this.kernel.now, process: null, held, setupLeft: setup, setupTotal: setup, crypto, picosecondsPerByte, bytesDone: 0, core: null, started: false, segmentStart: 0, token: 0, armed: false };
+    return new Job(this.jobQueue, kind, trafficClass, this.nextOrder++, this.kernel.now, held, setup, crypto, picosecondsPerByte);
   }
 
-  /** The command a process yields to have a job run: it resumes when the job is done (or, held, when it has its core). */
-  private submit(job: Job): Command {
-    return {
-      arm: (_scheduler, process) => {
-        job.process = process;
-        this.enqueue(job);
-      },
-      describe: () => `${this.path}: ${job.kind} for class ${job.trafficClass}`,
-    };
-  }
+  /** A job is the command its process yields: it resumes when the job is done (or, held, when it has its core). */
+  private readonly jobQueue: JobQueue = { path: this.path, enqueue: (job) => this.enqueue(job) };
 
   private enqueue(job: Job): void {
     this.insert(job);
@@ -175,7 +195,7 @@ export class HostCpu extends Component {
   private insert(job: Job): void {
     let index = this.ready.length;
     while (index > 0 && ahead(job, this.ready[index - 1]!)) index--;
-    this.ready.splice(index, 0, job);
+    insertAt(this.ready, index, job);
   }
 
   /** Free cores take the head of the queue; a job still waiting arms checks in the lower-class crypto jobs running. */

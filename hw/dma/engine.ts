@@ -1,5 +1,6 @@
 import { inject, injectable } from "../../sim/di.js";
 import { copyOf } from "../../sim/bytes.js";
+import { insertAt } from "../../sim/array-places.js";
 import { Channel } from "../../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { HostMemoryToken } from "../../sim/host/token.js";
@@ -302,7 +303,7 @@ export class DmaEngine extends ClockedComponent {
     if (request.urgency === 0) this.reads.push(request);
     else {
       const after = this.reads.findIndex((waiting) => waiting.urgency < request.urgency);
-      this.reads.splice(after < 0 ? this.reads.length : after, 0, request);
+      insertAt(this.reads, after < 0 ? this.reads.length : after, request);
     }
   }
 

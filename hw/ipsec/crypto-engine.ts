@@ -2,6 +2,7 @@ import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { BLOCK_BYTES } from "../../sim/crypto/gcm-engine.js";
 import { defineEnum } from "../../sim/enum-type.js";
+import { removeAt } from "../../sim/array-places.js";
 import type { ParameterValues } from "../../sim/parameters.js";
 import type { FrameStages } from "../trace/frame-stages.js";
 import type { CryptoOutcome, Work } from "./crypto-job.js";
@@ -312,7 +313,7 @@ export class CryptoEngine extends Component {
   private keyLoadCycles(entry: SaEntry): number {
     const keys = this.keys;
     const index = keys.indexOf(entry);
-    if (index >= 0) keys.splice(index, 1);
+    if (index >= 0) removeAt(keys, index);
     else if (keys.length >= this.host.params.keyCacheEntries) keys.shift();
     keys.push(entry);
     return index >= 0 ? 0 : this.host.params.keySetupCycles;

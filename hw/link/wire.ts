@@ -92,28 +92,29 @@ export class Wire extends Component {
     this.framesInFlight++;
     to?.frameComing?.(start + delay, onWire.bytes.length);
     // The tap sits at the NIC's port: a frame from the NIC passes it as it leaves, one from the peer as it arrives.
-    const tap = () => {
-      for (const listener of this.taps) listener(this.kernel.now, onWire, from);
-    };
     if (delay === 0) {
       this.kernel.schedule(end - now, this.endLabel, () => {
         onSent?.();
-        tap();
+        this.passTap(onWire, from);
         this.framesInFlight--;
         to?.frameEnd(onWire);
       });
     } else {
       this.kernel.schedule(end - now, this.sentLabel, () => {
         onSent?.();
-        if (from === "nic") tap();
+        if (from === "nic") this.passTap(onWire, from);
       });
       this.kernel.schedule(end + delay - now, this.endLabel, () => {
-        if (from === "peer") tap();
+        if (from === "peer") this.passTap(onWire, from);
         this.framesInFlight--;
         to?.frameEnd(onWire);
       });
     }
     return end;
+  }
+
+  private passTap(frame: WireFrame, from: WireSide): void {
+    for (const listener of this.taps) listener(this.kernel.now, frame, from);
   }
 }
 

@@ -23,6 +23,7 @@ import { EMPTY_FRAME, exactField, parseTxDescriptor, type TxDescriptor, type TxP
 import { TxInlineIpsec } from "./inline-ipsec.js";
 import { type HeadFrame, HeadFrames, RefusedRests } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
+import { removeAt } from "../../sim/array-places.js";
 
 /** Frames the TX engine holds at once, and of those the ones only strict queues may start. */
 export const DEFAULT_FRAMES_IN_FLIGHT = 64;
@@ -215,7 +216,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
         index++;
         continue;
       }
-      this.inFlight.splice(index, 1);
+      removeAt(this.inFlight, index);
       this.flight.leave(packet.queue);
       this.finish(packet);
       sent = true;

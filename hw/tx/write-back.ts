@@ -62,23 +62,22 @@ export class TxWriteBack {
     const ring = this.ringOf(queue);
     const last = descriptors.length - 1;
     if (this.thresholds[queue] === 0) {
-      // The status of RS descriptors, and always of a faulty frame's last one, so the driver learns of it.
-      const written = (position: number) => TX_COMMAND_FIELDS.RS.get(descriptors[position]!.command) === 1 || (error !== 0 && position === last);
       // The frame counts towards EITR_PACKETS with its last write-back, wherever its RS bits are.
       let counted = last;
-      while (counted >= 0 && !written(counted)) counted--;
-      descriptors.forEach((descriptor, position) => {
-        if (!written(position)) return;
+      while (counted >= 0 && !written(descriptors, counted, error)) counted--;
+      for (let position = 0; position <= last; position++) {
+        if (!written(descriptors, position, error)) continue;
+        const descriptor = descriptors[position]!;
         const writeBack = TX_WRITE_BACK.encode({ status: TX_STATUS_FIELDS.DD.mask, error: position === last ? error : 0 });
         this.issue(ring, ring.addressOf(descriptor.index) + TX_WRITE_BACK.at, writeBack, queue, descriptor.index, position === counted ? 1 : 0);
-      });
+      }
       return;
     }
     const waiting = this.waiting[queue]!;
     const first = waiting.length === 0;
     // Waiting write-backs keep the queue BUSY: the first holds the ring's count for the burst.
     if (first) ring.inDevice++;
-    descriptors.forEach((descriptor, position) => waiting.push({ descriptor, error: position === last ? error : 0, last: position === last }));
+    for (let position = 0; position <= last; position++) waiting.push({ descriptor: descriptors[position]!, error: position === last ? error : 0, last: position === last });
     // A disabled queue's frames still in the device are written back as they finish, so that BUSY clears.
     if (waiting.length >= this.thresholds[queue]! || !ring.enabled) this.flush(queue);
     // Only descriptors left waiting are due later (the engine's nextWakeTime): a burst written at once leaves no wake behind.
@@ -125,4 +124,9 @@ export class TxWriteBack {
     this.write(address, bytes, { kind: "write-back", queue, index, packets });
     ring.inDevice++;
   }
+}
+
+/** Whether a descriptor's status is written back with WTHRESH 0: an RS one's, and always a faulty frame's last, so the driver learns of it. */
+function written(descriptors: readonly TxDescriptor[], position: number, error: number): boolean {
+  return TX_COMMAND_FIELDS.RS.get(descriptors[position]!.command) === 1 || (error !== 0 && position === descriptors.length - 1);
 }
