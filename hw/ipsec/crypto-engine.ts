@@ -145,7 +145,8 @@ export class CryptoEngine extends Component {
 
   /** Take a job into the front stage: the SA lookup (not for a resumed job) and its key schedule. */
   take(work: Work, now: number): void {
-    const cycles = (work.operation.saved ? 0 : this.host.lookupCycles) + this.keyLoadCycles(work.job.entry);
+    const cycles = this.frontCycles(work);
+    this.cacheKey(work.job.entry);
     this.front = { work, readyAt: now + cycles * this.host.period };
     if (!work.started) this.host.stages.record(work.job.encrypt ? "tx" : "rx", "crypto-started", now, work.job.tag as object, work.job.frame);
     work.started = true;
@@ -309,14 +310,18 @@ export class CryptoEngine extends Component {
     this.counts.busyPicoseconds += now - this.busySince;
   }
 
-  /** Cycles of key setup for an SA: none when its schedule is cached (it becomes the most recent). */
-  private keyLoadCycles(entry: SaEntry): number {
+  /** Cycles a job would take in this engine's front stage now: the SA lookup (not for a resumed job), and its key schedule's setup unless cached. */
+  frontCycles(work: Work): number {
+    return (work.operation.saved ? 0 : this.host.lookupCycles) + (this.keys.includes(work.job.entry) ? 0 : this.host.params.keySetupCycles);
+  }
+
+  /** The SA's key schedule becomes the most recent in the key cache (loaded, in place of the least recent, if it was not cached). */
+  private cacheKey(entry: SaEntry): void {
     const keys = this.keys;
     const index = keys.indexOf(entry);
     if (index >= 0) removeAt(keys, index);
     else if (keys.length >= this.host.params.keyCacheEntries) keys.shift();
     keys.push(entry);
-    return index >= 0 ? 0 : this.host.params.keySetupCycles;
   }
 
   private runCycles(work: Work): number {

@@ -128,7 +128,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     this.waitingJobs++;
     this.queuedByQueue[work.job.queue]!++;
     this.queuedBytesByQueue[work.job.queue]! += work.job.frame.length;
-    this.scheduler.charge(work.job.queue, -work.bytes, work.charged ?? undefined);
+    this.scheduler.charge(work.job.queue, -work.chargedCost, work.charged ?? undefined);
     this.onQueuedChange?.();
   }
 
@@ -243,7 +243,8 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       const queue = this.scheduler.pick(now, this.headBytes);
       if (queue < 0) break;
       const head = this.queues[queue]![0]!;
-      head.charged = this.scheduler.charge(queue, head.bytes);
+      head.chargedCost = this.costOn(head, engine);
+      head.charged = this.scheduler.charge(queue, head.chargedCost);
       engine.take(this.dequeue(queue), now);
       moved = true;
     }
@@ -262,12 +263,24 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
         const engine = this.leastUrgentFor(head);
         if (!engine) break;
         if (engine.front) engine.displaceFront();
-        head.charged = this.scheduler.charge(queue, head.bytes, account);
+        head.chargedCost = this.costOn(head, engine);
+        head.charged = this.scheduler.charge(queue, head.chargedCost, account);
         engine.take(this.dequeue(queue), now);
         moved = true;
       }
     }
     return moved;
+  }
+
+  /**
+   * What a job costs its class on `engine`: its data bytes, or, where its front stage (lookup, a key
+   * the engine has not cached) outlasts its data, that stage's cycles' worth of data, which the data
+   * path cannot spend on another job. Charged its data alone, a 64-byte job loading its key took an
+   * engine more than twice what it paid: the minimums over such jobs never ran out, and a class with
+   * only a remaining share got nothing for 250 µs (an architect's check).
+   */
+  private costOn(work: Work, engine: CryptoEngine): number {
+    return Math.max(work.bytes, engine.frontCycles(work) * this.params.bytesPerCycle);
   }
 
   private dequeue(queue: number): Work {

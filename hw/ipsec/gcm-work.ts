@@ -10,7 +10,7 @@ export function newWork(job: CryptoJob<unknown>, arrival: number): Work {
   nonce.set(frame.subarray(layout.ivOffset, layout.ivOffset + 8), 4);
   // AAD: SPI and sequence number, as the packet carries them.
   const operation = new GcmOperation(entry.engine, nonce, frame.subarray(layout.ivOffset - 8, layout.ivOffset), frame.subarray(layout.dataOffset, layout.dataEnd), job.encrypt);
-  return { job, bytes: Math.max(1, layout.dataEnd - layout.dataOffset), operation, arrival, preemptions: 0, cuts: 0, charged: null, started: false, ready: false, running: false };
+  return { job, bytes: Math.max(1, layout.dataEnd - layout.dataOffset), operation, arrival, preemptions: 0, cuts: 0, charged: null, chargedCost: 0, started: false, ready: false, running: false };
 }
 
 /** The real bytes: AES-GCM over the ESP payload, written into the frame in place (the ICV after the data on encryption). */
