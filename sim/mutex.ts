@@ -7,7 +7,7 @@ import type { Command, Process } from "./process.js";
  * A waiter of a higher priority goes before those of a lower one, in turn within one (all 0: first come, first served).
  */
 export class Mutex {
-  private held = false;
+  private holder = false;
   private readonly waiting: { readonly process: Process; readonly priority: number }[] = [];
   /** The priority of the acquire about to wait: the kernel arms its command as soon as it yields. */
   private priority = 0;
@@ -18,8 +18,8 @@ export class Mutex {
   }
 
   *acquire(priority = 0): Generator<Command, void, unknown> {
-    if (!this.held) {
-      this.held = true;
+    if (!this.holder) {
+      this.holder = true;
       return;
     }
     // release() hands the mutex over to the first waiter.
@@ -27,10 +27,15 @@ export class Mutex {
     yield this.wait;
   }
 
+  /** Whether someone holds it (others may be waiting). */
+  get held(): boolean {
+    return this.holder;
+  }
+
   release(): void {
     const next = this.waiting.shift();
     if (next) this.kernel.resumeAt(next.process, this.kernel.now);
-    else this.held = false;
+    else this.holder = false;
   }
 
   private enqueue(process: Process, priority: number): void {

@@ -37,6 +37,11 @@ export class MessageChannel {
     this.turn = new Mutex(kernel, "the message channel between the drivers");
   }
 
+  /** A message is being handled (others may wait for their turn): work under way, however long a message takes. */
+  get underWay(): boolean {
+    return this.turn.held;
+  }
+
   *send(kind: DriverMessageName, handle: number, trafficClass: number): Generator<Command, void, unknown> {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
     const sent = this.kernel.now;

@@ -362,7 +362,8 @@ export class ScenarioTraffic extends Component {
    */
   get busy(): boolean {
     // IKE not at rest is not counted as such: rekeys of a seconds lifetime keep it from resting for good, and the quiet then ends the run. Only a Quick Mode for a tunnel that is down (a rekey whose pair expired on its way) holds it.
-    return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork() || (this.ikeCustomers !== null && (this.ikeCustomers.exchangesUnderWay || this.ikeCustomers.repairing()));
+    // A message between the drivers is work under way: one of 150 µs ended a slow run as stuck, its packets a scoreboard violation (from an outside check).
+    return this.system.wire.framesInFlight > 0 || this.kernel.hasClockedWork() || this.system.driver.intermediate.messages.underWay || (this.ikeCustomers !== null && (this.ikeCustomers.exchangesUnderWay || this.ikeCustomers.repairing()));
   }
 
   /** The end-of-run checks: the drops where each missing packet should have one (`matched`), the counters only at a quiet end (a slow host at the drain limit may not have taken all). */
