@@ -1,5 +1,6 @@
-import type { ClockDomain } from "./clock-domain.js";
-import type { SignalBase, SignalPredicate } from "./signal.js";
+import { ClockDomain } from "./clock-domain.js";
+import { SignalBase, type SignalPredicate } from "./signal.js";
+import { valueKind } from "./shown-value.js";
 
 /** A generator coroutine run by the kernel: it yields commands and is resumed at simulated times. */
 export type ProcessBody = Generator<Command, unknown, any>;
@@ -48,6 +49,8 @@ export function delay(duration: number): Command {
  * components: the process reads the values before the edge and its writes commit with it.
  */
 export function edge(clock: ClockDomain, count = 1): Command {
+  // A clock misnamed (top.nic.clk) failed in the kernel as "internal error: Cannot read properties of undefined" (from an outside check).
+  if (!(clock instanceof ClockDomain)) throw new TypeError(`edge(clock, count): expected a clock domain (top.nic.coreClock, …), not ${valueKind(clock)}`);
   if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`edge(${clock.path}, ${count}): count must be a positive integer`);
   return {
     arm: (scheduler, process) => scheduler.resumeAt(process, clock.edgesAfter(scheduler.now, count)),
@@ -60,6 +63,9 @@ export function edge(clock: ClockDomain, count = 1): Command {
  * the commit that made it so; if it already does, in the next delta cycle. Yields the value.
  */
 export function until<T extends number | bigint>(signal: SignalBase<T>, condition: T | SignalPredicate<T>): Command {
+  // A signal misnamed failed in the kernel as an internal error; a predicate given alone resumed at once (undefined === undefined; from an outside check).
+  if (!(signal instanceof SignalBase)) throw new TypeError(`until(signal, value or predicate): expected a signal (top.nic.mac.rxBusy, …), not ${valueKind(signal)}`);
+  if (typeof condition !== "function" && typeof condition !== "number" && typeof condition !== "bigint") throw new TypeError(`until(${signal.path}, value or predicate): expected the value to wait for (a number or bigint) or a predicate of the value, not ${valueKind(condition)}`);
   const predicate: SignalPredicate<T> = typeof condition === "function" ? condition : (value) => value === condition;
   return {
     arm: (scheduler, process) => {

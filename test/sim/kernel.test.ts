@@ -246,6 +246,24 @@ describe("processes", () => {
     expect(() => kernel.run()).toThrow("process 'top.p' threw at 0 ps: yielded 42, which is not a command (delay, edge, until or an event)");
   });
 
+  test("until and edge given no signal or clock (a misspelt name), or until a predicate alone, are the process's error, not the kernel's internal one (from an outside check)", () => {
+    const misuses: Array<[() => unknown, string]> = [
+      [() => until(undefined as never, 1), "until(signal, value or predicate): expected a signal (top.nic.mac.rxBusy, …), not undefined"],
+      [() => until((() => false) as never, 1), "until(signal, value or predicate): expected a signal (top.nic.mac.rxBusy, …), not a function"],
+      [() => edge(undefined as never), "edge(clock, count): expected a clock domain (top.nic.coreClock, …), not undefined"],
+    ];
+    for (const [misuse, message] of misuses) {
+      const kernel = new Kernel();
+      kernel.process("top.p", function* () {
+        yield misuse() as never;
+      });
+      expect(() => kernel.run()).toThrow(`process 'top.p' threw at 0 ps: ${message}`);
+    }
+    const kernel = new Kernel();
+    const signal = kernel.signal("top.s", 1);
+    expect(() => until(signal, undefined as never)).toThrow("until(top.s, value or predicate): expected the value to wait for (a number or bigint) or a predicate of the value, not undefined");
+  });
+
   test("a zero-delay loop is reported instead of hanging", () => {
     const kernel = new Kernel();
     kernel.process("top.spin", function* () {
