@@ -4,6 +4,17 @@ import { parameterTree } from "./parameter-tree.js";
 import { isScopePattern, SCOPE_PATTERN_FORM } from "../../sim/vcd/selection.js";
 
 /**
+ * A list of at most `maximum` entries, refused as zod's max() refuses it but with its entries'
+ * own mistakes said too: max() stopped before the entries, and 257 customers said only their count,
+ * their hundreds of other mistakes coming a round later (from an outside check).
+ */
+function atMost<T extends z.ZodArray>(list: T, maximum: number): T {
+  return list.check((context) => {
+    if (context.value.length > maximum) context.issues.push({ code: "too_big", origin: "array", maximum, inclusive: true, input: context.value });
+  });
+}
+
+/**
  * Sizes a scenario may have. A run holds a process per stream and direction, and a socket per SA of
  * each stream sent to the peer: far beyond these, memory runs out before anything useful is shown.
  */
@@ -130,7 +141,7 @@ export const scenarioSchema = z.strictObject({
   peer: parameterTree.default({}),
   /** The QoS policy: the seed's Cisco IOS text, or the same as JSON. */
   qos: z.union([z.string(), qosJson]).optional(),
-  customers: z.array(customerSchema).min(1).max(LIMITS.customers),
+  customers: atMost(z.array(customerSchema).min(1), LIMITS.customers),
   /** The scoreboards (conservation laws, order, payloads, counters); off only for speed. */
   checks: z.boolean().default(true),
   /** The AES-GCM the model computes with (the parameter `top.cryptoBackend`): node (node:crypto, OpenSSL) or noble (@noble/ciphers, pure JavaScript); the same bytes either way. */
@@ -161,7 +172,7 @@ export const scenarioSchema = z.strictObject({
       interruptStorms: z.int().min(0).max(64).default(0),
     })
     .default({ corruptProbability: 0, replayProbability: 0, rekeys: 0, inboundRekeys: 0, overlappingSaChanges: false, deletes: 0, ikeLossProbability: 0, ikeDeletes: 0, ikeMalformed: 0, interruptStorms: 0 }),
-  traffic: z.array(stream).min(1).max(LIMITS.streams),
+  traffic: atMost(z.array(stream).min(1), LIMITS.streams),
   outputs: z
     .strictObject({
       // Empty would write into whatever directory the run starts in, as `--out ''` is refused for.

@@ -198,6 +198,11 @@ describe("scenario files are checked before anything runs, and each mistake is n
   test("18. sizes: more streams or customers than a run can hold, a gap that rounds to nothing, a duration not in whole picoseconds, and more offered than the line carries by far", () => {
     const streams = Array.from({ length: LIMITS.streams + 1 }, (_, index) => `  - { name: s${index}, customer: a, direction: to-peer, packetBytes: 100, gapMicroseconds: 5 }`).join("\n");
     expect(problems(VALID.slice(0, VALID.indexOf("traffic:")) + `traffic:\n${streams}\n`)).toEqual(["s.yaml:19:1: traffic: 4097 entries: expected at most 4096 entries"]);
+    // Its entries' own mistakes are said with the count, not a round later (they were not: an outside check).
+    const faulty = problems(VALID.slice(0, VALID.indexOf("traffic:")) + `traffic:\n${streams.replaceAll("packetBytes: 100", "packetBytes: 20")}\n`);
+    expect(faulty[0]).toBe("s.yaml:19:1: traffic: 4097 entries: expected at most 4096 entries");
+    expect(faulty).toHaveLength(1 + LIMITS.streams + 1);
+    expect(faulty[1]).toMatch(/^s\.yaml:20:\d+: traffic\[0\]\.packetBytes = 20: expected at least 64$/);
     expect(problems(VALID.replace("gapMicroseconds: 5", "gapMicroseconds: 0.0000001"))).toEqual([
       "s.yaml:24:5: traffic[0].gapMicroseconds = 1e-7: at least 0.001 µs (1 ns): a shorter gap rounds to nothing in picoseconds, or offers more than any line carries",
     ]);
