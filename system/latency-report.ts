@@ -165,7 +165,7 @@ export function latencyReportMarkdown(reports: readonly DirectionReport[]): stri
     const first = loaded[0]!;
     const span = direction === "tx" ? "doorbell to last bit on the wire" : "last bit off the wire to descriptor done";
     lines.push(`## ${direction.toUpperCase()}: ${span}`, "");
-    lines.push(`${first.highDelivered} high-priority ${first.options.highPacketBytes ?? HIGH_PACKET_BYTES}-byte packets among bulk ${first.options.bulkPacketBytes ?? BULK_PACKET_BYTES}-byte packets offered at ${gigabits(first.offeredBulkBitsPerSecond)} Gb/s (${(first.options.load * 100).toFixed(0)}% of the line). Times in ns, p50 / p99 / max.`, "");
+    lines.push(`${first.highDelivered} high-priority ${first.options.highPacketBytes ?? HIGH_PACKET_BYTES}-byte packets among bulk ${first.options.bulkPacketBytes ?? BULK_PACKET_BYTES}-byte packets offered at ${gigabits(first.offeredBulkBitsPerSecond)} Gb/s (${(first.options.load * 100).toFixed(0)}% of the line's time). Times in ns, p50 / p99 / max; Gb/s count the bulk's ESP frames, Ethernet header to ICV, without preamble, FCS and gap.`, "");
     const stageNames = Object.keys(unloaded.stages);
     lines.push(`| run | end to end | ${stageNames.join(" | ")} | crypto wait, cycles p99 | preemptions | bulk Gb/s | crypto busy |`);
     lines.push(`| --- | --- | ${stageNames.map(() => "---").join(" | ")} | --- | --- | --- | --- |`);
