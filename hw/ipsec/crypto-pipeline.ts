@@ -66,7 +66,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     // and what it leaves may be less than the minimums: those share it by their percents (by frame in turn, two minimums of 40 % in 64- and 9000-byte
     // frames got 70 and 163 KB of ESP data in 1.5 ms; from an outside check). On transmit they fit the engines, and keep turns by frame (fairMinimums).
     const capacity = (this.params.engines * this.params.bytesPerCycle) / this.clock.period;
-    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { cost: (bytes) => bytes, policeStrict: this.name === "crypto_tx", fairMinimums: this.name !== "crypto_tx" });
+    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { bucketDepth: shared.bucketBytes, cost: (bytes) => bytes, policeStrict: this.name === "crypto_tx", fairMinimums: this.name !== "crypto_tx" });
     this.container.register(EngineHostToken, { useValue: this });
     this.engines = Array.from({ length: this.params.engines }, (_, index) => this.child(CryptoEngine, `engine${index}`));
   }

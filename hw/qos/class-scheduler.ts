@@ -37,6 +37,9 @@ export interface QueueScheduler {
 export type QueueSchedulerFactory = (queues: number, lineBytesPerPicosecond: number) => QueueScheduler;
 export const QueueSchedulerFactoryToken: InjectionToken<QueueSchedulerFactory> = Symbol("QueueSchedulerFactory");
 
+/** Every token bucket's depth unless given (nic.bucketBytes): two jumbo frames on the wire, so that no rate is lost while a long frame holds the line. */
+export const DEFAULT_BUCKET_BYTES = 2 * wireBytes(9216);
+
 export interface ClassSchedulerOptions {
   /** Depth of the policers' and the minimums' token buckets, cost units: two jumbo frames on the wire by default, so that no rate is lost while a long frame holds the line. */
   readonly bucketDepth?: number;
@@ -125,7 +128,7 @@ export class ClassScheduler implements QueueScheduler {
     private readonly lineBytesPerPicosecond: number,
     options: ClassSchedulerOptions = {},
   ) {
-    this.bucketDepth = options.bucketDepth ?? 2 * wireBytes(9216);
+    this.bucketDepth = options.bucketDepth ?? DEFAULT_BUCKET_BYTES;
     this.cost = options.cost ?? wireBytes;
     this.policeStrict = options.policeStrict ?? true;
     this.fairMinimums = options.fairMinimums ?? true;
