@@ -70,10 +70,12 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   // Between two ticks of the file (--from 25 in a 10 µs file), the opening is said as given.
   const openingText = Number.isInteger(opening) ? time(opening) : `${decimal(options.from).padStart(16)} µs`;
   // An event holds no value between its firings.
-  const atStart = before !== undefined && !opensOnChange && variable.type !== "event" ? [`${openingText}  ${value(before.value)}  (held since ${microsecondsText(before.time, parsed.timeUnit)} µs)`] : [];
   // A dump of a window (outputs.waveformFromMicroseconds/ToMicroseconds) records nothing outside it: a window asked beyond it is said.
   // The dump's first timestamp, not the signal's first change (an event fires late in a whole dump).
   const first = parsed.startTime;
+  // A value first recorded as a windowed dump begins was held from before it, since when the dump cannot say (it said since the window's start; an outside check).
+  const since = first > 0 && before !== undefined && before.time <= first ? `since ${microsecondsText(first, parsed.timeUnit)} µs or earlier: the dump begins there` : `since ${microsecondsText(before?.time ?? 0, parsed.timeUnit)} µs`;
+  const atStart = before !== undefined && !opensOnChange && variable.type !== "event" ? [`${openingText}  ${value(before.value)}  (held ${since})`] : [];
   if (first > 0 && from < first) warnings.push(`${file}: the dump begins at ${microsecondsText(first, parsed.timeUnit)} µs: nothing before it is recorded`);
   const end = microsecondsText(parsed.endTime, parsed.timeUnit);
   if (from > parsed.endTime) warnings.push(`${file}: the dump ends at ${end} µs, before --from: ${variable.type === "event" ? "nothing after it is recorded" : `the value shown is the last recorded, not what the signal held at ${decimal(options.from)} µs`}`);

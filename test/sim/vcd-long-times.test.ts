@@ -148,6 +148,10 @@ describe("VCD times past 2^32 ps", () => {
     expect((await inspectVcd(untimed, { signal: "top.a", from: 0, to: Infinity })).lines).toEqual(["# top.a: times in µs (the file has no $timescale: its times are taken as 1 ps)", "        0.000000 µs  0", "        0.000005 µs  1"]);
     // A window opening between two ticks is said as given, in decimals (it was 1e-7).
     expect((await inspectVcd(untimed, { signal: "top.a", from: 0.0000001, to: Infinity })).lines[1]).toBe("       0.0000001 µs  0  (held since 0.000000 µs)");
+    // A windowed dump (outputs.waveformFromMicroseconds) records the values held as it begins: since when, it cannot say (it said since its start: an outside check).
+    const windowed = write("windowed.vcd", [...head, "#2000", "$dumpvars", "1!", "0%", "1&", "r0 #", "$end", "#2010", "0!"]);
+    expect((await inspectVcd(windowed, { signal: "top.a", from: 2.005, to: Infinity })).lines[1]).toBe("           2.005 µs  1  (held since 2.000 µs or earlier: the dump begins there)");
+    expect((await inspectVcd(windowed, { signal: "top.a", from: 2.015, to: Infinity })).lines[1]).toBe("           2.015 µs  0  (held since 2.010 µs)");
   });
 
   test("declarations: paths through nested scopes, a range naming the whole vector dropped, a part range kept, the $timescale as written", async () => {
