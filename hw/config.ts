@@ -9,8 +9,8 @@ import type { FrameStages } from "./trace/frame-stages.js";
 /** What the NIC's blocks share: sizes from the NIC's parameters and the blocks they all call. */
 export interface NicShared {
   readonly queues: number;
-  /** nic.bucketBytes: the depth of the class schedulers' token buckets. */
-  readonly bucketBytes: number;
+  /** nic.priorityBurstBytes: the depth of the priority classes' policers. */
+  readonly priorityBurstBytes: number;
   readonly maxFrameBytes: number;
   /** Its parameter's path, for messages about values it does not fit. */
   readonly maxFrameBytesPath: string;

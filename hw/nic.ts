@@ -35,7 +35,7 @@ export const NIC_PARAMETERS = {
   maxFrameBytes: param.bytes(9216, "Longest frame (without FCS) the NIC sends or accepts", { minimum: 60, maximum: 65535 }),
   mmioReadNanoseconds: param.integer(800, "Round trip of an MMIO register read", { minimum: 2, maximum: 1e9, unit: "ns" }),
   mmioWriteNanoseconds: param.integer(400, "Time for a posted MMIO write to reach the device", { minimum: 1, maximum: 1e9, unit: "ns" }),
-  bucketBytes: param.bytes(DEFAULT_BUCKET_BYTES, "Depth of each token bucket of the NIC's class schedulers (the priority classes' policers and the minimums; at the frame start and the wire bytes of line time, at the crypto engines data bytes), full at the start: two jumbo frames. A priority class whose bursts hold more than it does waits behind the others under congestion, within its rate too (jumbo frames at 80 % of the rate, Poisson: p99 77 µs for 11); IOS's priority burst is 200 ms at the rate", { minimum: 64, maximum: 1 << 30 }),
+  priorityBurstBytes: param.bytes(DEFAULT_BUCKET_BYTES, "Depth of each priority class's policer (its token bucket at the frame start and the wire, in bytes of line time, and at the TX crypto engines, in data bytes), full at the start: two jumbo frames. A priority class whose bursts hold more waits behind the others under congestion, within its rate too (jumbo frames at 80 % of the rate, Poisson: p99 77 µs where alone 11); less than a longest frame or two, and it gets less than its rate there. IOS's priority burst is 200 ms at the rate. The minimums' buckets stay two jumbo frames deep", { minimum: 64, maximum: 1 << 30 }),
 };
 
 /**
@@ -88,11 +88,11 @@ export class Nic extends Component implements DeviceBus {
     this.interrupts = this.child(InterruptController, "interrupts", { clock: this.coreClock });
     this.dma = this.child(DmaEngine, "dma", { clock: this.coreClock });
     if (!this.container.isRegistered(QueueSchedulerFactoryToken, true)) {
-      this.container.register(QueueSchedulerFactoryToken, { useValue: (count, rate) => new ClassScheduler(count, rate, { bucketDepth: this.params.bucketBytes }) });
+      this.container.register(QueueSchedulerFactoryToken, { useValue: (count, rate) => new ClassScheduler(count, rate, { priorityBurst: this.params.priorityBurstBytes }) });
     }
     const lineBytesPerPicosecond = wire.bytesPerPicosecond;
     const makeScheduler = this.container.resolve(QueueSchedulerFactoryToken);
-    const shared: NicShared = { queues, bucketBytes: this.params.bucketBytes, maxFrameBytes: this.params.maxFrameBytes, maxFrameBytesPath: `${this.path}.maxFrameBytes`, lineBytesPerPicosecond, makeScheduler: () => makeScheduler(queues, lineBytesPerPicosecond), stages: this.stages, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
+    const shared: NicShared = { queues, priorityBurstBytes: this.params.priorityBurstBytes, maxFrameBytes: this.params.maxFrameBytes, maxFrameBytesPath: `${this.path}.maxFrameBytes`, lineBytesPerPicosecond, makeScheduler: () => makeScheduler(queues, lineBytesPerPicosecond), stages: this.stages, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
     this.container.register(NicSharedToken, { useValue: shared });
     this.saCache = this.child(SaCache, "sacache");
     this.container.register(SaCacheToken, { useValue: this.saCache });

@@ -66,7 +66,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     // and what it leaves may be less than the minimums: those share it by their percents (by frame in turn, two minimums of 40 % in 64- and 9000-byte
     // frames got 70 and 163 KB of ESP data in 1.5 ms; from an outside check). On transmit they fit the engines, and keep turns by frame (fairMinimums).
     const capacity = (this.params.engines * this.params.bytesPerCycle) / this.clock.period;
-    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { bucketDepth: shared.bucketBytes, cost: (bytes) => bytes, policeStrict: this.name === "crypto_tx", fairMinimums: this.name !== "crypto_tx" });
+    this.scheduler = new ClassScheduler(MAX_QUEUES, capacity, { priorityBurst: shared.priorityBurstBytes, cost: (bytes) => bytes, policeStrict: this.name === "crypto_tx", fairMinimums: this.name !== "crypto_tx" });
     this.container.register(EngineHostToken, { useValue: this });
     this.engines = Array.from({ length: this.params.engines }, (_, index) => this.child(CryptoEngine, `engine${index}`));
   }
@@ -243,7 +243,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       const queue = this.scheduler.pick(now, this.headBytes);
       if (queue < 0) break;
       const head = this.queues[queue]![0]!;
-      head.chargedCost = this.costOn(head, engine);
+      head.chargedCost = this.costOn(head, engine, now);
       head.charged = this.scheduler.charge(queue, head.chargedCost);
       engine.take(this.dequeue(queue), now);
       moved = true;
@@ -263,7 +263,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
         const engine = this.leastUrgentFor(head);
         if (!engine) break;
         if (engine.front) engine.displaceFront();
-        head.chargedCost = this.costOn(head, engine);
+        head.chargedCost = this.costOn(head, engine, now);
         head.charged = this.scheduler.charge(queue, head.chargedCost, account);
         engine.take(this.dequeue(queue), now);
         moved = true;
@@ -273,14 +273,17 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   }
 
   /**
-   * What a job costs its class on `engine`: its data bytes, or, where its front stage (lookup, a key
-   * the engine has not cached) outlasts its data, that stage's cycles' worth of data, which the data
-   * path cannot spend on another job. Charged its data alone, a 64-byte job loading its key took an
-   * engine more than twice what it paid: the minimums over such jobs never ran out, and a class with
-   * only a remaining share got nothing for 250 µs (an architect's check).
+   * What a job costs its class on `engine`, taken into its front now: its data bytes, and the cycles
+   * its front stage (lookup, a key the engine has not cached) outlasts what the data path still has
+   * to run, in data bytes: the data path idles for them. Charged its data alone, a 64-byte job
+   * loading its key took an engine more than twice what it paid: the minimums over such jobs never
+   * ran out, and a class with only a remaining share got nothing for 250 µs; charged the longer of
+   * data and front, a jumbo job loading its key after a short one was not charged its front, and the
+   * remaining-only class got a fifth of its share (architects' checks).
    */
-  private costOn(work: Work, engine: CryptoEngine): number {
-    return Math.max(work.bytes, engine.frontCycles(work) * this.params.bytesPerCycle);
+  private costOn(work: Work, engine: CryptoEngine, now: number): number {
+    const dataCyclesLeft = (engine.dataFreeAt(now) - now) / this.clock.period;
+    return work.bytes + Math.max(0, engine.frontCycles(work) - dataCyclesLeft) * this.params.bytesPerCycle;
   }
 
   private dequeue(queue: number): Work {

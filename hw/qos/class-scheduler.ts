@@ -37,12 +37,14 @@ export interface QueueScheduler {
 export type QueueSchedulerFactory = (queues: number, lineBytesPerPicosecond: number) => QueueScheduler;
 export const QueueSchedulerFactoryToken: InjectionToken<QueueSchedulerFactory> = Symbol("QueueSchedulerFactory");
 
-/** Every token bucket's depth unless given (nic.bucketBytes): two jumbo frames on the wire, so that no rate is lost while a long frame holds the line. */
+/** Every token bucket's depth unless given: two jumbo frames on the wire, so that no rate is lost while a long frame holds the line. */
 export const DEFAULT_BUCKET_BYTES = 2 * wireBytes(9216);
 
 export interface ClassSchedulerOptions {
   /** Depth of the policers' and the minimums' token buckets, cost units: two jumbo frames on the wire by default, so that no rate is lost while a long frame holds the line. */
   readonly bucketDepth?: number;
+  /** Depth of the strict queues' policers' buckets (nic.priorityBurstBytes), cost units: bucketDepth unless given. The minimums keep bucketDepth: deeper, their turns at the crypto engines (by frame) decided the shares for as long as they were full (from an architect's check). */
+  readonly priorityBurst?: number;
   /** What serving `bytes` costs: time on the wire by default (preamble, padding, FCS, gap). */
   readonly cost?: (bytes: number) => number;
   /** Police strict queues to their percent under congestion (the wire); off where the rate is policed elsewhere (the crypto engines). */
@@ -98,6 +100,7 @@ export class ClassScheduler implements QueueScheduler {
   /** The latest time the scheduler was asked at: the time its tokens are counted to. */
   private countedTo = 0;
   private readonly bucketDepth: number;
+  private readonly priorityBurst: number;
   private readonly cost: (bytes: number) => number;
   private readonly policeStrict: boolean;
   private readonly fairMinimums: boolean;
@@ -129,13 +132,15 @@ export class ClassScheduler implements QueueScheduler {
     options: ClassSchedulerOptions = {},
   ) {
     this.bucketDepth = options.bucketDepth ?? DEFAULT_BUCKET_BYTES;
+    this.priorityBurst = options.priorityBurst ?? this.bucketDepth;
     this.cost = options.cost ?? wireBytes;
     this.policeStrict = options.policeStrict ?? true;
     this.fairMinimums = options.fairMinimums ?? true;
     this.schedules = Array.from({ length: queues }, () => ({ strict: false, percent: 0, remaining: 0 }));
     this.minimums = new StartTimeFairQueue(queues);
     this.excess = new StartTimeFairQueue(queues);
-    this.tokens = new Array<number>(queues).fill(this.bucketDepth);
+    // Full, whatever depth the queue's schedule gives its bucket.
+    this.tokens = new Array<number>(queues).fill(Infinity);
     this.tokenTime = new Array<number>(queues).fill(0);
     this.sizes = new Array<number>(queues).fill(EMPTY);
   }
@@ -225,7 +230,7 @@ export class ClassScheduler implements QueueScheduler {
       if (schedule.strict ? !this.policed(queue) : schedule.percent === 0) continue;
       const bytes = size(queue);
       if (bytes < 0 || this.hasTokens(queue, bytes)) continue;
-      ready = Math.min(ready, this.firstTimeHolding(queue, this.need(bytes), now));
+      ready = Math.min(ready, this.firstTimeHolding(queue, this.need(queue, bytes), now));
     }
     return ready;
   }
@@ -241,12 +246,17 @@ export class ClassScheduler implements QueueScheduler {
   }
 
   /** Tokens a frame needs: its cost, but never more than a full bucket (a jumbo frame may cost more than the bucket holds). */
-  private need(bytes: number): number {
-    return Math.min(this.cost(bytes), this.bucketDepth);
+  private need(queue: number, bytes: number): number {
+    return Math.min(this.cost(bytes), this.depthOf(queue));
   }
 
   private hasTokens(queue: number, bytes: number): boolean {
-    return this.tokensNow(queue) >= this.need(bytes);
+    return this.tokensNow(queue) >= this.need(queue, bytes);
+  }
+
+  /** A queue's bucket: a policer's for a strict queue, a minimum's for the others. */
+  private depthOf(queue: number): number {
+    return this.schedules[queue]!.strict ? this.priorityBurst : this.bucketDepth;
   }
 
   private rateOf(queue: number): number {
@@ -307,7 +317,7 @@ export class ClassScheduler implements QueueScheduler {
 
   private tokensAt(queue: number, time: number): number {
     if (this.schedules[queue]!.percent === 0) return this.tokens[queue]!;
-    return Math.min(this.bucketDepth, this.tokens[queue]! + (time - this.tokenTime[queue]!) * this.rateOf(queue));
+    return Math.min(this.depthOf(queue), this.tokens[queue]! + (time - this.tokenTime[queue]!) * this.rateOf(queue));
   }
 
   /**
