@@ -243,7 +243,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       const queue = this.scheduler.pick(now, this.headBytes);
       if (queue < 0) break;
       const head = this.queues[queue]![0]!;
-      head.chargedCost = this.costOn(head, engine, now);
+      head.chargedCost = this.costOn(head, engine);
       head.charged = this.scheduler.charge(queue, head.chargedCost);
       engine.take(this.dequeue(queue), now);
       moved = true;
@@ -263,7 +263,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
         const engine = this.leastUrgentFor(head);
         if (!engine) break;
         if (engine.front) engine.displaceFront();
-        head.chargedCost = this.costOn(head, engine, now);
+        head.chargedCost = this.costOn(head, engine);
         head.charged = this.scheduler.charge(queue, head.chargedCost, account);
         engine.take(this.dequeue(queue), now);
         moved = true;
@@ -273,17 +273,18 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   }
 
   /**
-   * What a job costs its class on `engine`, taken into its front now: its data bytes, and the cycles
-   * its front stage (lookup, a key the engine has not cached) outlasts what the data path still has
-   * to run, in data bytes: the data path idles for them. Charged its data alone, a 64-byte job
-   * loading its key took an engine more than twice what it paid: the minimums over such jobs never
-   * ran out, and a class with only a remaining share got nothing for 250 µs; charged the longer of
-   * data and front, a jumbo job loading its key after a short one was not charged its front, and the
-   * remaining-only class got a fifth of its share (architects' checks).
+   * What a job costs its class on `engine`, in data bytes: the engine's time for it, one job every
+   * max(data, front, (front + data + latency) / depth) cycles back to back, its front stage the
+   * lookup and a key the engine has not cached. Charged its data alone, a 64-byte job loading its key
+   * took an engine more than twice what it paid, and with one job in the pipeline at a time six
+   * times: the minimums over such jobs never ran out, and a class with only a remaining share got
+   * nothing (architects' checks). Jobs whose fronts and data differ a lot still leave the engine
+   * idle between them beyond this (a 250-cycle front after a 5-cycle job): that is charged to no one.
    */
-  private costOn(work: Work, engine: CryptoEngine, now: number): number {
-    const dataCyclesLeft = (engine.dataFreeAt(now) - now) / this.clock.period;
-    return work.bytes + Math.max(0, engine.frontCycles(work) - dataCyclesLeft) * this.params.bytesPerCycle;
+  private costOn(work: Work, engine: CryptoEngine): number {
+    const { bytesPerCycle, latency, pipelineDepth } = this.params;
+    const front = engine.frontCycles(work) * bytesPerCycle;
+    return Math.max(work.bytes, front, (front + latency * bytesPerCycle + work.bytes) / pipelineDepth);
   }
 
   private dequeue(queue: number): Work {
