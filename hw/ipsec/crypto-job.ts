@@ -39,7 +39,7 @@ export interface Work {
   cuts: number;
   /** The scheduler account its place in an engine was charged to: a job displaced back is credited there (it was credited to whichever queue was picked last). */
   charged: Account | null;
-  /** What it was charged there (CryptoPipeline.costOn): credited back as much. */
+  /** What it was charged there (jobCost): credited back as much. */
   chargedCost: number;
   /** Stage events already recorded: an engine's front took it, its key was ready, its data path took it. */
   started: boolean;

@@ -9,6 +9,7 @@ import { CryptoEngine, type EngineHost, EngineHostToken } from "./crypto-engine.
 import { type CryptoJob, SaCacheToken, type Work } from "./crypto-job.js";
 import { cryptoParameters } from "./crypto-parameters.js";
 import { newWork } from "./gcm-work.js";
+import { jobCost } from "./job-cost.js";
 import type { SaCache, SaEntry } from "./sa-cache.js";
 
 /** What a direction's crypto engines did, summed (CryptoPipeline.counts). */
@@ -243,7 +244,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       const queue = this.scheduler.pick(now, this.headBytes);
       if (queue < 0) break;
       const head = this.queues[queue]![0]!;
-      head.chargedCost = this.costOn(head, engine);
+      head.chargedCost = jobCost(head, engine.frontCycles(head), this.params);
       head.charged = this.scheduler.charge(queue, head.chargedCost);
       engine.take(this.dequeue(queue), now);
       moved = true;
@@ -263,28 +264,13 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
         const engine = this.leastUrgentFor(head);
         if (!engine) break;
         if (engine.front) engine.displaceFront();
-        head.chargedCost = this.costOn(head, engine);
+        head.chargedCost = jobCost(head, engine.frontCycles(head), this.params);
         head.charged = this.scheduler.charge(queue, head.chargedCost, account);
         engine.take(this.dequeue(queue), now);
         moved = true;
       }
     }
     return moved;
-  }
-
-  /**
-   * What a job costs its class on `engine`, in data bytes: the engine's time for it, one job every
-   * max(data, front, (front + data + latency) / depth) cycles back to back, its front stage the
-   * lookup and a key the engine has not cached. Charged its data alone, a 64-byte job loading its key
-   * took an engine more than twice what it paid, and with one job in the pipeline at a time six
-   * times: the minimums over such jobs never ran out, and a class with only a remaining share got
-   * nothing (architects' checks). Jobs whose fronts and data differ a lot still leave the engine
-   * idle between them beyond this (a 250-cycle front after a 5-cycle job): that is charged to no one.
-   */
-  private costOn(work: Work, engine: CryptoEngine): number {
-    const { bytesPerCycle, latency, pipelineDepth } = this.params;
-    const front = engine.frontCycles(work) * bytesPerCycle;
-    return Math.max(work.bytes, front, (front + latency * bytesPerCycle + work.bytes) / pipelineDepth);
   }
 
   private dequeue(queue: number): Work {
