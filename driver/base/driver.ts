@@ -14,6 +14,7 @@ import { type ClassSchedule, TxSchedules } from "./tx-schedules.js";
 import { HostCpu } from "../cpu/host-cpu.js";
 import type { Command } from "../../sim/process.js";
 import { QueuePair } from "./queue-pair.js";
+import { TxRoom } from "./tx-room.js";
 import { type BaseDrop, type BaseDropReason, QueueRecovery } from "./queue-recovery.js";
 import { concatenate } from "../../sim/bytes.js";
 import { programRxRing, programTxRing, ringLength } from "./ring-registers.js";
@@ -81,6 +82,13 @@ export class BaseDriver extends Component {
   /** Each received frame the NIC flagged with an error, which goes no further up the stack (an ICV that failed still used its SA). */
   onReceiveError: (frame: DriverReceivedFrame) => void = () => {};
   private pairs: QueuePair[] = [];
+  private readonly room = new TxRoom(
+    (queue) => this.pair(queue),
+    (queue) => {
+      this.statistics.ringFullWaits++;
+      this.ringDoorbell(queue);
+    },
+  );
   /** The NIC's SA table as this driver programs it. */
   readonly saTable: NicSaTable;
   private readonly txSchedules: TxSchedules;
@@ -113,7 +121,7 @@ export class BaseDriver extends Component {
   *transmit(queue: number, frame: Uint8Array, options: TransmitOptions = {}) {
     if (!(frame instanceof Uint8Array)) throw new TypeError(`transmit on queue ${queue}: the frame must be a Uint8Array (or Buffer), not ${valueKind(frame)}`);
     // Room free at once, the usual case, is held without reserve()'s generator: one fewer per frame.
-    yield* this.post(this.reserveAtOnce(queue, frame.length) ?? (yield* this.reserve(queue, frame.length)), frame, options);
+    yield* this.post(this.room.reserveAtOnce(queue, frame.length) ?? (yield* this.room.reserve(queue, frame.length)), frame, options);
   }
 
   /**
@@ -122,52 +130,12 @@ export class BaseDriver extends Component {
    * come, first served: a frame waiting for room is never overtaken by a smaller one behind it.
    */
   *reserve(queue: number, frameBytes: number): Generator<Command, TxReservation, unknown> {
-    const { pair, descriptors } = this.reservable(queue, frameBytes);
-    const line = pair.reservations;
-    const turn = line.issued++;
-    // A queue stopped for a reset holds its senders until it is back.
-    // Those behind the first in line wait for their turn, not for every fire: thousands of senders woken for each frame's room cost 5x the wall time (from a performance check).
-    let myTurn: Command | null = null;
-    while (pair.recovery.tx.stopped || line.serving !== turn || pair.tx.free - line.held < descriptors) {
-      if (!pair.recovery.tx.stopped && line.serving === turn) {
-        this.statistics.ringFullWaits++;
-        this.ringDoorbell(queue);
-      }
-      yield line.serving === turn ? pair.space : (myTurn ??= pair.space.when(() => line.serving === turn, `turn ${turn} for room on TX queue ${queue}`));
-    }
-    line.serving++;
-    line.held += descriptors;
-    // The next in line may fit in what is left.
-    if (line.serving !== line.issued) pair.space.fire();
-    return { queue, descriptors };
-  }
-
-  /** What reserve() does when the room is free now and no sender is in line before it; null otherwise. */
-  private reserveAtOnce(queue: number, frameBytes: number): TxReservation | null {
-    const { pair, descriptors } = this.reservable(queue, frameBytes);
-    const line = pair.reservations;
-    if (pair.recovery.tx.stopped || line.serving !== line.issued || pair.tx.free - line.held < descriptors) return null;
-    line.issued++;
-    line.serving++;
-    line.held += descriptors;
-    return { queue, descriptors };
-  }
-
-  /** The queue's pair and the descriptors a frame takes there, refused when no ring of it could hold them. */
-  private reservable(queue: number, frameBytes: number): { pair: QueuePair; descriptors: number } {
-    // NaN passed through as NaN descriptors held for ever: the queue took no frame again, and nothing said why (from a driver developer's check).
-    if (!Number.isSafeInteger(frameBytes) || frameBytes < 1) throw new RangeError(`reserve on queue ${queue}: a frame of ${String(frameBytes)} bytes: expected a whole number of bytes, 1 or more`);
-    const pair = this.pair(queue);
-    const descriptors = pair.tx.slotsFor(frameBytes);
-    if (descriptors > pair.tx.descriptors - 1) throw new RangeError(`transmit on queue ${queue}: a ${frameBytes}-byte frame needs ${descriptors} descriptors, more than the ring holds`);
-    return { pair, descriptors };
+    return yield* this.room.reserve(queue, frameBytes);
   }
 
   /** Give back room reserved for a frame that will not be sent. */
   cancel(reservation: TxReservation): void {
-    const pair = this.pair(reservation.queue);
-    pair.reservations.held -= reservation.descriptors;
-    pair.space.fire();
+    this.room.cancel(reservation);
   }
 
   /** Post a frame in the room reserved for it. */
