@@ -104,7 +104,7 @@ export function evaluatePolicies(costs: CpuCosts = MODEL_COSTS, seed = 1, traces
         new LeastRecentlyUsed(capacity),
         new LeastFrequentlyUsed(capacity),
         new RandomReplacement(capacity, seed),
-        new BeladyMin(capacity, trace),
+        new BeladyMin(capacity, trace, removals),
       ];
       const outcomes = policies.map((policy) => replay(trace, policy, costs, span, removals));
       const best = outcomes.at(-1)!.hitRatio;

@@ -1,5 +1,5 @@
 import { Random } from "../../sim/random.js";
-import type { SaAccess } from "./trace.js";
+import type { SaAccess, SaRemoval } from "./trace.js";
 
 /** What a policy did with one access: hit in the NIC, or a miss that installed (maybe evicting) or went to software. */
 export interface Placement {
@@ -124,7 +124,10 @@ export class RandomReplacement implements CachePolicy {
 
 /**
  * Belady's MIN with bypass, offline: on a miss with the cache full, the SA (cached or incoming)
- * whose next use lies furthest ahead is the one left out. No online policy can have more hits.
+ * whose next use lies furthest ahead is the one left out. No online policy can have more hits. An
+ * SA's use past its removal is none: an access after it is another SA's under the same id (a
+ * hand-written trace; looking at accesses alone, MIN kept a removed SA for it and fell below a
+ * static table: an outside check).
  */
 export class BeladyMin implements CachePolicy {
   readonly name = "min";
@@ -133,10 +136,12 @@ export class BeladyMin implements CachePolicy {
   /** For each position, the position of that SA's next access (Infinity if none). */
   private readonly nextUse: number[];
 
-  constructor(private readonly capacity: number, trace: readonly SaAccess[]) {
+  constructor(private readonly capacity: number, trace: readonly SaAccess[], removals: readonly SaRemoval[] = []) {
     this.nextUse = new Array<number>(trace.length);
     const seen = new Map<number, number>();
+    let removal = removals.length - 1;
     for (let index = trace.length - 1; index >= 0; index--) {
+      for (; removal >= 0 && removals[removal]!.after > index; removal--) seen.delete(removals[removal]!.sa);
       this.nextUse[index] = seen.get(trace[index]!.sa) ?? Infinity;
       seen.set(trace[index]!.sa, index);
     }

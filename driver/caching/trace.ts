@@ -145,7 +145,8 @@ export function readTrace(path: string): SaTrace {
   lines.forEach(({ line, number }, index) => {
     try {
       const value = parseJson(line, `${path}:${number}`);
-      if (index === 0 && typeof value === "object" && value !== null && "tableEntries" in value) {
+      if (typeof value === "object" && value !== null && "tableEntries" in value) {
+        if (index > 0) throw new Error(`${path}:${number}: the table sizes ({"tableEntries":…}) go on a trace's first line`);
         tableEntries = parseHeader(value.tableEntries, `${path}:${number}`);
         return;
       }

@@ -81,4 +81,10 @@ describe("SA deletions in a trace", () => {
     writeFileSync(path, '{"sa":1,"time":10,"bytes":100,"direction":"tx"}\n{"sa":1,"time":15,"direction":"tx","removed":false}\n{"sa":1,"time":16,"direction":"up","removed":true}\n');
     expect(() => readTrace(path)).toThrow(`${path}:2: field 'removed' must be true when given (an SA deleted there)\n${path}:3: field 'direction' must be "tx" or "rx"`);
   });
+
+  test("table sizes past a trace's first line are refused as such (they were read as an access without its fields: an outside check)", () => {
+    const path = join(removalDirectory, "late-header.jsonl");
+    writeFileSync(path, '{"sa":1,"time":1000,"direction":"tx"}\n{"tableEntries":{"tx":1,"rx":1}}\n');
+    expect(() => readTrace(path)).toThrow(`${path}:2: the table sizes ({"tableEntries":…}) go on a trace's first line`);
+  });
 });
