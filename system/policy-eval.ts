@@ -127,7 +127,7 @@ export function formatEvaluation(rows: readonly EvaluationRow[]): string {
     const lru = row.outcomes.find((outcome) => outcome.policy === "lru")!;
     const cells = row.outcomes.map((outcome) => `${outcome.hitRatio.toFixed(3)} (${outcome.ofMin.toFixed(2)})`);
     lines.push(
-      `| ${row.workload} | ${row.capacity}/${row.sas} | ${cells.join(" | ")} | ${(metric.hardwareByteShare * 100).toFixed(1)}% | ${Math.round(metric.installsPerSecond)} | ${(metric.softwareCycles / 1e9).toFixed(3)} | ${(lru.softwareCycles / 1e9).toFixed(3)} |`,
+      `| ${row.workload} | ${row.capacity}/${row.sas} | ${cells.join(" | ")} | ${(metric.hardwareByteShare * 100).toFixed(1)}% | ${Math.round(metric.installsPerSecond)} | ${gigacycles(metric.softwareCycles)} | ${gigacycles(lru.softwareCycles)} |`,
     );
   }
   return `${lines.join("\n")}\n`;
@@ -194,4 +194,10 @@ export function parseTableEntries(text: string): TableEntries | string {
   const tx = Number(match?.[1]);
   const rx = Number(match?.[2] ?? match?.[1]);
   return match && tx >= 1 && rx >= 1 && tx <= 65535 && rx <= 65535 ? { tx, rx } : "expected entries for both tables (8) or for TX and RX (8,16), each from 1 to 65535";
+}
+
+/** Cycles in billions: three decimals, or two significant digits below a million cycles (a short trace's 168,300 read 0.000; an outside check). */
+function gigacycles(cycles: number): string {
+  const billions = cycles / 1e9;
+  return billions === 0 || billions >= 0.001 ? billions.toFixed(3) : billions.toPrecision(2);
 }

@@ -208,5 +208,10 @@ describe("a replay's figures, counted by hand (from an IPsec user's check)", () 
     // 3 µs from the first record to the last: RX's one install, TX's three (1, 2 and 1 again in one entry).
     expect(lru("t rx").installsPerSecond).toBeCloseTo(1 / 3e-6, 3);
     expect(lru("t tx").installsPerSecond).toBeCloseTo(3 / 3e-6, 3);
+    // A short trace's software cycles are shown, not rounded to 0.000 Gcycles (an outside check).
+    const { formatEvaluation } = await import("../../system/policy-eval.js");
+    const cell = formatEvaluation(rows).split("\n").find((line) => line.startsWith("| t tx "))!.split("|").at(-2)!.trim();
+    expect(cell).not.toBe("0.000");
+    expect(Math.abs((Number(cell) * 1e9) / lru("t tx").softwareCycles - 1)).toBeLessThan(0.05);
   });
 });
