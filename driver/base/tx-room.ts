@@ -21,25 +21,33 @@ export class TxRoom {
     // A queue stopped for a reset holds its senders until it is back.
     // Those behind the first in line wait for their turn, not for every fire: thousands of senders woken for each frame's room cost 5x the wall time (from a performance check).
     let myTurn: Command | null = null;
-    while (pair.recovery.tx.stopped || line.serving !== turn || pair.tx.free - line.held < descriptors) {
+    while (!this.fits(pair, turn, descriptors)) {
       if (!pair.recovery.tx.stopped && line.serving === turn) this.ringFull(queue);
       yield line.serving === turn ? pair.space : (myTurn ??= pair.space.when(() => line.serving === turn, `turn ${turn} for room on TX queue ${queue}`));
     }
-    line.serving++;
-    line.held += descriptors;
-    // The next in line may fit in what is left.
-    if (line.serving !== line.issued) pair.space.fire();
-    return { queue, descriptors };
+    return this.hold(pair, queue, descriptors);
   }
 
   /** What reserve() does when the room is free now and no sender is in line before it; null otherwise. */
   reserveAtOnce(queue: number, frameBytes: number): TxReservation | null {
     const { pair, descriptors } = this.reservable(queue, frameBytes);
+    if (!this.fits(pair, pair.reservations.issued, descriptors)) return null;
+    pair.reservations.issued++;
+    return this.hold(pair, queue, descriptors);
+  }
+
+  /** Whether the sender of turn `turn` may hold room for `descriptors` now: the queue running, its turn come, the room free. */
+  private fits(pair: QueuePair, turn: number, descriptors: number): boolean {
     const line = pair.reservations;
-    if (pair.recovery.tx.stopped || line.serving !== line.issued || pair.tx.free - line.held < descriptors) return null;
-    line.issued++;
+    return !pair.recovery.tx.stopped && line.serving === turn && pair.tx.free - line.held >= descriptors;
+  }
+
+  /** The room held at its sender's turn; the next in line may fit in what is left. */
+  private hold(pair: QueuePair, queue: number, descriptors: number): TxReservation {
+    const line = pair.reservations;
     line.serving++;
     line.held += descriptors;
+    if (line.serving !== line.issued) pair.space.fire();
     return { queue, descriptors };
   }
 
