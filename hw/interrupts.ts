@@ -156,6 +156,8 @@ export class InterruptController extends ClockedComponent {
   private update(cause: number, mask: number): void {
     this.causeBits = cause | 0;
     this.maskBits = mask | 0;
+    // With no cause both pending and enabled, an edge would only draw ICR and IMS: where nothing sees them, none is taken (a vector due later is looked at then, and fires nothing). At 1500 bytes every IMS write after a poll woke the block for that.
+    if ((this.causeBits & this.maskBits) === 0 && this.kernel.now >= this.stormUntil && !this.cause.watched && !this.mask.watched) return;
     this.touch();
   }
 

@@ -63,9 +63,20 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     return this.queues[queue]!.ring;
   }
 
-  /** A tail write: the doorbell. */
+  /** A tail write: the doorbell. It wakes the engine unless the engine can tell that the descriptors it adds change nothing the next edges would do (doorbellChangesNothing). */
   doorbell(queue: number, value: number): void {
-    if (this.queues[queue]!.ring.ringDoorbell(value)) this.wake();
+    const planned = this.plannedWake();
+    if (this.queues[queue]!.ring.ringDoorbell(value) && !this.doorbellChangesNothing(queue, planned)) this.wake();
+  }
+
+  /** The time the engine next asks for an edge by itself (nextWakeTime), as the domain plans it: Infinity for an engine that asks for none. */
+  protected plannedWake(): number {
+    return Infinity;
+  }
+
+  /** Whether a doorbell just accepted on the queue leaves the engine's next edges as they were, `planned` its plannedWake before it; an engine that cannot tell says false. */
+  protected doorbellChangesNothing(_queue: number, _planned: number): boolean {
+    return false;
   }
 
   /** Queues whose descriptors are fetched before the round-robin (the strict priority classes), highest first. */
