@@ -73,6 +73,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private settledSince = true;
   /** Descriptors a queue's cache holds (the same for every queue). */
   private readonly cacheCapacity = () => this.params.descriptorCache;
+  /** Whether the last frame start weighed a queue's frames against what the crypto engines hold (its share of the frames in flight, engineHeld): a change there can change what it finds. */
+  private weighedEngines = false;
   /** When a queue held back by its policed rate may start a frame. */
   private retryAt = Infinity;
   /**
@@ -102,9 +104,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.flight = new FramesInFlight(offload.txCrypto, dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
     offload.txCrypto.comingTo = (queue) => (this.flight.comingToEngines(queue) ? this.hasHead(queue) : this.heldBehindEngines(queue));
     // The frame start weighs the frames the crypto engines hold by the jobs they have not taken: a job taken or put back changes that with no wake of ours.
-    // It matters only to a frame start that found nothing to start while some queue had a frame (without one, no share is weighed).
+    // It matters only to a frame start that found nothing to start after weighing them (a queue whose own room held it back weighs none).
     offload.txCrypto.onQueuedChange = () => {
-      if (this.stalled && this.queues.some((state) => this.hasHead(state.ring.queue))) this.wake();
+      if (this.stalled && this.weighedEngines) this.wake();
     };
     this.inlineIpsec = new TxInlineIpsec(offload, dma, this.flight, this.cryptoResults, (pointer) => dma.read(pointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer } as Tag), this.settle);
     this.scheduler = shared.makeScheduler();
@@ -278,6 +280,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   /** Start reading the buffers of one frame whose descriptors, up to EOP, are in the cache. */
   private startFrame(): boolean {
     this.stalled = true;
+    this.weighedEngines = false;
     this.tagsFreeAt = Infinity;
     this.flight.waitedOnTags = false;
     if (this.inFlight.length >= this.params.framesInFlight) return false;
@@ -353,6 +356,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     // Room of its own is held by its frames: while some of them are still being read over a saturated DMA (where a priority class's reads go ahead), the queue's frame is on its way (WAITING), which holds a policed priority class back; otherwise only the reads' round trip or the wire frees it, and the wire applies the policer again.
     // Per class, a frame that does not fit in its queue's part waits; shared, a queue at its threshold waits; the others' room is theirs.
     if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return this.flight.onItsWay(this.flight.reading(queue) > 0);
+    this.weighedEngines = true;
     const strict = this.scheduler.schedules[queue]!.strict;
     // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
     // Nor does a strict one hold more frames for the engines than keep them busy: over its rate they filled the frames in flight, a minimum's class could not start its own, was held (heldBehindEngines), and held gold with engines idle.
