@@ -92,10 +92,19 @@ export class RegisterFile {
   }
 
   private unknown(offset: number, access: string): void {
-    // A queue's register of a queue this device lacks is named so: the offset alone made the driver work it out.
-    const beyond = R.registerName(offset) ?? null;
-    const lacking = beyond === null ? "" : ` (${beyond}: a queue or vector of the largest device, beyond this one's ${this.shared.queues} queues and ${this.shared.queues + 1} vectors)`;
-    this.shared.errors.report({ code: "UNKNOWN_REGISTER", field: "REGISTER", fieldName: `MMIO ${access} offset${lacking}`, value: offset });
+    if (offset >= R.REGISTER_MAP_END) {
+      const fieldName = `MMIO ${access} offset, at or past the register map's end (0x${R.REGISTER_MAP_END.toString(16)}); not logged, as an offset that far off may be misdirected data (key words)`;
+      return void this.shared.errors.report({ code: "UNKNOWN_REGISTER", field: "REGISTER", fieldName, value: 0, withheld: true });
+    }
+    this.shared.errors.report({ code: "UNKNOWN_REGISTER", field: "REGISTER", fieldName: `MMIO ${access} offset${this.whyNoRegister(offset)}`, value: offset });
+  }
+
+  /** What is near an offset with no register: the register it falls inside (unaligned), or the one it names on a larger device; the offset alone made the driver work it out. */
+  private whyNoRegister(offset: number): string {
+    const inside = offset % 4 === 0 ? undefined : R.registerName(offset - (offset % 4), this.shared.queues);
+    if (inside !== undefined) return ` (unaligned: byte ${offset % 4} of ${inside} at 0x${(offset - (offset % 4)).toString(16)}; registers are 32 bits wide, at offsets that are multiples of 4)`;
+    const beyond = R.registerName(offset);
+    return beyond === undefined ? "" : ` (${beyond}: a queue or vector of the largest device, beyond this one's ${this.shared.queues} queues and ${this.shared.queues + 1} vectors)`;
   }
 
   private queueOfOffset(offset: number): { queue?: number; direction?: "tx" | "rx" } {

@@ -197,7 +197,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* TXDCTL[q] (RW, reset 0x0): TX queue control and state, and descriptor write-back coalescing (WTHRESH) */
 #define NICSIM_TXDCTL_STRIDE 0x40u
 #define NICSIM_TXDCTL(q) (0x1028u + 0x40u * (uint32_t)(q))
-/* TXDCTL.ENABLE: Queue enabled; setting it checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT. Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
+/* TXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
 #define NICSIM_TXDCTL_ENABLE_SHIFT 0u
 #define NICSIM_TXDCTL_ENABLE_WIDTH 1u
 #define NICSIM_TXDCTL_ENABLE_MASK 0x00000001u
@@ -256,7 +256,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* RXDCTL[q] (RW, reset 0x0): RX queue control and state (ENABLE, FAULT and BUSY as TXDCTL) */
 #define NICSIM_RXDCTL_STRIDE 0x40u
 #define NICSIM_RXDCTL(q) (0x2028u + 0x40u * (uint32_t)(q))
-/* RXDCTL.ENABLE: Queue enabled; setting it checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT. Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
+/* RXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
 #define NICSIM_RXDCTL_ENABLE_SHIFT 0u
 #define NICSIM_RXDCTL_ENABLE_WIDTH 1u
 #define NICSIM_RXDCTL_ENABLE_MASK 0x00000001u
@@ -653,7 +653,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_DMA_COMPLETION_TIMEOUT 8u
 /* A tail write to a queue that is not enabled; the write is ignored (value: the tail as it stands; the tail written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes); not logged for a queue the device disabled for a failed descriptor fetch until the driver next writes its TXDCTL or RXDCTL, as those doorbells race the error interrupt */
 #define NICSIM_ERROR_CODE_DOORBELL_ON_DISABLED_QUEUE 9u
-/* An MMIO access to an offset with no register; reads return 0xFFFFFFFF */
+/* An MMIO access to an offset with no register: a read returns 0xFFFFFFFF, a write is ignored (value: the offset; an offset at or past the register map's end is not logged, WITHHELD, as one that far off may be a key word written as an offset) */
 #define NICSIM_ERROR_CODE_UNKNOWN_REGISTER 10u
 /* A write to a read-only register; it is ignored (value: the register's offset; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_READ_ONLY_REGISTER 11u

@@ -29,10 +29,18 @@ export interface DeviceBus {
 export function registerValue(value: number, register: () => string): number {
   if (!Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) {
     // What the value is, not the value: a write to SA_STAGE carries key words (the text "1" was shown as 1, as if 1 were refused).
-    const what = typeof value !== "number" ? valueKind(value) : Number.isNaN(value) ? "NaN" : !Number.isFinite(value) ? String(value) : !Number.isInteger(value) ? "a fraction" : "a number beyond 32 bits";
-    throw new RangeError(`MMIO write of ${what} to ${register()}: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)`);
+    throw new RangeError(`MMIO write of ${refusedNumber(value)} to ${register()}: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)`);
   }
   return value >>> 0;
+}
+
+/** What a number the bus refuses is, in words, never its digits. */
+function refusedNumber(value: unknown): string {
+  if (typeof value !== "number") return valueKind(value);
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return String(value);
+  if (!Number.isInteger(value)) return "a fraction";
+  return value < -0x8000_0000 || value > 0xffff_ffff ? "a number beyond 32 bits" : "a negative number";
 }
 
 /**
@@ -42,7 +50,8 @@ export function registerValue(value: number, register: () => string): number {
  */
 export function registerOffset(offset: number, access: "read" | "write"): number {
   if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0 || offset > 0xffff_ffff) {
-    throw new RangeError(`MMIO ${access} at offset ${typeof offset === "string" ? JSON.stringify(offset) : String(offset)}: an offset is a whole number of bytes from 0 to 0xffffffff`);
+    // What the offset is, not the offset: a register write with its arguments swapped puts a key word there.
+    throw new RangeError(`MMIO ${access} at an offset of ${refusedNumber(offset)}: an offset is a whole number of bytes from 0 to 0xffffffff`);
   }
   return offset;
 }

@@ -52,7 +52,7 @@ export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   DMA_READ_ERROR: "A DMA read completed with an error (completer abort). A descriptor fetch's disables the queue (TXDCTL/RXDCTL.FAULT, TDFAULT/RDFAULT) until the driver resets it; a TX buffer's or SA record's drops the frame, written back with this code",
   DMA_COMPLETION_TIMEOUT: "A DMA read got no completion in time; what it does is as for DMA_READ_ERROR",
   DOORBELL_ON_DISABLED_QUEUE: `A tail write to a queue that is not enabled; the write is ignored (value: the tail as it stands; ${notLogged("the tail written")}); not logged for a queue the device disabled for a failed descriptor fetch until the driver next writes its TXDCTL or RXDCTL, as those doorbells race the error interrupt`,
-  UNKNOWN_REGISTER: "An MMIO access to an offset with no register; reads return 0xFFFFFFFF",
+  UNKNOWN_REGISTER: "An MMIO access to an offset with no register: a read returns 0xFFFFFFFF, a write is ignored (value: the offset; an offset at or past the register map's end is not logged, WITHHELD, as one that far off may be a key word written as an offset)",
   READ_ONLY_REGISTER: `A write to a read-only register; it is ignored (value: the register's offset; ${notLogged("what was written")})`,
   INVALID_CLASS: "A TX descriptor CLASS above 7 (value: 0; the class is not logged, as an SA record written over a ring puts key bytes there)",
   INVALID_SA_HANDLE: "An IPsec TX descriptor names an SA table entry that is out of range or empty (the frame is dropped), or an SA_COMMAND sets reserved bits, names an index out of range or an operation that is not defined (the command is ignored); value: 0, as a key word staged one word past SA_STAGE lands in SA_COMMAND and an SA record written over a ring in a descriptor's SA_HANDLE",
@@ -126,5 +126,12 @@ export function describeError(error: ErrorDescription): string {
   if (error.index !== undefined) place.push(`descriptor ${error.index}`);
   const value = HEX_FIELDS.has(error.field) || error.address ? `0x${error.value.toString(16)}` : String(error.value);
   place.push(error.withheld ? error.label : `${error.label} = ${value}`);
-  return `${error.code}: ${place.join(", ")}: ${ERROR_DESCRIPTIONS[error.code]}`;
+  const description = (error.direction === "rx" ? RX_DESCRIPTIONS[error.code] : undefined) ?? ERROR_DESCRIPTIONS[error.code];
+  return `${error.code}: ${place.join(", ")}: ${description}`;
 }
+
+/** The RX side alone of a code both directions report, for an RX queue's diagnostic (it read "A TX frame longer than the maximum frame" for SRRCTL; from a driver developer's check). */
+const RX_DESCRIPTIONS: Partial<Record<ErrorCodeName, string>> = {
+  ZERO_LENGTH_BUFFER: "An RX queue enabled with SRRCTL 0: the queue stays disabled",
+  OVER_LENGTH_BUFFER: `An RX queue enabled with SRRCTL above the maximum: the queue stays disabled (value: the most SRRCTL may be; ${notLogged("what was written")})`,
+};

@@ -71,7 +71,7 @@ export const SA_QOS_MAP_TAGS_PER_WORD = 8;
 const NIBBLE_BITS = 4;
 
 const QUEUE_CONTROL = [
-  { name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT. Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY)" },
+  { name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY)" },
   { name: "FAULT", bit: 1, width: 1, description: "Read only: the device disabled the queue itself because a descriptor fetch failed (DMA_READ_ERROR, DMA_COMPLETION_TIMEOUT, DMA_UNMAPPED), logged as an error; TDFAULT/RDFAULT say which fetch. Cleared by setting ENABLE" },
   { name: "BUSY", bit: 2, width: 1, description: "Read only: frames of the queue are still in the device: TX, frames taken off the ring whose write-backs are not yet in host memory; RX, write-backs not yet in host memory. After the queue is disabled, the driver waits for BUSY to clear before it cleans and resets the ring" },
 ] as const;

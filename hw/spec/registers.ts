@@ -277,6 +277,16 @@ export function registerName(offset: number, queues = MAX_QUEUES): string | unde
   return undefined;
 }
 
+/** A register's page: the register map ends at the page after its last register (of the largest device). */
+const MAP_PAGE_BYTES = 4096;
+
+/**
+ * Where the register map ends: an offset at or past it is no slip of a stride or an index but a
+ * wild number, which an error logs as withheld (a key word written as an offset by swapped
+ * arguments was logged, and shown in every diagnostic; from a driver developer's check).
+ */
+export const REGISTER_MAP_END = Math.ceil(Math.max(...REGISTERS.map((register) => register.offset + (instanceCount(register, MAX_QUEUES) - 1) * (register.stride ?? 0) + 4)) / MAP_PAGE_BYTES) * MAP_PAGE_BYTES;
+
 /** How many instances a register array has on a device of `queues` queues (1 for a single register). */
 export function instanceCount(register: RegisterSpec, queues: number): number {
   if (register.stride === undefined) return 1;

@@ -134,7 +134,8 @@ describe("driver misuse raises a modelled error, never a crash", () => {
         new RawQueue(top.driver.base.bus, "rx", 3, 64, { bufferSize: 0 });
         enabled = (yield top.driver.base.bus.mmioRead(R.RXDCTL(3))) as number;
       },
-      { code: "ZERO_LENGTH_BUFFER", queue: 3, direction: "rx", index: null, field: "BUFFER_SIZE", value: 0, mentions: ["RX queue 3", "SRRCTL = 0"] },
+      // In RX words alone (it read "A TX descriptor with LENGTH 0, or ..."; from a driver developer's check).
+      { code: "ZERO_LENGTH_BUFFER", queue: 3, direction: "rx", index: null, field: "BUFFER_SIZE", value: 0, mentions: ["RX queue 3", "SRRCTL = 0", "An RX queue enabled with SRRCTL 0: the queue stays disabled"], unshown: ["TX descriptor"] },
     );
     expect(enabled).toBe(0);
   });

@@ -57,6 +57,26 @@ test("a key word written to a disabled RX queue's SRRCTL: the enable's OVER_LENG
   const errors = top.nic.diagnostics.filter((diagnostic) => diagnostic.code === "OVER_LENGTH_BUFFER");
   expect(errors.length).toBeGreaterThan(0);
   expect(errors.every((error) => error.value === R.MAX_RECEIVE_BUFFER)).toBe(true);
+  expect(errors[0]!.message).toContain("An RX queue enabled with SRRCTL above the maximum: the queue stays disabled");
+  const shown = top.nic.diagnostics.map(({ message, value }) => `${message} ${String(value)} ${value.toString(16)}`).join("\n");
+  for (const word of secretWords()) expect(shown).not.toMatch(new RegExp(`\\b(0x)?${word}\\b`, "i"));
+});
+
+// From a driver developer's check: a register write with its arguments swapped (the key word as the offset) logged every word of the key and salt as UNKNOWN_REGISTER's offset, reads too.
+test("key and salt words written and read as register offsets: UNKNOWN_REGISTER withholds them", () => {
+  const { kernel, top } = system({ "top.nic.queues": 2, "top.driver.base.queues": 1 });
+  const material = Buffer.from([...KEY, ...SALT]);
+  kernel.process("swapped", function* () {
+    yield top.driver.base.whenReady();
+    for (let at = 0; at + 4 <= material.length; at += 4) {
+      top.driver.base.bus.mmioWrite(material.readUInt32LE(at), R.SA_STAGE(at / 4));
+      yield top.driver.base.bus.mmioRead(material.readUInt32BE(at));
+    }
+  });
+  kernel.run({ until: us(40) });
+  const errors = top.nic.diagnostics.filter((diagnostic) => diagnostic.code === "UNKNOWN_REGISTER");
+  expect(errors).toHaveLength(2 * (material.length / 4));
+  expect(errors.every((error) => error.value === 0 && error.withheld)).toBe(true);
   const shown = top.nic.diagnostics.map(({ message, value }) => `${message} ${String(value)} ${value.toString(16)}`).join("\n");
   for (const word of secretWords()) expect(shown).not.toMatch(new RegExp(`\\b(0x)?${word}\\b`, "i"));
 });

@@ -70,14 +70,38 @@ describe("every register: the wrong access is a modelled error naming it, and th
     expect(value).toBe(0xffffffff);
   });
 
-  test.each(R.REGISTERS.map((register) => [register.name, register] as const))("an unaligned access inside %s is no register", (_, register) => {
+  // Named with the register it falls in (it said only "an offset with no register"; from a driver developer's check).
+  test.each(R.REGISTERS.map((register) => [register.name, register] as const))("an unaligned access inside %s is no register, and names it", (_, register) => {
     const offset = register.offset + 2;
     misuse(
       function* (top) {
         top.driver.base.bus.mmioWrite(offset, 1);
       },
-      { code: "UNKNOWN_REGISTER", queue: null, index: null, field: "REGISTER", value: offset, mentions: [`0x${offset.toString(16)}`] },
+      { code: "UNKNOWN_REGISTER", queue: null, index: null, field: "REGISTER", value: offset, mentions: [`0x${offset.toString(16)}`, `(unaligned: byte 2 of ${register.stride ? `${register.name}[0]` : register.name} at 0x${register.offset.toString(16)}`, "a write is ignored"] },
     );
+  });
+
+  // A driver that swaps a register write's arguments writes a key word as the offset: it was logged, and shown in every diagnostic (from a driver developer's check).
+  test.each([
+    ["write", "the map's end", R.REGISTER_MAP_END],
+    ["write", "a key word", 0x519e3ac7],
+    ["read", "a key word", 0xf06b48d2],
+  ] as const)("an MMIO %s at %s, at or past the register map's end, logs no offset", (access, _, offset) => {
+    let value = 0;
+    misuse(
+      function* (top) {
+        const bus = top.driver.base.bus;
+        if (access === "write") bus.mmioWrite(offset, 0x1da84f93);
+        else value = (yield bus.mmioRead(offset)) as number;
+      },
+      { code: "UNKNOWN_REGISTER", queue: null, index: null, field: "REGISTER", value: 0, mentions: [`MMIO ${access} offset, at or past the register map's end (0x${R.REGISTER_MAP_END.toString(16)})`], unshown: offset === R.REGISTER_MAP_END ? [] : [offset.toString(16), offset.toString(10), "1da84f93"] },
+    );
+    if (access === "read") expect(value).toBe(0xffffffff);
+  });
+
+  test("the register map ends at the page after its last register, and the page before it holds one", () => {
+    expect(R.REGISTER_MAP_END % 4096).toBe(0);
+    expect(R.REGISTERS.some((register) => register.offset >= R.REGISTER_MAP_END - 4096)).toBe(true);
   });
 });
 
