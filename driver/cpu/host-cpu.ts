@@ -17,6 +17,8 @@ export interface CryptoWork {
   /** CPU cycles before the data (lookup, headers, key and nonce setup), not preemptible. */
   readonly setupCycles: number;
   readonly cyclesPerByte: number;
+  /** Asked as the job first gets a core: false drops it there, unrun (an SA ended while its packet waited: Linux looks at the SA as it comes to encrypt). */
+  readonly stillWanted?: () => boolean;
 }
 
 /** A piece of work for a core, and the command its process yields to have it run (made once per job, not a command object and its closures too). */
@@ -27,6 +29,8 @@ class Job implements Command {
   bytesDone = 0;
   core: CpuCore | null = null;
   started = false;
+  /** Dropped unrun as it got a core (CryptoWork.stillWanted). */
+  dropped = false;
   /** When the current stretch on a core began, and a token that makes older callbacks void. */
   segmentStart = 0;
   token = 0;
@@ -134,11 +138,14 @@ export class HostCpu extends Component {
 
   /**
    * Software crypto on a core: the setup, then the data a block at a time, suspended for waiting
-   * jobs of higher classes as the policy says. Returns once the operation has covered every byte
-   * that was charged (the caller finishes it).
+   * jobs of higher classes as the policy says. Returns true once the operation has covered every
+   * byte that was charged (the caller finishes it); false for a job its stillWanted dropped as it
+   * got a core, which ran none of it.
    */
-  *crypto(kind: CpuWorkName, trafficClass: number, work: CryptoWork): Generator<Command, void, unknown> {
-    yield this.job(kind, trafficClass, this.picoseconds(work.setupCycles), work, false);
+  *crypto(kind: CpuWorkName, trafficClass: number, work: CryptoWork): Generator<Command, boolean, unknown> {
+    const job = this.job(kind, trafficClass, this.picoseconds(work.setupCycles), work, false);
+    yield job;
+    return !job.dropped;
   }
 
   /**
@@ -201,8 +208,8 @@ export class HostCpu extends Component {
   /** Free cores take the head of the queue; a job still waiting arms checks in the lower-class crypto jobs running. */
   private dispatch(): void {
     for (const core of this.cores) {
-      if (this.ready.length === 0) break;
-      if (core.idle) this.start(this.ready.shift()!, core);
+      // A job dropped as it gets the core leaves it idle for the next.
+      while (core.idle && this.ready.length > 0) this.start(this.ready.shift()!, core);
     }
     this.runQueue.set(this.ready.length);
     const waiting = this.ready[0];
@@ -224,6 +231,10 @@ export class HostCpu extends Component {
       waits.jobs++;
       waits.total += now - job.ready;
       waits.maximum = Math.max(waits.maximum, now - job.ready);
+      if (job.crypto?.stillWanted?.() === false) {
+        job.dropped = true;
+        return this.kernel.resumeAt(job.process!, now);
+      }
     }
     job.core = core;
     job.segmentStart = now;

@@ -194,16 +194,21 @@ export class IntermediateDriver extends Component {
   private *sendUnder(lease: SaLease, packet: Uint8Array, trafficClass: number): Generator<Command, void, unknown> {
     const sa = lease.sa;
     const queue = this.base.queueOfClass(trafficClass);
-    // Its lifetime counts the ESP bytes it will carry, as the inbound SA's counts what arrives: the inner packet's alone let an SA of small packets run 56 % past its lifetime on the wire (from a re-check).
-    this.used(sa, packet.length, espPacketBytes(packet.length, sa.parameters.icvLength));
+    // Its lifetime counts the ESP bytes as they are posted (below), not here.
+    this.used(sa, packet.length, null);
     const handle = this.params.offload && !sa.parameters.esn ? yield* this.placement.transmit(lease) : null;
     // Inline, the host's share (ESP headers) comes before the ring; in software the encryption needs the sequence number.
     if (handle !== null) yield* this.cpu.run("INLINE_TX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
     if (!lease.valid()) return this.drop("SA_DEAD", { packet });
     // Room on the ring first, then the sequence number: no frame of the SA can overtake another on its way to the wire.
     const reservation = yield* this.base.reserve(queue, OUTER_HEADER_BYTES + espPacketBytes(packet.length, sa.parameters.icvLength));
-    // The ESP packet is laid out after room for the outer headers: the frame is one buffer, written once.
-    let frame: Uint8Array;
+    // Ended while the packet waited for room: it takes no sequence number under it.
+    if (!lease.valid()) {
+      this.base.cancel(reservation);
+      return this.drop("SA_DEAD", { packet });
+    }
+    // The ESP packet is laid out after room for the outer headers: the frame is one buffer, written once (null: its encryption was dropped, the SA ended meanwhile).
+    let frame: Uint8Array | null;
     let ticket: number;
     try {
       if (handle !== null) {
@@ -213,8 +218,9 @@ export class IntermediateDriver extends Component {
       } else {
         const seal = lease.outbound().seal(packet, PROTOCOL_IPV4, OUTER_HEADER_BYTES);
         ticket = this.sendOrder.take(sa);
-        yield* this.cpu.crypto("ESP_ENCRYPT", trafficClass, { operation: seal.operation, bytes: seal.bytes, setupCycles: this.params.cyclesPerPacket, cyclesPerByte: this.params.cyclesPerByte });
-        frame = seal.finish();
+        const stillWanted = () => lease.valid();
+        const encrypted = yield* this.cpu.crypto("ESP_ENCRYPT", trafficClass, { operation: seal.operation, bytes: seal.bytes, setupCycles: this.params.cyclesPerPacket, cyclesPerByte: this.params.cyclesPerByte, stillWanted });
+        frame = encrypted ? seal.finish() : null;
       }
     } catch (error) {
       this.base.cancel(reservation);
@@ -224,12 +230,15 @@ export class IntermediateDriver extends Component {
     try {
       // Packets of the SA with earlier sequence numbers, encrypted on other cores, go on the ring first.
       yield* this.sendOrder.turn(sa, ticket);
-      // Deletes wait for leases, so only an SA ended without waiting (a hard expiry) fails here.
-      if (!lease.valid()) {
+      // Deletes wait for leases: only an SA revoked (its hard lifetime, or the gateway's Delete) fails here, its encryption dropped or done before.
+      if (frame === null || !lease.valid()) {
         this.base.cancel(reservation);
         return this.drop("SA_DEAD", { packet });
       }
       this.took(handle !== null ? "hardwareTx" : "softwareTx", sa, packet.length);
+      // Its lifetime counts the ESP bytes posted, as the gateway's inbound SA counts what arrives: the inner packet's alone let an SA of small packets run 56 % past its lifetime on the wire (from a re-check).
+      // Counted as a packet took the SA, those its end then dropped (SA_DEAD) ended it early: the gateway, counting what came, never reached the lifetime (an outside check).
+      this.ike.used(sa, espPacketBytes(packet.length, sa.parameters.icvLength));
       // The outer DSCP carries the class, so that the network (and the receiving NIC) can queue the ESP packet by it.
       writeEthernetHeader(frame, this.gatewayMac, this.localMac);
       writeIpv4Header(frame, ETHERNET_HEADER_BYTES, { source: sa.source, destination: sa.destination, dscp: classDscp(trafficClass), protocol: PROTOCOL_ESP }, frame.length - OUTER_HEADER_BYTES);
@@ -262,6 +271,15 @@ export class IntermediateDriver extends Component {
    * The descriptors come before the invalidation: one still carrying the pointer after it would
    * have the NIC read the record again. Deleting an SA already dying waits for it to be dead.
    */
+  /**
+   * End an outbound SA for every packet, those already holding it too (its hard lifetime, or the
+   * gateway's Delete): one waiting for room or a core is dropped (SA_DEAD), not sent under it.
+   * Its deletion (deleteSa) still follows.
+   */
+  revokeSa(sa: IpsecSa): void {
+    this.lifecycle.revoke(sa);
+  }
+
   *deleteSa(sa: IpsecSa) {
     this.spd.removeFor(sa);
     if (!(yield* this.lifecycle.retire(sa))) return;

@@ -23,9 +23,9 @@ export class SaLease {
 
   constructor(readonly sa: IpsecSa, private readonly lifecycle: SaLifecycle) {}
 
-  /** The SA is still usable by this packet: not dead (a delete waits for leases, so only a bug or a hard expiry breaks this). */
+  /** The SA is still usable by this packet: not dead, and not revoked (ended by its hard lifetime or the peer's Delete: a delete waits for leases, so only that breaks this). */
   valid(): boolean {
-    return !this.released && this.lifecycle.state(this.sa) !== "dead";
+    return !this.released && this.lifecycle.state(this.sa) !== "dead" && !this.lifecycle.revoked(this.sa);
   }
 
   /** The SA's outbound ESP state: sequence numbers and keys (never re-created once the SA is dead). */
@@ -57,6 +57,8 @@ interface Life {
   leases: number;
   /** Leases holding a NIC table handle of the SA. */
   handleLeases: number;
+  /** Ended for every packet, those holding it too: none is encrypted under it from here (revoke). */
+  revoked: boolean;
   outbound: EspOutbound | null;
   inbound: EspInbound | null;
 }
@@ -86,7 +88,7 @@ export class SaLifecycle {
 
   /** A new SA in the SADB: larval until its keys are known to both ends. */
   born(sa: IpsecSa): void {
-    this.lives.set(sa, { state: "larval", leases: 0, handleLeases: 0, outbound: null, inbound: null });
+    this.lives.set(sa, { state: "larval", leases: 0, handleLeases: 0, revoked: false, outbound: null, inbound: null });
     this.move(null, "larval");
   }
 
@@ -109,6 +111,21 @@ export class SaLifecycle {
   /** Whether new packets may take the SA. */
   usable(sa: IpsecSa): boolean {
     return this.lives.get(sa)?.state === "mature";
+  }
+
+  /**
+   * The SA may carry no more packets, not even those holding it: its hard lifetime ran out, or the
+   * peer deleted it (RFC 4301 4.4.2.1: terminated; Linux drops such a packet as it comes to be
+   * encrypted, XfrmOutStateExpired). A packet holding it is dropped where it next looks (SA_DEAD).
+   * Its deletion (retire) still waits for them to let it go.
+   */
+  revoke(sa: IpsecSa): void {
+    const life = this.lives.get(sa);
+    if (life) life.revoked = true;
+  }
+
+  revoked(sa: IpsecSa): boolean {
+    return this.lives.get(sa)?.revoked ?? false;
   }
 
   /**

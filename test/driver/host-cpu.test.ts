@@ -19,6 +19,8 @@ interface Submission {
   readonly trafficClass: number;
   readonly bytes?: number;
   readonly nanoseconds?: number;
+  /** Asked as the crypto job gets a core: false drops it there. */
+  readonly stillWanted?: () => boolean;
 }
 
 function simulate(submissions: readonly Submission[], parameters: Record<string, unknown> = {}) {
@@ -35,8 +37,8 @@ function simulate(submissions: readonly Submission[], parameters: Record<string,
         const payload = Uint8Array.from({ length: submission.bytes - 2 }, (_, index) => index);
         const expected = new EspOutbound(backend, sa).encapsulate(payload, 4);
         const seal = new EspOutbound(backend, sa).seal(payload, 4);
-        yield* top.cpu.crypto("ESP_ENCRYPT", submission.trafficClass, { operation: seal.operation, bytes: seal.bytes, setupCycles: 300, cyclesPerByte: 3 });
-        sealed.set(submission.name, { packet: seal.finish(), expected });
+        const encrypted = yield* top.cpu.crypto("ESP_ENCRYPT", submission.trafficClass, { operation: seal.operation, bytes: seal.bytes, setupCycles: 300, cyclesPerByte: 3, stillWanted: submission.stillWanted });
+        if (encrypted) sealed.set(submission.name, { packet: seal.finish(), expected });
       }
       done.set(submission.name, kernel.now / 1000);
     });
@@ -46,6 +48,27 @@ function simulate(submissions: readonly Submission[], parameters: Record<string,
 }
 
 describe("host CPU", () => {
+  // An SA revoked while its packet waited for the core: the job is dropped as it gets the core, and the next takes it at once.
+  test("a crypto job no longer wanted as it gets a core runs none of its work: the core goes to the next job at that moment", () => {
+    let asked = 0;
+    const { done, sealed } = simulate(
+      [
+        { name: "first", at: 0, trafficClass: 1, bytes: 1024 },
+        // Asked once, as it gets the core at 1124 ns, when the first is done.
+        { name: "revoked", at: 10, trafficClass: 1, bytes: 1024, stillWanted: () => (asked++, false) },
+        { name: "third", at: 20, trafficClass: 1, bytes: 1024 },
+      ],
+      { cores: 1, policy: "run-to-completion" },
+    );
+    expect(asked).toBe(1);
+    expect(done.get("first")).toBe(1124);
+    expect(done.get("revoked")).toBe(1124);
+    expect(sealed.has("revoked")).toBe(false);
+    // The third starts as the revoked one is dropped: its 100 ns of setup and 1024 ns of data from 1124 ns.
+    expect(done.get("third")).toBe(2248);
+    expect(sealed.get("third")!.packet).toEqual(sealed.get("third")!.expected);
+  });
+
   // A 1024-byte bulk job (class 1) runs from 0: setup to 100 ns, data to 1124 ns. At 150 ns a
   // class-6 job of 500 ns arrives on the one core; the bulk job reaches a check point at 256 bytes (356 ns).
   const contention: Submission[] = [
