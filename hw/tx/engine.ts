@@ -2,7 +2,6 @@ import { inject, injectable } from "../../sim/di.js";
 import { Channel } from "../../sim/channel.js";
 import { type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { defineEnum } from "../../sim/enum-type.js";
-import { param } from "../../sim/parameters.js";
 import type { DmaCompletion } from "../dma/engine.js";
 import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
@@ -15,20 +14,17 @@ import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
 import { SA_RECORD_BYTES } from "../spec/sa-record.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
-import { ErrorCode, isDmaFault } from "../spec/errors.js";
 import { dmaReads, FramesInFlight } from "./frames-in-flight.js";
 import { TxBuffer } from "./tx-buffer.js";
-import { DEFAULT_WRITE_BACK_DELAY, TxWriteBack, type WriteBackTag } from "./write-back.js";
+import { TxWriteBack, type WriteBackTag } from "./write-back.js";
+import { TX_ENGINE_PARAMETERS } from "./parameters.js";
+import { TxFrameFinish } from "./frame-finish.js";
 import { EMPTY_FRAME, exactField, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
 import { TxInlineIpsec } from "./inline-ipsec.js";
 import { type HeadFrame, HeadFrames, RefusedRests } from "./head-frame.js";
 import { concatenate } from "../../sim/bytes.js";
 import { removeAt } from "../../sim/array-places.js";
 
-/** Frames the TX engine holds at once, and of those the ones only strict queues may start. */
-export const DEFAULT_FRAMES_IN_FLIGHT = 64;
-export const DEFAULT_PRIORITY_RESERVE = 8;
-export const DEFAULT_TX_BUFFER_BYTES = 163840;
 export const TxState = defineEnum("tx_state", ["IDLE", "FETCH", "READ", "SEND"]);
 const IDLE = TxState.code("IDLE");
 const FETCH = TxState.code("FETCH");
@@ -44,16 +40,7 @@ type Tag = DescriptorFetch | { kind: "buffer"; packet: TxPacket; part: number } 
  */
 @injectable()
 export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>, Tag> {
-  readonly params = this.parameters({
-    descriptorBatch: param.integer(8, "Most TX descriptors fetched per DMA read: a queue's fetch starts once half its cache is free (the whole cache with one read tag), no more than a batch, or with 16 read tags or more an eighth while 8 are spare, or sooner for a frame the cache holds only part of", { minimum: 1, maximum: 64 }),
-    descriptorCache: param.integer(64, "TX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
-    bufferBytes: param.bytes(DEFAULT_TX_BUFFER_BYTES, "TX packet buffer between DMA and MAC (160 KB, as Intel's 82599)", { minimum: 1024 }),
-    bufferPartition: param.choice("per-class", ["per-class", "shared"] as const, "per-class: the buffer is split equally among the queues (TXPBSIZE in DCB mode, as the 82599 and ixgbe's equal strategy); shared: one pool, where a frame that does not fit keeps its turn"),
-    sharedThreshold: param.number(1, "Shared buffer: a queue starts no frame while its frames read and waiting for the wire hold this many times the room still free or more, and two longest frames (the dynamic threshold of shared-buffer switches); 0: no limit", { minimum: 0, maximum: 1024 }),
-    framesInFlight: param.integer(DEFAULT_FRAMES_IN_FLIGHT, "Frames the TX engine holds at once, from the start of their buffer reads until it hands them to the MAC: for inline IPsec their encryption too", { minimum: 1, maximum: 4096 }),
-    priorityReserve: param.integer(DEFAULT_PRIORITY_RESERVE, "Of those, frames only strict (priority) queues may start: the other queues' frames in flight stay below framesInFlight minus this, whatever the strict ones hold", { minimum: 0, maximum: 4096 }),
-    writeBackDelay: param.cycles(DEFAULT_WRITE_BACK_DELAY, "With TXDCTL.WTHRESH set, core cycles a done descriptor waits for the threshold before it is written back anyway (the 82599 flushes on its interrupt timer)", { maximum: 1_000_000_000 }),
-  });
+  readonly params = this.parameters(TX_ENGINE_PARAMETERS);
   readonly state = this.enumSignal("state", TxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
   readonly framesReading = this.signal("frames_reading", 16);
@@ -91,6 +78,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private readonly inlineIpsec: TxInlineIpsec;
   /** Descriptor write-back, coalesced by TXDCTL.WTHRESH. */
   readonly writeBack: TxWriteBack;
+  /** A settled frame's way out: to the MAC or dropped, then written back. */
+  private readonly frameFinish: TxFrameFinish;
 
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
@@ -123,6 +112,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       () => this.params.writeBackDelay * this.clock.period,
     );
     this.buffer = new TxBuffer(this.params, shared.queues);
+    this.frameFinish = new TxFrameFinish(shared, (queue) => this.queues[queue]!.ring, this.rests, this.buffer, this.toMac, this.writeBack);
     const sizeProblem = this.buffer.sizeProblem(shared.maxFrameBytes, shared.maxFrameBytesPath);
     if (sizeProblem) this.misfitParameter("bufferBytes", sizeProblem);
     if (this.params.priorityReserve >= this.params.framesInFlight) {
@@ -189,21 +179,14 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     return this.nextWakeTime();
   }
 
-  /**
-   * A doorbell on a queue whose head frame the cache holds already, while the engine found no frame
-   * to start and wants no fetch, changes nothing the next edges do (the queue's size for the policy
-   * is its head frame's), unless it is drawn or moves the time the engine asked for. At 1500 bytes,
-   * with the TX buffer full, three doorbells in four woke the engine for nothing.
-   */
+  /** With the queue's head frame cached already (its size for the policy), no frame startable and no fetch wanted, a doorbell changes nothing unless drawn or it moves the time asked for: at 1500 bytes, three in four woke the engine for nothing. */
   protected override doorbellChangesNothing(queue: number, planned: number): boolean {
     return !this.drawn && this.hasHead(queue) && this.idle(false) && this.nextWakeTime() === planned;
   }
 
   /**
-   * Whether bytes the MAC freed can change what the engine does before it next runs for something
-   * else: only a queue with a head frame is held back by room, and only a drawn buffer_used shows
-   * them. With no head frame anywhere, a cache refilled or a queue enabled wakes the engine, and it
-   * frees what waits before it looks. At 60 bytes a third of the frames' frees woke it for nothing.
+   * Whether bytes the MAC freed can change anything before the engine next runs: only a queue with a head frame waits for room, and only a
+   * drawn buffer_used shows them (a cache refilled or a queue enabled wakes it, and it frees them first). At 60 bytes a third woke it for nothing.
    */
   private freesMatter(): boolean {
     return this.drawn || this.queues.some((state) => this.hasHead(state.ring.queue));
@@ -249,7 +232,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       }
       removeAt(this.inFlight, index);
       this.flight.leave(packet.queue);
-      this.finish(packet);
+      this.frameFinish.finish(packet, this.kernel.now);
       sent = true;
     }
     // Every settled frame that may leave has left; the rest wait for a frame ahead of them to settle.
@@ -412,32 +395,4 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     packet.settled = true;
     this.settledSince = true;
   };
-
-  /** The oldest frame is settled: send it (or drop it if faulty) and write back. */
-  private finish(packet: TxPacket): void {
-    const state = this.queues[packet.queue]!;
-    if (packet.fault) {
-      const fault = packet.fault;
-      const counted = this.rests.counted(packet.queue, fault, packet.open, packet.descriptors.map((descriptor) => ({ address: descriptor.bufferAddress, length: descriptor.length })));
-      const reported = this.rests.reported(packet.queue, fault, packet.length, packet.descriptors.length);
-      if (reported) state.ring.report(reported.code, reported.field, reported.fieldName, reported.value, reported.index, reported.withheld);
-      // A fault on the link is counted as itself, the others as the descriptor's; a frame whose buffers could not all be read is named by where they are, a refused one once whole.
-      if (counted) this.shared.statistics.drop(isDmaFault(fault.code) ? fault.code : "TX_DESCRIPTOR_ERROR", packet.frame ? { frame: packet.frame } : { hostBuffers: counted });
-      this.buffer.free(packet.queue, packet.reserved);
-    } else if (packet.dropCode) {
-      this.shared.statistics.drop(packet.dropCode, { frame: packet.frame! });
-      this.buffer.free(packet.queue, packet.reserved);
-    } else {
-      this.toMac.push({ bytes: packet.frame!, queue: packet.queue, packet });
-      this.shared.stages.record("tx", "mac-queued", this.kernel.now, packet, packet.frame!);
-    }
-    const ring = state.ring;
-    const errorName = packet.fault?.code ?? packet.dropCode;
-    const error = errorName ? ErrorCode[errorName] : 0;
-    this.writeBack.frameDone(packet.queue, packet.descriptors, error, this.kernel.now);
-    // The frame leaves the device's hands; its write-backs stay counted until they are in host memory.
-    ring.inDevice--;
-    // Disabled too, for a driver that reclaims by TDH (re-enabling waits for BUSY to clear, and starts the ring at 0).
-    ring.advanceHead(packet.descriptors.length);
-  }
 }

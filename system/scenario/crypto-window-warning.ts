@@ -1,6 +1,6 @@
 import type { QosConfig } from "../../driver/intermediate/qos-config.js";
 import { cryptoParameters } from "../../hw/ipsec/crypto-parameters.js";
-import { DEFAULT_FRAMES_IN_FLIGHT, DEFAULT_PRIORITY_RESERVE } from "../../hw/tx/engine.js";
+import { DEFAULT_FRAMES_IN_FLIGHT, DEFAULT_PRIORITY_RESERVE } from "../../hw/tx/parameters.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 import { givenNumber } from "./given-number.js";

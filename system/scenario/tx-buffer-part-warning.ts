@@ -6,7 +6,7 @@ import { DMA_PARAMETERS } from "../../hw/dma/parameters.js";
 import { WIRE_PARAMETERS } from "../../hw/link/wire.js";
 import { NIC_PARAMETERS } from "../../hw/nic.js";
 import { DEFAULT_SA_TABLE_ENTRIES, queueOfClass } from "../../hw/spec/register-fields.js";
-import { DEFAULT_TX_BUFFER_BYTES } from "../../hw/tx/engine.js";
+import { DEFAULT_TX_BUFFER_BYTES } from "../../hw/tx/parameters.js";
 import { equalPartBytes } from "../../hw/tx/tx-buffer.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 import { tunnelFrameBytes } from "../ipsec-setup.js";
