@@ -65,16 +65,14 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
 
   /** A tail write: the doorbell. It wakes the engine unless the engine can tell that the descriptors it adds change nothing the next edges would do (doorbellChangesNothing). */
   doorbell(queue: number, value: number): void {
-    const planned = this.plannedWake();
+    const planned = this.nextWakeTime();
     if (this.queues[queue]!.ring.ringDoorbell(value) && !this.doorbellChangesNothing(queue, planned)) this.wake();
   }
 
-  /** The time the engine next asks for an edge by itself (nextWakeTime), as the domain plans it: Infinity for an engine that asks for none. */
-  protected plannedWake(): number {
-    return Infinity;
-  }
+  /** The edge the engine next asks for by itself, as the domain goes to sleep (Clocked.nextWakeTime). */
+  abstract nextWakeTime(): number;
 
-  /** Whether a doorbell just accepted on the queue leaves the engine's next edges as they were, `planned` its plannedWake before it; an engine that cannot tell says false. */
+  /** Whether a doorbell just accepted on the queue leaves the engine's next edges as they were, `planned` its nextWakeTime before it; an engine that cannot tell says false. */
   protected doorbellChangesNothing(_queue: number, _planned: number): boolean {
     return false;
   }

@@ -3,7 +3,7 @@ import { inject, injectable } from "../../sim/di.js";
 import { Channel } from "../../sim/channel.js";
 import { type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { defineEnum } from "../../sim/enum-type.js";
-import { param } from "../../sim/parameters.js";
+import { RX_ENGINE_PARAMETERS } from "./parameters.js";
 import { frameTrafficClass } from "../../sim/packet/ethernet.js";
 import type { DmaCompletion } from "../dma/engine.js";
 import { type NicShared, NicSharedToken } from "../config.js";
@@ -34,13 +34,7 @@ const DELIVER = RxState.code("DELIVER");
  */
 @injectable()
 export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
-  readonly params = this.parameters({
-    descriptorBatch: param.integer(8, "Most RX descriptors fetched per DMA read: a queue's fetch starts once half its cache is free (the whole cache with one read tag), no more than a batch, or with 16 read tags or more an eighth while 8 are spare, or sooner for a frame waiting for more than are cached or on their way", { minimum: 1, maximum: 64 }),
-    descriptorCache: param.integer(64, "RX descriptors the device holds per queue", { minimum: 4, maximum: 1024 }),
-    bufferBytes: param.bytes(262144, "RX packet buffer holding frames until their ring has descriptors and their DMA writes are done", { minimum: 16384 }),
-    bufferPartition: param.choice("shared", ["shared", "per-class"] as const, "shared: one pool for every queue (as the 82599's without DCB), drop-tail unless sharedThreshold is set: a flood of one class drops the others' frames too; per-class: split equally among the queues (RXPBSIZE in DCB mode, as the 82599), each queue's frames dropped only when its own part is full"),
-    sharedThreshold: param.number(0, "Shared buffer: 0, drop-tail (a frame is dropped only when the pool cannot hold it); above 0, a queue's arriving frame is also dropped (RX_BUFFER_FULL) while its frames hold this many times the room still free or more, and two longest frames (the dynamic threshold of shared-buffer switches): a flood of one class leaves room for the others, and with a threshold near 1 in a pool of several longest frames a class (nicsim validate: 256 KB, 1) the classes' shares follow the policy map; a class alone holds about threshold / (1 + threshold) of the pool (one frame more, and at least two longest frames)", { minimum: 0, maximum: 1024 }),
-  });
+  readonly params = this.parameters(RX_ENGINE_PARAMETERS);
   readonly state = this.enumSignal("state", RxState);
   readonly bufferUsed = this.signal("buffer_used", 32);
   readonly dropped = this.signal("dropped", 32, { kind: "integer" });
@@ -136,15 +130,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     return this.idle(true);
   }
 
-  protected override plannedWake(): number {
-    return this.nextWakeTime();
-  }
-
-  /**
-   * A doorbell gives the engine descriptors to fetch: where it wants no fetch (its cache full
-   * enough) and has nothing else to do, it changes nothing the next edges do, unless it is drawn or
-   * moves the time the engine asked for. At 1500 bytes every frame's doorbell woke the engine for nothing.
-   */
+  /** A doorbell gives descriptors to fetch: wanting no fetch (its cache full enough) and idle, the engine finds it changes nothing unless drawn or it moves the time asked for (at 1500 bytes each frame's woke it for nothing). */
   protected override doorbellChangesNothing(_queue: number, planned: number): boolean {
     return !this.drawn && this.idle(false) && this.nextWakeTime() === planned;
   }

@@ -175,10 +175,6 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     return this.smallFetchesCanWait ? Math.min(planned, this.smallFetchTime(this.cacheCapacity, this.params.descriptorBatch)) : planned;
   }
 
-  protected override plannedWake(): number {
-    return this.nextWakeTime();
-  }
-
   /** With the queue's head frame cached already (its size for the policy), no frame startable and no fetch wanted, a doorbell changes nothing unless drawn or it moves the time asked for: at 1500 bytes, three in four woke the engine for nothing. */
   protected override doorbellChangesNothing(queue: number, planned: number): boolean {
     return !this.drawn && this.hasHead(queue) && this.idle(false) && this.nextWakeTime() === planned;
