@@ -48,7 +48,9 @@ export class RegisterFile {
     this.qos = new QosRegisters(shared, [tx, mac, offload.txCrypto, offload.rxCrypto, rx], tx, (offset) => this.nameOf(offset));
   }
 
+  /** A register's name, or its offset; an offset at or past the register map's end is not shown (a key word given as an offset). */
   nameOf(offset: number): string {
+    if (offset >= R.REGISTER_MAP_END) return `an offset at or past the register map's end (0x${R.REGISTER_MAP_END.toString(16)}; not shown)`;
     return R.registerName(offset, this.shared.queues) ?? `offset 0x${offset.toString(16)}`;
   }
 
@@ -101,10 +103,14 @@ export class RegisterFile {
 
   /** What is near an offset with no register: the register it falls inside (unaligned), or the one it names on a larger device; the offset alone made the driver work it out. */
   private whyNoRegister(offset: number): string {
-    const inside = offset % 4 === 0 ? undefined : R.registerName(offset - (offset % 4), this.shared.queues);
-    if (inside !== undefined) return ` (unaligned: byte ${offset % 4} of ${inside} at 0x${(offset - (offset % 4)).toString(16)}; registers are 32 bits wide, at offsets that are multiples of 4)`;
-    const beyond = R.registerName(offset);
-    return beyond === undefined ? "" : ` (${beyond}: a queue or vector of the largest device, beyond this one's ${this.shared.queues} queues and ${this.shared.queues + 1} vectors)`;
+    const byte = offset % 4;
+    const aligned = offset - byte;
+    const here = R.registerName(aligned, this.shared.queues);
+    const larger = here === undefined ? R.registerName(aligned) : undefined;
+    const lacking = larger === undefined ? "" : `${larger}: a queue or vector of the largest device, beyond this one's ${this.shared.queues} queues and ${this.shared.queues + 1} vectors`;
+    if (byte === 0) return lacking === "" ? "" : ` (${lacking})`;
+    const inside = here ?? larger;
+    return inside === undefined ? "" : ` (unaligned: byte ${byte} of ${lacking === "" ? inside : lacking} at 0x${aligned.toString(16)}; registers are 32 bits wide, at offsets that are multiples of 4)`;
   }
 
   private queueOfOffset(offset: number): { queue?: number; direction?: "tx" | "rx" } {

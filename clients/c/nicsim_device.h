@@ -48,6 +48,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_MAX_QUEUES 8u
 #define NICSIM_RING_ALIGNMENT 128u
 #define NICSIM_MAX_RING_DESCRIPTORS 32768u
+#define NICSIM_REGISTER_MAP_END 0x6000u
 #define NICSIM_MAX_RECEIVE_BUFFER 16384u
 #define NICSIM_SA_STAGE_WORDS 32u
 #define NICSIM_SA_QOS_MAP_WORDS 32u

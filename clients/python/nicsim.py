@@ -21,6 +21,7 @@ import socket
 import struct
 import subprocess
 
+import nicsim_device
 import nicsim_protocol as protocol
 
 
@@ -247,7 +248,9 @@ class Client:
         # As the in-process bus: a 32-bit pattern, unsigned or as Python's bit operators make it negative; anything wider is refused, not cut.
         # What the value is, not the value: a write to SA_STAGE carries key words.
         if isinstance(value, bool) or not isinstance(value, int) or not -0x80000000 <= value <= 0xFFFFFFFF:
-            raise ValueError("MMIO write of %s to offset %#x: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)" % (_kind_of(value, "a number beyond 32 bits"), offset))
+            # Nor the offset past the register map: swapped arguments put a key word there.
+            where = "offset %#x" % offset if isinstance(offset, int) and 0 <= offset < nicsim_device.REGISTER_MAP_END else "an offset at or past the register map's end (%#x; not shown)" % nicsim_device.REGISTER_MAP_END
+            raise ValueError("MMIO write of %s to %s: registers take 32-bit integers (0 to 0xffffffff, or the signed -0x80000000 to -1 that bit operators give)" % (_kind_of(value, "a number beyond 32 bits"), where))
         self._post("MMIO_WRITE", offset=offset, value=value & 0xFFFFFFFF)
 
     def alloc(self, size, alignment, label):

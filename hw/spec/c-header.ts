@@ -1,6 +1,6 @@
 import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, RX_WRITE_BACK, TX_DESCRIPTOR_FIELDS, TX_WRITE_BACK } from "./descriptors.js";
 import { ERROR_DESCRIPTIONS, ErrorCode, type ErrorCodeName, FieldCode, NO_INDEX, NO_QUEUE } from "./errors.js";
-import { instanceLetter, MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTERS, RING_ALIGNMENT, type RegisterField, type RegisterSpec, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "./registers.js";
+import { instanceLetter, MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTER_MAP_END, REGISTERS, RING_ALIGNMENT, type RegisterField, type RegisterSpec, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "./registers.js";
 import { DEVICE_DROP_REASONS, DROP_REASON_CODE, DROP_REASON_COUNT, type DeviceDropReason } from "./drop-reasons.js";
 import { SA_RECORD_ALIGNMENT, SA_RECORD_BYTES, SA_RECORD_FIELDS, SA_RECORD_MAGIC } from "./sa-record.js";
 
@@ -154,6 +154,7 @@ export function cHeader(): string {
   out.define("MAX_QUEUES", `${MAX_QUEUES}u`);
   out.define("RING_ALIGNMENT", `${RING_ALIGNMENT}u`);
   out.define("MAX_RING_DESCRIPTORS", `${MAX_RING_DESCRIPTORS}u`);
+  out.define("REGISTER_MAP_END", `${hex(REGISTER_MAP_END)}u`);
   out.define("MAX_RECEIVE_BUFFER", `${MAX_RECEIVE_BUFFER}u`);
   out.define("SA_STAGE_WORDS", `${SA_STAGE_WORDS}u`);
   out.define("SA_QOS_MAP_WORDS", `${SA_QOS_MAP_WORDS}u`);

@@ -1,6 +1,6 @@
 import { DESCRIPTOR_BYTES, type DescriptorField, RX_DESCRIPTOR_FIELDS, RX_WRITE_BACK, TX_DESCRIPTOR_FIELDS, TX_WRITE_BACK } from "../../hw/spec/descriptors.js";
 import { ErrorCode, FieldCode, NO_INDEX, NO_QUEUE } from "../../hw/spec/errors.js";
-import { instanceCount, MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTERS, RING_ALIGNMENT, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "../../hw/spec/registers.js";
+import { instanceCount, MAX_QUEUES, MAX_RECEIVE_BUFFER, MAX_RING_DESCRIPTORS, REGISTER_MAP_END, REGISTERS, RING_ALIGNMENT, SA_QOS_MAP_WORDS, SA_STAGE_WORDS } from "../../hw/spec/registers.js";
 import { DROP_REASON_CODE, DROP_REASON_COUNT } from "../../hw/spec/drop-reasons.js";
 import { SA_RECORD_ALIGNMENT, SA_RECORD_BYTES, SA_RECORD_FIELDS, SA_RECORD_MAGIC } from "../../hw/spec/sa-record.js";
 
@@ -47,6 +47,7 @@ export function devicePython(): string {
     `RING_ALIGNMENT = ${RING_ALIGNMENT}`,
     `MAX_QUEUES = ${MAX_QUEUES}`,
     `MAX_RING_DESCRIPTORS = ${MAX_RING_DESCRIPTORS}`,
+    `REGISTER_MAP_END = ${hex(REGISTER_MAP_END)}`,
     `MAX_RECEIVE_BUFFER = ${MAX_RECEIVE_BUFFER}`,
     `SA_STAGE_WORDS = ${SA_STAGE_WORDS}`,
     `SA_QOS_MAP_WORDS = ${SA_QOS_MAP_WORDS}`,

@@ -81,6 +81,16 @@ describe("every register: the wrong access is a modelled error naming it, and th
     );
   });
 
+  test("an unaligned access inside a register of a queue the device lacks says both (it said only the offset; from a re-check)", () => {
+    const offset = R.TDBAL(QUEUES) + 1;
+    misuse(
+      function* (top) {
+        top.driver.base.bus.mmioWrite(offset, 1);
+      },
+      { code: "UNKNOWN_REGISTER", queue: null, index: null, field: "REGISTER", value: offset, mentions: [`(unaligned: byte 1 of TDBAL[${QUEUES}]: a queue or vector of the largest device, beyond this one's ${QUEUES} queues`, `at 0x${R.TDBAL(QUEUES).toString(16)}`] },
+    );
+  });
+
   // A driver that swaps a register write's arguments writes a key word as the offset: it was logged, and shown in every diagnostic (from a driver developer's check).
   test.each([
     ["write", "the map's end", R.REGISTER_MAP_END],
