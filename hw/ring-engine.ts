@@ -51,12 +51,6 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     return false;
   }
 
-  /** Whether the waveform holds any of those signals at all (its window open or not), or a process waits on one (Signal.recorded). */
-  protected get recorded(): boolean {
-    for (const signal of this.drawnSignals) if (signal.recorded) return true;
-    return false;
-  }
-
   /** Whether a small fetch can ever wait for spare read tags alone under this cache (smallFetchCanWait): where it cannot, the engine asks for no such edge. */
   protected smallFetchesWait(descriptorCache: number, batch: number): boolean {
     return smallFetchCanWait(descriptorCache, batch, this.shared.dma.params.maxOutstandingReads);

@@ -136,15 +136,6 @@ export abstract class SignalBase<T extends number | bigint> {
     return this.inWaveform || this.waiters !== null;
   }
 
-  /**
-   * Whether the waveform holds it at all (its window open now or not) or a process waits on it: a
-   * block that skips work only where nothing could ever show the difference asks this, not watched
-   * (a window that opens later, or never, begins with the values as they stand).
-   */
-  get recorded(): boolean {
-    return this.traceIndex >= 0 || this.waiters !== null;
-  }
-
   addWaiter(waiter: SignalWaiter<T>): void {
     (this.waiters ??= []).push(waiter);
     this.onWatched?.();

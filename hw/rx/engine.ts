@@ -130,9 +130,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     return this.idle(true);
   }
 
-  /** A doorbell gives descriptors to fetch: wanting no fetch (its cache full enough) and idle, the engine finds it changes nothing unless recorded or it moves the time asked for (at 1500 bytes each frame's woke it for nothing). */
+  /** A doorbell gives descriptors to fetch: wanting no fetch (its cache full enough) and idle, the engine finds it changes nothing unless drawn or it moves the time asked for (at 1500 bytes each frame's woke it for nothing). */
   protected override doorbellChangesNothing(_queue: number, planned: number): boolean {
-    return !this.recorded && this.idle(false) && this.nextWakeTime() === planned;
+    return !this.drawn && this.idle(false) && this.nextWakeTime() === planned;
   }
 
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */

@@ -93,9 +93,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.flight = new FramesInFlight(offload.txCrypto, dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
     offload.txCrypto.comingTo = (queue) => (this.flight.comingToEngines(queue) ? this.hasHead(queue) : this.heldBehindEngines(queue));
     // The frame start weighs the frames the crypto engines hold by the jobs they have not taken: a job taken or put back changes that with no wake of ours.
-    // It matters only to a frame start that found nothing to start after weighing them (a queue whose own room held it back weighs none); recorded, the engine's signals are drawn as they were.
+    // It matters only to a frame start that found nothing to start after weighing them (a queue whose own room held it back weighs none).
     offload.txCrypto.onQueuedChange = () => {
-      if (this.stalled && (this.weighedEngines || (this.recorded && this.queues.some((state) => this.hasHead(state.ring.queue))))) this.wake();
+      if (this.stalled && this.weighedEngines) this.wake();
     };
     this.inlineIpsec = new TxInlineIpsec(offload, dma, this.flight, this.cryptoResults, (pointer) => dma.read(pointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer } as Tag), this.settle);
     this.scheduler = shared.makeScheduler();
@@ -175,17 +175,17 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     return this.smallFetchesCanWait ? Math.min(planned, this.smallFetchTime(this.cacheCapacity, this.params.descriptorBatch)) : planned;
   }
 
-  /** With the queue's head frame cached already (its size for the policy), no frame startable and no fetch wanted, a doorbell changes nothing unless recorded or it moves the time asked for: at 1500 bytes, three in four woke the engine for nothing. */
+  /** With the queue's head frame cached already (its size for the policy), no frame startable and no fetch wanted, a doorbell changes nothing unless drawn or it moves the time asked for: at 1500 bytes, three in four woke the engine for nothing. */
   protected override doorbellChangesNothing(queue: number, planned: number): boolean {
-    return !this.recorded && this.hasHead(queue) && this.idle(false) && this.nextWakeTime() === planned;
+    return !this.drawn && this.hasHead(queue) && this.idle(false) && this.nextWakeTime() === planned;
   }
 
   /**
    * Whether bytes the MAC freed can change anything before the engine next runs: only a queue with a head frame waits for room, and only a
-   * recorded buffer_used shows them (a cache refilled or a queue enabled wakes it, and it frees them first). At 60 bytes a third woke it for nothing.
+   * drawn buffer_used shows them (a cache refilled, a queue enabled or a waveform's window opening wakes it, and it frees them first). At 60 bytes a third woke it for nothing.
    */
   private freesMatter(): boolean {
-    return this.recorded || this.queues.some((state) => this.hasHead(state.ring.queue));
+    return this.drawn || this.queues.some((state) => this.hasHead(state.ring.queue));
   }
 
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
