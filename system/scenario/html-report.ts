@@ -3,7 +3,7 @@ import { lineChart, type Series } from "./svg-chart.js";
 import { classStyle } from "./class-style.js";
 import type { ScenarioSummary } from "./summary.js";
 import { describeTableWrites } from "../report.js";
-import { describeDropPlaces, describeLoss, describePlacement } from "./summary.js";
+import { describeDropPlaces, describeLossAndOrder, describePlacement } from "./summary.js";
 import { formatIkeSummary } from "./ike-summary.js";
 import { describePreemptions } from "./crypto-summary.js";
 
@@ -106,7 +106,7 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
 </head><body>
 <h1>nicsim: ${escape(summary.scenario)}</h1>
 <p>${escape(summary.outcome)}; seed ${summary.seed}; ${summary.trafficMicroseconds} µs of traffic from ${summary.trafficStartMicroseconds} µs, ${summary.simulatedMicroseconds} µs simulated.</p>
-${summary.faults.length > 0 ? `<p>Faults injected: ${escape(summary.faults.join(", "))}.</p>\n` : ""}<p>${escape(describeLoss(summary).replace(/^l/, "L"))}${summary.countedDrops > 0 ? `; counted drops by place: ${escape(describeDropPlaces(summary))}` : ""}.</p>
+${summary.faults.length > 0 ? `<p>Faults injected: ${escape(summary.faults.join(", "))}.</p>\n` : ""}<p>${escape(describeLossAndOrder(summary).replace(/^l/, "L"))}${summary.countedDrops > 0 ? `; counted drops by place: ${escape(describeDropPlaces(summary))}` : ""}.</p>
 <table><tr><th>class</th><th>direction</th><th>received</th><th>Gb/s</th><th>p50 µs</th><th>p99 µs</th><th>max µs</th><th>of which host, p99 µs</th></tr>
 ${rows}
 </table>

@@ -171,6 +171,11 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
 }
 
 /** Packets lost, in words: how many of them are counted drops, and how many were still on their way when the run ended. */
+/** The loss, and the packets that came out of order: what the summary's text and the HTML report both say. */
+export function describeLossAndOrder(summary: ScenarioSummary): string {
+  return `${describeLoss(summary)}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}`;
+}
+
 export function describeLoss(summary: ScenarioSummary): string {
   const lost = summary.flows.reduce((sum, flow) => sum + flow.lost, 0);
   // Not arrived: dropped with a counted reason, or still on the way when a run cut off by its drain limit ended.
@@ -216,7 +221,7 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   }
   lines.push("  (latency from when each packet was due, – where no packet arrived; Gb/s over each direction's delivery window; host: due to posted on the ring (to-peer), off the ring to delivered (to-host))");
   const preemptions = describePreemptions(summary.crypto);
-  lines.push("", `  ${describeLoss(summary)}, out of order ${summary.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)}; ${preemptions.counts}`);
+  lines.push("", `  ${describeLossAndOrder(summary)}; ${preemptions.counts}`);
   for (const line of preemptions.costly) lines.push(`  ${line}`);
   if (summary.countedDrops > 0) lines.push(`  counted drops by place: ${describeDropPlaces(summary)}`);
   if (summary.violations.length > 0) lines.push(`  SCOREBOARD: ${summary.violations.length} violation(s); the first: ${summary.violations[0]}`);

@@ -121,7 +121,9 @@ test("the report says the faults a run injected and its losses by place, as the 
   const report = htmlReport(faulty, []);
   expect(report).toContain(`<p>Faults injected: ${faulty.faults.join(", ")}.</p>`);
   expect(faulty.countedDrops).toBeGreaterThan(0);
-  expect(report).toMatch(/<p>Lost \d+ \(\d+ counted drops\); counted drops by place: [^<]*ESP_ICV_FAILED \d+/);
+  expect(report).toMatch(/<p>Lost \d+ \(\d+ counted drops\), out of order \d+; counted drops by place: [^<]*ESP_ICV_FAILED \d+/);
+  // The packets out of order too, as the run's text says them (they were only in the embedded JSON; from an architect's check).
+  expect(report).toContain(`, out of order ${faulty.flows.reduce((sum, flow) => sum + flow.outOfOrder, 0)};`);
 }, 60_000);
 
 test("a sweep row's drops are the run's counted drops by place and reason, every one of them (the row had only the packets lost)", () => {
