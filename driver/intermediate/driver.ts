@@ -3,6 +3,7 @@ import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { type AesGcmBackend, AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { type EspInboundResult, type EspDropReason, espPacketBytes, RekeyRequiredError, type Spi } from "../../sim/ipsec/esp.js";
+import { wholeReplayBlocks } from "../../sim/ipsec/replay-window.js";
 import { DriverMessage, MessageChannel } from "./message-channel.js";
 import type { Command } from "../../sim/process.js";
 import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
@@ -218,8 +219,7 @@ export class IntermediateDriver extends Component {
       } else {
         const seal = lease.outbound().seal(packet, PROTOCOL_IPV4, OUTER_HEADER_BYTES);
         ticket = this.sendOrder.take(sa);
-        const stillWanted = () => lease.valid();
-        const encrypted = yield* this.cpu.crypto("ESP_ENCRYPT", trafficClass, { operation: seal.operation, bytes: seal.bytes, setupCycles: this.params.cyclesPerPacket, cyclesPerByte: this.params.cyclesPerByte, stillWanted });
+        const encrypted = yield* this.cpu.crypto("ESP_ENCRYPT", trafficClass, { operation: seal.operation, bytes: seal.bytes, setupCycles: this.params.cyclesPerPacket, cyclesPerByte: this.params.cyclesPerByte, stillWanted: () => lease.valid() });
         frame = encrypted ? seal.finish() : null;
       }
     } catch (error) {
@@ -236,8 +236,7 @@ export class IntermediateDriver extends Component {
         return this.drop("SA_DEAD", { packet });
       }
       this.took(handle !== null ? "hardwareTx" : "softwareTx", sa, packet.length);
-      // Its lifetime counts the ESP bytes posted, as the gateway's inbound SA counts what arrives: the inner packet's alone let an SA of small packets run 56 % past its lifetime on the wire (from a re-check).
-      // Counted as a packet took the SA, those its end then dropped (SA_DEAD) ended it early: the gateway, counting what came, never reached the lifetime (an outside check).
+      // Its lifetime counts the ESP bytes posted, as the gateway's inbound SA counts what arrives (the inner packet's alone let an SA of small packets run 56 % past its lifetime; counted at the lookup, packets then dropped, SA_DEAD, ended it before the gateway's count did: outside checks).
       this.ike.used(sa, espPacketBytes(packet.length, sa.parameters.icvLength));
       // The outer DSCP carries the class, so that the network (and the receiving NIC) can queue the ESP packet by it.
       writeEthernetHeader(frame, this.gatewayMac, this.localMac);
@@ -271,15 +270,6 @@ export class IntermediateDriver extends Component {
    * The descriptors come before the invalidation: one still carrying the pointer after it would
    * have the NIC read the record again. Deleting an SA already dying waits for it to be dead.
    */
-  /**
-   * End an outbound SA for every packet, those already holding it too (its hard lifetime, or the
-   * gateway's Delete): one waiting for room or a core is dropped (SA_DEAD), not sent under it.
-   * Its deletion (deleteSa) still follows.
-   */
-  revokeSa(sa: IpsecSa): void {
-    this.lifecycle.revoke(sa);
-  }
-
   *deleteSa(sa: IpsecSa) {
     this.spd.removeFor(sa);
     if (!(yield* this.lifecycle.retire(sa))) return;
@@ -404,9 +394,4 @@ export class IntermediateDriver extends Component {
   private drop(reason: IntermediateDropReason, dropped: DroppedBytes): void {
     this.drops.count(reason, dropped);
   }
-}
-
-/** The window is kept as 32-bit blocks (RFC 6479). */
-function wholeReplayBlocks(packets: number): string | null {
-  return packets % 32 === 0 ? null : "a multiple of 32 (the window is kept in 32-bit blocks, RFC 6479)";
 }

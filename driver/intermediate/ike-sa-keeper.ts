@@ -310,7 +310,7 @@ export class IkeSaKeeper {
       if (!this.acquiring.has(selectorKey(tunnel.selector))) (tunnel.rekeyUnderWay ? this.rekeyingEnded : this.trapped).set(selectorKey(tunnel.selector), trapped);
     }
     // Packets holding the outbound SA go no further under it: 29 waiting for a core left 380 µs after its hard lifetime (from an outside check).
-    this.intermediate.revokeSa(tunnel.outbound);
+    this.intermediate.lifecycle.revoke(tunnel.outbound);
     // Both ends die now: the inbound's deletion does not wait for the outbound's packets to be written back (it decrypted 23 frames that came 30 to 40 µs after its pair's hard lifetime).
     this.hooks.process(`delete_${tunnel.inbound.parameters.spi.toString(16)}`, () => this.intermediate.deleteSa(tunnel.inbound));
     this.hooks.process(`delete_${tunnel.outbound.parameters.spi.toString(16)}`, function* (this: IkeSaKeeper) {

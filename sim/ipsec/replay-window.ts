@@ -4,6 +4,11 @@
  * high and low 32-bit halves; without ESN the high half stays 0. `check` comes before decryption,
  * `accept` only after the ICV verified.
  */
+/** Why a window size cannot be one (null: it can): the window is kept as 32-bit blocks (RFC 6479). For a parameter's check. */
+export function wholeReplayBlocks(packets: number): string | null {
+  return packets % 32 === 0 ? null : "a multiple of 32 (the window is kept in 32-bit blocks, RFC 6479)";
+}
+
 export class ReplayWindow {
   private readonly bitmap: Uint32Array;
   private readonly mask: number;
