@@ -53,8 +53,6 @@ export class InterruptController extends ClockedComponent {
     this.causesOf = Array.from({ length: count }, (_, vector) => vectorCauses(vector, queues));
     this.existing = this.causesOf.reduce((bits, causes) => bits | causes, 0);
     this.raised = new Channel(this.kernel, this);
-    // Unwatched, ICR and IMS may lag an IMS write (update): a window opening, or a process starting to wait on them, has the block draw them (it began with a stale IMS; from an outside check).
-    this.cause.onWatched = this.mask.onWatched = () => this.touch();
   }
 
   txDone(queue: number, packets: number): void {
@@ -158,8 +156,6 @@ export class InterruptController extends ClockedComponent {
   private update(cause: number, mask: number): void {
     this.causeBits = cause | 0;
     this.maskBits = mask | 0;
-    // With no cause both pending and enabled, an edge would only draw ICR and IMS: where nothing sees them, none is taken (a vector due later is looked at then, and fires nothing; a waveform's window opening wakes the block to draw them). At 1500 bytes every IMS write after a poll woke the block for that.
-    if ((this.causeBits & this.maskBits) === 0 && this.kernel.now >= this.stormUntil && !this.cause.watched && !this.mask.watched) return;
     this.touch();
   }
 

@@ -99,11 +99,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     };
     this.inlineIpsec = new TxInlineIpsec(offload, dma, this.flight, this.cryptoResults, (pointer) => dma.read(pointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer } as Tag), this.settle);
     this.scheduler = shared.makeScheduler();
-    this.freed = new Channel(this.kernel, {
-      wakeAfter: (time) => {
-        if (this.freesMatter()) this.wakeAfter(time);
-      },
-    });
+    this.freed = new Channel(this.kernel, this);
     this.toMac = new Channel(this.kernel);
     this.writeBack = new TxWriteBack(
       shared.queues,
@@ -180,21 +176,12 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     return !this.drawn && this.hasHead(queue) && this.idle(false) && this.nextWakeTime() === planned;
   }
 
-  /**
-   * Whether bytes the MAC freed can change anything before the engine next runs: only a queue with a head frame waits for room, and only a
-   * drawn buffer_used shows them (a cache refilled, a queue enabled or a waveform's window opening wakes it, and it frees them first). At 60 bytes a third woke it for nothing.
-   */
-  private freesMatter(): boolean {
-    return this.drawn || this.queues.some((state) => this.hasHead(state.ring.queue));
-  }
-
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
   private idle(takeableOnly: boolean): boolean {
     if (this.kernel.now >= this.retryAt || this.kernel.now >= this.writeBack.nextDue || this.kernel.now >= this.tagsFreeAt) return false;
     // The state shows what the last edge did; an edge that does nothing must still show IDLE where anything sees it.
     if (this.state.value !== IDLE && this.drawn) return false;
-    if (takeableOnly ? this.completions.ready || this.cryptoResults.ready : this.completions.length > 0 || this.cryptoResults.length > 0) return false;
-    if ((takeableOnly ? this.freed.ready : this.freed.length > 0) && this.freesMatter()) return false;
+    if (takeableOnly ? this.completions.ready || this.freed.ready || this.cryptoResults.ready : this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
     if (!this.stalled || this.settledSince) return false;
     for (const state of this.queues) {
       const ring = state.ring;

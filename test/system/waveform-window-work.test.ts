@@ -64,9 +64,8 @@ test("a window opening mid-run starts with the ring engines' signals exact: unwa
   }
 }, 120_000);
 
-// From a differential check: unwatched blocks skip wakes that would only draw their signals (an IMS write with no cause pending, a doorbell or freed
-// buffer bytes that change nothing the engine does); a dump whose window opened later began with a stale IMS. The window's opening wakes the interrupt
-// block as it wakes the ring engines. (A window that never opens, after the run's end, may show such signals as last drawn: README, "Waveform files in general".)
+// From a differential check: while IMS writes with no cause pending skipped the interrupt block's edge, a dump whose window opened later began with a
+// stale IMS (that skip is gone: it also changed how runs ended). Unwatched ring engines skip doorbells they have no use for yet, and a window's opening wakes them.
 test("a window opening mid-run shows the interrupt block's and ring engines' signals as the whole dump does", async () => {
   const signals = (path: string) => /^top\.nic\.(interrupts\.(cause|mask)|tx\.buffer_used|(tx|rx)\.q\d+\.(tail|frames_pending))$/.test(path);
   const lastAt = (changes: Map<string, Array<{ time: number; value: bigint }>>, path: string, time: number) => changes.get(path)?.filter((change) => change.time <= time).at(-1)?.value;
