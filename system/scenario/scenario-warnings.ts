@@ -15,6 +15,7 @@ import { longerShown } from "./shown-longer.js";
 import { streamGap } from "./stream-gap.js";
 import { shortLifetimeWarnings } from "./short-lifetime-warning.js";
 import { hostSoftwareEspWarning } from "./host-software-esp-warning.js";
+import { sharedThresholdWarnings } from "./shared-threshold-warning.js";
 
 /** What a valid scenario is warned of (accepted, likely not meant), each at its place in the file, in this order. */
 export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
@@ -23,6 +24,7 @@ export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, sour
     ...silentStreams(scenario, source),
     ...unreachableWriteBackThreshold(scenario, source),
     ...doorbellBatchWarning(scenario, source),
+    ...sharedThresholdWarnings(scenario, source),
     ...interruptIntervalWarning(scenario, source),
     ...shortIkeRetransmitWait(scenario, source),
     ...phaseOneBacklogWarning(scenario, source),
