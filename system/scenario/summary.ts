@@ -181,9 +181,10 @@ export function describeLoss(summary: ScenarioSummary): string {
   // Not arrived: dropped with a counted reason, or still on the way when a run cut off by its drain limit ended.
   const counted = Math.min(lost, summary.countedDrops);
   const away = lost - counted;
-  // Drops of frames no stream sent (a replayed copy the scenario injected, an IKE message) are no loss; said, so that the two counts do not seem to disagree.
+  // Drops beyond the packets lost (a replayed copy the scenario injected, an IKE message) are no loss; said, so that the two counts do not seem to disagree.
+  // Where a copy arrived and its original was dropped (a full RX buffer), the drop is the original's: not "copies" alone (from an architect's check).
   const others = summary.countedDrops - counted;
-  const otherDrops = others > 0 ? `${lost === 0 ? " (" : ", and "}${others} counted drop${others === 1 ? "" : "s"} of frames that were no stream's packet: copies a fault injected, IKE messages` : "";
+  const otherDrops = others > 0 ? `${lost === 0 ? " (" : ", and "}${others} counted drop${others === 1 ? "" : "s"} beyond the packets lost: replayed copies a fault injected (or their originals, where a copy arrived instead), IKE messages` : "";
   if (lost === 0) return `lost 0${otherDrops}${others > 0 ? ")" : ""}`;
   return `lost ${lost} (${counted} counted drops${away > 0 ? `, ${away} still on their way when the run ended` : ""}${otherDrops})`;
 }
