@@ -135,6 +135,8 @@ export class Kernel implements ProcessScheduler, EventHost {
   /** Why a tracer cannot be attached now (null: it can): asked before a waveform's file is opened. */
   get tracerRefusal(): string | null {
     if (this.failure) return `cannot attach a tracer: the simulation failed (${this.failure.message})`;
+    // A second one replaced the first without a word, and the first's file stayed empty while its finish() said it was written (from a driver developer's check).
+    if (this.tracer !== null) return "a waveform is already being recorded on this kernel, and a kernel records one: select what both would dump in one selection";
     return this.started ? `cannot attach a tracer after the run has begun (now ${formatTime(this.now)})` : null;
   }
 

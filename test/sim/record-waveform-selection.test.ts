@@ -71,6 +71,19 @@ describe("recordWaveform refuses a selection that would dump none of the signals
     expect(readFileSync(join(directory, "top_nic_crypto.vcd")).length).toBe(0);
   });
 
+  // From a driver developer's check: a second recordWaveform replaced the first, whose file stayed empty while its finish() said it was written.
+  test("a second waveform on a kernel already recording one is refused before its file is opened; the first is written whole", async () => {
+    const directory = scratch();
+    const kernel = new Kernel({ seed: 1 });
+    buildDesign(kernel, NicSystem, { container, parameters: {} });
+    const first = recordWaveform(kernel, join(directory, "all"));
+    expect(() => recordWaveform(kernel, join(directory, "tx"), { scopes: ["top.nic.tx"] })).toThrow("a waveform is already being recorded on this kernel, and a kernel records one");
+    kernel.run({ until: us(2) });
+    first.finish();
+    expect(readdirSync(directory).sort()).toEqual(["all.filters", "all.gtkw", "all.vcd"]);
+    expect((await readVcd(readFileSync(join(directory, "all.vcd")))).variables.length).toBeGreaterThan(100);
+  });
+
   // From the same check: a kernel may hold traced clocks before its design (the pipeline demo's order); taken for a built design, its
   // selection was judged against the clocks alone, and refused.
   test("a kernel holding only traced clocks is not taken for a built design", () => {
