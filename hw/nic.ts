@@ -1,3 +1,4 @@
+import { LONGEST_WIRE_FRAME } from "./link/frame.js";
 import { inject, injectable } from "../sim/di.js";
 import type { ClockDomain } from "../sim/clock-domain.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
@@ -32,7 +33,7 @@ import { FrameStages } from "./trace/frame-stages.js";
 export const NIC_PARAMETERS = {
   queues: param.integer(MAX_QUEUES, "TX and RX queues (one per traffic class) and interrupt vectors besides the error vector", { minimum: 1, maximum: MAX_QUEUES }),
   coreMegahertz: param.clockMegahertz(250, "NIC core clock"),
-  maxFrameBytes: param.bytes(9216, "Longest frame (without FCS) the NIC sends or accepts", { minimum: 60, maximum: 65535 }),
+  maxFrameBytes: param.bytes(9216, "Longest frame (without FCS) the NIC sends or accepts", { minimum: 60, maximum: LONGEST_WIRE_FRAME }),
   mmioReadNanoseconds: param.integer(800, "Round trip of an MMIO register read", { minimum: 2, maximum: 1e9, unit: "ns" }),
   mmioWriteNanoseconds: param.integer(400, "Time for a posted MMIO write to reach the device", { minimum: 1, maximum: 1e9, unit: "ns" }),
   priorityBurstBytes: param.bytes(DEFAULT_BUCKET_BYTES, "Depth of each priority class's policer (its token bucket at the frame start and the wire, in bytes of line time, and at the TX crypto engines, in data bytes), full at the start: two jumbo frames. A priority class whose bursts hold more waits behind the others under congestion, within its rate too (jumbo frames at 80 % of the rate, Poisson: p99 77 µs where alone 11); less than a longest frame or two, and it gets less than its rate there. IOS's priority burst is 200 ms at the rate, at most 2,000,000 bytes. A class over its rate takes its burst at the start of a backlog. The minimums' buckets stay two jumbo frames deep", { minimum: 64, maximum: 2_000_000 }),

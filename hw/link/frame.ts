@@ -1,3 +1,6 @@
+/** The longest frame (without FCS) the wire carries: the MAC's frame length is 16 bits (nic.maxFrameBytes is at most this). */
+export const LONGEST_WIRE_FRAME = 0xffff;
+
 /** A frame on the wire: its bytes without FCS (padding included), and whether its FCS is good. */
 export interface WireFrame {
   readonly bytes: Uint8Array;

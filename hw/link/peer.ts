@@ -1,7 +1,8 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { param } from "../../sim/parameters.js";
-import type { WireFrame } from "./frame.js";
+import { LONGEST_WIRE_FRAME, type WireFrame } from "./frame.js";
+import { valueKind } from "../../sim/shown-value.js";
 import { type Wire, WireToken } from "./wire.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/packet/ethernet.js";
 import { dscpClass as classOfDscp } from "../../sim/packet/dscp.js";
@@ -105,6 +106,9 @@ export class RemotePeer extends Component {
    * inject: `fcsGood: false` (a corrupted frame), `pad: false` (a runt, left shorter than 60 bytes).
    */
   send(bytes: Uint8Array, options: { fcsGood?: boolean; pad?: boolean } = {}): number {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError(`${this.path}.send: the frame must be a Uint8Array (or Buffer), not ${valueKind(bytes)}`);
+    // A longer one stopped the run inside the NIC's MAC (its 16-bit frame length); one up to this is the NIC's to drop as OVERSIZE (from a driver developer's check).
+    if (bytes.length > LONGEST_WIRE_FRAME) throw new RangeError(`${this.path}.send: a frame of ${bytes.length} bytes is longer than the wire carries (${LONGEST_WIRE_FRAME} bytes without FCS); the NIC drops one longer than nic.maxFrameBytes as OVERSIZE`);
     this.sent++;
     const occupancy = this.wire.occupancy(bytes.length);
     const start = Math.max(this.kernel.now, this.lineFreeAt);

@@ -310,4 +310,19 @@ describe("malformed frames from the wire", () => {
     expect(top.nic.mac.rxErrors.value).toBe(3);
     expect(top.nic.diagnostics).toEqual([]);
   });
+
+  // From a driver developer's check: one of 65,536 bytes stopped the run inside the MAC (its 16-bit frame length does not hold it).
+  test("a frame the longest the wire carries is dropped as OVERSIZE; a longer one, or no bytes at all, is refused at the peer's send, naming the limit", () => {
+    const { kernel, top } = system({ "top.nic.queues": 1 });
+    kernel.process("peer-traffic", function* () {
+      yield top.driver.base.whenReady();
+      top.peer.send(sequencedFrame("to-host", 0, 0, 65_535));
+      expect(() => top.peer.send(sequencedFrame("to-host", 0, 1, 65_536))).toThrow("top.peer.send: a frame of 65536 bytes is longer than the wire carries (65535 bytes without FCS)");
+      expect(() => top.peer.send(undefined as never)).toThrow("top.peer.send: the frame must be a Uint8Array (or Buffer), not undefined");
+      top.peer.send(sequencedFrame("to-host", 0, 2, 200));
+    });
+    kernel.run({ until: us(200) });
+    expect(Object.fromEntries(top.nic.statistics.drops)).toEqual({ OVERSIZE: 1 });
+    expect(top.driver.base.received.map((frame) => frameSequence(frame.bytes).sequence)).toEqual([2]);
+  });
 });
