@@ -140,9 +140,11 @@ export class BaseDriver extends Component {
 
   /** Post a frame in the room reserved for it. */
   *post(reservation: TxReservation, frame: Uint8Array, options: TransmitOptions = {}) {
+    this.room.checkOpen(reservation, "post");
     const { queue, descriptors } = reservation;
     const pair = this.pair(queue);
     if (pair.tx.slotsFor(frame.length) !== descriptors) throw new RangeError(`transmit on queue ${queue}: a ${frame.length}-byte frame does not take the ${descriptors} descriptors reserved for it`);
+    this.room.spend(reservation, "post");
     while (pair.recovery.tx.stopped) yield pair.space;
     pair.reservations.held -= descriptors;
     const trafficClass = options.trafficClass ?? this.classOfQueue(queue);

@@ -7,6 +7,9 @@ import type { QueuePair } from "./queue-pair.js";
  * come, first served, each queue's senders in one line.
  */
 export class TxRoom {
+  /** Reservations held and not yet posted or cancelled: one posted twice, or cancelled and then posted, overran the ring without a word (from a driver developer's check). */
+  private readonly open = new WeakSet<TxReservation>();
+
   constructor(
     private readonly pair: (queue: number) => QueuePair,
     /** The first in line found the ring full: the driver counts it and rings the doorbell for what was posted. */
@@ -48,7 +51,23 @@ export class TxRoom {
     line.serving++;
     line.held += descriptors;
     if (line.serving !== line.issued) pair.space.fire();
-    return { queue, descriptors };
+    const reservation = { queue, descriptors };
+    this.open.add(reservation);
+    return reservation;
+  }
+
+  /** A reservation about to be posted or cancelled, refused when it was not reserve()'s or was already posted or cancelled: its room is the frame's once. */
+  spend(reservation: TxReservation, action: "post" | "cancel"): void {
+    this.checkOpen(reservation, action);
+    this.open.delete(reservation);
+  }
+
+  /** Refuse a reservation reserve() does not hold open, before anything is done with it. */
+  checkOpen(reservation: TxReservation, action: "post" | "cancel"): void {
+    if (!this.open.has(reservation)) {
+      const what = typeof reservation === "object" && reservation !== null ? `the reservation of ${String(reservation.descriptors)} descriptor(s) on queue ${String(reservation.queue)}` : `${String(reservation)}`;
+      throw new RangeError(`${action} on a TX queue: ${what} is not one reserve() holds open (already posted or cancelled, or not reserve()'s): each reservation holds room for one frame`);
+    }
   }
 
   /** The queue's pair and the descriptors a frame takes there, refused when no ring of it could hold them. */
@@ -63,6 +82,7 @@ export class TxRoom {
 
   /** Give back a reservation's room (the base driver's cancel()). */
   cancel(reservation: TxReservation): void {
+    this.spend(reservation, "cancel");
     const pair = this.pair(reservation.queue);
     pair.reservations.held -= reservation.descriptors;
     pair.space.fire();
