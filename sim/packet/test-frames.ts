@@ -1,5 +1,6 @@
 import { ETHERNET_HEADER_BYTES, HOST_MAC, PEER_MAC } from "./ethernet.js";
 import { ipv4Address, udpFrame, UDP_FRAME_OVERHEAD } from "./udp-frame.js";
+import { valueKind } from "../shown-value.js";
 
 const HOST_IP = ipv4Address("10.0.0.1");
 const PEER_IP = ipv4Address("10.0.0.2");
@@ -25,6 +26,8 @@ export type TagBytes = 1 | 4;
 export function sequencedFrame(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number, options: SequencedFrameOptions = {}): Uint8Array {
   const toPeer = direction === "to-peer";
   const tagBytes = options.tagBytes ?? 1;
+  const problem = sequencedFrameProblem(direction, trafficClass, sequence, tagBytes, options.dscpClass ?? trafficClass);
+  if (problem !== null) throw new RangeError(`sequencedFrame: ${problem}`);
   return udpFrame({
     destination: toPeer ? PEER_MAC : HOST_MAC,
     source: toPeer ? HOST_MAC : PEER_MAC,
@@ -47,6 +50,16 @@ export function sequencedFrame(direction: FrameDirection, trafficClass: number, 
       fillPattern(payload, stamp, (sequence * 7 + trafficClass) & 0xff);
     },
   });
+}
+
+/** What a sequenced frame's arguments cannot say (a class 9 went out as DSCP 72, past the field's 6 bits; "sideways" was taken for to-host: from a driver developer's check), or null. */
+function sequencedFrameProblem(direction: unknown, tag: number, sequence: number, tagBytes: TagBytes, dscpClass: number): string | null {
+  if (direction !== "to-peer" && direction !== "to-host") return `direction ${JSON.stringify(direction)}: expected "to-peer" or "to-host"`;
+  if (tagBytes !== 1 && tagBytes !== 4) return `tagBytes ${String(tagBytes)}: expected 1 or 4`;
+  if (!Number.isInteger(tag) || tag < 0 || tag >= 2 ** (8 * tagBytes)) return `tag (traffic class) ${String(tag)}: expected a whole number from 0 to ${2 ** (8 * tagBytes) - 1} (${tagBytes} byte${tagBytes === 1 ? "" : "s"})`;
+  if (!Number.isInteger(dscpClass) || dscpClass < 0 || dscpClass > 7) return `DSCP class ${String(dscpClass)}: expected a class selector from 0 to 7${tagBytes === 4 ? " (a 4-byte tag names a stream: give its class as dscpClass)" : ""}`;
+  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 0xffffffff) return `sequence ${String(sequence)}: expected a whole number from 0 to 2^32 - 1`;
+  return null;
 }
 
 /** The filler's bytes for each offset (index × 31 + offset) mod 256, 512 long so that any 256 of them run from any start: the pattern repeats every 256. */
@@ -73,6 +86,8 @@ function fillPattern(payload: Uint8Array, start: number, offset: number): void {
 
 export function frameSequence(frame: Uint8Array, headerBytes = ETHERNET_HEADER_BYTES, tagBytes: TagBytes = 1): { trafficClass: number; sequence: number } {
   const payload = UDP_FRAME_OVERHEAD - ETHERNET_HEADER_BYTES + headerBytes;
+  // A short one failed as "Offset is outside the bounds of the DataView" (from a driver developer's check).
+  if (!(frame instanceof Uint8Array) || frame.length < payload + tagBytes + 4) throw new RangeError(`${headerBytes === 0 ? "packetSequence" : "frameSequence"}: ${frame instanceof Uint8Array ? `${frame.length} bytes are` : `${valueKind(frame)} is`} too short to carry a tag and a sequence number (${payload + tagBytes + 4} bytes at least)`);
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   return { trafficClass: tagBytes === 1 ? view.getUint8(payload) : view.getUint32(payload), sequence: view.getUint32(payload + tagBytes) };
 }

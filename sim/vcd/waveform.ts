@@ -34,6 +34,8 @@ export function recordWaveform(
   names: OutputNames = DIRECT,
   story?: WaveformStory,
 ): { tracer: VcdTracer; closeDump: () => void; finish: (dumpCutOff?: boolean) => WaveformFiles } {
+  // Given no kernel, it failed as "Cannot read properties of undefined (reading 'signals')" (from a driver developer's check).
+  if (typeof (kernel as { traceWith?: unknown } | null)?.traceWith !== "function") throw new TypeError(`recordWaveform: expected the design's kernel, not ${valueKind(kernel)}`);
   const refusal = requestRefusal(kernel, selection);
   if (refusal !== null) throw new SimulationError(`recordWaveform('${base}'): ${refusal}`);
   const vcd = `${base}.vcd`;

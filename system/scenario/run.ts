@@ -20,6 +20,8 @@ import { describeEnding, type RunEnding } from "./run-ending.js";
 import type { Scenario } from "./schema.js";
 import { retransmitSpan } from "../../sim/ike/ike-types.js";
 import { baseDrain } from "./drain.js";
+import { unknownKeys } from "../../sim/suggest.js";
+import { valueKind } from "../../sim/shown-value.js";
 
 export interface RunOptions {
   /** Override where files go (default: the scenario's outputs.directory); null writes nothing. */
@@ -44,6 +46,8 @@ export interface RunOptions {
    */
   readonly endAt?: number;
 }
+
+const RUN_OPTIONS: readonly (keyof RunOptions)[] = ["directory", "directoryGivenBy", "container", "onProgress", "skipIdle", "endAt"];
 
 /** Where a run's files go while it runs: their base name, the set they are written through, and the two streamed during the run. */
 interface RunFiles {
@@ -85,6 +89,10 @@ const MIN_STEP = 1_000_000;
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): ScenarioRun {
   // A library caller may pass anything: undefined failed as "Cannot destructure property 'scenario'" (from a driver developer's check).
   if (typeof loaded !== "object" || loaded === null || !("scenario" in loaded) || !("source" in loaded)) throw new TypeError("runScenario: expected a scenario as loadScenarioFile, parseScenarioText or defaultScenario return it");
+  // A mistyped option (`directry: null`) was ignored, and the run wrote its files into the scenario's directory (from a driver developer's check).
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw new TypeError(`runScenario: the options must be an object ({ directory, container, … }), not ${valueKind(options)}`);
+  const unknown = unknownKeys(options, RUN_OPTIONS, "option", "options");
+  if (unknown !== null) throw new TypeError(`runScenario: ${unknown}`);
   const { scenario } = loaded;
   const directory = options.directory === undefined ? scenario.outputs.directory : options.directory;
   const givenBy = options.directory === undefined ? loaded.source.at(["outputs", "directory"], "outputs.directory") : options.directoryGivenBy;

@@ -1,3 +1,4 @@
+import { valueKind } from "../../sim/shown-value.js";
 import { numberSecrets, redactSecrets, redactValue, secretTexts } from "./secret-paths.js";
 import { shownValue } from "../../sim/shown-value.js";
 import { availableParallelism } from "node:os";
@@ -53,6 +54,10 @@ export const MOST_CONFIGURATIONS = 100_000;
 
 /** The axes by path: a path given as several axes (refused: sweepAxesProblems) is one axis of all their values, so that each is checked (the later axis's values replaced the earlier's, whose mistakes went unsaid). */
 function mergedAxes(given: ReadonlyArray<readonly [string, readonly unknown[]]>): Array<[string, unknown[]]> {
+  // An object of axes failed as "given is not iterable" (from a driver developer's check).
+  const isAxis = (axis: unknown) => Array.isArray(axis) && axis.length === 2 && typeof axis[0] === "string" && Array.isArray(axis[1]);
+  const wrong = Array.isArray(given) ? given.findIndex((axis) => !isAxis(axis)) : -1;
+  if (!Array.isArray(given) || wrong >= 0) throw new TypeError(`sweep grid: expected a list of axes, each [parameter path, list of values] (as [["seed", [1, 2]]]), not ${Array.isArray(given) ? `one whose axis ${wrong} is ${valueKind(given[wrong])}` : valueKind(given)}`);
   const merged = new Map<string, unknown[]>();
   for (const [path, values] of given) merged.set(path, [...(merged.get(path) ?? []), ...values]);
   return [...merged];
@@ -249,6 +254,7 @@ function fromGrid(problem: string, point: SweepPoint): string {
  * main thread first, so a bad value stops the sweep before any run. Results come back in point order.
  */
 export async function runSweep(file: string | null, points: readonly SweepPoint[], options: { workers?: number; keep?: string | null; onResult?: (result: SweepResult, done: number) => void; checked?: boolean; control?: SweepControl } = {}): Promise<SweepResult[]> {
+  if (!Array.isArray(points)) throw new TypeError(`runSweep: expected the points (as sweepGrid makes them), not ${valueKind(points)}`);
   // A caller that checked the points already (checkSweepPoints) says so, and they are not built twice.
   if (!options.checked) checkSweepPoints(file, points);
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), points.length));

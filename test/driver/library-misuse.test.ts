@@ -62,6 +62,35 @@ test("the library's entry points say what they expected when given null, undefin
   expect(() => kernel.run({ until: 2 ** 60 })).toThrow("run(): until 1152921504606847000 ps is past the last time the kernel holds, 2^53 - 1 ps");
 });
 
+// From a driver developer's check: each of these failed deep inside with a TypeError or a DataView's RangeError, a misspelt runScenario option was
+// ignored (the run wrote its files into ./waveforms), and a class of 9 went out as DSCP 72, past the field's 6 bits; refused calls left empty files.
+test("recordCapture, recordWaveform, runScenario, runSweep, sweepGrid, sequencedFrame and frameSequence refuse what is not their argument, naming it, and open no file", async () => {
+  const { mkdtempSync, readdirSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { recordCapture } = await import("../../hw/link/capture.js");
+  const { recordWaveform } = await import("../../sim/vcd/waveform.js");
+  const { defaultScenario } = await import("../../system/scenario/default-scenario.js");
+  const { runScenario } = await import("../../system/scenario/run.js");
+  const { runSweep, sweepGrid } = await import("../../system/scenario/sweep.js");
+  const { frameSequence } = await import("../../sim/packet/test-frames.js");
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-misuse-"));
+  const { top } = buildNicSystem({ seed: 1 });
+  expect(() => recordCapture(top as never, join(directory, "b.pcap"))).toThrow("recordCapture: expected the design's wire (top.wire), not an object");
+  expect(() => recordCapture(undefined as never, join(directory, "b.pcap"))).toThrow("recordCapture: expected the design's wire (top.wire), not undefined");
+  expect(() => recordWaveform(undefined as never, join(directory, "w"))).toThrow("recordWaveform: expected the design's kernel, not undefined");
+  expect(readdirSync(directory)).toEqual([]);
+  expect(() => runScenario(defaultScenario(), { directry: null } as never)).toThrow("runScenario: no option 'directry' (did you mean directory?)");
+  await expect(runSweep(null, undefined as never)).rejects.toThrow("runSweep: expected the points (as sweepGrid makes them), not undefined");
+  expect(() => sweepGrid({ seed: [1, 2] } as never)).toThrow('sweep grid: expected a list of axes, each [parameter path, list of values] (as [["seed", [1, 2]]]), not an object');
+  expect(() => sweepGrid([["seed", 1]] as never)).toThrow("not one whose axis 0 is");
+  expect(() => sequencedFrame("sideways" as never, 0, 0, 100)).toThrow('sequencedFrame: direction "sideways": expected "to-peer" or "to-host"');
+  expect(() => sequencedFrame("to-peer", 9, 0, 100)).toThrow("sequencedFrame: DSCP class 9: expected a class selector from 0 to 7");
+  expect(() => sequencedFrame("to-peer", 256, 0, 100)).toThrow("sequencedFrame: tag (traffic class) 256: expected a whole number from 0 to 255 (1 byte)");
+  expect(() => sequencedFrame("to-peer", 1000, 0, 100, { tagBytes: 4, dscpClass: 2 })).not.toThrow();
+  expect(() => frameSequence(new Uint8Array(3))).toThrow("frameSequence: 3 bytes are too short to carry a tag and a sequence number");
+});
+
 test("a process body that is no generator, a signal named by no string, and diagnostics of no NIC are refused when made, saying what was expected", async () => {
   const { diagnostics } = await import("../../system/hardware.js");
   const { kernel } = buildNicSystem({ seed: 1 });
