@@ -27,6 +27,7 @@ import { type IpsecOffload, IpsecOffloadToken } from "./ipsec/offload.js";
 import { SaCache } from "./ipsec/sa-cache.js";
 import { SaRecordFetch } from "./ipsec/sa-record-fetch.js";
 import { ClassScheduler, DEFAULT_BUCKET_BYTES, QueueSchedulerFactoryToken } from "./qos/class-scheduler.js";
+import { checkedScheduler } from "./qos/checked-scheduler.js";
 import { FrameStages } from "./trace/frame-stages.js";
 
 /** The NIC's own parameters (top.nic.*), with their defaults: also read where a scenario is checked before any NIC is built. */
@@ -88,11 +89,14 @@ export class Nic extends Component implements DeviceBus {
     this.errorLog = this.child(ErrorLog, "errors");
     this.interrupts = this.child(InterruptController, "interrupts", { clock: this.coreClock });
     this.dma = this.child(DmaEngine, "dma", { clock: this.coreClock });
-    if (!this.container.isRegistered(QueueSchedulerFactoryToken, true)) {
+    const own = !this.container.isRegistered(QueueSchedulerFactoryToken, true);
+    if (own) {
       this.container.register(QueueSchedulerFactoryToken, { useValue: (count, rate) => new ClassScheduler(count, rate, { priorityBurst: this.params.priorityBurstBytes }) });
     }
     const lineBytesPerPicosecond = wire.bytesPerPicosecond;
-    const makeScheduler = this.container.resolve(QueueSchedulerFactoryToken);
+    const factory = this.container.resolve(QueueSchedulerFactoryToken);
+    // One registered from outside has its picks checked; the built-in one is not slowed by it.
+    const makeScheduler = own ? factory : (count: number, rate: number) => checkedScheduler(factory(count, rate), count);
     const shared: NicShared = { queues, priorityBurstBytes: this.params.priorityBurstBytes, maxFrameBytes: this.params.maxFrameBytes, maxFrameBytesPath: `${this.path}.maxFrameBytes`, lineBytesPerPicosecond, makeScheduler: () => makeScheduler(queues, lineBytesPerPicosecond), stages: this.stages, dma: this.dma, errors: this.errorLog, interrupts: this.interrupts, statistics: this.statistics };
     this.container.register(NicSharedToken, { useValue: shared });
     this.saCache = this.child(SaCache, "sacache");

@@ -1,3 +1,4 @@
+import { valueKind } from "../../sim/shown-value.js";
 import type { Kernel } from "../../sim/kernel.js";
 import type { Command } from "../../sim/process.js";
 import type { BaseDriver } from "../base/driver.js";
@@ -59,6 +60,9 @@ export class TablePlacement {
         const table = this.base.saTable;
         const decision = this.policy.periodic!({ direction, uncached, cached, freeEntries: table.freeEntries(direction), time: this.kernel.now, costs: this.driver.costs() });
         if (!decision) continue;
+        if (typeof decision !== "object" || !uncached.includes(decision.install) || (decision.replace !== null && !cached.includes(decision.replace))) {
+          this.refused("periodic()", decision, `null, or { install: one of the view's uncached SAs, replace: null or one of its cached SAs }`);
+        }
         this.carryOut(direction, decision.install, decision.replace ? { replace: decision.replace } : "install", true);
       }
     }
@@ -94,8 +98,18 @@ export class TablePlacement {
     // An SA being deleted must not enter the table: its deletion has already taken it out, and its record is about to be freed.
     if (this.underway.has(sa) || !this.lifecycle.usable(sa)) return;
     const table = this.base.saTable;
-    const decision = this.policy.decide({ direction, sa, freeEntries: table.freeEntries(direction), cached: this.cached(direction), time: this.kernel.now, costs: this.driver.costs() });
+    const cached = this.cached(direction);
+    const decision = this.policy.decide({ direction, sa, freeEntries: table.freeEntries(direction), cached, time: this.kernel.now, costs: this.driver.costs() });
+    // A mistyped "installl" was taken for software without a word, and undefined failed inside as "Cannot read properties of undefined" (from a driver developer's check).
+    const fits = decision === "software" || decision === "install" || (typeof decision === "object" && decision !== null && cached.includes(decision.replace));
+    if (!fits) this.refused("decide()", decision, `"software", "install" or { replace: one of the SAs cached in the ${direction.toUpperCase()} table (the message's cached) }`);
     if (decision !== "software") this.carryOut(direction, sa, decision, false);
+  }
+
+  /** A decision the policy registered under SaPlacementPolicyToken could not have meant: the run stops naming it. */
+  private refused(call: string, decision: unknown, expected: string): never {
+    const shown = typeof decision === "string" ? JSON.stringify(decision) : typeof decision === "object" && decision !== null ? `an object (${Object.keys(decision).join(", ") || "no keys"}) naming no SA it could take` : valueKind(decision);
+    throw new Error(`the SA placement policy '${this.policy.name}' (SaPlacementPolicyToken): ${call} returned ${shown}: expected ${expected}`);
   }
 
   /** Install an SA (in a free entry, or in place of a cached one) beside the traffic. */

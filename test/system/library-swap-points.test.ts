@@ -2,6 +2,7 @@ import { expect, test } from "vitest";
 import {
   type AesGcmBackend,
   AesGcmBackendToken,
+  buildNicSystem,
   ClassScheduler,
   container,
   defaultScenario,
@@ -15,6 +16,8 @@ import {
   runScenario,
   type SaPlacementPolicy,
   SaPlacementPolicyToken,
+  sequencedFrame,
+  us,
 } from "nicsim";
 
 // From a driver developer's check: the README says to register another under these tokens, and none of them, nor what implements them, came from "nicsim".
@@ -47,4 +50,38 @@ test("the swap points are the package's own: a placement policy, a scheduler and
   expect(asked.placement).toBeGreaterThan(0);
   expect(asked.picks).toBeGreaterThan(0);
   expect(asked.seals).toBeGreaterThan(0);
+}, 60_000);
+
+// From a driver developer's check: a pick of 99, NaN or a queue with no frame stopped the run as "Cannot read properties of undefined (reading 'ring')".
+test.each([
+  [99, "pick() returned 99: expected -1 (none) or a queue from 0 to 3"],
+  [Number.NaN, "pick() returned NaN: expected -1 (none) or a queue from 0 to 3"],
+  [3, "pick() returned 3: queue 3 has no frame to serve now (its size is -1: EMPTY -1, BLOCKED -2, WAITING -3)"],
+])("a registered scheduler whose pick() returns %s stops the run naming the scheduler, what it returned and what was expected", (picked, message) => {
+  const scheduler: QueueSchedulerFactory = (queues, lineBytesPerPicosecond) => {
+    const inner = new ClassScheduler(queues, lineBytesPerPicosecond);
+    return new Proxy(inner, { get: (target, key) => (key === "pick" ? (now: number, size: (queue: number) => number) => (target.pick(now, size) >= 0 ? picked : -1) : Reflect.get(target, key)) });
+  };
+  const scope = container.createChildContainer();
+  scope.register(QueueSchedulerFactoryToken, { useValue: scheduler });
+  const { kernel, top } = buildNicSystem({ seed: 1, parameters: { "top.nic.queues": 4 }, container: scope });
+  kernel.process("sender", function* () {
+    yield top.driver.base.whenReady();
+    yield* top.driver.base.transmit(0, sequencedFrame("to-peer", 0, 0, 100));
+  });
+  expect(() => kernel.run({ until: us(50) })).toThrow(`the queue scheduler registered under QueueSchedulerFactoryToken: ${message}`);
+});
+
+// From the same check: "installl" was taken for software without a word, and undefined failed inside with a TypeError.
+test.each([
+  ["installl", '"installl"'],
+  [undefined, "undefined"],
+  [{ replace: null }, "an object (replace) naming no SA it could take"],
+])("a registered placement policy whose decide() returns %s stops the run naming the policy, what it returned and what was expected", (decision, shown) => {
+  const policy: SaPlacementPolicy = { name: "mine", decide: () => decision as never };
+  const scope = container.createChildContainer();
+  scope.register(SaPlacementPolicyToken, { useValue: policy });
+  expect(() => runScenario(defaultScenario({ durationMicroseconds: 40, "outputs.waveform": false, "driver.intermediate.placement": "token" }), { directory: null, container: scope })).toThrow(
+    `the SA placement policy 'mine' (SaPlacementPolicyToken): decide() returned ${shown}: expected "software", "install" or { replace: one of the SAs cached in the`,
+  );
 }, 60_000);

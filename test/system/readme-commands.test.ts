@@ -34,6 +34,8 @@ const SKIPPED: Record<string, string> = {
   "npm run long-run": "a long-run benchmark by design (minutes of simulated traffic)",
   "gtkwave waveforms/default.gtkw": "a GUI; the save-file tests load it in GTKWave under xvfb",
   "npm run build --silent": "compiles the package, as this suite does before it runs the commands",
+  "npm run build": "compiles the package, as this suite does before it runs the commands",
+  "npm install <path to nicsim>": "a form with a placeholder, installing the package into another project; test/system/library-swap-points.test.ts imports from \"nicsim\" as such a project does",
   "nicsim sweep --shard k/n": "a form with placeholders; test/system/sweep-shards-cli.ts runs sharded sweeps every way a shard can be named",
   "nicsim sweep-merge <shards…> --out sweep.jsonl": "a form with placeholders; test/system/sweep-shards-cli.ts merges four shards",
   "nicsim sweep --grid nic.crypto_tx.bytesPerCycle=8,16,32,64 --grid driver.cpu.cores=1,2,4,8 \\": "a line of the SLURM job script (a 128-point grid); test/system/sweep-shard.test.ts checks the script and the manifest",
