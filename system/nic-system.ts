@@ -1,3 +1,4 @@
+import { checkedBackend } from "../sim/crypto/checked-backend.js";
 import { inject, injectable } from "../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../sim/component.js";
 import { HostMemory } from "../sim/host/memory.js";
@@ -32,7 +33,9 @@ export class NicHardware extends Component {
     super(context);
     this.memory = new HostMemory({ guard: this.params.hostMemoryGuard });
     // The chosen backend, unless the caller registered one of its own (a test's, wrapping another).
-    if (!this.container.isRegistered(AesGcmBackendToken, true)) this.container.register(AesGcmBackendToken, { useValue: cryptoBackend(this.params.cryptoBackend) });
+    // One of the caller's has what it returns checked (registered in this design's own container: the caller's is left as it was).
+    const given = this.container.isRegistered(AesGcmBackendToken, true) ? this.container.resolve(AesGcmBackendToken) : null;
+    this.container.register(AesGcmBackendToken, { useValue: given === null ? cryptoBackend(this.params.cryptoBackend) : checkedBackend(given) });
     this.container.register(HostMemoryToken, { useValue: this.memory });
     this.wire = this.child(Wire, "wire");
     this.container.register(WireToken, { useValue: this.wire });

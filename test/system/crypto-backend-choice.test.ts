@@ -57,7 +57,14 @@ describe("the crypto backend: node:crypto unless the scenario chooses noble", ()
     const scope = rootContainer.createChildContainer();
     const own = new NobleBackend();
     scope.register(AesGcmBackendToken, { useValue: own });
-    expect(buildNicSystem({ container: scope, parameters: { "top.cryptoBackend": "node" } }).container.resolve(AesGcmBackendToken)).toBe(own);
+    let calls = 0;
+    const encryptBlocks = own.encryptBlocks.bind(own);
+    own.encryptBlocks = (key, blocks) => (calls++, encryptBlocks(key, blocks));
+    // The design uses it through a check of what it returns (test/system/library-swap-points.test.ts): its name, and its calls.
+    const used = buildNicSystem({ container: scope, parameters: { "top.cryptoBackend": "node" } }).container.resolve(AesGcmBackendToken);
+    expect(used.name).toBe(own.name);
+    used.encryptBlocks(new Uint8Array(16), new Uint8Array(16));
+    expect(calls).toBe(1);
   });
 
   test("nicsim serve takes it from its scenario file or --set, and builds its device with it", () => {

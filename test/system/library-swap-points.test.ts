@@ -85,3 +85,18 @@ test.each([
     `the SA placement policy 'mine' (SaPlacementPolicyToken): decide() returned ${shown}: expected "software", "install" or { replace: one of the SAs cached in the`,
   );
 }, 60_000);
+
+// From the same check: an open() of the wrong length stopped the run as "Offset is outside the bounds of the DataView".
+test("a registered crypto backend whose open() returns the wrong length stops the run naming the backend, the call and what was expected", () => {
+  const node = new NodeCryptoBackend();
+  const backend: AesGcmBackend = {
+    name: "short",
+    encryptBlocks: (key, blocks) => node.encryptBlocks(key, blocks),
+    seal: (...args) => node.seal(...args),
+    sealInPlace: (...args) => node.sealInPlace(...args),
+    open: (...args) => node.open(...args)?.subarray(1) ?? null,
+  };
+  const scope = container.createChildContainer();
+  scope.register(AesGcmBackendToken, { useValue: backend });
+  expect(() => runScenario(defaultScenario({ durationMicroseconds: 40, "outputs.waveform": false }), { directory: null, container: scope })).toThrow(/the crypto backend 'short' \(AesGcmBackendToken\): open\(\) returned \d+ bytes: expected null \(the ICV does not verify\) or a Uint8Array of \d+ bytes \(the plaintext\)/);
+}, 60_000);
