@@ -67,9 +67,10 @@ export function serveConfig(options: ServeCommandOptions, note: (text: string) =
   const inScenario = Object.entries(options.set).filter(([path]) => SCENARIO_DEVICE_PATH.test(path));
   const loaded = options.scenario ? loadServeScenario(options.scenario, Object.fromEntries(inScenario.map(([path, value]) => [scenarioPath(path), value]))) : null;
   for (const warning of loaded?.replaced ?? []) note(`nicsim serve: warning: ${warning}\n`);
-  if (loaded && loaded.unused.length > 0) note(`nicsim serve: ${options.scenario}: ${loaded.unused.join(", ")} not used: serve takes a scenario's name, seed, nic, wire, cryptoBackend and outputs (${SERVE_OUTPUTS.join(", ")}); the client is the driver (${RUN_ONLY_FIELDS.join(", ")} may be left out)\n`);
+  if (loaded && loaded.unused.length > 0) note(`nicsim serve: ${options.scenario}: ${loaded.unused.join(", ")} not used: serve takes a scenario's name, seed, nic, wire, peer, cryptoBackend and outputs (${SERVE_OUTPUTS.join(", ")}); the client is the driver (${RUN_ONLY_FIELDS.join(", ")} may be left out)\n`);
   const scenario = loaded?.scenario;
-  const parameters = { ...(scenario ? { "top.nic": scenario.nic, "top.wire": scenario.wire, "top.cryptoBackend": scenario.cryptoBackend } : {}), ...options.set };
+  // The peer's too: they were checked, then left out of the run without a word (from a bad-input check).
+  const parameters = { ...(scenario ? { "top.nic": scenario.nic, "top.wire": scenario.wire, "top.peer": scenario.peer, "top.cryptoBackend": scenario.cryptoBackend } : {}), ...options.set };
   return {
     name: options.name ?? scenario?.name ?? "serve",
     seed: options.seed ?? scenario?.seed ?? 1,
@@ -83,7 +84,7 @@ export function serveConfig(options: ServeCommandOptions, note: (text: string) =
 }
 
 /** The device's parameters a scenario holds; the served design has one more, top.hostMemoryGuard, which a scenario does not. */
-const SCENARIO_DEVICE_PATH = /^top\.(nic|wire|cryptoBackend)(\.|$)/;
+const SCENARIO_DEVICE_PATH = /^top\.(nic|wire|peer|cryptoBackend)(\.|$)/;
 
 /**
  * The configuration, its device built once before anything is served, so that the file's
@@ -94,7 +95,7 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
   const set = Object.fromEntries(Object.entries(options.set).filter(([path]) => isDevice(path)));
   const problems = Object.keys(options.set)
     .filter((path) => !isDevice(path))
-    .map((path) => `--set ${scenarioPath(path)}: ${path.startsWith("top.driver") ? "serve has no driver (the client is the driver), so no driver parameter applies" : "serve's --set gives the device's parameters (nic, wire, cryptoBackend, hostMemoryGuard); the rest comes from --scenario, --seed, --name or --out"}`);
+    .map((path) => `--set ${scenarioPath(path)}: ${path.startsWith("top.driver") ? "serve has no driver (the client is the driver), so no driver parameter applies" : "serve's --set gives the device's parameters (nic, wire, peer, cryptoBackend, hostMemoryGuard); the rest comes from --scenario, --seed, --name or --out"}`);
   let config: ServeConfig | null = null;
   try {
     config = serveConfig({ ...options, set }, note);

@@ -31,11 +31,21 @@ test("a serve scenario needs no durationMicroseconds, customers or traffic (serv
   const run = join(directory, "run.yaml");
   writeFileSync(run, ["name: r", "description: a run", "outputs:", "  html: false", "durationMicroseconds: 10", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - { name: s, customer: a, direction: both, packetBytes: 100, load: 0.1 }", ""].join("\n"));
   expect(serveConfig({ scenario: run, set: {}, waveform: true }, (text) => notes.push(text)).name).toBe("r");
-  expect(notes).toEqual([`nicsim serve: ${run}: durationMicroseconds, customers, traffic, outputs.html not used: serve takes a scenario's name, seed, nic, wire, cryptoBackend and outputs (directory, waveform, pcap); the client is the driver (durationMicroseconds, customers, traffic may be left out)\n`]);
+  expect(notes).toEqual([`nicsim serve: ${run}: durationMicroseconds, customers, traffic, outputs.html not used: serve takes a scenario's name, seed, nic, wire, peer, cryptoBackend and outputs (directory, waveform, pcap); the client is the driver (durationMicroseconds, customers, traffic may be left out)\n`]);
   // An empty traffic is no traffic (it was refused as a run's, "expected at least 1 entry"; from a driver developer's check).
   const empty = join(directory, "empty.yaml");
   writeFileSync(empty, ["name: e", "traffic: []", ""].join("\n"));
   expect(serveConfig({ scenario: empty, set: {}, waveform: true }, (text) => notes.push(text)).name).toBe("e");
+});
+
+// From a bad-input check: a scenario's peer section was checked, then left out of the served run without a word.
+test("a serve scenario's peer section is the served peer's", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-peer-"));
+  const file = join(directory, "p.yaml");
+  writeFileSync(file, ["name: p", "peer: { queueFrames: 3 }", ""].join("\n"));
+  const config = serveConfig({ scenario: file, set: { "top.peer.queueFrames": 5 }, waveform: true });
+  expect(new ServedRun({ ...config, directory: null }).design.top.peer.params.queueFrames).toBe(5);
+  expect(new ServedRun({ ...serveConfig({ scenario: file, set: {}, waveform: true }), directory: null }).design.top.peer.params.queueFrames).toBe(3);
 });
 
 test("a serve scenario still refuses unknown fields, wrong values and wrong parameters, each at its line", () => {
