@@ -264,6 +264,8 @@ nicsim *nicsim_hello(int fd, pid_t server, const char *client_name, char *reason
   device->fd = fd;
   device->server = server;
   device->on_diagnostic = print_diagnostic;
+  /* Open from here: a HELLO the server refuses is disconnected as any open connection is. */
+  opened(device);
   size_t name_bytes = text_bytes(client_name, NICSIM_MSG_HELLO_CLIENT_NAME_MAX);
   uint8_t *message = nicsim_begin(device, NICSIM_MSG_HELLO, NICSIM_MSG_HELLO_FIXED_BYTES, name_bytes);
   NICSIM_WRITE(message, MSG_HELLO_MAGIC, NICSIM_PROTOCOL_MAGIC);
@@ -280,7 +282,6 @@ nicsim *nicsim_hello(int fd, pid_t server, const char *client_name, char *reason
   device->info.queues = (uint16_t)NICSIM_READ(reply, MSG_HELLO_REPLY_QUEUES);
   device->info.vectors = (uint16_t)NICSIM_READ(reply, MSG_HELLO_REPLY_VECTORS);
   device->info.call_ps = NICSIM_READ(reply, MSG_HELLO_REPLY_CALL_PS);
-  opened(device);
   return device;
 }
 
@@ -326,7 +327,20 @@ static int ending_in_handler(nicsim *device, const char *call) {
   return 1;
 }
 
+/*
+ * Whether the handle is a connection still open, asked without reading it: a second nicsim_goodbye read the connection the first
+ * had freed and died of SIGSEGV (from a bad-input check). Any other call after the end is still a use after free, as with fclose.
+ */
+static int ended_already(const nicsim *device, const char *call) {
+  for (const nicsim *open = open_connections; open; open = open->next_open) {
+    if (open == device) return 0;
+  }
+  fprintf(stderr, "nicsim: %s on a connection already ended (by nicsim_goodbye or nicsim_disconnect, which free it) or never opened: nothing was done\n", call);
+  return 1;
+}
+
 int nicsim_goodbye(nicsim *device) {
+  if (ended_already(device, "nicsim_goodbye")) return -1;
   if (ending_in_handler(device, "nicsim_goodbye")) return -1;
   /*
    * A mistake this client refused itself (nothing was sent) leaves the connection whole: GOODBYE still ends the run, so that its
@@ -354,6 +368,7 @@ int nicsim_goodbye(nicsim *device) {
 }
 
 void nicsim_disconnect(nicsim *device) {
+  if (ended_already(device, "nicsim_disconnect")) return;
   if (ending_in_handler(device, "nicsim_disconnect")) return;
   /* What was posted still goes: the server lands a disconnecting client's posted writes (they waited here for the next request). */
   if (!device->connection_lost) flush(device);

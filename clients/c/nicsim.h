@@ -51,6 +51,8 @@ nicsim *nicsim_spawn(char *const argv[], const char *client_name, char *reason, 
 /*
  * GOODBYE: the run ends and writes its files. Frees the connection; returns 0 if no error happened.
  * After an error the client refused itself (nothing sent) GOODBYE still goes; after a lost or refused connection it cannot.
+ * A second nicsim_goodbye or nicsim_disconnect on the same handle is refused (-1, a message on stderr); any other call after
+ * the end uses freed memory.
  */
 int nicsim_goodbye(nicsim *device);
 /* Close without GOODBYE (the server records a disconnect). Frees the connection. */

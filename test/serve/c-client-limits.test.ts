@@ -52,6 +52,16 @@ describe.runIf(hasCompiler)("the C client checks what it sends against the proto
     expect(result.summary.client.messages).toEqual({ HELLO: 1, GOODBYE: 1 });
   });
 
+  // From a bad-input check: the second goodbye read the connection the first had freed, and the driver died of SIGSEGV.
+  test("a second nicsim_goodbye, and a nicsim_disconnect after it, are refused with a message, not a read of the freed connection", async () => {
+    const { clientStatus, output, result } = await serveCase("goodbye-twice");
+    expect(clientStatus, output).toBe(0);
+    expect(output).toContain("goodbye 0, then -1");
+    expect(output).toContain("nicsim: nicsim_goodbye on a connection already ended (by nicsim_goodbye or nicsim_disconnect, which free it) or never opened: nothing was done");
+    expect(output).toContain("nicsim: nicsim_disconnect on a connection already ended");
+    expect(result.summary.ending.kind).toBe("goodbye");
+  });
+
   test("a driver that exits without nicsim_goodbye is disconnected at exit, what it posted sent first: its last doorbell on a disabled queue reaches the device (it was lost; from a driver developer's check)", async () => {
     const { clientStatus, output, result } = await serveCase("exit-posted");
     expect(clientStatus, output).toBe(0);

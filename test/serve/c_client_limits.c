@@ -15,6 +15,7 @@
  *   handler-goodbye    a mistake, then goodbye, with a handler that reads ERRLOG_COUNT: goodbye succeeds, the handler's read is refused
  *   goodbye-in-handler a handler that calls nicsim_goodbye: refused (it would free the connection the read still uses)
  *   exit-in-handler    a handler that calls exit(3): the connection goes at exit all the same (it spun for ever)
+ *   goodbye-twice      nicsim_goodbye, then nicsim_goodbye and nicsim_disconnect again: refused, not a read of the freed connection
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,11 @@ int main(int argc, char **argv) {
     nicsim_mmio_write(device, 0x7004, 1);
     nicsim_mmio_read(device, NICSIM_STATUS);
     return 1;
+  } else if (strcmp(which, "goodbye-twice") == 0) {
+    int first = nicsim_goodbye(device);
+    int second = nicsim_goodbye(device);
+    nicsim_disconnect(device);
+    return printf("goodbye %d, then %d\n", first, second), 0;
   } else if (strcmp(which, "goodbye-in-handler") == 0) {
     nicsim_on_diagnostic(device, goodbye_in_handler, device);
     nicsim_mmio_write(device, 0x7004, 1);
