@@ -16,6 +16,7 @@ import { streamGap } from "./stream-gap.js";
 import { shortLifetimeWarnings } from "./short-lifetime-warning.js";
 import { hostSoftwareEspWarning } from "./host-software-esp-warning.js";
 import { sharedThresholdWarnings } from "./shared-threshold-warning.js";
+import { inertParameterWarnings } from "./inert-parameter-warnings.js";
 
 /** What a valid scenario is warned of (accepted, likely not meant), each at its place in the file, in this order. */
 export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
@@ -25,6 +26,7 @@ export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, sour
     ...unreachableWriteBackThreshold(scenario, source),
     ...doorbellBatchWarning(scenario, source),
     ...sharedThresholdWarnings(scenario, source),
+    ...inertParameterWarnings(scenario, source),
     ...interruptIntervalWarning(scenario, source),
     ...shortIkeRetransmitWait(scenario, source),
     ...phaseOneBacklogWarning(scenario, source),
