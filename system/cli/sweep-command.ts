@@ -89,7 +89,7 @@ export async function sweepCommand(file: string | undefined, options: SweepComma
   const shard = resolveShard(options, environment);
   const grid = sweepGrid(options.grid, options.set);
   const say = (message: string) => process.stderr.write(`nicsim sweep: ${message}\n`);
-  for (const note of sweepAxesNotes(options.grid)) say(`note: ${note}`);
+  for (const note of sweepAxesNotes(options.grid, { keep: options.keep !== undefined, set: options.set })) say(`note: ${note}`);
   const scenarios = checkSweepPoints(file ?? null, grid, [...sweepAxesProblems(options.grid, options.set), ...sweepPlaceProblems(options, file)], say);
   const allPoints = shard ? shardPoints(grid, shard) : grid;
   const out = options.out ?? defaultOut(shard);

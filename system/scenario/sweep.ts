@@ -206,16 +206,22 @@ export function sweepAxesProblems(axes: ReadonlyArray<readonly [string, readonly
 }
 
 /** What the axes do that may not be meant: a value given twice in an axis runs its configurations twice (as a check of determinism would). */
-export function sweepAxesNotes(axes: ReadonlyArray<readonly [string, readonly unknown[]]>): string[] {
-  return axes.flatMap(([path, values]) => {
+export function sweepAxesNotes(axes: ReadonlyArray<readonly [string, readonly unknown[]]>, kept: { readonly keep: boolean; readonly set: Record<string, unknown> } = { keep: true, set: {} }): string[] {
+  // A file's option, without --keep, writes nothing: a grid over one gave identical rows without a word (from a bad-input check).
+  const unkept = kept.keep ? [] : [...Object.keys(kept.set).map((path) => ["--set", path] as const), ...axes.map(([path]) => ["--grid", path] as const)].filter(([, path]) => FILE_OPTION.test(path));
+  const notes = unkept.map(([given, path]) => `${given} ${path}: a sweep's runs write no files without --keep, so it changes nothing in the results`);
+  return notes.concat(axes.flatMap(([path, values]) => {
     const seen = values.map((value) => JSON.stringify(value));
     const twice = [...new Set(seen.filter((value, index) => seen.indexOf(value) !== index))].map((value) => JSON.stringify(redactValue(path, JSON.parse(value))));
     const notes = twice.length === 0 ? [] : [`--grid ${path}: ${twice.join(", ")} given more than once: those configurations run as many times (as a check of determinism would); give each once to run each once`];
     // Taken without effect, and without a word (from an architect's check).
     if (path === "outputs.directory" || path === "outputs") notes.push(`--grid ${path}: each run's files go under --keep's directory, <dir>/<index>, and are not kept without it, whatever outputs.directory says`);
     return notes;
-  });
+  }));
 }
+
+/** The outputs that are files (the waveform and its selection, the capture, the report, the SA trace). */
+const FILE_OPTION = /^outputs\.(waveform|waveformScopes|waveformExclude|waveformFromMicroseconds|waveformToMicroseconds|pcap|html|saTrace)$/;
 
 /** A value as a command line gives it: a string bare, anything else as JSON. */
 const commandLineValue = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));

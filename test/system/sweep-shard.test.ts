@@ -330,6 +330,12 @@ test("a grid of more configurations than one sweep checks is refused at once, wi
 test("a grid over outputs.directory is noted as having no effect: the runs' files go under --keep", () => {
   expect(sweepAxesNotes([["outputs.directory", ["a", "b"]]])).toEqual(["--grid outputs.directory: each run's files go under --keep's directory, <dir>/<index>, and are not kept without it, whatever outputs.directory says"]);
   expect(sweepAxesNotes([["seed", [1, 2]]])).toEqual([]);
+  // From a bad-input check: a grid over a file's option without --keep gave identical rows without a word.
+  expect(sweepAxesNotes([["outputs.waveformFromMicroseconds", [1, 5]]], { keep: false, set: { "outputs.html": true, seed: 3 } })).toEqual([
+    "--set outputs.html: a sweep's runs write no files without --keep, so it changes nothing in the results",
+    "--grid outputs.waveformFromMicroseconds: a sweep's runs write no files without --keep, so it changes nothing in the results",
+  ]);
+  expect(sweepAxesNotes([["outputs.waveformFromMicroseconds", [1, 5]]], { keep: true, set: { "outputs.html": true } })).toEqual([]);
 });
 
 test("sweep-merge refuses an --out that is one of its shards under another name (a link), as under its own", () => {
