@@ -144,11 +144,12 @@ export class BaseDriver extends Component {
     const { queue, descriptors } = reservation;
     const pair = this.pair(queue);
     if (pair.tx.slotsFor(frame.length) !== descriptors) throw new RangeError(`transmit on queue ${queue}: a ${frame.length}-byte frame does not take the ${descriptors} descriptors reserved for it`);
+    const trafficClass = options.trafficClass ?? this.classOfQueue(queue);
+    // Refused before the reservation is spent: it stays the caller's to post or cancel (from a re-check).
+    if (!Number.isInteger(trafficClass) || trafficClass < 0 || trafficClass >= R.MAX_QUEUES) throw new RangeError(`transmit on queue ${queue}: traffic class ${String(trafficClass)} is not one of 0 to ${R.MAX_QUEUES - 1}`);
     this.room.spend(reservation, "post");
     while (pair.recovery.tx.stopped) yield pair.space;
     pair.reservations.held -= descriptors;
-    const trafficClass = options.trafficClass ?? this.classOfQueue(queue);
-    if (!Number.isInteger(trafficClass) || trafficClass < 0 || trafficClass >= R.MAX_QUEUES) throw new RangeError(`transmit on queue ${queue}: traffic class ${String(trafficClass)} is not one of 0 to ${R.MAX_QUEUES - 1}`);
     pair.tx.post(frame, trafficClass, options.ipsec ?? null);
     if (options.ipsec) this.saTable.carriedInDescriptor(options.ipsec.saPointer);
     pair.pendingDoorbell++;

@@ -60,7 +60,8 @@ export class TablePlacement {
         const table = this.base.saTable;
         const decision = this.policy.periodic!({ direction, uncached, cached, freeEntries: table.freeEntries(direction), time: this.kernel.now, costs: this.driver.costs() });
         if (!decision) continue;
-        if (typeof decision !== "object" || !uncached.includes(decision.install) || (decision.replace !== null && !cached.includes(decision.replace))) {
+        // A replace left out (JavaScript) is none, as it was taken before the check.
+        if (typeof decision !== "object" || !uncached.includes(decision.install) || (decision.replace != null && !cached.includes(decision.replace))) {
           this.refused("periodic()", decision, `null, or { install: one of the view's uncached SAs, replace: null or one of its cached SAs }`);
         }
         this.carryOut(direction, decision.install, decision.replace ? { replace: decision.replace } : "install", true);

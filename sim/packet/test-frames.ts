@@ -26,7 +26,7 @@ export type TagBytes = 1 | 4;
 export function sequencedFrame(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number, options: SequencedFrameOptions = {}): Uint8Array {
   const toPeer = direction === "to-peer";
   const tagBytes = options.tagBytes ?? 1;
-  const problem = sequencedFrameProblem(direction, trafficClass, sequence, tagBytes, options.dscpClass ?? trafficClass);
+  const problem = sequencedFrameProblem(direction, trafficClass, sequence, tagBytes, options.dscpClass ?? trafficClass, options.destinationPort ?? 49200 + trafficClass, options.destinationPort === undefined);
   if (problem !== null) throw new RangeError(`sequencedFrame: ${problem}`);
   return udpFrame({
     destination: toPeer ? PEER_MAC : HOST_MAC,
@@ -53,12 +53,14 @@ export function sequencedFrame(direction: FrameDirection, trafficClass: number, 
 }
 
 /** What a sequenced frame's arguments cannot say (a class 9 went out as DSCP 72, past the field's 6 bits; "sideways" was taken for to-host: from a driver developer's check), or null. */
-function sequencedFrameProblem(direction: unknown, tag: number, sequence: number, tagBytes: TagBytes, dscpClass: number): string | null {
+function sequencedFrameProblem(direction: unknown, tag: number, sequence: number, tagBytes: TagBytes, dscpClass: number, port: number, defaultPort: boolean): string | null {
   if (direction !== "to-peer" && direction !== "to-host") return `direction ${JSON.stringify(direction)}: expected "to-peer" or "to-host"`;
   if (tagBytes !== 1 && tagBytes !== 4) return `tagBytes ${String(tagBytes)}: expected 1 or 4`;
   if (!Number.isInteger(tag) || tag < 0 || tag >= 2 ** (8 * tagBytes)) return `tag (traffic class) ${String(tag)}: expected a whole number from 0 to ${2 ** (8 * tagBytes) - 1} (${tagBytes} byte${tagBytes === 1 ? "" : "s"})`;
   if (!Number.isInteger(dscpClass) || dscpClass < 0 || dscpClass > 7) return `DSCP class ${String(dscpClass)}: expected a class selector from 0 to 7${tagBytes === 4 ? " (a 4-byte tag names a stream: give its class as dscpClass)" : ""}`;
   if (!Number.isInteger(sequence) || sequence < 0 || sequence > 0xffffffff) return `sequence ${String(sequence)}: expected a whole number from 0 to 2^32 - 1`;
+  // A port past 16 bits wrapped silently, and streams' default ports with it (from a re-check).
+  if (!Number.isInteger(port) || port < 0 || port > 0xffff) return defaultPort ? `the default destination port 49200 + tag ${tag} passes 65535: give destinationPort` : `destinationPort ${String(port)}: expected a port from 0 to 65535`;
   return null;
 }
 
@@ -87,6 +89,7 @@ function fillPattern(payload: Uint8Array, start: number, offset: number): void {
 export function frameSequence(frame: Uint8Array, headerBytes = ETHERNET_HEADER_BYTES, tagBytes: TagBytes = 1): { trafficClass: number; sequence: number } {
   const payload = UDP_FRAME_OVERHEAD - ETHERNET_HEADER_BYTES + headerBytes;
   // A short one failed as "Offset is outside the bounds of the DataView" (from a driver developer's check).
+  if (!Number.isInteger(headerBytes) || headerBytes < 0 || (tagBytes !== 1 && tagBytes !== 4)) throw new RangeError(`frameSequence: headerBytes ${String(headerBytes)} and tagBytes ${String(tagBytes)}: expected a whole number of header bytes and a tag of 1 or 4 bytes`);
   if (!(frame instanceof Uint8Array) || frame.length < payload + tagBytes + 4) throw new RangeError(`${headerBytes === 0 ? "packetSequence" : "frameSequence"}: ${frame instanceof Uint8Array ? `${frame.length} bytes are` : `${valueKind(frame)} is`} too short to carry a tag and a sequence number (${payload + tagBytes + 4} bytes at least)`);
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   return { trafficClass: tagBytes === 1 ? view.getUint8(payload) : view.getUint32(payload), sequence: view.getUint32(payload + tagBytes) };

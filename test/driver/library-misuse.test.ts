@@ -89,6 +89,23 @@ test("recordCapture, recordWaveform, runScenario, runSweep, sweepGrid, sequenced
   expect(() => sequencedFrame("to-peer", 256, 0, 100)).toThrow("sequencedFrame: tag (traffic class) 256: expected a whole number from 0 to 255 (1 byte)");
   expect(() => sequencedFrame("to-peer", 1000, 0, 100, { tagBytes: 4, dscpClass: 2 })).not.toThrow();
   expect(() => frameSequence(new Uint8Array(3))).toThrow("frameSequence: 3 bytes are too short to carry a tag and a sequence number");
+  expect(() => frameSequence(sequencedFrame("to-peer", 0, 0, 100), -1)).toThrow("frameSequence: headerBytes -1 and tagBytes 1: expected a whole number of header bytes and a tag of 1 or 4 bytes");
+  expect(() => sequencedFrame("to-peer", 0, 0, 100, { destinationPort: 70_000 })).toThrow("sequencedFrame: destinationPort 70000: expected a port from 0 to 65535");
+  expect(() => sequencedFrame("to-peer", 70_000, 0, 100, { tagBytes: 4, dscpClass: 0 })).toThrow("sequencedFrame: the default destination port 49200 + tag 70000 passes 65535: give destinationPort");
+  // A reservation whose post is refused for its class stays open: posted then, or cancelled.
+  const { kernel: posting, top: poster } = buildNicSystem({ seed: 1, parameters: { "top.nic.queues": 1 } });
+  let retried = false;
+  posting.process("mine", function* () {
+    yield poster.driver.base.whenReady();
+    const room = yield* poster.driver.base.reserve(0, 100);
+    const refused = poster.driver.base.post(room, sequencedFrame("to-peer", 0, 0, 100), { trafficClass: 9 });
+    expect(() => refused.next()).toThrow("transmit on queue 0: traffic class 9 is not one of 0 to 7");
+    yield* poster.driver.base.post(room, sequencedFrame("to-peer", 0, 0, 100));
+    retried = true;
+  });
+  posting.run({ until: 50_000_000 });
+  expect(retried).toBe(true);
+  expect(poster.peer.receivedFrames).toBe(1);
 });
 
 test("a process body that is no generator, a signal named by no string, and diagnostics of no NIC are refused when made, saying what was expected", async () => {

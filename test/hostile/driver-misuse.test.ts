@@ -312,7 +312,7 @@ describe("malformed frames from the wire", () => {
   });
 
   // From a driver developer's check: one of 65,536 bytes stopped the run inside the MAC (its 16-bit frame length does not hold it).
-  test("a frame the longest the wire carries is dropped as OVERSIZE; a longer one, or no bytes at all, is refused at the peer's send, naming the limit", () => {
+  test("a frame the longest the wire carries is dropped as OVERSIZE; a longer one, or no frame at all, is refused at the peer's send, naming the limit", () => {
     const { kernel, top } = system({ "top.nic.queues": 1 });
     kernel.process("peer-traffic", function* () {
       yield top.driver.base.whenReady();

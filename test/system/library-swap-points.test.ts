@@ -100,3 +100,19 @@ test("a registered crypto backend whose open() returns the wrong length stops th
   scope.register(AesGcmBackendToken, { useValue: backend });
   expect(() => runScenario(defaultScenario({ durationMicroseconds: 40, "outputs.waveform": false }), { directory: null, container: scope })).toThrow(/the crypto backend 'short' \(AesGcmBackendToken\): open\(\) returned \d+ bytes: expected null \(the ICV does not verify\) or a Uint8Array of \d+ bytes \(the plaintext\)/);
 }, 60_000);
+
+// From a re-check: a periodic decision without its replace key (JavaScript's way to say none) was refused once decisions were checked.
+test("a registered policy's periodic decision may leave replace out: the SA is installed in a free entry", () => {
+  let installs = 0;
+  const policy = {
+    name: "periodic",
+    period: 5_000_000,
+    decide: () => "software" as const,
+    periodic: (view: { uncached: readonly unknown[]; freeEntries: number }) => (view.uncached.length > 0 && view.freeEntries > 0 ? { install: view.uncached[0] } : null),
+    installed: () => void installs++,
+  } as unknown as SaPlacementPolicy;
+  const scope = container.createChildContainer();
+  scope.register(SaPlacementPolicyToken, { useValue: policy });
+  runScenario(defaultScenario({ durationMicroseconds: 40, "outputs.waveform": false, "driver.intermediate.placement": "token" }), { directory: null, container: scope });
+  expect(installs).toBeGreaterThan(0);
+}, 60_000);
