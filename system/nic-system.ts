@@ -11,7 +11,6 @@ import { DeviceBusToken } from "../hw/spec/bus.js";
 import { DriverStack } from "../driver/stack.js";
 import { AesGcmBackendToken } from "../sim/crypto/backend.js";
 import { CRYPTO_BACKENDS, cryptoBackend, DEFAULT_CRYPTO_BACKEND } from "../sim/crypto/backend-choice.js";
-import { InstallIfFree, SaPlacementPolicyToken } from "../driver/intermediate/policy.js";
 
 /**
  * A host's memory, the NIC on its bus, a wire, and the remote peer at the wire's far end: no
@@ -55,7 +54,6 @@ export class NicSystem extends NicHardware {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
-    if (!this.container.isRegistered(SaPlacementPolicyToken, true)) this.container.register(SaPlacementPolicyToken, { useValue: new InstallIfFree() });
     this.driver = this.child(DriverStack, "driver");
   }
 }

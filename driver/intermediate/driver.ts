@@ -8,7 +8,7 @@ import { DriverMessage, MessageChannel } from "./message-channel.js";
 import type { Command } from "../../sim/process.js";
 import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
 import type { DriverReceivedFrame } from "../base/driver.js";
-import { type SaPlacementPolicy, SaPlacementPolicyToken } from "./policy.js";
+import { InstallIfFree, type SaPlacementPolicy, SaPlacementPolicyToken } from "./policy.js";
 import { METRIC_PLACEMENT_PARAMETERS, MetricPlacement } from "../caching/metric-placement.js";
 import type { CostModel } from "../caching/metric-policy.js";
 import { TraceRecorder } from "../caching/trace.js";
@@ -119,10 +119,12 @@ export class IntermediateDriver extends Component {
     @inject(BaseDriver) readonly base: BaseDriver,
     @inject(HostCpu) readonly cpu: HostCpu,
     @inject(AesGcmBackendToken) backend: AesGcmBackend,
-    @inject(SaPlacementPolicyToken) registered: SaPlacementPolicy,
   ) {
     super(context);
-    this.policy = this.params.placement === "metric" ? this.child(MetricPlacement, "metric") : registered;
+    const registered = this.container.isRegistered(SaPlacementPolicyToken, true) ? this.container.resolve(SaPlacementPolicyToken) : null;
+    // One registered beside placement: metric (the default scenario's) was never asked, and nothing said so (from a new user's check).
+    if (registered !== null && this.params.placement === "metric") this.misfitParameter("placement", `a placement policy ('${String(registered.name)}') is registered under SaPlacementPolicyToken, and under metric it would not be used: set placement to token to use it`);
+    this.policy = this.params.placement === "metric" ? this.child(MetricPlacement, "metric") : (registered ?? new InstallIfFree());
     if (this.params.placement !== "metric") this.overrides.notBuilt(`${this.path}.metric`, Object.keys(METRIC_PLACEMENT_PARAMETERS), `applies only with ${this.path.replace(/^top\./, "")}.placement: metric (it is ${this.params.placement})`);
     this.messages = new MessageChannel(this.kernel, { kind: this.messageKind, handle: this.messageHandle, count: this.messageCount, sent: this.messageEvent }, this.params.messageNanoseconds * 1000);
     this.lifecycle = new SaLifecycle(backend, { replayWindow: this.params.replayWindow }, this.event("sa_lease_released"), (counts) => {

@@ -237,7 +237,7 @@ program
   .argument("[command...]", "a client program to start (after --), with NICSIM_SOCKET set; the exit status is its own when it is not 0, else 1 if it left without GOODBYE")
   .option("--socket <path>", "serve on this Unix domain socket", parse.named("--socket", "a socket's path"))
   .option("--stdio", "serve the process that started the server, on stdin and stdout")
-  .option("--scenario <file>", "take the name, seed, nic and wire parameters and outputs from a scenario file (durationMicroseconds, customers and traffic may be left out: serve does not use them)", parse.named("--scenario"))
+  .option("--scenario <file>", "take the name, seed, nic, wire and peer parameters and outputs from a scenario file (durationMicroseconds, customers and traffic may be left out: serve does not use them)", parse.named("--scenario"))
   .addOption(seedOption())
   .option("--set <path=value>", "parameter value, e.g. nic.queues=1 (`top.` before a path is optional; repeatable)", parse.parameterAssignment, {})
   .option("--name <name>", "the run's name: its files are <out>/<name>.* (default: the scenario's, or serve)", parse.name)

@@ -58,7 +58,7 @@ function canRun(program: string): boolean {
 }
 
 /**
- * The run's configuration: a serve scenario's name, seed, nic and wire parameters and outputs
+ * The run's configuration: a serve scenario's name, seed, nic, wire and peer parameters and outputs
  * (a run's scenario serves too: its customers, traffic and drivers are not used, the client is
  * the driver), then the options.
  */

@@ -116,3 +116,12 @@ test("a registered policy's periodic decision may leave replace out: the SA is i
   runScenario(defaultScenario({ durationMicroseconds: 40, "outputs.waveform": false, "driver.intermediate.placement": "token" }), { directory: null, container: scope });
   expect(installs).toBeGreaterThan(0);
 }, 60_000);
+
+// From a new user's check: a policy registered beside the default scenario's placement: metric was never asked, and nothing said so.
+test("a placement policy registered while the scenario says placement: metric is refused before the run, naming the parameter's line and the fix", () => {
+  const scope = container.createChildContainer();
+  scope.register(SaPlacementPolicyToken, { useValue: new InstallIfFree() });
+  expect(() => runScenario(defaultScenario({ durationMicroseconds: 40, "outputs.waveform": false }), { directory: null, container: scope })).toThrow(
+    /driver\.intermediate\.placement = "?metric"?: a placement policy \('install-if-free'\) is registered under SaPlacementPolicyToken, and under metric it would not be used: set placement to token to use it/,
+  );
+});
