@@ -16,6 +16,8 @@ import { markTagObjects } from "../scenario/yaml-object-kind.js";
 export const RUN_ONLY_FIELDS = ["durationMicroseconds", "customers", "traffic"] as const;
 /** Fields serve accepts in a run's scenario and does not use. */
 export const UNUSED_BY_SERVE = [...RUN_ONLY_FIELDS, "driver", "qos", "checks", "faults"] as const;
+/** The peer's parameters for a scenario's IKE gateway and policy map, which a served run has neither of. */
+export const PEER_UNUSED_BY_SERVE = ["softLifetimePercent", "priorityBurstMilliseconds", "congestionFrames"] as const;
 /** The outputs a served run writes as a run does; the others (the HTML report, the SA trace, the waveform's scopes and window) it does not. */
 export const SERVE_OUTPUTS = ["directory", "waveform", "pcap"];
 
@@ -56,6 +58,8 @@ export function parseServeScenario(text: string, file = "scenario", overrides: R
   if (problems.length > 0) throw new ScenarioError(inFileOrder(problems, file));
   const given = value as Record<string, unknown>;
   const outputs = typeof given.outputs === "object" && given.outputs !== null ? Object.keys(given.outputs).filter((key) => !SERVE_OUTPUTS.includes(key)) : [];
-  const unused = [...Object.keys(given).filter((key) => (UNUSED_BY_SERVE as readonly string[]).includes(key)), ...outputs.map((key) => `outputs.${key}`)];
+  // The peer's IKE rekeying and its policers (the policy map's) have no part in a served run: the peer's queue has (from a new user's check).
+  const peer = typeof given.peer === "object" && given.peer !== null ? Object.keys(given.peer).filter((key) => (PEER_UNUSED_BY_SERVE as readonly string[]).includes(key)) : [];
+  const unused = [...Object.keys(given).filter((key) => (UNUSED_BY_SERVE as readonly string[]).includes(key)), ...outputs.map((key) => `outputs.${key}`), ...peer.map((key) => `peer.${key}`)];
   return { scenario: parsed.data!, unused, replaced };
 }

@@ -46,6 +46,12 @@ test("a serve scenario's peer section is the served peer's", () => {
   const config = serveConfig({ scenario: file, set: { "top.peer.queueFrames": 5 }, waveform: true });
   expect(new ServedRun({ ...config, directory: null }).design.top.peer.params.queueFrames).toBe(5);
   expect(new ServedRun({ ...serveConfig({ scenario: file, set: {}, waveform: true }), directory: null }).design.top.peer.params.queueFrames).toBe(3);
+  // Its IKE rekeying and its policers' settings have no part in a served run, and are said not used (from a new user's check).
+  const ike = join(directory, "i.yaml");
+  writeFileSync(ike, ["name: i", "peer: { queueFrames: 3, softLifetimePercent: 5, congestionFrames: 2 }", ""].join("\n"));
+  const notes: string[] = [];
+  serveConfig({ scenario: ike, set: {}, waveform: true }, (text) => notes.push(text));
+  expect(notes).toEqual([expect.stringContaining(`${ike}: peer.softLifetimePercent, peer.congestionFrames not used: `)]);
 });
 
 test("a serve scenario still refuses unknown fields, wrong values and wrong parameters, each at its line", () => {
