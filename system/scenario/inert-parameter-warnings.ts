@@ -1,3 +1,5 @@
+import { RX_ENGINE_PARAMETERS } from "../../hw/rx/parameters.js";
+import { TX_ENGINE_PARAMETERS } from "../../hw/tx/parameters.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 
@@ -39,12 +41,24 @@ const cryptoRules = (direction: "crypto_tx" | "crypto_rx"): InertRule[] => {
   ];
 };
 
+/** A buffer's sharedThreshold where the buffer is split per class: each queue has a part of its own (from an architect's check). */
+const sharedThresholdRule = (direction: "tx" | "rx"): InertRule => ({
+  paths: [["nic", direction, "sharedThreshold"]],
+  because: (scenario) => {
+    const given = givenAt(scenario, ["nic", direction, "bufferPartition"]);
+    const partition = given ?? (direction === "tx" ? TX_ENGINE_PARAMETERS : RX_ENGINE_PARAMETERS).bufferPartition.defaultValue;
+    return partition === "per-class" ? `nic.${direction}.bufferPartition is per-class${given === undefined ? " (the default)" : ""}: each queue holds a part of its own, and the threshold is for a shared buffer only (bufferPartition: shared)` : null;
+  },
+});
+
 const offloadOff = (scenario: Scenario) => (givenAt(scenario, ["driver", "intermediate", "offload"]) === false ? "driver.intermediate.offload is false: every ESP packet is processed in software, and the NIC's SA tables and crypto engines are not used" : null);
 const noIke = (scenario: Scenario) => (scenario.customers.some((customer) => customer.ike !== undefined) ? null : "no customer has ike: there is no IKE exchange");
 
 const RULES: readonly InertRule[] = [
   ...cryptoRules("crypto_tx"),
   ...cryptoRules("crypto_rx"),
+  sharedThresholdRule("tx"),
+  sharedThresholdRule("rx"),
   { paths: [["driver", "cpu", "checkBytes"], ["driver", "cpu", "switchCycles"]], because: (scenario) => (policyOf(scenario, ["driver", "cpu"]) === "run-to-completion" ? "driver.cpu.policy is run-to-completion: no software crypto job is suspended" : null) },
   { paths: [["nic", "tx", "writeBackDelay"]], because: (scenario) => ((givenAt(scenario, ["driver", "base", "txWriteBackThreshold"]) ?? 0) === 0 ? "driver.base.txWriteBackThreshold is 0 (the default): each frame is written back as it is done, and none waits" : null) },
   { paths: [["nic", "dma", "completionTimeout"]], because: (scenario) => ((givenAt(scenario, ["nic", "dma", "completionTimeoutProbability"]) ?? 0) === 0 ? "nic.dma.completionTimeoutProbability is 0 (the default): every read completes" : null) },

@@ -15,7 +15,6 @@ import { longerShown } from "./shown-longer.js";
 import { streamGap } from "./stream-gap.js";
 import { shortLifetimeWarnings } from "./short-lifetime-warning.js";
 import { hostSoftwareEspWarning } from "./host-software-esp-warning.js";
-import { sharedThresholdWarnings } from "./shared-threshold-warning.js";
 import { inertParameterWarnings } from "./inert-parameter-warnings.js";
 
 /** What a valid scenario is warned of (accepted, likely not meant), each at its place in the file, in this order. */
@@ -25,7 +24,6 @@ export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, sour
     ...silentStreams(scenario, source),
     ...unreachableWriteBackThreshold(scenario, source),
     ...doorbellBatchWarning(scenario, source),
-    ...sharedThresholdWarnings(scenario, source),
     ...inertParameterWarnings(scenario, source),
     ...interruptIntervalWarning(scenario, source),
     ...shortIkeRetransmitWait(scenario, source),

@@ -1,6 +1,5 @@
-import { valueKind } from "../../sim/shown-value.js";
 import { numberSecrets, redactSecrets, redactValue, secretTexts } from "./secret-paths.js";
-import { shownValue } from "../../sim/shown-value.js";
+import { shownValue, valueKind } from "../../sim/shown-value.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
