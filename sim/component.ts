@@ -85,6 +85,8 @@ export abstract class Component {
    */
   protected misfitParameter(key: string, why: string): void {
     const path = joinPath(this.path, key);
+    // Refused on its own already: weighed here was the default standing in, named as the user's value (`--set …retransmitLimit = 3` for a given 1000).
+    if (this.overrides.refused.has(path)) return;
     const value = this.declaredParameters.find((parameter) => parameter.path === path)?.value;
     this.overrides.misfit(parameterProblem(this.overrides.source, path, value, why));
   }

@@ -84,6 +84,9 @@ export class ParameterOverrides {
     this.misfits.push(message);
   }
 
+  /** Paths whose given value its own declaration refused: the default standing in for it is no value of the user's to weigh against others. */
+  readonly refused = new Set<string>();
+
   /** Parameters of parts not built, which a misspelt name is still compared with. */
   private readonly notBuiltDeclared: string[] = [];
 
@@ -130,6 +133,7 @@ export function resolveParameter<T>(path: string, spec: ParameterSpec<T>, overri
   } catch (error) {
     if (!(error instanceof ParameterError)) throw error;
     overrides.misfit(error.message);
+    overrides.refused.add(path);
     return spec.defaultValue;
   }
 }

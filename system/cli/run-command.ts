@@ -61,8 +61,14 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
     throw place === null ? error : new ScenarioError([...(error as ScenarioError).problems, place]);
   }
   const { name } = loaded.scenario;
-  // Said before the run too, not only with its report: a long run, or one stopped or failed, showed none.
-  for (const warning of loaded.warnings) process.stderr.write(`nicsim run: ${warning}\n`);
+  // Said as the run starts too, not only with its report: a long run, or one stopped or failed, showed none.
+  // Not before the design is built: a value refused there was also called one that "has no effect" (from a session's check).
+  let warned = false;
+  const warnOnce = () => {
+    if (warned) return;
+    warned = true;
+    for (const warning of loaded.warnings) process.stderr.write(`nicsim run: ${warning}\n`);
+  };
   const directory = options.out ?? loaded.scenario.outputs.directory;
   const progress = new Progress(`run ${name}`, options.quiet);
   const started = performance.now();
@@ -92,6 +98,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   try {
     const final = await new Promise<RunOutcome>((resolve, reject) => {
       worker.on("message", (message: RunReport) => {
+        if (message.kind !== "scenario") warnOnce();
         if (message.kind === "progress") progress.update(message.now / 1e6, message.end / 1e6, "µs", `traffic over at ${(message.end / 1e6).toFixed(0)} µs: waiting for the last packets`);
         else resolve(message);
       });

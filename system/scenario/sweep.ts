@@ -145,8 +145,9 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
     let problems: readonly string[];
     try {
       const loaded = load(point.overrides);
-      if (loaded.warnings.length > 0) warned.push({ point, problems: loaded.warnings.map((warning) => fromGrid(warning, point)) });
       problems = buildProblems(loaded, point.overrides);
+      // A configuration refused when built says only why: a value refused there was also called one that "has no effect".
+      if (problems.length === 0 && loaded.warnings.length > 0) warned.push({ point, problems: loaded.warnings.map((warning) => fromGrid(warning, point)) });
       if (problems.length === 0) return loaded.scenario;
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
