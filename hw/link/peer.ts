@@ -108,6 +108,8 @@ export class RemotePeer extends Component {
   send(bytes: Uint8Array, options: { fcsGood?: boolean; pad?: boolean } = {}): number {
     if (!(bytes instanceof Uint8Array)) throw new TypeError(`${this.path}.send: the frame must be a Uint8Array (or Buffer), not ${valueKind(bytes)}`);
     // A longer one stopped the run inside the NIC's MAC (its 16-bit frame length); one up to this is the NIC's to drop as OVERSIZE (from a driver developer's check).
+    // Padded, an empty frame went out as 60 zero bytes and the host was given it as a frame (from a driver developer's check).
+    if (bytes.length === 0) throw new RangeError(`${this.path}.send: an empty frame (0 bytes) is no frame: give its bytes (a runt, shorter than 60 bytes, goes with pad: false)`);
     if (bytes.length > LONGEST_WIRE_FRAME) throw new RangeError(`${this.path}.send: a frame of ${bytes.length} bytes is longer than the wire carries (${LONGEST_WIRE_FRAME} bytes without FCS); the NIC drops one longer than nic.maxFrameBytes as OVERSIZE`);
     this.sent++;
     const occupancy = this.wire.occupancy(bytes.length);

@@ -319,6 +319,9 @@ describe("malformed frames from the wire", () => {
       top.peer.send(sequencedFrame("to-host", 0, 0, 65_535));
       expect(() => top.peer.send(sequencedFrame("to-host", 0, 1, 65_536))).toThrow("top.peer.send: a frame of 65536 bytes is longer than the wire carries (65535 bytes without FCS)");
       expect(() => top.peer.send(undefined as never)).toThrow("top.peer.send: the frame must be a Uint8Array (or Buffer), not undefined");
+      // Padded, it went out as 60 zero bytes and the driver received it as a frame.
+      expect(() => top.peer.send(new Uint8Array(0))).toThrow("top.peer.send: an empty frame (0 bytes) is no frame");
+      expect(() => top.peer.send(new Uint8Array(0), { pad: false })).toThrow("top.peer.send: an empty frame (0 bytes) is no frame");
       top.peer.send(sequencedFrame("to-host", 0, 2, 200));
     });
     kernel.run({ until: us(200) });
