@@ -28,6 +28,8 @@ export { buildScenario, runScenario } from "./system/scenario/run.js";
 export { runSweep, sweepGrid } from "./system/scenario/sweep.js";
 export { scenarioSchema, type Scenario, type ScenarioInput } from "./system/scenario/schema.js";
 // The swap points (README): register another under the token in the container given to buildNic or buildNicSystem.
+// The built-in policy of placement: metric (seed 003's), as top.driver.intermediate.policy is then: its metrics and threshold can be read.
+export { MetricPlacement } from "./driver/caching/metric-placement.js";
 export { InstallIfFree, SaPlacementPolicyToken, type NotInTable, type PeriodicDecision, type PlacementDecision, type SaPlacementPolicy, type TableView } from "./driver/intermediate/policy.js";
 export { BLOCKED, ClassScheduler, EMPTY, QueueSchedulerFactoryToken, WAITING, type ClassSchedulerOptions, type QueueSchedule, type QueueScheduler, type QueueSchedulerFactory } from "./hw/qos/class-scheduler.js";
 export { AesGcmBackendToken, type AesGcmBackend, type IcvLength } from "./sim/crypto/backend.js";

@@ -8,6 +8,7 @@ import {
   defaultScenario,
   InstallIfFree,
   type IcvLength,
+  MetricPlacement,
   NodeCryptoBackend,
   type NotInTable,
   type PlacementDecision,
@@ -124,4 +125,13 @@ test("a placement policy registered while the scenario says placement: metric is
   expect(() => runScenario(defaultScenario({ durationMicroseconds: 40, "outputs.waveform": false }), { directory: null, container: scope })).toThrow(
     /driver\.intermediate\.placement = "?metric"?: a placement policy \('install-if-free'\) is registered under SaPlacementPolicyToken, and under metric it would not be used: set placement to token to use it/,
   );
+});
+
+// From a library user's check: placement: metric's policy was not exported, so the driver's policy could not be narrowed to read its metrics.
+test("under placement: metric the driver's policy is the exported MetricPlacement, whose threshold and metrics can be read; under token with none registered, InstallIfFree", () => {
+  const policyOf = (placement: string) => buildNicSystem({ seed: 1, parameters: { "top.driver.intermediate.placement": placement } }).top.driver.intermediate.policy;
+  const metric = policyOf("metric");
+  expect(metric).toBeInstanceOf(MetricPlacement);
+  expect((metric as MetricPlacement).period).toBeGreaterThan(0);
+  expect(policyOf("token")).toBeInstanceOf(InstallIfFree);
 });
