@@ -64,8 +64,16 @@ const RULES: readonly InertRule[] = [
   { paths: [["nic", "dma", "completionTimeout"]], because: (scenario) => ((givenAt(scenario, ["nic", "dma", "completionTimeoutProbability"]) ?? 0) === 0 ? "nic.dma.completionTimeoutProbability is 0 (the default): every read completes" : null) },
   { paths: [["faults", "overlappingSaChanges"]], because: (scenario) => (scenario.faults.overlappingSaChanges && scenario.faults.rekeys + scenario.faults.inboundRekeys + scenario.faults.deletes <= 1 ? "faults asks for at most one SA change (rekeys, inboundRekeys, deletes): none can overlap another" : null) },
   {
-    paths: [["nic", "crypto_tx"], ["nic", "crypto_rx"], ["nic", "sacache"], ["driver", "intermediate", "placement"], ["driver", "intermediate", "metric"], ["driver", "intermediate", "offloadCyclesPerPacket"], ["driver", "base", "saFill"]],
+    paths: [["nic", "crypto_tx"], ["nic", "crypto_rx"], ["nic", "sacache", "lookupCycles"], ["driver", "intermediate", "placement"], ["driver", "intermediate", "metric"], ["driver", "intermediate", "offloadCyclesPerPacket"], ["driver", "base", "saFill"]],
     because: offloadOff,
+  },
+  // The table sizes still head the SA trace, as the sizes nicsim policy-eval replays it at: inert only without the trace.
+  {
+    paths: [["nic", "sacache", "txEntries"], ["nic", "sacache", "rxEntries"]],
+    because: (scenario) => {
+      const off = offloadOff(scenario);
+      return off === null ? null : scenario.outputs.saTrace ? `${off}, so it only sets the table sizes the SA trace's header gives nicsim policy-eval to replay the trace at` : off;
+    },
   },
   { paths: [["driver", "intermediate", "ike"], ["peer", "softLifetimePercent"]], because: noIke },
   {
