@@ -25,7 +25,8 @@ export interface Inspection {
 
 /** What `nicsim inspect` prints: a VCD's signals, or one signal's changes in a window. Throws with the file and line of a malformed VCD. */
 export async function inspectVcd(file: string, options: InspectOptions): Promise<Inspection> {
-  if (options.from > options.to) throw new Error(`--from ${options.from} is after --to ${options.to}: the window is empty`);
+  // Said with a signal the dump does not have, if that is wrong too: one was said, and the other only on the next try (from an outside check).
+  const windowProblem = options.from > options.to ? `--from ${options.from} is after --to ${options.to}: the window is empty` : null;
   // A file is read a piece at a time, never whole (a long run's dump is longer than the longest JavaScript text); a pipe, read once, whole.
   let pipe: Uint8Array | null;
   try {
@@ -43,6 +44,9 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
     if (error instanceof UnreadableVcdError) throw new Error(`${file}:${error.line}: ${error.problem}`);
     throw error;
   }
+  const signalProblem = options.signal && !parsed.variables.some((candidate) => candidate.path === options.signal) ? `${file}: no signal '${options.signal}'${suggest(options.signal, parsed.variables.map((candidate) => candidate.path))}` : null;
+  const problems = [windowProblem, signalProblem].filter((problem) => problem !== null);
+  if (problems.length > 0) throw new Error(problems.join("\n"));
   const warnings = cutOffWarnings(file, parsed);
   const named = signalNamesBeside(file);
   if (!options.signal) {
@@ -52,8 +56,7 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
     return { lines: listed.map((variable) => `${variable.path}  [${variable.width}]${named.has(variable.path) ? `  names from ${named.get(variable.path)!.file}` : ""}`), warnings };
   }
   const variables = parsed.variables.filter((candidate) => candidate.path === options.signal);
-  const variable = variables[0];
-  if (!variable) throw new Error(`${file}: no signal '${options.signal}'${suggest(options.signal, parsed.variables.map((candidate) => candidate.path))}`);
+  const variable = variables[0]!;
   // Two variables of one path with their own codes are two signals: their changes would be shown as one.
   if (new Set(variables.map((each) => each.code)).size > 1) throw new Error(`${file}: ${variables.length} variables are declared as '${options.signal}', with different identifier codes: their changes cannot be told apart by the path`);
   const perMicrosecond = ticksPerMicrosecond(parsed.timeUnit);

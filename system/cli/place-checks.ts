@@ -71,8 +71,7 @@ export function inspectProblems(command: Command): string[] {
 function inspectOptionProblems(command: Command): string[] {
   const given = (name: string) => command.getOptionValueSource(name) === "cli";
   const options = command.opts<{ signal?: string; match?: string }>();
-  const { from, to } = command.opts<{ from: number; to?: number }>();
-  const window = typeof to === "number" && typeof from === "number" && from > to ? [`--from ${from} is after --to ${to}: the window is empty`] : [];
   if (options.signal === undefined) return (["from", "to"] as const).filter(given).map((name) => `--${name}: the window is for --signal's changes; without --signal the signals are listed`);
-  return [...(options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : []), ...window];
+  // An empty window is said as the file is read, with a signal it does not have (inspectVcd): here it was said alone, and the signal on the next try.
+  return options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : [];
 }
