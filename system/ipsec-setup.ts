@@ -7,6 +7,7 @@ import { identity, subnetSpan } from "../driver/intermediate/identity.js";
 import { matchHostDomain } from "../driver/intermediate/isakmp-profile.js";
 import type { IntermediateDriver } from "../driver/intermediate/driver.js";
 import type { IkeSa } from "../driver/intermediate/isadb.js";
+import type { Selectors } from "../driver/intermediate/spd.js";
 import type { PeerTunnel } from "./esp-peer.js";
 
 export const HOST_GATEWAY = ipv4Address("192.0.2.1");
@@ -63,16 +64,10 @@ export class TunnelBuilder {
     const keys = (): EspSaParameters["keyMaterial"] => this.random.bytes(20);
     const toPeer: EspSaParameters = { spi: spi(0x1000 + index), keyMaterial: keys(), icvLength: 16, esn: false };
     const toHost: EspSaParameters = { spi: spi(0x2000 + index), keyMaterial: keys(), icvLength: 16, esn: false };
-    const outbound = this.intermediate.sadb.negotiate(ikeSa, { direction: "outbound", parameters: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY });
-    const inbound = this.intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
-    this.intermediate.spd.add({
-      name,
-      source: subnetSpan(4, INNER_SUBNET),
-      destination: subnetSpan(4, INNER_SUBNET),
-      protocol: PROTOCOL_UDP,
-      destinationPorts: [port, port],
-      action: { kind: "protect", sa: outbound },
-    });
+    const selectors: Selectors = { source: subnetSpan(4, INNER_SUBNET), destination: subnetSpan(4, INNER_SUBNET), protocol: PROTOCOL_UDP, destinationPorts: [port, port] };
+    const outbound = this.intermediate.sadb.negotiate(ikeSa, { direction: "outbound", parameters: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY, selectors });
+    const inbound = this.intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY, selectors });
+    this.intermediate.spd.add({ name, ...selectors, action: { kind: "protect", sa: outbound } });
     this.peer.push({ inbound: toPeer, outbound: toHost, peerAddress: PEER_GATEWAY, hostAddress: HOST_GATEWAY, trafficClass: outerClass });
     this.captured.push({ sa: toPeer, source: HOST_GATEWAY, destination: PEER_GATEWAY }, { sa: toHost, source: PEER_GATEWAY, destination: HOST_GATEWAY });
     return { index, outbound, inbound };

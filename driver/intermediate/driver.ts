@@ -13,7 +13,7 @@ import { METRIC_PLACEMENT_PARAMETERS, MetricPlacement } from "../caching/metric-
 import type { CostModel } from "../caching/metric-policy.js";
 import { TraceRecorder } from "../caching/trace.js";
 import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, HOST_MAC, type MacAddress, PEER_MAC, writeEthernetHeader } from "../../sim/packet/ethernet.js";
-import { IPV4_HEADER_BYTES, PROTOCOL_ESP, PROTOCOL_IPV4, PROTOCOL_UDP, writeIpv4Header } from "../../sim/packet/ipv4.js";
+import { IPV4_HEADER_BYTES, ipv4HeaderChecksumValid, PROTOCOL_ESP, PROTOCOL_IPV4, writeIpv4Header } from "../../sim/packet/ipv4.js";
 import { param } from "../../sim/parameters.js";
 import { BaseDriver } from "../base/driver.js";
 import { HostCpu } from "../cpu/host-cpu.js";
@@ -21,7 +21,7 @@ import { defineEnum } from "../../sim/enum-type.js";
 import { IsakmpProfiles } from "./isakmp-profile.js";
 import { Isadb } from "./isadb.js";
 import { type IpsecSa, Sadb } from "./sadb.js";
-import { Spd } from "./spd.js";
+import { packetSelectors, selectsInbound, Spd } from "./spd.js";
 import { SaLease, SaLifecycle } from "./sa-lifecycle.js";
 import { TablePlacement } from "./table-placement.js";
 import { SendOrder } from "./send-order.js";
@@ -43,7 +43,23 @@ export interface DeliveredPacket {
 }
 
 /** Why the intermediate driver dropped a packet, beside the ESP receiver's reasons. */
-export type IntermediateDropReason = EspDropReason | "SPD_DISCARD" | "NO_POLICY" | "NO_SA" | "NO_MATURE_SA" | "SA_DEAD" | "UNKNOWN_SPI" | "REKEY_REQUIRED" | "NOT_IPV4" | "BACKLOG_FULL";
+export type IntermediateDropReason =
+  | EspDropReason
+  | "SPD_DISCARD"
+  | "NO_POLICY"
+  | "NO_SA"
+  | "NO_MATURE_SA"
+  | "SA_DEAD"
+  | "UNKNOWN_SPI"
+  | "REKEY_REQUIRED"
+  | "NOT_IPV4"
+  | "BACKLOG_FULL"
+  /** Received: an IPv4 header whose checksum does not verify (RFC 1122 3.2.1.2). */
+  | "IP_HEADER_CHECKSUM"
+  /** Received in the clear where the SPD says the traffic comes under IPsec (RFC 4301 5.2 step 3a). */
+  | "UNPROTECTED"
+  /** Decrypted, a packet outside the selectors of the SA it came under (RFC 4301 5.2 step 4): another tunnel's traffic. */
+  | "SELECTOR_MISMATCH";
 
 /** Each packet's path through ESP, as the waveform shows the last one: the NIC inline, or software on a host core. */
 export const EspPath = defineEnum("esp_path", ["NONE", "HARDWARE_TX", "SOFTWARE_TX", "HARDWARE_RX", "SOFTWARE_RX"]);
@@ -164,11 +180,9 @@ export class IntermediateDriver extends Component {
 
   /** Send an inner IPv4 packet through the SPD (a generator: `yield* intermediate.send(packet)`). */
   *send(packet: Uint8Array): Generator<Command, void, unknown> {
-    if (packet.length < IPV4_HEADER_BYTES || packet[0]! >> 4 !== 4) return this.drop("NOT_IPV4", { packet });
-    const protocol = packet[9]!;
-    const headerLength = (packet[0]! & 0x0f) * 4;
-    const destinationPort = protocol === PROTOCOL_UDP ? (packet[headerLength + 2]! << 8) | packet[headerLength + 3]! : undefined;
-    const entry = this.spd.lookup({ source: BigInt(read32(packet, 12)), destination: BigInt(read32(packet, 16)), protocol, destinationPort });
+    const selectors = packetSelectors(packet);
+    if (selectors === null) return this.drop("NOT_IPV4", { packet });
+    const entry = this.spd.lookup(selectors);
     if (!entry) return this.drop("NO_POLICY", { packet });
     if (entry.action.kind === "discard") return this.drop("SPD_DISCARD", { packet });
     // Policy asks for IPsec, but IKE has no SA for it (still negotiating, failed, or deleted).
@@ -260,7 +274,7 @@ export class IntermediateDriver extends Component {
    */
   *rekeySa(old: IpsecSa, spi: Spi, keyMaterial: Uint8Array) {
     if (!this.lifecycle.usable(old)) return null;
-    const fresh = this.sadb.add({ direction: old.direction, parameters: { ...old.parameters, spi, keyMaterial }, source: old.source, destination: old.destination }, old.qosGroup);
+    const fresh = this.sadb.add({ direction: old.direction, parameters: { ...old.parameters, spi, keyMaterial }, source: old.source, destination: old.destination, selectors: old.selectors }, old.qosGroup);
     this.spd.replace(old, fresh);
     yield* this.deleteSa(old);
     return fresh;
@@ -294,12 +308,15 @@ export class IntermediateDriver extends Component {
    */
   private receive(frame: DriverReceivedFrame): void {
     const bytes = frame.bytes;
-    if (etherType(bytes) !== ETHERTYPE_IPV4) return;
+    // An ARP or IPv6 frame was let go without a count (from an outside check): this stack carries IPv4 alone.
+    if (etherType(bytes) !== ETHERTYPE_IPV4 || bytes.length < ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES) return this.drop("NOT_IPV4", { frame: bytes });
+    // Neither the NIC nor a driver looked at the outer header's checksum: one that does not verify is dropped here, as a host's IP layer does.
+    if (!ipv4HeaderChecksumValid(bytes.subarray(ETHERNET_HEADER_BYTES))) return this.drop("IP_HEADER_CHECKSUM", { frame: bytes });
     const esp = receivedEsp(bytes);
     if (!esp) {
       const datagram = this.ike.configured ? ikeDatagram(bytes) : null;
       if (datagram) return this.ike.receive(datagram, frame.trafficClass);
-      return this.onDeliver({ packet: bytes.subarray(ETHERNET_HEADER_BYTES), time: this.kernel.now, received: frame.time, sa: null });
+      return this.receiveClear(frame);
     }
     const sa = inboundSa(this.sadb, esp);
     // One this host ended may still be in use at its gateway (a Delete lost): IKE tells it again.
@@ -307,6 +324,17 @@ export class IntermediateDriver extends Component {
     if (!sa || !this.lifecycle.usable(sa)) return this.drop("UNKNOWN_SPI", { frame: bytes });
     if (!this.lanes.push(sa, { frame, esp }, this.params.receiveBacklog)) this.drop("BACKLOG_FULL", { frame: bytes });
   }
+  /** A packet that came in the clear: delivered where the SPD lets it bypass IPsec, dropped where it asks for IPsec, discards or has no entry (a forged packet of a protected flow was delivered; from an outside check). */
+  private receiveClear(frame: DriverReceivedFrame): void {
+    const packet = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
+    const selectors = packetSelectors(packet);
+    const entry = selectors && this.spd.lookupInbound(selectors);
+    if (!entry) return this.drop("NO_POLICY", { frame: frame.bytes });
+    if (entry.action.kind === "discard") return this.drop("SPD_DISCARD", { frame: frame.bytes });
+    if (entry.action.kind !== "bypass") return this.drop("UNPROTECTED", { frame: frame.bytes });
+    this.onDeliver({ packet, time: this.kernel.now, received: frame.time, sa: null });
+  }
+
   /** Per inbound SA, its received packets in order. */
   private readonly lanes = new ReceiveLanes<{ frame: DriverReceivedFrame; esp: Uint8Array }>(this.kernel, (name, body) => this.process(name, body), (sa, { frame, esp }) => this.receiveEsp(frame, esp, sa));
 
@@ -371,6 +399,9 @@ export class IntermediateDriver extends Component {
 
   private deliver(result: EspInboundResult, sa: IpsecSa, frame: DriverReceivedFrame, path: "hardwareRx" | "softwareRx"): void {
     if (result.kind === "dropped") return this.drop(result.reason, { frame: frame.bytes });
+    // One tunnel's SA carried another's traffic, and it was delivered: a gateway could inject into another customer's flow (from an outside check).
+    const inner = sa.selectors === null ? null : packetSelectors(result.payload);
+    if (sa.selectors !== null && (inner === null || !selectsInbound(sa.selectors, inner))) return this.drop("SELECTOR_MISMATCH", { frame: frame.bytes });
     if (path === "softwareRx") this.decrypted.set(++this.decryptedCount);
     // The inner packet's length, as TX records it: the SA trace's bytes were the received frame's (70 more) for RX.
     this.took(path, sa, result.payload.length);

@@ -11,7 +11,7 @@ import { us } from "../../sim/time.js";
 import type { AwaitingReply } from "../../sim/ike/ike-node.js";
 import type { Random } from "../../sim/random.js";
 import { ikeRetransmitParameters, MAXIMUM_RETRANSMIT_SPAN, peerNode, randomSpi, RetransmitTimer } from "./ike-peer-node.js";
-import { type IkeAction, type IkeDropReason, type IkeStep, retransmitSpan } from "../../sim/ike/ike-types.js";
+import { type IkeAction, type IkeDropReason, type IkeStep, type QuickModeSelectors, retransmitSpan } from "../../sim/ike/ike-types.js";
 import { ikeCostParameters, ikeWorkCycles } from "./ike-costs.js";
 import { IkeMessageEnum, type IkeMessageEnumName, type IkeStateName, IkeStateEnum, type IkeTimelineEntry, type IkeTimelineEvent } from "./ike-timeline.js";
 import type { IkeTunnel } from "./ike-tunnels.js";
@@ -224,7 +224,7 @@ export class IkeDaemon extends Component {
           this.phase1Failed(peer, action);
           break;
         case "quick-mode-inbound":
-          if (peer.ikeSa) this.keeper.takeUpInbound(peer.config.name, action.session, action.messageId, peer.ikeSa, action.inbound, this.localAddress, peer.config.address);
+          if (peer.ikeSa) this.keeper.takeUpInbound(peer.config.name, action.session, action.messageId, peer.ikeSa, action.inbound, this.localAddress, peer.config.address, this.selectorOf(action.selectors));
           break;
         case "quick-mode-up":
           this.quickModeUp(peer, action);
@@ -294,6 +294,16 @@ export class IkeDaemon extends Component {
         return;
       }
       this.keeper.gatewayQuickModeFailed({ gateway: peer.config.name, session: failed.session, selector });
+    }
+  }
+
+  /** The selector a responder's QM1 named, for the inbound SA it takes up at QM2; null if none could be read (the pair is refused when it comes up). */
+  private selectorOf(selectors: QuickModeSelectors | undefined): TunnelSelector | null {
+    try {
+      return selectors ? selectorFromPayloads(selectors) : null;
+    } catch (error) {
+      if (error instanceof SelectorError) return null;
+      throw error;
     }
   }
 

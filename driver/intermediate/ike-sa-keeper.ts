@@ -10,7 +10,7 @@ import { startedQuickModeId } from "../../sim/ike/quick-mode.js";
 import type { IkeTimelineEvent, Negotiation } from "./ike-timeline.js";
 import { IkeTunnels, type IkeTunnel } from "./ike-tunnels.js";
 import { EndedInboundSpis } from "./ended-inbound-spis.js";
-import { selectorKey, type TunnelSelector } from "./tunnel-selector.js";
+import { selectorKey, spdSelectors, type TunnelSelector } from "./tunnel-selector.js";
 import { newestSentUnder, RetiringPairs } from "./retiring-pairs.js";
 import type { IntermediateDriver } from "./driver.js";
 import type { IkeSa } from "./isadb.js";
@@ -83,11 +83,12 @@ export class IkeSaKeeper {
   /** A Quick Mode's SA pair: installed under the IKE SA (so with its tag), and the SPD's entry for its selectors protected by it. */
   install(pair: NegotiatedPair): IkeTunnel {
     const { sadb, spd } = this.intermediate;
-    const outbound = sadb.negotiate(pair.ikeSa, { direction: "outbound", parameters: espParameters(pair.outbound), source: pair.local, destination: pair.remote });
+    const selectors = spdSelectors(pair.selector);
+    const outbound = sadb.negotiate(pair.ikeSa, { direction: "outbound", parameters: espParameters(pair.outbound), source: pair.local, destination: pair.remote, selectors });
     const key = quickModeKey(pair.gateway, pair.messageId);
     const takenUp = this.takenUp.get(key);
     this.takenUp.delete(key);
-    const inbound = takenUp?.sa ?? sadb.negotiate(pair.ikeSa, { direction: "inbound", parameters: espParameters(pair.inbound), source: pair.remote, destination: pair.local });
+    const inbound = takenUp?.sa ?? sadb.negotiate(pair.ikeSa, { direction: "inbound", parameters: espParameters(pair.inbound), source: pair.remote, destination: pair.local, selectors });
     this.captured.push({ sa: outbound.parameters, source: pair.local, destination: pair.remote }, { sa: inbound.parameters, source: pair.remote, destination: pair.local });
     const { selector } = pair;
     // The host's acquire for the selector came up: it is done (a rekey of the gateway's pair meanwhile is not it).
@@ -100,7 +101,7 @@ export class IkeSaKeeper {
     const tunnel: IkeTunnel = { gateway: pair.gateway, session: pair.session, selector, outbound, inbound, outboundBytes: 0, inboundBytes: takenUp?.bytes ?? 0, lastInbound: takenUp?.bytes ? this.kernel.now : -Infinity, lifetime: pair.lifetime, rekeying: false, rekeyUnderWay: false, expired: false, successor: null };
     this.retiring.installed(tunnel);
     this.tunnels.set(tunnel);
-    spd.protect({ source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] }, outbound);
+    spd.protect(selectors, outbound);
     this.counts.quickModes++;
     // A rekey is one the host started at a lifetime's soft limit; the host's acquire negotiates the tunnel again (both ends' traps after a Delete made every such crossing a rekey).
     // One the gateway started while the host had the pair was counted as negotiated again after a Delete or an expiry, where there had been neither (from an outside check).
@@ -133,8 +134,8 @@ export class IkeSaKeeper {
    */
   private readonly takenUp = new Map<string, { readonly sa: IpsecSa; readonly session: IkeSessionId; bytes: number }>();
 
-  takeUpInbound(gateway: string, session: IkeSessionId, messageId: number, ikeSa: IkeSa, keys: EspKeys, local: Ipv4Address, remote: Ipv4Address): void {
-    const sa = this.intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: espParameters(keys), source: remote, destination: local });
+  takeUpInbound(gateway: string, session: IkeSessionId, messageId: number, ikeSa: IkeSa, keys: EspKeys, local: Ipv4Address, remote: Ipv4Address, selector: TunnelSelector | null): void {
+    const sa = this.intermediate.sadb.negotiate(ikeSa, { direction: "inbound", parameters: espParameters(keys), source: remote, destination: local, selectors: selector && spdSelectors(selector) });
     this.takenUp.set(quickModeKey(gateway, messageId), { sa, session, bytes: 0 });
   }
 

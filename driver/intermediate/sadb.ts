@@ -3,6 +3,7 @@ import { checkSaParameters, type EspSaParameters, EspSaError, hexSpi, type Spi }
 import { formatIpv4, type Ipv4Address, PROTOCOL_ESP } from "../../sim/packet/ipv4.js";
 import { encodeSaRecord, SA_DIRECTION_INBOUND, SA_DIRECTION_OUTBOUND, SA_RECORD_ALIGNMENT, SA_RECORD_BYTES } from "../../hw/spec/sa-record.js";
 import type { IkeSa } from "./isadb.js";
+import type { Selectors } from "./spd.js";
 
 export type SaDirection = "outbound" | "inbound";
 
@@ -20,6 +21,8 @@ export interface IpsecSa {
   readonly ikeSaId: number | null;
   /** The SA record in host memory: the pointer the intermediate driver passes down with each packet. */
   readonly record: HostAddress;
+  /** The traffic it carries, as the SPD entry of its tunnel selects it outbound (an inbound SA's packets match it mirrored); null: any. */
+  readonly selectors: Selectors | null;
 }
 
 export class SadbError extends Error {}
@@ -29,6 +32,8 @@ export interface SaRequest {
   readonly parameters: EspSaParameters;
   readonly source: Ipv4Address;
   readonly destination: Ipv4Address;
+  /** The tunnel's selectors (RFC 4301 4.4.2: an SA's entry holds them): a decrypted packet outside them is dropped. */
+  readonly selectors?: Selectors | null;
 }
 
 /**
@@ -104,7 +109,7 @@ export class Sadb {
       throw new SadbError(`cannot add ${request.direction} SA ${hexSpi(request.parameters.spi)} to ${formatIpv4(request.destination)}: an SA with that SPI, destination and protocol exists`);
     }
     const record = this.memory.allocate(SA_RECORD_BYTES, `SA ${hexSpi(request.parameters.spi)} record`, SA_RECORD_ALIGNMENT);
-    const sa: IpsecSa = { uniqueId: this.nextId++, protocol: PROTOCOL_ESP, direction: request.direction, parameters: request.parameters, source: request.source, destination: request.destination, qosGroup, ikeSaId, record };
+    const sa: IpsecSa = { uniqueId: this.nextId++, protocol: PROTOCOL_ESP, direction: request.direction, parameters: request.parameters, source: request.source, destination: request.destination, qosGroup, ikeSaId, record, selectors: request.selectors ?? null };
     this.memory.write(record, encodeRecord(sa));
     this.byKey.set(id, sa);
     this.byRecordAddress.set(record, sa);

@@ -1,3 +1,5 @@
+import { read32 } from "../../sim/bytes.js";
+import { IPV4_HEADER_BYTES, PROTOCOL_UDP } from "../../sim/packet/ipv4.js";
 import type { AddressSpan } from "./identity.js";
 import type { IpsecSa } from "./sadb.js";
 
@@ -19,6 +21,39 @@ export interface PacketSelectors {
   readonly destination: bigint;
   readonly protocol: number;
   readonly destinationPort?: number;
+}
+
+/** An IPv4 packet's selectors (a UDP packet's destination port among them); null for one too short to hold its header, or not IPv4. */
+export function packetSelectors(packet: Uint8Array): PacketSelectors | null {
+  if (packet.length < IPV4_HEADER_BYTES || packet[0]! >> 4 !== 4) return null;
+  const protocol = packet[9]!;
+  const headerLength = (packet[0]! & 0x0f) * 4;
+  const destinationPort = protocol === PROTOCOL_UDP && packet.length >= headerLength + 4 ? (packet[headerLength + 2]! << 8) | packet[headerLength + 3]! : undefined;
+  return { source: BigInt(read32(packet, 12)), destination: BigInt(read32(packet, 16)), protocol, destinationPort };
+}
+
+/** What an entry selects by: its addresses, protocol and destination ports. */
+export type Selectors = Pick<SpdEntry, "source" | "destination" | "protocol" | "destinationPorts">;
+
+/** Whether an outbound packet falls under selectors. */
+export function selects(selectors: Selectors, packet: PacketSelectors): boolean {
+  return (
+    packet.source >= selectors.source.first &&
+    packet.source <= selectors.source.last &&
+    packet.destination >= selectors.destination.first &&
+    packet.destination <= selectors.destination.last &&
+    (selectors.protocol === undefined || selectors.protocol === packet.protocol) &&
+    (selectors.destinationPorts === undefined || (packet.destinationPort !== undefined && packet.destinationPort >= selectors.destinationPorts[0] && packet.destinationPort <= selectors.destinationPorts[1]))
+  );
+}
+
+/**
+ * Whether an inbound packet falls under selectors written for the outbound direction: mirrored,
+ * its source is their destination (RFC 4301 5.2). The model's tunnels select a flow by its
+ * destination port both ways, so the port is not mirrored.
+ */
+export function selectsInbound(selectors: Selectors, packet: PacketSelectors): boolean {
+  return selects(selectors, { ...packet, source: packet.destination, destination: packet.source });
 }
 
 /** The security policy database: ordered entries, the first that matches decides. */
@@ -70,17 +105,11 @@ export class Spd {
   }
 
   lookup(packet: PacketSelectors): SpdEntry | null {
-    return (
-      this.entries.find(
-        (entry) =>
-          packet.source >= entry.source.first &&
-          packet.source <= entry.source.last &&
-          packet.destination >= entry.destination.first &&
-          packet.destination <= entry.destination.last &&
-          (entry.protocol === undefined || entry.protocol === packet.protocol) &&
-          (entry.destinationPorts === undefined ||
-            (packet.destinationPort !== undefined && packet.destinationPort >= entry.destinationPorts[0] && packet.destinationPort <= entry.destinationPorts[1])),
-      ) ?? null
-    );
+    return this.entries.find((entry) => selects(entry, packet)) ?? null;
+  }
+
+  /** The entry deciding an inbound packet that came in the clear (RFC 4301 5.2 step 3a): the first whose selectors, mirrored, hold it. */
+  lookupInbound(packet: PacketSelectors): SpdEntry | null {
+    return this.entries.find((entry) => selectsInbound(entry, packet)) ?? null;
   }
 }

@@ -1,5 +1,6 @@
 import type { IdPayload } from "../../sim/ike/ike-types.js";
 import type { AddressSpan } from "./identity.js";
+import type { Selectors } from "./spd.js";
 import { identityFromIdPayload, identityToIdPayload } from "./identity-payload.js";
 
 /** A Quick Mode's traffic selector pair, as the SPD selects by it: inner IPv4 subnets, protocol, destination port. */
@@ -14,6 +15,11 @@ export interface TunnelSelector {
 export interface SelectorPayloads {
   readonly local: IdPayload;
   readonly remote: IdPayload;
+}
+
+/** A tunnel's selector as the SPD and its SAs select by it: one destination port. */
+export function spdSelectors(selector: TunnelSelector): Selectors {
+  return { source: selector.source, destination: selector.destination, protocol: selector.protocol, destinationPorts: [selector.port, selector.port] };
 }
 
 export function selectorKey(selector: TunnelSelector): string {

@@ -62,6 +62,12 @@ export function writeIpv4Header(bytes: Uint8Array, offset: number, header: Ipv4H
   bytes[offset + 11] = checksum & 0xff;
 }
 
+/** Whether an IPv4 header (IHL × 4 bytes, options included) is whole and its checksum verifies: summed with it, the header sums to all ones. */
+export function ipv4HeaderChecksumValid(packet: Uint8Array): boolean {
+  const headerLength = (packet[0]! & 0x0f) * 4;
+  return headerLength >= IPV4_HEADER_BYTES && packet.length >= headerLength && internetChecksum(packet, 0, headerLength) === 0;
+}
+
 /** What an IPv4 packet carries: from the end of its header (options included) to its total length, a frame's padding left out. */
 export function ipv4Payload(packet: Uint8Array): Uint8Array {
   return packet.subarray((packet[0]! & 0x0f) * 4, Math.min(packet.length, (packet[2]! << 8) | packet[3]!));
