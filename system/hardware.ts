@@ -30,9 +30,9 @@ export interface DeviceDiagnostics {
   readonly rxPackets: readonly number[];
 }
 
-/** Frames the device holds at a run's end: received and waiting for their ring's descriptors or DMA; taken from the TX rings and not yet wholly on the line. */
+/** Frames the device holds at a run's end: received and waiting for their ring's descriptors, or written to the host and not yet all landed; taken from the TX rings and not yet wholly on the line. */
 export function framesInDevice(nic: Nic): { readonly inRxBuffer: number; readonly inTxDevice: number } {
-  return { inRxBuffer: nic.rx.queues.reduce((sum, queue) => sum + queue.frames.length, 0), inTxDevice: nic.tx.framesHeld + nic.mac.framesHeld };
+  return { inRxBuffer: nic.rx.framesHeld, inTxDevice: nic.tx.framesHeld + nic.mac.framesHeld };
 }
 
 /** The device's counts of frames it delivers with an error in their descriptor, not drops of its own (its statistics count them with those). */

@@ -45,6 +45,13 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private nextQueue = 0;
   /** Frames that have their descriptors and wait to be written, every queue's. */
   private assignedFrames = 0;
+  /** Frames whose writes are on their way, until their last write-back lands: still in the buffer. */
+  private framesWriting = 0;
+
+  /** Frames the engine holds: waiting for descriptors, waiting to be written, or being written (a frame being written was in no count at a run's end; from an outside check). */
+  get framesHeld(): number {
+    return this.queues.reduce((sum, state) => sum + state.frames.length + state.assigned.length, 0) + this.framesWriting;
+  }
   /** Which queue's frame is written next: the policy map (TX_SCHED), as at the frame start and the wire. */
   private readonly scheduler: QueueScheduler;
 
@@ -342,6 +349,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const state = this.queues[queue]!;
     const { frame, buffers, bufferSize } = state.assigned.shift()!;
     this.assignedFrames--;
+    this.framesWriting++;
     const length = frame.bytes.length;
     let error = 0;
     buffers.forEach((buffer, position) => {
@@ -379,7 +387,10 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     state.ring.inDevice--;
     // The frame's bytes leave the buffer once its writes are done, the last descriptor's write-back behind them: a PCIe link slower
     // than the line fills the buffer, and frames are then dropped (RX_BUFFER_FULL). They left as the writes were queued, and the buffer's size meant nothing.
-    if (tag.eop) this.packetBuffer.free(tag.queue, tag.frameLength);
+    if (tag.eop) {
+      this.packetBuffer.free(tag.queue, tag.frameLength);
+      this.framesWriting--;
+    }
     const frame = tag.frame;
     if (completion.error) {
       state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address, tag.index);
