@@ -9,7 +9,8 @@ import { container as rootContainer } from "../../sim/di.js";
 import { buildNic } from "../hardware.js";
 import { inFileOrder, ScenarioError } from "../scenario/load.js";
 import { scenarioPath } from "../scenario/overrides.js";
-import { type ServeOutcome, serveOnSocket, serveOnStreams } from "../serve/server.js";
+import { type ServeOptions, type ServeOutcome, serveOnSocket, serveOnStreams } from "../serve/server.js";
+import type { ClientProgram } from "../serve/client-program.js";
 import { StopRequest } from "../serve/stop-request.js";
 import { signalExitStatus, StopSignals } from "./stop-signals.js";
 import { socketPathInUseProblem } from "../serve/socket-path.js";
@@ -153,6 +154,7 @@ export async function serveCommand(command: readonly string[], options: ServeCom
   if (where.length > 0) throw new ServeOptionError(where.join("\n"));
   const stop = new StopRequest();
   let run: ServedRun | null = null;
+  let client: ClientProgram | null = null;
   const signals = new StopSignals({
     first: (signal) => {
       process.stderr.write(`nicsim serve: ${signal}: ending the run between two of the client's messages to flush its files (${signal} again stops at once)\n`);
@@ -162,13 +164,14 @@ export async function serveCommand(command: readonly string[], options: ServeCom
       // The run has not come to its end in time for the user: what is on disk stays as it is.
       const ended = run?.finished;
       const files = ended && ended.left.length === 0 ? `The run had ended: its files have their own names.` : describeLeftFiles(run?.left() ?? []);
-      process.stderr.write(`nicsim serve: ${signal} again: stopped at once, without flushing.\n${files}\n`);
+      client?.stopAtOnce();
+      process.stderr.write(`nicsim serve: ${signal} again: stopped at once, without flushing${client === null ? "" : `; the client program was killed (SIGKILL)`}.\n${files}\n`);
       process.exit(signalExitStatus(signal));
     },
   });
   let outcome: ServeOutcome;
   try {
-    outcome = await serve(command, options, config, { stop, onRun: (built) => (run = built) });
+    outcome = await serve(command, options, config, { stop, onRun: (built) => (run = built), onClient: (started) => (client = started) });
   } finally {
     signals.release();
   }
@@ -190,7 +193,7 @@ export async function serveCommand(command: readonly string[], options: ServeCom
 /** Whether stdout carries the protocol (`--stdio`): its reader going away is then the client gone, which the run records, not a reader of nicsim's words stopping early. */
 export const stdout = { carriesProtocol: false };
 
-function serve(command: readonly string[], options: ServeCommandOptions, config: ServeConfig, serving: { stop: StopRequest; onRun: (run: ServedRun) => void }): Promise<ServeOutcome> {
+function serve(command: readonly string[], options: ServeCommandOptions, config: ServeConfig, serving: Pick<ServeOptions, "stop" | "onRun" | "onClient">): Promise<ServeOutcome> {
   if (options.stdio) {
     stdout.carriesProtocol = true;
     return serveOnStreams(config, process.stdin, process.stdout, serving);

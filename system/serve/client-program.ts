@@ -75,4 +75,9 @@ export class ClientProgram {
   stop(): void {
     if (this.running) this.kill("SIGTERM");
   }
+
+  /** Kill the program and what it started (SIGKILL), the server stopping at once: one that ignored SIGTERM was left running, its socket gone (from a driver developer's check). */
+  stopAtOnce(): void {
+    if (this.running) this.kill("SIGKILL");
+  }
 }

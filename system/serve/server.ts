@@ -20,6 +20,8 @@ export interface ServeOptions {
   readonly stop?: StopRequest;
   /** Called with the run once it is built: what a stop that cannot wait reports (its files on disk). */
   readonly onRun?: (run: ServedRun) => void;
+  /** Called with the client program once the server has started it: a stop that cannot wait kills it. */
+  readonly onClient?: (client: ClientProgram) => void;
 }
 
 /** Wall time a connection serves received messages for before it lets a stop signal be heard (Connection). */
@@ -118,6 +120,7 @@ async function serveOnLockedSocket(config: ServeConfig, path: string, options: S
   let clientStatus: number | null = null;
   if (options.command && !run.finished) {
     client = new ClientProgram(options.command, path, options.onClientOutput);
+    options.onClient?.(client);
     const exit = await client.exited;
     clientStatus = exitStatus(exit);
     // Its connection closes as it exits, which ends the run; a client that never connected ends it here.

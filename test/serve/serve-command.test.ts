@@ -114,12 +114,16 @@ describe("nicsim serve stopped by a signal ends the run as nicsim run does: file
     const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
     // A client program that outlives the first signal (it ignores SIGTERM), so that the server is still waiting for it.
     const ready = join(directory, "ready");
-    const served = serve(["python3", "-c", `import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); open(${JSON.stringify(ready)}, "w").close(); time.sleep(2)`], options(directory));
-    while (!existsSync(ready)) await sleep(20);
+    const served = serve(["python3", "-c", `import os, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); open(${JSON.stringify(ready)}, "w").write(str(os.getpid())); time.sleep(5)`], options(directory));
+    while (!existsSync(ready) || readFileSync(ready, "utf8") === "") await sleep(20);
+    const pid = Number(readFileSync(ready, "utf8"));
     process.emit("SIGTERM", "SIGTERM");
     process.emit("SIGTERM", "SIGTERM");
     expect(exit).toHaveBeenCalledWith(143);
-    expect(stderr).toContain("nicsim serve: SIGTERM again: stopped at once, without flushing.\nThe run did not finish; no file was given its own name");
+    expect(stderr).toContain("nicsim serve: SIGTERM again: stopped at once, without flushing; the client program was killed (SIGKILL).\nThe run did not finish; no file was given its own name");
+    // It ignored SIGTERM, and was left running, its socket gone (from a driver developer's check).
+    for (let waited = 0; processRuns(pid) && waited < 2000; waited += 20) await sleep(20);
+    expect(processRuns(pid), `the driver ${pid} outlived the server`).toBe(false);
     // Interrupted, the dump has no end marker: cut off, as `nicsim inspect` says of it (it was called complete).
     expect(stderr).toContain(`${join(directory, "out", "serve.vcd.partial")}: partial, cut off where the run stopped`);
     await served;
