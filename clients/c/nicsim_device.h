@@ -213,7 +213,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TXDCTL_BUSY_WIDTH 1u
 #define NICSIM_TXDCTL_BUSY_MASK 0x00000004u
 #define NICSIM_TXDCTL_BUSY_BIT 0x00000004u
-/* TXDCTL.WTHRESH: Write-back threshold (as the 82599's): 0 writes each RS descriptor's STATUS and ERROR back as its frame leaves; n > 0 keeps done descriptors, RS or not, until n wait (or the oldest has waited nic.tx.writeBackDelay, or the queue is disabled), then writes them back whole in one burst */
+/* TXDCTL.WTHRESH: Write-back threshold (as the 82599's): 0 writes each RS descriptor's STATUS and ERROR back as its frame leaves; n > 0 keeps done descriptors, RS or not, until n wait (or the oldest has waited nic.tx.writeBackDelay, or the queue is disabled), then writes them back whole in one burst. A write that sets ENABLE on a disabled queue whose ring the device refuses (a bad base or length) is ignored whole, WTHRESH with it: write WTHRESH again once the ring is right */
 #define NICSIM_TXDCTL_WTHRESH_SHIFT 16u
 #define NICSIM_TXDCTL_WTHRESH_WIDTH 7u
 #define NICSIM_TXDCTL_WTHRESH_MASK 0x007F0000u

@@ -81,7 +81,7 @@ export const TX_QUEUE_CONTROL_FIELDS = bitFields([
   ...QUEUE_CONTROL,
   {
     name: "WTHRESH", bit: 16, width: 7,
-    description: "Write-back threshold (as the 82599's): 0 writes each RS descriptor's STATUS and ERROR back as its frame leaves; n > 0 keeps done descriptors, RS or not, until n wait (or the oldest has waited nic.tx.writeBackDelay, or the queue is disabled), then writes them back whole in one burst",
+    description: "Write-back threshold (as the 82599's): 0 writes each RS descriptor's STATUS and ERROR back as its frame leaves; n > 0 keeps done descriptors, RS or not, until n wait (or the oldest has waited nic.tx.writeBackDelay, or the queue is disabled), then writes them back whole in one burst. A write that sets ENABLE on a disabled queue whose ring the device refuses (a bad base or length) is ignored whole, WTHRESH with it: write WTHRESH again once the ring is right",
   },
 ]);
 
