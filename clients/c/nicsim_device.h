@@ -640,7 +640,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_TAIL_BEYOND_RING 1u
 /* A TX descriptor with LENGTH 0, or an RX queue enabled with SRRCTL 0; the frame is dropped / the queue stays disabled */
 #define NICSIM_ERROR_CODE_ZERO_LENGTH_BUFFER 2u
-/* A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache, 64 descriptors a queue by default (`nic.tx.descriptorCache`), or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped / the queue stays disabled (value: for SRRCTL, the most it may be; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
+/* A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache, 64 descriptors a queue by default (`nic.tx.descriptorCache`), or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped, one drop / the queue stays disabled. A frame refused without its EOP leaves in pieces as its descriptors are fetched, each piece's last descriptor written back with this error: logged are its first piece (value: its bytes so far), the first piece of its rest, and its rest whole as its EOP comes (value: the rest's bytes) (value: for SRRCTL, the most it may be; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_OVER_LENGTH_BUFFER 3u
 /* A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled (value: TDBAL's or RDBAL's offset; the base is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_UNALIGNED_RING_BASE 4u
@@ -712,7 +712,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_DROP_REASON_ESP_MALFORMED 8u
 /* RX: not dropped by the device but delivered (RQPC counts it), flagged with this ERROR in its descriptor, for the driver to drop; the library's diagnostics() lists it under flagged, not drops */
 #define NICSIM_DROP_REASON_ESP_ICV_FAILED 9u
-/* TX: a descriptor or SA fault; its last descriptor is written back with the fault's ERROR */
+/* TX: a descriptor or SA fault; its last descriptor is written back with the fault's ERROR (a frame refused without its EOP, each piece's last: OVER_LENGTH_BUFFER) */
 #define NICSIM_DROP_REASON_TX_DESCRIPTOR_ERROR 10u
 /* TX: a buffer read completed with an error; written back with this ERROR */
 #define NICSIM_DROP_REASON_DMA_READ_ERROR 11u

@@ -14,7 +14,7 @@ export const DEVICE_DROP_REASONS = {
   RX_DMA_ERROR: "RX: a buffer of the frame could not be written, or a write-back of its descriptors failed; the descriptor or ERRLOG says which",
   ESP_MALFORMED: "RX: not dropped by the device but delivered (RQPC counts it), flagged with this ERROR in its descriptor, for the driver to drop; the library's diagnostics() lists it under flagged, not drops",
   ESP_ICV_FAILED: "RX: not dropped by the device but delivered (RQPC counts it), flagged with this ERROR in its descriptor, for the driver to drop; the library's diagnostics() lists it under flagged, not drops",
-  TX_DESCRIPTOR_ERROR: "TX: a descriptor or SA fault; its last descriptor is written back with the fault's ERROR",
+  TX_DESCRIPTOR_ERROR: "TX: a descriptor or SA fault; its last descriptor is written back with the fault's ERROR (a frame refused without its EOP, each piece's last: OVER_LENGTH_BUFFER)",
   DMA_READ_ERROR: "TX: a buffer read completed with an error; written back with this ERROR",
   DMA_COMPLETION_TIMEOUT: "TX: a buffer read never completed; written back with this ERROR",
   SA_INVALIDATED: "TX: its SA table entry was invalidated while the packet was in the NIC; written back with this ERROR",
