@@ -53,7 +53,8 @@ export class ClientProgram {
       const tree = child.pid === undefined ? [] : descendants(child.pid);
       this.signalled = [...new Set([...this.signalled, ...tree])];
       child.kill(signal);
-      for (const pid of tree) {
+      // Those signalled before too: a shell the first signal ended leaves its driver no longer below the program (from a re-check).
+      for (const pid of this.signalled) {
         try {
           process.kill(pid, signal);
         } catch {

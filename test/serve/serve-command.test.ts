@@ -109,6 +109,24 @@ describe("nicsim serve stopped by a signal ends the run as nicsim run does: file
     expect(process.exitCode).toBe(143);
   });
 
+  test.runIf(requireTool("python3", "python3"))("a second signal kills a driver behind a shell that ignores SIGTERM, the shell gone at the first (it was left running)", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-shell-twice-"));
+    const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
+    const pidFile = join(directory, "driver.pid");
+    const driver = `import os, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); open(${JSON.stringify(pidFile)}, "w").write(str(os.getpid())); time.sleep(5)`;
+    const served = serve(["sh", "-c", `python3 -c '${driver}' & wait`], options(directory));
+    while (!existsSync(pidFile) || readFileSync(pidFile, "utf8") === "") await sleep(20);
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    process.emit("SIGTERM", "SIGTERM");
+    // The shell dies of the first; its driver, no longer below the program, was not found by the second.
+    await sleep(300);
+    process.emit("SIGTERM", "SIGTERM");
+    expect(exit).toHaveBeenCalledWith(143);
+    for (let waited = 0; processRuns(pid) && waited < 2000; waited += 20) await sleep(20);
+    expect(processRuns(pid), `the driver ${pid} outlived the server`).toBe(false);
+    await served;
+  });
+
   test.runIf(requireTool("python3", "python3"))("a second signal stops at once, naming the files as they are", async () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-serve-twice-"));
     const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
