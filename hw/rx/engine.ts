@@ -70,10 +70,10 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     this.scheduler = shared.makeScheduler();
     const part = this.packetBuffer.partBytes;
     if (this.params.bufferPartition === "per-class" && part < shared.maxFrameBytes) {
-      this.misfitParameter("bufferBytes", `split per class, each of the ${shared.queues} queues' parts (${part} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`);
+      this.misfitParameter("bufferBytes", `split per class, each of the ${shared.queues} queues' parts (${part} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`, ["bufferPartition", shared.maxFrameBytesPath]);
     } else if (this.params.bufferPartition === "shared" && this.params.bufferBytes < shared.maxFrameBytes) {
       // Shared, a frame longer than the whole buffer was taken and dropped as RX_BUFFER_FULL with the buffer empty (from a driver developer's check).
-      this.misfitParameter("bufferBytes", `shared, the buffer (${this.params.bufferBytes} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`);
+      this.misfitParameter("bufferBytes", `shared, the buffer (${this.params.bufferBytes} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`, ["bufferPartition", shared.maxFrameBytesPath]);
     }
   }
 
@@ -349,7 +349,6 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const state = this.queues[queue]!;
     const { frame, buffers, bufferSize } = state.assigned.shift()!;
     this.assignedFrames--;
-    this.framesWriting++;
     const length = frame.bytes.length;
     let error = 0;
     buffers.forEach((buffer, position) => {
@@ -374,9 +373,12 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       });
       this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK.at, writeBack, this.completions, { kind: "write-back", queue, index: buffer.index, frameLength: length, eop, frame, placed: error === 0 } as Tag);
     });
-    // One count per frame, of what its descriptor tells the driver.
+    // One count per frame, of what its descriptor tells the driver. A drop is held no more; a frame delivered flagged is, until its writes land.
     if (error) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
-    else if (frame.flagged) this.shared.statistics.drop(frame.flagged, { frame: frame.bytes });
+    else {
+      if (frame.flagged) this.shared.statistics.drop(frame.flagged, { frame: frame.bytes });
+      this.framesWriting++;
+    }
     return true;
   }
 
@@ -387,15 +389,15 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     state.ring.inDevice--;
     // The frame's bytes leave the buffer once its writes are done, the last descriptor's write-back behind them: a PCIe link slower
     // than the line fills the buffer, and frames are then dropped (RX_BUFFER_FULL). They left as the writes were queued, and the buffer's size meant nothing.
-    if (tag.eop) {
-      this.packetBuffer.free(tag.queue, tag.frameLength);
-      this.framesWriting--;
-    }
+    if (tag.eop) this.packetBuffer.free(tag.queue, tag.frameLength);
     const frame = tag.frame;
+    // Held while its writes are on their way, until it is received or its first failed write-back makes it a drop (counted both ways, from a re-check).
+    const held = tag.placed && !frame.writeBackFailed;
+    if (held && (tag.eop || completion.error)) this.framesWriting--;
     if (completion.error) {
       state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address, tag.index);
       // Counted once, unless its descriptor already counted it as a drop (a buffer it could not write, or flagged).
-      if (!frame.writeBackFailed && tag.placed && !frame.flagged) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
+      if (held && !frame.flagged) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
       frame.writeBackFailed = true;
     } else if (tag.eop) {
       this.shared.stages.record("rx", "descriptor-done", this.kernel.now, frame, frame.bytes);
