@@ -83,10 +83,11 @@ export abstract class Component {
    * A declared value that fits its own bounds but not another value: reported with every other
    * misfit when the design is built, so one run names them all; the design is never run.
    */
-  protected misfitParameter(key: string, why: string): void {
+  protected misfitParameter(key: string, why: string, weighedAgainst: readonly string[] = []): void {
     const path = joinPath(this.path, key);
-    // Refused on its own already: weighed here was the default standing in, named as the user's value (`--set …retransmitLimit = 3` for a given 1000).
-    if (this.overrides.refused.has(path)) return;
+    // A value refused on its own already, this one or one it is weighed against (`weighedAgainst`: keys of this component, or whole paths): weighed here was the default standing in, named as the user's (`--set …retransmitLimit = 3` for a given 1000).
+    const weighed = [path, ...weighedAgainst.map((other) => (other.startsWith("top.") ? other : joinPath(this.path, other)))];
+    if (weighed.some((other) => this.overrides.refused.has(other))) return;
     const value = this.declaredParameters.find((parameter) => parameter.path === path)?.value;
     this.overrides.misfit(parameterProblem(this.overrides.source, path, value, why));
   }

@@ -61,7 +61,7 @@ export class IkeDaemon extends Component {
     // The scenario gives a bring-up three times an exchange's whole retransmission time, which a run steps through a µs at a time: beyond 1 s it takes minutes.
     const span = retransmitSpan(this.retransmit);
     if (!(span <= MAXIMUM_RETRANSMIT_SPAN)) {
-      this.misfitParameter("retransmitLimit", `with ${this.path}.retransmitMicroseconds ${this.params.retransmitMicroseconds} and retransmitBackoff ${this.params.retransmitBackoff}, an exchange would retransmit for ${Number.isFinite(span) ? `${(span / 1e12).toPrecision(3)} s` : "longer than any time a run holds"} in all: at most 1 s`);
+      this.misfitParameter("retransmitLimit", `with ${this.path}.retransmitMicroseconds ${this.params.retransmitMicroseconds} and retransmitBackoff ${this.params.retransmitBackoff}, an exchange would retransmit for ${Number.isFinite(span) ? `${(span / 1e12).toPrecision(3)} s` : "longer than any time a run holds"} in all: at most 1 s`, ["retransmitMicroseconds", "retransmitBackoff"]);
     }
   }
 

@@ -91,7 +91,7 @@ export class RemotePeer extends Component {
   prioritise(percents: ReadonlyMap<number, number>): void {
     // Congestion counted only once a queue is full never comes for a class over its rate: it took the other queue's room, whose traffic was dropped instead (QUEUE_FULL; from an outside check).
     if (percents.size > 0 && this.params.congestionFrames >= this.params.queueFrames) {
-      this.misfitParameter("congestionFrames", `must be less than ${this.path}.queueFrames (${this.params.queueFrames}) with priority classes: the line is never congested before a queue is full, and a class over its rate takes the other queue's room (its traffic dropped, QUEUE_FULL)`);
+      this.misfitParameter("congestionFrames", `must be less than ${this.path}.queueFrames (${this.params.queueFrames}) with priority classes: the line is never congested before a queue is full, and a class over its rate takes the other queue's room (its traffic dropped, QUEUE_FULL)`, ["queueFrames"]);
     }
     const line = this.wire.bytesPerPicosecond;
     for (const [trafficClass, percent] of percents) {

@@ -110,9 +110,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.buffer = new TxBuffer(this.params, shared.queues);
     this.frameFinish = new TxFrameFinish(shared, (queue) => this.queues[queue]!.ring, this.rests, this.buffer, this.toMac, this.writeBack);
     const sizeProblem = this.buffer.sizeProblem(shared.maxFrameBytes, shared.maxFrameBytesPath);
-    if (sizeProblem) this.misfitParameter("bufferBytes", sizeProblem);
+    if (sizeProblem) this.misfitParameter("bufferBytes", sizeProblem, ["bufferPartition", shared.maxFrameBytesPath]);
     if (this.params.priorityReserve >= this.params.framesInFlight) {
-      this.misfitParameter("priorityReserve", `must be less than ${this.path}.framesInFlight (${this.params.framesInFlight}), or no queue but the strict ones could ever start a frame`);
+      this.misfitParameter("priorityReserve", `must be less than ${this.path}.framesInFlight (${this.params.framesInFlight}), or no queue but the strict ones could ever start a frame`, ["framesInFlight"]);
     }
   }
 

@@ -65,13 +65,16 @@ export function unreadable(file: string, ending: string): string[] {
 /** inspect's file that cannot be read, its window that is empty, and the options the listing or the signal's changes does not use (refused rather than ignored). */
 export function inspectProblems(command: Command): string[] {
   // Two files refused alike (neither named, as neither ends in .vcd) are said once.
-  return [...new Set(command.args.flatMap((file) => unreadable(file, ".vcd"))), ...inspectOptionProblems(command)];
+  const others = [...new Set(command.args.flatMap((file) => unreadable(file, ".vcd"))), ...inspectOptionProblems(command)];
+  // An empty window alone is said as the file is read, with a signal it does not have (inspectVcd): said here, the signal came only on the next try.
+  const { from, to } = command.opts<{ from: number; to?: number }>();
+  const window = others.length > 0 && typeof to === "number" && typeof from === "number" && from > to ? [`--from ${from} is after --to ${to}: the window is empty`] : [];
+  return [...others, ...window];
 }
 
 function inspectOptionProblems(command: Command): string[] {
   const given = (name: string) => command.getOptionValueSource(name) === "cli";
   const options = command.opts<{ signal?: string; match?: string }>();
   if (options.signal === undefined) return (["from", "to"] as const).filter(given).map((name) => `--${name}: the window is for --signal's changes; without --signal the signals are listed`);
-  // An empty window is said as the file is read, with a signal it does not have (inspectVcd): here it was said alone, and the signal on the next try.
   return options.match !== undefined ? ["--match: it narrows the list of signals; with --signal none is listed"] : [];
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { interruptThreads } from "../scenario/run-interrupted.js";
+import { warningsBesideRefusal } from "../scenario/inert-parameter-warnings.js";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { describeLeftFiles, isTemporaryName, outputPlaceProblem } from "../../sim/output-files.js";
@@ -64,10 +65,10 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   // Said as the run starts too, not only with its report: a long run, or one stopped or failed, showed none.
   // Not before the design is built: a value refused there was also called one that "has no effect" (from a session's check).
   let warned = false;
-  const warnOnce = () => {
+  const warnOnce = (refused: boolean) => {
     if (warned) return;
     warned = true;
-    for (const warning of loaded.warnings) process.stderr.write(`nicsim run: ${warning}\n`);
+    for (const warning of refused ? warningsBesideRefusal(loaded.warnings) : loaded.warnings) process.stderr.write(`nicsim run: ${warning}\n`);
   };
   const directory = options.out ?? loaded.scenario.outputs.directory;
   const progress = new Progress(`run ${name}`, options.quiet);
@@ -85,6 +86,8 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
     },
     again: (signal) => {
       progress.stop();
+      // Stopped before the run said anything, its warnings are said still (they were said before it was built).
+      warnOnce(false);
       // The run did not reach its next step in time for the user: its thread is stopped first, so that what is listed is what stays on disk.
       // The run's thread is this process: its lock would be left, naming a process that has gone.
       stoppingAtOnce = true;
@@ -98,11 +101,14 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   try {
     const final = await new Promise<RunOutcome>((resolve, reject) => {
       worker.on("message", (message: RunReport) => {
-        if (message.kind !== "scenario") warnOnce();
+        warnOnce(message.kind === "scenario");
         if (message.kind === "progress") progress.update(message.now / 1e6, message.end / 1e6, "µs", `traffic over at ${(message.end / 1e6).toFixed(0)} µs: waiting for the last packets`);
         else resolve(message);
       });
-      worker.on("error", reject);
+      worker.on("error", (error) => {
+        warnOnce(false);
+        reject(error);
+      });
       worker.on("exit", () => {
         if (!stoppingAtOnce) reject(new Error("the run's thread stopped without a result"));
       });

@@ -94,6 +94,17 @@ export function inertParameterWarnings(scenario: Scenario, source: SourceMap): s
     const given = rule.paths.flatMap((path) => leavesGiven(givenAt(scenario, path), path));
     const because = given.length === 0 ? null : rule.because(scenario);
     if (because === null) return [];
-    return given.map((path) => source.at(path, `warning: ${path.join(".")} has no effect: ${because}`));
+    return given.map((path) => source.at(path, `warning: ${path.join(".")}${HAS_NO_EFFECT}${because}`));
   });
+}
+
+const HAS_NO_EFFECT = " has no effect: ";
+
+/**
+ * The warnings to say beside a scenario refused when built: not those that a value has no effect,
+ * which were said of a value the build refused too (both of one value); the others (a mapping that
+ * dropped values) still stand.
+ */
+export function warningsBesideRefusal(warnings: readonly string[]): string[] {
+  return warnings.filter((warning) => !warning.includes(HAS_NO_EFFECT));
 }

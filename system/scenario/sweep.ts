@@ -10,6 +10,7 @@ import { buildScenario, runScenario } from "./run.js";
 import type { Scenario } from "./schema.js";
 import { DROP_PLACES, type DropPlaceKey, dropsByPlace, inClassOrder } from "./summary.js";
 import { percents, preemptionCost } from "./crypto-summary.js";
+import { warningsBesideRefusal } from "./inert-parameter-warnings.js";
 
 /** One configuration of a sweep: the values it sets, by scenario path. */
 export interface SweepPoint {
@@ -146,8 +147,9 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
     try {
       const loaded = load(point.overrides);
       problems = buildProblems(loaded, point.overrides);
-      // A configuration refused when built says only why: a value refused there was also called one that "has no effect".
-      if (problems.length === 0 && loaded.warnings.length > 0) warned.push({ point, problems: loaded.warnings.map((warning) => fromGrid(warning, point)) });
+      // Refused when built, a value was also called one that "has no effect".
+      const warnings = problems.length === 0 ? loaded.warnings : warningsBesideRefusal(loaded.warnings);
+      if (warnings.length > 0) warned.push({ point, problems: warnings.map((warning) => fromGrid(warning, point)) });
       if (problems.length === 0) return loaded.scenario;
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
