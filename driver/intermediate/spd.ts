@@ -21,15 +21,24 @@ export interface PacketSelectors {
   readonly destination: bigint;
   readonly protocol: number;
   readonly destinationPort?: number;
+  readonly sourcePort?: number;
 }
 
-/** An IPv4 packet's selectors (a UDP packet's destination port among them); null for one too short to hold its header, or not IPv4. */
+/**
+ * An IPv4 packet's selectors (a UDP packet's ports among them); null for one too short to hold its
+ * header, or not IPv4. A fragment after the first has no ports (RFC 4301's OPAQUE: its bytes there
+ * are data), so it matches no entry that selects by port.
+ */
 export function packetSelectors(packet: Uint8Array): PacketSelectors | null {
   if (packet.length < IPV4_HEADER_BYTES || packet[0]! >> 4 !== 4) return null;
   const protocol = packet[9]!;
   const headerLength = (packet[0]! & 0x0f) * 4;
-  const destinationPort = protocol === PROTOCOL_UDP && packet.length >= headerLength + 4 ? (packet[headerLength + 2]! << 8) | packet[headerLength + 3]! : undefined;
-  return { source: BigInt(read32(packet, 12)), destination: BigInt(read32(packet, 16)), protocol, destinationPort };
+  const fragmentOffset = ((packet[6]! & 0x1f) << 8) | packet[7]!;
+  const ported = protocol === PROTOCOL_UDP && fragmentOffset === 0 && packet.length >= headerLength + 4;
+  const source = BigInt(read32(packet, 12));
+  const destination = BigInt(read32(packet, 16));
+  if (!ported) return { source, destination, protocol };
+  return { source, destination, protocol, sourcePort: (packet[headerLength]! << 8) | packet[headerLength + 1]!, destinationPort: (packet[headerLength + 2]! << 8) | packet[headerLength + 3]! };
 }
 
 /** What an entry selects by: its addresses, protocol and destination ports. */
@@ -49,11 +58,12 @@ export function selects(selectors: Selectors, packet: PacketSelectors): boolean 
 
 /**
  * Whether an inbound packet falls under selectors written for the outbound direction: mirrored,
- * its source is their destination (RFC 4301 5.2). The model's tunnels select a flow by its
- * destination port both ways, so the port is not mirrored.
+ * its source is their destination (RFC 4301 5.2), and their destination ports its source port; or,
+ * as the model's tunnels select a flow by its destination port both ways, its own destination port.
  */
 export function selectsInbound(selectors: Selectors, packet: PacketSelectors): boolean {
-  return selects(selectors, { ...packet, source: packet.destination, destination: packet.source });
+  const mirrored = { source: packet.destination, destination: packet.source, protocol: packet.protocol };
+  return selects(selectors, { ...mirrored, destinationPort: packet.sourcePort }) || selects(selectors, { ...mirrored, destinationPort: packet.destinationPort });
 }
 
 /** The security policy database: ordered entries, the first that matches decides. */

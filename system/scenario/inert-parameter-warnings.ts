@@ -72,7 +72,7 @@ const RULES: readonly InertRule[] = [
     paths: [["nic", "sacache", "txEntries"], ["nic", "sacache", "rxEntries"]],
     because: (scenario) => {
       const off = offloadOff(scenario);
-      return off === null ? null : scenario.outputs.saTrace ? `${off}, so it only sets the table sizes the SA trace's header gives nicsim policy-eval to replay the trace at` : off;
+      return off === null ? null : scenario.outputs.saTrace ? `${off} (the SA trace's header still gives its sizes, for nicsim policy-eval to replay the trace at)` : off;
     },
   },
   { paths: [["driver", "intermediate", "ike"], ["peer", "softLifetimePercent"]], because: noIke },

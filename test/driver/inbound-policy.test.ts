@@ -92,3 +92,35 @@ test.each(offloads)("an ESP frame whose outer header checksum does not verify is
   expect(received(run)).toEqual([1, 3]);
   expect(run.top.driver.intermediate.dropCount("IP_HEADER_CHECKSUM")).toBe(1);
 });
+
+test("a bypass entry for a destination port passes the replies that come from that port (the SPD mirrored, ports too: a re-check found DNS replies dropped as NO_POLICY)", () => {
+  const run = tunnelledSystem(1, {});
+  const intermediate = run.top.driver.intermediate;
+  intermediate.spd.add({ name: "dns", source: subnetSpan(4, "10.0.0.0/24"), destination: subnetSpan(4, "10.0.0.0/24"), protocol: PROTOCOL_UDP, destinationPorts: [53, 53], action: { kind: "bypass" } });
+  const reply = sequencedFrame("to-host", 0, 7, 200, { destinationPort: 40000 });
+  // The reply's source port: 53.
+  reply[ETHERNET_HEADER_BYTES + 20] = 0;
+  reply[ETHERNET_HEADER_BYTES + 21] = 53;
+  run.kernel.process("peer", function* () {
+    yield run.top.driver.base.whenReady();
+    run.top.peer.send(reply);
+  });
+  run.kernel.run({ until: us(100) });
+  expect(received(run)).toEqual([7]);
+  expect(intermediate.dropCount("NO_POLICY")).toBe(0);
+});
+
+test("a fragment after the first has no ports to select by (RFC 4301's OPAQUE): under a tunnel that selects a port it is SELECTOR_MISMATCH, whatever its bytes where ports would be", () => {
+  const run = tunnelledSystem(1, {});
+  // Customer 0's own packet, its bytes where the ports would be still those of the tunnel's port, made a fragment at offset 8 bytes.
+  const fragment = sequencedPacket("to-host", 0, 2, 300);
+  fragment[7] = 1;
+  run.kernel.process("peer", function* () {
+    yield run.top.driver.base.whenReady();
+    run.peer.send(0, sequencedPacket("to-host", 0, 1, 300));
+    run.peer.send(0, fragment);
+  });
+  run.kernel.run({ until: us(100) });
+  expect(received(run)).toEqual([1]);
+  expect(run.top.driver.intermediate.dropCount("SELECTOR_MISMATCH")).toBe(1);
+});
