@@ -105,6 +105,12 @@ function distribution(values: number[], points = 200): (readonly [number, number
   return [...ranks].sort((a, b) => a - b).map((rank) => [microseconds(sorted[rank - 1]!), Math.round((rank / count) * 1e6) / 1e6] as const);
 }
 
+/** A direction's engines' counts as the traffic started and ended; a run stopped before its end, to now. Null: the traffic never started. */
+function cryptoWindow(traffic: ScenarioSystem["traffic"], direction: "tx" | "rx") {
+  if (traffic.cryptoAtStart === null) return null;
+  return { start: traffic.cryptoAtStart[direction], end: (traffic.cryptoAtEnd ?? traffic.cryptoCounts())[direction] };
+}
+
 export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, kernel: Kernel, top: ScenarioSystem, ending: RunEnding): ScenarioSummary {
   const traffic = top.traffic;
   // One window per direction: the classes' figures add up to what the line carried, at most the line.
@@ -161,7 +167,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     samples: traffic.sampler.samples,
     sampling: traffic.sampler.sampling,
     wireFrames: { toPeer: traffic.sampler.frames["to-peer"], toHost: traffic.sampler.frames["to-host"] },
-    crypto: { tx: cryptoSummary(txCrypto.counts), rx: cryptoSummary(rxCrypto.counts) },
+    crypto: { tx: cryptoSummary(txCrypto.counts, cryptoWindow(traffic, "tx")), rx: cryptoSummary(rxCrypto.counts, cryptoWindow(traffic, "rx")) },
     countedDrops: traffic.countedDrops,
     gatewayDrops: traffic.gatewayDropsByReason,
     classNames: Object.fromEntries(traffic.classNames),
