@@ -218,18 +218,9 @@ export class IntermediateDriver extends Component {
     if (handle !== null) yield* this.cpu.run("INLINE_TX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));
     if (!lease.valid()) return this.drop("SA_DEAD", { packet });
     const frameBytes = OUTER_HEADER_BYTES + espPacketBytes(packet.length, sa.parameters.icvLength);
-    // Inline, room on the ring first, then the sequence number: no frame of the SA can overtake another on its way to the wire.
-    // In software, the packet is encrypted first and takes room on its turn, as a host's IPsec layer encrypts before the device's queue:
+    // The sequence number first (and in software the encryption), then room on the ring on the SA's turn, as a host's IPsec layer encrypts before the device's queue:
     // room held while a core encrypted left descriptors idle, and a ring of 8 passed jumbo frames one at a time, 5 µs slower each (from an outside check).
-    let reservation: TxReservation | null = null;
-    if (handle !== null) {
-      reservation = yield* this.base.reserve(queue, frameBytes);
-      // Ended while the packet waited for room: it takes no sequence number under it.
-      if (!lease.valid()) {
-        this.base.cancel(reservation);
-        return this.drop("SA_DEAD", { packet });
-      }
-    }
+    // Both paths alike: an inline packet holding room while it waited for an earlier software one's turn could leave that one no room at all.
     // The ESP packet is laid out after room for the outer headers: the frame is one buffer, written once (null: its encryption was dropped, the SA ended meanwhile).
     let frame: Uint8Array | null;
     let ticket: number;
@@ -245,15 +236,13 @@ export class IntermediateDriver extends Component {
         frame = encrypted ? seal.finish() : null;
       }
     } catch (error) {
-      if (reservation !== null) this.base.cancel(reservation);
       if (error instanceof RekeyRequiredError) return this.drop("REKEY_REQUIRED", { packet });
       throw error;
     }
     try {
-      // Packets of the SA with earlier sequence numbers, encrypted on other cores, go on the ring first.
+      // Packets of the SA with earlier sequence numbers, encrypted on other cores, go on the ring first; its later ones wait their turn behind it for room.
       yield* this.sendOrder.turn(sa, ticket);
-      // In software, room now: the SA's later packets wait their turn behind it.
-      if (reservation === null && frame !== null && lease.valid()) reservation = yield* this.base.reserve(queue, frameBytes);
+      const reservation: TxReservation | null = frame !== null && lease.valid() ? yield* this.base.reserve(queue, frameBytes) : null;
       // Deletes wait for leases: only an SA revoked (its hard lifetime, or the gateway's Delete) fails here, its encryption dropped or done before.
       if (frame === null || reservation === null || !lease.valid()) {
         if (reservation !== null) this.base.cancel(reservation);

@@ -1,5 +1,6 @@
 import { expect, test } from "vitest";
-import { us } from "../../sim/time.js";
+import { ns, us } from "../../sim/time.js";
+import { delay } from "../../sim/process.js";
 import { sequencedPacket } from "../../sim/packet/test-frames.js";
 import type { TxReservation } from "../../driver/base/driver.js";
 import { tunnelledSystem } from "../support/tunnels.js";
@@ -37,4 +38,21 @@ test.each([false, true])("from room granted to the frame posted, no core works: 
   expect(held).toHaveLength(4);
   // A jumbo packet's encryption takes a core about 5 µs.
   expect(Math.max(...held)).toBeLessThan(0.5);
+});
+
+// Software packets took room on their turn while inline ones took it first: an SA's inline packets holding a ring's room while they waited for an earlier software packet's turn could leave that one none.
+test("one SA's packets going from software to inline as its install lands, jumbo frames over a ring of 8: every one arrives, in order", () => {
+  const run = tunnelledSystem(1, { "top.driver.cpu.cores": 2, "top.driver.base.txRingDescriptors": 8 });
+  const intermediate = run.top.driver.intermediate;
+  run.kernel.process("sender", function* () {
+    yield run.top.driver.base.whenReady();
+    for (let sequence = 0; sequence < 16; sequence++) {
+      run.kernel.process(`send${sequence}`, () => intermediate.send(sequencedPacket("to-peer", 0, sequence, 9000)));
+      yield delay(ns(500));
+    }
+  });
+  run.kernel.run({ until: us(1000) });
+  expect(intermediate.counts.softwareTx).toBeGreaterThan(0);
+  expect(intermediate.counts.hardwareTx).toBeGreaterThan(0);
+  expect(run.sequences(run.atPeer).map((packet) => packet.sequence)).toEqual(Array.from({ length: 16 }, (_, index) => index));
 });
