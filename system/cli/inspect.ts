@@ -28,11 +28,16 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   // Said with a signal the dump does not have, if that is wrong too: one was said, and the other only on the next try (from an outside check).
   const windowProblem = options.from > options.to ? `--from ${options.from} is after --to ${options.to}: the window is empty` : null;
   // A file is read a piece at a time, never whole (a long run's dump is longer than the longest JavaScript text); a pipe, read once, whole.
-  let pipe: Uint8Array | null;
+  // The window's mistake is said with the file's, whichever that is, as one list.
+  const refuse = (problem: string | null): never => {
+    const problems = [windowProblem, problem].filter((each) => each !== null);
+    throw new Error(problems.length === 1 ? problems[0]! : `the inspection cannot be made:\n  ${problems.join("\n  ")}`);
+  };
+  let pipe: Uint8Array | null = null;
   try {
     pipe = namedFileKind(file) === "pipe" ? readNamedFile(file) : null;
   } catch (error) {
-    throw new Error(cannotRead(file, error));
+    refuse(cannotRead(file, error));
   }
   let parsed: ParsedVcd<bigint | WrittenValue>;
   // The window in the file's time units is known only from its header: the signal is kept whole and cut after.
@@ -40,13 +45,12 @@ export async function inspectVcd(file: string, options: InspectOptions): Promise
   try {
     parsed = await (pipe === null ? readVcdFileAsWritten(file, keep) : readVcdAsWritten(pipe, keep));
   } catch (error) {
-    if (error instanceof MalformedVcdError) throw new Error(`${file}:${error.line}: not a whole VCD: ${error.problem}`);
-    if (error instanceof UnreadableVcdError) throw new Error(`${file}:${error.line}: ${error.problem}`);
+    if (error instanceof MalformedVcdError) return refuse(`${file}:${error.line}: not a whole VCD: ${error.problem}`);
+    if (error instanceof UnreadableVcdError) return refuse(`${file}:${error.line}: ${error.problem}`);
     throw error;
   }
   const signalProblem = options.signal && !parsed.variables.some((candidate) => candidate.path === options.signal) ? `${file}: no signal '${options.signal}'${suggest(options.signal, parsed.variables.map((candidate) => candidate.path))}` : null;
-  const problems = [windowProblem, signalProblem].filter((problem) => problem !== null);
-  if (problems.length > 0) throw new Error(problems.join("\n"));
+  if (windowProblem !== null || signalProblem !== null) refuse(signalProblem);
   const warnings = cutOffWarnings(file, parsed);
   const named = signalNamesBeside(file);
   if (!options.signal) {

@@ -139,6 +139,9 @@ export function checkedServeConfig(options: ServeCommandOptions, note: (text: st
  * the exit status is then 130 or 143, and a second signal stops at once. Signals are heard only
  * between messages: serving one runs the model without returning to the event loop.
  */
+/** How long a client program may take to end after the first signal before the server says it waits for it. */
+const CLIENT_WAIT_NOTE_MILLISECONDS = 1000;
+
 export async function serveCommand(command: readonly string[], options: ServeCommandOptions): Promise<void> {
   const where = serveWhereProblems(command, options);
   // With --stdio, stdout carries the protocol: words for a person go to stderr.
@@ -159,6 +162,10 @@ export async function serveCommand(command: readonly string[], options: ServeCom
     first: (signal) => {
       process.stderr.write(`nicsim serve: ${signal}: ending the run between two of the client's messages to flush its files (${signal} again stops at once)\n`);
       stop.request(signal);
+      // A driver that ignores SIGTERM holds the server with no word of what it waits for (from a new user's check).
+      setTimeout(() => {
+        if (client?.stillRunning && stop.signal !== null) process.stderr.write(`nicsim serve: waiting for the client program, or a process it started, to end after ${signal}; ${signal} again kills them (SIGKILL)\n`);
+      }, CLIENT_WAIT_NOTE_MILLISECONDS).unref();
     },
     again: (signal) => {
       // The run has not come to its end in time for the user: what is on disk stays as it is.

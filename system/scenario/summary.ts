@@ -189,8 +189,9 @@ export function describeLoss(summary: ScenarioSummary): string {
   const away = lost - counted;
   // Drops beyond the packets lost (a replayed copy the scenario injected, an IKE message) are no loss; said, so that the two counts do not seem to disagree.
   // Where a copy arrived and its original was dropped (a full RX buffer), the drop is the original's: not "copies" alone (from an architect's check).
+  // Frames of no flow (a library user's own, dropped NOT_IPV4 or UNPROTECTED) count there too: they were called copies and IKE messages (from a new user's check).
   const others = summary.countedDrops - counted;
-  const otherDrops = others > 0 ? `${lost === 0 ? " (" : ", and "}${others} counted drop${others === 1 ? "" : "s"} beyond the packets lost: replayed copies a fault injected (or their originals, where a copy arrived instead), IKE messages` : "";
+  const otherDrops = others > 0 ? `${lost === 0 ? " (" : ", and "}${others} counted drop${others === 1 ? "" : "s"} beyond the packets lost: replayed copies a fault injected (or their originals, where a copy arrived instead), IKE messages, or frames of no flow of the scenario's (the drops by place name them)` : "";
   if (lost === 0) return `lost 0${otherDrops}${others > 0 ? ")" : ""}`;
   return `lost ${lost} (${counted} counted drops${away > 0 ? `, ${away} still on their way when the run ended` : ""}${otherDrops})`;
 }

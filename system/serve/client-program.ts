@@ -40,6 +40,11 @@ const POLL_MILLISECONDS = 50;
 export class ClientProgram {
   readonly exited: Promise<ClientExit>;
   private running = true;
+
+  /** Whether the program, or a process signalled with it, still runs. */
+  get stillRunning(): boolean {
+    return this.running;
+  }
   private readonly kill: (signal: NodeJS.Signals) => void;
   /** The processes the program started that were signalled with it: waited for as the program is (a driver that ignores SIGTERM behind a shell outlived the server, where started directly it was waited for; from a re-check). */
   private signalled: number[] = [];

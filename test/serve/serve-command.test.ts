@@ -107,6 +107,8 @@ describe("nicsim serve stopped by a signal ends the run as nicsim run does: file
     // The server ended only once the driver had (the shell died at once; before, the server ended with it and left the driver running).
     expect(processRuns(pid), `the driver ${pid} outlived the server`).toBe(false);
     expect(process.exitCode).toBe(143);
+    // Said while it waited (it waited without a word; from a new user's check).
+    expect(stderr).toContain("nicsim serve: waiting for the client program, or a process it started, to end after SIGTERM; SIGTERM again kills them (SIGKILL)");
   });
 
   test.runIf(requireTool("python3", "python3"))("a second signal kills a driver behind a shell that ignores SIGTERM, the shell gone at the first (it was left running)", async () => {
