@@ -74,6 +74,7 @@ const CHEAP: Record<string, { readonly args: readonly string[]; readonly script?
   "npm run catalogue": { args: [], script: "import('./dist/test/hostile/catalogue.js')" },
   "nicsim plain-traffic": { args: ["plain-traffic", "--no-waveform", "--out", "plain-traffic", "--set", "traffic.framesPerQueue=5"] },
   "nicsim demo": { args: ["demo", "--out", "demo"] },
+  "nicsim run scenarios/small-ring-jumbo-gold.yaml": { args: ["run", join(root, "scenarios/small-ring-jumbo-gold.yaml"), "--set", "durationMicroseconds=40", "--no-waveform", "--quiet", "--out", "small-ring"] },
   "npm run protocol": { args: ["protocol", "--format", "c"], script: "node dist/system/cli/main.js protocol" },
   // A client the server starts: the Python test bench (python3 is on CI's apt line).
   "nicsim serve": { args: ["serve", "--out", "serve", "--", "python3", join(root, "test/serve/python_bench.py")] },
