@@ -5,12 +5,10 @@ import type { ScenarioInput } from "../../system/scenario/schema.js";
 import { buildNicSystem } from "../../system/build.js";
 import { framesInDevice } from "../../system/hardware.js";
 import { sequencedFrame } from "../../sim/packet/test-frames.js";
-import { ns, us } from "../../sim/time.js";
-import { delay } from "../../sim/process.js";
-import { sequencedPacket } from "../../sim/packet/test-frames.js";
+import { ns } from "../../sim/time.js";
 import { ETHERNET_HEADER_BYTES } from "../../sim/packet/ethernet.js";
 import { FLAGGED_DROP_REASONS } from "../../hw/spec/drop-reasons.js";
-import { tunnelledSystem } from "../support/tunnels.js";
+import { withRxSaInstalled } from "../support/tunnels.js";
 
 /** Jumbo frames to the host at the line rate (a 9094-byte frame each 2.91 µs at 25 Gb/s) over a PCIe link of 8 Gb/s (4 bytes a 250 MHz cycle: a frame each 9.07 µs). */
 function jumboToHost(bufferBytes: number): ScenarioInput {
@@ -58,21 +56,16 @@ test("a frame is counted as held in the device from the MAC until its last write
 
 // From a re-check: a frame the NIC delivers flagged (its ICV failed) is counted among the drops by its flag as it is written, and was counted as held too.
 test("a frame delivered flagged is held until its writes land, and counted once: the MAC's frames are those received, dropped (flags aside) or held at every step", () => {
-  const run = tunnelledSystem(1, { "top.nic.sacache.rxEntries": 1, "top.nic.queues": 1, "top.driver.base.queues": 1, "top.nic.dma.bytesPerCycle": 1, "top.nic.maxFrameBytes": 9216 });
-  const { kernel, top, peer } = run;
-  const fromPeer: Uint8Array[] = [];
-  top.wire.tap((_, frame, from) => void (from === "peer" && fromPeer.push(frame.bytes)));
-  kernel.process("peer", function* () {
-    yield top.driver.base.whenReady();
-    peer.send(0, sequencedPacket("to-host", 0, 1, 300));
-    yield delay(us(20));
-    peer.send(0, sequencedPacket("to-host", 0, 2, 300));
-    yield delay(us(20));
-    // A copy of the second with a ciphertext bit flipped: its SA is in the NIC's table, which flags its ICV.
-    const corrupted = fromPeer[1]!.slice();
-    corrupted[ETHERNET_HEADER_BYTES + 20 + 8 + 30]! ^= 0x40;
-    top.peer.send(corrupted);
-  });
+  // A copy of the hit with a ciphertext bit flipped: its SA is in the NIC's table, which flags its ICV.
+  const run = withRxSaInstalled(
+    function* (top, hitFrame) {
+      const corrupted = hitFrame.slice();
+      corrupted[ETHERNET_HEADER_BYTES + 20 + 8 + 30]! ^= 0x40;
+      top.peer.send(corrupted);
+    },
+    { parameters: { "top.nic.queues": 1, "top.driver.base.queues": 1, "top.nic.dma.bytesPerCycle": 1, "top.nic.maxFrameBytes": 9216 }, until: null },
+  );
+  const { kernel, top } = run;
   const flagged = new Set<string>(FLAGGED_DROP_REASONS);
   for (let step = 1; step <= 1500; step++) {
     kernel.run({ until: ns(step * 100) });

@@ -8,10 +8,11 @@ export { tunnelledSystem };
 
 /**
  * One tunnel whose RX SA the NIC's one-entry table holds: the peer sends two packets (the first misses and makes the driver
- * install the SA, the second hits), then `then` runs with the second's frame as it came off the wire. Run for 60 µs.
+ * install the SA, the second hits), then `then` runs with the second's frame as it came off the wire. Run for 60 µs, or
+ * not at all with `until` null (the caller steps it); `parameters` beside the one-entry table.
  */
-export function withRxSaInstalled(then: (top: NicSystem, hitFrame: Uint8Array) => ProcessBody) {
-  const run = tunnelledSystem(1, { "top.nic.sacache.rxEntries": 1 });
+export function withRxSaInstalled(then: (top: NicSystem, hitFrame: Uint8Array) => ProcessBody, options: { readonly parameters?: Record<string, unknown>; readonly until?: number | null } = {}) {
+  const run = tunnelledSystem(1, { "top.nic.sacache.rxEntries": 1, ...options.parameters });
   const { kernel, top, peer } = run;
   const frames: Uint8Array[] = [];
   top.wire.tap((_, frame, from) => from === "peer" && frames.push(frame.bytes));
@@ -23,6 +24,6 @@ export function withRxSaInstalled(then: (top: NicSystem, hitFrame: Uint8Array) =
     yield delay(us(10));
     yield* then(top, frames[1]!);
   });
-  kernel.run({ until: us(60) });
+  if (options.until !== null) kernel.run({ until: options.until ?? us(60) });
   return run;
 }
