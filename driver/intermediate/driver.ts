@@ -1,9 +1,9 @@
-import { softwareEspCostParameters } from "./software-esp-costs.js";
+import { INTERMEDIATE_DRIVER_PARAMETERS } from "./parameters.js";
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { type AesGcmBackend, AesGcmBackendToken } from "../../sim/crypto/backend.js";
-import { type EspInboundResult, type EspDropReason, espPacketBytes, RekeyRequiredError, type Spi } from "../../sim/ipsec/esp.js";
-import { wholeReplayBlocks } from "../../sim/ipsec/replay-window.js";
+import { type EspInboundResult, espPacketBytes, RekeyRequiredError, type Spi } from "../../sim/ipsec/esp.js";
+import type { IntermediateDropReason } from "./drop-reason.js";
 import { DriverMessage, MessageChannel } from "./message-channel.js";
 import type { Command } from "../../sim/process.js";
 import { STATUS_IPSEC, STATUS_SA_MISS } from "../../hw/spec/descriptors.js";
@@ -12,16 +12,16 @@ import { InstallIfFree, type SaPlacementPolicy, SaPlacementPolicyToken } from ".
 import { METRIC_PLACEMENT_PARAMETERS, MetricPlacement } from "../caching/metric-placement.js";
 import type { CostModel } from "../caching/metric-policy.js";
 import { TraceRecorder } from "../caching/trace.js";
-import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, ethernetFrame, etherType, HOST_MAC, type MacAddress, PEER_MAC, writeEthernetHeader } from "../../sim/packet/ethernet.js";
-import { IPV4_HEADER_BYTES, ipv4HeaderChecksumValid, PROTOCOL_ESP, PROTOCOL_IPV4, writeIpv4Header } from "../../sim/packet/ipv4.js";
-import { param } from "../../sim/parameters.js";
+import { ETHERNET_HEADER_BYTES, ethernetFrame, HOST_MAC, type MacAddress, PEER_MAC, writeEthernetHeader } from "../../sim/packet/ethernet.js";
+import { IPV4_HEADER_BYTES, PROTOCOL_ESP, PROTOCOL_IPV4, writeIpv4Header } from "../../sim/packet/ipv4.js";
 import { BaseDriver } from "../base/driver.js";
 import { HostCpu } from "../cpu/host-cpu.js";
 import { defineEnum } from "../../sim/enum-type.js";
 import { IsakmpProfiles } from "./isakmp-profile.js";
 import { Isadb } from "./isadb.js";
 import { type IpsecSa, Sadb } from "./sadb.js";
-import { packetSelectors, selectsInbound, Spd } from "./spd.js";
+import { packetSelectors, Spd } from "./spd.js";
+import { clearPacketProblem, outsideSelectors, receivedFrameProblem } from "./inbound-policy.js";
 import { SaLease, SaLifecycle } from "./sa-lifecycle.js";
 import { TablePlacement } from "./table-placement.js";
 import { SendOrder } from "./send-order.js";
@@ -42,24 +42,7 @@ export interface DeliveredPacket {
   readonly sa: IpsecSa | null;
 }
 
-/** Why the intermediate driver dropped a packet, beside the ESP receiver's reasons. */
-export type IntermediateDropReason =
-  | EspDropReason
-  | "SPD_DISCARD"
-  | "NO_POLICY"
-  | "NO_SA"
-  | "NO_MATURE_SA"
-  | "SA_DEAD"
-  | "UNKNOWN_SPI"
-  | "REKEY_REQUIRED"
-  | "NOT_IPV4"
-  | "BACKLOG_FULL"
-  /** Received: an IPv4 header whose checksum does not verify (RFC 1122 3.2.1.2). */
-  | "IP_HEADER_CHECKSUM"
-  /** Received in the clear where the SPD says the traffic comes under IPsec (RFC 4301 5.2 step 3a). */
-  | "UNPROTECTED"
-  /** Decrypted, a packet outside the selectors of the SA it came under (RFC 4301 5.2 step 4): another tunnel's traffic. */
-  | "SELECTOR_MISMATCH";
+export type { IntermediateDropReason } from "./drop-reason.js";
 
 /** Each packet's path through ESP, as the waveform shows the last one: the NIC inline, or software on a host core. */
 export const EspPath = defineEnum("esp_path", ["NONE", "HARDWARE_TX", "SOFTWARE_TX", "HARDWARE_RX", "SOFTWARE_RX"]);
@@ -80,15 +63,7 @@ const PATH_NAMES = { hardwareTx: "HARDWARE_TX", softwareTx: "SOFTWARE_TX", hardw
  */
 @injectable()
 export class IntermediateDriver extends Component {
-  readonly params = this.parameters({
-    ...softwareEspCostParameters,
-    replayWindow: param.integer(64, "Anti-replay window of inbound SAs, packets, a multiple of 32", { minimum: 32, maximum: 65536, check: wholeReplayBlocks }),
-    offload: param.boolean(true, "Place SAs in the NIC's SA table (as the placement policy decides) and let the NIC do ESP inline"),
-    offloadCyclesPerPacket: param.integer(300, "CPU cycles per packet on the inline path (ESP headers and sequence number out, replay check in)", { minimum: 0, maximum: 1e9, unit: "cycles" }),
-    messageNanoseconds: param.integer(150, "Cost of a message between the base and intermediate drivers, handled one at a time (at least 1 ns, so that each has its own time in the waveform)", { minimum: 1, maximum: 1e9, unit: "ns" }),
-    receiveBacklog: param.integer(1000, "Received ESP packets an inbound SA may have waiting for a core before more are dropped (BACKLOG_FULL), as netdev_max_backlog", { minimum: 1, maximum: 1e6 }),
-    placement: param.choice("token", ["token", "metric"] as const, "Which SAs the NIC caches: the policy registered under SaPlacementPolicyToken (default install-if-free), or seed 003's metric policy (parameters under .metric)"),
-  });
+  readonly params = this.parameters(INTERMEDIATE_DRIVER_PARAMETERS);
   readonly profiles = new IsakmpProfiles();
   readonly isadb = new Isadb(this.profiles);
   readonly sadb: Sadb;
@@ -305,10 +280,8 @@ export class IntermediateDriver extends Component {
    */
   private receive(frame: DriverReceivedFrame): void {
     const bytes = frame.bytes;
-    // An ARP or IPv6 frame was let go without a count (from an outside check): this stack carries IPv4 alone.
-    if (etherType(bytes) !== ETHERTYPE_IPV4 || bytes.length < ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES) return this.drop("NOT_IPV4", { frame: bytes });
-    // Neither the NIC nor a driver looked at the outer header's checksum: one that does not verify is dropped here, as a host's IP layer does.
-    if (!ipv4HeaderChecksumValid(bytes.subarray(ETHERNET_HEADER_BYTES))) return this.drop("IP_HEADER_CHECKSUM", { frame: bytes });
+    const problem = receivedFrameProblem(bytes);
+    if (problem !== null) return this.drop(problem, { frame: bytes });
     const esp = receivedEsp(bytes);
     if (!esp) {
       const datagram = this.ike.configured ? ikeDatagram(bytes) : null;
@@ -321,14 +294,11 @@ export class IntermediateDriver extends Component {
     if (!sa || !this.lifecycle.usable(sa)) return this.drop("UNKNOWN_SPI", { frame: bytes });
     if (!this.lanes.push(sa, { frame, esp }, this.params.receiveBacklog)) this.drop("BACKLOG_FULL", { frame: bytes });
   }
-  /** A packet that came in the clear: delivered where the SPD lets it bypass IPsec, dropped where it asks for IPsec, discards or has no entry (a forged packet of a protected flow was delivered; from an outside check). */
+  /** A packet that came in the clear: delivered only where the SPD lets it bypass IPsec (a forged packet of a protected flow was delivered; from an outside check). */
   private receiveClear(frame: DriverReceivedFrame): void {
     const packet = frame.bytes.subarray(ETHERNET_HEADER_BYTES);
-    const selectors = packetSelectors(packet);
-    const entry = selectors && this.spd.lookupInbound(selectors);
-    if (!entry) return this.drop("NO_POLICY", { frame: frame.bytes });
-    if (entry.action.kind === "discard") return this.drop("SPD_DISCARD", { frame: frame.bytes });
-    if (entry.action.kind !== "bypass") return this.drop("UNPROTECTED", { frame: frame.bytes });
+    const problem = clearPacketProblem(this.spd, packet);
+    if (problem !== null) return this.drop(problem, { frame: frame.bytes });
     this.onDeliver({ packet, time: this.kernel.now, received: frame.time, sa: null });
   }
 
@@ -397,8 +367,7 @@ export class IntermediateDriver extends Component {
   private deliver(result: EspInboundResult, sa: IpsecSa, frame: DriverReceivedFrame, path: "hardwareRx" | "softwareRx"): void {
     if (result.kind === "dropped") return this.drop(result.reason, { frame: frame.bytes });
     // One tunnel's SA carried another's traffic, and it was delivered: a gateway could inject into another customer's flow (from an outside check).
-    const inner = sa.selectors === null ? null : packetSelectors(result.payload);
-    if (sa.selectors !== null && (inner === null || !selectsInbound(sa.selectors, inner))) return this.drop("SELECTOR_MISMATCH", { frame: frame.bytes });
+    if (outsideSelectors(sa, result.payload)) return this.drop("SELECTOR_MISMATCH", { frame: frame.bytes });
     if (path === "softwareRx") this.decrypted.set(++this.decryptedCount);
     // The inner packet's length, as TX records it: the SA trace's bytes were the received frame's (70 more) for RX.
     this.took(path, sa, result.payload.length);

@@ -1,4 +1,3 @@
-import { copyOf } from "../../sim/bytes.js";
 import { inject, injectable } from "../../sim/di.js";
 import { Channel } from "../../sim/channel.js";
 import { type ComponentContext, ComponentContextToken } from "../../sim/component.js";
@@ -11,14 +10,14 @@ import { RingEngine } from "../ring-engine.js";
 import { EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
 import { RX_STATUS_FIELDS, RX_WRITE_BACK } from "../spec/descriptors.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
-import { espLayout, espSelectors, isEspFrame } from "../ipsec/esp-frame.js";
-import { SaCache, type SaEntry } from "../ipsec/sa-cache.js";
+import { isEspFrame } from "../ipsec/esp-frame.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
 import { ErrorCode } from "../spec/errors.js";
 import type { DeviceDropReason } from "../spec/drop-reasons.js";
 import { MAX_RECEIVE_BUFFER, queueOfClass } from "../spec/registers.js";
-import { type FlaggedReason, type RxBuffer, type RxFrame, RxQueueState, type Tag } from "./rx-queue-state.js";
+import { type RxBuffer, type RxFrame, RxQueueState, type Tag } from "./rx-queue-state.js";
 import { RxPacketBuffer } from "./rx-packet-buffer.js";
+import { RxInlineIpsec } from "./inline-ipsec.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
 const IDLE = RxState.code("IDLE");
@@ -56,6 +55,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private readonly scheduler: QueueScheduler;
 
   private readonly cryptoResults: Channel<CryptoResult<RxFrame>>;
+  /** SA lookup and decryption of ESP frames. */
+  private readonly inlineIpsec: RxInlineIpsec;
 
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
@@ -65,16 +66,12 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     super(context, shared, "rx", (ring, scope) => new RxQueueState(ring, scope));
     this.fromMac = new Channel(this.kernel, this);
     this.cryptoResults = new Channel(this.kernel, this);
+    this.inlineIpsec = new RxInlineIpsec(offload, this.cryptoResults, (trafficClass) => this.queueOf(trafficClass));
     this.drawEachEdge([this.state, this.bufferUsed, this.dropped]);
     this.packetBuffer = new RxPacketBuffer(this.params, shared.queues, shared.maxFrameBytes);
     this.scheduler = shared.makeScheduler();
-    const part = this.packetBuffer.partBytes;
-    if (this.params.bufferPartition === "per-class" && part < shared.maxFrameBytes) {
-      this.misfitParameter("bufferBytes", `split per class, each of the ${shared.queues} queues' parts (${part} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`, ["bufferPartition", shared.maxFrameBytesPath]);
-    } else if (this.params.bufferPartition === "shared" && this.params.bufferBytes < shared.maxFrameBytes) {
-      // Shared, a frame longer than the whole buffer was taken and dropped as RX_BUFFER_FULL with the buffer empty (from a driver developer's check).
-      this.misfitParameter("bufferBytes", `shared, the buffer (${this.params.bufferBytes} bytes) must hold the longest frame (${shared.maxFrameBytesPath} = ${shared.maxFrameBytes})`, ["bufferPartition", shared.maxFrameBytesPath]);
-    }
+    const sizeProblem = this.packetBuffer.sizeProblem(shared.maxFrameBytesPath);
+    if (sizeProblem) this.misfitParameter("bufferBytes", sizeProblem, ["bufferPartition", shared.maxFrameBytesPath]);
   }
 
   bufferSize(queue: number): number {
@@ -162,7 +159,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   evaluate(): void {
     for (let bytes = this.fromMac.take(); bytes; bytes = this.fromMac.take()) this.admit(bytes);
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
-    for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.decrypted(result);
+    for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.inlineIpsec.decrypted(result);
     const delivered = this.deliver();
     const fetched = this.fetchDescriptors(this.capacityOf, this.params.descriptorBatch);
     this.state.set(delivered ? DELIVER : fetched ? FETCH : IDLE);
@@ -178,7 +175,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   private admit(bytes: Uint8Array): void {
     // An ESP packet's SA is looked up first: its tag, not the plaintext, gives the class (seed 001).
-    const esp = isEspFrame(bytes) ? this.lookupEsp(bytes) : null;
+    const esp = isEspFrame(bytes) ? this.inlineIpsec.lookup(bytes) : null;
     const tag = esp && "entry" in esp ? esp.entry?.qosGroup : undefined;
     const tagged = tag !== null && tag !== undefined ? this.offload.qosClasses.get(tag) : undefined;
     const trafficClass = tagged ?? frameTrafficClass(bytes);
@@ -194,48 +191,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     this.packetBuffer.hold(queue, bytes.length);
     const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, flagged: null, spi: 0, handle: 0, writeBackFailed: false };
     state.frames.push(frame);
-    if (esp) this.inspectEsp(frame, esp);
-  }
-
-  private lookupEsp(bytes: Uint8Array): { spi: number; entry: SaEntry | null } | { malformed: true } {
-    const selectors = espSelectors(bytes);
-    if (!selectors) return { malformed: true };
-    return { spi: selectors.spi, entry: this.offload.cache.rxLookup(selectors.spi, selectors.destination) };
-  }
-
-  /** A hit goes to the crypto engine, a miss is flagged SA_MISS for the driver. */
-  private inspectEsp(frame: RxFrame, esp: { spi: number; entry: SaEntry | null } | { malformed: true }): void {
-    if ("malformed" in esp) return this.flag(frame, "ESP_MALFORMED");
-    frame.spi = esp.spi;
-    const entry = esp.entry;
-    if (!entry) {
-      frame.ipsecStatus = RX_STATUS_FIELDS.SA_MISS.mask;
-      return;
-    }
-    frame.handle = SaCache.handleOf(entry);
-    const layout = espLayout(frame.bytes, entry.icvLength);
-    if (!layout) return this.flag(frame, "ESP_MALFORMED");
-    // Decrypt a copy: the frame as it came off the wire may be held elsewhere (the capture).
-    frame.bytes = copyOf(frame.bytes);
-    frame.ready = false;
-    this.offload.rxCrypto.submit({ encrypt: false, entry, queue: this.queueOf(frame.trafficClass), frame: frame.bytes, layout, tag: frame, reply: this.cryptoResults });
-  }
-
-  private decrypted(result: CryptoResult<RxFrame>): void {
-    const frame = result.job.tag;
-    frame.ready = true;
-    if (result.outcome === "ok") frame.ipsecStatus = RX_STATUS_FIELDS.IPSEC.mask;
-    else if (result.outcome === "icv-failed") this.flag(frame, "ESP_ICV_FAILED");
-    // The SA was invalidated meanwhile: the packet is untouched; software takes it as a miss, which names no SA.
-    else {
-      frame.ipsecStatus = RX_STATUS_FIELDS.SA_MISS.mask;
-      frame.handle = 0;
-    }
-  }
-
-  private flag(frame: RxFrame, reason: FlaggedReason): void {
-    frame.error = ErrorCode[reason];
-    frame.flagged = reason;
+    if (esp) this.inlineIpsec.inspect(frame, esp);
   }
 
   private drop(reason: DeviceDropReason, bytes: Uint8Array): void {

@@ -27,6 +27,16 @@ export class RxPacketBuffer {
     return Math.floor(this.params.bufferBytes / this.usedByQueue.length);
   }
 
+  /** Why the sizes cannot work (a frame longer than its part, or than the whole buffer shared, is taken and dropped with the buffer empty), or null; as the TX buffer's. */
+  sizeProblem(maxFrameBytesPath: string): string | null {
+    if (this.params.bufferPartition === "per-class" && this.partBytes < this.longestFrame) {
+      return `split per class, each of the ${this.usedByQueue.length} queues' parts (${this.partBytes} bytes) must hold the longest frame (${maxFrameBytesPath} = ${this.longestFrame})`;
+    }
+    // Shared, a frame longer than the whole buffer was taken and dropped as RX_BUFFER_FULL with the buffer empty (from a driver developer's check).
+    if (this.params.bufferPartition === "shared" && this.params.bufferBytes < this.longestFrame) return `shared, the buffer (${this.params.bufferBytes} bytes) must hold the longest frame (${maxFrameBytesPath} = ${this.longestFrame})`;
+    return null;
+  }
+
   /** Whether a frame of `bytes` arriving for the queue finds no room (RX_BUFFER_FULL): the pool full, or the queue at its threshold; per class, its own part full. */
   full(queue: number, bytes: number): boolean {
     if (this.params.bufferPartition === "per-class") return this.usedByQueue[queue]! + bytes > this.partBytes;

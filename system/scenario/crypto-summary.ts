@@ -17,6 +17,16 @@ export interface CryptoSummary {
   readonly whileTrafficRan: PreemptionCost | null;
 }
 
+/** Both directions' crypto engines' counts at one time. */
+export interface EngineCounts {
+  readonly tx: CryptoCounts;
+  readonly rx: CryptoCounts;
+}
+
+export function engineCounts(offload: { readonly txCrypto: { readonly counts: CryptoCounts }; readonly rxCrypto: { readonly counts: CryptoCounts } }): EngineCounts {
+  return { tx: offload.txCrypto.counts, rx: offload.rxCrypto.counts };
+}
+
 /** Above this percent of the busy time (as said, rounded), what preemption cost is said on a line of its own. */
 const COSTLY_PERCENT = 25;
 

@@ -3,13 +3,7 @@ import { formatIpv4 } from "../../sim/packet/ipv4.js";
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
-import type { CryptoCounts } from "../../hw/ipsec/crypto-pipeline.js";
-
-/** Both directions' crypto engines' counts at one time. */
-export interface EngineCounts {
-  readonly tx: CryptoCounts;
-  readonly rx: CryptoCounts;
-}
+import { type EngineCounts, engineCounts } from "./crypto-summary.js";
 import { framesTaken } from "../../driver/base/base-driver-types.js";
 import { identity } from "../../driver/intermediate/identity.js";
 import { applyQosConfig, priorityClasses, trafficClasses } from "../../driver/intermediate/qos-config.js";
@@ -71,11 +65,6 @@ export class ScenarioTraffic extends Component {
   /** The NIC's crypto engines' counts as the traffic started, and as it ended (null: not yet): what preemption cost while it ran, without the bring-up's and the drain's idle or unpreempted work. */
   cryptoAtStart: EngineCounts | null = null;
   cryptoAtEnd: EngineCounts | null = null;
-  /** Both directions' engines' counts now. */
-  cryptoCounts(): EngineCounts {
-    const { txCrypto, rxCrypto } = this.system.nic.offload;
-    return { tx: txCrypto.counts, rx: rxCrypto.counts };
-  }
   /** High once the traffic starts: after IKE has brought every customer up, or once the driver is up without IKE. */
   private readonly started = this.signal("traffic_started", 1);
   /** Rekeys, deletes and interrupt storms: times and choices of their own, whatever the traffic does. */
@@ -137,11 +126,11 @@ export class ScenarioTraffic extends Component {
     // The traffic's time starts when its senders can send: once every customer through IKE is up, or else once the driver is (a few µs in).
     const start = () => {
       this.trafficStart = this.kernel.now;
-      this.cryptoAtStart = this.cryptoCounts();
+      this.cryptoAtStart = engineCounts(this.system.nic.offload);
       this.started.set(1);
       // A traffic in which no packet was due ends where it does, not at whatever comes next (a sample). The IKE exchanges under way then are waited for.
       this.settlesAt(this.kernel.now + this.duration, "traffic_end", () => {
-        this.cryptoAtEnd = this.cryptoCounts();
+        this.cryptoAtEnd = engineCounts(this.system.nic.offload);
         this.ikeCustomers?.holdExchangesUnderWay();
       });
     };

@@ -9,7 +9,7 @@ import { deliveryWindow, type Flow, windowBitsPerSecond } from "./flow.js";
 import { describeEnding, describeFaults, type RunEnding } from "./run-ending.js";
 import type { Scenario } from "./schema.js";
 import { formatIkeSummary, ikeSummary, type IkeSummary } from "./ike-summary.js";
-import { cryptoSummary, type CryptoSummary, describePreemptions } from "./crypto-summary.js";
+import { cryptoSummary, type CryptoSummary, describePreemptions, engineCounts } from "./crypto-summary.js";
 
 export interface LatencySummary {
   readonly count: number;
@@ -106,9 +106,10 @@ function distribution(values: number[], points = 200): (readonly [number, number
 }
 
 /** A direction's engines' counts as the traffic started and ended; a run stopped before its end, to now. Null: the traffic never started. */
-function cryptoWindow(traffic: ScenarioSystem["traffic"], direction: "tx" | "rx") {
-  if (traffic.cryptoAtStart === null) return null;
-  return { start: traffic.cryptoAtStart[direction], end: (traffic.cryptoAtEnd ?? traffic.cryptoCounts())[direction] };
+function cryptoWindow(top: ScenarioSystem, direction: "tx" | "rx") {
+  const { cryptoAtStart, cryptoAtEnd } = top.traffic;
+  if (cryptoAtStart === null) return null;
+  return { start: cryptoAtStart[direction], end: (cryptoAtEnd ?? engineCounts(top.nic.offload))[direction] };
 }
 
 export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, kernel: Kernel, top: ScenarioSystem, ending: RunEnding): ScenarioSummary {
@@ -167,7 +168,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     samples: traffic.sampler.samples,
     sampling: traffic.sampler.sampling,
     wireFrames: { toPeer: traffic.sampler.frames["to-peer"], toHost: traffic.sampler.frames["to-host"] },
-    crypto: { tx: cryptoSummary(txCrypto.counts, cryptoWindow(traffic, "tx")), rx: cryptoSummary(rxCrypto.counts, cryptoWindow(traffic, "rx")) },
+    crypto: { tx: cryptoSummary(txCrypto.counts, cryptoWindow(top, "tx")), rx: cryptoSummary(rxCrypto.counts, cryptoWindow(top, "rx")) },
     countedDrops: traffic.countedDrops,
     gatewayDrops: traffic.gatewayDropsByReason,
     classNames: Object.fromEntries(traffic.classNames),
