@@ -23,10 +23,15 @@ export interface Inspection {
   readonly warnings: readonly string[];
 }
 
+/** The window's mistake, said by the option checks beside another mistake and by the inspection itself beside the file's. */
+export function emptyWindowProblem(from: number, to: number): string | null {
+  return from > to ? `--from ${from} is after --to ${to}: the window is empty` : null;
+}
+
 /** What `nicsim inspect` prints: a VCD's signals, or one signal's changes in a window. Throws with the file and line of a malformed VCD. */
 export async function inspectVcd(file: string, options: InspectOptions): Promise<Inspection> {
   // Said with a signal the dump does not have, if that is wrong too: one was said, and the other only on the next try (from an outside check).
-  const windowProblem = options.from > options.to ? `--from ${options.from} is after --to ${options.to}: the window is empty` : null;
+  const windowProblem = emptyWindowProblem(options.from, options.to);
   // A file is read a piece at a time, never whole (a long run's dump is longer than the longest JavaScript text); a pipe, read once, whole.
   // The window's mistake is said with the file's, whichever that is, as one list.
   const refuse = (problem: string | null): never => {

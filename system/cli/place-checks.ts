@@ -7,6 +7,7 @@ import { plainTrafficFileNames } from "../run-scenario.js";
 import { policyEvaluationProblems } from "../policy-eval.js";
 import type { TableEntries } from "../../driver/caching/trace.js";
 import { sweepMergeProblems } from "./sweep-command.js";
+import { emptyWindowProblem } from "./inspect.js";
 
 /** The options a command's files are placed by. */
 interface PlaceOptions {
@@ -68,8 +69,8 @@ export function inspectProblems(command: Command): string[] {
   const others = [...new Set(command.args.flatMap((file) => unreadable(file, ".vcd"))), ...inspectOptionProblems(command)];
   // An empty window alone is said as the file is read, with a signal it does not have (inspectVcd): said here, the signal came only on the next try.
   const { from, to } = command.opts<{ from: number; to?: number }>();
-  const window = others.length > 0 && typeof to === "number" && typeof from === "number" && from > to ? [`--from ${from} is after --to ${to}: the window is empty`] : [];
-  return [...others, ...window];
+  const window = others.length > 0 && typeof to === "number" && typeof from === "number" ? emptyWindowProblem(from, to) : null;
+  return window === null ? others : [...others, window];
 }
 
 function inspectOptionProblems(command: Command): string[] {
