@@ -23,7 +23,7 @@ const LISTED = 5;
  * the packet is named from the stream index and sequence number in its payload when that is in
  * plaintext, from the SPI and ESP sequence number of a frame the gateway sent, or else by
  * opening the ESP with the SA's keys. At the end every undelivered packet needs drops of its
- * own, one per copy sent (the gateway's replays are copies): one drop can never cover another loss.
+ * own, one per copy sent (the gateway's replays and forged copies are copies): one drop can never cover another loss.
  */
 export class DropAttribution {
   /** Frames the gateway sent, by SPI and ESP sequence number, until their packet is delivered. */
@@ -53,15 +53,25 @@ export class DropAttribution {
     const esp = espOf(frame.subarray(ETHERNET_HEADER_BYTES))!;
     const spi = read32(esp, 0);
     const espSequence = read32(esp, 4);
-    let bySequence = this.toHost.get(spi);
-    if (!bySequence) this.toHost.set(spi, (bySequence = new Map()));
-    bySequence.set(espSequence, identity);
+    this.named(spi, espSequence, identity);
     identity.flow.sentInFrame(identity.sequence, spi, espSequence);
   }
 
-  /** The gateway sends the packet's frame again (a replay): a further copy to deliver or drop. */
-  replayed(identity: PacketIdentity): void {
+  /**
+   * The gateway sends a further copy of the packet to deliver or drop: its frame again (a replay), or a forged `frame`, which,
+   * carrying ESP under an SPI and sequence number of its own (a copy under another tunnel's SA), is named by them.
+   */
+  copySent(identity: PacketIdentity, frame?: Uint8Array): void {
     bump(this.extraCopies, identity, (count = 0) => count + 1);
+    const esp = frame && etherType(frame) === ETHERTYPE_IPV4 ? espOf(frame.subarray(ETHERNET_HEADER_BYTES)) : null;
+    if (esp) this.named(read32(esp, 0), read32(esp, 4), identity);
+  }
+
+  /** A frame the gateway sent, named by its SPI and ESP sequence number. */
+  private named(spi: number, espSequence: number, identity: PacketIdentity): void {
+    let bySequence = this.toHost.get(spi);
+    if (!bySequence) this.toHost.set(spi, (bySequence = new Map()));
+    bySequence.set(espSequence, identity);
   }
 
   /** The packet arrives (before its flow forgets it): its gateway frame need not be named any more, unless copies of it may still be dropped. */
@@ -129,7 +139,7 @@ export class DropAttribution {
     const lost = this.copiesNotDropped().next();
     if (!lost.done) {
       const { flow, sequence, extra, drops } = lost.value;
-      return `${flow.stream} ${flow.direction} packet ${sequence}: delivered, and of ${extra} further ${extra === 1 ? "copy" : "copies"} (replays) ${drops} counted as dropped`;
+      return `${flow.stream} ${flow.direction} packet ${sequence}: delivered, and of ${extra} further ${extra === 1 ? "copy" : "copies"} (replays, forged copies) ${drops} counted as dropped`;
     }
     for (const [flow, bySequence] of this.drops) {
       for (const [sequence, drops] of bySequence) {

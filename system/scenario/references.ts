@@ -66,6 +66,8 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
     problem(["outputs", "waveformToMicroseconds"], `${to} µs is before outputs.waveformFromMicroseconds = ${from} µs (${source.locate(["outputs", "waveformFromMicroseconds"])}): the waveform's window would end before it starts`);
   }
   if (sas > LIMITS.sas) problem(["customers"], `${sas} SA pairs in all; at most ${LIMITS.sas} (their SPIs and inner ports must stay distinct)`);
+  const crossTunnel = record(root.faults)?.crossTunnelProbability;
+  if (typeof crossTunnel === "number" && crossTunnel > 0 && sas < 2) problem(["faults", "crossTunnelProbability"], `a copy under another tunnel's SA needs a second tunnel: the customers have ${sas} SA pair${sas === 1 ? "" : "s"} in all (give a customer 'sas: 2', or add a customer)`);
 }
 
 /** How a `--set` renamed the customer a stream names (the file has that name at a customer a `--set` gave another), or null. */

@@ -1,4 +1,5 @@
 import type { Scenario } from "./schema.js";
+import type { InjectedCopies } from "./gateway-flow-faults.js";
 
 /** SA changes by kind, as the scenario's faults ask for them. */
 type SaChangeCounts = { readonly rekeys: number; readonly inboundRekeys: number; readonly deletes: number };
@@ -73,10 +74,11 @@ export interface DmaFaults {
 /** The faults a scenario injects, in words (empty: none), the DMA engine's among them. */
 export function describeFaults(
   faults: Scenario["faults"],
-  made: { readonly ikeDeletes?: number; readonly replays?: number; readonly malformedLost?: number; readonly saChanges?: { readonly made: SaChangeCounts; readonly noneFree: SaChangeCounts } } | null = null,
+  made: { readonly ikeDeletes?: number; readonly injected?: Readonly<InjectedCopies>; readonly malformedLost?: number; readonly saChanges?: { readonly made: SaChangeCounts; readonly noneFree: SaChangeCounts } } | null = null,
   dma: DmaFaults | null = null,
 ): string[] {
   const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
+  const copies = (count: number | undefined, more = "") => (count === undefined ? "" : ` (${count} cop${count === 1 ? "y" : "ies"} injected${more})`);
   // A change due when no SA was free to change (none left, or each under another change) was not made (from an outside check: 6 deletes were said for the 2 one pair allows);
   // one in turn behind the others may still be waiting when the run ends (they were said to have found no SA free: a second check).
   const changes = (kind: keyof SaChangeCounts, one: string, many: string) =>
@@ -90,7 +92,12 @@ export function describeFaults(
   return [
     ...(faults.corruptProbability > 0 ? [`the gateway corrupts ${percent(faults.corruptProbability)} of its frames (ICV fails)`] : []),
     // The copies made: each is dropped and counted, so the counted drops exceed the packets lost by as many.
-    ...(faults.replayProbability > 0 ? [`the gateway replays ${percent(faults.replayProbability)} of its frames${made?.replays === undefined ? "" : ` (${made.replays} cop${made.replays === 1 ? "y" : "ies"} injected)`}`] : []),
+    ...(faults.replayProbability > 0 ? [`the gateway replays ${percent(faults.replayProbability)} of its frames${copies(made?.injected?.replays)}`] : []),
+    // Forged copies: each is dropped, by the host's inbound policy checks (RFC 4301 5.2).
+    ...(faults.cleartextProbability > 0 ? [`a forger sends ${percent(faults.cleartextProbability)} of the gateway's packets again in the clear${copies(made?.injected?.cleartext)}`] : []),
+    ...(faults.crossTunnelProbability > 0
+      ? [`a forger sends ${percent(faults.crossTunnelProbability)} of the gateway's packets again under another tunnel's SA${copies(made?.injected?.crossTunnel, made?.injected?.crossTunnelUnsent ? `, ${made.injected.crossTunnelUnsent} not sent as no other tunnel was open` : "")}`]
+      : []),
     ...changes("rekeys", "outbound rekey", "outbound rekeys"),
     ...changes("inboundRekeys", "inbound rekey", "inbound rekeys"),
     ...changes("deletes", "SA delete", "SA deletes"),

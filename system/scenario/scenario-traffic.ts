@@ -13,7 +13,8 @@ import { IkeCustomers } from "./ike-customers.js";
 import { ikeFaults } from "./ike-faults.js";
 import { Mailbox } from "../../sim/mailbox.js";
 import { us } from "../../sim/time.js";
-import { GatewayFlowFaults } from "./gateway-flow-faults.js";
+import { GatewayFlowFaults, type InjectedCopies } from "./gateway-flow-faults.js";
+import { GatewaySender } from "./gateway-sender.js";
 import type { CapturedSa } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { EspPeer } from "../esp-peer.js";
 import { INNER_PORT_BASE, TunnelBuilder, tunnelFrameBytes } from "../ipsec-setup.js";
@@ -25,7 +26,6 @@ import { Scoreboard } from "./scoreboard.js";
 import { type Direction, Flow } from "./flow.js";
 import { laneChooser } from "./spread.js";
 import { SaChanges, type TunnelSas } from "./sa-changes.js";
-import type { PacketIdentity } from "./drop-attribution.js";
 import { scenarioDropAttribution } from "./scenario-drop-attribution.js";
 
 
@@ -69,10 +69,11 @@ export class ScenarioTraffic extends Component {
   private readonly started = this.signal("traffic_started", 1);
   /** Rekeys, deletes and interrupt storms: times and choices of their own, whatever the traffic does. */
   private readonly faultRandom = this.kernel.random(`${this.path}.faults`);
-  /** For the faults line: frames the gateway sent again on purpose (replays), and the SA changes (rekeys, deletes) made and not. */
-  injectedReplays = 0;
+  /** For the faults line: the SA changes (rekeys, deletes) made and not. */
   saChanges: SaChanges | null = null;
-  /** When the last injected replay leaves the gateway. */
+  /** The gateway's side of the flows: each packet sent, and the copies the faults make of it. */
+  private gateway!: GatewaySender;
+  /** When the last injected copy leaves the gateway. */
   private lastInjection = -Infinity;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
@@ -120,6 +121,8 @@ export class ScenarioTraffic extends Component {
       byCustomer.set(customer.name, { ...ike.add(customer, index, trafficClass, INNER_PORT_BASE, ready), trafficClass });
     });
     ike.configure((name) => this.kernel.random(name), scenario.faults.ikeLossProbability);
+    const customerTunnels = [...byCustomer.values()].map((customer) => customer.tunnels);
+    this.gateway = new GatewaySender(this.kernel, this.path, this.espPeer, system.peer, customerTunnels, () => this.scoreboard, (time) => this.injectedUntil(time));
     this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time, null);
     intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time, delivered.received);
     this.duration = us(scenario.durationMicroseconds);
@@ -255,7 +258,7 @@ export class ScenarioTraffic extends Component {
     // Each flow draws from its own stream, so its arrivals do not change with the model's timing, and the gateway's faults on them from others.
     const name = `${this.path}.${stream.name}.${flow.direction}`;
     const random = this.kernel.random(name);
-    const faults = new GatewayFlowFaults(this.faults, this.kernel.random(`${name}.corrupt`), this.kernel.random(`${name}.replay`));
+    const faults = new GatewayFlowFaults(this.faults, (fault) => this.kernel.random(`${name}.${fault}`));
     let next = this.kernel.now;
     for (let sequence = 0; ; sequence++) {
       next += stream.pattern === "constant" ? mean : Math.round(random.exponential(mean));
@@ -265,7 +268,7 @@ export class ScenarioTraffic extends Component {
       // Due at `next`: a sender that is late (held back by a full ring) makes its packets wait, and their latency shows it.
       flow.send(sequence, next);
       if (flow.direction === "to-peer") sockets[slot]!(sequence);
-      else this.sendFromPeer(customer.tunnels[slot]!, flow.packet(sequence), faults, { flow, sequence });
+      else this.gateway.send(customer.tunnels[slot]!, customer.tunnels, flow.packet(sequence), faults, { flow, sequence });
     }
   }
 
@@ -299,26 +302,14 @@ export class ScenarioTraffic extends Component {
     this.kernel.schedule(time - this.kernel.now, `${this.path}.${label}`, then);
   }
 
-  /** The gateway sends a packet, and the faults strike: a corrupted frame, or the same frame again later. Its output queue's limit and policers hold the packet, not the replays (faults) nor IKE. */
-  private sendFromPeer(tunnel: number, packet: Uint8Array, faults: GatewayFlowFaults, identity: PacketIdentity): void {
-    if (!this.espPeer.isOpen(tunnel)) return this.espPeer.dropUnsent(tunnel, packet);
-    if (!this.espPeer.admits(tunnel, packet)) return;
-    const frame = this.espPeer.frame(tunnel, packet);
-    this.scoreboard?.drops.sentToHost(frame, identity);
-    faults.corrupts(frame);
-    const after = faults.replayAfter();
-    if (after !== null) {
-      const replay = frame.slice();
-      this.scoreboard?.injected.add(replay);
-      this.scoreboard?.drops.replayed(identity);
-      this.injectedReplays++;
-      this.injectedUntil(this.kernel.now + after);
-      this.kernel.schedule(after, `${this.path}.replay`, () => {
-        // It leaves when the gateway's line is free: wait for that, not for when it was queued.
-        this.injectedUntil(this.system.peer.send(replay));
-      });
-    }
-    this.system.peer.send(frame);
+  /** Copies the gateway sent on purpose (replays, forged copies; those under another tunnel's SA that found none open). */
+  get injected(): Readonly<InjectedCopies> {
+    return this.gateway.injected;
+  }
+
+  /** Copies the gateway sent on purpose, every fault together. */
+  get injectedCopies(): number {
+    return this.gateway.injectedCopies;
   }
 
   private arrived(direction: Direction, packet: Uint8Array, time: number, received: number | null): void {

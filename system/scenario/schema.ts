@@ -151,6 +151,13 @@ export const scenarioSchema = z.strictObject({
     .strictObject({
       corruptProbability: z.number().min(0).max(1).default(0),
       replayProbability: z.number().min(0).max(1).default(0),
+      /** Copies of the gateway's packets a forger sends in the clear: the host must drop each as UNPROTECTED (RFC 4301 5.2: a protected flow's packet arriving unprotected). */
+      cleartextProbability: z.number().min(0).max(1).default(0),
+      /**
+       * Copies sent under another tunnel's SA (another customer's where there is one, else another of the customer's own), as a gateway
+       * injecting into a flow it does not carry: the host must drop each as SELECTOR_MISMATCH (RFC 4301 5.2 step 4).
+       */
+      crossTunnelProbability: z.number().min(0).max(1).default(0),
       /** Outbound SAs rekeyed while traffic flows (at random times, random tunnels): packets under the old SA finish or are dropped and counted. */
       rekeys: z.int().min(0).max(64).default(0),
       /** Inbound SAs rekeyed the same way: the host installs the new SA, the gateway sends under it from then on, the old one is deleted. */
@@ -171,7 +178,7 @@ export const scenarioSchema = z.strictObject({
       /** Interrupt storms: for 2 to 20 µs at a random time, every interrupt cause stays asserted, so each vector fires again as soon as it is unmasked and its EITR allows. */
       interruptStorms: z.int().min(0).max(64).default(0),
     })
-    .default({ corruptProbability: 0, replayProbability: 0, rekeys: 0, inboundRekeys: 0, overlappingSaChanges: false, deletes: 0, ikeLossProbability: 0, ikeDeletes: 0, ikeMalformed: 0, interruptStorms: 0 }),
+    .default({ corruptProbability: 0, replayProbability: 0, cleartextProbability: 0, crossTunnelProbability: 0, rekeys: 0, inboundRekeys: 0, overlappingSaChanges: false, deletes: 0, ikeLossProbability: 0, ikeDeletes: 0, ikeMalformed: 0, interruptStorms: 0 }),
   traffic: atMost(z.array(stream).min(1), LIMITS.streams),
   outputs: z
     .strictObject({

@@ -156,7 +156,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     seed: kernel.seed,
     outcome: describeEnding(ending),
     ending,
-    faults: describeFaults(scenario.faults, { ikeDeletes: traffic.gateways?.faultsMade.ikeDeletes, malformedLost: traffic.gateways?.faultsMade.malformedLost, replays: traffic.injectedReplays, saChanges: traffic.saChanges ?? undefined }, top.nic.dma.params),
+    faults: describeFaults(scenario.faults, { ikeDeletes: traffic.gateways?.faultsMade.ikeDeletes, malformedLost: traffic.gateways?.faultsMade.malformedLost, injected: traffic.injected, saChanges: traffic.saChanges ?? undefined }, top.nic.dma.params),
     violations: [...(traffic.scoreboard?.violations ?? [])],
     ringChecks: traffic.scoreboard ? { ...traffic.scoreboard.rings.checked } : null,
     simulatedMicroseconds: microseconds(kernel.now),
@@ -188,11 +188,11 @@ export function describeLoss(summary: ScenarioSummary): string {
   // Not arrived: dropped with a counted reason, or still on the way when a run cut off by its drain limit ended.
   const counted = Math.min(lost, summary.countedDrops);
   const away = lost - counted;
-  // Drops beyond the packets lost (a replayed copy the scenario injected, an IKE message) are no loss; said, so that the two counts do not seem to disagree.
+  // Drops beyond the packets lost (a replayed or forged copy the scenario injected, an IKE message) are no loss; said, so that the two counts do not seem to disagree.
   // Where a copy arrived and its original was dropped (a full RX buffer), the drop is the original's: not "copies" alone (from an architect's check).
   // Frames of no flow (a library user's own, dropped NOT_IPV4 or UNPROTECTED) count there too: they were called copies and IKE messages (from a new user's check).
   const others = summary.countedDrops - counted;
-  const otherDrops = others > 0 ? `${lost === 0 ? " (" : ", and "}${others} counted drop${others === 1 ? "" : "s"} beyond the packets lost: replayed copies a fault injected (or their originals, where a copy arrived instead), IKE messages, or frames of no flow of the scenario's (the drops by place name them)` : "";
+  const otherDrops = others > 0 ? `${lost === 0 ? " (" : ", and "}${others} counted drop${others === 1 ? "" : "s"} beyond the packets lost: copies a fault injected (replays, forgeries; or their originals, where a copy arrived instead), IKE messages, or frames of no flow of the scenario's (the drops by place name them)` : "";
   if (lost === 0) return `lost 0${otherDrops}${others > 0 ? ")" : ""}`;
   return `lost ${lost} (${counted} counted drops${away > 0 ? `, ${away} still on their way when the run ended` : ""}${otherDrops})`;
 }

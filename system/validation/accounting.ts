@@ -114,13 +114,13 @@ function faultyScenario(scale: Scale): ScenarioInput {
       { name: "small", customer: "a", direction: "both", packetBytes: 200, load: 0.3 },
       { name: "large", customer: "b", direction: "both", packetBytes: 1400, load: 0.6 },
     ],
-    faults: { corruptProbability: 0.03, replayProbability: 0.03, rekeys: 2, deletes: 2, interruptStorms: 1 },
+    faults: { corruptProbability: 0.03, replayProbability: 0.03, cleartextProbability: 0.02, crossTunnelProbability: 0.02, rekeys: 2, deletes: 2, interruptStorms: 1 },
     outputs: { waveform: false, pcap: false, html: false, saTrace: false },
   };
 }
 
 /**
- * Conservation: every packet offered (and every replay the gateway injected) is delivered once
+ * Conservation: every packet offered (and every copy the gateway injected: replays, forgeries) is delivered once
  * or dropped with exactly one counted reason somewhere: the NIC, the base driver (frames lost
  * with a queue it reset), the intermediate driver or the gateway's ESP receiver.
  */
@@ -133,10 +133,13 @@ function conservation(scale: Scale): Measurement[] {
   const traffic = design.top.traffic;
   const drops = sum(Object.values(summary.nic.drops)) + sum(Object.values(summary.driver.drops)) + sum(Object.values(summary.ipsec.drops)) + traffic.gatewayDrops;
   return [
-    { quantity: `faults each way (corruption, replays, rekeys, deletes, an interrupt storm, RX buffer overflow, DMA read errors and completion timeouts with the queues they disable reset by the driver): offered + injected replays`, unit: "packets", expected: delivered + drops, measured: sent + traffic.injectedReplays, tolerance: { kind: "exact" } },
+    { quantity: `faults each way (corruption, replays, forged copies in the clear and under another tunnel's SA, rekeys, deletes, an interrupt storm, RX buffer overflow, DMA read errors and completion timeouts with the queues they disable reset by the driver): offered + injected copies`, unit: "packets", expected: delivered + drops, measured: sent + traffic.injectedCopies, tolerance: { kind: "exact" } },
     { quantity: "the same run: scoreboard violations", unit: "count", expected: 0, measured: summary.violations.length, tolerance: { kind: "exact" } },
     // The faults must have struck, or the line above proves nothing about them.
     { quantity: "the same run: queues the driver reset after a DMA fault", unit: "count", expected: 1, measured: summary.driver.queueResets, tolerance: { kind: "at-least" } },
+    // A forged copy the host delivered would be a second delivery (a violation); these say the host's policy checks dropped them, not only an overflow.
+    { quantity: "the same run: forged copies in the clear dropped as UNPROTECTED", unit: "count", expected: 1, measured: summary.ipsec.drops.UNPROTECTED ?? 0, tolerance: { kind: "at-least" } },
+    { quantity: "the same run: forged copies under another tunnel's SA dropped as SELECTOR_MISMATCH", unit: "count", expected: 1, measured: summary.ipsec.drops.SELECTOR_MISMATCH ?? 0, tolerance: { kind: "at-least" } },
   ];
 }
 

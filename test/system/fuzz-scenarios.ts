@@ -87,6 +87,9 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
       ikeLoss: fc.constantFrom(0, 0, 0.1),
       ikeDeletes: fc.constantFrom(0, 0, 1),
       ikeMalformed: fc.constantFrom(0, 0, 2),
+      // Forged copies from the gateway's side: in the clear, and under another tunnel's SA (where there is another).
+      cleartext: fc.constantFrom(0, 0, 0.03),
+      crossTunnel: fc.constantFrom(0, 0, 0.03),
     })
     .map((draw): ScenarioInput => {
       const many = Array.from({ length: draw.manyStreams }, (_, index) => ({ customer: index, direction: "both" as const, packetBytes: 64 + (index % 16) * 40, load: undefined, gapMicroseconds: 20, pattern: "constant" as const, spread: "even" as const }));
@@ -146,6 +149,8 @@ export function randomScenarios(options: { dmaFaults: boolean }): fc.Arbitrary<S
         faults: {
           corruptProbability: draw.corrupt,
           replayProbability: draw.replay,
+          cleartextProbability: draw.cleartext,
+          crossTunnelProbability: draw.customers.reduce((sas, customer) => sas + customer.sas, 0) > 1 ? draw.crossTunnel : 0,
           rekeys: manual ? draw.rekeys : 0,
           inboundRekeys: manual ? draw.inboundRekeys : 0,
           deletes: manual ? draw.deletes : 0,
