@@ -228,7 +228,8 @@ export class RegisterFile {
       return R.encodeQosMapWord(this.offload.qosClasses, (offset - R.SA_QOS_MAP(0)) / 4);
     }
     switch (offset) {
-      case R.SA_STATUS: return this.recordFetch.busy ? R.SA_STATUS_BUSY : this.saStatus;
+      // While a record is read, CODE already says a command refused meanwhile: a driver reading SA_STATUS after its command saw BUSY and CODE 0 for µs (from a driver developer's check).
+      case R.SA_STATUS: return this.recordFetch.busy ? (R.SA_STATUS_BUSY | (this.saStatus & R.SA_STATUS_CODE_MASK)) >>> 0 : this.saStatus;
       case R.SA_TABLE_SIZE: return R.SA_TABLE_SIZE_FIELDS.pack({ TX: cache.size("tx"), RX: cache.size("rx") });
       case R.SA_CTRL: return R.SA_CTRL_FIELDS.pack({ POINTER_FETCH: this.offload.pointerFetch ? 1 : 0 });
       case R.SA_TX_HITS: return register32(counts.txHits);

@@ -53,7 +53,7 @@ export class RingRegisters {
     return this.base + index * DESCRIPTOR_BYTES;
   }
 
-  /** Enable after checking base and length; returns whether the ring is usable. */
+  /** Enable after checking base and length (and `extraCheck`, which logs its own), each problem logged, all of them at once; returns whether the ring is usable. */
   enable(extraCheck: () => boolean = () => true): boolean {
     const base = fromRegisterHalves(this.baseLow, this.baseHigh);
     const prefix = this.registerPrefix;
@@ -64,17 +64,14 @@ export class RingRegisters {
     }
     // What is wrong and the register's offset, not its value: the base and length were written while the queue was disabled, where a misdirected SA record puts key bytes.
     // From the low register, exact: a base beyond 2^53 is rounded as a number, and its low bits with it.
-    if (this.baseLow % RING_ALIGNMENT !== 0) {
-      this.report("UNALIGNED_RING_BASE", "RING_BASE", `offset of ${prefix}BAL[${this.queue}] (the base written there is not a multiple of ${RING_ALIGNMENT}; the value is not logged)`, this.direction === "tx" ? TDBAL(this.queue) : RDBAL(this.queue));
-      return false;
-    }
+    // Every problem is logged at once: a driver developer's ring with three took three enables to learn of them.
+    const aligned = this.baseLow % RING_ALIGNMENT === 0;
+    if (!aligned) this.report("UNALIGNED_RING_BASE", "RING_BASE", `offset of ${prefix}BAL[${this.queue}] (the base written there is not a multiple of ${RING_ALIGNMENT}; the value is not logged)`, this.direction === "tx" ? TDBAL(this.queue) : RDBAL(this.queue));
     const descriptors = this.lengthBytes / DESCRIPTOR_BYTES;
     const lengthProblem = this.lengthBytes === 0 ? "0" : this.lengthBytes % RING_ALIGNMENT !== 0 ? `not a multiple of ${RING_ALIGNMENT}` : descriptors > MAX_RING_DESCRIPTORS ? `above ${MAX_RING_DESCRIPTORS * DESCRIPTOR_BYTES} bytes, ${MAX_RING_DESCRIPTORS} descriptors` : null;
-    if (lengthProblem !== null) {
-      this.report("INVALID_RING_LENGTH", "RING_LENGTH", `offset of ${prefix}LEN[${this.queue}] (the length written there is ${lengthProblem}; the value is not logged)`, this.direction === "tx" ? TDLEN(this.queue) : RDLEN(this.queue));
-      return false;
-    }
-    if (!extraCheck()) return false;
+    if (lengthProblem !== null) this.report("INVALID_RING_LENGTH", "RING_LENGTH", `offset of ${prefix}LEN[${this.queue}] (the length written there is ${lengthProblem}; the value is not logged)`, this.direction === "tx" ? TDLEN(this.queue) : RDLEN(this.queue));
+    const extraHolds = extraCheck();
+    if (!aligned || lengthProblem !== null || !extraHolds) return false;
     this.abandoned += this.pending;
     this.base = base;
     this.descriptors = descriptors;

@@ -198,7 +198,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* TXDCTL[q] (RW, reset 0x0): TX queue control and state, and descriptor write-back coalescing (WTHRESH) */
 #define NICSIM_TXDCTL_STRIDE 0x40u
 #define NICSIM_TXDCTL(q) (0x1028u + 0x40u * (uint32_t)(q))
-/* TXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
+/* TXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), logging every problem found (in that order) and refusing the enable if there is any, resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
 #define NICSIM_TXDCTL_ENABLE_SHIFT 0u
 #define NICSIM_TXDCTL_ENABLE_WIDTH 1u
 #define NICSIM_TXDCTL_ENABLE_MASK 0x00000001u
@@ -257,7 +257,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* RXDCTL[q] (RW, reset 0x0): RX queue control and state (ENABLE, FAULT and BUSY as TXDCTL) */
 #define NICSIM_RXDCTL_STRIDE 0x40u
 #define NICSIM_RXDCTL(q) (0x2028u + 0x40u * (uint32_t)(q))
-/* RXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
+/* RXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), logging every problem found (in that order) and refusing the enable if there is any, resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
 #define NICSIM_RXDCTL_ENABLE_SHIFT 0u
 #define NICSIM_RXDCTL_ENABLE_WIDTH 1u
 #define NICSIM_RXDCTL_ENABLE_MASK 0x00000001u
@@ -348,7 +348,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_SA_STATUS_GENERATION_SHIFT 16u
 #define NICSIM_SA_STATUS_GENERATION_WIDTH 15u
 #define NICSIM_SA_STATUS_GENERATION_MASK 0x7FFF0000u
-/* SA_STATUS.BUSY: An INSTALL_POINTER is reading its record; a command written meanwhile is refused */
+/* SA_STATUS.BUSY: An INSTALL_POINTER is reading its record; a command written meanwhile is refused, and CODE says SA_COMMAND_BUSY at once (GENERATION reads 0 until the install is done) */
 #define NICSIM_SA_STATUS_BUSY_SHIFT 31u
 #define NICSIM_SA_STATUS_BUSY_WIDTH 1u
 #define NICSIM_SA_STATUS_BUSY_MASK 0x80000000u

@@ -48,7 +48,7 @@ export const SA_COMMAND_FIELDS = bitFields([
 export const SA_STATUS_FIELDS = bitFields([
   { name: "CODE", bit: 0, width: 16, description: "0, or the error code of the last command (SA_COMMAND_BUSY for one refused while an INSTALL_POINTER read its record: ERRLOG has the install's own code if it failed)" },
   { name: "GENERATION", bit: 16, width: 15, description: "After an install (an INSTALL_POINTER's too when a command refused meanwhile holds CODE; 0 when it failed): the entry's new generation (1 to 32767, counting every fill of the entry, and wrapping from 32767 to 1: a handle held across 32767 fills of its entry would name it again). A handle names its SA until the entry is filled again or invalidated. The SA's handle, for TX descriptors' SA_HANDLE, is GENERATION << 16 | (entry + 1); a descriptor whose handle's generation is no longer the entry's is refused with STALE_SA_HANDLE" },
-  { name: "BUSY", bit: 31, width: 1, description: "An INSTALL_POINTER is reading its record; a command written meanwhile is refused" },
+  { name: "BUSY", bit: 31, width: 1, description: "An INSTALL_POINTER is reading its record; a command written meanwhile is refused, and CODE says SA_COMMAND_BUSY at once (GENERATION reads 0 until the install is done)" },
 ]);
 
 /** Entries in each SA table of a device built with the default configuration (nic.sacache.txEntries and rxEntries). */
@@ -71,7 +71,7 @@ export const SA_QOS_MAP_TAGS_PER_WORD = 8;
 const NIBBLE_BITS = 4;
 
 const QUEUE_CONTROL = [
-  { name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY)" },
+  { name: "ENABLE", bit: 0, width: 1, description: "Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), logging every problem found (in that order) and refusing the enable if there is any, resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY)" },
   { name: "FAULT", bit: 1, width: 1, description: "Read only: the device disabled the queue itself because a descriptor fetch failed (DMA_READ_ERROR, DMA_COMPLETION_TIMEOUT, DMA_UNMAPPED), logged as an error; TDFAULT/RDFAULT say which fetch. Cleared by setting ENABLE" },
   { name: "BUSY", bit: 2, width: 1, description: "Read only: frames of the queue are still in the device: TX, frames taken off the ring whose write-backs are not yet in host memory; RX, write-backs not yet in host memory. After the queue is disabled, the driver waits for BUSY to clear before it cleans and resets the ring" },
 ] as const;

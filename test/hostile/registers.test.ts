@@ -218,6 +218,32 @@ describe("register values out of their range", () => {
     expect(enabled).toBe(0);
   });
 
+  // From a driver developer's check: a base off by 64, a length of 100 and SRRCTL 0 took three enables to learn of, one problem each.
+  test("an enable with a bad base, a bad length and no buffer size logs all three at once, in that order, and is refused", () => {
+    const { kernel, top } = system({ "top.nic.queues": 4, "top.driver.base.queues": 2 });
+    let enabled = -1;
+    kernel.process("misbehaving", function* () {
+      const bus = top.driver.base.bus;
+      yield top.driver.base.whenReady();
+      const base = bus.memory.allocate(4096, "ring", R.RING_ALIGNMENT) + 64;
+      bus.mmioWrite(R.RDBAL(3), base % 0x1_0000_0000);
+      bus.mmioWrite(R.RDBAH(3), Math.floor(base / 0x1_0000_0000));
+      bus.mmioWrite(R.RDLEN(3), 100);
+      bus.mmioWrite(R.SRRCTL(3), 0);
+      bus.mmioWrite(R.RXDCTL(3), R.QUEUE_ENABLE);
+      enabled = (yield bus.mmioRead(R.RXDCTL(3))) as number;
+      yield delay(us(5));
+    });
+    kernel.run({ until: us(30) });
+    expect(enabled & R.QUEUE_ENABLE).toBe(0);
+    expect(top.nic.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.queue])).toEqual([
+      ["UNALIGNED_RING_BASE", 3],
+      ["INVALID_RING_LENGTH", 3],
+      ["ZERO_LENGTH_BUFFER", 3],
+    ]);
+    expect(top.driver.base.deviceErrors.map((entry) => entry.code)).toEqual(["UNALIGNED_RING_BASE", "INVALID_RING_LENGTH", "ZERO_LENGTH_BUFFER"]);
+  });
+
   test.each([
     ["an INDEX past the table", R.SA_COMMAND_INVALIDATE | 4000, "SA_COMMAND.INDEX (past the TX table of", 0],
     ["OPERATION 0", 7, "SA_COMMAND.OPERATION (not an operation)", 0],
