@@ -163,12 +163,15 @@ function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, sou
     case "integer":
     case "number": {
       const unit = spec.unit ? ` ${spec.unit}` : "";
+      // "at least 1 byte", "a whole number of bytes": a count's unit reads as a noun ("at least 1 bytes", "an integer bytes"; from an architect's check).
+      const singular = spec.unit === undefined ? undefined : COUNTED_UNITS[spec.unit];
+      const bound = (limit: number) => `${limit}${limit === 1 && singular !== undefined ? ` ${singular}` : unit}`;
       // "a number in bytes", not "a number bytes" (from an architect's check), and "in Gb/s", which "of" did not suit.
-      if (typeof value !== "number" || !Number.isFinite(value)) fail(spec.unit ? `a number in ${spec.unit}` : "a number");
+      if (typeof value !== "number" || !Number.isFinite(value)) fail(`${spec.unit ? `a number in ${spec.unit}` : "a number"}${leadingZerosHint(value)}`);
       // Bounds first: 1e30 is told the bound it is past, not that it is no integer.
-      if (spec.minimum !== undefined && (value as number) < spec.minimum) fail(`at least ${spec.minimum}${unit}`);
-      if (spec.maximum !== undefined && (value as number) > spec.maximum) fail(`at most ${spec.maximum}${unit}`);
-      if (spec.kind === "integer" && !Number.isInteger(value)) fail(`an integer${unit}`);
+      if (spec.minimum !== undefined && (value as number) < spec.minimum) fail(`at least ${bound(spec.minimum)}`);
+      if (spec.maximum !== undefined && (value as number) > spec.maximum) fail(`at most ${bound(spec.maximum)}`);
+      if (spec.kind === "integer" && !Number.isInteger(value)) fail(singular !== undefined ? `a whole number of ${spec.unit}` : `an integer${spec.unit ? ` in ${spec.unit}` : ""}`);
       if (spec.kind === "integer" && !Number.isSafeInteger(value)) fail(`at most ${Number.MAX_SAFE_INTEGER}${unit} (2^53 - 1, the largest integer a number holds exactly)`);
       const expected = spec.check?.(value as number);
       if (expected) fail(expected);
@@ -177,6 +180,18 @@ function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, sou
   }
   return value as T;
 }
+
+/**
+ * Why a number written on the command line with leading zeros (`--set seed=007`) is not one: JSON
+ * does not read them, and it was taken as a text (it was only "expected a number"; from an
+ * architect's check). Empty for any other value.
+ */
+export function leadingZerosHint(given: unknown): string {
+  return typeof given === "string" && /^\s*-?0\d+(\.\d+)?\s*$/.test(given) ? "; written with leading zeros, which --set and --grid read as a text: write it without them" : "";
+}
+
+/** Units that count things, each with its singular. */
+const COUNTED_UNITS: Readonly<Record<string, string>> = { bytes: "byte", cycles: "cycle", frames: "frame", packets: "packet" };
 
 /** Parameter values by full dotted path, whether given so or as nested objects. */
 export function flattenParameters(values: Record<string, unknown>): Map<string, unknown> {

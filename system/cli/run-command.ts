@@ -68,7 +68,7 @@ export async function runCommand(file: string | undefined, options: RunCommandOp
   const warnOnce = (refused: boolean) => {
     if (warned) return;
     warned = true;
-    for (const warning of refused ? warningsBesideRefusal(loaded.warnings) : loaded.warnings) process.stderr.write(`nicsim run: ${warning}\n`);
+    for (const warning of refused ? warningsBesideRefusal(loaded) : loaded.warnings) process.stderr.write(`nicsim run: ${warning}\n`);
   };
   const directory = options.out ?? loaded.scenario.outputs.directory;
   const progress = new Progress(`run ${name}`, options.quiet);

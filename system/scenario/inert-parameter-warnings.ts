@@ -2,6 +2,7 @@ import { RX_ENGINE_PARAMETERS } from "../../hw/rx/parameters.js";
 import { TX_ENGINE_PARAMETERS } from "../../hw/tx/parameters.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
+import type { LoadedScenario } from "./load.js";
 
 type Path = readonly string[];
 
@@ -101,10 +102,12 @@ export function inertParameterWarnings(scenario: Scenario, source: SourceMap): s
 const HAS_NO_EFFECT = " has no effect: ";
 
 /**
- * The warnings to say beside a scenario refused when built: not those that a value has no effect,
- * which were said of a value the build refused too (both of one value); the others (a mapping that
- * dropped values) still stand.
+ * The warnings to say beside a scenario refused when built: not those that weigh what the run
+ * would do (a value that has no effect, a stream that sends no packet, a buffer part's share),
+ * which may weigh the very value refused (a wire of 0.0005 Gb/s was warned to send no packet, then
+ * refused; from an architect's check); those on how the values were given (a mapping that dropped
+ * values) and the QoS policy's still stand.
  */
-export function warningsBesideRefusal(warnings: readonly string[]): string[] {
-  return warnings.filter((warning) => !warning.includes(HAS_NO_EFFECT));
+export function warningsBesideRefusal(loaded: Pick<LoadedScenario, "warnings" | "runWarnings">): readonly string[] {
+  return loaded.warnings.slice(0, loaded.warnings.length - loaded.runWarnings);
 }

@@ -36,6 +36,8 @@ export interface LoadedScenario {
   readonly source: SourceMap;
   /** Each naming its place in the file, for the run to print. */
   readonly warnings: readonly string[];
+  /** How many of the warnings, the last ones, weigh what the run would do with its values: moot beside a refusal of the design, one of whose values they may have weighed (warningsBesideRefusal). */
+  readonly runWarnings: number;
 }
 
 /** Read a scenario file (.yaml, .yml or .json); `overrides` set values by dotted path first (`nic.crypto_tx.bytesPerCycle`). */
@@ -344,7 +346,8 @@ export function checkScenario(asRead: unknown, source = new SourceMap("scenario"
   const given = (value as { qos?: unknown } | null)?.qos;
   const { qos, warnings } = checkQos(given, source, problems);
   if (problems.length > 0) throw new ScenarioError(inFileOrder([...problems, ...parameterProblems(value, source, container, { qos })], source.file));
-  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...scenarioWarnings(parsed.data!, qos, source)] };
+  const runWarnings = scenarioWarnings(parsed.data!, qos, source);
+  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...runWarnings], runWarnings: runWarnings.length };
 }
 
 /** The QoS policy (IOS text or JSON) parsed, its problems added to `problems`; its warnings, each at its place in the file. */

@@ -166,7 +166,7 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
   let parsed = withPatterns?.success ? withPatterns : standInFor(false);
   // Trees the schema still refuses have been reported by it.
   if (!parsed.success) return [];
-  let standIn: LoadedScenario = { scenario: parsed.data, qos: options.qos ?? null, source, warnings: [] };
+  let standIn: LoadedScenario = { scenario: parsed.data, qos: options.qos ?? null, source, warnings: [], runWarnings: 0 };
   let outcome: ScenarioDesign;
   try {
     outcome = buildScenarioDesign(standIn, container);
@@ -176,7 +176,7 @@ export function parameterProblems(value: unknown, source: SourceMap, container: 
     const plain = standInFor(false);
     if (!plain.success) throw error;
     parsed = plain;
-    standIn = { scenario: plain.data, qos: options.qos ?? null, source, warnings: [] };
+    standIn = { scenario: plain.data, qos: options.qos ?? null, source, warnings: [], runWarnings: 0 };
     outcome = buildScenarioDesign(standIn, container);
   }
   // The scenario's customers are checked too (their IKE against the longest frame), by what sizes the messages: the identity and the ike block but its address.

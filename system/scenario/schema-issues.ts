@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { shownValue } from "../../sim/shown-value.js";
 import { didYouMean } from "../../sim/suggest.js";
+import { leadingZerosHint } from "../../sim/parameters.js";
 import { schemaFields } from "./overrides.js";
 import { fieldNameShown, REDACTED, redactValue } from "./secret-paths.js";
 import { formatPath } from "./source-map.js";
@@ -49,7 +50,7 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, placed: (path: P
       if (issue.expected === "string" && (typeof given === "number" || typeof given === "boolean")) return sayValue(`expected a text: YAML read it as ${typeof given === "number" ? "a number" : "true or false"}; quote it to give it as a text`);
       // YAML's .inf, or a number past a double's range (1e400), reads as infinity: no count or time holds it.
       if (given === Infinity || given === -Infinity) return sayValue(`beyond what a double holds (about 1.8e308): expected a finite number`);
-      return sayValue(`expected ${kindName(issue.expected)}`);
+      return sayValue(`expected ${kindName(issue.expected)}${issue.expected === "number" || issue.expected === "int" ? leadingZerosHint(given) : ""}`);
     case "invalid_value":
       // A YAML tag's object has no value to show: its kind is said.
       if (typeof given === "symbol") return say(`${wrongKind}: expected one of ${issue.values.map(String).join(", ")}`);

@@ -148,7 +148,7 @@ export function checkSweepPoints(file: string | null, points: readonly SweepPoin
       const loaded = load(point.overrides);
       problems = buildProblems(loaded, point.overrides);
       // Refused when built, a value was also called one that "has no effect".
-      const warnings = problems.length === 0 ? loaded.warnings : warningsBesideRefusal(loaded.warnings);
+      const warnings = problems.length === 0 ? loaded.warnings : warningsBesideRefusal(loaded);
       if (warnings.length > 0) warned.push({ point, problems: warnings.map((warning) => fromGrid(warning, point)) });
       if (problems.length === 0) return loaded.scenario;
     } catch (error) {

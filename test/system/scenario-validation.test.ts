@@ -295,7 +295,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
     // With the waveform off the patterns select nothing anyway.
     expect(problems(`${scoped}  waveform: false\n`)).toEqual([]);
-    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": ["nic.**"] })).toEqual(["--set outputs.waveformScopes[0]: 'nic.**' selects no signal of the design (did you mean top.nic.**? design paths start at top)"]);
+    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": ["nic.**"] })).toEqual(["--set outputs.waveformScopes.0: 'nic.**' selects no signal of the design (did you mean top.nic.**? design paths start at top)"]);
   });
 
   test("24. IKE: a gateway address taken twice or the host's, faults without the customers they act on", () => {

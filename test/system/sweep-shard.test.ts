@@ -193,7 +193,7 @@ describe("a sweep checks every configuration before any run", () => {
       "every configuration: --set nic.tx.framesInFlight: inside nic.tx, which --grid nic.tx gives whole; give one or the other",
     ]);
     // A place inside an axis's value is the axis's, in either spelling.
-    expect(refusal(sweepGrid([["customers.0", [{ name: "a" }, { name: "b" }]]], { durationMicroseconds: 20 }))[0]).toMatch(/^every configuration: --grid customers\[0\]\.identity: required/);
+    expect(refusal(sweepGrid([["customers.0", [{ name: "a" }, { name: "b" }]]], { durationMicroseconds: 20 }))[0]).toMatch(/^every configuration: --grid customers\.0\.identity: required/);
     expect(refusal(sweepGrid([["nic.tx", [{ bufferBytes: 2048 }]]], { durationMicroseconds: 20 }))).toEqual([expect.stringMatching(/: --grid nic\.tx\.bufferBytes = 2048: each of the 8 queues' parts/)]);
     expect(refusal(sweepGrid([["traffic.0.load", [0.1, 0.2]]], { "traffic.0": "x", durationMicroseconds: 20 }))).toEqual([
       "every configuration: --grid traffic.0.load: inside traffic.0, which --set traffic.0 gives whole; give one or the other",
