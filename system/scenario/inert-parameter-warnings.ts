@@ -55,7 +55,17 @@ const sharedThresholdRule = (direction: "tx" | "rx"): InertRule => ({
 const offloadOff = (scenario: Scenario) => (givenAt(scenario, ["driver", "intermediate", "offload"]) === false ? "driver.intermediate.offload is false: every ESP packet is processed in software, and the NIC's SA tables and crypto engines are not used" : null);
 const noIke = (scenario: Scenario) => (scenario.customers.some((customer) => customer.ike !== undefined) ? null : "no customer has ike: there is no IKE exchange");
 
+/** A fault on the gateway's packets (the faults' defaults are 0: only one asked for is weighed), where no stream sends any (from an outside check: four faults said "0 copies injected" without a word). */
+const gatewayFaultRule = (name: "corruptProbability" | "replayProbability" | "cleartextProbability" | "crossTunnelProbability"): InertRule => ({
+  paths: [["faults", name]],
+  because: (scenario) => (scenario.faults[name] > 0 && scenario.traffic.every((stream) => stream.direction === "to-peer") ? "no stream sends to the host (direction to-host or both): the gateway's faults strike only the packets it sends" : null),
+});
+
 const RULES: readonly InertRule[] = [
+  gatewayFaultRule("corruptProbability"),
+  gatewayFaultRule("replayProbability"),
+  gatewayFaultRule("cleartextProbability"),
+  gatewayFaultRule("crossTunnelProbability"),
   ...cryptoRules("crypto_tx"),
   ...cryptoRules("crypto_rx"),
   sharedThresholdRule("tx"),

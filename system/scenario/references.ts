@@ -24,6 +24,8 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
   const root = record(value) ?? {};
   const customers = new Map<string, number>();
   let sas = 0;
+  // Whether every customer's SA count is one the schema takes: a count from one it refuses (1.5, -3, "2") would be said wrongly.
+  let sasAsGiven = true;
   ikeProblems(entries(root.customers), record(root.faults), source, problem);
   const signalNames = new Map<string, string>();
   entries(root.customers).forEach((customer, index) => {
@@ -39,6 +41,7 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
     }
     // A count the schema refuses (past 64) is reported there, not again as the total.
     sas += typeof customer?.sas === "number" && customer.sas <= LIMITS.customerSas ? customer.sas : 1;
+    if (customer?.sas !== undefined && !(Number.isInteger(customer.sas) && (customer.sas as number) >= 1 && (customer.sas as number) <= LIMITS.customerSas)) sasAsGiven = false;
     const given = record(customer?.identity);
     const type = given?.type;
     if (typeof type !== "string" || !(IDENTITY_TYPES as readonly string[]).includes(type) || typeof given?.value !== "string" || given.value === "") return;
@@ -67,7 +70,7 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
   }
   if (sas > LIMITS.sas) problem(["customers"], `${sas} SA pairs in all; at most ${LIMITS.sas} (their SPIs and inner ports must stay distinct)`);
   const crossTunnel = record(root.faults)?.crossTunnelProbability;
-  if (typeof crossTunnel === "number" && crossTunnel > 0 && sas < 2) problem(["faults", "crossTunnelProbability"], `a copy under another tunnel's SA needs a second tunnel: the customers have ${sas} SA pair${sas === 1 ? "" : "s"} in all (give a customer 'sas: 2', or add a customer)`);
+  if (typeof crossTunnel === "number" && crossTunnel > 0 && sasAsGiven && sas < 2) problem(["faults", "crossTunnelProbability"], `a copy under another tunnel's SA needs a second tunnel: the customers have ${sas} SA pair${sas === 1 ? "" : "s"} in all (give a customer 'sas: 2', or add a customer)`);
 }
 
 /** How a `--set` renamed the customer a stream names (the file has that name at a customer a `--set` gave another), or null. */

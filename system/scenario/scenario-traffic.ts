@@ -124,7 +124,7 @@ export class ScenarioTraffic extends Component {
     const customerTunnels = [...byCustomer.values()].map((customer) => customer.tunnels);
     this.gateway = new GatewaySender(this.kernel, this.path, this.espPeer, system.peer, customerTunnels, () => this.scoreboard, (time) => this.injectedUntil(time));
     this.espPeer.onDeliver = (packet, frame) => this.arrived("to-peer", packet, frame.time, null);
-    intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time, delivered.received);
+    intermediate.onDeliver = (delivered) => this.arrived("to-host", delivered.packet, delivered.time, delivered.received, delivered.sa?.parameters.spi ?? null);
     this.duration = us(scenario.durationMicroseconds);
     // The traffic's time starts when its senders can send: once every customer through IKE is up, or else once the driver is (a few µs in).
     const start = () => {
@@ -312,12 +312,16 @@ export class ScenarioTraffic extends Component {
     return this.gateway.injectedCopies;
   }
 
-  private arrived(direction: Direction, packet: Uint8Array, time: number, received: number | null): void {
+  /** A packet delivered: to the host, under the inbound SPI that protected it (null: in the clear). */
+  private arrived(direction: Direction, packet: Uint8Array, time: number, received: number | null, spi: number | null = null): void {
     const { trafficClass: streamIndex, sequence } = packetSequence(packet, STREAM_TAG_BYTES);
     const stream = this.flowsOfStream[streamIndex]?.[direction];
     const pending = stream?.isPending(sequence) ?? false;
     if (stream && this.scoreboard) {
-      this.scoreboard.delivered(`${stream.stream} ${direction} packet ${sequence}`, pending, packet, sequence < stream.sent ? stream.packet(sequence) : null);
+      const where = `${stream.stream} ${direction} packet ${sequence}`;
+      // A forged copy delivered in place of an original lost on its way (corrupted, overflowed) is no second delivery: the SPI tells it (from an outside check).
+      if (direction === "to-host" && pending) this.scoreboard.deliveredUnder(where, spi, stream.frameOf(sequence)?.spi ?? null);
+      this.scoreboard.delivered(where, pending, packet, sequence < stream.sent ? stream.packet(sequence) : null);
       if (pending) this.scoreboard.drops.delivered({ flow: stream, sequence });
     }
     if (stream && pending) stream.arrived(sequence, packet.length, time, received);

@@ -12,7 +12,7 @@ const PROTOCOL_ESP = 50;
 
 /**
  * The run's conservation laws, checked as it goes: every packet delivered at most once and
- * byte for byte as sent; within each SA the sequence numbers on the wire only increase; and,
+ * byte for byte as sent, to the host under the SPI it was sent under; within each SA the sequence numbers on the wire only increase; and,
  * at the end, every packet not delivered was taken by counted drops of its own (one per copy
  * sent), and the NIC's counters agree with what crossed the wire and what the driver received.
  * Its ring monitor checks every doorbell, descriptor fetch and write-back. The first violation
@@ -55,6 +55,12 @@ export class Scoreboard {
     const message = `scoreboard: ${what} at ${formatTime(this.kernel.now)}`;
     this.violations.push(message);
     this.kernel.stop(message);
+  }
+
+  /** A packet the gateway sent in an ESP frame under `sentUnder` (null: not known) reached the host under SPI `spi` (null: in the clear): only the frame it was sent in, or a replay of it, may deliver it. */
+  deliveredUnder(where: string, spi: number | null, sentUnder: number | null): void {
+    if (sentUnder === null || spi === sentUnder) return;
+    this.violate(`${where}: delivered ${spi === null ? "in the clear" : `under SPI 0x${spi.toString(16)}`}, though sent under SPI 0x${sentUnder.toString(16)} (a forged copy taken for it)`);
   }
 
   /** A packet arrived: was it pending (not delivered before), and is it what was sent? */

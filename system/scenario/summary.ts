@@ -7,6 +7,7 @@ import { round } from "./measurements.js";
 import type { ScenarioSystem } from "./scenario-system.js";
 import { deliveryWindow, type Flow, windowBitsPerSecond } from "./flow.js";
 import { describeEnding, describeFaults, type RunEnding } from "./run-ending.js";
+import type { InjectedCopies } from "./gateway-flow-faults.js";
 import type { Scenario } from "./schema.js";
 import { formatIkeSummary, ikeSummary, type IkeSummary } from "./ike-summary.js";
 import { cryptoSummary, type CryptoSummary, describePreemptions, engineCounts } from "./crypto-summary.js";
@@ -50,6 +51,8 @@ export interface ScenarioSummary extends SystemReport {
   readonly ending: RunEnding;
   /** The faults the scenario injected, in words (empty: none). */
   readonly faults: readonly string[];
+  /** Copies of its packets the gateway sent on purpose, by fault (replays, forged copies), and copies under another tunnel's SA not sent for want of one open: offered + these = delivered + counted drops. */
+  readonly injectedCopies: Readonly<InjectedCopies>;
   /** What the scoreboards found wrong (empty: every law held). */
   readonly violations: readonly string[];
   /** What the ring monitor checked (null with checks off): doorbells, descriptor fetches and write-backs. */
@@ -156,6 +159,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     seed: kernel.seed,
     outcome: describeEnding(ending),
     ending,
+    injectedCopies: { ...traffic.injected },
     faults: describeFaults(scenario.faults, { ikeDeletes: traffic.gateways?.faultsMade.ikeDeletes, malformedLost: traffic.gateways?.faultsMade.malformedLost, injected: traffic.injected, saChanges: traffic.saChanges ?? undefined }, top.nic.dma.params),
     violations: [...(traffic.scoreboard?.violations ?? [])],
     ringChecks: traffic.scoreboard ? { ...traffic.scoreboard.rings.checked } : null,

@@ -43,6 +43,8 @@ export const SweepResultSchema = z.strictObject({
   /** The host's cores: mean share of the run busy, and software crypto suspended. */
   host: z.strictObject({ busy: z.number().min(0).max(1), preemptions: count() }),
   lost: count(),
+  /** Copies of its packets the gateway sent on purpose (replays, forged copies), and those under another tunnel's SA not sent: with them, offered + copies = delivered + counted drops. */
+  injectedCopies: z.strictObject({ replays: count(), cleartext: count(), crossTunnel: count(), crossTunnelUnsent: count() }),
   /** Counted drops by place and reason (what `lost` is made of, and drops of copies and IKE messages); a place with none is left out. */
   drops: z.strictObject(
     Object.fromEntries(Object.keys(DROP_PLACES).map((place) => [place, z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "a drop reason as nicsim names one (NO_SA)"), count().positive()).optional()])) as Record<DropPlaceKey, z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodNumber>>>,

@@ -102,6 +102,7 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
     preemptionCost: { tx: preemptionCost(summary.crypto.tx), rx: preemptionCost(summary.crypto.rx) },
     host: { busy: summary.host.utilisation.reduce((sum, share) => sum + share, 0) / summary.host.utilisation.length, preemptions: summary.host.preemptions },
     lost: summary.flows.reduce((sum, flow) => sum + flow.lost, 0),
+    injectedCopies: summary.injectedCopies,
     drops: dropsByPlace(summary),
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { checkScenario } from "../../system/scenario/load.js";
+import { IntermediateDriver } from "../../driver/intermediate/driver.js";
+import { Spd } from "../../driver/intermediate/spd.js";
+import { checkScenario, ScenarioError } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
 import type { ScenarioInput } from "../../system/scenario/schema.js";
 
@@ -48,6 +50,7 @@ describe("forged copies from the gateway's side (faults.cleartextProbability, fa
       expect(delivered).toBe(sent);
       expect(sent + traffic.injectedCopies).toBe(delivered + drops);
       expect(summary.faults.join(", ")).toContain(`(${traffic.injected.cleartext} copies injected)`);
+      expect(summary.injectedCopies).toEqual(traffic.injected);
       expect(summary.faults.join(", ")).toContain("under another tunnel's SA");
     }, 60_000);
   }
@@ -65,8 +68,59 @@ describe("forged copies from the gateway's side (faults.cleartextProbability, fa
     expect(icvFailures(withForgeries)).toBe(icvFailures(plain));
   }, 60_000);
 
+  // From an outside check: with the originals lost (corrupted), a forged copy the host delivered was taken for the original arriving late, and every law held.
+  describe("a host that delivers forged copies is caught by the scoreboard, even where the originals were lost", () => {
+    const everyOriginalCorrupted = (faults: ScenarioInput["faults"]) => forged({ corruptProbability: 1, ...faults });
+    test("a host whose SPD passes cleartext (every inbound packet under bypass): delivered in the clear", () => {
+      const lookupInbound = Spd.prototype.lookupInbound;
+      const everything = { family: 4, first: 0n, last: 0xffff_ffffn } as const;
+      Spd.prototype.lookupInbound = () => ({ name: "bypass everything", source: everything, destination: everything, action: { kind: "bypass" } });
+      try {
+        const { summary } = run(everyOriginalCorrupted({ cleartextProbability: 1 }));
+        expect(summary.violations[0]).toMatch(/to-host packet \d+: delivered in the clear, though sent under SPI 0x[0-9a-f]+ \(a forged copy taken for it\)/);
+      } finally {
+        Spd.prototype.lookupInbound = lookupInbound;
+      }
+    }, 60_000);
+
+    test("a host that checks no SA's selectors: delivered under another tunnel's SPI", () => {
+      const prototype = IntermediateDriver.prototype as unknown as { deliver: (result: unknown, sa: { selectors: unknown }, ...rest: unknown[]) => void };
+      const deliver = prototype.deliver;
+      prototype.deliver = function (this: unknown, result, sa, ...rest) {
+        return deliver.call(this, result, { ...sa, selectors: null }, ...rest);
+      };
+      try {
+        const { summary } = run(everyOriginalCorrupted({ crossTunnelProbability: 1 }));
+        expect(summary.violations[0]).toMatch(/to-host packet \d+: delivered under SPI 0x[0-9a-f]+, though sent under SPI 0x[0-9a-f]+ \(a forged copy taken for it\)/);
+      } finally {
+        prototype.deliver = deliver;
+      }
+    }, 60_000);
+  });
+
   test("a copy under another tunnel's SA needs a second tunnel: one SA pair in all is refused before the run, naming the field", () => {
     const input: ScenarioInput = { ...forged({ crossTunnelProbability: 0.1 }), customers: [{ name: "a", identity: { type: "ID_FQDN", value: "gw.a.example" }, sas: 1 }], traffic: [{ name: "small", customer: "a", direction: "to-host", packetBytes: 64, load: 0.1 }] };
     expect(() => checkScenario(input)).toThrow(/faults\.crossTunnelProbability.*needs a second tunnel: the customers have 1 SA pair in all/);
+  });
+
+  test("an SA count the schema refuses is not counted into that refusal: only its own mistake is said", () => {
+    const input = { ...forged({ crossTunnelProbability: 0.1 }), customers: [{ name: "a", identity: { type: "ID_FQDN", value: "gw.a.example" }, sas: 1.5 }], traffic: [{ name: "small", customer: "a", direction: "to-host", packetBytes: 64, load: 0.1 }] };
+    let problems: readonly string[] = [];
+    try {
+      checkScenario(input);
+    } catch (error) {
+      problems = (error as ScenarioError).problems;
+    }
+    expect(problems.join("\n")).toContain("customers[0].sas");
+    expect(problems.join("\n")).not.toContain("needs a second tunnel");
+  });
+
+  test("with no stream to the host, the gateway's faults are warned to have no effect", () => {
+    const input: ScenarioInput = { ...forged({ cleartextProbability: 0.2, replayProbability: 0.1 }), traffic: [{ name: "small", customer: "a", direction: "to-peer", packetBytes: 64, load: 0.1 }] };
+    const warnings = checkScenario(input).warnings;
+    expect(warnings.filter((warning) => warning.includes("no stream sends to the host"))).toEqual([
+      expect.stringContaining("faults.replayProbability has no effect"),
+      expect.stringContaining("faults.cleartextProbability has no effect"),
+    ]);
   });
 });

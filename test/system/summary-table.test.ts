@@ -63,7 +63,7 @@ describe("a class that delivered nothing", () => {
   });
 
   test("its sweep row passes sweep-merge's check, and one that claims a latency for no packets does not", () => {
-    const row = { index: 0, overrides: {}, outcome: summary.outcome, classes: summary.classes, cache: summary.ipsec.cache, softwareTx: 0, softwareRx: 0, preemptions: { tx: 0, rx: 0 }, preemptionCost: { tx: { busyMicroseconds: 0, lostMicroseconds: 0, switchMicroseconds: 0 }, rx: { busyMicroseconds: 0, lostMicroseconds: 0, switchMicroseconds: 0 } }, host: { busy: 0, preemptions: 0 }, lost: 0, drops: {} };
+    const row = { index: 0, overrides: {}, outcome: summary.outcome, classes: summary.classes, cache: summary.ipsec.cache, softwareTx: 0, softwareRx: 0, preemptions: { tx: 0, rx: 0 }, preemptionCost: { tx: { busyMicroseconds: 0, lostMicroseconds: 0, switchMicroseconds: 0 }, rx: { busyMicroseconds: 0, lostMicroseconds: 0, switchMicroseconds: 0 } }, host: { busy: 0, preemptions: 0 }, lost: 0, injectedCopies: { replays: 0, cleartext: 0, crossTunnel: 0, crossTunnelUnsent: 0 }, drops: {} };
     expect(sweepResultProblems(row)).toBeNull();
     const at = summary.classes.indexOf(quiet);
     const claimed = { ...row, classes: summary.classes.map((entry) => (entry === quiet ? { ...entry, latency: { ...entry.latency, p99: 0 } } : entry)) };

@@ -43,6 +43,7 @@ describe("a sweep's table", () => {
     preemptionCost: { tx: { busyMicroseconds: 10, lostMicroseconds: 0, switchMicroseconds: 0 }, rx: { busyMicroseconds: 0, lostMicroseconds: 0, switchMicroseconds: 0 } },
     host: { busy: 0.5, preemptions: 0 },
     lost: 0,
+    injectedCopies: { replays: 0, cleartext: 0, crossTunnel: 0, crossTunnelUnsent: 0 },
     drops: {},
   });
 
