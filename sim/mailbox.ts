@@ -27,6 +27,11 @@ export class Mailbox<T> {
     return this.items.length;
   }
 
+  /** The items waiting to be taken, oldest first. */
+  get waiting(): readonly T[] {
+    return this.items;
+  }
+
   push(item: T): void {
     this.items.push(item);
     this.pushed++;
@@ -36,9 +41,10 @@ export class Mailbox<T> {
     this.kernel.resumeAt(waiter, this.kernel.now);
   }
 
-  *take(): Generator<Command, T, unknown> {
+  /** The next item: the oldest, or the one `choose` picks by its place among those waiting. */
+  *take(choose?: (items: readonly T[]) => number): Generator<Command, T, unknown> {
     while (this.items.length === 0) yield this.wait;
-    const item = this.items.shift()!;
+    const item = choose === undefined ? this.items.shift()! : this.items.splice(choose(this.items), 1)[0]!;
     this.taken++;
     if (this.drainWaiters.length > 0) {
       const taken = this.taken;

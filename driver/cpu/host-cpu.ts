@@ -124,9 +124,12 @@ export class HostCpu extends Component {
   }
 
   /** Run `picoseconds` of work of a kind for a class on a core, waiting for one first (nothing at all for 0). */
-  *run(kind: CpuWorkName, trafficClass: number, picoseconds: number): Generator<Command, void, unknown> {
+  /** Work of a class on a core; `raised`, as hold's, is given a way to raise the job's class while it waits for one. */
+  *run(kind: CpuWorkName, trafficClass: number, picoseconds: number, raised?: (raise: (trafficClass: number) => void) => void): Generator<Command, void, unknown> {
     const command = this.work(kind, trafficClass, picoseconds);
-    if (command !== null) yield command;
+    if (command === null) return;
+    raised?.((higher) => this.raise(command as Job, higher));
+    yield command;
   }
 
   /** run() without its generator, for the paths taken per frame: the command to yield, or null for no work. */
