@@ -18,5 +18,6 @@ export function ikev1DecryptionRecord(entry: Ikev1DecryptionEntry): string {
 
 /** Write the `ikev1_decryption_table` file (copy it into a Wireshark profile, or pass its lines with `-o uat:ikev1_decryption_table:<line>`). */
 export function writeIkev1DecryptionTable(path: string, entries: readonly Ikev1DecryptionEntry[]): void {
-  writeWholeFile(path, `# Wireshark IKEv1 decryption table written by nicsim: these lines hold keys.\n${entries.map(ikev1DecryptionRecord).join("\n")}\n`, { secret: true });
+  // A line per entry, each ended: with none, an empty line made the README's tshark recipe fail (`-o uat:ikev1_decryption_table:`; from an outside check).
+  writeWholeFile(path, `# Wireshark IKEv1 decryption table written by nicsim: these lines hold keys.\n${entries.map((entry) => `${ikev1DecryptionRecord(entry)}\n`).join("")}`, { secret: true });
 }

@@ -26,7 +26,8 @@ export function espSaRecord({ sa, source, destination }: CapturedSa): string {
 
 /** Write the `esp_sa` file (copy it into a Wireshark profile, or pass its lines with `-o uat:esp_sa:<line>`). */
 export function writeEspSaFile(path: string, sas: readonly CapturedSa[]): void {
-  writeWholeFile(path, `# Wireshark ESP SAs written by nicsim: these lines hold keys.\n${espSaLines(sas).join("\n")}\n`, { secret: true });
+  // A line per SA, each ended: no empty line where there is none.
+  writeWholeFile(path, `# Wireshark ESP SAs written by nicsim: these lines hold keys.\n${espSaLines(sas).map((line) => `${line}\n`).join("")}`, { secret: true });
 }
 
 /**

@@ -157,5 +157,6 @@ function openWith(files: readonly string[]): string | null {
   const html = written(".html");
   const others = [...(pcap ? [`capture: wireshark ${shellWord(pcap)}`] : []), ...(html ? [`report: ${shellWord(html)}`] : [])];
   if (gtkw) return `open with: gtkwave ${shellWord(gtkw)}${others.length > 0 ? `    (${others.join("; ")})` : ""}`;
-  return others.length > 0 ? `open with: ${others.join("; ")}` : null;
+  // Without a waveform each file has its own line's head: "open with: capture: …" read as a slip (from an outside check).
+  return others.length > 0 ? `open the ${others.join("; the ")}` : null;
 }

@@ -1,3 +1,4 @@
+import { plural } from "../../sim/plural.js";
 import type { QosConfig } from "../../driver/intermediate/qos-config.js";
 import { cryptoParameters } from "../../hw/ipsec/crypto-parameters.js";
 import { DEFAULT_FRAMES_IN_FLIGHT, DEFAULT_PRIORITY_RESERVE } from "../../hw/tx/parameters.js";
@@ -29,7 +30,7 @@ export function cryptoWindowWarning(scenario: Scenario, qos: QosConfig | null, s
   return [
     source.at(
       ["nic", ...given],
-      `warning: nic.tx.framesInFlight less nic.tx.priorityReserve leaves ${window} frames in flight to the classes that are not priority classes, fewer than the TX crypto engines hold (${engines} × pipelineDepth ${depth} = ${engines * depth}): few frames or none wait for the engines, which encrypt in the order frames start, so the classes' shares of them are the frame start's, not the policy's`,
+      `warning: nic.tx.framesInFlight less nic.tx.priorityReserve leaves ${plural(window, "frame")} in flight to the classes that are not priority classes, fewer than the TX crypto engines hold (${engines} × pipelineDepth ${depth} = ${engines * depth}): few frames or none wait for the engines, which encrypt in the order frames start, so the classes' shares of them are the frame start's, not the policy's`,
     ),
   ];
 }

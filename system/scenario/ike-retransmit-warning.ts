@@ -1,3 +1,4 @@
+import { plural } from "../../sim/plural.js";
 import { hostCpuClockParameters } from "../../driver/cpu/host-cpu.js";
 import { ikeCostParameters } from "../../driver/intermediate/ike-costs.js";
 import { ikeRetransmitParameters } from "../../driver/intermediate/ike-peer-node.js";
@@ -69,7 +70,6 @@ export function phaseOneBacklogWarning(scenario: Scenario, source: SourceMap): s
   const ms = (microseconds: number) => `${(microseconds / 1000).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
   // Shown longer than the span, as silent streams' gaps are: "at least 23.7 ms" against "23.7 ms" read as no excess (from a re-check).
   const needed = longerShown(answers / 1000, span / 1000);
-  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
   return [
     source.at(
       ["customers"],

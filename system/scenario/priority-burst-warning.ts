@@ -33,6 +33,8 @@ export function priorityBurstWarnings(scenario: Scenario, qos: QosConfig | null,
   const given = (scenario.peer as Record<string, unknown>).priorityBurstMilliseconds !== undefined ? ["peer", "priorityBurstMilliseconds"] : ["qos"];
   return [...largest].flatMap(([trafficClass, frame]) => {
     const percent = percents.get(trafficClass)!;
+    // A percent of 0 is not policed at all (ClassScheduler.policed): it was warned of a burst of 0 bytes (from an outside check).
+    if (percent === 0) return [];
     const burst = priorityBurstBytes(milliseconds, lineBytesPerPicosecond(gigabits), percent);
     if (burst >= frame.bytes) return [];
     return [

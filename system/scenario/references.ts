@@ -107,12 +107,15 @@ export function defaultGatewayAddress(index: number): string {
 function ikeProblems(customers: Array<Record<string, unknown> | null>, faults: Record<string, unknown> | null, source: SourceMap, problem: Problem): void {
   const addresses = new Map<string, { readonly index: number; readonly where: PropertyKey[] }>();
   let manual = 0;
+  let throughIke = 0;
   customers.forEach((customer, index) => {
     const ike = record(customer?.ike);
     if (!ike) {
       manual++;
       return;
     }
+    // Counted whatever its address: a malformed one (192.0.2.01) made the IKE faults say no customer used IKE (from an outside check).
+    throughIke++;
     const given = typeof ike.address === "string" ? ike.address : defaultGatewayAddress(index);
     const where = typeof ike.address === "string" ? ["customers", index, "ike", "address"] : ["customers", index, "ike"];
     const parts = given.split(".").map(Number);
@@ -129,13 +132,13 @@ function ikeProblems(customers: Array<Record<string, unknown> | null>, faults: R
     if (other !== undefined) problem(where, `gateway address ${address} is customer ${other.index}'s too (${source.locate(other.where)}): each IKE gateway needs its own, as Main Mode picks the pre-shared key by address`);
     else addresses.set(address, { index, where });
   });
-  if (addresses.size > 0 && manual === 0) {
+  if (throughIke > 0 && manual === 0) {
     for (const field of ["rekeys", "inboundRekeys", "deletes"]) {
       const count = faults?.[field];
       if (typeof count === "number" && count > 0) problem(["faults", field], `changes manually keyed SAs, and every customer here comes up through IKE: use customers[].ike.lifetimeKilobytes or lifetimeSeconds for rekeys, faults.ikeDeletes for deletes`);
     }
   }
-  if (addresses.size === 0) {
+  if (throughIke === 0) {
     for (const field of ["ikeDeletes", "ikeMalformed", "ikeLossProbability"]) {
       const count = faults?.[field];
       if (typeof count === "number" && count > 0) problem(["faults", field], "needs a customer that comes up through IKE (customers[].ike)");

@@ -1,3 +1,4 @@
+import { plural } from "../../sim/plural.js";
 import type { Kernel } from "../../sim/kernel.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
 import { describeCounts, describeTableWrites, systemReport, type SystemReport } from "../report.js";
@@ -208,7 +209,7 @@ export function describePlacement(summary: ScenarioSummary): string {
   // Done as the driver counts it: under pointer fill the NIC counts a replacement as an invalidation and a fetch, and the line said "3 carried out" of 6 done (from a reviewer's check).
   const decided = summary.ipsec.messages.EVICT ?? 0;
   const done = summary.ipsec.evictionsCarriedOut;
-  const evictions = `${decided} evictions decided${decided > done ? ` (${done} carried out; the others were moot when the table came to them: the victim gone from its entry or leaving it, or the newcomer cached already or deleted)` : ""}`;
+  const evictions = `${plural(decided, "eviction")} decided${decided > done ? ` (${done} carried out; the others were moot when the table came to them: the victim gone from its entry or leaving it, or the newcomer cached already or deleted)` : ""}`;
   return `placement: ${summary.ipsec.notInTableMessages} "not in table" messages, ${evictions}; the periodic look cached ${periodic.installs} SA${periodic.installs === 1 ? "" : "s"} into free entries and ${periodic.evictions} in place of cached ones; the messages took the channel between the drivers ${summary.ipsec.messageChannel.busyMicroseconds} µs, the longest wait for it ${summary.ipsec.messageChannel.longestWaitMicroseconds} µs`;
 }
 

@@ -1,3 +1,4 @@
+import { plural } from "../../sim/plural.js";
 import { inject, injectable } from "../../sim/di.js";
 import { buildDesign, Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { cryptoBackend } from "../../sim/crypto/backend-choice.js";
@@ -75,7 +76,6 @@ function softwareEspRate(cores: number, innerBytes: number, frames: number): num
   return steadyRate(times.slice(Math.floor(frames / 4))) * 1e12;
 }
 
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 const SIZES: Record<Scale, readonly number[]> = { fast: [64, 1400], full: [64, 600, 1400, 9000] };
 const CORES: Record<Scale, readonly number[]> = { fast: [1, 4], full: [1, 2, 4, 8] };

@@ -234,6 +234,9 @@ describe("the gateway's priority classes, each policed to its percent of the lin
     const warnings = (burstMilliseconds: number) => checkScenario({ ...input, wire: { gigabitsPerSecond: 1 }, peer: { priorityBurstMilliseconds: burstMilliseconds } }).warnings.filter((warning) => warning.includes("priorityBurst"));
     // 5 % of 1 Gb/s for 20 µs is 125 bytes; a 128-byte packet's tunnel frame takes 222 bytes of line time.
     expect(warnings(0.02)).toEqual([expect.stringContaining("warning: peer.priorityBurstMilliseconds = 0.02 gives priority class 7 (priority percent 5 of 1 Gb/s) a policer burst of 125 bytes at the gateway, less than one frame of stream 'voice' (222 bytes on the wire)")]);
+    // A percent of 0 is not policed: no burst to warn of (it was told of one of 0 bytes; from an outside check).
+    const unpoliced = towardsHost({ name: "unpoliced", seed: 5, durationMicroseconds: 100, priorityPercent: 0, bulkSas: 1, traffic: [{ name: "voice", customer: "v", direction: "to-host", packetBytes: 128, gapMicroseconds: 4 }] });
+    expect(checkScenario({ ...unpoliced, peer: { priorityBurstMilliseconds: 0.02 } }).warnings.filter((warning) => warning.includes("priorityBurst"))).toEqual([]);
     expect(warnings(0.04)).toEqual([]);
   });
 });

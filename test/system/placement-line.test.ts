@@ -13,6 +13,7 @@ const summary = (decided: number, done: number) =>
 test("the placement line says how many of the evictions it decided were carried out, when not all were", () => {
   expect(describePlacement(summary(22, 6))).toContain(", 22 evictions decided (6 carried out; the others were moot when the table came to them: ");
   expect(describePlacement(summary(6, 6))).toContain(", 6 evictions decided; the periodic look");
+  expect(describePlacement(summary(1, 1))).toContain(", 1 eviction decided; the periodic look");
 });
 
 // From a reviewer's check: under pointer fill a TX replacement is an invalidation and a fetch into the emptied entry, which the NIC does not count as an

@@ -326,6 +326,8 @@ describe("scenario files are checked before anything runs, and each mistake is n
     const alike = VALID.replace("    sas: 2\n", "    sas: 2\n  - name: a_b\n    identity: { type: ID_FQDN, value: gw.b.example }\n  - name: a-b\n    identity: { type: ID_FQDN, value: gw.c.example }\n");
     expect(problems(alike)).toEqual(["s.yaml:21:5: customers[2].name: customer 'a-b' and customer 'a_b' would name the same waveform signals (a_b_…): the waveform writes '-' as '_'"]);
     expect(problems(`${VALID}faults:\n  ikeDeletes: 2\n`)).toEqual(["s.yaml:26:3: faults.ikeDeletes: needs a customer that comes up through IKE (customers[].ike)"]);
+    // A customer through IKE with a malformed address is one still: only the address is refused (the IKE faults were said to need one; from an outside check).
+    expect(problems(`${VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1, address: 192.0.2.01 }\n")}faults:\n  ikeDeletes: 2\n`)).toEqual([expect.stringContaining("customers[0].ike.address")]);
     const allIke = VALID.replace("    sas: 2\n", "    sas: 2\n    ike: { preSharedKey: k1 }\n");
     expect(problems(`${allIke}faults:\n  rekeys: 1\n`)).toEqual([
       "s.yaml:27:3: faults.rekeys: changes manually keyed SAs, and every customer here comes up through IKE: use customers[].ike.lifetimeKilobytes or lifetimeSeconds for rekeys, faults.ikeDeletes for deletes",
