@@ -1,6 +1,7 @@
 import { expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
+import { keyIdPolicy, qosBlock } from "../support/qos-text.js";
 
 // From an outside check: one core busy with bulk software ESP, DMA read errors disabling queues. Gold's RX queue faulted at 4 µs and
 // was reset only at 423 µs, behind the reset of a queue with no traffic (class 1) that waited for the core behind the bulk; gold lost all 145.
@@ -13,23 +14,7 @@ nic:
   dma: { readErrorProbability: 0.02 }
 driver:
   cpu: { cores: 1 }
-qos: |
-  crypto isakmp profile p0
-   match identity group c0
-   set ipsec-qos-group 1
-  crypto isakmp profile p1
-   match identity group c1
-   set ipsec-qos-group 2
-  class-map match-any gold
-   match qos-group 1
-  class-map match-any bulk
-   match qos-group 2
-  policy-map edge
-   class gold
-    priority percent 10
-   class bulk
-    bandwidth remaining percent 100
-customers:
+${qosBlock(keyIdPolicy([["gold", "priority percent 10"], ["bulk", "bandwidth remaining percent 100"]]))}customers:
   - { name: c0, identity: { type: ID_KEY_ID, value: c0 }, sas: 1 }
   - { name: c1, identity: { type: ID_KEY_ID, value: c1 }, sas: 4 }
 traffic:

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
+import { keyIdPolicy, qosBlock } from "../support/qos-text.js";
 import { wireBytes } from "../../sim/packet/ethernet.js";
 
 /**
@@ -18,23 +19,7 @@ nic:
   sacache: { txEntries: 64, rxEntries: 64 }
 driver:
   cpu: { cores: 16 }
-qos: |
-  crypto isakmp profile p0
-   match identity group c0
-   set ipsec-qos-group 1
-  crypto isakmp profile p1
-   match identity group c1
-   set ipsec-qos-group 2
-  class-map match-any gold
-   match qos-group 1
-  class-map match-any bronze
-   match qos-group 2
-  policy-map edge
-   class gold
-    priority percent 10
-   class bronze
-    bandwidth remaining percent 100
-customers:
+${qosBlock(keyIdPolicy([["gold", "priority percent 10"], ["bronze", "bandwidth remaining percent 100"]]))}customers:
   - name: c0
     identity: { type: ID_KEY_ID, value: c0 }
     sas: 1
