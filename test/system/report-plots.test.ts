@@ -146,6 +146,7 @@ test("the faults say how many replayed copies the gateway injected, so that the 
   expect(replayed.countedDrops).toBe(lost + copies);
   // The loss line says so too: it gave "lost N (N counted drops)" beside a by-place line summing to N plus the copies (from an architect's check).
   const loss = describeLoss(replayed);
-  expect(loss).toContain(`${copies} counted drop${copies === 1 ? "" : "s"} beyond the packets lost: replayed copies a fault injected`);
+  expect(loss).toContain(`${copies} counted drop${copies === 1 ? "" : "s"} beyond the packets lost: copies a fault injected (replays, forgeries;`);
+  expect(replayed.injectedCopies.replays).toBe(copies);
   expect(formatScenarioSummary(replayed)).toContain("counted drops by place:");
 }, 60_000);

@@ -14,7 +14,8 @@ describe("nicsim validate: the model against closed forms", () => {
     const markdown = validationMarkdown(report, "nicsim validate --fast");
     for (const experiment of report.experiments) expect(markdown).toContain(experiment.closedForm);
     expect(formatValidation(report)).toMatch(/\d+ of \d+ within tolerance \(fast scale\)\n$/);
-  }, 120_000);
+    // About 55 s alone; 143 s on 2 cores beside other work, which the 120 s this had did not allow.
+  }, 300_000);
 
   test("an experiment that is not there is named, with the ones that are", async () => {
     await expect(runValidation({ scale: "fast", only: ["wire-rat"] })).rejects.toThrow("no experiment named wire-rat; the experiments are wire-rate, dma, crypto, shares, rx-shares, preemption, host-cpu, accounting, kernel-work");
