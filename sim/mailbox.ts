@@ -41,10 +41,9 @@ export class Mailbox<T> {
     this.kernel.resumeAt(waiter, this.kernel.now);
   }
 
-  /** The next item: the oldest, or the one `choose` picks by its place among those waiting. */
-  *take(choose?: (items: readonly T[]) => number): Generator<Command, T, unknown> {
+  *take(): Generator<Command, T, unknown> {
     while (this.items.length === 0) yield this.wait;
-    const item = choose === undefined ? this.items.shift()! : this.items.splice(choose(this.items), 1)[0]!;
+    const item = this.items.shift()!;
     this.taken++;
     if (this.drainWaiters.length > 0) {
       const taken = this.taken;

@@ -158,7 +158,8 @@ function checkValue<T>(path: string, spec: ParameterSpec<T>, value: unknown, sou
       if (typeof value !== "boolean") fail("true or false");
       break;
     case "choice":
-      if (typeof value !== "string" || !spec.choices!.includes(value)) fail(`one of ${spec.choices!.join(", ")}${typeof value === "string" ? didYouMean(value, spec.choices!) : ""}`);
+      // A choice with spaces around it (`--grid …policy=preempt-resume, run-to-completion`) is said to have them: a text is taken as written (from an architect's check).
+      if (typeof value !== "string" || !spec.choices!.includes(value)) fail(`one of ${spec.choices!.join(", ")}${typeof value !== "string" ? "" : spec.choices!.includes(value.trim()) ? `: this one has spaces around it (--set and --grid take a text as written: no space after a comma)` : didYouMean(value, spec.choices!)}`);
       break;
     case "integer":
     case "number": {

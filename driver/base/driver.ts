@@ -104,7 +104,7 @@ export class BaseDriver extends Component {
     this.txSchedules = new TxSchedules(bus, { queueOfClass: (trafficClass) => this.queueOfClass(trafficClass), interruptIntervalNanoseconds: this.params.interruptIntervalNanoseconds });
     this.saTable = new NicSaTable(bus, cpu, { fill: this.params.saFill, mmioWrite: this.params.mmioWriteNanoseconds * 1000, fence: (pointer) => this.saFence(pointer) });
     for (let queue = 0; queue < R.MAX_QUEUES; queue++) this.spaceEvents.push(this.event(`tx_space${queue}`));
-    const driver = { pair: (queue: number) => this.pair(queue), classOfQueue: (queue: number) => this.classOfQueue(queue), reapTransmitted: (queue: number) => this.reapTransmitted(queue), pollAndDeliver: (queue: number) => this.pollAndDeliver(queue), dropped: (drop: BaseDrop) => this.dropped(drop) };
+    const driver = { pair: (queue: number) => this.pair(queue), classOfQueue: (queue: number) => this.classOfQueue(queue), reapTransmitted: (queue: number) => this.reapTransmitted(queue), pollAndDeliver: (queue: number, trafficClass: number) => this.pollAndDeliver(queue, trafficClass), dropped: (drop: BaseDrop) => this.dropped(drop) };
     this.recovery = new QueueRecovery(this.kernel, bus, cpu, driver, this.params, { recovering: this.recovering, resets: this.queueResets, statistics: this.statistics });
     this.process("probe", () => this.probe());
   }
@@ -288,10 +288,22 @@ export class BaseDriver extends Component {
     }
   }
 
-  /** One poll on a core, then the frames it took up the stack; the caller holds the queue's poll lock. */
-  private *pollAndDeliver(queue: number): Generator<Command, { taken: number; descriptors: number }, unknown> {
+  /**
+   * One poll on a core, then the frames it took up the stack; the caller holds the queue's poll lock. A queue reset's poll runs at
+   * the class the reset is lent; while the poll waits for a core, a reset waiting for the lock may raise it (QueueRecovery).
+   */
+  private *pollAndDeliver(queue: number, trafficClass = this.classOfQueue(queue)): Generator<Command, { taken: number; descriptors: number }, unknown> {
     this.statistics.polls++;
-    const { frames, taken, descriptors } = yield* this.cpu.hold("NAPI_POLL", this.classOfQueue(queue), this.poll(queue));
+    const pair = this.pairs[queue]!;
+    let polled: { frames: DriverReceivedFrame[]; taken: number; descriptors: number };
+    try {
+      polled = yield* this.cpu.hold("NAPI_POLL", trafficClass, this.poll(queue), (raise) => {
+        pair.raisePoll = raise;
+      });
+    } finally {
+      pair.raisePoll = null;
+    }
+    const { frames, taken, descriptors } = polled;
     for (const frame of frames) {
       const work = this.onReceive(frame);
       if (work) yield* work;

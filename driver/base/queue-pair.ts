@@ -22,6 +22,8 @@ export class QueuePair {
   /** Buffers of a received frame taken before its last descriptor. */
   partial: Uint8Array[] = [];
   readonly recovery = { tx: new QueueRecoveryState(), rx: new QueueRecoveryState() };
+  /** While a poll holding pollLock waits for a core: raise its class (a reset waiting for the lock lends it its own). */
+  raisePoll: ((trafficClass: number) => void) | null = null;
 
   constructor(
     readonly tx: TxRing,

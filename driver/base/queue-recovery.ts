@@ -42,8 +42,8 @@ export interface RecoveryDriver {
   classOfQueue(queue: number): number;
   /** Reap written-back TX frames; the CPU time, ps. */
   reapTransmitted(queue: number): number;
-  /** One poll of the queue and the frames handed up, with the queue's poll lock held; descriptors taken. */
-  pollAndDeliver(queue: number): Generator<Command, { descriptors: number }, unknown>;
+  /** One poll of the queue at a class and the frames handed up, with the queue's poll lock held; descriptors taken. */
+  pollAndDeliver(queue: number, trafficClass: number): Generator<Command, { descriptors: number }, unknown>;
   dropped(drop: BaseDrop): void;
 }
 
@@ -99,45 +99,59 @@ export class QueueRecovery {
     this.kernel.schedule(wait * 1000, `queue reset backoff (${direction.toUpperCase()} ${queue})`, () => this.request(request));
   }
 
-  /** A reset to make: one waiting for a core lends it its class, as the reset ahead of it holds it up. */
+  /** A reset to make: it lends its class to the reset under way, which holds it up. */
   private request(request: { direction: QueueDirection; queue: number }): void {
     this.requests.push(request);
-    this.lendToRunning?.(this.driver.classOfQueue(request.queue));
+    this.lend(this.driver.classOfQueue(request.queue));
   }
 
   /**
-   * The resets go by their queues' classes, highest first, and the one under way lends the class
-   * of any waiting to its own wait for a core (priority inheritance): on one core busy with bulk, a
-   * gold queue's reset waited 400 µs behind that of a queue with no traffic, which waited behind
-   * the bulk (from an outside check).
+   * The reset under way, and the class it runs its work at: the highest of its queue's and those of
+   * the resets waiting behind it (priority inheritance), raised as more come. Resets go in the order
+   * the faults came, so none waits for ever behind higher classes that keep faulting; but on one
+   * core busy with bulk, a gold queue's reset had waited 400 µs behind that of a queue with no
+   * traffic, whose poll and work waited for the core at class 1 (from outside checks).
    */
-  private *resetWork(queue: number, picoseconds: number): Generator<Command, void, unknown> {
-    const lent = Math.max(this.driver.classOfQueue(queue), ...this.requests.waiting.map((request) => this.driver.classOfQueue(request.queue)));
+  private underWay: { readonly queue: number; lent: number; raise: ((trafficClass: number) => void) | null } | null = null;
+
+  private lend(trafficClass: number): void {
+    const reset = this.underWay;
+    if (reset === null || trafficClass <= reset.lent) return;
+    reset.lent = trafficClass;
+    // Its own job waiting for a core, or the poll that holds the queue's lock it waits for.
+    reset.raise?.(trafficClass);
+    this.driver.pair(reset.queue).raisePoll?.(trafficClass);
+  }
+
+  /** Run a piece of the reset's work at the lent class, raised while it waits for a core. */
+  private *lent<T>(work: (trafficClass: number, raised: (raise: (trafficClass: number) => void) => void) => Generator<Command, T, unknown>): Generator<Command, T, unknown> {
+    const reset = this.underWay!;
     try {
-      yield* this.cpu.run("QUEUE_RESET", lent, picoseconds, (raise) => {
-        this.lendToRunning = raise;
+      return yield* work(reset.lent, (raise) => {
+        reset.raise = raise;
       });
     } finally {
-      this.lendToRunning = null;
+      reset.raise = null;
     }
   }
-  private lendToRunning: ((trafficClass: number) => void) | null = null;
-
-  /** The waiting reset of the highest class, the oldest among those of that class. */
-  private readonly highestClass = (requests: readonly { queue: number }[]): number => {
-    let best = 0;
-    for (let index = 1; index < requests.length; index++) if (this.driver.classOfQueue(requests[index]!.queue) > this.driver.classOfQueue(requests[best]!.queue)) best = index;
-    return best;
-  };
 
   *run(): Generator<Command, void, unknown> {
     for (;;) {
-      const { direction, queue } = yield* this.requests.take(this.highestClass);
+      const { direction, queue } = yield* this.requests.take();
+      this.underWay = { queue, lent: Math.max(this.driver.classOfQueue(queue), ...this.requests.waiting.map((request) => this.driver.classOfQueue(request.queue))), raise: null };
       this.shown.recovering.set(1);
-      const reset = direction === "tx" ? yield* this.resetTx(queue) : yield* this.resetRx(queue);
-      if (reset) this.shown.resets.set(++this.shown.statistics.queueResets);
+      try {
+        const reset = direction === "tx" ? yield* this.resetTx(queue) : yield* this.resetRx(queue);
+        if (reset) this.shown.resets.set(++this.shown.statistics.queueResets);
+      } finally {
+        this.underWay = null;
+      }
       if (this.requests.length === 0) this.shown.recovering.set(0);
     }
+  }
+
+  private *resetWork(picoseconds: number): Generator<Command, void, unknown> {
+    yield* this.lent((trafficClass, raised) => this.cpu.run("QUEUE_RESET", trafficClass, picoseconds, raised));
   }
 
   private *resetTx(queue: number): Generator<Command, boolean, unknown> {
@@ -158,7 +172,7 @@ export class QueueRecovery {
     }
     pair.tx.reset();
     pair.pendingDoorbell = 0;
-    yield* this.resetWork(queue, work + this.mmioWrite * (PROGRAM_TX_WRITES + 1));
+    yield* this.resetWork(work + this.mmioWrite * (PROGRAM_TX_WRITES + 1));
     programTxRing(this.bus, queue, pair.tx);
     yield* this.resume(state, "tx", queue, R.TXDCTL(queue));
     pair.space.fire();
@@ -171,13 +185,14 @@ export class QueueRecovery {
     if (!(yield* this.confirmFault(state, R.RXDCTL(queue)))) return false;
     this.bus.mmioWrite(R.RXDCTL(queue), 0);
     yield* this.waitUntilIdle(R.RXDCTL(queue));
-    // Everything written back is in host memory: take it and hand it up, in order with the polls.
+    // Everything written back is in host memory: take it and hand it up, in order with the polls (a poll holding the lock is lent the reset's class).
+    pair.raisePoll?.(this.underWay!.lent);
     yield* pair.pollLock.acquire();
     try {
-      while ((yield* this.driver.pollAndDeliver(queue)).descriptors > 0);
+      while ((yield* this.lent((trafficClass) => this.driver.pollAndDeliver(queue, trafficClass))).descriptors > 0);
       // A frame whose last descriptor never came cannot be completed on the fresh ring.
       if (pair.partial.length > 0) this.driver.dropped({ reason: "QUEUE_RESET", queue, direction: "rx", bytes: concatenate(pair.partial.splice(0)) });
-      yield* this.resetWork(queue, this.clean * pair.rx.descriptors + this.mmioWrite * (PROGRAM_RX_WRITES + 1));
+      yield* this.resetWork(this.clean * pair.rx.descriptors + this.mmioWrite * (PROGRAM_RX_WRITES + 1));
       programRxRing(this.bus, queue, pair.rx, pair.rx.reset());
       yield* this.resume(state, "rx", queue, R.RXDCTL(queue));
     } finally {

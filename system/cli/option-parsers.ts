@@ -177,8 +177,8 @@ function parseValue(text: string, option: string): { readonly value: unknown } |
     value = JSON.parse(text);
   } catch {
     if (/^\s*[[{"]/.test(text)) return { mistake: `${option}: the value starts as JSON (with [, { or ") but does not parse as JSON` };
-    // Trimmed, as a number is: `--grid …policy=preempt-resume, run-to-completion` named " run-to-completion" no choice (from an architect's check).
-    return { value: text.trim() };
+    // As written: a text may be a key, whose spaces count (trimmed, a pre-shared key 'wrong ' matched the gateway's 'wrong'; from a re-check).
+    return { value: text };
   }
   if (nestingDepth(value, valueChildren) > LIMITS.nesting) return { mistake: `${option}: the value nests mappings and lists more than ${LIMITS.nesting} levels deep; a scenario's deepest place is a few levels down` };
   // JSON reads 1e400 as Infinity, which a message would show in place of what was written.

@@ -217,7 +217,8 @@ function resumedRuns(resume: boolean, place: { out: string; partial: string; sha
       return "finished";
     }
     // <out> holding another sweep's results (another shard's, another grid's): running would replace them, where --resume means to keep work (a shard given another's file replaced it; from a re-check).
-    if (existsSync(out)) throw new SweepResumeError(`--resume: ${out} holds results that are not this ${shard ? `shard's (${shard.index}/${shard.count})` : "sweep's"}, and there is no ${partial} to resume: running would replace them; move ${out} aside or remove it, or run without --resume`);
+    // Rows another version of nicsim wrote (without a field this one adds, such as injectedCopies) are not this sweep's either: said, as they were called another sweep's (from a re-check).
+    if (existsSync(out)) throw new SweepResumeError(`--resume: ${out} holds results that are not this ${shard ? `shard's (${shard.index}/${shard.count})` : "sweep's"} (another sweep's, or rows another version of nicsim wrote), and there is no ${partial} to resume: running would replace them; move ${out} aside or remove it, or run without --resume`);
     say(`--resume: no finished run to keep (${found.why}); running all ${points.length}`);
     return [];
   }

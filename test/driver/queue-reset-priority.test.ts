@@ -23,11 +23,15 @@ traffic:
 outputs: { waveform: false, html: false, pcap: false, saTrace: false }
 `;
 
-test("queue resets go highest class first, and the one under way is lent the class of those waiting: gold's faulted queue is back within µs, not behind bulk", () => {
-  const { summary, design } = runScenario(parseScenarioText(SCENARIO, "reset-priority.yaml"), { directory: null });
+// Seed 3, from a re-check: the reset of a class-4 queue with no traffic held gold's for 732 µs while its own poll waited for the core at class 4.
+test.each([
+  [8, "0 of 145"],
+  [3, "32 of 158"],
+])("a queue reset runs its work and its poll at the class of the resets waiting behind it: gold's faulted queue is back within µs, not behind bulk (seed %i; before: %s delivered)", (seed) => {
+  const { summary, design } = runScenario(parseScenarioText(SCENARIO, "reset-priority.yaml", { seed }), { directory: null });
   expect(summary.violations).toEqual([]);
   const gold = summary.flows.find((flow) => flow.stream === "gold")!;
   expect(design.top.driver.base.statistics.queueResets).toBeGreaterThan(1);
-  // Before: 0 of 145 delivered, every one dropped RX_QUEUE_DISABLED.
-  expect(gold.received).toBeGreaterThan(0.9 * gold.sent);
+  // What is lost is what arrives while the queue is down for its reset itself.
+  expect(gold.received).toBeGreaterThan(0.85 * gold.sent);
 }, 60_000);

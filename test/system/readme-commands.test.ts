@@ -52,6 +52,9 @@ const run = ["run", "--quiet", "--out", "out", "--set", "durationMicroseconds=20
 const CHEAP: Record<string, { readonly args: readonly string[]; readonly script?: string }> = {
   "npm start": { args: run, script: "node dist/system/cli/main.js run" },
   nicsim: { args: run },
+  // npm's exec of the package's own bin: the same entry point, run here directly.
+  "npx nicsim": { args: run },
+  "npx nicsim --help": { args: ["--help"] },
   "nicsim run": { args: run },
   "node dist/system/cli/main.js": { args: run },
   "nicsim validate": { args: ["validate", "--fast", "--only", "preemption", "--quiet"] },
