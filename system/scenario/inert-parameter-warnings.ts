@@ -116,7 +116,7 @@ const HAS_NO_EFFECT = " has no effect: ";
  * would do (a value that has no effect, a stream that sends no packet, a buffer part's share),
  * which may weigh the very value refused (a wire of 0.0005 Gb/s was warned to send no packet, then
  * refused; from an architect's check); those on how the values were given (a mapping that dropped
- * values) and the QoS policy's still stand.
+ * values), the QoS policy's and how the customers map to it (one no profile matches) still stand.
  */
 export function warningsBesideRefusal(loaded: Pick<LoadedScenario, "warnings" | "runWarnings">): readonly string[] {
   return loaded.warnings.slice(0, loaded.warnings.length - loaded.runWarnings);

@@ -346,8 +346,8 @@ export function checkScenario(asRead: unknown, source = new SourceMap("scenario"
   const given = (value as { qos?: unknown } | null)?.qos;
   const { qos, warnings } = checkQos(given, source, problems);
   if (problems.length > 0) throw new ScenarioError(inFileOrder([...problems, ...parameterProblems(value, source, container, { qos })], source.file));
-  const runWarnings = scenarioWarnings(parsed.data!, qos, source);
-  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...runWarnings], runWarnings: runWarnings.length };
+  const { mapping, run } = scenarioWarnings(parsed.data!, qos, source);
+  return { scenario: parsed.data!, qos, source, warnings: [...warnings, ...mapping, ...run], runWarnings: run.length };
 }
 
 /** The QoS policy (IOS text or JSON) parsed, its problems added to `problems`; its warnings, each at its place in the file. */

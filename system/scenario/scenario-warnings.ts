@@ -17,10 +17,17 @@ import { shortLifetimeWarnings } from "./short-lifetime-warning.js";
 import { hostSoftwareEspWarning } from "./host-software-esp-warning.js";
 import { inertParameterWarnings } from "./inert-parameter-warnings.js";
 
-/** What a valid scenario is warned of (accepted, likely not meant), each at its place in the file, in this order. */
-export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
+/**
+ * What a valid scenario is warned of (accepted, likely not meant), each at its place in the file, in this order: how its customers
+ * map to the policy, which stands beside a refusal of the design, then what the run would do with its values, which may weigh the
+ * very value refused (warningsBesideRefusal; a customer no profile matched was withheld beside a refused line rate: from a re-check).
+ */
+export function scenarioWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): { readonly mapping: string[]; readonly run: string[] } {
+  return { mapping: unprofiledCustomers(scenario, qos, source), run: runWarnings(scenario, qos, source) };
+}
+
+function runWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMap): string[] {
   return [
-    ...unprofiledCustomers(scenario, qos, source),
     ...silentStreams(scenario, source),
     ...unreachableWriteBackThreshold(scenario, source),
     ...doorbellBatchWarning(scenario, source),
