@@ -294,16 +294,9 @@ export class BaseDriver extends Component {
    */
   private *pollAndDeliver(queue: number, trafficClass = this.classOfQueue(queue)): Generator<Command, { taken: number; descriptors: number }, unknown> {
     this.statistics.polls++;
+    // Left in place after: a raise of a job no longer waiting for a core does nothing.
     const pair = this.pairs[queue]!;
-    let polled: { frames: DriverReceivedFrame[]; taken: number; descriptors: number };
-    try {
-      polled = yield* this.cpu.hold("NAPI_POLL", trafficClass, this.poll(queue), (raise) => {
-        pair.raisePoll = raise;
-      });
-    } finally {
-      pair.raisePoll = null;
-    }
-    const { frames, taken, descriptors } = polled;
+    const { frames, taken, descriptors } = yield* this.cpu.hold("NAPI_POLL", trafficClass, this.poll(queue), (raise) => (pair.raisePoll = raise));
     for (const frame of frames) {
       const work = this.onReceive(frame);
       if (work) yield* work;

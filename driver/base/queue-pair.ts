@@ -22,7 +22,7 @@ export class QueuePair {
   /** Buffers of a received frame taken before its last descriptor. */
   partial: Uint8Array[] = [];
   readonly recovery = { tx: new QueueRecoveryState(), rx: new QueueRecoveryState() };
-  /** While a poll holding pollLock waits for a core: raise its class (a reset waiting for the lock lends it its own). */
+  /** Raise the class of the queue's last poll while it waits for a core, holding pollLock (a reset waiting for the lock lends it its own); nothing once it has one. */
   raisePoll: ((trafficClass: number) => void) | null = null;
 
   constructor(
