@@ -384,7 +384,8 @@ export class BaseDriver extends Component {
       // Entries arriving meanwhile raise the cause again, for the next interrupt: a stream of them cannot hold the handler.
       const waiting = (yield bus.mmioRead(R.ERRLOG_COUNT)) as number;
       for (let read = 0; ; read += ERROR_ENTRIES_PER_LOOK) {
-        const faults = faultedQueues((yield bus.mmioRead(R.QUEUE_FAULTS)) as number, this.queues);
+        // Faults one read shows together have no order of their own: the highest class's reset goes first (listed TX before RX by queue, gold's went last; a re-check).
+        const faults = faultedQueues((yield bus.mmioRead(R.QUEUE_FAULTS)) as number, this.queues).sort((one, other) => this.classOfQueue(other.queue) - this.classOfQueue(one.queue));
         for (const { direction, queue } of faults) this.recovery.schedule(direction, queue);
         if (read >= waiting) break;
         yield* readErrorEntries(bus, Math.min(ERROR_ENTRIES_PER_LOOK, waiting - read), () => this.kernel.now, (entry) => this.deviceErrors.push(entry));

@@ -112,15 +112,15 @@ export class QueueRecovery {
    * core busy with bulk, a gold queue's reset had waited 400 µs behind that of a queue with no
    * traffic, whose poll and work waited for the core at class 1 (from outside checks).
    */
-  private underWay: { readonly queue: number; lent: number; raise: ((trafficClass: number) => void) | null } | null = null;
+  private underWay: { readonly direction: QueueDirection; readonly queue: number; lent: number; raise: ((trafficClass: number) => void) | null } | null = null;
 
   private lend(trafficClass: number): void {
     const reset = this.underWay;
     if (reset === null || trafficClass <= reset.lent) return;
     reset.lent = trafficClass;
-    // Its own job waiting for a core, or the poll that holds the queue's lock it waits for.
+    // Its own job waiting for a core, or (RX, which takes the queue's poll lock) the poll that holds the lock it waits for.
     reset.raise?.(trafficClass);
-    this.driver.pair(reset.queue).raisePoll?.(trafficClass);
+    if (reset.direction === "rx") this.driver.pair(reset.queue).raisePoll?.(trafficClass);
   }
 
   /** Run a piece of the reset's work at the lent class, raised while it waits for a core. */
@@ -138,7 +138,7 @@ export class QueueRecovery {
   *run(): Generator<Command, void, unknown> {
     for (;;) {
       const { direction, queue } = yield* this.requests.take();
-      this.underWay = { queue, lent: Math.max(this.driver.classOfQueue(queue), ...this.requests.waiting.map((request) => this.driver.classOfQueue(request.queue))), raise: null };
+      this.underWay = { direction, queue, lent: Math.max(this.driver.classOfQueue(queue), ...this.requests.waiting.map((request) => this.driver.classOfQueue(request.queue))), raise: null };
       this.shown.recovering.set(1);
       try {
         const reset = direction === "tx" ? yield* this.resetTx(queue) : yield* this.resetRx(queue);

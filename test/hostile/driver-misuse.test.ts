@@ -255,8 +255,9 @@ describe("injected DMA faults", () => {
     expect(new Set(reports.map(String))).toEqual(new Set(["DMA_READ_ERROR,rx,0,DESCRIPTOR", "DMA_READ_ERROR,rx,1,DESCRIPTOR"]));
     expect(top.nic.rx.ring(0).fault).toEqual({ code: "DMA_READ_ERROR", index: 0 });
     expect(top.driver.base.statistics.queueResets).toBeGreaterThanOrEqual(2);
-    // A queue that faults again without progress is reset later each time (the backoff doubles).
-    const times = top.nic.diagnostics.filter((diagnostic) => diagnostic.queue === 0).map((diagnostic) => diagnostic.time);
+    // A queue that faults again without progress is reset later each time (the backoff doubles). Queue 1's: both faults are read at once, and
+    // the higher class's reset goes first, so queue 0's first interval includes the wait behind it.
+    const times = top.nic.diagnostics.filter((diagnostic) => diagnostic.queue === 1).map((diagnostic) => diagnostic.time);
     expect(times.length).toBeGreaterThanOrEqual(3);
     expect(times[2]! - times[1]!).toBeGreaterThan(times[1]! - times[0]!);
     // The driver read them from the ERRLOG registers in order (the last may still be waiting for its interrupt).
