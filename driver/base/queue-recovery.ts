@@ -123,18 +123,6 @@ export class QueueRecovery {
     if (reset.direction === "rx") this.driver.pair(reset.queue).raisePoll?.(trafficClass);
   }
 
-  /** Run a piece of the reset's work at the lent class, raised while it waits for a core. */
-  private *lent<T>(work: (trafficClass: number, raised: (raise: (trafficClass: number) => void) => void) => Generator<Command, T, unknown>): Generator<Command, T, unknown> {
-    const reset = this.underWay!;
-    try {
-      return yield* work(reset.lent, (raise) => {
-        reset.raise = raise;
-      });
-    } finally {
-      reset.raise = null;
-    }
-  }
-
   *run(): Generator<Command, void, unknown> {
     for (;;) {
       const { direction, queue } = yield* this.requests.take();
@@ -150,8 +138,16 @@ export class QueueRecovery {
     }
   }
 
+  /** The reset's work on a core at the lent class, raised while it waits for one. */
   private *resetWork(picoseconds: number): Generator<Command, void, unknown> {
-    yield* this.lent((trafficClass, raised) => this.cpu.run("QUEUE_RESET", trafficClass, picoseconds, raised));
+    const reset = this.underWay!;
+    try {
+      yield* this.cpu.run("QUEUE_RESET", reset.lent, picoseconds, (raise) => {
+        reset.raise = raise;
+      });
+    } finally {
+      reset.raise = null;
+    }
   }
 
   private *resetTx(queue: number): Generator<Command, boolean, unknown> {
@@ -189,7 +185,8 @@ export class QueueRecovery {
     pair.raisePoll?.(this.underWay!.lent);
     yield* pair.pollLock.acquire();
     try {
-      while ((yield* this.lent((trafficClass) => this.driver.pollAndDeliver(queue, trafficClass))).descriptors > 0);
+      // Each poll at the class lent now; while it waits for a core, lend() raises it through the queue's raisePoll.
+      while ((yield* this.driver.pollAndDeliver(queue, this.underWay!.lent)).descriptors > 0);
       // A frame whose last descriptor never came cannot be completed on the fresh ring.
       if (pair.partial.length > 0) this.driver.dropped({ reason: "QUEUE_RESET", queue, direction: "rx", bytes: concatenate(pair.partial.splice(0)) });
       yield* this.resetWork(this.clean * pair.rx.descriptors + this.mmioWrite * (PROGRAM_RX_WRITES + 1));
