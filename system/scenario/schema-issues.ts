@@ -47,7 +47,8 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown, placed: (path: P
       // A mapping or list given whole is named by its kind: its JSON could be long, and hold keys.
       if (typeof given === "object" || typeof given === "symbol") return say(`${wrongKind ?? "a mapping"}: expected ${kindName(issue.expected)}`);
       // YAML reads 123, .inf or true unquoted as a number or true: a text that looks like one is quoted (the value is not repeated here: it may be a key).
-      if (issue.expected === "string" && (typeof given === "number" || typeof given === "boolean")) return sayValue(`expected a text: YAML read it as ${typeof given === "number" ? "a number" : "true or false"}; quote it to give it as a text`);
+      // A --set value is read as JSON, not YAML: both are said, with the command line's quoting (it said YAML alone of a --set's value; a session's check).
+      if (issue.expected === "string" && (typeof given === "number" || typeof given === "boolean")) return sayValue(`expected a text: it was read as ${typeof given === "number" ? "a number" : "true or false"}; quote it to give it as a text (in YAML "…", with --set 'path="…"')`);
       // YAML's .inf, or a number past a double's range (1e400), reads as infinity: no count or time holds it.
       if (given === Infinity || given === -Infinity) return sayValue(`beyond what a double holds (about 1.8e308): expected a finite number`);
       return sayValue(`expected ${kindName(issue.expected)}${issue.expected === "number" || issue.expected === "int" ? leadingZerosHint(given) : ""}`);

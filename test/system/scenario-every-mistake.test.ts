@@ -22,12 +22,12 @@ test("a number or true where a text is wanted says YAML read it so and to quote 
   const numbered = VALID.replace("name: small", "name: 123").replace("    sas: 2", "    sas: 2\n    ike: { mode: main, preSharedKey: 918273 }");
   const found = problems(numbered);
   expect(found).toEqual([
-    "s.yaml:1:1: name = 123: expected a text: YAML read it as a number; quote it to give it as a text",
-    expect.stringMatching(/^s\.yaml:19:\d+: customers\[0\]\.ike\.preSharedKey = <secret>: expected a text: YAML read it as a number; quote it to give it as a text$/),
+    "s.yaml:1:1: name = 123: expected a text: it was read as a number; quote it to give it as a text (in YAML \"…\", with --set 'path=\"…\"')",
+    expect.stringMatching(/^s\.yaml:19:\d+: customers\[0\]\.ike\.preSharedKey = <secret>: expected a text: it was read as a number; quote it to give it as a text \(in YAML "…", with --set 'path="…"'\)$/),
   ]);
   expect(found.join("\n")).not.toContain("918273");
   // A key YAML reads as infinity is not said to be a number too large (which says what it is): it is a text to quote.
-  expect(problems(numbered.replace("preSharedKey: 918273", "preSharedKey: .inf"))).toContainEqual(expect.stringMatching(/preSharedKey = <secret>: expected a text: YAML read it as a number; quote it/));
+  expect(problems(numbered.replace("preSharedKey: 918273", "preSharedKey: .inf"))).toContainEqual(expect.stringMatching(/preSharedKey = <secret>: expected a text: it was read as a number; quote it/));
   expect(problems(VALID.replace("name: small", "name: '123'"))).toEqual([]);
 });
 

@@ -87,7 +87,7 @@ describe("values given on the command line (--set) are checked with the file's, 
   test("22. a --set that makes a place the file does not have is blamed on the option, not on the file", () => {
     expect(problems(VALID, "s.yaml", { "outputs.waveformScopes.0": "x" })).toEqual([`--set outputs.waveformScopes.0: the scenario has no outputs.waveformScopes to index into; set the whole list (--set 'outputs.waveformScopes=["…"]')`]);
     // A value set whole is named by the option, each element where the text names it, once.
-    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": [1] })).toEqual(["--set outputs.waveformScopes.0 = 1: expected a text: YAML read it as a number; quote it to give it as a text"]);
+    expect(problems(VALID, "s.yaml", { "outputs.waveformScopes": [1] })).toEqual(["--set outputs.waveformScopes.0 = 1: expected a text: it was read as a number; quote it to give it as a text (in YAML \"…\", with --set 'path=\"…\"')"]);
     // The customer has no ike mapping in the file: the option made it, and what it lacks is the option's doing, not the customer line's.
     expect(problems(VALID, "s.yaml", { "customers.0.ike.address": "192.0.2.9" })).toEqual(["--set customers.0.ike.address: customers[0].ike.preSharedKey: required: expected a text"]);
   });

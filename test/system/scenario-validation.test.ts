@@ -32,7 +32,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
     // In the parameters' words (path = value: what was expected), not the schema library's; a mapping or list by its kind.
     expect(problems(VALID.replace("    sas: 2", "    sas: 2.5"))).toEqual(["s.yaml:18:5: customers[0].sas = 2.5: expected a whole number"]);
     expect(problems(VALID.replace("    sas: 2", "    sas: [2]"))).toEqual(["s.yaml:18:5: customers[0].sas: a list: expected a number"]);
-    expect(problems(VALID.replace("name: small", "name: 5"))).toEqual(["s.yaml:1:1: name = 5: expected a text: YAML read it as a number; quote it to give it as a text"]);
+    expect(problems(VALID.replace("name: small", "name: 5"))).toEqual(["s.yaml:1:1: name = 5: expected a text: it was read as a number; quote it to give it as a text (in YAML \"…\", with --set 'path=\"…\"')"]);
     expect(problems(VALID.replace("    direction: both\n", ""))).toEqual(["s.yaml:20:5: traffic[0].direction: required: expected one of to-peer, to-host, both"]);
     // YAML's tags make objects that are not mappings: each is named by what it is.
     expect(problems(VALID.replace("name: small", "name: !!binary aGVsbG8=").replace("durationMicroseconds: 50", "durationMicroseconds: !!set { a }"))).toEqual([
@@ -41,7 +41,7 @@ describe("scenario files are checked before anything runs, and each mistake is n
     ]);
     // A key given as a number is the key all the same: not shown.
     const key = problems(VALID.replace("    sas: 2", "    sas: 2\n    ike: { mode: main, preSharedKey: 734591 }"));
-    expect(key).toEqual(["s.yaml:19:24: customers[0].ike.preSharedKey = <secret>: expected a text: YAML read it as a number; quote it to give it as a text"]);
+    expect(key).toEqual(["s.yaml:19:24: customers[0].ike.preSharedKey = <secret>: expected a text: it was read as a number; quote it to give it as a text (in YAML \"…\", with --set 'path=\"…\"')"]);
   });
 
   test("5. a value out of range", () => {
