@@ -18,7 +18,7 @@ test("the policy against the driver's queues is checked beside the scenario's ot
   expect(problems(VALID, "s.yaml", { "nic.queues": 1, qos: policy })).toEqual([expect.stringMatching(/^--set qos: classes gold \(7\) and class-default \(0\) would share queue 0/)]);
 });
 
-test("a number or true where a text is wanted says YAML read it so and to quote it, never repeating a key's digits (a name of digits got only 'expected a text'; from a scenario author's check)", () => {
+test("a number or true where a text is wanted says it was read so and how to quote it, never repeating a key's digits (a name of digits got only 'expected a text'; from a scenario author's check)", () => {
   const numbered = VALID.replace("name: small", "name: 123").replace("    sas: 2", "    sas: 2\n    ike: { mode: main, preSharedKey: 918273 }");
   const found = problems(numbered);
   expect(found).toEqual([
