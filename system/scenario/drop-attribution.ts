@@ -50,10 +50,7 @@ export class DropAttribution {
 
   /** The gateway sent the frame of this packet. */
   sentToHost(frame: Uint8Array, identity: PacketIdentity): void {
-    const esp = espOf(frame.subarray(ETHERNET_HEADER_BYTES))!;
-    const spi = read32(esp, 0);
-    const espSequence = read32(esp, 4);
-    this.named(spi, espSequence, identity);
+    const { spi, espSequence } = this.named(frame, identity)!;
     identity.flow.sentInFrame(identity.sequence, spi, espSequence);
   }
 
@@ -63,15 +60,19 @@ export class DropAttribution {
    */
   copySent(identity: PacketIdentity, frame?: Uint8Array): void {
     bump(this.extraCopies, identity, (count = 0) => count + 1);
-    const esp = frame && etherType(frame) === ETHERTYPE_IPV4 ? espOf(frame.subarray(ETHERNET_HEADER_BYTES)) : null;
-    if (esp) this.named(read32(esp, 0), read32(esp, 4), identity);
+    if (frame) this.named(frame, identity);
   }
 
-  /** A frame the gateway sent, named by its SPI and ESP sequence number. */
-  private named(spi: number, espSequence: number, identity: PacketIdentity): void {
+  /** A frame the gateway sent, named by its SPI and ESP sequence number, which it returns; null for one without ESP (a copy in the clear). */
+  private named(frame: Uint8Array, identity: PacketIdentity): { spi: number; espSequence: number } | null {
+    const esp = etherType(frame) === ETHERTYPE_IPV4 ? espOf(frame.subarray(ETHERNET_HEADER_BYTES)) : null;
+    if (!esp) return null;
+    const spi = read32(esp, 0);
+    const espSequence = read32(esp, 4);
     let bySequence = this.toHost.get(spi);
     if (!bySequence) this.toHost.set(spi, (bySequence = new Map()));
     bySequence.set(espSequence, identity);
+    return { spi, espSequence };
   }
 
   /** The packet arrives (before its flow forgets it): its gateway frame need not be named any more, unless copies of it may still be dropped. */

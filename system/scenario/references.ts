@@ -1,5 +1,6 @@
 import { identity, IdentityError } from "../../driver/intermediate/identity.js";
 import { didYouMean } from "../../sim/suggest.js";
+import { plural } from "../../sim/plural.js";
 import { isMapping } from "./parameter-tree.js";
 import { IDENTITY_TYPES, LIMITS } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
@@ -70,7 +71,7 @@ export function referenceProblems(value: unknown, source: SourceMap, problem: Pr
   }
   if (sas > LIMITS.sas) problem(["customers"], `${sas} SA pairs in all; at most ${LIMITS.sas} (their SPIs and inner ports must stay distinct)`);
   const crossTunnel = record(root.faults)?.crossTunnelProbability;
-  if (typeof crossTunnel === "number" && crossTunnel > 0 && sasAsGiven && sas < 2) problem(["faults", "crossTunnelProbability"], `a copy under another tunnel's SA needs a second tunnel: the customers have ${sas} SA pair${sas === 1 ? "" : "s"} in all (give a customer 'sas: 2', or add a customer)`);
+  if (typeof crossTunnel === "number" && crossTunnel > 0 && sasAsGiven && sas < 2) problem(["faults", "crossTunnelProbability"], `a copy under another tunnel's SA needs a second tunnel: the customers have ${plural(sas, "SA pair")} in all (give a customer 'sas: 2', or add a customer)`);
 }
 
 /** How a `--set` renamed the customer a stream names (the file has that name at a customer a `--set` gave another), or null. */

@@ -1,4 +1,5 @@
 import type { Scenario } from "./schema.js";
+import { plural } from "../../sim/plural.js";
 import type { InjectedCopies } from "./gateway-flow-faults.js";
 
 /** SA changes by kind, as the scenario's faults ask for them. */
@@ -78,7 +79,7 @@ export function describeFaults(
   dma: DmaFaults | null = null,
 ): string[] {
   const counted = (count: number, one: string, many: string) => (count === 0 ? [] : [`${count} ${count === 1 ? one : many}`]);
-  const copies = (count: number | undefined, more = "") => (count === undefined ? "" : ` (${count} cop${count === 1 ? "y" : "ies"} injected${more})`);
+  const copies = (count: number | undefined, more = "") => (count === undefined ? "" : ` (${plural(count, "copy", "copies")} injected${more})`);
   // A change due when no SA was free to change (none left, or each under another change) was not made (from an outside check: 6 deletes were said for the 2 one pair allows);
   // one in turn behind the others may still be waiting when the run ends (they were said to have found no SA free: a second check).
   const changes = (kind: keyof SaChangeCounts, one: string, many: string) =>
