@@ -6,7 +6,7 @@ import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
 import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import { applyOverrides } from "./overrides.js";
-import { jsonSyntaxProblem } from "./strict-json.js";
+import { jsonSyntaxProblems } from "./strict-json.js";
 import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
 import { deepestNode, nestingDepth, valueChildren } from "./nesting.js";
@@ -225,18 +225,26 @@ const OWN_WORDS: Partial<Record<string, string>> = {
 /** A YAML node's place in the text. */
 type InText = { range?: [number, number, number] | null };
 
+/** Why a .json file's YAML is refused: said once, with its first mistake. */
+const JSON_NOT_YAML = "; a .json scenario is read as JSON, without trailing commas, comments or unquoted keys (YAML goes in a .yaml file)";
+
 /** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
 export function parseScenarioDocument(given: string, file: string) {
   const text = withLineFeeds(given);
   // A .json file is held to JSON: YAML would take its trailing commas, comments and unquoted keys without a word.
   // A byte-order mark, which an editor may write, is no mistake: YAML takes it, and JSON is checked after it.
   const bom = text.startsWith("\uFEFF") ? 1 : 0;
-  const notJson = extname(file).toLowerCase() === ".json" ? jsonSyntaxProblem(text.slice(bom)) : null;
-  if (notJson !== null) {
-    const before = text.slice(bom, bom + notJson.position);
-    const line = before.split("\n").length;
-    const column = notJson.position - before.lastIndexOf("\n");
-    throw new ScenarioError([`${file}:${line}:${column}: not JSON: ${notJson.reason} (a .json scenario is read as JSON: no trailing comma, comment or unquoted key; YAML goes in a .yaml file)`]);
+  const notJson = extname(file).toLowerCase() === ".json" ? jsonSyntaxProblems(text.slice(bom)) : [];
+  if (notJson.length > 0) {
+    throw new ScenarioError(
+      notJson.map(({ position, reason }, index) => {
+        const before = text.slice(bom, bom + position);
+        const line = before.split("\n").length;
+        const col = position - before.lastIndexOf("\n");
+        // Why JSON and not YAML is said once, with the first.
+        return `${file}:${line}:${col}: not JSON: ${reason}${index === 0 ? JSON_NOT_YAML : ""}`;
+      }),
+    );
   }
   let { document, lines } = parsedWithLines(text);
   let parsed = text;
