@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { didYouMean } from "../../sim/suggest.js";
-import { scenarioSchema } from "./schema.js";
+import { scenarioSchema, STREAM_RATE_FIELDS } from "./schema.js";
 import { kindName } from "./schema-issues.js";
 import { fieldNameShown } from "./secret-paths.js";
 import { valueAt } from "./source-map.js";
@@ -132,8 +132,29 @@ export function applyOverrides(root: unknown, overrides: Record<string, unknown>
     const dropped = droppedLeaves(valueAt(root, path.split(".")), overrides[path], path);
     if (dropped.length > 0) replaced.push(`--set ${path}: the ${Array.isArray(overrides[path]) ? "list" : "mapping"} given replaces the scenario's whole ${path}, dropping ${dropped.map(shownPath).join(", ")}; give whole paths (--set ${shownPath(dropped[0]!)}=…) to change single values`);
     setPath(root as Record<string, unknown>, path.split("."), overrides[path]);
+    const other = otherRateField(root, path, overrides);
+    if (other !== null) {
+      delete (valueAt(root, other.split(".").slice(0, -1)) as Record<string, unknown>)[other.split(".").at(-1)!];
+      replaced.push(`--set ${path}: replaces the scenario's ${other} (a stream's rate is one of ${STREAM_RATE_FIELDS.join(" and ")})`);
+    }
   }
   return { problems, applied, replaced };
+}
+
+/**
+ * The file's other rate field of a stream one of whose rate fields a --set gives (`traffic.0.load`
+ * where the file gives `traffic.0.gapMicroseconds`), or null: without it being taken away, no
+ * --set or --grid could turn a stream given by its gap into one given by its load.
+ */
+function otherRateField(root: object, path: string, overrides: Record<string, unknown>): string | null {
+  const keys = path.split(".");
+  const field = keys.at(-1) as (typeof STREAM_RATE_FIELDS)[number];
+  if (keys.length !== 3 || keys[0] !== "traffic" || !STREAM_RATE_FIELDS.includes(field)) return null;
+  const other = `traffic.${keys[1]}.${STREAM_RATE_FIELDS.find((name) => name !== field)!}`;
+  // Both given by --set: the two are refused together, as in a file.
+  if (Object.hasOwn(overrides, other)) return null;
+  const stream = valueAt(root, keys.slice(0, -1));
+  return isMapping(stream) && Object.hasOwn(stream, other.split(".").at(-1)!) ? other : null;
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

@@ -97,12 +97,15 @@ const streamFields = z.strictObject({
   spread: z.enum(["even", "zipf"]).default("even"),
 });
 
+/** A stream's rate, given by exactly one of these: a --set of one replaces the other where the file gives it. */
+export const STREAM_RATE_FIELDS = ["load", "gapMicroseconds"] as const;
+
 /**
  * Checked beside the entry's other mistakes (zod skips a refinement of an object with any): it was said only once they were fixed.
  * Its own two fields count as given when present, whatever their values, whose own mistakes are said at them.
  */
 const stream = streamFields.refine((value) => (value.load === undefined) !== (value.gapMicroseconds === undefined), {
-  message: "give exactly one of load and gapMicroseconds",
+  message: `give exactly one of ${STREAM_RATE_FIELDS.join(" and ")}`,
   when: (payload) => typeof payload.value === "object" && payload.value !== null && !Array.isArray(payload.value),
 });
 

@@ -28,16 +28,17 @@ describe("nicsim on the command line", () => {
 
   test("a mistake in the built-in default scenario's own lines names its file where it is, from any directory", () => {
     // The temporary directory holds no scenarios/default.yaml: the message names the shipped file in full.
-    const result = nicsim("run", "--quiet", "--set", "traffic.0.load=0.5", "--out", "unused");
+    // Both rates given by --set: the stream's mistake, placed at its line.
+    const result = nicsim("run", "--quiet", "--set", "traffic.0.load=0.5", "--set", "traffic.0.gapMicroseconds=9", "--out", "unused");
     expect(result.status).toBe(1);
-    const cited = /\n {2}(\/\S+\/scenarios\/default\.yaml):(\d+):\d+ \(with --set traffic\.0\.load\): traffic\[0\]/.exec(result.stderr);
+    const cited = /\n {2}(\/\S+\/scenarios\/default\.yaml):(\d+):\d+ \(with --set traffic\.0\.load, --set traffic\.0\.gapMicroseconds\): traffic\[0\]/.exec(result.stderr);
     expect(cited, result.stderr).not.toBeNull();
     // The line cited is the traffic list's first entry in the file named.
     const lines = readFileSync(cited![1]!, "utf8").split("\n");
     const firstEntry = lines.findIndex((line, index) => index > lines.indexOf("traffic:") && /^\s*- /.test(line));
     expect(Number(cited![2])).toBe(firstEntry + 1);
     // From the checkout, the name is the one a user of the checkout opens.
-    const here = spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), "run", "--quiet", "--set", "traffic.0.load=0.5", "--out", join(directory, "unused")], { cwd: root, encoding: "utf8" });
+    const here = spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), "run", "--quiet", "--set", "traffic.0.load=0.5", "--set", "traffic.0.gapMicroseconds=9", "--out", join(directory, "unused")], { cwd: root, encoding: "utf8" });
     expect(here.stderr).toContain("\n  scenarios/default.yaml:");
   });
 

@@ -116,18 +116,26 @@ describe("a mistake made between the file and a --set names both", () => {
     ]);
   });
 
-  test("a stream given a load by --set beside the gap its file gives it is placed at the stream's line, with the --set", () => {
+  test("a stream's rate given by --set replaces the file's other rate field, with a warning (no --set or --grid could turn a stream given by its gap into one given by its load; from a new user's check); both given by --set are refused at the stream's line, with them", () => {
     const directory = mkdtempSync(join(tmpdir(), "nicsim-blame-"));
     const file = join(directory, "s.yaml");
-    writeFileSync(file, ["name: s", "durationMicroseconds: 20", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - name: v", "    customer: a", "    direction: both", "    packetBytes: 200", "    gapMicroseconds: 5", ""].join("\n"));
+    writeFileSync(file, ["name: s", "durationMicroseconds: 20", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - name: v", "    customer: a", "    direction: both", "    packetBytes: 200", "    gapMicroseconds: 5", "  - name: w", "    customer: a", "    direction: both", "    packetBytes: 200", "    load: 0.1", ""].join("\n"));
+    const loaded = loadScenarioFile(file, { "traffic.0.load": 0.2, "traffic.1.gapMicroseconds": 7 });
+    expect(loaded.scenario.traffic.map(({ load, gapMicroseconds }) => ({ load, gapMicroseconds }))).toEqual([{ load: 0.2, gapMicroseconds: undefined }, { load: undefined, gapMicroseconds: 7 }]);
+    expect(loaded.warnings).toEqual([
+      "warning: --set traffic.0.load: replaces the scenario's traffic.0.gapMicroseconds (a stream's rate is one of load and gapMicroseconds)",
+      "warning: --set traffic.1.gapMicroseconds: replaces the scenario's traffic.1.load (a stream's rate is one of load and gapMicroseconds)",
+    ]);
+    // The same field the file gives is a change of value, not of kind: no warning.
+    expect(loadScenarioFile(file, { "traffic.0.gapMicroseconds": 3 }).warnings).toEqual([]);
     let problems: readonly string[] = [];
     try {
-      loadScenarioFile(file, { "traffic.0.load": 0.2 });
+      loadScenarioFile(file, { "traffic.0.load": 0.2, "traffic.0.gapMicroseconds": 3 });
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       problems = error.problems;
     }
-    expect(problems.join("\n")).toContain(`${file}:7:5 (with --set traffic.0.load): traffic[0]: give exactly one of load and gapMicroseconds`);
+    expect(problems.join("\n")).toContain(`${file}:7:5 (with --set traffic.0.load, --set traffic.0.gapMicroseconds): traffic[0]: give exactly one of load and gapMicroseconds`);
     // A --set of a field the message does not name had no part in it.
     const both = ["name: s", "durationMicroseconds: 20", "customers:", "  - name: a", "    identity: { type: ID_KEY_ID, value: a }", "traffic:", "  - name: v", "    customer: a", "    direction: both", "    packetBytes: 200", "    gapMicroseconds: 5", "    load: 0.2", ""].join("\n");
     writeFileSync(file, both);
