@@ -122,6 +122,8 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   /** Attach a clocked member; allowed at any time (a member added later joins at the next edge). */
   clocked(domain: ClockDomain, member: Clocked): void {
+    // Another kernel's domain is never evaluated by this one: the block would sit still without a word.
+    if (!this.domains.includes(domain)) throw new SimulationError(`'${member.path}': its clock domain '${domain.path}' is not this kernel's; make it with this kernel's clock(path, period)`);
     domain.add(member);
     domain.wakeAfter(this.now);
   }

@@ -56,6 +56,14 @@ function build(parameters: Record<string, unknown> = {}, swap = false) {
 }
 
 describe("component tree", () => {
+  test("a clock domain of another kernel is refused as the design is built, naming the block and the domain (the block was never evaluated, without a word; from a new user's check)", () => {
+    const kernel = new Kernel();
+    const other = new Kernel().clock("top.clk", 1000);
+    const scope = container.createChildContainer();
+    scope.register(LeafToken, { useClass: Leaf });
+    expect(() => buildDesign(kernel, Root, { container: scope, clock: other })).toThrow("'top.left': its clock domain 'top.clk' is not this kernel's; make it with this kernel's clock(path, period)");
+  });
+
   test("names are hierarchical and parameters resolve from defaults and overrides", () => {
     const { top, kernel } = build({ "top.left.depth": 32, top: { right: { mode: "slow" } } });
     expect([...top.walk()].map((component) => component.path)).toEqual(["top", "top.left", "top.right"]);
