@@ -288,8 +288,9 @@ export function qosConfigProblems(config: QosConfig, refusedMatches: ReadonlySet
 
 /**
  * What is accepted but likely not meant: a tag that no class of the policy map takes, whose
- * traffic quietly lands in class-default; a class map that takes no traffic (no match line, or
- * match-all of two groups); a qos-group two of the policy's classes take (the first gets it).
+ * traffic quietly lands in class-default; a class map that takes no traffic (no match line,
+ * match-all of two groups, or a policy's class whose groups no profile sets); a qos-group two of
+ * the policy's classes take (the first gets it).
  */
 export function qosConfigWarnings(config: QosConfig): QosProblem[] {
   const policy = config.policyMaps[0];
@@ -301,6 +302,14 @@ export function qosConfigWarnings(config: QosConfig): QosProblem[] {
     else if (groupsTaken(classMap).length === 0) {
       warnings.push({ ...at, message: `class-map ${classMap.name} is match-all of qos-groups ${[...new Set(classMap.qosGroups)].join(" and ")}: an SA carries one tag, so it takes no traffic (class-map match-any ${classMap.name} takes any of them)` });
     }
+  }
+  // A policy's class whose groups no profile sets takes no SA: its two profiles both setting the group of another class (a typo) said nothing.
+  const set = new Set(config.profiles.map((profile) => profile.ipsecQosGroup));
+  for (const { name, classMap } of policyClassMaps(config)) {
+    const groups = [...new Set(groupsTaken(classMap))];
+    if (groups.length === 0 || groups.some((group) => set.has(group))) continue;
+    const unset = groups.length === 1 ? `qos-group ${groups[0]}, which no crypto isakmp profile sets` : `qos-groups ${groups.join(" and ")}, none of which a crypto isakmp profile sets`;
+    warnings.push({ line: classMap.line, column: classMap.column ?? 1, path: classMap.path, message: `class-map ${name} takes ${unset}: class ${name} of policy-map ${policy!.name} takes no traffic` });
   }
   // A qos-group two of the policy's classes take goes to the first of them: the later one's match of it does nothing.
   const takenBy = new Map<number, string>();

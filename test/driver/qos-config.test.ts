@@ -345,7 +345,25 @@ describe("the IOS parser is strict: incomplete lines, words left over and comman
     expect(qosConfigWarnings(parseQosConfig(text))).toEqual([
       { line: 3, column: 2, message: "crypto isakmp profile a sets ipsec-qos-group 5, which no class-map matches: its traffic lands in class-default" },
       { line: 6, column: 2, message: "crypto isakmp profile b sets ipsec-qos-group 2, matched by class-map silver, which policy-map edge has no class for: its traffic lands in class-default" },
+      { line: 7, column: 1, message: "class-map gold takes qos-group 1, which no crypto isakmp profile sets: class gold of policy-map edge takes no traffic" },
     ]);
     expect(qosConfigWarnings(parseQosConfig(SEED_EXAMPLE))).toEqual([]);
+  });
+
+  test("a policy's class whose qos-groups no profile sets takes no traffic, with a warning at its class map: two profiles setting one group, the other's class was left empty without a word (from a new user's check); one group of several set is enough", () => {
+    const profiles = "crypto isakmp profile a\n match identity group a\n set ipsec-qos-group 1\ncrypto isakmp profile b\n match identity group b\n set ipsec-qos-group 1\n";
+    const policy = "policy-map edge\n class gold\n  priority percent 10\n class silver\n  bandwidth percent 50\n";
+    const text = (silver: string) => `${profiles}class-map gold\n match qos-group 1\nclass-map match-any silver\n${silver}${policy}`;
+    expect(qosConfigWarnings(parseQosConfig(text(" match qos-group 2\n"))).map((warning) => `${warning.line}:${warning.column}: ${warning.message}`)).toEqual([
+      "9:1: class-map silver takes qos-group 2, which no crypto isakmp profile sets: class silver of policy-map edge takes no traffic",
+    ]);
+    expect(qosConfigWarnings(parseQosConfig(text(" match qos-group 2\n match qos-group 3\n"))).map((warning) => warning.message)).toEqual([
+      "class-map silver takes qos-groups 2 and 3, none of which a crypto isakmp profile sets: class silver of policy-map edge takes no traffic",
+    ]);
+    expect(qosConfigWarnings(parseQosConfig(text(" match qos-group 2\n match qos-group 1\n"))).map((warning) => warning.message)).toEqual([
+      "class-map silver takes qos-group 1, which class gold takes before it in policy-map edge: its traffic goes to gold",
+    ]);
+    // A class map the policy does not use is not warned of: it takes nothing whatever it matches.
+    expect(qosConfigWarnings(parseQosConfig(`${profiles}class-map gold\n match qos-group 1\nclass-map spare\n match qos-group 4\npolicy-map edge\n class gold\n  priority percent 10\n`))).toEqual([]);
   });
 });

@@ -372,7 +372,11 @@ describe("scenario files are checked before anything runs, and each mistake is n
   test("26. a tag no class map matches is accepted, with a warning at its line that the run prints", () => {
     const untagged = VALID.replace("   set ipsec-qos-group 1", "   set ipsec-qos-group 4");
     const loaded = parseScenarioText(untagged, "s.yaml");
-    expect(loaded.warnings).toEqual(["s.yaml:9:4: qos: warning: crypto isakmp profile a sets ipsec-qos-group 4, which no class-map matches: its traffic lands in class-default"]);
+    // The class the tag was meant for is left without traffic: said at its class map.
+    expect(loaded.warnings).toEqual([
+      "s.yaml:9:4: qos: warning: crypto isakmp profile a sets ipsec-qos-group 4, which no class-map matches: its traffic lands in class-default",
+      "s.yaml:10:3: qos: warning: class-map gold takes qos-group 1, which no crypto isakmp profile sets: class gold of policy-map edge takes no traffic",
+    ]);
     expect(parseScenarioText(VALID, "s.yaml").warnings).toEqual([]);
     const run = runScenario(parseScenarioText(untagged.replace("durationMicroseconds: 50", "durationMicroseconds: 5"), "s.yaml"), { directory: null });
     expect(run.text.split("\n")[0]).toBe(loaded.warnings[0]);
