@@ -412,7 +412,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TX_SCHED_REMAINING_WIDTH 7u
 #define NICSIM_TX_SCHED_REMAINING_MASK 0x007F0000u
 
-/* TXPBSIZE[q] (RW, reset 0x14): Queue q's part of the TX packet buffer in KB, when the buffer is partitioned per class (the 82599's TXPBSIZE): frames of a queue wait for room in their own part, so no class's frames can take another's room. Reset: the buffer split equally over the queues (20 KB each of 160 KB over 8 queues; 40 KB over 4). A part below one longest frame, or parts adding up to more than the buffer, are refused with VALUE_OUT_OF_RANGE and the nearest valid size is used */
+/* TXPBSIZE[q] (RW, reset 0x14): Queue q's part of the TX packet buffer in KB, when the buffer is partitioned per class (the 82599's TXPBSIZE): frames of a queue wait for room in their own part, so no class's frames can take another's room. Reset: the buffer split equally over the queues (20 KB each of 160 KB over 8 queues; 40 KB over 4), at most the field's 1023 KB (a shared buffer, whose parts no frame waits on, may be larger than eight of them). A part below one longest frame, or parts adding up to more than the buffer, are refused with VALUE_OUT_OF_RANGE and the nearest valid size is used */
 #define NICSIM_TXPBSIZE_STRIDE 0x04u
 #define NICSIM_TXPBSIZE(q) (0x5240u + 0x04u * (uint32_t)(q))
 /* TXPBSIZE.SIZE: KB of the TX packet buffer for queue q's frames: at least one longest frame (MAXFRS), all parts together at most the buffer */

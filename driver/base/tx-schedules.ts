@@ -1,4 +1,5 @@
 import type { DeviceBus } from "../../hw/spec/bus.js";
+import * as F from "../../hw/spec/register-fields.js";
 import * as R from "../../hw/spec/registers.js";
 import type { Command } from "../../sim/process.js";
 
@@ -19,7 +20,8 @@ const longestFrameKilobytes = (maxFrameBytes: number): number => Math.ceil(maxFr
  */
 export function usedQueuePartKilobytes(bufferKilobytes: number, maxFrameBytes: number, deviceQueues: number, usedQueues: number): number | null {
   const smallest = longestFrameKilobytes(maxFrameBytes);
-  const each = Math.floor((bufferKilobytes - smallest * (deviceQueues - usedQueues)) / usedQueues);
+  // No larger than the register's field holds: a buffer of eight full fields (a shared one's parts come up so) gave parts it refused.
+  const each = Math.min(Math.floor((bufferKilobytes - smallest * (deviceQueues - usedQueues)) / usedQueues), 2 ** F.TXPBSIZE_FIELDS.SIZE.width - 1);
   return each < smallest ? null : each;
 }
 

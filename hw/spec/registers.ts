@@ -232,7 +232,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
   },
   {
     name: "TXPBSIZE", offset: TXPBSIZE(0), stride: 4, instance: "queue", access: "RW", reset: 20,
-    description: "Queue q's part of the TX packet buffer in KB, when the buffer is partitioned per class (the 82599's TXPBSIZE): frames of a queue wait for room in their own part, so no class's frames can take another's room. Reset: the buffer split equally over the queues (20 KB each of 160 KB over 8 queues; 40 KB over 4). A part below one longest frame, or parts adding up to more than the buffer, are refused with VALUE_OUT_OF_RANGE and the nearest valid size is used",
+    description: "Queue q's part of the TX packet buffer in KB, when the buffer is partitioned per class (the 82599's TXPBSIZE): frames of a queue wait for room in their own part, so no class's frames can take another's room. Reset: the buffer split equally over the queues (20 KB each of 160 KB over 8 queues; 40 KB over 4), at most the field's 1023 KB (a shared buffer, whose parts no frame waits on, may be larger than eight of them). A part below one longest frame, or parts adding up to more than the buffer, are refused with VALUE_OUT_OF_RANGE and the nearest valid size is used",
     fields: F.TXPBSIZE_FIELDS.list,
   },
   { name: "SA_TX_HITS", offset: SA_TX_HITS, access: "RO", reset: 0, description: "TX packets whose SA was in the table" },

@@ -1,6 +1,9 @@
 import * as R from "../spec/register-fields.js";
 import { overDynamicThreshold } from "../shared-buffer-threshold.js";
 
+/** The largest part TXPBSIZE holds: a 10-bit field of KB. */
+const LARGEST_PART = (2 ** R.TXPBSIZE_FIELDS.SIZE.width - 1) * 1024;
+
 /** Each queue's part of the TX buffer as the device comes up: the equal split, in whole KB as TXPBSIZE holds it. */
 export function equalPartBytes(bufferBytes: number, queues: number): number {
   return Math.floor(bufferBytes / queues / 1024) * 1024;
@@ -27,7 +30,8 @@ export class TxBuffer {
     this.bytesBy = new Array<number>(queues).fill(0);
     this.framesHeld = new Array<number>(queues).fill(0);
     this.perClass = params.bufferPartition === "per-class";
-    const equal = equalPartBytes(params.bufferBytes, queues);
+    // Shared, the parts are registers no frame waits on: a pool larger than eight whole fields shows each part at the field's largest.
+    const equal = Math.min(equalPartBytes(params.bufferBytes, queues), this.perClass ? Infinity : LARGEST_PART);
     this.parts = new Array<number>(queues).fill(equal);
   }
 
@@ -35,9 +39,10 @@ export class TxBuffer {
   sizeProblem(maxFrameBytes: number, maxFrameBytesPath: string): string | null {
     const queues = this.parts.length;
     const equal = this.parts[0]!;
-    // TXPBSIZE holds a part in a 10-bit field of KB: a larger one would be read back cut, and the driver's split of the buffer with it.
-    const largest = (2 ** R.TXPBSIZE_FIELDS.SIZE.width - 1) * 1024;
-    if (equal > largest) return `${queues === 1 ? "the queue's part" : `each of the ${queues} queues' parts`} (${equal} bytes) must fit TXPBSIZE's ${R.TXPBSIZE_FIELDS.SIZE.width}-bit field of KB (at most ${largest} bytes): the buffer can be at most ${largest * queues} bytes with ${queues} queue${queues === 1 ? "" : "s"}`;
+    // Per class, TXPBSIZE holds a part in a 10-bit field of KB: a larger one would be read back cut, and the driver's split of the buffer with it.
+    if (this.perClass && equal > LARGEST_PART) {
+      return `${queues === 1 ? "the queue's part" : `each of the ${queues} queues' parts`} (${equal} bytes) must fit TXPBSIZE's ${R.TXPBSIZE_FIELDS.SIZE.width}-bit field of KB (at most ${LARGEST_PART} bytes): the buffer can be at most ${LARGEST_PART * queues} bytes with ${queues} queue${queues === 1 ? "" : "s"} per class (shared, it can be larger)`;
+    }
     if ((this.perClass ? equal : this.params.bufferBytes) >= maxFrameBytes) return null;
     const place = this.perClass ? `each of the ${queues} queues' parts (${equal} bytes in whole KB)` : "the buffer";
     return `${place} must hold the longest frame (${maxFrameBytesPath} = ${maxFrameBytes})`;
