@@ -325,7 +325,7 @@ export class IntermediateDriver extends Component {
   private *receiveUnder(lease: SaLease, frame: DriverReceivedFrame, esp: Uint8Array): Generator<Command, void, unknown> {
     const sa = lease.sa;
     const trafficClass = frame.trafficClass;
-    this.used(sa, esp.length, lease.inbound().countsToLifetime(esp) ? esp.length : null);
+    lease.counting(() => this.used(sa, esp.length, lease.inbound().countsToLifetime(esp) ? esp.length : null));
     if (frame.status & STATUS_IPSEC) {
       // Decrypted and authenticated by the NIC; the replay window stays here.
       yield* this.cpu.run("INLINE_RX", trafficClass, this.cpu.picoseconds(this.params.offloadCyclesPerPacket));

@@ -310,8 +310,9 @@ export class IkeSaKeeper {
       const trapped = { gateway: tunnel.gateway, session: tunnel.session, selector: tunnel.selector };
       if (!this.acquiring.has(selectorKey(tunnel.selector))) (tunnel.rekeyUnderWay ? this.rekeyingEnded : this.trapped).set(selectorKey(tunnel.selector), trapped);
     }
-    // Packets holding the outbound SA go no further under it: 29 waiting for a core left 380 µs after its hard lifetime (from an outside check).
+    // Packets holding either SA go no further under it: 29 waiting for a core left 380 µs after its hard lifetime, and one received was delivered 2.4 µs after the gateway's Delete (outside checks).
     this.intermediate.lifecycle.revoke(tunnel.outbound);
+    this.intermediate.lifecycle.revoke(tunnel.inbound);
     // Both ends die now: the inbound's deletion does not wait for the outbound's packets to be written back (it decrypted 23 frames that came 30 to 40 µs after its pair's hard lifetime).
     this.hooks.process(`delete_${tunnel.inbound.parameters.spi.toString(16)}`, () => this.intermediate.deleteSa(tunnel.inbound));
     this.hooks.process(`delete_${tunnel.outbound.parameters.spi.toString(16)}`, function* (this: IkeSaKeeper) {

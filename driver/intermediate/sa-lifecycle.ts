@@ -20,12 +20,21 @@ export class SaLease {
   /** The NIC table handle the packet goes out with, while it holds one (0: by pointer; null: software). */
   handle: number | null = null;
   private released = false;
+  /** The packet whose own bytes took the SA to its hard lifetime: it passed the lifetime's check before they counted (as Linux's xfrm_input checks, then counts), and its revocation does not stop it. */
+  private endedTheSa = false;
 
   constructor(readonly sa: IpsecSa, private readonly lifecycle: SaLifecycle) {}
 
   /** The SA is still usable by this packet: not dead, and not revoked (ended by its hard lifetime or the peer's Delete: a delete waits for leases, so only that breaks this). */
   valid(): boolean {
-    return !this.released && this.lifecycle.state(this.sa) !== "dead" && !this.lifecycle.revoked(this.sa);
+    return !this.released && this.lifecycle.state(this.sa) !== "dead" && (this.endedTheSa || !this.lifecycle.revoked(this.sa));
+  }
+
+  /** Count the packet's bytes against the SA's lifetime (`count`); if that revoked the SA, this packet still goes on under it. */
+  counting(count: () => void): void {
+    const revokedBefore = this.lifecycle.revoked(this.sa);
+    count();
+    if (!revokedBefore && this.lifecycle.revoked(this.sa)) this.endedTheSa = true;
   }
 
   /** The SA's outbound ESP state: sequence numbers and keys (never re-created once the SA is dead). */
