@@ -1,5 +1,6 @@
 import type { Nic } from "../../hw/nic.js";
 import type { Kernel } from "../../sim/kernel.js";
+import { LAST_TIME } from "../../sim/time.js";
 
 /**
  * The client's time, by one rule: the client's requests happen at the current simulated time
@@ -30,6 +31,12 @@ export class DeviceClock {
   advance(picoseconds: number): void {
     const until = this.limit(picoseconds);
     this.kernel.run(until === null ? {} : { until });
+  }
+
+  /** Run until the writes posted so far have reached the device; one that would land past the last time the model holds never does, and the model runs to that time. */
+  landPostedWrites(): void {
+    const landed = Math.min(this.nic.postedWritesLanded, LAST_TIME);
+    if (landed > this.kernel.now) this.kernel.run({ until: landed });
   }
 
   wait(picoseconds: number): void {

@@ -7,7 +7,6 @@ import { beginRunFiles, recordWaveform } from "../../sim/vcd/waveform.js";
 import { type Capture, recordCapture } from "../../hw/link/capture.js";
 import { type CapturedSa, espSaRecord, writeEspSaFile } from "../../sim/ipsec/wireshark-esp-sa.js";
 import { spi } from "../../sim/ipsec/esp.js";
-import { LAST_TIME } from "../../sim/time.js";
 import type { IcvLength } from "../../sim/crypto/backend.js";
 import { SA_DIRECTION_OUTBOUND, type SaRecordFields } from "../../hw/spec/sa-record.js";
 import { buildNic } from "../hardware.js";
@@ -115,10 +114,9 @@ export class ServedRun {
     const files: string[] = [];
     // The writes the client posted before it left still reach the device (a doorbell on a disabled queue, just before a disconnect, was never seen).
     // One that would land past the model's last time never does, as what would happen later never does.
-    const landed = Math.min(this.design.top.nic.postedWritesLanded, LAST_TIME);
-    if (ending.kind !== "interrupted" && !kernel.failed && landed > kernel.now) {
+    if (ending.kind !== "interrupted" && !kernel.failed) {
       try {
-        kernel.run({ until: landed });
+        this.session.clock.landPostedWrites();
       } catch (error) {
         // The model failed on the way: the files are left as a failed run's, below, and the summary says why.
         ending = { kind: "simulation-error", message: error instanceof Error ? error.message : String(error) };

@@ -71,7 +71,7 @@ export class DeviceSession {
       PEER_ECHO: ({ enable }) => ((this.peer.echo = enable === 1), null),
       PEER_SEND: (values) => this.peerSend(values),
       PEER_STATUS: () => this.reply("PEER_STATUS_REPLY", { time_ps: this.now, ...this.peer.counts }),
-      GOODBYE: () => this.reply("GOODBYE_REPLY", { time_ps: this.now }),
+      GOODBYE: () => this.goodbye(),
     };
   }
 
@@ -90,7 +90,10 @@ export class DeviceSession {
     if (!this.helloDone) return refusal("ORDER", message.name, `${message.name}: the first message must be HELLO`);
     // A request happens a call's time from now: not past the last time the model holds. GOODBYE may still end the run there.
     const pastTheEnd = this.now + this.options.callPicoseconds > LAST_TIME;
-    if (pastTheEnd && message.name === "GOODBYE") return { kind: "served", out: [this.reply("GOODBYE_REPLY", { time_ps: this.now })], goodbye: true };
+    if (pastTheEnd && message.name === "GOODBYE") {
+      const reply = this.goodbye();
+      return { kind: "served", out: [...this.notifications(), reply], goodbye: true };
+    }
     if (pastTheEnd) return pastModelTime(message.name, "the message would happen after that");
     this.clock.advance(this.options.callPicoseconds);
     try {
@@ -114,6 +117,16 @@ export class DeviceSession {
     const queues = this.design.top.nic.queues;
     const reply = this.reply("HELLO_REPLY", { magic: PROTOCOL_MAGIC, major: PROTOCOL_VERSION.major, minor: PROTOCOL_VERSION.minor, queues, vectors: queues + 1, max_data: MAX_DATA_BYTES, call_ps: this.options.callPicoseconds, time_ps: this.now });
     return { kind: "served", out: [...this.notifications(), reply], goodbye: false };
+  }
+
+  /**
+   * The run is over once the writes the client posted before GOODBYE have reached the device: what
+   * they caused comes with the reply, and its time is the run's end (the reply came first, and the
+   * driver never heard of its last doorbell's error; from an outside check).
+   */
+  private goodbye(): Uint8Array {
+    this.clock.landPostedWrites();
+    return this.reply("GOODBYE_REPLY", { time_ps: this.now });
   }
 
   private reply<N extends MessageName>(name: N, values: MessageValues<N>): Uint8Array {

@@ -40,3 +40,17 @@ test("time by one rule: each call costs its CPU time, a read its round trip, a w
   const latched = client.request("WAIT_INTERRUPT", { timeout_ps: 1_000_000_000, mask: 0b1 }).values as Reply<"WAIT_REPLY">;
   expect(latched).toEqual({ time_ps: waited.time_ps + 50_000, vectors: 0b1, pending: 0 });
 });
+
+// From an outside check: GOODBYE was answered before the writes posted before it reached the device, so the driver never heard of its last
+// doorbell's error (it came only in the summary), and the reply's time was 380 ns before the run's end.
+test("GOODBYE's reply comes once the writes posted before it have reached the device: what they caused comes with it, and its time is the run's end", () => {
+  const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 }, callPicoseconds: 20_000 });
+  client.hello();
+  // TDT of a queue never enabled: the device logs DOORBELL_ON_DISABLED_QUEUE as the write lands.
+  client.send("MMIO_WRITE", { offset: R.TDT(0), value: 5 });
+  const sent = client.received.length;
+  const goodbye = client.request("GOODBYE", {}).values as Reply<"GOODBYE_REPLY">;
+  const before = client.received.slice(sent, -1);
+  expect(before.filter((message) => message.name === "DIAGNOSTIC").map((message) => (message.values as Reply<"DIAGNOSTIC">).message)).toEqual([expect.stringContaining("DOORBELL_ON_DISABLED_QUEUE")]);
+  expect(client.result!.summary.simulatedPicoseconds).toBe(goodbye.time_ps);
+});
