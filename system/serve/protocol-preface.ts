@@ -6,7 +6,7 @@ export const PROTOCOL_PREFACE = `\`nicsim serve\` runs the model's NIC, with its
 as a device server for one driver in another process: \`clients/c/\` (C, libc only) and
 \`clients/python/\` (standard library only) speak this protocol. A run serves one client, from its
 HELLO to its GOODBYE (or its disconnect), then writes its files like any run: \`<name>.vcd\`, \`.gtkw\`
-and \`.filters/\`, \`.pcap\`, \`.esp_sa\` (when the client gave the peer SAs or installed SAs in the NIC: the key of each such SA, whether or not the capture holds frames of it) and \`.summary.json\`.
+and \`.filters/\`, \`.pcap\`, \`.esp_sa\` (the key of each SA the client gave the peer or installed in the NIC, whether or not the capture holds frames of it; with none, the file holds no SA, so that no earlier run's keys are left beside the capture) and \`.summary.json\`.
 
 ## Transports
 

@@ -149,8 +149,8 @@ export class ServedRun {
           // The keys leave the model here only, beside the capture, for the user's own decryption: the peer's SAs, and those installed in the NIC the peer was not given.
           // Wireshark takes the first line of an SPI: the encrypting end's key first (the NIC's outbound SAs, the peer's for what it sends), so that a client
           // that gave the two ends different keys sees the frames decrypted as sent.
+          // Written without SAs too: an earlier run's of the same name, holding other keys, was left beside the new capture (an outside check).
           const sas = distinctSas([...this.deviceOutbound, ...this.session.peer.sas, ...this.deviceInbound]);
-          if (sas.length === 0) return;
           files.push(`${this.base}.esp_sa`);
           this.files!.writeWith(`${this.base}.esp_sa`, (path) => writeEspSaFile(path, sas));
         },

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
@@ -47,4 +47,15 @@ test("given the peer another key for an SA the NIC encrypts with, the key file l
   client.request("GOODBYE", {});
   const keys = readFileSync(join(directory, "keys.esp_sa"), "utf8").split("\n").filter((line) => line.startsWith('"')).map((line) => line.split(",")[5]);
   expect(keys).toEqual([`"0x${Buffer.from(KEY).toString("hex")}${Buffer.from(SALT).toString("hex")}"`, `"0x${Buffer.from(wrong).toString("hex")}"`]);
+});
+
+// From an outside check: a run without SAs wrote no key file, and an earlier run's of the same name, holding other keys, was left beside the new capture.
+test("a run whose client gave no SA writes its key file all the same, holding none: no earlier run's keys are left beside its capture", () => {
+  const directory = mkdtempSync(join(tmpdir(), "nicsim-device-sa-"));
+  writeFileSync(join(directory, "keys.esp_sa"), '"IPv4","192.0.2.1","192.0.2.2","0x00001001","AES-GCM with 16 octet ICV [RFC4106]","0xc0c1c2c3c4c5c6c7c8c9cacbcccdcecf51a7b00b","NULL",""\n');
+  const client = new LoopbackClient({ name: "keys", directory, pcap: true });
+  client.hello();
+  client.request("GOODBYE", {});
+  expect(readFileSync(join(directory, "keys.esp_sa"), "utf8")).toBe("# Wireshark ESP SAs written by nicsim: these lines hold keys.\n");
+  expect(client.result!.summary.files).toContain("keys.esp_sa");
 });

@@ -76,7 +76,7 @@ describe("nicsim serve stopped by a signal ends the run as nicsim run does: file
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(process.exitCode).toBe(143);
     expect(stdout).toContain("serve: interrupted by SIGTERM");
-    expect(readdirSync(join(directory, "out")).filter((file) => file.endsWith(".partial")).sort()).toEqual(["serve.gtkw.partial", "serve.pcap.partial", "serve.summary.json.partial", "serve.vcd.partial"]);
+    expect(readdirSync(join(directory, "out")).filter((file) => file.endsWith(".partial")).sort()).toEqual(["serve.esp_sa.partial", "serve.gtkw.partial", "serve.pcap.partial", "serve.summary.json.partial", "serve.vcd.partial"]);
   });
 
   test("a driver started through a shell is stopped with the shell: the server signals the processes the program started too", async () => {
