@@ -39,7 +39,9 @@ client sends requests (it waits for their reply) and posted messages (no reply);
 replies, notifications (before a reply) and ERROR. The server answers requests in order, and
 sends nothing unasked except the notifications that precede a reply. A run depends only on the
 messages the client sent, never on how the operating system cut them into reads: the same seed
-and the same messages give byte-identical files.
+and the same messages give byte-identical files. (A client that closes its end while the server
+still writes to it, a socket or the server's stdout, leaves it as much of its stream read as the
+timing gave: the summary says how many bytes were read, and that what came after was not served.)
 
 ## Time: one rule
 

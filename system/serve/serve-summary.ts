@@ -72,7 +72,7 @@ export function describeEnding(ending: ServeEnding): string {
 const cutOff = (words: string | null, readBytes: number | undefined) => (!words ? "" : readBytes === undefined ? `, in the middle of a message (${words})` : `, the last message read in part (${words})`);
 
 const unread = (readBytes: number | undefined) =>
-  readBytes === undefined ? "" : `; a reply written to its closed socket failed before the server had read the stream's end, so anything it sent after its first ${readBytes} bytes was not read or served (the server cannot tell whether more was sent)`;
+  readBytes === undefined ? "" : `; a reply written to the closed end failed before the server had read the stream's end, so anything it sent after its first ${readBytes} bytes was not read or served (the server cannot tell whether more was sent)`;
 
 export function serveSummary(run: ServedRun, ending: ServeEnding, files: readonly string[]): ServeSummary {
   const { kernel, top } = run.design;

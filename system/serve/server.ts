@@ -39,8 +39,8 @@ export function serveOnStreams(config: ServeConfig, input: Readable, output: Wri
     input.on("data", (chunk: Buffer) => connection.receive(chunk));
     input.on("end", () => connection.inputEnded());
     input.on("error", () => connection.disconnected());
-    // A client that stops reading its replies has gone as surely as one that stops writing.
-    output.on("error", () => connection.disconnected(null, true));
+    // A client that stops reading its replies has gone as surely as one that stops writing; what it sent after what was read by then is not served, and how much that is the server cannot tell.
+    output.on("error", () => connection.disconnected(null, true, true));
     options.stop?.onRequest((signal) => connection.interrupt(signal));
   });
 }
