@@ -107,14 +107,19 @@ export class Connection {
       if (frame.kind === "incomplete") return;
       if (frame.kind === "malformed") return this.refuse("MALFORMED", frame.type, frame.text);
       const decoded = decodeMessage(frame.bytes, "client");
-      if (decoded.kind === "refused") return this.refuse(decoded.error, decoded.messageType, decoded.text);
+      if (decoded.kind === "refused") {
+        try {
+          if (decoded.error === "BAD_VALUE") this.run.session.chargeRefusedRequest();
+        } catch (error) {
+          return this.modelFailed(error, decoded.messageType);
+        }
+        return this.refuse(decoded.error, decoded.messageType, decoded.text);
+      }
       let served;
       try {
         served = this.run.session.serve(decoded.message);
       } catch (error) {
-        // The model failed (or the server did): the client is told, and the run still ends with its files.
-        const message = error instanceof SimulationError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
-        return this.refuse("SIMULATION", layoutOf(decoded.message.name).spec.code, message, { kind: "simulation-error", message });
+        return this.modelFailed(error, layoutOf(decoded.message.name).spec.code);
       }
       if (served.kind === "refused") return this.refuse(served.error, served.messageType, served.text);
       let room = true;
@@ -162,6 +167,12 @@ export class Connection {
   interrupt(signal: StoppingSignal): void {
     if (this.closed) return;
     this.end({ kind: "interrupted", signal });
+  }
+
+  /** The model failed (or the server did) serving a message: the client is told, and the run still ends with its files. */
+  private modelFailed(error: unknown, messageType: number): void {
+    const message = error instanceof SimulationError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    this.refuse("SIMULATION", messageType, message, { kind: "simulation-error", message });
   }
 
   private refuse(error: ProtocolErrorName, messageType: number, text: string, ending?: ServeEnding): void {

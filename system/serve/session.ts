@@ -109,6 +109,15 @@ export class DeviceSession {
     }
   }
 
+  /**
+   * A request the codec refused for a value out of its field's range is a request still, as one
+   * a handler refuses: it costs its call, as every request does (the time rule). It was not
+   * charged, and the run's end came a call earlier than for the handlers' refusals (an outside check).
+   */
+  chargeRefusedRequest(): void {
+    if (this.helloDone && this.now + this.options.callPicoseconds <= LAST_TIME) this.clock.advance(this.options.callPicoseconds);
+  }
+
   private hello(values: MessageValues<"HELLO">): Served {
     if (this.helloDone) return refusal("ORDER", "HELLO", "HELLO: a second HELLO on one connection (HELLO is its first message only)");
     if (values.major !== PROTOCOL_VERSION.major) return refusal("VERSION", "HELLO", `HELLO.major: the client speaks version ${values.major}.${values.minor}, the server ${PROTOCOL_VERSION.major}.${PROTOCOL_VERSION.minor}`);

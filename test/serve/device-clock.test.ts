@@ -54,3 +54,18 @@ test("GOODBYE's reply comes once the writes posted before it have reached the de
   expect(before.filter((message) => message.name === "DIAGNOSTIC").map((message) => (message.values as Reply<"DIAGNOSTIC">).message)).toEqual([expect.stringContaining("DOORBELL_ON_DISABLED_QUEUE")]);
   expect(client.result!.summary.simulatedPicoseconds).toBe(goodbye.time_ps);
 });
+
+// From an outside check: a value the codec's range check refused (ALLOCATE of 0 bytes) was not charged its call, one a handler refused
+// (an alignment not a power of two) was: the runs' ends differed by a call.
+test("a request refused for a value is charged its call whichever check refused it: the codec's range or the handler's", () => {
+  const ends = [
+    { bytes: 0, alignment: 64 },
+    { bytes: 64, alignment: 3 },
+  ].map((values) => {
+    const client = new LoopbackClient({ parameters: { "top.nic.queues": 1 }, callPicoseconds: 20_000 });
+    client.hello();
+    expect(client.request("ALLOCATE", { ...values, label: "x" }).name).toBe("ERROR");
+    return client.result!.summary.simulatedPicoseconds;
+  });
+  expect(ends).toEqual([40_000, 40_000]);
+});
