@@ -188,7 +188,9 @@ class Client:
 
     def _refuse_after_goodbye(self, name):
         if self._ended:
-            raise NicsimError("%s after goodbye (from a handler of the diagnostics that came with its reply): the session has ended; nothing was sent" % name)
+            # Said of a handler only when one made the call (it was said of every call after goodbye).
+            handler = " (from a handler of the diagnostics that came with its reply)" if self._delivering else ""
+            raise NicsimError("%s after goodbye%s: the session has ended; nothing was sent" % (name, handler))
 
     def _post(self, name, **values):
         self._refuse_after_goodbye(name)

@@ -90,12 +90,18 @@ describe.runIf(requireTool("python3", "python3"))("the Python client (clients/py
       "device.mmio_write(0x7004, 1)",
       "device.wait(360000)",
       "print('goodbye at', device.goodbye())",
+      // The main line's call after goodbye is not said to come from a handler (an outside check).
+      "try:",
+      "    device.mmio_read(4)",
+      "except NicsimError as error:",
+      "    print('main:', error)",
     ].join("\n");
     let output = "";
     const { result, clientStatus } = await serveOnSocket(config(directory, "goodbye"), join(directory, "device.sock"), { command: ["python3", "-c", program], onClientOutput: (text) => (output += text) });
     expect(clientStatus, output).toBe(0);
     expect(output).toContain("handler: MMIO_READ after goodbye (from a handler of the diagnostics that came with its reply): the session has ended; nothing was sent");
     expect(output).toMatch(/goodbye at \d+/);
+    expect(output).toContain("main: MMIO_READ after goodbye: the session has ended; nothing was sent");
     // As the C client: a handler does not end the session (ended there, the main line's next call was said to come "after goodbye").
     expect(output).toContain("handler: goodbye from a diagnostic handler: end the session once the call that heard the diagnostic has returned");
     expect(result.summary.ending.kind).toBe("goodbye");
