@@ -131,7 +131,9 @@ peer-to-host SA); PEER_SEND has it send the sequenced UDP test frames of plain-t
 PEER_STATUS says what it has seen. Keys travel only in PEER_SA and in the SA_STAGE writes of an
 install (write-only: a read returns 0), and are written only to the run's esp_sa file, for
 Wireshark (the peer's SAs and those installed in the NIC, so that what the NIC encrypted decrypts
-even when the peer was not given its SA); no error or summary shows them.
+even when the peer was not given its SA); no error or summary shows them. (A driver that stages
+a record at the wrong offset writes its key words into other registers, which the device takes
+as it would any write: a read of one gives back the bits its fields hold.)
 
 ## Versions
 
