@@ -225,6 +225,9 @@ const OWN_WORDS: Partial<Record<string, string>> = {
 /** A YAML node's place in the text. */
 type InText = { range?: [number, number, number] | null };
 
+/** The most JSON mistakes said one by one: a file of many (a list of numbers without its commas) is said in a screen, not in thousands of lines. */
+const JSON_MISTAKES_SAID = 50;
+
 /** Why a .json file's YAML is refused: said once, with its first mistake. */
 const JSON_NOT_YAML = "; a .json scenario is read as JSON, without trailing commas, comments or unquoted keys (YAML goes in a .yaml file)";
 
@@ -236,15 +239,17 @@ export function parseScenarioDocument(given: string, file: string) {
   const bom = text.startsWith("\uFEFF") ? 1 : 0;
   const notJson = extname(file).toLowerCase() === ".json" ? jsonSyntaxProblems(text.slice(bom)) : [];
   if (notJson.length > 0) {
-    throw new ScenarioError(
-      notJson.map(({ position, reason }, index) => {
-        const before = text.slice(bom, bom + position);
-        const line = before.split("\n").length;
-        const col = position - before.lastIndexOf("\n");
-        // Why JSON and not YAML is said once, with the first.
-        return `${file}:${line}:${col}: not JSON: ${reason}${index === 0 ? JSON_NOT_YAML : ""}`;
-      }),
-    );
+    const json = text.slice(bom);
+    const lines = new LineCounter();
+    lines.addNewLine(0);
+    for (let at = json.indexOf("\n"); at >= 0; at = json.indexOf("\n", at + 1)) lines.addNewLine(at + 1);
+    const said = notJson.slice(0, JSON_MISTAKES_SAID).map(({ position, reason }, index) => {
+      const { line, col } = lines.linePos(position);
+      // Why JSON and not YAML is said once, with the first.
+      return `${file}:${line}:${col}: not JSON: ${reason}${index === 0 ? JSON_NOT_YAML : ""}`;
+    });
+    const more = notJson.length - said.length;
+    throw new ScenarioError(more > 0 ? [...said, `${file}: ${more} more JSON ${more === 1 ? "mistake" : "mistakes"} after these`] : said);
   }
   let { document, lines } = parsedWithLines(text);
   let parsed = text;

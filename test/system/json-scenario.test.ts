@@ -19,53 +19,67 @@ function jsonProblems(text: string): { file: string; problems: readonly string[]
 }
 
 const WHY = "; a .json scenario is read as JSON, without trailing commas, comments or unquoted keys (YAML goes in a .yaml file)";
-const UNQUOTED = "no JSON value starts so: a text without its double quotes (or in single quotes), or a word JSON does not have";
+const UNQUOTED = "a text without its double quotes (or a word JSON does not have: its words are true, false and null)";
 
 describe("a .json scenario is held to JSON", () => {
   test.each([
-    ["a trailing comma", '{\n  "name": "j",\n  "durationMicroseconds": 10,\n}\n', ["4:1: not JSON: a field's name in double quotes was expected here (a ',' with nothing after it: a trailing comma?)"]],
+    ["a trailing comma", '{\n  "name": "j",\n  "durationMicroseconds": 10,\n}\n', ["3:29: not JSON: a ',' with nothing after it (a trailing comma)"]],
     ["a comment", '{\n  "name": "j", // the name\n  "durationMicroseconds": 10\n}\n', ["2:16: not JSON: a comment, which JSON does not have"]],
-    ["an unquoted key", '{\n  name: "j"\n}\n', [`2:3: not JSON: ${UNQUOTED}`]],
-    ["YAML in a .json file", "name: j\ndurationMicroseconds: 10\n", [`1:1: not JSON: ${UNQUOTED}`]],
+    ["an unquoted key", '{\n  name: "j"\n}\n', ["2:3: not JSON: a field's name without its double quotes"]],
+    // One mistake, not one for each of its words.
+    ["YAML in a .json file", "name: j\ndurationMicroseconds: 10\n", ["1:1: not JSON: the file is no JSON mapping: a scenario in JSON is one mapping, from '{' to '}'"]],
     // The text runs to the end of its line, and the file ends before its mapping does: two mistakes.
-    ["a value never closed", '{\n  "name": "correct horse', ["2:11: not JSON: a text whose closing '\"' is missing (a JSON text ends on its line)", "2:25: not JSON: '}' was expected: a mapping ('{') is not closed"]],
+    ["a value never closed", '{\n  "name": "correct horse', ["2:11: not JSON: a text whose closing '\"' is missing (a JSON text ends on its line)", "2:25: not JSON: '}' was expected: a mapping ('{') is not closed where the file ends"]],
+    // A text without its quotes runs on over its blanks: "correct horse" is one mistake, not two and a ',' left out between.
     ["a key's value without its quotes", `{\n  "name": "j",\n  "description": "${"x".repeat(40)}",\n  "preSharedKey": correct horse\n}\n`, [`4:19: not JSON: ${UNQUOTED}`]],
-    ["a key's value in single quotes", `{\n  "name": "j", "preSharedKey": 'correct horse', "description": "${"x".repeat(40)}"\n}\n`, [`2:32: not JSON: ${UNQUOTED}`]],
-    ["a number with a leading zero", '{\n  "name": "j",\n  "seed": 007\n}\n', ["3:12: not JSON: a number with a leading zero, which JSON does not write (01 is 1)"]],
+    ["a key's value in single quotes", `{\n  "name": "j", "preSharedKey": 'correct horse', "description": "${"x".repeat(40)}"\n}\n`, ["2:32: not JSON: a text in single quotes: JSON's are in double quotes"]],
+    ["a number with a leading zero", '{\n  "name": "j",\n  "seed": 007\n}\n', ["3:11: not JSON: a number with a leading zero, which JSON does not write (01 is 1)"]],
+    ["a text without its opening quote", '{\n  "name": j",\n  "seed": 7\n}\n', ["2:11: not JSON: a text without its opening '\"'"]],
+    ["an empty file", "", ["1:1: not JSON: the file holds no JSON value: a scenario is one JSON mapping ('{')"]],
     // Read on inside the mapping not closed, the list is not closed where the file ends either: not said, being the same mistake.
     ["a close of the other kind", '[{"a": 1}}', ["1:10: not JSON: a '}' inside a list ('['), which closes with ']' (left out?)"]],
     ["a list not closed", '{"a": [1, 2}', ["1:12: not JSON: a '}' inside a list ('['), which closes with ']' (left out?)"]],
-    ["a tab inside a text", '{\n  "name": "j\tk"\n}\n', ["2:11: not JSON: a control character (a tab, say) inside a text: write it as \\t, \\n or \\u00XX"]],
+    // At the character, not the text's start: a QoS policy in JSON is one line of hundreds of characters.
+    ["a tab inside a text", '{\n  "name": "j\tk"\n}\n', ["2:13: not JSON: a control character (a tab, say) inside a text: write it as \\t, \\n or \\u00XX"]],
   ])("a .json scenario is held to JSON: %s is refused at its place (YAML took it without a word), quoting nothing", (_, text, expected) => {
     const { file, problems } = jsonProblems(text);
     expect(problems).toEqual(expected.map((problem, index) => `${file}:${problem}${index === 0 ? WHY : ""}`));
     expect(problems.join()).not.toContain("horse");
   });
 
-  test("every mistake of a .json scenario is said at once, each at its place, and what follows from one before the next value is not said again (JSON.parse stopped at the first: four mistakes took four runs)", () => {
+  test("every mistake of a .json scenario is said at once, each at its place (JSON.parse stopped at the first: a file of six took six runs); the structure is read on past those it can mend as written, and not past a close of the other kind", () => {
     const text = [
       "{",
       '  "name": "j",',
       '  "seed": 1,,',
       '  "durationMicroseconds": 20',
+      "  seed2: 2,",
+      "  'description': 'x',",
       '  "customers": [ { "name": "c0", "sas": 1 ] ,',
       '  "traffic": [],',
-      '  "outputs": { "waveform": false, /* off */ "pcap": false }',
+      '  "outputs": { "waveform": false, /* off */ "pcap": false, },',
       "}",
     ].join("\n");
     const { file, problems } = jsonProblems(text);
     expect(problems).toEqual([
-      `${file}:3:13: not JSON: a field's name in double quotes was expected here (a ',' with nothing after it: a trailing comma?)${WHY}`,
-      `${file}:5:3: not JSON: ',' was expected before this, between two fields or two values`,
-      `${file}:5:43: not JSON: a ']' inside a mapping ('{'), which closes with '}' (left out?)`,
-      `${file}:7:35: not JSON: a comment, which JSON does not have`,
+      `${file}:3:13: not JSON: a second ',' with nothing between${WHY}`,
+      `${file}:5:3: not JSON: a field's name without its double quotes`,
+      `${file}:5:3: not JSON: ',' was expected before this, between two fields`,
+      `${file}:6:3: not JSON: a text in single quotes: JSON's are in double quotes`,
+      `${file}:6:18: not JSON: a text in single quotes: JSON's are in double quotes`,
+      `${file}:7:43: not JSON: a ']' inside a mapping ('{'), which closes with '}' (left out?)`,
+      // Past that close, the structure is not read: the trailing comma on line 9 would be said only once it is mended.
+      `${file}:9:35: not JSON: a comment, which JSON does not have`,
     ]);
   });
 
-  test("a .json scenario nested deeper than the tolerant parser reads is refused at its first mistake, as JSON.parse finds it", () => {
+  test("a .json scenario's mistakes are read in one pass, however deep or long: nested 200,000 levels, or 20,000 of them, the first 50 said and the rest counted", () => {
     const depth = 200_000;
     const { file, problems } = jsonProblems(`${"[".repeat(depth)}x`);
-    expect(problems).toEqual([`${file}:1:${depth + 1}: not JSON: Unexpected character${WHY}`]);
+    expect(problems).toEqual([`${file}:1:${depth + 1}: not JSON: ${UNQUOTED}${WHY}`, `${file}:1:${depth + 2}: not JSON: ']' was expected: a list ('[') is not closed where the file ends`]);
+    const many = jsonProblems(`{ "name": [\n${Array.from({ length: 20_000 }, (_, index) => String(index)).join("\n")}\n] }`).problems;
+    expect(many).toHaveLength(51);
+    expect(many[50]).toBe(`${many[0]!.split(":")[0]}: 19949 more JSON mistakes after these`);
   });
 
   test("a .json scenario with an editor's byte-order mark is JSON still: the file's checks run, with their lines", () => {
