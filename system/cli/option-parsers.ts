@@ -46,7 +46,12 @@ export function optionParsers(mistakes: OptionMistakes) {
       const problem = segmentProblem(path);
       if (problem !== null) return mistakes.note(`--set ${given}: ${problem}`, previous);
       // The same place twice (in either spelling): the later would silently replace the earlier.
-      if (Object.hasOwn(previous, path)) return mistakes.note(`--set ${given}: ${path} is given by an earlier --set too; give it once`, previous);
+      if (Object.hasOwn(previous, path)) {
+        // The later value's own mistake is said too: mended by taking the earlier one out, it would have been the next run's refusal.
+        mistakes.note(`--set ${given}: ${path} is given by an earlier --set too; give it once`, previous);
+        const again = parseValue(text.slice(equals + 1), `--set ${given}`);
+        return "mistake" in again ? mistakes.note(again.mistake, previous) : previous;
+      }
       const around = refuseNested ? enclosingPath(path, Object.keys(previous)) : undefined;
       if (around !== undefined) return mistakes.note(`--set ${given}: inside ${scenarioPath(around)}, which an earlier --set gives whole; give one or the other`, previous);
       const inside = refuseNested ? Object.keys(previous).find((other) => enclosingPath(other, [path]) !== undefined) : undefined;
