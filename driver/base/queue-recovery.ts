@@ -50,7 +50,7 @@ export interface RecoveryDriver {
 /**
  * The driver's reset task for queues the device disabled after a failed descriptor fetch (as
  * Linux ixgbe's service task runs its reset subtask): one process, resetting one queue at a
- * time. It stops the queue, waits until the device has finished what it took (BUSY), reaps
+ * time, but one waiting for the device to finish with its queue lets a higher class's go first. It stops the queue, waits until the device has finished what it took (BUSY), reaps
  * or takes what was written back, accounts every frame that will never be sent, clears the ring
  * and programs it again. TX senders wait while their queue is stopped (as a stopped netdev
  * queue holds the stack's packets) and go once it is back; none is dropped for waiting.
@@ -125,16 +125,22 @@ export class QueueRecovery {
 
   *run(): Generator<Command, void, unknown> {
     for (;;) {
-      const { direction, queue } = yield* this.requests.take();
-      this.underWay = { direction, queue, lent: Math.max(this.driver.classOfQueue(queue), ...this.requests.waiting.map((request) => this.driver.classOfQueue(request.queue))), raise: null };
+      const request = yield* this.requests.take();
       this.shown.recovering.set(1);
-      try {
-        const reset = direction === "tx" ? yield* this.resetTx(queue) : yield* this.resetRx(queue);
-        if (reset) this.shown.resets.set(++this.shown.statistics.queueResets);
-      } finally {
-        this.underWay = null;
-      }
+      yield* this.reset(request);
       if (this.requests.length === 0) this.shown.recovering.set(0);
+    }
+  }
+
+  /** One queue's reset, under way (for lending) while it runs; the one it interrupted, if any, is under way again after it. */
+  private *reset({ direction, queue }: { direction: QueueDirection; queue: number }): Generator<Command, void, unknown> {
+    const interrupted = this.underWay;
+    this.underWay = { direction, queue, lent: Math.max(this.driver.classOfQueue(queue), ...this.requests.waiting.map((request) => this.driver.classOfQueue(request.queue))), raise: null };
+    try {
+      const reset = direction === "tx" ? yield* this.resetTx(queue) : yield* this.resetRx(queue);
+      if (reset) this.shown.resets.set(++this.shown.statistics.queueResets);
+    } finally {
+      this.underWay = interrupted;
     }
   }
 
@@ -156,7 +162,7 @@ export class QueueRecovery {
     if (!(yield* this.confirmFault(state, R.TXDCTL(queue)))) return false;
     const fault = R.decodeQueueFault((yield this.bus.mmioRead(R.TDFAULT(queue))) as number);
     this.bus.mmioWrite(R.TXDCTL(queue), 0);
-    yield* this.waitUntilIdle(R.TXDCTL(queue));
+    yield* this.waitUntilIdle(R.TXDCTL(queue), queue);
     let work = this.driver.reapTransmitted(queue);
     const code = errorCodeName(fault.code);
     const faultReason: BaseDropReason = code && (isDmaFault(code) || code === "DMA_UNMAPPED") ? code : "QUEUE_RESET";
@@ -180,7 +186,7 @@ export class QueueRecovery {
     const state = pair.recovery.rx;
     if (!(yield* this.confirmFault(state, R.RXDCTL(queue)))) return false;
     this.bus.mmioWrite(R.RXDCTL(queue), 0);
-    yield* this.waitUntilIdle(R.RXDCTL(queue));
+    yield* this.waitUntilIdle(R.RXDCTL(queue), queue);
     // Everything written back is in host memory: take it and hand it up, in order with the polls (a poll holding the lock is lent the reset's class).
     pair.raisePoll?.(this.underWay!.lent);
     yield* pair.pollLock.acquire();
@@ -206,9 +212,30 @@ export class QueueRecovery {
     return false;
   }
 
-  /** Until the device holds nothing more of the queue (BUSY clear). */
-  private *waitUntilIdle(control: number): Generator<Command, void, unknown> {
-    while (R.QUEUE_CONTROL_FIELDS.BUSY.get((yield this.bus.mmioRead(control)) as number)) yield delay(this.parameters.resetPollNanoseconds * 1000);
+  /**
+   * Until the device holds nothing more of the queue (BUSY clear). Meanwhile a waiting reset of a
+   * higher class than the queue's goes first, whole: the device finishes this queue's work without
+   * the driver (up to a completion timeout for a read that never completes), and gold's queue had
+   * waited 59 µs behind a TX queue waiting out a lost read (from an outside check). Each goes only
+   * before resets of lower classes, so none waits for ever: this one's BUSY clears meanwhile.
+   */
+  private *waitUntilIdle(control: number, queue: number): Generator<Command, void, unknown> {
+    while (R.QUEUE_CONTROL_FIELDS.BUSY.get((yield this.bus.mmioRead(control)) as number)) {
+      const higher = this.highestWaitingAbove(this.driver.classOfQueue(queue));
+      if (higher >= 0) yield* this.reset(this.requests.takeAt(higher));
+      else yield delay(this.parameters.resetPollNanoseconds * 1000);
+    }
+  }
+
+  /** The waiting reset of the highest class above `trafficClass` (the oldest of that class), or -1. */
+  private highestWaitingAbove(trafficClass: number): number {
+    let found = -1;
+    let highest = trafficClass;
+    this.requests.waiting.forEach((request, index) => {
+      const waitingClass = this.driver.classOfQueue(request.queue);
+      if (waitingClass > highest) (found = index), (highest = waitingClass);
+    });
+    return found;
   }
 
   /**
