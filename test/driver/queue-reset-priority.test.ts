@@ -5,27 +5,30 @@ import { delay } from "../../sim/process.js";
 import { us } from "../../sim/time.js";
 import { keyIdPolicy, qosBlock } from "../support/qos-text.js";
 
-// From an outside check: one core busy with bulk software ESP, DMA read errors disabling queues. Gold's RX queue faulted at 4 µs and
-// was reset only at 423 µs, behind the reset of a queue with no traffic (class 1) that waited for the core behind the bulk; gold lost all 145.
-const SCENARIO = `
-name: reset-priority
-seed: 8
-durationMicroseconds: 300
+/** Gold (class 7) beside bulk both ways, with DMA faults; the QoS policy's two classes by key id. */
+function goldBesideBulk(options: { name: string; durationMicroseconds: number; dma: string; cores: number; goldDirection: string }): string {
+  return `
+name: ${options.name}
+durationMicroseconds: ${options.durationMicroseconds}
 nic:
   sacache: { txEntries: 1, rxEntries: 1 }
-  dma: { readErrorProbability: 0.02 }
+  dma: ${options.dma}
 driver:
-  cpu: { cores: 1 }
+  cpu: { cores: ${options.cores} }
 ${qosBlock(keyIdPolicy([["gold", "priority percent 10"], ["bulk", "bandwidth remaining percent 100"]]))}customers:
   - { name: c0, identity: { type: ID_KEY_ID, value: c0 }, sas: 1 }
   - { name: c1, identity: { type: ID_KEY_ID, value: c1 }, sas: 4 }
 traffic:
-  - { name: gold, customer: c0, direction: to-host, packetBytes: 64, gapMicroseconds: 2 }
+  - { name: gold, customer: c0, direction: ${options.goldDirection}, packetBytes: 64, gapMicroseconds: 2 }
   - { name: bulk, customer: c1, direction: both, packetBytes: 1400, load: 0.4 }
 outputs: { waveform: false, html: false, pcap: false, saTrace: false }
 `;
+}
 
-// Seed 3, from a re-check: the reset of a class-4 queue with no traffic held gold's for 732 µs while its own poll waited for the core at class 4.
+// From an outside check: one core busy with bulk software ESP, DMA read errors disabling queues. Gold's RX queue faulted at 4 µs and
+// was reset only at 423 µs, behind the reset of a queue with no traffic (class 1) that waited for the core behind the bulk; gold lost all 145.
+const SCENARIO = goldBesideBulk({ name: "reset-priority", durationMicroseconds: 300, dma: "{ readErrorProbability: 0.02 }", cores: 1, goldDirection: "to-host" });
+
 test.each([
   [8, "0 of 145"],
   [3, "32 of 158"],
@@ -38,23 +41,8 @@ test.each([
   expect(gold.received).toBeGreaterThan(0.85 * gold.sent);
 }, 60_000);
 
-/** Gold (class 7) both ways beside bulk on 2 cores, with read errors and reads that never complete: a queue reset may wait out a lost read (BUSY). */
-const BUSY_SCENARIO = `
-name: reset-busy
-durationMicroseconds: 600
-nic:
-  sacache: { txEntries: 1, rxEntries: 1 }
-  dma: { readErrorProbability: 0.03, completionTimeoutProbability: 0.03 }
-driver:
-  cpu: { cores: 2 }
-${qosBlock(keyIdPolicy([["gold", "priority percent 10"], ["bulk", "bandwidth remaining percent 100"]]))}customers:
-  - { name: c0, identity: { type: ID_KEY_ID, value: c0 }, sas: 1 }
-  - { name: c1, identity: { type: ID_KEY_ID, value: c1 }, sas: 4 }
-traffic:
-  - { name: gold, customer: c0, direction: both, packetBytes: 64, gapMicroseconds: 2 }
-  - { name: bulk, customer: c1, direction: both, packetBytes: 1400, load: 0.4 }
-outputs: { waveform: false, html: false, pcap: false, saTrace: false }
-`;
+/** Gold both ways beside bulk on 2 cores, with read errors and reads that never complete: a queue reset may wait out a lost read (BUSY). */
+const BUSY_SCENARIO = goldBesideBulk({ name: "reset-busy", durationMicroseconds: 600, dma: "{ readErrorProbability: 0.03, completionTimeoutProbability: 0.03 }", cores: 2, goldDirection: "both" });
 
 // From an outside check: one reset task, and a reset waiting for its queue's BUSY (up to a completion timeout, 50 µs, for a read that never
 // completes) held the resets behind it whatever their class. On these seeds gold's queues were down 50 to 70 µs, longer than a timeout of their own.
