@@ -43,13 +43,17 @@ export class Mailbox<T> {
 
   *take(): Generator<Command, T, unknown> {
     while (this.items.length === 0) yield this.wait;
-    return this.takeAt(0);
+    return this.handedOver(this.items.shift()!);
   }
 
   /** Take the waiting item at `index` (of `waiting`) now, out of turn: for a consumer that lets an urgent one go first (drained() counts items, so a mailbox someone waits to drain is taken in turn). */
   takeAt(index: number): T {
     if (!(index >= 0 && index < this.items.length)) throw new RangeError(`${this.description}: no item waiting at ${index} (${this.items.length} waiting)`);
-    const [item] = this.items.splice(index, 1) as [T];
+    return this.handedOver(this.items.splice(index, 1)[0]!);
+  }
+
+  /** An item taken: those waiting for the consumer to have taken so many go on. */
+  private handedOver(item: T): T {
     this.taken++;
     if (this.drainWaiters.length > 0) {
       const taken = this.taken;
