@@ -266,7 +266,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
     if (!fault && !this.buffer.perClass && !this.buffer.fits(queue, head.length)) return this.heldBack();
     // Reads past what keeps the DMA busy would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
-    if (!fault && !urgent && this.flight.waitsForReads(pieces)) return this.heldBack();
+    if (!fault && !urgent && this.flight.waitsForReads(pieces, this.scheduler.strictQueues.length > 0)) return this.heldBack();
     this.retryAt = Infinity;
     this.scheduler.charge(queue, head.length);
     const descriptors = state.cache.take(head.taken);

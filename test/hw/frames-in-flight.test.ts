@@ -20,7 +20,7 @@ class Engines implements EngineQueue {
   }
 }
 
-const reads: DmaReads = { ahead: Infinity, saturatedBytes: Infinity, tags: 64, maxReadRequest: 512, roundTripCycles: 141 };
+const reads: DmaReads = { ahead: Infinity, fasterThanLine: true, saturatedBytes: Infinity, tags: 64, maxReadRequest: 512, roundTripCycles: 141 };
 /** What keeps the engines busy for the lookahead's round trips: 4,512 bytes. */
 const lookahead = 4 * ENGINE_LOOKAHEAD_ROUND_TRIPS * 141;
 
