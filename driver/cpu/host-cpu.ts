@@ -35,6 +35,8 @@ class Job implements Command {
   segmentStart = 0;
   token = 0;
   readonly setupTotal: number;
+  /** The class it was given, before any raise: its wait for a core is counted there (a bulk SA command raised to gold's class as it got a core put its 47 µs wait down to gold; an architect's check). */
+  readonly ownClass: number;
 
   constructor(
     private readonly cpu: JobQueue,
@@ -51,6 +53,7 @@ class Job implements Command {
     readonly picosecondsPerByte: number,
   ) {
     this.setupTotal = setupLeft;
+    this.ownClass = trafficClass;
   }
 
   arm(_scheduler: ProcessScheduler, process: Process): void {
@@ -72,7 +75,7 @@ interface JobQueue {
 export interface CpuStatistics {
   /** Busy picoseconds by kind of work (context switches apart). */
   readonly busyByKind: Map<CpuWorkName | "CONTEXT_SWITCH", number>;
-  /** By traffic class: jobs, and the picoseconds they waited for a core before first running. */
+  /** By traffic class, each job's own (not one lent it while it waited): jobs, and the picoseconds they waited for a core before first running. */
   readonly waits: Map<number, { jobs: number; total: number; maximum: number }>;
   preemptions: number;
   restarts: number;
@@ -229,8 +232,8 @@ export class HostCpu extends Component {
     const now = this.kernel.now;
     if (!job.started) {
       job.started = true;
-      let waits = this.statistics.waits.get(job.trafficClass);
-      if (waits === undefined) this.statistics.waits.set(job.trafficClass, (waits = { jobs: 0, total: 0, maximum: 0 }));
+      let waits = this.statistics.waits.get(job.ownClass);
+      if (waits === undefined) this.statistics.waits.set(job.ownClass, (waits = { jobs: 0, total: 0, maximum: 0 }));
       waits.jobs++;
       waits.total += now - job.ready;
       waits.maximum = Math.max(waits.maximum, now - job.ready);
