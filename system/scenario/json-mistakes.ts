@@ -29,17 +29,21 @@ const ESCAPES = new Set(['"', "\\", "/", "b", "f", "n", "r", "t", "u"]);
 export function jsonMistakes(text: string): JsonMistake[] {
   const mistakes: JsonMistake[] = [];
   const say = (position: number, reason: string) => mistakes.push({ position, reason });
-  const tokens = tokenize(text, say);
-  // Not JSON at all (YAML, say): one mistake, not one for each of its words.
-  const first = tokens[0];
-  if (first?.kind === "value" && first.flawed) return [{ position: first.at, reason: "the file is no JSON mapping: a scenario in JSON is one mapping, from '{' to '}'" }];
-  readStructure(tokens, text.length, say);
+  // Not JSON at all (YAML: a '---' or '#' first, or a word): one mistake, not one for each of its words.
+  const first = text.search(/\S/);
+  const { tokens, complete } = tokenize(text, say);
+  const firstToken = tokens[0];
+  if (first >= 0 && (text[first] === "#" || text.startsWith("---", first) || (firstToken?.kind === "value" && firstToken.flawed && firstToken.at === first))) {
+    return [{ position: first, reason: "the file is no JSON mapping: a scenario in JSON is one mapping, from '{' to '}'" }];
+  }
+  // Stopped at a text never closed: the structure is read up to it, without it.
+  readStructure(complete ? tokens : tokens.slice(0, -1), complete ? text.length : null, say);
   // Two mistakes at one place are both said (a field's name without its quotes, and the ',' before it left out); one found twice, once.
   const seen = new Set<string>();
   return mistakes.sort((one, other) => one.position - other.position).filter(({ position, reason }) => !seen.has(`${position} ${reason}`) && seen.add(`${position} ${reason}`));
 }
 
-function tokenize(text: string, say: (position: number, reason: string) => void): Token[] {
+function tokenize(text: string, say: (position: number, reason: string) => void): { tokens: Token[]; complete: boolean } {
   const tokens: Token[] = [];
   let index = 0;
   while (index < text.length) {
@@ -55,8 +59,11 @@ function tokenize(text: string, say: (position: number, reason: string) => void)
       const end = text[index + 1] === "/" ? text.indexOf("\n", index) : text.indexOf("*/", index + 2);
       index = end < 0 ? text.length : text[index + 1] === "/" ? end : end + 2;
     } else if (char === '"') {
-      index = readText(text, index, say);
+      const read = readText(text, index, say);
       tokens.push({ kind: "value", at, string: true });
+      // A text whose closing '"' is missing swallowed what followed on its line (a ',', a field): what the reading would say after it is not to be trusted.
+      if (!read.closed) return { tokens, complete: false };
+      index = read.end;
     } else if (char === "'") {
       say(at, "a text in single quotes: JSON's are in double quotes");
       const close = text.slice(index + 1).search(/['\n]/);
@@ -84,16 +91,26 @@ function tokenize(text: string, say: (position: number, reason: string) => void)
       else if (flawed) say(at, next === ":" ? "a field's name without its double quotes" : "a text without its double quotes (or a word JSON does not have: its words are true, false and null)");
       tokens.push({ kind: "value", at, string: closedOnly || next === ":", flawed });
       index = end;
+    } else if (/^(<{7}|={7}|>{7})/.test(text.slice(index, index + 7)) && (index === 0 || text[index - 1] === "\n")) {
+      say(at, "a merge conflict's marker line (<<<<<<<, ======= or >>>>>>>): keep one side");
+      const end = text.indexOf("\n", index);
+      index = end < 0 ? text.length : end;
     } else {
+      // A run of such characters is one mistake (an emoji is two UTF-16 units).
       say(at, "a character JSON does not have here (its blanks are spaces, tabs and line breaks)");
       index++;
+      while (index < text.length && !/[\s,:{}[\]"'/A-Za-z0-9_$+.-]/.test(text[index]!)) index++;
     }
   }
-  return tokens;
+  return { tokens, complete: true };
 }
 
-/** Read a text from its opening '"'; where it ends (after its closing '"', or at its line's end when that never comes). */
-function readText(text: string, start: number, say: (position: number, reason: string) => void): number {
+/**
+ * Read a text from its opening '"': where it ends, after its closing '"' (a '"' followed by more
+ * text on its line, not by punctuation, is one inside the text, left unescaped), or at its line's
+ * end, unclosed.
+ */
+function readText(text: string, start: number, say: (position: number, reason: string) => void): { end: number; closed: boolean } {
   let index = start + 1;
   let saidInside = false;
   // One mistake inside a text said, the first: a text of many tabs is one mistake to mend.
@@ -103,7 +120,14 @@ function readText(text: string, start: number, say: (position: number, reason: s
   };
   while (index < text.length) {
     const char = text[index]!;
-    if (char === '"') return index + 1;
+    if (char === '"') {
+      // One inside the text has its words right after it, or after blanks (`"say "hi" now"`); a closing one has JSON after it (a value after a ':' left out, say) or the line's end.
+      const after = text.slice(index + 1, index + 256);
+      if (!/^([A-Za-z0-9]|[ \t]+(?!(true|false|null)\b)[A-Za-z])/.test(after)) return { end: index + 1, closed: true };
+      inside(index, "a '\"' inside a text, which JSON writes as \\\"");
+      index++;
+      continue;
+    }
     if (char === "\n" || char === "\r") break;
     if (char === "\\") {
       const escaped = text[index + 1];
@@ -117,7 +141,7 @@ function readText(text: string, start: number, say: (position: number, reason: s
     index++;
   }
   say(start, "a text whose closing '\"' is missing (a JSON text ends on its line)");
-  return index;
+  return { end: index, closed: false };
 }
 
 function numberMistake(number: string): string {
@@ -130,8 +154,8 @@ function numberMistake(number: string): string {
 
 type Expecting = "first" | "key" | "colon" | "value" | "next";
 
-/** The structure of the tokens, its mistakes said as long as it can be read on as written. */
-function readStructure(tokens: readonly Token[], end: number, say: (position: number, reason: string) => void): void {
+/** The structure of the tokens, its mistakes said as long as it can be read on as written; `end`, the text's, or null when its reading stopped short. */
+function readStructure(tokens: readonly Token[], end: number | null, say: (position: number, reason: string) => void): void {
   /** The open mappings and lists, innermost last, with what each expects next and the ',' before it (for a trailing comma). */
   const stack: { char: string; expecting: Expecting; comma: number | null }[] = [];
   /** Whether the scenario's one value has been read. */
@@ -147,7 +171,8 @@ function readStructure(tokens: readonly Token[], end: number, say: (position: nu
     else whole.read = true;
     opened(token);
   };
-  for (const token of tokens) {
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index]!;
     const inner = stack.at(-1);
     if (!inner) {
       if (whole.read) return say(token.at, "more after the scenario's value, which has ended: a scenario is one JSON value");
@@ -178,10 +203,14 @@ function readStructure(tokens: readonly Token[], end: number, say: (position: nu
       else if (!mapping) return say(token.at, "a ':' inside a list ('['): a field belongs in a mapping ('{'), or the list's ']' was left out before it");
       else if (inner.expecting === "next") return say(token.at, "a ':' where a ',' or '}' was expected: a '{' left out before the field?");
       else if (inner.expecting === "value") say(token.at, "a second ':'");
-      else (say(token.at, "a ':' with no field's name before it"), (inner.expecting = "value"));
+      // Passed over: taken as a field's ':', the next field was read as its value, and a false '{' left out followed.
+      else say(token.at, "a ':' with no field's name before it");
       continue;
     }
     // A value, or a mapping or list opened.
+    const namesField = tokens[index + 1]?.kind === "colon";
+    // A word or text already said to be no JSON value (a stray word, a unit after a number), with no ':' after it, is passed over: read as a field's name or a value, the fields after it were said to lack their ':' or ','.
+    if (token.kind === "value" && token.flawed && !namesField && (inner.expecting === "next" || (mapping && inner.expecting !== "value" && inner.expecting !== "colon"))) continue;
     if (inner.expecting === "next") say(token.at, `',' was expected before this, between two ${mapping ? "fields" : "values"}`);
     if (mapping && (inner.expecting === "first" || inner.expecting === "key" || inner.expecting === "next")) {
       if (token.kind === "open") return say(token.at, "a mapping or list where a field's name goes");
@@ -192,6 +221,7 @@ function readStructure(tokens: readonly Token[], end: number, say: (position: nu
     if (mapping && inner.expecting === "colon") say(token.at, "':' was expected after the field's name");
     took(token);
   }
+  if (end === null) return;
   const inner = stack.at(-1);
   if (inner) say(end, inner.char === "{" ? "'}' was expected: a mapping ('{') is not closed where the file ends" : "']' was expected: a list ('[') is not closed where the file ends");
   else if (!whole.read) say(end, "the file holds no JSON value: a scenario is one JSON mapping ('{')");

@@ -145,6 +145,21 @@ const nodeChildren = (node: unknown): Iterable<unknown> | null => (isMap(node) ?
 
 const NESTED_TOO_DEEPLY = `mappings and lists nested more than ${LIMITS.nesting} levels deep; a scenario's deepest place is a few levels down`;
 
+/** Brackets nested deeper than the YAML library is given to read: far past a scenario's nesting limit, short of what ran it out of memory (20,000). */
+const FLOW_DEPTH_READ = 2000;
+
+/** Where '[' and '{' first stand more than `limit` deep, counted whatever quotes them (a text of 2,000 open brackets is no scenario either), or null. */
+function bracketsDeeperThan(text: string, limit: number): number | null {
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return index;
+    } else if ((char === 0x5d || char === 0x7d) && depth > 0) depth--;
+  }
+  return null;
+}
+
 function parsedWithLines(text: string): { document: Document; lines: LineCounter } {
   const lines = new LineCounter();
   // Keys given twice are found below, each named with the file's other mistakes: the library's own check stops everything at the first.
@@ -250,6 +265,12 @@ export function parseScenarioDocument(given: string, file: string) {
     });
     const more = notJson.length - said.length;
     throw new ScenarioError(more > 0 ? [...said, `${file}: ${more} more JSON ${more === 1 ? "mistake" : "mistakes"} after these`] : said);
+  }
+  // Brackets nested tens of thousands deep ran the YAML library out of memory (the process aborted, JSON or YAML; an outside check): refused before it reads them.
+  const deepAt = bracketsDeeperThan(text, FLOW_DEPTH_READ);
+  if (deepAt !== null) {
+    const before = text.slice(0, deepAt);
+    throw new ScenarioError([`${file}:${before.split("\n").length}:${deepAt - before.lastIndexOf("\n")}: ${NESTED_TOO_DEEPLY}`]);
   }
   let { document, lines } = parsedWithLines(text);
   let parsed = text;

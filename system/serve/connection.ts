@@ -108,6 +108,8 @@ export class Connection {
       if (frame.kind === "malformed") return this.refuse("MALFORMED", frame.type, frame.text);
       const decoded = decodeMessage(frame.bytes, "client");
       if (decoded.kind === "refused") {
+        const order = decoded.error === "BAD_VALUE" ? this.run.session.outOfTurn(decoded.messageType) : null;
+        if (order !== null) return this.refuse(order.error, order.messageType, order.text);
         try {
           if (decoded.error === "BAD_VALUE") this.run.session.chargeRefusedRequest();
         } catch (error) {

@@ -69,3 +69,16 @@ test("a request refused for a value is charged its call whichever check refused 
   });
   expect(ends).toEqual([40_000, 40_000]);
 });
+
+// From a re-check: a second HELLO with a bad magic was refused BAD_VALUE (and charged its call), one with good values ORDER; a message before
+// HELLO with a value out of range BAD_VALUE, not ORDER.
+test("a message out of turn is refused as ORDER whatever its values: a second HELLO, or a request before HELLO, with a value out of its range", () => {
+  const second = new LoopbackClient({ callPicoseconds: 20_000 });
+  second.hello();
+  expect(second.request("HELLO", { magic: 1, major: 1, minor: 0, client_name: "again" })).toMatchObject({ name: "ERROR", values: { code: 6 } });
+  expect(second.result!.summary.simulatedPicoseconds).toBe(20_000);
+  const early = new LoopbackClient({ callPicoseconds: 20_000 });
+  const refused = early.request("ALLOCATE", { bytes: 0, alignment: 64, label: "x" });
+  expect(refused).toMatchObject({ name: "ERROR", values: { message: "ALLOCATE: the first message must be HELLO" } });
+  expect(early.result!.summary.simulatedPicoseconds).toBe(0);
+});

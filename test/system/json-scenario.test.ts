@@ -28,14 +28,24 @@ describe("a .json scenario is held to JSON", () => {
     ["an unquoted key", '{\n  name: "j"\n}\n', ["2:3: not JSON: a field's name without its double quotes"]],
     // One mistake, not one for each of its words.
     ["YAML in a .json file", "name: j\ndurationMicroseconds: 10\n", ["1:1: not JSON: the file is no JSON mapping: a scenario in JSON is one mapping, from '{' to '}'"]],
-    // The text runs to the end of its line, and the file ends before its mapping does: two mistakes.
-    ["a value never closed", '{\n  "name": "correct horse', ["2:11: not JSON: a text whose closing '\"' is missing (a JSON text ends on its line)", "2:25: not JSON: '}' was expected: a mapping ('{') is not closed where the file ends"]],
+    // The text swallowed the rest of its line: nothing after it is read, where a ',' it swallowed was said to be left out.
+    ["a value never closed", '{\n  "name": "correct horse', ["2:11: not JSON: a text whose closing '\"' is missing (a JSON text ends on its line)"]],
     // A text without its quotes runs on over its blanks: "correct horse" is one mistake, not two and a ',' left out between.
     ["a key's value without its quotes", `{\n  "name": "j",\n  "description": "${"x".repeat(40)}",\n  "preSharedKey": correct horse\n}\n`, [`4:19: not JSON: ${UNQUOTED}`]],
     ["a key's value in single quotes", `{\n  "name": "j", "preSharedKey": 'correct horse', "description": "${"x".repeat(40)}"\n}\n`, ["2:32: not JSON: a text in single quotes: JSON's are in double quotes"]],
     ["a number with a leading zero", '{\n  "name": "j",\n  "seed": 007\n}\n', ["3:11: not JSON: a number with a leading zero, which JSON does not write (01 is 1)"]],
     ["a text without its opening quote", '{\n  "name": j",\n  "seed": 7\n}\n', ["2:11: not JSON: a text without its opening '\"'"]],
     ["an empty file", "", ["1:1: not JSON: the file holds no JSON value: a scenario is one JSON mapping ('{')"]],
+    // From a re-check, each of these gave false messages after the mistake, and some hid a later one:
+    // a field's name never closed: nothing after it read (its line said to lack a ':', the next a '{'), the trailing comma not said.
+    ["a field's name never closed", '{\n  "name": "x",\n  "seed: 1,\n  "nic": {"queues": 1,}\n}\n', ["3:3: not JSON: a text whose closing '\"' is missing (a JSON text ends on its line)"]],
+    // A stray word is passed over: the trailing comma after it is said, and no field after it lacks a ':'.
+    ["a stray word where a field goes", '{\n  "name": "x",\n  x\n  "seed": 1,\n  "nic": {"queues": 1,}\n}\n', [`3:3: not JSON: ${UNQUOTED}`, "5:22: not JSON: a ',' with nothing after it (a trailing comma)"]],
+    ["a text broken over lines", '{\n  "name": "x",\n  "qos": "class-map match-any gold\n match qos-group 1\n",\n  "seed": 1\n}\n', ["3:10: not JSON: a text whose closing '\"' is missing (a JSON text ends on its line)"]],
+    ["a '\"' inside a text", '{\n  "name": "say "hi" now",\n  "seed": 1\n}\n', ["2:16: not JSON: a '\"' inside a text, which JSON writes as \\\""]],
+    ["an emoji where none goes", '{\n  "name": "x", \u{1F600}\n  "seed": 1\n}\n', ["2:16: not JSON: a character JSON does not have here (its blanks are spaces, tabs and line breaks)"]],
+    ["a YAML document's '---'", "---\nname: x\nseed: 1\n", ["1:1: not JSON: the file is no JSON mapping: a scenario in JSON is one mapping, from '{' to '}'"]],
+    ["a merge conflict's markers", '{\n<<<<<<< HEAD\n  "seed": 1\n=======\n  "seed": 2\n>>>>>>> other\n}\n', ["2:1: not JSON: a merge conflict's marker line (<<<<<<<, ======= or >>>>>>>): keep one side", "4:1: not JSON: a merge conflict's marker line (<<<<<<<, ======= or >>>>>>>): keep one side", "5:3: not JSON: ',' was expected before this, between two fields", "6:1: not JSON: a merge conflict's marker line (<<<<<<<, ======= or >>>>>>>): keep one side"]],
     // Read on inside the mapping not closed, the list is not closed where the file ends either: not said, being the same mistake.
     ["a close of the other kind", '[{"a": 1}}', ["1:10: not JSON: a '}' inside a list ('['), which closes with ']' (left out?)"]],
     ["a list not closed", '{"a": [1, 2}', ["1:12: not JSON: a '}' inside a list ('['), which closes with ']' (left out?)"]],
@@ -80,6 +90,16 @@ describe("a .json scenario is held to JSON", () => {
     const many = jsonProblems(`{ "name": [\n${Array.from({ length: 20_000 }, (_, index) => String(index)).join("\n")}\n] }`).problems;
     expect(many).toHaveLength(51);
     expect(many[50]).toBe(`${many[0]!.split(":")[0]}: 19949 more JSON mistakes after these`);
+  });
+
+  test("brackets nested 20,000 deep, valid JSON or not, in a .json or .yaml scenario, are refused at the 2,001st, before the YAML library reads them (it ran out of memory and the process aborted)", () => {
+    const text = `{"name": "x", "a": ${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+    for (const name of ["s.json", "s.yaml"]) {
+      const directory = mkdtempSync(join(tmpdir(), "nicsim-"));
+      const file = join(directory, name);
+      writeFileSync(file, text);
+      expect(() => loadScenarioFile(file)).toThrow(`${file}:1:2019: mappings and lists nested more than 32 levels deep`);
+    }
   });
 
   test("a .json scenario with an editor's byte-order mark is JSON still: the file's checks run, with their lines", () => {
