@@ -1,12 +1,14 @@
 import { existsSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Scalar, visit, type YAMLError } from "yaml";
-import { parseQosConfig, type Placed, type QosConfig, QosConfigError, type QosProblem, qosConfigWarnings, qosProblemText } from "../../driver/intermediate/qos-config.js";
+import { parseQosConfig, type Placed, type QosConfig, QosConfigError, type QosProblem, qosProblemText } from "../../driver/intermediate/qos-config.js";
+import { qosConfigWarnings } from "../../driver/intermediate/qos-config-warnings.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { container as rootContainer, type DependencyContainer } from "../../sim/di.js";
 import { cannotRead, readNamedFile } from "../../sim/unreadable.js";
 import { applyOverrides } from "./overrides.js";
-import { jsonSyntaxProblems } from "./strict-json.js";
+import { jsonProblemsSaid } from "./strict-json.js";
+import { bracketsDeeperThan, FLOW_DEPTH_READ } from "./nesting.js";
 import { parameterProblems } from "./parameter-check.js";
 import { prototypeKeyProblems } from "./parameter-tree.js";
 import { deepestNode, nestingDepth, valueChildren } from "./nesting.js";
@@ -145,21 +147,6 @@ const nodeChildren = (node: unknown): Iterable<unknown> | null => (isMap(node) ?
 
 const NESTED_TOO_DEEPLY = `mappings and lists nested more than ${LIMITS.nesting} levels deep; a scenario's deepest place is a few levels down`;
 
-/** Brackets nested deeper than the YAML library is given to read: far past a scenario's nesting limit, short of what ran it out of memory (20,000). */
-const FLOW_DEPTH_READ = 2000;
-
-/** Where '[' and '{' first stand more than `limit` deep, counted whatever quotes them (a text of 2,000 open brackets is no scenario either), or null. */
-function bracketsDeeperThan(text: string, limit: number): number | null {
-  let depth = 0;
-  for (let index = 0; index < text.length; index++) {
-    const char = text.charCodeAt(index);
-    if (char === 0x5b || char === 0x7b) {
-      if (++depth > limit) return index;
-    } else if ((char === 0x5d || char === 0x7d) && depth > 0) depth--;
-  }
-  return null;
-}
-
 function parsedWithLines(text: string): { document: Document; lines: LineCounter } {
   const lines = new LineCounter();
   // Keys given twice are found below, each named with the file's other mistakes: the library's own check stops everything at the first.
@@ -240,32 +227,14 @@ const OWN_WORDS: Partial<Record<string, string>> = {
 /** A YAML node's place in the text. */
 type InText = { range?: [number, number, number] | null };
 
-/** The most JSON mistakes said one by one: a file of many (a list of numbers without its commas) is said in a screen, not in thousands of lines. */
-const JSON_MISTAKES_SAID = 50;
-
-/** Why a .json file's YAML is refused: said once, with its first mistake. */
-const JSON_NOT_YAML = "; a .json scenario is read as JSON, without trailing commas, comments or unquoted keys (YAML goes in a .yaml file)";
-
 /** Scenario text as a YAML document (JSON is a subset), its line counter and its value; a syntax error is refused at its line and column. */
 export function parseScenarioDocument(given: string, file: string) {
   const text = withLineFeeds(given);
   // A .json file is held to JSON: YAML would take its trailing commas, comments and unquoted keys without a word.
   // A byte-order mark, which an editor may write, is no mistake: YAML takes it, and JSON is checked after it.
   const bom = text.startsWith("\uFEFF") ? 1 : 0;
-  const notJson = extname(file).toLowerCase() === ".json" ? jsonSyntaxProblems(text.slice(bom)) : [];
-  if (notJson.length > 0) {
-    const json = text.slice(bom);
-    const lines = new LineCounter();
-    lines.addNewLine(0);
-    for (let at = json.indexOf("\n"); at >= 0; at = json.indexOf("\n", at + 1)) lines.addNewLine(at + 1);
-    const said = notJson.slice(0, JSON_MISTAKES_SAID).map(({ position, reason }, index) => {
-      const { line, col } = lines.linePos(position);
-      // Why JSON and not YAML is said once, with the first.
-      return `${file}:${line}:${col}: not JSON: ${reason}${index === 0 ? JSON_NOT_YAML : ""}`;
-    });
-    const more = notJson.length - said.length;
-    throw new ScenarioError(more > 0 ? [...said, `${file}: ${more} more JSON ${more === 1 ? "mistake" : "mistakes"} after these`] : said);
-  }
+  const notJson = extname(file).toLowerCase() === ".json" ? jsonProblemsSaid(text.slice(bom), file) : [];
+  if (notJson.length > 0) throw new ScenarioError(notJson);
   // Brackets nested tens of thousands deep ran the YAML library out of memory (the process aborted, JSON or YAML; an outside check): refused before it reads them.
   const deepAt = bracketsDeeperThan(text, FLOW_DEPTH_READ);
   if (deepAt !== null) {

@@ -23,3 +23,18 @@ export function deepestNode<Node>(root: Node, children: (node: Node) => Iterable
 
 /** The children of a JSON or YAML value: a mapping's values, a list's items. */
 export const valueChildren = (value: unknown): Iterable<unknown> | null => (typeof value === "object" && value !== null ? Object.values(value) : null);
+
+/** Brackets nested deeper than the YAML library is given to read: far past a scenario's nesting limit, short of what ran it out of memory (20,000). */
+export const FLOW_DEPTH_READ = 2000;
+
+/** Where '[' and '{' first stand more than `limit` deep, counted whatever quotes them (a text of 2,000 open brackets is no scenario either), or null. */
+export function bracketsDeeperThan(text: string, limit: number): number | null {
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return index;
+    } else if ((char === 0x5d || char === 0x7d) && depth > 0) depth--;
+  }
+  return null;
+}

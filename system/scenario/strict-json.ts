@@ -1,3 +1,4 @@
+import { LineCounter } from "yaml";
 import { jsonMistakes } from "./json-mistakes.js";
 
 /** A place where a text stops being JSON, and why (in words that quote none of the text: a value may be a key). */
@@ -19,6 +20,28 @@ export function jsonSyntaxProblems(text: string): JsonSyntaxProblem[] {
     const found = jsonMistakes(text);
     return found.length > 0 ? found : [firstProblem(text, error)];
   }
+}
+
+/** The most JSON mistakes said one by one: a file of many (a list of numbers without its commas) is said in a screen, not in thousands of lines. */
+const JSON_MISTAKES_SAID = 50;
+
+/** Why a .json file's YAML is refused: said once, with its first mistake. */
+const JSON_NOT_YAML = "; a .json scenario is read as JSON, without trailing commas, comments or unquoted keys (YAML goes in a .yaml file)";
+
+/** A .json scenario's mistakes as the loader says them, each at its line and column (none: it is JSON). */
+export function jsonProblemsSaid(json: string, file: string): string[] {
+  const found = jsonSyntaxProblems(json);
+  if (found.length === 0) return [];
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let at = json.indexOf("\n"); at >= 0; at = json.indexOf("\n", at + 1)) lines.addNewLine(at + 1);
+  const said = found.slice(0, JSON_MISTAKES_SAID).map(({ position, reason }, index) => {
+    const { line, col } = lines.linePos(position);
+    // Why JSON and not YAML is said once, with the first.
+    return `${file}:${line}:${col}: not JSON: ${reason}${index === 0 ? JSON_NOT_YAML : ""}`;
+  });
+  const more = found.length - said.length;
+  return more > 0 ? [...said, `${file}: ${more} more JSON ${more === 1 ? "mistake" : "mistakes"} after these`] : said;
 }
 
 /** Whether a prefix of a JSON text can still become JSON: it parses, or fails only where it ends. */

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { identity } from "../../driver/intermediate/identity.js";
-import { applyQosConfig, parseQosConfig, QosConfigError, type QosProblem, qosConfigWarnings, qosProblemText, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { applyQosConfig, parseQosConfig, QosConfigError, type QosProblem, qosProblemText, trafficClasses } from "../../driver/intermediate/qos-config.js";
+import { qosConfigWarnings } from "../../driver/intermediate/qos-config-warnings.js";
 import { parseQosConfigJson } from "../../driver/intermediate/qos-config-json.js";
 import { spi } from "../../sim/ipsec/esp.js";
 import { ipv4Address } from "../../sim/packet/ipv4.js";
