@@ -135,13 +135,20 @@ export class QueueRecovery {
   /** One queue's reset, under way (for lending) while it runs; the one it interrupted, if any, is under way again after it. */
   private *reset({ direction, queue }: { direction: QueueDirection; queue: number }): Generator<Command, void, unknown> {
     const interrupted = this.underWay;
-    this.underWay = { direction, queue, lent: Math.max(this.driver.classOfQueue(queue), ...this.requests.waiting.map((request) => this.driver.classOfQueue(request.queue))), raise: null };
+    this.underWay = { direction, queue, lent: this.lentTo(queue), raise: null };
     try {
       const reset = direction === "tx" ? yield* this.resetTx(queue) : yield* this.resetRx(queue);
       if (reset) this.shown.resets.set(++this.shown.statistics.queueResets);
     } finally {
       this.underWay = interrupted;
+      // What it was lent is lent no more once the reset that lent it is done: only those still waiting lend.
+      if (interrupted !== null) interrupted.lent = this.lentTo(interrupted.queue);
     }
+  }
+
+  /** The class a reset of `queue` runs at: its queue's, or a higher one's waiting behind it. */
+  private lentTo(queue: number): number {
+    return Math.max(this.driver.classOfQueue(queue), ...this.requests.waiting.map((request) => this.driver.classOfQueue(request.queue)));
   }
 
   /** The reset's work on a core at the lent class, raised while it waits for one. */

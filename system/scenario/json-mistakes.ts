@@ -29,12 +29,12 @@ const ESCAPES = new Set(['"', "\\", "/", "b", "f", "n", "r", "t", "u"]);
 export function jsonMistakes(text: string): JsonMistake[] {
   const mistakes: JsonMistake[] = [];
   const say = (position: number, reason: string) => mistakes.push({ position, reason });
-  // Not JSON at all (YAML: a '---' or '#' first, or a word): one mistake, not one for each of its words.
+  // Not JSON at all (YAML: a '---' first, or a word after any comments): one mistake, not one for each of its words.
   const first = text.search(/\S/);
   const { tokens, complete } = tokenize(text, say);
   const firstToken = tokens[0];
-  if (first >= 0 && (text[first] === "#" || text.startsWith("---", first) || (firstToken?.kind === "value" && firstToken.flawed && firstToken.at === first))) {
-    return [{ position: first, reason: "the file is no JSON mapping: a scenario in JSON is one mapping, from '{' to '}'" }];
+  if (first >= 0 && (text.startsWith("---", first) || (firstToken?.kind === "value" && firstToken.flawed && /[A-Za-z_$']/.test(text[firstToken.at]!)))) {
+    return [{ position: text.startsWith("---", first) ? first : firstToken!.at, reason: "the file is no JSON mapping: a scenario in JSON is one mapping, from '{' to '}'" }];
   }
   // Stopped at a text never closed: the structure is read up to it, without it.
   readStructure(complete ? tokens : tokens.slice(0, -1), complete ? text.length : null, say);
@@ -54,13 +54,13 @@ function tokenize(text: string, say: (position: number, reason: string) => void)
     else if (char === "}" || char === "]") (tokens.push({ kind: "close", char, at }), index++);
     else if (char === ":") (tokens.push({ kind: "colon", at }), index++);
     else if (char === ",") (tokens.push({ kind: "comma", at }), index++);
-    else if (char === "/" && (text[index + 1] === "/" || text[index + 1] === "*")) {
+    else if ((char === "/" && (text[index + 1] === "/" || text[index + 1] === "*")) || char === "#") {
       say(at, "a comment, which JSON does not have");
-      const end = text[index + 1] === "/" ? text.indexOf("\n", index) : text.indexOf("*/", index + 2);
-      index = end < 0 ? text.length : text[index + 1] === "/" ? end : end + 2;
+      const end = text[index + 1] === "*" && char === "/" ? text.indexOf("*/", index + 2) : text.indexOf("\n", index);
+      index = end < 0 ? text.length : text[index + 1] === "*" && char === "/" ? end + 2 : end;
     } else if (char === '"') {
       const read = readText(text, index, say);
-      tokens.push({ kind: "value", at, string: true });
+      tokens.push({ kind: "value", at, string: true, flawed: read.flawed });
       // A text whose closing '"' is missing swallowed what followed on its line (a ',', a field): what the reading would say after it is not to be trusted.
       if (!read.closed) return { tokens, complete: false };
       index = read.end;
@@ -97,7 +97,7 @@ function tokenize(text: string, say: (position: number, reason: string) => void)
       index = end < 0 ? text.length : end;
     } else {
       // A run of such characters is one mistake (an emoji is two UTF-16 units).
-      say(at, "a character JSON does not have here (its blanks are spaces, tabs and line breaks)");
+      say(at, /\s/.test(char) ? "a blank JSON does not have (its blanks are spaces, tabs and line breaks)" : "a character JSON does not have here");
       index++;
       while (index < text.length && !/[\s,:{}[\]"'/A-Za-z0-9_$+.-]/.test(text[index]!)) index++;
     }
@@ -110,7 +110,7 @@ function tokenize(text: string, say: (position: number, reason: string) => void)
  * text on its line, not by punctuation, is one inside the text, left unescaped), or at its line's
  * end, unclosed.
  */
-function readText(text: string, start: number, say: (position: number, reason: string) => void): { end: number; closed: boolean } {
+function readText(text: string, start: number, say: (position: number, reason: string) => void): { end: number; closed: boolean; flawed: boolean } {
   let index = start + 1;
   let saidInside = false;
   // One mistake inside a text said, the first: a text of many tabs is one mistake to mend.
@@ -121,9 +121,9 @@ function readText(text: string, start: number, say: (position: number, reason: s
   while (index < text.length) {
     const char = text[index]!;
     if (char === '"') {
-      // One inside the text has its words right after it, or after blanks (`"say "hi" now"`); a closing one has JSON after it (a value after a ':' left out, say) or the line's end.
+      // One inside the text has a word right after it, the text going on to a closing '"' (`"say "hi" now"`); a closing one has JSON after it (a value after a ':' left out, an unquoted name after a ',' left out) or the line's end.
       const after = text.slice(index + 1, index + 256);
-      if (!/^([A-Za-z0-9]|[ \t]+(?!(true|false|null)\b)[A-Za-z])/.test(after)) return { end: index + 1, closed: true };
+      if (!/^[ \t]*[A-Za-z][^"\n:,{}[\]]*"/.test(after)) return { end: index + 1, closed: true, flawed: saidInside };
       inside(index, "a '\"' inside a text, which JSON writes as \\\"");
       index++;
       continue;
@@ -141,7 +141,7 @@ function readText(text: string, start: number, say: (position: number, reason: s
     index++;
   }
   say(start, "a text whose closing '\"' is missing (a JSON text ends on its line)");
-  return { end: index, closed: false };
+  return { end: index, closed: false, flawed: true };
 }
 
 function numberMistake(number: string): string {
@@ -201,7 +201,13 @@ function readStructure(tokens: readonly Token[], end: number | null, say: (posit
     if (token.kind === "colon") {
       if (mapping && inner.expecting === "colon") inner.expecting = "value";
       else if (!mapping) return say(token.at, "a ':' inside a list ('['): a field belongs in a mapping ('{'), or the list's ']' was left out before it");
-      else if (inner.expecting === "next") return say(token.at, "a ':' where a ',' or '}' was expected: a '{' left out before the field?");
+      else if (inner.expecting === "next") {
+        // After a text with a '"' inside, that text read as a field's value was likely two, the second a name (a '"' or ',' left out between): read on as a field's ':'.
+        const before = tokens[index - 1];
+        if (before?.kind !== "value" || !before.string || !before.flawed) return say(token.at, "a ':' where a ',' or '}' was expected: a '{' left out before the field?");
+        say(token.at, "a ':' after a field's value: a ',' or a closing '\"' left out before it?");
+        inner.expecting = "value";
+      }
       else if (inner.expecting === "value") say(token.at, "a second ':'");
       // Passed over: taken as a field's ':', the next field was read as its value, and a false '{' left out followed.
       else say(token.at, "a ':' with no field's name before it");
@@ -211,6 +217,11 @@ function readStructure(tokens: readonly Token[], end: number | null, say: (posit
     const namesField = tokens[index + 1]?.kind === "colon";
     // A word or text already said to be no JSON value (a stray word, a unit after a number), with no ':' after it, is passed over: read as a field's name or a value, the fields after it were said to lack their ':' or ','.
     if (token.kind === "value" && token.flawed && !namesField && (inner.expecting === "next" || (mapping && inner.expecting !== "value" && inner.expecting !== "colon"))) continue;
+    // A second value after a field's value, with no ':' after it: one mistake, not a ',' and a name without its ':'.
+    if (mapping && inner.expecting === "next" && token.kind === "value" && !namesField) {
+      say(token.at, "a second value after the field's value (a ',' and a field's name left out?)");
+      continue;
+    }
     if (inner.expecting === "next") say(token.at, `',' was expected before this, between two ${mapping ? "fields" : "values"}`);
     if (mapping && (inner.expecting === "first" || inner.expecting === "key" || inner.expecting === "next")) {
       if (token.kind === "open") return say(token.at, "a mapping or list where a field's name goes");

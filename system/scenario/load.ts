@@ -236,7 +236,7 @@ export function parseScenarioDocument(given: string, file: string) {
   const notJson = extname(file).toLowerCase() === ".json" ? jsonProblemsSaid(text.slice(bom), file) : [];
   if (notJson.length > 0) throw new ScenarioError(notJson);
   // Brackets nested tens of thousands deep ran the YAML library out of memory (the process aborted, JSON or YAML; an outside check): refused before it reads them.
-  const deepAt = bracketsDeeperThan(text, FLOW_DEPTH_READ);
+  const deepAt = bracketsDeeperThan(text, FLOW_DEPTH_READ, LIMITS.nesting);
   if (deepAt !== null) {
     const before = text.slice(0, deepAt);
     throw new ScenarioError([`${file}:${before.split("\n").length}:${deepAt - before.lastIndexOf("\n")}: ${NESTED_TOO_DEEPLY}`]);

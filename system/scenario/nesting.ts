@@ -27,13 +27,20 @@ export const valueChildren = (value: unknown): Iterable<unknown> | null => (type
 /** Brackets nested deeper than the YAML library is given to read: far past a scenario's nesting limit, short of what ran it out of memory (20,000). */
 export const FLOW_DEPTH_READ = 2000;
 
-/** Where '[' and '{' first stand more than `limit` deep, counted whatever quotes them (a text of 2,000 open brackets is no scenario either), or null. */
-export function bracketsDeeperThan(text: string, limit: number): number | null {
+/**
+ * Whether '[' and '{' stand more than `limit` deep, counted whatever quotes them (a text of 2,000
+ * open brackets is no scenario either): then where they first stood more than `placed` deep, the
+ * place a message names (the nesting limit's), or null.
+ */
+export function bracketsDeeperThan(text: string, limit: number, placed: number): number | null {
   let depth = 0;
+  let firstPast = -1;
   for (let index = 0; index < text.length; index++) {
     const char = text.charCodeAt(index);
     if (char === 0x5b || char === 0x7b) {
-      if (++depth > limit) return index;
+      depth++;
+      if (depth > placed && firstPast < 0) firstPast = index;
+      if (depth > limit) return firstPast;
     } else if ((char === 0x5d || char === 0x7d) && depth > 0) depth--;
   }
   return null;

@@ -50,7 +50,7 @@ test.each([
   [5, "56.8"],
   [13, "70.0"],
   [16, "50.0"],
-])("a reset waiting for its queue's BUSY lets a waiting reset of a higher class go first: gold's queues are down well under a completion timeout (seed %i; before: %s µs)", (seed) => {
+])("a reset waiting for its queue's BUSY lets a waiting reset of a higher class go first: gold's queues are down under a completion timeout (seed %i; before: %s µs)", (seed) => {
   const { kernel, top } = buildScenario(parseScenarioText(BUSY_SCENARIO, "reset-busy.yaml", { seed }));
   const rings = [...top.nic.tx.queues, ...top.nic.rx.queues].map((queue) => queue.ring);
   const faultedAt = new Map<object, number>();
@@ -74,5 +74,6 @@ test.each([
   const gold = top.driver.base.queueOfClass(7);
   const goldLongest = Math.max(...[top.nic.tx.queues[gold]!.ring, top.nic.rx.queues[gold]!.ring].map((ring) => longest.get(ring) ?? 0));
   expect(goldLongest).toBeGreaterThan(0);
-  expect(goldLongest).toBeLessThan(us(35));
+  // A completion timeout is 50 µs: gold waited longer than one of its own only behind another queue's.
+  expect(goldLongest).toBeLessThan(us(45));
 }, 60_000);

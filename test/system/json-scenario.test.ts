@@ -43,7 +43,12 @@ describe("a .json scenario is held to JSON", () => {
     ["a stray word where a field goes", '{\n  "name": "x",\n  x\n  "seed": 1,\n  "nic": {"queues": 1,}\n}\n', [`3:3: not JSON: ${UNQUOTED}`, "5:22: not JSON: a ',' with nothing after it (a trailing comma)"]],
     ["a text broken over lines", '{\n  "name": "x",\n  "qos": "class-map match-any gold\n match qos-group 1\n",\n  "seed": 1\n}\n', ["3:10: not JSON: a text whose closing '\"' is missing (a JSON text ends on its line)"]],
     ["a '\"' inside a text", '{\n  "name": "say "hi" now",\n  "seed": 1\n}\n', ["2:16: not JSON: a '\"' inside a text, which JSON writes as \\\""]],
-    ["an emoji where none goes", '{\n  "name": "x", \u{1F600}\n  "seed": 1\n}\n', ["2:16: not JSON: a character JSON does not have here (its blanks are spaces, tabs and line breaks)"]],
+    ["an emoji where none goes", '{\n  "name": "x", \u{1F600}\n  "seed": 1\n}\n', ["2:16: not JSON: a character JSON does not have here"]],
+    // From the third check: an unquoted name after a ',' left out, a stray value after a value, a text and a name run together, a '#' comment.
+    ["an unquoted name after a ',' left out", '{"name": "a" durationMicroseconds: 10, "seed": 3}', ["1:14: not JSON: a field's name without its double quotes", "1:14: not JSON: ',' was expected before this, between two fields"]],
+    ["a stray value after a value", '{"name": "a", "seed": "1"2}', ["1:26: not JSON: a second value after the field's value (a ',' and a field's name left out?)"]],
+    ["a text's closing quote left out before the next field", '{"name": "a, "durationMicroseconds": 10}', ["1:14: not JSON: a '\"' inside a text, which JSON writes as \\\"", "1:36: not JSON: a ':' after a field's value: a ',' or a closing '\"' left out before it?"]],
+    ["a '#' comment before the mapping", '# my scenario\n{"name": "a", "durationMicroseconds": 10}', ["1:1: not JSON: a comment, which JSON does not have"]],
     ["a YAML document's '---'", "---\nname: x\nseed: 1\n", ["1:1: not JSON: the file is no JSON mapping: a scenario in JSON is one mapping, from '{' to '}'"]],
     ["a merge conflict's markers", '{\n<<<<<<< HEAD\n  "seed": 1\n=======\n  "seed": 2\n>>>>>>> other\n}\n', ["2:1: not JSON: a merge conflict's marker line (<<<<<<<, ======= or >>>>>>>): keep one side", "4:1: not JSON: a merge conflict's marker line (<<<<<<<, ======= or >>>>>>>): keep one side", "5:3: not JSON: ',' was expected before this, between two fields", "6:1: not JSON: a merge conflict's marker line (<<<<<<<, ======= or >>>>>>>): keep one side"]],
     // Read on inside the mapping not closed, the list is not closed where the file ends either: not said, being the same mistake.
@@ -92,13 +97,13 @@ describe("a .json scenario is held to JSON", () => {
     expect(many[50]).toBe(`${many[0]!.split(":")[0]}: 19949 more JSON mistakes after these`);
   });
 
-  test("brackets nested 20,000 deep, valid JSON or not, in a .json or .yaml scenario, are refused at the 2,001st, before the YAML library reads them (it ran out of memory and the process aborted)", () => {
+  test("brackets nested 20,000 deep, valid JSON or not, in a .json or .yaml scenario, are refused before the YAML library reads them (it ran out of memory and the process aborted), at the 33rd level", () => {
     const text = `{"name": "x", "a": ${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
     for (const name of ["s.json", "s.yaml"]) {
       const directory = mkdtempSync(join(tmpdir(), "nicsim-"));
       const file = join(directory, name);
       writeFileSync(file, text);
-      expect(() => loadScenarioFile(file)).toThrow(`${file}:1:2019: mappings and lists nested more than 32 levels deep`);
+      expect(() => loadScenarioFile(file)).toThrow(`${file}:1:51: mappings and lists nested more than 32 levels deep`);
     }
   });
 
