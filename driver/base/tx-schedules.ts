@@ -21,7 +21,7 @@ const longestFrameKilobytes = (maxFrameBytes: number): number => Math.ceil(maxFr
 export function usedQueuePartKilobytes(bufferKilobytes: number, maxFrameBytes: number, deviceQueues: number, usedQueues: number): number | null {
   const smallest = longestFrameKilobytes(maxFrameBytes);
   // No larger than the register's field holds: a buffer of eight full fields (a shared one's parts come up so) gave parts it refused.
-  const each = Math.min(Math.floor((bufferKilobytes - smallest * (deviceQueues - usedQueues)) / usedQueues), 2 ** F.TXPBSIZE_FIELDS.SIZE.width - 1);
+  const each = Math.min(Math.floor((bufferKilobytes - smallest * (deviceQueues - usedQueues)) / usedQueues), F.TXPBSIZE_FIELDS.SIZE.max);
   return each < smallest ? null : each;
 }
 

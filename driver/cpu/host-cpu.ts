@@ -126,8 +126,7 @@ export class HostCpu extends Component {
     return Math.round((cycles * 1e6) / this.params.megahertz);
   }
 
-  /** Run `picoseconds` of work of a kind for a class on a core, waiting for one first (nothing at all for 0). */
-  /** Work of a class on a core; `raised`, as hold's, is given a way to raise the job's class while it waits for one. */
+  /** Run `picoseconds` of work of a kind for a class on a core, waiting for one first (nothing at all for 0); `raised`, as hold's, is given a way to raise the job's class while it waits for one. */
   *run(kind: CpuWorkName, trafficClass: number, picoseconds: number, raised?: (raise: (trafficClass: number) => void) => void): Generator<Command, void, unknown> {
     const command = this.work(kind, trafficClass, picoseconds);
     if (command === null) return;

@@ -2,7 +2,7 @@ import * as R from "../spec/register-fields.js";
 import { overDynamicThreshold } from "../shared-buffer-threshold.js";
 
 /** The largest part TXPBSIZE holds: a 10-bit field of KB. */
-const LARGEST_PART = (2 ** R.TXPBSIZE_FIELDS.SIZE.width - 1) * 1024;
+const LARGEST_PART = R.TXPBSIZE_FIELDS.SIZE.max * 1024;
 
 /** Each queue's part of the TX buffer as the device comes up: the equal split, in whole KB as TXPBSIZE holds it. */
 export function equalPartBytes(bufferBytes: number, queues: number): number {

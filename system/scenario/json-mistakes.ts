@@ -56,8 +56,9 @@ function tokenize(text: string, say: (position: number, reason: string) => void)
     else if (char === ",") (tokens.push({ kind: "comma", at }), index++);
     else if ((char === "/" && (text[index + 1] === "/" || text[index + 1] === "*")) || char === "#") {
       say(at, "a comment, which JSON does not have");
-      const end = text[index + 1] === "*" && char === "/" ? text.indexOf("*/", index + 2) : text.indexOf("\n", index);
-      index = end < 0 ? text.length : text[index + 1] === "*" && char === "/" ? end + 2 : end;
+      const block = char === "/" && text[index + 1] === "*";
+      const end = block ? text.indexOf("*/", index + 2) : text.indexOf("\n", index);
+      index = end < 0 ? text.length : block ? end + 2 : end;
     } else if (char === '"') {
       const read = readText(text, index, say);
       tokens.push({ kind: "value", at, string: true, flawed: read.flawed });

@@ -134,8 +134,8 @@ export function applyOverrides(root: unknown, overrides: Record<string, unknown>
     setPath(root as Record<string, unknown>, path.split("."), overrides[path]);
     const other = otherRateField(root, path, overrides);
     if (other !== null) {
-      delete (valueAt(root, other.split(".").slice(0, -1)) as Record<string, unknown>)[other.split(".").at(-1)!];
-      replaced.push(`--set ${path}: replaces the scenario's ${other} (a stream's rate is one of ${STREAM_RATE_FIELDS.join(" and ")})`);
+      delete other.stream[other.field];
+      replaced.push(`--set ${path}: replaces the scenario's ${other.path} (a stream's rate is one of ${STREAM_RATE_FIELDS.join(" and ")})`);
     }
   }
   return { problems, applied, replaced };
@@ -143,18 +143,19 @@ export function applyOverrides(root: unknown, overrides: Record<string, unknown>
 
 /**
  * The file's other rate field of a stream one of whose rate fields a --set gives (`traffic.0.load`
- * where the file gives `traffic.0.gapMicroseconds`), or null: without it being taken away, no
- * --set or --grid could turn a stream given by its gap into one given by its load.
+ * where the file gives `traffic.0.gapMicroseconds`): its stream, name and path; or null. Without it
+ * being taken away, no --set or --grid could turn a stream given by its gap into one given by its load.
  */
-function otherRateField(root: object, path: string, overrides: Record<string, unknown>): string | null {
+function otherRateField(root: object, path: string, overrides: Record<string, unknown>): { stream: Record<string, unknown>; field: string; path: string } | null {
   const keys = path.split(".");
-  const field = keys.at(-1) as (typeof STREAM_RATE_FIELDS)[number];
-  if (keys.length !== 3 || keys[0] !== "traffic" || !STREAM_RATE_FIELDS.includes(field)) return null;
-  const other = `traffic.${keys[1]}.${STREAM_RATE_FIELDS.find((name) => name !== field)!}`;
+  const given = keys.at(-1) as (typeof STREAM_RATE_FIELDS)[number];
+  if (keys.length !== 3 || keys[0] !== "traffic" || !STREAM_RATE_FIELDS.includes(given)) return null;
+  const field = STREAM_RATE_FIELDS.find((name) => name !== given)!;
+  const other = `traffic.${keys[1]}.${field}`;
   // Both given by --set: the two are refused together, as in a file.
   if (Object.hasOwn(overrides, other)) return null;
   const stream = valueAt(root, keys.slice(0, -1));
-  return isMapping(stream) && Object.hasOwn(stream, other.split(".").at(-1)!) ? other : null;
+  return isMapping(stream) && Object.hasOwn(stream, field) ? { stream, field, path: other } : null;
 }
 
 const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,18 +1,12 @@
 import { LineCounter } from "yaml";
-import { jsonMistakes } from "./json-mistakes.js";
-
-/** A place where a text stops being JSON, and why (in words that quote none of the text: a value may be a key). */
-export interface JsonSyntaxProblem {
-  readonly position: number;
-  readonly reason: string;
-}
+import { type JsonMistake, jsonMistakes } from "./json-mistakes.js";
 
 /**
  * Every place a text is not JSON, in text order, or none when it is JSON (jsonMistakes): JSON.parse
  * stops at the first, and a file with three mistakes took three runs to mend. Where that reading
  * finds nothing JSON.parse refused, V8's first mistake is said.
  */
-export function jsonSyntaxProblems(text: string): JsonSyntaxProblem[] {
+export function jsonSyntaxProblems(text: string): JsonMistake[] {
   try {
     JSON.parse(text);
     return [];
@@ -61,7 +55,7 @@ function validSoFar(prefix: string): boolean {
  * tolerant parser cannot read. The place is the longest prefix that can still become JSON (V8's
  * messages give it for some mistakes and not others).
  */
-function firstProblem(text: string, error: unknown): JsonSyntaxProblem {
+function firstProblem(text: string, error: unknown): JsonMistake {
   let low = 0;
   let high = text.length;
   // Invariant: text.slice(0, low) can still become JSON, text.slice(0, high + 1) cannot (a prefix that cannot, no longer one can).

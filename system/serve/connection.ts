@@ -108,12 +108,15 @@ export class Connection {
       if (frame.kind === "malformed") return this.refuse("MALFORMED", frame.type, frame.text);
       const decoded = decodeMessage(frame.bytes, "client");
       if (decoded.kind === "refused") {
-        const order = decoded.error === "BAD_VALUE" ? this.run.session.outOfTurn(decoded.messageType) : null;
-        if (order !== null) return this.refuse(order.error, order.messageType, order.text);
-        try {
-          if (decoded.error === "BAD_VALUE") this.run.session.chargeRefusedRequest();
-        } catch (error) {
-          return this.modelFailed(error, decoded.messageType);
+        // A value out of its field's range: a request still, out of turn or charged its call as any other.
+        if (decoded.error === "BAD_VALUE") {
+          const order = this.run.session.outOfTurn(decoded.messageType);
+          if (order !== null) return this.refuse(order.error, order.messageType, order.text);
+          try {
+            this.run.session.chargeRefusedRequest();
+          } catch (error) {
+            return this.modelFailed(error, decoded.messageType);
+          }
         }
         return this.refuse(decoded.error, decoded.messageType, decoded.text);
       }

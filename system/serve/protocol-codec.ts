@@ -45,6 +45,11 @@ function layOut(spec: MessageSpec): MessageLayout {
 export const LAYOUTS: ReadonlyMap<MessageName, MessageLayout> = new Map(MESSAGES.map((spec) => [spec.name, layOut(spec)]));
 const BY_CODE: ReadonlyMap<number, MessageLayout> = new Map([...LAYOUTS.values()].map((layout) => [layout.spec.code, layout]));
 
+/** The name of the message of a type, if there is one. */
+export function messageName(code: number): string | undefined {
+  return BY_CODE.get(code)?.spec.name;
+}
+
 export function layoutOf(name: MessageName): MessageLayout {
   return LAYOUTS.get(name)!;
 }

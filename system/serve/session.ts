@@ -11,7 +11,7 @@ import type { NicHardware } from "../nic-system.js";
 import { BenchPeer } from "./bench-peer.js";
 import { DeviceClock } from "./device-clock.js";
 import { DmaWrites } from "./dma-writes.js";
-import { clipText, encodeMessage, LAYOUTS, layoutOf, type Message, type MessageValues, type Refusal } from "./protocol-codec.js";
+import { clipText, encodeMessage, layoutOf, type Message, messageName, type MessageValues, type Refusal } from "./protocol-codec.js";
 import { formatTime, LAST_TIME } from "../../sim/time.js";
 
 /** What serving one message gave: messages to send (notifications, then the reply), and whether the client said goodbye; or a refusal. */
@@ -86,8 +86,9 @@ export class DeviceSession {
   /** Serve one decoded message; a refusal names the message and field (the run then ends). */
   serve(message: Message): Served {
     this.counts.set(message.name, (this.counts.get(message.name) ?? 0) + 1);
+    const order = this.outOfTurn(messageCode(message.name));
+    if (order !== null) return { kind: "refused", ...order };
     if (message.name === "HELLO") return this.hello(message.values);
-    if (!this.helloDone) return refusal("ORDER", message.name, helloFirst(message.name));
     // A request happens a call's time from now: not past the last time the model holds. GOODBYE may still end the run there.
     const pastTheEnd = this.now + this.options.callPicoseconds > LAST_TIME;
     if (pastTheEnd && message.name === "GOODBYE") {
@@ -110,14 +111,14 @@ export class DeviceSession {
   }
 
   /**
-   * Why a message the codec refused for a value is out of turn, if it is: one before HELLO, or a
-   * second HELLO, is refused as ORDER whatever its values, as serve() refuses it (a second HELLO
-   * with a bad magic was BAD_VALUE, and charged its call; an outside check).
+   * Why a message is out of turn, if it is: one before HELLO, or a second HELLO. Asked of every
+   * message served and of one the codec refused for a value, so that it is ORDER whatever its
+   * values (a second HELLO with a bad magic was BAD_VALUE, and charged its call; an outside check).
    */
   outOfTurn(messageType: number): Refusal | null {
-    const name = [...LAYOUTS.values()].find((layout) => layout.spec.code === messageType)?.spec.name;
-    if (name === "HELLO" && this.helloDone) return { error: "ORDER", messageType, text: SECOND_HELLO };
-    if (name !== "HELLO" && !this.helloDone) return { error: "ORDER", messageType, text: helloFirst(name ?? "a message") };
+    const isHello = messageType === messageCode("HELLO");
+    if (isHello && this.helloDone) return { error: "ORDER", messageType, text: "HELLO: a second HELLO on one connection (HELLO is its first message only)" };
+    if (!isHello && !this.helloDone) return { error: "ORDER", messageType, text: `${messageName(messageType) ?? "a message"}: the first message must be HELLO` };
     return null;
   }
 
@@ -131,7 +132,6 @@ export class DeviceSession {
   }
 
   private hello(values: MessageValues<"HELLO">): Served {
-    if (this.helloDone) return refusal("ORDER", "HELLO", SECOND_HELLO);
     if (values.major !== PROTOCOL_VERSION.major) return refusal("VERSION", "HELLO", `HELLO.major: the client speaks version ${values.major}.${values.minor}, the server ${PROTOCOL_VERSION.major}.${PROTOCOL_VERSION.minor}`);
     this.clientName = values.client_name;
     this.clock.advance(this.options.callPicoseconds);
@@ -219,9 +219,6 @@ class RequestError extends Error {
     super(message);
   }
 }
-
-const SECOND_HELLO = "HELLO: a second HELLO on one connection (HELLO is its first message only)";
-const helloFirst = (name: string) => `${name}: the first message must be HELLO`;
 
 function refusal(error: Refusal["error"], name: MessageName, text: string): Served {
   return { kind: "refused", error, messageType: messageCode(name), text };
