@@ -94,7 +94,7 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
     .join("\n");
   const waits = summary.host.waits.map((wait) => `<tr><td>${escape(nameOf(wait.trafficClass))} (${wait.trafficClass})</td><td>${wait.jobs}</td><td>${wait.meanMicroseconds.toFixed(2)}</td><td>${wait.maximumMicroseconds.toFixed(2)}</td></tr>`).join("\n");
   const rows = summary.classes
-    .map((entry) => `<tr><td>${escape(entry.className)} (${entry.trafficClass})</td><td>${entry.direction}</td><td>${entry.received}</td><td>${entry.gigabitsPerSecond.toFixed(3)}</td><td>${entry.latency.p50 ?? "–"}</td><td>${entry.latency.p99 ?? "–"}</td><td>${entry.latency.max ?? "–"}</td><td>${entry.host.p99 ?? "–"}</td></tr>`)
+    .map((entry) => `<tr><td>${escape(entry.className)} (${entry.trafficClass})</td><td>${entry.direction}</td><td>${entry.received}</td><td>${entry.gigabitsPerSecond.toFixed(3)}</td><td>${entry.gigabitsPerSecondInTraffic.toFixed(3)}</td><td>${entry.latency.p50 ?? "–"}</td><td>${entry.latency.p99 ?? "–"}</td><td>${entry.latency.max ?? "–"}</td><td>${entry.host.p99 ?? "–"}</td></tr>`)
     .join("\n");
   const cache = summary.ipsec.cache;
   const enginePreemptions = describePreemptions(summary.crypto);
@@ -107,7 +107,7 @@ export function htmlReport(summary: ScenarioSummary, files: readonly string[]): 
 <h1>nicsim: ${escape(summary.scenario)}</h1>
 <p>${escape(summary.outcome)}; seed ${summary.seed}; ${summary.trafficMicroseconds} µs of traffic from ${summary.trafficStartMicroseconds} µs, ${summary.simulatedMicroseconds} µs simulated.</p>
 ${summary.faults.length > 0 ? `<p>Faults injected: ${escape(summary.faults.join(", "))}.</p>\n` : ""}<p>${escape(describeLossAndOrder(summary).replace(/^l/, "L"))}${summary.countedDrops > 0 ? `; counted drops by place: ${escape(describeDropPlaces(summary))}` : ""}.</p>
-<table><tr><th>class</th><th>direction</th><th>received</th><th>Gb/s</th><th>p50 µs</th><th>p99 µs</th><th>max µs</th><th>of which host, p99 µs</th></tr>
+<table><tr><th>class</th><th>direction</th><th>received</th><th title="over the direction's delivery window: first packet due to last delivered">Gb/s</th><th title="delivered by the traffic's end, over the first packet due to then: the share while the streams competed">Gb/s in traffic</th><th>p50 µs</th><th>p99 µs</th><th>max µs</th><th>of which host, p99 µs</th></tr>
 ${rows}
 </table>
 <p>Latency from when each packet was due (its place in its stream's schedule) to its decrypted delivery; the host's part: to the peer, due to posted on the NIC's ring; to the host, off the ring to delivered. Gb/s of inner packet bytes over the delivery window of each direction, from its first packet due to its last delivered, the same for every class of the direction, so that they add up to its total (the plots below count the wire's bytes: headers, padding and gaps too).</p>

@@ -324,7 +324,7 @@ export class ScenarioTraffic extends Component {
       this.scoreboard.delivered(where, pending, packet, sequence < stream.sent ? stream.packet(sequence) : null);
       if (pending) this.scoreboard.drops.delivered({ flow: stream, sequence });
     }
-    if (stream && pending) stream.arrived(sequence, packet.length, time, received);
+    if (stream && pending) stream.arrived(sequence, packet.length, time, received, time <= this.trafficEnd);
   }
 
   /**

@@ -6,7 +6,7 @@ import { describeHost } from "../host-report.js";
 import type { Sample, Sampling } from "./measurements.js";
 import { round } from "./measurements.js";
 import type { ScenarioSystem } from "./scenario-system.js";
-import { deliveryWindow, type Flow, windowBitsPerSecond } from "./flow.js";
+import { deliveryWindow, type Flow, inTrafficBitsPerSecond, windowBitsPerSecond } from "./flow.js";
 import { describeEnding, describeFaults, type RunEnding } from "./run-ending.js";
 import type { InjectedCopies } from "./gateway-flow-faults.js";
 import type { Scenario } from "./schema.js";
@@ -37,6 +37,8 @@ export interface FlowSummary {
   readonly outOfOrder: number;
   /** Inner bits delivered per second over its direction's delivery window: from the first packet due to the last delivered, in any class. */
   readonly gigabitsPerSecond: number;
+  /** The same, of the packets delivered by the traffic's end, over the direction's first packet due to the traffic's end: what it got while the streams competed. */
+  readonly gigabitsPerSecondInTraffic: number;
   /** From when each packet was due to its delivery. */
   readonly latency: LatencySummary;
   /** The host's part of it: to the peer, due to posted on the NIC's ring; to the host, off the ring to delivered. */
@@ -64,7 +66,7 @@ export interface ScenarioSummary extends SystemReport {
   readonly trafficMicroseconds: number;
   readonly flows: readonly FlowSummary[];
   /** Per class and direction: the flows' latencies together. */
-  readonly classes: readonly { trafficClass: number; className: string; direction: FlowSummary["direction"]; received: number; gigabitsPerSecond: number; latency: LatencySummary; host: LatencySummary }[];
+  readonly classes: readonly { trafficClass: number; className: string; direction: FlowSummary["direction"]; received: number; gigabitsPerSecond: number; gigabitsPerSecondInTraffic: number; latency: LatencySummary; host: LatencySummary }[];
   /**
    * The latency distribution per class and direction, for plots: the empirical CDF at up to 200 of
    * its steps (and those of the table's p50 and p99), each [latency µs, fraction of the packets at
@@ -120,6 +122,8 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
   const traffic = top.traffic;
   // One window per direction: the classes' figures add up to what the line carried, at most the line.
   const windows = new Map((["to-peer", "to-host"] as const).map((direction) => [direction, deliveryWindow(traffic.flows.filter((flow) => flow.direction === direction))]));
+  // A run stopped before the traffic's end counts to its stop.
+  const trafficEnd = Math.min(traffic.trafficEnd, kernel.now);
   const className = (trafficClass: number) => traffic.classNames.get(trafficClass) ?? `class ${trafficClass}`;
   const flowSummary = (flow: Flow): FlowSummary => ({
     stream: flow.stream,
@@ -131,6 +135,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
     lost: flow.sent - flow.received,
     outOfOrder: flow.outOfOrder,
     gigabitsPerSecond: round(windowBitsPerSecond([flow], windows.get(flow.direction)!) / 1e9),
+    gigabitsPerSecondInTraffic: round(inTrafficBitsPerSecond([flow], windows.get(flow.direction)!, trafficEnd) / 1e9),
     latency: latency(flow.latencies),
     host: latency(flow.hostLatencies),
   });
@@ -149,6 +154,7 @@ export function scenarioSummary(scenario: Pick<Scenario, "name" | "faults">, ker
         direction: flows[0]!.direction,
         received: flows.reduce((sum, flow) => sum + flow.received, 0),
         gigabitsPerSecond: round(windowBitsPerSecond(flows, windows.get(flows[0]!.direction)!) / 1e9),
+        gigabitsPerSecondInTraffic: round(inTrafficBitsPerSecond(flows, windows.get(flows[0]!.direction)!, trafficEnd) / 1e9),
         latency: latency(flows.flatMap((flow) => flow.latencies)),
         host: latency(flows.flatMap((flow) => flow.hostLatencies)),
       };
@@ -226,14 +232,14 @@ export function formatScenarioSummary(summary: ScenarioSummary): string {
   // The class column as wide as its longest name (class-default (0) is wider than the heading).
   const label = (entry: (typeof summary.classes)[number]) => `${entry.className} (${entry.trafficClass})`;
   const width = Math.max(14, ...summary.classes.map((entry) => label(entry).length));
-  lines.push(`  ${"class".padEnd(width)} direction  received     Gb/s  latency µs p50     p99     max  of which host p99`);
+  lines.push(`  ${"class".padEnd(width)} direction  received     Gb/s  in traffic  latency µs p50     p99     max  of which host p99`);
   for (const entry of summary.classes) {
     lines.push(
-      `  ${label(entry).padEnd(width)} ${entry.direction.padEnd(9)} ${String(entry.received).padStart(9)} ${entry.gigabitsPerSecond.toFixed(3).padStart(8)}  ` +
+      `  ${label(entry).padEnd(width)} ${entry.direction.padEnd(9)} ${String(entry.received).padStart(9)} ${entry.gigabitsPerSecond.toFixed(3).padStart(8)} ${entry.gigabitsPerSecondInTraffic.toFixed(3).padStart(11)}  ` +
         `${formatLatency(entry.latency.p50).padStart(13)} ${formatLatency(entry.latency.p99).padStart(7)} ${formatLatency(entry.latency.max).padStart(7)} ${formatLatency(entry.host.p99).padStart(18)}`,
     );
   }
-  lines.push("  (latency from when each packet was due, – where no packet arrived; Gb/s over each direction's delivery window; host: due to posted on the ring (to-peer), off the ring to delivered (to-host))");
+  lines.push("  (latency from when each packet was due, – where no packet arrived; Gb/s over each direction's delivery window, from its first packet due to its last delivered; in traffic: of what was delivered by the traffic's end, from the first packet due to then, the class's share while the streams competed; host: due to posted on the ring (to-peer), off the ring to delivered (to-host))");
   const preemptions = describePreemptions(summary.crypto);
   lines.push("", `  ${describeLossAndOrder(summary)}; ${preemptions.counts}`);
   for (const line of preemptions.costly) lines.push(`  ${line}`);

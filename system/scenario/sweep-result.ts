@@ -29,6 +29,8 @@ export const SweepResultSchema = z.strictObject({
         direction: z.enum(["to-peer", "to-host"]),
         received: count(),
         gigabitsPerSecond: z.number().nonnegative(),
+        // Rows of a sweep from before it was kept have none (sweep-merge reads them, and shows a blank).
+        gigabitsPerSecondInTraffic: z.number().nonnegative().optional(),
         latency: LatencySchema,
         host: LatencySchema,
       }),

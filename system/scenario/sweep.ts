@@ -351,7 +351,7 @@ export function formatSweep(results: readonly SweepResult[]): string {
   const classOrder = new Map(results.flatMap((result) => result.classes.map((entry) => [`${entry.className} ${entry.direction}`, entry] as const)));
   const classKeys = [...classOrder.keys()].sort((a, b) => inClassOrder(classOrder.get(a)!, classOrder.get(b)!));
   // The run's index first: its line in the JSON lines and its --keep directory, and what tells apart rows whose values show as <secret>.
-  const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), ...classKeys.map((key) => `${key} Gb/s`), "TX hits", "RX hits", "preemptions", "preemption cost %", "host busy %", "host suspensions", "lost", "most drops"];
+  const header = ["run", ...paths, ...classKeys.map((key) => `${key} p99 µs`), ...classKeys.map((key) => `${key} Gb/s`), ...classKeys.map((key) => `${key} Gb/s in traffic`), "TX hits", "RX hits", "preemptions", "preemption cost %", "host busy %", "host suspensions", "lost", "most drops"];
   const rows = results.map((result) => [
     String(result.index),
     ...paths.map((path) => {
@@ -367,6 +367,11 @@ export function formatSweep(results: readonly SweepResult[]): string {
     ...classKeys.map((key) => {
       const entry = result.classes.find((candidate) => `${candidate.className} ${candidate.direction}` === key);
       return entry === undefined ? "" : String(entry.gigabitsPerSecond);
+    }),
+    // And while the streams competed: under overload the delivery window runs on as the backlogs drain.
+    ...classKeys.map((key) => {
+      const entry = result.classes.find((candidate) => `${candidate.className} ${candidate.direction}` === key);
+      return entry?.gigabitsPerSecondInTraffic === undefined ? "" : String(entry.gigabitsPerSecondInTraffic);
     }),
     String(result.cache.txHits),
     String(result.cache.rxHits),

@@ -25,7 +25,7 @@ function attributed(sent: number) {
 describe("which packet each drop took", () => {
   test("every undelivered packet dropped once, in any place and for any reason: every law holds", () => {
     const { flow, attribution, packet } = attributed(4);
-    flow.arrived(0, 200, 5000, null);
+    flow.arrived(0, 200, 5000, null, true);
     attribution.dropped("nic", "RX_BUFFER_FULL", packet(1));
     attribution.dropped("driver", "QUEUE_RESET", packet(2));
     attribution.dropped("nic", "RX_BUFFER_FULL", packet(3));

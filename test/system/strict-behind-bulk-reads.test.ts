@@ -1,28 +1,17 @@
 import { expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
 import { runScenario } from "../../system/scenario/run.js";
-import { keyIdPolicy, qosBlock } from "../support/qos-text.js";
+import { goldBesideBulk } from "../support/gold-beside-bulk.js";
 
 /** Gold in 64-byte packets beside 9000-byte bulk at the line, to the peer, 4 MB of TX buffer, 4 KB read requests: the DMA link at `bytesPerCycle`. */
 function goldBesideJumboBulk(bytesPerCycle: number): string {
-  return `
-name: strict-behind-bulk-reads
-seed: 1
-durationMicroseconds: 500
-driver:
-  cpu: { cores: 4 }
-nic:
-  tx: { bufferBytes: 4194304 }
-  dma: { bytesPerCycle: ${bytesPerCycle}, maxReadRequest: 4096 }
-  sacache: { txEntries: 1024, rxEntries: 1024 }
-${qosBlock(keyIdPolicy([["gold", "priority percent 10"], ["bulk", "bandwidth percent 50"]]))}customers:
-  - { name: c0, identity: { type: ID_KEY_ID, value: c0 }, sas: 1 }
-  - { name: c1, identity: { type: ID_KEY_ID, value: c1 }, sas: 4 }
-traffic:
-  - { name: gold, customer: c0, direction: to-peer, packetBytes: 64, gapMicroseconds: 5 }
-  - { name: bulk, customer: c1, direction: to-peer, packetBytes: 9000, load: 1.0 }
-outputs: { waveform: false, html: false, pcap: false, saTrace: false }
-`;
+  return goldBesideBulk({
+    name: "strict-behind-bulk-reads",
+    durationMicroseconds: 500,
+    nicLines: ["tx: { bufferBytes: 4194304 }", `dma: { bytesPerCycle: ${bytesPerCycle}, maxReadRequest: 4096 }`],
+    gold: "packetBytes: 64, gapMicroseconds: 5",
+    bulk: "packetBytes: 9000, load: 1.0",
+  });
 }
 
 // From an architect's check: where the DMA reads faster than the line, the bulk being read was not capped, and at 13 bytes a cycle (26 Gb/s

@@ -35,7 +35,7 @@ describe("a sweep's table", () => {
     index,
     overrides,
     outcome: "every packet arrived",
-    classes: [{ trafficClass: 7, className: "gold", direction: "to-peer", received: p99 === null ? 0 : 10, gigabitsPerSecond: 1, latency: { count: p99 === null ? 0 : 10, p50: p99, p99, max: p99 }, host: { count: 0, p50: null, p99: null, max: null } }],
+    classes: [{ trafficClass: 7, className: "gold", direction: "to-peer", received: p99 === null ? 0 : 10, gigabitsPerSecond: 1, gigabitsPerSecondInTraffic: 1, latency: { count: p99 === null ? 0 : 10, p50: p99, p99, max: p99 }, host: { count: 0, p50: null, p99: null, max: null } }],
     cache: { txHits: 1, txMisses: 0, rxHits: 1, rxMisses: 0, fetches: 0, staleHandles: 0 },
     softwareTx: 0,
     softwareRx: 0,
@@ -89,6 +89,18 @@ describe("a sweep's table", () => {
     const column = lines[0]!.trim().split(/\s{2,}/).indexOf("gold to-peer Gb/s");
     expect(column).toBe(2);
     expect(lines.slice(1).map((line) => line.trim().split(/\s{2,}/)[column])).toEqual(["1", "7.2039"]);
+  });
+
+  test("after those, a column per class gives its Gb/s in traffic; a row from before it was kept reads back, and shows a blank", () => {
+    const overloaded = { ...row(1, {}, 1), classes: [{ ...row(1, {}, 1).classes[0]!, gigabitsPerSecond: 9.2312, gigabitsPerSecondInTraffic: 2.8089 }] };
+    const { gigabitsPerSecondInTraffic: _, ...older } = row(2, {}, 1).classes[0]!;
+    const olderRow = { ...row(2, {}, 1), classes: [older] };
+    expect(sweepResultProblems(olderRow)).toBeNull();
+    const lines = formatSweep([overloaded, olderRow]).trimEnd().split("\n");
+    const start = lines[0]!.indexOf("gold to-peer Gb/s in traffic");
+    expect(start).toBeGreaterThan(lines[0]!.indexOf("gold to-peer Gb/s "));
+    const cell = (line: string) => line.slice(start, start + "gold to-peer Gb/s in traffic".length).trim();
+    expect(lines.slice(1).map(cell)).toEqual(["2.8089", ""]);
   });
 
   test("a class no packet of which arrived shows a dash, one not in a configuration a blank", () => {
