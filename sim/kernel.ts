@@ -1,8 +1,8 @@
 import { ClockDomain, type Clocked } from "./clock-domain.js";
-import { OutputError, ProcessError, SignalError, SimulationError } from "./errors.js";
-import { EventQueue, type QueueEntry } from "./event-queue.js";
+import { SignalError, SimulationError } from "./errors.js";
 import { checkPath } from "./names.js";
-import { isCommand, Process, type ProcessBody, type ProcessScheduler } from "./process.js";
+import { Process, type ProcessBody, type ProcessScheduler } from "./process.js";
+import { Wakeups } from "./wakeups.js";
 import { Random } from "./random.js";
 import { type AnySignal, Signal, type SignalOptions, WideSignal, MAX_NUMBER_WIDTH } from "./signal.js";
 import { type EventHost, SimEvent } from "./sim-event.js";
@@ -13,13 +13,6 @@ import { runLimit, type RunOptions, type RunResult, type StopReason } from "./ru
 export type { RunOptions, RunResult, StopReason } from "./run-limit.js";
 import type { KernelTracer } from "./kernel-tracer.js";
 import { valueKind } from "./shown-value.js";
-
-interface Wakeup extends QueueEntry {
-  process: Process | null;
-  value: unknown;
-  callback: (() => void) | null;
-  label: string;
-}
 
 export interface KernelOptions {
   /** The one seed behind every random stream in the model. */
@@ -58,14 +51,12 @@ export class Kernel implements ProcessScheduler, EventHost {
   readonly signals: AnySignal[] = [];
   readonly events: SimEvent[] = [];
   readonly statistics: KernelStatistics = newKernelStatistics();
-  private readonly queue = new EventQueue<Wakeup>();
+  private readonly wakeups = new Wakeups(this, this.statistics);
   private readonly names = new Map<string, string>();
   private tracer: KernelTracer | null = null;
   private started = false;
   private failure: SimulationError | null = null;
   private stopMessage: string | null = null;
-  /** Processes not yet finished; each leaves when it returns or throws, so long runs do not accumulate them. */
-  private readonly live = new Set<Process>();
   private readonly firedEvents: SimEvent[] = [];
 
   /**
@@ -165,7 +156,7 @@ export class Kernel implements ProcessScheduler, EventHost {
     // A body that is no generator failed only when the process first ran, as "body.next is not a function" (from a driver developer's check).
     if (typeof (generator as { next?: unknown } | null)?.next !== "function") throw new SimulationError(`process '${String(name)}': its body must be a generator (function* () { … }) or a function that returns one, not ${valueKind(generator)}`);
     const process = new Process(name, generator);
-    this.live.add(process);
+    this.wakeups.started(process);
     this.resumeAt(process, this.now);
     return process;
   }
@@ -175,14 +166,14 @@ export class Kernel implements ProcessScheduler, EventHost {
     if (!Number.isInteger(delay) || delay < 0) throw new RangeError(`schedule('${label}'): delay ${delay} must be a non-negative integer of ps`);
     // Past the last time the kernel holds it never comes (a lifetime of a day, frames sent with gaps of hours).
     if (this.now + delay > LAST_TIME) return;
-    this.queue.push({ time: this.now + delay, process: null, value: undefined, callback, label });
+    this.wakeups.callAt(this.now + delay, label, callback);
   }
 
   resumeAt(process: Process, time: number, value?: unknown): void {
     if (time < this.now) throw new SimulationError(`process '${process.name}' asked to resume at ${formatTime(time)}, before now (${formatTime(this.now)})`);
     // A process waiting past the last time the kernel holds waits for ever.
     if (time > LAST_TIME) return;
-    this.queue.push({ time, process, value, callback: null, label: process.name });
+    this.wakeups.resumeAt(process, time, value);
   }
 
   eventFired(event: SimEvent): void {
@@ -193,7 +184,7 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   /** Processes still running, with what each waits for: for diagnostics at the end of a run. */
   liveProcesses(): ReadonlyArray<{ name: string; waitingFor: string }> {
-    return [...this.live].map(({ name, waitingFor }) => ({ name, waitingFor }));
+    return this.wakeups.liveProcesses();
   }
 
   /** Whether a phase has run at the current time: if not (a run stopped at its limit), a callback queued now runs before this time's edges. */
@@ -203,12 +194,12 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   /** When something next runs: a queued resumption or callback, or a clock edge; Infinity when nothing will. */
   get nextActivityTime(): number {
-    return Math.min(this.nextEdgeTime(), this.queue.peekTime());
+    return Math.min(this.nextEdgeTime(), this.wakeups.nextTime);
   }
 
   /** Whether a resumption or callback is queued for a later phase of the current time: a process just woken (its job done) has not run yet. */
   get workDueNow(): boolean {
-    return this.queue.peekTime() <= this.now;
+    return this.wakeups.nextTime <= this.now;
   }
 
   /** Ask the run to stop once the current timestep is complete. */
@@ -227,7 +218,7 @@ export class Kernel implements ProcessScheduler, EventHost {
     try {
       let deltas = 0;
       while (reason === null) {
-        const next = Math.min(this.nextEdgeTime(), this.queue.peekTime());
+        const next = Math.min(this.nextEdgeTime(), this.wakeups.nextTime);
         if (next > limit) {
           reason = options.until !== undefined ? "until" : "cycles";
           this.moveTo(limit);
@@ -242,7 +233,7 @@ export class Kernel implements ProcessScheduler, EventHost {
           deltas = 0;
         } else if (++deltas > MAX_DELTAS) {
           throw new SimulationError(
-            `more than ${MAX_DELTAS} delta cycles at ${formatTime(this.now)}: a zero-delay loop (next: '${this.queue.peek()?.label}')`,
+            `more than ${MAX_DELTAS} delta cycles at ${formatTime(this.now)}: a zero-delay loop (next: '${this.wakeups.nextLabel}')`,
           );
         }
         this.runPhase();
@@ -319,13 +310,7 @@ export class Kernel implements ProcessScheduler, EventHost {
     }
     this.phase++;
     this.statistics.phases++;
-    const queue = this.queue;
-    const mark = queue.sequenceMark;
-    for (let entry = queue.peek(); entry !== undefined && entry.time === now && entry.sequence < mark; entry = queue.peek()) {
-      queue.pop();
-      if (entry.process !== null) this.step(entry.process, entry.value);
-      else this.call(entry);
-    }
+    this.wakeups.runDue(now);
     const domains = this.domains;
     let edges = 0;
     for (let index = 0; index < domains.length; index++) {
@@ -373,42 +358,5 @@ export class Kernel implements ProcessScheduler, EventHost {
     }
     if (fired.length !== 0) fired.length = 0;
     return changed;
-  }
-
-  private step(process: Process, value: unknown): void {
-    this.statistics.processResumptions++;
-    let result: IteratorResult<unknown, unknown>;
-    try {
-      result = process.body.next(value);
-    } catch (error) {
-      this.finish(process);
-      throw error instanceof OutputError ? error : new ProcessError(process.name, this.now, error);
-    }
-    if (result.done) {
-      this.finish(process);
-      process.result = result.value;
-      process.waitingOn = "finished";
-      return;
-    }
-    const command = result.value;
-    if (!isCommand(command)) {
-      this.finish(process);
-      throw new ProcessError(process.name, this.now, new TypeError(`yielded ${String(command)}, which is not a command (delay, edge, until or an event)`));
-    }
-    process.waitingOn = command;
-    command.arm(this, process);
-  }
-
-  private finish(process: Process): void {
-    process.done = true;
-    this.live.delete(process);
-  }
-
-  private call(entry: Wakeup): void {
-    try {
-      entry.callback!();
-    } catch (error) {
-      throw error instanceof OutputError ? error : new ProcessError(entry.label, this.now, error);
-    }
   }
 }

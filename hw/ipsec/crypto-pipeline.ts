@@ -8,6 +8,7 @@ import type { FrameStages } from "../trace/frame-stages.js";
 import { CryptoEngine, type EngineHost, EngineHostToken } from "./crypto-engine.js";
 import { type CryptoJob, SaCacheToken, type Work } from "./crypto-job.js";
 import { cryptoParameters } from "./crypto-parameters.js";
+import { JobQueues } from "./job-queues.js";
 import { newWork } from "./gcm-work.js";
 import { jobCost } from "./job-cost.js";
 import type { SaCache, SaEntry } from "./sa-cache.js";
@@ -42,14 +43,9 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   readonly incoming: Channel<CryptoJob<unknown>>;
   readonly engines: CryptoEngine[];
   readonly stages: FrameStages;
-  /** Jobs waiting, by traffic class queue. */
-  private readonly queues: Work[][] = Array.from({ length: MAX_QUEUES }, () => []);
+  /** Jobs not in an engine, by traffic class queue. */
+  private readonly jobs = new JobQueues();
   private readonly scheduler: ClassScheduler;
-  private waitingJobs = 0;
-  /** Jobs submitted and not in an engine, by queue: those in `incoming` too, and jobs displaced back. */
-  private readonly queuedByQueue = new Array<number>(MAX_QUEUES).fill(0);
-  /** Their frames' bytes, by queue. */
-  private readonly queuedBytesByQueue = new Array<number>(MAX_QUEUES).fill(0);
   private nextEvent = Infinity;
   /** Jobs taken so far: each one's arrival. */
   private arrivals = 0;
@@ -88,19 +84,18 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   onQueuedChange: (() => void) | null = null;
 
   submit<Tag>(job: CryptoJob<Tag>): void {
-    this.queuedByQueue[job.queue]!++;
-    this.queuedBytesByQueue[job.queue]! += job.frame.length;
+    this.jobs.submitted(job as CryptoJob<unknown>);
     this.incoming.push(job as CryptoJob<unknown>);
   }
 
   /** A queue's frame bytes in jobs not yet in an engine. */
   queuedBytes(queue: number): number {
-    return this.queuedBytesByQueue[queue]!;
+    return this.jobs.queuedBytes(queue);
   }
 
   /** Some job waits for an engine: the engines are the bottleneck now. */
   get backlogged(): boolean {
-    return this.waitingJobs > 0 || this.incoming.length > 0;
+    return this.jobs.waiting > 0 || this.incoming.length > 0;
   }
 
   /** Engines: jobs they start at once. */
@@ -115,7 +110,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
 
   /** A queue's jobs not yet in an engine: those its scheduler can still choose among. */
   queued(queue: number): number {
-    return this.queuedByQueue[queue]!;
+    return this.jobs.queued(queue);
   }
 
   /** TX_SCHED was written: the class's place in the order of jobs. */
@@ -125,10 +120,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   }
 
   requeue(work: Work): void {
-    this.queues[work.job.queue]!.unshift(work);
-    this.waitingJobs++;
-    this.queuedByQueue[work.job.queue]!++;
-    this.queuedBytesByQueue[work.job.queue]! += work.job.frame.length;
+    this.jobs.requeued(work);
     this.scheduler.charge(work.job.queue, -work.chargedCost, work.charged ?? undefined);
     this.onQueuedChange?.();
   }
@@ -157,8 +149,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     const now = this.kernel.now;
     for (let job = this.incoming.take(); job; job = this.incoming.take()) {
       this.stages.record(job.encrypt ? "tx" : "rx", "crypto-queued", now, job.tag as object, job.frame);
-      this.queues[job.queue]!.push(newWork(job, this.arrivals++));
-      this.waitingJobs++;
+      this.jobs.arrived(newWork(job, this.arrivals++));
     }
     for (const engine of this.engines) engine.finishDue(now);
     this.dispatch(now);
@@ -176,7 +167,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
       engine.publish(now);
     }
     this.nextEvent = next;
-    this.waiting.set(Math.min(this.waitingJobs, 0xffff));
+    this.waiting.set(Math.min(this.jobs.waiting, 0xffff));
   }
 
   /** The engines' next event, asked as the domain goes to sleep: a plan changed since leaves no stale wake (an empty edge). */
@@ -238,12 +229,12 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   }
 
   private startWaiting(now: number): boolean {
-    if (this.waitingJobs === 0) return false; // Nothing to pick: the pick asked every queue's head on each edge an idle pipeline was evaluated.
+    if (this.jobs.waiting === 0) return false; // Nothing to pick: the pick asked every queue's head on each edge an idle pipeline was evaluated.
     let moved = false;
     for (let engine = this.soonestFree(now); engine; engine = this.soonestFree(now)) {
       const queue = this.scheduler.pick(now, this.headBytes);
       if (queue < 0) break;
-      const head = this.queues[queue]![0]!;
+      const head = this.jobs.head(queue)!;
       head.chargedCost = jobCost(head, engine.frontCycles(head), this.params);
       head.charged = this.scheduler.charge(queue, head.chargedCost);
       engine.take(this.dequeue(queue), now);
@@ -256,7 +247,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
     if (this.params.policy === "run-to-completion") return false;
     let moved = false;
     for (const queue of this.scheduler.strictQueues) {
-      for (let head = this.queues[queue]![0]; head; head = this.queues[queue]![0]) {
+      for (let head = this.jobs.head(queue); head; head = this.jobs.head(queue)) {
         // Over its rate a priority class waits while another class has a job (IOS's conditional policer, at the bottleneck): it took the engines whole.
         const account = this.scheduler.strictMayGo(now, queue, head.bytes, this.headBytes);
         // Over its rate it is no priority: it takes an engine that frees (startWaiting's pick), never one from a job of another class in service.
@@ -274,10 +265,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   }
 
   private dequeue(queue: number): Work {
-    this.waitingJobs--;
-    this.queuedByQueue[queue]!--;
-    const work = this.queues[queue]!.shift()!;
-    this.queuedBytesByQueue[queue]! -= work.job.frame.length;
+    const work = this.jobs.take(queue);
     this.onQueuedChange?.();
     return work;
   }
@@ -311,14 +299,14 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
    * finds the pipeline idle, as its picks wait for a free engine, which wakes it anyway.
    */
   private policedStrictReady(now: number): number {
-    if (this.waitingJobs === 0 || this.scheduler.strictQueues.length === 0) return Infinity;
+    if (this.jobs.waiting === 0 || this.scheduler.strictQueues.length === 0) return Infinity;
     return this.scheduler.readyAt(now, this.headBytes);
   }
 
   /** With jobs waiting, the first time an engine with a free front comes within the lead of its data path freeing. */
   private nextTake(now: number): number {
     // Shared, a suspended job too waits for an engine to come within the lead.
-    if (this.waitingJobs === 0 && !(this.params.contextStore === "shared" && this.engines.some((engine) => engine.suspended.length > 0))) return Infinity;
+    if (this.jobs.waiting === 0 && !(this.params.contextStore === "shared" && this.engines.some((engine) => engine.suspended.length > 0))) return Infinity;
     let next = Infinity;
     for (const engine of this.engines) {
       if (engine.front || !engine.hasRoom) continue;
@@ -354,7 +342,7 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
   /** A strict job that may suspend this one waits, and may go now: one its policer holds back would leave the suspended job waiting for it, and so for ever. */
   private preemptorWaitingFor(work: Work, now: number): boolean {
     for (const queue of this.scheduler.strictQueues) {
-      const head = this.queues[queue]![0];
+      const head = this.jobs.head(queue);
       // Only within its rate: over it, the suspended job is another class's work (not waiting in a queue, where the policer would see it).
       if (head && this.mayPreempt(head, work) && this.scheduler.strictMayGo(now, queue, head.bytes, this.headBytes) === "priority") return true;
     }
@@ -373,18 +361,18 @@ export class CryptoPipeline extends ClockedComponent implements EngineHost {
 
   /** A frame for the engines was read, and may not come (refused, or faulty): a priority class over its rate that waited for it may go. */
   comingChanged(): void {
-    if (this.waitingJobs > 0) this.wake();
+    if (this.jobs.waiting > 0) this.wake();
   }
 
   /** The frame start looked again: a class held behind its job in an engine may be held no longer, and a priority job waiting for it may go (learnt at the next event, it went later than on every edge). */
   frameStartLooked(): void {
     for (const queue of this.scheduler.strictQueues) {
-      if (this.queues[queue]!.length > 0) return this.wake();
+      if (this.jobs.head(queue)) return this.wake();
     }
   }
 
   /** A queue's first waiting job's bytes; WAITING while frames for it are on their way; or EMPTY. */
-  private readonly headBytes = (queue: number): number => this.queues[queue]![0]?.bytes ?? (this.comingTo?.(queue) ? WAITING : EMPTY);
+  private readonly headBytes = (queue: number): number => this.jobs.head(queue)?.bytes ?? (this.comingTo?.(queue) ? WAITING : EMPTY);
 
   /** Strict classes above every bandwidth class, higher queues above lower; bandwidth classes all alike. */
   private rank(work: Work): number {
