@@ -289,7 +289,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_TQPC_STRIDE 0x20u
 #define NICSIM_TQPC(q) (0x3000u + 0x20u * (uint32_t)(q))
 
-/* TQBC[q] (RO, reset 0x0): Bytes transmitted from queue q, without FCS (wraps) */
+/* TQBC[q] (RO, reset 0x0): Bytes transmitted from queue q as the line carried them, a short frame padded to 60, without FCS (wraps) */
 #define NICSIM_TQBC_STRIDE 0x20u
 #define NICSIM_TQBC(q) (0x3004u + 0x20u * (uint32_t)(q))
 

@@ -40,6 +40,22 @@ describe("transmit", () => {
     for (let queue = 0; queue < 8; queue++) expect(driver.inFlight(queue)).toBe(0);
   });
 
+  test("TQBC counts a short frame as the line carries it, padded to 60 bytes, as tx_frame_length draws it", () => {
+    const { kernel, top } = system();
+    const driver = top.driver.base;
+    const lengths = [14, 59, 60, 61];
+    kernel.process("app", function* () {
+      yield driver.whenReady();
+      // Frames cut short of a UDP packet: the MAC sends what it is given, padded.
+      for (const [sequence, length] of lengths.entries()) yield* driver.transmit(0, sequencedFrame("to-peer", 0, sequence, 61).slice(0, length));
+    });
+    kernel.run({ until: us(50) });
+    expect(top.peer.received.map((frame) => frame.bytes.length)).toEqual([60, 60, 60, 61]);
+    expect(top.nic.statistics.txPackets[0]).toBe(4);
+    expect(top.nic.statistics.txBytes[0]).toBe(60 + 60 + 60 + 61);
+    expect(top.nic.diagnostics).toEqual([]);
+  });
+
   test("back-to-back 60-byte frames leave at exactly the line rate: one every 26.88 ns at 25 Gb/s", () => {
     const { kernel, top } = system({ "top.driver.base.postNanoseconds": 0, "top.driver.base.copyBytesPerNanosecond": 1000 });
     const driver = top.driver.base;
