@@ -115,7 +115,11 @@ export class RegisterFile {
 
   private queueOfOffset(offset: number): { queue?: number; direction?: "tx" | "rx" } {
     const at = R.queueRegisterAt(offset, this.shared.queues);
-    return at ? { queue: at.queue, direction: at.direction } : {};
+    if (at) return { queue: at.queue, direction: at.direction };
+    // A queue's other registers (its statistics, TX_SCHED, TXPBSIZE) name it too: a write to TQPC[0] logged no queue (from a driver developer's check).
+    const register = R.registerAt(offset, this.shared.queues);
+    if (register?.register.instance !== "queue" || register.index === null) return {};
+    return { queue: register.index, direction: register.register.name.startsWith("R") ? "rx" : "tx" };
   }
 
   private readValue(offset: number): number | undefined {
@@ -125,6 +129,7 @@ export class RegisterFile {
       case R.STATUS: return R.STATUS_FIELDS.pack({ LINK_UP: 1, ERROR: errors.waiting > 0 ? 1 : 0, QUEUES: queues });
       case R.ERROR_COUNT: return errors.errorCount;
       case R.MAXFRS: return this.shared.maxFrameBytes;
+      case R.TXDMAX: return this.tx.params.descriptorCache;
       case R.QUEUE_FAULTS: return this.queueFaults();
       case R.ICR: return interrupts.readCause();
       case R.IMS: return interrupts.readMask();

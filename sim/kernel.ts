@@ -72,7 +72,7 @@ export class Kernel implements ProcessScheduler, EventHost {
   constructor(options: KernelOptions = {}) {
     this.seed = options.seed ?? 1;
     this.skipIdle = options.skipIdle ?? true;
-    if (!Number.isSafeInteger(this.seed) || this.seed < 0) throw new RangeError(`seed ${this.seed} must be a non-negative integer`);
+    if (!Number.isSafeInteger(this.seed) || this.seed < 0) throw new RangeError(`seed ${this.seed} must be a whole number from 0 to 2^53 - 1 (Number.MAX_SAFE_INTEGER)`);
   }
 
   get hasStarted(): boolean {

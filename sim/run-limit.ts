@@ -38,7 +38,7 @@ export function runLimit(options: RunOptions, now: number, firstClock: ClockDoma
   if (options.cycles !== undefined) {
     const clock = options.clock ?? firstClock;
     if (!clock) throw new RangeError("run({ cycles }): there is no clock domain to count cycles of");
-    if (!Number.isSafeInteger(options.cycles) || options.cycles < 0) throw new RangeError(`run(): cycles ${options.cycles} must be a non-negative integer`);
+    if (!Number.isSafeInteger(options.cycles) || options.cycles < 0) throw new RangeError(`run(): cycles ${options.cycles} must be a whole number from 0 to 2^53 - 1 (Number.MAX_SAFE_INTEGER)`);
     return options.cycles === 0 ? now : clock.edgesAfter(now, options.cycles);
   }
   return Infinity;

@@ -103,6 +103,9 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_QUEUE_FAULTS_RX_WIDTH 8u
 #define NICSIM_QUEUE_FAULTS_RX_MASK 0x0000FF00u
 
+/* TXDMAX (RO, reset 0x40): The most descriptors a TX frame may take: those the device caches per TX queue (the NIC's tx.descriptorCache); in a ring, also at most its descriptors less one. A frame of more is refused (OVER_LENGTH_BUFFER) */
+#define NICSIM_TXDMAX 0x0018u
+
 /* ICR (R/W1C, reset 0x0): Interrupt cause; write 1 to clear a bit */
 #define NICSIM_ICR 0x0100u
 /* ICR.TX_DONE: Bit q: queue q wrote back a TX descriptor */
@@ -198,7 +201,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* TXDCTL[q] (RW, reset 0x0): TX queue control and state, and descriptor write-back coalescing (WTHRESH) */
 #define NICSIM_TXDCTL_STRIDE 0x40u
 #define NICSIM_TXDCTL(q) (0x1028u + 0x40u * (uint32_t)(q))
-/* TXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), logging every problem found (in that order) and refusing the enable if there is any, resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
+/* TXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), logging every problem found (in that order) and refusing the enable if there is any, resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and lets go of those it holds, unsent and not written back (the driver's to reclaim; no drop is counted, as no frame was taken); frames it already started finish and are written back (BUSY) */
 #define NICSIM_TXDCTL_ENABLE_SHIFT 0u
 #define NICSIM_TXDCTL_ENABLE_WIDTH 1u
 #define NICSIM_TXDCTL_ENABLE_MASK 0x00000001u
@@ -257,7 +260,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 /* RXDCTL[q] (RW, reset 0x0): RX queue control and state (ENABLE, FAULT and BUSY as TXDCTL) */
 #define NICSIM_RXDCTL_STRIDE 0x40u
 #define NICSIM_RXDCTL(q) (0x2028u + 0x40u * (uint32_t)(q))
-/* RXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), logging every problem found (in that order) and refusing the enable if there is any, resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and drops those it holds; frames it already started finish and are written back (BUSY) */
+/* RXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), logging every problem found (in that order) and refusing the enable if there is any, resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and lets go of those it holds, unsent and not written back (the driver's to reclaim; no drop is counted, as no frame was taken); frames it already started finish and are written back (BUSY) */
 #define NICSIM_RXDCTL_ENABLE_SHIFT 0u
 #define NICSIM_RXDCTL_ENABLE_WIDTH 1u
 #define NICSIM_RXDCTL_ENABLE_MASK 0x00000001u
@@ -395,7 +398,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_SA_QOS_MAP_STRIDE 0x04u
 #define NICSIM_SA_QOS_MAP(w) (0x5100u + 0x04u * (uint32_t)(w))
 
-/* TX_SCHED[q] (RW, reset 0x0): How traffic class q is served at frame start, at the wire and in both directions' crypto engines (LLQ and CBWFQ): strict classes first, highest q first; then each bandwidth class up to its guaranteed minimum; then the excess by REMAINING weights. Frames to the host are written from the RX packet buffer by the same policy */
+/* TX_SCHED[q] (RW, reset 0x0): How queue q (the traffic classes it carries) is served at frame start, at the wire and in both directions' crypto engines (LLQ and CBWFQ): strict classes first, highest q first; then each bandwidth class up to its guaranteed minimum; then the excess by REMAINING weights. Frames to the host are written from the RX packet buffer by the same policy */
 #define NICSIM_TX_SCHED_STRIDE 0x04u
 #define NICSIM_TX_SCHED(q) (0x5200u + 0x04u * (uint32_t)(q))
 /* TX_SCHED.PERCENT: priority percent (STRICT) or bandwidth percent: the policed rate, or the guaranteed minimum, in percent of the line (0 to 100) */
@@ -640,7 +643,7 @@ NICSIM_STATIC_ASSERT(NICSIM_SA_RECORD_BYTES == 4u * NICSIM_SA_STAGE_WORDS, "an S
 #define NICSIM_ERROR_CODE_TAIL_BEYOND_RING 1u
 /* A TX descriptor with LENGTH 0, or an RX queue enabled with SRRCTL 0; the frame is dropped / the queue stays disabled */
 #define NICSIM_ERROR_CODE_ZERO_LENGTH_BUFFER 2u
-/* A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache, 64 descriptors a queue by default (`nic.tx.descriptorCache`), or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped, one drop / the queue stays disabled. A frame refused without its EOP leaves in pieces as its descriptors are fetched, each piece's last descriptor written back with this error: logged are its first piece (value: its bytes so far), the first piece of its rest, and its rest whole as its EOP comes (value: the rest's bytes) (value: for SRRCTL, the most it may be; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
+/* A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache, TXDMAX descriptors a queue, or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped, one drop / the queue stays disabled. A frame refused without its EOP leaves in pieces as its descriptors are fetched, each piece's last descriptor written back with this error: logged are its first piece (value: its bytes so far), the first piece of its rest, and its rest whole as its EOP comes (value: the rest's bytes) (value: for SRRCTL, the most it may be; what was written is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_OVER_LENGTH_BUFFER 3u
 /* A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled (value: TDBAL's or RDBAL's offset; the base is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes) */
 #define NICSIM_ERROR_CODE_UNALIGNED_RING_BASE 4u

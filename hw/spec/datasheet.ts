@@ -50,7 +50,7 @@ export function datasheetMarkdown(): string {
     "three registers: TX_SCHED and TXPBSIZE take their fields without them and log the write (VALUE_OUT_OF_RANGE, its value withheld), and",
     "SA_COMMAND refuses the command (INVALID_SA_HANDLE), since a key word staged one past SA_STAGE lands there.",
     "Reset values that follow the NIC's configuration are given for the default one (8 queues, a 160 KB TX packet buffer, 9216-byte",
-    `frames, SA tables of ${DEFAULT_SA_TABLE_ENTRIES} entries): STATUS.QUEUES is \`nic.queues\`, MAXFRS is \`nic.maxFrameBytes\`, each TXPBSIZE is \`nic.tx.bufferBytes\``,
+    `frames, SA tables of ${DEFAULT_SA_TABLE_ENTRIES} entries): STATUS.QUEUES is \`nic.queues\`, MAXFRS is \`nic.maxFrameBytes\`, TXDMAX is \`nic.tx.descriptorCache\`, each TXPBSIZE is \`nic.tx.bufferBytes\``,
     "over `nic.queues`, in KB (40 with 4 queues), and SA_TABLE_SIZE is `nic.sacache.txEntries` and `nic.sacache.rxEntries`.",
     "",
     ...registerRows(),

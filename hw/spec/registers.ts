@@ -35,6 +35,8 @@ export const ERROR_COUNT = 0x0008;
 export const MAXFRS = 0x0010;
 /** Which queues the device disabled after a descriptor fetch failed (fields: F.QUEUE_FAULTS_FIELDS.list). */
 export const QUEUE_FAULTS = 0x0014;
+/** The most descriptors a TX frame may take: the descriptors the device caches per TX queue. */
+export const TXDMAX = 0x0018;
 export const ICR = 0x0100;
 export const ICS = 0x0104;
 export const IMS = 0x0108;
@@ -183,6 +185,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     fields: F.STATUS_FIELDS.list,
   },
   { name: "ERROR_COUNT", offset: ERROR_COUNT, access: "RO", reset: 0, description: "Errors logged since power-on (saturates at 2^32-1)" },
+  { name: "TXDMAX", offset: TXDMAX, access: "RO", reset: 64, description: "The most descriptors a TX frame may take: those the device caches per TX queue (the NIC's tx.descriptorCache); in a ring, also at most its descriptors less one. A frame of more is refused (OVER_LENGTH_BUFFER)" },
   { name: "MAXFRS", offset: MAXFRS, access: "RO", reset: 9216, description: "The longest frame the device sends and accepts, bytes without FCS (the NIC's maxFrameBytes)" },
   { name: "QUEUE_FAULTS", offset: QUEUE_FAULTS, access: "RO", reset: 0, description: "Queues the device disabled after a failed descriptor fetch (their FAULT bits); the fault is also logged, raising the ERROR cause", fields: F.QUEUE_FAULTS_FIELDS.list },
   {
@@ -227,7 +230,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "SA_QOS_MAP", offset: SA_QOS_MAP(0), stride: 4, instance: "word", access: "RW", reset: 0, description: "RX classification of ESP packets by their SA's ipsec_qos_group tag (seed 001): 32 words (w 0 to 31, tags 0 to 255), nibble t of word w is tag 8w + t, bit 3 valid, bits 2:0 traffic class; untagged SAs, SAs whose tag's nibble is not valid, and misses use the outer DSCP. A nibble without its valid bit is kept as 0: it reads back 0 whatever class bits were written" },
   {
     name: "TX_SCHED", offset: TX_SCHED(0), stride: 4, instance: "queue", access: "RW", reset: 0,
-    description: "How traffic class q is served at frame start, at the wire and in both directions' crypto engines (LLQ and CBWFQ): strict classes first, highest q first; then each bandwidth class up to its guaranteed minimum; then the excess by REMAINING weights. Frames to the host are written from the RX packet buffer by the same policy",
+    description: "How queue q (the traffic classes it carries) is served at frame start, at the wire and in both directions' crypto engines (LLQ and CBWFQ): strict classes first, highest q first; then each bandwidth class up to its guaranteed minimum; then the excess by REMAINING weights. Frames to the host are written from the RX packet buffer by the same policy",
     fields: F.TX_SCHED_FIELDS.list,
   },
   {
@@ -264,17 +267,23 @@ export const REGISTERS: readonly RegisterSpec[] = [
   { name: "DROP_COUNT", offset: DROP_COUNT(0), stride: 4, instance: "reason", access: "RO", reset: 0, description: `Frames the device dropped for drop reason r, 0 to ${DROP_REASON_COUNT - 1} (see Drop reasons), every queue and both directions (wraps)` },
 ];
 
-/** Name of the register at an offset ("TDT[3]"), for diagnostics; undefined when nothing is there. */
-export function registerName(offset: number, queues = MAX_QUEUES): string | undefined {
+/** The register at an offset, and which of its instances (null: a single register); undefined when nothing is there. */
+export function registerAt(offset: number, queues = MAX_QUEUES): { register: RegisterSpec; index: number | null } | undefined {
   for (const register of REGISTERS) {
     if (register.stride === undefined) {
-      if (register.offset === offset) return register.name;
+      if (register.offset === offset) return { register, index: null };
       continue;
     }
     const delta = offset - register.offset;
-    if (delta >= 0 && delta % register.stride === 0 && delta / register.stride < instanceCount(register, queues)) return `${register.name}[${delta / register.stride}]`;
+    if (delta >= 0 && delta % register.stride === 0 && delta / register.stride < instanceCount(register, queues)) return { register, index: delta / register.stride };
   }
   return undefined;
+}
+
+/** Name of the register at an offset ("TDT[3]"), for diagnostics; undefined when nothing is there. */
+export function registerName(offset: number, queues = MAX_QUEUES): string | undefined {
+  const at = registerAt(offset, queues);
+  return at === undefined ? undefined : at.index === null ? at.register.name : `${at.register.name}[${at.index}]`;
 }
 
 /** A register's page: the register map ends at the page after its last register (of the largest device). */

@@ -12,11 +12,12 @@ import { us } from "../../sim/time.js";
 const QUEUES = 4;
 const LAST_QUEUE = QUEUES - 1;
 
-/** The offset of an instance of a register, and the queue a diagnostic should name for it (queue-block registers only). */
+/** The offset of an instance of a register, and the queue a diagnostic should name for it: a queue's own register (its ring's, its statistics, its schedule) names it, RQ… and RX… ones as an RX queue. */
 function instance(register: R.RegisterSpec, index: number): { offset: number; queue: number | null; direction?: "tx" | "rx" } {
   const offset = register.offset + (register.stride ?? 0) * index;
   const at = R.queueRegisterAt(offset, QUEUES);
-  return at ? { offset, queue: at.queue, direction: at.direction } : { offset, queue: null };
+  if (at) return { offset, queue: at.queue, direction: at.direction };
+  return register.instance === "queue" ? { offset, queue: index, direction: register.name.startsWith("R") ? "rx" : "tx" } : { offset, queue: null };
 }
 
 const readOnly = R.REGISTERS.filter((register) => register.access === "RO");
