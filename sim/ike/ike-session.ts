@@ -20,6 +20,8 @@ export interface ExchangeTimer {
 /** Duplicate detection and retransmission for one exchange: phase 1, or one Quick Mode message ID. */
 export class ExchangeRecord {
   lastReceived: Uint8Array | null = null;
+  /** The messages taken before the last: a late copy of one (a retransmission that crossed the reply) is a duplicate, not a message out of turn. */
+  readonly earlierReceived: Uint8Array[] = [];
   lastSent: { readonly bytes: Uint8Array; readonly message: IkeMessageName } | null = null;
   /** Whether the last message sent answers the last one received: a copy of a final message (AM3, MM6, QM3) has no answer to repeat. */
   answered = false;

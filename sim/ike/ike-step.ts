@@ -73,6 +73,7 @@ export class IkeStepBuilder {
   /** Marks a message of an exchange as taken: its duplicates get the reply again, and its timer stops. */
   accept(record: ExchangeRecord, bytes: Uint8Array): void {
     // A copy of its own: kept for the exchange's life, a view would keep the frame and the slab it lies in.
+    if (record.lastReceived !== null) record.earlierReceived.push(record.lastReceived);
     record.lastReceived = bytes.slice();
     record.answered = false;
     record.timer = null;

@@ -83,6 +83,19 @@ describe("lost messages", () => {
     },
   );
 
+  // From an outside check: a gateway resent QM1 to a loaded host, had its QM2, and sent QM3; the resent QM1, left behind QM3 in the host's queues, came to a
+  // finished exchange and was counted UNEXPECTED_MESSAGE in runs without a fault.
+  test("a late copy of QM1, after QM3 finished the exchange, is dropped as DUPLICATE: not answered, not a message out of turn", () => {
+    const pair = new IkePair(gatewayOptions(), hostOptions());
+    pair.run("gateway", pair.gateway.connect(HOST_ADDRESS, "aggressive", 0));
+    pair.run("gateway", pair.gateway.quickMode(pair.of("gateway", "phase1-up")[0]!.session, 0));
+    expect(pair.of("host", "quick-mode-up")).toHaveLength(1);
+    const first = pair.wire.find((delivery) => delivery.action.message === "QM1")!;
+    const step = pair.host.receive(GATEWAY_ADDRESS, first.action.bytes, 0);
+    expect(step.actions.filter((action) => action.kind === "send")).toEqual([]);
+    expect(step.actions.filter((action) => action.kind === "dropped").map((action) => action.kind === "dropped" && action.reason)).toEqual(["DUPLICATE"]);
+  });
+
   test.each(["AM3", "QM3"] as const)("a lost %s (the last message): the responder resends its reply and the initiator answers with the same last message", (lostMessage) => {
     const pair = new IkePair(gatewayOptions(), hostOptions());
     let lost = false;
