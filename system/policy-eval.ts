@@ -1,3 +1,4 @@
+import { MAX_SA_TABLE_ENTRIES } from "../hw/spec/register-fields.js";
 import { dirname } from "node:path";
 import { isTemporaryName, leavingFilesOnFailure, OutputFiles, outputPlaceProblem } from "../sim/output-files.js";
 import { problemsMessage } from "../sim/errors.js";
@@ -193,7 +194,7 @@ export function parseTableEntries(text: string): TableEntries | string {
   const match = /^(\d+)(?:,(\d+))?$/.exec(text.trim());
   const tx = Number(match?.[1]);
   const rx = Number(match?.[2] ?? match?.[1]);
-  return match && tx >= 1 && rx >= 1 && tx <= 65535 && rx <= 65535 ? { tx, rx } : "expected entries for both tables (8) or for TX and RX (8,16), each from 1 to 65535";
+  return match && tx >= 1 && rx >= 1 && tx <= MAX_SA_TABLE_ENTRIES && rx <= MAX_SA_TABLE_ENTRIES ? { tx, rx } : `expected entries for both tables (8) or for TX and RX (8,16), each from 1 to ${MAX_SA_TABLE_ENTRIES}`;
 }
 
 /** Cycles in billions: three decimals, or two significant digits below a million cycles (a short trace's 168,300 read 0.000; an outside check). */

@@ -5,7 +5,7 @@ import { AesGcmBackendToken } from "../../sim/crypto/backend.js";
 import { GcmEngine } from "../../sim/crypto/gcm-engine.js";
 import { param } from "../../sim/parameters.js";
 import { SA_HANDLE_FIELDS } from "../spec/descriptors.js";
-import { DEFAULT_SA_TABLE_ENTRIES } from "../spec/register-fields.js";
+import { DEFAULT_SA_TABLE_ENTRIES, MAX_SA_TABLE_ENTRIES } from "../spec/register-fields.js";
 import type { SaRecordFields } from "../spec/sa-record.js";
 
 export type SaDirection = "tx" | "rx";
@@ -77,8 +77,8 @@ export function refusalLabel(direction: SaDirection, refusal: Extract<CommandedI
 @injectable()
 export class SaCache extends Component {
   readonly params = this.parameters({
-    txEntries: param.integer(DEFAULT_SA_TABLE_ENTRIES, "TX SA table entries", { minimum: 1, maximum: 65535 }),
-    rxEntries: param.integer(DEFAULT_SA_TABLE_ENTRIES, "RX SA table entries", { minimum: 1, maximum: 65535 }),
+    txEntries: param.integer(DEFAULT_SA_TABLE_ENTRIES, "TX SA table entries", { minimum: 1, maximum: MAX_SA_TABLE_ENTRIES }),
+    rxEntries: param.integer(DEFAULT_SA_TABLE_ENTRIES, "RX SA table entries", { minimum: 1, maximum: MAX_SA_TABLE_ENTRIES }),
     lookupCycles: param.cycles(2, "Core cycles for an SA table lookup"),
   });
   readonly txHits = this.signal("tx_hits", 32, { kind: "integer", lastWriteWins: true });

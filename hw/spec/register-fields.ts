@@ -59,6 +59,9 @@ export const SA_TABLE_SIZE_FIELDS = bitFields([
   { name: "RX", bit: 16, width: 16, description: "RX entries" },
 ]);
 
+/** The most entries an SA table may have: what SA_TABLE_SIZE can say. */
+export const MAX_SA_TABLE_ENTRIES = SA_TABLE_SIZE_FIELDS.TX.max;
+
 export const SA_CTRL_FIELDS = bitFields([{ name: "POINTER_FETCH", bit: 0, width: 1, description: "TX misses are filled by reading the SA record through the descriptor's SA_POINTER (DMA)" }]);
 
 /** One tag's nibble of an SA_QOS_MAP word. */

@@ -1,3 +1,4 @@
+import { round } from "./measurements.js";
 import { numberSecrets, redactSecrets, redactValue, secretTexts } from "./secret-paths.js";
 import { shownValue, valueKind } from "../../sim/shown-value.js";
 import { availableParallelism } from "node:os";
@@ -100,7 +101,8 @@ export function runSweepPoint(file: string | null, point: SweepPoint, keep: stri
     softwareRx: summary.ipsec.softwareRx,
     preemptions: { tx: summary.crypto.tx.preemptions, rx: summary.crypto.rx.preemptions },
     preemptionCost: { tx: preemptionCost(summary.crypto.tx), rx: preemptionCost(summary.crypto.rx) },
-    host: { busy: summary.host.utilisation.reduce((sum, share) => sum + share, 0) / summary.host.utilisation.length, preemptions: summary.host.preemptions },
+    // Rounded as the summary's figures are (it read 0.35232500000000005).
+    host: { busy: round(summary.host.utilisation.reduce((sum, share) => sum + share, 0) / summary.host.utilisation.length), preemptions: summary.host.preemptions },
     lost: summary.flows.reduce((sum, flow) => sum + flow.lost, 0),
     injectedCopies: summary.injectedCopies,
     drops: dropsByPlace(summary),

@@ -49,7 +49,11 @@ describe("an SA trace carries its run's table sizes", () => {
   test("a bad header or table size is refused, naming the line and the field", () => {
     const bad = join(directory, "bad.jsonl");
     writeFileSync(bad, '{"tableEntries":{"tx":0,"rx":4}}\n');
-    expect(() => readTrace(bad)).toThrow(`${bad}:1: field 'tableEntries.tx' must be a whole number of entries, at least 1`);
+    expect(() => readTrace(bad)).toThrow(`${bad}:1: field 'tableEntries.tx' must be a whole number of entries, from 1 to 65535`);
+    // Past what SA_TABLE_SIZE can say, as --table-entries refuses it (it was taken without a word).
+    writeFileSync(bad, '{"tableEntries":{"tx":70000,"rx":4}}\n');
+    expect(() => readTrace(bad)).toThrow(`${bad}:1: field 'tableEntries.tx' must be a whole number of entries, from 1 to 65535`);
+    expect(parseTableEntries("70000")).toMatch(/^expected entries/);
     expect(parseTableEntries("8")).toEqual({ tx: 8, rx: 8 });
     expect(parseTableEntries("8,16")).toEqual({ tx: 8, rx: 16 });
     expect(parseTableEntries("8,")).toMatch(/^expected entries/);
