@@ -14,7 +14,7 @@ export function hostReport(kernel: Kernel, cpu: HostCpu): SystemReport["host"] {
     megahertz: params.megahertz,
     policy: params.policy,
     utilisation: cpu.busy().map((busy) => Math.round((busy / elapsed) * 1e4) / 1e4),
-    busyMicroseconds: Object.fromEntries([...statistics.busyByKind].sort(([a], [b]) => a.localeCompare(b)).map(([kind, busy]) => [kind, microseconds(busy)])),
+    busyMicroseconds: Object.fromEntries([...cpu.busyByKindNow()].sort(([a], [b]) => a.localeCompare(b)).map(([kind, busy]) => [kind, microseconds(busy)])),
     waits: [...statistics.waits]
       .sort(([a], [b]) => b - a)
       .map(([trafficClass, waits]) => ({ trafficClass, jobs: waits.jobs, meanMicroseconds: microseconds(waits.total / waits.jobs), maximumMicroseconds: microseconds(waits.maximum) })),

@@ -190,6 +190,13 @@ export class HostCpu extends Component {
     return this.cores.map((core) => core.busy(this.kernel.now));
   }
 
+  /** The cores' time by kind of work up to now: what the jobs on a core have run of their stretch so far too (a run ending with jobs running had them left out, a core 100 % busy with no kind; from an architect's check). */
+  busyByKindNow(): Map<CpuWorkName | "CONTEXT_SWITCH", number> {
+    const busy = new Map(this.statistics.busyByKind);
+    for (const job of this.onCore.values()) busy.set(job.kind, (busy.get(job.kind) ?? 0) + (this.kernel.now - job.segmentStart));
+    return busy;
+  }
+
   private job(kind: CpuWorkName, trafficClass: number, setup: number, crypto: CryptoWork | null, held: boolean): Job {
     const picosecondsPerByte = crypto ? (crypto.cyclesPerByte * 1e6) / this.params.megahertz : 0;
     return new Job(this.jobQueue, kind, trafficClass, this.nextOrder++, this.kernel.now, held, setup, crypto, picosecondsPerByte);
