@@ -7,7 +7,7 @@ import { runScenario } from "../../system/scenario/run.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 
 const summary = (decided: number, done: number) =>
-  ({ ipsec: { notInTableMessages: 10, messages: { EVICT: decided }, evictions: { total: 0, byDriver: 0, byPointerFetch: 0 }, evictionsCarriedOut: done, periodic: { installs: 0, evictions: 0 }, messageChannel: { busyMicroseconds: 1, longestWaitMicroseconds: 0.5 } } }) as unknown as Parameters<typeof describePlacement>[0];
+  ({ ipsec: { notInTableMessages: 10, messages: { EVICT: decided }, evictions: { total: done, byDriver: done, byPointerFetch: 0 }, evictionsCarriedOut: done, periodic: { installs: 0, evictions: 0 }, messageChannel: { busyMicroseconds: 1, longestWaitMicroseconds: 0.5 } } }) as unknown as Parameters<typeof describePlacement>[0];
 
 // From an architect's check: "22 evictions decided" beside the SA table's "6 evictions" read as one count disagreeing with the other.
 test("the placement line says how many of the evictions it decided were carried out, when not all were", () => {
@@ -26,6 +26,9 @@ test("under pointer fill, the replacements the driver carried out are counted as
   expect(ipsec.evictions.byDriver).toBeLessThan(ipsec.evictionsCarriedOut);
   expect(ipsec.evictionsCarriedOut).toBeGreaterThanOrEqual(ipsec.periodic.evictions);
   expect(ipsec.evictionsCarriedOut).toBe(run.design.top.driver.intermediate.counts.evictions);
-  if (ipsec.evictionsCarriedOut === ipsec.messages.EVICT) expect(describePlacement(run.summary)).toContain(`, ${ipsec.messages.EVICT} evictions decided; `);
-  else expect(describePlacement(run.summary)).toContain(`(${ipsec.evictionsCarriedOut} carried out;`);
+  const line = describePlacement(run.summary);
+  if (ipsec.evictionsCarriedOut === ipsec.messages.EVICT) expect(line).toContain(`, ${ipsec.messages.EVICT} evictions decided, `);
+  else expect(line).toContain(`(${ipsec.evictionsCarriedOut} carried out;`);
+  // From an architect's check: the periodic look "cached" 86 SAs in place of others where 9 ever reached the NIC; the line says how the replacements were made.
+  expect(line).toContain(`, ${ipsec.evictionsCarriedOut - ipsec.evictions.total} of them carried out by emptying the victim's TX entry for the newcomer's next packet to fill through its pointer`);
 });
