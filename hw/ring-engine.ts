@@ -63,10 +63,12 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     return this.queues[queue]!.ring;
   }
 
-  /** A tail write: the doorbell. It wakes the engine unless the engine can tell that the descriptors it adds change nothing the next edges would do (doorbellChangesNothing). */
+  /** A tail write: the doorbell. It wakes the engine unless it adds no descriptor (the tail as it stands, written by a post whose frame another core's doorbell took), or the engine can tell that those it adds change nothing the next edges would do (doorbellChangesNothing). */
   doorbell(queue: number, value: number): void {
     const planned = this.nextWakeTime();
-    if (this.queues[queue]!.ring.ringDoorbell(value) && !this.doorbellChangesNothing(queue, planned)) this.wake();
+    const ring = this.queues[queue]!.ring;
+    const adds = value !== ring.tail;
+    if (ring.ringDoorbell(value) && adds && !this.doorbellChangesNothing(queue, planned)) this.wake();
   }
 
   /** The edge the engine next asks for by itself, as the domain goes to sleep (Clocked.nextWakeTime). */
