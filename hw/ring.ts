@@ -59,7 +59,7 @@ export class RingRegisters {
     const prefix = this.registerPrefix;
     // What the device took before the disable would complete into the new ring: its head would move by descriptors never posted.
     if (this.inDevice > 0) {
-      this.report("ENABLE_WHILE_BUSY", "REGISTER", `${this.direction === "tx" ? "TXDCTL" : "RXDCTL"}.ENABLE (BUSY: ${this.inDevice} ${this.direction === "tx" ? "frames" : "write-backs"} still in the device; the value logged, their count)`, this.inDevice);
+      this.report("ENABLE_WHILE_BUSY", "REGISTER", `${this.direction === "tx" ? "TXDCTL" : "RXDCTL"}.ENABLE (BUSY: ${this.direction === "tx" ? "frames" : "write-backs"} still in the device; the value logged, their count)`, this.inDevice);
       return false;
     }
     // What is wrong and the register's offset, not its value: the base and length were written while the queue was disabled, where a misdirected SA record puts key bytes.

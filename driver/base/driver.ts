@@ -84,10 +84,10 @@ export class BaseDriver extends Component {
   private pairs: QueuePair[] = [];
   private readonly room = new TxRoom(
     (queue) => this.pair(queue),
-    (queue) => {
+    function* (this: BaseDriver, queue: number) {
       this.statistics.ringFullWaits++;
-      this.ringDoorbell(queue);
-    },
+      yield* this.ringDoorbellOnCore(queue, this.classOfQueue(queue));
+    }.bind(this),
   );
   /** The NIC's SA table as this driver programs it. */
   readonly saTable: NicSaTable;
@@ -163,6 +163,20 @@ export class BaseDriver extends Component {
     if (ring) this.ringDoorbell(queue, true);
   }
 
+  /**
+   * Ring the TX doorbell of a queue for frames posted since the last one, its MMIO write charged to
+   * a core of `trafficClass` first: the doorbells counted are the writes charged (a sender finding
+   * the ring full, or an SA's deletion waiting for its frames, wrote one for nothing; from an
+   * outside check). Nothing pending, nothing written.
+   */
+  *ringDoorbellOnCore(queue: number, trafficClass: number): Generator<Command, void, unknown> {
+    const pair = this.pair(queue);
+    if (pair.pendingDoorbell === 0 || pair.recovery.tx.stopped) return;
+    const work = this.cpu.work("TRANSMIT", trafficClass, this.cost(this.params.mmioWriteNanoseconds, 0));
+    if (work !== null) yield work;
+    this.ringDoorbell(queue, true);
+  }
+
   /** Ring the TX doorbell of a queue if frames were posted since the last one, or `charged`: a post charged the write for it makes it, the tail as it stands. */
   ringDoorbell(queue: number, charged = false): void {
     const pair = this.pair(queue);
@@ -191,7 +205,7 @@ export class BaseDriver extends Component {
     for (;;) {
       const queue = this.pairs.findIndex((pair) => pair.tx.posted.some((frame) => frame.saPointer === pointer));
       if (queue < 0) return;
-      this.ringDoorbell(queue);
+      yield* this.ringDoorbellOnCore(queue, this.classOfQueue(queue));
       yield this.pairs[queue]!.space;
     }
   }

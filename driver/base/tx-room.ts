@@ -12,8 +12,8 @@ export class TxRoom {
 
   constructor(
     private readonly pair: (queue: number) => QueuePair,
-    /** The first in line found the ring full: the driver counts it and rings the doorbell for what was posted. */
-    private readonly ringFull: (queue: number) => void,
+    /** The first in line found the ring full: the driver counts it and rings the doorbell for what was posted (on a core: a generator). */
+    private readonly ringFull: (queue: number) => Generator<Command, void, unknown>,
   ) {}
 
   /** Hold room for a frame of `frameBytes` (the base driver's reserve()): the sender waits its turn in the queue's line, then for the room. */
@@ -25,7 +25,7 @@ export class TxRoom {
     // Those behind the first in line wait for their turn, not for every fire: thousands of senders woken for each frame's room cost 5x the wall time (from a performance check).
     let myTurn: Command | null = null;
     while (!this.fits(pair, turn, descriptors)) {
-      if (!pair.recovery.tx.stopped && line.serving === turn) this.ringFull(queue);
+      if (!pair.recovery.tx.stopped && line.serving === turn) yield* this.ringFull(queue);
       yield line.serving === turn ? pair.space : (myTurn ??= pair.space.when(() => line.serving === turn, `turn ${turn} for room on TX queue ${queue}`));
     }
     return this.hold(pair, queue, descriptors);

@@ -194,6 +194,8 @@ export class HostCpu extends Component {
   busyByKindNow(): Map<CpuWorkName | "CONTEXT_SWITCH", number> {
     const busy = new Map(this.statistics.busyByKind);
     for (const job of this.onCore.values()) busy.set(job.kind, (busy.get(job.kind) ?? 0) + (this.kernel.now - job.segmentStart));
+    // A switch under way counts to now: charged whole as it began, a run stopped during one counted more than its cores were busy (from a re-check).
+    for (const began of this.switchesUnderWay.values()) busy.set("CONTEXT_SWITCH", (busy.get("CONTEXT_SWITCH") ?? 0) + (this.kernel.now - began));
     return busy;
   }
 
@@ -338,13 +340,17 @@ export class HostCpu extends Component {
     if (switchTime === 0) return this.idle(core);
     core.show("CONTEXT_SWITCH", job.trafficClass, now);
     this.switching++;
-    this.charge("CONTEXT_SWITCH", switchTime);
+    this.switchesUnderWay.set(core, now);
     this.kernel.schedule(switchTime, `${this.path} switch`, () => {
       this.switching--;
+      this.switchesUnderWay.delete(core);
+      this.charge("CONTEXT_SWITCH", switchTime);
       this.idle(core);
     });
   }
   private switching = 0;
+  /** When each core switching after a suspension began: its switch is charged as it ends, and counted to now before (busyByKindNow). */
+  private readonly switchesUnderWay = new Map<CpuCore, number>();
 
   /** A timed job is done: its process goes on. */
   private finish(job: Job): void {

@@ -103,6 +103,8 @@ export function fieldCodeName(code: number): FieldCodeName | undefined {
 
 /** Fields whose values are addresses or offsets, shown in hex (a ring's base and length: its registers' offsets, as the values written are not logged). */
 const HEX_FIELDS: ReadonlySet<FieldCodeName> = new Set(["RING_BASE", "RING_LENGTH", "BUFFER_ADDRESS", "DESCRIPTOR", "REGISTER", "SA_HANDLE", "SA_POINTER"]);
+/** Codes whose value is a count whatever its field: in decimal (ENABLE_WHILE_BUSY's frames still in the device read 0x16; from a driver developer's check). */
+const COUNT_CODES: ReadonlySet<ErrorCodeName> = new Set(["ENABLE_WHILE_BUSY"]);
 
 export interface ErrorDescription {
   readonly code: ErrorCodeName;
@@ -124,7 +126,7 @@ export function describeError(error: ErrorDescription): string {
   const place: string[] = [];
   if (error.queue !== undefined) place.push(`${error.direction === "rx" ? "RX" : "TX"} queue ${error.queue}`);
   if (error.index !== undefined) place.push(`descriptor ${error.index}`);
-  const value = HEX_FIELDS.has(error.field) || error.address ? `0x${error.value.toString(16)}` : String(error.value);
+  const value = (HEX_FIELDS.has(error.field) && !COUNT_CODES.has(error.code)) || error.address ? `0x${error.value.toString(16)}` : String(error.value);
   place.push(error.withheld ? error.label : `${error.label} = ${value}`);
   const description = (error.direction === "rx" ? RX_DESCRIPTIONS[error.code] : error.direction === "tx" ? TX_DESCRIPTIONS[error.code] : undefined) ?? ERROR_DESCRIPTIONS[error.code];
   return `${error.code}: ${place.join(", ")}: ${description}`;

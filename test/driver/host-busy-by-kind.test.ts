@@ -1,6 +1,9 @@
 import { expect, test } from "vitest";
 import { parseScenarioText } from "../../system/scenario/load.js";
-import { runScenario } from "../../system/scenario/run.js";
+import { buildScenario, runScenario } from "../../system/scenario/run.js";
+import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { ns, us } from "../../sim/time.js";
+import { CpuWork } from "../../driver/cpu/cpu-work.js";
 
 // One core at 1 MHz encrypting 1400-byte packets in software: the drain runs out with a job on the core.
 const scenario = `
@@ -24,4 +27,19 @@ test("the cores' time by kind adds up to their busy time, a job still running at
   expect(byKind).toBeGreaterThan(0);
   // Utilisation is given to four places: within 0.01 % of the run.
   expect(Math.abs(byKind - busy)).toBeLessThan(summary.simulatedMicroseconds * 1e-4);
+}, 60_000);
+
+// From the re-check: a suspension's switch was charged whole as it began, so a run stopped during one counted more time by kind than its cores were busy.
+test("stopped at any time, switches and jobs under way included, the cores' time by kind is their busy time to the picosecond", () => {
+  const { kernel, top } = buildScenario(defaultScenario({ "outputs.waveform": false }));
+  const cpu = top.driver.cpu;
+  let stopsDuringSwitches = 0;
+  for (let step = 0; us(1600) + step * ns(7300) <= us(2600); step++) {
+    const time = us(1600) + step * ns(7300);
+    kernel.run({ until: time });
+    const byKind = [...cpu.busyByKindNow().values()].reduce((sum, busy) => sum + busy, 0);
+    expect(byKind).toBe(cpu.busy().reduce((sum, busy) => sum + busy, 0));
+    if (cpu.cores.some((core) => core.work.value === CpuWork.code("CONTEXT_SWITCH"))) stopsDuringSwitches++;
+  }
+  expect(stopsDuringSwitches).toBeGreaterThan(0);
 }, 60_000);
