@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeDirectory } from "../../sim/output-files.js";
@@ -40,9 +41,11 @@ export function exampleConfig(directory: string, name = "c-driver"): ServeConfig
 export async function runCDriverExample(options: { directory?: string; args?: readonly string[]; name?: string; socket?: string; onClientOutput?: (text: string) => void } = {}): Promise<ServeOutcome> {
   const binary = buildCDriver();
   const directory = options.directory ?? join(root, "waveforms");
-  const socket = options.socket ?? join(directory, `${options.name ?? "c-driver"}.sock`);
+  // Under the system's temporary directory, as nicsim serve's own: beside the outputs, a checkout's path over about 80 bytes made it longer than a socket's path may be (from a new user's check).
+  const temporary = options.socket === undefined ? mkdtempSync(join(tmpdir(), "nicsim-example-")) : null;
+  const socket = options.socket ?? join(temporary!, `${options.name ?? "c-driver"}.sock`);
   makeDirectory(directory);
-  return serveOnSocket(exampleConfig(directory, options.name), socket, { command: [binary, ...(options.args ?? [])], onClientOutput: options.onClientOutput });
+  return serveOnSocket(exampleConfig(directory, options.name), socket, { command: [binary, ...(options.args ?? [])], onClientOutput: options.onClientOutput }).finally(() => temporary && rmSync(temporary, { recursive: true, force: true }));
 }
 
 // `npm run example:c-driver [-- --bug]`: build, serve, run, and exit with the driver's status.
