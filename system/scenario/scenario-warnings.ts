@@ -6,6 +6,7 @@ import { doorbellBatchWarning } from "./doorbell-batch-warning.js";
 import { phaseOneBacklogWarning, shortIkeRetransmitWait } from "./ike-retransmit-warning.js";
 import { interruptIntervalWarning } from "./interrupt-interval-warning.js";
 import { priorityBurstWarnings } from "./priority-burst-warning.js";
+import { contextSlotWarnings } from "./context-slot-warning.js";
 import type { Scenario } from "./schema.js";
 import type { SourceMap } from "./source-map.js";
 import { unprofiledCustomers } from "./unprofiled-customers.js";
@@ -39,6 +40,7 @@ function runWarnings(scenario: Scenario, qos: QosConfig | null, source: SourceMa
     ...shortLifetimeWarnings(scenario, source),
     ...cryptoWindowWarning(scenario, qos, source),
     ...priorityBurstWarnings(scenario, qos, source),
+    ...contextSlotWarnings(scenario, qos, source),
     ...txBufferPartWarnings(scenario, qos, source),
   ];
 }
