@@ -17,7 +17,7 @@ export function interruptIntervalWarning(scenario: Scenario, source: SourceMap):
   return [
     source.at(
       ["driver", "base", "interruptIntervalNanoseconds"],
-      `warning: driver.base.interruptIntervalNanoseconds = ${interval} ns is longer than the run's drain (${formatTime(drain)} after the traffic): frames that arrive after an interrupt wait for the next, so the run may end with them not yet taken from the rings`,
+      `warning: driver.base.interruptIntervalNanoseconds = ${interval} ns is longer than the run's drain (${formatTime(drain)} after the traffic): what a moderated queue's interrupt would tell (frames received, frames sent to reap, so that a full TX ring frees for its senders) waits for its next interrupt, so the run may end with frames on the rings and senders waiting, counted as still on their way`,
     ),
   ];
 }
