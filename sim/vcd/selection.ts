@@ -1,4 +1,5 @@
 import { SimulationError } from "../errors.js";
+import { shownValue } from "../shown-value.js";
 
 /**
  * Which scopes and which time window a dump records. Patterns are dotted globs: `*` matches
@@ -47,9 +48,23 @@ function compile(glob: string): RegExp {
 }
 
 export function checkWindow(selection: TraceSelection): { from: number; to: number } {
-  const from = selection.from ?? 0;
-  const to = selection.to ?? Infinity;
-  if (!Number.isSafeInteger(from) || from < 0) throw new SimulationError(`trace window: from ${from} ps must be a non-negative integer`);
-  if (to !== Infinity && (!Number.isSafeInteger(to) || to < from)) throw new SimulationError(`trace window: to ${to} ps must be an integer not before from (${from} ps)`);
-  return { from, to };
+  const problems = windowProblems(selection);
+  if (problems.length > 0) throw new SimulationError(`trace window: ${problems.join("; ")}`);
+  return { from: selection.from ?? 0, to: selection.to ?? Infinity };
+}
+
+/**
+ * What is wrong with a selection's window, every mistake at once, each value as it was given: a
+ * text "10" was shown as 10 and called no integer, and a `to` past 2^53 called "before from"
+ * (from a reviewer's check).
+ */
+export function windowProblems(selection: Pick<TraceSelection, "from" | "to">): string[] {
+  const problems: string[] = [];
+  const from: unknown = selection.from ?? 0;
+  const to: unknown = selection.to ?? Infinity;
+  const whole = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+  if (!whole(from)) problems.push(`from ${shownValue(from)} must be a whole number of ps from 0 to 2^53 - 1`);
+  if (to !== Infinity && !whole(to)) problems.push(`to ${shownValue(to)} must be a whole number of ps from 0 to 2^53 - 1`);
+  else if (whole(from) && whole(to) && to < from) problems.push(`to ${to} ps is before from (${from} ps)`);
+  return problems;
 }

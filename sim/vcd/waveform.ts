@@ -5,7 +5,7 @@ import { unknownKeys } from "../suggest.js";
 import type { Kernel } from "../kernel.js";
 import { DIRECT, type OutputFiles, type OutputNames, writeWholeFile } from "../output-files.js";
 import { gtkwaveSaveFile } from "./gtkw.js";
-import type { TraceSelection } from "./selection.js";
+import { type TraceSelection, windowProblems } from "./selection.js";
 import { designPaths, selectionProblems, selectionShapeProblems } from "./selection-problems.js";
 import { layOut, storySettledBy, storySignals, type WaveformStory } from "./story.js";
 import { FileSink } from "./sink.js";
@@ -73,7 +73,9 @@ function requestRefusal(kernel: Kernel, selection: unknown): string | null {
   if (unknown !== null) return unknown;
   const built = kernel.signals.length > 0 || kernel.events.length > 0;
   const problems = built ? selectionProblems(designPaths(kernel), selection) : selectionShapeProblems(selection);
-  if (problems.length > 0) return problems.map((problem) => problem.message).join("; ");
+  // The window too, before the file is opened (it was refused as the tracer began, an empty dump left behind; from a reviewer's check).
+  const window = windowProblems(selection).map((problem) => `trace window: ${problem}`);
+  if (problems.length + window.length > 0) return [...problems.map((problem) => problem.message), ...window].join("; ");
   return kernel.tracerRefusal;
 }
 

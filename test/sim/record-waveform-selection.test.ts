@@ -44,6 +44,12 @@ describe("recordWaveform refuses a selection that would dump none of the signals
     expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: "top.nic" as never })).toThrow("scopes: expected a list of patterns (texts), not a string");
     expect(() => recordWaveform(kernel, join(directory, "run"), { scope: ["top.nic"] } as never)).toThrow("no selection key 'scope' (did you mean scopes?); the keys are scopes, exclude, from, to, comment");
     expect(readdirSync(directory)).toEqual([]);
+    // The window too, with the scopes' mistakes and each value as given (from a reviewer's check: refused as the tracer began, an empty dump left behind).
+    expect(() => recordWaveform(kernel, join(directory, "run"), { from: 12_000_000, to: 10_000_000 })).toThrow("recordWaveform('" + join(directory, "run") + "'): trace window: to 10000000 ps is before from (12000000 ps)");
+    expect(() => recordWaveform(kernel, join(directory, "run"), { from: "10" as never })).toThrow('trace window: from "10" must be a whole number of ps from 0 to 2^53 - 1');
+    expect(() => recordWaveform(kernel, join(directory, "run"), { to: 2 ** 64 })).toThrow("trace window: to 18446744073709552000 must be a whole number of ps from 0 to 2^53 - 1");
+    expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: ["top.bogus"], from: -1 })).toThrow("scopes[0]: 'top.bogus' selects no signal of the design; trace window: from -1 must be a whole number of ps from 0 to 2^53 - 1");
+    expect(readdirSync(directory)).toEqual([]);
   });
 
   // From a re-check: called before the design is built (a kernel, the waveform, then the design), every selection was refused, the
