@@ -262,7 +262,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   // What the scenario has that is accepted but likely not meant is printed with the run; so is a waveform window the run never reached.
   const windowFrom = scenario.outputs.waveformFromMicroseconds;
   const unreached = scenario.outputs.waveform && base !== null && windowFrom !== undefined && kernel.now < windowFrom * 1e6
-    ? [`warning: outputs.waveformFromMicroseconds = ${windowFrom} µs (${loaded.source.locate(["outputs", "waveformFromMicroseconds"])}): the run ended at ${summary.simulatedMicroseconds} µs, before the waveform's window opened: the VCD holds no change, only the values at the run's end\n`]
+    ? [`warning: outputs.waveformFromMicroseconds = ${windowFrom} µs (${loaded.source.locate(["outputs", "waveformFromMicroseconds"])}): the run ended at ${summary.simulatedMicroseconds} µs, before the waveform's window opened: the VCD holds no change, only the values at the run's end as the blocks last drew them (a ring engine's state and queue pointers may be older: it skips edges nothing sees)\n`]
     : [];
   return { design, summary, text: [...loaded.warnings.map((warning) => `${warning}\n`), ...unreached, formatScenarioSummary(summary)].join(""), files };
 }

@@ -20,3 +20,11 @@ test("a queue whose head is not in the dump is kept in the save file: only a hea
   expect(queues.size).toBeGreaterThan(0);
   expect(queues.size).toBeLessThan(8);
 }, 60_000);
+
+// From the same check: twelve cores were grouped core0, core1, core10, core11, core2 …
+test("the save file's groups take the numbers in their names in order: core2 before core10", () => {
+  const folder = mkdtempSync(join(tmpdir(), "nicsim-save-order-"));
+  runScenario(defaultScenario({ durationMicroseconds: 50, "driver.cpu.cores": 12 }), { directory: folder });
+  const cores = [...new Set(savedSignals(folder).flatMap((line) => /^top\.driver\.cpu\.core(\d+)\./.exec(line)?.[1] ?? []))].map(Number);
+  expect(cores).toEqual([...Array(12).keys()]);
+}, 60_000);
