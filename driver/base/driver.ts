@@ -1,6 +1,5 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
-import { param } from "../../sim/parameters.js";
 import { delay, until } from "../../sim/process.js";
 import type { SimEvent } from "../../sim/sim-event.js";
 import { type DeviceBus, DeviceBusToken } from "../../hw/spec/bus.js";
@@ -17,7 +16,8 @@ import { QueuePair } from "./queue-pair.js";
 import { TxRoom } from "./tx-room.js";
 import { type BaseDrop, type BaseDropReason, QueueRecovery } from "./queue-recovery.js";
 import { concatenate } from "../../sim/bytes.js";
-import { programRxRing, programTxRing, ringLength } from "./ring-registers.js";
+import { programRxRing, programTxRing } from "./ring-registers.js";
+import { BASE_DRIVER_PARAMETERS } from "./base-driver-parameters.js";
 import type { BaseDriverStatistics, DriverReceivedFrame, TransmitOptions, TxReservation } from "./base-driver-types.js";
 import { valueKind } from "../../sim/shown-value.js";
 
@@ -26,9 +26,7 @@ export type { BaseDriverStatistics, DriverReceivedFrame, TransmitOptions, TxRese
 /** Error log entries the error handler reads between two looks at QUEUE_FAULTS. */
 const ERROR_ENTRIES_PER_LOOK = 4;
 
-/** driver.base.txRingDescriptors when a scenario gives none. */
-export const DEFAULT_TX_RING_DESCRIPTORS = 512;
-export const DEFAULT_TX_BUFFER_BYTES = 2048;
+export { DEFAULT_TX_BUFFER_BYTES, DEFAULT_TX_RING_DESCRIPTORS } from "./base-driver-parameters.js";
 
 /**
  * The base driver (NIC driver): programs rings and interrupts through MMIO, posts frames with
@@ -40,27 +38,7 @@ export const DEFAULT_TX_BUFFER_BYTES = 2048;
  */
 @injectable()
 export class BaseDriver extends Component {
-  readonly params = this.parameters({
-    queues: param.integer(0, "Queue pairs the driver brings up (0: every one the device has)", { minimum: 0, maximum: R.MAX_QUEUES }),
-    txRingDescriptors: param.integer(DEFAULT_TX_RING_DESCRIPTORS, "Descriptors per TX ring, a multiple of 4 (TDLEN is whole 128-byte blocks)", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS, check: ringLength("TDLEN") }),
-    rxRingDescriptors: param.integer(512, "Descriptors per RX ring, a multiple of 4 (RDLEN is whole 128-byte blocks)", { minimum: 8, maximum: R.MAX_RING_DESCRIPTORS, check: ringLength("RDLEN") }),
-    txWriteBackThreshold: param.integer(0, "TXDCTL.WTHRESH for every TX ring: 0 has each frame's RS descriptor written back as the device finishes with the frame (its buffers read in, and encrypted for inline IPsec); n > 0 lets the device gather n done descriptors and write them back in one burst (ixgbe uses 8 at low interrupt rates)", { minimum: 0, maximum: 127 }),
-    txBufferBytes: param.bytes(DEFAULT_TX_BUFFER_BYTES, "Bytes per TX slot buffer; longer frames take several descriptors", { minimum: 64, maximum: 65535 }),
-    rxBufferBytes: param.bytes(2048, "Bytes per RX buffer (SRRCTL); longer frames span several", { minimum: 64, maximum: R.MAX_RECEIVE_BUFFER }),
-    doorbellBatch: param.integer(8, "Frames posted before the doorbell is rung even if more follow (transmit(…, { more: true }) in the library; a scenario's senders post one packet at a time, and ring as they post)", { minimum: 1, maximum: 65536 }),
-    napiBudget: param.integer(64, "Frames received per poll before yielding the CPU", { minimum: 1, maximum: 65536 }),
-    interruptIntervalNanoseconds: param.integer(0, "EITR written for the vectors of queues that carry no priority (strict) class; those of priority classes get 0, so that their frames are not held back", { minimum: 0, maximum: 0xffff_ffff, unit: "ns" }),
-    interruptPacketThreshold: param.integer(0, "EITR_PACKETS written for every queue vector (0: none)", { minimum: 0, maximum: 0xffff_ffff }),
-    postNanoseconds: param.integer(20, "CPU time to post one descriptor", { minimum: 0, maximum: 1e9, unit: "ns" }),
-    copyBytesPerNanosecond: param.integer(16, "CPU copy bandwidth into and out of buffers", { minimum: 1, maximum: 1e9 }),
-    cleanNanoseconds: param.integer(10, "CPU time to clean one descriptor (TX or RX)", { minimum: 0, maximum: 1e9, unit: "ns" }),
-    interruptNanoseconds: param.integer(1000, "CPU time to enter and leave the interrupt handler", { minimum: 0, maximum: 1e9, unit: "ns" }),
-    mmioWriteNanoseconds: param.integer(100, "CPU time of one MMIO register write (an uncached store to the device)", { minimum: 0, maximum: 1e9, unit: "ns" }),
-    resetPollNanoseconds: param.integer(1000, "Queue reset: time between reads of TXDCTL/RXDCTL while the device still holds frames of the queue (BUSY)", { minimum: 1, maximum: 1e9, unit: "ns" }),
-    resetBackoffNanoseconds: param.integer(2000, "Queue reset: wait before resetting a queue that faulted again without progress, doubled at each such fault", { minimum: 0, maximum: 1e9, unit: "ns" }),
-    resetBackoffMaximumNanoseconds: param.integer(50_000, "Queue reset: the longest such wait", { minimum: 0, maximum: 1e9, unit: "ns" }),
-    saFill: param.choice("driver", ["driver", "pointer"] as const, "How the NIC's SA tables are filled: the driver stages each record through SA_STAGE, or it passes pointers (TX entries filled by the NIC's fetch through the descriptor's SA pointer, RX ones by INSTALL_POINTER); either way the placement policy decides which SAs are cached"),
-  });
+  readonly params = this.parameters(BASE_DRIVER_PARAMETERS);
   readonly ready = this.signal("ready", 1);
   // Written by several processes (senders, one poll loop per vector): the last write in a phase wins.
   readonly txFrames = this.signal("tx_frames", 32, { kind: "integer", lastWriteWins: true });

@@ -1,12 +1,12 @@
 import { inject, injectable } from "../../sim/di.js";
 import { Component, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import type { GcmOperation } from "../../sim/crypto/gcm-operation.js";
-import { BLOCK_BYTES } from "../../sim/crypto/gcm-engine.js";
-import { PREEMPTION_POLICIES } from "../../sim/crypto/preemption-policy.js";
-import { param } from "../../sim/parameters.js";
+import { HOST_CPU_PARAMETERS } from "./host-cpu-parameters.js";
 import type { Command, Process, ProcessScheduler } from "../../sim/process.js";
 import { insertAt, removeAt } from "../../sim/array-places.js";
 import { CpuCore } from "./cpu-core.js";
+
+export { DEFAULT_HOST_CORES, DEFAULT_HOST_MEGAHERTZ, hostCpuClockParameters } from "./host-cpu-parameters.js";
 import { cpuJobProblem, type CpuWorkName } from "./cpu-work.js";
 
 /** Software AES-GCM over a packet's data: a core runs it a block at a time and may suspend it. */
@@ -91,24 +91,9 @@ export interface CpuStatistics {
  * free and no running job is of a lower class, is suspended (its GCM state saved, or dropped
  * under preempt-restart) and goes back to the queue in its old place (seed 000 on the host).
  */
-/** The host CPU's clock, MHz, which every cost counted in cycles is converted with. */
-export const DEFAULT_HOST_MEGAHERTZ = 3000;
-export const DEFAULT_HOST_CORES = 4;
-
-/** The host's cores and their clock: HostCpu's parameters, and what a scenario's warnings weigh work against. */
-export const hostCpuClockParameters = {
-  cores: param.integer(DEFAULT_HOST_CORES, "Host CPU cores that run driver work", { minimum: 1, maximum: 64 }),
-  megahertz: param.megahertz(DEFAULT_HOST_MEGAHERTZ, "Host CPU clock, which every cost counted in cycles is converted with"),
-};
-
 @injectable()
 export class HostCpu extends Component {
-  readonly params = this.parameters({
-    ...hostCpuClockParameters,
-    policy: param.choice("preempt-resume", PREEMPTION_POLICIES, "What a waiting job of a higher traffic class does to a running software crypto job"),
-    checkBytes: param.bytes(256, "Bytes of software crypto between looks for a waiting job of a higher class (a multiple of 16)", { minimum: 16, maximum: 65536, check: wholeBlocks }),
-    switchCycles: param.cycles(300, "Cycles a core spends suspending a crypto job for another (saving its GCM state and switching stacks)"),
-  });
+  readonly params = this.parameters(HOST_CPU_PARAMETERS);
   readonly cores: CpuCore[] = [];
   readonly runQueue = this.signal("run_queue", 32, { kind: "integer", lastWriteWins: true });
   readonly statistics: CpuStatistics = { busyByKind: new Map(), waits: new Map(), preemptions: 0, restarts: 0, jobsDone: 0 };
@@ -398,9 +383,4 @@ export class HostCpu extends Component {
 /** Whether `job` goes ahead of `other` in the ready queue: a higher class, or the same class and earlier. */
 function ahead(job: Job, other: Job): boolean {
   return job.trafficClass > other.trafficClass || (job.trafficClass === other.trafficClass && job.order < other.order);
-}
-
-/** A crypto job can stop only between 16-byte blocks. */
-function wholeBlocks(bytes: number): string | null {
-  return bytes % BLOCK_BYTES === 0 ? null : `a multiple of ${BLOCK_BYTES} (a crypto job can stop only between ${BLOCK_BYTES}-byte blocks)`;
 }
