@@ -144,7 +144,7 @@ export class BaseDriver extends Component {
   /**
    * Ring the TX doorbell of a queue for frames posted since the last one, its MMIO write charged to
    * a core of `trafficClass` first: the doorbells counted are the writes charged (a sender finding
-   * the ring full, or an SA's deletion waiting for its frames, wrote one for nothing; from an
+   * the ring full, or an SA's deletion waiting for its frames, rang with no core charged; from an
    * outside check). Nothing pending, nothing written.
    */
   *ringDoorbellOnCore(queue: number, trafficClass: number): Generator<Command, void, unknown> {
