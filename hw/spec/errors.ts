@@ -41,11 +41,16 @@ export function isDmaFault(code: ErrorCodeName): code is DmaFaultCode {
 /** Why a refused register write's value is left out of its error, said one way in each description that leaves it out. */
 const notLogged = (what: string) => `${what} is not logged, since a misdirected write, an SA record staged at the wrong offset, can carry key bytes`;
 
+/** OVER_LENGTH_BUFFER on transmit, as the datasheet's text and a TX queue's diagnostic both say it. */
+const TX_OVER_LENGTH = "A TX frame longer than the maximum frame (MAXFRS), or descriptors without EOP that can never become one (already longer, or filling the device's cache, TXDMAX descriptors a queue, or the ring but one slot)";
+const TX_REFUSED_IN_PIECES =
+  "A frame refused without its EOP leaves in pieces as its descriptors are fetched, each piece's last descriptor written back with this error: logged are its first piece (value: its bytes so far), the first piece of its rest, and its rest whole as its EOP comes (value: the rest's bytes)";
+
 export const ERROR_DESCRIPTIONS: Record<ErrorCodeName, string> = {
   NONE: "No error",
   TAIL_BEYOND_RING: `A tail write (doorbell) named a descriptor index at or past the ring length; the write is ignored (value: the ring's length in descriptors; ${notLogged("the tail written")})`,
   ZERO_LENGTH_BUFFER: "A TX descriptor with LENGTH 0, or an RX queue enabled with SRRCTL 0; the frame is dropped / the queue stays disabled",
-  OVER_LENGTH_BUFFER: `A TX frame longer than the maximum frame, or descriptors without EOP that can never become one (already longer, or filling the device's cache, TXDMAX descriptors a queue, or the ring but one slot), or (RX) SRRCTL above the maximum; the frame is dropped, one drop / the queue stays disabled. A frame refused without its EOP leaves in pieces as its descriptors are fetched, each piece's last descriptor written back with this error: logged are its first piece (value: its bytes so far), the first piece of its rest, and its rest whole as its EOP comes (value: the rest's bytes) (value: for SRRCTL, the most it may be; ${notLogged("what was written")})`,
+  OVER_LENGTH_BUFFER: `${TX_OVER_LENGTH}, or (RX) SRRCTL above the maximum; the frame is dropped, one drop / the queue stays disabled. ${TX_REFUSED_IN_PIECES} (value: for SRRCTL, the most it may be; ${notLogged("what was written")})`,
   UNALIGNED_RING_BASE: `A queue enabled with a ring base that is not 128-byte aligned; the queue stays disabled (value: TDBAL's or RDBAL's offset; ${notLogged("the base")})`,
   INVALID_RING_LENGTH: `A queue enabled with a ring length of 0, not a multiple of 128 bytes, or too long (which of them is said); the queue stays disabled (value: TDLEN's or RDLEN's offset; ${notLogged("the length")})`,
   DMA_UNMAPPED: "A DMA address outside mapped host memory; the access is not made (value: the address; 0 where it is far from every allocation, and where it lies is said instead)",
@@ -135,8 +140,7 @@ export function describeError(error: ErrorDescription): string {
 /** The TX side alone of a code both directions report, for a TX queue's diagnostic (it ended on SRRCTL's value; from a driver developer's check). */
 const TX_DESCRIPTIONS: Partial<Record<ErrorCodeName, string>> = {
   ZERO_LENGTH_BUFFER: "A TX descriptor with LENGTH 0; the frame is dropped",
-  OVER_LENGTH_BUFFER:
-    "A TX frame longer than the maximum frame (MAXFRS), or descriptors without EOP that can never become one (already longer, or filling the device's cache, TXDMAX descriptors a queue, or the ring but one slot); the frame is dropped. A frame refused without its EOP leaves in pieces as its descriptors are fetched, each piece's last descriptor written back with this error: logged are its first piece (value: its bytes so far), the first piece of its rest, and its rest whole as its EOP comes (value: the rest's bytes)",
+  OVER_LENGTH_BUFFER: `${TX_OVER_LENGTH}; the frame is dropped. ${TX_REFUSED_IN_PIECES}`,
 };
 
 /** The RX side alone of a code both directions report, for an RX queue's diagnostic (it read "A TX frame longer than the maximum frame" for SRRCTL; from a driver developer's check). */

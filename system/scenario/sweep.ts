@@ -346,6 +346,11 @@ function mostDrops(drops: SweepResult["drops"]): string {
   return `${DROP_PLACES[most.place]} ${most.reason} ${most.count}${reasons.length > 1 ? ` (+${reasons.length - 1} more)` : ""}`;
 }
 
+/** A row's entry for a class and direction (`gold to-peer`), if its configuration has it. */
+function classEntry(result: SweepResult, key: string): SweepResult["classes"][number] | undefined {
+  return result.classes.find((candidate) => `${candidate.className} ${candidate.direction}` === key);
+}
+
 /** The sweep as a table: one row per configuration. */
 export function formatSweep(results: readonly SweepResult[]): string {
   const paths = [...new Set(results.flatMap((result) => Object.keys(result.overrides)))];
@@ -362,19 +367,13 @@ export function formatSweep(results: readonly SweepResult[]): string {
     }),
     // Blank: the class is not in this configuration; a dash: it is, and no packet of it arrived.
     ...classKeys.map((key) => {
-      const entry = result.classes.find((candidate) => `${candidate.className} ${candidate.direction}` === key);
+      const entry = classEntry(result, key);
       return entry === undefined ? "" : entry.latency.p99 === null ? "–" : String(entry.latency.p99);
     }),
     // What each class carried, as the run's summary gives it (an architect's check found a throughput sweep needed the JSON lines for it).
-    ...classKeys.map((key) => {
-      const entry = result.classes.find((candidate) => `${candidate.className} ${candidate.direction}` === key);
-      return entry === undefined ? "" : String(entry.gigabitsPerSecond);
-    }),
-    // And while the streams competed: under overload the delivery window runs on as the backlogs drain.
-    ...classKeys.map((key) => {
-      const entry = result.classes.find((candidate) => `${candidate.className} ${candidate.direction}` === key);
-      return entry?.gigabitsPerSecondInTraffic === undefined ? "" : String(entry.gigabitsPerSecondInTraffic);
-    }),
+    ...classKeys.map((key) => String(classEntry(result, key)?.gigabitsPerSecond ?? "")),
+    // And while the streams competed: under overload the delivery window runs on as the backlogs drain (blank too in a row from before it was kept).
+    ...classKeys.map((key) => String(classEntry(result, key)?.gigabitsPerSecondInTraffic ?? "")),
     String(result.cache.txHits),
     String(result.cache.rxHits),
     `${result.preemptions.tx}/${result.preemptions.rx}`,
