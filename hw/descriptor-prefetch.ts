@@ -113,7 +113,7 @@ export class DescriptorPrefetch<D> {
     return capacity - this.held < dueRoom(capacity, batch, readTags) && this.smallFetchFits(capacity, batch, readTags);
   }
 
-  fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgency = 0): void {
+  fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgency: number): void {
     const ring = this.ring;
     const first = ring.fetchPointer;
     const count = Math.min(batch, ring.unfetched, ring.descriptors - first, capacity - this.held);

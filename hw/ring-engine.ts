@@ -1,6 +1,7 @@
 import { Channel } from "../sim/channel.js";
 import { ClockedComponent, type ComponentContext } from "../sim/component.js";
 import type { DmaCompletion } from "./dma/engine.js";
+import { strictUrgency } from "./dma/read-urgency.js";
 import type { NicShared } from "./config.js";
 import { QueueScope } from "./queue-scope.js";
 import type { QueueState } from "./queue-state.js";
@@ -79,6 +80,9 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     return false;
   }
 
+  /** The DMA urgency of the other queues' descriptor fetches (read-urgency.ts). */
+  protected abstract readonly fetchUrgency: number;
+
   /** Queues whose descriptors are fetched before the round-robin (the strict priority classes), highest first. */
   protected urgentQueues(): readonly number[] {
     return [];
@@ -110,7 +114,7 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
       const state = this.queues[urgent]!;
       const capacity = capacityOf(state);
       if (!this.wantsFetch(state, capacity, batch)) continue;
-      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch, 1 + urgent);
+      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch, strictUrgency(urgent));
       return true;
     }
     const count = this.queues.length;
@@ -119,7 +123,7 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
       const state = this.queues[queue]!;
       const capacity = capacityOf(state);
       if (!this.wantsFetch(state, capacity, batch)) continue;
-      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch);
+      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch, this.fetchUrgency);
       this.nextFetchQueue = (queue + 1) % count;
       return true;
     }

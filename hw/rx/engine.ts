@@ -5,6 +5,7 @@ import { defineEnum } from "../../sim/enum-type.js";
 import { RX_ENGINE_PARAMETERS } from "./parameters.js";
 import { frameTrafficClass } from "../../sim/packet/ethernet.js";
 import type { DmaCompletion } from "../dma/engine.js";
+import { RX_FETCH_URGENCY } from "../dma/read-urgency.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import { RingEngine } from "../ring-engine.js";
 import { EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
@@ -229,6 +230,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
    * host at 5 % of the line lost half its packets with one or eight read tags over long latencies
    * (from an architect's check).
    */
+  /** Ahead of TX's reads: a frame finding no descriptor waits in the RX buffer, which drops what overflows it (read-urgency.ts). */
+  protected readonly fetchUrgency = RX_FETCH_URGENCY;
+
   protected override urgentQueues(): readonly number[] {
     return this.scheduler.strictQueues;
   }

@@ -3,6 +3,7 @@ import { Channel } from "../../sim/channel.js";
 import { type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { defineEnum } from "../../sim/enum-type.js";
 import type { DmaCompletion } from "../dma/engine.js";
+import { PAYLOAD_URGENCY, strictUrgency } from "../dma/read-urgency.js";
 import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { DescriptorFetch } from "../descriptor-prefetch.js";
@@ -229,6 +230,9 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     for (const state of this.queues) state.scope.publish(state.ring, state.cache.length, this.buffer.framesHeld[state.ring.queue]!);
   }
 
+  /** In order with the buffer reads (read-urgency.ts). */
+  protected readonly fetchUrgency = PAYLOAD_URGENCY;
+
   protected override urgentQueues(): readonly number[] {
     return this.scheduler.strictQueues;
   }
@@ -284,7 +288,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       packet.partsLeft = head.taken;
       for (let part = 0; part < head.taken; part++) {
         const descriptor = descriptors[part]!;
-        this.shared.dma.read(descriptor.bufferAddress, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag, urgent ? 1 + queue : 0);
+        this.shared.dma.read(descriptor.bufferAddress, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag, urgent ? strictUrgency(queue) : PAYLOAD_URGENCY);
       }
     }
     this.stalled = false;

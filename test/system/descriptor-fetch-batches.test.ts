@@ -92,11 +92,11 @@ test("TX and RX sharing sixteen tags, caches of 16, reads of 500 cycles: RX drop
   for (const flow of summary.flows.filter((candidate) => candidate.direction === "to-host")) expect(flow.latency.p99).toBeLessThan(30);
 }, 60_000);
 
-test("the default run with caches of 8, sixteen tags and reads of 500 cycles: bulk-A to the peer at p50 under 20 µs (61 µs when small fetches took tags whatever TX's reads needed)", () => {
+test("the default run with caches of 8, sixteen tags and reads of 500 cycles: bulk-A to the peer at p50 under 25 µs (61 µs when small fetches took tags whatever TX's reads needed; 19.3 before RX's fetches went ahead of TX's reads, 20.5 since)", () => {
   const summary = runScenario(defaultScenario({ "outputs.waveform": false, "nic.tx.descriptorCache": 8, "nic.rx.descriptorCache": 8, "nic.dma.maxOutstandingReads": 16, "nic.dma.readLatency": 500 }), { directory: null }).summary;
   expect(summary.outcome).toBe("every packet arrived");
   const bulkA = summary.flows.find((flow) => flow.stream === "bulk-A" && flow.direction === "to-peer")!;
-  expect(bulkA.latency.p50).toBeLessThan(20);
+  expect(bulkA.latency.p50).toBeLessThan(25);
 }, 60_000);
 
 test("just above the tags small fetches need, a tiny cache is not left bunching its fetches as spare tags come and go: 1400-byte frames to the host at 0.8 of the line, an RX cache of 4, nine tags, reads of 500 cycles: none dropped, p50 under 5 µs (28 dropped and 52.8 µs when nine tags allowed small fetches)", () => {
