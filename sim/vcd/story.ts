@@ -18,8 +18,12 @@ export interface StoryStage {
   readonly name: string;
   /** Dotted patterns of the component scopes it holds, in the order shown. */
   readonly scopes: readonly string[];
-  /** Components left out when a signal of their own never changed: a queue whose head never moved carried nothing. */
-  readonly idle?: { readonly components: readonly string[]; readonly unlessChanged: string };
+  /**
+   * Components left out when signals of their own never changed: the first, which tells, must be in
+   * the dump (a queue whose head never moved carried nothing), and any of the others that changed
+   * keeps them (a TX queue posted to and stuck, a queue faulted on its first descriptor).
+   */
+  readonly idle?: readonly { readonly components: readonly string[]; readonly unlessChanged: readonly [string, ...string[]] }[];
 }
 
 /**
@@ -124,9 +128,11 @@ export function layOut(items: readonly TracedItem[], activity: Activity, story?:
   const groups: TraceGroup[] = [];
   const dumped = new Set(items.map((item) => item.path));
   for (const stage of [...story.stages, { name: "other", scopes: ["**"] }] as StoryStage[]) {
-    const idle = stage.idle ? new ScopeMatcher({ scopes: stage.idle.components }) : null;
+    const idle = (stage.idle ?? []).map((rule) => ({ matcher: new ScopeMatcher({ scopes: rule.components }), signals: rule.unlessChanged }));
     // Left out only where the signal that tells is in the dump and never changed: one not dumped (a selection of a queue's tail alone) tells nothing, and every queue was left out of the save file (from a reviewer's check).
-    const left = (scope: string): boolean => idle !== null && idle.matches(scope) && dumped.has(`${scope}.${stage.idle!.unlessChanged}`) && activity.changeCount(`${scope}.${stage.idle!.unlessChanged}`) === 0;
+    const quiet = (scope: string, signal: string): boolean => !dumped.has(`${scope}.${signal}`) || activity.changeCount(`${scope}.${signal}`) === 0;
+    const left = (scope: string): boolean =>
+      idle.some(({ matcher, signals }) => matcher.matches(scope) && dumped.has(`${scope}.${signals[0]}`) && signals.every((signal) => quiet(scope, signal)));
     const members: TraceGroup[] = [];
     for (const pattern of stage.scopes) {
       const matcher = new ScopeMatcher({ scopes: [pattern] });

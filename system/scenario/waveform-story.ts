@@ -16,7 +16,15 @@ export const SCENARIO_STORY: WaveformStory = {
     { name: "IKE", scopes: ["top.driver.intermediate.ike"] },
     { name: "traffic", scopes: ["top.traffic"] },
     { name: "driver", scopes: ["top.driver.intermediate", "top.driver.cpu", "top.driver.base"] },
-    { name: "rings", scopes: ["top.nic.tx", "top.nic.rx"], idle: { components: ["top.nic.tx.q*", "top.nic.rx.q*"], unlessChanged: "head" } },
+    {
+      name: "rings",
+      scopes: ["top.nic.tx", "top.nic.rx"],
+      // An RX queue's tail moves as the driver fills every ring; a TX queue's only as frames are posted to it.
+      idle: [
+        { components: ["top.nic.tx.q*"], unlessChanged: ["head", "tail", "fault"] },
+        { components: ["top.nic.rx.q*"], unlessChanged: ["head", "fault"] },
+      ],
+    },
     { name: "DMA", scopes: ["top.nic.dma"] },
     { name: "SA table", scopes: ["top.nic.sacache", "top.nic.sa_fetch"] },
     { name: "crypto", scopes: ["top.nic.crypto_tx", "top.nic.crypto_rx"] },

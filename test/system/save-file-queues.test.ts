@@ -28,3 +28,14 @@ test("the save file's groups take the numbers in their names in order: core2 bef
   const cores = [...new Set(savedSignals(folder).flatMap((line) => /^top\.driver\.cpu\.core(\d+)\./.exec(line)?.[1] ?? []))].map(Number);
   expect(cores).toEqual([...Array(12).keys()]);
 }, 60_000);
+
+// From the same check: a queue faulted on its first descriptor, or posted to and never sending, has a head that never moved, and was left out with the queues that carried nothing.
+test("a queue whose head never moved is kept in the save file where its fault rose or, for TX, its tail moved", () => {
+  const folder = mkdtempSync(join(tmpdir(), "nicsim-save-faulted-"));
+  runScenario(defaultScenario({ durationMicroseconds: 60, "nic.dma.readErrorProbability": 1 }), { directory: folder });
+  const saved = savedSignals(folder);
+  // Every read fails: each RX queue faults on its first descriptor fetch, again after each reset, and its head never moves.
+  const rxQueues = new Set(saved.flatMap((line) => /^top\.nic\.rx\.(q\d)\./.exec(line)?.[1] ?? []));
+  expect(rxQueues.size).toBe(8);
+  for (const queue of rxQueues) expect(saved.some((line) => line.startsWith(`top.nic.rx.${queue}.fault`))).toBe(true);
+}, 60_000);
