@@ -192,8 +192,9 @@ export const scenarioSchema = z.strictObject({
       waveformScopes: waveformPatterns.waveformScopes.optional(),
       waveformExclude: waveformPatterns.waveformExclude.optional(),
       // At most 1000 s: no run is longer, and beyond it a time in ps passes what a double holds exactly.
-      waveformFromMicroseconds: z.number().min(0).max(1e9).optional(),
-      waveformToMicroseconds: z.number().min(0).max(1e9).refine(atLeastOnePicosecond, "expected at least 0.000001 (1 ps)").optional(),
+      // Whole picoseconds, as the duration: 5.0000001 to 5.0000004 both became 5 µs, and 0.0000004 passed where `to` refused it.
+      waveformFromMicroseconds: z.number().min(0).max(1e9).refine(atLeastOnePicosecond, "expected 0 or at least 0.000001 (1 ps)").refine(wholePicoseconds, "expected a whole number of picoseconds (at most six decimals)").optional(),
+      waveformToMicroseconds: z.number().min(0).max(1e9).refine(atLeastOnePicosecond, "expected 0 or at least 0.000001 (1 ps)").refine(wholePicoseconds, "expected a whole number of picoseconds (at most six decimals)").optional(),
       pcap: z.boolean().default(true),
       html: z.boolean().default(true),
       /** The run's SA accesses (`<name>.sa-trace.jsonl`, one record per packet) for `nicsim policy-eval --trace`. */

@@ -213,6 +213,12 @@ describe("scenario files are checked before anything runs, and each mistake is n
     expect(problems(`${VALID}outputs:\n  waveformFromMicroseconds: 1e12\n`)).toEqual([expect.stringMatching(/^s\.yaml:\d+:3: outputs\.waveformFromMicroseconds = 1000000000000: expected at most 1000000000$/)]);
     // A window of time 0 alone is a window, as one of any other instant alone is (it was refused as 'expected more than 0').
     expect(problems(`${VALID}outputs:\n  waveformFromMicroseconds: 0\n  waveformToMicroseconds: 0\n`)).toEqual([]);
+    // The window's ends are whole picoseconds, as the duration is: 5.0000001 and 5.0000004 both became 5 µs, and a `from` of 0.4 ps passed where a `to` of 0.6 was refused.
+    expect(problems(`${VALID}outputs:\n  waveformFromMicroseconds: 5.0000001\n  waveformToMicroseconds: 5.0000004\n`)).toEqual([
+      expect.stringMatching(/^s\.yaml:\d+:3: outputs\.waveformFromMicroseconds = 5\.0000001: expected a whole number of picoseconds \(at most six decimals\)$/),
+      expect.stringMatching(/^s\.yaml:\d+:3: outputs\.waveformToMicroseconds = 5\.0000004: expected a whole number of picoseconds \(at most six decimals\)$/),
+    ]);
+    expect(problems(`${VALID}outputs:\n  waveformFromMicroseconds: 0.0000004\n`)).toEqual([expect.stringMatching(/^s\.yaml:\d+:3: outputs\.waveformFromMicroseconds = 4e-7: expected 0 or at least 0\.000001 \(1 ps\)$/)]);
     // YAML's infinities (1e400 reads as one) are said as such, not as no number at all; below a picosecond is said once, not also "not whole".
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1e400"))).toEqual(["s.yaml:2:1: durationMicroseconds = Infinity: beyond what a double holds (about 1.8e308): expected a finite number"]);
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: -.inf"))).toEqual(["s.yaml:2:1: durationMicroseconds = -Infinity: beyond what a double holds (about 1.8e308): expected a finite number"]);
