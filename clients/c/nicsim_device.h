@@ -327,7 +327,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_SA_COMMAND_DIRECTION_WIDTH 1u
 #define NICSIM_SA_COMMAND_DIRECTION_MASK 0x00010000u
 #define NICSIM_SA_COMMAND_DIRECTION_BIT 0x00010000u
-/* SA_COMMAND.OPERATION: 1: install the staged record, 2: invalidate the entry, 3: invalidate the TX entry fetched through the pointer staged in SA_STAGE[0..1], 4: install the record the device reads through the pointer staged in SA_STAGE[0..1] */
+/* SA_COMMAND.OPERATION: 1: install the staged record, 2: invalidate the entry, 3: invalidate the TX entry fetched through the pointer staged in SA_STAGE[0..1] (the pointer names the entry: INDEX and DIRECTION are not read), 4: install the record the device reads through the pointer staged in SA_STAGE[0..1] */
 #define NICSIM_SA_COMMAND_OPERATION_SHIFT 24u
 #define NICSIM_SA_COMMAND_OPERATION_WIDTH 3u
 #define NICSIM_SA_COMMAND_OPERATION_MASK 0x07000000u

@@ -41,7 +41,7 @@ export const ERRLOG_LOCATION_FIELDS = bitFields([
 export const SA_COMMAND_FIELDS = bitFields([
   { name: "INDEX", bit: 0, width: 16, description: "Entry index; a TX descriptor names the SA in entry i by SA_HANDLE GENERATION << 16 | (i + 1), GENERATION from SA_STATUS after its install" },
   { name: "DIRECTION", bit: 16, width: 1, description: "0: TX table, 1: RX table" },
-  { name: "OPERATION", bit: 24, width: 3, values: { INSTALL: 1, INVALIDATE: 2, INVALIDATE_POINTER: 3, INSTALL_POINTER: 4 }, description: "1: install the staged record, 2: invalidate the entry, 3: invalidate the TX entry fetched through the pointer staged in SA_STAGE[0..1], 4: install the record the device reads through the pointer staged in SA_STAGE[0..1]" },
+  { name: "OPERATION", bit: 24, width: 3, values: { INSTALL: 1, INVALIDATE: 2, INVALIDATE_POINTER: 3, INSTALL_POINTER: 4 }, description: "1: install the staged record, 2: invalidate the entry, 3: invalidate the TX entry fetched through the pointer staged in SA_STAGE[0..1] (the pointer names the entry: INDEX and DIRECTION are not read), 4: install the record the device reads through the pointer staged in SA_STAGE[0..1]" },
   { name: "REPLACE", bit: 28, width: 1, description: "With 1 or 4: the entry may hold an SA, which the new one replaces (work in progress keeps the old one). Without it an occupied entry refuses the install with SA_ENTRY_OCCUPIED. Either way an SA already in another entry is refused with SA_DUPLICATE" },
 ]);
 
