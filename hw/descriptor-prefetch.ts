@@ -62,6 +62,7 @@ export class DescriptorPrefetch<D> {
   constructor(
     readonly ring: RingRegisters,
     private readonly parse: (bytes: Uint8Array, offset: number, index: number) => D,
+    private readonly waitsForHost = false,
   ) {}
 
   /** Descriptors cached or on their way. */
@@ -75,11 +76,23 @@ export class DescriptorPrefetch<D> {
    * tag, the whole cache (one read a round trip: a second fetch waiting for the only tag held half
    * the cache for nothing); or the engine is `short` of descriptors for its head frame. The engine
    * is not idle while this holds.
+   *
+   * `waitsForHost` (RX): a due fetch also waits for the host to hold as many descriptors as it is
+   * due for, the cache's room under the ring's size (as the 82599's RXDCTL.HTHRESH): with a ring no
+   * larger than the cache, half the cache was always free, and each of the driver's refills made a
+   * fetch of one to three descriptors (one tag, a ring of 32: TX got nothing beside them).
    */
   fetchDue(capacity: number, batch: number, readTags: number, short: () => boolean): boolean {
     if (!this.ring.enabled || this.ring.unfetched === 0 || this.failed) return false;
+    return this.dueByRoom(capacity, batch, readTags) || (capacity > this.held && short());
+  }
+
+  /** A fetch due by the cache's room (and, `waitsForHost`, what the host holds), whatever the head frame needs. */
+  private dueByRoom(capacity: number, batch: number, readTags: number): boolean {
     const room = capacity - this.held;
-    return room >= dueRoom(capacity, batch, readTags) || (room > 0 && short());
+    if (!this.waitsForHost) return room >= dueRoom(capacity, batch, readTags);
+    const due = dueRoom(Math.min(capacity, this.ring.descriptors - 1), batch, readTags);
+    return room >= due && this.ring.unfetched >= due;
   }
 
   /**
@@ -102,15 +115,21 @@ export class DescriptorPrefetch<D> {
     return this.smallFetchFits(capacity, batch, readTags) && dma.spareReadTags() >= SMALL_FETCHES;
   }
 
-  /** Whether a small fetch has room, and so waits only for spare read tags (wantsFetch). */
+  /**
+   * Whether a small fetch has room, and so waits only for spare read tags (wantsFetch); `waitsForHost`,
+   * the host holds its descriptors too (a fetch of whatever one refill gave, taken whenever tags
+   * were spare, was as tiny as a due one had been, and its time hung on when the engine ran: the
+   * transaction-level DMA and the per-cycle one drew different waveforms).
+   */
   smallFetchFits(capacity: number, batch: number, readTags: number): boolean {
     if (!this.ring.enabled || this.ring.unfetched === 0 || readTags < SMALL_FETCH_TAGS || this.failed) return false;
-    return capacity - this.held >= smallRoom(capacity, batch);
+    const small = smallRoom(capacity, batch);
+    return capacity - this.held >= small && (!this.waitsForHost || this.ring.unfetched >= small);
   }
 
   /** Whether a small fetch has room where a due one has not, and so waits for spare read tags alone (see smallFetchCanWait). */
   smallFetchWaits(capacity: number, batch: number, readTags: number): boolean {
-    return capacity - this.held < dueRoom(capacity, batch, readTags) && this.smallFetchFits(capacity, batch, readTags);
+    return !this.dueByRoom(capacity, batch, readTags) && this.smallFetchFits(capacity, batch, readTags);
   }
 
   fetch<Tag>(dma: DmaEngine, reply: Channel<DmaCompletion<Tag>>, capacity: number, batch: number, urgency: number): void {

@@ -11,8 +11,10 @@ export class QueueState<D> {
     readonly ring: RingRegisters,
     readonly scope: QueueScope,
     parse: (bytes: Uint8Array, offset: number, index: number) => D,
+    /** Whether a due fetch waits for the host to hold a due fetch's descriptors (DescriptorPrefetch.fetchDue). */
+    waitsForHost = false,
   ) {
-    this.prefetch = new DescriptorPrefetch(ring, parse);
+    this.prefetch = new DescriptorPrefetch(ring, parse, waitsForHost);
   }
 
   /** Fetched descriptors, in ring order. */

@@ -22,8 +22,8 @@ interface RequestCommon {
 export interface ReadRequest extends RequestCommon {
   readonly kind: "read";
   /**
-   * Issued before every waiting read of less urgency, after those of as much or more (read-urgency.ts:
-   * buffer reads, then control reads, then a strict queue's, by queue); in arrival order within one. Two
+   * Issued before every waiting read of less urgency, after those of as much or more, so in arrival
+   * order within one urgency (read-urgency.ts gives the levels). Two
    * strict classes over a DMA link slower than the line shared it first come, first served, 0.237
    * each where the higher, offering 0.4 within its 40 %, should have had all of it.
    */
