@@ -1,7 +1,6 @@
 import { Channel } from "../sim/channel.js";
 import { ClockedComponent, type ComponentContext } from "../sim/component.js";
 import type { DmaCompletion } from "./dma/engine.js";
-import { PAYLOAD_URGENCY } from "./dma/read-urgency.js";
 import type { NicShared } from "./config.js";
 import { QueueScope } from "./queue-scope.js";
 import type { QueueState } from "./queue-state.js";
@@ -80,14 +79,19 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     return false;
   }
 
-  /** The DMA urgency of a queue's descriptor fetch, the queue not strict (read-urgency.ts); those above PAYLOAD_URGENCY also fetch before the others' turns. */
+  /** The DMA urgency of a queue's descriptor fetch, the queue not strict (read-urgency.ts). */
   protected abstract fetchUrgency(state: S): number;
 
   /** The DMA urgency of a strict queue's descriptor fetch (read-urgency.ts). */
   protected abstract strictFetchUrgency(queue: number): number;
 
-  /** Whether any queue's fetch may be more urgent than PAYLOAD_URGENCY: the round-robin then looks at those first. */
+  /** Whether some queues' fetches may press (pressing): the round-robin then looks at those first. */
   protected abstract readonly fetchesPress: boolean;
+
+  /** Whether the queue's fetch goes before the other queues' turns. */
+  protected pressing(_state: S): boolean {
+    return false;
+  }
 
   /** Queues whose descriptors are fetched before the round-robin (the strict priority classes), highest first. */
   protected urgentQueues(): readonly number[] {
@@ -126,17 +130,16 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     return (this.fetchesPress && this.fetchInTurn(capacityOf, batch, true)) || this.fetchInTurn(capacityOf, batch, false);
   }
 
-  /** One fetch, round-robin over the queues from the one after the last to fetch; `pressing`: only among those whose fetch is more urgent than PAYLOAD_URGENCY. */
+  /** One fetch, round-robin over the queues from the one after the last to fetch; `pressing`: only among those that press. */
   private fetchInTurn(capacityOf: (state: S) => number, batch: number, pressing: boolean): boolean {
     const count = this.queues.length;
     for (let step = 0; step < count; step++) {
       const queue = (this.nextFetchQueue + step) % count;
       const state = this.queues[queue]!;
-      const urgency = this.fetchUrgency(state);
-      if (pressing && urgency === PAYLOAD_URGENCY) continue;
+      if (pressing && !this.pressing(state)) continue;
       const capacity = capacityOf(state);
       if (!this.wantsFetch(state, capacity, batch)) continue;
-      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch, urgency);
+      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch, this.fetchUrgency(state));
       this.nextFetchQueue = (queue + 1) % count;
       return true;
     }

@@ -257,7 +257,7 @@ static inline void nicsim_write_le(uint8_t *image, uint32_t offset, uint32_t siz
 #define NICSIM_RDT_STRIDE 0x40u
 #define NICSIM_RDT(q) (0x2018u + 0x40u * (uint32_t)(q))
 
-/* RXDCTL[q] (RW, reset 0x0): RX queue control and state (ENABLE, FAULT and BUSY as TXDCTL) */
+/* RXDCTL[q] (RW, reset 0x0): RX queue control and state (ENABLE, FAULT and BUSY as TXDCTL). No prefetch thresholds to program: the queue fetches once half of its descriptor cache or of RDLEN's ring less one, whichever is smaller (at most a batch), is free and RDT gives that many to fetch (a fixed host threshold, where the 82599 has RXDCTL.HTHRESH), or at once for a frame waiting for more; so on a small ring up to that many posted buffers stay in host memory while the queue is idle */
 #define NICSIM_RXDCTL_STRIDE 0x40u
 #define NICSIM_RXDCTL(q) (0x2028u + 0x40u * (uint32_t)(q))
 /* RXDCTL.ENABLE: Queue enabled; setting it on a disabled queue checks the ring's base and length (RX: and SRRCTL), logging every problem found (in that order) and refusing the enable if there is any, resets head and tail to 0 and clears FAULT (on a queue enabled already, a write with it set resets nothing: its frames go on, and only WTHRESH is taken). Clearing it stops the queue: the device fetches no more descriptors and lets go of those it holds, unsent and not written back (the driver's to reclaim; no drop is counted, as no frame was taken); frames it already started finish and are written back (BUSY) */

@@ -5,7 +5,7 @@ import { defineEnum } from "../../sim/enum-type.js";
 import { RX_ENGINE_PARAMETERS } from "./parameters.js";
 import { frameTrafficClass } from "../../sim/packet/ethernet.js";
 import type { DmaCompletion } from "../dma/engine.js";
-import { PAYLOAD_URGENCY, RX_FETCH_URGENCY, strictRxFetchUrgency } from "../dma/read-urgency.js";
+import { RX_FETCH_URGENCY, strictRxFetchUrgency } from "../dma/read-urgency.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import { RingEngine } from "../ring-engine.js";
 import { EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
@@ -192,7 +192,6 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     this.packetBuffer.hold(queue, bytes.length);
     const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, flagged: null, spi: 0, handle: 0, writeBackFailed: false };
     state.frames.push(frame);
-    state.received = true;
     if (esp) this.inlineIpsec.inspect(frame, esp);
   }
 
@@ -225,15 +224,21 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private readonly capacityOf = (state: RxQueueState) => this.capacity(state);
 
   /**
-   * A queue that has had frames fetches ahead of TX's reads, and before the other queues' turns:
-   * the RX buffer drops what overflows it (read-urgency.ts). One that never had a frame fills its
-   * cache in turn with TX's reads: idle queues' fills, urgent too, took 95 of 123 reads in 500 µs
-   * from a queue whose frames waited (one tag, caches of 256; from an outside check). Urgent only
-   * while frames waited, a busy queue's refills went behind TX's reads between its frames, and
-   * came late (silver's p99 to the host 13 to 60 µs beside jumbo TX over one tag).
+   * Every RX queue's fetches go ahead of TX's reads: the RX buffer drops what overflows it
+   * (read-urgency.ts). One queue's fetches all at one urgency: its descriptors enter the cache in
+   * ring order, so a fetch made urgent once frames came waited for the same queue's earlier fills,
+   * made behind TX's reads before any frame (the RX buffer then lost 373 frames where it had lost
+   * 249; from an outside check). Urgent only while frames waited, a busy queue's refills went
+   * behind TX's reads between its frames (silver's p99 to the host 13 to 60 µs beside jumbo TX
+   * over one tag).
    */
-  protected fetchUrgency(state: RxQueueState): number {
-    return state.received ? RX_FETCH_URGENCY : PAYLOAD_URGENCY;
+  protected fetchUrgency(): number {
+    return RX_FETCH_URGENCY;
+  }
+
+  /** A queue whose frames wait for descriptors fetches before the others' turns (idle queues filling their caches took 95 of 123 reads in 500 µs from one whose frames waited: one tag, caches of 256). */
+  protected override pressing(state: RxQueueState): boolean {
+    return state.frames.length > 0;
   }
 
   /** Ahead of its own class's TX reads too, as the other classes' are. */

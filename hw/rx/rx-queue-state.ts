@@ -53,8 +53,6 @@ export class RxQueueState extends QueueState<RxBuffer> {
   readonly frames: RxFrame[] = [];
   readonly assigned: AssignedFrame[] = [];
   bufferSize = 2048;
-  /** Whether a frame has come to the queue: its fetches then refill for frames to come (RxEngine.fetchUrgency), not a cache no frame has needed. */
-  received = false;
   constructor(ring: RingRegisters, scope: QueueScope) {
     super(ring, scope, (data, offset, index) => rxBuffer(data, offset, index), true);
   }
