@@ -23,6 +23,18 @@ export interface SequencedFrameOptions {
 
 export type TagBytes = 1 | 4;
 
+/**
+ * A frame's UDP source port: in the dynamic range (49152 to 65535), past the tunnels' inner ports
+ * (49200 + up to 256 SA pairs), whatever the tag. From 49152 + the tag, stream 52's packets had
+ * source port 49204, tunnel 4's: the host's inbound check, which takes a mirrored source port as
+ * RFC 4301 has it, rightly let a copy forged under tunnel 4 through, and the packet was delivered
+ * twice (from a fuzzing seed).
+ */
+function sourcePortOf(tag: number): number {
+  const first = 49200 + 256;
+  return first + (tag % (65536 - first));
+}
+
 export function sequencedFrame(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number, options: SequencedFrameOptions = {}): Uint8Array {
   const toPeer = direction === "to-peer";
   const tagBytes = options.tagBytes ?? 1;
@@ -33,8 +45,7 @@ export function sequencedFrame(direction: FrameDirection, trafficClass: number, 
     source: toPeer ? HOST_MAC : PEER_MAC,
     sourceIp: toPeer ? HOST_IP : PEER_IP,
     destinationIp: toPeer ? PEER_IP : HOST_IP,
-    // A wide tag keeps the source port in the dynamic range (49152 to 65535).
-    sourcePort: 49152 + (trafficClass % 16384),
+    sourcePort: sourcePortOf(trafficClass),
     destinationPort: options.destinationPort ?? 49200 + trafficClass,
     dscp: (options.dscpClass ?? trafficClass) << 3,
     frameLength,
