@@ -78,7 +78,8 @@ export class DescriptorPrefetch<D> {
    * is not idle while this holds.
    *
    * `waitsForHost` (RX): a due fetch also waits for the host to hold as many descriptors as it is
-   * due for, the cache's room under the ring's size (as the 82599's RXDCTL.HTHRESH): with a ring no
+   * due for, reckoned on the cache or the ring less one, whichever is smaller (a fixed host
+   * threshold, where the 82599 has the register RXDCTL.HTHRESH): with a ring no
    * larger than the cache, half the cache was always free, and each of the driver's refills made a
    * fetch of one to three descriptors (one tag, a ring of 32: TX got nothing beside them).
    */

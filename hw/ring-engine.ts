@@ -79,14 +79,14 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     return false;
   }
 
-  /** The DMA urgency of a queue's descriptor fetch, the queue not strict (read-urgency.ts). */
-  protected abstract fetchUrgency(state: S): number;
+  /** The DMA urgency of a descriptor fetch of a queue that is not strict (read-urgency.ts). */
+  protected abstract readonly fetchUrgency: number;
 
   /** The DMA urgency of a strict queue's descriptor fetch (read-urgency.ts). */
   protected abstract strictFetchUrgency(queue: number): number;
 
-  /** Whether some queues' fetches may press (pressing): the round-robin then looks at those first. */
-  protected abstract readonly fetchesPress: boolean;
+  /** Whether some queues' fetches may press (pressing): the round-robin then looks at those first (a pass spared where none can). */
+  protected readonly fetchesPress: boolean = false;
 
   /** Whether the queue's fetch goes before the other queues' turns. */
   protected pressing(_state: S): boolean {
@@ -139,7 +139,7 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
       if (pressing && !this.pressing(state)) continue;
       const capacity = capacityOf(state);
       if (!this.wantsFetch(state, capacity, batch)) continue;
-      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch, this.fetchUrgency(state));
+      state.prefetch.fetch(this.shared.dma, this.completions, capacity, batch, this.fetchUrgency);
       this.nextFetchQueue = (queue + 1) % count;
       return true;
     }

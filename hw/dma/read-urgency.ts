@@ -2,9 +2,9 @@
  * The order in which the DMA engine issues waiting reads (ReadRequest.urgency), most urgent first:
  * - a strict (priority) queue's reads, a higher queue's ahead, and of one queue its RX descriptor
  *   fetches ahead of its TX descriptor fetches and buffer reads;
- * - the descriptor fetches of an RX queue whose frames wait in the RX buffer;
- * - the other reads (TX descriptor fetches and buffer reads, SA records, RX fetches that fill a
- *   cache no frame waits for), in the order they were asked for.
+ * - the other RX queues' descriptor fetches;
+ * - the other reads (TX descriptor fetches and buffer reads, SA records), in the order they were
+ *   asked for.
  *
  * RX fetches go ahead of TX's reads because the RX buffer drops what overflows it, where TX's
  * reads only wait. Behind TX's reads, with one read tag, an RX queue's fetches waited 50 µs behind

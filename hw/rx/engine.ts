@@ -232,9 +232,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
    * behind TX's reads between its frames (silver's p99 to the host 13 to 60 µs beside jumbo TX
    * over one tag).
    */
-  protected fetchUrgency(): number {
-    return RX_FETCH_URGENCY;
-  }
+  protected readonly fetchUrgency = RX_FETCH_URGENCY;
 
   /** A queue whose frames wait for descriptors fetches before the others' turns (idle queues filling their caches took 95 of 123 reads in 500 µs from one whose frames waited: one tag, caches of 256). */
   protected override pressing(state: RxQueueState): boolean {
@@ -246,7 +244,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     return strictRxFetchUrgency(queue);
   }
 
-  protected readonly fetchesPress = true;
+  protected override readonly fetchesPress = true;
 
   /**
    * The strict classes' queues fetch their descriptors first, and ahead of the other reads waiting

@@ -231,15 +231,11 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   }
 
   /** In order with the buffer reads (read-urgency.ts). */
-  protected fetchUrgency(): number {
-    return PAYLOAD_URGENCY;
-  }
+  protected readonly fetchUrgency = PAYLOAD_URGENCY;
 
   protected strictFetchUrgency(queue: number): number {
     return strictUrgency(queue);
   }
-
-  protected readonly fetchesPress = false;
 
   protected override urgentQueues(): readonly number[] {
     return this.scheduler.strictQueues;
