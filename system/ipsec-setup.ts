@@ -3,6 +3,7 @@ import { type EspSaParameters, espPacketBytes, spi } from "../sim/ipsec/esp.js";
 import type { CapturedSa } from "../sim/ipsec/wireshark-esp-sa.js";
 import { ipv4Address, IPV4_HEADER_BYTES, PROTOCOL_UDP } from "../sim/packet/ipv4.js";
 import { ETHERNET_HEADER_BYTES } from "../sim/packet/ethernet.js";
+import { INNER_PORT_BASE } from "../sim/packet/test-frames.js";
 import { identity, subnetSpan } from "../driver/intermediate/identity.js";
 import { matchHostDomain } from "../driver/intermediate/isakmp-profile.js";
 import type { IntermediateDriver } from "../driver/intermediate/driver.js";
@@ -14,7 +15,7 @@ export const HOST_GATEWAY = ipv4Address("192.0.2.1");
 export const PEER_GATEWAY = ipv4Address("192.0.2.2");
 /** Every customer uses the same inner addresses: only their IKE identities tell them apart (seed 001). */
 export const INNER_SUBNET = "10.0.0.0/24";
-export const INNER_PORT_BASE = 49200;
+export { INNER_PORT_BASE };
 
 /** The Ethernet frame of a tunnel-mode ESP packet around an inner packet of `inner` bytes: outer IPv4, SPI and sequence, IV, trailer padded to 4 bytes, 16-byte ICV. */
 export const tunnelFrameBytes = (inner: number, icvLength = 16) => ETHERNET_HEADER_BYTES + IPV4_HEADER_BYTES + espPacketBytes(inner, icvLength);

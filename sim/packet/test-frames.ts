@@ -23,6 +23,9 @@ export interface SequencedFrameOptions {
 
 export type TagBytes = 1 | 4;
 
+/** The inner UDP destination port of tunnel (or class) 0: n's is this + n (an SPD selector). */
+export const INNER_PORT_BASE = 49200;
+
 /**
  * A frame's UDP source port: in the dynamic range (49152 to 65535), past the tunnels' inner ports
  * (49200 + up to 256 SA pairs), whatever the tag. From 49152 + the tag, stream 52's packets had
@@ -31,14 +34,14 @@ export type TagBytes = 1 | 4;
  * twice (from a fuzzing seed).
  */
 function sourcePortOf(tag: number): number {
-  const first = 49200 + 256;
+  const first = INNER_PORT_BASE + 256;
   return first + (tag % (65536 - first));
 }
 
 export function sequencedFrame(direction: FrameDirection, trafficClass: number, sequence: number, frameLength: number, options: SequencedFrameOptions = {}): Uint8Array {
   const toPeer = direction === "to-peer";
   const tagBytes = options.tagBytes ?? 1;
-  const problem = sequencedFrameProblem(direction, trafficClass, sequence, tagBytes, options.dscpClass ?? trafficClass, options.destinationPort ?? 49200 + trafficClass, options.destinationPort === undefined);
+  const problem = sequencedFrameProblem(direction, trafficClass, sequence, tagBytes, options.dscpClass ?? trafficClass, options.destinationPort ?? INNER_PORT_BASE + trafficClass, options.destinationPort === undefined);
   if (problem !== null) throw new RangeError(`sequencedFrame: ${problem}`);
   return udpFrame({
     destination: toPeer ? PEER_MAC : HOST_MAC,
@@ -46,7 +49,7 @@ export function sequencedFrame(direction: FrameDirection, trafficClass: number, 
     sourceIp: toPeer ? HOST_IP : PEER_IP,
     destinationIp: toPeer ? PEER_IP : HOST_IP,
     sourcePort: sourcePortOf(trafficClass),
-    destinationPort: options.destinationPort ?? 49200 + trafficClass,
+    destinationPort: options.destinationPort ?? INNER_PORT_BASE + trafficClass,
     dscp: (options.dscpClass ?? trafficClass) << 3,
     frameLength,
     identification: sequence & 0xffff,
