@@ -192,6 +192,15 @@ export class Kernel implements ProcessScheduler, EventHost {
     return this.lastPhaseTime === this.now;
   }
 
+  /**
+   * The latest time whose first phase a reader now sees committed: now once that phase (the events
+   * queued for now, then the edges) has run, else the time before. What a block that draws a signal
+   * lazily shows a reader.
+   */
+  get committedThrough(): number {
+    return this.phaseRanNow && !this.edgesPending ? this.now : this.now - 1;
+  }
+
   /** When something next runs: a queued resumption or callback, or a clock edge; Infinity when nothing will. */
   get nextActivityTime(): number {
     return Math.min(this.nextEdgeTime(), this.wakeups.nextTime);

@@ -8,6 +8,7 @@ import { ETHERNET_HEADER_BYTES, ETHERTYPE_IPV4, etherType } from "../../sim/pack
 import { dscpClass as classOfDscp } from "../../sim/packet/dscp.js";
 import { ClassScheduler, EMPTY } from "../qos/class-scheduler.js";
 import { MAX_QUEUES } from "../spec/registers.js";
+import { TimedCounter } from "../../sim/timed-counter.js";
 
 interface Queued {
   readonly bytes: Uint8Array;
@@ -74,7 +75,8 @@ export class RemotePeer extends Component {
   private readonly starts: number[] = [];
   private startsHead = 0;
   private sent = 0;
-  private transmitted = 0;
+  /** tx_frames, counted as each frame's last bit leaves. */
+  private readonly transmitted = new TimedCounter(this.kernel, this.txFrames, `${this.path}.sent`);
   private receivedCount = 0;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(WireToken) private readonly wire: Wire) {
@@ -206,7 +208,8 @@ export class RemotePeer extends Component {
   }
 
   private transmit(frame: Queued, start: number): number {
-    const end = this.wire.transmit("peer", frame, start, () => this.txFrames.set(++this.transmitted));
+    const end = this.wire.transmit("peer", frame, start);
+    this.transmitted.countAt(end);
     this.lineFreeAt = start + this.wire.occupancy(frame.bytes.length);
     return end;
   }

@@ -100,10 +100,13 @@ export class Wire extends Component {
         to?.frameEnd(onWire);
       });
     } else {
-      this.kernel.schedule(end - now, this.sentLabel, () => {
-        onSent?.();
-        if (from === "nic") this.passTap(onWire, from);
-      });
+      // Nothing to do as the last bit leaves a sender that asks for nothing then, where the tap is not: no event.
+      if (onSent !== undefined || from === "nic") {
+        this.kernel.schedule(end - now, this.sentLabel, () => {
+          onSent?.();
+          if (from === "nic") this.passTap(onWire, from);
+        });
+      }
       this.kernel.schedule(end + delay - now, this.endLabel, () => {
         if (from === "peer") this.passTap(onWire, from);
         this.framesInFlight--;
