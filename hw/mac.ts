@@ -1,10 +1,10 @@
 import { inject, injectable } from "../sim/di.js";
 import { Channel } from "../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../sim/component.js";
-import { Fifo } from "../sim/fifo.js";
 import { MINIMUM_FRAME_BYTES } from "../sim/packet/ethernet.js";
 import type { TransmitFrame, WireFrame } from "./link/frame.js";
 import { type Wire, WireToken } from "./link/wire.js";
+import { ReceiveLine } from "./link/receive-line.js";
 import { type NicShared, NicSharedToken } from "./config.js";
 import { EMPTY, type QueueSchedule, type QueueScheduler } from "./qos/class-scheduler.js";
 import type { DeviceDropReason } from "./spec/drop-reasons.js";
@@ -42,15 +42,15 @@ export class Mac extends ClockedComponent {
   /** Frames started on the line whose last bit has not left yet. */
   private onLine = 0;
   private sent = 0;
-  private receiving = 0;
-  private receivingLength = 0;
   /**
-   * Frames on their way in, by when the MAC sees their first bit: from its arrival; for one sent the
-   * very time it arrives from within a phase, from the next edge (an event queued then would run after this time's edges).
+   * Frames on their way in and arrived, by the edges that see them: a frame's first bit is seen from
+   * its arrival; for one sent the very time it arrives from within a phase, from the next edge (an
+   * event queued then would run after this time's edges).
    */
-  private readonly arrivals = new Fifo<{ readonly seenFrom: number; readonly length: number }>();
-  private received = 0;
-  private errors = 0;
+  private readonly receiveLine = new ReceiveLine();
+  private readonly receiveSignals = [this.rxBusy, this.rxFrameLength, this.rxFrames, this.rxErrors];
+  /** The edge through which the receive signals hold what an edge drew. */
+  private receiveShownThrough = 0;
   private dirty = true;
 
   constructor(
@@ -62,6 +62,44 @@ export class Mac extends ClockedComponent {
     this.waiting = Array.from({ length: shared.queues }, () => []);
     this.scheduler = shared.makeScheduler();
     wire.attach("nic", { frameComing: (arrival, length) => this.frameComing(arrival, length), frameEnd: (frame) => this.frameEnd(frame) });
+    for (const signal of this.receiveSignals) {
+      signal.refresh = () => this.showReceived();
+      signal.onWatched = () => this.receiveWatched();
+    }
+  }
+
+  /**
+   * Whether anything sees the receive signals (the waveform, a waiting process). Where nothing does,
+   * the MAC does not run on a frame's edges only to draw them: a reader is shown what those edges drew.
+   */
+  private get receiveDrawn(): boolean {
+    for (const signal of this.receiveSignals) if (signal.watched) return true;
+    return false;
+  }
+
+  /** The last MAC edge a reader now sees: one at now only once its phase has committed. */
+  private lastSeenEdge(): number {
+    return this.clock.edgeAfter(this.kernel.committedThrough) - this.clock.period;
+  }
+
+  /** Bring the receive signals up to the last edge seen, as its commit would have left them. */
+  private showReceived(): void {
+    const edge = this.lastSeenEdge();
+    if (edge <= this.receiveShownThrough) return;
+    this.receiveShownThrough = edge;
+    const line = this.receiveLine;
+    line.foldThrough(edge);
+    this.rxBusy.showDrawn(line.busy ? 1 : 0);
+    this.rxFrameLength.showDrawn(line.frameLength);
+    this.rxFrames.showDrawn(line.frames);
+    this.rxErrors.showDrawn(line.errors);
+  }
+
+  /** Watched from now: shown as they stand, then drawn on every edge a frame's bits reach, as before. */
+  private receiveWatched(): void {
+    this.showReceived();
+    for (const seenFrom of this.receiveLine.seenAfter(this.kernel.now)) this.wakeAt(seenFrom);
+    this.touch();
   }
 
   /** Frames handed to the MAC whose last bit has not left (counted sent from then, not from the gap after it): for a summary of what a run left unsent. */
@@ -100,7 +138,7 @@ export class Mac extends ClockedComponent {
   override isIdle(): boolean {
     if (this.dirty) return false;
     const now = this.kernel.now;
-    if ((this.arrivals.at(0)?.seenFrom ?? Infinity) <= now) return false;
+    if (this.receiveLine.nextSeen <= now && this.receiveDrawn) return false;
     if (this.sendingLength > 0 && now >= this.lineFreeAt) return false;
     return !(this.transmitEnabled && (this.fromTx.ready || this.waitingFrames > 0) && this.lineFreeAt <= now + this.clock.period);
   }
@@ -108,7 +146,6 @@ export class Mac extends ClockedComponent {
   evaluate(): void {
     const now = this.kernel.now;
     this.dirty = false;
-    this.takeArrivals(now);
     if (now >= this.lineFreeAt) this.sendingLength = 0;
     // Start at the edge before the line frees, so the next frame follows at exactly lineFreeAt.
     for (let frame = this.fromTx.take(); frame; frame = this.fromTx.take()) {
@@ -128,10 +165,13 @@ export class Mac extends ClockedComponent {
     this.txBusy.set(this.sendingLength > 0 ? 1 : 0);
     this.txFrameLength.set(this.sendingLength);
     this.txFrames.set(this.sent);
-    this.rxBusy.set(this.receiving > 0 ? 1 : 0);
-    this.rxFrameLength.set(this.receiving > 0 ? this.receivingLength : 0);
-    this.rxFrames.set(this.received);
-    this.rxErrors.set(this.errors);
+    const line = this.receiveLine;
+    line.foldThrough(now);
+    this.receiveShownThrough = now;
+    this.rxBusy.set(line.busy ? 1 : 0);
+    this.rxFrameLength.set(line.frameLength);
+    this.rxFrames.set(line.frames);
+    this.rxErrors.set(line.errors);
   }
 
   /** A queue's head frame's bytes for the scheduler, or EMPTY. */
@@ -157,38 +197,27 @@ export class Mac extends ClockedComponent {
   private frameComing(arrival: number, length: number): void {
     const now = this.kernel.now;
     const seenFrom = arrival > now || !this.kernel.phaseRanNow ? arrival : arrival + 1;
-    this.arrivals.push({ seenFrom, length });
+    this.receiveLine.coming(seenFrom, length);
+    if (!this.receiveDrawn) return;
     // Planned now, so that no event runs at the frame's first bit: the MAC runs on the edge it is seen, as it would have woken for such an event.
     // Seen now (sent from outside a run, before this time's edges): an edge now is still to come, which only a wake reaches.
     if (seenFrom === now) this.wake();
     else this.wakeAt(seenFrom);
   }
 
-  /** Count the frames whose first bit the MAC sees by now. */
-  private takeArrivals(now: number): void {
-    for (let arrival = this.arrivals.at(0); arrival !== undefined && arrival.seenFrom <= now; arrival = this.arrivals.at(0)) {
-      this.arrivals.shift();
-      this.receiving++;
-      this.receivingLength = arrival.length;
-    }
-  }
-
   private frameEnd(frame: WireFrame): void {
-    this.takeArrivals(this.kernel.now);
-    this.receiving--;
-    this.touch();
+    if (this.receiveDrawn) this.touch();
     const length = frame.bytes.length;
     let reason: DeviceDropReason | null = null;
     if (!this.receiveEnabled) reason = "RX_DISABLED";
     else if (!frame.fcsGood) reason = "FCS_ERROR";
     else if (length < MINIMUM_FRAME_BYTES) reason = "RUNT";
     else if (length > this.shared.maxFrameBytes) reason = "OVERSIZE";
+    this.receiveLine.ended(this.kernel.now, reason === null);
     if (reason) {
-      this.errors++;
       this.shared.statistics.drop(reason, { frame: frame.bytes });
       return;
     }
-    this.received++;
     this.toRx.push(frame.bytes);
   }
 

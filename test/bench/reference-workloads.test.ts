@@ -17,10 +17,12 @@ describe("the reference workloads, on a tiny size", () => {
     expect(report.timesteps).toBeGreaterThan(0);
     expect(report.nicCycles).toBeGreaterThan(0);
     expect(report.simulatedPicoseconds).toBeGreaterThan(0);
-    // Split by block, the evaluations are the NIC's: its TX engine and MAC ran for every TX frame, its RX engine for every RX one.
+    // Split by block, the evaluations are the NIC's: its TX engine and MAC ran for every TX frame, its RX engine for every RX one
+    // (the MAC only draws a received frame, and with no waveform it does not run for that).
     const direction = name.includes("rx") ? "rx" : "tx";
     expect(report.evaluationsByBlock[`top.nic.${direction}`]).toBeGreaterThanOrEqual(200);
-    expect(report.evaluationsByBlock["top.nic.mac"]).toBeGreaterThanOrEqual(200);
+    if (direction === "tx") expect(report.evaluationsByBlock["top.nic.mac"]).toBeGreaterThanOrEqual(200);
+    else expect(report.evaluationsByBlock["top.nic.mac"]).toBeLessThan(200);
     expect(report.seconds).toBeGreaterThan(0);
     expect(report.peakResidentKilobytes).toBeGreaterThan(0);
   });

@@ -6,6 +6,7 @@ import { MemorySink } from "../../sim/vcd/sink.js";
 import { VcdTracer } from "../../sim/vcd/tracer.js";
 import type { TraceSelection } from "../../sim/vcd/selection.js";
 import { buildNicSystem } from "../../system/build.js";
+import { lineSystem } from "../support/line-run.js";
 
 /**
  * The MAC learns of a frame coming in as the peer sends it, and plans the edge it sees the frame's
@@ -17,11 +18,7 @@ const FRAMES = 70;
 const BURST_GAP = 9_000_000;
 
 function run(options: { propagationNanoseconds: number; trace?: TraceSelection; watch?: boolean }) {
-  const { kernel, top } = buildNicSystem({ seed: 3, parameters: { "top.wire.propagationNanoseconds": options.propagationNanoseconds } });
-  const sink = new MemorySink();
-  if (options.trace) kernel.traceWith(new VcdTracer({ sink, ...options.trace }));
-  top.peer.keepReceived = false;
-  top.driver.base.keepReceived = false;
+  const { kernel, top, sink } = lineSystem(3, options.propagationNanoseconds, options.trace);
   kernel.process("load", function* () {
     yield top.driver.base.whenReady();
     // Mixed sizes both ways; the peer's frames are all queued on its line at once, so most are on their way when a window opens.
@@ -170,4 +167,29 @@ test("a frame sent between two runs, arriving at once, is seen on the edge at th
     // On a MAC edge the frame is seen there; between edges, on the next.
     expect(rises, `stopped at ${stop} ps`).toEqual([Math.ceil(stop / period) * period]);
   }
+});
+
+test("a reader on the very edge a frame's last bit is counted sees it from the next phase, as the edge's commit shows it, with the waveform or none", () => {
+  const readings = (trace: TraceSelection | null) => {
+    const { kernel, top } = buildNicSystem({ seed: 3 });
+    if (trace) kernel.traceWith(new VcdTracer({ sink: new MemorySink(), ...trace }));
+    const seen: number[][] = [];
+    const period = top.nic.macClock.period;
+    kernel.process("reader", function* () {
+      yield top.driver.base.whenReady();
+      const end = top.peer.send(sequencedFrame("to-host", 0, 0, 1514)) + top.wire.params.propagationNanoseconds * 1000;
+      // The first MAC edge at or after the last bit's arrival draws it received.
+      const edge = top.nic.macClock.edgeAfter(end - 1);
+      expect(edge - end).toBeLessThan(period);
+      yield delay(edge - kernel.now);
+      seen.push([top.nic.mac.rxFrames.value, top.nic.mac.rxBusy.value]);
+      yield delay(0);
+      seen.push([top.nic.mac.rxFrames.value, top.nic.mac.rxBusy.value]);
+    });
+    kernel.run({ until: 5_000_000 });
+    return seen;
+  };
+  expect(readings({})).toEqual([[0, 1], [1, 0]]);
+  expect(readings({ scopes: ["top.driver"] })).toEqual([[0, 1], [1, 0]]);
+  expect(readings(null)).toEqual([[0, 1], [1, 0]]);
 });
