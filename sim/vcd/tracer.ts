@@ -193,7 +193,8 @@ export class VcdTracer implements KernelTracer {
     this.state = "dumping";
     const values = new Map<VcdVariable, number | bigint>();
     this.sources.forEach((source, index) => {
-      const value = source.kind === "signal" ? source.signal.current : 0;
+      // Read as a reader would: a block that draws a signal only while something watches it shows its value now (a window that never opened, dumped at the run's end).
+      const value = source.kind === "signal" ? source.signal.value : 0;
       if (source.kind === "signal") values.set(this.variables[index]!, value);
       this.activity.began(index, time, value);
     });

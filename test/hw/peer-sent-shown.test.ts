@@ -116,3 +116,11 @@ test("a reader at the very time a frame's last bit leaves sees it counted from t
   expect(readings({ scopes: ["top.driver"] })).toEqual([0, 1]);
   expect(readings(null)).toEqual([0, 1]);
 });
+
+test("a window opening after the run has ended holds the count at the end", async () => {
+  const whole = await counts(run({ propagationNanoseconds: 10, trace: {} }).sink);
+  const after = await counts(run({ propagationNanoseconds: 10, trace: { from: 10_000_000_000 } }).sink);
+  expect(after).toHaveLength(1);
+  expect(after[0]!.value).toBe(FRAMES);
+  expect(whole.at(-1)!.value).toBe(FRAMES);
+});
