@@ -2,6 +2,7 @@ import { inject, injectable } from "../sim/di.js";
 import { Channel } from "../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../sim/component.js";
 import type { SimEvent } from "../sim/sim-event.js";
+import { Fifo } from "../sim/fifo.js";
 import { CAUSE_ERROR, causeRxDone, causeTxDone, vectorCauses } from "./spec/registers.js";
 
 export const InterruptQueueCount = Symbol("InterruptQueueCount");
@@ -34,6 +35,13 @@ export class InterruptController extends ClockedComponent {
   private readonly existing: number;
   /** Causes raised by other blocks, seen from the next phase on (whatever the evaluation order). */
   private readonly raised: Channel<{ bits: number; vector: number; packets: number }>;
+  /**
+   * Causes raised for a masked vector while nothing watches `cause`, with the edge that would have
+   * taken them from `raised`: they cannot fire, so the block does not run for them; ICR reads,
+   * register writes, `cause`'s readers and the block's next run apply them as that edge would have
+   * (one of the 60-byte frame's timesteps, either way, went to such a run).
+   */
+  private readonly maskedRaises = new Fifo<{ readonly takenAt: number; readonly bits: number; readonly vector: number; readonly packets: number }>();
   private dirty = false;
   private nextDue = Infinity;
   /** Until when every cause is stuck asserted (an injected interrupt storm). */
@@ -53,6 +61,8 @@ export class InterruptController extends ClockedComponent {
     this.causesOf = Array.from({ length: count }, (_, vector) => vectorCauses(vector, queues));
     this.existing = this.causesOf.reduce((bits, causes) => bits | causes, 0);
     this.raised = new Channel(this.kernel, this);
+    this.cause.refresh = () => this.showMaskedRaises();
+    this.cause.onWatched = () => this.causeWatched();
   }
 
   txDone(queue: number, packets: number): void {
@@ -75,22 +85,23 @@ export class InterruptController extends ClockedComponent {
 
   // ---- registers ----
   readCause(): number {
+    this.takeMaskedRaises(this.kernel.committedThrough);
     return this.causeBits >>> 0;
   }
   clearCause(bits: number): void {
-    this.update(this.causeBits & ~bits, this.maskBits);
+    this.update(~bits, 0, -1, 0);
   }
   setCause(bits: number): void {
-    this.update(this.causeBits | (bits & this.existing), this.maskBits);
+    this.update(-1, bits & this.existing, -1, 0);
   }
   readMask(): number {
     return this.maskBits >>> 0;
   }
   enable(bits: number): void {
-    this.update(this.causeBits, this.maskBits | (bits & this.existing));
+    this.update(-1, 0, -1, bits & this.existing);
   }
   disable(bits: number): void {
-    this.update(this.causeBits, this.maskBits & ~bits);
+    this.update(-1, 0, ~bits, 0);
   }
   readInterval(vector: number): number {
     return this.interval[vector]! / 1000;
@@ -108,7 +119,8 @@ export class InterruptController extends ClockedComponent {
   }
 
   override isIdle(): boolean {
-    return !this.dirty && this.raised.length === 0 && this.nextDue > this.kernel.now;
+    const now = this.kernel.now;
+    return !this.dirty && this.raised.length === 0 && this.nextDue > now && (this.maskedRaises.at(0)?.takenAt ?? Infinity) > now;
   }
 
   /** The earliest interval that runs out with a cause pending, asked as the domain goes to sleep. */
@@ -120,6 +132,7 @@ export class InterruptController extends ClockedComponent {
     const now = this.kernel.now;
     this.dirty = false;
     this.nextDue = Infinity;
+    this.takeMaskedRaises(now);
     for (let raise = this.raised.take(); raise; raise = this.raised.take()) {
       this.packets[raise.vector]! += raise.packets;
       this.causeBits |= raise.bits;
@@ -150,12 +163,41 @@ export class InterruptController extends ClockedComponent {
   }
 
   private raise(bits: number, vector: number, packets: number): void {
-    this.raised.push({ bits, vector, packets });
+    const now = this.kernel.now;
+    if ((this.maskBits & this.causesOf[vector]!) === 0 && now >= this.stormUntil && !this.cause.watched && this.kernel.begun) this.maskedRaises.push({ takenAt: this.clock.edgeAfter(now), bits, vector, packets });
+    else this.raised.push({ bits, vector, packets });
   }
 
-  private update(cause: number, mask: number): void {
-    this.causeBits = cause | 0;
-    this.maskBits = mask | 0;
+  /** Apply the masked vectors' causes the edges through `edge` would have taken. */
+  private takeMaskedRaises(edge: number): boolean {
+    const raises = this.maskedRaises;
+    let taken = false;
+    for (let raise = raises.at(0); raise !== undefined && raise.takenAt <= edge; raise = raises.at(0)) {
+      raises.shift();
+      this.packets[raise.vector]! += raise.packets;
+      this.causeBits |= raise.bits;
+      taken = true;
+    }
+    return taken;
+  }
+
+  /** Show `cause` as the edges that took masked vectors' causes drew it (no register write waits for its edge meanwhile: each first shows what came before it). */
+  private showMaskedRaises(): void {
+    if (this.takeMaskedRaises(this.kernel.committedThrough)) this.cause.showDrawn(this.causeBits >>> 0);
+  }
+
+  /** Watched from now: shown as it stands, and drawn on the edge that takes each masked cause still to come. */
+  private causeWatched(): void {
+    this.showMaskedRaises();
+    for (let index = 0; index < this.maskedRaises.length; index++) this.wakeAt(this.maskedRaises.at(index)!.takenAt);
+  }
+
+  /** A register write: cause and mask each kept where `keep…` has a bit, then set where `set…` has one. */
+  private update(keepCause: number, setCause: number, keepMask: number, setMask: number): void {
+    // The masked causes taken by now come first; `cause` shows them until this write's edge comes.
+    this.showMaskedRaises();
+    this.causeBits = (this.causeBits & keepCause) | setCause;
+    this.maskBits = (this.maskBits & keepMask) | setMask;
     this.touch();
   }
 

@@ -109,6 +109,11 @@ export class Mac extends ClockedComponent {
     this.touch();
   }
 
+  /** Frames to send or on the line: the edges it asks for only to draw the line (a received frame's, the line freeing) are not work, and it asks for none unwatched. */
+  workUnderWay(): boolean {
+    return this.fromTx.length > 0 || (this.transmitEnabled && this.waitingFrames > 0) || this.onLine > 0;
+  }
+
   /** Frames handed to the MAC whose last bit has not left (counted sent from then, not from the gap after it): for a summary of what a run left unsent. */
   get framesHeld(): number {
     return this.fromTx.length + this.waitingFrames + this.onLine;
@@ -208,7 +213,8 @@ export class Mac extends ClockedComponent {
     const now = this.kernel.now;
     const seenFrom = arrival > now || !this.kernel.phaseRanNow ? arrival : arrival + 1;
     this.receiveLine.coming(seenFrom, length);
-    if (!this.lineDrawn) return;
+    // Before the first run a waveform may still come, which would show the line from its start: drawn.
+    if (!this.lineDrawn && this.kernel.begun) return;
     // Planned now, so that no event runs at the frame's first bit: the MAC runs on the edge it is seen, as it would have woken for such an event.
     // Seen now (sent from outside a run, before this time's edges): an edge now is still to come, which only a wake reaches.
     if (seenFrom === now) this.wake();

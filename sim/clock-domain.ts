@@ -32,6 +32,12 @@ export interface Clocked {
    * one of those comes: idle members are not polled.
    */
   readonly sleepsUntilWoken?: boolean;
+  /**
+   * Whether it has work under way beyond drawing its signals: asked, where every member of a domain
+   * gives it, in place of its edges still to come (hasWork). A block that draws its signals only
+   * while something watches them gives it, so that what a run waits for is the same either way.
+   */
+  workUnderWay?(): boolean;
 }
 
 /**
@@ -238,8 +244,9 @@ export class ClockDomain {
     return true;
   }
 
-  /** Whether a member has work: one not idle, or an edge asked for ahead (a latency running out). */
+  /** Whether a member has work: one not idle, or an edge asked for ahead (a latency running out); its work under way, where every member says what that is. */
   hasWork(now: number): boolean {
+    if (this.slots.length > 0 && this.slots.every((slot) => slot.member.workUnderWay !== undefined)) return this.slots.some((slot) => slot.member.workUnderWay!());
     this.wakeTimes.dropThrough(now, this.rouse);
     return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity);
   }

@@ -192,6 +192,11 @@ export class Kernel implements ProcessScheduler, EventHost {
     return this.lastPhaseTime === this.now;
   }
 
+  /** Whether the first run has begun: before it, a tracer may still come, and a block drawing a signal lazily cannot know whether it will be watched. */
+  get begun(): boolean {
+    return this.started;
+  }
+
   /**
    * The latest time whose first phase a reader now sees committed: now once that phase (the events
    * queued for now, then the edges) has run, else the time before. What a block that draws a signal

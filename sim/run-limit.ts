@@ -8,7 +8,10 @@ export interface RunOptions {
   /** Stop after this many rising edges of `clock` (default: the first registered clock). */
   cycles?: number;
   clock?: ClockDomain;
-  /** Checked after every timestep; the run stops when it returns true. */
+  /**
+   * Checked after every timestep; the run stops when it returns true. A signal that nothing watches
+   * may change between timesteps (its block draws it lazily): wait on it in a process to act at its time.
+   */
   stopWhen?: (kernel: Kernel) => boolean;
 }
 

@@ -21,7 +21,8 @@ export class TimedCounter {
 
   /** One more at `time`: now or later, and no earlier than the last count given. */
   countAt(time: number): void {
-    if (this.signal.watched) this.kernel.schedule(time - this.kernel.now, this.label, this.countOne);
+    // Before the first run a waveform may still come, which would show the signal from its start: counted as events.
+    if (this.signal.watched || !this.kernel.begun) this.kernel.schedule(time - this.kernel.now, this.label, this.countOne);
     else this.due.push(time);
   }
 
@@ -48,10 +49,15 @@ export class TimedCounter {
     this.signal.showDrawn(this.counted);
   }
 
-  /** Watched from now: the counts kept and still to come become events at their times. */
+  /** Watched from now: the counts kept and still to come become events at their times; one due now, in the phase its event would have run in (the first). */
   private scheduleDue(): void {
     this.showDue();
     const due = this.due;
-    while (due.length > 0) this.kernel.schedule(due.shift()! - this.kernel.now, this.label, this.countOne);
+    const kernel = this.kernel;
+    while (due.length > 0) {
+      const time = due.shift()!;
+      if (time === kernel.now && kernel.phaseRanNow) this.countOne();
+      else kernel.schedule(time - kernel.now, this.label, this.countOne);
+    }
   }
 }

@@ -124,3 +124,46 @@ test("a window opening after the run has ended holds the count at the end", asyn
   expect(after[0]!.value).toBe(FRAMES);
   expect(whole.at(-1)!.value).toBe(FRAMES);
 });
+
+// From an outside check of the lazy counters: a process starting to wait in the first phase at a frame's very end was resumed a phase late,
+// and frames sent before the first run were missing from a waveform that started with it.
+test("a process starting to wait in the first phase at the time a frame leaves is resumed in the phase after, as with the waveform", () => {
+  const log = (trace: TraceSelection | null) => {
+    const { kernel, top } = lineSystem(5, 10, trace ?? undefined);
+    const seen: string[] = [];
+    kernel.process("main", function* () {
+      yield top.driver.base.whenReady();
+      const end = top.peer.send(sequencedFrame("to-host", 0, 0, 1514));
+      kernel.process("reader", function* () {
+        yield delay(end - kernel.now);
+        for (let step = 1; step <= 3; step++) {
+          seen.push(`phase ${step}: ${top.peer.txFrames.value}`);
+          yield delay(0);
+        }
+      });
+      kernel.process("waiter", function* () {
+        yield delay(end - kernel.now);
+        yield until(top.peer.txFrames, 1);
+        seen.push("waiter resumed");
+      });
+    });
+    kernel.run({ until: 5_000_000 });
+    return seen;
+  };
+  const traced = log({});
+  expect(traced).toEqual(["phase 1: 0", "phase 2: 1", "waiter resumed", "phase 3: 1"]);
+  expect(log(null)).toEqual(traced);
+  expect(log({ scopes: ["top.driver"] })).toEqual(traced);
+});
+
+test("frames the peer sends before the first run are in a waveform that starts with it", async () => {
+  const { kernel, top, sink } = lineSystem(5, 10, {});
+  top.peer.send(sequencedFrame("to-host", 0, 0, 1514));
+  top.peer.send(sequencedFrame("to-host", 1, 1, 1514));
+  kernel.run({ until: 3_000_000 });
+  kernel.close();
+  const parsed = await readVcd(sink.bytes(), (path) => path === PATH || path === "top.nic.mac.rx_busy");
+  const of = (path: string) => parsed.changes.filter((change) => change.path === path).map((change) => Number(change.value));
+  expect(of(PATH)).toEqual([0, 1, 2]);
+  expect(of("top.nic.mac.rx_busy")).toEqual([0, 1, 0, 1, 0]);
+});
