@@ -164,8 +164,11 @@ export class InterruptController extends ClockedComponent {
 
   private raise(bits: number, vector: number, packets: number): void {
     const now = this.kernel.now;
-    if ((this.maskBits & this.causesOf[vector]!) === 0 && now >= this.stormUntil && !this.cause.watched && this.kernel.begun) this.maskedRaises.push({ takenAt: this.clock.edgeAfter(now), bits, vector, packets });
-    else this.raised.push({ bits, vector, packets });
+    if ((this.maskBits & this.causesOf[vector]!) === 0 && now >= this.stormUntil && !this.cause.watched && this.kernel.begun) {
+      // Those taken by now are applied as each comes: a vector masked for good keeps only what is still to come.
+      this.showMaskedRaises();
+      this.maskedRaises.push({ takenAt: this.clock.edgeAfter(now), bits, vector, packets });
+    } else this.raised.push({ bits, vector, packets });
   }
 
   /** Apply the masked vectors' causes the edges through `edge` would have taken. */

@@ -202,7 +202,9 @@ export class Mac extends ClockedComponent {
       // The frame as the line carried it: a short one padded to the minimum (from a driver developer's check: 1-, 14- and 59-byte frames counted 134 bytes where 180 went out).
       this.shared.statistics.txBytes[frame.queue]! += Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
       this.freed.push({ queue: frame.queue, bytes: frame.bytes.length });
+      // Unwatched, the times gone by are folded as each frame ends: what the lines keep is only what is still to come.
       if (this.lineDrawn) this.touch();
+      else this.showLine();
     });
     this.lineFreeAt = start + this.wire.occupancy(frame.bytes.length);
     this.sendingLength = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
@@ -223,6 +225,7 @@ export class Mac extends ClockedComponent {
 
   private frameEnd(frame: WireFrame): void {
     if (this.lineDrawn) this.touch();
+    else this.showLine();
     const length = frame.bytes.length;
     let reason: DeviceDropReason | null = null;
     if (!this.receiveEnabled) reason = "RX_DISABLED";

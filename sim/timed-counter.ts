@@ -23,7 +23,11 @@ export class TimedCounter {
   countAt(time: number): void {
     // Before the first run a waveform may still come, which would show the signal from its start: counted as events.
     if (this.signal.watched || !this.kernel.begun) this.kernel.schedule(time - this.kernel.now, this.label, this.countOne);
-    else this.due.push(time);
+    else {
+      // Those seen by now are folded as each comes, so that what is kept is only what is still to come, however long the run.
+      this.showDue();
+      this.due.push(time);
+    }
   }
 
   private readonly countOne = (): void => {
