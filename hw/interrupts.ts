@@ -85,7 +85,8 @@ export class InterruptController extends ClockedComponent {
 
   // ---- registers ----
   readCause(): number {
-    this.takeMaskedRaises(this.kernel.committedThrough);
+    // Taken here, they are shown too: `cause`'s next reader finds nothing left to take (from an outside check).
+    this.showMaskedRaises();
     return this.causeBits >>> 0;
   }
   clearCause(bits: number): void {
@@ -187,6 +188,14 @@ export class InterruptController extends ClockedComponent {
   /** Show `cause` as the edges that took masked vectors' causes drew it (no register write waits for its edge meanwhile: each first shows what came before it). */
   private showMaskedRaises(): void {
     if (this.takeMaskedRaises(this.kernel.committedThrough)) this.cause.showDrawn(this.causeBits >>> 0);
+  }
+
+  /** The edges a watched block would still take: each masked cause's. */
+  planDrawing(): void {
+    if (this.cause.watched) return;
+    // Between runs: an edge at now was taken by the run that stopped here, had the block been watched.
+    if (this.takeMaskedRaises(this.kernel.now)) this.cause.showDrawn(this.causeBits >>> 0);
+    for (let index = 0; index < this.maskedRaises.length; index++) this.wakeAt(this.maskedRaises.at(index)!.takenAt);
   }
 
   /** Watched from now: shown as it stands, and drawn on the edge that takes each masked cause still to come. */

@@ -5,7 +5,6 @@ import { MINIMUM_FRAME_BYTES } from "../sim/packet/ethernet.js";
 import type { TransmitFrame, WireFrame } from "./link/frame.js";
 import { type Wire, WireToken } from "./link/wire.js";
 import { ReceiveLine } from "./link/receive-line.js";
-import { TransmitLine } from "./link/transmit-line.js";
 import { type NicShared, NicSharedToken } from "./config.js";
 import { EMPTY, type QueueSchedule, type QueueScheduler } from "./qos/class-scheduler.js";
 import type { DeviceDropReason } from "./spec/drop-reasons.js";
@@ -42,17 +41,16 @@ export class Mac extends ClockedComponent {
   private sendingLength = 0;
   /** Frames started on the line whose last bit has not left yet. */
   private onLine = 0;
-  /** Frames started and sent, by the edges that draw them. */
-  private readonly transmitLine = new TransmitLine();
+  private sent = 0;
   /**
    * Frames on their way in and arrived, by the edges that see them: a frame's first bit is seen from
    * its arrival; for one sent the very time it arrives from within a phase, from the next edge (an
    * event queued then would run after this time's edges).
    */
   private readonly receiveLine = new ReceiveLine();
-  private readonly lineSignals = [this.txBusy, this.txFrameLength, this.txFrames, this.rxBusy, this.rxFrameLength, this.rxFrames, this.rxErrors];
-  /** The edge through which the line's signals hold what an edge drew. */
-  private lineShownThrough = 0;
+  private readonly receiveSignals = [this.rxBusy, this.rxFrameLength, this.rxFrames, this.rxErrors];
+  /** The edge through which the receive signals hold what an edge drew. */
+  private receiveShownThrough = 0;
   private dirty = true;
 
   constructor(
@@ -64,18 +62,18 @@ export class Mac extends ClockedComponent {
     this.waiting = Array.from({ length: shared.queues }, () => []);
     this.scheduler = shared.makeScheduler();
     wire.attach("nic", { frameComing: (arrival, length) => this.frameComing(arrival, length), frameEnd: (frame) => this.frameEnd(frame) });
-    for (const signal of this.lineSignals) {
-      signal.refresh = () => this.showLine();
-      signal.onWatched = () => this.lineWatched();
+    for (const signal of this.receiveSignals) {
+      signal.refresh = () => this.showReceived();
+      signal.onWatched = () => this.receiveWatched();
     }
   }
 
   /**
-   * Whether anything sees the line's signals (the waveform, a waiting process). Where nothing does,
+   * Whether anything sees the receive signals (the waveform, a waiting process). Where nothing does,
    * the MAC does not run on a frame's edges only to draw them: a reader is shown what those edges drew.
    */
-  private get lineDrawn(): boolean {
-    for (const signal of this.lineSignals) if (signal.watched) return true;
+  private get receiveDrawn(): boolean {
+    for (const signal of this.receiveSignals) if (signal.watched) return true;
     return false;
   }
 
@@ -84,34 +82,36 @@ export class Mac extends ClockedComponent {
     return this.clock.edgeAfter(this.kernel.committedThrough) - this.clock.period;
   }
 
-  /** Bring the line's signals up to the last edge seen, as its commit would have left them. */
-  private showLine(): void {
-    const edge = this.lastSeenEdge();
-    if (edge <= this.lineShownThrough) return;
-    this.lineShownThrough = edge;
-    const sending = this.transmitLine;
-    const receiving = this.receiveLine;
-    sending.foldThrough(edge);
-    receiving.foldThrough(edge);
-    this.txBusy.showDrawn(sending.busy ? 1 : 0);
-    this.txFrameLength.showDrawn(sending.frameLength);
-    this.txFrames.showDrawn(sending.frames);
-    this.rxBusy.showDrawn(receiving.busy ? 1 : 0);
-    this.rxFrameLength.showDrawn(receiving.frameLength);
-    this.rxFrames.showDrawn(receiving.frames);
-    this.rxErrors.showDrawn(receiving.errors);
+  /** Bring the receive signals up to the last edge seen, as its commit would have left them. */
+  private showReceived(edge = this.lastSeenEdge()): void {
+    if (edge <= this.receiveShownThrough) return;
+    this.receiveShownThrough = edge;
+    const line = this.receiveLine;
+    line.foldThrough(edge);
+    this.rxBusy.showDrawn(line.busy ? 1 : 0);
+    this.rxFrameLength.showDrawn(line.frameLength);
+    this.rxFrames.showDrawn(line.frames);
+    this.rxErrors.showDrawn(line.errors);
   }
 
-  /** Watched from now: shown as they stand, then drawn on every edge a frame's bits reach, and as the line frees, as before. */
-  private lineWatched(): void {
-    this.showLine();
+  /** Watched from now: shown as they stand, then drawn on every edge a frame's bits reach, as before. */
+  private receiveWatched(): void {
+    this.showReceived();
     for (const seenFrom of this.receiveLine.seenAfter(this.kernel.now)) this.wakeAt(seenFrom);
     this.touch();
   }
 
-  /** Frames to send or on the line: the edges it asks for only to draw the line (a received frame's, the line freeing) are not work, and it asks for none unwatched. */
+  /** The edges a watched MAC would still take for the frames kept: each first bit to come, and the edge at or after each last bit not yet drawn. */
+  planDrawing(): void {
+    if (this.receiveDrawn) return;
+    // Between runs: an edge at now was taken by the run that stopped here, had the MAC been watched.
+    this.showReceived(this.clock.edgeAfter(this.kernel.now) - this.clock.period);
+    for (const time of this.receiveLine.undrawn) this.wakeAt(time);
+  }
+
+  /** Frames to send or on the line, and the line's gap after its last frame: the edges it asks for only to draw a received frame are not work, and it asks for none unwatched. */
   workUnderWay(): boolean {
-    return this.fromTx.length > 0 || (this.transmitEnabled && this.waitingFrames > 0) || this.onLine > 0;
+    return this.fromTx.length > 0 || (this.transmitEnabled && this.waitingFrames > 0) || this.onLine > 0 || this.sendingLength > 0;
   }
 
   /** Frames handed to the MAC whose last bit has not left (counted sent from then, not from the gap after it): for a summary of what a run left unsent. */
@@ -136,11 +136,10 @@ export class Mac extends ClockedComponent {
     this.touch();
   }
 
-  /** With a frame on the line: the edge before it frees when a frame waits to follow it, else when it frees, to show the line idle (where anything sees it). */
+  /** With a frame on the line: the edge before it frees when a frame waits to follow it, else when it frees, to show the line idle. */
   nextWakeTime(): number {
     if (this.sendingLength === 0) return Infinity;
-    if (this.transmitEnabled && (this.waitingFrames > 0 || this.fromTx.length > 0)) return this.lineFreeAt - this.clock.period;
-    return this.lineDrawn ? this.lineFreeAt : Infinity;
+    return this.transmitEnabled && (this.waitingFrames > 0 || this.fromTx.length > 0) ? this.lineFreeAt - this.clock.period : this.lineFreeAt;
   }
 
   /** A frame from the TX buffer: the MAC looks at it on the edge it could start it, not before. */
@@ -151,7 +150,8 @@ export class Mac extends ClockedComponent {
   override isIdle(): boolean {
     if (this.dirty) return false;
     const now = this.kernel.now;
-    if ((this.receiveLine.nextSeen <= now || (this.sendingLength > 0 && now >= this.lineFreeAt)) && this.lineDrawn) return false;
+    if (this.receiveLine.nextSeen <= now && this.receiveDrawn) return false;
+    if (this.sendingLength > 0 && now >= this.lineFreeAt) return false;
     return !(this.transmitEnabled && (this.fromTx.ready || this.waitingFrames > 0) && this.lineFreeAt <= now + this.clock.period);
   }
 
@@ -174,18 +174,16 @@ export class Mac extends ClockedComponent {
         this.send(frame, Math.max(this.lineFreeAt, now));
       }
     }
-    const sending = this.transmitLine;
-    const receiving = this.receiveLine;
-    sending.foldThrough(now);
-    receiving.foldThrough(now);
-    this.lineShownThrough = now;
-    this.txBusy.set(sending.busy ? 1 : 0);
-    this.txFrameLength.set(sending.frameLength);
-    this.txFrames.set(sending.frames);
-    this.rxBusy.set(receiving.busy ? 1 : 0);
-    this.rxFrameLength.set(receiving.frameLength);
-    this.rxFrames.set(receiving.frames);
-    this.rxErrors.set(receiving.errors);
+    this.txBusy.set(this.sendingLength > 0 ? 1 : 0);
+    this.txFrameLength.set(this.sendingLength);
+    this.txFrames.set(this.sent);
+    const line = this.receiveLine;
+    line.foldThrough(now);
+    this.receiveShownThrough = now;
+    this.rxBusy.set(line.busy ? 1 : 0);
+    this.rxFrameLength.set(line.frameLength);
+    this.rxFrames.set(line.frames);
+    this.rxErrors.set(line.errors);
   }
 
   /** A queue's head frame's bytes for the scheduler, or EMPTY. */
@@ -197,18 +195,15 @@ export class Mac extends ClockedComponent {
     this.wire.transmit("nic", { bytes: frame.bytes, fcsGood: true }, start, () => {
       this.shared.stages.record("tx", "wire-end", this.kernel.now, frame.packet, frame.bytes);
       this.onLine--;
-      this.transmitLine.ended(this.kernel.now);
+      this.sent++;
       this.shared.statistics.txPackets[frame.queue]!++;
       // The frame as the line carried it: a short one padded to the minimum (from a driver developer's check: 1-, 14- and 59-byte frames counted 134 bytes where 180 went out).
       this.shared.statistics.txBytes[frame.queue]! += Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
       this.freed.push({ queue: frame.queue, bytes: frame.bytes.length });
-      // Unwatched, the times gone by are folded as each frame ends: what the lines keep is only what is still to come.
-      if (this.lineDrawn) this.touch();
-      else this.showLine();
+      this.touch();
     });
     this.lineFreeAt = start + this.wire.occupancy(frame.bytes.length);
     this.sendingLength = Math.max(frame.bytes.length, MINIMUM_FRAME_BYTES);
-    this.transmitLine.started(this.kernel.now, this.lineFreeAt, this.sendingLength);
   }
 
   private frameComing(arrival: number, length: number): void {
@@ -216,7 +211,7 @@ export class Mac extends ClockedComponent {
     const seenFrom = arrival > now || !this.kernel.phaseRanNow ? arrival : arrival + 1;
     this.receiveLine.coming(seenFrom, length);
     // Before the first run a waveform may still come, which would show the line from its start: drawn.
-    if (!this.lineDrawn && this.kernel.begun) return;
+    if (!this.receiveDrawn && this.kernel.begun) return;
     // Planned now, so that no event runs at the frame's first bit: the MAC runs on the edge it is seen, as it would have woken for such an event.
     // Seen now (sent from outside a run, before this time's edges): an edge now is still to come, which only a wake reaches.
     if (seenFrom === now) this.wake();
@@ -224,8 +219,9 @@ export class Mac extends ClockedComponent {
   }
 
   private frameEnd(frame: WireFrame): void {
-    if (this.lineDrawn) this.touch();
-    else this.showLine();
+    // Unwatched, the times gone by are folded as each frame ends: what the line keeps is only what is still to come.
+    if (this.receiveDrawn) this.touch();
+    else this.showReceived();
     const length = frame.bytes.length;
     let reason: DeviceDropReason | null = null;
     if (!this.receiveEnabled) reason = "RX_DISABLED";

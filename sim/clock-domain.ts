@@ -38,6 +38,12 @@ export interface Clocked {
    * while something watches them gives it, so that what a run waits for is the same either way.
    */
   workUnderWay?(): boolean;
+  /**
+   * Ask for the edges it would take from now to draw what it keeps undrawn while unwatched, as if
+   * watched: for a run that ends by taking the design's last few edges, the same with the
+   * waveform or without.
+   */
+  planDrawing?(): void;
 }
 
 /**
@@ -242,6 +248,11 @@ export class ClockDomain {
       if (slot.sleepsUntilWoken) slot.awake = false;
     }
     return true;
+  }
+
+  /** Each member that draws lazily asks for the edges it would take to draw what it keeps (Clocked.planDrawing). */
+  planDrawing(): void {
+    for (const slot of this.slots) slot.member.planDrawing?.();
   }
 
   /** Whether a member has work: one not idle, or an edge asked for ahead (a latency running out); its work under way, where every member says what that is. */

@@ -44,6 +44,11 @@ export class Kernel implements ProcessScheduler, EventHost {
     return Object.fromEntries(this.domains.flatMap((domain) => domain.evaluationsByMember()));
   }
 
+  /** Every block that draws lazily asks for the edges it would take to draw what it keeps: before a run's last few edges are taken (Clocked.planDrawing). */
+  planDrawing(): void {
+    for (const domain of this.domains) domain.planDrawing();
+  }
+
   /** Whether any clocked component has work now or later (an idle model has none, and evaluates nothing). */
   hasClockedWork(): boolean {
     return this.domains.some((domain) => domain.hasWork(this.now));

@@ -42,6 +42,14 @@ export class ReceiveLine {
     return times;
   }
 
+  /** The first bits and last bits kept (none an edge has seen yet): the times a watched MAC draws them from, on the first edge at or after each. */
+  get undrawn(): number[] {
+    const times: number[] = [];
+    for (let index = 0; index < this.arrivals.length; index++) times.push(this.arrivals.at(index)!.seenFrom);
+    for (let index = 0; index < this.ends.length; index++) times.push(this.ends.at(index)!.time);
+    return times;
+  }
+
   /** Fold what the edge at `edge` sees (edges only move forward). */
   foldThrough(edge: number): void {
     if (edge <= this.foldedThrough) return;

@@ -42,6 +42,8 @@ function run(options: { trace?: TraceSelection; readEvery?: number; waitFrom?: n
       for (;;) {
         yield delay(every);
         readings.push([kernel.now, "ICR", top.nic.interrupts.readCause()]);
+        // An ICR read takes the masked causes due: cause must show them too (from an outside check: it read 0 where ICR read 256).
+        readings.push([kernel.now, "cause after ICR", top.nic.interrupts.cause.value]);
       }
     });
   }
