@@ -195,13 +195,18 @@ export class InterruptController extends ClockedComponent {
     if (this.cause.watched) return;
     // Between runs: an edge at now was taken by the run that stopped here, had the block been watched.
     if (this.takeMaskedRaises(this.kernel.now)) this.cause.showDrawn(this.causeBits >>> 0);
+    this.wakeForMaskedRaises();
+  }
+
+  /** The edge that takes each masked cause kept: where a watched block draws it. */
+  private wakeForMaskedRaises(): void {
     for (let index = 0; index < this.maskedRaises.length; index++) this.wakeAt(this.maskedRaises.at(index)!.takenAt);
   }
 
   /** Watched from now: shown as it stands, and drawn on the edge that takes each masked cause still to come. */
   private causeWatched(): void {
     this.showMaskedRaises();
-    for (let index = 0; index < this.maskedRaises.length; index++) this.wakeAt(this.maskedRaises.at(index)!.takenAt);
+    this.wakeForMaskedRaises();
   }
 
   /** A register write: cause and mask each kept where `keep…` has a bit, then set where `set…` has one. */

@@ -97,8 +97,13 @@ export class Mac extends ClockedComponent {
   /** Watched from now: shown as they stand, then drawn on every edge a frame's bits reach, as before. */
   private receiveWatched(): void {
     this.showReceived();
-    for (const seenFrom of this.receiveLine.seenAfter(this.kernel.now)) this.wakeAt(seenFrom);
+    this.wakeForUndrawn();
     this.touch();
+  }
+
+  /** The first edge at or after each first bit and last bit kept: where a watched MAC draws them. */
+  private wakeForUndrawn(): void {
+    for (const time of this.receiveLine.undrawn) this.wakeAt(time);
   }
 
   /** The edges a watched MAC would still take for the frames kept: each first bit to come, and the edge at or after each last bit not yet drawn. */
@@ -106,7 +111,7 @@ export class Mac extends ClockedComponent {
     if (this.receiveDrawn) return;
     // Between runs: an edge at now was taken by the run that stopped here, had the MAC been watched.
     this.showReceived(this.clock.edgeAfter(this.kernel.now) - this.clock.period);
-    for (const time of this.receiveLine.undrawn) this.wakeAt(time);
+    this.wakeForUndrawn();
   }
 
   /** Frames to send or on the line, and the line's gap after its last frame: the edges it asks for only to draw a received frame are not work, and it asks for none unwatched. */

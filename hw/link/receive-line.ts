@@ -35,13 +35,6 @@ export class ReceiveLine {
     return this.arrivals.at(0)?.seenFrom ?? Infinity;
   }
 
-  /** Frames still to come whose first bits are seen after `time`. */
-  seenAfter(time: number): number[] {
-    const times: number[] = [];
-    for (let index = 0; index < this.arrivals.length; index++) if (this.arrivals.at(index)!.seenFrom > time) times.push(this.arrivals.at(index)!.seenFrom);
-    return times;
-  }
-
   /** The first bits and last bits kept (none an edge has seen yet): the times a watched MAC draws them from, on the first edge at or after each. */
   get undrawn(): number[] {
     const times: number[] = [];
