@@ -1,6 +1,7 @@
 import { ParameterError } from "./errors.js";
 import { didYouMean, didYouMeanOf } from "./suggest.js";
 import { shownValue } from "./shown-value.js";
+import { wholeWithinRounding } from "./time.js";
 
 export type ParameterKind = "integer" | "number" | "boolean" | "choice";
 
@@ -44,7 +45,7 @@ export const param = {
 };
 
 function wholePicoseconds(microseconds: number): string | null {
-  return Math.abs(microseconds * 1e6 - Math.round(microseconds * 1e6)) <= 1e-6 ? null : "a whole number of picoseconds (at most six decimals)";
+  return wholeWithinRounding(microseconds * 1e6) ? null : "a whole number of picoseconds (at most six decimals)";
 }
 
 function wholePeriod(megahertz: number): string | null {

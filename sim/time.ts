@@ -1,10 +1,19 @@
 /** Simulated time: integer picoseconds, the one time base of the whole model. */
 export type Picoseconds = number & { readonly __unit: "ps" };
 
+/**
+ * Whether a time in picoseconds, worked out from another unit, is a whole number: within a few units
+ * in the last place of the product, whatever its size (a fixed 1e-6 ps refused 33170.95 µs, whose
+ * product is 33170949999.999996: an outside check).
+ */
+export function wholeWithinRounding(picoseconds: number): boolean {
+  return Math.abs(picoseconds - Math.round(picoseconds)) <= Math.max(1e-6, Math.abs(picoseconds) * 8 * Number.EPSILON);
+}
+
 function whole(value: number, unit: string, scale: number): Picoseconds {
   const picoseconds = value * scale;
   const rounded = Math.round(picoseconds);
-  if (!Number.isFinite(value) || Math.abs(picoseconds - rounded) > 1e-6 || rounded < 0) {
+  if (!Number.isFinite(value) || !wholeWithinRounding(picoseconds) || rounded < 0) {
     throw new RangeError(`${value} ${unit} is not a whole, non-negative number of picoseconds`);
   }
   if (!Number.isSafeInteger(rounded)) throw new RangeError(`${value} ${unit} is beyond the representable time range`);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CRYPTO_BACKENDS, DEFAULT_CRYPTO_BACKEND } from "../../sim/crypto/backend-choice.js";
 import { parameterTree } from "./parameter-tree.js";
 import { isScopePattern, SCOPE_PATTERN_FORM } from "../../sim/vcd/selection.js";
+import { wholeWithinRounding } from "../../sim/time.js";
 
 /**
  * A list of at most `maximum` entries, refused as zod's max() refuses it but with its entries'
@@ -43,7 +44,7 @@ const scopePattern = z.string().superRefine((pattern, context) => {
 /** Positive and below a picosecond (1e-12 µs) rounds to none; not positive is refused as such. */
 const atLeastOnePicosecond = (microseconds: number) => microseconds <= 0 || microseconds >= 0.000001;
 /** A time in µs that is a whole number of picoseconds, the kernel's time base (one past a double's range in ps, or below a picosecond, is left to the check that says so). */
-const wholePicoseconds = (microseconds: number) => !Number.isFinite(microseconds * 1e6) || !atLeastOnePicosecond(microseconds) || Math.abs(microseconds * 1e6 - Math.round(microseconds * 1e6)) <= 1e-6;
+const wholePicoseconds = (microseconds: number) => !Number.isFinite(microseconds * 1e6) || !atLeastOnePicosecond(microseconds) || wholeWithinRounding(microseconds * 1e6);
 
 export const IDENTITY_TYPES = ["ID_IPV4_ADDR", "ID_FQDN", "ID_USER_FQDN", "ID_IPV4_ADDR_SUBNET", "ID_IPV6_ADDR", "ID_IPV6_ADDR_SUBNET", "ID_IPV4_ADDR_RANGE", "ID_IPV6_ADDR_RANGE", "ID_DER_ASN1_DN", "ID_DER_ASN1_GN", "ID_KEY_ID"] as const;
 

@@ -207,6 +207,9 @@ describe("scenario files are checked before anything runs, and each mistake is n
       "s.yaml:24:5: traffic[0].gapMicroseconds = 1e-7: at least 0.001 µs (1 ns): a shorter gap rounds to nothing in picoseconds, or offers more than any line carries",
     ]);
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 50.0000001"))).toEqual(["s.yaml:2:1: durationMicroseconds = 50.0000001: expected a whole number of picoseconds (at most six decimals)"]);
+    // Two decimals of a long time are whole picoseconds, whatever the double's rounding of their product (33170.95 µs was refused: an outside check); a tenth of a ps is not.
+    expect(problems(`${VALID}outputs:\n  waveformFromMicroseconds: 33170.95\n  waveformToMicroseconds: 987654.321\n`)).toEqual([]);
+    expect(problems(`${VALID}outputs:\n  waveformFromMicroseconds: 33170.9500001\n`)).toEqual([expect.stringMatching(/waveformFromMicroseconds = 33170\.9500001: expected a whole number of picoseconds/)]);
     // Too large for picoseconds in a double is too long, said once (it was also "not a whole number of picoseconds").
     expect(problems(VALID.replace("durationMicroseconds: 50", "durationMicroseconds: 1e308"))).toEqual(["s.yaml:2:1: durationMicroseconds = 1e+308: expected at most 1000000"]);
     // A waveform window past 1000 s is refused at its field (1e12 µs was an internal error in ps from the recorder, naming no field).
