@@ -27,26 +27,22 @@ function run(options: { trace?: TraceSelection; readEvery?: number; waitFrom?: n
     }
   });
   const readings: Reading[] = [];
-  if (options.readEvery !== undefined) {
-    const every = options.readEvery;
-    kernel.process("reader", function* () {
+  /** A process reading at every `every` ps, for ever. */
+  const readEvery = (name: string, every: number | undefined, read: () => void) => {
+    if (every === undefined) return;
+    kernel.process(name, function* () {
       for (;;) {
         yield delay(every);
-        readings.push([kernel.now, "cause", top.nic.interrupts.cause.value]);
+        read();
       }
     });
-  }
-  if (options.icrEvery !== undefined) {
-    const every = options.icrEvery;
-    kernel.process("icr", function* () {
-      for (;;) {
-        yield delay(every);
-        readings.push([kernel.now, "ICR", top.nic.interrupts.readCause()]);
-        // An ICR read takes the masked causes due: cause must show them too (from an outside check: it read 0 where ICR read 256).
-        readings.push([kernel.now, "cause after ICR", top.nic.interrupts.cause.value]);
-      }
-    });
-  }
+  };
+  readEvery("reader", options.readEvery, () => readings.push([kernel.now, "cause", top.nic.interrupts.cause.value]));
+  readEvery("icr", options.icrEvery, () => {
+    readings.push([kernel.now, "ICR", top.nic.interrupts.readCause()]);
+    // An ICR read takes the masked causes due: cause must show them too (from an outside check: it read 0 where ICR read 256).
+    readings.push([kernel.now, "cause after ICR", top.nic.interrupts.cause.value]);
+  });
   if (options.clearEvery !== undefined) {
     const every = options.clearEvery;
     // ICR written to clear every cause, then read: a cause taken before the write is cleared by it, one taken after is not.
