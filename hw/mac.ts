@@ -49,8 +49,6 @@ export class Mac extends ClockedComponent {
    */
   private readonly receiveLine = new ReceiveLine();
   private readonly receiveSignals = [this.rxBusy, this.rxFrameLength, this.rxFrames, this.rxErrors];
-  /** The edge through which the receive signals hold what an edge drew. */
-  private receiveShownThrough = 0;
   private dirty = true;
 
   constructor(
@@ -84,9 +82,8 @@ export class Mac extends ClockedComponent {
 
   /** Bring the receive signals up to the last edge seen, as its commit would have left them. */
   private showReceived(edge = this.lastSeenEdge()): void {
-    if (edge <= this.receiveShownThrough) return;
-    this.receiveShownThrough = edge;
     const line = this.receiveLine;
+    if (edge <= line.foldedThrough) return;
     line.foldThrough(edge);
     this.rxBusy.showDrawn(line.busy ? 1 : 0);
     this.rxFrameLength.showDrawn(line.frameLength);
@@ -184,7 +181,6 @@ export class Mac extends ClockedComponent {
     this.txFrames.set(this.sent);
     const line = this.receiveLine;
     line.foldThrough(now);
-    this.receiveShownThrough = now;
     this.rxBusy.set(line.busy ? 1 : 0);
     this.rxFrameLength.set(line.frameLength);
     this.rxFrames.set(line.frames);

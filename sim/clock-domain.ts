@@ -74,6 +74,8 @@ export class ClockDomain {
   private readonly slots: MemberSlot[] = [];
   /** Whether the slots have read their members' sleepsUntilWoken and idleThisEdge since the last member was added. */
   private slotsRead = true;
+  /** Whether every member says what work it has under way (Clocked.workUnderWay), read with the slots. */
+  private workSaidByAll = false;
   /** Time of the next edge the kernel will evaluate; Infinity while the domain sleeps. */
   nextEdge: number;
   /** Whether the clock itself is drawn in the waveform. */
@@ -164,6 +166,7 @@ export class ClockDomain {
       slot.hasIdleThisEdge = slot.member.idleThisEdge !== undefined;
       if (slot.member.nextWakeTime) this.timedMembers.push(slot.member as Clocked & Required<Pick<Clocked, "nextWakeTime">>);
     }
+    this.workSaidByAll = this.slots.length > 0 && this.slots.every((slot) => slot.member.workUnderWay !== undefined);
     this.slotsRead = true;
   }
 
@@ -257,7 +260,8 @@ export class ClockDomain {
 
   /** Whether a member has work: one not idle, or an edge asked for ahead (a latency running out); its work under way, where every member says what that is. */
   hasWork(now: number): boolean {
-    if (this.slots.length > 0 && this.slots.every((slot) => slot.member.workUnderWay !== undefined)) return this.slots.some((slot) => slot.member.workUnderWay!());
+    if (!this.slotsRead) this.readSlots();
+    if (this.workSaidByAll) return this.slots.some((slot) => slot.member.workUnderWay!());
     this.wakeTimes.dropThrough(now, this.rouse);
     return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity);
   }

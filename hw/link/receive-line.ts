@@ -18,8 +18,8 @@ export class ReceiveLine {
   /** Frames received, and errors, by the edge folded through. */
   frames = 0;
   errors = 0;
-  /** The edge folded through. */
-  foldedThrough = -Infinity;
+  /** The edge folded through (none before the first, at a time after 0). */
+  private folded = 0;
 
   coming(seenFrom: number, length: number): void {
     this.arrivals.push({ seenFrom, length });
@@ -43,10 +43,15 @@ export class ReceiveLine {
     return times;
   }
 
+  /** The edge the line is folded through: what the MAC's receive signals show, once drawn. */
+  get foldedThrough(): number {
+    return this.folded;
+  }
+
   /** Fold what the edge at `edge` sees (edges only move forward). */
   foldThrough(edge: number): void {
-    if (edge <= this.foldedThrough) return;
-    this.foldedThrough = edge;
+    if (edge <= this.folded) return;
+    this.folded = edge;
     for (let arrival = this.arrivals.at(0); arrival !== undefined && arrival.seenFrom <= edge; arrival = this.arrivals.at(0)) {
       this.arrivals.shift();
       this.started++;
