@@ -266,6 +266,16 @@ export class ClockDomain {
     return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity);
   }
 
+  /**
+   * A member's nextWakeTime moved earlier, to `time`, outside its own evaluation: a sleeping domain
+   * wakes by then. Nothing is recorded, so a plan moved later again before then leaves no empty
+   * edge: the domain reads it as it next sleeps.
+   */
+  nextWakeMovedTo(time: number, now: number): void {
+    const edge = this.edgeFrom(time, now);
+    if (edge < this.nextEdge) this.nextEdge = edge;
+  }
+
   /** Sleep until the earliest edge a member asked for (wakeAt, nextWakeTime), or until woken. */
   sleep(now: number): void {
     this.wakeTimes.dropThrough(now, this.rouse);

@@ -1,14 +1,15 @@
 import { inject, injectable } from "../../sim/di.js";
 import { copyOf } from "../../sim/bytes.js";
 import { insertAt } from "../../sim/array-places.js";
-import { Channel } from "../../sim/channel.js";
+import type { Channel } from "../../sim/channel.js";
+import { Fifo } from "../../sim/fifo.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { HostMemoryToken } from "../../sim/host/token.js";
 import { formatAddress, type HostMemory } from "../../sim/host/memory.js";
 import { DueQueues } from "./due-queues.js";
 import { DMA_PARAMETERS } from "./parameters.js";
 import { piecesOf, ReadLookahead } from "./read-lookahead.js";
-import { type DmaCompletion, type DmaRequest, type Due, DueSource, type ReadRequest } from "./request.js";
+import { type DmaCompletion, type DmaRequest, type Due, DueSource, type ReadRequest, TAKEN_ON_NEXT_RUN } from "./request.js";
 import { PostedWriteLink } from "./write-link.js";
 
 export type { DmaCompletion } from "./request.js";
@@ -44,7 +45,10 @@ export class DmaEngine extends ClockedComponent {
   readonly writtenBytes = this.signal("written_bytes", 48, { kind: "reg" });
   readonly errors = this.signal("errors", 32, { kind: "integer" });
 
-  private readonly incoming: Channel<DmaRequest>;
+  /** Requests asked for and not taken yet, in the order asked: each is taken on the first edge after it was asked, by the engine run then or by the catch-up. */
+  private readonly asked = new Fifo<DmaRequest>();
+  /** Of those, the ones asked between runs: taken on the engine's next run, which they wake. */
+  private askedForNextRun = 0;
   private readonly reads: ReadRequest[] = [];
   private readonly due = new DueQueues();
   private readonly writeLink: PostedWriteLink;
@@ -61,21 +65,23 @@ export class DmaEngine extends ClockedComponent {
   private completed = 0;
   /** The last edge whose work is done. */
   private doneThrough = 0;
-  /** Unwatched, whether edges done lazily since the engine last wrote its pieces' signals changed what they hold. */
+  /** Unwatched, whether edges done lazily since the engine last wrote its queues' signals changed what they hold. */
   private piecesStale = false;
-  /** The tags in use and reads waiting before the edge at doneThrough: what a reader sees while that edge is still to commit. */
+  /** The tags in use, reads waiting and writes pending before the edge at doneThrough: what a reader sees while that edge is still to commit. */
   private tagsBeforeDone = 0;
   private waitingBeforeDone = 0;
+  private writesBeforeDone = 0;
   /** The next edge on which something shows. */
   private nextChange = Infinity;
-  /** Whether anything sees reads_in_flight and reads_waiting (the waveform, a waiting process): then every piece's edge is run. */
+  /** Whether anything sees reads_in_flight, reads_waiting or writes_pending (the waveform, a waiting process): then every piece's edge and every take is run. */
   private piecesShown = true;
+  /** The signals that, unwatched, show the edges done lazily only as they are read. */
+  private readonly queueSignals = [this.readsInFlight, this.readsWaiting, this.writesPending];
   /** Picoseconds from a piece's issue to the soonest edge its completion is handled on. */
   private readonly fewestTurnaround: number;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
     super(context);
-    this.incoming = new Channel(this.kernel, this);
     const period = this.clock.period;
     const { maxPayload, bytesPerCycle, maxOutstandingReads, maxReadRequest, readLatency, completionTimeout } = this.params;
     this.writeLink = new PostedWriteLink({ period, maxPayload, bytesPerCycle });
@@ -84,8 +90,12 @@ export class DmaEngine extends ClockedComponent {
     this.fewestTurnaround = fewestTurnaroundCycles * period;
     this.lookahead = new ReadLookahead({ period, maxOutstandingReads, maxReadRequest, fewestTurnaroundCycles });
     // A process starting to wait on them wakes the engine, which shows every piece from its next edge on; one reading them sees the edges before now.
-    this.readsInFlight.onWatched = this.readsWaiting.onWatched = () => this.wake();
-    this.readsInFlight.refresh = this.readsWaiting.refresh = () => this.showPieces();
+    for (const signal of this.queueSignals) {
+      signal.onWatched = () => this.wake();
+      signal.refresh = () => this.showPieces();
+    }
+    // A request asked for on mapped memory is taken lazily: memory freed before its take edge would fail it there, so the edges seen are done first and the rest taken by a run.
+    memory.beforeFree.push(() => this.memoryFreeing());
   }
 
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
@@ -96,9 +106,56 @@ export class DmaEngine extends ClockedComponent {
   /** Request a read; those of an `urgency` above 0 are issued ahead of the waiting reads of less (their chunks already issued stay on the link). */
   read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgency = 0): void {
     for (const observer of this.observers) observer({ write: false, address, length });
-    const request: ReadRequest = { kind: "read", address, length, reply: reply as Channel<DmaCompletion<unknown>>, tag, error: null, urgency, issued: 0, chunksLeft: 0, plannedBy: 0, plannedCompletions: 0 };
+    const request: ReadRequest = { kind: "read", address, length, reply: reply as Channel<DmaCompletion<unknown>>, tag, error: null, takenOn: 0, runBy: 0, urgency, issued: 0, chunksLeft: 0, plannedBy: 0, plannedCompletions: 0 };
     this.piecesWaiting += piecesOf(length, this.params.maxReadRequest);
-    this.incoming.push(request);
+    this.ask(request, this.fewestTurnaround);
+  }
+
+  /**
+   * A request is taken on the first edge after it was asked for (as an item pushed into a channel
+   * is). Where nothing watches the queue signals and its memory is mapped, the take changes nothing
+   * shown: the engine runs only by the soonest edge its completion could be handled on (`soonest`
+   * after the take), and takes it there in the catch-up, on its own edge. Otherwise it runs on the
+   * take edge, as it always did: for an access the take fails, and while the queues are drawn.
+   */
+  private ask(request: DmaRequest, soonest: number): void {
+    const now = this.kernel.now;
+    if (!this.kernel.begun || !this.kernel.phaseRanNow) {
+      // Between runs, the engine's edge at now may still be to come, and whether it runs on it is the domain's: it takes the request on its next run.
+      request.takenOn = request.runBy = TAKEN_ON_NEXT_RUN;
+      this.askedForNextRun++;
+      this.asked.push(request);
+      this.wakeAfter(now);
+      return;
+    }
+    const edge = this.clock.edgeAfter(now);
+    request.takenOn = edge;
+    this.piecesShown = this.queuesShown();
+    request.runBy = this.piecesShown || !this.memory.isMapped(request.address, request.length) ? edge : edge + soonest;
+    this.asked.push(request);
+    this.runBy(request.runBy);
+  }
+
+  private queuesShown(): boolean {
+    for (const signal of this.queueSignals) if (signal.watched) return true;
+    return false;
+  }
+
+  /** Host memory is about to free a region: the takes on edges already seen saw it mapped; those still to come are taken by a run, which sees it freed. */
+  private memoryFreeing(): void {
+    if (this.asked.length === 0) return;
+    this.catchUpForAsker();
+    const first = this.asked.at(0);
+    if (first === undefined || first.takenOn === TAKEN_ON_NEXT_RUN) return;
+    for (let index = 0; index < this.asked.length; index++) this.asked.at(index)!.runBy = this.asked.at(index)!.takenOn;
+    this.runBy(first.takenOn);
+  }
+
+  /** Run by the edge at `edge` at the latest: the domain, asleep, wakes by then; a run before it plans again. */
+  private runBy(edge: number): void {
+    if (edge >= this.nextChange) return;
+    this.nextChange = edge;
+    this.clock.nextWakeMovedTo(edge, this.kernel.now);
   }
 
   /**
@@ -148,17 +205,37 @@ export class DmaEngine extends ClockedComponent {
    * least, so that one handed over on that edge is taken before the link frees). A block feeding
    * the link from a buffer of its own (the RX engine) hands over no more before then, so that what
    * it holds back can still be ordered, and the link never idles while it has more. Writes asked
-   * for and not yet taken are not counted.
+   * for and not yet taken are not counted, unless `askedToo`: for a block asking between edges
+   * whether it has work on the next (its isIdle, its nextWakeTime), by when they are taken.
    */
-  postedWriteRoomAt(): number {
+  postedWriteRoomAt(askedToo = false): number {
+    // Writes taken lazily on the edges seen are on the link.
+    this.catchUpForAsker();
     const depth = Math.max(this.writeLink.crossing(this.params.postedWriteDepth * this.params.maxPayload), 2 * this.clock.period);
-    return this.writeLink.freeAt - depth;
+    return (askedToo ? this.linkFreeOnceAskedTaken() : this.writeLink.freeAt) - depth;
+  }
+
+  /**
+   * When the link frees once the writes asked for so far are taken, as their takes will book it:
+   * what a block asks between edges, of the next edge on (a block idle until then, for lack of room,
+   * asks no empty edge before the take).
+   */
+  private linkFreeOnceAskedTaken(): number {
+    let free = this.writeLink.freeAt;
+    const nextEdge = this.clock.edgeAfter(this.kernel.now);
+    for (let index = 0; index < this.asked.length; index++) {
+      const request = this.asked.at(index)!;
+      if (request.kind !== "write" || !this.memory.isMapped(request.address, request.length)) continue;
+      free = this.writeLink.freeAfter(free, request.length, request.takenOn === TAKEN_ON_NEXT_RUN ? nextEdge : request.takenOn);
+    }
+    return free;
   }
 
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
   write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
     for (const observer of this.observers) observer({ write: true, address, length: bytes.length });
-    this.incoming.push({ kind: "write", address, length: bytes.length, bytes: copyOf(bytes), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, error: null });
+    // Its landing is handled no sooner than a cycle's crossing and the write latency after its take.
+    this.ask({ kind: "write", address, length: bytes.length, bytes: copyOf(bytes), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, error: null, takenOn: 0, runBy: 0 }, (1 + this.params.writeLatency) * this.clock.period);
   }
 
   /** Whether a DMA to this range would be translated (the IOMMU check, made before issuing). */
@@ -181,7 +258,7 @@ export class DmaEngine extends ClockedComponent {
   }
 
   override isIdle(): boolean {
-    return this.incoming.length === 0 && this.kernel.now < this.nextChange;
+    return this.askedForNextRun === 0 && this.kernel.now < this.nextChange;
   }
 
   evaluate(): void {
@@ -189,7 +266,7 @@ export class DmaEngine extends ClockedComponent {
     this.catchUp(now);
     // Unwatched, a block after this one on this edge reads the two signals as the edges done lazily since the last run left them (it read the last run's, and the TX engine took the DMA for saturated: register-write-wake.test.ts).
     this.showLazyEdges(now - 1);
-    for (let request = this.incoming.take(); request; request = this.incoming.take()) this.accept(request, now);
+    this.takeAsked(now, true);
     this.step(now);
     this.doneThrough = now;
     this.piecesStale = false;
@@ -225,6 +302,7 @@ export class DmaEngine extends ClockedComponent {
     const edgeUnseen = this.doneThrough > seenThrough;
     this.readsInFlight.showDrawn(edgeUnseen ? this.tagsBeforeDone : this.tagsInUse);
     this.readsWaiting.showDrawn(Math.min(edgeUnseen ? this.waitingBeforeDone : this.reads.length, 0xffff));
+    this.writesPending.showDrawn(Math.min(edgeUnseen ? this.writesBeforeDone : this.pendingWrites, 0xffff));
     this.piecesStale = edgeUnseen;
   }
 
@@ -240,12 +318,15 @@ export class DmaEngine extends ClockedComponent {
     for (let edge = this.nextWorkEdge(period); edge < now; edge = this.nextWorkEdge(period)) {
       const tags = this.tagsInUse;
       const waiting = this.reads.length;
+      const writes = this.pendingWrites;
       const completed = this.completed;
+      this.takeAsked(edge, false);
       this.step(edge);
       this.doneThrough = edge;
       this.tagsBeforeDone = tags;
       this.waitingBeforeDone = waiting;
-      const piecesChanged = this.tagsInUse !== tags || this.reads.length !== waiting;
+      this.writesBeforeDone = writes;
+      const piecesChanged = this.tagsInUse !== tags || this.reads.length !== waiting || this.pendingWrites !== writes;
       if (piecesChanged) this.piecesStale = true;
       if (this.completed !== completed || (this.piecesShown && piecesChanged)) {
         throw new Error(`DMA engine: the edge at ${edge} ps changed what the engine shows, but no wake was planned for it`);
@@ -253,11 +334,29 @@ export class DmaEngine extends ClockedComponent {
     }
   }
 
-  /** The first edge after the last one done on which there is work: a completion due, or a read to issue. */
+  /** The first edge after the last one done on which there is work: a request to take, a completion due, or a read to issue. */
   private nextWorkEdge(period: number): number {
     const after = this.doneThrough;
     const issue = this.reads.length > 0 && this.tagsInUse < this.params.maxOutstandingReads ? after + period : Infinity;
-    return Math.min(issue, this.due.nextReadyEdge(after, period));
+    const asked = this.asked.at(0);
+    const take = asked === undefined || asked.takenOn === TAKEN_ON_NEXT_RUN ? Infinity : Math.max(asked.takenOn, after + period);
+    return Math.min(issue, take, this.due.nextReadyEdge(after, period));
+  }
+
+  /**
+   * Take the requests asked for whose take edge is `edge` or earlier, in the order asked; `byRun`,
+   * for the engine's run on that edge: those asked between runs too, and every one asked before them.
+   */
+  private takeAsked(edge: number, byRun: boolean): void {
+    const asked = this.asked;
+    for (let request = asked.at(0); request !== undefined; request = asked.at(0)) {
+      if (request.takenOn === TAKEN_ON_NEXT_RUN) {
+        if (!byRun) return;
+        this.askedForNextRun--;
+      } else if (request.takenOn > edge && !(byRun && this.askedForNextRun > 0)) return;
+      asked.shift();
+      this.accept(request, edge);
+    }
   }
 
   /** One edge's work, as a per-cycle engine does it: completions due, then one read request issued. */
@@ -273,8 +372,15 @@ export class DmaEngine extends ClockedComponent {
     const period = this.clock.period;
     // Every write landing and unmapped error completes a request; the read side is looked ahead.
     const limit = Math.min(writes ? Math.max(writes.time, now + period) : Infinity, unmapped ? Math.max(unmapped.time, now + period) : Infinity);
-    this.piecesShown = this.readsInFlight.watched || this.readsWaiting.watched;
-    this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, limit, this.piecesShown);
+    this.piecesShown = this.queuesShown();
+    this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, Math.min(limit, this.askedRunBy()), this.piecesShown);
+  }
+
+  /** The first edge a request asked for and not taken needs the engine to run on. */
+  private askedRunBy(): number {
+    let runBy = Infinity;
+    for (let index = 0; index < this.asked.length; index++) runBy = Math.min(runBy, this.asked.at(index)!.runBy);
+    return runBy;
   }
 
   /** The next edge the plan has work on, asked as the domain goes to sleep: a plan changed since leaves no stale wake (an empty edge). */

@@ -17,7 +17,14 @@ interface RequestCommon {
   readonly tag: unknown;
   /** The first error among its pieces, in the order their completions are handled. */
   error: ErrorCodeName | null;
+  /** The edge the engine takes it on (TAKEN_ON_NEXT_RUN: the next edge the engine runs). */
+  takenOn: number;
+  /** The latest edge the engine must run on for it: its take, or the soonest its completion can be handled. */
+  runBy: number;
 }
+
+/** A request asked for between runs is taken on the engine's next run, as a channel's item is. */
+export const TAKEN_ON_NEXT_RUN = -1;
 
 export interface ReadRequest extends RequestCommon {
   readonly kind: "read";

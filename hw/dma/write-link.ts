@@ -28,9 +28,14 @@ export class PostedWriteLink {
     if (!Number.isSafeInteger(length) || length < 1) throw new RangeError(`posted write of ${length} bytes: a write taken has at least one byte`);
     const first = Math.max(taken, this.free);
     const lastPieceEdge = first + this.lastPieceStart(length);
-    const crossed = first + this.crossing(length);
+    const crossed = this.freeAfter(this.free, length, taken);
     this.free = crossed;
     return { lastPieceEdge, crossed };
+  }
+
+  /** When a write of `length` bytes taken on the edge at `taken` would have crossed, the link free from `free`: what booking it would make of freeAt. */
+  freeAfter(free: number, length: number, taken: number): number {
+    return Math.max(taken, free) + this.crossing(length);
   }
 
   /** When the writes booked so far have crossed (0 before any). */

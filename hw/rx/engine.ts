@@ -100,8 +100,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
    * behind all the bulk the buffer held (a gold frame waited 532 µs behind 256 KB of it; from an
    * architect's check). Held here, the policy orders the frames.
    */
-  private linkHasRoom(): boolean {
-    return this.kernel.now >= this.shared.dma.postedWriteRoomAt();
+  private linkHasRoom(askedToo = false): boolean {
+    return this.kernel.now >= this.shared.dma.postedWriteRoomAt(askedToo);
   }
 
   /** RXDCTL write. */
@@ -127,7 +127,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private readonly smallFetchesCanWait = this.smallFetchesWait(this.params.descriptorCache, this.params.descriptorBatch);
   /** The edge the link has room on, for frames waiting to be written; a small descriptor fetch waiting only for spare read tags, the edge they free on. Asked as the domain sleeps, so a plan changed since leaves no stale wake (an empty edge). */
   nextWakeTime(): number {
-    const link = this.assignedFrames > 0 ? this.shared.dma.postedWriteRoomAt() : Infinity;
+    const link = this.assignedFrames > 0 ? this.shared.dma.postedWriteRoomAt(true) : Infinity;
     return this.smallFetchesCanWait ? Math.min(link, this.smallFetchTime(this.capacityOf, this.params.descriptorBatch)) : link;
   }
 
@@ -146,7 +146,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     if (this.state.value !== IDLE && this.drawn) return false;
     if (takeableOnly ? this.fromMac.ready || this.completions.ready || this.cryptoResults.ready : this.fromMac.length > 0 || this.completions.length > 0 || this.cryptoResults.length > 0) return false;
     // A frame waiting for the link is no work: the engine asked for the edge it has room on.
-    if (this.assignedFrames > 0 && this.linkHasRoom()) return false;
+    // Asked between edges (not takeableOnly), of the next edge: by then the writes handed over are taken.
+    if (this.assignedFrames > 0 && this.linkHasRoom(!takeableOnly)) return false;
     for (const state of this.queues) {
       const ring = state.ring;
       if (!ring.enabled) continue;

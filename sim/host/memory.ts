@@ -82,10 +82,14 @@ export class HostMemory {
     return start;
   }
 
+  /** Told before a region is freed: a DMA engine that takes its requests lazily takes those it has taken by now while the region is still mapped. */
+  readonly beforeFree: (() => void)[] = [];
+
   free(address: HostAddress): void {
     if (typeof address !== "number") throw new HostMemoryError(`free(${String(address)}): expected an address an allocate() returned`);
     const index = this.regions.findIndex((region) => region.start === address);
     if (index < 0) throw new HostMemoryError(`free(${formatAddress(address)}): ${this.notARegionStart(address)}`);
+    for (const listener of this.beforeFree) listener();
     this.freed.push(this.regions.splice(index, 1)[0]!);
     this.lastRegion = undefined;
   }

@@ -61,7 +61,7 @@ export interface DmaRunResult {
   readonly engineEvaluations: number;
   readonly end: number;
   readonly watcherResumed: number | null;
-  /** What the reader saw: at each look, reads_in_flight and reads_waiting, and when each wait for a change of reads_in_flight ended. */
+  /** What the reader saw: at each look, reads_in_flight, reads_waiting and writes_pending, and when each wait for a change of reads_in_flight ended. */
   readonly looks: readonly string[];
   /** reads_in_flight and reads_waiting as read once the run has returned, at its end. */
   readonly afterRun: string;
@@ -108,7 +108,7 @@ function perform(target: Target, index: number, action: DmaAction): void {
     return;
   }
   if (action.kind === "look") {
-    target.answers.push(`${target.now()} ${index} look ${target.engine.readsInFlight.value}/${target.engine.readsWaiting.value}`);
+    target.answers.push(`${target.now()} ${index} look ${target.engine.readsInFlight.value}/${target.engine.readsWaiting.value}/${target.engine.writesPending.value}`);
     return;
   }
   const base = action.buffer < target.buffers.length ? target.buffers[action.buffer]! : 0x7000_0000;
@@ -197,7 +197,7 @@ export interface RunOptions {
   readonly watchReadsInFlight?: number;
   /** When that process starts waiting (ps; from the start without it). */
   readonly watchFrom?: number;
-  /** A process reads reads_in_flight and reads_waiting at these times (ps, ascending), and after each of the `waitAt` looks waits for reads_in_flight to change. */
+  /** A process reads reads_in_flight, reads_waiting and writes_pending at these times (ps, ascending), and after each of the `waitAt` looks waits for reads_in_flight to change. */
   readonly reader?: { readonly at: readonly number[]; readonly waitAt: ReadonlySet<number> };
 }
 
@@ -232,10 +232,10 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
       for (let index = 0; index < reader.at.length; index++) {
         if (reader.at[index]! > kernel.now) yield delay(reader.at[index]! - kernel.now);
         const seen = top.dma.readsInFlight.value;
-        looks.push(`${kernel.now}: in flight ${seen}, waiting ${top.dma.readsWaiting.value}`);
+        looks.push(`${kernel.now}: in flight ${seen}, waiting ${top.dma.readsWaiting.value}, writes ${top.dma.writesPending.value}`);
         // Again in a later pass at this time: once this timestep's edges are committed.
         yield delay(0);
-        looks.push(`${kernel.now}, a later pass: in flight ${top.dma.readsInFlight.value}, waiting ${top.dma.readsWaiting.value}`);
+        looks.push(`${kernel.now}, a later pass: in flight ${top.dma.readsInFlight.value}, waiting ${top.dma.readsWaiting.value}, writes ${top.dma.writesPending.value}`);
         if (!reader.waitAt.has(index)) continue;
         const value = yield until(top.dma.readsInFlight, (now) => now !== seen);
         looks.push(`${kernel.now}: changed to ${String(value)}`);
@@ -243,7 +243,7 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
     });
   }
   kernel.run(options.until === undefined ? {} : { until: options.until });
-  const afterRun = `${top.dma.readsInFlight.value}/${top.dma.readsWaiting.value}`;
+  const afterRun = `${top.dma.readsInFlight.value}/${top.dma.readsWaiting.value}/${top.dma.writesPending.value}`;
   kernel.close();
   return { handed: top.replies.handed, landed: top.landed, answers: top.before.target!.answers, vcd: options.untraced ? "" : sink.text(), memory: top.memoryText(), engineEvaluations: kernel.evaluationsByBlock()[top.dma.path]!, end: kernel.now, watcherResumed, looks, afterRun };
 }

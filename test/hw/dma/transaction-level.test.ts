@@ -142,7 +142,7 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
     const reader = { at: [8 * PERIOD], waitAt: new Set<number>() };
     const until = 400 * PERIOD;
     const [oracle, traced, untraced] = [runDma("per-cycle", load, { skipIdle: false, until, reader }), runDma("transaction-level", load, { skipIdle: true, until, reader }), runDma("transaction-level", load, { skipIdle: true, until, untraced: true, reader })];
-    expect(oracle.looks).toEqual(["32000: in flight 6, waiting 2", "32000, a later pass: in flight 7, waiting 2"]);
+    expect(oracle.looks).toEqual(["32000: in flight 6, waiting 2, writes 0", "32000, a later pass: in flight 7, waiting 2, writes 0"]);
     expect(traced.looks).toEqual(oracle.looks);
     expect(untraced.looks).toEqual(oracle.looks);
   });
@@ -166,10 +166,29 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
     expect(fast.engineEvaluations).toBe(6);
   });
 
-  test("without the waveform, the same 1500-byte read runs the engine when taken, when its first piece's completion time must be drawn, and when it completes", () => {
+  test("without the waveform, the same 1500-byte read runs the engine not when taken, but by when its first piece's completion could be handled (taking it there, on its edge), and when it completes", () => {
     const { fast, untraced } = compare(lone({ kind: "read", urgency: 0, buffer: 2, offset: 0, length: 1500 }));
-    expect(untraced.engineEvaluations).toBe(3);
+    expect(untraced.engineEvaluations).toBe(2);
     expect(untraced.handed).toEqual(fast.handed);
+  });
+
+  test("without the waveform, a 16-byte write (a descriptor write-back) runs the engine only as it lands: its take is done then, on its own edge", () => {
+    const { fast, untraced } = compare(lone({ kind: "write", replies: true, buffer: 2, offset: 0, length: 16, fill: 7 }));
+    expect(fast.engineEvaluations).toBe(2);
+    expect(untraced.engineEvaluations).toBe(1);
+    expect(untraced.handed).toEqual(fast.handed);
+  });
+
+  test("host memory freed between a request's asking and its take fails it as it did: the engine takes it on its edge, not lazily after the free", () => {
+    for (const kind of ["read", "write"] as const) {
+      const action: DmaAction = kind === "read" ? { kind, urgency: 0, buffer: 1, offset: 0, length: 64 } : { kind, replies: true, buffer: 1, offset: 0, length: 64, fill: 3 };
+      // Asked by a block after the engine on edge 3 (taken on edge 4); freed by the host half a cycle later, or on edge 4 itself before the engine runs.
+      for (const free of [{ cycle: 3, maker: "host" as const, delay: PERIOD / 2 }, { cycle: 4, maker: "block-before" as const, delay: 0 }, { cycle: 4, maker: "block-after" as const, delay: 0 }]) {
+        const load: DmaWorkload = { parameters: {}, phase: 0, seed: 1, actions: [{ cycle: 3, maker: "block-after", delay: 0, action }, { ...free, action: { kind: "free", buffer: 1 } }] };
+        const { untraced, oracle } = compare(load);
+        expect(untraced.handed).toEqual(oracle.handed);
+      }
+    }
   });
 
   test("a process waiting on reads_in_flight sees every piece without the waveform too: it resumes when the waveform shows the value", () => {
