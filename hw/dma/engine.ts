@@ -73,8 +73,12 @@ export class DmaEngine extends ClockedComponent {
   private writesBeforeDone = 0;
   /** The next edge on which something shows. */
   private nextChange = Infinity;
-  /** Whether anything sees reads_in_flight, reads_waiting or writes_pending (the waveform, a waiting process): then every piece's edge and every take is run. */
-  private piecesShown = true;
+  /**
+   * Whether anything saw reads_in_flight, reads_waiting or writes_pending (the waveform, a waiting
+   * process) as the engine last planned: then every piece's edge and every take is run. None is
+   * done lazily before the first plan but a take asked while nothing watches them.
+   */
+  private piecesShown = false;
   /** The signals that, unwatched, show the edges done lazily only as they are read. */
   private readonly queueSignals = [this.readsInFlight, this.readsWaiting, this.writesPending];
   /** Picoseconds from a piece's issue to the soonest edge its completion is handled on. */
@@ -130,8 +134,9 @@ export class DmaEngine extends ClockedComponent {
     }
     const edge = this.clock.edgeAfter(now);
     request.takenOn = edge;
-    this.piecesShown = this.queuesShown();
-    request.runBy = this.piecesShown || !this.memory.isMapped(request.address, request.length) ? edge : edge + soonest;
+    // Lazily only where the engine's plan has the queues unwatched (its catch-up does the edges since unseen) and nothing watches them now: a waveform window opening, or a waiter, since the plan, has the engine run every edge from its next run on.
+    const lazily = !this.piecesShown && !this.queuesShown() && this.memory.isMapped(request.address, request.length);
+    request.runBy = lazily ? edge + soonest : edge;
     this.asked.push(request);
     this.runBy(request.runBy);
   }

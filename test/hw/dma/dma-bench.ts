@@ -193,6 +193,8 @@ export interface RunOptions {
   readonly until?: number;
   /** Without the waveform (vcd is empty); the engine then shows its read pieces only to a watcher. */
   readonly untraced?: boolean;
+  /** The waveform's dump window (ps), where traced: blocks are woken a period before it opens. */
+  readonly window?: { readonly from?: number; readonly to?: number };
   /** A process waits for reads_in_flight to reach this many pieces; when it resumes is in `watcherResumed`. */
   readonly watchReadsInFlight?: number;
   /** When that process starts waiting (ps; from the start without it). */
@@ -214,7 +216,7 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
   const parameters = Object.fromEntries(Object.entries(workload.parameters).map(([key, value]) => [`top.dma.${key}`, value]));
   const { top } = buildDesign(kernel, DmaBench, { container: scope, parameters, clock });
   const sink = new MemorySink();
-  if (!options.untraced) kernel.traceWith(new VcdTracer({ sink }));
+  if (!options.untraced) kernel.traceWith(new VcdTracer({ sink, ...options.window }));
   let watcherResumed: number | null = null;
   const watched = options.watchReadsInFlight;
   if (watched !== undefined) {

@@ -80,6 +80,21 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
     expect(answers.none).toBeGreaterThan(5);
   });
 
+  // The waveform's window opening and closing mid-run turns the lazy takes and pieces off and on again (helper 339 found a window opening just before a request threw).
+  test("random work under a random waveform window: the same completions, data, memory and windowed waveform as the per-cycle engine", () => {
+    const window = fc.record({ from: fc.integer({ min: 0, max: 300 * PERIOD }), length: fc.integer({ min: 1, max: 200 * PERIOD }) }).map(({ from, length }) => ({ from, to: from + length }));
+    fc.assert(
+      fc.property(workload, window, (load, dump) => {
+        const natural = runDma("transaction-level", load, { skipIdle: true });
+        const until = Math.max(natural.end, dump.to) + 20 * PERIOD;
+        const windowed = runDma("transaction-level", load, { skipIdle: true, until, window: dump });
+        const oracle = runDma("per-cycle", load, { skipIdle: false, until, window: dump });
+        expect(outcome(windowed)).toEqual(outcome(oracle));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test("asked on the edge a read piece completes on, unwatched (the engine handles it lazily, later): a block evaluated before the engine counts the tag still in use, one after it or the host after the edge counts it spare, as on the per-cycle engine", () => {
     const seen = new Map<string, string>();
     for (const maker of ["block-before", "block-after", "host"] as const) {
@@ -177,6 +192,26 @@ describe("the transaction-level DMA engine against the per-cycle engine", () => 
     expect(fast.engineEvaluations).toBe(2);
     expect(untraced.engineEvaluations).toBe(1);
     expect(untraced.handed).toEqual(fast.handed);
+  });
+
+  // From an outside check (helper 339): the window's wake came between the engine's last plan and a request asked by the host; the request set the plan's queues watched, and the catch-up of the edges before, unseen, threw.
+  test("a waveform window opening between the engine's last run and a request asked before its next: the same completions and waveform as the per-cycle engine, and nothing throws", () => {
+    for (const askedAt of [58_500, 59_500, 60_500, 62_999]) {
+      const load: DmaWorkload = {
+        parameters: { maxReadRequest: 64, maxOutstandingReads: 32, readLatency: 100 },
+        phase: 0,
+        seed: 1,
+        actions: [
+          { cycle: 0, maker: "block-after", delay: 0, action: { kind: "read", urgency: 0, buffer: 3, offset: 0, length: 4096 } },
+          { cycle: Math.floor(askedAt / PERIOD) - 1, maker: "host", delay: askedAt % PERIOD, action: { kind: "write", replies: true, buffer: 1, offset: 0, length: 64, fill: 5 } },
+        ],
+      };
+      const window = { from: 63_000, to: 2_000_000 };
+      const windowed = runDma("transaction-level", load, { skipIdle: true, window });
+      const oracle = runDma("per-cycle", load, { skipIdle: false, until: windowed.end, window });
+      expect(outcome(windowed)).toEqual(outcome(oracle));
+      expect(windowed.handed).toHaveLength(2);
+    }
   });
 
   test("host memory freed between a request's asking and its take fails it as it did: the engine takes it on its edge, not lazily after the free", () => {
