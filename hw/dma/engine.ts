@@ -152,7 +152,10 @@ export class DmaEngine extends ClockedComponent {
     this.catchUpForAsker();
     const first = this.asked.at(0);
     if (first === undefined || first.takenOn === TAKEN_ON_NEXT_RUN) return;
-    for (let index = 0; index < this.asked.length; index++) this.asked.at(index)!.runBy = this.asked.at(index)!.takenOn;
+    for (let index = 0; index < this.asked.length; index++) {
+      const request = this.asked.at(index)!;
+      request.runBy = request.takenOn;
+    }
     this.runBy(first.takenOn);
   }
 
@@ -269,7 +272,7 @@ export class DmaEngine extends ClockedComponent {
   evaluate(): void {
     const now = this.kernel.now;
     this.catchUp(now);
-    // Unwatched, a block after this one on this edge reads the two signals as the edges done lazily since the last run left them (it read the last run's, and the TX engine took the DMA for saturated: register-write-wake.test.ts).
+    // Unwatched, a block after this one on this edge reads the queue signals as the edges done lazily since the last run left them (it read the last run's, and the TX engine took the DMA for saturated: register-write-wake.test.ts).
     this.showLazyEdges(now - 1);
     this.takeAsked(now, true);
     this.step(now);
