@@ -2,10 +2,10 @@ import { inject, injectable } from "../../sim/di.js";
 import { copyOf } from "../../sim/bytes.js";
 import { insertAt } from "../../sim/array-places.js";
 import type { Channel } from "../../sim/channel.js";
-import { Fifo } from "../../sim/fifo.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { HostMemoryToken } from "../../sim/host/token.js";
 import { formatAddress, type HostMemory } from "../../sim/host/memory.js";
+import { AskedRequests } from "./asked-requests.js";
 import { DueQueues } from "./due-queues.js";
 import { DMA_PARAMETERS } from "./parameters.js";
 import { piecesOf, ReadLookahead } from "./read-lookahead.js";
@@ -45,10 +45,8 @@ export class DmaEngine extends ClockedComponent {
   readonly writtenBytes = this.signal("written_bytes", 48, { kind: "reg" });
   readonly errors = this.signal("errors", 32, { kind: "integer" });
 
-  /** Requests asked for and not taken yet, in the order asked: each is taken on the first edge after it was asked, by the engine run then or by the catch-up. */
-  private readonly asked = new Fifo<DmaRequest>();
-  /** Of those, the ones asked between runs: taken on the engine's next run, which they wake. */
-  private askedForNextRun = 0;
+  /** Requests asked for and not taken yet: each is taken on the first edge after it was asked, by the engine's run then or by its catch-up. */
+  private readonly asked = new AskedRequests();
   private readonly reads: ReadRequest[] = [];
   private readonly due = new DueQueues();
   private readonly writeLink: PostedWriteLink;
@@ -126,18 +124,14 @@ export class DmaEngine extends ClockedComponent {
     const now = this.kernel.now;
     if (!this.kernel.begun || !this.kernel.phaseRanNow) {
       // Between runs, the engine's edge at now may still be to come, and whether it runs on it is the domain's: it takes the request on its next run.
-      request.takenOn = request.runBy = TAKEN_ON_NEXT_RUN;
-      this.askedForNextRun++;
-      this.asked.push(request);
+      this.asked.add(request, TAKEN_ON_NEXT_RUN, TAKEN_ON_NEXT_RUN);
       this.wakeAfter(now);
       return;
     }
     const edge = this.clock.edgeAfter(now);
-    request.takenOn = edge;
     // Lazily only where the engine's plan has the queues unwatched (its catch-up does the edges since unseen) and nothing watches them now: a waveform window opening, or a waiter, since the plan, has the engine run every edge from its next run on.
     const lazily = !this.piecesShown && !this.queuesShown() && this.memory.isMapped(request.address, request.length);
-    request.runBy = lazily ? edge + soonest : edge;
-    this.asked.push(request);
+    this.asked.add(request, edge, lazily ? edge + soonest : edge);
     this.runBy(request.runBy);
   }
 
@@ -150,13 +144,8 @@ export class DmaEngine extends ClockedComponent {
   private memoryFreeing(): void {
     if (this.asked.length === 0) return;
     this.catchUpForAsker();
-    const first = this.asked.at(0);
-    if (first === undefined || first.takenOn === TAKEN_ON_NEXT_RUN) return;
-    for (let index = 0; index < this.asked.length; index++) {
-      const request = this.asked.at(index)!;
-      request.runBy = request.takenOn;
-    }
-    this.runBy(first.takenOn);
+    const firstTake = this.asked.runOnTakeEdges();
+    if (firstTake !== null) this.runBy(firstTake);
   }
 
   /** Run by the edge at `edge` at the latest: the domain, asleep, wakes by then; a run before it plans again. */
@@ -220,23 +209,7 @@ export class DmaEngine extends ClockedComponent {
     // Writes taken lazily on the edges seen are on the link.
     this.catchUpForAsker();
     const depth = Math.max(this.writeLink.crossing(this.params.postedWriteDepth * this.params.maxPayload), 2 * this.clock.period);
-    return (askedToo ? this.linkFreeOnceAskedTaken() : this.writeLink.freeAt) - depth;
-  }
-
-  /**
-   * When the link frees once the writes asked for so far are taken, as their takes will book it:
-   * what a block asks between edges, of the next edge on (a block idle until then, for lack of room,
-   * asks no empty edge before the take).
-   */
-  private linkFreeOnceAskedTaken(): number {
-    let free = this.writeLink.freeAt;
-    const nextEdge = this.clock.edgeAfter(this.kernel.now);
-    for (let index = 0; index < this.asked.length; index++) {
-      const request = this.asked.at(index)!;
-      if (request.kind !== "write" || !this.memory.isMapped(request.address, request.length)) continue;
-      free = this.writeLink.freeAfter(free, request.length, request.takenOn === TAKEN_ON_NEXT_RUN ? nextEdge : request.takenOn);
-    }
-    return free;
+    return (askedToo ? this.asked.linkFreeOnceTaken(this.writeLink, this.clock.edgeAfter(this.kernel.now), this.memory) : this.writeLink.freeAt) - depth;
   }
 
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
@@ -266,7 +239,7 @@ export class DmaEngine extends ClockedComponent {
   }
 
   override isIdle(): boolean {
-    return this.askedForNextRun === 0 && this.kernel.now < this.nextChange;
+    return !this.asked.waitForNextRun && this.kernel.now < this.nextChange;
   }
 
   evaluate(): void {
@@ -274,7 +247,7 @@ export class DmaEngine extends ClockedComponent {
     this.catchUp(now);
     // Unwatched, a block after this one on this edge reads the queue signals as the edges done lazily since the last run left them (it read the last run's, and the TX engine took the DMA for saturated: register-write-wake.test.ts).
     this.showLazyEdges(now - 1);
-    this.takeAsked(now, true);
+    this.asked.takeThrough(now, true, this.take);
     this.step(now);
     this.doneThrough = now;
     this.piecesStale = false;
@@ -328,7 +301,7 @@ export class DmaEngine extends ClockedComponent {
       const waiting = this.reads.length;
       const writes = this.pendingWrites;
       const completed = this.completed;
-      this.takeAsked(edge, false);
+      this.asked.takeThrough(edge, false, this.take);
       this.step(edge);
       this.doneThrough = edge;
       this.tagsBeforeDone = tags;
@@ -346,26 +319,11 @@ export class DmaEngine extends ClockedComponent {
   private nextWorkEdge(period: number): number {
     const after = this.doneThrough;
     const issue = this.reads.length > 0 && this.tagsInUse < this.params.maxOutstandingReads ? after + period : Infinity;
-    const asked = this.asked.at(0);
-    const take = asked === undefined || asked.takenOn === TAKEN_ON_NEXT_RUN ? Infinity : Math.max(asked.takenOn, after + period);
-    return Math.min(issue, take, this.due.nextReadyEdge(after, period));
+    return Math.min(issue, this.asked.nextTakeEdge(after, period), this.due.nextReadyEdge(after, period));
   }
 
-  /**
-   * Take the requests asked for whose take edge is `edge` or earlier, in the order asked; `byRun`,
-   * for the engine's run on that edge: those asked between runs too, and every one asked before them.
-   */
-  private takeAsked(edge: number, byRun: boolean): void {
-    const asked = this.asked;
-    for (let request = asked.at(0); request !== undefined; request = asked.at(0)) {
-      if (request.takenOn === TAKEN_ON_NEXT_RUN) {
-        if (!byRun) return;
-        this.askedForNextRun--;
-      } else if (request.takenOn > edge && !(byRun && this.askedForNextRun > 0)) return;
-      asked.shift();
-      this.accept(request, edge);
-    }
-  }
+  /** A request taken on the edge being done (takeThrough's). */
+  private readonly take = (request: DmaRequest, edge: number): void => this.accept(request, edge);
 
   /** One edge's work, as a per-cycle engine does it: completions due, then one read request issued. */
   private step(edge: number): void {
@@ -381,14 +339,7 @@ export class DmaEngine extends ClockedComponent {
     // Every write landing and unmapped error completes a request; the read side is looked ahead.
     const limit = Math.min(writes ? Math.max(writes.time, now + period) : Infinity, unmapped ? Math.max(unmapped.time, now + period) : Infinity);
     this.piecesShown = this.queuesShown();
-    this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, Math.min(limit, this.askedRunBy()), this.piecesShown);
-  }
-
-  /** The first edge a request asked for and not taken needs the engine to run on. */
-  private askedRunBy(): number {
-    let runBy = Infinity;
-    for (let index = 0; index < this.asked.length; index++) runBy = Math.min(runBy, this.asked.at(index)!.runBy);
-    return runBy;
+    this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, Math.min(limit, this.asked.runBy()), this.piecesShown);
   }
 
   /** The next edge the plan has work on, asked as the domain goes to sleep: a plan changed since leaves no stale wake (an empty edge). */
