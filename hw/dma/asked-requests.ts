@@ -1,4 +1,4 @@
-import { Fifo, type InOrder } from "../../sim/fifo.js";
+import { Fifo } from "../../sim/fifo.js";
 import type { HostMemory } from "../../sim/host/memory.js";
 import { type DmaRequest, TAKEN_ON_NEXT_RUN } from "./request.js";
 import type { PostedWriteLink } from "./write-link.js";
@@ -8,17 +8,13 @@ import type { PostedWriteLink } from "./write-link.js";
  * it is taken on: by the engine's run on that edge, or by its catch-up, lazily. Those asked
  * between runs are taken on the engine's next run, with every one asked before them.
  */
-export class AskedRequests implements InOrder<DmaRequest> {
+export class AskedRequests {
   private readonly requests = new Fifo<DmaRequest>();
   /** Of those, the ones asked between runs. */
   private forNextRun = 0;
 
   get length(): number {
     return this.requests.length;
-  }
-
-  at(index: number): DmaRequest | undefined {
-    return this.requests.at(index);
   }
 
   /** Whether one asked between runs waits: the engine has work on its next edge. */
