@@ -49,6 +49,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   readonly toMac: Channel<TransmitFrame>;
   readonly freed: Channel<{ readonly queue: number; readonly bytes: number }>;
   private readonly inFlight: TxPacket[] = [];
+  /** Frames in flight for the crypto engines (from their start until they leave). */
+  private framesForEngines = 0;
   /** Frames in flight by queue, and those still being read. */
   private readonly flight: FramesInFlight;
   /** The TX packet buffer, per class or shared (TXPBSIZE). */
@@ -162,6 +164,14 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     return this.idle(false);
   }
 
+  /** Woken from outside (a register write, a doorbell, a signal come to be seen): the next run looks whatever idle() says. */
+  private lookAsked = false;
+
+  protected override wake(): void {
+    this.lookAsked = true;
+    super.wake();
+  }
+
   idleThisEdge(): boolean {
     return this.idle(true);
   }
@@ -193,8 +203,20 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   }
 
   evaluate(): void {
-    for (let freed = this.freed.take(); freed !== undefined; freed = this.freed.take()) this.buffer.free(freed.queue, freed.bytes);
-    for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
+    // Whether something taken can change what the frame start or the fetches find (descriptor write-backs landing cannot), or a wake asked for a look.
+    let lookDue = this.lookAsked;
+    this.lookAsked = false;
+    for (let freed = this.freed.take(); freed !== undefined; freed = this.freed.take()) {
+      this.buffer.free(freed.queue, freed.bytes);
+      lookDue = true;
+    }
+    for (let completion = this.completions.take(); completion; completion = this.completions.take()) {
+      // A write-back that failed faults its ring, which the frame start and the fetches see.
+      if (completion.tag.kind !== "write-back" || completion.error) lookDue = true;
+      this.complete(completion);
+    }
+    // A run for write-backs alone, the engine idle but for them, ends here: by idle()'s own contract the rest would change nothing (a fifth of a 1500-byte frame's TX work went to such runs).
+    if (!lookDue && this.idle(true)) return;
     if (this.kernel.now >= this.writeBack.nextDue) this.writeBack.flushDue(this.kernel.now);
     let sent = false;
     for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.inlineIpsec.encrypted(result);
@@ -216,6 +238,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       }
       removeAt(this.inFlight, index);
       this.flight.leave(packet.queue);
+      if (packet.forEngines) this.framesForEngines--;
       this.frameFinish.finish(packet, this.kernel.now);
       sent = true;
     }
@@ -224,6 +247,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const started = this.startFrame();
     this.offload.txCrypto.frameStartLooked();
     const fetched = this.fetchDescriptors(this.cacheCapacity, this.params.descriptorBatch);
+    // A frame a cycle: after a start the engine looks again on the next edge. Where that look can only find nothing, its outcome is had now and the edge is not taken for it (at 1500 bytes, one TX run a frame).
+    if (started && this.nextLookFindsNothing()) this.stalled = true;
     this.state.set(sent ? SEND : started ? READ : fetched ? FETCH : IDLE);
     this.bufferUsed.set(this.buffer.bytesUsed);
     this.framesReading.set(this.inFlight.length);
@@ -282,6 +307,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     const forEngines = TX_COMMAND_FIELDS.IPSEC.get(descriptors[0]!.command) === 1;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null, forEngines, open: head.open };
     this.inFlight.push(packet);
+    if (forEngines) this.framesForEngines++;
     this.flight.start(queue, !fault, head.length, pieces, packet.forEngines);
     state.ring.inDevice++;
     this.buffer.hold(queue, fault ? 0 : head.length);
@@ -296,6 +322,25 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       }
     }
     this.stalled = false;
+    return true;
+  }
+
+  /**
+   * Whether the look on the next edge, with nothing changed that wakes the engine, must find no
+   * frame to start, and leave what a look that finds none leaves (no wake time asked for): the
+   * frames in flight full, or every queue's head frame, if any, held by room of its own, which only
+   * a freed buffer or a completed read (each a wake) gives back. Not with a strict queue's head
+   * (its look may ask for an edge when a read tag frees) or frames for the crypto engines (they
+   * read what the frame start last weighed, which that look would weigh afresh).
+   */
+  private nextLookFindsNothing(): boolean {
+    if (this.framesForEngines > 0) return false;
+    if (this.inFlight.length >= this.params.framesInFlight) return true;
+    for (let queue = 0; queue < this.queues.length; queue++) {
+      const head = this.headOf(queue);
+      if (head === null) continue;
+      if (head.fault || this.scheduler.schedules[queue]!.strict || !this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return false;
+    }
     return true;
   }
 

@@ -75,6 +75,26 @@ describe("every block evaluated on every edge, in runs an outside check found di
 });
 
 /**
+ * The TX engine skips its look on the edge after a frame start where that look can only find every
+ * head frame held by room of its own, and ends a run for descriptor write-backs alone before the
+ * frame start: a table of one TX SA sends most frames through software ESP, plain to the NIC,
+ * with gold strict, a jumbo class and a shared buffer that holds frames back (and with per-class
+ * buffers, one class's frames in flight at the limit).
+ */
+describe("every block evaluated on every edge, plain frames held back by the TX buffer", () => {
+  const plain = { "nic.sacache.txEntries": 1, durationMicroseconds: 300 };
+  test.each([
+    ["a shared buffer and jumbo bulk", { ...plain, "traffic.2.packetBytes": 8000, "nic.tx.bufferPartition": "shared", "nic.tx.bufferBytes": 24576 }],
+    ["per-class buffers, twelve frames in flight, WTHRESH 4", { ...plain, "nic.tx.framesInFlight": 12, "driver.base.txWriteBackThreshold": 4 }],
+  ])("%s", (_, values) => {
+    const { differences, withoutWaveform, wireFrames } = checkEveryEdge((outputs) => defaultScenario({ ...values, ...outputs }));
+    expect(wireFrames).toBeGreaterThan(200);
+    expect(differences.map((difference) => describeOutputDifference(difference, ["skip-idle", "every-edge"]))).toEqual([]);
+    expect(withoutWaveform.map((difference) => describeOutputDifference(difference, ["skip-idle", "no-waveform"]))).toEqual([]);
+  }, 120_000);
+});
+
+/**
  * A priority class over its rate at the TX crypto engines waits while another class is held behind its own job in an engine; the
  * pipeline learnt that the hold had ended only at its next event, later than a pipeline evaluated on every edge (an outside check:
  * gold 0.226 skipping idle blocks, 0.255 on every edge).
