@@ -36,12 +36,15 @@ export class InterruptController extends ClockedComponent {
   /** Causes raised by other blocks, seen from the next phase on (whatever the evaluation order). */
   private readonly raised: Channel<{ bits: number; vector: number; packets: number }>;
   /**
-   * Causes raised for a masked vector while nothing watches `cause`, with the edge that would have
-   * taken them from `raised`: they cannot fire, so the block does not run for them; ICR reads,
-   * register writes, `cause`'s readers and the block's next run apply them as that edge would have
-   * (one of the 60-byte frame's timesteps, either way, went to such a run).
+   * Causes raised while nothing watches `cause` for a vector that cannot fire on the edge that
+   * would take them from `raised`: one masked, or one with a cause pending already whose interval
+   * (EITR) has not run out by then, its end planned already (nextDue). The block does not run for
+   * them; ICR reads, register writes, `cause`'s readers and the block's next run apply them as that
+   * edge would have (one of the 60-byte frame's timesteps went to a masked one's run; in the
+   * default scenario, whose bulk vectors wait 10 µs, 2.1 of a frame's 12.2 evaluations went to
+   * taking causes for vectors already waiting).
    */
-  private readonly maskedRaises = new Fifo<{ readonly takenAt: number; readonly bits: number; readonly vector: number; readonly packets: number }>();
+  private readonly raisesNotFiring = new Fifo<{ readonly takenAt: number; readonly bits: number; readonly vector: number; readonly packets: number }>();
   private dirty = false;
   private nextDue = Infinity;
   /** Until when every cause is stuck asserted (an injected interrupt storm). */
@@ -61,7 +64,7 @@ export class InterruptController extends ClockedComponent {
     this.causesOf = Array.from({ length: count }, (_, vector) => vectorCauses(vector, queues));
     this.existing = this.causesOf.reduce((bits, causes) => bits | causes, 0);
     this.raised = new Channel(this.kernel, this);
-    this.cause.refresh = () => this.showMaskedRaises();
+    this.cause.refresh = () => this.showRaisesNotFiring();
     this.cause.onWatched = () => this.causeWatched();
   }
 
@@ -86,7 +89,7 @@ export class InterruptController extends ClockedComponent {
   // ---- registers ----
   readCause(): number {
     // Taken here, they are shown too: `cause`'s next reader finds nothing left to take (from an outside check).
-    this.showMaskedRaises();
+    this.showRaisesNotFiring();
     return this.causeBits >>> 0;
   }
   clearCause(bits: number): void {
@@ -121,7 +124,7 @@ export class InterruptController extends ClockedComponent {
 
   override isIdle(): boolean {
     const now = this.kernel.now;
-    return !this.dirty && this.raised.length === 0 && this.nextDue > now && (this.maskedRaises.at(0)?.takenAt ?? Infinity) > now;
+    return !this.dirty && this.raised.length === 0 && this.nextDue > now && (this.raisesNotFiring.at(0)?.takenAt ?? Infinity) > now;
   }
 
   /** The earliest interval that runs out with a cause pending, asked as the domain goes to sleep. */
@@ -133,7 +136,7 @@ export class InterruptController extends ClockedComponent {
     const now = this.kernel.now;
     this.dirty = false;
     this.nextDue = Infinity;
-    this.takeMaskedRaises(now);
+    this.takeRaisesNotFiring(now);
     for (let raise = this.raised.take(); raise; raise = this.raised.take()) {
       this.packets[raise.vector]! += raise.packets;
       this.causeBits |= raise.bits;
@@ -165,16 +168,29 @@ export class InterruptController extends ClockedComponent {
 
   private raise(bits: number, vector: number, packets: number): void {
     const now = this.kernel.now;
-    if ((this.maskBits & this.causesOf[vector]!) === 0 && now >= this.stormUntil && !this.cause.watched && this.kernel.begun) {
+    if (now >= this.stormUntil && !this.cause.watched && this.kernel.begun && this.cannotFireOnTake(vector, now)) {
       // Those taken by now are applied as each comes: a vector masked for good keeps only what is still to come.
-      this.showMaskedRaises();
-      this.maskedRaises.push({ takenAt: this.clock.edgeAfter(now), bits, vector, packets });
+      this.showRaisesNotFiring();
+      this.raisesNotFiring.push({ takenAt: this.clock.edgeAfter(now), bits, vector, packets });
     } else this.raised.push({ bits, vector, packets });
   }
 
-  /** Apply the masked vectors' causes the edges through `edge` would have taken. */
-  private takeMaskedRaises(edge: number): boolean {
-    const raises = this.maskedRaises;
+  /**
+   * Whether a cause raised now for the vector cannot fire on the edge that takes it: the vector
+   * masked (only a register write unmasks it, and applies the cause first), or waiting out its
+   * interval with a cause pending (the block's last run, or the one a register write asked for,
+   * planned the interval's end) and no packet threshold. A register write before that edge has the
+   * block run on it, which takes the cause there.
+   */
+  private cannotFireOnTake(vector: number, now: number): boolean {
+    const causes = this.causesOf[vector]!;
+    if ((this.maskBits & causes) === 0) return true;
+    return (this.causeBits & causes) !== 0 && this.threshold[vector] === 0 && this.clock.edgeAfter(now) < this.lastFire[vector]! + this.interval[vector]!;
+  }
+
+  /** Apply the causes kept for vectors that could not fire, through those the edge at `edge` would have taken. */
+  private takeRaisesNotFiring(edge: number): boolean {
+    const raises = this.raisesNotFiring;
     let taken = false;
     for (let raise = raises.at(0); raise !== undefined && raise.takenAt <= edge; raise = raises.at(0)) {
       raises.shift();
@@ -185,34 +201,34 @@ export class InterruptController extends ClockedComponent {
     return taken;
   }
 
-  /** Show `cause` as the edges that took masked vectors' causes drew it (no register write waits for its edge meanwhile: each first shows what came before it). */
-  private showMaskedRaises(): void {
-    if (this.takeMaskedRaises(this.kernel.committedThrough)) this.cause.showDrawn(this.causeBits >>> 0);
+  /** Show `cause` as the edges that took the causes kept drew it (no register write waits for its edge meanwhile: each first shows what came before it). */
+  private showRaisesNotFiring(): void {
+    if (this.takeRaisesNotFiring(this.kernel.committedThrough)) this.cause.showDrawn(this.causeBits >>> 0);
   }
 
-  /** The edges a watched block would still take: each masked cause's. */
+  /** The edges a watched block would still take: each kept cause's. */
   planDrawing(): void {
     if (this.cause.watched) return;
     // Between runs: an edge at now was taken by the run that stopped here, had the block been watched.
-    if (this.takeMaskedRaises(this.kernel.now)) this.cause.showDrawn(this.causeBits >>> 0);
-    this.wakeForMaskedRaises();
+    if (this.takeRaisesNotFiring(this.kernel.now)) this.cause.showDrawn(this.causeBits >>> 0);
+    this.wakeForRaisesNotFiring();
   }
 
-  /** The edge that takes each masked cause kept: where a watched block draws it. */
-  private wakeForMaskedRaises(): void {
-    for (let index = 0; index < this.maskedRaises.length; index++) this.wakeAt(this.maskedRaises.at(index)!.takenAt);
+  /** The edge that takes each cause kept: where a watched block draws it. */
+  private wakeForRaisesNotFiring(): void {
+    for (let index = 0; index < this.raisesNotFiring.length; index++) this.wakeAt(this.raisesNotFiring.at(index)!.takenAt);
   }
 
-  /** Watched from now: shown as it stands, and drawn on the edge that takes each masked cause still to come. */
+  /** Watched from now: shown as it stands, and drawn on the edge that takes each kept cause still to come. */
   private causeWatched(): void {
-    this.showMaskedRaises();
-    this.wakeForMaskedRaises();
+    this.showRaisesNotFiring();
+    this.wakeForRaisesNotFiring();
   }
 
   /** A register write: cause and mask each kept where `keep…` has a bit, then set where `set…` has one. */
   private update(keepCause: number, setCause: number, keepMask: number, setMask: number): void {
-    // The masked causes taken by now come first; `cause` shows them until this write's edge comes.
-    this.showMaskedRaises();
+    // The kept causes taken by now come first; `cause` shows them until this write's edge comes.
+    this.showRaisesNotFiring();
     this.causeBits = (this.causeBits & keepCause) | setCause;
     this.maskBits = (this.maskBits & keepMask) | setMask;
     this.touch();

@@ -9,7 +9,7 @@ import { isWorkloadName, parseWorkloadReport, warmUpSize, WORKLOADS, type Worklo
  * Instructions a frame of one reference workload, counted by valgrind rather than timed: on a
  * machine whose wall time varies by 2x within minutes (this one), the only figure that tells two
  * builds apart by less than that. `npm run bench:instructions -- <workload> <smaller> <larger>`
- * runs the workload's process under callgrind at both sizes and divides the difference of the
+ * runs the workload's process under callgrind at both sizes, V8 single-threaded, and divides the difference of the
  * instructions by the difference of the frames, which leaves out start-up and most of the JIT's
  * compiling (valgrind counts it; it still shows at sizes of a few thousand frames). Slow: about
  * 50 times the workload's own time.
@@ -35,7 +35,8 @@ const scratch = mkdtempSync(join(tmpdir(), "nicsim-instructions-"));
 
 /** Instructions the workload's process ran at a size, and the frames it put on the wire (its warm-up's included). */
 function count(workload: WorkloadName, size: number): { instructions: number; frames: number } {
-  const result = spawnSync("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(scratch, `${size}.out`)}`, process.execPath, "--expose-gc", child, workload, String(size)], { encoding: "utf8", maxBuffer: 1 << 26 });
+  // V8 single-threaded: its compiler and garbage collector threads, run concurrently, made the same build's count differ by 2.5 times between two days; so, two runs agree to 0.01 %.
+  const result = spawnSync("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(scratch, `${size}.out`)}`, process.execPath, "--single-threaded", "--expose-gc", child, workload, String(size)], { encoding: "utf8", maxBuffer: 1 << 26 });
   if (result.status !== 0) throw new Error(`valgrind run of ${workload} at ${size} ended with status ${String(result.status)}: ${result.stderr.slice(-2000)}`);
   const collected = /Collected\s*:\s*(\d+)/.exec(result.stderr);
   if (collected === null) throw new Error(`valgrind run of ${workload} at ${size}: no instruction count in its output`);

@@ -4,8 +4,8 @@ import type { TraceSelection } from "../../sim/vcd/selection.js";
 import { buildNicSystem } from "../../system/build.js";
 
 /** A NIC and its peer for a test of the line's signals: traced into memory with `trace`, and keeping no received frame. */
-export function lineSystem(seed: number, propagationNanoseconds: number, trace?: TraceSelection) {
-  const { kernel, top } = buildNicSystem({ seed, parameters: { "top.wire.propagationNanoseconds": propagationNanoseconds } });
+export function lineSystem(seed: number, propagationNanoseconds: number, trace?: TraceSelection, parameters: Record<string, unknown> = {}) {
+  const { kernel, top } = buildNicSystem({ seed, parameters: { "top.wire.propagationNanoseconds": propagationNanoseconds, ...parameters } });
   const sink = new MemorySink();
   if (trace) kernel.traceWith(new VcdTracer({ sink, ...trace }));
   top.peer.keepReceived = false;
