@@ -302,18 +302,13 @@ export class ClockDomain {
     if (edge < this.nextEdge) this.nextEdge = edge;
   }
 
-  /** The edge wakeAfter(t, inclusive) has evaluated: the first after t, or t itself if inclusive and an edge. */
-  wakeEdge(t: number, inclusive = false): number {
-    return inclusive && t > 0 && (t - this.phase) % this.period === 0 ? t : this.edgeAfter(t);
-  }
-
   /**
    * Evaluate the first edge after t, also when the domain sleeps until a later wakeAt edge. With
    * `inclusive`, an edge at t itself is taken: for a wake from the part of a timestep that runs
    * before the edges (a queued callback or process), where an awake domain would see it at t.
    */
   wakeAfter(t: number, inclusive = false): void {
-    const edge = this.wakeEdge(t, inclusive);
+    const edge = inclusive && t > 0 && (t - this.phase) % this.period === 0 ? t : this.edgeAfter(t);
     if (edge > this.wokenFor) this.wokenFor = edge;
     if (edge < this.nextEdge) this.nextEdge = edge;
   }
