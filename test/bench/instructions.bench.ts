@@ -1,24 +1,31 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isWorkloadName, parseWorkloadReport, warmUpSize, WORKLOADS, type WorkloadName } from "./reference-workloads.js";
 
 /**
  * Instructions a frame of one reference workload, counted by valgrind rather than timed: on a
  * machine whose wall time varies by 2x within minutes (this one), the only figure that tells two
- * builds apart by less than that. `npm run bench:instructions -- <workload> <smaller> <larger>`
- * runs the workload's process under callgrind at both sizes, V8 single-threaded, and divides the difference of the
- * instructions by the difference of the frames, which leaves out start-up and most of the JIT's
- * compiling (valgrind counts it; it still shows at sizes of a few thousand frames). Slow: about
- * 50 times the workload's own time.
+ * builds apart by less than that. `npm run bench:instructions -- <workload> <smaller> <larger>
+ * [--against <checkout>]` runs the workload's process under callgrind at both sizes, V8
+ * single-threaded, and divides the difference of the instructions by the difference of the frames,
+ * which leaves out start-up and most of the JIT's compiling (valgrind counts it; it still shows at
+ * sizes of a few thousand frames). V8's heuristics that go by time still make a count depend on
+ * the machine's load (one build's moved by a third when the run beside it ended early), so a build
+ * is compared with another (`--against`, a checkout built with `npm run build`) by running the two
+ * side by side at each size. Slow: about 50 times the workload's own time.
  */
-const [name, smallerText, largerText] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const againstAt = args.indexOf("--against");
+const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
+if (againstAt >= 0) args.splice(againstAt, 2);
+const [name, smallerText, largerText] = args;
 const smaller = Number(smallerText);
 const larger = Number(largerText);
-if (name === undefined || !isWorkloadName(name) || !Number.isSafeInteger(smaller) || !Number.isSafeInteger(larger) || smaller <= 0 || larger <= smaller) {
-  process.stderr.write(`usage: npm run bench:instructions -- <workload> <smaller size> <larger size>; workloads: ${Object.keys(WORKLOADS).join(", ")}\n`);
+if (name === undefined || !isWorkloadName(name) || !Number.isSafeInteger(smaller) || !Number.isSafeInteger(larger) || smaller <= 0 || larger <= smaller || (againstAt >= 0 && against === undefined)) {
+  process.stderr.write(`usage: npm run bench:instructions -- <workload> <smaller size> <larger size> [--against <checkout built with npm run build>]; workloads: ${Object.keys(WORKLOADS).join(", ")}\n`);
   process.exit(2);
 }
 if (name.startsWith("default-scenario") && smaller < 100) {
@@ -30,28 +37,55 @@ if (spawnSync("valgrind", ["--version"], { encoding: "utf8" }).error !== undefin
   process.exit(2);
 }
 
-const child = fileURLToPath(new URL("./workload-process.js", import.meta.url));
+const own = fileURLToPath(new URL("./workload-process.js", import.meta.url));
+const other = against === undefined ? undefined : resolve(against, "dist/test/bench/workload-process.js");
+if (other !== undefined && !existsSync(other)) {
+  process.stderr.write(`--against ${against}: no ${other}; build that checkout first (npm run build there)\n`);
+  process.exit(2);
+}
 const scratch = mkdtempSync(join(tmpdir(), "nicsim-instructions-"));
 
-/** Instructions the workload's process ran at a size, and the frames it put on the wire (its warm-up's included). */
-function count(workload: WorkloadName, size: number): { instructions: number; frames: number } {
-  // V8 single-threaded: its compiler and garbage collector threads, run concurrently, made the same build's count differ by 2.5 times between two days; so, two runs agree to 0.01 %.
-  const result = spawnSync("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(scratch, `${size}.out`)}`, process.execPath, "--single-threaded", "--expose-gc", child, workload, String(size)], { encoding: "utf8", maxBuffer: 1 << 26 });
-  if (result.status !== 0) throw new Error(`valgrind run of ${workload} at ${size} ended with status ${String(result.status)}: ${result.stderr.slice(-2000)}`);
-  const collected = /Collected\s*:\s*(\d+)/.exec(result.stderr);
-  if (collected === null) throw new Error(`valgrind run of ${workload} at ${size}: no instruction count in its output`);
-  const report = parseWorkloadReport(result.stdout.trim().split("\n").at(-1)!);
-  // A scenario's warm-up is the same at both sizes; a frame workload's warm-up offers warmUpSize frames, one each on the wire.
-  const warmUpFrames = workload.startsWith("default-scenario") ? 0 : warmUpSize(workload, size);
-  return { instructions: Number(collected[1]), frames: report.wireFrames + warmUpFrames };
+interface Count {
+  readonly instructions: number;
+  readonly frames: number;
+}
+
+/** Instructions one build's workload process ran at a size, and the frames it put on the wire (its warm-up's included). */
+function count(child: string, label: string, workload: WorkloadName, size: number): Promise<Count> {
+  // V8 single-threaded: its compiler and garbage collector threads, run concurrently, made the same build's count differ by 2.5 times between two days.
+  const valgrind = spawn("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(scratch, `${label}-${size}.out`)}`, process.execPath, "--single-threaded", "--expose-gc", child, workload, String(size)]);
+  let stdout = "";
+  let stderr = "";
+  valgrind.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  valgrind.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((done, fail) => {
+    valgrind.on("error", fail);
+    valgrind.on("close", (status) => {
+      if (status !== 0) return fail(new Error(`valgrind run of ${label} ${workload} at ${size} ended with status ${String(status)}: ${stderr.slice(-2000)}`));
+      const collected = /Collected\s*:\s*(\d+)/.exec(stderr);
+      if (collected === null) return fail(new Error(`valgrind run of ${label} ${workload} at ${size}: no instruction count in its output`));
+      const report = parseWorkloadReport(stdout.trim().split("\n").at(-1)!);
+      // A scenario's warm-up is the same at both sizes; a frame workload's warm-up offers warmUpSize frames, one each on the wire.
+      const warmUpFrames = workload.startsWith("default-scenario") ? 0 : warmUpSize(workload, size);
+      done({ instructions: Number(collected[1]), frames: report.wireFrames + warmUpFrames });
+    });
+  });
+}
+
+function perFrame(label: string, first: Count, second: Count): number {
+  const figure = (second.instructions - first.instructions) / (second.frames - first.frames);
+  process.stdout.write(`${label}: ${first.instructions.toLocaleString("en-US")} instructions at ${smaller}, ${second.instructions.toLocaleString("en-US")} at ${larger}; ${Math.round(figure).toLocaleString("en-US")} a frame on the wire over the ${(second.frames - first.frames).toLocaleString("en-US")} frames between\n`);
+  return figure;
 }
 
 try {
-  process.stdout.write(`${name}: counting instructions under valgrind at ${smaller} and ${larger} (minutes)…\n`);
-  const first = count(name, smaller);
-  const second = count(name, larger);
-  const perFrame = (second.instructions - first.instructions) / (second.frames - first.frames);
-  process.stdout.write(`${name}: ${first.instructions.toLocaleString("en-US")} instructions at ${smaller}, ${second.instructions.toLocaleString("en-US")} at ${larger}; ${Math.round(perFrame).toLocaleString("en-US")} a frame on the wire over the ${(second.frames - first.frames).toLocaleString("en-US")} frames between\n`);
+  const workload = name as WorkloadName;
+  process.stdout.write(`${workload}: counting instructions under valgrind at ${smaller} and ${larger}${other ? `, this build and ${against} side by side` : ""} (minutes)…\n`);
+  const builds = other === undefined ? [["this build", own]] : [["this build", own], [against!, other]];
+  const atSmaller = await Promise.all(builds.map(([, child], index) => count(child!, `${index}`, workload, smaller)));
+  const atLarger = await Promise.all(builds.map(([, child], index) => count(child!, `${index}`, workload, larger)));
+  const figures = builds.map(([label], index) => perFrame(`${workload}, ${label}`, atSmaller[index]!, atLarger[index]!));
+  if (figures.length === 2) process.stdout.write(`${workload}: this build ${((figures[0]! / figures[1]! - 1) * 100).toFixed(1)} % against ${against}\n`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
