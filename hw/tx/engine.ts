@@ -215,7 +215,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       if (completion.tag.kind !== "write-back" || completion.error) lookDue = true;
       this.complete(completion);
     }
-    // A run for write-backs alone, the engine idle but for them, ends here: by idle()'s own contract the rest would change nothing (a fifth of a 1500-byte frame's TX work went to such runs).
+    // A run for write-backs alone, the engine idle but for them, ends here: by idle()'s own contract the rest would change nothing (a quarter of the engine's runs at 1500 bytes).
     if (!lookDue && this.idle(true)) return;
     if (this.kernel.now >= this.writeBack.nextDue) this.writeBack.flushDue(this.kernel.now);
     let sent = false;
