@@ -1,10 +1,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { REFERENCE_RUNS, referenceRun, TO_THE_LAST_CHANGE } from "../../system/reference-outputs.js";
-import { checkEveryEdge } from "../../system/every-edge-check.js";
+import { checkEveryEdge, type EveryEdgeCheck } from "../../system/every-edge-check.js";
 import { describeOutputDifference } from "../../system/output-differences.js";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
 import { loadScenarioFile } from "../../system/scenario/load.js";
+
+/** The run skipping idle blocks agrees with the one on every edge, and with the one without the waveform; a failure says where each output first differs (nicsim every-edge's check). */
+function expectTheSame({ differences, withoutWaveform }: EveryEdgeCheck): void {
+  expect(differences.map((difference) => describeOutputDifference(difference, ["skip-idle", "every-edge"]))).toEqual([]);
+  expect(withoutWaveform.map((difference) => describeOutputDifference(difference, ["skip-idle", "no-waveform"]))).toEqual([]);
+}
 
 const recorded = JSON.parse(readFileSync(new URL("../reference/outputs.json", import.meta.url), "utf8")) as Record<string, Record<string, string>>;
 
@@ -66,10 +72,8 @@ const FOUND_DIFFERING: Record<string, Record<string, unknown>> = {
 describe("every block evaluated on every edge, in runs an outside check found differing", () => {
   for (const [name, values] of Object.entries(FOUND_DIFFERING)) {
     test(name, () => {
-      // nicsim every-edge's check: a failure says where each output first differs.
-      const { differences, withoutWaveform } = checkEveryEdge((outputs) => defaultScenario({ ...values, ...outputs }));
-      expect(differences.map((difference) => describeOutputDifference(difference, ["skip-idle", "every-edge"]))).toEqual([]);
-      expect(withoutWaveform.map((difference) => describeOutputDifference(difference, ["skip-idle", "no-waveform"]))).toEqual([]);
+      const check = checkEveryEdge((outputs) => defaultScenario({ ...values, ...outputs }));
+      expectTheSame(check);
     }, 120_000);
   }
 });
@@ -89,10 +93,9 @@ describe("every block evaluated on every edge, plain frames held back by the TX 
     ["a shared buffer and jumbo bulk", { ...plain, "traffic.2.packetBytes": 8000, "nic.tx.bufferPartition": "shared", "nic.tx.bufferBytes": 24576 }],
     ["per-class buffers, twelve frames in flight, WTHRESH 4", { ...plain, "nic.tx.framesInFlight": 12, "driver.base.txWriteBackThreshold": 4 }],
   ])("%s", (_, values) => {
-    const { differences, withoutWaveform, wireFrames } = checkEveryEdge((outputs) => defaultScenario({ ...values, ...outputs }));
-    expect(wireFrames).toBeGreaterThan(200);
-    expect(differences.map((difference) => describeOutputDifference(difference, ["skip-idle", "every-edge"]))).toEqual([]);
-    expect(withoutWaveform.map((difference) => describeOutputDifference(difference, ["skip-idle", "no-waveform"]))).toEqual([]);
+    const check = checkEveryEdge((outputs) => defaultScenario({ ...values, ...outputs }));
+    expect(check.wireFrames).toBeGreaterThan(200);
+    expectTheSame(check);
   }, 120_000);
 });
 
@@ -104,8 +107,7 @@ describe("every block evaluated on every edge, plain frames held back by the TX 
 describe("every block evaluated on every edge, a priority class of jumbo jobs beside two minimums", () => {
   const file = new URL("../../scenarios/policer-jumbo-priority-two-minimums.yaml", import.meta.url).pathname;
   test.each([[64], [16]])("%i frames in flight", (framesInFlight) => {
-    const { differences, withoutWaveform } = checkEveryEdge((outputs) => loadScenarioFile(file, { "nic.tx.framesInFlight": framesInFlight, durationMicroseconds: 400, ...outputs }));
-    expect(differences.map((difference) => describeOutputDifference(difference, ["skip-idle", "every-edge"]))).toEqual([]);
-    expect(withoutWaveform.map((difference) => describeOutputDifference(difference, ["skip-idle", "no-waveform"]))).toEqual([]);
+    const check = checkEveryEdge((outputs) => loadScenarioFile(file, { "nic.tx.framesInFlight": framesInFlight, durationMicroseconds: 400, ...outputs }));
+    expectTheSame(check);
   }, 120_000);
 });
