@@ -46,6 +46,15 @@ export class InterruptController extends ClockedComponent {
    */
   private readonly raisesNotFiring = new Fifo<{ readonly takenAt: number; readonly bits: number; readonly vector: number; readonly packets: number }>();
   private dirty = false;
+  /**
+   * A mask a register write set while nothing watches `mask`, where the run the write asked for
+   * would only have drawn it (nothing pending could fire, nothing else to take): the edge that run
+   * would have been on, and the mask. Shown to `mask`'s readers once committed, drawn by the
+   * block's next run, and drawn on its edge once watched (the driver's IMS write after each poll:
+   * one of a 1500-byte frame's timesteps).
+   */
+  private maskDrawEdge = Infinity;
+  private maskDrawBits = 0;
   private nextDue = Infinity;
   /** Until when every cause is stuck asserted (an injected interrupt storm). */
   private stormUntil = -Infinity;
@@ -66,6 +75,8 @@ export class InterruptController extends ClockedComponent {
     this.raised = new Channel(this.kernel, this);
     this.cause.refresh = () => this.showRaisesNotFiring();
     this.cause.onWatched = () => this.causeWatched();
+    this.mask.refresh = () => this.showMask();
+    this.mask.onWatched = () => this.maskWatched();
   }
 
   txDone(queue: number, packets: number): void {
@@ -135,6 +146,8 @@ export class InterruptController extends ClockedComponent {
   evaluate(): void {
     const now = this.kernel.now;
     this.dirty = false;
+    // This run draws the mask as it stands.
+    this.maskDrawEdge = Infinity;
     this.nextDue = Infinity;
     this.takeRaisesNotFiring(now);
     for (let raise = this.raised.take(); raise; raise = this.raised.take()) {
@@ -168,6 +181,8 @@ export class InterruptController extends ClockedComponent {
 
   private raise(bits: number, vector: number, packets: number): void {
     const now = this.kernel.now;
+    // The run a mask write left to draw would have taken this cause on its edge (one raised between runs, on the edge the last run stopped at): it runs.
+    if (this.maskDrawEdge > this.kernel.committedThrough && this.maskDrawEdge !== Infinity) this.wake();
     if (now >= this.stormUntil && !this.cause.watched && this.kernel.begun && this.cannotFireOnTake(vector, now)) {
       // Those taken by now are applied as each comes: a vector masked for good keeps only what is still to come.
       this.showRaisesNotFiring();
@@ -206,12 +221,25 @@ export class InterruptController extends ClockedComponent {
     if (this.takeRaisesNotFiring(this.kernel.committedThrough)) this.cause.showDrawn(this.causeBits >>> 0);
   }
 
-  /** The edges a watched block would still take: each kept cause's. */
+  /** The edges a watched block would still take: each kept cause's, and a mask's left to draw. */
   planDrawing(): void {
+    if (!this.mask.watched) this.maskWatched();
     if (this.cause.watched) return;
     // Between runs: an edge at now was taken by the run that stopped here, had the block been watched.
     if (this.takeRaisesNotFiring(this.kernel.now)) this.cause.showDrawn(this.causeBits >>> 0);
     this.wakeForRaisesNotFiring();
+  }
+
+  /** The first edge still to come that a watched block would run on only to draw: a mask's, or one taking a kept cause (Clocked.nextDrawingEdge). */
+  nextDrawingEdge(): number {
+    const committed = this.kernel.committedThrough;
+    let edge = !this.mask.watched && this.maskDrawEdge > committed ? this.maskDrawEdge : Infinity;
+    if (this.cause.watched) return edge;
+    for (let index = 0; index < this.raisesNotFiring.length; index++) {
+      const takenAt = this.raisesNotFiring.at(index)!.takenAt;
+      if (takenAt > committed) return Math.min(edge, takenAt);
+    }
+    return edge;
   }
 
   /** The edge that takes each cause kept (after `after`): where a watched block draws it. */
@@ -232,9 +260,46 @@ export class InterruptController extends ClockedComponent {
   private update(keepCause: number, setCause: number, keepMask: number, setMask: number): void {
     // The kept causes taken by now come first; `cause` shows them until this write's edge comes.
     this.showRaisesNotFiring();
+    this.showMask();
+    const causeBefore = this.causeBits;
     this.causeBits = (this.causeBits & keepCause) | setCause;
     this.maskBits = (this.maskBits & keepMask) | setMask;
-    this.touch();
+    if (this.causeBits === causeBefore && this.onlyMaskToDraw()) {
+      // Two writes before the edge: that edge draws the last.
+      this.maskDrawEdge = this.clock.wakeEdge(this.kernel.now, this.kernel.edgesPending);
+      this.maskDrawBits = this.maskBits;
+    } else this.touch();
+  }
+
+  /**
+   * Whether the run a mask write asks for would only draw the mask: nothing watches it, no run
+   * is asked for already, nothing waits to be taken or to fire (no cause pending on an enabled
+   * vector, none kept, no interval's end planned), and no storm.
+   */
+  private onlyMaskToDraw(): boolean {
+    return (
+      !this.mask.watched &&
+      this.kernel.begun &&
+      !this.dirty &&
+      this.raised.length === 0 &&
+      this.raisesNotFiring.length === 0 &&
+      this.nextDue === Infinity &&
+      (this.causeBits & this.maskBits) === 0 &&
+      this.kernel.now >= this.stormUntil
+    );
+  }
+
+  /** `mask` as the run a write skipped would have drawn it, once that run's edge is committed for the reader. */
+  private showMask(): void {
+    if (this.maskDrawEdge > this.kernel.committedThrough) return;
+    this.mask.showDrawn(this.maskDrawBits >>> 0);
+    this.maskDrawEdge = Infinity;
+  }
+
+  /** Watched from now (or the run's last edges planned): a mask left to draw is drawn on its edge, the first a wake now has the block run on. */
+  private maskWatched(): void {
+    this.showMask();
+    if (this.maskDrawEdge !== Infinity) this.wake();
   }
 
   private touch(): void {

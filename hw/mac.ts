@@ -111,6 +111,18 @@ export class Mac extends ClockedComponent {
     this.wakeForUndrawn();
   }
 
+  /** The first edge still to come at or after a first bit or last bit kept, where a watched MAC draws it (Clocked.nextDrawingEdge). */
+  nextDrawingEdge(): number {
+    if (this.receiveDrawn) return Infinity;
+    const committed = this.kernel.committedThrough;
+    let edge = Infinity;
+    for (const time of this.receiveLine.undrawn) {
+      const drawnAt = this.clock.edgeAfter(time - 1);
+      if (drawnAt > committed && drawnAt < edge) edge = drawnAt;
+    }
+    return edge;
+  }
+
   /** Frames to send or on the line, and the line's gap after its last frame: the edges it asks for only to draw a received frame are not work, and it asks for none unwatched. */
   workUnderWay(): boolean {
     return this.fromTx.length > 0 || (this.transmitEnabled && this.waitingFrames > 0) || this.onLine > 0 || this.sendingLength > 0;

@@ -44,6 +44,12 @@ export interface Clocked {
    * waveform or without.
    */
   planDrawing?(): void;
+  /**
+   * The first edge still to come that it would take, watched, only to draw what it keeps undrawn
+   * unwatched; Infinity: none. A run asking what is still to happen (its end, its next activity,
+   * hasWork) counts it as a watched block's edge, so the answer is the same with the waveform or without.
+   */
+  nextDrawingEdge?(): number;
 }
 
 /**
@@ -91,6 +97,8 @@ export class ClockDomain {
   private membersReached = 0;
   /** Members that say when they next need an edge (nextWakeTime). */
   private readonly timedMembers: (Clocked & Required<Pick<Clocked, "nextWakeTime">>)[] = [];
+  /** Members that draw lazily (nextDrawingEdge). */
+  private readonly drawingMembers: (Clocked & Required<Pick<Clocked, "nextDrawingEdge">>)[] = [];
   /** A wake time's member, or every member for a time no member owns: awake on that edge. */
   private readonly rouse = (owner: MemberSlot | null): void => {
     if (owner !== null) owner.awake = true;
@@ -161,10 +169,12 @@ export class ClockDomain {
   /** Read as the run begins: a member may give nextWakeTime only for some of its parameters (set after its base's constructor added it). */
   private readSlots(): void {
     this.timedMembers.length = 0;
+    this.drawingMembers.length = 0;
     for (const slot of this.slots) {
       slot.sleepsUntilWoken = slot.member.sleepsUntilWoken === true;
       slot.hasIdleThisEdge = slot.member.idleThisEdge !== undefined;
       if (slot.member.nextWakeTime) this.timedMembers.push(slot.member as Clocked & Required<Pick<Clocked, "nextWakeTime">>);
+      if (slot.member.nextDrawingEdge) this.drawingMembers.push(slot.member as Clocked & Required<Pick<Clocked, "nextDrawingEdge">>);
     }
     this.workSaidByAll = this.slots.length > 0 && this.slots.every((slot) => slot.member.workUnderWay !== undefined);
     this.slotsRead = true;
@@ -263,7 +273,15 @@ export class ClockDomain {
     if (!this.slotsRead) this.readSlots();
     if (this.workSaidByAll) return this.slots.some((slot) => slot.member.workUnderWay!());
     this.wakeTimes.dropThrough(now, this.rouse);
-    return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity);
+    return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity) || this.nextDrawingEdge() !== Infinity;
+  }
+
+  /** The first edge still to come that a member would take, watched, only to draw what it keeps (Clocked.nextDrawingEdge). */
+  nextDrawingEdge(): number {
+    if (!this.slotsRead) this.readSlots();
+    let edge = Infinity;
+    for (const member of this.drawingMembers) edge = Math.min(edge, member.nextDrawingEdge());
+    return edge;
   }
 
   /**
@@ -302,13 +320,18 @@ export class ClockDomain {
     if (edge < this.nextEdge) this.nextEdge = edge;
   }
 
+  /** The edge wakeAfter(t, inclusive) has evaluated: the first after t, or t itself if inclusive and an edge. */
+  wakeEdge(t: number, inclusive = false): number {
+    return inclusive && t > 0 && (t - this.phase) % this.period === 0 ? t : this.edgeAfter(t);
+  }
+
   /**
    * Evaluate the first edge after t, also when the domain sleeps until a later wakeAt edge. With
    * `inclusive`, an edge at t itself is taken: for a wake from the part of a timestep that runs
    * before the edges (a queued callback or process), where an awake domain would see it at t.
    */
   wakeAfter(t: number, inclusive = false): void {
-    const edge = inclusive && t > 0 && (t - this.phase) % this.period === 0 ? t : this.edgeAfter(t);
+    const edge = this.wakeEdge(t, inclusive);
     if (edge > this.wokenFor) this.wokenFor = edge;
     if (edge < this.nextEdge) this.nextEdge = edge;
   }

@@ -213,7 +213,14 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   /** When something next runs: a queued resumption or callback, or a clock edge; Infinity when nothing will. */
   get nextActivityTime(): number {
-    return Math.min(this.nextEdgeTime(), this.wakeups.nextTime);
+    return Math.min(this.nextEdgeTime(), this.wakeups.nextTime, this.nextDrawingEdge());
+  }
+
+  /** The first edge still to come that a block drawing lazily would take if watched (Clocked.nextDrawingEdge). */
+  private nextDrawingEdge(): number {
+    let edge = Infinity;
+    for (const domain of this.domains) edge = Math.min(edge, domain.nextDrawingEdge());
+    return edge > LAST_TIME ? Infinity : edge;
   }
 
   /** Whether a resumption or callback is queued for a later phase of the current time: a process just woken (its job done) has not run yet. */
@@ -244,8 +251,13 @@ export class Kernel implements ProcessScheduler, EventHost {
           break;
         }
         if (next === Infinity) {
-          reason = "exhausted";
-          break;
+          // Nothing left but what lazily drawing blocks keep: they take the edges a waveform would have had them take, so a run to the end ends where it would watched.
+          if (this.nextDrawingEdge() !== Infinity) this.planDrawing();
+          if (this.nextEdgeTime() === Infinity) {
+            reason = "exhausted";
+            break;
+          }
+          continue;
         }
         if (next > this.now) {
           this.moveTo(next);

@@ -18,7 +18,7 @@ const PATH = "top.nic.interrupts.cause";
 
 type Reading = [time: number, what: string, value: number];
 
-function run(options: { trace?: TraceSelection; readEvery?: number; waitFrom?: number; icrEvery?: number; clearEvery?: number; intervalNanoseconds?: number }) {
+function run(options: { trace?: TraceSelection; readEvery?: number; waitFrom?: number; waitOnMask?: boolean; icrEvery?: number; clearEvery?: number; intervalNanoseconds?: number }) {
   const { kernel, top, sink } = lineSystem(7, 10, options.trace, { "top.driver.base.interruptIntervalNanoseconds": options.intervalNanoseconds ?? 0 });
   kernel.process("load", function* () {
     yield top.driver.base.whenReady();
@@ -39,7 +39,10 @@ function run(options: { trace?: TraceSelection; readEvery?: number; waitFrom?: n
       }
     });
   };
-  readEvery("reader", options.readEvery, () => readings.push([kernel.now, "cause", top.nic.interrupts.cause.value]));
+  readEvery("reader", options.readEvery, () => {
+    readings.push([kernel.now, "cause", top.nic.interrupts.cause.value]);
+    readings.push([kernel.now, "mask", top.nic.interrupts.mask.value]);
+  });
   readEvery("icr", options.icrEvery, () => {
     readings.push([kernel.now, "ICR", top.nic.interrupts.readCause()]);
     // An ICR read takes the masked causes due: cause must show them too (from an outside check: it read 0 where ICR read 256).
@@ -60,12 +63,13 @@ function run(options: { trace?: TraceSelection; readEvery?: number; waitFrom?: n
   }
   if (options.waitFrom !== undefined) {
     const from = options.waitFrom;
+    const signal = options.waitOnMask ? top.nic.interrupts.mask : top.nic.interrupts.cause;
     kernel.process("waiter", function* () {
       yield delay(from);
       for (let change = 0; change < 40; change++) {
-        const before = top.nic.interrupts.cause.value;
-        yield until(top.nic.interrupts.cause, (value) => value !== before);
-        readings.push([kernel.now, "changed", top.nic.interrupts.cause.value]);
+        const before = signal.value;
+        yield until(signal, (value) => value !== before);
+        readings.push([kernel.now, "changed", signal.value]);
       }
     });
   }
@@ -75,8 +79,8 @@ function run(options: { trace?: TraceSelection; readEvery?: number; waitFrom?: n
   return { kernel, top, sink, readings };
 }
 
-async function changes(done: { sink: { bytes(): Uint8Array } }) {
-  const parsed = await readVcd(done.sink.bytes(), (path) => path === PATH);
+async function changes(done: { sink: { bytes(): Uint8Array } }, path = PATH) {
+  const parsed = await readVcd(done.sink.bytes(), (name) => name === path);
   return parsed.changes.map((change) => [change.time, Number(change.value)] as const);
 }
 
@@ -96,7 +100,7 @@ describe.each([0, 10_000])("the interrupt block's cause, raised for vectors that
   });
 
   test("readers of cause and of ICR, and a process waiting on cause, see what they see with the waveform", () => {
-    for (const options of [{ readEvery: 13_000 }, { icrEvery: 11_000 }, { clearEvery: 700_000 }, { waitFrom: 3_000_000 }, { waitFrom: 20_000_000 }]) {
+    for (const options of [{ readEvery: 13_000 }, { icrEvery: 11_000 }, { clearEvery: 700_000 }, { waitFrom: 3_000_000 }, { waitFrom: 20_000_000 }, { waitFrom: 3_000_000, waitOnMask: true }, { waitFrom: 20_000_000, waitOnMask: true }]) {
       const traced = run({ intervalNanoseconds, ...options, trace: {} }).readings;
       expect(new Set(traced.map(([, , value]) => value)).size, JSON.stringify(options)).toBeGreaterThan(2);
       expect(run({ intervalNanoseconds, ...options, trace: { scopes: ["top.driver"] } }).readings, JSON.stringify(options)).toEqual(traced);
@@ -126,6 +130,32 @@ describe.each([0, 10_000])("the interrupt block's cause, raised for vectors that
       const shown = await changes(run({ intervalNanoseconds, trace: { from } }));
       expect(shown[0]).toEqual([from, whole[index]![1]]);
       expect(shown.slice(1)).toEqual(whole.filter(([time]) => time > from));
+    }
+  });
+
+  // The driver's IMS write after a poll, where nothing else is to do, leaves the block's run to draw `mask` alone: unwatched, it is not run.
+  test("mask: a waveform window opening between an IMS write and the edge that draws it, or just after, shows what the whole dump shows", async () => {
+    const MASK = "top.nic.interrupts.mask";
+    const whole = await changes(run({ intervalNanoseconds, trace: {} }), MASK);
+    expect(whole.length).toBeGreaterThan(20);
+    for (const index of [4, Math.floor(whole.length / 2), whole.length - 5]) {
+      for (const from of [whole[index]![0] - 1, whole[index]![0] + 1]) {
+        const before = from < whole[index]![0] ? whole[index - 1]![1] : whole[index]![1];
+        const shown = await changes(run({ intervalNanoseconds, trace: { from } }), MASK);
+        expect(shown[0], `window from ${from}`).toEqual([from, before]);
+        expect(shown.slice(1), `window from ${from}`).toEqual(whole.filter(([time]) => time > from));
+      }
+    }
+  });
+
+  test("mask: a process that starts waiting between an IMS write and the edge that draws it sees that edge's change", async () => {
+    const whole = await changes(run({ intervalNanoseconds, trace: {} }), "top.nic.interrupts.mask");
+    const rises = whole.filter(([, value], index) => index > 0 && value > whole[index - 1]![1]).map(([time]) => time);
+    expect(rises.length).toBeGreaterThan(10);
+    for (const rise of [rises[3]!, rises[Math.floor(rises.length / 2)]!, rises.at(-3)!]) {
+      const traced = run({ intervalNanoseconds, trace: {}, waitFrom: rise - 1, waitOnMask: true }).readings;
+      expect(traced[0]![0]).toBe(rise);
+      expect(run({ intervalNanoseconds, waitFrom: rise - 1, waitOnMask: true }).readings).toEqual(traced);
     }
   });
 });
