@@ -8,7 +8,7 @@ import type { TransmitFrame } from "../link/frame.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import type { DescriptorFetch } from "../descriptor-prefetch.js";
 import { RingEngine } from "../ring-engine.js";
-import { BLOCKED, EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
+import type { QueueSchedule, QueueScheduler } from "../qos/class-scheduler.js";
 import { QueueState } from "../queue-state.js";
 import { TX_QUEUE_CONTROL_FIELDS } from "../spec/register-fields.js";
 import { TX_COMMAND_FIELDS } from "../spec/descriptors.js";
@@ -22,7 +22,7 @@ import { TX_ENGINE_PARAMETERS } from "./parameters.js";
 import { TxFrameFinish } from "./frame-finish.js";
 import { EMPTY_FRAME, exactField, parseTxDescriptor, type TxDescriptor, type TxPacket } from "./tx-packet.js";
 import { TxInlineIpsec } from "./inline-ipsec.js";
-import { type HeadFrame, HeadFrames, RefusedRests } from "./head-frame.js";
+import { TxFrameStart } from "./frame-start.js";
 import { concatenate } from "../../sim/bytes.js";
 import { removeAt } from "../../sim/array-places.js";
 
@@ -63,16 +63,6 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   private settledSince = true;
   /** Descriptors a queue's cache holds (the same for every queue). */
   private readonly cacheCapacity = () => this.params.descriptorCache;
-  /** Whether the last frame start weighed a queue's frames against what the crypto engines hold (its share of the frames in flight, engineHeld): a change there can change what it finds. */
-  private weighedEngines = false;
-  /** When a queue held back by its policed rate may start a frame. */
-  private retryAt = Infinity;
-  /**
-   * When a read tag next frees, while a strict class over its rate had a frame and another class
-   * was WAITING only for the DMA's tags: a tag freed makes that class BLOCKED, and the strict one may
-   * go unpoliced. The tags free with no wake of ours (from an outside check).
-   */
-  private tagsFreeAt = Infinity;
   /** Whether a small descriptor fetch can wait for spare read tags alone (RingEngine.smallFetchesWait). */
   private readonly smallFetchesCanWait = this.smallFetchesWait(this.params.descriptorCache, this.params.descriptorBatch);
 
@@ -83,6 +73,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   readonly writeBack: TxWriteBack;
   /** A settled frame's way out: to the MAC or dropped, then written back. */
   private readonly frameFinish: TxFrameFinish;
+  /** Which queue's head frame starts next, and when to look again where none does. */
+  private readonly frameStart: TxFrameStart;
 
   constructor(
     @inject(ComponentContextToken) context: ComponentContext,
@@ -94,11 +86,11 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.drawEachEdge([this.state, this.bufferUsed, this.framesReading]);
     const dma = shared.dma;
     this.flight = new FramesInFlight(offload.txCrypto, dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
-    offload.txCrypto.comingTo = (queue) => (this.flight.comingToEngines(queue) ? this.hasHead(queue) : this.heldBehindEngines(queue));
+    offload.txCrypto.comingTo = (queue) => (this.flight.comingToEngines(queue) ? this.frameStart.hasHead(queue) : this.frameStart.heldBehindEngines(queue));
     // The frame start weighs the frames the crypto engines hold by the jobs they have not taken: a job taken or put back changes that with no wake of ours.
     // It matters only to a frame start that found nothing to start after weighing them (a queue whose own room held it back weighs none).
     offload.txCrypto.onQueuedChange = () => {
-      if (this.stalled && this.weighedEngines) this.wake();
+      if (this.stalled && this.frameStart.weighedEngines) this.wake();
     };
     this.inlineIpsec = new TxInlineIpsec(offload, dma, this.flight, this.cryptoResults, (pointer) => dma.read(pointer, SA_RECORD_BYTES, this.completions, { kind: "sa-record", pointer } as Tag), this.settle);
     this.scheduler = shared.makeScheduler();
@@ -111,7 +103,8 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       () => this.params.writeBackDelay * this.clock.period,
     );
     this.buffer = new TxBuffer(this.params, shared.queues);
-    this.frameFinish = new TxFrameFinish(shared, (queue) => this.queues[queue]!.ring, this.rests, this.buffer, this.toMac, this.writeBack);
+    this.frameStart = new TxFrameStart(this.queues, this.params, shared, this.scheduler, this.flight, this.buffer, () => this.inFlight.length);
+    this.frameFinish = new TxFrameFinish(shared, (queue) => this.queues[queue]!.ring, this.frameStart.rests, this.buffer, this.toMac, this.writeBack);
     const sizeProblem = this.buffer.sizeProblem(shared.maxFrameBytes, shared.maxFrameBytesPath);
     if (sizeProblem) this.misfitParameter("bufferBytes", sizeProblem, ["bufferPartition", shared.maxFrameBytesPath]);
     if (this.params.priorityReserve >= this.params.framesInFlight) {
@@ -155,7 +148,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     if (!enable || threshold !== this.writeBack.thresholds[queue]) this.writeBack.flush(queue);
     this.writeBack.thresholds[queue] = threshold;
     // A fresh ring (enabled again after a fetch fault disabled it, FAULT cleared by ENABLE alone) holds no refused frame's rest.
-    if (!enable || enabling) this.rests.stop(queue);
+    if (!enable || enabling) this.frameStart.rests.stop(queue);
     if (!enabling) state.control(value);
     this.wake();
   }
@@ -178,18 +171,18 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   /** A policed queue's rate, or write-backs waiting for their delay: asked as the domain sleeps, so a plan that changed (a burst written at once, a frame started) leaves no empty edge behind. */
   nextWakeTime(): number {
-    const planned = Math.min(this.retryAt, this.writeBack.nextDue, this.tagsFreeAt);
+    const planned = Math.min(this.frameStart.retryAt, this.writeBack.nextDue, this.frameStart.tagsFreeAt);
     return this.smallFetchesCanWait ? Math.min(planned, this.smallFetchTime(this.cacheCapacity, this.params.descriptorBatch)) : planned;
   }
 
   /** With the queue's head frame cached already (its size for the policy), no frame startable and no fetch wanted, a doorbell changes nothing unless drawn or it moves the time asked for: at 1500 bytes, three in four woke the engine for nothing. */
   protected override doorbellChangesNothing(queue: number, planned: number): boolean {
-    return !this.drawn && this.hasHead(queue) && this.idle(false) && this.nextWakeTime() === planned;
+    return !this.drawn && this.frameStart.hasHead(queue) && this.idle(false) && this.nextWakeTime() === planned;
   }
 
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
   private idle(takeableOnly: boolean): boolean {
-    if (this.kernel.now >= this.retryAt || this.kernel.now >= this.writeBack.nextDue || this.kernel.now >= this.tagsFreeAt) return false;
+    if (this.kernel.now >= this.frameStart.retryAt || this.kernel.now >= this.writeBack.nextDue || this.kernel.now >= this.frameStart.tagsFreeAt) return false;
     // The state shows what the last edge did; an edge that does nothing must still show IDLE where anything sees it.
     if (this.state.value !== IDLE && this.drawn) return false;
     if (takeableOnly ? this.completions.ready || this.freed.ready || this.cryptoResults.ready : this.completions.length > 0 || this.freed.length > 0 || this.cryptoResults.length > 0) return false;
@@ -248,7 +241,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     this.offload.txCrypto.frameStartLooked();
     const fetched = this.fetchDescriptors(this.cacheCapacity, this.params.descriptorBatch);
     // A frame a cycle: after a start the engine looks again on the next edge. Where that look can only find nothing, its outcome is had now and the edge is not taken for it (at 1500 bytes, one TX run a frame).
-    if (started && this.nextLookFindsNothing()) this.stalled = true;
+    if (started && this.frameStart.nextLookFindsNothing(this.framesForEngines)) this.stalled = true;
     this.state.set(sent ? SEND : started ? READ : fetched ? FETCH : IDLE);
     this.bufferUsed.set(this.buffer.bytesUsed);
     this.framesReading.set(this.inFlight.length);
@@ -268,47 +261,28 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
 
   /** No whole frame in the cache: a failed fetch after it takes the frame it would have ended. */
   protected cacheUsedUp(state: QueueState<TxDescriptor>): boolean {
-    return this.headOf(state.ring.queue) === null;
+    return this.frameStart.headOf(state.ring.queue) === null;
   }
 
   /** Descriptors held, cached or on their way, and no whole frame in the cache: its rest may still be to fetch (with a batch on its way and no room for another, a frame longer than the batch read its rest a round trip later). */
   protected shortOfDescriptors(state: QueueState<TxDescriptor>): boolean {
-    return state.prefetch.held > 0 && this.headOf(state.ring.queue) === null;
+    return state.prefetch.held > 0 && this.frameStart.headOf(state.ring.queue) === null;
   }
 
   /** Start reading the buffers of one frame whose descriptors, up to EOP, are in the cache. */
   private startFrame(): boolean {
     this.stalled = true;
-    this.weighedEngines = false;
-    this.tagsFreeAt = Infinity;
-    this.flight.waitedOnTags = false;
-    if (this.inFlight.length >= this.params.framesInFlight) return false;
-    this.flight.countNonStrict(this.scheduler.schedules, this.params.framesInFlight - this.inFlight.length);
-    this.flight.shareWindow(this.scheduler.schedules, this.params.framesInFlight - this.params.priorityReserve, this.hasHead);
-    const queue = this.scheduler.pick(this.kernel.now, this.headSize);
-    if (queue < 0) {
-      this.heldBack();
-      if (this.flight.waitedOnTags && this.scheduler.strictQueues.some(this.hasHead)) this.tagsFreeAt = this.shared.dma.readTagFreeShownAt();
-      return false;
-    }
-    const head = this.headOf(queue)!;
-    const urgent = this.scheduler.schedules[queue]!.strict;
+    const queue = this.frameStart.pick(this.kernel.now);
+    if (queue < 0) return false;
+    const head = this.frameStart.chosen!;
     const fault = head.fault;
     const state = this.queues[queue]!;
-    const pieces = this.flight.piecesOf(state.cache, head.taken);
-    // Shared, the queue whose turn it is waits for room, and no smaller frame of another queue passes it.
-    if (!fault && !this.buffer.perClass && !this.buffer.fits(queue, head.length)) return this.heldBack();
-    // Reads past what keeps the DMA busy would wait there in arrival order: the queue whose turn it is waits here, where the policy orders them (a strict queue's reads go ahead there).
-    if (!fault && !urgent && this.flight.waitsForReads(pieces, this.scheduler.strictQueues.length > 0)) return this.heldBack();
-    this.retryAt = Infinity;
-    this.scheduler.charge(queue, head.length);
     const descriptors = state.cache.take(head.taken);
-    this.rests.toCome[queue] = head.open;
     const forEngines = TX_COMMAND_FIELDS.IPSEC.get(descriptors[0]!.command) === 1;
     const packet: TxPacket = { queue, descriptors, length: head.length, parts: new Array(head.taken).fill(null), reserved: 0, partsLeft: 0, fault, settled: fault !== null, frame: null, dropCode: null, forEngines, open: head.open };
     this.inFlight.push(packet);
     if (forEngines) this.framesForEngines++;
-    this.flight.start(queue, !fault, head.length, pieces, packet.forEngines);
+    this.flight.start(queue, !fault, head.length, this.frameStart.pieces, packet.forEngines);
     state.ring.inDevice++;
     this.buffer.hold(queue, fault ? 0 : head.length);
     this.shared.stages.record("tx", "frame-started", this.kernel.now, packet, EMPTY_FRAME);
@@ -316,81 +290,14 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     else {
       packet.reserved = head.length;
       packet.partsLeft = head.taken;
+      const urgency = this.scheduler.schedules[queue]!.strict ? strictUrgency(queue) : PAYLOAD_URGENCY;
       for (let part = 0; part < head.taken; part++) {
         const descriptor = descriptors[part]!;
-        this.shared.dma.read(descriptor.bufferAddress, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag, urgent ? strictUrgency(queue) : PAYLOAD_URGENCY);
+        this.shared.dma.read(descriptor.bufferAddress, descriptor.length, this.completions, { kind: "buffer", packet, part } as Tag, urgency);
       }
     }
     this.stalled = false;
     return true;
-  }
-
-  /**
-   * Whether the look on the next edge, with nothing changed that wakes the engine, must find no
-   * frame to start, and leave what a look that finds none leaves (no wake time asked for): the
-   * frames in flight full, or every queue's head frame, if any, held by room of its own, which only
-   * a freed buffer or a completed read (each a wake) gives back. Not with a strict queue's head
-   * (its look may ask for an edge when a read tag frees) or frames for the crypto engines (they
-   * read what the frame start last weighed, which that look would weigh afresh).
-   */
-  private nextLookFindsNothing(): boolean {
-    if (this.framesForEngines > 0) return false;
-    if (this.inFlight.length >= this.params.framesInFlight) return true;
-    for (let queue = 0; queue < this.queues.length; queue++) {
-      const head = this.headOf(queue);
-      if (head === null) continue;
-      if (head.fault || this.scheduler.schedules[queue]!.strict || !this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return false;
-    }
-    return true;
-  }
-
-  /**
-   * No frame starts (none picked, or the one picked waits for room or reads): freed room, completed
-   * reads and register writes wake the engine, but a queue held back by its rate (a policed strict
-   * one, a minimum) gets its tokens with no wake, so the engine asks for that time. Asked only when
-   * none was picked, it slept through it, and gold started later than an engine looking at every
-   * edge started it (from an outside check).
-   */
-  private heldBack(): false {
-    this.retryAt = this.scheduler.readyAt(this.kernel.now, this.headSize);
-    return false;
-  }
-
-  /** Each queue's head frame, worked out again only when its cache changed; and whether a refused frame's rest is to come. */
-  private readonly heads = new HeadFrames();
-  private readonly rests = new RefusedRests();
-
-  private headOf(queue: number): HeadFrame | null {
-    const state = this.queues[queue]!;
-    if (!state.ring.enabled) return null;
-    // A ring full but one slot holds all a driver can post: a frame without EOP there never gets one.
-    return this.heads.of(queue, state.cache, Math.min(this.params.descriptorCache, state.ring.descriptors - 1), this.shared.maxFrameBytes, this.rests.toCome[queue]!);
-  }
-
-  /** A queue's size for the scheduler: its head frame's bytes, EMPTY, WAITING while its frame is on its way, or BLOCKED while room of its own holds it. */
-  private readonly headSize = (queue: number): number => {
-    const head = this.headOf(queue);
-    // Descriptors posted and not yet a whole frame in the cache (fetches behind a strict class's reads, or the rest of a frame) are a frame on its way, not none.
-    if (!head) return this.queues[queue]!.ring.enabled && (this.queues[queue]!.prefetch.held > 0 || this.queues[queue]!.ring.unfetched > 0) ? this.flight.onItsWay(true) : EMPTY;
-    // Room of its own is held by its frames: while some of them are still being read over a saturated DMA (where a priority class's reads go ahead), the queue's frame is on its way (WAITING), which holds a policed priority class back; otherwise only the reads' round trip or the wire frees it, and the wire applies the policer again.
-    // Per class, a frame that does not fit in its queue's part waits; shared, a queue at its threshold waits; the others' room is theirs.
-    if (!head.fault && this.buffer.ownRoomShort(queue, head.length, this.shared.maxFrameBytes, this.flight.bytesReadingBy[queue]!)) return this.flight.onItsWay(this.flight.reading(queue) > 0);
-    this.weighedEngines = true;
-    const strict = this.scheduler.schedules[queue]!.strict;
-    // Non-strict queues leave some in-flight room to the strict ones, so bulk cannot fill it all (strict frames fill that room first, so they do not shut bulk out of the rest), and share the rest.
-    // Nor does a strict one hold more frames for the engines than keep them busy: over its rate they filled the frames in flight, a minimum's class could not start its own, was held (heldBehindEngines), and held gold with engines idle.
-    if (strict) return this.flight.strictHeldBack(queue) ?? (this.flight.engineHeld(queue) ? BLOCKED : head.length);
-    return this.flight.heldBack(queue) ?? (this.flight.engineHeld(queue) ? BLOCKED : head.length);
-  };
-  private readonly hasHead = (queue: number): boolean => this.headOf(queue) !== null;
-
-  /**
-   * A queue with a frame it cannot start (the frames in flight, its share or its buffer part full) while one of its jobs is in an
-   * engine, its later frames waiting behind it: congestion to a priority class over its rate. Not counted, gold took the engines such
-   * classes left: 0.356 of the line for its 0.226, and with 32 frames in flight silver got 0.039 of its 0.119 (an architect's check).
-   */
-  private heldBehindEngines(queue: number): boolean {
-    return this.flight.inAnEngine(queue) && this.hasHead(queue) && (this.inFlight.length >= this.params.framesInFlight || this.headSize(queue) < 0);
   }
 
   private complete(completion: DmaCompletion<Tag>): void {

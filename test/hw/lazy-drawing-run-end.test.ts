@@ -25,17 +25,24 @@ function traced(kernel: { traceWith(tracer: VcdTracer): void }, trace: TraceSele
   if (trace) kernel.traceWith(new VcdTracer({ sink: new MemorySink(), ...trace }));
 }
 
-/** Device writes made by a process, then a stop between the last write's landing and the edge after it, then a run to the end. */
-function deviceRun(trace: TraceSelection | undefined, writes: ReadonlyArray<readonly [number, number]>) {
-  const { kernel, top } = buildNic({ parameters: { "top.nic.queues": 1 } });
-  traced(kernel, trace);
-  const fires: number[] = [];
+/** The times the ERROR vector's interrupts come at. */
+function errorInterrupts({ kernel, top }: ReturnType<typeof buildNic>): number[] {
+  const times: number[] = [];
   kernel.process("handler", function* () {
     for (;;) {
       yield top.nic.interrupt(1);
-      fires.push(kernel.now);
+      times.push(kernel.now);
     }
   });
+  return times;
+}
+
+/** Device writes made by a process, then a stop between the last write's landing and the edge after it, then a run to the end. */
+function deviceRun(trace: TraceSelection | undefined, writes: ReadonlyArray<readonly [number, number]>) {
+  const nic = buildNic({ parameters: { "top.nic.queues": 1 } });
+  const { kernel, top } = nic;
+  traced(kernel, trace);
+  const fires = errorInterrupts(nic);
   kernel.process("driver", function* () {
     // Off the NIC clock's grid, so that each write lands between two edges.
     yield delay(us(1) + 1000);
@@ -112,15 +119,10 @@ describe("a device call between runs, on the edge the last run stopped at", () =
   // From an outside check: the IMS write kept only its mask to draw; ERROR, raised after it before that edge, was taken a cycle late.
   test("IMS, then a write to read-only STATUS (ERROR raised): the interrupt comes on that edge", () => {
     const fires = WATCHES.map(([, trace]) => {
-      const { kernel, top } = buildNic({ parameters: { "top.nic.queues": 1 } });
+      const nic = buildNic({ parameters: { "top.nic.queues": 1 } });
+      const { kernel, top } = nic;
       traced(kernel, trace);
-      const times: number[] = [];
-      kernel.process("handler", function* () {
-        for (;;) {
-          yield top.nic.interrupt(1);
-          times.push(kernel.now);
-        }
-      });
+      const times = errorInterrupts(nic);
       kernel.run({ until: us(2) });
       top.nic.interrupts.enable(CAUSE_ERROR);
       top.nic.registers.write(R.STATUS, 0);
