@@ -36,15 +36,19 @@ export class InterruptController extends ClockedComponent {
   /** Causes raised by other blocks, seen from the next phase on (whatever the evaluation order). */
   private readonly raised: Channel<{ bits: number; vector: number; packets: number }>;
   /**
-   * Causes raised while nothing watches `cause` for a vector that cannot fire on the edge that
-   * would take them from `raised`: one masked, or one with a cause pending already whose interval
-   * (EITR) has not run out by then, its end planned already (nextDue). The block does not run for
-   * them; ICR reads, register writes, `cause`'s readers and the block's next run apply them as that
-   * edge would have (one of the 60-byte frame's timesteps went to a masked one's run; in the
-   * default scenario, whose bulk vectors wait 10 µs, 0.6 of a frame's 12.2 evaluations went to
-   * taking causes for vectors already waiting).
+   * Causes kept with the edge that takes them, in its order, outside `raised`:
+   * - raised while nothing watches `cause` for a vector that cannot fire on the edge that would
+   *   take them from `raised`: one masked, or one with a cause pending already whose interval
+   *   (EITR) has not run out by then, its end planned already (nextDue). The block does not run
+   *   for them; ICR reads, register writes, `cause`'s readers and the block's next run apply them
+   *   as that edge would have (one of the 60-byte frame's timesteps went to a masked one's run; in
+   *   the default scenario, whose bulk vectors wait 10 µs, 0.6 of a frame's 12.2 evaluations went
+   *   to taking causes for vectors already waiting);
+   * - TX_DONE for a write-back that landed, as the TX engine's run on the edge after the landing
+   *   would have raised it (txDoneOn): kept so too where it cannot fire, else taken by the block's
+   *   run on its take edge.
    */
-  private readonly raisesNotFiring = new Fifo<{ readonly takenAt: number; readonly bits: number; readonly vector: number; readonly packets: number }>();
+  private readonly raisesKept = new Fifo<KeptRaise>();
   private dirty = false;
   /**
    * A mask a register write set while nothing watches `mask`, where the run the write asked for
@@ -73,14 +77,10 @@ export class InterruptController extends ClockedComponent {
     this.causesOf = Array.from({ length: count }, (_, vector) => vectorCauses(vector, queues));
     this.existing = this.causesOf.reduce((bits, causes) => bits | causes, 0);
     this.raised = new Channel(this.kernel, this);
-    this.cause.refresh = () => this.showRaisesNotFiring();
+    this.cause.refresh = () => this.showRaisesKept();
     this.cause.onWatched = () => this.causeWatched();
     this.mask.refresh = () => this.showMask();
     this.mask.onWatched = () => this.maskWatched();
-  }
-
-  txDone(queue: number, packets: number): void {
-    this.raise(causeTxDone(queue), queue, packets);
   }
 
   rxDone(queue: number, packets: number): void {
@@ -100,7 +100,7 @@ export class InterruptController extends ClockedComponent {
   // ---- registers ----
   readCause(): number {
     // Taken here, they are shown too: `cause`'s next reader finds nothing left to take (from an outside check).
-    this.showRaisesNotFiring();
+    this.showRaisesKept();
     return this.causeBits >>> 0;
   }
   clearCause(bits: number): void {
@@ -135,7 +135,7 @@ export class InterruptController extends ClockedComponent {
 
   override isIdle(): boolean {
     const now = this.kernel.now;
-    return !this.dirty && this.raised.length === 0 && this.nextDue > now && (this.raisesNotFiring.at(0)?.takenAt ?? Infinity) > now;
+    return !this.dirty && this.raised.length === 0 && this.nextDue > now && (this.raisesKept.at(0)?.takenAt ?? Infinity) > now;
   }
 
   /** The earliest interval that runs out with a cause pending, asked as the domain goes to sleep. */
@@ -149,7 +149,7 @@ export class InterruptController extends ClockedComponent {
     // This run draws the mask as it stands.
     this.maskDrawEdge = Infinity;
     this.nextDue = Infinity;
-    this.takeRaisesNotFiring(now);
+    this.takeRaisesKept(now);
     for (let raise = this.raised.take(); raise; raise = this.raised.take()) {
       this.packets[raise.vector]! += raise.packets;
       this.causeBits |= raise.bits;
@@ -183,29 +183,45 @@ export class InterruptController extends ClockedComponent {
     const now = this.kernel.now;
     // The run a mask write left to draw would have taken this cause on its edge (one raised between runs, on the edge the last run stopped at): it runs.
     if (this.maskDrawEdge > this.kernel.committedThrough && this.maskDrawEdge !== Infinity) this.wake();
-    if (now >= this.stormUntil && !this.cause.watched && this.kernel.begun && this.cannotFireOnTake(vector, now)) {
+    const takenAt = this.clock.edgeAfter(now);
+    if (now >= this.stormUntil && !this.cause.watched && this.kernel.begun && this.cannotFireOn(vector, takenAt)) {
       // Those taken by now are applied as each comes: a vector masked for good keeps only what is still to come.
-      this.showRaisesNotFiring();
-      this.raisesNotFiring.push({ takenAt: this.clock.edgeAfter(now), bits, vector, packets });
+      this.showRaisesKept();
+      // After a landed write-back's TX_DONE told for a later edge (txDoneOn).
+      this.raisesKept.insertSorted({ takenAt, bits, vector, packets }, byTakeEdge);
     } else this.raised.push({ bits, vector, packets });
   }
 
   /**
-   * Whether a cause raised now for the vector cannot fire on the edge that takes it: the vector
+   * TX_DONE raised by the TX engine's run on `edge` (a run it no longer has: a write-back landed
+   * before that edge, TxWriteBackLandings), told before it: taken on the block's first edge after,
+   * as a cause raised on that edge would be.
+   */
+  txDoneOn(edge: number, queue: number, packets: number): void {
+    const takenAt = this.clock.edgeAfter(edge);
+    const kept = edge >= this.stormUntil && !this.cause.watched && this.cannotFireOn(queue, takenAt);
+    this.showRaisesKept();
+    // A cause raised meanwhile for an earlier edge goes before it.
+    this.raisesKept.insertSorted({ takenAt, bits: causeTxDone(queue), vector: queue, packets }, byTakeEdge);
+    if (!kept) this.wakeAt(takenAt);
+  }
+
+  /**
+   * Whether a cause raised for the vector cannot fire on the edge that takes it (`takenAt`): the vector
    * masked (only a register write unmasks it, and applies the cause first), or waiting out its
    * interval with a cause pending (the block's last run, or the one a register write asked for,
    * planned the interval's end) and no packet threshold. A register write before that edge has the
    * block run on it, which takes the cause there.
    */
-  private cannotFireOnTake(vector: number, now: number): boolean {
+  private cannotFireOn(vector: number, takenAt: number): boolean {
     const causes = this.causesOf[vector]!;
     if ((this.maskBits & causes) === 0) return true;
-    return (this.causeBits & causes) !== 0 && this.threshold[vector] === 0 && this.clock.edgeAfter(now) < this.lastFire[vector]! + this.interval[vector]!;
+    return (this.causeBits & causes) !== 0 && this.threshold[vector] === 0 && takenAt < this.lastFire[vector]! + this.interval[vector]!;
   }
 
   /** Apply the causes kept for vectors that could not fire, through those the edge at `edge` would have taken. */
-  private takeRaisesNotFiring(edge: number): boolean {
-    const raises = this.raisesNotFiring;
+  private takeRaisesKept(edge: number): boolean {
+    const raises = this.raisesKept;
     let taken = false;
     for (let raise = raises.at(0); raise !== undefined && raise.takenAt <= edge; raise = raises.at(0)) {
       raises.shift();
@@ -217,49 +233,49 @@ export class InterruptController extends ClockedComponent {
   }
 
   /** Show `cause` as the edges that took the causes kept drew it (no register write waits for its edge meanwhile: each first shows what came before it). */
-  private showRaisesNotFiring(): void {
-    if (this.takeRaisesNotFiring(this.kernel.committedThrough)) this.cause.showDrawn(this.causeBits >>> 0);
+  private showRaisesKept(): void {
+    if (this.takeRaisesKept(this.kernel.committedThrough)) this.cause.showDrawn(this.causeBits >>> 0);
   }
 
   /** The edges a watched block would still take: each kept cause's, and a mask's left to draw. */
-  planDrawing(): void {
+  planKeptEdges(): void {
     if (!this.mask.watched) this.maskWatched();
     if (this.cause.watched) return;
     // Between runs: an edge at now was taken by the run that stopped here, had the block been watched.
-    if (this.takeRaisesNotFiring(this.kernel.now)) this.cause.showDrawn(this.causeBits >>> 0);
-    this.wakeForRaisesNotFiring();
+    if (this.takeRaisesKept(this.kernel.now)) this.cause.showDrawn(this.causeBits >>> 0);
+    this.wakeForRaisesKept();
   }
 
-  /** The first edge still to come that a watched block would run on only to draw: a mask's, or one taking a kept cause (Clocked.nextDrawingEdge). */
-  nextDrawingEdge(): number {
-    const committed = this.kernel.committedThrough;
-    let edge = !this.mask.watched && this.maskDrawEdge > committed ? this.maskDrawEdge : Infinity;
+  /** The first edge after `after` still to come that a watched block would run on only to draw: a mask's, or one taking a kept cause (Clocked.nextKeptEdge). */
+  nextKeptEdge(after: number): number {
+    const from = Math.max(after, this.kernel.committedThrough);
+    let edge = !this.mask.watched && this.maskDrawEdge > from ? this.maskDrawEdge : Infinity;
     if (this.cause.watched) return edge;
-    for (let index = 0; index < this.raisesNotFiring.length; index++) {
-      const takenAt = this.raisesNotFiring.at(index)!.takenAt;
-      if (takenAt > committed) return Math.min(edge, takenAt);
+    for (let index = 0; index < this.raisesKept.length; index++) {
+      const takenAt = this.raisesKept.at(index)!.takenAt;
+      if (takenAt > from) return Math.min(edge, takenAt);
     }
     return edge;
   }
 
   /** The edge that takes each cause kept (after `after`): where a watched block draws it. */
-  private wakeForRaisesNotFiring(after = -Infinity): void {
-    for (let index = 0; index < this.raisesNotFiring.length; index++) {
-      const takenAt = this.raisesNotFiring.at(index)!.takenAt;
+  private wakeForRaisesKept(after = -Infinity): void {
+    for (let index = 0; index < this.raisesKept.length; index++) {
+      const takenAt = this.raisesKept.at(index)!.takenAt;
       if (takenAt > after) this.wakeAt(takenAt);
     }
   }
 
   /** Watched from now: shown as it stands, and drawn on the edge that takes each kept cause still to come. */
   private causeWatched(): void {
-    this.showRaisesNotFiring();
-    this.wakeForRaisesNotFiring();
+    this.showRaisesKept();
+    this.wakeForRaisesKept();
   }
 
   /** A register write: cause and mask each kept where `keep…` has a bit, then set where `set…` has one. */
   private update(keepCause: number, setCause: number, keepMask: number, setMask: number): void {
     // The kept causes taken by now come first; `cause` shows them until this write's edge comes.
-    this.showRaisesNotFiring();
+    this.showRaisesKept();
     this.showMask();
     const causeBefore = this.causeBits;
     this.causeBits = (this.causeBits & keepCause) | setCause;
@@ -282,7 +298,7 @@ export class InterruptController extends ClockedComponent {
       this.kernel.begun &&
       !this.dirty &&
       this.raised.length === 0 &&
-      this.raisesNotFiring.length === 0 &&
+      this.raisesKept.length === 0 &&
       this.nextDue === Infinity &&
       (this.causeBits & this.maskBits) === 0 &&
       this.kernel.now >= this.stormUntil
@@ -306,6 +322,18 @@ export class InterruptController extends ClockedComponent {
     this.dirty = true;
     this.wake();
     // A cause kept for an edge after the one this run is on (raised as a posted write landed, before this phase's edges) is taken on its own edge, as `raised` would have had it: this write may make it fire there (an unmasked vector, a threshold, its pending cause cleared; from an outside check, an ERROR interrupt was lost).
-    this.wakeForRaisesNotFiring(this.kernel.now);
+    this.wakeForRaisesKept(this.kernel.now);
   }
+}
+
+interface KeptRaise {
+  readonly takenAt: number;
+  readonly bits: number;
+  readonly vector: number;
+  readonly packets: number;
+}
+
+/** The order of the kept causes: by the edge that takes each, those for one edge as they came. */
+function byTakeEdge(first: KeptRaise, second: KeptRaise): boolean {
+  return first.takenAt < second.takenAt;
 }

@@ -104,21 +104,21 @@ export class Mac extends ClockedComponent {
   }
 
   /** The edges a watched MAC would still take for the frames kept: each first bit to come, and the edge at or after each last bit not yet drawn. */
-  planDrawing(): void {
+  planKeptEdges(): void {
     if (this.receiveDrawn) return;
     // Between runs: an edge at now was taken by the run that stopped here, had the MAC been watched.
     this.showReceived(this.clock.edgeAfter(this.kernel.now) - this.clock.period);
     this.wakeForUndrawn();
   }
 
-  /** The first edge still to come at or after a first bit or last bit kept, where a watched MAC draws it (Clocked.nextDrawingEdge). */
-  nextDrawingEdge(): number {
+  /** The first edge after `after` still to come at or after a first bit or last bit kept, where a watched MAC draws it (Clocked.nextKeptEdge). */
+  nextKeptEdge(after: number): number {
     if (this.receiveDrawn) return Infinity;
-    const committed = this.kernel.committedThrough;
+    const from = Math.max(after, this.kernel.committedThrough);
     let edge = Infinity;
     for (const time of this.receiveLine.undrawn) {
       const drawnAt = this.clock.edgeAfter(time - 1);
-      if (drawnAt > committed && drawnAt < edge) edge = drawnAt;
+      if (drawnAt > from && drawnAt < edge) edge = drawnAt;
     }
     return edge;
   }

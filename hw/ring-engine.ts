@@ -23,7 +23,7 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     super(context);
     for (let queue = 0; queue < shared.queues; queue++) {
       const scope = this.child(QueueScope, `q${queue}`);
-      this.queues.push(makeState(new RingRegisters(direction, queue, shared.errors, scope), scope));
+      this.queues.push(makeState(new RingRegisters(direction, queue, shared.errors, scope, this.kernel), scope));
     }
     this.completions = new Channel(this.kernel, this);
     this.shortOf = this.queues.map((state) => () => this.shortOfDescriptors(state));

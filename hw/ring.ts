@@ -1,3 +1,4 @@
+import { Fifo, type InOrder } from "../sim/fifo.js";
 import type { QueueScope } from "./queue-scope.js";
 import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
 import { fromRegisterHalves, MAX_RING_DESCRIPTORS, QUEUE_FAULT_FIELDS, RDBAL, RDLEN, RING_ALIGNMENT, TDBAL, TDLEN } from "./spec/registers.js";
@@ -25,7 +26,42 @@ export class RingRegisters {
   /** The device disabled the queue for a fault and the driver has not written its control register since: doorbells still come, racing the error interrupt, and are ignored without an error. */
   faultUnheard = false;
   /** Frames (TX) or write-backs (RX) of the queue still in the device: TXDCTL.BUSY while above 0. */
-  inDevice = 0;
+  get inDevice(): number {
+    this.countLeft();
+    return this.held;
+  }
+  set inDevice(count: number) {
+    this.countLeft();
+    this.held = count;
+  }
+  private held = 0;
+  /**
+   * Edges on which one of them leaves, handled for the engine without its run there (a TX
+   * write-back landed: TxWriteBackLandings): counted as left once that edge is committed for the
+   * reader, as the engine's run would have left it.
+   */
+  private readonly leaving = new Fifo<number>();
+
+  /** One of them leaves on the engine's edge at `edge`. */
+  leaveOn(edge: number): void {
+    this.leaving.push(edge);
+  }
+
+  /** The edges on which one of them is still to leave, after what a reader sees committed. */
+  get leavingOn(): InOrder<number> {
+    this.countLeft();
+    return this.leaving;
+  }
+
+  private countLeft(): void {
+    const leaving = this.leaving;
+    if (leaving.length === 0) return;
+    const committed = this.time.committedThrough;
+    for (let edge = leaving.at(0); edge !== undefined && edge <= committed; edge = leaving.at(0)) {
+      leaving.shift();
+      this.held--;
+    }
+  }
   /**
    * Descriptors posted and not done (head to tail) when the driver enabled the ring again, which
    * resets head and tail: the driver's to reclaim, never sent (TX) or filled (RX). Counted so that
@@ -38,6 +74,8 @@ export class RingRegisters {
     readonly queue: number,
     private readonly errors: ErrorLog,
     readonly scope: QueueScope,
+    /** The kernel: the latest time whose edges a reader sees committed. */
+    private readonly time: { readonly committedThrough: number },
   ) {}
 
   get registerPrefix(): string {

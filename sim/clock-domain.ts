@@ -39,17 +39,19 @@ export interface Clocked {
    */
   workUnderWay?(): boolean;
   /**
-   * Ask for the edges it would take from now to draw what it keeps undrawn while unwatched, as if
-   * watched: for a run that ends by taking the design's last few edges, the same with the
-   * waveform or without.
+   * Ask for the edges it keeps (nextKeptEdge) from now, as real ones: for a run that ends by
+   * taking the design's last few edges, or stops on one of them.
    */
-  planDrawing?(): void;
+  planKeptEdges?(): void;
   /**
-   * The first edge still to come that it would take, watched, only to draw what it keeps undrawn
-   * unwatched; Infinity: none. A run asking what is still to happen (its end, its next activity,
-   * hasWork) counts it as a watched block's edge, so the answer is the same with the waveform or without.
+   * The first edge after `after`, and after what readers see committed, that the block keeps
+   * rather than runs on: one it would take only to draw what it keeps undrawn while unwatched, or
+   * one whose work is handled for it ahead (a TX write-back landed); Infinity: none. A run asking
+   * what is still to happen (its end, its next activity, hasWork) counts it as an edge taken, and
+   * a run stopping on one takes it: the same with the waveform or without, and as before the block
+   * kept it.
    */
-  nextDrawingEdge?(): number;
+  nextKeptEdge?(after: number): number;
 }
 
 /**
@@ -97,8 +99,8 @@ export class ClockDomain {
   private membersReached = 0;
   /** Members that say when they next need an edge (nextWakeTime). */
   private readonly timedMembers: (Clocked & Required<Pick<Clocked, "nextWakeTime">>)[] = [];
-  /** Members that draw lazily (nextDrawingEdge). */
-  private readonly drawingMembers: (Clocked & Required<Pick<Clocked, "nextDrawingEdge">>)[] = [];
+  /** Members that keep edges rather than run on them (nextKeptEdge). */
+  private readonly keepingMembers: (Clocked & Required<Pick<Clocked, "nextKeptEdge">>)[] = [];
   /** A wake time's member, or every member for a time no member owns: awake on that edge. */
   private readonly rouse = (owner: MemberSlot | null): void => {
     if (owner !== null) owner.awake = true;
@@ -169,12 +171,12 @@ export class ClockDomain {
   /** Read as the run begins: a member may give nextWakeTime only for some of its parameters (set after its base's constructor added it). */
   private readSlots(): void {
     this.timedMembers.length = 0;
-    this.drawingMembers.length = 0;
+    this.keepingMembers.length = 0;
     for (const slot of this.slots) {
       slot.sleepsUntilWoken = slot.member.sleepsUntilWoken === true;
       slot.hasIdleThisEdge = slot.member.idleThisEdge !== undefined;
       if (slot.member.nextWakeTime) this.timedMembers.push(slot.member as Clocked & Required<Pick<Clocked, "nextWakeTime">>);
-      if (slot.member.nextDrawingEdge) this.drawingMembers.push(slot.member as Clocked & Required<Pick<Clocked, "nextDrawingEdge">>);
+      if (slot.member.nextKeptEdge) this.keepingMembers.push(slot.member as Clocked & Required<Pick<Clocked, "nextKeptEdge">>);
     }
     this.workSaidByAll = this.slots.length > 0 && this.slots.every((slot) => slot.member.workUnderWay !== undefined);
     this.slotsRead = true;
@@ -263,9 +265,9 @@ export class ClockDomain {
     return true;
   }
 
-  /** Each member that draws lazily asks for the edges it would take to draw what it keeps (Clocked.planDrawing). */
-  planDrawing(): void {
-    for (const slot of this.slots) slot.member.planDrawing?.();
+  /** Each member that keeps edges asks for them as real ones (Clocked.planKeptEdges). */
+  planKeptEdges(): void {
+    for (const slot of this.slots) slot.member.planKeptEdges?.();
   }
 
   /** Whether a member has work: one not idle, or an edge asked for ahead (a latency running out); its work under way, where every member says what that is. */
@@ -273,14 +275,14 @@ export class ClockDomain {
     if (!this.slotsRead) this.readSlots();
     if (this.workSaidByAll) return this.slots.some((slot) => slot.member.workUnderWay!());
     this.wakeTimes.dropThrough(now, this.rouse);
-    return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity) || this.nextDrawingEdge() !== Infinity;
+    return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity) || this.nextKeptEdge(now) !== Infinity;
   }
 
-  /** The first edge still to come that a member would take, watched, only to draw what it keeps (Clocked.nextDrawingEdge). */
-  nextDrawingEdge(): number {
+  /** The first edge after `after` still to come that a member keeps (Clocked.nextKeptEdge). */
+  nextKeptEdge(after: number): number {
     if (!this.slotsRead) this.readSlots();
     let edge = Infinity;
-    for (const member of this.drawingMembers) edge = Math.min(edge, member.nextDrawingEdge());
+    for (const member of this.keepingMembers) edge = Math.min(edge, member.nextKeptEdge(after));
     return edge;
   }
 

@@ -44,9 +44,9 @@ export class Kernel implements ProcessScheduler, EventHost {
     return Object.fromEntries(this.domains.flatMap((domain) => domain.evaluationsByMember()));
   }
 
-  /** Every block that draws lazily asks for the edges it would take to draw what it keeps: before a run's last few edges are taken (Clocked.planDrawing). */
-  planDrawing(): void {
-    for (const domain of this.domains) domain.planDrawing();
+  /** Every block that keeps edges rather than runs on them asks for them as real ones: before a run's last few edges are taken (Clocked.planKeptEdges). */
+  planKeptEdges(): void {
+    for (const domain of this.domains) domain.planKeptEdges();
   }
 
   /** Whether any clocked component has work now or later (an idle model has none, and evaluates nothing). */
@@ -213,13 +213,13 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   /** When something next runs: a queued resumption or callback, or a clock edge; Infinity when nothing will. */
   get nextActivityTime(): number {
-    return Math.min(this.nextEdgeTime(), this.wakeups.nextTime, this.nextDrawingEdge());
+    return Math.min(this.nextEdgeTime(), this.wakeups.nextTime, this.nextKeptEdge(this.now));
   }
 
-  /** The first edge still to come that a block drawing lazily would take if watched (Clocked.nextDrawingEdge). */
-  private nextDrawingEdge(): number {
+  /** The first edge after `after` still to come that a block keeps rather than runs on (Clocked.nextKeptEdge). */
+  private nextKeptEdge(after: number): number {
     let edge = Infinity;
-    for (const domain of this.domains) edge = Math.min(edge, domain.nextDrawingEdge());
+    for (const domain of this.domains) edge = Math.min(edge, domain.nextKeptEdge(after));
     return edge > LAST_TIME ? Infinity : edge;
   }
 
@@ -246,13 +246,18 @@ export class Kernel implements ProcessScheduler, EventHost {
       while (reason === null) {
         const next = Math.min(this.nextEdgeTime(), this.wakeups.nextTime);
         if (next > limit) {
+          // A kept edge on the limit is taken, as the block would have taken it: what a stop there shows is the same either way.
+          if (this.nextKeptEdge(limit - 1) === limit) {
+            this.planKeptEdges();
+            if (Math.min(this.nextEdgeTime(), this.wakeups.nextTime) <= limit) continue;
+          }
           reason = options.until !== undefined ? "until" : "cycles";
           this.moveTo(limit);
           break;
         }
         if (next === Infinity) {
-          // Nothing left but what lazily drawing blocks keep: they take the edges a waveform would have had them take, so a run to the end ends where it would watched.
-          if (this.nextDrawingEdge() !== Infinity) this.planDrawing();
+          // Nothing left but edges blocks keep: they take them, so a run to the end ends where it would had they run on them (watched, say).
+          if (this.nextKeptEdge(this.now) !== Infinity) this.planKeptEdges();
           if (this.nextEdgeTime() === Infinity) {
             reason = "exhausted";
             break;

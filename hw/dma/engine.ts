@@ -1,7 +1,6 @@
 import { inject, injectable } from "../../sim/di.js";
 import { copyOf } from "../../sim/bytes.js";
 import { insertAt } from "../../sim/array-places.js";
-import type { Channel } from "../../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { HostMemoryToken } from "../../sim/host/token.js";
 import { formatAddress, type HostMemory } from "../../sim/host/memory.js";
@@ -9,7 +8,7 @@ import { AskedRequests } from "./asked-requests.js";
 import { DueQueues } from "./due-queues.js";
 import { DMA_PARAMETERS } from "./parameters.js";
 import { piecesOf, ReadLookahead } from "./read-lookahead.js";
-import { type DmaCompletion, type DmaRequest, type Due, DueSource, type ReadRequest, TAKEN_ON_NEXT_RUN } from "./request.js";
+import { type DmaReply, type DmaRequest, type Due, DueSource, type ReadRequest, TAKEN_ON_NEXT_RUN } from "./request.js";
 import { PostedWriteLink } from "./write-link.js";
 
 export type { DmaCompletion } from "./request.js";
@@ -106,9 +105,9 @@ export class DmaEngine extends ClockedComponent {
   readonly landed: ((address: number, length: number) => void)[] = [];
 
   /** Request a read; those of an `urgency` above 0 are issued ahead of the waiting reads of less (their chunks already issued stay on the link). */
-  read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgency = 0): void {
+  read<Tag>(address: number, length: number, reply: DmaReply<Tag>, tag: Tag, urgency = 0): void {
     for (const observer of this.observers) observer({ write: false, address, length });
-    const request: ReadRequest = { kind: "read", address, length, reply: reply as Channel<DmaCompletion<unknown>>, tag, error: null, takenOn: 0, runBy: 0, urgency, issued: 0, chunksLeft: 0, plannedBy: 0, plannedCompletions: 0 };
+    const request: ReadRequest = { kind: "read", address, length, reply: reply as DmaReply<unknown>, tag, error: null, takenOn: 0, runBy: 0, urgency, issued: 0, chunksLeft: 0, plannedBy: 0, plannedCompletions: 0 };
     this.piecesWaiting += piecesOf(length, this.params.maxReadRequest);
     this.ask(request, this.fewestTurnaround);
   }
@@ -213,10 +212,10 @@ export class DmaEngine extends ClockedComponent {
   }
 
   /** Post a write; `reply` (optional) hears when host memory holds it. The bytes are copied now. */
-  write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
+  write<Tag>(address: number, bytes: Uint8Array, reply: DmaReply<Tag> | null, tag: Tag): void {
     for (const observer of this.observers) observer({ write: true, address, length: bytes.length });
     // Its landing is handled no sooner than a cycle's crossing and the write latency after its take.
-    this.ask({ kind: "write", address, length: bytes.length, bytes: copyOf(bytes), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, error: null, takenOn: 0, runBy: 0 }, (1 + this.params.writeLatency) * this.clock.period);
+    this.ask({ kind: "write", address, length: bytes.length, bytes: copyOf(bytes), reply: reply as DmaReply<unknown> | null, tag, error: null, takenOn: 0, runBy: 0 }, (1 + this.params.writeLatency) * this.clock.period);
   }
 
   /** Whether a DMA to this range would be translated (the IOMMU check, made before issuing). */

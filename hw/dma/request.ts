@@ -1,4 +1,3 @@
-import type { Channel } from "../../sim/channel.js";
 import type { ErrorCodeName } from "../spec/errors.js";
 
 export interface DmaCompletion<Tag> {
@@ -10,10 +9,15 @@ export interface DmaCompletion<Tag> {
   readonly error: ErrorCodeName | null;
 }
 
+/** Where a request's completion goes, pushed on the engine's edge it is handled on: a channel its requester takes it from, or one that handles it for the requester's next edge (TxWriteBackLandings). */
+export interface DmaReply<Tag> {
+  push(completion: DmaCompletion<Tag>): void;
+}
+
 interface RequestCommon {
   readonly address: number;
   readonly length: number;
-  readonly reply: Channel<DmaCompletion<unknown>> | null;
+  readonly reply: DmaReply<unknown> | null;
   readonly tag: unknown;
   /** The first error among its pieces, in the order their completions are handled. */
   error: ErrorCodeName | null;

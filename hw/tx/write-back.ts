@@ -1,3 +1,4 @@
+import type { DmaCompletion, DmaReply } from "../dma/request.js";
 import type { RingRegisters } from "../ring.js";
 import { DESCRIPTOR_BYTES, TX_COMMAND_FIELDS, TX_DESCRIPTOR, TX_STATUS_FIELDS, TX_WRITE_BACK } from "../spec/descriptors.js";
 import type { TxDescriptor } from "./tx-packet.js";
@@ -123,6 +124,34 @@ export class TxWriteBack {
   private issue(ring: RingRegisters, address: number, bytes: Uint8Array, queue: number, index: number, packets: number): void {
     this.write(address, bytes, { kind: "write-back", queue, index, packets });
     ring.inDevice++;
+  }
+}
+
+/**
+ * Where the TX engine's descriptor write-backs land. The engine's run on its edge after a landing
+ * (where it would take the completion from its channel) only counted the write-back out of BUSY
+ * and raised TX_DONE: one that succeeded is handled for that edge here, as it lands, with no run
+ * there (one of a 1514-byte frame's TX runs and timesteps). The ring counts it out once that edge
+ * is committed for a reader (RingRegisters.leaveOn), and the interrupt block takes its cause as
+ * raised on that edge (InterruptController.txDoneOn). One that failed goes to the engine, whose
+ * run there faults its ring.
+ */
+export class TxWriteBackLandings implements DmaReply<WriteBackTag> {
+  constructor(
+    private readonly ringOf: (queue: number) => RingRegisters,
+    /** The engine's first edge after a time: the one that would take a completion pushed then. */
+    private readonly engineEdgeAfter: (time: number) => number,
+    private readonly time: { readonly now: number },
+    private readonly interrupts: { txDoneOn(edge: number, queue: number, packets: number): void },
+    private readonly failed: DmaReply<WriteBackTag>,
+  ) {}
+
+  push(completion: DmaCompletion<WriteBackTag>): void {
+    if (completion.error) return this.failed.push(completion);
+    const tag = completion.tag;
+    const edge = this.engineEdgeAfter(this.time.now);
+    this.ringOf(tag.queue).leaveOn(edge);
+    this.interrupts.txDoneOn(edge, tag.queue, tag.packets);
   }
 }
 

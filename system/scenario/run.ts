@@ -210,7 +210,7 @@ function runAndWrite(loaded: LoadedScenario, design: Design<ScenarioSystem>, opt
   // The last packet is delivered a propagation delay after its last bit left the NIC: the edges that show it left (the MAC's count, its line idle after the gap, the queue's frame done), due within two cycles, are taken too.
   if (ending.kind === "arrived" && options.endAt !== undefined && options.endAt > kernel.now) kernel.run({ until: options.endAt });
   // Blocks drawing their signals lazily ask for those edges as a waveform would have them: the same end with it or without.
-  if (ending.kind === "arrived" && options.endAt === undefined) kernel.planDrawing();
+  if (ending.kind === "arrived" && options.endAt === undefined) kernel.planKeptEdges();
   for (let settling = 0; ending.kind === "arrived" && options.endAt === undefined && settling < SETTLING_EDGES; settling++) {
     const next = Math.min(...kernel.domains.map((domain) => (domain.nextEdge <= kernel.now + 2 * domain.period ? domain.nextEdge : Infinity)));
     if (next === Infinity) break;

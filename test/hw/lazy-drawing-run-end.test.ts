@@ -12,8 +12,10 @@ import { lineSystem } from "../support/line-run.js";
  * bits received, a cause that cannot fire, a mask written while nothing else is to do) and take no
  * edge for it. A run asking what is still to happen must count those edges as a watched block's:
  * `kernel.run()` with no limit ends at the same time, and `hasClockedWork` and `nextActivityTime`
- * answer the same, with the waveform, with it left out of the NIC, and without one. From an outside
- * check: an IMS write kept so ended an unbounded run (and `nicsim serve`'s WAIT_FOREVER) 3 ns early.
+ * answer the same, with the waveform, with it left out of the NIC, and without one; and a run with
+ * a limit on such an edge takes it. From outside checks: an IMS write kept so ended an unbounded run
+ * (and `nicsim serve`'s WAIT_FOREVER) 3 ns early, and a run stopped on its edge showed the old mask,
+ * work to do and its edge still to come.
  */
 const WATCHES: ReadonlyArray<[string, TraceSelection | undefined]> = [
   ["the whole waveform", {}],
@@ -49,9 +51,10 @@ function deviceRun(trace: TraceSelection | undefined, writes: ReadonlyArray<read
     for (const [register, value] of writes) top.nic.mmioWrite(register, value);
   });
   const stops: string[] = [];
-  for (const until of [us(1.4) + 1500, us(1.4) + 3900]) {
+  // Between the landing and the edge after it, on that edge (kept, unwatched: the run takes it), and after.
+  for (const until of [us(1.4) + 1500, us(1.4) + 3999, us(1.4) + 4000, us(1.4) + 4001]) {
     kernel.run({ until });
-    stops.push(`${kernel.now}: work ${kernel.hasClockedWork()}, next ${kernel.nextActivityTime}`);
+    stops.push(`${kernel.now}: work ${kernel.hasClockedWork()}, next ${kernel.nextActivityTime}, mask ${top.nic.interrupts.mask.value}, cause ${top.nic.interrupts.cause.value}`);
   }
   const end = kernel.run();
   return { end, stops, fires, mask: top.nic.interrupts.mask.value, cause: top.nic.interrupts.cause.value };
