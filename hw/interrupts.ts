@@ -184,7 +184,8 @@ export class InterruptController extends ClockedComponent {
     // The run a mask write left to draw would have taken this cause on its edge (one raised between runs, on the edge the last run stopped at): it runs.
     if (this.maskDrawEdge > this.kernel.committedThrough && this.maskDrawEdge !== Infinity) this.wake();
     const takenAt = this.clock.edgeAfter(now);
-    if (now >= this.stormUntil && !this.cause.watched && this.kernel.begun && this.cannotFireOn(vector, takenAt)) {
+    // Not kept between runs before this time's phase (a run stopped at its limit): the block may yet run on an edge now, woken by a later call, and take it from `raised` there (kept, such a cause fired a cycle late; from an outside check).
+    if (now >= this.stormUntil && !this.cause.watched && this.kernel.begun && this.kernel.phaseRanNow && this.cannotFireOn(vector, takenAt)) {
       // Those taken by now are applied as each comes: a vector masked for good keeps only what is still to come.
       this.showRaisesKept();
       // After a landed write-back's TX_DONE told for a later edge (txDoneOn).

@@ -275,7 +275,7 @@ export class ClockDomain {
     if (!this.slotsRead) this.readSlots();
     if (this.workSaidByAll) return this.slots.some((slot) => slot.member.workUnderWay!());
     this.wakeTimes.dropThrough(now, this.rouse);
-    return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity) || this.nextKeptEdge(now) !== Infinity;
+    return this.wakeTimes.size > 0 || !this.allIdle() || this.timedMembers.some((member) => member.nextWakeTime() !== Infinity) || this.nextKeptEdge(-Infinity) !== Infinity;
   }
 
   /** The first edge after `after` still to come that a member keeps (Clocked.nextKeptEdge). */

@@ -213,11 +213,11 @@ export class Kernel implements ProcessScheduler, EventHost {
 
   /** When something next runs: a queued resumption or callback, or a clock edge; Infinity when nothing will. */
   get nextActivityTime(): number {
-    return Math.min(this.nextEdgeTime(), this.wakeups.nextTime, this.nextKeptEdge(this.now));
+    return Math.min(this.nextEdgeTime(), this.wakeups.nextTime, this.nextKeptEdge());
   }
 
-  /** The first edge after `after` still to come that a block keeps rather than runs on (Clocked.nextKeptEdge). */
-  private nextKeptEdge(after: number): number {
+  /** The first edge after `after` still to come (after what readers see committed: an edge at now while this time's edges are pending) that a block keeps rather than runs on (Clocked.nextKeptEdge). */
+  private nextKeptEdge(after = -Infinity): number {
     let edge = Infinity;
     for (const domain of this.domains) edge = Math.min(edge, domain.nextKeptEdge(after));
     return edge > LAST_TIME ? Infinity : edge;
@@ -257,7 +257,7 @@ export class Kernel implements ProcessScheduler, EventHost {
         }
         if (next === Infinity) {
           // Nothing left but edges blocks keep: they take them, so a run to the end ends where it would had they run on them (watched, say).
-          if (this.nextKeptEdge(this.now) !== Infinity) this.planKeptEdges();
+          if (this.nextKeptEdge() !== Infinity) this.planKeptEdges();
           if (this.nextEdgeTime() === Infinity) {
             reason = "exhausted";
             break;
