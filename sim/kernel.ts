@@ -283,7 +283,7 @@ export class Kernel implements ProcessScheduler, EventHost {
       throw this.failure;
     }
     try {
-      this.tracer?.sync(this.now);
+      this.tracer?.sync(this.now, this.workDueNow);
     } catch (error) {
       // A waveform that cannot be written (a full disk) ends the simulation as a failure inside the run would: it cannot go on recording.
       throw (this.failure = this.failureOf(error));

@@ -160,8 +160,9 @@ export class VcdTracer implements KernelTracer {
     if (this.state === "waiting" && this.from < next) this.begin(this.from, next);
   }
 
-  sync(now: number): void {
-    if (this.state === "dumping") {
+  sync(now: number, timestepOpen: boolean): void {
+    // Written now, a value a later phase of this time changes again was dumped twice at one time (from an outside check: a run stopped by its condition between phases).
+    if (this.state === "dumping" && !timestepOpen) {
       this.drawClocks(now, true);
       this.writeTouched(now);
     }
