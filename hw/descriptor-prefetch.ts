@@ -152,7 +152,7 @@ export class DescriptorPrefetch<D> {
     ring.fetchPointer = (first + count) % ring.descriptors;
     const address = ring.addressOf(first);
     // Which descriptor runs off mapped memory, for the error log, should the engine refuse the fetch: one lookup when it will not.
-    const firstUnmapped = dma.reachable(address, count * DESCRIPTOR_BYTES) ? null : this.firstUnmapped(dma, first, count);
+    const firstUnmapped = dma.translation.reachable(address, count * DESCRIPTOR_BYTES) ? null : this.firstUnmapped(dma, first, count);
     const fetch: DescriptorFetch = { kind: "descriptors", queue: ring.queue, first, count, generation: this.generation, firstUnmapped, data: null, done: false, error: null };
     this.fetches.push(fetch);
     this.requested += count;
@@ -194,7 +194,7 @@ export class DescriptorPrefetch<D> {
 
   /** The first of `count` descriptors from `first` outside mapped memory (a ring that runs past its region runs off at one). */
   private firstUnmapped(dma: DmaEngine, first: number, count: number): number {
-    for (let index = first; index < first + count; index++) if (!dma.reachable(this.ring.addressOf(index), DESCRIPTOR_BYTES)) return index;
+    for (let index = first; index < first + count; index++) if (!dma.translation.reachable(this.ring.addressOf(index), DESCRIPTOR_BYTES)) return index;
     return first;
   }
 

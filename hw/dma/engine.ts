@@ -3,7 +3,8 @@ import { copyOf } from "../../sim/bytes.js";
 import { insertAt } from "../../sim/array-places.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../sim/component.js";
 import { HostMemoryToken } from "../../sim/host/token.js";
-import { formatAddress, type HostMemory } from "../../sim/host/memory.js";
+import type { HostMemory } from "../../sim/host/memory.js";
+import { DmaTranslation } from "./translation.js";
 import { AskedRequests } from "./asked-requests.js";
 import { DueQueues } from "./due-queues.js";
 import { DMA_PARAMETERS } from "./parameters.js";
@@ -83,6 +84,7 @@ export class DmaEngine extends ClockedComponent {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
     super(context);
+    this.translation = new DmaTranslation(memory);
     const period = this.clock.period;
     const { maxPayload, bytesPerCycle, maxOutstandingReads, maxReadRequest, readLatency, completionTimeout } = this.params;
     this.writeLink = new PostedWriteLink({ period, maxPayload, bytesPerCycle });
@@ -99,6 +101,8 @@ export class DmaEngine extends ClockedComponent {
     memory.beforeFree.push(() => this.memoryFreeing());
   }
 
+  /** The IOMMU check made before an access is issued, and how an unmapped one is named. */
+  readonly translation: DmaTranslation;
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
   readonly observers: ((request: { readonly write: boolean; readonly address: number; readonly length: number }) => void)[] = [];
   /** Watchers of every write as host memory takes it (a driver in another process keeps a copy of its memory); they must not change anything. */
@@ -216,25 +220,6 @@ export class DmaEngine extends ClockedComponent {
     for (const observer of this.observers) observer({ write: true, address, length: bytes.length });
     // Its landing is handled no sooner than a cycle's crossing and the write latency after its take.
     this.ask({ kind: "write", address, length: bytes.length, bytes: copyOf(bytes), reply: reply as DmaReply<unknown> | null, tag, error: null, takenOn: 0, runBy: 0 }, (1 + this.params.writeLatency) * this.clock.period);
-  }
-
-  /** Whether a DMA to this range would be translated (the IOMMU check, made before issuing). */
-  reachable(address: number, length: number): boolean {
-    return this.memory.isMapped(address, length);
-  }
-
-  /** How a range it would not translate is named in its error: one that starts in mapped memory says it runs past it (its address alone looked right). */
-  unmappedName(field: string, address: number, length: number): string {
-    const why = this.whyUnmapped(address, length);
-    return why === null ? field : `${field} (${why})`;
-  }
-
-  /** What unmappedName says of an access DMA cannot make: bytes running past what they start in, or a region the host freed; null for neither. */
-  whyUnmapped(address: number, length: number): string | null {
-    if (this.reachable(address, 1)) return `its ${length} bytes run past the mapped memory it starts in`;
-    // A use after free: the region is named, as a red zone's is.
-    const freed = this.memory.freedRegionOf(address);
-    return freed ? `in '${freed.label}', which the host freed: ${formatAddress(freed.start)}, ${freed.size} bytes` : null;
   }
 
   override isIdle(): boolean {

@@ -54,7 +54,7 @@ export class SaRecordFetch extends ClockedComponent {
       this.refusePointer(direction, "SA_RECORD_INVALID", ` ${unaligned}`, pointer);
       return true;
     }
-    if (!this.shared.dma.reachable(pointer, SA_RECORD_BYTES)) {
+    if (!this.shared.dma.translation.reachable(pointer, SA_RECORD_BYTES)) {
       // Starting in mapped memory, it runs past it: said as a descriptor's SA_POINTER is.
       this.refusePointer(direction, "DMA_UNMAPPED", "", pointer);
       return true;
@@ -103,7 +103,7 @@ export class SaRecordFetch extends ClockedComponent {
   private refusePointer(direction: SaDirection, code: ErrorCodeName, problem: string, pointer: number): void {
     // Where the record's bytes are not all mapped, why: a region the host freed is named, as a TX descriptor's SA_POINTER names it (from a driver developer's check).
     const dma = this.shared.dma;
-    const why = dma.reachable(pointer, SA_RECORD_BYTES) ? null : (dma.whyUnmapped(pointer, SA_RECORD_BYTES) ?? "not in mapped memory");
+    const why = dma.translation.reachable(pointer, SA_RECORD_BYTES) ? null : (dma.translation.whyUnmapped(pointer, SA_RECORD_BYTES) ?? "not in mapped memory");
     this.refuse(direction, code, `SA_STAGE (record pointer${problem}${why === null ? "" : `; ${why}`})`, pointer, true);
   }
 

@@ -335,12 +335,12 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     buffers.forEach((buffer, position) => {
       const start = position * bufferSize;
       const chunk = frame.bytes.subarray(start, Math.min(start + bufferSize, length));
-      const reachable = this.shared.dma.reachable(buffer.address, bufferSize);
+      const reachable = this.shared.dma.translation.reachable(buffer.address, bufferSize);
       if (reachable) {
         this.shared.dma.write(buffer.address, chunk, null, null);
       } else {
         error = ErrorCode.DMA_UNMAPPED;
-        state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", this.shared.dma.unmappedName("BUFFER_ADDRESS", buffer.address, bufferSize), buffer.exactAddress ?? buffer.address, buffer.index);
+        state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", this.shared.dma.translation.unmappedName("BUFFER_ADDRESS", buffer.address, bufferSize), buffer.exactAddress ?? buffer.address, buffer.index);
       }
       const eop = position === buffers.length - 1;
       const writeBack = RX_WRITE_BACK.encode({

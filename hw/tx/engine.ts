@@ -315,7 +315,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
       this.flight.bufferRead(packet.descriptors[tag.part]!.length);
       if (completion.error) {
         const descriptor = packet.descriptors[tag.part]!;
-        const fieldName = completion.error === "DMA_UNMAPPED" ? this.shared.dma.unmappedName("BUFFER_ADDRESS", descriptor.bufferAddress, descriptor.length) : "BUFFER_ADDRESS";
+        const fieldName = completion.error === "DMA_UNMAPPED" ? this.shared.dma.translation.unmappedName("BUFFER_ADDRESS", descriptor.bufferAddress, descriptor.length) : "BUFFER_ADDRESS";
         packet.fault ??= { code: completion.error, field: "BUFFER_ADDRESS", fieldName, index: descriptor.index, value: exactField(descriptor, "bufferAddress") };
       } else {
         packet.parts[tag.part] = completion.data;

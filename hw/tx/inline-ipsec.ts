@@ -41,8 +41,8 @@ export class TxInlineIpsec {
       if (entry) return this.encrypt(packet, entry);
       const unaligned = recordPointerProblem(first.saPointer);
       if (unaligned) return this.refuse(packet, { code: "SA_RECORD_INVALID", field: "SA_POINTER", fieldName: `SA_POINTER (${unaligned})`, index: first.index, value: exactField(first, "saPointer") });
-      if (!this.dma.reachable(first.saPointer, SA_RECORD_BYTES)) {
-        return this.refuse(packet, { code: "DMA_UNMAPPED", field: "SA_POINTER", fieldName: this.dma.unmappedName("SA_POINTER", first.saPointer, SA_RECORD_BYTES), index: first.index, value: exactField(first, "saPointer") });
+      if (!this.dma.translation.reachable(first.saPointer, SA_RECORD_BYTES)) {
+        return this.refuse(packet, { code: "DMA_UNMAPPED", field: "SA_POINTER", fieldName: this.dma.translation.unmappedName("SA_POINTER", first.saPointer, SA_RECORD_BYTES), index: first.index, value: exactField(first, "saPointer") });
       }
       if (this.recordFetches.add(first.saPointer, packet)) this.fetchRecord(first.saPointer);
       return;

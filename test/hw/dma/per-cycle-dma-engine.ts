@@ -3,6 +3,7 @@ import { Channel } from "../../../sim/channel.js";
 import { ClockedComponent, type ComponentContext, ComponentContextToken } from "../../../sim/component.js";
 import { HostMemoryToken } from "../../../sim/host/token.js";
 import type { HostMemory } from "../../../sim/host/memory.js";
+import { DmaTranslation } from "../../../hw/dma/translation.js";
 import { DMA_PARAMETERS } from "../../../hw/dma/parameters.js";
 import type { ErrorCodeName } from "../../../hw/spec/errors.js";
 import type { DmaCompletion } from "../../../hw/dma/request.js";
@@ -70,7 +71,11 @@ export class PerCycleDmaEngine extends ClockedComponent {
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
     super(context);
     this.incoming = new Channel(this.kernel, this.clock);
+    this.translation = new DmaTranslation(memory);
   }
+
+  /** The IOMMU check made before issuing (the transaction-level engine's). */
+  readonly translation: DmaTranslation;
 
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
   readonly observers: ((request: { readonly write: boolean; readonly address: number; readonly length: number }) => void)[] = [];
@@ -119,11 +124,6 @@ export class PerCycleDmaEngine extends ClockedComponent {
   write<Tag>(address: number, bytes: Uint8Array, reply: Channel<DmaCompletion<Tag>> | null, tag: Tag): void {
     for (const observer of this.observers) observer({ write: true, address, length: bytes.length });
     this.incoming.push({ write: true, address, length: bytes.length, bytes: bytes.slice(), reply: reply as Channel<DmaCompletion<unknown>> | null, tag, issued: 0, chunksLeft: 0, error: null, urgency: 0 });
-  }
-
-  /** Whether a DMA to this range would be translated (the IOMMU check, made before issuing). */
-  reachable(address: number, length: number): boolean {
-    return this.memory.isMapped(address, length);
   }
 
   override isIdle(): boolean {
