@@ -185,12 +185,8 @@ export class InterruptController extends ClockedComponent {
     if (this.maskDrawEdge > this.kernel.committedThrough && this.maskDrawEdge !== Infinity) this.wake();
     const takenAt = this.clock.edgeAfter(now);
     // Not kept between runs before this time's phase (a run stopped at its limit): the block may yet run on an edge now, woken by a later call, and take it from `raised` there (kept, such a cause fired a cycle late; from an outside check).
-    if (now >= this.stormUntil && !this.cause.watched && this.kernel.begun && this.kernel.phaseRanNow && this.cannotFireOn(vector, takenAt)) {
-      // Those taken by now are applied as each comes: a vector masked for good keeps only what is still to come.
-      this.showRaisesKept();
-      // After a landed write-back's TX_DONE told for a later edge (txDoneOn).
-      this.raisesKept.insertSorted({ takenAt, bits, vector, packets }, byTakeEdge);
-    } else this.raised.push({ bits, vector, packets });
+    if (this.kernel.begun && this.kernel.phaseRanNow && this.keptWithoutRun(now, vector, takenAt)) this.keep({ takenAt, bits, vector, packets });
+    else this.raised.push({ bits, vector, packets });
   }
 
   /**
@@ -200,11 +196,20 @@ export class InterruptController extends ClockedComponent {
    */
   txDoneOn(edge: number, queue: number, packets: number): void {
     const takenAt = this.clock.edgeAfter(edge);
-    const kept = edge >= this.stormUntil && !this.cause.watched && this.cannotFireOn(queue, takenAt);
-    this.showRaisesKept();
-    // A cause raised meanwhile for an earlier edge goes before it.
-    this.raisesKept.insertSorted({ takenAt, bits: causeTxDone(queue), vector: queue, packets }, byTakeEdge);
+    const kept = this.keptWithoutRun(edge, queue, takenAt);
+    this.keep({ takenAt, bits: causeTxDone(queue), vector: queue, packets });
     if (!kept) this.wakeAt(takenAt);
+  }
+
+  /** Whether a cause raised on `edge` for the vector is kept with no run for it: unwatched, no storm, and it cannot fire on `takenAt`, the edge that takes it. */
+  private keptWithoutRun(edge: number, vector: number, takenAt: number): boolean {
+    return edge >= this.stormUntil && !this.cause.watched && this.cannotFireOn(vector, takenAt);
+  }
+
+  /** Keep a cause with the edge that takes it, in that edge's order (one for an earlier edge goes before a landed TX_DONE told ahead); those taken by now are applied first, so a vector masked for good keeps only what is still to come. */
+  private keep(raise: KeptRaise): void {
+    this.showRaisesKept();
+    this.raisesKept.insertSorted(raise, byTakeEdge);
   }
 
   /**

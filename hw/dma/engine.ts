@@ -133,7 +133,7 @@ export class DmaEngine extends ClockedComponent {
     }
     const edge = this.clock.edgeAfter(now);
     // Lazily only where the engine's plan has the queues unwatched (its catch-up does the edges since unseen) and nothing watches them now: a waveform window opening, or a waiter, since the plan, has the engine run every edge from its next run on.
-    const lazily = !this.piecesShown && !this.queuesShown() && this.memory.isMapped(request.address, request.length);
+    const lazily = !this.piecesShown && !this.queuesShown() && this.translation.reachable(request.address, request.length);
     this.asked.add(request, edge, lazily ? edge + soonest : edge);
     this.runBy(request.runBy);
   }
@@ -336,7 +336,7 @@ export class DmaEngine extends ClockedComponent {
   }
 
   private accept(request: DmaRequest, now: number): void {
-    if (!this.memory.isMapped(request.address, request.length)) {
+    if (!this.translation.reachable(request.address, request.length)) {
       if (request.kind === "read") this.piecesWaiting -= piecesOf(request.length, this.params.maxReadRequest);
       request.error = "DMA_UNMAPPED";
       this.schedule(now + this.clock.period, now, DueSource.unmapped, request, "DMA_UNMAPPED");
@@ -387,7 +387,7 @@ export class DmaEngine extends ClockedComponent {
     this.completed++;
     let data: Uint8Array | null = null;
     // Memory the driver freed while the request was on its way is no longer translated: the access fails there, as it would have been refused had it been freed before.
-    if (!request.error && !this.memory.isMapped(request.address, request.length)) request.error = "DMA_UNMAPPED";
+    if (!request.error && !this.translation.reachable(request.address, request.length)) request.error = "DMA_UNMAPPED";
     if (request.error) {
       this.errorCount++;
     } else if (request.kind === "write") {
