@@ -44,8 +44,8 @@ export class InterruptController extends ClockedComponent {
    *   as that edge would have (one of the 60-byte frame's timesteps went to a masked one's run; in
    *   the default scenario, whose bulk vectors wait 10 µs, 0.6 of a frame's 12.2 evaluations went
    *   to taking causes for vectors already waiting);
-   * - TX_DONE for a write-back that landed, as the TX engine's run on the edge after the landing
-   *   would have raised it (txDoneOn): kept so too where it cannot fire, else taken by the block's
+   * - TX_DONE or RX_DONE for a write-back that landed, as the TX or RX engine's run on the edge
+   *   after the landing would have raised it (txDoneOn, rxDoneOn): kept so too where it cannot fire, else taken by the block's
    *   run on its take edge.
    */
   private readonly raisesKept = new Fifo<KeptRaise>();
@@ -195,9 +195,18 @@ export class InterruptController extends ClockedComponent {
    * as a cause raised on that edge would be.
    */
   txDoneOn(edge: number, queue: number, packets: number): void {
+    this.raiseOn(edge, causeTxDone(queue), queue, packets);
+  }
+
+  /** RX_DONE raised by the RX engine's run on `edge`, told before it as txDoneOn is (RxWriteBackLandings). */
+  rxDoneOn(edge: number, queue: number, packets: number): void {
+    this.raiseOn(edge, causeRxDone(queue), queue, packets);
+  }
+
+  private raiseOn(edge: number, bits: number, vector: number, packets: number): void {
     const takenAt = this.clock.edgeAfter(edge);
-    const kept = this.keptWithoutRun(edge, queue, takenAt);
-    this.keep({ takenAt, bits: causeTxDone(queue), vector: queue, packets });
+    const kept = this.keptWithoutRun(edge, vector, takenAt);
+    this.keep({ takenAt, bits, vector, packets });
     if (!kept) this.wakeAt(takenAt);
   }
 

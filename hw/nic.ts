@@ -84,7 +84,7 @@ export class Nic extends Component implements DeviceBus {
     this.coreClock = this.kernel.clock(`${this.path}.clk_core`, periodOfMegahertz(this.params.coreMegahertz), clock);
     this.macClock = this.kernel.clock(`${this.path}.clk_mac`, Math.round(macPeriod(wire.params.gigabitsPerSecond)), clock);
     const queues = this.params.queues;
-    this.statistics = new Statistics(queues);
+    this.statistics = new Statistics(queues, this.kernel);
     this.container.register(InterruptQueueCount, { useValue: queues });
     this.errorLog = this.child(ErrorLog, "errors");
     this.interrupts = this.child(InterruptController, "interrupts", { clock: this.coreClock });

@@ -38,7 +38,36 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
    */
   protected drawEachEdge(own: readonly Signal[]): void {
     this.drawnSignals = [...own, ...this.queues.flatMap((state) => state.scope.published)];
-    for (const signal of this.drawnSignals) signal.onWatched = () => this.wake();
+    for (const signal of this.drawnSignals) signal.onWatched = () => this.drawnWatched();
+  }
+
+  /** One of the signals drawn on every edge came to be seen: the engine runs and draws them. */
+  protected drawnWatched(): void {
+    this.wake();
+  }
+
+  /** The first edge after `after` on which a write-back landed is counted out of its ring, which the engine kept rather than ran on (TxWriteBackLandings, RxWriteBackLandings; Clocked.nextKeptEdge). */
+  nextKeptEdge(after: number): number {
+    let edge = Infinity;
+    for (const state of this.queues) {
+      const leaving = state.ring.leavingOn;
+      for (let index = 0; index < leaving.length; index++) {
+        const on = leaving.at(index)!;
+        if (on > after) {
+          edge = Math.min(edge, on);
+          break;
+        }
+      }
+    }
+    return edge;
+  }
+
+  /** Run on the edges kept, as it ran before write-backs were handled as they landed. */
+  planKeptEdges(): void {
+    for (const state of this.queues) {
+      const leaving = state.ring.leavingOn;
+      for (let index = 0; index < leaving.length; index++) this.wakeAt(leaving.at(index)!);
+    }
   }
 
   /**

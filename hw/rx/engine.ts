@@ -19,6 +19,7 @@ import { MAX_RECEIVE_BUFFER, queueOfClass } from "../spec/registers.js";
 import { type RxBuffer, type RxFrame, RxQueueState, type Tag } from "./rx-queue-state.js";
 import { RxPacketBuffer } from "./rx-packet-buffer.js";
 import { RxInlineIpsec } from "./inline-ipsec.js";
+import { FramesWriting, RxWriteBackLandings } from "./write-back.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
 const IDLE = RxState.code("IDLE");
@@ -45,12 +46,13 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   private nextQueue = 0;
   /** Frames that have their descriptors and wait to be written, every queue's. */
   private assignedFrames = 0;
-  /** Frames whose writes are on their way, until their last write-back lands: still in the buffer. */
-  private framesWriting = 0;
+  private readonly writing = new FramesWriting(this.kernel);
+  /** Where its write-backs land: each handled there for the engine's next edge, with no run on it, while nothing watches the engine. */
+  private readonly landings: RxWriteBackLandings;
 
   /** Frames the engine holds: waiting for descriptors, waiting to be written, or being written (a frame being written was in no count at a run's end; from an outside check). */
   get framesHeld(): number {
-    return this.queues.reduce((sum, state) => sum + state.frames.length + state.assigned.length, 0) + this.framesWriting;
+    return this.queues.reduce((sum, state) => sum + state.frames.length + state.assigned.length, 0) + this.writing.held;
   }
   /** Which queue's frame is written next: the policy map (TX_SCHED), as at the frame start and the wire. */
   private readonly scheduler: QueueScheduler;
@@ -70,6 +72,9 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     this.inlineIpsec = new RxInlineIpsec(offload, this.cryptoResults, (trafficClass) => this.queueOf(trafficClass));
     this.drawEachEdge([this.state, this.bufferUsed, this.dropped]);
     this.packetBuffer = new RxPacketBuffer(this.params, shared.queues, shared.maxFrameBytes);
+    const engine = { ring: (queue: number) => this.ring(queue), edgeAfter: (time: number) => this.clock.edgeAfter(time), drawn: () => this.drawn };
+    this.landings = new RxWriteBackLandings(engine, this.completions, this.packetBuffer, this.writing, shared, this.kernel);
+    this.bufferUsed.refresh = () => this.showFreed();
     this.scheduler = shared.makeScheduler();
     const sizeProblem = this.packetBuffer.sizeProblem(shared.maxFrameBytesPath);
     if (sizeProblem) this.misfitParameter("bufferBytes", sizeProblem, ["bufferPartition", shared.maxFrameBytesPath]);
@@ -158,8 +163,24 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     return true;
   }
 
+  /** Unwatched, `buffer_used` shows the room freed by write-backs landed as the edges since left it (RxWriteBackLandings). */
+  private showFreed(): void {
+    if (this.packetBuffer.freeThrough(this.kernel.committedThrough)) this.bufferUsed.showDrawn(this.packetBuffer.bytesUsed);
+  }
+
+  /** Watched from now: shown as it stands, and run on the edges the write-backs landed are for, where it draws them. */
+  protected override drawnWatched(): void {
+    this.showFreed();
+    this.planKeptEdges();
+    this.wake();
+  }
+
   evaluate(): void {
+    const now = this.kernel.now;
+    // Room freed by landings on edges before this one first; one on this edge after the frames admitted on it, as its run took the completion after them.
+    this.packetBuffer.freeThrough(now - 1);
     for (let bytes = this.fromMac.take(); bytes; bytes = this.fromMac.take()) this.admit(bytes);
+    this.packetBuffer.freeThrough(now);
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
     for (let result = this.cryptoResults.take(); result; result = this.cryptoResults.take()) this.inlineIpsec.decrypted(result);
     const delivered = this.deliver();
@@ -191,7 +212,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       return this.drop("RX_BUFFER_FULL", bytes);
     }
     this.packetBuffer.hold(queue, bytes.length);
-    const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, flagged: null, spi: 0, handle: 0, writeBackFailed: false };
+    const frame: RxFrame = { bytes, trafficClass, ready: true, ipsecStatus: 0, error: 0, flagged: null, spi: 0, handle: 0, writeBackFailed: false, writeBackFailing: false };
     state.frames.push(frame);
     if (esp) this.inlineIpsec.inspect(frame, esp);
   }
@@ -352,13 +373,13 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
         spi: frame.spi,
         saHandle: frame.handle,
       });
-      this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK.at, writeBack, this.completions, { kind: "write-back", queue, index: buffer.index, frameLength: length, eop, frame, placed: error === 0 } as Tag);
+      this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK.at, writeBack, this.landings, { kind: "write-back", queue, index: buffer.index, frameLength: length, eop, frame, placed: error === 0 });
     });
     // One count per frame, of what its descriptor tells the driver. A drop is held no more; a frame delivered flagged is, until its writes land.
     if (error) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
     else {
       if (frame.flagged) this.shared.statistics.drop(frame.flagged, { frame: frame.bytes });
-      this.framesWriting++;
+      this.writing.start();
     }
     return true;
   }
@@ -374,7 +395,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const frame = tag.frame;
     // Held while its writes are on their way, until it is received or its first failed write-back makes it a drop (counted both ways, from a re-check).
     const held = tag.placed && !frame.writeBackFailed;
-    if (held && (tag.eop || completion.error)) this.framesWriting--;
+    if (held && (tag.eop || completion.error)) this.writing.leave();
     if (completion.error) {
       state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address, tag.index);
       // Counted once, unless its descriptor already counted it as a drop (a buffer it could not write, or flagged).
@@ -384,8 +405,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
       this.shared.stages.record("rx", "descriptor-done", this.kernel.now, frame, frame.bytes);
       // A frame some of whose buffers could not be written, or one of whose write-backs failed, is a drop (RX_DMA_ERROR), not a packet received.
       if (tag.placed && !frame.writeBackFailed) {
-        this.shared.statistics.rxPackets[tag.queue]!++;
-        this.shared.statistics.rxBytes[tag.queue]! += tag.frameLength;
+        this.shared.statistics.received(tag.queue, tag.frameLength);
       }
       this.shared.interrupts.rxDone(tag.queue, 1);
     }

@@ -1,4 +1,12 @@
+import { Fifo } from "../../sim/fifo.js";
 import { overDynamicThreshold } from "../shared-buffer-threshold.js";
+
+/** A frame's room freed on the RX engine's edge at `edge`, told before it (RxWriteBackLandings). */
+interface FreedOn {
+  readonly edge: number;
+  readonly queue: number;
+  readonly bytes: number;
+}
 
 /**
  * The RX packet buffer, holding frames until their ring has descriptors and their DMA writes are
@@ -9,6 +17,8 @@ export class RxPacketBuffer {
   private used = 0;
   /** Bytes each queue holds, against its part when the buffer is split per class. */
   private readonly usedByQueue: number[];
+  /** Room freed on edges not yet reached, in edge order. */
+  private readonly freedLater = new Fifo<FreedOn>();
 
   constructor(
     private readonly params: { readonly bufferBytes: number; readonly bufferPartition: "shared" | "per-class"; readonly sharedThreshold: number },
@@ -51,5 +61,22 @@ export class RxPacketBuffer {
   free(queue: number, bytes: number): void {
     this.used -= bytes;
     this.usedByQueue[queue]! -= bytes;
+  }
+
+  /** Room freed on the engine's edge at `edge`: freeThrough frees it once that edge is reached. Told in edge order. */
+  freeOn(edge: number, queue: number, bytes: number): void {
+    this.freedLater.push({ edge, queue, bytes });
+  }
+
+  /** Free the room told freed on edges through `edge`; returns whether there was any. */
+  freeThrough(edge: number): boolean {
+    const later = this.freedLater;
+    let freed = false;
+    for (let frame = later.at(0); frame !== undefined && frame.edge <= edge; frame = later.at(0)) {
+      later.shift();
+      this.free(frame.queue, frame.bytes);
+      freed = true;
+    }
+    return freed;
   }
 }

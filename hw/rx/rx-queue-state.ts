@@ -21,6 +21,8 @@ export interface RxFrame {
   handle: number;
   /** One of its descriptors' write-backs failed: the driver never learns of it, so it is no packet received. */
   writeBackFailed: boolean;
+  /** One of its write-backs failed as it landed: the RX engine takes the rest of them after that one, in order (RxWriteBackLandings). */
+  writeBackFailing: boolean;
 }
 
 export type FlaggedReason = (typeof FLAGGED_DROP_REASONS)[number];

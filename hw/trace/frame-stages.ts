@@ -17,7 +17,7 @@ export type FrameStage =
   | "wire-start"
   /** Last bit on the wire. */
   | "wire-end"
-  /** RX: the write-back of its last descriptor (DD) reached host memory. */
+  /** RX: the write-back of its last descriptor (DD) reached host memory. Timed at the RX engine's edge after the landing; told to the listener as it lands, that cycle early, where the engine does not run on that edge (RxWriteBackLandings). */
   | "descriptor-done";
 
 export interface StageEvent {

@@ -162,30 +162,6 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     return this.idle(true);
   }
 
-  /** The first edge after `after` on which a write-back landed is counted out of its ring, which the engine kept rather than ran on (TxWriteBackLandings; Clocked.nextKeptEdge). */
-  nextKeptEdge(after: number): number {
-    let edge = Infinity;
-    for (const state of this.queues) {
-      const leaving = state.ring.leavingOn;
-      for (let index = 0; index < leaving.length; index++) {
-        const on = leaving.at(index)!;
-        if (on > after) {
-          edge = Math.min(edge, on);
-          break;
-        }
-      }
-    }
-    return edge;
-  }
-
-  /** Run on the edges kept, as it ran before write-backs were handled as they landed. */
-  planKeptEdges(): void {
-    for (const state of this.queues) {
-      const leaving = state.ring.leavingOn;
-      for (let index = 0; index < leaving.length; index++) this.wakeAt(leaving.at(index)!);
-    }
-  }
-
   /** A policed queue's rate, or write-backs waiting for their delay: asked as the domain sleeps, so a plan that changed (a burst written at once, a frame started) leaves no empty edge behind. */
   nextWakeTime(): number {
     const planned = Math.min(this.frameStart.retryAt, this.writeBack.nextDue, this.frameStart.tagsFreeAt);

@@ -1,0 +1,90 @@
+import { Fifo } from "../../sim/fifo.js";
+import type { DmaCompletion, DmaReply } from "../dma/request.js";
+import type { NicShared } from "../config.js";
+import type { RingRegisters } from "../ring.js";
+import type { RxPacketBuffer } from "./rx-packet-buffer.js";
+import type { Tag } from "./rx-queue-state.js";
+
+export type WriteBackTag = Extract<Tag, { kind: "write-back" }>;
+
+/** Frames whose writes are on their way, until their last write-back lands: still in the RX packet buffer. */
+export class FramesWriting {
+  private count = 0;
+  /** Edges on which frames told landed leave, once committed for a reader (RxWriteBackLandings). */
+  private readonly leaving = new Fifo<number>();
+
+  constructor(private readonly time: { readonly committedThrough: number }) {}
+
+  get held(): number {
+    const leaving = this.leaving;
+    const committed = this.time.committedThrough;
+    for (let edge = leaving.at(0); edge !== undefined && edge <= committed; edge = leaving.at(0)) {
+      leaving.shift();
+      this.count--;
+    }
+    return this.count;
+  }
+
+  start(): void {
+    this.count++;
+  }
+
+  leave(): void {
+    this.count--;
+  }
+
+  leaveOn(edge: number): void {
+    this.leaving.push(edge);
+  }
+}
+
+/** What the RX engine's run would have done with a write-back landed; the engine names its edge after a time and says whether anything sees the signals it draws. */
+export interface LandingEngine {
+  ring(queue: number): RingRegisters;
+  edgeAfter(time: number): number;
+  drawn(): boolean;
+}
+
+/**
+ * Where the RX engine's descriptor write-backs land. Its run on its edge after a landing, where it
+ * took the completion from its channel, did nothing else there at 60 bytes: counted the write-back
+ * out of RXDCTL.BUSY, and for a frame's last freed its room in the packet buffer, counted it in
+ * RQPC and RQBC and raised RX_DONE (one of a 60-byte frame's four timesteps). A write-back that
+ * lands is done for that edge here, as it lands, with no run there: each count changes for a reader
+ * once that edge is committed, the room is freed for a frame admitted after it on that edge, and
+ * the interrupt block takes RX_DONE as raised on it (InterruptController.rxDoneOn). The frame's
+ * descriptor-done stage is told now, timed at that edge. The engine still takes from its channel:
+ * - a write-back that failed, and every later one of its frame, in order (the failure decides
+ *   whether they count);
+ * - any while the engine is watched (its signals in a waveform, or waited on), where its run on
+ *   that edge draws them.
+ */
+export class RxWriteBackLandings implements DmaReply<WriteBackTag> {
+  constructor(
+    private readonly engine: LandingEngine,
+    /** The engine's completion channel. */
+    private readonly taken: DmaReply<WriteBackTag>,
+    private readonly packetBuffer: RxPacketBuffer,
+    private readonly writing: FramesWriting,
+    private readonly shared: Pick<NicShared, "statistics" | "stages" | "interrupts">,
+    private readonly time: { readonly now: number },
+  ) {}
+
+  push(completion: DmaCompletion<WriteBackTag>): void {
+    const tag = completion.tag;
+    const frame = tag.frame;
+    if (completion.error) frame.writeBackFailing = true;
+    if (frame.writeBackFailing || this.engine.drawn()) return this.taken.push(completion);
+    const edge = this.engine.edgeAfter(this.time.now);
+    this.engine.ring(tag.queue).leaveOn(edge);
+    if (!tag.eop) return;
+    this.packetBuffer.freeOn(edge, tag.queue, tag.frameLength);
+    this.shared.stages.record("rx", "descriptor-done", edge, frame, frame.bytes);
+    // No write-back of its failed (those go to the engine): it is received unless its buffers could not all be written, a drop counted as they were.
+    if (tag.placed) {
+      this.writing.leaveOn(edge);
+      this.shared.statistics.receivedOn(edge, tag.queue, tag.frameLength);
+    }
+    this.shared.interrupts.rxDoneOn(edge, tag.queue, 1);
+  }
+}
