@@ -75,6 +75,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const engine = { ring: (queue: number) => this.ring(queue), edgeAfter: (time: number) => this.clock.edgeAfter(time), drawn: () => this.drawn };
     this.landings = new RxWriteBackLandings(engine, this.completions, this.packetBuffer, this.writing, shared, this.kernel);
     this.bufferUsed.refresh = () => this.showFreed();
+    this.state.refresh = () => this.showIdleAfterLandings();
     this.scheduler = shared.makeScheduler();
     const sizeProblem = this.packetBuffer.sizeProblem(shared.maxFrameBytesPath);
     if (sizeProblem) this.misfitParameter("bufferBytes", sizeProblem, ["bufferPartition", shared.maxFrameBytesPath]);
@@ -148,7 +149,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
   /** With `takeableOnly`, items pushed into its channels during this edge (the DMA's, the crypto engine's) do not count. */
   private idle(takeableOnly: boolean): boolean {
     // The state shows what the last edge did; an edge that does nothing must still show IDLE where anything sees it.
-    if (this.state.value !== IDLE && this.drawn) return false;
+    if (this.drawn && this.state.value !== IDLE) return false;
     if (takeableOnly ? this.fromMac.ready || this.completions.ready || this.cryptoResults.ready : this.fromMac.length > 0 || this.completions.length > 0 || this.cryptoResults.length > 0) return false;
     // A frame waiting for the link is no work: the engine asked for the edge it has room on.
     // Asked between edges (not takeableOnly), of the next edge: by then the writes handed over are taken.
@@ -168,15 +169,34 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     if (this.packetBuffer.freeThrough(this.kernel.committedThrough)) this.bufferUsed.showDrawn(this.packetBuffer.bytesUsed);
   }
 
+  /** The edge the engine last ran on. */
+  private lastRun = -Infinity;
+
+  /**
+   * Unwatched, `state` as the runs on the edges landings were handled for would have drawn it:
+   * IDLE, since the engine, asleep there, had nothing else to do (it showed DELIVER after every
+   * frame, and a process starting to wait for DELIVER resumed at once; from an outside check).
+   */
+  private showIdleAfterLandings(): void {
+    if (!this.state.watched) this.showStateLeft();
+  }
+
+  private showStateLeft(): void {
+    const edge = this.landings.lastEdge;
+    if (edge > this.lastRun && edge <= this.kernel.committedThrough) this.state.showDrawn(IDLE);
+  }
+
   /** Watched from now: shown as it stands, and run on the edges the write-backs landed are for, where it draws them. */
   protected override drawnWatched(): void {
     this.showFreed();
+    this.showStateLeft();
     this.planKeptEdges();
     this.wake();
   }
 
   evaluate(): void {
     const now = this.kernel.now;
+    this.lastRun = now;
     // Room freed by landings on edges before this one first; one on this edge after the frames admitted on it, as its run took the completion after them.
     this.packetBuffer.freeThrough(now - 1);
     for (let bytes = this.fromMac.take(); bytes; bytes = this.fromMac.take()) this.admit(bytes);

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { sequencedFrame } from "../../sim/packet/test-frames.js";
-import { delay } from "../../sim/process.js";
+import { delay, until } from "../../sim/process.js";
+import { RxState } from "../../hw/rx/engine.js";
 import { us } from "../../sim/time.js";
 import * as R from "../../hw/spec/registers.js";
 import { RX_DESCRIPTOR, RX_STATUS_FIELDS } from "../../hw/spec/descriptors.js";
@@ -137,5 +138,34 @@ describe("a run stopping around an RX write-back's landing", () => {
       if (counted === 0) expect(kernel.nextActivityTime, where).toBeLessThanOrEqual(leaves);
       else expect(kernel.nextActivityTime, where).toBeGreaterThan(leaves);
     }
+  });
+});
+
+describe("the RX engine's state after a landing", () => {
+  // From an outside check: unwatched, it showed DELIVER after every frame, and a process starting to wait for DELIVER resumed at once.
+  test.each([false, true])("watched %s: IDLE once the frame is written, and a wait for DELIVER resumes as the next frame is written", (watched) => {
+    const { kernel, top } = system({ "top.nic.queues": 1 });
+    const directory = watched ? mkdtempSync(join(tmpdir(), "nicsim-rx-state-")) : null;
+    if (directory !== null) recordWaveform(kernel, join(directory, "state"), { scopes: ["top.nic.rx"] });
+    const seen: { state: number; resumed: number } = { state: -1, resumed: -1 };
+    kernel.process("watch", function* () {
+      yield top.driver.base.whenReady();
+      yield delay(us(1));
+      top.peer.send(sequencedFrame("to-host", 0, 0, 60));
+      yield delay(us(5) + 1234);
+      seen.state = top.nic.rx.state.value;
+      yield until(top.nic.rx.state, RxState.code("DELIVER"));
+      seen.resumed = kernel.now;
+    });
+    kernel.process("second", function* () {
+      yield delay(us(20));
+      top.peer.send(sequencedFrame("to-host", 0, 1, 60));
+    });
+    kernel.run({ until: us(40) });
+    kernel.close();
+    if (directory !== null) rmSync(directory, { recursive: true, force: true });
+    expect(seen.state).toBe(RxState.code("IDLE"));
+    expect(seen.resumed).toBeGreaterThan(us(20));
+    expect(seen.resumed).toBeLessThan(us(21));
   });
 });
