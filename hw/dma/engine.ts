@@ -7,6 +7,7 @@ import type { HostMemory } from "../../sim/host/memory.js";
 import { DmaTranslation } from "./translation.js";
 import { AskedRequests } from "./asked-requests.js";
 import { DueQueues } from "./due-queues.js";
+import { LazyLandings } from "./lazy-landings.js";
 import { DMA_PARAMETERS } from "./parameters.js";
 import { piecesOf, ReadLookahead } from "./read-lookahead.js";
 import { type DmaReply, type DmaRequest, type Due, DueSource, type ReadRequest, TAKEN_ON_NEXT_RUN } from "./request.js";
@@ -69,6 +70,10 @@ export class DmaEngine extends ClockedComponent {
   private tagsBeforeDone = 0;
   private waitingBeforeDone = 0;
   private writesBeforeDone = 0;
+  private writtenBeforeDone = 0;
+  private errorsBeforeDone = 0;
+  /** In a run or a catch-up: host memory accesses made there are the engine's own. */
+  private busy = false;
   /** The next edge on which something shows. */
   private nextChange = Infinity;
   /**
@@ -81,6 +86,7 @@ export class DmaEngine extends ClockedComponent {
   private readonly queueSignals = [this.readsInFlight, this.readsWaiting, this.writesPending];
   /** Picoseconds from a piece's issue to the soonest edge its completion is handled on. */
   private readonly fewestTurnaround: number;
+  private readonly landings: LazyLandings;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
     super(context);
@@ -92,13 +98,14 @@ export class DmaEngine extends ClockedComponent {
     const fewestTurnaroundCycles = Math.max(1, Math.min(readLatency, completionTimeout));
     this.fewestTurnaround = fewestTurnaroundCycles * period;
     this.lookahead = new ReadLookahead({ period, maxOutstandingReads, maxReadRequest, fewestTurnaroundCycles });
+    this.landings = new LazyLandings(this.due, period, memory, () => this.landSeen());
     // A process starting to wait on them wakes the engine, which shows every piece from its next edge on; one reading them sees the edges before now.
-    for (const signal of this.queueSignals) {
+    for (const signal of [...this.queueSignals, this.writtenBytes, this.errors]) {
       signal.onWatched = () => this.wake();
       signal.refresh = () => this.showPieces();
     }
-    // A request asked for on mapped memory is taken lazily: memory freed before its take edge would fail it there, so the edges seen are done first and the rest taken by a run.
-    memory.beforeFree.push(() => this.memoryFreeing());
+    // A request asked for on mapped memory is taken lazily, and a write with no reply lands lazily: memory freed (or a freed region allocated again) before the take or the landing would change either, so the edges seen are done first and the rest taken by a run.
+    memory.beforeMapChange.push(() => this.memoryMapChanging());
   }
 
   /** The IOMMU check made before an access is issued, and how an unmapped one is named. */
@@ -143,8 +150,9 @@ export class DmaEngine extends ClockedComponent {
     return false;
   }
 
-  /** Host memory is about to free a region: the takes on edges already seen saw it mapped; those still to come are taken by a run, which sees it freed. */
-  private memoryFreeing(): void {
+  /** Host memory is about to free a region, or to allocate one freed: the takes and landings on edges already seen saw the map as it was; the takes still to come are taken by a run, which sees the change, as do the landings still to come. */
+  private memoryMapChanging(): void {
+    this.landSeen();
     if (this.asked.length === 0) return;
     this.catchUpForAsker();
     const firstTake = this.asked.runOnTakeEdges();
@@ -228,6 +236,7 @@ export class DmaEngine extends ClockedComponent {
 
   evaluate(): void {
     const now = this.kernel.now;
+    this.busy = true;
     this.catchUp(now);
     // Unwatched, a block after this one on this edge reads the queue signals as the edges done lazily since the last run left them (it read the last run's, and the TX engine took the DMA for saturated: register-write-wake.test.ts).
     this.showLazyEdges(now - 1);
@@ -242,6 +251,7 @@ export class DmaEngine extends ClockedComponent {
     this.writtenBytes.set(this.totalWritten);
     this.errors.set(this.errorCount);
     this.planWake(now);
+    this.busy = false;
   }
 
   /**
@@ -261,14 +271,23 @@ export class DmaEngine extends ClockedComponent {
     this.showLazyEdges(seenThrough);
   }
 
-  /** The two signals as the edges done lazily left them, through the edge at `seenThrough`: one done after it is not committed yet for the reader. */
+  /** The signals as the edges done lazily left them, through the edge at `seenThrough`: one done after it is not committed yet for the reader. */
   private showLazyEdges(seenThrough: number): void {
     if (!this.piecesStale) return;
     const edgeUnseen = this.doneThrough > seenThrough;
     this.readsInFlight.showDrawn(edgeUnseen ? this.tagsBeforeDone : this.tagsInUse);
     this.readsWaiting.showDrawn(Math.min(edgeUnseen ? this.waitingBeforeDone : this.reads.length, 0xffff));
     this.writesPending.showDrawn(Math.min(edgeUnseen ? this.writesBeforeDone : this.pendingWrites, 0xffff));
+    this.writtenBytes.showDrawn(edgeUnseen ? this.writtenBeforeDone : this.totalWritten);
+    this.errors.showDrawn(edgeUnseen ? this.errorsBeforeDone : this.errorCount);
     this.piecesStale = edgeUnseen;
+  }
+
+  /** Before a host memory access while writes land lazily (LazyLandings): the edges a reader now sees committed are done. The engine's own accesses, in a run or a catch-up, are in their place already. */
+  private landSeen(): void {
+    if (this.busy) return;
+    this.catchUp(this.kernel.committedThrough + 1);
+    this.landings.askBeforeAccess();
   }
 
   /** The edges run lazily, up to what a block asking now sees: through the edge at now if that edge has been through the engine. */
@@ -277,13 +296,17 @@ export class DmaEngine extends ClockedComponent {
     this.catchUp(this.clock.edgeWentThrough(this, now) ? now + 1 : now);
   }
 
-  /** Do the work of the edges since the last run, each of which (by the plan) changed nothing visible. */
+  /** Do the work of the edges since the last run, each of which (by the plan) changed nothing visible but what is shown as read: the pieces' signals, and writes landed with no reply. */
   private catchUp(now: number): void {
     const period = this.clock.period;
+    const busy = this.busy;
+    this.busy = true;
     for (let edge = this.nextWorkEdge(period); edge < now; edge = this.nextWorkEdge(period)) {
       const tags = this.tagsInUse;
       const waiting = this.reads.length;
       const writes = this.pendingWrites;
+      const written = this.totalWritten;
+      const errors = this.errorCount;
       const completed = this.completed;
       this.asked.takeThrough(edge, false, this.take);
       this.step(edge);
@@ -291,12 +314,15 @@ export class DmaEngine extends ClockedComponent {
       this.tagsBeforeDone = tags;
       this.waitingBeforeDone = waiting;
       this.writesBeforeDone = writes;
+      this.writtenBeforeDone = written;
+      this.errorsBeforeDone = errors;
       const piecesChanged = this.tagsInUse !== tags || this.reads.length !== waiting || this.pendingWrites !== writes;
-      if (piecesChanged) this.piecesStale = true;
+      if (piecesChanged || this.totalWritten !== written || this.errorCount !== errors) this.piecesStale = true;
       if (this.completed !== completed || (this.piecesShown && piecesChanged)) {
         throw new Error(`DMA engine: the edge at ${edge} ps changed what the engine shows, but no wake was planned for it`);
       }
     }
+    this.busy = busy;
   }
 
   /** The first edge after the last one done on which there is work: a request to take, a completion due, or a read to issue. */
@@ -317,13 +343,25 @@ export class DmaEngine extends ClockedComponent {
   }
 
   private planWake(now: number): void {
-    const writes = this.due.writes.at(0);
+    this.piecesShown = this.queuesShown();
+    this.landings.plan(this.piecesShown || this.writtenBytes.watched || this.errors.watched || this.landed.length > 0);
+    const writes = this.landings.firstRun();
     const unmapped = this.due.unmapped.at(0);
     const period = this.clock.period;
-    // Every write landing and unmapped error completes a request; the read side is looked ahead.
-    const limit = Math.min(writes ? Math.max(writes.time, now + period) : Infinity, unmapped ? Math.max(unmapped.time, now + period) : Infinity);
-    this.piecesShown = this.queuesShown();
+    // Every write landing that replies, or is watched, and every unmapped error completes a request; the read side is looked ahead.
+    const limit = Math.min(Math.max(writes, now + period), unmapped ? Math.max(unmapped.time, now + period) : Infinity);
     this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, Math.min(limit, this.asked.runBy()), this.piecesShown);
+  }
+
+  /** The first edge after `after`, and after what readers see committed, on which a write lands lazily: an edge the engine keeps rather than runs on (Clocked.nextKeptEdge). */
+  nextKeptEdge(after: number): number {
+    return this.landings.firstLazy(Math.max(after, this.kernel.committedThrough));
+  }
+
+  /** Run on the first lazy landing still to come, as an engine watched would (the next plan keeps the rest, asked for again). */
+  planKeptEdges(): void {
+    const edge = this.landings.firstLazy(this.kernel.committedThrough);
+    if (edge !== Infinity) this.runBy(edge);
   }
 
   /** The next edge the plan has work on, asked as the domain goes to sleep: a plan changed since leaves no stale wake (an empty edge). */
@@ -384,7 +422,8 @@ export class DmaEngine extends ClockedComponent {
     if (due.source === DueSource.read) this.tagsInUse--;
     if (due.error && !request.error) request.error = due.error;
     if (read && due.source === DueSource.read && --request.chunksLeft > 0) return;
-    this.completed++;
+    // A write with no reply may land in a catch-up (landsLazily); every other completion is an edge planned.
+    if (request.reply !== null || due.source !== DueSource.write) this.completed++;
     let data: Uint8Array | null = null;
     // Memory the driver freed while the request was on its way is no longer translated: the access fails there, as it would have been refused had it been freed before.
     if (!request.error && !this.translation.reachable(request.address, request.length)) request.error = "DMA_UNMAPPED";
