@@ -112,8 +112,24 @@ export class DmaEngine extends ClockedComponent {
   readonly translation: DmaTranslation;
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
   readonly observers: ((request: { readonly write: boolean; readonly address: number; readonly length: number }) => void)[] = [];
-  /** Watchers of every write as host memory takes it (a driver in another process keeps a copy of its memory); they must not change anything. */
-  readonly landed: ((address: number, length: number) => void)[] = [];
+  /** Watchers of every write as host memory takes it (watchLandings). */
+  private readonly landed: ((address: number, length: number) => void)[] = [];
+
+  /**
+   * Watch every write as host memory takes it, from now on (a driver in another process keeps a
+   * copy of its memory); the watcher must not change anything. Writes that landed lazily by now
+   * are landed first, unwatched; the engine runs on every landing still to come, where the watcher
+   * hears it (added mid-run, it heard a lazy landing only as the engine next ran; from an outside check).
+   */
+  watchLandings(watcher: (address: number, length: number) => void): void {
+    this.runFromNow();
+    this.landed.push(watcher);
+    this.landings.plan(true);
+    const first = this.landings.firstRun();
+    // One due on this very edge, asked before this time's edges: the engine runs on it.
+    if (first <= this.kernel.now && this.kernel.edgesPending) this.wake();
+    else this.runBy(first);
+  }
 
   /** Request a read; those of an `urgency` above 0 are issued ahead of the waiting reads of less (their chunks already issued stay on the link). */
   read<Tag>(address: number, length: number, reply: DmaReply<Tag>, tag: Tag, urgency = 0): void {
@@ -152,6 +168,11 @@ export class DmaEngine extends ClockedComponent {
 
   /** Host memory is about to free a region, or to allocate one freed: the takes and landings on edges already seen saw the map as it was; the takes still to come are taken by a run, which sees the change, as do the landings still to come. */
   private memoryMapChanging(): void {
+    this.runFromNow();
+  }
+
+  /** The takes and landings on the edges seen are done lazily; those still to come are taken by runs. */
+  private runFromNow(): void {
     this.landSeen();
     if (this.asked.length === 0) return;
     this.catchUpForAsker();
@@ -283,10 +304,16 @@ export class DmaEngine extends ClockedComponent {
     this.piecesStale = edgeUnseen;
   }
 
-  /** Before a host memory access while writes land lazily (LazyLandings): the edges a reader now sees committed are done. The engine's own accesses, in a run or a catch-up, are in their place already. */
+  /**
+   * Before a host memory access while writes land lazily (LazyLandings): the edges a reader now
+   * sees committed are done, and the one at now once it has been through the engine (a block after
+   * it on its clock read a landing on its edge a cycle late; from an outside check). The engine's own
+   * accesses, in a run or a catch-up, are in their place already.
+   */
   private landSeen(): void {
     if (this.busy) return;
-    this.catchUp(this.kernel.committedThrough + 1);
+    const now = this.kernel.now;
+    this.catchUp(Math.max(this.kernel.committedThrough + 1, this.clock.edgeWentThrough(this, now) ? now + 1 : now));
     this.landings.askBeforeAccess();
   }
 

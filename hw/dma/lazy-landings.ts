@@ -7,7 +7,7 @@ import type { Due } from "./request.js";
  * landing changes (the queue signals, written_bytes, errors, a watcher of landings) as the engine
  * last planned. Such a landing shows only in host memory and in those signals, each brought up to
  * date as it is read; the engine runs on no edge for it. Its next run, a host memory access
- * (HostMemory.beforeAccess, asked for while any lands lazily) or a change to the map
+ * (HostMemory.landsLazily: asked for while any is to land) or a change to the map
  * (HostMemory.beforeMapChange) lands it, in its place among the edges done since: what a reader
  * sees is what the engine's run on its edge would have left. The RX engine's frame data: one of a
  * 60-byte frame's timesteps received.
@@ -31,7 +31,7 @@ export class LazyLandings {
 
   /** After a catch-up: once none is left, host memory no longer asks. */
   askBeforeAccess(): void {
-    this.memory.beforeAccess = this.firstLazy(-Infinity) === Infinity ? null : this.landSeen;
+    this.memory.landsLazily(this.landSeen, this.firstLazy(-Infinity) !== Infinity);
   }
 
   /** When the first landing the engine runs on is due (Infinity: none). */

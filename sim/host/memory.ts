@@ -85,8 +85,18 @@ export class HostMemory {
 
   /** Told before a region is freed or one freed is allocated again: a DMA engine that takes its requests, or lands its writes, lazily does those it has done by now while the map is as it was. */
   readonly beforeMapChange: (() => void)[] = [];
-  /** Told before each read or write: a DMA engine that lands writes lazily lands those a reader now sees landed (DmaEngine), while it has any. */
-  beforeAccess: (() => void) | null = null;
+  /** Told before each read or write: each DMA engine that lands writes lazily, while it has any, lands those a reader now sees landed (LazyLandings). */
+  private readonly landers = new Set<() => void>();
+
+  /** A DMA engine has writes to land lazily (`pending`), or no longer has: `land` is told before each access meanwhile. */
+  landsLazily(land: () => void, pending: boolean): void {
+    if (pending) this.landers.add(land);
+    else this.landers.delete(land);
+  }
+
+  private landPending(): void {
+    for (const land of this.landers) land();
+  }
 
   free(address: HostAddress): void {
     if (typeof address !== "number") throw new HostMemoryError(`free(${String(address)}): expected an address an allocate() returned`);
@@ -158,7 +168,7 @@ export class HostMemory {
   }
 
   read(address: number, length: number): Uint8Array {
-    this.beforeAccess?.();
+    if (this.landers.size > 0) this.landPending();
     this.check(address, length, "read");
     const pageOffset = offsetInPage(address);
     if (pageOffset + length <= PAGE_SIZE) {
@@ -177,7 +187,7 @@ export class HostMemory {
   write(address: number, bytes: Uint8Array): void {
     // A string or a plain array would be written as zeros, or its numbers cut to bytes, without a word.
     if (!(bytes instanceof Uint8Array)) throw new HostMemoryError(`write at ${typeof address === "number" ? formatAddress(address) : String(address)}: expected the bytes as a Uint8Array (or Buffer), not ${Array.isArray(bytes) ? "an array" : typeof bytes}`);
-    this.beforeAccess?.();
+    if (this.landers.size > 0) this.landPending();
     this.check(address, bytes.length, "write");
     const pageOffset = offsetInPage(address);
     if (pageOffset + bytes.length <= PAGE_SIZE) {

@@ -113,6 +113,59 @@ describe("a DMA write with no reply, landing", () => {
   });
 });
 
+describe("read where the engine's run would have landed it", () => {
+  // From an outside check: a block on the engine's clock, evaluated after it, read a landing on its edge a cycle late.
+  test.each([false, true])("a block on the core clock reading host memory every edge sees the write on the same edge, watched %s", (watched) => {
+    const firstSeen = (engineWatched: boolean) => {
+      const { kernel, top } = system({ "top.nic.queues": 1 });
+      const directory = engineWatched ? mkdtempSync(join(tmpdir(), "nicsim-dma-reader-")) : null;
+      if (directory !== null) recordWaveform(kernel, join(directory, "reader"), { scopes: ["top.nic.dma"] });
+      let region = 0;
+      let seen = -1;
+      kernel.clocked(top.nic.coreClock, { path: "top.reader", evaluate: () => void (region !== 0 && seen < 0 && top.memory.read(region, 1)[0] === 9 && (seen = kernel.now)), isIdle: () => false });
+      kernel.process("writer", function* () {
+        yield top.driver.base.whenReady();
+        region = top.memory.allocate(256, "read every edge");
+        yield delay(QUIET);
+        top.nic.dma.write(region, new Uint8Array(64).fill(9), null, null);
+      });
+      kernel.run({ until: us(20) });
+      kernel.close();
+      if (directory !== null) rmSync(directory, { recursive: true, force: true });
+      return seen;
+    };
+    expect(firstSeen(watched)).toBeGreaterThan(0);
+    expect(firstSeen(watched)).toBe(firstSeen(!watched));
+  });
+
+  // From an outside check: added mid-run, a watcher heard a lazy landing only as the engine next ran, or not in the run at all.
+  test("a watcher of the landings added after a write was asked for, up to its landing's edge, hears it as it lands", () => {
+    const heard = (watchAfter: number | null) => {
+      const { kernel, top } = system({ "top.nic.queues": 1 });
+      const times: number[] = [];
+      let asked = 0;
+      const watcher = () => void times.push(kernel.now - asked);
+      if (watchAfter === null) top.nic.dma.watchLandings(watcher);
+      kernel.process("writer", function* () {
+        yield top.driver.base.whenReady();
+        const region = top.memory.allocate(256, "watched later");
+        yield delay(QUIET);
+        asked = kernel.now;
+        top.nic.dma.write(region, new Uint8Array(64).fill(3), null, null);
+        if (watchAfter === null) return;
+        yield delay(watchAfter);
+        top.nic.dma.watchLandings(watcher);
+      });
+      kernel.run({ until: us(20) });
+      return times.filter((time) => time > 0);
+    };
+    const landing = heard(null);
+    expect(landing).toHaveLength(1);
+    for (const after of [4000, landing[0]! - 4000, landing[0]! - 1, landing[0]!]) expect(heard(after), `watched from ${after} ps after`).toEqual(landing);
+    expect(heard(landing[0]! + 1)).toEqual([]);
+  });
+});
+
 describe("RX frame data landing", () => {
   test("the frame's bytes are in its buffer from the same edge whether the DMA engine is watched or not", () => {
     const firstSeen = (watched: boolean) => {
@@ -140,5 +193,26 @@ describe("RX frame data landing", () => {
     const unwatched = firstSeen(false);
     expect(unwatched).toBeGreaterThan(0);
     expect(unwatched).toBe(firstSeen(true));
+  });
+});
+
+describe("host memory's landers", () => {
+  // From an outside check: a second engine's plan took the one slot there was, and the first's landings were never seen.
+  test("each engine with writes to land is told before every read and write, until it has none", () => {
+    const { top } = system({ "top.nic.queues": 1 });
+    const told: string[] = [];
+    const first = () => void told.push("first");
+    const second = () => void told.push("second");
+    const region = top.memory.allocate(64, "landers");
+    top.memory.landsLazily(first, true);
+    top.memory.landsLazily(second, true);
+    top.memory.read(region, 1);
+    expect(told).toEqual(["first", "second"]);
+    top.memory.landsLazily(first, false);
+    top.memory.write(region, new Uint8Array(1));
+    expect(told).toEqual(["first", "second", "second"]);
+    top.memory.landsLazily(second, false);
+    top.memory.read(region, 1);
+    expect(told).toHaveLength(3);
   });
 });
