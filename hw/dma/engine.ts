@@ -7,7 +7,6 @@ import type { HostMemory } from "../../sim/host/memory.js";
 import { DmaTranslation } from "./translation.js";
 import { AskedRequests } from "./asked-requests.js";
 import { DueQueues } from "./due-queues.js";
-import { LazyLandings } from "./lazy-landings.js";
 import { DMA_PARAMETERS } from "./parameters.js";
 import { piecesOf, ReadLookahead } from "./read-lookahead.js";
 import { type DmaReply, type DmaRequest, type Due, DueSource, type ReadRequest, TAKEN_ON_NEXT_RUN } from "./request.js";
@@ -70,10 +69,6 @@ export class DmaEngine extends ClockedComponent {
   private tagsBeforeDone = 0;
   private waitingBeforeDone = 0;
   private writesBeforeDone = 0;
-  private writtenBeforeDone = 0;
-  private errorsBeforeDone = 0;
-  /** In a run or a catch-up: host memory accesses made there are the engine's own. */
-  private busy = false;
   /** The next edge on which something shows. */
   private nextChange = Infinity;
   /**
@@ -86,7 +81,6 @@ export class DmaEngine extends ClockedComponent {
   private readonly queueSignals = [this.readsInFlight, this.readsWaiting, this.writesPending];
   /** Picoseconds from a piece's issue to the soonest edge its completion is handled on. */
   private readonly fewestTurnaround: number;
-  private readonly landings: LazyLandings;
 
   constructor(@inject(ComponentContextToken) context: ComponentContext, @inject(HostMemoryToken) private readonly memory: HostMemory) {
     super(context);
@@ -98,38 +92,21 @@ export class DmaEngine extends ClockedComponent {
     const fewestTurnaroundCycles = Math.max(1, Math.min(readLatency, completionTimeout));
     this.fewestTurnaround = fewestTurnaroundCycles * period;
     this.lookahead = new ReadLookahead({ period, maxOutstandingReads, maxReadRequest, fewestTurnaroundCycles });
-    this.landings = new LazyLandings(this.due, period, memory, () => this.landSeen());
     // A process starting to wait on them wakes the engine, which shows every piece from its next edge on; one reading them sees the edges before now.
-    for (const signal of [...this.queueSignals, this.writtenBytes, this.errors]) {
+    for (const signal of this.queueSignals) {
       signal.onWatched = () => this.wake();
       signal.refresh = () => this.showPieces();
     }
-    // A request asked for on mapped memory is taken lazily, and a write with no reply lands lazily: memory freed (or a freed region allocated again) before the take or the landing would change either, so the edges seen are done first and the rest taken by a run.
-    memory.beforeMapChange.push(() => this.memoryMapChanging());
+    // A request asked for on mapped memory is taken lazily: memory freed before its take edge would fail it there, so the edges seen are done first and the rest taken by a run.
+    memory.beforeFree.push(() => this.memoryFreeing());
   }
 
   /** The IOMMU check made before an access is issued, and how an unmapped one is named. */
   readonly translation: DmaTranslation;
   /** Watchers of every request as the device makes it (scoreboards); they must not change anything. */
   readonly observers: ((request: { readonly write: boolean; readonly address: number; readonly length: number }) => void)[] = [];
-  /** Watchers of every write as host memory takes it (watchLandings). */
-  private readonly landed: ((address: number, length: number) => void)[] = [];
-
-  /**
-   * Watch every write as host memory takes it, from now on (a driver in another process keeps a
-   * copy of its memory); the watcher must not change anything. Writes that landed lazily by now
-   * are landed first, unwatched; the engine runs on every landing still to come, where the watcher
-   * hears it (added mid-run, it heard a lazy landing only as the engine next ran; from an outside check).
-   */
-  watchLandings(watcher: (address: number, length: number) => void): void {
-    this.runFromNow();
-    this.landed.push(watcher);
-    this.landings.plan(true);
-    const first = this.landings.firstRun();
-    // One due on this very edge, asked before this time's edges: the engine runs on it.
-    if (first <= this.kernel.now && this.kernel.edgesPending) this.wake();
-    else this.runBy(first);
-  }
+  /** Watchers of every write as host memory takes it (a driver in another process keeps a copy of its memory); they must not change anything. */
+  readonly landed: ((address: number, length: number) => void)[] = [];
 
   /** Request a read; those of an `urgency` above 0 are issued ahead of the waiting reads of less (their chunks already issued stay on the link). */
   read<Tag>(address: number, length: number, reply: DmaReply<Tag>, tag: Tag, urgency = 0): void {
@@ -166,14 +143,8 @@ export class DmaEngine extends ClockedComponent {
     return false;
   }
 
-  /** Host memory is about to free a region, or to allocate one freed: the takes and landings on edges already seen saw the map as it was; the takes still to come are taken by a run, which sees the change, as do the landings still to come. */
-  private memoryMapChanging(): void {
-    this.runFromNow();
-  }
-
-  /** The takes and landings on the edges seen are done lazily; those still to come are taken by runs. */
-  private runFromNow(): void {
-    this.landSeen();
+  /** Host memory is about to free a region: the takes on edges already seen saw it mapped; those still to come are taken by a run, which sees it freed. */
+  private memoryFreeing(): void {
     if (this.asked.length === 0) return;
     this.catchUpForAsker();
     const firstTake = this.asked.runOnTakeEdges();
@@ -257,7 +228,6 @@ export class DmaEngine extends ClockedComponent {
 
   evaluate(): void {
     const now = this.kernel.now;
-    this.busy = true;
     this.catchUp(now);
     // Unwatched, a block after this one on this edge reads the queue signals as the edges done lazily since the last run left them (it read the last run's, and the TX engine took the DMA for saturated: register-write-wake.test.ts).
     this.showLazyEdges(now - 1);
@@ -272,7 +242,6 @@ export class DmaEngine extends ClockedComponent {
     this.writtenBytes.set(this.totalWritten);
     this.errors.set(this.errorCount);
     this.planWake(now);
-    this.busy = false;
   }
 
   /**
@@ -292,29 +261,14 @@ export class DmaEngine extends ClockedComponent {
     this.showLazyEdges(seenThrough);
   }
 
-  /** The signals as the edges done lazily left them, through the edge at `seenThrough`: one done after it is not committed yet for the reader. */
+  /** The two signals as the edges done lazily left them, through the edge at `seenThrough`: one done after it is not committed yet for the reader. */
   private showLazyEdges(seenThrough: number): void {
     if (!this.piecesStale) return;
     const edgeUnseen = this.doneThrough > seenThrough;
     this.readsInFlight.showDrawn(edgeUnseen ? this.tagsBeforeDone : this.tagsInUse);
     this.readsWaiting.showDrawn(Math.min(edgeUnseen ? this.waitingBeforeDone : this.reads.length, 0xffff));
     this.writesPending.showDrawn(Math.min(edgeUnseen ? this.writesBeforeDone : this.pendingWrites, 0xffff));
-    this.writtenBytes.showDrawn(edgeUnseen ? this.writtenBeforeDone : this.totalWritten);
-    this.errors.showDrawn(edgeUnseen ? this.errorsBeforeDone : this.errorCount);
     this.piecesStale = edgeUnseen;
-  }
-
-  /**
-   * Before a host memory access while writes land lazily (LazyLandings): the edges a reader now
-   * sees committed are done, and the one at now once it has been through the engine (a block after
-   * it on its clock read a landing on its edge a cycle late; from an outside check). The engine's own
-   * accesses, in a run or a catch-up, are in their place already.
-   */
-  private landSeen(): void {
-    if (this.busy) return;
-    const now = this.kernel.now;
-    this.catchUp(Math.max(this.kernel.committedThrough + 1, this.clock.edgeWentThrough(this, now) ? now + 1 : now));
-    this.landings.askBeforeAccess();
   }
 
   /** The edges run lazily, up to what a block asking now sees: through the edge at now if that edge has been through the engine. */
@@ -323,17 +277,13 @@ export class DmaEngine extends ClockedComponent {
     this.catchUp(this.clock.edgeWentThrough(this, now) ? now + 1 : now);
   }
 
-  /** Do the work of the edges since the last run, each of which (by the plan) changed nothing visible but what is shown as read: the pieces' signals, and writes landed with no reply. */
+  /** Do the work of the edges since the last run, each of which (by the plan) changed nothing visible. */
   private catchUp(now: number): void {
     const period = this.clock.period;
-    const busy = this.busy;
-    this.busy = true;
     for (let edge = this.nextWorkEdge(period); edge < now; edge = this.nextWorkEdge(period)) {
       const tags = this.tagsInUse;
       const waiting = this.reads.length;
       const writes = this.pendingWrites;
-      const written = this.totalWritten;
-      const errors = this.errorCount;
       const completed = this.completed;
       this.asked.takeThrough(edge, false, this.take);
       this.step(edge);
@@ -341,15 +291,12 @@ export class DmaEngine extends ClockedComponent {
       this.tagsBeforeDone = tags;
       this.waitingBeforeDone = waiting;
       this.writesBeforeDone = writes;
-      this.writtenBeforeDone = written;
-      this.errorsBeforeDone = errors;
       const piecesChanged = this.tagsInUse !== tags || this.reads.length !== waiting || this.pendingWrites !== writes;
-      if (piecesChanged || this.totalWritten !== written || this.errorCount !== errors) this.piecesStale = true;
+      if (piecesChanged) this.piecesStale = true;
       if (this.completed !== completed || (this.piecesShown && piecesChanged)) {
         throw new Error(`DMA engine: the edge at ${edge} ps changed what the engine shows, but no wake was planned for it`);
       }
     }
-    this.busy = busy;
   }
 
   /** The first edge after the last one done on which there is work: a request to take, a completion due, or a read to issue. */
@@ -370,25 +317,13 @@ export class DmaEngine extends ClockedComponent {
   }
 
   private planWake(now: number): void {
-    this.piecesShown = this.queuesShown();
-    this.landings.plan(this.piecesShown || this.writtenBytes.watched || this.errors.watched || this.landed.length > 0);
-    const writes = this.landings.firstRun();
+    const writes = this.due.writes.at(0);
     const unmapped = this.due.unmapped.at(0);
     const period = this.clock.period;
-    // Every write landing that replies, or is watched, and every unmapped error completes a request; the read side is looked ahead.
-    const limit = Math.min(Math.max(writes, now + period), unmapped ? Math.max(unmapped.time, now + period) : Infinity);
+    // Every write landing and unmapped error completes a request; the read side is looked ahead.
+    const limit = Math.min(writes ? Math.max(writes.time, now + period) : Infinity, unmapped ? Math.max(unmapped.time, now + period) : Infinity);
+    this.piecesShown = this.queuesShown();
     this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, Math.min(limit, this.asked.runBy()), this.piecesShown);
-  }
-
-  /** The first edge after `after`, and after what readers see committed, on which a write lands lazily: an edge the engine keeps rather than runs on (Clocked.nextKeptEdge). */
-  nextKeptEdge(after: number): number {
-    return this.landings.firstLazy(Math.max(after, this.kernel.committedThrough));
-  }
-
-  /** Run on the first lazy landing still to come, as an engine watched would (the next plan keeps the rest, asked for again). */
-  planKeptEdges(): void {
-    const edge = this.landings.firstLazy(this.kernel.committedThrough);
-    if (edge !== Infinity) this.runBy(edge);
   }
 
   /** The next edge the plan has work on, asked as the domain goes to sleep: a plan changed since leaves no stale wake (an empty edge). */
@@ -449,8 +384,7 @@ export class DmaEngine extends ClockedComponent {
     if (due.source === DueSource.read) this.tagsInUse--;
     if (due.error && !request.error) request.error = due.error;
     if (read && due.source === DueSource.read && --request.chunksLeft > 0) return;
-    // A write with no reply may land in a catch-up (landsLazily); every other completion is an edge planned.
-    if (request.reply !== null || due.source !== DueSource.write) this.completed++;
+    this.completed++;
     let data: Uint8Array | null = null;
     // Memory the driver freed while the request was on its way is no longer translated: the access fails there, as it would have been refused had it been freed before.
     if (!request.error && !this.translation.reachable(request.address, request.length)) request.error = "DMA_UNMAPPED";

@@ -70,7 +70,6 @@ export class HostMemory {
     }
     const reuse = this.freed.findIndex((region) => region.size >= size && region.start % alignment === 0);
     if (reuse >= 0) {
-      for (const listener of this.beforeMapChange) listener();
       const start = this.freed.splice(reuse, 1)[0]!.start;
       this.insert({ start, size, label });
       return start;
@@ -83,26 +82,14 @@ export class HostMemory {
     return start;
   }
 
-  /** Told before a region is freed or one freed is allocated again: a DMA engine that takes its requests, or lands its writes, lazily does those it has done by now while the map is as it was. */
-  readonly beforeMapChange: (() => void)[] = [];
-  /** Told before each read or write: each DMA engine that lands writes lazily, while it has any, lands those a reader now sees landed (LazyLandings). */
-  private readonly landers = new Set<() => void>();
-
-  /** A DMA engine has writes to land lazily (`pending`), or no longer has: `land` is told before each access meanwhile. */
-  landsLazily(land: () => void, pending: boolean): void {
-    if (pending) this.landers.add(land);
-    else this.landers.delete(land);
-  }
-
-  private landPending(): void {
-    for (const land of this.landers) land();
-  }
+  /** Told before a region is freed: a DMA engine that takes its requests lazily takes those it has taken by now while the region is still mapped. */
+  readonly beforeFree: (() => void)[] = [];
 
   free(address: HostAddress): void {
     if (typeof address !== "number") throw new HostMemoryError(`free(${String(address)}): expected an address an allocate() returned`);
     const index = this.regions.findIndex((region) => region.start === address);
     if (index < 0) throw new HostMemoryError(`free(${formatAddress(address)}): ${this.notARegionStart(address)}`);
-    for (const listener of this.beforeMapChange) listener();
+    for (const listener of this.beforeFree) listener();
     this.freed.push(this.regions.splice(index, 1)[0]!);
     this.lastRegion = undefined;
   }
@@ -168,7 +155,6 @@ export class HostMemory {
   }
 
   read(address: number, length: number): Uint8Array {
-    if (this.landers.size > 0) this.landPending();
     this.check(address, length, "read");
     const pageOffset = offsetInPage(address);
     if (pageOffset + length <= PAGE_SIZE) {
@@ -187,7 +173,6 @@ export class HostMemory {
   write(address: number, bytes: Uint8Array): void {
     // A string or a plain array would be written as zeros, or its numbers cut to bytes, without a word.
     if (!(bytes instanceof Uint8Array)) throw new HostMemoryError(`write at ${typeof address === "number" ? formatAddress(address) : String(address)}: expected the bytes as a Uint8Array (or Buffer), not ${Array.isArray(bytes) ? "an array" : typeof bytes}`);
-    if (this.landers.size > 0) this.landPending();
     this.check(address, bytes.length, "write");
     const pageOffset = offsetInPage(address);
     if (pageOffset + bytes.length <= PAGE_SIZE) {

@@ -13,7 +13,7 @@ export class DmaWrites {
   private ranges: ByteRange[] = [];
 
   constructor(dma: DmaEngine) {
-    dma.watchLandings((address, length) => this.ranges.push({ address, length }));
+    dma.landed.push((address, length) => this.ranges.push({ address, length }));
   }
 
   take(): ByteRange[] {

@@ -40,8 +40,6 @@ export interface DmaWorkload {
   readonly phase: number;
   readonly seed: number;
   readonly actions: readonly TimedAction[];
-  /** Set by runDma from its options (RunOptions.landingsUnwatched). */
-  readonly landingsUnwatched?: boolean;
 }
 
 /** Each completion as handed over: when, which request, what it carried. */
@@ -169,7 +167,7 @@ class DmaBench extends Component {
     this.after = this.child(Requester, "after");
     this.replies = new RecordingChannel(this.kernel);
     const target: Target = { engine: this.dma, memory: this.memory, buffers, freed: new Set(), replies: this.replies, answers: [], now: () => this.kernel.now };
-    if (!workload.landingsUnwatched) this.dma.watchLandings((address, length) => this.landed.push(`${this.kernel.now} ${address} ${length}`));
+    this.dma.landed.push((address, length) => this.landed.push(`${this.kernel.now} ${address} ${length}`));
     this.before.target = target;
     this.after.target = target;
     const clock = this.before.clock;
@@ -195,8 +193,6 @@ export interface RunOptions {
   readonly until?: number;
   /** Without the waveform (vcd is empty); the engine then shows its read pieces only to a watcher. */
   readonly untraced?: boolean;
-  /** No watcher of the landings (`landed` stays empty): untraced too, writes with no reply land lazily, which a watcher would hear as they land. */
-  readonly landingsUnwatched?: boolean;
   /** The waveform's dump window (ps), where traced: blocks are woken a period before it opens. */
   readonly window?: { readonly from?: number; readonly to?: number };
   /** A process waits for reads_in_flight to reach this many pieces; when it resumes is in `watcherResumed`. */
@@ -215,7 +211,7 @@ export function runDma(engine: "transaction-level" | "per-cycle", workload: DmaW
   const kernel = new Kernel({ seed: workload.seed, skipIdle: options.skipIdle });
   const clock = kernel.clock("top.clk_core", PERIOD, { phase: workload.phase, wakeOnSignalChange: false });
   const scope = container.createChildContainer();
-  scope.register(WorkloadToken, { useValue: options.landingsUnwatched ? { ...workload, landingsUnwatched: true } : workload });
+  scope.register(WorkloadToken, { useValue: workload });
   scope.register(EngineToken, { useClass: (engine === "per-cycle" ? PerCycleDmaEngine : DmaEngine) as unknown as typeof DmaEngine });
   const parameters = Object.fromEntries(Object.entries(workload.parameters).map(([key, value]) => [`top.dma.${key}`, value]));
   const { top } = buildDesign(kernel, DmaBench, { container: scope, parameters, clock });

@@ -82,10 +82,6 @@ export class PerCycleDmaEngine extends ClockedComponent {
   /** Watchers of every write as host memory takes it (a driver in another process keeps a copy of its memory); they must not change anything. */
   readonly landed: ((address: number, length: number) => void)[] = [];
 
-  watchLandings(watcher: (address: number, length: number) => void): void {
-    this.landed.push(watcher);
-  }
-
   /** Request a read; those of an `urgency` above 0 are issued ahead of the waiting reads of less (their chunks already issued stay on the link). */
   read<Tag>(address: number, length: number, reply: Channel<DmaCompletion<Tag>>, tag: Tag, urgency = 0): void {
     for (const observer of this.observers) observer({ write: false, address, length });

@@ -60,9 +60,6 @@ function compare(load: DmaWorkload): { fast: DmaRunResult; oracle: DmaRunResult;
   expect(outcome(everyEdge)).toEqual(outcome(oracle));
   // Without the waveform the read pieces' edges are not run, and nothing else may change.
   expect({ ...outcome(untraced), vcd: oracle.vcd }).toEqual(outcome(oracle));
-  // Nor when no watcher hears the landings: writes with no reply then land lazily, as memory is read, and nothing else may change.
-  const lazy = runDma("transaction-level", load, { skipIdle: true, until, untraced: true, landingsUnwatched: true });
-  expect({ ...outcome(lazy), vcd: oracle.vcd, landed: oracle.landed }).toEqual(outcome(oracle));
   // Every read and every write with a reply channel was answered within the run.
   const answered = load.actions.filter(({ action }) => action.kind === "read" || (action.kind === "write" && action.replies)).length;
   expect(fast.handed).toHaveLength(answered);
