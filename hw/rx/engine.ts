@@ -19,7 +19,7 @@ import { MAX_RECEIVE_BUFFER, queueOfClass } from "../spec/registers.js";
 import { type RxBuffer, type RxFrame, RxQueueState, type Tag } from "./rx-queue-state.js";
 import { RxPacketBuffer } from "./rx-packet-buffer.js";
 import { RxInlineIpsec } from "./inline-ipsec.js";
-import { FramesWriting, RxWriteBackLandings } from "./write-back.js";
+import { FramesWriting, RxWriteBackLandings, type WriteBackTag } from "./write-back.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
 const IDLE = RxState.code("IDLE");
@@ -406,28 +406,8 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   private complete(completion: DmaCompletion<Tag>): void {
     const tag = completion.tag;
-    const state = this.queues[tag.queue]!;
-    if (tag.kind === "descriptors") return state.prefetch.complete(tag, completion);
-    state.ring.inDevice--;
-    // The frame's bytes leave the buffer once its writes are done, the last descriptor's write-back behind them: a PCIe link slower
-    // than the line fills the buffer, and frames are then dropped (RX_BUFFER_FULL). They left as the writes were queued, and the buffer's size meant nothing.
-    if (tag.eop) this.packetBuffer.free(tag.queue, tag.frameLength);
-    const frame = tag.frame;
-    // Held while its writes are on their way, until it is received or its first failed write-back makes it a drop (counted both ways, from a re-check).
-    const held = tag.placed && !frame.writeBackFailed;
-    if (held && (tag.eop || completion.error)) this.writing.leave();
-    if (completion.error) {
-      state.ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address, tag.index);
-      // Counted once, unless its descriptor already counted it as a drop (a buffer it could not write, or flagged).
-      if (held && !frame.flagged) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
-      frame.writeBackFailed = true;
-    } else if (tag.eop) {
-      this.shared.stages.record("rx", "descriptor-done", this.kernel.now, frame, frame.bytes);
-      // A frame some of whose buffers could not be written, or one of whose write-backs failed, is a drop (RX_DMA_ERROR), not a packet received.
-      if (tag.placed && !frame.writeBackFailed) {
-        this.shared.statistics.received(tag.queue, tag.frameLength);
-      }
-      this.shared.interrupts.rxDone(tag.queue, 1);
-    }
+    if (tag.kind === "descriptors") return this.queues[tag.queue]!.prefetch.complete(tag, completion);
+    // A write-back: handled where the landings are, as its run takes it.
+    this.landings.handleTaken(completion as DmaCompletion<WriteBackTag>);
   }
 }

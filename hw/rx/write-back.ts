@@ -53,7 +53,8 @@ export interface LandingEngine {
  * lands is done for that edge here, as it lands, with no run there: each count changes for a reader
  * once that edge is committed, the room is freed for a frame admitted after it on that edge, and
  * the interrupt block takes RX_DONE as raised on it (InterruptController.rxDoneOn). The frame's
- * descriptor-done stage is told now, timed at that edge. The engine still takes from its channel:
+ * descriptor-done stage is told now, timed at that edge. The engine still takes from its channel,
+ * and its run hands back here (handleTaken):
  * - a write-back that failed, and every later one of its frame, in order (the failure decides
  *   whether they count);
  * - any while the engine is watched (its signals in a waveform, or waited on), where its run on
@@ -66,7 +67,7 @@ export class RxWriteBackLandings implements DmaReply<WriteBackTag> {
   constructor(
     private readonly engine: LandingEngine,
     /** The engine's completion channel. */
-    private readonly taken: DmaReply<WriteBackTag>,
+    private readonly engineChannel: DmaReply<WriteBackTag>,
     private readonly packetBuffer: RxPacketBuffer,
     private readonly writing: FramesWriting,
     private readonly shared: Pick<NicShared, "statistics" | "stages" | "interrupts">,
@@ -77,7 +78,7 @@ export class RxWriteBackLandings implements DmaReply<WriteBackTag> {
     const tag = completion.tag;
     const frame = tag.frame;
     if (completion.error) frame.writeBackFailing = true;
-    if (frame.writeBackFailing || this.engine.drawn()) return this.taken.push(completion);
+    if (frame.writeBackFailing || this.engine.drawn()) return this.engineChannel.push(completion);
     const edge = this.engine.edgeAfter(this.time.now);
     this.lastEdge = edge;
     this.engine.ring(tag.queue).leaveOn(edge);
@@ -90,5 +91,30 @@ export class RxWriteBackLandings implements DmaReply<WriteBackTag> {
       this.shared.statistics.receivedOn(edge, tag.queue, tag.frameLength);
     }
     this.shared.interrupts.rxDoneOn(edge, tag.queue, 1);
+  }
+
+  /** A write-back the engine's run took from its channel (one that failed, a later one of its frame, one landed while the engine was watched): handled on this edge. */
+  handleTaken(completion: DmaCompletion<WriteBackTag>): void {
+    const tag = completion.tag;
+    const ring = this.engine.ring(tag.queue);
+    ring.inDevice--;
+    // The frame's bytes leave the buffer once its writes are done, the last descriptor's write-back behind them: a PCIe link slower
+    // than the line fills the buffer, and frames are then dropped (RX_BUFFER_FULL). They left as the writes were queued, and the buffer's size meant nothing.
+    if (tag.eop) this.packetBuffer.free(tag.queue, tag.frameLength);
+    const frame = tag.frame;
+    // Held while its writes are on their way, until it is received or its first failed write-back makes it a drop (counted both ways, from a re-check).
+    const held = tag.placed && !frame.writeBackFailed;
+    if (held && (tag.eop || completion.error)) this.writing.leave();
+    if (completion.error) {
+      ring.report(completion.error, "DESCRIPTOR", "descriptor write-back", completion.address, tag.index);
+      // Counted once, unless its descriptor already counted it as a drop (a buffer it could not write, or flagged).
+      if (held && !frame.flagged) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
+      frame.writeBackFailed = true;
+    } else if (tag.eop) {
+      this.shared.stages.record("rx", "descriptor-done", this.time.now, frame, frame.bytes);
+      // A frame some of whose buffers could not be written, or one of whose write-backs failed, is a drop (RX_DMA_ERROR), not a packet received.
+      if (tag.placed && !frame.writeBackFailed) this.shared.statistics.received(tag.queue, tag.frameLength);
+      this.shared.interrupts.rxDone(tag.queue, 1);
+    }
   }
 }
