@@ -236,16 +236,13 @@ export class InterruptController extends ClockedComponent {
 
   /** Apply the causes kept for vectors that could not fire, through those the edge at `edge` would have taken. */
   private takeRaisesKept(edge: number): boolean {
-    const raises = this.raisesKept;
-    let taken = false;
-    for (let raise = raises.at(0); raise !== undefined && raise.takenAt <= edge; raise = raises.at(0)) {
-      raises.shift();
-      this.packets[raise.vector]! += raise.packets;
-      this.causeBits |= raise.bits;
-      taken = true;
-    }
-    return taken;
+    return this.raisesKept.length !== 0 && this.raisesKept.takeThrough(edge, takenAt, this.takeRaise) > 0;
   }
+
+  private readonly takeRaise = (raise: KeptRaise): void => {
+    this.packets[raise.vector]! += raise.packets;
+    this.causeBits |= raise.bits;
+  };
 
   /** Show `cause` as the edges that took the causes kept drew it (no register write waits for its edge meanwhile: each first shows what came before it). */
   private showRaisesKept(): void {
@@ -351,4 +348,9 @@ interface KeptRaise {
 /** The order of the kept causes: by the edge that takes each, those for one edge as they came. */
 function byTakeEdge(first: KeptRaise, second: KeptRaise): boolean {
   return first.takenAt < second.takenAt;
+}
+
+/** The edge that takes a kept cause (Fifo.takeThrough). */
+function takenAt(raise: KeptRaise): number {
+  return raise.takenAt;
 }

@@ -1,4 +1,4 @@
-import { Fifo, type InOrder } from "../sim/fifo.js";
+import { Fifo, type InOrder, itsOwnEdge } from "../sim/fifo.js";
 import type { QueueScope } from "./queue-scope.js";
 import { DESCRIPTOR_BYTES } from "./spec/descriptors.js";
 import { fromRegisterHalves, MAX_RING_DESCRIPTORS, QUEUE_FAULT_FIELDS, RDBAL, RDLEN, RING_ALIGNMENT, TDBAL, TDLEN } from "./spec/registers.js";
@@ -54,13 +54,8 @@ export class RingRegisters {
   }
 
   private countLeft(): void {
-    const leaving = this.leaving;
-    if (leaving.length === 0) return;
-    const committed = this.time.committedThrough;
-    for (let edge = leaving.at(0); edge !== undefined && edge <= committed; edge = leaving.at(0)) {
-      leaving.shift();
-      this.held--;
-    }
+    if (this.leaving.length === 0) return;
+    this.held -= this.leaving.takeThrough(this.time.committedThrough, itsOwnEdge);
   }
   /**
    * Descriptors posted and not done (head to tail) when the driver enabled the ring again, which

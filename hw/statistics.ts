@@ -1,4 +1,4 @@
-import { Fifo } from "../sim/fifo.js";
+import { Fifo, itsEdge } from "../sim/fifo.js";
 import { DropCounter, type DroppedBytes } from "../sim/stats/drop-counter.js";
 import type { DeviceDropReason } from "./spec/drop-reasons.js";
 
@@ -58,14 +58,10 @@ export class Statistics {
   }
 
   private countReceived(): void {
-    const pending = this.receivedLater;
-    if (pending.length === 0) return;
-    const committed = this.time.committedThrough;
-    for (let frame = pending.at(0); frame !== undefined && frame.edge <= committed; frame = pending.at(0)) {
-      pending.shift();
-      this.received(frame.queue, frame.bytes);
-    }
+    if (this.receivedLater.length !== 0) this.receivedLater.takeThrough(this.time.committedThrough, itsEdge, this.count);
   }
+
+  private readonly count = (frame: ReceivedOn): void => this.received(frame.queue, frame.bytes);
 
   /** A frame dropped, with what the device holds of it (for the scoreboard to name the packet). */
   drop(reason: DeviceDropReason, dropped: DroppedBytes): void {

@@ -1,3 +1,9 @@
+/** The edge of an item that is an edge itself (Fifo.takeThrough). */
+export const itsOwnEdge = (edge: number): number => edge;
+
+/** The edge of an item told for one (Fifo.takeThrough). */
+export const itsEdge = (item: { readonly edge: number }): number => item.edge;
+
 /** What reading a list in order needs: an array or a Fifo (indexes from 0; an array's at() counts a negative one from its end). */
 export interface InOrder<T> {
   readonly length: number;
@@ -46,6 +52,21 @@ export class Fifo<T> implements InOrder<T> {
   clear(): void {
     this.items.length = 0;
     this.head = 0;
+  }
+
+  /**
+   * For a list kept in the order of the edges its items are for (work told ahead of its edge):
+   * take the head items whose edge, `edgeOf`, is `through` or earlier, handing each to `each`;
+   * returns how many were taken.
+   */
+  takeThrough(through: number, edgeOf: (item: T) => number, each?: (item: T) => void): number {
+    let taken = 0;
+    for (let item = this.at(0); item !== undefined && edgeOf(item) <= through; item = this.at(0)) {
+      this.shift();
+      each?.(item);
+      taken++;
+    }
+    return taken;
   }
 
   shift(): T | undefined {

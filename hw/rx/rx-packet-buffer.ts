@@ -1,4 +1,4 @@
-import { Fifo } from "../../sim/fifo.js";
+import { Fifo, itsEdge } from "../../sim/fifo.js";
 import { overDynamicThreshold } from "../shared-buffer-threshold.js";
 
 /** A frame's room freed on the RX engine's edge at `edge`, told before it (RxWriteBackLandings). */
@@ -70,13 +70,8 @@ export class RxPacketBuffer {
 
   /** Free the room told freed on edges through `edge`; returns whether there was any. */
   freeThrough(edge: number): boolean {
-    const later = this.freedLater;
-    let freed = false;
-    for (let frame = later.at(0); frame !== undefined && frame.edge <= edge; frame = later.at(0)) {
-      later.shift();
-      this.free(frame.queue, frame.bytes);
-      freed = true;
-    }
-    return freed;
+    return this.freedLater.length !== 0 && this.freedLater.takeThrough(edge, itsEdge, this.freeFrame) > 0;
   }
+
+  private readonly freeFrame = (frame: FreedOn): void => this.free(frame.queue, frame.bytes);
 }

@@ -1,4 +1,4 @@
-import { Fifo } from "../../sim/fifo.js";
+import { Fifo, itsOwnEdge } from "../../sim/fifo.js";
 import type { DmaCompletion, DmaReply } from "../dma/request.js";
 import type { NicShared } from "../config.js";
 import type { RingRegisters } from "../ring.js";
@@ -16,12 +16,7 @@ export class FramesWriting {
   constructor(private readonly time: { readonly committedThrough: number }) {}
 
   get held(): number {
-    const leaving = this.leaving;
-    const committed = this.time.committedThrough;
-    for (let edge = leaving.at(0); edge !== undefined && edge <= committed; edge = leaving.at(0)) {
-      leaving.shift();
-      this.count--;
-    }
+    this.count -= this.leaving.takeThrough(this.time.committedThrough, itsOwnEdge);
     return this.count;
   }
 
