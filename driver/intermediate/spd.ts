@@ -46,13 +46,18 @@ export type Selectors = Pick<SpdEntry, "source" | "destination" | "protocol" | "
 
 /** Whether an outbound packet falls under selectors. */
 export function selects(selectors: Selectors, packet: PacketSelectors): boolean {
+  return selectsFlow(selectors, packet.source, packet.destination, packet.protocol, packet.destinationPort);
+}
+
+/** Whether selectors hold a flow of these addresses, protocol and destination port: the fields taken one by one, so that the mirrored look makes no packet of its own (every packet received asks it). */
+function selectsFlow(selectors: Selectors, source: bigint, destination: bigint, protocol: number, destinationPort: number | undefined): boolean {
   return (
-    packet.source >= selectors.source.first &&
-    packet.source <= selectors.source.last &&
-    packet.destination >= selectors.destination.first &&
-    packet.destination <= selectors.destination.last &&
-    (selectors.protocol === undefined || selectors.protocol === packet.protocol) &&
-    (selectors.destinationPorts === undefined || (packet.destinationPort !== undefined && packet.destinationPort >= selectors.destinationPorts[0] && packet.destinationPort <= selectors.destinationPorts[1]))
+    source >= selectors.source.first &&
+    source <= selectors.source.last &&
+    destination >= selectors.destination.first &&
+    destination <= selectors.destination.last &&
+    (selectors.protocol === undefined || selectors.protocol === protocol) &&
+    (selectors.destinationPorts === undefined || (destinationPort !== undefined && destinationPort >= selectors.destinationPorts[0] && destinationPort <= selectors.destinationPorts[1]))
   );
 }
 
@@ -62,8 +67,7 @@ export function selects(selectors: Selectors, packet: PacketSelectors): boolean 
  * as the model's tunnels select a flow by its destination port both ways, its own destination port.
  */
 export function selectsInbound(selectors: Selectors, packet: PacketSelectors): boolean {
-  const mirrored = { source: packet.destination, destination: packet.source, protocol: packet.protocol };
-  return selects(selectors, { ...mirrored, destinationPort: packet.sourcePort }) || selects(selectors, { ...mirrored, destinationPort: packet.destinationPort });
+  return selectsFlow(selectors, packet.destination, packet.source, packet.protocol, packet.sourcePort) || selectsFlow(selectors, packet.destination, packet.source, packet.protocol, packet.destinationPort);
 }
 
 /** The security policy database: ordered entries, the first that matches decides. */
@@ -115,11 +119,13 @@ export class Spd {
   }
 
   lookup(packet: PacketSelectors): SpdEntry | null {
-    return this.entries.find((entry) => selects(entry, packet)) ?? null;
+    for (const entry of this.entries) if (selects(entry, packet)) return entry;
+    return null;
   }
 
   /** The entry deciding an inbound packet that came in the clear (RFC 4301 5.2 step 3a): the first whose selectors, mirrored, hold it. */
   lookupInbound(packet: PacketSelectors): SpdEntry | null {
-    return this.entries.find((entry) => selectsInbound(entry, packet)) ?? null;
+    for (const entry of this.entries) if (selectsInbound(entry, packet)) return entry;
+    return null;
   }
 }

@@ -1,6 +1,7 @@
 import { ETHERNET_HEADER_BYTES, HOST_MAC, PEER_MAC } from "./ethernet.js";
 import { ipv4Address, udpFrame, UDP_FRAME_OVERHEAD } from "./udp-frame.js";
 import { valueKind } from "../shown-value.js";
+import { write32 } from "../bytes.js";
 
 const HOST_IP = ipv4Address("10.0.0.1");
 const PEER_IP = ipv4Address("10.0.0.2");
@@ -54,12 +55,11 @@ export function sequencedFrame(direction: FrameDirection, trafficClass: number, 
     frameLength,
     identification: sequence & 0xffff,
     fill: (payload) => {
-      const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
       const stamp = tagBytes + 4;
       if (payload.length >= stamp) {
-        if (tagBytes === 1) view.setUint8(0, trafficClass);
-        else view.setUint32(0, trafficClass);
-        view.setUint32(tagBytes, sequence);
+        if (tagBytes === 1) payload[0] = trafficClass;
+        else write32(payload, 0, trafficClass);
+        write32(payload, tagBytes, sequence);
       }
       fillPattern(payload, stamp, (sequence * 7 + trafficClass) & 0xff);
     },
@@ -78,26 +78,21 @@ function sequencedFrameProblem(direction: unknown, tag: number, sequence: number
   return null;
 }
 
-/** The filler's bytes for each offset (index × 31 + offset) mod 256, 512 long so that any 256 of them run from any start: the pattern repeats every 256. */
-const PATTERNS = new Map<number, Uint8Array>();
+/** 31 × 223 = 1 (mod 256): the filler with offset o is the one with offset 0 shifted on by o × 223 bytes. */
+const INVERSE_OF_31 = 223;
 
-function pattern(offset: number): Uint8Array {
-  let bytes = PATTERNS.get(offset);
-  if (bytes === undefined) {
-    bytes = new Uint8Array(512);
-    for (let index = 0; index < bytes.length; index++) bytes[index] = (index * 31 + offset) & 0xff;
-    PATTERNS.set(offset, bytes);
-  }
-  return bytes;
-}
+/** (index × 31) mod 256 for every index a payload and a shift of up to 255 reach: any filler is one run of it. */
+let pattern: Uint8Array | null = null;
 
-/** payload[index] = (index × 31 + offset) mod 256 from `start` on, copied in runs of 256 rather than computed per byte. */
+/** payload[index] = (index × 31 + offset) mod 256 from `start` on, in one copy rather than computed per byte. */
 function fillPattern(payload: Uint8Array, start: number, offset: number): void {
-  const bytes = pattern(offset);
-  for (let index = start; index < payload.length; index += 256) {
-    const from = index & 0xff;
-    payload.set(bytes.subarray(from, from + Math.min(256, payload.length - index)), index);
+  if (start >= payload.length) return;
+  if (pattern === null) {
+    pattern = new Uint8Array(0x10000 + 256);
+    for (let index = 0; index < pattern.length; index++) pattern[index] = (index * 31) & 0xff;
   }
+  const shift = (offset * INVERSE_OF_31) & 0xff;
+  payload.set(pattern.subarray(start + shift, payload.length + shift), start);
 }
 
 export function frameSequence(frame: Uint8Array, headerBytes = ETHERNET_HEADER_BYTES, tagBytes: TagBytes = 1): { trafficClass: number; sequence: number } {
