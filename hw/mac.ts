@@ -8,6 +8,7 @@ import { ReceiveLine } from "./link/receive-line.js";
 import { type NicShared, NicSharedToken } from "./config.js";
 import { EMPTY, type QueueSchedule, type QueueScheduler } from "./qos/class-scheduler.js";
 import type { DeviceDropReason } from "./spec/drop-reasons.js";
+import { WatchedSignals } from "../sim/watched-signals.js";
 
 /**
  * The MAC, in its own clock domain (64 bits per cycle at the line rate). Transmit: takes frames
@@ -48,7 +49,7 @@ export class Mac extends ClockedComponent {
    * event queued then would run after this time's edges).
    */
   private readonly receiveLine = new ReceiveLine();
-  private readonly receiveSignals = [this.rxBusy, this.rxFrameLength, this.rxFrames, this.rxErrors];
+  private readonly receiveSignals = new WatchedSignals([this.rxBusy, this.rxFrameLength, this.rxFrames, this.rxErrors]);
   private dirty = true;
 
   constructor(
@@ -60,7 +61,7 @@ export class Mac extends ClockedComponent {
     this.waiting = Array.from({ length: shared.queues }, () => []);
     this.scheduler = shared.makeScheduler();
     wire.attach("nic", { frameComing: (arrival, length) => this.frameComing(arrival, length), frameEnd: (frame) => this.frameEnd(frame) });
-    for (const signal of this.receiveSignals) {
+    for (const signal of this.receiveSignals.signals) {
       signal.refresh = () => this.showReceived();
       signal.onWatched = () => this.receiveWatched();
     }
@@ -71,8 +72,7 @@ export class Mac extends ClockedComponent {
    * the MAC does not run on a frame's edges only to draw them: a reader is shown what those edges drew.
    */
   private get receiveDrawn(): boolean {
-    for (const signal of this.receiveSignals) if (signal.watched) return true;
-    return false;
+    return this.receiveSignals.any;
   }
 
   /** The last MAC edge a reader now sees: one at now only once its phase has committed. */

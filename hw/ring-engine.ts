@@ -7,6 +7,7 @@ import type { QueueState } from "./queue-state.js";
 import { smallFetchCanWait, SMALL_FETCHES } from "./descriptor-prefetch.js";
 import { RingRegisters } from "./ring.js";
 import type { Signal } from "../sim/signal.js";
+import { WatchedSignals } from "../sim/watched-signals.js";
 
 /**
  * What the TX and RX engines share: one queue state per ring with its scope in the waveform, the
@@ -30,15 +31,15 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
   }
 
   /** The signals the engine draws on every edge it runs: its own and its queues'. */
-  private drawnSignals: readonly Signal[] = [];
+  private drawnSignals = new WatchedSignals([]);
 
   /**
    * Names the engine's own signals drawn on every edge it runs, and wakes it when anything comes to
    * see one (the waveform's window opening, a waiter): it runs then and brings them up to date.
    */
   protected drawEachEdge(own: readonly Signal[]): void {
-    this.drawnSignals = [...own, ...this.queues.flatMap((state) => state.scope.published)];
-    for (const signal of this.drawnSignals) signal.onWatched = () => this.drawnWatched();
+    this.drawnSignals = new WatchedSignals([...own, ...this.queues.flatMap((state) => state.scope.published)]);
+    for (const signal of this.drawnSignals.signals) signal.onWatched = () => this.drawnWatched();
   }
 
   /** One of the signals drawn on every edge came to be seen: the engine runs and draws them. */
@@ -76,8 +77,7 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
    * a third of the TX engine's runs.
    */
   protected get drawn(): boolean {
-    for (const signal of this.drawnSignals) if (signal.watched) return true;
-    return false;
+    return this.drawnSignals.any;
   }
 
   /** Whether a small fetch can ever wait for spare read tags alone under this cache (smallFetchCanWait): where it cannot, the engine asks for no such edge. */

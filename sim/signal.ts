@@ -30,6 +30,13 @@ export interface SignalOptions {
 
 export type SignalPredicate<T> = (value: T) => boolean;
 
+/**
+ * Counts the changes of any signal's `watched` (its waveform window opening or closing, its first
+ * waiter or its last leaving): a block asking on every run whether any of its dozens of signals is
+ * watched asks again only after one. One count for every kernel: another's changes only make it ask.
+ */
+export const watchChanges = { count: 0 };
+
 export interface SignalWaiter<T> {
   readonly predicate: SignalPredicate<T>;
   readonly resume: (value: T) => void;
@@ -128,16 +135,29 @@ export abstract class SignalBase<T extends number | bigint> {
     return true;
   }
 
+  private recorded = false;
+
   /** Whether the waveform records its changes now: traced, and its dump window open (or about to open). */
-  inWaveform = false;
+  get inWaveform(): boolean {
+    return this.recorded;
+  }
+
+  set inWaveform(recorded: boolean) {
+    if (recorded !== this.recorded) watchChanges.count++;
+    this.recorded = recorded;
+  }
 
   /** Whether anything sees each change: the waveform, or a process waiting on it. */
   get watched(): boolean {
-    return this.inWaveform || this.waiters !== null;
+    return this.recorded || this.waiters !== null;
   }
 
   addWaiter(waiter: SignalWaiter<T>): void {
-    (this.waiters ??= []).push(waiter);
+    if (this.waiters === null) {
+      this.waiters = [];
+      watchChanges.count++;
+    }
+    this.waiters.push(waiter);
     this.onWatched?.();
   }
 
@@ -151,7 +171,11 @@ export abstract class SignalBase<T extends number | bigint> {
       if (waiter.predicate(value)) waiter.resume(value);
       else kept.push(waiter);
     }
-    this.waiters = kept.length > 0 ? kept : null;
+    if (kept.length > 0) this.waiters = kept;
+    else {
+      this.waiters = null;
+      watchChanges.count++;
+    }
   }
 
   protected abstract fits(value: T): boolean;

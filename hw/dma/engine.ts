@@ -11,6 +11,7 @@ import { DMA_PARAMETERS } from "./parameters.js";
 import { piecesOf, ReadLookahead } from "./read-lookahead.js";
 import { type DmaReply, type DmaRequest, type Due, DueSource, type ReadRequest, TAKEN_ON_NEXT_RUN } from "./request.js";
 import { PostedWriteLink } from "./write-link.js";
+import { WatchedSignals } from "../../sim/watched-signals.js";
 
 export type { DmaCompletion } from "./request.js";
 
@@ -78,7 +79,7 @@ export class DmaEngine extends ClockedComponent {
    */
   private piecesShown = false;
   /** The signals that, unwatched, show the edges done lazily only as they are read. */
-  private readonly queueSignals = [this.readsInFlight, this.readsWaiting, this.writesPending];
+  private readonly queueSignals = new WatchedSignals([this.readsInFlight, this.readsWaiting, this.writesPending]);
   /** Picoseconds from a piece's issue to the soonest edge its completion is handled on. */
   private readonly fewestTurnaround: number;
 
@@ -93,7 +94,7 @@ export class DmaEngine extends ClockedComponent {
     this.fewestTurnaround = fewestTurnaroundCycles * period;
     this.lookahead = new ReadLookahead({ period, maxOutstandingReads, maxReadRequest, fewestTurnaroundCycles });
     // A process starting to wait on them wakes the engine, which shows every piece from its next edge on; one reading them sees the edges before now.
-    for (const signal of this.queueSignals) {
+    for (const signal of this.queueSignals.signals) {
       signal.onWatched = () => this.wake();
       signal.refresh = () => this.showPieces();
     }
@@ -139,8 +140,7 @@ export class DmaEngine extends ClockedComponent {
   }
 
   private queuesShown(): boolean {
-    for (const signal of this.queueSignals) if (signal.watched) return true;
-    return false;
+    return this.queueSignals.any;
   }
 
   /** Host memory is about to free a region: the takes on edges already seen saw it mapped; those still to come are taken by a run, which sees it freed. */
