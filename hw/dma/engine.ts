@@ -134,13 +134,9 @@ export class DmaEngine extends ClockedComponent {
     }
     const edge = this.clock.edgeAfter(now);
     // Lazily only where the engine's plan has the queues unwatched (its catch-up does the edges since unseen) and nothing watches them now: a waveform window opening, or a waiter, since the plan, has the engine run every edge from its next run on.
-    const lazily = !this.piecesShown && !this.queuesShown() && this.translation.reachable(request.address, request.length);
+    const lazily = !this.piecesShown && !this.queueSignals.any && this.translation.reachable(request.address, request.length);
     this.asked.add(request, edge, lazily ? edge + soonest : edge);
     this.runBy(request.runBy);
-  }
-
-  private queuesShown(): boolean {
-    return this.queueSignals.any;
   }
 
   /** Host memory is about to free a region: the takes on edges already seen saw it mapped; those still to come are taken by a run, which sees it freed. */
@@ -322,7 +318,7 @@ export class DmaEngine extends ClockedComponent {
     const period = this.clock.period;
     // Every write landing and unmapped error completes a request; the read side is looked ahead.
     const limit = Math.min(writes ? Math.max(writes.time, now + period) : Infinity, unmapped ? Math.max(unmapped.time, now + period) : Infinity);
-    this.piecesShown = this.queuesShown();
+    this.piecesShown = this.queueSignals.any;
     this.nextChange = this.lookahead.nextChange(now, this.tagsInUse, this.reads[0], this.due.reads, Math.min(limit, this.asked.runBy()), this.piecesShown);
   }
 
