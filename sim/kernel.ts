@@ -382,7 +382,7 @@ export class Kernel implements ProcessScheduler, EventHost {
       if (!signal.commit()) continue;
       changed = true;
       if (signal.traceIndex >= 0) tracer!.touch(signal.traceIndex);
-      if (signal.waiters !== null) signal.releaseWaiters();
+      if (signal.hasWaiters) signal.releaseWaiters();
     }
     // The list is reused: truncating an array costs V8 a runtime call every phase.
     this.pendingCount = 0;

@@ -54,7 +54,12 @@ export abstract class SignalBase<T extends number | bigint> {
   writePhase = -1;
   /** Position in the trace, or -1 when the signal is not dumped. */
   traceIndex = -1;
-  waiters: SignalWaiter<T>[] | null = null;
+  /** Processes waiting for a value: changed only by addWaiter and releaseWaiters, which count the changes of `watched` (watchChanges). */
+  private waiters: SignalWaiter<T>[] | null = null;
+
+  get hasWaiters(): boolean {
+    return this.waiters !== null;
+  }
   lastWriteWins = false;
   /**
    * Called when a process starts waiting on the signal: a block that, unwatched, brings it up to

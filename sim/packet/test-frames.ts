@@ -81,14 +81,14 @@ function sequencedFrameProblem(direction: unknown, tag: number, sequence: number
 /** 31 × 223 = 1 (mod 256): the filler with offset o is the one with offset 0 shifted on by o × 223 bytes. */
 const INVERSE_OF_31 = 223;
 
-/** (index × 31) mod 256 for every index a payload and a shift of up to 255 reach: any filler is one run of it. */
-let pattern: Uint8Array | null = null;
+/** (index × 31) mod 256 for every index a payload and a shift of up to 255 reach: any filler is one run of it (made longer if a longer payload comes). */
+let pattern = new Uint8Array(0);
 
 /** payload[index] = (index × 31 + offset) mod 256 from `start` on, in one copy rather than computed per byte. */
 function fillPattern(payload: Uint8Array, start: number, offset: number): void {
   if (start >= payload.length) return;
-  if (pattern === null) {
-    pattern = new Uint8Array(0x10000 + 256);
+  if (pattern.length < payload.length + 256) {
+    pattern = new Uint8Array(Math.max(0x10000, payload.length) + 256);
     for (let index = 0; index < pattern.length; index++) pattern[index] = (index * 31) & 0xff;
   }
   const shift = (offset * INVERSE_OF_31) & 0xff;
