@@ -9,17 +9,16 @@ import { RX_FETCH_URGENCY, strictRxFetchUrgency } from "../dma/read-urgency.js";
 import { type NicShared, NicSharedToken } from "../config.js";
 import { RingEngine } from "../ring-engine.js";
 import { EMPTY, type QueueSchedule, type QueueScheduler } from "../qos/class-scheduler.js";
-import { RX_STATUS_FIELDS, RX_WRITE_BACK } from "../spec/descriptors.js";
 import type { CryptoResult } from "../ipsec/crypto-job.js";
 import { isEspFrame } from "../ipsec/esp-frame.js";
 import { type IpsecOffload, IpsecOffloadToken } from "../ipsec/offload.js";
-import { ErrorCode } from "../spec/errors.js";
 import type { DeviceDropReason } from "../spec/drop-reasons.js";
 import { MAX_RECEIVE_BUFFER, queueOfClass } from "../spec/registers.js";
 import { type RxBuffer, type RxFrame, RxQueueState, type Tag } from "./rx-queue-state.js";
 import { RxPacketBuffer } from "./rx-packet-buffer.js";
 import { RxInlineIpsec } from "./inline-ipsec.js";
 import { FramesWriting, RxWriteBackLandings, type WriteBackTag } from "./write-back.js";
+import { writeFrame } from "./frame-write.js";
 
 export const RxState = defineEnum("rx_state", ["IDLE", "FETCH", "DELIVER"]);
 const IDLE = RxState.code("IDLE");
@@ -369,32 +368,10 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
 
   private writeFrom(queue: number): true {
     const state = this.queues[queue]!;
-    const { frame, buffers, bufferSize } = state.assigned.shift()!;
+    const assigned = state.assigned.shift()!;
     this.assignedFrames--;
-    const length = frame.bytes.length;
-    let error = 0;
-    buffers.forEach((buffer, position) => {
-      const start = position * bufferSize;
-      const chunk = frame.bytes.subarray(start, Math.min(start + bufferSize, length));
-      const reachable = this.shared.dma.translation.reachable(buffer.address, bufferSize);
-      if (reachable) {
-        this.shared.dma.write(buffer.address, chunk, null, null);
-      } else {
-        error = ErrorCode.DMA_UNMAPPED;
-        state.ring.report("DMA_UNMAPPED", "BUFFER_ADDRESS", this.shared.dma.translation.unmappedName("BUFFER_ADDRESS", buffer.address, bufferSize), buffer.exactAddress ?? buffer.address, buffer.index);
-      }
-      const eop = position === buffers.length - 1;
-      const writeBack = RX_WRITE_BACK.encode({
-        // A buffer the device could not write holds none of the frame.
-        length: reachable ? chunk.length : 0,
-        status: RX_STATUS_FIELDS.DD.mask | (eop ? RX_STATUS_FIELDS.EOP.mask | frame.ipsecStatus : 0),
-        error: eop ? error || frame.error : 0,
-        trafficClass: frame.trafficClass,
-        spi: frame.spi,
-        saHandle: frame.handle,
-      });
-      this.shared.dma.write(state.ring.addressOf(buffer.index) + RX_WRITE_BACK.at, writeBack, this.landings, { kind: "write-back", queue, index: buffer.index, frameLength: length, eop, frame, placed: error === 0 });
-    });
+    const frame = assigned.frame;
+    const error = writeFrame(this.shared.dma, state.ring, queue, assigned, this.landings);
     // One count per frame, of what its descriptor tells the driver. A drop is held no more; a frame delivered flagged is, until its writes land.
     if (error) this.shared.statistics.drop("RX_DMA_ERROR", { frame: frame.bytes });
     else {
