@@ -5,6 +5,9 @@
  * up to 4 KB (as Node's pool) are carved from a 32 KB slab of our own, 8-byte aligned as Node's.
  * A buffer kept for long keeps its slab: what holds one for an object's life takes a slice() of it.
  * `uninitialised` is for buffers the caller fills completely; views of it must use its byteOffset.
+ * No byte of a slab is handed out twice, so every buffer starts as the zeros a new ArrayBuffer
+ * holds: `zeroed` relies on it rather than filling each (a 1400-byte frame's fill was 0.8 µs of
+ * the default scenario's 135 µs a frame).
  */
 const SLAB_BYTES = 32 * 1024;
 const LARGEST_CARVED = 4 * 1024;
@@ -29,9 +32,9 @@ export function copyOf(bytes: Uint8Array): Uint8Array {
   return copied;
 }
 
-/** A pooled buffer of zeros. */
+/** A pooled buffer of zeros: carved from a slab where no byte was handed out before (see above). */
 export function zeroed(length: number): Uint8Array {
-  return uninitialised(length).fill(0);
+  return uninitialised(length);
 }
 
 /** A DataView over exactly these bytes (pooled buffers share their ArrayBuffer). */

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { internetChecksum } from "../../sim/packet/checksum.js";
 import { frameSequence, sequencedFrame } from "../../sim/packet/test-frames.js";
 import { UDP_FRAME_OVERHEAD } from "../../sim/packet/udp-frame.js";
+import { uninitialised, zeroed } from "../../sim/bytes.js";
 
 /** RFC 1071's definition as it reads: the one's complement sum of 16-bit big-endian words (an odd last byte padded with zero), folded and complemented. */
 function rfc1071(bytes: Uint8Array, start: number, end: number, initial: number): number {
@@ -60,6 +61,18 @@ describe("a sequenced frame's payload", () => {
         // Too short for the stamp, the payload stays zeros.
         if (payload.length < stamp) expect([...payload].every((byte) => byte === 0)).toBe(true);
       }
+    }
+  });
+});
+
+describe("pooled buffers", () => {
+  test("a zeroed buffer holds zeros after every byte of the pool handed out before it was written: no byte is handed out twice", () => {
+    for (let round = 0; round < 200; round++) {
+      // Several slabs' worth, of every size up to the largest carved and past it.
+      uninitialised(1 + ((round * 977) % 5000)).fill(0xff);
+      const bytes = zeroed(1 + ((round * 613) % 5000));
+      expect(bytes.every((byte) => byte === 0), `round ${round}, ${bytes.length} bytes`).toBe(true);
+      bytes.fill(0xee);
     }
   });
 });
