@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isWorkloadName, parseWorkloadReport, warmUpSize, WORKLOADS, type WorkloadName } from "./reference-workloads.js";
+import { otherWorkloadProcess, takeAgainst } from "./against.js";
 
 /**
  * Instructions a frame of one reference workload, counted by valgrind rather than timed: on a
@@ -18,13 +19,11 @@ import { isWorkloadName, parseWorkloadReport, warmUpSize, WORKLOADS, type Worklo
  * side by side at each size. Slow: about 50 times the workload's own time.
  */
 const args = process.argv.slice(2);
-const againstAt = args.indexOf("--against");
-const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
-if (againstAt >= 0) args.splice(againstAt, 2);
+const against = takeAgainst(args);
 const [name, smallerText, largerText] = args;
 const smaller = Number(smallerText);
 const larger = Number(largerText);
-if (name === undefined || !isWorkloadName(name) || !Number.isSafeInteger(smaller) || !Number.isSafeInteger(larger) || smaller <= 0 || larger <= smaller || (againstAt >= 0 && against === undefined)) {
+if (name === undefined || !isWorkloadName(name) || !Number.isSafeInteger(smaller) || !Number.isSafeInteger(larger) || smaller <= 0 || larger <= smaller || against === null) {
   process.stderr.write(`usage: npm run bench:instructions -- <workload> <smaller size> <larger size> [--against <checkout built with npm run build>]; workloads: ${Object.keys(WORKLOADS).join(", ")}\n`);
   process.exit(2);
 }
@@ -38,11 +37,7 @@ if (spawnSync("valgrind", ["--version"], { encoding: "utf8" }).error !== undefin
 }
 
 const own = fileURLToPath(new URL("./workload-process.js", import.meta.url));
-const other = against === undefined ? undefined : resolve(against, "dist/test/bench/workload-process.js");
-if (other !== undefined && !existsSync(other)) {
-  process.stderr.write(`--against ${against}: no ${other}; build that checkout first (npm run build there)\n`);
-  process.exit(2);
-}
+const other = against === undefined ? undefined : otherWorkloadProcess(against);
 const scratch = mkdtempSync(join(tmpdir(), "nicsim-instructions-"));
 
 interface Count {
