@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { percentiles } from "../../sim/stats/percentiles.js";
-import { isWorkloadName, parseWorkloadReport, WORKLOADS } from "./reference-workloads.js";
+import { isWorkloadName, WORKLOADS, type WorkloadName } from "./reference-workloads.js";
+import { runWorkloadProcess } from "./run-workload-process.js";
 import { otherWorkloadProcess, takeAgainst } from "./against.js";
 
 /**
@@ -22,14 +22,13 @@ if (name === undefined || !isWorkloadName(name) || !Number.isSafeInteger(size) |
   process.stderr.write(`usage: npm run bench:alternate -- <workload> <size> <rounds> --against <checkout built with npm run build>; workloads: ${Object.keys(WORKLOADS).join(", ")}\n`);
   process.exit(2);
 }
+const workload: WorkloadName = name;
 const own = fileURLToPath(new URL("./workload-process.js", import.meta.url));
 const other = otherWorkloadProcess(against);
 
 /** Wire frames per wall-second of one build's workload process. */
 function rate(child: string, label: string): number {
-  const result = spawnSync(process.execPath, ["--expose-gc", child, name!, String(size)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 });
-  if (result.status !== 0) throw new Error(`${label}: the workload process ended with ${result.status ?? result.signal}`);
-  const report = parseWorkloadReport(result.stdout.trim().split("\n").at(-1) ?? "");
+  const report = runWorkloadProcess(child, workload, size, label);
   return report.wireFrames / report.seconds;
 }
 

@@ -1,8 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defaultScenario } from "../../system/scenario/default-scenario.js";
-import { parseWorkloadReport } from "./reference-workloads.js";
+import { runWorkloadProcess } from "./run-workload-process.js";
 import { type BenchRow, type Measured, renderEvaluations, renderTable, whole } from "./reference-table.js";
 import { sealRate } from "./seal-rate.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
@@ -35,10 +34,7 @@ const ROWS: readonly BenchRow[] = [
 const child = fileURLToPath(new URL("./workload-process.js", import.meta.url));
 
 function measureRow(row: BenchRow): Measured {
-  const result = spawnSync(process.execPath, ["--expose-gc", child, row.workload, String(row.size)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 20 });
-  if (result.status !== 0) throw new Error(`${row.id}: the workload process ended with ${result.status ?? result.signal}`);
-  const lines = result.stdout.trim().split("\n");
-  return { row, report: parseWorkloadReport(lines[lines.length - 1] ?? "") };
+  return { row, report: runWorkloadProcess(child, row.workload, row.size, row.id) };
 }
 
 const started = performance.now();
