@@ -1,51 +1,82 @@
-import { fileURLToPath } from "node:url";
-import { percentiles } from "../../sim/stats/percentiles.js";
-import { isWorkloadName, WORKLOADS, type WorkloadName } from "./reference-workloads.js";
-import { runWorkloadProcess } from "./run-workload-process.js";
-import { otherWorkloadProcess, takeAgainst } from "./against.js";
+import { loadavg } from "node:os";
+import { type Build, otherBuildOrExit, takeAgainst, thisBuild } from "./against.js";
+import { benchSizeOf } from "./reference-rows.js";
+import { checkedWorkload, parseWorkloadRate, WORKLOADS, type WorkloadName, workloadList } from "./reference-workloads.js";
+import { BenchFailure, runWorkloadProcess } from "./run-workload-process.js";
+import { median } from "./bench-rounds.js";
 
 /**
  * Wall time of two builds told apart by alternating them: `npm run bench:alternate -- <workload>
- * <size> <rounds> --against <checkout>` runs the workload's process of this build and of the
+ * [<size> [<rounds>]] --against <checkout>` runs the workload's process of this build and of the
  * other (built with `npm run build`) one after the other, round by round, the order swapped each
  * round so that a machine slowing down or speeding up favours neither, and prints each round's
  * rates, their ratio, and the median ratio. On a shared machine whose rates move by 40 % between
  * benches, and whose instruction pairings moved by 16 % for the same build, the paired ratios of
  * neighbouring runs were the steadiest way to see a change of 5 %.
  */
+const DEFAULT_ROUNDS = 6;
+const USAGE = `usage: npm run bench:alternate -- <workload> [<size> [<rounds>]] --against <checkout built with npm run build>; size: npm run bench's for the workload when not given; rounds: ${DEFAULT_ROUNDS} when not given; workloads: ${workloadList()}`;
+
 const args = process.argv.slice(2);
 const against = takeAgainst(args);
-const [name, sizeText, roundsText] = args;
-const size = Number(sizeText);
-const rounds = Number(roundsText);
-if (name === undefined || !isWorkloadName(name) || !Number.isSafeInteger(size) || size <= 0 || !Number.isSafeInteger(rounds) || rounds < 1 || typeof against !== "string") {
-  process.stderr.write(`usage: npm run bench:alternate -- <workload> <size> <rounds> --against <checkout built with npm run build>; workloads: ${Object.keys(WORKLOADS).join(", ")}\n`);
+const [name, sizeText, roundsText, ...extra] = args;
+const size = sizeText === undefined && name !== undefined && Object.hasOwn(WORKLOADS, name) ? benchSizeOf(name as WorkloadName) : Number(sizeText);
+const rounds = roundsText === undefined ? DEFAULT_ROUNDS : Number(roundsText);
+const checked = checkedWorkload(name, size);
+// Every mistake at once, each naming its argument (each gave the same usage line; from an outside check).
+const problems = [
+  checked.problem,
+  Number.isSafeInteger(rounds) && rounds >= 1 ? null : `rounds ${JSON.stringify(roundsText)}: expected a whole number, 1 or more`,
+  against === undefined ? "--against <checkout>: missing (the build to time this one against)" : against === null ? "--against: no checkout after it" : null,
+  extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <size> <rounds>` : null,
+].filter((problem) => problem !== null);
+if (problems.length > 0 || checked.workload === null) {
+  process.stderr.write(`${problems.join("\n")}\n${USAGE}\n`);
   process.exit(2);
 }
-const workload: WorkloadName = name;
-const own = fileURLToPath(new URL("./workload-process.js", import.meta.url));
-const other = otherWorkloadProcess(against);
+const workload = checked.workload;
+const own = thisBuild();
+const other = otherBuildOrExit(against!);
 
 /** Wire frames per wall-second of one build's workload process. */
-function rate(child: string, label: string): number {
-  const report = runWorkloadProcess(child, workload, size, label);
+function rate(build: Build, label: string): number {
+  const report = runWorkloadProcess(build.workloadProcess, workload, size, label, parseWorkloadRate);
   return report.wireFrames / report.seconds;
 }
 
 const whole = (value: number) => Math.round(value).toLocaleString("en-US");
-process.stdout.write(`${name} at ${size}, ${rounds} rounds alternating this build and ${against} (frames on the wire per wall-second):\n`);
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+const benchSize = benchSizeOf(workload);
+process.stdout.write(
+  [
+    `${WORKLOADS[workload].label}, ${size.toLocaleString("en-US")} ${WORKLOADS[workload].unit}, ${plural(rounds, "round")}; load average ${loadavg()[0]!.toFixed(2)}`,
+    `  ${own.name}`,
+    `  the other: ${other.name}`,
+    `  frames on the wire per wall-second; each round runs both builds, one after the other, the other first in odd rounds; ratio: this build's rate ÷ the other's (above 1, this build is faster)`,
+    "",
+  ].join("\n"),
+);
+if (size * 10 < benchSize) process.stderr.write(`note: npm run bench runs ${workload} at ${benchSize.toLocaleString("en-US")}; at a size this much smaller a run's start-up and a JIT not yet warm take much of its time (plain TX at 4,000 frames gave a fifth of its rate at 80,000)\n`);
 const ratios: number[] = [];
 const mine: number[] = [];
 const theirs: number[] = [];
-for (let round = 0; round < rounds; round++) {
-  const thisFirst = round % 2 === 0;
-  const first = thisFirst ? rate(own, "this build") : rate(other, against);
-  const second = thisFirst ? rate(other, against) : rate(own, "this build");
-  const [thisRate, otherRate] = thisFirst ? [first, second] : [second, first];
-  mine.push(thisRate);
-  theirs.push(otherRate);
-  ratios.push(thisRate / otherRate);
-  process.stdout.write(`  round ${round + 1} (${thisFirst ? "this build first" : "the other first"}): this build ${whole(thisRate)}, the other ${whole(otherRate)}, ratio ${(thisRate / otherRate).toFixed(3)}\n`);
+try {
+  for (let round = 0; round < rounds; round++) {
+    // The other build first in the first round: a build that cannot run this workload fails before this one's run is spent.
+    const otherFirst = round % 2 === 0;
+    const first = otherFirst ? rate(other, other.name) : rate(own, "this build");
+    const second = otherFirst ? rate(own, "this build") : rate(other, other.name);
+    const [thisRate, otherRate] = otherFirst ? [second, first] : [first, second];
+    mine.push(thisRate);
+    theirs.push(otherRate);
+    ratios.push(thisRate / otherRate);
+    process.stdout.write(`  round ${round + 1} (${otherFirst ? "the other first" : "this build first"}): this build ${whole(thisRate)}, the other ${whole(otherRate)}, ratio ${(thisRate / otherRate).toFixed(3)}\n`);
+  }
+} catch (error) {
+  BenchFailure.exit(error);
 }
 const faster = ratios.filter((ratio) => ratio > 1).length;
-process.stdout.write(`medians (nearest rank, as npm run bench's): this build ${whole(percentiles(mine).p50)}, the other ${whole(percentiles(theirs).p50)}; median ratio ${percentiles(ratios).p50.toFixed(3)}; this build faster in ${faster} of ${rounds} rounds\n`);
+const spread = rounds > 1 ? ` (lowest ${Math.min(...ratios).toFixed(3)}, highest ${Math.max(...ratios).toFixed(3)})` : "";
+process.stdout.write(
+  `medians: this build ${whole(median(mine))}, the other ${whole(median(theirs))}; median of the rounds' ratios ${median(ratios).toFixed(3)}${spread}; this build faster in ${faster} of ${plural(rounds, "round")}; load average ${loadavg()[0]!.toFixed(2)}\n`,
+);

@@ -1,26 +1,105 @@
 import { spawnSync } from "node:child_process";
-import { describe, expect, test } from "vitest";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { median } from "./bench-rounds.js";
 
-/** `npm run bench:alternate`, run on a tiny size against this checkout itself, so that it cannot rot silently: no timing is asserted. */
+/** `npm run bench:alternate`, run on a tiny size against this checkout itself and against stand-ins for other builds, so that it cannot rot silently: no timing is asserted. */
 const root = new URL("../..", import.meta.url).pathname;
-const bench = (args: readonly string[]) => spawnSync(process.execPath, [`${root}dist/test/bench/alternate.bench.js`, ...args], { encoding: "utf8", cwd: root });
+const bench = (args: readonly string[], cwd = root) => spawnSync(process.execPath, [`${root}dist/test/bench/alternate.bench.js`, ...args], { encoding: "utf8", cwd, env: { ...process.env, INIT_CWD: cwd } });
+const scratch = mkdtempSync(join(tmpdir(), "nicsim-alternate-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A stand-in for another checkout's build: its workload process is `body`, with this checkout's packages beside it. */
+function standIn(name: string, body: string): string {
+  const checkout = join(scratch, name);
+  mkdirSync(join(checkout, "dist/test/bench"), { recursive: true });
+  writeFileSync(join(checkout, "dist/test/bench/workload-process.js"), body);
+  symlinkSync(join(root, "node_modules"), join(checkout, "node_modules"));
+  return checkout;
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at /);
 
 describe("npm run bench:alternate", () => {
-  test("alternates the two builds' workload processes, swapping their order each round, and gives each round's ratio and the median", () => {
+  test("alternates the two builds' workload processes, the other first in the first round, and gives each round's ratio and the medians", () => {
     const result = bench(["plain-rx-60", "40", "3", "--against", root]);
     expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain("ratio: this build's rate ÷ the other's (above 1, this build is faster)");
     const rounds = result.stdout.split("\n").filter((line) => line.startsWith("  round "));
-    expect(rounds.map((line) => /\((this build first|the other first)\)/.exec(line)?.[1])).toEqual(["this build first", "the other first", "this build first"]);
+    expect(rounds.map((line) => /\((this build first|the other first)\)/.exec(line)?.[1])).toEqual(["the other first", "this build first", "the other first"]);
     for (const line of rounds) expect(line).toMatch(/this build [\d,]+, the other [\d,]+, ratio \d+\.\d{3}$/);
-    expect(result.stdout).toMatch(/median ratio \d+\.\d{3}; this build faster in [0-3] of 3 rounds\n$/);
+    expect(result.stdout).toMatch(/median of the rounds' ratios \d+\.\d{3} \(lowest \d+\.\d{3}, highest \d+\.\d{3}\); this build faster in [0-3] of 3 rounds; load average [\d.]+\n$/);
+    // A size a tenth of npm run bench's, or less, times start-up more than the workload: said, not refused.
+    expect(result.stderr).toContain("note: npm run bench runs plain-rx-60 at 80,000");
   });
 
-  test("without --against, or against a checkout not built, it says how to run it and exits 2", () => {
-    const none = bench(["plain-rx-60", "40", "3"]);
-    expect(none.status).toBe(2);
-    expect(none.stderr).toContain("usage: npm run bench:alternate");
-    const unbuilt = bench(["plain-rx-60", "40", "3", "--against", "/nonexistent-checkout"]);
-    expect(unbuilt.status).toBe(2);
-    expect(unbuilt.stderr).toContain("build that checkout first");
+  test("a build whose report predates fields this one added is timed all the same: a rate needs wireFrames and seconds", () => {
+    const older = standIn("older", `process.stdout.write(JSON.stringify({ workload: process.argv[2], size: Number(process.argv[3]), wireFrames: 40, delivered: 40, seconds: 0.004 }) + "\\n");`);
+    const result = bench(["plain-rx-60", "40", "1", "--against", older]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/round 1 \(the other first\): this build [\d,]+, the other 10,000, ratio/);
+  });
+
+  test("a build that refuses the workload, or reports what the bench cannot read, ends it with status 1, naming the build, without a stack", () => {
+    const refusing = standIn("refusing", `process.stderr.write("usage: workload-process.js <workload> <size>\\n"); process.exit(2);`);
+    const refused = bench(["plain-rx-60", "40", "2", "--against", refusing]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`${refusing}: its plain-rx-60 process at 40 ended with status 2: it refused the workload or its size`);
+    noStack(refused.stderr);
+    // The other build runs first: this one's run is not spent before the failure.
+    expect(refused.stdout).not.toMatch(/round 1/);
+    const garbled = standIn("garbled", `process.stdout.write('{"frames": 3}\\n');`);
+    const unread = bench(["plain-rx-60", "40", "1", "--against", garbled]);
+    expect(unread.status).toBe(1);
+    expect(unread.stderr).toContain(`${garbled}: its plain-rx-60 process's report is not one this bench reads (workload report: wireFrames:`);
+    noStack(unread.stderr);
+  });
+
+  test("every mistake in the arguments at once, each naming its argument, then the usage; exit 2", () => {
+    const result = bench(["plain-tx-60", "4002", "0", "extra", "--against"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split("\n").slice(0, 4)).toEqual([
+      "size 4002: plain-tx-60 shares its frames among 4 queues, so its size is a multiple of 4 (4000 or 4004)",
+      'rounds "0": expected a whole number, 1 or more',
+      "--against: no checkout after it",
+      '"extra": more arguments than <workload> <size> <rounds>',
+    ]);
+    expect(result.stderr).toContain("usage: npm run bench:alternate -- <workload> [<size> [<rounds>]] --against");
+    expect(bench(["nosuch", "--against", root]).stderr).toContain('workload "nosuch": expected one of plain-tx-60');
+    expect(bench(["default-scenario", "2.5", "--against", root]).stderr).toContain("size 2.5: expected a whole number of µs of traffic, 1 or more");
+    expect(bench(["plain-rx-60"]).stderr).toContain("--against <checkout>: missing");
+  });
+
+  test("--against: a missing directory, a file, a checkout not built and one without packages are told apart; a relative path is taken from where the command was typed", () => {
+    const file = join(scratch, "a-file");
+    writeFileSync(file, "");
+    const unbuilt = join(scratch, "unbuilt");
+    mkdirSync(unbuilt);
+    const unpacked = join(scratch, "unpacked");
+    mkdirSync(join(unpacked, "dist/test/bench"), { recursive: true });
+    writeFileSync(join(unpacked, "dist/test/bench/workload-process.js"), "");
+    const cases: [string, string][] = [
+      [join(scratch, "nowhere"), "no such directory"],
+      [file, "not a directory"],
+      [unbuilt, "build that checkout first (npm run build there)"],
+      [unpacked, "no node_modules there: run npm ci there"],
+    ];
+    for (const [against, says] of cases) {
+      const result = bench(["plain-rx-60", "40", "1", "--against", against]);
+      expect(result.status, against).toBe(2);
+      expect(result.stderr, against).toContain(says);
+    }
+    // npm run starts the bench at the package's root; INIT_CWD is where the command was typed.
+    const relative = bench(["plain-rx-60", "40", "1", "--against", "unbuilt"], scratch);
+    expect(relative.stderr).toContain(`--against unbuilt (${unbuilt}): no dist/test/bench/workload-process.js there`);
+  });
+
+  test("the median of an even number of rounds is the mean of the middle two, not the lower (the worse of two rounds)", () => {
+    expect(median([0.862, 1.014])).toBeCloseTo(0.938, 12);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow("median of no values");
   });
 });

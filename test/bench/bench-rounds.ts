@@ -34,3 +34,11 @@ export function roundLines(rows: readonly BenchRow[], byRound: readonly (readonl
     return `  ${row.id}: ${rates.map(whole).join(" / ")}${rates.length > 1 ? ` (highest ÷ lowest ${(Math.max(...rates) / Math.min(...rates)).toFixed(2)})` : ""}${against}`;
   });
 }
+
+/** The middle value, or the mean of the middle two (bench:alternate's rounds: nearest rank gave the worse of two rounds as their median; from an outside check). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError("median of no values");
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

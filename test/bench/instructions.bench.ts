@@ -2,9 +2,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { isWorkloadName, parseWorkloadReport, warmUpSize, WORKLOADS, type WorkloadName } from "./reference-workloads.js";
-import { otherWorkloadProcess, takeAgainst } from "./against.js";
+import { checkedWorkload, parseWorkloadRate, warmUpSize, type WorkloadName, workloadList } from "./reference-workloads.js";
+import { type Build, otherBuildOrExit, takeAgainst, thisBuild } from "./against.js";
+import { BenchFailure } from "./run-workload-process.js";
 
 /**
  * Instructions a frame of one reference workload, counted by valgrind rather than timed: on a
@@ -23,11 +23,20 @@ const against = takeAgainst(args);
 const [name, smallerText, largerText] = args;
 const smaller = Number(smallerText);
 const larger = Number(largerText);
-if (name === undefined || !isWorkloadName(name) || !Number.isSafeInteger(smaller) || !Number.isSafeInteger(larger) || smaller <= 0 || larger <= smaller || against === null) {
-  process.stderr.write(`usage: npm run bench:instructions -- <workload> <smaller size> <larger size> [--against <checkout built with npm run build>]; workloads: ${Object.keys(WORKLOADS).join(", ")}\n`);
+const atSmallerSize = checkedWorkload(name, smaller);
+const atLargerSize = checkedWorkload(name, larger);
+const problems = [
+  atSmallerSize.problem,
+  atLargerSize.problem === atSmallerSize.problem ? null : atLargerSize.problem,
+  atSmallerSize.problem === null && atLargerSize.problem === null && larger <= smaller ? `sizes ${smaller} and ${larger}: the larger must be larger` : null,
+  against === null ? "--against: no checkout after it" : null,
+].filter((problem) => problem !== null);
+if (problems.length > 0 || atSmallerSize.workload === null) {
+  process.stderr.write(`${problems.join("\n")}\nusage: npm run bench:instructions -- <workload> <smaller size> <larger size> [--against <checkout built with npm run build>]; workloads: ${workloadList()}\n`);
   process.exit(2);
 }
-if (name.startsWith("default-scenario") && smaller < 100) {
+const workload = atSmallerSize.workload;
+if (workload.startsWith("default-scenario") && smaller < 100) {
   process.stderr.write("a scenario's sizes are µs of simulated time: give 100 or more, so that both warm-up runs are the same (100 µs) and cancel\n");
   process.exit(2);
 }
@@ -36,8 +45,8 @@ if (spawnSync("valgrind", ["--version"], { encoding: "utf8" }).error !== undefin
   process.exit(2);
 }
 
-const own = fileURLToPath(new URL("./workload-process.js", import.meta.url));
-const other = against === undefined ? undefined : otherWorkloadProcess(against);
+const own = thisBuild();
+const other = against === undefined || against === null ? undefined : otherBuildOrExit(against);
 const scratch = mkdtempSync(join(tmpdir(), "nicsim-instructions-"));
 
 interface Count {
@@ -45,8 +54,9 @@ interface Count {
   readonly frames: number;
 }
 
-/** Instructions one build's workload process ran at a size, and the frames it put on the wire (its warm-up's included). */
-function count(child: string, label: string, workload: WorkloadName, size: number): Promise<Count> {
+/** Instructions one build's workload process ran at a size, and the frames it put on the wire (its warm-up's included); `label` names its callgrind file. */
+function count(build: Build, label: string, workload: WorkloadName, size: number): Promise<Count> {
+  const child = build.workloadProcess;
   // V8 single-threaded: its compiler and garbage collector threads, run concurrently, made the same build's count differ by 2.5 times between two days.
   const valgrind = spawn("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(scratch, `${label}-${size}.out`)}`, process.execPath, "--single-threaded", "--expose-gc", child, workload, String(size)]);
   let stdout = "";
@@ -56,10 +66,15 @@ function count(child: string, label: string, workload: WorkloadName, size: numbe
   return new Promise((done, fail) => {
     valgrind.on("error", fail);
     valgrind.on("close", (status) => {
-      if (status !== 0) return fail(new Error(`valgrind run of ${label} ${workload} at ${size} ended with status ${String(status)}: ${stderr.slice(-2000)}`));
+      if (status !== 0) return fail(new BenchFailure(`valgrind run of ${build.name}'s ${workload} at ${size} ended with status ${String(status)}: ${stderr.slice(-2000)}`));
       const collected = /Collected\s*:\s*(\d+)/.exec(stderr);
-      if (collected === null) return fail(new Error(`valgrind run of ${label} ${workload} at ${size}: no instruction count in its output`));
-      const report = parseWorkloadReport(stdout.trim().split("\n").at(-1)!);
+      if (collected === null) return fail(new BenchFailure(`valgrind run of ${build.name}'s ${workload} at ${size}: no instruction count in its output`));
+      let report: ReturnType<typeof parseWorkloadRate>;
+      try {
+        report = parseWorkloadRate(stdout.trim().split("\n").at(-1) ?? "");
+      } catch (error) {
+        return fail(new BenchFailure(`${build.name}: its ${workload} process's report is not one this bench reads (${(error as Error).message})`));
+      }
       // A scenario's warm-up is the same at both sizes; a frame workload's warm-up offers warmUpSize frames, one each on the wire.
       const warmUpFrames = workload.startsWith("default-scenario") ? 0 : warmUpSize(workload, size);
       done({ instructions: Number(collected[1]), frames: report.wireFrames + warmUpFrames });
@@ -73,14 +88,17 @@ function perFrame(label: string, first: Count, second: Count): number {
   return figure;
 }
 
+let failure: unknown = null;
 try {
-  const workload = name as WorkloadName;
   process.stdout.write(`${workload}: counting instructions under valgrind at ${smaller} and ${larger}${other ? `, this build and ${against} side by side` : ""} (minutes)…\n`);
-  const builds = other === undefined ? [["this build", own]] : [["this build", own], [against!, other]];
-  const atSmaller = await Promise.all(builds.map(([, child], index) => count(child!, `${index}`, workload, smaller)));
-  const atLarger = await Promise.all(builds.map(([, child], index) => count(child!, `${index}`, workload, larger)));
-  const figures = builds.map(([label], index) => perFrame(`${workload}, ${label}`, atSmaller[index]!, atLarger[index]!));
-  if (figures.length === 2) process.stdout.write(`${workload}: this build ${((figures[0]! / figures[1]! - 1) * 100).toFixed(1)} % against ${against}\n`);
+  const builds = other === undefined ? [own] : [own, other];
+  const atSmaller = await Promise.all(builds.map((build, index) => count(build, `${index}`, workload, smaller)));
+  const atLarger = await Promise.all(builds.map((build, index) => count(build, `${index}`, workload, larger)));
+  const figures = builds.map((build, index) => perFrame(`${workload}, ${build.name}`, atSmaller[index]!, atLarger[index]!));
+  if (figures.length === 2) process.stdout.write(`${workload}: this build ${((figures[0]! / figures[1]! - 1) * 100).toFixed(1)} % against ${against} (fewer instructions a frame: negative)\n`);
+} catch (error) {
+  failure = error;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
+if (failure !== null) BenchFailure.exit(failure);

@@ -8,7 +8,9 @@ import { simulated, type WorkloadMeasurement } from "./workload-measurement.js";
 
 export type Direction = "tx" | "rx";
 
-const QUEUES = 4;
+/** The queues a plain workload's frames are spread over, a share each: its frames are a multiple of it. */
+export const PLAIN_QUEUES = 4;
+const QUEUES = PLAIN_QUEUES;
 
 export interface PlainMeasurement extends WorkloadMeasurement {
   /** The wire's busy time for the frames over the time from the first to the last. */

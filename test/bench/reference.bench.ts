@@ -1,7 +1,8 @@
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { defaultScenario } from "../../system/scenario/default-scenario.js";
+import { ROWS, scenarioMicroseconds } from "./reference-rows.js";
 import { runWorkloadProcess } from "./run-workload-process.js";
+import { parseWorkloadReport } from "./reference-workloads.js";
 import { type BenchRow, type Measured, renderEvaluations, renderTable, whole } from "./reference-table.js";
 import { sealRate } from "./seal-rate.js";
 import { percentiles } from "../../sim/stats/percentiles.js";
@@ -17,24 +18,11 @@ import { benchRounds, medianRounds, roundLines } from "./bench-rounds.js";
  * round against the median seal rate, and a line per row its rounds. Sizes keep the whole under
  * about 3 minutes on a 2-core machine.
  */
-// The default scenario's own length (1x), from its file.
-const scenarioMicroseconds = defaultScenario().scenario.durationMicroseconds;
-const ROWS: readonly BenchRow[] = [
-  { id: "tx-60", workload: "plain-tx-60", size: 80_000, goal: { kind: "frames-per-second", atLeast: 200_000 } },
-  { id: "tx-1500", workload: "plain-tx-1500", size: 40_000, goal: { kind: "frames-per-second", atLeast: 100_000 } },
-  { id: "rx-60", workload: "plain-rx-60", size: 80_000, goal: { kind: "frames-per-second", atLeast: 200_000 } },
-  { id: "rx-1500", workload: "plain-rx-1500", size: 40_000, goal: { kind: "frames-per-second", atLeast: 100_000 } },
-  { id: "esp-1400", workload: "esp-tx-1400", size: 24_000, goal: { kind: "frames-per-second", atLeast: 50_000 } },
-  { id: "default-1x", workload: "default-scenario", size: scenarioMicroseconds, goal: { kind: "none" } },
-  { id: "default-3x", workload: "default-scenario", size: 3 * scenarioMicroseconds, goal: { kind: "none" } },
-  { id: "default-10x", workload: "default-scenario", size: 10 * scenarioMicroseconds, goal: { kind: "frames-per-second", atLeast: 20_000 } },
-  { id: "default-10x-waveform", workload: "default-scenario-waveform", size: 10 * scenarioMicroseconds, goal: { kind: "slower-than", baseline: "default-10x", atMost: 1.5 } },
-];
 
 const child = fileURLToPath(new URL("./workload-process.js", import.meta.url));
 
 function measureRow(row: BenchRow): Measured {
-  return { row, report: runWorkloadProcess(child, row.workload, row.size, row.id) };
+  return { row, report: runWorkloadProcess(child, row.workload, row.size, row.id, parseWorkloadReport) };
 }
 
 const started = performance.now();

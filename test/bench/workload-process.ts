@@ -1,4 +1,4 @@
-import { isWorkloadName, runWorkload, warmUpSize, WORKLOADS } from "./reference-workloads.js";
+import { checkedWorkload, runWorkload, warmUpSize, workloadList } from "./reference-workloads.js";
 
 /**
  * One reference workload in a process of its own (`npm run bench` starts one per row), so that its
@@ -8,11 +8,12 @@ import { isWorkloadName, runWorkload, warmUpSize, WORKLOADS } from "./reference-
  */
 const [name, sizeText] = process.argv.slice(2);
 const size = Number(sizeText);
-if (name === undefined || !isWorkloadName(name) || !Number.isSafeInteger(size) || size <= 0) {
-  process.stderr.write(`usage: workload-process.js <workload> <size>; workloads: ${Object.keys(WORKLOADS).join(", ")}; size a positive integer (got ${JSON.stringify(sizeText)})\n`);
+const { workload, problem } = checkedWorkload(name, size);
+if (workload === null) {
+  process.stderr.write(`${problem}\nusage: workload-process.js <workload> <size>; workloads: ${workloadList()}\n`);
   process.exit(2);
 }
-runWorkload(name, warmUpSize(name, size));
+runWorkload(workload, warmUpSize(workload, size));
 // What the warm-up left behind is not the timed run's.
 globalThis.gc?.();
-process.stdout.write(`${JSON.stringify(runWorkload(name, size))}\n`);
+process.stdout.write(`${JSON.stringify(runWorkload(workload, size))}\n`);
