@@ -133,8 +133,10 @@ export class TxRing extends Ring {
     if (!frame) return null;
     const last = (frame.first + frame.count - 1) % this.descriptors;
     const writeBackAddress = this.descriptorAddress(last) + TX_WRITE_BACK.at;
-    const writeBack = TX_WRITE_BACK.decode(this.memory.read(writeBackAddress, TX_WRITE_BACK.bytes));
-    if (!TX_STATUS_FIELDS.DD.get(writeBack.status)) return null;
+    const image = this.memory.read(writeBackAddress, TX_WRITE_BACK.bytes);
+    // Polled until the device is done (every poll ends on one not done): the status byte first, as RX takes it, the rest only once DD is set.
+    if (!TX_STATUS_FIELDS.DD.get(TX_WRITE_BACK.fields.status.read(image))) return null;
+    const writeBack = TX_WRITE_BACK.decode(image);
     this.memory.write(writeBackAddress, CLEARED_TX_WRITE_BACK);
     this.posted.shift();
     this.reapedCount++;

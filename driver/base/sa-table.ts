@@ -60,9 +60,11 @@ export class NicSaTable {
     this.commands = new Mutex(cpu.kernel, "the SA command registers");
   }
 
-  /** The pointers of the SAs installed in one direction. */
+  /** The pointers of the SAs installed in one direction (asked at every table miss: a loop, not copies of the map's entries). */
   installed(direction: TableDirection): number[] {
-    return [...this.byPointer].filter(([, slot]) => slot.direction === direction).map(([pointer]) => pointer);
+    const pointers: number[] = [];
+    for (const [pointer, slot] of this.byPointer) if (slot.direction === direction) pointers.push(pointer);
+    return pointers;
   }
 
   /** Learn the table sizes (SA_TABLE_SIZE), once the device is probed. */

@@ -128,10 +128,12 @@ export class TablePlacement {
 
   /** The SAs cached in one direction of the NIC's table. */
   cached(direction: TableDirection): IpsecSa[] {
-    return this.base.saTable
-      .installed(direction)
-      .map((pointer) => this.sadb.byRecord(pointer))
-      .filter((entry): entry is IpsecSa => entry !== undefined);
+    const cached: IpsecSa[] = [];
+    for (const pointer of this.base.saTable.installed(direction)) {
+      const sa = this.sadb.byRecord(pointer);
+      if (sa !== undefined) cached.push(sa);
+    }
+    return cached;
   }
 
   private *install(direction: TableDirection, sa: IpsecSa): Generator<Command, number, unknown> {

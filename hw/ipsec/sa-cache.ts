@@ -96,7 +96,8 @@ export class SaCache extends Component {
   readonly staleHandles = this.signal("stale_handles", 32, { kind: "integer", lastWriteWins: true });
   private readonly tx: (SaEntry | null)[];
   private readonly rx: (SaEntry | null)[];
-  private readonly rxByKey = new Map<string, SaEntry>();
+  /** RX entries by SPI, then destination: numbers, not a string made per packet's lookup (its text and hash were most of an RX lookup's time). */
+  private readonly rxBySpi = new Map<number, Map<number, SaEntry>>();
   private readonly txByPointer = new Map<number, SaEntry>();
   private readonly generations: Record<SaDirection, Uint16Array>;
   /** Next TX entry to consider for replacement when pointer fetches fill a full table (a clock hand). */
@@ -163,7 +164,9 @@ export class SaCache extends Component {
       if (pointer !== null) this.txByPointer.set(pointer, entry);
     } else {
       this.rx[index] = entry;
-      this.rxByKey.set(rxKey(entry.spi, entry.destination), entry);
+      let byDestination = this.rxBySpi.get(entry.spi);
+      if (byDestination === undefined) this.rxBySpi.set(entry.spi, (byDestination = new Map()));
+      byDestination.set(entry.destination, entry);
     }
     this.count("installs");
     this.counts[origin.by === "driver" ? "installsByDriver" : "installsByFetch"]++;
@@ -193,7 +196,13 @@ export class SaCache extends Component {
     if (!entry) return null;
     table[index] = null;
     if (direction === "tx" && entry.pointer !== null && this.txByPointer.get(entry.pointer) === entry) this.txByPointer.delete(entry.pointer);
-    if (direction === "rx" && this.rxByKey.get(rxKey(entry.spi, entry.destination)) === entry) this.rxByKey.delete(rxKey(entry.spi, entry.destination));
+    if (direction === "rx") {
+      const byDestination = this.rxBySpi.get(entry.spi);
+      if (byDestination?.get(entry.destination) === entry) {
+        byDestination.delete(entry.destination);
+        if (byDestination.size === 0) this.rxBySpi.delete(entry.spi);
+      }
+    }
     return entry;
   }
 
@@ -247,7 +256,7 @@ export class SaCache extends Component {
   }
 
   rxLookup(spi: number, destination: number): SaEntry | null {
-    const entry = this.rxByKey.get(rxKey(spi, destination)) ?? null;
+    const entry = this.rxBySpi.get(spi)?.get(destination) ?? null;
     this.count(entry ? "rxHits" : "rxMisses");
     return entry;
   }
@@ -277,8 +286,4 @@ export class SaCache extends Component {
 
 function destinationOf(fields: SaRecordFields): number {
   return fields.destination[0]! * 2 ** 24 + fields.destination[1]! * 2 ** 16 + fields.destination[2]! * 2 ** 8 + fields.destination[3]!;
-}
-
-function rxKey(spi: number, destination: number): string {
-  return `${spi}/${destination}`;
 }

@@ -1,5 +1,6 @@
 import { uninitialised, zeroed } from "../bytes.js";
 import { SimulationError } from "../errors.js";
+import { RegionBounds } from "./region-bounds.js";
 
 /** A byte address in simulated host memory. */
 export type HostAddress = number & { readonly __brand: "HostAddress" };
@@ -49,6 +50,8 @@ export const RED_ZONE_BYTES = PAGE_SIZE;
 export class HostMemory {
   private readonly pages = new Map<number, Uint8Array>();
   private readonly regions: Region[] = [];
+  /** The regions' starts and ends, in the same order: what regionOf searches. */
+  private readonly bounds = new RegionBounds();
   /** Freed regions, reused first-fit: freed memory comes back, as it does in a real allocator. */
   private readonly freed: Region[] = [];
   /**
@@ -78,6 +81,7 @@ export class HostMemory {
     // Addresses are exact integers up to 2^53: a region past that could not be named byte by byte.
     if (start + size + RED_ZONE_BYTES > Number.MAX_SAFE_INTEGER) throw new RangeError(`allocate '${label}': size ${size} is too large: it would end past 2^53, where host addresses end (the region would start at ${formatAddress(start)})`);
     this.nextFree = start + size + RED_ZONE_BYTES;
+    this.bounds.insert(this.regions.length, start, start + size);
     this.regions.push({ start, size, label });
     return start;
   }
@@ -90,6 +94,7 @@ export class HostMemory {
     const index = this.regions.findIndex((region) => region.start === address);
     if (index < 0) throw new HostMemoryError(`free(${formatAddress(address)}): ${this.notARegionStart(address)}`);
     for (const listener of this.beforeFree) listener();
+    this.bounds.remove(index);
     this.freed.push(this.regions.splice(index, 1)[0]!);
     this.lastRegion = undefined;
   }
@@ -108,6 +113,7 @@ export class HostMemory {
   private insert(region: Region): void {
     let index = this.regions.length;
     while (index > 0 && this.regions[index - 1]!.start > region.start) index--;
+    this.bounds.insert(index, region.start, region.start + region.size);
     this.regions.splice(index, 0, region);
   }
 
@@ -115,18 +121,8 @@ export class HostMemory {
   regionOf(address: number, length = 1): Region | undefined {
     const last = this.lastRegion;
     if (last !== undefined && address >= last.start && address + length <= last.start + last.size) return last;
-    const regions = this.regions;
-    let low = 0;
-    let high = regions.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const region = regions[middle]!;
-      if (address < region.start) high = middle - 1;
-      else if (address >= region.start + region.size) low = middle + 1;
-      else if (address + length <= region.start + region.size) return (this.lastRegion = region);
-      else return undefined;
-    }
-    return undefined;
+    const index = this.bounds.find(address, length);
+    return index < 0 ? undefined : (this.lastRegion = this.regions[index]!);
   }
 
   /** The freed region (not allocated again) holding `address`, if any: for naming a use after free. */

@@ -69,10 +69,17 @@ export class RingMonitor {
 
   /** A DMA request as the device makes it. */
   dmaRequested(request: { readonly write: boolean; readonly address: number; readonly length: number }): void {
-    const ring = this.rings.find((candidate) => candidate.holds(request.address));
-    if (!ring) return;
+    const ring = this.ringHolding(request.address);
+    if (ring === null) return;
     if (request.write) this.writtenBack(ring, request.address, request.length);
     else this.fetchedDescriptors(ring, request.address, request.length);
+  }
+
+  /** A loop, not find() with a closure: every DMA request of the run asks, most of them for buffers no ring holds. */
+  private ringHolding(address: number): WatchedRing | null {
+    const rings = this.rings;
+    for (let index = 0; index < rings.length; index++) if (rings[index]!.holds(address)) return rings[index]!;
+    return null;
   }
 
   private ringRegister(offset: number): { ring: WatchedRing; register: number } | undefined {

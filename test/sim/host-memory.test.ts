@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { Channel } from "../../sim/channel.js";
 import { HostMemory, HostMemoryError, hostAddress, RED_ZONE_BYTES } from "../../sim/host/memory.js";
@@ -88,6 +89,65 @@ describe("packet checksum", () => {
   test("the Internet checksum gives RFC 1071's value", () => {
     // RFC 1071's example: 0x0001 f203 f4f5 f6f7 sums to 0xddf2, complemented 0x220d.
     expect(internetChecksum(Uint8Array.from([0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]))).toBe(0x220d);
+  });
+});
+
+describe("finding an address's region", () => {
+  // regionOf searches typed arrays of the regions' bounds kept beside the region objects: any
+  // sequence of allocations (fresh or reusing freed regions, some larger than a page) and frees
+  // must leave it answering as a search of the live regions themselves does, at every edge of each.
+  test("after any allocations and frees, regionOf and isMapped agree with a search of the live regions", () => {
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant("allocate" as const), size: fc.oneof(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 4000, max: 9000 })), alignment: fc.constantFrom(1, 64, 4096) }),
+      fc.record({ kind: fc.constant("free" as const), pick: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 120 }), fc.array(fc.nat(), { minLength: 1, maxLength: 40 }), (steps, probes) => {
+        const memory = new HostMemory();
+        const live: { start: number; size: number; label: string }[] = [];
+        steps.forEach((action, index) => {
+          if (action.kind === "allocate") {
+            const label = `region ${index}`;
+            live.push({ start: memory.allocate(action.size, label, action.alignment), size: action.size, label });
+          } else if (live.length > 0) {
+            const [freed] = live.splice(action.pick % live.length, 1);
+            memory.free(hostAddress(freed!.start));
+          }
+        });
+        const expected = (address: number, length: number) => live.find((region) => address >= region.start && address + length <= region.start + region.size)?.label;
+        for (const region of live) {
+          for (const [address, length] of [[region.start, 1], [region.start, region.size], [region.start + region.size - 1, 1], [region.start + region.size - 1, 2], [region.start - 1, 1], [region.start + region.size, 1], [region.start - 1, 2]] as const) {
+            expect(memory.regionOf(address, length)?.label, `${address} +${length}`).toBe(expected(address, length));
+            expect(memory.isMapped(address, length)).toBe(expected(address, length) !== undefined);
+          }
+        }
+        // Addresses anywhere in the span the allocations took, and lengths that run past a region's end.
+        const span = Math.max(1, ...live.map((region) => region.start + region.size - 2 ** 32));
+        for (const probe of probes) {
+          const address = 2 ** 32 + (probe % span);
+          const length = 1 + (probe % 5000);
+          expect(memory.regionOf(address, length)?.label, `${address} +${length}`).toBe(expected(address, length));
+        }
+      }),
+      { numRuns: 300, seed: 6571 },
+    );
+  });
+
+  test("thousands of regions, every third freed and some of those taken again: each found at its ends, none past them", () => {
+    const memory = new HostMemory();
+    const regions = Array.from({ length: 3000 }, (_, index) => ({ start: memory.allocate(64 + (index % 7) * 100, `buffer ${index}`) as number, size: 64 + (index % 7) * 100, label: `buffer ${index}` }));
+    const freed = regions.filter((_, index) => index % 3 === 0);
+    for (const region of freed) memory.free(hostAddress(region.start));
+    const again = freed.slice(0, 200).map((region, index) => ({ start: memory.allocate(region.size, `again ${index}`) as number, size: region.size, label: `again ${index}` }));
+    const live = [...regions.filter((_, index) => index % 3 !== 0), ...again];
+    for (const region of live) {
+      expect(memory.regionOf(region.start)?.label).toBe(region.label);
+      expect(memory.regionOf(region.start, region.size)?.label).toBe(region.label);
+      expect(memory.regionOf(region.start + region.size - 1)?.label).toBe(region.label);
+      expect(memory.regionOf(region.start, region.size + 1)).toBeUndefined();
+      expect(memory.isMapped(region.start + region.size, 1)).toBe(false);
+    }
+    for (const region of freed.slice(200)) expect(memory.isMapped(region.start, 1)).toBe(false);
   });
 });
 
