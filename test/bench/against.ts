@@ -1,18 +1,27 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** A build a bench runs the workload processes of: its checkout, its workload process, and how the bench names it. */
 export interface Build {
   readonly checkout: string;
   readonly workloadProcess: string;
-  /** Its checkout and, where git knows it, its commit (and whether its sources were changed since). */
+  /** Short, for its failures: "this build", or the checkout as given. */
+  readonly label: string;
+  /** Its checkout and, where git knows it, its commit, and whether its sources changed since it or since the build: for a header. */
   readonly name: string;
 }
 
-/** A bench's `--against <checkout>` taken out of its arguments (which it edits): the checkout, undefined without one, null when the flag has no value. */
+/** A bench's `--against <checkout>` (or `--against=<checkout>`) taken out of its arguments (which it edits): the checkout, undefined without one, null when the flag has no value. */
 export function takeAgainst(args: string[]): string | null | undefined {
+  const joined = args.findIndex((arg) => arg.startsWith("--against="));
+  if (joined >= 0) {
+    const against = args[joined]!.slice("--against=".length);
+    args.splice(joined, 1);
+    return against === "" ? null : against;
+  }
   const at = args.indexOf("--against");
   if (at < 0) return undefined;
   const against = args[at + 1] ?? null;
@@ -23,14 +32,16 @@ export function takeAgainst(args: string[]): string | null | undefined {
 /** This checkout, whose dist the bench runs from. */
 export function thisBuild(): Build {
   const checkout = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
-  return { checkout, workloadProcess: fileURLToPath(new URL("./workload-process.js", import.meta.url)), name: `this build (${checkout}${commitOf(checkout)})` };
+  const workloadProcess = fileURLToPath(new URL("./workload-process.js", import.meta.url));
+  return { checkout, workloadProcess, label: "this build", name: `this build: ${checkout}${described(checkout, workloadProcess)}` };
 }
 
 /**
  * The other checkout's build, or what keeps the bench from running it. A relative path is taken
  * from where the command was typed (npm run starts the bench at the package's root: INIT_CWD is
  * the directory it was run from), and a missing directory, a file, a checkout never built and one
- * without its packages are told apart (each read "build that checkout first"; from an outside check).
+ * whose packages its build cannot find are told apart (each read "build that checkout first"; from
+ * outside checks).
  */
 export function otherBuild(against: string): Build | { readonly problem: string } {
   const checkout = isAbsolute(against) ? against : resolve(process.env.INIT_CWD ?? process.cwd(), against);
@@ -39,8 +50,13 @@ export function otherBuild(against: string): Build | { readonly problem: string 
   if (!statSync(checkout).isDirectory()) return { problem: `--against ${named}: not a directory: give a checkout of this project` };
   const workloadProcess = resolve(checkout, "dist/test/bench/workload-process.js");
   if (!existsSync(workloadProcess)) return { problem: `--against ${named}: no dist/test/bench/workload-process.js there: build that checkout first (npm run build there); a checkout from before the reference workloads has none` };
-  if (!existsSync(resolve(checkout, "node_modules"))) return { problem: `--against ${named}: no node_modules there: run npm ci there (or link this checkout's node_modules)` };
-  return { checkout, workloadProcess, name: `${named}${commitOf(checkout)}` };
+  // Found as Node finds it, in the checkout's node_modules or a parent's.
+  try {
+    createRequire(workloadProcess).resolve("zod");
+  } catch {
+    return { problem: `--against ${named}: its build finds no packages (zod, from its dist): run npm ci there (or link this checkout's node_modules)` };
+  }
+  return { checkout, workloadProcess, label: against, name: `${named}${described(checkout, workloadProcess)}` };
 }
 
 /** The benches' way out when `--against` cannot be run: what is wrong, and exit status 2. */
@@ -53,13 +69,21 @@ export function otherBuildOrExit(against: string): Build {
   return other;
 }
 
-/** " at <commit>", with "changes not committed" where its sources differ from it, for a git checkout; "" for a copy of a build: what a comparison was of. */
-function commitOf(checkout: string): string {
+/**
+ * " at <commit>" for a git checkout, with what makes the commit not the whole story: sources
+ * changed since it (untracked ones too), or sources newer than the build (a checkout moved to
+ * another commit and not built again showed the new commit for the old build; from an outside check).
+ */
+function described(checkout: string, workloadProcess: string): string {
   const git = (...args: string[]) => spawnSync("git", ["-C", checkout, ...args], { encoding: "utf8" });
-  const commit = git("rev-parse", "--show-toplevel", "--short", "HEAD");
-  const [top, hash] = commit.stdout.trim().split("\n");
-  // A directory inside another repository (a build copied under /tmp/x of a checkout) is not that repository's commit.
-  if (commit.status !== 0 || top === undefined || hash === undefined || resolve(top) !== resolve(checkout)) return "";
-  const changed = git("status", "--porcelain", "--untracked-files=no").stdout.trim() !== "";
-  return ` at ${hash}${changed ? ", with changes not committed" : ""}`;
+  const found = git("rev-parse", "--show-toplevel", "--short", "HEAD");
+  const [top, commit] = found.stdout.trim().split("\n");
+  // A build copied under another repository's tree is not that repository's commit; a checkout reached through a link is its own.
+  if (found.status !== 0 || top === undefined || commit === undefined || realpathSync(top) !== realpathSync(checkout)) return ", not a git checkout";
+  const notes: string[] = [];
+  if (git("status", "--porcelain").stdout.trim() !== "") notes.push("with changes not committed");
+  const built = statSync(workloadProcess).mtimeMs;
+  const sources = git("ls-files", "--cached", "--others", "--exclude-standard", "*.ts").stdout.split("\n").filter((file) => file !== "" && !file.startsWith("dist/"));
+  if (sources.some((file) => existsSync(join(checkout, file)) && statSync(join(checkout, file)).mtimeMs > built)) notes.push("its sources newer than its build: npm run build there");
+  return ` at ${commit}${notes.map((note) => `, ${note}`).join("")}`;
 }

@@ -1,7 +1,7 @@
 import { loadavg } from "node:os";
-import { type Build, otherBuildOrExit, takeAgainst, thisBuild } from "./against.js";
+import { type Build, otherBuild, takeAgainst, thisBuild } from "./against.js";
 import { benchSizeOf } from "./reference-rows.js";
-import { checkedWorkload, parseWorkloadRate, WORKLOADS, type WorkloadName, workloadList } from "./reference-workloads.js";
+import { checkedWorkload, parseWorkloadRate, typedSize, WORKLOADS, type WorkloadName, workloadList } from "./reference-workloads.js";
 import { BenchFailure, runWorkloadProcess } from "./run-workload-process.js";
 import { median } from "./bench-rounds.js";
 
@@ -20,27 +20,30 @@ const USAGE = `usage: npm run bench:alternate -- <workload> [<size> [<rounds>]] 
 const args = process.argv.slice(2);
 const against = takeAgainst(args);
 const [name, sizeText, roundsText, ...extra] = args;
-const size = sizeText === undefined && name !== undefined && Object.hasOwn(WORKLOADS, name) ? benchSizeOf(name as WorkloadName) : Number(sizeText);
-const rounds = roundsText === undefined ? DEFAULT_ROUNDS : Number(roundsText);
-const checked = checkedWorkload(name, size);
-// Every mistake at once, each naming its argument (each gave the same usage line; from an outside check).
+const defaultSize = sizeText === undefined && name !== undefined && Object.hasOwn(WORKLOADS, name);
+const size = defaultSize ? benchSizeOf(name as WorkloadName) : typedSize(sizeText);
+const rounds = roundsText === undefined ? DEFAULT_ROUNDS : typedSize(roundsText);
+const checked = checkedWorkload(name, size, "size", defaultSize ? String(size) : sizeText);
+const otherOrProblem = typeof against === "string" ? otherBuild(against) : null;
+// Every mistake at once, each naming its argument, the checkout's too (each gave the same usage line; from outside checks).
 const problems = [
   checked.problem,
   Number.isSafeInteger(rounds) && rounds >= 1 ? null : `rounds ${JSON.stringify(roundsText)}: expected a whole number, 1 or more`,
   against === undefined ? "--against <checkout>: missing (the build to time this one against)" : against === null ? "--against: no checkout after it" : null,
+  otherOrProblem !== null && "problem" in otherOrProblem ? otherOrProblem.problem : null,
   extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <size> <rounds>` : null,
 ].filter((problem) => problem !== null);
-if (problems.length > 0 || checked.workload === null) {
+if (problems.length > 0 || checked.workload === null || otherOrProblem === null || "problem" in otherOrProblem) {
   process.stderr.write(`${problems.join("\n")}\n${USAGE}\n`);
   process.exit(2);
 }
 const workload = checked.workload;
 const own = thisBuild();
-const other = otherBuildOrExit(against!);
+const other = otherOrProblem;
 
 /** Wire frames per wall-second of one build's workload process. */
-function rate(build: Build, label: string): number {
-  const report = runWorkloadProcess(build.workloadProcess, workload, size, label, parseWorkloadRate);
+async function rate(build: Build): Promise<number> {
+  const report = await runWorkloadProcess(build.workloadProcess, workload, size, build.label, parseWorkloadRate);
   return report.wireFrames / report.seconds;
 }
 
@@ -64,8 +67,8 @@ try {
   for (let round = 0; round < rounds; round++) {
     // The other build first in the first round: a build that cannot run this workload fails before this one's run is spent.
     const otherFirst = round % 2 === 0;
-    const first = otherFirst ? rate(other, other.name) : rate(own, "this build");
-    const second = otherFirst ? rate(own, "this build") : rate(other, other.name);
+    const first = otherFirst ? await rate(other) : await rate(own);
+    const second = otherFirst ? await rate(own) : await rate(other);
     const [thisRate, otherRate] = otherFirst ? [second, first] : [first, second];
     mine.push(thisRate);
     theirs.push(otherRate);

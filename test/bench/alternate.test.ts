@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -42,10 +42,29 @@ describe("npm run bench:alternate", () => {
     expect(result.stdout).toMatch(/round 1 \(the other first\): this build [\d,]+, the other 10,000, ratio/);
   });
 
+  test("the header names a git checkout's commit, and says when its sources changed since it or are newer than its build", () => {
+    const checkout = standIn("stale", `process.stdout.write(JSON.stringify({ wireFrames: 40, seconds: 0.004 }) + "\\n");`);
+    writeFileSync(join(checkout, ".gitignore"), "node_modules\ndist\n");
+    writeFileSync(join(checkout, "model.ts"), "export const model = 1;\n");
+    const git = (...args: string[]) => spawnSync("git", ["-C", checkout, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", ...args], { encoding: "utf8" });
+    git("init", "-q");
+    git("add", ".");
+    git("commit", "-q", "-m", "first");
+    const commit = git("rev-parse", "--short", "HEAD").stdout.trim();
+    // Built after its sources: the commit alone.
+    utimesSync(join(checkout, "model.ts"), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    expect(bench(["plain-rx-60", "40", "1", "--against", checkout]).stdout).toContain(`the other: ${checkout} at ${commit}\n`);
+    // A source edited since the build (a checkout moved to another commit and not built again showed the new commit for the old build).
+    writeFileSync(join(checkout, "model.ts"), "export const model = 2;\n");
+    utimesSync(join(checkout, "dist/test/bench/workload-process.js"), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    expect(bench(["plain-rx-60", "40", "1", "--against", checkout]).stdout).toContain(`the other: ${checkout} at ${commit}, with changes not committed, its sources newer than its build: npm run build there\n`);
+  });
+
   test("a build that refuses the workload, or reports what the bench cannot read, ends it with status 1, naming the build, without a stack", () => {
     const refusing = standIn("refusing", `process.stderr.write("usage: workload-process.js <workload> <size>\\n"); process.exit(2);`);
     const refused = bench(["plain-rx-60", "40", "2", "--against", refusing]);
     expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(`the other: ${refusing}, not a git checkout`);
     expect(refused.stderr).toContain(`${refusing}: its plain-rx-60 process at 40 ended with status 2: it refused the workload or its size`);
     noStack(refused.stderr);
     // The other build runs first: this one's run is not spent before the failure.
@@ -68,8 +87,21 @@ describe("npm run bench:alternate", () => {
     ]);
     expect(result.stderr).toContain("usage: npm run bench:alternate -- <workload> [<size> [<rounds>]] --against");
     expect(bench(["nosuch", "--against", root]).stderr).toContain('workload "nosuch": expected one of plain-tx-60');
-    expect(bench(["default-scenario", "2.5", "--against", root]).stderr).toContain("size 2.5: expected a whole number of µs of traffic, 1 or more");
+    // As typed, not as Number() read it (NaN, 0 for "", 16 for 0x10); the checkout's own mistake with the rest.
+    const typed = bench(["default-scenario", "2.5", "0x10", `--against=${join(scratch, "nowhere")}`]);
+    expect(typed.stderr.split("\n").slice(0, 3)).toEqual(['size "2.5": expected a whole number of µs of traffic, 1 or more', 'rounds "0x10": expected a whole number, 1 or more', `--against ${join(scratch, "nowhere")}: no such directory`]);
     expect(bench(["plain-rx-60"]).stderr).toContain("--against <checkout>: missing");
+  });
+
+  test("bench:instructions names its argument mistakes the same way, all at once, before it looks for valgrind", () => {
+    const result = spawnSync(process.execPath, [`${root}dist/test/bench/instructions.bench.js`, "default-scenario", "50", "40", "7", "--against", join(scratch, "nowhere")], { encoding: "utf8", cwd: root });
+    expect(result.status).toBe(2);
+    expect(result.stderr.split("\n").slice(0, 4)).toEqual([
+      "sizes 50 and 40: the larger must be larger",
+      "smaller size 50: a scenario's sizes are µs of traffic: give 100 or more, so that both warm-up runs are the same (100 µs) and cancel",
+      `--against ${join(scratch, "nowhere")}: no such directory`,
+      '"7": more arguments than <workload> <smaller size> <larger size>',
+    ]);
   });
 
   test("--against: a missing directory, a file, a checkout not built and one without packages are told apart; a relative path is taken from where the command was typed", () => {
@@ -84,7 +116,7 @@ describe("npm run bench:alternate", () => {
       [join(scratch, "nowhere"), "no such directory"],
       [file, "not a directory"],
       [unbuilt, "build that checkout first (npm run build there)"],
-      [unpacked, "no node_modules there: run npm ci there"],
+      [unpacked, "its build finds no packages (zod, from its dist): run npm ci there"],
     ];
     for (const [against, says] of cases) {
       const result = bench(["plain-rx-60", "40", "1", "--against", against]);

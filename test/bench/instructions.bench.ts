@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkedWorkload, parseWorkloadRate, warmUpSize, type WorkloadName, workloadList } from "./reference-workloads.js";
-import { type Build, otherBuildOrExit, takeAgainst, thisBuild } from "./against.js";
-import { BenchFailure } from "./run-workload-process.js";
+import { checkedWorkload, isWorkloadName, parseWorkloadRate, typedSize, warmUpSize, type WorkloadName, workloadList, workloadSizeProblem } from "./reference-workloads.js";
+import { type Build, otherBuild, takeAgainst, thisBuild } from "./against.js";
+import { BenchFailure, REFUSED, startChild, stopChildren } from "./run-workload-process.js";
 
 /**
  * Instructions a frame of one reference workload, counted by valgrind rather than timed: on a
@@ -20,33 +20,34 @@ import { BenchFailure } from "./run-workload-process.js";
  */
 const args = process.argv.slice(2);
 const against = takeAgainst(args);
-const [name, smallerText, largerText] = args;
-const smaller = Number(smallerText);
-const larger = Number(largerText);
-const atSmallerSize = checkedWorkload(name, smaller);
-const atLargerSize = checkedWorkload(name, larger);
+const [name, smallerText, largerText, ...extra] = args;
+const smaller = typedSize(smallerText);
+const larger = typedSize(largerText);
+const atSmallerSize = checkedWorkload(name, smaller, "smaller size", smallerText);
+const atLargerSize = name !== undefined && isWorkloadName(name) ? workloadSizeProblem(name, larger, "larger size", largerText) : null;
+const otherOrProblem = typeof against === "string" ? otherBuild(against) : undefined;
+// Every mistake at once, each naming its argument (the same mistake in bench:alternate was named, here dropped or found one run at a time; from an outside check).
 const problems = [
   atSmallerSize.problem,
-  atLargerSize.problem === atSmallerSize.problem ? null : atLargerSize.problem,
-  atSmallerSize.problem === null && atLargerSize.problem === null && larger <= smaller ? `sizes ${smaller} and ${larger}: the larger must be larger` : null,
+  atLargerSize,
+  atSmallerSize.problem === null && atLargerSize === null && larger <= smaller ? `sizes ${smaller} and ${larger}: the larger must be larger` : null,
+  atSmallerSize.workload?.startsWith("default-scenario") && smaller < 100 ? `smaller size ${smaller}: a scenario's sizes are µs of traffic: give 100 or more, so that both warm-up runs are the same (100 µs) and cancel` : null,
   against === null ? "--against: no checkout after it" : null,
+  otherOrProblem !== undefined && "problem" in otherOrProblem ? otherOrProblem.problem : null,
+  extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <smaller size> <larger size>` : null,
 ].filter((problem) => problem !== null);
-if (problems.length > 0 || atSmallerSize.workload === null) {
+if (problems.length > 0 || atSmallerSize.workload === null || (otherOrProblem !== undefined && "problem" in otherOrProblem)) {
   process.stderr.write(`${problems.join("\n")}\nusage: npm run bench:instructions -- <workload> <smaller size> <larger size> [--against <checkout built with npm run build>]; workloads: ${workloadList()}\n`);
   process.exit(2);
 }
 const workload = atSmallerSize.workload;
-if (workload.startsWith("default-scenario") && smaller < 100) {
-  process.stderr.write("a scenario's sizes are µs of simulated time: give 100 or more, so that both warm-up runs are the same (100 µs) and cancel\n");
-  process.exit(2);
-}
 if (spawnSync("valgrind", ["--version"], { encoding: "utf8" }).error !== undefined) {
   process.stderr.write("valgrind is not installed: apt-get install valgrind\n");
   process.exit(2);
 }
 
 const own = thisBuild();
-const other = against === undefined || against === null ? undefined : otherBuildOrExit(against);
+const other = otherOrProblem;
 const scratch = mkdtempSync(join(tmpdir(), "nicsim-instructions-"));
 
 interface Count {
@@ -55,31 +56,23 @@ interface Count {
 }
 
 /** Instructions one build's workload process ran at a size, and the frames it put on the wire (its warm-up's included); `label` names its callgrind file. */
-function count(build: Build, label: string, workload: WorkloadName, size: number): Promise<Count> {
-  const child = build.workloadProcess;
+async function count(build: Build, label: string, workload: WorkloadName, size: number): Promise<Count> {
   // V8 single-threaded: its compiler and garbage collector threads, run concurrently, made the same build's count differ by 2.5 times between two days.
-  const valgrind = spawn("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(scratch, `${label}-${size}.out`)}`, process.execPath, "--single-threaded", "--expose-gc", child, workload, String(size)]);
-  let stdout = "";
-  let stderr = "";
-  valgrind.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  valgrind.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done, fail) => {
-    valgrind.on("error", fail);
-    valgrind.on("close", (status) => {
-      if (status !== 0) return fail(new BenchFailure(`valgrind run of ${build.name}'s ${workload} at ${size} ended with status ${String(status)}: ${stderr.slice(-2000)}`));
-      const collected = /Collected\s*:\s*(\d+)/.exec(stderr);
-      if (collected === null) return fail(new BenchFailure(`valgrind run of ${build.name}'s ${workload} at ${size}: no instruction count in its output`));
-      let report: ReturnType<typeof parseWorkloadRate>;
-      try {
-        report = parseWorkloadRate(stdout.trim().split("\n").at(-1) ?? "");
-      } catch (error) {
-        return fail(new BenchFailure(`${build.name}: its ${workload} process's report is not one this bench reads (${(error as Error).message})`));
-      }
-      // A scenario's warm-up is the same at both sizes; a frame workload's warm-up offers warmUpSize frames, one each on the wire.
-      const warmUpFrames = workload.startsWith("default-scenario") ? 0 : warmUpSize(workload, size);
-      done({ instructions: Number(collected[1]), frames: report.wireFrames + warmUpFrames });
-    });
-  });
+  const { status, stdout, stderr } = await startChild("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(scratch, `${label}-${size}.out`)}`, process.execPath, "--single-threaded", "--expose-gc", build.workloadProcess, workload, String(size)], true).done;
+  // valgrind's banner and summary are its lines starting ==pid==: what the workload process said is the rest.
+  const said = stderr.split("\n").filter((line) => !/^==\d+==/.test(line)).join("\n").trim();
+  if (status !== 0) throw new BenchFailure(`valgrind run of ${workload} at ${size} for ${build.label} ended with ${status === null ? "a signal" : `status ${status}`}${status === 2 ? `: ${REFUSED}` : ""}${said === "" ? "" : `; it said: ${said.slice(-1500)}`}`);
+  const collected = /Collected\s*:\s*(\d+)/.exec(stderr);
+  if (collected === null) throw new BenchFailure(`valgrind run of ${workload} at ${size} for ${build.label}: no instruction count in its output`);
+  let report: ReturnType<typeof parseWorkloadRate>;
+  try {
+    report = parseWorkloadRate(stdout.trim().split("\n").at(-1) ?? "");
+  } catch (error) {
+    throw new BenchFailure(`${build.label}: its ${workload} process's report is not one this bench reads (${(error as Error).message})`);
+  }
+  // A scenario's warm-up is the same at both sizes; a frame workload's warm-up offers warmUpSize frames, one each on the wire.
+  const warmUpFrames = workload.startsWith("default-scenario") ? 0 : warmUpSize(workload, size);
+  return { instructions: Number(collected[1]), frames: report.wireFrames + warmUpFrames };
 }
 
 function perFrame(label: string, first: Count, second: Count): number {
@@ -98,6 +91,8 @@ try {
   if (figures.length === 2) process.stdout.write(`${workload}: this build ${((figures[0]! / figures[1]! - 1) * 100).toFixed(1)} % against ${against} (fewer instructions a frame: negative)\n`);
 } catch (error) {
   failure = error;
+  // One build's count failed: the other's valgrind, minutes from its end, is no longer wanted (it ran on, orphaned, after the bench had quit; from an outside check).
+  stopChildren();
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

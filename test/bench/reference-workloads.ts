@@ -30,17 +30,23 @@ export function isWorkloadName(name: string): name is WorkloadName {
 }
 
 /** What is wrong with a size for the workload, naming its unit, or null: a plain workload's frames are shared evenly among its queues (4,002 passed the benches' checks and failed inside the workload, from an outside check). */
-export function workloadSizeProblem(name: WorkloadName, size: number): string | null {
+export function workloadSizeProblem(name: WorkloadName, size: number, what = "size", typed: string | undefined = String(size)): string | null {
   const unit = WORKLOADS[name].unit;
-  if (!Number.isSafeInteger(size) || size <= 0) return `size ${String(size)}: expected a whole number of ${unit}, 1 or more`;
-  if (name.startsWith("plain-") && size % PLAIN_QUEUES !== 0) return `size ${size}: ${name} shares its frames among ${PLAIN_QUEUES} queues, so its size is a multiple of ${PLAIN_QUEUES} (${size - (size % PLAIN_QUEUES)} or ${size - (size % PLAIN_QUEUES) + PLAIN_QUEUES})`;
+  if (typed === undefined) return `${what} missing: a whole number of ${unit}`;
+  if (!Number.isSafeInteger(size) || size <= 0) return `${what} ${JSON.stringify(typed)}: expected a whole number of ${unit}, 1 or more`;
+  if (name.startsWith("plain-") && size % PLAIN_QUEUES !== 0) return `${what} ${size}: ${name} shares its frames among ${PLAIN_QUEUES} queues, so its size is a multiple of ${PLAIN_QUEUES} (${size - (size % PLAIN_QUEUES)} or ${size - (size % PLAIN_QUEUES) + PLAIN_QUEUES})`;
   return null;
 }
 
+/** A size as typed: a whole decimal number (0x10 and 1e3 were taken as 16 and 1000), NaN for anything else, a missing one included. */
+export function typedSize(text: string | undefined): number {
+  return text !== undefined && /^[0-9]+$/.test(text) ? Number(text) : NaN;
+}
+
 /** The workload a bench was given, or what is wrong with it or its size. */
-export function checkedWorkload(name: string | undefined, size: number): { readonly workload: WorkloadName; readonly problem: null } | { readonly workload: null; readonly problem: string } {
+export function checkedWorkload(name: string | undefined, size: number, what = "size", typed: string | undefined = String(size)): { readonly workload: WorkloadName; readonly problem: null } | { readonly workload: null; readonly problem: string } {
   if (name === undefined || !isWorkloadName(name)) return { workload: null, problem: `workload ${name === undefined ? "missing" : JSON.stringify(name)}: expected one of ${Object.keys(WORKLOADS).join(", ")}` };
-  const problem = workloadSizeProblem(name, size);
+  const problem = workloadSizeProblem(name, size, what, typed);
   return problem === null ? { workload: name, problem } : { workload: null, problem };
 }
 

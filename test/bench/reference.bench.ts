@@ -1,7 +1,7 @@
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { ROWS, scenarioMicroseconds } from "./reference-rows.js";
-import { runWorkloadProcess } from "./run-workload-process.js";
+import { BenchFailure, runWorkloadProcess } from "./run-workload-process.js";
 import { parseWorkloadReport } from "./reference-workloads.js";
 import { type BenchRow, type Measured, renderEvaluations, renderTable, whole } from "./reference-table.js";
 import { sealRate } from "./seal-rate.js";
@@ -21,8 +21,8 @@ import { benchRounds, medianRounds, roundLines } from "./bench-rounds.js";
 
 const child = fileURLToPath(new URL("./workload-process.js", import.meta.url));
 
-function measureRow(row: BenchRow): Measured {
-  return { row, report: runWorkloadProcess(child, row.workload, row.size, row.id, parseWorkloadReport) };
+async function measureRow(row: BenchRow): Promise<Measured> {
+  return { row, report: await runWorkloadProcess(child, row.workload, row.size, row.id, parseWorkloadReport) };
 }
 
 const started = performance.now();
@@ -32,12 +32,16 @@ const seals: number[] = [];
 const byRound: Measured[][] = [];
 for (let round = 0; round < rounds; round++) {
   seals.push(sealRate(1400, 1));
-  byRound.push(
-    ROWS.map((row) => {
-      process.stderr.write(`  round ${round + 1} of ${rounds}: ${row.id}…\n`);
-      return measureRow(row);
-    }),
-  );
+  const measured: Measured[] = [];
+  for (const row of ROWS) {
+    process.stderr.write(`  round ${round + 1} of ${rounds}: ${row.id}…\n`);
+    try {
+      measured.push(await measureRow(row));
+    } catch (error) {
+      BenchFailure.exit(error);
+    }
+  }
+  byRound.push(measured);
 }
 const medianSeals = percentiles(seals).p50;
 console.log(`raw node:crypto AES-128-GCM seal, 1400 bytes, 8-byte AAD, 16-byte tag: ${whole(medianSeals)} seals/s, the median of ${seals.map(whole).join(", ")} (this machine, this run, one before each round)\n`);

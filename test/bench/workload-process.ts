@@ -1,4 +1,4 @@
-import { checkedWorkload, runWorkload, warmUpSize, workloadList } from "./reference-workloads.js";
+import { checkedWorkload, runWorkload, typedSize, warmUpSize, workloadList } from "./reference-workloads.js";
 
 /**
  * One reference workload in a process of its own (`npm run bench` starts one per row), so that its
@@ -7,8 +7,8 @@ import { checkedWorkload, runWorkload, warmUpSize, workloadList } from "./refere
  * then the timed one; prints one JSON line.
  */
 const [name, sizeText] = process.argv.slice(2);
-const size = Number(sizeText);
-const { workload, problem } = checkedWorkload(name, size);
+const size = typedSize(sizeText);
+const { workload, problem } = checkedWorkload(name, size, "size", sizeText);
 if (workload === null) {
   process.stderr.write(`${problem}\nusage: workload-process.js <workload> <size>; workloads: ${workloadList()}\n`);
   process.exit(2);

@@ -27,7 +27,7 @@ const SKIPPED: Record<string, string> = {
   "npm run fuzz": "runs test/system/scoreboard-properties.test.ts with more runs; npm test runs that file",
   "npm run bench": "benchmarks take minutes; test/bench/reference-workloads.test.ts runs each of its workloads on a tiny size",
   "npm run bench:kernel": "a benchmark: wall-time figures only, nothing to check",
-  "npm run bench:alternate -- <workload> <size> <rounds> --against <other checkout>": "a form with placeholders, a benchmark of two builds; test/bench/alternate.test.ts runs it on a tiny size against this checkout",
+  "npm run bench:alternate -- <workload> [<size> [<rounds>]] --against <other checkout>": "a form with placeholders, a benchmark of two builds; test/bench/alternate.test.ts runs it on a tiny size against this checkout",
   "npm run bench:datapath": "a benchmark: wall-time figures only; its workloads are npm run bench's, which test/bench/reference-workloads.test.ts runs",
   "npm run bench:esp": "a benchmark: wall-time figures only, nothing to check",
   "npm run bench:offload": "a benchmark: wall-time figures only; its workload is npm run bench's inline ESP one with more SAs than table entries",
