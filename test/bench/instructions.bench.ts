@@ -49,6 +49,8 @@ if (spawnSync("valgrind", ["--version"], { encoding: "utf8" }).error !== undefin
 const own = thisBuild();
 const other = otherOrProblem;
 const scratch = mkdtempSync(join(tmpdir(), "nicsim-instructions-"));
+// However the bench ends, a Ctrl-C included (its callgrind files were left behind; from an outside check).
+process.once("exit", () => rmSync(scratch, { recursive: true, force: true }));
 
 interface Count {
   readonly instructions: number;
@@ -81,7 +83,6 @@ function perFrame(label: string, first: Count, second: Count): number {
   return figure;
 }
 
-let failure: unknown = null;
 try {
   process.stdout.write(`${workload}: counting instructions under valgrind at ${smaller} and ${larger}${other ? `, this build and ${against} side by side` : ""} (minutes)…\n`);
   const builds = other === undefined ? [own] : [own, other];
@@ -90,10 +91,7 @@ try {
   const figures = builds.map((build, index) => perFrame(`${workload}, ${build.name}`, atSmaller[index]!, atLarger[index]!));
   if (figures.length === 2) process.stdout.write(`${workload}: this build ${((figures[0]! / figures[1]! - 1) * 100).toFixed(1)} % against ${against} (fewer instructions a frame: negative)\n`);
 } catch (error) {
-  failure = error;
   // One build's count failed: the other's valgrind, minutes from its end, is no longer wanted (it ran on, orphaned, after the bench had quit; from an outside check).
   stopChildren();
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
+  BenchFailure.exit(error);
 }
-if (failure !== null) BenchFailure.exit(failure);
