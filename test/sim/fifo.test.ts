@@ -13,7 +13,10 @@ describe("Fifo", () => {
       { weight: 3, arbitrary: fc.record({ kind: fc.constant("shift" as const), count: fc.integer({ min: 1, max: 700 }) }) },
       { weight: 3, arbitrary: fc.record({ kind: fc.constant("take" as const), count: fc.integer({ min: 0, max: 700 }) }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("clear" as const), count: fc.constant(0) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant("insertSorted" as const), count: fc.integer({ min: 1, max: 40 }) }) },
     );
+    // Items keyed by value / 7 (many equal keys): insertSorted keeps equal ones in arrival order.
+    const before = (first: number, second: number) => Math.floor(first / 7) < Math.floor(second / 7);
     fc.assert(
       fc.property(fc.array(operation, { maxLength: 60 }), (operations) => {
         const fifo = new Fifo<number>();
@@ -23,9 +26,21 @@ describe("Fifo", () => {
           if (kind === "push") for (let index = 0; index < count; index++) fifo.push(next), model.push(next++);
           else if (kind === "shift") for (let index = 0; index < count; index++) expect(fifo.shift()).toBe(model.shift());
           else if (kind === "take") expect(fifo.take(count)).toEqual(model.splice(0, count));
-          else fifo.clear(), (model.length = 0);
+          else if (kind === "insertSorted") {
+            for (let index = 0; index < count; index++) {
+              // Keys around the ones held, so that items go in at the front, the middle and the back.
+              const item = (next++ * 37) % 1000;
+              fifo.insertSorted(item, before);
+              let at = model.length;
+              while (at > 0 && before(item, model[at - 1]!)) at--;
+              model.splice(at, 0, item);
+            }
+          } else fifo.clear(), (model.length = 0);
           expect(fifo.length).toBe(model.length);
           expect([fifo.at(0), fifo.at(model.length - 1), fifo.at(model.length)]).toEqual([model[0], model[model.length - 1], undefined]);
+          // The array it reuses holds the items and nothing else: no item it has handed out stays reachable through it.
+          const slots = (fifo as unknown as { items: (number | undefined)[] }).items;
+          expect(slots.filter((slot) => slot !== undefined)).toEqual(model);
         }
       }),
       { seed: 20261204, numRuns: 300 },
