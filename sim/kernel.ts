@@ -62,7 +62,9 @@ export class Kernel implements ProcessScheduler, EventHost {
   private started = false;
   private failure: SimulationError | null = null;
   private stopMessage: string | null = null;
+  /** Events fired in this phase, the first firedCount of them: reused as the pending list is. */
   private readonly firedEvents: SimEvent[] = [];
+  private firedCount = 0;
 
   /**
    * True in the first phase of a timestep until the clock domains have evaluated their edges: a
@@ -184,7 +186,7 @@ export class Kernel implements ProcessScheduler, EventHost {
   eventFired(event: SimEvent): void {
     if (event.firePhase === this.phase) return;
     event.firePhase = this.phase;
-    this.firedEvents.push(event);
+    this.firedEvents[this.firedCount++] = event;
   }
 
   /** Processes still running, with what each waits for: for diagnostics at the end of a run. */
@@ -387,12 +389,12 @@ export class Kernel implements ProcessScheduler, EventHost {
     // The list is reused: truncating an array costs V8 a runtime call every phase.
     this.pendingCount = 0;
     const fired = this.firedEvents;
-    for (let index = 0; index < fired.length; index++) {
+    for (let index = 0; index < this.firedCount; index++) {
       const event = fired[index]!;
       event.release();
       if (event.traceIndex >= 0) tracer!.touch(event.traceIndex);
     }
-    if (fired.length !== 0) fired.length = 0;
+    this.firedCount = 0;
     return changed;
   }
 }
