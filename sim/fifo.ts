@@ -53,10 +53,10 @@ export class Fifo<T> implements InOrder<T> {
 
   /** Take the first `count` items (fewer if it holds fewer; none for a count below 1, as splice(0, count)). */
   take(count: number): T[] {
-    const end = this.head + Math.min(Math.max(0, count), this.tail - this.head);
-    const taken = this.items.slice(this.head, end) as T[];
-    this.items.fill(undefined, this.head, end);
-    this.head = end;
+    // slice() cuts a fraction off the count (and takes nothing for NaN), as splice(0, count) does: the head moves by what it took.
+    const taken = this.items.slice(this.head, Math.min(this.tail, this.head + Math.max(0, count))) as T[];
+    this.items.fill(undefined, this.head, this.head + taken.length);
+    this.head += taken.length;
     this.compact();
     return taken;
   }

@@ -62,4 +62,18 @@ describe("Fifo", () => {
     expect(fifo.shift()).toBe(0);
     expect([fifo.take(-1), fifo.take(0), fifo.length, fifo.at(-1)]).toEqual([[], [], 4, undefined]);
   });
+
+  // From an outside check: a fraction moved the head by it (head 1.5), and the items after it were lost.
+  test("a count that is no whole number takes what splice(0, count) would, and loses nothing", () => {
+    for (const count of [1.5, 0.5, Number.NaN, 2.999, Infinity]) {
+      const fifo = new Fifo<number>();
+      const model = [0, 1, 2, 3, 4];
+      for (const item of model) fifo.push(item);
+      expect(fifo.take(count), String(count)).toEqual(model.splice(0, count));
+      expect(fifo.length, String(count)).toBe(model.length);
+      const rest: (number | undefined)[] = [];
+      while (fifo.length > 0) rest.push(fifo.shift());
+      expect(rest, String(count)).toEqual(model);
+    }
+  });
 });
