@@ -73,16 +73,21 @@ export class GcmEngine {
     return (this.ghash ??= new OpenGhash(this.hashKey, FOUR_BIT_WINDOWS));
   }
 
+  /** The GHASH accumulator `state` goes on to after `bytes` (zero-padded to whole blocks). */
+  private hashOn(state: Uint32Array, bytes: Uint8Array): Uint32Array {
+    const ghash = this.keyGhash;
+    ghash.load(state);
+    if (bytes.length > 0) ghash.update(bytes);
+    return ghash.save();
+  }
+
   /** Begin: J0 = nonce || 1, and GHASH over the zero-padded AAD. */
   start(nonce: Uint8Array, aad: Uint8Array, encrypt: boolean): GcmContext {
     if (nonce.length !== 12) throw new RangeError(`GCM nonce of ${nonce.length} bytes: expected 12`);
     const j0 = new Uint8Array(BLOCK_BYTES);
     j0.set(nonce);
     j0[15] = 1;
-    const ghash = this.keyGhash;
-    ghash.load(new Uint32Array(4));
-    if (aad.length > 0) ghash.update(aad);
-    return { counter: increment(j0), ghash: ghash.save(), offset: 0, aadLength: aad.length, j0, encrypt };
+    return { counter: increment(j0), ghash: this.hashOn(new Uint32Array(4), aad), offset: 0, aadLength: aad.length, j0, encrypt };
   }
 
   /**
@@ -105,10 +110,7 @@ export class GcmEngine {
     const keystream = this.backend.encryptBlocks(this.key, counters);
     for (let index = start; index < end; index++) output[index] = input[index]! ^ keystream[index - start]!;
     const ciphertext = context.encrypt ? output : input;
-    const ghash = this.keyGhash;
-    ghash.load(context.ghash);
-    ghash.update(ciphertext.subarray(start, end));
-    return { ...context, counter, ghash: ghash.save(), offset: end };
+    return { ...context, counter, ghash: this.hashOn(context.ghash, ciphertext.subarray(start, end)), offset: end };
   }
 
   /**
@@ -131,11 +133,8 @@ export class GcmEngine {
     view.setUint32(4, context.aadLength * 8);
     view.setUint32(8, Math.floor((context.offset * 8) / 0x1_0000_0000));
     view.setUint32(12, (context.offset * 8) >>> 0);
-    const ghash = this.keyGhash;
-    ghash.load(context.ghash);
-    ghash.update(lengths);
     const mask = this.backend.encryptBlocks(this.key, context.j0);
-    const tag = stateBytes(ghash.save());
+    const tag = stateBytes(this.hashOn(context.ghash, lengths));
     for (let index = 0; index < BLOCK_BYTES; index++) tag[index] = tag[index]! ^ mask[index]!;
     return tag.subarray(0, icvLength);
   }

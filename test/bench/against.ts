@@ -59,14 +59,12 @@ export function otherBuild(against: string): Build | { readonly problem: string 
   return { checkout, workloadProcess, label: against, name: `${named}${described(checkout, workloadProcess)}` };
 }
 
-/** The benches' way out when `--against` cannot be run: what is wrong, and exit status 2. */
-export function otherBuildOrExit(against: string): Build {
+/** What a bench's `--against` (takeAgainst's answer) gives: the other build, or what is wrong with it (without one, wrong only where the bench needs one), for its list of mistakes. */
+export function againstBuild(against: string | null | undefined, required: boolean): { readonly build: Build | null; readonly problem: string | null } {
+  if (against === undefined) return { build: null, problem: required ? "--against <checkout>: missing (the build to time this one against)" : null };
+  if (against === null) return { build: null, problem: "--against: no checkout after it" };
   const other = otherBuild(against);
-  if ("problem" in other) {
-    process.stderr.write(`${other.problem}\n`);
-    process.exit(2);
-  }
-  return other;
+  return "problem" in other ? { build: null, problem: other.problem } : { build: other, problem: null };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { loadavg } from "node:os";
-import { type Build, otherBuild, takeAgainst, thisBuild } from "./against.js";
+import { againstBuild, type Build, takeAgainst, thisBuild } from "./against.js";
 import { benchSizeOf } from "./reference-rows.js";
 import { checkedWorkload, parseWorkloadRate, typedSize, WORKLOADS, type WorkloadName, workloadList } from "./reference-workloads.js";
 import { BenchFailure, runWorkloadProcess } from "./run-workload-process.js";
@@ -24,22 +24,21 @@ const defaultSize = sizeText === undefined && name !== undefined && Object.hasOw
 const size = defaultSize ? benchSizeOf(name as WorkloadName) : typedSize(sizeText);
 const rounds = roundsText === undefined ? DEFAULT_ROUNDS : typedSize(roundsText);
 const checked = checkedWorkload(name, size, "size", defaultSize ? String(size) : sizeText);
-const otherOrProblem = typeof against === "string" ? otherBuild(against) : null;
+const given = againstBuild(against, true);
 // Every mistake at once, each naming its argument, the checkout's too (each gave the same usage line; from outside checks).
 const problems = [
   checked.problem,
   Number.isSafeInteger(rounds) && rounds >= 1 ? null : `rounds ${JSON.stringify(roundsText)}: expected a whole number, 1 or more`,
-  against === undefined ? "--against <checkout>: missing (the build to time this one against)" : against === null ? "--against: no checkout after it" : null,
-  otherOrProblem !== null && "problem" in otherOrProblem ? otherOrProblem.problem : null,
+  given.problem,
   extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <size> <rounds>` : null,
 ].filter((problem) => problem !== null);
-if (problems.length > 0 || checked.workload === null || otherOrProblem === null || "problem" in otherOrProblem) {
+if (problems.length > 0 || checked.workload === null || given.build === null) {
   process.stderr.write(`${problems.join("\n")}\n${USAGE}\n`);
   process.exit(2);
 }
 const workload = checked.workload;
 const own = thisBuild();
-const other = otherOrProblem;
+const other = given.build;
 
 /** Wire frames per wall-second of one build's workload process. */
 async function rate(build: Build): Promise<number> {

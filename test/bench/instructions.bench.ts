@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkedWorkload, isWorkloadName, parseWorkloadRate, typedSize, warmUpSize, type WorkloadName, workloadList, workloadSizeProblem } from "./reference-workloads.js";
-import { type Build, otherBuild, takeAgainst, thisBuild } from "./against.js";
+import { againstBuild, type Build, takeAgainst, thisBuild } from "./against.js";
 import { BenchFailure, REFUSED, startChild, stopChildren } from "./run-workload-process.js";
 
 /**
@@ -25,18 +25,17 @@ const smaller = typedSize(smallerText);
 const larger = typedSize(largerText);
 const atSmallerSize = checkedWorkload(name, smaller, "smaller size", smallerText);
 const atLargerSize = name !== undefined && isWorkloadName(name) ? workloadSizeProblem(name, larger, "larger size", largerText) : null;
-const otherOrProblem = typeof against === "string" ? otherBuild(against) : undefined;
+const given = againstBuild(against, false);
 // Every mistake at once, each naming its argument (the same mistake in bench:alternate was named, here dropped or found one run at a time; from an outside check).
 const problems = [
   atSmallerSize.problem,
   atLargerSize,
   atSmallerSize.problem === null && atLargerSize === null && larger <= smaller ? `sizes ${smaller} and ${larger}: the larger must be larger` : null,
   atSmallerSize.workload?.startsWith("default-scenario") && smaller < 100 ? `smaller size ${smaller}: a scenario's sizes are µs of traffic: give 100 or more, so that both warm-up runs are the same (100 µs) and cancel` : null,
-  against === null ? "--against: no checkout after it" : null,
-  otherOrProblem !== undefined && "problem" in otherOrProblem ? otherOrProblem.problem : null,
+  given.problem,
   extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <smaller size> <larger size>` : null,
 ].filter((problem) => problem !== null);
-if (problems.length > 0 || atSmallerSize.workload === null || (otherOrProblem !== undefined && "problem" in otherOrProblem)) {
+if (problems.length > 0 || atSmallerSize.workload === null) {
   process.stderr.write(`${problems.join("\n")}\nusage: npm run bench:instructions -- <workload> <smaller size> <larger size> [--against <checkout built with npm run build>]; workloads: ${workloadList()}\n`);
   process.exit(2);
 }
@@ -47,7 +46,7 @@ if (spawnSync("valgrind", ["--version"], { encoding: "utf8" }).error !== undefin
 }
 
 const own = thisBuild();
-const other = otherOrProblem;
+const other = given.build;
 const scratch = mkdtempSync(join(tmpdir(), "nicsim-instructions-"));
 // However the bench ends, a Ctrl-C included (its callgrind files were left behind; from an outside check).
 process.once("exit", () => rmSync(scratch, { recursive: true, force: true }));
@@ -84,8 +83,8 @@ function perFrame(label: string, first: Count, second: Count): number {
 }
 
 try {
-  process.stdout.write(`${workload}: counting instructions under valgrind at ${smaller} and ${larger}${other ? `, this build and ${against} side by side` : ""} (minutes)…\n`);
-  const builds = other === undefined ? [own] : [own, other];
+  process.stdout.write(`${workload}: counting instructions under valgrind at ${smaller} and ${larger}${other !== null ? `, this build and ${against} side by side` : ""} (minutes)…\n`);
+  const builds = other === null ? [own] : [own, other];
   const atSmaller = await Promise.all(builds.map((build, index) => count(build, `${index}`, workload, smaller)));
   const atLarger = await Promise.all(builds.map((build, index) => count(build, `${index}`, workload, larger)));
   const figures = builds.map((build, index) => perFrame(`${workload}, ${build.name}`, atSmaller[index]!, atLarger[index]!));

@@ -1,5 +1,5 @@
 import { cpus, loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
+import { thisBuild } from "./against.js";
 import { ROWS, scenarioMicroseconds } from "./reference-rows.js";
 import { BenchFailure, runWorkloadProcess } from "./run-workload-process.js";
 import { parseWorkloadReport } from "./reference-workloads.js";
@@ -19,7 +19,7 @@ import { benchRounds, medianRounds, roundLines } from "./bench-rounds.js";
  * about 3 minutes on a 2-core machine.
  */
 
-const child = fileURLToPath(new URL("./workload-process.js", import.meta.url));
+const child = thisBuild().workloadProcess;
 
 async function measureRow(row: BenchRow): Promise<Measured> {
   return { row, report: await runWorkloadProcess(child, row.workload, row.size, row.id, parseWorkloadReport) };

@@ -24,7 +24,7 @@ export function stopChildrenWithBench(): void {
   stopsChildren = true;
   for (const [signal, status] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     process.once(signal, () => {
-      for (const child of running) child.kill("SIGKILL");
+      stopChildren();
       process.exit(status);
     });
   }
