@@ -7,7 +7,7 @@ import { median } from "./bench-rounds.js";
 
 /** `npm run bench:alternate`, run on a tiny size against this checkout itself and against stand-ins for other builds, so that it cannot rot silently: no timing is asserted. */
 const root = new URL("../..", import.meta.url).pathname;
-const bench = (args: readonly string[], cwd = root) => spawnSync(process.execPath, [`${root}dist/test/bench/alternate.bench.js`, ...args], { encoding: "utf8", cwd, env: { ...process.env, INIT_CWD: cwd } });
+const bench = (args: readonly string[], cwd = root, env: Record<string, string> = {}) => spawnSync(process.execPath, [`${root}dist/test/bench/alternate.bench.js`, ...args], { encoding: "utf8", cwd, env: { ...process.env, INIT_CWD: cwd, ...env } });
 const scratch = mkdtempSync(join(tmpdir(), "nicsim-alternate-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -74,6 +74,22 @@ describe("npm run bench:alternate", () => {
     expect(unread.status).toBe(1);
     expect(unread.stderr).toContain(`${garbled}: its plain-rx-60 process's report is not one this bench reads (workload report: wireFrames:`);
     noStack(unread.stderr);
+  });
+
+  test("a build whose workload process never ends is stopped at the time limit (BENCH_MINUTES), and the bench ends with status 1 naming it", () => {
+    const hanging = standIn("hanging", `setInterval(() => {}, 1000);`);
+    const started = Date.now();
+    const stopped = bench(["plain-rx-60", "40", "2", "--against", hanging], root, { BENCH_MINUTES: "0.02" });
+    expect(stopped.status, stopped.stderr).toBe(1);
+    expect(stopped.stderr).toContain(`${hanging}: its plain-rx-60 process at 40 ran past 0.02 minutes and was stopped: a run that never ends, or a size too large for the limit (BENCH_MINUTES=<minutes> sets it)`);
+    noStack(stopped.stderr);
+    // Held for ever before; stopped at 1.2 s now, well before the first round's second run.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(stopped.stdout).not.toMatch(/round 1/);
+    const refused = bench(["plain-rx-60", "40", "1", "--against", hanging], root, { BENCH_MINUTES: "soon" });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("BENCH_MINUTES=soon: expected a number of minutes above 0");
+    noStack(refused.stderr);
   });
 
   test("every mistake in the arguments at once, each naming its argument, then the usage; exit 2", () => {

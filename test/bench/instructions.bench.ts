@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkedWorkload, isWorkloadName, parseWorkloadRate, typedSize, warmUpSize, type WorkloadName, workloadList, workloadSizeProblem } from "./reference-workloads.js";
 import { againstBuild, type Build, takeAgainst, thisBuild } from "./against.js";
-import { BenchFailure, REFUSED, startChild, stopChildren } from "./run-workload-process.js";
+import { BenchFailure, ranTooLong, REFUSED, startChild, stopChildren, timeLimitMinutes } from "./run-workload-process.js";
 
 /**
  * Instructions a frame of one reference workload, counted by valgrind rather than timed: on a
@@ -56,10 +56,15 @@ interface Count {
   readonly frames: number;
 }
 
+/** Minutes a valgrind run may take: about 50 times the workload process's own time. */
+const VALGRIND_MINUTES = 60;
+
 /** Instructions one build's workload process ran at a size, and the frames it put on the wire (its warm-up's included); `label` names its callgrind file. */
 async function count(build: Build, label: string, workload: WorkloadName, size: number): Promise<Count> {
   // V8 single-threaded: its compiler and garbage collector threads, run concurrently, made the same build's count differ by 2.5 times between two days.
-  const { status, stdout, stderr } = await startChild("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(scratch, `${label}-${size}.out`)}`, process.execPath, "--single-threaded", "--expose-gc", build.workloadProcess, workload, String(size)], true).done;
+  const minutes = timeLimitMinutes(VALGRIND_MINUTES);
+  const { status, stdout, stderr, timedOut } = await startChild("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(scratch, `${label}-${size}.out`)}`, process.execPath, "--single-threaded", "--expose-gc", build.workloadProcess, workload, String(size)], minutes, true).done;
+  if (timedOut) throw new BenchFailure(ranTooLong(build.label, `its valgrind run of ${workload} at ${size}`, minutes));
   // valgrind's banner and summary are its lines starting ==pid==: what the workload process said is the rest.
   const said = stderr.split("\n").filter((line) => !/^==\d+==/.test(line)).join("\n").trim();
   if (status !== 0) throw new BenchFailure(`valgrind run of ${workload} at ${size} for ${build.label} ended with ${status === null ? "a signal" : `status ${status}`}${status === 2 ? `: ${REFUSED}` : ""}${said === "" ? "" : `; it said: ${said.slice(-1500)}`}`);

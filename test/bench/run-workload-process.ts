@@ -30,26 +30,69 @@ export function stopChildrenWithBench(): void {
   }
 }
 
-/** Start a child the bench waits for, stopped if the bench is: its stdout gathered, its stderr passed on unless `quiet`. */
-export function startChild(command: string, args: readonly string[], quiet = false): { readonly child: ChildProcess; readonly done: Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
+/** The variable that sets how long a bench waits for one of its processes, in minutes. */
+export const TIME_LIMIT_VARIABLE = "BENCH_MINUTES";
+
+/**
+ * How long the bench waits for one process before it stops it: `minutes` unless the environment
+ * sets BENCH_MINUTES. A build whose run never ends (a wake lost, a clock that never sleeps)
+ * held the bench for ever, saying nothing.
+ */
+export function timeLimitMinutes(minutes: number): number {
+  const set = process.env[TIME_LIMIT_VARIABLE];
+  if (set === undefined || set === "") return minutes;
+  const value = Number(set);
+  if (!(Number.isFinite(value) && value > 0)) throw new BenchFailure(`${TIME_LIMIT_VARIABLE}=${set}: expected a number of minutes above 0`);
+  return value;
+}
+
+/** A child's end: its status or signal, its stdout, its stderr if gathered, and whether the bench stopped it at its time limit. */
+export interface ChildEnd {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+}
+
+/**
+ * Start a child the bench waits for, stopped if the bench is, or once it has run `limitMinutes`:
+ * its stdout gathered, its stderr passed on unless `quiet`.
+ */
+export function startChild(command: string, args: readonly string[], limitMinutes: number, quiet = false): { readonly child: ChildProcess; readonly done: Promise<ChildEnd> } {
   stopChildrenWithBench();
   const child = spawn(command, args, { stdio: ["ignore", "pipe", quiet ? "pipe" : "inherit"] });
   running.add(child);
+  let timedOut = false;
+  const limit = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, limitMinutes * 60_000);
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((finish, fail) => {
+  const done = new Promise<ChildEnd>((finish, fail) => {
     child.on("error", (error) => {
+      clearTimeout(limit);
       running.delete(child);
       fail(new BenchFailure(`${command}: ${error.message}`));
     });
     child.on("close", (status, signal) => {
+      clearTimeout(limit);
       running.delete(child);
-      finish({ status, signal, stdout, stderr });
+      finish({ status, signal, stdout, stderr, timedOut });
     });
   });
   return { child, done };
+}
+
+/** Minutes a workload process may run: at the benches' sizes one takes seconds here (about 12 for the default scenario at 10 times its length). */
+export const WORKLOAD_MINUTES = 10;
+
+/** What the bench says of a process it stopped at its time limit. */
+export function ranTooLong(label: string, what: string, minutes: number): string {
+  return `${label}: ${what} ran past ${minutes} minute${minutes === 1 ? "" : "s"} and was stopped: a run that never ends, or a size too large for the limit (${TIME_LIMIT_VARIABLE}=<minutes> sets it)`;
 }
 
 /** Stop every process the bench started and is still waiting for (one build failed: the other's run is no longer wanted). */
@@ -63,7 +106,9 @@ export function stopChildren(): void {
  * on stderr).
  */
 export async function runWorkloadProcess<T>(child: string, workload: WorkloadName, size: number, label: string, parse: (line: string) => T): Promise<T> {
-  const result = await startChild(process.execPath, ["--expose-gc", child, workload, String(size)]).done;
+  const minutes = timeLimitMinutes(WORKLOAD_MINUTES);
+  const result = await startChild(process.execPath, ["--expose-gc", child, workload, String(size)], minutes).done;
+  if (result.timedOut) throw new BenchFailure(ranTooLong(label, `its ${workload} process at ${size}`, minutes));
   if (result.status !== 0) {
     throw new BenchFailure(`${label}: its ${workload} process at ${size} ended with ${result.status === null ? `signal ${result.signal}` : `status ${result.status}`}${result.status === 2 ? `: ${REFUSED}` : ""}; what it said is above`);
   }
