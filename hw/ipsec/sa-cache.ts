@@ -199,8 +199,13 @@ export class SaCache extends Component {
     if (direction === "rx") {
       const byDestination = this.rxBySpi.get(entry.spi);
       if (byDestination?.get(entry.destination) === entry) {
-        byDestination.delete(entry.destination);
-        if (byDestination.size === 0) this.rxBySpi.delete(entry.spi);
+        // Another entry installed directly (not through SA_COMMAND, which refuses the duplicate) holding the same SA is found from now: vacating the newer of two lost the lookup (from an outside check).
+        const other = this.rx.find((candidate): candidate is SaEntry => candidate !== null && candidate.spi === entry.spi && candidate.destination === entry.destination);
+        if (other !== undefined) byDestination.set(entry.destination, other);
+        else {
+          byDestination.delete(entry.destination);
+          if (byDestination.size === 0) this.rxBySpi.delete(entry.spi);
+        }
       }
     }
     return entry;
