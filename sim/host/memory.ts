@@ -117,10 +117,11 @@ export class HostMemory {
     this.regions.splice(index, 0, region);
   }
 
-  /** The region holding [address, address + length), or undefined. */
+  /** The region holding [address, address + length) (for a length of 0, the one holding `address`), or undefined. */
   regionOf(address: number, length = 1): Region | undefined {
     const last = this.lastRegion;
-    if (last !== undefined && address >= last.start && address + length <= last.start + last.size) return last;
+    // At a region's end a length of 0 is in none, as the search has it (it was in the last one looked up, and only that one).
+    if (last !== undefined && address >= last.start && address < last.start + last.size && address + length <= last.start + last.size) return last;
     const index = this.bounds.find(address, length);
     return index < 0 ? undefined : (this.lastRegion = this.regions[index]!);
   }
