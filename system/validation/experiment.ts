@@ -8,6 +8,8 @@ export type Tolerance =
   | { readonly kind: "at-most" }
   /** measured ≥ expected: a floor. */
   | { readonly kind: "at-least" }
+  /** floor ≤ measured ≤ expected: a budget, and a floor under which the count has stopped counting (or the budget is out of date). */
+  | { readonly kind: "budget"; readonly floor: number }
   /** measured = expected: counts. */
   | { readonly kind: "exact" };
 
@@ -53,6 +55,8 @@ export function verdict(measurement: Measurement): boolean {
       return measured <= expected;
     case "at-least":
       return measured >= expected;
+    case "budget":
+      return measured >= tolerance.floor && measured <= expected;
     case "exact":
       return measured === expected;
   }
@@ -73,6 +77,8 @@ export function describeTolerance(tolerance: Tolerance, unit: string): string {
       return "≤ expected";
     case "at-least":
       return "≥ expected";
+    case "budget":
+      return `≤ expected, ≥ ${Number(tolerance.floor.toPrecision(6))}`;
     case "exact":
       return "exact";
   }

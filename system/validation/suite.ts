@@ -112,7 +112,7 @@ function worst(rows: readonly Row[]): string {
   // Other quantities held within an amount of their own (Little's law's frames, its window's edges): the largest error as a part of that amount.
   const within = rows.flatMap((entry) => (entry.tolerance.kind === "absolute" && entry.unit !== "share" ? [Math.abs(entry.measured - entry.expected) / entry.tolerance.value] : []));
   if (within.length > 0) parts.push(`largest error ${(Math.max(...within) * 100).toFixed(0)} % of its tolerance`);
-  const bounds = rows.filter((entry) => entry.tolerance.kind === "at-most" || entry.tolerance.kind === "at-least").length;
+  const bounds = rows.filter((entry) => entry.tolerance.kind === "at-most" || entry.tolerance.kind === "at-least" || entry.tolerance.kind === "budget").length;
   if (bounds > 0) parts.push(`${bounds} bounds held`);
   const exact = rows.filter((entry) => entry.tolerance.kind === "exact").length;
   if (exact > 0) parts.push(`${exact} counts exact`);

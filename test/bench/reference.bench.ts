@@ -52,5 +52,5 @@ console.log(`\ncomponent evaluations per frame on the wire, by clocked block (de
 for (const line of renderEvaluations(byRound[0]!)) console.log(line);
 console.log(`\nframes on the wire: the workload's direction for plain and ESP rows, both ways (IKE included) for the scenario; ` +
   `NIC cycles/wall-s: the NIC core clock's cycles simulated per second of wall time; frames ÷ seals and cycles ÷ seals: each rate divided by the raw seal rate above (a machine-independent figure); ` +
-  `timesteps/frame over the whole run, start-up included (nicsim validate's kernel-work counts between the 50th and the 550th frame, so its figures are lower); ` +
+  `timesteps/frame over the whole run, start-up included (nicsim validate's kernel-work counts the plain and ESP workloads between the 50th and the 550th frame, so its figures for them are lower, and the default scenario over its whole run, as here); ` +
   `peak RSS: the workload's process, warm-up included (V8 grows its heap with a longer run even when what it holds does not); live memory: after a collection at the run's end, what the model still held, the heap and the byte buffers outside it, which the memory row compares from 3x (by when the channels, histograms and compiled code have reached their size) to 10x. Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
