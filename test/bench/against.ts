@@ -29,6 +29,18 @@ export function takeAgainst(args: string[]): string | null | undefined {
   return against;
 }
 
+/**
+ * Take out the words that look like options but are none (after takeAgainst): what to say of them,
+ * or null. One after the positional arguments read "more arguments than <workload> <size>
+ * <rounds>", and one before them an unknown workload (from an outside check).
+ */
+export function takeUnknownOptions(args: string[]): string | null {
+  const unknown = args.filter((arg) => arg.startsWith("--"));
+  if (unknown.length === 0) return null;
+  for (const option of unknown) args.splice(args.indexOf(option), 1);
+  return `${unknown.map((word) => JSON.stringify(word)).join(" ")}: no such option (the only one is --against <checkout>)`;
+}
+
 /** This checkout, whose dist the bench runs from. */
 export function thisBuild(): Build {
   const checkout = resolve(fileURLToPath(new URL("../../..", import.meta.url)));

@@ -1,5 +1,5 @@
 import { loadavg } from "node:os";
-import { againstBuild, type Build, takeAgainst, thisBuild } from "./against.js";
+import { againstBuild, type Build, takeAgainst, takeUnknownOptions, thisBuild } from "./against.js";
 import { benchSizeOf } from "./reference-rows.js";
 import { checkedWorkload, parseWorkloadRate, typedSize, WORKLOADS, type WorkloadName, workloadList } from "./reference-workloads.js";
 import { BenchFailure, runWorkloadProcess } from "./run-workload-process.js";
@@ -19,6 +19,7 @@ const USAGE = `usage: npm run bench:alternate -- <workload> [<size> [<rounds>]] 
 
 const args = process.argv.slice(2);
 const against = takeAgainst(args);
+const unknownOptions = takeUnknownOptions(args);
 const [name, sizeText, roundsText, ...extra] = args;
 const defaultSize = sizeText === undefined && name !== undefined && Object.hasOwn(WORKLOADS, name);
 const size = defaultSize ? benchSizeOf(name as WorkloadName) : typedSize(sizeText);
@@ -30,6 +31,7 @@ const problems = [
   checked.problem,
   Number.isSafeInteger(rounds) && rounds >= 1 ? null : `rounds ${JSON.stringify(roundsText)}: expected a whole number, 1 or more`,
   given.problem,
+  unknownOptions,
   extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <size> <rounds>` : null,
 ].filter((problem) => problem !== null);
 if (problems.length > 0 || checked.workload === null || given.build === null) {
@@ -58,6 +60,8 @@ process.stdout.write(
     "",
   ].join("\n"),
 );
+// Said, not refused: a round or three is a quick look (from an outside check; the README says why the default is even).
+if (rounds % 2 === 1) process.stderr.write(`note: ${plural(rounds, "round")}: the other build goes first in ${(rounds + 1) / 2} of them; an even number gives each build the first place as often, so that a machine slowing down favours neither\n`);
 if (size * 10 < benchSize) process.stderr.write(`note: npm run bench runs ${workload} at ${benchSize.toLocaleString("en-US")}; at a size this much smaller a run's start-up and a JIT not yet warm take much of its time (plain TX at 4,000 frames gave a fifth of its rate at 80,000)\n`);
 const ratios: number[] = [];
 const mine: number[] = [];

@@ -33,6 +33,7 @@ describe("npm run bench:alternate", () => {
     expect(result.stdout).toMatch(/median of the rounds' ratios \d+\.\d{3} \(lowest \d+\.\d{3}, highest \d+\.\d{3}\); this build faster in [0-3] of 3 rounds; load average [\d.]+\n$/);
     // A size a tenth of npm run bench's, or less, times start-up more than the workload: said, not refused.
     expect(result.stderr).toContain("note: npm run bench runs plain-rx-60 at 80,000");
+    expect(result.stderr).toContain("note: 3 rounds: the other build goes first in 2 of them; an even number gives each build the first place as often");
   });
 
   test("a build whose report predates fields this one added is timed all the same: a rate needs wireFrames and seconds", () => {
@@ -107,15 +108,22 @@ describe("npm run bench:alternate", () => {
     const typed = bench(["default-scenario", "2.5", "0x10", `--against=${join(scratch, "nowhere")}`]);
     expect(typed.stderr.split("\n").slice(0, 3)).toEqual(['size "2.5": expected a whole number of µs of traffic, 1 or more', 'rounds "0x10": expected a whole number, 1 or more', `--against ${join(scratch, "nowhere")}: no such directory`]);
     expect(bench(["plain-rx-60"]).stderr).toContain("--against <checkout>: missing");
+    // An option that is none, after the positional arguments or before them (it read "more arguments than …", or an unknown workload).
+    for (const args of [["plain-rx-60", "40", "2", "--against", root, "--bogus"], ["--bogus", "plain-rx-60", "40", "2", "--against", root]]) {
+      const unknown = bench(args);
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr.split("\n")[0]).toBe('"--bogus": no such option (the only one is --against <checkout>)');
+    }
   });
 
   test("bench:instructions names its argument mistakes the same way, all at once, before it looks for valgrind", () => {
-    const result = spawnSync(process.execPath, [`${root}dist/test/bench/instructions.bench.js`, "default-scenario", "50", "40", "7", "--against", join(scratch, "nowhere")], { encoding: "utf8", cwd: root });
+    const result = spawnSync(process.execPath, [`${root}dist/test/bench/instructions.bench.js`, "default-scenario", "50", "40", "7", "--against", join(scratch, "nowhere"), "--fast"], { encoding: "utf8", cwd: root });
     expect(result.status).toBe(2);
-    expect(result.stderr.split("\n").slice(0, 4)).toEqual([
+    expect(result.stderr.split("\n").slice(0, 5)).toEqual([
       "sizes 50 and 40: the larger must be larger",
       "smaller size 50: a scenario's sizes are µs of traffic: give 100 or more, so that both warm-up runs are the same (100 µs) and cancel",
       `--against ${join(scratch, "nowhere")}: no such directory`,
+      '"--fast": no such option (the only one is --against <checkout>)',
       '"7": more arguments than <workload> <smaller size> <larger size>',
     ]);
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkedWorkload, isWorkloadName, parseWorkloadRate, typedSize, warmUpSize, type WorkloadName, workloadList, workloadSizeProblem } from "./reference-workloads.js";
-import { againstBuild, type Build, takeAgainst, thisBuild } from "./against.js";
+import { againstBuild, type Build, takeAgainst, takeUnknownOptions, thisBuild } from "./against.js";
 import { BenchFailure, ranTooLong, REFUSED, startChild, stopChildren, timeLimitMinutes } from "./run-workload-process.js";
 
 /**
@@ -20,6 +20,7 @@ import { BenchFailure, ranTooLong, REFUSED, startChild, stopChildren, timeLimitM
  */
 const args = process.argv.slice(2);
 const against = takeAgainst(args);
+const unknownOptions = takeUnknownOptions(args);
 const [name, smallerText, largerText, ...extra] = args;
 const smaller = typedSize(smallerText);
 const larger = typedSize(largerText);
@@ -33,6 +34,7 @@ const problems = [
   atSmallerSize.problem === null && atLargerSize === null && larger <= smaller ? `sizes ${smaller} and ${larger}: the larger must be larger` : null,
   atSmallerSize.workload?.startsWith("default-scenario") && smaller < 100 ? `smaller size ${smaller}: a scenario's sizes are µs of traffic: give 100 or more, so that both warm-up runs are the same (100 µs) and cancel` : null,
   given.problem,
+  unknownOptions,
   extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <smaller size> <larger size>` : null,
 ].filter((problem) => problem !== null);
 if (problems.length > 0 || atSmallerSize.workload === null) {
