@@ -74,7 +74,11 @@ export function optionParsers(mistakes: OptionMistakes) {
     if (problem !== null) return mistakes.note(`--grid ${given}: ${problem}`, previous);
     // Whether the path names a place in the scenario is checked with each configuration's other mistakes.
     // Values are split at the commas between them: not those inside a JSON list, mapping or string.
-    const values = splitValues(text.slice(equals + 1)).map((value) => parseValue(value, `--grid ${given}`));
+    const written = splitValues(text.slice(equals + 1));
+    // Two commas in a row, or one at an end, is a slip: it read as a configuration of "" ("expected a number"; from an outside check).
+    const empty = written.findIndex((value) => value.trim() === "");
+    if (empty >= 0) return mistakes.note(`--grid ${given}: value ${empty + 1} of ${written.length} is empty (two commas in a row, or one at an end; "" is an empty string)`, previous);
+    const values = written.map((value) => parseValue(value, `--grid ${given}`));
     const refused = values.find((value) => "mistake" in value);
     if (refused !== undefined && "mistake" in refused) return mistakes.note(refused.mistake, previous);
     return [...previous, [path, values.map((value) => ("value" in value ? value.value : undefined))]];
@@ -84,7 +88,8 @@ export function optionParsers(mistakes: OptionMistakes) {
   function integer(name: string, minimum: number, maximum = Number.MAX_SAFE_INTEGER) {
     return (text: string): number | undefined => {
       const value = Number(text);
-      if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < minimum || value > maximum) return mistakes.note(`${name} '${text}': expected a whole number from ${minimum} to ${maximum}`, undefined);
+      // No upper bound named where there is none a user would meet (it read "from 1 to 9007199254740991"; from an outside check).
+      if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < minimum || value > maximum) return mistakes.note(`${name} '${text}': expected a whole number${maximum === Number.MAX_SAFE_INTEGER ? `, ${minimum} or more` : ` from ${minimum} to ${maximum}`}`, undefined);
       return value;
     };
   }

@@ -180,7 +180,17 @@ function groupedProblems(refused: ReadonlyArray<{ readonly point: SweepPoint; re
       else holding.push(point);
     }
   }
-  return [...holders].map(([problem, points]) => {
+  // Those naming a --grid option in the order the options were given (they came in the order the scenario's checks meet the fields; from an outside check), then the others as found.
+  const grid = refused[0]?.point.grid ?? [];
+  const axisOf = (problem: string): number => {
+    const named = /--grid ([\w.[\]-]+)/.exec(problem)?.[1];
+    if (named === undefined) return grid.length;
+    const path = scenarioPath(named);
+    const axis = grid.findIndex((given) => given === path || enclosingPath(path, [given]) !== undefined);
+    return axis < 0 ? grid.length : axis;
+  };
+  const ordered = [...holders].map((entry, at) => ({ entry, at, axis: axisOf(entry[0]) })).sort((a, b) => a.axis - b.axis || a.at - b.at);
+  return ordered.map(({ entry: [problem, points] }) => {
     // One configuration and no grid (nicsim every-edge without --grid) is a run's scenario, said as a run says it.
     if (configurations === 1 && (points[0]!.grid ?? []).length === 0) return problem;
     if (points.length === 1) return `${pointName(points[0]!)}: ${problem}`;
