@@ -22,6 +22,31 @@ export class QueueScope extends Component {
 
   constructor(@inject(ComponentContextToken) context: ComponentContext) {
     super(context);
+    this.tail.refresh = () => this.showUndrawnTails();
+  }
+
+  /**
+   * Tails written by doorbells that did not wake the engine (nothing watching, nothing for it to
+   * do), each with the edge a woken engine would have drawn it on. A reader is shown those whose
+   * edge has committed: without this it read the tail the engine last drew, and a waveform window
+   * that never opened dumped it so at the run's end (from an outside check).
+   */
+  private undrawnTails: { readonly edge: number; readonly value: number }[] = [];
+
+  /** A doorbell wrote `value`; the engine, not woken, would have drawn it on `edge`. */
+  tailUndrawn(edge: number, value: number): void {
+    this.undrawnTails.push({ edge, value });
+  }
+
+  private showUndrawnTails(): void {
+    const undrawn = this.undrawnTails;
+    if (undrawn.length === 0) return;
+    const committed = this.kernel.committedThrough;
+    let shown = 0;
+    while (shown < undrawn.length && undrawn[shown]!.edge <= committed) shown++;
+    if (shown === 0) return;
+    this.tail.showDrawn(undrawn[shown - 1]!.value);
+    undrawn.splice(0, shown);
   }
 
   /** The values last published, so that an unchanged queue costs a few comparisons. */
@@ -30,6 +55,11 @@ export class QueueScope extends Component {
   private publishedPending = -1;
 
   publish(ring: RingRegisters, cached: number, pending: number): void {
+    // The engine draws the tail as it stands: the doorbells before this edge are drawn now, later ones not yet.
+    if (this.undrawnTails.length > 0) {
+      const now = this.kernel.now;
+      this.undrawnTails = this.undrawnTails.filter((undrawn) => undrawn.edge > now);
+    }
     const head = ring.head;
     const tail = ring.tail;
     const key = head * 0x1_0000_0000 + tail * 0x10000 + (ring.enabled ? 1 : 0) + (ring.fault ? 2 : 0);

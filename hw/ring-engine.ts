@@ -95,9 +95,12 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
   /** A tail write: the doorbell. It wakes the engine unless it adds no descriptor (the tail as it stands, written by a post whose frame another core's doorbell took), or the engine can tell that those it adds change nothing the next edges would do (doorbellChangesNothing). */
   doorbell(queue: number, value: number): void {
     const planned = this.nextWakeTime();
-    const ring = this.queues[queue]!.ring;
+    const state = this.queues[queue]!;
+    const ring = state.ring;
     const adds = value !== ring.tail;
-    if (ring.ringDoorbell(value) && adds && !this.doorbellChangesNothing(queue, planned)) this.wake();
+    if (!ring.ringDoorbell(value) || !adds) return;
+    if (!this.doorbellChangesNothing(queue, planned)) this.wake();
+    else state.scope.tailUndrawn(this.clock.wakeEdge(this.kernel.now, this.kernel.edgesPending), ring.tail);
   }
 
   /** The edge the engine next asks for by itself, as the domain goes to sleep (Clocked.nextWakeTime). */

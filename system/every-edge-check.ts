@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunFailedError } from "../sim/failed-run.js";
-import type { LoadedScenario } from "./scenario/load.js";
+import { type LoadedScenario, ScenarioError } from "./scenario/load.js";
 import { runScenario, type ScenarioRun } from "./scenario/run.js";
 import { RunInterrupted } from "./scenario/run-interrupted.js";
 import { endedWell } from "./scenario/run-ending.js";
@@ -83,7 +83,8 @@ export function checkEveryEdge(load: (outputs: Record<string, unknown>) => Loade
   let removeBase = keep === null;
   try {
     const outputs = { "outputs.waveform": true, "outputs.pcap": true, "outputs.saTrace": true, "outputs.html": false };
-    // The other runs end where the first ended: the run on every edge settles every clock, so the two would cover different spans.
+    // The run on every edge ends where the first ended: it settles every clock, so the two would cover different spans. The run without the waveform ends by
+    // itself: given the first's end, a waveform that moved the end (a window opening as the run ended) could not show (from an outside check).
     let endAt: number | undefined;
     const runs: { run: ScenarioRun; loaded: LoadedScenario; seconds: number }[] = [];
     // The first two runs' comparison, made as soon as both have run: a failing third run does not hide it.
@@ -92,11 +93,13 @@ export function checkEveryEdge(load: (outputs: Record<string, unknown>) => Loade
       const started = performance.now();
       try {
         const loaded = load(way === "no-waveform" ? { ...outputs, "outputs.waveform": false } : outputs);
-        const run = runScenario(loaded, { directory: join(base, way), skipIdle: way !== "every-edge", endAt, onProgress: options.onProgress && ((now, end, trafficStarted) => options.onProgress!(way, now, end, trafficStarted)) });
+        const run = runScenario(loaded, { directory: join(base, way), skipIdle: way !== "every-edge", endAt: way === "every-edge" ? endAt : undefined, onProgress: options.onProgress && ((now, end, trafficStarted) => options.onProgress!(way, now, end, trafficStarted)) });
         endAt ??= run.design.kernel.now;
         runs.push({ run, loaded, seconds: (performance.now() - started) / 1000 });
         if (way === "every-edge") earlier = compareFirstTwo(runs[0]!, run);
       } catch (error) {
+        // Refused before the first run wrote anything: the scenario's problems as nicsim run says them, and no directory left (one was, empty, said to hold its files).
+        if (error instanceof ScenarioError && runs.length === 0) throw error;
         const stopped = error instanceof RunInterrupted || (error instanceof RunFailedError && error.failure instanceof RunInterrupted);
         // A failure is kept for a look; a stop asked for leaves nothing of a temporary directory.
         removeBase &&= stopped;
@@ -117,6 +120,18 @@ export function checkEveryEdge(load: (outputs: Record<string, unknown>) => Loade
   } finally {
     if (removeBase) rmSync(base, { recursive: true, force: true });
   }
+}
+
+/**
+ * A configuration's values with the runs' own output switches (`outputs.waveform`, …) on top: set
+ * inside a whole `outputs` mapping the configuration gives, where set beside it they were refused
+ * as inside a place given whole (from an outside check).
+ */
+export function withRunOutputs(overrides: Record<string, unknown>, outputs: Record<string, unknown>): Record<string, unknown> {
+  const whole = overrides.outputs;
+  if (whole === null || typeof whole !== "object" || Array.isArray(whole)) return { ...overrides, ...outputs };
+  const inside = Object.fromEntries(Object.entries(outputs).map(([path, value]) => [path.slice("outputs.".length), value]));
+  return { ...overrides, outputs: { ...whole, ...inside } };
 }
 
 /** The runs skipping idle blocks and on every edge, compared on every output. */

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { checkEveryEdge, type EarlierRuns, EVERY_EDGE_RUNS, type EveryEdgeCheck, type EveryEdgeRun, EveryEdgeRunFailed } from "../every-edge-check.js";
+import { checkEveryEdge, withRunOutputs, type EarlierRuns, EVERY_EDGE_RUNS, type EveryEdgeCheck, type EveryEdgeRun, EveryEdgeRunFailed } from "../every-edge-check.js";
 import { scenarioFileOrDefault } from "../scenario/default-scenario.js";
 import { ScenarioError } from "../scenario/load.js";
 import { interruptibleProgress } from "../scenario/run-interrupted.js";
@@ -28,7 +28,7 @@ export type EveryEdgeReport =
 const request = workerData as EveryEdgeRequest;
 const report = (message: EveryEdgeReport) => parentPort!.postMessage(message);
 try {
-  const load = (outputs: Record<string, unknown>) => scenarioFileOrDefault(request.file, { ...request.overrides, ...outputs });
+  const load = (outputs: Record<string, unknown>) => scenarioFileOrDefault(request.file, withRunOutputs(request.overrides, outputs));
   const progress = EVERY_EDGE_RUNS.map((run) => interruptibleProgress(new Int32Array(request.interrupt), request.duration, (now, end) => report({ kind: "progress", run, now, end })));
   const check = checkEveryEdge(load, { keep: request.directory, onProgress: (run, now, end, trafficStarted) => progress[EVERY_EDGE_RUNS.indexOf(run)]!(now, end, trafficStarted) });
   report({ kind: "checked", check });

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { checkEveryEdge, EveryEdgeRunFailed } from "../../system/every-edge-check.js";
+import { checkEveryEdge, EveryEdgeRunFailed, withRunOutputs } from "../../system/every-edge-check.js";
+import { ScenarioError } from "../../system/scenario/load.js";
 import { describeOutcome } from "../../system/cli/every-edge-lines.js";
 import { RunInterrupted } from "../../system/scenario/run-interrupted.js";
 import { describeOutputDifference, outputDifferences } from "../../system/output-differences.js";
@@ -134,6 +135,33 @@ describe("nicsim every-edge: a scenario run skipping idle blocks and on every ed
   }, 60_000);
 
   // Five commands of two runs or more each: 57 s of its 60 on a quiet 2-core machine, 80 s beside other work (a time limit, not a check).
+  test("a whole outputs mapping takes the runs' output switches inside it; a scenario refused as the first run loads leaves no directory", () => {
+    // Set beside it, each switch was refused as inside a place given whole, and every configuration FAILED (from an outside check).
+    expect(withRunOutputs({ outputs: { waveformFromMicroseconds: 5, html: true }, seed: 2 }, { "outputs.waveform": true, "outputs.html": false })).toEqual({ outputs: { waveformFromMicroseconds: 5, html: false, waveform: true }, seed: 2 });
+    expect(withRunOutputs({ "outputs.pcap": false }, { "outputs.pcap": true })).toEqual({ "outputs.pcap": true });
+    const whole = spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), "every-edge", "--quiet", "--set", "durationMicroseconds=20", "--set", 'outputs={"waveformFromMicroseconds":5}'], { cwd: directory, encoding: "utf8" });
+    expect(whole.status, whole.stdout + whole.stderr).toBe(0);
+    expect(whole.stdout).toMatch(/^the same: .*from 5 µs to the end/);
+    // Refused as it loads: its problems, and no temporary directory (an empty one was left, said to hold the run's files).
+    const before = readdirSync(tmpdir()).filter((name) => name.startsWith("nicsim-every-edge-")).length;
+    expect(() =>
+      checkEveryEdge(() => {
+        throw new ScenarioError(["durationMicroseconds: expected more than 0"]);
+      }),
+    ).toThrow(ScenarioError);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith("nicsim-every-edge-")).length).toBe(before);
+  }, 60_000);
+
+  test("the run without the waveform ends by itself, so a waveform that moves the run's end shows: a window opening one NIC period after it (a known corner) does", () => {
+    // The window opens one NIC period after the run's end without it: the blocks woken a period before it to draw run on, and the run ends 4 ns later
+    // (known; from an outside check). Given the first run's end, the run without the waveform hid it.
+    const end = runScenario(defaultScenario({ durationMicroseconds: 3, "outputs.waveform": false, "outputs.pcap": false, "outputs.html": false, "outputs.saTrace": false }), { directory: null }).design.kernel.now;
+    const check = checkEveryEdge((outputs) => defaultScenario({ durationMicroseconds: 3, "outputs.waveformFromMicroseconds": (end + 4000) / 1e6, ...outputs }));
+    expect(check.differences).toEqual([]);
+    expect(check.withoutWaveform.map((difference) => difference.output)).toEqual([".summary.json"]);
+    expect(describeOutputDifference(check.withoutWaveform[0]!, ["skip-idle", "no-waveform"])).toContain("first differs at simulatedMicroseconds");
+  }, 60_000);
+
   test("the command says the runs agree, with exit status 0; a mistake stops it before any run", () => {
     const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, "dist/system/cli/main.js"), "every-edge", "--quiet", ...args], { cwd: directory, encoding: "utf8", env: { ...process.env, CI: "true" } });
     const same = cli("--set", "durationMicroseconds=30", "--grid", "seed=3,4");
