@@ -1,5 +1,6 @@
 import type { Kernel } from "../kernel.js";
 import { valueKind } from "../shown-value.js";
+import { closestNames } from "../suggest.js";
 import { ScopeMatcher, type TraceSelection } from "./selection.js";
 
 /** A selection's mistake: the list (`scopes` or `exclude`), the pattern's index in it (null: the list as a whole), and what is wrong, worded with the caller's names. */
@@ -76,7 +77,17 @@ function hintFor(pattern: string, paths: readonly string[], matchesAny: (pattern
     const scope = path.split(".").slice(0, depth).join(".");
     if (scope.startsWith(pattern) && scope !== pattern) begun.add(scope);
   }
-  if (begun.size === 0 || begun.size > 4) return "";
+  if (begun.size === 0 || begun.size > 4) {
+    // The nearest signal or scope by spelling: a signal put in a queue's scope it is not in (top.nic.rx.q5.state for top.nic.rx.state; from an outside check).
+    const scopes = new Set(paths.flatMap((path) => path.split(".").map((_, end, parts) => parts.slice(0, end + 1).join("."))));
+    const nearest = begun.size === 0 ? closestNames(pattern, scopes).sort() : [];
+    return nearest.length === 0 || nearest.length > 4 ? "" : ` (did you mean ${orList(nearest)}?)`;
+  }
   const names = [...begun].sort();
-  return ` (did you mean ${names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`}?)`;
+  return ` (did you mean ${orList(names)}?)`;
+}
+
+/** "a", "a or b", "a, b or c". */
+function orList(names: readonly string[]): string {
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
 }

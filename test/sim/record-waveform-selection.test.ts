@@ -35,6 +35,10 @@ describe("recordWaveform refuses a selection that would dump none of the signals
         join(directory, "run") +
         "'): scopes[0]: 'top.nic.crypto' selects no signal of the design (did you mean top.nic.crypto_rx or top.nic.crypto_tx?); scopes[1]: 'top.*.q3' selects no signal of the design; exclude[0]: 'nic.mac.**' excludes no signal of the design (did you mean top.nic.mac.**? design paths start at top)",
     );
+    // A signal put in a scope it is not in, or misspelt: the nearest names by spelling, every one as near (it was said with no guess; from an outside check).
+    expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: ["top.nic.rx.q5.state", "top.nic.dma.reads_in_flite"] })).toThrow(
+      "scopes[0]: 'top.nic.rx.q5.state' selects no signal of the design (did you mean top.nic.rx.q5.tail or top.nic.rx.state?); scopes[1]: 'top.nic.dma.reads_in_flite' selects no signal of the design (did you mean top.nic.dma.reads_in_flight?)",
+    );
     expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: [] })).toThrow("scopes: an empty list selects no signal (leave it out to dump every signal)");
     expect(() => recordWaveform(kernel, join(directory, "run"), { scopes: ["top.nic.mac"], exclude: ["top.nic.**"] })).toThrow("exclude: excludes every signal scopes select: the waveform would hold none");
     expect(() => recordWaveform(kernel, join(directory, "run"), { exclude: ["**"] })).toThrow("exclude: excludes every signal of the design: the waveform would hold none");
