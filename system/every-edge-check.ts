@@ -143,13 +143,18 @@ function compareFirstTwo(skipping: { run: ScenarioRun; loaded: LoadedScenario },
   };
 }
 
+/** A window's time as the dump takes it, whole picoseconds: a file's 81.33099999999999 (a double's noise, accepted as 81.331) was shown as written (from an outside check). */
+function asRecorded(microseconds: number): number {
+  return Math.round(microseconds * 1e6) / 1e6;
+}
+
 /** The scenario's limits on what its waveform records (scopes, exclusions, a window, one the run never reached), in words; null when it records everything. */
 function waveformLimits(loaded: LoadedScenario, end: number): string | null {
   const { waveformScopes, waveformExclude, waveformFromMicroseconds, waveformToMicroseconds } = loaded.scenario.outputs;
   const limits = [
     ...(waveformScopes === undefined ? [] : [`scopes ${waveformScopes.join(", ")}`]),
     ...(waveformExclude === undefined || waveformExclude.length === 0 ? [] : [`without ${waveformExclude.join(", ")}`]),
-    ...(waveformFromMicroseconds === undefined && waveformToMicroseconds === undefined ? [] : [`from ${waveformFromMicroseconds ?? 0} µs to ${waveformToMicroseconds ?? "the end"}${waveformToMicroseconds === undefined ? "" : " µs"}`]),
+    ...(waveformFromMicroseconds === undefined && waveformToMicroseconds === undefined ? [] : [`from ${asRecorded(waveformFromMicroseconds ?? 0)} µs to ${waveformToMicroseconds === undefined ? "the end" : `${asRecorded(waveformToMicroseconds)} µs`}`]),
   ];
   // As nicsim run warns of it: the dump holds the values at the run's end, and no change to compare.
   const unreached = waveformFromMicroseconds !== undefined && waveformFromMicroseconds * 1e6 > end ? `, which the run, ending at ${(end / 1e6).toFixed(3)} µs, never reached: no change compared` : "";
