@@ -77,7 +77,7 @@ export function optionParsers(mistakes: OptionMistakes) {
     const written = splitValues(text.slice(equals + 1));
     // Two commas in a row, or one at an end, is a slip: it read as a configuration of "" ("expected a number"; from an outside check).
     const empty = written.findIndex((value) => value.trim() === "");
-    if (empty >= 0) return mistakes.note(`--grid ${given}: value ${empty + 1} of ${written.length} is empty (two commas in a row, or one at an end; "" is an empty string)`, previous);
+    if (empty >= 0) return mistakes.note(`--grid ${given}: value ${empty + 1} of ${written.length} is ${written[empty] === "" ? "empty (two commas in a row, or one at an end" : "blank (only spaces between two commas"}; "" is an empty string)`, previous);
     const values = written.map((value) => parseValue(value, `--grid ${given}`));
     const refused = values.find((value) => "mistake" in value);
     if (refused !== undefined && "mistake" in refused) return mistakes.note(refused.mistake, previous);
@@ -89,7 +89,8 @@ export function optionParsers(mistakes: OptionMistakes) {
     return (text: string): number | undefined => {
       const value = Number(text);
       // No upper bound named where there is none a user would meet (it read "from 1 to 9007199254740991"; from an outside check).
-      if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < minimum || value > maximum) return mistakes.note(`${name} '${text}': expected a whole number${maximum === Number.MAX_SAFE_INTEGER ? `, ${minimum} or more` : ` from ${minimum} to ${maximum}`}`, undefined);
+      if (/^\d+$/.test(text) && !Number.isSafeInteger(value)) return mistakes.note(`${name} '${text}': a whole number beyond 2^53 - 1 (9007199254740991), which a double does not hold exactly`, undefined);
+      if (!/^\d+$/.test(text) || value < minimum || value > maximum) return mistakes.note(`${name} '${text}': expected a whole number${maximum === Number.MAX_SAFE_INTEGER ? `, ${minimum} or more` : ` from ${minimum} to ${maximum}`}`, undefined);
       return value;
     };
   }

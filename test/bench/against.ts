@@ -16,17 +16,35 @@ export interface Build {
 
 /** A bench's `--against <checkout>` (or `--against=<checkout>`) taken out of its arguments (which it edits): the checkout, undefined without one, null when the flag has no value. */
 export function takeAgainst(args: string[]): string | null | undefined {
-  const joined = args.findIndex((arg) => arg.startsWith("--against="));
-  if (joined >= 0) {
-    const against = args[joined]!.slice("--against=".length);
-    args.splice(joined, 1);
-    return against === "" ? null : against;
+  let first: string | null | undefined;
+  // Every one taken out, the first's checkout kept: againstRepeated names a repetition.
+  for (let at = args.findIndex(isAgainst); at >= 0; at = args.findIndex(isAgainst)) {
+    let against: string | null;
+    if (args[at]!.startsWith("--against=")) {
+      against = args[at]!.slice("--against=".length) || null;
+      args.splice(at, 1);
+    } else {
+      const next = args[at + 1];
+      // An option after it is no checkout (--against --bogus read as a directory named --bogus; from an outside check).
+      against = next === undefined || isOption(next) ? null : next;
+      args.splice(at, against === null ? 1 : 2);
+    }
+    if (first === undefined) first = against;
   }
-  const at = args.indexOf("--against");
-  if (at < 0) return undefined;
-  const against = args[at + 1] ?? null;
-  args.splice(at, 2);
-  return against;
+  return first;
+}
+
+const isAgainst = (arg: string): boolean => arg === "--against" || arg.startsWith("--against=");
+
+/** A word that looks like an option: --name, or -name (not -5, a negative number, which the sizes refuse as such). */
+function isOption(word: string): boolean {
+  return word.startsWith("--") || /^-[^\d.]/.test(word);
+}
+
+/** `--against` given more than once, said by name: the second read as an option that is none, its checkout as one argument too many (from an outside check). */
+export function againstRepeated(args: readonly string[]): string | null {
+  const given = args.filter(isAgainst).length;
+  return given > 1 ? `--against: given ${given} times; give one checkout` : null;
 }
 
 /**
@@ -35,7 +53,7 @@ export function takeAgainst(args: string[]): string | null | undefined {
  * <rounds>", and one before them an unknown workload (from an outside check).
  */
 export function takeUnknownOptions(args: string[]): string | null {
-  const unknown = args.filter((arg) => arg.startsWith("--"));
+  const unknown = args.filter(isOption);
   if (unknown.length === 0) return null;
   for (const option of unknown) args.splice(args.indexOf(option), 1);
   return `${unknown.map((word) => JSON.stringify(word)).join(" ")}: no such option (the only one is --against <checkout>)`;

@@ -1,8 +1,8 @@
 import { loadavg } from "node:os";
-import { againstBuild, type Build, takeAgainst, takeUnknownOptions, thisBuild } from "./against.js";
+import { againstBuild, againstRepeated, type Build, takeAgainst, takeUnknownOptions, thisBuild } from "./against.js";
 import { benchSizeOf } from "./reference-rows.js";
 import { checkedWorkload, parseWorkloadRate, typedSize, WORKLOADS, type WorkloadName, workloadList } from "./reference-workloads.js";
-import { BenchFailure, runWorkloadProcess } from "./run-workload-process.js";
+import { BenchFailure, runWorkloadProcess, timeLimitProblem } from "./run-workload-process.js";
 import { median } from "./bench-rounds.js";
 
 /**
@@ -18,6 +18,7 @@ const DEFAULT_ROUNDS = 6;
 const USAGE = `usage: npm run bench:alternate -- <workload> [<size> [<rounds>]] --against <checkout built with npm run build>; size: npm run bench's for the workload when not given; rounds: ${DEFAULT_ROUNDS} when not given; workloads: ${workloadList()}`;
 
 const args = process.argv.slice(2);
+const repeated = againstRepeated(args);
 const against = takeAgainst(args);
 const unknownOptions = takeUnknownOptions(args);
 const [name, sizeText, roundsText, ...extra] = args;
@@ -31,7 +32,9 @@ const problems = [
   checked.problem,
   Number.isSafeInteger(rounds) && rounds >= 1 ? null : `rounds ${JSON.stringify(roundsText)}: expected a whole number, 1 or more`,
   given.problem,
+  repeated,
   unknownOptions,
+  timeLimitProblem(),
   extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <size> <rounds>` : null,
 ].filter((problem) => problem !== null);
 if (problems.length > 0 || checked.workload === null || given.build === null) {
@@ -61,7 +64,7 @@ process.stdout.write(
   ].join("\n"),
 );
 // Said, not refused: a round or three is a quick look (from an outside check; the README says why the default is even).
-if (rounds % 2 === 1) process.stderr.write(`note: ${plural(rounds, "round")}: the other build goes first in ${(rounds + 1) / 2} of them; an even number gives each build the first place as often, so that a machine slowing down favours neither\n`);
+if (rounds % 2 === 1 && rounds > 1) process.stderr.write(`note: ${plural(rounds, "round")}: the other build goes first in ${(rounds + 1) / 2} of them; an even number gives each build the first place as often, so that a machine slowing down favours neither\n`);
 if (size * 10 < benchSize) process.stderr.write(`note: npm run bench runs ${workload} at ${benchSize.toLocaleString("en-US")}; at a size this much smaller a run's start-up and a JIT not yet warm take much of its time (plain TX at 4,000 frames gave a fifth of its rate at 80,000)\n`);
 const ratios: number[] = [];
 const mine: number[] = [];

@@ -87,10 +87,25 @@ describe("npm run bench:alternate", () => {
     // Held for ever before; stopped at 1.2 s now, well before the first round's second run.
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(stopped.stdout).not.toMatch(/round 1/);
-    const refused = bench(["plain-rx-60", "40", "1", "--against", hanging], root, { BENCH_MINUTES: "soon" });
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain("BENCH_MINUTES=soon: expected a number of minutes above 0");
-    noStack(refused.stderr);
+    // Refused with the arguments, before anything runs: not a decimal number of minutes above 0 (0x1 was read as 1).
+    for (const minutes of ["soon", "0x1", "0"]) {
+      const refused = bench(["plain-rx-60", "40", "1", "--against", hanging], root, { BENCH_MINUTES: minutes });
+      expect(refused.status).toBe(2);
+      expect(refused.stderr.split("\n")[0]).toBe(`BENCH_MINUTES=${JSON.stringify(minutes)}: expected a number of minutes above 0, in decimal digits`);
+    }
+    // A limit past the longest timer is none: Node fired it at once, and the process was stopped as over its limit.
+    const slow = standIn("slow", `setTimeout(() => process.stdout.write(JSON.stringify({ wireFrames: 40, seconds: 0.004 }) + "\\n"), 1500);`);
+    const unlimited = bench(["plain-rx-60", "40", "1", "--against", slow], root, { BENCH_MINUTES: "40000" });
+    expect(unlimited.status, unlimited.stderr).toBe(0);
+    expect(unlimited.stdout).toMatch(/round 1 \(the other first\): this build [\d,]+, the other 10,000/);
+  });
+
+  test("a build that puts no frame on the wire has no rate: the bench ends naming it (it was timed as infinitely slower)", () => {
+    const none = standIn("none", `process.stdout.write(JSON.stringify({ wireFrames: 0, seconds: 0.001 }) + "\\n");`);
+    const result = bench(["plain-rx-60", "40", "2", "--against", none]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${none}: its plain-rx-60 process's report is not one this bench reads (workload report: wireFrames: no frame on the wire, so no rate)`);
+    expect(result.stdout).not.toContain("Infinity");
   });
 
   test("every mistake in the arguments at once, each naming its argument, then the usage; exit 2", () => {
@@ -108,12 +123,16 @@ describe("npm run bench:alternate", () => {
     const typed = bench(["default-scenario", "2.5", "0x10", `--against=${join(scratch, "nowhere")}`]);
     expect(typed.stderr.split("\n").slice(0, 3)).toEqual(['size "2.5": expected a whole number of µs of traffic, 1 or more', 'rounds "0x10": expected a whole number, 1 or more', `--against ${join(scratch, "nowhere")}: no such directory`]);
     expect(bench(["plain-rx-60"]).stderr).toContain("--against <checkout>: missing");
-    // An option that is none, after the positional arguments or before them (it read "more arguments than …", or an unknown workload).
+    // An option that is none, after the positional arguments or before them (it read "more arguments than …", or an unknown workload), with one dash too.
     for (const args of [["plain-rx-60", "40", "2", "--against", root, "--bogus"], ["--bogus", "plain-rx-60", "40", "2", "--against", root]]) {
       const unknown = bench(args);
       expect(unknown.status).toBe(2);
       expect(unknown.stderr.split("\n")[0]).toBe('"--bogus": no such option (the only one is --against <checkout>)');
     }
+    expect(bench(["plain-rx-60", "40", "2", "-x", "--against", root]).stderr.split("\n")[0]).toBe('"-x": no such option (the only one is --against <checkout>)');
+    // --against twice is said so (the second read as an option that is none, its checkout as an argument too many); an option after it is no checkout.
+    expect(bench(["plain-rx-60", "40", "2", "--against", root, "--against", root]).stderr.split("\n")[0]).toBe("--against: given 2 times; give one checkout");
+    expect(bench(["plain-rx-60", "40", "2", "--against", "--bogus"]).stderr.split("\n").slice(0, 2)).toEqual(["--against: no checkout after it", '"--bogus": no such option (the only one is --against <checkout>)']);
   });
 
   test("bench:instructions names its argument mistakes the same way, all at once, before it looks for valgrind", () => {
@@ -126,6 +145,9 @@ describe("npm run bench:alternate", () => {
       '"--fast": no such option (the only one is --against <checkout>)',
       '"7": more arguments than <workload> <smaller size> <larger size>',
     ]);
+    // A size not given is missing, not "NaN".
+    const missing = spawnSync(process.execPath, [`${root}dist/test/bench/instructions.bench.js`, "plain-rx-60"], { encoding: "utf8", cwd: root });
+    expect(missing.stderr.split("\n").slice(0, 2)).toEqual(["smaller size missing: a whole number of frames", "larger size missing: a whole number of frames"]);
   });
 
   test("--against: a missing directory, a file, a checkout not built and one without packages are told apart; a relative path is taken from where the command was typed", () => {

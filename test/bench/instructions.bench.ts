@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkedWorkload, isWorkloadName, parseWorkloadRate, typedSize, warmUpSize, type WorkloadName, workloadList, workloadSizeProblem } from "./reference-workloads.js";
-import { againstBuild, type Build, takeAgainst, takeUnknownOptions, thisBuild } from "./against.js";
-import { BenchFailure, ranTooLong, REFUSED, startChild, stopChildren, timeLimitMinutes } from "./run-workload-process.js";
+import { againstBuild, againstRepeated, type Build, takeAgainst, takeUnknownOptions, thisBuild } from "./against.js";
+import { BenchFailure, ranTooLong, REFUSED, startChild, stopChildren, timeLimitMinutes, timeLimitProblem } from "./run-workload-process.js";
 
 /**
  * Instructions a frame of one reference workload, counted by valgrind rather than timed: on a
@@ -19,6 +19,7 @@ import { BenchFailure, ranTooLong, REFUSED, startChild, stopChildren, timeLimitM
  * side by side at each size. Slow: about 50 times the workload's own time.
  */
 const args = process.argv.slice(2);
+const repeated = againstRepeated(args);
 const against = takeAgainst(args);
 const unknownOptions = takeUnknownOptions(args);
 const [name, smallerText, largerText, ...extra] = args;
@@ -34,7 +35,9 @@ const problems = [
   atSmallerSize.problem === null && atLargerSize === null && larger <= smaller ? `sizes ${smaller} and ${larger}: the larger must be larger` : null,
   atSmallerSize.workload?.startsWith("default-scenario") && smaller < 100 ? `smaller size ${smaller}: a scenario's sizes are µs of traffic: give 100 or more, so that both warm-up runs are the same (100 µs) and cancel` : null,
   given.problem,
+  repeated,
   unknownOptions,
+  timeLimitProblem(),
   extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <smaller size> <larger size>` : null,
 ].filter((problem) => problem !== null);
 if (problems.length > 0 || atSmallerSize.workload === null) {

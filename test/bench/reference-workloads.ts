@@ -29,8 +29,8 @@ export function isWorkloadName(name: string): name is WorkloadName {
   return Object.hasOwn(WORKLOADS, name);
 }
 
-/** What is wrong with a size for the workload, naming its unit, or null: a plain workload's frames are shared evenly among its queues (4,002 passed the benches' checks and failed inside the workload, from an outside check). */
-export function workloadSizeProblem(name: WorkloadName, size: number, what = "size", typed: string | undefined = String(size)): string | null {
+/** What is wrong with a size for the workload (`typed`: as typed, undefined when missing; a default made it "NaN", from an outside check), naming its unit, or null: a plain workload's frames are shared evenly among its queues (4,002 passed the benches' checks and failed inside the workload, from an outside check). */
+export function workloadSizeProblem(name: WorkloadName, size: number, what: string, typed: string | undefined): string | null {
   const unit = WORKLOADS[name].unit;
   if (typed === undefined) return `${what} missing: a whole number of ${unit}`;
   if (!Number.isSafeInteger(size) || size <= 0) return `${what} ${JSON.stringify(typed)}: expected a whole number of ${unit}, 1 or more`;
@@ -44,7 +44,7 @@ export function typedSize(text: string | undefined): number {
 }
 
 /** The workload a bench was given, or what is wrong with it or its size. */
-export function checkedWorkload(name: string | undefined, size: number, what = "size", typed: string | undefined = String(size)): { readonly workload: WorkloadName; readonly problem: null } | { readonly workload: null; readonly problem: string } {
+export function checkedWorkload(name: string | undefined, size: number, what: string, typed: string | undefined): { readonly workload: WorkloadName; readonly problem: null } | { readonly workload: null; readonly problem: string } {
   if (name === undefined || !isWorkloadName(name)) return { workload: null, problem: `workload ${name === undefined ? "missing" : JSON.stringify(name)}: expected one of ${Object.keys(WORKLOADS).join(", ")}` };
   const problem = workloadSizeProblem(name, size, what, typed);
   return problem === null ? { workload: name, problem } : { workload: null, problem };
@@ -67,7 +67,8 @@ const ReportSchema = z.object({
   workload: z.enum(Object.keys(WORKLOADS) as [WorkloadName, ...WorkloadName[]]),
   size: z.number().int().positive(),
   offered: z.number().int().nonnegative().nullable(),
-  wireFrames: z.number().int().nonnegative(),
+  // None on the wire is no rate: a build reporting 0 was timed as infinitely slower (ratio Infinity; from an outside check).
+  wireFrames: z.number().int().positive("no frame on the wire, so no rate"),
   delivered: z.number().int().nonnegative(),
   seconds: z.number().positive(),
   simulatedPicoseconds: z.number().nonnegative(),
@@ -120,7 +121,8 @@ function parseLine<T>(line: string, schema: z.ZodType<T>): T {
   try {
     value = JSON.parse(line);
   } catch (error) {
-    throw new Error(`workload report is not JSON (${(error as Error).message}): ${line.slice(0, 200)}`);
+    // Quoted: what a broken build printed (escape sequences among it) is shown, not sent to the terminal.
+    throw new Error(`workload report is not JSON (${(error as Error).message}): ${JSON.stringify(line.slice(0, 200))}`);
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new Error(`workload report: ${parsed.error.issues.map((issue) => `${issue.path.join(".") || "(line)"}: ${issue.message}`).join("; ")}`);

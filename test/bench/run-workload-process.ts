@@ -39,12 +39,22 @@ export const TIME_LIMIT_VARIABLE = "BENCH_MINUTES";
  * held the bench for ever, saying nothing.
  */
 export function timeLimitMinutes(minutes: number): number {
+  const problem = timeLimitProblem();
+  if (problem !== null) throw new BenchFailure(problem);
   const set = process.env[TIME_LIMIT_VARIABLE];
-  if (set === undefined || set === "") return minutes;
-  const value = Number(set);
-  if (!(Number.isFinite(value) && value > 0)) throw new BenchFailure(`${TIME_LIMIT_VARIABLE}=${set}: expected a number of minutes above 0`);
-  return value;
+  return set === undefined || set === "" ? minutes : Number(set);
 }
+
+/** What is wrong with BENCH_MINUTES, or null: checked with a bench's arguments, before anything runs. Decimal only, as sizes are (0x1 read as 1). */
+export function timeLimitProblem(): string | null {
+  const set = process.env[TIME_LIMIT_VARIABLE];
+  if (set === undefined || set === "") return null;
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(set) || !(Number(set) > 0)) return `${TIME_LIMIT_VARIABLE}=${JSON.stringify(set)}: expected a number of minutes above 0, in decimal digits`;
+  return null;
+}
+
+/** The longest a timer waits (2^31 - 1 ms, about 24.8 days): a limit past it is none (Node fired a longer one at once, and the bench stopped the process as over its limit; from an outside check). */
+const LONGEST_TIMER_MILLISECONDS = 2 ** 31 - 1;
 
 /** A child's end: its status or signal, its stdout, its stderr if gathered, and whether the bench stopped it at its time limit. */
 export interface ChildEnd {
@@ -64,10 +74,14 @@ export function startChild(command: string, args: readonly string[], limitMinute
   const child = spawn(command, args, { stdio: ["ignore", "pipe", quiet ? "pipe" : "inherit"] });
   running.add(child);
   let timedOut = false;
-  const limit = setTimeout(() => {
-    timedOut = true;
-    child.kill("SIGKILL");
-  }, limitMinutes * 60_000);
+  const milliseconds = limitMinutes * 60_000;
+  const limit =
+    milliseconds > LONGEST_TIMER_MILLISECONDS
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          child.kill("SIGKILL");
+        }, milliseconds);
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
