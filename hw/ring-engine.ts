@@ -42,6 +42,26 @@ export abstract class RingEngine<D, S extends QueueState<D>, Tag> extends Clocke
     for (const signal of this.drawnSignals.signals) signal.onWatched = () => this.drawnWatched();
   }
 
+  /** The edge the engine last ran on: its evaluate sets it first. */
+  protected lastRun = -Infinity;
+
+  /**
+   * `state` as an engine run on every edge shows it: `idle` from the edge after its last run,
+   * where, skipped as idle, it had nothing to do. Unwatched, a reader saw the last run's SEND or
+   * DELIVER long after (the RX engine showed IDLE only after write-back landings; from an outside
+   * check that read every signal at random times).
+   */
+  protected showStateLeft(state: Signal, idle: number): void {
+    if (this.lastRun + this.clock.period <= this.kernel.committedThrough && state.current !== idle) state.showDrawn(idle);
+  }
+
+  /** A reader of the unwatched `state` is shown it as the edges since the last run left it (a watched one is drawn on each of them). */
+  protected showStateWhenRead(state: Signal, idle: number): void {
+    state.refresh = () => {
+      if (!state.watched) this.showStateLeft(state, idle);
+    };
+  }
+
   /** One of the signals drawn on every edge came to be seen: the engine runs and draws them. */
   protected drawnWatched(): void {
     this.wake();

@@ -74,7 +74,7 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     const engine = { ring: (queue: number) => this.ring(queue), edgeAfter: (time: number) => this.clock.edgeAfter(time), drawn: () => this.drawn };
     this.landings = new RxWriteBackLandings(engine, this.completions, this.packetBuffer, this.writing, shared, this.kernel);
     this.bufferUsed.refresh = () => this.showFreed();
-    this.state.refresh = () => this.showIdleAfterLandings();
+    this.showStateWhenRead(this.state, IDLE);
     this.scheduler = shared.makeScheduler();
     const sizeProblem = this.packetBuffer.sizeProblem(shared.maxFrameBytesPath);
     if (sizeProblem) this.misfitParameter("bufferBytes", sizeProblem, ["bufferPartition", shared.maxFrameBytesPath]);
@@ -168,27 +168,11 @@ export class RxEngine extends RingEngine<RxBuffer, RxQueueState, Tag> {
     if (this.packetBuffer.freeThrough(this.kernel.committedThrough)) this.bufferUsed.showDrawn(this.packetBuffer.bytesUsed);
   }
 
-  /** The edge the engine last ran on. */
-  private lastRun = -Infinity;
-
-  /**
-   * Unwatched, `state` as the runs on the edges landings were handled for would have drawn it:
-   * IDLE, since the engine, asleep there, had nothing else to do (it showed DELIVER after every
-   * frame, and a process starting to wait for DELIVER resumed at once; from an outside check).
-   */
-  private showIdleAfterLandings(): void {
-    if (!this.state.watched) this.showStateLeft();
-  }
-
-  private showStateLeft(): void {
-    const edge = this.landings.lastEdge;
-    if (edge > this.lastRun && edge <= this.kernel.committedThrough) this.state.showDrawn(IDLE);
-  }
-
   /** Watched from now: shown as it stands, and run on the edges the write-backs landed are for, where it draws them. */
   protected override drawnWatched(): void {
     this.showFreed();
-    this.showStateLeft();
+    // It showed DELIVER after every frame, and a process starting to wait for DELIVER resumed at once (from an outside check).
+    this.showStateLeft(this.state, IDLE);
     this.planKeptEdges();
     this.wake();
   }

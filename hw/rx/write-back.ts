@@ -56,9 +56,6 @@ export interface LandingEngine {
  *   that edge draws them.
  */
 export class RxWriteBackLandings implements DmaReply<WriteBackTag> {
-  /** The engine's edge the last landing handled here was for. */
-  lastEdge = -Infinity;
-
   constructor(
     private readonly engine: LandingEngine,
     /** The engine's completion channel. */
@@ -75,7 +72,6 @@ export class RxWriteBackLandings implements DmaReply<WriteBackTag> {
     if (completion.error) frame.writeBackFailing = true;
     if (frame.writeBackFailing || this.engine.drawn()) return this.engineChannel.push(completion);
     const edge = this.engine.edgeAfter(this.time.now);
-    this.lastEdge = edge;
     this.engine.ring(tag.queue).leaveOn(edge);
     if (!tag.eop) return;
     this.packetBuffer.freeOn(edge, tag.queue, tag.frameLength);

@@ -84,6 +84,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
     super(context, shared, "tx", (ring, scope) => new QueueState(ring, scope, parseTxDescriptor));
     this.cryptoResults = new Channel(this.kernel, this);
     this.drawEachEdge([this.state, this.bufferUsed, this.framesReading]);
+    this.showStateWhenRead(this.state, IDLE);
     const dma = shared.dma;
     this.flight = new FramesInFlight(offload.txCrypto, dmaReads(dma.params, shared.maxFrameBytes, this.clock.period, shared.lineBytesPerPicosecond), () => dma.readsInFlight.value >= dma.params.maxOutstandingReads);
     offload.txCrypto.comingTo = (queue) => (this.flight.comingToEngines(queue) ? this.frameStart.hasHead(queue) : this.frameStart.heldBehindEngines(queue));
@@ -189,6 +190,7 @@ export class TxEngine extends RingEngine<TxDescriptor, QueueState<TxDescriptor>,
   }
 
   evaluate(): void {
+    this.lastRun = this.kernel.now;
     for (let freed = this.freed.take(); freed !== undefined; freed = this.freed.take()) this.buffer.free(freed.queue, freed.bytes);
     for (let completion = this.completions.take(); completion; completion = this.completions.take()) this.complete(completion);
     if (this.kernel.now >= this.writeBack.nextDue) this.writeBack.flushDue(this.kernel.now);
