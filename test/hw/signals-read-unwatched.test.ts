@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { sequencedFrame, sequencedPacket } from "../../sim/packet/test-frames.js";
 import { delay } from "../../sim/process.js";
@@ -43,6 +44,68 @@ function plain(skipIdle: boolean, seed: number, queues: number): (number | bigin
   return seen;
 }
 
+/** A random device and driver, random frames either way or both, and reads at a random rhythm. */
+const randomLoad = fc.record({
+  seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  queues: fc.constantFrom(1, 2, 4, 8),
+  txRing: fc.constantFrom(8, 16, 64, 256),
+  rxRing: fc.constantFrom(8, 16, 64, 256),
+  writeBackThreshold: fc.constantFrom(0, 1, 4, 16),
+  napiBudget: fc.constantFrom(1, 2, 8, 64),
+  interruptNanoseconds: fc.constantFrom(0, 1000, 10_000, 50_000),
+  readLatency: fc.constantFrom(1, 50, 125, 500),
+  readTags: fc.constantFrom(1, 4, 32),
+  directions: fc.constantFrom("tx", "rx", "both"),
+  frames: fc.integer({ min: 20, max: 300 }),
+  sizes: fc.array(fc.constantFrom(60, 64, 300, 1514, 9000), { minLength: 1, maxLength: 3 }),
+  batch: fc.integer({ min: 1, max: 8 }),
+  gapEvery: fc.integer({ min: 1, max: 50 }),
+  gap: fc.constantFrom(500_000, 5_000_000),
+  readGaps: fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 1, maxLength: 4 }),
+});
+
+function randomRun(skipIdle: boolean, load: typeof randomLoad extends fc.Arbitrary<infer T> ? T : never): (number | bigint)[][] {
+  const { kernel, top } = buildNicSystem({
+    seed: load.seed,
+    skipIdle,
+    parameters: {
+      "top.nic.queues": load.queues,
+      "top.nic.maxFrameBytes": 9018,
+      "top.driver.base.txRingDescriptors": load.txRing,
+      "top.driver.base.rxRingDescriptors": load.rxRing,
+      "top.driver.base.txWriteBackThreshold": load.writeBackThreshold,
+      "top.driver.base.napiBudget": load.napiBudget,
+      "top.driver.base.interruptIntervalNanoseconds": load.interruptNanoseconds,
+      "top.nic.dma.readLatency": load.readLatency,
+      "top.nic.dma.maxOutstandingReads": load.readTags,
+    },
+  });
+  top.peer.keepReceived = false;
+  top.driver.base.keepReceived = false;
+  kernel.process("load", function* () {
+    yield top.driver.base.whenReady();
+    for (let sequence = 0; sequence < load.frames; sequence++) {
+      const length = load.sizes[sequence % load.sizes.length]!;
+      if (load.directions !== "tx") top.peer.send(sequencedFrame("to-host", sequence % 8, sequence, length));
+      if (load.directions !== "rx") yield* top.driver.base.transmit(sequence % load.queues, sequencedFrame("to-peer", sequence % load.queues, sequence, length), { more: sequence % load.batch !== load.batch - 1 });
+      if (sequence % load.gapEvery === load.gapEvery - 1) yield delay(load.gap);
+    }
+    for (let queue = 0; queue < load.queues; queue++) top.driver.base.ringDoorbell(queue);
+  });
+  // Every signal of the design, the driver's and the peer's too.
+  const signals = kernel.signals;
+  const seen: (number | bigint)[][] = [];
+  kernel.process("reader", function* () {
+    yield top.driver.base.whenReady();
+    for (let step = 0; step < 1000; step++) {
+      yield delay(load.readGaps[step % load.readGaps.length]!);
+      seen.push(signals.map((signal) => signal.value));
+    }
+  });
+  kernel.run({ until: 400_000_000 });
+  return seen;
+}
+
 function inlineEsp(skipIdle: boolean, seed: number, tunnels: number): (number | bigint)[][] {
   const { kernel, top, peer } = tunnelledSystem(tunnels, { "top.nic.sacache.txEntries": 2, "top.nic.sacache.rxEntries": 2 }, { seed, skipIdle });
   top.peer.keepReceived = false;
@@ -70,6 +133,15 @@ describe("every signal of the NIC, read while nothing watches it, skipping idle 
     expect(skipping.length).toBe(3000);
     expect(skipping).toEqual(plain(false, seed, queues));
   });
+
+  test("random devices, drivers and loads, every signal of the design read at a random rhythm, skipping idle blocks and on every edge (without the engines' state shown IDLE, the first run failed)", () => {
+    fc.assert(
+      fc.property(randomLoad, (load) => {
+        expect(randomRun(true, load)).toEqual(randomRun(false, load));
+      }),
+      { numRuns: 12, seed: 424243 },
+    );
+  }, 120_000);
 
   test.each([
     [2, 4],
