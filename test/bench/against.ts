@@ -3,6 +3,7 @@ import { existsSync, realpathSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { timeLimitProblem } from "./run-workload-process.js";
 
 /** A build a bench runs the workload processes of: its checkout, its workload process, and how the bench names it. */
 export interface Build {
@@ -15,7 +16,7 @@ export interface Build {
 }
 
 /** A bench's `--against <checkout>` (or `--against=<checkout>`) taken out of its arguments (which it edits): the checkout, undefined without one, null when the flag has no value. */
-export function takeAgainst(args: string[]): string | null | undefined {
+function takeAgainst(args: string[]): string | null | undefined {
   let first: string | null | undefined;
   // Every one taken out, the first's checkout kept: againstRepeated names a repetition.
   for (let at = args.findIndex(isAgainst); at >= 0; at = args.findIndex(isAgainst)) {
@@ -42,7 +43,7 @@ function isOption(word: string): boolean {
 }
 
 /** `--against` given more than once, said by name: the second read as an option that is none, its checkout as one argument too many (from an outside check). */
-export function againstRepeated(args: readonly string[]): string | null {
+function againstRepeated(args: readonly string[]): string | null {
   const given = args.filter(isAgainst).length;
   return given > 1 ? `--against: given ${given} times; give one checkout` : null;
 }
@@ -52,7 +53,7 @@ export function againstRepeated(args: readonly string[]): string | null {
  * or null. One after the positional arguments read "more arguments than <workload> <size>
  * <rounds>", and one before them an unknown workload (from an outside check).
  */
-export function takeUnknownOptions(args: string[]): string | null {
+function takeUnknownOptions(args: string[]): string | null {
   const unknown = args.filter(isOption);
   if (unknown.length === 0) return null;
   for (const option of unknown) args.splice(args.indexOf(option), 1);
@@ -89,8 +90,21 @@ export function otherBuild(against: string): Build | { readonly problem: string 
   return { checkout, workloadProcess, label: against, name: `${named}${described(checkout, workloadProcess)}` };
 }
 
+/**
+ * A bench's options taken out of its arguments (which it edits), leaving the positional ones: the
+ * other build (`--against`, `required` by bench:alternate), or null, and what is wrong with the
+ * options, for the bench's list of mistakes (--against missing, empty, repeated or unusable, a
+ * word that looks like an option and is none, BENCH_MINUTES).
+ */
+export function takeBenchOptions(args: string[], required: boolean): { readonly build: Build | null; readonly problems: readonly string[] } {
+  const repeated = againstRepeated(args);
+  const given = againstBuild(takeAgainst(args), required);
+  const problems = [given.problem, repeated, takeUnknownOptions(args), timeLimitProblem()].filter((problem) => problem !== null);
+  return { build: given.build, problems };
+}
+
 /** What a bench's `--against` (takeAgainst's answer) gives: the other build, or what is wrong with it (without one, wrong only where the bench needs one), for its list of mistakes. */
-export function againstBuild(against: string | null | undefined, required: boolean): { readonly build: Build | null; readonly problem: string | null } {
+function againstBuild(against: string | null | undefined, required: boolean): { readonly build: Build | null; readonly problem: string | null } {
   if (against === undefined) return { build: null, problem: required ? "--against <checkout>: missing (the build to time this one against)" : null };
   if (against === null) return { build: null, problem: "--against: no checkout after it" };
   const other = otherBuild(against);

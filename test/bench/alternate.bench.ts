@@ -1,8 +1,8 @@
 import { loadavg } from "node:os";
-import { againstBuild, againstRepeated, type Build, takeAgainst, takeUnknownOptions, thisBuild } from "./against.js";
+import { type Build, takeBenchOptions, thisBuild } from "./against.js";
 import { benchSizeOf } from "./reference-rows.js";
 import { checkedWorkload, parseWorkloadRate, typedSize, WORKLOADS, type WorkloadName, workloadList } from "./reference-workloads.js";
-import { BenchFailure, runWorkloadProcess, timeLimitProblem } from "./run-workload-process.js";
+import { BenchFailure, runWorkloadProcess } from "./run-workload-process.js";
 import { median } from "./bench-rounds.js";
 
 /**
@@ -18,32 +18,26 @@ const DEFAULT_ROUNDS = 6;
 const USAGE = `usage: npm run bench:alternate -- <workload> [<size> [<rounds>]] --against <checkout built with npm run build>; size: npm run bench's for the workload when not given; rounds: ${DEFAULT_ROUNDS} when not given; workloads: ${workloadList()}`;
 
 const args = process.argv.slice(2);
-const repeated = againstRepeated(args);
-const against = takeAgainst(args);
-const unknownOptions = takeUnknownOptions(args);
+const options = takeBenchOptions(args, true);
 const [name, sizeText, roundsText, ...extra] = args;
 const defaultSize = sizeText === undefined && name !== undefined && Object.hasOwn(WORKLOADS, name);
 const size = defaultSize ? benchSizeOf(name as WorkloadName) : typedSize(sizeText);
 const rounds = roundsText === undefined ? DEFAULT_ROUNDS : typedSize(roundsText);
 const checked = checkedWorkload(name, size, "size", defaultSize ? String(size) : sizeText);
-const given = againstBuild(against, true);
 // Every mistake at once, each naming its argument, the checkout's too (each gave the same usage line; from outside checks).
 const problems = [
   checked.problem,
   Number.isSafeInteger(rounds) && rounds >= 1 ? null : `rounds ${JSON.stringify(roundsText)}: expected a whole number, 1 or more`,
-  given.problem,
-  repeated,
-  unknownOptions,
-  timeLimitProblem(),
+  ...options.problems,
   extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <size> <rounds>` : null,
 ].filter((problem) => problem !== null);
-if (problems.length > 0 || checked.workload === null || given.build === null) {
+if (problems.length > 0 || checked.workload === null || options.build === null) {
   process.stderr.write(`${problems.join("\n")}\n${USAGE}\n`);
   process.exit(2);
 }
 const workload = checked.workload;
 const own = thisBuild();
-const other = given.build;
+const other = options.build;
 
 /** Wire frames per wall-second of one build's workload process. */
 async function rate(build: Build): Promise<number> {

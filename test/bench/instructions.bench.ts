@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkedWorkload, isWorkloadName, parseWorkloadRate, typedSize, warmUpSize, type WorkloadName, workloadList, workloadSizeProblem } from "./reference-workloads.js";
-import { againstBuild, againstRepeated, type Build, takeAgainst, takeUnknownOptions, thisBuild } from "./against.js";
-import { BenchFailure, ranTooLong, REFUSED, startChild, stopChildren, timeLimitMinutes, timeLimitProblem } from "./run-workload-process.js";
+import { type Build, takeBenchOptions, thisBuild } from "./against.js";
+import { BenchFailure, ranTooLong, readReport, REFUSED, startChild, stopChildren, timeLimitMinutes } from "./run-workload-process.js";
 
 /**
  * Instructions a frame of one reference workload, counted by valgrind rather than timed: on a
@@ -19,25 +19,19 @@ import { BenchFailure, ranTooLong, REFUSED, startChild, stopChildren, timeLimitM
  * side by side at each size. Slow: about 50 times the workload's own time.
  */
 const args = process.argv.slice(2);
-const repeated = againstRepeated(args);
-const against = takeAgainst(args);
-const unknownOptions = takeUnknownOptions(args);
+const options = takeBenchOptions(args, false);
 const [name, smallerText, largerText, ...extra] = args;
 const smaller = typedSize(smallerText);
 const larger = typedSize(largerText);
 const atSmallerSize = checkedWorkload(name, smaller, "smaller size", smallerText);
 const atLargerSize = name !== undefined && isWorkloadName(name) ? workloadSizeProblem(name, larger, "larger size", largerText) : null;
-const given = againstBuild(against, false);
 // Every mistake at once, each naming its argument (the same mistake in bench:alternate was named, here dropped or found one run at a time; from an outside check).
 const problems = [
   atSmallerSize.problem,
   atLargerSize,
   atSmallerSize.problem === null && atLargerSize === null && larger <= smaller ? `sizes ${smaller} and ${larger}: the larger must be larger` : null,
   atSmallerSize.workload?.startsWith("default-scenario") && smaller < 100 ? `smaller size ${smaller}: a scenario's sizes are µs of traffic: give 100 or more, so that both warm-up runs are the same (100 µs) and cancel` : null,
-  given.problem,
-  repeated,
-  unknownOptions,
-  timeLimitProblem(),
+  ...options.problems,
   extra.length > 0 ? `${extra.map((word) => JSON.stringify(word)).join(" ")}: more arguments than <workload> <smaller size> <larger size>` : null,
 ].filter((problem) => problem !== null);
 if (problems.length > 0 || atSmallerSize.workload === null) {
@@ -51,7 +45,7 @@ if (spawnSync("valgrind", ["--version"], { encoding: "utf8" }).error !== undefin
 }
 
 const own = thisBuild();
-const other = given.build;
+const other = options.build;
 const scratch = mkdtempSync(join(tmpdir(), "nicsim-instructions-"));
 // However the bench ends, a Ctrl-C included (its callgrind files were left behind; from an outside check).
 process.once("exit", () => rmSync(scratch, { recursive: true, force: true }));
@@ -75,12 +69,7 @@ async function count(build: Build, label: string, workload: WorkloadName, size: 
   if (status !== 0) throw new BenchFailure(`valgrind run of ${workload} at ${size} for ${build.label} ended with ${status === null ? "a signal" : `status ${status}`}${status === 2 ? `: ${REFUSED}` : ""}${said === "" ? "" : `; it said: ${said.slice(-1500)}`}`);
   const collected = /Collected\s*:\s*(\d+)/.exec(stderr);
   if (collected === null) throw new BenchFailure(`valgrind run of ${workload} at ${size} for ${build.label}: no instruction count in its output`);
-  let report: ReturnType<typeof parseWorkloadRate>;
-  try {
-    report = parseWorkloadRate(stdout.trim().split("\n").at(-1) ?? "");
-  } catch (error) {
-    throw new BenchFailure(`${build.label}: its ${workload} process's report is not one this bench reads (${(error as Error).message})`);
-  }
+  const report = readReport(stdout, build.label, workload, parseWorkloadRate);
   // A scenario's warm-up is the same at both sizes; a frame workload's warm-up offers warmUpSize frames, one each on the wire.
   const warmUpFrames = workload.startsWith("default-scenario") ? 0 : warmUpSize(workload, size);
   return { instructions: Number(collected[1]), frames: report.wireFrames + warmUpFrames };
@@ -93,12 +82,12 @@ function perFrame(label: string, first: Count, second: Count): number {
 }
 
 try {
-  process.stdout.write(`${workload}: counting instructions under valgrind at ${smaller} and ${larger}${other !== null ? `, this build and ${against} side by side` : ""} (minutes)…\n`);
+  process.stdout.write(`${workload}: counting instructions under valgrind at ${smaller} and ${larger}${other !== null ? `, this build and ${other.label} side by side` : ""} (minutes)…\n`);
   const builds = other === null ? [own] : [own, other];
   const atSmaller = await Promise.all(builds.map((build, index) => count(build, `${index}`, workload, smaller)));
   const atLarger = await Promise.all(builds.map((build, index) => count(build, `${index}`, workload, larger)));
   const figures = builds.map((build, index) => perFrame(`${workload}, ${build.name}`, atSmaller[index]!, atLarger[index]!));
-  if (figures.length === 2) process.stdout.write(`${workload}: this build ${((figures[0]! / figures[1]! - 1) * 100).toFixed(1)} % against ${against} (fewer instructions a frame: negative)\n`);
+  if (other !== null) process.stdout.write(`${workload}: this build ${((figures[0]! / figures[1]! - 1) * 100).toFixed(1)} % against ${other.label} (fewer instructions a frame: negative)\n`);
 } catch (error) {
   // One build's count failed: the other's valgrind, minutes from its end, is no longer wanted (it ran on, orphaned, after the bench had quit; from an outside check).
   stopChildren();

@@ -126,8 +126,13 @@ export async function runWorkloadProcess<T>(child: string, workload: WorkloadNam
   if (result.status !== 0) {
     throw new BenchFailure(`${label}: its ${workload} process at ${size} ended with ${result.status === null ? `signal ${result.signal}` : `status ${result.status}`}${result.status === 2 ? `: ${REFUSED}` : ""}; what it said is above`);
   }
+  return readReport(result.stdout, label, workload, parse);
+}
+
+/** A workload process's report, its last line of `stdout`, read by `parse`; one it cannot read ends the bench naming the build (`label`). */
+export function readReport<T>(stdout: string, label: string, workload: WorkloadName, parse: (line: string) => T): T {
   try {
-    return parse(result.stdout.trim().split("\n").at(-1) ?? "");
+    return parse(stdout.trim().split("\n").at(-1) ?? "");
   } catch (error) {
     throw new BenchFailure(`${label}: its ${workload} process's report is not one this bench reads (${(error as Error).message})`);
   }
